@@ -1,0 +1,58 @@
+import nx from "@nx/eslint-plugin";
+
+// Native addons are owned by exactly one package each; everyone else talks to them through
+// @bear/core's interfaces (see ../shared/STYLE.md, "Layering").
+const NATIVE = {
+  llama: "node-llama-cpp",
+  lance: "@lancedb/lancedb",
+  onnx: "onnxruntime-node",
+  sqlite: "better-sqlite3",
+};
+const allNativesBut = (...owned) => Object.values(NATIVE).filter((n) => !owned.includes(n));
+
+export default [
+  ...nx.configs["flat/base"],
+  ...nx.configs["flat/typescript"],
+  ...nx.configs["flat/javascript"],
+  {
+    ignores: ["**/dist", "**/node_modules", "**/coverage", "tmp", ".nx", "**/*.d.ts", "**/fixtures/**"],
+  },
+  {
+    files: ["**/*.ts", "**/*.js", "**/*.mjs", "**/*.cjs"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          allow: [],
+          depConstraints: [
+            { sourceTag: "type:core", onlyDependOnLibsWithTags: ["type:core"], bannedExternalImports: Object.values(NATIVE) },
+            { sourceTag: "type:capability", onlyDependOnLibsWithTags: ["type:core"] },
+            { sourceTag: "type:orchestration", onlyDependOnLibsWithTags: ["type:core", "type:orchestration"] },
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] },
+            { sourceTag: "native:none", bannedExternalImports: Object.values(NATIVE) },
+            { sourceTag: "native:rag", bannedExternalImports: allNativesBut(NATIVE.lance, NATIVE.onnx) },
+            { sourceTag: "native:models", bannedExternalImports: allNativesBut(NATIVE.llama, NATIVE.onnx) },
+            { sourceTag: "native:sqlite", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
+            { sourceTag: "native:security", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
+          ],
+        },
+      ],
+      "no-console": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    // Tool configs import the shared root presets by relative path on purpose.
+    files: ["**/jest.config.js", "**/tsup.config.ts"],
+    rules: { "@nx/enforce-module-boundaries": "off" },
+  },
+  {
+    // Scripts, benchmarks and the CLI print to the terminal on purpose.
+    files: ["scripts/**", "**/bench/**", "apps/cli/src/**", "**/*.cjs", "**/jest.config.js", "jest.preset.js"],
+    rules: { "no-console": "off" },
+  },
+];

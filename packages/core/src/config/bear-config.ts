@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { LOG_LEVELS } from "../logging/logger";
+import { isLoopbackHost } from "../offline/address-policy";
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().min(1);
+
+/**
+ * The whole configuration of a BEAR installation. Packages take their own section as a plain
+ * argument; only the apps build this object (see loadBearConfig).
+ */
+export const bearConfigSchema = z
+  .object({
+    /** The one data directory: models, indexes, state, audit log, cache. */
+    dataDir: z.string().min(1),
+    log: z.object({ level: z.enum(LOG_LEVELS as [string, ...string[]]) }).strict(),
+    offline: z.object({ enforce: z.boolean() }).strict(),
+    server: z
+      .object({
+        host: z.string().refine(isLoopbackHost, { message: "must be a loopback address (127.0.0.1, ::1 or localhost): BEAR never listens on the network" }),
+        port,
+        bodyLimitMb: positiveInt.max(4096),
+      })
+      .strict(),
+    models: z
+      .object({
+        dirs: z.array(z.string().min(1)),
+        llm: z.string().min(1).optional(),
+        embedder: z.string().min(1).optional(),
+        threads: positiveInt.max(256).optional(),
+        memoryBudgetMb: positiveInt.optional(),
+      })
+      .strict(),
+    rag: z
+      .object({
+        chunkSize: positiveInt.min(64).max(16_384),
+        chunkOverlap: z.number().int().min(0).max(4096),
+        searchMode: z.enum(["lexical", "vector", "hybrid"]),
+        maxFileSizeMb: positiveInt.max(4096),
+      })
+      .strict(),
+    security: z
+      .object({
+        encryptAtRest: z.boolean(),
+        scrubOnIngest: z.boolean(),
+      })
+      .strict(),
+    workflows: z
+      .object({
+        parallelism: positiveInt.max(64),
+        retentionDays: positiveInt,
+      })
+      .strict(),
+    plugins: z
+      .object({
+        dirs: z.array(z.string().min(1)),
+        allowedPermissions: z.array(z.string().min(1)),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((c) => c.rag.chunkOverlap < c.rag.chunkSize, {
+    message: "must be smaller than rag.chunkSize",
+    path: ["rag", "chunkOverlap"],
+  });
+
+export type BearConfig = z.infer<typeof bearConfigSchema>;
+
+/** DI token for the resolved BearConfig. */
+export const BearConfig = Symbol.for("@bear/core:BearConfig");
+
+/** Defaults: the lowest layer. `dataDir` is filled in from the home directory at load time. */
+export function defaultBearConfig(dataDir: string): BearConfig {
+  return {
+    dataDir,
+    log: { level: "info" },
+    offline: { enforce: true },
+    server: { host: "127.0.0.1", port: 4141, bodyLimitMb: 64 },
+    models: { dirs: [] },
+    rag: { chunkSize: 1200, chunkOverlap: 150, searchMode: "hybrid", maxFileSizeMb: 100 },
+    security: { encryptAtRest: false, scrubOnIngest: false },
+    workflows: { parallelism: 2, retentionDays: 30 },
+    plugins: { dirs: [], allowedPermissions: [] },
+  };
+}

@@ -1,0 +1,18 @@
+import { Container, type ContainerModule } from "inversify";
+
+/**
+ * The one way the apps compose packages: each package contributes a ContainerModule
+ * (`ragModule(config)`, `securityModule(config)`…) and the apps load them all here.
+ * Bindings default to singleton scope; native resources are released in `onDeactivation`,
+ * which disposeContainer() triggers.
+ */
+export function createContainer(...modules: ContainerModule[]): Container {
+  const container = new Container({ defaultScope: "Singleton" });
+  container.load(...modules);
+  return container;
+}
+
+/** Unbinds everything, running each binding's onDeactivation (closing models, databases…). */
+export async function disposeContainer(container: Container): Promise<void> {
+  await container.unbindAllAsync();
+}

@@ -1,0 +1,72 @@
+// @bear/core: what every BEAR package shares, and nothing heavy (no native code).
+
+export { BearError, type BearErrorOptions, type BearErrorJson } from "./errors/bear-error";
+export {
+  ConfigError,
+  WorkspaceError,
+  PathOutsideWorkspaceError,
+  OfflineViolationError,
+  DisposedError,
+  InvalidArgumentError,
+  formatValue,
+  type CoreErrorCode,
+} from "./errors/core-errors";
+
+export { BearConfig, bearConfigSchema, defaultBearConfig } from "./config/bear-config";
+export {
+  loadBearConfig,
+  envNameOf,
+  bearEnvironmentVariables,
+  WORKSPACE_CONFIG_FILES,
+  type BearConfigInput,
+  type LoadBearConfigOptions,
+  type LoadedBearConfig,
+} from "./config/load-config";
+
+export {
+  WorkspaceLayout,
+  workspaceLayout,
+  ensureWorkspace,
+  defaultDataDir,
+  WORKSPACE_DIR_MODE,
+} from "./workspace/workspace-layout";
+export { confinePath, isPathInside } from "./paths/confine-path";
+
+export { Logger, silentLogger, LOG_LEVELS, type LogLevel, type LogFn } from "./logging/logger";
+export { createPinoLogger, REDACTED_FIELDS, type PinoLoggerOptions } from "./logging/pino-logger";
+
+export { EventBus, RxEventBus, type BearEvent } from "./events/event-bus";
+
+export { bearToken } from "./di/token";
+export { createContainer, disposeContainer } from "./di/create-container";
+export { coreModule, type CoreModuleOptions } from "./di/core-module";
+
+export {
+  enforceOffline,
+  disableOfflineGuard,
+  isOfflineEnforced,
+  allowNetwork,
+  currentNetworkAllowance,
+  type OfflineGuardOptions,
+} from "./offline/offline-guard";
+export { isLoopbackHost, isLoopbackIp, isLoopbackHostname } from "./offline/address-policy";
+
+export {
+  Llm,
+  type ChatMessage,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateChunk,
+  type FinishReason,
+} from "./contracts/llm";
+export { Embedder, type EmbedOptions } from "./contracts/embedder";
+export {
+  Retriever,
+  type RetrievalMode,
+  type RetrievalFilter,
+  type RetrieveOptions,
+  type RetrievedPassage,
+} from "./contracts/retriever";
+export { type Disposable, isDisposable } from "./contracts/disposable";
+export { Scrubber, type ScrubbedText, type ScrubOptions, type PiiSpan } from "./contracts/scrubber";
+export { AuditSink, nullAuditSink, type AuditEvent, type AuditOutcome } from "./contracts/audit-sink";

@@ -1,0 +1,60 @@
+import { pino, type DestinationStream } from "pino";
+import type { Logger, LogLevel } from "./logger";
+
+/**
+ * Field names whose values may hold document text, personal data or secrets. Their values are
+ * replaced with "[redacted]" wherever they appear (top level or one/two levels down), so a careless
+ * `log.info({ chunk }, "...")` cannot leak a client's words into a log file.
+ */
+export const REDACTED_FIELDS: readonly string[] = [
+  "text",
+  "content",
+  "contents",
+  "document",
+  "body",
+  "prompt",
+  "messages",
+  "answer",
+  "snippet",
+  "query",
+  "question",
+  "password",
+  "passphrase",
+  "secret",
+  "apiKey",
+  "api_key",
+  "token",
+  "key",
+  "authorization",
+  "cookie",
+  "original",
+  "pii",
+];
+
+function redactionPaths(fields: readonly string[]): string[] {
+  return fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+}
+
+export interface PinoLoggerOptions {
+  readonly level?: LogLevel;
+  readonly name?: string;
+  /** Where lines go; default stderr, so stdout stays clean for `--json` output. */
+  readonly destination?: DestinationStream;
+  /** Extra field names to redact, on top of REDACTED_FIELDS. */
+  readonly redact?: readonly string[];
+}
+
+/** A pino-backed Logger: JSON lines, levels, redaction of sensitive fields. */
+export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
+  const instance = pino(
+    {
+      level: options.level ?? "info",
+      ...(options.name === undefined ? {} : { name: options.name }),
+      base: { pid: process.pid },
+      redact: { paths: redactionPaths([...REDACTED_FIELDS, ...(options.redact ?? [])]), censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination ?? pino.destination(2),
+  );
+  return instance as unknown as Logger;
+}
