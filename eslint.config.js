@@ -10,6 +10,21 @@ const NATIVE = {
 };
 const allNativesBut = (...owned) => Object.values(NATIVE).filter((n) => !owned.includes(n));
 
+const boundaries = {
+  enforceBuildableLibDependency: true,
+  depConstraints: [
+    { sourceTag: "type:core", onlyDependOnLibsWithTags: ["type:core"], bannedExternalImports: Object.values(NATIVE) },
+    { sourceTag: "type:capability", onlyDependOnLibsWithTags: ["type:core"] },
+    { sourceTag: "type:orchestration", onlyDependOnLibsWithTags: ["type:core", "type:orchestration"] },
+    { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] },
+    { sourceTag: "native:none", bannedExternalImports: Object.values(NATIVE) },
+    { sourceTag: "native:rag", bannedExternalImports: allNativesBut(NATIVE.lance, NATIVE.onnx) },
+    { sourceTag: "native:models", bannedExternalImports: allNativesBut(NATIVE.llama, NATIVE.onnx) },
+    { sourceTag: "native:sqlite", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
+    { sourceTag: "native:security", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
+  ],
+};
+
 export default [
   ...nx.configs["flat/base"],
   ...nx.configs["flat/typescript"],
@@ -20,30 +35,16 @@ export default [
   {
     files: ["**/*.ts", "**/*.js", "**/*.mjs", "**/*.cjs"],
     rules: {
-      "@nx/enforce-module-boundaries": [
-        "error",
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: false,
-          checkDynamicDependenciesExceptions: [],
-          allow: [],
-          depConstraints: [
-            { sourceTag: "type:core", onlyDependOnLibsWithTags: ["type:core"], bannedExternalImports: Object.values(NATIVE) },
-            { sourceTag: "type:capability", onlyDependOnLibsWithTags: ["type:core"] },
-            { sourceTag: "type:orchestration", onlyDependOnLibsWithTags: ["type:core", "type:orchestration"] },
-            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] },
-            { sourceTag: "native:none", bannedExternalImports: Object.values(NATIVE) },
-            { sourceTag: "native:rag", bannedExternalImports: allNativesBut(NATIVE.lance, NATIVE.onnx) },
-            { sourceTag: "native:models", bannedExternalImports: allNativesBut(NATIVE.llama, NATIVE.onnx) },
-            { sourceTag: "native:sqlite", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
-            { sourceTag: "native:security", bannedExternalImports: allNativesBut(NATIVE.sqlite) },
-          ],
-        },
-      ],
+      "@nx/enforce-module-boundaries": ["error", boundaries],
       "no-console": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    // Each package has one test that uses it only through its public name, as a user would.
+    files: ["**/test/public-api.spec.ts"],
+    rules: { "@nx/enforce-module-boundaries": ["error", { ...boundaries, allowCircularSelfDependency: true }] },
   },
   {
     // Tool configs import the shared root presets by relative path on purpose.

@@ -1,1 +1,1 @@
-export {};
+export { buildServer, startServer, type ServerOptions } from "./server";

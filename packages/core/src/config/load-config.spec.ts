@@ -1,0 +1,156 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { ConfigError } from "../errors/core-errors";
+import { bearEnvironmentVariables, envNameOf, loadBearConfig } from "./load-config";
+
+let home: string;
+let cwd: string;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-home-"));
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cwd-"));
+});
+afterEach(() => {
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(cwd, { recursive: true, force: true });
+});
+
+function writeUserConfig(yaml: string) {
+  fs.mkdirSync(path.join(home, ".bear"), { recursive: true });
+  fs.writeFileSync(path.join(home, ".bear", "config.yaml"), yaml);
+}
+
+function loadError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadBearConfig precedence", () => {
+  it("uses safe defaults with nothing configured: ~/.bear, loopback server, offline on", () => {
+    const { config, files, sources } = loadBearConfig({ home, cwd, env: {} });
+    expect(config.dataDir).toBe(path.join(home, ".bear"));
+    expect(config.server.host).toBe("127.0.0.1");
+    expect(config.offline.enforce).toBe(true);
+    expect(files).toEqual([]);
+    expect(sources["server.port"]).toBe("default");
+  });
+
+  it("layers defaults < user file < workspace file < BEAR_* env < overrides, key by key", () => {
+    writeUserConfig("server:\n  port: 5000\nlog:\n  level: debug\nrag:\n  chunkSize: 900\n");
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "server:\n  port: 6000\nrag:\n  chunkOverlap: 100\n");
+    const { config, sources, files } = loadBearConfig({
+      home,
+      cwd,
+      env: { BEAR_SERVER_PORT: "7000", BEAR_RAG_CHUNK_OVERLAP: "120", BEAR_WORKFLOWS_PARALLELISM: "3" },
+      overrides: { workflows: { parallelism: 4 } },
+    });
+    expect(config.log.level).toBe("debug"); // user file only
+    expect(config.rag.chunkSize).toBe(900); // user file, untouched by the workspace file's sibling key
+    expect(config.server.port).toBe(7000); // env beats both files
+    expect(config.rag.chunkOverlap).toBe(120); // env beats workspace file
+    expect(config.workflows.parallelism).toBe(4); // override beats env
+    expect(config.security.encryptAtRest).toBe(false); // default
+    expect(files).toEqual([path.join(home, ".bear", "config.yaml"), path.join(cwd, "bear.config.yaml")]);
+    expect(sources["log.level"]).toBe(path.join(home, ".bear", "config.yaml"));
+    expect(sources["server.port"]).toBe("env BEAR_SERVER_PORT");
+    expect(sources["workflows.parallelism"]).toBe("override");
+  });
+
+  it("reads a JSON workspace file as well as YAML", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.json"), JSON.stringify({ models: { dirs: ["/models/a"] } }));
+    expect(loadBearConfig({ home, cwd, env: {} }).config.models.dirs).toEqual(["/models/a"]);
+  });
+
+  it("parses typed env values: numbers, booleans, lists, and BEAR_HOME for the data dir", () => {
+    const { config } = loadBearConfig({
+      home,
+      cwd,
+      env: { BEAR_HOME: "~/bear-data", BEAR_SECURITY_ENCRYPT_AT_REST: "yes", BEAR_MODELS_DIRS: "/m1,/m2", BEAR_MODELS_THREADS: "2" },
+    });
+    expect(config.dataDir).toBe(path.join(home, "bear-data"));
+    expect(config.security.encryptAtRest).toBe(true);
+    expect(config.models.dirs).toEqual(["/m1", "/m2"]);
+    expect(config.models.threads).toBe(2);
+  });
+
+  it("resolves a relative data dir against the working directory", () => {
+    expect(loadBearConfig({ home, cwd, env: {}, overrides: { dataDir: "./ws" } }).config.dataDir).toBe(path.join(cwd, "ws"));
+  });
+
+  it("warns about BEAR_* variables that name no setting instead of failing", () => {
+    const { warnings } = loadBearConfig({ home, cwd, env: { BEAR_SERVR_PORT: "1", PATH: "/bin" } });
+    expect(warnings).toEqual(["environment variable BEAR_SERVR_PORT names no BEAR setting and was ignored"]);
+  });
+
+  it("derives one env name per setting, all distinct", () => {
+    const vars = bearEnvironmentVariables();
+    expect(new Set(vars.map((v) => v.name)).size).toBe(vars.length);
+    expect(vars).toContainEqual({ name: "BEAR_RAG_CHUNK_SIZE", path: "rag.chunkSize" });
+    expect(envNameOf(["server", "bodyLimitMb"])).toBe("BEAR_SERVER_BODY_LIMIT_MB");
+  });
+});
+
+describe("loadBearConfig validation errors", () => {
+  it("names the key, the value, its source and what is allowed for a bad env value", () => {
+    const error = loadError(() => loadBearConfig({ home, cwd, env: { BEAR_SERVER_PORT: "eighty" } }));
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain('server.port = "eighty" (from env BEAR_SERVER_PORT)');
+    expect(error.message).toMatch(/expected number/i);
+    expect(error.hint).toBeDefined();
+  });
+
+  it("lists the allowed values of an enum", () => {
+    writeUserConfig("log:\n  level: loud\n");
+    const error = loadError(() => loadBearConfig({ home, cwd, env: {} }));
+    expect(error.message).toContain(`log.level = "loud" (from ${path.join(home, ".bear", "config.yaml")})`);
+    expect(error.message).toContain('allowed: "fatal", "error", "warn", "info", "debug", "trace", "silent"');
+  });
+
+  it("rejects a port out of range with the bound", () => {
+    const error = loadError(() => loadBearConfig({ home, cwd, env: {}, overrides: { server: { port: 70000 } } }));
+    expect(error.message).toContain("server.port = 70000 (from override)");
+    expect(error.message).toMatch(/65535/);
+  });
+
+  it("refuses a non-loopback server host: BEAR never listens on the network", () => {
+    const error = loadError(() => loadBearConfig({ home, cwd, env: { BEAR_SERVER_HOST: "0.0.0.0" } }));
+    expect(error.message).toContain('server.host = "0.0.0.0"');
+    expect(error.message).toContain("loopback");
+  });
+
+  it("rejects unknown keys in files so typos do not pass silently", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "server:\n  prot: 1\n");
+    const error = loadError(() => loadBearConfig({ home, cwd, env: {} }));
+    expect(error.message).toContain("server: unknown setting 'prot'");
+  });
+
+  it("checks cross-field rules: overlap must be smaller than chunk size", () => {
+    const error = loadError(() => loadBearConfig({ home, cwd, env: {}, overrides: { rag: { chunkSize: 200, chunkOverlap: 300 } } }));
+    expect(error.message).toContain("rag.chunkOverlap = 300 (from override): must be smaller than rag.chunkSize");
+  });
+
+  it("reports a YAML syntax error with the file name", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "server: [unclosed\n");
+    const error = loadError(() => loadBearConfig({ home, cwd, env: {} }));
+    expect(error.code).toBe("CONFIG_FILE_UNREADABLE");
+    expect(error.message).toContain(path.join(cwd, "bear.config.yaml"));
+  });
+
+  it("refuses a config file that is not a mapping", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "- a\n- b\n");
+    expect(loadError(() => loadBearConfig({ home, cwd, env: {} })).message).toContain("must hold a mapping");
+  });
+
+  it("refuses two competing workspace files rather than guessing", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "{}\n");
+    fs.writeFileSync(path.join(cwd, "bear.config.json"), "{}");
+    expect(loadError(() => loadBearConfig({ home, cwd, env: {} })).message).toContain("more than one workspace config file");
+  });
+});
