@@ -43,7 +43,7 @@ export default [
   },
   {
     // Each package has one test that uses it only through its public name, as a user would.
-    files: ["**/test/public-api.spec.ts"],
+    files: ["**/test/public-api*.spec.ts"],
     rules: { "@nx/enforce-module-boundaries": ["error", { ...boundaries, allowCircularSelfDependency: true }] },
   },
   {

@@ -1,0 +1,389 @@
+import { randomUUID } from "node:crypto";
+import {
+  ConfigError,
+  DisposedError,
+  InvalidArgumentError,
+  nullAuditSink,
+  silentLogger,
+  type AuditSink,
+  type EventBus,
+  type Llm,
+  type Logger,
+} from "@bear/core";
+import { Subject, filter, takeWhile, type Observable } from "rxjs";
+import { parseWorkflowText, type WorkflowFormat } from "../definition/parse-workflow";
+import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationResult } from "../definition/validate-workflow";
+import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
+import { RunNotFoundError } from "../errors";
+import { InProcessExecutor, type Executor } from "../execution/executor";
+import { assertJson, type JsonValue } from "../execution/json-value";
+import { dataProcessingHandler } from "../steps/data-processing-handler";
+import { fileOperationsHandler } from "../steps/file-operations-handler";
+import { llmGenerationHandler } from "../steps/llm-generation-handler";
+import type { StepHandler } from "../steps/step-handler";
+import { StepHandlerRegistry } from "../steps/step-handler-registry";
+import { MemoryRunStore } from "../store/memory-run-store";
+import type { ListRunsQuery, RunRecord, RunStore, StepRecord, StoredEvent } from "../store/run-records";
+import { SqliteRunStore } from "../store/sqlite-run-store";
+import { workflowEngineConfigSchema, msOrUndefined, type WorkflowEngineConfigInput } from "../workflow-engine-config";
+import type { WorkflowEvent } from "./workflow-event";
+import { WorkflowRun, type RunResult } from "./workflow-run";
+
+export interface WorkflowEngineOptions {
+  readonly store: RunStore;
+  readonly registry: StepHandlerRegistry;
+  /** Default: an InProcessExecutor over `registry`. */
+  readonly executor?: Executor;
+  readonly logger?: Logger;
+  /** Events are also published here as `workflow:<type>` (source "workflow-engine"). */
+  readonly eventBus?: EventBus;
+  readonly audit?: AuditSink;
+  readonly maxParallelSteps?: number;
+  readonly defaultStepTimeoutMs?: number;
+  readonly defaultRunTimeoutMs?: number;
+  readonly retentionMs?: number;
+  readonly maxFanOut?: number;
+}
+
+export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
+  /** Adds the built-in `llm_generation` step on this model. */
+  readonly llm?: Llm;
+  /** More step types (an agent's, a plugin's). */
+  readonly handlers?: ReadonlyArray<StepHandler<never>>;
+  readonly executor?: Executor;
+  readonly logger?: Logger;
+  readonly eventBus?: EventBus;
+  readonly audit?: AuditSink;
+}
+
+export interface StartRunOptions {
+  /** Default: a random UUID. */
+  readonly runId?: string;
+  readonly parallelism?: number;
+  /** Overrides the workflow's `timeout`. */
+  readonly timeoutMs?: number;
+  /** Aborting it cancels the run. */
+  readonly signal?: AbortSignal;
+}
+
+/** A started run. */
+export interface RunHandle {
+  readonly runId: string;
+  /** This run's events, from run.started to run.completed. */
+  readonly events: Observable<WorkflowEvent>;
+  readonly result: Promise<RunResult>;
+}
+
+/** A run with the progress of each step, for a progress view. */
+export interface RunDetails extends RunRecord {
+  readonly steps: readonly StepRecord[];
+  readonly progress: { readonly total: number; readonly completed: number; readonly failed: number; readonly skipped: number; readonly running: number; readonly pending: number; readonly cancelled: number };
+}
+
+/**
+ * Runs workflows: validates them, schedules their DAG with a parallelism limit, persists every
+ * transition, resumes interrupted runs, and reports events.
+ */
+export class WorkflowEngine {
+  readonly registry: StepHandlerRegistry;
+  readonly store: RunStore;
+  readonly #executor: Executor;
+  readonly #logger: Logger;
+  readonly #audit: AuditSink;
+  readonly #eventBus: EventBus | undefined;
+  readonly #events = new Subject<WorkflowEvent>();
+  readonly #active = new Map<string, WorkflowRun>();
+  readonly #options: WorkflowEngineOptions;
+  #disposed = false;
+  /** Every run's events. */
+  readonly events: Observable<WorkflowEvent> = this.#events.asObservable();
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.registry = options.registry;
+    this.#logger = (options.logger ?? silentLogger).child({ name: "workflow-engine:WorkflowEngine" });
+    this.#executor = options.executor ?? new InProcessExecutor(options.registry, options.logger);
+    this.#audit = options.audit ?? nullAuditSink;
+    this.#eventBus = options.eventBus;
+  }
+
+  /**
+   * The common case: a SQLite-backed engine with the built-in steps (data_processing always;
+   * file_operations with `workspaceRoot`; llm_generation with `llm`), resuming interrupted runs.
+   */
+  static async open(options: OpenWorkflowEngineOptions): Promise<WorkflowEngine> {
+    const { llm, handlers, executor, logger, eventBus, audit, ...rest } = options;
+    const parsed = workflowEngineConfigSchema.safeParse(rest);
+    if (!parsed.success) {
+      throw new ConfigError("CONFIG_INVALID", `workflow engine options are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
+        hint: "See WorkflowEngine.open() options in the @bear/workflow-engine README.",
+      });
+    }
+    const config = parsed.data;
+    const registry = new StepHandlerRegistry();
+    registry.register(dataProcessingHandler());
+    if (config.workspaceRoot !== undefined) registry.register(fileOperationsHandler({ workspaceRoot: config.workspaceRoot, ...(audit ? { audit } : {}) }));
+    if (llm) registry.register(llmGenerationHandler(llm));
+    for (const handler of handlers ?? []) registry.register(handler);
+    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous });
+    const engine = new WorkflowEngine({
+      store,
+      registry,
+      ...(executor ? { executor } : {}),
+      ...(logger ? { logger } : {}),
+      ...(eventBus ? { eventBus } : {}),
+      ...(audit ? { audit } : {}),
+      maxParallelSteps: config.maxParallelSteps,
+      maxFanOut: config.maxFanOut,
+      retentionMs: durationMs(config.retention),
+      ...(config.defaultStepTimeout === undefined ? {} : { defaultStepTimeoutMs: msOrUndefined(config.defaultStepTimeout)! }),
+      ...(config.defaultRunTimeout === undefined ? {} : { defaultRunTimeoutMs: msOrUndefined(config.defaultRunTimeout)! }),
+    });
+    if (config.resumeOnOpen) engine.resumeInterrupted();
+    return engine;
+  }
+
+  /** An engine that keeps nothing on disk (tests, benchmarks, one-off runs). */
+  static inMemory(options: Omit<WorkflowEngineOptions, "store"> & { keepEvents?: boolean }): WorkflowEngine {
+    const { keepEvents, ...rest } = options;
+    return new WorkflowEngine({ ...rest, store: new MemoryRunStore({ keepEvents: keepEvents ?? true }) });
+  }
+
+  /** Parses JSON or YAML text into a validated definition (throws WorkflowValidationError). */
+  load(text: string, options: { format?: WorkflowFormat; source?: string } = {}): WorkflowDefinition {
+    return assertValidWorkflow(parseWorkflowText(text, options), this.registry);
+  }
+
+  /** Validates without running; every issue names its path. */
+  validate(definition: unknown): ValidationResult {
+    return validateWorkflow(typeof definition === "string" ? parseWorkflowText(definition) : definition, this.registry);
+  }
+
+  /** Validates and starts a run. Events start flowing on the next tick, so subscribe right away. */
+  start(definition: unknown, inputs: Readonly<Record<string, unknown>> = {}, options: StartRunOptions = {}): RunHandle {
+    this.#assertOpen();
+    const raw = typeof definition === "string" ? parseWorkflowText(definition) : definition;
+    assertJson(raw, "the workflow definition", "workflow");
+    const workflow = assertValidWorkflow(raw, this.registry);
+    const resolvedInputs = resolveInputs(workflow, inputs);
+    assertJson(resolvedInputs, "the run inputs", "inputs");
+    const runId = options.runId ?? randomUUID();
+    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId)) throw new InvalidArgumentError("runId", runId, "1-128 letters, digits, '_', '.', ':' or '-'");
+    if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
+      throw new InvalidArgumentError("parallelism", options.parallelism, "a positive integer");
+    }
+    const now = Date.now();
+    this.store.insertRun({
+      id: runId,
+      workflow: workflow.name,
+      definition: raw as JsonValue,
+      inputs: resolvedInputs as JsonValue,
+      status: "pending",
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+    });
+    this.store.flush();
+    const timeoutMs = options.timeoutMs ?? (workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout));
+    const run = this.#createRun(runId, workflow, resolvedInputs, options.parallelism, timeoutMs, 0);
+    void this.#audit.record({ action: "workflow.run.start", outcome: "success", actor: "system", resource: runId, details: { workflow: workflow.name } }).catch(() => undefined);
+    if (options.signal) {
+      const signal = options.signal;
+      if (signal.aborted) queueMicrotask(() => run.cancel("the caller's signal was aborted"));
+      else {
+        const onAbort = (): void => void run.cancel("the caller's signal was aborted");
+        signal.addEventListener("abort", onAbort, { once: true });
+        void run.result.finally(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
+    queueMicrotask(() => run.start(false));
+    return { runId, events: run.events, result: run.result };
+  }
+
+  /** Starts a run and waits for its result. */
+  run(definition: unknown, inputs: Readonly<Record<string, unknown>> = {}, options: StartRunOptions = {}): Promise<RunResult> {
+    return this.start(definition, inputs, options).result;
+  }
+
+  /**
+   * Resumes the runs a previous engine left unfinished (a crash, a kill): completed steps keep
+   * their outputs and do not run again; a step that was running is retried per its policy.
+   */
+  resumeInterrupted(): RunHandle[] {
+    this.#assertOpen();
+    const interrupted: RunRecord[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const batch = this.store.listRuns({ status: ["pending", "running"], limit: 1000, offset });
+      interrupted.push(...batch.filter((r) => !this.#active.has(r.id)));
+      if (batch.length < 1000) break;
+    }
+    const handles: RunHandle[] = [];
+    for (const record of interrupted.reverse()) {
+      const handle = this.#resume(record);
+      if (handle) handles.push(handle);
+    }
+    return handles;
+  }
+
+  #resume(record: RunRecord): RunHandle | undefined {
+    const now = Date.now();
+    let workflow: WorkflowDefinition;
+    try {
+      workflow = assertValidWorkflow(record.definition, this.registry);
+    } catch (error) {
+      this.#logger.warn({ runId: record.id }, "cannot resume run: its workflow no longer validates");
+      this.store.updateRun(record.id, { status: "failed", error: { code: "WORKFLOW_INVALID", message: (error as Error).message }, finishedAt: now }, now);
+      this.store.flush();
+      return undefined;
+    }
+    const inputs = (record.inputs ?? {}) as Record<string, unknown>;
+    const totalMs = workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout);
+    const remaining = totalMs === undefined ? undefined : Math.max(1, totalMs - (now - (record.startedAt ?? now)));
+    const run = this.#createRun(record.id, workflow, inputs, undefined, remaining, this.store.lastEventSeq(record.id));
+    run.restore(this.store.getSteps(record.id));
+    this.#logger.info({ runId: record.id, workflow: workflow.name }, "resuming interrupted run");
+    // On the next turn, so whoever opened the engine can subscribe to `events` first.
+    setImmediate(() => run.start(true));
+    return { runId: record.id, events: run.events, result: run.result };
+  }
+
+  #createRun(runId: string, workflow: WorkflowDefinition, inputs: Readonly<Record<string, unknown>>, parallelism: number | undefined, timeoutMs: number | undefined, lastSeq: number): WorkflowRun {
+    const run = new WorkflowRun(
+      runId,
+      workflow,
+      inputs,
+      {
+        store: this.store,
+        executor: this.#executor,
+        logger: this.#logger,
+        publish: (event) => this.#publish(event),
+        now: Date.now,
+        random: Math.random,
+      },
+      {
+        parallelism: parallelism ?? this.#options.maxParallelSteps ?? 4,
+        maxFanOut: this.#options.maxFanOut ?? 10_000,
+        ...(this.#options.defaultStepTimeoutMs === undefined ? {} : { defaultStepTimeoutMs: this.#options.defaultStepTimeoutMs }),
+        ...(timeoutMs === undefined ? {} : { runTimeoutMs: timeoutMs }),
+      },
+      lastSeq,
+    );
+    this.#active.set(runId, run);
+    void run.result.then(() => this.#active.delete(runId));
+    return run;
+  }
+
+  #publish(event: WorkflowEvent): void {
+    this.#events.next(event);
+    if (this.#eventBus) {
+      const { type, at, ...rest } = event;
+      this.#eventBus.publish({ ...rest, type: `workflow:${type}`, source: "workflow-engine", timestamp: at });
+    }
+  }
+
+  /** Events of one run until it completes (only live events; see history() for the past). */
+  eventsOf(runId: string): Observable<WorkflowEvent> {
+    const active = this.#active.get(runId);
+    if (active) return active.events;
+    return this.events.pipe(
+      filter((e) => e.runId === runId),
+      takeWhile((e) => e.type !== "run.completed", true),
+    );
+  }
+
+  /** The persisted event history of a run, in order. */
+  history(runId: string, afterSeq = 0): WorkflowEvent[] {
+    return this.store.getEvents(runId, afterSeq).map((e: StoredEvent) => e.payload as unknown as WorkflowEvent);
+  }
+
+  /** A run with per-step progress, or RunNotFoundError. */
+  getRun(runId: string): RunDetails {
+    const run = this.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    const steps = this.store.getSteps(runId);
+    const top = steps.filter((s) => s.index === null);
+    const count = (status: StepRecord["status"]): number => top.filter((s) => s.status === status).length;
+    const definition = run.definition as { steps?: unknown[] };
+    const total = Array.isArray(definition.steps) ? definition.steps.length : top.length;
+    const started = top.length;
+    return {
+      ...run,
+      steps,
+      progress: {
+        total,
+        completed: count("completed"),
+        failed: count("failed"),
+        skipped: count("skipped"),
+        running: count("running"),
+        cancelled: count("cancelled"),
+        pending: total - started + count("pending"),
+      },
+    };
+  }
+
+  listRuns(query: ListRunsQuery = {}): RunRecord[] {
+    return this.store.listRuns(query);
+  }
+
+  /**
+   * Cancels a run: running handlers see their AbortSignal fire and the run ends `cancelled`.
+   * A run left unfinished by a previous engine is marked cancelled so it is not resumed.
+   * False when the run had already finished.
+   */
+  cancel(runId: string, reason?: string): boolean {
+    const active = this.#active.get(runId);
+    let cancelled: boolean;
+    if (active) {
+      cancelled = active.cancel(reason);
+    } else {
+      const record = this.store.getRun(runId);
+      if (!record) throw new RunNotFoundError(runId);
+      cancelled = record.status === "pending" || record.status === "running";
+      if (cancelled) {
+        const now = Date.now();
+        this.store.updateRun(runId, { status: "cancelled", error: { code: "RUN_CANCELLED", message: `run '${runId}' was cancelled: ${reason ?? "cancelled by request"}` }, finishedAt: now }, now);
+        this.store.flush();
+      }
+    }
+    if (cancelled) void this.#audit.record({ action: "workflow.run.cancel", outcome: "success", actor: "system", resource: runId }).catch(() => undefined);
+    return cancelled;
+  }
+
+  /** Deletes finished runs older than the retention (or `olderThanMs`); returns how many. */
+  prune(olderThanMs?: number): number {
+    this.#assertOpen();
+    const age = olderThanMs ?? this.#options.retentionMs ?? 30 * 24 * 3_600_000;
+    const removed = this.store.prune(Date.now() - age);
+    if (removed > 0) this.#logger.info({ removed }, "pruned old workflow runs");
+    return removed;
+  }
+
+  /** Runs in progress in this engine. */
+  get activeRuns(): string[] {
+    return [...this.#active.keys()];
+  }
+
+  /** Stops the engine: running runs are cancelled and awaited, then the store is closed. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const pending = [...this.#active.values()].map((run) => {
+      run.cancel("the engine is shutting down");
+      return run.result;
+    });
+    await Promise.all(pending);
+    this.#events.complete();
+    this.store.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  #assertOpen(): void {
+    if (this.#disposed) throw new DisposedError("WorkflowEngine");
+  }
+}

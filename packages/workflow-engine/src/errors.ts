@@ -1,0 +1,173 @@
+import { BearError, type BearErrorOptions, formatValue } from "@bear/core";
+
+export type WorkflowErrorCode =
+  | "WORKFLOW_PARSE_FAILED"
+  | "WORKFLOW_INVALID"
+  | "WORKFLOW_INPUTS_INVALID"
+  | "REFERENCE_INVALID"
+  | "REFERENCE_UNRESOLVED"
+  | "CONDITION_INVALID"
+  | "STEP_HANDLER_DUPLICATE"
+  | "STEP_HANDLER_MISSING"
+  | "STEP_PARAMETERS_INVALID"
+  | "STEP_FAILED"
+  | "STEP_TIMEOUT"
+  | "RUN_TIMEOUT"
+  | "RUN_CANCELLED"
+  | "RUN_NOT_FOUND"
+  | "VALUE_NOT_JSON"
+  | "STORE_FAILED";
+
+/** Base class of every error this package throws on purpose. */
+export class WorkflowError extends BearError<WorkflowErrorCode> {}
+
+/** One problem found while validating a definition: the exact path and what is wrong there. */
+export interface ValidationIssue {
+  /** e.g. `steps[3].depends_on[0]`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class WorkflowParseError extends WorkflowError {
+  constructor(source: string, reason: string, cause?: unknown) {
+    super("WORKFLOW_PARSE_FAILED", `workflow ${source} could not be parsed: ${reason}`, {
+      hint: "Workflows are JSON or YAML documents with name, inputs and steps[].",
+      cause,
+      details: { source },
+    });
+  }
+}
+
+export class WorkflowValidationError extends WorkflowError {
+  readonly issues: readonly ValidationIssue[];
+  constructor(workflow: string, issues: readonly ValidationIssue[]) {
+    const lines = issues.slice(0, 20).map((i) => `  ${i.path}: ${i.message}`);
+    const more = issues.length > 20 ? `\n  … and ${issues.length - 20} more` : "";
+    super("WORKFLOW_INVALID", `workflow '${workflow}' is invalid (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}${more}`, {
+      hint: "Fix each path listed above; nothing has run.",
+      details: { workflow, issues },
+    });
+    this.issues = issues;
+  }
+}
+
+export class WorkflowInputsError extends WorkflowError {
+  readonly issues: readonly ValidationIssue[];
+  constructor(workflow: string, issues: readonly ValidationIssue[]) {
+    super("WORKFLOW_INPUTS_INVALID", `inputs for workflow '${workflow}' are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, {
+      hint: "Pass every required input with the declared type.",
+      details: { workflow, issues },
+    });
+    this.issues = issues;
+  }
+}
+
+export class ReferenceSyntaxError extends WorkflowError {
+  constructor(expression: string, position: number, reason: string) {
+    super("REFERENCE_INVALID", `reference ${formatValue(expression)} is malformed at character ${position}: ${reason}`, {
+      hint: "References look like {{ inputs.name }} or {{ steps.extract.output.clauses[0] }}.",
+      details: { position },
+    });
+  }
+}
+
+export class ConditionSyntaxError extends WorkflowError {
+  constructor(expression: string, position: number, reason: string) {
+    super("CONDITION_INVALID", `condition ${formatValue(expression)} is malformed at character ${position}: ${reason}`, {
+      hint: "Conditions compare references and literals: steps.classify.output.kind == 'nda' && !inputs.dry_run",
+      details: { position },
+    });
+  }
+}
+
+export class StepHandlerDuplicateError extends WorkflowError {
+  constructor(type: string) {
+    super("STEP_HANDLER_DUPLICATE", `a handler for step type '${type}' is already registered`, {
+      hint: "Each step type has exactly one handler; pick a namespaced type such as 'myplugin.extract'.",
+      details: { type },
+    });
+  }
+}
+
+export class StepHandlerMissingError extends WorkflowError {
+  constructor(type: string, known: readonly string[]) {
+    super("STEP_HANDLER_MISSING", `no handler is registered for step type '${type}' (registered: ${known.join(", ") || "none"})`, {
+      hint: "Register one with StepHandlerRegistry.register() before running the workflow.",
+      details: { type },
+    });
+  }
+}
+
+export class StepParametersError extends WorkflowError {
+  constructor(stepId: string, type: string, reason: string) {
+    super("STEP_PARAMETERS_INVALID", `parameters of step '${stepId}' (type '${type}') are invalid: ${reason}`, {
+      hint: "Check the step's parameters against the handler's documented schema.",
+      details: { stepId, type },
+    });
+  }
+}
+
+export class StepFailedError extends WorkflowError {
+  constructor(stepId: string, reason: string, cause?: unknown) {
+    super("STEP_FAILED", `step '${stepId}' failed: ${reason}`, { cause, details: { stepId } });
+  }
+}
+
+export class StepTimeoutError extends WorkflowError {
+  constructor(stepId: string, timeoutMs: number) {
+    super("STEP_TIMEOUT", `step '${stepId}' timed out after ${timeoutMs} ms`, {
+      hint: "Raise the step's timeout or make its handler honour the AbortSignal sooner.",
+      details: { stepId, timeoutMs },
+    });
+  }
+}
+
+export class RunTimeoutError extends WorkflowError {
+  constructor(runId: string, timeoutMs: number) {
+    super("RUN_TIMEOUT", `run '${runId}' timed out after ${timeoutMs} ms`, {
+      hint: "Raise the workflow's timeout.",
+      details: { runId, timeoutMs },
+    });
+  }
+}
+
+export class RunCancelledError extends WorkflowError {
+  constructor(runId: string, reason = "cancelled by request") {
+    super("RUN_CANCELLED", `run '${runId}' was cancelled: ${reason}`, { details: { runId } });
+  }
+}
+
+export class RunNotFoundError extends WorkflowError {
+  constructor(runId: string) {
+    super("RUN_NOT_FOUND", `run '${runId}' does not exist`, {
+      hint: "List runs with engine.listRuns(); old runs are pruned after the retention period.",
+      details: { runId },
+    });
+  }
+}
+
+export class NotJsonError extends WorkflowError {
+  constructor(what: string, path: string, reason: string) {
+    super("VALUE_NOT_JSON", `${what} is not JSON-serialisable at ${path}: ${reason}`, {
+      hint: "Step inputs and outputs must be plain JSON (objects, arrays, strings, finite numbers, booleans, null) so steps can run on other workers.",
+      details: { what, path },
+    });
+  }
+}
+
+export class RunStoreError extends WorkflowError {
+  constructor(operation: string, location: string, cause: unknown, options: Omit<BearErrorOptions, "cause"> = {}) {
+    super("STORE_FAILED", `workflow store at '${location}' failed to ${operation}`, {
+      hint: "Check that the database file is writable and not used by another program.",
+      ...options,
+      cause,
+      details: { operation, location },
+    });
+  }
+}
+
+/** A short message for any thrown value, for events and the store (never a stack). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : formatValue(error);
+}

@@ -1,0 +1,73 @@
+import { silentLogger, type Logger } from "@bear/core";
+import { StepParametersError } from "../errors";
+import { formatIssuePath } from "../definition/validate-workflow";
+import type { StepHandlerRegistry } from "../steps/step-handler-registry";
+import type { StepProgress } from "../steps/step-handler";
+import { assertJson, type JsonObject, type JsonValue } from "./json-value";
+
+/** One execution of one step: plain JSON, so it can be sent to another worker. */
+export interface StepTask {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly type: string;
+  readonly agent?: string;
+  readonly parameters: JsonObject;
+  readonly attempt: number;
+  readonly item?: JsonValue;
+  readonly index?: number;
+}
+
+export interface ExecuteOptions {
+  readonly signal: AbortSignal;
+  readonly onProgress: (progress: StepProgress) => void;
+}
+
+/**
+ * Where steps run. The default runs handlers in this process; a distributed queue can implement
+ * the same interface and run them on workers (tasks and results are JSON).
+ */
+export const Executor = Symbol.for("@bear/workflow-engine:Executor");
+export interface Executor {
+  execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue>;
+}
+
+/** Runs handlers from a StepHandlerRegistry in this process, checking JSON in and out. */
+export class InProcessExecutor implements Executor {
+  readonly #logger: Logger;
+  constructor(
+    readonly registry: StepHandlerRegistry,
+    logger: Logger = silentLogger,
+  ) {
+    this.#logger = logger.child({ name: "workflow-engine:InProcessExecutor" });
+  }
+
+  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
+    assertJson(task, `the task of step '${task.stepId}'`, "task");
+    const handler = this.registry.get(task.type);
+    let parameters: unknown = task.parameters;
+    if (handler.parameters) {
+      const parsed = handler.parameters.safeParse(task.parameters);
+      if (!parsed.success) {
+        const reason = parsed.error.issues.map((i) => `${formatIssuePath(["parameters", ...i.path])}: ${i.message}`).join("; ");
+        throw new StepParametersError(task.stepId, task.type, reason);
+      }
+      parameters = parsed.data;
+    }
+    const output = await handler.execute({
+      runId: task.runId,
+      stepId: task.stepId,
+      type: task.type,
+      agent: task.agent,
+      parameters,
+      attempt: task.attempt,
+      item: task.item,
+      index: task.index,
+      signal: options.signal,
+      progress: options.onProgress,
+      logger: this.#logger,
+    });
+    const result = output === undefined ? null : output;
+    assertJson(result, `the output of step '${task.stepId}'`, "output");
+    return result;
+  }
+}

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { silentLogger, type AuditEvent } from "@bear/core";
+import type { JsonValue } from "../execution/json-value";
+import { fileOperationsHandler, fileOperationsParameters } from "./file-operations-handler";
+
+let base: string;
+let root: string;
+let audit: AuditEvent[];
+beforeEach(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), "wf-files-"));
+  root = path.join(base, "workspace");
+  fs.mkdirSync(root);
+  fs.writeFileSync(path.join(base, "secret.txt"), "outside");
+  audit = [];
+});
+afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+function run(params: Record<string, unknown>): Promise<JsonValue> {
+  const handler = fileOperationsHandler({ workspaceRoot: root, maxReadBytes: 1000, audit: { record: async (e) => void audit.push(e) } });
+  return handler.execute({
+    runId: "r1",
+    stepId: "files",
+    type: "file_operations",
+    agent: undefined,
+    parameters: fileOperationsParameters.parse(params),
+    attempt: 1,
+    item: undefined,
+    index: undefined,
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    logger: silentLogger,
+  });
+}
+
+describe("file_operations step", () => {
+  it("writes, reads, lists, checks and deletes files inside the workspace", async () => {
+    await expect(run({ operation: "write", path: "out/summary.txt", content: "héllo" })).resolves.toEqual({ path: "out/summary.txt", bytes: 6 });
+    await expect(run({ operation: "append", path: "out/summary.txt", content: "!" })).resolves.toMatchObject({ bytes: 1 });
+    await expect(run({ operation: "read", path: "out/summary.txt" })).resolves.toEqual({ path: "out/summary.txt", content: "héllo!", bytes: 7 });
+    await expect(run({ operation: "list", path: "out" })).resolves.toEqual({ path: "out", entries: [{ name: "summary.txt", kind: "file" }] });
+    await expect(run({ operation: "exists", path: "out/none.txt" })).resolves.toEqual({ path: "out/none.txt", exists: false });
+    await expect(run({ operation: "write", path: "out/summary.txt", content: "x", overwrite: false })).rejects.toThrow(/EEXIST/);
+    await expect(run({ operation: "delete", path: "out/summary.txt" })).resolves.toEqual({ path: "out/summary.txt", deleted: true });
+    expect(audit.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      "workflow.file.write:success",
+      "workflow.file.append:success",
+      "workflow.file.write:failure",
+      "workflow.file.delete:success",
+    ]);
+    expect(JSON.stringify(audit)).not.toContain("summary");
+  });
+
+  it("refuses '..', absolute paths elsewhere and symlinks that lead out, and audits the denial", async () => {
+    fs.symlinkSync(path.join(base, "secret.txt"), path.join(root, "link.txt"));
+    fs.symlinkSync(base, path.join(root, "up"));
+    await expect(run({ operation: "read", path: "../secret.txt" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+    await expect(run({ operation: "read", path: path.join(base, "secret.txt") })).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+    await expect(run({ operation: "read", path: "link.txt" })).rejects.toThrow(/symbolic link leads outside/);
+    await expect(run({ operation: "write", path: "up/planted.txt", content: "x" })).rejects.toThrow(/symbolic link leads outside/);
+    await expect(run({ operation: "delete", path: "link.txt" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+    expect(fs.existsSync(path.join(base, "planted.txt"))).toBe(false);
+    expect(fs.readFileSync(path.join(base, "secret.txt"), "utf8")).toBe("outside");
+    expect(audit.every((e) => e.outcome === "denied")).toBe(true);
+    expect(audit).toHaveLength(5);
+  });
+
+  it("refuses to read a file larger than the limit", async () => {
+    fs.writeFileSync(path.join(root, "big.txt"), "x".repeat(2000));
+    await expect(run({ operation: "read", path: "big.txt" })).rejects.toThrow(/2000 bytes, more than the read limit of 1000/);
+  });
+});

@@ -1,0 +1,116 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { confinePath, nullAuditSink, type AuditSink } from "@bear/core";
+import { z } from "zod";
+import { StepFailedError } from "../errors";
+import type { JsonValue } from "../execution/json-value";
+import type { StepContext, StepHandler } from "./step-handler";
+
+const relPath = z.string().min(1).max(4096);
+
+export const fileOperationsParameters = z.discriminatedUnion("operation", [
+  z.strictObject({ operation: z.literal("read"), path: relPath }),
+  z.strictObject({ operation: z.literal("write"), path: relPath, content: z.string(), overwrite: z.boolean().default(true) }),
+  z.strictObject({ operation: z.literal("append"), path: relPath, content: z.string() }),
+  z.strictObject({ operation: z.literal("list"), path: relPath.default(".") }),
+  z.strictObject({ operation: z.literal("exists"), path: relPath }),
+  z.strictObject({ operation: z.literal("mkdir"), path: relPath }),
+  z.strictObject({ operation: z.literal("delete"), path: relPath }),
+]);
+export type FileOperationsParameters = z.infer<typeof fileOperationsParameters>;
+
+export interface FileOperationsOptions {
+  /** Every path is confined to this folder ('..', absolute paths elsewhere and escaping symlinks are refused). */
+  readonly workspaceRoot: string;
+  /** Largest file `read` returns, in bytes (default 10 MiB). */
+  readonly maxReadBytes?: number;
+  /** Writes and deletes are reported here. */
+  readonly audit?: AuditSink;
+}
+
+/** The built-in `file_operations` step: read, write, append, list, exists, mkdir, delete inside the workspace. */
+export function fileOperationsHandler(options: FileOperationsOptions): StepHandler<FileOperationsParameters> {
+  const root = path.resolve(options.workspaceRoot);
+  const maxRead = options.maxReadBytes ?? 10 * 1024 * 1024;
+  const audit = options.audit ?? nullAuditSink;
+  const rel = (abs: string): string => path.relative(root, abs).split(path.sep).join("/") || ".";
+
+  const record = async (ctx: StepContext<FileOperationsParameters>, outcome: "success" | "denied" | "failure"): Promise<void> => {
+    await audit.record({
+      action: `workflow.file.${ctx.parameters.operation}`,
+      outcome,
+      actor: "system",
+      resource: ctx.runId,
+      details: { stepId: ctx.stepId, operation: ctx.parameters.operation },
+    });
+  };
+
+  const run = async (ctx: StepContext<FileOperationsParameters>): Promise<JsonValue> => {
+    const p = ctx.parameters;
+    ctx.signal.throwIfAborted();
+    const target = confinePath(root, p.path);
+    switch (p.operation) {
+      case "read": {
+        const stat = await fs.stat(target);
+        if (!stat.isFile()) throw new StepFailedError(ctx.stepId, `'${p.path}' is not a file`);
+        if (stat.size > maxRead) throw new StepFailedError(ctx.stepId, `'${p.path}' is ${stat.size} bytes, more than the read limit of ${maxRead}`);
+        const content = await fs.readFile(target, { encoding: "utf8", signal: ctx.signal });
+        return { path: rel(target), content, bytes: stat.size };
+      }
+      case "write": {
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        confinePath(root, p.path); // the folders just created must not have changed where it leads
+        await fs.writeFile(target, p.content, { encoding: "utf8", flag: p.overwrite ? "w" : "wx", signal: ctx.signal });
+        return { path: rel(target), bytes: Buffer.byteLength(p.content) };
+      }
+      case "append": {
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.appendFile(target, p.content, "utf8");
+        return { path: rel(target), bytes: Buffer.byteLength(p.content) };
+      }
+      case "list": {
+        const entries = await fs.readdir(target, { withFileTypes: true });
+        return {
+          path: rel(target),
+          entries: entries
+            .map((e) => ({ name: e.name, kind: e.isDirectory() ? "directory" : e.isFile() ? "file" : e.isSymbolicLink() ? "symlink" : "other" }))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        };
+      }
+      case "exists": {
+        const exists = await fs.stat(target).then(
+          () => true,
+          () => false,
+        );
+        return { path: rel(target), exists };
+      }
+      case "mkdir":
+        await fs.mkdir(target, { recursive: true });
+        return { path: rel(target) };
+      case "delete": {
+        if (target === root) throw new StepFailedError(ctx.stepId, "refusing to delete the workspace root");
+        const stat = await fs.lstat(target);
+        if (stat.isDirectory()) throw new StepFailedError(ctx.stepId, `'${p.path}' is a directory; only files are deleted`);
+        await fs.unlink(target);
+        return { path: rel(target), deleted: true };
+      }
+    }
+  };
+
+  return {
+    type: "file_operations",
+    parameters: fileOperationsParameters,
+    async execute(ctx) {
+      const sensitive = ctx.parameters.operation === "write" || ctx.parameters.operation === "append" || ctx.parameters.operation === "delete";
+      try {
+        const out = await run(ctx);
+        if (sensitive) await record(ctx, "success");
+        return out;
+      } catch (error) {
+        const denied = (error as { code?: unknown }).code === "PATH_OUTSIDE_WORKSPACE";
+        if (sensitive || denied) await record(ctx, denied ? "denied" : "failure");
+        throw error;
+      }
+    },
+  };
+}

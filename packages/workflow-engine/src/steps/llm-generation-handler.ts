@@ -1,0 +1,82 @@
+import type { GenerateRequest, Llm } from "@bear/core";
+import { z } from "zod";
+import { StepFailedError } from "../errors";
+import type { JsonValue } from "../execution/json-value";
+import type { StepHandler } from "./step-handler";
+
+export const llmGenerationParameters = z
+  .strictObject({
+    prompt: z.string().min(1).optional(),
+    system: z.string().optional(),
+    messages: z.array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(1).optional(),
+    max_tokens: z.number().int().positive().max(32_768).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().gt(0).max(1).optional(),
+    stop: z.array(z.string()).max(16).optional(),
+    seed: z.number().int().optional(),
+    json_schema: z.record(z.string(), z.custom<JsonValue>(() => true)).optional(),
+    /** Report progress while tokens arrive (default true). */
+    stream: z.boolean().default(true),
+  })
+  .refine((p) => (p.prompt === undefined) !== (p.messages === undefined), { message: "give exactly one of prompt or messages" });
+export type LlmGenerationParameters = z.infer<typeof llmGenerationParameters>;
+
+/**
+ * The built-in `llm_generation` step, on core's Llm contract. The step's AbortSignal is passed to
+ * the model, so cancelling the run stops the generation.
+ */
+export function llmGenerationHandler(llm: Llm): StepHandler<LlmGenerationParameters> {
+  return {
+    type: "llm_generation",
+    parameters: llmGenerationParameters,
+    async execute(ctx) {
+      const p = ctx.parameters;
+      const messages = p.messages ?? [...(p.system ? [{ role: "system" as const, content: p.system }] : []), { role: "user" as const, content: p.prompt! }];
+      const request: GenerateRequest = {
+        messages,
+        signal: ctx.signal,
+        ...(p.max_tokens === undefined ? {} : { maxTokens: p.max_tokens }),
+        ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
+        ...(p.top_p === undefined ? {} : { topP: p.top_p }),
+        ...(p.stop === undefined ? {} : { stop: p.stop }),
+        ...(p.seed === undefined ? {} : { seed: p.seed }),
+        ...(p.json_schema === undefined ? {} : { jsonSchema: p.json_schema }),
+      };
+      let result;
+      if (p.stream) {
+        const iterator = llm.stream(request);
+        let pieces = 0;
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            result = next.value;
+            break;
+          }
+          pieces++;
+          if (pieces % 16 === 1) ctx.progress({ ...(p.max_tokens ? { fraction: Math.min(1, pieces / p.max_tokens) } : {}), message: `${pieces} pieces generated` });
+        }
+      } else {
+        result = await llm.generate(request);
+      }
+      ctx.signal.throwIfAborted();
+      if (result.finishReason === "error") throw new StepFailedError(ctx.stepId, `model '${llm.id}' reported an error while generating`);
+      let json: JsonValue | undefined;
+      if (p.json_schema !== undefined) {
+        try {
+          json = JSON.parse(result.text) as JsonValue;
+        } catch (error) {
+          throw new StepFailedError(ctx.stepId, `model '${llm.id}' did not return valid JSON (${result.text.length} characters)`, error);
+        }
+      }
+      return {
+        text: result.text,
+        ...(json === undefined ? {} : { json }),
+        model: llm.id,
+        tokensUsed: result.tokensUsed,
+        promptTokens: result.promptTokens,
+        finishReason: result.finishReason,
+        generationTimeMs: Math.round(result.generationTime),
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { StepHandlerDuplicateError, StepHandlerMissingError } from "../errors";
+import type { StepTypeCatalog } from "../definition/validate-workflow";
+import type { JsonValue } from "../execution/json-value";
+import type { StepHandler } from "./step-handler";
+
+const TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,127}$/;
+
+/** The step types the engine can run, each with its handler. */
+export class StepHandlerRegistry implements StepTypeCatalog {
+  readonly #handlers = new Map<string, StepHandler<unknown>>();
+
+  constructor(handlers: ReadonlyArray<StepHandler<never>> = []) {
+    for (const handler of handlers) this.register(handler as StepHandler<unknown>);
+  }
+
+  /** Adds a handler. Types are lower-case names such as 'clause_review' or 'myplugin.extract'. */
+  register<P, O extends JsonValue>(handler: StepHandler<P, O>): this {
+    if (!TYPE_NAME.test(handler.type)) {
+      throw new TypeError(`step type '${handler.type}' is not a valid name (lower-case letters, digits, '_', '.', ':' or '-')`);
+    }
+    if (this.#handlers.has(handler.type)) throw new StepHandlerDuplicateError(handler.type);
+    this.#handlers.set(handler.type, handler as unknown as StepHandler<unknown>);
+    return this;
+  }
+
+  /** Removes a handler (a plugin being unloaded); true if one was registered. */
+  unregister(type: string): boolean {
+    return this.#handlers.delete(type);
+  }
+
+  has(type: string): boolean {
+    return this.#handlers.has(type);
+  }
+
+  get(type: string): StepHandler<unknown> {
+    const handler = this.#handlers.get(type);
+    if (!handler) throw new StepHandlerMissingError(type, this.types());
+    return handler;
+  }
+
+  types(): string[] {
+    return [...this.#handlers.keys()];
+  }
+}

@@ -1,0 +1,86 @@
+import type { JsonValue } from "../execution/json-value";
+
+export type RunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+export type StepStatus = "pending" | "running" | "completed" | "failed" | "cancelled" | "skipped";
+export const RUN_STATUSES: readonly RunStatus[] = ["pending", "running", "completed", "failed", "cancelled"];
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+
+/** An error as stored and sent in events: code and message only (never a stack or document text). */
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly workflow: string;
+  /** The definition as written (JSON), re-validated when an interrupted run resumes. */
+  readonly definition: JsonValue;
+  readonly inputs: JsonValue;
+  readonly status: RunStatus;
+  readonly error: ErrorInfo | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+}
+
+/** One step of a run, or one item of a `for_each` step (then `index` is set and `key` is `id[i]`). */
+export interface StepRecord {
+  readonly runId: string;
+  readonly key: string;
+  readonly stepId: string;
+  readonly index: number | null;
+  readonly status: StepStatus;
+  /** Attempts started so far. */
+  readonly attempt: number;
+  readonly output: JsonValue | null;
+  readonly error: ErrorInfo | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+}
+
+export interface RunPatch {
+  readonly status: RunStatus;
+  readonly error?: ErrorInfo | null;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+}
+
+export interface ListRunsQuery {
+  readonly status?: RunStatus | readonly RunStatus[];
+  readonly workflow?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A persisted event: `seq` orders the events of one run. */
+export interface StoredEvent {
+  readonly runId: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly at: number;
+  readonly payload: JsonValue;
+}
+
+/**
+ * Durable state of runs. Writes are queued and committed together by flush(), which the engine
+ * calls before any handler starts, so what a handler may act on is always on disk first.
+ */
+export interface RunStore {
+  readonly location: string;
+  insertRun(run: RunRecord): void;
+  updateRun(runId: string, patch: RunPatch, at: number): void;
+  saveStep(step: StepRecord): void;
+  appendEvent(event: StoredEvent): void;
+  /** Commits every queued write in one transaction. */
+  flush(): void;
+  getRun(runId: string): RunRecord | undefined;
+  getSteps(runId: string): StepRecord[];
+  getEvents(runId: string, afterSeq?: number): StoredEvent[];
+  lastEventSeq(runId: string): number;
+  listRuns(query?: ListRunsQuery): RunRecord[];
+  /** Deletes finished runs (with their steps and events) that finished before `before`. */
+  prune(before: number): number;
+  close(): void;
+}

@@ -1,0 +1,377 @@
+import fs from "node:fs";
+import path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import { RunStoreError } from "../errors";
+import type { JsonValue } from "../execution/json-value";
+import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
+
+export interface SqliteRunStoreOptions {
+  /** File path, or ":memory:". */
+  readonly dbPath: string;
+  /**
+   * "normal" (default) survives a killed process (WAL); "full" also survives power loss at the
+   * cost of an fsync per commit.
+   */
+  readonly synchronous?: "normal" | "full";
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  workflow TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created_at);
+CREATE INDEX IF NOT EXISTS runs_finished ON runs(finished_at);
+CREATE TABLE IF NOT EXISTS steps (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  item_index INTEGER,
+  status TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  output TEXT,
+  error TEXT,
+  started_at INTEGER,
+  finished_at INTEGER,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+`;
+
+interface RunRow {
+  id: string;
+  workflow: string;
+  definition: string;
+  inputs: string;
+  status: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+interface StepRow {
+  run_id: string;
+  key: string;
+  step_id: string;
+  item_index: number | null;
+  status: string;
+  attempt: number;
+  output: string | null;
+  error: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+type Op = () => void;
+
+/** Runs, steps and event history in one SQLite file (WAL, one transaction per flush). */
+export class SqliteRunStore implements RunStore {
+  readonly location: string;
+  readonly #db: BetterSqlite3.Database;
+  readonly #queue: Op[] = [];
+  readonly #commit: (ops: Op[]) => void;
+  readonly #stmt: ReturnType<SqliteRunStore["prepare"]>;
+  #closed = false;
+
+  /**
+   * Opens (creating if needed) the database; better-sqlite3 is loaded here, lazily. A file
+   * database is owned by one process at a time (`<dbPath>.lock` holds its pid): a second live
+   * process is refused, so two engines never resume and run the same runs. A lock left by a
+   * dead process (a crash) is taken over.
+   */
+  static async open(options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
+    const { default: Database } = await import("better-sqlite3");
+    let lockFile: string | undefined;
+    if (options.dbPath !== ":memory:") {
+      fs.mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
+      lockFile = acquireLock(options.dbPath);
+    }
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(options.dbPath);
+    } catch (error) {
+      if (lockFile) releaseLock(lockFile);
+      throw new RunStoreError("open the database", options.dbPath, error);
+    }
+    const store = new SqliteRunStore(db, options);
+    store.#lockFile = lockFile;
+    return store;
+  }
+
+  #lockFile: string | undefined;
+
+  /** Wraps an already open better-sqlite3 database (the caller keeps no other use of it). */
+  constructor(db: BetterSqlite3.Database, options: SqliteRunStoreOptions) {
+    this.location = options.dbPath;
+    this.#db = db;
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+      db.pragma("foreign_keys = ON");
+      db.pragma("busy_timeout = 5000");
+      const version = db.pragma("user_version", { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
+      }
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.#stmt = this.prepare();
+    } catch (error) {
+      db.close();
+      throw new RunStoreError("initialise the schema", options.dbPath, error);
+    }
+    this.#commit = db.transaction((ops: Op[]) => {
+      for (const op of ops) op();
+    });
+  }
+
+  private prepare() {
+    const db = this.#db;
+    return {
+      insertRun: db.prepare(
+        `INSERT INTO runs (id, workflow, definition, inputs, status, error, created_at, updated_at, started_at, finished_at)
+         VALUES (@id, @workflow, @definition, @inputs, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
+      ),
+      updateRun: db.prepare(
+        `UPDATE runs SET status = @status, error = CASE WHEN @set_error THEN @error ELSE error END,
+           started_at = COALESCE(@started_at, started_at), finished_at = COALESCE(@finished_at, finished_at), updated_at = @at
+         WHERE id = @id`,
+      ),
+      saveStep: db.prepare(
+        `INSERT INTO steps (run_id, key, step_id, item_index, status, attempt, output, error, started_at, finished_at)
+         VALUES (@run_id, @key, @step_id, @item_index, @status, @attempt, @output, @error, @started_at, @finished_at)
+         ON CONFLICT(run_id, key) DO UPDATE SET status = excluded.status, attempt = excluded.attempt, output = excluded.output,
+           error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`,
+      ),
+      appendEvent: db.prepare(`INSERT INTO events (run_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)`),
+      getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
+      getSteps: db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY key`),
+      getEvents: db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`),
+      lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE run_id = ?`),
+      prune: db.prepare(`DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at < ? AND status IN ('completed', 'failed', 'cancelled')`),
+    };
+  }
+
+  #enqueue(op: Op): void {
+    if (this.#closed) throw new RunStoreError("write (the store is closed)", this.location, undefined);
+    this.#queue.push(op);
+  }
+
+  insertRun(run: RunRecord): void {
+    const row: RunRow = {
+      id: run.id,
+      workflow: run.workflow,
+      definition: JSON.stringify(run.definition),
+      inputs: JSON.stringify(run.inputs),
+      status: run.status,
+      error: run.error === null ? null : JSON.stringify(run.error),
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+    };
+    this.#enqueue(() => this.#stmt.insertRun.run(row));
+  }
+
+  updateRun(runId: string, patch: RunPatch, at: number): void {
+    const params = {
+      id: runId,
+      status: patch.status,
+      set_error: patch.error === undefined ? 0 : 1,
+      error: patch.error == null ? null : JSON.stringify(patch.error),
+      started_at: patch.startedAt ?? null,
+      finished_at: patch.finishedAt ?? null,
+      at,
+    };
+    this.#enqueue(() => this.#stmt.updateRun.run(params));
+  }
+
+  saveStep(step: StepRecord): void {
+    const row: StepRow = {
+      run_id: step.runId,
+      key: step.key,
+      step_id: step.stepId,
+      item_index: step.index,
+      status: step.status,
+      attempt: step.attempt,
+      output: step.output === null ? null : JSON.stringify(step.output),
+      error: step.error === null ? null : JSON.stringify(step.error),
+      started_at: step.startedAt,
+      finished_at: step.finishedAt,
+    };
+    this.#enqueue(() => this.#stmt.saveStep.run(row));
+  }
+
+  appendEvent(event: StoredEvent): void {
+    const payload = JSON.stringify(event.payload);
+    this.#enqueue(() => this.#stmt.appendEvent.run(event.runId, event.seq, event.type, event.at, payload));
+  }
+
+  flush(): void {
+    if (this.#queue.length === 0) return;
+    const ops = this.#queue.splice(0, this.#queue.length);
+    try {
+      this.#commit(ops);
+    } catch (error) {
+      throw new RunStoreError("commit run state", this.location, error);
+    }
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    this.flush();
+    const row = this.#stmt.getRun.get(runId) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  getSteps(runId: string): StepRecord[] {
+    this.flush();
+    return (this.#stmt.getSteps.all(runId) as StepRow[]).map(toStep);
+  }
+
+  getEvents(runId: string, afterSeq = 0): StoredEvent[] {
+    this.flush();
+    return (this.#stmt.getEvents.all(runId, afterSeq) as Array<{ run_id: string; seq: number; type: string; at: number; payload: string }>).map((r) => ({
+      runId: r.run_id,
+      seq: r.seq,
+      type: r.type,
+      at: r.at,
+      payload: JSON.parse(r.payload) as JsonValue,
+    }));
+  }
+
+  lastEventSeq(runId: string): number {
+    this.flush();
+    return (this.#stmt.lastSeq.get(runId) as { seq: number }).seq;
+  }
+
+  listRuns(query: ListRunsQuery = {}): RunRecord[] {
+    this.flush();
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (query.status !== undefined) {
+      const statuses = typeof query.status === "string" ? [query.status] : [...query.status];
+      where.push(`status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
+      params.push(...statuses);
+    }
+    if (query.workflow !== undefined) {
+      where.push("workflow = ?");
+      params.push(query.workflow);
+    }
+    const limit = Math.max(1, Math.min(10_000, Math.trunc(query.limit ?? 100)));
+    const offset = Math.max(0, Math.trunc(query.offset ?? 0));
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
+    return (this.#db.prepare(sql).all(...params) as RunRow[]).map(toRun);
+  }
+
+  prune(before: number): number {
+    this.flush();
+    return this.#stmt.prune.run(before).changes;
+  }
+
+  /** Same as close(): commits what is queued and closes the database. */
+  dispose(): void {
+    this.close();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.#closed = true;
+      this.#db.close();
+      if (this.#lockFile) releaseLock(this.#lockFile);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function acquireLock(dbPath: string): string {
+  const lockFile = `${path.resolve(dbPath)}.lock`;
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx", mode: 0o600 });
+      return lockFile;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new RunStoreError("create its lock file", dbPath, error);
+    }
+    const owner = Number.parseInt(fs.readFileSync(lockFile, "utf8"), 10);
+    if (owner === process.pid) return lockFile;
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      throw new RunStoreError(`open the database: it is in use by process ${owner}`, dbPath, undefined, {
+        hint: `Only one workflow engine may use a database file. If process ${owner} is not a BEAR engine, delete '${lockFile}'.`,
+      });
+    }
+    fs.rmSync(lockFile, { force: true }); // left by a process that died
+  }
+  throw new RunStoreError("take its lock file", dbPath, undefined);
+}
+
+function releaseLock(lockFile: string): void {
+  try {
+    if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.rmSync(lockFile, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+function parseError(text: string | null): ErrorInfo | null {
+  return text === null ? null : (JSON.parse(text) as ErrorInfo);
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    definition: JSON.parse(row.definition) as JsonValue,
+    inputs: JSON.parse(row.inputs) as JsonValue,
+    status: row.status as RunStatus,
+    error: parseError(row.error),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toStep(row: StepRow): StepRecord {
+  return {
+    runId: row.run_id,
+    key: row.key,
+    stepId: row.step_id,
+    index: row.item_index,
+    status: row.status as StepRecord["status"],
+    attempt: row.attempt,
+    output: row.output === null ? null : (JSON.parse(row.output) as JsonValue),
+    error: parseError(row.error),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}

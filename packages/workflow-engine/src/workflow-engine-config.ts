@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { durationMs, durationSchema } from "./definition/workflow-definition";
+
+/** Settings of the workflow engine; the apps fill them from their config. */
+export const workflowEngineConfigSchema = z.strictObject({
+  /** SQLite file for run state, or ":memory:" (SQLite in memory: lost on exit). */
+  dbPath: z.string().min(1),
+  /** Folder `file_operations` steps are confined to; without it that step type is not registered. */
+  workspaceRoot: z.string().min(1).optional(),
+  /** Step executions running at once per run. */
+  maxParallelSteps: z.number().int().min(1).max(1024).default(4),
+  /** Applied to steps without a `timeout`. */
+  defaultStepTimeout: durationSchema.optional(),
+  /** Applied to workflows without a `timeout`. */
+  defaultRunTimeout: durationSchema.optional(),
+  /** Finished runs older than this are removed by prune() (default 30 days). */
+  retention: durationSchema.default("720h"),
+  /** Largest `for_each` list. */
+  maxFanOut: z.number().int().min(1).max(1_000_000).default(10_000),
+  /** Resume interrupted runs when the engine opens. */
+  resumeOnOpen: z.boolean().default(true),
+  /** "full" also survives power loss (an fsync per commit); "normal" survives a killed process. */
+  synchronous: z.enum(["normal", "full"]).default("normal"),
+});
+export type WorkflowEngineConfig = z.infer<typeof workflowEngineConfigSchema>;
+export type WorkflowEngineConfigInput = z.input<typeof workflowEngineConfigSchema>;
+
+/** DI token of the parsed config. */
+export const WorkflowEngineConfig = Symbol.for("@bear/workflow-engine:WorkflowEngineConfig");
+
+export function msOrUndefined(d: z.infer<typeof durationSchema> | undefined): number | undefined {
+  return d === undefined ? undefined : durationMs(d);
+}

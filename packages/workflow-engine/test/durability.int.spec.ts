@@ -1,0 +1,220 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import { z } from "zod";
+import { WorkflowEngine } from "../src/engine/workflow-engine";
+import type { StepHandler } from "../src/steps/step-handler";
+
+const packageDir = path.resolve(import.meta.dirname, "..");
+const child = path.join(import.meta.dirname, "fixtures", "crash-child.ts");
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wf-durable-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function runChild(args: string[]): { proc: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    proc.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { proc, exited };
+}
+
+function stepRows(dbPath: string): Map<string, { status: string; attempt: number }> {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT key, status, attempt FROM steps WHERE run_id = 'crash-run'").all() as Array<{ key: string; status: string; attempt: number }>;
+    return new Map(rows.map((r) => [r.key, r]));
+  } finally {
+    db.close();
+  }
+}
+
+const markers = (markerDir: string, name: string): number => {
+  const file = path.join(markerDir, name);
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").length : 0;
+};
+
+describe("crash and resume with a real killed process", () => {
+  it("after kill -9 mid-run a new engine resumes: completed steps do not run again, running steps are retried per policy", async () => {
+    const dbPath = path.join(dir, "runs.db");
+    const markerDir = path.join(dir, "markers");
+    fs.mkdirSync(markerDir);
+
+    const first = runChild([dbPath, markerDir, "start"]);
+    // Wait until the database shows the exact mid-run state we want to crash in.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`child never reached the crash point: ${(await Promise.race([first.exited, Promise.resolve(null)]))?.stderr ?? ""}`);
+      await new Promise((r) => setTimeout(r, 50));
+      if (!fs.existsSync(dbPath)) continue;
+      let rows: Map<string, { status: string; attempt: number }>;
+      try {
+        rows = stepRows(dbPath);
+      } catch {
+        continue;
+      }
+      const done = ["a", "b", "fan[0]", "fan[1]", "fan[2]"].every((k) => rows.get(k)?.status === "completed");
+      const hanging = ["c", "once", "fan[3]"].every((k) => rows.get(k)?.status === "running");
+      if (done && hanging) break;
+    }
+    first.proc.kill("SIGKILL");
+    const killed = await first.exited;
+    expect(killed.signal).toBe("SIGKILL");
+    expect(markers(markerDir, "c")).toBe(1);
+
+    const second = runChild([dbPath, markerDir, "resume"]);
+    const resumed = await second.exited;
+    expect(resumed.stderr).toBe("");
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split("\n")[0]!)).toEqual({ resumed: ["crash-run"] });
+
+    // Completed before the crash: ran exactly once.
+    for (const name of ["a", "b", "fan-0", "fan-1", "fan-2"]) expect([name, markers(markerDir, name)]).toEqual([name, 1]);
+    // Running at the crash with attempts left: ran again.
+    expect(markers(markerDir, "c")).toBe(2);
+    expect(markers(markerDir, "fan-3")).toBe(2);
+    // Running at the crash with no attempts left: not run again; it failed (on_error continue).
+    expect(markers(markerDir, "once")).toBe(1);
+
+    const engine = await WorkflowEngine.open({ dbPath, resumeOnOpen: false });
+    try {
+      const run = engine.getRun("crash-run");
+      expect(run.status).toBe("completed");
+      expect(run.steps.find((s) => s.key === "d")).toMatchObject({ status: "completed", attempt: 1 });
+      expect(markers(markerDir, "d")).toBe(1);
+      expect(run.steps.find((s) => s.key === "once")).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+      expect(run.steps.find((s) => s.key === "c")).toMatchObject({ status: "completed", attempt: 2 });
+      expect(run.steps.find((s) => s.key === "fan")).toMatchObject({ status: "completed" });
+      const history = engine.history("crash-run");
+      expect(history.filter((e) => e.type === "run.started").map((e) => (e as { resumed: boolean }).resumed)).toEqual([false, true]);
+      expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
+      expect(history.filter((e) => e.type === "step.retried" && e.error.code === "INTERRUPTED").map((e) => ("stepId" in e ? `${e.stepId}${e.index ?? ""}` : ""))).toEqual(
+        expect.arrayContaining(["c", "fan3"]),
+      );
+    } finally {
+      await engine.dispose();
+    }
+  }, 120_000);
+});
+
+describe("SqliteRunStore-backed engine", () => {
+  it("refuses a database file that another live process holds, and takes over a lock left by a dead one", async () => {
+    const dbPath = path.join(dir, "locked.db");
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(`${dbPath}.lock`, String(holder.pid));
+      await expect(WorkflowEngine.open({ dbPath })).rejects.toThrow(new RegExp(`in use by process ${holder.pid}`));
+    } finally {
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.once("exit", r));
+    }
+    const engine = await WorkflowEngine.open({ dbPath });
+    expect(fs.readFileSync(`${dbPath}.lock`, "utf8")).toBe(String(process.pid));
+    await engine.dispose();
+    expect(fs.existsSync(`${dbPath}.lock`)).toBe(false);
+  });
+
+  const echo: StepHandler<{ value?: unknown; ms?: number }> = {
+    type: "echo",
+    parameters: z.object({ value: z.unknown().optional(), ms: z.number().optional() }),
+    execute: async (ctx) => {
+      const ms = ctx.parameters.ms;
+      if (ms) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          ctx.signal.addEventListener("abort", () => (clearTimeout(timer), reject(ctx.signal.reason as Error)));
+        });
+      }
+      return (ctx.parameters.value ?? null) as never;
+    },
+  };
+
+  it("persists run state, outputs and events, readable by a later engine on the same file", async () => {
+    const dbPath = path.join(dir, "a.db");
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });
+    const result = await engine.run({ name: "persist", steps: [{ id: "one", type: "echo", parameters: { value: { clauses: [1, 2] } } }] });
+    await engine.dispose();
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+    const again = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });
+    try {
+      const run = again.getRun(result.runId);
+      expect(run).toMatchObject({ status: "completed", workflow: "persist", progress: { total: 1, completed: 1 } });
+      expect(run.steps[0]?.output).toEqual({ clauses: [1, 2] });
+      expect(again.history(result.runId).map((e) => e.type)).toEqual(["run.started", "step.started", "step.completed", "run.completed"]);
+    } finally {
+      await again.dispose();
+    }
+  });
+
+  it("lists runs by status, shows per-step progress of a running run, cancels it, and prunes old runs", async () => {
+    const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "b.db"), handlers: [echo as StepHandler<never>] });
+    try {
+      const done = await engine.run({ name: "quick", steps: [{ id: "q", type: "echo" }] });
+      const slow = engine.start({ name: "slow", steps: [{ id: "s1", type: "echo" }, { id: "s2", type: "echo", depends_on: ["s1"], parameters: { ms: 10_000 } }, { id: "s3", type: "echo", depends_on: ["s2"] }] });
+      await new Promise<void>((resolve) => slow.events.subscribe((e) => e.type === "step.started" && e.stepId === "s2" && resolve()));
+      expect(engine.listRuns({ status: "running" }).map((r) => r.id)).toEqual([slow.runId]);
+      expect(engine.listRuns({ status: "completed" }).map((r) => r.id)).toEqual([done.runId]);
+      expect(engine.getRun(slow.runId).progress).toEqual({ total: 3, completed: 1, failed: 0, skipped: 0, running: 1, pending: 1, cancelled: 0 });
+      expect(engine.cancel(slow.runId)).toBe(true);
+      expect((await slow.result).status).toBe("cancelled");
+      expect(engine.listRuns({ status: ["cancelled", "completed"] })).toHaveLength(2);
+      expect(engine.prune(60_000)).toBe(0);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(engine.prune(10)).toBe(2);
+      expect(engine.listRuns()).toEqual([]);
+      expect(() => engine.getRun(done.runId)).toThrow(/does not exist/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it("a run interrupted on a step with no attempts left fails on resume instead of running it again", async () => {
+    const dbPath = path.join(dir, "c.db");
+    let calls = 0;
+    const hang: StepHandler = { type: "hang", execute: () => (calls++, new Promise(() => undefined)) };
+    const crashed = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>] });
+    const handle = crashed.start({ name: "interrupted", steps: [{ id: "h", type: "hang" }] });
+    await new Promise<void>((resolve) => handle.events.subscribe((e) => e.type === "step.started" && resolve()));
+    // A second engine on the same file sees the run as interrupted (as after a crash of the first).
+    const next = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>], resumeOnOpen: false });
+    try {
+      const [resumed] = next.resumeInterrupted();
+      const result = await resumed!.result;
+      expect(result.status).toBe("failed");
+      expect(calls).toBe(1);
+      expect(next.getRun(handle.runId).steps[0]).toMatchObject({ status: "failed", attempt: 1, error: { code: "INTERRUPTED" } });
+    } finally {
+      await next.dispose();
+      crashed.cancel(handle.runId);
+      await crashed.dispose();
+    }
+  });
+
+  it("a run whose workflow no longer validates (its step type is gone) is marked failed instead of resumed", async () => {
+    const dbPath = path.join(dir, "d.db");
+    const hang: StepHandler = { type: "hang", execute: () => new Promise(() => undefined) };
+    const first = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>] });
+    const handle = first.start({ name: "gone", steps: [{ id: "h", type: "hang" }] });
+    await new Promise<void>((resolve) => handle.events.subscribe((e) => e.type === "step.started" && resolve()));
+    const second = await WorkflowEngine.open({ dbPath });
+    try {
+      expect(second.activeRuns).toEqual([]);
+      expect(second.getRun(handle.runId)).toMatchObject({ status: "failed", error: { code: "WORKFLOW_INVALID" } });
+    } finally {
+      await second.dispose();
+      await first.dispose();
+    }
+  });
+});
