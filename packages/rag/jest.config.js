@@ -1,3 +1,8 @@
 import { jestConfig } from "../../jest.preset.js";
 
-export default jestConfig(import.meta.dirname);
+// Native addons (LanceDB, onnxruntime) run in band, in an environment sharing typed arrays with them.
+export default jestConfig(import.meta.dirname, {
+  maxWorkers: 1,
+  testEnvironment: "<rootDir>/test/native-environment.cjs",
+  testTimeout: 60_000,
+});

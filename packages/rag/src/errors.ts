@@ -1,0 +1,94 @@
+import { BearError, type BearErrorOptions } from "@bear/core";
+
+/** Stable, machine-readable codes of every error @bear/rag throws on purpose. */
+export type RagErrorCode =
+  | "RAG_UNSUPPORTED_FORMAT"
+  | "RAG_FILE_EMPTY"
+  | "RAG_FILE_TOO_LARGE"
+  | "RAG_FILE_ENCRYPTED"
+  | "RAG_FILE_CORRUPT"
+  | "RAG_FILE_UNREADABLE"
+  | "RAG_MODEL_INVALID"
+  | "RAG_EMBEDDER_MISMATCH"
+  | "RAG_NO_EMBEDDER"
+  | "RAG_MATTER_DENIED"
+  | "RAG_STORE_FAILED"
+  | "RAG_DOCUMENT_NOT_FOUND";
+
+/** Base class of every @bear/rag error. */
+export class RagError extends BearError<RagErrorCode> {}
+
+/** A file could not be turned into text; the ingest report carries one per failed file. */
+export class ExtractionError extends RagError {
+  constructor(
+    code: Extract<
+      RagErrorCode,
+      "RAG_UNSUPPORTED_FORMAT" | "RAG_FILE_EMPTY" | "RAG_FILE_TOO_LARGE" | "RAG_FILE_ENCRYPTED" | "RAG_FILE_CORRUPT" | "RAG_FILE_UNREADABLE"
+    >,
+    readonly file: string,
+    message: string,
+    options: BearErrorOptions = {},
+  ) {
+    super(code, message, { ...options, details: { file, ...options.details } });
+  }
+}
+
+/** A model directory or file that cannot be used as an embedder. */
+export class ModelError extends RagError {
+  constructor(message: string, options: BearErrorOptions = {}) {
+    super("RAG_MODEL_INVALID", message, {
+      hint: "Point at a folder holding a BERT-style sentence-embedding model.onnx with its tokenizer.json or vocab.txt.",
+      ...options,
+    });
+  }
+}
+
+/** The index was built with another embedder (vectors of another model or size). */
+export class EmbedderMismatchError extends RagError {
+  constructor(indexDir: string, indexed: string, given: string) {
+    super("RAG_EMBEDDER_MISMATCH", `index '${indexDir}' was built with embedder '${indexed}', not '${given}'`, {
+      hint: "Open the index with the embedder it was built with, or build a new index in another folder.",
+      details: { indexDir, indexed, given },
+    });
+  }
+}
+
+/** Vector search was asked of an index that has no embedder. */
+export class NoEmbedderError extends RagError {
+  constructor(mode: string) {
+    super("RAG_NO_EMBEDDER", `search mode '${mode}' needs an embedder, and this index is lexical-only`, {
+      hint: "Use mode 'lexical', or open the index with an embedder (e.g. OnnxEmbedder.load({ modelDir })).",
+      details: { mode },
+    });
+  }
+}
+
+/** The caller asked for a matter outside the matters it may see. */
+export class MatterAccessDeniedError extends RagError {
+  constructor(matter: string) {
+    super("RAG_MATTER_DENIED", `matter '${matter}' is not among the matters this caller may see`, {
+      hint: "Ask only for matters listed in allowedMatters.",
+      details: { matter },
+    });
+  }
+}
+
+/** LanceDB refused an operation. */
+export class StoreError extends RagError {
+  constructor(operation: string, indexDir: string, cause: unknown) {
+    super("RAG_STORE_FAILED", `index '${indexDir}': ${operation} failed`, {
+      hint: "Check that the folder is writable and not used by another process; the original error is in `cause`.",
+      cause,
+      details: { operation, indexDir },
+    });
+  }
+}
+
+export class DocumentNotFoundError extends RagError {
+  constructor(documentId: string) {
+    super("RAG_DOCUMENT_NOT_FOUND", `document '${documentId}' is not in the index`, {
+      hint: "List documents with rag.documents() to find an id.",
+      details: { documentId },
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import type { RagErrorCode } from "../errors";
+
+export interface IngestOptions {
+  /** The matter (case, client file) the documents belong to. Default "default". */
+  readonly matter?: string;
+  /** Documents processed at once. Default: the engine's concurrency (2). */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  /** Who asked (for the audit trail). Default "system". */
+  readonly actor?: string;
+}
+
+export type FileStatus = "added" | "updated" | "unchanged" | "failed";
+
+export interface FileOutcome {
+  readonly file: string;
+  readonly status: FileStatus;
+  readonly documentId?: string;
+  readonly chunks?: number;
+  readonly error?: { readonly code: RagErrorCode | string; readonly message: string; readonly hint?: string };
+}
+
+export interface IngestReport {
+  readonly runId: string;
+  readonly matter: string;
+  readonly files: readonly FileOutcome[];
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly chunksWritten: number;
+  readonly bytesRead: number;
+  readonly durationMs: number;
+}
+
+/** Progress of an ingest run, published on `rag.onDidIngestProgress` (ids and counts, never text). */
+export type IngestEvent =
+  | { readonly type: "ingest-started"; readonly runId: string; readonly matter: string }
+  | { readonly type: "file-started"; readonly runId: string; readonly file: string }
+  | { readonly type: "file-finished"; readonly runId: string; readonly outcome: FileOutcome; readonly done: number }
+  | { readonly type: "ingest-finished"; readonly runId: string; readonly report: IngestReport };

@@ -1,0 +1,348 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DisposedError, silentLogger, type Logger } from "@bear/core";
+import type { Connection, Table } from "@lancedb/lancedb";
+import type { Schema } from "apache-arrow";
+import { EmbedderMismatchError, StoreError } from "../errors";
+import type { ChunkRecord, DocumentRecord } from "./records";
+
+export interface LanceIndexOptions {
+  readonly dir: string;
+  /** Embedder id and size, or undefined for a lexical-only index. */
+  readonly embedder?: { readonly id: string; readonly dimensions: number };
+  readonly logger?: Logger;
+  /** Build an ANN vector index once the chunks table has this many rows (brute force below). Default 50,000. */
+  readonly vectorIndexThreshold?: number;
+}
+
+/** A raw search hit from the store, before fusion. */
+export interface StoreHit {
+  readonly chunk: ChunkRecord;
+  readonly score: number;
+}
+
+export interface StoreFilter {
+  matters?: readonly string[];
+  documentIds?: readonly string[];
+  documentTypes?: readonly string[];
+}
+
+interface IndexManifest {
+  readonly format: 1;
+  readonly embedderId: string | null;
+  readonly dimensions: number | null;
+}
+
+const MANIFEST = "rag-index.json";
+const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
+
+/** SQL string literal for LanceDB filters. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function inList(column: string, values: readonly string[]): string {
+  return values.length === 0 ? "false" : `${column} IN (${values.map(sqlString).join(", ")})`;
+}
+
+export function filterToWhere(filter: StoreFilter): string | undefined {
+  const parts: string[] = [];
+  if (filter.matters) parts.push(inList("matter", filter.matters));
+  if (filter.documentIds) parts.push(inList("documentId", filter.documentIds));
+  if (filter.documentTypes) parts.push(inList("docType", filter.documentTypes));
+  return parts.length > 0 ? parts.join(" AND ") : undefined;
+}
+
+function toChunk(row: Record<string, unknown>): ChunkRecord {
+  return {
+    id: String(row["id"]),
+    documentId: String(row["documentId"]),
+    version: String(row["version"]),
+    matter: String(row["matter"]),
+    docType: String(row["docType"]),
+    text: String(row["text"]),
+    start: Number(row["start"]),
+    end: Number(row["end"]),
+    page: Number(row["page"]),
+    sectionPath: JSON.parse(String(row["sectionPath"])) as string[],
+    ordinal: Number(row["ordinal"]),
+  };
+}
+
+function toDocument(row: Record<string, unknown>): DocumentRecord {
+  return {
+    id: String(row["id"]),
+    version: String(row["version"]),
+    matter: String(row["matter"]),
+    source: String(row["source"]),
+    title: String(row["title"]),
+    type: String(row["type"]) as DocumentRecord["type"],
+    pageCount: Number(row["pageCount"]),
+    contentHash: String(row["contentHash"]),
+    bytes: Number(row["bytes"]),
+    chars: Number(row["chars"]),
+    chunkCount: Number(row["chunkCount"]),
+    dates: JSON.parse(String(row["dates"])) as string[],
+    parties: JSON.parse(String(row["parties"])) as string[],
+    ingestedAt: String(row["ingestedAt"]),
+    scrubbed: Boolean(row["scrubbed"]),
+  };
+}
+
+/**
+ * The index on LanceDB: a `documents` table (one row per committed document, with its text)
+ * and a `chunks` table (text, offsets, section path, optional vector) with a BM25 full-text
+ * index. A document becomes visible only when its row is committed, after all of its chunks
+ * are written; chunks of uncommitted versions are invisible and removed by `recover()`.
+ */
+export class LanceIndex {
+  readonly dir: string;
+  readonly embedder: { readonly id: string; readonly dimensions: number } | undefined;
+  readonly #logger: Logger;
+  readonly #db: Connection;
+  readonly #documents: Table;
+  readonly #chunks: Table;
+  readonly #committed = new Map<string, DocumentRecord>();
+  readonly #vectorIndexThreshold: number;
+  #ftsReady = false;
+  #writes: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  private constructor(init: { dir: string; embedder: LanceIndexOptions["embedder"]; logger: Logger; db: Connection; documents: Table; chunks: Table; threshold: number }) {
+    this.dir = init.dir;
+    this.embedder = init.embedder;
+    this.#logger = init.logger;
+    this.#db = init.db;
+    this.#documents = init.documents;
+    this.#chunks = init.chunks;
+    this.#vectorIndexThreshold = init.threshold;
+  }
+
+  static async open(options: LanceIndexOptions): Promise<LanceIndex> {
+    const dir = path.resolve(options.dir);
+    const logger = (options.logger ?? silentLogger).child({ name: "rag:LanceIndex" });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const manifestPath = path.join(dir, MANIFEST);
+    const wanted: IndexManifest = { format: 1, embedderId: options.embedder?.id ?? null, dimensions: options.embedder?.dimensions ?? null };
+    if (fs.existsSync(manifestPath)) {
+      const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
+      if (existing.embedderId !== wanted.embedderId || existing.dimensions !== wanted.dimensions) {
+        throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
+      }
+    } else {
+      fs.writeFileSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
+    }
+    try {
+      const lancedb = await import("@lancedb/lancedb");
+      const arrow = await import("apache-arrow");
+      const db = await lancedb.connect(path.join(dir, "lance"));
+      const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
+      const documentsSchema: Schema = new ArrowSchema([
+        new Field("id", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("source", new Utf8()),
+        new Field("title", new Utf8()), new Field("type", new Utf8()), new Field("pageCount", new Int32()), new Field("contentHash", new Utf8()),
+        new Field("bytes", new Float64()), new Field("chars", new Int32()), new Field("chunkCount", new Int32()), new Field("dates", new Utf8()),
+        new Field("parties", new Utf8()), new Field("ingestedAt", new Utf8()), new Field("scrubbed", new Bool()), new Field("pageStarts", new Utf8()),
+        new Field("text", new Utf8()),
+      ]);
+      const chunkFields: InstanceType<typeof Field>[] = [
+        new Field("id", new Utf8()), new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()),
+        new Field("docType", new Utf8()), new Field("text", new Utf8()), new Field("searchText", new Utf8()), new Field("start", new Int32()),
+        new Field("end", new Int32()), new Field("page", new Int32()), new Field("sectionPath", new Utf8()), new Field("ordinal", new Int32()),
+      ];
+      if (options.embedder) {
+        chunkFields.push(new Field("vector", new FixedSizeList(options.embedder.dimensions, new Field("item", new Float32(), true))));
+      }
+      const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
+      const chunks = await db.createEmptyTable("chunks", new ArrowSchema(chunkFields), { mode: "create", existOk: true });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000 });
+      await index.#load();
+      return index;
+    } catch (error) {
+      if (error instanceof EmbedderMismatchError) throw error;
+      throw new StoreError("open", dir, error);
+    }
+  }
+
+  async #load(): Promise<void> {
+    const rows = await this.#documents
+      .query()
+      .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed"])
+      .toArray();
+    this.#committed.clear();
+    for (const row of rows) this.#committed.set(String(row.id), toDocument(row as Record<string, unknown>));
+    this.#ftsReady = (await this.#chunks.listIndices()).some((i) => i.columns.includes("searchText"));
+  }
+
+  #check(): void {
+    if (this.#disposed) throw new DisposedError(`LanceIndex '${this.dir}'`);
+  }
+
+  /** Serialises writes: LanceDB commits are optimistic, and one writer at a time keeps them simple. */
+  #write<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(fn, fn).catch((error: unknown) => {
+      throw error instanceof StoreError ? error : new StoreError(operation, this.dir, error);
+    });
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Committed documents (visible to search). */
+  documents(): DocumentRecord[] {
+    return [...this.#committed.values()];
+  }
+
+  document(id: string): DocumentRecord | undefined {
+    return this.#committed.get(id);
+  }
+
+  isVisible(chunk: Pick<ChunkRecord, "documentId" | "version">): boolean {
+    return this.#committed.get(chunk.documentId)?.version === chunk.version;
+  }
+
+  /** The extracted text and page starts of a committed document. */
+  async documentText(id: string): Promise<{ text: string; pageStarts: number[] } | undefined> {
+    this.#check();
+    const rows = await this.#documents.query().where(`id = ${sqlString(id)}`).select(["text", "pageStarts"]).limit(1).toArray();
+    const row = rows[0] as { text?: string; pageStarts?: string } | undefined;
+    return row ? { text: String(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
+  }
+
+  /** Step 1 of a commit: writes the chunks of a (not yet visible) version. */
+  async writeChunks(chunks: readonly ChunkRecord[], searchTexts: readonly string[]): Promise<void> {
+    this.#check();
+    if (chunks.length === 0) return;
+    await this.#write("writeChunks", async () => {
+      const rows = chunks.map((c, i) => ({
+        id: c.id, documentId: c.documentId, version: c.version, matter: c.matter, docType: c.docType, text: c.text,
+        searchText: searchTexts[i] ?? c.text, start: c.start, end: c.end, page: c.page, sectionPath: JSON.stringify(c.sectionPath), ordinal: c.ordinal,
+        ...(this.embedder ? { vector: Array.from(c.vector ?? new Float32Array(this.embedder.dimensions)) } : {}),
+      }));
+      for (let i = 0; i < rows.length; i += 2000) await this.#chunks.add(rows.slice(i, i + 2000));
+    });
+  }
+
+  /**
+   * Step 2: makes a version visible in one atomic commit (merge-insert of the document row),
+   * then removes the chunks of the version it replaces.
+   */
+  async commitDocument(doc: DocumentRecord, text: string, pageStarts: readonly number[], replaces = true): Promise<void> {
+    this.#check();
+    await this.#write("commitDocument", async () => {
+      const row = { ...doc, dates: JSON.stringify(doc.dates), parties: JSON.stringify(doc.parties), pageStarts: JSON.stringify(pageStarts), text };
+      await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([row]);
+      this.#committed.set(doc.id, doc);
+      // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
+      if (replaces) await this.#chunks.delete(`documentId = ${sqlString(doc.id)} AND version <> ${sqlString(doc.version)}`);
+    });
+  }
+
+  /** Removes a document: first its row (invisible at once), then its chunks. */
+  async deleteDocument(id: string): Promise<boolean> {
+    this.#check();
+    return this.#write("deleteDocument", async () => {
+      const existed = this.#committed.has(id);
+      await this.#documents.delete(`id = ${sqlString(id)}`);
+      this.#committed.delete(id);
+      await this.#chunks.delete(`documentId = ${sqlString(id)}`);
+      return existed;
+    });
+  }
+
+  /** Deletes the chunks of one uncommitted version (after a failed write). */
+  async discardVersion(documentId: string, version: string): Promise<void> {
+    this.#check();
+    if (this.isVisible({ documentId, version })) return;
+    await this.#write("discardVersion", () => this.#chunks.delete(`documentId = ${sqlString(documentId)} AND version = ${sqlString(version)}`));
+  }
+
+  /** Deletes chunks left by an interrupted ingest (versions no committed document points at). Returns how many. */
+  async recover(): Promise<number> {
+    this.#check();
+    return this.#write("recover", async () => {
+      const versions = [...this.#committed.values()].map((d) => d.version);
+      const where = versions.length === 0 ? "true" : `NOT (${inList("version", versions)})`;
+      const orphans = await this.#chunks.countRows(where);
+      if (orphans > 0) {
+        await this.#chunks.delete(where);
+        this.#logger.info({ orphans }, "removed chunks of interrupted ingests");
+      }
+      return orphans;
+    });
+  }
+
+  /** Folds new rows into the full-text index (and the vector index once big enough), compacts files. */
+  async optimize(): Promise<void> {
+    this.#check();
+    await this.#write("optimize", async () => {
+      const lancedb = await import("@lancedb/lancedb");
+      const rows = await this.#chunks.countRows();
+      if (rows === 0) return;
+      if (!this.#ftsReady) {
+        await this.#chunks.createIndex("searchText", {
+          config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
+        });
+        this.#ftsReady = true;
+      }
+      if (this.embedder && rows >= this.#vectorIndexThreshold) {
+        const indices = await this.#chunks.listIndices();
+        if (!indices.some((i) => i.columns.includes("vector"))) {
+          try {
+            await this.#chunks.createIndex("vector", { config: lancedb.Index.ivfPq({ distanceType: "cosine" }) });
+            this.#logger.info({ rows }, "built the IVF-PQ vector index");
+          } catch (error) {
+            // Brute-force search keeps working; the next optimize() tries again.
+            this.#logger.warn({ rows, error: (error as Error).message }, "could not build the vector index yet");
+          }
+        }
+      }
+      await this.#chunks.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      await this.#documents.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    });
+  }
+
+  /** Names of the indices on the chunks table (for diagnostics). */
+  async indexedColumns(): Promise<string[]> {
+    this.#check();
+    return (await this.#chunks.listIndices()).flatMap((i) => i.columns);
+  }
+
+  async countChunks(filter: StoreFilter = {}): Promise<number> {
+    this.#check();
+    const where = filterToWhere(filter);
+    return where ? this.#chunks.countRows(where) : this.#chunks.countRows();
+  }
+
+  /** BM25 over chunk text (with its title and section headings). Only committed chunks are returned. */
+  async lexical(query: string, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+    this.#check();
+    if (query.trim().length === 0) return [];
+    const where = filterToWhere(filter);
+    let q = this.#chunks.query().fullTextSearch(query, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
+    if (where) q = q.where(where);
+    const rows = await q.toArray();
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>), score: Number((r as { _score: number })._score) })));
+  }
+
+  /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
+  async vector(vector: Float32Array, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+    this.#check();
+    const where = filterToWhere(filter);
+    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
+    if (where) q = q.where(where);
+    const rows = await q.toArray();
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>), score: 1 - Number((r as { _distance: number })._distance) })));
+  }
+
+  #visible(hits: StoreHit[]): StoreHit[] {
+    return hits.filter((h) => this.isVisible(h.chunk));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    await this.#writes;
+    this.#disposed = true;
+    this.#documents.close();
+    this.#chunks.close();
+    this.#db.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { RagEngine } from "../src/rag-engine";
+
+const child = path.join(import.meta.dirname, "crash-child.ts");
+
+/** Starts the child and SIGKILLs it as soon as stdout shows `trigger`. Resolves with its output. */
+function runAndKill(args: string[], trigger: RegExp): Promise<{ output: string; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { cwd: path.resolve(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let killed = false;
+    proc.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      if (!killed && trigger.test(output)) {
+        killed = true;
+        proc.kill("SIGKILL");
+      }
+    });
+    let errors = "";
+    proc.stderr.on("data", (d: Buffer) => (errors += d.toString()));
+    proc.on("error", reject);
+    proc.on("exit", () => (output.length === 0 && !killed ? reject(new Error(errors.slice(-2000))) : resolve({ output, killed })));
+  });
+}
+
+function writeDocs(root: string, count: number): void {
+  const docs = path.join(root, "docs");
+  fs.mkdirSync(docs, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const body = Array.from({ length: 120 }, (_, j) => `Clause ${i}.${j} The party number ${i} shall give notice number ${j} of termination in writing.`).join("\n");
+    fs.writeFileSync(path.join(docs, `contract-${String(i).padStart(3, "0")}.txt`), `AGREEMENT ${i}\n\n${body}\n`);
+  }
+}
+
+describe("crash consistency (a real killed process)", () => {
+  it("chunks written by a process killed before its commit never become visible and are cleaned up", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-half-"));
+    const run = await runAndKill(["half", dir], /written/);
+    expect(run.killed).toBe(true);
+    const rag = await RagEngine.open({ dir, root: dir });
+    try {
+      expect(rag.documents()).toEqual([]);
+      expect(await rag.search("orphan clause termination", { k: 10 })).toEqual([]);
+      expect(await rag.countChunks()).toBe(0);
+    } finally {
+      await rag.dispose();
+    }
+  });
+
+  it("an ingest killed midway leaves only whole documents, and a rerun finishes the job", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-ingest-"));
+    const dir = path.join(root, "index");
+    writeDocs(root, 30);
+    const run = await runAndKill(["ingest", dir, root], /finished 3\n/);
+    expect(run.killed).toBe(true);
+    expect(run.output).not.toContain("done");
+
+    let rag = await RagEngine.open({ dir, root });
+    const partial = rag.documents();
+    expect(partial.length).toBeGreaterThanOrEqual(3);
+    expect(partial.length).toBeLessThan(30);
+    // Every visible document is complete: all of its chunks are there, nothing else is.
+    for (const doc of partial) {
+      const hits = await rag.search(`AGREEMENT ${doc.title.split(" ")[1]} party termination notice`, { k: 1000, filter: { documentIds: [doc.id] } });
+      expect(hits).toHaveLength(doc.chunkCount);
+    }
+    expect(await rag.countChunks()).toBe(partial.reduce((s, d) => s + d.chunkCount, 0));
+    const report = await rag.ingest(["docs"], { matter: "m" });
+    expect(report.unchanged).toBe(partial.length);
+    expect(report.added).toBe(30 - partial.length);
+    expect(rag.documents()).toHaveLength(30);
+    expect(await rag.countChunks()).toBe(rag.documents().reduce((s, d) => s + d.chunkCount, 0));
+    await rag.dispose();
+    rag = await RagEngine.open({ dir, root });
+    expect(rag.documents()).toHaveLength(30);
+    await rag.dispose();
+  });
+});

@@ -1,0 +1,95 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { Embedder } from "@bear/core";
+import { CachedEmbedder } from "../src/embedding/cached-embedder";
+import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
+
+const shared = path.resolve(import.meta.dirname, "../../../../shared");
+const modelDir = path.join(shared, "models/model2vec-vq128-bge-base/onnx");
+const triplets = JSON.parse(fs.readFileSync(path.join(shared, "models/model2vec-vq128-bge-base/sanity-triplets.json"), "utf8")) as unknown;
+
+const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
+
+/** Counts calls, to prove the cache answers without the model. */
+class CountingEmbedder implements Embedder {
+  calls = 0;
+  texts = 0;
+  constructor(readonly inner: Embedder) {}
+  get id(): string {
+    return this.inner.id;
+  }
+  get dimensions(): number {
+    return this.inner.dimensions;
+  }
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    this.calls++;
+    this.texts += texts.length;
+    return this.inner.embed(texts);
+  }
+}
+
+describe("OnnxEmbedder (real onnxruntime, real model file)", () => {
+  let embedder: OnnxEmbedder;
+  beforeAll(async () => {
+    embedder = await OnnxEmbedder.load({ modelDir, threads: 1 });
+  });
+  afterAll(async () => embedder.dispose());
+
+  it("produces L2-normalised vectors of the model's size, identical alone and in a batch", async () => {
+    expect(embedder.dimensions).toBe(64);
+    expect(embedder.id).toMatch(/^onnx:model2vec-vq128-bge-base@[0-9a-f]{12}:model:/);
+    const texts = ["The tenant must pay rent on the first day of each month.", "short", "A much longer sentence about the governing law of the State of Delaware and venue."];
+    const batch = await embedder.embed(texts);
+    for (const [i, v] of batch.entries()) {
+      expect(v).toHaveLength(64);
+      expect(Math.abs(dot(v, v) - 1)).toBeLessThan(1e-4);
+      const [alone] = await embedder.embed([texts[i]!]);
+      expect(dot(alone!, v)).toBeGreaterThan(0.9999);
+    }
+  });
+
+  it("ranks a paraphrase above an unrelated sentence in most sanity triplets", async () => {
+    const rows = (Array.isArray(triplets) ? triplets : ((triplets as { triplets?: unknown[] }).triplets ?? [])) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(5);
+    let correct = 0;
+    for (const row of rows) {
+      const [a, p, u] = Object.values(row).filter((x): x is string => typeof x === "string").slice(0, 3);
+      const [va, vp, vu] = await embedder.embed([a!, p!, u!]);
+      if (dot(va!, vp!) > dot(va!, vu!)) correct++;
+    }
+    expect(correct / rows.length).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it("mean pooling over the token output agrees with the model's own pooled output", async () => {
+    const mean = await OnnxEmbedder.load({ modelDir, pooling: "mean" });
+    try {
+      const text = "Either party may terminate this agreement with thirty days written notice.";
+      const [a] = await embedder.embed([text]);
+      const [b] = await mean.embed([text]);
+      expect(dot(a!, b!)).toBeGreaterThan(0.999);
+      expect(mean.id).not.toBe(embedder.id);
+    } finally {
+      await mean.dispose();
+    }
+  });
+
+  it("serves repeated texts from the memory and disk cache without calling the model", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-cache-"));
+    const counting = new CountingEmbedder(embedder);
+    const cached = new CachedEmbedder(counting, { dir, memoryEntries: 2 });
+    const texts = ["one clause", "two clause", "three clause", "one clause"];
+    const first = await cached.embed(texts);
+    expect(counting.texts).toBe(3);
+    const again = await cached.embed(texts);
+    expect(counting.texts).toBe(3);
+    expect(again.map((v) => dot(v, first[again.indexOf(v)]!))).toEqual([1, 1, 1, 1].map(() => expect.closeTo(1, 5)));
+    await cached.dispose();
+    const reopened = new CachedEmbedder(counting, { dir });
+    await reopened.embed(["three clause"]);
+    expect(counting.texts).toBe(3);
+    expect(reopened.stats.entriesOnDisk).toBe(3);
+    await reopened.dispose();
+  });
+});

@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
+import { LanceIndex } from "../src/store/lance-index";
+import type { ChunkRecord, DocumentRecord } from "../src/store/records";
+import { shared } from "./fixtures";
+
+describe("LanceIndex (real LanceDB)", () => {
+  let embedder: OnnxEmbedder;
+  beforeAll(async () => {
+    embedder = await OnnxEmbedder.load({ modelDir: path.join(shared(), "models/model2vec-vq128-bge-base/onnx") });
+  });
+  afterAll(async () => embedder.dispose());
+
+  it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-store-"));
+    const index = await LanceIndex.open({ dir, embedder, vectorIndexThreshold: 256 });
+    try {
+      const texts = Array.from({ length: 600 }, (_, i) => `Clause ${i}: the ${["tenant", "supplier", "licensee", "buyer"][i % 4]} shall pay ${i} dollars on day ${i % 28}.`);
+      texts[123] = "The court dismissed the appeal for lack of jurisdiction.";
+      const vectors = await embedder.embed(texts);
+      const chunks: ChunkRecord[] = texts.map((text, i) => ({
+        id: `d:v:${i}`, documentId: "d", version: "v", matter: "m", docType: "text", text, start: i * 100, end: i * 100 + text.length, page: 1, sectionPath: [], ordinal: i, vector: vectors[i]!,
+      }));
+      await index.writeChunks(chunks, texts);
+      const doc: DocumentRecord = {
+        id: "d", version: "v", matter: "m", source: "/x", title: "t", type: "text", pageCount: 1, contentHash: "h", bytes: 1, chars: 1,
+        chunkCount: 600, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false,
+      };
+      await index.commitDocument(doc, "", [0], false);
+      await index.optimize();
+      expect(await index.indexedColumns()).toEqual(expect.arrayContaining(["searchText", "vector"]));
+      const [query] = await embedder.embed(["The court dismissed the appeal for lack of jurisdiction."]);
+      const hits = await index.vector(query!, 5, { matters: ["m"] });
+      expect(hits.map((h) => h.chunk.ordinal)).toContain(123);
+      expect((await index.lexical("jurisdiction appeal", 3, {}))[0]?.chunk.ordinal).toBe(123);
+      expect(await index.lexical("jurisdiction appeal", 3, { matters: ["other"] })).toEqual([]);
+    } finally {
+      await index.dispose();
+    }
+  });
+});
