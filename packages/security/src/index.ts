@@ -1,1 +1,50 @@
-export {};
+// @bear/security: PII detection and scrubbing, audit trail, encryption at rest, access control.
+
+export {
+  SecurityError,
+  RecognizerConfigError,
+  VaultAccessDeniedError,
+  VaultTokenUnknownError,
+  AuditLogError,
+  DecryptionError,
+  KeyError,
+  AccessDeniedError,
+  AuthenticationError,
+  PrincipalUnknownError,
+  RateLimitedError,
+  type SecurityErrorCode,
+} from "./errors";
+
+export { BUILT_IN_ENTITY_TYPES, type BuiltInEntityType, type PiiEntityType, type PiiFinding, type Recognizer } from "./pii/pii-types";
+export { PiiScanner, resolveOverlaps, type PiiScannerOptions, type PiiScanResult } from "./pii/pii-scanner";
+export { PatternRecognizer, type PatternRecognizerOptions, type PatternSpec } from "./pii/pattern-recognizer";
+export { customRecognizer, NAMED_VALIDATORS, type CustomRecognizerConfig } from "./pii/custom-recognizer";
+export { assessRisk, RISK_LEVELS, type RiskAssessment, type RiskLevel } from "./pii/risk";
+export { luhnValid, ibanValid, ssnValid, cardIssuer } from "./pii/checksums";
+
+export { PiiScrubber, PiiScrubberOptions, type PiiScrubResult, type RestoreAuthorizer } from "./scrub/pii-scrubber";
+export { BUILT_IN_POLICIES, SCRUB_OPERATORS, type ScrubOperator, type ScrubPolicy } from "./scrub/scrub-policy";
+export { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
+export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";
+
+export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, type AuditProblemKind, type AuditVerification } from "./audit/audit-log";
+
+export { SecureBuffer } from "./crypto/secure-buffer";
+export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";
+export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
+
+export { AccessControl, ROLES, ROLE_PERMISSIONS, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
+export { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
+
+export {
+  securityModule,
+  createSecurity,
+  PiiScannerToken,
+  AuditLogToken,
+  AccessControlToken,
+  RateLimiterToken,
+  PiiScrubberToken,
+  EnvelopeCipherToken,
+  type SecurityConfig,
+  type Security,
+} from "./security.module";

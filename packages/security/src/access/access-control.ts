@@ -1,0 +1,177 @@
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+
+import { InvalidArgumentError, nullAuditSink, type AuditSink } from "@bear/core";
+import { AccessDeniedError, AuthenticationError, PrincipalUnknownError } from "../errors";
+
+export type Role = "admin" | "attorney" | "paralegal" | "viewer";
+export const ROLES: readonly Role[] = ["admin", "attorney", "paralegal", "viewer"];
+
+export type Action =
+  | "document.read"
+  | "document.ingest"
+  | "document.export"
+  | "document.delete"
+  | "search"
+  | "pii.scrub"
+  | "pii.restore"
+  | "matter.manage"
+  | "principal.manage"
+  | "audit.read"
+  | "key.rotate";
+
+/** What each role may do (on the matters it is assigned to; admins see every matter). */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
+  admin: ["document.read", "document.ingest", "document.export", "document.delete", "search", "pii.scrub", "pii.restore", "matter.manage", "principal.manage", "audit.read", "key.rotate"],
+  attorney: ["document.read", "document.ingest", "document.export", "search", "pii.scrub", "pii.restore"],
+  paralegal: ["document.read", "document.ingest", "search", "pii.scrub"],
+  viewer: ["document.read", "search"],
+};
+
+export interface Principal {
+  readonly id: string;
+  readonly kind: "user" | "api-key";
+  readonly roles: readonly Role[];
+  readonly matters: readonly string[];
+}
+
+/** What an action is done on: a matter, optionally a document inside it. System-wide actions omit the matter. */
+export interface Resource {
+  readonly matter?: string;
+  readonly document?: string;
+}
+
+export interface AuthorizationDecision {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+interface StoredPrincipal extends Principal {
+  /** scrypt$N$r$p$salt$hash (base64) */
+  readonly secretHash: string;
+}
+
+const SCRYPT = { N: 2 ** 14, r: 8, p: 1 } as const;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+function scrypt(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => scryptCb(secret.normalize("NFKC"), salt, 32, { N: n, r, p }, (e, k) => (e ? reject(e) : resolve(k))));
+}
+
+async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(secret, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64");
+  const actual = await scrypt(secret, Buffer.from(salt, "base64"), Number(n), Number(r), Number(p));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A dummy hash so unknown principals cost as much time as known ones. */
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Principals (users and API keys; secrets kept only as scrypt hashes), roles and matter
+ * assignments (ethical walls). `authorize()` is the single decision point; every denial is audited.
+ */
+export class AccessControl {
+  private readonly principals = new Map<string, StoredPrincipal>();
+  private readonly audit: AuditSink;
+
+  constructor(options: { readonly audit?: AuditSink } = {}) {
+    this.audit = options.audit ?? nullAuditSink;
+  }
+
+  async addUser(id: string, password: string, roles: readonly Role[], matters: readonly string[] = []): Promise<Principal> {
+    if (typeof password !== "string" || password.length < 12) throw new InvalidArgumentError("password", "(withheld)", "at least 12 characters");
+    return this.add(id, "user", password, roles, matters);
+  }
+
+  /** Creates an API key; the key is returned once and only its hash is kept. */
+  async addApiKey(id: string, roles: readonly Role[], matters: readonly string[] = []): Promise<{ principal: Principal; apiKey: string }> {
+    const apiKey = `bear_${id}_${randomBytes(24).toString("base64url")}`;
+    return { principal: await this.add(id, "api-key", apiKey, roles, matters), apiKey };
+  }
+
+  private async add(id: string, kind: Principal["kind"], secret: string, roles: readonly Role[], matters: readonly string[]): Promise<Principal> {
+    if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_', '@' or '-'");
+    if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
+    for (const r of roles) if (!ROLES.includes(r)) throw new InvalidArgumentError("role", r, ROLES.join(", "));
+    const stored: StoredPrincipal = { id, kind, roles: [...roles], matters: [...matters], secretHash: await hashSecret(secret) };
+    this.principals.set(id, stored);
+    return toPrincipal(stored);
+  }
+
+  get(id: string): Principal {
+    const p = this.principals.get(id);
+    if (!p) throw new PrincipalUnknownError(id);
+    return toPrincipal(p);
+  }
+
+  assignMatter(id: string, matter: string): void {
+    const p = this.principals.get(id);
+    if (!p) throw new PrincipalUnknownError(id);
+    if (!p.matters.includes(matter)) this.principals.set(id, { ...p, matters: [...p.matters, matter] });
+  }
+
+  revokeMatter(id: string, matter: string): void {
+    const p = this.principals.get(id);
+    if (!p) throw new PrincipalUnknownError(id);
+    this.principals.set(id, { ...p, matters: p.matters.filter((m) => m !== matter) });
+  }
+
+  /** Checks a user's password or an API key (constant-time compare); failures are audited. */
+  async authenticate(id: string, secret: string): Promise<Principal> {
+    const p = this.principals.get(id);
+    const ok = await verifySecret(String(secret), p?.secretHash ?? (await (dummyHash ??= hashSecret("dummy-secret-for-timing"))));
+    if (!p || !ok) {
+      await this.audit.record({ action: "login", outcome: "denied", actor: ID.test(id) ? id : "invalid-id" });
+      throw new AuthenticationError(`principal '${ID.test(id) ? id : "(invalid id)"}'`);
+    }
+    await this.audit.record({ action: "login", outcome: "success", actor: id });
+    return toPrincipal(p);
+  }
+
+  /** The single decision point: role permission, then the ethical wall of the matter. Denials are audited. */
+  async authorize(principal: Principal | string, action: Action, resource: Resource = {}): Promise<AuthorizationDecision> {
+    const id = typeof principal === "string" ? principal : principal.id;
+    const stored = this.principals.get(id);
+    let decision: AuthorizationDecision;
+    if (!stored) decision = { allowed: false, reason: "unknown principal" };
+    else if (!stored.roles.some((r) => ROLE_PERMISSIONS[r].includes(action))) decision = { allowed: false, reason: `no role of [${stored.roles.join(", ")}] grants '${action}'` };
+    else if (resource.matter !== undefined && !stored.roles.includes("admin") && !stored.matters.includes(resource.matter))
+      decision = { allowed: false, reason: `not assigned to matter '${resource.matter}' (ethical wall)` };
+    else decision = { allowed: true, reason: "granted" };
+    if (!decision.allowed) {
+      await this.audit.record({
+        action: "permission.denied",
+        outcome: "denied",
+        actor: ID.test(id) ? id : "invalid-id",
+        ...(resource.document ? { resource: resource.document } : {}),
+        ...(resource.matter ? { matter: resource.matter } : {}),
+        details: { requested: action },
+      });
+    }
+    return decision;
+  }
+
+  /** authorize(), throwing AccessDeniedError when refused. */
+  async demand(principal: Principal | string, action: Action, resource: Resource = {}): Promise<void> {
+    const d = await this.authorize(principal, action, resource);
+    if (!d.allowed) throw new AccessDeniedError(typeof principal === "string" ? principal : principal.id, action, resource.document ?? resource.matter ?? "*", d.reason);
+  }
+
+  /** Matters a principal may see (admins: undefined = all). */
+  visibleMatters(id: string): readonly string[] | undefined {
+    const p = this.get(id);
+    return p.roles.includes("admin") ? undefined : p.matters;
+  }
+}
+
+function toPrincipal(p: StoredPrincipal): Principal {
+  return { id: p.id, kind: p.kind, roles: [...p.roles], matters: [...p.matters] };
+}

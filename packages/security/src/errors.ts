@@ -1,0 +1,109 @@
+import { BearError, type BearErrorOptions } from "@bear/core";
+
+export type SecurityErrorCode =
+  | "SECURITY_CONFIG_INVALID"
+  | "PII_RECOGNIZER_INVALID"
+  | "VAULT_ACCESS_DENIED"
+  | "VAULT_TOKEN_UNKNOWN"
+  | "AUDIT_LOG_CORRUPT"
+  | "AUDIT_LOG_UNWRITABLE"
+  | "DECRYPTION_FAILED"
+  | "KEY_INVALID"
+  | "ACCESS_DENIED"
+  | "AUTHENTICATION_FAILED"
+  | "PRINCIPAL_UNKNOWN"
+  | "RATE_LIMITED";
+
+/** Root of every error @bear/security throws on purpose. */
+export class SecurityError extends BearError<SecurityErrorCode> {
+  constructor(code: SecurityErrorCode, message: string, options?: BearErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export class RecognizerConfigError extends SecurityError {
+  constructor(recognizer: string, reason: string, options?: BearErrorOptions) {
+    super("PII_RECOGNIZER_INVALID", `custom recognizer '${recognizer}' is invalid: ${reason}`, {
+      hint: "Give each custom recognizer a name, an entity type, a valid regular expression and a score between 0 and 1.",
+      ...options,
+    });
+  }
+}
+
+export class VaultAccessDeniedError extends SecurityError {
+  constructor(reason: string, options?: BearErrorOptions) {
+    super("VAULT_ACCESS_DENIED", `restoring tokenized values was refused: ${reason}`, {
+      hint: "Restoring needs the vault key and a principal holding the 'pii.restore' permission.",
+      ...options,
+    });
+  }
+}
+
+export class VaultTokenUnknownError extends SecurityError {
+  constructor(token: string) {
+    super("VAULT_TOKEN_UNKNOWN", `token '${token}' is not in the vault`, {
+      hint: "Restore with the same TokenVault (or vault file) that tokenized the text.",
+    });
+  }
+}
+
+export class AuditLogError extends SecurityError {
+  constructor(code: "AUDIT_LOG_CORRUPT" | "AUDIT_LOG_UNWRITABLE", message: string, options?: BearErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export class DecryptionError extends SecurityError {
+  constructor(what: string, reason: string, options?: BearErrorOptions) {
+    super("DECRYPTION_FAILED", `cannot decrypt '${what}': ${reason}`, {
+      hint: "Check that the passphrase or key file is the one the data was encrypted with; a tampered or truncated file cannot be decrypted.",
+      ...options,
+    });
+  }
+}
+
+export class KeyError extends SecurityError {
+  constructor(message: string, options?: BearErrorOptions) {
+    super("KEY_INVALID", message, { hint: "Key files hold exactly 32 random bytes (raw, hex or base64).", ...options });
+  }
+}
+
+export class AccessDeniedError extends SecurityError {
+  constructor(
+    readonly principalId: string,
+    readonly action: string,
+    readonly resource: string,
+    reason: string,
+  ) {
+    super("ACCESS_DENIED", `principal '${principalId}' may not '${action}' on '${resource}': ${reason}`, {
+      hint: "Ask an admin to grant the role or assign the matter.",
+      details: { principalId, action, resource },
+    });
+  }
+}
+
+export class AuthenticationError extends SecurityError {
+  constructor(what: string) {
+    super("AUTHENTICATION_FAILED", `authentication failed for ${what}`, {
+      hint: "Check the user name and password, or the API key.",
+    });
+  }
+}
+
+export class PrincipalUnknownError extends SecurityError {
+  constructor(id: string) {
+    super("PRINCIPAL_UNKNOWN", `principal '${id}' does not exist`, { hint: "Create the user or API key first." });
+  }
+}
+
+export class RateLimitedError extends SecurityError {
+  constructor(
+    readonly principalId: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("RATE_LIMITED", `principal '${principalId}' exceeded its request rate (retry in ${retryAfterMs} ms)`, {
+      hint: "Slow down, or raise the rate limit in the security configuration.",
+      details: { principalId, retryAfterMs },
+    });
+  }
+}

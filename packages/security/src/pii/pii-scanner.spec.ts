@@ -1,0 +1,112 @@
+import { PiiScanner, resolveOverlaps } from "./pii-scanner";
+import { cardIssuer, ibanValid, luhnValid, ssnValid } from "./checksums";
+import { assessRisk } from "./risk";
+import type { PiiFinding } from "./pii-types";
+
+const structured = new PiiScanner({ names: false });
+const full = new PiiScanner();
+const found = (scanner: PiiScanner, text: string): [string, string][] => scanner.scan(text).map((f) => [f.type, text.slice(f.start, f.end)]);
+
+describe("checksums", () => {
+  it("accepts Luhn-valid card numbers with a known issuer prefix and rejects others", () => {
+    expect(luhnValid("4111111111111111") && cardIssuer("4111111111111111")).toBe("visa");
+    expect(luhnValid("4111111111111112")).toBe(false);
+    expect(cardIssuer("9111111111111111")).toBeUndefined();
+  });
+  it("validates IBANs by country length and mod-97", () => {
+    expect(ibanValid("GB82 WEST 1234 5698 7654 32")).toBe(true);
+    expect(ibanValid("GB82WEST12345698765433")).toBe(false);
+    expect(ibanValid("DE89370400440532013000")).toBe(true);
+  });
+  it("rejects impossible SSN areas, groups and serials", () => {
+    expect(ssnValid("123-45-6788")).toBe(true);
+    for (const bad of ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "078-05-1120"]) expect(ssnValid(bad)).toBe(false);
+  });
+});
+
+describe("PiiScanner structured recognizers", () => {
+  it("finds emails, cards, IBANs, IPs, URLs and phones at their exact offsets", () => {
+    const text = "Mail jd@example.com, card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, host 192.168.10.4, see https://example.org/a, call +1 415 555 2671.";
+    expect(found(structured, text)).toEqual([
+      ["EMAIL", "jd@example.com"],
+      ["CREDIT_CARD", "4111 1111 1111 1111"],
+      ["IBAN", "GB82 WEST 1234 5698 7654 32"],
+      ["IP_ADDRESS", "192.168.10.4"],
+      ["URL", "https://example.org/a"],
+      ["PHONE", "+1 415 555 2671"],
+    ]);
+  });
+  it("does not report a card number that fails the Luhn check", () => {
+    expect(found(structured, "card 4111 1111 1111 1112")).toEqual([]);
+  });
+  it("reports an SSN only when the number is possible", () => {
+    expect(found(structured, "SSN 123-45-6788")).toEqual([["US_SSN", "123-45-6788"]]);
+    expect(found(structured, "SSN 666-45-6788")).toEqual([]);
+  });
+  it("reports a date as a date of birth only with birth context", () => {
+    expect(found(structured, "The lease began on 03/04/1999.")).toEqual([]);
+    expect(found(structured, "She was born on March 3, 1980 at home.")).toEqual([["DATE_OF_BIRTH", "March 3, 1980"]]);
+  });
+  it("needs context words for passport and driver licence numbers", () => {
+    expect(found(structured, "Reference 123456789 applies.")).toEqual([]);
+    expect(found(structured, "Passport number 123456789 issued 2019")).toEqual([["US_PASSPORT", "123456789"]]);
+    expect(found(structured, "my driver's license number is F162823540116")).toEqual([["DRIVER_LICENSE", "F162823540116"]]);
+  });
+  it("raises the score of a match when a context word is near", () => {
+    const plain = structured.scan("number 987-65-4320 here")[0];
+    const withContext = structured.scan("SSN: 987-65-4320")[0];
+    expect(plain).toBeUndefined(); // 987 is an impossible area
+    const a = structured.scan("id 123-45-6788")[0];
+    const b = structured.scan("social security number 123-45-6788")[0];
+    expect(withContext).toBeUndefined();
+    expect(a && b && b.score > a.score).toBe(true);
+  });
+  it("adds custom recognizers from configuration with a validator and context words", () => {
+    const scanner = new PiiScanner({
+      names: false,
+      custom: [{ name: "ClientNo", type: "CLIENT_NUMBER", pattern: "\\bCL-\\d{6}\\b", score: 0.3, contextWords: ["client"], validator: (v) => !v.endsWith("000000") }],
+    });
+    expect(found(scanner, "Client CL-123456 and CL-000000")).toEqual([["CLIENT_NUMBER", "CL-123456"]]);
+    expect(found(scanner, "ref CL-123456")).toEqual([]); // 0.3 without context is under the 0.4 threshold
+    expect(() => new PiiScanner({ custom: [{ name: "bad", type: "X", pattern: "(", score: 0.5 }] })).toThrow(/does not compile/);
+  });
+});
+
+describe("PiiScanner names and legal cues", () => {
+  it("finds parties named through titles, roles and signature blocks", () => {
+    const text = "The Plaintiff, John Doe, retained Mr. Alvarez.\n\nBy: /s/ Margaret Thornton\nName: Margaret Thornton";
+    const people = found(full, text).filter(([t]) => t === "PERSON").map(([, v]) => v);
+    expect(people).toEqual(expect.arrayContaining(["John Doe", "Alvarez", "Margaret Thornton"]));
+  });
+  it("finds organisations with corporate suffixes and street addresses", () => {
+    const text = "Acme Widgets, Inc. leases 3003 Tasman Drive, Santa Clara, CA 95054 to the tenant.";
+    const types = found(full, text);
+    expect(types).toContainEqual(["ORGANIZATION", "Acme Widgets, Inc."]);
+    expect(types).toContainEqual(["ADDRESS", "3003 Tasman Drive, Santa Clara, CA 95054"]);
+  });
+});
+
+describe("overlap resolution and ordering", () => {
+  const f = (type: string, start: number, end: number, score: number): PiiFinding => ({ type, start, end, score, recognizer: "t" });
+  it("keeps the higher score, then the longer span, and sorts by offset", () => {
+    const kept = resolveOverlaps([f("B", 10, 20, 0.5), f("A", 12, 18, 0.9), f("C", 0, 5, 0.4), f("D", 0, 6, 0.4)]);
+    expect(kept.map((k) => k.type)).toEqual(["D", "A"]);
+  });
+  it("gives the same answer whatever the input order", () => {
+    const list = [f("X", 0, 4, 0.5), f("Y", 2, 6, 0.5), f("Z", 5, 9, 0.5)];
+    expect(resolveOverlaps([...list].reverse())).toEqual(resolveOverlaps(list));
+  });
+});
+
+describe("risk assessment", () => {
+  it("is none for clean text, high for a card, critical for a name with an SSN", () => {
+    expect(assessRisk([]).level).toBe("none");
+    expect(structured.analyze("card 4111111111111111").risk.level).toBe("high");
+    const r = full.analyze("The Plaintiff, John Doe, SSN 123-45-6788");
+    expect(r.risk.level).toBe("critical");
+    expect(r.risk.reasons.join(" ")).toMatch(/US_SSN/);
+  });
+  it("rates names alone as low", () => {
+    expect(full.analyze("Mr. Alvarez met Ms. Hughes.").risk.level).toBe("low");
+  });
+});

@@ -1,0 +1,112 @@
+import type { CountryCode } from "libphonenumber-js/max";
+import { InvalidArgumentError } from "@bear/core";
+import { customRecognizer, type CustomRecognizerConfig } from "./custom-recognizer";
+import type { PiiEntityType, PiiFinding, Recognizer } from "./pii-types";
+import { AddressRecognizer } from "./recognizers/address-recognizer";
+import { NameRecognizer } from "./recognizers/name-recognizer";
+import { PhoneRecognizer } from "./recognizers/phone-recognizer";
+import {
+  creditCardRecognizer,
+  dateOfBirthRecognizer,
+  driverLicenseRecognizer,
+  emailRecognizer,
+  ibanRecognizer,
+  ipAddressRecognizer,
+  ssnRecognizer,
+  urlRecognizer,
+  usPassportRecognizer,
+} from "./recognizers/structured-recognizers";
+import { assessRisk, type RiskAssessment } from "./risk";
+
+export interface PiiScannerOptions {
+  /** Findings scoring below this are dropped (default 0.4, as Presidio). */
+  readonly minScore?: number;
+  /** Run the NLP name/organisation/place recognizer (default true; the slowest part). */
+  readonly names?: boolean;
+  /** Only report these types (default: all). */
+  readonly entities?: readonly PiiEntityType[];
+  /** Extra recognizers from configuration. */
+  readonly custom?: readonly CustomRecognizerConfig[];
+  /** Extra recognizers as objects. */
+  readonly recognizers?: readonly Recognizer[];
+  /** Country assumed for phone numbers without a +country prefix (default "US"). */
+  readonly defaultCountry?: CountryCode;
+}
+
+export interface PiiScanResult {
+  readonly findings: readonly PiiFinding[];
+  readonly risk: RiskAssessment;
+}
+
+/** The overlap winner: higher score, then longer span, then earlier start, then type and recognizer name. */
+function better(a: PiiFinding, b: PiiFinding): number {
+  return (
+    b.score - a.score ||
+    b.end - b.start - (a.end - a.start) ||
+    a.start - b.start ||
+    String(a.type).localeCompare(String(b.type)) ||
+    a.recognizer.localeCompare(b.recognizer)
+  );
+}
+
+/** Keeps a non-overlapping subset, deterministically, sorted by offset. */
+export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
+  const ranked = [...findings].sort(better);
+  const kept: PiiFinding[] = [];
+  for (const f of ranked) {
+    if (kept.some((k) => f.start < k.end && k.start < f.end)) continue;
+    kept.push(f);
+  }
+  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Finds personal data in text with the built-in and configured recognizers. */
+export class PiiScanner {
+  private readonly recognizers: readonly Recognizer[];
+  private readonly minScore: number;
+  private readonly entities: ReadonlySet<string> | undefined;
+
+  constructor(options: PiiScannerOptions = {}) {
+    const minScore = options.minScore ?? 0.4;
+    if (!(minScore >= 0 && minScore <= 1)) throw new InvalidArgumentError("minScore", minScore, "a number between 0 and 1");
+    this.minScore = minScore;
+    this.entities = options.entities ? new Set(options.entities) : undefined;
+    const list: Recognizer[] = [
+      emailRecognizer(),
+      urlRecognizer(),
+      ipAddressRecognizer(),
+      ssnRecognizer(),
+      creditCardRecognizer(),
+      ibanRecognizer(),
+      new PhoneRecognizer(options.defaultCountry ? { defaultCountry: options.defaultCountry } : {}),
+      dateOfBirthRecognizer(),
+      usPassportRecognizer(),
+      driverLicenseRecognizer(),
+      new AddressRecognizer(),
+    ];
+    if (options.names ?? true) list.push(new NameRecognizer());
+    for (const c of options.custom ?? []) list.push(customRecognizer(c));
+    list.push(...(options.recognizers ?? []));
+    this.recognizers = this.entities ? list.filter((r) => r.types.some((t) => this.entities?.has(t))) : list;
+  }
+
+  /** Every finding above the minimum score, overlaps resolved, sorted by offset. */
+  scan(text: string): PiiFinding[] {
+    if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
+    const all: PiiFinding[] = [];
+    for (const r of this.recognizers) {
+      for (const f of r.recognize(text)) {
+        if (f.score < this.minScore) continue;
+        if (this.entities && !this.entities.has(f.type)) continue;
+        all.push(f);
+      }
+    }
+    return resolveOverlaps(all);
+  }
+
+  /** Findings and the risk they add up to. */
+  analyze(text: string): PiiScanResult {
+    const findings = this.scan(text);
+    return { findings, risk: assessRisk(findings) };
+  }
+}

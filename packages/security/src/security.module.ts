@@ -1,0 +1,82 @@
+import path from "node:path";
+import { ContainerModule } from "inversify";
+import { AuditSink, bearToken, Scrubber } from "@bear/core";
+import { AccessControl } from "./access/access-control";
+import { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
+import { AuditLog } from "./audit/audit-log";
+import { EnvelopeCipher } from "./crypto/envelope-cipher";
+import type { KeyEncryptionKey } from "./crypto/key-encryption-key";
+import { PiiScanner, type PiiScannerOptions } from "./pii/pii-scanner";
+import { PiiScrubber } from "./scrub/pii-scrubber";
+import type { ScrubPolicy } from "./scrub/scrub-policy";
+import { TokenVault } from "./scrub/token-vault";
+
+export const PiiScannerToken = bearToken("security", "PiiScanner");
+export const AuditLogToken = bearToken("security", "AuditLog");
+export const AccessControlToken = bearToken("security", "AccessControl");
+export const RateLimiterToken = bearToken("security", "RateLimiter");
+export const PiiScrubberToken = bearToken("security", "PiiScrubber");
+export const EnvelopeCipherToken = bearToken("security", "EnvelopeCipher");
+
+export interface SecurityConfig {
+  /** Folder of the audit log (e.g. `<workspace>/audit`). */
+  readonly auditDir: string;
+  /** HMAC key of the audit log, ≥ 32 bytes. */
+  readonly auditKey: Uint8Array;
+  /** Key of the `hash` operator (stable pseudonyms); random per process when omitted. */
+  readonly hashKey?: Uint8Array;
+  /** 32-byte key of the token vault; without it the `tokenize` operator is refused. */
+  readonly vaultKey?: Uint8Array;
+  readonly scanner?: PiiScannerOptions;
+  readonly policies?: readonly ScrubPolicy[];
+  readonly rateLimit?: RateLimiterOptions;
+  /** When given, an EnvelopeCipher confined to `encryptionRoot` is bound. */
+  readonly kek?: KeyEncryptionKey;
+  readonly encryptionRoot?: string;
+}
+
+/** The pieces wired together by hand (what the module binds), for users who do not use Inversify. */
+export interface Security {
+  readonly scanner: PiiScanner;
+  readonly audit: AuditLog;
+  readonly access: AccessControl;
+  readonly scrubber: PiiScrubber;
+  readonly limiter: RateLimiter;
+  readonly cipher: EnvelopeCipher | undefined;
+}
+
+/** Builds the security services from one configuration. */
+export function createSecurity(config: SecurityConfig): Security {
+  const scanner = new PiiScanner(config.scanner);
+  const audit = new AuditLog({ dir: path.resolve(config.auditDir), key: config.auditKey });
+  const access = new AccessControl({ audit });
+  const scrubber = new PiiScrubber({
+    scanner,
+    ...(config.hashKey ? { hashKey: config.hashKey } : {}),
+    ...(config.vaultKey ? { vault: new TokenVault(config.vaultKey) } : {}),
+    ...(config.policies ? { policies: config.policies } : {}),
+    authorizeRestore: async (principal, documentId) => (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,
+    audit,
+  });
+  const limiter = new RateLimiter(config.rateLimit ?? { capacity: 60, refillPerSecond: 10 });
+  const cipher = config.kek ? new EnvelopeCipher(config.kek, config.encryptionRoot ? { root: config.encryptionRoot } : {}) : undefined;
+  return { scanner, audit, access, scrubber, limiter, cipher };
+}
+
+/** Binds Scrubber and AuditSink (core contracts) and the security services, in singleton scope. */
+export function securityModule(config: SecurityConfig): ContainerModule {
+  return new ContainerModule(({ bind, onDeactivation }) => {
+    let built: Security | undefined;
+    const get = (): Security => (built ??= createSecurity(config));
+    bind(PiiScannerToken).toDynamicValue(() => get().scanner).inSingletonScope();
+    bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope();
+    bind(AuditSink).toDynamicValue(() => get().audit).inSingletonScope();
+    bind(AccessControlToken).toDynamicValue(() => get().access).inSingletonScope();
+    bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope();
+    bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope();
+    bind(RateLimiterToken).toDynamicValue(() => get().limiter).inSingletonScope();
+    if (config.kek) bind(EnvelopeCipherToken).toDynamicValue(() => get().cipher as EnvelopeCipher).inSingletonScope();
+    onDeactivation(PiiScrubberToken, (s: PiiScrubber) => s.dispose());
+    onDeactivation(AuditLogToken, async (a: AuditLog) => a.dispose());
+  });
+}

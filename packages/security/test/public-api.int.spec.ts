@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { AuditSink, Scrubber, createContainer, type ScrubbedText } from "@bear/core";
+// The one test that sees the package as a user does: through its public entry point.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { AccessControlToken, AuditLogToken, PiiScanner, securityModule, type AccessControl, type AuditLog } from "@bear/security";
+
+describe("@bear/security public API", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-sec-api-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("scans text with PiiScanner imported from the package", () => {
+    const findings = new PiiScanner({ names: false }).scan("Email jd@example.com, SSN 123-45-6788");
+    expect(findings.map((f) => f.type)).toEqual(["EMAIL", "US_SSN"]);
+  });
+
+  it("binds core's Scrubber and AuditSink through securityModule, auditing scrubs and denials", async () => {
+    const container = createContainer();
+    await container.load(securityModule({ auditDir: dir, auditKey: Buffer.alloc(32, 9), vaultKey: Buffer.alloc(32, 5) }));
+    const scrubber = container.get<Scrubber>(Scrubber);
+    const r: ScrubbedText = await scrubber.scrub("Mr. Alvarez paid with 4111 1111 1111 1111.", { documentId: "doc-1" });
+    expect(r.text).toBe("Mr. <PERSON_1> paid with <CREDIT_CARD_1>.");
+    expect(r.toOriginalSpan(4, 14)).toEqual({ start: 4, end: 11 });
+    const access = container.get<AccessControl>(AccessControlToken);
+    await access.addUser("viewer1", "a long passphrase", ["viewer"], ["m-1"]);
+    expect((await access.authorize("viewer1", "document.export", { matter: "m-1" })).allowed).toBe(false);
+    expect(container.get<AuditSink>(AuditSink)).toBe(container.get(AuditLogToken));
+    const v = await container.get<AuditLog>(AuditLogToken).verify();
+    expect(v).toMatchObject({ ok: true, records: 2 });
+    const log = fs.readFileSync(path.join(dir, "audit.jsonl"), "utf8");
+    expect(log).not.toContain("Alvarez");
+    expect(log).not.toContain("4111");
+  });
+});
