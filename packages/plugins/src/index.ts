@@ -1,5 +1,4 @@
-// @bear/plugins: discovery, validation, dependencies and sandboxed loading of local plugins.
-// This release validates manifests; discovery, dependency resolution and the sandbox follow (issue 9).
+// @bear/plugins: discovery, validation, dependencies and sandboxed hot loading of local plugins.
 export {
   parsePluginManifest,
   assertApiCompatible,
@@ -11,4 +10,48 @@ export {
   type ExtensionPoint,
   type PluginPermission,
 } from "./manifest/plugin-manifest";
-export { PluginManifestError, PluginIncompatibleError, type PluginErrorCode } from "./errors";
+export {
+  discoverPlugins,
+  inspectPluginFolder,
+  type DiscoveredPlugin,
+  type DiscoveryOptions,
+  type PluginDiscovery,
+  type PluginProblem,
+} from "./discovery/discover-plugins";
+export { resolveLoadOrder, type DependencyNode, type LoadOrder } from "./discovery/resolve-dependencies";
+export { PluginHost, type PluginHostDeps, type PluginState, type PluginStatus, type PluginEvent, type LoadReport } from "./host/plugin-host";
+export { pluginsModule, PluginHostToken } from "./plugins.module";
+export { PluginsConfig, PLUGIN_API_VERSION, parsePluginsConfig, pluginsConfigSchema, type PluginsConfigInput } from "./plugins-config";
+export { EXTENSION_METHODS, HOST_SERVICES, type HostService, type JsonValue, type ExtensionInfo } from "./sandbox/protocol";
+export { sandboxExecArgv, type SandboxLimits } from "./sandbox/plugin-process";
+export type {
+  PluginExtension,
+  PiiRecognizerExtension,
+  RecognizedPii,
+  StepTypeExtension,
+  AgentExtension,
+  ExtractorExtension,
+  ExtractedDocument,
+  EmbedderExtension,
+  AnyExtension,
+} from "./extensions/extension-proxies";
+export {
+  PluginManifestError,
+  PluginIncompatibleError,
+  PluginPermissionError,
+  PluginDependencyError,
+  PluginDuplicateError,
+  PluginNotFoundError,
+  PluginLoadError,
+  PluginCallError,
+  PluginTimeoutError,
+  PluginMemoryLimitError,
+  PluginCrashedError,
+  PluginUnavailableError,
+  PluginInUseError,
+  PluginProtocolError,
+  PluginRunnerMissingError,
+  type PluginErrorCode,
+  type DependencyProblem,
+  type RemoteError,
+} from "./errors";

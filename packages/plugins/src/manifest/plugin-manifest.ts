@@ -3,15 +3,11 @@ import semver from "semver";
 import { z } from "zod";
 import { PluginIncompatibleError, PluginManifestError } from "../errors";
 
+import { EXTENSION_POINTS, PLUGIN_PERMISSIONS, type PluginPermission } from "./extension-points";
+
+export { EXTENSION_POINTS, PLUGIN_PERMISSIONS, type ExtensionPoint, type PluginPermission } from "./extension-points";
+
 export const PLUGIN_MANIFEST_FILE = "bear-plugin.json";
-
-/** The extension points a plugin can provide, each registered through the typed host API. */
-export const EXTENSION_POINTS = ["step-type", "agent", "pii-recognizer", "extractor", "embedder"] as const;
-export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
-
-/** Permissions a plugin may ask for; the host grants only those its config allows. */
-export const PLUGIN_PERMISSIONS = ["fs.read.plugin", "fs.read.workspace", "fs.write.workspace", "llm.generate", "embed"] as const;
-export type PluginPermission = (typeof PLUGIN_PERMISSIONS)[number];
 
 const semverString = z.string().refine((v) => semver.valid(v) !== null, { message: "must be a semantic version such as 1.2.3" });
 const semverRange = z.string().refine((v) => semver.validRange(v) !== null, { message: "must be a semver range such as ^1.0.0" });

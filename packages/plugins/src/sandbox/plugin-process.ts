@@ -1,0 +1,295 @@
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { BearError, InvalidArgumentError, silentLogger, type Logger } from "@bear/core";
+import type { ExtensionPoint } from "../manifest/plugin-manifest";
+import {
+  PluginCallError,
+  PluginCrashedError,
+  PluginLoadError,
+  PluginMemoryLimitError,
+  PluginPermissionError,
+  PluginProtocolError,
+  PluginRunnerMissingError,
+  PluginTimeoutError,
+  PluginUnavailableError,
+} from "../errors";
+import { callArgsSchema, runnerMessageSchema, type ExtensionInfo, type HostMessage, type HostService, type JsonValue, type RunnerMessage } from "./protocol";
+
+export interface SandboxLimits {
+  /** V8 heap limit of the plugin process (--max-old-space-size), in MB. */
+  readonly memoryMb: number;
+  /** Longest a single call may take before the process is killed. */
+  readonly callTimeoutMs: number;
+  /** Longest the process may take to start and load the entry module. */
+  readonly loadTimeoutMs: number;
+}
+
+export interface PluginProcessOptions {
+  readonly plugin: string;
+  /** Real path of the plugin folder: the process may read it and nothing else (plus readPaths). */
+  readonly folder: string;
+  readonly entryPath: string;
+  readonly provides: ReadonlyArray<{ readonly point: ExtensionPoint; readonly id: string }>;
+  readonly runnerPath: string;
+  readonly limits: SandboxLimits;
+  readonly readPaths?: readonly string[];
+  readonly writePaths?: readonly string[];
+  readonly logger?: Logger;
+  /** Host services granted to the plugin (by its permissions), and the function that serves them. */
+  readonly services?: readonly HostService[];
+  readonly serveHost?: (service: HostService, args: readonly JsonValue[]) => Promise<JsonValue>;
+  /** Called once when a running process fails (time limit, memory limit, exit, bad message). */
+  readonly onFailure?: (error: BearError) => void;
+}
+
+export interface SandboxedExtension {
+  readonly id: string;
+  readonly point: ExtensionPoint;
+  readonly info: ExtensionInfo;
+}
+
+export type PluginProcessState = "starting" | "running" | "stopped" | "failed";
+
+interface Pending {
+  readonly call: string;
+  readonly resolve: (value: JsonValue) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const STDERR_TAIL = 8192;
+
+/** The node flags that build the sandbox: permission model on, reads limited, no children/workers, a heap cap. */
+export function sandboxExecArgv(options: Pick<PluginProcessOptions, "folder" | "runnerPath" | "limits" | "readPaths" | "writePaths">): string[] {
+  // Node 20 takes one path per --allow-fs-* flag (a comma-separated list is read as one path).
+  const reads = [options.runnerPath, options.folder, ...(options.readPaths ?? [])];
+  return [
+    "--experimental-permission",
+    ...reads.map((p) => `--allow-fs-read=${p}`),
+    ...(options.writePaths ?? []).map((p) => `--allow-fs-write=${p}`),
+    `--max-old-space-size=${options.limits.memoryMb}`,
+    "--disable-proto=throw",
+    "--no-warnings",
+  ];
+}
+
+/**
+ * One plugin running in its own child process under Node's permission model, reached only through
+ * the validated message channel. A call that exceeds the time limit kills the process; a process that
+ * dies (memory limit, process.exit, crash) fails every pending call with an error saying why.
+ */
+export class PluginProcess {
+  private readonly child: ChildProcess;
+  private readonly logger: Logger;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private stderrTail = "";
+  private stopping = false;
+  private _state: PluginProcessState = "starting";
+  private _failure: BearError | undefined;
+  private _extensions: SandboxedExtension[] = [];
+  private readonly exited: Promise<void>;
+  private onReady: ((message: RunnerMessage) => void) | undefined;
+
+  private constructor(private readonly options: PluginProcessOptions) {
+    this.logger = (options.logger ?? silentLogger).child({ name: "plugins:PluginProcess", plugin: options.plugin });
+    this.child = fork(options.runnerPath, [], {
+      cwd: options.folder,
+      execArgv: sandboxExecArgv(options),
+      // Nothing of the host's environment (secrets, NODE_OPTIONS) reaches the plugin.
+      env: {},
+      serialization: "json",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    this.child.stderr?.setEncoding("utf8");
+    this.child.stderr?.on("data", (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
+    });
+    this.child.on("message", (raw) => this.onMessage(raw));
+    this.exited = new Promise((resolve) => {
+      // Wait for both "exit" and the end of stderr, so a heap-limit crash is recognised from its
+      // message. Not the child's "close" event: on Node 20 it never fires once the host has called
+      // disconnect() on the IPC channel, which is how a plugin is stopped.
+      const stderrClosed = new Promise<void>((done) => {
+        const stderr = this.child.stderr;
+        if (!stderr || stderr.destroyed) done();
+        else stderr.once("close", () => done());
+      });
+      this.child.once("exit", (code, signal) => {
+        void stderrClosed.then(() => {
+          this.onExit(code, signal);
+          resolve();
+        });
+      });
+    });
+    this.child.on("error", (error) => this.logger.warn({ err: error.message }, "plugin process error"));
+  }
+
+  /** Starts the process and loads the plugin's entry; rejects with PluginLoadError (the process is gone then). */
+  static async start(options: PluginProcessOptions): Promise<PluginProcess> {
+    if (!fs.existsSync(options.runnerPath)) throw new PluginRunnerMissingError(options.runnerPath);
+    const proc = new PluginProcess(options);
+    await proc.load();
+    return proc;
+  }
+
+  get state(): PluginProcessState {
+    return this._state;
+  }
+
+  /** Why the process stopped, when it failed. */
+  get failure(): BearError | undefined {
+    return this._failure;
+  }
+
+  get extensions(): readonly SandboxedExtension[] {
+    return this._extensions;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private async load(): Promise<void> {
+    const { plugin, entryPath, provides, limits } = this.options;
+    const outcome = await new Promise<RunnerMessage | BearError>((resolve) => {
+      const timer = setTimeout(() => resolve(new PluginLoadError(plugin, `it did not start within ${limits.loadTimeoutMs} ms`)), limits.loadTimeoutMs);
+      this.onReady = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      void this.exited.then(() => {
+        clearTimeout(timer);
+        resolve(this._failure ?? new PluginLoadError(plugin, "its process exited while loading"));
+      });
+      this.post({ type: "load", plugin, entry: entryPath, provides: provides.map((p) => ({ point: p.point, id: p.id })), services: [...(this.options.services ?? [])] });
+    });
+    this.onReady = undefined;
+    if (outcome instanceof BearError || outcome.type !== "ready") {
+      const error =
+        outcome instanceof PluginLoadError
+          ? outcome
+          : outcome instanceof BearError
+            ? new PluginLoadError(plugin, outcome.message, { cause: outcome })
+            : new PluginLoadError(plugin, outcome.type === "load-failed" ? `${outcome.error.name}: ${outcome.error.message}` : "unexpected answer");
+      this._failure = error;
+      await this.kill();
+      throw error;
+    }
+    this._extensions = outcome.extensions;
+    this._state = "running";
+    this.logger.debug({ pid: this.child.pid, extensions: outcome.extensions.length }, "plugin process ready");
+  }
+
+  /** Calls `method` of extension `extension` in the sandbox; arguments and result are JSON. */
+  call(extension: string, method: string, args: readonly JsonValue[], timeoutMs = this.options.limits.callTimeoutMs): Promise<JsonValue> {
+    const { plugin } = this.options;
+    if (this._state !== "running") return Promise.reject(this._failure ?? new PluginUnavailableError(plugin, this._state));
+    const checked = callArgsSchema.safeParse(args);
+    if (!checked.success) return Promise.reject(new InvalidArgumentError(`arguments of ${extension}.${method}()`, args, "JSON values (no undefined, functions, bigints or class instances)"));
+    const id = this.nextId++;
+    const call = `${extension}.${method}()`;
+    return new Promise<JsonValue>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new PluginTimeoutError(plugin, call, timeoutMs)), timeoutMs);
+      this.pending.set(id, { call, resolve, reject, timer });
+      this.post({ type: "call", id, extension, method, args: checked.data as JsonValue[] });
+    });
+  }
+
+  /** Stops the process (graceful disconnect, then SIGKILL). Idempotent. */
+  async stop(): Promise<void> {
+    if (this._state === "stopped" || this._state === "failed") return this.exited;
+    this.stopping = true;
+    this._state = "stopped";
+    const grace = setTimeout(() => this.child.kill("SIGKILL"), 1000);
+    if (this.child.connected) this.child.disconnect();
+    else this.child.kill("SIGKILL");
+    await this.exited;
+    clearTimeout(grace);
+  }
+
+  private post(message: HostMessage): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = runnerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.fail(new PluginProtocolError(this.options.plugin, parsed.error.issues[0]?.message ?? "bad message"));
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === "ready" || message.type === "load-failed") {
+      this.onReady?.(message);
+      return;
+    }
+    if (message.type === "service-call") {
+      void this.serve(message.id, message.service, message.args as JsonValue[]);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.type === "result") pending.resolve(message.value as JsonValue);
+    else pending.reject(new PluginCallError(this.options.plugin, pending.call, message.error));
+  }
+
+  /** Answers a plugin's call back into the host, if its permissions grant the service. */
+  private async serve(id: number, service: HostService, args: JsonValue[]): Promise<void> {
+    try {
+      if (!(this.options.services ?? []).includes(service) || !this.options.serveHost) {
+        throw new PluginPermissionError(this.options.plugin, [service], "not granted: the host service is refused");
+      }
+      const value = await this.options.serveHost(service, args);
+      this.post({ type: "service-result", id, value });
+    } catch (error) {
+      const e = error as { name?: unknown; message?: unknown; code?: unknown };
+      this.post({
+        type: "service-error",
+        id,
+        error: { name: String(e.name ?? "Error").slice(0, 200), message: String(e.message ?? error).slice(0, 4000), ...(typeof e.code === "string" ? { code: e.code } : {}) },
+      });
+    }
+  }
+
+  /** Marks the process failed with `error`, kills it and fails everything pending. */
+  private fail(error: BearError): void {
+    const wasRunning = this._state === "running";
+    if (this._failure === undefined) this._failure = error;
+    if (this._state !== "stopped") this._state = "failed";
+    if (wasRunning) this.options.onFailure?.(this._failure);
+    this.logger.warn({ code: error.code }, "plugin process stopped");
+    this.rejectAll(this._failure);
+    this.child.kill("SIGKILL");
+  }
+
+  private async kill(): Promise<void> {
+    this.stopping = true;
+    this._state = "failed";
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  private rejectAll(error: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping || this._failure !== undefined) {
+      this.rejectAll(this._failure ?? new PluginUnavailableError(this.options.plugin, "stopped"));
+      return;
+    }
+    const oom = /heap limit|out of memory/i.test(this.stderrTail);
+    this._failure = oom ? new PluginMemoryLimitError(this.options.plugin, this.options.limits.memoryMb) : new PluginCrashedError(this.options.plugin, code, signal);
+    const wasRunning = this._state === "running";
+    this._state = "failed";
+    this.logger.warn({ code: this._failure.code, exitCode: code, signal }, "plugin process died");
+    this.rejectAll(this._failure);
+    if (wasRunning) this.options.onFailure?.(this._failure);
+  }
+}
