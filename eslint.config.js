@@ -47,6 +47,23 @@ export default [
     rules: { "@nx/enforce-module-boundaries": ["error", { ...boundaries, allowCircularSelfDependency: true }] },
   },
   {
+    // Integration tests and benchmarks may compose concrete packages, as the apps do (for example an
+    // agents test driving a real GGUF model through @bear/model-manager). Shipped source may not.
+    files: ["packages/*/test/**/*.ts", "packages/*/bench/**/*.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          ...boundaries,
+          allowCircularSelfDependency: true,
+          depConstraints: boundaries.depConstraints.map((c) =>
+            c.onlyDependOnLibsWithTags ? { ...c, onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] } : c,
+          ),
+        },
+      ],
+    },
+  },
+  {
     // Tool configs import the shared root presets by relative path on purpose.
     files: ["**/jest.config.js", "**/tsup.config.ts"],
     rules: { "@nx/enforce-module-boundaries": "off" },

@@ -1,0 +1,2 @@
+// @bear/legal: contract analysis that works offline, with or without a model.
+export {};
