@@ -1,9 +1,11 @@
 // Retrieval quality on the public LegalBench-RAG-style split (CUAD + ContractNLI), scored exactly
 // as LegalBench-RAG does: precision@k and recall@k by character-span overlap.
 //   npx tsx bench/legalbench-rag.ts [--group=lexical|more] [--quick]   (default group: lexical)
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import { OnnxEmbedder, RagEngine, type ChunkingStrategy } from "../src/index";
 
 const shared = path.resolve(import.meta.dirname, "../../../../shared");
@@ -30,6 +32,8 @@ interface Setup {
   mode: "lexical" | "vector" | "hybrid";
   onnx?: boolean;
   boost?: number;
+  /** Encrypted index (sealed text, blind-token BM25) under a random workspace key. */
+  sealed?: boolean;
 }
 
 const quick = process.argv.includes("--quick");
@@ -40,6 +44,7 @@ const setups: Setup[] = quick
   : group === "more"
     ? [
         { name: "sentence-600 lexical", strategy: "sentence", targetChars: 600, mode: "lexical" },
+        { name: "legal-600 lexical, encrypted index", strategy: "legal", targetChars: 600, mode: "lexical", sealed: true },
         { name: "legal-600 vector (onnx fixture)", strategy: "legal", targetChars: 600, mode: "vector", onnx: true },
         { name: "legal-600 hybrid (onnx fixture)", strategy: "legal", targetChars: 600, mode: "hybrid", onnx: true },
       ]
@@ -79,7 +84,7 @@ const cache = new Map<string, RagEngine>();
 let embedder: OnnxEmbedder | undefined;
 const results: { setup: Setup; scores: Scores; ingestMs: number; queryMs: number }[] = [];
 for (const setup of setups) {
-  const key = `${setup.strategy}-${setup.targetChars}-${setup.onnx ? "onnx" : "lex"}`;
+  const key = `${setup.strategy}-${setup.targetChars}-${setup.onnx ? "onnx" : "lex"}${setup.sealed ? "-sealed" : ""}`;
   let rag = cache.get(key);
   let ingestMs = 0;
   if (!rag) {
@@ -90,6 +95,7 @@ for (const setup of setups) {
       root: dataDir,
       chunking: { strategy: setup.strategy, targetChars: setup.targetChars },
       ...(setup.onnx && embedder ? { embedder } : {}),
+      ...(setup.sealed ? { cipher: new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) } : {}),
     });
     const t0 = performance.now();
     await rag.ingest(["corpus"], { matter: "lbr" });

@@ -10,6 +10,7 @@ export type RagErrorCode =
   | "RAG_FILE_UNREADABLE"
   | "RAG_MODEL_INVALID"
   | "RAG_EMBEDDER_MISMATCH"
+  | "RAG_INDEX_KEY_MISMATCH"
   | "RAG_NO_EMBEDDER"
   | "RAG_MATTER_DENIED"
   | "RAG_STORE_FAILED"
@@ -48,6 +49,20 @@ export class EmbedderMismatchError extends RagError {
   constructor(indexDir: string, indexed: string, given: string) {
     super("RAG_EMBEDDER_MISMATCH", `index '${indexDir}' was built with embedder '${indexed}', not '${given}'`, {
       hint: "Open the index with the embedder it was built with, or build a new index in another folder.",
+      details: { indexDir, indexed, given },
+    });
+  }
+}
+
+/** The index is encrypted under another key, or opened with/without a key it was not built with. */
+export class IndexKeyMismatchError extends RagError {
+  constructor(indexDir: string, indexed: string | null, given: string | null) {
+    const what = (id: string | null): string => (id === null ? "no encryption" : `key ${id}`);
+    super("RAG_INDEX_KEY_MISMATCH", `index '${indexDir}' was built with ${what(indexed)}, and was opened with ${what(given)}`, {
+      hint:
+        indexed === null
+          ? "This index stores plain text. Open it without a cipher, or ingest into a new folder to get an encrypted index."
+          : "Open the index with the workspace key (passphrase or key file) it was encrypted with.",
       details: { indexDir, indexed, given },
     });
   }

@@ -9,6 +9,7 @@ export {
   ExtractionError,
   ModelError,
   EmbedderMismatchError,
+  IndexKeyMismatchError,
   NoEmbedderError,
   MatterAccessDeniedError,
   StoreError,

@@ -6,6 +6,7 @@ import {
   nullAuditSink,
   silentLogger,
   type AuditSink,
+  type ContentCipher,
   type Embedder,
   type EventBus,
   type Llm,
@@ -58,6 +59,12 @@ export interface RagEngineOptions extends RagConfigInput {
   readonly logger?: Logger;
   readonly events?: EventBus;
   readonly audit?: AuditSink;
+  /**
+   * Encrypts the index at rest (e.g. @bear/security's KeyedContentCipher under the workspace key):
+   * text, titles and sources are sealed and lexical search runs on keyed blind tokens. An index is
+   * encrypted or not from its first open; opening it with another key, or none, is refused.
+   */
+  readonly cipher?: ContentCipher;
 }
 
 const MAX_QUERY_CHARS = 4000;
@@ -123,6 +130,7 @@ export class RagEngine implements Retriever {
       ...(embedder ? { embedder: { id: embedder.id, dimensions: embedder.dimensions } } : {}),
       logger: options.logger ?? silentLogger,
       vectorIndexThreshold: config.vectorIndexThreshold,
+      ...(options.cipher ? { cipher: options.cipher } : {}),
     });
     await index.recover();
     const chunker = new LegalChunker({

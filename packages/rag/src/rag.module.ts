@@ -1,4 +1,4 @@
-import { AuditSink, bearToken, Embedder, EventBus, Llm, Logger, Retriever, Scrubber } from "@bear/core";
+import { AuditSink, bearToken, ContentCipher, Embedder, EventBus, Llm, Logger, Retriever, Scrubber } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { parseRagConfig, RagConfig, type RagConfigInput } from "./rag-config";
 import { RagEngine } from "./rag-engine";
@@ -9,7 +9,8 @@ export const RagEngineToken = bearToken("rag", "RagEngine");
 /**
  * Binds RagConfig, RagEngineToken → RagEngine (singleton, opened asynchronously: use `container.getAsync`) and
  * core's Retriever. Optional collaborators come from the container when bound: Embedder (else
- * lexical-only), Llm (else extractive answers), Scrubber, AuditSink, Logger, EventBus.
+ * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
+ * in plain text), AuditSink, Logger, EventBus.
  */
 export function ragModule(config: RagConfigInput): ContainerModule {
   const parsed = parseRagConfig(config);
@@ -23,6 +24,7 @@ export function ragModule(config: RagConfigInput): ContainerModule {
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const events = ctx.get<EventBus>(EventBus, { optional: true });
+        const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
         return RagEngine.open({
           ...ctx.get<RagConfig>(RagConfig),
           ...(embedder ? { embedder } : {}),
@@ -31,6 +33,7 @@ export function ragModule(config: RagConfigInput): ContainerModule {
           ...(audit ? { audit } : {}),
           ...(logger ? { logger } : {}),
           ...(events ? { events } : {}),
+          ...(cipher ? { cipher } : {}),
         });
       })
       .inSingletonScope();

@@ -32,6 +32,7 @@ export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, ty
 export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";
 export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
+export { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 
 export { AccessControl, ROLES, ROLE_PERMISSIONS, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
 export { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";

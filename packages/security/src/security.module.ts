@@ -1,11 +1,12 @@
 import path from "node:path";
 import { ContainerModule } from "inversify";
-import { AuditSink, bearToken, Scrubber } from "@bear/core";
+import { AuditSink, bearToken, ContentCipher, Scrubber } from "@bear/core";
 import { AccessControl } from "./access/access-control";
 import { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
 import { AuditLog } from "./audit/audit-log";
 import { EnvelopeCipher } from "./crypto/envelope-cipher";
 import type { KeyEncryptionKey } from "./crypto/key-encryption-key";
+import { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 import { PiiScanner, type PiiScannerOptions } from "./pii/pii-scanner";
 import { PiiScrubber } from "./scrub/pii-scrubber";
 import type { ScrubPolicy } from "./scrub/scrub-policy";
@@ -43,6 +44,8 @@ export interface Security {
   readonly scrubber: PiiScrubber;
   readonly limiter: RateLimiter;
   readonly cipher: EnvelopeCipher | undefined;
+  /** core's ContentCipher under the KEK (sealed index text and blind search tokens), when a KEK is given. */
+  readonly contentCipher: KeyedContentCipher | undefined;
 }
 
 /** Builds the security services from one configuration. */
@@ -60,10 +63,11 @@ export function createSecurity(config: SecurityConfig): Security {
   });
   const limiter = new RateLimiter(config.rateLimit ?? { capacity: 60, refillPerSecond: 10 });
   const cipher = config.kek ? new EnvelopeCipher(config.kek, config.encryptionRoot ? { root: config.encryptionRoot } : {}) : undefined;
-  return { scanner, audit, access, scrubber, limiter, cipher };
+  const contentCipher = config.kek ? new KeyedContentCipher(config.kek) : undefined;
+  return { scanner, audit, access, scrubber, limiter, cipher, contentCipher };
 }
 
-/** Binds Scrubber and AuditSink (core contracts) and the security services, in singleton scope. */
+/** Binds Scrubber, AuditSink and (with a KEK) ContentCipher — core contracts — and the security services, in singleton scope. */
 export function securityModule(config: SecurityConfig): ContainerModule {
   return new ContainerModule(({ bind, onDeactivation }) => {
     let built: Security | undefined;
@@ -75,8 +79,12 @@ export function securityModule(config: SecurityConfig): ContainerModule {
     bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope();
     bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope();
     bind(RateLimiterToken).toDynamicValue(() => get().limiter).inSingletonScope();
-    if (config.kek) bind(EnvelopeCipherToken).toDynamicValue(() => get().cipher as EnvelopeCipher).inSingletonScope();
+    if (config.kek) {
+      bind(EnvelopeCipherToken).toDynamicValue(() => get().cipher as EnvelopeCipher).inSingletonScope();
+      bind(ContentCipher).toDynamicValue(() => get().contentCipher as KeyedContentCipher).inSingletonScope();
+    }
     onDeactivation(PiiScrubberToken, (s: PiiScrubber) => s.dispose());
     onDeactivation(AuditLogToken, async (a: AuditLog) => a.dispose());
+    if (config.kek) onDeactivation(ContentCipher, (c: KeyedContentCipher) => c.dispose());
   });
 }

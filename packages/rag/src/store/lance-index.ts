@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, silentLogger, type Logger } from "@bear/core";
+import { DisposedError, silentLogger, type ContentCipher, type Logger } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type { Schema } from "apache-arrow";
-import { EmbedderMismatchError, StoreError } from "../errors";
+import { EmbedderMismatchError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
+import { blindText } from "./search-terms";
 
 export interface LanceIndexOptions {
   readonly dir: string;
@@ -13,6 +14,12 @@ export interface LanceIndexOptions {
   readonly logger?: Logger;
   /** Build an ANN vector index once the chunks table has this many rows (brute force below). Default 50,000. */
   readonly vectorIndexThreshold?: number;
+  /**
+   * Encrypts the index at rest: chunk and document text, titles, sources, parties, dates and
+   * section paths are sealed, and the full-text index holds keyed blind tokens instead of words.
+   * Ids, matters, document types, offsets and vectors stay plain (they are needed to filter and rank).
+   */
+  readonly cipher?: ContentCipher;
 }
 
 /** A raw search hit from the store, before fusion. */
@@ -31,6 +38,8 @@ interface IndexManifest {
   readonly format: 1;
   readonly embedderId: string | null;
   readonly dimensions: number | null;
+  /** Key id of the ContentCipher that sealed the index; absent or null for a plain index. */
+  readonly sealedKeyId?: string | null;
 }
 
 const MANIFEST = "rag-index.json";
@@ -53,37 +62,58 @@ export function filterToWhere(filter: StoreFilter): string | undefined {
   return parts.length > 0 ? parts.join(" AND ") : undefined;
 }
 
-function toChunk(row: Record<string, unknown>): ChunkRecord {
+/** Seals and opens stored strings when the index is encrypted; the identity otherwise. */
+class FieldSealer {
+  constructor(private readonly cipher: ContentCipher | undefined) {}
+
+  get sealed(): boolean {
+    return this.cipher !== undefined;
+  }
+
+  seal(value: string): string {
+    return this.cipher ? this.cipher.seal(value) : value;
+  }
+
+  open(value: unknown): string {
+    return this.cipher ? this.cipher.open(String(value)) : String(value);
+  }
+
+  searchText(text: string): string {
+    return this.cipher ? blindText(text, this.cipher) : text;
+  }
+}
+
+function toChunk(row: Record<string, unknown>, fields: FieldSealer): ChunkRecord {
   return {
     id: String(row["id"]),
     documentId: String(row["documentId"]),
     version: String(row["version"]),
     matter: String(row["matter"]),
     docType: String(row["docType"]),
-    text: String(row["text"]),
+    text: fields.open(row["text"]),
     start: Number(row["start"]),
     end: Number(row["end"]),
     page: Number(row["page"]),
-    sectionPath: JSON.parse(String(row["sectionPath"])) as string[],
+    sectionPath: JSON.parse(fields.open(row["sectionPath"])) as string[],
     ordinal: Number(row["ordinal"]),
   };
 }
 
-function toDocument(row: Record<string, unknown>): DocumentRecord {
+function toDocument(row: Record<string, unknown>, fields: FieldSealer): DocumentRecord {
   return {
     id: String(row["id"]),
     version: String(row["version"]),
     matter: String(row["matter"]),
-    source: String(row["source"]),
-    title: String(row["title"]),
+    source: fields.open(row["source"]),
+    title: fields.open(row["title"]),
     type: String(row["type"]) as DocumentRecord["type"],
     pageCount: Number(row["pageCount"]),
     contentHash: String(row["contentHash"]),
     bytes: Number(row["bytes"]),
     chars: Number(row["chars"]),
     chunkCount: Number(row["chunkCount"]),
-    dates: JSON.parse(String(row["dates"])) as string[],
-    parties: JSON.parse(String(row["parties"])) as string[],
+    dates: JSON.parse(fields.open(row["dates"])) as string[],
+    parties: JSON.parse(fields.open(row["parties"])) as string[],
     ingestedAt: String(row["ingestedAt"]),
     scrubbed: Boolean(row["scrubbed"]),
   };
@@ -104,11 +134,21 @@ export class LanceIndex {
   readonly #chunks: Table;
   readonly #committed = new Map<string, DocumentRecord>();
   readonly #vectorIndexThreshold: number;
+  readonly #fields: FieldSealer;
   #ftsReady = false;
   #writes: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
-  private constructor(init: { dir: string; embedder: LanceIndexOptions["embedder"]; logger: Logger; db: Connection; documents: Table; chunks: Table; threshold: number }) {
+  private constructor(init: {
+    dir: string;
+    embedder: LanceIndexOptions["embedder"];
+    logger: Logger;
+    db: Connection;
+    documents: Table;
+    chunks: Table;
+    threshold: number;
+    cipher: ContentCipher | undefined;
+  }) {
     this.dir = init.dir;
     this.embedder = init.embedder;
     this.#logger = init.logger;
@@ -116,6 +156,12 @@ export class LanceIndex {
     this.#documents = init.documents;
     this.#chunks = init.chunks;
     this.#vectorIndexThreshold = init.threshold;
+    this.#fields = new FieldSealer(init.cipher);
+  }
+
+  /** True when the index is encrypted at rest. */
+  get sealed(): boolean {
+    return this.#fields.sealed;
   }
 
   static async open(options: LanceIndexOptions): Promise<LanceIndex> {
@@ -123,9 +169,15 @@ export class LanceIndex {
     const logger = (options.logger ?? silentLogger).child({ name: "rag:LanceIndex" });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const manifestPath = path.join(dir, MANIFEST);
-    const wanted: IndexManifest = { format: 1, embedderId: options.embedder?.id ?? null, dimensions: options.embedder?.dimensions ?? null };
+    const wanted: IndexManifest = {
+      format: 1,
+      embedderId: options.embedder?.id ?? null,
+      dimensions: options.embedder?.dimensions ?? null,
+      sealedKeyId: options.cipher?.keyId ?? null,
+    };
     if (fs.existsSync(manifestPath)) {
       const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
+      if ((existing.sealedKeyId ?? null) !== wanted.sealedKeyId) throw new IndexKeyMismatchError(dir, existing.sealedKeyId ?? null, wanted.sealedKeyId ?? null);
       if (existing.embedderId !== wanted.embedderId || existing.dimensions !== wanted.dimensions) {
         throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
       }
@@ -154,7 +206,7 @@ export class LanceIndex {
       }
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
       const chunks = await db.createEmptyTable("chunks", new ArrowSchema(chunkFields), { mode: "create", existOk: true });
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000 });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher });
       await index.#load();
       return index;
     } catch (error) {
@@ -169,7 +221,7 @@ export class LanceIndex {
       .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed"])
       .toArray();
     this.#committed.clear();
-    for (const row of rows) this.#committed.set(String(row.id), toDocument(row as Record<string, unknown>));
+    for (const row of rows) this.#committed.set(String(row.id), toDocument(row as Record<string, unknown>, this.#fields));
     this.#ftsReady = (await this.#chunks.listIndices()).some((i) => i.columns.includes("searchText"));
   }
 
@@ -204,7 +256,7 @@ export class LanceIndex {
     this.#check();
     const rows = await this.#documents.query().where(`id = ${sqlString(id)}`).select(["text", "pageStarts"]).limit(1).toArray();
     const row = rows[0] as { text?: string; pageStarts?: string } | undefined;
-    return row ? { text: String(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
+    return row ? { text: this.#fields.open(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
   }
 
   /** Step 1 of a commit: writes the chunks of a (not yet visible) version. */
@@ -212,9 +264,11 @@ export class LanceIndex {
     this.#check();
     if (chunks.length === 0) return;
     await this.#write("writeChunks", async () => {
+      const fields = this.#fields;
       const rows = chunks.map((c, i) => ({
-        id: c.id, documentId: c.documentId, version: c.version, matter: c.matter, docType: c.docType, text: c.text,
-        searchText: searchTexts[i] ?? c.text, start: c.start, end: c.end, page: c.page, sectionPath: JSON.stringify(c.sectionPath), ordinal: c.ordinal,
+        id: c.id, documentId: c.documentId, version: c.version, matter: c.matter, docType: c.docType, text: fields.seal(c.text),
+        searchText: fields.searchText(searchTexts[i] ?? c.text), start: c.start, end: c.end, page: c.page,
+        sectionPath: fields.seal(JSON.stringify(c.sectionPath)), ordinal: c.ordinal,
         ...(this.embedder ? { vector: Array.from(c.vector ?? new Float32Array(this.embedder.dimensions)) } : {}),
       }));
       for (let i = 0; i < rows.length; i += 2000) await this.#chunks.add(rows.slice(i, i + 2000));
@@ -228,7 +282,16 @@ export class LanceIndex {
   async commitDocument(doc: DocumentRecord, text: string, pageStarts: readonly number[], replaces = true): Promise<void> {
     this.#check();
     await this.#write("commitDocument", async () => {
-      const row = { ...doc, dates: JSON.stringify(doc.dates), parties: JSON.stringify(doc.parties), pageStarts: JSON.stringify(pageStarts), text };
+      const f = this.#fields;
+      const row = {
+        ...doc,
+        source: f.seal(doc.source),
+        title: f.seal(doc.title),
+        dates: f.seal(JSON.stringify(doc.dates)),
+        parties: f.seal(JSON.stringify(doc.parties)),
+        pageStarts: JSON.stringify(pageStarts),
+        text: f.seal(text),
+      };
       await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([row]);
       this.#committed.set(doc.id, doc);
       // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
@@ -278,8 +341,10 @@ export class LanceIndex {
       const rows = await this.#chunks.countRows();
       if (rows === 0) return;
       if (!this.#ftsReady) {
+        // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
+        const analyse = !this.#fields.sealed;
         await this.#chunks.createIndex("searchText", {
-          config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
+          config: lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse }),
         });
         this.#ftsReady = true;
       }
@@ -315,12 +380,13 @@ export class LanceIndex {
   /** BM25 over chunk text (with its title and section headings). Only committed chunks are returned. */
   async lexical(query: string, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
     this.#check();
-    if (query.trim().length === 0) return [];
+    const terms = this.#fields.searchText(query);
+    if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    let q = this.#chunks.query().fullTextSearch(query, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
+    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
     if (where) q = q.where(where);
     const rows = await q.toArray();
-    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>), score: Number((r as { _score: number })._score) })));
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: Number((r as { _score: number })._score) })));
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
@@ -330,7 +396,7 @@ export class LanceIndex {
     let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
     if (where) q = q.where(where);
     const rows = await q.toArray();
-    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>), score: 1 - Number((r as { _distance: number })._distance) })));
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: 1 - Number((r as { _distance: number })._distance) })));
   }
 
   #visible(hits: StoreHit[]): StoreHit[] {

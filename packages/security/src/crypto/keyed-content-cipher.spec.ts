@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import fc from "fast-check";
+import { DecryptionError } from "../errors";
+import { KeyEncryptionKey } from "./key-encryption-key";
+import { KeyedContentCipher } from "./keyed-content-cipher";
+
+const cipherUnder = (key: Buffer) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key));
+const key = randomBytes(32);
+const cipher = cipherUnder(key);
+
+describe("KeyedContentCipher (core ContentCipher)", () => {
+  it("open(seal(x)) is x for any text, and the sealed form never contains it", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => {
+        const sealed = cipher.seal(text);
+        expect(cipher.open(sealed)).toBe(text);
+        if (text.length >= 4) expect(sealed.includes(text)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("seals equal texts differently (a fresh nonce each time)", () => {
+    expect(cipher.seal("Section 12.3 Termination")).not.toBe(cipher.seal("Section 12.3 Termination"));
+  });
+
+  it("refuses any altered character of a sealed value with DecryptionError", () => {
+    const sealed = cipher.seal("The Tenant shall pay rent monthly.");
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: sealed.length - 1 }), fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), (at, ch) => {
+        fc.pre(sealed[at] !== ch);
+        const altered = sealed.slice(0, at) + ch + sealed.slice(at + 1);
+        let opened: string | undefined;
+        try {
+          opened = cipher.open(altered);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DecryptionError);
+          return;
+        }
+        // base64url's last character may carry unused bits: then the bytes, and the text, are unchanged.
+        expect(opened).toBe("The Tenant shall pay rent monthly.");
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses another key, and values that are not sealed, with an actionable message", () => {
+    const sealed = cipher.seal("privileged");
+    expect(() => cipherUnder(randomBytes(32)).open(sealed)).toThrow(/key is wrong or the data was altered/);
+    expect(() => cipher.open("privileged")).toThrow(DecryptionError);
+    expect(() => cipher.open("b1.AAAA")).toThrow(/truncated/);
+  });
+
+  it("gives deterministic, key-dependent blind tokens of lowercase hex", () => {
+    const other = cipherUnder(randomBytes(32));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), (a, b) => {
+        expect(cipher.blindTerm(a)).toBe(cipher.blindTerm(a));
+        expect(cipher.blindTerm(a)).toMatch(/^[0-9a-f]{20}$/);
+        expect(other.blindTerm(a)).not.toBe(cipher.blindTerm(a));
+        if (a.normalize("NFC") !== b.normalize("NFC")) expect(cipher.blindTerm(a)).not.toBe(cipher.blindTerm(b));
+      }),
+    );
+  });
+
+  it("keys the index by the KEK's id and is unusable once disposed", () => {
+    const kek = KeyEncryptionKey.fromBytes(key);
+    const own = new KeyedContentCipher(kek);
+    expect(own.keyId).toBe(kek.id);
+    own.dispose();
+    expect(() => own.seal("x")).toThrow(/disposed/);
+  });
+});

@@ -1,0 +1,72 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import type { ContentCipher } from "@bear/core";
+import { DecryptionError, KeyError } from "../errors";
+import type { KeyEncryptionKey } from "./key-encryption-key";
+import { SecureBuffer } from "./secure-buffer";
+
+const PREFIX = "b1.";
+const AAD = Buffer.from("@bear/security:sealed-content:v1");
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** 80 bits: collisions between distinct terms of one workspace are negligible (birthday bound ~2^40 terms). */
+const BLIND_BYTES = 10;
+
+function subkey(kek: KeyEncryptionKey, purpose: string): SecureBuffer {
+  return SecureBuffer.adopt(Buffer.from(hkdfSync("sha256", kek.bytes, Buffer.from("@bear/security:content-cipher"), Buffer.from(purpose), 32)));
+}
+
+/**
+ * core's `ContentCipher` under a workspace key: AES-256-GCM with a random nonce per value for
+ * sealed text, and HMAC-SHA256 blind tokens for the full-text index. Both keys are derived from
+ * the KEK with HKDF, one per purpose, so a blind token reveals nothing about the sealing key.
+ *
+ * What a blind index gives away, honestly: equal terms have equal tokens, so someone holding the
+ * index (without the key) sees term frequencies and co-occurrence, not the words.
+ */
+export class KeyedContentCipher implements ContentCipher, Disposable {
+  readonly keyId: string;
+  readonly #sealKey: SecureBuffer;
+  readonly #blindKey: SecureBuffer;
+
+  constructor(kek: KeyEncryptionKey) {
+    this.keyId = kek.id;
+    this.#sealKey = subkey(kek, "seal");
+    this.#blindKey = subkey(kek, "blind");
+  }
+
+  seal(plaintext: string): string {
+    if (typeof plaintext !== "string") throw new KeyError(`seal() takes a string, got ${typeof plaintext}`);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", this.#sealKey.buffer, iv);
+    cipher.setAAD(AAD);
+    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+  }
+
+  open(sealed: string): string {
+    if (typeof sealed !== "string" || !sealed.startsWith(PREFIX)) throw new DecryptionError("sealed content", "it is not sealed content (missing the 'b1.' prefix)");
+    const raw = Buffer.from(sealed.slice(PREFIX.length), "base64url");
+    if (raw.length < IV_BYTES + TAG_BYTES) throw new DecryptionError("sealed content", `it is truncated (${raw.length} bytes)`);
+    const decipher = createDecipheriv("aes-256-gcm", this.#sealKey.buffer, raw.subarray(0, IV_BYTES));
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+    } catch (cause) {
+      throw new DecryptionError("sealed content", "the key is wrong or the data was altered (authentication failed)", { cause });
+    }
+  }
+
+  blindTerm(term: string): string {
+    return createHmac("sha256", this.#blindKey.buffer).update(term.normalize("NFC"), "utf8").digest().subarray(0, BLIND_BYTES).toString("hex");
+  }
+
+  dispose(): void {
+    this.#sealKey.dispose();
+    this.#blindKey.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
