@@ -67,6 +67,20 @@ export interface RagEngineOptions extends RagConfigInput {
   readonly cipher?: ContentCipher;
 }
 
+/** `rag.stats()`: the state of an index. */
+export interface IndexStats {
+  readonly dir: string;
+  /** Committed documents. */
+  readonly documents: number;
+  /** Stored chunks (committed or not). */
+  readonly chunks: number;
+  /** Columns with a search index: `searchText` (BM25) and, past the threshold, `vector` (IVF-PQ). */
+  readonly indexedColumns: readonly string[];
+  readonly embedder: { readonly id: string; readonly dimensions: number } | null;
+  /** True when the index is encrypted at rest (opened with a ContentCipher). */
+  readonly encrypted: boolean;
+}
+
 const MAX_QUERY_CHARS = 4000;
 
 /**
@@ -388,6 +402,19 @@ export class RagEngine implements Retriever {
   async countChunks(filter: { matters?: readonly string[] } = {}): Promise<number> {
     this.#check();
     return this.#index.countChunks(filter);
+  }
+
+  /** What the index holds and how it is searched (for diagnostics such as `bear doctor`). */
+  async stats(): Promise<IndexStats> {
+    this.#check();
+    return {
+      dir: this.#index.dir,
+      documents: this.#index.documents().length,
+      chunks: await this.#index.countChunks(),
+      indexedColumns: await this.#index.indexedColumns(),
+      embedder: this.#embedder ? { id: this.#embedder.id, dimensions: this.#embedder.dimensions } : null,
+      encrypted: this.#index.sealed,
+    };
   }
 
   async dispose(): Promise<void> {
