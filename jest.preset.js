@@ -40,3 +40,17 @@ export function jestConfig(projectDir, overrides = {}) {
     ...overrides,
   };
 }
+
+/**
+ * For suites that load native addons (LanceDB, onnxruntime, node-llama-cpp): in band, in an
+ * environment that shares typed arrays with the addons, with a longer timeout for model loads.
+ * @param {string} projectDir @returns {import('jest').Config}
+ */
+export function nativeJestConfig(projectDir, overrides = {}) {
+  return jestConfig(projectDir, {
+    maxWorkers: 1,
+    testEnvironment: path.join(root, "jest.native-environment.cjs"),
+    testTimeout: 60_000,
+    ...overrides,
+  });
+}

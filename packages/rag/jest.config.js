@@ -1,8 +1,3 @@
-import { jestConfig } from "../../jest.preset.js";
+import { nativeJestConfig } from "../../jest.preset.js";
 
-// Native addons (LanceDB, onnxruntime) run in band, in an environment sharing typed arrays with them.
-export default jestConfig(import.meta.dirname, {
-  maxWorkers: 1,
-  testEnvironment: "<rootDir>/test/native-environment.cjs",
-  testTimeout: 60_000,
-});
+export default nativeJestConfig(import.meta.dirname);

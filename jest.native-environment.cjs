@@ -1,5 +1,5 @@
-// Jest runs tests in a separate V8 context whose typed arrays are not the ones native addons
-// (onnxruntime-node) create, so `instanceof Float32Array` fails inside the addon's JS wrapper.
+// Jest runs tests in a separate V8 context, whose typed arrays are not the ones native addons
+// (onnxruntime-node, LanceDB, node-llama-cpp) create; `instanceof Float32Array` then fails inside the addon's JS.
 // This environment shares the host's typed-array constructors with the test context.
 const { TestEnvironment } = require("jest-environment-node");
 
