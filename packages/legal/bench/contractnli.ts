@@ -1,0 +1,91 @@
+// The compliance-checklist machinery on ContractNLI's public dev split (../shared/data/contractnli):
+// one checklist requirement per hypothesis (bench/nda-checklist.yaml), statuses mapped to NLI labels
+// (met → Entailment, contradicted → Contradiction, unclear/missing → NotMentioned).
+//   npx tsx bench/contractnli.ts [--detail]
+import fs from "node:fs";
+import path from "node:path";
+import { ContractDocument, checkRequirement, loadChecklist, type RequirementStatus } from "../src/index";
+
+const dataDir = path.resolve(import.meta.dirname, "../../../../shared/data/contractnli");
+const detail = process.argv.includes("--detail");
+
+interface Pair {
+  doc_id: number;
+  file: string;
+  category: string;
+  label: "Entailment" | "Contradiction" | "NotMentioned";
+  spans: { start: number; end: number }[];
+}
+const t0 = performance.now();
+const pairs = fs
+  .readFileSync(path.join(dataDir, "nli.jsonl"), "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Pair);
+const docs = new Map<number, string>(
+  (JSON.parse(fs.readFileSync(path.join(dataDir, "contractnli_subset.json"), "utf8")) as { documents: { id: number; text: string }[] }).documents.map((d) => [d.id, d.text]),
+);
+const checklist = loadChecklist(fs.readFileSync(path.join(import.meta.dirname, "nda-checklist.yaml"), "utf8"), "nda-checklist.yaml");
+const requirements = new Map(checklist.requirements.map((r) => [r.id, r]));
+const LABEL: Record<RequirementStatus, Pair["label"]> = { met: "Entailment", contradicted: "Contradiction", unclear: "NotMentioned", missing: "NotMentioned" };
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+const parsed = new Map<number, ContractDocument>();
+const per = new Map<string, { ok: number; n: number; goldSpans: number; foundSpans: number }>();
+const confusion = new Map<string, number>();
+let ok = 0;
+let goldSpans = 0;
+let foundSpans = 0;
+let cited = 0;
+let citedCorrect = 0;
+for (const p of pairs) {
+  const req = requirements.get(p.category);
+  if (!req) throw new Error(`no requirement for ${p.category}`);
+  let doc = parsed.get(p.doc_id);
+  if (!doc) {
+    doc = new ContractDocument(docs.get(p.doc_id)!);
+    parsed.set(p.doc_id, doc);
+  }
+  const result = checkRequirement(doc, req);
+  const predicted = LABEL[result.status];
+  const stats = per.get(p.category) ?? { ok: 0, n: 0, goldSpans: 0, foundSpans: 0 };
+  stats.n++;
+  if (predicted === p.label) {
+    stats.ok++;
+    ok++;
+  }
+  confusion.set(`${p.label}→${predicted}`, (confusion.get(`${p.label}→${predicted}`) ?? 0) + 1);
+  if (p.label !== "NotMentioned") {
+    for (const g of p.spans) {
+      goldSpans++;
+      stats.goldSpans++;
+      if (result.citations.some((c) => overlaps(c, g))) {
+        foundSpans++;
+        stats.foundSpans++;
+      }
+    }
+    for (const c of result.citations) {
+      cited++;
+      if (p.spans.some((g) => overlaps(c, g))) citedCorrect++;
+    }
+  }
+  per.set(p.category, stats);
+}
+const pct = (a: number, b: number) => (b === 0 ? "  n/a" : `${((100 * a) / b).toFixed(1).padStart(5)}`);
+const lines: string[] = [];
+lines.push(`ContractNLI public split: ${docs.size} NDAs, ${pairs.length} hypothesis-document pairs, checklist machinery (no model)`);
+lines.push("| hypothesis | accuracy | evidence-span recall |");
+lines.push("|------------|----------|----------------------|");
+for (const [cat, s] of [...per].sort((a, b) => Number(a[0].slice(4)) - Number(b[0].slice(4)))) lines.push(`| ${cat.padEnd(10)} | ${pct(s.ok, s.n).padStart(7)}% | ${pct(s.foundSpans, s.goldSpans).padStart(19)}% |`);
+const notMentioned = pairs.filter((p) => p.label === "NotMentioned").length;
+lines.push(`| ${"all".padEnd(10)} | ${pct(ok, pairs.length).padStart(7)}% | ${pct(foundSpans, goldSpans).padStart(19)}% |`);
+lines.push(`reference: always "NotMentioned" ${pct(notMentioned, pairs.length)}%; citation precision (cited sentences overlapping gold evidence, labelled pairs) ${pct(citedCorrect, cited)}%`);
+lines.push(`confusion (gold→predicted): ${[...confusion].sort().map(([k, v]) => `${k} ${v}`).join(", ")}`);
+lines.push(`wall ${((performance.now() - t0) / 1000).toFixed(1)} s, node ${process.version}`);
+console.log(lines.join("\n"));
+if (detail) {
+  for (const p of pairs.filter((x) => process.argv.includes(`--cat=${x.category}`))) {
+    const r = checkRequirement(parsed.get(p.doc_id)!, requirements.get(p.category)!);
+    if (LABEL[r.status] !== p.label) console.log(`${p.doc_id} gold ${p.label} got ${r.status} :: ${r.citations.map((c) => c.quote.slice(0, 120)).join(" || ")} :: gold ${p.spans.map((s) => docs.get(p.doc_id)!.slice(s.start, s.start + 120)).join(" || ")}`);
+  }
+}

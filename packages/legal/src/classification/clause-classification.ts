@@ -1,0 +1,39 @@
+import type { Span } from "../text/span";
+import type { CuadCategory } from "./cuad-categories";
+
+/** Where a label came from. */
+export type LabelSource = "rules" | "llm" | "rules+llm";
+
+/** One sentence that supports a label, with its own score. */
+export interface LabelEvidence {
+  readonly span: Span;
+  readonly score: number;
+}
+
+export interface ClauseLabel {
+  readonly category: CuadCategory;
+  /** 0–1; labels at or above the threshold are kept. */
+  readonly score: number;
+  readonly source: LabelSource;
+  /** The sentences that carry the category, best first (at least one). */
+  readonly evidence: readonly LabelEvidence[];
+}
+
+export interface ClassifiedClause {
+  readonly index: number;
+  readonly number?: string;
+  readonly heading?: string;
+  readonly span: Span;
+  /** Categories at or above the threshold, best first. */
+  readonly labels: readonly ClauseLabel[];
+}
+
+export interface ClauseClassification {
+  readonly method: "rules" | "llm-assisted";
+  readonly threshold: number;
+  /** Set in llm-assisted mode. */
+  readonly modelId?: string;
+  /** Clauses the model could not label (rule labels kept); ids only. */
+  readonly llmFailures?: readonly number[];
+  readonly clauses: readonly ClassifiedClause[];
+}

@@ -1,0 +1,97 @@
+/** The 41 CUAD clause categories (Hendrycks et al., 2021), spelled as CUAD's category_descriptions.csv does. */
+export const CUAD_CATEGORIES = [
+  "Document Name",
+  "Parties",
+  "Agreement Date",
+  "Effective Date",
+  "Expiration Date",
+  "Renewal Term",
+  "Notice Period to Terminate Renewal",
+  "Governing Law",
+  "Most Favored Nation",
+  "Non-Compete",
+  "Exclusivity",
+  "No-Solicit of Customers",
+  "Competitive Restriction Exception",
+  "No-Solicit of Employees",
+  "Non-Disparagement",
+  "Termination for Convenience",
+  "Rofr/Rofo/Rofn",
+  "Change of Control",
+  "Anti-Assignment",
+  "Revenue/Profit Sharing",
+  "Price Restrictions",
+  "Minimum Commitment",
+  "Volume Restriction",
+  "IP Ownership Assignment",
+  "Joint IP Ownership",
+  "License Grant",
+  "Non-Transferable License",
+  "Affiliate License-Licensor",
+  "Affiliate License-Licensee",
+  "Unlimited/All-You-Can-Eat-License",
+  "Irrevocable or Perpetual License",
+  "Source Code Escrow",
+  "Post-Termination Services",
+  "Audit Rights",
+  "Uncapped Liability",
+  "Cap on Liability",
+  "Liquidated Damages",
+  "Warranty Duration",
+  "Insurance",
+  "Covenant Not to Sue",
+  "Third Party Beneficiary",
+] as const;
+
+export type CuadCategory = (typeof CUAD_CATEGORIES)[number];
+
+/** Categories that describe the whole document (found by extractKeyTerms) rather than a clause. */
+export const DOCUMENT_LEVEL_CATEGORIES: readonly CuadCategory[] = ["Document Name", "Parties", "Agreement Date"];
+
+/** The canonical category for a name in any capitalisation ("cap on liability", "Cap On Liability"). */
+export function cuadCategory(name: string): CuadCategory | undefined {
+  const key = name.trim().toLowerCase();
+  return CUAD_CATEGORIES.find((c) => c.toLowerCase() === key);
+}
+
+/** One-line descriptions (after CUAD's) used to prompt a model. */
+export const CUAD_DESCRIPTIONS: Readonly<Partial<Record<CuadCategory, string>>> = {
+  "Effective Date": "when the contract becomes effective",
+  "Expiration Date": "when the initial term expires",
+  "Renewal Term": "renewal term after the initial term, incl. automatic renewal",
+  "Notice Period to Terminate Renewal": "notice needed to stop a renewal",
+  "Governing Law": "which law governs the contract",
+  "Most Favored Nation": "a party gets terms at least as good as any third party's",
+  "Non-Compete": "a party may not compete or operate in a field or area",
+  Exclusivity: "exclusive dealing, or a duty to buy all requirements from one party",
+  "No-Solicit of Customers": "a party may not solicit the other's customers",
+  "Competitive Restriction Exception": "exceptions or carve-outs to non-compete, exclusivity or no-solicit",
+  "No-Solicit of Employees": "a party may not solicit or hire the other's employees",
+  "Non-Disparagement": "a party may not disparage the other",
+  "Termination for Convenience": "a party may terminate without cause, by notice",
+  "Rofr/Rofo/Rofn": "right of first refusal, first offer or first negotiation",
+  "Change of Control": "rights or consent triggered by a merger or change of control",
+  "Anti-Assignment": "consent or notice needed to assign the contract",
+  "Revenue/Profit Sharing": "a party shares revenue, profit or royalties",
+  "Price Restrictions": "limits on raising or lowering prices",
+  "Minimum Commitment": "minimum order size, amount or units",
+  "Volume Restriction": "fees or consent when use exceeds a threshold",
+  "IP Ownership Assignment": "IP created by one party becomes the other's",
+  "Joint IP Ownership": "jointly owned intellectual property",
+  "License Grant": "a licence granted by one party to the other",
+  "Non-Transferable License": "the licence may not be transferred or sublicensed",
+  "Affiliate License-Licensor": "licence that includes the licensor's affiliates' IP",
+  "Affiliate License-Licensee": "licence extended to the licensee's affiliates",
+  "Unlimited/All-You-Can-Eat-License": "enterprise or unlimited-use licence",
+  "Irrevocable or Perpetual License": "irrevocable or perpetual licence",
+  "Source Code Escrow": "source code deposited in escrow",
+  "Post-Termination Services": "obligations after termination or expiry",
+  "Audit Rights": "right to audit books, records or premises",
+  "Uncapped Liability": "liability that is not capped, or carve-outs from the cap",
+  "Cap on Liability": "a cap or limit on liability or damages",
+  "Liquidated Damages": "liquidated damages or termination fees",
+  "Warranty Duration": "how long a warranty lasts",
+  Insurance: "a duty to maintain insurance",
+  "Covenant Not to Sue": "a party may not sue or contest the other's IP",
+  "Third Party Beneficiary": "a non-party may enforce the contract",
+};

@@ -1,0 +1,110 @@
+import type { ContractDocument } from "../text/contract-document";
+import type { Span } from "../text/span";
+import type { CategoryLexicon, ClauseLexicon } from "./clause-lexicon";
+import { DEFAULT_CLAUSE_LEXICON, WEAK_SCORE_CAP } from "./clause-lexicon";
+import type { ClassifiedClause, ClauseLabel } from "./clause-classification";
+import type { CuadCategory } from "./cuad-categories";
+
+interface CompiledCue {
+  readonly re: RegExp;
+  readonly weight: number;
+}
+interface CompiledCategory {
+  readonly category: CuadCategory;
+  readonly cues: readonly CompiledCue[];
+  readonly headings: readonly CompiledCue[];
+  readonly against: readonly CompiledCue[];
+  readonly weak: readonly RegExp[];
+}
+
+/** A sentence's score for one category. */
+export interface SentenceScore {
+  readonly category: CuadCategory;
+  readonly clauseIndex: number;
+  readonly span: Span;
+  readonly score: number;
+}
+
+function compile(category: CuadCategory, lexicon: CategoryLexicon): CompiledCategory {
+  const cue = (x: { pattern: string; weight: number }): CompiledCue => ({ re: new RegExp(x.pattern, "i"), weight: Math.min(1, Math.max(0, x.weight)) });
+  return {
+    category,
+    cues: lexicon.cues.map(cue),
+    headings: (lexicon.headings ?? []).map(cue),
+    against: (lexicon.against ?? []).map(cue),
+    weak: (lexicon.weak ?? []).map((w) => new RegExp(w, "i")),
+  };
+}
+
+/**
+ * The no-model clause classifier: weighted regular-expression cues per CUAD category, combined as a
+ * noisy-OR per sentence (plus a heading cue), damped by counter-cues. Scores are in [0, 1].
+ */
+export class RuleClauseClassifier {
+  private readonly categories: readonly CompiledCategory[];
+
+  constructor(lexicon: ClauseLexicon = DEFAULT_CLAUSE_LEXICON) {
+    this.categories = Object.entries(lexicon).map(([category, entry]) => compile(category as CuadCategory, entry!));
+  }
+
+  /** Scores one sentence for every category with a non-zero score. */
+  scoreSentence(sentence: string, heading?: string): Map<CuadCategory, number> {
+    const out = new Map<CuadCategory, number>();
+    const text = sentence.length > 2000 ? sentence.slice(0, 2000) : sentence;
+    for (const cat of this.categories) {
+      let miss = 1;
+      for (const cue of cat.cues) if (cue.re.test(text)) miss *= 1 - cue.weight;
+      if (miss === 1) {
+        // No cue: topic words only rank the sentence, always below any sensible threshold.
+        const hits = cat.weak.filter((w) => w.test(text)).length;
+        if (hits > 0) out.set(cat.category, Math.min(WEAK_SCORE_CAP, Math.round(hits * 0.04 * 1000) / 1000));
+        continue;
+      }
+      if (heading !== undefined) for (const cue of cat.headings) if (cue.re.test(heading)) miss *= 1 - cue.weight;
+      let score = 1 - miss;
+      for (const cue of cat.against) if (cue.re.test(text)) score *= 1 - cue.weight;
+      if (score > 0) out.set(cat.category, Math.round(score * 1000) / 1000);
+    }
+    return out;
+  }
+
+  /** Every (sentence, category) score in the document, for ranking and benchmarks. */
+  scoreDocument(doc: ContractDocument): SentenceScore[] {
+    const out: SentenceScore[] = [];
+    for (const clause of doc.clauses) {
+      for (const span of clause.sentences) {
+        for (const [category, score] of this.scoreSentence(span.quote, clause.heading)) out.push({ category, clauseIndex: clause.index, span, score });
+      }
+    }
+    return out;
+  }
+
+  /** Labels each clause with the categories whose best sentence reaches `threshold`. */
+  classify(doc: ContractDocument, threshold = 0.5): ClassifiedClause[] {
+    const scores = this.scoreDocument(doc);
+    const byClause = new Map<number, SentenceScore[]>();
+    for (const s of scores) {
+      const list = byClause.get(s.clauseIndex) ?? [];
+      list.push(s);
+      byClause.set(s.clauseIndex, list);
+    }
+    return doc.clauses.map((clause) => {
+      const mine = byClause.get(clause.index) ?? [];
+      const labels: ClauseLabel[] = [];
+      const cats = new Set(mine.map((s) => s.category));
+      for (const category of cats) {
+        const evidence = mine.filter((s) => s.category === category && s.score >= threshold).sort((a, b) => b.score - a.score);
+        if (evidence.length === 0) continue;
+        labels.push({ category, score: evidence[0]!.score, source: "rules", evidence: evidence.map((e) => ({ span: e.span, score: e.score })) });
+      }
+      labels.sort((a, b) => b.score - a.score);
+      return {
+        index: clause.index,
+        ...(clause.number === undefined ? {} : { number: clause.number }),
+        ...(clause.heading === undefined ? {} : { heading: clause.heading }),
+        span: clause.span,
+        labels,
+      };
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { toNumberWords } from "./number-words";
+import { addToDate, isoDate, parseDate } from "./parse-date";
+import { parseDuration } from "./parse-duration";
+import { parseMoney } from "./parse-money";
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+describe("parseDate", () => {
+  it.each([
+    ["November 9, 2005", "2005-11-09"],
+    ["Nov. 9th 2005", "2005-11-09"],
+    ["26 September 2019", "2019-09-26"],
+    ["the 5th day of December, 2007", "2007-12-05"],
+    ["this first day of June 2004", "2004-06-01"],
+    ["the twenty-first day of March, 2010", "2010-03-21"],
+    ["2024-02-29", "2024-02-29"],
+    ["11/9/2005", "2005-11-09"],
+    ["11/09/05", "2005-11-09"],
+    ["December 31st, 2024", "2024-12-31"],
+  ])("normalises %j to %s", (written, iso) => {
+    expect(parseDate(written)).toBe(iso);
+  });
+
+  it.each(["February 30, 2021", "2023-02-29", "13/01/2020", "the 32nd day of May, 2020", "sometime in 2020"])("refuses the impossible or vague date %j", (written) => {
+    expect(parseDate(written)).toBeUndefined();
+  });
+
+  it("reads back every valid date written in the three common layouts", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1900, max: 2099 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
+        const iso = isoDate(y, m, d);
+        fc.pre(iso !== undefined);
+        const month = MONTHS[m - 1]!;
+        expect(parseDate(`${month} ${d}, ${y}`)).toBe(iso);
+        expect(parseDate(`${d} ${month} ${y}`)).toBe(iso);
+        expect(parseDate(`the ${toNumberWords(d).replace(/-/g, " ")} day of ${month}, ${y}`)).toBe(iso);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("adds calendar periods with month-end clamping", () => {
+    expect(addToDate("2024-03-05", 2, "year")).toBe("2026-03-05");
+    expect(addToDate("2024-01-31", 1, "month")).toBe("2024-02-29");
+    expect(addToDate("2024-12-20", 30, "day")).toBe("2025-01-19");
+  });
+});
+
+describe("parseDuration", () => {
+  it("prefers the figure in brackets and keeps ranges", () => {
+    expect(parseDuration("thirty (30) days")).toMatchObject({ value: 30, unit: "day", approxDays: 30 });
+    expect(parseDuration("two (2) years")).toMatchObject({ value: 2, unit: "year" });
+    expect(parseDuration("ten (10) business days")).toMatchObject({ value: 10, unit: "business_day", approxDays: 14 });
+    expect(parseDuration("thirty (30) to sixty (60) days")).toMatchObject({ value: 30, maxValue: 60, unit: "day" });
+    expect(parseDuration("between 30 and 90 days")).toMatchObject({ value: 30, maxValue: 90 });
+    expect(parseDuration("six-month")).toMatchObject({ value: 6, unit: "month" });
+  });
+
+  it("does not read ordinals as lengths", () => {
+    expect(parseDuration("first year")).toBeUndefined();
+  });
+
+  it("reads any 'N (N) unit' written in words and figures", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999 }), fc.constantFrom("days", "months", "years", "weeks"), (n, unit) => {
+        expect(parseDuration(`${toNumberWords(n)} (${n}) ${unit}`)?.value).toBe(n);
+        expect(parseDuration(`${toNumberWords(n)} ${unit}`)?.value).toBe(n);
+      }),
+    );
+  });
+});
+
+describe("parseMoney", () => {
+  it.each([
+    ["$1,250,000.00", 1_250_000, "USD"],
+    ["US$ 5 million", 5_000_000, "USD"],
+    ["USD 10,000", 10_000, "USD"],
+    ["€500", 500, "EUR"],
+    ["10,000 euros", 10_000, "EUR"],
+    ["£2.5m", 2_500_000, "GBP"],
+    ["Ten Thousand Dollars ($10,000)", 10_000, "USD"],
+    ["five million U.S. dollars", 5_000_000, "USD"],
+    ["CAD 750", 750, "CAD"],
+  ])("normalises %j", (written, amount, currency) => {
+    expect(parseMoney(written)).toEqual({ amount, currency });
+  });
+
+  it("reads every amount written with thousands separators", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 99 }), (whole, cents) => {
+        const written = `$${whole.toLocaleString("en-US")}.${String(cents).padStart(2, "0")}`;
+        expect(parseMoney(written)).toEqual({ amount: Math.round((whole + cents / 100) * 100) / 100, currency: "USD" });
+      }),
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "@jest/globals";
+import { ReportFormatError } from "../errors";
+import { reviewContract } from "./review-contract";
+import { renderReport, type ReportFormat } from "./render-report";
+
+const HOSTILE = `<script>alert("x")</script> SERVICES AGREEMENT
+
+This Agreement is made as of January 2, 2025 between Evil <b>Corp</b> & Co., a Delaware corporation ("Vendor<img src=x onerror=alert(1)>"), and Good | Table * Inc. ("Client").
+
+1. Assignment. Vendor may assign this Agreement without the consent of Client. <iframe src="javascript:alert(1)"></iframe>
+
+2. Law. This Agreement is governed by the laws of the State of Texas.
+`;
+
+describe("renderReport", () => {
+  it("escapes every piece of document text in HTML", async () => {
+    const report = await reviewContract(HOSTILE, { now: new Date("2025-01-01T00:00:00Z") });
+    const html = renderReport(report, "html");
+    expect(html).not.toMatch(/<script|<img|<iframe|<b>Corp/i);
+    expect(html).toContain("Evil &lt;b&gt;Corp&lt;/b&gt; &amp; Co.");
+    expect(html).toContain("&lt;iframe");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+  });
+
+  it("escapes document text in Markdown so it cannot break tables or inject HTML", async () => {
+    const report = await reviewContract(HOSTILE);
+    const md = renderReport(report, "markdown");
+    expect(md).not.toMatch(/<script|<img|<iframe/);
+    expect(md).toContain("Good \\| Table \\* Inc.");
+    for (const line of md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("|---"))) {
+      // Every table row keeps its column count: unescaped pipes only at cell borders.
+      const cells = line.replace(/\\\|/g, "").split("|").length;
+      expect(cells).toBeGreaterThanOrEqual(4);
+    }
+    expect(md).toContain("## Risks by severity");
+  });
+
+  it("renders JSON losslessly and refuses unknown formats", async () => {
+    const report = await reviewContract(HOSTILE);
+    expect(JSON.parse(renderReport(report, "json"))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(() => renderReport(report, "pdf" as ReportFormat)).toThrow(ReportFormatError);
+  });
+});

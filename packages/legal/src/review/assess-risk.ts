@@ -1,0 +1,139 @@
+import type { CuadCategory } from "../classification/cuad-categories";
+import { parseDuration } from "../parsing/parse-duration";
+import { ContractDocument } from "../text/contract-document";
+import type { Span } from "../text/span";
+import type { ContractAnalysis } from "./contract-analysis";
+import { SEVERITIES, type Playbook, type PlaybookRule, type RuleCondition, type Severity } from "./playbook";
+
+/** One playbook rule that fired, with the text it rests on. */
+export interface RiskFinding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly description?: string;
+  readonly fix: string;
+  /** The cited text; empty only when the finding is an absence with nothing related to quote. */
+  readonly citations: readonly Span[];
+  /** True when the finding is that something is missing. */
+  readonly absent: boolean;
+}
+
+interface Outcome {
+  readonly fired: boolean;
+  readonly citations: Span[];
+  readonly absent: boolean;
+}
+
+const NO: Outcome = { fired: false, citations: [], absent: false };
+const MAX_CITATIONS = 5;
+
+function normLaw(s: string): string {
+  return s.toLowerCase().replace(/\b(?:the|state|commonwealth|province)\s+of\s+/g, "").replace(/[^a-z]+/g, " ").trim();
+}
+
+class RuleEvaluator {
+  private doc: ContractDocument | undefined;
+  constructor(
+    private readonly analysis: ContractAnalysis,
+    private readonly playbook: Playbook,
+  ) {}
+
+  private sentences(): readonly Span[] {
+    this.doc ??= new ContractDocument(this.analysis.text);
+    return this.doc.sentences;
+  }
+
+  evidenceOf(category: CuadCategory): Span[] {
+    return this.analysis.classification.clauses.flatMap((c) => c.labels.filter((l) => l.category === category).flatMap((l) => l.evidence.map((e) => e.span)));
+  }
+
+  evaluate(cond: RuleCondition): Outcome {
+    if ("all" in cond) {
+      const parts = cond.all.map((c) => this.evaluate(c));
+      return parts.every((p) => p.fired) ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent) } : NO;
+    }
+    if ("any" in cond) {
+      const parts = cond.any.map((c) => this.evaluate(c)).filter((p) => p.fired);
+      return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent) } : NO;
+    }
+    if ("clause_present" in cond) {
+      const matching = cond.matching === undefined ? undefined : new RegExp(cond.matching, "i");
+      const notMatching = cond.not_matching === undefined ? undefined : new RegExp(cond.not_matching, "i");
+      const spans = this.evidenceOf(cond.clause_present).filter((s) => (!matching || matching.test(s.quote)) && (!notMatching || !notMatching.test(s.quote)));
+      return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;
+    }
+    if ("clause_absent" in cond) {
+      return this.evidenceOf(cond.clause_absent).length === 0 ? { fired: true, citations: [], absent: true } : NO;
+    }
+    if ("text_matches" in cond) {
+      const re = new RegExp(cond.text_matches, "i");
+      const unless = cond.unless_text_matches === undefined ? undefined : new RegExp(cond.unless_text_matches, "i");
+      if (unless && this.sentences().some((s) => unless.test(s.quote))) return NO;
+      const spans = this.sentences().filter((s) => re.test(s.quote));
+      return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;
+    }
+    if ("governing_law_not_in" in cond) {
+      const allowed = (cond.governing_law_not_in === "approved" ? this.playbook.approved_governing_law : cond.governing_law_not_in).map(normLaw);
+      const laws = this.analysis.keyTerms.governingLaw;
+      const bad = laws.filter((l) => !allowed.some((a) => normLaw(l.law) === a || normLaw(l.law).startsWith(`${a} `)));
+      return laws.length > 0 && bad.length === laws.length ? { fired: true, citations: bad.map((l) => l.clause), absent: false } : NO;
+    }
+    if ("key_term_missing" in cond) {
+      const kt = this.analysis.keyTerms;
+      const missing = {
+        governing_law: kt.governingLaw.length === 0,
+        parties: kt.parties.length === 0,
+        effective_date: kt.keyDates.effective === undefined && kt.keyDates.agreement === undefined,
+        expiration_date: kt.keyDates.expiration === undefined,
+        jurisdiction: kt.jurisdiction.length === 0,
+      }[cond.key_term_missing];
+      return missing ? { fired: true, citations: [], absent: true } : NO;
+    }
+    if ("auto_renewal_without_notice" in cond) {
+      const r = this.analysis.keyTerms.renewal;
+      return r && r.automatic && r.noticeToTerminate === undefined ? { fired: true, citations: [r.span], absent: false } : NO;
+    }
+    if ("renewal_notice_shorter_than" in cond) {
+      const limit = parseDuration(cond.renewal_notice_shorter_than);
+      const notice = this.analysis.keyTerms.renewal?.noticeToTerminate;
+      return limit && notice && notice.duration.approxDays < limit.approxDays ? { fired: true, citations: [notice.span], absent: false } : NO;
+    }
+    return NO;
+  }
+}
+
+function dedupe(spans: readonly Span[]): Span[] {
+  const seen = new Set<string>();
+  return spans.filter((s) => {
+    const k = `${s.start}:${s.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Checks a contract analysis against a playbook; findings come most severe first, each citing its text. */
+export function assessRisk(analysis: ContractAnalysis, playbook: Playbook): RiskFinding[] {
+  const evaluator = new RuleEvaluator(analysis, playbook);
+  const findings: RiskFinding[] = [];
+  for (const rule of playbook.rules) {
+    const outcome = evaluator.evaluate(rule.when);
+    if (!outcome.fired) continue;
+    let citations = dedupe(outcome.citations).sort((a, b) => a.start - b.start);
+    if (citations.length === 0 && rule.cite) citations = dedupe(evaluator.evidenceOf(rule.cite));
+    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent));
+  }
+  return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}
+
+function finding(rule: PlaybookRule, citations: Span[], absent: boolean): RiskFinding {
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+    fix: rule.fix,
+    citations,
+    absent,
+  };
+}

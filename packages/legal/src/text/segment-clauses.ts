@@ -1,0 +1,48 @@
+import { segmentSentences } from "./segment-sentences";
+import { spanOf, type Span } from "./span";
+
+/** A numbered section or paragraph of a contract, with its sentences. */
+export interface Clause {
+  /** 0-based position in the document. */
+  readonly index: number;
+  /** Section number as written ("12.3", "IV"), when the clause starts with one. */
+  readonly number?: string;
+  /** Short heading ("Governing Law"), when the clause has one. */
+  readonly heading?: string;
+  readonly span: Span;
+  readonly sentences: readonly Span[];
+}
+
+const NUMBERED = /^(?:(?:section|article|clause)\s+)?((?:\d{1,3}(?:\.\d{1,3})*)|[IVXL]{1,6})\.?(?:\s+|$)/i;
+const HEADING = /^((?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)(?:[ \t]+(?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)){0,7})\s*[.:]\s/;
+
+/**
+ * Splits a contract into clauses: a new clause starts at each numbered section ("12.3", "ARTICLE IV",
+ * "Section 5") or blank-line paragraph; unnumbered sentences stay with the clause before them.
+ */
+export function segmentClauses(text: string): Clause[] {
+  const sentences = segmentSentences(text);
+  const groups: Span[][] = [];
+  let prevEnd = 0;
+  for (const sentence of sentences) {
+    const gap = text.slice(prevEnd, sentence.start);
+    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0;
+    if (startsSection) groups.push([sentence]);
+    else groups[groups.length - 1]!.push(sentence);
+    prevEnd = sentence.end;
+  }
+  return groups.map((group, index) => {
+    const first = group[0]!;
+    const span = spanOf(text, first.start, group[group.length - 1]!.end);
+    const numbered = NUMBERED.exec(first.quote);
+    const afterNumber = numbered ? first.quote.slice(numbered[0].length) : first.quote;
+    const heading = HEADING.exec(afterNumber + " ")?.[1];
+    return {
+      index,
+      ...(numbered?.[1] && /\d|^[IVXL]+$/.test(numbered[1]) ? { number: numbered[1] } : {}),
+      ...(heading && heading.split(/\s+/).length <= 8 && /^[A-Z]/.test(heading) ? { heading: heading.trim() } : {}),
+      span,
+      sentences: group,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { servicesAgreement } from "../../test/fixtures";
+import { segmentClauses } from "./segment-clauses";
+import { segmentSentences } from "./segment-sentences";
+
+describe("segmentSentences", () => {
+  it("does not split after abbreviations, initials or section numbers", () => {
+    const text = "Acme Corp. and Beta Inc. agree. See Section 12.3(b) of the U.S. Code. J. Smith signs. 1. Scope of work follows.";
+    expect(segmentSentences(text).map((s) => s.quote)).toEqual(["Acme Corp. and Beta Inc. agree.", "See Section 12.3(b) of the U.S. Code.", "J. Smith signs.", "1. Scope of work follows."]);
+  });
+
+  it("returns ordered, non-overlapping spans that slice to their quotes, for any text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: fc.constantFrom("a", "B", " ", ".", "\n", "1", ";", ":", "(", ")", "\"", "Inc", "Section ") }), (text) => {
+        let prev = 0;
+        for (const s of segmentSentences(text)) {
+          expect(text.slice(s.start, s.end)).toBe(s.quote);
+          expect(s.start).toBeGreaterThanOrEqual(prev);
+          expect(s.quote.trim()).toBe(s.quote);
+          expect(s.quote.length).toBeGreaterThan(0);
+          prev = s.end;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("segmentClauses", () => {
+  it("starts a clause at each numbered section and reads its heading", () => {
+    const clauses = segmentClauses(servicesAgreement());
+    const c = clauses.find((x) => x.number === "3.1");
+    expect(c?.heading).toBe("Termination for Convenience");
+    expect(c?.span.quote.startsWith("3.1 Termination for Convenience.")).toBe(true);
+    expect(clauses.map((x) => x.number).filter(Boolean)).toEqual(expect.arrayContaining(["1", "1.1", "2.2", "8.2", "9.2"]));
+  });
+});
