@@ -1,0 +1,57 @@
+import { AuditSink, EventBus, Llm, Logger, Scrubber } from "@bear/core";
+import { StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import { ContainerModule } from "inversify";
+import { AgentsConfig, agentsConfigSchema, type AgentsConfigInput } from "./agents-config";
+import { ToolRegistry } from "./executors/tool-registry";
+import { specialistStepHandlers, type Specialist } from "./specialists/specialist";
+import { AgentStepBinding } from "./dispatch/agent-step-handlers";
+import { AgentSystem, registerAgentSteps } from "./system/agent-system";
+
+/** DI tokens of this package. */
+export const AgentSystemToken = Symbol.for("@bear/agents:AgentSystem");
+export const ToolRegistryToken = Symbol.for("@bear/agents:ToolRegistry");
+/** Bind any number of specialists here (the apps bind the legal ones); the system installs them all. */
+export const SpecialistToken = Symbol.for("@bear/agents:Specialist");
+
+/**
+ * Binds the AgentSystem (async, on the engine of `workflowEngineModule`: get it with
+ * `await container.getAsync(AgentSystemToken)`) and a ToolRegistry. Uses the bound Llm (LLM
+ * executor), Scrubber (PII checks), Logger, EventBus and AuditSink when present, and installs
+ * every bound Specialist.
+ */
+export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
+  const parsed = agentsConfigSchema.parse(config);
+  return new ContainerModule(({ bind, onDeactivation }) => {
+    bind(AgentsConfig).toConstantValue(parsed);
+    bind(ToolRegistryToken).toDynamicValue(() => new ToolRegistry()).inSingletonScope();
+    bind(AgentSystemToken)
+      .toDynamicValue(async (ctx) => {
+        // Step types first: the engine resumes interrupted runs when it is resolved, and their
+        // agent.* and specialist steps must validate then.
+        const steps = ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken);
+        const specialists = ctx.getAll<Specialist>(SpecialistToken, { optional: true });
+        const stepBinding = registerAgentSteps(steps, new AgentStepBinding());
+        for (const specialist of specialists) for (const handler of specialistStepHandlers(specialist)) if (!steps.has(handler.type)) steps.register(handler);
+        const engine = await ctx.getAsync<WorkflowEngine>(WorkflowEngineToken);
+        const llm = ctx.get<Llm>(Llm, { optional: true });
+        const scrubber = ctx.get<Scrubber>(Scrubber, { optional: true });
+        const logger = ctx.get<Logger>(Logger, { optional: true });
+        const eventBus = ctx.get<EventBus>(EventBus, { optional: true });
+        const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
+        return new AgentSystem({
+          engine,
+          stepBinding,
+          config: parsed,
+          tools: ctx.get<ToolRegistry>(ToolRegistryToken),
+          specialists,
+          ...(llm ? { llm } : {}),
+          ...(scrubber ? { scrubber } : {}),
+          ...(logger ? { logger } : {}),
+          ...(eventBus ? { eventBus } : {}),
+          ...(audit ? { audit } : {}),
+        });
+      })
+      .inSingletonScope();
+    onDeactivation<AgentSystem>(AgentSystemToken, (system) => system.dispose());
+  });
+}

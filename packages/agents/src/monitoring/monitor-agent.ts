@@ -1,0 +1,166 @@
+import type { EventBus } from "@bear/core";
+import type { JsonValue } from "@bear/workflow-engine";
+import { Subject, type Observable, type Subscription } from "rxjs";
+import type { AgentMetrics, AgentStatus, AgentType } from "../agent/agent";
+import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
+import type { ModelUsage } from "../executors/metered-llm";
+import type { AgentRegistry } from "../registry/agent-registry";
+
+export type AgentHealth = "healthy" | "stuck" | "failing";
+
+/** Published when an agent's health changes (and as `agents:agent.health_changed` on the EventBus). */
+export interface AgentHealthEvent {
+  readonly type: "agent.health_changed";
+  readonly agentId: string;
+  readonly health: AgentHealth;
+  readonly previous: AgentHealth;
+  /** Why, in numbers: "task 'run/x' running for 61234 ms (limit 60000 ms)". */
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface AgentHealthEntry {
+  readonly id: string;
+  readonly type: AgentType;
+  readonly status: AgentStatus;
+  readonly health: AgentHealth;
+  readonly reason: string | undefined;
+  readonly metrics: Required<AgentMetrics>;
+}
+
+export interface MonitorReport {
+  readonly at: number;
+  readonly agents: readonly AgentHealthEntry[];
+  readonly models: readonly ModelUsage[];
+  readonly totals: { readonly agents: number; readonly unhealthy: number; readonly running: number; readonly queued: number };
+}
+
+/** Anything with model usage numbers (a MeteredLlm is one). */
+export interface ModelUsageSource {
+  usage(): ModelUsage;
+}
+
+export interface MonitorAgentOptions extends Omit<WorkflowAgentOptions, "type" | "capabilities" | "id"> {
+  readonly id?: string;
+  readonly registry: AgentRegistry<WorkflowAgent>;
+  readonly models?: readonly ModelUsageSource[];
+  readonly eventBus?: EventBus;
+  /** A task running longer than this makes its agent stuck (default 60 s). */
+  readonly stuckAfterMs?: number;
+  /** Below this recent success rate an agent is failing (default 0.5)… */
+  readonly minSuccessRate?: number;
+  /** …once it has finished at least this many tasks (default 4). */
+  readonly minSamples?: number;
+  /** Check every so often (ms); 0 = only when `check()` is called (default 0). */
+  readonly intervalMs?: number;
+}
+
+export const MONITORING_CAPABILITY = "monitoring";
+
+/**
+ * Watches every agent in the registry (and the models behind them): finds stuck and failing
+ * agents and publishes health changes as events. `check()` is synchronous and cheap; `start()`
+ * runs it on a timer that never keeps the process alive.
+ */
+export class MonitorAgent extends WorkflowAgent {
+  readonly #registry: AgentRegistry<WorkflowAgent>;
+  readonly #models: ModelUsageSource[];
+  readonly #eventBus: EventBus | undefined;
+  readonly #stuckAfterMs: number;
+  readonly #minSuccessRate: number;
+  readonly #minSamples: number;
+  readonly #intervalMs: number;
+  readonly #health = new Map<string, AgentHealth>();
+  readonly #events = new Subject<AgentHealthEvent>();
+  readonly #subscription: Subscription;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly onDidChangeHealth: Observable<AgentHealthEvent> = this.#events.asObservable();
+
+  constructor(options: MonitorAgentOptions) {
+    super({ name: "Monitor", ...options, id: options.id ?? "monitor", type: "monitor", capabilities: [MONITORING_CAPABILITY] });
+    this.#registry = options.registry;
+    this.#models = [...(options.models ?? [])];
+    this.#eventBus = options.eventBus;
+    this.#stuckAfterMs = options.stuckAfterMs ?? 60_000;
+    this.#minSuccessRate = options.minSuccessRate ?? 0.5;
+    this.#minSamples = options.minSamples ?? 4;
+    this.#intervalMs = options.intervalMs ?? 0;
+    this.#subscription = this.#registry.onDidChange.subscribe((e) => {
+      if (e.type === "agent.removed") this.#health.delete(e.agent.id);
+    });
+  }
+
+  /** Adds a model whose usage appears in reports. */
+  watchModel(model: ModelUsageSource): void {
+    if (!this.#models.includes(model)) this.#models.push(model);
+  }
+
+  /** Checks every agent now; publishes a health event for each change. */
+  check(now: number = Date.now()): MonitorReport {
+    const agents: AgentHealthEntry[] = [];
+    let running = 0;
+    let queued = 0;
+    for (const agent of this.#registry.list()) {
+      const metrics = agent.metrics;
+      const load = agent.load;
+      running += load.running;
+      queued += load.queued;
+      const { health, reason } = this.#assess(agent, metrics, now);
+      const previous = this.#health.get(agent.id) ?? "healthy";
+      this.#health.set(agent.id, health);
+      if (health !== previous) {
+        const event: AgentHealthEvent = { type: "agent.health_changed", agentId: agent.id, health, previous, reason: reason ?? "recovered", at: now };
+        this.logger.info({ agentId: agent.id, health, previous }, "agent health changed");
+        this.#events.next(event);
+        this.#eventBus?.publish({ ...event, type: "agents:agent.health_changed", source: "agents", timestamp: now });
+      }
+      agents.push({ id: agent.id, type: agent.type, status: agent.status, health, reason, metrics });
+    }
+    return {
+      at: now,
+      agents,
+      models: this.#models.map((m) => m.usage()),
+      totals: { agents: agents.length, unhealthy: agents.filter((a) => a.health !== "healthy").length, running, queued },
+    };
+  }
+
+  /** Health as last checked. */
+  healthOf(agentId: string): AgentHealth {
+    return this.#health.get(agentId) ?? "healthy";
+  }
+
+  start(): void {
+    if (this.#timer || this.#intervalMs <= 0) return;
+    this.#timer = setInterval(() => this.check(), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  override dispose(): void {
+    this.stop();
+    this.#subscription.unsubscribe();
+    this.#events.complete();
+    super.dispose();
+  }
+
+  protected override async perform(_task: AgentTask, _ctx: AgentTaskContext): Promise<JsonValue> {
+    return this.check() as unknown as JsonValue;
+  }
+
+  #assess(agent: WorkflowAgent, metrics: Required<AgentMetrics>, now: number): { health: AgentHealth; reason: string | undefined } {
+    if (agent === this) return { health: "healthy", reason: undefined };
+    const longest = agent.currentTasks.filter((t) => t.startedAt !== undefined).sort((a, b) => a.startedAt! - b.startedAt!)[0];
+    if (longest && now - longest.startedAt! > this.#stuckAfterMs) {
+      return { health: "stuck", reason: `task '${longest.taskId}' running for ${now - longest.startedAt!} ms (limit ${this.#stuckAfterMs} ms)` };
+    }
+    const finished = metrics.tasksCompleted + metrics.tasksFailed;
+    if (finished >= this.#minSamples && metrics.successRate < this.#minSuccessRate) {
+      return { health: "failing", reason: `recent success rate ${Math.round(metrics.successRate * 100)}% (minimum ${Math.round(this.#minSuccessRate * 100)}%)` };
+    }
+    return { health: "healthy", reason: undefined };
+  }
+}
