@@ -32,7 +32,7 @@ const llm: Llm = {
   contextSize: 4096,
   countTokens: async (t) => t.split(/\s+/).length,
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const doc = (request.messages ?? []).map((m) => m.content).join("\n");
+    const doc = request.prompt ?? (request.messages ?? []).map((m) => m.content).join("\n");
     const text = JSON.stringify({
       summary: "<PERSON_1> rents the flat and may leave on notice.",
       obligations: [

@@ -37,11 +37,11 @@ describe("agents on a real GGUF model (stories260K)", () => {
 
     const ok = await system.delegate({ type: "story", requirements: ["llm_generation"], input: { prompt: "Once upon a time", max_tokens: 20, temperature: 0 } });
     const output = ok.results["llm_generation"] as { text: string; model: string; tokensUsed: number; finishReason: string };
-    // the engine's llm_generation sends the prompt as a chat message; at temperature 0 the agent's
-    // answer is exactly what the model itself gives for that message
-    const direct = await manager.generate("stories260K", { messages: [{ role: "user", content: "Once upon a time" }], maxTokens: 20, temperature: 0 });
+    // a bare prompt is a completion prompt: at temperature 0 the agent's answer is exactly what
+    // the model itself continues it with (stories260K writes a children's story)
+    const direct = await manager.generate("stories260K", { prompt: "Once upon a time", maxTokens: 20, temperature: 0 });
     expect(output.text).toBe(direct.text);
-    expect(output.text).toMatch(/[a-z]+ [a-z]+/);
+    expect(output.text).toMatch(/there was a little/);
     expect(output).toMatchObject({ model: "stories260K", tokensUsed: 20, finishReason: "length" });
     expect(ok.assignments).toEqual([expect.objectContaining({ agentId: "llm-executor", capability: "llm_generation" })]);
     const report = system.monitor.check();

@@ -369,6 +369,34 @@ describe("llm_generation step", () => {
     expect(result.outputs["gen"]).toMatchObject({ text: "echo: summarise clause 7", model: "echo-test", finishReason: "stop" });
   });
 
+  it("passes a bare prompt as a completion prompt, and system + prompt or messages as chat", async () => {
+    const requests: GenerateRequest[] = [];
+    const llm = new (class extends EchoLlm {
+      override stream(request: GenerateRequest): AsyncGenerator<GenerateChunk, GenerateResult, undefined> {
+        requests.push(request);
+        return super.stream(request);
+      }
+    })();
+    const engine = engineWith([llmGenerationHandler(llm) as StepHandler<never>]);
+    const result = await engine.run({
+      name: "gen",
+      steps: [
+        { id: "raw", type: "llm_generation", parameters: { prompt: "Once upon a time" } },
+        { id: "chat", type: "llm_generation", parameters: { system: "Be brief.", prompt: "Summarise clause 7" } },
+        { id: "msgs", type: "llm_generation", parameters: { messages: [{ role: "user", content: "Hello" }] } },
+      ],
+    });
+    expect(result.status).toBe("completed");
+    const byText = (t: string) => requests.find((r) => r.prompt === t || r.messages?.some((m) => m.content === t));
+    expect(byText("Once upon a time")).toMatchObject({ prompt: "Once upon a time" });
+    expect(byText("Once upon a time")?.messages).toBeUndefined();
+    expect(byText("Summarise clause 7")?.messages).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Summarise clause 7" },
+    ]);
+    expect(byText("Hello")?.messages).toEqual([{ role: "user", content: "Hello" }]);
+  });
+
   it("cancelling the run stops a generation in progress", async () => {
     const engine = engineWith([llmGenerationHandler(new EchoLlm(20)) as StepHandler<never>]);
     const handle = engine.start({ name: "gen", steps: [{ id: "gen", type: "llm_generation", parameters: { prompt: Array.from({ length: 200 }, (_, i) => `w${i}`).join(" ") } }] });

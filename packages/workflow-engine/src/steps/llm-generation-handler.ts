@@ -31,9 +31,16 @@ export function llmGenerationHandler(llm: Llm): StepHandler<LlmGenerationParamet
     parameters: llmGenerationParameters,
     async execute(ctx) {
       const p = ctx.parameters;
-      const messages = p.messages ?? [...(p.system ? [{ role: "system" as const, content: p.system }] : []), { role: "user" as const, content: p.prompt! }];
+      // A bare `prompt` is a raw completion prompt (base models continue it); `messages`, or a
+      // `system` text with the prompt, go through the model's own chat template.
+      const input: Pick<GenerateRequest, "prompt" | "messages"> =
+        p.messages !== undefined
+          ? { messages: p.messages }
+          : p.system !== undefined
+            ? { messages: [{ role: "system", content: p.system }, { role: "user", content: p.prompt! }] }
+            : { prompt: p.prompt! };
       const request: GenerateRequest = {
-        messages,
+        ...input,
         signal: ctx.signal,
         ...(p.max_tokens === undefined ? {} : { maxTokens: p.max_tokens }),
         ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
