@@ -113,6 +113,14 @@ export class StepFailedError extends WorkflowError {
   }
 }
 
+/**
+ * Thrown by a handler for a failure no retry can fix (invalid input, a missing capability): the
+ * step fails at once, whatever its retry policy. Any error with `retryable: false` counts the same.
+ */
+export class PermanentStepError extends StepFailedError {
+  readonly retryable = false;
+}
+
 export class StepTimeoutError extends WorkflowError {
   constructor(stepId: string, timeoutMs: number) {
     super("STEP_TIMEOUT", `step '${stepId}' timed out after ${timeoutMs} ms`, {

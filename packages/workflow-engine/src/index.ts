@@ -51,6 +51,7 @@ export {
   StepHandlerMissingError,
   StepParametersError,
   StepFailedError,
+  PermanentStepError,
   StepTimeoutError,
   RunTimeoutError,
   RunCancelledError,

@@ -3,7 +3,7 @@ import type { GenerateChunk, GenerateRequest, GenerateResult, Llm } from "@bear/
 import { RxEventBus } from "@bear/core";
 import { firstValueFrom, toArray } from "rxjs";
 import { z } from "zod";
-import { WorkflowValidationError } from "../errors";
+import { PermanentStepError, WorkflowValidationError } from "../errors";
 import { InProcessExecutor, type Executor, type StepTask } from "../execution/executor";
 import type { JsonValue } from "../execution/json-value";
 import { dataProcessingHandler } from "../steps/data-processing-handler";
@@ -155,6 +155,27 @@ describe("WorkflowEngine execution", () => {
     const run = engine.getRun(result.runId);
     expect(run.steps.find((s) => s.stepId === "bad")).toMatchObject({ status: "failed", attempt: 2 });
     expect(run.steps.find((s) => s.stepId === "next")).toMatchObject({ status: "skipped" });
+  });
+
+  it("does not retry a failure its handler marks permanent (PermanentStepError or retryable: false)", async () => {
+    let calls = 0;
+    const strict: StepHandler<{ how: string }> = {
+      type: "strict",
+      parameters: z.object({ how: z.string() }),
+      async execute(ctx) {
+        calls++;
+        if (ctx.parameters.how === "class") throw new PermanentStepError(ctx.stepId, "the contract text is empty");
+        throw Object.assign(new Error("no agent offers 'risk_assessment'"), { retryable: false });
+      },
+    };
+    const engine = engineWith([strict as StepHandler<never>]);
+    for (const how of ["class", "flag"]) {
+      calls = 0;
+      const result = await engine.run({ name: "p", steps: [{ id: "s", type: "strict", retry: { attempts: 5, backoff: 1 }, parameters: { how } }] });
+      expect(result.status).toBe("failed");
+      expect(calls).toBe(1);
+      expect(engine.getRun(result.runId).steps[0]).toMatchObject({ status: "failed", attempt: 1 });
+    }
   });
 
   it("on_error continue lets dependents run; on_error fallback runs the fallback step in its place", async () => {

@@ -88,8 +88,11 @@ interface Unit {
 type StepsScope = Record<string, { output: JsonValue | null; status: StepStatus; error: ErrorInfo | null }>;
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["completed", "failed", "cancelled", "skipped"]);
-/** Errors that no retry can fix. */
+/** Errors that no retry can fix: the engine's own, and any error its thrower marks `retryable: false`. */
 const PERMANENT = [StepParametersError, NotJsonError, StepHandlerMissingError];
+function isPermanent(error: unknown): boolean {
+  return PERMANENT.some((type) => error instanceof type) || (typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === false);
+}
 const SIBLING_FAILED = Symbol("sibling-failed");
 
 export function toErrorInfo(error: unknown): ErrorInfo {
@@ -421,7 +424,7 @@ export class WorkflowRun {
     } else if (outcome.ok) {
       this.#unitCompleted(unit, outcome.output);
     } else {
-      const retriable = !PERMANENT.some((type) => outcome.error instanceof type);
+      const retriable = !isPermanent(outcome.error);
       this.#unitFailed(unit, toErrorInfo(outcome.error), retriable);
     }
     this.#schedulePump();
