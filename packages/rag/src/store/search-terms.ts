@@ -1,6 +1,10 @@
+import { createRequire } from "node:module";
 import type { ContentCipher } from "@bear/core";
+
 // Porter2 (Snowball English): the same stemmer LanceDB's full-text analyser applies to plain text.
-import stem from "wink-porter2-stemmer";
+// Loaded through require with its one-line type here, so packages that compile rag's sources do
+// not need an ambient declaration for this untyped CommonJS module.
+const stem = createRequire(import.meta.url)("wink-porter2-stemmer") as (word: string) => string;
 
 // English stop words dropped from blind (encrypted) search text, as LanceDB's own analyser drops
 // them from plain text: they carry no ranking signal and would dominate the term statistics.
