@@ -1,1 +1,3 @@
-export { buildServer, startServer, type ServerOptions } from "./server";
+export { createServer, type BearServer, type ServerOptions, type ServerPrincipal } from "./server";
+export { openServices, type BearServices, type ServicesOptions } from "./services/bear-services";
+export { HttpError } from "./http/http-errors";

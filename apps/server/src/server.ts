@@ -1,30 +1,242 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { BearError, type BearConfig } from "@bear/core";
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
+import { RateLimitedError, type Role } from "@bear/security";
+import { ApiKeyAuth } from "./http/api-key-auth";
+import { HttpError, toHttpError } from "./http/http-errors";
+import { RequestMetrics } from "./http/request-metrics";
+import { principalOf, type RouteContext } from "./http/route-context";
+import { sharedSchemas } from "./http/schemas";
+import { SseStreams } from "./http/sse";
+import { validationError } from "./http/validation";
+import { registerAgentRoutes } from "./routes/agents";
+import { registerAuditRoutes } from "./routes/audit";
+import { registerDocumentRoutes } from "./routes/documents";
 import { registerHealthRoutes } from "./routes/health";
+import { registerModelRoutes } from "./routes/models";
+import { registerRedactRoutes } from "./routes/redact";
+import { registerReviewRoutes } from "./routes/review";
+import { registerSearchRoutes } from "./routes/search";
+import { registerUiRoutes } from "./routes/ui";
+import { registerWorkflowRoutes } from "./routes/workflows";
+import { openServices, type BearServices } from "./services/bear-services";
+
+/** A principal to create at start; its API key is returned once in `BearServer.apiKeys`. */
+export interface ServerPrincipal {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly matters?: readonly string[];
+}
 
 export interface ServerOptions {
   readonly config: BearConfig;
   readonly version?: string;
+  /** Principals (API keys) to issue at start. */
+  readonly principals?: readonly ServerPrincipal[];
+  /** HMAC key of the audit log; default `<dataDir>/state/audit.key`. */
+  readonly auditKey?: Uint8Array;
+  /** Token bucket per principal (default 120 burst, 20/s). */
+  readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
+  /** Largest JSON body in bytes (default 1 MiB). Uploads are limited by `config.rag.maxFileSizeMb`. */
+  readonly jsonBodyLimitBytes?: number;
+  /** Let `POST /api/v1/models {action:"download"}` open the network (inside allowNetwork). Default false. */
+  readonly allowModelDownloads?: boolean;
+  /** Serve the web UI at `/` (default true). */
+  readonly ui?: boolean;
+  readonly logger?: Logger;
 }
 
-/** Builds the HTTP app; composes the packages and holds no business logic of its own. */
-export function buildServer(options: ServerOptions): FastifyInstance {
+/** The running parts: the Fastify app, the composed packages and the API keys issued at start. */
+export interface BearServer {
+  readonly app: FastifyInstance;
+  readonly services: BearServices;
+  /** principal id → API key, for `options.principals` (shown once; only hashes are kept). */
+  readonly apiKeys: Readonly<Record<string, string>>;
+  /** Listens on the configured loopback address and returns the URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown: stops accepting, ends event streams, drains requests, leaves workflows resumable, releases models. */
+  close(): Promise<void>;
+}
+
+const DOCS_PREFIX = "/api/v1/docs";
+
+/** `127.0.0.1:4141`, `[::1]:4141`, `localhost` → true; any other name → false. */
+function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return isLoopbackHost(new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, ""));
+  } catch {
+    return false;
+  }
+}
+
+/** Composes the packages behind the REST API; holds no business logic of its own. */
+export async function createServer(options: ServerOptions): Promise<BearServer> {
+  const { config } = options;
+  // BEAR never reaches the network; the one exception (a model download the user asks for) runs inside allowNetwork().
+  if (config.offline.enforce && !isOfflineEnforced()) enforceOffline();
+  const services = await openServices({
+    config,
+    ...(options.auditKey ? { auditKey: options.auditKey } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  try {
+    const apiKeys: Record<string, string> = {};
+    for (const p of options.principals ?? []) {
+      apiKeys[p.id] = (await services.security.access.addApiKey(p.id, p.roles, p.matters ?? [])).apiKey;
+    }
+    const app = await buildApp(services, options);
+    return {
+      app,
+      services,
+      apiKeys,
+      listen: () => app.listen({ host: config.server.host, port: config.server.port }),
+      close: () => app.close(),
+    };
+  } catch (error) {
+    await services.dispose();
+    throw error;
+  }
+}
+
+async function buildApp(services: BearServices, options: ServerOptions): Promise<FastifyInstance> {
+  const version = options.version ?? "0.1.0";
   const app = Fastify({
     logger: false,
-    bodyLimit: options.config.server.bodyLimitMb * 1024 * 1024,
+    bodyLimit: options.jsonBodyLimitBytes ?? 1024 * 1024,
+    return503OnClosing: true,
+    requestTimeout: 300_000,
+    forceCloseConnections: "idle",
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false } },
   });
-  app.setErrorHandler((error: unknown, _request, reply) => {
-    if (BearError.isInstance(error)) return reply.status(400).send({ error: error.toJSON() });
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    // Never echo internals (or document text inside them) to a client on a 5xx.
-    const message = status >= 500 ? "internal error" : (error as Error).message;
-    return reply.status(status).send({ error: { code: status >= 500 ? "INTERNAL" : "BAD_REQUEST", message } });
-  });
-  registerHealthRoutes(app, options.version ?? "0.1.0");
-  return app;
-}
+  const auth = new ApiKeyAuth({ access: services.security.access, limiter: services.security.limiter, audit: services.security.audit });
+  const metrics = new RequestMetrics();
+  const streams = new SseStreams();
+  const rateAudited = new Map<string, number>();
+  const ctx: RouteContext = {
+    services,
+    auth,
+    metrics,
+    streams,
+    version,
+    allowModelDownloads: options.allowModelDownloads ?? false,
+    async authorize(request, action, resource) {
+      const principal = principalOf(request);
+      await auth.authorize(principal, action, resource);
+      return principal;
+    },
+  };
 
-/** Listens on the configured loopback address only and returns the URL. */
-export async function startServer(app: FastifyInstance, config: BearConfig): Promise<string> {
-  return app.listen({ host: config.server.host, port: config.server.port });
+  app.decorateRequest("principal", undefined);
+  for (const schema of sharedSchemas) app.addSchema(schema);
+
+  app.addHook("onRoute", (route) => {
+    // Public: health (declared on the route), the API docs and the web UI's static files. Everything else under /api needs a key.
+    if (route.url.startsWith(DOCS_PREFIX) || route.url === "/api/v1/openapi.json" || !route.url.startsWith("/api/")) route.config = { ...route.config, public: true };
+  });
+
+  // Authentication and rate limiting come first, before any body is read.
+  app.addHook("onRequest", async (request) => {
+    // DNS rebinding: a page on another site whose name now resolves to 127.0.0.1 still sends its own Host.
+    if (!isLoopbackHostHeader(request.headers.host)) {
+      throw new HttpError(421, "HOST_NOT_ALLOWED", "this server answers only requests addressed to a loopback host (127.0.0.1, ::1 or localhost)", {
+        hint: "Open the URL the server printed, e.g. http://127.0.0.1:4141/.",
+      });
+    }
+    if (request.is404 || request.routeOptions.config?.public) return;
+    const principal = await auth.authenticate({
+      authorization: request.headers.authorization,
+      apiKeyHeader: typeof request.headers["x-api-key"] === "string" ? request.headers["x-api-key"] : undefined,
+      ip: request.ip,
+      route: request.routeOptions.url ?? "unknown",
+    });
+    request.principal = principal;
+    try {
+      services.security.limiter.consume(principal.id, request.routeOptions.config?.rateCost ?? 1);
+    } catch (error) {
+      // Audited too, at most once per principal every 10 s, so a flood cannot flood the audit trail.
+      const now = Date.now();
+      if ((rateAudited.get(principal.id) ?? 0) < now - 10_000) {
+        rateAudited.set(principal.id, now);
+        await services.security.audit
+          .record({ action: "rate.limited", outcome: "denied", actor: principal.id, details: { route: (request.routeOptions.url ?? "unknown").slice(0, 120) } })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("x-frame-options", "DENY");
+    if (!request.url.startsWith(DOCS_PREFIX)) {
+      reply.header("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.record(request.method, request.is404 ? "(not found)" : (request.routeOptions.url ?? "(unknown)"), reply.statusCode, reply.elapsedTime);
+  });
+
+  app.setErrorHandler((error: unknown, _request, reply) => {
+    const e = error as { validation?: unknown; validationContext?: string; code?: string; statusCode?: number };
+    const mapped = Array.isArray(e.validation)
+      ? validationError(e.validationContext ?? "body", e.validation)
+      : e.statusCode === 400 && typeof e.code === "string" && e.code.startsWith("FST_ERR_CTP_")
+        ? validationError("body", [{ keyword: "parse", message: "is not valid JSON" }])
+        : error;
+    const { status, body } = toHttpError(mapped);
+    if (status === 401) reply.header("www-authenticate", 'Bearer realm="bear"');
+    if (RateLimitedError.isInstance(mapped) && mapped.code === "RATE_LIMITED") {
+      const ms = Number((mapped.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1000);
+      reply.header("retry-after", String(Math.max(1, Math.ceil(ms / 1000))));
+    }
+    if (status >= 500) options.logger?.error({ code: body.error.code, name: (error as Error)?.name }, "request failed");
+    return reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { name: "HttpError", code: "NOT_FOUND", message: `no route ${request.method} ${request.url.split("?")[0]}`, hint: "See /api/v1/openapi.json for the routes." } }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: "BEAR AI Legal API", version, description: "The offline legal AI workbench: documents, search, cited answers, redaction, audit, models, workflows and agents. Loopback only." },
+      servers: [{ url: "/" }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", description: "A BEAR API key (bear_<id>_<secret>) as a bearer token." },
+          apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key" },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { docExpansion: "list" }, staticCSP: false });
+  await app.register(multipart, {
+    preservePath: true, // see the client's file name as sent, so a traversal attempt is refused rather than silently trimmed
+    limits: { fileSize: services.config.rag.maxFileSizeMb * 1024 * 1024, files: 1, fields: 4, parts: 5, fieldSize: 1024, headerPairs: 100 },
+  });
+
+  app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app, ctx);
+  registerDocumentRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
+  registerRedactRoutes(app, ctx);
+  registerReviewRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  registerModelRoutes(app, ctx);
+  registerWorkflowRoutes(app, ctx);
+  registerAgentRoutes(app, ctx);
+  if (options.ui ?? true) await registerUiRoutes(app);
+
+  app.addHook("preClose", async () => streams.abortAll());
+  app.addHook("onClose", async () => services.dispose());
+  await app.ready();
+  return app;
 }

@@ -1,38 +1,224 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, disableOfflineGuard, enforceOffline } from "@bear/core";
-import type { FastifyInstance } from "fastify";
-import { buildServer, startServer } from "../src/index";
+import { isOfflineEnforced } from "@bear/core";
+import { auditRecords, startTestServer, type TestServer } from "./support/test-server";
 
-describe("server shell", () => {
-  let app: FastifyInstance;
-  let url: string;
+type Json = Record<string, unknown>;
+
+/** Every `$ref` in the document, with where it was found. */
+function refsOf(value: unknown, at = "#", out: [string, string][] = []): [string, string][] {
+  if (Array.isArray(value)) value.forEach((v, i) => refsOf(v, `${at}/${i}`, out));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "$ref" && typeof v === "string") out.push([at, v]);
+      else refsOf(v, `${at}/${k}`, out);
+    }
+  }
+  return out;
+}
+
+function resolvePointer(doc: Json, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  return ref
+    .slice(2)
+    .split("/")
+    .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Json)[key.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), doc);
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** The structural rules of OpenAPI 3.0 that a generated document can break. */
+function openApiProblems(doc: Json): string[] {
+  const problems: string[] = [];
+  if (typeof doc["openapi"] !== "string" || !/^3\.0\.\d+$/.test(doc["openapi"] as string)) problems.push(`openapi is ${String(doc["openapi"])}, not 3.0.x`);
+  const info = doc["info"] as Json | undefined;
+  if (!info || typeof info["title"] !== "string" || typeof info["version"] !== "string") problems.push("info.title and info.version are required strings");
+  const paths = doc["paths"] as Record<string, Json> | undefined;
+  if (!paths || typeof paths !== "object") return [...problems, "paths is missing"];
+  for (const [p, item] of Object.entries(paths)) {
+    if (!p.startsWith("/")) problems.push(`path '${p}' does not start with '/'`);
+    if (p.includes(":")) problems.push(`path '${p}' uses ':param' instead of '{param}'`);
+    const templated = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    for (const [method, op] of Object.entries(item)) {
+      if (!METHODS.includes(method)) {
+        if (!["parameters", "summary", "description", "servers"].includes(method)) problems.push(`${p}: unknown key '${method}'`);
+        continue;
+      }
+      const operation = op as Json;
+      const responses = operation["responses"] as Json | undefined;
+      if (!responses || Object.keys(responses).length === 0) problems.push(`${method.toUpperCase()} ${p}: no responses`);
+      else {
+        for (const [code, r] of Object.entries(responses)) {
+          if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(code)) problems.push(`${method.toUpperCase()} ${p}: bad status '${code}'`);
+          if (typeof (r as Json)["description"] !== "string" && !(r as Json)["$ref"]) problems.push(`${method.toUpperCase()} ${p} ${code}: response without description`);
+        }
+        if (!Object.keys(responses).some((c) => c.startsWith("2"))) problems.push(`${method.toUpperCase()} ${p}: no 2xx response`);
+      }
+      const params = (operation["parameters"] as Json[] | undefined) ?? [];
+      for (const prm of params) {
+        if (!["query", "header", "path", "cookie"].includes(prm["in"] as string)) problems.push(`${method.toUpperCase()} ${p}: parameter '${String(prm["name"])}' has in=${String(prm["in"])}`);
+        if (prm["in"] === "path" && prm["required"] !== true) problems.push(`${method.toUpperCase()} ${p}: path parameter '${String(prm["name"])}' must be required`);
+      }
+      for (const name of templated) {
+        if (!params.some((prm) => prm["in"] === "path" && prm["name"] === name)) problems.push(`${method.toUpperCase()} ${p}: path parameter '${name}' is not declared`);
+      }
+      if (operation["requestBody"] && !(operation["requestBody"] as Json)["content"]) problems.push(`${method.toUpperCase()} ${p}: requestBody without content`);
+    }
+  }
+  for (const [at, ref] of refsOf(doc)) if (resolvePointer(doc, ref) === undefined) problems.push(`${at}: $ref '${ref}' does not resolve`);
+  return problems;
+}
+
+describe("server: loopback, offline, OpenAPI, limits, shutdown", () => {
+  let t: TestServer;
 
   beforeAll(async () => {
-    enforceOffline();
-    const config = defaultBearConfig("/tmp/bear-server-test");
-    app = buildServer({ config: { ...config, server: { ...config.server, port: 0 } } });
-    url = await startServer(app, { ...config, server: { ...config.server, port: 0 } });
+    t = await startTestServer({ rateLimit: { capacity: 3, refillPerSecond: 0.5 } });
   });
   afterAll(async () => {
-    await app.close();
-    disableOfflineGuard();
+    await t.close();
   });
 
-  it("listens on loopback only", () => {
-    expect(new URL(url).hostname).toBe("127.0.0.1");
+  it("listens on loopback only, with the offline guard on", async () => {
+    expect(new URL(t.url).hostname).toBe("127.0.0.1");
+    expect(isOfflineEnforced()).toBe(true);
+    const res = await fetch(`${t.url}/api/v1/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", offline: true });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
-  it("answers /api/v1/health over a real socket, with the offline guard on", async () => {
-    const response = await fetch(`${url}/api/v1/health`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; offline: boolean };
-    expect(body).toMatchObject({ status: "ok", offline: true });
+  it("refuses requests addressed to a non-loopback host name (DNS rebinding)", async () => {
+    const res = await t.server.app.inject({ method: "GET", url: "/api/v1/health", headers: { host: "evil.example:4141" } });
+    expect(res.statusCode).toBe(421);
+    expect(res.json().error.code).toBe("HOST_NOT_ALLOWED");
+    for (const host of ["127.0.0.1:4141", "localhost", "[::1]:80"]) {
+      expect((await t.server.app.inject({ method: "GET", url: "/api/v1/health", headers: { host } })).statusCode).toBe(200);
+    }
   });
 
   it("returns 404 as JSON for unknown routes", async () => {
-    // Real sockets rather than app.inject(): light-my-request needs require(esm), which Jest lacks.
-    const response = await fetch(`${url}/api/v1/nope`);
-    expect(response.status).toBe(404);
-    expect(response.headers.get("content-type")).toContain("application/json");
+    const res = await fetch(`${t.url}/api/v1/nope`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+  });
+
+  it("serves an OpenAPI 3 document generated from the route schemas, and it validates", async () => {
+    const res = await fetch(`${t.url}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Json;
+    expect(openApiProblems(doc)).toEqual([]);
+    const paths = Object.keys(doc["paths"] as Json);
+    for (const p of [
+      "/api/v1/health",
+      "/api/v1/metrics",
+      "/api/v1/documents",
+      "/api/v1/documents/{id}",
+      "/api/v1/documents/{id}/text",
+      "/api/v1/search",
+      "/api/v1/ask",
+      "/api/v1/redact",
+      "/api/v1/review",
+      "/api/v1/me",
+      "/api/v1/audit/verify",
+      "/api/v1/audit/export",
+      "/api/v1/models",
+      "/api/v1/models/{id}/generate",
+      "/api/v1/workflows",
+      "/api/v1/workflows/{id}",
+      "/api/v1/workflows/{id}/events",
+      "/api/v1/agents",
+      "/api/v1/agents/{id}",
+    ]) {
+      expect(paths).toContain(p);
+    }
+    const generate = resolvePointer(doc, "#/paths/~1api~1v1~1models~1{id}~1generate/post/requestBody/content/application~1json/schema") as Json;
+    const schema = generate;
+    expect(Object.keys(schema["properties"] as Json)).toEqual(expect.arrayContaining(["prompt", "max_tokens", "temperature", "stop_sequences"]));
+    expect(((doc["components"] as Json)["securitySchemes"] as Json)["bearerAuth"]).toBeDefined();
+  });
+
+  it("serves the web UI from local files: no CDN, no external fonts, no inline script", async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const html = await res.text();
+    expect(html).toContain("<title>BEAR AI Legal</title>");
+    for (const asset of ["/app.js", "/app.css"]) {
+      const a = await fetch(`${t.url}${asset}`);
+      expect(a.status).toBe(200);
+      expect(await a.text()).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    }
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+  });
+
+  it("serves interactive docs from local files (no CDN)", async () => {
+    const res = await fetch(`${t.url}/api/v1/docs/`, { redirect: "follow" });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("swagger");
+    expect(html).not.toMatch(/(src|href)="https?:\/\//);
+  });
+
+  it("rate limits each principal: 429 with Retry-After, and the refusal is audited", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${t.url}/api/v1/models`, { headers: t.auth("victor") });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+    }
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(auditRecords(t.dir).filter((r) => r.action === "rate.limited" && r.actor === "victor").length).toBe(1);
+    // Another principal has its own bucket.
+    expect((await fetch(`${t.url}/api/v1/models`, { headers: t.auth("alice") })).status).toBe(200);
+  });
+
+  it("rate limits failed logins per address before any hashing", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${t.url}/api/v1/models`, { headers: { authorization: `Bearer bear_mallory_${"x".repeat(32)}` } });
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(401);
+    expect(statuses.at(-1)).toBe(429);
+    expect(auditRecords(t.dir).some((r) => r.action === "login" && (r.details as { reason?: string } | undefined)?.reason === "login-rate-limited")).toBe(true);
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("drains in-flight requests, ends open event streams, refuses new connections and leaves workflows resumable", async () => {
+    const t = await startTestServer();
+    // A run that stays running: its one step fails and waits a minute before its retry.
+    const wf = {
+      name: "waits",
+      steps: [{ id: "wait", type: "file_operations", parameters: { operation: "read", path: "missing.txt" }, retry: { attempts: 5, backoff: "60s" } }],
+    };
+    const post = (server: TestServer, body: unknown) =>
+      fetch(`${server.url}/api/v1/workflows`, { method: "POST", headers: { ...server.auth("admin"), "content-type": "application/json" }, body: JSON.stringify(body) });
+    const { runId } = (await (await post(t, { workflow: wf })).json()) as { runId: string };
+    const stream = await fetch(`${t.url}/api/v1/workflows/${runId}/events`, { headers: t.auth("admin") });
+    expect(stream.status).toBe(200);
+    const inFlight = fetch(`${t.url}/api/v1/audit/verify`, { headers: t.auth("admin") });
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = t.close({ keepDir: true });
+    expect((await inFlight).status).toBe(200);
+    const events = await stream.text(); // the stream ends instead of holding shutdown open
+    expect(events).toContain("run.started");
+    await closing;
+    await expect(fetch(`${t.url}/api/v1/health`)).rejects.toThrow();
+
+    // The run was not marked cancelled: a new server on the same workspace resumes it.
+    const again = await startTestServer({ dir: t.dir });
+    try {
+      const run = (await (await fetch(`${again.url}/api/v1/workflows/${runId}`, { headers: again.auth("admin") })).json()) as { status: string };
+      expect(run.status).toBe("running");
+      const cancel = await fetch(`${again.url}/api/v1/workflows/${runId}`, { method: "DELETE", headers: again.auth("admin") });
+      expect(await cancel.json()).toEqual({ runId, cancelled: true });
+    } finally {
+      await again.close({ keepDir: false });
+    }
   });
 });

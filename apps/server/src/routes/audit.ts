@@ -1,0 +1,78 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import type { RouteContext } from "../http/route-context";
+import { errorResponses, securityRequirement } from "../http/schemas";
+
+const ROTATED = /^audit-\d{12}\.jsonl$/;
+
+/** The audit files in chain order (rotated ones, then the current one). */
+function auditFiles(dir: string): string[] {
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const rotated = names.filter((n) => ROTATED.test(n)).sort();
+  return [...rotated, ...(names.includes("audit.jsonl") ? ["audit.jsonl"] : [])].map((n) => path.join(dir, n));
+}
+
+export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { services } = ctx;
+
+  app.get(
+    "/api/v1/audit/verify",
+    {
+      config: { rateCost: 5 },
+      schema: {
+        tags: ["audit"],
+        summary: "Check the audit trail's signatures and hash chain; keep `head` elsewhere to detect truncation later",
+        security: securityRequirement,
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              ok: { type: "boolean" },
+              records: { type: "integer" },
+              head: { type: "string" },
+              problems: {
+                type: "array",
+                items: { type: "object", properties: { kind: { type: "string" }, file: { type: "string" }, line: { type: "integer" }, seq: { type: "integer", nullable: true }, message: { type: "string" } } },
+              },
+            },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      await ctx.authorize(request, "audit.read");
+      const v = await services.security.audit.verify();
+      return { ok: v.ok, records: v.records, head: v.head, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })) };
+    },
+  );
+
+  app.get(
+    "/api/v1/audit/export",
+    {
+      config: { rateCost: 5 },
+      schema: {
+        tags: ["audit"],
+        summary: "Download the whole audit trail as JSON lines (ids, counts and actors only; no document text)",
+        security: securityRequirement,
+        produces: ["application/x-ndjson"],
+        response: { 200: { description: "application/x-ndjson, one signed record per line", type: "string" }, ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const principal = await ctx.authorize(request, "audit.read");
+      await services.security.audit.record({ action: "export", outcome: "success", actor: principal.id, resource: "audit-log" });
+      await services.security.audit.verify(); // waits for queued appends, so the export includes the record above
+      const files = auditFiles(services.layout.audit);
+      async function* lines(): AsyncGenerator<Buffer> {
+        for (const file of files) for await (const chunk of fs.createReadStream(file)) yield chunk as Buffer;
+      }
+      return reply
+        .header("content-type", "application/x-ndjson; charset=utf-8")
+        .header("content-disposition", `attachment; filename="bear-audit-${new Date().toISOString().slice(0, 10)}.jsonl"`)
+        .send(Readable.from(lines()));
+    },
+  );
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { pipeline } from "node:stream/promises";
+import path from "node:path";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { confinePath, isPathInside } from "@bear/core";
+import { DocumentNotFoundError, type DocumentRecord } from "@bear/rag";
+import { HttpError, invalidField } from "../http/http-errors";
+import { visibleMatters, type RouteContext } from "../http/route-context";
+import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
+
+/** The API shape of a document: no server paths, only the file name. */
+export function documentDto(d: DocumentRecord) {
+  return {
+    id: d.id,
+    matter: d.matter,
+    title: d.title,
+    fileName: path.basename(d.source),
+    type: d.type,
+    pageCount: d.pageCount,
+    bytes: d.bytes,
+    chars: d.chars,
+    chunkCount: d.chunkCount,
+    contentHash: d.contentHash,
+    dates: [...d.dates],
+    parties: [...d.parties],
+    ingestedAt: d.ingestedAt,
+    scrubbed: d.scrubbed,
+  };
+}
+
+/**
+ * A client's file name, used as-is or refused (never silently rewritten): no path separators,
+ * no '..', no leading dot, no control characters.
+ */
+export function safeFileName(name: string | undefined): string {
+  const field = "file.filename";
+  if (!name) throw invalidField(field, "is missing", "Send the file as multipart/form-data with a file name.");
+  if (name.length > 200) throw invalidField(field, "is longer than 200 characters");
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\\u0000-\u001f\u007f]/.test(name)) throw invalidField(field, "must be a plain file name (no '/', '\\' or control characters)", "Path traversal is refused.");
+  if (name.startsWith(".")) throw invalidField(field, "must not start with '.'", "Path traversal and hidden files are refused.");
+  return name;
+}
+
+/** A document the caller may read, or 404 / 403 (audited). */
+export async function readableDocument(ctx: RouteContext, request: FastifyRequest, id: string, action: "document.read" | "document.delete" | "pii.scrub" = "document.read"): Promise<DocumentRecord> {
+  const doc = ctx.services.rag.documents().find((d) => d.id === id);
+  if (!doc) throw new DocumentNotFoundError(id);
+  await ctx.authorize(request, action, { matter: doc.matter, document: id });
+  return doc;
+}
+
+const listQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    matter: { type: "string", pattern: MATTER_PATTERN },
+    limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+    offset: { type: "integer", minimum: 0, default: 0 },
+  },
+} as const;
+
+export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { services } = ctx;
+
+  app.post<{ Querystring: { matter: string } }>(
+    "/api/v1/documents",
+    {
+      config: { rateCost: 5 },
+      schema: {
+        tags: ["documents"],
+        summary: "Upload one document (multipart/form-data, field 'file') into a matter; it is streamed to disk, then ingested",
+        security: securityRequirement,
+        consumes: ["multipart/form-data"],
+        querystring: {
+          type: "object",
+          required: ["matter"],
+          additionalProperties: false,
+          properties: { matter: { type: "string", pattern: MATTER_PATTERN } },
+        },
+        response: {
+          201: {
+            type: "object",
+            properties: {
+              status: { type: "string", enum: ["added", "updated", "unchanged"] },
+              chunks: { type: "integer" },
+              document: { $ref: "Document#" },
+            },
+          },
+          ...errorResponses(406, 413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { matter } = request.query;
+      const principal = await ctx.authorize(request, "document.ingest", { matter });
+      if (!request.isMultipart()) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "uploads must be multipart/form-data with one part named 'file'");
+      const part = await request.file();
+      if (!part) throw invalidField("body.file", "is required (one multipart part named 'file')");
+      if (part.fieldname !== "file") {
+        part.file.resume();
+        throw invalidField(`body.${part.fieldname.slice(0, 40)}`, "is not an accepted field (send the document as 'file')");
+      }
+      let fileName: string;
+      try {
+        fileName = safeFileName(part.filename);
+      } catch (error) {
+        part.file.resume();
+        throw error;
+      }
+      const target = confinePath(services.uploadsDir, path.join(matter, fileName));
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      // Streamed to a private temporary file, then renamed: never whole in memory, never half visible.
+      const tmp = path.join(services.layout.tmp, `upload-${randomUUID()}`);
+      try {
+        await pipeline(part.file, fs.createWriteStream(tmp, { mode: 0o600 }));
+        if (part.file.truncated) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `file '${fileName}' exceeds the upload limit of ${services.config.rag.maxFileSizeMb} MB`);
+        const existed = fs.existsSync(target);
+        fs.renameSync(tmp, target);
+        const report = await services.rag.ingest([target], { matter, actor: principal.id });
+        const outcome = report.files[0];
+        if (!outcome || outcome.status === "failed" || !outcome.documentId) {
+          if (!existed) fs.rmSync(target, { force: true });
+          const status = outcome?.error?.code === "RAG_FILE_TOO_LARGE" ? 413 : 422;
+          throw new HttpError(status, outcome?.error?.code ?? "INGEST_FAILED", outcome?.error?.message ? outcome.error.message.replace(target, fileName) : `file '${fileName}' could not be ingested`, {
+            ...(outcome?.error?.hint ? { hint: outcome.error.hint } : {}),
+            details: { fileName },
+          });
+        }
+        const doc = services.rag.documents().find((d) => d.id === outcome.documentId);
+        if (!doc) throw new DocumentNotFoundError(outcome.documentId);
+        return reply.status(201).send({ status: outcome.status, chunks: outcome.chunks ?? doc.chunkCount, document: documentDto(doc) });
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+    },
+  );
+
+  app.get<{ Querystring: { matter?: string; limit: number; offset: number } }>(
+    "/api/v1/documents",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "List the documents the caller may see, optionally of one matter",
+        security: securityRequirement,
+        querystring: listQuery,
+        response: {
+          200: { type: "object", properties: { total: { type: "integer" }, documents: { type: "array", items: { $ref: "Document#" } } } },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const { matter, limit, offset } = request.query;
+      const principal = await ctx.authorize(request, "document.read", matter === undefined ? {} : { matter });
+      const visible = visibleMatters(principal);
+      const docs = services.rag
+        .documents(matter === undefined ? {} : { matter })
+        .filter((d) => !visible || visible.includes(d.matter))
+        .sort((a, b) => (a.ingestedAt < b.ingestedAt ? 1 : a.ingestedAt > b.ingestedAt ? -1 : 0));
+      return { total: docs.length, documents: docs.slice(offset, offset + limit).map(documentDto) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/api/v1/documents/:id",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "One document's metadata",
+        security: securityRequirement,
+        params: idParams,
+        response: { 200: { $ref: "Document#" }, ...errorResponses(404) },
+      },
+    },
+    async (request) => documentDto(await readableDocument(ctx, request, request.params.id)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/api/v1/documents/:id/text",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "The document's extracted text, which search hits and citations point into (start/end offsets)",
+        security: securityRequirement,
+        params: idParams,
+        response: { 200: { type: "object", properties: { id: { type: "string" }, text: { type: "string" } } }, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const doc = await readableDocument(ctx, request, request.params.id);
+      return { id: doc.id, text: await services.rag.documentText(doc.id) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    "/api/v1/documents/:id",
+    {
+      schema: {
+        tags: ["documents"],
+        summary: "Remove a document, its chunks and its uploaded file",
+        security: securityRequirement,
+        params: idParams,
+        response: { 204: { type: "null", description: "deleted" }, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const doc = await readableDocument(ctx, request, request.params.id, "document.delete");
+      await services.rag.delete(doc.id);
+      if (isPathInside(services.uploadsDir, doc.source)) fs.rmSync(doc.source, { force: true });
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,242 @@
+import type { FastifyInstance } from "fastify";
+import type { ModelRecord } from "@bear/model-manager";
+import { HttpError, invalidField, toHttpError } from "../http/http-errors";
+import type { RouteContext } from "../http/route-context";
+import { errorResponses, idParams, ID_PATTERN, securityRequirement } from "../http/schemas";
+
+/**
+ * Model management has no action of its own in @bear/security's role table; it is an
+ * administrator's task, so it is authorized as `matter.manage` (admins only).
+ */
+const MANAGE_MODELS = "matter.manage" as const;
+/** Generation reads no document; any role that may read documents may use a model. */
+const USE_MODELS = "document.read" as const;
+
+function modelDto(m: ModelRecord) {
+  const info = m.info;
+  return {
+    id: m.id,
+    fileName: m.fileName,
+    format: m.format,
+    sizeBytes: m.sizeBytes,
+    status: m.status,
+    ...(info ? { kind: info.kind } : {}),
+    ...(info?.format === "gguf"
+      ? { architecture: info.architecture, parameterCount: info.parameterCount, contextLength: info.contextLength ?? null, quantization: info.quantization ?? null }
+      : {}),
+    ...(m.error ? { error: { code: m.error.code, message: m.error.message } } : {}),
+  };
+}
+
+const modelSchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    fileName: { type: "string" },
+    format: { type: "string" },
+    sizeBytes: { type: "integer" },
+    status: { type: "string" },
+    kind: { type: "string" },
+    architecture: { type: "string" },
+    parameterCount: { type: "integer" },
+    contextLength: { type: "integer", nullable: true },
+    quantization: { type: "string", nullable: true },
+    error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } } },
+  },
+} as const;
+
+const loadedSchema = {
+  type: "object",
+  properties: {
+    modelId: { type: "string" },
+    kind: { type: "string" },
+    threads: { type: "integer" },
+    contextSize: { type: "integer" },
+    batchSize: { type: "integer" },
+    concurrency: { type: "integer" },
+    memoryBytes: { type: "integer" },
+    loadMs: { type: "number" },
+  },
+} as const;
+
+interface ModelActionBody {
+  readonly action: "load" | "unload" | "download";
+  readonly id?: string;
+  readonly contextSize?: number;
+  readonly source?: string;
+  readonly sha256?: string;
+  readonly fileName?: string;
+}
+
+interface GenerateBody {
+  readonly prompt: string;
+  readonly max_tokens?: number;
+  readonly temperature?: number;
+  readonly stop_sequences?: string[];
+  readonly seed?: number;
+  readonly stream?: boolean;
+}
+
+export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { services } = ctx;
+
+  app.get(
+    "/api/v1/models",
+    {
+      schema: {
+        tags: ["models"],
+        summary: "Local models (GGUF / ONNX) found in the model folders, and the ones loaded now",
+        security: securityRequirement,
+        response: { 200: { type: "object", properties: { models: { type: "array", items: modelSchema }, loaded: { type: "array", items: loadedSchema } } }, ...errorResponses() },
+      },
+    },
+    async (request) => {
+      await ctx.authorize(request, USE_MODELS);
+      return { models: services.models.list().map(modelDto), loaded: services.models.loaded() };
+    },
+  );
+
+  app.post<{ Body: ModelActionBody }>(
+    "/api/v1/models",
+    {
+      config: { rateCost: 5 },
+      schema: {
+        tags: ["models"],
+        summary: "Load, unload or download a model (admins). Downloads are refused unless the server allows them, and then run inside the offline guard's one scoped exception",
+        security: securityRequirement,
+        body: {
+          type: "object",
+          required: ["action"],
+          additionalProperties: false,
+          properties: {
+            action: { type: "string", enum: ["load", "unload", "download"] },
+            id: { type: "string", pattern: ID_PATTERN },
+            contextSize: { type: "integer", minimum: 128, maximum: 131072 },
+            source: { type: "string", minLength: 1, maxLength: 2048, pattern: "^(https?://|hf:)" },
+            sha256: { type: "string", pattern: "^[a-fA-F0-9]{64}$" },
+            fileName: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(gguf|onnx)$" },
+          },
+        },
+        response: {
+          200: { type: "object", properties: { action: { type: "string" }, model: modelSchema, loaded: loadedSchema, unloaded: { type: "boolean" } } },
+          ...errorResponses(404, 422, 502, 503),
+        },
+      },
+    },
+    async (request) => {
+      const principal = await ctx.authorize(request, MANAGE_MODELS);
+      const body = request.body;
+      if (body.action === "download") {
+        if (!body.source) throw invalidField("body.source", "is required to download a model");
+        if (!ctx.allowModelDownloads) {
+          throw new HttpError(403, "DOWNLOADS_DISABLED", "model downloads are disabled on this server", {
+            hint: "Copy the .gguf file into the models folder, or start the server with model downloads allowed.",
+          });
+        }
+        const record = await services.models.pull(body.source, {
+          allowNetwork: true,
+          ...(body.sha256 ? { sha256: body.sha256.toLowerCase() } : {}),
+          ...(body.fileName ? { fileName: body.fileName } : {}),
+        });
+        await services.security.audit.record({ action: "model.download", outcome: "success", actor: principal.id, resource: record.id });
+        return { action: "download", model: modelDto(record) };
+      }
+      if (!body.id) throw invalidField("body.id", `is required to ${body.action} a model`);
+      if (body.action === "load") {
+        const loaded = await services.models.load(body.id, {
+          ...(body.contextSize ? { contextSize: body.contextSize } : {}),
+          ...(services.config.models.threads ? { threads: services.config.models.threads } : {}),
+        });
+        return { action: "load", loaded };
+      }
+      services.models.registry.get(body.id); // 404 for an unknown id
+      return { action: "unload", unloaded: await services.models.unload(body.id) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: GenerateBody }>(
+    "/api/v1/models/:id/generate",
+    {
+      config: { rateCost: 5 },
+      schema: {
+        tags: ["models"],
+        summary: "Generate text with a local model; `stream: true` sends server-sent events (`token`… then `done` or `error`)",
+        security: securityRequirement,
+        params: idParams,
+        body: {
+          type: "object",
+          required: ["prompt"],
+          additionalProperties: false,
+          properties: {
+            prompt: { type: "string", minLength: 1, maxLength: 100_000 },
+            max_tokens: { type: "integer", minimum: 1, maximum: 8192, default: 256 },
+            temperature: { type: "number", minimum: 0, maximum: 2 },
+            stop_sequences: { type: "array", maxItems: 16, items: { type: "string", minLength: 1, maxLength: 200 } },
+            seed: { type: "integer", minimum: 0, maximum: 4294967295 },
+            stream: { type: "boolean", default: false },
+          },
+        },
+        response: {
+          200: {
+            description: "The completion (application/json), or with `stream: true` a text/event-stream of `token` events then `done`",
+            type: "object",
+            properties: {
+              model: { type: "string" },
+              text: { type: "string" },
+              tokens_used: { type: "integer" },
+              prompt_tokens: { type: "integer" },
+              generation_time: { type: "number", description: "milliseconds" },
+              tokens_per_second: { type: "number" },
+              finish_reason: { type: "string" },
+            },
+          },
+          ...errorResponses(404, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      await ctx.authorize(request, USE_MODELS);
+      const { id } = request.params;
+      const body = request.body;
+      services.models.registry.get(id); // 404 before any stream starts
+      const generateRequest = {
+        prompt: body.prompt,
+        ...(body.max_tokens === undefined ? {} : { maxTokens: body.max_tokens }),
+        ...(body.temperature === undefined ? {} : { temperature: body.temperature }),
+        ...(body.stop_sequences ? { stop: body.stop_sequences } : {}),
+        ...(body.seed === undefined ? {} : { seed: body.seed }),
+      };
+      const dto = (r: { text: string; tokensUsed: number; promptTokens: number; generationTime: number; tokensPerSecond: number; finishReason: string }) => ({
+        model: id,
+        text: r.text,
+        tokens_used: r.tokensUsed,
+        prompt_tokens: r.promptTokens,
+        generation_time: r.generationTime,
+        tokens_per_second: r.tokensPerSecond,
+        finish_reason: r.finishReason,
+      });
+      if (!body.stream) {
+        const controller = new AbortController();
+        reply.raw.once("close", () => controller.abort()); // a client that leaves stops the generation
+        return dto(await services.models.generate(id, { ...generateRequest, signal: controller.signal }));
+      }
+      const sse = ctx.streams.start(reply);
+      try {
+        const iterator = services.models.stream(id, { ...generateRequest, signal: sse.signal });
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            sse.send("done", dto(next.value));
+            break;
+          }
+          sse.send("token", { text: next.value.text });
+        }
+      } catch (error) {
+        sse.send("error", toHttpError(error).body.error);
+      } finally {
+        sse.end();
+      }
+      return reply;
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from "fastify";
+import { invalidField } from "../http/http-errors";
+import type { RouteContext } from "../http/route-context";
+import { errorResponses, ID_PATTERN, securityRequirement } from "../http/schemas";
+import { readableDocument } from "./documents";
+
+/** Policies that need no vault key (the reversible `tokenize` policy is not offered over HTTP). */
+const POLICIES = ["default", "mask-numbers", "pseudonymize", "redact"] as const;
+
+interface RedactBody {
+  readonly text?: string;
+  readonly documentId?: string;
+  readonly policy?: (typeof POLICIES)[number];
+  readonly format?: "json" | "text";
+}
+
+export function registerRedactRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Body: RedactBody }>(
+    "/api/v1/redact",
+    {
+      config: { rateCost: 2 },
+      schema: {
+        tags: ["redaction"],
+        summary: "Remove personal data from a text or a stored document; `format: \"text\"` returns the redacted copy as a download",
+        security: securityRequirement,
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            text: { type: "string", maxLength: 500_000 },
+            documentId: { type: "string", pattern: ID_PATTERN },
+            policy: { type: "string", enum: [...POLICIES], default: "default" },
+            format: { type: "string", enum: ["json", "text"], default: "json" },
+          },
+        },
+        response: {
+          200: {
+            description: "The redacted text and where each replacement stands (or, with format 'text', the redacted copy as text/plain)",
+            type: "object",
+            properties: {
+              text: { type: "string" },
+              policy: { type: "string" },
+              documentId: { type: "string" },
+              entities: { type: "integer" },
+              replacements: { type: "array", items: { type: "object", properties: { type: { type: "string" }, start: { type: "integer" }, end: { type: "integer" } } } },
+            },
+          },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { text, documentId, policy = "default", format = "json" } = request.body;
+      if ((text === undefined) === (documentId === undefined)) throw invalidField(text === undefined ? "body.text" : "body.documentId", text === undefined ? "is required (or documentId)" : "must not be sent together with text");
+      let source: string;
+      let fileName = "redacted.txt";
+      if (documentId !== undefined) {
+        const doc = await readableDocument(ctx, request, documentId, "pii.scrub");
+        await ctx.authorize(request, "document.read", { matter: doc.matter, document: doc.id });
+        source = await ctx.services.rag.documentText(doc.id);
+        fileName = `${doc.title.replace(/[^A-Za-z0-9._ -]+/g, "_").slice(0, 80) || "document"}.redacted.txt`;
+      } else {
+        await ctx.authorize(request, "pii.scrub");
+        source = text as string;
+      }
+      const result = await ctx.services.security.scrubber.scrub(source, { policy, ...(documentId ? { documentId } : {}) });
+      if (format === "text") {
+        return reply.header("content-type", "text/plain; charset=utf-8").header("content-disposition", `attachment; filename="${fileName}"`).send(result.text);
+      }
+      return {
+        text: result.text,
+        policy: result.policy,
+        ...(documentId ? { documentId } : {}),
+        entities: result.findings.length,
+        replacements: result.replacements.map((r) => ({ type: r.type, start: r.start, end: r.end })),
+      };
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StoredEvent } from "@bear/workflow-engine";
+
+/**
+ * A RunStore that can be frozen at shutdown. The engine's dispose() cancels running runs and would
+ * persist them as `cancelled`; the server freezes the store first, so what is on disk is exactly
+ * what a killed process would have left, and the next start resumes those runs.
+ *
+ * (A `dispose({ cancelRuns: false })` on WorkflowEngine would make this wrapper unnecessary.)
+ */
+export class SuspendableRunStore implements RunStore {
+  #frozen = false;
+
+  constructor(private readonly inner: RunStore) {}
+
+  get location(): string {
+    return this.inner.location;
+  }
+
+  /** Commits what is queued, then ignores every later write. */
+  freeze(): void {
+    if (this.#frozen) return;
+    this.inner.flush();
+    this.#frozen = true;
+  }
+
+  insertRun(run: RunRecord): void {
+    if (!this.#frozen) this.inner.insertRun(run);
+  }
+  updateRun(runId: string, patch: RunPatch, at: number): void {
+    if (!this.#frozen) this.inner.updateRun(runId, patch, at);
+  }
+  saveStep(step: StepRecord): void {
+    if (!this.#frozen) this.inner.saveStep(step);
+  }
+  appendEvent(event: StoredEvent): void {
+    if (!this.#frozen) this.inner.appendEvent(event);
+  }
+  flush(): void {
+    if (!this.#frozen) this.inner.flush();
+  }
+  getRun(runId: string): RunRecord | undefined {
+    return this.inner.getRun(runId);
+  }
+  getSteps(runId: string): StepRecord[] {
+    return this.inner.getSteps(runId);
+  }
+  getEvents(runId: string, afterSeq?: number): StoredEvent[] {
+    return this.inner.getEvents(runId, afterSeq);
+  }
+  lastEventSeq(runId: string): number {
+    return this.inner.lastEventSeq(runId);
+  }
+  listRuns(query?: ListRunsQuery): RunRecord[] {
+    return this.inner.listRuns(query);
+  }
+  prune(before: number): number {
+    return this.#frozen ? 0 : this.inner.prune(before);
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
