@@ -139,6 +139,48 @@ describe("SqliteRunStore-backed engine", () => {
     },
   };
 
+  it("dispose({ suspend: true }) aborts running handlers but leaves the run resumable; the next open reruns the cut-short step without counting it", async () => {
+    const dbPath = path.join(dir, "suspend.db");
+    let aborted = 0;
+    const slow: StepHandler<{ ms: number }> = {
+      type: "slow",
+      parameters: z.object({ ms: z.number() }),
+      execute: (ctx) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve("done"), ctx.parameters.ms);
+          ctx.signal.addEventListener("abort", () => (aborted++, clearTimeout(timer), reject(ctx.signal.reason as Error)));
+        }),
+    };
+    const workflow = { name: "long", steps: [{ id: "fast", type: "echo", parameters: { value: 1 } }, { id: "slow", type: "slow", depends_on: ["fast"], parameters: { ms: 200 } }] };
+    const first = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>, slow as StepHandler<never>] });
+    const handle = first.start(workflow, {}, { runId: "suspended" });
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (first.getRun("suspended").steps.some((s) => s.stepId === "slow" && s.status === "running") ? resolve() : void setTimeout(poll, 5));
+      poll();
+    });
+    await first.dispose({ suspend: true });
+    expect(aborted).toBe(1);
+    expect((await handle.result).status).toBe("cancelled");
+
+    const again = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>, slow as StepHandler<never>], resumeOnOpen: false });
+    expect(again.getRun("suspended")).toMatchObject({ status: "running" });
+    expect(again.activeRuns).toEqual([]);
+    await again.dispose();
+
+    const resumed = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>, slow as StepHandler<never>] });
+    expect(resumed.activeRuns).toEqual(["suspended"]);
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (resumed.activeRuns.length === 0 ? resolve() : void setTimeout(poll, 10));
+      poll();
+    });
+    const run = resumed.getRun("suspended");
+    expect(run.status).toBe("completed");
+    expect(run.steps.find((s) => s.stepId === "fast")).toMatchObject({ status: "completed", attempt: 1 });
+    // no retry policy: the step ran twice, but only the completed run counts as its attempt
+    expect(run.steps.find((s) => s.stepId === "slow")).toMatchObject({ status: "completed", attempt: 1, output: "done" });
+    await resumed.dispose();
+  });
+
   it("persists run state, outputs and events, readable by a later engine on the same file", async () => {
     const dbPath = path.join(dir, "a.db");
     const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });

@@ -14,7 +14,6 @@ import {
   fileOperationsHandler,
   llmGenerationHandler,
 } from "@bear/workflow-engine";
-import { SuspendableRunStore } from "./suspendable-run-store";
 
 export interface ServicesOptions {
   readonly config: BearConfig;
@@ -104,7 +103,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
     registry.register(dataProcessingHandler());
     registry.register(fileOperationsHandler({ workspaceRoot: workflowFiles, audit: security.audit }));
     if (llm) registry.register(llmGenerationHandler(llm));
-    const store = new SuspendableRunStore(await SqliteRunStore.open({ dbPath: path.join(layout.state, "workflows.db") }));
+    const store = await SqliteRunStore.open({ dbPath: path.join(layout.state, "workflows.db") });
     const workflows = new WorkflowEngine({
       store,
       registry,
@@ -137,9 +136,9 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
       llm,
       dispose: () =>
         (disposing ??= (async () => {
-          store.freeze();
+          // Running workflows stay resumable: the next start picks them up where they were.
+          await workflows.dispose({ suspend: true });
           await agents.dispose();
-          await workflows.dispose();
           await rag.dispose();
           await models.dispose();
           await security.scrubber.dispose();

@@ -25,6 +25,7 @@ import { StepHandlerRegistry } from "../steps/step-handler-registry";
 import { MemoryRunStore } from "../store/memory-run-store";
 import type { ListRunsQuery, RunRecord, RunStore, StepRecord, StoredEvent } from "../store/run-records";
 import { SqliteRunStore } from "../store/sqlite-run-store";
+import { SuspendableRunStore } from "../store/suspendable-run-store";
 import { workflowEngineConfigSchema, msOrUndefined, type WorkflowEngineConfigInput } from "../workflow-engine-config";
 import type { WorkflowEvent } from "./workflow-event";
 import { WorkflowRun, type RunResult } from "./workflow-run";
@@ -94,6 +95,8 @@ export class WorkflowEngine {
   readonly #events = new Subject<WorkflowEvent>();
   readonly #active = new Map<string, WorkflowRun>();
   readonly #options: WorkflowEngineOptions;
+  /** What runs write through; frozen by dispose({ suspend: true }). */
+  readonly #runStore: SuspendableRunStore;
   #disposed = false;
   /** Every run's events. */
   readonly events: Observable<WorkflowEvent> = this.#events.asObservable();
@@ -101,6 +104,7 @@ export class WorkflowEngine {
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
     this.store = options.store;
+    this.#runStore = new SuspendableRunStore(options.store);
     this.registry = options.registry;
     this.#logger = (options.logger ?? silentLogger).child({ name: "workflow-engine:WorkflowEngine" });
     this.#executor = options.executor ?? new InProcessExecutor(options.registry, options.logger);
@@ -256,7 +260,7 @@ export class WorkflowEngine {
       workflow,
       inputs,
       {
-        store: this.store,
+        store: this.#runStore,
         executor: this.#executor,
         logger: this.#logger,
         publish: (event) => this.#publish(event),
@@ -366,10 +370,19 @@ export class WorkflowEngine {
     return [...this.#active.keys()];
   }
 
-  /** Stops the engine: running runs are cancelled and awaited, then the store is closed. */
-  async dispose(): Promise<void> {
+  /**
+   * Stops the engine: running runs are cancelled and awaited, then the store is closed. With
+   * `suspend: true` (a server's graceful shutdown) their handlers are still aborted, but the runs
+   * stay `running` on disk, the interrupted steps not counted as attempted, and the next open
+   * resumes them.
+   */
+  async dispose(options: { readonly suspend?: boolean } = {}): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    if (options.suspend) {
+      for (const run of this.#active.values()) run.suspend();
+      this.#runStore.freeze();
+    }
     const pending = [...this.#active.values()].map((run) => {
       run.cancel("the engine is shutting down");
       return run.result;

@@ -110,6 +110,8 @@ export class WorkflowRun {
   readonly #queue: Unit[] = [];
   #queueHead = 0;
   #running = 0;
+  /** Units whose handler is running now. */
+  readonly #live = new Set<Unit>();
   readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
   readonly #controller = new AbortController();
   readonly #events = new Subject<WorkflowEvent>();
@@ -229,6 +231,20 @@ export class WorkflowRun {
       }
     }
     this.#schedulePump();
+  }
+
+  /**
+   * Writes every running step (or item) back as not yet attempted, for a graceful shutdown that
+   * leaves the run resumable: the resumed run starts them afresh instead of counting the attempt
+   * the shutdown cut short. Call just before the store stops taking writes.
+   */
+  suspend(): void {
+    for (const unit of this.#live) {
+      unit.attempt = Math.max(0, unit.attempt - 1);
+      unit.status = "pending";
+      if (unit.index === null) unit.step.attempt = unit.attempt;
+      this.#saveUnit(unit);
+    }
   }
 
   /** Cancels the run: running handlers see their AbortSignal fire. */
@@ -390,6 +406,7 @@ export class WorkflowRun {
     const step = unit.step;
     const controller = new AbortController();
     unit.controller = controller;
+    this.#live.add(unit);
     const runSignal = this.#controller.signal;
     const onRunAbort = (): void => controller.abort(runSignal.reason);
     runSignal.addEventListener("abort", onRunAbort, { once: true });
@@ -418,6 +435,7 @@ export class WorkflowRun {
     this.#controller.signal.removeEventListener("abort", onRunAbort);
     const siblingFailed = unit.controller?.signal.reason === SIBLING_FAILED;
     unit.controller = null;
+    this.#live.delete(unit);
     this.#running--;
     if (this.#endStatus || siblingFailed || TERMINAL.has(unit.step.status)) {
       this.#finishUnit(unit, "cancelled", null, null);

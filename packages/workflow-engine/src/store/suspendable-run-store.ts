@@ -1,11 +1,9 @@
-import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StoredEvent } from "@bear/workflow-engine";
+import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StoredEvent } from "./run-records";
 
 /**
- * A RunStore that can be frozen at shutdown. The engine's dispose() cancels running runs and would
- * persist them as `cancelled`; the server freezes the store first, so what is on disk is exactly
- * what a killed process would have left, and the next start resumes those runs.
- *
- * (A `dispose({ cancelRuns: false })` on WorkflowEngine would make this wrapper unnecessary.)
+ * The store the engine's runs write through, frozen by `dispose({ suspend: true })`: queued writes
+ * are committed, later ones (the cancellations of the shutdown) are dropped, so what is on disk is
+ * exactly what a killed process would have left, and the next open resumes those runs.
  */
 export class SuspendableRunStore implements RunStore {
   #frozen = false;
