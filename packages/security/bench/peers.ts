@@ -1,15 +1,26 @@
-// BEAR next to the JS peers a user might pick instead: npx tsx bench/peers.ts
-// (bench-only devDependencies; both run offline: @redactpii/node phones home only when given an apiKey).
+// BEAR next to the JS peers a user might pick instead, same data, same run: npx tsx bench/peers.ts
+// The peers are bench-only devDependencies used with their default (offline) configuration.
+// Network access is blocked for the whole run (global fetch replaced): a tool that needs it fails here, and the table says so.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { OpenRedaction } from "@openredaction/core";
 import { Redactor } from "@redactpii/node";
+import { SyncRedactor } from "redact-pii";
 import type { PiiFinding } from "../src/pii/pii-types";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { corpus } from "./legal-corpus";
-import { evaluate, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir } from "./pii-eval";
+import { evaluate, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
+
+let networkAttempts = 0;
+globalThis.fetch = (() => {
+  networkAttempts++;
+  return Promise.reject(new Error("network disabled in this benchmark"));
+}) as typeof fetch;
 
 const MARK = "\uE000";
-/** Spans of a redactor that only returns text: replace with a marker, then align the pieces with the original. */
+/** Spans of a redactor that only returns text: each value is replaced by a marker, then the kept pieces are aligned with the original. */
 function spansFromRedacted(original: string, redacted: string): PiiFinding[] {
   const pieces = redacted.split(MARK);
   const out: PiiFinding[] = [];
@@ -24,41 +35,104 @@ function spansFromRedacted(original: string, redacted: string): PiiFinding[] {
   return out;
 }
 
-const redactpii = new Redactor({ globalReplaceWith: MARK, rules: { CREDIT_CARD: true, EMAIL: true, NAME: true, PHONE: true, SSN: true } });
-const openredaction = new OpenRedaction();
-const bear = new PiiScanner();
-const bearStructured = new PiiScanner({ names: false });
-
 type Detect = (text: string) => Promise<readonly PiiFinding[]>;
-const tools: [string, Detect][] = [
-  ["BEAR PiiScanner (names)", async (t) => bear.scan(t)],
-  ["BEAR PiiScanner (structured)", async (t) => bearStructured.scan(t)],
-  ["@redactpii/node 1.0.17", async (t) => spansFromRedacted(t, redactpii.redact(t))],
-  [
-    "@openredaction/core 1.1.5",
-    async (t) => (await openredaction.detect(t)).detections.map((d) => ({ type: "PII", start: d.position[0], end: d.position[1], score: d.confidence ?? 1, recognizer: "peer" })),
-  ],
+interface Tool {
+  readonly name: string;
+  readonly make: () => Detect;
+}
+const require = createRequire(import.meta.url);
+/** The installed version, read from the package's own package.json (some packages do not export it). */
+const version = (pkg: string): string => {
+  try {
+    let dir = path.dirname(require.resolve(pkg));
+    for (;;) {
+      const file = path.join(dir, "package.json");
+      if (fs.existsSync(file)) {
+        const json = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (json.name === pkg) return json.version ?? "";
+      }
+      if (path.dirname(dir) === dir) return "";
+      dir = path.dirname(dir);
+    }
+  } catch {
+    return "";
+  }
+};
+
+const tools: Tool[] = [
+  { name: "BEAR PiiScanner (all)", make: () => { const s = new PiiScanner(); return async (t) => s.scan(t); } },
+  { name: "BEAR PiiScanner (structured)", make: () => { const s = new PiiScanner({ names: false }); return async (t) => s.scan(t); } },
+  {
+    name: `redact-pii ${version("redact-pii")} (SyncRedactor)`,
+    make: () => {
+      const r = new SyncRedactor({ globalReplaceWith: MARK });
+      return async (t) => spansFromRedacted(t, r.redact(t));
+    },
+  },
+  {
+    name: `@redactpii/node ${version("@redactpii/node")}`,
+    make: () => {
+      const r = new Redactor({ globalReplaceWith: MARK, rules: { CREDIT_CARD: true, EMAIL: true, NAME: true, PHONE: true, SSN: true } });
+      return async (t) => spansFromRedacted(t, r.redact(t));
+    },
+  },
+  {
+    name: `@openredaction/core ${version("@openredaction/core")}`,
+    make: () => {
+      const o = new OpenRedaction();
+      return async (t) => (await o.detect(t)).detections.map((d) => ({ type: "PII", start: d.position[0], end: d.position[1], score: d.confidence ?? 1, recognizer: "peer" }));
+    },
+  },
 ];
 
 const data = sharedDataDir(import.meta.dirname);
-const sets = [
+const sets: readonly (readonly [string, GoldRecord[], Readonly<Record<string, string | null>>])[] = [
   ["presidio synth", loadJsonl(path.join(data, "pii_presidio_synth/pii.jsonl")), PRESIDIO_LABELS],
   ["SEC FIN5", loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")), SEC_LABELS],
-] as const;
-const text = corpus(1024 * 1024);
-console.log(`${"tool".padEnd(30)} ${"presidio P / R / F2".padEnd(22)} ${"SEC P / R / F2".padEnd(22)} throughput (1 MB legal corpus)`);
-for (const [name, detect] of tools) {
+];
+const MB = 1024 * 1024;
+const text = corpus(MB);
+const DOC = 16 * 1024;
+const BUDGET_MS = 6000;
+const short = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").slice(0, 60);
+
+console.log("Overall token-level, type-agnostic P / R / F2 (as bench/quality.ts); throughput over the same generated legal corpus in 16 KiB documents");
+console.log(`(up to 1 MiB or ${BUDGET_MS / 1000} s per tool, whichever comes first). Network blocked; default configurations.`);
+console.log(`machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs`);
+console.log(`${"tool".padEnd(32)} ${"presidio P / R / F2".padEnd(22)} ${"SEC FIN5 P / R / F2".padEnd(22)} throughput`);
+for (const tool of tools) {
+  let detect: Detect;
+  try {
+    detect = tool.make();
+  } catch (e) {
+    console.log(`${tool.name.padEnd(32)} failed to start: ${short(e)}`);
+    continue;
+  }
   const cols: string[] = [];
   for (const [, records, labels] of sets) {
-    const found = new Map<string, readonly PiiFinding[]>();
-    for (const r of records) found.set(r.id, await detect(r.text));
-    const byText = new Map(records.map((r) => [r.text, found.get(r.id) ?? []]));
-    const m = evaluate(records, (t) => byText.get(t) ?? [], labels).overall;
-    cols.push(`${m.precision.toFixed(3)} / ${m.recall.toFixed(3)} / ${m.f2.toFixed(3)}`.padEnd(22));
+    try {
+      const found = new Map<string, readonly PiiFinding[]>();
+      for (const r of records) found.set(r.text, await detect(r.text));
+      const m = evaluate(records, (t) => found.get(t) ?? [], labels).overall;
+      cols.push(`${m.precision.toFixed(3)} / ${m.recall.toFixed(3)} / ${m.f2.toFixed(3)}`.padEnd(22));
+    } catch (e) {
+      cols.push(`failed: ${short(e)}`.padEnd(22));
+    }
   }
-  const slice = name.includes("(names)") ? text.slice(0, 256 * 1024) : text;
-  const t0 = performance.now();
-  for (let i = 0; i < slice.length; i += 16 * 1024) await detect(slice.slice(i, i + 16 * 1024));
-  const mbps = slice.length / 1048576 / ((performance.now() - t0) / 1000);
-  console.log(`${name.padEnd(30)} ${cols.join(" ")} ${mbps.toFixed(2)} MB/s${slice.length < text.length ? " (256 KB slice)" : ""}`);
+  let through: string;
+  try {
+    let done = 0;
+    const t0 = performance.now();
+    while (done < text.length && performance.now() - t0 < BUDGET_MS) {
+      await detect(text.slice(done, done + DOC));
+      done += DOC;
+    }
+    done = Math.min(done, text.length);
+    const secs = (performance.now() - t0) / 1000;
+    through = `${(done / MB / secs).toFixed(2).padStart(6)} MB/s (${(done / 1024).toFixed(0)} KiB)`;
+  } catch (e) {
+    through = `failed: ${short(e)}`;
+  }
+  console.log(`${tool.name.padEnd(32)} ${cols.join(" ")} ${through}`);
 }
+console.log(`network calls attempted by any tool: ${networkAttempts}`);

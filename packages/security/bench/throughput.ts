@@ -1,5 +1,6 @@
 // Throughput of scanning, scrubbing and encryption: npx tsx bench/throughput.ts
 import { createCipheriv, randomBytes } from "node:crypto";
+import os from "node:os";
 import { EnvelopeCipher } from "../src/crypto/envelope-cipher";
 import { KeyEncryptionKey } from "../src/crypto/key-encryption-key";
 import { PiiScanner } from "../src/pii/pii-scanner";
@@ -33,7 +34,7 @@ function timeScan(label: string, scanner: PiiScanner, text: string, docSize: num
 }
 
 const big = corpus(20 * MB);
-console.log(`corpus: ${(big.length / MB).toFixed(1)} MB legal-style text (generated, seed 42)`);
+console.log(`corpus: ${(big.length / MB).toFixed(1)} MB legal-style text (generated, seed 42); machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs`);
 timeScan("scan, structured recognizers", new PiiScanner({ names: false }), big, 16 * 1024);
 timeScan("scan, with names (0.5 MB slice)", new PiiScanner(), big.slice(0, MB / 2), 16 * 1024);
 

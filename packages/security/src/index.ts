@@ -34,7 +34,7 @@ export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptPar
 export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
 export { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 
-export { AccessControl, ROLES, ROLE_PERMISSIONS, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
+export { AccessControl, ROLES, ROLE_PERMISSIONS, PASSWORD_SCRYPT, API_KEY_SCRYPT, type AccessControlOptions, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
 export { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
 
 export {

@@ -62,7 +62,7 @@ export function createSecurity(config: SecurityConfig): Security {
     audit,
   });
   const limiter = new RateLimiter(config.rateLimit ?? { capacity: 60, refillPerSecond: 10 });
-  const cipher = config.kek ? new EnvelopeCipher(config.kek, config.encryptionRoot ? { root: config.encryptionRoot } : {}) : undefined;
+  const cipher = config.kek ? new EnvelopeCipher(config.kek, { audit, ...(config.encryptionRoot ? { root: config.encryptionRoot } : {}) }) : undefined;
   const contentCipher = config.kek ? new KeyedContentCipher(config.kek) : undefined;
   return { scanner, audit, access, scrubber, limiter, cipher, contentCipher };
 }

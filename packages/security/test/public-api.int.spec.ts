@@ -3,7 +3,6 @@ import os from "node:os";
 import path from "node:path";
 import { AuditSink, Scrubber, createContainer, type ScrubbedText } from "@bear/core";
 // The one test that sees the package as a user does: through its public entry point.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { AccessControlToken, AuditLogToken, PiiScanner, securityModule, type AccessControl, type AuditLog } from "@bear/security";
 
 describe("@bear/security public API", () => {

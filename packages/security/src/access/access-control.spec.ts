@@ -18,6 +18,10 @@ describe("AccessControl", () => {
     expect(events.filter((e) => e.action === "login").map((e) => e.outcome)).toEqual(["success", "denied", "denied"]);
   });
 
+  it("refuses scrypt parameters weaker than N = 2^14", () => {
+    expect(() => new AccessControl({ passwordScrypt: { N: 1024, r: 8, p: 1 } })).toThrow(/scrypt parameters/);
+  });
+
   it("issues API keys once and keeps only their hash", async () => {
     const { apiKey } = await ac.addApiKey("ingest-bot", ["paralegal"], ["m-100"]);
     expect((await ac.authenticate("ingest-bot", apiKey)).kind).toBe("api-key");

@@ -2,6 +2,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 
 import { InvalidArgumentError, nullAuditSink, type AuditSink } from "@bear/core";
 import { AccessDeniedError, AuthenticationError, PrincipalUnknownError } from "../errors";
+import { MIN_SCRYPT_N, type ScryptParams } from "../crypto/key-encryption-key";
 
 export type Role = "admin" | "attorney" | "paralegal" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "attorney", "paralegal", "viewer"];
@@ -50,29 +51,48 @@ interface StoredPrincipal extends Principal {
   readonly secretHash: string;
 }
 
-const SCRYPT = { N: 2 ** 14, r: 8, p: 1 } as const;
+/** scrypt cost for passwords: OWASP's minimum (N = 2^17, r = 8, p = 1: 128 MiB, a few hundred ms). */
+export const PASSWORD_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+/** API keys carry 192 random bits, so brute force is hopeless at any cost; a lighter scrypt keeps per-request checks fast. */
+export const API_KEY_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
 const ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+const MAX_N = 2 ** 20;
 
-function scrypt(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(secret.normalize("NFKC"), salt, 32, { N: n, r, p }, (e, k) => (e ? reject(e) : resolve(k))));
+function scrypt(secret: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(secret.normalize("NFKC"), salt, 32, { N, r, p, maxmem: 256 * N * r + 16 * 1024 * 1024 }, (e, k) => (e ? reject(e) : resolve(k))),
+  );
 }
 
-async function hashSecret(secret: string): Promise<string> {
+function checkParams(params: ScryptParams, what: string): void {
+  const { N, r, p } = params;
+  if (!(Number.isSafeInteger(N) && N >= MIN_SCRYPT_N && N <= MAX_N && (N & (N - 1)) === 0 && r >= 1 && r <= 32 && p >= 1 && p <= 16))
+    throw new InvalidArgumentError(`${what} scrypt parameters`, `N=${N} r=${r} p=${p}`, `N a power of two between 2^14 and 2^20, r 1-32, p 1-16`);
+}
+
+async function hashSecret(secret: string, params: ScryptParams): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(secret, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64")}$${hash.toString("base64")}`;
+  const hash = await scrypt(secret, salt, params);
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
 async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  checkParams(params, "stored");
   const expected = Buffer.from(hash, "base64");
-  const actual = await scrypt(secret, Buffer.from(salt, "base64"), Number(n), Number(r), Number(p));
+  const actual = await scrypt(secret, Buffer.from(salt, "base64"), params);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A dummy hash so unknown principals cost as much time as known ones. */
-let dummyHash: Promise<string> | undefined;
+export interface AccessControlOptions {
+  readonly audit?: AuditSink;
+  /** scrypt cost for user passwords (default PASSWORD_SCRYPT; at least N = 2^14). */
+  readonly passwordScrypt?: ScryptParams;
+  /** scrypt cost for API keys (default API_KEY_SCRYPT). */
+  readonly apiKeyScrypt?: ScryptParams;
+}
 
 /**
  * Principals (users and API keys; secrets kept only as scrypt hashes), roles and matter
@@ -81,9 +101,30 @@ let dummyHash: Promise<string> | undefined;
 export class AccessControl {
   private readonly principals = new Map<string, StoredPrincipal>();
   private readonly audit: AuditSink;
+  private readonly passwordScrypt: ScryptParams;
+  private readonly apiKeyScrypt: ScryptParams;
+  /** Dummy hashes (one per secret kind) so unknown principals cost as much time as known ones. */
+  private readonly dummy = new Map<Principal["kind"], Promise<string>>();
 
-  constructor(options: { readonly audit?: AuditSink } = {}) {
+  constructor(options: AccessControlOptions = {}) {
     this.audit = options.audit ?? nullAuditSink;
+    this.passwordScrypt = options.passwordScrypt ?? PASSWORD_SCRYPT;
+    this.apiKeyScrypt = options.apiKeyScrypt ?? API_KEY_SCRYPT;
+    checkParams(this.passwordScrypt, "password");
+    checkParams(this.apiKeyScrypt, "API key");
+  }
+
+  private params(kind: Principal["kind"]): ScryptParams {
+    return kind === "user" ? this.passwordScrypt : this.apiKeyScrypt;
+  }
+
+  private dummyHash(kind: Principal["kind"]): Promise<string> {
+    let d = this.dummy.get(kind);
+    if (!d) {
+      d = hashSecret("dummy-secret-for-timing", this.params(kind));
+      this.dummy.set(kind, d);
+    }
+    return d;
   }
 
   async addUser(id: string, password: string, roles: readonly Role[], matters: readonly string[] = []): Promise<Principal> {
@@ -101,7 +142,7 @@ export class AccessControl {
     if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_', '@' or '-'");
     if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
     for (const r of roles) if (!ROLES.includes(r)) throw new InvalidArgumentError("role", r, ROLES.join(", "));
-    const stored: StoredPrincipal = { id, kind, roles: [...roles], matters: [...matters], secretHash: await hashSecret(secret) };
+    const stored: StoredPrincipal = { id, kind, roles: [...roles], matters: [...matters], secretHash: await hashSecret(secret, this.params(kind)) };
     this.principals.set(id, stored);
     return toPrincipal(stored);
   }
@@ -127,7 +168,8 @@ export class AccessControl {
   /** Checks a user's password or an API key (constant-time compare); failures are audited. */
   async authenticate(id: string, secret: string): Promise<Principal> {
     const p = this.principals.get(id);
-    const ok = await verifySecret(String(secret), p?.secretHash ?? (await (dummyHash ??= hashSecret("dummy-secret-for-timing"))));
+    const kind: Principal["kind"] = p?.kind ?? (String(secret).startsWith("bear_") ? "api-key" : "user");
+    const ok = await verifySecret(String(secret), p?.secretHash ?? (await this.dummyHash(kind)));
     if (!p || !ok) {
       await this.audit.record({ action: "login", outcome: "denied", actor: ID.test(id) ? id : "invalid-id" });
       throw new AuthenticationError(`principal '${ID.test(id) ? id : "(invalid id)"}'`);

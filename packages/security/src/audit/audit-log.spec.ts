@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { AuditLog } from "./audit-log";
 
 const key = Buffer.alloc(32, 3);
@@ -61,6 +62,77 @@ describe("AuditLog", () => {
     save([ls[0] ?? "", ls[2] ?? "", ls[1] ?? "", ls[3] ?? ""]);
     const kinds = (await log.verify()).problems.map((p) => p.kind);
     expect(kinds).toContain("reordered");
+  });
+
+  it("reports a swap of two records as reordered only, not as a deletion", async () => {
+    const log = new AuditLog({ dir, key });
+    await writeN(log, 5);
+    const ls = lines();
+    save([ls[0] ?? "", ls[1] ?? "", ls[3] ?? "", ls[2] ?? "", ls[4] ?? ""]);
+    const v = await log.verify();
+    expect(v.ok).toBe(false);
+    expect(v.problems.map((p) => p.kind)).toEqual(["reordered"]);
+  });
+
+  it("reports a replayed (copied) authentic record as inserted", async () => {
+    const log = new AuditLog({ dir, key });
+    await writeN(log, 3);
+    const ls = lines();
+    save([ls[0] ?? "", ls[1] ?? "", ls[2] ?? "", ls[1] ?? ""]);
+    expect((await log.verify()).problems).toEqual([expect.objectContaining({ kind: "inserted", line: 4, seq: 2 })]);
+  });
+
+  it("reports a forged record that reuses an existing number as inserted, not edited", async () => {
+    const log = new AuditLog({ dir, key });
+    await writeN(log, 3);
+    const ls = lines();
+    const forged = { ...JSON.parse(ls[1] ?? "{}"), action: "export" };
+    ls.splice(2, 0, JSON.stringify(forged));
+    save(ls);
+    expect((await log.verify()).problems).toEqual([expect.objectContaining({ kind: "inserted", line: 3, seq: 2 })]);
+  });
+
+  it("detects a truncated tail through the head hash kept elsewhere", async () => {
+    const log = new AuditLog({ dir, key });
+    await writeN(log, 4);
+    const { head } = await log.verify();
+    save(lines().slice(0, 3));
+    const v = await log.verify();
+    expect(v.ok).toBe(true); // a chain alone cannot see a cut tail…
+    expect(v.head).not.toBe(head); // …the saved head can
+  });
+
+  it("detects an edit inside a rotated file and keeps chaining after a restart", async () => {
+    const log = new AuditLog({ dir, key, maxFileBytes: 1500 });
+    await writeN(log, 20);
+    await writeN(new AuditLog({ dir, key, maxFileBytes: 1500 }), 3);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 23 });
+    const rotated = fs.readdirSync(dir).filter((f) => f !== "audit.jsonl").sort();
+    const first = path.join(dir, rotated[0] ?? "");
+    const ls = fs.readFileSync(first, "utf8").trim().split("\n");
+    ls[1] = (ls[1] ?? "").replace('"actor":"u1"', '"actor":"u2"');
+    fs.writeFileSync(first, `${ls.join("\n")}\n`);
+    expect((await log.verify()).problems).toEqual([expect.objectContaining({ kind: "edited", file: rotated[0], line: 2, seq: 2 })]);
+  });
+
+  it("property: one deletion, swap, replay or forged insertion anywhere is reported as exactly that", async () => {
+    const log = new AuditLog({ dir, key });
+    await writeN(log, 8);
+    const pristine = lines();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("deleted", "reordered", "inserted-replay", "inserted-forged", "edited"), fc.nat(6), async (kind, at) => {
+        const ls = [...pristine];
+        if (kind === "deleted") ls.splice(at, 1);
+        if (kind === "reordered") [ls[at], ls[at + 1]] = [ls[at + 1] ?? "", ls[at] ?? ""];
+        if (kind === "inserted-replay") ls.splice(at + 2, 0, ls[at] ?? "");
+        if (kind === "inserted-forged") ls.splice(at + 1, 0, JSON.stringify({ ...JSON.parse(ls[at] ?? "{}"), action: "export" }));
+        if (kind === "edited") ls[at] = (ls[at] ?? "").replace('"actor":"u1"', '"actor":"eve"');
+        save(ls);
+        const v = await log.verify();
+        expect(v.problems.map((p) => p.kind)).toEqual([kind.replace(/-.*/, "")]);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("keeps a gapless chain under many concurrent writers", async () => {

@@ -163,13 +163,23 @@ export class AuditLog implements AuditSink {
     state.bytes = 0;
   }
 
-  /** Checks every file in order: signatures, hashes, sequence numbers and links. */
+  /**
+   * Checks every file in order: signatures, hashes, sequence numbers and links, and says what
+   * happened to each bad record: `edited` (fails its signature where a record of that number is
+   * missing), `inserted` (fails its signature while the chain closes around it, or repeats a record
+   * already seen), `deleted` (numbers missing from the sequence), `reordered` (authentic records
+   * out of sequence order, or not linked to their predecessor), `malformed` (not JSON).
+   */
   async verify(): Promise<AuditVerification> {
     await this.queue;
     const problems: AuditProblem[] = [];
-    let expectedSeq = 1;
-    let prev = GENESIS;
-    let records = 0;
+    interface Entry {
+      readonly file: string;
+      readonly line: number;
+      readonly r: AuditRecord;
+      readonly authentic: boolean;
+    }
+    const entries: Entry[] = [];
     for (const file of await this.files()) {
       const lines = (await fs.readFile(path.join(this.options.dir, file), "utf8")).split("\n");
       for (let i = 0; i < lines.length; i++) {
@@ -179,35 +189,73 @@ export class AuditLog implements AuditSink {
         let r: AuditRecord;
         try {
           r = JSON.parse(raw) as AuditRecord;
+          if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Error("not an object");
         } catch {
-          problems.push({ kind: "malformed", file, line, seq: undefined, message: `line ${line} of ${file} is not JSON` });
+          problems.push({ kind: "malformed", file, line, seq: undefined, message: `line ${line} of ${file} is not a JSON record` });
           continue;
         }
-        records++;
         const { hash, mac, ...body } = r;
-        const authentic = typeof hash === "string" && hash === hashOf(body) && typeof mac === "string" && this.macMatches(hash, mac);
-        if (!authentic) {
-          const kind: AuditProblemKind = r.seq === expectedSeq ? "edited" : "inserted";
-          problems.push({ kind, file, line, seq: r.seq, message: `record ${r.seq} (${file}:${line}) fails its signature: ${kind}` });
-          if (kind === "edited") {
-            expectedSeq++;
-            prev = typeof hash === "string" ? hash : prev;
-          }
-          continue;
-        }
-        if (r.seq > expectedSeq) {
-          problems.push({ kind: "deleted", file, line, seq: expectedSeq, message: `records ${expectedSeq}..${r.seq - 1} are missing before ${file}:${line}` });
-        } else if (r.seq < expectedSeq) {
-          problems.push({ kind: "reordered", file, line, seq: r.seq, message: `record ${r.seq} appears after record ${expectedSeq - 1} (${file}:${line})` });
-          continue;
-        } else if (r.prev !== prev) {
-          problems.push({ kind: "reordered", file, line, seq: r.seq, message: `record ${r.seq} does not chain to the record before it (${file}:${line})` });
-        }
-        expectedSeq = Math.max(expectedSeq, r.seq + 1);
-        prev = hash;
+        const authentic = typeof hash === "string" && hash === hashOf(body) && typeof mac === "string" && this.macMatches(hash, mac) && Number.isSafeInteger(r.seq);
+        entries.push({ file, line, r, authentic });
       }
     }
-    return { ok: problems.length === 0, records, problems, head: prev };
+    const at = (e: Entry): string => `${e.file}:${e.line}`;
+    // authentic records, first occurrence of each; later copies are replays
+    const bySeq = new Map<number, Entry>();
+    const seenHash = new Set<string>();
+    const chain: Entry[] = [];
+    entries.forEach((e, i) => {
+      if (!e.authentic) {
+        const prevAuth = entries.slice(0, i).reverse().find((x) => x.authentic);
+        const nextAuth = entries.slice(i + 1).find((x) => x.authentic);
+        const closes = nextAuth !== undefined && nextAuth.r.prev === (prevAuth ? prevAuth.r.hash : GENESIS);
+        const twin = entries.some((x) => x.authentic && x.r.seq === e.r.seq);
+        const kind: AuditProblemKind = twin || closes ? "inserted" : "edited";
+        const seq = Number.isSafeInteger(e.r.seq) ? e.r.seq : undefined;
+        problems.push({ kind, file: e.file, line: e.line, seq, message: `record ${seq ?? "?"} (${at(e)}) fails its signature: ${kind}` });
+        return;
+      }
+      if (seenHash.has(e.r.hash) || bySeq.has(e.r.seq)) {
+        problems.push({ kind: "inserted", file: e.file, line: e.line, seq: e.r.seq, message: `record ${e.r.seq} (${at(e)}) repeats a record already in the log: inserted` });
+        return;
+      }
+      seenHash.add(e.r.hash);
+      bySeq.set(e.r.seq, e);
+      chain.push(e);
+    });
+    // numbers missing from the sequence (edited records still hold their place)
+    const present = new Set<number>([...bySeq.keys()]);
+    for (const p of problems) if (p.kind === "edited" && p.seq !== undefined) present.add(p.seq);
+    const max = Math.max(0, ...present);
+    for (let n = 1; n <= max; n++) {
+      if (present.has(n)) continue;
+      let m = n;
+      while (m + 1 <= max && !present.has(m + 1)) m++;
+      const after = chain.filter((e) => e.r.seq > m).sort((x, y) => x.r.seq - y.r.seq)[0];
+      problems.push({
+        kind: "deleted",
+        file: after?.file ?? "",
+        line: after?.line ?? 0,
+        seq: n,
+        message: m === n ? `record ${n} is missing${after ? ` before ${at(after)}` : ""}` : `records ${n}..${m} are missing${after ? ` before ${at(after)}` : ""}`,
+      });
+      n = m;
+    }
+    // authentic records out of order: those outside the longest run in increasing sequence order
+    const inOrder = longestIncreasing(chain.map((e) => e.r.seq));
+    chain.forEach((e, i) => {
+      if (!inOrder.has(i)) problems.push({ kind: "reordered", file: e.file, line: e.line, seq: e.r.seq, message: `record ${e.r.seq} (${at(e)}) is out of sequence order` });
+    });
+    // links: each record names the hash of the record numbered just before it
+    for (const e of chain) {
+      const before = e.r.seq === 1 ? GENESIS : bySeq.get(e.r.seq - 1)?.r.hash;
+      if (before !== undefined && e.r.prev !== before)
+        problems.push({ kind: "reordered", file: e.file, line: e.line, seq: e.r.seq, message: `record ${e.r.seq} (${at(e)}) does not chain to record ${e.r.seq - 1}` });
+    }
+    const order = new Map(entries.map((e, i) => [at(e), i]));
+    problems.sort((x, y) => (order.get(`${x.file}:${x.line}`) ?? -1) - (order.get(`${y.file}:${y.line}`) ?? -1) || (x.seq ?? 0) - (y.seq ?? 0));
+    const last = bySeq.get(Math.max(0, ...bySeq.keys()));
+    return { ok: problems.length === 0, records: entries.length, problems, head: last?.r.hash ?? GENESIS };
   }
 
   private macMatches(hash: string, mac: string): boolean {
@@ -220,6 +268,27 @@ export class AuditLog implements AuditSink {
     await this.queue;
     this.key.dispose();
   }
+}
+
+/** Indexes of one longest strictly increasing subsequence (patience sorting, O(n log n)). */
+function longestIncreasing(xs: readonly number[]): Set<number> {
+  const tails: number[] = [];
+  const prev = new Array<number>(xs.length).fill(-1);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] ?? 0;
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((xs[tails[mid] ?? 0] ?? 0) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    prev[i] = lo > 0 ? (tails[lo - 1] ?? -1) : -1;
+    tails[lo] = i;
+  }
+  const out = new Set<number>();
+  for (let k = tails[tails.length - 1] ?? -1; k >= 0; k = prev[k] ?? -1) out.add(k);
+  return out;
 }
 
 /** SHA-256 over the record's fields in a fixed order (canonical JSON: sorted keys). */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { AuditEvent } from "@bear/core";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -83,6 +84,34 @@ describe("EnvelopeCipher", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(["a.enc", "a.txt", "t.enc"]);
   });
 
+  it("never creates a plaintext file, even briefly, when the last byte of a large file is tampered with", async () => {
+    fs.writeFileSync(path.join(dir, "big.txt"), randomBytes(3 * 1024 * 1024));
+    const c = new EnvelopeCipher(kek, { root: dir });
+    await c.encryptFile("big.txt", "big.enc");
+    const enc = fs.readFileSync(path.join(dir, "big.enc"));
+    const at = enc.length - 17; // last ciphertext byte, just before the tag
+    enc[at] = (enc[at] ?? 0) ^ 1;
+    fs.writeFileSync(path.join(dir, "late.enc"), enc);
+    const created: string[] = [];
+    const watcher = fs.watch(dir, (_event, name) => name && created.push(String(name)));
+    try {
+      await expect(c.decryptFile("late.enc", "late.out")).rejects.toThrow(/no plaintext was written/);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      watcher.close();
+    }
+    expect(created.filter((n) => n.startsWith("late.out"))).toEqual([]);
+  });
+
+  it("round-trips an empty file", async () => {
+    fs.writeFileSync(path.join(dir, "empty.txt"), "");
+    const c = new EnvelopeCipher(kek, { root: dir });
+    await c.encryptFile("empty.txt", "empty.enc");
+    expect(fs.statSync(path.join(dir, "empty.enc")).size).toBe(HEADER_BYTES + 16);
+    await c.decryptFile("empty.enc", "empty.out");
+    expect(fs.readFileSync(path.join(dir, "empty.out")).length).toBe(0);
+  });
+
   it("re-wraps the data key under a new KEK without re-encrypting the data", async () => {
     fs.writeFileSync(path.join(dir, "r.txt"), "rotate me");
     const c = new EnvelopeCipher(kek, { root: dir });
@@ -94,6 +123,23 @@ describe("EnvelopeCipher", () => {
     await new EnvelopeCipher(other, { root: dir }).decryptFile("r.enc", "r.out");
     expect(fs.readFileSync(path.join(dir, "r.out"), "utf8")).toBe("rotate me");
     await expect(c.decryptFile("r.enc", "r2.out")).rejects.toThrow(/encrypted under key/);
+  });
+
+  it("audits every key use, failures included, without file names or content", async () => {
+    const events: AuditEvent[] = [];
+    const audit = { record: async (e: AuditEvent) => void events.push(e) };
+    fs.writeFileSync(path.join(dir, "client-memo.txt"), "privileged");
+    const c = new EnvelopeCipher(kek, { root: dir, audit });
+    await c.encryptFile("client-memo.txt", "m.enc");
+    await expect(new EnvelopeCipher(other, { root: dir, audit }).decryptFile("m.enc", "m.out")).rejects.toThrow(/cannot decrypt/);
+    await c.rewrapFile("m.enc", other);
+    expect(events.map((e) => [e.action, e.outcome, e.details?.["operation"]])).toEqual([
+      ["key.use", "success", "encrypt-file"],
+      ["key.use", "failure", "decrypt-file"],
+      ["key.use", "success", "rewrap"],
+    ]);
+    expect(events[2]?.details).toEqual({ operation: "rewrap", kek: `k-${kek.id}`, next: `k-${other.id}` });
+    expect(JSON.stringify(events)).not.toMatch(/client-memo|privileged/);
   });
 
   it("refuses paths outside its root", async () => {

@@ -2,9 +2,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Transform } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { confinePath } from "@bear/core";
+import { confinePath, type AuditSink } from "@bear/core";
 import { DecryptionError } from "../errors";
 import type { KeyEncryptionKey } from "./key-encryption-key";
 import { SecureBuffer } from "./secure-buffer";
@@ -75,6 +75,12 @@ function newHeader(kek: KeyEncryptionKey, dataKey: Buffer, dataIv: Buffer): Buff
 export interface EnvelopeCipherOptions {
   /** When set, every file path must lie inside this folder (confinePath). */
   readonly root?: string;
+  /**
+   * Where key use is recorded: each file encryption, decryption (including failures: a wrong key
+   * or tampering) and re-wrap appends a `key.use` event naming the operation and the key ids,
+   * never the file name or its content.
+   */
+  readonly audit?: AuditSink;
 }
 
 /** Envelope encryption (AES-256-GCM) of buffers and files, streaming for large files. */
@@ -112,6 +118,22 @@ export class EnvelopeCipher {
 
   /** Streams `source` into the encrypted `target` (written to a temp file, then renamed). */
   async encryptFile(source: string, target: string): Promise<void> {
+    return this.audited("encrypt-file", () => this.encryptFileNow(source, target));
+  }
+
+  /** Runs a file operation and records the key use (success or failure) when an audit sink is set. */
+  private async audited(operation: string, run: () => Promise<void>, next?: KeyEncryptionKey): Promise<void> {
+    const details = { operation, kek: `k-${this.kek.id}`, ...(next ? { next: `k-${next.id}` } : {}) };
+    try {
+      await run();
+    } catch (error) {
+      await this.options.audit?.record({ action: "key.use", outcome: "failure", details: { ...details, error: error instanceof DecryptionError ? error.code : "io" } });
+      throw error;
+    }
+    await this.options.audit?.record({ action: "key.use", outcome: "success", details });
+  }
+
+  private async encryptFileNow(source: string, target: string): Promise<void> {
     const src = this.path(source);
     const dst = this.path(target);
     using dataKey = SecureBuffer.random(32);
@@ -135,10 +157,17 @@ export class EnvelopeCipher {
   }
 
   /**
-   * Streams the decryption of `source` into `target`. The plaintext goes to a temp file that is
-   * renamed only after the GCM tag verifies; on any failure nothing is left at `target`.
+   * Streams the decryption of `source` into `target` in two passes: the first only checks the GCM
+   * tag (plaintext is discarded in memory), so a wrong key or any tampered byte fails before a
+   * single byte of plaintext reaches the disk. The second pass writes to a temp file that is renamed
+   * only after the tag verifies again (the file could change between passes); on any failure
+   * nothing is left at `target`. Costs a second read of the file, not a second write.
    */
   async decryptFile(source: string, target: string): Promise<void> {
+    return this.audited("decrypt-file", () => this.decryptFileNow(source, target));
+  }
+
+  private async decryptFileNow(source: string, target: string): Promise<void> {
     const src = this.path(source);
     const dst = this.path(target);
     const what = path.basename(source);
@@ -157,24 +186,40 @@ export class EnvelopeCipher {
       await handle.close();
     }
     using dataKey = unwrap(this.kek, h, what);
-    const d = createDecipheriv("aes-256-gcm", dataKey.buffer, h.dataIv);
-    d.setAAD(aadOf(h.dataIv));
-    d.setAuthTag(tag);
+    const decipher = (): ReturnType<typeof createDecipheriv> => {
+      const d = createDecipheriv("aes-256-gcm", dataKey.buffer, h.dataIv);
+      d.setAAD(aadOf(h.dataIv));
+      d.setAuthTag(tag);
+      return d;
+    };
+    const body = (): NodeJS.ReadableStream => {
+      const end = size - TAG_BYTES - 1;
+      return end >= HEADER_BYTES ? createReadStream(src, { start: HEADER_BYTES, end, highWaterMark: 1 << 20 }) : Readable.from([]);
+    };
+    // pass 1: authenticate without writing anything
+    try {
+      await pipeline(body(), decipher(), new Writable({ write: (chunk: Buffer, _enc, cb) => (chunk.fill(0), cb()) }));
+    } catch (cause) {
+      throw new DecryptionError(what, "the data fails authentication (tampered or truncated); no plaintext was written", { cause });
+    }
+    // pass 2: write, and rename only once the tag verifies again
     const tmp = `${dst}.tmp-${randomBytes(6).toString("hex")}`;
     try {
-      const end = size - TAG_BYTES - 1;
-      const body = end >= HEADER_BYTES ? createReadStream(src, { start: HEADER_BYTES, end, highWaterMark: 1 << 20 }) : createReadStream(src, { start: 0, end: -1 });
-      await pipeline(body, d, new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) }), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(body(), decipher(), createWriteStream(tmp, { mode: 0o600 }));
       await fs.rename(tmp, dst);
     } catch (cause) {
       await fs.rm(tmp, { force: true });
       if (cause instanceof DecryptionError) throw cause;
-      throw new DecryptionError(what, "the data fails authentication (tampered or truncated); no plaintext was written", { cause });
+      throw new DecryptionError(what, "the data changed while it was being decrypted and fails authentication; the partial output was removed", { cause });
     }
   }
 
   /** Re-wraps the data key of an encrypted file (or buffer) under `next` without touching the data. */
   async rewrapFile(file: string, next: KeyEncryptionKey): Promise<void> {
+    return this.audited("rewrap", () => this.rewrapFileNow(file, next), next);
+  }
+
+  private async rewrapFileNow(file: string, next: KeyEncryptionKey): Promise<void> {
     const p = this.path(file);
     const handle = await fs.open(p, "r+");
     try {

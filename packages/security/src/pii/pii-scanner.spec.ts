@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { PiiScanner, resolveOverlaps } from "./pii-scanner";
 import { cardIssuer, ibanValid, luhnValid, ssnValid } from "./checksums";
 import { assessRisk } from "./risk";
@@ -83,6 +84,106 @@ describe("PiiScanner names and legal cues", () => {
     const types = found(full, text);
     expect(types).toContainEqual(["ORGANIZATION", "Acme Widgets, Inc."]);
     expect(types).toContainEqual(["ADDRESS", "3003 Tasman Drive, Santa Clara, CA 95054"]);
+  });
+});
+
+describe("PiiScanner recall and precision cues", () => {
+  const values = (text: string): string[] => found(full, text).map(([, v]) => v);
+  it("does not take contractions or field labels for names", () => {
+    expect(values("I'm moving out. They're not answering. I've shared files.")).toEqual([]);
+    expect(values("When: tomorrow\nDesk: 5\nMobile: unknown")).toEqual([]);
+  });
+  it("finds names in lower-case text: a given name with a surname, after a cue, and in lists", () => {
+    expect(values("eva kleist lives at the end of the road")).toContain("eva kleist");
+    expect(values("could you help? my name is lena andersson.")).toContain("lena andersson");
+    expect(values("they had 4: silvana, adam, christopher and caleb.")).toEqual(["silvana", "adam", "christopher", "caleb"]);
+  });
+  it("finds lower-case names after a title or a label, and lone given names", () => {
+    expect(values("mr. elliott flew home on friday morning.")).toContain("elliott");
+    expect(values("name:    hyuuma t. maida\naddress: unknown")).toContain("hyuuma t. maida");
+    expect(values("selma is from the north.")).toContain("selma");
+    expect(values("the committee will meet in the morning.")).toEqual([]);
+  });
+  it("leaves possessives and trailing common nouns out of names", () => {
+    expect(values("We read Wilson's report twice.")).toContain("Wilson");
+    expect(found(full, "There's this nice new Croatian place downtown.").map(([, v]) => v)).not.toContain("Croatian place downtown");
+  });
+  it("reads a commonwealth as a jurisdiction", () => {
+    expect(found(full, "organized under the laws of the Commonwealth of Virginia and the Commonwealth")).toEqual([
+      ["LOCATION", "Commonwealth of Virginia"],
+      ["LOCATION", "Commonwealth"],
+    ]);
+  });
+  it("types known places and administrative areas as locations", () => {
+    const found2 = found(full, "Its office is in Santa Clara, California and another in Haidian District, Beijing.");
+    expect(found2.filter(([t]) => t === "PERSON")).toEqual([]);
+    expect(found2).toContainEqual(["LOCATION", "Haidian District"]);
+    expect(found2.some(([t, v]) => t === "LOCATION" && v.startsWith("Santa Clara"))).toBe(true);
+  });
+  it("types a single word made of two English words (or with a capital inside) as a brand", () => {
+    expect(found(full, "She spent a year at Hellowallet before joining Datamarket.")).toEqual([
+      ["ORGANIZATION", "Hellowallet"],
+      ["ORGANIZATION", "Datamarket"],
+    ]);
+  });
+  it("finds public bodies named with a head and an institutional suffix", () => {
+    expect(found(full, "as published by the Financial Accounting Standards Board each year")).toContainEqual(["ORGANIZATION", "Financial Accounting Standards Board"]);
+  });
+  it("reports a list of given names as people, not as a firm", () => {
+    const people = found(full, "Their children are Hannah, Anthony, Derek and Andrew.");
+    expect(people.filter(([t]) => t === "PERSON").map(([, v]) => v)).toEqual(["Hannah", "Anthony", "Derek", "Andrew"]);
+  });
+  it("keeps an address block whole even when a line is someone's name", () => {
+    const text = "Ship to:\n0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212\nThanks";
+    expect(found(full, text)).toContainEqual(["ADDRESS", "0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212"]);
+  });
+  it("finds prefix-style streets, same-line address tails, corners and a street line above a unit line", () => {
+    expect(values("Please deliver to ul. Miła 53 tomorrow")).toContain("ul. Miła 53");
+    expect(values("Julcsa\n50668 Kiannonkatu 98 Apt. 105, ISHAM, United Kingdom\nMobile: 03.93.92.16.85")).toContain("50668 Kiannonkatu 98 Apt. 105, ISHAM, United Kingdom");
+    expect(values("it is the corner of Dalbraut 99 and Frederikke Coves")).toContain("the corner of Dalbraut 99 and Frederikke Coves");
+    expect(found(full, "It's in Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658\n Nicosia\n")).toContainEqual(["ADDRESS", "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658\n Nicosia"]);
+  });
+  it("finds towns followed by a postcode and towns written in capitals after a preposition", () => {
+    expect(values("We support clients in Acquapendente 1021 and in ÖVERTURINGEN 840 24.")).toEqual(expect.arrayContaining(["Acquapendente 1021", "ÖVERTURINGEN 840 24"]));
+    expect(values("Last year we returned to KATRINEHOLM by train.")).toContain("KATRINEHOLM");
+    expect(values("my friend lives in harburg now")).toContain("harburg");
+    expect(values("my friend lives in peace now")).toEqual([]);
+    expect(values("The fee rose in Section 1021 of the Code by 15 percent.")).toEqual([]);
+    expect(values("Looking to support Factset in Bjert 6091 in its mission.")).toContain("Bjert 6091");
+    expect(values("looking to support foursquare in barra de carrasco 15000 in its mission")).toContain("barra de carrasco 15000");
+  });
+  it("does not read a clause ending in a generic suffix as a company", () => {
+    expect(found(full, "Subject to this Agreement, Bank agrees to lend. IF FOR ANY REASON THE BANK IS DENIED ACCESS")).toEqual([]);
+    expect(found(full, "as defined in the Investment Company Act")).toEqual([]);
+  });
+  it("finds short phone numbers that only their context identifies", () => {
+    expect(found(structured, "Can someone call me on 450 0840? Thanks")).toEqual([["PHONE", "450 0840"]]);
+    expect(found(structured, "Mobile: 99 577450")).toEqual([["PHONE", "99 577450"]]);
+    expect(found(structured, "Invoice 450 0840 is due.")).toEqual([]);
+  });
+});
+
+describe("PiiScanner invariants (property-based)", () => {
+  const fragment = fc.constantFrom(
+    "eva kleist", "Mr. Alvarez", "Hannah, Anthony, Derek and Andrew", "0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212",
+    "in KATRINEHOLM", "call me on 450 0840", "4111 1111 1111 1111", "SSN 123-45-6788", "jd@example.com", "Acme Widgets, Inc.",
+    "I'm", "When:", "the Borrower", "Section 10.3 Severability", "\n", ", ", ". ", "  ", "Santa Clara, California", "ÅLESUND",
+  );
+  const text = fc.array(fc.oneof(fragment, fc.string({ maxLength: 12 }), fc.lorem({ maxCount: 3 })), { maxLength: 12 }).map((xs) => xs.join(" "));
+  it("property: findings lie inside the text, do not overlap, are sorted, clear the threshold, and repeat exactly", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const a = full.scan(t);
+        for (const [i, f] of a.entries()) {
+          expect(0 <= f.start && f.start < f.end && f.end <= t.length).toBe(true);
+          expect(f.score).toBeGreaterThanOrEqual(0.4);
+          const next = a[i + 1];
+          if (next) expect(f.end).toBeLessThanOrEqual(next.start);
+        }
+        expect(full.scan(t)).toEqual(a);
+      }),
+      { numRuns: 120 },
+    );
   });
 });
 

@@ -60,6 +60,31 @@ export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
+
+/**
+ * An address absorbs the names that overlap it: streets, towns and buildings are often named after
+ * people ("Rua João Pessoa 1636"), and a name found inside an address block must not split it.
+ */
+export function absorbIntoAddresses(findings: readonly PiiFinding[]): PiiFinding[] {
+  const addresses = findings.filter((f) => f.type === "ADDRESS");
+  if (addresses.length === 0) return [...findings];
+  const out: PiiFinding[] = [];
+  const grown = new Map<PiiFinding, PiiFinding>(addresses.map((a) => [a, a]));
+  for (const f of findings) {
+    if (f.type === "ADDRESS") continue;
+    const host = NAME_TYPES.has(String(f.type)) ? addresses.find((a) => f.start < a.end && a.start < f.end) : undefined;
+    if (!host) {
+      out.push(f);
+      continue;
+    }
+    const g = grown.get(host) ?? host;
+    // a name sticking out of the address extends it
+    grown.set(host, { ...g, start: Math.min(g.start, f.start), end: Math.max(g.end, f.end) });
+  }
+  return [...out, ...grown.values()];
+}
+
 /** Finds personal data in text with the built-in and configured recognizers. */
 export class PiiScanner {
   private readonly recognizers: readonly Recognizer[];
@@ -101,7 +126,7 @@ export class PiiScanner {
         all.push(f);
       }
     }
-    return resolveOverlaps(all);
+    return resolveOverlaps(absorbIntoAddresses(all));
   }
 
   /** Findings and the risk they add up to. */

@@ -1,14 +1,17 @@
 import nlp from "compromise";
 import type { PiiFinding, Recognizer } from "../pii-types";
-import { isCommonWord } from "./lexicons";
+import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 
 const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
-/** True when compromise's lexicon knows `phrase` as a country, city or region. */
+/** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
+const NAMED_PLACE_TAGS = new Set(["Country", "City", "Region"]);
+/** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
 function isKnownPlace(phrase: string): boolean {
   const tags = LEXICON[phrase.toLowerCase()];
   if (tags === undefined) return false;
-  return Array.isArray(tags) ? tags.some((t) => PLACE_TAGS.has(t)) : PLACE_TAGS.has(tags);
+  const set = /^\p{Lu}/u.test(phrase) ? PLACE_TAGS : NAMED_PLACE_TAGS;
+  return Array.isArray(tags) ? tags.some((t) => set.has(t)) : set.has(tags);
 }
 /** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
 const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;
@@ -29,7 +32,12 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
   },
   // P.O. Box 149 / PSC 6293, Box 8158 APO AP 04336 / Unit 4719 Box 7394 DPO AP 70942
   {
-    regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/g,
+    regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
+    score: 0.8,
+  },
+  // US military ship addresses: "USNS Bergman\nFPO AP 93757"
+  {
+    regex: /\b(?:USNS|USNV|USS|USCGC)\s+[\p{L}][\p{L}'’. -]{1,30}?,?\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b/giu,
     score: 0.8,
   },
 ];
@@ -37,10 +45,36 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
 /** Places named after a cue ("grew up in X", "flew to X", "Where: X", "ZIP: 1234"). */
 const PLACE_CUE =
   /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from)|here from|serving (?:Southern|Northern|Eastern|Western|Central)|year in|world to)|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
+/** "in Costamezzana 43015", "in Quinta de São Tiago 3610-114", "in ARENDAL 4844": a town and its postcode. */
+const TOWN_POSTCODE =
+  /(?<=\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s)(\p{Lu}[\p{L}'’.-]*(?:[ ](?:\p{Lu}[\p{L}'’.-]*|de|da|do|di|del|la|le|los|las|am|an|im|sur)){0,3}|\p{Ll}[\p{Ll}'’.-]*(?:[ ]\p{Ll}[\p{Ll}'’.-]*){0,3})[ ](?:\d{4,5}|\d{3}[ ]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})(?![\p{L}\p{N}%]|[.,]\d|\s+(?:%|percent|years?|days?|months?|weeks?|hours?|people|persons|times|units|shares|dollars|euros))/gu;
+/** A lower-case place after a verb of living or travelling. */
+const LOWER_PLACE_CUE =
+  /\b(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|returned|arrived|resides?|stationed) (?:in|to|at|from) (\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]{2,})?)(?![\p{L}])/gu;
+/** A word in capitals (a town as written on envelopes) after a place preposition. */
+const CAPS_TOWN = /(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
+/** One to three capitalised words on a line of their own, then a country line. */
+const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
+
 /** A line that continues an address block (unit, town, country + postcode). */
-const CONTINUATION = /^\n[ \t>]*(?:(?:Suite|Ste|Apt|Apartment|Unit|Floor|Box)\.?\s*[\w-]+|[\p{Lu}][\p{L}.'’ -]{1,40}(?:,?\s*[\p{L}]{2,3})?(?:\s+\d{3,6}(?:[ -]\d{2,4})?)?|,?\s*[\p{L}]{2,}\s*\n?\s*\d{4,6}|\d{4,6})[ \t]*(?=\n|$)/u;
+const CONTINUATION = /^\n[^\p{L}\p{N}\n]{0,6}(?:(?:Suite|Ste|Apt|Apartment|Unit|Floor|Box)\.?\s*[\w-]+|[\p{L}][\p{L}.'’() -]{1,40}(?:,?\s*[\p{L}]{2,3})?(?:\s+\d{3,6}(?:[ -]\d{2,4})?)?|,?\s*[\p{L}]{2,}\s*\n?\s*\d{4,6}|\d{4,6})[ \t]*(?=\n|$)/iu;
+/** A continuation line that is prose, not a town or country ("thanks for your help"). */
+function isProseLine(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  // "Thanks", "Regards": a lone everyday word that is no known place closes the block
+  const lone = words.length === 1 && /^\p{L}+$/u.test(words[0] ?? "") && isCommonWord(words[0] ?? "") && !isKnownPlace(words[0] ?? "");
+  return lone || words.length > 4 || proseStart(line) >= 0 || (words.length > 1 && words.every((w) => /^[a-z]/.test(w) && isCommonWord(w)));
+}
 /** "28030 Edeby 55" or "Rua do Arenque 1634" at the start of a line: a European-style address head. */
-const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’ -]{2,40}\s\d{1,5}[a-zA-Z]?\.?(?=[,\n]|$|\s+(?:St|Street|Str)\b)/gu;
+const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’ -]{2,40}\s\d{1,5}[a-zA-Z]?\.?(?:\s+(?:Apt|Suite|Ste|Unit|Flat)\.?\s*[\w-]+)?(?=[,\n]|$|\s+(?:St|Street|Str)\b)/gu;
+/** Street-type words written before the name (Polish, French, Italian, Spanish, Portuguese…): "ul. Miła 53", "Via delle Coste 41". */
+const PREFIX_STREET =
+  /(?<![\p{L}])(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}][\p{L}.'’-]*(?:\s+[\p{L}][\p{L}.'’-]*){0,3}\s\d{1,5}[a-zA-Z]?(?:\/\d+)?(?![\p{L}\p{N}])/giu;
+/** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
+const INLINE_TAIL = /^,\s*[\p{Lu}][\p{L}'’. -]{1,30}(?:,\s*[\p{Lu}][\p{L}'’. ()-]{1,30}){0,2}(?:\s+\d{4,6})?(?=\s*(?:\n|$|[.;?!]))/u;
+/** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
+const LINE_ABOVE_UNIT =
+  /(?:(?<=\n)|^|(?<=\b(?:in|at|to|is)\s))[^\n\p{L}\p{N}]{0,6}((?:[^\s\n]+[ \t]){0,6}?\d{1,6}[a-zA-Z]?(?:[ \t][^\s\n]+){0,4})[ \t]*(?=\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n)/gu;
 /** "at 07576 Magasinsgatan 7 St." / "at 23100 Ilichova 23 Suite 274": after a cue word, number + name + number. */
 const INLINE_EURO = /(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
 /** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
@@ -51,7 +85,7 @@ const CUE =
   /\b(?:address(?:\s+is)?|addresses|lives at|living at|resides at|residing at|located at|situated at|arrived at|sent to|send (?:it |them |a new one |this )?to|ship(?:ped)? to|deliver(?:ed)? to|drops? (?:you|me) off at|return(?:ed)? to|moved to|meet me at|is at|corner of|billing address with|user:|it is|mail(?:ed)? to)\s*:?\s+/gi;
 /** Where an address that follows a cue ends. */
 const CUE_END =
-  /[?!]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today)\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+  /[?!]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
 
 const ADDRESS_WORDS = /^(?:apt|suite|ste|unit|box|de|do|da|la|del|van|von|str|ul|u|st|nan|and|the|of|street|road|avenue|lane|drive|way|place|court)\.?$/;
 /** Offset where two consecutive everyday lower-case English words start, or -1. */
@@ -102,10 +136,16 @@ export class AddressRecognizer implements Recognizer {
     }
     CUE.lastIndex = 0;
     for (const m of text.matchAll(CUE)) {
+      // "the corner of A and B" is itself the address
+      const corner = /^corner of/i.test(m[0]) ? (/\bthe\s+$/i.test(text.slice(Math.max(0, m.index - 4), m.index)) ? m.index - 4 : m.index) : -1;
       const start = m.index + m[0].length;
       const rest = text.slice(start, start + 160);
       const stop = CUE_END.exec(rest);
       let span = rest.slice(0, stop ? stop.index : rest.length).replace(/\s+$/, "");
+      // over several lines, the block ends at the first line that reads as prose ("Thanks")
+      const lines = span.split("\n");
+      const keep = lines.findIndex((l, i) => i > 0 && l.trim().length > 0 && isProseLine(l));
+      if (keep > 0) span = lines.slice(0, keep).join("\n").replace(/\s+$/, "");
       if (!/\d/.test(span) || span.length < 4) continue;
       span = span.replace(/[,;:\s]+$/, "");
       // an address is numbers and names: it ends where two everyday lower-case words in a row begin
@@ -114,14 +154,30 @@ export class AddressRecognizer implements Recognizer {
       else if (prose >= 0) continue;
       const words = span.split(/[\s,]+/).filter((w) => w.length > 0);
       if (words.length > 16 || !words.slice(0, 4).some((w) => /\d/.test(w))) continue;
-      out.push({ type: "ADDRESS", start, end: start + span.length, score: 0.7, recognizer: this.name });
+      out.push({ type: "ADDRESS", start: corner >= 0 ? corner : start, end: start + span.length, score: 0.7, recognizer: this.name });
+    }
+    for (const m of text.matchAll(PREFIX_STREET)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of text.matchAll(LINE_ABOVE_UNIT)) {
+      let line = m[1] ?? "";
+      let start = m.index + m[0].lastIndexOf(line);
+      // "It's in Λεωφόρος Συγγρού 119": the address starts after the last "in/at/to/is" before the number
+      const digit = line.search(/\d/);
+      const cue = [...line.slice(0, digit).matchAll(/\b(?:in|at|to|is)\s+/g)].pop();
+      if (cue) {
+        start += cue.index + cue[0].length;
+        line = line.slice(cue.index + cue[0].length);
+      }
+      if (proseStart(line) >= 0 || line.split(/\s+/).length > 8) continue;
+      out.push({ type: "ADDRESS", start, end: start + line.length, score: 0.6, recognizer: this.name });
     }
     // extend address blocks over the lines that continue them, then merge overlapping pieces
     const extended = mergeOverlapping(out).map((f) => {
       let end = f.end;
+      const tail = INLINE_TAIL.exec(text.slice(end, end + 80));
+      if (tail && !isProseLine(tail[0].replace(/^,\s*/, ""))) end += tail[0].length;
       for (let i = 0; i < 4; i++) {
         const m = CONTINUATION.exec(text.slice(end, end + 80));
-        if (!m) break;
+        if (!m || isProseLine(m[0])) break;
         end += m[0].length;
       }
       return end === f.end ? f : { ...f, end };
@@ -150,6 +206,42 @@ export class AddressRecognizer implements Recognizer {
       const start = m.index + m[0].lastIndexOf(place);
       const isZip = /^\d/.test(place);
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
+    }
+    // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
+    for (const m of text.matchAll(TOWN_POSTCODE)) {
+      const town = m[1] ?? "";
+      const words = town.split(/\s+/).filter((w) => !/^(?:de|da|do|di|del|la|le|los|las|am|an|im|sur|upon|on)$/i.test(w));
+      if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
+      if (words.some((w) => isNotAName(w))) continue;
+      const start = m.index + m[0].lastIndexOf(town);
+      // the postcode makes this stronger evidence than a name found inside the town ("São Tiago")
+      extended.push({ type: "LOCATION", start, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
+    }
+    // lower-case text: "my friend lives in harburg", "we returned to kiel"
+    for (const m of text.matchAll(LOWER_PLACE_CUE)) {
+      const [first = "", second] = (m[1] ?? "").split(" ");
+      const place = second !== undefined && !isEnglishWord(second) && !isNotAName(second) ? `${first} ${second}` : first;
+      if (isEnglishWord(first) || isNotAName(first)) continue;
+      const start = m.index + m[0].length - (m[1] ?? "").length;
+      extended.push({ type: "LOCATION", start, end: start + place.length, score: 0.5, recognizer: this.name });
+    }
+    // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
+    for (const m of text.matchAll(CAPS_TOWN)) {
+      const town = m[1] ?? "";
+      const words = town.split(/\s+/);
+      if (words.some((w) => isEnglishWord(w) || isNotAName(w) || LEXICON[w.toLowerCase()] !== undefined)) continue;
+      // acronyms ("ACSI", "CNET") are short, defined in brackets or quotes, and repeated; towns are not
+      if (town.length < 5 || new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || text.split(town).length > 3) continue;
+      const start = m.index + m[0].lastIndexOf(town);
+      extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
+    }
+    // a town line right above a country line in an address block: "ALFRICK\nUnited Kingdom"
+    for (const m of text.matchAll(TOWN_ABOVE_COUNTRY)) {
+      const town = m[1] ?? "";
+      const country = (m[2] ?? "").replace(/\s+\d[\d -]*$/, "");
+      if (!isKnownPlace(country) || town.split(/\s+/).some((w) => isCommonWord(w) || isNotAName(w))) continue;
+      const start = m.index + m[0].indexOf(town);
+      extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
     }
     return extended;
   }

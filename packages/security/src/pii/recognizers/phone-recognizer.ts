@@ -4,7 +4,12 @@ import type { PiiFinding, Recognizer } from "../pii-types";
 
 const PHONE_CONTEXT = contextMatcher([
   "phone", "telephone", "tel", "cell", "mobile", "fax", "call", "contact", "number", "reach", "dial", "whatsapp", "text me",
+  "desk", "registered", "answering",
 ]);
+/** Words that, right before a digit group, say it is a phone number ("Mobile: 99 577450", "call me on 450 0840"). */
+const STRONG_CONTEXT = /(?:\b(?:phone|telephone|tel|cell|mobile|fax|desk|call (?:me |us )?(?:on|at)|reach (?:me |us )?(?:on|at)|text me (?:on|at)|answering at|registered(?: (?:phone|mobile|number))?|whatsapp|dial)\b)[\s.:#-]*(?:(?:no|number|nr)\.?[\s:]*)?$/i;
+/** A short national number written in groups: "450 0840", "99 668472", "0961-7596216". */
+const SHORT_CANDIDATE = /(?<![\w.+/-])\(?\d{2,5}\)?[\s.-]\d{2,8}(?:[\s.-]\d{2,6}){0,2}(?![\w/-]|\.\d)/g;
 
 /** Phone-like runs that libphonenumber's in-text finder (one default country) may miss. */
 const CANDIDATE =
@@ -48,6 +53,7 @@ export class PhoneRecognizer implements Recognizer {
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 8 || digits.length > 15 || SSN_SHAPE.test(raw)) continue;
       if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/.test(raw)) continue;
+      if (/^(?:19|20)\d{2}\s?[-–/]\s?(?:19|20)\d{2}$/.test(raw)) continue; // a span of years
       if (!/[\s.()+-]/.test(raw) && digits.length !== 10) continue;
       const start = m.index;
       if (taken.has(`${start}`) || out.some((f) => f.start <= start && start < f.end)) continue;
@@ -58,6 +64,16 @@ export class PhoneRecognizer implements Recognizer {
       if (!valid) continue;
       const ctx = hasContext(text, start, end, PHONE_CONTEXT);
       out.push({ type: "PHONE", start, end, score: enhance(0.5, ctx), recognizer: this.name });
+    }
+    // digit groups that only their context makes a phone number (too short or unknown to the metadata)
+    for (const m of text.matchAll(SHORT_CANDIDATE)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const digits = m[0].replace(/\D/g, "");
+      if (digits.length < 7 || digits.length > 13 || SSN_SHAPE.test(m[0]) || /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/.test(m[0])) continue;
+      if (out.some((f) => f.start < end && start < f.end)) continue;
+      if (!STRONG_CONTEXT.test(text.slice(Math.max(0, start - 40), start))) continue;
+      out.push({ type: "PHONE", start, end, score: 0.6, recognizer: this.name });
     }
     return out;
   }
