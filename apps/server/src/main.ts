@@ -5,10 +5,16 @@ import { createServer } from "./server";
 const { config, warnings } = loadBearConfig({ env: process.env, cwd: process.cwd() });
 const logger = createPinoLogger({ level: config.log.level as LogLevel, name: "bear-server" });
 for (const warning of warnings) logger.warn({}, warning);
-// AccessControl keeps keys in memory only (hashed): a fresh admin key is issued at every start and shown once here.
-const server = await createServer({ config, logger, principals: [{ id: "admin", roles: ["admin"] }] });
+// Principals persist in the workspace (hashes only): the admin key is issued at the first start and
+// shown once; `--new-admin-key` issues a new one (the old one stops working).
+const rotate = process.argv.includes("--new-admin-key");
+const server = await createServer({ config, logger, principals: [{ id: "admin", roles: ["admin"], rotate }] });
 const url = await server.listen();
-process.stdout.write(`BEAR server listening on ${url}\n  API docs: ${url}/api/v1/docs\n  admin API key (shown once): ${server.apiKeys["admin"]}\n`);
+const key = server.apiKeys["admin"];
+process.stdout.write(
+  `BEAR server listening on ${url}\n  API docs: ${url}/api/v1/docs\n` +
+    (key ? `  admin API key (shown once, keep it): ${key}\n` : "  admin API key: the one shown at first start (restart with --new-admin-key to issue a new one)\n"),
+);
 let closing = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -28,12 +28,14 @@ export interface ServerPrincipal {
   readonly id: string;
   readonly roles: readonly Role[];
   readonly matters?: readonly string[];
+  /** When the principal already exists (principals persist in the workspace): issue it a new key. */
+  readonly rotate?: boolean;
 }
 
 export interface ServerOptions {
   readonly config: BearConfig;
   readonly version?: string;
-  /** Principals (API keys) to issue at start. */
+  /** API-key principals that must exist: created (key in `apiKeys`) when new, else kept as they are unless `rotate`. */
   readonly principals?: readonly ServerPrincipal[];
   /** HMAC key of the audit log; default `<dataDir>/state/audit.key`. */
   readonly auditKey?: Uint8Array;
@@ -85,8 +87,10 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
   });
   try {
     const apiKeys: Record<string, string> = {};
+    const access = services.security.access;
     for (const p of options.principals ?? []) {
-      apiKeys[p.id] = (await services.security.access.addApiKey(p.id, p.roles, p.matters ?? [])).apiKey;
+      if (!access.has(p.id)) apiKeys[p.id] = (await access.addApiKey(p.id, p.roles, p.matters ?? [])).apiKey;
+      else if (p.rotate) apiKeys[p.id] = await access.rotateApiKey(p.id);
     }
     const app = await buildApp(services, options);
     return {

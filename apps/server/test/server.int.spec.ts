@@ -222,3 +222,33 @@ describe("graceful shutdown", () => {
     }
   });
 });
+
+describe("principals persist in the workspace", () => {
+  it("a restarted server accepts the keys issued before, issues none unless asked to rotate, and then refuses the old key", async () => {
+    const { createServer } = await import("../src/server");
+    const { testConfig } = await import("./support/test-server");
+    const first = await startTestServer();
+    const oldKey = first.keys.admin;
+    await first.close({ keepDir: true });
+    const me = (server: Awaited<ReturnType<typeof createServer>>, key: string) =>
+      server.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${key}`, host: "127.0.0.1" } });
+
+    const kept = await createServer({ config: testConfig(first.dir), principals: [{ id: "admin", roles: ["admin"] }] });
+    try {
+      expect(kept.apiKeys).toEqual({});
+      expect((await me(kept, oldKey)).statusCode).toBe(200);
+    } finally {
+      await kept.close();
+    }
+    const rotated = await createServer({ config: testConfig(first.dir), principals: [{ id: "admin", roles: ["admin"], rotate: true }] });
+    try {
+      expect(rotated.apiKeys.admin).toMatch(/^bear_admin_/);
+      expect((await me(rotated, oldKey)).statusCode).toBe(401);
+      expect((await me(rotated, rotated.apiKeys.admin!)).statusCode).toBe(200);
+    } finally {
+      await rotated.close();
+      const fs = await import("node:fs");
+      fs.rmSync(first.dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -12,6 +12,7 @@ export type SecurityErrorCode =
   | "ACCESS_DENIED"
   | "AUTHENTICATION_FAILED"
   | "PRINCIPAL_UNKNOWN"
+  | "PRINCIPAL_STORE_INVALID"
   | "RATE_LIMITED";
 
 /** Root of every error @bear/security throws on purpose. */
@@ -93,6 +94,17 @@ export class AuthenticationError extends SecurityError {
 export class PrincipalUnknownError extends SecurityError {
   constructor(id: string) {
     super("PRINCIPAL_UNKNOWN", `principal '${id}' does not exist`, { hint: "Create the user or API key first." });
+  }
+}
+
+/** The principals file cannot be read or does not hold what AccessControl wrote. */
+export class PrincipalStoreError extends SecurityError {
+  constructor(file: string, reason: string, options?: BearErrorOptions) {
+    super("PRINCIPAL_STORE_INVALID", `principals file '${file}' is unusable: ${reason}`, {
+      hint: "Restore it from a backup, or move it away to start with no principals (every API key must then be issued again).",
+      ...options,
+      details: { file },
+    });
   }
 }
 

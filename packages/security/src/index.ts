@@ -11,6 +11,7 @@ export {
   AccessDeniedError,
   AuthenticationError,
   PrincipalUnknownError,
+  PrincipalStoreError,
   RateLimitedError,
   type SecurityErrorCode,
 } from "./errors";

@@ -31,6 +31,8 @@ export interface SecurityConfig {
   readonly scanner?: PiiScannerOptions;
   readonly policies?: readonly ScrubPolicy[];
   readonly rateLimit?: RateLimiterOptions;
+  /** Where AccessControl keeps principals (hashes only) across restarts, e.g. `<workspace>/state/principals.json`. */
+  readonly principalsFile?: string;
   /** When given, an EnvelopeCipher confined to `encryptionRoot` is bound. */
   readonly kek?: KeyEncryptionKey;
   readonly encryptionRoot?: string;
@@ -52,7 +54,7 @@ export interface Security {
 export function createSecurity(config: SecurityConfig): Security {
   const scanner = new PiiScanner(config.scanner);
   const audit = new AuditLog({ dir: path.resolve(config.auditDir), key: config.auditKey });
-  const access = new AccessControl({ audit });
+  const access = new AccessControl({ audit, ...(config.principalsFile ? { file: config.principalsFile } : {}) });
   const scrubber = new PiiScrubber({
     scanner,
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),

@@ -29,7 +29,7 @@ describe("@bear/security public API", () => {
     expect((await access.authorize("viewer1", "document.export", { matter: "m-1" })).allowed).toBe(false);
     expect(container.get<AuditSink>(AuditSink)).toBe(container.get(AuditLogToken));
     const v = await container.get<AuditLog>(AuditLogToken).verify();
-    expect(v).toMatchObject({ ok: true, records: 2 });
+    expect(v).toMatchObject({ ok: true, records: 3 }); // the scrub, the principal's creation, the denial
     const log = fs.readFileSync(path.join(dir, "audit.jsonl"), "utf8");
     expect(log).not.toContain("Alvarez");
     expect(log).not.toContain("4111");

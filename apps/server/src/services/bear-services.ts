@@ -68,6 +68,8 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
     auditKey: options.auditKey ?? readOrCreateKey(path.join(layout.state, "audit.key")),
     hashKey: readOrCreateKey(path.join(layout.state, "pseudonym.key")),
     rateLimit: options.rateLimit ?? { capacity: 120, refillPerSecond: 20 },
+    // API keys and users survive restarts (hashes only).
+    principalsFile: path.join(layout.state, "principals.json"),
   });
   const logger = options.logger;
   const opened: { dispose(): Promise<void> | void }[] = [];

@@ -64,7 +64,8 @@ export function testConfig(dir: string, patch: (c: BearConfig) => BearConfig = (
 export async function startTestServer(options: Partial<ServerOptions> & { patch?: (c: BearConfig) => BearConfig; dir?: string } = {}): Promise<TestServer> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bear-server-"));
   const { patch, ...rest } = options;
-  const server = await createServer({ config: testConfig(dir, patch), principals: PRINCIPALS, ...rest });
+  // rotate: a server restarted on the same workspace (where principals persist) hands out fresh keys.
+  const server = await createServer({ config: testConfig(dir, patch), principals: PRINCIPALS.map((p) => ({ ...p, rotate: true })), ...rest });
   const url = await server.listen();
   const keys = server.apiKeys as Record<Who, string>;
   return {

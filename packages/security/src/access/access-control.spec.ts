@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { AuditEvent } from "@bear/core";
 import { AccessControl } from "./access-control";
 import { RateLimiter } from "./rate-limiter";
@@ -64,5 +67,59 @@ describe("RateLimiter", () => {
     expect(() => rl.consume("a")).toThrow(/retry in 1000 ms/);
     now = 1000;
     expect(rl.tryTake("a")).toBe(true);
+  });
+});
+
+describe("AccessControl with a principals file", () => {
+  const fast = { passwordScrypt: { N: 2 ** 14, r: 8, p: 1 }, apiKeyScrypt: { N: 2 ** 14, r: 8, p: 1 } };
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-principals-"));
+    file = path.join(dir, "state", "principals.json");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps users, keys, roles and matters across a restart, with hashes only, in a 0600 file", async () => {
+    const first = new AccessControl({ ...fast, file });
+    const { apiKey } = await first.addApiKey("admin", ["admin"]);
+    await first.addUser("ann", "a long passphrase 1", ["attorney"], ["m-100"]);
+    first.assignMatter("ann", "m-200");
+    first.revokeMatter("ann", "m-100");
+    const written = fs.readFileSync(file, "utf8");
+    expect(written).not.toContain(apiKey);
+    expect(written).not.toContain("a long passphrase 1");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    const second = new AccessControl({ ...fast, file });
+    expect(second.list().map((p) => [p.id, p.kind, p.roles, p.matters])).toEqual([
+      ["admin", "api-key", ["admin"], []],
+      ["ann", "user", ["attorney"], ["m-200"]],
+    ]);
+    expect((await second.authenticate("admin", apiKey)).roles).toEqual(["admin"]);
+    expect((await second.authenticate("ann", "a long passphrase 1")).id).toBe("ann");
+  });
+
+  it("rotating an API key or removing a principal takes effect at once and survives a restart", async () => {
+    const ac = new AccessControl({ ...fast, file });
+    const { apiKey: old } = await ac.addApiKey("bot", ["viewer"]);
+    const fresh = await ac.rotateApiKey("bot");
+    await expect(ac.authenticate("bot", old)).rejects.toThrow(/authentication failed/);
+    expect((await new AccessControl({ ...fast, file }).authenticate("bot", fresh)).id).toBe("bot");
+    await ac.remove("bot");
+    await expect(new AccessControl({ ...fast, file }).authenticate("bot", fresh)).rejects.toThrow(/authentication failed/);
+    await expect(ac.remove("bot")).rejects.toMatchObject({ code: "PRINCIPAL_UNKNOWN" });
+  });
+
+  it("refuses a damaged principals file with an error naming it, instead of starting with no one", () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    for (const content of ["{not json", JSON.stringify({ format: 1, principals: [{ id: "x", kind: "user", roles: ["god"], matters: [], secretHash: "scrypt$1$1$1$AA$AA" }] }), "[]"]) {
+      fs.writeFileSync(file, content);
+      expect(() => new AccessControl({ file })).toThrow(expect.objectContaining({ code: "PRINCIPAL_STORE_INVALID", message: expect.stringContaining(file) }));
+    }
+  });
+
+  it("refuses ids that are e-mail addresses (they would put personal data in the audit log)", async () => {
+    await expect(new AccessControl({ ...fast }).addUser("ann@firm.example", "a long passphrase 1", ["viewer"])).rejects.toThrow(/no e-mail addresses/);
   });
 });

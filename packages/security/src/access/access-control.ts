@@ -1,7 +1,9 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 
 import { InvalidArgumentError, nullAuditSink, type AuditSink } from "@bear/core";
-import { AccessDeniedError, AuthenticationError, PrincipalUnknownError } from "../errors";
+import { AccessDeniedError, AuthenticationError, PrincipalStoreError, PrincipalUnknownError } from "../errors";
 import { MIN_SCRYPT_N, type ScryptParams } from "../crypto/key-encryption-key";
 
 export type Role = "admin" | "attorney" | "paralegal" | "viewer";
@@ -55,7 +57,9 @@ interface StoredPrincipal extends Principal {
 export const PASSWORD_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 /** API keys carry 192 random bits, so brute force is hopeless at any cost; a lighter scrypt keeps per-request checks fast. */
 export const API_KEY_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
-const ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+// No '@': ids are written to the audit log as the actor, and the log refuses e-mail addresses.
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 const MAX_N = 2 ** 20;
 
 function scrypt(secret: string, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {
@@ -92,6 +96,37 @@ export interface AccessControlOptions {
   readonly passwordScrypt?: ScryptParams;
   /** scrypt cost for API keys (default API_KEY_SCRYPT). */
   readonly apiKeyScrypt?: ScryptParams;
+  /**
+   * Keeps principals (ids, roles, matters and secret *hashes*, never secrets) in this JSON file,
+   * mode 0600, rewritten atomically on every change and read back on construction, so API keys
+   * and users survive a restart. Without it they live in memory only.
+   */
+  readonly file?: string;
+}
+
+function readPrincipals(file: string): StoredPrincipal[] {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new PrincipalStoreError(file, "it cannot be read", { cause });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (cause) {
+    throw new PrincipalStoreError(file, "it is not valid JSON", { cause });
+  }
+  const list = (data as { principals?: unknown })?.principals;
+  if ((data as { format?: unknown })?.format !== 1 || !Array.isArray(list)) throw new PrincipalStoreError(file, "it has no 'format: 1' principals list");
+  return list.map((p: Partial<StoredPrincipal>, i) => {
+    const ok =
+      typeof p?.id === "string" && ID.test(p.id) && (p.kind === "user" || p.kind === "api-key") && typeof p.secretHash === "string" && HASH.test(p.secretHash) &&
+      Array.isArray(p.roles) && p.roles.every((r) => ROLES.includes(r)) && Array.isArray(p.matters) && p.matters.every((m) => typeof m === "string");
+    if (!ok) throw new PrincipalStoreError(file, `principals[${i}] is malformed`);
+    return { id: p.id!, kind: p.kind!, roles: [...p.roles!], matters: [...p.matters!], secretHash: p.secretHash! };
+  });
 }
 
 /**
@@ -106,8 +141,12 @@ export class AccessControl {
   /** Dummy hashes (one per secret kind) so unknown principals cost as much time as known ones. */
   private readonly dummy = new Map<Principal["kind"], Promise<string>>();
 
+  private readonly file: string | undefined;
+
   constructor(options: AccessControlOptions = {}) {
     this.audit = options.audit ?? nullAuditSink;
+    this.file = options.file === undefined ? undefined : path.resolve(options.file);
+    if (this.file) for (const p of readPrincipals(this.file)) this.principals.set(p.id, p);
     this.passwordScrypt = options.passwordScrypt ?? PASSWORD_SCRYPT;
     this.apiKeyScrypt = options.apiKeyScrypt ?? API_KEY_SCRYPT;
     checkParams(this.passwordScrypt, "password");
@@ -139,12 +178,57 @@ export class AccessControl {
   }
 
   private async add(id: string, kind: Principal["kind"], secret: string, roles: readonly Role[], matters: readonly string[]): Promise<Principal> {
-    if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_', '@' or '-'");
+    if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_' or '-' (no e-mail addresses: ids appear in the audit log)");
     if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
     for (const r of roles) if (!ROLES.includes(r)) throw new InvalidArgumentError("role", r, ROLES.join(", "));
     const stored: StoredPrincipal = { id, kind, roles: [...roles], matters: [...matters], secretHash: await hashSecret(secret, this.params(kind)) };
+    if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
     this.principals.set(id, stored);
+    this.persist();
+    await this.audit.record({ action: "principal.create", outcome: "success", actor: "system", resource: id, details: { kind, roles: roles.join(",") } });
     return toPrincipal(stored);
+  }
+
+  /** Issues a new secret for an API key (the old one stops working at once); returned once. */
+  async rotateApiKey(id: string): Promise<string> {
+    const p = this.principals.get(id);
+    if (!p) throw new PrincipalUnknownError(id);
+    if (p.kind !== "api-key") throw new InvalidArgumentError("principal", id, "an API key (users change their password instead)");
+    const apiKey = `bear_${id}_${randomBytes(24).toString("base64url")}`;
+    this.principals.set(id, { ...p, secretHash: await hashSecret(apiKey, this.apiKeyScrypt) });
+    this.persist();
+    await this.audit.record({ action: "key.rotate", outcome: "success", actor: "system", resource: id });
+    return apiKey;
+  }
+
+  /** Deletes a principal; its secret stops working at once. */
+  async remove(id: string): Promise<void> {
+    if (!this.principals.delete(id)) throw new PrincipalUnknownError(id);
+    this.persist();
+    await this.audit.record({ action: "principal.remove", outcome: "success", actor: "system", resource: id });
+  }
+
+  /** Every principal (without secrets), sorted by id. */
+  list(): Principal[] {
+    return [...this.principals.values()].sort((a, b) => a.id.localeCompare(b.id)).map(toPrincipal);
+  }
+
+  has(id: string): boolean {
+    return this.principals.has(id);
+  }
+
+  /** Writes the principals file atomically (temp file + rename), so a crash leaves the old or the new one. */
+  private persist(): void {
+    if (!this.file) return;
+    const temp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(temp, `${JSON.stringify({ format: 1, principals: [...this.principals.values()] }, null, 2)}\n`, { mode: 0o600 });
+      fs.renameSync(temp, this.file);
+    } catch (cause) {
+      fs.rmSync(temp, { force: true });
+      throw new PrincipalStoreError(this.file, "it cannot be written", { cause });
+    }
   }
 
   get(id: string): Principal {
@@ -156,13 +240,17 @@ export class AccessControl {
   assignMatter(id: string, matter: string): void {
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
-    if (!p.matters.includes(matter)) this.principals.set(id, { ...p, matters: [...p.matters, matter] });
+    if (!p.matters.includes(matter)) {
+      this.principals.set(id, { ...p, matters: [...p.matters, matter] });
+      this.persist();
+    }
   }
 
   revokeMatter(id: string, matter: string): void {
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
     this.principals.set(id, { ...p, matters: p.matters.filter((m) => m !== matter) });
+    this.persist();
   }
 
   /** Checks a user's password or an API key (constant-time compare); failures are audited. */
