@@ -6,11 +6,21 @@ export interface GlobalFlags {
   readonly logLevel?: string;
 }
 
+/** Variables the CLI reads itself; they are not settings, so the config loader never sees them. */
+const CLI_VARIABLES = new Set(["BEAR_PASSPHRASE"]);
+
 /** The CLI's one place that reads the environment and config files (packages never do). */
 export function loadCliConfig(flags: GlobalFlags): LoadedBearConfig {
   const overrides: BearConfigInput = {
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
     ...(flags.logLevel ? { log: { level: flags.logLevel as never } } : {}),
   };
-  return loadBearConfig({ env: process.env, cwd: process.cwd(), overrides });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !CLI_VARIABLES.has(name)));
+  return loadBearConfig({ env, cwd: process.cwd(), overrides });
+}
+
+/** The workspace passphrase, when the environment provides one (scripts, CI). */
+export function passphraseFromEnv(): string | undefined {
+  const value = process.env.BEAR_PASSPHRASE;
+  return value === undefined || value === "" ? undefined : value;
 }

@@ -1,52 +1,141 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { ensureWorkspace, isOfflineEnforced } from "@bear/core";
-import { loadCliConfig, type GlobalFlags } from "../cli-config";
-import { emit } from "../output";
+import { BearError, isOfflineEnforced } from "@bear/core";
+import type { Answer, IngestReport } from "@bear/rag";
+import { CommandContext } from "../context";
+import { bold, dim, green, yellow } from "../output";
+import { withServices } from "../services";
+import { initWorkspace } from "../workspace/workspace-files";
+import { verifyAudit } from "./audit";
+import { answerJson, renderCitations } from "./ask";
+import { redactFile } from "./redact";
+import { reviewFile, summaryLine } from "./review";
 
 interface DemoFlags {
   readonly keep?: boolean;
 }
 
+const QUESTIONS = [
+  "How much notice does the customer need to give to terminate the services agreement for convenience?",
+  "When is the base rent payable under the office lease?",
+];
+
+/** The sample documents shipped with the CLI (dist/bin.js -> ../assets/samples). */
+export function samplesDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../assets/samples");
+}
+
 /**
- * The product end to end on an embedded default, with nothing downloaded. It grows as the
- * packages land; today it prepares a throw-away workspace and shows what BEAR would use.
+ * The product end to end on an embedded default, with nothing downloaded: a throw-away workspace,
+ * the sample documents ingested, two cited answers, the letter redacted, the audit log verified.
  */
 export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("run BEAR end to end in a temporary workspace, offline, with no model needed")
     .option("--keep", "keep the temporary workspace afterwards")
-    .addHelpText("after", "\nExamples:\n  bear demo\n  bear demo --json --keep")
-    .action((flags: DemoFlags) => {
-      const globals = program.opts<GlobalFlags>();
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear demo",
+        "  bear demo --json --keep",
+        "  BEAR_MODELS_DIRS=~/models BEAR_MODELS_LLM=qwen2.5-1.5b-instruct bear demo   # answers written by your model",
+      ].join("\n"),
+    )
+    .action(async (flags: DemoFlags, command: Command) => {
+      const started = Date.now();
       const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-demo-"));
+      const say = (text: string): void => {
+        if (!program.opts<{ json?: boolean }>().json) process.stdout.write(`${text}\n`);
+      };
       try {
-        const { config, files } = loadCliConfig({ ...globals, dataDir: path.join(demoDir, "data") });
-        const layout = ensureWorkspace(config.dataDir);
+        const ctx = CommandContext.of(command, { dataDir: path.join(demoDir, "data") });
+        const { layout } = await initWorkspace(ctx.config.dataDir, undefined);
+        const llm = ctx.llmId;
+        say(bold("BEAR demo: everything stays on this machine."));
+        say(`  workspace   ${layout.root} (folders 0700, audit log signed with a fresh key)`);
+        say(`  offline     guard ${isOfflineEnforced() ? "on" : "off"}: only loopback connections are allowed`);
+        say(`  model       ${llm ?? "none configured: lexical search and extractive answers"}`);
+
+        const samples = samplesDir();
+        const { ingest, answers } = await withServices(ctx, { rag: { root: samples, write: true }, llm: llm !== undefined }, async (services) => {
+          const rag = await services.rag();
+          say(`\n${bold("1. Ingest")} the sample documents (${fs.readdirSync(samples).join(", ")})`);
+          const ingestReport: IngestReport = await rag.ingest([samples], { matter: "demo", actor: "demo" });
+          say(`   ${ingestReport.added} documents, ${ingestReport.chunksWritten} chunks in ${ingestReport.durationMs} ms`);
+          const found: Answer[] = [];
+          for (const [i, question] of QUESTIONS.entries()) {
+            say(`\n${bold(`${i + 2}. Ask`)} "${question}"`);
+            const answer = await rag.answer(question, { k: 6, ...(llm ? { maxAnswerTokens: 256 } : {}) });
+            await services.audit.record({ action: "search", outcome: "success", actor: "demo", details: { purpose: "answer", passages: answer.passages.length, answer: answer.mode } });
+            say(answer.text.replace(/^(?=.)/gm, "   "));
+            say(renderCitations(answer).replace(/^(?=.)/gm, " "));
+            found.push(answer);
+          }
+          return { ingest: ingestReport, answers: found };
+        });
+
+        say(`\n${bold("4. Redact")} the client letter (personal data removed, report of what was removed)`);
+        const redaction = await redactFile(ctx, path.join(samples, "client-letter.eml"), { out: path.join(demoDir, "client-letter.redacted.txt"), policy: "default" });
+        say(`   ${redaction.removed} items removed (${Object.entries(redaction.byType).map(([t, n]) => `${n} ${t}`).join(", ")}); risk of the original: ${redaction.risk.level}`);
+        say(`   redacted copy: ${redaction.output}`);
+
+        let review: { available: boolean; reason?: string; summary?: unknown; risks?: unknown[]; output?: string };
+        try {
+          const { report: reviewed, rendered } = await reviewFile(ctx, path.join(samples, "master-services-agreement.txt"), { format: "markdown" });
+          const output = path.join(demoDir, "master-services-agreement.review.md");
+          fs.writeFileSync(output, rendered, { mode: 0o600 });
+          review = { available: true, summary: reviewed.summary, risks: reviewed.risks.map((r) => ({ ruleId: r.ruleId, severity: r.severity, title: r.title })), output };
+          say(`\n${bold("5. Review")} the services agreement against the default playbook: ${summaryLine(reviewed)}`);
+          for (const r of reviewed.risks.slice(0, 4)) say(`   ${r.severity.padEnd(8)} ${r.title}`);
+          say(`   parties: ${reviewed.summary.parties.join("; ")}; governing law: ${reviewed.summary.governingLaw ?? "?"}; every finding cited to the character`);
+          say(`   report: ${output}`);
+        } catch (error) {
+          if (!BearError.isInstance(error) || error.code !== "NOT_AVAILABLE") throw error;
+          review = { available: false, reason: error.message };
+          say(`\n${bold("5. Review")} the services agreement: ${yellow(`skipped (${error.message})`)}`);
+        }
+
+        const audit = await verifyAudit(ctx);
+        say(`\n${bold("6. Verify")} the audit log: ${audit.ok ? green(`intact, ${audit.records} signed records`) : "FAILED"} (ids and counts only, no client text)`);
+
+        const durationMs = Date.now() - started;
         const report = {
           workspace: layout,
-          configFiles: files,
-          offline: { enforced: isOfflineEnforced(), configured: config.offline.enforce },
-          server: `http://${config.server.host}:${config.server.port}`,
-          models: config.models.llm ?? "none configured: lexical search and extractive answers",
+          configFiles: ctx.loaded.files,
+          offline: { enforced: isOfflineEnforced(), configured: ctx.config.offline.enforce },
+          server: `http://${ctx.config.server.host}:${ctx.config.server.port}`,
+          models: llm ?? "none configured: lexical search and extractive answers",
+          ingest: { added: ingest.added, failed: ingest.failed, chunks: ingest.chunksWritten, documents: ingest.files.map((f) => path.basename(f.file)) },
+          answers: answers.map(answerJson),
+          redaction: { output: redaction.output, removed: redaction.removed, byType: redaction.byType, risk: redaction.risk.level },
+          review,
+          audit: { ok: audit.ok, records: audit.records, head: audit.head },
           kept: Boolean(flags.keep),
+          durationMs,
         };
-        emit({ json: Boolean(globals.json) }, report, () =>
-          [
-            "BEAR demo: everything stays on this machine.",
-            `  workspace   ${layout.root} (folders 0700: models, indexes, state, audit, cache, plugins, tmp)`,
-            `  offline     guard ${report.offline.enforced ? "on" : "off"}: only loopback connections are allowed`,
-            `  server      would listen on ${report.server}`,
-            `  models      ${report.models}`,
-            `  config      ${files.length ? files.join(", ") : "defaults (no config file found)"}`,
-            flags.keep ? `  kept        ${demoDir}` : "  cleaned     the temporary workspace is removed",
-            "",
-            "Next: `bear config` shows every setting and where it came from.",
-          ].join("\n"),
-        );
+        if (program.opts<{ json?: boolean }>().json) {
+          ctx.emit(report, () => "");
+        } else {
+          say(`\nDone in ${(durationMs / 1000).toFixed(1)} s. ${flags.keep ? `Kept ${demoDir}.` : "The temporary workspace is removed."}`);
+          say(
+            [
+              "",
+              bold("Where to go next:"),
+              "  bear init                        create your own workspace (add --encrypt for a passphrase)",
+              "  bear ingest ./contracts          index your documents (pdf, docx, html, eml, md, txt)",
+              '  bear ask "…" / bear search "…"   cited answers and passages',
+              "  bear redact <file>               a shareable copy without personal data",
+              "  bear models list / bear doctor   use a local model; check this machine",
+              dim("  `bear <command> --help` shows examples for every command."),
+            ].join("\n"),
+          );
+        }
       } finally {
         if (!flags.keep) fs.rmSync(demoDir, { recursive: true, force: true });
       }

@@ -1,0 +1,103 @@
+import path from "node:path";
+import type { Command } from "commander";
+import type { RetrievalMode } from "@bear/core";
+import type { Answer } from "@bear/rag";
+import { CommandContext } from "../context";
+import { bold, dim, displayPath, yellow } from "../output";
+import { withServices } from "../services";
+import { parsePositiveInt, searchModeFor } from "./options";
+
+interface AskFlags {
+  readonly k: string;
+  readonly mode?: RetrievalMode;
+  readonly matter?: string[];
+  readonly extractive?: boolean;
+  readonly maxTokens: string;
+}
+
+export function registerAskCommand(program: Command): void {
+  program
+    .command("ask")
+    .description("answer a question from the ingested documents, citing each statement to its source")
+    .argument("<question...>", "the question")
+    .option("-k, --k <n>", "passages to retrieve", "6")
+    .option("--mode <mode>", "lexical, vector or hybrid retrieval")
+    .option("--matter <name...>", "only these matters")
+    .option("--extractive", "quote the best sentences instead of asking a model, even if one is configured")
+    .option("--max-tokens <n>", "longest answer a model may write, in tokens", "512")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        '  bear ask "How much notice is needed to terminate for convenience?"',
+        '  bear ask "Who owns the confidential information?" --matter acme-2026',
+        '  BEAR_MODELS_LLM=qwen2.5-1.5b-instruct bear ask "When is rent due?" --json',
+        "",
+        "With a model (models.llm, or `bear models load <id>`) the answer is written by it and streamed;",
+        "otherwise it is extractive: the best supporting sentences, quoted. Either way every [n] points",
+        "at a document, page and exact character offsets.",
+      ].join("\n"),
+    )
+    .action(async (words: string[], flags: AskFlags, command: Command) => {
+      const ctx = CommandContext.of(command);
+      const question = words.join(" ");
+      const k = parsePositiveInt("--k", flags.k, 100);
+      const maxAnswerTokens = parsePositiveInt("--max-tokens", flags.maxTokens, 32_768);
+      const mode = searchModeFor(ctx, flags.mode);
+      ctx.manifest();
+      const answer = await withServices(ctx, { rag: {}, llm: !flags.extractive }, async (services) => {
+        const rag = await services.rag();
+        const options = {
+          k,
+          mode,
+          maxAnswerTokens,
+          ...(flags.extractive ? { llm: null } : {}),
+          ...(flags.matter ? { filter: { matters: flags.matter } } : {}),
+        };
+        let final: Answer | undefined;
+        for await (const event of rag.answerStream(question, options)) {
+          if (event.type === "text" && !ctx.json) process.stdout.write(event.text);
+          if (event.type === "answer") final = event.answer;
+        }
+        await services.audit.record({ action: "search", outcome: "success", actor: "cli", details: { purpose: "answer", mode, passages: final?.passages.length ?? 0, answer: final?.mode ?? "none" } });
+        if (!final) throw new Error("the answer stream ended without an answer");
+        return final;
+      });
+      if (ctx.json) {
+        ctx.emit(answerJson(answer), () => "");
+      } else {
+        process.stdout.write(`\n${renderCitations(answer)}\n`);
+      }
+    });
+}
+
+/** The answer for scripts: the passages are summarised (their text is in the citations' quotes). */
+export function answerJson(answer: Answer): unknown {
+  return {
+    question: answer.question,
+    text: answer.text,
+    mode: answer.mode,
+    citations: answer.citations,
+    droppedCitations: answer.droppedCitations,
+    passages: answer.passages.map((p) => ({ chunkId: p.chunkId, documentId: p.documentId, title: p.title, source: p.source, page: p.page, score: p.score })),
+    passagesUsed: answer.passagesUsed,
+    ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
+  };
+}
+
+export function renderCitations(answer: Answer): string {
+  if (answer.passages.length === 0) return yellow("No ingested passage answers this. Run `bear ingest` first, or rephrase the question.");
+  const lines = ["", bold(`Sources (${answer.mode === "llm" ? "answer written by the model" : "extractive answer: quoted sentences"}):`)];
+  for (const c of answer.citations) {
+    const where = `${displayPath(c.source)}, page ${c.page}, chars ${c.start}-${c.end}`;
+    lines.push(`  [${c.marker}] ${c.title || path.basename(c.source)} ${dim(`(${where})`)}`, `      "${c.quote.replace(/\s+/g, " ").slice(0, 240)}"`);
+  }
+  if (answer.mode === "llm" && answer.citations.length === 0) {
+    lines.push(yellow("  The model cited no source: do not rely on this answer (try --extractive, or a stronger model)."));
+  }
+  if (answer.droppedCitations.length > 0) {
+    lines.push(yellow(`  ${answer.droppedCitations.length} citation(s) the model made were removed: they pointed at no retrieved text or were not supported by it.`));
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,211 @@
+import fs from "node:fs";
+import os from "node:os";
+import type { Command } from "commander";
+import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced } from "@bear/core";
+import type { ModelManager } from "@bear/model-manager";
+import { CommandContext } from "../context";
+import { CliError } from "../cli-error";
+import { bold, dim, green, red, yellow } from "../output";
+import { formatBytes } from "../progress";
+import { withServices } from "../services";
+import { readManifest } from "../workspace/workspace-files";
+import { passphraseFromEnv } from "../cli-config";
+
+type Level = "ok" | "warn" | "fail";
+interface Check {
+  readonly area: string;
+  readonly level: Level;
+  readonly summary: string;
+  /** What to do about it (warn / fail). */
+  readonly fix?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command("doctor")
+    .description("check hardware, models, workspace, index, audit log, plugins and offline status, and say what to fix")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear doctor",
+        "  bear doctor --json | jq '.checks[] | select(.level != \"ok\")'",
+        "",
+        "Exit codes: 0 nothing to fix (warnings are advice), 2 something must be fixed.",
+      ].join("\n"),
+    )
+    .action(async (_flags: unknown, command: Command) => {
+      const ctx = CommandContext.of(command);
+      const checks: Check[] = [];
+      checks.push(...environmentChecks(ctx));
+      checks.push(...(await workspaceChecks(ctx)));
+      checks.push(...(await modelChecks(ctx)));
+      checks.push(...(await pluginChecks(ctx)));
+      const fixes = checks.filter((c) => c.level !== "ok" && c.fix).map((c) => `${c.area}: ${c.fix}`);
+      const healthy = !checks.some((c) => c.level === "fail");
+      ctx.emit({ healthy, checks, fixes }, () => render(checks, fixes));
+      if (!healthy) throw new CliError("INPUT_INVALID", `${checks.filter((c) => c.level === "fail").length} problem(s) need fixing (listed above)`);
+    });
+}
+
+function environmentChecks(ctx: CommandContext): Check[] {
+  const checks: Check[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  checks.push(
+    major > 20 || (major === 20 && minor >= 19)
+      ? { area: "node", level: "ok", summary: `Node ${process.versions.node}` }
+      : { area: "node", level: "fail", summary: `Node ${process.versions.node} is too old`, fix: "Install Node 20.19 or newer." },
+  );
+  const enforced = isOfflineEnforced();
+  checks.push(
+    enforced && ctx.config.offline.enforce
+      ? { area: "offline", level: "ok", summary: "offline guard on: only loopback connections; `bear models pull` is the one explicit exception", details: { enforced, configured: true } }
+      : { area: "offline", level: "warn", summary: `offline guard ${enforced ? "on" : "off"} (offline.enforce = ${ctx.config.offline.enforce})`, fix: "Set offline.enforce: true so nothing can leave this machine.", details: { enforced, configured: ctx.config.offline.enforce } },
+  );
+  checks.push({
+    area: "config",
+    level: ctx.loaded.warnings.length ? "warn" : "ok",
+    summary: ctx.loaded.files.length ? `read ${ctx.loaded.files.join(", ")}` : "defaults (no config file)",
+    ...(ctx.loaded.warnings.length ? { fix: ctx.loaded.warnings.join("; ") } : {}),
+  });
+  return checks;
+}
+
+async function workspaceChecks(ctx: CommandContext): Promise<Check[]> {
+  const checks: Check[] = [];
+  const manifest = readManifest(ctx.layout);
+  if (!manifest) {
+    return [{ area: "workspace", level: "warn", summary: `no workspace in ${ctx.layout.root}`, fix: "Run `bear init` (add --encrypt to seal the keys under a passphrase)." }];
+  }
+  const lax = Object.values(ctx.layout).filter((dir) => {
+    try {
+      return (fs.statSync(dir).mode & 0o077) !== 0;
+    } catch {
+      return true;
+    }
+  });
+  let free: number | undefined;
+  try {
+    const s = fs.statfsSync(ctx.layout.root);
+    free = s.bavail * s.bsize;
+  } catch {
+    free = undefined;
+  }
+  checks.push({
+    area: "workspace",
+    level: lax.length ? "fail" : free !== undefined && free < 1024 ** 3 ? "warn" : "ok",
+    summary: `${ctx.layout.root} (${manifest.encryption ? "keys sealed under a passphrase" : "keys not encrypted"}${free === undefined ? "" : `, ${formatBytes(free)} free`})`,
+    ...(lax.length ? { fix: `Folders readable by others or missing: ${lax.join(", ")}; run \`chmod 700\` on them (or \`bear init\` in a new folder).` } : free !== undefined && free < 1024 ** 3 ? { fix: "Less than 1 GB free: indexes and models need room." } : {}),
+    details: { encrypted: manifest.encryption !== null, createdAt: manifest.createdAt, freeBytes: free },
+  });
+  if (manifest.encryption && passphraseFromEnv() === undefined && !process.stdin.isTTY) {
+    checks.push({ area: "index", level: "warn", summary: "not checked: the workspace is encrypted and no passphrase was given", fix: "Set BEAR_PASSPHRASE to check the index and audit log too." });
+    return checks;
+  }
+  try {
+    await withServices(ctx, { rag: {} }, async (services) => {
+      const rag = await services.rag();
+      const documents = rag.documents();
+      const chunks = await rag.countChunks();
+      checks.push({
+        area: "index",
+        level: documents.length ? "ok" : "warn",
+        summary: `${documents.length} document(s), ${chunks} chunk(s); search ${ctx.embedderId ? ctx.config.rag.searchMode : "lexical (no embedding model)"}`,
+        ...(documents.length ? {} : { fix: "Nothing ingested yet: `bear ingest <folder>`." }),
+        details: { documents: documents.length, chunks },
+      });
+      const audit = await services.auditLog().verify();
+      checks.push(
+        audit.ok
+          ? { area: "audit", level: "ok", summary: `audit log intact (${audit.records} records)` }
+          : { area: "audit", level: "fail", summary: `audit log fails verification (${audit.problems.length} problems)`, fix: "Run `bear audit verify` for details and restore the audit folder from a backup." },
+      );
+    });
+  } catch (error) {
+    checks.push({ area: "index", level: "fail", summary: `cannot open the workspace: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: BearError.isInstance(error) && error.hint ? error.hint : "See the error above." });
+  }
+  return checks;
+}
+
+async function modelChecks(ctx: CommandContext): Promise<Check[]> {
+  const checks: Check[] = [];
+  const { modelManagerModule, ModelManagerToken } = await import("@bear/model-manager");
+  const container = createContainer(
+    coreModule({ config: ctx.config }),
+    modelManagerModule({ modelDirs: ctx.modelDirs, ...(ctx.config.models.threads ? { threads: ctx.config.models.threads } : {}) }),
+  );
+  try {
+    const manager = container.get<ModelManager>(ModelManagerToken);
+    const hw = await manager.hardware();
+    checks.push({
+      area: "hardware",
+      level: hw.totalMemoryBytes < 4 * 1024 ** 3 ? "warn" : "ok",
+      summary: `${hw.usableCores} usable core(s) of ${hw.logicalCpus}, ${formatBytes(hw.totalMemoryBytes)} RAM (${formatBytes(hw.freeMemoryBytes)} free), GPU ${hw.gpu.type || "none"}${hw.simd.length ? `, ${hw.simd.join(" ")}` : ""}`,
+      ...(hw.totalMemoryBytes < 4 * 1024 ** 3 ? { fix: "Under 4 GB of RAM: use small quantized models (1-3B parameters, Q4)." } : {}),
+      details: { ...hw },
+    });
+    const report = await manager.scan();
+    const models = manager.list();
+    const llm = ctx.llmId;
+    const usable = models.filter((m) => m.status !== "error");
+    checks.push({
+      area: "models",
+      level: report.errors.length ? "warn" : "ok",
+      summary: `${usable.length} usable model file(s)${report.errors.length ? `, ${report.errors.length} unusable` : ""} in ${ctx.modelDirs.join(", ")}`,
+      ...(report.errors.length ? { fix: report.errors.map((e) => e.message).join("; ") } : {}),
+      details: { models: models.map((m) => ({ id: m.id, status: m.status, kind: m.info?.kind })) },
+    });
+    if (llm && !models.some((m) => m.id === llm)) {
+      checks.push({ area: "llm", level: "fail", summary: `the configured model '${llm}' is not in any model folder`, fix: `Put ${llm}.gguf in a models folder, \`bear models pull\` it, or change models.llm.` });
+    } else {
+      checks.push(
+        llm
+          ? { area: "llm", level: "ok", summary: `answers written by ${llm}` }
+          : { area: "llm", level: "ok", summary: "no model configured: extractive answers (quoted sentences), which need none", ...(usable.some((m) => m.info?.kind === "causal") ? { fix: "A model is available: `bear models load <id>` to have answers written by it." } : {}) },
+      );
+    }
+  } catch (error) {
+    checks.push({ area: "models", level: "warn", summary: `cannot inspect models: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: "Check the model folders (models.dirs)." });
+  } finally {
+    await disposeContainer(container);
+  }
+  return checks;
+}
+
+async function pluginChecks(ctx: CommandContext): Promise<Check[]> {
+  const { discoverPlugins, PLUGIN_API_VERSION } = await import("@bear/plugins");
+  try {
+    const found = await discoverPlugins({
+      directories: [ctx.layout.plugins, ...ctx.config.plugins.dirs],
+      hostApiVersion: PLUGIN_API_VERSION,
+      allowedPermissions: ["fs.read.plugin", ...(ctx.config.plugins.allowedPermissions as never[])],
+      workspaceDir: ctx.layout.root,
+    });
+    return [
+      {
+        area: "plugins",
+        level: found.problems.length ? "warn" : "ok",
+        summary: `${found.plugins.length} valid plugin(s)${found.problems.length ? `, ${found.problems.length} refused` : ""}`,
+        ...(found.problems.length ? { fix: found.problems.map((p) => p.error.message).join("; ") } : {}),
+      },
+    ];
+  } catch (error) {
+    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }];
+  }
+}
+
+function render(checks: readonly Check[], fixes: readonly string[]): string {
+  const mark = (l: Level): string => (l === "ok" ? green("ok  ") : l === "warn" ? yellow("warn") : red("FAIL"));
+  const lines = [bold(`BEAR doctor (${os.hostname()}, node ${process.versions.node})`)];
+  for (const c of checks) lines.push(`  ${mark(c.level)} ${c.area.padEnd(10)} ${c.summary}`);
+  lines.push("");
+  if (fixes.length === 0) lines.push(green("Nothing to fix."));
+  else {
+    lines.push(bold("What to fix:"));
+    for (const f of fixes) lines.push(`  - ${f}`);
+  }
+  lines.push(dim("Everything above was checked on this machine; nothing was sent anywhere."));
+  return lines.join("\n");
+}

@@ -1,0 +1,172 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import type { FileOutcome, IngestEvent, IngestReport } from "@bear/rag";
+import { CliError, PartialFailure } from "../cli-error";
+import { CommandContext } from "../context";
+import { dim, displayPath, green, red, yellow } from "../output";
+import { formatBytes, formatSeconds, progressBar } from "../progress";
+import { withServices } from "../services";
+
+interface IngestFlags {
+  readonly matter: string;
+  readonly progress: boolean;
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command("ingest")
+    .description("add documents (txt, md, html, pdf, docx, eml; folders recursively) to the workspace index")
+    .argument("<paths...>", "files or folders")
+    .option("--matter <name>", "the matter (client file) the documents belong to", "default")
+    .option("--no-progress", "no progress bar, even at a terminal")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear ingest ./contracts",
+        "  bear ingest nda.pdf lease.docx --matter acme-2026",
+        "  bear ingest ./inbox --json | jq '.files[] | select(.status == \"failed\")'",
+        "",
+        "Re-ingesting an unchanged file does nothing. Files that cannot be read are listed at the end;",
+        "the exit code is 3 when some files failed and 2 when all did.",
+      ].join("\n"),
+    )
+    .action(async (paths: string[], flags: IngestFlags, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const inputs = paths.map((p) => path.resolve(p));
+      const plan = planFiles(inputs);
+      const report = await withServices(ctx, { rag: { root: commonRoot(inputs), write: true } }, async (services) => {
+        const rag = await services.rag();
+        const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}", plan.files, {
+          speed: "0.00",
+          etaText: "--",
+          file: "",
+        });
+        const started = Date.now();
+        let bytesDone = 0;
+        let done = 0;
+        const subscription = rag.onDidIngestProgress.subscribe((event: IngestEvent) => {
+          if (event.type !== "file-finished") return;
+          done++;
+          bytesDone += sizeOf(event.outcome.file);
+          const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+          const rate = bytesDone / seconds;
+          if (bar) {
+            if (done > bar.getTotal()) bar.setTotal(done);
+            const remaining = Math.max(0, plan.bytes - bytesDone);
+            bar.update(done, { speed: (rate / 1024 / 1024).toFixed(2), etaText: formatSeconds(rate > 0 ? remaining / rate : undefined), file: path.basename(event.outcome.file).slice(0, 40) });
+          } else if (!ctx.json) {
+            process.stderr.write(`${describeOutcome(event.outcome)}\n`);
+          }
+        });
+        // Ctrl-C stops after the files in flight; what was ingested stays (re-running skips it).
+        const abort = new AbortController();
+        const onSigint = (): void => abort.abort();
+        process.once("SIGINT", onSigint);
+        try {
+          return await rag.ingest(inputs, { matter: flags.matter, actor: "cli", signal: abort.signal });
+        } catch (error) {
+          if (abort.signal.aborted) throw new CliError("CANCELLED", "ingest interrupted; files already ingested are kept, run the same command to finish", { cause: error });
+          throw error;
+        } finally {
+          process.off("SIGINT", onSigint);
+          subscription.unsubscribe();
+          bar?.stop();
+        }
+      });
+      ctx.emit(report, () => summarise(report));
+      const ok = report.added + report.updated + report.unchanged;
+      if (report.failed > 0 && ok === 0) {
+        throw new CliError("INPUT_INVALID", `none of the ${report.failed} file(s) could be ingested`, { hint: "See the errors above; each names the file and what to do." });
+      }
+      if (report.failed > 0) throw new PartialFailure(`${report.failed} of ${report.files.length} files could not be ingested (see above)`);
+    });
+}
+
+function describeOutcome(outcome: FileOutcome): string {
+  const file = displayPath(outcome.file);
+  switch (outcome.status) {
+    case "failed":
+      return `  ${red("failed   ", process.stderr)} ${file}: ${outcome.error?.code ?? "ERROR"}`;
+    case "unchanged":
+      return `  ${dim("unchanged", process.stderr)} ${file}`;
+    default:
+      return `  ${green(outcome.status.padEnd(9), process.stderr)} ${file} (${outcome.chunks ?? 0} chunks)`;
+  }
+}
+
+function summarise(report: IngestReport): string {
+  const seconds = report.durationMs / 1000;
+  const lines = [
+    `Ingested into matter '${report.matter}': ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`,
+    `  ${report.chunksWritten} chunks written, ${formatBytes(report.bytesRead)} read in ${seconds.toFixed(1)} s (${(report.bytesRead / 1024 / 1024 / Math.max(seconds, 0.001)).toFixed(2)} MB/s)`,
+  ];
+  const failed = report.files.filter((f) => f.status === "failed");
+  if (failed.length > 0) {
+    lines.push("", yellow(`${failed.length} file(s) could not be ingested:`));
+    for (const f of failed) {
+      lines.push(`  ${f.file}`, `    ${f.error?.code ?? "ERROR"}: ${f.error?.message ?? "unknown error"}`);
+      if (f.error?.hint) lines.push(`    hint: ${f.error.hint}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Counts the files (and bytes) ingest will visit, for the progress bar's total and ETA. */
+function planFiles(inputs: readonly string[]): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const visit = (p: string, depth: number): void => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      files++;
+      return;
+    }
+    if (stat.isDirectory() && depth < 64) {
+      for (const entry of fs.readdirSync(p)) if (!entry.startsWith(".")) visit(path.join(p, entry), depth + 1);
+    } else if (stat.isFile()) {
+      files++;
+      bytes += stat.size;
+    }
+  };
+  for (const input of inputs) visit(input, 0);
+  return { files, bytes };
+}
+
+/**
+ * The folder ingest is confined to: the deepest folder holding every input (real paths), so a
+ * symlink inside it that leads elsewhere is still refused.
+ */
+export function commonRoot(inputs: readonly string[]): string {
+  const dirs = inputs.map((p) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      real = path.resolve(p);
+    }
+    try {
+      return fs.statSync(real).isDirectory() ? real : path.dirname(real);
+    } catch {
+      return path.dirname(real);
+    }
+  });
+  let root = dirs[0] ?? process.cwd();
+  for (const dir of dirs.slice(1)) {
+    while (root !== path.dirname(root) && !(dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep))) root = path.dirname(root);
+  }
+  return root;
+}

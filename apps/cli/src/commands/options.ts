@@ -1,0 +1,18 @@
+import type { RetrievalMode } from "@bear/core";
+import { CliError } from "../cli-error";
+import type { CommandContext } from "../context";
+
+/** A positive integer option, or a usage error naming the flag and the value. */
+export function parsePositiveInt(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError("USAGE", `${flag} must be an integer from 1 to ${max}, not '${value}'`);
+  return n;
+}
+
+/** The search mode: as asked, else the configured one when an embedder is set, else lexical. */
+export function searchModeFor(ctx: CommandContext, asked: string | undefined): RetrievalMode {
+  const modes = ["lexical", "vector", "hybrid"];
+  if (asked !== undefined && !modes.includes(asked)) throw new CliError("USAGE", `--mode must be lexical, vector or hybrid, not '${asked}'`);
+  if (asked) return asked as RetrievalMode;
+  return ctx.embedderId ? ctx.config.rag.searchMode : "lexical";
+}

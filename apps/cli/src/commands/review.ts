@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import type { ContractReviewReport, ReportFormat, ReviewContractOptions } from "@bear/legal";
+import { CliError } from "../cli-error";
+import { CommandContext } from "../context";
+import { readDocumentText } from "../document-text";
+import { displayPath } from "../output";
+import { withServices } from "../services";
+
+interface ReviewFlags {
+  readonly format: string;
+  readonly out?: string;
+  readonly playbook?: string;
+  readonly force?: boolean;
+  readonly model?: boolean;
+}
+
+export function registerReviewCommand(program: Command): void {
+  program
+    .command("review")
+    .description("review a contract: key terms, clause map, playbook risks and checklists, every finding cited to the character")
+    .argument("<contract>", "the contract (txt, md, html, eml, pdf, docx)")
+    .option("--format <format>", "markdown, html or json", "markdown")
+    .option("-o, --out <file>", "write the report to a file instead of stdout")
+    .option("--playbook <file.yaml>", "your own review playbook (default: BEAR's)")
+    .option("--force", "overwrite the --out file if it exists")
+    .option("--model", "let the configured model (models.llm or `bear models load`) refine the clause labels: slower")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear review master-services-agreement.pdf",
+        "  bear review lease.docx --format html -o lease-review.html",
+        "  bear review nda.md --playbook our-playbook.yaml --json | jq .risks",
+        "",
+        "Works without a model (rules). With --model, the configured model refines the clause labels",
+        "(one constrained generation per candidate clause: minutes on a CPU with a 1-3B model).",
+      ].join("\n"),
+    )
+    .action(async (contract: string, flags: ReviewFlags, command: Command) => {
+      const ctx = CommandContext.of(command);
+      const format = parseFormat(flags.format);
+      ctx.manifest();
+      if (flags.model && !ctx.llmId) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
+      const { report, rendered } = await reviewFile(ctx, contract, { format, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}) });
+      if (flags.out) {
+        const out = path.resolve(flags.out);
+        if (fs.existsSync(out) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(out)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
+        fs.writeFileSync(out, rendered, { mode: 0o600 });
+        ctx.emit({ output: out, format, summary: report.summary }, () => `Wrote the ${format} review of ${displayPath(path.resolve(contract))} to ${displayPath(out)} (${summaryLine(report)}).`);
+      } else if (ctx.json) {
+        ctx.emit(report, () => "");
+      } else {
+        process.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+      }
+    });
+}
+
+function parseFormat(format: string): ReportFormat {
+  if (format === "markdown" || format === "html" || format === "json") return format;
+  throw new CliError("USAGE", `--format must be markdown, html or json, not '${format}'`);
+}
+
+export function summaryLine(report: ContractReviewReport): string {
+  const r = report.summary.risks;
+  return `${r.critical} critical, ${r.high} high, ${r.medium} medium, ${r.low} low risk(s); ${report.summary.clauseCount} clauses`;
+}
+
+/** Reviews one contract with @bear/legal, audited; the report and its rendering in `format`. */
+export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; useModel?: boolean; playbook?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
+  const legal = await legalApi();
+  const doc = await readDocumentText(file);
+  let playbook: string | undefined;
+  if (options.playbook) {
+    try {
+      playbook = fs.readFileSync(options.playbook, "utf8");
+    } catch (error) {
+      throw new CliError("INPUT_NOT_FOUND", `cannot read playbook '${options.playbook}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
+    }
+  }
+  return withServices(ctx, { llm: Boolean(options.useModel) }, async (services) => {
+    const llm = services.llm();
+    const report = await legal.reviewContract(doc.text, {
+      documentName: path.basename(doc.input),
+      ...(playbook === undefined ? {} : { playbook }),
+      ...(llm ? { llm } : {}),
+      logger: services.logger,
+    });
+    const r = report.summary.risks;
+    await services.audit.record({
+      action: "review",
+      outcome: "success",
+      actor: "cli",
+      resource: createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24),
+      details: { format: doc.format, clauses: report.summary.clauseCount, critical: r.critical, high: r.high, medium: r.medium, low: r.low, model: llm ? "llm" : "rules" },
+    });
+    return { report, rendered: legal.renderReport(report, options.format) };
+  });
+}
+
+export interface LegalApi {
+  readonly reviewContract: (text: string, options?: ReviewContractOptions) => Promise<ContractReviewReport>;
+  readonly renderReport: (report: ContractReviewReport, format: ReportFormat) => string;
+}
+
+/** @bear/legal's review API, or NOT_AVAILABLE (exit 5) when the installed package does not provide it. */
+export async function legalApi(): Promise<LegalApi> {
+  let mod: Partial<LegalApi> = {};
+  try {
+    mod = (await import("@bear/legal")) as Partial<LegalApi>;
+  } catch {
+    // not built or not installed
+  }
+  if (typeof mod.reviewContract === "function" && typeof mod.renderReport === "function") return mod as LegalApi;
+  throw new CliError("NOT_AVAILABLE", "contract review is not available: the installed @bear/legal does not provide reviewContract/renderReport", {
+    hint: "Build it (`npx nx run @bear/legal:build`); meanwhile `bear ask` answers questions about the contract.",
+  });
+}

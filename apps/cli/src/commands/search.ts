@@ -1,0 +1,65 @@
+import path from "node:path";
+import type { Command } from "commander";
+import type { RetrievalMode } from "@bear/core";
+import type { SearchHit } from "@bear/rag";
+import { CommandContext } from "../context";
+import { bold, dim, displayPath, highlight } from "../output";
+import { withServices } from "../services";
+import { parsePositiveInt, searchModeFor } from "./options";
+
+interface SearchFlags {
+  readonly k: string;
+  readonly mode?: RetrievalMode;
+  readonly matter?: string[];
+  readonly type?: string[];
+}
+
+export function registerSearchCommand(program: Command): void {
+  program
+    .command("search")
+    .description("find the passages that best match a query, with document, page and section")
+    .argument("<query...>", "what to look for")
+    .option("-k, --k <n>", "number of results", "8")
+    .option("--mode <mode>", "lexical, vector or hybrid (vector and hybrid need an embedding model)")
+    .option("--matter <name...>", "only these matters")
+    .option("--type <type...>", "only these document types (pdf, docx, txt, md, html, eml)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        '  bear search "termination for convenience notice period"',
+        "  bear search governing law --matter acme-2026 -k 3",
+        "  bear search indemnification --type pdf --json | jq '.hits[0].source'",
+      ].join("\n"),
+    )
+    .action(async (words: string[], flags: SearchFlags, command: Command) => {
+      const ctx = CommandContext.of(command);
+      const query = words.join(" ");
+      const k = parsePositiveInt("--k", flags.k, 1000);
+      const mode = searchModeFor(ctx, flags.mode);
+      ctx.manifest();
+      const hits = await withServices(ctx, { rag: {} }, async (services) => {
+        const rag = await services.rag();
+        const found = await rag.search(query, {
+          k,
+          mode,
+          ...(flags.matter || flags.type ? { filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(flags.type ? { documentTypes: flags.type } : {}) } } : {}),
+        });
+        // Ids and counts only: the query itself may hold client words.
+        await services.audit.record({ action: "search", outcome: "success", actor: "cli", details: { mode, k, hits: found.length, chars: query.length } });
+        return found;
+      });
+      ctx.emit({ query, mode, hits }, () => renderHits(hits));
+    });
+}
+
+export function renderHits(hits: readonly SearchHit[]): string {
+  if (hits.length === 0) return "No passages match. Did you `bear ingest` the documents? Try other words.";
+  return hits
+    .map((h, i) => {
+      const where = [displayPath(h.source), `page ${h.page}`, ...(h.sectionPath.length ? [h.sectionPath.join(" > ")] : [])].join(" | ");
+      return `${bold(`${i + 1}. ${h.title || path.basename(h.source)}`)}  ${dim(`score ${h.score.toFixed(3)}`)}\n   ${dim(where)}\n   ${highlight(h.snippet.replace(/\s+/g, " "))}`;
+    })
+    .join("\n\n");
+}

@@ -1,0 +1,370 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { BearError } from "@bear/core";
+import type { JsonValue, RunDetails, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workflow-engine";
+import { CliError } from "../cli-error";
+import { CommandContext } from "../context";
+import { bold, dim, green, red, yellow } from "../output";
+import { progressBar } from "../progress";
+import { withServices, type Services } from "../services";
+import { disposeHost, pluginsConfig } from "./plugins";
+import { parsePositiveInt } from "./options";
+
+interface RunFlags {
+  readonly input?: string[];
+  readonly runId?: string;
+  readonly files?: string;
+  readonly parallelism?: string;
+  readonly progress: boolean;
+}
+
+/** What a running `bear workflow run` publishes for other processes (the database has one owner at a time). */
+interface LiveStatus {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly pid: number;
+  readonly status: string;
+  readonly progress: RunDetails["progress"];
+  readonly steps: ReadonlyArray<{ readonly id: string; readonly index: number | null; readonly status: string; readonly attempt: number }>;
+  readonly updatedAt: string;
+}
+
+const liveDir = (ctx: CommandContext): string => path.join(ctx.layout.state, "workflow-runs");
+const liveFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.json`);
+const cancelFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.cancel`);
+const safeId = (runId: string): string => runId.replace(/[^A-Za-z0-9_.:-]/g, "_");
+
+export function registerWorkflowCommand(program: Command): void {
+  const workflow = program
+    .command("workflow")
+    .description("run durable workflows (YAML or JSON) and follow their progress")
+    .addHelpText("after", "\nExamples:\n  bear workflow run digest.yaml --input export_file=clauses.json\n  bear workflow list\n  bear workflow status <run-id>\n  bear workflow cancel <run-id>");
+
+  workflow
+    .command("run")
+    .description("validate a workflow file, run it and show each step's progress live")
+    .argument("<file>", "workflow definition (.yaml, .yml or .json)")
+    .option("-i, --input <key=value...>", "workflow inputs (values are parsed as JSON when they can be)")
+    .option("--run-id <id>", "id for the run (default: a random UUID)")
+    .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
+    .option("--parallelism <n>", "steps run at once")
+    .option("--no-progress", "no progress bar, even at a terminal")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear workflow run digest.yaml",
+        "  bear workflow run digest.yaml -i export_file=export.json -i min_risk=8 --run-id digest-1",
+        "  bear workflow run digest.yaml --json | jq .outputs",
+        "",
+        "Step types: data_processing, file_operations (confined to --files), llm_generation (when a model",
+        "is configured). Exit codes: 0 completed, 2 invalid workflow or inputs, 3 run failed, 130 cancelled.",
+      ].join("\n"),
+    )
+    .action(async (file: string, flags: RunFlags, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const text = readWorkflowFile(file);
+      // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
+      const { parseWorkflowText } = await import("@bear/workflow-engine");
+      parseWorkflowText(text, { source: path.basename(file) });
+      const inputs = parseInputs(flags.input ?? []);
+      const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
+      const filesRoot = path.resolve(flags.files ?? process.cwd());
+      if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${flags.files}' does not exist`);
+      const outcome = await withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
+        const host = await startStepTypePlugins(ctx, services);
+        try {
+          const engine = await services.workflows().catch(explainLocked);
+          return await runLive(ctx, engine, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress });
+        } finally {
+          if (host) await disposeHost(host);
+        }
+      });
+      const { result, details } = outcome;
+      ctx.emit({ ...result, steps: details.steps.map(stepJson), progress: details.progress }, () => renderResult(result, details));
+      if (result.status === "cancelled") throw new CliError("CANCELLED", `run '${result.runId}' was cancelled`);
+      if (result.status === "failed") {
+        throw new CliError("PARTIAL_FAILURE", `run '${result.runId}' failed: ${result.error?.message ?? "a step failed"}`, {
+          hint: `\`bear workflow status ${result.runId}\` shows each step.`,
+          details: { runId: result.runId, ...(result.error ? { error: result.error } : {}) },
+        });
+      }
+    });
+
+  workflow
+    .command("list")
+    .description("recent runs and their status")
+    .option("--status <status>", "only runs with this status (pending, running, completed, failed, cancelled)")
+    .option("--limit <n>", "at most this many runs", "20")
+    .addHelpText("after", "\nExamples:\n  bear workflow list\n  bear workflow list --status failed --json")
+    .action(async (flags: { status?: string; limit: string }, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const limit = parsePositiveInt("--limit", flags.limit, 10_000);
+      const statuses = ["pending", "running", "completed", "failed", "cancelled"];
+      if (flags.status && !statuses.includes(flags.status)) throw new CliError("USAGE", `--status must be one of ${statuses.join(", ")}, not '${flags.status}'`);
+      const runs = await withEngine(ctx, (engine) => engine.listRuns({ limit, ...(flags.status ? { status: flags.status as RunRecord["status"] } : {}) }).map(runSummary), () => liveRuns(ctx));
+      ctx.emit({ runs }, () =>
+        runs.length === 0
+          ? "No workflow runs yet. Start one with `bear workflow run <file.yaml>`."
+          : runs.map((r) => `  ${colourStatus(String(r.status)).padEnd(20)} ${String(r.runId).padEnd(38)} ${String(r.workflow)} ${dim(String(r.createdAt ?? ""))}`).join("\n"),
+      );
+    });
+
+  workflow
+    .command("status")
+    .description("one run's status and each step's progress")
+    .argument("<run-id>", "the run id (see `bear workflow list`)")
+    .addHelpText("after", "\nExamples:\n  bear workflow status digest-1\n  bear workflow status digest-1 --json | jq .progress")
+    .action(async (runId: string, _flags: unknown, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const status = await withEngine<StatusView>(
+        ctx,
+        (engine) => {
+          const d = engine.getRun(runId);
+          return { runId: d.id, workflow: d.workflow, status: d.status, error: d.error, progress: d.progress, steps: d.steps.map(stepJson), live: false };
+        },
+        () => {
+          const live = readLive(ctx, runId);
+          if (!live) throw new CliError("INPUT_NOT_FOUND", `workflow run '${runId}' not found`, { hint: "`bear workflow list` shows the runs." });
+          return { ...live, live: true };
+        },
+      );
+      ctx.emit(status, () => {
+        const lines = [`${bold(String(status.runId))} ${String(status.workflow)}: ${colourStatus(String(status.status))}${status.live ? dim(" (running in another process)") : ""}`];
+        const p = status.progress;
+        lines.push(`  steps: ${p.completed} completed, ${p.running} running, ${p.pending} pending, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled (of ${p.total})`);
+        for (const s of status.steps) lines.push(`  ${colourStatus(s.status).padEnd(20)} ${s.index === null ? s.id : `${s.id}[${s.index}]`}${s.attempt > 1 ? dim(` attempt ${s.attempt}`) : ""}`);
+        if (status.error) lines.push(red(`  ${status.error.code}: ${status.error.message}`));
+        return lines.join("\n");
+      });
+    });
+
+  workflow
+    .command("cancel")
+    .description("cancel a running run (in this or another `bear` process)")
+    .argument("<run-id>", "the run id")
+    .addHelpText("after", "\nExamples:\n  bear workflow cancel digest-1\n  bear workflow cancel digest-1 --json")
+    .action(async (runId: string, _flags: unknown, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const outcome = await withEngine(
+        ctx,
+        (engine) => ({ runId, cancelled: engine.cancel(runId, "cancelled with `bear workflow cancel`"), via: "database" }),
+        async () => {
+          // The run belongs to a live `bear workflow run`: ask it to cancel, and wait for it to say so.
+          fs.writeFileSync(cancelFile(ctx, runId), String(process.pid), { mode: 0o600 });
+          for (let waited = 0; waited < 15_000; waited += 100) {
+            const live = readLive(ctx, runId);
+            if (live && ["cancelled", "completed", "failed"].includes(live.status)) return { runId, cancelled: live.status === "cancelled", via: "running process" };
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          throw new CliError("INPUT_INVALID", `the process running '${runId}' did not confirm the cancellation within 15 s`, { hint: "It may be busy in a step that ignores cancellation; try again or stop that process." });
+        },
+      );
+      ctx.emit(outcome, () => (outcome.cancelled ? `Cancelled ${runId}.` : `Run ${runId} had already finished; nothing to cancel.`));
+    });
+}
+
+interface StatusView {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: string;
+  readonly error?: { readonly code: string; readonly message: string } | null;
+  readonly progress: RunDetails["progress"];
+  readonly steps: LiveStatus["steps"];
+  readonly live: boolean;
+}
+
+/**
+ * Installed plugins that provide `step-type` extensions become step types of this run (each call
+ * goes to the plugin's sandbox). Undefined when there are none.
+ */
+async function startStepTypePlugins(ctx: CommandContext, services: Services): Promise<{ dispose(): Promise<void> } | undefined> {
+  const { discoverPlugins, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
+  const config = pluginsConfig(ctx);
+  const found = await discoverPlugins({ directories: config.directories, hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: config.allowedPermissions, workspaceDir: config.workspaceDir });
+  if (!found.plugins.some((p) => p.manifest.provides.some((x) => x.point === "step-type"))) return undefined;
+  const host = new PluginHost(config, services.logger, services.audit);
+  await host.loadAll();
+  const registry = services.workflowRegistry();
+  for (const step of host.stepTypes()) {
+    if (registry.has(step.id)) continue; // built-in types win
+    registry.register({ type: step.id, execute: async (context) => step.run(context.parameters as JsonValue) });
+  }
+  return host;
+}
+
+function readWorkflowFile(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError("INPUT_NOT_FOUND", `cannot read workflow file '${file}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, { hint: "Check the path.", cause: error });
+  }
+}
+
+function parseInputs(pairs: readonly string[]): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new CliError("USAGE", `--input '${pair}' must look like key=value`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    inputs[pair.slice(0, eq)] = value;
+  }
+  return inputs;
+}
+
+function explainLocked(error: unknown): never {
+  if (BearError.isInstance(error) && error.code === "STORE_FAILED" && /in use by process/.test(error.message)) {
+    throw new CliError("INPUT_INVALID", `${error.message}: another \`bear workflow run\` is using the workspace's workflow database`, {
+      hint: "Wait for it to finish (`bear workflow list` shows its progress), or run the workflow in another workspace.",
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+/** Opens the engine without resuming anything; if another process owns the database, uses what it publishes. */
+async function withEngine<T>(ctx: CommandContext, fn: (engine: WorkflowEngine) => T, whenBusy: () => T | Promise<T>): Promise<T> {
+  try {
+    return await withServices(ctx, { workflows: { filesRoot: ctx.layout.tmp } }, async (services) => fn(await services.workflows()));
+  } catch (error) {
+    if (BearError.isInstance(error) && error.code === "STORE_FAILED" && /in use by process/.test(error.message)) return whenBusy();
+    throw error;
+  }
+}
+
+async function runLive(
+  ctx: CommandContext,
+  engine: WorkflowEngine,
+  text: string,
+  inputs: Record<string, unknown>,
+  options: { source: string; runId?: string; parallelism?: number; progress: boolean },
+): Promise<{ result: RunResult; details: RunDetails }> {
+  // Validate first so a bad file fails before anything is written.
+  const definition = engine.load(text, { source: options.source });
+  fs.mkdirSync(liveDir(ctx), { recursive: true, mode: 0o700 });
+  const bar = await progressBar(options.progress && !ctx.json, " {bar} {value}/{total} steps | {running}", definition.steps.length, { running: "starting" });
+  // Subscribe in the same turn as start(): events begin on the next tick.
+  const handle = engine.start(definition, inputs, { ...(options.runId ? { runId: options.runId } : {}), ...(options.parallelism ? { parallelism: options.parallelism } : {}) });
+  const runId = handle.runId;
+  const publish = (): void => {
+    try {
+      const d = engine.getRun(runId);
+      const live: LiveStatus = { runId, workflow: d.workflow, pid: process.pid, status: d.status, progress: d.progress, steps: d.steps.map(stepJson), updatedAt: new Date().toISOString() };
+      const tmp = `${liveFile(ctx, runId)}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(live), { mode: 0o600 });
+      fs.renameSync(tmp, liveFile(ctx, runId));
+      bar?.update(d.progress.completed + d.progress.skipped + d.progress.failed, {
+        running: d.steps.filter((s) => s.status === "running" && s.index === null).map((s) => s.stepId).join(", ") || "-",
+      });
+    } catch {
+      // progress is best effort; the database is the record
+    }
+  };
+  const subscription = handle.events.subscribe((event: WorkflowEvent) => {
+    if (!bar && !ctx.json) process.stderr.write(`${describeEvent(event)}\n`);
+    publish();
+  });
+  fs.rmSync(cancelFile(ctx, runId), { force: true });
+  const poll = setInterval(() => {
+    if (fs.existsSync(cancelFile(ctx, runId))) {
+      fs.rmSync(cancelFile(ctx, runId), { force: true });
+      engine.cancel(runId, "cancelled with `bear workflow cancel`");
+    }
+  }, 100);
+  const onSigint = (): void => void engine.cancel(runId, "interrupted (Ctrl-C)");
+  process.on("SIGINT", onSigint);
+  try {
+    const result = await handle.result;
+    publish();
+    return { result, details: engine.getRun(runId) };
+  } finally {
+    clearInterval(poll);
+    process.off("SIGINT", onSigint);
+    subscription.unsubscribe();
+    bar?.stop();
+  }
+}
+
+function describeEvent(e: WorkflowEvent): string {
+  const step = "stepId" in e ? `${e.stepId}${e.index === undefined ? "" : `[${e.index}]`}` : "";
+  switch (e.type) {
+    case "run.started":
+      return `run ${e.runId} (${e.workflow}) started`;
+    case "step.started":
+      return `  ${step} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`;
+    case "step.progress":
+      return `  ${step} ${e.fraction === undefined ? "" : `${Math.round(e.fraction * 100)}% `}${e.message ?? ""}`;
+    case "step.completed":
+      return `  ${step} ${green("completed", process.stderr)} (${e.durationMs} ms)`;
+    case "step.failed":
+      return `  ${step} ${red("failed", process.stderr)}: ${e.error.code}: ${e.error.message}`;
+    case "step.retried":
+      return `  ${step} ${yellow("retrying", process.stderr)} in ${e.delayMs} ms (${e.error.code})`;
+    case "step.skipped":
+      return `  ${step} skipped: ${e.reason}`;
+    case "step.cancelled":
+      return `  ${step} cancelled`;
+    case "run.completed":
+      return `run ${e.runId} ${e.status} in ${e.durationMs} ms`;
+  }
+}
+
+function stepJson(s: RunDetails["steps"][number]): { id: string; index: number | null; status: string; attempt: number; error?: unknown } {
+  return { id: s.stepId, index: s.index, status: s.status, attempt: s.attempt, ...(s.error ? { error: s.error } : {}) };
+}
+
+function runSummary(r: RunRecord): Record<string, unknown> {
+  return { runId: r.id, workflow: r.workflow, status: r.status, createdAt: new Date(r.createdAt).toISOString(), finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null, error: r.error };
+}
+
+function readLive(ctx: CommandContext, runId: string): LiveStatus | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(liveFile(ctx, runId), "utf8")) as LiveStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+function liveRuns(ctx: CommandContext): Record<string, unknown>[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(liveDir(ctx)).filter((n) => n.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => {
+    const live = readLive(ctx, n.slice(0, -5));
+    return live ? [{ runId: live.runId, workflow: live.workflow, status: live.status, createdAt: live.updatedAt, live: true }] : [];
+  });
+}
+
+function colourStatus(status: string): string {
+  if (status === "completed") return green(status);
+  if (status === "failed") return red(status);
+  if (status === "running" || status === "pending") return yellow(status);
+  return status;
+}
+
+function renderResult(result: RunResult, details: RunDetails): string {
+  const p = details.progress;
+  const lines = [`Run ${bold(result.runId)}: ${colourStatus(result.status)} (${p.completed}/${p.total} steps completed${p.skipped ? `, ${p.skipped} skipped` : ""}${p.failed ? `, ${p.failed} failed` : ""})`];
+  if (result.error) lines.push(red(`  ${result.error.code}: ${result.error.message}`));
+  if (result.status === "completed") lines.push(`  outputs: ${truncate(JSON.stringify(result.outputs))}`);
+  return lines.join("\n");
+}
+
+function truncate(text: string, max = 400): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

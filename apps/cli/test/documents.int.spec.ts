@@ -1,0 +1,170 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- results are indexed right after asserting their length or presence */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bear, bearAsync, bin, initWorkspace, json, jsonError, samples, tempDir, removeTempDirs } from "./harness";
+
+interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  files: { file: string; status: string; error?: { code: string; message: string } }[];
+}
+
+describe("ingest, search, ask, redact and audit on one workspace", () => {
+  let ws: string;
+  let files: string;
+  const inWs = (args: string[], env: Record<string, string> = {}) => bear(["--data-dir", ws, ...args], { env, cwd: files });
+  const inWsAsync = (args: string[]) => bearAsync(["--data-dir", ws, ...args], { cwd: files });
+
+  beforeAll(() => {
+    ws = initWorkspace("docs");
+    files = tempDir("files");
+    // Real files: the sample documents, a corrupt PDF, and a letter with personal data to redact.
+    for (const name of fs.readdirSync(samples)) fs.copyFileSync(path.join(samples, name), path.join(files, name));
+    fs.writeFileSync(path.join(files, "broken.pdf"), "%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without an xref table\n%%EOF\n");
+  });
+
+  it("ingest reports each file, summarises the failures at the end and exits 3 on a partial failure", () => {
+    const run = inWs(["ingest", ".", "missing.docx", "--json"]);
+    expect(run.status).toBe(3);
+    const report = json<IngestReport>(run);
+    expect(report.added).toBe(4);
+    expect(report.failed).toBe(2);
+    const failed = Object.fromEntries(report.files.filter((f) => f.status === "failed").map((f) => [path.basename(f.file), f.error?.code]));
+    expect(failed).toEqual({ "broken.pdf": "RAG_FILE_CORRUPT", "missing.docx": "RAG_FILE_UNREADABLE" });
+    expect(jsonError(run)).toMatchObject({ code: "PARTIAL_FAILURE" });
+
+    const human = inWs(["ingest", "."]);
+    expect(human.status).toBe(3);
+    expect(human.stdout).toContain("4 unchanged, 1 failed");
+    expect(human.stdout).toMatch(/1 file\(s\) could not be ingested:\n.*broken\.pdf\n\s+RAG_FILE_CORRUPT: PDF .* could not be parsed/);
+    expect(human.stderr).not.toContain("\x1b["); // no colours or progress bar when not on a terminal
+  });
+
+  const haveScript = spawnSync("script", ["--version"]).status === 0;
+  (haveScript ? it : it.skip)("at a terminal, ingest shows a progress bar with files, MB/s and ETA, and colours", () => {
+    // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would.
+    const run = spawnSync("script", ["-qec", `${process.execPath} ${bin} --data-dir ${ws} ingest .`, "/dev/null"], {
+      cwd: files,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: files, TERM: "xterm" },
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/\d\/5 files \| [\d.]+ MB\/s \| ETA \S+/);
+    expect(run.stdout).toContain("\x1b[33m1 file(s) could not be ingested:");
+  });
+
+  it("ingest exits 2 when no file could be ingested", () => {
+    const run = inWs(["ingest", "nope-1.txt", "nope-2.pdf"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("none of the 2 file(s) could be ingested");
+  });
+
+  it("search finds the clause with its document, page and section (three searches at once share the audit log safely)", async () => {
+    const [run, human, vector] = await Promise.all([
+      inWsAsync(["search", "termination", "for", "convenience", "-k", "3", "--json"]),
+      inWsAsync(["search", "governing law"]),
+      inWsAsync(["search", "law", "--mode", "vector", "--json"]),
+    ]);
+    expect(run.status).toBe(0);
+    const { hits } = json<{ hits: { source: string; page: number; sectionPath: string[]; snippet: string }[] }>(run);
+    expect(hits).toHaveLength(3);
+    expect(path.basename(hits[0]!.source)).toBe("master-services-agreement.txt");
+    expect(hits[0]!.sectionPath.join(" > ")).toContain("3.2 Termination for Convenience");
+    expect(hits[0]!.snippet).toContain("**");
+    expect(human.stdout).toMatch(/^1\. /);
+    expect(human.stdout).toContain("page 1");
+    expect(vector.status).toBe(2);
+    expect(jsonError(vector).code).toBe("RAG_NO_EMBEDDER");
+  });
+
+  it("ask answers with citations to the exact sentence (extractive without a model)", () => {
+    const run = inWs(["ask", "When is the base rent payable under the lease?", "--json"]);
+    expect(run.status).toBe(0);
+    const answer = json<{ mode: string; text: string; citations: { marker: number; source: string; quote: string; start: number; end: number }[] }>(run);
+    expect(answer.mode).toBe("extractive");
+    expect(answer.citations.length).toBeGreaterThan(0);
+    const rent = answer.citations.find((c) => c.quote.includes("first day of each calendar month"));
+    expect(rent).toBeDefined();
+    expect(path.basename(rent!.source)).toBe("office-lease.html");
+    expect(answer.text).toContain(`[${rent!.marker}]`);
+    const human = inWs(["ask", "How long do the confidentiality obligations survive termination?"]);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toContain("Sources (extractive answer");
+    expect(human.stdout).toMatch(/\[1\] .*mutual-nda\.md, page 1, chars \d+-\d+/);
+  });
+
+  it("redact writes a copy without the personal data and reports what was removed, never the values", async () => {
+    const run = inWs(["redact", "client-letter.eml", "--json"]);
+    expect(run.status).toBe(0);
+    const report = json<{ output: string; removed: number; byType: Record<string, number>; risk: { level: string }; items: { type: string; line: number }[] }>(run);
+    expect(report.output).toBe(path.join(files, "client-letter.redacted.txt"));
+    const copy = fs.readFileSync(report.output, "utf8");
+    for (const secret of ["512-44-3921", "4242 4242 4242 4242", "GB82 WEST 1234 5698 7654 32", "m.trent@gmail.example", "04/17/1986"]) {
+      expect(copy).not.toContain(secret);
+      expect(run.stdout).not.toContain(secret);
+    }
+    expect(copy).toContain("Please confirm they are correct");
+    expect(report.byType).toMatchObject({ US_SSN: 1, CREDIT_CARD: 1, IBAN: 1, DATE_OF_BIRTH: 1 });
+    expect(report.risk.level).toBe("critical");
+    expect(report.items.find((i) => i.type === "US_SSN")?.line).toBeGreaterThan(1);
+
+    const [again, missing, corrupt] = await Promise.all([
+      inWsAsync(["redact", "client-letter.eml"]),
+      inWsAsync(["redact", "no-such-letter.eml", "--json"]),
+      inWsAsync(["redact", "broken.pdf"]),
+    ]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("already exists");
+    expect(missing.status).toBe(2);
+    expect(jsonError(missing)).toMatchObject({ code: "INPUT_NOT_FOUND" });
+    expect(corrupt.status).toBe(2);
+    expect(corrupt.stderr).toContain("could not be parsed");
+  });
+
+  it("restore puts the values of a reversible redaction back, with the workspace's vault key", () => {
+    const redacted = inWs(["redact", "client-letter.eml", "--policy", "reversible", "-o", "letter.tokens.txt", "--json"]);
+    expect(redacted.status).toBe(0);
+    const tokens = fs.readFileSync(path.join(files, "letter.tokens.txt"), "utf8");
+    expect(tokens).toMatch(/<TOK_US_SSN_[0-9a-f]{12}>/);
+    expect(tokens).not.toContain("512-44-3921");
+    const restored = inWs(["restore", "letter.tokens.txt", "-o", "letter.restored.txt", "--json"]);
+    expect(restored.status).toBe(0);
+    expect(json(restored)).toMatchObject({ tokens: expect.any(Number) });
+    const back = fs.readFileSync(path.join(files, "letter.restored.txt"), "utf8");
+    expect(back).toContain("512-44-3921");
+    expect(back).toContain("GB82 WEST 1234 5698 7654 32");
+    const notTokens = inWs(["restore", "client-letter.eml"]);
+    expect(notTokens.status).toBe(2);
+    expect(notTokens.stderr).toContain("holds no vault tokens");
+  });
+
+  it("every sensitive operation is in the audit log, which verifies; an edited record makes verify exit 6", () => {
+    const run = inWs(["audit", "verify", "--json"]);
+    expect(run.status).toBe(0);
+    const check = json<{ ok: boolean; records: number }>(run);
+    expect(check.ok).toBe(true);
+    const log = fs.readFileSync(path.join(ws, "audit/audit.jsonl"), "utf8");
+    const actions = log.trim().split("\n").map((l) => (JSON.parse(l) as { action: string }).action);
+    expect(new Set(actions)).toEqual(new Set(["ingest", "search", "scrub", "export", "restore"]));
+    expect(log).not.toContain("512-44-3921");
+    expect(log).not.toContain("convenience");
+
+    const tampered = log.replace('"action":"search"', '"action":"serch"');
+    fs.writeFileSync(path.join(ws, "audit/audit.jsonl"), tampered);
+    const bad = inWs(["audit", "verify", "--json"]);
+    expect(bad.status).toBe(6);
+    expect(json<{ ok: boolean; problems: { kind: string }[] }>(bad).problems[0]!.kind).toBe("edited");
+    // A cut-off tail is noticed too (the last verified record count is kept in the workspace).
+    fs.writeFileSync(path.join(ws, "audit/audit.jsonl"), log.split("\n").slice(0, 2).join("\n") + "\n");
+    const cut = inWs(["audit", "verify"]);
+    expect(cut.status).toBe(6);
+    expect(cut.stdout).toContain("truncated");
+  });
+});
+
+afterAll(removeTempDirs);

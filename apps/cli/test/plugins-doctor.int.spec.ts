@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bear, bearAsync, cliDir, initWorkspace, json, jsonError, tempDir, removeTempDirs } from "./harness";
+
+const example = path.resolve(cliDir, "../../packages/plugins/examples/us-case-numbers");
+const citation = path.resolve(cliDir, "../../packages/plugins/examples/citation-format");
+
+describe("bear plugins and bear doctor", () => {
+  let ws: string;
+  const inWs = (args: string[]) => bear(["--data-dir", ws, ...args]);
+
+  beforeAll(() => {
+    ws = initWorkspace("plugins");
+  });
+
+  it("install validates, copies and starts a plugin in its sandbox; list shows it; redact uses it; remove deletes it", () => {
+    expect(json(inWs(["plugins", "list", "--json"]))).toMatchObject({ plugins: [] });
+    const install = inWs(["plugins", "install", example, "--json"]);
+    expect(install.status).toBe(0);
+    expect(json(install)).toMatchObject({ name: "us-case-numbers", provides: [{ point: "pii-recognizer", id: "us.case_number" }] });
+    expect(fs.existsSync(path.join(ws, "plugins/us-case-numbers/bear-plugin.json"))).toBe(true);
+    expect(inWs(["plugins", "install", example]).status).toBe(2);
+    const list = json<{ plugins: { name: string; state: string; installed: boolean }[] }>(inWs(["plugins", "list", "--json"]));
+    expect(list.plugins).toEqual([expect.objectContaining({ name: "us-case-numbers", state: "valid", installed: true })]);
+    // bear redact uses the PII recognizers of installed plugins, each in its sandbox.
+    const memo = path.join(tempDir("memo"), "memo.txt");
+    fs.writeFileSync(memo, "The complaint was filed as 1:23-cv-04567-ABC on behalf of the plaintiff.\n");
+    const redact = inWs(["redact", memo, "--json"]);
+    expect(redact.status).toBe(0);
+    expect(json(redact)).toMatchObject({ byType: { US_CASE_NUMBER: 1 }, plugins: ["us-case-numbers:us.case_number"] });
+    expect(fs.readFileSync(memo.replace(".txt", ".redacted.txt"), "utf8")).toContain("filed as <US_CASE_NUMBER_1> on behalf");
+    const remove = inWs(["plugins", "remove", "us-case-numbers"]);
+    expect(remove.status).toBe(0);
+    expect(fs.existsSync(path.join(ws, "plugins/us-case-numbers"))).toBe(false);
+    expect(inWs(["plugins", "remove", "us-case-numbers"]).status).toBe(2);
+  });
+
+  it("a plugin's step type runs in `bear workflow run`, in the plugin's sandbox", () => {
+    expect(inWs(["plugins", "install", citation]).status).toBe(0);
+    const dir = tempDir("cite");
+    fs.writeFileSync(
+      path.join(dir, "cite.yaml"),
+      'name: cite\nsteps:\n  - id: cite\n    type: citation_format\n    parameters: { caseName: "Brown v. Board of Education", volume: 347, reporter: "US", page: 483, year: 1954 }\n',
+    );
+    const run = bear(["--data-dir", ws, "workflow", "run", "cite.yaml", "--json"], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(json(run)).toMatchObject({ status: "completed", outputs: { cite: { citation: "Brown v. Bd. of Educ., 347 U.S. 483 (1954)" } } });
+    expect(inWs(["plugins", "remove", "citation-format"]).status).toBe(0);
+  });
+
+  it("install refuses a bad manifest, a permission the config does not allow, and a missing folder", async () => {
+    const bad = path.join(tempDir("bad-plugin"), "bad");
+    fs.mkdirSync(bad);
+    fs.writeFileSync(path.join(bad, "bear-plugin.json"), JSON.stringify({ name: "Bad Name", version: "1.0.0", entry: "index.mjs", bearApi: "^0.1.0", provides: [] }));
+    const greedy = path.join(tempDir("greedy-plugin"), "greedy");
+    fs.mkdirSync(greedy);
+    fs.writeFileSync(path.join(greedy, "index.mjs"), "export default { 'x.step': { run: () => ({}) } };\n");
+    fs.writeFileSync(path.join(greedy, "bear-plugin.json"), JSON.stringify({ name: "greedy", version: "1.0.0", entry: "index.mjs", bearApi: "^0.1.0", provides: [{ point: "step-type", id: "x.step" }], permissions: ["fs.write.workspace"] }));
+    const [badRun, greedyRun, missing] = await Promise.all([
+      bearAsync(["--data-dir", ws, "plugins", "install", bad, "--json"]),
+      bearAsync(["--data-dir", ws, "plugins", "install", greedy]),
+      bearAsync(["--data-dir", ws, "plugins", "install", "/no/such/folder"]),
+    ]);
+    expect(badRun.status).toBe(2);
+    expect(jsonError(badRun)).toMatchObject({ code: "PLUGIN_MANIFEST_INVALID" });
+    expect(greedyRun.status).toBe(2);
+    expect(greedyRun.stderr).toContain("fs.write.workspace");
+    expect(fs.existsSync(path.join(ws, "plugins/greedy"))).toBe(false);
+    expect(missing.status).toBe(2);
+  });
+
+  it("doctor reports hardware, models, workspace, index, audit, plugins and offline status, and what to fix", () => {
+    const run = inWs(["doctor", "--json"]);
+    expect(run.status).toBe(0);
+    const report = json<{ healthy: boolean; checks: { area: string; level: string }[]; fixes: string[] }>(run);
+    expect(report.healthy).toBe(true);
+    const areas = Object.fromEntries(report.checks.map((c) => [c.area, c.level]));
+    expect(Object.keys(areas)).toEqual(expect.arrayContaining(["node", "offline", "workspace", "index", "audit", "hardware", "models", "llm", "plugins"]));
+    expect(areas.offline).toBe("ok");
+    expect(areas.index).toBe("warn"); // nothing ingested yet
+    expect(report.fixes.join("\n")).toContain("bear ingest");
+
+    const fresh = bear(["--data-dir", path.join(tempDir("doctor"), "none"), "doctor"]);
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).toContain("What to fix:");
+    expect(fresh.stdout).toContain("bear init");
+    const broken = bear(["--data-dir", ws, "doctor", "--json"], { env: { BEAR_MODELS_LLM: "missing-model" } });
+    expect(broken.status).toBe(2);
+    expect(json<{ fixes: string[] }>(broken).fixes.join("\n")).toContain("missing-model");
+  });
+});
+
+afterAll(removeTempDirs);

@@ -1,0 +1,108 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bear, bearAsync, initWorkspace, json, jsonError, tempDir, removeTempDirs } from "./harness";
+
+const DIGEST = `name: digest
+inputs:
+  names: { type: array, default: ["nda", "lease", "msa"] }
+steps:
+  - id: count
+    type: data_processing
+    parameters: { operation: count, input: "{{ inputs.names }}" }
+  - id: write
+    type: file_operations
+    depends_on: [count]
+    parameters: { operation: write, path: "out/count.txt", content: "documents: {{ steps.count.output }}" }
+`;
+
+// Retries a read of a file that never appears: slow enough to be cancelled from another process.
+const SLOW = `name: slow
+steps:
+  - id: wait
+    type: file_operations
+    retry: { attempts: 100, backoff: 200ms }
+    parameters: { operation: read, path: "never-there.txt" }
+`;
+
+const FAILING = `name: failing
+steps:
+  - id: read
+    type: file_operations
+    parameters: { operation: read, path: "missing.json" }
+`;
+
+describe("bear workflow", () => {
+  let ws: string;
+  let dir: string;
+  const inWs = (args: string[]) => bear(["--data-dir", ws, ...args], { cwd: dir });
+
+  beforeAll(() => {
+    ws = initWorkspace("wf");
+    dir = tempDir("wf-files");
+    fs.writeFileSync(path.join(dir, "digest.yaml"), DIGEST);
+    fs.writeFileSync(path.join(dir, "slow.yaml"), SLOW);
+    fs.writeFileSync(path.join(dir, "failing.yaml"), FAILING);
+    fs.writeFileSync(path.join(dir, "invalid.yaml"), "name: invalid\nsteps:\n  - id: a\n    type: file_ops\n    dependson: [b]\n");
+    fs.writeFileSync(path.join(dir, "broken.yaml"), "name: [unclosed\nsteps: {\n");
+  });
+
+  it("run executes the workflow, shows each step as it happens and prints the outputs", () => {
+    const run = inWs(["workflow", "run", "digest.yaml", "--run-id", "digest-1", "-i", 'names=["a","b"]']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("count started");
+    expect(run.stderr).toContain("write completed");
+    expect(run.stdout).toContain("Run digest-1: completed (2/2 steps completed)");
+    expect(fs.readFileSync(path.join(dir, "out/count.txt"), "utf8")).toBe("documents: 2");
+  });
+
+  it("list and status show the runs and each step", () => {
+    const list = json<{ runs: { runId: string; status: string }[] }>(inWs(["workflow", "list", "--json"]));
+    expect(list.runs.find((r) => r.runId === "digest-1")?.status).toBe("completed");
+    const status = json(inWs(["workflow", "status", "digest-1", "--json"]));
+    expect(status).toMatchObject({ runId: "digest-1", status: "completed", steps: [{ id: "count", status: "completed" }, { id: "write", status: "completed" }] });
+    const missing = inWs(["workflow", "status", "no-such-run", "--json"]);
+    expect(missing.status).toBe(2);
+    expect(jsonError(missing).code).toBe("RUN_NOT_FOUND");
+  });
+
+  it("bad input exits 2 with the problem named: invalid workflow, bad YAML, missing file; a malformed input exits 1", async () => {
+    const at = (args: string[]) => bearAsync(["--data-dir", ws, ...args], { cwd: dir });
+    const [invalid, broken, missing, usage] = await Promise.all([
+      at(["workflow", "run", "invalid.yaml"]),
+      at(["workflow", "run", "broken.yaml", "--json"]),
+      at(["workflow", "run", "nope.yaml"]),
+      at(["workflow", "run", "digest.yaml", "-i", "novalue"]),
+    ]);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toContain("unknown field 'dependson'");
+    expect(broken.status).toBe(2);
+    expect(jsonError(broken)).toMatchObject({ code: "WORKFLOW_PARSE_FAILED" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("cannot read workflow file 'nope.yaml'");
+    expect(usage.status).toBe(1);
+  });
+
+  it("a failed run exits 3", () => {
+    const run = inWs(["workflow", "run", "failing.yaml", "--json"]);
+    expect(run.status).toBe(3);
+    expect(json(run)).toMatchObject({ status: "failed", progress: { total: 1, failed: 1 }, steps: [{ id: "read", status: "failed" }] });
+  });
+
+  it("cancel stops a run that another `bear workflow run` process is executing (exit 130 there)", async () => {
+    const running = bearAsync(["--data-dir", ws, "workflow", "run", "slow.yaml", "--run-id", "slow-1"], { cwd: dir });
+    const live = path.join(ws, "state/workflow-runs/slow-1.json");
+    for (let i = 0; i < 100 && !fs.existsSync(live); i++) await new Promise((r) => setTimeout(r, 100));
+    const status = await bearAsync(["--data-dir", ws, "workflow", "status", "slow-1", "--json"], { cwd: dir });
+    expect(json(status)).toMatchObject({ runId: "slow-1", live: true });
+    const cancel = await bearAsync(["--data-dir", ws, "workflow", "cancel", "slow-1", "--json"], { cwd: dir });
+    expect(cancel.status).toBe(0);
+    expect(json(cancel)).toMatchObject({ cancelled: true });
+    const result = await running;
+    expect(result.status).toBe(130);
+    expect(result.stdout).toContain("cancelled");
+    expect(json(inWs(["workflow", "status", "slow-1", "--json"]))).toMatchObject({ status: "cancelled" });
+  });
+});
+
+afterAll(removeTempDirs);
