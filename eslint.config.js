@@ -16,7 +16,8 @@ const boundaries = {
     { sourceTag: "type:core", onlyDependOnLibsWithTags: ["type:core"], bannedExternalImports: Object.values(NATIVE) },
     { sourceTag: "type:capability", onlyDependOnLibsWithTags: ["type:core"] },
     { sourceTag: "type:orchestration", onlyDependOnLibsWithTags: ["type:core", "type:orchestration"] },
-    { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] },
+    // The bundled CLI embeds the bundled server (`bear serve`): the one app another app may import.
+    { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration", "app:embeddable"] },
     { sourceTag: "native:none", bannedExternalImports: Object.values(NATIVE) },
     { sourceTag: "native:rag", bannedExternalImports: allNativesBut(NATIVE.lance, NATIVE.onnx) },
     { sourceTag: "native:models", bannedExternalImports: allNativesBut(NATIVE.llama, NATIVE.onnx) },

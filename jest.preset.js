@@ -30,6 +30,7 @@ export function jestConfig(projectDir, overrides = {}) {
       ],
     },
     moduleNameMapper: {
+      "^@bear/server$": path.join(root, "apps/server/src/index.ts"),
       "^@bear/([a-z-]+)$": path.join(root, "packages/$1/src/index.ts"),
     },
     reporters: [

@@ -12,6 +12,7 @@ import { registerRedactCommand } from "./commands/redact";
 import { registerRestoreCommand } from "./commands/restore";
 import { registerReviewCommand } from "./commands/review";
 import { registerSearchCommand } from "./commands/search";
+import { registerServeCommand } from "./commands/serve";
 import { registerWorkflowCommand } from "./commands/workflow";
 
 export interface ProgramOptions {
@@ -55,6 +56,7 @@ export function buildProgram(version: string, options: ProgramOptions = {}): Com
   registerPluginsCommand(program);
   registerAuditCommand(program);
   registerDoctorCommand(program);
+  registerServeCommand(program);
   registerConfigCommand(program);
   return program;
 }

@@ -1,4 +1,4 @@
-import { AuditSink, Llm, Scrubber, coreModule, createContainer, createPinoLogger, disposeContainer, type Logger } from "@bear/core";
+import { AuditSink, ContentCipher, Llm, Scrubber, coreModule, createContainer, createPinoLogger, disposeContainer, type Logger } from "@bear/core";
 import fs from "node:fs";
 import path from "node:path";
 import type { AuditLog, PiiScrubber, TokenVaultSnapshot } from "@bear/security";
@@ -11,6 +11,7 @@ import type * as WorkflowPackage from "@bear/workflow-engine";
 import type { CommandContext } from "./context";
 import { workspaceAuditSink } from "./workspace/audit-sink";
 import { acquireLock } from "./workspace/file-lock";
+import { workspaceContentCipher } from "./workspace/content-cipher";
 
 export interface ServiceNeeds {
   /**
@@ -114,6 +115,8 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
   container.unbind(AuditSink);
   container.bind<AuditSink>(AuditSink).toConstantValue(audit);
   container.unbind(Scrubber);
+  // A passphrase-protected workspace keeps its index encrypted at rest (rag takes the ContentCipher).
+  if (needs.rag && ctx.manifest().encryption) container.bind<ContentCipher>(ContentCipher).toConstantValue(await workspaceContentCipher(keys));
   // rag scrubs PII before indexing whenever a Scrubber is bound: only when the user asked for it.
   if (!needs.rag || config.security.scrubOnIngest) container.bind<Scrubber>(Scrubber).toConstantValue(scrubber);
   // The Llm / Embedder handles look their model up in the registry when created: scan first.

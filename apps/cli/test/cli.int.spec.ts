@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { bear, bearAsync, bin, json, jsonError, samples, tempDir, removeTempDirs } from "./harness";
 
 const COMMANDS = [
-  ["demo"], ["init"], ["ingest"], ["search"], ["ask"], ["review"], ["redact"], ["restore"], ["config"], ["doctor"],
+  ["demo"], ["init"], ["ingest"], ["search"], ["ask"], ["review"], ["redact"], ["restore"], ["config"], ["doctor"], ["serve"],
   ["models"], ["models", "list"], ["models", "info"], ["models", "pull"], ["models", "load"], ["models", "unload"],
   ["workflow"], ["workflow", "run"], ["workflow", "list"], ["workflow", "status"], ["workflow", "cancel"],
   ["plugins"], ["plugins", "list"], ["plugins", "install"], ["plugins", "remove"],

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
+import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type ContentCipher, type Logger } from "@bear/core";
 import { RateLimitedError, type Role } from "@bear/security";
 import { ApiKeyAuth } from "./http/api-key-auth";
 import { HttpError, toHttpError } from "./http/http-errors";
@@ -39,6 +39,10 @@ export interface ServerOptions {
   readonly principals?: readonly ServerPrincipal[];
   /** HMAC key of the audit log; default `<dataDir>/state/audit.key`. */
   readonly auditKey?: Uint8Array;
+  /** Key of the `hash` scrub operator; default `<dataDir>/state/pseudonym.key`. */
+  readonly hashKey?: Uint8Array;
+  /** Encrypts the document index at rest (an encrypted workspace's index must be opened with its cipher). */
+  readonly contentCipher?: ContentCipher;
   /** Token bucket per principal (default 120 burst, 20/s). */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Largest JSON body in bytes (default 1 MiB). Uploads are limited by `config.rag.maxFileSizeMb`. */
@@ -82,6 +86,8 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
   const services = await openServices({
     config,
     ...(options.auditKey ? { auditKey: options.auditKey } : {}),
+    ...(options.hashKey ? { hashKey: options.hashKey } : {}),
+    ...(options.contentCipher ? { contentCipher: options.contentCipher } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });

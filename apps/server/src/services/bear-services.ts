@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { AgentSystem } from "@bear/agents";
-import { ensureWorkspace, type BearConfig, type Llm, type Logger, type WorkspaceLayout } from "@bear/core";
+import { ensureWorkspace, type BearConfig, type ContentCipher, type Llm, type Logger, type WorkspaceLayout } from "@bear/core";
 import { ModelManager } from "@bear/model-manager";
 import { RagEngine } from "@bear/rag";
 import { createSecurity, type Security } from "@bear/security";
@@ -19,6 +19,10 @@ export interface ServicesOptions {
   readonly config: BearConfig;
   /** HMAC key of the audit log (≥ 32 bytes). Default: `<dataDir>/state/audit.key`, created once (0600). */
   readonly auditKey?: Uint8Array;
+  /** Key of the `hash` scrub operator (stable pseudonyms). Default: `<dataDir>/state/pseudonym.key`. */
+  readonly hashKey?: Uint8Array;
+  /** Encrypts the document index at rest (core ContentCipher, e.g. @bear/security's KeyedContentCipher). */
+  readonly contentCipher?: ContentCipher;
   /** Per-principal token bucket. */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   readonly logger?: Logger;
@@ -66,7 +70,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
   const security = createSecurity({
     auditDir: layout.audit,
     auditKey: options.auditKey ?? readOrCreateKey(path.join(layout.state, "audit.key")),
-    hashKey: readOrCreateKey(path.join(layout.state, "pseudonym.key")),
+    hashKey: options.hashKey ?? readOrCreateKey(path.join(layout.state, "pseudonym.key")),
     rateLimit: options.rateLimit ?? { capacity: 120, refillPerSecond: 20 },
     // API keys and users survive restarts (hashes only).
     principalsFile: path.join(layout.state, "principals.json"),
@@ -96,6 +100,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
       ...(llm ? { llm } : {}),
       ...(embedder ? { embedder } : {}),
       ...(config.security.scrubOnIngest ? { scrubber: security.scrubber } : {}),
+      ...(options.contentCipher ? { cipher: options.contentCipher } : {}),
       audit: security.audit,
       ...(logger ? { logger } : {}),
     });

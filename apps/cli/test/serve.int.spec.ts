@@ -1,0 +1,91 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { bear, bin, removeTempDirs, tempDir } from "./harness";
+
+afterAll(removeTempDirs);
+
+/** Starts `bear serve --json` and resolves with its first JSON line and a way to stop it (SIGINT). */
+function serve(ws: string, extra: string[] = []): Promise<{ info: { url: string; docs: string; adminKey: string | null }; stop: () => Promise<number | null> }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cli-home-"));
+  const child = spawn(process.execPath, [bin, "--data-dir", ws, "--json", "serve", "--port", "0", ...extra], {
+    cwd: home,
+    env: { PATH: process.env.PATH ?? "", HOME: home, BEAR_MODELS_THREADS: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => (fs.rmSync(home, { recursive: true, force: true }), resolve(code))));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`bear serve did not start: ${stderr}`))), 45_000);
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+      let info: { url: string; docs: string; adminKey: string | null };
+      try {
+        info = JSON.parse(stdout) as typeof info; // complete once the whole JSON document has arrived
+      } catch {
+        return;
+      }
+      clearTimeout(timer);
+      resolve({ info, stop: () => (child.kill("SIGINT"), exited) });
+    });
+    void exited.then((code) => (clearTimeout(timer), reject(new Error(`bear serve exited ${code}: ${stderr}`))));
+  });
+}
+
+describe("bear serve", () => {
+  it("serves the workspace on loopback, prints the admin key once, keeps it across restarts and stops cleanly on Ctrl-C", async () => {
+    const ws = tempDir("serve");
+    expect(bear(["--data-dir", ws, "init"]).status).toBe(0);
+
+    const first = await serve(ws);
+    expect(first.info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.info.adminKey).toMatch(/^bear_admin_/);
+    const key = first.info.adminKey!;
+    expect((await fetch(`${first.info.url}/api/v1/health`)).status).toBe(200);
+    expect((await fetch(`${first.info.url}/api/v1/me`)).status).toBe(401);
+    expect((await fetch(`${first.info.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(await first.stop()).toBe(0);
+
+    const second = await serve(ws);
+    expect(second.info.adminKey).toBeNull();
+    expect((await fetch(`${second.info.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(await second.stop()).toBe(0);
+
+    // The server wrote to the same audit chain as the CLI: it still verifies.
+    expect(bear(["--data-dir", ws, "audit", "verify"]).status).toBe(0);
+  }, 120_000);
+
+  it("refuses a workspace that was never initialised, and a bad port, with the usual exit codes", () => {
+    const ws = tempDir("serve-none");
+    expect(bear(["--data-dir", path.join(ws, "nothing"), "serve"]).status).toBe(2);
+    expect(bear(["--data-dir", ws, "serve", "--port", "http"]).status).toBe(1);
+  });
+});
+
+describe("a passphrase-protected workspace", () => {
+  it("keeps its index encrypted at rest: search works with the passphrase, the index files hold none of the words", async () => {
+    const ws = tempDir("sealed-index");
+    const files = tempDir("sealed-files");
+    const { samples } = await import("./harness");
+    fs.copyFileSync(path.join(samples, "master-services-agreement.txt"), path.join(files, "msa.txt"));
+    const env = { BEAR_PASSPHRASE: "correct horse battery" };
+    expect(bear(["--data-dir", ws, "init", "--encrypt"], { env }).status).toBe(0);
+    expect(bear(["--data-dir", ws, "ingest", "."], { env, cwd: files }).status).toBe(0);
+    const search = bear(["--data-dir", ws, "--json", "search", "Harborview indemnification"], { env });
+    expect(search.status).toBe(0);
+    expect((JSON.parse(search.stdout) as { hits: unknown[] }).hits.length).toBeGreaterThan(0);
+
+    const indexBytes = Buffer.concat(
+      fs
+        .readdirSync(path.join(ws, "indexes"), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => fs.readFileSync(path.join(e.parentPath, e.name))),
+    );
+    expect(indexBytes.length).toBeGreaterThan(0);
+    for (const word of ["Harborview", "HARBORVIEW", "indemnification", "msa.txt"]) expect([word, indexBytes.includes(word)]).toEqual([word, false]);
+  }, 60_000);
+});
