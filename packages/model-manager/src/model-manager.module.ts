@@ -11,6 +11,10 @@ import { EmbedderModelId, LlmModelId, ModelManagerToken, OnnxSessionPoolToken } 
  * Binds the ModelManager (singleton, disposed on container teardown), the OnnxSessionPool, and,
  * when the config names default models, core's `Llm` (LlamaCppLlm) and `Embedder`
  * (LlamaCppEmbedder). Logger, EventBus and AuditSink are used when bound (coreModule binds the first two).
+ *
+ * The manager is built synchronously (so Llm and Embedder resolve with `container.get`), which means
+ * its model folders are not scanned yet: call `await container.get(ModelManagerToken).scan()` once
+ * after building the container, before using the Llm or Embedder (an unscanned id is MODEL_NOT_FOUND).
  */
 export function modelManagerModule(config: ModelManagerConfigInput): ContainerModule {
   const resolved = modelManagerConfigSchema.parse(config);

@@ -1,4 +1,5 @@
 import os from "node:os";
+import { isIP } from "node:net";
 import path from "node:path";
 import {
   type AuditSink,
@@ -243,12 +244,15 @@ export class ModelManager {
       await this.#audit.record({ action: "model.pull", outcome: "success", actor: "system", resource: record.id, details: { bytes: record.sizeBytes } });
       return record;
     } catch (error) {
-      await this.#audit.record({
-        action: "model.pull",
-        outcome: "failure",
-        actor: "system",
-        details: { code: ModelManagerError.isInstance(error) ? error.code : "UNKNOWN", host: safeHost(source) },
-      });
+      // The download's own error is what the caller needs: a failing audit sink must not replace it.
+      await this.#audit
+        .record({
+          action: "model.pull",
+          outcome: "failure",
+          actor: "system",
+          details: { code: ModelManagerError.isInstance(error) ? error.code : "UNKNOWN", host: safeHost(source) },
+        })
+        .catch((auditError: unknown) => this.#logger.warn({ err: (auditError as Error).message }, "could not audit a failed model download"));
       throw error;
     }
   }
@@ -406,10 +410,12 @@ export class ModelManager {
   }
 }
 
+/** The host a download came from, for the audit log; an IP address is recorded only as its kind (the log refuses addresses). */
 function safeHost(source: string): string {
   if (source.startsWith("hf:")) return "huggingface.co";
   try {
-    return new URL(source).hostname;
+    const host = new URL(source).hostname.replace(/^\[|\]$/g, "");
+    return isIP(host) === 0 ? host : `(IPv${isIP(host)} address)`;
   } catch {
     return path.basename(source).slice(0, 40);
   }

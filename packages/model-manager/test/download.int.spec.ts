@@ -214,4 +214,22 @@ describe("ModelManager.pull", () => {
       await manager.dispose();
     }
   });
+
+  it("with the real audit log: a failed pull reports its own error, and the record names no IP address", async () => {
+    const { AuditLog } = await import("@bear/security");
+    const auditDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-audit-"));
+    const log = new AuditLog({ dir: auditDir, key: Buffer.alloc(32, 7) });
+    const manager = await ModelManager.open({ modelDirs: [dest] }, { audit: log });
+    try {
+      await expect(manager.pull(`${base}/corrupt/stories260K.gguf`, { sha256: STORIES_SHA })).rejects.toBeInstanceOf(ChecksumMismatchError);
+      expect(await log.verify()).toMatchObject({ ok: true, records: 1 });
+      const written = fs.readFileSync(path.join(auditDir, "audit.jsonl"), "utf8");
+      expect(written).toContain("(IPv4 address)");
+      expect(written).not.toContain("127.0.0.1");
+    } finally {
+      await manager.dispose();
+      await log.dispose();
+      fs.rmSync(auditDir, { recursive: true, force: true });
+    }
+  });
 });
