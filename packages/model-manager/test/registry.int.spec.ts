@@ -27,6 +27,16 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("ModelRegistry", () => {
+  it("names a model by its path under the model dir even when that dir is reached through a symlink", async () => {
+    const real = path.join(dir, "real-models");
+    fs.mkdirSync(path.join(real, "bge"), { recursive: true });
+    fs.copyFileSync(path.join(shared, "model2vec-vq128-bge-base/onnx/model.onnx"), path.join(real, "bge", "model.onnx"));
+    const link = path.join(dir, "linked-models");
+    fs.symlinkSync(real, link);
+    const report = await new ModelRegistry().scan([link]);
+    expect(report.models.map((m) => m.id)).toEqual(["bge/model"]);
+  });
+
   it("scans the shared fixtures: two causal GGUFs, one embedding GGUF and one ONNX model", async () => {
     const registry = new ModelRegistry();
     const report = await registry.scan([shared]);

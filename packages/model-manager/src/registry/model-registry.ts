@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Dirent, createReadStream } from "node:fs";
+import { type Dirent, createReadStream, realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { confinePath, type Logger, silentLogger } from "@bear/core";
@@ -287,11 +287,20 @@ export class ModelRegistry {
       return r !== undefined && r.path !== file;
     };
     if (!taken(stem) && stem !== "model") return stem;
-    const root = dirs.map((d) => path.resolve(d)).find((d) => file.startsWith(d + path.sep));
+    // `file` is a real path (symlinks resolved by the walk): compare it with the real model dirs.
+    const root = dirs.map(realDir).find((d) => file.startsWith(d + path.sep));
     const rel = root ? path.relative(root, file) : path.join(path.basename(path.dirname(file)), path.basename(file));
     let candidate = rel.slice(0, -path.extname(rel).length).split(path.sep).join("/");
     for (let n = 2; taken(candidate); n++) candidate = `${candidate}-${n}`;
     return candidate;
+  }
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(path.resolve(dir));
+  } catch {
+    return path.resolve(dir);
   }
 }
 
