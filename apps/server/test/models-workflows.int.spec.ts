@@ -98,7 +98,7 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
     };
 
     it("starts a run, lists it, shows per-step progress and streams its events", async () => {
-      const start = await post("/api/v1/workflows", { workflow, inputs: { items: [1, 2, 2, 3] } }, "paula");
+      const start = await post("/api/v1/workflows", { workflow, inputs: { items: [1, 2, 2, 3] }, matter: "acme" }, "paula");
       expect(start.status).toBe(201);
       const { runId } = (await start.json()) as { runId: string };
       const events = await readSse(await get(`/api/v1/workflows/${runId}/events`));
@@ -110,8 +110,15 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
       expect(run.status).toBe("completed");
       expect(run.progress.completed).toBe(2);
       expect(run.steps.find((s) => s.stepId === "unique")?.output).toEqual([1, 2, 3]);
-      const list = (await (await get("/api/v1/workflows?status=completed")).json()) as { runs: { id: string }[] };
-      expect(list.runs.map((r) => r.id)).toContain(runId);
+      const list = (await (await get("/api/v1/workflows?status=completed")).json()) as { runs: { id: string; matter: string }[] };
+      expect(list.runs.find((r) => r.id === runId)?.matter).toBe("acme");
+      // The ethical wall holds for runs: bob works on another matter.
+      expect((await get(`/api/v1/workflows/${runId}`, "bob")).status).toBe(403);
+      expect((await get(`/api/v1/workflows/${runId}/events`, "bob")).status).toBe(403);
+      const bobs = (await (await get("/api/v1/workflows", "bob")).json()) as { runs: { id: string }[] };
+      expect(bobs.runs.map((r) => r.id)).not.toContain(runId);
+      const forbidden = await post("/api/v1/workflows", { workflow, inputs: { items: [1] }, matter: "acme" }, "bob");
+      expect(forbidden.status).toBe(403);
     });
 
     it("accepts YAML text and cancels a running run", async () => {
@@ -123,7 +130,7 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
         "    parameters: { operation: read, path: missing.txt }",
         "    retry: { attempts: 3, backoff: 60s }",
       ].join("\n");
-      const start = await post("/api/v1/workflows", { workflow: yaml });
+      const start = await post("/api/v1/workflows", { workflow: yaml, matter: "acme" });
       expect(start.status).toBe(201);
       const { runId } = (await start.json()) as { runId: string };
       const del = await fetch(`${t.url}/api/v1/workflows/${runId}`, { method: "DELETE", headers: t.auth("alice") });

@@ -181,6 +181,30 @@ describe("SqliteRunStore-backed engine", () => {
     await resumed.dispose();
   });
 
+  it("keeps each run's matter, lists runs by matter, and upgrades a version-1 database in place", async () => {
+    const dbPath = path.join(dir, "matters.db");
+    // A database as the first schema left it: no runs.matter column.
+    const v1 = new Database(dbPath);
+    v1.exec(`CREATE TABLE runs (id TEXT PRIMARY KEY, workflow TEXT NOT NULL, definition TEXT NOT NULL, inputs TEXT NOT NULL, status TEXT NOT NULL,
+      error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER)`);
+    v1.prepare("INSERT INTO runs VALUES ('old', 'legacy', '{}', '{}', 'completed', NULL, 1, 1, 1, 1)").run();
+    v1.pragma("user_version = 1");
+    v1.close();
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });
+    try {
+      const wf = { name: "m", steps: [{ id: "one", type: "echo", parameters: { value: 1 } }] };
+      await engine.start(wf, {}, { runId: "acme-run", matter: "acme-2026" }).result;
+      await engine.start(wf, {}, { runId: "globex-run", matter: "globex" }).result;
+      expect(engine.getRun("acme-run")).toMatchObject({ matter: "acme-2026", status: "completed" });
+      expect(engine.listRuns({ matters: ["acme-2026"] }).map((r) => r.id)).toEqual(["acme-run"]);
+      expect(engine.listRuns({ matters: [] })).toEqual([]);
+      expect(engine.getRun("old")).toMatchObject({ matter: null, workflow: "legacy" });
+      expect(() => engine.start(wf, {}, { matter: "" })).toThrow(/matter/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it("persists run state, outputs and events, readable by a later engine on the same file", async () => {
     const dbPath = path.join(dir, "a.db");
     const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });

@@ -1,18 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import type { RunRecord, RunStatus, WorkflowEvent } from "@bear/workflow-engine";
 import { toHttpError } from "../http/http-errors";
-import type { RouteContext } from "../http/route-context";
-import { errorResponses, idParams, securityRequirement } from "../http/schemas";
+import { visibleMatters, type RouteContext } from "../http/route-context";
+import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
 
 /** Starting and cancelling runs is an ingest-level action; reading them is a read. */
 const RUN_WORKFLOWS = "document.ingest" as const;
 const READ_WORKFLOWS = "document.read" as const;
 const STATUSES: readonly RunStatus[] = ["pending", "running", "completed", "failed", "cancelled"];
+/** A run started with no matter (before runs had one) is visible to admins only. */
+const UNASSIGNED = "(unassigned)";
 
 function runDto(r: RunRecord) {
   return {
     id: r.id,
     workflow: r.workflow,
+    matter: r.matter,
     status: r.status,
     error: r.error,
     createdAt: r.createdAt,
@@ -28,6 +31,7 @@ const runSchema = {
   properties: {
     id: { type: "string" },
     workflow: { type: "string" },
+    matter: { type: "string", nullable: true },
     status: { type: "string", enum: [...STATUSES] },
     error: errorInfo,
     createdAt: { type: "number" },
@@ -40,7 +44,15 @@ const runSchema = {
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const engine = ctx.services.workflows;
 
-  app.post<{ Body: { workflow: unknown; inputs?: Record<string, unknown> } }>(
+  /** The run, once the principal may `action` on its matter (ethical walls apply to runs too). */
+  const authorizedRun = async (request: Parameters<RouteContext["authorize"]>[0], action: typeof RUN_WORKFLOWS | typeof READ_WORKFLOWS, runId: string) => {
+    await ctx.authorize(request, action); // the role first: no 404 tells a principal without it which runs exist
+    const run = engine.getRun(runId); // 404 for an unknown id
+    const principal = await ctx.authorize(request, action, { matter: run.matter ?? UNASSIGNED });
+    return { run, principal };
+  };
+
+  app.post<{ Body: { workflow: unknown; inputs?: Record<string, unknown>; matter: string } }>(
     "/api/v1/workflows",
     {
       config: { rateCost: 2 },
@@ -55,14 +67,16 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
           properties: {
             workflow: { anyOf: [{ type: "object", additionalProperties: true }, { type: "string", minLength: 1, maxLength: 200_000 }] },
             inputs: { type: "object", additionalProperties: true, default: {} },
+            matter: { type: "string", pattern: MATTER_PATTERN, default: "default", description: "the matter the run works for: only principals on it see the run" },
           },
         },
         response: { 201: { type: "object", properties: { runId: { type: "string" }, status: { type: "string" } } }, ...errorResponses() },
       },
     },
     async (request, reply) => {
-      const principal = await ctx.authorize(request, RUN_WORKFLOWS);
-      const handle = engine.start(request.body.workflow, request.body.inputs ?? {});
+      const matter = request.body.matter;
+      const principal = await ctx.authorize(request, RUN_WORKFLOWS, { matter });
+      const handle = engine.start(request.body.workflow, request.body.inputs ?? {}, { matter });
       handle.result.catch(() => undefined);
       await ctx.services.security.audit.record({ action: "workflow.start", outcome: "success", actor: principal.id, resource: handle.runId });
       return reply.status(201).send({ runId: handle.runId, status: engine.getRun(handle.runId).status });
@@ -89,9 +103,10 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      await ctx.authorize(request, READ_WORKFLOWS);
+      const principal = await ctx.authorize(request, READ_WORKFLOWS);
       const { status, limit, offset } = request.query;
-      return { runs: engine.listRuns({ ...(status ? { status } : {}), limit, offset }).map(runDto) };
+      const matters = visibleMatters(principal);
+      return { runs: engine.listRuns({ ...(status ? { status } : {}), ...(matters ? { matters } : {}), limit, offset }).map(runDto) };
     },
   );
 
@@ -133,8 +148,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      await ctx.authorize(request, READ_WORKFLOWS);
-      const run = engine.getRun(request.params.id);
+      const { run } = await authorizedRun(request, READ_WORKFLOWS, request.params.id);
       return {
         ...runDto(run),
         progress: run.progress,
@@ -155,7 +169,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      const principal = await ctx.authorize(request, RUN_WORKFLOWS);
+      const { principal } = await authorizedRun(request, RUN_WORKFLOWS, request.params.id);
       const cancelled = engine.cancel(request.params.id, `cancelled by '${principal.id}'`);
       return { runId: request.params.id, cancelled };
     },
@@ -174,9 +188,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request, reply) => {
-      await ctx.authorize(request, READ_WORKFLOWS);
       const runId = request.params.id;
-      engine.getRun(runId); // 404 before the stream starts
+      await authorizedRun(request, READ_WORKFLOWS, runId); // 404 / 403 before the stream starts
       const sse = ctx.streams.start(reply);
       // Subscribe first and buffer, then replay history, so no event falls between the two.
       const buffered: WorkflowEvent[] = [];

@@ -157,6 +157,17 @@ describe("WorkflowEngine execution", () => {
     expect(run.steps.find((s) => s.stepId === "next")).toMatchObject({ status: "skipped" });
   });
 
+  it("lists in-memory runs by matter", async () => {
+    const { work } = testHandlers();
+    const engine = engineWith([work as StepHandler<never>]);
+    const wf = { name: "m", steps: [{ id: "a", type: "work", parameters: { value: 1 } }] };
+    await engine.start(wf, {}, { runId: "r1", matter: "acme" }).result;
+    await engine.start(wf, {}, { runId: "r2", matter: "globex" }).result;
+    await engine.start(wf, {}, { runId: "r3" }).result;
+    expect(engine.listRuns({ matters: ["globex", "acme"] }).map((r) => r.id).sort()).toEqual(["r1", "r2"]);
+    expect(engine.listRuns().length).toBe(3);
+  });
+
   it("does not retry a failure its handler marks permanent (PermanentStepError or retryable: false)", async () => {
     let calls = 0;
     const strict: StepHandler<{ how: string }> = {

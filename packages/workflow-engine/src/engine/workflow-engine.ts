@@ -65,6 +65,8 @@ export interface StartRunOptions {
   readonly timeoutMs?: number;
   /** Aborting it cancels the run. */
   readonly signal?: AbortSignal;
+  /** The matter the run works for, kept with the run so apps can scope who sees it. */
+  readonly matter?: string;
 }
 
 /** A started run. */
@@ -174,6 +176,9 @@ export class WorkflowEngine {
     assertJson(resolvedInputs, "the run inputs", "inputs");
     const runId = options.runId ?? randomUUID();
     if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId)) throw new InvalidArgumentError("runId", runId, "1-128 letters, digits, '_', '.', ':' or '-'");
+    if (options.matter !== undefined && (typeof options.matter !== "string" || options.matter.length === 0 || options.matter.length > 200)) {
+      throw new InvalidArgumentError("matter", options.matter, "a matter name of 1-200 characters");
+    }
     if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
       throw new InvalidArgumentError("parallelism", options.parallelism, "a positive integer");
     }
@@ -183,6 +188,7 @@ export class WorkflowEngine {
       workflow: workflow.name,
       definition: raw as JsonValue,
       inputs: resolvedInputs as JsonValue,
+      matter: options.matter ?? null,
       status: "pending",
       error: null,
       createdAt: now,

@@ -59,7 +59,12 @@ export class MemoryRunStore implements RunStore {
   listRuns(query: ListRunsQuery = {}): RunRecord[] {
     const statuses = query.status === undefined ? undefined : new Set(typeof query.status === "string" ? [query.status] : query.status);
     const runs = [...this.#runs.values()]
-      .filter((r) => (!statuses || statuses.has(r.status)) && (query.workflow === undefined || r.workflow === query.workflow))
+      .filter(
+        (r) =>
+          (!statuses || statuses.has(r.status)) &&
+          (query.workflow === undefined || r.workflow === query.workflow) &&
+          (query.matters === undefined || (r.matter !== null && query.matters.includes(r.matter))),
+      )
       .sort((a, b) => b.createdAt - a.createdAt);
     const offset = query.offset ?? 0;
     return runs.slice(offset, offset + (query.limit ?? 100));

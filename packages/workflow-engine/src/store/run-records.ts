@@ -17,6 +17,8 @@ export interface RunRecord {
   /** The definition as written (JSON), re-validated when an interrupted run resumes. */
   readonly definition: JsonValue;
   readonly inputs: JsonValue;
+  /** The matter the run works for (apps scope who may see it); null when none was given. */
+  readonly matter: string | null;
   readonly status: RunStatus;
   readonly error: ErrorInfo | null;
   readonly createdAt: number;
@@ -50,6 +52,8 @@ export interface RunPatch {
 export interface ListRunsQuery {
   readonly status?: RunStatus | readonly RunStatus[];
   readonly workflow?: string;
+  /** Only runs of these matters (an empty list matches none). */
+  readonly matters?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
 }

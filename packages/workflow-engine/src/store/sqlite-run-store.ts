@@ -15,7 +15,7 @@ export interface SqliteRunStoreOptions {
   readonly synchronous?: "normal" | "full";
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS runs (
   workflow TEXT NOT NULL,
   definition TEXT NOT NULL,
   inputs TEXT NOT NULL,
+  matter TEXT,
   status TEXT NOT NULL,
   error TEXT,
   created_at INTEGER NOT NULL,
@@ -60,6 +61,7 @@ interface RunRow {
   workflow: string;
   definition: string;
   inputs: string;
+  matter: string | null;
   status: string;
   error: string | null;
   created_at: number;
@@ -132,6 +134,9 @@ export class SqliteRunStore implements RunStore {
       if (version > SCHEMA_VERSION) {
         throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
       }
+      // Version 1 databases lack runs.matter: add it before the schema's indexes refer to it.
+      const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
+      if (hasRuns && !(db.pragma("table_info(runs)") as { name: string }[]).some((c) => c.name === "matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.#stmt = this.prepare();
@@ -148,8 +153,8 @@ export class SqliteRunStore implements RunStore {
     const db = this.#db;
     return {
       insertRun: db.prepare(
-        `INSERT INTO runs (id, workflow, definition, inputs, status, error, created_at, updated_at, started_at, finished_at)
-         VALUES (@id, @workflow, @definition, @inputs, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
+        `INSERT INTO runs (id, workflow, definition, inputs, matter, status, error, created_at, updated_at, started_at, finished_at)
+         VALUES (@id, @workflow, @definition, @inputs, @matter, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
       ),
       updateRun: db.prepare(
         `UPDATE runs SET status = @status, error = CASE WHEN @set_error THEN @error ELSE error END,
@@ -182,6 +187,7 @@ export class SqliteRunStore implements RunStore {
       workflow: run.workflow,
       definition: JSON.stringify(run.definition),
       inputs: JSON.stringify(run.inputs),
+      matter: run.matter,
       status: run.status,
       error: run.error === null ? null : JSON.stringify(run.error),
       created_at: run.createdAt,
@@ -276,6 +282,10 @@ export class SqliteRunStore implements RunStore {
       where.push("workflow = ?");
       params.push(query.workflow);
     }
+    if (query.matters !== undefined) {
+      where.push(`matter IN (${query.matters.map(() => "?").join(", ") || "NULL"})`);
+      params.push(...query.matters);
+    }
     const limit = Math.max(1, Math.min(10_000, Math.trunc(query.limit ?? 100)));
     const offset = Math.max(0, Math.trunc(query.offset ?? 0));
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
@@ -352,6 +362,7 @@ function toRun(row: RunRow): RunRecord {
     workflow: row.workflow,
     definition: JSON.parse(row.definition) as JsonValue,
     inputs: JSON.parse(row.inputs) as JsonValue,
+    matter: row.matter ?? null,
     status: row.status as RunStatus,
     error: parseError(row.error),
     createdAt: row.created_at,
