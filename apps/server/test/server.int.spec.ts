@@ -107,6 +107,9 @@ describe("server: loopback, offline, OpenAPI, limits, shutdown", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Json;
     expect(openApiProblems(doc)).toEqual([]);
+    // And against the official OpenAPI 3.0 schema (swagger-parser bundles it; all $refs are internal).
+    const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toMatchObject({ openapi: expect.stringMatching(/^3\.0\./) });
     const paths = Object.keys(doc["paths"] as Json);
     for (const p of [
       "/api/v1/health",
