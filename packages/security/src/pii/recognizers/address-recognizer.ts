@@ -1,14 +1,13 @@
-import nlp from "compromise";
+import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 
-const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
 const NAMED_PLACE_TAGS = new Set(["Country", "City", "Region"]);
 /** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
 function isKnownPlace(phrase: string): boolean {
-  const tags = LEXICON[phrase.toLowerCase()];
+  const tags = lexicon()[phrase.toLowerCase()];
   if (tags === undefined) return false;
   const set = /^\p{Lu}/u.test(phrase) ? PLACE_TAGS : NAMED_PLACE_TAGS;
   return Array.isArray(tags) ? tags.some((t) => set.has(t)) : set.has(tags);
@@ -229,7 +228,7 @@ export class AddressRecognizer implements Recognizer {
     for (const m of text.matchAll(CAPS_TOWN)) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/);
-      if (words.some((w) => isEnglishWord(w) || isNotAName(w) || LEXICON[w.toLowerCase()] !== undefined)) continue;
+      if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;
       // acronyms ("ACSI", "CNET") are short, defined in brackets or quotes, and repeated; towns are not
       if (town.length < 5 || new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || text.split(town).length > 3) continue;
       const start = m.index + m[0].lastIndexOf(town);

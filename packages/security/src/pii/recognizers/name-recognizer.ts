@@ -1,4 +1,4 @@
-import nlp from "compromise";
+import { lexicon, nlp } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 
@@ -33,10 +33,9 @@ const ORG_CUE = new RegExp(
 );
 
 const NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName", "LastName", "Person"]);
-const LEXICON = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
 /** True when compromise's lexicon knows the word as a first or last name. */
 function isKnownName(word: string): boolean {
-  const tags = LEXICON[word.toLowerCase()];
+  const tags = lexicon()[word.toLowerCase()];
   if (tags === undefined) return false;
   return Array.isArray(tags) ? tags.some((t) => NAME_TAGS.has(t)) : NAME_TAGS.has(tags);
 }
@@ -57,7 +56,7 @@ const NAME_LIST = /(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’-]+(?:, [\p{L}][\p{L}'
 const PLACE_NAME_TAGS = new Set(["Country", "City", "Region"]);
 /** True when compromise's lexicon knows the phrase as a country, city or region. */
 function isKnownPlaceName(phrase: string): boolean {
-  const tags = LEXICON[phrase.toLowerCase().replace(/\s+/g, " ")];
+  const tags = lexicon()[phrase.toLowerCase().replace(/\s+/g, " ")];
   if (tags === undefined) return false;
   return Array.isArray(tags) ? tags.some((t) => PLACE_NAME_TAGS.has(t)) : PLACE_NAME_TAGS.has(tags);
 }
@@ -92,7 +91,7 @@ const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|
 const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\p{N}-])/gu;
 /** A given name in compromise's (curated) lexicon and nothing else there. */
 function isCuratedFirstName(word: string): boolean {
-  const tags = LEXICON[word];
+  const tags = lexicon()[word];
   return tags !== undefined && (Array.isArray(tags) ? tags.every((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags));
 }
 /** Two lower-case words (a lower-case given name and surname are checked against the lexicons). */
@@ -101,7 +100,7 @@ const capitalise = (w: string): string => (w[0] ?? "").toUpperCase() + w.slice(1
 const FIRST_NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName"]);
 /** A given name in compromise's lexicon or humannames, in any case. */
 function isFirstName(word: string): boolean {
-  const tags = LEXICON[word.toLowerCase()];
+  const tags = lexicon()[word.toLowerCase()];
   if (tags !== undefined && (Array.isArray(tags) ? tags.some((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags))) return true;
   return isGivenOrFamilyName(capitalise(word.toLowerCase()));
 }
@@ -119,7 +118,7 @@ const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
 
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
 function couldBeSpeaker(word: string): boolean {
-  return isKnownName(word) || (!isCommonWord(word) && LEXICON[word.toLowerCase()] === undefined && !isNotAName(word));
+  return isKnownName(word) || (!isCommonWord(word) && lexicon()[word.toLowerCase()] === undefined && !isNotAName(word));
 }
 
 /** Words that do not occur inside a company name (in any case). */
@@ -199,7 +198,7 @@ export class NameRecognizer implements Recognizer {
     const nameLike = (w: string): boolean =>
       !isNotAName(bare(w)) && !isCommonWord(bare(w)) && (isGivenOrFamilyName(bare(w)) || isKnownName(bare(w)));
     const unknown = (w: string): boolean =>
-      !isNotAName(bare(w)) && !isEnglishWord(bare(w)) && !isKnownName(bare(w)) && !LEXICON[bare(w).toLowerCase()];
+      !isNotAName(bare(w)) && !isEnglishWord(bare(w)) && !isKnownName(bare(w)) && !lexicon()[bare(w).toLowerCase()];
     let a = 0;
     let b = words.length - 1;
     while (a <= b && !(nameLike(words[a]?.w ?? "") || (unknown(words[a]?.w ?? "") && !isInitial(words[a]?.w ?? "")))) a++;
@@ -272,7 +271,7 @@ export class NameRecognizer implements Recognizer {
 
     for (const [offset, chunk] of chunks(text, this.chunkChars)) {
       if (!/\p{Lu}/u.test(chunk)) continue;
-      const doc = nlp(chunk);
+      const doc = nlp()(chunk);
       const groups: readonly [string, PiiEntityType, number][] = [
         ["#Person+", "PERSON", 0.6],
         ["#Organization+", "ORGANIZATION", 0.55],
@@ -367,7 +366,7 @@ export class NameRecognizer implements Recognizer {
       // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
       const [a = "", b = ""] = [m[1], m[2]];
       if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b)) continue;
-      if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || LEXICON[b] === undefined)) continue;
+      if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
       push("PERSON", m.index, m.index + m[0].length, 0.5, "NameLexiconRecognizer", false, true);
     }
     for (const m of text.matchAll(FIRM)) {
