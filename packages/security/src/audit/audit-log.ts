@@ -51,6 +51,9 @@ export interface AuditLogOptions {
 }
 
 const CURRENT = "audit.jsonl";
+/** Held (O_EXCL, holding the writer's pid) while one process appends, so several processes share one chain. */
+const LOCK = "audit.lock";
+const LOCK_WAIT_MS = 10_000;
 const GENESIS = "0".repeat(64);
 const ROTATED = /^audit-(\d{12})\.jsonl$/;
 const MAX_STRING = 128;
@@ -58,8 +61,10 @@ const MAX_STRING = 128;
 /**
  * Append-only, hash-chained, HMAC-signed JSONL audit log. Records hold ids, counts, types and the
  * actor: string details are screened for personal data and refused if they contain any.
- * Appends are serialised in-process; rotation starts a new file whose first record chains to the
- * last record of the previous one.
+ * Appends are serialised in-process and, through a lock file, across processes (a CLI command and
+ * a running server may share a workspace): each append re-reads the chain's head when another
+ * writer moved it. Rotation starts a new file whose first record chains to the last record of the
+ * previous one.
  */
 export class AuditLog implements AuditSink {
   private readonly key: SecureBuffer;
@@ -67,7 +72,8 @@ export class AuditLog implements AuditSink {
   private readonly now: () => Date;
   private readonly screen = new PiiScanner({ names: false });
   private queue: Promise<unknown> = Promise.resolve();
-  private state: { seq: number; prev: string; bytes: number } | undefined;
+  /** The chain head as this instance last wrote or read it, with the current file's size and inode. */
+  private state: { seq: number; prev: string; bytes: number; ino?: number } | undefined;
 
   constructor(private readonly options: AuditLogOptions) {
     if (!options.key || options.key.length < 32) throw new InvalidArgumentError("audit key", `${options.key?.length ?? 0} bytes`, "at least 32 bytes");
@@ -85,8 +91,54 @@ export class AuditLog implements AuditSink {
 
   private async append(event: AuditEvent): Promise<void> {
     this.check(event);
-    const state = this.state ?? (await this.recover());
-    if (state.bytes > this.maxFileBytes) await this.rotate(state);
+    await fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    const release = await this.lock();
+    try {
+      await this.appendLocked(event);
+    } finally {
+      await release();
+    }
+  }
+
+  /** Takes the cross-process lock; a lock whose holder died is taken over. */
+  private async lock(): Promise<() => Promise<void>> {
+    const file = path.join(this.options.dir, LOCK);
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let wait = 2; ; wait = Math.min(50, wait * 2)) {
+      try {
+        const handle = await fs.open(file, "wx", 0o600);
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        return () => fs.rm(file, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+          throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot lock the audit log in '${this.options.dir}'`, { cause: error, hint: "Check the folder exists and is writable." });
+        }
+      }
+      const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
+      if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+        await fs.rm(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `the audit log in '${this.options.dir}' stayed locked by process ${holder || "?"} for ${LOCK_WAIT_MS} ms`, {
+          hint: `If no BEAR process is running, remove '${file}'.`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  private async appendLocked(event: AuditEvent): Promise<void> {
+    // Another process may have appended (or rotated) since our last write: then re-read the head.
+    const current = await this.currentFile();
+    let state = this.state;
+    if (state === undefined || current.size !== state.bytes || current.ino !== state.ino) state = await this.recover();
+    let ino = current.ino;
+    if (state.bytes > this.maxFileBytes) {
+      await this.rotate(state);
+      ino = undefined; // the append below creates a new file
+    }
     const body = {
       seq: state.seq + 1,
       ts: this.now().toISOString(),
@@ -105,7 +157,9 @@ export class AuditLog implements AuditSink {
     } catch (cause) {
       throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot append to audit log in '${this.options.dir}'`, { cause, hint: "Check the folder exists and is writable." });
     }
-    this.state = { seq: body.seq, prev: hash, bytes: state.bytes + Buffer.byteLength(line) };
+    // A file the append just created has an inode we have not seen: left undefined, so the next
+    // append re-reads the head once.
+    this.state = { seq: body.seq, prev: hash, bytes: state.bytes + Buffer.byteLength(line), ...(ino === undefined || state.bytes === 0 ? {} : { ino }) };
   }
 
   private check(event: AuditEvent): void {
@@ -121,6 +175,16 @@ export class AuditLog implements AuditSink {
       if (typeof v !== "string") continue;
       if (v.length > MAX_STRING) throw new InvalidArgumentError(`audit ${name}`, `${v.length} characters`, `at most ${MAX_STRING} characters (ids, not text)`);
       if (this.screen.scan(v).length > 0) throw new InvalidArgumentError(`audit ${name}`, "(withheld)", "no personal data in audit records");
+    }
+  }
+
+  private async currentFile(): Promise<{ size: number; ino?: number }> {
+    try {
+      const st = await fs.stat(path.join(this.options.dir, CURRENT));
+      return { size: st.size, ino: st.ino };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { size: 0 };
+      throw error;
     }
   }
 
@@ -301,4 +365,13 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
