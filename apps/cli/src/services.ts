@@ -116,7 +116,8 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
   container.bind<AuditSink>(AuditSink).toConstantValue(audit);
   container.unbind(Scrubber);
   // A passphrase-protected workspace keeps its index encrypted at rest (rag takes the ContentCipher).
-  if (needs.rag && ctx.manifest().encryption) container.bind<ContentCipher>(ContentCipher).toConstantValue(await workspaceContentCipher(keys));
+  // So does its workflow database (step outputs may quote documents).
+  if ((needs.rag || needs.workflows) && ctx.manifest().encryption) container.bind<ContentCipher>(ContentCipher).toConstantValue(await workspaceContentCipher(keys));
   // rag scrubs PII before indexing whenever a Scrubber is bound: only when the user asked for it.
   if (!needs.rag || config.security.scrubOnIngest) container.bind<Scrubber>(Scrubber).toConstantValue(scrubber);
   // The Llm / Embedder handles look their model up in the registry when created: scan first.

@@ -87,5 +87,17 @@ describe("a passphrase-protected workspace", () => {
     );
     expect(indexBytes.length).toBeGreaterThan(0);
     for (const word of ["Harborview", "HARBORVIEW", "indemnification", "msa.txt"]) expect([word, indexBytes.includes(word)]).toEqual([word, false]);
+
+    // Its workflow database too: inputs and step outputs are sealed.
+    fs.writeFileSync(
+      path.join(files, "wf.yaml"),
+      'name: sealed\ninputs:\n  names: { type: array }\nsteps:\n  - id: pick\n    type: data_processing\n    parameters: { operation: unique, input: "{{ inputs.names }}" }\n',
+    );
+    const run = bear(["--data-dir", ws, "--json", "workflow", "run", "wf.yaml", "-i", 'names=["Quillbrook Estate","Quillbrook Estate"]'], { env, cwd: files });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Quillbrook Estate");
+    const db = Buffer.concat(fs.readdirSync(path.join(ws, "state")).filter((f) => f.startsWith("workflows.db")).map((f) => fs.readFileSync(path.join(ws, "state", f))));
+    expect(db.length).toBeGreaterThan(0);
+    expect(db.includes("Quillbrook")).toBe(false);
   }, 60_000);
 });

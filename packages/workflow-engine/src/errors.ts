@@ -16,7 +16,8 @@ export type WorkflowErrorCode =
   | "RUN_CANCELLED"
   | "RUN_NOT_FOUND"
   | "VALUE_NOT_JSON"
-  | "STORE_FAILED";
+  | "STORE_FAILED"
+  | "STORE_KEY_MISMATCH";
 
 /** Base class of every error this package throws on purpose. */
 export class WorkflowError extends BearError<WorkflowErrorCode> {}
@@ -159,6 +160,17 @@ export class NotJsonError extends WorkflowError {
     super("VALUE_NOT_JSON", `${what} is not JSON-serialisable at ${path}: ${reason}`, {
       hint: "Step inputs and outputs must be plain JSON (objects, arrays, strings, finite numbers, booleans, null) so steps can run on other workers.",
       details: { what, path },
+    });
+  }
+}
+
+/** The database was written encrypted under another key, or opened with/without a key it was not written with. */
+export class RunStoreKeyMismatchError extends WorkflowError {
+  constructor(location: string, stored: string | null, given: string | null) {
+    const what = (id: string | null): string => (id === null ? "no encryption" : `key ${id}`);
+    super("STORE_KEY_MISMATCH", `workflow store at '${location}' was written with ${what(stored)}, and was opened with ${what(given)}`, {
+      hint: stored === null ? "Open it without a cipher, or start a new database for an encrypted workspace." : "Open it with the workspace key (passphrase) it was written with.",
+      details: { location, stored, given },
     });
   }
 }

@@ -58,6 +58,7 @@ export {
   RunNotFoundError,
   NotJsonError,
   RunStoreError,
+  RunStoreKeyMismatchError,
   type WorkflowErrorCode,
   type ValidationIssue,
 } from "./errors";

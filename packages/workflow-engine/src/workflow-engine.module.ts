@@ -1,4 +1,4 @@
-import { AuditSink, EventBus, Llm, Logger, silentLogger } from "@bear/core";
+import { AuditSink, ContentCipher, EventBus, Llm, Logger, silentLogger } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { WorkflowEngine } from "./engine/workflow-engine";
 import { StepHandlerRegistry } from "./steps/step-handler-registry";
@@ -40,7 +40,8 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
       .inSingletonScope();
     bind(WorkflowEngineToken)
       .toDynamicValue(async (ctx) => {
-        const store = await SqliteRunStore.open({ dbPath: parsed.dbPath, synchronous: parsed.synchronous });
+        const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
+        const store = await SqliteRunStore.open({ dbPath: parsed.dbPath, synchronous: parsed.synchronous, ...(cipher ? { cipher } : {}) });
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const eventBus = ctx.get<EventBus>(EventBus, { optional: true });
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });

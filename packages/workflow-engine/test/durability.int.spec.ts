@@ -284,3 +284,35 @@ describe("SqliteRunStore-backed engine", () => {
     }
   });
 });
+
+describe("an encrypted run store (ContentCipher from @bear/security)", () => {
+  it("stores no definition, input or output text in clear, reads it all back with the key, and refuses another key or none", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const { KeyEncryptionKey, KeyedContentCipher } = await import("@bear/security");
+    const key = randomBytes(32);
+    const cipherFor = (bytes: Buffer) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(bytes));
+    const dbPath = path.join(dir, "sealed.db");
+    const shout: StepHandler<{ text: string }> = {
+      type: "shout",
+      parameters: z.object({ text: z.string() }),
+      execute: async (ctx) => `${ctx.parameters.text.toUpperCase()} (reviewed)`,
+    };
+    const wf = { name: "privileged-review", inputs: { clause: { type: "string" } }, steps: [{ id: "s", type: "shout", parameters: { text: "{{ inputs.clause }}" } }] };
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [shout as StepHandler<never>], cipher: cipherFor(key) });
+    const result = await engine.run(wf, { clause: "Zephyrine indemnifies Quillbrook" }, { runId: "sealed-run", matter: "acme" });
+    expect(result.outputs["s"]).toBe("ZEPHYRINE INDEMNIFIES QUILLBROOK (reviewed)");
+    await engine.dispose();
+
+    const raw = Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith("sealed.db")).map((f) => fs.readFileSync(path.join(dir, f))));
+    for (const word of ["Zephyrine", "ZEPHYRINE", "Quillbrook", "reviewed", "{{ inputs.clause }}"]) expect([word, raw.includes(word)]).toEqual([word, false]);
+
+    const again = await WorkflowEngine.open({ dbPath, handlers: [shout as StepHandler<never>], cipher: cipherFor(key) });
+    expect(again.getRun("sealed-run").steps[0]).toMatchObject({ output: "ZEPHYRINE INDEMNIFIES QUILLBROOK (reviewed)" });
+    expect(again.history("sealed-run").map((e) => e.type)).toContain("run.completed");
+    await again.dispose();
+    await expect(WorkflowEngine.open({ dbPath, cipher: cipherFor(randomBytes(32)) })).rejects.toMatchObject({ code: "STORE_KEY_MISMATCH" });
+    await expect(WorkflowEngine.open({ dbPath })).rejects.toMatchObject({ code: "STORE_KEY_MISMATCH", message: expect.stringContaining("opened with no encryption") });
+    // the refusals released the database's lock: the right key still opens it
+    await (await WorkflowEngine.open({ dbPath, cipher: cipherFor(key) })).dispose();
+  });
+});

@@ -110,7 +110,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
     registry.register(dataProcessingHandler());
     registry.register(fileOperationsHandler({ workspaceRoot: workflowFiles, audit: security.audit }));
     if (llm) registry.register(llmGenerationHandler(llm));
-    const store = await SqliteRunStore.open({ dbPath: path.join(layout.state, "workflows.db") });
+    const store = await SqliteRunStore.open({ dbPath: path.join(layout.state, "workflows.db"), ...(options.contentCipher ? { cipher: options.contentCipher } : {}) });
     const workflows = new WorkflowEngine({
       store,
       registry,

@@ -6,6 +6,7 @@ import {
   nullAuditSink,
   silentLogger,
   type AuditSink,
+  type ContentCipher,
   type EventBus,
   type Llm,
   type Logger,
@@ -55,6 +56,8 @@ export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
   readonly logger?: Logger;
   readonly eventBus?: EventBus;
   readonly audit?: AuditSink;
+  /** Encrypts run state at rest (core ContentCipher; e.g. an encrypted workspace's). */
+  readonly cipher?: ContentCipher;
 }
 
 export interface StartRunOptions {
@@ -119,7 +122,7 @@ export class WorkflowEngine {
    * file_operations with `workspaceRoot`; llm_generation with `llm`), resuming interrupted runs.
    */
   static async open(options: OpenWorkflowEngineOptions): Promise<WorkflowEngine> {
-    const { llm, handlers, executor, logger, eventBus, audit, ...rest } = options;
+    const { llm, handlers, executor, logger, eventBus, audit, cipher, ...rest } = options;
     const parsed = workflowEngineConfigSchema.safeParse(rest);
     if (!parsed.success) {
       throw new ConfigError("CONFIG_INVALID", `workflow engine options are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
@@ -132,7 +135,7 @@ export class WorkflowEngine {
     if (config.workspaceRoot !== undefined) registry.register(fileOperationsHandler({ workspaceRoot: config.workspaceRoot, ...(audit ? { audit } : {}) }));
     if (llm) registry.register(llmGenerationHandler(llm));
     for (const handler of handlers ?? []) registry.register(handler);
-    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous });
+    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, ...(cipher ? { cipher } : {}) });
     const engine = new WorkflowEngine({
       store,
       registry,

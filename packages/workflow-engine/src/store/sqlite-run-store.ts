@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { RunStoreError } from "../errors";
+import type { ContentCipher } from "@bear/core";
+import { RunStoreError, RunStoreKeyMismatchError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
 import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
 
@@ -13,6 +14,13 @@ export interface SqliteRunStoreOptions {
    * cost of an fsync per commit.
    */
   readonly synchronous?: "normal" | "full";
+  /**
+   * Encrypts what may hold document text at rest: definitions, inputs, step outputs, errors and
+   * event payloads are sealed (core ContentCipher); ids, workflow and step names, statuses,
+   * matters and times stay plain (they are what runs are listed and resumed by).
+   * A database remembers the key id it was written with and refuses another key, or none.
+   */
+  readonly cipher?: ContentCipher;
 }
 
 const SCHEMA_VERSION = 2;
@@ -33,6 +41,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created_at);
 CREATE INDEX IF NOT EXISTS runs_finished ON runs(finished_at);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS steps (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   key TEXT NOT NULL,
@@ -93,6 +102,7 @@ export class SqliteRunStore implements RunStore {
   readonly #commit: (ops: Op[]) => void;
   readonly #stmt: ReturnType<SqliteRunStore["prepare"]>;
   #closed = false;
+  #cipher: ContentCipher | undefined;
 
   /**
    * Opens (creating if needed) the database; better-sqlite3 is loaded here, lazily. A file
@@ -114,7 +124,13 @@ export class SqliteRunStore implements RunStore {
       if (lockFile) releaseLock(lockFile);
       throw new RunStoreError("open the database", options.dbPath, error);
     }
-    const store = new SqliteRunStore(db, options);
+    let store: SqliteRunStore;
+    try {
+      store = new SqliteRunStore(db, options);
+    } catch (error) {
+      if (lockFile) releaseLock(lockFile);
+      throw error;
+    }
     store.#lockFile = lockFile;
     return store;
   }
@@ -144,6 +160,21 @@ export class SqliteRunStore implements RunStore {
       db.close();
       throw new RunStoreError("initialise the schema", options.dbPath, error);
     }
+    // The key the data was written with: set by the first open that writes, checked by every later one.
+    const stored = (db.prepare("SELECT value FROM meta WHERE key = 'sealedKeyId'").get() as { value: string } | undefined)?.value;
+    const given = options.cipher?.keyId ?? null;
+    const hasRuns = (db.prepare("SELECT COUNT(*) AS n FROM runs").get() as { n: number }).n > 0;
+    if (stored === undefined) {
+      if (hasRuns && given !== null) {
+        db.close();
+        throw new RunStoreKeyMismatchError(options.dbPath, null, given);
+      }
+      db.prepare("INSERT INTO meta (key, value) VALUES ('sealedKeyId', ?)").run(given ?? "");
+    } else if ((stored || null) !== given) {
+      db.close();
+      throw new RunStoreKeyMismatchError(options.dbPath, stored || null, given);
+    }
+    this.#cipher = options.cipher;
     this.#commit = db.transaction((ops: Op[]) => {
       for (const op of ops) op();
     });
@@ -181,15 +212,27 @@ export class SqliteRunStore implements RunStore {
     this.#queue.push(op);
   }
 
+  /** JSON text as stored: sealed when the store is encrypted. */
+  #encode(value: unknown): string {
+    const json = JSON.stringify(value);
+    return this.#cipher ? this.#cipher.seal(json) : json;
+  }
+
+  #encodeOrNull(value: unknown): string | null {
+    return value === null || value === undefined ? null : this.#encode(value);
+  }
+
+  readonly #decode = (text: string): unknown => JSON.parse(this.#cipher ? this.#cipher.open(text) : text);
+
   insertRun(run: RunRecord): void {
     const row: RunRow = {
       id: run.id,
       workflow: run.workflow,
-      definition: JSON.stringify(run.definition),
-      inputs: JSON.stringify(run.inputs),
+      definition: this.#encode(run.definition),
+      inputs: this.#encode(run.inputs),
       matter: run.matter,
       status: run.status,
-      error: run.error === null ? null : JSON.stringify(run.error),
+      error: this.#encodeOrNull(run.error),
       created_at: run.createdAt,
       updated_at: run.updatedAt,
       started_at: run.startedAt,
@@ -203,7 +246,7 @@ export class SqliteRunStore implements RunStore {
       id: runId,
       status: patch.status,
       set_error: patch.error === undefined ? 0 : 1,
-      error: patch.error == null ? null : JSON.stringify(patch.error),
+      error: this.#encodeOrNull(patch.error),
       started_at: patch.startedAt ?? null,
       finished_at: patch.finishedAt ?? null,
       at,
@@ -219,8 +262,8 @@ export class SqliteRunStore implements RunStore {
       item_index: step.index,
       status: step.status,
       attempt: step.attempt,
-      output: step.output === null ? null : JSON.stringify(step.output),
-      error: step.error === null ? null : JSON.stringify(step.error),
+      output: this.#encodeOrNull(step.output),
+      error: this.#encodeOrNull(step.error),
       started_at: step.startedAt,
       finished_at: step.finishedAt,
     };
@@ -228,7 +271,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   appendEvent(event: StoredEvent): void {
-    const payload = JSON.stringify(event.payload);
+    const payload = this.#encode(event.payload);
     this.#enqueue(() => this.#stmt.appendEvent.run(event.runId, event.seq, event.type, event.at, payload));
   }
 
@@ -245,12 +288,12 @@ export class SqliteRunStore implements RunStore {
   getRun(runId: string): RunRecord | undefined {
     this.flush();
     const row = this.#stmt.getRun.get(runId) as RunRow | undefined;
-    return row && toRun(row);
+    return row && toRun(row, this.#decode);
   }
 
   getSteps(runId: string): StepRecord[] {
     this.flush();
-    return (this.#stmt.getSteps.all(runId) as StepRow[]).map(toStep);
+    return (this.#stmt.getSteps.all(runId) as StepRow[]).map((r) => toStep(r, this.#decode));
   }
 
   getEvents(runId: string, afterSeq = 0): StoredEvent[] {
@@ -260,7 +303,7 @@ export class SqliteRunStore implements RunStore {
       seq: r.seq,
       type: r.type,
       at: r.at,
-      payload: JSON.parse(r.payload) as JsonValue,
+      payload: this.#decode(r.payload) as JsonValue,
     }));
   }
 
@@ -289,7 +332,7 @@ export class SqliteRunStore implements RunStore {
     const limit = Math.max(1, Math.min(10_000, Math.trunc(query.limit ?? 100)));
     const offset = Math.max(0, Math.trunc(query.offset ?? 0));
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
-    return (this.#db.prepare(sql).all(...params) as RunRow[]).map(toRun);
+    return (this.#db.prepare(sql).all(...params) as RunRow[]).map((r) => toRun(r, this.#decode));
   }
 
   prune(before: number): number {
@@ -352,19 +395,21 @@ function releaseLock(lockFile: string): void {
   }
 }
 
-function parseError(text: string | null): ErrorInfo | null {
-  return text === null ? null : (JSON.parse(text) as ErrorInfo);
+type Decode = (text: string) => unknown;
+
+function parseError(text: string | null, decode: Decode): ErrorInfo | null {
+  return text === null ? null : (decode(text) as ErrorInfo);
 }
 
-function toRun(row: RunRow): RunRecord {
+function toRun(row: RunRow, decode: Decode): RunRecord {
   return {
     id: row.id,
     workflow: row.workflow,
-    definition: JSON.parse(row.definition) as JsonValue,
-    inputs: JSON.parse(row.inputs) as JsonValue,
+    definition: decode(row.definition) as JsonValue,
+    inputs: decode(row.inputs) as JsonValue,
     matter: row.matter ?? null,
     status: row.status as RunStatus,
-    error: parseError(row.error),
+    error: parseError(row.error, decode),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     startedAt: row.started_at,
@@ -372,7 +417,7 @@ function toRun(row: RunRow): RunRecord {
   };
 }
 
-function toStep(row: StepRow): StepRecord {
+function toStep(row: StepRow, decode: Decode): StepRecord {
   return {
     runId: row.run_id,
     key: row.key,
@@ -380,8 +425,8 @@ function toStep(row: StepRow): StepRecord {
     index: row.item_index,
     status: row.status as StepRecord["status"],
     attempt: row.attempt,
-    output: row.output === null ? null : (JSON.parse(row.output) as JsonValue),
-    error: parseError(row.error),
+    output: row.output === null ? null : (decode(row.output) as JsonValue),
+    error: parseError(row.error, decode),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
