@@ -196,7 +196,14 @@ export async function pullModel(source: string, options: PullOptions): Promise<s
             callback(null, chunk);
           },
         });
-        await pipeline(response, meter, createWriteStream(partialPath, { flags: resumed > 0 ? "a" : "w", mode: 0o600 }), { signal: controller.signal });
+        const out = createWriteStream(partialPath, { flags: resumed > 0 ? "a" : "w", mode: 0o600 });
+        try {
+          await pipeline(response, meter, out, { signal: controller.signal });
+        } finally {
+          // A write already handed to the OS still lands after a failed pipeline: wait until the
+          // file is closed, so the partial file's size is final before anyone resumes from it.
+          if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
+        }
         if (!response.complete || (totalBytes !== undefined && received < totalBytes)) {
           throw new DownloadError(source, `the connection closed after ${received} of ${totalBytes ?? "?"} bytes`);
         }
