@@ -72,6 +72,8 @@ export class AuditLog implements AuditSink {
   private readonly now: () => Date;
   private readonly screen = new PiiScanner({ names: false });
   private queue: Promise<unknown> = Promise.resolve();
+  /** The folder is created once, before the first append's lock. */
+  private dirReady: Promise<void> | undefined;
   /** The chain head as this instance last wrote or read it, with the current file's size and inode. */
   private state: { seq: number; prev: string; bytes: number; ino?: number } | undefined;
 
@@ -91,7 +93,8 @@ export class AuditLog implements AuditSink {
 
   private async append(event: AuditEvent): Promise<void> {
     this.check(event);
-    await fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    this.dirReady ??= fs.mkdir(this.options.dir, { recursive: true, mode: 0o700 }).then(() => undefined);
+    await this.dirReady;
     const release = await this.lock();
     try {
       await this.appendLocked(event);
