@@ -9,7 +9,7 @@ import type * as ModelManagerPackage from "@bear/model-manager";
 import type * as RagPackage from "@bear/rag";
 import type * as WorkflowPackage from "@bear/workflow-engine";
 import type { CommandContext } from "./context";
-import { workspaceAuditSink } from "./workspace/audit-sink";
+import { withholding } from "./workspace/audit-sink";
 import { acquireLock } from "./workspace/file-lock";
 import { workspaceContentCipher } from "./workspace/content-cipher";
 
@@ -104,10 +104,10 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
     );
   }
   const container = createContainer(...modules);
-  // Audit appends go through a cross-process lock (several `bear` commands may share a workspace);
-  // the scrubber is built on that sink so its records take the same path.
+  // AuditLog itself keeps one chain across the `bear` processes (and a `bear serve`) sharing the
+  // workspace; the scrubber is built on the same sink so its records take the same path.
   const auditLog = container.get<AuditLog>(security.AuditLogToken);
-  const audit = workspaceAuditSink(security.AuditLog, { dir: ctx.layout.audit, key: keys.auditKey });
+  const audit = withholding(auditLog);
   const vault = new security.TokenVault(keys.vaultKey, readVaultSnapshot(ctx));
   // The local user holding the workspace keys (and its passphrase, if sealed) owns the workspace:
   // restoring is theirs to do; every attempt is audited by the scrubber.
