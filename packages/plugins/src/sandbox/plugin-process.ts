@@ -186,7 +186,7 @@ export class PluginProcess {
     const { plugin } = this.options;
     if (this._state !== "running") return Promise.reject(this._failure ?? new PluginUnavailableError(plugin, this._state));
     const checked = callArgsSchema.safeParse(args);
-    if (!checked.success) return Promise.reject(new InvalidArgumentError(`arguments of ${extension}.${method}()`, args, "JSON values (no undefined, functions, bigints or class instances)"));
+    if (!checked.success) return Promise.reject(new InvalidArgumentError(`arguments of ${extension}.${method}()`, args, 'JSON values (no undefined, functions, bigints, class instances or "__proto__" keys)'));
     const id = this.nextId++;
     const call = `${extension}.${method}()`;
     return new Promise<JsonValue>((resolve, reject) => {

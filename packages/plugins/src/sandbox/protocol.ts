@@ -18,7 +18,18 @@ export const EXTENSION_METHODS: Readonly<Record<ExtensionPoint, string>> = {
 export const HOST_SERVICES = ["embed"] as const;
 export type HostService = (typeof HOST_SERVICES)[number];
 
-const json = z.json();
+/** True when `value` holds an own "__proto__" key anywhere; parsing would drop it silently. */
+function hasProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  if (value === null || typeof value !== "object") return false;
+  return Object.hasOwn(value, "__proto__") || Object.values(value).some(hasProtoKey);
+}
+
+// A "__proto__" key is refused rather than dropped: the other side must get exactly what was sent.
+const json = z
+  .unknown()
+  .refine((value) => !hasProtoKey(value), { message: 'a "__proto__" key cannot cross the sandbox channel' })
+  .pipe(z.json());
 const name = z.string().min(1).max(200);
 
 export const remoteErrorSchema = z.object({ name: z.string().max(200), message: z.string().max(4000), code: z.string().max(200).optional() });
