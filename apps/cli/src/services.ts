@@ -10,16 +10,14 @@ import type * as RagPackage from "@bear/rag";
 import type * as WorkflowPackage from "@bear/workflow-engine";
 import type { CommandContext } from "./context";
 import { withholding } from "./workspace/audit-sink";
-import { acquireLock } from "./workspace/file-lock";
 import { workspaceContentCipher } from "./workspace/content-cipher";
 
 export interface ServiceNeeds {
   /**
-   * Bind the RAG engine; `root` confines what ingest may read. `write` holds the index lock for the
-   * whole command (ingest); readers hold it only while the engine opens (its crash recovery deletes
-   * uncommitted chunks, which must not be another process's ingest in progress).
+   * Bind the RAG engine; `root` confines what ingest may read. (rag itself keeps several processes
+   * on one index safe: one writes at a time, and recovery never touches another's ingest.)
    */
-  readonly rag?: { readonly root?: string; readonly write?: boolean };
+  readonly rag?: { readonly root?: string };
   /** Bind the model manager (and the configured Llm / Embedder). */
   readonly models?: boolean;
   /** Bind core's Llm to the configured or active model (for `bear ask`). */
@@ -125,20 +123,10 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
   if (modelManager && (llmId !== undefined || (embedderId !== undefined && needs.rag))) {
     await container.get<ModelManager>(modelManager.ModelManagerToken).scan();
   }
-  const held: (() => void)[] = [];
   let ragEngine: Promise<RagEngine> | undefined;
   const openRag = async (): Promise<RagEngine> => {
     if (!rag) throw new Error("the RAG engine was not requested for this command");
-    const release = await acquireLock(`${ctx.indexDir}.lock`, { waitMs: 60_000, what: "the workspace index" });
-    try {
-      const engine = await container.getAsync<RagEngine>(rag.RagEngineToken);
-      if (needs.rag?.write) held.push(release);
-      else release();
-      return engine;
-    } catch (error) {
-      release();
-      throw error;
-    }
+    return container.getAsync<RagEngine>(rag.RagEngineToken);
   };
   return {
     logger,
@@ -162,11 +150,7 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
     },
     dispose: async () => {
       scrubber.dispose();
-      try {
-        await disposeContainer(container);
-      } finally {
-        for (const release of held) release();
-      }
+      await disposeContainer(container);
     },
   };
 }

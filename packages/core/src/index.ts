@@ -31,6 +31,15 @@ export {
   WORKSPACE_DIR_MODE,
 } from "./workspace/workspace-layout";
 export { confinePath, isPathInside } from "./paths/confine-path";
+export {
+  acquirePidLock,
+  acquirePidLockSync,
+  pidLockHolder,
+  LockError,
+  type LockErrorCode,
+  type PidLock,
+  type PidLockOptions,
+} from "./locking/pid-lock";
 
 export { Logger, silentLogger, LOG_LEVELS, type LogLevel, type LogFn } from "./logging/logger";
 export { createPinoLogger, REDACTED_FIELDS, type PinoLoggerOptions } from "./logging/pino-logger";

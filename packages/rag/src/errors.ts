@@ -14,6 +14,7 @@ export type RagErrorCode =
   | "RAG_NO_EMBEDDER"
   | "RAG_MATTER_DENIED"
   | "RAG_STORE_FAILED"
+  | "RAG_INDEX_BUSY"
   | "RAG_DOCUMENT_NOT_FOUND";
 
 /** Base class of every @bear/rag error. */
@@ -95,6 +96,18 @@ export class StoreError extends RagError {
       hint: "Check that the folder is writable and not used by another process; the original error is in `cause`.",
       cause,
       details: { operation, indexDir },
+    });
+  }
+}
+
+/** Another process kept writing to the index for longer than `lockWaitMs`. */
+export class IndexBusyError extends RagError {
+  constructor(indexDir: string, holder: number | undefined, waitedMs: number, cause: unknown) {
+    const by = holder === undefined ? "another process" : `process ${holder}`;
+    super("RAG_INDEX_BUSY", `index '${indexDir}' is being written by ${by}; gave up after ${Math.round(waitedMs / 1000)} s`, {
+      hint: "Wait for the other ingest (a `bear ingest`, or an upload to a running `bear serve`) to finish, then retry; or raise rag.lockWaitMs.",
+      cause,
+      details: { indexDir, ...(holder === undefined ? {} : { holder }), waitedMs },
     });
   }
 }

@@ -27,6 +27,11 @@ export const ragConfigSchema = z.object({
   /** Document-aware ranking: weight of a chunk's best-matching document in its score (0 disables). */
   documentBoost: z.number().min(0).max(10).default(1),
   scrubPolicy: z.string().min(1).optional(),
+  /**
+   * How long a write (an ingest, a delete) waits while another process writes to the same index,
+   * before failing with RAG_INDEX_BUSY. One process writes at a time; readers never wait.
+   */
+  lockWaitMs: z.number().int().min(0).max(24 * 3600_000).default(5 * 60_000),
 });
 
 export type RagConfig = z.infer<typeof ragConfigSchema>;

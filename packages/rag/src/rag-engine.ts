@@ -145,6 +145,7 @@ export class RagEngine implements Retriever {
       logger: options.logger ?? silentLogger,
       vectorIndexThreshold: config.vectorIndexThreshold,
       ...(options.cipher ? { cipher: options.cipher } : {}),
+      lockWaitMs: config.lockWaitMs,
     });
     await index.recover();
     const chunker = new LegalChunker({
@@ -187,6 +188,7 @@ export class RagEngine implements Retriever {
   /** Removes a document and all its chunks. */
   async delete(documentId: string): Promise<void> {
     this.#check();
+    await this.#index.refresh();
     const doc = this.#index.document(documentId);
     if (!doc) throw new DocumentNotFoundError(documentId);
     this.#assertAllowed([doc.matter]);
@@ -194,7 +196,17 @@ export class RagEngine implements Retriever {
     await this.#audit.record({ action: "delete", outcome: "success", actor: "system", resource: documentId, matter: doc.matter });
   }
 
-  /** Committed documents the engine may see, optionally of one matter. */
+  /**
+   * Brings this engine's view up to date with what other processes committed to the same index
+   * (a `bear ingest` beside a running server). Searches, answers and stats do it themselves; a
+   * long-lived process calls it before `documents()`. Returns true when something changed.
+   */
+  async refresh(): Promise<boolean> {
+    this.#check();
+    return this.#index.refresh();
+  }
+
+  /** Committed documents the engine may see, optionally of one matter, as of the last refresh (see `refresh()`). */
   documents(filter: { matter?: string } = {}): DocumentRecord[] {
     this.#check();
     const allowed = this.config.allowedMatters;
@@ -204,6 +216,7 @@ export class RagEngine implements Retriever {
   /** The extracted text a document's offsets point into. */
   async documentText(documentId: string): Promise<string> {
     this.#check();
+    await this.#index.refresh();
     const doc = this.#index.document(documentId);
     if (!doc) throw new DocumentNotFoundError(documentId);
     this.#assertAllowed([doc.matter]);
@@ -231,6 +244,7 @@ export class RagEngine implements Retriever {
     const mode = options.mode ?? (this.#embedder ? "hybrid" : "lexical");
     if (!["lexical", "vector", "hybrid"].includes(mode)) throw new InvalidArgumentError("mode", mode, "lexical | vector | hybrid");
     if ((mode === "vector" || mode === "hybrid") && !this.#embedder) throw new NoEmbedderError(mode);
+    await this.#index.refresh();
 
     // Matter isolation: the caller sees the intersection of what it asks for and what it may see.
     // A per-call list can only narrow what the engine allows, never widen it.
@@ -407,6 +421,7 @@ export class RagEngine implements Retriever {
   /** What the index holds and how it is searched (for diagnostics such as `bear doctor`). */
   async stats(): Promise<IndexStats> {
     this.#check();
+    await this.#index.refresh();
     return {
       dir: this.#index.dir,
       documents: this.#index.documents().length,

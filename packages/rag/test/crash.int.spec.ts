@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +6,23 @@ import { describe, expect, it } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
 
 const child = path.join(import.meta.dirname, "crash-child.ts");
+
+/** Starts the child; resolves once stdout shows `trigger`, leaving it running. */
+async function startUntil(args: string[], trigger: RegExp): Promise<{ proc: ChildProcess; exited: Promise<void> }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { cwd: path.resolve(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
+  let output = "";
+  let errors = "";
+  proc.stderr!.on("data", (d: Buffer) => (errors += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on("data", (d: Buffer) => {
+      output += d.toString();
+      if (trigger.test(output)) resolve();
+    });
+    void exited.then(() => reject(new Error(`child exited before ${trigger}: ${errors.slice(-2000)}`)));
+  });
+  return { proc, exited };
+}
 
 /** Starts the child and SIGKILLs it as soon as stdout shows `trigger`. Resolves with its output. */
 function runAndKill(args: string[], trigger: RegExp): Promise<{ output: string; killed: boolean }> {
@@ -79,4 +96,65 @@ describe("crash consistency (a real killed process)", () => {
     expect(rag.documents()).toHaveLength(30);
     await rag.dispose();
   });
+});
+
+describe("several processes on one index", () => {
+  it("opening the index beside another process's ingest in flight leaves its chunks alone; writers wait, then take over a dead writer's lock", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-processes-"));
+    const dir = path.join(root, "index");
+    writeDocs(root, 2);
+    const writer = await startUntil(["held", dir], /written/);
+    try {
+      const rag = await RagEngine.open({ dir, root, lockWaitMs: 300 });
+      try {
+        // Recovery was skipped: the 50 chunks of the other process's ingest are still there.
+        expect(await rag.countChunks()).toBe(50);
+        expect(rag.documents()).toEqual([]);
+        await expect(rag.ingest(["docs"], { matter: "m" })).rejects.toMatchObject({
+          code: "RAG_INDEX_BUSY",
+          message: expect.stringContaining(`being written by process ${writer.proc.pid}`),
+        });
+        writer.proc.kill("SIGKILL");
+        await writer.exited;
+        // The dead writer's lock is taken over at once; its orphans go at the next recovery.
+        const report = await rag.ingest(["docs"], { matter: "m" });
+        expect(report.added).toBe(2);
+      } finally {
+        await rag.dispose();
+      }
+      const reopened = await RagEngine.open({ dir, root });
+      try {
+        expect(await reopened.countChunks()).toBe(reopened.documents().reduce((s, d) => s + d.chunkCount, 0));
+        expect(reopened.documents()).toHaveLength(2);
+      } finally {
+        await reopened.dispose();
+      }
+      expect(fs.existsSync(path.join(dir, "writer.lock"))).toBe(false);
+    } finally {
+      writer.proc.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  it("a long-lived engine sees what another process ingested: searches at once, documents() after refresh()", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-processes-fresh-"));
+    const dir = path.join(root, "index");
+    const server = await RagEngine.open({ dir, root });
+    try {
+      expect(await server.search("termination notice", { k: 5 })).toEqual([]);
+      writeDocs(root, 3);
+      const ingest = await startUntil(["ingest", dir, root], /done/);
+      await ingest.exited;
+      expect(server.documents()).toEqual([]); // the view as of the last refresh
+      const hits = await server.search("party number 2 shall give notice of termination", { k: 5 });
+      expect(hits.length).toBeGreaterThan(0);
+      expect(server.documents().map((d) => d.title).sort()).toEqual(["AGREEMENT 0", "AGREEMENT 1", "AGREEMENT 2"]);
+      expect(await server.refresh()).toBe(false);
+      // And this process's own writes still work after another process wrote.
+      fs.writeFileSync(path.join(root, "docs", "contract-009.txt"), "AGREEMENT 9\n\nThe supplier shall indemnify the customer against all third-party claims.\n");
+      expect((await server.ingest(["docs"], { matter: "m" })).added).toBe(1);
+      expect(server.documents()).toHaveLength(4);
+    } finally {
+      await server.dispose();
+    }
+  }, 60_000);
 });

@@ -39,6 +39,22 @@ function stepRows(dbPath: string): Map<string, { status: string; attempt: number
   }
 }
 
+/**
+ * The database as a crash would leave it: a consistent copy taken while `engine` is mid-run. (A second
+ * engine on the live file is refused by its lock, as it should be.)
+ */
+function crashImage(engine: WorkflowEngine, runId: string, dbPath: string): string {
+  engine.getRun(runId); // flushes the run's pending state, as the engine does before every wait
+  const image = `${dbPath}.crash-image.db`;
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    db.exec(`VACUUM INTO '${image.replaceAll("'", "''")}'`);
+  } finally {
+    db.close();
+  }
+  return image;
+}
+
 const markers = (markerDir: string, name: string): number => {
   const file = path.join(markerDir, name);
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").length : 0;
@@ -120,6 +136,8 @@ describe("SqliteRunStore-backed engine", () => {
     }
     const engine = await WorkflowEngine.open({ dbPath });
     expect(fs.readFileSync(`${dbPath}.lock`, "utf8")).toBe(String(process.pid));
+    // A second engine in the same process would run the same runs twice: refused too.
+    await expect(WorkflowEngine.open({ dbPath })).rejects.toThrow("in use by another store in this process");
     await engine.dispose();
     expect(fs.existsSync(`${dbPath}.lock`)).toBe(false);
   });
@@ -253,8 +271,8 @@ describe("SqliteRunStore-backed engine", () => {
     const crashed = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>] });
     const handle = crashed.start({ name: "interrupted", steps: [{ id: "h", type: "hang" }] });
     await new Promise<void>((resolve) => handle.events.subscribe((e) => e.type === "step.started" && resolve()));
-    // A second engine on the same file sees the run as interrupted (as after a crash of the first).
-    const next = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>], resumeOnOpen: false });
+    // An engine on the file as a crash would leave it sees the run as interrupted.
+    const next = await WorkflowEngine.open({ dbPath: crashImage(crashed, handle.runId, dbPath), handlers: [hang as StepHandler<never>], resumeOnOpen: false });
     try {
       const [resumed] = next.resumeInterrupted();
       const result = await resumed!.result;
@@ -274,7 +292,7 @@ describe("SqliteRunStore-backed engine", () => {
     const first = await WorkflowEngine.open({ dbPath, handlers: [hang as StepHandler<never>] });
     const handle = first.start({ name: "gone", steps: [{ id: "h", type: "hang" }] });
     await new Promise<void>((resolve) => handle.events.subscribe((e) => e.type === "step.started" && resolve()));
-    const second = await WorkflowEngine.open({ dbPath });
+    const second = await WorkflowEngine.open({ dbPath: crashImage(first, handle.runId, dbPath) });
     try {
       expect(second.activeRuns).toEqual([]);
       expect(second.getRun(handle.runId)).toMatchObject({ status: "failed", error: { code: "WORKFLOW_INVALID" } });

@@ -63,7 +63,7 @@ export function registerDemoCommand(program: Command): void {
         say(`  model       ${llm ?? "none configured: lexical search and extractive answers"}`);
 
         const samples = samplesDir();
-        const { ingest, answers } = await withServices(ctx, { rag: { root: samples, write: true }, llm: llm !== undefined }, async (services) => {
+        const { ingest, answers } = await withServices(ctx, { rag: { root: samples }, llm: llm !== undefined }, async (services) => {
           const rag = await services.rag();
           say(`\n${bold("1. Ingest")} the sample documents (${fs.readdirSync(samples).join(", ")})`);
           const ingestReport: IngestReport = await rag.ingest([samples], { matter: "demo", actor: "demo" });

@@ -38,7 +38,7 @@ export function registerIngestCommand(program: Command): void {
       ctx.manifest();
       const inputs = paths.map((p) => path.resolve(p));
       const plan = planFiles(inputs);
-      const report = await withServices(ctx, { rag: { root: commonRoot(inputs), write: true } }, async (services) => {
+      const report = await withServices(ctx, { rag: { root: commonRoot(inputs) } }, async (services) => {
         const rag = await services.rag();
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}", plan.files, {
           speed: "0.00",

@@ -45,6 +45,7 @@ export function safeFileName(name: string | undefined): string {
 
 /** A document the caller may read, or 404 / 403 (audited). */
 export async function readableDocument(ctx: RouteContext, request: FastifyRequest, id: string, action: "document.read" | "document.delete" | "pii.scrub" = "document.read"): Promise<DocumentRecord> {
+  await ctx.services.rag.refresh(); // a `bear ingest` beside the server may have added or replaced it
   const doc = ctx.services.rag.documents().find((d) => d.id === id);
   if (!doc) throw new DocumentNotFoundError(id);
   await ctx.authorize(request, action, { matter: doc.matter, document: id });
@@ -155,6 +156,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
       const { matter, limit, offset } = request.query;
       const principal = await ctx.authorize(request, "document.read", matter === undefined ? {} : { matter });
       const visible = visibleMatters(principal);
+      await services.rag.refresh();
       const docs = services.rag
         .documents(matter === undefined ? {} : { matter })
         .filter((d) => !visible || visible.includes(d.matter))

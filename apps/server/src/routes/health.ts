@@ -53,6 +53,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (request) => {
       const p = principalOf(request);
       const all = p.roles.includes("admin");
+      if (all) await ctx.services.rag.refresh();
       const matters = all ? [...new Set(ctx.services.rag.documents().map((d) => d.matter))].sort() : [...p.matters];
       return { id: p.id, kind: p.kind, roles: [...p.roles], matters, allMatters: all };
     },
@@ -86,6 +87,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
       await ctx.authorize(request, "audit.read");
       const { services } = ctx;
       const memory = process.memoryUsage();
+      await services.rag.refresh();
       return {
         uptimeSeconds: process.uptime(),
         requests: ctx.metrics.snapshot(),

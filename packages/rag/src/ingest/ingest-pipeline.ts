@@ -90,7 +90,12 @@ export class IngestPipeline {
       .slice(0, 20);
   }
 
-  async run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+  /** Ingests under the index's writer lock: another process's ingest waits, and none can recover (delete) our chunks in flight. */
+  run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+    return this.#deps.index.withWriterLock(() => this.#run(inputs, options));
+  }
+
+  async #run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
     const matter = assertMatter(options.matter ?? "default");
     const concurrency = options.concurrency ?? this.#deps.concurrency;
     const runId = randomUUID();

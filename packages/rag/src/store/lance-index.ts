@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, silentLogger, type ContentCipher, type Logger } from "@bear/core";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type { Schema } from "apache-arrow";
-import { EmbedderMismatchError, IndexKeyMismatchError, StoreError } from "../errors";
+import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
 import { blindText } from "./search-terms";
 
@@ -20,6 +20,8 @@ export interface LanceIndexOptions {
    * Ids, matters, document types, offsets and vectors stay plain (they are needed to filter and rank).
    */
   readonly cipher?: ContentCipher;
+  /** How long a write waits for another process's writes to this index (default 5 min). */
+  readonly lockWaitMs?: number;
 }
 
 /** A raw search hit from the store, before fusion. */
@@ -43,6 +45,8 @@ interface IndexManifest {
 }
 
 const MANIFEST = "rag-index.json";
+/** Held (a pid lock) by the one process writing to the index; see `withWriterLock`. */
+const WRITER_LOCK = "writer.lock";
 const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
 
 /** SQL string literal for LanceDB filters. */
@@ -124,6 +128,11 @@ function toDocument(row: Record<string, unknown>, fields: FieldSealer): Document
  * and a `chunks` table (text, offsets, section path, optional vector) with a BM25 full-text
  * index. A document becomes visible only when its row is committed, after all of its chunks
  * are written; chunks of uncommitted versions are invisible and removed by `recover()`.
+ *
+ * Several processes may open one index (a CLI command beside a running server). One of them
+ * writes at a time, holding `writer.lock`; readers never wait, and see other processes' commits
+ * after `refresh()`. Recovery runs only under the writer lock, so it never removes the chunks of
+ * an ingest another process has in flight.
  */
 export class LanceIndex {
   readonly dir: string;
@@ -136,6 +145,11 @@ export class LanceIndex {
   readonly #vectorIndexThreshold: number;
   readonly #fields: FieldSealer;
   #ftsReady = false;
+  /** The documents table version `#committed` reflects. */
+  #documentsVersion = -1;
+  readonly #lockWaitMs: number;
+  /** This instance's hold of the writer lock, shared by its concurrent and nested writers. */
+  #lease: { count: number; readonly lock: Promise<PidLock> } | undefined;
   #writes: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
@@ -148,6 +162,7 @@ export class LanceIndex {
     chunks: Table;
     threshold: number;
     cipher: ContentCipher | undefined;
+    lockWaitMs: number;
   }) {
     this.dir = init.dir;
     this.embedder = init.embedder;
@@ -157,6 +172,7 @@ export class LanceIndex {
     this.#chunks = init.chunks;
     this.#vectorIndexThreshold = init.threshold;
     this.#fields = new FieldSealer(init.cipher);
+    this.#lockWaitMs = init.lockWaitMs;
   }
 
   /** True when the index is encrypted at rest. */
@@ -187,7 +203,8 @@ export class LanceIndex {
     try {
       const lancedb = await import("@lancedb/lancedb");
       const arrow = await import("apache-arrow");
-      const db = await lancedb.connect(path.join(dir, "lance"));
+      // Every read checks for other processes' commits (a manifest lookup, tens of microseconds).
+      const db = await lancedb.connect(path.join(dir, "lance"), { readConsistencyInterval: 0 });
       const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
       const documentsSchema: Schema = new ArrowSchema([
         new Field("id", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("source", new Utf8()),
@@ -206,7 +223,7 @@ export class LanceIndex {
       }
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
       const chunks = await db.createEmptyTable("chunks", new ArrowSchema(chunkFields), { mode: "create", existOk: true });
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000 });
       await index.#load();
       return index;
     } catch (error) {
@@ -216,6 +233,7 @@ export class LanceIndex {
   }
 
   async #load(): Promise<void> {
+    this.#documentsVersion = await this.#documents.version();
     const rows = await this.#documents
       .query()
       .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed"])
@@ -229,13 +247,94 @@ export class LanceIndex {
     if (this.#disposed) throw new DisposedError(`LanceIndex '${this.dir}'`);
   }
 
-  /** Serialises writes: LanceDB commits are optimistic, and one writer at a time keeps them simple. */
+  /** A write: under the writer lock, one at a time in this instance. */
   #write<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const run = this.#writes.then(fn, fn).catch((error: unknown) => {
-      throw error instanceof StoreError ? error : new StoreError(operation, this.dir, error);
+    return this.withWriterLock(() => this.#serialised(operation, fn, true));
+  }
+
+  /** Serialises writes (and reloads): LanceDB commits are optimistic, and one writer at a time keeps them simple. */
+  #serialised<T>(operation: string, fn: () => Promise<T>, locked = false): Promise<T> {
+    const step = async (): Promise<T> => {
+      const result = await fn();
+      // Under the writer lock only this process commits: the new version is ours, already in #committed.
+      if (locked) this.#documentsVersion = await this.#documents.version();
+      return result;
+    };
+    const run = this.#writes.then(step, step).catch((error: unknown) => {
+      throw error instanceof StoreError || error instanceof IndexBusyError ? error : new StoreError(operation, this.dir, error);
     });
     this.#writes = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Runs `fn` holding the index's cross-process writer lock: nested and concurrent calls of this
+   * instance share one hold; another process waits up to `lockWaitMs`, then fails with
+   * RAG_INDEX_BUSY. The view of committed documents is brought up to date when the lock is taken,
+   * so decisions such as "is this file already indexed?" see other processes' commits.
+   */
+  async withWriterLock<T>(fn: () => Promise<T>): Promise<T> {
+    this.#check();
+    const lease = (this.#lease ??= { count: 0, lock: this.#takeWriterLock() });
+    lease.count++;
+    try {
+      await lease.lock;
+      return await fn();
+    } finally {
+      lease.count--;
+      if (lease.count === 0) {
+        if (this.#lease === lease) this.#lease = undefined;
+        lease.lock.then(
+          (lock) => lock.release(),
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  async #takeWriterLock(): Promise<PidLock> {
+    const file = path.join(this.dir, WRITER_LOCK);
+    const what = `the index '${this.dir}'`;
+    let lock: PidLock;
+    try {
+      lock = acquirePidLockSync(file, { what });
+    } catch (busy) {
+      if (!(busy instanceof LockError) || busy.code !== "LOCK_BUSY") throw new StoreError("take the writer lock", this.dir, busy);
+      this.#logger.info({ holder: busy.details?.["holder"] }, "waiting for another process writing to this index");
+      try {
+        lock = await acquirePidLock(file, { what, waitMs: this.#lockWaitMs, pollMs: 25 });
+      } catch (error) {
+        if (error instanceof LockError && error.code === "LOCK_BUSY") {
+          const holder = error.details?.["holder"];
+          throw new IndexBusyError(this.dir, typeof holder === "number" ? holder : undefined, this.#lockWaitMs, error);
+        }
+        throw new StoreError("take the writer lock", this.dir, error);
+      }
+    }
+    try {
+      await this.#serialised("refresh", () => this.#reloadIfChanged());
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    return lock;
+  }
+
+  /**
+   * Brings the view of committed documents up to date with other processes' commits (a cheap
+   * version check when nothing changed). Searches call it; call it before `documents()` in a
+   * long-lived process that shares the index with others.
+   */
+  async refresh(): Promise<boolean> {
+    this.#check();
+    if ((await this.#documents.version()) === this.#documentsVersion) return false;
+    return this.#serialised("refresh", () => this.#reloadIfChanged());
+  }
+
+  async #reloadIfChanged(): Promise<boolean> {
+    if ((await this.#documents.version()) === this.#documentsVersion) return false;
+    await this.#load();
+    return true;
   }
 
   /** Committed documents (visible to search). */
@@ -318,19 +417,45 @@ export class LanceIndex {
     await this.#write("discardVersion", () => this.#chunks.delete(`documentId = ${sqlString(documentId)} AND version = ${sqlString(version)}`));
   }
 
-  /** Deletes chunks left by an interrupted ingest (versions no committed document points at). Returns how many. */
+  /**
+   * Deletes chunks left by an interrupted ingest (versions no committed document points at) and
+   * returns how many. Skipped (returns 0) while another process holds the writer lock: those
+   * chunks may be its ingest in flight.
+   */
   async recover(): Promise<number> {
     this.#check();
-    return this.#write("recover", async () => {
-      const versions = [...this.#committed.values()].map((d) => d.version);
-      const where = versions.length === 0 ? "true" : `NOT (${inList("version", versions)})`;
-      const orphans = await this.#chunks.countRows(where);
-      if (orphans > 0) {
-        await this.#chunks.delete(where);
-        this.#logger.info({ orphans }, "removed chunks of interrupted ingests");
-      }
-      return orphans;
-    });
+    if (this.#lease) return this.#write("recover", () => this.#removeOrphans());
+    let lock: PidLock;
+    try {
+      lock = acquirePidLockSync(path.join(this.dir, WRITER_LOCK));
+    } catch (error) {
+      if (!(error instanceof LockError) || error.code !== "LOCK_BUSY") throw new StoreError("take the writer lock", this.dir, error);
+      this.#logger.info({ holder: error.details?.["holder"] }, "another process is writing to this index: recovery left to it");
+      return 0;
+    }
+    try {
+      return await this.#serialised(
+        "recover",
+        async () => {
+          await this.#reloadIfChanged();
+          return this.#removeOrphans();
+        },
+        true,
+      );
+    } finally {
+      lock.release();
+    }
+  }
+
+  async #removeOrphans(): Promise<number> {
+    const versions = [...this.#committed.values()].map((d) => d.version);
+    const where = versions.length === 0 ? "true" : `NOT (${inList("version", versions)})`;
+    const orphans = await this.#chunks.countRows(where);
+    if (orphans > 0) {
+      await this.#chunks.delete(where);
+      this.#logger.info({ orphans }, "removed chunks of interrupted ingests");
+    }
+    return orphans;
   }
 
   /** Folds new rows into the full-text index (and the vector index once big enough), compacts files. */
@@ -407,6 +532,11 @@ export class LanceIndex {
     if (this.#disposed) return;
     await this.#writes;
     this.#disposed = true;
+    this.#lease?.lock.then(
+      (lock) => lock.release(),
+      () => undefined,
+    );
+    this.#lease = undefined;
     this.#documents.close();
     this.#chunks.close();
     this.#db.close();

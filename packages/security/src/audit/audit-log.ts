@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 
-import { InvalidArgumentError, type AuditEvent, type AuditSink } from "@bear/core";
+import { InvalidArgumentError, LockError, acquirePidLock, type AuditEvent, type AuditSink } from "@bear/core";
 import { AuditLogError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import { PiiScanner } from "../pii/pii-scanner";
@@ -51,7 +51,7 @@ export interface AuditLogOptions {
 }
 
 const CURRENT = "audit.jsonl";
-/** Held (O_EXCL, holding the writer's pid) while one process appends, so several processes share one chain. */
+/** Held (a pid lock, @bear/core) while one process appends, so several processes share one chain. */
 const LOCK = "audit.lock";
 const LOCK_WAIT_MS = 10_000;
 const GENESIS = "0".repeat(64);
@@ -99,36 +99,21 @@ export class AuditLog implements AuditSink {
     try {
       await this.appendLocked(event);
     } finally {
-      await release();
+      release();
     }
   }
 
   /** Takes the cross-process lock; a lock whose holder died is taken over. */
-  private async lock(): Promise<() => Promise<void>> {
-    const file = path.join(this.options.dir, LOCK);
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let wait = 2; ; wait = Math.min(50, wait * 2)) {
-      try {
-        const handle = await fs.open(file, "wx", 0o600);
-        await handle.writeFile(String(process.pid));
-        await handle.close();
-        return () => fs.rm(file, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-          throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot lock the audit log in '${this.options.dir}'`, { cause: error, hint: "Check the folder exists and is writable." });
-        }
-      }
-      const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
-      if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
-        await fs.rm(file, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `the audit log in '${this.options.dir}' stayed locked by process ${holder || "?"} for ${LOCK_WAIT_MS} ms`, {
-          hint: `If no BEAR process is running, remove '${file}'.`,
-        });
-      }
-      await new Promise((r) => setTimeout(r, wait));
+  private async lock(): Promise<() => void> {
+    try {
+      const lock = await acquirePidLock(path.join(this.options.dir, LOCK), { waitMs: LOCK_WAIT_MS, pollMs: 2, what: `the audit log in '${this.options.dir}'` });
+      return () => lock.release();
+    } catch (error) {
+      if (!(error instanceof LockError)) throw error;
+      throw new AuditLogError("AUDIT_LOG_UNWRITABLE", error.code === "LOCK_BUSY" ? error.message : `cannot lock the audit log in '${this.options.dir}'`, {
+        cause: error,
+        hint: error.hint ?? "Check the folder exists and is writable.",
+      });
     }
   }
 
@@ -368,13 +353,4 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

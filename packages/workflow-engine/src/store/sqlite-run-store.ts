@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import type { ContentCipher } from "@bear/core";
+import { LockError, acquirePidLockSync, type ContentCipher, type PidLock } from "@bear/core";
 import { RunStoreError, RunStoreKeyMismatchError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
 import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
@@ -112,30 +112,30 @@ export class SqliteRunStore implements RunStore {
    */
   static async open(options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
     const { default: Database } = await import("better-sqlite3");
-    let lockFile: string | undefined;
+    let lock: PidLock | undefined;
     if (options.dbPath !== ":memory:") {
       fs.mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
-      lockFile = acquireLock(options.dbPath);
+      lock = lockDatabase(options.dbPath);
     }
     let db: BetterSqlite3.Database;
     try {
       db = new Database(options.dbPath);
     } catch (error) {
-      if (lockFile) releaseLock(lockFile);
+      lock?.release();
       throw new RunStoreError("open the database", options.dbPath, error);
     }
     let store: SqliteRunStore;
     try {
       store = new SqliteRunStore(db, options);
     } catch (error) {
-      if (lockFile) releaseLock(lockFile);
+      lock?.release();
       throw error;
     }
-    store.#lockFile = lockFile;
+    store.#lock = lock;
     return store;
   }
 
-  #lockFile: string | undefined;
+  #lock: PidLock | undefined;
 
   /** Wraps an already open better-sqlite3 database (the caller keeps no other use of it). */
   constructor(db: BetterSqlite3.Database, options: SqliteRunStoreOptions) {
@@ -352,46 +352,25 @@ export class SqliteRunStore implements RunStore {
     } finally {
       this.#closed = true;
       this.#db.close();
-      if (this.#lockFile) releaseLock(this.#lockFile);
+      this.#lock?.release();
     }
   }
 }
 
-function isAlive(pid: number): boolean {
+/** `<dbPath>.lock`, mapping a busy lock to the store's own error. */
+function lockDatabase(dbPath: string): PidLock {
   try {
-    process.kill(pid, 0);
-    return true;
+    return acquirePidLockSync(`${path.resolve(dbPath)}.lock`, { what: "the workflow database" });
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function acquireLock(dbPath: string): string {
-  const lockFile = `${path.resolve(dbPath)}.lock`;
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx", mode: 0o600 });
-      return lockFile;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new RunStoreError("create its lock file", dbPath, error);
-    }
-    const owner = Number.parseInt(fs.readFileSync(lockFile, "utf8"), 10);
-    if (owner === process.pid) return lockFile;
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-      throw new RunStoreError(`open the database: it is in use by process ${owner}`, dbPath, undefined, {
-        hint: `Only one workflow engine may use a database file. If process ${owner} is not a BEAR engine, delete '${lockFile}'.`,
-      });
-    }
-    fs.rmSync(lockFile, { force: true }); // left by a process that died
-  }
-  throw new RunStoreError("take its lock file", dbPath, undefined);
-}
-
-function releaseLock(lockFile: string): void {
-  try {
-    if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.rmSync(lockFile, { force: true });
-  } catch {
-    // already gone
+    if (!(error instanceof LockError)) throw error;
+    const holder = error.details?.["holder"];
+    const by = holder === process.pid ? "another store in this process" : holder === undefined ? "another process" : `process ${String(holder)}`;
+    throw new RunStoreError(error.code === "LOCK_BUSY" ? `open the database: it is in use by ${by}` : "create its lock file", dbPath, error, {
+      hint:
+        error.code === "LOCK_BUSY"
+          ? `Only one workflow engine may use a database file. ${holder === process.pid ? "Close the other store first." : `If ${by} is not a BEAR engine, delete '${error.file}'.`}`
+          : error.hint,
+    });
   }
 }
 
