@@ -103,6 +103,34 @@ describe("bear workflow", () => {
     expect(result.stdout).toContain("cancelled");
     expect(json(inWs(["workflow", "status", "slow-1", "--json"]))).toMatchObject({ status: "cancelled" });
   });
+
+  it("resume continues a run whose process was killed: completed steps stay done, the cut-short step runs again", async () => {
+    const running = bearAsync(["--data-dir", ws, "workflow", "run", "slow.yaml", "--run-id", "slow-2"], { cwd: dir });
+    const live = path.join(ws, "state/workflow-runs/slow-2.json");
+    for (let i = 0; i < 100 && !fs.existsSync(live); i++) await new Promise((r) => setTimeout(r, 100));
+    process.kill(running.pid!, "SIGKILL");
+    expect((await running).status).toBeNull();
+
+    const list = json<{ runs: { runId: string; status: string; interrupted?: boolean }[] }>(inWs(["workflow", "list", "--json"]));
+    expect(list.runs.find((r) => r.runId === "slow-2")).toMatchObject({ status: "running", interrupted: true });
+    expect(inWs(["workflow", "list"]).stdout).toContain("bear workflow resume <run-id>");
+
+    fs.writeFileSync(path.join(dir, "never-there.txt"), "here now");
+    const resumed = inWs(["workflow", "resume", "slow-2", "--json"]);
+    expect(resumed.status).toBe(0);
+    expect(json(resumed)).toMatchObject({ runId: "slow-2", status: "completed", outputs: {}, steps: [{ id: "wait", status: "completed" }] });
+    expect(json<{ steps: { attempt: number }[] }>(resumed).steps[0]!.attempt).toBeGreaterThan(1);
+
+    const again = inWs(["workflow", "resume", "slow-2", "--json"]);
+    expect(again.status).toBe(2);
+    expect(jsonError(again).message).toContain("cannot be resumed: it already completed");
+    const unknown = inWs(["workflow", "resume", "no-such-run", "--json"]);
+    expect(unknown.status).toBe(2);
+    expect(jsonError(unknown).code).toBe("INPUT_NOT_FOUND");
+    const nothing = inWs(["workflow", "resume"]);
+    expect(nothing.status).toBe(0);
+    expect(nothing.stdout).toContain("No interrupted runs to resume.");
+  });
 });
 
 afterAll(removeTempDirs);

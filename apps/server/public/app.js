@@ -1,9 +1,15 @@
 // BEAR web UI: plain ES modules, no CDN, no external fonts. Every value from the server is put in
 // the page with textContent (never innerHTML), so document text cannot inject markup.
 const $ = (id) => document.getElementById(id);
+// Props are DOM properties (textContent, className, onclick…); names with a dash ("aria-label",
+// "data-id") are set as attributes. null/undefined/false children are left out.
 const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const c of children) node.append(c);
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key.includes("-")) node.setAttribute(key, String(value));
+    else node[key] = value;
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
 };
 
@@ -13,19 +19,45 @@ let me = null;
 async function api(path, options = {}) {
   const res = await fetch(path, { ...options, headers: { authorization: `Bearer ${apiKey}`, ...(options.body && typeof options.body === "string" ? { "content-type": "application/json" } : {}), ...options.headers } });
   if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
+    // Every API error is { error: { name, code, message, hint?, details? } }; a schema failure has
+    // details.field (body.inputs…), a workflow validation failure details.issues[{ path, message }].
+    let info = { message: `${res.status} ${res.statusText}` };
     try {
       const body = await res.json();
-      message = body.error.message + (body.error.hint ? ` — ${body.error.hint}` : "");
+      if (body && body.error && typeof body.error.message === "string") info = body.error;
     } catch { /* not JSON */ }
-    const error = new Error(message);
+    const error = new Error(info.message + (info.hint ? ` — ${info.hint}` : ""));
     error.status = res.status;
+    error.code = info.code;
+    error.summary = info.message;
+    error.hint = info.hint;
+    error.details = info.details;
     throw error;
   }
   return res;
 }
 const json = async (path, options) => (await api(path, options)).json();
 const matter = () => $("matter").value.trim();
+const isAdmin = () => Boolean(me && me.roles.includes("admin"));
+const enc = encodeURIComponent;
+const when = (ms) => (typeof ms === "number" ? new Date(ms).toLocaleString() : "—");
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** An API error as readable text: the message, each validation problem, the failing field and the hint. */
+function errorView(error, title) {
+  const lines = String(error.summary ?? error.message).split("\n");
+  const box = el("div", { className: "problem" });
+  box.append(el("p", {}, title ? el("strong", { textContent: `${title}: ` }) : null, lines[0], error.code ? el("span", { className: "code", textContent: ` (${error.status ?? "error"} ${error.code})` }) : null));
+  const issues = Array.isArray(error.details?.issues) ? error.details.issues : [];
+  if (issues.length > 0) {
+    box.append(el("ul", { "aria-label": "Problems" }, ...issues.map((i) => el("li", {}, el("code", { textContent: i.path || "(whole value)" }), `: ${i.message}`))));
+  } else if (lines.length > 1) {
+    box.append(el("ul", {}, ...lines.slice(1).map((l) => el("li", { textContent: l.trim() }))));
+  }
+  if (typeof error.details?.field === "string") box.append(el("p", {}, "Failing field: ", el("code", { textContent: error.details.field })));
+  if (error.hint) box.append(el("p", { className: "hint", textContent: error.hint }));
+  return box;
+}
 
 // --- sign in -------------------------------------------------------------------------------
 async function signIn() {
@@ -44,6 +76,12 @@ async function signIn() {
   const list = $("matters");
   list.replaceChildren(...me.matters.map((m) => el("option", { value: m })));
   if (!matter() && me.matters.length > 0) $("matter").value = me.matters[0];
+  // Admin-only controls (model load/unload, agent removal) are shown to admins; the API decides anyway.
+  $("models-admin").hidden = !isAdmin();
+  $("models-admin-hint").hidden = isAdmin();
+  $("models-actions-head").hidden = !isAdmin();
+  $("agents-admin-hint").hidden = isAdmin();
+  $("agents-actions-head").hidden = !isAdmin();
   await loadDocuments();
 }
 
@@ -59,10 +97,11 @@ $("signout").addEventListener("click", () => {
 });
 
 // --- tabs ----------------------------------------------------------------------------------
-const tabs = ["documents", "ask", "review", "redact", "workflows", "models"];
+const tabs = ["documents", "ask", "review", "redact", "workflows", "models", "agents"];
 function showTab(name) {
   for (const t of tabs) {
     $(`tab-${t}`).setAttribute("aria-selected", String(t === name));
+    $(`tab-${t}`).tabIndex = t === name ? 0 : -1; // roving tabindex: Tab enters the tab list once, arrows move
     $(`panel-${t}`).hidden = t !== name;
   }
   if (name === "documents") void loadDocuments();
@@ -70,8 +109,23 @@ function showTab(name) {
   if (name === "review") void loadDocumentOptions("review-doc");
   if (name === "workflows") void loadWorkflows();
   if (name === "models") void loadModels();
+  if (name === "agents") void loadAgents();
 }
-for (const t of tabs) $(`tab-${t}`).addEventListener("click", () => showTab(t));
+for (const t of tabs) {
+  $(`tab-${t}`).addEventListener("click", () => showTab(t));
+  $(`tab-${t}`).tabIndex = $(`tab-${t}`).getAttribute("aria-selected") === "true" ? 0 : -1;
+}
+// Arrow keys, Home and End move between tabs (the WAI-ARIA tabs pattern).
+document.querySelector("[role=tablist]").addEventListener("keydown", (e) => {
+  const at = tabs.findIndex((t) => $(`tab-${t}`) === document.activeElement);
+  if (at < 0) return;
+  const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+  if (next === undefined) return;
+  e.preventDefault();
+  const name = tabs[(next + tabs.length) % tabs.length];
+  showTab(name);
+  $(`tab-${name}`).focus();
+});
 $("matter").addEventListener("change", () => void loadDocuments());
 
 // --- documents -----------------------------------------------------------------------------
@@ -258,24 +312,435 @@ $("redact-download").addEventListener("click", async () => {
   URL.revokeObjectURL(a.href);
 });
 
-// --- workflows and models ------------------------------------------------------------------
+// --- workflows -----------------------------------------------------------------------------
+// A small workflow that runs on every server: only the built-in data_processing step type.
+const EXAMPLE_WORKFLOW = {
+  name: "clause-digest",
+  description: "Distinct clause titles, how many there are, and the clauses at or above a risk level (data_processing steps only).",
+  inputs: {
+    clauses: { type: "array", required: true, description: "clauses as { title, risk }" },
+    min_risk: { type: "number", default: 7 },
+  },
+  steps: [
+    { id: "titles", type: "data_processing", parameters: { operation: "map", input: "{{ inputs.clauses }}", field: "title" } },
+    { id: "distinct", type: "data_processing", depends_on: ["titles"], parameters: { operation: "unique", input: "{{ steps.titles.output }}" } },
+    { id: "count", type: "data_processing", depends_on: ["distinct"], parameters: { operation: "count", input: "{{ steps.distinct.output }}" } },
+    { id: "high_risk", type: "data_processing", parameters: { operation: "filter", input: "{{ inputs.clauses }}", where: { field: "risk", op: "gte", value: "{{ inputs.min_risk }}" } } },
+  ],
+};
+const EXAMPLE_INPUTS = {
+  clauses: [
+    { title: "Confidentiality", risk: 3 },
+    { title: "Termination for convenience", risk: 8 },
+    { title: "Confidentiality", risk: 3 },
+    { title: "Limitation of liability", risk: 9 },
+  ],
+};
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+const SETTLED = new Set(["completed", "failed", "skipped", "cancelled"]);
+
+function markInvalid(id, invalid) {
+  if (invalid) $(id).setAttribute("aria-invalid", "true");
+  else $(id).removeAttribute("aria-invalid");
+}
+function workflowError(node, fieldId) {
+  $("wf-error").replaceChildren(node);
+  if (fieldId) {
+    markInvalid(fieldId, true);
+    $(fieldId).focus();
+  }
+}
+
+$("wf-example").addEventListener("click", () => {
+  $("wf-definition").value = JSON.stringify(EXAMPLE_WORKFLOW, null, 2);
+  $("wf-inputs").value = JSON.stringify(EXAMPLE_INPUTS, null, 2);
+  markInvalid("wf-definition", false);
+  markInvalid("wf-inputs", false);
+  $("wf-error").replaceChildren();
+});
+
+$("wf-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("wf-error").replaceChildren();
+  markInvalid("wf-definition", false);
+  markInvalid("wf-inputs", false);
+  const m = matter();
+  if (!m) {
+    workflowError(el("p", { textContent: "Pick a matter first: the run belongs to the current matter." }), "matter");
+    return;
+  }
+  const text = $("wf-definition").value.trim();
+  if (!text) {
+    workflowError(el("p", { textContent: "Paste a workflow definition first (or press Load example)." }), "wf-definition");
+    return;
+  }
+  // JSON is parsed here so a syntax error is reported before sending; other text goes as YAML.
+  let workflow = text;
+  if (/^[{[]/.test(text)) {
+    try {
+      workflow = JSON.parse(text);
+    } catch (error) {
+      workflowError(el("p", { textContent: `The workflow definition is not valid JSON: ${error.message}` }), "wf-definition");
+      return;
+    }
+  }
+  const body = { workflow, matter: m };
+  const inputText = $("wf-inputs").value.trim();
+  if (inputText) {
+    try {
+      body.inputs = JSON.parse(inputText);
+    } catch (error) {
+      workflowError(el("p", { textContent: `The inputs are not valid JSON: ${error.message}` }), "wf-inputs");
+      return;
+    }
+  }
+  $("wf-start").disabled = true;
+  try {
+    const { runId } = await json("/api/v1/workflows", { method: "POST", body: JSON.stringify(body) });
+    void loadWorkflows();
+    void followRun(runId);
+  } catch (error) {
+    // Point at the control the API blamed: body.inputs / inputs problems, else the definition.
+    const field = typeof error.details?.field === "string" ? error.details.field : "";
+    const inputsAtFault = field.startsWith("body.inputs") || error.code === "WORKFLOW_INPUTS_INVALID";
+    const definitionAtFault = field.startsWith("body.workflow") || ["WORKFLOW_INVALID", "WORKFLOW_PARSE_FAILED", "REFERENCE_INVALID", "CONDITION_INVALID", "STEP_HANDLER_MISSING"].includes(error.code);
+    workflowError(errorView(error, "The run was not started"), inputsAtFault ? "wf-inputs" : definitionAtFault ? "wf-definition" : undefined);
+  } finally {
+    $("wf-start").disabled = false;
+  }
+});
+
+/** Server-sent events read from a fetch response (EventSource cannot send the API key header). */
+async function* sseEvents(res) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, "\n");
+    let at;
+    while ((at = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, at);
+      buffer = buffer.slice(at + 2);
+      let event = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length === 0) continue;
+      try {
+        yield { event, data: JSON.parse(data.join("\n")) };
+      } catch { /* not JSON: ignored */ }
+    }
+  }
+}
+
+function describeEvent(type, e) {
+  const step = e.stepId === undefined ? "" : `Step ${e.stepId}${typeof e.index === "number" ? `[${e.index}]` : ""}`;
+  const err = e.error ? `${e.error.code}: ${e.error.message}` : "";
+  switch (type) {
+    case "run.started": return `Run started (${e.workflow})${e.resumed ? ", resumed after a restart" : ""}`;
+    case "step.started": return `${step} started (attempt ${e.attempt})`;
+    case "step.progress": return `${step}: ${typeof e.fraction === "number" ? `${Math.round(e.fraction * 100)}%` : "working"}${e.message ? ` — ${e.message}` : ""}`;
+    case "step.completed": return `${step} completed in ${Math.round(e.durationMs)} ms`;
+    case "step.failed": return `${step} failed (attempt ${e.attempt}): ${err}`;
+    case "step.retried": return `${step} will be retried in ${Math.round(e.delayMs)} ms after: ${err}`;
+    case "step.skipped": return `${step} skipped: ${e.reason}`;
+    case "step.cancelled": return `${step} cancelled`;
+    case "run.completed": return `Run ${e.status} in ${Math.round(e.durationMs)} ms${err ? `: ${err}` : ""}`;
+    default: return type;
+  }
+}
+
+/** The run whose progress is shown: { runId, workflow, total, steps: Map(stepId → state), status, controller }. */
+let followed = null;
+
+function renderProgress(f) {
+  const settled = [...f.steps.values()].filter((s) => SETTLED.has(s)).length;
+  const total = Math.max(f.total, f.steps.size);
+  $("wf-progress").max = Math.max(total, 1);
+  $("wf-progress").value = f.status === "completed" ? Math.max(total, 1) : settled;
+  $("wf-live-status").textContent = `Run ${f.runId}${f.workflow ? ` (${f.workflow})` : ""}: ${f.status} — ${settled} of ${total} steps done`;
+  $("wf-cancel").disabled = TERMINAL.has(f.status);
+}
+
+async function followRun(runId) {
+  followed?.controller.abort();
+  const controller = new AbortController();
+  const f = { runId, workflow: "", total: 0, steps: new Map(), status: "connecting", controller };
+  followed = f;
+  $("wf-live").hidden = false;
+  $("wf-live-error").replaceChildren();
+  $("wf-events").replaceChildren();
+  renderProgress(f);
+  try {
+    const run = await json(`/api/v1/workflows/${enc(runId)}`, { signal: controller.signal });
+    Object.assign(f, { workflow: run.workflow, total: run.progress.total, status: run.status });
+    renderProgress(f);
+    const res = await api(`/api/v1/workflows/${enc(runId)}/events`, { signal: controller.signal, headers: { accept: "text/event-stream" } });
+    for await (const { event, data } of sseEvents(res)) {
+      if (followed !== f) return;
+      if (event === "error") {
+        $("wf-live-error").replaceChildren(errorView(Object.assign(new Error(data.message), { summary: data.message, code: data.code, hint: data.hint }), "Progress stream failed"));
+        continue;
+      }
+      if (event.startsWith("step.") && typeof data.index !== "number") f.steps.set(data.stepId, event.slice(5));
+      if (event === "run.started") f.status = "running";
+      if (event === "run.completed") f.status = data.status;
+      const log = $("wf-events");
+      log.append(el("li", { value: (Number(log.lastElementChild?.value) || 0) + 1 }, el("time", { textContent: new Date(data.at).toLocaleTimeString() }), " ", describeEvent(event, data)));
+      while (log.childElementCount > 500) log.firstElementChild.remove(); // a big for_each: keep the latest 500
+      renderProgress(f);
+    }
+  } catch (error) {
+    if (controller.signal.aborted || followed !== f) return;
+    $("wf-live-error").replaceChildren(errorView(error, "Could not follow the run"));
+    return;
+  }
+  if (followed !== f) return;
+  if (!TERMINAL.has(f.status)) {
+    $("wf-live-error").replaceChildren(el("p", { textContent: "The progress stream ended before the run did (the server may be restarting). Refresh the runs for the latest status." }));
+  }
+  await loadWorkflows();
+  await showRunDetail(runId, { focus: false });
+}
+
+async function cancelRun(runId) {
+  $("workflows-error").replaceChildren();
+  try {
+    const { cancelled } = await json(`/api/v1/workflows/${enc(runId)}`, { method: "DELETE" });
+    $("workflows-status").textContent = cancelled ? `Cancellation of run ${runId} requested.` : `Run ${runId} had already finished.`;
+  } catch (error) {
+    $("workflows-status").textContent = "";
+    $("workflows-error").replaceChildren(errorView(error, `Could not cancel run ${runId}`));
+  }
+  await loadWorkflows();
+}
+
+$("wf-cancel").addEventListener("click", async () => {
+  if (!followed) return;
+  $("wf-cancel").disabled = true;
+  await cancelRun(followed.runId);
+  if (followed && !TERMINAL.has(followed.status)) renderProgress(followed);
+});
+
 async function loadWorkflows() {
   try {
     const { runs } = await json("/api/v1/workflows?limit=50");
-    $("workflows").replaceChildren(...runs.map((r) => el("tr", {}, el("td", { textContent: r.id }), el("td", { textContent: r.workflow }), el("td", { textContent: r.status }), el("td", { textContent: r.startedAt ? new Date(r.startedAt).toLocaleString() : "—" }))));
+    $("workflows").replaceChildren(
+      ...runs.map((r) => {
+        const open = !TERMINAL.has(r.status);
+        return el(
+          "tr",
+          {},
+          el("td", {}, el("code", { textContent: r.id })),
+          el("td", { textContent: r.workflow }),
+          el("td", { textContent: r.matter ?? "—" }),
+          el("td", { textContent: r.status }),
+          el("td", { textContent: when(r.startedAt) }),
+          el(
+            "td",
+            { className: "actions" },
+            el("button", { type: "button", className: "secondary", textContent: "Details", "aria-label": `Details of run ${r.id} (${r.workflow})`, onclick: () => void showRunDetail(r.id, { focus: true }) }),
+            open ? el("button", { type: "button", className: "secondary", textContent: "Follow", "aria-label": `Follow progress of run ${r.id}`, onclick: () => void followRun(r.id) }) : null,
+            open ? el("button", { type: "button", className: "danger", textContent: "Cancel", "aria-label": `Cancel run ${r.id}`, onclick: () => void cancelRun(r.id) }) : null,
+          ),
+        );
+      }),
+    );
+    if (runs.length === 0) $("workflows").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "hint", textContent: "No runs yet." })));
   } catch (error) {
-    $("workflows").replaceChildren(el("tr", {}, el("td", { colSpan: 4, className: "error", textContent: error.message })));
+    $("workflows").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "error" }, errorView(error, "Could not list runs"))));
   }
 }
-async function loadModels() {
+
+function jsonBlock(value, label) {
+  if (value === null || value === undefined) return "—";
+  let text = JSON.stringify(value, null, 2);
+  if (text.length > 4000) text = `${text.slice(0, 4000)}\n… (${text.length - 4000} more characters)`;
+  return el("pre", { className: "output", tabIndex: 0, textContent: text, "aria-label": label });
+}
+
+async function showRunDetail(runId, { focus }) {
+  let run;
   try {
-    const { models } = await json("/api/v1/models");
-    $("models").replaceChildren(...models.map((m) => el("tr", {}, el("td", { textContent: m.id }), el("td", { textContent: m.kind ?? m.format }), el("td", { textContent: `${(m.sizeBytes / 1e6).toFixed(1)} MB` }), el("td", { textContent: m.error ? `${m.status}: ${m.error.message}` : m.status }))));
+    run = await json(`/api/v1/workflows/${enc(runId)}`);
   } catch (error) {
-    $("models").replaceChildren(el("tr", {}, el("td", { colSpan: 4, className: "error", textContent: error.message })));
+    $("wf-detail").hidden = false;
+    $("wf-detail-summary").replaceChildren(errorView(error, `Could not load run ${runId}`));
+    $("wf-detail-steps").replaceChildren();
+    return;
   }
+  const p = run.progress;
+  const facts = [
+    ["Run", run.id],
+    ["Workflow", run.workflow],
+    ["Matter", run.matter ?? "—"],
+    ["Status", run.status],
+    ["Started", when(run.startedAt)],
+    ["Finished", when(run.finishedAt)],
+    ["Steps", `${p.total} in all: ${p.completed} completed, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled, ${p.running} running, ${p.pending} pending`],
+    ...(run.error ? [["Error", `${run.error.code}: ${run.error.message}`]] : []),
+  ];
+  $("wf-detail-title").textContent = `Run detail: ${run.workflow}`;
+  $("wf-detail-summary").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: v, "data-fact": k.toLowerCase() })]));
+  // In the order they started (steps not started yet last), then by key.
+  const steps = [...run.steps].sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.key.localeCompare(b.key));
+  $("wf-detail-steps").replaceChildren(
+    ...steps.map((s) =>
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", textContent: s.stepId }),
+        el("td", { textContent: s.index === null || s.index === undefined ? "—" : String(s.index) }),
+        el("td", { textContent: s.status }),
+        el("td", { textContent: String(s.attempt) }),
+        el("td", {}, jsonBlock(s.output, `Output of step ${s.stepId}${typeof s.index === "number" ? ` item ${s.index}` : ""}`)),
+        el("td", { className: s.error ? "error" : "", textContent: s.error ? `${s.error.code}: ${s.error.message}` : "—" }),
+      ),
+    ),
+  );
+  if (run.steps.length === 0) $("wf-detail-steps").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "hint", textContent: "No step has started yet." })));
+  $("wf-detail").hidden = false;
+  if (focus) $("wf-detail-title").focus();
 }
 $("workflows-refresh").addEventListener("click", () => void loadWorkflows());
+
+// --- models --------------------------------------------------------------------------------
+async function loadModels() {
+  const admin = isAdmin();
+  try {
+    const { models, loaded = [] } = await json("/api/v1/models");
+    $("models").replaceChildren(
+      ...models.map((m) => {
+        const rt = loaded.find((l) => l.modelId === m.id);
+        const runtime = rt
+          ? [rt.contextSize ? `context ${rt.contextSize}` : "", rt.threads ? `${rt.threads} thread${rt.threads === 1 ? "" : "s"}` : "", rt.memoryBytes ? megabytes(rt.memoryBytes) : ""].filter(Boolean).join(" · ") || "loaded"
+          : "—";
+        const busy = m.status === "loading" || m.status === "downloading";
+        return el(
+          "tr",
+          { "data-model": m.id },
+          el("th", { scope: "row", textContent: m.id }),
+          el("td", { textContent: m.kind ?? m.format }),
+          el("td", { textContent: megabytes(m.sizeBytes) }),
+          el("td", { className: m.error ? "error" : "", textContent: m.error ? `${m.status}: ${m.error.message}` : m.status }),
+          el("td", { textContent: runtime }),
+          admin
+            ? el(
+                "td",
+                { className: "actions" },
+                m.status === "loaded"
+                  ? el("button", { type: "button", className: "secondary model-action", textContent: "Unload", "aria-label": `Unload ${m.id}`, onclick: () => void modelAction("unload", m.id) })
+                  : el("button", { type: "button", className: "model-action", textContent: "Load", "aria-label": `Load ${m.id}`, disabled: busy, onclick: () => void modelAction("load", m.id) }),
+              )
+            : null,
+        );
+      }),
+    );
+    if (models.length === 0) $("models").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "hint", textContent: "No model files found in the model folders." })));
+  } catch (error) {
+    $("models").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "error" }, errorView(error, "Could not list models"))));
+  }
+}
+
+async function modelAction(action, id) {
+  const status = $("models-status");
+  $("models-error").replaceChildren();
+  for (const b of document.querySelectorAll("#models .model-action")) b.disabled = true;
+  $("models-table").setAttribute("aria-busy", "true");
+  status.textContent = `${action === "load" ? "Loading" : "Unloading"} ${id}…`;
+  const body = { action, id };
+  const context = $("model-context").value.trim();
+  if (action === "load" && context) body.contextSize = Number(context);
+  try {
+    const r = await json("/api/v1/models", { method: "POST", body: JSON.stringify(body) });
+    if (action === "load") {
+      const l = r.loaded ?? {};
+      const parts = [l.contextSize ? `context ${l.contextSize} tokens` : "", l.threads ? `${l.threads} thread${l.threads === 1 ? "" : "s"}` : "", l.memoryBytes ? megabytes(l.memoryBytes) : ""].filter(Boolean);
+      status.textContent = `Loaded ${id}${parts.length ? ` (${parts.join(", ")})` : ""}${typeof l.loadMs === "number" ? ` in ${Math.round(l.loadMs)} ms` : ""}.`;
+    } else {
+      status.textContent = r.unloaded ? `Unloaded ${id}.` : `${id} was not loaded.`;
+    }
+  } catch (error) {
+    status.textContent = "";
+    $("models-error").replaceChildren(errorView(error, `Could not ${action} ${id}`));
+  } finally {
+    $("models-table").removeAttribute("aria-busy");
+    await loadModels();
+  }
+}
 $("models-refresh").addEventListener("click", () => void loadModels());
+
+// --- agents --------------------------------------------------------------------------------
+/** The coordinator and the monitor belong to the system: the API refuses to remove them. */
+const SYSTEM_AGENT_TYPES = new Set(["coordinator", "monitor"]);
+
+async function loadAgents() {
+  const admin = isAdmin();
+  const query = new URLSearchParams();
+  if ($("agents-type").value) query.set("type", $("agents-type").value);
+  if ($("agents-filter-status").value) query.set("status", $("agents-filter-status").value);
+  const qs = query.toString();
+  try {
+    const { agents } = await json(`/api/v1/agents${qs ? `?${qs}` : ""}`);
+    $("agents").replaceChildren(
+      ...agents.map((a) => {
+        const l = a.load ?? {};
+        const mt = a.metrics ?? {};
+        return el(
+          "tr",
+          { "data-agent": a.id },
+          el("th", { scope: "row" }, el("code", { textContent: a.id }), a.name && a.name !== a.id ? el("div", { className: "meta", textContent: a.name }) : null),
+          el("td", { textContent: a.type }),
+          el("td", { textContent: a.status }),
+          el("td", { textContent: (a.capabilities ?? []).join(", ") || "—" }),
+          el("td", { textContent: `${l.running ?? 0} running, ${l.queued ?? 0} queued, capacity ${l.capacity ?? "—"}` }),
+          el("td", { textContent: `${mt.tasksCompleted ?? 0} completed, ${mt.tasksFailed ?? 0} failed` }),
+          admin
+            ? el(
+                "td",
+                { className: "actions" },
+                SYSTEM_AGENT_TYPES.has(a.type)
+                  ? el("span", { className: "hint", textContent: "system agent" })
+                  : el("button", { type: "button", className: "danger", textContent: "Remove", "aria-label": `Remove agent ${a.id}`, onclick: () => void removeAgent(a) }),
+              )
+            : null,
+        );
+      }),
+    );
+    $("agents-status").textContent = `${agents.length} agent${agents.length === 1 ? "" : "s"}${qs ? " (filtered)" : ""}.`;
+    if (agents.length === 0) $("agents").replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "hint", textContent: "No agent matches." })));
+  } catch (error) {
+    $("agents-status").textContent = "";
+    $("agents").replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "error" }, errorView(error, "Could not list agents"))));
+  }
+}
+
+async function removeAgent(agent) {
+  $("agents-error").replaceChildren();
+  if (!window.confirm(`Remove agent ${agent.id} (${agent.type})?`)) return;
+  const remove = (force) => json(`/api/v1/agents/${enc(agent.id)}${force ? "?force=true" : ""}`, { method: "DELETE" });
+  let done = "";
+  try {
+    try {
+      await remove(false);
+    } catch (error) {
+      // 409: it has tasks. Removing it anyway aborts them (their steps fail or retry elsewhere).
+      if (error.status !== 409 || !window.confirm(`Agent ${agent.id} is working on tasks. Remove it anyway and abort them?`)) throw error;
+      await remove(true);
+    }
+    done = `Removed agent ${agent.id}.`;
+  } catch (error) {
+    $("agents-error").replaceChildren(errorView(error, `Could not remove agent ${agent.id}`));
+  }
+  await loadAgents();
+  if (done) $("agents-status").textContent = `${done} ${$("agents-status").textContent}`;
+}
+$("agents-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  void loadAgents();
+});
 
 if (apiKey) void signIn();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { Browser } from "playwright-core";
-import { NDA, startTestServer, type TestServer } from "./support/test-server";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = fs.existsSync(CHROMIUM);
@@ -21,6 +21,21 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     await browser?.close();
     await t?.close();
   });
+
+  /** A fresh browser context signed in as `who`, recording every request that leaves the origin. */
+  async function signedIn(who: Who): Promise<{ context: BrowserContext; page: Page; external: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    const external: string[] = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(t.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) external.push(r.url());
+    });
+    await page.goto(t.url);
+    await page.getByLabel("API key").fill(t.keys[who]);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText(`Signed in as ${who}`).waitFor();
+    return { context, page, external };
+  }
 
   it("signs in with a key, uploads with progress, asks with clickable citations, reviews a contract, redacts, lists workflows and models", async () => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 } });
@@ -76,11 +91,194 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
 
     // Workflows and models.
     await page.getByRole("tab", { name: "Models" }).click();
-    await page.getByRole("cell", { name: "stories260K" }).waitFor();
+    await page.getByRole("rowheader", { name: "stories260K" }).waitFor();
     await page.getByRole("tab", { name: "Workflows" }).click();
-    await page.locator("#panel-workflows table").waitFor();
+    await page.getByRole("table", { name: "Runs" }).waitFor();
 
     expect(external).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it("workflows: loads the example, shows API validation errors, runs it to completion with live progress, shows the run detail, cancels a run", async () => {
+    const { context, page, external } = await signedIn("alice");
+    expect(await page.getByLabel("Current matter").inputValue()).toBe("acme");
+    await page.getByRole("tab", { name: "Workflows" }).click();
+    const definition = page.getByLabel(/^Workflow definition/);
+    const inputs = page.getByLabel(/^Inputs/);
+    const alert = page.locator("#wf-error");
+
+    // The example fills both fields.
+    await page.getByRole("button", { name: "Load example" }).click();
+    expect(JSON.parse(await definition.inputValue())).toMatchObject({ name: "clause-digest", steps: [{ id: "titles" }, { id: "distinct" }, { id: "count" }, { id: "high_risk" }] });
+    const exampleInputs = await inputs.inputValue();
+    expect(JSON.parse(exampleInputs).clauses).toHaveLength(4);
+
+    // Malformed JSON is caught before anything is sent.
+    await inputs.fill("{ nope");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await alert.getByText(/The inputs are not valid JSON/).waitFor();
+    expect(await inputs.getAttribute("aria-invalid")).toBe("true");
+
+    // The API's 400 naming the failing field (schema: inputs must be an object).
+    await inputs.fill("[1]");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await alert.getByText("Failing field: body.inputs").waitFor();
+    expect(await alert.textContent()).toContain("VALIDATION_FAILED");
+    expect(await inputs.getAttribute("aria-invalid")).toBe("true");
+
+    // The engine's input check: a required input is missing.
+    await inputs.fill("{}");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await alert.getByText("WORKFLOW_INPUTS_INVALID", { exact: false }).waitFor();
+    expect(await alert.textContent()).toContain("inputs.clauses: required input is missing");
+
+    // The engine's definition check: every problem with its path, and the definition is marked.
+    await inputs.fill(exampleInputs);
+    await definition.fill((await definition.inputValue()).replace('"type": "data_processing"', '"type": "data_procesing"'));
+    await page.getByRole("button", { name: "Start run" }).click();
+    await alert.getByText("WORKFLOW_INVALID", { exact: false }).waitFor();
+    expect(await alert.locator("li").first().textContent()).toMatch(/^steps\[0\]\.type: unknown step type 'data_procesing'/);
+    expect(await definition.getAttribute("aria-invalid")).toBe("true");
+    expect(await inputs.getAttribute("aria-invalid")).toBeNull();
+
+    // The example runs to completion; progress arrives over the SSE stream.
+    await page.getByRole("button", { name: "Load example" }).click();
+    expect(await alert.textContent()).toBe("");
+    await page.getByRole("button", { name: "Start run" }).click();
+    const live = page.locator("#wf-live-status");
+    await live.getByText(/\(clause-digest\): completed — 4 of 4 steps done$/).waitFor();
+    const events = await page.locator("#wf-events li").allTextContents();
+    expect(events[0]).toMatch(/Run started \(clause-digest\)$/);
+    expect(events.filter((e) => / Step \w+ completed in \d+ ms$/.test(e))).toHaveLength(4);
+    expect(events.at(-1)).toMatch(/Run completed in \d+ ms$/);
+    expect(await page.locator("#wf-progress").evaluate((p) => [(p as unknown as { value: number }).value, (p as unknown as { max: number }).max])).toEqual([4, 4]);
+    expect(await page.getByRole("button", { name: "Cancel run", exact: true }).isDisabled()).toBe(true);
+
+    // The run detail opens by itself when the run ends: status, steps and their outputs.
+    const detail = page.locator("#wf-detail");
+    await detail.locator('dd[data-fact="status"]').getByText("completed", { exact: true }).waitFor();
+    expect(await detail.locator('dd[data-fact="matter"]').textContent()).toBe("acme");
+    expect(await detail.locator('dd[data-fact="steps"]').textContent()).toBe("4 in all: 4 completed, 0 failed, 0 skipped, 0 cancelled, 0 running, 0 pending");
+    const output = async (step: string) => JSON.parse((await page.getByRole("region", { name: /^Run detail/ }).getByLabel(`Output of step ${step}`, { exact: true }).textContent()) ?? "null");
+    expect(await output("distinct")).toEqual(["Confidentiality", "Termination for convenience", "Limitation of liability"]);
+    expect(await output("count")).toBe(3);
+    expect((await output("high_risk")).map((c: { title: string }) => c.title)).toEqual(["Termination for convenience", "Limitation of liability"]);
+    expect(await detail.locator("#wf-detail-steps tr").count()).toBe(4);
+
+    // The runs table lists it; Details opens the detail and moves focus to it.
+    const row = page.locator("#workflows tr", { hasText: "clause-digest" });
+    await row.getByRole("cell", { name: "completed", exact: true }).waitFor();
+    await row.getByRole("cell", { name: "acme", exact: true }).waitFor();
+    await row.getByRole("button", { name: /^Details of run .+ \(clause-digest\)$/ }).click();
+    // Focus moves to the detail's heading (polled in the page: the CSP forbids string predicates).
+    await page.locator("#wf-detail-title").evaluate(
+      (heading) =>
+        new Promise<void>((resolve) => {
+          const check = (): void => void (heading.ownerDocument.activeElement === heading ? resolve() : setTimeout(check, 20));
+          check();
+        }),
+    );
+
+    // A run that waits (a failing read retried after 60 s) is cancelled from the progress view.
+    const waits = { name: "waits", steps: [{ id: "wait", type: "file_operations", parameters: { operation: "read", path: "missing.txt" }, retry: { attempts: 3, backoff: "60s" } }] };
+    await definition.fill(JSON.stringify(waits));
+    await inputs.fill("");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.locator("#wf-events li", { hasText: /Step wait will be retried in \d+ ms after: / }).waitFor();
+    expect(await live.textContent()).toMatch(/\(waits\): running — 0 of 1 steps done$/);
+    await page.getByRole("button", { name: "Refresh runs" }).click();
+    await page.locator("#workflows tr", { hasText: "waits" }).getByRole("cell", { name: "running", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Cancel run", exact: true }).click();
+    await live.getByText(/\(waits\): cancelled — 1 of 1 steps done$/).waitFor();
+    expect(await page.locator("#wf-events li").last().textContent()).toMatch(/Run cancelled in \d+ ms/);
+    await detail.locator('dd[data-fact="status"]').getByText("cancelled", { exact: true }).waitFor();
+    await page.locator("#workflows tr", { hasText: "waits" }).getByRole("cell", { name: "cancelled", exact: true }).waitFor();
+
+    expect(external).toEqual([]);
+    await context.close();
+  }, 30_000);
+
+  it("models: an admin loads and unloads stories260K, with errors shown; agents: listed, filtered, removed (admins); other roles get no admin controls", async () => {
+    // An attorney sees the models and agents, but no load/unload or remove controls.
+    {
+      const { context, page, external } = await signedIn("alice");
+      await page.getByRole("tab", { name: "Models" }).click();
+      await page.getByRole("rowheader", { name: STORIES }).waitFor();
+      await page.getByText("Loading and unloading models needs an administrator key.").waitFor();
+      expect(await page.getByRole("button", { name: `Load ${STORIES}` }).count()).toBe(0);
+      // Keyboard: arrow keys move between tabs.
+      await page.getByRole("tab", { name: "Models" }).focus();
+      await page.keyboard.press("ArrowRight");
+      expect(await page.getByRole("tab", { name: "Agents" }).getAttribute("aria-selected")).toBe("true");
+      await page.getByRole("rowheader", { name: "coordinator" }).waitFor();
+      await page.getByText("Removing agents needs an administrator key.").waitFor();
+      expect(await page.locator("#agents").getByRole("button").count()).toBe(0);
+      expect(external).toEqual([]);
+      await context.close();
+    }
+
+    const { context, page, external } = await signedIn("admin");
+    const loadedModels = async () => (await (await fetch(`${t.url}/api/v1/models`, { headers: t.auth("admin") })).json()) as { loaded: { modelId: string }[] };
+    await page.getByRole("tab", { name: "Models" }).click();
+    const row = page.locator(`#models tr[data-model="${STORIES}"]`);
+    await row.waitFor();
+    expect(await row.locator("td").nth(2).textContent()).toBe("available");
+
+    // A context size the API refuses: the 400 names the field, nothing is loaded.
+    await page.getByLabel(/^Context size when loading/).fill("64");
+    await page.getByRole("button", { name: `Load ${STORIES}` }).click();
+    await page.locator("#models-error").getByText("Failing field: body.contextSize").waitFor();
+    expect(await page.locator("#models-error").textContent()).toContain(`Could not load ${STORIES}`);
+
+    // Load: the state changes to loaded, with the runtime it got.
+    await page.getByLabel(/^Context size when loading/).fill("256");
+    await page.getByRole("button", { name: `Load ${STORIES}` }).click();
+    await page.getByRole("status").getByText(new RegExp(`^Loaded ${STORIES} \\(context 256 tokens, 1 thread.*\\) in \\d+ ms\\.$`)).waitFor();
+    expect(await page.locator("#models-error").textContent()).toBe("");
+    await row.getByRole("cell", { name: "loaded", exact: true }).waitFor();
+    expect(await row.locator("td").nth(3).textContent()).toMatch(/^context 256 · 1 thread/);
+    expect((await loadedModels()).loaded).toEqual([expect.objectContaining({ modelId: STORIES, contextSize: 256 })]);
+
+    // Unload: back to available.
+    await page.getByRole("button", { name: `Unload ${STORIES}` }).click();
+    await page.getByRole("status").getByText(`Unloaded ${STORIES}.`, { exact: true }).waitFor();
+    await row.getByRole("cell", { name: "available", exact: true }).waitFor();
+    expect((await loadedModels()).loaded).toEqual([]);
+
+    // Agents: the system's agents with type, status and capabilities.
+    const created = await fetch(`${t.url}/api/v1/agents`, {
+      method: "POST",
+      headers: { ...t.auth("admin"), "content-type": "application/json" },
+      body: JSON.stringify({ type: "executor", capability: "data_processing", id: "ui-extra", name: "Extra data executor" }),
+    });
+    expect(created.status).toBe(201);
+    await page.getByRole("tab", { name: "Agents" }).click();
+    const agents = page.locator("#agents");
+    await agents.getByRole("rowheader", { name: "coordinator" }).waitFor();
+    const types = await agents.locator("tr").evaluateAll((rows) => rows.map((r) => r.children[1]?.textContent));
+    expect(types).toEqual(expect.arrayContaining(["coordinator", "monitor", "executor", "validator"]));
+    const extra = agents.locator('tr[data-agent="ui-extra"]');
+    const cells = await extra.locator("td").allTextContents();
+    expect(cells.slice(0, 3)).toEqual(["executor", "idle", "data_processing"]);
+    expect(cells[3]).toMatch(/^0 running, 0 queued, capacity \d+$/);
+    expect(cells.slice(4)).toEqual(["0 completed, 0 failed", "Remove"]);
+    expect(await extra.getByRole("rowheader").textContent()).toBe("ui-extraExtra data executor");
+    expect(await agents.locator('tr[data-agent="coordinator"]').getByRole("button").count()).toBe(0);
+
+    // Filtered by type.
+    await page.getByLabel("Type", { exact: true }).selectOption("executor");
+    await page.getByRole("button", { name: "Refresh agents" }).click();
+    await page.getByRole("status").getByText(/agents \(filtered\)\.$/).waitFor();
+    expect(new Set(await agents.locator("tr").evaluateAll((rows) => rows.map((r) => r.children[1]?.textContent)))).toEqual(new Set(["executor"]));
+
+    // Removed after a confirmation.
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Remove agent ui-extra" }).click();
+    await page.getByRole("status").getByText(/^Removed agent ui-extra\./).waitFor();
+    await extra.waitFor({ state: "detached" });
+    expect((await fetch(`${t.url}/api/v1/agents/ui-extra`, { headers: t.auth("admin") })).status).toBe(404);
+
+    expect(external).toEqual([]);
+    await context.close();
+  }, 30_000);
 });

@@ -15,6 +15,7 @@ export type WorkflowErrorCode =
   | "RUN_TIMEOUT"
   | "RUN_CANCELLED"
   | "RUN_NOT_FOUND"
+  | "RUN_NOT_RESUMABLE"
   | "VALUE_NOT_JSON"
   | "STORE_FAILED"
   | "STORE_KEY_MISMATCH";
@@ -151,6 +152,16 @@ export class RunNotFoundError extends WorkflowError {
     super("RUN_NOT_FOUND", `run '${runId}' does not exist`, {
       hint: "List runs with engine.listRuns(); old runs are pruned after the retention period.",
       details: { runId },
+    });
+  }
+}
+
+/** `engine.resume(runId)` of a run that is finished, already running here, or whose workflow no longer validates. */
+export class RunNotResumableError extends WorkflowError {
+  constructor(runId: string, status: string, reason: string) {
+    super("RUN_NOT_RESUMABLE", `run '${runId}' cannot be resumed: ${reason}`, {
+      hint: "Only runs left pending or running by a process that stopped can be resumed; start a new run instead.",
+      details: { runId, status },
     });
   }
 }

@@ -56,6 +56,7 @@ export {
   RunTimeoutError,
   RunCancelledError,
   RunNotFoundError,
+  RunNotResumableError,
   NotJsonError,
   RunStoreError,
   RunStoreKeyMismatchError,

@@ -286,6 +286,33 @@ describe("SqliteRunStore-backed engine", () => {
     }
   });
 
+  it("resume(runId) resumes one interrupted run, and refuses unknown, finished and active runs with typed errors", async () => {
+    const dbPath = path.join(dir, "one.db");
+    const echoHandlers = [echo as StepHandler<never>];
+    const first = await WorkflowEngine.open({ dbPath, handlers: echoHandlers });
+    const wf = { name: "two-steps", steps: [{ id: "a", type: "echo", parameters: { value: 1 } }, { id: "b", type: "echo", depends_on: ["a"], retry: { attempts: 2, backoff: 1 }, parameters: { value: 2, ms: 60_000 } }] };
+    const handle = first.start(wf);
+    await new Promise<void>((resolve) => handle.events.subscribe((e) => e.type === "step.started" && e.stepId === "b" && resolve()));
+    const image = crashImage(first, handle.runId, dbPath);
+    first.cancel(handle.runId);
+    await first.dispose();
+
+    const engine = await WorkflowEngine.open({ dbPath: image, handlers: echoHandlers, resumeOnOpen: false });
+    try {
+      expect(() => engine.resume("no-such-run")).toThrow(expect.objectContaining({ code: "RUN_NOT_FOUND" }));
+      const resumed = engine.resume(handle.runId);
+      const restarted = new Promise<number>((resolve) => resumed.events.subscribe((e) => e.type === "step.started" && e.stepId === "b" && resolve(e.attempt)));
+      expect(() => engine.resume(handle.runId)).toThrow(expect.objectContaining({ code: "RUN_NOT_RESUMABLE", message: expect.stringContaining("running in this engine") }));
+      expect(await restarted).toBe(2); // the step cut short runs again; "a" does not
+      engine.cancel(handle.runId);
+      expect((await resumed.result).status).toBe("cancelled");
+      expect(() => engine.resume(handle.runId)).toThrow(expect.objectContaining({ code: "RUN_NOT_RESUMABLE", message: expect.stringContaining("was cancelled") }));
+      expect(engine.getRun(handle.runId).steps.find((s) => s.stepId === "a")).toMatchObject({ status: "completed", attempt: 1 });
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it("a run whose workflow no longer validates (its step type is gone) is marked failed instead of resumed", async () => {
     const dbPath = path.join(dir, "d.db");
     const hang: StepHandler = { type: "hang", execute: () => new Promise(() => undefined) };

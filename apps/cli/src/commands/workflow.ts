@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { BearError } from "@bear/core";
-import type { JsonValue, RunDetails, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workflow-engine";
+import type { JsonValue, RunDetails, RunHandle, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workflow-engine";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
@@ -39,7 +39,7 @@ export function registerWorkflowCommand(program: Command): void {
   const workflow = program
     .command("workflow")
     .description("run durable workflows (YAML or JSON) and follow their progress")
-    .addHelpText("after", "\nExamples:\n  bear workflow run digest.yaml --input export_file=clauses.json\n  bear workflow list\n  bear workflow status <run-id>\n  bear workflow cancel <run-id>");
+    .addHelpText("after", "\nExamples:\n  bear workflow run digest.yaml --input export_file=clauses.json\n  bear workflow list\n  bear workflow status <run-id>\n  bear workflow resume <run-id>\n  bear workflow cancel <run-id>");
 
   workflow
     .command("run")
@@ -83,13 +83,56 @@ export function registerWorkflowCommand(program: Command): void {
           if (host) await disposeHost(host);
         }
       });
-      const { result, details } = outcome;
-      ctx.emit({ ...result, steps: details.steps.map(stepJson), progress: details.progress }, () => renderResult(result, details));
-      if (result.status === "cancelled") throw new CliError("CANCELLED", `run '${result.runId}' was cancelled`);
-      if (result.status === "failed") {
-        throw new CliError("PARTIAL_FAILURE", `run '${result.runId}' failed: ${result.error?.message ?? "a step failed"}`, {
-          hint: `\`bear workflow status ${result.runId}\` shows each step.`,
-          details: { runId: result.runId, ...(result.error ? { error: result.error } : {}) },
+      reportRun(ctx, outcome);
+    });
+
+  workflow
+    .command("resume")
+    .description("resume runs a stopped `bear` process left unfinished (completed steps are not run again)")
+    .argument("[run-id]", "the run to resume (default: every interrupted run)")
+    .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
+    .option("--no-progress", "no progress bar, even at a terminal")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  bear workflow list --status running     # runs left unfinished by a crash or a kill",
+        "  bear workflow resume digest-1",
+        "  bear workflow resume --json",
+        "",
+        "A step that was running when the process stopped runs again if it has attempts left, else it",
+        "fails with INTERRUPTED. Exit codes as for `run`; 2 when the run is unknown or already finished.",
+      ].join("\n"),
+    )
+    .action(async (runId: string | undefined, flags: { files?: string; progress: boolean }, command: Command) => {
+      const ctx = CommandContext.of(command);
+      ctx.manifest();
+      const filesRoot = path.resolve(flags.files ?? process.cwd());
+      if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${flags.files}' does not exist`);
+      const outcomes = await withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
+        const host = await startStepTypePlugins(ctx, services);
+        try {
+          const engine = await services.workflows().catch(explainLocked);
+          const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
+          if (handles.length === 1) {
+            const total = engine.getRun(handles[0]!.runId).progress.total;
+            const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} steps | {running}", total, { running: "resuming" });
+            return [await followRun(ctx, engine, handles[0]!, bar)];
+          }
+          return Promise.all(handles.map((handle) => followRun(ctx, engine, handle, undefined)));
+        } finally {
+          if (host) await disposeHost(host);
+        }
+      });
+      if (outcomes.length === 1) return reportRun(ctx, outcomes[0]!);
+      const runs = outcomes.map(({ result, details }) => ({ ...result, steps: details.steps.map(stepJson), progress: details.progress }));
+      ctx.emit({ runs }, () => (outcomes.length === 0 ? "No interrupted runs to resume." : outcomes.map(({ result, details }) => renderResult(result, details)).join("\n")));
+      const failed = outcomes.filter((o) => o.result.status !== "completed");
+      if (failed.length > 0) {
+        throw new CliError("PARTIAL_FAILURE", `${failed.length} of ${outcomes.length} resumed runs did not complete`, {
+          hint: "`bear workflow status <run-id>` shows each step.",
+          details: { runIds: failed.map((o) => o.result.runId) },
         });
       }
     });
@@ -106,12 +149,18 @@ export function registerWorkflowCommand(program: Command): void {
       const limit = parsePositiveInt("--limit", flags.limit, 10_000);
       const statuses = ["pending", "running", "completed", "failed", "cancelled"];
       if (flags.status && !statuses.includes(flags.status)) throw new CliError("USAGE", `--status must be one of ${statuses.join(", ")}, not '${flags.status}'`);
-      const runs = await withEngine(ctx, (engine) => engine.listRuns({ limit, ...(flags.status ? { status: flags.status as RunRecord["status"] } : {}) }).map(runSummary), () => liveRuns(ctx));
-      ctx.emit({ runs }, () =>
-        runs.length === 0
-          ? "No workflow runs yet. Start one with `bear workflow run <file.yaml>`."
-          : runs.map((r) => `  ${colourStatus(String(r.status)).padEnd(20)} ${String(r.runId).padEnd(38)} ${String(r.workflow)} ${dim(String(r.createdAt ?? ""))}`).join("\n"),
+      // With the database to ourselves, a pending or running run has no process running it: it was interrupted.
+      const runs = await withEngine(
+        ctx,
+        (engine) => engine.listRuns({ limit, ...(flags.status ? { status: flags.status as RunRecord["status"] } : {}) }).map((r) => ({ ...runSummary(r), interrupted: r.status === "pending" || r.status === "running" })),
+        () => liveRuns(ctx),
       );
+      ctx.emit({ runs }, () => {
+        if (runs.length === 0) return "No workflow runs yet. Start one with `bear workflow run <file.yaml>`.";
+        const lines = runs.map((r) => `  ${colourStatus(String(r.status)).padEnd(20)} ${String(r.runId).padEnd(38)} ${String(r.workflow)} ${dim(String(r.createdAt ?? ""))}${r.interrupted ? yellow(" interrupted") : ""}`);
+        if (runs.some((r) => r.interrupted)) lines.push(dim("Interrupted runs were left by a process that stopped: `bear workflow resume <run-id>` continues one."));
+        return lines.join("\n");
+      });
     });
 
   workflow
@@ -199,6 +248,31 @@ async function startStepTypePlugins(ctx: CommandContext, services: Services): Pr
   return host;
 }
 
+/** The exit of a finished run: 0 completed, 3 failed, 130 cancelled (the output says why). */
+function reportRun(ctx: CommandContext, { result, details }: { result: RunResult; details: RunDetails }): void {
+  ctx.emit({ ...result, steps: details.steps.map(stepJson), progress: details.progress }, () => renderResult(result, details));
+  if (result.status === "cancelled") throw new CliError("CANCELLED", `run '${result.runId}' was cancelled`);
+  if (result.status === "failed") {
+    throw new CliError("PARTIAL_FAILURE", `run '${result.runId}' failed: ${result.error?.message ?? "a step failed"}`, {
+      hint: `\`bear workflow status ${result.runId}\` shows each step.`,
+      details: { runId: result.runId, ...(result.error ? { error: result.error } : {}) },
+    });
+  }
+}
+
+/** engine.resume(), with the engine's refusals said for a person at a terminal. */
+function resumeOne(engine: WorkflowEngine, runId: string): RunHandle {
+  try {
+    return engine.resume(runId);
+  } catch (error) {
+    if (BearError.isInstance(error) && error.code === "RUN_NOT_FOUND") {
+      throw new CliError("INPUT_NOT_FOUND", `workflow run '${runId}' not found`, { hint: "`bear workflow list` shows the runs.", cause: error });
+    }
+    if (BearError.isInstance(error) && error.code === "RUN_NOT_RESUMABLE") throw new CliError("INPUT_INVALID", error.message, { hint: error.hint ?? "", cause: error });
+    throw error;
+  }
+}
+
 function readWorkflowFile(file: string): string {
   try {
     return fs.readFileSync(file, "utf8");
@@ -257,6 +331,14 @@ async function runLive(
   const bar = await progressBar(options.progress && !ctx.json, " {bar} {value}/{total} steps | {running}", definition.steps.length, { running: "starting" });
   // Subscribe in the same turn as start(): events begin on the next tick.
   const handle = engine.start(definition, inputs, { ...(options.runId ? { runId: options.runId } : {}), ...(options.parallelism ? { parallelism: options.parallelism } : {}) });
+  return followRun(ctx, engine, handle, bar);
+}
+
+/**
+ * Follows a started or resumed run to its end: progress on the bar (or one line per event), the
+ * live status file other `bear` processes read, `bear workflow cancel` requests and Ctrl-C.
+ */
+async function followRun(ctx: CommandContext, engine: WorkflowEngine, handle: RunHandle, bar: Awaited<ReturnType<typeof progressBar>>): Promise<{ result: RunResult; details: RunDetails }> {
   const runId = handle.runId;
   const publish = (): void => {
     try {

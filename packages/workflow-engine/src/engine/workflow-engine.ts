@@ -15,7 +15,7 @@ import { Subject, filter, takeWhile, type Observable } from "rxjs";
 import { parseWorkflowText, type WorkflowFormat } from "../definition/parse-workflow";
 import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationResult } from "../definition/validate-workflow";
 import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
-import { RunNotFoundError } from "../errors";
+import { RunNotFoundError, RunNotResumableError } from "../errors";
 import { InProcessExecutor, type Executor } from "../execution/executor";
 import { assertJson, type JsonValue } from "../execution/json-value";
 import { dataProcessingHandler } from "../steps/data-processing-handler";
@@ -239,6 +239,23 @@ export class WorkflowEngine {
       if (handle) handles.push(handle);
     }
     return handles;
+  }
+
+  /**
+   * Resumes one interrupted run: a run the store has as pending or running that no run of this
+   * engine is executing (its process stopped). Steps that completed keep their outputs; see
+   * `resumeInterrupted()`. Throws RUN_NOT_FOUND, or RUN_NOT_RESUMABLE for a finished or active run,
+   * and for one whose workflow no longer validates (that run is marked failed).
+   */
+  resume(runId: string): RunHandle {
+    this.#assertOpen();
+    const record = this.store.getRun(runId);
+    if (!record) throw new RunNotFoundError(runId);
+    if (this.#active.has(runId)) throw new RunNotResumableError(runId, record.status, "it is running in this engine");
+    if (record.status !== "pending" && record.status !== "running") throw new RunNotResumableError(runId, record.status, `it already ${record.status === "cancelled" ? "was cancelled" : record.status}`);
+    const handle = this.#resume(record);
+    if (!handle) throw new RunNotResumableError(runId, "failed", "its workflow no longer validates (a step type may be gone); it was marked failed");
+    return handle;
   }
 
   #resume(record: RunRecord): RunHandle | undefined {
