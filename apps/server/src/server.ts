@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type ContentCipher, type Logger } from "@bear/core";
+import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type ContentCipher, type Logger } from "@bear/core";
 import { RateLimitedError, type Role } from "@bear/security";
 import { ApiKeyAuth } from "./http/api-key-auth";
 import { HttpError, toHttpError } from "./http/http-errors";
@@ -51,6 +51,11 @@ export interface ServerOptions {
   readonly allowModelDownloads?: boolean;
   /** Serve the web UI at `/` (default true). */
   readonly ui?: boolean;
+  /**
+   * How long an upload or a delete waits while another process (a `bear ingest`) writes to the
+   * index, before answering 503 with Retry-After. Default 30 s.
+   */
+  readonly indexLockWaitMs?: number;
   readonly logger?: Logger;
 }
 
@@ -90,6 +95,7 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
     ...(options.contentCipher ? { contentCipher: options.contentCipher } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.indexLockWaitMs === undefined ? {} : { indexLockWaitMs: options.indexLockWaitMs }),
   });
   try {
     const apiKeys: Record<string, string> = {};
@@ -205,6 +211,8 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
       const ms = Number((mapped.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1000);
       reply.header("retry-after", String(Math.max(1, Math.ceil(ms / 1000))));
     }
+    // Another process is writing to the index (a `bear ingest` beside the server): try again shortly.
+    if (BearError.isInstance(mapped) && mapped.code === "RAG_INDEX_BUSY") reply.header("retry-after", "10");
     if (status >= 500) options.logger?.error({ code: body.error.code, name: (error as Error)?.name }, "request failed");
     return reply.status(status).send(body);
   });

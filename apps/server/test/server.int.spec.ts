@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { isOfflineEnforced } from "@bear/core";
-import { auditRecords, startTestServer, type TestServer } from "./support/test-server";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { NDA, auditRecords, multipart, startTestServer, type TestServer } from "./support/test-server";
 
 type Json = Record<string, unknown>;
 
@@ -222,6 +225,36 @@ describe("graceful shutdown", () => {
       expect(await cancel.json()).toEqual({ runId, cancelled: true });
     } finally {
       await again.close({ keepDir: false });
+    }
+  });
+});
+
+describe("another process writing to the index", () => {
+  it("an upload waits for it, then answers 503 with Retry-After; searches do not wait; a dead writer's lock is taken over", async () => {
+    const t = await startTestServer({ indexLockWaitMs: 200 });
+    // A live process that is not this one holds the index's writer lock (as a `bear ingest` would).
+    const writer = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(path.join(t.dir, "indexes", "default", "writer.lock"), String(writer.pid));
+      const upload = () => {
+        const { payload, headers } = multipart("mutual-nda.txt", NDA);
+        return fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("alice"), ...headers }, body: payload });
+      };
+      const busy = await upload();
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get("retry-after")).toBe("10");
+      expect(((await busy.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: "RAG_INDEX_BUSY",
+        message: expect.stringContaining(`being written by process ${writer.pid}`),
+      });
+      const search = await fetch(`${t.url}/api/v1/search`, { method: "POST", headers: { ...t.auth("alice"), "content-type": "application/json" }, body: JSON.stringify({ query: "confidential information", matters: ["acme"] }) });
+      expect(search.status).toBe(200);
+      writer.kill("SIGKILL");
+      await new Promise((resolve) => writer.once("exit", resolve));
+      expect((await upload()).status).toBe(201);
+    } finally {
+      writer.kill("SIGKILL");
+      await t.close();
     }
   });
 });

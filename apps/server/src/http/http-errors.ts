@@ -67,6 +67,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   REPORT_FORMAT_UNKNOWN: 400,
   RATE_LIMITED: 429,
   DISPOSED: 503,
+  RAG_INDEX_BUSY: 503,
 };
 
 export interface ErrorBody {

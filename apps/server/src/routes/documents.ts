@@ -89,7 +89,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
               document: { $ref: "Document#" },
             },
           },
-          ...errorResponses(406, 413, 415, 422),
+          ...errorResponses(406, 413, 415, 422, 503),
         },
       },
     },
@@ -204,7 +204,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
         summary: "Remove a document, its chunks and its uploaded file",
         security: securityRequirement,
         params: idParams,
-        response: { 204: { type: "null", description: "deleted" }, ...errorResponses(404) },
+        response: { 204: { type: "null", description: "deleted" }, ...errorResponses(404, 503) },
       },
     },
     async (request, reply) => {

@@ -26,6 +26,8 @@ export interface ServicesOptions {
   /** Per-principal token bucket. */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   readonly logger?: Logger;
+  /** How long an index write waits for another process's (default 30 s: an HTTP request should not hang for minutes). */
+  readonly indexLockWaitMs?: number;
 }
 
 /** The packages the server composes, opened once and disposed together. */
@@ -101,6 +103,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
       ...(embedder ? { embedder } : {}),
       ...(config.security.scrubOnIngest ? { scrubber: security.scrubber } : {}),
       ...(options.contentCipher ? { cipher: options.contentCipher } : {}),
+      lockWaitMs: options.indexLockWaitMs ?? 30_000,
       audit: security.audit,
       ...(logger ? { logger } : {}),
     });
