@@ -41,11 +41,17 @@ export interface PidLockOptions {
   readonly signal?: AbortSignal;
 }
 
+const HELD = Symbol.for("@bear/core:held-pid-locks");
+
 /** A file whose holder did not write its pid yet is only "being created" for this long. */
 const UNREADABLE_GRACE_MS = 2_000;
 
-/** Locks this process holds: path → inode of its lock file. */
-const heldHere = new Map<string, number>();
+/**
+ * Locks this process holds: path → inode of its lock file. Kept on globalThis so that two copies of
+ * this package in one process (a bundler's doing) still see each other's locks as held, not stale.
+ */
+const registry = globalThis as { [HELD]?: Map<string, number> };
+const heldHere: Map<string, number> = (registry[HELD] ??= new Map());
 let exitHookInstalled = false;
 
 type Attempt = { readonly lock: PidLock } | { readonly holder: number | undefined };
