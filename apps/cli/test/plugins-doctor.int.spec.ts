@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -88,6 +89,24 @@ describe("bear plugins and bear doctor", () => {
     const broken = bear(["--data-dir", ws, "doctor", "--json"], { env: { BEAR_MODELS_LLM: "missing-model" } });
     expect(broken.status).toBe(2);
     expect(json<{ fixes: string[] }>(broken).fixes.join("\n")).toContain("missing-model");
+  });
+
+  it("doctor says which other process is writing to the workspace", async () => {
+    const quiet = json<{ checks: { area: string; summary: string }[] }>(inWs(["doctor", "--json"]));
+    expect(quiet.checks.find((c) => c.area === "processes")?.summary).toBe("no other process is writing to this workspace");
+    const writer = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    try {
+      fs.mkdirSync(path.join(ws, "indexes", "default"), { recursive: true });
+      fs.writeFileSync(path.join(ws, "indexes", "default", "writer.lock"), String(writer.pid));
+      const busy = inWs(["doctor", "--json"]);
+      expect(busy.status).toBe(0);
+      expect(json<{ checks: { area: string; level: string; summary: string }[] }>(busy).checks.filter((c) => c.area === "processes")).toEqual([
+        { area: "processes", level: "ok", summary: `the document index is in use by process ${writer.pid} (an ingest or upload waits for it)`, details: { lock: "document index", holder: writer.pid } },
+      ]);
+    } finally {
+      writer.kill("SIGKILL");
+      await new Promise((resolve) => writer.once("exit", resolve));
+    }
   });
 });
 

@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import type { Command } from "commander";
-import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced } from "@bear/core";
+import path from "node:path";
+import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced, pidLockHolder } from "@bear/core";
 import type { ModelManager } from "@bear/model-manager";
 import { CommandContext } from "../context";
 import { CliError } from "../cli-error";
 import { bold, dim, green, red, yellow } from "../output";
 import { formatBytes } from "../progress";
-import { withServices } from "../services";
+import { withServices, workflowDbPath } from "../services";
 import { readManifest } from "../workspace/workspace-files";
 import { passphraseFromEnv } from "../cli-config";
 
@@ -40,6 +41,7 @@ export function registerDoctorCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       const checks: Check[] = [];
       checks.push(...environmentChecks(ctx));
+      checks.push(...busyChecks(ctx));
       checks.push(...(await workspaceChecks(ctx)));
       checks.push(...(await modelChecks(ctx)));
       checks.push(...(await pluginChecks(ctx)));
@@ -71,6 +73,27 @@ function environmentChecks(ctx: CommandContext): Check[] {
     ...(ctx.loaded.warnings.length ? { fix: ctx.loaded.warnings.join("; ") } : {}),
   });
   return checks;
+}
+
+/**
+ * Which other processes are writing to the workspace right now (a `bear serve`, a `bear ingest`, a
+ * `bear workflow run`): what makes another command wait or say "busy". Advice, never a failure.
+ */
+function busyChecks(ctx: CommandContext): Check[] {
+  const held = [
+    { what: "document index", file: path.join(ctx.indexDir, "writer.lock"), waits: "an ingest or upload waits for it" },
+    { what: "workflow database", file: `${workflowDbPath(ctx)}.lock`, waits: "`bear workflow run` and the server's workflows wait for it" },
+  ].flatMap((lock) => {
+    const holder = pidLockHolder(lock.file);
+    return holder === undefined ? [] : [{ ...lock, holder }];
+  });
+  if (held.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
+  return held.map((lock) => ({
+    area: "processes",
+    level: "ok" as const,
+    summary: `the ${lock.what} is in use by process ${lock.holder} (${lock.waits})`,
+    details: { lock: lock.what, holder: lock.holder },
+  }));
 }
 
 async function workspaceChecks(ctx: CommandContext): Promise<Check[]> {
