@@ -1,13 +1,16 @@
 import type { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
-import type { CategoryLexicon, ClauseLexicon } from "./clause-lexicon";
+import type { CategoryLexicon, ClauseLexicon, LexiconCue } from "./clause-lexicon";
 import { DEFAULT_CLAUSE_LEXICON, WEAK_SCORE_CAP } from "./clause-lexicon";
 import type { ClassifiedClause, ClauseLabel } from "./clause-classification";
 import type { CuadCategory } from "./cuad-categories";
+import { isTitleLine } from "./title-line";
 
 interface CompiledCue {
   readonly re: RegExp;
   readonly weight: number;
+  readonly requires: readonly RegExp[];
+  readonly unless?: RegExp;
 }
 interface CompiledCategory {
   readonly category: CuadCategory;
@@ -25,8 +28,17 @@ export interface SentenceScore {
   readonly score: number;
 }
 
+// In cue patterns `[^.]` means "within the sentence": it also steps over full stops followed by a
+// letter or digit ("Section 7.2", "e.g"), which the segmenter never treats as sentence ends.
+const inSentence = (pattern: string) => new RegExp(pattern.replaceAll("[^.]", String.raw`(?:[^.]|\.(?=\w))`), "i");
+
 function compile(category: CuadCategory, lexicon: CategoryLexicon): CompiledCategory {
-  const cue = (x: { pattern: string; weight: number }): CompiledCue => ({ re: new RegExp(x.pattern, "i"), weight: Math.min(1, Math.max(0, x.weight)) });
+  const cue = (x: LexiconCue): CompiledCue => ({
+    re: inSentence(x.pattern),
+    weight: Math.min(1, Math.max(0, x.weight)),
+    requires: (x.requires ?? []).map(inSentence),
+    ...(x.unless === undefined ? {} : { unless: inSentence(x.unless) }),
+  });
   return {
     category,
     cues: lexicon.cues.map(cue),
@@ -34,6 +46,11 @@ function compile(category: CuadCategory, lexicon: CategoryLexicon): CompiledCate
     against: (lexicon.against ?? []).map(cue),
     weak: (lexicon.weak ?? []).map((w) => new RegExp(w, "i")),
   };
+}
+
+/** A cue counts when its pattern and every required pattern match, and its `unless` pattern does not. */
+function matches(cue: CompiledCue, text: string): boolean {
+  return cue.re.test(text) && cue.requires.every((r) => r.test(text)) && !(cue.unless?.test(text) ?? false);
 }
 
 /**
@@ -49,20 +66,27 @@ export class RuleClauseClassifier {
 
   /** Scores one sentence for every category with a non-zero score. */
   scoreSentence(sentence: string, heading?: string): Map<CuadCategory, number> {
+    const out = this.scoreText(sentence, heading);
+    // A line that only names the clause ("9.5 Audit Rights.") is not the clause: rank it, never label it.
+    if (isTitleLine(sentence, heading)) for (const [cat, score] of out) out.set(cat, Math.min(score, WEAK_SCORE_CAP));
+    return out;
+  }
+
+  private scoreText(sentence: string, heading?: string): Map<CuadCategory, number> {
     const out = new Map<CuadCategory, number>();
     const text = sentence.length > 2000 ? sentence.slice(0, 2000) : sentence;
     for (const cat of this.categories) {
       let miss = 1;
-      for (const cue of cat.cues) if (cue.re.test(text)) miss *= 1 - cue.weight;
+      for (const cue of cat.cues) if (matches(cue, text)) miss *= 1 - cue.weight;
       if (miss === 1) {
         // No cue: topic words only rank the sentence, always below any sensible threshold.
         const hits = cat.weak.filter((w) => w.test(text)).length;
         if (hits > 0) out.set(cat.category, Math.min(WEAK_SCORE_CAP, Math.round(hits * 0.04 * 1000) / 1000));
         continue;
       }
-      if (heading !== undefined) for (const cue of cat.headings) if (cue.re.test(heading)) miss *= 1 - cue.weight;
+      if (heading !== undefined) for (const cue of cat.headings) if (matches(cue, heading)) miss *= 1 - cue.weight;
       let score = 1 - miss;
-      for (const cue of cat.against) if (cue.re.test(text)) score *= 1 - cue.weight;
+      for (const cue of cat.against) if (matches(cue, text)) score *= 1 - cue.weight;
       if (score > 0) out.set(cat.category, Math.round(score * 1000) / 1000);
     }
     return out;
