@@ -168,6 +168,8 @@ describe("PiiScanner invariants (property-based)", () => {
     "eva kleist", "Mr. Alvarez", "Hannah, Anthony, Derek and Andrew", "0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212",
     "in KATRINEHOLM", "call me on 450 0840", "4111 1111 1111 1111", "SSN 123-45-6788", "jd@example.com", "Acme Widgets, Inc.",
     "I'm", "When:", "the Borrower", "Section 10.3 Severability", "\n", ", ", ". ", "  ", "Santa Clara, California", "ÅLESUND",
+    "Garcia-Roberson", "Silicon Valley Bank (\"SVB\")", "SVB", "Vringo, Inc., a Delaware corporation", "Vringo", "works for Teradata",
+    "Julcsa Kárpáthy\nMhealthcoach\n50668 Kiannonkatu 98", "Board of Governors of the Federal Reserve System", "Jones, Mitchell and Williams",
   );
   const text = fc.array(fc.oneof(fragment, fc.string({ maxLength: 12 }), fc.lorem({ maxCount: 3 })), { maxLength: 12 }).map((xs) => xs.join(" "));
   it("property: findings lie inside the text, do not overlap, are sorted, clear the threshold, and repeat exactly", () => {

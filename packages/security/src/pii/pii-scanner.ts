@@ -4,6 +4,7 @@ import { customRecognizer, type CustomRecognizerConfig } from "./custom-recogniz
 import type { PiiEntityType, PiiFinding, Recognizer } from "./pii-types";
 import { AddressRecognizer } from "./recognizers/address-recognizer";
 import { NameRecognizer } from "./recognizers/name-recognizer";
+import { OrganizationRecognizer } from "./recognizers/organization-recognizer";
 import { PhoneRecognizer } from "./recognizers/phone-recognizer";
 import {
   creditCardRecognizer,
@@ -16,6 +17,8 @@ import {
   urlRecognizer,
   usPassportRecognizer,
 } from "./recognizers/structured-recognizers";
+import { letterheadOrganizations } from "./letterhead";
+import { withRepeatedMentions } from "./repeated-mentions";
 import { assessRisk, type RiskAssessment } from "./risk";
 
 export interface PiiScannerOptions {
@@ -90,6 +93,8 @@ export class PiiScanner {
   private readonly recognizers: readonly Recognizer[];
   private readonly minScore: number;
   private readonly entities: ReadonlySet<string> | undefined;
+  /** Organisations on cards and letterheads, and their repeated mentions (needs the name recognizers). */
+  private readonly letterheads: boolean;
 
   constructor(options: PiiScannerOptions = {}) {
     const minScore = options.minScore ?? 0.4;
@@ -109,7 +114,8 @@ export class PiiScanner {
       driverLicenseRecognizer(),
       new AddressRecognizer(),
     ];
-    if (options.names ?? true) list.push(new NameRecognizer());
+    if (options.names ?? true) list.push(new NameRecognizer(), new OrganizationRecognizer());
+    this.letterheads = (options.names ?? true) && (this.entities?.has("ORGANIZATION") ?? true);
     for (const c of options.custom ?? []) list.push(customRecognizer(c));
     list.push(...(options.recognizers ?? []));
     this.recognizers = this.entities ? list.filter((r) => r.types.some((t) => this.entities?.has(t))) : list;
@@ -126,7 +132,9 @@ export class PiiScanner {
         all.push(f);
       }
     }
-    return resolveOverlaps(absorbIntoAddresses(all));
+    if (!this.letterheads) return resolveOverlaps(absorbIntoAddresses(all));
+    all.push(...letterheadOrganizations(text, all));
+    return withRepeatedMentions(text, resolveOverlaps(absorbIntoAddresses(all)));
   }
 
   /** Findings and the risk they add up to. */

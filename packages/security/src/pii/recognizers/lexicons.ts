@@ -20,6 +20,8 @@ const NOT_NAMES = new Set(
   affiliates holder holders noteholder noteholders investor investors parent guarantee guaranty covenant covenants
   escrow notwithstanding whereas hereof hereto herein hereunder thereof witnesseth exhibit schedule annex recitals
   january february march april may june july august september october november december monday tuesday wednesday
+  acquiror acquirer transferor transferee distributor distributors discloser recipient franchisor franchisee manufacturer
+  supplier reseller sponsor provider shipper transporter licensors licensees
   thursday friday saturday sunday bot attn fax tel rm ste no inc llc ltd corp esq jr sr dept mr mrs ms dr`.split(/\s+/),
 );
 

@@ -1,8 +1,9 @@
 import { lexicon, nlp } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { STOP_START, tidy } from "./name-spans";
 
-const HONORIFIC = /^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice|Hon|Rev|Messrs)\.?\s+)+/;
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){0,3}`;
 const NAME2 = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){1,3}`;
@@ -23,22 +24,6 @@ const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number }[]
   { regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"), score: 0.85 },
 ];
 
-const SUFFIXES =
-  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|GmbH|AG|S\\.A|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
-/** Corporate suffixes, as written and in capitals ("Bank", "BANK"). */
-const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
-const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])(?:[\\p{Lu}][\\p{L}&'’.-]*\\s+(?:(?:of|and|&|the|for)\\s+)?){0,4}[\\p{Lu}][\\p{L}&'’.-]*(?:\\s*,)?\\s+${ORG_SUFFIX}(?:\\s*\\.)?(?![\\p{L}])`,
-  "gu",
-);
-
-const NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName", "LastName", "Person"]);
-/** True when compromise's lexicon knows the word as a first or last name. */
-function isKnownName(word: string): boolean {
-  const tags = lexicon()[word.toLowerCase()];
-  if (tags === undefined) return false;
-  return Array.isArray(tags) ? tags.some((t) => NAME_TAGS.has(t)) : NAME_TAGS.has(tags);
-}
 const TITLE_RUN = /(?<![\p{L}\p{N}'’])[\p{Lu}][\p{Ll}'’-]+(?:[ \t](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
 /** Speaker labels in transcripts and chats ("Nicole: Remember me?"). */
 const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
@@ -53,13 +38,6 @@ const NAME_CUE = new RegExp(
 
 /** A list of three or more single words: "silvana, adam, christopher and caleb". */
 const NAME_LIST = /(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’-]+(?:, [\p{L}][\p{L}'’-]+){2,},? (?:and|&) [\p{L}][\p{L}'’-]+(?![\p{L}])/gu;
-const PLACE_NAME_TAGS = new Set(["Country", "City", "Region"]);
-/** True when compromise's lexicon knows the phrase as a country, city or region. */
-function isKnownPlaceName(phrase: string): boolean {
-  const tags = lexicon()[phrase.toLowerCase().replace(/\s+/g, " ")];
-  if (tags === undefined) return false;
-  return Array.isArray(tags) ? tags.some((t) => PLACE_NAME_TAGS.has(t)) : PLACE_NAME_TAGS.has(tags);
-}
 /** "Haidian District", "Cayman Islands", "British West Indies": a name and an administrative-area word. */
 const PLACE_SUFFIX =
   /(?<![\p{L}])(?:\p{Lu}[\p{L}'’-]+[ ]){1,3}(?:District|Village|County|Province|Prefecture|Township|Islands?|Indies|Region|Borough|Municipality|Canton|Oblast|Governorate)(?![\p{L}])/gu;
@@ -67,6 +45,10 @@ const PLACE_SUFFIX =
 /** US jurisdictions as contracts name them: "the Commonwealth", "Commonwealth of Virginia", "COMMONWEALTH OF MASSACHUSETTS". */
 const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s+\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)?(?![\p{L}])/gu;
 
+/** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
+const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
+/** How English town names end ("Deanwell", "Riverlea", "Highveld", "Bridgeton"). */
+const PLACE_ENDING = /(?:well|lea|ley|veld|field|wood|ford|bury|borough|burgh|ton|ham|dale|vale|ville|town|berg|burg|port|mouth|side|shire|stead|chester|haven|view|wick|worth|by|bridge|brook|water|hill|mount|cliff)$/;
 const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inter|counter|anti|semi|multi|post)$/;
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
 /** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
@@ -89,61 +71,14 @@ function isBrandLike(word: string): boolean {
 const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|by|attn)[ \t]*:[ \t]*)(\p{Ll}[\p{Ll}'’.\- \t]{1,40})/gu;
 /** One lower-case word. */
 const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\p{N}-])/gu;
-/** A given name in compromise's (curated) lexicon and nothing else there. */
-function isCuratedFirstName(word: string): boolean {
-  const tags = lexicon()[word];
-  return tags !== undefined && (Array.isArray(tags) ? tags.every((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags));
-}
 /** Two lower-case words (a lower-case given name and surname are checked against the lexicons). */
 const LOWER_PAIR = /(?<![\p{L}\p{N}'’-])(\p{Ll}[\p{Ll}'’-]+) (\p{Ll}[\p{Ll}'’-]+)(?![\p{L}\p{N}'’-])/gu;
-const capitalise = (w: string): string => (w[0] ?? "").toUpperCase() + w.slice(1);
-const FIRST_NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName"]);
-/** A given name in compromise's lexicon or humannames, in any case. */
-function isFirstName(word: string): boolean {
-  const tags = lexicon()[word.toLowerCase()];
-  if (tags !== undefined && (Array.isArray(tags) ? tags.some((t) => FIRST_NAME_TAGS.has(t)) : FIRST_NAME_TAGS.has(tags))) return true;
-  return isGivenOrFamilyName(capitalise(word.toLowerCase()));
-}
-
-/** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones". */
-const FIRM = /(?<![\p{L}])[\p{Lu}][\p{Ll}'’-]+(?:, [\p{Lu}][\p{Ll}'’-]+)*,? (?:and|&) [\p{Lu}][\p{Ll}'’-]+(?![\p{L}])/gu;
-/** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
-const ORG_CONTEXT = new RegExp(
-  `\\b(?:works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|is from|year at|joined|became|support|client of|customer of|offices of|acquired by|subsidiary of|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
-  "gu",
-);
-
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
 const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
 
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
 function couldBeSpeaker(word: string): boolean {
   return isKnownName(word) || (!isCommonWord(word) && lexicon()[word.toLowerCase()] === undefined && !isNotAName(word));
-}
-
-/** Words that do not occur inside a company name (in any case). */
-const FUNCTION_WORD = /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will)$/i;
-/** Suffixes that only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too). */
-const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|Bancorp)\b/i;
-
-const STOP_START = new Set(["The", "This", "That", "These", "Each", "Any", "All", "Such", "Our", "Your", "His", "Her", "Its", "Their", "A", "An", "In", "On", "At", "Of", "For", "By", "To", "And", "Section", "Article", "Schedule", "Exhibit"]);
-
-/** Trims punctuation and honorifics off a span reported by the NLP library. */
-function tidy(text: string, start: number, end: number, dropHonorific: boolean): [number, number] | undefined {
-  let s = start;
-  let e = end;
-  while (s < e && /[\s"'“”‘’([,;:!?*-]/.test(text[s] ?? "")) s++;
-  while (e > s && /[\s"'“”‘’)\],;:!?*.-]/.test(text[e - 1] ?? "")) {
-    // keep the period of a trailing initial or abbreviation ("Inc.", "Ravil G.")
-    if (text[e - 1] === "." && /(?:^|\s)(?:[A-Z]|Inc|Ltd|Co|Corp|Jr|Sr)$/.test(text.slice(s, e - 1))) break;
-    e--;
-  }
-  if (dropHonorific) {
-    const h = HONORIFIC.exec(text.slice(s, e));
-    if (h) s += h[0].length;
-  }
-  if (e - s < 2 || !/\p{L}/u.test(text.slice(s, e))) return undefined;
-  return [s, e];
 }
 
 export interface NameRecognizerOptions {
@@ -196,7 +131,7 @@ export class NameRecognizer implements Recognizer {
     const bare = (w: string): string => w.replace(/[’']s$/, "");
     const isInitial = (w: string): boolean => /^\p{Lu}\.?$/u.test(w);
     const nameLike = (w: string): boolean =>
-      !isNotAName(bare(w)) && !isCommonWord(bare(w)) && (isGivenOrFamilyName(bare(w)) || isKnownName(bare(w)));
+      !isNotAName(bare(w)) && !isCommonWord(bare(w)) && !isDemonym(bare(w)) && (isGivenOrFamilyName(bare(w)) || isKnownName(bare(w)));
     const unknown = (w: string): boolean =>
       !isNotAName(bare(w)) && !isEnglishWord(bare(w)) && !isKnownName(bare(w)) && !lexicon()[bare(w).toLowerCase()];
     let a = 0;
@@ -226,7 +161,8 @@ export class NameRecognizer implements Recognizer {
     }
     // "Hellowallet", "Lawdragon", "MysticWeb": one word that is two English words run together (or has a capital
     // inside) and is no known name reads as a brand, not a person
-    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w))) {
+    // ("Riverlea", "Highveld" after "in/at/to" are towns: English place names are compounds too)
+    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !(placeCue && PLACE_ENDING.test(bare(first.w)))) {
       push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
       return;
     }
@@ -248,9 +184,15 @@ export class NameRecognizer implements Recognizer {
       // "Wilson's": the possessive is not part of the name
       if (/\p{L}['’]s$/u.test(text.slice(s, e))) e -= 2;
       // "Croatian place downtown": a place name does not end in everyday lower-case words
-      if (type === "LOCATION" && recognizer === "NameRecognizer") {
+      // ("Russian government": an organisation's name does not either)
+      if ((type === "LOCATION" || type === "ORGANIZATION") && recognizer === "NameRecognizer") {
         const m = /(?:\s+\p{Ll}[\p{Ll}'’-]*)+$/u.exec(text.slice(s, e));
-        if (m && m[0].trim().split(/\s+/).every((w) => isCommonWord(w))) e -= m[0].length;
+        if (m && m[0].trim().split(/\s+/).every((w) => isCommonWord(w))) {
+          e -= m[0].length;
+          while (e > s && /[\s"'“”‘’)\],;:!?*-]/.test(text[e - 1] ?? "")) e--;
+          // what is left of "Russian government" is a nationality, not a name
+          if (type === "ORGANIZATION" && !/\s/.test(text.slice(s, e))) return;
+        }
       }
       if (e - s < 2) return;
       if (CONTRACTION.test(text.slice(s, e).split(/\s+/)[0] ?? "")) return;
@@ -281,7 +223,8 @@ export class NameRecognizer implements Recognizer {
         const found = doc.match(match).json({ offset: true }) as { offset: { start: number; length: number } }[];
         for (const f of found) {
           const start = offset + f.offset.start;
-          const end = start + f.offset.length;
+          // compromise can report a span running past its input ("{LA" → 1..4): keep it inside the chunk
+          const end = Math.min(offset + chunk.length, start + f.offset.length);
           // "Santa Clara, California" is tagged as a person: a name never ends in ", <known place>"
           const tail = /,\s*([^,]+)$/.exec(text.slice(start, end))?.[1]?.replace(/[.\s]+$/, "");
           const t: PiiEntityType = type === "PERSON" && tail !== undefined && isKnownPlaceName(tail) ? "LOCATION" : type;
@@ -301,7 +244,15 @@ export class NameRecognizer implements Recognizer {
         push("PERSON", start, start + name.length, cue.score, "LegalCueRecognizer");
       }
     }
-    for (const m of text.matchAll(TITLE_RUN)) this.lexiconRun(text, m.index, m[0], push);
+    for (const m of text.matchAll(TITLE_RUN)) {
+      // "Panjiva's Riku Andou": an owner and a person, two runs
+      let at = 0;
+      for (const piece of m[0].split(/(?<=\p{L}['’]s)[ \t]+/u)) {
+        const i = m[0].indexOf(piece, at);
+        this.lexiconRun(text, m.index + i, piece, push);
+        at = i + piece.length;
+      }
+    }
     for (const m of text.matchAll(SPEAKER)) {
       const name = m[1];
       const head = name?.split(" ")[0] ?? "";
@@ -368,43 +319,6 @@ export class NameRecognizer implements Recognizer {
       if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b)) continue;
       if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
       push("PERSON", m.index, m.index + m[0].length, 0.5, "NameLexiconRecognizer", false, true);
-    }
-    for (const m of text.matchAll(FIRM)) {
-      const words = m[0].split(/[\s,&]+/).filter((w) => w.length > 0 && w !== "and");
-      if (words.some((w) => isNotAName(w) || (isCommonWord(w) && !isGivenOrFamilyName(w)))) continue;
-      push("ORGANIZATION", m.index, m.index + m[0].length, 0.6, "LegalCueRecognizer");
-    }
-    for (const m of text.matchAll(ORG_CONTEXT)) {
-      const name = (m[1] ?? "").replace(/\s+(?:of|and|&)$/, "");
-      if (!name) continue;
-      const words = name.split(/\s+/);
-      if (words.some((w) => isNotAName(w))) continue;
-      // "I work for Chemical Abstracts Service": several capitalised words after the cue make a name even if each is an English word
-      const titled = words.length >= 2 && words.every((w) => /^\p{Lu}/u.test(w) || /^(?:of|and|&)$/.test(w)) && !STOP_START.has(words[0] ?? "");
-      if (!titled && words.every((w) => isCommonWord(w))) continue;
-      const start = m.index + m[0].lastIndexOf(m[1] ?? "");
-      push("ORGANIZATION", start, start + name.length, 0.5, "LegalCueRecognizer");
-    }
-    ORG_CUE.lastIndex = 0;
-    for (const m of text.matchAll(ORG_CUE)) {
-      const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
-      const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
-      // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name
-      let first = 0;
-      while (first < words.length && (STOP_START.has(words[first] ?? "") || isNotAName(words[first] ?? ""))) first++;
-      const rest = words.slice(first);
-      if (rest.length === 0 || rest.every((w) => isNotAName(w) || /^(?:of|and|&|the|for)$/i.test(w))) continue;
-      // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name
-      if (rest.some((w) => FUNCTION_WORD.test(w)) || /^the$/i.test(rest[rest.length - 1] ?? "")) continue;
-      // a generic suffix ("Bank", "Company", "Group") after one everyday word is a defined term ("Investment
-      // Company", "Intermediary Bank"); after a comma it is another clause ("this Agreement, Bank agrees")
-      const suffix = m[0].slice(head.length);
-      const generic = !STRONG_SUFFIX.test(suffix);
-      if (generic && /^\s*,/.test(suffix)) continue;
-      if (generic && rest.length === 1 && isEnglishWord(rest[0] ?? "") && !isKnownName(rest[0] ?? "")) continue;
-      const skip = words.slice(0, first).join(" ");
-      const start = first === 0 ? m.index : m.index + m[0].indexOf(rest[0] ?? "", skip.length);
-      push("ORGANIZATION", start, m.index + m[0].length, 0.8, "LegalCueRecognizer");
     }
     return out;
   }

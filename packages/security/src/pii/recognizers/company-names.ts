@@ -1,0 +1,96 @@
+import { isCommonWord, isEnglishWord } from "./lexicons";
+import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
+
+/** One to five capitalised words (a number may close them), then a corporate or institutional suffix. */
+const ORG_CUE = new RegExp(
+  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?[\\p{Lu}][\\p{L}&'’.-]*){0,4}(?:[ \\t]+\\d{1,4})?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}])`,
+  "gu",
+);
+/** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
+const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
+/** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */
+const ARTICLE_BEFORE = /(?:^|[^\p{L}])(?:a|an|A|An)\s+$/u;
+/** Suffixes of public bodies and institutions that take "of …" after them ("Federal Reserve Board of Governors"). */
+const INSTITUTION = /^[\s,]*(?:Bank|Board|University|Institute|Department|Commission|Council|Association|Society|Federation|Agency|Authority|Foundation|Center|Centre)$/i;
+/** "of the Federal Reserve System", "of Certified Public Accountants": the rest of an institution's name ("and the" starts another). */
+const OF_TAIL = /^\s+(?:of|OF)\s+(?:(?:the|THE)\s+)?\p{Lu}[\p{L}'’-]*(?:\s+(?:(?:of|for|OF|FOR)\s+(?:(?:the|THE)\s+)?|(?:and|AND|&)\s+)?\p{Lu}[\p{L}'’-]*){0,5}/u;
+/** Institutions named head first: "Bank of China", "Corps of Engineers", "Board of Governors of the Federal Reserve System". */
+const HEADS = "Bank|University|Ministry|Department|Bureau|Corps|College|Academy|Board|Office|Commission|Council|Court|Institute";
+/** "… and the Board of Arbitration": another institution starts inside a tail. */
+const NEXT_HEAD = new RegExp(`\\s+(?:of|for|and|&|OF|FOR|AND)\\s+(?:(?:the|THE)\\s+)?(?:${HEADS}|${HEADS.toUpperCase()})(?![\\p{L}])`, "u");
+/** The tail of an institution's name, up to another institution ("… of Directors and Board of Arbitration"). */
+function ofTail(after: string): string | undefined {
+  let tail = OF_TAIL.exec(after)?.[0];
+  if (!tail) return undefined;
+  // text in capitals: "COURT OF LAW OR AN ARBITRATION PANEL" ends at the first function word
+  const fn = tail.split(/(\s+)/).findIndex((w, i) => i > 2 && FUNCTION_WORD.test(w));
+  if (fn > 0) tail = tail.split(/(\s+)/).slice(0, fn - 1).join("");
+  const next = NEXT_HEAD.exec(tail.slice(3));
+  return next ? tail.slice(0, 3 + next.index) : tail;
+}
+/** Governing bodies of the company itself ("Board of Directors"): not another organisation. */
+const GENERIC_BODY = /^(?:directors|managers|trustees|members|supervisors|arbitration|arbitrators)$/i;
+
+const INSTITUTION_OF = new RegExp(`(?<![\\p{L}])(?:${HEADS}|${HEADS.toUpperCase()})(?=\\s+(?:of|OF)\\s)`, "gu");
+/** Heads that name an institution whatever follows; the others ("Board", "Office") also head generic bodies. */
+const STRONG_HEAD = /^(?:bank|university|ministry|department|bureau|corps|college|academy)$/i;
+/** Up to three capitalised words before the head ("People's Bank", "Army Corps", "U.S. Department"). */
+const HEAD_PREFIX = /(?:\p{Lu}[\p{L}'’.-]*\s+){1,3}$/u;
+
+/** "People's Bank of China", "Army Corps of Engineers": a head word, "of", and a name that is not a company's own body. */
+export function institutions(text: string, push: Push): void {
+  for (const m of text.matchAll(INSTITUTION_OF)) {
+    const end = m.index + m[0].length;
+    const tail = ofTail(text.slice(end, end + 120));
+    if (!tail) continue;
+    const tailWords = tail.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) && !CONNECTOR.test(w)).map((w) => w.replace(/['’]s?$/u, ""));
+    if (tailWords.every((w) => GENERIC_BODY.test(w) || isStopOrRole(w))) continue;
+    // "Board of Arbitration", "Office of Counsel": a weak head needs a distinctive word or a long name after it
+    if (!STRONG_HEAD.test(m[0]) && tailWords.length < 3 && tailWords.every((w) => isCommonWord(bare(w)))) continue;
+    const prefix = HEAD_PREFIX.exec(text.slice(Math.max(0, m.index - 40), m.index))?.[0] ?? "";
+    const lead = prefix.split(/\s+/).filter(Boolean);
+    let k = nameStart([...lead, m[0]]);
+    if (k > lead.length) k = lead.length;
+    const skipped = lead.slice(0, k).join(" ");
+    const start = m.index - prefix.length + (k === 0 ? 0 : prefix.indexOf(lead[k] ?? m[0], skipped.length));
+    push(k < lead.length ? start : m.index, end + tail.length, 0.75);
+  }
+}
+
+/** "Acme Widgets, Inc.", "Federal Reserve Board of Governors", "48 Factoring Inc". */
+export function suffixNames(text: string, push: Push): void {
+  for (const m of text.matchAll(ORG_CUE)) {
+    const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
+    const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
+    // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name
+    const first = nameStart(words);
+    const rest = words.slice(first);
+    if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w))) continue;
+    // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name
+    if (rest.some((w) => FUNCTION_WORD.test(w)) || /^the$/i.test(rest[rest.length - 1] ?? "")) continue;
+    // "ARTICLE IV BOARD", "Exhibit B Company": a heading number, not a name
+    if (rest.every((w) => /^(?:[IVXLC]+|\p{Lu})\.?$/u.test(w))) continue;
+    const suffix = m[0].slice(head.length);
+    const end = m.index + m[0].length;
+    if (SITE_AFTER.test(text.slice(end, end + 12))) continue;
+    const start = first === 0 ? m.index : m.index + m[0].indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
+    if (ARTICLE_BEFORE.test(text.slice(Math.max(0, start - 4), start)) && rest.every((w) => isKnownPlaceName(w) || isEnglishWord(w))) continue;
+    // a generic suffix ("Bank", "Company", "Group") after one everyday word is a defined term ("Investment
+    // Company", "Intermediary Bank"); after a comma it is another clause ("this Agreement, Bank agrees")
+    const generic = !STRONG_SUFFIX.test(suffix);
+    if (generic && /^\s*,/.test(suffix)) continue;
+    const one = bare(rest[0] ?? "");
+    const brand = /^[\s,]*(?:Software|Technologies|Analytics|Labs|Pharmaceuticals|Networks|Ventures|Logistics|Consulting|Solutions|Systems)$/.test(suffix) && !isCommonWord(one);
+    if (generic && !brand && rest.length === 1 && isEnglishWord(one) && !isKnownName(one) && !isKnownPlaceName(one)) continue;
+    // "48 Factoring Inc": a number that starts the name, after a lower-case word or at a line start
+    const num = first === 0 ? /(?:^|\n|[\p{Ll}]\s)(\d{1,3})\s+$/u.exec(text.slice(Math.max(0, start - 8), start)) : null;
+    const from = num ? start - num[0].length + num[0].lastIndexOf(num[1] ?? "") : start;
+    const tail = INSTITUTION.test(suffix) ? ofTail(text.slice(end, end + 120)) : undefined;
+    const tailWords = tail ? tail.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) && !CONNECTOR.test(w)).map((w) => w.replace(/['’]s?$/u, "")) : [];
+    // not over a governing body ("Board of Directors") or another institution ("Accounting Principles Board
+    // of the American Institute of …" names two bodies)
+    const extend = tail && !tailWords.every((w) => GENERIC_BODY.test(w) || isStopOrRole(w)) && !tailWords.some((w) => INSTITUTION.test(w)) ? tail.length : 0;
+    push(from, end + extend, 0.8);
+  }
+}

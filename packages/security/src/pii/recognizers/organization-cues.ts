@@ -1,0 +1,120 @@
+import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { HONORIFIC, STOP_START } from "./name-spans";
+import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
+
+/** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones", "Evans-Bonilla and Oneal". */
+const FIRM_WORD = "[\\p{Lu}][\\p{Ll}'’]+(?:-[\\p{Lu}][\\p{Ll}'’]+)?";
+const FIRM = new RegExp(`(?<![\\p{L}-])${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|&) ${FIRM_WORD}(?![\\p{L}-])`, "gu");
+const FIRM_AT = new RegExp(`^${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|&) ${FIRM_WORD}(?![\\p{L}-])`, "u");
+/** "our founders: Kónya, Becker and Vasquez": after a plural of people, a list of surnames is people, not a firm. */
+const PEOPLE_BEFORE = /\b(?:founders|co-founders|partners|members|directors|officers|children|authors|owners|siblings|employees|defendants|plaintiffs|witnesses|guests|speakers|inventors|shareholders|trustees|heirs)\s*:\s*$/i;
+/** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
+const ORG_CONTEXT = new RegExp(
+  `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|year at|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
+  "gu",
+);
+/** "Jeremy Hartmann of Guidestar", "Tom I. Holzman from Predilytics": a person's affiliation. */
+const AFFILIATION = /(?<![\p{L}])(\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})\s+(?:of|from)\s+(\p{Lu}[\p{L}&'’.-]*(?:[ ](?:\p{Lu}[\p{L}&'’.-]*|&)){0,3})/gu;
+/** "Panjiva's Riku Andou": a single-word owner before a person's full name. */
+const OWNER = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{L}-]+)['’]s\s+(\p{Lu}[\p{Ll}'’-]+)\s+\p{Lu}[\p{Ll}'’-]+/gu;
+/** Lower-case text: "stillwater supercomputing inc.", up to three words before a legal-form suffix. */
+const LOWER_SUFFIX = /(?<![\p{L}\p{N}'’&-])((?:\p{Ll}[\p{Ll}'’&-]*[ ]){1,3})(?:inc|llc|ltd|corp|plc|gmbh)(?:\.|(?![\p{L}]))/gu;
+/** "Weeks-Rivas", "Garcia-Roberson": two surnames joined, standing alone. */
+const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)-(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu;
+
+/** A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). */
+const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName(w) && !isEnglishWord(w));
+
+/** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
+export function firms(text: string, push: Push): void {
+  for (const m of text.matchAll(FIRM)) {
+    const items = m[0].split(/,? (?:and|&) |, /).map((w) => w.replace(/['’]s$/u, ""));
+    const parts = items.flatMap((w) => w.split("-"));
+    if (parts.some((w) => isNotAName(w))) continue;
+    // "Opencounter, and Pave": two names with a serial comma are a list, not one firm
+    if (items.length === 2 && /, (?:and|&) /.test(m[0])) continue;
+    // "Loan and Payment", "Chinese and English": a firm is named after people; one everyday word is allowed in a longer name ("Clark, Romero and Hall")
+    if (parts.filter((w) => !isSurname(w)).length > (parts.length >= 3 ? 1 : 0)) continue;
+    // "Hannah, Anthony, Derek and Andrew": mostly given names make a list of people
+    if (parts.filter((w) => isCuratedFirstName(w.toLowerCase())).length * 2 >= parts.length) continue;
+    if (PEOPLE_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+    push(m.index, m.index + m[0].length, 0.6);
+  }
+}
+
+/** The name after an employer or client phrase ("I work for Wolters Kluwer", "a year at Teradata"). */
+export function contextNames(text: string, push: Push): void {
+  for (const m of text.matchAll(ORG_CONTEXT)) {
+    // "a year at Teradata. Teradata's office…": the name ends with the sentence ("Pixia Corp. is" keeps its abbreviation)
+    const name = (m[2] ?? "").replace(/(?<!(?:^|\s)(?:Inc|Corp|Co|Ltd|\p{Lu}))\.\s.*$/u, "").replace(/\s+(?:of|and|&)$/, "");
+    if (!name) continue;
+    const words = name.split(/\s+/);
+    if (words.some((w) => isNotAName(w))) continue;
+    // "I work for Chemical Abstracts Service": several capitalised words after the cue make a name even if each is an English word
+    const titled = words.length >= 2 && words.every((w) => /^\p{Lu}/u.test(w) || /^(?:of|and|&)$/.test(w)) && !STOP_START.has(words[0] ?? "");
+    if (!titled && words.every((w) => isCommonWord(w))) continue;
+    // "works for", "a year at": an employer, unless what follows is a person ("works for John Smith") or a place
+    const strong = m[1] !== undefined && !isCuratedFirstName((words[0] ?? "").toLowerCase()) && !HONORIFIC.test(name) && !isKnownPlaceName(name);
+    const start = m.index + m[0].lastIndexOf(m[2] ?? "");
+    // "a year at Jones, Mitchell and Williams": the whole firm, not its first name
+    const firm = FIRM_AT.exec(text.slice(start, start + 120))?.[0];
+    push(start, start + Math.max(name.length, firm?.length ?? 0), strong ? 0.7 : 0.5);
+  }
+}
+
+/** A person's organisation: "Jeremy Hartmann of Guidestar", "Tom Holzman from Predilytics", "Panjiva's Riku Andou". */
+export function affiliations(text: string, push: Push): void {
+  for (const m of text.matchAll(AFFILIATION)) {
+    const person = (m[1] ?? "").split(/\s+/).filter((w) => w.length > 2);
+    const org = (m[2] ?? "").replace(/['’]s$/u, "");
+    const words = org.split(/\s+/);
+    // the person is two or three name words; "of Counsel", "from Marketing", "of Springfield" are no employers
+    if (!person.every((w) => (!isEnglishWord(w) || isKnownName(w)) && !isNotAName(w))) continue;
+    if (!words.some(distinctive) || words.some((w) => isNotAName(w) || STOP_START.has(w)) || isKnownPlaceName(org) || isKnownPlaceName(words[0] ?? "")) continue;
+    if (isCuratedFirstName((words[0] ?? "").toLowerCase())) continue;
+    const start = m.index + m[0].length - (m[2] ?? "").length;
+    push(start, start + org.length, 0.6);
+  }
+  for (const m of text.matchAll(OWNER)) {
+    const owner = m[1] ?? "";
+    const given = m[2] ?? "";
+    if (!(isFirstName(given) || !isEnglishWord(given)) || isNotAName(given) || isCuratedFirstName(owner.toLowerCase()) || !distinctive(owner)) continue;
+    push(m.index, m.index + owner.length, 0.62);
+  }
+}
+
+/** Companies in lower-case text, known by their legal form ("stillwater supercomputing inc."). */
+export function lowerCaseSuffixNames(text: string, push: Push): void {
+  for (const m of text.matchAll(LOWER_SUFFIX)) {
+    // "selma is from stillwater supercomputing inc.": everyday words before the name are not part of it
+    const words = (m[1] ?? "").trim().split(" ");
+    let first = 0;
+    while (first < words.length && (isCommonWord(words[first] ?? "") || FUNCTION_WORD.test(words[first] ?? ""))) first++;
+    if (first === words.length) continue;
+    const start = m.index + words.slice(0, first).reduce((n, w) => n + w.length + 1, 0);
+    push(start, m.index + m[0].length, 0.6, true);
+  }
+}
+
+/**
+ * Two surnames joined by a hyphen, standing alone, name a firm ("Garcia-Roberson"); with a given name, a title
+ * or an initial before them they are a person's double surname ("Ms. Catherine Zeta-Jones").
+ */
+export function surnamePairs(text: string, push: Push): void {
+  for (const m of text.matchAll(SURNAME_PAIR)) {
+    const [a = "", b = ""] = [m[1], m[2]];
+    if (/^\p{Lu}/u.test(a) !== /^\p{Lu}/u.test(b)) continue;
+    // both are surnames, at least one of them no English word ("Lock-Up", "Non-Disclosure" are words)
+    const surname = (w: string): boolean => isKnownName(w) || isGivenOrFamilyName(capitalise(w));
+    if (a.length < 3 || b.length < 3 || !surname(a) || !surname(b) || (isEnglishWord(a) && isEnglishWord(b)) || isNotAName(a) || isNotAName(b)) continue;
+    // lower case ("rosales-mcguire") carries no capitals to go by: neither part may be an English word ("pro-rata")
+    if (/^\p{Ll}/u.test(a) && (isEnglishWord(a) || isEnglishWord(b))) continue;
+    if (isKnownPlaceName(m[0]) || isKnownPlaceName(a) || isKnownPlaceName(b)) continue;
+    // a given name, an initial or a title before it, or a capitalised word after it, makes it a person's double surname
+    const before = text.slice(Math.max(0, m.index - 30), m.index);
+    if (/(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.)[ \t]+$/u.test(before)) continue;
+    if (/^[ \t]+\p{Lu}/u.test(text.slice(m.index + m[0].length, m.index + m[0].length + 3))) continue;
+    push(m.index, m.index + m[0].length, 0.62, /^\p{Ll}/u.test(a));
+  }
+}

@@ -1,0 +1,127 @@
+import { PiiScanner } from "../pii-scanner";
+import { OrganizationRecognizer } from "./organization-recognizer";
+
+const scanner = new PiiScanner();
+const found = (text: string): [string, string][] => scanner.scan(text).map((f) => [f.type, text.slice(f.start, f.end)]);
+const orgs = (text: string): string[] => found(text).filter(([t]) => t === "ORGANIZATION").map(([, v]) => v);
+const people = (text: string): string[] => found(text).filter(([t]) => t === "PERSON").map(([, v]) => v);
+
+describe("OrganizationRecognizer: names with a corporate or institutional suffix", () => {
+  it("finds a company, a number that starts its name and a place name used as its head", () => {
+    expect(orgs("I work for 48 Factoring Inc")).toEqual(["48 Factoring Inc"]);
+    expect(orgs("Its subsidiary Shanghai Solutions holds the equity interest.")).toEqual(["Shanghai Solutions"]);
+    expect(orgs("GOLD HILL VENTURE LENDING 03, L.P. lends")).toEqual(["GOLD HILL VENTURE LENDING 03, L.P"]);
+  });
+  it("leaves out job titles, role words and a person's name written before the company", () => {
+    expect(orgs("Title: Chairman Borrower Airland International Limited")).toEqual(["Airland International Limited"]);
+    expect(orgs("Name: Shi Rongbin Title: Director Bizexpress Limited")).toEqual(["Bizexpress Limited"]);
+    expect(found("Jeremy Hartmann of Gradiant Research LLC spoke.")).toEqual([
+      ["PERSON", "Jeremy Hartmann"],
+      ["ORGANIZATION", "Gradiant Research LLC"],
+    ]);
+    // a role word inside a name stays when no distinctive name follows it
+    expect(orgs("Mellon Investor Services LLC acts as agent.")).toEqual(["Mellon Investor Services LLC"]);
+  });
+  it("does not read a legal form, a heading number or a building as a company", () => {
+    expect(orgs("XYZ Holdings, Inc., a Delaware Corporation, agrees.")).toEqual(["XYZ Holdings, Inc."]);
+    expect(orgs("See Exhibit B Company for details.")).toEqual([]);
+    expect(orgs("Address: Zhongguancun Software Park, Beijing")).toEqual([]);
+    expect(orgs("SCHEDULE A PARTNER PRICING\n\nBusiness Partner Pricing\n\nVoIP Services fee")).not.toContain("Pricing");
+  });
+  it("extends an institution over its 'of …' tail and names head-first institutions", () => {
+    expect(orgs("under Regulations T and U of the Federal Reserve Board of Governors.")).toEqual(["Federal Reserve Board of Governors"]);
+    expect(orgs("as published by the People's Bank of China on the date")).toEqual(["People's Bank of China"]);
+    expect(orgs("Regulation U of the Board of Governors of the Federal Reserve System applies")).toEqual(["Board of Governors of the Federal Reserve System"]);
+    expect(orgs("the U.S. Department of Labor and the Office of Foreign Assets Control")).toEqual(["U.S. Department of Labor", "Office of Foreign Assets Control"]);
+    // two bodies, not one
+    expect(orgs("pronouncements of the Accounting Principles Board of the American Institute of Certified Public Accountants and")).toEqual([
+      "Accounting Principles Board",
+      "American Institute of Certified Public Accountants",
+    ]);
+  });
+  it("does not take a company's own bodies, generic boards or a clause in capitals for an institution", () => {
+    expect(orgs("approved by the Board of Directors of the Company and the Board of Arbitration")).toEqual([]);
+    expect(orgs("to be included in the Board of Directors' slate of nominees")).toEqual([]);
+    expect(orgs("INTEREST ADDED BY A COURT OF LAW OR AN ARBITRATION PANEL TO A JUDGMENT")).toEqual([]);
+    expect(orgs("the fees of the U.S. Department of State. Unless Distributor agrees")).toEqual(["U.S. Department of State"]);
+  });
+});
+
+describe("OrganizationRecognizer: firms, employers and affiliations", () => {
+  it("finds a firm named after people, whole, after an employer cue", () => {
+    expect(orgs("Alvir spent a year at Jones, Mitchell and Williams as an assistant.")).toEqual(["Jones, Mitchell and Williams"]);
+    expect(orgs("Counsel: Riemer & Braunstein LLP")).toEqual(["Riemer & Braunstein LLP"]);
+  });
+  it("does not read pairs of words, a list of two names or a list of people as a firm", () => {
+    expect(orgs("Section 5.1 Repayment of Loan and Payment of Purchase Price")).toEqual([]);
+    expect(orgs("This Agreement shall be written in both Chinese and English.")).toEqual([]);
+    expect(orgs("Their children are Hannah, Anthony, Derek and Andrew.")).toEqual([]);
+    // after "founders:" the surnames are people
+    const text = "Verdafero is the brainchild of our 3 founders: Eklund, Doyle and Hodge.";
+    expect(orgs(text)).not.toContain("Eklund, Doyle and Hodge");
+    expect(people(text)).toEqual(expect.arrayContaining(["Doyle", "Hodge"]));
+    expect(orgs("including Importio, and Pave")).not.toContain("Importio, and Pave");
+  });
+  it("types the name after 'works for' and 'a year at' as the employer, not a person or a place", () => {
+    expect(orgs("I work for Wolters Kluwer")).toEqual(["Wolters Kluwer"]);
+    expect(orgs("Jens spent a year at Teradata as the assistant to Jens Kreutzmann")).toContain("Teradata");
+    expect(found("I work for John Smith")).toEqual([["PERSON", "John Smith"]]);
+  });
+  it("reads a person's affiliation ('of', 'from', a possessive) as an organisation", () => {
+    expect(found("Margaret S. Stouffer of Guidestar is the CEO of the year.")).toEqual([
+      ["PERSON", "Margaret S. Stouffer"],
+      ["ORGANIZATION", "Guidestar"],
+    ]);
+    expect(orgs("Tom I. Holzman from Predilytics is the keynote speaker")).toEqual(["Predilytics"]);
+    expect(found("Panjiva's Riku Andou was there")).toEqual([
+      ["ORGANIZATION", "Panjiva"],
+      ["PERSON", "Riku Andou"],
+    ]);
+  });
+  it("does not read a department, a standing or a known place after a person as an organisation", () => {
+    expect(orgs("Jane Doe of Counsel appeared. Anna Berg from Marketing called.")).toEqual([]);
+    expect(orgs("John Smith of Boston signed it.")).toEqual([]);
+  });
+  it("reads two joined surnames standing alone as a company, but not a person's double surname or a compound word", () => {
+    expect(orgs("Zargan Vedzizhev from Garcia-Roberson is the keynote speaker")).toEqual(["Garcia-Roberson"]);
+    expect(orgs("Celebrating its 10th year in Laax, Weeks-Rivas is a charity")).toContain("Weeks-Rivas");
+    expect(found("Ms. Catherine Zeta-Jones testified.")).toEqual([["PERSON", "Catherine Zeta-Jones"]]);
+    expect(orgs("after the Lock-Up period, on a pro-rata basis, with the Non-Disclosure terms")).toEqual([]);
+  });
+  it("finds a company in lower-case text by its legal form, without the words before it", () => {
+    expect(orgs("selma is from stillwater supercomputing inc.")).toEqual(["stillwater supercomputing inc."]);
+    expect(orgs("attached hereto and is incorporated by reference")).toEqual([]);
+  });
+  it("keeps a nationality out of an organisation compromise tags ('the Russian government')", () => {
+    expect(found("the Russian government formally began the process")).toEqual([]);
+  });
+});
+
+describe("OrganizationRecognizer: defined parties in contracts", () => {
+  const preamble =
+    'This AGREEMENT is made between GOLD HILL VENTURE LENDING 03, L.P. ("Gold Hill"), Hamilton Lane Advisors, a Pennsylvania ' +
+    'limited liability company (the "Adviser"), Silicon Valley Bank ("SVB") and VRINGO, INC., a Delaware corporation ' +
+    '("Borrower"), effective as of today (the "Effective Date"). Gold Hill and SVB may lend. Vringo shall repay.';
+  it("finds a party named before its legal form, its short name and later mentions of both", () => {
+    const names = orgs(preamble);
+    expect(names).toEqual(expect.arrayContaining(["Hamilton Lane Advisors", "Silicon Valley Bank", "VRINGO, INC", "Vringo"]));
+    expect(names.filter((n) => n === "Gold Hill")).toHaveLength(2);
+    expect(names.filter((n) => n === "SVB")).toHaveLength(2);
+  });
+  it("does not take roles, defined terms, addresses or another party's acronym for a name", () => {
+    const names = orgs(preamble);
+    for (const generic of ["Adviser", "Borrower", "Effective Date"]) expect(names).not.toContain(generic);
+    expect(orgs('the Borrower, a Delaware corporation, and the Company, a bank')).toEqual([]);
+    expect(orgs('World Energy Solutions, ("AVDU"), 3900A 31st Street North, St. Petersburg, Florida, a Florida corporation')).toEqual([
+      "World Energy Solutions",
+    ]);
+    const prc = "Lenovo-AsiaInfo Technologies, Inc. is organized under the laws of the People's Republic of China (\"PRC\").";
+    expect(orgs(prc)).not.toContain("PRC");
+  });
+  it("reports only organisations, deterministically", () => {
+    const r = new OrganizationRecognizer();
+    const a = r.recognize(preamble);
+    expect(a.every((f) => f.type === "ORGANIZATION" && f.score >= 0.5)).toBe(true);
+    expect(r.recognize(preamble)).toEqual(a);
+  });
+});

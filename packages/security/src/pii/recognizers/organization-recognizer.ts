@@ -1,0 +1,46 @@
+import type { PiiFinding, Recognizer } from "../pii-types";
+import { isNotAName } from "./lexicons";
+import { institutions, suffixNames } from "./company-names";
+import { definedParties, propagate } from "./defined-parties";
+import { tidy } from "./name-spans";
+import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs } from "./organization-cues";
+import type { Push } from "./organization-words";
+
+/**
+ * Organisations named by legal and business cues: corporate and institutional suffixes
+ * (company-names), firms, employers and affiliations (organization-cues), and contract parties with
+ * their short names (defined-parties). compromise's own organisation tags stay in NameRecognizer;
+ * cards and letterheads, which need the other findings, are read by the scanner (letterhead.ts).
+ */
+export class OrganizationRecognizer implements Recognizer {
+  readonly name = "OrganizationRecognizer";
+  readonly types = ["ORGANIZATION"] as const;
+
+  recognize(text: string): PiiFinding[] {
+    const out: PiiFinding[] = [];
+    const push: Push = (start, end, score, lowerCase = false) => {
+      // names do not run across lines
+      const newline = text.slice(start, end).search(/\s*\n/);
+      const span = tidy(text, start, newline > 0 ? start + newline : end, false);
+      if (!span) return;
+      const [s] = span;
+      let e = span[1];
+      // "Wilson's": the possessive is not part of the name
+      if (/\p{L}['’]s$/u.test(text.slice(s, e))) e -= 2;
+      if (e - s < 2 || (!lowerCase && !/^[\p{Lu}\d]/u.test(text[s] ?? ""))) return;
+      const words = text.slice(s, e).split(/[\s,'’]+/).filter((w) => /\p{L}{2,}/u.test(w));
+      if (words.length > 0 && words.every((w) => isNotAName(w))) return;
+      out.push({ type: "ORGANIZATION", start: s, end: e, score, recognizer: "LegalCueRecognizer" });
+    };
+    firms(text, push);
+    contextNames(text, push);
+    affiliations(text, push);
+    surnamePairs(text, push);
+    lowerCaseSuffixNames(text, push);
+    suffixNames(text, push);
+    institutions(text, push);
+    definedParties(text, push);
+    propagate(text, out, push);
+    return out;
+  }
+}
