@@ -28,6 +28,7 @@ export async function classifyClauses(text: string | ContractDocument, options: 
   if (!options.llm) return { method: "rules", threshold, clauses: rules.classify(doc, threshold) };
   const candidate = Math.min(options.candidateScore ?? 0.15, threshold);
   const llm = new LlmClauseClassifier(options.llm, { ...options, candidateScore: candidate });
-  const { clauses, failures } = await llm.refine(rules.classify(doc, candidate), threshold);
+  const { clauses, failures, skipped } = await llm.refine(rules.classify(doc, candidate), threshold);
+  if (skipped) return { method: "rules", threshold, modelId: options.llm.id, llmSkipped: skipped, clauses };
   return { method: "llm-assisted", threshold, modelId: options.llm.id, ...(failures.length > 0 ? { llmFailures: failures } : {}), clauses };
 }

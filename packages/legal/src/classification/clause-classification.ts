@@ -35,5 +35,7 @@ export interface ClauseClassification {
   readonly modelId?: string;
   /** Clauses the model could not label (rule labels kept); ids only. */
   readonly llmFailures?: readonly number[];
+  /** Why a model that was given was not asked (its context is too small); the rules decided. */
+  readonly llmSkipped?: string;
   readonly clauses: readonly ClassifiedClause[];
 }
