@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ModelManager } from "@bear/model-manager";
-import { CUAD_CATEGORIES, classifyClauses } from "../src/index";
+import { CUAD_CATEGORIES, classifyClauses, renderReport, reviewContract } from "../src/index";
 
 // The LLM-assisted mode through a real GGUF model (stories260K, through @bear/model-manager, 1 thread
 // on this 2-vCPU machine). The model is a fixture, not a lawyer: these tests check the machinery
@@ -53,5 +53,9 @@ describe("clause labelling with a real GGUF model (stories260K)", () => {
     expect(result.method).toBe("rules");
     expect(result.llmSkipped).toMatch(/^the model's context \(512 tokens\) cannot hold the labelling instructions \(\d+ tokens\), a clause and the answer$/);
     expect(result.clauses).toEqual((await classifyClauses(contract)).clauses);
+    // The report says so too.
+    const report = await reviewContract(contract, { llm, now: new Date("2026-01-01T00:00:00Z") });
+    expect(report).toMatchObject({ method: "rules", modelId: "stories260K", llmSkipped: result.llmSkipped });
+    expect(renderReport(report, "markdown")).toContain("rules (stories260K not asked: the model's context (512 tokens)");
   }, 60_000);
 });

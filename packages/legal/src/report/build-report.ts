@@ -39,6 +39,7 @@ export function buildReport(parts: ReportParts): ContractReviewReport {
     document: { characters: parts.text.length, ...(parts.documentName === undefined ? {} : { name: parts.documentName }) },
     method: parts.classification.method,
     ...(parts.classification.modelId === undefined ? {} : { modelId: parts.classification.modelId }),
+    ...(parts.classification.llmSkipped === undefined ? {} : { llmSkipped: parts.classification.llmSkipped }),
     playbook: parts.playbook,
     summary: {
       parties: kt.parties.map((p) => (p.role ? `${p.name} ("${p.role}")` : p.name)),

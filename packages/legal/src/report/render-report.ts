@@ -53,7 +53,7 @@ function sections(r: ContractReviewReport): Section[] {
       { cells: ["Risks", SEVERITIES.map((v) => `${s.risks[v]} ${v}`).join(", ")] },
       { cells: ["Checklist results", `${s.compliance.met} met, ${s.compliance.contradicted} contradicted, ${s.compliance.unclear} unclear, ${s.compliance.missing} missing`] },
       { cells: ["Clauses", `${s.clauseCount} (${s.labelledClauseCount} labelled)`] },
-      { cells: ["Method", r.method + (r.modelId ? ` (${r.modelId})` : "")] },
+      { cells: ["Method", r.method + (r.modelId ? ` (${r.modelId}${r.llmSkipped ? ` not asked: ${r.llmSkipped}` : ""})` : "")] },
       { cells: ["Citations checked", `${r.citations.checked}, ${r.citations.valid ? "all exact" : `${r.citations.problems.length} invalid`}`] },
     ],
   });

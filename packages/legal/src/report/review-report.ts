@@ -32,6 +32,8 @@ export interface ContractReviewReport {
   readonly document: { readonly characters: number; readonly name?: string };
   readonly method: "rules" | "llm-assisted";
   readonly modelId?: string;
+  /** Why the model given was not asked (its context is too small); the rules decided. */
+  readonly llmSkipped?: string;
   readonly playbook: string;
   readonly summary: ReportSummary;
   readonly keyTerms: KeyTerms;
