@@ -232,26 +232,33 @@ describe("graceful shutdown", () => {
 describe("another process writing to the index", () => {
   it("an upload waits for it, then answers 503 with Retry-After; searches do not wait; a dead writer's lock is taken over", async () => {
     const t = await startTestServer({ indexLockWaitMs: 200 });
+    const upload = (content: string) => {
+      const { payload, headers } = multipart("mutual-nda.txt", content);
+      return fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("alice"), ...headers }, body: payload });
+    };
+    const stored = path.join(t.dir, "uploads", "acme", "mutual-nda.txt");
+    expect((await upload(NDA)).status).toBe(201);
+    const revised = NDA.replace("MUTUAL NON-DISCLOSURE AGREEMENT", "MUTUAL NON-DISCLOSURE AGREEMENT (AMENDED)");
     // A live process that is not this one holds the index's writer lock (as a `bear ingest` would).
     const writer = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
       fs.writeFileSync(path.join(t.dir, "indexes", "default", "writer.lock"), String(writer.pid));
-      const upload = () => {
-        const { payload, headers } = multipart("mutual-nda.txt", NDA);
-        return fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("alice"), ...headers }, body: payload });
-      };
-      const busy = await upload();
+      const busy = await upload(revised);
       expect(busy.status).toBe(503);
       expect(busy.headers.get("retry-after")).toBe("10");
       expect(((await busy.json()) as { error: { code: string; message: string } }).error).toMatchObject({
         code: "RAG_INDEX_BUSY",
         message: expect.stringContaining(`being written by process ${writer.pid}`),
       });
+      expect(fs.readFileSync(stored, "utf8")).toBe(NDA); // the file the index knows is put back
       const search = await fetch(`${t.url}/api/v1/search`, { method: "POST", headers: { ...t.auth("alice"), "content-type": "application/json" }, body: JSON.stringify({ query: "confidential information", matters: ["acme"] }) });
       expect(search.status).toBe(200);
       writer.kill("SIGKILL");
       await new Promise((resolve) => writer.once("exit", resolve));
-      expect((await upload()).status).toBe(201);
+      const retried = await upload(revised);
+      expect(retried.status).toBe(201);
+      expect(((await retried.json()) as { status: string }).status).toBe("updated");
+      expect(fs.readFileSync(stored, "utf8")).toBe(revised);
     } finally {
       writer.kill("SIGKILL");
       await t.close();
