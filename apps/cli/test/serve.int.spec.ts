@@ -59,6 +59,28 @@ describe("bear serve", () => {
     expect(bear(["--data-dir", ws, "audit", "verify"]).status).toBe(0);
   }, 120_000);
 
+  it("`bear ingest` beside a running `bear serve`: the server lists and finds the new document at once", async () => {
+    const ws = tempDir("serve-ingest");
+    const files = tempDir("serve-ingest-files");
+    const { samples } = await import("./harness");
+    fs.copyFileSync(path.join(samples, "master-services-agreement.txt"), path.join(files, "msa.txt"));
+    expect(bear(["--data-dir", ws, "init"]).status).toBe(0);
+    const server = await serve(ws);
+    try {
+      const auth = { authorization: `Bearer ${server.info.adminKey!}` };
+      const listed = async () => ((await (await fetch(`${server.info.url}/api/v1/documents`, { headers: auth })).json()) as { total: number }).total;
+      expect(await listed()).toBe(0);
+      const ingest = bear(["--data-dir", ws, "--json", "ingest", "."], { cwd: files });
+      expect(ingest.status).toBe(0);
+      expect(await listed()).toBe(1);
+      const search = await fetch(`${server.info.url}/api/v1/search`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ query: "Harborview indemnification" }) });
+      expect(((await search.json()) as { hits: unknown[] }).hits.length).toBeGreaterThan(0);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(bear(["--data-dir", ws, "audit", "verify"]).status).toBe(0);
+  }, 120_000);
+
   it("refuses a workspace that was never initialised, and a bad port, with the usual exit codes", () => {
     const ws = tempDir("serve-none");
     expect(bear(["--data-dir", path.join(ws, "nothing"), "serve"]).status).toBe(2);
