@@ -127,6 +127,10 @@ document.querySelector("[role=tablist]").addEventListener("keydown", (e) => {
   $(`tab-${name}`).focus();
 });
 $("matter").addEventListener("change", () => void loadDocuments());
+// A "pick a matter first" mark goes as soon as one is typed.
+$("matter").addEventListener("input", () => {
+  if ($("matter").value.trim()) $("matter").removeAttribute("aria-invalid");
+});
 
 // --- documents -----------------------------------------------------------------------------
 let documents = [];
