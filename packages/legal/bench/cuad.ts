@@ -149,7 +149,10 @@ function amountUnit(a: string): { value: number; unit: string } | undefined {
   const m = /(\d+)\s*(day|month|year|week)/i.exec(a);
   return m ? { value: Number(m[1]), unit: m[2]!.toLowerCase() } : undefined;
 }
-const acc: Record<string, { ok: number; n: number }> = {};
+// Fixed row order, whatever field a fold meets first.
+const acc: Record<string, { ok: number; n: number }> = Object.fromEntries(
+  ["parties (names)", "agreement date", "effective date", "expiration date", "governing law", "renewal term", "notice to terminate renewal"].map((f) => [f, { ok: 0, n: 0 }]),
+);
 const tally = (field: string, ok: boolean) => {
   acc[field] ??= { ok: 0, n: 0 };
   acc[field].n++;
@@ -194,12 +197,16 @@ for (const file of files) {
   const renewal = amountUnit(a.get("Renewal Term") ?? "");
   if (renewal) {
     const p = kt.renewal?.period?.duration;
-    tally("renewal term", p !== undefined && p.value === renewal.value && p.unit === renewal.unit);
+    const ok = p !== undefined && p.value === renewal.value && p.unit === renewal.unit;
+    tally("renewal term", ok);
+    if (detail && !ok) misses.push(`renewal term: ${file.slice(0, 40)} gold ${renewal.value} ${renewal.unit} got ${p ? `${p.value} ${p.unit}` : undefined}`);
   }
   const notice = amountUnit(a.get("Notice Period to Terminate Renewal") ?? "");
   if (notice) {
     const p = kt.renewal?.noticeToTerminate?.duration;
-    tally("notice to terminate renewal", p !== undefined && p.value === notice.value && p.unit.replace("business_", "") === notice.unit);
+    const ok = p !== undefined && p.value === notice.value && p.unit.replace("business_", "") === notice.unit;
+    tally("notice to terminate renewal", ok);
+    if (detail && !ok) misses.push(`renewal notice: ${file.slice(0, 40)} gold ${notice.value} ${notice.unit} got ${p ? `${p.value} ${p.unit}` : undefined}`);
   }
 }
 lines.push("");

@@ -1,6 +1,7 @@
 import { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
 import type { Checklist, ChecklistCue, ChecklistRequirement } from "./checklist";
+import { evidenceUnits } from "./evidence-units";
 
 /** met: the contract provides it; contradicted: it says the opposite; unclear: only weak cues; missing: nothing found. */
 export type RequirementStatus = "met" | "contradicted" | "unclear" | "missing";
@@ -37,7 +38,15 @@ export function checkRequirement(doc: ContractDocument, requirement: ChecklistRe
   const evidence = compile(requirement.evidence);
   const weak = compile(requirement.weak_evidence);
   const unless = compile(requirement.unless);
-  const hits = (cues: Compiled) => doc.sentences.filter((s) => matches(s.quote, cues) && !matches(s.quote, unless)).slice(0, MAX_CITATIONS);
+  const units = evidenceUnits(doc);
+  const hits = (cues: Compiled): Span[] =>
+    units
+      .filter((u) => matches(u.text, cues) && !matches(u.text, unless))
+      .slice(0, MAX_CITATIONS)
+      // An item is cited with its lead-in ("… shall not include information that:"), which gives it its sense.
+      .flatMap((u) => (u.leadIn ? [u.leadIn, u.sentence] : [u.sentence]))
+      .filter((s, i, all) => all.findIndex((t) => t.start === s.start) === i);
+
   const base = {
     id: requirement.id,
     title: requirement.title,

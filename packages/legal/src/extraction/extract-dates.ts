@@ -1,24 +1,38 @@
-import { DATE_SOURCE, addToDate, isoFromMatch, type IsoDate } from "../parsing/parse-date";
-import { DURATION_SOURCE, durationFromGroups } from "../parsing/parse-duration";
+import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../parsing/parse-date";
 import type { ContractDocument } from "../text/contract-document";
 import { matchAll, spanOf, type Span } from "../text/span";
-import type { DateRole, DateTerm, KeyDate, KeyDates } from "./key-term-types";
+import { extractPeriods } from "./extract-periods";
+import type { DateRole, DateTerm, KeyDate, KeyDates, PeriodTerm } from "./key-term-types";
+import { resolveExpiration } from "./resolve-expiration";
 
 const DATE = new RegExp(DATE_SOURCE, "gi");
 const LATER_OF = /\b(?:the\s+)?(later|earlier|latest|earliest)\s+of\b/gi;
 
-function roleOf(doc: ContractDocument, start: number, end: number): DateRole {
+// Recitals ("WHEREAS, … on July 28, 2011") tell the history; the agreement's own date comes before them.
+const RECITALS = /\bWHEREAS\b|\bWhereas,|\bRECITALS\b|\bBACKGROUND\b/;
+
+/** Where the opening (title and parties) ends: the preamble, cut at the recitals. */
+function openingEnd(doc: ContractDocument): number {
+  const recitals = RECITALS.exec(doc.text.slice(0, doc.preambleEnd));
+  return recitals ? recitals.index : doc.preambleEnd;
+}
+
+function roleOf(doc: ContractDocument, start: number, end: number, opening: number): DateRole {
   const sentence = doc.sentenceAt(start);
   const from = Math.max(sentence?.start ?? 0, start - 160);
   const before = doc.text.slice(from, start).toLowerCase();
   const after = doc.text.slice(end, Math.min(end + 60, sentence?.end ?? end + 60)).toLowerCase();
   if (/^\W{0,6}(?:\(the\s+)?["“]?effective\s+date/.test(after)) return "effective";
   if (/renew/.test(before.slice(-80))) return "renewal";
-  if (/(?:expire|expiration|terminat\w*|end(?:ing|s)?|until|through)\s+(?:\w+\s+){0,3}(?:on\s+)?(?:or\s+before\s+)?$/.test(before) || /\b(?:expir\w+|ending|end)\s+(?:on|at)\s*$/.test(before)) {
+  // "from the Effective Date to 31 July 2013": the end of a stated period.
+  const fromTo = /\bfrom\s+[^.;]{1,80}?\bto\s+(?:and\s+including\s+)?$/.test(before);
+  if (fromTo || /(?:expire|expiration|terminat\w*|end(?:ing|s)?|until|through)\s+(?:\w+\s+){0,3}(?:on\s+)?(?:or\s+before\s+)?$/.test(before) || /\b(?:expir\w+|ending|end)\s+(?:on|at)\s*$/.test(before)) {
     return /terminat/.test(before.slice(-40)) ? "termination" : "expiration";
   }
   if (/effective\s+(?:as\s+of|on|from|date)?\s*(?:\w+\s+){0,2}$/.test(before) || /(?:commenc\w*|begin\w*|start\w*)\s+(?:on\s+)?$/.test(before)) return "effective";
-  if (start < doc.preambleEnd && /(?:dated|made|entered\s+into|executed|as\s+of|agreement\s+(?:is\s+)?(?:dated\s+)?(?:on|this)|day\s+of|on)\s*(?:\w+\s+){0,2}$/.test(before)) return "agreement";
+  // "an amendment to that certain Joint Venture Agreement dated March 7, 2016" dates another agreement.
+  if (/\bthat\s+certain\b[^.;()]{0,100}$/.test(before)) return "other";
+  if (start < opening && /(?:dated|made|entered\s+into|executed|as\s+of|agreement\s+(?:is\s+)?(?:dated\s+)?(?:on|this)|day\s+of|on)\s*(?:\w+\s+){0,2}$/.test(before)) return "agreement";
   return "other";
 }
 
@@ -26,13 +40,14 @@ function roleOf(doc: ContractDocument, start: number, end: number): DateRole {
 export function extractDates(doc: ContractDocument): DateTerm[] {
   const out: DateTerm[] = [];
   let sawPreambleDate = false;
+  const opening = openingEnd(doc);
   for (const m of matchAll(doc.text, DATE)) {
     const iso = m.groups ? isoFromMatch(m.groups) : undefined;
     if (iso === undefined) continue;
     const end = m.index + m[0].length;
-    let role = roleOf(doc, m.index, end);
-    if (role === "other" && m.index < doc.preambleEnd && !sawPreambleDate) role = "agreement";
-    if (m.index < doc.preambleEnd) sawPreambleDate = true;
+    let role = roleOf(doc, m.index, end, opening);
+    if (role === "other" && m.index < opening && !sawPreambleDate) role = "agreement";
+    if (m.index < opening) sawPreambleDate = true;
     out.push({ role, iso, span: spanOf(doc.text, m.index, end) });
   }
   return [...out, ...laterOf(doc, out)].sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
@@ -59,20 +74,12 @@ function laterOf(doc: ContractDocument, dates: readonly DateTerm[]): DateTerm[] 
   return out;
 }
 
-const TERM_SENTENCE = new RegExp(
-  `\\b(?:initial\\s+)?(?:term|period)\\b[^.;]{0,160}?\\b(?:for|of)\\s+(?:a\\s+(?:period|term)\\s+of\\s+)?(?<dur>${DURATION_SOURCE})`,
-  "i",
-);
-const ANNIVERSARY = /\b(?<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary\s+of\s+the\s+(?:effective\s+date|date\s+(?:of\s+this\s+agreement|hereof))/i;
-const ORDINAL: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10 };
-const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|shall\s+continue\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+)?(?:indefinitely|until\s+terminated))\b/i;
-
 function key(iso: IsoDate | undefined, derivation: KeyDate["derivation"], span: Span, note?: string): KeyDate {
   return { ...(iso === undefined ? {} : { iso }), derivation, span, ...(note === undefined ? {} : { note }) };
 }
 
 /** Picks the agreement, effective, expiration and renewal dates, computing them where the text only implies them. */
-export function resolveKeyDates(doc: ContractDocument, dates: readonly DateTerm[]): KeyDates {
+export function resolveKeyDates(doc: ContractDocument, dates: readonly DateTerm[], periods: readonly PeriodTerm[] = extractPeriods(doc)): KeyDates {
   const stated = dates.filter((d) => d.derivedFrom === undefined);
   const first = (role: DateRole) => stated.find((d) => d.role === role);
   // A preamble date that is the effective date is also the agreement date, and vice versa.
@@ -99,48 +106,21 @@ export function resolveKeyDates(doc: ContractDocument, dates: readonly DateTerm[
       effective = key(undefined, which, span, `${which === "later_of" ? "the later" : "the earlier"} of events that are not dates`);
     }
   }
-  if (effective === undefined && agreement && /["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+the\s+date\s+first\s+(?:written|set\s+forth|above)|effective\s+as\s+of\s+the\s+date\s+first/i.test(doc.text)) {
+  if (effective === undefined && agreement && /["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+the\s+date\s+first\s+(?:written|set\s+forth|above)|effective\s+(?:as\s+of|from|on)\s+the\s+date\s+first/i.test(doc.text)) {
     effective = key(agreement.iso, "computed", agreement.span, "the date first written above");
   }
   if (effective === undefined && agreement && /effective\s+(?:as\s+of\s+)?(?:on\s+)?$/i.test(doc.text.slice(Math.max(0, agreement.span.start - 40), agreement.span.start))) {
     effective = agreement;
   }
 
-  let expiration: KeyDate | undefined;
-  const expirationTerm = first("expiration") ?? first("termination");
-  if (expirationTerm) expiration = key(expirationTerm.iso, "stated", expirationTerm.span);
-  if (expiration === undefined) {
-    const base = effective?.iso ?? agreement?.iso;
-    for (const sentence of doc.sentences) {
-      if (!/\bterm\b|\bexpire|\bperiod\b/i.test(sentence.quote)) continue;
-      const anniversary = ANNIVERSARY.exec(sentence.quote);
-      if (anniversary) {
-        // "anniversary of the date of this Agreement" counts from the agreement date, not the start.
-        const fromAgreement = !/effective\s+date/i.test(anniversary[0]) && agreement?.iso !== undefined;
-        const from = fromAgreement ? agreement?.iso : base;
-        if (from) {
-          const raw = anniversary.groups!["ord"]!.toLowerCase();
-          const n = ORDINAL[raw] ?? Number.parseInt(raw, 10);
-          const label = fromAgreement ? "Agreement date" : "Effective Date";
-          expiration = key(addToDate(from, n, "year"), "computed", sentence, `${label} + ${n} year${n === 1 ? "" : "s"} (anniversary)`);
-          break;
-        }
-      }
-      const term = TERM_SENTENCE.exec(sentence.quote);
-      if (term?.groups && /commenc|effective|from|begin|start|shall\s+(?:be|continue|remain)|will\s+(?:be|continue)/i.test(sentence.quote)) {
-        const d = durationFromGroups(term.groups);
-        if (d && d.unit !== "business_day") {
-          const note = `Effective Date + ${d.value} ${d.unit}${d.value === 1 ? "" : "s"}`;
-          expiration = key(base ? addToDate(base, d.value, d.unit) : undefined, "computed", sentence, base ? note : `${note} (start date not stated)`);
-          break;
-        }
-      }
-      if (PERPETUAL.test(sentence.quote) && /\bterm\b/i.test(sentence.quote)) {
-        expiration = key(undefined, "stated", sentence, "perpetual");
-        break;
-      }
-    }
-  }
+  const expiration = resolveExpiration({
+    doc,
+    stated,
+    derived: dates.filter((d) => d.derivedFrom !== undefined),
+    periods,
+    ...(effective?.iso === undefined ? {} : { effective: effective.iso }),
+    ...(agreement?.iso === undefined ? {} : { agreement: agreement.iso }),
+  });
   const renewalTerm = first("renewal");
   const renewal = renewalTerm ? key(renewalTerm.iso, "stated", renewalTerm.span) : undefined;
   return {

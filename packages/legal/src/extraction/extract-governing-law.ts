@@ -4,11 +4,11 @@ import type { GoverningLawTerm, JurisdictionTerm } from "./key-term-types";
 
 const PLACE = "(?<place>[A-Z][A-Za-z.'-]*(?:[ \\t]+(?:of[ \\t]+)?[A-Z][A-Za-z.'-]*){0,4}(?:,?[ \\t]+(?:and|&)[ \\t]+[A-Z][A-Za-z.'-]*(?:[ \\t]+[A-Z][A-Za-z.'-]*){0,2})?(?:,[ \\t]+(?:U\\.S\\.A\\.|USA|United[ \\t]+States(?:[ \\t]+of[ \\t]+America)?|Canada|Australia))?)";
 const LAWS_OF = new RegExp(
-  `\\b(?:laws?|law)\\s+(?:in\\s+force\\s+in\\s+|applicable\\s+in\\s+)?(?:of\\s+)?(?:the\\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom|Federal\\s+Republic|People's\\s+Republic|Canton|Territory)\\s+of\\s+)?${PLACE}`,
+  `\\b[Ll]aws?\\s+(?:in\\s+force\\s+in\\s+|applicable\\s+in\\s+)?(?:of\\s+)?(?:the\\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom|Federal\\s+Republic|People's\\s+Republic|Canton|Territory)\\s+of\\s+)?${PLACE}`,
   "g",
 );
 const CHOICE_CONTEXT = /govern|constru|interpret|enforced|subject\s+to\s+the\s+laws|applicable\s+law/i;
-const NOT_PLACES = /^(?:the|this|such|any|its|Agreement|Section|Article|United States Trademark|Exhibit)\b/;
+const NOT_PLACES = /^(?:the|this|such|any|its|agreement|amendment|section|article|united states trademark|exhibit)\b/i;
 
 function cleanPlace(place: string): string {
   return place
@@ -34,8 +34,22 @@ export function extractGoverningLaw(doc: ContractDocument): GoverningLawTerm[] {
     if (out.some((o) => o.law === place)) continue;
     out.push({ law: place, span: spanOf(doc.text, at, at + place.length), clause: sentence });
   }
-  return out;
+  for (const m of matchAll(doc.text, ADJECTIVE_LAW)) {
+    const sentence = doc.sentenceAt(m.index);
+    const law = LAW_OF_ADJECTIVE[m.groups!["adj"]!];
+    if (!sentence || law === undefined || out.some((o) => o.law === law)) continue;
+    const at = m.index + m[0].length - m.groups!["adj"]!.length - m.groups!["tail"]!.length;
+    out.push({ law, span: spanOf(doc.text, at, m.index + m[0].length), clause: sentence });
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
+
+// "This Agreement is governed by English law".
+const LAW_OF_ADJECTIVE: Readonly<Record<string, string>> = {
+  English: "England and Wales", Scots: "Scotland", Scottish: "Scotland", Irish: "Ireland", German: "Germany", French: "France", Swiss: "Switzerland",
+  Dutch: "the Netherlands", Swedish: "Sweden", Israeli: "Israel", Japanese: "Japan", Chinese: "China", Singapore: "Singapore", Italian: "Italy", Spanish: "Spain",
+};
+const ADJECTIVE_LAW = new RegExp(`\\b(?:governed|construed|interpreted)\\s+(?:\\w+\\s+){0,6}?(?:by|under|with)\\s+(?:the\\s+)?(?<adj>${Object.keys(LAW_OF_ADJECTIVE).join("|")})(?<tail>\\s+law)\\b`, "g");
 
 const FORUM = new RegExp(
   `\\b(?:courts?|tribunals?)\\s+(?:(?:located|sitting|situated)\\s+)?(?:in|of|for)\\s+(?:the\\s+)?(?:(?:State|Commonwealth|Province|City|County)\\s+(?:and\\s+County\\s+)?of\\s+)?${PLACE}|\\barbitration\\s+(?:shall\\s+be\\s+)?(?:held|conducted|seated|take\\s+place)?\\s*(?:in|at)\\s+${PLACE.replace("?<place>", "?<seat>")}`,

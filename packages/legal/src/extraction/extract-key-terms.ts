@@ -19,7 +19,7 @@ export function extractKeyTerms(text: string | ContractDocument): KeyTerms {
   return {
     parties,
     dates,
-    keyDates: resolveKeyDates(doc, dates),
+    keyDates: resolveKeyDates(doc, dates, periods),
     periods,
     amounts: extractAmounts(doc),
     percentages: extractPercentages(doc),

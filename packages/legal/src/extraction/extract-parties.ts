@@ -5,10 +5,28 @@ import type { Party, Signatory } from "./key-term-types";
 const QUOTED_ROLE = /["“'‘]{1,2}\s*([A-Za-z][^"“”'‘’\n]{0,40}?)\s*["”'’]{1,2}/g;
 const NOT_PARTY_ROLES = /^(?:agreement|this agreement|effective date|parties|party|term|territory|products?|services?|amendment|commencement date|execution date|confidential information|closing date|purchase agreement|asset purchase agreement|other agreements|recitals?|program|site|promotions?|lease|shares)$/i;
 const CORP_SUFFIX = /^,?\s*(?:inc|corp|co|ltd|llc|l\.l\.c|l\.p|lp|llp|plc|n\.a|s\.a|ag|gmbh|b\.v|n\.v|pte|pty|limited|incorporated|corporation|company|s\.r\.l|srl)\b\.?/i;
-const ANCHOR = /\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by)\b\s*:?/i;
-const STOP = /\bWHEREAS\b|\bRECITALS?\b|\bBACKGROUND\b|\bIT\s+IS\s+(?:HEREBY\s+)?AGREED|\bNOW,?\s+THEREFORE|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|\n\s*(?:1|I|A)\.\s|Capitalized\s+terms|Pursuant\s+to\s+this|\bis\s+dated\b|\bagree\s+as\s+follows|\.\s+(?:If|The|This|In|Each|Both|All)\s/;
-const SPLIT = /(?:[,;)”"]\s*)and\s*[,:]?\s+(?=\(?\d\)|[A-Z0-9_])|\n\s*and\s*\n|;\s*(?=\(\d\))/g;
-const PLAIN_AND = /\s+and\s+(?=[A-Z0-9_])/g;
+const ANCHOR = /\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by)\b\s*:?|\bB\s?E\s?T\s?W\s?E\s?E\s?N\s*:/i;
+// "by and between" in running text names the parties better than a title line ("… AGREEMENT BETWEEN X AND Y").
+const RUNNING_ANCHOR = /\bby\s+and\s+(?:between|among)\b\s*:?/i;
+const STOP = /\bWHEREAS\b|\bRECITALS?\b|\bBACKGROUND\b|\bIT\s+IS\s+(?:HEREBY\s+)?AGREED|\bNOW,?\s+THEREFORE|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|\n\s*(?:1|I|A)\.\s|Capitalized\s+terms|Pursuant\s+to\s+this|\bis\s+dated\b|\bagree\s+as\s+follows|TABLE\s+OF\s+CONTENTS|\.\s+(?:If|The|This|In|Each|Both|All)\s/;
+const SUFFIXES = "Inc|LLC|L\\.L\\.C|Ltd|Corp|Co|L\\.P|LP|N\\.A|S\\.A|plc|AG|GmbH|Limited|Corporation|Company|Incorporated";
+// The next party starts with a capital, a number, or a lower-case trade name that a corporate suffix follows ("mPhase Technologies Inc.").
+const NEXT_PARTY = "(?=\\(?\\d\\)|[A-Z0-9_]|[a-z][\\w@.-]*(?:\\s+[\\w@.&-]+){0,3},?\\s+(?:Inc|LLC|Ltd|Corp|Limited|Corporation|Company|plc|GmbH|AG)\\b)";
+const SPLIT = new RegExp(
+  [
+    // ", and B", ") and B", "Sucampo Pharma, LLC. and R-Tech"; "AND" in capitals too.
+    `(?:[,;)”"]|(?<=\\b(?:${SUFFIXES}))\\.)\\s*[Aa][Nn][Dd]\\s*[,:]?\\s+${NEXT_PARTY}`,
+    "\\n\\s*and\\s*\\n",
+    ";\\s*(?=\\(\\d\\))",
+    // "- and -" between two party blocks.
+    "\\s-\\s*and\\s*-\\s",
+    // A list: "A Inc. (the "Adviser"), B Inc. (the "Underwriter") and C", "A, Inc., B, LLC. and C".
+    "(?<=\\))\\s*,\\s+(?=[A-Z][\\w.-]+\\s)",
+    `(?<=\\b(?:${SUFFIXES})\\.?),\\s+(?=[A-Z][\\w.-]+\\s)`,
+  ].join("|"),
+  "g",
+);
+const PLAIN_AND = /\s+(?:and|AND)\s+(?=[A-Z0-9_])/g;
 const ABBREVIATION_END = /(?:\b(?:Inc|Ltd|Corp|Co|Bros|No|St|Mr|Mrs|Ms|Dr|Jr|Sr|N\.A|L\.P|L\.L\.C|S\.A|B\.V|N\.V|U\.S|P\.C)|\b[A-Z])$/;
 
 /** Where the sentence that names the parties ends (a full stop that is not an abbreviation). */
@@ -37,14 +55,15 @@ function nameOf(text: string, start: number, end: number): { start: number; end:
     stop = at;
     break;
   }
-  const name = chunk.slice(0, stop).replace(/[\s,.;:]+$/, (t) => (t.startsWith(".") ? "." : ""));
+  // The chunk ends at the next party's "and" when nothing else stops it ("Sucampo Pharma, LLC. and").
+  const name = chunk.slice(0, stop).replace(/\s+(?:and|AND)\s*$/, "").replace(/[\s,.;:]+$/, (t) => (t.startsWith(".") ? "." : ""));
   return /[A-Za-z]{2}/.test(name) && !/^_+$/.test(name.trim()) ? { start: s, end: s + name.length } : undefined;
 }
 
 /** Parties and their defined roles, read from the preamble ("between Acme Corp., a Delaware corporation ("Licensor"), and ..."). */
 export function extractParties(doc: ContractDocument): Party[] {
   const head = doc.text.slice(0, Math.max(doc.preambleEnd, Math.min(doc.text.length, 6000)));
-  const anchor = ANCHOR.exec(head);
+  const anchor = RUNNING_ANCHOR.exec(head) ?? ANCHOR.exec(head);
   if (!anchor) return [];
   const from = anchor.index + anchor[0].length;
   const rest = head.slice(from, from + 1500);

@@ -18,7 +18,7 @@ function kindOf(before: string, after: string): PeriodKind {
   const b = before.slice(-80).toLowerCase();
   const a = after.slice(0, 80).toLowerCase();
   if (/^[\s'’]*s?[\s'’]*(?:\(\s*\d+\s*\)\s*)?(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|notification)/.test(a)) return "notice";
-  if (/^[^.;]{0,30}(?:prior\s+to|before|in\s+advance\s+of)\s+(?:the\s+)?(?:end|expiration|expiry|renewal)/.test(a)) return "notice";
+  if (/^[^.;]{0,30}(?:prior\s+to|before|in\s+advance\s+of)\s+(?:the\s+)?(?:end|expiration|expiry|renewal|anniversary|then[\s-]+current|scheduled|last\s+day)/.test(a)) return "notice";
   // The cue nearest before the period decides ("notice of non-renewal at least sixty (60) days" is a notice).
   let best: PeriodKind = "other";
   let bestEnd = -1;

@@ -2,7 +2,8 @@ import { NUMBER_WORDS_SOURCE, parseNumberWords } from "./number-words";
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const MONTH_SOURCE = "(?:Jan(?:uary|\\.)?|Feb(?:ruary|\\.)?|Mar(?:ch|\\.)?|Apr(?:il|\\.)?|May|June?|July?|Aug(?:ust|\\.)?|Sept?(?:ember|\\.)?|Oct(?:ober|\\.)?|Nov(?:ember|\\.)?|Dec(?:ember|\\.)?)";
-const DAY_SOURCE = `(?:\\d{1,2}\\s?(?:st|nd|rd|th)?|${NUMBER_WORDS_SOURCE})`;
+// "17t h" is how some EDGAR conversions break "17th".
+const DAY_SOURCE = `(?:\\d{1,2}\\s?(?:st|nd|rd|th|t\\s?h)?|${NUMBER_WORDS_SOURCE})`;
 
 /**
  * Dates as contracts write them. Groups are named so one pattern serves extraction and parsing:

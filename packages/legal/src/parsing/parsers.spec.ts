@@ -19,6 +19,8 @@ describe("parseDate", () => {
     ["11/9/2005", "2005-11-09"],
     ["11/09/05", "2005-11-09"],
     ["December 31st, 2024", "2024-12-31"],
+    // EDGAR conversions split the ordinal suffix.
+    ["17t h day of February 2016", "2016-02-17"],
   ])("normalises %j to %s", (written, iso) => {
     expect(parseDate(written)).toBe(iso);
   });

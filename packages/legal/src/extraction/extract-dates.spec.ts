@@ -1,0 +1,29 @@
+import { describe, expect, it } from "@jest/globals";
+import { extractKeyTerms } from "./extract-key-terms";
+
+const keyDates = (text: string) => extractKeyTerms(text).keyDates;
+
+// Opening lines as EDGAR contracts write them (CUAD dev half).
+describe("agreement and effective dates", () => {
+  it("reads the '17t h day' that EDGAR conversions leave behind", () => {
+    const text = 'THIS STRATEGIC ALLIANCE AGREEMENT (the "Agreement"), made effective this 17t h day of February 2016, through February 16, 2019 (the "Initial Term") is entered into by and between EDGE Communications Solutions, LLC ("EDGE"), and FTE Networks, Inc. ("FTE").';
+    expect(keyDates(text)).toMatchObject({ agreement: { iso: "2016-02-17" }, effective: { iso: "2016-02-17" } });
+  });
+
+  it("does not take a date from the recitals for the agreement date", () => {
+    const text =
+      'RESTATED AGREEMENT, effective as of May 1, 2012, by and between Advantus Capital Management, Inc. (the "Investment Adviser") and Securian Funds Trust (the "Trust").\n\nWHEREAS, pursuant to an Agreement and Plan of Reorganization approved by the Board of Trustees of the Trust on July 28, 2011, each Portfolio was reorganized;';
+    expect(keyDates(text).agreement?.iso).toBe("2012-05-01");
+  });
+
+  it("does not take the date of 'that certain' earlier agreement", () => {
+    const text =
+      'This AMENDMENT (this "Amendment") is made and entered into effective as of October 30, 2019 (the "Effective Date") by and among Veoneer AB ("Veoneer") and Nissin Kogyo Co., Ltd. ("Nissin"), as an amendment to that certain Joint Venture Agreement dated March 7, 2016 by and among the parties.';
+    expect(keyDates(text)).toMatchObject({ agreement: { iso: "2019-10-30" }, effective: { iso: "2019-10-30" } });
+  });
+
+  it("reads 'effective from the date first above written'", () => {
+    const text = "THIS AGREEMENT made in duplicate this 20 day of November, 1995.\n\nBETWEEN: A LTD. and B LTD.\n\n2. This Agreement shall be effective from the date first above written and shall continue indefinitely until terminated by either Party.";
+    expect(keyDates(text)).toMatchObject({ agreement: { iso: "1995-11-20" }, effective: { iso: "1995-11-20" }, expiration: { note: "perpetual" } });
+  });
+});
