@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- results are indexed right after asserting their length or presence */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -168,3 +168,34 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
 });
 
 afterAll(removeTempDirs);
+
+describe("two writers on one index", () => {
+  it("a second `bear ingest` says which process it waits for, and goes on once that process is gone", async () => {
+    const ws = initWorkspace("waiting");
+    const dir = tempDir("waiting-files");
+    fs.copyFileSync(path.join(samples, "master-services-agreement.txt"), path.join(dir, "msa.txt"));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    fs.mkdirSync(path.join(ws, "indexes", "default"), { recursive: true });
+    fs.writeFileSync(path.join(ws, "indexes", "default", "writer.lock"), String(holder.pid));
+    const home = tempDir("waiting-home");
+    const ingest = spawn(process.execPath, [bin, "--data-dir", ws, "ingest", "--no-progress", "."], { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: home, BEAR_MODELS_THREADS: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => ingest.on("close", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ingest.stderr.setEncoding("utf8").on("data", (c: string) => {
+          stderr += c;
+          if (stderr.includes("waiting for")) resolve();
+        });
+        void exited.then(() => reject(new Error(`bear ingest ended before waiting: ${stderr}`)));
+      });
+      expect(stderr).toContain(`waiting for process ${holder.pid} to finish writing to this index`);
+      holder.kill("SIGKILL");
+      expect(await exited).toBe(0);
+      expect(stderr).toContain("added");
+    } finally {
+      holder.kill("SIGKILL");
+      ingest.kill("SIGKILL");
+    }
+  }, 60_000);
+});

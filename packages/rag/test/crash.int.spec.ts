@@ -110,10 +110,14 @@ describe("several processes on one index", () => {
         // Recovery was skipped: the 50 chunks of the other process's ingest are still there.
         expect(await rag.countChunks()).toBe(50);
         expect(rag.documents()).toEqual([]);
+        const waiting: unknown[] = [];
+        const subscription = rag.onDidIngestProgress.subscribe((e) => e.type === "ingest-waiting" && waiting.push(e));
         await expect(rag.ingest(["docs"], { matter: "m" })).rejects.toMatchObject({
           code: "RAG_INDEX_BUSY",
           message: expect.stringContaining(`being written by process ${writer.proc.pid}`),
         });
+        subscription.unsubscribe();
+        expect(waiting).toEqual([{ type: "ingest-waiting", runId: expect.any(String), holder: writer.proc.pid }]);
         writer.proc.kill("SIGKILL");
         await writer.exited;
         // The dead writer's lock is taken over at once; its orphans go at the next recovery.

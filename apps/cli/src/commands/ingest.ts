@@ -49,6 +49,13 @@ export function registerIngestCommand(program: Command): void {
         let bytesDone = 0;
         let done = 0;
         const subscription = rag.onDidIngestProgress.subscribe((event: IngestEvent) => {
+          if (event.type === "ingest-waiting") {
+            const who = event.holder === undefined ? "another process" : `process ${event.holder}`;
+            const text = `waiting for ${who} to finish writing to this index (another \`bear ingest\`, or an upload to \`bear serve\`)`;
+            if (bar) bar.update(0, { file: `waiting for ${who}` });
+            else ctx.note(text);
+            return;
+          }
           if (event.type !== "file-finished") return;
           done++;
           bytesDone += sizeOf(event.outcome.file);

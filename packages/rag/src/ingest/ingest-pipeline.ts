@@ -92,13 +92,16 @@ export class IngestPipeline {
 
   /** Ingests under the index's writer lock: another process's ingest waits, and none can recover (delete) our chunks in flight. */
   run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
-    return this.#deps.index.withWriterLock(() => this.#run(inputs, options));
+    const runId = randomUUID();
+    return this.#deps.index.withWriterLock(() => this.#run(runId, inputs, options), {
+      onWait: (holder) => this.#emit({ type: "ingest-waiting", runId, ...(holder === undefined ? {} : { holder }) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
-  async #run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+  async #run(runId: string, inputs: readonly string[], options: IngestOptions): Promise<IngestReport> {
     const matter = assertMatter(options.matter ?? "default");
     const concurrency = options.concurrency ?? this.#deps.concurrency;
-    const runId = randomUUID();
     const started = Date.now();
     const outcomes: FileOutcome[] = [];
     let bytesRead = 0;

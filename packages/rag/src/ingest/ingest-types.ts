@@ -36,6 +36,8 @@ export interface IngestReport {
 /** Progress of an ingest run, published on `rag.onDidIngestProgress` (ids and counts, never text). */
 export type IngestEvent =
   | { readonly type: "ingest-started"; readonly runId: string; readonly matter: string }
+  /** Another process is writing to the index; this ingest waits for it (up to `lockWaitMs`). */
+  | { readonly type: "ingest-waiting"; readonly runId: string; readonly holder?: number }
   | { readonly type: "file-started"; readonly runId: string; readonly file: string }
   | { readonly type: "file-finished"; readonly runId: string; readonly outcome: FileOutcome; readonly done: number }
   | { readonly type: "ingest-finished"; readonly runId: string; readonly report: IngestReport };

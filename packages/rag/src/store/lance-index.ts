@@ -24,6 +24,13 @@ export interface LanceIndexOptions {
   readonly lockWaitMs?: number;
 }
 
+export interface WriterLockOptions {
+  /** Called once when another process holds the lock and this call starts waiting (with its pid when known). */
+  readonly onWait?: (holder: number | undefined) => void;
+  /** Stops waiting for the lock. */
+  readonly signal?: AbortSignal;
+}
+
 /** A raw search hit from the store, before fusion. */
 export interface StoreHit {
   readonly chunk: ChunkRecord;
@@ -273,9 +280,9 @@ export class LanceIndex {
    * RAG_INDEX_BUSY. The view of committed documents is brought up to date when the lock is taken,
    * so decisions such as "is this file already indexed?" see other processes' commits.
    */
-  async withWriterLock<T>(fn: () => Promise<T>): Promise<T> {
+  async withWriterLock<T>(fn: () => Promise<T>, options: WriterLockOptions = {}): Promise<T> {
     this.#check();
-    const lease = (this.#lease ??= { count: 0, lock: this.#takeWriterLock() });
+    const lease = (this.#lease ??= { count: 0, lock: this.#takeWriterLock(options) });
     lease.count++;
     try {
       await lease.lock;
@@ -292,7 +299,7 @@ export class LanceIndex {
     }
   }
 
-  async #takeWriterLock(): Promise<PidLock> {
+  async #takeWriterLock(options: WriterLockOptions): Promise<PidLock> {
     const file = path.join(this.dir, WRITER_LOCK);
     const what = `the index '${this.dir}'`;
     let lock: PidLock;
@@ -300,9 +307,11 @@ export class LanceIndex {
       lock = acquirePidLockSync(file, { what });
     } catch (busy) {
       if (!(busy instanceof LockError) || busy.code !== "LOCK_BUSY") throw new StoreError("take the writer lock", this.dir, busy);
-      this.#logger.info({ holder: busy.details?.["holder"] }, "waiting for another process writing to this index");
+      const holder = busy.details?.["holder"];
+      this.#logger.info({ holder }, "waiting for another process writing to this index");
+      options.onWait?.(typeof holder === "number" ? holder : undefined);
       try {
-        lock = await acquirePidLock(file, { what, waitMs: this.#lockWaitMs, pollMs: 25 });
+        lock = await acquirePidLock(file, { what, waitMs: this.#lockWaitMs, pollMs: 25, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (error) {
         if (error instanceof LockError && error.code === "LOCK_BUSY") {
           const holder = error.details?.["holder"];
