@@ -12,9 +12,11 @@ import { EmbedderModelId, LlmModelId, ModelManagerToken, OnnxSessionPoolToken } 
  * when the config names default models, core's `Llm` (LlamaCppLlm) and `Embedder`
  * (LlamaCppEmbedder). Logger, EventBus and AuditSink are used when bound (coreModule binds the first two).
  *
- * The manager is built synchronously (so Llm and Embedder resolve with `container.get`), which means
- * its model folders are not scanned yet: call `await container.get(ModelManagerToken).scan()` once
- * after building the container, before using the Llm or Embedder (an unscanned id is MODEL_NOT_FOUND).
+ * The manager is built synchronously (so Llm and Embedder resolve with `container.get`), so its model
+ * folders are not scanned yet. With `registryFile`, the models an earlier scan found are known at
+ * once; otherwise (and to find new files) call `await container.get(ModelManagerToken).scan()` after
+ * building the container, before reading an Embedder's `dimensions` (an unknown id is MODEL_NOT_FOUND;
+ * generating or embedding scans first by itself).
  */
 export function modelManagerModule(config: ModelManagerConfigInput): ContainerModule {
   const resolved = modelManagerConfigSchema.parse(config);

@@ -49,4 +49,21 @@ describe("@bear/model-manager public API", () => {
     expect(manager.loaded()).toEqual([]);
     await expect(llm.generate({ prompt: "x" })).rejects.toThrow(/ModelManager has been disposed/);
   });
+
+  it("with a registry file from an earlier scan, the module's handles know their models before any scan", async () => {
+    const registryFile = path.join(dataDir, "state", "models.json");
+    const scanned = await ModelManager.open({ modelDirs: [models], registryFile });
+    await scanned.dispose();
+    const container = createContainer(
+      coreModule({ config: defaultBearConfig(dataDir) }),
+      modelManagerModule({ modelDirs: [models], registryFile, defaultEmbedder: "model2vec-vq128-bge-base" }),
+    );
+    try {
+      // Read synchronously from the registry: no scan, no model load.
+      expect(container.get<Embedder>(Embedder).dimensions).toBe(128);
+      expect(container.get<ModelManager>(ModelManagerToken).list().map((m) => m.id)).toContain("stories260K");
+    } finally {
+      await disposeContainer(container);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Dirent, createReadStream, realpathSync } from "node:fs";
+import { type Dirent, createReadStream, readFileSync, realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { confinePath, type Logger, silentLogger } from "@bear/core";
@@ -119,6 +119,16 @@ export class ModelRegistry {
     this.#file = options.registryFile;
     this.#logger = (options.logger ?? silentLogger).child({ name: "model-manager:ModelRegistry" });
     this.#historyLimit = options.historyLimit ?? 20;
+    // Models known from an earlier scan resolve at once (a DI container builds handles synchronously);
+    // scan() then brings the list up to date. An unreadable file is reported by load() instead.
+    if (this.#file) {
+      try {
+        this.#absorb(readFileSync(this.#file, "utf8"));
+        this.#loaded = true;
+      } catch {
+        // ENOENT (no earlier scan) or unreadable: load() decides.
+      }
+    }
   }
 
   /** Reads the persisted registry (once). Runtime states (loading/loaded) come back as available. */
@@ -133,12 +143,16 @@ export class ModelRegistry {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw new RegistryError(this.#file, (error as NodeJS.ErrnoException).code ?? "read error", error);
     }
+    this.#absorb(text);
+  }
+
+  #absorb(text: string): void {
     let parsed: RegistryFile;
     try {
       parsed = JSON.parse(text) as RegistryFile;
-    } catch (error) {
+    } catch {
       this.#logger.warn({ file: this.#file }, "registry file is not valid JSON; starting empty");
-      return void error;
+      return;
     }
     if (parsed?.version !== 1 || !Array.isArray(parsed.models)) return;
     for (const record of parsed.models) {
