@@ -20,8 +20,11 @@ export function segmentSentences(text: string, from = 0, to = text.length): Span
     if (hit === null) continue;
     const punct = hit[1];
     if (punct === ".") {
-      const before = /([A-Za-z.]+)$/.exec(text.slice(Math.max(from, m.index - 12), m.index))?.[1]?.toLowerCase() ?? "";
-      if (ABBREVIATIONS.has(before) || /^[a-z]$/i.test(before)) continue;
+      const word = /([A-Za-z.]+)$/.exec(text.slice(Math.max(from, m.index - 12), m.index))?.[1] ?? "";
+      const before = word.toLowerCase();
+      // "SEC." before a word is the Securities and Exchange Commission ending a sentence; "Sec. 5" is a section.
+      const commission = word === "SEC" && /^\s+["“(]?[A-Za-z]/.test(text.slice(m.index + 1, m.index + 4));
+      if (!commission && (ABBREVIATIONS.has(before) || /^[a-z]$/i.test(before))) continue;
       // "1." / "12.3." numbering: not the end of a sentence.
       if (/(?:^|\s)\d+(?:\.\d+)*$/.test(text.slice(Math.max(from, m.index - 10), m.index))) continue;
     }

@@ -10,6 +10,11 @@ describe("segmentSentences", () => {
     expect(segmentSentences(text).map((s) => s.quote)).toEqual(["Acme Corp. and Beta Inc. agree.", "See Section 12.3(b) of the U.S. Code.", "J. Smith signs.", "1. Scope of work follows."]);
   });
 
+  it("ends a sentence after the SEC (the Commission), but not after Sec. or SEC. before a section number", () => {
+    const text = "The Company shall file the report with the SEC. The Investor may object. See Sec. 5 and SEC. 12 of the Act.";
+    expect(segmentSentences(text).map((s) => s.quote)).toEqual(["The Company shall file the report with the SEC.", "The Investor may object.", "See Sec. 5 and SEC. 12 of the Act."]);
+  });
+
   it("returns ordered, non-overlapping spans that slice to their quotes, for any text", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400, unit: fc.constantFrom("a", "B", " ", ".", "\n", "1", ";", ":", "(", ")", "\"", "Inc", "Section ") }), (text) => {
