@@ -1,11 +1,14 @@
 // Throughput of scanning, scrubbing and encryption: npx tsx bench/throughput.ts
 import { createCipheriv, randomBytes } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { EnvelopeCipher } from "../src/crypto/envelope-cipher";
 import { KeyEncryptionKey } from "../src/crypto/key-encryption-key";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { PiiScrubber } from "../src/scrub/pii-scrubber";
 import { corpus } from "./legal-corpus";
+import { sharedDataDir } from "./pii-eval";
 
 const MB = 1024 * 1024;
 const pct = (xs: number[], p: number): number => {
@@ -37,6 +40,14 @@ const big = corpus(20 * MB);
 console.log(`corpus: ${(big.length / MB).toFixed(1)} MB legal-style text (generated, seed 42); machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs`);
 timeScan("scan, structured recognizers", new PiiScanner({ names: false }), big, 16 * 1024);
 timeScan("scan, with names (0.5 MB slice)", new PiiScanner(), big.slice(0, MB / 2), 16 * 1024);
+{
+  // real agreements: the first 20 public CUAD contracts (about 1 MB), when the shared data is there
+  const dir = path.join(sharedDataDir(import.meta.dirname), "cuad_clauses/full_contract_txt");
+  if (fs.existsSync(dir)) {
+    const cuad = fs.readdirSync(dir).sort().slice(0, 20).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+    timeScan("scan, with names (20 CUAD contr.)", new PiiScanner(), cuad, 16 * 1024);
+  }
+}
 
 const scrubber = new PiiScrubber({ scanner: new PiiScanner({ names: false }) });
 {

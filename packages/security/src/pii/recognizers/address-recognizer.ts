@@ -5,12 +5,25 @@ import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
 const NAMED_PLACE_TAGS = new Set(["Country", "City", "Region"]);
+let placeWords: ReadonlyMap<string, readonly string[]> | undefined;
+/** The lexicon's entries with a place tag: almost every phrase looked up is none, and this map is small. */
+function placeEntries(): ReadonlyMap<string, readonly string[]> {
+  if (!placeWords) {
+    const map = new Map<string, readonly string[]>();
+    for (const [word, tags] of Object.entries(lexicon())) {
+      const list = [tags].flat();
+      if (list.some((t) => PLACE_TAGS.has(t))) map.set(word, list);
+    }
+    placeWords = map;
+  }
+  return placeWords;
+}
 /** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
 function isKnownPlace(phrase: string): boolean {
-  const tags = lexicon()[phrase.toLowerCase()];
+  const tags = placeEntries().get(phrase.toLowerCase());
   if (tags === undefined) return false;
   const set = /^\p{Lu}/u.test(phrase) ? PLACE_TAGS : NAMED_PLACE_TAGS;
-  return Array.isArray(tags) ? tags.some((t) => set.has(t)) : set.has(tags);
+  return tags.some((t) => set.has(t));
 }
 /** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
 const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;

@@ -1,8 +1,9 @@
-import { lexicon, nlp } from "./compromise-nlp";
+import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { STOP_START, tidy } from "./name-spans";
+import { NameTagger } from "./name-tagger";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){0,3}`;
@@ -84,7 +85,16 @@ function couldBeSpeaker(word: string): boolean {
 export interface NameRecognizerOptions {
   /** Longest piece of text handed to the NLP library at once (it slows down on long inputs). */
   readonly chunkChars?: number;
+  /** Sentences whose name tags are remembered (digests and offsets only; default 4096, 0 = none). */
+  readonly memoSentences?: number;
 }
+
+/** The entity type and score of compromise's NAME_GROUPS (#Person+, #Organization+, #Place+). */
+const NAME_GROUP_TYPES: readonly (readonly [PiiEntityType, number])[] = [
+  ["PERSON", 0.6],
+  ["ORGANIZATION", 0.55],
+  ["LOCATION", 0.55],
+];
 
 /** Chunks at line breaks and sentence ends, keeping offsets. */
 function* chunks(text: string, max: number): Generator<[number, string]> {
@@ -109,9 +119,11 @@ export class NameRecognizer implements Recognizer {
   readonly name = "NameRecognizer";
   readonly types: readonly PiiEntityType[] = ["PERSON", "ORGANIZATION", "LOCATION"];
   private readonly chunkChars: number;
+  private readonly tagger: NameTagger;
 
   constructor(options: NameRecognizerOptions = {}) {
     this.chunkChars = options.chunkChars ?? 1500;
+    this.tagger = new NameTagger(options.memoSentences ?? 4096);
   }
 
   /**
@@ -213,23 +225,16 @@ export class NameRecognizer implements Recognizer {
 
     for (const [offset, chunk] of chunks(text, this.chunkChars)) {
       if (!/\p{Lu}/u.test(chunk)) continue;
-      const doc = nlp()(chunk);
-      const groups: readonly [string, PiiEntityType, number][] = [
-        ["#Person+", "PERSON", 0.6],
-        ["#Organization+", "ORGANIZATION", 0.55],
-        ["#Place+", "LOCATION", 0.55],
-      ];
-      for (const [match, type, score] of groups) {
-        const found = doc.match(match).json({ offset: true }) as { offset: { start: number; length: number } }[];
-        for (const f of found) {
-          const start = offset + f.offset.start;
-          // compromise can report a span running past its input ("{LA" → 1..4): keep it inside the chunk
-          const end = Math.min(offset + chunk.length, start + f.offset.length);
-          // "Santa Clara, California" is tagged as a person: a name never ends in ", <known place>"
-          const tail = /,\s*([^,]+)$/.exec(text.slice(start, end))?.[1]?.replace(/[.\s]+$/, "");
-          const t: PiiEntityType = type === "PERSON" && tail !== undefined && isKnownPlaceName(tail) ? "LOCATION" : type;
-          push(t, start, end, score, "NameRecognizer", true);
-        }
+      // #Person+, #Organization+, #Place+ in that order, each in text order
+      for (const f of this.tagger.spans(chunk)) {
+        const [type, score] = NAME_GROUP_TYPES[f.group] ?? ["PERSON", 0.6];
+        const start = offset + f.start;
+        // compromise can report a span running past its input ("{LA" → 1..4): keep it inside the chunk
+        const end = Math.min(offset + chunk.length, start + f.length);
+        // "Santa Clara, California" is tagged as a person: a name never ends in ", <known place>"
+        const tail = /,\s*([^,]+)$/.exec(text.slice(start, end))?.[1]?.replace(/[.\s]+$/, "");
+        const t: PiiEntityType = type === "PERSON" && tail !== undefined && isKnownPlaceName(tail) ? "LOCATION" : type;
+        push(t, start, end, score, "NameRecognizer", true);
       }
     }
     for (const cue of PERSON_CUES) {
