@@ -2,7 +2,7 @@ import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
-import { STOP_START, tidy } from "./name-spans";
+import { STOP_START, nameSpan } from "./name-spans";
 import { NameTagger } from "./name-tagger";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
@@ -187,14 +187,10 @@ export class NameRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     const push = (type: PiiEntityType, start: number, end: number, score: number, recognizer: string, dropHonorific = false, lowerCase = false): void => {
-      // names do not run across lines ("Extensions\n Apt" is an address block, not a name)
-      const newline = text.slice(start, end).search(/\s*\n/);
-      const span = tidy(text, start, newline > 0 ? start + newline : end, dropHonorific);
+      const span = nameSpan(text, start, end, dropHonorific);
       if (!span) return;
       const [s] = span;
       let e = span[1];
-      // "Wilson's": the possessive is not part of the name
-      if (/\p{L}['’]s$/u.test(text.slice(s, e))) e -= 2;
       // "Croatian place downtown": a place name does not end in everyday lower-case words
       // ("Russian government": an organisation's name does not either)
       if ((type === "LOCATION" || type === "ORGANIZATION") && recognizer === "NameRecognizer") {

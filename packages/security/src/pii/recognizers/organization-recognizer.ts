@@ -2,7 +2,7 @@ import type { PiiFinding, Recognizer } from "../pii-types";
 import { isNotAName } from "./lexicons";
 import { institutions, suffixNames } from "./company-names";
 import { definedParties, propagate } from "./defined-parties";
-import { tidy } from "./name-spans";
+import { nameSpan } from "./name-spans";
 import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs } from "./organization-cues";
 import type { Push } from "./organization-words";
 
@@ -19,14 +19,9 @@ export class OrganizationRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     const push: Push = (start, end, score, lowerCase = false) => {
-      // names do not run across lines
-      const newline = text.slice(start, end).search(/\s*\n/);
-      const span = tidy(text, start, newline > 0 ? start + newline : end, false);
+      const span = nameSpan(text, start, end, false);
       if (!span) return;
-      const [s] = span;
-      let e = span[1];
-      // "Wilson's": the possessive is not part of the name
-      if (/\p{L}['’]s$/u.test(text.slice(s, e))) e -= 2;
+      const [s, e] = span;
       if (e - s < 2 || (!lowerCase && !/^[\p{Lu}\d]/u.test(text[s] ?? ""))) return;
       const words = text.slice(s, e).split(/[\s,'’]+/).filter((w) => /\p{L}{2,}/u.test(w));
       if (words.length > 0 && words.every((w) => isNotAName(w))) return;
