@@ -110,6 +110,19 @@ function toChunk(row: Record<string, unknown>, fields: FieldSealer): ChunkRecord
   };
 }
 
+/** Releases a lease's lock once it is taken (a lock that failed to be taken has nothing to release). */
+function releaseLease(lease: { readonly lock: Promise<PidLock> }): void {
+  lease.lock.then(
+    (lock) => lock.release(),
+    () => undefined,
+  );
+}
+
+function holderOf(error: LockError): number | undefined {
+  const holder = error.details?.["holder"];
+  return typeof holder === "number" ? holder : undefined;
+}
+
 function toDocument(row: Record<string, unknown>, fields: FieldSealer): DocumentRecord {
   return {
     id: String(row["id"]),
@@ -291,32 +304,33 @@ export class LanceIndex {
       lease.count--;
       if (lease.count === 0) {
         if (this.#lease === lease) this.#lease = undefined;
-        lease.lock.then(
-          (lock) => lock.release(),
-          () => undefined,
-        );
+        releaseLease(lease);
       }
     }
   }
 
-  async #takeWriterLock(options: WriterLockOptions): Promise<PidLock> {
-    const file = path.join(this.dir, WRITER_LOCK);
-    const what = `the index '${this.dir}'`;
-    let lock: PidLock;
+  /** The writer lock if it is free now, else who holds it (its pid, when known). */
+  #tryWriterLock(): PidLock | { readonly holder: number | undefined } {
     try {
-      lock = acquirePidLockSync(file, { what });
-    } catch (busy) {
-      if (!(busy instanceof LockError) || busy.code !== "LOCK_BUSY") throw new StoreError("take the writer lock", this.dir, busy);
-      const holder = busy.details?.["holder"];
-      this.#logger.info({ holder }, "waiting for another process writing to this index");
-      options.onWait?.(typeof holder === "number" ? holder : undefined);
+      return acquirePidLockSync(path.join(this.dir, WRITER_LOCK), { what: `the index '${this.dir}'` });
+    } catch (error) {
+      if (error instanceof LockError && error.code === "LOCK_BUSY") return { holder: holderOf(error) };
+      throw new StoreError("take the writer lock", this.dir, error);
+    }
+  }
+
+  async #takeWriterLock(options: WriterLockOptions): Promise<PidLock> {
+    let lock: PidLock;
+    const now = this.#tryWriterLock();
+    if ("release" in now) {
+      lock = now;
+    } else {
+      this.#logger.info({ holder: now.holder }, "waiting for another process writing to this index");
+      options.onWait?.(now.holder);
       try {
-        lock = await acquirePidLock(file, { what, waitMs: this.#lockWaitMs, pollMs: 25, ...(options.signal ? { signal: options.signal } : {}) });
+        lock = await acquirePidLock(path.join(this.dir, WRITER_LOCK), { what: `the index '${this.dir}'`, waitMs: this.#lockWaitMs, pollMs: 25, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (error) {
-        if (error instanceof LockError && error.code === "LOCK_BUSY") {
-          const holder = error.details?.["holder"];
-          throw new IndexBusyError(this.dir, typeof holder === "number" ? holder : undefined, this.#lockWaitMs, error);
-        }
+        if (error instanceof LockError && error.code === "LOCK_BUSY") throw new IndexBusyError(this.dir, holderOf(error), this.#lockWaitMs, error);
         throw new StoreError("take the writer lock", this.dir, error);
       }
     }
@@ -434,12 +448,9 @@ export class LanceIndex {
   async recover(): Promise<number> {
     this.#check();
     if (this.#lease) return this.#write("recover", () => this.#removeOrphans());
-    let lock: PidLock;
-    try {
-      lock = acquirePidLockSync(path.join(this.dir, WRITER_LOCK));
-    } catch (error) {
-      if (!(error instanceof LockError) || error.code !== "LOCK_BUSY") throw new StoreError("take the writer lock", this.dir, error);
-      this.#logger.info({ holder: error.details?.["holder"] }, "another process is writing to this index: recovery left to it");
+    const lock = this.#tryWriterLock();
+    if (!("release" in lock)) {
+      this.#logger.info({ holder: lock.holder }, "another process is writing to this index: recovery left to it");
       return 0;
     }
     try {
@@ -541,10 +552,7 @@ export class LanceIndex {
     if (this.#disposed) return;
     await this.#writes;
     this.#disposed = true;
-    this.#lease?.lock.then(
-      (lock) => lock.release(),
-      () => undefined,
-    );
+    if (this.#lease) releaseLease(this.#lease);
     this.#lease = undefined;
     this.#documents.close();
     this.#chunks.close();
