@@ -21,6 +21,7 @@ export type { IngestOptions, IngestReport, IngestEvent, FileOutcome, FileStatus 
 export type { SearchOptions, SearchFilter, SearchHit, Reranker } from "./retrieval/search-types";
 export type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitation } from "./answer/answer-types";
 export type { DocumentRecord } from "./store/records";
+export { indexWriterHolder } from "./store/lance-index";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
 export { sniffFormat, type DocumentFormat } from "./extraction/sniff-format";

@@ -36,7 +36,7 @@ export { Executor, InProcessExecutor, type StepTask, type ExecuteOptions } from 
 export { assertJson, isJson, type JsonValue, type JsonObject, type JsonPrimitive } from "./execution/json-value";
 export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 
-export { SqliteRunStore, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
+export { SqliteRunStore, runStoreHolder, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
 export { MemoryRunStore } from "./store/memory-run-store";
 export type { RunStore, RunRecord, StepRecord, StoredEvent, RunStatus, StepStatus, ErrorInfo, ListRunsQuery, RunPatch } from "./store/run-records";
 

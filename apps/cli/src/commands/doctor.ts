@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import type { Command } from "commander";
-import path from "node:path";
-import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced, pidLockHolder } from "@bear/core";
+import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced } from "@bear/core";
 import type { ModelManager } from "@bear/model-manager";
 import { CommandContext } from "../context";
 import { CliError } from "../cli-error";
@@ -41,7 +40,7 @@ export function registerDoctorCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       const checks: Check[] = [];
       checks.push(...environmentChecks(ctx));
-      checks.push(...busyChecks(ctx));
+      checks.push(...(await busyChecks(ctx)));
       checks.push(...(await workspaceChecks(ctx)));
       checks.push(...(await modelChecks(ctx)));
       checks.push(...(await pluginChecks(ctx)));
@@ -79,14 +78,12 @@ function environmentChecks(ctx: CommandContext): Check[] {
  * Which other processes are writing to the workspace right now (a `bear serve`, a `bear ingest`, a
  * `bear workflow run`): what makes another command wait or say "busy". Advice, never a failure.
  */
-function busyChecks(ctx: CommandContext): Check[] {
+async function busyChecks(ctx: CommandContext): Promise<Check[]> {
+  const [{ indexWriterHolder }, { runStoreHolder }] = await Promise.all([import("@bear/rag"), import("@bear/workflow-engine")]);
   const held = [
-    { what: "document index", file: path.join(ctx.indexDir, "writer.lock"), waits: "an ingest or upload waits for it" },
-    { what: "workflow database", file: `${workflowDbPath(ctx)}.lock`, waits: "`bear workflow run` and the server's workflows wait for it" },
-  ].flatMap((lock) => {
-    const holder = pidLockHolder(lock.file);
-    return holder === undefined ? [] : [{ ...lock, holder }];
-  });
+    { what: "document index", holder: indexWriterHolder(ctx.indexDir), waits: "an ingest or upload waits for it" },
+    { what: "workflow database", holder: runStoreHolder(workflowDbPath(ctx)), waits: "`bear workflow run` and the server's workflows wait for it" },
+  ].flatMap((lock) => (lock.holder === undefined ? [] : [{ ...lock, holder: lock.holder }]));
   if (held.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
   return held.map((lock) => ({
     area: "processes",

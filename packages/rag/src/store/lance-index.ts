@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type { Schema } from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
@@ -108,6 +108,11 @@ function toChunk(row: Record<string, unknown>, fields: FieldSealer): ChunkRecord
     sectionPath: JSON.parse(fields.open(row["sectionPath"])) as string[],
     ordinal: Number(row["ordinal"]),
   };
+}
+
+/** The pid of the live process writing to the index in `dir` (holding its writer lock), if any. */
+export function indexWriterHolder(dir: string): number | undefined {
+  return pidLockHolder(path.join(path.resolve(dir), WRITER_LOCK));
 }
 
 /** Releases a lease's lock once it is taken (a lock that failed to be taken has nothing to release). */

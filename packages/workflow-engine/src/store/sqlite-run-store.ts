@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { LockError, acquirePidLockSync, type ContentCipher, type PidLock } from "@bear/core";
+import { LockError, acquirePidLockSync, pidLockHolder, type ContentCipher, type PidLock } from "@bear/core";
 import { RunStoreError, RunStoreKeyMismatchError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
 import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
@@ -357,10 +357,17 @@ export class SqliteRunStore implements RunStore {
   }
 }
 
+const lockFileOf = (dbPath: string): string => `${path.resolve(dbPath)}.lock`;
+
+/** The pid of the live process whose engine owns the workflow database at `dbPath`, if any. */
+export function runStoreHolder(dbPath: string): number | undefined {
+  return pidLockHolder(lockFileOf(dbPath));
+}
+
 /** `<dbPath>.lock`, mapping a busy lock to the store's own error. */
 function lockDatabase(dbPath: string): PidLock {
   try {
-    return acquirePidLockSync(`${path.resolve(dbPath)}.lock`, { what: "the workflow database" });
+    return acquirePidLockSync(lockFileOf(dbPath), { what: "the workflow database" });
   } catch (error) {
     if (!(error instanceof LockError)) throw error;
     const holder = error.details?.["holder"];
