@@ -34,6 +34,7 @@ const liveDir = (ctx: CommandContext): string => path.join(ctx.layout.state, "wo
 const liveFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.json`);
 const cancelFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.cancel`);
 const safeId = (runId: string): string => runId.replace(/[^A-Za-z0-9_.:-]/g, "_");
+const STEPS_BAR = " {bar} {value}/{total} steps | {running}";
 
 export function registerWorkflowCommand(program: Command): void {
   const workflow = program
@@ -72,17 +73,9 @@ export function registerWorkflowCommand(program: Command): void {
       parseWorkflowText(text, { source: path.basename(file) });
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
-      const filesRoot = path.resolve(flags.files ?? process.cwd());
-      if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${flags.files}' does not exist`);
-      const outcome = await withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
-        const host = await startStepTypePlugins(ctx, services);
-        try {
-          const engine = await services.workflows().catch(explainLocked);
-          return await runLive(ctx, engine, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress });
-        } finally {
-          if (host) await disposeHost(host);
-        }
-      });
+      const outcome = await withRunningEngine(ctx, flags.files, (engine) =>
+        runLive(ctx, engine, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
+      );
       reportRun(ctx, outcome);
     });
 
@@ -108,22 +101,14 @@ export function registerWorkflowCommand(program: Command): void {
     .action(async (runId: string | undefined, flags: { files?: string; progress: boolean }, command: Command) => {
       const ctx = CommandContext.of(command);
       ctx.manifest();
-      const filesRoot = path.resolve(flags.files ?? process.cwd());
-      if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${flags.files}' does not exist`);
-      const outcomes = await withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
-        const host = await startStepTypePlugins(ctx, services);
-        try {
-          const engine = await services.workflows().catch(explainLocked);
-          const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
-          if (handles.length === 1) {
-            const total = engine.getRun(handles[0]!.runId).progress.total;
-            const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} steps | {running}", total, { running: "resuming" });
-            return [await followRun(ctx, engine, handles[0]!, bar)];
-          }
-          return Promise.all(handles.map((handle) => followRun(ctx, engine, handle, undefined)));
-        } finally {
-          if (host) await disposeHost(host);
+      const outcomes = await withRunningEngine(ctx, flags.files, async (engine) => {
+        const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
+        if (handles.length === 1) {
+          const total = engine.getRun(handles[0]!.runId).progress.total;
+          const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, total, { running: "resuming" });
+          return [await followRun(ctx, engine, handles[0]!, bar)];
         }
+        return Promise.all(handles.map((handle) => followRun(ctx, engine, handle, undefined)));
       });
       if (outcomes.length === 1) return reportRun(ctx, outcomes[0]!);
       const runs = outcomes.map(({ result, details }) => ({ ...result, steps: details.steps.map(stepJson), progress: details.progress }));
@@ -298,8 +283,32 @@ function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   return inputs;
 }
 
+/** True when the workflow database could not be opened because another live process owns it. */
+function heldByAnotherProcess(error: unknown): error is BearError {
+  if (!BearError.isInstance(error) || error.code !== "STORE_FAILED" || !BearError.isInstance(error.cause) || error.cause.code !== "LOCK_BUSY") return false;
+  const holder = error.cause.details?.["holder"];
+  return typeof holder === "number" && holder !== process.pid;
+}
+
+/**
+ * Opens the workspace's engine to run steps (`file_operations` confined to `--files`, default the
+ * current folder; installed plugins' step types), runs `fn`, and closes it all.
+ */
+async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, fn: (engine: WorkflowEngine) => Promise<T>): Promise<T> {
+  const filesRoot = path.resolve(files ?? process.cwd());
+  if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
+  return withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
+    const host = await startStepTypePlugins(ctx, services);
+    try {
+      return await fn(await services.workflows().catch(explainLocked));
+    } finally {
+      if (host) await disposeHost(host);
+    }
+  });
+}
+
 function explainLocked(error: unknown): never {
-  if (BearError.isInstance(error) && error.code === "STORE_FAILED" && /in use by process/.test(error.message)) {
+  if (heldByAnotherProcess(error)) {
     throw new CliError("INPUT_INVALID", `${error.message}: another \`bear workflow run\` is using the workspace's workflow database`, {
       hint: "Wait for it to finish (`bear workflow list` shows its progress), or run the workflow in another workspace.",
       cause: error,
@@ -313,7 +322,7 @@ async function withEngine<T>(ctx: CommandContext, fn: (engine: WorkflowEngine) =
   try {
     return await withServices(ctx, { workflows: { filesRoot: ctx.layout.tmp } }, async (services) => fn(await services.workflows()));
   } catch (error) {
-    if (BearError.isInstance(error) && error.code === "STORE_FAILED" && /in use by process/.test(error.message)) return whenBusy();
+    if (heldByAnotherProcess(error)) return whenBusy();
     throw error;
   }
 }
@@ -328,7 +337,7 @@ async function runLive(
   // Validate first so a bad file fails before anything is written.
   const definition = engine.load(text, { source: options.source });
   fs.mkdirSync(liveDir(ctx), { recursive: true, mode: 0o700 });
-  const bar = await progressBar(options.progress && !ctx.json, " {bar} {value}/{total} steps | {running}", definition.steps.length, { running: "starting" });
+  const bar = await progressBar(options.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
   // Subscribe in the same turn as start(): events begin on the next tick.
   const handle = engine.start(definition, inputs, { ...(options.runId ? { runId: options.runId } : {}), ...(options.parallelism ? { parallelism: options.parallelism } : {}) });
   return followRun(ctx, engine, handle, bar);
