@@ -80,9 +80,10 @@ export async function acquirePidLock(file: string, options: PidLockOptions = {})
 
 /** The pid of the live process holding `file`, or undefined when it is free (or abandoned). */
 export function pidLockHolder(file: string): number | undefined {
-  const current = readLockFile(path.resolve(file));
+  const resolved = path.resolve(file);
+  const current = readLockFile(resolved);
   if (!current?.pid) return undefined;
-  if (current.pid === process.pid) return heldHere.get(path.resolve(file)) === current.ino ? current.pid : undefined;
+  if (current.pid === process.pid) return heldHere.get(resolved) === current.ino ? current.pid : undefined;
   return isAlive(current.pid) ? current.pid : undefined;
 }
 

@@ -99,7 +99,7 @@ export class LlmClauseClassifier {
    * The instructions that fit the model's context with room for a clause and the answer: with the
    * category descriptions when they fit, else the names only. A string says why neither fits.
    */
-  async fitPrompt(): Promise<{ system: string; clauseTokens: number } | string> {
+  private async fitPrompt(): Promise<{ system: string; clauseTokens: number } | string> {
     const budget = this.llm.contextSize - ANSWER_TOKENS - TEMPLATE_TOKENS;
     let tokens = 0;
     for (const described of [true, false]) {
