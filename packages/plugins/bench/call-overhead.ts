@@ -1,9 +1,11 @@
 // Call overhead of a sandboxed extension point (child process + permission model + JSON channel)
 // against the same function called in-process. Run: npx tsx bench/call-overhead.ts
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PluginHost } from "../src/index";
+import { PluginHost, pluginContainment } from "../src/index";
+import { containedCommand } from "../src/sandbox/containment";
 import { sandboxRunner } from "../test/support/sandbox-runner";
 
 const examples = path.resolve(import.meta.dirname, "../examples");
@@ -46,10 +48,33 @@ async function measure(label: string, call: () => unknown): Promise<void> {
   );
 }
 
+/** RSS of a process and its descendants (a contained plugin is unshare → node). */
 function rssMb(pid: number): string {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return (kb / 1024).toFixed(1);
+  const kbOf = (p: number): number => {
+    const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+    const own = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const children = fs
+      .readdirSync(`/proc/${p}/task`)
+      .flatMap((t) => fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    return own + children.reduce((sum, c) => sum + kbOf(c), 0);
+  };
+  return (kbOf(pid) / 1024).toFixed(1);
+}
+
+/** Median wall time to start and end `node -e ""`, bare and inside the plugin containment. */
+function startCost(): string {
+  const median = (run: () => void): number => {
+    const times = Array.from({ length: 7 }, () => {
+      const t = performance.now();
+      run();
+      return performance.now() - t;
+    }).sort((a, b) => a - b);
+    return times[3] as number;
+  };
+  const bare = median(() => spawnSync(process.execPath, ["-e", ""]));
+  const { command, args } = containedCommand([process.execPath, "-e", ""], 1152 * 1024 * 1024);
+  const contained = median(() => spawnSync(command, args));
+  return `node start: bare ${bare.toFixed(1)} ms, contained ${contained.toFixed(1)} ms (${pluginContainment().level})`;
 }
 
 const runnerPath = await sandboxRunner();
@@ -62,6 +87,7 @@ const mod = (await import(pathToFileURL(path.join(examples, "us-case-numbers/ind
 const inProcess = mod.default["us.case_number"] as { recognize: Recognize };
 
 console.log(`node ${process.version}, ${SEQUENTIAL} sequential + ${CONCURRENT} concurrent calls of recognize() on a ${text.length}-char text`);
+console.log(startCost());
 console.log(`host start with 2 plugins (2 sandbox processes): ${startMs.toFixed(0)} ms`);
 await measure("in-process", () => inProcess.recognize(text));
 await measure("sandboxed (IPC)", () => sandboxed.recognize(text));

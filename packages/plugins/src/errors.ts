@@ -170,10 +170,11 @@ export class PluginMemoryLimitError extends BearError<"PLUGIN_MEMORY_LIMIT"> {
   constructor(
     readonly plugin: string,
     readonly limitMb: number,
+    readonly addressSpaceMb?: number,
   ) {
-    super("PLUGIN_MEMORY_LIMIT", `plugin '${plugin}' exceeded its memory limit of ${limitMb} MB and was stopped`, {
-      hint: "The plugin leaks or needs more memory; raise limits.memoryMb if it is legitimate, then reload it.",
-      details: { plugin, limitMb },
+    super("PLUGIN_MEMORY_LIMIT", `plugin '${plugin}' exceeded its memory limit (heap ${limitMb} MB${addressSpaceMb === undefined ? "" : `, address space ${addressSpaceMb} MB`}) and was stopped`, {
+      hint: "The plugin leaks or needs more memory; raise limits.memoryMb (or limits.addressSpaceMb) if it is legitimate, then reload it.",
+      details: { plugin, limitMb, addressSpaceMb: addressSpaceMb ?? null },
     });
   }
 }

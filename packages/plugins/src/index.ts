@@ -18,6 +18,8 @@ export {
   type PluginDiscovery,
   type PluginProblem,
 } from "./discovery/discover-plugins";
+export { assertSelfContained, copyPluginFolder } from "./discovery/plugin-files";
+export { pluginContainment, type PluginContainment } from "./sandbox/containment";
 export { resolveLoadOrder, type DependencyNode, type LoadOrder } from "./discovery/resolve-dependencies";
 export { PluginHost, type PluginHostDeps, type PluginState, type PluginStatus, type PluginEvent, type LoadReport } from "./host/plugin-host";
 export { pluginsModule, PluginHostToken } from "./plugins.module";

@@ -17,6 +17,8 @@ export const pluginsConfigSchema = z
     limits: z
       .object({
         memoryMb: z.number().int().min(16).max(16384).default(128),
+        /** Cap on a plugin process's whole address space (RLIMIT_AS on Linux); default memoryMb + 1024. */
+        addressSpaceMb: z.number().int().min(512).max(65536).optional(),
         callTimeoutMs: z.number().int().min(1).max(3_600_000).default(5_000),
         loadTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
       })

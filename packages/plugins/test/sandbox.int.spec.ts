@@ -22,10 +22,12 @@ describe("the sandbox stops hostile plugins and keeps the host and the others ru
     await expect(step("healthy.echo").run({ still: "alive" })).resolves.toEqual({ echo: { still: "alive" }, pid: healthyPid });
   }
 
+  let runner: string;
   beforeAll(async () => {
+    runner = await sandboxRunner();
     host = await PluginHost.open({
       directories: [path.join(fixturesDir, "hostile")],
-      runnerPath: await sandboxRunner(),
+      runnerPath: runner,
       limits: { memoryMb: 64, callTimeoutMs: 3000, loadTimeoutMs: 30_000 },
     });
     expect(host.plugins().every((p) => p.state === "running")).toBe(true);
@@ -40,8 +42,9 @@ describe("the sandbox stops hostile plugins and keeps the host and the others ru
   });
 
   it("runs each plugin in its own process, with the permission model on and no child processes, workers or writes", () => {
-    const argv = sandboxExecArgv({ folder: "/p/x", runnerPath: "/r/runner.mjs", limits: { memoryMb: 64, callTimeoutMs: 1, loadTimeoutMs: 1 } });
-    expect(argv).toEqual(expect.arrayContaining(["--experimental-permission", "--allow-fs-read=/r/runner.mjs", "--allow-fs-read=/p/x", "--max-old-space-size=64"]));
+    const folder = path.join(fixturesDir, "hostile", "healthy");
+    const argv = sandboxExecArgv({ folder, runnerPath: runner, limits: { memoryMb: 64, callTimeoutMs: 1, loadTimeoutMs: 1 } });
+    expect(argv).toEqual(expect.arrayContaining(["--experimental-permission", `--allow-fs-read=${fs.realpathSync(runner)}`, `--allow-fs-read=${fs.realpathSync(folder)}`, "--max-old-space-size=64"]));
     expect(argv.join(" ")).not.toMatch(/allow-child-process|allow-worker|allow-fs-write/);
   });
 
@@ -94,7 +97,7 @@ describe("the sandbox stops hostile plugins and keeps the host and the others ru
   });
 
   it("stops a plugin that exceeds its memory limit", async () => {
-    await expect(step("leaker.step").run({})).rejects.toMatchObject({ code: "PLUGIN_MEMORY_LIMIT", message: "plugin 'leaker' exceeded its memory limit of 64 MB and was stopped" });
+    await expect(step("leaker.step").run({})).rejects.toMatchObject({ code: "PLUGIN_MEMORY_LIMIT", message: "plugin 'leaker' exceeded its memory limit (heap 64 MB, address space 1088 MB) and was stopped" });
     expect(state("leaker")).toBe("failed");
     await expectHealthyStillServing();
   });

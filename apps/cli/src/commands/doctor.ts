@@ -195,7 +195,9 @@ async function modelChecks(ctx: CommandContext): Promise<Check[]> {
 }
 
 async function pluginChecks(ctx: CommandContext): Promise<Check[]> {
-  const { discoverPlugins, PLUGIN_API_VERSION } = await import("@bear/plugins");
+  const { discoverPlugins, PLUGIN_API_VERSION, pluginContainment } = await import("@bear/plugins");
+  const sandbox = pluginContainment();
+  const sandboxCheck: Check = { area: "sandbox", level: sandbox.level === "full" ? "ok" : "warn", summary: sandbox.summary, ...(sandbox.level === "full" ? {} : { fix: "Allow unprivileged user namespaces (or run as root) and install util-linux (unshare, prlimit); see the plugins README." }), details: { ...sandbox } };
   try {
     const found = await discoverPlugins({
       directories: [ctx.layout.plugins, ...ctx.config.plugins.dirs],
@@ -210,9 +212,10 @@ async function pluginChecks(ctx: CommandContext): Promise<Check[]> {
         summary: `${found.plugins.length} valid plugin(s)${found.problems.length ? `, ${found.problems.length} refused` : ""}`,
         ...(found.problems.length ? { fix: found.problems.map((p) => p.error.message).join("; ") } : {}),
       },
+      sandboxCheck,
     ];
   } catch (error) {
-    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }];
+    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }, sandboxCheck];
   }
 }
 

@@ -70,14 +70,14 @@ export function registerPluginsCommand(program: Command): void {
       if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) {
         throw new CliError("INPUT_NOT_FOUND", `plugin folder '${folder}' does not exist`, { hint: "Give the folder that holds bear-plugin.json." });
       }
-      const { inspectPluginFolder, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
+      const { copyPluginFolder, inspectPluginFolder, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
       const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: allowedPermissions(ctx), workspaceDir: ctx.layout.root });
       const target = path.join(ctx.layout.plugins, plugin.manifest.name);
       if (fs.existsSync(target)) {
         if (!flags.force) throw new CliError("INPUT_INVALID", `plugin '${plugin.manifest.name}' is already installed`, { hint: "Pass --force to replace it, or `bear plugins remove` it first." });
         fs.rmSync(target, { recursive: true, force: true });
       }
-      fs.cpSync(source, target, { recursive: true, dereference: false, filter: (p) => !path.basename(p).startsWith(".") || p === source });
+      copyPluginFolder(source, target, plugin.manifest.name); // links stay relative; links out of the folder are refused
       // Prove it starts in its sandbox (and that its dependencies are there) before calling it installed.
       const started = await withServices(ctx, {}, async (services) => {
         const host = new PluginHost(pluginsConfig(ctx), services.logger, services.audit);

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { BearError, confinePath, PathOutsideWorkspaceError } from "@bear/core";
 import { PluginDuplicateError, PluginManifestError, PluginPermissionError } from "../errors";
+import { assertSelfContained } from "./plugin-files";
 import { assertApiCompatible, deniedPermissions, parsePluginManifest, PLUGIN_MANIFEST_FILE, type PluginManifest, type PluginPermission } from "../manifest/plugin-manifest";
 
 /** A plugin folder whose manifest passed every check. */
@@ -67,6 +68,9 @@ export async function inspectPluginFolder(folder: string, options: Omit<Discover
   const stat = await fs.stat(entryPath).catch(() => undefined);
   if (!stat?.isFile()) throw new PluginManifestError(manifest.name, "entry", `'${manifest.entry}' does not exist or is not a file`);
   if (!/\.(mjs|js)$/.test(entryPath)) throw new PluginManifestError(manifest.name, "entry", `'${manifest.entry}' must be an ES module (.mjs, or .js with "type": "module")`);
+
+  // Node's permission model follows links: no file of the folder may lead outside it.
+  assertSelfContained(folder, manifest.name);
 
   const denied = deniedPermissions(manifest, options.allowedPermissions);
   if (denied.length > 0) throw new PluginPermissionError(manifest.name, denied);

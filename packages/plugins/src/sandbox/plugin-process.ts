@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { BearError, InvalidArgumentError, silentLogger, type Logger } from "@bear/core";
 import type { ExtensionPoint } from "../manifest/plugin-manifest";
@@ -13,11 +13,17 @@ import {
   PluginTimeoutError,
   PluginUnavailableError,
 } from "../errors";
+import { containedCommand } from "./containment";
 import { callArgsSchema, runnerMessageSchema, type ExtensionInfo, type HostMessage, type HostService, type JsonValue, type RunnerMessage } from "./protocol";
 
 export interface SandboxLimits {
   /** V8 heap limit of the plugin process (--max-old-space-size), in MB. */
   readonly memoryMb: number;
+  /**
+   * Cap on the process's whole address space (RLIMIT_AS), in MB: heap, Buffers, code and stacks.
+   * Node reserves about 0.8 GB of address space at start, so the default is memoryMb + 1024.
+   */
+  readonly addressSpaceMb?: number | undefined;
   /** Longest a single call may take before the process is killed. */
   readonly callTimeoutMs: number;
   /** Longest the process may take to start and load the entry module. */
@@ -58,15 +64,23 @@ interface Pending {
 }
 
 const STDERR_TAIL = 8192;
+const ADDRESS_SPACE_BASE_MB = 1024;
+
+/** The address-space cap of a plugin process, in MB. */
+export function addressSpaceMbOf(limits: SandboxLimits): number {
+  return limits.addressSpaceMb ?? limits.memoryMb + ADDRESS_SPACE_BASE_MB;
+}
 
 /** The node flags that build the sandbox: permission model on, reads limited, no children/workers, a heap cap. */
 export function sandboxExecArgv(options: Pick<PluginProcessOptions, "folder" | "runnerPath" | "limits" | "readPaths" | "writePaths">): string[] {
   // Node 20 takes one path per --allow-fs-* flag (a comma-separated list is read as one path).
-  const reads = [options.runnerPath, options.folder, ...(options.readPaths ?? [])];
+  // Every grant is a real path: the permission model compares path strings, and follows links.
+  const real = (p: string): string => fs.realpathSync(p);
+  const reads = [options.runnerPath, options.folder, ...(options.readPaths ?? [])].map(real);
   return [
     "--experimental-permission",
     ...reads.map((p) => `--allow-fs-read=${p}`),
-    ...(options.writePaths ?? []).map((p) => `--allow-fs-write=${p}`),
+    ...(options.writePaths ?? []).map(real).map((p) => `--allow-fs-write=${p}`),
     `--max-old-space-size=${options.limits.memoryMb}`,
     "--disable-proto=throw",
     "--no-warnings",
@@ -93,9 +107,10 @@ export class PluginProcess {
 
   private constructor(private readonly options: PluginProcessOptions) {
     this.logger = (options.logger ?? silentLogger).child({ name: "plugins:PluginProcess", plugin: options.plugin });
-    this.child = fork(options.runnerPath, [], {
+    // The OS containment (namespaces, address-space cap) wraps node; the permission model runs inside it.
+    const { command, args } = containedCommand([process.execPath, ...sandboxExecArgv(options), options.runnerPath], addressSpaceMbOf(options.limits) * 1024 * 1024);
+    this.child = spawn(command, args, {
       cwd: options.folder,
-      execArgv: sandboxExecArgv(options),
       // Nothing of the host's environment (secrets, NODE_OPTIONS) reaches the plugin.
       env: {},
       serialization: "json",
@@ -284,8 +299,9 @@ export class PluginProcess {
       this.rejectAll(this._failure ?? new PluginUnavailableError(this.options.plugin, "stopped"));
       return;
     }
-    const oom = /heap limit|out of memory/i.test(this.stderrTail);
-    this._failure = oom ? new PluginMemoryLimitError(this.options.plugin, this.options.limits.memoryMb) : new PluginCrashedError(this.options.plugin, code, signal);
+    // V8 says "heap limit" or "out of memory" for the heap, "Fatal process OOM" when the address-space cap bites.
+    const oom = /heap limit|out of memory|process OOM/i.test(this.stderrTail);
+    this._failure = oom ? new PluginMemoryLimitError(this.options.plugin, this.options.limits.memoryMb, addressSpaceMbOf(this.options.limits)) : new PluginCrashedError(this.options.plugin, code, signal);
     const wasRunning = this._state === "running";
     this._state = "failed";
     this.logger.warn({ code: this._failure.code, exitCode: code, signal }, "plugin process died");

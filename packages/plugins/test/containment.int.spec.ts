@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "@jest/globals";
+
+const packageDir = path.resolve(import.meta.dirname, "..");
+const probe = path.join(import.meta.dirname, "fixtures/containment-probe.ts");
+
+// The probe (the host) runs in a fresh network namespace where 8.8.8.8 is an address of the loopback
+// interface: "the internet" is a listener inside the test, and nothing can leave the machine even if
+// the containment had a hole. CI runs as root, where unshare works; elsewhere the suite is skipped.
+const runnable = spawnSync("unshare", ["-n", "true"]).status === 0;
+if (!runnable && process.env.CI) throw new Error("CI must be able to run `unshare -n` (root) for the plugin containment tests");
+const describeIfUnshare = runnable ? describe : describe.skip;
+
+interface ProbeReport {
+  uid: number;
+  containment: { level: string; networkNamespace: boolean; pidNamespace: boolean; userNamespace: boolean; addressSpaceLimit: boolean; summary: string };
+  states: Record<string, string>;
+  lateReload: string;
+  installedLink: string;
+  installWithLinkOut: string;
+  udpRaw: string;
+  tcpRaw: string;
+  tcpLoopback: string;
+  killUnrelated: string;
+  killHost: string;
+  sleeperAlive: boolean;
+  buffers: string;
+  hits: { udpRemote: number; tcpRemote: number; tcpLoopback: number; received: string[] };
+}
+
+function runProbe(asUser?: number): ProbeReport {
+  const drop = asUser === undefined ? "" : `setpriv --reuid=${asUser} --regid=${asUser} --clear-groups `;
+  const run = spawnSync("unshare", ["-n", "sh", "-c", `ip link set lo up && ip addr add 8.8.8.8/32 dev lo && exec ${drop}"${process.execPath}" --import tsx "${probe}"`], {
+    cwd: packageDir,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  // A host killed by its plugin ends here with a signal instead of a report.
+  if (run.status !== 0) throw new Error(`probe failed (status ${run.status}, signal ${run.signal}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as ProbeReport;
+}
+
+describeIfUnshare.each([
+  ["root", undefined],
+  ["an unprivileged user (uid 65534)", 65534],
+])("a hostile plugin run by %s, in an empty network namespace", (_who, uid) => {
+  let report: ProbeReport;
+  beforeAll(() => {
+    report = runProbe(uid);
+  }, 100_000);
+
+    it("gets the full containment: user, network and PID namespaces and an address-space cap", () => {
+      expect(report.uid).toBe(uid ?? 0);
+      expect(report.containment).toMatchObject({ level: "full", networkNamespace: true, pidNamespace: true, userNamespace: true, addressSpaceLimit: true });
+    });
+
+    it("refuses plugins holding a relative, absolute or hard link to state/keys.json, at load", () => {
+      expect(report.states["thief-rel"]).toBe("refused: plugin 'thief-rel': file 'k' is a symbolic link leading outside the plugin folder ('../../state/keys.json')");
+      expect(report.states["thief-abs"]).toMatch(/^refused: plugin 'thief-abs': file 'k' is an absolute symbolic link/);
+      expect(report.states["thief-hard"]).toBe("refused: plugin 'thief-hard': file 'k' is a hard link to a file outside the plugin folder (1 of its 2 names are elsewhere)");
+      expect(report.states.attacker).toBe("running");
+    });
+
+    it("refuses a link added after the plugin was loaded when it is reloaded", () => {
+      expect(report.lateReload).toMatch(/^PLUGIN_MANIFEST_INVALID: plugin 'late': file 'k' is a symbolic link leading outside/);
+    });
+
+    it("installs a plugin with its internal links kept relative, and refuses one with a link out", () => {
+      expect(report.installedLink).toBe("lib/real.mjs");
+      expect(report.installWithLinkOut).toMatch(/^PLUGIN_MANIFEST_INVALID: plugin 'src-plugin': file 'k' is an absolute symbolic link/);
+    });
+
+    it("stops UDP sent through the socket's raw handle to 8.8.8.8", () => {
+      expect(report.udpRaw).toBe("refused: ENETUNREACH");
+      expect(report.hits.udpRemote).toBe(0);
+    });
+
+    it("stops TCP to 8.8.8.8 through a TCP handle built from an async hook's constructor", () => {
+      expect(report.tcpRaw).toBe("refused: ENETUNREACH");
+      expect(report.hits.tcpRemote).toBe(0);
+    });
+
+    it("stops TCP to the host's loopback", () => {
+      expect(report.tcpLoopback).toBe("error: ENETUNREACH");
+      expect(report.hits.tcpLoopback).toBe(0);
+      expect(report.hits.received).toEqual([]);
+    });
+
+    it("cannot signal its host or an unrelated process (both survive)", () => {
+      expect(report.killHost).toBe("error: ESRCH"); // the host is alive: it wrote this report
+      expect(report.killUnrelated).toBe("error: ESRCH");
+      expect(report.sleeperAlive).toBe(true);
+    });
+
+    it("cannot allocate 4 GiB of Buffers", () => {
+      expect(report.buffers).toMatch(/^PLUGIN_(CALL_FAILED|MEMORY_LIMIT|CRASHED)/);
+      expect(report.buffers).not.toMatch(/allocated 4096 MiB/);
+    });
+});
