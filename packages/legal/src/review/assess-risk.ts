@@ -4,6 +4,7 @@ import { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
 import type { ContractAnalysis } from "./contract-analysis";
 import { SEVERITIES, type Playbook, type PlaybookRule, type RuleCondition, type Severity } from "./playbook";
+import { compilePlaybookPattern } from "./playbook-pattern";
 
 /** One playbook rule that fired, with the text it rests on. */
 export interface RiskFinding {
@@ -57,8 +58,8 @@ class RuleEvaluator {
       return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent) } : NO;
     }
     if ("clause_present" in cond) {
-      const matching = cond.matching === undefined ? undefined : new RegExp(cond.matching, "i");
-      const notMatching = cond.not_matching === undefined ? undefined : new RegExp(cond.not_matching, "i");
+      const matching = cond.matching === undefined ? undefined : compilePlaybookPattern(cond.matching);
+      const notMatching = cond.not_matching === undefined ? undefined : compilePlaybookPattern(cond.not_matching);
       const spans = this.evidenceOf(cond.clause_present).filter((s) => (!matching || matching.test(s.quote)) && (!notMatching || !notMatching.test(s.quote)));
       return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;
     }
@@ -66,8 +67,8 @@ class RuleEvaluator {
       return this.evidenceOf(cond.clause_absent).length === 0 ? { fired: true, citations: [], absent: true } : NO;
     }
     if ("text_matches" in cond) {
-      const re = new RegExp(cond.text_matches, "i");
-      const unless = cond.unless_text_matches === undefined ? undefined : new RegExp(cond.unless_text_matches, "i");
+      const re = compilePlaybookPattern(cond.text_matches);
+      const unless = cond.unless_text_matches === undefined ? undefined : compilePlaybookPattern(cond.unless_text_matches);
       if (unless && this.sentences().some((s) => unless.test(s.quote))) return NO;
       const spans = this.sentences().filter((s) => re.test(s.quote));
       return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;

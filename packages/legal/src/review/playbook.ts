@@ -2,13 +2,14 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { cuadCategory, type CuadCategory } from "../classification/cuad-categories";
 import { PlaybookError, type DocumentIssue } from "../errors";
+import { compilePlaybookPattern } from "./playbook-pattern";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 const regexString = z.string().min(1).superRefine((s, ctx) => {
   try {
-    new RegExp(s, "i");
+    compilePlaybookPattern(s);
   } catch (error) {
     ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
   }
