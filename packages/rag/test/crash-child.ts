@@ -1,12 +1,30 @@
 // Run by crash.int.spec.ts in a separate process that the test kills with SIGKILL.
 //   node --import tsx crash-child.ts half <indexDir>          writes one document's chunks, never commits, waits
-//   node --import tsx crash-child.ts ingest <indexDir> <root>  ingests <root>/docs, printing each finished file
+//   node --import tsx crash-child.ts ingest <indexDir> <root>  ingests <root>/docs in batches of 3, printing each finished file
 //   node --import tsx crash-child.ts held <indexDir>          like `half`, but as an ingest in flight: holding the writer lock
+//   node --import tsx crash-child.ts pause-batch <indexDir> <root> <n>
+//        ingests <root>/docs in batches of 4 and freezes right after batch n's chunks are written,
+//        before its documents are committed (a kill then lands mid-batch, every time)
 import path from "node:path";
+import type { LogFn, Logger } from "@bear/core";
 import { RagEngine } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
 
-const [mode, dir, root] = process.argv.slice(2);
+const [mode, dir, root, pauseAt] = process.argv.slice(2);
+
+/** A logger that prints each written batch and blocks the process (no await can run) at batch `n`. */
+function pausingLogger(n: number): Logger {
+  let batches = 0;
+  const noop: LogFn = () => undefined;
+  const debug: LogFn = (fields: unknown, message?: string) => {
+    if (message !== "batch chunks written") return;
+    batches++;
+    process.stdout.write(`batch-written ${batches}\n`);
+    if (batches === n) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  };
+  const logger: Logger = { level: "debug", fatal: noop, error: noop, warn: noop, info: noop, debug, trace: noop, child: () => logger };
+  return logger;
+}
 
 if (mode === "half" || mode === "held") {
   const index = await LanceIndex.open({ dir: dir! });
@@ -22,11 +40,12 @@ if (mode === "half" || mode === "held") {
   };
   await (mode === "held" ? index.withWriterLock(writeAndWait) : writeAndWait());
 } else {
-  const rag = await RagEngine.open({ dir: dir!, root: root!, concurrency: 2 });
+  const pause = mode === "pause-batch" ? Number(pauseAt) : undefined;
+  const rag = await RagEngine.open({ dir: dir!, root: root!, concurrency: 2, ...(pause ? { logger: pausingLogger(pause) } : {}) });
   rag.onDidIngestProgress.subscribe((e) => {
     if (e.type === "file-finished") process.stdout.write(`finished ${e.done}\n`);
   });
-  await rag.ingest([path.join(root!, "docs")], { matter: "m" });
+  await rag.ingest([path.join(root!, "docs")], { matter: "m", batch: { maxDocuments: pause ? 4 : 3 } });
   process.stdout.write("done\n");
   await rag.dispose();
 }

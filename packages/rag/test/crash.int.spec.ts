@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -44,11 +45,11 @@ function runAndKill(args: string[], trigger: RegExp): Promise<{ output: string; 
   });
 }
 
-function writeDocs(root: string, count: number): void {
+function writeDocs(root: string, count: number, amended = false): void {
   const docs = path.join(root, "docs");
   fs.mkdirSync(docs, { recursive: true });
   for (let i = 0; i < count; i++) {
-    const body = Array.from({ length: 120 }, (_, j) => `Clause ${i}.${j} The party number ${i} shall give notice number ${j} of termination in writing.`).join("\n");
+    const body = Array.from({ length: 120 }, (_, j) => `Clause ${i}.${j} The party number ${i} shall give ${amended ? "amended " : ""}notice number ${j} of termination in writing.`).join("\n");
     fs.writeFileSync(path.join(docs, `contract-${String(i).padStart(3, "0")}.txt`), `AGREEMENT ${i}\n\n${body}\n`);
   }
 }
@@ -96,6 +97,44 @@ describe("crash consistency (a real killed process)", () => {
     expect(rag.documents()).toHaveLength(30);
     await rag.dispose();
   });
+
+  it("an ingest killed mid-batch (chunks written, documents not committed) leaves the old versions whole, and a rerun finishes the job", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-batch-"));
+    const dir = path.join(root, "index");
+    writeDocs(root, 12);
+    let rag = await RagEngine.open({ dir, root });
+    expect((await rag.ingest(["docs"], { matter: "m" })).added).toBe(12);
+    await rag.dispose();
+    writeDocs(root, 16, true); // 12 changed files and 4 new ones
+    const hashOf = (i: number): string => createHash("sha256").update(fs.readFileSync(path.join(root, "docs", `contract-${String(i).padStart(3, "0")}.txt`))).digest("hex");
+    const amended = new Set(Array.from({ length: 16 }, (_, i) => hashOf(i)));
+
+    const run = await runAndKill(["pause-batch", dir, root, "2"], /batch-written 2\n/);
+    expect(run.killed).toBe(true);
+    expect(run.output).toContain("finished 4\n"); // batch 1 was committed
+    expect(run.output).not.toContain("finished 5\n"); // batch 2 never was
+
+    rag = await RagEngine.open({ dir, root });
+    try {
+      const docs = rag.documents();
+      // Exactly one batch of 4 became visible with the new content; every other document is still its old version.
+      expect(docs.filter((d) => amended.has(d.contentHash))).toHaveLength(4);
+      expect(docs).toHaveLength(12 + docs.filter((d) => Number(d.title.split(" ")[1]) >= 12).length);
+      for (const doc of docs) {
+        const hits = await rag.search(`AGREEMENT ${doc.title.split(" ")[1]} party termination notice`, { k: 1000, filter: { documentIds: [doc.id] } });
+        expect(hits).toHaveLength(doc.chunkCount);
+        expect(hits.every((h) => h.text.includes("amended") === amended.has(doc.contentHash))).toBe(true);
+      }
+      // The chunks batch 2 wrote were never visible and are gone after recovery.
+      expect(await rag.countChunks()).toBe(docs.reduce((s, d) => s + d.chunkCount, 0));
+      const report = await rag.ingest(["docs"], { matter: "m" });
+      expect(report).toMatchObject({ unchanged: 4, updated: 8, added: 4, failed: 0 });
+      expect(rag.documents().every((d) => amended.has(d.contentHash))).toBe(true);
+      expect(await rag.countChunks()).toBe(rag.documents().reduce((s, d) => s + d.chunkCount, 0));
+    } finally {
+      await rag.dispose();
+    }
+  }, 60_000);
 });
 
 describe("several processes on one index", () => {

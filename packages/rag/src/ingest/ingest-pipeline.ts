@@ -7,9 +7,10 @@ import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
 import { ExtractionError } from "../errors";
 import { extractDocument } from "../extraction/extract-document";
-import type { LanceIndex } from "../store/lance-index";
+import type { DocumentCommit, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport } from "./ingest-types";
+import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
 import { walkFiles } from "./walk-files";
 
 export interface IngestPipelineDeps {
@@ -25,6 +26,19 @@ export interface IngestPipelineDeps {
   readonly events?: EventBus;
   readonly audit?: AuditSink;
 }
+
+/** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
+interface PreparedDocument {
+  readonly file: string;
+  /** Characters of its text: what a batch's size is counted in. */
+  readonly chars: number;
+  readonly chunks: readonly ChunkRecord[];
+  readonly searchTexts: readonly string[];
+  readonly commit: DocumentCommit;
+}
+
+/** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
+const INDEX_UPKEEP_ROWS = 1_000_000;
 
 const MATTER_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,127}$/u;
 
@@ -63,8 +77,9 @@ function mapPageStarts(pageStarts: readonly number[], scrubbedLength: number, to
 }
 
 /**
- * extract → (scrub) → chunk → embed → store, a few documents at a time. Files are pulled
- * lazily from the folder walk, so memory holds at most `concurrency` documents (backpressure).
+ * extract → (scrub) → chunk → embed → store. Files are pulled lazily from the folder walk,
+ * `concurrency` at a time, and committed in batches (one chunk write and one atomic document
+ * merge-insert per batch) while the next batch is prepared; memory holds about two batches.
  */
 export class IngestPipeline {
   readonly #deps: IngestPipelineDeps;
@@ -105,30 +120,47 @@ export class IngestPipeline {
     const started = Date.now();
     const outcomes: FileOutcome[] = [];
     let bytesRead = 0;
-    this.#emit({ type: "ingest-started", runId, matter });
-    const files = walkFiles(this.#deps.root, inputs);
     let done = 0;
+    const finish = (outcome: FileOutcome): void => {
+      outcomes.push(outcome);
+      done++;
+      this.#emit({ type: "file-finished", runId, outcome, done });
+    };
+    this.#emit({ type: "ingest-started", runId, matter });
+    const upkeep = { unindexedRows: 0 };
+    const committer = new BatchCommitter<PreparedDocument>((batch) => this.#commitBatch(runId, batch, finish, upkeep, options.signal), {
+      ...defaultBatchLimits,
+      ...options.batch,
+    });
+    const files = walkFiles(this.#deps.root, inputs);
+    // While one batch is committed (LanceDB works on its own threads), the next is read, extracted,
+    // chunked and embedded here; file-finished is emitted once a document is visible.
     const worker = async (): Promise<void> => {
       for (;;) {
         options.signal?.throwIfAborted();
         const next = await files.next();
         if (next.done) return;
         const item = next.value;
-        let outcome: FileOutcome;
         if ("error" in item) {
-          outcome = failure(item.file, item.error);
-        } else {
-          this.#emit({ type: "file-started", runId, file: item.file });
-          const result = await this.#ingestFile(item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
-          outcome = result.outcome;
-          bytesRead += result.bytes;
+          finish(failure(item.file, item.error));
+          continue;
         }
-        outcomes.push(outcome);
-        done++;
-        this.#emit({ type: "file-finished", runId, outcome, done });
+        this.#emit({ type: "file-started", runId, file: item.file });
+        const result = await this.#prepareFile(item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
+        bytesRead += result.bytes;
+        if ("outcome" in result) finish(result.outcome);
+        else await committer.add(result.prepared);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
+    const workers = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
+    const stopped = workers.find((w): w is PromiseRejectedResult => w.status === "rejected");
+    if (stopped) {
+      // Cancelled: what was committed stays; the batch being filled was never written.
+      await committer.abandon();
+      throw stopped.reason;
+    }
+    await committer.flush();
+    options.signal?.throwIfAborted();
     await this.#deps.index.optimize();
     const count = (s: FileOutcome["status"]): number => outcomes.filter((o) => o.status === s).length;
     const report: IngestReport = {
@@ -156,7 +188,35 @@ export class IngestPipeline {
     return report;
   }
 
-  async #ingestFile(file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number }> {
+  /**
+   * Commits a batch: its chunks in one write, then its document rows in one atomic merge-insert.
+   * A failure fails every file of the batch (their chunks are discarded); the ingest goes on.
+   * Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   */
+  async #commitBatch(runId: string, batch: PreparedDocument[], finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return; // cancelled while queued: nothing of it was written
+    const { index } = this.#deps;
+    const chunks = batch.flatMap((d) => d.chunks);
+    try {
+      await index.writeChunks(chunks, batch.flatMap((d) => d.searchTexts));
+      this.#logger.debug({ runId, documents: batch.length, chunks: chunks.length }, "batch chunks written");
+      const ingestedAt = new Date().toISOString();
+      await index.commitDocuments(batch.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
+    } catch (error) {
+      await index.discardVersions(batch.map((d) => ({ documentId: d.commit.record.id, version: d.commit.record.version }))).catch(() => undefined);
+      for (const d of batch) finish(failure(d.file, error));
+      return;
+    }
+    for (const d of batch) finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length });
+    upkeep.unindexedRows += chunks.length;
+    if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
+      upkeep.unindexedRows = 0;
+      await index.optimize().catch((error: unknown) => this.#logger.warn({ runId, error: (error as Error).message }, "index upkeep failed; unindexed rows are still searched"));
+    }
+  }
+
+  /** Reads, extracts, (scrubs,) chunks and (embeds) one file: a document ready to commit, or its outcome (unchanged, failed). */
+  async #prepareFile(file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
     const { index, chunker, embedder, scrubber } = this.#deps;
     const stat = await fs.stat(file);
     if (stat.size > this.#deps.maxFileBytes) {
@@ -198,15 +258,6 @@ export class IngestPipeline {
       ordinal: c.ordinal,
       ...(vectors ? { vector: vectors[i]! } : {}),
     }));
-    try {
-      await index.writeChunks(
-        chunks,
-        chunks.map((c) => `${searchHeader(file, meta.title, meta.parties, c.sectionPath)}\n${c.text}`),
-      );
-    } catch (error) {
-      await index.discardVersion(documentId, version).catch(() => undefined);
-      throw error;
-    }
     const record: DocumentRecord = {
       id: documentId,
       version,
@@ -224,8 +275,14 @@ export class IngestPipeline {
       ingestedAt: new Date().toISOString(),
       scrubbed: Boolean(scrubber),
     };
-    await index.commitDocument(record, text, pageStarts, existing !== undefined);
-    return { outcome: { file, status: existing ? "updated" : "added", documentId, chunks: chunks.length }, bytes: bytes.length };
+    const prepared: PreparedDocument = {
+      file,
+      chars: text.length,
+      chunks,
+      searchTexts: chunks.map((c) => `${searchHeader(file, meta.title, meta.parties, c.sectionPath)}\n${c.text}`),
+      commit: { record, text, pageStarts, replaces: existing !== undefined },
+    };
+    return { prepared, bytes: bytes.length };
   }
 
   dispose(): void {

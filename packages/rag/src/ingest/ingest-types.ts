@@ -6,6 +6,12 @@ export interface IngestOptions {
   /** Documents processed at once. Default: the engine's concurrency (2). */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Documents are committed in batches: a batch becomes visible at once, in one atomic commit.
+   * Defaults: 500 documents, 4M characters of text, or 5 s since its first document, whichever
+   * comes first. Memory grows with the batch size, not with the corpus.
+   */
+  readonly batch?: { readonly maxDocuments?: number; readonly maxChars?: number; readonly maxAgeMs?: number };
   /** Who asked (for the audit trail). Default "system". */
   readonly actor?: string;
 }

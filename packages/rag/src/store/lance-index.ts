@@ -2,9 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
-import type { Schema } from "apache-arrow";
+import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
+import { arrowTable, type ColumnValues } from "./arrow-columns";
 import { blindText } from "./search-terms";
 
 export interface LanceIndexOptions {
@@ -37,6 +38,15 @@ export interface StoreHit {
   readonly score: number;
 }
 
+/** A version to make visible: its document row, the text its chunks' offsets point into. */
+export interface DocumentCommit {
+  readonly record: DocumentRecord;
+  readonly text: string;
+  readonly pageStarts: readonly number[];
+  /** True when a committed version of the document exists (its chunks go once this one is visible). */
+  readonly replaces: boolean;
+}
+
 export interface StoreFilter {
   matters?: readonly string[];
   documentIds?: readonly string[];
@@ -54,6 +64,8 @@ interface IndexManifest {
 const MANIFEST = "rag-index.json";
 /** Held (a pid lock) by the one process writing to the index; see `withWriterLock`. */
 const WRITER_LOCK = "writer.lock";
+/** Small fragments (each write adds one) a table may have before `optimize()` compacts it. */
+const COMPACT_AT_FRAGMENTS = 24;
 const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
 
 /** SQL string literal for LanceDB filters. */
@@ -169,6 +181,9 @@ export class LanceIndex {
   readonly #committed = new Map<string, DocumentRecord>();
   readonly #vectorIndexThreshold: number;
   readonly #fields: FieldSealer;
+  /** apache-arrow as this package loads it (LanceDB sanitises tables built with another copy). */
+  readonly #arrow: typeof Arrow;
+  readonly #schemas: { readonly documents: Arrow.Schema; readonly chunks: Arrow.Schema };
   #ftsReady = false;
   /** The documents table version `#committed` reflects. */
   #documentsVersion = -1;
@@ -188,6 +203,8 @@ export class LanceIndex {
     threshold: number;
     cipher: ContentCipher | undefined;
     lockWaitMs: number;
+    arrow: typeof Arrow;
+    schemas: { documents: Arrow.Schema; chunks: Arrow.Schema };
   }) {
     this.dir = init.dir;
     this.embedder = init.embedder;
@@ -198,6 +215,8 @@ export class LanceIndex {
     this.#vectorIndexThreshold = init.threshold;
     this.#fields = new FieldSealer(init.cipher);
     this.#lockWaitMs = init.lockWaitMs;
+    this.#arrow = init.arrow;
+    this.#schemas = init.schemas;
   }
 
   /** True when the index is encrypted at rest. */
@@ -231,7 +250,7 @@ export class LanceIndex {
       // Every read checks for other processes' commits (a manifest lookup, tens of microseconds).
       const db = await lancedb.connect(path.join(dir, "lance"), { readConsistencyInterval: 0 });
       const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
-      const documentsSchema: Schema = new ArrowSchema([
+      const documentsSchema: Arrow.Schema = new ArrowSchema([
         new Field("id", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("source", new Utf8()),
         new Field("title", new Utf8()), new Field("type", new Utf8()), new Field("pageCount", new Int32()), new Field("contentHash", new Utf8()),
         new Field("bytes", new Float64()), new Field("chars", new Int32()), new Field("chunkCount", new Int32()), new Field("dates", new Utf8()),
@@ -247,8 +266,9 @@ export class LanceIndex {
         chunkFields.push(new Field("vector", new FixedSizeList(options.embedder.dimensions, new Field("item", new Float32(), true))));
       }
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
-      const chunks = await db.createEmptyTable("chunks", new ArrowSchema(chunkFields), { mode: "create", existOk: true });
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000 });
+      const chunksSchema = new ArrowSchema(chunkFields);
+      const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
       await index.#load();
       return index;
     } catch (error) {
@@ -386,44 +406,95 @@ export class LanceIndex {
     return row ? { text: this.#fields.open(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
   }
 
-  /** Step 1 of a commit: writes the chunks of a (not yet visible) version. */
+  /**
+   * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
+   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search.
+   */
   async writeChunks(chunks: readonly ChunkRecord[], searchTexts: readonly string[]): Promise<void> {
     this.#check();
     if (chunks.length === 0) return;
     await this.#write("writeChunks", async () => {
-      const fields = this.#fields;
-      const rows = chunks.map((c, i) => ({
-        id: c.id, documentId: c.documentId, version: c.version, matter: c.matter, docType: c.docType, text: fields.seal(c.text),
-        searchText: fields.searchText(searchTexts[i] ?? c.text), start: c.start, end: c.end, page: c.page,
-        sectionPath: fields.seal(JSON.stringify(c.sectionPath)), ordinal: c.ordinal,
-        ...(this.embedder ? { vector: Array.from(c.vector ?? new Float32Array(this.embedder.dimensions)) } : {}),
-      }));
-      for (let i = 0; i < rows.length; i += 2000) await this.#chunks.add(rows.slice(i, i + 2000));
+      await this.#ensureFullTextIndex();
+      const f = this.#fields;
+      const columns: Record<string, ColumnValues> = {
+        id: chunks.map((c) => c.id),
+        documentId: chunks.map((c) => c.documentId),
+        version: chunks.map((c) => c.version),
+        matter: chunks.map((c) => c.matter),
+        docType: chunks.map((c) => c.docType),
+        text: chunks.map((c) => f.seal(c.text)),
+        searchText: chunks.map((c, i) => f.searchText(searchTexts[i] ?? c.text)),
+        start: chunks.map((c) => c.start),
+        end: chunks.map((c) => c.end),
+        page: chunks.map((c) => c.page),
+        sectionPath: chunks.map((c) => f.seal(JSON.stringify(c.sectionPath))),
+        ordinal: chunks.map((c) => c.ordinal),
+      };
+      const dimensions = this.embedder?.dimensions;
+      if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
+      await this.#chunks.add(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
     });
   }
 
   /**
-   * Step 2: makes a version visible in one atomic commit (merge-insert of the document row),
-   * then removes the chunks of the version it replaces.
+   * The full-text index exists from the first write on (empty at first): rows written since the
+   * last `optimize()` are then searched without the index (a flat scan LanceDB runs beside it,
+   * with the index's own analyser), so search is right between commits.
    */
-  async commitDocument(doc: DocumentRecord, text: string, pageStarts: readonly number[], replaces = true): Promise<void> {
-    this.#check();
-    await this.#write("commitDocument", async () => {
-      const f = this.#fields;
-      const row = {
-        ...doc,
-        source: f.seal(doc.source),
-        title: f.seal(doc.title),
-        dates: f.seal(JSON.stringify(doc.dates)),
-        parties: f.seal(JSON.stringify(doc.parties)),
-        pageStarts: JSON.stringify(pageStarts),
-        text: f.seal(text),
-      };
-      await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([row]);
-      this.#committed.set(doc.id, doc);
-      // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
-      if (replaces) await this.#chunks.delete(`documentId = ${sqlString(doc.id)} AND version <> ${sqlString(doc.version)}`);
+  async #ensureFullTextIndex(): Promise<void> {
+    if (this.#ftsReady) return;
+    const lancedb = await import("@lancedb/lancedb");
+    // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
+    const analyse = !this.#fields.sealed;
+    await this.#chunks.createIndex("searchText", {
+      config: lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse }),
+      replace: true,
     });
+    this.#ftsReady = true;
+  }
+
+  /**
+   * Step 2: makes versions visible in one atomic commit (one merge-insert of all their document
+   * rows), then removes the chunks of the versions they replace. A crash before the merge-insert
+   * leaves none of them visible; after it, all of them.
+   */
+  async commitDocuments(commits: readonly DocumentCommit[]): Promise<void> {
+    this.#check();
+    if (commits.length === 0) return;
+    await this.#write("commitDocuments", async () => {
+      const f = this.#fields;
+      const docs = commits.map((c) => c.record);
+      const columns: Record<string, ColumnValues> = {
+        id: docs.map((d) => d.id),
+        version: docs.map((d) => d.version),
+        matter: docs.map((d) => d.matter),
+        source: docs.map((d) => f.seal(d.source)),
+        title: docs.map((d) => f.seal(d.title)),
+        type: docs.map((d) => d.type),
+        pageCount: docs.map((d) => d.pageCount),
+        contentHash: docs.map((d) => d.contentHash),
+        bytes: docs.map((d) => d.bytes),
+        chars: docs.map((d) => d.chars),
+        chunkCount: docs.map((d) => d.chunkCount),
+        dates: docs.map((d) => f.seal(JSON.stringify(d.dates))),
+        parties: docs.map((d) => f.seal(JSON.stringify(d.parties))),
+        ingestedAt: docs.map((d) => d.ingestedAt),
+        scrubbed: docs.map((d) => d.scrubbed),
+        pageStarts: commits.map((c) => JSON.stringify(c.pageStarts)),
+        text: commits.map((c) => f.seal(c.text)),
+      };
+      const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
+      await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      for (const c of commits) this.#committed.set(c.record.id, c.record);
+      // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
+      const replaced = commits.filter((c) => c.replaces).map((c) => `(documentId = ${sqlString(c.record.id)} AND version <> ${sqlString(c.record.version)})`);
+      if (replaced.length > 0) await this.#chunks.delete(replaced.join(" OR "));
+    });
+  }
+
+  /** `commitDocuments` for one document. */
+  async commitDocument(doc: DocumentRecord, text: string, pageStarts: readonly number[], replaces = true): Promise<void> {
+    await this.commitDocuments([{ record: doc, text, pageStarts, replaces }]);
   }
 
   /** Removes a document: first its row (invisible at once), then its chunks. */
@@ -438,11 +509,13 @@ export class LanceIndex {
     });
   }
 
-  /** Deletes the chunks of one uncommitted version (after a failed write). */
-  async discardVersion(documentId: string, version: string): Promise<void> {
+  /** Deletes the chunks of uncommitted versions (after a failed write), in one delete. */
+  async discardVersions(versions: readonly Pick<ChunkRecord, "documentId" | "version">[]): Promise<void> {
     this.#check();
-    if (this.isVisible({ documentId, version })) return;
-    await this.#write("discardVersion", () => this.#chunks.delete(`documentId = ${sqlString(documentId)} AND version = ${sqlString(version)}`));
+    const uncommitted = versions.filter((v) => !this.isVisible(v));
+    if (uncommitted.length === 0) return;
+    const where = uncommitted.map((v) => `(documentId = ${sqlString(v.documentId)} AND version = ${sqlString(v.version)})`).join(" OR ");
+    await this.#write("discardVersions", () => this.#chunks.delete(where));
   }
 
   /**
@@ -483,35 +556,42 @@ export class LanceIndex {
     return orphans;
   }
 
-  /** Folds new rows into the full-text index (and the vector index once big enough), compacts files. */
+  /**
+   * Index upkeep, run once per ingest rather than per document. When the rows written since the
+   * last upkeep outnumber the indexed ones (a first ingest), the full-text index is rebuilt in one
+   * pass, as LanceDB does it when data is loaded; otherwise LanceDB's optimize folds them into the
+   * indices. The vector index is built once the table is big enough. Files are compacted (and
+   * versions older than a minute pruned) only once small fragments pile up: a batch writes one
+   * fragment of thousands of rows, so compaction is rarely worth rewriting the table.
+   */
   async optimize(): Promise<void> {
     this.#check();
     await this.#write("optimize", async () => {
       const lancedb = await import("@lancedb/lancedb");
       const rows = await this.#chunks.countRows();
       if (rows === 0) return;
-      if (!this.#ftsReady) {
-        // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
-        const analyse = !this.#fields.sealed;
-        await this.#chunks.createIndex("searchText", {
-          config: lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse }),
-        });
-        this.#ftsReady = true;
+      const indexed = async (column: string): Promise<{ numIndexedRows: number; numUnindexedRows: number } | undefined> => {
+        const index = (await this.#chunks.listIndices()).find((i) => i.columns.includes(column));
+        return index ? this.#chunks.indexStats(index.name) : undefined;
+      };
+      const fullText = await indexed("searchText");
+      if (!fullText || fullText.numUnindexedRows > fullText.numIndexedRows) {
+        this.#ftsReady = false;
+        await this.#ensureFullTextIndex();
       }
-      if (this.embedder && rows >= this.#vectorIndexThreshold) {
-        const indices = await this.#chunks.listIndices();
-        if (!indices.some((i) => i.columns.includes("vector"))) {
-          try {
-            await this.#chunks.createIndex("vector", { config: lancedb.Index.ivfPq({ distanceType: "cosine" }) });
-            this.#logger.info({ rows }, "built the IVF-PQ vector index");
-          } catch (error) {
-            // Brute-force search keeps working; the next optimize() tries again.
-            this.#logger.warn({ rows, error: (error as Error).message }, "could not build the vector index yet");
-          }
+      if (this.embedder && rows >= this.#vectorIndexThreshold && !(await indexed("vector"))) {
+        try {
+          await this.#chunks.createIndex("vector", { config: lancedb.Index.ivfPq({ distanceType: "cosine" }) });
+          this.#logger.info({ rows }, "built the IVF-PQ vector index");
+        } catch (error) {
+          // Brute-force search keeps working; the next optimize() tries again.
+          this.#logger.warn({ rows, error: (error as Error).message }, "could not build the vector index yet");
         }
       }
-      await this.#chunks.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-      await this.#documents.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      const behind = [await indexed("searchText"), await indexed("vector")].some((s) => s !== undefined && s.numUnindexedRows > 0);
+      const cleanupOlderThan = new Date(Date.now() - 60_000);
+      if (behind || (await this.#chunks.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#chunks.optimize({ cleanupOlderThan });
+      if ((await this.#documents.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#documents.optimize({ cleanupOlderThan });
     });
   }
 

@@ -1,0 +1,121 @@
+// Batched commits on real LanceDB: what is visible when, search between index upkeeps, cancellation.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import type { IngestEvent } from "../src/ingest/ingest-types";
+import { RagEngine } from "../src/rag-engine";
+import { LanceIndex } from "../src/store/lance-index";
+import type { ChunkRecord, DocumentRecord } from "../src/store/records";
+
+function writeDocs(root: string, count: number): void {
+  fs.mkdirSync(path.join(root, "docs"), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const body = Array.from({ length: 40 }, (_, j) => `${i}.${j} The party number ${i} shall deliver widget${i} notice ${j} in writing.`).join("\n");
+    fs.writeFileSync(path.join(root, "docs", `contract-${String(i).padStart(2, "0")}.txt`), `AGREEMENT ${i}\n\n${body}\n`);
+  }
+}
+
+function document(id: string, chunkCount: number): DocumentRecord {
+  return {
+    id, version: "v", matter: "m", source: `/${id}.txt`, title: id, type: "text", pageCount: 1, contentHash: id, bytes: 1, chars: 1,
+    chunkCount, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false,
+  };
+}
+
+async function commit(index: LanceIndex, id: string, texts: readonly string[]): Promise<void> {
+  const chunks: ChunkRecord[] = texts.map((text, i) => ({ id: `${id}:v:${i}`, documentId: id, version: "v", matter: "m", docType: "text", text, start: 0, end: text.length, page: 1, sectionPath: [], ordinal: i }));
+  await index.writeChunks(chunks, texts);
+  await index.commitDocuments([{ record: document(id, texts.length), text: texts.join(" "), pageStarts: [0], replaces: false }]);
+}
+
+async function unindexedRows(dir: string): Promise<number> {
+  const lancedb = await import("@lancedb/lancedb");
+  const db = await lancedb.connect(path.join(dir, "lance"));
+  try {
+    const chunks = await db.openTable("chunks");
+    const index = (await chunks.listIndices()).find((i) => i.columns.includes("searchText"))!;
+    return (await chunks.indexStats(index.name))!.numUnindexedRows;
+  } finally {
+    db.close();
+  }
+}
+
+describe("search between index upkeeps (real LanceDB)", () => {
+  for (const sealed of [false, true]) {
+    it(`finds rows written after the last full-text index upkeep, ranked with the indexed ones (${sealed ? "encrypted" : "plain"} index)`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-unindexed-"));
+      const cipher = sealed ? new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) : undefined;
+      const index = await LanceIndex.open({ dir, ...(cipher ? { cipher } : {}) });
+      try {
+        await commit(index, "a", ["The tenant shall pay the rent monthly.", "The landlord repairs the roof."]);
+        expect(await unindexedRows(dir)).toBe(2); // no upkeep yet: the index exists, empty
+        expect((await index.lexical("RENT payments", 10, {})).map((h) => h.chunk.id)).toEqual(["a:v:0"]);
+        await index.optimize();
+        expect(await unindexedRows(dir)).toBe(0);
+        await commit(index, "b", ["The supplier shall indemnify the customer.", "A rent review happens every five years."]);
+        expect(await unindexedRows(dir)).toBe(2);
+        expect((await index.lexical("rent", 10, {})).map((h) => h.chunk.id).sort()).toEqual(["a:v:0", "b:v:1"]);
+        expect((await index.lexical("indemnify", 10, {})).map((h) => h.chunk.id)).toEqual(["b:v:0"]);
+        expect(await index.lexical("indemnify", 10, { matters: ["other"] })).toEqual([]);
+      } finally {
+        await index.dispose();
+      }
+    });
+  }
+});
+
+describe("batched ingest (real LanceDB)", () => {
+  it("a file is reported finished only once its batch is committed, and is searchable from then on", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-batches-"));
+    writeDocs(root, 9);
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    try {
+      const visibleAtFinish: boolean[] = [];
+      const searches: Promise<{ expected: string; top: string | undefined }>[] = [];
+      const subscription = rag.onDidIngestProgress.subscribe((e: IngestEvent) => {
+        if (e.type !== "file-finished") return;
+        visibleAtFinish.push(rag.documents().some((d) => d.id === e.outcome.documentId));
+        // Searched while later batches are still being written, before any index upkeep.
+        const n = Number(path.basename(e.outcome.file).slice(9, 11));
+        searches.push(rag.search(`widget${n}`, { k: 3 }).then((hits) => ({ expected: `AGREEMENT ${n}`, top: hits[0]?.title })));
+      });
+      const report = await rag.ingest(["docs"], { matter: "m", batch: { maxDocuments: 3 } });
+      subscription.unsubscribe();
+      expect(report.added).toBe(9);
+      expect(visibleAtFinish).toEqual(Array.from({ length: 9 }, () => true));
+      const found = await Promise.all(searches);
+      expect(found).toHaveLength(9);
+      for (const { expected, top } of found) expect(top).toBe(expected);
+    } finally {
+      await rag.dispose();
+    }
+  });
+
+  it("cancelling keeps the committed batches whole, writes nothing of the batch being filled, and a rerun finishes the job", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-batches-cancel-"));
+    const dir = path.join(root, "index");
+    writeDocs(root, 12);
+    let rag = await RagEngine.open({ dir, root });
+    const abort = new AbortController();
+    const subscription = rag.onDidIngestProgress.subscribe((e) => e.type === "file-finished" && e.done === 3 && abort.abort());
+    await expect(rag.ingest(["docs"], { matter: "m", signal: abort.signal, batch: { maxDocuments: 3 } })).rejects.toMatchObject({ name: "AbortError" });
+    subscription.unsubscribe();
+    const partial = rag.documents();
+    expect(partial.length % 3).toBe(0);
+    expect(partial.length).toBeGreaterThanOrEqual(3);
+    expect(partial.length).toBeLessThan(12);
+    expect(await rag.countChunks()).toBe(partial.reduce((s, d) => s + d.chunkCount, 0));
+    await rag.dispose();
+    rag = await RagEngine.open({ dir, root });
+    try {
+      const report = await rag.ingest(["docs"], { matter: "m" });
+      expect(report).toMatchObject({ unchanged: partial.length, added: 12 - partial.length, failed: 0 });
+      expect(await rag.countChunks()).toBe(rag.documents().reduce((s, d) => s + d.chunkCount, 0));
+    } finally {
+      await rag.dispose();
+    }
+  });
+});
