@@ -1,6 +1,9 @@
 import { ExtractionError } from "../errors";
 import { htmlToText } from "./html-to-text";
 import { sniffFormat, type DocumentFormat } from "./sniff-format";
+import { assertPdfStreamsWithinLimits } from "./pdf-limits";
+import { transcodeToUtf8 } from "./text-decoding";
+import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES } from "./zip-limits";
 
 /** Plain text of one file, with where each page starts. Every offset in the index points into `text`. */
 export interface ExtractedDocument {
@@ -14,6 +17,8 @@ export interface ExtractedDocument {
 export interface ExtractOptions {
   /** Larger files are refused with RAG_FILE_TOO_LARGE. Default 64 MiB. */
   readonly maxBytes?: number;
+  /** A DOCX whose entries, or a PDF whose flate streams, declare or inflate to more is refused with RAG_FILE_TOO_LARGE. Default 256 MiB. */
+  readonly maxUncompressedBytes?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -25,12 +30,13 @@ function normaliseNewlines(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/^\ufeff/, "");
 }
 
-async function extractPdf(file: string, bytes: Uint8Array): Promise<ExtractedDocument> {
+async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<ExtractedDocument> {
   if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf("/Encrypt") !== -1) {
     throw new ExtractionError("RAG_FILE_ENCRYPTED", file, `PDF '${file}' is encrypted`, {
       hint: "Remove the password (e.g. print to an unprotected PDF) and ingest it again.",
     });
   }
+  await assertPdfStreamsWithinLimits(file, bytes, maxUncompressedBytes);
   const { getDocumentProxy, extractText } = await import("unpdf");
   let pages: string[];
   let title: string | undefined;
@@ -70,7 +76,8 @@ async function extractPdf(file: string, bytes: Uint8Array): Promise<ExtractedDoc
   return { format: "pdf", text, pageStarts, ...(title ? { title } : {}) };
 }
 
-async function extractDocx(file: string, bytes: Uint8Array): Promise<ExtractedDocument> {
+async function extractDocx(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<ExtractedDocument> {
+  await assertZipWithinLimits(file, bytes, { maxUncompressedBytes });
   const mammoth = (await import("mammoth")).default;
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
@@ -116,6 +123,8 @@ export async function extractDocument(file: string, bytes: Uint8Array, options: 
       details: { bytes: bytes.length, maxBytes },
     });
   }
+  const original = bytes;
+  bytes = transcodeToUtf8(bytes).bytes; // UTF-16 and Windows-1252 text become UTF-8; all else is unchanged
   const kind = sniffFormat(bytes);
   let doc: ExtractedDocument;
   switch (kind) {
@@ -133,13 +142,13 @@ export async function extractDocument(file: string, bytes: Uint8Array, options: 
         hint: "Supported: PDF (with a text layer), DOCX, HTML, e-mail (.eml), Markdown and plain text.",
       });
     case "pdf":
-      doc = await extractPdf(file, bytes);
+      doc = await extractPdf(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
       break;
     case "docx":
-      doc = await extractDocx(file, bytes);
+      doc = await extractDocx(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
       break;
     case "eml":
-      doc = await extractEml(file, bytes);
+      doc = await extractEml(file, original); // postal-mime decodes each part by its own charset
       break;
     case "html": {
       const html = htmlToText(new TextDecoder().decode(bytes));

@@ -6,7 +6,7 @@ import { Subject, type Observable } from "rxjs";
 import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
 import { ExtractionError } from "../errors";
-import { extractDocument } from "../extraction/extract-document";
+import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import type { DocumentCommit, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport } from "./ingest-types";
@@ -232,7 +232,7 @@ export class IngestPipeline {
     if (existing?.version === version) {
       return { outcome: { file, status: "unchanged", documentId, chunks: existing.chunkCount }, bytes: bytes.length };
     }
-    const extracted = await extractDocument(file, bytes, { maxBytes: this.#deps.maxFileBytes });
+    const extracted = await extractDocumentIsolated(file, bytes, { maxBytes: this.#deps.maxFileBytes }); // a worker thread: a bomb fails this file only
     options.signal?.throwIfAborted();
     let text = extracted.text;
     let pageStarts = [...extracted.pageStarts];

@@ -1,0 +1,147 @@
+// Extraction runs in a worker thread with V8 resource limits, one file at a time, so a hostile file
+// (a zip or flate bomb, a parser blow-up) fails that file with RAG_FILE_TOO_LARGE while the batch and
+// the server go on. The worker is kept between files and replaced after it dies.
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { ExtractionError } from "../errors";
+import { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extract-document";
+import type { ExtractionReply, ExtractionRequest } from "./extraction-worker";
+
+export interface IsolationOptions {
+  /** Old-generation heap of the extraction worker, in MB. Default 1024. */
+  readonly memoryMb?: number;
+  /** Longest one file may take. Default 120 s. */
+  readonly timeoutMs?: number;
+  /** The worker script; defaults to dist/extraction-worker.js next to this package's bundle. */
+  readonly workerUrl?: URL;
+}
+
+export const DEFAULT_EXTRACTION_MEMORY_MB = 1024;
+export const DEFAULT_EXTRACTION_TIMEOUT_MS = 120_000;
+
+interface Job {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  readonly options: ExtractOptions;
+  readonly resolve: (doc: ExtractedDocument) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type TypedErrorCode = ConstructorParameters<typeof ExtractionError>[0];
+
+/** One worker thread, fed one file at a time, so a failure is always blamed on the right file. */
+class ExtractionWorker {
+  #worker: Worker | undefined;
+  #queue: Job[] = [];
+  #busy = false;
+  #nextId = 0;
+
+  constructor(
+    private readonly url: URL,
+    private readonly memoryMb: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  extract(file: string, bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ file, bytes, options, resolve, reject });
+      this.#next();
+    });
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(this.url, {
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.memoryMb / 16)) },
+    });
+    worker.unref();
+    return worker;
+  }
+
+  #next(): void {
+    if (this.#busy) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    this.#busy = true;
+    const worker = (this.#worker ??= this.#spawn());
+    worker.ref();
+    const id = this.#nextId++;
+    let settled = false;
+    const finish = (outcome: () => void, keepWorker: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (keepWorker) worker.unref();
+      else {
+        if (this.#worker === worker) this.#worker = undefined;
+        void worker.terminate();
+      }
+      this.#busy = false;
+      outcome();
+      this.#next();
+    };
+    const onMessage = (reply: ExtractionReply): void => {
+      if (reply.id !== id) return;
+      if (reply.ok) finish(() => job.resolve(reply.document), true);
+      else {
+        const { code, message, hint, details } = reply.error;
+        const error = code?.startsWith("RAG_FILE_") || code === "RAG_UNSUPPORTED_FORMAT" ? new ExtractionError(code as TypedErrorCode, job.file, message, { ...(hint ? { hint } : {}), ...(details ? { details } : {}) }) : new Error(message);
+        finish(() => job.reject(error), true);
+      }
+    };
+    const onError = (error: Error): void => {
+      const oom = (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
+      finish(() => job.reject(oom ? tooLarge(job.file, `needed more than ${this.memoryMb} MB to extract`, { memoryMb: this.memoryMb }) : new ExtractionError("RAG_FILE_CORRUPT", job.file, `file '${job.file}' broke the extractor (${error.message.slice(0, 120)})`, { cause: error })), false);
+    };
+    const onExit = (code: number): void => {
+      finish(() => job.reject(new ExtractionError("RAG_FILE_CORRUPT", job.file, `the extractor stopped on file '${job.file}' (exit code ${code})`)), false);
+    };
+    const timer = setTimeout(() => {
+      finish(() => job.reject(tooLarge(job.file, `took longer than ${this.timeoutMs} ms to extract`, { timeoutMs: this.timeoutMs })), false);
+    }, this.timeoutMs);
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    // A copy of the bytes is moved to the worker: the caller keeps its own.
+    const copy = job.bytes.slice();
+    const request: ExtractionRequest = { id, file: job.file, bytes: copy, options: job.options };
+    worker.postMessage(request, [copy.buffer]);
+  }
+}
+
+function tooLarge(file: string, what: string, details: Record<string, unknown>): ExtractionError {
+  return new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' ${what}; it was skipped`, {
+    hint: "The file is hostile (a zip or flate bomb) or too large to extract; split it if it is genuine.",
+    details,
+  });
+}
+
+const workers = new Map<string, ExtractionWorker>();
+
+/** The built worker next to this module (dist/), or undefined when running from TypeScript sources. */
+function defaultWorkerUrl(): URL | undefined {
+  const url = new URL("./extraction-worker.js", import.meta.url);
+  if (fs.existsSync(fileURLToPath(url))) return url;
+  if (import.meta.url.endsWith(".ts")) return undefined;
+  throw new Error(`the extraction worker ${fileURLToPath(url)} is missing; rebuild @bear/rag`);
+}
+
+/**
+ * Extracts one file in the extraction worker thread (see extractDocument for formats and errors).
+ * Only when running from TypeScript sources without a built worker does it extract in-process.
+ */
+export function extractDocumentIsolated(file: string, bytes: Uint8Array, options: ExtractOptions & IsolationOptions = {}): Promise<ExtractedDocument> {
+  const { memoryMb = DEFAULT_EXTRACTION_MEMORY_MB, timeoutMs = DEFAULT_EXTRACTION_TIMEOUT_MS, workerUrl, ...extractOptions } = options;
+  const url = workerUrl ?? defaultWorkerUrl();
+  if (url === undefined) return extractDocument(file, bytes, extractOptions);
+  const key = `${url.href}|${memoryMb}|${timeoutMs}`;
+  let worker = workers.get(key);
+  if (!worker) {
+    worker = new ExtractionWorker(url, memoryMb, timeoutMs);
+    workers.set(key, worker);
+  }
+  return worker.extract(file, bytes, extractOptions);
+}

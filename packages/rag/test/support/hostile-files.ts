@@ -1,0 +1,121 @@
+// Hostile files, generated at run time (nothing big is committed): zip and flate bombs built from
+// one compressed block repeated, so a 300 MB expansion costs a few hundred KB and milliseconds.
+import zlib from "node:zlib";
+
+/** Raw deflate data that inflates to `repeat` copies of `block`, and the CRC-32 of that output. */
+export function repeatedDeflate(block: Buffer, repeat: number): { data: Buffer; crc: number } {
+  // Each copy is a complete, non-final deflate block with no back-references across copies.
+  const one = zlib.deflateRawSync(block, { level: 9, finishFlush: zlib.constants.Z_FULL_FLUSH });
+  const last = zlib.deflateRawSync(Buffer.alloc(0));
+  let crc = 0;
+  for (let i = 0; i < repeat; i++) crc = zlib.crc32(block, crc);
+  return { data: Buffer.concat([...Array.from({ length: repeat }, () => one), last]), crc };
+}
+
+interface ZipPart {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly method: 0 | 8;
+  readonly crc: number;
+  readonly size: number;
+}
+
+/** A zip archive of the given parts; `size` is what each part declares. */
+export function zipOf(parts: readonly ZipPart[]): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = Buffer.from(part.name, "utf8");
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(part.method, 8);
+    local.writeUInt32LE(part.crc >>> 0, 14);
+    local.writeUInt32LE(part.data.length, 18);
+    local.writeUInt32LE(part.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(part.method, 10);
+    central.writeUInt32LE(part.crc >>> 0, 16);
+    central.writeUInt32LE(part.data.length, 20);
+    central.writeUInt32LE(part.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, part.data);
+    centrals.push(central, name);
+    offset += 30 + name.length + part.data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, cd, end]));
+}
+
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+const RELS =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>';
+
+const stored = (name: string, text: string): ZipPart => {
+  const data = Buffer.from(text, "utf8");
+  return { name, data, method: 0, crc: zlib.crc32(data), size: data.length };
+};
+
+/**
+ * A DOCX whose document.xml is `megabytes` MB of paragraphs, deflated (a few hundred KB).
+ * With `declaredSize`, the archive lies about the uncompressed size of document.xml.
+ */
+export function docxBomb(megabytes: number, options: { declaredSize?: number } = {}): Uint8Array {
+  const paragraph = "<w:p><w:r><w:t>The Supplier shall indemnify the Customer against all losses. </w:t></w:r></w:p>";
+  const block = Buffer.from(paragraph.repeat(Math.ceil((1024 * 1024) / paragraph.length)).slice(0, 1024 * 1024), "utf8");
+  const head = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>');
+  const tail = Buffer.from("</w:body></w:document>");
+  // Head, megabytes × block, tail: three raw-deflate pieces joined (the first two not final).
+  const flush = { finishFlush: zlib.constants.Z_FULL_FLUSH };
+  const body = repeatedDeflate(block, megabytes);
+  const data = Buffer.concat([zlib.deflateRawSync(head, flush), body.data.subarray(0, body.data.length - zlib.deflateRawSync(Buffer.alloc(0)).length), zlib.deflateRawSync(tail)]);
+  let crc = zlib.crc32(head);
+  for (let i = 0; i < megabytes; i++) crc = zlib.crc32(block, crc);
+  crc = zlib.crc32(tail, crc);
+  const size = head.length + megabytes * block.length + tail.length;
+  return zipOf([stored("[Content_Types].xml", CONTENT_TYPES), stored("_rels/.rels", RELS), { name: "word/document.xml", data, method: 8, crc, size: options.declaredSize ?? size }]);
+}
+
+/** A one-page PDF whose content stream is a FlateDecode bomb of `megabytes` MB of spaces. */
+export function pdfFlateBomb(megabytes: number): Uint8Array {
+  const { data } = repeatedDeflate(Buffer.alloc(1024 * 1024, 0x20), megabytes);
+  // A zlib (not raw) stream is what /FlateDecode expects: header, raw data, Adler-32 (left 0: pdf.js does not check it).
+  const stream = Buffer.concat([Buffer.from([0x78, 0x9c]), data, Buffer.alloc(4)]);
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const add = (b: Buffer): void => {
+    parts.push(b);
+    length += b.length;
+  };
+  add(Buffer.from("%PDF-1.7\n"));
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+  ];
+  objects.forEach((o, i) => {
+    offsets.push(length);
+    add(Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
+  });
+  offsets.push(length);
+  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`));
+  add(stream);
+  add(Buffer.from("\nendstream\nendobj\n"));
+  const xref = length;
+  add(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+  return new Uint8Array(Buffer.concat(parts));
+}
