@@ -164,6 +164,18 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect(res.body).toContain("#");
     });
 
+    it("a viewer's playbook with a catastrophic pattern (^(a+)+$) neither blocks the server nor its /health", async () => {
+      // With RegExp this took 5.1 s on 29 characters, doubling per character; 41 would take hours.
+      const playbook = 'name: redos\nrules:\n  - { id: redos, title: ReDoS, severity: low, when: { text_matches: "^(a+)+$" }, fix: none }\n';
+      const started = Date.now();
+      const review = inject("POST", "/api/v1/review", { who: "victor", body: { text: `${"a".repeat(40)}!`, playbook } });
+      const health = inject("GET", "/api/v1/health").then((res) => ({ status: res.statusCode, ms: Date.now() - started }));
+      const [res, answered] = await Promise.all([review, health]);
+      expect(res.statusCode).toBe(200);
+      expect(answered).toMatchObject({ status: 200 });
+      expect(answered.ms).toBeLessThan(3_000);
+    });
+
     it("an invalid playbook is a 400 naming the problem", async () => {
       const res = await inject("POST", "/api/v1/review", { who: "alice", body: { text: NDA, playbook: "rules: 5" } });
       expect(res.statusCode).toBe(400);
