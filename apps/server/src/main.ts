@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createPinoLogger, loadBearConfig, type LogLevel } from "@bear/core";
 import { createServer } from "./server";
 
