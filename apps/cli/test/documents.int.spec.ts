@@ -159,11 +159,30 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
     const bad = inWs(["audit", "verify", "--json"]);
     expect(bad.status).toBe(6);
     expect(json<{ ok: boolean; problems: { kind: string }[] }>(bad).problems[0]!.kind).toBe("edited");
-    // A cut-off tail is noticed too (the last verified record count is kept in the workspace).
-    fs.writeFileSync(path.join(ws, "audit/audit.jsonl"), log.split("\n").slice(0, 2).join("\n") + "\n");
+    // A cut-off tail is noticed too, through the log's signed head checkpoint…
+    const head = fs.readFileSync(path.join(ws, "audit/audit.head"));
+    const cutTail = (): void => fs.writeFileSync(path.join(ws, "audit/audit.jsonl"), log.split("\n").slice(0, 2).join("\n") + "\n");
+    cutTail();
     const cut = inWs(["audit", "verify"]);
     expect(cut.status).toBe(6);
     expect(cut.stdout).toContain("truncated");
+    // …whatever happens to the old unsigned checkpoint in state/cli.json, deleted or rewritten…
+    const cliState = path.join(ws, "state/cli.json");
+    fs.rmSync(cliState, { force: true });
+    expect(inWs(["audit", "verify"]).status).toBe(6);
+    fs.writeFileSync(cliState, JSON.stringify({ auditCheckpoint: { records: 2, head: "0".repeat(64), at: new Date().toISOString() } }));
+    expect(inWs(["audit", "verify"]).status).toBe(6);
+    // …and when the signed head itself is deleted or rewritten to fit the shorter log.
+    fs.rmSync(path.join(ws, "audit/audit.head"));
+    const noHead = inWs(["audit", "verify", "--json"]);
+    expect(noHead.status).toBe(6);
+    expect(json<{ truncated: boolean }>(noHead).truncated).toBe(true);
+    const second = JSON.parse(log.split("\n")[1] ?? "{}") as { seq: number; hash: string; ts: string };
+    fs.writeFileSync(path.join(ws, "audit/audit.head"), JSON.stringify({ seq: second.seq, hash: second.hash, ts: second.ts, mac: "1f".repeat(32) }));
+    expect(inWs(["audit", "verify"]).status).toBe(6);
+    fs.writeFileSync(path.join(ws, "audit/audit.head"), head);
+    fs.writeFileSync(path.join(ws, "audit/audit.jsonl"), log);
+    expect(inWs(["audit", "verify"]).status).toBe(0);
   });
 });
 

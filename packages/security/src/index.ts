@@ -29,6 +29,7 @@ export { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";
 
 export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, type AuditProblemKind, type AuditVerification } from "./audit/audit-log";
+export type { AuditHead } from "./audit/audit-head";
 
 export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";

@@ -4,13 +4,9 @@ import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { green, red } from "../output";
 import { withServices } from "../services";
-import { writeState } from "../workspace/workspace-files";
 
-export interface AuditCheck extends AuditVerification {
-  /** The last verified state, kept in the workspace, so a cut-off tail is noticed too. */
-  readonly checkpoint?: { readonly records: number; readonly head: string; readonly at: string };
-  readonly truncated: boolean;
-}
+/** The log's own verification: signatures, chain, and the tail against its signed head checkpoint. */
+export type AuditCheck = AuditVerification;
 
 export function registerAuditCommand(program: Command): void {
   const audit = program
@@ -36,8 +32,8 @@ export function registerAuditCommand(program: Command): void {
       ctx.manifest();
       const check = await verifyAudit(ctx);
       ctx.emit(check, () => renderAudit(check));
-      if (!check.ok || check.truncated) {
-        throw new CliError("AUDIT_TAMPERED", `the audit log in '${ctx.layout.audit}' fails verification (${check.problems.length + (check.truncated ? 1 : 0)} problem(s))`, {
+      if (!check.ok) {
+        throw new CliError("AUDIT_TAMPERED", `the audit log in '${ctx.layout.audit}' fails verification (${check.problems.length} problem(s))`, {
           hint: "Restore the audit folder from a backup and find out who had write access to it.",
         });
       }
@@ -45,17 +41,12 @@ export function registerAuditCommand(program: Command): void {
 }
 
 export async function verifyAudit(ctx: CommandContext): Promise<AuditCheck> {
-  const result = await withServices(ctx, {}, (services) => services.auditLog().verify());
-  const checkpoint = ctx.state().auditCheckpoint;
-  const truncated = checkpoint !== undefined && result.records < checkpoint.records;
-  if (result.ok && !truncated) writeState(ctx.layout, { auditCheckpoint: { records: result.records, head: result.head, at: new Date().toISOString() } });
-  return { ...result, ...(checkpoint ? { checkpoint } : {}), truncated };
+  return withServices(ctx, {}, (services) => services.auditLog().verify());
 }
 
 export function renderAudit(check: AuditCheck): string {
-  if (check.ok && !check.truncated) return `${green("Audit log intact")}: ${check.records} record(s), head ${check.head.slice(0, 16)}…`;
-  const lines = [`${red("Audit log FAILS verification")}: ${check.records} record(s) read`];
+  if (check.ok) return `${green("Audit log intact")}: ${check.records} record(s), head ${check.head.slice(0, 16)}…`;
+  const lines = [`${red("Audit log FAILS verification")}: ${check.records} record(s) read${check.truncated ? ", tail cut" : ""}`];
   for (const p of check.problems) lines.push(`  ${p.kind.padEnd(9)} ${p.message}`);
-  if (check.truncated) lines.push(`  truncated ${check.checkpoint?.records ?? 0} records were verified on ${check.checkpoint?.at ?? "?"}, only ${check.records} remain`);
   return lines.join("\n");
 }

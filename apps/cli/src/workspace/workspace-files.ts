@@ -33,7 +33,6 @@ export interface WorkspaceKeys {
 export interface CliState {
   readonly llm?: string;
   readonly embedder?: string;
-  readonly auditCheckpoint?: { readonly records: number; readonly head: string; readonly at: string };
 }
 
 export const manifestFile = (layout: WorkspaceLayout): string => path.join(layout.state, "workspace.json");

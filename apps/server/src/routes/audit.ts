@@ -23,7 +23,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
       config: { rateCost: 5 },
       schema: {
         tags: ["audit"],
-        summary: "Check the audit trail's signatures and hash chain; keep `head` elsewhere to detect truncation later",
+        summary: "Check the audit trail's signatures, hash chain and tail (against its signed head checkpoint)",
         security: securityRequirement,
         response: {
           200: {
@@ -32,6 +32,13 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
               ok: { type: "boolean" },
               records: { type: "integer" },
               head: { type: "string" },
+              truncated: { type: "boolean", description: "the tail was cut: the log ends before the record its signed head checkpoint names, or that checkpoint is missing or forged" },
+              checkpoint: {
+                type: "object",
+                nullable: true,
+                description: "the signed head checkpoint (HMAC with the audit key) that every writer moves after each record",
+                properties: { seq: { type: "integer" }, hash: { type: "string" }, ts: { type: "string" } },
+              },
               problems: {
                 type: "array",
                 items: { type: "object", properties: { kind: { type: "string" }, file: { type: "string" }, line: { type: "integer" }, seq: { type: "integer", nullable: true }, message: { type: "string" } } },
@@ -45,7 +52,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async (request) => {
       await ctx.authorize(request, "audit.read");
       const v = await services.security.audit.verify();
-      return { ok: v.ok, records: v.records, head: v.head, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })) };
+      return { ok: v.ok, records: v.records, head: v.head, truncated: v.truncated, checkpoint: v.checkpoint ?? null, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })) };
     },
   );
 

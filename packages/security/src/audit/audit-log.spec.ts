@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +18,19 @@ async function writeN(log: AuditLog, n: number): Promise<void> {
 const file = (): string => path.join(dir, "audit.jsonl");
 const lines = (): string[] => fs.readFileSync(file(), "utf8").trim().split("\n");
 const save = (ls: string[]): void => fs.writeFileSync(file(), `${ls.join("\n")}\n`);
+/** A record as the code before head checkpoints wrote it (no `v`), chained to its rewritten predecessor. */
+let legacyPrev = "0".repeat(64);
+function legacy(r: Record<string, unknown>): string {
+  const { v: _v, hash: _h, mac: _m, ...rest } = r;
+  const body = { ...rest, prev: r["seq"] === 1 ? "0".repeat(64) : legacyPrev };
+  const canonical = (x: unknown): string =>
+    x === null || typeof x !== "object"
+      ? JSON.stringify(x)
+      : `{${Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, val]) => `${JSON.stringify(k)}:${canonical(val)}`).join(",")}}`;
+  const hash = createHash("sha256").update(canonical(body)).digest("hex");
+  legacyPrev = hash;
+  return JSON.stringify({ ...body, hash, mac: createHmac("sha256", key).update(hash).digest("hex") });
+}
 
 describe("AuditLog", () => {
   it("verifies an untouched log and chains records across a restart", async () => {
@@ -92,14 +106,86 @@ describe("AuditLog", () => {
     expect((await log.verify()).problems).toEqual([expect.objectContaining({ kind: "inserted", line: 3, seq: 2 })]);
   });
 
-  it("detects a truncated tail through the head hash kept elsewhere", async () => {
-    const log = new AuditLog({ dir, key });
-    await writeN(log, 4);
-    const { head } = await log.verify();
-    save(lines().slice(0, 3));
-    const v = await log.verify();
-    expect(v.ok).toBe(true); // a chain alone cannot see a cut tail…
-    expect(v.head).not.toBe(head); // …the saved head can
+  describe("signed head checkpoint (a cut tail)", () => {
+    const head = (): string => path.join(dir, "audit.head");
+
+    it("an untouched log verifies with its checkpoint naming the last record", async () => {
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 4);
+      const v = await log.verify();
+      expect(v).toMatchObject({ ok: true, truncated: false, checkpoint: { seq: 4, hash: v.head } });
+    });
+
+    it("cutting the tail (11 → 6 records) is reported as truncated", async () => {
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 11);
+      save(lines().slice(0, 6));
+      const v = await new AuditLog({ dir, key }).verify();
+      expect(v).toMatchObject({ ok: false, truncated: true, records: 6 });
+      expect(v.problems).toEqual([expect.objectContaining({ kind: "truncated", seq: 11, message: expect.stringMatching(/records 7\.\.11 were cut/) })]);
+    });
+
+    it("cutting the tail and deleting the checkpoint is reported", async () => {
+      await writeN(new AuditLog({ dir, key }), 11);
+      save(lines().slice(0, 6));
+      fs.rmSync(head());
+      const v = await new AuditLog({ dir, key }).verify();
+      expect(v).toMatchObject({ ok: false, truncated: true });
+      expect(v.problems[0]?.message).toMatch(/missing/);
+    });
+
+    it("cutting the tail and rewriting the checkpoint to match is reported (it fails its signature)", async () => {
+      await writeN(new AuditLog({ dir, key }), 11);
+      const kept = lines().slice(0, 6);
+      save(kept);
+      const last = JSON.parse(kept[5] ?? "{}") as { seq: number; hash: string; ts: string };
+      fs.writeFileSync(head(), JSON.stringify({ seq: last.seq, hash: last.hash, ts: last.ts, mac: "ab".repeat(32) }));
+      const v = await new AuditLog({ dir, key }).verify();
+      expect(v).toMatchObject({ ok: false, truncated: true });
+      expect(v.problems[0]?.message).toMatch(/fails its signature/);
+    });
+
+    it("appending after a cut does not hide it: the chain continues after the signed head, so the gap and a tamper record stay", async () => {
+      await writeN(new AuditLog({ dir, key }), 11);
+      save(lines().slice(0, 6));
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 2);
+      const v = await log.verify();
+      expect(v.truncated).toBe(true);
+      expect(v.problems.map((p) => p.kind).sort()).toEqual(["deleted", "truncated"]);
+      expect(v.checkpoint?.seq).toBe(14); // 11, then the tamper record, then two
+    });
+
+    it("appending after a cut and a deleted checkpoint does not hide it either", async () => {
+      await writeN(new AuditLog({ dir, key }), 11);
+      save(lines().slice(0, 6));
+      fs.rmSync(head());
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 1);
+      const v = await log.verify();
+      expect(v).toMatchObject({ ok: false, truncated: true });
+      expect(v.problems).toEqual([expect.objectContaining({ kind: "truncated", seq: 7, line: 7 })]);
+    });
+
+    it("a log written before checkpoints existed verifies, and gets its head on the next append", async () => {
+      await writeN(new AuditLog({ dir, key }), 3);
+      fs.rmSync(head());
+      // an older log: no `v` on its records (re-signed here as the old code wrote them)
+      save(lines().map((l) => legacy(JSON.parse(l) as Record<string, unknown>)));
+      const log = new AuditLog({ dir, key });
+      expect(await log.verify()).toMatchObject({ ok: true, truncated: false, checkpoint: undefined });
+      await writeN(log, 1);
+      expect(await log.verify()).toMatchObject({ ok: true, records: 4, checkpoint: { seq: 4 } });
+    });
+
+    it("a crash between the append and the head write (head one record behind) is no tamper", async () => {
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 3);
+      const before = fs.readFileSync(head());
+      await writeN(log, 1);
+      fs.writeFileSync(head(), before);
+      expect(await new AuditLog({ dir, key }).verify()).toMatchObject({ ok: true, truncated: false });
+    });
   });
 
   it("detects an edit inside a rotated file and keeps chaining after a restart", async () => {

@@ -6,9 +6,12 @@ import { InvalidArgumentError, LockError, acquirePidLock, type AuditEvent, type 
 import { AuditLogError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import { PiiScanner } from "../pii/pii-scanner";
+import { AuditHeadFile, type AuditHead } from "./audit-head";
 
 /** One line of the log. `hash` covers every other field; `mac` is HMAC-SHA256(key, hash). */
 export interface AuditRecord {
+  /** 2 on records written with a signed head checkpoint beside the log; absent on older records. */
+  readonly v?: number;
   readonly seq: number;
   readonly ts: string;
   readonly prev: string;
@@ -22,7 +25,8 @@ export interface AuditRecord {
   readonly mac: string;
 }
 
-export type AuditProblemKind = "edited" | "deleted" | "inserted" | "reordered" | "malformed";
+/** `truncated`: the tail was cut, or the signed head checkpoint is missing, forged or does not match. */
+export type AuditProblemKind = "edited" | "deleted" | "inserted" | "reordered" | "malformed" | "truncated";
 export interface AuditProblem {
   readonly kind: AuditProblemKind;
   readonly file: string;
@@ -36,8 +40,12 @@ export interface AuditVerification {
   readonly ok: boolean;
   readonly records: number;
   readonly problems: readonly AuditProblem[];
-  /** Hash of the last record: keep it elsewhere to detect truncation of the tail later. */
+  /** Hash of the last record. */
   readonly head: string;
+  /** The tail was cut (or may have been: the signed head checkpoint is missing, forged or disagrees). */
+  readonly truncated: boolean;
+  /** The signed head checkpoint as found (absent when missing or forged). */
+  readonly checkpoint: AuditHead | undefined;
 }
 
 export interface AuditLogOptions {
@@ -57,6 +65,18 @@ const LOCK_WAIT_MS = 10_000;
 const GENESIS = "0".repeat(64);
 const ROTATED = /^audit-(\d{12})\.jsonl$/;
 const MAX_STRING = 128;
+const VERSION = 2;
+/** The record an appender writes when it finds the log's tail cut or its head checkpoint gone. */
+const TAMPER = "audit.tamper";
+
+interface ChainState {
+  seq: number;
+  prev: string;
+  bytes: number;
+  ino?: number;
+  /** `v` of the last record (undefined: an older record, or none). */
+  v?: number;
+}
 
 /**
  * Append-only, hash-chained, HMAC-signed JSONL audit log. Records hold ids, counts, types and the
@@ -75,13 +95,15 @@ export class AuditLog implements AuditSink {
   /** The folder is created once, before the first append's lock. */
   private dirReady: Promise<void> | undefined;
   /** The chain head as this instance last wrote or read it, with the current file's size and inode. */
-  private state: { seq: number; prev: string; bytes: number; ino?: number } | undefined;
+  private state: ChainState | undefined;
+  private readonly head: AuditHeadFile;
 
   constructor(private readonly options: AuditLogOptions) {
     if (!options.key || options.key.length < 32) throw new InvalidArgumentError("audit key", `${options.key?.length ?? 0} bytes`, "at least 32 bytes");
     this.key = SecureBuffer.from(options.key);
     this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
     this.now = options.now ?? (() => new Date());
+    this.head = new AuditHeadFile(options.dir, () => this.key.buffer);
   }
 
   /** Appends one event (serialised with concurrent calls). */
@@ -121,13 +143,38 @@ export class AuditLog implements AuditSink {
     // Another process may have appended (or rotated) since our last write: then re-read the head.
     const current = await this.currentFile();
     let state = this.state;
-    if (state === undefined || current.size !== state.bytes || current.ino !== state.ino) state = await this.recover();
-    let ino = current.ino;
+    if (state === undefined || current.size !== state.bytes || current.ino !== state.ino) state = await this.resume({ ...(await this.recover()), ...(current.ino === undefined ? {} : { ino: current.ino }) });
     if (state.bytes > this.maxFileBytes) {
       await this.rotate(state);
-      ino = undefined; // the append below creates a new file
+      delete state.ino; // the append below creates a new file
     }
+    this.state = await this.write(state, event);
+  }
+
+  /**
+   * Where the chain continues, checked against the signed head. A log behind its head had its tail
+   * cut: the chain continues after the head (so the cut stays a visible gap) behind a record saying
+   * so. A checkpointed log without a valid head gets such a record too. An empty or older log
+   * starts its head here.
+   */
+  private async resume(tail: ChainState): Promise<ChainState> {
+    const read = await this.head.read();
+    if (read.state === "present") {
+      const { head } = read;
+      if (head.seq <= tail.seq) return tail; // equal, or one behind after a crash between append and head write
+      return this.write({ ...tail, seq: head.seq, prev: head.hash }, { action: TAMPER, outcome: "failure", details: { kind: "truncated", head: head.seq, last: tail.seq } });
+    }
+    if (tail.seq === 0 || tail.v !== VERSION) {
+      await this.writeHead({ seq: tail.seq, hash: tail.prev, ts: this.now().toISOString() });
+      return tail;
+    }
+    return this.write(tail, { action: TAMPER, outcome: "failure", details: { kind: read.state === "missing" ? "head-missing" : "head-forged", last: tail.seq } });
+  }
+
+  /** Appends one record after `state`, then moves the signed head to it; returns the new state. */
+  private async write(state: ChainState, event: AuditEvent): Promise<ChainState> {
     const body = {
+      v: VERSION,
       seq: state.seq + 1,
       ts: this.now().toISOString(),
       prev: state.prev,
@@ -145,9 +192,18 @@ export class AuditLog implements AuditSink {
     } catch (cause) {
       throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot append to audit log in '${this.options.dir}'`, { cause, hint: "Check the folder exists and is writable." });
     }
+    await this.writeHead({ seq: body.seq, hash, ts: body.ts });
     // A file the append just created has an inode we have not seen: left undefined, so the next
     // append re-reads the head once.
-    this.state = { seq: body.seq, prev: hash, bytes: state.bytes + Buffer.byteLength(line), ...(ino === undefined || state.bytes === 0 ? {} : { ino }) };
+    return { seq: body.seq, prev: hash, bytes: state.bytes + Buffer.byteLength(line), v: VERSION, ...(state.ino === undefined || state.bytes === 0 ? {} : { ino: state.ino }) };
+  }
+
+  private async writeHead(head: AuditHead): Promise<void> {
+    try {
+      await this.head.write(head);
+    } catch (cause) {
+      throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot write the head checkpoint of the audit log in '${this.options.dir}'`, { cause, hint: "Check the folder exists and is writable." });
+    }
   }
 
   private check(event: AuditEvent): void {
@@ -188,9 +244,9 @@ export class AuditLog implements AuditSink {
   }
 
   /** Finds the last record to continue the chain after a restart. */
-  private async recover(): Promise<{ seq: number; prev: string; bytes: number }> {
+  private async recover(): Promise<ChainState> {
     const files = await this.files();
-    let state = { seq: 0, prev: GENESIS, bytes: 0 };
+    let state: ChainState = { seq: 0, prev: GENESIS, bytes: 0 };
     for (let i = files.length - 1; i >= 0; i--) {
       const file = files[i] ?? "";
       const text = await fs.readFile(path.join(this.options.dir, file), "utf8");
@@ -199,17 +255,16 @@ export class AuditLog implements AuditSink {
       if (!last) continue;
       try {
         const r = JSON.parse(last) as AuditRecord;
-        state = { seq: r.seq, prev: r.hash, bytes: file === CURRENT ? Buffer.byteLength(text) : 0 };
+        state = { seq: r.seq, prev: r.hash, bytes: file === CURRENT ? Buffer.byteLength(text) : 0, ...(r.v === undefined ? {} : { v: r.v }) };
       } catch (cause) {
         throw new AuditLogError("AUDIT_LOG_CORRUPT", `the last line of audit file '${file}' is not a record`, { cause, hint: "Run verify() and restore the file from a backup." });
       }
       break;
     }
-    this.state = state;
     return state;
   }
 
-  private async rotate(state: { seq: number; prev: string; bytes: number }): Promise<void> {
+  private async rotate(state: ChainState): Promise<void> {
     const target = path.join(this.options.dir, `audit-${String(state.seq).padStart(12, "0")}.jsonl`);
     await fs.rename(path.join(this.options.dir, CURRENT), target);
     state.bytes = 0;
@@ -220,7 +275,9 @@ export class AuditLog implements AuditSink {
    * happened to each bad record: `edited` (fails its signature where a record of that number is
    * missing), `inserted` (fails its signature while the chain closes around it, or repeats a record
    * already seen), `deleted` (numbers missing from the sequence), `reordered` (authentic records
-   * out of sequence order, or not linked to their predecessor), `malformed` (not JSON).
+   * out of sequence order, or not linked to their predecessor), `malformed` (not JSON), `truncated`
+   * (the log ends before the record its signed head names, the head is missing or forged, or an
+   * appender found and recorded such a cut earlier).
    */
   async verify(): Promise<AuditVerification> {
     await this.queue;
@@ -304,10 +361,35 @@ export class AuditLog implements AuditSink {
       if (before !== undefined && e.r.prev !== before)
         problems.push({ kind: "reordered", file: e.file, line: e.line, seq: e.r.seq, message: `record ${e.r.seq} (${at(e)}) does not chain to record ${e.r.seq - 1}` });
     }
+    // the tail, against the signed head checkpoint
+    const headRead = await this.head.read();
+    const cut = (seq: number | undefined, message: string, e?: Entry): void => {
+      problems.push({ kind: "truncated", file: e?.file ?? "audit.head", line: e?.line ?? 0, seq, message });
+    };
+    if (headRead.state === "present") {
+      const { head } = headRead;
+      const named = bySeq.get(head.seq);
+      if (head.seq > max) cut(head.seq, `the signed head names record ${head.seq} (${head.ts}) but the log ends at record ${max}: records ${max + 1}..${head.seq} were cut from the tail`);
+      else if (named && named.r.hash !== head.hash) cut(head.seq, `record ${head.seq} (${at(named)}) is not the record the signed head names: the tail was cut and rewritten`);
+    } else if (entries.some((e) => e.authentic && e.r.v === VERSION)) {
+      cut(undefined, headRead.state === "missing" ? "the signed head checkpoint 'audit.head' is missing: the tail may have been cut" : "the head checkpoint 'audit.head' fails its signature: the tail may have been cut");
+    }
+    for (const e of chain.filter((x) => x.r.action === TAMPER)) {
+      const d = e.r.details ?? {};
+      const why = d["kind"] === "truncated" ? `the log ended at record ${String(d["last"])} while its signed head named record ${String(d["head"])}` : `the signed head checkpoint was ${d["kind"] === "head-missing" ? "missing" : "forged"} after record ${String(d["last"])}`;
+      cut(e.r.seq, `record ${e.r.seq} (${at(e)}) notes that when it was written ${why}: the tail had been cut`, e);
+    }
     const order = new Map(entries.map((e, i) => [at(e), i]));
     problems.sort((x, y) => (order.get(`${x.file}:${x.line}`) ?? -1) - (order.get(`${y.file}:${y.line}`) ?? -1) || (x.seq ?? 0) - (y.seq ?? 0));
     const last = bySeq.get(Math.max(0, ...bySeq.keys()));
-    return { ok: problems.length === 0, records: entries.length, problems, head: last?.r.hash ?? GENESIS };
+    return {
+      ok: problems.length === 0,
+      records: entries.length,
+      problems,
+      head: last?.r.hash ?? GENESIS,
+      truncated: problems.some((p) => p.kind === "truncated"),
+      checkpoint: headRead.state === "present" ? headRead.head : undefined,
+    };
   }
 
   private macMatches(hash: string, mac: string): boolean {
