@@ -70,7 +70,11 @@ export function loadJsonl(file: string): GoldRecord[] {
 
 /** `fromDir` is a folder directly inside the package (bench/ or test/). */
 export function sharedDataDir(fromDir: string): string {
-  return path.resolve(fromDir, "../../../../shared/data");
+  // ../shared beside the checkout; a worktree sits one level deeper (/work/wt/<name>), so look further up too
+  for (let dir = path.resolve(fromDir, "../../../.."); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared/data");
+    if (fs.existsSync(candidate) || path.dirname(dir) === dir) return candidate;
+  }
 }
 
 export interface Counts {

@@ -108,8 +108,10 @@ describe("PiiScanner recall and precision cues", () => {
     expect(values("We read Wilson's report twice.")).toContain("Wilson");
     expect(found(full, "There's this nice new Croatian place downtown.").map(([, v]) => v)).not.toContain("Croatian place downtown");
   });
-  it("reads a commonwealth as a jurisdiction", () => {
-    expect(found(full, "organized under the laws of the Commonwealth of Virginia and the Commonwealth")).toEqual([
+  it("reads a commonwealth as a jurisdiction, reported only when places named as jurisdictions are asked for", () => {
+    const text = "organized under the laws of the Commonwealth of Virginia and the Commonwealth";
+    expect(found(full, text)).toEqual([]);
+    expect(found(new PiiScanner({ keepJurisdictions: false }), text)).toEqual([
       ["LOCATION", "Commonwealth of Virginia"],
       ["LOCATION", "Commonwealth"],
     ]);

@@ -18,6 +18,8 @@ import {
   usPassportRecognizer,
 } from "./recognizers/structured-recognizers";
 import { letterheadOrganizations } from "./letterhead";
+import { partyAliases } from "./party-aliases";
+import { keepLegalText, type LegalTextOptions } from "./legal-text";
 import { withRepeatedMentions } from "./repeated-mentions";
 import { assessRisk, type RiskAssessment } from "./risk";
 
@@ -26,6 +28,13 @@ export interface PiiScannerOptions {
   readonly minScore?: number;
   /** Run the NLP name/organisation/place recognizer (default true; the slowest part). */
   readonly names?: boolean;
+  /** Also run compromise's NLP tagger for names (default false: slower, and it reads defined terms as names). */
+  readonly nlpTagger?: boolean;
+  /**
+   * Keep places named as a jurisdiction ("the laws of the State of New York", "a Delaware corporation"); default
+   * true. Headings, generic defined terms, form labels, statutes and courts are never reported as names.
+   */
+  readonly keepJurisdictions?: boolean;
   /** Only report these types (default: all). */
   readonly entities?: readonly PiiEntityType[];
   /** Extra recognizers from configuration. */
@@ -95,11 +104,13 @@ export class PiiScanner {
   private readonly entities: ReadonlySet<string> | undefined;
   /** Organisations on cards and letterheads, and their repeated mentions (needs the name recognizers). */
   private readonly letterheads: boolean;
+  private readonly legalText: LegalTextOptions;
 
   constructor(options: PiiScannerOptions = {}) {
     const minScore = options.minScore ?? 0.4;
     if (!(minScore >= 0 && minScore <= 1)) throw new InvalidArgumentError("minScore", minScore, "a number between 0 and 1");
     this.minScore = minScore;
+    this.legalText = { keepJurisdictions: options.keepJurisdictions ?? true };
     this.entities = options.entities ? new Set(options.entities) : undefined;
     const list: Recognizer[] = [
       emailRecognizer(),
@@ -114,7 +125,7 @@ export class PiiScanner {
       driverLicenseRecognizer(),
       new AddressRecognizer(),
     ];
-    if (options.names ?? true) list.push(new NameRecognizer(), new OrganizationRecognizer());
+    if (options.names ?? true) list.push(new NameRecognizer({ nlpTagger: options.nlpTagger ?? false }), new OrganizationRecognizer());
     this.letterheads = (options.names ?? true) && (this.entities?.has("ORGANIZATION") ?? true);
     for (const c of options.custom ?? []) list.push(customRecognizer(c));
     list.push(...(options.recognizers ?? []));
@@ -132,9 +143,11 @@ export class PiiScanner {
         all.push(f);
       }
     }
-    if (!this.letterheads) return resolveOverlaps(absorbIntoAddresses(all));
+    if (!this.letterheads) return resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)));
     all.push(...letterheadOrganizations(text, all));
-    return withRepeatedMentions(text, resolveOverlaps(absorbIntoAddresses(all)));
+    all.push(...partyAliases(text, all));
+    const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)));
+    return keepLegalText(text, withRepeatedMentions(text, resolved), this.legalText);
   }
 
   /** Findings and the risk they add up to. */

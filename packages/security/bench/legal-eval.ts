@@ -1,0 +1,168 @@
+// Legal-text checks of PiiScanner on CUAD contracts (shared by bench/legal-text.ts and the jest quality test):
+// headings and quoted defined terms must come through untouched, the parties CUAD's lawyers named must be found.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { PiiFinding } from "../src/pii/pii-types";
+import { isEnglishWord, isNotAName } from "../src/pii/recognizers/lexicons";
+
+/** Fixed split by hash of a key (file name, document or template id): "tune" is looked at, "report" is not. */
+export function splitOf(key: string): "tune" | "report" {
+  return (createHash("sha256").update(`bear-pii-split-v1|${key}`).digest()[0] ?? 0) < 128 ? "tune" : "report";
+}
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+export interface CuadContract {
+  readonly file: string;
+  readonly text: string;
+  /** CUAD "Parties" quotes that name a party (quoted role words such as "Provider" left out). */
+  readonly parties: readonly Span[];
+}
+
+/** A party quote that is only dictionary words in quotes ("Provider", "the Company") is a role, not a name. */
+function namesAParty(s: string): boolean {
+  // role words, quoted or not ("Provider", the "Company", LICENSEE, Co-Trustee, Contractor.)
+  const words = (s.match(/\p{L}+/gu) ?? []).filter((w) => !/^(?:the|or|and|co|a|an)$/i.test(w));
+  if (words.every(isRoleWord)) return false;
+  // sentences about the parties ("X and Y may be referred to … as a "Party"")
+  if (/\b(?:referred|hereinafter|collectively|individually|on behalf of|each a|together)\b/i.test(s)) return false;
+  return /\p{Lu}/u.test(s);
+}
+
+/** A party's role ("Provider", "Licensee", "Company", "you"): a defined role word, or a dictionary noun of agency. */
+function isRoleWord(w: string): boolean {
+  if (isNotAName(w) || /^(?:company|party|parties|you|your|trust|fund|client|customer|consultant|us|we|our)$/i.test(w)) return true;
+  return /(?:er|or|ee|ant|ent|ist|ary)s?$/i.test(w) && isEnglishWord(w);
+}
+
+/** Words of the party names, lower-case: a heading or defined term holding one names a party. */
+function partyWords(parties: readonly Span[]): Set<string> {
+  return new Set(parties.flatMap((p) => p.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2));
+}
+const LEGAL_FORM = /\b(?:inc|llc|ltd|corp|corporation|company|limited|plc|gmbh|n\.a|bank|trust|partners|group|holdings)\b/i;
+
+/** The contracts of `cuad_train` in one part of the split, in hash order, at most `limit`. */
+export function loadCuad(dataDir: string, part: "tune" | "report", limit: number): CuadContract[] {
+  const dir = path.join(dataDir, "cuad_train");
+  const parties = new Map<string, Span[]>();
+  for (const line of fs.readFileSync(path.join(dir, "clauses.jsonl"), "utf8").split("\n")) {
+    if (!line.includes('"category": "Parties"')) continue;
+    const r = JSON.parse(line) as { file: string; spans: Span[] };
+    parties.set(r.file, r.spans.filter((s) => namesAParty(s.text)));
+  }
+  const hash = (f: string): string => createHash("sha256").update(f).digest("hex");
+  return fs
+    .readdirSync(path.join(dir, "full_contract_txt"))
+    .filter((f) => splitOf(f) === part)
+    .sort((a, b) => hash(a).localeCompare(hash(b)))
+    .slice(0, limit)
+    .map((file) => ({ file, text: fs.readFileSync(path.join(dir, "full_contract_txt", file), "utf8"), parties: parties.get(file) ?? [] }));
+}
+
+const CONNECTIVE = /^(?:of|and|or|the|to|for|in|on|by|with|a|an|&|upon|under|from|not|no)$/i;
+const dictionaryWords = (s: string): boolean => {
+  const words = s.split(/[\s/,;-]+/).filter((w) => /\p{L}/u.test(w)).map((w) => w.replace(/['’]s?$|^[("“]|[)"”.:]$/gu, ""));
+  return words.length > 0 && words.length <= 8 && words.every((w) => CONNECTIVE.test(w) || (/^\p{Lu}/u.test(w) && isEnglishWord(w)));
+};
+
+/**
+ * Headings as a reader sees them, found independently of the scanner: a line (or the run-in caption that starts
+ * a paragraph, "12. Severability.") made of capitalised dictionary words, optionally numbered.
+ */
+export function headings(text: string): Span[] {
+  const out: Span[] = [];
+  const LINE = /^[ \t]*((?:(?:ARTICLE|Article|SECTION|Section)\s+)?(?:[0-9]+(?:\.[0-9]+)*\.?|[IVXL]+\.|\([a-z0-9]+\)|[A-Z]\.)?[ \t]*)([^\n]{3,80}?)[ \t]*$/gmu;
+  for (const m of text.matchAll(LINE)) {
+    const body = m[2] ?? "";
+    if (/\d/.test(body)) continue;
+    const start = m.index + (m[0].length - m[0].trimStart().length) + (m[1] ?? "").trimStart().length;
+    const caption = /^([^.:\n]{3,60})[.:](?:\s|$)/u.exec(body);
+    for (const cand of caption && m[1]?.trim() ? [caption[1] ?? ""] : [body]) {
+      const t = cand.trim().replace(/[.:]$/, "");
+      if (t.length < 3 || !/^\p{Lu}/u.test(t) || !dictionaryWords(t)) continue;
+      const at = text.indexOf(t, start);
+      out.push({ start: at, end: at + t.length, text: t });
+    }
+  }
+  return out;
+}
+
+/** `(the "Effective Date")`, `("Services")`: quoted defined terms made of capitalised dictionary words. */
+export function definedTerms(text: string): Span[] {
+  const out: Span[] = [];
+  for (const m of text.matchAll(/\((?:[^()"“”]{0,40}?)["“]([^"“”\n]{2,60})["”]/gu)) {
+    const t = m[1] ?? "";
+    if (!/^\p{Lu}/u.test(t) || !dictionaryWords(t)) continue;
+    const start = m.index + m[0].lastIndexOf(t);
+    out.push({ start, end: start + t.length, text: t });
+  }
+  return out;
+}
+
+export interface LegalTextReport {
+  readonly contracts: number;
+  readonly chars: number;
+  readonly headings: number;
+  readonly headingHits: Span[];
+  readonly terms: number;
+  readonly termHits: Span[];
+  readonly parties: number;
+  readonly partiesFound: number;
+  readonly missedParties: Span[];
+  readonly ms: number;
+}
+
+const overlaps = (f: readonly PiiFinding[], s: Span): boolean => f.some((x) => x.start < s.end && s.start < x.end);
+/** A party is found when findings cover at least half of its letters. */
+function covered(f: readonly PiiFinding[], s: Span, text: string): boolean {
+  let letters = 0;
+  let hit = 0;
+  for (let i = s.start; i < s.end; i++) {
+    if (!/[\p{L}\p{N}]/u.test(text[i] ?? "")) continue;
+    letters++;
+    if (f.some((x) => x.start <= i && i < x.end)) hit++;
+  }
+  return letters > 0 && hit * 2 >= letters;
+}
+
+export function evaluateLegalText(contracts: readonly CuadContract[], detect: (text: string) => readonly PiiFinding[]): LegalTextReport {
+  let nh = 0;
+  let nt = 0;
+  let np = 0;
+  let found = 0;
+  let chars = 0;
+  const headingHits: Span[] = [];
+  const termHits: Span[] = [];
+  const missedParties: Span[] = [];
+  const t0 = performance.now();
+  for (const c of contracts) {
+    chars += c.text.length;
+    const f = detect(c.text);
+    const words = partyWords(c.parties);
+    // a caption or term naming a party ("INDEMNIFICATION BY GOOGLE", ("Magenta")) may be redacted: not counted
+    const partyAt = (s: Span): boolean =>
+      c.parties.some((p) => p.start < s.end && s.start < p.end) ||
+      LEGAL_FORM.test(s.text) ||
+      (s.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => words.has(w));
+    for (const h of headings(c.text)) {
+      if (partyAt(h)) continue;
+      nh++;
+      if (overlaps(f, h)) headingHits.push(h);
+    }
+    for (const t of definedTerms(c.text)) {
+      if (partyAt(t)) continue;
+      nt++;
+      if (overlaps(f, t)) termHits.push(t);
+    }
+    for (const p of c.parties) {
+      np++;
+      if (covered(f, p, c.text)) found++;
+      else missedParties.push(p);
+    }
+  }
+  return { contracts: contracts.length, chars, headings: nh, headingHits, terms: nt, termHits, parties: np, partiesFound: found, missedParties, ms: performance.now() - t0 };
+}

@@ -1,0 +1,78 @@
+import fc from "fast-check";
+import { PiiScanner } from "./pii-scanner";
+
+const scanner = new PiiScanner();
+const found = (text: string, s: PiiScanner = scanner): [string, string][] => s.scan(text).map((f) => [f.type, text.slice(f.start, f.end)]);
+const values = (text: string): string[] => found(text).map(([, v]) => v);
+
+/** Legal captions and the words they are made of (none is personal data). */
+const CAPTION_WORDS = ["Severability", "Injunctive", "Relief", "Attorneys'", "Fees", "Governing", "Law", "Notices", "Indemnification", "Confidentiality", "Entire", "Agreement", "Waiver", "Assignment", "Counterparts", "Term", "Termination", "Force", "Majeure", "Arbitration", "Insurance", "Warranties", "Language", "Exclusivity", "Audit", "Rights"];
+
+describe("legal text: what a contract's structure says is not personal data", () => {
+  it("leaves numbered captions and headings alone (the issue's examples)", () => {
+    const text =
+      "12. Severability. If any provision is invalid, the rest stays.\n13. Attorneys' Fees. The prevailing party recovers its Attorneys' Fees.\n" +
+      "14. Injunctive Relief. Each party may seek Injunctive Relief.\n15. Language. This Agreement is in the English language.\nARTICLE IV INDEMNIFICATION\n";
+    expect(found(text)).toEqual([]);
+  });
+
+  it("never reports a name inside a generated numbered caption of legal words", () => {
+    fc.assert(
+      fc.property(fc.nat(40), fc.array(fc.constantFrom(...CAPTION_WORDS), { minLength: 1, maxLength: 4 }), fc.boolean(), (n, words, caps) => {
+        const caption = caps ? words.join(" ").toUpperCase() : words.join(" ");
+        const text = `${n + 1}. ${caption}. The parties agree as set out below.\n`;
+        expect(found(text)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("leaves generic quoted defined terms and their mentions alone, but keeps a party's short name", () => {
+    const text =
+      'This Agreement is made on March 1 (the "Effective Date") between Good Sam Enterprises, LLC ("Good Sam") and the ' +
+      'Supplier ("Supplier"). After the Effective Date, Good Sam may order Products (the "Products").';
+    const v = values(text);
+    expect(v).toEqual(expect.arrayContaining(["Good Sam Enterprises, LLC", "Good Sam"]));
+    expect(v.filter((x) => x === "Good Sam")).toHaveLength(2);
+    for (const term of ["Effective Date", "Supplier", "Products"]) expect(v).not.toContain(term);
+  });
+
+  it("does not let a name swallow the form label after it, nor read labels as names", () => {
+    const text = "By: /s/ Paul E. Schedler\nName: Paul E. Schedler Title: Vice President\nE-mail: paul@example.com\nWebsite: www.example.com\n";
+    const f = found(text);
+    expect(f).toEqual(expect.arrayContaining([["PERSON", "Paul E. Schedler"]]));
+    expect(f.map(([, v]) => v).some((v) => /Title|E-mail|Website/.test(v))).toBe(false);
+  });
+
+  it("keeps jurisdictions of governing-law and venue clauses unless asked to redact places", () => {
+    const text =
+      "This Agreement shall be governed by the laws of the State of California and the United States of America. " +
+      "Venue lies in the courts located in Santa Clara County. Acme Widgets, Inc., a Delaware corporation, signs.";
+    const v = values(text);
+    for (const place of ["California", "United States", "America", "Santa Clara County", "Delaware"]) expect(v.some((x) => x.includes(place))).toBe(false);
+    expect(v).toContain("Acme Widgets, Inc.");
+    const places = found(text, new PiiScanner({ keepJurisdictions: false })).map(([, x]) => x);
+    expect(places.some((x) => x.includes("California"))).toBe(true);
+  });
+
+  it("does not report statutes and courts as organisations", () => {
+    const v = values("subject to the Securities Act and the Bankruptcy Code, before the Court of Chancery.");
+    expect(v).toEqual([]);
+  });
+
+  it("still finds people, addresses and a party in a heading-like signature line", () => {
+    const text = "IN WITNESS WHEREOF the parties have signed.\n\nKATHY WHITWORTH\nMary Baker\nAddress: 302 La Mancha Court, Santa Fe, New Mexico 87501\n";
+    const v = values(text);
+    expect(v).toEqual(expect.arrayContaining(["KATHY WHITWORTH", "Mary Baker"]));
+    expect(v.some((x) => x.startsWith("302 La Mancha Court"))).toBe(true);
+  });
+
+  it("reads a quoted short name defined after a party as that party ('HDS'), not a place's acronym ('PRC')", () => {
+    const text =
+      'between Healthcare Distribution Specialists LLC ("HDS"), a Delaware corporation, and others. HDS shall pay. ' +
+      "Lenovo-AsiaInfo Technologies, Inc. is organized under the laws of the People's Republic of China (\"PRC\").";
+    const v = values(text);
+    expect(v.filter((x) => x === "HDS")).toHaveLength(2);
+    expect(v).not.toContain("PRC");
+  });
+});
