@@ -6,6 +6,7 @@ import { SecureBuffer } from "../crypto/secure-buffer";
 import type { PiiFinding } from "../pii/pii-types";
 import { PiiScanner } from "../pii/pii-scanner";
 import { OffsetMap, type OffsetSegment } from "./offset-map";
+import { EntityLinker, LINKED_TYPES } from "./entity-linker";
 import { BUILT_IN_POLICIES, type ScrubOperator, type ScrubPolicy } from "./scrub-policy";
 import { TOKEN_PATTERN, type TokenVault } from "./token-vault";
 
@@ -15,6 +16,24 @@ export interface PiiScrubResult extends ScrubbedText {
   readonly offsets: OffsetMap;
   readonly policy: string;
 }
+
+/** Scrub options of this scrubber: core's, plus the matter whose documents share placeholders. */
+export interface PiiScrubOptions extends ScrubOptions {
+  /**
+   * Documents of one matter share placeholders and entity numbers: the same person is <PERSON_1> in every document
+   * scrubbed with this matter id (by this scrubber), and the `tokenize` operator's tokens carry the same entity number
+   * (each token still restores its own mention). Without it, numbering is per `documentId`.
+   */
+  readonly matterId?: string;
+}
+
+/** Placeholder numbering of one document or matter: exact values, and people and organisations linked into entities. */
+interface Numbering {
+  readonly byValue: Map<string, string>;
+  readonly count: Map<string, number>;
+  readonly entities: EntityLinker;
+}
+const newNumbering = (): Numbering => ({ byValue: new Map(), count: new Map(), entities: new EntityLinker() });
 
 /** Decides whether `principal` may restore tokenized values (throws or returns false to refuse). */
 export type RestoreAuthorizer = (principal: string, documentId: string | undefined) => Promise<boolean>;
@@ -45,8 +64,8 @@ export class PiiScrubber implements Scrubber {
   private readonly vault: TokenVault | undefined;
   private readonly authorizeRestore: RestoreAuthorizer | undefined;
   private readonly audit: AuditSink;
-  /** Placeholder numbering per document id, so chunks of one document agree. */
-  private readonly placeholders = new Map<string, Map<string, string>>();
+  /** Placeholder numbering per document id (or matter id), so chunks of one document agree. */
+  private readonly placeholders = new Map<string, Numbering>();
 
   constructor(@inject(PiiScrubberOptions) @optional() options: PiiScrubberOptions = {}) {
     this.scanner = options.scanner ?? new PiiScanner();
@@ -57,7 +76,7 @@ export class PiiScrubber implements Scrubber {
     this.audit = options.audit ?? nullAuditSink;
   }
 
-  async scrub(text: string, options: ScrubOptions = {}): Promise<PiiScrubResult> {
+  async scrub(text: string, options: PiiScrubOptions = {}): Promise<PiiScrubResult> {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     options.signal?.throwIfAborted();
     const findings = this.scanner.scan(text);
@@ -73,11 +92,11 @@ export class PiiScrubber implements Scrubber {
   }
 
   /** Applies a policy to findings you already have (they must not overlap). */
-  apply(text: string, findings: readonly PiiFinding[], options: ScrubOptions = {}): PiiScrubResult {
+  apply(text: string, findings: readonly PiiFinding[], options: PiiScrubOptions = {}): PiiScrubResult {
     const policyName = options.policy ?? "default";
     const policy = this.policies.get(policyName);
     if (!policy) throw new InvalidArgumentError("policy", policyName, `one of ${[...this.policies.keys()].join(", ")}`);
-    const numbering = this.numberingFor(options.documentId);
+    const numbering = this.numberingFor(options.matterId === undefined ? options.documentId : `matter\0${options.matterId}`);
     const segments: OffsetSegment[] = [];
     const replacements: PiiSpan[] = [];
     let out = "";
@@ -104,33 +123,36 @@ export class PiiScrubber implements Scrubber {
     return { text: out, replacements, findings, offsets, policy: policy.name, toOriginalSpan: (s, e) => offsets.toOriginalSpan(s, e) };
   }
 
-  private numberingFor(documentId: string | undefined): Map<string, string> {
-    if (documentId === undefined) return new Map();
-    let m = this.placeholders.get(documentId);
+  private numberingFor(scope: string | undefined): Numbering {
+    if (scope === undefined) return newNumbering();
+    let m = this.placeholders.get(scope);
     if (!m) {
       if (this.placeholders.size >= MAX_DOCUMENTS) {
         const oldest = this.placeholders.keys().next().value;
         if (oldest !== undefined) this.placeholders.delete(oldest);
       }
-      m = new Map();
-      this.placeholders.set(documentId, m);
+      m = newNumbering();
+      this.placeholders.set(scope, m);
     }
     return m;
   }
 
-  private operate(operator: ScrubOperator, type: string, value: string, numbering: Map<string, string>, policy: ScrubPolicy): string {
+  /** The number of a value: people and organisations by entity ("Mr. Schedler" is Paul E. Schedler), the rest by value. */
+  private numberOf(type: string, value: string, numbering: Numbering): number {
+    if (LINKED_TYPES.has(type)) return numbering.entities.link(type, value);
+    const key = `${type}\0${normalise(value)}`;
+    const known = numbering.byValue.get(key);
+    if (known !== undefined) return Number(known);
+    const n = (numbering.count.get(type) ?? 0) + 1;
+    numbering.count.set(type, n);
+    numbering.byValue.set(key, String(n));
+    return n;
+  }
+
+  private operate(operator: ScrubOperator, type: string, value: string, numbering: Numbering, policy: ScrubPolicy): string {
     switch (operator) {
-      case "replace": {
-        const key = `${type}\0${normalise(value)}`;
-        let placeholder = numbering.get(key);
-        if (!placeholder) {
-          let n = 1;
-          for (const k of numbering.keys()) if (k.startsWith(`${type}\0`)) n++;
-          placeholder = `<${type}_${n}>`;
-          numbering.set(key, placeholder);
-        }
-        return placeholder;
-      }
+      case "replace":
+        return `<${type}_${this.numberOf(type, value, numbering)}>`;
       case "mask": {
         const keep = NUMBER_LIKE.has(type) ? (policy.maskKeep ?? 4) : 0;
         let kept = 0;
@@ -147,7 +169,8 @@ export class PiiScrubber implements Scrubber {
         return `<${type}:${createHmac("sha256", this.hashKey.buffer).update(`${type}\0${normalise(value)}`).digest("hex").slice(0, 16)}>`;
       case "tokenize":
         if (!this.vault) throw new VaultAccessDeniedError("the 'tokenize' operator needs a TokenVault (none configured)");
-        return this.vault.tokenize(type, value);
+        // people and organisations: the token names the entity ("<TOK_PERSON_E2_…>"), and restores its own mention
+        return this.vault.tokenize(LINKED_TYPES.has(type) ? `${type}_E${this.numberOf(type, value, numbering)}` : type, value);
       case "redact":
         return "";
     }

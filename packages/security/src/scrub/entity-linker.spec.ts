@@ -1,0 +1,70 @@
+import fc from "fast-check";
+import { randomBytes } from "node:crypto";
+import { PiiScrubber } from "./pii-scrubber";
+import { EntityLinker } from "./entity-linker";
+import { TokenVault } from "./token-vault";
+
+describe("EntityLinker: one entity, one number", () => {
+  it("links a person's full name, title + surname and surname, in any order", () => {
+    const l = new EntityLinker();
+    expect(["Schedler", "Paul E. Schedler", "Mr. Schedler", "P. E. Schedler", "Paul Schedler"].map((v) => l.link("PERSON", v))).toEqual([1, 1, 1, 1, 1]);
+    expect(l.link("PERSON", "Anna Berg")).toBe(2);
+    expect(l.link("PERSON", "Paul")).toBe(3); // a given name alone is not enough
+  });
+
+  it("links an organisation's name with and without its legal form, a leading part and its initials", () => {
+    const l = new EntityLinker();
+    expect(["Good Sam Enterprises, LLC", "Good Sam", "GOOD SAM ENTERPRISES, LLC", "GSE", "Good Sam Enterprises"].map((v) => l.link("ORGANIZATION", v))).toEqual([1, 1, 1, 1, 1]);
+    expect(l.link("ORGANIZATION", "Camping World, Inc.")).toBe(2);
+  });
+
+  it("keeps an ambiguous surname apart from both people it could be", () => {
+    const l = new EntityLinker();
+    expect([l.link("PERSON", "Ann Smith"), l.link("PERSON", "Bob Smith"), l.link("PERSON", "Smith")]).toEqual([1, 2, 3]);
+  });
+
+  it("gives the same number to every mention of a generated name, and different numbers to different names", () => {
+    const word = fc.stringMatching(/^[A-Z][a-z]{3,8}$/);
+    fc.assert(
+      fc.property(word, word, word, word, (g1, s1, g2, s2) => {
+        fc.pre(s1 !== s2 && g1 !== g2);
+        const l = new EntityLinker();
+        const a = [`${g1} ${s1}`, `Mr. ${s1}`, s1, `${g1[0]}. ${s1}`].map((v) => l.link("PERSON", v));
+        const b = l.link("PERSON", `${g2} ${s2}`);
+        expect(new Set(a).size).toBe(1);
+        expect(b).not.toBe(a[0]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("PiiScrubber: placeholders per entity, per document or per matter", () => {
+  const text =
+    'This Agreement is between GOOD SAM ENTERPRISES, LLC ("Good Sam") and Paul E. Schedler. Good Sam shall pay Mr. Schedler.\n' +
+    "By: /s/ Paul E. Schedler\nName: Paul E. Schedler Title: President\n";
+
+  it("gives every mention of one person or organisation the same placeholder in a document", async () => {
+    const scrubber = new PiiScrubber();
+    const r = await scrubber.scrub(text, { documentId: "d1" });
+    expect(r.text).toBe(
+      'This Agreement is between <ORGANIZATION_1> ("<ORGANIZATION_1>") and <PERSON_1>. <ORGANIZATION_1> shall pay Mr. <PERSON_1>.\n' +
+        "By: /s/ <PERSON_1>\nName: <PERSON_1> Title: President\n",
+    );
+  });
+
+  it("shares numbers across the documents of a matter when asked, and tokens restore each mention", async () => {
+    const key = randomBytes(32);
+    const scrubber = new PiiScrubber({ vault: new TokenVault(key), authorizeRestore: async () => true });
+    await scrubber.scrub("Anna Berg signed.", { documentId: "a", matterId: "m1" });
+    const second = await scrubber.scrub(text, { documentId: "b", matterId: "m1" });
+    expect(second.text).toContain("<PERSON_2>");
+    expect(second.text).not.toContain("<PERSON_1>");
+    const alone = await scrubber.scrub(text, { documentId: "c" });
+    expect(alone.text).toContain("<PERSON_1>");
+    const t = await scrubber.scrub(text, { policy: "reversible", documentId: "d", matterId: "m2" });
+    const tokens = t.text.match(/<TOK_PERSON_E\d+_[0-9a-f]{12}>/g) ?? [];
+    expect(new Set(tokens.map((x) => x.replace(/_[0-9a-f]{12}>$/, ""))).size).toBe(1);
+    expect(await scrubber.restore(t.text, { key, principal: "ann" })).toBe(text);
+  });
+});

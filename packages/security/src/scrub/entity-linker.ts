@@ -1,0 +1,80 @@
+/** Titles before a person's name ("Mr. Schedler" is Schedler). */
+const HONORIFIC = /^(?:(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|judge|justice|hon|rev|messrs)\.?\s+)+/i;
+/** Legal forms after an organisation's name ("Good Sam Enterprises, LLC" is Good Sam Enterprises). */
+const LEGAL_FORM =
+  /(?:[\s,]+(?:inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|llp|l\.l\.p|l\.p|lp|plc|gmbh|ag|s\.a|n\.a|b\.v|n\.v|pty|srl|spa)\.?)+$/i;
+/** Words of a name that say nothing about which one it is. */
+const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
+
+interface Entity {
+  readonly id: number;
+  /** Words of the longest mention seen, lower-case, without titles and legal forms. */
+  words: string[];
+}
+
+/** The words that identify a mention, and (for organisations) its initials. */
+function wordsOf(type: string, value: string): string[] {
+  let v = value.normalize("NFKC").trim();
+  if (type === "PERSON") v = v.replace(HONORIFIC, "");
+  if (type === "ORGANIZATION") v = v.replace(LEGAL_FORM, "").replace(/^the\s+/i, "");
+  return (v.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 0);
+}
+
+const initials = (words: readonly string[]): string => words.filter((w) => !FILLER.test(w)).map((w) => w[0]).join("");
+
+/** True when `short` names the same person as `long`: its words are among long's, and it ends with long's surname. */
+function samePerson(short: readonly string[], long: readonly string[]): boolean {
+  if (short.length === 0 || short.length > long.length) return false;
+  const last = short[short.length - 1];
+  // initials ("Paul E. Schedler" / "P. E. Schedler") count as their words
+  const has = (w: string): boolean => long.includes(w) || (w.length === 1 && long.some((x) => x.startsWith(w)));
+  return last === long[long.length - 1] && short.every(has);
+}
+
+/** True when `short` names the same organisation as `long`: a leading part of its name, or its initials. */
+function sameOrganization(short: readonly string[], long: readonly string[]): boolean {
+  if (short.length === 0) return false;
+  if (short.length === 1 && short[0] === initials(long) && (short[0]?.length ?? 0) >= 2) return true;
+  if (short.length > long.length) return false;
+  return short.every((w, i) => long[i] === w);
+}
+
+/**
+ * Links the mentions of one person or organisation in a document or matter ("Paul E. Schedler", "Mr. Schedler",
+ * "Schedler"; "Good Sam Enterprises, LLC", "Good Sam", "GSE") to one entity number. A mention that could be two
+ * known entities ("Smith" with "Ann Smith" and "Bob Smith") gets one of its own: merging two people would be worse.
+ */
+export class EntityLinker {
+  private readonly entities = new Map<string, Entity[]>();
+  private readonly next = new Map<string, number>();
+
+  /** The entity number of a mention, registering it when it is new. */
+  link(type: string, value: string): number {
+    const words = wordsOf(type, value);
+    const list = this.entities.get(type) ?? [];
+    this.entities.set(type, list);
+    const matches = words.length === 0 ? [] : list.filter((e) => this.same(type, words, e.words));
+    if (matches.length === 1 && matches[0]) {
+      const e = matches[0];
+      if (words.length > e.words.length) e.words = words;
+      return e.id;
+    }
+    const exact = list.find((e) => e.words.join(" ") === words.join(" "));
+    if (exact) return exact.id;
+    const id = (this.next.get(type) ?? 0) + 1;
+    this.next.set(type, id);
+    list.push({ id, words });
+    return id;
+  }
+
+  private same(type: string, a: readonly string[], b: readonly string[]): boolean {
+    if (a.join(" ") === b.join(" ")) return true;
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    if (type === "PERSON") return samePerson(short, long);
+    if (type === "ORGANIZATION") return sameOrganization(short, long);
+    return false;
+  }
+}
+
+/** Types whose mentions are linked into entities; every other type is numbered by its exact value. */
+export const LINKED_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION"]);
