@@ -277,7 +277,7 @@ export class RagEngine implements Retriever {
     if (mode !== "vector") lists.push(await this.#lexical(query, fetch, filter, boost));
     if (mode !== "lexical") {
       const [vector] = await this.#embedder!.embed([query], options.signal ? { signal: options.signal } : {});
-      lists.push(documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost));
+      lists.push(documentAware((await this.#index.vector(vector!, fetch, filter, "light")).map((h) => ({ item: h, score: h.score })), boost));
     }
     const fused =
       lists.length === 1
@@ -289,7 +289,13 @@ export class RagEngine implements Retriever {
     // Defence in depth: never hand out a chunk outside the permitted matters, whatever the store did.
     const permitted = fused.filter(({ item }) => !matters || matters.includes(item.chunk.matter));
     const terms = queryTerms(query);
-    let hits = permitted.slice(0, reranker ? fetch : k).map(({ item, score }) => this.#toHit(item, score, terms));
+    // Ranking ran on light hits (ids, offsets, scores); only the kept ones load their text.
+    const kept = permitted.slice(0, reranker ? fetch : k);
+    const loaded = new Map((await this.#index.hydrate(kept.map(({ item }) => item))).map((h) => [h.chunk.id, h]));
+    let hits = kept.flatMap(({ item, score }) => {
+      const full = loaded.get(item.chunk.id);
+      return full ? [this.#toHit(full, score, terms)] : [];
+    });
     if (reranker) {
       const ids = new Set(hits.map((h) => h.chunkId));
       hits = (await reranker(query, hits)).filter((h) => ids.has(h.chunkId)).slice(0, k);
@@ -305,7 +311,7 @@ export class RagEngine implements Retriever {
    * that names a contract.
    */
   async #lexical(query: string, fetch: number, filter: StoreFilter, boost: number): Promise<{ item: StoreHit; score: number }[]> {
-    const first = await this.#index.lexical(query, fetch, filter);
+    const first = await this.#index.lexical(query, fetch, filter, "light");
     const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
     if (boost <= 0 || first.length === 0) return ranked;
     const top = first[0]!.score || 1;
@@ -325,7 +331,7 @@ export class RagEngine implements Retriever {
     const terms = queryTerms(query);
     const topic = terms.filter((t) => !naming.has(stem(t)));
     if (topic.length === 0 || topic.length === terms.length) return ranked;
-    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs });
+    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs }, "light");
     const secondTop = second[0]?.score || 1;
     const combined = new Map<string, { item: StoreHit; score: number }>();
     for (const h of first) combined.set(h.chunk.id, { item: h, score: boost * (docScore.get(h.chunk.documentId) ?? 0) + 0.1 * (h.score / top) });

@@ -43,6 +43,19 @@ async function unindexedRows(dir: string): Promise<number> {
   }
 }
 
+async function idAtRow(dir: string, rowId: bigint): Promise<string | undefined> {
+  const lancedb = await import("@lancedb/lancedb");
+  const db = await lancedb.connect(path.join(dir, "lance"));
+  try {
+    const rows = await (await db.openTable("chunks")).takeRowIds([rowId]).select(["id"]).toArray();
+    return rows[0] ? String(rows[0].id) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
 describe("search between index upkeeps (real LanceDB)", () => {
   for (const sealed of [false, true]) {
     it(`finds rows written after the last full-text index upkeep, ranked with the indexed ones (${sealed ? "encrypted" : "plain"} index)`, async () => {
@@ -65,6 +78,27 @@ describe("search between index upkeeps (real LanceDB)", () => {
       }
     });
   }
+});
+
+describe("light hits (ranking without text)", () => {
+  it("load their text and section path afterwards, even when the table was compacted in between (row ids moved)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-hydrate-"));
+    const index = await LanceIndex.open({ dir });
+    try {
+      await commit(index, "a", ["The tenant shall pay the rent monthly.", "The landlord repairs the roof."]);
+      const light = await index.lexical("rent", 10, {}, "light");
+      expect(light.map((h) => [h.chunk.id, h.chunk.text])).toEqual([["a:v:0", ""]]);
+      expect((await index.hydrate(light)).map((h) => h.chunk.text)).toEqual(["The tenant shall pay the rent monthly."]);
+      // 30 more small commits: optimize() then compacts the fragments, and row ids change.
+      for (let i = 0; i < 30; i++) await commit(index, `x${i}`, [`Filler clause ${i} about deliveries.`]);
+      await index.optimize();
+      expect(await idAtRow(dir, light[0]!.rowId!)).not.toBe("a:v:0"); // the row id now points elsewhere, or nowhere
+      const loaded = await index.hydrate(light);
+      expect(loaded.map((h) => [h.chunk.id, h.chunk.text, h.score])).toEqual([["a:v:0", "The tenant shall pay the rent monthly.", light[0]!.score]]);
+    } finally {
+      await index.dispose();
+    }
+  });
 });
 
 describe("batched ingest (real LanceDB)", () => {

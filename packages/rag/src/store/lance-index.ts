@@ -36,7 +36,12 @@ export interface WriterLockOptions {
 export interface StoreHit {
   readonly chunk: ChunkRecord;
   readonly score: number;
+  /** Set on a "light" hit, whose text and section path are not loaded yet (see `hydrate`). */
+  readonly rowId?: bigint;
 }
+
+/** "full" hits carry their text and section path; "light" ones are loaded later, for the few that are kept. */
+export type HitDetail = "full" | "light";
 
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
 export interface DocumentCommit {
@@ -64,9 +69,14 @@ interface IndexManifest {
 const MANIFEST = "rag-index.json";
 /** Held (a pid lock) by the one process writing to the index; see `withWriterLock`. */
 const WRITER_LOCK = "writer.lock";
+/** Columns of the chunks table with an index of their own: BM25 on searchText, scalar ones for the filters. */
+const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as const;
+type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
 /** Small fragments (each write adds one) a table may have before `optimize()` compacts it. */
 const COMPACT_AT_FRAGMENTS = 24;
 const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
+/** What ranking needs: no text (the bulk of each row, and sealed in an encrypted index). */
+const LIGHT_COLUMNS = CHUNK_COLUMNS.filter((c) => c !== "text" && c !== "sectionPath");
 
 /** SQL string literal for LanceDB filters. */
 export function sqlString(value: string): string {
@@ -106,18 +116,19 @@ class FieldSealer {
   }
 }
 
-function toChunk(row: Record<string, unknown>, fields: FieldSealer): ChunkRecord {
+function toChunk(row: Record<string, unknown>, fields: FieldSealer, detail: HitDetail = "full"): ChunkRecord {
+  const light = detail === "light";
   return {
     id: String(row["id"]),
     documentId: String(row["documentId"]),
     version: String(row["version"]),
     matter: String(row["matter"]),
     docType: String(row["docType"]),
-    text: fields.open(row["text"]),
+    text: light ? "" : fields.open(row["text"]),
     start: Number(row["start"]),
     end: Number(row["end"]),
     page: Number(row["page"]),
-    sectionPath: JSON.parse(fields.open(row["sectionPath"])) as string[],
+    sectionPath: light ? [] : (JSON.parse(fields.open(row["sectionPath"])) as string[]),
     ordinal: Number(row["ordinal"]),
   };
 }
@@ -443,14 +454,22 @@ export class LanceIndex {
    */
   async #ensureFullTextIndex(): Promise<void> {
     if (this.#ftsReady) return;
+    await this.#buildIndex("searchText");
+    this.#ftsReady = true;
+  }
+
+  /** Builds (or rebuilds, over every row) the index of one column. */
+  async #buildIndex(column: IndexedColumn): Promise<void> {
     const lancedb = await import("@lancedb/lancedb");
     // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
     const analyse = !this.#fields.sealed;
-    await this.#chunks.createIndex("searchText", {
-      config: lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse }),
-      replace: true,
-    });
-    this.#ftsReady = true;
+    const config =
+      column === "searchText"
+        ? lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse })
+        : column === "documentId"
+          ? lancedb.Index.btree()
+          : lancedb.Index.bitmap();
+    await this.#chunks.createIndex(column, { config, replace: true });
   }
 
   /**
@@ -574,11 +593,13 @@ export class LanceIndex {
         const index = (await this.#chunks.listIndices()).find((i) => i.columns.includes(column));
         return index ? this.#chunks.indexStats(index.name) : undefined;
       };
-      const fullText = await indexed("searchText");
-      if (!fullText || fullText.numUnindexedRows > fullText.numIndexedRows) {
-        this.#ftsReady = false;
-        await this.#ensureFullTextIndex();
+      // Filters (matter isolation, the second, per-document pass of lexical search) go through
+      // scalar indices: without them every filtered query scans the column.
+      for (const column of INDEXED_COLUMNS) {
+        const stats = await indexed(column);
+        if (!stats || stats.numUnindexedRows > stats.numIndexedRows) await this.#buildIndex(column);
       }
+      this.#ftsReady = true;
       if (this.embedder && rows >= this.#vectorIndexThreshold && !(await indexed("vector"))) {
         try {
           await this.#chunks.createIndex("vector", { config: lancedb.Index.ivfPq({ distanceType: "cosine" }) });
@@ -588,7 +609,7 @@ export class LanceIndex {
           this.#logger.warn({ rows, error: (error as Error).message }, "could not build the vector index yet");
         }
       }
-      const behind = [await indexed("searchText"), await indexed("vector")].some((s) => s !== undefined && s.numUnindexedRows > 0);
+      const behind = (await Promise.all([...INDEXED_COLUMNS, "vector"].map(indexed))).some((s) => s !== undefined && s.numUnindexedRows > 0);
       const cleanupOlderThan = new Date(Date.now() - 60_000);
       if (behind || (await this.#chunks.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#chunks.optimize({ cleanupOlderThan });
       if ((await this.#documents.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#documents.optimize({ cleanupOlderThan });
@@ -608,25 +629,61 @@ export class LanceIndex {
   }
 
   /** BM25 over chunk text (with its title and section headings). Only committed chunks are returned. */
-  async lexical(query: string, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+  async lexical(query: string, limit: number, filter: StoreFilter, detail: HitDetail = "full"): Promise<StoreHit[]> {
     this.#check();
     const terms = this.#fields.searchText(query);
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
+    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#columns(detail), "_score"]).limit(limit);
+    if (detail === "light") q = q.withRowId();
     if (where) q = q.where(where);
-    const rows = await q.toArray();
-    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: Number((r as { _score: number })._score) })));
+    const rows = (await q.toArray()) as Record<string, unknown>[];
+    return this.#visible(rows.map((r) => this.#hit(r, Number(r["_score"]), detail)));
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
-  async vector(vector: Float32Array, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+  async vector(vector: Float32Array, limit: number, filter: StoreFilter, detail: HitDetail = "full"): Promise<StoreHit[]> {
     this.#check();
     const where = filterToWhere(filter);
-    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
+    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...this.#columns(detail), "_distance"]).limit(limit);
+    if (detail === "light") q = q.withRowId();
     if (where) q = q.where(where);
-    const rows = await q.toArray();
-    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: 1 - Number((r as { _distance: number })._distance) })));
+    const rows = (await q.toArray()) as Record<string, unknown>[];
+    return this.#visible(rows.map((r) => this.#hit(r, 1 - Number(r["_distance"]), detail)));
+  }
+
+  #columns(detail: HitDetail): string[] {
+    return detail === "light" ? LIGHT_COLUMNS : CHUNK_COLUMNS;
+  }
+
+  #hit(row: Record<string, unknown>, score: number, detail: HitDetail): StoreHit {
+    const chunk = toChunk(row, this.#fields, detail);
+    return detail === "light" ? { chunk, score, rowId: BigInt(row["_rowid"] as bigint) } : { chunk, score };
+  }
+
+  /**
+   * Loads the text and section path of light hits (the few a search keeps), by row id. Row ids
+   * change when another process compacts the table between the two reads: those hits are then
+   * looked up by chunk id. Hits whose chunk is gone (its document replaced meanwhile) are dropped.
+   */
+  async hydrate(hits: readonly StoreHit[]): Promise<StoreHit[]> {
+    this.#check();
+    const light = hits.filter((h) => h.rowId !== undefined);
+    if (light.length === 0) return [...hits];
+    const columns = ["id", "text", "sectionPath"];
+    let rows = (await this.#chunks.takeRowIds(light.map((h) => h.rowId!)).select(columns).toArray()) as Record<string, unknown>[];
+    let byId = new Map(rows.map((r) => [String(r["id"]), r]));
+    if (light.some((h) => !byId.has(h.chunk.id))) {
+      rows = (await this.#chunks.query().where(inList("id", light.map((h) => h.chunk.id))).select(columns).toArray()) as Record<string, unknown>[];
+      byId = new Map(rows.map((r) => [String(r["id"]), r]));
+    }
+    return hits.flatMap((h) => {
+      if (h.rowId === undefined) return [h];
+      const row = byId.get(h.chunk.id);
+      if (!row) return [];
+      const chunk = { ...h.chunk, text: this.#fields.open(row["text"]), sectionPath: JSON.parse(this.#fields.open(row["sectionPath"])) as string[] };
+      return [{ chunk, score: h.score }];
+    });
   }
 
   #visible(hits: StoreHit[]): StoreHit[] {

@@ -1,0 +1,288 @@
+// Ingest throughput, query latency and memory of RagEngine, each beside raw LanceDB doing the
+// floor of the same work in the same run (so the ratio holds on this shared, noisy machine).
+//
+//   nice -n 10 npx tsx bench/throughput.ts                       cuad, synthetic 200 MB, onnx, latency at ~100k chunks
+//   nice -n 10 npx tsx bench/throughput.ts --only=cuad,latency   some sections (cuad, synthetic, onnx, latency, memory)
+//   nice -n 10 npx tsx bench/throughput.ts --only=memory         1 GB of synthetic text, peak RSS (several minutes)
+//   --synthetic-mb=200 --memory-mb=1024 --latency-chunks=100000  sizes
+//
+// Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
+// measurement's alone. Raw LanceDB floor: read the files, cut 600-character chunks, write one
+// table (in the same batches), build one full-text index; with --onnx also embed the chunks.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Embedder, EmbedOptions } from "@bear/core";
+import { OnnxEmbedder, RagEngine } from "../src/index";
+
+const shared = path.resolve(import.meta.dirname, "../../../../shared");
+const cuadDir = path.join(shared, "data/cuad_train/full_contract_txt");
+const modelDir = path.join(shared, "models/model2vec-vq128-bge-base/onnx");
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const MB = 1e6;
+
+// ---------- synthetic corpus (deterministic pseudo-random legal text, generated at run time) ----------
+let seed = 42;
+const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const SUBJECTS = ["The Supplier", "The Customer", "Either party", "The Licensee", "The Recipient", "Each Party", "The Contractor"];
+const VERBS = ["shall deliver", "may terminate", "shall indemnify", "must notify", "shall maintain", "may assign", "shall not disclose"];
+const OBJECTS = ["the Services", "this Agreement", "all Confidential Information", "the Deliverables", "any Personal Data", "the Licensed Software", "the Fees"];
+const TAILS = ["within thirty (30) days of written notice", "in accordance with Schedule 2", "subject to Section 14.2(b)", "at its own cost and expense", "during the Term and for five years thereafter", "save as required by applicable law"];
+function contract(i: number, clauses: number): string {
+  const lines = [`MASTER AGREEMENT NO. ${i}`, "", `This Agreement is made on March ${1 + (i % 27)}, 2025 between Alpha ${i} Ltd. ("Alpha"), and Beta ${i} Inc. ("Beta").`, ""];
+  for (let a = 1; a <= Math.ceil(clauses / 6); a++) {
+    lines.push(`ARTICLE ${a} ${pick(["DEFINITIONS", "SERVICES", "FEES", "TERMINATION", "CONFIDENTIALITY", "LIABILITY", "GOVERNING LAW"])}`);
+    for (let c = 1; c <= 6; c++) lines.push(`${a}.${c} ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(TAILS)}. ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}.`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+const query = (i: number): string => `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(TAILS)} ${i}`;
+
+/** Writes synthetic contracts (~82 KB each) until `megabytes` are on disk, one file at a time. */
+function writeCorpus(dir: string, megabytes: number, clauses = 600): number {
+  fs.mkdirSync(dir, { recursive: true });
+  let bytes = 0;
+  for (let i = 0; bytes < megabytes * MB; i++) {
+    const text = contract(i, clauses);
+    bytes += Buffer.byteLength(text);
+    fs.writeFileSync(path.join(dir, `agreement-${String(i).padStart(5, "0")}.txt`), text);
+  }
+  return bytes;
+}
+
+function corpusBytes(dir: string): { files: number; bytes: number } {
+  const names = fs.readdirSync(dir).filter((n) => !n.startsWith("."));
+  return { files: names.length, bytes: names.reduce((s, n) => s + fs.statSync(path.join(dir, n)).size, 0) };
+}
+
+function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  return { p50: at(50), p95: at(95), p99: at(99) };
+}
+
+const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
+
+/** Times the embedder's own work (the share of ingest time it takes). */
+class TimedEmbedder implements Embedder {
+  seconds = 0;
+  constructor(private readonly inner: Embedder) {}
+  get id(): string {
+    return this.inner.id;
+  }
+  get dimensions(): number {
+    return this.inner.dimensions;
+  }
+  async embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    const t0 = performance.now();
+    try {
+      return await this.inner.embed(texts, options);
+    } finally {
+      this.seconds += (performance.now() - t0) / 1000;
+    }
+  }
+}
+
+const loadOnnx = (): Promise<OnnxEmbedder> => OnnxEmbedder.load({ modelDir, threads: 1, batchSize: 128 });
+
+// ---------- phases (each run in a child process) ----------
+
+interface IngestResult {
+  seconds: number;
+  /** CPU seconds of the whole process (all threads, LanceDB's included): the work done, less sensitive to the machine's load than wall time. */
+  cpuSeconds: number;
+  chunks: number;
+  rssMiB: number;
+  embedSeconds?: number;
+  reingestSeconds?: number;
+  reingestChunks?: number;
+}
+
+/** Raw LanceDB: read, cut 600-char chunks, (embed), add in ~4 MB batches, one FTS index. */
+async function rawIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {
+  const lancedb = await import("@lancedb/lancedb");
+  const embedder = onnx ? new TimedEmbedder(await loadOnnx()) : undefined;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const db = await lancedb.connect(path.join(work, "raw"));
+  let table: Awaited<ReturnType<typeof db.createTable>> | undefined;
+  let rows: Record<string, unknown>[] = [];
+  let pendingBytes = 0;
+  let chunks = 0;
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    if (embedder) {
+      const vectors = await embedder.embed(rows.map((r) => r["text"] as string));
+      rows.forEach((r, i) => (r["vector"] = Array.from(vectors[i]!)));
+    }
+    table = table ? (await table.add(rows), table) : await db.createTable("chunks", rows);
+    chunks += rows.length;
+    rows = [];
+    pendingBytes = 0;
+  };
+  for (const name of fs.readdirSync(corpus).sort()) {
+    const text = fs.readFileSync(path.join(corpus, name), "utf8");
+    for (let start = 0; start < text.length; start += 600) {
+      rows.push({ id: `${name}:${start}`, documentId: name, text: text.slice(start, start + 600), start, end: Math.min(text.length, start + 600) });
+    }
+    pendingBytes += text.length;
+    if (pendingBytes >= 4 * MB) await flush();
+  }
+  await flush();
+  await table!.createIndex("text", { config: lancedb.Index.fts({ withPosition: false }) });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  db.close();
+  return { seconds, cpuSeconds, chunks, rssMiB: maxRssMiB(), ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
+}
+
+async function engineIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {
+  const embedder = onnx ? new TimedEmbedder(await loadOnnx()) : undefined;
+  const rag = await RagEngine.open({ dir: path.join(work, "engine"), root: corpus, ...(embedder ? { embedder } : {}) });
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const report = await rag.ingest(["."], { matter: "bench" });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  if (report.failed > 0) throw new Error(`${report.failed} files failed: ${JSON.stringify(report.files.find((f) => f.status === "failed"))}`);
+  const t1 = performance.now();
+  const again = await rag.ingest(["."], { matter: "bench" });
+  const reingestSeconds = (performance.now() - t1) / 1000;
+  await rag.dispose();
+  return { seconds, cpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestChunks: again.chunksWritten, ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
+}
+
+interface LatencyResult {
+  chunks: number;
+  indexed: string[];
+  rows: { name: string; p50: number; p95: number; p99: number }[];
+}
+
+/** ~100k chunks with the ONNX fixture; the same queries through RagEngine and straight to its LanceDB table, interleaved. */
+async function latency(corpus: string, work: string): Promise<LatencyResult> {
+  const lancedb = await import("@lancedb/lancedb");
+  const embedder = await loadOnnx();
+  const dir = path.join(work, "engine");
+  const rag = await RagEngine.open({ dir, root: corpus, embedder });
+  await rag.ingest(["."], { matter: "bench" });
+  const stats = await rag.stats();
+  const db = await lancedb.connect(path.join(dir, "lance"));
+  const chunks = await db.openTable("chunks");
+  const rrf = await lancedb.rerankers.RRFReranker.create(60);
+  const columns = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
+  const k = 8;
+  const raw = {
+    lexical: async (q: string) => chunks.query().fullTextSearch(q, { columns: ["searchText"] }).select([...columns, "_score"]).limit(k).toArray(),
+    hybrid: async (q: string) => {
+      const [v] = await embedder.embed([q]);
+      return chunks.query().fullTextSearch(q, { columns: ["searchText"] }).nearestTo(Array.from(v!)).distanceType("cosine").select(columns).rerank(rrf).limit(k).toArray();
+    },
+  };
+  const samples: Record<string, number[]> = { "lexical engine": [], "lexical raw": [], "hybrid engine": [], "hybrid raw": [] };
+  const N = 300;
+  for (let i = 0; i < N + 10; i++) {
+    const q = query(i);
+    for (const mode of ["lexical", "hybrid"] as const) {
+      const t0 = performance.now();
+      await rag.search(q, { k, mode });
+      const t1 = performance.now();
+      await raw[mode](`${q} `);
+      const t2 = performance.now();
+      if (i >= 10) {
+        samples[`${mode} engine`]!.push(t1 - t0);
+        samples[`${mode} raw`]!.push(t2 - t1);
+      }
+    }
+  }
+  db.close();
+  await rag.dispose();
+  await embedder.dispose();
+  return { chunks: stats.chunks, indexed: [...stats.indexedColumns], rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s) })) };
+}
+
+// ---------- orchestration ----------
+
+function runPhase<T>(phase: string, corpus: string, extra: string[] = []): T {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `rag-bench-${phase}-`));
+  try {
+    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra], {
+      encoding: "utf8",
+      maxBuffer: 64 * MB,
+    });
+    const line = result.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+    if (!line) throw new Error(`phase ${phase} failed (exit ${result.status}): ${result.stderr.slice(-3000)}`);
+    return JSON.parse(line.slice(7)) as T;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function ingestRows(label: string, corpus: string, onnx: boolean): void {
+  const { files, bytes } = corpusBytes(corpus);
+  const raw = runPhase<IngestResult>(onnx ? "raw-onnx" : "raw", corpus);
+  const engine = runPhase<IngestResult>(onnx ? "engine-onnx" : "engine", corpus);
+  const line = (name: string, r: IngestResult): string =>
+    `  ${name.padEnd(13)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s)  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
+    (r.embedSeconds === undefined ? "" : `  embedder ${r.embedSeconds.toFixed(1)} s (${((100 * r.embedSeconds) / r.seconds).toFixed(0)}%)`);
+  console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}`);
+  console.log(line("raw LanceDB", raw));
+  console.log(line("RagEngine", engine));
+  console.log(`  ratio ${(engine.seconds / raw.seconds).toFixed(2)}x raw (cpu ${(engine.cpuSeconds / raw.cpuSeconds).toFixed(2)}x);  re-ingest of unchanged files ${engine.reingestSeconds!.toFixed(2)} s, ${engine.reingestChunks} chunks written`);
+}
+
+async function main(): Promise<void> {
+  const phase = arg("phase");
+  if (phase) {
+    const corpus = arg("corpus")!;
+    const work = arg("work")!;
+    const result =
+      phase === "raw" || phase === "raw-onnx"
+        ? await rawIngest(corpus, work, phase === "raw-onnx")
+        : phase === "engine" || phase === "engine-onnx"
+          ? await engineIngest(corpus, work, phase === "engine-onnx")
+          : await latency(corpus, work);
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    return;
+  }
+  const only = new Set((arg("only") ?? "cuad,synthetic,onnx,latency").split(","));
+  console.log(`node ${process.version}, ${os.cpus().length} vCPU, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "rag-bench-corpus-"));
+  try {
+    if (only.has("cuad")) ingestRows("cuad_train contracts", cuadDir, false);
+    if (only.has("synthetic")) {
+      const dir = path.join(work, "synthetic");
+      writeCorpus(dir, Number(arg("synthetic-mb") ?? 200));
+      ingestRows("synthetic contracts", dir, false);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (only.has("onnx")) ingestRows("cuad_train contracts", cuadDir, true);
+    if (only.has("latency")) {
+      const dir = path.join(work, "latency");
+      // ~310 chunks per synthetic contract at the default 600-char target.
+      writeCorpus(dir, (Number(arg("latency-chunks") ?? 100_000) / 310) * 0.0815);
+      const r = runPhase<LatencyResult>("latency", dir);
+      console.log(`\nquery latency at ${r.chunks} chunks (indices on ${r.indexed.join(", ")}), k = 8, 300 queries per row after 10 warm-up, engine and raw interleaved`);
+      for (const row of r.rows) console.log(`  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms`);
+      const p95 = (name: string): number => r.rows.find((x) => x.name === name)!.p95;
+      console.log(`  p95 ratio engine/raw: lexical ${(p95("lexical engine") / p95("lexical raw")).toFixed(2)}x, hybrid ${(p95("hybrid engine") / p95("hybrid raw")).toFixed(2)}x`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (only.has("memory")) {
+      const dir = path.join(work, "memory");
+      const bytes = writeCorpus(dir, Number(arg("memory-mb") ?? 1024));
+      const r = runPhase<IngestResult>("engine", dir);
+      console.log(`\nmemory: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

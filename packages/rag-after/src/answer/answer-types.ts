@@ -1,0 +1,52 @@
+import type { FinishReason, Llm } from "@bear/core";
+import type { SearchHit, SearchOptions } from "../retrieval/search-types";
+
+export interface AnswerOptions extends SearchOptions {
+  /** The model to write the answer; overrides the engine's. `null` forces an extractive answer. */
+  readonly llm?: Llm | null;
+  /** Tokens reserved for the answer. Default 512. */
+  readonly maxAnswerTokens?: number;
+  /** Default 0 (deterministic). */
+  readonly temperature?: number;
+  /** Sentences in an extractive answer. Default 3. */
+  readonly maxSentences?: number;
+}
+
+/** Where a cited statement comes from, to the character. */
+export interface Citation {
+  /** The number used in the answer text: [1], [2]… */
+  readonly marker: number;
+  readonly chunkId: string;
+  readonly documentId: string;
+  readonly title: string;
+  readonly source: string;
+  readonly matter: string;
+  readonly page: number;
+  /** Offsets of the supporting sentence in the document's extracted text. */
+  readonly start: number;
+  readonly end: number;
+  readonly quote: string;
+}
+
+/** A citation the model made that does not point at retrieved text; removed from `text`. */
+export interface DroppedCitation {
+  readonly marker: string;
+  readonly reason: "no-such-source" | "not-supported-by-source";
+}
+
+export interface Answer {
+  readonly question: string;
+  readonly text: string;
+  readonly mode: "llm" | "extractive";
+  readonly citations: readonly Citation[];
+  readonly droppedCitations: readonly DroppedCitation[];
+  /** The passages retrieved (the model saw the first `passagesUsed`). */
+  readonly passages: readonly SearchHit[];
+  readonly passagesUsed: number;
+  readonly finishReason?: FinishReason;
+}
+
+export type AnswerStreamEvent =
+  | { readonly type: "passages"; readonly passages: readonly SearchHit[] }
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "answer"; readonly answer: Answer };

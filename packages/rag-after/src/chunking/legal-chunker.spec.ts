@@ -1,0 +1,106 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { LegalChunker, detectHeading, sentenceSpans, type ChunkingStrategy } from "./legal-chunker";
+
+const CONTRACT = [
+  "MASTER SERVICES AGREEMENT",
+  "",
+  "This Agreement is made on January 5, 2026 by and between Acme Corp. (\"Acme\") and Beta LLC (\"Beta\").",
+  "",
+  "RECITALS",
+  "WHEREAS, Acme wishes to buy services; and",
+  "WHEREAS, Beta wishes to provide them.",
+  "NOW, THEREFORE, the parties agree as follows:",
+  "",
+  "ARTICLE 12 TERMINATION",
+  "12.1 Term. This Agreement starts on the Effective Date and lasts three years.",
+  "12.3 Termination for Convenience. Either party may terminate this Agreement for convenience:",
+  "(a) on ninety (90) days' prior written notice; or",
+  "(b) immediately, if the other party ceases business.",
+  "",
+  "IN WITNESS WHEREOF, the parties have signed this Agreement.",
+  "By: ____________ Name: Jane Roe",
+].join("\n");
+
+const strategies: ChunkingStrategy[] = ["legal", "sentence", "fixed"];
+
+describe("LegalChunker", () => {
+  it("keeps exact offsets: text.slice(start, end) === chunk.text for any input and strategy", () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom("\n", "\n\n", "\f", "ARTICLE 4 PAYMENT\n", "12.3(b) ", "Section 2.1 Fees. ", "(a) ", "WHEREAS, ", "IN WITNESS WHEREOF ", "Mr. Smith. ", "e.g. ", "   "),
+      fc.lorem({ maxCount: 30, mode: "sentences" }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 60 }).map((parts) => parts.join("")),
+        fc.constantFrom(...strategies),
+        fc.integer({ min: 60, max: 600 }),
+        (text, strategy, targetChars) => {
+          const pageStarts = [0, ...[...text.matchAll(/\f/g)].map((m) => m.index + 1)];
+          const chunker = new LegalChunker({ strategy, targetChars, overlapChars: Math.floor(targetChars / 5), minChars: 20 });
+          const chunks = chunker.chunk(text, pageStarts);
+          for (const c of chunks) {
+            expect(text.slice(c.start, c.end)).toBe(c.text);
+            expect(c.text.trim()).toBe(c.text);
+            expect(c.text.length).toBeGreaterThan(0);
+            expect(c.page).toBeGreaterThanOrEqual(1);
+            expect(c.page).toBeLessThanOrEqual(pageStarts.length);
+          }
+          // Every non-space character is covered by some chunk.
+          const covered = new Uint8Array(text.length);
+          for (const c of chunks) covered.fill(1, c.start, c.end);
+          for (let i = 0; i < text.length; i++) if (!/\s/.test(text[i]!)) expect(covered[i]).toBe(1);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never lets a chunk cross a page break", () => {
+    const text = "Page one text. ".repeat(20) + "\f" + "Page two text. ".repeat(20);
+    const chunks = new LegalChunker({ targetChars: 1000 }).chunk(text, [0, text.indexOf("\f") + 1]);
+    expect(chunks.every((c) => !c.text.includes("\f"))).toBe(true);
+    expect(chunks.map((c) => c.page)).toEqual([1, 2]);
+  });
+
+  it("gives clause chunks a section path from the Article and clause numbering", () => {
+    const chunks = new LegalChunker({ targetChars: 200, minChars: 40 }).chunk(CONTRACT);
+    const notice = chunks.find((c) => c.text.includes("ninety (90) days"));
+    expect(notice?.sectionPath).toEqual(["Article 12 TERMINATION", "12.3 Termination for Convenience"]);
+    expect(chunks.find((c) => c.text.includes("WHEREAS, Beta"))?.sectionPath).toEqual(["Recitals"]);
+    expect(chunks.find((c) => c.text.includes("By: ___"))?.sectionPath).toEqual(["Signatures"]);
+  });
+
+  it("splits long sections at sentence ends, not mid-sentence, with overlap", () => {
+    const sentences = Array.from({ length: 30 }, (_, i) => `Clause sentence number ${i} says the supplier shall deliver goods.`);
+    const text = sentences.join(" ");
+    const chunks = new LegalChunker({ strategy: "sentence", targetChars: 300, overlapChars: 80 }).chunk(text);
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) {
+      expect(c.text.length).toBeLessThanOrEqual(300);
+      expect(c.text.endsWith("goods.")).toBe(true);
+    }
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.start).toBeLessThan(chunks[i - 1]!.end);
+  });
+
+  it("recognises legal headings and numbering like 12.3(b)", () => {
+    expect(detectHeading("ARTICLE IV - CONFIDENTIALITY")).toMatchObject({ level: 1, label: "Article IV CONFIDENTIALITY" });
+    expect(detectHeading("Section 2.1 Fees. The Customer shall pay")).toMatchObject({ level: 3, label: "Section 2.1 Fees" });
+    expect(detectHeading("12.3 Termination. Either party")).toMatchObject({ level: 3 });
+    expect(detectHeading("(b) immediately on notice")).toMatchObject({ label: "(b)" });
+    expect(detectHeading("the supplier shall deliver.")).toBeNull();
+    expect(detectHeading("2020 was a good year for the parties")).toBeNull();
+  });
+
+  it("does not end sentences at abbreviations or decimal numbers", () => {
+    const text = "Acme Corp. shall pay U.S. $1.5 million, e.g. by wire. Then Beta Inc. signs.";
+    const spans = sentenceSpans(text, 0, text.length).map((s) => text.slice(s.start, s.end).trim());
+    expect(spans).toEqual(["Acme Corp. shall pay U.S. $1.5 million, e.g. by wire.", "Then Beta Inc. signs."]);
+  });
+
+  it("rejects nonsensical options with a clear error", () => {
+    expect(() => new LegalChunker({ targetChars: 10 })).toThrow(/targetChars/);
+    expect(() => new LegalChunker({ targetChars: 100, overlapChars: 90 })).toThrow(/overlapChars/);
+  });
+});

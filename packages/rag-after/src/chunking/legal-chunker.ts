@@ -1,0 +1,268 @@
+import { createHash } from "node:crypto";
+import { InvalidArgumentError } from "@bear/core";
+
+/**
+ * `legal`: structure first (headings, Article/Section/clause numbering, recitals, signature
+ * blocks, page breaks), then sentences. `sentence`: sentences only, pages kept. `fixed`:
+ * fixed-size windows snapped to whitespace (the classic baseline).
+ */
+export type ChunkingStrategy = "legal" | "sentence" | "fixed";
+
+export interface ChunkerOptions {
+  readonly strategy?: ChunkingStrategy;
+  /** Target chunk size in characters (a chunk exceeds it only when one word does). Default 600. */
+  readonly targetChars?: number;
+  /** Characters of trailing context repeated at the start of the next chunk of a section. Default 100. */
+  readonly overlapChars?: number;
+  /** Sections shorter than this are merged with the next one on the same page. Default 160. */
+  readonly minChars?: number;
+}
+
+/** One chunk: `text === documentText.slice(start, end)`, always. */
+export interface TextChunk {
+  readonly ordinal: number;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based page of the chunk's first character. */
+  readonly page: number;
+  /** Headings from the outermost in, e.g. ["Article 12 Termination", "12.3 Notice"]. */
+  readonly sectionPath: readonly string[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Section extends Span {
+  page: number;
+  path: string[];
+}
+
+interface Heading {
+  level: number;
+  label: string;
+  kind: "heading" | "recitals" | "operative" | "signatures";
+}
+
+const SUBCLAUSE_LEVEL = 6;
+
+function shorten(label: string): string {
+  const clean = label.replace(/\s+/g, " ").trim();
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}
+
+/** First words of a clause line: "12.3 Notice. Either party…" → "12.3 Notice". */
+function clauseTitle(number: string, rest: string): string {
+  const title = /^[^.;:]{1,60}/.exec(rest)?.[0]?.trim() ?? "";
+  return shorten(title ? `${number} ${title}` : number);
+}
+
+/** Classifies one line as a structural heading, or null. */
+export function detectHeading(rawLine: string): Heading | null {
+  const line = rawLine.trim();
+  if (line.length === 0 || line.length > 240) return null;
+  let m = /^(#{1,6})\s+(\S.*)$/.exec(line);
+  if (m) return { level: m[1]!.length, label: shorten(m[2]!), kind: "heading" };
+  if (/^IN WITNESS WHEREOF\b/i.test(line)) return { level: 1, label: "Signatures", kind: "signatures" };
+  if (/^(WHEREAS\b|RECITALS?\b|BACKGROUND\s*$|PRELIMINARY STATEMENTS?\b)/.test(line)) return { level: 1, label: "Recitals", kind: "recitals" };
+  if (/^NOW,?\s+THEREFORE\b/i.test(line)) return { level: 1, label: "Operative provisions", kind: "operative" };
+  m = /^(ARTICLE|Article|ART\.)\s+([IVXLCDM]+|\d+[A-Z]?)\b[.:\s–-]*(.*)$/.exec(line);
+  if (m) return { level: 1, label: shorten(`Article ${m[2]}${m[3] ? ` ${/^[^.;:]{1,60}/.exec(m[3])?.[0] ?? ""}` : ""}`), kind: "heading" };
+  m = /^(SECTION|Section|Sec\.|§)\s*(\d{1,3}(?:\.\d{1,3})*[A-Za-z]?)\b[.:\s–-]*(.*)$/.exec(line);
+  if (m) return { level: 2 + (m[2]!.match(/\./g)?.length ?? 0), label: clauseTitle(`Section ${m[2]}`, m[3] ?? ""), kind: "heading" };
+  m = /^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?\s+(["“(]?[A-Z].*)$/.exec(line);
+  if (m && (m[2] || m[1]!.includes(".") || line.length < 100)) {
+    const depth = m[1]!.match(/\./g)?.length ?? 0;
+    return { level: 2 + depth, label: clauseTitle(m[1]!, m[3] ?? ""), kind: "heading" };
+  }
+  m = /^\(([a-z]{1,2}|[ivxlc]{2,6}|\d{1,2}|[A-Z])\)\s+\S/.exec(line);
+  if (m) return { level: SUBCLAUSE_LEVEL, label: `(${m[1]})`, kind: "heading" };
+  if (line.length <= 80 && /[A-Z]{3}/.test(line) && !/[a-z]/.test(line) && !/[,;]$/.test(line) && /^[A-Z0-9"“(]/.test(line)) {
+    return { level: 1, label: shorten(line.replace(/[:.]$/, "")), kind: "heading" };
+  }
+  return null;
+}
+
+const ABBREVIATIONS = new Set([
+  "mr", "mrs", "ms", "dr", "inc", "ltd", "co", "corp", "no", "nos", "sec", "secs", "art", "para", "e.g", "i.e", "etc", "vs", "v",
+  "u.s", "st", "jr", "sr", "p", "pp", "cf", "al", "seq", "approx", "dept", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+  "sep", "sept", "oct", "nov", "dec", "n.a", "s.a", "b.v", "n.v", "l.p", "l.l.c",
+]);
+
+/** Sentence-ish units: boundaries after . ! ? ; and at line breaks, skipping common legal abbreviations. */
+export function sentenceSpans(text: string, start: number, end: number): Span[] {
+  const spans: Span[] = [];
+  const boundary = /([.!?;])["')\]”’]*(?=\s)|\n/g;
+  boundary.lastIndex = start;
+  let from = start;
+  for (let m = boundary.exec(text); m && m.index < end; m = boundary.exec(text)) {
+    const cut = m.index + m[0].length;
+    if (m[1] === ".") {
+      const before = /([A-Za-z][A-Za-z.]*)$/.exec(text.slice(Math.max(from, m.index - 12), m.index))?.[1]?.toLowerCase();
+      if (before && (ABBREVIATIONS.has(before) || before.length === 1)) continue;
+      if (/\d$/.test(text.slice(m.index - 1, m.index)) && /^\d/.test(text.slice(cut, cut + 1))) continue;
+    }
+    if (cut > end) break;
+    if (cut > from) spans.push({ start: from, end: cut });
+    from = cut;
+  }
+  if (from < end) spans.push({ start: from, end });
+  return spans;
+}
+
+/** Cuts a too-long span at whitespace so no piece exceeds `max` (unless one word does). */
+function splitLong(text: string, span: Span, max: number): Span[] {
+  const out: Span[] = [];
+  let s = span.start;
+  while (span.end - s > max) {
+    let cut = s + max;
+    const window = text.slice(s, cut);
+    const ws = Math.max(window.lastIndexOf(" "), window.lastIndexOf("\n"), window.lastIndexOf("\t"));
+    if (ws > max / 3) cut = s + ws + 1;
+    out.push({ start: s, end: cut });
+    s = cut;
+  }
+  if (s < span.end) out.push({ start: s, end: span.end });
+  return out;
+}
+
+function pageOf(pageStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = pageStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((pageStarts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** The path of two merged sections: the later one's when it is nested in the first, else what they share. */
+function mergePaths(first: string[], second: string[]): string[] {
+  if (first.every((label, i) => second[i] === label)) return second;
+  const shared: string[] = [];
+  for (let i = 0; i < first.length && first[i] === second[i]; i++) shared.push(first[i]!);
+  return shared;
+}
+
+function isSpace(ch: string | undefined): boolean {
+  return ch !== undefined && /\s/.test(ch);
+}
+
+/**
+ * Splits extracted legal text into retrievable chunks that keep their exact character offsets,
+ * page and section path. Deterministic: the same text and options give the same chunks.
+ */
+export class LegalChunker {
+  readonly strategy: ChunkingStrategy;
+  readonly targetChars: number;
+  readonly overlapChars: number;
+  readonly minChars: number;
+  /** Identifies the options; part of each document's version so a settings change re-chunks. */
+  readonly fingerprint: string;
+
+  constructor(options: ChunkerOptions = {}) {
+    this.strategy = options.strategy ?? "legal";
+    this.targetChars = options.targetChars ?? 600;
+    this.overlapChars = options.overlapChars ?? Math.min(100, Math.floor(this.targetChars / 4));
+    this.minChars = options.minChars ?? 160;
+    if (!["legal", "sentence", "fixed"].includes(this.strategy)) throw new InvalidArgumentError("chunker strategy", this.strategy, "legal | sentence | fixed");
+    if (!Number.isInteger(this.targetChars) || this.targetChars < 50) throw new InvalidArgumentError("targetChars", this.targetChars, "an integer >= 50");
+    if (!Number.isInteger(this.overlapChars) || this.overlapChars < 0 || this.overlapChars >= this.targetChars / 2) {
+      throw new InvalidArgumentError("overlapChars", this.overlapChars, "an integer from 0 to targetChars / 2");
+    }
+    if (!Number.isInteger(this.minChars) || this.minChars < 0) throw new InvalidArgumentError("minChars", this.minChars, "an integer >= 0");
+    this.fingerprint = createHash("sha256")
+      .update(`chunker-v1|${this.strategy}|${this.targetChars}|${this.overlapChars}|${this.minChars}`)
+      .digest("hex")
+      .slice(0, 12);
+  }
+
+  chunk(text: string, pageStarts: readonly number[] = [0]): TextChunk[] {
+    const starts = pageStarts.length > 0 ? pageStarts : [0];
+    const sections = this.sections(text, starts);
+    const chunks: TextChunk[] = [];
+    for (const section of sections) {
+      for (const span of this.splitSection(text, section)) {
+        let { start, end } = span;
+        while (start < end && isSpace(text[start])) start++;
+        while (end > start && isSpace(text[end - 1])) end--;
+        if (end <= start) continue;
+        chunks.push({ ordinal: chunks.length, text: text.slice(start, end), start, end, page: pageOf(starts, start), sectionPath: section.path });
+      }
+    }
+    return chunks;
+  }
+
+  /** Hard-bounded regions: pages, and (for `legal`) structural headings. */
+  private sections(text: string, pageStarts: readonly number[]): Section[] {
+    const raw: Section[] = [];
+    const stack: { level: number; label: string }[] = [];
+    let current: Section | null = null;
+    const open = (start: number, page: number): void => {
+      if (current) current.end = start;
+      current = { start, end: text.length, page, path: stack.map((h) => h.label) };
+      raw.push(current);
+    };
+    let page = 1;
+    open(0, 1);
+    const lineRe = /[^\n\f]*(?:\n|\f|$)/g;
+    for (let m = lineRe.exec(text); m && m[0].length > 0; m = lineRe.exec(text)) {
+      const lineStart = m.index;
+      const newPage = pageOf(pageStarts, lineStart);
+      if (newPage !== page) {
+        page = newPage;
+        open(lineStart, page);
+      }
+      if (this.strategy === "legal") {
+        const heading = detectHeading(m[0]);
+        const inRecitals = stack.length > 0 && stack[stack.length - 1]!.label === "Recitals";
+        if (heading && !(heading.kind === "recitals" && inRecitals)) {
+          while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
+          stack.push({ level: heading.level, label: heading.label });
+          if (heading.level < SUBCLAUSE_LEVEL) open(lineStart, page);
+        }
+      }
+      if (lineRe.lastIndex >= text.length) break;
+    }
+    // Merge small sections into the next one on the same page, so a bare heading travels with its body.
+    const merged: Section[] = [];
+    for (const section of raw) {
+      const last = merged[merged.length - 1];
+      if (
+        last &&
+        last.page === section.page &&
+        text.slice(last.start, last.end).trim().length < this.minChars
+      ) {
+        last.end = section.end;
+        last.path = mergePaths(last.path, section.path);
+      } else if (section.end > section.start) {
+        merged.push({ ...section });
+      }
+    }
+    return merged;
+  }
+
+  private splitSection(text: string, section: Section): Span[] {
+    if (section.end - section.start <= this.targetChars) return [{ start: section.start, end: section.end }];
+    const units =
+      this.strategy === "fixed"
+        ? splitLong(text, section, Math.max(1, Math.floor(this.targetChars / 8)))
+        : sentenceSpans(text, section.start, section.end).flatMap((u) => splitLong(text, u, this.targetChars));
+    const out: Span[] = [];
+    let i = 0;
+    while (i < units.length) {
+      let j = i;
+      while (j + 1 < units.length && units[j + 1]!.end - units[i]!.start <= this.targetChars) j++;
+      const span = { start: units[i]!.start, end: units[j]!.end };
+      out.push(span);
+      if (j + 1 >= units.length) break;
+      let next = j + 1;
+      while (next - 1 > i && span.end - units[next - 1]!.start <= this.overlapChars) next--;
+      i = next;
+    }
+    return out;
+  }
+}

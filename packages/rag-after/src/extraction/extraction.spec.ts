@@ -1,0 +1,47 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { decodeEntities, htmlToText } from "./html-to-text";
+import { sniffFormat } from "./sniff-format";
+
+describe("sniffFormat", () => {
+  it("classifies any byte string without throwing", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        expect(["pdf", "docx", "html", "eml", "markdown", "text", "ole-compound", "zip", "binary", "empty"]).toContain(sniffFormat(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("recognises an e-mail by its headers and refuses to call prose with colons an e-mail", () => {
+    expect(sniffFormat(new TextEncoder().encode("From: a@b.test\nTo: c@d.test\nSubject: Hi\n\nBody"))).toBe("eml");
+    expect(sniffFormat(new TextEncoder().encode("Note: this is prose.\nAnother: line of prose.\n"))).toBe("text");
+  });
+});
+
+describe("htmlToText", () => {
+  it("never leaves a tag or script content in the text, for any mix of markup and words", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("<p>", "</p>", "<div class='x'>", "</div>", "<br/>", "<b>", "</b>", "<script>evil()</script>", "<nav>menu</nav>", "&amp;", "&#39;", "&nbsp;"),
+      fc.stringMatching(/^[A-Za-z ,.]{0,20}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const { text } = htmlToText(`<html><body>${parts.join("")}</body></html>`);
+        expect(text).not.toMatch(/<\/?(p|div|br|b|script|nav)\b/);
+        expect(text).not.toContain("evil()");
+        expect(text).not.toContain("menu");
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("leaves text without markup or entities unchanged (up to whitespace)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9 ,.;:()'"-]{1,200}$/), (plain) => {
+        expect(htmlToText(`<p>${plain}</p>`).text).toBe(plain.replace(/\s+/g, " ").trim());
+        expect(decodeEntities(plain)).toBe(plain);
+      }),
+    );
+  });
+});

@@ -1,0 +1,85 @@
+/** The formats @bear/rag reads, decided from the bytes (never from the file name). */
+export type DocumentFormat = "pdf" | "docx" | "html" | "eml" | "markdown" | "text";
+
+/** What the first bytes say a file is; `unknown` and the encrypted kinds are refused at extraction. */
+export type SniffResult = DocumentFormat | "ole-compound" | "zip" | "binary" | "empty";
+
+const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
+  return magic.every((b, i) => bytes[at + i] === b);
+}
+
+function isProbablyText(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return false;
+    if (b < 9 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  if (control > sample.length * 0.02) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(sample.length < bytes.length ? trimPartialUtf8(sample) : sample);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Drops a UTF-8 sequence cut off at the end of a sample. */
+function trimPartialUtf8(sample: Uint8Array): Uint8Array {
+  const end = sample.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const b = sample[end - i] ?? 0;
+    if ((b & 0xc0) === 0xc0) return sample.subarray(0, end - i);
+    if ((b & 0x80) === 0) break;
+  }
+  return sample.subarray(0, end);
+}
+
+const EMAIL_HEADER = /^(from|to|cc|subject|date|received|message-id|mime-version|return-path|delivered-to|reply-to|content-type|x-[a-z-]+):[ \t]/i;
+
+function looksLikeEmail(head: string): boolean {
+  const headerBlock = head.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const lines = headerBlock.split(/\r?\n/).filter((l) => !/^[ \t]/.test(l));
+  if (lines.length < 2) return false;
+  const matching = lines.filter((l) => EMAIL_HEADER.test(l)).length;
+  const hasKey = lines.some((l) => /^(from|received|message-id|mime-version):/i.test(l));
+  return hasKey && matching >= 2 && matching >= lines.length * 0.6;
+}
+
+function looksLikeHtml(head: string): boolean {
+  const start = head.trimStart().slice(0, 1024).toLowerCase();
+  if (start.startsWith("<!doctype html") || start.startsWith("<html")) return true;
+  if (start.startsWith("<?xml") && start.includes("<html")) return true;
+  return start.startsWith("<") && /<(head|body|p|div|article|main|h[1-6]|table)[\s>]/.test(start);
+}
+
+function looksLikeMarkdown(head: string): boolean {
+  return /^#{1,6} \S/m.test(head) || (/^\s*[-*] \S/m.test(head) && /\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)/.test(head));
+}
+
+/** Reads the magic numbers and, for text, the shape of the first lines. */
+export function sniffFormat(bytes: Uint8Array): SniffResult {
+  if (bytes.length === 0) return "empty";
+  let offset = 0;
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) offset = 3;
+  if (startsWith(bytes, PDF, offset)) return "pdf";
+  // Some PDF writers put junk before the header; the spec allows it within the first 1024 bytes.
+  const headLatin = Buffer.from(bytes.subarray(0, 1024)).toString("latin1");
+  if (headLatin.includes("%PDF-")) return "pdf";
+  if (startsWith(bytes, OLE)) return "ole-compound";
+  if (startsWith(bytes, ZIP)) {
+    const names = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 1 << 20))).toString("latin1");
+    return names.includes("word/document.xml") ? "docx" : "zip";
+  }
+  if (!isProbablyText(bytes)) return "binary";
+  const head = new TextDecoder().decode(trimPartialUtf8(bytes.subarray(offset, 16384)));
+  if (head.trim().length === 0) return "empty";
+  if (looksLikeHtml(head)) return "html";
+  if (looksLikeEmail(head)) return "eml";
+  if (looksLikeMarkdown(head)) return "markdown";
+  return "text";
+}

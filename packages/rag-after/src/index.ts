@@ -1,0 +1,32 @@
+// @bear/rag: legal document ingestion, hybrid retrieval on LanceDB, cited answers.
+
+export { RagEngine, type RagEngineOptions, type IndexStats } from "./rag-engine";
+export { ragModule, RagEngineToken } from "./rag.module";
+export { RagConfig, ragConfigSchema, parseRagConfig, type RagConfigInput } from "./rag-config";
+
+export {
+  RagError,
+  ExtractionError,
+  ModelError,
+  EmbedderMismatchError,
+  IndexKeyMismatchError,
+  NoEmbedderError,
+  MatterAccessDeniedError,
+  StoreError,
+  DocumentNotFoundError,
+  type RagErrorCode,
+} from "./errors";
+
+export type { IngestOptions, IngestReport, IngestEvent, FileOutcome, FileStatus } from "./ingest/ingest-types";
+export type { SearchOptions, SearchFilter, SearchHit, Reranker } from "./retrieval/search-types";
+export type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitation } from "./answer/answer-types";
+export type { DocumentRecord } from "./store/records";
+export { indexWriterHolder } from "./store/lance-index";
+
+export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
+export { sniffFormat, type DocumentFormat } from "./extraction/sniff-format";
+export { LegalChunker, type ChunkerOptions, type ChunkingStrategy, type TextChunk } from "./chunking/legal-chunker";
+
+export { OnnxEmbedder, type OnnxEmbedderOptions, type OnnxPooling } from "./embedding/onnx-embedder";
+export { CachedEmbedder, type CachedEmbedderOptions } from "./embedding/cached-embedder";
+export { WordPieceTokenizer, type WordPieceOptions } from "./embedding/wordpiece-tokenizer";

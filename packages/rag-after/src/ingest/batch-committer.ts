@@ -1,0 +1,63 @@
+/** When a batch of prepared documents is committed. */
+export interface BatchLimits {
+  /** Documents per batch. */
+  readonly maxDocuments: number;
+  /** Characters of document text per batch (what memory grows with: text, chunks and search texts). */
+  readonly maxChars: number;
+  /** A batch older than this is committed at its next document, so slow files (large PDFs, OCR) still show progress. */
+  readonly maxAgeMs: number;
+}
+
+export const defaultBatchLimits: BatchLimits = { maxDocuments: 500, maxChars: 4_000_000, maxAgeMs: 5_000 };
+
+/**
+ * Groups documents into batches and commits them one at a time, in order, while the next batch
+ * is being prepared. `add` waits (backpressure) while a full batch is already queued behind the
+ * one being committed, so memory holds about two batches whatever the corpus size.
+ */
+export class BatchCommitter<T extends { readonly chars: number }> {
+  readonly #commit: (batch: T[]) => Promise<void>;
+  readonly #limits: BatchLimits;
+  #current: T[] = [];
+  #chars = 0;
+  #openedAt = 0;
+  #committing: Promise<void> = Promise.resolve();
+
+  /** `commit` must not reject: it reports its own failures (per file). */
+  constructor(commit: (batch: T[]) => Promise<void>, limits: BatchLimits) {
+    this.#commit = commit;
+    this.#limits = limits;
+  }
+
+  async add(item: T): Promise<void> {
+    if (this.#current.length === 0) this.#openedAt = Date.now();
+    this.#current.push(item);
+    this.#chars += item.chars;
+    const { maxDocuments, maxChars, maxAgeMs } = this.#limits;
+    if (this.#current.length >= maxDocuments || this.#chars >= maxChars || Date.now() - this.#openedAt >= maxAgeMs) await this.#seal();
+  }
+
+  /** Queues the batch being filled for commit; resolves once the batch before it is committed. */
+  async #seal(): Promise<void> {
+    const batch = this.#current;
+    this.#current = [];
+    this.#chars = 0;
+    if (batch.length === 0) return;
+    const previous = this.#committing;
+    this.#committing = previous.then(() => this.#commit(batch));
+    await previous;
+  }
+
+  /** Commits what is left and waits for every commit. */
+  async flush(): Promise<void> {
+    await this.#seal();
+    await this.#committing;
+  }
+
+  /** Drops the batch being filled (nothing of it was written) and waits for the commits under way. */
+  async abandon(): Promise<void> {
+    this.#current = [];
+    this.#chars = 0;
+    await this.#committing;
+  }
+}

@@ -1,0 +1,299 @@
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { BearError, nullAuditSink, silentLogger, type AuditSink, type Embedder, type EventBus, type Logger, type Scrubber } from "@bear/core";
+import { Subject, type Observable } from "rxjs";
+import { detectMetadata } from "../chunking/document-metadata";
+import type { LegalChunker } from "../chunking/legal-chunker";
+import { ExtractionError } from "../errors";
+import { extractDocument } from "../extraction/extract-document";
+import type { DocumentCommit, LanceIndex } from "../store/lance-index";
+import type { ChunkRecord, DocumentRecord } from "../store/records";
+import type { FileOutcome, IngestEvent, IngestOptions, IngestReport } from "./ingest-types";
+import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
+import { walkFiles } from "./walk-files";
+
+export interface IngestPipelineDeps {
+  readonly index: LanceIndex;
+  readonly chunker: LegalChunker;
+  readonly embedder?: Embedder;
+  readonly scrubber?: Scrubber;
+  readonly scrubPolicy?: string;
+  readonly root: string;
+  readonly maxFileBytes: number;
+  readonly concurrency: number;
+  readonly logger?: Logger;
+  readonly events?: EventBus;
+  readonly audit?: AuditSink;
+}
+
+/** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
+interface PreparedDocument {
+  readonly file: string;
+  /** Characters of its text: what a batch's size is counted in. */
+  readonly chars: number;
+  readonly chunks: readonly ChunkRecord[];
+  readonly searchTexts: readonly string[];
+  readonly commit: DocumentCommit;
+}
+
+/** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
+const INDEX_UPKEEP_ROWS = 1_000_000;
+
+const MATTER_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,127}$/u;
+
+export function assertMatter(matter: unknown): string {
+  if (typeof matter !== "string" || !MATTER_RE.test(matter)) {
+    throw new BearError("INVALID_ARGUMENT", `invalid matter: ${JSON.stringify(String(matter)).slice(0, 80)} (expected 1-128 letters, digits, space . _ : / -)`, {
+      hint: "Use a short matter id such as 'acme-2026'.",
+    });
+  }
+  return matter;
+}
+
+/** The id of a document: stable for one file in one matter, whatever its content. */
+export function documentIdOf(matter: string, absolutePath: string): string {
+  return createHash("sha256").update(`${matter}\0${absolutePath}`).digest("hex").slice(0, 24);
+}
+
+/** Headings and names that help BM25 find the right document; the chunk's own text keeps its offsets. */
+function searchHeader(source: string, title: string, parties: readonly string[], sectionPath: readonly string[]): string {
+  const name = path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
+  return [name, title, parties.join(" ; "), sectionPath.join(" > ")].filter(Boolean).join("\n");
+}
+
+/** Maps original page starts to offsets in a scrubbed text (binary search on the way back). */
+function mapPageStarts(pageStarts: readonly number[], scrubbedLength: number, toOriginal: (s: number, e: number) => { start: number }): number[] {
+  return pageStarts.map((p) => {
+    let lo = 0;
+    let hi = scrubbedLength;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (toOriginal(mid, mid).start < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
+}
+
+/**
+ * extract → (scrub) → chunk → embed → store. Files are pulled lazily from the folder walk,
+ * `concurrency` at a time, and committed in batches (one chunk write and one atomic document
+ * merge-insert per batch) while the next batch is prepared; memory holds about two batches.
+ */
+export class IngestPipeline {
+  readonly #deps: IngestPipelineDeps;
+  readonly #logger: Logger;
+  readonly #progress = new Subject<IngestEvent>();
+  readonly onDidIngestProgress: Observable<IngestEvent> = this.#progress.asObservable();
+
+  constructor(deps: IngestPipelineDeps) {
+    this.#deps = deps;
+    this.#logger = (deps.logger ?? silentLogger).child({ name: "rag:IngestPipeline" });
+  }
+
+  #emit(event: IngestEvent): void {
+    this.#progress.next(event);
+    this.#deps.events?.publish({ ...event, type: `rag:${event.type}`, source: "rag" });
+  }
+
+  versionOf(contentHash: string): string {
+    const { chunker, embedder, scrubber, scrubPolicy } = this.#deps;
+    return createHash("sha256")
+      .update(`${contentHash}|${chunker.fingerprint}|${embedder?.id ?? "lexical"}|${scrubber ? `scrub:${scrubPolicy ?? "default"}` : "raw"}`)
+      .digest("hex")
+      .slice(0, 20);
+  }
+
+  /** Ingests under the index's writer lock: another process's ingest waits, and none can recover (delete) our chunks in flight. */
+  run(inputs: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+    const runId = randomUUID();
+    return this.#deps.index.withWriterLock(() => this.#run(runId, inputs, options), {
+      onWait: (holder) => this.#emit({ type: "ingest-waiting", runId, ...(holder === undefined ? {} : { holder }) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  async #run(runId: string, inputs: readonly string[], options: IngestOptions): Promise<IngestReport> {
+    const matter = assertMatter(options.matter ?? "default");
+    const concurrency = options.concurrency ?? this.#deps.concurrency;
+    const started = Date.now();
+    const outcomes: FileOutcome[] = [];
+    let bytesRead = 0;
+    let done = 0;
+    const finish = (outcome: FileOutcome): void => {
+      outcomes.push(outcome);
+      done++;
+      this.#emit({ type: "file-finished", runId, outcome, done });
+    };
+    this.#emit({ type: "ingest-started", runId, matter });
+    const upkeep = { unindexedRows: 0 };
+    const committer = new BatchCommitter<PreparedDocument>((batch) => this.#commitBatch(runId, batch, finish, upkeep, options.signal), {
+      ...defaultBatchLimits,
+      ...options.batch,
+    });
+    const files = walkFiles(this.#deps.root, inputs);
+    // While one batch is committed (LanceDB works on its own threads), the next is read, extracted,
+    // chunked and embedded here; file-finished is emitted once a document is visible.
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const next = await files.next();
+        if (next.done) return;
+        const item = next.value;
+        if ("error" in item) {
+          finish(failure(item.file, item.error));
+          continue;
+        }
+        this.#emit({ type: "file-started", runId, file: item.file });
+        const result = await this.#prepareFile(item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
+        bytesRead += result.bytes;
+        if ("outcome" in result) finish(result.outcome);
+        else await committer.add(result.prepared);
+      }
+    };
+    const workers = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
+    const stopped = workers.find((w): w is PromiseRejectedResult => w.status === "rejected");
+    if (stopped) {
+      // Cancelled: what was committed stays; the batch being filled was never written.
+      await committer.abandon();
+      throw stopped.reason;
+    }
+    await committer.flush();
+    options.signal?.throwIfAborted();
+    await this.#deps.index.optimize();
+    const count = (s: FileOutcome["status"]): number => outcomes.filter((o) => o.status === s).length;
+    const report: IngestReport = {
+      runId,
+      matter,
+      files: outcomes.sort((a, b) => a.file.localeCompare(b.file)),
+      added: count("added"),
+      updated: count("updated"),
+      unchanged: count("unchanged"),
+      failed: count("failed"),
+      chunksWritten: outcomes.reduce((s, o) => s + (o.status === "added" || o.status === "updated" ? (o.chunks ?? 0) : 0), 0),
+      bytesRead,
+      durationMs: Date.now() - started,
+    };
+    await (this.#deps.audit ?? nullAuditSink).record({
+      action: "ingest",
+      outcome: report.failed > 0 && report.failed === outcomes.length ? "failure" : "success",
+      actor: options.actor ?? "system",
+      resource: runId,
+      matter,
+      details: { added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed, chunks: report.chunksWritten },
+    });
+    this.#logger.info({ runId, matter, added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed }, "ingest finished");
+    this.#emit({ type: "ingest-finished", runId, report });
+    return report;
+  }
+
+  /**
+   * Commits a batch: its chunks in one write, then its document rows in one atomic merge-insert.
+   * A failure fails every file of the batch (their chunks are discarded); the ingest goes on.
+   * Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   */
+  async #commitBatch(runId: string, batch: PreparedDocument[], finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return; // cancelled while queued: nothing of it was written
+    const { index } = this.#deps;
+    const chunks = batch.flatMap((d) => d.chunks);
+    try {
+      await index.writeChunks(chunks, batch.flatMap((d) => d.searchTexts));
+      this.#logger.debug({ runId, documents: batch.length, chunks: chunks.length }, "batch chunks written");
+      const ingestedAt = new Date().toISOString();
+      await index.commitDocuments(batch.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
+    } catch (error) {
+      await index.discardVersions(batch.map((d) => ({ documentId: d.commit.record.id, version: d.commit.record.version }))).catch(() => undefined);
+      for (const d of batch) finish(failure(d.file, error));
+      return;
+    }
+    for (const d of batch) finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length });
+    upkeep.unindexedRows += chunks.length;
+    if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
+      upkeep.unindexedRows = 0;
+      await index.optimize().catch((error: unknown) => this.#logger.warn({ runId, error: (error as Error).message }, "index upkeep failed; unindexed rows are still searched"));
+    }
+  }
+
+  /** Reads, extracts, (scrubs,) chunks and (embeds) one file: a document ready to commit, or its outcome (unchanged, failed). */
+  async #prepareFile(file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
+    const { index, chunker, embedder, scrubber } = this.#deps;
+    const stat = await fs.stat(file);
+    if (stat.size > this.#deps.maxFileBytes) {
+      throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' is ${stat.size} bytes, over the ${this.#deps.maxFileBytes}-byte limit`, {
+        hint: "Split the file, or raise maxFileBytes in the rag config.",
+      });
+    }
+    const bytes = new Uint8Array(await fs.readFile(file));
+    const contentHash = createHash("sha256").update(bytes).digest("hex");
+    const documentId = documentIdOf(matter, file);
+    const version = this.versionOf(contentHash);
+    const existing = index.document(documentId);
+    if (existing?.version === version) {
+      return { outcome: { file, status: "unchanged", documentId, chunks: existing.chunkCount }, bytes: bytes.length };
+    }
+    const extracted = await extractDocument(file, bytes, { maxBytes: this.#deps.maxFileBytes });
+    options.signal?.throwIfAborted();
+    let text = extracted.text;
+    let pageStarts = [...extracted.pageStarts];
+    if (scrubber) {
+      const scrubbed = await scrubber.scrub(text, { documentId, ...(this.#deps.scrubPolicy ? { policy: this.#deps.scrubPolicy } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      pageStarts = mapPageStarts(pageStarts, scrubbed.text.length, (s, e) => scrubbed.toOriginalSpan(s, e));
+      text = scrubbed.text;
+    }
+    const meta = detectMetadata(text, extracted.title);
+    const pieces = chunker.chunk(text, pageStarts);
+    const vectors = embedder && pieces.length > 0 ? await embedder.embed(pieces.map((c) => c.text), options.signal ? { signal: options.signal } : {}) : undefined;
+    const chunks: ChunkRecord[] = pieces.map((c, i) => ({
+      id: `${documentId}:${version}:${c.ordinal}`,
+      documentId,
+      version,
+      matter,
+      docType: extracted.format,
+      text: c.text,
+      start: c.start,
+      end: c.end,
+      page: c.page,
+      sectionPath: c.sectionPath,
+      ordinal: c.ordinal,
+      ...(vectors ? { vector: vectors[i]! } : {}),
+    }));
+    const record: DocumentRecord = {
+      id: documentId,
+      version,
+      matter,
+      source: file,
+      title: meta.title,
+      type: extracted.format,
+      pageCount: pageStarts.length,
+      contentHash,
+      bytes: bytes.length,
+      chars: text.length,
+      chunkCount: chunks.length,
+      dates: meta.dates,
+      parties: meta.parties,
+      ingestedAt: new Date().toISOString(),
+      scrubbed: Boolean(scrubber),
+    };
+    const prepared: PreparedDocument = {
+      file,
+      chars: text.length,
+      chunks,
+      searchTexts: chunks.map((c) => `${searchHeader(file, meta.title, meta.parties, c.sectionPath)}\n${c.text}`),
+      commit: { record, text, pageStarts, replaces: existing !== undefined },
+    };
+    return { prepared, bytes: bytes.length };
+  }
+
+  dispose(): void {
+    this.#progress.complete();
+  }
+}
+
+function failure(file: string, error: unknown): FileOutcome {
+  if (BearError.isInstance(error)) {
+    return { file, status: "failed", error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { file, status: "failed", error: { code: "RAG_FILE_UNREADABLE", message: `file '${file}' could not be ingested: ${message.slice(0, 200)}` } };
+}

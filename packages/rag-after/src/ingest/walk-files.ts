@@ -1,0 +1,37 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { confinePath } from "@bear/core";
+
+/**
+ * Yields the files under `inputs` (files or folders, recursively, sorted, hidden entries
+ * skipped), each confined to `root`: `..` escapes and symlinks leading out are refused.
+ * Lazy, so a huge folder is never listed in memory all at once. Refusals are yielded as errors.
+ */
+export async function* walkFiles(root: string, inputs: readonly string[]): AsyncGenerator<{ file: string } | { file: string; error: unknown }> {
+  const seen = new Set<string>();
+  async function* visit(p: string): AsyncGenerator<{ file: string } | { file: string; error: unknown }> {
+    let real: string;
+    try {
+      real = confinePath(root, p);
+    } catch (error) {
+      yield { file: p, error };
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let stat;
+    try {
+      stat = await fs.stat(real);
+    } catch (error) {
+      yield { file: p, error };
+      return;
+    }
+    if (stat.isDirectory()) {
+      const entries = (await fs.readdir(real)).filter((e) => !e.startsWith(".")).sort();
+      for (const entry of entries) yield* visit(path.join(real, entry));
+    } else if (stat.isFile()) {
+      yield { file: real };
+    }
+  }
+  for (const input of inputs) yield* visit(path.resolve(root, input));
+}

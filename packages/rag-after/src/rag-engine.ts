@@ -1,0 +1,447 @@
+import path from "node:path";
+import {
+  ConfigError,
+  DisposedError,
+  InvalidArgumentError,
+  nullAuditSink,
+  silentLogger,
+  type AuditSink,
+  type ContentCipher,
+  type Embedder,
+  type EventBus,
+  type Llm,
+  type Logger,
+  type RetrievedPassage,
+  type Retriever,
+  type RetrieveOptions,
+  type Scrubber,
+} from "@bear/core";
+import type { Observable } from "rxjs";
+import { ZodError } from "zod";
+import { extractiveAnswer, llmAnswer } from "./answer/answer-builder";
+import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
+import { LegalChunker } from "./chunking/legal-chunker";
+import { CachedEmbedder } from "./embedding/cached-embedder";
+
+import { DocumentNotFoundError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
+import { IngestPipeline } from "./ingest/ingest-pipeline";
+import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
+import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-config";
+import { findTermSpans, queryTerms, snippetOf, stem } from "./retrieval/highlight";
+import { reciprocalRankFusion } from "./retrieval/reciprocal-rank-fusion";
+import type { Reranker, SearchHit, SearchOptions } from "./retrieval/search-types";
+import { LanceIndex, type StoreFilter, type StoreHit } from "./store/lance-index";
+import type { DocumentRecord } from "./store/records";
+
+/**
+ * Document-aware ranking: a chunk's score is its own (normalised) score plus `boost` times the
+ * best score of its document, so passages of the document that matches the query best come first.
+ */
+function documentAware(hits: { item: StoreHit; score: number }[], boost: number): { item: StoreHit; score: number }[] {
+  if (boost <= 0 || hits.length === 0) return hits;
+  const top = Math.max(...hits.map((h) => h.score)) || 1;
+  const best = new Map<string, number>();
+  for (const h of hits) best.set(h.item.chunk.documentId, Math.max(best.get(h.item.chunk.documentId) ?? 0, h.score / top));
+  return hits
+    .map((h) => ({ item: h.item, score: h.score / top + boost * (best.get(h.item.chunk.documentId) ?? 0) }))
+    .sort((a, b) => b.score - a.score);
+}
+
+/** Everything `RagEngine.open` accepts: the serializable config plus the live collaborators. */
+export interface RagEngineOptions extends RagConfigInput {
+  /** Vectors for `vector`/`hybrid` search (e.g. `await OnnxEmbedder.load(...)`). Omit for the lexical-only default. */
+  readonly embedder?: Embedder;
+  /** Writes answers; without one `answer()` is extractive. */
+  readonly llm?: Llm;
+  /** Removes PII before anything is indexed (e.g. @bear/security's scrubber). */
+  readonly scrubber?: Scrubber;
+  readonly reranker?: Reranker;
+  readonly logger?: Logger;
+  readonly events?: EventBus;
+  readonly audit?: AuditSink;
+  /**
+   * Encrypts the index at rest (e.g. @bear/security's KeyedContentCipher under the workspace key):
+   * text, titles and sources are sealed and lexical search runs on keyed blind tokens. An index is
+   * encrypted or not from its first open; opening it with another key, or none, is refused.
+   */
+  readonly cipher?: ContentCipher;
+}
+
+/** `rag.stats()`: the state of an index. */
+export interface IndexStats {
+  readonly dir: string;
+  /** Committed documents. */
+  readonly documents: number;
+  /** Stored chunks (committed or not). */
+  readonly chunks: number;
+  /** Columns with a search index: `searchText` (BM25) and, past the threshold, `vector` (IVF-PQ). */
+  readonly indexedColumns: readonly string[];
+  readonly embedder: { readonly id: string; readonly dimensions: number } | null;
+  /** True when the index is encrypted at rest (opened with a ContentCipher). */
+  readonly encrypted: boolean;
+}
+
+const MAX_QUERY_CHARS = 4000;
+
+/**
+ * The whole RAG pipeline behind one object: ingest files into a LanceDB index, search it
+ * (lexical BM25, vector or hybrid), and answer questions with exact citations.
+ *
+ * ```ts
+ * const rag = await RagEngine.open({ dir: "./index" });
+ * await rag.ingest(["./contracts"], { matter: "acme-2026" });
+ * const hits = await rag.search("termination for convenience notice period", { k: 8 });
+ * const answer = await rag.answer("How much notice is needed to terminate?");
+ * ```
+ */
+export class RagEngine implements Retriever {
+  readonly config: RagConfig;
+  readonly #index: LanceIndex;
+  readonly #pipeline: IngestPipeline;
+  readonly #embedder: CachedEmbedder | undefined;
+  readonly #llm: Llm | undefined;
+  readonly #reranker: Reranker | undefined;
+  readonly #audit: AuditSink;
+  readonly #logger: Logger;
+  #disposed = false;
+
+  /** Progress of every ingest run (ids and counts, never document text). */
+  readonly onDidIngestProgress: Observable<IngestEvent>;
+
+  private constructor(init: { config: RagConfig; index: LanceIndex; pipeline: IngestPipeline; embedder: CachedEmbedder | undefined; options: RagEngineOptions; logger: Logger }) {
+    this.config = init.config;
+    this.#index = init.index;
+    this.#pipeline = init.pipeline;
+    this.#embedder = init.embedder;
+    this.#llm = init.options.llm;
+    this.#reranker = init.options.reranker;
+    this.#audit = init.options.audit ?? nullAuditSink;
+    this.#logger = init.logger;
+    this.onDidIngestProgress = init.pipeline.onDidIngestProgress;
+  }
+
+  /** Opens (or creates) the index in `options.dir`, finishing or discarding any ingest a crash interrupted. */
+  static async open(options: RagEngineOptions): Promise<RagEngine> {
+    let config: RagConfig;
+    try {
+      config = parseRagConfig(options);
+    } catch (error) {
+      if (error instanceof ZodError) {
+        throw new ConfigError("CONFIG_INVALID", `invalid rag config: ${error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
+          hint: "See RagEngineOptions / ragConfigSchema for the accepted settings.",
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const logger = (options.logger ?? silentLogger).child({ name: "rag:RagEngine" });
+    const dir = path.resolve(config.dir);
+    const embedder = options.embedder
+      ? new CachedEmbedder(options.embedder, { dir: path.join(dir, "embedding-cache"), memoryEntries: config.embeddingCacheEntries })
+      : undefined;
+    const index = await LanceIndex.open({
+      dir,
+      ...(embedder ? { embedder: { id: embedder.id, dimensions: embedder.dimensions } } : {}),
+      logger: options.logger ?? silentLogger,
+      vectorIndexThreshold: config.vectorIndexThreshold,
+      ...(options.cipher ? { cipher: options.cipher } : {}),
+      lockWaitMs: config.lockWaitMs,
+    });
+    await index.recover();
+    const chunker = new LegalChunker({
+      strategy: config.chunking.strategy,
+      targetChars: config.chunking.targetChars,
+      minChars: config.chunking.minChars,
+      ...(config.chunking.overlapChars === undefined ? {} : { overlapChars: config.chunking.overlapChars }),
+    });
+    const pipeline = new IngestPipeline({
+      index,
+      chunker,
+      ...(embedder ? { embedder } : {}),
+      ...(options.scrubber ? { scrubber: options.scrubber } : {}),
+      ...(config.scrubPolicy ? { scrubPolicy: config.scrubPolicy } : {}),
+      root: path.resolve(config.root ?? process.cwd()),
+      maxFileBytes: config.maxFileBytes,
+      concurrency: config.concurrency,
+      logger: options.logger ?? silentLogger,
+      ...(options.events ? { events: options.events } : {}),
+      audit: options.audit ?? nullAuditSink,
+    });
+    return new RagEngine({ config, index, pipeline, embedder, options, logger });
+  }
+
+  #check(): void {
+    if (this.#disposed) throw new DisposedError(`RagEngine '${this.#index.dir}'`);
+  }
+
+  /** Ingests files and folders (recursively). Per-file failures are in the report; the batch goes on. */
+  async ingest(paths: string | readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+    this.#check();
+    const list = typeof paths === "string" ? [paths] : paths;
+    if (!Array.isArray(list) || list.length === 0 || list.some((p) => typeof p !== "string" || p.length === 0)) {
+      throw new InvalidArgumentError("paths", paths, "a non-empty list of file or folder paths");
+    }
+    this.#assertAllowed([options.matter ?? "default"], options.actor);
+    return this.#pipeline.run(list, options);
+  }
+
+  /** Removes a document and all its chunks. */
+  async delete(documentId: string): Promise<void> {
+    this.#check();
+    await this.#index.refresh();
+    const doc = this.#index.document(documentId);
+    if (!doc) throw new DocumentNotFoundError(documentId);
+    this.#assertAllowed([doc.matter]);
+    await this.#index.deleteDocument(documentId);
+    await this.#audit.record({ action: "delete", outcome: "success", actor: "system", resource: documentId, matter: doc.matter });
+  }
+
+  /**
+   * Brings this engine's view up to date with what other processes committed to the same index
+   * (a `bear ingest` beside a running server). Searches, answers and stats do it themselves; a
+   * long-lived process calls it before `documents()`. Returns true when something changed.
+   */
+  async refresh(): Promise<boolean> {
+    this.#check();
+    return this.#index.refresh();
+  }
+
+  /** Committed documents the engine may see, optionally of one matter, as of the last refresh (see `refresh()`). */
+  documents(filter: { matter?: string } = {}): DocumentRecord[] {
+    this.#check();
+    const allowed = this.config.allowedMatters;
+    return this.#index.documents().filter((d) => (!filter.matter || d.matter === filter.matter) && (!allowed || allowed.includes(d.matter)));
+  }
+
+  /** The extracted text a document's offsets point into. */
+  async documentText(documentId: string): Promise<string> {
+    this.#check();
+    await this.#index.refresh();
+    const doc = this.#index.document(documentId);
+    if (!doc) throw new DocumentNotFoundError(documentId);
+    this.#assertAllowed([doc.matter]);
+    return (await this.#index.documentText(documentId))?.text ?? "";
+  }
+
+  #assertAllowed(matters: readonly string[], actor = "system", allowed: readonly string[] | undefined = this.config.allowedMatters): void {
+    if (!allowed) return;
+    for (const m of matters) {
+      if (!allowed.includes(m)) {
+        void this.#audit.record({ action: "permission.denied", outcome: "denied", actor, matter: m });
+        throw new MatterAccessDeniedError(m);
+      }
+    }
+  }
+
+  /** Finds the passages that best match `query`. */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    this.#check();
+    if (typeof query !== "string" || query.trim().length === 0 || query.length > MAX_QUERY_CHARS) {
+      throw new InvalidArgumentError("query", query, `a non-empty string of at most ${MAX_QUERY_CHARS} characters`);
+    }
+    const k = options.k ?? 8;
+    if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InvalidArgumentError("k", k, "an integer from 1 to 1000");
+    const mode = options.mode ?? (this.#embedder ? "hybrid" : "lexical");
+    if (!["lexical", "vector", "hybrid"].includes(mode)) throw new InvalidArgumentError("mode", mode, "lexical | vector | hybrid");
+    if ((mode === "vector" || mode === "hybrid") && !this.#embedder) throw new NoEmbedderError(mode);
+    await this.#index.refresh();
+
+    // Matter isolation: the caller sees the intersection of what it asks for and what it may see.
+    // A per-call list can only narrow what the engine allows, never widen it.
+    const engineAllowed = this.config.allowedMatters;
+    const allowed = options.allowedMatters
+      ? options.allowedMatters.filter((m) => !engineAllowed || engineAllowed.includes(m))
+      : engineAllowed;
+    const requested = options.filter?.matters;
+    if (requested) this.#assertAllowed(requested, "system", allowed);
+    const matters = requested ?? allowed;
+    const { dates, ...storeFilter } = options.filter ?? {};
+    const filter: StoreFilter = { ...storeFilter, ...(matters ? { matters } : {}) };
+    if (dates) {
+      const iso = /^\d{4}-\d{2}-\d{2}$/;
+      if ((dates.from !== undefined && !iso.test(dates.from)) || (dates.to !== undefined && !iso.test(dates.to))) {
+        throw new InvalidArgumentError("filter.dates", dates, "{ from?, to? } as yyyy-mm-dd");
+      }
+      const inRange = this.#index
+        .documents()
+        .filter((d) => d.dates.some((x) => (!dates.from || x >= dates.from) && (!dates.to || x <= dates.to)))
+        .map((d) => d.id);
+      filter.documentIds = storeFilter.documentIds ? storeFilter.documentIds.filter((id) => inRange.includes(id)) : inRange;
+    }
+
+    const reranker = options.rerank === null ? undefined : (options.rerank ?? this.#reranker);
+    const fetch = Math.min(2000, Math.max(k * 3, k + 20, 100));
+    const boost = options.documentBoost ?? this.config.documentBoost;
+    if (typeof boost !== "number" || !(boost >= 0 && boost <= 10)) throw new InvalidArgumentError("documentBoost", boost, "a number from 0 to 10");
+    const lists: { item: StoreHit; score: number }[][] = [];
+    if (mode !== "vector") lists.push(await this.#lexical(query, fetch, filter, boost));
+    if (mode !== "lexical") {
+      const [vector] = await this.#embedder!.embed([query], options.signal ? { signal: options.signal } : {});
+      lists.push(documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost));
+    }
+    const fused =
+      lists.length === 1
+        ? lists[0]!
+        : documentAware(
+            reciprocalRankFusion(lists, (h) => h.item.chunk.id).map(({ item, score }) => ({ item: item.item, score })),
+            boost,
+          );
+    // Defence in depth: never hand out a chunk outside the permitted matters, whatever the store did.
+    const permitted = fused.filter(({ item }) => !matters || matters.includes(item.chunk.matter));
+    const terms = queryTerms(query);
+    let hits = permitted.slice(0, reranker ? fetch : k).map(({ item, score }) => this.#toHit(item, score, terms));
+    if (reranker) {
+      const ids = new Set(hits.map((h) => h.chunkId));
+      hits = (await reranker(query, hits)).filter((h) => ids.has(h.chunkId)).slice(0, k);
+    }
+    return hits;
+  }
+
+  /**
+   * BM25 with document-aware ranking. The whole query first finds the documents it is about;
+   * when some query words only name those documents (their title, parties or file name), a
+   * second pass ranks the passages inside them by the remaining words, the topic. Without it,
+   * the preamble and signature block, which repeat the parties' names, would win every query
+   * that names a contract.
+   */
+  async #lexical(query: string, fetch: number, filter: StoreFilter, boost: number): Promise<{ item: StoreHit; score: number }[]> {
+    const first = await this.#index.lexical(query, fetch, filter);
+    const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
+    if (boost <= 0 || first.length === 0) return ranked;
+    const top = first[0]!.score || 1;
+    const docScore = new Map<string, number>();
+    for (const h of first) docScore.set(h.chunk.documentId, Math.max(docScore.get(h.chunk.documentId) ?? 0, h.score / top));
+    const docs = [...docScore.entries()]
+      .filter(([, s]) => s >= 0.6)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([id]) => id);
+    const naming = new Set(
+      docs.flatMap((id) => {
+        const d = this.#index.document(id);
+        return d ? queryTerms(`${d.parties.join(" ")} ${path.basename(d.source).replace(/[_.-]+/g, " ")}`).map(stem) : [];
+      }),
+    );
+    const terms = queryTerms(query);
+    const topic = terms.filter((t) => !naming.has(stem(t)));
+    if (topic.length === 0 || topic.length === terms.length) return ranked;
+    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs });
+    const secondTop = second[0]?.score || 1;
+    const combined = new Map<string, { item: StoreHit; score: number }>();
+    for (const h of first) combined.set(h.chunk.id, { item: h, score: boost * (docScore.get(h.chunk.documentId) ?? 0) + 0.1 * (h.score / top) });
+    for (const h of second) {
+      const prior = combined.get(h.chunk.id)?.score ?? boost * (docScore.get(h.chunk.documentId) ?? 0);
+      combined.set(h.chunk.id, { item: h, score: prior + h.score / secondTop });
+    }
+    return [...combined.values()].sort((a, b) => b.score - a.score);
+  }
+
+  #toHit(hit: StoreHit, score: number, terms: readonly string[]): SearchHit {
+    const c = hit.chunk;
+    const doc = this.#index.document(c.documentId);
+    const spans = findTermSpans(c.text, terms);
+    return {
+      chunkId: c.id,
+      documentId: c.documentId,
+      title: doc?.title ?? "",
+      source: doc?.source ?? "",
+      matter: c.matter,
+      documentType: c.docType,
+      page: c.page,
+      start: c.start,
+      end: c.end,
+      sectionPath: c.sectionPath,
+      text: c.text,
+      score,
+      snippet: snippetOf(c.text, spans),
+      highlights: spans.map((s) => ({ start: c.start + s.start, end: c.start + s.end })),
+    };
+  }
+
+  /** core's Retriever contract. */
+  async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievedPassage[]> {
+    const hits = await this.search(query, {
+      ...(options.k === undefined ? {} : { k: options.k }),
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return hits.map((h) => ({
+      chunkId: h.chunkId,
+      documentId: h.documentId,
+      text: h.text,
+      score: h.score,
+      start: h.start,
+      end: h.end,
+      page: h.page,
+      sectionPath: h.sectionPath,
+      matter: h.matter,
+      title: h.title,
+    }));
+  }
+
+  /** Answers a question from the index, citing its sources ([1], [2]…) to the character. */
+  async answer(question: string, options: AnswerOptions = {}): Promise<Answer> {
+    const stream = this.#answer(question, options, false);
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /** Like `answer`, yielding the passages, then text as it is generated, then the checked answer. */
+  async *answerStream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerStreamEvent, Answer> {
+    const answer = yield* this.#answer(question, options, true);
+    yield { type: "answer", answer };
+    return answer;
+  }
+
+  async *#answer(question: string, options: AnswerOptions, stream: boolean): AsyncGenerator<AnswerStreamEvent, Answer> {
+    this.#check();
+    const passages = await this.search(question, { k: options.k ?? 6, ...options });
+    yield { type: "passages", passages };
+    const llm = options.llm === null ? undefined : (options.llm ?? this.#llm);
+    let answer: Answer;
+    if (llm && passages.length > 0) {
+      answer = yield* llmAnswer(llm, question, passages, options, stream);
+    } else {
+      answer = extractiveAnswer(question, passages, options.maxSentences ?? 3);
+      if (stream) yield { type: "text", text: answer.text };
+    }
+    if (answer.droppedCitations.length > 0) this.#logger.warn({ dropped: answer.droppedCitations.length }, "answer cited text that was not retrieved");
+    return answer;
+  }
+
+  /** Chunks in the index (committed or not), optionally of some matters. */
+  async countChunks(filter: { matters?: readonly string[] } = {}): Promise<number> {
+    this.#check();
+    return this.#index.countChunks(filter);
+  }
+
+  /** What the index holds and how it is searched (for diagnostics such as `bear doctor`). */
+  async stats(): Promise<IndexStats> {
+    this.#check();
+    await this.#index.refresh();
+    return {
+      dir: this.#index.dir,
+      documents: this.#index.documents().length,
+      chunks: await this.#index.countChunks(),
+      indexedColumns: await this.#index.indexedColumns(),
+      embedder: this.#embedder ? { id: this.#embedder.id, dimensions: this.#embedder.dimensions } : null,
+      encrypted: this.#index.sealed,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#pipeline.dispose();
+    await this.#index.dispose();
+    await this.#embedder?.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
+

@@ -1,0 +1,43 @@
+import { AuditSink, bearToken, ContentCipher, Embedder, EventBus, Llm, Logger, Retriever, Scrubber } from "@bear/core";
+import { ContainerModule } from "inversify";
+import { parseRagConfig, RagConfig, type RagConfigInput } from "./rag-config";
+import { RagEngine } from "./rag-engine";
+
+/** DI token of the RagEngine singleton (the class has an async factory, not a public constructor). */
+export const RagEngineToken = bearToken("rag", "RagEngine");
+
+/**
+ * Binds RagConfig, RagEngineToken → RagEngine (singleton, opened asynchronously: use `container.getAsync`) and
+ * core's Retriever. Optional collaborators come from the container when bound: Embedder (else
+ * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
+ * in plain text), AuditSink, Logger, EventBus.
+ */
+export function ragModule(config: RagConfigInput): ContainerModule {
+  const parsed = parseRagConfig(config);
+  return new ContainerModule(({ bind, onDeactivation }) => {
+    bind<RagConfig>(RagConfig).toConstantValue(parsed);
+    bind<RagEngine>(RagEngineToken)
+      .toDynamicValue(async (ctx) => {
+        const embedder = ctx.get<Embedder>(Embedder, { optional: true });
+        const llm = ctx.get<Llm>(Llm, { optional: true });
+        const scrubber = ctx.get<Scrubber>(Scrubber, { optional: true });
+        const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
+        const logger = ctx.get<Logger>(Logger, { optional: true });
+        const events = ctx.get<EventBus>(EventBus, { optional: true });
+        const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
+        return RagEngine.open({
+          ...ctx.get<RagConfig>(RagConfig),
+          ...(embedder ? { embedder } : {}),
+          ...(llm ? { llm } : {}),
+          ...(scrubber ? { scrubber } : {}),
+          ...(audit ? { audit } : {}),
+          ...(logger ? { logger } : {}),
+          ...(events ? { events } : {}),
+          ...(cipher ? { cipher } : {}),
+        });
+      })
+      .inSingletonScope();
+    bind<Retriever>(Retriever).toService(RagEngineToken);
+    onDeactivation<RagEngine>(RagEngineToken, (engine) => engine.dispose());
+  });
+}

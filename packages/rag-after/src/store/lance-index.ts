@@ -1,0 +1,646 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
+import type { Connection, Table } from "@lancedb/lancedb";
+import type * as Arrow from "apache-arrow";
+import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
+import type { ChunkRecord, DocumentRecord } from "./records";
+import { arrowTable, type ColumnValues } from "./arrow-columns";
+import { blindText } from "./search-terms";
+
+export interface LanceIndexOptions {
+  readonly dir: string;
+  /** Embedder id and size, or undefined for a lexical-only index. */
+  readonly embedder?: { readonly id: string; readonly dimensions: number };
+  readonly logger?: Logger;
+  /** Build an ANN vector index once the chunks table has this many rows (brute force below). Default 50,000. */
+  readonly vectorIndexThreshold?: number;
+  /**
+   * Encrypts the index at rest: chunk and document text, titles, sources, parties, dates and
+   * section paths are sealed, and the full-text index holds keyed blind tokens instead of words.
+   * Ids, matters, document types, offsets and vectors stay plain (they are needed to filter and rank).
+   */
+  readonly cipher?: ContentCipher;
+  /** How long a write waits for another process's writes to this index (default 5 min). */
+  readonly lockWaitMs?: number;
+}
+
+export interface WriterLockOptions {
+  /** Called once when another process holds the lock and this call starts waiting (with its pid when known). */
+  readonly onWait?: (holder: number | undefined) => void;
+  /** Stops waiting for the lock. */
+  readonly signal?: AbortSignal;
+}
+
+/** A raw search hit from the store, before fusion. */
+export interface StoreHit {
+  readonly chunk: ChunkRecord;
+  readonly score: number;
+}
+
+/** A version to make visible: its document row, the text its chunks' offsets point into. */
+export interface DocumentCommit {
+  readonly record: DocumentRecord;
+  readonly text: string;
+  readonly pageStarts: readonly number[];
+  /** True when a committed version of the document exists (its chunks go once this one is visible). */
+  readonly replaces: boolean;
+}
+
+export interface StoreFilter {
+  matters?: readonly string[];
+  documentIds?: readonly string[];
+  documentTypes?: readonly string[];
+}
+
+interface IndexManifest {
+  readonly format: 1;
+  readonly embedderId: string | null;
+  readonly dimensions: number | null;
+  /** Key id of the ContentCipher that sealed the index; absent or null for a plain index. */
+  readonly sealedKeyId?: string | null;
+}
+
+const MANIFEST = "rag-index.json";
+/** Held (a pid lock) by the one process writing to the index; see `withWriterLock`. */
+const WRITER_LOCK = "writer.lock";
+/** Small fragments (each write adds one) a table may have before `optimize()` compacts it. */
+const COMPACT_AT_FRAGMENTS = 24;
+const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
+
+/** SQL string literal for LanceDB filters. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function inList(column: string, values: readonly string[]): string {
+  return values.length === 0 ? "false" : `${column} IN (${values.map(sqlString).join(", ")})`;
+}
+
+export function filterToWhere(filter: StoreFilter): string | undefined {
+  const parts: string[] = [];
+  if (filter.matters) parts.push(inList("matter", filter.matters));
+  if (filter.documentIds) parts.push(inList("documentId", filter.documentIds));
+  if (filter.documentTypes) parts.push(inList("docType", filter.documentTypes));
+  return parts.length > 0 ? parts.join(" AND ") : undefined;
+}
+
+/** Seals and opens stored strings when the index is encrypted; the identity otherwise. */
+class FieldSealer {
+  constructor(private readonly cipher: ContentCipher | undefined) {}
+
+  get sealed(): boolean {
+    return this.cipher !== undefined;
+  }
+
+  seal(value: string): string {
+    return this.cipher ? this.cipher.seal(value) : value;
+  }
+
+  open(value: unknown): string {
+    return this.cipher ? this.cipher.open(String(value)) : String(value);
+  }
+
+  searchText(text: string): string {
+    return this.cipher ? blindText(text, this.cipher) : text;
+  }
+}
+
+function toChunk(row: Record<string, unknown>, fields: FieldSealer): ChunkRecord {
+  return {
+    id: String(row["id"]),
+    documentId: String(row["documentId"]),
+    version: String(row["version"]),
+    matter: String(row["matter"]),
+    docType: String(row["docType"]),
+    text: fields.open(row["text"]),
+    start: Number(row["start"]),
+    end: Number(row["end"]),
+    page: Number(row["page"]),
+    sectionPath: JSON.parse(fields.open(row["sectionPath"])) as string[],
+    ordinal: Number(row["ordinal"]),
+  };
+}
+
+/** The pid of the live process writing to the index in `dir` (holding its writer lock), if any. */
+export function indexWriterHolder(dir: string): number | undefined {
+  return pidLockHolder(path.join(path.resolve(dir), WRITER_LOCK));
+}
+
+/** Releases a lease's lock once it is taken (a lock that failed to be taken has nothing to release). */
+function releaseLease(lease: { readonly lock: Promise<PidLock> }): void {
+  lease.lock.then(
+    (lock) => lock.release(),
+    () => undefined,
+  );
+}
+
+function holderOf(error: LockError): number | undefined {
+  const holder = error.details?.["holder"];
+  return typeof holder === "number" ? holder : undefined;
+}
+
+function toDocument(row: Record<string, unknown>, fields: FieldSealer): DocumentRecord {
+  return {
+    id: String(row["id"]),
+    version: String(row["version"]),
+    matter: String(row["matter"]),
+    source: fields.open(row["source"]),
+    title: fields.open(row["title"]),
+    type: String(row["type"]) as DocumentRecord["type"],
+    pageCount: Number(row["pageCount"]),
+    contentHash: String(row["contentHash"]),
+    bytes: Number(row["bytes"]),
+    chars: Number(row["chars"]),
+    chunkCount: Number(row["chunkCount"]),
+    dates: JSON.parse(fields.open(row["dates"])) as string[],
+    parties: JSON.parse(fields.open(row["parties"])) as string[],
+    ingestedAt: String(row["ingestedAt"]),
+    scrubbed: Boolean(row["scrubbed"]),
+  };
+}
+
+/**
+ * The index on LanceDB: a `documents` table (one row per committed document, with its text)
+ * and a `chunks` table (text, offsets, section path, optional vector) with a BM25 full-text
+ * index. A document becomes visible only when its row is committed, after all of its chunks
+ * are written; chunks of uncommitted versions are invisible and removed by `recover()`.
+ *
+ * Several processes may open one index (a CLI command beside a running server). One of them
+ * writes at a time, holding `writer.lock`; readers never wait, and see other processes' commits
+ * after `refresh()`. Recovery runs only under the writer lock, so it never removes the chunks of
+ * an ingest another process has in flight.
+ */
+export class LanceIndex {
+  readonly dir: string;
+  readonly embedder: { readonly id: string; readonly dimensions: number } | undefined;
+  readonly #logger: Logger;
+  readonly #db: Connection;
+  readonly #documents: Table;
+  readonly #chunks: Table;
+  readonly #committed = new Map<string, DocumentRecord>();
+  readonly #vectorIndexThreshold: number;
+  readonly #fields: FieldSealer;
+  /** apache-arrow as this package loads it (LanceDB sanitises tables built with another copy). */
+  readonly #arrow: typeof Arrow;
+  readonly #schemas: { readonly documents: Arrow.Schema; readonly chunks: Arrow.Schema };
+  #ftsReady = false;
+  /** The documents table version `#committed` reflects. */
+  #documentsVersion = -1;
+  readonly #lockWaitMs: number;
+  /** This instance's hold of the writer lock, shared by its concurrent and nested writers. */
+  #lease: { count: number; readonly lock: Promise<PidLock> } | undefined;
+  #writes: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  private constructor(init: {
+    dir: string;
+    embedder: LanceIndexOptions["embedder"];
+    logger: Logger;
+    db: Connection;
+    documents: Table;
+    chunks: Table;
+    threshold: number;
+    cipher: ContentCipher | undefined;
+    lockWaitMs: number;
+    arrow: typeof Arrow;
+    schemas: { documents: Arrow.Schema; chunks: Arrow.Schema };
+  }) {
+    this.dir = init.dir;
+    this.embedder = init.embedder;
+    this.#logger = init.logger;
+    this.#db = init.db;
+    this.#documents = init.documents;
+    this.#chunks = init.chunks;
+    this.#vectorIndexThreshold = init.threshold;
+    this.#fields = new FieldSealer(init.cipher);
+    this.#lockWaitMs = init.lockWaitMs;
+    this.#arrow = init.arrow;
+    this.#schemas = init.schemas;
+  }
+
+  /** True when the index is encrypted at rest. */
+  get sealed(): boolean {
+    return this.#fields.sealed;
+  }
+
+  static async open(options: LanceIndexOptions): Promise<LanceIndex> {
+    const dir = path.resolve(options.dir);
+    const logger = (options.logger ?? silentLogger).child({ name: "rag:LanceIndex" });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const manifestPath = path.join(dir, MANIFEST);
+    const wanted: IndexManifest = {
+      format: 1,
+      embedderId: options.embedder?.id ?? null,
+      dimensions: options.embedder?.dimensions ?? null,
+      sealedKeyId: options.cipher?.keyId ?? null,
+    };
+    if (fs.existsSync(manifestPath)) {
+      const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
+      if ((existing.sealedKeyId ?? null) !== wanted.sealedKeyId) throw new IndexKeyMismatchError(dir, existing.sealedKeyId ?? null, wanted.sealedKeyId ?? null);
+      if (existing.embedderId !== wanted.embedderId || existing.dimensions !== wanted.dimensions) {
+        throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
+      }
+    } else {
+      fs.writeFileSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
+    }
+    try {
+      const lancedb = await import("@lancedb/lancedb");
+      const arrow = await import("apache-arrow");
+      // Every read checks for other processes' commits (a manifest lookup, tens of microseconds).
+      const db = await lancedb.connect(path.join(dir, "lance"), { readConsistencyInterval: 0 });
+      const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
+      const documentsSchema: Arrow.Schema = new ArrowSchema([
+        new Field("id", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("source", new Utf8()),
+        new Field("title", new Utf8()), new Field("type", new Utf8()), new Field("pageCount", new Int32()), new Field("contentHash", new Utf8()),
+        new Field("bytes", new Float64()), new Field("chars", new Int32()), new Field("chunkCount", new Int32()), new Field("dates", new Utf8()),
+        new Field("parties", new Utf8()), new Field("ingestedAt", new Utf8()), new Field("scrubbed", new Bool()), new Field("pageStarts", new Utf8()),
+        new Field("text", new Utf8()),
+      ]);
+      const chunkFields: InstanceType<typeof Field>[] = [
+        new Field("id", new Utf8()), new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()),
+        new Field("docType", new Utf8()), new Field("text", new Utf8()), new Field("searchText", new Utf8()), new Field("start", new Int32()),
+        new Field("end", new Int32()), new Field("page", new Int32()), new Field("sectionPath", new Utf8()), new Field("ordinal", new Int32()),
+      ];
+      if (options.embedder) {
+        chunkFields.push(new Field("vector", new FixedSizeList(options.embedder.dimensions, new Field("item", new Float32(), true))));
+      }
+      const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
+      const chunksSchema = new ArrowSchema(chunkFields);
+      const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
+      await index.#load();
+      return index;
+    } catch (error) {
+      if (error instanceof EmbedderMismatchError) throw error;
+      throw new StoreError("open", dir, error);
+    }
+  }
+
+  async #load(): Promise<void> {
+    this.#documentsVersion = await this.#documents.version();
+    const rows = await this.#documents
+      .query()
+      .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed"])
+      .toArray();
+    this.#committed.clear();
+    for (const row of rows) this.#committed.set(String(row.id), toDocument(row as Record<string, unknown>, this.#fields));
+    this.#ftsReady = (await this.#chunks.listIndices()).some((i) => i.columns.includes("searchText"));
+  }
+
+  #check(): void {
+    if (this.#disposed) throw new DisposedError(`LanceIndex '${this.dir}'`);
+  }
+
+  /** A write: under the writer lock, one at a time in this instance. */
+  #write<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return this.withWriterLock(() => this.#serialised(operation, fn, true));
+  }
+
+  /** Serialises writes (and reloads): LanceDB commits are optimistic, and one writer at a time keeps them simple. */
+  #serialised<T>(operation: string, fn: () => Promise<T>, locked = false): Promise<T> {
+    const step = async (): Promise<T> => {
+      const result = await fn();
+      // Under the writer lock only this process commits: the new version is ours, already in #committed.
+      if (locked) this.#documentsVersion = await this.#documents.version();
+      return result;
+    };
+    const run = this.#writes.then(step, step).catch((error: unknown) => {
+      throw error instanceof StoreError || error instanceof IndexBusyError ? error : new StoreError(operation, this.dir, error);
+    });
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs `fn` holding the index's cross-process writer lock: nested and concurrent calls of this
+   * instance share one hold; another process waits up to `lockWaitMs`, then fails with
+   * RAG_INDEX_BUSY. The view of committed documents is brought up to date when the lock is taken,
+   * so decisions such as "is this file already indexed?" see other processes' commits.
+   */
+  async withWriterLock<T>(fn: () => Promise<T>, options: WriterLockOptions = {}): Promise<T> {
+    this.#check();
+    const lease = (this.#lease ??= { count: 0, lock: this.#takeWriterLock(options) });
+    lease.count++;
+    try {
+      await lease.lock;
+      return await fn();
+    } finally {
+      lease.count--;
+      if (lease.count === 0) {
+        if (this.#lease === lease) this.#lease = undefined;
+        releaseLease(lease);
+      }
+    }
+  }
+
+  /** The writer lock if it is free now, else who holds it (its pid, when known). */
+  #tryWriterLock(): PidLock | { readonly holder: number | undefined } {
+    try {
+      return acquirePidLockSync(path.join(this.dir, WRITER_LOCK), { what: `the index '${this.dir}'` });
+    } catch (error) {
+      if (error instanceof LockError && error.code === "LOCK_BUSY") return { holder: holderOf(error) };
+      throw new StoreError("take the writer lock", this.dir, error);
+    }
+  }
+
+  async #takeWriterLock(options: WriterLockOptions): Promise<PidLock> {
+    let lock: PidLock;
+    const now = this.#tryWriterLock();
+    if ("release" in now) {
+      lock = now;
+    } else {
+      this.#logger.info({ holder: now.holder }, "waiting for another process writing to this index");
+      options.onWait?.(now.holder);
+      try {
+        lock = await acquirePidLock(path.join(this.dir, WRITER_LOCK), { what: `the index '${this.dir}'`, waitMs: this.#lockWaitMs, pollMs: 25, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (error) {
+        if (error instanceof LockError && error.code === "LOCK_BUSY") throw new IndexBusyError(this.dir, holderOf(error), this.#lockWaitMs, error);
+        throw new StoreError("take the writer lock", this.dir, error);
+      }
+    }
+    try {
+      await this.#serialised("refresh", () => this.#reloadIfChanged());
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    return lock;
+  }
+
+  /**
+   * Brings the view of committed documents up to date with other processes' commits (a cheap
+   * version check when nothing changed). Searches call it; call it before `documents()` in a
+   * long-lived process that shares the index with others.
+   */
+  async refresh(): Promise<boolean> {
+    this.#check();
+    if ((await this.#documents.version()) === this.#documentsVersion) return false;
+    return this.#serialised("refresh", () => this.#reloadIfChanged());
+  }
+
+  async #reloadIfChanged(): Promise<boolean> {
+    if ((await this.#documents.version()) === this.#documentsVersion) return false;
+    await this.#load();
+    return true;
+  }
+
+  /** Committed documents (visible to search). */
+  documents(): DocumentRecord[] {
+    return [...this.#committed.values()];
+  }
+
+  document(id: string): DocumentRecord | undefined {
+    return this.#committed.get(id);
+  }
+
+  isVisible(chunk: Pick<ChunkRecord, "documentId" | "version">): boolean {
+    return this.#committed.get(chunk.documentId)?.version === chunk.version;
+  }
+
+  /** The extracted text and page starts of a committed document. */
+  async documentText(id: string): Promise<{ text: string; pageStarts: number[] } | undefined> {
+    this.#check();
+    const rows = await this.#documents.query().where(`id = ${sqlString(id)}`).select(["text", "pageStarts"]).limit(1).toArray();
+    const row = rows[0] as { text?: string; pageStarts?: string } | undefined;
+    return row ? { text: this.#fields.open(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
+  }
+
+  /**
+   * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
+   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search.
+   */
+  async writeChunks(chunks: readonly ChunkRecord[], searchTexts: readonly string[]): Promise<void> {
+    this.#check();
+    if (chunks.length === 0) return;
+    await this.#write("writeChunks", async () => {
+      await this.#ensureFullTextIndex();
+      const f = this.#fields;
+      const columns: Record<string, ColumnValues> = {
+        id: chunks.map((c) => c.id),
+        documentId: chunks.map((c) => c.documentId),
+        version: chunks.map((c) => c.version),
+        matter: chunks.map((c) => c.matter),
+        docType: chunks.map((c) => c.docType),
+        text: chunks.map((c) => f.seal(c.text)),
+        searchText: chunks.map((c, i) => f.searchText(searchTexts[i] ?? c.text)),
+        start: chunks.map((c) => c.start),
+        end: chunks.map((c) => c.end),
+        page: chunks.map((c) => c.page),
+        sectionPath: chunks.map((c) => f.seal(JSON.stringify(c.sectionPath))),
+        ordinal: chunks.map((c) => c.ordinal),
+      };
+      const dimensions = this.embedder?.dimensions;
+      if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
+      await this.#chunks.add(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
+    });
+  }
+
+  /**
+   * The full-text index exists from the first write on (empty at first): rows written since the
+   * last `optimize()` are then searched without the index (a flat scan LanceDB runs beside it,
+   * with the index's own analyser), so search is right between commits.
+   */
+  async #ensureFullTextIndex(): Promise<void> {
+    if (this.#ftsReady) return;
+    const lancedb = await import("@lancedb/lancedb");
+    // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
+    const analyse = !this.#fields.sealed;
+    await this.#chunks.createIndex("searchText", {
+      config: lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse }),
+      replace: true,
+    });
+    this.#ftsReady = true;
+  }
+
+  /**
+   * Step 2: makes versions visible in one atomic commit (one merge-insert of all their document
+   * rows), then removes the chunks of the versions they replace. A crash before the merge-insert
+   * leaves none of them visible; after it, all of them.
+   */
+  async commitDocuments(commits: readonly DocumentCommit[]): Promise<void> {
+    this.#check();
+    if (commits.length === 0) return;
+    await this.#write("commitDocuments", async () => {
+      const f = this.#fields;
+      const docs = commits.map((c) => c.record);
+      const columns: Record<string, ColumnValues> = {
+        id: docs.map((d) => d.id),
+        version: docs.map((d) => d.version),
+        matter: docs.map((d) => d.matter),
+        source: docs.map((d) => f.seal(d.source)),
+        title: docs.map((d) => f.seal(d.title)),
+        type: docs.map((d) => d.type),
+        pageCount: docs.map((d) => d.pageCount),
+        contentHash: docs.map((d) => d.contentHash),
+        bytes: docs.map((d) => d.bytes),
+        chars: docs.map((d) => d.chars),
+        chunkCount: docs.map((d) => d.chunkCount),
+        dates: docs.map((d) => f.seal(JSON.stringify(d.dates))),
+        parties: docs.map((d) => f.seal(JSON.stringify(d.parties))),
+        ingestedAt: docs.map((d) => d.ingestedAt),
+        scrubbed: docs.map((d) => d.scrubbed),
+        pageStarts: commits.map((c) => JSON.stringify(c.pageStarts)),
+        text: commits.map((c) => f.seal(c.text)),
+      };
+      const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
+      await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      for (const c of commits) this.#committed.set(c.record.id, c.record);
+      // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
+      const replaced = commits.filter((c) => c.replaces).map((c) => `(documentId = ${sqlString(c.record.id)} AND version <> ${sqlString(c.record.version)})`);
+      if (replaced.length > 0) await this.#chunks.delete(replaced.join(" OR "));
+    });
+  }
+
+  /** `commitDocuments` for one document. */
+  async commitDocument(doc: DocumentRecord, text: string, pageStarts: readonly number[], replaces = true): Promise<void> {
+    await this.commitDocuments([{ record: doc, text, pageStarts, replaces }]);
+  }
+
+  /** Removes a document: first its row (invisible at once), then its chunks. */
+  async deleteDocument(id: string): Promise<boolean> {
+    this.#check();
+    return this.#write("deleteDocument", async () => {
+      const existed = this.#committed.has(id);
+      await this.#documents.delete(`id = ${sqlString(id)}`);
+      this.#committed.delete(id);
+      await this.#chunks.delete(`documentId = ${sqlString(id)}`);
+      return existed;
+    });
+  }
+
+  /** Deletes the chunks of uncommitted versions (after a failed write), in one delete. */
+  async discardVersions(versions: readonly Pick<ChunkRecord, "documentId" | "version">[]): Promise<void> {
+    this.#check();
+    const uncommitted = versions.filter((v) => !this.isVisible(v));
+    if (uncommitted.length === 0) return;
+    const where = uncommitted.map((v) => `(documentId = ${sqlString(v.documentId)} AND version = ${sqlString(v.version)})`).join(" OR ");
+    await this.#write("discardVersions", () => this.#chunks.delete(where));
+  }
+
+  /**
+   * Deletes chunks left by an interrupted ingest (versions no committed document points at) and
+   * returns how many. Skipped (returns 0) while another process holds the writer lock: those
+   * chunks may be its ingest in flight.
+   */
+  async recover(): Promise<number> {
+    this.#check();
+    if (this.#lease) return this.#write("recover", () => this.#removeOrphans());
+    const lock = this.#tryWriterLock();
+    if (!("release" in lock)) {
+      this.#logger.info({ holder: lock.holder }, "another process is writing to this index: recovery left to it");
+      return 0;
+    }
+    try {
+      return await this.#serialised(
+        "recover",
+        async () => {
+          await this.#reloadIfChanged();
+          return this.#removeOrphans();
+        },
+        true,
+      );
+    } finally {
+      lock.release();
+    }
+  }
+
+  async #removeOrphans(): Promise<number> {
+    const versions = [...this.#committed.values()].map((d) => d.version);
+    const where = versions.length === 0 ? "true" : `NOT (${inList("version", versions)})`;
+    const orphans = await this.#chunks.countRows(where);
+    if (orphans > 0) {
+      await this.#chunks.delete(where);
+      this.#logger.info({ orphans }, "removed chunks of interrupted ingests");
+    }
+    return orphans;
+  }
+
+  /**
+   * Index upkeep, run once per ingest rather than per document. When the rows written since the
+   * last upkeep outnumber the indexed ones (a first ingest), the full-text index is rebuilt in one
+   * pass, as LanceDB does it when data is loaded; otherwise LanceDB's optimize folds them into the
+   * indices. The vector index is built once the table is big enough. Files are compacted (and
+   * versions older than a minute pruned) only once small fragments pile up: a batch writes one
+   * fragment of thousands of rows, so compaction is rarely worth rewriting the table.
+   */
+  async optimize(): Promise<void> {
+    this.#check();
+    await this.#write("optimize", async () => {
+      const lancedb = await import("@lancedb/lancedb");
+      const rows = await this.#chunks.countRows();
+      if (rows === 0) return;
+      const indexed = async (column: string): Promise<{ numIndexedRows: number; numUnindexedRows: number } | undefined> => {
+        const index = (await this.#chunks.listIndices()).find((i) => i.columns.includes(column));
+        return index ? this.#chunks.indexStats(index.name) : undefined;
+      };
+      const fullText = await indexed("searchText");
+      if (!fullText || fullText.numUnindexedRows > fullText.numIndexedRows) {
+        this.#ftsReady = false;
+        await this.#ensureFullTextIndex();
+      }
+      if (this.embedder && rows >= this.#vectorIndexThreshold && !(await indexed("vector"))) {
+        try {
+          await this.#chunks.createIndex("vector", { config: lancedb.Index.ivfPq({ distanceType: "cosine" }) });
+          this.#logger.info({ rows }, "built the IVF-PQ vector index");
+        } catch (error) {
+          // Brute-force search keeps working; the next optimize() tries again.
+          this.#logger.warn({ rows, error: (error as Error).message }, "could not build the vector index yet");
+        }
+      }
+      const behind = [await indexed("searchText"), await indexed("vector")].some((s) => s !== undefined && s.numUnindexedRows > 0);
+      const cleanupOlderThan = new Date(Date.now() - 60_000);
+      if (behind || (await this.#chunks.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#chunks.optimize({ cleanupOlderThan });
+      if ((await this.#documents.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#documents.optimize({ cleanupOlderThan });
+    });
+  }
+
+  /** Names of the indices on the chunks table (for diagnostics). */
+  async indexedColumns(): Promise<string[]> {
+    this.#check();
+    return (await this.#chunks.listIndices()).flatMap((i) => i.columns);
+  }
+
+  async countChunks(filter: StoreFilter = {}): Promise<number> {
+    this.#check();
+    const where = filterToWhere(filter);
+    return where ? this.#chunks.countRows(where) : this.#chunks.countRows();
+  }
+
+  /** BM25 over chunk text (with its title and section headings). Only committed chunks are returned. */
+  async lexical(query: string, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+    this.#check();
+    const terms = this.#fields.searchText(query);
+    if (terms.trim().length === 0) return [];
+    const where = filterToWhere(filter);
+    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
+    if (where) q = q.where(where);
+    const rows = await q.toArray();
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: Number((r as { _score: number })._score) })));
+  }
+
+  /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
+  async vector(vector: Float32Array, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
+    this.#check();
+    const where = filterToWhere(filter);
+    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
+    if (where) q = q.where(where);
+    const rows = await q.toArray();
+    return this.#visible(rows.map((r) => ({ chunk: toChunk(r as Record<string, unknown>, this.#fields), score: 1 - Number((r as { _distance: number })._distance) })));
+  }
+
+  #visible(hits: StoreHit[]): StoreHit[] {
+    return hits.filter((h) => this.isVisible(h.chunk));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    await this.#writes;
+    this.#disposed = true;
+    if (this.#lease) releaseLease(this.#lease);
+    this.#lease = undefined;
+    this.#documents.close();
+    this.#chunks.close();
+    this.#db.close();
+  }
+}
