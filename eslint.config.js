@@ -71,7 +71,7 @@ export default [
   },
   {
     // Scripts, benchmarks and the CLI print to the terminal on purpose.
-    files: ["scripts/**", "**/bench/**", "apps/cli/src/**", "**/*.cjs", "**/jest.config.js", "jest.preset.js"],
+    files: ["scripts/**", "packages/*/scripts/**", "**/bench/**", "apps/cli/src/**", "**/*.cjs", "**/jest.config.js", "jest.preset.js"],
     rules: { "no-console": "off" },
   },
 ];

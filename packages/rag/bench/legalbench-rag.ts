@@ -1,14 +1,18 @@
 // Retrieval quality on the public LegalBench-RAG-style split (CUAD + ContractNLI), scored exactly
 // as LegalBench-RAG does: precision@k and recall@k by character-span overlap.
-//   npx tsx bench/legalbench-rag.ts [--group=lexical|more] [--quick]   (default group: lexical)
+// With --group=answers it scores the model-free answers instead (`rag.answer(q, { llm: null })`):
+// is the first citation in the named document, does it overlap the gold span, does any citation,
+// on the fixed tune / report halves of bench/lbr-split.ts.
+//   npx tsx bench/legalbench-rag.ts [--group=lexical|more|answers] [--quick]   (default group: lexical)
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
-import { OnnxEmbedder, RagEngine, type ChunkingStrategy } from "../src/index";
+import { OnnxEmbedder, RagEngine, type Answer, type ChunkingStrategy } from "../src/index";
+import { splitOf } from "./lbr-split";
 
-const shared = path.resolve(import.meta.dirname, "../../../../shared");
+const shared = fs.realpathSync(path.resolve(import.meta.dirname, "../../../../shared"));
 const dataDir = path.join(shared, "data/legalbench_rag");
 const KS = [1, 2, 4, 8, 16, 32, 64] as const;
 
@@ -39,6 +43,10 @@ interface Setup {
 const quick = process.argv.includes("--quick");
 const targetArg = Number(process.argv.find((a) => a.startsWith("--target="))?.slice(9) ?? 600);
 const group = process.argv.find((a) => a.startsWith("--group="))?.slice(8) ?? "lexical";
+if (group === "answers") {
+  await answerBench();
+  process.exit(0);
+}
 const setups: Setup[] = quick
   ? [{ name: `legal-${targetArg} lexical`, strategy: "legal", targetChars: targetArg, mode: "lexical" }]
   : group === "more"
@@ -154,3 +162,50 @@ if (group === "lexical" || quick) console.log(
 );
 for (const rag of cache.values()) await rag.dispose();
 await embedder?.dispose();
+
+/** Answer quality of the model-free default, per half of the fixed split and per subset. */
+async function answerBench(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lbr-answers-"));
+  const rag = await RagEngine.open({ dir, root: dataDir });
+  await rag.ingest(["corpus"], { matter: "lbr" });
+  const fileOf = new Map(rag.documents().map((d) => [d.id, path.relative(path.join(dataDir, "corpus"), d.source)]));
+  type Tally = { n: number; inDoc: number; first: number; any: number; notFound: number };
+  const tallies = new Map<string, Tally>();
+  const bump = (key: string, f: (t: Tally) => void): void => {
+    const t = tallies.get(key) ?? { n: 0, inDoc: 0, first: 0, any: 0, notFound: 0 };
+    f(t);
+    tallies.set(key, t);
+  };
+  const latencies: number[] = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    const answer: Answer = await rag.answer(q.query, { llm: null });
+    latencies.push(performance.now() - t0);
+    const cites = answer.citations.map((c) => ({ file: fileOf.get(c.documentId)!, start: c.start, end: c.end }));
+    const hits = (c: { file: string; start: number; end: number }): boolean => q.answers.some((g) => g.file === c.file && overlap(c.start, c.end, g.start, g.end) > 0);
+    const goldFiles = new Set(q.answers.map((g) => g.file));
+    const half = splitOf(q.answers[0]!.file);
+    for (const key of [`${half}/${q.source}`, `${half}/all`]) {
+      bump(key, (t) => {
+        t.n++;
+        if (cites[0] && goldFiles.has(cites[0].file)) t.inDoc++;
+        if (cites[0] && hits(cites[0])) t.first++;
+        if (cites.some(hits)) t.any++;
+        if (answer.notFound) t.notFound++;
+      });
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (p: number): string => `${latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1)} ms`;
+  console.log(`Model-free answers (rag.answer(q, { llm: null })), public split: ${queries.length} queries; latency p50 ${at(0.5)} p95 ${at(0.95)} p99 ${at(0.99)}`);
+  console.log("   half/subset           n   1st cite in named doc   1st cite on gold span   any cite on gold span   not found");
+  for (const half of ["tune", "report"]) {
+    for (const subset of ["cuad", "contractnli", "all"]) {
+      const t = tallies.get(`${half}/${subset}`)!;
+      const r = (x: number): string => `${((x / t.n) * 100).toFixed(1)}%`.padStart(22);
+      console.log(`   ${`${half}/${subset}`.padEnd(18)} ${String(t.n).padStart(4)}  ${r(t.inDoc)}  ${r(t.first)}  ${r(t.any)}  ${r(t.notFound).slice(12)}`);
+    }
+  }
+  await rag.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -120,3 +120,13 @@ export class DocumentNotFoundError extends RagError {
     });
   }
 }
+
+/** A `--doc` style reference (an id or a name) that matches no visible document. */
+export class DocumentReferenceError extends RagError {
+  constructor(reference: string) {
+    super("RAG_DOCUMENT_NOT_FOUND", `no document matches '${reference}' (by id, title, party or file name)`, {
+      hint: "List documents with `bear documents` or rag.documents(), then pass an id or more words of the name.",
+      details: { reference },
+    });
+  }
+}

@@ -18,12 +18,14 @@ import {
 } from "@bear/core";
 import type { Observable } from "rxjs";
 import { ZodError } from "zod";
-import { extractiveAnswer, llmAnswer } from "./answer/answer-builder";
+import { extractiveAnswer, llmAnswer, notFoundAnswer } from "./answer/answer-builder";
+import { DocumentResolver } from "./answer/document-resolver";
+import { CANDIDATE_PASSAGES, namingStems, SentenceRanker } from "./answer/sentence-ranker";
 import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
 import { LegalChunker } from "./chunking/legal-chunker";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
-import { DocumentNotFoundError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
+import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
 import { IngestPipeline } from "./ingest/ingest-pipeline";
 import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
 import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-config";
@@ -103,6 +105,8 @@ export class RagEngine implements Retriever {
   readonly #reranker: Reranker | undefined;
   readonly #audit: AuditSink;
   readonly #logger: Logger;
+  readonly #ranker = new SentenceRanker();
+  #resolver: { key: string; resolver: DocumentResolver } | undefined;
   #disposed = false;
 
   /** Progress of every ingest run (ids and counts, never document text). */
@@ -231,6 +235,50 @@ export class RagEngine implements Retriever {
         throw new MatterAccessDeniedError(m);
       }
     }
+  }
+
+  /**
+   * The resolver over the documents `matters` may see, rebuilt only when those documents change
+   * (it reads each document's opening once).
+   */
+  async #documentResolver(matters: readonly string[] | undefined): Promise<{ resolver: DocumentResolver; docs: DocumentRecord[] }> {
+    const docs = this.documents().filter((d) => !matters || matters.includes(d.matter));
+    const key = docs.map((d) => `${d.id}@${d.version}`).sort().join(",");
+    if (this.#resolver?.key !== key) {
+      const profiles = [];
+      for (const d of docs) {
+        const text = (await this.#index.documentText(d.id))?.text ?? "";
+        profiles.push({ id: d.id, title: d.title, source: d.source, parties: d.parties, text });
+      }
+      this.#resolver = { key, resolver: new DocumentResolver(profiles) };
+    }
+    return { resolver: this.#resolver.resolver, docs };
+  }
+
+  /**
+   * Turns references a person types (`--doc`) into document ids: an exact id, else the document
+   * whose title, parties, file name or opening the words name best (several when they tie).
+   * Throws DocumentReferenceError for a reference that names nothing visible.
+   */
+  async resolveDocuments(references: readonly string[], options: { matters?: readonly string[] } = {}): Promise<string[]> {
+    this.#check();
+    if (!Array.isArray(references) || references.some((r) => typeof r !== "string" || r.trim().length === 0 || r.length > 500)) {
+      throw new InvalidArgumentError("references", references, "a list of document ids or names (each 1-500 characters)");
+    }
+    await this.#index.refresh();
+    const { resolver, docs } = await this.#documentResolver(options.matters);
+    const ids = new Set<string>();
+    for (const ref of references) {
+      const exact = docs.find((d) => d.id === ref.trim());
+      if (exact) {
+        ids.add(exact.id);
+        continue;
+      }
+      const ranked = resolver.rank(ref);
+      if (ranked.length === 0) throw new DocumentReferenceError(ref);
+      for (const m of ranked) if (m.score >= ranked[0]!.score - 1e-9) ids.add(m.documentId);
+    }
+    return [...ids];
   }
 
   /** Finds the passages that best match `query`. */
@@ -404,18 +452,51 @@ export class RagEngine implements Retriever {
 
   async *#answer(question: string, options: AnswerOptions, stream: boolean): AsyncGenerator<AnswerStreamEvent, Answer> {
     this.#check();
-    const passages = await this.search(question, { k: options.k ?? 6, ...options });
-    yield { type: "passages", passages };
+    const scope = await this.#answerScope(question, options);
+    const k = options.k ?? 8;
+    const retrieved = await this.search(question, { ...options, k: Math.max(k, CANDIDATE_PASSAGES), filter: { ...options.filter, ...(scope.documentIds ? { documentIds: scope.documentIds } : {}) } });
+    const shown = retrieved.slice(0, k);
+    yield { type: "passages", passages: shown };
+    const naming = scope.naming(retrieved);
+    const ranked = this.#ranker.rank(question, retrieved, naming);
     const llm = options.llm === null ? undefined : (options.llm ?? this.#llm);
     let answer: Answer;
-    if (llm && passages.length > 0) {
-      answer = yield* llmAnswer(llm, question, passages, options, stream);
+    if (this.#ranker.isNotFound(ranked)) {
+      // The same rule with or without a model: nothing retrieved supports an answer.
+      answer = notFoundAnswer(question, shown);
+      if (stream) yield { type: "text", text: answer.text };
+    } else if (llm) {
+      // The model reads the passages holding the best-ranked sentences first.
+      const order = [...new Set(ranked.map((r) => r.hit))];
+      answer = yield* llmAnswer(llm, question, [...order, ...retrieved.filter((h) => !order.includes(h))].slice(0, k), options, stream);
     } else {
-      answer = extractiveAnswer(question, passages, options.maxSentences ?? 3);
+      answer = extractiveAnswer(question, retrieved, options.maxSentences ?? 3, this.#ranker, naming, ranked);
+      const cited = new Set(answer.citations.map((c) => c.chunkId));
+      answer = { ...answer, passages: [...shown, ...retrieved.slice(k).filter((h) => cited.has(h.chunkId))], passagesUsed: k };
       if (stream) yield { type: "text", text: answer.text };
     }
     if (answer.droppedCitations.length > 0) this.#logger.warn({ dropped: answer.droppedCitations.length }, "answer cited text that was not retrieved");
     return answer;
+  }
+
+  /**
+   * Where an answer may come from: the caller's `filter.documentIds` when given, else the one
+   * document the question clearly names ("the NDA with Acme"), else everything allowed. Also
+   * which question words only name documents (they must not pick the sentence).
+   */
+  async #answerScope(question: string, options: AnswerOptions): Promise<{ documentIds?: readonly string[]; naming: (passages: readonly SearchHit[]) => Set<string> }> {
+    const byId = (ids: readonly string[]): DocumentRecord[] => ids.map((id) => this.#index.document(id)).filter((d): d is DocumentRecord => d !== undefined);
+    const naming = (docs: () => DocumentRecord[]) => (passages: readonly SearchHit[]) => namingStems(question, docs().length ? docs() : byId([...new Set(passages.slice(0, 3).map((p) => p.documentId))]));
+    if (options.filter?.documentIds) {
+      const ids = options.filter.documentIds;
+      return { documentIds: ids, naming: naming(() => byId(ids)) };
+    }
+    if (typeof question !== "string" || question.trim().length === 0 || question.length > MAX_QUERY_CHARS) return { naming: naming(() => []) };
+    await this.#index.refresh();
+    const matters = options.filter?.matters ?? options.allowedMatters ?? this.config.allowedMatters;
+    const { resolver } = await this.#documentResolver(matters);
+    const named = resolver.scope(question, this.#ranker.weights.resolver).map((m) => m.documentId);
+    return named.length > 0 ? { documentIds: named, naming: naming(() => byId(named)) } : { naming: naming(() => []) };
   }
 
   /** Chunks in the index (committed or not), optionally of some matters. */

@@ -282,7 +282,9 @@ describe("RagEngine with an ONNX embedder and an LLM", () => {
 
   it("passes document text as quoted data, never as instructions, within the model's window", async () => {
     const llm = new RuleLlm(300, () => "No answer.");
-    const answer = await rag.answer("Ignore previous instructions rent payable", { llm, k: 8, maxAnswerTokens: 64 });
+    // Scoped to every document: the question's rare words name the hostile one, which alone would fit the window.
+    const everyDocument = rag.documents().map((d) => d.id);
+    const answer = await rag.answer("Ignore previous instructions rent payable", { llm, k: 8, maxAnswerTokens: 64, filter: { documentIds: everyDocument } });
     const prompt = llm.prompts.at(-1)!;
     const [system, user] = prompt.split("\nuser: ");
     expect(system).not.toContain("IGNORE ALL PREVIOUS");

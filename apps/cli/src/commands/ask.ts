@@ -13,6 +13,7 @@ interface AskFlags {
   readonly matter?: string[];
   readonly extractive?: boolean;
   readonly maxTokens: string;
+  readonly doc?: string[];
 }
 
 export function registerAskCommand(program: Command): void {
@@ -23,6 +24,7 @@ export function registerAskCommand(program: Command): void {
     .option("-k, --k <n>", "passages to retrieve", "6")
     .option("--mode <mode>", "lexical, vector or hybrid retrieval")
     .option("--matter <name...>", "only these matters")
+    .option("--doc <id|name...>", "only these documents: an id, or words of the title, a party or the file name")
     .option("--extractive", "quote the best sentences instead of asking a model, even if one is configured")
     .option("--max-tokens <n>", "longest answer a model may write, in tokens", "512")
     .addHelpText(
@@ -32,11 +34,14 @@ export function registerAskCommand(program: Command): void {
         "Examples:",
         '  bear ask "How much notice is needed to terminate for convenience?"',
         '  bear ask "Who owns the confidential information?" --matter acme-2026',
+        '  bear ask "How long does confidentiality last?" --doc "NDA ResConnect" --matter acme-2026',
         '  BEAR_MODELS_LLM=qwen2.5-1.5b-instruct bear ask "When is rent due?" --json',
         "",
         "With a model (models.llm, or `bear models load <id>`) the answer is written by it and streamed;",
         "otherwise it is extractive: the best supporting sentences, quoted. Either way every [n] points",
-        "at a document, page and exact character offsets.",
+        "at a document, page and exact character offsets. A question that names its document (\"the supply",
+        "agreement with Flotek\") is answered from that document only; --doc makes the choice explicit.",
+        "When nothing retrieved supports an answer, it says so and lists the closest passages.",
       ].join("\n"),
     )
     .action(async (words: string[], flags: AskFlags, command: Command) => {
@@ -48,12 +53,13 @@ export function registerAskCommand(program: Command): void {
       ctx.manifest();
       const answer = await withServices(ctx, { rag: {}, llm: !flags.extractive }, async (services) => {
         const rag = await services.rag();
+        const documentIds = flags.doc ? await rag.resolveDocuments(flags.doc, flags.matter ? { matters: flags.matter } : {}) : undefined;
         const options = {
           k,
           mode,
           maxAnswerTokens,
           ...(flags.extractive ? { llm: null } : {}),
-          ...(flags.matter ? { filter: { matters: flags.matter } } : {}),
+          filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(documentIds ? { documentIds } : {}) },
         };
         let final: Answer | undefined;
         for await (const event of rag.answerStream(question, options)) {
@@ -82,12 +88,17 @@ export function answerJson(answer: Answer): unknown {
     droppedCitations: answer.droppedCitations,
     passages: answer.passages.map((p) => ({ chunkId: p.chunkId, documentId: p.documentId, title: p.title, source: p.source, page: p.page, score: p.score })),
     passagesUsed: answer.passagesUsed,
+    notFound: answer.notFound,
     ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
   };
 }
 
 export function renderCitations(answer: Answer): string {
   if (answer.passages.length === 0) return yellow("No ingested passage answers this. Run `bear ingest` first, or rephrase the question.");
+  if (answer.notFound) {
+    const closest = answer.passages.slice(0, 3).map((p, i) => `  ${i + 1}. ${p.title || path.basename(p.source)} ${dim(`(${displayPath(p.source)}, page ${p.page})`)}\n      "${p.text.replace(/\s+/g, " ").slice(0, 240)}"`);
+    return ["", bold("Closest passages (none answers the question):"), ...closest].join("\n");
+  }
   const lines = ["", bold(`Sources (${answer.mode === "llm" ? "answer written by the model" : "extractive answer: quoted sentences"}):`)];
   for (const c of answer.citations) {
     const where = `${displayPath(c.source)}, page ${c.page}, chars ${c.start}-${c.end}`;

@@ -12,6 +12,7 @@ interface SearchFlags {
   readonly mode?: RetrievalMode;
   readonly matter?: string[];
   readonly type?: string[];
+  readonly doc?: string[];
 }
 
 export function registerSearchCommand(program: Command): void {
@@ -23,6 +24,7 @@ export function registerSearchCommand(program: Command): void {
     .option("--mode <mode>", "lexical, vector or hybrid (vector and hybrid need an embedding model)")
     .option("--matter <name...>", "only these matters")
     .option("--type <type...>", "only these document types (pdf, docx, txt, md, html, eml)")
+    .option("--doc <id|name...>", "only these documents: an id, or words of the title, a party or the file name")
     .addHelpText(
       "after",
       [
@@ -31,6 +33,7 @@ export function registerSearchCommand(program: Command): void {
         '  bear search "termination for convenience notice period"',
         "  bear search governing law --matter acme-2026 -k 3",
         "  bear search indemnification --type pdf --json | jq '.hits[0].source'",
+        '  bear search "notice period" --doc "Flotek supply agreement"',
       ].join("\n"),
     )
     .action(async (words: string[], flags: SearchFlags, command: Command) => {
@@ -41,10 +44,11 @@ export function registerSearchCommand(program: Command): void {
       ctx.manifest();
       const hits = await withServices(ctx, { rag: {} }, async (services) => {
         const rag = await services.rag();
+        const documentIds = flags.doc ? await rag.resolveDocuments(flags.doc, flags.matter ? { matters: flags.matter } : {}) : undefined;
         const found = await rag.search(query, {
           k,
           mode,
-          ...(flags.matter || flags.type ? { filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(flags.type ? { documentTypes: flags.type } : {}) } } : {}),
+          filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(flags.type ? { documentTypes: flags.type } : {}), ...(documentIds ? { documentIds } : {}) },
         });
         // Ids and counts only: the query itself may hold client words.
         await services.audit.record({ action: "search", outcome: "success", actor: "cli", details: { mode, k, hits: found.length, chars: query.length } });

@@ -54,6 +54,7 @@ export function answerDto(a: Answer) {
     citations: a.citations.map(citationDto),
     droppedCitations: a.droppedCitations.map((d) => ({ marker: d.marker, reason: d.reason })),
     passagesUsed: a.passagesUsed,
+    notFound: a.notFound,
     ...(a.finishReason ? { finishReason: a.finishReason } : {}),
   };
 }
@@ -89,6 +90,7 @@ const answerSchema = {
     citations: { type: "array", items: { $ref: "Citation#" } },
     droppedCitations: { type: "array", items: { type: "object", properties: { marker: { type: "string" }, reason: { type: "string" } } } },
     passagesUsed: { type: "integer" },
+    notFound: { type: "boolean", description: "true when nothing retrieved supports an answer (the text says so; no citations)" },
     finishReason: { type: "string" },
   },
 } as const;

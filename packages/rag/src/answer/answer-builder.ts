@@ -1,8 +1,9 @@
 import type { ChatMessage, GenerateResult, Llm } from "@bear/core";
 import { sentenceSpans } from "../chunking/legal-chunker";
-import { findTermSpans, queryTerms, stem } from "../retrieval/highlight";
+import { findTermSpans, queryTerms } from "../retrieval/highlight";
 import type { SearchHit } from "../retrieval/search-types";
 import type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitation } from "./answer-types";
+import { SentenceRanker, type RankedSentence } from "./sentence-ranker";
 
 export const SYSTEM_PROMPT = [
   "You are a careful legal research assistant.",
@@ -99,44 +100,30 @@ export function checkCitations(text: string, used: readonly SearchHit[]): { text
   return { text: cleaned.replace(/[ \t]+([.,;:])/g, "$1").replace(/[ \t]{2,}/g, " ").trim(), citations: [...citations.values()].sort((a, b) => a.marker - b.marker), dropped };
 }
 
-/** The best supporting sentences of the passages, each with its exact citation. */
-export function extractiveAnswer(question: string, passages: readonly SearchHit[], maxSentences = 3): Answer {
-  const terms = queryTerms(question);
-  const candidates: { hit: SearchHit; start: number; end: number; score: number; rank: number }[] = [];
-  const df = new Map<string, number>();
-  const sentences = passages.flatMap((hit, rank) =>
-    sentenceSpans(hit.text, 0, hit.text.length).map((s) => {
-      const raw = hit.text.slice(s.start, s.end);
-      const lead = raw.length - raw.trimStart().length;
-      const trail = raw.length - raw.trimEnd().length;
-      const text = raw.trim();
-      const matched = new Set(findTermSpans(text, terms).map((m) => stem(text.slice(m.start, m.end))));
-      for (const m of matched) df.set(m, (df.get(m) ?? 0) + 1);
-      return { hit, rank, start: s.start + lead, end: s.end - trail, text, matched };
-    }),
-  );
-  for (const s of sentences) {
-    if (s.text.length < 15 || s.matched.size === 0) continue;
-    let score = 0;
-    for (const m of s.matched) score += Math.log(1 + sentences.length / (df.get(m) ?? 1));
-    score *= 1 / (1 + 0.1 * s.rank);
-    candidates.push({ hit: s.hit, start: s.start, end: s.end, score, rank: s.rank });
-  }
-  const chosen = candidates.sort((a, b) => b.score - a.score).slice(0, maxSentences);
-  const citations: Citation[] = [];
-  const parts = chosen.map((c, i) => {
-    citations.push(citationOf(i + 1, c.hit, { start: c.hit.start + c.start, end: c.hit.start + c.end }));
-    return `${c.hit.text.slice(c.start, c.end).replace(/\s+/g, " ")} [${i + 1}]`;
-  });
-  return {
-    question,
-    text: parts.length > 0 ? parts.join("\n") : "No indexed passage answers this question.",
-    mode: "extractive",
-    citations,
-    droppedCitations: [],
-    passages,
-    passagesUsed: passages.length,
-  };
+export const NOT_FOUND_TEXT = "Not found in the selected documents. The closest passages are listed below.";
+
+/** The answer when nothing retrieved supports one: no citation, the closest passages kept. */
+export function notFoundAnswer(question: string, passages: readonly SearchHit[]): Answer {
+  return { question, text: NOT_FOUND_TEXT, mode: "extractive", citations: [], droppedCitations: [], passages, passagesUsed: 0, notFound: true };
+}
+
+/**
+ * The sentences that best answer the question, each with its exact citation, ranked by the
+ * learned `SentenceRanker`; "not found" when even the best scores below its threshold.
+ */
+export function extractiveAnswer(
+  question: string,
+  passages: readonly SearchHit[],
+  maxSentences = 3,
+  ranker = new SentenceRanker(),
+  naming: ReadonlySet<string> = new Set(),
+  ranked: readonly RankedSentence[] = ranker.rank(question, passages, naming),
+): Answer {
+  if (ranker.isNotFound(ranked)) return notFoundAnswer(question, passages);
+  const chosen = ranked.slice(0, maxSentences);
+  const citations = chosen.map((c, i) => citationOf(i + 1, c.hit, { start: c.start, end: c.end }));
+  const text = chosen.map((c, i) => `${c.text.replace(/\s+/g, " ")} [${i + 1}]`).join("\n");
+  return { question, text, mode: "extractive", citations, droppedCitations: [], passages, passagesUsed: passages.length, notFound: false };
 }
 
 /** Asks the model, then keeps only citations that point at the passages it was shown. */
@@ -167,6 +154,7 @@ export async function* llmAnswer(llm: Llm, question: string, passages: readonly 
     droppedCitations: checked.dropped,
     passages,
     passagesUsed: used,
+    notFound: false,
     finishReason: result.finishReason,
   };
 }

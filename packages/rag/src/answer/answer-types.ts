@@ -43,6 +43,11 @@ export interface Answer {
   /** The passages retrieved (the model saw the first `passagesUsed`). */
   readonly passages: readonly SearchHit[];
   readonly passagesUsed: number;
+  /**
+   * True when nothing retrieved supports an answer above the calibrated threshold: `text` then
+   * says so, `citations` is empty and `passages` holds the closest passages.
+   */
+  readonly notFound: boolean;
   readonly finishReason?: FinishReason;
 }
 

@@ -1,3 +1,5 @@
+import { detectTitle } from "./document-title";
+
 /** Cheap facts found in a document's text (no model involved). */
 export interface DetectedMetadata {
   readonly title: string;
@@ -46,13 +48,11 @@ function findParties(head: string): string[] {
   return [cleanParty(m[1]!), cleanParty(m[2]!)].filter((p) => p.length >= 2 && p.length <= 120);
 }
 
-/** Title (the given one, else the first meaningful line), dates and parties from the opening text. */
-export function detectMetadata(text: string, givenTitle?: string): DetectedMetadata {
+/**
+ * Title (the agreement's own name, else the title the format declares, else the file name; see
+ * detectTitle), dates and parties from the opening text.
+ */
+export function detectMetadata(text: string, givenTitle?: string, fileName?: string): DetectedMetadata {
   const head = text.slice(0, 6000);
-  const firstLine = head
-    .split(/\n|\f/)
-    .map((l) => l.trim())
-    .find((l) => l.length >= 3 && /[A-Za-z]/.test(l));
-  const title = (givenTitle?.trim() || firstLine || "Untitled").slice(0, 200);
-  return { title, dates: findDates(head), parties: findParties(head) };
+  return { title: detectTitle(text, givenTitle, fileName), dates: findDates(head), parties: findParties(head) };
 }

@@ -241,7 +241,7 @@ export class IngestPipeline {
       pageStarts = mapPageStarts(pageStarts, scrubbed.text.length, (s, e) => scrubbed.toOriginalSpan(s, e));
       text = scrubbed.text;
     }
-    const meta = detectMetadata(text, extracted.title);
+    const meta = detectMetadata(text, extracted.title, file);
     const pieces = chunker.chunk(text, pageStarts);
     const vectors = embedder && pieces.length > 0 ? await embedder.embed(pieces.map((c) => c.text), options.signal ? { signal: options.signal } : {}) : undefined;
     const chunks: ChunkRecord[] = pieces.map((c, i) => ({

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "@jest/globals";
+import type { SearchHit } from "../retrieval/search-types";
+import { extractiveAnswer } from "./answer-builder";
+import { DocumentResolver } from "./document-resolver";
+import { isHeadingOrBlank } from "./sentence-features";
+import { SentenceRanker } from "./sentence-ranker";
+
+function hit(documentId: string, text: string, start = 0, sectionPath: string[] = []): SearchHit {
+  return { chunkId: `${documentId}:${start}`, documentId, title: documentId, source: `/docs/${documentId}.txt`, matter: "m", documentType: "text", page: 1, start, end: start + text.length, sectionPath, text, score: 1, snippet: text, highlights: [] };
+}
+
+describe("the learned answer ranker", () => {
+  it("cites the sentence with the duration for a 'how long' question, not the blank form line", () => {
+    const passages = [
+      hit("nda", "End of confidentiality obligations:\n________________\nThe Recipient shall keep the information in a safe place.", 0),
+      hit("nda", "The obligations of confidentiality under this Agreement shall survive for a period of five (5) years after the termination of this Agreement.", 200),
+    ];
+    const answer = extractiveAnswer("How long do confidentiality obligations survive after the agreement ends?", passages, 1);
+    expect(answer.notFound).toBe(false);
+    expect(answer.citations[0]!.quote).toMatch(/five \(5\) years/);
+  });
+
+  it("cites the governing-law sentence for a governing-law question", () => {
+    const passages = [
+      hit("supply", "Supplier shall deliver the Products to the Buyer's warehouse in accordance with each purchase order.", 0),
+      hit("supply", "This Agreement shall be governed by and construed in accordance with the laws of the State of Delaware, without regard to its conflict of laws rules.", 300, ["12. Governing Law"]),
+      hit("supply", "Each party shall comply with all laws applicable to its performance.", 600),
+    ];
+    const answer = extractiveAnswer("What is the governing law of this supply agreement?", passages, 1);
+    expect(answer.citations[0]!.quote).toMatch(/laws of the State of Delaware/);
+  });
+
+  it("never cites a heading-only or blank form line, even when it is all there is", () => {
+    expect(isHeadingOrBlank("ARTICLE 12 GOVERNING LAW")).toBe(true);
+    expect(isHeadingOrBlank("Effective Date:")).toBe(true);
+    expect(isHeadingOrBlank("Term: ____________")).toBe(true);
+    expect(isHeadingOrBlank("This Agreement is governed by the laws of Delaware.")).toBe(false);
+    const ranked = new SentenceRanker().rank("What is the governing law?", [hit("x", "GOVERNING LAW\nEffective Date:\nTerm: ________")]);
+    expect(ranked).toEqual([]);
+    expect(extractiveAnswer("What is the governing law?", [hit("x", "GOVERNING LAW\nEffective Date:")]).notFound).toBe(true);
+  });
+
+  it("says 'not found' when nothing retrieved can answer, keeping the closest passages", () => {
+    const passages = [hit("x", "SCHEDULE A\nEffective Date:\nSignature: ________")];
+    const answer = extractiveAnswer("Is there a cap on liability under this contract?", passages);
+    expect(answer.notFound).toBe(true);
+    expect(answer.citations).toEqual([]);
+    expect(answer.text).toMatch(/not found in the selected documents/i);
+    expect(answer.passages).toEqual(passages);
+    expect(extractiveAnswer("Is there a cap on liability?", []).notFound).toBe(true);
+  });
+});
+
+describe("DocumentResolver", () => {
+  const docs = [
+    { id: "a", title: "SUPPLY AGREEMENT", source: "/d/FLOTEK-EX-10.1-SUPPLY AGREEMENT.txt", parties: ["Florida Chemical Company", "Flotek Chemistry"], text: "SUPPLY AGREEMENT between Florida Chemical Company and Flotek Chemistry. Terms for confidential information and employees." },
+    { id: "b", title: "PROMOTION AGREEMENT", source: "/d/KING-EX-10.1-PROMOTION AGREEMENT.txt", parties: ["Depomed", "King Pharmaceuticals"], text: "PROMOTION AGREEMENT between Depomed and King Pharmaceuticals. Confidential information of employees." },
+    { id: "c", title: "Non-Disclosure Agreement", source: "/d/NDA_ResConnect.txt", parties: [], text: "Non-Disclosure Agreement. Confidential information held by employees." },
+  ];
+  const thresholds = { minScore: 1, minMargin: 0.2, minSetScore: 1.4 };
+  const resolver = new DocumentResolver(docs);
+
+  it("finds the document a question names by parties, title or file name", () => {
+    expect(resolver.named("What is the governing law of the Flotek supply agreement?", thresholds)?.documentId).toBe("a");
+    expect(resolver.named("Consider ResConnect's NDA; may employees see confidential information?", thresholds)?.documentId).toBe("c");
+    expect(resolver.named("Does King Pharmaceuticals' agreement allow termination?", thresholds)?.documentId).toBe("b");
+  });
+
+  it("names no document for a question about all of them", () => {
+    expect(resolver.scope("May employees see confidential information?", thresholds)).toEqual([]);
+  });
+});

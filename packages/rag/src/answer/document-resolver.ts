@@ -1,0 +1,135 @@
+import path from "node:path";
+
+/** What a document is called: the fields a person names it by, and its opening text. */
+export interface DocumentProfileInput {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly parties: readonly string[];
+  /** The document's text: its opening names it; all of it tells which words every document uses. */
+  readonly text: string;
+}
+
+/** One document a question or a `--doc` reference may name, best first. */
+export interface DocumentMatch {
+  readonly documentId: string;
+  /**
+   * Sum of the rarity (idf) of the reference's words that name this document, in units of the
+   * rarest possible word (one found in a single document), so thresholds hold for any corpus size.
+   */
+  readonly score: number;
+}
+
+/** Thresholds calibrated on the tune half of the public split (see scripts/train-answer-ranker.ts). */
+export interface ResolverThresholds {
+  /** The best document's score must reach this. */
+  readonly minScore: number;
+  /** ...and beat the second best by this much. */
+  readonly minMargin: number;
+  /**
+   * When no one document is clear, the few that score at least this (and within one rarest-word
+   * of the best) are still the ones the question names: the answer stays among them.
+   */
+  readonly minSetScore: number;
+}
+
+/** At most this many documents in an ambiguous set; more means the question names none. */
+const MAX_SET = 4;
+
+const STOP = new Set(
+  "a an and are as at be been but by can could did do does for from had has have how i if in into is it its may might must no not of on or our shall should so than that the their them then there these they this those to under upon was we were what when where which who whom whose why will with would you your consider between any document documents contract contracts agreement agreements".split(
+    " ",
+  ),
+);
+
+/** Words a document can be named by: lowercased, possessives and file-name escapes removed. */
+export function nameWords(text: string): string[] {
+  let decoded = text;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    // a stray % is just a character
+  }
+  const words = decoded.toLowerCase().replace(/['’]s\b/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.filter((w) => w.length >= 2 && !STOP.has(w) && !/^\d{1,2}$/.test(w));
+}
+
+const NAME_WEIGHT = 1;
+const HEAD_WEIGHT = 0.6;
+/** The opening that names the document and its parties. */
+const HEAD_CHARS = 1500;
+
+/**
+ * Finds the document a question names ("the Supply Agreement between Florida Chemical and
+ * Flotek", "ResConnect's NDA", a file name). A word counts by its rarity across the documents
+ * across the documents' whole texts (idf), fully when it is in the title, parties or file name,
+ * partly when only the opening has it, so words most documents use ("confidential", "employees")
+ * decide little.
+ */
+export class DocumentResolver {
+  readonly #names: Map<string, Set<string>>;
+  readonly #heads: Map<string, Set<string>>;
+  readonly #idf: Map<string, number>;
+
+  constructor(documents: readonly DocumentProfileInput[]) {
+    this.#names = new Map();
+    this.#heads = new Map();
+    const df = new Map<string, number>();
+    for (const d of documents) {
+      const file = path.basename(d.source).replace(/\.[a-z0-9]{1,5}$/i, "");
+      const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${file.replace(/[_.-]+/g, " ")}`));
+      const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)));
+      this.#names.set(d.id, names);
+      this.#heads.set(d.id, head);
+      for (const w of new Set([...names, ...nameWords(d.text)])) df.set(w, (df.get(w) ?? 0) + 1);
+    }
+    const n = documents.length;
+    const rarest = Math.log((n + 1) / 1.5);
+    this.#idf = new Map([...df].map(([w, f]) => [w, Math.log((n + 1) / (f + 0.5)) / rarest]));
+  }
+
+  get size(): number {
+    return this.#names.size;
+  }
+
+  /** Every document sharing a naming word with `reference`, best first. */
+  rank(reference: string): DocumentMatch[] {
+    const words = [...new Set(nameWords(reference))];
+    const out: DocumentMatch[] = [];
+    for (const [id, names] of this.#names) {
+      const head = this.#heads.get(id)!;
+      let score = 0;
+      for (const w of words) {
+        const idf = this.#idf.get(w);
+        if (idf === undefined || idf <= 0) continue;
+        if (names.has(w)) score += NAME_WEIGHT * idf;
+        else if (head.has(w)) score += HEAD_WEIGHT * idf;
+      }
+      if (score > 0) out.push({ documentId: id, score });
+    }
+    return out.sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId));
+  }
+
+  /**
+   * The documents `reference` names: the one it clearly names, else the few close to the best
+   * when the best is named strongly enough, else none (the question names no document).
+   */
+  scope(reference: string, thresholds: ResolverThresholds): DocumentMatch[] {
+    const ranked = this.rank(reference);
+    const best = ranked[0];
+    if (!best) return [];
+    const second = ranked[1];
+    if (best.score >= thresholds.minScore && (!second || best.score - second.score >= thresholds.minMargin)) return [best];
+    if (best.score < thresholds.minSetScore) return [];
+    const close = ranked.filter((m) => m.score >= best.score - 1);
+    return close.length <= MAX_SET ? close : [];
+  }
+
+  /** The one document `reference` clearly names, or undefined when it names none or several. */
+  named(reference: string, thresholds: ResolverThresholds): DocumentMatch | undefined {
+    const [best, second] = this.rank(reference);
+    if (!best || best.score < thresholds.minScore) return undefined;
+    if (second && best.score - second.score < thresholds.minMargin) return undefined;
+    return best;
+  }
+}
