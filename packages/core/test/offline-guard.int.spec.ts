@@ -67,6 +67,13 @@ describeIfUnshare("offline guard, enforced in a child process inside an empty ne
     expect(report.results.allowedFetch).toBe("ENETUNREACH");
   });
 
+  it("refuses loopback and Unix sockets too when a sandbox turns loopback off, and allows them again after", () => {
+    expect(report.results.sandboxLoopback).toBe("OFFLINE_VIOLATION");
+    expect(report.results.sandboxFetchLocalhost).toBe("OFFLINE_VIOLATION");
+    expect(report.results.sandboxUnixSocket).toBe("OFFLINE_VIOLATION");
+    expect(report.results.loopbackAgain).toBe("connected");
+  });
+
   it("reports every refusal to onViolation with the channel it came through", () => {
     expect(report.violationCount).toBeGreaterThanOrEqual(20);
     expect(report.firstViolation.code).toBe("OFFLINE_VIOLATION");

@@ -44,7 +44,7 @@ function runProbe(asUser?: number): ProbeReport {
 describeIfUnshare.each([
   ["root", undefined],
   ["an unprivileged user (uid 65534)", 65534],
-])("a hostile plugin run by %s, in an empty network namespace", (_who, uid) => {
+])("a hostile plugin run by %s, in an empty network namespace, with the JS offline guard removed", (_who, uid) => {
   let report: ProbeReport;
   beforeAll(() => {
     report = runProbe(uid);

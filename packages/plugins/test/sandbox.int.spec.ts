@@ -69,9 +69,12 @@ describe("the sandbox stops hostile plugins and keeps the host and the others ru
     await expectHealthyStillServing();
   });
 
-  it("refuses network connections (fetch and raw sockets) with the offline guard", async () => {
+  it("refuses network connections (fetch, sockets, loopback, Unix sockets) with the offline guard", async () => {
     await expect(step("networker.fetch").run({})).rejects.toMatchObject({ remote: { code: "OFFLINE_VIOLATION", name: "OfflineViolationError" } });
     await expect(step("networker.socket").run({})).rejects.toMatchObject({ remote: { code: "OFFLINE_VIOLATION" }, message: expect.stringContaining("93.184.216.34") });
+    // No loopback and no Unix sockets either: a plugin has no peers at all.
+    await expect(step("networker.loopback").run({})).rejects.toMatchObject({ remote: { code: "OFFLINE_VIOLATION" }, message: expect.stringContaining("127.0.0.1") });
+    await expect(step("networker.unix").run({})).rejects.toMatchObject({ remote: { code: "OFFLINE_VIOLATION" }, message: expect.stringContaining("local socket") });
     await expectHealthyStillServing();
   });
 

@@ -22,11 +22,14 @@ import { isLoopbackHost, isLoopbackIp, networkHostOfUrl } from "./address-policy
 export interface OfflineGuardOptions {
   /** Called for every refused attempt, e.g. to write an audit record. Must not throw. */
   readonly onViolation?: (violation: OfflineViolationError) => void;
+  /** false refuses loopback and Unix-socket connections too (plugin sandboxes get no network at all). Default true. */
+  readonly allowLoopback?: boolean;
 }
 
 interface Installed {
   readonly restore: () => void;
   onViolation: ((violation: OfflineViolationError) => void) | undefined;
+  allowLoopback: boolean;
 }
 
 const networkScope = new AsyncLocalStorage<{ readonly reason: string }>();
@@ -46,11 +49,11 @@ function refuse(target: string, via: string): OfflineViolationError {
   return violation;
 }
 
-/** Throws unless `host` is loopback or we are inside allowNetwork(). */
+/** Throws unless `host` is loopback (where allowed) or we are inside allowNetwork(). */
 function check(host: string | undefined, via: string): void {
   if (networkAllowedHere()) return;
   const target = host === undefined || host === "" ? "localhost" : host;
-  if (!isLoopbackHost(target)) throw refuse(target, via);
+  if (!isLoopbackHost(target) || installed?.allowLoopback === false) throw refuse(target, via);
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
@@ -145,12 +148,13 @@ function fetchUrl(input: unknown): string | URL | undefined {
 }
 
 /**
- * Turns the guard on for this thread (idempotent; a second call only replaces `onViolation`).
+ * Turns the guard on for this thread (idempotent; a second call only replaces `onViolation` and `allowLoopback`).
  * Returns a function that turns it off again (for tests; the apps never call it).
  */
 export function enforceOffline(options: OfflineGuardOptions = {}): () => void {
   if (installed) {
     installed.onViolation = options.onViolation;
+    installed.allowLoopback = options.allowLoopback ?? true;
     return disableOfflineGuard;
   }
   const undo: Array<() => void> = [];
@@ -160,6 +164,8 @@ export function enforceOffline(options: OfflineGuardOptions = {}): () => void {
     patch(net.Socket.prototype, "connect", (original) =>
       function guardedConnect(this: net.Socket, ...args: unknown[]) {
         const target = connectTarget(args);
+        // Without loopback, local (Unix-socket) connections are refused too: a sandbox has no peers.
+        if (target.ipc && installed?.allowLoopback === false && !networkAllowedHere()) throw refuse("a local socket", "ipc");
         if (!target.ipc) {
           check(target.host, "tcp");
           // A localhost *name* still goes through DNS: make that lookup loopback-only too.
@@ -256,6 +262,7 @@ export function enforceOffline(options: OfflineGuardOptions = {}): () => void {
   syncBuiltinESMExports();
   installed = {
     onViolation: options.onViolation,
+    allowLoopback: options.allowLoopback ?? true,
     restore: () => {
       for (const u of undo.reverse()) u();
       syncBuiltinESMExports();

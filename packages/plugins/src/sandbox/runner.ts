@@ -7,7 +7,9 @@ import { enforceOffline } from "@bear/core";
 import { EXTENSION_METHODS, extensionInfoSchema, hostMessageSchema, type ExtensionInfo, type HostService, type RunnerMessage } from "./protocol";
 import type { ExtensionPoint } from "../manifest/extension-points";
 
-enforceOffline();
+// No network at all, loopback included: the JS layer under the OS network namespace (and the only
+// network layer where the kernel refuses namespaces).
+enforceOffline({ allowLoopback: false });
 
 const rawSend = process.send?.bind(process);
 if (rawSend === undefined) {

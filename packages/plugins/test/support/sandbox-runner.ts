@@ -7,10 +7,17 @@ import path from "node:path";
 import { build } from "esbuild";
 
 const packageDir = path.resolve(import.meta.dirname, "../..");
-let built: Promise<string> | undefined;
+const built = new Map<boolean, Promise<string>>();
 
-export function sandboxRunner(): Promise<string> {
-  built ??= (async () => {
+/**
+ * The runner built from source. `withoutOfflineGuard` builds it with the JS offline guard replaced by
+ * a no-op, for tests of what the OS containment stops by itself.
+ */
+export function sandboxRunner(options: { withoutOfflineGuard?: boolean } = {}): Promise<string> {
+  const bare = options.withoutOfflineGuard ?? false;
+  const cached = built.get(bare);
+  if (cached) return cached;
+  const promise = (async () => {
     const result = await build({
       entryPoints: [path.join(packageDir, "src/sandbox/runner.ts")],
       bundle: true,
@@ -19,7 +26,7 @@ export function sandboxRunner(): Promise<string> {
       target: "node20",
       write: false,
       outfile: "runner.mjs",
-      alias: { "@bear/core": path.join(packageDir, "../core/src/index.ts") },
+      alias: { "@bear/core": bare ? path.join(packageDir, "test/support/no-offline-guard.ts") : path.join(packageDir, "../core/src/index.ts") },
       logLevel: "silent",
     });
     const code = result.outputFiles[0]?.contents;
@@ -35,7 +42,8 @@ export function sandboxRunner(): Promise<string> {
     }
     return file;
   })();
-  return built;
+  built.set(bare, promise);
+  return promise;
 }
 
 export const fixturesDir = path.join(packageDir, "test/fixtures");
