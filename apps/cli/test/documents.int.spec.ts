@@ -98,6 +98,21 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
     expect(human.stdout).toMatch(/\[1\] .*mutual-nda\.md, page 1, chars \d+-\d+/);
   });
 
+  it("ask and search keep to the documents --doc names (by file or title words), and refuse a name that matches none", () => {
+    const asked = inWs(["ask", "What law governs this agreement?", "--doc", "mutual nda", "--json"]);
+    expect(asked.status).toBe(0);
+    const answer = json<{ passages: { source: string }[]; citations: { source: string }[] }>(asked);
+    expect(answer.passages.length).toBeGreaterThan(0);
+    expect(new Set([...answer.passages, ...answer.citations].map((p) => path.basename(p.source)))).toEqual(new Set(["mutual-nda.md"]));
+    const searched = inWs(["search", "termination", "--doc", "office-lease.html", "master services", "--json"]);
+    expect(searched.status).toBe(0);
+    const hits = json<{ hits: { source: string }[] }>(searched).hits;
+    expect(new Set(hits.map((h) => path.basename(h.source)))).toEqual(new Set(["office-lease.html", "master-services-agreement.txt"]));
+    const unknown = inWs(["ask", "What law governs?", "--doc", "zyxwvut"]);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain("no document matches 'zyxwvut'");
+  });
+
   it("redact writes a copy without the personal data and reports what was removed, never the values", async () => {
     const run = inWs(["redact", "client-letter.eml", "--json"]);
     expect(run.status).toBe(0);
