@@ -23,6 +23,8 @@ const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|S
 const LABEL_AFTER = /^[ \t]*:/;
 /** Statutes, codes, courts and public bodies named by their kind: not a person's data. */
 const LEGAL_INSTRUMENT = /\b(?:Act|Code|Court|Courts|Rules|Regulations?|Convention|Treaty|Statute|Laws?|Chancery|Tribunal|Directive)$/;
+/** A court, wherever the word stands ("Court of Chancery of the State of Delaware"). */
+const COURT = /\b(?:Court|COURT|Courts|Tribunal|Chancery)\b/;
 /** Before a place named as a jurisdiction: "laws of the State of", "courts located in", "a" (+ "Delaware corporation"). */
 const JURISDICTION_BEFORE =
   /(?:\b(?:laws?|courts?|jurisdiction|venue|forum|governed|construed|arbitration|seated|tribunals?|statutes?)\b[^.;\n]{0,60}?\b(?:of|in|for|within|under)\s+(?:(?:the|of|and|or|State|Commonwealth|Province|Republic|Kingdom|County|City|District|Territory|Borough|\p{Lu}\p{L}*),?\s+){0,8}|\b(?:State|Commonwealth|Province|Republic|Kingdom|Territory)\s+of\s+|\bUnited States of\s+)$/iu;
@@ -166,7 +168,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (defined.terms.has(value.toLowerCase())) continue;
       if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;
     }
-    if (f.type !== "PERSON" && LEGAL_INSTRUMENT.test(value) && !LEGAL_FORM.test(value)) continue;
+    if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !LEGAL_FORM.test(value)) continue;
     const before = text.slice(Math.max(0, f.start - 100), f.start);
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {

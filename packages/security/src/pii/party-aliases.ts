@@ -36,10 +36,13 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
     const from = windowStart + (cut >= 0 ? cut : 0);
     let party: PiiFinding | undefined;
     let place: PiiFinding | undefined;
+    let named: PiiFinding | undefined;
     for (const f of sorted) {
       if (f.end > m.index) break;
       if (f.end < from) continue;
       if (PARTY_TYPES.has(String(f.type))) party = f;
+      // the alias's type follows the last confident name ("Secaucus" guessed as a person inside an address is not one)
+      if ((f.type === "PERSON" || f.type === "ORGANIZATION") && f.score >= 0.6) named = f;
       place = f;
     }
     if (!party) continue;
@@ -47,7 +50,7 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
     // alias out and are no party's name
     const right = place && m.index - place.end < 8 && place.type !== "LOCATION" ? place : undefined;
     if (!right && spelledOut(text.slice(Math.max(0, m.index - 80), m.index), alias)) continue;
-    out.push({ type: party.type === "PERSON" ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" });
+    out.push({ type: named?.type === "PERSON" ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, ST
 
 /** One to five capitalised words (a number may close them), then a corporate or institutional suffix. */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?[\\p{Lu}][\\p{L}&'’.-]*){0,4}(?:[ \\t]+\\d{1,4})?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}])`,
+  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?[\\p{Lu}][\\p{L}&'’.-]*){0,4}(?:[ \\t]+\\d{1,4})?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */

@@ -81,6 +81,12 @@ const LOWER_PAIR = /(?<![\p{L}\p{N}'’-])(\p{Ll}[\p{Ll}'’-]+) (\p{Ll}[\p{Ll}'
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
 const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
 
+/** Latin phrases of legal writing ("inter alia", "mutatis mutandis"): lower-case words that are no one's name. */
+const LEGAL_LATIN = /\b(?:inter alia|inter se|et al|et seq|mutatis mutandis|pari passu|bona fide|pro rata|pro tanto|de minimis|prima facie|per se|ad hoc|sui generis|ab initio|ultra vires|res judicata|nunc pro tunc|amicus curiae|pendente lite|in camera|de novo)\b/i;
+function inLatinPhrase(text: string, start: number, length: number): boolean {
+  return LEGAL_LATIN.test(text.slice(Math.max(0, start - 16), start + length + 16));
+}
+
 /** A word after a given name that continues the name: a known family name, not a role or a legal word. */
 function isSurnameAfterGiven(word: string): boolean {
   return /^\p{Lu}\p{Ll}/u.test(word) && !isNotAName(word) && !isDemonym(word) && (isGivenOrFamilyName(word) || isKnownName(word));
@@ -338,13 +344,13 @@ export class NameRecognizer implements Recognizer {
     for (const m of text.matchAll(LOWER_WORD)) {
       // a lone lower-case word that compromise knows only as a given name and that is no English word ("selma is from…")
       const w = m[0];
-      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w)) continue;
+      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || inLatinPhrase(text, m.index, w.length)) continue;
       push("PERSON", m.index, m.index + w.length, 0.45, "NameLexiconRecognizer", false, true);
     }
     for (const m of text.matchAll(LOWER_PAIR)) {
       // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
       const [a = "", b = ""] = [m[1], m[2]];
-      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b)) continue;
+      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || inLatinPhrase(text, m.index, m[0].length)) continue;
       if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
       push("PERSON", m.index, m.index + m[0].length, 0.5, "NameLexiconRecognizer", false, true);
     }
