@@ -25,6 +25,14 @@ const checks = {
     const ort = await import("onnxruntime-node");
     return `backends ${Object.keys(ort.env.versions ?? {}).join(",") || "cpu"} (version ${ort.env.versions?.common ?? "?"})`;
   },
+  "@napi-rs/canvas": async () => {
+    // Skia, prebuilt per platform as an optional npm dependency: @bear/rag draws PDF pages with it for OCR.
+    const { createCanvas } = await import("@napi-rs/canvas");
+    const canvas = createCanvas(8, 8);
+    const context = canvas.getContext("2d");
+    context.fillRect(0, 0, 4, 4);
+    return `drew ${context.getImageData(0, 0, 8, 8).data.length / 4} pixels`;
+  },
   "node-llama-cpp": async () => {
     const { getLlama } = await import("node-llama-cpp");
     const llama = await getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: "error" });

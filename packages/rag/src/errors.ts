@@ -15,7 +15,12 @@ export type RagErrorCode =
   | "RAG_MATTER_DENIED"
   | "RAG_STORE_FAILED"
   | "RAG_INDEX_BUSY"
-  | "RAG_DOCUMENT_NOT_FOUND";
+  | "RAG_DOCUMENT_NOT_FOUND"
+  | "RAG_OCR_LANGUAGE_MISSING"
+  | "RAG_OCR_ENGINE_UNAVAILABLE"
+  | "RAG_OCR_TIMEOUT"
+  | "RAG_OCR_PAGE_FAILED"
+  | "RAG_OCR_PAGE_TOO_LARGE";
 
 /** Base class of every @bear/rag error. */
 export class RagError extends BearError<RagErrorCode> {}
@@ -32,6 +37,17 @@ export class ExtractionError extends RagError {
     options: BearErrorOptions = {},
   ) {
     super(code, message, { ...options, details: { file, ...options.details } });
+  }
+}
+
+/** OCR could not run, or one page could not be read (the document keeps its other pages). */
+export class OcrError extends RagError {
+  constructor(
+    code: Extract<RagErrorCode, "RAG_OCR_LANGUAGE_MISSING" | "RAG_OCR_ENGINE_UNAVAILABLE" | "RAG_OCR_TIMEOUT" | "RAG_OCR_PAGE_FAILED" | "RAG_OCR_PAGE_TOO_LARGE">,
+    message: string,
+    options: BearErrorOptions = {},
+  ) {
+    super(code, message, options);
   }
 }
 

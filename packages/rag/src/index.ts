@@ -14,17 +14,22 @@ export {
   MatterAccessDeniedError,
   StoreError,
   DocumentNotFoundError,
+  OcrError,
   type RagErrorCode,
 } from "./errors";
 
-export type { IngestOptions, IngestReport, IngestEvent, FileOutcome, FileStatus } from "./ingest/ingest-types";
-export type { SearchOptions, SearchFilter, SearchHit, Reranker } from "./retrieval/search-types";
+export type { IngestOptions, IngestReport, IngestEvent, FileOutcome, FileStatus, OcrOutcome } from "./ingest/ingest-types";
+export type { SearchOptions, SearchFilter, SearchHit, Reranker, OcrProvenance } from "./retrieval/search-types";
 export type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitation } from "./answer/answer-types";
 export type { DocumentRecord } from "./store/records";
 export { indexWriterHolder } from "./store/lance-index";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
 export { sniffFormat, type DocumentFormat } from "./extraction/sniff-format";
+export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extraction/ocr/ocr-config";
+export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";
+export { PageOcr, type OcrPageInfo, type PageFailure, type OcrPageProgress } from "./extraction/ocr/page-ocr";
+export type { OcrEngine, OcrEngineId, OcrPageResult } from "./extraction/ocr/ocr-engine";
 export { LegalChunker, type ChunkerOptions, type ChunkingStrategy, type TextChunk } from "./chunking/legal-chunker";
 
 export { OnnxEmbedder, type OnnxEmbedderOptions, type OnnxPooling } from "./embedding/onnx-embedder";

@@ -1,5 +1,6 @@
 import { bearToken } from "@bear/core";
 import { z } from "zod";
+import { ocrConfigSchema } from "./extraction/ocr/ocr-config";
 
 /** Serializable settings of a RagEngine (what an app's config file can hold). */
 export const ragConfigSchema = z.object({
@@ -32,6 +33,8 @@ export const ragConfigSchema = z.object({
    * before failing with RAG_INDEX_BUSY. One process writes at a time; readers never wait.
    */
   lockWaitMs: z.number().int().min(0).max(24 * 3600_000).default(5 * 60_000),
+  /** OCR of scanned PDF pages and image files (engine, languages, limits). */
+  ocr: ocrConfigSchema.prefault({}),
 });
 
 export type RagConfig = z.infer<typeof ragConfigSchema>;

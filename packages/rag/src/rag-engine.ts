@@ -26,6 +26,7 @@ import { LegalChunker } from "./chunking/legal-chunker";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
 import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
+import { PageOcr } from "./extraction/ocr/page-ocr";
 import { IngestPipeline } from "./ingest/ingest-pipeline";
 import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
 import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-config";
@@ -100,6 +101,7 @@ export class RagEngine implements Retriever {
   readonly config: RagConfig;
   readonly #index: LanceIndex;
   readonly #pipeline: IngestPipeline;
+  readonly #ocr: PageOcr | undefined;
   readonly #embedder: CachedEmbedder | undefined;
   readonly #llm: Llm | undefined;
   readonly #reranker: Reranker | undefined;
@@ -112,10 +114,19 @@ export class RagEngine implements Retriever {
   /** Progress of every ingest run (ids and counts, never document text). */
   readonly onDidIngestProgress: Observable<IngestEvent>;
 
-  private constructor(init: { config: RagConfig; index: LanceIndex; pipeline: IngestPipeline; embedder: CachedEmbedder | undefined; options: RagEngineOptions; logger: Logger }) {
+  private constructor(init: {
+    config: RagConfig;
+    index: LanceIndex;
+    pipeline: IngestPipeline;
+    ocr: PageOcr | undefined;
+    embedder: CachedEmbedder | undefined;
+    options: RagEngineOptions;
+    logger: Logger;
+  }) {
     this.config = init.config;
     this.#index = init.index;
     this.#pipeline = init.pipeline;
+    this.#ocr = init.ocr;
     this.#embedder = init.embedder;
     this.#llm = init.options.llm;
     this.#reranker = init.options.reranker;
@@ -158,7 +169,10 @@ export class RagEngine implements Retriever {
       minChars: config.chunking.minChars,
       ...(config.chunking.overlapChars === undefined ? {} : { overlapChars: config.chunking.overlapChars }),
     });
+    // The OCR engine (worker threads or processes) starts on the first page that needs it.
+    const ocr = config.ocr.enabled ? new PageOcr(config.ocr) : undefined;
     const pipeline = new IngestPipeline({
+      ...(ocr ? { ocr } : {}),
       index,
       chunker,
       ...(embedder ? { embedder } : {}),
@@ -171,7 +185,7 @@ export class RagEngine implements Retriever {
       ...(options.events ? { events: options.events } : {}),
       audit: options.audit ?? nullAuditSink,
     });
-    return new RagEngine({ config, index, pipeline, embedder, options, logger });
+    return new RagEngine({ config, index, pipeline, ocr, embedder, options, logger });
   }
 
   #check(): void {
@@ -394,6 +408,7 @@ export class RagEngine implements Retriever {
     const c = hit.chunk;
     const doc = this.#index.document(c.documentId);
     const spans = findTermSpans(c.text, terms);
+    const ocrPage = doc?.ocr?.pages.find((p) => p.page === c.page);
     return {
       chunkId: c.id,
       documentId: c.documentId,
@@ -409,6 +424,7 @@ export class RagEngine implements Retriever {
       score,
       snippet: snippetOf(c.text, spans),
       highlights: spans.map((s) => ({ start: c.start + s.start, end: c.start + s.end })),
+      ...(ocrPage ? { ocr: { confidence: ocrPage.confidence } } : {}),
     };
   }
 
@@ -523,6 +539,7 @@ export class RagEngine implements Retriever {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#pipeline.dispose();
+    await this.#ocr?.dispose();
     await this.#index.dispose();
     await this.#embedder?.dispose();
   }

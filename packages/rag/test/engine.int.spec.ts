@@ -58,7 +58,7 @@ describe("RagEngine, lexical default (real LanceDB)", () => {
     expect(report.added).toBe(6);
     expect(report.failed).toBe(3);
     const failures = Object.fromEntries(report.files.filter((f) => f.status === "failed").map((f) => [path.basename(f.file), f.error?.code]));
-    expect(failures).toEqual({ "empty.txt": "RAG_FILE_EMPTY", "image.txt": "RAG_UNSUPPORTED_FORMAT", "locked.pdf": "RAG_FILE_ENCRYPTED" });
+    expect(failures).toEqual({ "empty.txt": "RAG_FILE_EMPTY", "image.txt": "RAG_FILE_CORRUPT", "locked.pdf": "RAG_FILE_ENCRYPTED" });
     expect(events[0]?.type).toBe("ingest-started");
     expect(events.filter((e) => e.type === "file-finished")).toHaveLength(9);
     expect(events.at(-1)?.type).toBe("ingest-finished");

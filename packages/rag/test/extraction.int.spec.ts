@@ -45,13 +45,14 @@ describe("extraction (real parsers, generated files)", () => {
     expect(sniffFormat(utf8("# Heading\n\nSome *markdown* text"))).toBe("markdown");
     expect(sniffFormat(utf8("Plain contract text."))).toBe("text");
     expect(sniffFormat(utf8(HTML_PAGE))).toBe("html");
-    expect(sniffFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]))).toBe("binary");
+    expect(sniffFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]))).toBe("image");
+    expect(sniffFormat(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]))).toBe("binary");
   });
 
   it.each([
     ["an empty file", new Uint8Array(0), "RAG_FILE_EMPTY"],
     ["whitespace only", utf8("  \n\n \t "), "RAG_FILE_EMPTY"],
-    ["binary data", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "RAG_UNSUPPORTED_FORMAT"],
+    ["a PNG image when OCR is off", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "RAG_UNSUPPORTED_FORMAT"],
     ["a corrupt PDF", utf8("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref"), "RAG_FILE_CORRUPT"],
     ["a legacy/encrypted Office file", new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), "RAG_FILE_ENCRYPTED"],
   ])("refuses %s with a clear per-file error", async (_name, bytes, code) => {

@@ -86,7 +86,7 @@ export function answerJson(answer: Answer): unknown {
     mode: answer.mode,
     citations: answer.citations,
     droppedCitations: answer.droppedCitations,
-    passages: answer.passages.map((p) => ({ chunkId: p.chunkId, documentId: p.documentId, title: p.title, source: p.source, page: p.page, score: p.score })),
+    passages: answer.passages.map((p) => ({ chunkId: p.chunkId, documentId: p.documentId, title: p.title, source: p.source, page: p.page, score: p.score, ...(p.ocr ? { ocr: p.ocr } : {}) })),
     passagesUsed: answer.passagesUsed,
     notFound: answer.notFound,
     ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
@@ -101,7 +101,7 @@ export function renderCitations(answer: Answer): string {
   }
   const lines = ["", bold(`Sources (${answer.mode === "llm" ? "answer written by the model" : "extractive answer: quoted sentences"}):`)];
   for (const c of answer.citations) {
-    const where = `${displayPath(c.source)}, page ${c.page}, chars ${c.start}-${c.end}`;
+    const where = `${displayPath(c.source)}, page ${c.page}${c.ocr ? ` (OCR, ${Math.round(c.ocr.confidence)}%)` : ""}, chars ${c.start}-${c.end}`;
     lines.push(`  [${c.marker}] ${c.title || path.basename(c.source)} ${dim(`(${where})`)}`, `      "${c.quote.replace(/\s+/g, " ").slice(0, 240)}"`);
   }
   if (answer.mode === "llm" && answer.citations.length === 0) {

@@ -43,6 +43,7 @@ export function registerDoctorCommand(program: Command): void {
       checks.push(...(await busyChecks(ctx)));
       checks.push(...(await workspaceChecks(ctx)));
       checks.push(...(await modelChecks(ctx)));
+      checks.push(await ocrCheck(ctx));
       checks.push(...(await pluginChecks(ctx)));
       const fixes = checks.filter((c) => c.level !== "ok" && c.fix).map((c) => `${c.area}: ${c.fix}`);
       const healthy = !checks.some((c) => c.level === "fail");
@@ -192,6 +193,17 @@ async function modelChecks(ctx: CommandContext): Promise<Check[]> {
     await disposeContainer(container);
   }
   return checks;
+}
+
+/** Which OCR engine ingest will use for scanned pages (`ocr.engine`), or why none can start. */
+async function ocrCheck(ctx: CommandContext): Promise<Check> {
+  const { describeOcr, ocrConfigSchema } = await import("@bear/rag");
+  const status = await describeOcr(ocrConfigSchema.parse(ctx.config.ocr));
+  const details = { ...status };
+  if (!status.enabled) return { area: "ocr", level: "warn", summary: "OCR off: scanned PDFs and images are refused", fix: "Set ocr.enabled: true.", details };
+  if (status.error) return { area: "ocr", level: "fail", summary: `OCR (${ctx.config.ocr.engine}) cannot start: ${status.error.message}`, fix: status.error.hint ?? "Run `npm ci`.", details };
+  const faster = status.engine === "tesseract.js" && ctx.config.ocr.engine === "auto" ? " (apt-get install tesseract-ocr makes it about 3x faster)" : "";
+  return { area: "ocr", level: "ok", summary: `OCR ${status.engine} ${status.version ?? ""}, languages ${status.languages.join("+")}, ${status.workers} worker(s)${faster}`, details };
 }
 
 async function pluginChecks(ctx: CommandContext): Promise<Check[]> {

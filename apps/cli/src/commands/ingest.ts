@@ -16,7 +16,7 @@ interface IngestFlags {
 export function registerIngestCommand(program: Command): void {
   program
     .command("ingest")
-    .description("add documents (txt, md, html, pdf, docx, eml; folders recursively) to the workspace index")
+    .description("add documents (txt, md, html, pdf, docx, eml, scanned pdf/png/jpeg/tiff via OCR; folders recursively) to the workspace index")
     .argument("<paths...>", "files or folders")
     .option("--matter <name>", "the matter (client file) the documents belong to", "default")
     .option("--no-progress", "no progress bar, even at a terminal")
@@ -40,10 +40,11 @@ export function registerIngestCommand(program: Command): void {
       const plan = planFiles(inputs);
       const report = await withServices(ctx, { rag: { root: commonRoot(inputs) } }, async (services) => {
         const rag = await services.rag();
-        const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}", plan.files, {
+        const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",
           etaText: "--",
           file: "",
+          ocr: "",
         });
         const started = Date.now();
         let bytesDone = 0;
@@ -56,6 +57,12 @@ export function registerIngestCommand(program: Command): void {
             else ctx.note(text);
             return;
           }
+          if (event.type === "ocr-page") {
+            // Scanned pages take seconds each: the bar counts them inside the file.
+            if (bar) bar.update(done, { file: path.basename(event.file).slice(0, 40), ocr: ` | OCR page ${event.done}/${event.total}` });
+            else if (event.failure && !ctx.json) process.stderr.write(`  ${yellow("page failed", process.stderr)} ${displayPath(event.file)}: ${event.failure.message}\n`);
+            return;
+          }
           if (event.type !== "file-finished") return;
           done++;
           bytesDone += sizeOf(event.outcome.file);
@@ -64,7 +71,7 @@ export function registerIngestCommand(program: Command): void {
           if (bar) {
             if (done > bar.getTotal()) bar.setTotal(done);
             const remaining = Math.max(0, plan.bytes - bytesDone);
-            bar.update(done, { speed: (rate / 1024 / 1024).toFixed(2), etaText: formatSeconds(rate > 0 ? remaining / rate : undefined), file: path.basename(event.outcome.file).slice(0, 40) });
+            bar.update(done, { speed: (rate / 1024 / 1024).toFixed(2), etaText: formatSeconds(rate > 0 ? remaining / rate : undefined), file: path.basename(event.outcome.file).slice(0, 40), ocr: "" });
           } else if (!ctx.json) {
             process.stderr.write(`${describeOutcome(event.outcome)}\n`);
           }
@@ -101,7 +108,7 @@ function describeOutcome(outcome: FileOutcome): string {
     case "unchanged":
       return `  ${dim("unchanged", process.stderr)} ${file}`;
     default:
-      return `  ${green(outcome.status.padEnd(9), process.stderr)} ${file} (${outcome.chunks ?? 0} chunks)`;
+      return `  ${green(outcome.status.padEnd(9), process.stderr)} ${file} (${outcome.chunks ?? 0} chunks${outcome.ocr ? `, OCR ${outcome.ocr.pages} page(s) at ${Math.round(outcome.ocr.meanConfidence)}%` : ""})`;
   }
 }
 
@@ -111,6 +118,15 @@ function summarise(report: IngestReport): string {
     `Ingested into matter '${report.matter}': ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`,
     `  ${report.chunksWritten} chunks written, ${formatBytes(report.bytesRead)} read in ${seconds.toFixed(1)} s (${(report.bytesRead / 1024 / 1024 / Math.max(seconds, 0.001)).toFixed(2)} MB/s)`,
   ];
+  const scanned = report.files.filter((f) => f.ocr || f.pageFailures);
+  if (scanned.length > 0) {
+    lines.push("", `OCR read ${scanned.reduce((s, f) => s + (f.ocr?.pages ?? 0), 0)} scanned page(s) in ${scanned.length} file(s):`);
+    for (const f of scanned) {
+      const low = f.ocr?.lowConfidencePages.length ? yellow(`; low confidence on page(s) ${f.ocr.lowConfidencePages.join(", ")}: check them against the scan`) : "";
+      lines.push(`  ${f.file}: ${f.ocr ? `${f.ocr.pages} page(s), mean confidence ${Math.round(f.ocr.meanConfidence)}% (${f.ocr.engine})` : "no page read"}${low}`);
+      for (const p of f.pageFailures ?? []) lines.push(`    ${yellow(`${p.code}: ${p.message}`)}${p.hint ? ` (${p.hint})` : ""}`);
+    }
+  }
   const failed = report.files.filter((f) => f.status === "failed");
   if (failed.length > 0) {
     lines.push("", yellow(`${failed.length} file(s) could not be ingested:`));

@@ -62,7 +62,7 @@ export function renderHits(hits: readonly SearchHit[]): string {
   if (hits.length === 0) return "No passages match. Did you `bear ingest` the documents? Try other words.";
   return hits
     .map((h, i) => {
-      const where = [displayPath(h.source), `page ${h.page}`, ...(h.sectionPath.length ? [h.sectionPath.join(" > ")] : [])].join(" | ");
+      const where = [displayPath(h.source), `page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}`, ...(h.sectionPath.length ? [h.sectionPath.join(" > ")] : [])].join(" | ");
       return `${bold(`${i + 1}. ${h.title || path.basename(h.source)}`)}  ${dim(`score ${h.score.toFixed(3)}`)}\n   ${dim(where)}\n   ${highlight(h.snippet.replace(/\s+/g, " "))}`;
     })
     .join("\n\n");

@@ -99,6 +99,7 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
       dir: path.join(layout.indexes, "default"),
       root: uploadsDir,
       maxFileBytes: config.rag.maxFileSizeMb * 1024 * 1024,
+      ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages },
       ...(llm ? { llm } : {}),
       ...(embedder ? { embedder } : {}),
       ...(config.security.scrubOnIngest ? { scrubber: security.scrubber } : {}),

@@ -39,6 +39,16 @@ export const bearConfigSchema = z
         maxFileSizeMb: positiveInt.max(4096),
       })
       .strict(),
+    /** OCR of scanned PDF pages and images at ingest (@bear/rag). */
+    ocr: z
+      .object({
+        enabled: z.boolean(),
+        /** auto: the `tesseract` binary when installed with every language (faster), else tesseract.js (npm). */
+        engine: z.enum(["auto", "tesseract.js", "tesseract-cli"]),
+        /** Tesseract language codes; for tesseract.js each is the npm package @tesseract.js-data/<code>. */
+        languages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,4})?$/, { message: "must be a Tesseract language code such as eng or deu" })).min(1).max(8),
+      })
+      .strict(),
     security: z
       .object({
         encryptAtRest: z.boolean(),
@@ -78,6 +88,7 @@ export function defaultBearConfig(dataDir: string): BearConfig {
     server: { host: "127.0.0.1", port: 4141, bodyLimitMb: 64 },
     models: { dirs: [] },
     rag: { chunkSize: 1200, chunkOverlap: 150, searchMode: "hybrid", maxFileSizeMb: 100 },
+    ocr: { enabled: true, engine: "auto", languages: ["eng"] },
     security: { encryptAtRest: false, scrubOnIngest: false },
     workflows: { parallelism: 2, retentionDays: 30 },
     plugins: { dirs: [], allowedPermissions: [] },

@@ -70,6 +70,7 @@ function citationOf(marker: number, hit: SearchHit, span: { start: number; end: 
     start: span.start,
     end: span.end,
     quote: hit.text.slice(span.start - hit.start, span.end - hit.start),
+    ...(hit.ocr ? { ocr: hit.ocr } : {}),
   };
 }
 

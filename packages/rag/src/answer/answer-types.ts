@@ -1,5 +1,5 @@
 import type { FinishReason, Llm } from "@bear/core";
-import type { SearchHit, SearchOptions } from "../retrieval/search-types";
+import type { OcrProvenance, SearchHit, SearchOptions } from "../retrieval/search-types";
 
 export interface AnswerOptions extends SearchOptions {
   /** The model to write the answer; overrides the engine's. `null` forces an extractive answer. */
@@ -26,6 +26,8 @@ export interface Citation {
   readonly start: number;
   readonly end: number;
   readonly quote: string;
+  /** Set when the quote comes from a page read by OCR ("OCR, 93%"). */
+  readonly ocr?: OcrProvenance;
 }
 
 /** A citation the model made that does not point at retrieved text; removed from `text`. */

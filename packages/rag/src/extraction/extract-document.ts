@@ -1,5 +1,8 @@
 import { ExtractionError } from "../errors";
 import { htmlToText } from "./html-to-text";
+import { completeWithOcr } from "./ocr/complete-with-ocr";
+import type { OcrEngineId } from "./ocr/ocr-engine";
+import type { OcrPageInfo, OcrPageProgress, PageFailure, PageOcr } from "./ocr/page-ocr";
 import { sniffFormat, type DocumentFormat } from "./sniff-format";
 import { assertPdfStreamsWithinLimits } from "./pdf-limits";
 import { transcodeToUtf8 } from "./text-decoding";
@@ -12,6 +15,10 @@ export interface ExtractedDocument {
   /** Character offset at which each page starts (page n is `pageStarts[n - 1]`); `[0]` for unpaged formats. */
   readonly pageStarts: readonly number[];
   readonly title?: string;
+  /** Pages whose text came from OCR (no usable text layer, or an image file), with their confidence. */
+  readonly ocr?: { readonly engine: OcrEngineId; readonly pages: readonly OcrPageInfo[] };
+  /** Pages that could not be read (OCR failed or timed out); the document keeps the others. */
+  readonly pageFailures?: readonly PageFailure[];
 }
 
 export interface ExtractOptions {
@@ -19,6 +26,19 @@ export interface ExtractOptions {
   readonly maxBytes?: number;
   /** A DOCX whose entries, or a PDF whose flate streams, declare or inflate to more is refused with RAG_FILE_TOO_LARGE. Default 256 MiB. */
   readonly maxUncompressedBytes?: number;
+  /**
+   * OCR for scanned pages and image files, run after the text layer is read; without it such
+   * files are refused (RAG_FILE_EMPTY / RAG_UNSUPPORTED_FORMAT).
+   */
+  readonly ocr?: PageOcr;
+  readonly signal?: AbortSignal;
+  /** Called after each OCRed page. */
+  readonly onOcrPage?: (progress: OcrPageProgress) => void;
+  /**
+   * OCR follows (in the calling thread, see completeWithOcr): a PDF without text and an image
+   * file are returned as they are instead of refused. Serializable, for the extraction worker.
+   */
+  readonly ocrFollows?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -30,7 +50,7 @@ function normaliseNewlines(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/^\ufeff/, "");
 }
 
-async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<ExtractedDocument> {
+async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes: number, ocrFollows: boolean): Promise<ExtractedDocument> {
   if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf("/Encrypt") !== -1) {
     throw new ExtractionError("RAG_FILE_ENCRYPTED", file, `PDF '${file}' is encrypted`, {
       hint: "Remove the password (e.g. print to an unprotected PDF) and ingest it again.",
@@ -68,9 +88,9 @@ async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes:
     pageStarts.push(text.length);
     text += page;
   });
-  if (text.replace(/\f/g, "").trim().length === 0) {
+  if (!ocrFollows && text.replace(/\f/g, "").trim().length === 0) {
     throw new ExtractionError("RAG_FILE_EMPTY", file, `PDF '${file}' has no text layer (${pages.length} pages, no text)`, {
-      hint: "It is probably a scan: run OCR on it first.",
+      hint: "It is probably a scan: turn OCR on (rag.ocr.enabled: true).",
     });
   }
   return { format: "pdf", text, pageStarts, ...(title ? { title } : {}) };
@@ -113,9 +133,17 @@ async function extractEml(file: string, bytes: Uint8Array): Promise<ExtractedDoc
 
 /**
  * Turns the bytes of one file into text. The format comes from the content (magic numbers,
- * headers), never from the name. Throws ExtractionError with a per-file code on refusal.
+ * headers), never from the name. Throws ExtractionError with a per-file code on refusal. With
+ * `ocr`, pages without a usable text layer and image files are read by OCR.
  */
 export async function extractDocument(file: string, bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractedDocument> {
+  const { ocr, signal, onOcrPage, ...plain } = options;
+  const doc = await extractText(file, bytes, { ...plain, ocrFollows: plain.ocrFollows === true || ocr !== undefined });
+  if (!ocr) return doc;
+  return completeWithOcr(file, bytes, doc, ocr, { ...(signal ? { signal } : {}), ...(onOcrPage ? { onPage: onOcrPage } : {}) });
+}
+
+async function extractText(file: string, bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (bytes.length > maxBytes) {
     throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' is ${bytes.length} bytes, over the ${maxBytes}-byte limit`, {
@@ -139,10 +167,17 @@ export async function extractDocument(file: string, bytes: Uint8Array, options: 
     case "zip":
     case "binary":
       throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is not a supported format (looks like ${kind === "zip" ? "a zip archive" : "binary data"})`, {
-        hint: "Supported: PDF (with a text layer), DOCX, HTML, e-mail (.eml), Markdown and plain text.",
+        hint: "Supported: PDF, PNG/JPEG/TIFF scans, DOCX, HTML, e-mail (.eml), Markdown and plain text.",
       });
+    case "image":
+      if (!options.ocrFollows) {
+        throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is an image and OCR is off`, {
+          hint: "Turn OCR on (rag.ocr.enabled: true) to ingest scanned images.",
+        });
+      }
+      return { format: "image", text: "", pageStarts: [0] }; // read by completeWithOcr
     case "pdf":
-      doc = await extractPdf(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
+      doc = await extractPdf(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, options.ocrFollows === true);
       break;
     case "docx":
       doc = await extractDocx(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
@@ -160,7 +195,7 @@ export async function extractDocument(file: string, bytes: Uint8Array, options: 
       doc = { format: kind, text: normaliseNewlines(new TextDecoder().decode(bytes)), pageStarts: [0] };
       break;
   }
-  if (doc.text.trim().length === 0) {
+  if (doc.text.trim().length === 0 && !(options.ocrFollows && doc.format === "pdf")) {
     throw new ExtractionError("RAG_FILE_EMPTY", file, `file '${file}' (${doc.format}) contains no text`, {
       hint: "Nothing to index; a scanned document needs OCR first.",
     });

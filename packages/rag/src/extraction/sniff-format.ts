@@ -1,5 +1,7 @@
+import { imageKindOf } from "./ocr/image-pages";
+
 /** The formats @bear/rag reads, decided from the bytes (never from the file name). */
-export type DocumentFormat = "pdf" | "docx" | "html" | "eml" | "markdown" | "text";
+export type DocumentFormat = "pdf" | "docx" | "html" | "eml" | "markdown" | "text" | "image";
 
 /** What the first bytes say a file is; `unknown` and the encrypted kinds are refused at extraction. */
 export type SniffResult = DocumentFormat | "ole-compound" | "zip" | "binary" | "empty";
@@ -71,6 +73,7 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
   const headLatin = Buffer.from(bytes.subarray(0, 1024)).toString("latin1");
   if (headLatin.includes("%PDF-")) return "pdf";
   if (startsWith(bytes, OLE)) return "ole-compound";
+  if (imageKindOf(bytes)) return "image";
   if (startsWith(bytes, ZIP)) {
     const names = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 1 << 20))).toString("latin1");
     return names.includes("word/document.xml") ? "docx" : "zip";

@@ -6,10 +6,13 @@ import { Subject, type Observable } from "rxjs";
 import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
 import { ExtractionError } from "../errors";
+import type { ExtractedDocument } from "../extraction/extract-document";
 import { extractDocumentIsolated } from "../extraction/isolated-extraction";
+import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
+import type { PageOcr } from "../extraction/ocr/page-ocr";
 import type { DocumentCommit, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
-import type { FileOutcome, IngestEvent, IngestOptions, IngestReport } from "./ingest-types";
+import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
 import { walkFiles } from "./walk-files";
 
@@ -25,6 +28,8 @@ export interface IngestPipelineDeps {
   readonly logger?: Logger;
   readonly events?: EventBus;
   readonly audit?: AuditSink;
+  /** OCR for scanned pages and images; absent when `ocr.enabled` is off. */
+  readonly ocr?: PageOcr;
 }
 
 /** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
@@ -35,6 +40,8 @@ interface PreparedDocument {
   readonly chunks: readonly ChunkRecord[];
   readonly searchTexts: readonly string[];
   readonly commit: DocumentCommit;
+  /** What OCR read and which pages failed, for the file's outcome in the report. */
+  readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures">;
 }
 
 /** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
@@ -146,7 +153,7 @@ export class IngestPipeline {
           continue;
         }
         this.#emit({ type: "file-started", runId, file: item.file });
-        const result = await this.#prepareFile(item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
+        const result = await this.#prepareFile(runId, item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
         bytesRead += result.bytes;
         if ("outcome" in result) finish(result.outcome);
         else await committer.add(result.prepared);
@@ -207,7 +214,7 @@ export class IngestPipeline {
       for (const d of batch) finish(failure(d.file, error));
       return;
     }
-    for (const d of batch) finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length });
+    for (const d of batch) finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length, ...d.ocr });
     upkeep.unindexedRows += chunks.length;
     if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
       upkeep.unindexedRows = 0;
@@ -216,7 +223,7 @@ export class IngestPipeline {
   }
 
   /** Reads, extracts, (scrubs,) chunks and (embeds) one file: a document ready to commit, or its outcome (unchanged, failed). */
-  async #prepareFile(file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
+  async #prepareFile(runId: string, file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
     const { index, chunker, embedder, scrubber } = this.#deps;
     const stat = await fs.stat(file);
     if (stat.size > this.#deps.maxFileBytes) {
@@ -232,7 +239,16 @@ export class IngestPipeline {
     if (existing?.version === version) {
       return { outcome: { file, status: "unchanged", documentId, chunks: existing.chunkCount }, bytes: bytes.length };
     }
-    const extracted = await extractDocumentIsolated(file, bytes, { maxBytes: this.#deps.maxFileBytes }); // a worker thread: a bomb fails this file only
+    // The text layer is read in a worker thread (a bomb fails this file only); OCR then runs here,
+    // on the engine's own worker pool shared by every file of the ingest.
+    const { ocr } = this.#deps;
+    let extracted = await extractDocumentIsolated(file, bytes, { maxBytes: this.#deps.maxFileBytes, ...(ocr ? { ocrFollows: true } : {}) });
+    if (ocr) {
+      extracted = await completeWithOcr(file, bytes, extracted, ocr, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onPage: (p) => this.#emit({ type: "ocr-page", runId, file, ...p }),
+      });
+    }
     options.signal?.throwIfAborted();
     let text = extracted.text;
     let pageStarts = [...extracted.pageStarts];
@@ -274,6 +290,7 @@ export class IngestPipeline {
       parties: meta.parties,
       ingestedAt: new Date().toISOString(),
       scrubbed: Boolean(scrubber),
+      ...(extracted.ocr ? { ocr: extracted.ocr } : {}),
     };
     const prepared: PreparedDocument = {
       file,
@@ -281,8 +298,25 @@ export class IngestPipeline {
       chunks,
       searchTexts: chunks.map((c) => `${searchHeader(file, meta.title, meta.parties, c.sectionPath)}\n${c.text}`),
       commit: { record, text, pageStarts, replaces: existing !== undefined },
+      ocr: this.#ocrOutcome(extracted),
     };
     return { prepared, bytes: bytes.length };
+  }
+
+  #ocrOutcome(extracted: ExtractedDocument): Pick<FileOutcome, "ocr" | "pageFailures"> {
+    const failures = extracted.pageFailures ? { pageFailures: extracted.pageFailures } : {};
+    if (!extracted.ocr) return failures;
+    const { engine, pages } = extracted.ocr;
+    const floor = this.#deps.ocr?.config.minConfidence ?? 0;
+    const withWords = pages.filter((p) => p.confidence > 0); // a blank page scores 0 and is not flagged
+    const mean = withWords.length ? withWords.reduce((s, p) => s + p.confidence, 0) / withWords.length : 0;
+    const ocr: OcrOutcome = {
+      engine,
+      pages: pages.length,
+      meanConfidence: Math.round(mean * 10) / 10,
+      lowConfidencePages: withWords.filter((p) => p.confidence < floor).map((p) => p.page),
+    };
+    return { ocr, ...failures };
   }
 
   dispose(): void {

@@ -1,4 +1,6 @@
 import type { RagErrorCode } from "../errors";
+import type { OcrEngineId } from "../extraction/ocr/ocr-engine";
+import type { PageFailure } from "../extraction/ocr/page-ocr";
 
 export interface IngestOptions {
   /** The matter (case, client file) the documents belong to. Default "default". */
@@ -24,6 +26,19 @@ export interface FileOutcome {
   readonly documentId?: string;
   readonly chunks?: number;
   readonly error?: { readonly code: RagErrorCode | string; readonly message: string; readonly hint?: string };
+  /** Present when pages were OCRed: how many, their mean confidence, and those below `ocr.minConfidence`. */
+  readonly ocr?: OcrOutcome;
+  /** Pages that could not be read; the document was indexed without them. */
+  readonly pageFailures?: readonly PageFailure[];
+}
+
+export interface OcrOutcome {
+  readonly engine: OcrEngineId;
+  readonly pages: number;
+  /** Mean of the OCRed pages' confidences (0–100). */
+  readonly meanConfidence: number;
+  /** Pages with words whose confidence is under the floor: worth a human look. */
+  readonly lowConfidencePages: readonly number[];
 }
 
 export interface IngestReport {
@@ -45,5 +60,16 @@ export type IngestEvent =
   /** Another process is writing to the index; this ingest waits for it (up to `lockWaitMs`). */
   | { readonly type: "ingest-waiting"; readonly runId: string; readonly holder?: number }
   | { readonly type: "file-started"; readonly runId: string; readonly file: string }
+  /** One page of `file` was OCRed (`done` of `total` pages needing OCR in that file). */
+  | {
+      readonly type: "ocr-page";
+      readonly runId: string;
+      readonly file: string;
+      readonly page: number;
+      readonly done: number;
+      readonly total: number;
+      readonly confidence?: number;
+      readonly failure?: PageFailure;
+    }
   | { readonly type: "file-finished"; readonly runId: string; readonly outcome: FileOutcome; readonly done: number }
   | { readonly type: "ingest-finished"; readonly runId: string; readonly report: IngestReport };

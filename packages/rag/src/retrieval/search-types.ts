@@ -47,6 +47,13 @@ export interface SearchHit {
   readonly snippet: string;
   /** Document offsets of query-term matches inside the chunk. */
   readonly highlights: readonly { readonly start: number; readonly end: number }[];
+  /** Set when the hit's page was read by OCR: show it ("OCR, 93%"), the text may hold misreadings. */
+  readonly ocr?: OcrProvenance;
+}
+
+/** Where OCR text came from: Tesseract's mean confidence for the page, 0–100. */
+export interface OcrProvenance {
+  readonly confidence: number;
 }
 
 /** Reorders candidates (e.g. with a cross-encoder). Must return a subset of `hits`. */

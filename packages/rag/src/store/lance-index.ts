@@ -168,7 +168,14 @@ function toDocument(row: Record<string, unknown>, fields: FieldSealer): Document
     parties: JSON.parse(fields.open(row["parties"])) as string[],
     ingestedAt: String(row["ingestedAt"]),
     scrubbed: Boolean(row["scrubbed"]),
+    ...parseOcr(row["ocr"]),
   };
+}
+
+/** The `ocr` column: JSON of `DocumentRecord.ocr`, or "" for a document with no OCRed page. */
+function parseOcr(value: unknown): Pick<DocumentRecord, "ocr"> {
+  if (typeof value !== "string" || value === "") return {};
+  return { ocr: JSON.parse(value) as NonNullable<DocumentRecord["ocr"]> };
 }
 
 /**
@@ -266,7 +273,7 @@ export class LanceIndex {
         new Field("title", new Utf8()), new Field("type", new Utf8()), new Field("pageCount", new Int32()), new Field("contentHash", new Utf8()),
         new Field("bytes", new Float64()), new Field("chars", new Int32()), new Field("chunkCount", new Int32()), new Field("dates", new Utf8()),
         new Field("parties", new Utf8()), new Field("ingestedAt", new Utf8()), new Field("scrubbed", new Bool()), new Field("pageStarts", new Utf8()),
-        new Field("text", new Utf8()),
+        new Field("text", new Utf8()), new Field("ocr", new Utf8()),
       ]);
       const chunkFields: InstanceType<typeof Field>[] = [
         new Field("id", new Utf8()), new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()),
@@ -279,6 +286,8 @@ export class LanceIndex {
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
       const chunksSchema = new ArrowSchema(chunkFields);
       const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
+      // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
+      if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
       const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
       await index.#load();
       return index;
@@ -292,7 +301,7 @@ export class LanceIndex {
     this.#documentsVersion = await this.#documents.version();
     const rows = await this.#documents
       .query()
-      .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed"])
+      .select(["id", "version", "matter", "source", "title", "type", "pageCount", "contentHash", "bytes", "chars", "chunkCount", "dates", "parties", "ingestedAt", "scrubbed", "ocr"])
       .toArray();
     this.#committed.clear();
     for (const row of rows) this.#committed.set(String(row.id), toDocument(row as Record<string, unknown>, this.#fields));
@@ -501,6 +510,7 @@ export class LanceIndex {
         scrubbed: docs.map((d) => d.scrubbed),
         pageStarts: commits.map((c) => JSON.stringify(c.pageStarts)),
         text: commits.map((c) => f.seal(c.text)),
+        ocr: docs.map((d) => (d.ocr ? JSON.stringify(d.ocr) : "")),
       };
       const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
       await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);

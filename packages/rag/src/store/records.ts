@@ -1,3 +1,5 @@
+import type { OcrEngineId } from "../extraction/ocr/ocr-engine";
+import type { OcrPageInfo } from "../extraction/ocr/page-ocr";
 import type { DocumentFormat } from "../extraction/sniff-format";
 
 /** One indexed document, as `rag.documents()` lists it. */
@@ -22,6 +24,8 @@ export interface DocumentRecord {
   readonly ingestedAt: string;
   /** True when PII was scrubbed before indexing. */
   readonly scrubbed: boolean;
+  /** Pages whose text was read by OCR, with Tesseract's mean confidence (0–100). Absent: no page was OCRed. */
+  readonly ocr?: { readonly engine: OcrEngineId; readonly pages: readonly OcrPageInfo[] };
 }
 
 /** One stored chunk; `text === documentText.slice(start, end)`. */

@@ -1,0 +1,75 @@
+import { ExtractionError } from "../../errors";
+import type { ExtractedDocument } from "../extract-document";
+import { imageKindOf } from "./image-pages";
+import { ocrImageFile, ocrPdfPages } from "./ocr-sources";
+import type { OcrPageInfo, PageFailure, PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
+import { isUsableTextLayer } from "./text-layer-quality";
+
+const PAGE_BREAK = "\f";
+
+function joinPages(pages: readonly string[]): { text: string; pageStarts: number[] } {
+  const pageStarts: number[] = [];
+  let text = "";
+  pages.forEach((page, i) => {
+    if (i > 0) text += PAGE_BREAK;
+    pageStarts.push(text.length);
+    text += page;
+  });
+  return { text, pageStarts };
+}
+
+function pagesOf(doc: ExtractedDocument): string[] {
+  return doc.pageStarts.map((start, i) => doc.text.slice(start, i + 1 < doc.pageStarts.length ? doc.pageStarts[i + 1]! - PAGE_BREAK.length : undefined));
+}
+
+/** Puts OCR text in place of the pages it read; returns what the document records about OCR. */
+async function merge(pages: string[], outcomes: readonly PageOcrOutcome[], ocr: PageOcr): Promise<Pick<ExtractedDocument, "ocr" | "pageFailures">> {
+  const read: OcrPageInfo[] = [];
+  const failures: PageFailure[] = [];
+  for (const outcome of outcomes) {
+    if ("failure" in outcome) failures.push(outcome.failure);
+    else {
+      pages[outcome.page - 1] = outcome.text;
+      read.push({ page: outcome.page, confidence: outcome.confidence });
+    }
+  }
+  return { ...(read.length ? { ocr: { engine: await ocr.engineId(), pages: read } } : {}), ...(failures.length ? { pageFailures: failures } : {}) };
+}
+
+/**
+ * The OCR half of extraction, run in the thread that owns the OCR workers (the text layer is
+ * read in the extraction worker first, with `ocrFollows`): a PDF's pages without a usable text
+ * layer are drawn and OCRed, the others keep their text; an image file is OCRed page by page.
+ * Other formats pass through unchanged.
+ */
+export async function completeWithOcr(file: string, bytes: Uint8Array, doc: ExtractedDocument, ocr: PageOcr, options: ReadPagesOptions = {}): Promise<ExtractedDocument> {
+  if (doc.format === "image") {
+    const kind = imageKindOf(bytes);
+    if (!kind) throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is not a PNG, JPEG or TIFF image`);
+    const outcomes = await ocrImageFile(bytes, kind, ocr, options);
+    const pages = outcomes.map(() => "");
+    const result = await merge(pages, outcomes, ocr);
+    const failure = result.pageFailures?.[0];
+    if (!result.ocr && failure) {
+      throw new ExtractionError("RAG_FILE_CORRUPT", file, `image '${file}' could not be read: ${failure.message}`, {
+        ...(failure.hint ? { hint: failure.hint } : {}),
+        details: { pageFailures: result.pageFailures },
+      });
+    }
+    return emptyChecked(file, { format: "image", ...joinPages(pages), ...result });
+  }
+  if (doc.format !== "pdf") return doc;
+  const pages = pagesOf(doc);
+  const scanned = pages.flatMap((page, i) => (isUsableTextLayer(page) ? [] : [i + 1]));
+  if (scanned.length === 0) return doc;
+  const result = await merge(pages, await ocrPdfPages(bytes, scanned, ocr, options), ocr);
+  return emptyChecked(file, { ...doc, ...joinPages(pages), ...result });
+}
+
+function emptyChecked(file: string, doc: ExtractedDocument): ExtractedDocument {
+  if (doc.text.replace(/\f/g, "").trim().length > 0) return doc;
+  const failed = doc.pageFailures?.length ? ` (OCR failed on ${doc.pageFailures.length} page(s): ${doc.pageFailures[0]!.message})` : "";
+  throw new ExtractionError("RAG_FILE_EMPTY", file, `${doc.format.toUpperCase()} '${file}' has no text layer and OCR read no text (${doc.pageStarts.length} pages)${failed}`, {
+    hint: "Check the scan is legible, and that ocr.languages matches the document's language.",
+  });
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** OCR settings: `rag.ocr` in an app's config. */
+export const ocrConfigSchema = z.object({
+  /** OCR pages without a usable text layer, and image files. Off: such files are refused as before. */
+  enabled: z.boolean().default(true),
+  /** `auto`: the `tesseract` binary when installed with every language (faster), else tesseract.js. */
+  engine: z.enum(["auto", "tesseract.js", "tesseract-cli"]).default("auto"),
+  /** Tesseract language codes; tesseract.js reads each from the npm package `@tesseract.js-data/<code>`. */
+  languages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,4})?$/)).min(1).max(8).default(["eng"]),
+  /** Resolution PDF pages are drawn at for OCR. */
+  dpi: z.number().int().min(72).max(600).default(200),
+  /** Pages OCRed at once (worker threads or processes). Default: the usable cores. */
+  workers: z.number().int().min(1).max(64).optional(),
+  /** A page taking longer fails with RAG_OCR_TIMEOUT; the document keeps its other pages. */
+  pageTimeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Memory cap per page: a page raster over this many megapixels is scaled down before OCR. */
+  maxPageMegapixels: z.number().min(1).max(200).default(24),
+  /** Address-space cap of each `tesseract` process (MiB; 0 for none). */
+  memoryLimitMb: z.number().int().min(0).max(65_536).default(2048),
+  /** Pages read with a lower mean confidence (0–100) are flagged in the ingest report. */
+  minConfidence: z.number().min(0).max(100).default(70),
+  /** The tesseract binary for `tesseract-cli` (a bare name is looked up on PATH). */
+  tesseractCommand: z.string().min(1).default("tesseract"),
+});
+
+export type OcrConfig = z.infer<typeof ocrConfigSchema>;
+export type OcrConfigInput = z.input<typeof ocrConfigSchema>;

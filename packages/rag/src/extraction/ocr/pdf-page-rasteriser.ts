@@ -1,0 +1,41 @@
+import type { PDFDocumentProxy } from "unpdf/pdfjs";
+import { OcrError } from "../../errors";
+import { loadCanvas } from "./canvas-module";
+import { rgbaToGray, scaleToFit, type GrayImage } from "./gray-image";
+
+/** pdf.js needs a canvas factory of its own in Node to draw image masks and patterns. */
+export async function pdfCanvasFactory(): Promise<unknown> {
+  const { createIsomorphicCanvasFactory } = await import("unpdf");
+  return createIsomorphicCanvasFactory(() => loadCanvas());
+}
+
+/**
+ * Draws one PDF page with pdf.js on a Skia canvas at `dpi`, on white, and returns it as gray.
+ * A page whose raster would exceed `maxPixels` is drawn smaller (the memory cap).
+ */
+export async function rasterisePdfPage(pdf: PDFDocumentProxy, pageNumber: number, dpi: number, maxPixels: number): Promise<GrayImage> {
+  const { createCanvas } = await loadCanvas();
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    const wanted = dpi / 72;
+    const scale = wanted * scaleToFit(Math.ceil(base.width * wanted), Math.ceil(base.height * wanted), maxPixels);
+    const viewport = page.getViewport({ scale });
+    const width = Math.max(1, Math.floor(viewport.width));
+    const height = Math.max(1, Math.floor(viewport.height));
+    if (!Number.isFinite(width * height) || width * height > maxPixels * 1.01) {
+      throw new OcrError("RAG_OCR_PAGE_TOO_LARGE", `page ${pageNumber} is ${Math.round(base.width)}×${Math.round(base.height)} pt, too large to draw`, {
+        hint: "The page size is implausible; the rest of the document was kept.",
+      });
+    }
+    const canvas = createCanvas(width, height);
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, width, height);
+    await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise;
+    const rgba = context.getImageData(0, 0, width, height).data;
+    return { width, height, pixels: rgbaToGray(rgba, width, height), dpi: scale * 72 };
+  } finally {
+    page.cleanup();
+  }
+}
