@@ -93,6 +93,14 @@ describe("bear plugins and bear doctor", () => {
     expect(json<{ fixes: string[] }>(broken).fixes.join("\n")).toContain("missing-model");
   });
 
+  it("doctor reports the OCR engine, and names the npm package of a missing OCR language", () => {
+    const ok = json<{ checks: { area: string; level: string; summary: string }[] }>(inWs(["doctor", "--json"]));
+    expect(ok.checks.find((c) => c.area === "ocr")).toMatchObject({ level: "ok", summary: expect.stringMatching(/^OCR (tesseract\.js|tesseract-cli) .*languages eng/) });
+    const missing = bear(["--data-dir", ws, "doctor", "--json"], { env: { BEAR_OCR_LANGUAGES: "zul", BEAR_OCR_ENGINE: "tesseract.js" } });
+    expect(missing.status).toBe(2);
+    expect(json<{ fixes: string[] }>(missing).fixes.join("\n")).toContain("npm install @tesseract.js-data/zul");
+  });
+
   it("doctor says which other process is writing to the workspace", async () => {
     const quiet = json<{ checks: { area: string; summary: string }[] }>(inWs(["doctor", "--json"]));
     expect(quiet.checks.find((c) => c.area === "processes")?.summary).toBe("no other process is writing to this workspace");

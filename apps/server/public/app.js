@@ -149,7 +149,7 @@ async function loadDocuments() {
         {},
         el("td", { textContent: d.title }),
         el("td", { textContent: d.fileName }),
-        el("td", { textContent: d.type }),
+        el("td", { textContent: d.ocr ? `${d.type} · OCR ${d.ocr.pages.length} page(s), ${Math.round(d.ocr.pages.reduce((s, p) => s + p.confidence, 0) / d.ocr.pages.length)}%` : d.type }),
         el("td", { textContent: String(d.chunkCount) }),
         el("td", {}, el("button", { type: "button", className: "secondary", textContent: "Read", ariaLabel: `Read ${d.title}`, onclick: () => void showPassage(d.id, 0, 0) })),
       ),
@@ -225,7 +225,7 @@ function renderHits(hits) {
       el(
         "li",
         {},
-        el("div", { className: "meta", textContent: `${h.title} · ${h.fileName} · page ${h.page}${h.sectionPath.length ? ` · ${h.sectionPath.join(" › ")}` : ""}` }),
+        el("div", { className: "meta", textContent: `${h.title} · ${h.fileName} · page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}${h.sectionPath.length ? ` · ${h.sectionPath.join(" › ")}` : ""}` }),
         el("div", { textContent: h.snippet.replace(/\*\*/g, "") }),
         el("button", { type: "button", className: "secondary", textContent: "Show in document", onclick: () => void showPassage(h.documentId, h.start, h.end) }),
       ),
@@ -256,7 +256,7 @@ $("ask-form").addEventListener("submit", async (e) => {
       if (c) p.append(el("button", { type: "button", className: "cite", textContent: part, ariaLabel: `Citation ${c.marker}: ${c.title}, page ${c.page}`, onclick: () => void showPassage(c.documentId, c.start, c.end) }));
       else p.append(part);
     }
-    const sources = el("ol", {}, ...answer.citations.map((c) => el("li", {}, el("button", { type: "button", className: "cite", textContent: `${c.title} (${c.fileName}, page ${c.page})`, onclick: () => void showPassage(c.documentId, c.start, c.end) }))));
+    const sources = el("ol", {}, ...answer.citations.map((c) => el("li", {}, el("button", { type: "button", className: "cite", textContent: `${c.title} (${c.fileName}, page ${c.page}${c.ocr ? `, OCR ${Math.round(c.ocr.confidence)}%` : ""})`, onclick: () => void showPassage(c.documentId, c.start, c.end) }))));
     $("answer").replaceChildren(p, sources);
     renderHits(passages);
   } catch (error) {

@@ -61,8 +61,19 @@ export const documentSchema = {
     parties: { type: "array", items: { type: "string" } },
     ingestedAt: { type: "string" },
     scrubbed: { type: "boolean" },
+    ocr: {
+      type: "object",
+      description: "Pages read by OCR, with Tesseract's mean confidence (0-100); absent when no page was OCRed",
+      properties: {
+        engine: { type: "string" },
+        pages: { type: "array", items: { type: "object", properties: { page: { type: "integer" }, confidence: { type: "number" } } } },
+      },
+    },
   },
 } as const;
+
+/** Set on a hit or citation whose page was read by OCR ("OCR, 93%"). */
+const ocrProvenanceSchema = { type: "object", properties: { confidence: { type: "number" } } } as const;
 
 export const searchHitSchema = {
   $id: "SearchHit",
@@ -82,6 +93,7 @@ export const searchHitSchema = {
     score: { type: "number" },
     snippet: { type: "string" },
     highlights: { type: "array", items: { type: "object", properties: { start: { type: "integer" }, end: { type: "integer" } } } },
+    ocr: ocrProvenanceSchema,
   },
 } as const;
 
@@ -99,6 +111,7 @@ export const citationSchema = {
     start: { type: "integer" },
     end: { type: "integer" },
     quote: { type: "string" },
+    ocr: ocrProvenanceSchema,
   },
 } as const;
 

@@ -26,6 +26,7 @@ export function documentDto(d: DocumentRecord) {
     parties: [...d.parties],
     ingestedAt: d.ingestedAt,
     scrubbed: d.scrubbed,
+    ...(d.ocr ? { ocr: { engine: d.ocr.engine, pages: d.ocr.pages.map((p) => ({ page: p.page, confidence: p.confidence })) } } : {}),
   };
 }
 

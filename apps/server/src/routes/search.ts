@@ -39,11 +39,12 @@ export function hitDto(h: SearchHit) {
     score: h.score,
     snippet: h.snippet,
     highlights: h.highlights.map((x) => ({ start: x.start, end: x.end })),
+    ...(h.ocr ? { ocr: { confidence: h.ocr.confidence } } : {}),
   };
 }
 
 function citationDto(c: Citation) {
-  return { marker: c.marker, chunkId: c.chunkId, documentId: c.documentId, title: c.title, fileName: path.basename(c.source), matter: c.matter, page: c.page, start: c.start, end: c.end, quote: c.quote };
+  return { marker: c.marker, chunkId: c.chunkId, documentId: c.documentId, title: c.title, fileName: path.basename(c.source), matter: c.matter, page: c.page, start: c.start, end: c.end, quote: c.quote, ...(c.ocr ? { ocr: { confidence: c.ocr.confidence } } : {}) };
 }
 
 export function answerDto(a: Answer) {
