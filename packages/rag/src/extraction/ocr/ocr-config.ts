@@ -13,7 +13,7 @@ export const ocrConfigSchema = z.object({
   /** Pages OCRed at once (worker threads or processes). Default: the usable cores. */
   workers: z.number().int().min(1).max(64).optional(),
   /** A page taking longer fails with RAG_OCR_TIMEOUT; the document keeps its other pages. */
-  pageTimeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  pageTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
   /** Memory cap per page: a page raster over this many megapixels is scaled down before OCR. */
   maxPageMegapixels: z.number().min(1).max(200).default(24),
   /** Address-space cap of each `tesseract` process (MiB; 0 for none). */
