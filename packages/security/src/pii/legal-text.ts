@@ -31,7 +31,8 @@ const JURISDICTION_BEFORE =
 /** Directly before a jurisdiction, whatever the finding's type ("State of Nevada" read as a person). */
 const JURISDICTION_DIRECT = /\b(?:State|STATE|Commonwealth|COMMONWEALTH|Province|Republic|Kingdom|Territory)\s+(?:of|OF)\s+(?:the\s+)?$|\bUnited States of\s+$/;
 /** After a place named as where a company was formed: "Delaware corporation", "Nevada limited liability company". */
-const INCORPORATED_AFTER = /^\s*(?:corporation|limited liability company|limited partnership|general partnership|partnership|company|banking (?:association|corporation)|statutory trust|business trust|trust|public limited company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
+const INCORPORATED_AFTER =
+  /^\s*(?:corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|company|banking\s+(?:association|corporation)|statutory\s+trust|business\s+trust|trust|public\s+limited\s+company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
 
 /** Words of a span that carry letters, without possessives and outer punctuation. */
 function wordsOf(s: string): string[] {

@@ -174,6 +174,8 @@ export class NameRecognizer implements Recognizer {
     if (a > b) return;
     // "the English language", "an Apple device": one dictionary word after an article is an adjective or a thing
     if (a === b && isDictionaryWord(bare(words[a]?.w ?? "")) && /\b(?:the|a|an)\s+$/i.test(text.slice(Math.max(0, index + (words[a]?.at ?? 0) - 5), index + (words[a]?.at ?? 0)))) return;
+    // "Mark Stevens", "Grant Wood": a given name that is also an everyday word still starts the name before a surname
+    while (a > 0 && a <= b && nameLike(words[a]?.w ?? "") && isFirstName(bare(words[a - 1]?.w ?? "")) && /^\p{Lu}\p{Ll}+$/u.test(words[a - 1]?.w ?? "") && !isNotAName(bare(words[a - 1]?.w ?? "")) && !STOP_START.has(words[a - 1]?.w ?? "")) a--;
     // "John Smith", "Mary Baker": a known family name that is also an everyday word still follows a given name
     while (b + 1 < words.length && (isFirstName(bare(words[b]?.w ?? "")) || isInitial(words[b]?.w ?? "")) && isSurnameAfterGiven(bare(words[b + 1]?.w ?? ""))) b++;
     const kept = words.slice(a, b + 1);
