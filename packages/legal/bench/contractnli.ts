@@ -1,5 +1,5 @@
 // The compliance-checklist machinery on ContractNLI's public dev split (../shared/data/contractnli):
-// one checklist requirement per hypothesis (bench/nda-checklist.yaml), statuses mapped to NLI labels
+// one checklist requirement per hypothesis (NDA_CHECKLIST_YAML, the built-in "nda" checklist), statuses mapped to NLI labels
 // (met → Entailment, contradicted → Contradiction, unclear/missing → NotMentioned).
 //   npx tsx bench/contractnli.ts [--fold=dev|check] [--detail --cat=nda-N]
 // --fold keeps part of the NDAs (a fixed hash of the file name, about 60/40): requirements are tuned on
@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ContractDocument, checkRequirement, loadChecklist, type RequirementStatus } from "../src/index";
+import { ContractDocument, NDA_CHECKLIST_YAML, checkRequirement, loadChecklist, type RequirementStatus } from "../src/index";
 
 const dataDir = path.resolve(import.meta.dirname, "../../../../shared/data/contractnli");
 const detail = process.argv.includes("--detail");
@@ -33,7 +33,7 @@ const inFold = new Set(pairs.map((p) => p.doc_id));
 const docs = new Map<number, string>(
   (JSON.parse(fs.readFileSync(path.join(dataDir, "contractnli_subset.json"), "utf8")) as { documents: { id: number; text: string }[] }).documents.filter((d) => inFold.has(d.id)).map((d) => [d.id, d.text]),
 );
-const checklist = loadChecklist(fs.readFileSync(path.join(import.meta.dirname, "nda-checklist.yaml"), "utf8"), "nda-checklist.yaml");
+const checklist = loadChecklist(NDA_CHECKLIST_YAML, "NDA checklist");
 const requirements = new Map(checklist.requirements.map((r) => [r.id, r]));
 const LABEL: Record<RequirementStatus, Pair["label"]> = { met: "Entailment", contradicted: "Contradiction", unclear: "NotMentioned", missing: "NotMentioned" };
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;

@@ -25,7 +25,9 @@ export interface ContractReviewerOptions extends LegalConfigInput {
  */
 export class ContractReviewer {
   readonly config: LegalConfig;
+  /** The configured playbook, else the default one (`review` then picks the playbook of the agreement's kind). */
   readonly playbook: Playbook;
+  private readonly configuredPlaybook: boolean;
   private readonly checklists: readonly Checklist[] | "auto";
   private readonly llm: Llm | undefined;
   private readonly logger: Logger;
@@ -33,6 +35,7 @@ export class ContractReviewer {
   constructor(options: ContractReviewerOptions = {}) {
     const { llm, logger, ...config } = options;
     this.config = legalConfigSchema.parse(config);
+    this.configuredPlaybook = this.config.playbook !== undefined;
     this.playbook = this.config.playbook === undefined ? defaultPlaybook() : loadPlaybook(this.config.playbook, "configured playbook");
     // Resolved once, so a bad checklist fails at construction, not at the first review.
     this.checklists = this.config.checklists === "auto" ? "auto" : resolveChecklists("", this.config.checklists);
@@ -50,7 +53,7 @@ export class ContractReviewer {
   }
 
   classifyClauses(text: string, signal?: AbortSignal): Promise<ClauseClassification> {
-    return classifyClauses(text, { threshold: this.config.threshold, ...(this.llm ? { llm: this.llm } : {}), ...(signal ? { signal } : {}), logger: this.logger });
+    return classifyClauses(text, { ...(this.config.threshold === undefined ? {} : { threshold: this.config.threshold }), ...(this.llm ? { llm: this.llm } : {}), ...(signal ? { signal } : {}), logger: this.logger });
   }
 
   assessRisk(analysis: ContractAnalysis): RiskFinding[] {
@@ -63,10 +66,10 @@ export class ContractReviewer {
 
   review(text: string, options: Omit<ReviewContractOptions, "llm" | "playbook" | "logger"> = {}): Promise<ContractReviewReport> {
     return reviewContract(text, {
-      threshold: this.config.threshold,
+      ...(this.config.threshold === undefined ? {} : { threshold: this.config.threshold }),
       checklists: this.checklists,
       ...options,
-      playbook: this.playbook,
+      ...(this.configuredPlaybook ? { playbook: this.playbook } : {}),
       ...(this.llm ? { llm: this.llm } : {}),
       logger: this.logger,
     });

@@ -1,6 +1,6 @@
 import { BearError, formatValue } from "@bear/core";
 
-export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID";
+export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID" | "CLAUSE_MODEL_INVALID";
 
 /** Base class of every error this package throws on purpose. */
 export class LegalError extends BearError<LegalErrorCode> {}
@@ -73,6 +73,16 @@ export class LegalInputError extends LegalError {
   constructor(argument: string, value: unknown, expected: string) {
     super("INPUT_INVALID", `invalid ${argument}: ${typeof value === "string" ? `a string of ${value.length} characters` : formatValue(value)} (expected ${expected})`, {
       details: { argument, expected },
+    });
+  }
+}
+
+export class ClauseModelError extends LegalError {
+  constructor(source: string, reason: string, cause?: unknown) {
+    super("CLAUSE_MODEL_INVALID", `clause model ${source} cannot be read: ${reason}`, {
+      hint: "Rebuild it with `npm run train -w @bear/legal`, or leave it out: the rules then label clauses alone.",
+      cause,
+      details: { source },
     });
   }
 }

@@ -2,7 +2,7 @@
 
 // Whole review, module and service
 export { reviewContract, defaultPlaybook, type ReviewContractOptions } from "./report/review-contract";
-export { gdprArt28Checklist, resolveChecklists, BUILT_IN_CHECKLISTS } from "./compliance/built-in-checklists";
+export { gdprArt28Checklist, ndaChecklist, resolveChecklists, BUILT_IN_CHECKLISTS } from "./compliance/built-in-checklists";
 export { ContractReviewer, type ContractReviewerOptions } from "./contract-reviewer";
 export { legalModule, ContractReviewerToken } from "./legal.module";
 export { LegalConfig, legalConfigSchema, type LegalConfigInput } from "./legal-config";
@@ -46,24 +46,34 @@ export type {
 export { CUAD_CATEGORIES, DOCUMENT_LEVEL_CATEGORIES, CUAD_DESCRIPTIONS, cuadCategory, type CuadCategory } from "./classification/cuad-categories";
 export { classifyClauses, type ClassifyClausesOptions } from "./classification/classify-clauses";
 export { RuleClauseClassifier, type SentenceScore } from "./classification/rule-clause-classifier";
+export { ModelClauseClassifier } from "./classification/model-clause-classifier";
+export { ClauseModel, type ClauseModelWeights } from "./classification/clause-model/clause-model";
+export { shippedClauseModel } from "./classification/clause-model/shipped-clause-model";
 export { LlmClauseClassifier, CLAUSE_LABELS_JSON_SCHEMA, parseLlmLabels, type LlmClassifierOptions } from "./classification/llm-clause-classifier";
 export { DEFAULT_CLAUSE_LEXICON, type ClauseLexicon, type CategoryLexicon, type LexiconCue } from "./classification/clause-lexicon";
 export type { ClauseClassification, ClassifiedClause, ClauseLabel, LabelEvidence, LabelSource } from "./classification/clause-classification";
 
+// Document types
+export { detectDocumentType, DOCUMENT_TYPES, DOCUMENT_TYPE_NAMES, type DocumentType, type DocumentTypeResult } from "./document-type/detect-document-type";
+
 // Review
 export { loadPlaybook, playbookSchema, SEVERITIES, type Playbook, type PlaybookRule, type RuleCondition, type Severity } from "./review/playbook";
 export { DEFAULT_PLAYBOOK_YAML } from "./review/default-playbook";
+export { playbookForType, NDA_PLAYBOOK_YAML, GENERAL_PLAYBOOK_YAML } from "./review/type-playbooks";
 export { assessRisk, type RiskFinding } from "./review/assess-risk";
+export { reconcileEvidence, type EvidenceSet } from "./review/evidence-set";
 export type { ContractAnalysis } from "./review/contract-analysis";
 
 // Compliance
 export { loadChecklist, checklistSchema, type Checklist, type ChecklistRequirement, type ChecklistCue } from "./compliance/checklist";
 export { checkCompliance, checkRequirement, type ComplianceResult, type RequirementResult, type RequirementStatus } from "./compliance/check-compliance";
 export { GDPR_ART28_CHECKLIST_YAML } from "./compliance/gdpr-art28-checklist";
+export { NDA_CHECKLIST_YAML } from "./compliance/nda-checklist";
 
 // Reports
 export { buildReport, type ReportParts } from "./report/build-report";
 export { renderReport, escapeHtml, escapeMarkdown, type ReportFormat } from "./report/render-report";
+export { findContradictions, type Contradiction } from "./report/find-contradictions";
 export { validateCitations, assertCitations, type CitationCheck, type CitationProblem } from "./report/validate-citations";
 export { REPORT_SCHEMA_VERSION, type ContractReviewReport, type ReportSummary } from "./report/review-report";
 
@@ -79,6 +89,7 @@ export {
   LlmOutputError,
   CitationError,
   ReportFormatError,
+  ClauseModelError,
   LegalInputError,
   type LegalErrorCode,
   type DocumentIssue,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { checkRequirement, type RequirementStatus } from "../src/compliance/check-compliance";
 import { loadChecklist } from "../src/compliance/checklist";
+import { NDA_CHECKLIST_YAML } from "../src/compliance/nda-checklist";
 import { ContractDocument } from "../src/text/contract-document";
 import { sharedData } from "./fixtures";
 
@@ -24,7 +25,7 @@ function score(): { accuracy: Map<string, number>; recall: number } {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Pair);
   const texts = new Map((JSON.parse(fs.readFileSync(path.join(dir, "contractnli_subset.json"), "utf8")) as { documents: { id: number; text: string }[] }).documents.map((d) => [d.id, d.text]));
-  const checklist = loadChecklist(fs.readFileSync(path.join(import.meta.dirname, "../bench/nda-checklist.yaml"), "utf8"), "nda-checklist.yaml");
+  const checklist = loadChecklist(NDA_CHECKLIST_YAML, "NDA checklist");
   const docs = new Map<number, ContractDocument>();
   const per = new Map<string, { ok: number; n: number }>();
   let gold = 0;

@@ -1,13 +1,12 @@
-// The ContractNLI checklist (bench/nda-checklist.yaml) on NDA sentences of the public dev fold: each
+// The ContractNLI checklist (the built-in NDA checklist) on NDA sentences of the public dev fold: each
 // requirement must say met / contradicted / missing where the annotators did, for its typical wordings.
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { checkRequirement } from "../src/compliance/check-compliance";
 import { loadChecklist } from "../src/compliance/checklist";
+import { NDA_CHECKLIST_YAML } from "../src/compliance/nda-checklist";
 import { ContractDocument } from "../src/text/contract-document";
 
-const checklist = loadChecklist(fs.readFileSync(path.join(import.meta.dirname, "../bench/nda-checklist.yaml"), "utf8"), "nda-checklist.yaml");
+const checklist = loadChecklist(NDA_CHECKLIST_YAML, "NDA checklist");
 const status = (id: string, text: string) => checkRequirement(new ContractDocument(text), checklist.requirements.find((r) => r.id === id)!).status;
 
 describe("NDA checklist (ContractNLI hypotheses)", () => {

@@ -2,7 +2,8 @@ import type { Span } from "../text/span";
 import type { CuadCategory } from "./cuad-categories";
 
 /** Where a label came from. */
-export type LabelSource = "rules" | "llm" | "rules+llm";
+// "key-terms": the extractor found the term (a date, the governing law) in this clause and the classifier had not labelled it.
+export type LabelSource = "rules" | "model" | "llm" | "rules+llm" | "key-terms";
 
 /** One sentence that supports a label, with its own score. */
 export interface LabelEvidence {
@@ -29,7 +30,8 @@ export interface ClassifiedClause {
 }
 
 export interface ClauseClassification {
-  readonly method: "rules" | "llm-assisted";
+  /** "model": the trained clause model (rule scores among its features); "rules": the lexicon alone. */
+  readonly method: "model" | "rules" | "llm-assisted";
   readonly threshold: number;
   /** Set in llm-assisted mode. */
   readonly modelId?: string;

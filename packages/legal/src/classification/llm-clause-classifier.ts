@@ -182,7 +182,7 @@ export class LlmClauseClassifier {
       const score = Math.round(((1 - weight) * (r?.score ?? 0) + weight * llm) * 1000) / 1000;
       if (score < threshold) continue;
       const evidence = r?.evidence ?? [{ span: clause.span, score }];
-      labels.push({ category, score, source: r ? (llmScores.has(category) ? "rules+llm" : "rules") : "llm", evidence });
+      labels.push({ category, score, source: r ? (llmScores.has(category) ? "rules+llm" : r.source) : "llm", evidence });
     }
     labels.sort((a, b) => b.score - a.score);
     return { ...clause, labels };

@@ -2,7 +2,8 @@ import type { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
 import type { CategoryLexicon, ClauseLexicon, LexiconCue } from "./clause-lexicon";
 import { DEFAULT_CLAUSE_LEXICON, WEAK_SCORE_CAP } from "./clause-lexicon";
-import type { ClassifiedClause, ClauseLabel } from "./clause-classification";
+import type { ClassifiedClause } from "./clause-classification";
+import { labelClauses } from "./label-clauses";
 import type { CuadCategory } from "./cuad-categories";
 import { isTitleLine } from "./title-line";
 
@@ -105,30 +106,6 @@ export class RuleClauseClassifier {
 
   /** Labels each clause with the categories whose best sentence reaches `threshold`. */
   classify(doc: ContractDocument, threshold = 0.5): ClassifiedClause[] {
-    const scores = this.scoreDocument(doc);
-    const byClause = new Map<number, SentenceScore[]>();
-    for (const s of scores) {
-      const list = byClause.get(s.clauseIndex) ?? [];
-      list.push(s);
-      byClause.set(s.clauseIndex, list);
-    }
-    return doc.clauses.map((clause) => {
-      const mine = byClause.get(clause.index) ?? [];
-      const labels: ClauseLabel[] = [];
-      const cats = new Set(mine.map((s) => s.category));
-      for (const category of cats) {
-        const evidence = mine.filter((s) => s.category === category && s.score >= threshold).sort((a, b) => b.score - a.score);
-        if (evidence.length === 0) continue;
-        labels.push({ category, score: evidence[0]!.score, source: "rules", evidence: evidence.map((e) => ({ span: e.span, score: e.score })) });
-      }
-      labels.sort((a, b) => b.score - a.score);
-      return {
-        index: clause.index,
-        ...(clause.number === undefined ? {} : { number: clause.number }),
-        ...(clause.heading === undefined ? {} : { heading: clause.heading }),
-        span: clause.span,
-        labels,
-      };
-    });
+    return labelClauses(doc, this.scoreDocument(doc), threshold, "rules");
   }
 }

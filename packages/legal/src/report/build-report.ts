@@ -5,6 +5,10 @@ import type { RiskFinding } from "../review/assess-risk";
 import { SEVERITIES, type Severity } from "../review/playbook";
 import { REPORT_SCHEMA_VERSION, type ContractReviewReport } from "./review-report";
 import { validateCitations } from "./validate-citations";
+import type { CuadCategory } from "../classification/cuad-categories";
+import { reconcileEvidence } from "../review/evidence-set";
+import { ContractDocument } from "../text/contract-document";
+import { detectDocumentType, type DocumentTypeResult } from "../document-type/detect-document-type";
 
 export interface ReportParts {
   readonly text: string;
@@ -13,6 +17,8 @@ export interface ReportParts {
   readonly risks: readonly RiskFinding[];
   readonly compliance: readonly ComplianceResult[];
   readonly playbook: string;
+  /** The kind of agreement (detected when not given). */
+  readonly documentType?: DocumentTypeResult;
   readonly title?: string;
   readonly documentName?: string;
   /** Fixed time for reproducible reports (default: now). */
@@ -21,40 +27,51 @@ export interface ReportParts {
 
 /** Assembles the JSON report from the results of each review step, and validates every citation in it. */
 export function buildReport(parts: ReportParts): ContractReviewReport {
-  const kt = parts.keyTerms;
+  const doc = new ContractDocument(parts.text);
+  const evidence = reconcileEvidence(doc, parts.keyTerms, parts.classification);
+  const documentType = parts.documentType ?? detectDocumentType(doc);
+  const kt = evidence.keyTerms;
+  const classification = evidence.classification;
+  // A term the clause map places but the extractor could not read still fills the summary: with where it is.
+  const statedIn = (category: CuadCategory) => {
+    const clause = classification.clauses.find((c) => c.labels.some((l) => l.category === category));
+    return clause ? `stated in clause ${clause.number ?? `#${clause.index + 1}`} (not parsed)` : undefined;
+  };
   const categories: Record<string, number> = {};
-  for (const clause of parts.classification.clauses) for (const l of clause.labels) categories[l.category] = (categories[l.category] ?? 0) + 1;
+  for (const clause of classification.clauses) for (const l of clause.labels) categories[l.category] = (categories[l.category] ?? 0) + 1;
   const risks = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of parts.risks) risks[r.severity]++;
   const compliance: Record<RequirementStatus, number> = { met: 0, contradicted: 0, unclear: 0, missing: 0 };
   for (const c of parts.compliance) for (const r of c.results) compliance[r.status]++;
   const date = (d: { iso?: string; note?: string } | undefined) => d?.iso ?? d?.note;
   const agreementDate = date(kt.keyDates.agreement);
-  const effectiveDate = date(kt.keyDates.effective);
-  const expirationDate = date(kt.keyDates.expiration);
+  const effectiveDate = date(kt.keyDates.effective) ?? statedIn("Effective Date");
+  const expirationDate = date(kt.keyDates.expiration) ?? statedIn("Expiration Date");
+  const governingLaw = kt.governingLaw[0]?.law ?? statedIn("Governing Law");
   const body = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     ...(parts.title === undefined ? {} : { title: parts.title }),
     generatedAt: (parts.now ?? new Date()).toISOString(),
     document: { characters: parts.text.length, ...(parts.documentName === undefined ? {} : { name: parts.documentName }) },
-    method: parts.classification.method,
-    ...(parts.classification.modelId === undefined ? {} : { modelId: parts.classification.modelId }),
-    ...(parts.classification.llmSkipped === undefined ? {} : { llmSkipped: parts.classification.llmSkipped }),
+    method: classification.method,
+    ...(classification.modelId === undefined ? {} : { modelId: classification.modelId }),
+    ...(classification.llmSkipped === undefined ? {} : { llmSkipped: classification.llmSkipped }),
     playbook: parts.playbook,
+    documentType,
     summary: {
       parties: kt.parties.map((p) => (p.role ? `${p.name} ("${p.role}")` : p.name)),
-      ...(kt.governingLaw[0] ? { governingLaw: kt.governingLaw[0].law } : {}),
+      ...(governingLaw === undefined ? {} : { governingLaw }),
       ...(agreementDate === undefined ? {} : { agreementDate }),
       ...(effectiveDate === undefined ? {} : { effectiveDate }),
       ...(expirationDate === undefined ? {} : { expirationDate }),
-      clauseCount: parts.classification.clauses.length,
-      labelledClauseCount: parts.classification.clauses.filter((c) => c.labels.length > 0).length,
+      clauseCount: classification.clauses.length,
+      labelledClauseCount: classification.clauses.filter((c) => c.labels.length > 0).length,
       categories,
       risks,
       compliance,
     },
     keyTerms: kt,
-    clauses: parts.classification.clauses,
+    clauses: classification.clauses,
     risks: parts.risks,
     compliance: parts.compliance,
   };

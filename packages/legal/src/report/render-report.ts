@@ -2,6 +2,7 @@ import { ReportFormatError } from "../errors";
 import type { ContractReviewReport } from "./review-report";
 import type { Span } from "../text/span";
 import { SEVERITIES } from "../review/playbook";
+import { DOCUMENT_TYPE_NAMES } from "../document-type/detect-document-type";
 
 export type ReportFormat = "json" | "markdown" | "html";
 
@@ -51,7 +52,16 @@ function sections(r: ContractReviewReport): Section[] {
       { cells: ["Effective date", s.effectiveDate ?? "not found"] },
       { cells: ["Expiration", s.expirationDate ?? "not found"] },
       { cells: ["Risks", SEVERITIES.map((v) => `${s.risks[v]} ${v}`).join(", ")] },
-      { cells: ["Checklist results", `${s.compliance.met} met, ${s.compliance.contradicted} contradicted, ${s.compliance.unclear} unclear, ${s.compliance.missing} missing`] },
+      { cells: ["Document type", `${DOCUMENT_TYPE_NAMES[r.documentType.type]}${r.documentType.span ? ` (from "${clip(r.documentType.span.quote)}")` : ""}`] },
+      { cells: ["Playbook", r.playbook] },
+      {
+        cells: [
+          "Checklist results",
+          r.compliance.length === 0
+            ? "no checklist run (none applies to this kind of agreement; pass one to run it)"
+            : `${r.compliance.map((c) => c.checklist).join(", ")}: ${s.compliance.met} met, ${s.compliance.contradicted} contradicted, ${s.compliance.unclear} unclear, ${s.compliance.missing} missing`,
+        ],
+      },
       { cells: ["Clauses", `${s.clauseCount} (${s.labelledClauseCount} labelled)`] },
       { cells: ["Method", r.method + (r.modelId ? ` (${r.modelId}${r.llmSkipped ? ` not asked: ${r.llmSkipped}` : ""})` : "")] },
       { cells: ["Citations checked", `${r.citations.checked}, ${r.citations.valid ? "all exact" : `${r.citations.problems.length} invalid`}`] },

@@ -1,5 +1,8 @@
 import { silentLogger, type Llm, type Logger } from "@bear/core";
 import { classifyClauses } from "../classification/classify-clauses";
+import type { ClauseModel } from "../classification/clause-model/clause-model";
+import { detectDocumentType } from "../document-type/detect-document-type";
+import { playbookForType } from "../review/type-playbooks";
 import { resolveChecklists } from "../compliance/built-in-checklists";
 import type { Checklist } from "../compliance/checklist";
 import { checkCompliance } from "../compliance/check-compliance";
@@ -15,15 +18,17 @@ import type { ContractReviewReport } from "./review-report";
 export interface ReviewContractOptions {
   /** A loaded model makes classification LLM-assisted; without it everything runs on rules. */
   readonly llm?: Llm;
-  /** A Playbook or its YAML text (default: the built-in playbook). */
+  /** A Playbook or its YAML text (default: the built-in playbook for the detected kind of agreement). */
   readonly playbook?: Playbook | string;
   /**
    * Checklists to run (Checklist objects, built-in names such as "gdpr_art28", or YAML text).
    * "auto" (default) runs the GDPR Art. 28 checklist when the contract mentions personal data.
    */
   readonly checklists?: readonly (Checklist | string)[] | "auto";
-  /** Minimum clause label score (default 0.5). */
+  /** Minimum clause label score (default 0.5; a probability when the trained model labels). */
   readonly threshold?: number;
+  /** The trained clause model (default: the shipped one when present); `false` = rules only. */
+  readonly model?: ClauseModel | false;
   readonly title?: string;
   readonly documentName?: string;
   readonly now?: Date;
@@ -48,13 +53,16 @@ export async function reviewContract(text: string, options: ReviewContractOption
   const logger = (options.logger ?? silentLogger).child({ name: "legal:reviewContract" });
   const started = Date.now();
   const doc = new ContractDocument(text);
-  const playbook = typeof options.playbook === "string" ? loadPlaybook(options.playbook, "playbook option") : (options.playbook ?? defaultPlaybook());
-  const checklists = resolveChecklists(text, options.checklists);
+  const documentType = detectDocumentType(doc);
+  // The kind of agreement picks its playbook; a playbook given by the caller always wins.
+  const playbook = typeof options.playbook === "string" ? loadPlaybook(options.playbook, "playbook option") : (options.playbook ?? playbookForType(documentType.type));
+  const checklists = resolveChecklists(text, options.checklists, documentType.type);
   const keyTerms = extractKeyTerms(doc);
   options.signal?.throwIfAborted();
   const classification = await classifyClauses(doc, {
     ...(options.llm ? { llm: options.llm } : {}),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.signal ? { signal: options.signal } : {}),
     logger,
   });
@@ -67,6 +75,7 @@ export async function reviewContract(text: string, options: ReviewContractOption
     risks,
     compliance,
     playbook: playbook.name,
+    documentType,
     ...(options.title === undefined ? {} : { title: options.title }),
     ...(options.documentName === undefined ? {} : { documentName: options.documentName }),
     ...(options.now === undefined ? {} : { now: options.now }),

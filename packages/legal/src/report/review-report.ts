@@ -4,6 +4,7 @@ import type { KeyTerms } from "../extraction/key-term-types";
 import type { RiskFinding } from "../review/assess-risk";
 import type { Severity } from "../review/playbook";
 import type { CitationCheck } from "./validate-citations";
+import type { DocumentTypeResult } from "../document-type/detect-document-type";
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -30,11 +31,14 @@ export interface ContractReviewReport {
   readonly title?: string;
   readonly generatedAt: string;
   readonly document: { readonly characters: number; readonly name?: string };
-  readonly method: "rules" | "llm-assisted";
+  readonly method: "model" | "rules" | "llm-assisted";
   readonly modelId?: string;
   /** Why the model given was not asked (its context is too small); the rules decided. */
   readonly llmSkipped?: string;
+  /** The name of the playbook the risks were assessed against. */
   readonly playbook: string;
+  /** The kind of agreement, which picks the default playbook and checklists. */
+  readonly documentType: DocumentTypeResult;
   readonly summary: ReportSummary;
   readonly keyTerms: KeyTerms;
   readonly clauses: readonly ClassifiedClause[];

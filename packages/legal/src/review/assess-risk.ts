@@ -3,6 +3,7 @@ import { parseDuration } from "../parsing/parse-duration";
 import { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
 import type { ContractAnalysis } from "./contract-analysis";
+import { KEY_TERM_CATEGORY, reconcileEvidence } from "./evidence-set";
 import { SEVERITIES, type Playbook, type PlaybookRule, type RuleCondition, type Severity } from "./playbook";
 import { compilePlaybookPattern } from "./playbook-pattern";
 
@@ -17,15 +18,19 @@ export interface RiskFinding {
   readonly citations: readonly Span[];
   /** True when the finding is that something is missing. */
   readonly absent: boolean;
+  /** For an absence: the clause categories it says are missing (never one the clause map labels). */
+  readonly missing?: readonly CuadCategory[];
 }
 
 interface Outcome {
   readonly fired: boolean;
   readonly citations: Span[];
   readonly absent: boolean;
+  readonly missing?: readonly CuadCategory[];
 }
 
 const NO: Outcome = { fired: false, citations: [], absent: false };
+const missingOf = (parts: readonly Outcome[]) => parts.flatMap((p) => p.missing ?? []);
 const MAX_CITATIONS = 5;
 
 function normLaw(s: string): string {
@@ -33,14 +38,13 @@ function normLaw(s: string): string {
 }
 
 class RuleEvaluator {
-  private doc: ContractDocument | undefined;
   constructor(
     private readonly analysis: ContractAnalysis,
     private readonly playbook: Playbook,
+    private readonly doc: ContractDocument,
   ) {}
 
   private sentences(): readonly Span[] {
-    this.doc ??= new ContractDocument(this.analysis.text);
     return this.doc.sentences;
   }
 
@@ -51,11 +55,11 @@ class RuleEvaluator {
   evaluate(cond: RuleCondition): Outcome {
     if ("all" in cond) {
       const parts = cond.all.map((c) => this.evaluate(c));
-      return parts.every((p) => p.fired) ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent) } : NO;
+      return parts.every((p) => p.fired) ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), missing: missingOf(parts) } : NO;
     }
     if ("any" in cond) {
       const parts = cond.any.map((c) => this.evaluate(c)).filter((p) => p.fired);
-      return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent) } : NO;
+      return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), missing: missingOf(parts) } : NO;
     }
     if ("clause_present" in cond) {
       const matching = cond.matching === undefined ? undefined : compilePlaybookPattern(cond.matching);
@@ -64,7 +68,7 @@ class RuleEvaluator {
       return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;
     }
     if ("clause_absent" in cond) {
-      return this.evidenceOf(cond.clause_absent).length === 0 ? { fired: true, citations: [], absent: true } : NO;
+      return this.evidenceOf(cond.clause_absent).length === 0 ? { fired: true, citations: [], absent: true, missing: [cond.clause_absent] } : NO;
     }
     if ("text_matches" in cond) {
       const re = compilePlaybookPattern(cond.text_matches);
@@ -72,6 +76,10 @@ class RuleEvaluator {
       if (unless && this.sentences().some((s) => unless.test(s.quote))) return NO;
       const spans = this.sentences().filter((s) => re.test(s.quote));
       return spans.length > 0 ? { fired: true, citations: spans, absent: false } : NO;
+    }
+    if ("text_absent" in cond) {
+      const re = compilePlaybookPattern(cond.text_absent);
+      return this.sentences().some((s) => re.test(s.quote)) ? NO : { fired: true, citations: [], absent: true };
     }
     if ("governing_law_not_in" in cond) {
       const allowed = (cond.governing_law_not_in === "approved" ? this.playbook.approved_governing_law : cond.governing_law_not_in).map(normLaw);
@@ -88,7 +96,10 @@ class RuleEvaluator {
         expiration_date: kt.keyDates.expiration === undefined,
         jurisdiction: kt.jurisdiction.length === 0,
       }[cond.key_term_missing];
-      return missing ? { fired: true, citations: [], absent: true } : NO;
+      // A clause labelled with the term's category is evidence the term is there, even when it was not parsed.
+      const category = cond.key_term_missing === "jurisdiction" ? undefined : KEY_TERM_CATEGORY[cond.key_term_missing];
+      if (!missing || (category !== undefined && this.evidenceOf(category).length > 0)) return NO;
+      return { fired: true, citations: [], absent: true, ...(category === undefined ? {} : { missing: [category] }) };
     }
     if ("auto_renewal_without_notice" in cond) {
       const r = this.analysis.keyTerms.renewal;
@@ -115,19 +126,20 @@ function dedupe(spans: readonly Span[]): Span[] {
 
 /** Checks a contract analysis against a playbook; findings come most severe first, each citing its text. */
 export function assessRisk(analysis: ContractAnalysis, playbook: Playbook): RiskFinding[] {
-  const evaluator = new RuleEvaluator(analysis, playbook);
+  const doc = new ContractDocument(analysis.text);
+  const evaluator = new RuleEvaluator({ text: analysis.text, ...reconcileEvidence(doc, analysis.keyTerms, analysis.classification) }, playbook, doc);
   const findings: RiskFinding[] = [];
   for (const rule of playbook.rules) {
     const outcome = evaluator.evaluate(rule.when);
     if (!outcome.fired) continue;
     let citations = dedupe(outcome.citations).sort((a, b) => a.start - b.start);
     if (citations.length === 0 && rule.cite) citations = dedupe(evaluator.evidenceOf(rule.cite));
-    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent));
+    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent, outcome.missing));
   }
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }
 
-function finding(rule: PlaybookRule, citations: Span[], absent: boolean): RiskFinding {
+function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing: readonly CuadCategory[] = []): RiskFinding {
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -136,5 +148,6 @@ function finding(rule: PlaybookRule, citations: Span[], absent: boolean): RiskFi
     fix: rule.fix,
     citations,
     absent,
+    ...(absent && missing.length > 0 ? { missing: [...new Set(missing)] } : {}),
   };
 }

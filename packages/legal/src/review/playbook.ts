@@ -26,6 +26,7 @@ export type RuleCondition =
   | { readonly clause_present: CuadCategory; readonly matching?: string; readonly not_matching?: string }
   | { readonly clause_absent: CuadCategory }
   | { readonly text_matches: string; readonly unless_text_matches?: string }
+  | { readonly text_absent: string }
   | { readonly governing_law_not_in: readonly string[] | "approved" }
   | { readonly key_term_missing: "governing_law" | "parties" | "effective_date" | "expiration_date" | "jurisdiction" }
   | { readonly auto_renewal_without_notice: true }
@@ -38,6 +39,7 @@ const condition: z.ZodType<RuleCondition> = z.lazy(() =>
     z.strictObject({ clause_present: category, matching: regexString.optional(), not_matching: regexString.optional() }),
     z.strictObject({ clause_absent: category }),
     z.strictObject({ text_matches: regexString, unless_text_matches: regexString.optional() }),
+    z.strictObject({ text_absent: regexString }),
     z.strictObject({ governing_law_not_in: z.union([z.array(z.string().min(1)).min(1), z.literal("approved")]) }),
     z.strictObject({ key_term_missing: z.enum(["governing_law", "parties", "effective_date", "expiration_date", "jurisdiction"]) }),
     z.strictObject({ auto_renewal_without_notice: z.literal(true) }),

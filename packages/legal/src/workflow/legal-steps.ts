@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { ClauseClassification } from "../classification/clause-classification";
 import { classifyClauses } from "../classification/classify-clauses";
 import { resolveChecklists } from "../compliance/built-in-checklists";
+import { detectDocumentType } from "../document-type/detect-document-type";
+import { playbookForType } from "../review/type-playbooks";
 import { checkCompliance, type ComplianceResult } from "../compliance/check-compliance";
 import { CitationError, LegalInputError } from "../errors";
 import { extractKeyTerms } from "../extraction/extract-key-terms";
@@ -11,7 +13,6 @@ import { assessRisk, type RiskFinding } from "../review/assess-risk";
 import { loadPlaybook } from "../review/playbook";
 import { buildReport } from "../report/build-report";
 import { renderReport } from "../report/render-report";
-import { defaultPlaybook } from "../report/review-contract";
 import { validateCitations } from "../report/validate-citations";
 import { ContractDocument } from "../text/contract-document";
 
@@ -25,7 +26,7 @@ const object = z.record(z.string(), z.unknown());
 /** Parameter schemas per step type (zod), for a workflow-engine StepHandler's `parameters`. */
 export const legalStepParameters = {
   "legal.extract_terms": z.object({ text }),
-  "legal.classify_clauses": z.object({ text, use_llm: z.boolean().default(false), threshold: z.number().min(0).max(1).default(0.5) }),
+  "legal.classify_clauses": z.object({ text, use_llm: z.boolean().default(false), threshold: z.number().min(0).max(1).optional() }),
   "legal.assess_risk": z.object({ text, key_terms: object, classification: object, playbook: z.string().default("") }),
   "legal.check_compliance": z.object({ text, checklists: z.array(z.string()).default([]) }),
   "legal.validate_citations": z.object({ text, outputs: z.unknown(), fail_on_invalid: z.boolean().default(true) }),
@@ -77,7 +78,7 @@ export async function runLegalStep(type: LegalStepType, parameters: unknown, con
       const p = parsed.data as z.infer<(typeof legalStepParameters)["legal.classify_clauses"]>;
       return json(
         await classifyClauses(p.text, {
-          threshold: p.threshold,
+          ...(p.threshold === undefined ? {} : { threshold: p.threshold }),
           ...(p.use_llm && context.llm ? { llm: context.llm } : {}),
           ...(context.signal ? { signal: context.signal } : {}),
           ...(context.logger ? { logger: context.logger } : {}),
@@ -86,14 +87,14 @@ export async function runLegalStep(type: LegalStepType, parameters: unknown, con
     }
     case "legal.assess_risk": {
       const p = parsed.data as z.infer<(typeof legalStepParameters)["legal.assess_risk"]>;
-      const playbook = p.playbook.trim() === "" ? defaultPlaybook() : loadPlaybook(p.playbook, "playbook parameter");
+      const playbook = p.playbook.trim() === "" ? playbookForType(detectDocumentType(new ContractDocument(p.text)).type) : loadPlaybook(p.playbook, "playbook parameter");
       const findings = assessRisk({ text: p.text, keyTerms: p.key_terms as unknown as KeyTerms, classification: p.classification as unknown as ClauseClassification }, playbook);
       return json({ playbook: playbook.name, findings });
     }
     case "legal.check_compliance": {
       const p = parsed.data as z.infer<(typeof legalStepParameters)["legal.check_compliance"]>;
       const doc = new ContractDocument(p.text);
-      return json({ checklists: resolveChecklists(p.text, p.checklists.length === 0 ? "auto" : p.checklists).map((c) => checkCompliance(doc, c)) });
+      return json({ checklists: resolveChecklists(p.text, p.checklists.length === 0 ? "auto" : p.checklists, detectDocumentType(doc).type).map((c) => checkCompliance(doc, c)) });
     }
     case "legal.validate_citations": {
       const p = parsed.data as z.infer<(typeof legalStepParameters)["legal.validate_citations"]>;

@@ -1,0 +1,163 @@
+import { ClauseModelError } from "../../errors";
+import { CUAD_CATEGORIES, cuadCategory, type CuadCategory } from "../cuad-categories";
+import type { SentenceFeatures } from "./sentence-features";
+
+const MAGIC = "BEARCLM1";
+
+/** What a trained clause model is made of (float weights; the file stores the hashed ones as int8). */
+export interface ClauseModelWeights {
+  readonly hashBits: number;
+  readonly categories: readonly CuadCategory[];
+  /** Per category. */
+  readonly bias: Float32Array;
+  /** [bucket * categories + category]. */
+  readonly hashed: Float32Array;
+  /** [ruleCategory * categories + category], rule categories in CUAD_CATEGORIES order. */
+  readonly rules: Float32Array;
+  /** Platt scaling per category: p = sigmoid(a·z + b). */
+  readonly calibrationA: Float32Array;
+  readonly calibrationB: Float32Array;
+  /** Free-form provenance (seed, data, date of training). */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+interface FileHeader {
+  readonly version: 1;
+  readonly hashBits: number;
+  readonly categories: readonly string[];
+  readonly ruleCategories: readonly string[];
+  readonly meta: Record<string, unknown>;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
+ * A linear clause classifier over hashed word n-grams and the rule scores, one calibrated logistic
+ * output per CUAD category. Scores read as probabilities that the sentence belongs to the category.
+ */
+export class ClauseModel {
+  readonly hashBits: number;
+  readonly categories: readonly CuadCategory[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  private readonly bias: Float32Array;
+  private readonly scale: Float32Array;
+  private readonly hashed: Int8Array;
+  private readonly rules: Float32Array;
+  private readonly calA: Float32Array;
+  private readonly calB: Float32Array;
+
+  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array }) {
+    this.hashBits = parts.hashBits;
+    this.categories = parts.categories;
+    this.meta = parts.meta;
+    this.bias = parts.bias;
+    this.scale = parts.scale;
+    this.hashed = parts.hashed;
+    this.rules = parts.rules;
+    this.calA = parts.calA;
+    this.calB = parts.calB;
+  }
+
+  /** Quantises float weights (int8 per category scale) into a model. */
+  static fromWeights(w: ClauseModelWeights): ClauseModel {
+    const C = w.categories.length;
+    const scale = new Float32Array(C);
+    for (let i = 0; i < w.hashed.length; i++) scale[i % C] = Math.max(scale[i % C]!, Math.abs(w.hashed[i]!));
+    for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
+    const hashed = new Int8Array(w.hashed.length);
+    for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round(w.hashed[i]! / scale[i % C]!);
+    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB });
+  }
+
+  /** Reads the binary model file (as written by `toBytes`). */
+  static fromBytes(bytes: Uint8Array, source = "(bytes)"): ClauseModel {
+    const fail = (reason: string): never => {
+      throw new ClauseModelError(source, reason);
+    };
+    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail(`not a BEAR clause model (no ${MAGIC} signature)`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = view.getUint32(8, true);
+    if (12 + headerLength > bytes.length) fail(`header of ${headerLength} bytes runs past the end of the ${bytes.length}-byte file`);
+    let header: FileHeader;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
+    } catch (cause) {
+      throw new ClauseModelError(source, "its header is not JSON", cause);
+    }
+    if (header.version !== 1) fail(`version ${String(header.version)} is not supported (expected 1)`);
+    if (!Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`hashBits ${String(header.hashBits)} is out of range 8–24`);
+    const categories = header.categories.map((c) => cuadCategory(c) ?? fail(`unknown category '${c}'`));
+    if (header.ruleCategories.join("|") !== CUAD_CATEGORIES.join("|")) fail("its rule features do not match this version's CUAD categories");
+    const C = categories.length;
+    const R = header.ruleCategories.length;
+    const H = 1 << header.hashBits;
+    let offset = 12 + headerLength;
+    offset += (4 - (offset % 4)) % 4;
+    const floats = 4 * C + R * C;
+    const expected = offset + 4 * floats + H * C;
+    if (bytes.length !== expected) fail(`size is ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
+    // Copy into arrays of their own: the input may be a view (a Node Buffer) starting anywhere in a larger buffer.
+    const f = new Float32Array(new Uint8Array(bytes.subarray(offset, offset + 4 * floats)).buffer);
+    const hashed = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats)).buffer);
+    return new ClauseModel({
+      hashBits: header.hashBits,
+      categories,
+      meta: header.meta ?? {},
+      bias: f.subarray(0, C),
+      scale: f.subarray(C, 2 * C),
+      calA: f.subarray(2 * C, 3 * C),
+      calB: f.subarray(3 * C, 4 * C),
+      rules: f.subarray(4 * C, 4 * C + R * C),
+      hashed,
+    });
+  }
+
+  /** The binary file: signature, JSON header, float32 arrays, int8 hashed weights. */
+  toBytes(): Uint8Array {
+    const header: FileHeader = { version: 1, hashBits: this.hashBits, categories: this.categories, ruleCategories: CUAD_CATEGORIES, meta: { ...this.meta } };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    let offset = 12 + json.length;
+    offset += (4 - (offset % 4)) % 4;
+    const floats = [this.bias, this.scale, this.calA, this.calB, this.rules];
+    const floatCount = floats.reduce((n, a) => n + a.length, 0);
+    const out = new Uint8Array(offset + 4 * floatCount + this.hashed.length);
+    out.set(new TextEncoder().encode(MAGIC), 0);
+    new DataView(out.buffer).setUint32(8, json.length, true);
+    out.set(json, 12);
+    const f = new Float32Array(floatCount);
+    let at = 0;
+    for (const a of floats) {
+      f.set(a, at);
+      at += a.length;
+    }
+    out.set(new Uint8Array(f.buffer), offset);
+    out.set(new Uint8Array(this.hashed.buffer, this.hashed.byteOffset, this.hashed.byteLength), offset + 4 * floatCount);
+    return out;
+  }
+
+  /** Raw linear scores (before calibration), one per category. */
+  logits(x: SentenceFeatures): Float32Array {
+    const C = this.categories.length;
+    const z = Float32Array.from(this.bias);
+    const tmp = new Float32Array(C);
+    for (let k = 0; k < x.indices.length; k++) {
+      const base = x.indices[k]! * C;
+      for (let c = 0; c < C; c++) tmp[c]! += this.hashed[base + c]!;
+    }
+    for (let c = 0; c < C; c++) z[c]! += tmp[c]! * this.scale[c]! * x.value;
+    for (let r = 0; r < x.rules.length; r++) {
+      const v = x.rules[r]!;
+      if (v === 0) continue;
+      const base = r * C;
+      for (let c = 0; c < C; c++) z[c]! += this.rules[base + c]! * v;
+    }
+    return z;
+  }
+
+  /** Calibrated probabilities, one per category (in `categories` order). */
+  predict(x: SentenceFeatures): Float32Array {
+    const z = this.logits(x);
+    for (let c = 0; c < z.length; c++) z[c] = sigmoid(this.calA[c]! * z[c]! + this.calB[c]!);
+    return z;
+  }
+}

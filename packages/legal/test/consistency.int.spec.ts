@@ -1,0 +1,30 @@
+// One evidence set: the summary, risks and clause map of a review never contradict each other.
+// CI runs a fixed sample of cuad_train (every 10th contract by a hash of its name, ~40); the whole
+// set runs in bench/consistency.ts.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { findContradictions, reviewContract } from "../src/index";
+import { sharedData } from "./fixtures";
+
+const dir = path.join(sharedData, "cuad_train", "full_contract_txt");
+const sample = fs
+  .readdirSync(dir)
+  .filter((f) => parseInt(crypto.createHash("sha256").update(`legal-consistency|${f}`).digest("hex").slice(0, 8), 16) % 10 === 0)
+  .sort();
+
+describe("report consistency on cuad_train", () => {
+  it("reviews a fixed sample of about 40 contracts", () => {
+    expect(sample.length).toBeGreaterThan(25);
+  });
+
+  it("finds no contradiction between findings, summary and clause map in any sampled contract", async () => {
+    const found: string[] = [];
+    for (const file of sample) {
+      const report = await reviewContract(fs.readFileSync(path.join(dir, file), "utf8"), { now: new Date(0) });
+      for (const c of findContradictions(report)) found.push(`${file.slice(0, 40)}: ${c.finding} ${c.reason}`);
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,62 @@
+// The kind of agreement picks its playbook and checklists; the report says which were used.
+import { describe, expect, it } from "@jest/globals";
+import { ContractDocument, detectDocumentType, findContradictions, reviewContract } from "../src/index";
+
+const NDA = `MUTUAL NON-DISCLOSURE AGREEMENT
+
+This Mutual Non-Disclosure Agreement (the "Agreement") is made as of March 3, 2025 between Northwind Labs Inc. ("Northwind") and Bluebay Analytics LLC ("Bluebay").
+
+1. Confidential Information. Each party may disclose confidential business and technical information to the other party for the purpose of evaluating a possible collaboration.
+
+2. Obligations. The Recipient shall hold the Confidential Information in confidence and use it only for the purpose.
+
+3. Residuals. Either party may use any information retained in the unaided memory of its employees.
+
+4. Governing Law. This Agreement is governed by the laws of the State of New York.
+`;
+
+const SERVICES = `MASTER SERVICES AGREEMENT
+
+This Master Services Agreement is made as of May 1, 2025 between Acme Widgets LLC ("Client") and Jordan Lee ("Provider").
+
+1. Services. Provider shall perform the services described in each statement of work.
+
+2. Fees. Client shall pay Provider USD 8,500 per month.
+`;
+
+describe("document types and their playbooks", () => {
+  it("reads the kind of agreement from its title", () => {
+    expect(detectDocumentType(new ContractDocument(NDA))).toMatchObject({ type: "nda", basis: "title", span: { quote: "MUTUAL NON-DISCLOSURE AGREEMENT" } });
+    expect(detectDocumentType(new ContractDocument(SERVICES)).type).toBe("services");
+    expect(detectDocumentType(new ContractDocument("EXHIBIT 10.2 CONFIDENTIAL TREATMENT REQUESTED. EXCLUSIVE DISTRIBUTOR AGREEMENT This Agreement is made …")).type).toBe("supply_distribution");
+    expect(detectDocumentType(new ContractDocument("This Loan Agreement is made between A and B.")).type).toBe("loan");
+  });
+
+  it("reviews an NDA against the NDA playbook and checklist: residuals and return of information, no liability cap", async () => {
+    const report = await reviewContract(NDA, { now: new Date(0) });
+    expect(report.documentType.type).toBe("nda");
+    expect(report.playbook).toBe("BEAR NDA playbook");
+    const ids = report.risks.map((r) => r.ruleId);
+    expect(ids).toEqual(expect.arrayContaining(["nda-residuals", "nda-no-return-or-destruction", "nda-no-compelled-disclosure"]));
+    expect(ids).not.toContain("no-liability-cap");
+    expect(report.compliance.map((c) => c.checklist)).toContain("NDA terms (ContractNLI hypotheses)");
+    expect(report.summary.compliance.met + report.summary.compliance.missing + report.summary.compliance.unclear + report.summary.compliance.contradicted).toBeGreaterThan(0);
+    expect(findContradictions(report)).toEqual([]);
+  });
+
+  it("keeps the commercial playbook for services, and a given playbook always wins", async () => {
+    const report = await reviewContract(SERVICES, { now: new Date(0) });
+    expect(report.playbook).toBe("BEAR default playbook");
+    expect(report.risks.map((r) => r.ruleId)).toContain("no-liability-cap");
+    const own = await reviewContract(NDA, { playbook: "name: Mine\nrules:\n  - { id: r1, title: T, severity: low, when: { text_matches: residual }, fix: F }\n" });
+    expect(own.playbook).toBe("Mine");
+    expect(own.documentType.type).toBe("nda");
+  });
+
+  it("says no checklist ran instead of printing zero counts", async () => {
+    const { renderReport } = await import("../src/index");
+    const md = renderReport(await reviewContract(SERVICES, { now: new Date(0) }), "markdown");
+    expect(md).toMatch(/no checklist run/);
+    expect(md).toMatch(/Services \/ consulting/);
+  });
+});
