@@ -271,31 +271,94 @@ async function loadDocumentOptions(selectId) {
 }
 
 // --- contract review -----------------------------------------------------------------------
+// The full report, as the CLI renders it: summary, key terms, clause map with scores, risks and
+// checklists; every finding opens its quote highlighted in the document; downloads in three formats.
+let reviewedDocument = null;
+const citeButton = (documentId, span, label) =>
+  el("button", { type: "button", className: "cite", textContent: label ?? `“${span.quote.replace(/\s+/g, " ").slice(0, 80)}”`, onclick: () => void showPassage(documentId, span.start, span.end) });
+const table = (caption, headers, rows) =>
+  el("table", { "aria-label": caption }, el("caption", { textContent: caption }), el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col", textContent: h })))), el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))));
+
+function reviewSummary(report) {
+  const s = report.summary;
+  const sev = ["critical", "high", "medium", "low", "info"].map((v) => `${s.risks[v]} ${v}`).join(", ");
+  const checklists = report.compliance.length === 0 ? "no checklist run" : `${report.compliance.map((c) => c.checklist).join(", ")}: ${s.compliance.met} met, ${s.compliance.contradicted} contradicted, ${s.compliance.unclear} unclear, ${s.compliance.missing} missing`;
+  return table("Summary", ["Item", "Value"], [
+    ["Parties", s.parties.join("; ") || "not found"],
+    ["Governing law", s.governingLaw ?? "not found"],
+    ["Agreement date", s.agreementDate ?? "not found"],
+    ["Effective date", s.effectiveDate ?? "not found"],
+    ["Expiration", s.expirationDate ?? "not found"],
+    ["Document type", report.documentType?.type ?? "—"],
+    ["Playbook", report.playbook],
+    ["Risks", sev],
+    ["Checklist results", checklists],
+    ["Clauses", `${s.clauseCount} (${s.labelledClauseCount} labelled)`],
+    ["Method", report.method],
+  ]);
+}
+
+function reviewKeyTerms(documentId, kt) {
+  const rows = [];
+  for (const p of kt.parties) rows.push(["Party", p.role ? `${p.name} ("${p.role}")` : p.name, citeButton(documentId, p.span, "show")]);
+  for (const [name, d] of Object.entries(kt.keyDates)) rows.push([`${name} date`, `${d.iso ?? "—"}${d.note ? ` (${d.note})` : ""}`, citeButton(documentId, d.span, "show")]);
+  for (const g of kt.governingLaw) rows.push(["Governing law", g.law, citeButton(documentId, g.clause, "show")]);
+  for (const j of kt.jurisdiction) rows.push(["Forum", `${j.forum} (${j.kind})`, citeButton(documentId, j.span, "show")]);
+  if (kt.renewal) rows.push(["Renewal", kt.renewal.automatic ? "automatic" : "optional", citeButton(documentId, kt.renewal.span, "show")]);
+  for (const m of kt.amounts.slice(0, 10)) rows.push(["Amount", `${m.currency} ${m.amount.toLocaleString("en-US")}`, citeButton(documentId, m.span, "show")]);
+  return table("Key terms", ["Term", "Value", "Source"], rows);
+}
+
+function reviewClauseMap(documentId, clauses) {
+  const rows = clauses
+    .filter((c) => c.labels.length > 0)
+    .map((c) => [
+      c.number ? `${c.number}${c.heading ? ` ${c.heading}` : ""}` : (c.heading ?? `#${c.index + 1}`),
+      el("span", {}, ...c.labels.map((l) => el("span", { className: "label", textContent: `${l.category} (${l.score.toFixed(2)}) ` }))),
+      citeButton(documentId, c.labels[0].evidence[0].span),
+    ]);
+  return table("Clause map", ["Clause", "Categories (score)", "Evidence"], rows);
+}
+
+function reviewChecklists(documentId, compliance) {
+  return compliance.map((c) =>
+    table(`Checklist: ${c.checklist}`, ["Requirement", "Status", "Evidence"], c.results.map((r) => [r.title, r.status, r.citations[0] ? citeButton(documentId, r.citations[0]) : "—"])),
+  );
+}
+
 $("review-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const documentId = $("review-doc").value;
   $("review-summary").replaceChildren(el("p", { textContent: "Reviewing…" }));
+  $("review-details").replaceChildren();
+  $("review-risks").replaceChildren();
+  $("review-downloads").hidden = true;
   try {
     const report = await json("/api/v1/review", { method: "POST", body: JSON.stringify({ documentId }) });
-    const s = report.summary;
-    $("review-summary").replaceChildren(
-      el("p", { textContent: `Parties: ${s.parties.join("; ") || "—"}. Governing law: ${s.governingLaw ?? "—"}. ${s.clauseCount} clauses, ${report.risks.length} risks (${report.method}).` }),
-    );
+    reviewedDocument = documentId;
+    $("review-summary").replaceChildren(reviewSummary(report));
+    $("review-risks-title").hidden = false;
     $("review-risks").replaceChildren(
       ...report.risks.map((r) =>
-        el(
-          "li",
-          {},
-          el("strong", { textContent: `[${r.severity}] ${r.title}` }),
-          el("div", { textContent: r.fix }),
-          ...r.citations.slice(0, 3).map((c) => el("button", { type: "button", className: "cite", textContent: `“${c.quote.slice(0, 80)}”`, onclick: () => void showPassage(documentId, c.start, c.end) })),
-        ),
+        el("li", {}, el("strong", { textContent: `[${r.severity}] ${r.title}` }), el("div", { textContent: r.fix }), ...r.citations.slice(0, 3).map((c) => citeButton(documentId, c))),
       ),
     );
+    $("review-details").replaceChildren(reviewKeyTerms(documentId, report.keyTerms), reviewClauseMap(documentId, report.clauses), ...reviewChecklists(documentId, report.compliance));
+    $("review-downloads").hidden = false;
   } catch (error) {
     $("review-summary").replaceChildren(el("p", { className: "error", textContent: error.message }));
   }
 });
+for (const button of $("review-downloads").querySelectorAll("button")) {
+  button.addEventListener("click", async () => {
+    const format = button.dataset.format;
+    const res = await api("/api/v1/review", { method: "POST", body: JSON.stringify({ documentId: reviewedDocument, format }) });
+    const blob = format === "json" ? new Blob([JSON.stringify(await res.json(), null, 2)], { type: "application/json" }) : await res.blob();
+    const a = el("a", { href: URL.createObjectURL(blob), download: `review.${{ html: "html", markdown: "md", json: "json" }[format]}` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  });
+}
 const redactRequest = (format) => ({ method: "POST", body: JSON.stringify({ documentId: $("redact-doc").value, policy: $("redact-policy").value, format }) });
 $("redact-form").addEventListener("submit", async (e) => {
   e.preventDefault();

@@ -78,7 +78,23 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     await page.getByRole("tab", { name: "Contract review" }).click();
     await page.locator("#review-doc option").first().waitFor({ state: "attached" });
     await page.getByRole("button", { name: "Review", exact: true }).click();
-    await page.getByText(/Governing law: .*Delaware/).waitFor();
+    const summary = page.getByRole("table", { name: "Summary" });
+    await summary.waitFor();
+    expect(await summary.getByRole("row", { name: /Governing law/ }).textContent()).toContain("Delaware");
+    expect(await summary.getByRole("row", { name: /Playbook/ }).textContent()).toMatch(/playbook/i);
+    await page.getByRole("table", { name: "Key terms" }).waitFor();
+    const clauseMap = page.getByRole("table", { name: "Clause map" });
+    expect(await clauseMap.textContent()).toMatch(/Governing Law \(\d\.\d\d\)/);
+    // A clause-map finding opens its evidence highlighted in the document.
+    await clauseMap.getByRole("button").first().click();
+    await page.locator("#passage mark").waitFor();
+    await page.getByRole("button", { name: "Close" }).click();
+    for (const [name, suffix] of [["Download HTML report", ".html"], ["Download Markdown report", ".md"], ["Download JSON report", ".json"]] as const) {
+      const [report] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name }).click()]);
+      expect(report.suggestedFilename()).toBe(`review${suffix}`);
+      const body = fs.readFileSync((await report.path())!, "utf8");
+      expect(body).toContain(suffix === ".json" ? '"clauses"' : "Clause map");
+    }
 
     // Redact: preview, then download the redacted copy.
     await page.getByRole("tab", { name: "Redact" }).click();
