@@ -83,6 +83,8 @@ export async function openServices(ctx: CommandContext, needs: ServiceNeeds = {}
         ...(needs.rag.root ? { root: needs.rag.root } : {}),
         maxFileBytes: config.rag.maxFileSizeMb * 1024 * 1024,
         ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages },
+        // ids nobody can compute from a guessed file name without the workspace's keys
+        documentIdKey: security.deriveKey(keys.hashKey, "rag/document-id"),
         // rag's own tuned chunking (legal, 600 chars) unless the user chose a size.
         ...(userChunking ? { chunking: { strategy: "legal" as const, targetChars: config.rag.chunkSize, overlapChars: config.rag.chunkOverlap } } : {}),
       }),

@@ -254,7 +254,10 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   if (options.ui ?? true) await registerUiRoutes(app);
 
   app.addHook("preClose", async () => streams.abortAll());
-  app.addHook("onClose", async () => services.dispose());
+  app.addHook("onClose", async () => {
+    await auth.flush(); // the last window of failed-login counts
+    await services.dispose();
+  });
   await app.ready();
   return app;
 }

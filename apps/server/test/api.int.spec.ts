@@ -206,14 +206,15 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       { method: "GET", url: () => "/api/v1/metrics", denied: "alice" },
       { method: "POST", url: () => "/api/v1/documents?matter=globex", denied: "alice" },
       { method: "GET", url: () => "/api/v1/documents?matter=globex", denied: "alice" },
-      { method: "GET", url: () => `/api/v1/documents/${id()}`, denied: "bob" },
-      { method: "GET", url: () => `/api/v1/documents/${id()}/text`, denied: "bob" },
+      // another matter's document or run answers 404 like an unknown id: test/id-oracle.int.spec.ts
+      { method: "GET", url: () => `/api/v1/documents/${id()}` },
+      { method: "GET", url: () => `/api/v1/documents/${id()}/text` },
       { method: "DELETE", url: () => `/api/v1/documents/${id()}`, denied: "alice" },
       { method: "POST", url: () => "/api/v1/search", body: () => ({ query: "rent", matters: ["globex"] }), denied: "alice" },
       { method: "POST", url: () => "/api/v1/ask", body: () => ({ question: "rent?", matters: ["globex"] }), denied: "alice" },
       { method: "POST", url: () => "/api/v1/redact", body: () => ({ text: "hello" }), denied: "victor" },
-      { method: "POST", url: () => "/api/v1/redact", body: () => ({ documentId: ndaId }), denied: "bob" },
-      { method: "POST", url: () => "/api/v1/review", body: () => ({ documentId: ndaId }), denied: "bob" },
+      { method: "POST", url: () => "/api/v1/redact", body: () => ({ documentId: ndaId }) },
+      { method: "POST", url: () => "/api/v1/review", body: () => ({ documentId: ndaId }) },
       { method: "POST", url: () => "/api/v1/review", body: () => ({ text: "This Agreement is governed by the laws of Delaware." }), denied: "nobody" },
       { method: "GET", url: () => "/api/v1/me" },
       { method: "GET", url: () => "/api/v1/audit/verify", denied: "alice" },
@@ -241,8 +242,10 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect((await inject(r.method, r.url(), { body: r.body?.(), headers: { authorization: "Bearer not-a-key" } })).statusCode).toBe(401);
       const forged = t.keys.alice.slice(0, -4) + "AAAA";
       expect((await inject(r.method, r.url(), { body: r.body?.(), headers: { "x-api-key": forged } })).statusCode).toBe(401);
+      // audited per address, reason and 10 s window (a flood adds a few records: test/hostile-inputs.int.spec.ts);
+      // at most, for each of the 3 reasons, the count of a window that just closed and a new window's first
       const after = auditRecords(t.dir).filter((a) => a.action === "login" && a.outcome === "denied").length;
-      expect(after - before).toBe(3);
+      expect(after - before).toBeLessThanOrEqual(6);
     });
 
     it.each(routes.filter((r) => r.denied).map((r) => [`${r.method} ${r.url().replace(/documents\/[^/?]+/, "documents/{id}")} as ${r.denied}`, r] as const))("%s: 403, audited", async (_name, r) => {

@@ -112,9 +112,9 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
       expect(run.steps.find((s) => s.stepId === "unique")?.output).toEqual([1, 2, 3]);
       const list = (await (await get("/api/v1/workflows?status=completed")).json()) as { runs: { id: string; matter: string }[] };
       expect(list.runs.find((r) => r.id === runId)?.matter).toBe("acme");
-      // The ethical wall holds for runs: bob works on another matter.
-      expect((await get(`/api/v1/workflows/${runId}`, "bob")).status).toBe(403);
-      expect((await get(`/api/v1/workflows/${runId}/events`, "bob")).status).toBe(403);
+      // The ethical wall holds for runs: bob works on another matter, and sees no such run (404, as for an unknown id).
+      expect((await get(`/api/v1/workflows/${runId}`, "bob")).status).toBe(404);
+      expect((await get(`/api/v1/workflows/${runId}/events`, "bob")).status).toBe(404);
       const bobs = (await (await get("/api/v1/workflows", "bob")).json()) as { runs: { id: string }[] };
       expect(bobs.runs.map((r) => r.id)).not.toContain(runId);
       const forbidden = await post("/api/v1/workflows", { workflow, inputs: { items: [1] }, matter: "acme" }, "bob");

@@ -33,6 +33,7 @@ import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-confi
 import { findTermSpans, queryTerms, snippetOf, stem } from "./retrieval/highlight";
 import { reciprocalRankFusion } from "./retrieval/reciprocal-rank-fusion";
 import type { Reranker, SearchHit, SearchOptions } from "./retrieval/search-types";
+import { DocumentIds } from "./ingest/document-ids";
 import { LanceIndex, type StoreFilter, type StoreHit } from "./store/lance-index";
 import type { DocumentRecord } from "./store/records";
 
@@ -68,6 +69,11 @@ export interface RagEngineOptions extends RagConfigInput {
    * encrypted or not from its first open; opening it with another key, or none, is refused.
    */
   readonly cipher?: ContentCipher;
+  /**
+   * A workspace secret (≥ 32 bytes): document ids become HMAC(key, matter, path), so they cannot be
+   * derived from a guessed file name. Documents an index already holds under unkeyed ids keep them.
+   */
+  readonly documentIdKey?: Uint8Array;
 }
 
 /** `rag.stats()`: the state of an index. */
@@ -184,6 +190,7 @@ export class RagEngine implements Retriever {
       logger: options.logger ?? silentLogger,
       ...(options.events ? { events: options.events } : {}),
       audit: options.audit ?? nullAuditSink,
+      ids: new DocumentIds(options.documentIdKey),
     });
     return new RagEngine({ config, index, pipeline, ocr, embedder, options, logger });
   }

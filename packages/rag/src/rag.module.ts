@@ -10,10 +10,12 @@ export const RagEngineToken = bearToken("rag", "RagEngine");
  * Binds RagConfig, RagEngineToken → RagEngine (singleton, opened asynchronously: use `container.getAsync`) and
  * core's Retriever. Optional collaborators come from the container when bound: Embedder (else
  * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
- * in plain text), AuditSink, Logger, EventBus.
+ * in plain text), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
  */
-export function ragModule(config: RagConfigInput): ContainerModule {
-  const parsed = parseRagConfig(config);
+export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Uint8Array }): ContainerModule {
+  // The id key is a secret: it goes to the engine, never into the (printable) RagConfig.
+  const { documentIdKey, ...rest } = config;
+  const parsed = parseRagConfig(rest);
   return new ContainerModule(({ bind, onDeactivation }) => {
     bind<RagConfig>(RagConfig).toConstantValue(parsed);
     bind<RagEngine>(RagEngineToken)
@@ -34,6 +36,7 @@ export function ragModule(config: RagConfigInput): ContainerModule {
           ...(logger ? { logger } : {}),
           ...(events ? { events } : {}),
           ...(cipher ? { cipher } : {}),
+          ...(documentIdKey ? { documentIdKey } : {}),
         });
       })
       .inSingletonScope();

@@ -35,6 +35,7 @@ export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";
 export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
 export { KeyedContentCipher } from "./crypto/keyed-content-cipher";
+export { deriveKey } from "./crypto/derive-key";
 
 export { AccessControl, ROLES, ROLE_PERMISSIONS, PASSWORD_SCRYPT, API_KEY_SCRYPT, type AccessControlOptions, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
 export { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditSink } from "@bear/core";
 import { AccessDeniedError, RateLimitedError, type AccessControl, type Action, type Principal, type RateLimiter, type Resource } from "@bear/security";
+import { FailedAuthAudit } from "./failed-auth-audit";
 import { HttpError } from "./http-errors";
 
 /** `bear_<principal id>_<secret>`, as AccessControl.addApiKey issues them (ids never hold '_'). */
@@ -21,6 +22,8 @@ export interface ApiKeyAuthOptions {
   readonly audit: AuditSink;
   /** How long a verified key skips the scrypt check. Default 60 s. */
   readonly cacheTtlMs?: number;
+  /** Failed attempts from one address are audited as one count per window of this length. Default 10 s. */
+  readonly failedAuthWindowMs?: number;
 }
 
 function unauthorized(message: string): HttpError {
@@ -33,27 +36,30 @@ function unauthorized(message: string): HttpError {
  * Authenticates API keys (bearer tokens) against @bear/security's AccessControl and authorizes
  * actions through its single decision point. A verified key is remembered for a short time by its
  * SHA-256 only, so a request does not pay an scrypt hash each time; roles and matters are always
- * read fresh. Every refusal is audited (AccessControl audits its own; missing or malformed
- * credentials are audited here). Unverified attempts draw on a per-address budget first, so key
- * guessing is rate limited before any hashing.
+ * read fresh. Every failed attempt is audited, aggregated per address and window (FailedAuthAudit),
+ * so a flood adds a few records, not one per request. Every attempt without a valid key draws on a
+ * per-address budget first (429 once it is spent), so key guessing and anonymous floods are rate
+ * limited before any hashing.
  */
 export class ApiKeyAuth {
   readonly #verified = new Map<string, { id: string; expires: number }>();
   readonly #ttl: number;
+  readonly #failures: FailedAuthAudit;
 
   constructor(private readonly options: ApiKeyAuthOptions) {
     this.#ttl = options.cacheTtlMs ?? 60_000;
+    this.#failures = new FailedAuthAudit({ audit: options.audit, ...(options.failedAuthWindowMs === undefined ? {} : { windowMs: options.failedAuthWindowMs }) });
   }
 
   async authenticate(credentials: Credentials): Promise<Principal> {
     const key = this.#extract(credentials);
     if (key === undefined) {
-      await this.#deny(credentials, "no-credentials");
+      await this.#denyAnonymous(credentials, "no-credentials");
       throw unauthorized("this route needs an API key and the request has none");
     }
     const match = API_KEY.exec(key);
     if (!match) {
-      await this.#deny(credentials, "malformed-key");
+      await this.#denyAnonymous(credentials, "malformed-key");
       throw unauthorized("the API key is not a BEAR key (bear_<id>_<secret>)");
     }
     const id = match[1] as string;
@@ -74,13 +80,19 @@ export class ApiKeyAuth {
       throw new RateLimitedError(credentials.ip, 1000);
     }
     try {
-      const principal = await this.options.access.authenticate(id, key);
+      const principal = await this.options.access.authenticate(id, key, { auditFailure: false });
       if (this.#verified.size > 10_000) this.#verified.clear();
       this.#verified.set(digest, { id, expires: now + this.#ttl });
       return principal;
     } catch {
+      await this.#deny(credentials, "wrong-key");
       throw unauthorized("the API key was not accepted");
     }
+  }
+
+  /** Writes the failed-attempt counts still open (on shutdown). */
+  flush(): Promise<void> {
+    return this.#failures.flush();
   }
 
   /** The single decision point of @bear/security; a refusal (audited there) becomes a 403. */
@@ -105,8 +117,15 @@ export class ApiKeyAuth {
   }
 
   async #deny(c: Credentials, reason: string): Promise<void> {
-    await this.options.audit
-      .record({ action: "login", outcome: "denied", actor: "anonymous", details: { reason, route: c.route.slice(0, 120) } })
-      .catch(() => undefined);
+    await this.#failures.deny(c.ip, reason, c.route);
+  }
+
+  /** A request with no usable key: audited, and 429 once its address has spent its budget. */
+  async #denyAnonymous(c: Credentials, reason: string): Promise<void> {
+    if (!this.options.limiter.tryTake(`login:${c.ip}`)) {
+      await this.#deny(c, "login-rate-limited");
+      throw new RateLimitedError(c.ip, 1000);
+    }
+    await this.#deny(c, reason);
   }
 }

@@ -36,6 +36,21 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/**
+ * Authorizes an act on something that belongs to a matter. A caller outside the matter (the ethical
+ * wall) gets `notFound()`, the very answer an unknown id gets, so no id confirms what another matter
+ * holds; the refusal is still audited. A caller inside the matter but without the role gets the 403.
+ */
+export async function authorizeInMatter(ctx: RouteContext, request: FastifyRequest, action: Action, resource: Resource & { readonly matter: string }, notFound: () => Error): Promise<Principal> {
+  try {
+    return await ctx.authorize(request, action, resource);
+  } catch (error) {
+    const visible = visibleMatters(principalOf(request));
+    if (visible !== undefined && !visible.includes(resource.matter)) throw notFound();
+    throw error;
+  }
+}
+
 /** Matters a principal may see: undefined means every matter (admins). */
 export function visibleMatters(principal: Principal): readonly string[] | undefined {
   return principal.roles.includes("admin") ? undefined : principal.matters;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { confinePath, isPathInside } from "@bear/core";
 import { DocumentNotFoundError, type DocumentRecord } from "@bear/rag";
 import { HttpError, invalidField } from "../http/http-errors";
-import { visibleMatters, type RouteContext } from "../http/route-context";
+import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
 
 /** The API shape of a document: no server paths, only the file name. */
@@ -30,26 +30,33 @@ export function documentDto(d: DocumentRecord) {
   };
 }
 
+/** What file systems store in one name (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
+const MAX_NAME_BYTES = 255;
+
 /**
  * A client's file name, used as-is or refused (never silently rewritten): no path separators,
- * no '..', no leading dot, no control characters.
+ * no '..', no leading dot, no control characters, no line breaks (raw, or as the %0D / %0A that
+ * browsers and fetch put in a multipart file name for them), at most 200 characters and 255 bytes.
  */
 export function safeFileName(name: string | undefined): string {
   const field = "file.filename";
   if (!name) throw invalidField(field, "is missing", "Send the file as multipart/form-data with a file name.");
   if (name.length > 200) throw invalidField(field, "is longer than 200 characters");
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_NAME_BYTES) throw invalidField(field, `is ${bytes} bytes in UTF-8, over the limit of ${MAX_NAME_BYTES} bytes`, "Shorten the name: letters outside ASCII take 2 to 4 bytes each.");
+  if (/[\r\n]|%0[ad]/i.test(name)) throw invalidField(field, "must not contain a line break (CR or LF)", "Rename the file without line breaks.");
   // eslint-disable-next-line no-control-regex
   if (/[/\\\u0000-\u001f\u007f]/.test(name)) throw invalidField(field, "must be a plain file name (no '/', '\\' or control characters)", "Path traversal is refused.");
   if (name.startsWith(".")) throw invalidField(field, "must not start with '.'", "Path traversal and hidden files are refused.");
   return name;
 }
 
-/** A document the caller may read, or 404 / 403 (audited). */
+/** A document the caller may read; 404 alike for an unknown id and another matter's document (audited), 403 for a missing role. */
 export async function readableDocument(ctx: RouteContext, request: FastifyRequest, id: string, action: "document.read" | "document.delete" | "pii.scrub" = "document.read"): Promise<DocumentRecord> {
   await ctx.services.rag.refresh(); // a `bear ingest` beside the server may have added or replaced it
   const doc = ctx.services.rag.documents().find((d) => d.id === id);
   if (!doc) throw new DocumentNotFoundError(id);
-  await ctx.authorize(request, action, { matter: doc.matter, document: id });
+  await authorizeInMatter(ctx, request, action, { matter: doc.matter, document: id }, () => new DocumentNotFoundError(id));
   return doc;
 }
 

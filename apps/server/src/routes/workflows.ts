@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import type { RunRecord, RunStatus, WorkflowEvent } from "@bear/workflow-engine";
+import { RunNotFoundError, type RunRecord, type RunStatus, type WorkflowEvent } from "@bear/workflow-engine";
 import { toHttpError } from "../http/http-errors";
-import { visibleMatters, type RouteContext } from "../http/route-context";
+import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
 
 /** Starting and cancelling runs is an ingest-level action; reading them is a read. */
@@ -48,7 +48,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
   const authorizedRun = async (request: Parameters<RouteContext["authorize"]>[0], action: typeof RUN_WORKFLOWS | typeof READ_WORKFLOWS, runId: string) => {
     await ctx.authorize(request, action); // the role first: no 404 tells a principal without it which runs exist
     const run = engine.getRun(runId); // 404 for an unknown id
-    const principal = await ctx.authorize(request, action, { matter: run.matter ?? UNASSIGNED });
+    const principal = await authorizeInMatter(ctx, request, action, { matter: run.matter ?? UNASSIGNED }, () => new RunNotFoundError(runId));
     return { run, principal };
   };
 

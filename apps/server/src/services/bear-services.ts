@@ -5,7 +5,7 @@ import { AgentSystem } from "@bear/agents";
 import { ensureWorkspace, type BearConfig, type ContentCipher, type Llm, type Logger, type WorkspaceLayout } from "@bear/core";
 import { ModelManager } from "@bear/model-manager";
 import { RagEngine } from "@bear/rag";
-import { createSecurity, type Security } from "@bear/security";
+import { createSecurity, deriveKey, type Security } from "@bear/security";
 import {
   SqliteRunStore,
   StepHandlerRegistry,
@@ -69,10 +69,11 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
   const workflowFiles = path.join(layout.root, "workflows");
   fs.mkdirSync(workflowFiles, { recursive: true, mode: 0o700 });
 
+  const hashKey = options.hashKey ?? readOrCreateKey(path.join(layout.state, "pseudonym.key"));
   const security = createSecurity({
     auditDir: layout.audit,
     auditKey: options.auditKey ?? readOrCreateKey(path.join(layout.state, "audit.key")),
-    hashKey: options.hashKey ?? readOrCreateKey(path.join(layout.state, "pseudonym.key")),
+    hashKey,
     rateLimit: options.rateLimit ?? { capacity: 120, refillPerSecond: 20 },
     // API keys and users survive restarts (hashes only).
     principalsFile: path.join(layout.state, "principals.json"),
@@ -106,6 +107,8 @@ export async function openServices(options: ServicesOptions): Promise<BearServic
       ...(options.contentCipher ? { cipher: options.contentCipher } : {}),
       lockWaitMs: options.indexLockWaitMs ?? 30_000,
       audit: security.audit,
+      // ids nobody can compute from a guessed file name without the workspace's keys
+      documentIdKey: deriveKey(hashKey, "rag/document-id"),
       ...(logger ? { logger } : {}),
     });
     opened.push(rag);

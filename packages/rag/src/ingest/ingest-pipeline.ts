@@ -14,6 +14,7 @@ import type { DocumentCommit, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
+import { DocumentIds } from "./document-ids";
 import { walkFiles } from "./walk-files";
 
 export interface IngestPipelineDeps {
@@ -30,6 +31,8 @@ export interface IngestPipelineDeps {
   readonly audit?: AuditSink;
   /** OCR for scanned pages and images; absent when `ocr.enabled` is off. */
   readonly ocr?: PageOcr;
+  /** Keyed document ids (default: unkeyed, derivable). */
+  readonly ids?: DocumentIds;
 }
 
 /** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
@@ -58,10 +61,7 @@ export function assertMatter(matter: unknown): string {
   return matter;
 }
 
-/** The id of a document: stable for one file in one matter, whatever its content. */
-export function documentIdOf(matter: string, absolutePath: string): string {
-  return createHash("sha256").update(`${matter}\0${absolutePath}`).digest("hex").slice(0, 24);
-}
+const unkeyedIds = new DocumentIds();
 
 /** Headings and names that help BM25 find the right document; the chunk's own text keeps its offsets. */
 function searchHeader(source: string, title: string, parties: readonly string[], sectionPath: readonly string[]): string {
@@ -233,7 +233,8 @@ export class IngestPipeline {
     }
     const bytes = new Uint8Array(await fs.readFile(file));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
-    const documentId = documentIdOf(matter, file);
+    // stable for one file in one matter, whatever its content
+    const documentId = (this.#deps.ids ?? unkeyedIds).resolve(matter, file, (id) => index.document(id) !== undefined);
     const version = this.versionOf(contentHash);
     const existing = index.document(documentId);
     if (existing?.version === version) {

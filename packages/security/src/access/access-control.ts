@@ -253,13 +253,16 @@ export class AccessControl {
     this.persist();
   }
 
-  /** Checks a user's password or an API key (constant-time compare); failures are audited. */
-  async authenticate(id: string, secret: string): Promise<Principal> {
+  /**
+   * Checks a user's password or an API key (constant-time compare). Failures are audited, unless the
+   * caller audits them itself (`auditFailure: false`; a server aggregates a flood of them).
+   */
+  async authenticate(id: string, secret: string, options: { readonly auditFailure?: boolean } = {}): Promise<Principal> {
     const p = this.principals.get(id);
     const kind: Principal["kind"] = p?.kind ?? (String(secret).startsWith("bear_") ? "api-key" : "user");
     const ok = await verifySecret(String(secret), p?.secretHash ?? (await this.dummyHash(kind)));
     if (!p || !ok) {
-      await this.audit.record({ action: "login", outcome: "denied", actor: ID.test(id) ? id : "invalid-id" });
+      if (options.auditFailure !== false) await this.audit.record({ action: "login", outcome: "denied", actor: ID.test(id) ? id : "invalid-id" });
       throw new AuthenticationError(`principal '${ID.test(id) ? id : "(invalid id)"}'`);
     }
     await this.audit.record({ action: "login", outcome: "success", actor: id });

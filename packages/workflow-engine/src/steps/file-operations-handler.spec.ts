@@ -71,4 +71,23 @@ describe("file_operations step", () => {
     fs.writeFileSync(path.join(root, "big.txt"), "x".repeat(2000));
     await expect(run({ operation: "read", path: "big.txt" })).rejects.toThrow(/2000 bytes, more than the read limit of 1000/);
   });
+
+  it("errors name paths relative to the caller's area, never the server's folder", async () => {
+    const failures = await Promise.all(
+      [
+        { operation: "read", path: "memo.txt" },
+        { operation: "delete", path: "nope/gone.txt" },
+        { operation: "list", path: "missing" },
+        { operation: "read", path: "../secret.txt" },
+        { operation: "write", path: "/etc/x.txt", content: "x" },
+      ].map((p) => run(p).then(() => undefined, (e: unknown) => e as Error & { hint?: string; code?: string })),
+    );
+    for (const error of failures) {
+      expect(typeof error?.message).toBe("string");
+      expect(`${error?.message} ${error?.hint ?? ""} ${error?.stack ?? ""} ${JSON.stringify(error)}`).not.toContain(base);
+    }
+    expect(failures[0]?.message).toContain("ENOENT");
+    expect(failures[0]?.message).toContain("'memo.txt'");
+    expect(failures[3]?.code).toBe("PATH_OUTSIDE_WORKSPACE");
+  });
 });

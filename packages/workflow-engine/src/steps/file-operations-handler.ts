@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { confinePath, nullAuditSink, type AuditSink } from "@bear/core";
@@ -109,8 +110,40 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
       } catch (error) {
         const denied = (error as { code?: unknown }).code === "PATH_OUTSIDE_WORKSPACE";
         if (sensitive || denied) await record(ctx, denied ? "denied" : "failure");
-        throw error;
+        throw inCallersTerms(error, root, ctx.stepId);
       }
     },
   };
+}
+
+/**
+ * The error as the workflow's author may see it: every mention of the server folder the files live
+ * in becomes '.', the caller's own area (a run's error reaches API callers, who must not learn
+ * where the server keeps its data). Rewritten in place, so its class, code and retry policy stay.
+ */
+function inCallersTerms(error: unknown, root: string, stepId: string): Error {
+  // duck-typed: errors from node:fs may come from another realm (instanceof Error fails there)
+  if (typeof error !== "object" || error === null || typeof (error as Error).message !== "string") return new StepFailedError(stepId, "an unknown error");
+  const roots = [root, ...realRoot(root)].sort((a, b) => b.length - a.length);
+  const relative = (text: string): string => roots.reduce((t, r) => t.split(`${r}${path.sep}`).join("").split(r).join("."), text);
+  const fields = error as Error & Record<string, unknown>;
+  for (const key of ["message", "stack", "hint", "path", "dest"]) {
+    const value = fields[key];
+    if (typeof value === "string") Object.defineProperty(error, key, { value: relative(value), writable: true, configurable: true, enumerable: Object.keys(error).includes(key) });
+  }
+  const details = fields["details"];
+  if (typeof details === "object" && details !== null) {
+    const rewritten = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === "string" ? relative(v) : v]));
+    Object.defineProperty(error, "details", { value: rewritten, writable: true, configurable: true, enumerable: true });
+  }
+  return error as Error;
+}
+
+function realRoot(root: string): string[] {
+  try {
+    const real = realpathSync(root);
+    return real === root ? [] : [real];
+  } catch {
+    return [];
+  }
 }
