@@ -16,8 +16,11 @@ const boundaries = {
     { sourceTag: "type:core", onlyDependOnLibsWithTags: ["type:core"], bannedExternalImports: Object.values(NATIVE) },
     { sourceTag: "type:capability", onlyDependOnLibsWithTags: ["type:core"] },
     { sourceTag: "type:orchestration", onlyDependOnLibsWithTags: ["type:core", "type:orchestration"] },
-    // The bundled CLI embeds the bundled server (`bear serve`): the one app another app may import.
-    { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration", "app:embeddable"] },
+    // @bear/workspace is the one composition root: the only project that sees every package together.
+    { sourceTag: "type:workspace", onlyDependOnLibsWithTags: ["type:core", "type:capability", "type:orchestration"] },
+    // Apps compose nothing themselves: they open a workspace. The bundled CLI embeds the bundled
+    // server (`bear serve`): the one app another app may import.
+    { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:core", "type:workspace", "app:embeddable"] },
     { sourceTag: "native:none", bannedExternalImports: Object.values(NATIVE) },
     { sourceTag: "native:rag", bannedExternalImports: allNativesBut(NATIVE.lance, NATIVE.onnx) },
     { sourceTag: "native:models", bannedExternalImports: allNativesBut(NATIVE.llama, NATIVE.onnx) },
@@ -48,8 +51,8 @@ export default [
     rules: { "@nx/enforce-module-boundaries": ["error", { ...boundaries, allowCircularSelfDependency: true }] },
   },
   {
-    // Integration tests and benchmarks may compose concrete packages, as the apps do (for example an
-    // agents test driving a real GGUF model through @bear/model-manager). Shipped source may not.
+    // Integration tests and benchmarks may compose concrete packages, as the workspace does (for
+    // example an agents test driving a real GGUF model through @bear/model-manager). Shipped source may not.
     files: ["packages/*/test/**/*.ts", "packages/*/bench/**/*.ts"],
     rules: {
       "@nx/enforce-module-boundaries": [

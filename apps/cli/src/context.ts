@@ -1,10 +1,15 @@
-import path from "node:path";
 import type { Command } from "commander";
-import { workspaceLayout, type BearConfig, type LoadedBearConfig, type LogLevel, type WorkspaceLayout } from "@bear/core";
+import { createPinoLogger, workspaceLayout, type BearConfig, type LoadedBearConfig, type LogLevel, type WorkspaceLayout } from "@bear/core";
+import type { OpenWorkspaceOptions, Workspace, WorkspaceFolder } from "@bear/workspace";
 import { loadCliConfig, type GlobalFlags } from "./cli-config";
 import { emit, note } from "./output";
-import { readPassphrase } from "./workspace/passphrase";
-import { readKeys, readState, requireManifest, type CliState, type WorkspaceKeys, type WorkspaceManifest } from "./workspace/workspace-files";
+import { readPassphrase } from "./passphrase";
+
+/** What a command may choose when it opens the workspace (the rest is the CLI's: config, logger, passphrase prompt). */
+export type OpenOptions = Omit<OpenWorkspaceOptions, "config" | "logger" | "passphrase" | "owner">;
+
+/** The local user holding the workspace keys: the actor of the CLI's acts in the audit trail. */
+export const CLI_ACTOR = "cli";
 
 /** What every command handler starts from: the flags, the resolved configuration and the workspace. */
 export class CommandContext {
@@ -44,40 +49,43 @@ export class CommandContext {
     note({ json: this.json }, text);
   }
 
-  manifest(): WorkspaceManifest {
-    return requireManifest(this.layout);
+  #folder: WorkspaceFolder | undefined;
+  /** The workspace folder, without opening anything (the workspace package is loaded here, lazily). */
+  async folder(): Promise<WorkspaceFolder> {
+    if (!this.#folder) {
+      const { WorkspaceFolder } = await import("@bear/workspace");
+      this.#folder = WorkspaceFolder.at(this.config.dataDir);
+    }
+    return this.#folder;
   }
 
-  state(): CliState {
-    return readState(this.layout);
+  /** The folder, or WORKSPACE_NOT_INITIALISED (exit 2) before a command does any work. */
+  async requireWorkspace(): Promise<WorkspaceFolder> {
+    const folder = await this.folder();
+    folder.requireManifest();
+    return folder;
   }
 
-  #keys: Promise<WorkspaceKeys> | undefined;
-  keys(): Promise<WorkspaceKeys> {
-    this.#keys ??= readKeys(this.layout, this.manifest(), () => readPassphrase(`Passphrase for ${this.layout.root}: `));
-    return this.#keys;
+  /** Opens the workspace (asking for the passphrase if its keys are sealed), runs `fn`, and always disposes it. */
+  async withWorkspace<T>(options: OpenOptions, fn: (workspace: Workspace) => Promise<T>): Promise<T> {
+    const { openWorkspace } = await import("@bear/workspace");
+    const workspace = await openWorkspace({
+      resumeWorkflows: false, // a CLI command runs one workflow; interrupted runs are listed, not silently resumed
+      ...options,
+      config: this.config,
+      logger: createPinoLogger({ level: this.logLevel, name: "bear" }),
+      passphrase: () => readPassphrase(`Passphrase for ${this.layout.root}: `),
+      owner: CLI_ACTOR,
+    });
+    try {
+      return await fn(workspace);
+    } finally {
+      await workspace.dispose();
+    }
   }
 
-  /** The LLM to answer with: the configured one, else the one `bear models load` made active. */
-  get llmId(): string | undefined {
-    return this.config.models.llm ?? this.state().llm;
-  }
-
-  get embedderId(): string | undefined {
-    return this.config.models.embedder ?? this.state().embedder;
-  }
-
-  /** Model folders: the workspace's own first (downloads land there), then the configured ones. */
-  get modelDirs(): string[] {
-    return [this.layout.models, ...this.config.models.dirs.map((d) => path.resolve(d))];
-  }
-
-  /**
-   * The index of the current embedder: an index is built for one embedder (rag refuses another),
-   * so each embedding model gets its own, and the lexical-only index is `indexes/default`.
-   */
-  get indexDir(): string {
-    const embedder = this.embedderId;
-    return path.join(this.layout.indexes, embedder ? `embedder-${embedder.replace(/[^A-Za-z0-9._-]+/g, "_")}` : "default");
+  /** The search mode's default: the configured one when an embedder is set, else lexical. */
+  async embedderId(): Promise<string | undefined> {
+    return (await this.folder()).embedderId(this.config);
   }
 }

@@ -1,3 +1,3 @@
 export { createServer, type BearServer, type ServerOptions, type ServerPrincipal } from "./server";
-export { openServices, type BearServices, type ServicesOptions } from "./services/bear-services";
+export type { BearServices } from "./services/server-services";
 export { HttpError } from "./http/http-errors";

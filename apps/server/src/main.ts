@@ -3,13 +3,16 @@ import { createPinoLogger, loadBearConfig, type LogLevel } from "@bear/core";
 import { createServer } from "./server";
 
 // `bear-server`: loopback only, offline guard on (createServer enforces it when config.offline.enforce).
-const { config, warnings } = loadBearConfig({ env: process.env, cwd: process.cwd() });
+// BEAR_PASSPHRASE is not a setting: the config loader never sees it.
+const { BEAR_PASSPHRASE: passphrase, ...env } = process.env;
+const { config, warnings } = loadBearConfig({ env, cwd: process.cwd() });
 const logger = createPinoLogger({ level: config.log.level as LogLevel, name: "bear-server" });
 for (const warning of warnings) logger.warn({}, warning);
 // Principals persist in the workspace (hashes only): the admin key is issued at the first start and
 // shown once; `--new-admin-key` issues a new one (the old one stops working).
 const rotate = process.argv.includes("--new-admin-key");
-const server = await createServer({ config, logger, principals: [{ id: "admin", roles: ["admin"], rotate }] });
+// The workspace `bear init` made (its keys, audit chain and principals); an encrypted one needs BEAR_PASSPHRASE.
+const server = await createServer({ config, logger, ...(passphrase ? { passphrase } : {}), principals: [{ id: "admin", roles: ["admin"], rotate }] });
 const url = await server.listen();
 const key = server.apiKeys["admin"];
 process.stdout.write(

@@ -2,8 +2,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type ContentCipher, type Logger } from "@bear/core";
-import { RateLimitedError, type Role } from "@bear/security";
+import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
+import { openWorkspace, RateLimitedError, type PassphraseSource, type Role } from "@bear/workspace";
 import { ApiKeyAuth } from "./http/api-key-auth";
 import { HttpError, toHttpError } from "./http/http-errors";
 import { RequestMetrics } from "./http/request-metrics";
@@ -21,7 +21,7 @@ import { registerReviewRoutes } from "./routes/review";
 import { registerSearchRoutes } from "./routes/search";
 import { registerUiRoutes } from "./routes/ui";
 import { registerWorkflowRoutes } from "./routes/workflows";
-import { openServices, type BearServices } from "./services/bear-services";
+import { openServerServices, type BearServices } from "./services/server-services";
 
 /** A principal to create at start; its API key is returned once in `BearServer.apiKeys`. */
 export interface ServerPrincipal {
@@ -37,12 +37,12 @@ export interface ServerOptions {
   readonly version?: string;
   /** API-key principals that must exist: created (key in `apiKeys`) when new, else kept as they are unless `rotate`. */
   readonly principals?: readonly ServerPrincipal[];
-  /** HMAC key of the audit log; default `<dataDir>/state/audit.key`. */
-  readonly auditKey?: Uint8Array;
-  /** Key of the `hash` scrub operator; default `<dataDir>/state/pseudonym.key`. */
-  readonly hashKey?: Uint8Array;
-  /** Encrypts the document index at rest (an encrypted workspace's index must be opened with its cipher). */
-  readonly contentCipher?: ContentCipher;
+  /**
+   * The workspace passphrase (or how to ask for it), when its keys are sealed. The server uses the
+   * workspace `bear init` made under `config.dataDir` (its keys, audit chain and principals); a
+   * folder holding none becomes a new, unencrypted workspace.
+   */
+  readonly passphrase?: PassphraseSource;
   /** Token bucket per principal (default 120 burst, 20/s). */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Largest JSON body in bytes (default 1 MiB). Uploads are limited by `config.rag.maxFileSizeMb`. */
@@ -88,18 +88,20 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
   const { config } = options;
   // BEAR never reaches the network; the one exception (a model download the user asks for) runs inside allowNetwork().
   if (config.offline.enforce && !isOfflineEnforced()) enforceOffline();
-  const services = await openServices({
+  const workspace = await openWorkspace({
     config,
-    ...(options.auditKey ? { auditKey: options.auditKey } : {}),
-    ...(options.hashKey ? { hashKey: options.hashKey } : {}),
-    ...(options.contentCipher ? { contentCipher: options.contentCipher } : {}),
-    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    create: true,
+    rateLimit: options.rateLimit ?? { capacity: 120, refillPerSecond: 20 },
+    // An HTTP request should not hang for minutes behind a `bear ingest`.
+    indexLockWaitMs: options.indexLockWaitMs ?? 30_000,
+    ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.indexLockWaitMs === undefined ? {} : { indexLockWaitMs: options.indexLockWaitMs }),
   });
+  let services: BearServices | undefined;
   try {
+    services = await openServerServices(workspace);
     const apiKeys: Record<string, string> = {};
-    const access = services.security.access;
+    const access = services.access;
     for (const p of options.principals ?? []) {
       if (!access.has(p.id)) apiKeys[p.id] = (await access.addApiKey(p.id, p.roles, p.matters ?? [])).apiKey;
       else if (p.rotate) apiKeys[p.id] = await access.rotateApiKey(p.id);
@@ -113,7 +115,7 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
       close: () => app.close(),
     };
   } catch (error) {
-    await services.dispose();
+    await workspace.dispose();
     throw error;
   }
 }
@@ -128,7 +130,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
     forceCloseConnections: "idle",
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false } },
   });
-  const auth = new ApiKeyAuth({ access: services.security.access, limiter: services.security.limiter, audit: services.security.audit });
+  const auth = new ApiKeyAuth({ access: services.access, limiter: services.limiter, audit: services.audit });
   const metrics = new RequestMetrics();
   const streams = new SseStreams();
   const rateAudited = new Map<string, number>();
@@ -171,13 +173,13 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
     });
     request.principal = principal;
     try {
-      services.security.limiter.consume(principal.id, request.routeOptions.config?.rateCost ?? 1);
+      services.limiter.consume(principal.id, request.routeOptions.config?.rateCost ?? 1);
     } catch (error) {
       // Audited too, at most once per principal every 10 s, so a flood cannot flood the audit trail.
       const now = Date.now();
       if ((rateAudited.get(principal.id) ?? 0) < now - 10_000) {
         rateAudited.set(principal.id, now);
-        await services.security.audit
+        await services.audit
           .record({ action: "rate.limited", outcome: "denied", actor: principal.id, details: { route: (request.routeOptions.url ?? "unknown").slice(0, 120) } })
           .catch(() => undefined);
       }
@@ -256,7 +258,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   app.addHook("preClose", async () => streams.abortAll());
   app.addHook("onClose", async () => {
     await auth.flush(); // the last window of failed-login counts
-    await services.dispose();
+    await services.workspace.dispose();
   });
   await app.ready();
   return app;

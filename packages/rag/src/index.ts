@@ -1,7 +1,7 @@
 // @bear/rag: legal document ingestion, hybrid retrieval on LanceDB, cited answers.
 
 export { RagEngine, type RagEngineOptions, type IndexStats } from "./rag-engine";
-export { ragModule, RagEngineToken } from "./rag.module";
+export { ragModule, RagEngineToken, type RagModuleOptions } from "./rag.module";
 export { RagConfig, ragConfigSchema, parseRagConfig, type RagConfigInput } from "./rag-config";
 
 export {

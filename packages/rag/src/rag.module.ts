@@ -12,7 +12,13 @@ export const RagEngineToken = bearToken("rag", "RagEngine");
  * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
  * in plain text), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
  */
-export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Uint8Array }): ContainerModule {
+export interface RagModuleOptions {
+  /** Scrub PII before indexing with the bound Scrubber (default true; false leaves the Scrubber to other packages). */
+  readonly scrubOnIngest?: boolean;
+}
+
+export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Uint8Array }, options: RagModuleOptions = {}): ContainerModule {
+  const scrubOnIngest = options.scrubOnIngest ?? true;
   // The id key is a secret: it goes to the engine, never into the (printable) RagConfig.
   const { documentIdKey, ...rest } = config;
   const parsed = parseRagConfig(rest);
@@ -22,7 +28,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
       .toDynamicValue(async (ctx) => {
         const embedder = ctx.get<Embedder>(Embedder, { optional: true });
         const llm = ctx.get<Llm>(Llm, { optional: true });
-        const scrubber = ctx.get<Scrubber>(Scrubber, { optional: true });
+        const scrubber = scrubOnIngest ? ctx.get<Scrubber>(Scrubber, { optional: true }) : undefined;
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const events = ctx.get<EventBus>(EventBus, { optional: true });

@@ -49,6 +49,7 @@ export {
   RateLimiterToken,
   PiiScrubberToken,
   EnvelopeCipherToken,
+  TokenVaultToken,
   type SecurityConfig,
   type Security,
 } from "./security.module";

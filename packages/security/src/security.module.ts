@@ -4,13 +4,14 @@ import { AuditSink, bearToken, ContentCipher, Scrubber } from "@bear/core";
 import { AccessControl } from "./access/access-control";
 import { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
 import { AuditLog } from "./audit/audit-log";
+import { withholdingAuditSink } from "./audit/withholding-audit-sink";
 import { EnvelopeCipher } from "./crypto/envelope-cipher";
 import type { KeyEncryptionKey } from "./crypto/key-encryption-key";
 import { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 import { PiiScanner, type PiiScannerOptions } from "./pii/pii-scanner";
 import { PiiScrubber } from "./scrub/pii-scrubber";
 import type { ScrubPolicy } from "./scrub/scrub-policy";
-import { TokenVault } from "./scrub/token-vault";
+import { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 
 export const PiiScannerToken = bearToken("security", "PiiScanner");
 export const AuditLogToken = bearToken("security", "AuditLog");
@@ -18,6 +19,7 @@ export const AccessControlToken = bearToken("security", "AccessControl");
 export const RateLimiterToken = bearToken("security", "RateLimiter");
 export const PiiScrubberToken = bearToken("security", "PiiScrubber");
 export const EnvelopeCipherToken = bearToken("security", "EnvelopeCipher");
+export const TokenVaultToken = bearToken("security", "TokenVault");
 
 export interface SecurityConfig {
   /** Folder of the audit log (e.g. `<workspace>/audit`). */
@@ -28,6 +30,18 @@ export interface SecurityConfig {
   readonly hashKey?: Uint8Array;
   /** 32-byte key of the token vault; without it the `tokenize` operator is refused. */
   readonly vaultKey?: Uint8Array;
+  /** Tokens saved earlier (`vault.snapshot()`), opened with `vaultKey`. */
+  readonly vaultSnapshot?: TokenVaultSnapshot;
+  /**
+   * The local user who holds the workspace keys (e.g. "cli"): may restore vault tokens without
+   * being an AccessControl principal. Everyone else goes through `authorize("pii.restore")`.
+   */
+  readonly owner?: string;
+  /**
+   * Audit records refused for holding personal-looking values are kept with those values
+   * withheld, instead of failing the act that wrote them.
+   */
+  readonly withholdRefusedAuditValues?: boolean;
   readonly scanner?: PiiScannerOptions;
   readonly policies?: readonly ScrubPolicy[];
   readonly rateLimit?: RateLimiterOptions;
@@ -42,6 +56,9 @@ export interface SecurityConfig {
 export interface Security {
   readonly scanner: PiiScanner;
   readonly audit: AuditLog;
+  /** What the other services record through: the audit log, or its withholding wrapper. */
+  readonly auditSink: AuditSink;
+  readonly vault: TokenVault | undefined;
   readonly access: AccessControl;
   readonly scrubber: PiiScrubber;
   readonly limiter: RateLimiter;
@@ -54,19 +71,22 @@ export interface Security {
 export function createSecurity(config: SecurityConfig): Security {
   const scanner = new PiiScanner(config.scanner);
   const audit = new AuditLog({ dir: path.resolve(config.auditDir), key: config.auditKey });
-  const access = new AccessControl({ audit, ...(config.principalsFile ? { file: config.principalsFile } : {}) });
+  const auditSink = config.withholdRefusedAuditValues ? withholdingAuditSink(audit) : audit;
+  const access = new AccessControl({ audit: auditSink, ...(config.principalsFile ? { file: config.principalsFile } : {}) });
+  const vault = config.vaultKey ? new TokenVault(config.vaultKey, config.vaultSnapshot) : undefined;
   const scrubber = new PiiScrubber({
     scanner,
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
-    ...(config.vaultKey ? { vault: new TokenVault(config.vaultKey) } : {}),
+    ...(vault ? { vault } : {}),
     ...(config.policies ? { policies: config.policies } : {}),
-    authorizeRestore: async (principal, documentId) => (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,
-    audit,
+    authorizeRestore: async (principal, documentId) =>
+      principal === config.owner || (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,
+    audit: auditSink,
   });
   const limiter = new RateLimiter(config.rateLimit ?? { capacity: 60, refillPerSecond: 10 });
-  const cipher = config.kek ? new EnvelopeCipher(config.kek, { audit, ...(config.encryptionRoot ? { root: config.encryptionRoot } : {}) }) : undefined;
+  const cipher = config.kek ? new EnvelopeCipher(config.kek, { audit: auditSink, ...(config.encryptionRoot ? { root: config.encryptionRoot } : {}) }) : undefined;
   const contentCipher = config.kek ? new KeyedContentCipher(config.kek) : undefined;
-  return { scanner, audit, access, scrubber, limiter, cipher, contentCipher };
+  return { scanner, audit, auditSink, vault, access, scrubber, limiter, cipher, contentCipher };
 }
 
 /** Binds Scrubber, AuditSink and (with a KEK) ContentCipher — core contracts — and the security services, in singleton scope. */
@@ -76,7 +96,8 @@ export function securityModule(config: SecurityConfig): ContainerModule {
     const get = (): Security => (built ??= createSecurity(config));
     bind(PiiScannerToken).toDynamicValue(() => get().scanner).inSingletonScope();
     bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope();
-    bind(AuditSink).toDynamicValue(() => get().audit).inSingletonScope();
+    bind(AuditSink).toDynamicValue(() => get().auditSink).inSingletonScope();
+    if (config.vaultKey) bind(TokenVaultToken).toDynamicValue(() => get().vault as TokenVault).inSingletonScope();
     bind(AccessControlToken).toDynamicValue(() => get().access).inSingletonScope();
     bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope();
     bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope();

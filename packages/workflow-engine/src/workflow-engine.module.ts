@@ -1,14 +1,10 @@
 import { AuditSink, ContentCipher, EventBus, Llm, Logger, silentLogger } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { WorkflowEngine } from "./engine/workflow-engine";
-import { StepHandlerRegistry } from "./steps/step-handler-registry";
-import { dataProcessingHandler } from "./steps/data-processing-handler";
-import { fileOperationsHandler } from "./steps/file-operations-handler";
-import { llmGenerationHandler } from "./steps/llm-generation-handler";
-import { SqliteRunStore } from "./store/sqlite-run-store";
+import type { StepHandlerRegistry } from "./steps/step-handler-registry";
+import { builtInStepRegistry } from "./steps/built-in-step-registry";
 import { Executor, InProcessExecutor } from "./execution/executor";
-import { WorkflowEngineConfig, msOrUndefined, workflowEngineConfigSchema, type WorkflowEngineConfigInput } from "./workflow-engine-config";
-import { durationMs } from "./definition/workflow-definition";
+import { WorkflowEngineConfig, workflowEngineConfigSchema, type WorkflowEngineConfigInput } from "./workflow-engine-config";
 
 /** DI tokens of this package (the interface and its token share a name). */
 export const WorkflowEngineToken = Symbol.for("@bear/workflow-engine:WorkflowEngine");
@@ -26,40 +22,30 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
     bind(WorkflowEngineConfig).toConstantValue(parsed);
     bind(StepHandlerRegistryToken)
       .toDynamicValue((ctx) => {
-        const registry = new StepHandlerRegistry();
-        registry.register(dataProcessingHandler());
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
-        if (parsed.workspaceRoot !== undefined) registry.register(fileOperationsHandler({ workspaceRoot: parsed.workspaceRoot, ...(audit ? { audit } : {}) }));
         const llm = ctx.get<Llm>(Llm, { optional: true });
-        if (llm) registry.register(llmGenerationHandler(llm));
-        return registry;
+        return builtInStepRegistry(parsed, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}) });
       })
       .inSingletonScope();
     bind(Executor)
       .toDynamicValue((ctx) => new InProcessExecutor(ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken), ctx.get<Logger>(Logger, { optional: true }) ?? silentLogger))
       .inSingletonScope();
+    // The same path as WorkflowEngine.open(), on the registry and executor bound here.
     bind(WorkflowEngineToken)
       .toDynamicValue(async (ctx) => {
         const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
-        const store = await SqliteRunStore.open({ dbPath: parsed.dbPath, synchronous: parsed.synchronous, ...(cipher ? { cipher } : {}) });
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const eventBus = ctx.get<EventBus>(EventBus, { optional: true });
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
-        const engine = new WorkflowEngine({
-          store,
+        return WorkflowEngine.open({
+          ...parsed,
           registry: ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken),
           executor: ctx.get<Executor>(Executor),
+          ...(cipher ? { cipher } : {}),
           ...(logger ? { logger } : {}),
           ...(eventBus ? { eventBus } : {}),
           ...(audit ? { audit } : {}),
-          maxParallelSteps: parsed.maxParallelSteps,
-          maxFanOut: parsed.maxFanOut,
-          retentionMs: durationMs(parsed.retention),
-          ...(parsed.defaultStepTimeout === undefined ? {} : { defaultStepTimeoutMs: msOrUndefined(parsed.defaultStepTimeout)! }),
-          ...(parsed.defaultRunTimeout === undefined ? {} : { defaultRunTimeoutMs: msOrUndefined(parsed.defaultRunTimeout)! }),
         });
-        if (parsed.resumeOnOpen) engine.resumeInterrupted();
-        return engine;
       })
       .inSingletonScope();
     onDeactivation<WorkflowEngine>(WorkflowEngineToken, (engine) => engine.dispose());

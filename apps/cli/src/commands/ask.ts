@@ -1,10 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { RetrievalMode } from "@bear/core";
-import type { Answer } from "@bear/rag";
-import { CommandContext } from "../context";
+import type { Answer } from "@bear/workspace";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
-import { withServices } from "../services";
 import { parsePositiveInt, searchModeFor } from "./options";
 
 interface AskFlags {
@@ -49,10 +48,10 @@ export function registerAskCommand(program: Command): void {
       const question = words.join(" ");
       const k = parsePositiveInt("--k", flags.k, 100);
       const maxAnswerTokens = parsePositiveInt("--max-tokens", flags.maxTokens, 32_768);
-      const mode = searchModeFor(ctx, flags.mode);
-      ctx.manifest();
-      const answer = await withServices(ctx, { rag: {}, llm: !flags.extractive }, async (services) => {
-        const rag = await services.rag();
+      const mode = await searchModeFor(ctx, flags.mode);
+      await ctx.requireWorkspace();
+      const answer = await ctx.withWorkspace({ llm: !flags.extractive }, async (workspace) => {
+        const rag = await workspace.rag();
         const documentIds = flags.doc ? await rag.resolveDocuments(flags.doc, flags.matter ? { matters: flags.matter } : {}) : undefined;
         const options = {
           k,
@@ -62,11 +61,10 @@ export function registerAskCommand(program: Command): void {
           filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(documentIds ? { documentIds } : {}) },
         };
         let final: Answer | undefined;
-        for await (const event of rag.answerStream(question, options)) {
+        for await (const event of workspace.answerStream(question, options, CLI_ACTOR)) {
           if (event.type === "text" && !ctx.json) process.stdout.write(event.text);
           if (event.type === "answer") final = event.answer;
         }
-        await services.audit.record({ action: "search", outcome: "success", actor: "cli", details: { purpose: "answer", mode, passages: final?.passages.length ?? 0, answer: final?.mode ?? "none" } });
         if (!final) throw new Error("the answer stream ended without an answer");
         return final;
       });

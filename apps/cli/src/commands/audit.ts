@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import type { AuditVerification } from "@bear/security";
+import type { AuditVerification } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { green, red } from "../output";
-import { withServices } from "../services";
 
 /** The log's own verification: signatures, chain, and the tail against its signed head checkpoint. */
 export type AuditCheck = AuditVerification;
@@ -29,7 +28,7 @@ export function registerAuditCommand(program: Command): void {
     )
     .action(async (_flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const check = await verifyAudit(ctx);
       ctx.emit(check, () => renderAudit(check));
       if (!check.ok) {
@@ -41,7 +40,7 @@ export function registerAuditCommand(program: Command): void {
 }
 
 export async function verifyAudit(ctx: CommandContext): Promise<AuditCheck> {
-  return withServices(ctx, {}, (services) => services.auditLog().verify());
+  return ctx.withWorkspace({ llm: false }, (workspace) => workspace.auditLog().verify());
 }
 
 export function renderAudit(check: AuditCheck): string {

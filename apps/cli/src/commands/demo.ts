@@ -4,11 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { BearError, isOfflineEnforced } from "@bear/core";
-import type { Answer, IngestReport } from "@bear/rag";
+import type { Answer, IngestReport } from "@bear/workspace";
 import { CommandContext } from "../context";
 import { bold, dim, green, yellow } from "../output";
-import { withServices } from "../services";
-import { initWorkspace } from "../workspace/workspace-files";
 import { verifyAudit } from "./audit";
 import { answerJson, renderCitations } from "./ask";
 import { redactFile } from "./redact";
@@ -55,24 +53,25 @@ export function registerDemoCommand(program: Command): void {
       };
       try {
         const ctx = CommandContext.of(command, { dataDir: path.join(demoDir, "data") });
-        const { layout } = await initWorkspace(ctx.config.dataDir, undefined);
-        const llm = ctx.llmId;
+        const folder = await ctx.folder();
+        await folder.create();
+        const layout = folder.layout;
+        const llm = folder.llmId(ctx.config);
         say(bold("BEAR demo: everything stays on this machine."));
         say(`  workspace   ${layout.root} (folders 0700, audit log signed with a fresh key)`);
         say(`  offline     guard ${isOfflineEnforced() ? "on" : "off"}: only loopback connections are allowed`);
         say(`  model       ${llm ?? "none configured: lexical search and extractive answers"}`);
 
         const samples = samplesDir();
-        const { ingest, answers } = await withServices(ctx, { rag: { root: samples }, llm: llm !== undefined }, async (services) => {
-          const rag = await services.rag();
+        const { ingest, answers } = await ctx.withWorkspace({ ingestRoot: samples }, async (workspace) => {
+          const rag = await workspace.rag();
           say(`\n${bold("1. Ingest")} the sample documents (${fs.readdirSync(samples).join(", ")})`);
           const ingestReport: IngestReport = await rag.ingest([samples], { matter: "demo", actor: "demo" });
           say(`   ${ingestReport.added} documents, ${ingestReport.chunksWritten} chunks in ${ingestReport.durationMs} ms`);
           const found: Answer[] = [];
           for (const [i, question] of QUESTIONS.entries()) {
             say(`\n${bold(`${i + 2}. Ask`)} "${question}"`);
-            const answer = await rag.answer(question, { k: 6, ...(llm ? { maxAnswerTokens: 256 } : {}) });
-            await services.audit.record({ action: "search", outcome: "success", actor: "demo", details: { purpose: "answer", passages: answer.passages.length, answer: answer.mode } });
+            const answer = await workspace.answer(question, { k: 6, ...(llm ? { maxAnswerTokens: 256 } : {}) }, "demo");
             say(answer.text.replace(/^(?=.)/gm, "   "));
             say(renderCitations(answer).replace(/^(?=.)/gm, " "));
             found.push(answer);

@@ -1,14 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import type { Command } from "commander";
-import { BearError, coreModule, createContainer, disposeContainer, isOfflineEnforced } from "@bear/core";
-import type { ModelManager } from "@bear/model-manager";
+import { BearError, isOfflineEnforced } from "@bear/core";
 import { CommandContext } from "../context";
 import { CliError } from "../cli-error";
 import { bold, dim, green, red, yellow } from "../output";
 import { formatBytes } from "../progress";
-import { withServices, workflowDbPath } from "../services";
-import { readManifest } from "../workspace/workspace-files";
 import { passphraseFromEnv } from "../cli-config";
 
 type Level = "ok" | "warn" | "fail";
@@ -80,10 +77,10 @@ function environmentChecks(ctx: CommandContext): Check[] {
  * `bear workflow run`): what makes another command wait or say "busy". Advice, never a failure.
  */
 async function busyChecks(ctx: CommandContext): Promise<Check[]> {
-  const [{ indexWriterHolder }, { runStoreHolder }] = await Promise.all([import("@bear/rag"), import("@bear/workflow-engine")]);
+  const writers = (await ctx.folder()).writers(ctx.config);
   const held = [
-    { what: "document index", holder: indexWriterHolder(ctx.indexDir), waits: "an ingest or upload waits for it" },
-    { what: "workflow database", holder: runStoreHolder(workflowDbPath(ctx)), waits: "`bear workflow run` and the server's workflows wait for it" },
+    { what: "document index", holder: writers.index, waits: "an ingest or upload waits for it" },
+    { what: "workflow database", holder: writers.workflows, waits: "`bear workflow run` and the server's workflows wait for it" },
   ].flatMap((lock) => (lock.holder === undefined ? [] : [{ ...lock, holder: lock.holder }]));
   if (held.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
   return held.map((lock) => ({
@@ -96,7 +93,8 @@ async function busyChecks(ctx: CommandContext): Promise<Check[]> {
 
 async function workspaceChecks(ctx: CommandContext): Promise<Check[]> {
   const checks: Check[] = [];
-  const manifest = readManifest(ctx.layout);
+  const folder = await ctx.folder();
+  const manifest = folder.manifest();
   if (!manifest) {
     return [{ area: "workspace", level: "warn", summary: `no workspace in ${ctx.layout.root}`, fix: "Run `bear init` (add --encrypt to seal the keys under a passphrase)." }];
   }
@@ -126,18 +124,18 @@ async function workspaceChecks(ctx: CommandContext): Promise<Check[]> {
     return checks;
   }
   try {
-    await withServices(ctx, { rag: {} }, async (services) => {
-      const rag = await services.rag();
+    await ctx.withWorkspace({ llm: false }, async (workspace) => {
+      const rag = await workspace.rag();
       const documents = rag.documents();
       const chunks = await rag.countChunks();
       checks.push({
         area: "index",
         level: documents.length ? "ok" : "warn",
-        summary: `${documents.length} document(s), ${chunks} chunk(s); search ${ctx.embedderId ? ctx.config.rag.searchMode : "lexical (no embedding model)"}`,
+        summary: `${documents.length} document(s), ${chunks} chunk(s); search ${workspace.embedderId ? ctx.config.rag.searchMode : "lexical (no embedding model)"}`,
         ...(documents.length ? {} : { fix: "Nothing ingested yet: `bear ingest <folder>`." }),
         details: { documents: documents.length, chunks },
       });
-      const audit = await services.auditLog().verify();
+      const audit = await workspace.auditLog().verify();
       checks.push(
         audit.ok
           ? { area: "audit", level: "ok", summary: `audit log intact (${audit.records} records)` }
@@ -152,13 +150,11 @@ async function workspaceChecks(ctx: CommandContext): Promise<Check[]> {
 
 async function modelChecks(ctx: CommandContext): Promise<Check[]> {
   const checks: Check[] = [];
-  const { modelManagerModule, ModelManagerToken } = await import("@bear/model-manager");
-  const container = createContainer(
-    coreModule({ config: ctx.config }),
-    modelManagerModule({ modelDirs: ctx.modelDirs, ...(ctx.config.models.threads ? { threads: ctx.config.models.threads } : {}) }),
-  );
+  const { withModelManager } = await import("@bear/workspace");
+  const folder = await ctx.folder();
+  const modelDirs = folder.modelDirs(ctx.config);
   try {
-    const manager = container.get<ModelManager>(ModelManagerToken);
+    await withModelManager(ctx.config, modelDirs, async (manager) => {
     const hw = await manager.hardware();
     checks.push({
       area: "hardware",
@@ -169,12 +165,12 @@ async function modelChecks(ctx: CommandContext): Promise<Check[]> {
     });
     const report = await manager.scan();
     const models = manager.list();
-    const llm = ctx.llmId;
+    const llm = folder.llmId(ctx.config);
     const usable = models.filter((m) => m.status !== "error");
     checks.push({
       area: "models",
       level: report.errors.length ? "warn" : "ok",
-      summary: `${usable.length} usable model file(s)${report.errors.length ? `, ${report.errors.length} unusable` : ""} in ${ctx.modelDirs.join(", ")}`,
+      summary: `${usable.length} usable model file(s)${report.errors.length ? `, ${report.errors.length} unusable` : ""} in ${modelDirs.join(", ")}`,
       ...(report.errors.length ? { fix: report.errors.map((e) => e.message).join("; ") } : {}),
       details: { models: models.map((m) => ({ id: m.id, status: m.status, kind: m.info?.kind })) },
     });
@@ -187,17 +183,16 @@ async function modelChecks(ctx: CommandContext): Promise<Check[]> {
           : { area: "llm", level: "ok", summary: "no model configured: extractive answers (quoted sentences), which need none", ...(usable.some((m) => m.info?.kind === "causal") ? { fix: "A model is available: `bear models load <id>` to have answers written by it." } : {}) },
       );
     }
+    });
   } catch (error) {
     checks.push({ area: "models", level: "warn", summary: `cannot inspect models: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: "Check the model folders (models.dirs)." });
-  } finally {
-    await disposeContainer(container);
   }
   return checks;
 }
 
 /** Which OCR engine ingest will use for scanned pages (`ocr.engine`), or why none can start. */
 async function ocrCheck(ctx: CommandContext): Promise<Check> {
-  const { describeOcr, ocrConfigSchema } = await import("@bear/rag");
+  const { describeOcr, ocrConfigSchema } = await import("@bear/workspace");
   const status = await describeOcr(ocrConfigSchema.parse(ctx.config.ocr));
   const details = { ...status };
   if (!status.enabled) return { area: "ocr", level: "warn", summary: "OCR off: scanned PDFs and images are refused", fix: "Set ocr.enabled: true.", details };
@@ -207,22 +202,17 @@ async function ocrCheck(ctx: CommandContext): Promise<Check> {
 }
 
 async function pluginChecks(ctx: CommandContext): Promise<Check[]> {
-  const { discoverPlugins, PLUGIN_API_VERSION, pluginContainment } = await import("@bear/plugins");
+  const { discoverWorkspacePlugins, pluginContainment } = await import("@bear/workspace");
   const sandbox = pluginContainment();
   const sandboxCheck: Check = { area: "sandbox", level: sandbox.level === "full" ? "ok" : "warn", summary: sandbox.summary, ...(sandbox.level === "full" ? {} : { fix: "Allow unprivileged user namespaces (or run as root) and install util-linux (unshare, prlimit); see the plugins README." }), details: { ...sandbox } };
   try {
-    const found = await discoverPlugins({
-      directories: [ctx.layout.plugins, ...ctx.config.plugins.dirs],
-      hostApiVersion: PLUGIN_API_VERSION,
-      allowedPermissions: ["fs.read.plugin", ...(ctx.config.plugins.allowedPermissions as never[])],
-      workspaceDir: ctx.layout.root,
-    });
+    const found = await discoverWorkspacePlugins((await ctx.folder()).paths, ctx.config);
     return [
       {
         area: "plugins",
         level: found.problems.length ? "warn" : "ok",
-        summary: `${found.plugins.length} valid plugin(s)${found.problems.length ? `, ${found.problems.length} refused` : ""}`,
-        ...(found.problems.length ? { fix: found.problems.map((p) => p.error.message).join("; ") } : {}),
+        summary: `${found.valid} valid plugin(s)${found.problems.length ? `, ${found.problems.length} refused` : ""}`,
+        ...(found.problems.length ? { fix: found.problems.join("; ") } : {}),
       },
       sandboxCheck,
     ];

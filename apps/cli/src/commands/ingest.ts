@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { FileOutcome, IngestEvent, IngestReport } from "@bear/rag";
+import type { FileOutcome, IngestEvent, IngestReport } from "@bear/workspace";
 import { CliError, PartialFailure } from "../cli-error";
-import { CommandContext } from "../context";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { dim, displayPath, green, red, yellow } from "../output";
 import { formatBytes, formatSeconds, progressBar } from "../progress";
-import { withServices } from "../services";
 
 interface IngestFlags {
   readonly matter: string;
@@ -35,11 +34,11 @@ export function registerIngestCommand(program: Command): void {
     )
     .action(async (paths: string[], flags: IngestFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const inputs = paths.map((p) => path.resolve(p));
       const plan = planFiles(inputs);
-      const report = await withServices(ctx, { rag: { root: commonRoot(inputs) } }, async (services) => {
-        const rag = await services.rag();
+      const report = await ctx.withWorkspace({ ingestRoot: commonRoot(inputs) }, async (workspace) => {
+        const rag = await workspace.rag();
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",
           etaText: "--",
@@ -81,7 +80,7 @@ export function registerIngestCommand(program: Command): void {
         const onSigint = (): void => abort.abort();
         process.once("SIGINT", onSigint);
         try {
-          return await rag.ingest(inputs, { matter: flags.matter, actor: "cli", signal: abort.signal });
+          return await rag.ingest(inputs, { matter: flags.matter, actor: CLI_ACTOR, signal: abort.signal });
         } catch (error) {
           if (abort.signal.aborted) throw new CliError("CANCELLED", "ingest interrupted; files already ingested are kept, run the same command to finish", { cause: error });
           throw error;

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
-import { readPassphrase } from "../workspace/passphrase";
-import { initWorkspace } from "../workspace/workspace-files";
+import { readPassphrase } from "../passphrase";
 
 interface InitFlags {
   readonly encrypt?: boolean;
@@ -28,12 +26,9 @@ export function registerInitCommand(program: Command): void {
     .action(async (flags: InitFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       const passphrase = flags.encrypt ? await readPassphrase("New workspace passphrase (8+ characters): ", { confirm: true }) : undefined;
-      if (passphrase !== undefined && passphrase.length < 8) {
-        throw new CliError("INPUT_INVALID", `the passphrase is too short (${passphrase.length} characters, need at least 8)`, {
-          hint: "Choose a longer passphrase: a few unrelated words are easy to remember and hard to guess.",
-        });
-      }
-      const { layout, manifest } = await initWorkspace(ctx.config.dataDir, passphrase);
+      const folder = await ctx.folder();
+      const manifest = await folder.create(passphrase === undefined ? {} : { passphrase });
+      const layout = folder.layout;
       ctx.emit({ workspace: layout, encrypted: manifest.encryption !== null, createdAt: manifest.createdAt }, () =>
         [
           `Created a BEAR workspace in ${layout.root}`,

@@ -1,12 +1,10 @@
 import path from "node:path";
 import type { Command } from "commander";
-import type { ModelRecord } from "@bear/model-manager";
+import type { ModelRecord } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, red } from "../output";
 import { formatBytes, formatSeconds, progressBar } from "../progress";
-import { withServices } from "../services";
-import { writeState } from "../workspace/workspace-files";
 
 interface PullFlags {
   readonly sha256?: string;
@@ -30,13 +28,14 @@ export function registerModelsCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear models list\n  BEAR_MODELS_DIRS=~/models bear models list --json")
     .action(async (_flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const { records, errors } = await withServices(ctx, { models: true }, async (services) => {
-        const report = await services.models().scan();
-        return { records: services.models().list(), errors: report.errors.map((e) => e.toJSON()) };
+      const folder = await ctx.requireWorkspace();
+      const { records, errors } = await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const report = await workspace.models().scan();
+        return { records: workspace.models().list(), errors: report.errors.map((e) => e.toJSON()) };
       });
-      const active = { llm: ctx.llmId, embedder: ctx.embedderId };
-      ctx.emit({ models: records.map(summary), errors, active, dirs: ctx.modelDirs }, () => renderList(records, active, ctx.modelDirs));
+      const active = { llm: folder.llmId(ctx.config), embedder: folder.embedderId(ctx.config) };
+      const dirs = folder.modelDirs(ctx.config);
+      ctx.emit({ models: records.map(summary), errors, active, dirs }, () => renderList(records, active, dirs));
     });
 
   models
@@ -46,9 +45,9 @@ export function registerModelsCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear models info stories260K\n  bear models info model2vec-vq128-bge-base --json")
     .action(async (id: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const info = await withServices(ctx, { models: true }, async (services) => {
-        const manager = services.models();
+      await ctx.requireWorkspace();
+      const info = await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const manager = workspace.models();
         await manager.scan();
         const record = manager.registry.get(id);
         const sha256 = record.status === "error" ? undefined : await manager.registry.sha256(id);
@@ -78,11 +77,11 @@ export function registerModelsCommand(program: Command): void {
     )
     .action(async (source: string, flags: PullFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const record = await withServices(ctx, { models: true }, async (services) => {
+      await ctx.requireWorkspace();
+      const record = await ctx.withWorkspace({ llm: false }, async (workspace) => {
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {percentage}% | {received} | {speed}/s | ETA {etaText}", 100, { received: "0 B", speed: "0 B", etaText: "--" });
         try {
-          return await services.models().pull(source, {
+          return await workspace.models().pull(source, {
             allowNetwork: true,
             ...(flags.sha256 ? { sha256: flags.sha256 } : {}),
             ...(flags.name ? { fileName: flags.name } : {}),
@@ -118,18 +117,18 @@ export function registerModelsCommand(program: Command): void {
     )
     .action(async (id: string, flags: LoadFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      const folder = await ctx.requireWorkspace();
       const contextSize = flags.contextSize === undefined ? undefined : Number(flags.contextSize);
       if (contextSize !== undefined && (!Number.isInteger(contextSize) || contextSize < 64)) throw new CliError("USAGE", `--context-size must be an integer of at least 64, not '${flags.contextSize}'`);
-      const loaded = await withServices(ctx, { models: true }, async (services) => {
-        const manager = services.models();
+      const loaded = await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const manager = workspace.models();
         await manager.scan();
         const started = performance.now();
         const info = await manager.load(id, contextSize === undefined ? {} : { contextSize });
         return { ...info, loadMs: Math.round(performance.now() - started) };
       });
       const role = loaded.kind === "embedding" ? "embedder" : "llm";
-      writeState(ctx.layout, { [role]: id });
+      folder.updateState({ [role]: id });
       const overridden = role === "llm" ? ctx.config.models.llm : ctx.config.models.embedder;
       ctx.emit({ ...loaded, active: role, ...(overridden && overridden !== id ? { overriddenBy: overridden } : {}) }, () =>
         [
@@ -145,17 +144,17 @@ export function registerModelsCommand(program: Command): void {
     .description("stop using a model: `bear ask` goes back to extractive answers (or search to lexical)")
     .argument("<id>", "model id")
     .addHelpText("after", "\nExamples:\n  bear models unload stories260K\n  bear models unload stories260K --json")
-    .action((id: string, _flags: unknown, command: Command) => {
+    .action(async (id: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const state = ctx.state();
+      const folder = await ctx.requireWorkspace();
+      const state = folder.state();
       const role = state.llm === id ? "llm" : state.embedder === id ? "embedder" : undefined;
       if (!role) {
         throw new CliError("INPUT_INVALID", `model '${id}' is not loaded in this workspace`, {
           hint: `Loaded: ${[state.llm, state.embedder].filter(Boolean).join(", ") || "none"}. A model set in the configuration (models.llm) is changed there.`,
         });
       }
-      writeState(ctx.layout, { [role]: undefined });
+      folder.updateState({ [role]: undefined });
       ctx.emit({ id, unloaded: true, role }, () => `Unloaded ${id}: ${role === "llm" ? "`bear ask` now answers extractively" : "search uses the lexical index again"}.`);
     });
 }

@@ -10,9 +10,9 @@ export function parsePositiveInt(flag: string, value: string, max: number): numb
 }
 
 /** The search mode: as asked, else the configured one when an embedder is set, else lexical. */
-export function searchModeFor(ctx: CommandContext, asked: string | undefined): RetrievalMode {
+export async function searchModeFor(ctx: CommandContext, asked: string | undefined): Promise<RetrievalMode> {
   const modes = ["lexical", "vector", "hybrid"];
   if (asked !== undefined && !modes.includes(asked)) throw new CliError("USAGE", `--mode must be lexical, vector or hybrid, not '${asked}'`);
   if (asked) return asked as RetrievalMode;
-  return ctx.embedderId ? ctx.config.rag.searchMode : "lexical";
+  return (await ctx.embedderId()) ? ctx.config.rag.searchMode : "lexical";
 }

@@ -1,23 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
-import type { PluginPermission } from "@bear/plugins";
 import { CliError } from "../cli-error";
-import { CommandContext } from "../context";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, green, red } from "../output";
-import { withServices } from "../services";
-
-interface PluginRow {
-  readonly name: string;
-  readonly version?: string;
-  readonly folder: string;
-  readonly installed: boolean;
-  readonly state: "valid" | "refused";
-  readonly description?: string;
-  readonly provides?: ReadonlyArray<{ point: string; id: string }>;
-  readonly permissions?: readonly string[];
-  readonly error?: unknown;
-}
 
 export function registerPluginsCommand(program: Command): void {
   const plugins = program
@@ -31,11 +15,11 @@ export function registerPluginsCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear plugins list\n  bear plugins list --json | jq '.plugins[] | select(.state == \"refused\")'")
     .action(async (_flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const rows = await discover(ctx);
-      ctx.emit({ plugins: rows, directories: pluginDirs(ctx) }, () =>
+      await ctx.requireWorkspace();
+      const { rows, directories } = await ctx.withWorkspace({ llm: false }, async (workspace) => ({ rows: await workspace.plugins.list(), directories: workspace.plugins.directories }));
+      ctx.emit({ plugins: rows, directories }, () =>
         rows.length === 0
-          ? `No plugins installed. Install one with \`bear plugins install <folder>\` (folders: ${pluginDirs(ctx).join(", ")}).`
+          ? `No plugins installed. Install one with \`bear plugins install <folder>\` (folders: ${directories.join(", ")}).`
           : rows
               .map((r) =>
                 r.state === "valid"
@@ -65,37 +49,9 @@ export function registerPluginsCommand(program: Command): void {
     )
     .action(async (folder: string, flags: { force?: boolean }, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const source = path.resolve(folder);
-      if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) {
-        throw new CliError("INPUT_NOT_FOUND", `plugin folder '${folder}' does not exist`, { hint: "Give the folder that holds bear-plugin.json." });
-      }
-      const { copyPluginFolder, inspectPluginFolder, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
-      const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: allowedPermissions(ctx), workspaceDir: ctx.layout.root });
-      const target = path.join(ctx.layout.plugins, plugin.manifest.name);
-      if (fs.existsSync(target)) {
-        if (!flags.force) throw new CliError("INPUT_INVALID", `plugin '${plugin.manifest.name}' is already installed`, { hint: "Pass --force to replace it, or `bear plugins remove` it first." });
-        fs.rmSync(target, { recursive: true, force: true });
-      }
-      copyPluginFolder(source, target, plugin.manifest.name); // links stay relative; links out of the folder are refused
-      // Prove it starts in its sandbox (and that its dependencies are there) before calling it installed.
-      const started = await withServices(ctx, {}, async (services) => {
-        const host = new PluginHost(pluginsConfig(ctx), services.logger, services.audit);
-        try {
-          await host.loadAll();
-          return host.plugins().find((p) => p.name === plugin.manifest.name);
-        } finally {
-          await disposeHost(host);
-        }
-      });
-      if (!started || started.state === "refused" || started.state === "failed") {
-        fs.rmSync(target, { recursive: true, force: true });
-        throw new CliError("INPUT_INVALID", `plugin '${plugin.manifest.name}' did not start: ${started?.error?.message ?? "unknown reason"}`, {
-          hint: started?.error?.hint ?? "Fix the plugin and install it again; nothing was installed.",
-        });
-      }
-      const info = { name: plugin.manifest.name, version: plugin.manifest.version, folder: target, provides: plugin.manifest.provides, permissions: plugin.manifest.permissions };
-      ctx.emit(info, () => `Installed ${info.name} ${info.version} (${info.provides.map((p) => `${p.point}:${p.id}`).join(", ")}) into ${target}; it started in its sandbox.`);
+      await ctx.requireWorkspace();
+      const info = await ctx.withWorkspace({ llm: false }, (workspace) => workspace.plugins.install(folder, { force: Boolean(flags.force), actor: CLI_ACTOR }));
+      ctx.emit(info, () => `Installed ${info.name} ${info.version} (${info.provides.map((p) => `${p.point}:${p.id}`).join(", ")}) into ${info.folder}; it started in its sandbox.`);
     });
 
   plugins
@@ -105,68 +61,12 @@ export function registerPluginsCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear plugins remove us-case-numbers\n  bear plugins remove us-case-numbers --json")
     .action(async (name: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(name)) throw new CliError("USAGE", `'${name}' is not a plugin name (lowercase letters, digits and dashes)`);
-      const rows = await discover(ctx);
-      const row = rows.find((r) => r.name === name && r.installed) ?? rows.find((r) => r.installed && path.basename(r.folder) === name);
-      if (!row) {
-        const elsewhere = rows.find((r) => r.name === name);
-        throw new CliError("INPUT_NOT_FOUND", `plugin '${name}' is not installed in this workspace`, {
-          hint: elsewhere ? `It comes from the configured folder '${path.dirname(elsewhere.folder)}'; remove it there or from plugins.dirs.` : "`bear plugins list` shows the installed plugins.",
-        });
-      }
-      const dependants = rows.filter((r) => r.name !== name && r.state === "valid").filter((r) => Object.keys((r as { dependencies?: Record<string, string> }).dependencies ?? {}).includes(name));
-      fs.rmSync(row.folder, { recursive: true, force: true });
-      await withServices(ctx, {}, (services) => services.audit.record({ action: "plugin.remove", outcome: "success", actor: "cli", resource: name }));
-      ctx.emit({ name, removed: true, folder: row.folder, dependants: dependants.map((d) => d.name) }, () =>
-        [`Removed ${name}.`, ...(dependants.length ? [`These plugins depend on it and will be refused: ${dependants.map((d) => d.name).join(", ")}`] : [])].join("\n"),
+      const row = await ctx.withWorkspace({ llm: false }, (workspace) => workspace.plugins.remove(name, CLI_ACTOR));
+      const dependants = row.dependants;
+      ctx.emit({ name, removed: true, folder: row.folder, dependants }, () =>
+        [`Removed ${name}.`, ...(dependants.length ? [`These plugins depend on it and will be refused: ${dependants.join(", ")}`] : [])].join("\n"),
       );
     });
-}
-
-export function pluginDirs(ctx: CommandContext): string[] {
-  return [ctx.layout.plugins, ...ctx.config.plugins.dirs.map((d) => path.resolve(d))];
-}
-
-export function allowedPermissions(ctx: CommandContext): PluginPermission[] {
-  return ["fs.read.plugin", ...(ctx.config.plugins.allowedPermissions as PluginPermission[])];
-}
-
-export function pluginsConfig(ctx: CommandContext) {
-  return { directories: pluginDirs(ctx), allowedPermissions: allowedPermissions(ctx), workspaceDir: ctx.layout.root };
-}
-
-async function discover(ctx: CommandContext): Promise<(PluginRow & { dependencies?: Record<string, string> })[]> {
-  const { discoverPlugins, PLUGIN_API_VERSION } = await import("@bear/plugins");
-  const config = pluginsConfig(ctx);
-  const found = await discoverPlugins({ directories: config.directories, hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: config.allowedPermissions, workspaceDir: config.workspaceDir });
-  const installed = (folder: string): boolean => path.dirname(folder) === fs.realpathSync(ctx.layout.plugins);
-  const rows = [
-    ...found.plugins.map((p) => ({
-      name: p.manifest.name,
-      version: p.manifest.version,
-      folder: p.folder,
-      installed: installed(p.folder),
-      state: "valid" as const,
-      ...(p.manifest.description ? { description: p.manifest.description } : {}),
-      provides: p.manifest.provides,
-      permissions: p.manifest.permissions,
-      dependencies: (p.manifest as { dependencies?: Record<string, string> }).dependencies ?? {},
-    })),
-    ...found.problems.map((p) => ({ name: p.plugin, folder: p.folder, installed: installed(p.folder), state: "refused" as const, error: p.error.toJSON() })),
-  ];
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * Stops the plugin processes. PluginHost.dispose() awaits their exit without holding a ref'd
- * handle, so a plain CLI process would end mid-await with exit code 13: keep the loop alive.
- */
-export async function disposeHost(host: { dispose(): Promise<void> }): Promise<void> {
-  const keepAlive = setInterval(() => undefined, 50);
-  try {
-    await host.dispose();
-  } finally {
-    clearInterval(keepAlive);
-  }
 }

@@ -3,12 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error";
-import { CommandContext } from "../context";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
-import { readDocumentText } from "../document-text";
-import { withServices, type Services } from "../services";
-import { disposeHost, pluginsConfig } from "./plugins";
-import type { PiiFinding } from "@bear/security";
 
 interface RedactFlags {
   readonly out?: string;
@@ -65,13 +61,14 @@ export function registerRedactCommand(program: Command): void {
     )
     .action(async (file: string, flags: RedactFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const report = await redactFile(ctx, file, flags);
       ctx.emit(report, () => renderReport(report));
     });
 }
 
 export async function redactFile(ctx: CommandContext, file: string, flags: RedactFlags): Promise<RedactionReport> {
+  const { readDocumentText, assessRisk } = await import("@bear/workspace");
   const { input, bytes, text, format, extension } = await readDocumentText(file);
   const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.redacted${extension}`));
   if (output === input) throw new CliError("INPUT_INVALID", "the redacted copy would overwrite the original", { hint: "Choose another --out path." });
@@ -79,33 +76,12 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
     throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
   }
   const documentId = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
-  const { assessRisk, PiiScanner, resolveOverlaps } = await import("@bear/security");
-  return withServices(ctx, {}, async (services) => {
-    const extra = flags.plugins === false ? { findings: [], used: [] } : await pluginFindings(ctx, text, services);
-    let result;
-    if (extra.findings.length === 0) {
-      result = await services.scrubber().scrub(text, { policy: flags.policy, documentId });
-    } else {
-      const findings = resolveOverlaps([...new PiiScanner().scan(text), ...extra.findings]);
-      result = services.scrubber().apply(text, findings, { policy: flags.policy, documentId });
-      await services.audit.record({ action: "scrub", outcome: "success", actor: "cli", resource: documentId, details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: extra.used.length } });
-    }
+  return ctx.withWorkspace({ llm: false }, async (workspace) => {
+    const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false });
     fs.writeFileSync(output, result.text, { mode: 0o600 });
-    if (result.policy === "reversible") services.saveVault();
     const byType: Record<string, number> = {};
     for (const f of result.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
-    const lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
-    const locate = (offset: number): { line: number; column: number } => {
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-    };
+    const locate = lineLocator(text);
     const sorted = [...result.findings].sort((a, b) => a.start - b.start);
     const items = sorted.map((f, i) => ({
       type: f.type,
@@ -115,32 +91,25 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
       score: Math.round(f.score * 100) / 100,
     }));
     const risk = assessRisk(result.findings);
-    await services.audit.record({ action: "export", outcome: "success", actor: "cli", resource: documentId, details: { kind: "redacted-copy", format, policy: result.policy, entities: result.findings.length } });
-    return { input, output, format, policy: result.policy, removed: result.findings.length, byType, risk: { level: risk.level, reasons: risk.reasons }, plugins: extra.used, items };
+    await workspace.audit.exported(CLI_ACTOR, documentId, { kind: "redacted-copy", format, policy: result.policy, entities: result.findings.length });
+    return { input, output, format, policy: result.policy, removed: result.findings.length, byType, risk: { level: risk.level, reasons: risk.reasons }, plugins, items };
   });
 }
 
-/** Findings of the `pii-recognizer` plugins installed in the workspace (each runs in its sandbox). */
-async function pluginFindings(ctx: CommandContext, text: string, services: Services): Promise<{ findings: PiiFinding[]; used: string[] }> {
-  const { discoverPlugins, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
-  const config = pluginsConfig(ctx);
-  const found = await discoverPlugins({ directories: config.directories, hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: config.allowedPermissions, workspaceDir: config.workspaceDir });
-  if (!found.plugins.some((p) => p.manifest.provides.some((x) => x.point === "pii-recognizer"))) return { findings: [], used: [] };
-  const host = new PluginHost(config, services.logger, services.audit);
-  try {
-    await host.loadAll();
-    const findings: PiiFinding[] = [];
-    const used: string[] = [];
-    for (const recognizer of host.piiRecognizers()) {
-      used.push(`${recognizer.plugin}:${recognizer.id}`);
-      for (const span of await recognizer.recognize(text)) {
-        findings.push({ type: span.type, start: span.start, end: span.end, score: span.score ?? 0.85, recognizer: `plugin:${recognizer.plugin}` });
-      }
+/** Line and column (1-based) of an offset. */
+function lineLocator(text: string): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    return { findings, used };
-  } finally {
-    await disposeHost(host);
-  }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
 }
 
 /** Masked values keep their last digits by design; everything else in the report is a placeholder. */

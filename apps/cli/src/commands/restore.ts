@@ -3,9 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error";
-import { CommandContext } from "../context";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
-import { withServices } from "../services";
 
 interface RestoreFlags {
   readonly out?: string;
@@ -33,7 +32,7 @@ export function registerRestoreCommand(program: Command): void {
     )
     .action(async (file: string, flags: RestoreFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const input = path.resolve(file);
       let text: string;
       try {
@@ -46,12 +45,11 @@ export function registerRestoreCommand(program: Command): void {
       const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.restored${path.extname(input) || ".txt"}`));
       if (output === input) throw new CliError("INPUT_INVALID", "the restored copy would overwrite its source", { hint: "Choose another --out path." });
       if (fs.existsSync(output) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
-      const keys = await ctx.keys();
       const documentId = createHash("sha256").update(text).digest("hex").slice(0, 24);
-      await withServices(ctx, {}, async (services) => {
-        const restored = await services.scrubber().restore(text, { key: keys.vaultKey, principal: "cli", documentId });
+      await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const restored = await workspace.restore(text, { actor: CLI_ACTOR, documentId });
         fs.writeFileSync(output, restored, { mode: 0o600 });
-        await services.audit.record({ action: "export", outcome: "success", actor: "cli", resource: documentId, details: { kind: "restored-copy", tokens: tokens.length } });
+        await workspace.audit.exported(CLI_ACTOR, documentId, { kind: "restored-copy", tokens: tokens.length });
       });
       ctx.emit({ input, output, tokens: tokens.length }, () => `Restored ${tokens.length} value(s): ${displayPath(input)} -> ${displayPath(output)} (contains personal data again; file mode 0600).`);
     });

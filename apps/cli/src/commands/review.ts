@@ -2,12 +2,10 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { ContractReviewReport, ReportFormat, ReviewContractOptions } from "@bear/legal";
+import type { ContractReviewReport, ReportFormat } from "@bear/workspace";
 import { CliError } from "../cli-error";
-import { CommandContext } from "../context";
-import { readDocumentText } from "../document-text";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
-import { withServices } from "../services";
 
 interface ReviewFlags {
   readonly format: string;
@@ -43,8 +41,8 @@ export function registerReviewCommand(program: Command): void {
     .action(async (contract: string, flags: ReviewFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       const format = parseFormat(flags.format);
-      ctx.manifest();
-      if (flags.model && !ctx.llmId) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
+      const folder = await ctx.requireWorkspace();
+      if (flags.model && !folder.llmId(ctx.config)) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
       const { report, rendered } = await reviewFile(ctx, contract, { format, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}) });
       if (flags.out) {
         const out = path.resolve(flags.out);
@@ -71,8 +69,6 @@ export function summaryLine(report: ContractReviewReport): string {
 
 /** Reviews one contract with @bear/legal, audited; the report and its rendering in `format`. */
 export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; useModel?: boolean; playbook?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
-  const legal = await legalApi();
-  const doc = await readDocumentText(file);
   let playbook: string | undefined;
   if (options.playbook) {
     try {
@@ -81,41 +77,17 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
       throw new CliError("INPUT_NOT_FOUND", `cannot read playbook '${options.playbook}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
     }
   }
-  return withServices(ctx, { llm: Boolean(options.useModel) }, async (services) => {
-    const llm = services.llm();
-    const report = await legal.reviewContract(doc.text, {
-      documentName: path.basename(doc.input),
-      ...(playbook === undefined ? {} : { playbook }),
-      ...(llm ? { llm } : {}),
-      logger: services.logger,
-    });
-    const r = report.summary.risks;
-    await services.audit.record({
-      action: "review",
-      outcome: "success",
-      actor: "cli",
+  const { readDocumentText } = await import("@bear/workspace");
+  const doc = await readDocumentText(file);
+  return ctx.withWorkspace({ llm: Boolean(options.useModel) }, async (workspace) => {
+    const report = await workspace.review(doc.text, {
+      actor: CLI_ACTOR,
       resource: createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24),
-      details: { format: doc.format, clauses: report.summary.clauseCount, critical: r.critical, high: r.high, medium: r.medium, low: r.low, model: llm ? "llm" : "rules" },
+      documentName: path.basename(doc.input),
+      useModel: Boolean(options.useModel),
+      details: { format: doc.format },
+      ...(playbook === undefined ? {} : { playbook }),
     });
-    return { report, rendered: legal.renderReport(report, options.format) };
-  });
-}
-
-export interface LegalApi {
-  readonly reviewContract: (text: string, options?: ReviewContractOptions) => Promise<ContractReviewReport>;
-  readonly renderReport: (report: ContractReviewReport, format: ReportFormat) => string;
-}
-
-/** @bear/legal's review API, or NOT_AVAILABLE (exit 5) when the installed package does not provide it. */
-export async function legalApi(): Promise<LegalApi> {
-  let mod: Partial<LegalApi> = {};
-  try {
-    mod = (await import("@bear/legal")) as Partial<LegalApi>;
-  } catch {
-    // not built or not installed
-  }
-  if (typeof mod.reviewContract === "function" && typeof mod.renderReport === "function") return mod as LegalApi;
-  throw new CliError("NOT_AVAILABLE", "contract review is not available: the installed @bear/legal does not provide reviewContract/renderReport", {
-    hint: "Build it (`npx nx run @bear/legal:build`); meanwhile `bear ask` answers questions about the contract.",
+    return { report, rendered: workspace.renderReview(report, options.format) };
   });
 }

@@ -1,10 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { RetrievalMode } from "@bear/core";
-import type { SearchHit } from "@bear/rag";
-import { CommandContext } from "../context";
+import type { SearchHit } from "@bear/workspace";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, highlight } from "../output";
-import { withServices } from "../services";
 import { parsePositiveInt, searchModeFor } from "./options";
 
 interface SearchFlags {
@@ -40,19 +39,13 @@ export function registerSearchCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       const query = words.join(" ");
       const k = parsePositiveInt("--k", flags.k, 1000);
-      const mode = searchModeFor(ctx, flags.mode);
-      ctx.manifest();
-      const hits = await withServices(ctx, { rag: {} }, async (services) => {
-        const rag = await services.rag();
+      const mode = await searchModeFor(ctx, flags.mode);
+      await ctx.requireWorkspace();
+      const hits = await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const rag = await workspace.rag();
         const documentIds = flags.doc ? await rag.resolveDocuments(flags.doc, flags.matter ? { matters: flags.matter } : {}) : undefined;
-        const found = await rag.search(query, {
-          k,
-          mode,
-          filter: { ...(flags.matter ? { matters: flags.matter } : {}), ...(flags.type ? { documentTypes: flags.type } : {}), ...(documentIds ? { documentIds } : {}) },
-        });
-        // Ids and counts only: the query itself may hold client words.
-        await services.audit.record({ action: "search", outcome: "success", actor: "cli", details: { mode, k, hits: found.length, chars: query.length } });
-        return found;
+        const filter = { ...(flags.matter ? { matters: flags.matter } : {}), ...(flags.type ? { documentTypes: flags.type } : {}), ...(documentIds ? { documentIds } : {}) };
+        return workspace.search(query, { k, mode, filter }, CLI_ACTOR);
       });
       ctx.emit({ query, mode, hits }, () => renderHits(hits));
     });

@@ -3,7 +3,7 @@ import { createPinoLogger } from "@bear/core";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim } from "../output";
-import { workspaceContentCipher } from "../workspace/content-cipher";
+import { readPassphrase } from "../passphrase";
 
 interface ServeFlags {
   readonly port?: string;
@@ -37,17 +37,14 @@ export function registerServeCommand(program: Command): void {
         port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError("USAGE", `--port must be an integer from 0 to 65535, not '${flags.port}'`);
       }
-      ctx.manifest();
-      const keys = await ctx.keys();
+      await ctx.requireWorkspace();
       // Loaded here, not at the top: `bear --help` must not load the server and its native addons.
       const { createServer } = await import("@bear/server");
       const server = await createServer({
         config: { ...ctx.config, server: { ...ctx.config.server, port } },
         logger: createPinoLogger({ level: ctx.logLevel, name: "bear-server" }),
-        // The workspace's own keys, so the server extends the same audit chain the CLI writes.
-        auditKey: keys.auditKey,
-        hashKey: keys.hashKey,
-        ...(ctx.manifest().encryption ? { contentCipher: await workspaceContentCipher(keys) } : {}),
+        // The same workspace, keys and audit chain the CLI uses.
+        passphrase: () => readPassphrase(`Passphrase for ${ctx.layout.root}: `),
         principals: [{ id: "admin", roles: ["admin"], rotate: Boolean(flags.newAdminKey) }],
       });
       const url = await server.listen();

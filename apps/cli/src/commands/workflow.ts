@@ -2,13 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { BearError } from "@bear/core";
-import type { JsonValue, RunDetails, RunHandle, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workflow-engine";
+import type { LiveRunStatus, LiveRuns, RunDetails, RunHandle, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
 import { progressBar } from "../progress";
-import { withServices, type Services } from "../services";
-import { disposeHost, pluginsConfig } from "./plugins";
 import { parsePositiveInt } from "./options";
 
 interface RunFlags {
@@ -19,21 +17,6 @@ interface RunFlags {
   readonly progress: boolean;
 }
 
-/** What a running `bear workflow run` publishes for other processes (the database has one owner at a time). */
-interface LiveStatus {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly pid: number;
-  readonly status: string;
-  readonly progress: RunDetails["progress"];
-  readonly steps: ReadonlyArray<{ readonly id: string; readonly index: number | null; readonly status: string; readonly attempt: number }>;
-  readonly updatedAt: string;
-}
-
-const liveDir = (ctx: CommandContext): string => path.join(ctx.layout.state, "workflow-runs");
-const liveFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.json`);
-const cancelFile = (ctx: CommandContext, runId: string): string => path.join(liveDir(ctx), `${safeId(runId)}.cancel`);
-const safeId = (runId: string): string => runId.replace(/[^A-Za-z0-9_.:-]/g, "_");
 const STEPS_BAR = " {bar} {value}/{total} steps | {running}";
 
 export function registerWorkflowCommand(program: Command): void {
@@ -66,15 +49,15 @@ export function registerWorkflowCommand(program: Command): void {
     )
     .action(async (file: string, flags: RunFlags, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const text = readWorkflowFile(file);
       // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
-      const { parseWorkflowText } = await import("@bear/workflow-engine");
+      const { parseWorkflowText } = await import("@bear/workspace");
       parseWorkflowText(text, { source: path.basename(file) });
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
-      const outcome = await withRunningEngine(ctx, flags.files, (engine) =>
-        runLive(ctx, engine, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
+      const outcome = await withRunningEngine(ctx, flags.files, (engine, live) =>
+        runLive(ctx, engine, live, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
       );
       reportRun(ctx, outcome);
     });
@@ -100,15 +83,15 @@ export function registerWorkflowCommand(program: Command): void {
     )
     .action(async (runId: string | undefined, flags: { files?: string; progress: boolean }, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
-      const outcomes = await withRunningEngine(ctx, flags.files, async (engine) => {
+      await ctx.requireWorkspace();
+      const outcomes = await withRunningEngine(ctx, flags.files, async (engine, live) => {
         const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
         if (handles.length === 1) {
           const total = engine.getRun(handles[0]!.runId).progress.total;
           const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, total, { running: "resuming" });
-          return [await followRun(ctx, engine, handles[0]!, bar)];
+          return [await followRun(ctx, engine, live, handles[0]!, bar)];
         }
-        return Promise.all(handles.map((handle) => followRun(ctx, engine, handle, undefined)));
+        return Promise.all(handles.map((handle) => followRun(ctx, engine, live, handle, undefined)));
       });
       if (outcomes.length === 1) return reportRun(ctx, outcomes[0]!);
       const runs = outcomes.map(({ result, details }) => ({ ...result, steps: details.steps.map(stepJson), progress: details.progress }));
@@ -130,15 +113,15 @@ export function registerWorkflowCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear workflow list\n  bear workflow list --status failed --json")
     .action(async (flags: { status?: string; limit: string }, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const limit = parsePositiveInt("--limit", flags.limit, 10_000);
       const statuses = ["pending", "running", "completed", "failed", "cancelled"];
       if (flags.status && !statuses.includes(flags.status)) throw new CliError("USAGE", `--status must be one of ${statuses.join(", ")}, not '${flags.status}'`);
       // With the database to ourselves, a pending or running run has no process running it: it was interrupted.
-      const runs = await withEngine(
+      const runs = await withEngine<Record<string, unknown>[]>(
         ctx,
         (engine) => engine.listRuns({ limit, ...(flags.status ? { status: flags.status as RunRecord["status"] } : {}) }).map((r) => ({ ...runSummary(r), interrupted: r.status === "pending" || r.status === "running" })),
-        () => liveRuns(ctx),
+        (live) => live.list().map((r) => ({ runId: r.runId, workflow: r.workflow, status: r.status, createdAt: r.updatedAt, live: true })),
       );
       ctx.emit({ runs }, () => {
         if (runs.length === 0) return "No workflow runs yet. Start one with `bear workflow run <file.yaml>`.";
@@ -155,15 +138,15 @@ export function registerWorkflowCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear workflow status digest-1\n  bear workflow status digest-1 --json | jq .progress")
     .action(async (runId: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const status = await withEngine<StatusView>(
         ctx,
         (engine) => {
           const d = engine.getRun(runId);
           return { runId: d.id, workflow: d.workflow, status: d.status, error: d.error, progress: d.progress, steps: d.steps.map(stepJson), live: false };
         },
-        () => {
-          const live = readLive(ctx, runId);
+        (runs) => {
+          const live = runs.read(runId);
           if (!live) throw new CliError("INPUT_NOT_FOUND", `workflow run '${runId}' not found`, { hint: "`bear workflow list` shows the runs." });
           return { ...live, live: true };
         },
@@ -185,20 +168,12 @@ export function registerWorkflowCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  bear workflow cancel digest-1\n  bear workflow cancel digest-1 --json")
     .action(async (runId: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
-      ctx.manifest();
+      await ctx.requireWorkspace();
       const outcome = await withEngine(
         ctx,
         (engine) => ({ runId, cancelled: engine.cancel(runId, "cancelled with `bear workflow cancel`"), via: "database" }),
-        async () => {
-          // The run belongs to a live `bear workflow run`: ask it to cancel, and wait for it to say so.
-          fs.writeFileSync(cancelFile(ctx, runId), String(process.pid), { mode: 0o600 });
-          for (let waited = 0; waited < 15_000; waited += 100) {
-            const live = readLive(ctx, runId);
-            if (live && ["cancelled", "completed", "failed"].includes(live.status)) return { runId, cancelled: live.status === "cancelled", via: "running process" };
-            await new Promise((r) => setTimeout(r, 100));
-          }
-          throw new CliError("INPUT_INVALID", `the process running '${runId}' did not confirm the cancellation within 15 s`, { hint: "It may be busy in a step that ignores cancellation; try again or stop that process." });
-        },
+        // The run belongs to a live `bear workflow run`: ask it to cancel, and wait for it to say so.
+        async (live) => ({ runId, cancelled: await live.requestCancel(runId), via: "running process" }),
       );
       ctx.emit(outcome, () => (outcome.cancelled ? `Cancelled ${runId}.` : `Run ${runId} had already finished; nothing to cancel.`));
     });
@@ -210,27 +185,8 @@ interface StatusView {
   readonly status: string;
   readonly error?: { readonly code: string; readonly message: string } | null;
   readonly progress: RunDetails["progress"];
-  readonly steps: LiveStatus["steps"];
+  readonly steps: LiveRunStatus["steps"];
   readonly live: boolean;
-}
-
-/**
- * Installed plugins that provide `step-type` extensions become step types of this run (each call
- * goes to the plugin's sandbox). Undefined when there are none.
- */
-async function startStepTypePlugins(ctx: CommandContext, services: Services): Promise<{ dispose(): Promise<void> } | undefined> {
-  const { discoverPlugins, PLUGIN_API_VERSION, PluginHost } = await import("@bear/plugins");
-  const config = pluginsConfig(ctx);
-  const found = await discoverPlugins({ directories: config.directories, hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: config.allowedPermissions, workspaceDir: config.workspaceDir });
-  if (!found.plugins.some((p) => p.manifest.provides.some((x) => x.point === "step-type"))) return undefined;
-  const host = new PluginHost(config, services.logger, services.audit);
-  await host.loadAll();
-  const registry = services.workflowRegistry();
-  for (const step of host.stepTypes()) {
-    if (registry.has(step.id)) continue; // built-in types win
-    registry.register({ type: step.id, execute: async (context) => step.run(context.parameters as JsonValue) });
-  }
-  return host;
 }
 
 /** The exit of a finished run: 0 completed, 3 failed, 130 cancelled (the output says why). */
@@ -294,17 +250,10 @@ function heldByAnotherProcess(error: unknown): error is BearError {
  * Opens the workspace's engine to run steps (`file_operations` confined to `--files`, default the
  * current folder; installed plugins' step types), runs `fn`, and closes it all.
  */
-async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, fn: (engine: WorkflowEngine) => Promise<T>): Promise<T> {
+async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, fn: (engine: WorkflowEngine, live: LiveRuns) => Promise<T>): Promise<T> {
   const filesRoot = path.resolve(files ?? process.cwd());
   if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
-  return withServices(ctx, { workflows: { filesRoot }, llm: true }, async (services) => {
-    const host = await startStepTypePlugins(ctx, services);
-    try {
-      return await fn(await services.workflows().catch(explainLocked));
-    } finally {
-      if (host) await disposeHost(host);
-    }
-  });
+  return ctx.withWorkspace({ workflowFiles: filesRoot }, async (workspace) => fn(await workspace.workflows().catch(explainLocked), workspace.liveRuns));
 }
 
 function explainLocked(error: unknown): never {
@@ -318,44 +267,44 @@ function explainLocked(error: unknown): never {
 }
 
 /** Opens the engine without resuming anything; if another process owns the database, uses what it publishes. */
-async function withEngine<T>(ctx: CommandContext, fn: (engine: WorkflowEngine) => T, whenBusy: () => T | Promise<T>): Promise<T> {
-  try {
-    return await withServices(ctx, { workflows: { filesRoot: ctx.layout.tmp } }, async (services) => fn(await services.workflows()));
-  } catch (error) {
-    if (heldByAnotherProcess(error)) return whenBusy();
-    throw error;
-  }
+async function withEngine<T>(ctx: CommandContext, fn: (engine: WorkflowEngine) => T, whenBusy: (live: LiveRuns) => T | Promise<T>): Promise<T> {
+  return ctx.withWorkspace({ llm: false }, async (workspace) => {
+    try {
+      return fn(await workspace.workflows());
+    } catch (error) {
+      if (heldByAnotherProcess(error)) return whenBusy(workspace.liveRuns);
+      throw error;
+    }
+  });
 }
 
 async function runLive(
   ctx: CommandContext,
   engine: WorkflowEngine,
+  live: LiveRuns,
   text: string,
   inputs: Record<string, unknown>,
   options: { source: string; runId?: string; parallelism?: number; progress: boolean },
 ): Promise<{ result: RunResult; details: RunDetails }> {
   // Validate first so a bad file fails before anything is written.
   const definition = engine.load(text, { source: options.source });
-  fs.mkdirSync(liveDir(ctx), { recursive: true, mode: 0o700 });
   const bar = await progressBar(options.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
   // Subscribe in the same turn as start(): events begin on the next tick.
   const handle = engine.start(definition, inputs, { ...(options.runId ? { runId: options.runId } : {}), ...(options.parallelism ? { parallelism: options.parallelism } : {}) });
-  return followRun(ctx, engine, handle, bar);
+  return followRun(ctx, engine, live, handle, bar);
 }
 
 /**
  * Follows a started or resumed run to its end: progress on the bar (or one line per event), the
- * live status file other `bear` processes read, `bear workflow cancel` requests and Ctrl-C.
+ * live status other `bear` processes read, `bear workflow cancel` requests and Ctrl-C.
  */
-async function followRun(ctx: CommandContext, engine: WorkflowEngine, handle: RunHandle, bar: Awaited<ReturnType<typeof progressBar>>): Promise<{ result: RunResult; details: RunDetails }> {
+async function followRun(ctx: CommandContext, engine: WorkflowEngine, live: LiveRuns, handle: RunHandle, bar: Awaited<ReturnType<typeof progressBar>>): Promise<{ result: RunResult; details: RunDetails }> {
   const runId = handle.runId;
+  const tracker = live.track(engine, runId);
   const publish = (): void => {
+    tracker.publish();
     try {
       const d = engine.getRun(runId);
-      const live: LiveStatus = { runId, workflow: d.workflow, pid: process.pid, status: d.status, progress: d.progress, steps: d.steps.map(stepJson), updatedAt: new Date().toISOString() };
-      const tmp = `${liveFile(ctx, runId)}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(live), { mode: 0o600 });
-      fs.renameSync(tmp, liveFile(ctx, runId));
       bar?.update(d.progress.completed + d.progress.skipped + d.progress.failed, {
         running: d.steps.filter((s) => s.status === "running" && s.index === null).map((s) => s.stepId).join(", ") || "-",
       });
@@ -367,13 +316,6 @@ async function followRun(ctx: CommandContext, engine: WorkflowEngine, handle: Ru
     if (!bar && !ctx.json) process.stderr.write(`${describeEvent(event)}\n`);
     publish();
   });
-  fs.rmSync(cancelFile(ctx, runId), { force: true });
-  const poll = setInterval(() => {
-    if (fs.existsSync(cancelFile(ctx, runId))) {
-      fs.rmSync(cancelFile(ctx, runId), { force: true });
-      engine.cancel(runId, "cancelled with `bear workflow cancel`");
-    }
-  }, 100);
   const onSigint = (): void => void engine.cancel(runId, "interrupted (Ctrl-C)");
   process.on("SIGINT", onSigint);
   try {
@@ -381,7 +323,7 @@ async function followRun(ctx: CommandContext, engine: WorkflowEngine, handle: Ru
     publish();
     return { result, details: engine.getRun(runId) };
   } finally {
-    clearInterval(poll);
+    tracker.stop();
     process.off("SIGINT", onSigint);
     subscription.unsubscribe();
     bar?.stop();
@@ -418,27 +360,6 @@ function stepJson(s: RunDetails["steps"][number]): { id: string; index: number |
 
 function runSummary(r: RunRecord): Record<string, unknown> {
   return { runId: r.id, workflow: r.workflow, status: r.status, createdAt: new Date(r.createdAt).toISOString(), finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null, error: r.error };
-}
-
-function readLive(ctx: CommandContext, runId: string): LiveStatus | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(liveFile(ctx, runId), "utf8")) as LiveStatus;
-  } catch {
-    return undefined;
-  }
-}
-
-function liveRuns(ctx: CommandContext): Record<string, unknown>[] {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(liveDir(ctx)).filter((n) => n.endsWith(".json"));
-  } catch {
-    return [];
-  }
-  return names.flatMap((n) => {
-    const live = readLive(ctx, n.slice(0, -5));
-    return live ? [{ runId: live.runId, workflow: live.workflow, status: live.status, createdAt: live.updatedAt, live: true }] : [];
-  });
 }
 
 function colourStatus(status: string): string {

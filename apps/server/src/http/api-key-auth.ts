@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AuditSink } from "@bear/core";
-import { AccessDeniedError, RateLimitedError, type AccessControl, type Action, type Principal, type RateLimiter, type Resource } from "@bear/security";
+import { AccessDeniedError, RateLimitedError, type AccessControl, type Action, type Principal, type RateLimiter, type Resource } from "@bear/workspace";
 import { FailedAuthAudit } from "./failed-auth-audit";
 import { HttpError } from "./http-errors";
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import type { Action, Principal, Resource } from "@bear/security";
-import type { BearServices } from "../services/bear-services";
+import type { Action, Principal, Resource } from "@bear/workspace";
+import type { BearServices } from "../services/server-services";
 import type { ApiKeyAuth } from "./api-key-auth";
 import { HttpError } from "./http-errors";
 import type { RequestMetrics } from "./request-metrics";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType } from "@bear/agents";
+import { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType } from "@bear/workspace";
 import type { RouteContext } from "../http/route-context";
 import { errorResponses, securityRequirement } from "../http/schemas";
 

@@ -1,18 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../http/route-context";
 import { errorResponses, securityRequirement } from "../http/schemas";
-
-const ROTATED = /^audit-\d{12}\.jsonl$/;
-
-/** The audit files in chain order (rotated ones, then the current one). */
-function auditFiles(dir: string): string[] {
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  const rotated = names.filter((n) => ROTATED.test(n)).sort();
-  return [...rotated, ...(names.includes("audit.jsonl") ? ["audit.jsonl"] : [])].map((n) => path.join(dir, n));
-}
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { services } = ctx;
@@ -51,7 +40,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request) => {
       await ctx.authorize(request, "audit.read");
-      const v = await services.security.audit.verify();
+      const v = await services.workspace.auditLog().verify();
       return { ok: v.ok, records: v.records, head: v.head, truncated: v.truncated, checkpoint: v.checkpoint ?? null, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })) };
     },
   );
@@ -70,16 +59,11 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request, reply) => {
       const principal = await ctx.authorize(request, "audit.read");
-      await services.security.audit.record({ action: "export", outcome: "success", actor: principal.id, resource: "audit-log" });
-      await services.security.audit.verify(); // waits for queued appends, so the export includes the record above
-      const files = auditFiles(services.layout.audit);
-      async function* lines(): AsyncGenerator<Buffer> {
-        for (const file of files) for await (const chunk of fs.createReadStream(file)) yield chunk as Buffer;
-      }
+      const lines = await services.workspace.exportAudit(principal.id);
       return reply
         .header("content-type", "application/x-ndjson; charset=utf-8")
         .header("content-disposition", `attachment; filename="bear-audit-${new Date().toISOString().slice(0, 10)}.jsonl"`)
-        .send(Readable.from(lines()));
+        .send(Readable.from(lines));
     },
   );
 }

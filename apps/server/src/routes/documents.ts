@@ -1,10 +1,6 @@
-import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import { pipeline } from "node:stream/promises";
 import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { confinePath, isPathInside } from "@bear/core";
-import { DocumentNotFoundError, type DocumentRecord } from "@bear/rag";
+import { DocumentNotFoundError, type DocumentRecord } from "@bear/workspace";
 import { HttpError, invalidField } from "../http/http-errors";
 import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
@@ -70,26 +66,6 @@ const listQuery = {
   },
 } as const;
 
-/** One holder per key at a time, in this process; the others wait their turn. */
-class KeyedMutex {
-  readonly #tails = new Map<string, Promise<void>>();
-
-  async acquire(key: string): Promise<() => void> {
-    const before = this.#tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = before.then(() => mine);
-    this.#tails.set(key, tail);
-    await before;
-    return () => {
-      release();
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    };
-  }
-}
-
-const uploadsOfOneFile = new KeyedMutex();
-
 export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { services } = ctx;
 
@@ -138,47 +114,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
         part.file.resume();
         throw error;
       }
-      const target = confinePath(services.uploadsDir, path.join(matter, fileName));
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-      // Streamed to a private temporary file, then renamed: never whole in memory, never half visible.
-      const tmp = path.join(services.layout.tmp, `upload-${randomUUID()}`);
-      let release: (() => void) | undefined;
-      try {
-        await pipeline(part.file, fs.createWriteStream(tmp, { mode: 0o600 }));
-        if (part.file.truncated) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `file '${fileName}' exceeds the upload limit of ${services.config.rag.maxFileSizeMb} MB`);
-        release = await uploadsOfOneFile.acquire(target); // two uploads of one name replace it one after the other
-        // The file it replaces is set aside until the new one is indexed, and put back if that fails.
-        const previous = fs.existsSync(target) ? `${tmp}.previous` : undefined;
-        if (previous) fs.renameSync(target, previous);
-        fs.renameSync(tmp, target);
-        const restore = (): void => {
-          if (previous) fs.renameSync(previous, target);
-          else fs.rmSync(target, { force: true });
-        };
-        let report: Awaited<ReturnType<typeof services.rag.ingest>>;
-        try {
-          report = await services.rag.ingest([target], { matter, actor: principal.id });
-        } catch (error) {
-          restore(); // e.g. RAG_INDEX_BUSY: the upload folder stays as the index knows it
-          throw error;
-        }
-        const outcome = report.files[0];
-        if (!outcome || outcome.status === "failed" || !outcome.documentId) {
-          restore();
-          const status = outcome?.error?.code === "RAG_FILE_TOO_LARGE" ? 413 : 422;
-          throw new HttpError(status, outcome?.error?.code ?? "INGEST_FAILED", outcome?.error?.message ? outcome.error.message.replace(target, fileName) : `file '${fileName}' could not be ingested`, {
-            ...(outcome?.error?.hint ? { hint: outcome.error.hint } : {}),
-            details: { fileName },
-          });
-        }
-        if (previous) fs.rmSync(previous, { force: true });
-        const doc = services.rag.documents().find((d) => d.id === outcome.documentId);
-        if (!doc) throw new DocumentNotFoundError(outcome.documentId);
-        return reply.status(201).send({ status: outcome.status, chunks: outcome.chunks ?? doc.chunkCount, document: documentDto(doc) });
-      } finally {
-        release?.();
-        fs.rmSync(tmp, { force: true });
-      }
+      const outcome = await services.workspace.upload({ matter, fileName, body: part.file, actor: principal.id, truncated: () => part.file.truncated });
+      return reply.status(201).send({ status: outcome.status, chunks: outcome.chunks, document: documentDto(outcome.document) });
     },
   );
 
@@ -253,8 +190,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request, reply) => {
       const doc = await readableDocument(ctx, request, request.params.id, "document.delete");
-      await services.rag.delete(doc.id);
-      if (isPathInside(services.uploadsDir, doc.source)) fs.rmSync(doc.source, { force: true });
+      await services.workspace.deleteDocument(doc);
       return reply.status(204).send();
     },
   );

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { ModelRecord } from "@bear/model-manager";
+import type { ModelRecord } from "@bear/workspace";
 import { HttpError, invalidField, toHttpError } from "../http/http-errors";
 import type { RouteContext } from "../http/route-context";
 import { errorResponses, idParams, ID_PATTERN, securityRequirement } from "../http/schemas";
@@ -138,7 +138,7 @@ export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): vo
           ...(body.sha256 ? { sha256: body.sha256.toLowerCase() } : {}),
           ...(body.fileName ? { fileName: body.fileName } : {}),
         });
-        await services.security.audit.record({ action: "model.download", outcome: "success", actor: principal.id, resource: record.id });
+        await services.audit.record({ action: "model.download", outcome: "success", actor: principal.id, resource: record.id });
         return { action: "download", model: modelDto(record) };
       }
       if (!body.id) throw invalidField("body.id", `is required to ${body.action} a model`);

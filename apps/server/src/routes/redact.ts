@@ -54,16 +54,18 @@ export function registerRedactRoutes(app: FastifyInstance, ctx: RouteContext): v
       if ((text === undefined) === (documentId === undefined)) throw invalidField(text === undefined ? "body.text" : "body.documentId", text === undefined ? "is required (or documentId)" : "must not be sent together with text");
       let source: string;
       let fileName = "redacted.txt";
+      let principal;
       if (documentId !== undefined) {
         const doc = await readableDocument(ctx, request, documentId, "pii.scrub");
-        await ctx.authorize(request, "document.read", { matter: doc.matter, document: doc.id });
+        principal = await ctx.authorize(request, "document.read", { matter: doc.matter, document: doc.id });
         source = await ctx.services.rag.documentText(doc.id);
         fileName = `${doc.title.replace(/[^A-Za-z0-9._ -]+/g, "_").slice(0, 80) || "document"}.redacted.txt`;
       } else {
-        await ctx.authorize(request, "pii.scrub");
+        principal = await ctx.authorize(request, "pii.scrub");
         source = text as string;
       }
-      const result = await ctx.services.security.scrubber.scrub(source, { policy, ...(documentId ? { documentId } : {}) });
+      // The workspace's scrubber and its plugins' recognizers, as `bear redact` uses them.
+      const { result } = await ctx.services.workspace.redact(source, { actor: principal.id, policy, ...(documentId ? { documentId } : {}) });
       if (format === "text") {
         return reply.header("content-type", "text/plain; charset=utf-8").header("content-disposition", `attachment; filename="${fileName}"`).send(result.text);
       }

@@ -1,7 +1,7 @@
+import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { renderReport, reviewContract } from "@bear/legal";
 import { invalidField } from "../http/http-errors";
-import type { RouteContext } from "../http/route-context";
+import { principalOf, type RouteContext } from "../http/route-context";
 import { errorResponses, ID_PATTERN, securityRequirement } from "../http/schemas";
 import { readableDocument } from "./documents";
 
@@ -48,24 +48,29 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
       if ((text === undefined) === (documentId === undefined)) throw invalidField(text === undefined ? "body.documentId" : "body.text", text === undefined ? "is required (or text)" : "must not be sent together with documentId");
       let source: string;
       let name: string | undefined;
+      let principal;
       if (documentId !== undefined) {
         const doc = await readableDocument(ctx, request, documentId);
+        principal = principalOf(request);
         source = await ctx.services.rag.documentText(doc.id);
         name = doc.title;
       } else {
-        await ctx.authorize(request, "document.read");
+        principal = await ctx.authorize(request, "document.read");
         source = text as string;
       }
       const controller = new AbortController();
       reply.raw.once("close", () => controller.abort());
-      const report = await reviewContract(source, {
-        ...(ctx.services.llm ? { llm: ctx.services.llm } : {}),
+      const { workspace } = ctx.services;
+      const report = await workspace.review(source, {
+        actor: principal.id,
+        resource: documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24),
+        useModel: ctx.services.llm !== undefined,
         ...(playbook ? { playbook } : {}),
         ...(name ? { documentName: name, title: name } : {}),
         signal: controller.signal,
       });
       if (format === "json") return report;
-      return reply.header("content-type", format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8").send(renderReport(report, format));
+      return reply.header("content-type", format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8").send(workspace.renderReview(report, format));
     },
   );
 }

@@ -1,8 +1,7 @@
 import path from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { RetrievalMode } from "@bear/core";
-import type { Answer, Citation, SearchHit, SearchOptions } from "@bear/rag";
-import type { Principal } from "@bear/security";
+import type { Answer, Citation, Principal, SearchHit, SearchOptions } from "@bear/workspace";
 import { toHttpError } from "../http/http-errors";
 import { visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, ID_PATTERN, MATTER_PATTERN, securityRequirement } from "../http/schemas";
@@ -120,8 +119,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (request) => {
       const started = performance.now();
-      const { principal: _p, ...options } = await retrievalOptions(ctx, request, request.body);
-      const hits = await services.rag.search(request.body.query, options);
+      const { principal, ...options } = await retrievalOptions(ctx, request, request.body);
+      // Audited as the workspace's policy says, with the caller as actor (as `bear search` is).
+      const hits = await services.workspace.search(request.body.query, options, principal.id);
       return { hits: hits.map(hitDto), tookMs: Math.round((performance.now() - started) * 100) / 100 };
     },
   );
@@ -157,20 +157,20 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (request, reply) => {
       const body = request.body;
-      const { principal: _p, ...options } = await retrievalOptions(ctx, request, body);
+      const { principal, ...options } = await retrievalOptions(ctx, request, body);
       const answerOptions = {
         ...options,
         ...(body.maxSentences === undefined ? {} : { maxSentences: body.maxSentences }),
         ...(body.maxAnswerTokens === undefined ? {} : { maxAnswerTokens: body.maxAnswerTokens }),
       };
       if (!body.stream) {
-        const answer = await services.rag.answer(body.question, answerOptions);
+        const answer = await services.workspace.answer(body.question, answerOptions, principal.id);
         return { answer: answerDto(answer), passages: answer.passages.map(hitDto) };
       }
       // Validate and authorize before the stream starts, so refusals are still plain HTTP errors.
       const sse = ctx.streams.start(reply);
       try {
-        for await (const event of services.rag.answerStream(body.question, { ...answerOptions, signal: sse.signal })) {
+        for await (const event of services.workspace.answerStream(body.question, { ...answerOptions, signal: sse.signal }, principal.id)) {
           if (sse.signal.aborted) break;
           if (event.type === "passages") sse.send("passages", event.passages.map(hitDto));
           else if (event.type === "text") sse.send("text", { text: event.text });

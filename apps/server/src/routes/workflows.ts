@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { RunNotFoundError, type RunRecord, type RunStatus, type WorkflowEvent } from "@bear/workflow-engine";
+import { RunNotFoundError, type RunRecord, type RunStatus, type WorkflowEvent } from "@bear/workspace";
 import { toHttpError } from "../http/http-errors";
 import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
@@ -78,7 +78,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       const principal = await ctx.authorize(request, RUN_WORKFLOWS, { matter });
       const handle = engine.start(request.body.workflow, request.body.inputs ?? {}, { matter });
       handle.result.catch(() => undefined);
-      await ctx.services.security.audit.record({ action: "workflow.start", outcome: "success", actor: principal.id, resource: handle.runId });
+      await ctx.services.audit.record({ action: "workflow.start", outcome: "success", actor: principal.id, resource: handle.runId });
       return reply.status(201).send({ runId: handle.runId, status: engine.getRun(handle.runId).status });
     },
   );

@@ -18,11 +18,9 @@ import { durationMs, type WorkflowDefinition } from "../definition/workflow-defi
 import { RunNotFoundError, RunNotResumableError } from "../errors";
 import { InProcessExecutor, type Executor } from "../execution/executor";
 import { assertJson, type JsonValue } from "../execution/json-value";
-import { dataProcessingHandler } from "../steps/data-processing-handler";
-import { fileOperationsHandler } from "../steps/file-operations-handler";
-import { llmGenerationHandler } from "../steps/llm-generation-handler";
+import { builtInStepRegistry } from "../steps/built-in-step-registry";
 import type { StepHandler } from "../steps/step-handler";
-import { StepHandlerRegistry } from "../steps/step-handler-registry";
+import type { StepHandlerRegistry } from "../steps/step-handler-registry";
 import { MemoryRunStore } from "../store/memory-run-store";
 import type { ListRunsQuery, RunRecord, RunStore, StepRecord, StoredEvent } from "../store/run-records";
 import { SqliteRunStore } from "../store/sqlite-run-store";
@@ -52,6 +50,8 @@ export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
   readonly llm?: Llm;
   /** More step types (an agent's, a plugin's). */
   readonly handlers?: ReadonlyArray<StepHandler<never>>;
+  /** A registry others already added step types to (the DI module's); default: the built-in step types. */
+  readonly registry?: StepHandlerRegistry;
   readonly executor?: Executor;
   readonly logger?: Logger;
   readonly eventBus?: EventBus;
@@ -122,7 +122,7 @@ export class WorkflowEngine {
    * file_operations with `workspaceRoot`; llm_generation with `llm`), resuming interrupted runs.
    */
   static async open(options: OpenWorkflowEngineOptions): Promise<WorkflowEngine> {
-    const { llm, handlers, executor, logger, eventBus, audit, cipher, ...rest } = options;
+    const { llm, handlers, registry: given, executor, logger, eventBus, audit, cipher, ...rest } = options;
     const parsed = workflowEngineConfigSchema.safeParse(rest);
     if (!parsed.success) {
       throw new ConfigError("CONFIG_INVALID", `workflow engine options are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
@@ -130,10 +130,7 @@ export class WorkflowEngine {
       });
     }
     const config = parsed.data;
-    const registry = new StepHandlerRegistry();
-    registry.register(dataProcessingHandler());
-    if (config.workspaceRoot !== undefined) registry.register(fileOperationsHandler({ workspaceRoot: config.workspaceRoot, ...(audit ? { audit } : {}) }));
-    if (llm) registry.register(llmGenerationHandler(llm));
+    const registry = given ?? builtInStepRegistry(config, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}) });
     for (const handler of handlers ?? []) registry.register(handler);
     const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, ...(cipher ? { cipher } : {}) });
     const engine = new WorkflowEngine({

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CliError } from "./cli-error";
+import { extractDocument, sniffFormat } from "@bear/rag";
+import { BearWorkspaceError } from "../errors";
 
 export interface DocumentText {
   /** Absolute path. */
@@ -19,16 +20,15 @@ export async function readDocumentText(file: string): Promise<DocumentText> {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(input);
-    if (!stat.isFile()) throw new CliError("INPUT_INVALID", `'${file}' is not a file`, { hint: "Give the path of one document." });
+    if (!stat.isFile()) throw new BearWorkspaceError("INPUT_INVALID", `'${file}' is not a file`, { hint: "Give the path of one document." });
     bytes = fs.readFileSync(input);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError("INPUT_NOT_FOUND", `cannot read '${file}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
+    if (error instanceof BearWorkspaceError) throw error;
+    throw new BearWorkspaceError("INPUT_NOT_FOUND", `cannot read '${file}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
       hint: "Check the path and that you may read the file.",
       cause: error,
     });
   }
-  const { sniffFormat, extractDocument } = await import("@bear/rag");
   const sniffed = sniffFormat(bytes);
   if (sniffed === "text" || sniffed === "markdown") {
     return { input, bytes, text: bytes.toString("utf8"), format: sniffed, extension: path.extname(input) || ".txt" };

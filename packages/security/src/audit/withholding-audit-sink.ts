@@ -3,9 +3,10 @@ import { BearError, type AuditEvent, type AuditSink } from "@bear/core";
 /**
  * The audit log refuses records holding anything that looks like personal data (an IP address, a
  * name). A package that puts such a value in a record would then see the refusal replace its real
- * error. This keeps the event and withholds the string values instead.
+ * error. This sink keeps the event and withholds the string values instead, so the act is still on
+ * record.
  */
-export function withholding(log: AuditSink): AuditSink {
+export function withholdingAuditSink(log: AuditSink): AuditSink {
   return {
     record: async (event: AuditEvent) => {
       try {

@@ -1,5 +1,5 @@
-import { CliError } from "../cli-error";
-import { passphraseFromEnv } from "../cli-config";
+import { CliError } from "./cli-error";
+import { passphraseFromEnv } from "./cli-config";
 
 /**
  * The passphrase from BEAR_PASSPHRASE, or typed at the terminal without echo. Never from a flag:

@@ -1,0 +1,24 @@
+// @bear/workspace: the one composition root. Both apps open a workspace here and use what it returns.
+export { openWorkspace, workspaceModules, workspaceModule } from "./open-workspace";
+export { Workspace, type ReviewOptions, type RedactOptions } from "./workspace";
+export type { OpenWorkspaceOptions } from "./workspace-options";
+export { WorkspaceFolder, type CreateWorkspaceOptions } from "./folder/workspace-folder";
+export type { WorkspaceManifest, WorkspaceState } from "./folder/workspace-manifest";
+export { MIN_PASSPHRASE_CHARS, type PassphraseSource, type WorkspaceKeys, type KeySealing } from "./keys/workspace-keys";
+export { AuditPolicy } from "./audit/audit-policy";
+export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
+export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
+export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
+export { withModelManager } from "./models/inspect-models";
+export { readDocumentText, type DocumentText } from "./documents/document-text";
+export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
+export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken } from "./workspace-tokens";
+
+// What the apps show and accept, re-exported so that an app depends on the workspace alone.
+export { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType, type AgentSystem } from "@bear/agents";
+export type { ContractReviewReport, ReportFormat } from "@bear/legal";
+export type { ModelManager, ModelRecord } from "@bear/model-manager";
+export { pluginContainment, type PluginPermission } from "@bear/plugins";
+export { describeOcr, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type Citation, type DocumentRecord, type FileOutcome, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
+export { AccessDeniedError, assessRisk, RateLimitedError, type AccessControl, type Action, type AuditLog, type AuditVerification, type PiiScrubber, type Principal, type RateLimiter, type Resource, type Role } from "@bear/security";
+export { parseWorkflowText, RunNotFoundError, type JsonValue, type RunDetails, type RunHandle, type RunRecord, type RunResult, type RunStatus, type StepHandlerRegistry, type WorkflowEngine, type WorkflowEvent } from "@bear/workflow-engine";

@@ -1,0 +1,136 @@
+import { ContainerModule } from "inversify";
+import { AuditSink, BearConfig, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
+import { agentsModule } from "@bear/agents";
+import { legalModule } from "@bear/legal";
+import { modelManagerModule } from "@bear/model-manager";
+import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
+import { ragModule } from "@bear/rag";
+import { deriveKey, EnvelopeCipherToken, securityModule, type EnvelopeCipher } from "@bear/security";
+import { workflowEngineModule } from "@bear/workflow-engine";
+import { AuditPolicy } from "./audit/audit-policy";
+import { WorkspaceFolder } from "./folder/workspace-folder";
+import type { WorkspaceManifest } from "./folder/workspace-manifest";
+import { contentKey, type WorkspaceKeys } from "./keys/workspace-keys";
+import { WorkspacePlugins, workspacePluginsConfig } from "./plugins/workspace-plugins";
+import { LiveRuns } from "./runs/live-runs";
+import { UploadStore } from "./uploads/upload-store";
+import { VaultFile } from "./vault/vault-file";
+import { Workspace } from "./workspace";
+import type { OpenWorkspaceOptions } from "./workspace-options";
+import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken } from "./workspace-tokens";
+
+/**
+ * Opens (or, with `create`, creates) the workspace under `config.dataDir` and composes the product:
+ * the one composition root both apps use. Nothing is opened eagerly but the audit log; indexes,
+ * databases and models open on first use.
+ */
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
+  const folder = WorkspaceFolder.at(options.config.dataDir);
+  let manifest = folder.manifest();
+  if (!manifest && options.create) manifest = await folder.create({ ...(typeof options.passphrase === "string" ? { passphrase: options.passphrase } : {}), ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
+  manifest ??= folder.requireManifest();
+  folder.ensureFolders();
+  const keys = await folder.keys(options.passphrase);
+  const llmId = options.llm === false ? undefined : folder.llmId(options.config);
+  const embedderId = folder.embedderId(options.config);
+  const container = createContainer(...workspaceModules(options, folder, manifest, keys), workspaceModule(folder));
+  return new Workspace({
+    container,
+    config: options.config,
+    logger: options.logger ?? silentLogger,
+    folder,
+    manifest,
+    llmId,
+    embedderId,
+    resumeWorkflows: options.resumeWorkflows ?? true,
+    vaultKey: keys.vaultKey,
+  });
+}
+
+/** Every package's ContainerModule, configured for this workspace. */
+export function workspaceModules(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest, keys: WorkspaceKeys): ContainerModule[] {
+  const { config } = options;
+  const paths = folder.paths;
+  const llmId = options.llm === false ? undefined : folder.llmId(config);
+  const embedderId = folder.embedderId(config);
+  const vault = new VaultFile(paths.vaultFile).read();
+  const defaults = defaultBearConfig(config.dataDir).rag;
+  const userChunking = config.rag.chunkSize !== defaults.chunkSize || config.rag.chunkOverlap !== defaults.chunkOverlap;
+  return [
+    coreModule({ config, logger: options.logger ?? silentLogger }),
+    securityModule({
+      auditDir: paths.audit,
+      auditKey: keys.auditKey,
+      vaultKey: keys.vaultKey,
+      hashKey: keys.hashKey,
+      ...(vault ? { vaultSnapshot: vault } : {}),
+      principalsFile: paths.principalsFile,
+      withholdRefusedAuditValues: true,
+      ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      // A passphrase-protected workspace keeps its content encrypted at rest: the index (rag takes
+      // the ContentCipher), the workflow database and uploads (the EnvelopeCipher).
+      ...(manifest.encryption ? { kek: contentKey(keys), encryptionRoot: paths.root } : {}),
+    }),
+    modelManagerModule({
+      modelDirs: folder.modelDirs(config),
+      registryFile: paths.modelRegistryFile,
+      ...(config.models.threads === undefined ? {} : { threads: config.models.threads }),
+      ...(config.models.memoryBudgetMb === undefined ? {} : { memoryBudgetMb: config.models.memoryBudgetMb }),
+      ...(llmId === undefined ? {} : { defaultLlm: llmId }),
+      ...(embedderId === undefined ? {} : { defaultEmbedder: embedderId }),
+    }),
+    ragModule(
+      {
+        dir: folder.indexDir(embedderId),
+        root: options.ingestRoot ?? paths.uploads,
+        maxFileBytes: config.rag.maxFileSizeMb * 1024 * 1024,
+        // ids nobody can compute from a guessed file name without the workspace's keys
+        documentIdKey: deriveKey(keys.hashKey, "rag/document-id"),
+        ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages },
+        // rag's own tuned chunking (legal, 600 chars) unless the user chose a size.
+        ...(userChunking ? { chunking: { strategy: "legal" as const, targetChars: config.rag.chunkSize, overlapChars: config.rag.chunkOverlap } } : {}),
+        ...(options.indexLockWaitMs === undefined ? {} : { lockWaitMs: options.indexLockWaitMs }),
+      },
+      // rag scrubs PII before indexing only when the user asked for it.
+      { scrubOnIngest: config.security.scrubOnIngest },
+    ),
+    workflowEngineModule({
+      dbPath: paths.workflowDb,
+      workspaceRoot: options.workflowFiles ?? paths.workflows,
+      maxParallelSteps: config.workflows.parallelism,
+      retention: `${config.workflows.retentionDays * 24}h`,
+      resumeOnOpen: options.resumeWorkflows ?? true,
+    }),
+    agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows }),
+    legalModule(),
+    pluginsModule(workspacePluginsConfig(paths, config)),
+  ];
+}
+
+/** Binds the workspace's own rules: the audit policy, uploads, live runs, the vault file and the plugins. */
+export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
+  const paths = folder.paths;
+  return new ContainerModule(({ bind }) => {
+    bind(WorkspaceFolderToken).toConstantValue(folder);
+    bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
+    bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));
+    bind(AuditPolicyToken)
+      .toDynamicValue((ctx) => new AuditPolicy(ctx.get<AuditSink>(AuditSink)))
+      .inSingletonScope();
+    bind(UploadStoreToken)
+      .toDynamicValue((ctx) => {
+        const config = ctx.get<BearConfig>(BearConfig);
+        const sealer = ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true });
+        return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealer);
+      })
+      .inSingletonScope();
+    bind(WorkspacePluginsToken)
+      .toDynamicValue((ctx) => {
+        const config = ctx.get<BearConfig>(BearConfig);
+        const host = ctx.get<PluginHost>(PluginHostToken);
+        return new WorkspacePlugins(paths, workspacePluginsConfig(paths, config), () => host, ctx.get<AuditSink>(AuditSink));
+      })
+      .inSingletonScope();
+  });
+}

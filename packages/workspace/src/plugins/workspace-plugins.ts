@@ -1,0 +1,193 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { AuditSink, BearConfig } from "@bear/core";
+import { copyPluginFolder, discoverPlugins, inspectPluginFolder, PLUGIN_API_VERSION, type PluginHost, type PluginPermission, type PluginsConfigInput } from "@bear/plugins";
+import type { PiiFinding } from "@bear/security";
+import type { StepHandlerRegistry } from "@bear/workflow-engine";
+import { BearWorkspaceError } from "../errors";
+import type { WorkspacePaths } from "../folder/workspace-paths";
+
+/** One plugin as `bear plugins list` and the admin API show it. */
+export interface PluginRow {
+  readonly name: string;
+  readonly version?: string;
+  readonly folder: string;
+  /** In the workspace's own plugin folder (not a configured one). */
+  readonly installed: boolean;
+  readonly state: "valid" | "refused";
+  readonly description?: string;
+  readonly provides?: ReadonlyArray<{ point: string; id: string }>;
+  readonly permissions?: readonly string[];
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly error?: unknown;
+}
+
+/** The plugin host settings of a workspace: its own plugin folder first, then the configured ones. */
+export function workspacePluginsConfig(paths: WorkspacePaths, config: BearConfig): PluginsConfigInput & { directories: string[]; allowedPermissions: PluginPermission[] } {
+  return {
+    directories: [paths.plugins, ...config.plugins.dirs.map((d) => path.resolve(d))],
+    allowedPermissions: ["fs.read.plugin", ...(config.plugins.allowedPermissions as PluginPermission[])],
+    workspaceDir: paths.root,
+  };
+}
+
+/** Valid and refused plugins of a workspace's folders, without starting any (`bear doctor`). */
+export async function discoverWorkspacePlugins(paths: WorkspacePaths, config: BearConfig): Promise<{ valid: number; problems: string[] }> {
+  const found = await discoverPlugins({ ...workspacePluginsConfig(paths, config), hostApiVersion: PLUGIN_API_VERSION });
+  return { valid: found.plugins.length, problems: found.problems.map((p) => p.error.message) };
+}
+
+/**
+ * The workspace's plugins: what is installed, installing and removing, and the one PluginHost
+ * (sandboxed processes) every front door shares, with its PII recognizers and step types.
+ */
+export class WorkspacePlugins {
+  #loaded: Promise<PluginHost> | undefined;
+  #watchers: fs.FSWatcher[] = [];
+
+  constructor(
+    private readonly paths: WorkspacePaths,
+    private readonly config: ReturnType<typeof workspacePluginsConfig>,
+    private readonly host: () => PluginHost,
+    private readonly audit: AuditSink,
+  ) {}
+
+  get directories(): readonly string[] {
+    return this.config.directories;
+  }
+
+  async list(): Promise<PluginRow[]> {
+    const found = await discoverPlugins({ ...this.config, hostApiVersion: PLUGIN_API_VERSION });
+    const own = fs.realpathSync(this.paths.plugins);
+    const installed = (folder: string): boolean => path.dirname(folder) === own;
+    const rows: PluginRow[] = [
+      ...found.plugins.map((p) => ({
+        name: p.manifest.name,
+        version: p.manifest.version,
+        folder: p.folder,
+        installed: installed(p.folder),
+        state: "valid" as const,
+        ...(p.manifest.description ? { description: p.manifest.description } : {}),
+        provides: p.manifest.provides,
+        permissions: p.manifest.permissions,
+        dependencies: (p.manifest as { dependencies?: Record<string, string> }).dependencies ?? {},
+      })),
+      ...found.problems.map((p) => ({ name: p.plugin, folder: p.folder, installed: installed(p.folder), state: "refused" as const, error: p.error.toJSON() })),
+    ];
+    return rows.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** True when some valid plugin provides this extension point (so starting the host is worth it). */
+  async provides(point: string): Promise<boolean> {
+    const found = await discoverPlugins({ ...this.config, hostApiVersion: PLUGIN_API_VERSION });
+    return found.plugins.some((p) => p.manifest.provides.some((x) => x.point === point));
+  }
+
+  /** The host with every valid plugin started (once). */
+  loaded(): Promise<PluginHost> {
+    this.#loaded ??= (async () => {
+      const host = this.host();
+      await host.loadAll();
+      return host;
+    })();
+    return this.#loaded;
+  }
+
+  /** Validates a plugin folder, copies it into the workspace and proves it starts in its sandbox. */
+  async install(folder: string, options: { force?: boolean; actor: string }): Promise<{ name: string; version: string; folder: string; provides: ReadonlyArray<{ point: string; id: string }>; permissions: readonly string[] }> {
+    const source = path.resolve(folder);
+    if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) {
+      throw new BearWorkspaceError("INPUT_NOT_FOUND", `plugin folder '${folder}' does not exist`, { hint: "Give the folder that holds bear-plugin.json." });
+    }
+    const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: this.config.allowedPermissions, workspaceDir: this.paths.root });
+    const target = path.join(this.paths.plugins, plugin.manifest.name);
+    if (fs.existsSync(target)) {
+      if (!options.force) throw new BearWorkspaceError("PLUGIN_EXISTS", `plugin '${plugin.manifest.name}' is already installed`, { hint: "Pass --force to replace it, or remove it first." });
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+    copyPluginFolder(source, target, plugin.manifest.name); // links stay relative; links out of the folder are refused
+    const host = await this.loaded();
+    await host.loadAll();
+    const started = host.plugins().find((p) => p.name === plugin.manifest.name);
+    if (!started || started.state === "refused" || started.state === "failed") {
+      fs.rmSync(target, { recursive: true, force: true });
+      throw new BearWorkspaceError("PLUGIN_FAILED", `plugin '${plugin.manifest.name}' did not start: ${started?.error?.message ?? "unknown reason"}`, {
+        hint: started?.error?.hint ?? "Fix the plugin and install it again; nothing was installed.",
+      });
+    }
+    await this.audit.record({ action: "plugin.install", outcome: "success", actor: options.actor, resource: plugin.manifest.name });
+    return { name: plugin.manifest.name, version: plugin.manifest.version, folder: target, provides: plugin.manifest.provides, permissions: plugin.manifest.permissions };
+  }
+
+  /** Removes a plugin installed in the workspace; returns the plugins that depend on it. */
+  async remove(name: string, actor: string): Promise<{ folder: string; dependants: string[] }> {
+    if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(name)) throw new BearWorkspaceError("INPUT_INVALID", `'${name}' is not a plugin name (lowercase letters, digits and dashes)`);
+    const rows = await this.list();
+    const row = rows.find((r) => r.name === name && r.installed) ?? rows.find((r) => r.installed && path.basename(r.folder) === name);
+    if (!row) {
+      const elsewhere = rows.find((r) => r.name === name);
+      throw new BearWorkspaceError("PLUGIN_NOT_FOUND", `plugin '${name}' is not installed in this workspace`, {
+        hint: elsewhere ? `It comes from the configured folder '${path.dirname(elsewhere.folder)}'; remove it there or from plugins.dirs.` : "`bear plugins list` shows the installed plugins.",
+      });
+    }
+    const dependants = rows.filter((r) => r.name !== name && r.state === "valid" && Object.keys(r.dependencies ?? {}).includes(name)).map((r) => r.name);
+    fs.rmSync(row.folder, { recursive: true, force: true });
+    await this.audit.record({ action: "plugin.remove", outcome: "success", actor, resource: name });
+    return { folder: row.folder, dependants };
+  }
+
+  /** Installed `step-type` plugins become step types (built-in types win). Starts the host only if one exists. */
+  async addStepTypes(registry: StepHandlerRegistry): Promise<void> {
+    if (!(await this.provides("step-type"))) return;
+    const host = await this.loaded();
+    for (const step of host.stepTypes()) {
+      if (registry.has(step.id)) continue;
+      registry.register({ type: step.id, execute: async (context) => step.run(context.parameters as never) });
+    }
+  }
+
+  /** Findings of the `pii-recognizer` plugins (each runs in its sandbox), and which took part. */
+  async piiFindings(text: string): Promise<{ findings: PiiFinding[]; used: string[] }> {
+    if (!(await this.provides("pii-recognizer"))) return { findings: [], used: [] };
+    const host = await this.loaded();
+    const findings: PiiFinding[] = [];
+    const used: string[] = [];
+    for (const recognizer of host.piiRecognizers()) {
+      used.push(`${recognizer.plugin}:${recognizer.id}`);
+      for (const span of await recognizer.recognize(text)) {
+        findings.push({ type: span.type, start: span.start, end: span.end, score: span.score ?? 0.85, recognizer: `plugin:${recognizer.plugin}` });
+      }
+    }
+    return { findings, used };
+  }
+
+  /**
+   * Hot reload: when a plugin folder changes (a plugin copied in, edited or removed), the host
+   * rescans and starts what is new, a moment after the last change.
+   */
+  watch(onReload?: (error?: unknown) => void): void {
+    let timer: NodeJS.Timeout | undefined;
+    const reload = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        void this.loaded()
+          .then((host) => host.loadAll())
+          .then(() => onReload?.(), (error: unknown) => onReload?.(error));
+      }, 300);
+      timer.unref();
+    };
+    for (const dir of this.config.directories) {
+      try {
+        const watcher = fs.watch(dir, { recursive: true }, reload);
+        watcher.unref();
+        this.#watchers.push(watcher);
+      } catch {
+        // a configured folder that does not exist yet: nothing to watch
+      }
+    }
+  }
+
+  stopWatching(): void {
+    for (const w of this.#watchers.splice(0)) w.close();
+  }
+}

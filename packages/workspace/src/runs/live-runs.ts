@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { RunDetails, WorkflowEngine } from "@bear/workflow-engine";
+import { BearWorkspaceError } from "../errors";
+
+/** What a process running a workflow publishes for other processes (the database has one owner at a time). */
+export interface LiveRunStatus {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly pid: number;
+  readonly status: string;
+  readonly progress: RunDetails["progress"];
+  readonly steps: ReadonlyArray<{ readonly id: string; readonly index: number | null; readonly status: string; readonly attempt: number }>;
+  readonly updatedAt: string;
+}
+
+/** A run this process follows: publish its status after each event; `stop()` when it ends. */
+export interface LiveRunTracker {
+  publish(): void;
+  stop(): void;
+}
+
+const FINISHED = ["cancelled", "completed", "failed"];
+
+/**
+ * The live-run registry of a workspace: while one process owns the workflow database, it publishes
+ * each run's status to a small file, and other processes read it or ask it to cancel (a `.cancel`
+ * file the owner polls for).
+ */
+export class LiveRuns {
+  constructor(private readonly dir: string) {}
+
+  #file(runId: string, ext: "json" | "cancel"): string {
+    return path.join(this.dir, `${runId.replace(/[^A-Za-z0-9_.:-]/g, "_")}.${ext}`);
+  }
+
+  /** Publishes the run's status now and on each `publish()`, and cancels it when another process asks. */
+  track(engine: WorkflowEngine, runId: string): LiveRunTracker {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const cancelFile = this.#file(runId, "cancel");
+    fs.rmSync(cancelFile, { force: true });
+    const publish = (): void => {
+      try {
+        const d = engine.getRun(runId);
+        const live: LiveRunStatus = {
+          runId,
+          workflow: d.workflow,
+          pid: process.pid,
+          status: d.status,
+          progress: d.progress,
+          steps: d.steps.map((s) => ({ id: s.stepId, index: s.index, status: s.status, attempt: s.attempt })),
+          updatedAt: new Date().toISOString(),
+        };
+        const file = this.#file(runId, "json");
+        fs.writeFileSync(`${file}.tmp`, JSON.stringify(live), { mode: 0o600 });
+        fs.renameSync(`${file}.tmp`, file);
+      } catch {
+        // best effort; the database is the record
+      }
+    };
+    const poll = setInterval(() => {
+      if (fs.existsSync(cancelFile)) {
+        fs.rmSync(cancelFile, { force: true });
+        engine.cancel(runId, "cancelled from another process");
+      }
+    }, 100);
+    publish();
+    return { publish, stop: () => clearInterval(poll) };
+  }
+
+  read(runId: string): LiveRunStatus | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(this.#file(runId, "json"), "utf8")) as LiveRunStatus;
+    } catch {
+      return undefined;
+    }
+  }
+
+  list(): LiveRunStatus[] {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => {
+      const live = this.read(n.slice(0, -5));
+      return live ? [live] : [];
+    });
+  }
+
+  /** Asks the process running `runId` to cancel it and waits for it to say so; true if it was cancelled. */
+  async requestCancel(runId: string, waitMs = 15_000): Promise<boolean> {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(this.#file(runId, "cancel"), String(process.pid), { mode: 0o600 });
+    for (let waited = 0; waited < waitMs; waited += 100) {
+      const live = this.read(runId);
+      if (live && FINISHED.includes(live.status)) return live.status === "cancelled";
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new BearWorkspaceError("INPUT_INVALID", `the process running '${runId}' did not confirm the cancellation within ${Math.round(waitMs / 1000)} s`, {
+      hint: "It may be busy in a step that ignores cancellation; try again or stop that process.",
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { BearConfig, Logger } from "@bear/core";
+import type { ScryptParams } from "@bear/security";
+import type { PassphraseSource } from "./keys/workspace-keys";
+
+/** How to open a workspace; the defaults suit a long-running server. */
+export interface OpenWorkspaceOptions {
+  /** The resolved configuration (the apps read files and BEAR_* variables; packages never do). */
+  readonly config: BearConfig;
+  /** Default: silent. */
+  readonly logger?: Logger;
+  /** Asked only when the keys are sealed under a passphrase. */
+  readonly passphrase?: PassphraseSource;
+  /**
+   * When the folder holds no workspace: create one (plain keys, or sealed under `passphrase` when it
+   * is a string) instead of failing with WORKSPACE_NOT_INITIALISED. Default false.
+   */
+  readonly create?: boolean;
+  readonly scrypt?: ScryptParams;
+  /**
+   * The local user who holds the keys (the CLI's "cli"): may restore vault tokens without being a
+   * principal. A server leaves it unset, so only authorized principals restore.
+   */
+  readonly owner?: string;
+  /** Folder ingest may read (symlinks out are refused). Default: the uploads folder. */
+  readonly ingestRoot?: string;
+  /** How long an index write waits for another process's. Default: rag's (5 min). */
+  readonly indexLockWaitMs?: number;
+  /** Bind the configured (or active) LLM, so answers, reviews and workflow steps may use it. Default true. */
+  readonly llm?: boolean;
+  /** Folder `file_operations` steps are confined to. Default: the workspace's per-matter workflow files. */
+  readonly workflowFiles?: string;
+  /** Resume runs left unfinished when the engine opens. Default true. */
+  readonly resumeWorkflows?: boolean;
+  /** Per-principal token bucket of the API. */
+  readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
+}

@@ -1,0 +1,8 @@
+import { bearToken } from "@bear/core";
+
+export const WorkspaceFolderToken = bearToken("workspace", "WorkspaceFolder");
+export const AuditPolicyToken = bearToken("workspace", "AuditPolicy");
+export const UploadStoreToken = bearToken("workspace", "UploadStore");
+export const LiveRunsToken = bearToken("workspace", "LiveRuns");
+export const VaultFileToken = bearToken("workspace", "VaultFile");
+export const WorkspacePluginsToken = bearToken("workspace", "WorkspacePlugins");

@@ -1,0 +1,327 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Container } from "inversify";
+import { disposeContainer, Llm, type BearConfig, type Logger, type WorkspaceLayout } from "@bear/core";
+import { AgentSystemToken, type AgentSystem } from "@bear/agents";
+import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
+import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
+import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
+import {
+  AccessControlToken,
+  AuditLogToken,
+  PiiScannerToken,
+  PiiScrubberToken,
+  RateLimiterToken,
+  resolveOverlaps,
+  TokenVaultToken,
+  type AccessControl,
+  type AuditLog,
+  type PiiScanner,
+  type PiiScrubber,
+  type PiiScrubResult,
+  type RateLimiter,
+  type TokenVault,
+} from "@bear/security";
+import { StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import type { AuditPolicy } from "./audit/audit-policy";
+import type { WorkspaceManifest } from "./folder/workspace-manifest";
+import type { WorkspaceFolder } from "./folder/workspace-folder";
+import type { LiveRuns } from "./runs/live-runs";
+import type { UploadOutcome, UploadRequest, UploadStore } from "./uploads/upload-store";
+import type { VaultFile } from "./vault/vault-file";
+import type { WorkspacePlugins } from "./plugins/workspace-plugins";
+import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken } from "./workspace-tokens";
+
+/** Options of `Workspace.review`. */
+export interface ReviewOptions {
+  readonly actor: string;
+  /** Id of what was reviewed, for the audit record (a document id, or a hash of the file). */
+  readonly resource: string;
+  /** Let the configured model refine the clause labels (slower). Default false. */
+  readonly useModel?: boolean;
+  /** A review playbook as YAML (default: the built-in one). */
+  readonly playbook?: string;
+  readonly documentName?: string;
+  readonly title?: string;
+  readonly signal?: AbortSignal;
+  /** Extra facts for the audit record (e.g. the file format). */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Options of `Workspace.redact`. */
+export interface RedactOptions {
+  readonly actor: string;
+  readonly policy?: string;
+  readonly documentId?: string;
+  /** Also use the PII recognizers of installed plugins (default true). */
+  readonly plugins?: boolean;
+}
+
+/**
+ * An opened workspace: every service the apps need, composed once in one Inversify container, and
+ * the workspace's own rules (keys, vault, uploads, live runs, plugins, the audit policy). Services
+ * holding native resources open on first use; `dispose()` releases everything.
+ */
+export class Workspace implements AsyncDisposable {
+  readonly config: BearConfig;
+  readonly logger: Logger;
+  readonly folder: WorkspaceFolder;
+  readonly manifest: WorkspaceManifest;
+  /** The LLM answers and steps use, when one is configured or active (and asked for). */
+  readonly llmId: string | undefined;
+  /** The embedding model of the index, when one is configured or active. */
+  readonly embedderId: string | undefined;
+  readonly audit: AuditPolicy;
+  readonly liveRuns: LiveRuns;
+  readonly plugins: WorkspacePlugins;
+  readonly #container: Container;
+  readonly #uploads: UploadStore;
+  readonly #resumeWorkflows: boolean;
+  readonly #vaultKey: Uint8Array;
+  #modelsReady: Promise<void> | undefined;
+  #workflows: Promise<WorkflowEngine> | undefined;
+  #disposing: Promise<void> | undefined;
+  /** Errors a service failed to open with (e.g. a database another process holds): the container rethrows them at teardown. */
+  readonly #openFailures = new Set<unknown>();
+
+  constructor(init: {
+    container: Container;
+    config: BearConfig;
+    logger: Logger;
+    folder: WorkspaceFolder;
+    manifest: WorkspaceManifest;
+    llmId: string | undefined;
+    embedderId: string | undefined;
+    resumeWorkflows: boolean;
+    vaultKey: Uint8Array;
+  }) {
+    this.#vaultKey = init.vaultKey;
+    this.#container = init.container;
+    this.config = init.config;
+    this.logger = init.logger;
+    this.folder = init.folder;
+    this.manifest = init.manifest;
+    this.llmId = init.llmId;
+    this.embedderId = init.embedderId;
+    this.#resumeWorkflows = init.resumeWorkflows;
+    this.audit = init.container.get<AuditPolicy>(AuditPolicyToken);
+    this.liveRuns = init.container.get<LiveRuns>(LiveRunsToken);
+    this.plugins = init.container.get<WorkspacePlugins>(WorkspacePluginsToken);
+    this.#uploads = init.container.get<UploadStore>(UploadStoreToken);
+  }
+
+  get layout(): WorkspaceLayout {
+    return this.folder.layout;
+  }
+
+  get encrypted(): boolean {
+    return this.manifest.encryption !== null;
+  }
+
+  auditLog(): AuditLog {
+    return this.#container.get<AuditLog>(AuditLogToken);
+  }
+
+  scrubber(): PiiScrubber {
+    return this.#container.get<PiiScrubber>(PiiScrubberToken);
+  }
+
+  access(): AccessControl {
+    return this.#container.get<AccessControl>(AccessControlToken);
+  }
+
+  limiter(): RateLimiter {
+    return this.#container.get<RateLimiter>(RateLimiterToken);
+  }
+
+  /** Persists the token vault (originals of reversible redactions, sealed) to the workspace. */
+  saveVault(): void {
+    this.#container.get<VaultFile>(VaultFileToken).save(this.#container.get<TokenVault>(TokenVaultToken));
+  }
+
+  models(): ModelManager {
+    return this.#container.get<ModelManager>(ModelManagerToken);
+  }
+
+  /** core's Llm when one is configured or active (and the workspace was opened with `llm`). */
+  async llm(): Promise<Llm | undefined> {
+    await this.#scanModels();
+    return this.#container.isBound(Llm) ? this.#container.get<Llm>(Llm) : undefined;
+  }
+
+  async rag(): Promise<RagEngine> {
+    await this.#scanModels();
+    return this.#container.getAsync<RagEngine>(RagEngineToken);
+  }
+
+  /** The step types the engine will know; register more before the first `workflows()`. */
+  workflowRegistry(): StepHandlerRegistry {
+    return this.#container.get<StepHandlerRegistry>(StepHandlerRegistryToken);
+  }
+
+  /**
+   * The workflow engine on the workspace database, with every step type installed first (agents',
+   * specialists', plugins'), so interrupted runs resume with all of them.
+   */
+  workflows(): Promise<WorkflowEngine> {
+    this.#workflows ??= (async () => {
+      await this.#scanModels();
+      await this.plugins.addStepTypes(this.workflowRegistry());
+      await this.#container.getAsync<AgentSystem>(AgentSystemToken);
+      return this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
+    })().catch((error: unknown) => {
+      this.#openFailures.add(error);
+      throw error;
+    });
+    return this.#workflows;
+  }
+
+  /** Agents on the same workflow engine (coordinator, monitor, executors, validator, specialists). */
+  async agents(): Promise<AgentSystem> {
+    await this.workflows();
+    return this.#container.getAsync<AgentSystem>(AgentSystemToken);
+  }
+
+  /** The whole audit trail as JSON lines, in chain order; the export itself is recorded first (and included). */
+  async exportAudit(actor: string): Promise<AsyncIterable<Buffer>> {
+    await this.audit.exported(actor, "audit-log", {});
+    await this.auditLog().verify(); // waits for queued appends, so the export includes the record above
+    const dir = this.folder.paths.audit;
+    const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    const rotated = names.filter((n) => /^audit-\d{12}\.jsonl$/.test(n)).sort();
+    const files = [...rotated, ...(names.includes("audit.jsonl") ? ["audit.jsonl"] : [])].map((n) => path.join(dir, n));
+    return (async function* lines(): AsyncGenerator<Buffer> {
+      for (const file of files) for await (const chunk of fs.createReadStream(file)) yield chunk as Buffer;
+    })();
+  }
+
+  /** Search, audited as the workspace's policy says (ids and counts only). */
+  async search(query: string, options: SearchOptions, actor: string): Promise<SearchHit[]> {
+    const rag = await this.rag();
+    const hits = await rag.search(query, options);
+    await this.audit.searched(actor, { mode: options.mode ?? this.#defaultMode(), k: options.k ?? 8, hits: hits.length, chars: query.length });
+    return hits;
+  }
+
+  /** A cited answer, streamed; audited once when it is complete. */
+  async *answerStream(question: string, options: AnswerOptions, actor: string): AsyncGenerator<AnswerStreamEvent, Answer | undefined> {
+    const rag = await this.rag();
+    let final: Answer | undefined;
+    for await (const event of rag.answerStream(question, options)) {
+      if (event.type === "answer") final = event.answer;
+      yield event;
+    }
+    await this.audit.answered(actor, { mode: options.mode ?? this.#defaultMode(), passages: final?.passages.length ?? 0, answer: final?.mode ?? "none", chars: question.length });
+    return final;
+  }
+
+  async answer(question: string, options: AnswerOptions, actor: string): Promise<Answer> {
+    let final: Answer | undefined;
+    for await (const event of this.answerStream(question, options, actor)) if (event.type === "answer") final = event.answer;
+    if (!final) throw new Error("the answer stream ended without an answer");
+    return final;
+  }
+
+  /** Contract review (@bear/legal), audited; rules only unless `useModel`. */
+  async review(text: string, options: ReviewOptions): Promise<ContractReviewReport> {
+    const llm = options.useModel ? await this.llm() : undefined;
+    const report = await reviewContract(text, {
+      ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
+      ...(options.documentName ? { documentName: options.documentName } : {}),
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(llm ? { llm } : {}),
+      logger: this.logger,
+    });
+    const r = report.summary.risks;
+    await this.audit.reviewed(options.actor, options.resource, {
+      ...options.details,
+      clauses: report.summary.clauseCount,
+      critical: r.critical,
+      high: r.high,
+      medium: r.medium,
+      low: r.low,
+      model: llm ? "llm" : "rules",
+    });
+    return report;
+  }
+
+  renderReview(report: ContractReviewReport, format: ReportFormat): string {
+    return renderReport(report, format);
+  }
+
+  /**
+   * Personal data removed from a text with the workspace's scrubber (and its plugins' recognizers),
+   * audited; a reversible policy's tokens are saved to the vault.
+   */
+  async redact(text: string, options: RedactOptions): Promise<{ result: PiiScrubResult; plugins: string[] }> {
+    const scrubber = this.scrubber();
+    const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
+    const scrub = { ...(options.policy ? { policy: options.policy } : {}), ...(options.documentId ? { documentId: options.documentId } : {}) };
+    let result: PiiScrubResult;
+    if (extra.findings.length === 0) {
+      result = await scrubber.scrub(text, scrub);
+    } else {
+      const findings = resolveOverlaps([...this.#container.get<PiiScanner>(PiiScannerToken).scan(text), ...extra.findings]);
+      result = scrubber.apply(text, findings, scrub);
+      await this.audit.record({
+        action: "scrub",
+        outcome: "success",
+        actor: options.actor,
+        ...(options.documentId ? { resource: options.documentId } : {}),
+        details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: extra.used.length },
+      });
+    }
+    if (result.policy === "reversible") this.saveVault();
+    return { result, plugins: extra.used };
+  }
+
+  /** Puts back the originals of vault tokens (only the owner or an authorized principal may), audited by the scrubber. */
+  async restore(text: string, options: { actor: string; documentId?: string }): Promise<string> {
+    return this.scrubber().restore(text, { key: this.#vaultKey, principal: options.actor, ...(options.documentId ? { documentId: options.documentId } : {}) });
+  }
+
+  /** Stores an uploaded document in its matter and ingests it (replacing one of the same name). */
+  async upload(request: UploadRequest): Promise<UploadOutcome> {
+    return this.#uploads.store(await this.rag(), request);
+  }
+
+  /** Removes a document from the index and its uploaded original. */
+  async deleteDocument(document: DocumentRecord): Promise<void> {
+    await (await this.rag()).delete(document.id);
+    this.#uploads.remove(document);
+  }
+
+  /** Leaves running workflows resumable (the next open picks them up) and releases every resource. */
+  dispose(): Promise<void> {
+    this.#disposing ??= (async () => {
+      // Plugin processes are awaited without a ref'd handle: keep the event loop alive meanwhile.
+      const keepAlive = setInterval(() => undefined, 50);
+      try {
+        this.plugins.stopWatching();
+        const engine = await this.#workflows?.catch(() => undefined);
+        await engine?.dispose({ suspend: this.#resumeWorkflows });
+        await disposeContainer(this.#container).catch((error: unknown) => {
+          if (!this.#openFailures.has(error)) throw error; // already reported to whoever asked for the service
+        });
+      } finally {
+        clearInterval(keepAlive);
+      }
+    })();
+    return this.#disposing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  #defaultMode(): string {
+    return this.embedderId ? this.config.rag.searchMode : "lexical";
+  }
+
+  /** The Llm / Embedder handles look their model up in the registry when created: scan first, once. */
+  #scanModels(): Promise<void> {
+    this.#modelsReady ??= this.llmId !== undefined || this.embedderId !== undefined ? this.models().scan().then(() => undefined) : Promise.resolve();
+    return this.#modelsReady;
+  }
+}
