@@ -34,7 +34,7 @@ export class LiveRuns {
     return path.join(this.dir, `${runId.replace(/[^A-Za-z0-9_.:-]/g, "_")}.${ext}`);
   }
 
-  /** Publishes the run's status now and on each `publish()`, and cancels it when another process asks. */
+  /** Publishes the run's status on each `publish()` (after each event), and cancels it when another process asks. */
   track(engine: WorkflowEngine, runId: string): LiveRunTracker {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const cancelFile = this.#file(runId, "cancel");
@@ -64,7 +64,6 @@ export class LiveRuns {
         engine.cancel(runId, "cancelled from another process");
       }
     }, 100);
-    publish();
     return { publish, stop: () => clearInterval(poll) };
   }
 
