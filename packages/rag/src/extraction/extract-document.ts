@@ -1,5 +1,6 @@
 import { ExtractionError } from "../errors";
 import { htmlToText } from "./html-to-text";
+import { joinPages } from "./page-text";
 import { completeWithOcr } from "./ocr/complete-with-ocr";
 import type { OcrEngineId } from "./ocr/ocr-engine";
 import type { OcrPageInfo, OcrPageProgress, PageFailure, PageOcr } from "./ocr/page-ocr";
@@ -43,9 +44,6 @@ export interface ExtractOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-/** Page separator placed between PDF pages in the extracted text. */
-export const PAGE_BREAK = "\f";
-
 function normaliseNewlines(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/^\ufeff/, "");
 }
@@ -81,13 +79,7 @@ async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes:
       cause: error,
     });
   }
-  const pageStarts: number[] = [];
-  let text = "";
-  pages.forEach((page, i) => {
-    if (i > 0) text += PAGE_BREAK;
-    pageStarts.push(text.length);
-    text += page;
-  });
+  const { text, pageStarts } = joinPages(pages);
   if (!ocrFollows && text.replace(/\f/g, "").trim().length === 0) {
     throw new ExtractionError("RAG_FILE_EMPTY", file, `PDF '${file}' has no text layer (${pages.length} pages, no text)`, {
       hint: "It is probably a scan: turn OCR on (rag.ocr.enabled: true).",

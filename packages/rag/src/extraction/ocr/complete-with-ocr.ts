@@ -4,19 +4,8 @@ import { imageKindOf } from "./image-pages";
 import { ocrImageFile, ocrPdfPages } from "./ocr-sources";
 import type { OcrPageInfo, PageFailure, PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
 import { isUsableTextLayer } from "./text-layer-quality";
+import { joinPages, PAGE_BREAK } from "../page-text";
 
-const PAGE_BREAK = "\f";
-
-function joinPages(pages: readonly string[]): { text: string; pageStarts: number[] } {
-  const pageStarts: number[] = [];
-  let text = "";
-  pages.forEach((page, i) => {
-    if (i > 0) text += PAGE_BREAK;
-    pageStarts.push(text.length);
-    text += page;
-  });
-  return { text, pageStarts };
-}
 
 function pagesOf(doc: ExtractedDocument): string[] {
   return doc.pageStarts.map((start, i) => doc.text.slice(start, i + 1 < doc.pageStarts.length ? doc.pageStarts[i + 1]! - PAGE_BREAK.length : undefined));
