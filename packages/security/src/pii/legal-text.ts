@@ -159,7 +159,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
     const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
-    if (!named && !structural && allHeadingWords(value)) {
+    // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
+    const repeated = f.recognizer === "RepeatedMentionRecognizer";
+    if (!named && !structural && !repeated && allHeadingWords(value)) {
       const heading = headingRange(text, lineAt(text, f.start));
       if (heading && f.start >= heading.start && f.end <= heading.end + 1) continue;
     }
