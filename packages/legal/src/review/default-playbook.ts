@@ -1,15 +1,31 @@
-/** The playbook BEAR ships: a sensible starting point for commercial contracts. Copy and edit it. */
-export const DEFAULT_PLAYBOOK_YAML = `# BEAR default contract playbook. Every rule: id, title, severity (critical|high|medium|low|info),
-# when (one condition, or all:/any: lists), fix, and optionally cite (a category to quote when a clause is absent).
-name: BEAR default playbook
-version: 1
-approved_governing_law:
+/** The approved-law list every shipped playbook starts from (YAML, top level). */
+export const APPROVED_GOVERNING_LAW = `approved_governing_law:
   - New York
   - Delaware
   - California
   - England and Wales
   - England
-rules:
+`;
+
+/** The governing-law rules every shipped playbook carries (YAML list items under `rules:`). */
+export const GOVERNING_LAW_RULES = `  - id: governing-law-not-approved
+    title: Governing law is not on the approved list
+    severity: medium
+    when: { governing_law_not_in: approved }
+    fix: Propose an approved governing law, or escalate to the responsible partner.
+  - id: no-governing-law
+    title: No governing law clause
+    severity: medium
+    when: { key_term_missing: governing_law }
+    fix: Add a governing law clause naming an approved law, and a forum clause.
+`;
+
+/** The playbook BEAR ships: a sensible starting point for commercial contracts. Copy and edit it. */
+export const DEFAULT_PLAYBOOK_YAML = `# BEAR default contract playbook. Every rule: id, title, severity (critical|high|medium|low|info),
+# when (one condition, or all:/any: lists), fix, and optionally cite (a category to quote when a clause is absent).
+name: BEAR default playbook
+version: 1
+${APPROVED_GOVERNING_LAW}rules:
   - id: uncapped-liability
     title: Liability is uncapped
     severity: high
@@ -42,17 +58,7 @@ rules:
     severity: low
     when: { clause_absent: Anti-Assignment }
     fix: Add an anti-assignment clause requiring prior written consent.
-  - id: governing-law-not-approved
-    title: Governing law is not on the approved list
-    severity: medium
-    when: { governing_law_not_in: approved }
-    fix: Propose an approved governing law, or escalate to the responsible partner.
-  - id: no-governing-law
-    title: No governing law clause
-    severity: medium
-    when: { key_term_missing: governing_law }
-    fix: Add a governing law clause naming an approved law, and a forum clause.
-  - id: no-termination-for-convenience
+${GOVERNING_LAW_RULES}  - id: no-termination-for-convenience
     title: No termination for convenience
     severity: medium
     when: { clause_absent: Termination for Convenience }

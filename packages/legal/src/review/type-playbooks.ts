@@ -1,19 +1,9 @@
 import type { DocumentType } from "../document-type/detect-document-type";
-import { DEFAULT_PLAYBOOK_YAML } from "./default-playbook";
+import { APPROVED_GOVERNING_LAW, DEFAULT_PLAYBOOK_YAML, GOVERNING_LAW_RULES } from "./default-playbook";
 import { loadPlaybook, type Playbook } from "./playbook";
 
 // Rules every agreement is checked against, whatever its kind.
-const COMMON_RULES = `  - id: governing-law-not-approved
-    title: Governing law is not on the approved list
-    severity: medium
-    when: { governing_law_not_in: approved }
-    fix: Propose an approved governing law, or escalate to the responsible partner.
-  - id: no-governing-law
-    title: No governing law clause
-    severity: medium
-    when: { key_term_missing: governing_law }
-    fix: Add a governing law clause naming an approved law, and a forum clause.
-  - id: assignment-without-consent
+const COMMON_RULES = `${GOVERNING_LAW_RULES}  - id: assignment-without-consent
     title: Assignment allowed without consent
     severity: medium
     when:
@@ -21,19 +11,12 @@ const COMMON_RULES = `  - id: governing-law-not-approved
     fix: Require the other party's prior written consent to any assignment (not to be unreasonably withheld), except to a successor of the whole business.
 `;
 
-const APPROVED = `approved_governing_law:
-  - New York
-  - Delaware
-  - California
-  - England and Wales
-  - England
-`;
 
 /** An NDA is checked for what makes an NDA work, not for commercial terms such as liability caps. */
 export const NDA_PLAYBOOK_YAML = `# BEAR playbook for non-disclosure agreements.
 name: BEAR NDA playbook
 version: 1
-${APPROVED}rules:
+${APPROVED_GOVERNING_LAW}rules:
   - id: nda-no-confidentiality-term
     title: No stated period for the confidentiality obligations
     severity: medium
@@ -86,7 +69,7 @@ ${COMMON_RULES}`;
 export const GENERAL_PLAYBOOK_YAML = `# BEAR playbook for agreements outside commercial supply, licence and services (employment, lease, loan).
 name: BEAR general playbook
 version: 1
-${APPROVED}rules:
+${APPROVED_GOVERNING_LAW}rules:
   - id: non-compete
     title: Non-compete restriction
     severity: medium
