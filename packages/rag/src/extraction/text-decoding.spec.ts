@@ -84,6 +84,14 @@ describe("transcodeToUtf8", () => {
     );
   });
 
+  it("leaves binary that starts with a byte-order mark unchanged (CI's counterexample: FF FE then NULs)", () => {
+    const bytes = new Uint8Array(600);
+    bytes.set([0xff, 0xfe, 0, 1]);
+    expect(transcodeToUtf8(bytes).encoding).toBe("unchanged");
+    bytes.set([0xfe, 0xff, 1, 0]);
+    expect(transcodeToUtf8(bytes).encoding).toBe("unchanged");
+  });
+
   it("leaves random binary data, PDFs and zips unchanged (they are refused or parsed later)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 512, maxLength: 4096 }), (bytes) => {

@@ -76,16 +76,33 @@ function decodeTo(bytes: Uint8Array, encoding: "utf-16le" | "utf-16be" | "window
 }
 
 /**
+ * UTF-16 text, or binary that happens to start with a byte-order mark (or to have every other byte zero):
+ * decoded text has no NUL and almost no control characters.
+ */
+function decodeUtf16Text(bytes: Uint8Array, encoding: "utf-16le" | "utf-16be", skip: number): TranscodedText | undefined {
+  const text = new TextDecoder(encoding).decode(bytes.subarray(skip, skip + SAMPLE));
+  let control = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return undefined;
+    if (c < 9 || (c > 13 && c < 32 && c !== 27) || c === 127) control++;
+  }
+  if (control > text.length * 0.01) return undefined;
+  return { bytes: decodeTo(bytes, encoding, skip), encoding };
+}
+
+/**
  * Returns UTF-8 bytes for text in UTF-16 (with or without a BOM) or Windows-1252 / Latin-1, and the
  * input itself for UTF-8 and for anything that is not text (refused later as binary).
  */
 export function transcodeToUtf8(bytes: Uint8Array): TranscodedText {
   if (bytes.length === 0 || MAGIC.some((m) => startsWith(bytes, m))) return { bytes, encoding: "unchanged" };
-  if (startsWith(bytes, [0xff, 0xfe]) && !startsWith(bytes, [0xff, 0xfe, 0, 0])) return { bytes: decodeTo(bytes, "utf-16le", 2), encoding: "utf-16le" };
-  if (startsWith(bytes, [0xfe, 0xff])) return { bytes: decodeTo(bytes, "utf-16be", 2), encoding: "utf-16be" };
+  const bom = startsWith(bytes, [0xff, 0xfe]) && !startsWith(bytes, [0xff, 0xfe, 0, 0]) ? "utf-16le" : startsWith(bytes, [0xfe, 0xff]) ? "utf-16be" : undefined;
+  if (bom) return decodeUtf16Text(bytes, bom, 2) ?? { bytes, encoding: "unchanged" };
   // Before the UTF-8 test: UTF-16 of ASCII letters is also valid UTF-8 (full of NULs).
   const utf16 = utf16WithoutBom(bytes);
-  if (utf16) return { bytes: decodeTo(bytes, utf16, 0), encoding: utf16 };
+  const decoded = utf16 && decodeUtf16Text(bytes, utf16, 0);
+  if (decoded) return decoded;
   if (isUtf8(bytes)) return { bytes, encoding: "utf-8" };
   if (looksLikeSingleByteText(bytes)) return { bytes: decodeTo(bytes, "windows-1252", 0), encoding: "windows-1252" };
   return { bytes, encoding: "unchanged" };
