@@ -13,6 +13,7 @@ import { registerRestoreCommand } from "./commands/restore";
 import { registerReviewCommand } from "./commands/review";
 import { registerSearchCommand } from "./commands/search";
 import { registerServeCommand } from "./commands/serve";
+import { registerUsersCommand } from "./commands/users";
 import { registerWorkflowCommand } from "./commands/workflow";
 
 export interface ProgramOptions {
@@ -57,6 +58,7 @@ export function buildProgram(version: string, options: ProgramOptions = {}): Com
   registerAuditCommand(program);
   registerDoctorCommand(program);
   registerServeCommand(program);
+  registerUsersCommand(program);
   registerConfigCommand(program);
   return program;
 }

@@ -88,6 +88,52 @@ describe("bear serve", () => {
   });
 });
 
+describe("bear users beside a running bear serve", () => {
+  it("`bear users add --role attorney --matters a,b` gives a key that works for a and b only, at once; `revoke` stops it at once; the audit names the CLI", async () => {
+    const ws = tempDir("users");
+    expect(bear(["--data-dir", ws, "init"]).status).toBe(0);
+    const server = await serve(ws);
+    try {
+      const get = (key: string, matter: string) => fetch(`${server.info.url}/api/v1/documents?matter=${matter}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+      const add = bear(["--data-dir", ws, "--json", "users", "add", "alice", "--role", "attorney", "--matters", "a,b"]);
+      expect(add.status).toBe(0);
+      const added = JSON.parse(add.stdout) as { user: { id: string; role: string; matters: string[] }; apiKey: string };
+      expect(added.user).toEqual({ id: "alice", kind: "api-key", role: "attorney", matters: ["a", "b"] });
+      // no restart: the running server reads the new principal at the next request
+      expect([await get(added.apiKey, "a"), await get(added.apiKey, "b"), await get(added.apiKey, "c")]).toEqual([200, 200, 403]);
+      const me = (await (await fetch(`${server.info.url}/api/v1/me`, { headers: { authorization: `Bearer ${added.apiKey}` } })).json()) as { id: string; matters: string[] };
+      expect(me).toMatchObject({ id: "alice", matters: ["a", "b"] });
+
+      const list = bear(["--data-dir", ws, "--json", "users", "list"]);
+      expect((JSON.parse(list.stdout) as { users: { id: string }[] }).users.map((u) => u.id)).toEqual(["admin", "alice"]);
+      expect(list.stdout).not.toContain("bear_");
+      expect(bear(["--data-dir", ws, "users", "list"]).stdout).toMatch(/alice\s+attorney\s+a, b/);
+
+      // errors keep the usual exit codes: a taken id, an unknown role, a viewer without matters
+      expect(bear(["--data-dir", ws, "users", "add", "alice", "--role", "viewer", "--matters", "a"]).status).toBe(2);
+      expect(bear(["--data-dir", ws, "users", "add", "bob", "--role", "judge", "--matters", "a"]).status).toBe(2);
+      expect(bear(["--data-dir", ws, "users", "add", "bob", "--role", "viewer"]).status).toBe(2);
+
+      expect(bear(["--data-dir", ws, "users", "revoke", "alice"]).status).toBe(0);
+      expect(await get(added.apiKey, "a")).toBe(401);
+      expect(await get(server.info.adminKey!, "c")).toBe(200);
+      expect(bear(["--data-dir", ws, "users", "revoke", "alice"]).status).toBe(2);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const records = fs
+      .readFileSync(path.join(ws, "audit", "audit.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { action: string; actor: string; resource?: string });
+    expect(records.filter((r) => r.resource === "alice" && r.action.startsWith("principal.")).map((r) => [r.action, r.actor])).toEqual([
+      ["principal.create", "cli"],
+      ["principal.remove", "cli"],
+    ]);
+    expect(bear(["--data-dir", ws, "audit", "verify"]).status).toBe(0);
+  }, 120_000);
+});
+
 describe("a passphrase-protected workspace", () => {
   it("keeps its index encrypted at rest: search works with the passphrase, the index files hold none of the words", async () => {
     const ws = tempDir("sealed-index");

@@ -82,6 +82,7 @@ async function signIn() {
   $("models-actions-head").hidden = !isAdmin();
   $("agents-admin-hint").hidden = isAdmin();
   $("agents-actions-head").hidden = !isAdmin();
+  $("tab-users").hidden = !isAdmin();
   await loadDocuments();
 }
 
@@ -97,9 +98,10 @@ $("signout").addEventListener("click", () => {
 });
 
 // --- tabs ----------------------------------------------------------------------------------
-const tabs = ["documents", "ask", "review", "redact", "workflows", "models", "agents"];
+const allTabs = ["documents", "ask", "review", "redact", "workflows", "models", "agents", "users"];
+const visibleTabs = () => allTabs.filter((t) => !$(`tab-${t}`).hidden);
 function showTab(name) {
-  for (const t of tabs) {
+  for (const t of allTabs) {
     $(`tab-${t}`).setAttribute("aria-selected", String(t === name));
     $(`tab-${t}`).tabIndex = t === name ? 0 : -1; // roving tabindex: Tab enters the tab list once, arrows move
     $(`panel-${t}`).hidden = t !== name;
@@ -110,13 +112,15 @@ function showTab(name) {
   if (name === "workflows") void loadWorkflows();
   if (name === "models") void loadModels();
   if (name === "agents") void loadAgents();
+  if (name === "users") void loadUsers();
 }
-for (const t of tabs) {
+for (const t of allTabs) {
   $(`tab-${t}`).addEventListener("click", () => showTab(t));
   $(`tab-${t}`).tabIndex = $(`tab-${t}`).getAttribute("aria-selected") === "true" ? 0 : -1;
 }
 // Arrow keys, Home and End move between tabs (the WAI-ARIA tabs pattern).
 document.querySelector("[role=tablist]").addEventListener("keydown", (e) => {
+  const tabs = visibleTabs();
   const at = tabs.findIndex((t) => $(`tab-${t}`) === document.activeElement);
   if (at < 0) return;
   const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
@@ -808,6 +812,65 @@ async function removeAgent(agent) {
 $("agents-form").addEventListener("submit", (e) => {
   e.preventDefault();
   void loadAgents();
+});
+
+// --- users (admins) ------------------------------------------------------------------------
+async function loadUsers() {
+  try {
+    const { users } = await json("/api/v1/users");
+    $("users").replaceChildren(
+      ...users.map((u) =>
+        el(
+          "tr",
+          { "data-user": u.id },
+          el("th", { scope: "row" }, el("code", { textContent: u.id })),
+          el("td", { textContent: u.role ?? "no role" }),
+          el("td", { textContent: u.role === "admin" ? "every matter" : u.matters.join(", ") || "—" }),
+          el(
+            "td",
+            { className: "actions" },
+            u.id === me.id
+              ? el("span", { className: "hint", textContent: "you" })
+              : el("button", { type: "button", className: "danger", textContent: "Revoke", "aria-label": `Revoke user ${u.id}`, onclick: () => void revokeUser(u) }),
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    $("users").replaceChildren(el("tr", {}, el("td", { colSpan: 4, className: "error" }, errorView(error, "Could not list users"))));
+  }
+}
+
+async function revokeUser(user) {
+  $("users-error").replaceChildren();
+  if (!window.confirm(`Revoke ${user.id}? Its API key stops working at once.`)) return;
+  try {
+    await json(`/api/v1/users/${enc(user.id)}`, { method: "DELETE" });
+  } catch (error) {
+    $("users-error").replaceChildren(errorView(error, `Could not revoke ${user.id}`));
+  }
+  await loadUsers();
+}
+
+$("users-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("users-error").replaceChildren();
+  $("user-key").hidden = true;
+  const role = $("user-role").value;
+  const matters = role === "admin" ? [] : $("user-matters").value.split(",").map((m) => m.trim()).filter(Boolean);
+  try {
+    const { user, apiKey: key } = await json("/api/v1/users", { method: "POST", body: JSON.stringify({ id: $("user-id").value.trim(), role, matters }) });
+    // The key is shown here once: the server keeps only its hash.
+    $("user-key").replaceChildren(
+      el("p", {}, el("strong", { textContent: `API key for ${user.id}` }), " (shown once, copy it now):"),
+      el("code", { id: "user-key-value", textContent: key }),
+    );
+    $("user-key").hidden = false;
+    $("user-id").value = "";
+  } catch (error) {
+    $("users-error").replaceChildren(errorView(error, "Could not add the user"));
+  }
+  await loadUsers();
 });
 
 if (apiKey) void signIn();

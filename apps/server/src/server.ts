@@ -20,6 +20,7 @@ import { registerRedactRoutes } from "./routes/redact";
 import { registerReviewRoutes } from "./routes/review";
 import { registerSearchRoutes } from "./routes/search";
 import { registerUiRoutes } from "./routes/ui";
+import { registerUserRoutes } from "./routes/users";
 import { registerWorkflowRoutes } from "./routes/workflows";
 import { openServerServices, type BearServices } from "./services/server-services";
 
@@ -253,6 +254,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   registerModelRoutes(app, ctx);
   registerWorkflowRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
   if (options.ui ?? true) await registerUiRoutes(app);
 
   app.addHook("preClose", async () => streams.abortAll());

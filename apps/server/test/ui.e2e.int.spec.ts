@@ -297,4 +297,44 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     expect(external).toEqual([]);
     await context.close();
   }, 30_000);
+
+  it("users: an admin adds a user limited to a matter and sees its key once; that key signs in to that matter only; the admin revokes it; other roles get no Users tab", async () => {
+    const viewer = await signedIn("alice");
+    expect(await viewer.page.getByRole("tab", { name: "Users" }).isHidden()).toBe(true);
+    await viewer.context.close();
+
+    const { context, page, external } = await signedIn("admin");
+    await page.getByRole("tab", { name: "Users" }).click();
+    await page.locator('tr[data-user="alice"]').waitFor();
+    await page.getByLabel("User id").fill("erin");
+    await page.getByLabel("Role").selectOption("paralegal");
+    await page.getByLabel("Matters (comma-separated)").fill("acme");
+    await page.getByRole("button", { name: "Add user" }).click();
+    const key = (await page.locator("#user-key-value").textContent()) ?? "";
+    expect(key).toMatch(/^bear_erin_/);
+    expect(await page.locator('tr[data-user="erin"] td').allTextContents()).toEqual(["paralegal", "acme", "Revoke"]);
+    // A bad matter id is refused with the API's message.
+    await page.getByLabel("User id").fill("frank");
+    await page.getByLabel("Matters (comma-separated)").fill("");
+    await page.getByRole("button", { name: "Add user" }).click();
+    await page.locator("#users-error").getByText(/at least one matter/).waitFor();
+
+    // The new key works in the UI, for its matter only.
+    const erin = await browser.newContext();
+    const erinPage = await erin.newPage();
+    await erinPage.goto(t.url);
+    await erinPage.getByLabel("API key").fill(key);
+    await erinPage.getByRole("button", { name: "Sign in" }).click();
+    await erinPage.getByText("Signed in as erin").waitFor();
+    expect(await erinPage.getByLabel("Current matter").inputValue()).toBe("acme");
+    expect((await fetch(`${t.url}/api/v1/documents?matter=globex`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Revoke user erin" }).click();
+    await page.locator('tr[data-user="erin"]').waitFor({ state: "detached" });
+    expect((await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    expect(external).toEqual([]);
+    await erin.close();
+    await context.close();
+  }, 30_000);
 });

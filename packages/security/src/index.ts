@@ -37,7 +37,7 @@ export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./cryp
 export { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 export { deriveKey } from "./crypto/derive-key";
 
-export { AccessControl, ROLES, ROLE_PERMISSIONS, PASSWORD_SCRYPT, API_KEY_SCRYPT, type AccessControlOptions, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
+export { AccessControl, ROLES, ROLE_PERMISSIONS, PASSWORD_SCRYPT, API_KEY_SCRYPT, type AccessControlOptions, type PrincipalChangeOptions, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";
 export { RateLimiter, type RateLimiterOptions } from "./access/rate-limiter";
 
 export {

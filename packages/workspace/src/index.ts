@@ -6,13 +6,14 @@ export { WorkspaceFolder, type CreateWorkspaceOptions } from "./folder/workspace
 export type { WorkspaceManifest, WorkspaceState } from "./folder/workspace-manifest";
 export { MIN_PASSPHRASE_CHARS, type PassphraseSource, type WorkspaceKeys, type KeySealing } from "./keys/workspace-keys";
 export { AuditPolicy } from "./audit/audit-policy";
+export { WorkspaceUsers, type NewUser, type UserRow } from "./users/workspace-users";
 export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
 export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
-export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken } from "./workspace-tokens";
+export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 // What the apps show and accept, re-exported so that an app depends on the workspace alone.
 export { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType, type AgentSystem } from "@bear/agents";
@@ -20,5 +21,5 @@ export type { ContractReviewReport, ReportFormat } from "@bear/legal";
 export type { ModelManager, ModelRecord } from "@bear/model-manager";
 export { pluginContainment, type PluginPermission } from "@bear/plugins";
 export { describeOcr, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type Citation, type DocumentRecord, type FileOutcome, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
-export { AccessDeniedError, assessRisk, RateLimitedError, type AccessControl, type Action, type AuditLog, type AuditVerification, type PiiScrubber, type Principal, type RateLimiter, type Resource, type Role } from "@bear/security";
+export { AccessDeniedError, assessRisk, RateLimitedError, type AccessControl, type Action, type AuditLog, type AuditVerification, type PiiScrubber, type Principal, type RateLimiter, type Resource, type Role, ROLES } from "@bear/security";
 export { parseWorkflowText, RunNotFoundError, type JsonValue, type RunDetails, type RunHandle, type RunRecord, type RunResult, type RunStatus, type StepHandlerRegistry, type WorkflowEngine, type WorkflowEvent } from "@bear/workflow-engine";

@@ -5,7 +5,7 @@ import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { ragModule } from "@bear/rag";
-import { deriveKey, EnvelopeCipherToken, securityModule, type EnvelopeCipher } from "@bear/security";
+import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { AuditPolicy } from "./audit/audit-policy";
 import { WorkspaceFolder } from "./folder/workspace-folder";
@@ -14,10 +14,11 @@ import { contentKey, type WorkspaceKeys } from "./keys/workspace-keys";
 import { WorkspacePlugins, workspacePluginsConfig } from "./plugins/workspace-plugins";
 import { LiveRuns } from "./runs/live-runs";
 import { UploadStore } from "./uploads/upload-store";
+import { WorkspaceUsers } from "./users/workspace-users";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
 import type { OpenWorkspaceOptions } from "./workspace-options";
-import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken } from "./workspace-tokens";
+import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /**
  * Opens (or, with `create`, creates) the workspace under `config.dataDir` and composes the product:
@@ -108,7 +109,7 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
   ];
 }
 
-/** Binds the workspace's own rules: the audit policy, uploads, live runs, the vault file and the plugins. */
+/** Binds the workspace's own rules: the audit policy, uploads, live runs, the vault file, users and the plugins. */
 export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
   const paths = folder.paths;
   return new ContainerModule(({ bind }) => {
@@ -117,6 +118,9 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));
     bind(AuditPolicyToken)
       .toDynamicValue((ctx) => new AuditPolicy(ctx.get<AuditSink>(AuditSink)))
+      .inSingletonScope();
+    bind(WorkspaceUsersToken)
+      .toDynamicValue((ctx) => new WorkspaceUsers(ctx.get<AccessControl>(AccessControlToken)))
       .inSingletonScope();
     bind(UploadStoreToken)
       .toDynamicValue((ctx) => {

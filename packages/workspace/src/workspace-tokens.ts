@@ -6,3 +6,4 @@ export const UploadStoreToken = bearToken("workspace", "UploadStore");
 export const LiveRunsToken = bearToken("workspace", "LiveRuns");
 export const VaultFileToken = bearToken("workspace", "VaultFile");
 export const WorkspacePluginsToken = bearToken("workspace", "WorkspacePlugins");
+export const WorkspaceUsersToken = bearToken("workspace", "WorkspaceUsers");

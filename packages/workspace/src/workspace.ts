@@ -30,7 +30,8 @@ import type { LiveRuns } from "./runs/live-runs";
 import type { UploadOutcome, UploadRequest, UploadStore } from "./uploads/upload-store";
 import type { VaultFile } from "./vault/vault-file";
 import type { WorkspacePlugins } from "./plugins/workspace-plugins";
-import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken } from "./workspace-tokens";
+import type { WorkspaceUsers } from "./users/workspace-users";
+import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
 export interface ReviewOptions {
@@ -128,6 +129,11 @@ export class Workspace implements AsyncDisposable {
 
   access(): AccessControl {
     return this.#container.get<AccessControl>(AccessControlToken);
+  }
+
+  /** Principals and their API keys: add, list, rotate, revoke (audited with the caller as actor). */
+  users(): WorkspaceUsers {
+    return this.#container.get<WorkspaceUsers>(WorkspaceUsersToken);
   }
 
   limiter(): RateLimiter {

@@ -35,14 +35,14 @@ function unauthorized(message: string): HttpError {
 /**
  * Authenticates API keys (bearer tokens) against @bear/security's AccessControl and authorizes
  * actions through its single decision point. A verified key is remembered for a short time by its
- * SHA-256 only, so a request does not pay an scrypt hash each time; roles and matters are always
- * read fresh. Every failed attempt is audited, aggregated per address and window (FailedAuthAudit),
+ * SHA-256 only, so a request does not pay an scrypt hash each time; roles, matters and the key's
+ * current version are always read fresh (from the principals file, when another process changed it). Every failed attempt is audited, aggregated per address and window (FailedAuthAudit),
  * so a flood adds a few records, not one per request. Every attempt without a valid key draws on a
  * per-address budget first (429 once it is spent), so key guessing and anonymous floods are rate
  * limited before any hashing.
  */
 export class ApiKeyAuth {
-  readonly #verified = new Map<string, { id: string; expires: number }>();
+  readonly #verified = new Map<string, { id: string; version: string | undefined; expires: number }>();
   readonly #ttl: number;
   readonly #failures: FailedAuthAudit;
 
@@ -66,7 +66,8 @@ export class ApiKeyAuth {
     const digest = createHash("sha256").update(key).digest("hex");
     const cached = this.#verified.get(digest);
     const now = Date.now();
-    if (cached && cached.expires > now && cached.id === id) {
+    // Still the same secret? A key revoked or rotated by another process (`bear users revoke`) stops at once.
+    if (cached && cached.expires > now && cached.id === id && cached.version === this.options.access.secretVersion(id)) {
       try {
         return this.options.access.get(id);
       } catch {
@@ -82,7 +83,7 @@ export class ApiKeyAuth {
     try {
       const principal = await this.options.access.authenticate(id, key, { auditFailure: false });
       if (this.#verified.size > 10_000) this.#verified.clear();
-      this.#verified.set(digest, { id, expires: now + this.#ttl });
+      this.#verified.set(digest, { id, version: this.options.access.secretVersion(id), expires: now + this.#ttl });
       return principal;
     } catch {
       await this.#deny(credentials, "wrong-key");

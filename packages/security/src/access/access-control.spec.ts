@@ -111,6 +111,38 @@ describe("AccessControl with a principals file", () => {
     await expect(ac.remove("bot")).rejects.toMatchObject({ code: "PRINCIPAL_UNKNOWN" });
   });
 
+  it("sees a key another process created, rotated or revoked at its next call, and audits who changed it", async () => {
+    const records: { action: string; actor: string; resource?: string }[] = [];
+    const server = new AccessControl({ ...fast, file, audit: { record: async (e) => void records.push(e) } });
+    await server.addApiKey("admin", ["admin"], [], { actor: "cli" });
+    const cli = new AccessControl({ ...fast, file, audit: { record: async (e) => void records.push(e) } }); // another process
+    const { apiKey } = await cli.addApiKey("alice", ["attorney"], ["a", "b"], { actor: "admin" });
+    expect(server.get("alice").matters).toEqual(["a", "b"]);
+    const version = server.secretVersion("alice");
+    expect((await server.authorize("alice", "search", { matter: "b" })).allowed).toBe(true);
+    expect((await server.authorize("alice", "search", { matter: "c" })).allowed).toBe(false);
+    const rotated = await cli.rotateApiKey("alice", { actor: "admin" });
+    expect(server.secretVersion("alice")).not.toBe(version);
+    await expect(server.authenticate("alice", apiKey)).rejects.toThrow(/authentication failed/);
+    expect((await server.authenticate("alice", rotated)).id).toBe("alice");
+    await cli.remove("alice", { actor: "admin" });
+    expect(server.has("alice")).toBe(false);
+    expect(server.secretVersion("alice")).toBeUndefined();
+    await expect(server.authenticate("alice", rotated)).rejects.toThrow(/authentication failed/);
+    // the server's own next write keeps what the other process wrote (it re-reads before writing)
+    await cli.addApiKey("bob", ["viewer"], ["a"]);
+    await server.addApiKey("carol", ["viewer"], ["a"]);
+    expect(new AccessControl({ ...fast, file }).list().map((p) => p.id)).toEqual(["admin", "bob", "carol"]);
+    expect(records.filter((r) => r.action.startsWith("principal.") || r.action === "key.rotate").map((r) => [r.action, r.actor, r.resource])).toEqual([
+      ["principal.create", "cli", "admin"],
+      ["principal.create", "admin", "alice"],
+      ["key.rotate", "admin", "alice"],
+      ["principal.remove", "admin", "alice"],
+      ["principal.create", "system", "bob"],
+      ["principal.create", "system", "carol"],
+    ]);
+  });
+
   it("refuses a damaged principals file with an error naming it, instead of starting with no one", () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     for (const content of ["{not json", JSON.stringify({ format: 1, principals: [{ id: "x", kind: "user", roles: ["god"], matters: [], secretHash: "scrypt$1$1$1$AA$AA" }] }), "[]"]) {

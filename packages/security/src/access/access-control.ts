@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -41,6 +41,11 @@ export interface Principal {
 export interface Resource {
   readonly matter?: string;
   readonly document?: string;
+}
+
+/** Who performs a change to the principals, for the audit record (default "system"). */
+export interface PrincipalChangeOptions {
+  readonly actor?: string;
 }
 
 export interface AuthorizationDecision {
@@ -99,7 +104,9 @@ export interface AccessControlOptions {
   /**
    * Keeps principals (ids, roles, matters and secret *hashes*, never secrets) in this JSON file,
    * mode 0600, rewritten atomically on every change and read back on construction, so API keys
-   * and users survive a restart. Without it they live in memory only.
+   * and users survive a restart. Another process's change (a `bear users add` beside a running
+   * server) is read back on the next call: a key created or revoked takes effect without a restart.
+   * Without it they live in memory only.
    */
   readonly file?: string;
 }
@@ -142,15 +149,31 @@ export class AccessControl {
   private readonly dummy = new Map<Principal["kind"], Promise<string>>();
 
   private readonly file: string | undefined;
+  /** inode, size and mtime of the file as last read or written: a change means another process wrote it. */
+  private fileStamp = "";
 
   constructor(options: AccessControlOptions = {}) {
     this.audit = options.audit ?? nullAuditSink;
     this.file = options.file === undefined ? undefined : path.resolve(options.file);
-    if (this.file) for (const p of readPrincipals(this.file)) this.principals.set(p.id, p);
+    this.refresh();
     this.passwordScrypt = options.passwordScrypt ?? PASSWORD_SCRYPT;
     this.apiKeyScrypt = options.apiKeyScrypt ?? API_KEY_SCRYPT;
     checkParams(this.passwordScrypt, "password");
     checkParams(this.apiKeyScrypt, "API key");
+  }
+
+  /**
+   * Reads the principals file again when another process changed it since (one stat per call; the
+   * file is replaced by rename on every write, so its inode changes too). Called by every method.
+   */
+  refresh(): void {
+    if (!this.file) return;
+    const stamp = stampOf(this.file);
+    if (stamp === this.fileStamp) return;
+    const read = readPrincipals(this.file);
+    this.principals.clear();
+    for (const p of read) this.principals.set(p.id, p);
+    this.fileStamp = stamp;
   }
 
   private params(kind: Principal["kind"]): ScryptParams {
@@ -166,55 +189,76 @@ export class AccessControl {
     return d;
   }
 
-  async addUser(id: string, password: string, roles: readonly Role[], matters: readonly string[] = []): Promise<Principal> {
+  async addUser(id: string, password: string, roles: readonly Role[], matters: readonly string[] = [], options: PrincipalChangeOptions = {}): Promise<Principal> {
     if (typeof password !== "string" || password.length < 12) throw new InvalidArgumentError("password", "(withheld)", "at least 12 characters");
-    return this.add(id, "user", password, roles, matters);
+    return this.add(id, "user", password, roles, matters, options);
   }
 
   /** Creates an API key; the key is returned once and only its hash is kept. */
-  async addApiKey(id: string, roles: readonly Role[], matters: readonly string[] = []): Promise<{ principal: Principal; apiKey: string }> {
+  async addApiKey(id: string, roles: readonly Role[], matters: readonly string[] = [], options: PrincipalChangeOptions = {}): Promise<{ principal: Principal; apiKey: string }> {
     const apiKey = `bear_${id}_${randomBytes(24).toString("base64url")}`;
-    return { principal: await this.add(id, "api-key", apiKey, roles, matters), apiKey };
+    return { principal: await this.add(id, "api-key", apiKey, roles, matters, options), apiKey };
   }
 
-  private async add(id: string, kind: Principal["kind"], secret: string, roles: readonly Role[], matters: readonly string[]): Promise<Principal> {
+  private async add(id: string, kind: Principal["kind"], secret: string, roles: readonly Role[], matters: readonly string[], options: PrincipalChangeOptions): Promise<Principal> {
     if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_' or '-' (no e-mail addresses: ids appear in the audit log)");
+    const actor = actorOf(options);
+    this.refresh();
     if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
     for (const r of roles) if (!ROLES.includes(r)) throw new InvalidArgumentError("role", r, ROLES.join(", "));
     const stored: StoredPrincipal = { id, kind, roles: [...roles], matters: [...matters], secretHash: await hashSecret(secret, this.params(kind)) };
+    this.refresh(); // the hash took a while: another process may have written meanwhile
     if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");
     this.principals.set(id, stored);
     this.persist();
-    await this.audit.record({ action: "principal.create", outcome: "success", actor: "system", resource: id, details: { kind, roles: roles.join(",") } });
+    await this.audit.record({ action: "principal.create", outcome: "success", actor, resource: id, details: { kind, roles: roles.join(","), matters: matters.length } });
     return toPrincipal(stored);
   }
 
   /** Issues a new secret for an API key (the old one stops working at once); returned once. */
-  async rotateApiKey(id: string): Promise<string> {
+  async rotateApiKey(id: string, options: PrincipalChangeOptions = {}): Promise<string> {
+    const actor = actorOf(options);
+    const apiKey = `bear_${id}_${randomBytes(24).toString("base64url")}`;
+    const secretHash = await hashSecret(apiKey, this.apiKeyScrypt);
+    this.refresh();
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
     if (p.kind !== "api-key") throw new InvalidArgumentError("principal", id, "an API key (users change their password instead)");
-    const apiKey = `bear_${id}_${randomBytes(24).toString("base64url")}`;
-    this.principals.set(id, { ...p, secretHash: await hashSecret(apiKey, this.apiKeyScrypt) });
+    this.principals.set(id, { ...p, secretHash });
     this.persist();
-    await this.audit.record({ action: "key.rotate", outcome: "success", actor: "system", resource: id });
+    await this.audit.record({ action: "key.rotate", outcome: "success", actor, resource: id });
     return apiKey;
   }
 
-  /** Deletes a principal; its secret stops working at once. */
-  async remove(id: string): Promise<void> {
+  /** Deletes a principal; its secret stops working at once (in other processes too, at their next call). */
+  async remove(id: string, options: PrincipalChangeOptions = {}): Promise<void> {
+    const actor = actorOf(options);
+    this.refresh();
     if (!this.principals.delete(id)) throw new PrincipalUnknownError(id);
     this.persist();
-    await this.audit.record({ action: "principal.remove", outcome: "success", actor: "system", resource: id });
+    await this.audit.record({ action: "principal.remove", outcome: "success", actor, resource: id });
   }
 
   /** Every principal (without secrets), sorted by id. */
   list(): Principal[] {
+    this.refresh();
     return [...this.principals.values()].sort((a, b) => a.id.localeCompare(b.id)).map(toPrincipal);
   }
 
   has(id: string): boolean {
+    this.refresh();
     return this.principals.has(id);
+  }
+
+  /**
+   * A short fingerprint of the principal's current secret (not the secret, not its hash): changes
+   * when the key is rotated or the principal is removed and re-created. A cache of verified keys
+   * compares it so a key another process revoked or rotated stops working at once.
+   */
+  secretVersion(id: string): string | undefined {
+    this.refresh();
+    const p = this.principals.get(id);
+    return p ? createHash("sha256").update(p.secretHash).digest("base64url").slice(0, 16) : undefined;
   }
 
   /** Writes the principals file atomically (temp file + rename), so a crash leaves the old or the new one. */
@@ -225,6 +269,7 @@ export class AccessControl {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       fs.writeFileSync(temp, `${JSON.stringify({ format: 1, principals: [...this.principals.values()] }, null, 2)}\n`, { mode: 0o600 });
       fs.renameSync(temp, this.file);
+      this.fileStamp = stampOf(this.file);
     } catch (cause) {
       fs.rmSync(temp, { force: true });
       throw new PrincipalStoreError(this.file, "it cannot be written", { cause });
@@ -232,12 +277,14 @@ export class AccessControl {
   }
 
   get(id: string): Principal {
+    this.refresh();
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
     return toPrincipal(p);
   }
 
   assignMatter(id: string, matter: string): void {
+    this.refresh();
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
     if (!p.matters.includes(matter)) {
@@ -247,6 +294,7 @@ export class AccessControl {
   }
 
   revokeMatter(id: string, matter: string): void {
+    this.refresh();
     const p = this.principals.get(id);
     if (!p) throw new PrincipalUnknownError(id);
     this.principals.set(id, { ...p, matters: p.matters.filter((m) => m !== matter) });
@@ -258,6 +306,7 @@ export class AccessControl {
    * caller audits them itself (`auditFailure: false`; a server aggregates a flood of them).
    */
   async authenticate(id: string, secret: string, options: { readonly auditFailure?: boolean } = {}): Promise<Principal> {
+    this.refresh();
     const p = this.principals.get(id);
     const kind: Principal["kind"] = p?.kind ?? (String(secret).startsWith("bear_") ? "api-key" : "user");
     const ok = await verifySecret(String(secret), p?.secretHash ?? (await this.dummyHash(kind)));
@@ -272,6 +321,7 @@ export class AccessControl {
   /** The single decision point: role permission, then the ethical wall of the matter. Denials are audited. */
   async authorize(principal: Principal | string, action: Action, resource: Resource = {}): Promise<AuthorizationDecision> {
     const id = typeof principal === "string" ? principal : principal.id;
+    this.refresh();
     const stored = this.principals.get(id);
     let decision: AuthorizationDecision;
     if (!stored) decision = { allowed: false, reason: "unknown principal" };
@@ -302,6 +352,23 @@ export class AccessControl {
   visibleMatters(id: string): readonly string[] | undefined {
     const p = this.get(id);
     return p.roles.includes("admin") ? undefined : p.matters;
+  }
+}
+
+function actorOf(options: PrincipalChangeOptions): string {
+  const actor = options.actor ?? "system";
+  if (typeof actor !== "string" || !ID.test(actor)) throw new InvalidArgumentError("actor", actor, "a principal id (1-64 letters, digits, '.', '_' or '-')");
+  return actor;
+}
+
+/** What changes when the file is replaced or rewritten; "" when there is none. */
+function stampOf(file: string): string {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw new PrincipalStoreError(file, "it cannot be read", { cause });
   }
 }
 
