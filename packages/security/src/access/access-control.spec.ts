@@ -112,7 +112,7 @@ describe("AccessControl with a principals file", () => {
   });
 
   it("sees a key another process created, rotated or revoked at its next call, and audits who changed it", async () => {
-    const records: { action: string; actor: string; resource?: string }[] = [];
+    const records: AuditEvent[] = [];
     const server = new AccessControl({ ...fast, file, audit: { record: async (e) => void records.push(e) } });
     await server.addApiKey("admin", ["admin"], [], { actor: "cli" });
     const cli = new AccessControl({ ...fast, file, audit: { record: async (e) => void records.push(e) } }); // another process
