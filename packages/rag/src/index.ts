@@ -23,6 +23,7 @@ export type { SearchOptions, SearchFilter, SearchHit, Reranker, OcrProvenance } 
 export type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitation } from "./answer/answer-types";
 export type { DocumentRecord } from "./store/records";
 export { indexWriterHolder } from "./store/lance-index";
+export { hasUnfinishedIngest } from "./ingest/unfinished-ingest";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
 export { sniffFormat, type DocumentFormat } from "./extraction/sniff-format";

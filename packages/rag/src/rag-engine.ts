@@ -141,7 +141,10 @@ export class RagEngine implements Retriever {
     this.onDidIngestProgress = init.pipeline.onDidIngestProgress;
   }
 
-  /** Opens (or creates) the index in `options.dir`, finishing or discarding any ingest a crash interrupted. */
+  /**
+   * Opens (or creates) the index in `options.dir`, finishing or discarding any ingest a crash
+   * interrupted: leftover chunks are removed and the documents it committed are audited.
+   */
   static async open(options: RagEngineOptions): Promise<RagEngine> {
     let config: RagConfig;
     try {
@@ -192,6 +195,8 @@ export class RagEngine implements Retriever {
       audit: options.audit ?? nullAuditSink,
       ids: new DocumentIds(options.documentIdKey),
     });
+    // Documents an interrupted ingest (kill -9, power cut) committed get their audit records now.
+    await pipeline.reconcile();
     return new RagEngine({ config, index, pipeline, ocr, embedder, options, logger });
   }
 
@@ -217,7 +222,10 @@ export class RagEngine implements Retriever {
     const doc = this.#index.document(documentId);
     if (!doc) throw new DocumentNotFoundError(documentId);
     this.#assertAllowed([doc.matter]);
-    await this.#index.deleteDocument(documentId);
+    await this.#index.withWriterLock(async () => {
+      await this.#pipeline.reconcile(); // an unfinished run's record of this document comes before its deletion
+      await this.#index.deleteDocument(documentId);
+    });
     await this.#audit.record({ action: "delete", outcome: "success", actor: "system", resource: documentId, matter: doc.matter });
   }
 

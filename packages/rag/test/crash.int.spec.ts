@@ -3,10 +3,19 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { AuditEvent, AuditSink } from "@bear/core";
 import { describe, expect, it } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
 
 const child = path.join(import.meta.dirname, "crash-child.ts");
+
+/** The AuditSink contract, kept in memory (the real log is @bear/security's, which rag does not depend on). */
+class CollectingAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  async record(event: AuditEvent): Promise<void> {
+    this.events.push(event);
+  }
+}
 
 /** Starts the child; resolves once stdout shows `trigger`, leaving it running. */
 async function startUntil(args: string[], trigger: RegExp): Promise<{ proc: ChildProcess; exited: Promise<void> }> {
@@ -114,11 +123,21 @@ describe("crash consistency (a real killed process)", () => {
     expect(run.output).toContain("finished 4\n"); // batch 1 was committed
     expect(run.output).not.toContain("finished 5\n"); // batch 2 never was
 
-    rag = await RagEngine.open({ dir, root });
+    const audit = new CollectingAuditSink();
+    rag = await RagEngine.open({ dir, root, audit });
     try {
       const docs = rag.documents();
       // Exactly one batch of 4 became visible with the new content; every other document is still its old version.
       expect(docs.filter((d) => amended.has(d.contentHash))).toHaveLength(4);
+      // Opening audited the batch the killed run committed (and only it: batch 2 was journaled, never committed).
+      const committed = docs.filter((d) => amended.has(d.contentHash));
+      const perDocument = audit.events.filter((e) => e.outcome === "success");
+      expect(perDocument.map((e) => e.resource).sort()).toEqual(committed.map((d) => d.id).sort());
+      expect(perDocument.every((e) => e.action === "ingest" && e.matter === "m" && e.details?.["reconciled"] === true && e.details["status"] === "updated")).toBe(true);
+      expect(audit.events.filter((e) => e.outcome === "failure")).toEqual([
+        { action: "ingest", outcome: "failure", actor: "system", resource: expect.any(String), matter: "m", details: { reconciled: true, reason: "interrupted", committed: 4, journaled: 8 } },
+      ]);
+      expect(fs.readdirSync(path.join(dir, "ingest-journal"))).toEqual([]);
       expect(docs).toHaveLength(12 + docs.filter((d) => Number(d.title.split(" ")[1]) >= 12).length);
       for (const doc of docs) {
         const hits = await rag.search(`AGREEMENT ${doc.title.split(" ")[1]} party termination notice`, { k: 1000, filter: { documentIds: [doc.id] } });
@@ -129,8 +148,33 @@ describe("crash consistency (a real killed process)", () => {
       expect(await rag.countChunks()).toBe(docs.reduce((s, d) => s + d.chunkCount, 0));
       const report = await rag.ingest(["docs"], { matter: "m" });
       expect(report).toMatchObject({ unchanged: 4, updated: 8, added: 4, failed: 0 });
+      expect(audit.events.slice(5)).toEqual([expect.objectContaining({ action: "ingest", outcome: "success", details: expect.objectContaining({ updated: 8, added: 4 }) })]);
       expect(rag.documents().every((d) => amended.has(d.contentHash))).toBe(true);
       expect(await rag.countChunks()).toBe(rag.documents().reduce((s, d) => s + d.chunkCount, 0));
+    } finally {
+      await rag.dispose();
+    }
+  }, 60_000);
+});
+
+describe("audit of what an unfinished ingest committed", () => {
+  it("a cancelled ingest audits the documents it committed before it stopped", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-cancel-audit-"));
+    const dir = path.join(root, "index");
+    writeDocs(root, 12);
+    const audit = new CollectingAuditSink();
+    const rag = await RagEngine.open({ dir, root, audit });
+    try {
+      const abort = new AbortController();
+      const subscription = rag.onDidIngestProgress.subscribe((e) => e.type === "file-finished" && abort.abort());
+      await expect(rag.ingest(["docs"], { matter: "m", actor: "alice", signal: abort.signal, concurrency: 1, batch: { maxDocuments: 3 } })).rejects.toThrow();
+      subscription.unsubscribe();
+      const committed = rag.documents();
+      expect(committed.length).toBeGreaterThanOrEqual(3);
+      expect(committed.length).toBeLessThan(12);
+      expect(audit.events.filter((e) => e.outcome === "success").map((e) => e.resource).sort()).toEqual(committed.map((d) => d.id).sort());
+      expect(audit.events.at(-1)).toMatchObject({ action: "ingest", outcome: "failure", actor: "alice", details: { reconciled: true, reason: "cancelled", committed: committed.length } });
+      expect(fs.readdirSync(path.join(dir, "ingest-journal"))).toEqual([]);
     } finally {
       await rag.dispose();
     }

@@ -4,7 +4,7 @@ import { agentsModule } from "@bear/agents";
 import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
-import { ragModule } from "@bear/rag";
+import { hasUnfinishedIngest, ragModule } from "@bear/rag";
 import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { AuditPolicy } from "./audit/audit-policy";
@@ -35,7 +35,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
   const container = createContainer(...workspaceModules(options, folder, manifest, keys), workspaceModule(folder));
-  return new Workspace({
+  const workspace = new Workspace({
     container,
     config: options.config,
     logger: options.logger ?? silentLogger,
@@ -46,6 +46,9 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     resumeWorkflows: options.resumeWorkflows ?? true,
     vaultKey: keys.vaultKey,
   });
+  // An ingest killed mid-run committed documents it never audited: opening the index records them.
+  if (hasUnfinishedIngest(folder.indexDir(embedderId))) await workspace.reconcileUnfinishedIngests();
+  return workspace;
 }
 
 /** Every package's ContainerModule, configured for this workspace. */

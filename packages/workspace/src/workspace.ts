@@ -160,6 +160,19 @@ export class Workspace implements AsyncDisposable {
     return this.#container.getAsync<RagEngine>(RagEngineToken);
   }
 
+  /**
+   * Opens the index, which audits the documents an interrupted ingest committed (records marked
+   * `reconciled`). A failure to open is logged, not thrown: commands that need the index report it.
+   */
+  async reconcileUnfinishedIngests(): Promise<void> {
+    try {
+      await this.rag();
+    } catch (error) {
+      this.#openFailures.add(error);
+      this.logger.warn({ error: (error as Error).message }, "the index could not be opened to audit an interrupted ingest");
+    }
+  }
+
   /** The step types the engine will know; register more before the first `workflows()`. */
   workflowRegistry(): StepHandlerRegistry {
     return this.#container.get<StepHandlerRegistry>(StepHandlerRegistryToken);

@@ -15,6 +15,8 @@ import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
 import { DocumentIds } from "./document-ids";
+import { IngestJournal } from "./ingest-journal";
+import { reconcileIngests } from "./reconcile-ingests";
 import { walkFiles } from "./walk-files";
 
 export interface IngestPipelineDeps {
@@ -121,8 +123,35 @@ export class IngestPipeline {
     });
   }
 
+  /**
+   * Audits what unfinished runs (killed, cancelled) committed; under the writer lock, which the
+   * caller holds or which this takes if it is free (else the lock's holder will do it).
+   */
+  async reconcile(): Promise<number> {
+    const audit = this.#deps.audit ?? nullAuditSink;
+    const runs = await this.#deps.index.tryWithWriterLock(() => reconcileIngests(this.#deps.index, audit, this.#logger));
+    return runs?.reduce((s, r) => s + r.committed, 0) ?? 0;
+  }
+
   async #run(runId: string, inputs: readonly string[], options: IngestOptions): Promise<IngestReport> {
     const matter = assertMatter(options.matter ?? "default");
+    const actor = options.actor ?? "system";
+    const audit = this.#deps.audit ?? nullAuditSink;
+    await reconcileIngests(this.#deps.index, audit, this.#logger);
+    // Written ahead of each commit, so a kill -9 cannot leave a committed document unaudited.
+    const journal = IngestJournal.begin(this.#deps.index.dir, { runId, matter, actor, startedAt: new Date().toISOString() });
+    try {
+      return await this.#runJournaled(runId, inputs, options, matter, journal);
+    } catch (error) {
+      journal.release();
+      await reconcileIngests(this.#deps.index, audit, this.#logger, options.signal?.aborted ? "cancelled" : "failed", runId).catch((e: unknown) =>
+        this.#logger.warn({ runId, error: (e as Error).message }, "the documents of a stopped ingest stay to be audited on the next open"),
+      );
+      throw error;
+    }
+  }
+
+  async #runJournaled(runId: string, inputs: readonly string[], options: IngestOptions, matter: string, journal: IngestJournal): Promise<IngestReport> {
     const concurrency = options.concurrency ?? this.#deps.concurrency;
     const started = Date.now();
     const outcomes: FileOutcome[] = [];
@@ -135,7 +164,7 @@ export class IngestPipeline {
     };
     this.#emit({ type: "ingest-started", runId, matter });
     const upkeep = { unindexedRows: 0 };
-    const committer = new BatchCommitter<PreparedDocument>((batch) => this.#commitBatch(runId, batch, finish, upkeep, options.signal), {
+    const committer = new BatchCommitter<PreparedDocument>((batch) => this.#commitBatch(runId, batch, finish, upkeep, journal, options.signal), {
       ...defaultBatchLimits,
       ...options.batch,
     });
@@ -190,6 +219,7 @@ export class IngestPipeline {
       matter,
       details: { added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed, chunks: report.chunksWritten },
     });
+    journal.close(); // every committed document is audited by the record above
     this.#logger.info({ runId, matter, added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed }, "ingest finished");
     this.#emit({ type: "ingest-finished", runId, report });
     return report;
@@ -200,11 +230,12 @@ export class IngestPipeline {
    * A failure fails every file of the batch (their chunks are discarded); the ingest goes on.
    * Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
    */
-  async #commitBatch(runId: string, batch: PreparedDocument[], finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, signal?: AbortSignal): Promise<void> {
+  async #commitBatch(runId: string, batch: PreparedDocument[], finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, journal: IngestJournal, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return; // cancelled while queued: nothing of it was written
     const { index } = this.#deps;
     const chunks = batch.flatMap((d) => d.chunks);
     try {
+      journal.intend(batch.map((d) => ({ id: d.commit.record.id, version: d.commit.record.version, replaces: d.commit.replaces })));
       await index.writeChunks(chunks, batch.flatMap((d) => d.searchTexts));
       this.#logger.debug({ runId, documents: batch.length, chunks: chunks.length }, "batch chunks written");
       const ingestedAt = new Date().toISOString();

@@ -354,6 +354,29 @@ export class LanceIndex {
     }
   }
 
+  /**
+   * Runs `fn` under the writer lock if this instance holds it or it is free now; returns undefined
+   * without running it when another process holds it (that writer will do the work).
+   */
+  async tryWithWriterLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    this.#check();
+    if (this.#lease) return this.withWriterLock(fn);
+    const lock = this.#tryWriterLock();
+    if (!("release" in lock)) return undefined;
+    const lease = { count: 1, lock: Promise.resolve(lock) };
+    this.#lease = lease;
+    try {
+      await this.#serialised("refresh", () => this.#reloadIfChanged());
+      return await fn();
+    } finally {
+      lease.count--;
+      if (lease.count === 0) {
+        if (this.#lease === lease) this.#lease = undefined;
+        releaseLease(lease);
+      }
+    }
+  }
+
   /** The writer lock if it is free now, else who holds it (its pid, when known). */
   #tryWriterLock(): PidLock | { readonly holder: number | undefined } {
     try {
