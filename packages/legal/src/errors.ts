@@ -1,6 +1,6 @@
 import { BearError, formatValue } from "@bear/core";
 
-export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID" | "CLAUSE_MODEL_INVALID";
+export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID" | "CLAUSE_MODEL_INVALID" | "KEY_TERM_MODEL_INVALID";
 
 /** Base class of every error this package throws on purpose. */
 export class LegalError extends BearError<LegalErrorCode> {}
@@ -81,6 +81,16 @@ export class ClauseModelError extends LegalError {
   constructor(source: string, reason: string, cause?: unknown) {
     super("CLAUSE_MODEL_INVALID", `clause model ${source} cannot be read: ${reason}`, {
       hint: "Rebuild it with `npm run train -w @bear/legal`, or leave it out: the rules then label clauses alone.",
+      cause,
+      details: { source },
+    });
+  }
+}
+
+export class KeyTermModelError extends LegalError {
+  constructor(source: string, reason: string, cause?: unknown) {
+    super("KEY_TERM_MODEL_INVALID", `key-term model ${source} cannot be read: ${reason}`, {
+      hint: "Rebuild it with `npm run train:key-terms -w @bear/legal`, or leave it out: the rules then find parties and dates alone.",
       cause,
       details: { source },
     });

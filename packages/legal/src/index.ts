@@ -20,7 +20,9 @@ export { parseDuration, type Duration, type DurationUnit } from "./parsing/parse
 export { parseMoney, currencyCode, type MoneyValue } from "./parsing/parse-money";
 
 // Extraction
-export { extractKeyTerms } from "./extraction/extract-key-terms";
+export { extractKeyTerms, type ExtractKeyTermsOptions } from "./extraction/extract-key-terms";
+export { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead, type KeyTermHeadWeights } from "./extraction/key-term-model/key-term-model";
+export { shippedKeyTermModel } from "./extraction/key-term-model/shipped-key-term-model";
 export type {
   KeyTerms,
   Party,
@@ -89,7 +91,7 @@ export {
   LlmOutputError,
   CitationError,
   ReportFormatError,
-  ClauseModelError,
+  ClauseModelError, KeyTermModelError,
   LegalInputError,
   type LegalErrorCode,
   type DocumentIssue,

@@ -7,19 +7,30 @@ import { extractGoverningLaw, extractJurisdiction } from "./extract-governing-la
 import { extractParties, extractSignatories } from "./extract-parties";
 import { extractPeriods } from "./extract-periods";
 import { extractRenewal } from "./extract-renewal";
+import { modelKeyDates, modelParties } from "./key-term-model/apply-key-term-model";
+import type { KeyTermModel } from "./key-term-model/key-term-model";
+import { shippedKeyTermModel } from "./key-term-model/shipped-key-term-model";
 import type { KeyTerms } from "./key-term-types";
 
-/** Every key term of a contract, with no model: each item carries exact offsets into `text`. */
-export function extractKeyTerms(text: string | ContractDocument): KeyTerms {
+export interface ExtractKeyTermsOptions {
+  /** The trained key-term model that picks the parties and the agreement / effective / expiry dates (default: the shipped one when present); `false` = rules only. */
+  readonly model?: KeyTermModel | false;
+}
+
+/** Every key term of a contract: each item carries exact offsets into `text`. */
+export function extractKeyTerms(text: string | ContractDocument, options: ExtractKeyTermsOptions = {}): KeyTerms {
   const doc = ContractDocument.of(text);
-  const parties = extractParties(doc);
+  const model = options.model === false ? undefined : (options.model ?? shippedKeyTermModel());
+  const ruleParties = extractParties(doc);
+  const parties = model ? modelParties(doc, model, ruleParties) : ruleParties;
   const dates = extractDates(doc);
   const periods = extractPeriods(doc);
   const renewal = extractRenewal(doc, periods);
+  const ruleDates = resolveKeyDates(doc, dates, periods);
   return {
     parties,
     dates,
-    keyDates: resolveKeyDates(doc, dates, periods),
+    keyDates: model ? modelKeyDates(doc, model, ruleDates, dates.filter((d) => d.derivedFrom === undefined)) : ruleDates,
     periods,
     amounts: extractAmounts(doc),
     percentages: extractPercentages(doc),

@@ -1,0 +1,120 @@
+import type { ContractDocument } from "../../text/contract-document";
+import { spanOf } from "../../text/span";
+import type { DateTerm, KeyDate, KeyDates, Party } from "../key-term-types";
+import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField } from "./date-candidates";
+import type { KeyTermModel } from "./key-term-model";
+import { partyCandidates, type PartyCandidate } from "./party-candidates";
+
+const MAX_PARTIES = 40;
+// A contract has two sides: the second-best entity needs only this share of the threshold.
+const SECOND_PARTY_FACTOR = 0.25;
+const QUOTED_ROLE = /\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]\s*([A-Za-z][^"“”\n]{0,40}?)\s*["”]/;
+const NOT_ROLE = /^(?:agreement|this agreement|effective date|parties|party|term|territory)$/i;
+
+/** A company name compared loosely: lower case, no punctuation, no "the" or corporate suffix. */
+export function comparableName(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9]+/g, " ")
+    .replace(/\b(?:the|inc|corp|corporation|ltd|limited|llc|co|company|plc|l p|lp)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const sameEntity = (a: string, b: string) => a === b || (a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a)));
+
+export interface ScoredParty {
+  readonly candidate: PartyCandidate;
+  readonly score: number;
+}
+
+/** Party candidates scored by the model, best first. */
+export function scorePartyCandidates(doc: ContractDocument, model: KeyTermModel, ruleParties: readonly Party[]): ScoredParty[] {
+  return partyCandidates(doc, ruleParties)
+    .map((c) => ({ candidate: c.value, score: model.score("party", c.features) }))
+    .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
+}
+
+/** The parties the model takes (one per entity, cited where the name first appears, with the role defined after it); the rules' parties when it takes none. */
+export function modelParties(doc: ContractDocument, model: KeyTermModel, ruleParties: readonly Party[]): Party[] {
+  return chooseParties(doc.text, scorePartyCandidates(doc, model, ruleParties), model.threshold("party"), ruleParties);
+}
+
+/** The choice itself, on candidates already scored (best first). */
+export function chooseParties(text: string, scored: readonly ScoredParty[], threshold: number, ruleParties: readonly Party[]): Party[] {
+  const taken: { key: string; candidate: PartyCandidate }[] = [];
+  for (const s of scored) {
+    // Best first: once a score is below what the next party needs, no later one reaches it either.
+    if (taken.length >= MAX_PARTIES || s.score < (taken.length < 2 ? threshold * SECOND_PARTY_FACTOR : threshold)) break;
+    const key = comparableName(text.slice(s.candidate.start, s.candidate.end));
+    if (key.length === 0 || taken.some((t) => sameEntity(t.key, key))) continue;
+    taken.push({ key, candidate: s.candidate });
+  }
+  if (taken.length === 0) return [...ruleParties];
+  const out: Party[] = [];
+  for (const t of taken) {
+    const party = describeParty(text, scored, t.key, t.candidate, ruleParties);
+    // Two names whose role is the same defined term are one party ("ConforMIS, Inc. … Conformis Inc. ("Conformis")").
+    if (party.roleSpan && out.some((p) => p.roleSpan?.start === party.roleSpan!.start)) continue;
+    out.push(party);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** A taken name as a Party: the rules' reading of the same name when they have one (they parse the preamble), else its first mention and the role defined after it. */
+function describeParty(text: string, scored: readonly ScoredParty[], key: string, best: PartyCandidate, ruleParties: readonly Party[]): Party {
+  const rule = ruleParties.find((p) => comparableName(p.name) === key);
+  if (rule) return rule;
+  const first = scored.map((s) => s.candidate).filter((c) => comparableName(text.slice(c.start, c.end)) === key).sort((a, b) => a.start - b.start)[0] ?? best;
+  const span = spanOf(text, first.start, first.end);
+  const role = QUOTED_ROLE.exec(text.slice(first.end, first.end + 200));
+  const roleText = role?.[1]?.trim();
+  const roleAt = role && roleText ? first.end + role.index + role[0].indexOf(roleText) : -1;
+  return {
+    name: span.quote.replace(/\s+/g, " "),
+    span,
+    ...(roleText && !NOT_ROLE.test(roleText) && roleAt >= 0 ? { role: roleText, roleSpan: spanOf(text, roleAt, roleAt + roleText.length) } : {}),
+  };
+}
+
+export interface ScoredDate {
+  readonly candidate: DateCandidate;
+  readonly score: number;
+}
+
+/** Date candidates scored for one field, best first ("perpetual" only for the expiry). */
+export function scoreDateCandidates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[]): Record<DateField, ScoredDate[]> {
+  const candidates = dateCandidates(doc, ruleDates, stated);
+  const out = {} as Record<DateField, ScoredDate[]>;
+  for (const field of DATE_FIELDS) {
+    out[field] = candidates
+      .filter((c) => field === "expiration" || c.value.kind !== "perpetual")
+      .map((c) => ({ candidate: c.value, score: model.score(field, c.features) }))
+      .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
+  }
+  return out;
+}
+
+function keyDateOf(doc: ContractDocument, c: DateCandidate): KeyDate {
+  if (c.kind === "computed" && c.keyDate) return c.keyDate;
+  const span = spanOf(doc.text, c.start, c.end);
+  if (c.kind === "perpetual") return { derivation: "stated", note: "perpetual", span };
+  return { iso: c.iso!, derivation: "stated", span };
+}
+
+/** The agreement, effective and expiry dates the model takes; a field keeps the rules' value when no candidate reaches its threshold. */
+export function modelKeyDates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[]): KeyDates {
+  const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, model.threshold(f)])) as Record<DateField, number>;
+  return chooseKeyDates(doc, scoreDateCandidates(doc, model, ruleDates, stated), thresholds, ruleDates);
+}
+
+/** The choice itself, on candidates already scored (best first per field). */
+export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<DateField, readonly ScoredDate[]>>, thresholds: Readonly<Record<DateField, number>>, ruleDates: KeyDates): KeyDates {
+  const out: { -readonly [K in keyof KeyDates]: KeyDates[K] } = { ...ruleDates };
+  for (const field of DATE_FIELDS) {
+    const best = scored[field][0];
+    if (best && best.score >= thresholds[field]) out[field] = keyDateOf(doc, best.candidate);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
+import type { ContractDocument } from "../../text/contract-document";
+import { matchAll } from "../../text/span";
+import type { KeyDate, KeyDates, DateTerm } from "../key-term-types";
+import { isTermSentence } from "../resolve-expiration";
+import { band, contextTokens, windowFeatures, type Candidate } from "./candidate-features";
+
+export type DateField = "agreement" | "effective" | "expiration";
+export const DATE_FIELDS: readonly DateField[] = ["agreement", "effective", "expiration"];
+
+/** A value a key date may take: a date written in the text, one the rules computed, or "perpetual". */
+export interface DateCandidate {
+  readonly kind: "mention" | "computed" | "perpetual";
+  readonly iso?: IsoDate;
+  readonly start: number;
+  readonly end: number;
+  /** For a computed candidate: the key date the rules built. */
+  readonly keyDate?: KeyDate;
+}
+
+const DATE = new RegExp(DATE_SOURCE, "gi");
+const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
+const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
+const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
+
+const sentenceBag = (quote: string) => [...new Set(contextTokens(quote.slice(0, 400)).filter((t) => /^[a-z#]/.test(t)))].map((t) => `s:${t}`);
+
+/** Every date of the text, the dates the rules computed, and "perpetual", with the features the date heads score. */
+export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, stated: readonly DateTerm[]): Candidate<DateCandidate>[] {
+  const text = doc.text;
+  const mentions: { start: number; end: number; iso: IsoDate }[] = [];
+  for (const m of matchAll(text, DATE)) {
+    const iso = m.groups ? isoFromMatch(m.groups) : undefined;
+    if (iso !== undefined) mentions.push({ start: m.index, end: m.index + m[0].length, iso });
+  }
+  const witness = text.search(WITNESS);
+  const recitals = RECITALS.exec(text.slice(0, doc.preambleEnd))?.index ?? doc.preambleEnd;
+  const isoCount = new Map<string, number>();
+  for (const d of mentions) isoCount.set(d.iso, (isoCount.get(d.iso) ?? 0) + 1);
+  const sorted = [...isoCount.keys()].sort();
+  const ruleFeatures = (iso: IsoDate | undefined, span?: { start: number; end: number }) => {
+    const f: string[] = [];
+    for (const field of DATE_FIELDS) {
+      const r = ruleDates[field];
+      if (r?.iso !== undefined && r.iso === iso) f.push(`same:${field}`, `same:${field}:${r.derivation}`);
+      if (span && r && r.span.start <= span.start && span.end <= r.span.end) f.push(`inside:${field}`);
+    }
+    return f;
+  };
+  const out: Candidate<DateCandidate>[] = mentions.map((d, index) => {
+    const sentence = doc.sentenceAt(d.start);
+    const f = ["bias", "mention", ...windowFeatures(text, d.start, d.end, 8, 6), ...(sentence ? sentenceBag(sentence.quote) : [])];
+    const role = stated.find((s) => s.span.start === d.start)?.role;
+    f.push(`role:${role ?? "none"}`, ...ruleFeatures(d.iso, d));
+    f.push(band("dpos", index), band("pos", d.start / 500), band("iso-count", isoCount.get(d.iso)!));
+    if (d.start < doc.preambleEnd) f.push("preamble");
+    if (d.start < recitals) f.push("before-recitals");
+    if (witness >= 0 && d.start > witness) f.push("after-witness");
+    if (sorted.length > 1 && d.iso === sorted[0]) f.push("earliest");
+    if (sorted.length > 1 && d.iso === sorted.at(-1)) f.push("latest");
+    if (sentence && isTermSentence(sentence.quote)) f.push("term-sentence");
+    if (sentence && sentence.start < 400) f.push("opening-sentence");
+    return { value: { kind: "mention", iso: d.iso, start: d.start, end: d.end }, features: f };
+  });
+  for (const field of DATE_FIELDS) {
+    const r = ruleDates[field];
+    if (r?.iso === undefined || r.derivation === "stated") continue;
+    const f = ["bias", "computed", `computed:${field}`, `computed:${field}:${r.derivation}`, ...sentenceBag(r.span.quote), ...ruleFeatures(r.iso)];
+    if (isTermSentence(r.span.quote)) f.push("term-sentence");
+    out.push({ value: { kind: "computed", iso: r.iso, start: r.span.start, end: r.span.end, keyDate: r }, features: f });
+  }
+  // "perpetual" is a candidate only when some sentence says so (or the rules read it so).
+  const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));
+  const perpetualSentence = termSentences.find((s) => PERPETUAL.test(s.quote)) ?? doc.sentences.find((s) => PERPETUAL.test(s.quote));
+  const rulePerpetual = ruleDates.expiration?.note === "perpetual" ? ruleDates.expiration.span : undefined;
+  const at = perpetualSentence ?? rulePerpetual ?? termSentences[0];
+  if (at && at.end > at.start) {
+    const f = ["bias", "perpetual"];
+    if (rulePerpetual) f.push("perpetual:rule");
+    if (ruleDates.expiration === undefined) f.push("perpetual:no-rule-expiry");
+    else if (ruleDates.expiration.iso === undefined) f.push("perpetual:rule-expiry-without-date");
+    if (perpetualSentence) f.push("perpetual:word", ...(isTermSentence(perpetualSentence.quote) ? ["perpetual:in-term-sentence"] : []), ...sentenceBag(perpetualSentence.quote).map((s) => `p${s}`));
+    f.push(band("term-sentences", termSentences.length));
+    out.push({ value: { kind: "perpetual", start: at.start, end: at.end }, features: f });
+  }
+  return out;
+}

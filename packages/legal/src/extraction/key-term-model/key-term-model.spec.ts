@@ -1,0 +1,85 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { KeyTermModelError } from "../../errors";
+import { ContractDocument } from "../../text/contract-document";
+import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
+import { partyCandidateSpans } from "./party-candidates";
+import { dateCandidates } from "./date-candidates";
+import { chooseParties } from "./apply-key-term-model";
+
+const BITS = 8;
+function tinyModel(seed: number): KeyTermModel {
+  const heads = Object.fromEntries(
+    KEY_TERM_HEADS.map((h, k) => [h, { weights: Float32Array.from({ length: 1 << BITS }, (_, i) => Math.sin(seed + i * (k + 1))), a: 1.5, b: -0.25, threshold: 0.3 }]),
+  ) as Record<KeyTermHead, KeyTermHeadWeights>;
+  return KeyTermModel.fromWeights(BITS, heads, { seed });
+}
+
+describe("KeyTermModel", () => {
+  it("reads back exactly what it wrote, scores and thresholds included", () => {
+    const model = tinyModel(3);
+    const back = KeyTermModel.fromBytes(model.toBytes());
+    expect(back.meta).toEqual({ seed: 3 });
+    for (const head of KEY_TERM_HEADS) {
+      expect(back.threshold(head)).toBe(0.3);
+      expect(back.score(head, ["bias", "t:acme", "suffix"])).toBeCloseTo(model.score(head, ["bias", "t:acme", "suffix"]), 6);
+    }
+  });
+
+  it("refuses a file that is not a model, or is cut short, with KEY_TERM_MODEL_INVALID", () => {
+    const bytes = tinyModel(1).toBytes();
+    expect(() => KeyTermModel.fromBytes(new TextEncoder().encode("not a model at all"), "x.bin")).toThrow(KeyTermModelError);
+    expect(() => KeyTermModel.fromBytes(bytes.subarray(0, bytes.length - 8), "cut.bin")).toThrow(/cut\.bin.*expected/);
+  });
+});
+
+describe("key-term candidates", () => {
+  const preamble = 'This Supply Agreement is made as of March 3, 2020 by and between Acme Widgets, Inc., a Delaware corporation ("Supplier"), and Beta Foods LLC ("Buyer").';
+
+  it("offers the party names of the preamble as candidates, with the corporate suffix after a comma", () => {
+    const doc = new ContractDocument(preamble);
+    const names = partyCandidateSpans(doc).map((c) => preamble.slice(c.start, c.end));
+    expect(names).toEqual(expect.arrayContaining(["Acme Widgets, Inc.", "Beta Foods LLC"]));
+  });
+
+  it("never offers a span outside the text or across a blank line (any text)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), fc.array(fc.constantFrom("Acme Corp", " and ", ", Inc.", "\n\n", " of ", "By: ", '("X")'), { maxLength: 12 }), (s, parts) => {
+        const text = s + parts.join("");
+        for (const c of partyCandidateSpans(new ContractDocument(text))) {
+          expect(c.start).toBeGreaterThanOrEqual(0);
+          expect(c.end).toBeLessThanOrEqual(text.length);
+          expect(c.end).toBeGreaterThan(c.start);
+          expect(text.slice(c.start, c.end)).not.toMatch(/\n[ \t]*\n/);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("offers every written date, and 'perpetual' only when a sentence gives a reason", () => {
+    const dated = new ContractDocument(`${preamble}\n\n1. Term. This Agreement shall continue until terminated by either party.`);
+    const candidates = dateCandidates(dated, {}, []);
+    expect(candidates.filter((c) => c.value.kind === "mention").map((c) => c.value.iso)).toEqual(["2020-03-03"]);
+    expect(candidates.some((c) => c.value.kind === "perpetual")).toBe(true);
+    expect(dateCandidates(new ContractDocument(preamble), {}, []).some((c) => c.value.kind === "perpetual")).toBe(false);
+  });
+
+  it("takes one party per entity and at least the two best, each with its defined role", () => {
+    const doc = new ContractDocument(preamble);
+    const spans = partyCandidateSpans(doc);
+    const at = (name: string) => spans.find((c) => preamble.slice(c.start, c.end) === name)!;
+    const scored = [
+      { candidate: at("Acme Widgets, Inc."), score: 0.9 },
+      { candidate: at("Acme Widgets, Inc."), score: 0.8 },
+      { candidate: at("Beta Foods LLC"), score: 0.2 },
+      { candidate: at("Supply Agreement"), score: 0.05 },
+    ];
+    const parties = chooseParties(preamble, scored, 0.5, []);
+    expect(parties.map((p) => [p.name, p.role])).toEqual([
+      ["Acme Widgets, Inc.", "Supplier"],
+      ["Beta Foods LLC", "Buyer"],
+    ]);
+    for (const p of parties) expect(preamble.slice(p.span.start, p.span.end)).toBe(p.span.quote);
+  });
+});

@@ -1,0 +1,103 @@
+import { KeyTermModelError } from "../../errors";
+import { hashFeatures } from "./candidate-features";
+
+const MAGIC = "BEARKTM1";
+export const KEY_TERM_HEADS = ["party", "agreement", "effective", "expiration"] as const;
+export type KeyTermHead = (typeof KEY_TERM_HEADS)[number];
+
+/** One logistic scorer: weights over hashed candidate features, Platt calibration, and the score a value needs to be taken. */
+export interface KeyTermHeadWeights {
+  readonly weights: Float32Array;
+  readonly a: number;
+  readonly b: number;
+  readonly threshold: number;
+}
+
+interface FileHeader {
+  readonly version: 1;
+  readonly hashBits: number;
+  readonly heads: Record<string, { readonly a: number; readonly b: number; readonly threshold: number }>;
+  readonly meta: Record<string, unknown>;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
+ * Scores candidate parties and dates (spans the candidate generators found) with one calibrated
+ * logistic head per key term; a score reads as the probability that the candidate is the answer.
+ */
+export class KeyTermModel {
+  private constructor(
+    readonly hashBits: number,
+    private readonly heads: ReadonlyMap<KeyTermHead, KeyTermHeadWeights>,
+    readonly meta: Readonly<Record<string, unknown>>,
+  ) {}
+
+  static fromWeights(hashBits: number, heads: Readonly<Record<KeyTermHead, KeyTermHeadWeights>>, meta: Record<string, unknown> = {}): KeyTermModel {
+    return new KeyTermModel(hashBits, new Map(KEY_TERM_HEADS.map((h) => [h, heads[h]])), { ...meta });
+  }
+
+  /** Probability that a candidate with these features is the head's answer. */
+  score(head: KeyTermHead, features: readonly string[]): number {
+    const h = this.heads.get(head)!;
+    let z = 0;
+    for (const i of hashFeatures(features, this.hashBits)) z += h.weights[i]!;
+    return sigmoid(h.a * z + h.b);
+  }
+
+  threshold(head: KeyTermHead): number {
+    return this.heads.get(head)!.threshold;
+  }
+
+  /** The weights file: signature, header length, JSON header, then one float32 vector per head. */
+  toBytes(): Uint8Array {
+    const header: FileHeader = {
+      version: 1,
+      hashBits: this.hashBits,
+      heads: Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { a: this.heads.get(h)!.a, b: this.heads.get(h)!.b, threshold: this.heads.get(h)!.threshold }])),
+      meta: { ...this.meta },
+    };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const size = 1 << this.hashBits;
+    const bodyStart = Math.ceil((12 + json.length) / 4) * 4;
+    const bytes = new Uint8Array(bodyStart + KEY_TERM_HEADS.length * size * 4);
+    bytes.set(new TextEncoder().encode(MAGIC), 0);
+    new DataView(bytes.buffer).setUint32(8, json.length, true);
+    bytes.set(json, 12);
+    KEY_TERM_HEADS.forEach((h, k) => {
+      const w = this.heads.get(h)!.weights;
+      const view = new DataView(bytes.buffer, bodyStart + k * size * 4, size * 4);
+      for (let i = 0; i < size; i++) view.setFloat32(i * 4, w[i]!, true);
+    });
+    return bytes;
+  }
+
+  static fromBytes(bytes: Uint8Array, source = "(bytes)"): KeyTermModel {
+    const fail = (reason: string, cause?: unknown): never => {
+      throw new KeyTermModelError(source, reason, cause);
+    };
+    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail(`not a BEAR key-term model (no ${MAGIC} signature)`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = view.getUint32(8, true);
+    if (12 + headerLength > bytes.length) fail(`header of ${headerLength} bytes runs past the end of the ${bytes.length}-byte file`);
+    let header: FileHeader;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
+    } catch (e) {
+      return fail("its header is not JSON", e);
+    }
+    if (header.version !== 1 || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
+    const size = 1 << header.hashBits;
+    const bodyStart = Math.ceil((12 + headerLength) / 4) * 4;
+    if (bytes.length !== bodyStart + KEY_TERM_HEADS.length * size * 4) fail(`expected ${bodyStart + KEY_TERM_HEADS.length * size * 4} bytes, read ${bytes.length}`);
+    const heads = {} as Record<KeyTermHead, KeyTermHeadWeights>;
+    KEY_TERM_HEADS.forEach((h, k) => {
+      const cal = header.heads?.[h];
+      if (!cal || ![cal.a, cal.b, cal.threshold].every(Number.isFinite)) fail(`head '${h}' is missing or has no calibration`);
+      const weights = new Float32Array(size);
+      for (let i = 0; i < size; i++) weights[i] = view.getFloat32(bodyStart + (k * size + i) * 4, true);
+      heads[h] = { weights, a: cal!.a, b: cal!.b, threshold: cal!.threshold };
+    });
+    return KeyTermModel.fromWeights(header.hashBits, heads, header.meta ?? {});
+  }
+}

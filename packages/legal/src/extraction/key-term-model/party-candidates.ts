@@ -1,0 +1,157 @@
+import type { ContractDocument } from "../../text/contract-document";
+import type { Party } from "../key-term-types";
+import { band, windowFeatures, type Candidate } from "./candidate-features";
+
+/** A run of capitalised words that may name a party. */
+export interface PartyCandidate {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How far into the text parties are looked for: the preamble, and at least this many characters. */
+const REGION = 6000;
+const TOKEN = /[A-Za-z0-9][\w.&'’@/-]*/g;
+const CONNECTOR = /^(?:of|and|&|de|du|del|la|le|der|von|van|for|y|et|the|on|in)$/i;
+const SUFFIX = /^(?:inc|corp|co|ltd|llc|l\.l\.c|l\.p|lp|llp|plc|n\.a|s\.a|ag|gmbh|b\.v|n\.v|pte|pty|limited|incorporated|corporation|company|s\.r\.l|srl|sa|spa|s\.p\.a|ab|as|oy|kg|se|bv|nv)\.?,?$/i;
+const DETERMINER = /^(?:this|the|these|that|said|such|each|both|all|any|an?)$/i;
+const MAX_TOKENS = 12;
+
+interface Token {
+  readonly start: number;
+  readonly end: number;
+  readonly word: string;
+}
+
+// Signature-block labels end a name ("ACME INC.\nBy: ____").
+const LABEL = /^(?:By|Name|Title|Its|Date|Address|Attn|Attention|Signature|Witness|Per)$/;
+const isCapitalised = (w: string) => !LABEL.test(w) && /^[A-Z0-9]/.test(w) || /^[a-z]+[A-Z]/.test(w) || /^[a-z](?:\.[a-z])+\.?$/.test(w);
+
+/** The text between two tokens lets a name go on: spaces (one line break at most), ", " before a suffix, "&". */
+function joins(text: string, a: Token, b: Token): boolean {
+  const gap = text.slice(a.end, b.start);
+  if (/^[ \t]*\n?[ \t]*$/.test(gap) && gap.length <= 40) return true;
+  if (/^,\s{0,3}$/.test(gap) && SUFFIX.test(b.word)) return true;
+  return /^\s*&\s*$/.test(gap);
+}
+
+// Where the parties are named when a cover page or a table of contents pushes the preamble down.
+const LATE_PREAMBLE = /\bby\s+and\s+(?:between|among)\b|\bentered\s+into\b|\bis\s+made\b/gi;
+const SIGNATURE_AREA = 3000;
+
+/** The parts of the text that name parties: the opening, a preamble found later, the signature blocks. */
+export function partyRegions(doc: ContractDocument): { start: number; end: number }[] {
+  const text = doc.text;
+  const regions = [{ start: 0, end: Math.min(text.length, Math.max(doc.preambleEnd, REGION)) }];
+  LATE_PREAMBLE.lastIndex = regions[0]!.end;
+  const late = LATE_PREAMBLE.exec(text);
+  if (late && late.index < text.length / 2) regions.push({ start: Math.max(regions[0]!.end, late.index - 600), end: Math.min(text.length, late.index + 2400) });
+  const last = regions.at(-1)!.end;
+  if (text.length - SIGNATURE_AREA > last) regions.push({ start: text.length - SIGNATURE_AREA, end: text.length });
+  else if (last < text.length) regions.push({ start: last, end: text.length });
+  return regions;
+}
+
+/** Runs of capitalised words (with "of", "and", "&" inside) where parties are named, and their parts between connectors. */
+export function partyCandidateSpans(doc: ContractDocument): PartyCandidate[] {
+  const text = doc.text;
+  const tokens: Token[] = [];
+  for (const region of partyRegions(doc)) {
+    for (const m of text.slice(region.start, region.end).matchAll(TOKEN)) {
+      const word = m[0].replace(/[.,'’/-]+$/, (t) => (t.startsWith(".") ? "." : ""));
+      tokens.push({ start: region.start + m.index, end: region.start + m.index + word.length, word });
+    }
+  }
+  const out = new Map<string, PartyCandidate>();
+  const add = (from: number, to: number) => {
+    // Determiners and connectors never start or end a name.
+    while (from <= to && (DETERMINER.test(tokens[from]!.word) || CONNECTOR.test(tokens[from]!.word))) from++;
+    while (to >= from && CONNECTOR.test(tokens[to]!.word)) to--;
+    if (from > to || to - from >= MAX_TOKENS) return;
+    const start = tokens[from]!.start;
+    const end = tokens[to]!.end;
+    if (!/[A-Za-z]{2}/.test(text.slice(start, end))) return;
+    out.set(`${start}:${end}`, { start, end });
+  };
+  let i = 0;
+  while (i < tokens.length) {
+    if (!isCapitalised(tokens[i]!.word)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < tokens.length && joins(text, tokens[j]!, tokens[j + 1]!)) {
+      const next = tokens[j + 1]!.word;
+      if (isCapitalised(next) || SUFFIX.test(next)) j++;
+      else if (CONNECTOR.test(next) && j + 2 < tokens.length && isCapitalised(tokens[j + 2]!.word) && joins(text, tokens[j + 1]!, tokens[j + 2]!)) j += 2;
+      else break;
+    }
+    add(i, j);
+    // "Acme Corp and Beta LLC", "COMWARE TECHNICAL SERVICES OF 17922 SKY PARK": every part between connectors is a name too.
+    const starts = [i];
+    const ends: number[] = [];
+    for (let k = i + 1; k < j; k++) {
+      if (/^(?:and|of)$/i.test(tokens[k]!.word)) {
+        starts.push(k + 1);
+        ends.push(k - 1);
+      }
+    }
+    ends.push(j);
+    if (starts.length <= 4) for (const s of starts) for (const e of ends) if (s <= e && (s !== i || e !== j)) add(s, e);
+    // Without a leading word that is a title or a label ("Parties ACME CORP", "Licensor Acme Inc.").
+    if (j - i >= 2) add(i + 1, j);
+    i = j + 1;
+  }
+  return [...out.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+const ANCHOR = /\b(?:between|among|by\s+and\s+between|by\s+and\s+among|made\s+by|entered\s+into\s+by)\b|\bB\s?E\s?T\s?W\s?E\s?E\s?N\b/gi;
+const ROLE_AFTER = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]/i;
+const WITNESS = /IN\s+WITNESS\s+WHEREOF|SIGNATURES?\s*:?\s*\n|\bBy\s*:\s*_{3,}/i;
+
+/** Features of each candidate: its words and shape, its neighbours, where it sits, how often the name recurs, and whether the rules chose it. */
+export function partyCandidates(doc: ContractDocument, ruleParties: readonly Party[]): Candidate<PartyCandidate>[] {
+  const text = doc.text;
+  const spans = partyCandidateSpans(doc);
+  const anchors = partyRegions(doc).slice(0, 2).flatMap((r) => [...text.slice(r.start, r.end).matchAll(ANCHOR)].map((m) => r.start + m.index));
+  const witness = text.search(WITNESS);
+  const signatureArea = witness >= 0 ? text.slice(witness).toLowerCase() : text.slice(Math.max(0, text.length - 4000)).toLowerCase();
+  const lower = text.toLowerCase();
+  const recurrence = new Map<string, { occurrences: number; signed: boolean }>();
+  // Where each word starts, so a name's recurrences are counted without scanning the text once per name.
+  const wordStarts = new Map<string, number[]>();
+  for (const m of lower.matchAll(/[a-z0-9][a-z0-9&'’@/-]*/g)) {
+    const list = wordStarts.get(m[0]);
+    if (list) list.push(m.index);
+    else wordStarts.set(m[0], [m.index]);
+  }
+  return spans.map((c, index) => {
+    const quote = text.slice(c.start, c.end);
+    const words = quote.split(/\s+/);
+    const f: string[] = ["bias", ...windowFeatures(text, c.start, c.end, 6, 6)];
+    for (const w of words) f.push(`t:${w.toLowerCase().replace(/[.,]+$/, "")}`);
+    f.push(`first:${words[0]!.toLowerCase()}`, `last:${words.at(-1)!.toLowerCase().replace(/[.,]+$/, "")}`);
+    f.push(band("ntok", words.length), band("chars", quote.length / 4));
+    if (SUFFIX.test(words.at(-1)!)) f.push("suffix");
+    if (quote === quote.toUpperCase()) f.push("allcaps");
+    if (/["“]\s*$/.test(text.slice(Math.max(0, c.start - 2), c.start)) && /^\s*["”]/.test(text.slice(c.end, c.end + 2))) f.push("quoted");
+    if (ROLE_AFTER.test(text.slice(c.end, c.end + 160))) f.push("role-after");
+    f.push(band("pos", c.start / 250), band("rank", index));
+    if (c.start < doc.preambleEnd) f.push("preamble");
+    const anchor = anchors.filter((a) => a <= c.start).at(-1);
+    f.push(anchor === undefined ? "no-anchor" : band("from-anchor", (c.start - anchor) / 40));
+    if (anchors.length > 0 && anchors[0]! > c.start) f.push("before-anchor");
+    const key = quote.toLowerCase().replace(/\s+/g, " ");
+    let seen = recurrence.get(key);
+    if (seen === undefined) {
+      let occurrences = 0;
+      for (const at of wordStarts.get(key.slice(0, key.search(/[\s.,]|$/))) ?? []) if (lower.startsWith(key, at) && ++occurrences >= 16) break;
+      seen = { occurrences, signed: key.length >= 4 && signatureArea.includes(key) };
+      recurrence.set(key, seen);
+    }
+    f.push(band("occ", seen.occurrences));
+    if (seen.signed) f.push("in-signatures");
+    const rule = ruleParties.find((p) => p.span.start < c.end && c.start < p.span.end);
+    f.push(rule === undefined ? "rule:none" : rule.span.start === c.start && rule.span.end === c.end ? "rule:exact" : "rule:overlap");
+    return { value: c, features: f };
+  });
+}

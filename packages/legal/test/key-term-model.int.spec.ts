@@ -1,0 +1,46 @@
+// The shipped key-term model (model/key-term-model.bin) on a fixed sample of the held-out part of
+// cuad_train (fold 0 of sha256('legal-key-terms|file') % 5), which it was never trained or tuned on:
+// it loads from the package and finds parties and dates better than the rules. Floors sit under the
+// figures of bench/key-terms.ts so a broken file or features that drift from training fail here.
+import { describe, expect, it } from "@jest/globals";
+import { ContractDocument, extractKeyTerms, shippedKeyTermModel, type KeyTerms } from "../src/index";
+import { loadCuad } from "../train/cuad-data";
+import { emptyTally, keyTermPart, score, type KeyTermTally } from "../train/key-term-gold";
+
+const sample = loadCuad(undefined, (f) => keyTermPart(f) === "held-out").filter((_, i) => i % 2 === 0);
+const answer = (kt: KeyTerms) => ({ parties: kt.parties.map((p) => p.name), dates: { agreement: kt.keyDates.agreement?.iso, effective: kt.keyDates.effective?.iso, expiration: kt.keyDates.expiration?.iso ?? kt.keyDates.expiration?.note } as Record<string, string> });
+const rate = (t: KeyTermTally) => ({
+  parties: t.partiesFound / t.partiesGold,
+  agreement: t.dates.agreement.ok / t.dates.agreement.n,
+  effective: t.dates.effective.ok / t.dates.effective.n,
+  expiration: t.dates.expiration.ok / t.dates.expiration.n,
+});
+
+describe("the shipped key-term model", () => {
+  it("is in the package and is what extractKeyTerms uses by default", () => {
+    expect(shippedKeyTermModel()).toBeDefined();
+    const text = 'This Agreement is made as of May 1, 2021 between Acme Widgets, Inc. ("Acme") and Beta Foods LLC ("Beta").';
+    const kt = extractKeyTerms(text);
+    expect(kt.keyDates.agreement?.iso).toBe("2021-05-01");
+    for (const p of kt.parties) expect(text.slice(p.span.start, p.span.end)).toBe(p.span.quote);
+  });
+
+  it(`finds parties and dates better than the rules on ${sample.length} held-out contracts`, () => {
+    const model = emptyTally();
+    const rules = emptyTally();
+    for (const c of sample) {
+      const doc = new ContractDocument(c.text);
+      score(model, c, answer(extractKeyTerms(doc)));
+      score(rules, c, answer(extractKeyTerms(doc, { model: false })));
+    }
+    const m = rate(model);
+    const r = rate(rules);
+    expect(m.parties).toBeGreaterThan(r.parties);
+    expect(m.agreement).toBeGreaterThanOrEqual(r.agreement);
+    expect(m.effective).toBeGreaterThan(r.effective);
+    expect(m.parties).toBeGreaterThanOrEqual(0.68);
+    expect(m.agreement).toBeGreaterThanOrEqual(0.75);
+    expect(m.effective).toBeGreaterThanOrEqual(0.75);
+    expect(m.expiration).toBeGreaterThanOrEqual(0.4);
+  }, 120_000);
+});

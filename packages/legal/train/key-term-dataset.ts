@@ -1,0 +1,56 @@
+// Candidates of every contract with their labels, built once (the slow part) and shared by the CV and the final fit.
+import { ContractDocument, extractKeyTerms, type KeyDates, type Party } from "../src/index";
+import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
+import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField } from "../src/extraction/key-term-model/date-candidates";
+import { partyCandidates, type PartyCandidate } from "../src/extraction/key-term-model/party-candidates";
+import type { DateTerm } from "../src/index";
+import type { CuadContract } from "./cuad-data";
+import { DATE_FIELDS as GOLD_FIELDS, goldDate, goldPartyNames, normaliseName } from "./key-term-gold";
+
+export interface Labelled<V> {
+  readonly value: V;
+  readonly indices: Int32Array;
+  readonly label: 0 | 1;
+}
+
+export interface ContractCandidates {
+  readonly contract: CuadContract;
+  readonly doc: ContractDocument;
+  readonly ruleParties: readonly Party[];
+  readonly ruleDates: KeyDates;
+  readonly stated: readonly DateTerm[];
+  readonly parties: readonly Labelled<PartyCandidate>[];
+  readonly dates: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
+  /** Gold per date field (ISO or "perpetual"), undefined when CUAD gives none. */
+  readonly gold: Readonly<Partial<Record<DateField, string>>>;
+}
+
+/** A training label for a party candidate: the same name as a gold one, or one inside the other covering most of it. */
+export function isGoldParty(candidate: string, gold: readonly string[]): boolean {
+  const n = normaliseName(candidate);
+  if (n.length === 0) return false;
+  return gold.some((g) => n === g || ((n.includes(g) || g.includes(n)) && Math.min(n.length, g.length) / Math.max(n.length, g.length) >= 0.6));
+}
+
+export function buildCandidates(contract: CuadContract, hashBits: number): ContractCandidates {
+  const doc = new ContractDocument(contract.text);
+  const rules = extractKeyTerms(doc, { model: false });
+  const goldParties = goldPartyNames(contract);
+  const parties = partyCandidates(doc, rules.parties).map((c) => ({
+    value: c.value,
+    indices: hashFeatures(c.features, hashBits),
+    label: (isGoldParty(contract.text.slice(c.value.start, c.value.end), goldParties) ? 1 : 0) as 0 | 1,
+  }));
+  const gold: Partial<Record<DateField, string>> = {};
+  for (const [field, cat] of GOLD_FIELDS) {
+    const g = goldDate(contract.answers.get(cat));
+    if (g !== undefined) gold[field] = g;
+  }
+  const stated = rules.dates.filter((d) => d.derivedFrom === undefined);
+  const dates = dateCandidates(doc, rules.keyDates, stated).map((c) => {
+    const value = c.value.kind === "perpetual" ? "perpetual" : c.value.iso;
+    const labels = Object.fromEntries(DATE_FIELDS.map((f) => [f, gold[f] !== undefined && gold[f] === value ? 1 : 0])) as Record<DateField, 0 | 1>;
+    return { value: c.value, indices: hashFeatures(c.features, hashBits), label: 0 as const, labels };
+  });
+  return { contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, stated, parties, dates, gold };
+}

@@ -1,0 +1,111 @@
+// CUAD's answers for the document-level key terms (Parties, Agreement / Effective / Expiration Date)
+// and how an extraction is scored against them. Training and benchmarks only.
+import { contractFold, type CuadContract } from "./cuad-data";
+
+/** The fixed split of the key-term model: fold 0 of 5 (a hash of the file name) is held out, never trained or tuned on. */
+export const KEY_TERM_SPLIT_SALT = "legal-key-terms";
+export type KeyTermPart = "train" | "dev" | "held-out";
+/** held-out = fold 0; dev = fold 1 (what the features were tuned against); train = folds 2–4. */
+export function keyTermPart(file: string): KeyTermPart {
+  const f = contractFold(file, 5, KEY_TERM_SPLIT_SALT);
+  return f === 0 ? "held-out" : f === 1 ? "dev" : "train";
+}
+
+/** Lower case, "&" → "and", no punctuation, no corporate suffixes or "the" (as bench/cuad.ts compares names). */
+export function normaliseName(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9]+/g, " ")
+    .replace(/\b(?:the|inc|corp|corporation|ltd|limited|llc|co|company|plc|l p|lp)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The party names CUAD lists (its role in parentheses dropped; role-only or blank entries skipped). */
+export function goldPartyNames(c: CuadContract): string[] {
+  return (c.answers.get("Parties") ?? "")
+    .split(";")
+    .map((raw) => normaliseName(raw.replace(/\(.*$/s, "")))
+    .filter((n) => n.length > 0);
+}
+
+/** bench/cuad.ts's rule: a gold name is found when an extracted name equals, contains or is contained in it. */
+export function nameMatches(extracted: string, gold: string): boolean {
+  const n = normaliseName(extracted);
+  return n.length > 0 && (n === gold || n.includes(gold) || gold.includes(n));
+}
+
+/** "6/21/99" → "1999-06-21"; "perpetual" kept; blanks and "[]/[]/2004" → undefined (not scored). */
+export function goldDate(answer: string | undefined): string | undefined {
+  const a = (answer ?? "").trim();
+  if (/^perpetual$/i.test(a)) return "perpetual";
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(a);
+  if (!m) return undefined;
+  const y = m[3]!.length === 2 ? (Number(m[3]) < 50 ? 2000 : 1900) + Number(m[3]) : Number(m[3]);
+  return `${y}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}`;
+}
+
+export const DATE_FIELDS = [
+  ["agreement", "Agreement Date"],
+  ["effective", "Effective Date"],
+  ["expiration", "Expiration Date"],
+] as const;
+export type DateField = (typeof DATE_FIELDS)[number][0];
+
+/** What an extractor returns for the measure: party names and one value per date field (ISO or "perpetual"). */
+export interface KeyTermAnswer {
+  readonly parties: readonly string[];
+  readonly dates: Readonly<Partial<Record<DateField, string>>>;
+}
+
+export interface KeyTermTally {
+  partiesFound: number;
+  partiesGold: number;
+  /** Contracts where every gold party name was found. */
+  contractsAllParties: number;
+  contractsWithParties: number;
+  /** Extracted names that match some gold name (precision). */
+  extractedRight: number;
+  extracted: number;
+  /** Per field: right answers, contracts with a gold date, and contracts where CUAD's lawyers found no such date (blank, nothing highlighted) but a value was given. */
+  dates: Record<DateField, { ok: number; n: number; blankAnswered: number }>;
+}
+
+export function emptyTally(): KeyTermTally {
+  return { partiesFound: 0, partiesGold: 0, contractsAllParties: 0, contractsWithParties: 0, extractedRight: 0, extracted: 0, dates: { agreement: { ok: 0, n: 0, blankAnswered: 0 }, effective: { ok: 0, n: 0, blankAnswered: 0 }, expiration: { ok: 0, n: 0, blankAnswered: 0 } } };
+}
+
+/** Adds one contract's answer to the tally; returns the misses (for a dev-part --detail listing). */
+export function score(t: KeyTermTally, c: CuadContract, got: KeyTermAnswer): string[] {
+  const misses: string[] = [];
+  const gold = goldPartyNames(c);
+  if (gold.length > 0) {
+    t.contractsWithParties++;
+    let all = true;
+    for (const g of gold) {
+      const ok = got.parties.some((p) => nameMatches(p, g));
+      t.partiesGold++;
+      if (ok) t.partiesFound++;
+      else {
+        all = false;
+        misses.push(`party: gold '${g}' got ${got.parties.map((p) => `'${p}'`).join(" | ")}`);
+      }
+    }
+    if (all) t.contractsAllParties++;
+    for (const p of got.parties) {
+      t.extracted++;
+      if (gold.some((g) => nameMatches(p, g))) t.extractedRight++;
+    }
+  }
+  for (const [field, cat] of DATE_FIELDS) {
+    const g = goldDate(c.answers.get(cat));
+    // Blank answer and no highlighted text: the lawyers found no such date.
+    if ((c.answers.get(cat) ?? "").trim() === "" && (c.gold.get(cat) ?? []).length === 0 && got.dates[field] !== undefined) t.dates[field].blankAnswered++;
+    if (g === undefined) continue;
+    t.dates[field].n++;
+    if (got.dates[field] === g) t.dates[field].ok++;
+    else misses.push(`${field}: gold ${g} got ${got.dates[field]}`);
+  }
+  return misses;
+}

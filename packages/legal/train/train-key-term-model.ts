@@ -1,0 +1,198 @@
+// Trains the key-term model (parties; agreement, effective and expiry dates) on CUAD's answers.
+//   npm run train:key-terms -w @bear/legal            (tune part: CV figures; then the final fit, written to model/)
+//   ... -- --report-held-out                          (also scores the held-out part, once, at the end)
+// Split (train/key-term-gold.ts): fold 0 of a hash of the file name is held out — never trained, tuned or
+// looked at while the features were written; folds 1–4 are the tune part. Thresholds and calibration come
+// from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
+import fs from "node:fs";
+import path from "node:path";
+import { chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
+import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
+import { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead } from "../src/extraction/key-term-model/key-term-model";
+import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
+import { contractFold, loadCuad } from "./cuad-data";
+import { buildCandidates, type ContractCandidates } from "./key-term-dataset";
+import { emptyTally, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
+import { fitPlatt, seededRandom } from "./logistic-trainer";
+
+const HASH_BITS = 18;
+const SEED = 16;
+const EPOCHS = 8;
+const LR = 0.2;
+const L2 = 1e-5;
+const reportHeldOut = process.argv.includes("--report-held-out");
+const detail = process.argv.includes("--detail");
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Example {
+  readonly indices: Int32Array;
+  readonly label: number;
+}
+
+function examples(set: readonly ContractCandidates[], head: KeyTermHead): Example[] {
+  if (head === "party") return set.flatMap((c) => c.parties.map((p) => ({ indices: p.indices, label: p.label })));
+  const field = head as DateField;
+  return set.filter((c) => c.gold[field] !== undefined).flatMap((c) => c.dates.filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
+}
+
+/** Logistic regression with AdaGrad (sparse binary features), deterministic for the seed. */
+function fit(data: readonly Example[], seed: number): Float32Array {
+  const w = new Float32Array(1 << HASH_BITS);
+  const g2 = new Float32Array(1 << HASH_BITS).fill(1e-6);
+  const order = data.map((_, i) => i);
+  const random = seededRandom(seed);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const k of order) {
+      const ex = data[k]!;
+      let z = 0;
+      for (const f of ex.indices) z += w[f]!;
+      const g = sigmoid(z) - ex.label;
+      if (Math.abs(g) < 1e-3) continue;
+      for (const f of ex.indices) {
+        const grad = g + L2 * w[f]!;
+        g2[f]! += grad * grad;
+        w[f]! -= (LR * grad) / Math.sqrt(g2[f]!);
+      }
+    }
+  }
+  return w;
+}
+
+const raw = (w: Float32Array, indices: Int32Array) => {
+  let z = 0;
+  for (const f of indices) z += w[f]!;
+  return z;
+};
+
+type Weights = Record<KeyTermHead, Float32Array>;
+const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fit(examples(set, h), SEED)])) as Weights;
+
+/** Raw scores of one contract's candidates under the given weights (calibration applied later). */
+interface ContractScores {
+  readonly c: ContractCandidates;
+  readonly parties: { readonly candidate: ScoredParty["candidate"]; readonly z: number }[];
+  readonly dates: Record<DateField, { readonly candidate: ScoredDate["candidate"]; readonly z: number }[]>;
+}
+function scoreContract(c: ContractCandidates, w: Weights): ContractScores {
+  return {
+    c,
+    parties: c.parties.map((p) => ({ candidate: p.value, z: raw(w.party, p.indices) })),
+    dates: Object.fromEntries(DATE_FIELDS.map((f) => [f, c.dates.filter((d) => f === "expiration" || d.value.kind !== "perpetual").map((d) => ({ candidate: d.value, z: raw(w[f], d.indices) }))])) as ContractScores["dates"],
+  };
+}
+
+type Calibration = Record<KeyTermHead, { a: number; b: number; threshold: number }>;
+
+function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[]): KeyTermTally {
+  const t = emptyTally();
+  for (const s of scores) {
+    const p = (head: KeyTermHead, z: number) => sigmoid(cal[head].a * z + cal[head].b);
+    const parties = chooseParties(s.c.doc.text, s.parties.map((x) => ({ candidate: x.candidate, score: p("party", x.z) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start), cal.party.threshold, s.c.ruleParties);
+    const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, s.dates[f].map((x) => ({ candidate: x.candidate, score: p(f, x.z) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
+    const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
+    const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates);
+    const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never });
+    if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}`));
+  }
+  return t;
+}
+
+function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
+  const t = emptyTally();
+  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never });
+  return t;
+}
+
+const pct = (a: number, b: number) => (b === 0 ? "  n/a" : (100 * a / b).toFixed(1).padStart(5));
+function table(title: string, rows: [string, KeyTermTally][]): string {
+  const lines = [title, `| extractor | parties (names) | all parties of a contract | party precision | agreement date | effective date | expiration date | dates given where CUAD has none (agr/eff/exp) |`, "|---|---|---|---|---|---|---|---|"];
+  for (const [name, t] of rows) {
+    lines.push(`| ${name} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map((f) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map((f) => t.dates[f].blankAnswered).join(" / ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Platt per head on the out-of-fold raw scores, then the threshold that scores best out of fold. */
+function calibrate(oof: readonly ContractScores[]): Calibration {
+  const cal = {} as Calibration;
+  for (const head of KEY_TERM_HEADS) {
+    const zs: number[] = [];
+    const ys: number[] = [];
+    for (const s of oof) {
+      if (head === "party") s.parties.forEach((x, i) => (zs.push(x.z), ys.push(s.c.parties[i]!.label)));
+      else if (s.c.gold[head] !== undefined) {
+        const ds = s.c.dates.filter((d) => head === "expiration" || d.value.kind !== "perpetual");
+        s.dates[head].forEach((x, i) => (zs.push(x.z), ys.push(ds[i]!.labels[head])));
+      }
+    }
+    const { a, b } = fitPlatt(zs, ys);
+    cal[head] = { a, b, threshold: 0.5 };
+  }
+  // Thresholds: parties by the F1 of name recall and precision; dates by accuracy (the rules' value stands below it).
+  for (const head of KEY_TERM_HEADS) {
+    let best = { t: 0.5, v: -1 };
+    for (const t of [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+      const tally = evaluate(oof, { ...cal, [head]: { ...cal[head], threshold: t } });
+      const v =
+        head === "party"
+          ? (() => {
+              const r = tally.partiesFound / tally.partiesGold;
+              const p = tally.extractedRight / tally.extracted;
+              return (2 * p * r) / (p + r);
+            })()
+          : // An expiry where CUAD's lawyers saw none costs as much as a wrong one; an agreement or effective date
+            // there is the date the contract was made, which is what it takes effect on unless it says otherwise.
+            (tally.dates[head].ok - (head === "expiration" ? tally.dates[head].blankAnswered : 0)) / tally.dates[head].n;
+      if (v > best.v + 1e-9) best = { t, v };
+    }
+    cal[head] = { ...cal[head], threshold: best.t };
+  }
+  return cal;
+}
+
+const t0 = performance.now();
+const contracts = loadCuad();
+const built = contracts.map((c) => buildCandidates(c, HASH_BITS));
+const tune = built.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== 0);
+const heldOut = built.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === 0);
+log(`candidates built for ${built.length} contracts in ${((performance.now() - t0) / 1000).toFixed(1)} s (tune ${tune.length}, held out ${heldOut.length})`);
+
+// 4-fold CV inside the tune part (fold 1..4 of the same hash): out-of-fold scores for calibration and the tune figures.
+const oof: ContractScores[] = [];
+for (let k = 1; k <= 4; k++) {
+  const w = fitAll(tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== k));
+  for (const c of tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === k)) oof.push(scoreContract(c, w));
+}
+const cal = calibrate(oof);
+const misses: string[] = [];
+log(table(`Tune part (${tune.length} contracts), 4-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}`, [
+  ["rules", rulesTally(tune)],
+  ["model", evaluate(oof, cal, detail ? misses : undefined)],
+]));
+if (detail) log(misses.filter((m) => contractFold(contracts.find((c) => m.startsWith(c.file.slice(0, 40)))!.file, 5, KEY_TERM_SPLIT_SALT) === 1).join("\n"));
+
+const final = fitAll(tune);
+if (reportHeldOut) {
+  log(table(`\nHeld-out part (${heldOut.length} contracts, never tuned on), model fitted on the tune part`, [
+    ["rules", rulesTally(heldOut)],
+    ["model", evaluate(heldOut.map((c) => scoreContract(c, final)), cal)],
+  ]));
+}
+const model = KeyTermModel.fromWeights(HASH_BITS, Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { weights: final[h], ...cal[h] }])) as never, {
+  trainedOn: `cuad_train tune part (${tune.length} contracts: folds 1-4 of sha256('${KEY_TERM_SPLIT_SALT}|file') % 5)`,
+  seed: SEED,
+  epochs: EPOCHS,
+  learningRate: LR,
+  l2: L2,
+});
+if (!process.argv.includes("--no-write")) {
+  const out = path.resolve(import.meta.dirname, "../model", SHIPPED_KEY_TERM_MODEL_FILE);
+  fs.writeFileSync(out, model.toBytes());
+  log(`wrote ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
