@@ -24,7 +24,7 @@ export interface CuadContract {
 }
 
 /** A party quote that is only dictionary words in quotes ("Provider", "the Company") is a role, not a name. */
-function namesAParty(s: string): boolean {
+export function namesAParty(s: string): boolean {
   // role words, quoted or not ("Provider", the "Company", LICENSEE, Co-Trustee, Contractor.)
   const words = (s.match(/\p{L}+/gu) ?? []).filter((w) => !/^(?:the|or|and|co|a|an)$/i.test(w));
   if (words.every(isRoleWord)) return false;

@@ -13,7 +13,8 @@ export type SecurityErrorCode =
   | "AUTHENTICATION_FAILED"
   | "PRINCIPAL_UNKNOWN"
   | "PRINCIPAL_STORE_INVALID"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "NAME_MODEL_INVALID";
 
 /** Root of every error @bear/security throws on purpose. */
 export class SecurityError extends BearError<SecurityErrorCode> {
@@ -116,6 +117,15 @@ export class RateLimitedError extends SecurityError {
     super("RATE_LIMITED", `principal '${principalId}' exceeded its request rate (retry in ${retryAfterMs} ms)`, {
       hint: "Slow down, or raise the rate limit in the security configuration.",
       details: { principalId, retryAfterMs },
+    });
+  }
+}
+
+export class NameModelError extends SecurityError {
+  constructor(file: string, reason: string, options?: BearErrorOptions) {
+    super("NAME_MODEL_INVALID", `name model '${file}' cannot be read: ${reason}`, {
+      hint: "Reinstall @bear/security, or rebuild the weights with `npm run train -w @bear/security`.",
+      ...options,
     });
   }
 }

@@ -4,6 +4,7 @@ import { customRecognizer, type CustomRecognizerConfig } from "./custom-recogniz
 import type { PiiEntityType, PiiFinding, Recognizer } from "./pii-types";
 import { AddressRecognizer } from "./recognizers/address-recognizer";
 import { NameRecognizer } from "./recognizers/name-recognizer";
+import { shippedNameModel } from "./model/shipped-name-model";
 import { OrganizationRecognizer } from "./recognizers/organization-recognizer";
 import { PhoneRecognizer } from "./recognizers/phone-recognizer";
 import {
@@ -28,6 +29,8 @@ export interface PiiScannerOptions {
   readonly minScore?: number;
   /** Run the NLP name/organisation/place recognizer (default true; the slowest part). */
   readonly names?: boolean;
+  /** Use the shipped trained name model beside the lexicon and cue recognizers (default true). */
+  readonly nameModel?: boolean;
   /** Also run compromise's NLP tagger for names (default false: slower, and it reads defined terms as names). */
   readonly nlpTagger?: boolean;
   /**
@@ -125,7 +128,10 @@ export class PiiScanner {
       driverLicenseRecognizer(),
       new AddressRecognizer(),
     ];
-    if (options.names ?? true) list.push(new NameRecognizer({ nlpTagger: options.nlpTagger ?? false }), new OrganizationRecognizer());
+    if (options.names ?? true) list.push(
+        new NameRecognizer({ nlpTagger: options.nlpTagger ?? false, model: (options.nameModel ?? true) ? shippedNameModel() : undefined }),
+        new OrganizationRecognizer(),
+      );
     this.letterheads = (options.names ?? true) && (this.entities?.has("ORGANIZATION") ?? true);
     for (const c of options.custom ?? []) list.push(customRecognizer(c));
     list.push(...(options.recognizers ?? []));

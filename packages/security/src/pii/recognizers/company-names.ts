@@ -8,7 +8,7 @@ const ORG_CUE = new RegExp(
   "gu",
 );
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
-const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
+export const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
 /** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */
 const ARTICLE_BEFORE = /(?:^|[^\p{L}])(?:a|an|A|An)\s+$/u;
 /** Suffixes of public bodies and institutions that take "of …" after them ("Federal Reserve Board of Governors"). */

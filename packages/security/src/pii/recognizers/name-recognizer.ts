@@ -4,6 +4,8 @@ import { isCommonWord, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isN
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { STOP_START, nameSpan } from "./name-spans";
 import { NameTagger } from "./name-tagger";
+import { SITE_AFTER } from "./company-names";
+import type { ModelSpan, NameModel } from "../model/name-model";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){0,3}`;
@@ -52,8 +54,6 @@ const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s
 
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
-/** How English town names end ("Deanwell", "Riverlea", "Highveld", "Bridgeton"). */
-const PLACE_ENDING = /(?:well|lea|ley|veld|field|wood|ford|bury|borough|burgh|ton|ham|dale|vale|ville|town|berg|burg|port|mouth|side|shire|stead|chester|haven|view|wick|worth|by|bridge|brook|water|hill|mount|cliff)$/;
 const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inter|counter|anti|semi|multi|post)$/;
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
 /** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
@@ -107,6 +107,8 @@ export interface NameRecognizerOptions {
    * passes and on contracts mostly adds capitalised defined terms and headings; on the synthetic set it adds 0.006 F2.
    */
   readonly nlpTagger?: boolean;
+  /** The trained token model for people, organisations and places (the package ships one: `shippedNameModel()`). */
+  readonly model?: NameModel | undefined;
 }
 
 /** The entity type and score of compromise's NAME_GROUPS (#Person+, #Organization+, #Place+). */
@@ -140,10 +142,12 @@ export class NameRecognizer implements Recognizer {
   readonly types: readonly PiiEntityType[] = ["PERSON", "ORGANIZATION", "LOCATION"];
   private readonly chunkChars: number;
   private readonly tagger: NameTagger | undefined;
+  private readonly model: NameModel | undefined;
 
   constructor(options: NameRecognizerOptions = {}) {
     this.chunkChars = options.chunkChars ?? 1500;
     this.tagger = options.nlpTagger ? new NameTagger(options.memoSentences ?? 4096) : undefined;
+    this.model = options.model;
   }
 
   /**
@@ -157,6 +161,7 @@ export class NameRecognizer implements Recognizer {
     index: number,
     run: string,
     push: (type: PiiEntityType, start: number, end: number, score: number, recognizer: string) => void,
+    modelType: (start: number, end: number) => string | undefined,
   ): void {
     const words: { w: string; at: number }[] = [];
     for (const m of run.matchAll(/\S+/g)) words.push({ w: m[0], at: m.index });
@@ -200,8 +205,8 @@ export class NameRecognizer implements Recognizer {
     }
     // "Hellowallet", "Lawdragon", "MysticWeb": one word that is two English words run together (or has a capital
     // inside) and is no known name reads as a brand, not a person
-    // ("Riverlea", "Highveld" after "in/at/to" are towns: English place names are compounds too)
-    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !(placeCue && PLACE_ENDING.test(bare(first.w)))) {
+    // ("Riverlea", "Highveld" after "in/at/to" are towns when the name model reads them as places)
+    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !(placeCue && modelType(start, end) === "LOCATION")) {
       push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
       return;
     }
@@ -246,6 +251,16 @@ export class NameRecognizer implements Recognizer {
       out.push({ type, start: s, end: e, score, recognizer });
     };
 
+    const modelSpans: readonly ModelSpan[] = this.model?.spans(text) ?? [];
+    const modelType = (start: number, end: number): string | undefined => modelSpans.find((m) => m.start < end && start < m.end)?.type;
+    for (const m of modelSpans) {
+      // below every cue's score (0.6+): a cue that reads the whole phrase ("Commonwealth of Virginia") wins the overlap;
+      // a known place is a place, whatever label the model gave it ("a Delaware Corporation")
+      // and a company's name before "Park", "Building", "Tower" names a site, not the company (as for suffix names)
+      if (m.type === "ORGANIZATION" && SITE_AFTER.test(text.slice(m.end, m.end + 12))) continue;
+      const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
+      push(type, m.start, m.end, 0.4 + 0.18 * m.probability, "NameModelRecognizer");
+    }
     for (const [offset, chunk] of this.tagger ? chunks(text, this.chunkChars) : []) {
       if (!/\p{Lu}/u.test(chunk) || !this.tagger) continue;
       // #Person+, #Organization+, #Place+ in that order, each in text order
@@ -277,7 +292,7 @@ export class NameRecognizer implements Recognizer {
       let at = 0;
       for (const piece of m[0].split(/(?<=\p{L}['’]s)[ \t]+/u)) {
         const i = m[0].indexOf(piece, at);
-        this.lexiconRun(text, m.index + i, piece, push);
+        this.lexiconRun(text, m.index + i, piece, push, modelType);
         at = i + piece.length;
       }
     }

@@ -1,0 +1,148 @@
+// Trains the name model (people, organisations, places) and writes model/name-model.bin: npm run train
+// Deterministic (seed 18). Learns from the "tune" part of the fixed hash split only; prints token figures on both parts.
+import fs from "node:fs";
+import path from "node:path";
+import { NameModel } from "../src/pii/model/name-model";
+import { LABEL_COUNT, LABELS, MAX_FEATURES } from "../src/pii/model/name-tokens";
+import { sharedDataDir } from "../bench/pii-eval";
+import { cuadExamples, IGNORE, presidioExamples, secExamples, type Example } from "./name-data";
+
+const BITS = Number(process.env.BITS ?? 18);
+const EPOCHS = Number(process.env.EPOCHS ?? 8);
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const OUT = path.resolve(import.meta.dirname, "../model/name-model.bin");
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Averaged perceptron with lazy averaging (Collins 2002; Daumé's trick). */
+class Trainer {
+  readonly w: Float32Array;
+  private readonly total: Float64Array;
+  private readonly stamp: Uint32Array;
+  private step = 1;
+  constructor(readonly bits: number) {
+    const n = (1 << bits) * LABEL_COUNT;
+    this.w = new Float32Array(n);
+    this.total = new Float64Array(n);
+    this.stamp = new Uint32Array(n);
+  }
+  private bump(idx: number, by: number): void {
+    this.total[idx] = (this.total[idx] ?? 0) + (this.step - (this.stamp[idx] ?? 0)) * (this.w[idx] ?? 0);
+    this.stamp[idx] = this.step;
+    this.w[idx] = (this.w[idx] ?? 0) + by;
+  }
+  update(feats: Uint32Array, k: number, gold: number, guess: number): void {
+    if (gold !== guess) {
+      for (let f = 0; f < k; f++) {
+        const base = (feats[f] ?? 0) * LABEL_COUNT;
+        this.bump(base + gold, 1);
+        this.bump(base + guess, -1);
+      }
+    }
+    this.step++;
+  }
+  averaged(): Float32Array {
+    const out = new Float32Array(this.w.length);
+    for (let i = 0; i < out.length; i++) out[i] = ((this.total[i] ?? 0) + (this.step - (this.stamp[i] ?? 0)) * (this.w[i] ?? 0)) / this.step;
+    return out;
+  }
+}
+
+function trainEpoch(trainer: Trainer, model: NameModel, examples: readonly Example[], order: readonly number[]): number {
+  const feats = new Uint32Array(MAX_FEATURES);
+  const scores = new Float64Array(LABEL_COUNT);
+  let errors = 0;
+  for (const e of order.map((i) => examples[i] as Example)) {
+    const n = e.table.tokens.length;
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!e.learn[i]) continue;
+      // the previous token's label as the decoder will see it: predicted if it was labelled, O otherwise
+      const k = model.scoreToken(e.table, i, i > 0 ? (labels[i - 1] ?? 0) : 0, feats, scores);
+      let guess = 0;
+      for (let c = 1; c < LABEL_COUNT; c++) if ((scores[c] ?? 0) > (scores[guess] ?? 0)) guess = c;
+      const gold = e.gold[i] ?? 0;
+      if (gold === IGNORE) continue;
+      if (guess !== gold) errors++;
+      trainer.update(feats, k, gold, guess);
+      labels[i] = guess;
+    }
+  }
+  return errors;
+}
+
+/** Token-level figures over the tokens each example is scored on: type-agnostic and per label. */
+function score(model: NameModel, examples: readonly Example[]): string {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  const per = LABELS.map(() => ({ tp: 0, fp: 0, fn: 0 }));
+  for (const e of examples) {
+    const { labels } = model.labelTokens(e.table);
+    for (let i = 0; i < labels.length; i++) {
+      const g = e.gold[i] ?? 0;
+      if (g === IGNORE || !/[\p{L}\p{N}]/u.test(e.table.tokens[i]?.text ?? "")) continue;
+      if (!e.learn[i] && !(g > 0)) continue;
+      const p = labels[i] ?? 0;
+      if (g > 0 && p > 0) tp++;
+      else if (g > 0) fn++;
+      else if (p > 0) fp++;
+      if (g > 0 && p === g) (per[g] as { tp: number }).tp++;
+      else {
+        if (g > 0) (per[g] as { fn: number }).fn++;
+        if (p > 0) (per[p] as { fp: number }).fp++;
+      }
+    }
+  }
+  const f = (c: { tp: number; fp: number; fn: number }): string => {
+    const p = c.tp / Math.max(1, c.tp + c.fp);
+    const r = c.tp / Math.max(1, c.tp + c.fn);
+    return `P ${p.toFixed(3)} R ${r.toFixed(3)} F1 ${((2 * p * r) / Math.max(1e-9, p + r)).toFixed(3)}`;
+  };
+  return `${f({ tp, fp, fn })}  | ${LABELS.slice(1).map((l, i) => `${l.slice(0, 3)} ${f(per[i + 1] as { tp: number; fp: number; fn: number })}`).join(" | ")}`;
+}
+
+const data = sharedDataDir(import.meta.dirname);
+const t0 = performance.now();
+const SETS = (process.env.SETS ?? "presidio,sec,cuad").split(",");
+/** The small fully labelled sets are seen REPEAT times an epoch, so the large partly labelled one does not drown them. */
+const REPEAT = Number(process.env.REPEAT ?? 3);
+const repeat = <T,>(xs: T[]): T[] => Array.from({ length: REPEAT }, () => xs).flat();
+const train = [
+  ...(SETS.includes("presidio") ? repeat(presidioExamples(data, "tune")) : []),
+  ...(SETS.includes("sec") ? repeat(secExamples(data, "tune")) : []),
+  ...(SETS.includes("cuad") ? cuadExamples(data, "tune") : []),
+];
+const learnTokens = train.reduce((s, e) => s + e.learn.reduce((a, b) => a + b, 0), 0);
+log(`training examples: ${train.length} (${learnTokens} labelled candidate tokens), built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const trainer = new Trainer(BITS);
+const live = new NameModel(BITS, trainer.w);
+const rand = mulberry32(18);
+const order = train.map((_, i) => i);
+for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const errors = trainEpoch(trainer, live, train, order);
+  log(`epoch ${epoch}: ${errors} token errors (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+const model = new NameModel(BITS, trainer.averaged());
+fs.mkdirSync(path.dirname(OUT), { recursive: true });
+fs.writeFileSync(OUT, model.toBytes());
+const shipped = NameModel.fromBytes(fs.readFileSync(OUT), OUT);
+log(`wrote ${OUT} (${(fs.statSync(OUT).size / 1048576).toFixed(1)} MB, 2^${BITS} buckets x ${LABEL_COUNT} labels, int16)`);
+log("model alone, token level (candidate tokens; gold names outside candidates count as missed):");
+for (const part of ["tune", "report"] as const) {
+  log(`  presidio ${part.padEnd(6)} ${score(shipped, presidioExamples(data, part))}`);
+  log(`  SEC FIN5 ${part.padEnd(6)} ${score(shipped, secExamples(data, part))}`);
+  log(`  CUAD     ${part.padEnd(6)} ${score(shipped, part === "tune" ? train.filter((e) => e.source.startsWith("cuad:")) : cuadExamples(data, part, 50))}`);
+}
