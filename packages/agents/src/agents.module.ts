@@ -1,5 +1,6 @@
 import { AuditSink, EventBus, Llm, Logger, Scrubber } from "@bear/core";
-import { StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import { ExecutorMiddleware, StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import { AgentExecutor } from "./dispatch/agent-executor";
 import { ContainerModule } from "inversify";
 import { AgentsConfig, agentsConfigSchema, type AgentsConfigInput } from "./agents-config";
 import { ToolRegistry } from "./executors/tool-registry";
@@ -22,7 +23,11 @@ export const SpecialistToken = Symbol.for("@bear/agents:Specialist");
 export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
   const parsed = agentsConfigSchema.parse(config);
   return new ContainerModule(({ bind, onDeactivation }) => {
+    // One binding per container: the engine's executor (below) and the AgentSystem share it.
+    const stepBinding = new AgentStepBinding();
     bind(AgentsConfig).toConstantValue(parsed);
+    // Every workflow step goes engine → coordinator → balancer → executor agent → validator.
+    bind<ExecutorMiddleware>(ExecutorMiddleware).toConstantValue((inner) => new AgentExecutor(stepBinding, inner));
     bind(ToolRegistryToken).toDynamicValue(() => new ToolRegistry()).inSingletonScope();
     bind(AgentSystemToken)
       .toDynamicValue(async (ctx) => {
@@ -30,7 +35,7 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
         // agent.* and specialist steps must validate then.
         const steps = ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken);
         const specialists = ctx.getAll<Specialist>(SpecialistToken, { optional: true });
-        const stepBinding = registerAgentSteps(steps, new AgentStepBinding());
+        registerAgentSteps(steps, stepBinding);
         for (const specialist of specialists) for (const handler of specialistStepHandlers(specialist)) if (!steps.has(handler.type)) steps.register(handler);
         const engine = await ctx.getAsync<WorkflowEngine>(WorkflowEngineToken);
         const llm = ctx.get<Llm>(Llm, { optional: true });

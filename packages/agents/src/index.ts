@@ -31,7 +31,8 @@ export {
   type CandidateScore,
   type SelectOptions,
 } from "./balancing/adaptive-load-balancer";
-export { AgentDispatcher, type AgentDispatcherOptions, type DispatchOptions, type TaskAssignment } from "./dispatch/agent-dispatcher";
+export { AgentDispatcher, type AgentDispatcherOptions, type DispatchOptions, type TaskAssignment, type SettledAssignment, type ScoreBreakdown, type ValidationVerdict } from "./dispatch/agent-dispatcher";
+export { AgentExecutor } from "./dispatch/agent-executor";
 export {
   AGENT_STEP_TYPES,
   AgentStepBinding,
@@ -49,6 +50,7 @@ export {
 // Executors and specialists
 export { StepHandlerAgent, type StepHandlerAgentOptions, type CapabilityHandlers } from "./executors/step-handler-agent";
 export { ExecutorAgent, EXECUTOR_CAPABILITIES, type ExecutorCapability } from "./executors/executor-agent";
+export { RemoteExecutorAgent, type RemoteExecutorAgentOptions } from "./executors/remote-executor-agent";
 export { ToolRegistry, toolExecutionHandler, toolExecutionParameters, type Tool, type AnyTool, type ToolExecutionParameters } from "./executors/tool-registry";
 export { MeteredLlm, type ModelUsage, type ModelUsageEvent } from "./executors/metered-llm";
 export { SpecialistAgent, defineSpecialist, specialistStepHandlers, type Specialist } from "./specialists/specialist";

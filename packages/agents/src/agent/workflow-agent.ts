@@ -2,7 +2,7 @@ import { DisposedError, InvalidArgumentError, silentLogger, type Logger } from "
 import type { JsonValue, StepProgress } from "@bear/workflow-engine";
 import { Subject, type Observable } from "rxjs";
 import { CapabilityUnsupportedError } from "../errors";
-import type { Agent, AgentActivity, AgentMetrics, AgentLoad, AgentSnapshot, AgentStatus, AgentType, CapabilityStats, CurrentTask } from "./agent";
+import type { Agent, AgentActivity, AgentHealth, AgentMetrics, AgentLoad, AgentSnapshot, AgentStatus, AgentType, CapabilityStats, CurrentTask } from "./agent";
 import { AgentMetricsRecorder, type AgentMetricsOptions } from "./agent-metrics";
 import { WorkingMemory, type WorkingMemoryOptions } from "./working-memory";
 
@@ -18,6 +18,8 @@ export interface AgentTask {
   /** 1 for the first attempt. */
   readonly attempt?: number;
   readonly index?: number;
+  /** The item of a `for_each` fan-out this task is for. */
+  readonly item?: JsonValue;
 }
 
 /** What an agent's `perform` receives besides the task. */
@@ -92,6 +94,8 @@ export abstract class WorkflowAgent implements Agent {
   readonly #activity = new Subject<AgentActivity>();
   #running = 0;
   #disposed = false;
+  #health: AgentHealth = "healthy";
+  #healthReason: string | null = null;
   /** Every task's lifecycle on this agent (ids, capability, timings; never inputs or outputs). */
   readonly onDidChangeActivity: Observable<AgentActivity> = this.#activity.asObservable();
 
@@ -120,6 +124,21 @@ export abstract class WorkflowAgent implements Agent {
   get status(): AgentStatus {
     if (this.#tasks.size === 0) return "idle";
     return this.#running >= this.maxConcurrentTasks ? "busy" : "active";
+  }
+
+  /** As the monitor last judged it (see MonitorAgent); the balancer skips unhealthy agents. */
+  get health(): AgentHealth {
+    return this.#health;
+  }
+
+  get healthReason(): string | null {
+    return this.#healthReason;
+  }
+
+  /** Set by the monitor. */
+  markHealth(health: AgentHealth, reason: string | null): void {
+    this.#health = health;
+    this.#healthReason = health === "healthy" ? null : reason;
   }
 
   get load(): AgentLoad {
@@ -172,8 +191,14 @@ export abstract class WorkflowAgent implements Agent {
   async run(task: AgentTask, options: RunTaskOptions = {}): Promise<JsonValue> {
     if (this.#disposed) throw new DisposedError(`agent '${this.id}'`);
     if (!this.can(task.capability)) throw new CapabilityUnsupportedError(this.id, task.capability, this.capabilities);
+    // One controller per task, following the caller's signal by a listener: AbortSignal.any()
+    // costs weak references and GC work on every task, which the per-step path cannot afford.
     const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const outer = options.signal;
+    const follow = outer ? (): void => controller.abort(outer.reason) : undefined;
+    if (outer?.aborted) controller.abort(outer.reason);
+    else if (follow) outer!.addEventListener("abort", follow, { once: true });
+    const signal = controller.signal;
     const entry: TaskEntry = { taskId: task.id, capability: task.capability, runId: task.runId, state: "queued", queuedAt: Date.now(), startedAt: undefined, controller };
     this.#tasks.add(entry);
     this.#emit({ type: "task.queued", agentId: this.id, taskId: task.id, capability: task.capability, at: entry.queuedAt });
@@ -212,6 +237,7 @@ export abstract class WorkflowAgent implements Agent {
       this.logger.debug({ taskId: task.id, capability: task.capability, code, cancelled }, "task did not complete");
       throw error;
     } finally {
+      if (follow) outer!.removeEventListener("abort", follow);
       this.#tasks.delete(entry);
       if (acquired) this.#release();
     }
@@ -238,6 +264,8 @@ export abstract class WorkflowAgent implements Agent {
       type: this.type,
       capabilities: this.capabilities,
       status: this.status,
+      health: this.#health,
+      healthReason: this.#healthReason,
       load: this.load,
       currentTasks: this.currentTasks,
       metrics: this.metrics,

@@ -61,7 +61,13 @@ describe("AdaptiveLoadBalancer", () => {
           expect(r.score).toBeGreaterThanOrEqual(0);
           expect(r.score).toBeLessThanOrEqual(1 + 1e-9);
         }
-        for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]!.score).toBeGreaterThanOrEqual(ranked[i]!.score);
+        // Free agents first, then busy ones; best score first within each.
+        const tier = (r: (typeof ranked)[number]): number => (r.available ? 0 : 1);
+        for (let i = 1; i < ranked.length; i++) {
+          expect(tier(ranked[i - 1]!)).toBeLessThanOrEqual(tier(ranked[i]!));
+          if (tier(ranked[i - 1]!) === tier(ranked[i]!)) expect(ranked[i - 1]!.score).toBeGreaterThanOrEqual(ranked[i]!.score);
+        }
+        for (const r of ranked) expect(r.available).toBe(r.candidate.load.running < r.candidate.load.capacity);
       }),
     );
   });
@@ -87,6 +93,26 @@ describe("AdaptiveLoadBalancer", () => {
         }
       }),
     );
+  });
+
+  it("weighs the parts as the seed does (capability 0.4, history 0.3, load 0.2, predicted time 0.1)", () => {
+    const [r] = balancer.rank("x", [fake("a", ["x", "y", "z", "w"], { running: 1, capacity: 2 }, { samples: 8, successRate: 0.5, expectedLatencyMs: 100 })]);
+    expect(r!.score).toBeCloseTo((0.4 * r!.capabilityMatch + 0.3 * r!.performance + 0.2 * r!.loadFactor + 0.1 * r!.completion) / 1.0, 12);
+    expect(r!.capabilityMatch).toBeCloseTo(0.5, 12);
+    expect(r!.loadFactor).toBeCloseTo(1 / 1.5, 12);
+  });
+
+  it("skips a busy agent and an unhealthy one while another capable agent is free and healthy", () => {
+    // 'fast' has the better score, but every slot of it is taken: the seed's balancer skips busy agents.
+    const fast = fake("fast", ["x"], { running: 2, capacity: 2 }, { samples: 20, expectedLatencyMs: 10 });
+    const idle = fake("idle", ["x"], {}, { samples: 20, expectedLatencyMs: 100 });
+    expect(balancer.select("x", [fast, idle]).agentId).toBe("idle");
+    const sick = { ...fake("sick", ["x"], {}, { samples: 20, expectedLatencyMs: 1 }), health: "failing" };
+    expect(balancer.select("x", [sick, idle]).agentId).toBe("idle");
+    // With nobody free, a healthy busy agent queues the task before an unhealthy one gets it…
+    expect(balancer.select("x", [sick, fast]).agentId).toBe("fast");
+    // …and an unhealthy agent is the last resort, not a failure.
+    expect(balancer.select("x", [sick]).agentId).toBe("sick");
   });
 
   it("avoids excluded agents unless no other capable agent is left", () => {

@@ -7,6 +7,8 @@ export interface BalancingCandidate {
   readonly id: string;
   readonly capabilities: readonly string[];
   readonly load: AgentLoad;
+  /** As the monitor last judged it; anything but `healthy` is skipped while a healthy agent is capable. */
+  readonly health?: string;
   stats(capability: string): CapabilityStats;
 }
 
@@ -41,6 +43,12 @@ export interface CandidateScore {
   readonly loadFactor: number;
   readonly completion: number;
   readonly predictedCompletionMs: number;
+  /**
+   * False for a busy agent (every task slot taken) or an unhealthy one: such agents are skipped,
+   * as the seed's balancer skips busy agents, unless no capable agent is free and healthy (then a
+   * healthy busy agent queues the task, and an unhealthy one is the last resort).
+   */
+  readonly available: boolean;
 }
 
 export interface SelectOptions {
@@ -48,13 +56,14 @@ export interface SelectOptions {
   readonly exclude?: ReadonlySet<string> | readonly string[];
 }
 
-export const DEFAULT_BALANCER_WEIGHTS: BalancerWeights = { capability: 0.1, performance: 0.35, load: 0.25, completion: 0.3 };
+/** The seed architecture's weights: capability 0.4, performance history 0.3, load 0.2, predicted time 0.1. */
+export const DEFAULT_BALANCER_WEIGHTS: BalancerWeights = { capability: 0.4, performance: 0.3, load: 0.2, completion: 0.1 };
 
 /**
  * Picks the agent for a task: among the agents declaring the capability, the best combination of
- * capability match, performance history, current load and predicted completion time. A busy or
- * failing agent scores lower and so gets fewer tasks; no capable agent is a NoCapableAgentError
- * naming the capability.
+ * capability match, performance history, current load and predicted completion time. Busy and
+ * unhealthy agents are skipped while another capable agent is free and healthy; no capable agent
+ * is a NoCapableAgentError naming the capability.
  */
 export class AdaptiveLoadBalancer {
   readonly weights: BalancerWeights;
@@ -98,9 +107,15 @@ export class AdaptiveLoadBalancer {
       const completion = fastest / predicted[i]!;
       const score =
         (this.weights.capability * capabilityMatch + this.weights.performance * performance + this.weights.load * loadFactor + this.weights.completion * completion) / total;
-      return { agentId: candidate.id, candidate, score, capabilityMatch, performance, loadFactor, completion, predictedCompletionMs: predicted[i]! };
+      const healthy = candidate.health === undefined || candidate.health === "healthy";
+      const busy = candidate.load.running >= candidate.load.capacity;
+      return { agentId: candidate.id, candidate, score, capabilityMatch, performance, loadFactor, completion, predictedCompletionMs: predicted[i]!, available: healthy && !busy, healthy };
     });
-    return scored.sort((a, b) => b.score - a.score || a.predictedCompletionMs - b.predictedCompletionMs || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+    // Free and healthy first, then healthy but busy (the task queues), unhealthy last; by score within each.
+    const tier = (c: { available: boolean; healthy: boolean }): number => (c.available ? 0 : c.healthy ? 1 : 2);
+    return scored
+      .sort((a, b) => tier(a) - tier(b) || b.score - a.score || a.predictedCompletionMs - b.predictedCompletionMs || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0))
+      .map(({ healthy: _healthy, ...rest }) => rest);
   }
 
   /** The best candidate for `capability`, with its score. */

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { InvalidArgumentError } from "@bear/core";
-import type { JsonValue, WorkflowEngine } from "@bear/workflow-engine";
+import type { ExecuteOptions, Executor, JsonObject, JsonValue, StepTask, WorkflowEngine } from "@bear/workflow-engine";
 import { z } from "zod";
 import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
-import type { AgentDispatcher, TaskAssignment } from "../dispatch/agent-dispatcher";
+import { AGENT_TYPES, type AgentType } from "../agent/agent";
+import type { AgentDispatcher, SettledAssignment, TaskAssignment } from "../dispatch/agent-dispatcher";
 import type { Aggregator } from "../dispatch/agent-step-handlers";
-import { DelegationFailedError, TaskInputError } from "../errors";
+import { DelegationFailedError, NoCapableAgentError, TaskInputError } from "../errors";
 import { VALIDATION_CAPABILITY } from "../validation/validator-agent";
 import { validationSpecSchema, type ValidationSpec } from "../validation/validation-spec";
 import { buildPlanWorkflow, planWaves, stepIdFor, type ExecutionPlan, type Subtask } from "./execution-plan";
@@ -47,7 +48,7 @@ export interface DelegationResult {
   readonly output: JsonValue;
   /** Each subtask's result by subtask id. */
   readonly results: Readonly<Record<string, JsonValue>>;
-  readonly validation: { readonly valid: true; readonly checked: readonly string[] } | undefined;
+  readonly validation: { readonly valid: true; readonly checked: readonly string[] } | null;
   readonly waves: ReadonlyArray<readonly string[]>;
   /** Who did each subtask attempt (a retried subtask appears once per attempt). */
   readonly assignments: readonly TaskAssignment[];
@@ -64,6 +65,10 @@ export interface CoordinatorAgentOptions extends Omit<WorkflowAgentOptions, "typ
   readonly subtaskTimeoutMs?: number;
   /** Subtasks running at once per task (default 4). */
   readonly parallelism?: number;
+  /** Checks applied to a workflow step's result when the step has no `validate` of its own, by capability. */
+  readonly defaultValidation?: Readonly<Record<string, ValidationSpec>>;
+  /** Creates an executor for a step type no agent declares yet (e.g. a plugin's); true when it did. */
+  readonly provision?: (capability: string) => boolean;
 }
 
 export const COORDINATION_CAPABILITY = "task_coordination";
@@ -81,6 +86,8 @@ export class CoordinatorAgent extends WorkflowAgent {
   readonly #backoffMs: number;
   readonly #timeoutMs: number | undefined;
   readonly #parallelism: number;
+  readonly #defaultValidation: Map<string, ValidationSpec>;
+  readonly #provision: ((capability: string) => boolean) | undefined;
 
   constructor(options: CoordinatorAgentOptions) {
     super({ name: "Coordinator", maxConcurrentTasks: 8, ...options, id: options.id ?? "coordinator", type: "coordinator", capabilities: [COORDINATION_CAPABILITY] });
@@ -90,7 +97,97 @@ export class CoordinatorAgent extends WorkflowAgent {
     this.#backoffMs = options.retryBackoffMs ?? 20;
     this.#timeoutMs = options.subtaskTimeoutMs;
     this.#parallelism = options.parallelism ?? 4;
+    this.#defaultValidation = new Map(Object.entries(options.defaultValidation ?? {}));
+    this.#provision = options.provision;
     for (const [type, def] of Object.entries(options.taskTypes ?? {})) this.defineTaskType(type, def);
+  }
+
+  /** Sets the checks a step of `capability` gets when it has no `validate` of its own. */
+  setDefaultValidation(capability: string, spec: ValidationSpec | undefined): this {
+    if (spec) this.#defaultValidation.set(capability, validationSpecSchema.parse(spec));
+    else this.#defaultValidation.delete(capability);
+    return this;
+  }
+
+  /**
+   * One workflow step, as the engine hands it over (the seed's execution flow): the step's type is
+   * the capability needed (an `agent.task` step names its own), the balancer assigns the best
+   * executor among the agents declaring it (or the step's pinned `agent`, or its agent type), the
+   * validator checks the result (the step's `validate`, else the capability's default checks), and
+   * the assignment with its score breakdown and the verdict goes back to the engine with the output.
+   * The coordinator's own bookkeeping steps (`agent.validate`, `agent.aggregate`, `agent.latest`)
+   * run on `inner`.
+   */
+  async executeStep(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue> {
+    if (task.type.startsWith("agent.") && task.type !== "agent.task") return this.#bookkeeping(task, options, inner);
+    const params = task.parameters;
+    const capability = task.type === "agent.task" ? String(params["capability"] ?? "") : task.type;
+    const input: JsonValue = task.type === "agent.task" ? (params["input"] ?? null) : params;
+    const ownSpec = task.type === "agent.task" && params["validate"] !== undefined ? params["validate"] : task.validate;
+    const spec = ownSpec === undefined ? (this.#defaultValidation.get(capability) ?? {}) : this.#spec(task, ownSpec);
+    const pinned = this.#preference(task.agent, capability);
+    if (pinned?.agentId === undefined) this.#ensureCapable(capability);
+    return this.#dispatcher.dispatch(
+      {
+        id: `${task.runId}/${task.stepId}${task.index === undefined ? "" : `[${task.index}]`}`,
+        capability,
+        input,
+        runId: task.runId,
+        stepId: task.stepId,
+        attempt: task.attempt,
+        ...(task.index === undefined ? {} : { index: task.index }),
+        ...(task.item === undefined ? {} : { item: task.item }),
+      },
+      {
+        signal: options.signal,
+        progress: options.onProgress,
+        validate: spec,
+        ...pinned,
+        ...(options.onAssignment ? { onSettled: (a: SettledAssignment) => options.onAssignment!(assignmentJson(a)) } : {}),
+      },
+    );
+  }
+
+  async #bookkeeping(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue> {
+    const started = performance.now();
+    const report = (outcome: string, error: string | null): void =>
+      options.onAssignment?.({ agentId: this.id, capability: task.type, role: "coordinator", outcome, error, durationMs: Math.round((performance.now() - started) * 1000) / 1000 });
+    try {
+      const output = await inner.execute(task, options);
+      report("completed", null);
+      return output;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      report(code === "RESULT_REJECTED" ? "rejected" : "failed", typeof code === "string" ? code : "ERROR");
+      throw error;
+    }
+  }
+
+  /**
+   * A step's `agent`: an agent able to do the step is pinned; an agent type (`specialist`,
+   * `validator`…, as the seed's workflows name roles) is preferred among the capable agents;
+   * anything else is pinned and fails with the agent's own error (validation reports it first).
+   */
+  #preference(agent: string | undefined, capability: string): { agentId: string } | { agentType: AgentType; agentId?: undefined } | undefined {
+    if (agent === undefined) return undefined;
+    const registry = this.#dispatcher.registry;
+    if (registry.has(agent) && registry.get(agent).can(capability)) return { agentId: agent };
+    if ((AGENT_TYPES as readonly string[]).includes(agent)) return { agentType: agent as AgentType };
+    return { agentId: agent };
+  }
+
+  #spec(task: StepTask, raw: JsonValue): ValidationSpec {
+    const parsed = validationSpecSchema.safeParse(raw);
+    if (!parsed.success) throw new TaskInputError(this.id, task.type, parsed.error.issues.map((i) => `${["validate", ...i.path].join(".")}: ${i.message}`).join("; "));
+    return parsed.data;
+  }
+
+  #ensureCapable(capability: string): void {
+    try {
+      this.#dispatcher.registry.capableOf(capability);
+    } catch (error) {
+      if (!(error instanceof NoCapableAgentError) || !this.#provision?.(capability)) throw error;
+    }
   }
 
   /** Teaches the coordinator a kind of task. */
@@ -182,7 +279,7 @@ export class CoordinatorAgent extends WorkflowAgent {
       taskType: plan.taskType,
       output: result.outputs["_aggregate"] ?? null,
       results: Object.fromEntries(plan.subtasks.map((s) => [s.id, result.outputs[s.id] ?? null])),
-      validation: validated ? { valid: true, checked: validated.checked ?? [] } : undefined,
+      validation: validated ? { valid: true, checked: validated.checked ?? [] } : null,
       waves: plan.waves,
       assignments,
     };
@@ -194,4 +291,10 @@ export class CoordinatorAgent extends WorkflowAgent {
     if (!parsed.success) throw new TaskInputError(this.id, COORDINATION_CAPABILITY, parsed.error.issues.map((i) => `${["task", ...i.path].join(".")}: ${i.message}`).join("; "));
     return parsed.data;
   }
+}
+
+/** A settled assignment as the engine records it (plain JSON). */
+function assignmentJson(a: SettledAssignment): JsonObject {
+  const { type: _type, taskId: _taskId, runId: _runId, stepId: _stepId, ...rest } = a;
+  return rest as unknown as JsonObject;
 }

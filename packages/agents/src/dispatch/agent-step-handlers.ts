@@ -4,6 +4,7 @@ import { ResultRejectedError } from "../errors";
 import { validationSpecSchema } from "../validation/validation-spec";
 import { AgentError } from "../errors";
 import type { AgentDispatcher } from "./agent-dispatcher";
+import type { CoordinatorAgent } from "../coordination/coordinator-agent";
 
 /**
  * Where `agent.*` steps send their work. Registering the steps before the dispatcher exists (so an
@@ -11,8 +12,18 @@ import type { AgentDispatcher } from "./agent-dispatcher";
  */
 export class AgentStepBinding {
   dispatcher: AgentDispatcher | undefined;
+  /** Set with the dispatcher: the coordinator every workflow step goes through (see AgentExecutor). */
+  coordinator: CoordinatorAgent | undefined;
   constructor(dispatcher?: AgentDispatcher) {
     this.dispatcher = dispatcher;
+  }
+  getCoordinator(): CoordinatorAgent {
+    if (!this.coordinator) {
+      throw new AgentError("AGENT_NOT_FOUND", "a workflow step ran before any AgentSystem was attached to this engine", {
+        hint: "Create the AgentSystem (or resolve AgentSystemToken) before running workflows on an engine whose executor is an AgentExecutor.",
+      });
+    }
+    return this.coordinator;
   }
   get(): AgentDispatcher {
     if (!this.dispatcher) {

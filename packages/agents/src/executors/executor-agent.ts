@@ -1,5 +1,6 @@
 import type { AuditSink, Llm } from "@bear/core";
-import { dataProcessingHandler, fileOperationsHandler, llmGenerationHandler, type StepHandler } from "@bear/workflow-engine";
+import { dataProcessingHandler, fileOperationsHandler, llmGenerationHandler, type Executor, type StepHandler } from "@bear/workflow-engine";
+import { RemoteExecutorAgent } from "./remote-executor-agent";
 import { StepHandlerAgent, type StepHandlerAgentOptions } from "./step-handler-agent";
 import { toolExecutionHandler, type ToolRegistry } from "./tool-registry";
 
@@ -33,8 +34,26 @@ export class ExecutorAgent extends StepHandlerAgent {
     return new ExecutorAgent({ name: "Data executor", ...options, id: options.id ?? "data-executor", handlers: { data_processing: dataProcessingHandler() as StepHandler<never> } });
   }
 
+  /**
+   * Steps run behind another Executor (a queue, other machines): the agent the balancer picks like
+   * any local executor. `id` names it (e.g. 'worker-pool-1').
+   */
+  static remote(executor: Executor, options: AgentOptions & { readonly id: string; readonly stepTypes: readonly string[] }): RemoteExecutorAgent {
+    return new RemoteExecutorAgent({ ...options, executor });
+  }
+
+  /** Runs whatever handler a step type has (a plugin's step type no other agent declares). */
+  static forStep(handler: StepHandler<never>, options: AgentOptions = {}): ExecutorAgent {
+    return new ExecutorAgent({ name: `Step executor (${handler.type})`, ...options, id: options.id ?? executorIdFor(handler.type), handlers: { [handler.type]: handler } });
+  }
+
   /** read / write / append / list / exists / mkdir / delete, confined to `workspaceRoot`. */
   static files(fileOptions: { readonly workspaceRoot: string; readonly audit?: AuditSink; readonly maxReadBytes?: number }, options: AgentOptions = {}): ExecutorAgent {
     return new ExecutorAgent({ name: "File executor", ...options, id: options.id ?? "file-executor", handlers: { file_operations: fileOperationsHandler(fileOptions) as StepHandler<never> } });
   }
+}
+
+/** An agent id for a step type's executor: 'myplugin.extract' → 'myplugin.extract-executor'. */
+export function executorIdFor(type: string): string {
+  return `${type.replace(/[^a-z0-9_.-]/gi, "-").slice(0, 55)}-executor`;
 }

@@ -49,7 +49,7 @@ export class StepHandlerAgent extends WorkflowAgent {
       agent: this.id,
       parameters: parameters as JsonObject,
       attempt: ctx.attempt,
-      item: undefined,
+      item: task.item,
       index: task.index,
       signal: ctx.signal,
       progress: (p) => ctx.progress(p),

@@ -1,12 +1,12 @@
 import type { EventBus } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { Subject, type Observable, type Subscription } from "rxjs";
-import type { AgentMetrics, AgentStatus, AgentType } from "../agent/agent";
+import type { AgentHealth, AgentMetrics, AgentStatus, AgentType } from "../agent/agent";
 import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
 import type { ModelUsage } from "../executors/metered-llm";
 import type { AgentRegistry } from "../registry/agent-registry";
 
-export type AgentHealth = "healthy" | "stuck" | "failing";
+export type { AgentHealth } from "../agent/agent";
 
 /** Published when an agent's health changes (and as `agents:agent.health_changed` on the EventBus). */
 export interface AgentHealthEvent {
@@ -24,7 +24,8 @@ export interface AgentHealthEntry {
   readonly type: AgentType;
   readonly status: AgentStatus;
   readonly health: AgentHealth;
-  readonly reason: string | undefined;
+  /** null when healthy (JSON: the report is a task output too). */
+  readonly reason: string | null;
   readonly metrics: Required<AgentMetrics>;
 }
 
@@ -70,9 +71,9 @@ export class MonitorAgent extends WorkflowAgent {
   readonly #minSuccessRate: number;
   readonly #minSamples: number;
   readonly #intervalMs: number;
-  readonly #health = new Map<string, AgentHealth>();
   readonly #events = new Subject<AgentHealthEvent>();
   readonly #subscription: Subscription;
+  readonly #watched = new Map<string, Subscription>();
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly onDidChangeHealth: Observable<AgentHealthEvent> = this.#events.asObservable();
 
@@ -85,9 +86,26 @@ export class MonitorAgent extends WorkflowAgent {
     this.#minSuccessRate = options.minSuccessRate ?? 0.5;
     this.#minSamples = options.minSamples ?? 4;
     this.#intervalMs = options.intervalMs ?? 0;
+    // Failures are judged as they happen, so a failing agent leaves the balancer's pool at once
+    // rather than at the next timer tick; a completed task lets an unhealthy agent recover.
+    for (const agent of this.#registry.list()) this.#watch(agent);
     this.#subscription = this.#registry.onDidChange.subscribe((e) => {
-      if (e.type === "agent.removed") this.#health.delete(e.agent.id);
+      if (e.type === "agent.added") this.#watch(e.agent);
+      else {
+        this.#watched.get(e.agent.id)?.unsubscribe();
+        this.#watched.delete(e.agent.id);
+      }
     });
+  }
+
+  #watch(agent: WorkflowAgent): void {
+    if (agent === (this as WorkflowAgent) || this.#watched.has(agent.id)) return;
+    this.#watched.set(
+      agent.id,
+      agent.onDidChangeActivity.subscribe((activity) => {
+        if (activity.type === "task.failed" || (activity.type === "task.completed" && agent.health !== "healthy")) this.#judge(agent, Date.now());
+      }),
+    );
   }
 
   /** Adds a model whose usage appears in reports. */
@@ -105,15 +123,7 @@ export class MonitorAgent extends WorkflowAgent {
       const load = agent.load;
       running += load.running;
       queued += load.queued;
-      const { health, reason } = this.#assess(agent, metrics, now);
-      const previous = this.#health.get(agent.id) ?? "healthy";
-      this.#health.set(agent.id, health);
-      if (health !== previous) {
-        const event: AgentHealthEvent = { type: "agent.health_changed", agentId: agent.id, health, previous, reason: reason ?? "recovered", at: now };
-        this.logger.info({ agentId: agent.id, health, previous }, "agent health changed");
-        this.#events.next(event);
-        this.#eventBus?.publish({ ...event, type: "agents:agent.health_changed", source: "agents", timestamp: now });
-      }
+      const { health, reason } = this.#judge(agent, now, metrics);
       agents.push({ id: agent.id, type: agent.type, status: agent.status, health, reason, metrics });
     }
     return {
@@ -126,7 +136,21 @@ export class MonitorAgent extends WorkflowAgent {
 
   /** Health as last checked. */
   healthOf(agentId: string): AgentHealth {
-    return this.#health.get(agentId) ?? "healthy";
+    return this.#registry.has(agentId) ? this.#registry.get(agentId).health : "healthy";
+  }
+
+  /** Assesses one agent, marks it, and publishes a change. */
+  #judge(agent: WorkflowAgent, now: number, metrics: Required<AgentMetrics> = agent.metrics): { health: AgentHealth; reason: string | null } {
+    const { health, reason } = this.#assess(agent, metrics, now);
+    const previous = agent.health;
+    agent.markHealth(health, reason);
+    if (health !== previous) {
+      const event: AgentHealthEvent = { type: "agent.health_changed", agentId: agent.id, health, previous, reason: reason ?? "recovered", at: now };
+      this.logger.info({ agentId: agent.id, health, previous }, "agent health changed");
+      this.#events.next(event);
+      this.#eventBus?.publish({ ...event, type: "agents:agent.health_changed", source: "agents", timestamp: now });
+    }
+    return { health, reason };
   }
 
   start(): void {
@@ -143,6 +167,8 @@ export class MonitorAgent extends WorkflowAgent {
   override dispose(): void {
     this.stop();
     this.#subscription.unsubscribe();
+    for (const watched of this.#watched.values()) watched.unsubscribe();
+    this.#watched.clear();
     this.#events.complete();
     super.dispose();
   }
@@ -151,8 +177,8 @@ export class MonitorAgent extends WorkflowAgent {
     return this.check() as unknown as JsonValue;
   }
 
-  #assess(agent: WorkflowAgent, metrics: Required<AgentMetrics>, now: number): { health: AgentHealth; reason: string | undefined } {
-    if (agent === this) return { health: "healthy", reason: undefined };
+  #assess(agent: WorkflowAgent, metrics: Required<AgentMetrics>, now: number): { health: AgentHealth; reason: string | null } {
+    if (agent === (this as WorkflowAgent)) return { health: "healthy", reason: null };
     const longest = agent.currentTasks.filter((t) => t.startedAt !== undefined).sort((a, b) => a.startedAt! - b.startedAt!)[0];
     if (longest && now - longest.startedAt! > this.#stuckAfterMs) {
       return { health: "stuck", reason: `task '${longest.taskId}' running for ${now - longest.startedAt!} ms (limit ${this.#stuckAfterMs} ms)` };
@@ -161,6 +187,6 @@ export class MonitorAgent extends WorkflowAgent {
     if (finished >= this.#minSamples && metrics.successRate < this.#minSuccessRate) {
       return { health: "failing", reason: `recent success rate ${Math.round(metrics.successRate * 100)}% (minimum ${Math.round(this.#minSuccessRate * 100)}%)` };
     }
-    return { health: "healthy", reason: undefined };
+    return { health: "healthy", reason: null };
   }
 }

@@ -58,7 +58,11 @@ export class SpecialistAgent extends StepHandlerAgent {
 
   constructor(specialist: Specialist, options: Omit<StepHandlerAgentOptions, "handlers" | "id"> & { readonly id?: string } = {}) {
     defineSpecialist(specialist);
-    super("specialist", { name: specialist.name, ...options, id: options.id ?? specialist.id, handlers: specialist.capabilities });
+    // Its step types are capabilities too, so a workflow step of type 'legal.extract_terms' is
+    // assigned to this specialist as readily as an agent.task asking for 'term_extraction'.
+    const handlers: Record<string, StepHandler<never>> = { ...specialist.capabilities };
+    for (const handler of specialistStepHandlers(specialist)) handlers[handler.type] ??= handler;
+    super("specialist", { name: specialist.name, ...options, id: options.id ?? specialist.id, handlers });
     this.specialist = specialist;
   }
 }

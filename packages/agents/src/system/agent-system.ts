@@ -1,6 +1,23 @@
 import { AgentError, DelegationFailedError } from "../errors";
 import { DisposedError, InvalidArgumentError, silentLogger, type AuditSink, type EventBus, type Llm, type Logger, type Scrubber } from "@bear/core";
-import { StepHandlerRegistry, WorkflowEngine, dataProcessingHandler, fileOperationsHandler, llmGenerationHandler, type JsonValue, type StartRunOptions, type StepHandler, type WorkflowInput } from "@bear/workflow-engine";
+import {
+  InProcessExecutor,
+  StepHandlerRegistry,
+  WorkflowEngine,
+  dataProcessingHandler,
+  fileOperationsHandler,
+  llmGenerationHandler,
+  type JsonValue,
+  type StartRunOptions,
+  type StepDefinition,
+  type StepHandler,
+  type StepIssue,
+  type WorkflowInput,
+  type Executor,
+} from "@bear/workflow-engine";
+import { AGENT_TYPES } from "../agent/agent";
+import { AgentExecutor } from "../dispatch/agent-executor";
+import type { ValidationSpec } from "../validation/validation-spec";
 import type { z } from "zod";
 import { agentsConfigSchema, type AgentsConfig, type AgentsConfigInput } from "../agents-config";
 import type { AgentSnapshot } from "../agent/agent";
@@ -9,7 +26,7 @@ import { AdaptiveLoadBalancer } from "../balancing/adaptive-load-balancer";
 import { CoordinatorAgent, type ComplexTask, type DelegationResult, type TaskTypeDefinition } from "../coordination/coordinator-agent";
 import { AgentDispatcher, type TaskAssignment } from "../dispatch/agent-dispatcher";
 import { AgentStepBinding, agentAggregateHandler, agentLatestHandler, agentTaskHandler, agentValidateHandler } from "../dispatch/agent-step-handlers";
-import { ExecutorAgent } from "../executors/executor-agent";
+import { ExecutorAgent, executorIdFor } from "../executors/executor-agent";
 import { MeteredLlm } from "../executors/metered-llm";
 import { ToolRegistry, type AnyTool } from "../executors/tool-registry";
 import { MonitorAgent } from "../monitoring/monitor-agent";
@@ -40,6 +57,8 @@ export interface AgentSystemOptions {
   readonly defaultAgents?: boolean;
   /** The agent.* steps were registered already with this binding (see registerAgentSteps); default: register them now. */
   readonly stepBinding?: AgentStepBinding;
+  /** Checks a workflow step's result gets when the step has no `validate` of its own, by capability (step type). */
+  readonly defaultValidation?: Readonly<Record<string, ValidationSpec>>;
 }
 
 export interface OpenAgentSystemOptions extends Omit<AgentSystemOptions, "engine" | "tools"> {
@@ -80,6 +99,8 @@ export class AgentSystem {
   readonly #specialists = new Map<string, Specialist>();
   readonly #schemas = new Map<string, z.ZodType>();
   readonly #ownsEngine: boolean;
+  readonly #binding: AgentStepBinding;
+  readonly #removeStepCheck: () => void;
   #disposed = false;
 
   constructor(options: AgentSystemOptions & { readonly ownsEngine?: boolean }) {
@@ -99,8 +120,9 @@ export class AgentSystem {
     if (options.stepBinding) {
       if (options.stepBinding.dispatcher) throw new AgentError("AGENT_EXISTS", "this AgentStepBinding already serves another AgentSystem", { hint: "Use one AgentSystem per WorkflowEngine." });
       options.stepBinding.dispatcher = this.dispatcher;
+      this.#binding = options.stepBinding;
     } else {
-      registerAgentSteps(this.engine.registry, this.dispatcher);
+      this.#binding = registerAgentSteps(this.engine.registry, this.dispatcher);
     }
     const c = this.config.coordinator;
     this.coordinator = new CoordinatorAgent({
@@ -111,8 +133,13 @@ export class AgentSystem {
       parallelism: c.parallelism,
       ...(c.subtaskTimeoutMs === undefined ? {} : { subtaskTimeoutMs: c.subtaskTimeoutMs }),
       ...(options.taskTypes ? { taskTypes: options.taskTypes } : {}),
+      ...(options.defaultValidation ? { defaultValidation: options.defaultValidation } : {}),
+      provision: (capability) => this.#provisionExecutor(capability),
       ...this.#agentOptions(),
     });
+    // From here on, an engine whose executor is an AgentExecutor on this binding runs every step through the coordinator.
+    this.#binding.coordinator = this.coordinator;
+    this.#removeStepCheck = this.engine.registry.addStepCheck((step) => this.#checkStep(step));
     const m = this.config.monitor;
     this.monitor = new MonitorAgent({
       registry: this.registry,
@@ -134,7 +161,43 @@ export class AgentSystem {
       this.addAgent(this.#newValidator("validator"));
     }
     for (const specialist of options.specialists ?? []) this.installSpecialist(specialist);
+    // Every step type the engine knows has an executor (a plugin's step type gets its own).
+    if (options.defaultAgents ?? true) for (const type of this.engine.registry.types()) this.#provisionExecutor(type);
     this.monitor.start();
+  }
+
+  /**
+   * The engine's Executor for an engine you build yourself: every step then runs engine →
+   * coordinator → balancer → executor agent → validator (`inner` runs the coordinator's own
+   * bookkeeping steps). `AgentSystem.open()` and `agentsModule` wire this for you.
+   */
+  static executor(binding: AgentStepBinding, inner: Executor): Executor {
+    return new AgentExecutor(binding, inner);
+  }
+
+  /** Adds an executor agent for a step type nobody declares (true when it added one). */
+  #provisionExecutor(type: string): boolean {
+    if (this.#disposed || type.startsWith("agent.") || !this.engine.registry.has(type) || this.registry.list({ capability: type }).length > 0) return false;
+    const id = executorIdFor(type);
+    if (this.registry.has(id)) return false;
+    this.addAgent(ExecutorAgent.forStep(this.engine.registry.get(type) as StepHandler<never>, { ...this.#agentOptions(), id }));
+    return true;
+  }
+
+  /** A step's `agent` must name an agent able to do the step, or an agent type. */
+  #checkStep(step: StepDefinition): StepIssue[] {
+    if (step.agent === undefined || (step.type.startsWith("agent.") && step.type !== "agent.task")) return [];
+    // An agent type names a role (the seed's `agent: validator`): preferred, never required.
+    if ((AGENT_TYPES as readonly string[]).includes(step.agent)) return [];
+    if (this.registry.has(step.agent)) {
+      const capability = step.type === "agent.task" ? step.parameters["capability"] : step.type;
+      const agent = this.registry.get(step.agent);
+      if (typeof capability === "string" && !capability.includes("{{") && !agent.can(capability)) {
+        return [{ path: "agent", message: `agent '${step.agent}' cannot do '${capability}' (its capabilities: ${agent.capabilities.join(", ")})` }];
+      }
+      return [];
+    }
+    return [{ path: "agent", message: `no agent '${step.agent}' (agents: ${this.registry.list().map((a) => a.id).join(", ")}; or an agent type: ${AGENT_TYPES.join(", ")})` }];
   }
 
   /**
@@ -148,19 +211,20 @@ export class AgentSystem {
     // One metered model for the agents and the engine's own llm_generation steps, so the monitor sees both.
     const llm = rawLlm ? (rawLlm instanceof MeteredLlm ? rawLlm : new MeteredLlm(rawLlm)) : undefined;
     let engine = given;
+    let stepBinding: AgentStepBinding | undefined;
     if (!engine) {
       const workspaceRoot = rest.config?.workspaceRoot;
-      if (dbPath !== undefined) {
-        // Interrupted runs are resumed below, once the agent.* and specialist step types exist.
-        engine = await WorkflowEngine.open({ dbPath, resumeOnOpen: false, ...(workspaceRoot ? { workspaceRoot } : {}), ...(llm ? { llm } : {}), ...(rest.logger ? { logger: rest.logger } : {}), ...(rest.eventBus ? { eventBus: rest.eventBus } : {}), ...(rest.audit ? { audit: rest.audit } : {}) });
-      } else {
-        const registry = new StepHandlerRegistry([dataProcessingHandler() as StepHandler<never>]);
-        if (workspaceRoot) registry.register(fileOperationsHandler({ workspaceRoot, ...(rest.audit ? { audit: rest.audit } : {}) }));
-        if (llm) registry.register(llmGenerationHandler(llm));
-        engine = WorkflowEngine.inMemory({ registry, ...(rest.logger ? { logger: rest.logger } : {}), ...(rest.eventBus ? { eventBus: rest.eventBus } : {}), ...(rest.audit ? { audit: rest.audit } : {}) });
-      }
+      const registry = new StepHandlerRegistry([dataProcessingHandler() as StepHandler<never>]);
+      if (workspaceRoot) registry.register(fileOperationsHandler({ workspaceRoot, ...(rest.audit ? { audit: rest.audit } : {}) }));
+      if (llm) registry.register(llmGenerationHandler(llm));
+      stepBinding = registerAgentSteps(registry, new AgentStepBinding());
+      // Every step goes through the agents (the seed's execution flow).
+      const executor = new AgentExecutor(stepBinding, new InProcessExecutor(registry, rest.logger));
+      const common = { registry, executor, ...(rest.logger ? { logger: rest.logger } : {}), ...(rest.eventBus ? { eventBus: rest.eventBus } : {}), ...(rest.audit ? { audit: rest.audit } : {}) };
+      // Interrupted runs are resumed below, once the agents and specialist step types exist.
+      engine = dbPath !== undefined ? await WorkflowEngine.open({ dbPath, resumeOnOpen: false, ...(workspaceRoot ? { workspaceRoot } : {}), ...common }) : WorkflowEngine.inMemory(common);
     }
-    const system = new AgentSystem({ ...rest, engine, ownsEngine: given === undefined, ...(llm ? { llm } : {}), ...(toolRegistry ? { tools: toolRegistry } : {}) });
+    const system = new AgentSystem({ ...rest, engine, ownsEngine: given === undefined, ...(stepBinding ? { stepBinding } : {}), ...(llm ? { llm } : {}), ...(toolRegistry ? { tools: toolRegistry } : {}) });
     if (!given && dbPath !== undefined) {
       const resumed = engine.resumeInterrupted();
       if (resumed.length) system.#logger.info({ runs: resumed.length }, "resumed interrupted runs");
@@ -334,6 +398,7 @@ export class AgentSystem {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#removeStepCheck();
     for (const agent of this.registry.list()) agent.dispose();
     if (this.#ownsEngine) await this.engine.dispose();
   }

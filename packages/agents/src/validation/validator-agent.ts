@@ -54,6 +54,11 @@ export class ValidatorAgent extends WorkflowAgent {
     return this.#schemas.delete(name);
   }
 
+  /** True when some rule applies to the subject (else validating it would check nothing). */
+  applies(subject: ValidationSubject): boolean {
+    return this.#rules.some((r) => r.applies(subject));
+  }
+
   /** Runs every applicable rule; `valid` when none reports an issue. */
   async validate(subject: ValidationSubject, signal: AbortSignal = new AbortController().signal): Promise<ValidationReport> {
     const applicable = this.#rules.filter((r) => r.applies(subject));

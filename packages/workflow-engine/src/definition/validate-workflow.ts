@@ -4,10 +4,18 @@ import { conditionReferences, parseCondition } from "./condition";
 import { collectReferences, formatReference, parseTemplate, type PathSegment } from "./reference";
 import { workflowSchema, type InputSpec, type StepDefinition, type WorkflowDefinition } from "./workflow-definition";
 
+/** A problem a step type's own check found, its path relative to the step (`parameters.tool`). */
+export interface StepIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
 /** Anything that can say whether a step type has a handler (a StepHandlerRegistry). */
 export interface StepTypeCatalog {
   has(type: string): boolean;
   types(): readonly string[];
+  /** Type-specific checks of a step as written (references unresolved), before anything runs. */
+  checkStep?(step: StepDefinition): readonly StepIssue[];
 }
 
 export type ValidationResult =
@@ -201,6 +209,13 @@ export function validateWorkflow(raw: unknown, catalog?: StepTypeCatalog): Valid
     for (const found of collectReferences(step.parameters, `${base}.parameters`)) {
       if ("error" in found) add(found.path, found.error.message);
       else checkRef(step, found.path, found.ref.segments, fanOut);
+    }
+    for (const found of collectReferences(step.validate ?? {}, `${base}.validate`)) {
+      if ("error" in found) add(found.path, found.error.message);
+      else checkRef(step, found.path, found.ref.segments, fanOut);
+    }
+    if (catalog?.checkStep && catalog.has(step.type)) {
+      for (const issue of catalog.checkStep(step)) add(`${base}.${issue.path}`, issue.message);
     }
     if (typeof step.for_each === "string") {
       try {

@@ -71,6 +71,11 @@ export const stepSchema = z.strictObject({
   on_error: onErrorSchema.default("fail"),
   /** A `{{ reference }}` to a list (or a literal list): the step runs once per item. */
   for_each: z.union([z.string().min(1), z.array(jsonValue)]).optional(),
+  /**
+   * Checks on the step's result, passed to the executor with the task (references resolved as in
+   * `parameters`). The engine does not interpret them; @bear/agents' validator does.
+   */
+  validate: z.record(z.string(), jsonValue).optional(),
 });
 export type StepDefinition = z.infer<typeof stepSchema>;
 

@@ -17,7 +17,7 @@ import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationRe
 import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
 import { RunNotFoundError, RunNotResumableError } from "../errors";
 import { InProcessExecutor, type Executor } from "../execution/executor";
-import { assertJson, type JsonValue } from "../execution/json-value";
+import { assertJson, type JsonObject, type JsonValue } from "../execution/json-value";
 import { builtInStepRegistry } from "../steps/built-in-step-registry";
 import type { StepHandler } from "../steps/step-handler";
 import type { StepHandlerRegistry } from "../steps/step-handler-registry";
@@ -80,9 +80,19 @@ export interface RunHandle {
   readonly result: Promise<RunResult>;
 }
 
+/** Who executed one attempt of a step, as the executor reported it (`step.assigned` events). */
+export interface StepAssignment {
+  readonly stepId: string;
+  readonly index: number | null;
+  readonly attempt: number;
+  readonly assignment: JsonObject;
+}
+
 /** A run with the progress of each step, for a progress view. */
 export interface RunDetails extends RunRecord {
   readonly steps: readonly StepRecord[];
+  /** Every attempt's assignment, in order (empty with an executor that reports none). */
+  readonly assignments: readonly StepAssignment[];
   readonly progress: { readonly total: number; readonly completed: number; readonly failed: number; readonly skipped: number; readonly running: number; readonly pending: number; readonly cancelled: number };
 }
 
@@ -336,9 +346,16 @@ export class WorkflowEngine {
     const definition = run.definition as { steps?: unknown[] };
     const total = Array.isArray(definition.steps) ? definition.steps.length : top.length;
     const started = top.length;
+    const assignments: StepAssignment[] = [];
+    for (const e of this.store.getEvents(runId)) {
+      if (e.type !== "step.assigned") continue;
+      const p = e.payload as unknown as { stepId: string; index?: number; attempt: number; assignment: JsonObject };
+      assignments.push({ stepId: p.stepId, index: p.index ?? null, attempt: p.attempt, assignment: p.assignment });
+    }
     return {
       ...run,
       steps,
+      assignments,
       progress: {
         total,
         completed: count("completed"),

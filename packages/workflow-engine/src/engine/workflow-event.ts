@@ -1,3 +1,4 @@
+import type { JsonObject } from "../execution/json-value";
 import type { ErrorInfo, RunStatus } from "../store/run-records";
 
 interface EventBase {
@@ -19,6 +20,8 @@ export type WorkflowEvent =
   | (EventBase & { readonly type: "run.started"; readonly workflow: string; readonly resumed: boolean })
   | (StepEventBase & { readonly type: "step.started"; readonly attempt: number })
   | (StepEventBase & { readonly type: "step.progress"; readonly fraction?: number; readonly message?: string })
+  /** Who executed an attempt and the verdict on it, as the executor reported (see ExecuteOptions.onAssignment). */
+  | (StepEventBase & { readonly type: "step.assigned"; readonly attempt: number; readonly assignment: JsonObject })
   | (StepEventBase & { readonly type: "step.completed"; readonly attempt: number; readonly durationMs: number })
   | (StepEventBase & { readonly type: "step.failed"; readonly attempt: number; readonly error: ErrorInfo })
   | (StepEventBase & { readonly type: "step.retried"; readonly attempt: number; readonly delayMs: number; readonly error: ErrorInfo })

@@ -366,11 +366,16 @@ export class WorkflowRun {
       this.#emit({ type: "step.retried", runId: this.id, stepId: step.def.id, ...indexOf(unit), attempt: unit.attempt, delayMs: 0, error: info });
     }
     let parameters: JsonObject;
+    let validate: JsonObject | undefined;
     try {
       const scope = unit.index === null ? this.#scope : { ...this.#scope, item: unit.item, index: unit.index };
       const resolved = resolveTemplates(step.def.parameters, scope);
       assertJson(resolved, `the parameters of step '${step.def.id}'`, "parameters");
       parameters = resolved as JsonObject;
+      if (step.def.validate !== undefined) {
+        validate = resolveTemplates(step.def.validate, scope) as JsonObject;
+        assertJson(validate, `the validate checks of step '${step.def.id}'`, "validate");
+      }
     } catch (error) {
       this.#unitFailed(unit, toErrorInfo(error), false);
       return null;
@@ -399,6 +404,7 @@ export class WorkflowRun {
       parameters,
       attempt: unit.attempt,
       ...(unit.index === null ? {} : { item: unit.item ?? null, index: unit.index }),
+      ...(validate === undefined ? {} : { validate }),
     };
   }
 
@@ -420,6 +426,7 @@ export class WorkflowRun {
       execution = this.#deps.executor.execute(task, {
         signal: controller.signal,
         onProgress: (progress) => this.#progress(unit, progress),
+        onAssignment: (assignment) => this.#assigned(unit, task.attempt, assignment),
       });
     } catch (error) {
       execution = Promise.reject(error as Error);
@@ -461,6 +468,18 @@ export class WorkflowRun {
       ...(message === undefined ? {} : { message }),
     });
     this.#schedulePump();
+  }
+
+  #assigned(unit: Unit, attempt: number, assignment: JsonObject): void {
+    // Only for the attempt still running: a late report from an abandoned attempt is dropped.
+    if (unit.status !== "running" || unit.attempt !== attempt || this.#endStatus) return;
+    try {
+      assertJson(assignment, `the assignment of step '${unit.step.def.id}'`, "assignment");
+    } catch (error) {
+      this.#deps.logger.warn({ runId: this.id, stepId: unit.step.def.id, code: (error as { code?: string }).code }, "executor reported an assignment that is not JSON; dropped");
+      return;
+    }
+    this.#emit({ type: "step.assigned", runId: this.id, stepId: unit.step.def.id, ...indexOf(unit), attempt, assignment });
   }
 
   #unitCompleted(unit: Unit, output: JsonValue): void {

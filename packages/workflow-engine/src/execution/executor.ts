@@ -15,21 +15,34 @@ export interface StepTask {
   readonly attempt: number;
   readonly item?: JsonValue;
   readonly index?: number;
+  /** The step's `validate` checks, references resolved (what the result must satisfy). */
+  readonly validate?: JsonObject;
 }
 
 export interface ExecuteOptions {
   readonly signal: AbortSignal;
   readonly onProgress: (progress: StepProgress) => void;
+  /**
+   * Says who executed this attempt and how it was judged (JSON: an agent id, its score, the
+   * validator's verdict…). The engine records it in the run's history as a `step.assigned` event
+   * and in `getRun().assignments`; executors that have nothing to say never call it.
+   */
+  readonly onAssignment?: (assignment: JsonObject) => void;
 }
 
 /**
  * Where steps run. The default runs handlers in this process; a distributed queue can implement
- * the same interface and run them on workers (tasks and results are JSON).
+ * the same interface and run them on workers (tasks and results are JSON). One executor can wrap
+ * another (see `ExecutorMiddleware`): @bear/agents routes every step through its agents this way.
  */
 export const Executor = Symbol.for("@bear/workflow-engine:Executor");
 export interface Executor {
   execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue>;
 }
+
+/** Wraps the engine's executor (applied in binding order by `workflowEngineModule`). */
+export const ExecutorMiddleware = Symbol.for("@bear/workflow-engine:ExecutorMiddleware");
+export type ExecutorMiddleware = (inner: Executor) => Executor;
 
 /** Runs handlers from a StepHandlerRegistry in this process, checking JSON in and out. */
 export class InProcessExecutor implements Executor {

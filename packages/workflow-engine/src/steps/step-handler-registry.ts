@@ -1,13 +1,18 @@
 import { StepHandlerDuplicateError, StepHandlerMissingError } from "../errors";
-import type { StepTypeCatalog } from "../definition/validate-workflow";
+import type { StepIssue, StepTypeCatalog } from "../definition/validate-workflow";
+import type { StepDefinition } from "../definition/workflow-definition";
 import type { JsonValue } from "../execution/json-value";
 import type { StepHandler } from "./step-handler";
 
 const TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,127}$/;
 
+/** A check of whole steps before a run starts (e.g. that a step's pinned `agent` exists). */
+export type StepCheck = (step: StepDefinition) => readonly StepIssue[];
+
 /** The step types the engine can run, each with its handler. */
 export class StepHandlerRegistry implements StepTypeCatalog {
   readonly #handlers = new Map<string, StepHandler<unknown>>();
+  readonly #checks = new Set<StepCheck>();
 
   constructor(handlers: ReadonlyArray<StepHandler<never>> = []) {
     for (const handler of handlers) this.register(handler as StepHandler<unknown>);
@@ -40,5 +45,18 @@ export class StepHandlerRegistry implements StepTypeCatalog {
 
   types(): string[] {
     return [...this.#handlers.keys()];
+  }
+
+  /** Adds a check every step passes before a run starts; returns a function that removes it. */
+  addStepCheck(check: StepCheck): () => void {
+    this.#checks.add(check);
+    return () => void this.#checks.delete(check);
+  }
+
+  /** The handler's own `check` of its parameters, then every added step check. */
+  checkStep(step: StepDefinition): StepIssue[] {
+    const issues: StepIssue[] = [...(this.#handlers.get(step.type)?.check?.(step.parameters) ?? [])];
+    for (const check of this.#checks) issues.push(...check(step));
+    return issues;
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "@bear/core";
 import type { z } from "zod";
 import type { JsonValue } from "../execution/json-value";
+import type { StepIssue } from "../definition/validate-workflow";
 
 /** Progress reported by a running step (for progress bars; never document text). */
 export interface StepProgress {
@@ -36,5 +37,10 @@ export interface StepHandler<P = Readonly<Record<string, JsonValue>>, O extends 
   readonly type: string;
   /** Validates and types the resolved parameters; errors name the parameter path. */
   readonly parameters?: z.ZodType<P>;
+  /**
+   * Checks the parameters as written, before the run starts (values may still be `{{ references }}`):
+   * e.g. that a named tool exists. Paths are relative to the step (`parameters.tool`).
+   */
+  check?(parameters: Readonly<Record<string, unknown>>): readonly StepIssue[];
   execute(context: StepContext<P>): Promise<O>;
 }
