@@ -80,3 +80,22 @@ export { type Disposable, isDisposable } from "./contracts/disposable";
 export { Scrubber, type ScrubbedText, type ScrubOptions, type PiiSpan } from "./contracts/scrubber";
 export { AuditSink, nullAuditSink, type AuditEvent, type AuditOutcome } from "./contracts/audit-sink";
 export { ContentCipher } from "./contracts/content-cipher";
+
+export {
+  Cache,
+  CACHE_KINDS,
+  type CacheKind,
+  type CacheKey,
+  type CacheCodec,
+  type CacheOptions,
+  type CacheStats,
+  type CacheKindStats,
+  type CacheStore,
+  type CacheStoreStats,
+  type CacheSealer,
+  type StoreKey,
+} from "./cache/cache";
+export { jsonCodec, float32Codec } from "./cache/cache-codecs";
+export { TieredCache, DEFAULT_CACHE_TTL_MS, type TieredCacheOptions } from "./cache/tiered-cache";
+export { DiskCacheStore, type DiskCacheStoreOptions } from "./cache/disk-cache-store";
+export { CachedLlm } from "./cache/cached-llm";

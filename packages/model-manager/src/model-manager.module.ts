@@ -1,4 +1,4 @@
-import { AuditSink, Embedder, EventBus, Llm, Logger } from "@bear/core";
+import { AuditSink, Cache, CachedLlm, Embedder, EventBus, Llm, Logger } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { LlamaCppEmbedder } from "./inference/llama-cpp-embedder";
 import { LlamaCppLlm } from "./inference/llama-cpp-llm";
@@ -9,7 +9,8 @@ import { EmbedderModelId, LlmModelId, ModelManagerToken, OnnxSessionPoolToken } 
 
 /**
  * Binds the ModelManager (singleton, disposed on container teardown), the OnnxSessionPool, and,
- * when the config names default models, core's `Llm` (LlamaCppLlm) and `Embedder`
+ * when the config names default models, core's `Llm` (LlamaCppLlm, behind core's CachedLlm when a
+ * `Cache` is bound) and `Embedder`
  * (LlamaCppEmbedder). Logger, EventBus and AuditSink are used when bound (coreModule binds the first two).
  *
  * The manager is built synchronously (so Llm and Embedder resolve with `container.get`), so its model
@@ -36,7 +37,14 @@ export function modelManagerModule(config: ModelManagerConfigInput): ContainerMo
     if (resolved.defaultLlm !== undefined) {
       bind<string>(LlmModelId).toConstantValue(resolved.defaultLlm);
       bind(LlamaCppLlm).toSelf().inSingletonScope();
-      bind<Llm>(Llm).toService(LlamaCppLlm);
+      // With a bound Cache, deterministic generations (temperature 0, the default here) are cached.
+      bind<Llm>(Llm)
+        .toDynamicValue((context) => {
+          const llm = context.get<LlamaCppLlm>(LlamaCppLlm);
+          const cache = context.get<Cache>(Cache, { optional: true });
+          return cache ? new CachedLlm(llm, cache, { defaultTemperature: 0 }) : llm;
+        })
+        .inSingletonScope();
     }
     if (resolved.defaultEmbedder !== undefined) {
       bind<string>(EmbedderModelId).toConstantValue(resolved.defaultEmbedder);

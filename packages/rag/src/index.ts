@@ -34,5 +34,5 @@ export type { OcrEngine, OcrEngineId, OcrPageResult } from "./extraction/ocr/ocr
 export { LegalChunker, type ChunkerOptions, type ChunkingStrategy, type TextChunk } from "./chunking/legal-chunker";
 
 export { OnnxEmbedder, type OnnxEmbedderOptions, type OnnxPooling } from "./embedding/onnx-embedder";
-export { CachedEmbedder, type CachedEmbedderOptions } from "./embedding/cached-embedder";
+export { CachedEmbedder } from "./embedding/cached-embedder";
 export { WordPieceTokenizer, type WordPieceOptions } from "./embedding/wordpiece-tokenizer";

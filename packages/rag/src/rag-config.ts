@@ -21,8 +21,16 @@ export const ragConfigSchema = z.object({
   maxFileBytes: z.number().int().min(1).default(64 * 1024 * 1024),
   /** Matters this engine may read; omit for all. */
   allowedMatters: z.array(z.string().min(1)).optional(),
-  /** Embedding cache entries kept in memory (the disk cache lives in `<dir>/embedding-cache`). */
-  embeddingCacheEntries: z.number().int().min(0).default(10_000),
+  /**
+   * The engine's own cache (embeddings and search results) when none is passed in `cache`: an L1 of
+   * `memoryMb` and, unless the index is encrypted, an L2 of `diskMb` in `<dir>/cache`.
+   */
+  engineCache: z
+    .object({
+      memoryMb: z.number().min(0).max(65_536).default(32),
+      diskMb: z.number().min(0).max(1_048_576).default(256),
+    })
+    .prefault({}),
   /** Chunks before an ANN vector index is built (brute force below). */
   vectorIndexThreshold: z.number().int().min(256).default(50_000),
   /** Document-aware ranking: weight of a chunk's best-matching document in its score (0 disables). */

@@ -6,6 +6,7 @@ import {
   nullAuditSink,
   silentLogger,
   type AuditSink,
+  type Cache,
   type ContentCipher,
   type Embedder,
   type EventBus,
@@ -23,6 +24,7 @@ import { DocumentResolver } from "./answer/document-resolver";
 import { CANDIDATE_PASSAGES, namingStems, SentenceRanker } from "./answer/sentence-ranker";
 import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
 import { LegalChunker } from "./chunking/legal-chunker";
+import { openEngineCache, removeLegacyEmbeddingCache } from "./cache/engine-cache";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
 import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
@@ -74,6 +76,11 @@ export interface RagEngineOptions extends RagConfigInput {
    * derived from a guessed file name. Documents an index already holds under unkeyed ids keep them.
    */
   readonly documentIdKey?: Uint8Array;
+  /**
+   * The cache of embeddings and search results (e.g. the workspace's, sealed when it is encrypted).
+   * Omit for the engine's own: memory plus `<dir>/cache` on disk (memory only when `cipher` is set).
+   */
+  readonly cache?: Cache;
 }
 
 /** `rag.stats()`: the state of an index. */
@@ -109,6 +116,9 @@ export class RagEngine implements Retriever {
   readonly #pipeline: IngestPipeline;
   readonly #ocr: PageOcr | undefined;
   readonly #embedder: CachedEmbedder | undefined;
+  readonly #cache: Cache;
+  /** Set when the engine made its cache (and so disposes it). */
+  readonly #ownCache: { dispose(): Promise<void> } | undefined;
   readonly #llm: Llm | undefined;
   readonly #reranker: Reranker | undefined;
   readonly #audit: AuditSink;
@@ -126,6 +136,8 @@ export class RagEngine implements Retriever {
     pipeline: IngestPipeline;
     ocr: PageOcr | undefined;
     embedder: CachedEmbedder | undefined;
+    cache: Cache;
+    ownCache: { dispose(): Promise<void> } | undefined;
     options: RagEngineOptions;
     logger: Logger;
   }) {
@@ -134,6 +146,8 @@ export class RagEngine implements Retriever {
     this.#pipeline = init.pipeline;
     this.#ocr = init.ocr;
     this.#embedder = init.embedder;
+    this.#cache = init.cache;
+    this.#ownCache = init.ownCache;
     this.#llm = init.options.llm;
     this.#reranker = init.options.reranker;
     this.#audit = init.options.audit ?? nullAuditSink;
@@ -160,9 +174,10 @@ export class RagEngine implements Retriever {
     }
     const logger = (options.logger ?? silentLogger).child({ name: "rag:RagEngine" });
     const dir = path.resolve(config.dir);
-    const embedder = options.embedder
-      ? new CachedEmbedder(options.embedder, { dir: path.join(dir, "embedding-cache"), memoryEntries: config.embeddingCacheEntries })
-      : undefined;
+    removeLegacyEmbeddingCache(dir, logger);
+    const ownCache = options.cache ? undefined : openEngineCache(dir, config.engineCache, options.cipher !== undefined, options.logger ?? silentLogger);
+    const cache = options.cache ?? ownCache!;
+    const embedder = options.embedder ? new CachedEmbedder(options.embedder, cache) : undefined;
     const index = await LanceIndex.open({
       dir,
       ...(embedder ? { embedder: { id: embedder.id, dimensions: embedder.dimensions } } : {}),
@@ -197,7 +212,7 @@ export class RagEngine implements Retriever {
     });
     // Documents an interrupted ingest (kill -9, power cut) committed get their audit records now.
     await pipeline.reconcile();
-    return new RagEngine({ config, index, pipeline, ocr, embedder, options, logger });
+    return new RagEngine({ config, index, pipeline, ocr, embedder, cache, ownCache, options, logger });
   }
 
   #check(): void {
@@ -347,13 +362,27 @@ export class RagEngine implements Retriever {
     }
 
     const reranker = options.rerank === null ? undefined : (options.rerank ?? this.#reranker);
-    const fetch = Math.min(2000, Math.max(k * 3, k + 20, 100));
     const boost = options.documentBoost ?? this.config.documentBoost;
     if (typeof boost !== "number" || !(boost >= 0 && boost <= 10)) throw new InvalidArgumentError("documentBoost", boost, "a number from 0 to 10");
+    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, ...(options.signal ? { signal: options.signal } : {}) });
+    // A reranker is code: its results are not cached. Everything else the hits depend on is in the
+    // key, the index version included, so a commit (here or in another process) invalidates them.
+    if (reranker) return rank();
+    const version = await this.#index.version();
+    return this.#cache.getOrCompute({ kind: "search", parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null }] }, rank);
+  }
+
+  /** Ranks the passages of the permitted matters for a validated query and loads the kept ones. */
+  async #rank(
+    query: string,
+    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; signal?: AbortSignal },
+  ): Promise<SearchHit[]> {
+    const { k, mode, filter, matters, reranker, boost } = o;
+    const fetch = Math.min(2000, Math.max(k * 3, k + 20, 100));
     const lists: { item: StoreHit; score: number }[][] = [];
     if (mode !== "vector") lists.push(await this.#lexical(query, fetch, filter, boost));
     if (mode !== "lexical") {
-      const [vector] = await this.#embedder!.embed([query], options.signal ? { signal: options.signal } : {});
+      const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
       lists.push(documentAware((await this.#index.vector(vector!, fetch, filter, "light")).map((h) => ({ item: h, score: h.score })), boost));
     }
     const fused =
@@ -556,7 +585,7 @@ export class RagEngine implements Retriever {
     this.#pipeline.dispose();
     await this.#ocr?.dispose();
     await this.#index.dispose();
-    await this.#embedder?.dispose();
+    await this.#ownCache?.dispose();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

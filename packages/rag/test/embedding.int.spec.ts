@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { Embedder } from "@bear/core";
+import { randomBytes } from "node:crypto";
+import { DiskCacheStore, TieredCache, type Embedder } from "@bear/core";
 import { CachedEmbedder } from "../src/embedding/cached-embedder";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
 
@@ -77,19 +78,26 @@ describe("OnnxEmbedder (real onnxruntime, real model file)", () => {
 
   it("serves repeated texts from the memory and disk cache without calling the model", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-cache-"));
+    const secret = randomBytes(32);
+    const open = (memory: number) => new TieredCache({ secret, maxMemoryBytes: memory, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
     const counting = new CountingEmbedder(embedder);
-    const cached = new CachedEmbedder(counting, { dir, memoryEntries: 2 });
+    // L1 room for two vectors: the third pushes the first out to L2 only.
+    const cache = open(2 * (200 + 4 * embedder.dimensions));
+    const cached = new CachedEmbedder(counting, cache);
     const texts = ["one clause", "two clause", "three clause", "one clause"];
     const first = await cached.embed(texts);
     expect(counting.texts).toBe(3);
     const again = await cached.embed(texts);
     expect(counting.texts).toBe(3);
-    expect(again.map((v) => dot(v, first[again.indexOf(v)]!))).toEqual([1, 1, 1, 1].map(() => expect.closeTo(1, 5)));
-    await cached.dispose();
-    const reopened = new CachedEmbedder(counting, { dir });
-    await reopened.embed(["three clause"]);
+    again.forEach((v, i) => expect(dot(v, first[i]!)).toBeCloseTo(1, 5));
+    expect((await cache.stats()).kinds.embedding).toMatchObject({ misses: 4, l2Hits: expect.any(Number), evictions: expect.any(Number) });
+    expect((await cache.stats()).kinds.embedding.evictions).toBeGreaterThan(0);
+    await cache.dispose();
+    const reopened = open(1 << 20);
+    await new CachedEmbedder(counting, reopened).embed(["three clause"]);
     expect(counting.texts).toBe(3);
-    expect(reopened.stats.entriesOnDisk).toBe(3);
+    expect((await reopened.stats()).l2?.entries).toBe(3);
     await reopened.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

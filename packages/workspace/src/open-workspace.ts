@@ -8,6 +8,7 @@ import { hasUnfinishedIngest, ragModule } from "@bear/rag";
 import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { AuditPolicy } from "./audit/audit-policy";
+import { workspaceCacheModule } from "./cache/workspace-cache";
 import { WorkspaceFolder } from "./folder/workspace-folder";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
 import { contentKey, type WorkspaceKeys } from "./keys/workspace-keys";
@@ -109,6 +110,7 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows }),
     legalModule(),
     pluginsModule(workspacePluginsConfig(paths, config)),
+    workspaceCacheModule(config.cache, paths, keys, manifest.encryption !== null),
   ];
 }
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
-import { disposeContainer, Llm, type BearConfig, type Logger, type WorkspaceLayout } from "@bear/core";
+import { Cache, disposeContainer, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, type AgentSystem } from "@bear/agents";
 import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
@@ -24,6 +24,7 @@ import {
 } from "@bear/security";
 import { StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
 import type { AuditPolicy } from "./audit/audit-policy";
+import { reviewerFingerprint } from "./cache/reviewer-fingerprint";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
 import type { WorkspaceFolder } from "./folder/workspace-folder";
 import type { LiveRuns } from "./runs/live-runs";
@@ -241,16 +242,24 @@ export class Workspace implements AsyncDisposable {
     return final;
   }
 
-  /** Contract review (@bear/legal), audited; rules only unless `useModel`. */
+  /**
+   * Contract review (@bear/legal), audited; rules only unless `useModel`. Reports are cached, keyed
+   * by the text (the document version), the playbook, the model and the reviewer's own version.
+   */
   async review(text: string, options: ReviewOptions): Promise<ContractReviewReport> {
     const llm = options.useModel ? await this.llm() : undefined;
-    const report = await reviewContract(text, {
-      ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
-      ...(options.documentName ? { documentName: options.documentName } : {}),
-      ...(options.title ? { title: options.title } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(llm ? { llm } : {}),
-      logger: this.logger,
+    let cached = true;
+    const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, llm?.id ?? "rules", reviewerFingerprint()] };
+    const report = await this.cache().getOrCompute(key, () => {
+      cached = false;
+      return reviewContract(text, {
+        ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
+        ...(options.documentName ? { documentName: options.documentName } : {}),
+        ...(options.title ? { title: options.title } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(llm ? { llm } : {}),
+        logger: this.logger,
+      });
     });
     const r = report.summary.risks;
     await this.audit.reviewed(options.actor, options.resource, {
@@ -261,8 +270,25 @@ export class Workspace implements AsyncDisposable {
       medium: r.medium,
       low: r.low,
       model: llm ? "llm" : "rules",
+      cached,
     });
     return report;
+  }
+
+  /** The workspace's cache (L1 memory, L2 disk or Redis), shared by every package. */
+  cache(): Cache {
+    return this.#container.get<Cache>(Cache);
+  }
+
+  /** Hit, miss and eviction counts per kind, and what L1 and L2 hold. */
+  cacheStats(): Promise<CacheStats> {
+    return this.cache().stats();
+  }
+
+  /** Empties the cache (of one kind), in this process and in L2 (other processes follow within a second); audited. */
+  async clearCache(actor: string, kind?: CacheKind): Promise<void> {
+    await this.cache().clear(kind);
+    await this.audit.record({ action: "cache.clear", outcome: "success", actor, details: { kind: kind ?? "all" } });
   }
 
   renderReview(report: ContractReviewReport, format: ReportFormat): string {

@@ -67,6 +67,30 @@ export const bearConfigSchema = z
         allowedPermissions: z.array(z.string().min(1)),
       })
       .strict(),
+    /** The multi-level cache of embeddings, search results, deterministic generations and reviews. */
+    cache: z
+      .object({
+        enabled: z.boolean(),
+        /** L1: the in-process LRU's byte cap. */
+        memoryMb: z.number().min(0).max(65_536),
+        /** L2 on the workspace disk (`cache/l2`): its byte cap; 0 keeps the cache in memory only. */
+        diskMb: z.number().min(0).max(1_048_576),
+        /** L2 in Redis instead of on disk (several instances share it), e.g. redis://:password@127.0.0.1:6379. */
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\/[^\s]+$/, { message: "must be a redis:// or rediss:// URL" })
+          .optional(),
+        /** Time to live of each kind of entry, in hours. */
+        ttlHours: z
+          .object({
+            embedding: z.number().positive(),
+            search: z.number().positive(),
+            generation: z.number().positive(),
+            review: z.number().positive(),
+          })
+          .strict(),
+      })
+      .strict(),
   })
   .strict()
   .refine((c) => c.rag.chunkOverlap < c.rag.chunkSize, {
@@ -92,5 +116,6 @@ export function defaultBearConfig(dataDir: string): BearConfig {
     security: { encryptAtRest: false, scrubOnIngest: false },
     workflows: { parallelism: 2, retentionDays: 30 },
     plugins: { dirs: [], allowedPermissions: [] },
+    cache: { enabled: true, memoryMb: 64, diskMb: 1024, ttlHours: { embedding: 720, search: 24, generation: 168, review: 168 } },
   };
 }

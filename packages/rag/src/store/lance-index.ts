@@ -428,6 +428,16 @@ export class LanceIndex {
     return true;
   }
 
+  /**
+   * The version of what search reads: both tables' LanceDB versions. Any commit, delete, chunk
+   * write or index build (here or in another process) changes it, so it keys cached search results.
+   */
+  async version(): Promise<string> {
+    this.#check();
+    const [documents, chunks] = await Promise.all([this.#documents.version(), this.#chunks.version()]);
+    return `${documents}.${chunks}`;
+  }
+
   /** Committed documents (visible to search). */
   documents(): DocumentRecord[] {
     return [...this.#committed.values()];

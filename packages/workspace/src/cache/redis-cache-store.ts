@@ -1,0 +1,144 @@
+import type { CacheKind, CacheStore, CacheStoreStats, Logger, StoreKey } from "@bear/core";
+import type { Redis } from "ioredis";
+
+export interface RedisCacheStoreOptions {
+  /** redis://[:password@]host:port[/db] (loopback, or a private address the offline guard allows). */
+  readonly url: string;
+  /** Keys are `bear:cache:<namespace>:<kind>:<hash>`: one Redis serves several workspaces apart. */
+  readonly namespace: string;
+  /** How long a command (and the first connection) may take before it counts as a miss. Default 1000 ms. */
+  readonly timeoutMs?: number;
+  readonly logger: Logger;
+}
+
+/** The URL without its password, for logs and statistics. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "redis://(unparsable URL)";
+  }
+}
+
+const SCAN_LIMIT = 100_000;
+
+/**
+ * L2 in Redis (several BEAR instances share it), through ioredis. Values expire with Redis's own
+ * per-key TTL (PX); the byte cap is Redis's `maxmemory` (set an eviction policy such as
+ * `allkeys-lru` on a Redis used only as a cache). Commands do not queue while Redis is away: they
+ * fail at once and the cache computes instead; ioredis reconnects in the background.
+ */
+export class RedisCacheStore implements CacheStore {
+  readonly backend = "redis";
+  readonly #url: string;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+  #client: Promise<Redis> | undefined;
+  #lastErrorLog = 0;
+  #disposed = false;
+
+  constructor(options: RedisCacheStoreOptions) {
+    if (!/^[a-z0-9]{1,32}$/.test(options.namespace)) throw new RangeError(`the Redis cache namespace must be 1-32 lower-case letters or digits, not '${options.namespace}'`);
+    this.#url = options.url;
+    this.#prefix = `bear:cache:${options.namespace}:`;
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#logger = options.logger.child({ name: "workspace:RedisCacheStore" });
+  }
+
+  async getMany(keys: readonly StoreKey[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await (await this.#redis()).mgetBuffer(...keys.map((k) => this.#key(k)));
+    return values.map((v) => v ?? undefined);
+  }
+
+  async setMany(entries: readonly { readonly key: StoreKey; readonly value: Uint8Array; readonly expiresAt: number }[]): Promise<void> {
+    const redis = await this.#redis();
+    const now = Date.now();
+    const pipeline = redis.pipeline();
+    for (const e of entries) {
+      const ttl = Math.floor(e.expiresAt - now);
+      if (ttl > 0) pipeline.set(this.#key(e.key), Buffer.from(e.value.buffer, e.value.byteOffset, e.value.byteLength), "PX", ttl);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async clear(kind?: CacheKind): Promise<void> {
+    const redis = await this.#redis();
+    for await (const batch of this.#scan(redis, `${this.#prefix}${kind ?? "*"}:*`)) if (batch.length > 0) await redis.unlink(...batch);
+    await redis.incr(`${this.#prefix}epoch`);
+  }
+
+  async epoch(): Promise<string> {
+    return (await (await this.#redis()).get(`${this.#prefix}epoch`)) ?? "0";
+  }
+
+  async stats(): Promise<Omit<CacheStoreStats, "sealed">> {
+    const redis = await this.#redis();
+    let entries = 0;
+    for await (const batch of this.#scan(redis, `${this.#prefix}*:*`)) {
+      entries += batch.length;
+      if (entries >= SCAN_LIMIT) break;
+    }
+    return { backend: this.backend, entries, location: redactRedisUrl(this.#url) };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const client = await this.#client?.catch(() => undefined);
+    if (!client) return;
+    await client.quit().catch(() => client.disconnect());
+  }
+
+  #key(key: StoreKey): string {
+    return `${this.#prefix}${key.kind}:${key.hash}`;
+  }
+
+  async *#scan(redis: Redis, match: string): AsyncGenerator<string[]> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", match, "COUNT", 1000);
+      cursor = next;
+      yield keys;
+    } while (cursor !== "0");
+  }
+
+  /** The client, connected on first use (ioredis is loaded only when a Redis URL is configured). */
+  async #redis(): Promise<Redis> {
+    if (this.#disposed) throw new Error("the Redis cache store is disposed");
+    this.#client ??= (async () => {
+      const { Redis } = await import("ioredis");
+      const client = new Redis(this.#url, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: this.#timeoutMs,
+        commandTimeout: this.#timeoutMs,
+        retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+      });
+      client.on("error", (error: Error) => {
+        // ioredis reports every failed reconnect: log at most one line a minute.
+        if (Date.now() - this.#lastErrorLog < 60_000) return;
+        this.#lastErrorLog = Date.now();
+        this.#logger.warn({ err: { message: error.message }, url: redactRedisUrl(this.#url) }, "the Redis cache is unreachable; computing instead until it is back");
+      });
+      // A failed first connection is retried in the background (retryStrategy).
+      client.connect().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#timeoutMs);
+        timer.unref();
+        client.once("ready", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return client;
+    })();
+    return this.#client;
+  }
+}

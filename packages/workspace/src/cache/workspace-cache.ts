@@ -1,0 +1,68 @@
+import path from "node:path";
+import { ContainerModule } from "inversify";
+import { Cache, CACHE_KINDS, DiskCacheStore, Logger, TieredCache, type BearConfig, type CacheKind, type CacheSealer, type CacheStore } from "@bear/core";
+import { deriveKey, EnvelopeCipherToken, type EnvelopeCipher } from "@bear/security";
+import type { WorkspacePaths } from "../folder/workspace-paths";
+import type { WorkspaceKeys } from "../keys/workspace-keys";
+import { RedisCacheStore } from "./redis-cache-store";
+
+/** Where the workspace's L2 lives on disk. */
+export const cacheStoreDir = (paths: WorkspacePaths): string => path.join(paths.cache, "l2");
+
+/** Everything `openWorkspaceCache` needs; `sealer` must be given when the workspace is encrypted. */
+export interface WorkspaceCacheOptions {
+  readonly config: BearConfig["cache"];
+  readonly paths: WorkspacePaths;
+  readonly keys: WorkspaceKeys;
+  readonly encrypted: boolean;
+  readonly sealer: CacheSealer | undefined;
+  readonly logger: Logger;
+}
+
+/** The envelope cipher of an encrypted workspace as a cache sealer (AES-256-GCM under the content key). */
+export function envelopeSealer(cipher: EnvelopeCipher): CacheSealer {
+  return { seal: (plaintext) => cipher.encrypt(plaintext), open: (sealed) => cipher.decrypt(sealed, "cache entry") };
+}
+
+/**
+ * The workspace's one cache: L1 in memory, L2 in Redis when `cache.redisUrl` is set, else on disk
+ * in `cache/l2`. Keys are keyed with a workspace secret; in an encrypted workspace L2 values are
+ * sealed with its content key, and without a sealer no L2 is used at all (plaintext never reaches
+ * the disk). `cache.enabled: false` gives a cache that keeps nothing.
+ */
+export function openWorkspaceCache(options: WorkspaceCacheOptions): TieredCache {
+  const { config, keys } = options;
+  const secret = deriveKey(keys.hashKey, "cache/key");
+  if (!config.enabled) return new TieredCache({ secret, maxMemoryBytes: 0 });
+  const sealed = options.encrypted && options.sealer !== undefined;
+  let store: CacheStore | undefined;
+  if (options.encrypted && !options.sealer) {
+    options.logger.warn("the workspace is encrypted but no cipher is bound: the cache stays in memory");
+  } else if (config.redisUrl) {
+    store = new RedisCacheStore({ url: config.redisUrl, namespace: deriveKey(keys.hashKey, "cache/namespace").toString("hex").slice(0, 16), logger: options.logger });
+  } else if (config.diskMb > 0) {
+    store = new DiskCacheStore({ dir: cacheStoreDir(options.paths), maxBytes: Math.round(config.diskMb * 1024 * 1024), logger: options.logger });
+  }
+  const ttlMs = Object.fromEntries(CACHE_KINDS.map((k) => [k, config.ttlHours[k] * 3_600_000])) as Record<CacheKind, number>;
+  return new TieredCache({
+    secret,
+    maxMemoryBytes: Math.round(config.memoryMb * 1024 * 1024),
+    ...(store ? { store } : {}),
+    ...(sealed ? { sealer: options.sealer } : {}),
+    ttlMs,
+    logger: options.logger,
+  });
+}
+
+/** Binds core's Cache for every package (rag's embeddings and searches, the Llm's generations, reviews). */
+export function workspaceCacheModule(config: BearConfig["cache"], paths: WorkspacePaths, keys: WorkspaceKeys, encrypted: boolean): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Cache>(Cache)
+      .toDynamicValue((ctx) => {
+        const cipher = ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true });
+        return openWorkspaceCache({ config, paths, keys, encrypted, sealer: cipher ? envelopeSealer(cipher) : undefined, logger: ctx.get<Logger>(Logger) });
+      })
+      .inSingletonScope()
+      .onDeactivation((cache) => (cache as TieredCache).dispose());
+  });
+}

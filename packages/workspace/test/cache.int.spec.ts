@@ -1,0 +1,174 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Redis } from "ioredis";
+import { defaultBearConfig, type BearConfig } from "@bear/core";
+import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
+import { startRedis } from "./support/redis-server";
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-ws-cache-"));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
+const PASSPHRASE = "correct horse battery";
+const config = (dir: string, cache: Partial<BearConfig["cache"]> = {}): BearConfig => {
+  const base = defaultBearConfig(dir);
+  return { ...base, log: { level: "error" }, cache: { ...base.cache, ...cache } };
+};
+const LEASE =
+  "COMMERCIAL LEASE\n\nThis Lease is made between Quillfeather Holdings LLC (Landlord) and Brindlemoor Ltd (Tenant).\n\n4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n\n12. Termination. Either party may terminate this Lease on ninety (90) days' written notice.\n\n14. Governing Law. This Lease is governed by the laws of the State of New York.\n";
+
+/** Every file under `dir` that holds `word` (as bytes). */
+function filesHolding(dir: string, word: string): string[] {
+  const hits: string[] = [];
+  const visit = (p: string): void => {
+    const stat = fs.lstatSync(p);
+    if (stat.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+    else if (stat.isFile() && fs.readFileSync(p).includes(word)) hits.push(path.relative(dir, p));
+  };
+  visit(dir);
+  return hits;
+}
+
+async function withWorkspace<T>(ws: Promise<Workspace>, fn: (w: Workspace) => Promise<T>): Promise<T> {
+  const workspace = await ws;
+  try {
+    return await fn(workspace);
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+const reviewAudits = (dir: string) =>
+  fs
+    .readFileSync(path.join(dir, "audit", "audit.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { action: string; details?: Record<string, unknown> })
+    .filter((r) => r.action === "review");
+
+describe("the workspace cache", () => {
+  it("in an encrypted workspace: L2 on disk is sealed (no document text, no query text in any cache file) and still serves a reopened workspace", async () => {
+    const dir = path.join(tempDir(), "ws");
+    await WorkspaceFolder.at(dir).create({ passphrase: PASSPHRASE, scrypt: CHEAP_SCRYPT });
+    const open = () => openWorkspace({ config: config(dir), passphrase: PASSPHRASE });
+    let first: unknown;
+    await withWorkspace(open(), async (workspace) => {
+      await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
+      first = await workspace.search("Zanzibarian rent", { k: 3 }, "alice");
+      await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+      expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "disk", sealed: true });
+    });
+    const cacheFiles = filesHolding(path.join(dir, "cache"), "");
+    expect(cacheFiles.some((f) => f.startsWith("l2/search/") && f.endsWith(".seg"))).toBe(true);
+    expect(cacheFiles.some((f) => f.startsWith("l2/review/") && f.endsWith(".seg"))).toBe(true);
+    for (const word of ["Zanzibarian", "Quillfeather", "Brindlemoor", "rent"]) expect(filesHolding(dir, word)).toEqual([]);
+    await withWorkspace(open(), async (workspace) => {
+      expect(await workspace.search("Zanzibarian rent", { k: 3 }, "alice")).toEqual(first);
+      await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+      const stats = await workspace.cacheStats();
+      expect(stats.kinds.search.l2Hits).toBe(1);
+      expect(stats.kinds.review.l2Hits).toBe(1);
+    });
+    expect(reviewAudits(dir).map((r) => r.details?.["cached"])).toEqual([false, true]);
+  });
+
+  it("caches reviews by text and playbook, and `clearCache` empties every level and is audited", async () => {
+    const dir = path.join(tempDir(), "ws");
+    await withWorkspace(openWorkspace({ config: config(dir), create: true }), async (workspace) => {
+      const a = await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+      const b = await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+      expect(b).toEqual(a);
+      await workspace.review(`${LEASE}\n15. Notices. Notices are given in writing.\n`, { actor: "cli", resource: "lease-v2" });
+      expect((await workspace.cacheStats()).kinds.review).toMatchObject({ l1Hits: 1, misses: 2 });
+      await workspace.clearCache("cli");
+      expect((await workspace.cacheStats()).l1.entries).toBe(0);
+      expect((await workspace.cacheStats()).l2?.entries).toBe(0);
+      await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+      expect((await workspace.cacheStats()).kinds.review.misses).toBe(3);
+    });
+    const cleared = fs.readFileSync(path.join(dir, "audit", "audit.jsonl"), "utf8").split("\n").filter((l) => l.includes('"cache.clear"'));
+    expect(cleared).toHaveLength(1);
+    expect(reviewAudits(dir).map((r) => r.details?.["cached"])).toEqual([false, true, false, false]);
+  });
+
+  it("`cache.enabled: false` caches nothing", async () => {
+    const dir = path.join(tempDir(), "ws");
+    await withWorkspace(openWorkspace({ config: config(dir, { enabled: false }), create: true }), async (workspace) => {
+      await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+      await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+      const stats = await workspace.cacheStats();
+      expect(stats.kinds.review).toMatchObject({ l1Hits: 0, misses: 2 });
+      expect(stats.l2).toBeNull();
+    });
+  });
+
+  describe("with Redis as L2 (a real redis-server on a random loopback port)", () => {
+    let redis: Awaited<ReturnType<typeof startRedis>>;
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => redis.stop());
+
+    it("two workspaces on one Redis share results; an encrypted workspace's values in Redis are sealed", async () => {
+      const dir = path.join(tempDir(), "ws");
+      await WorkspaceFolder.at(dir).create({ passphrase: PASSPHRASE, scrypt: CHEAP_SCRYPT });
+      const open = () => openWorkspace({ config: config(dir, { redisUrl: redis.url }), passphrase: PASSPHRASE });
+      await withWorkspace(open(), async (workspace) => {
+        await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
+        await workspace.search("Zanzibarian rent", { k: 3 }, "alice");
+        await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+        expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "redis", sealed: true, location: expect.not.stringContaining("test-password") });
+      });
+      expect(fs.existsSync(path.join(dir, "cache", "l2", "search"))).toBe(false);
+      await withWorkspace(open(), async (workspace) => {
+        await workspace.search("Zanzibarian rent", { k: 3 }, "alice");
+        await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+        const stats = await workspace.cacheStats();
+        expect(stats.kinds.search.l2Hits).toBe(1);
+        expect(stats.kinds.review.l2Hits).toBe(1);
+        expect(stats.l2?.entries).toBeGreaterThanOrEqual(2);
+      });
+      const client = new Redis(redis.url);
+      try {
+        const keys = await client.keys("bear:cache:*");
+        expect(keys.length).toBeGreaterThanOrEqual(2);
+        for (const key of keys) {
+          expect(key).not.toMatch(/Zanzibarian|rent/);
+          if (key.endsWith(":epoch")) continue;
+          const value = (await client.getBuffer(key))!;
+          for (const word of ["Zanzibarian", "Quillfeather", "Brindlemoor"]) expect(value.includes(word)).toBe(false);
+          expect(await client.pttl(key)).toBeGreaterThan(0);
+        }
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    it("with Redis unreachable, work goes on uncached and quickly, and the statistics say why", async () => {
+      const dir = path.join(tempDir(), "ws");
+      const dead = await startRedis();
+      const url = dead.url;
+      await dead.stop();
+      await withWorkspace(openWorkspace({ config: config(dir, { redisUrl: url }), create: true }), async (workspace) => {
+        const started = Date.now();
+        await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+        await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        const stats = await workspace.cacheStats();
+        // L1 still works; L2 reports the error instead of failing.
+        expect(stats.kinds.review.l1Hits).toBe(1);
+        expect(stats.l2).toMatchObject({ backend: "redis", error: expect.any(String) });
+      });
+    });
+  });
+});
