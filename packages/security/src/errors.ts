@@ -14,7 +14,8 @@ export type SecurityErrorCode =
   | "PRINCIPAL_UNKNOWN"
   | "PRINCIPAL_STORE_INVALID"
   | "RATE_LIMITED"
-  | "NAME_MODEL_INVALID";
+  | "NAME_MODEL_INVALID"
+  | "PII_SCAN_FAILED";
 
 /** Root of every error @bear/security throws on purpose. */
 export class SecurityError extends BearError<SecurityErrorCode> {
@@ -127,5 +128,11 @@ export class NameModelError extends SecurityError {
       hint: "Reinstall @bear/security, or rebuild the weights with `npm run train -w @bear/security`.",
       ...options,
     });
+  }
+}
+
+export class ScanPoolError extends SecurityError {
+  constructor(reason: string, options?: BearErrorOptions) {
+    super("PII_SCAN_FAILED", `PII scan pool: ${reason}`, { hint: "Create a new PiiScanPool; rebuild @bear/security if its worker script is missing.", ...options });
   }
 }
