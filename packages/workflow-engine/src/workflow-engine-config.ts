@@ -7,6 +7,12 @@ export const workflowEngineConfigSchema = z.strictObject({
   dbPath: z.string().min(1),
   /** Folder `file_operations` steps are confined to; without it that step type is not registered. */
   workspaceRoot: z.string().min(1).optional(),
+  /**
+   * One area per matter under `workspaceRoot` (`matters/<matter>/`, folders 0700, files 0600): a
+   * run's file steps see only its matter's files, and a run with no matter gets none. With a
+   * ContentCipher bound (an encrypted workspace) what they write is sealed too.
+   */
+  matterFolders: z.boolean().default(false),
   /** Step executions running at once per run. */
   maxParallelSteps: z.number().int().min(1).max(1024).default(4),
   /** Applied to steps without a `timeout`. */

@@ -24,7 +24,8 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
       .toDynamicValue((ctx) => {
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
         const llm = ctx.get<Llm>(Llm, { optional: true });
-        return builtInStepRegistry(parsed, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}) });
+        const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
+        return builtInStepRegistry(parsed, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}), ...(cipher ? { cipher } : {}) });
       })
       .inSingletonScope();
     // The in-process executor, wrapped by every bound ExecutorMiddleware in binding order (the

@@ -103,6 +103,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     workflowEngineModule({
       dbPath: paths.workflowDb,
       workspaceRoot: options.workflowFiles ?? paths.workflows,
+      // The workspace's own folder: one sealed area per matter (a folder the user picked stays as it is).
+      matterFolders: options.workflowFiles === undefined,
       maxParallelSteps: config.workflows.parallelism,
       retention: `${config.workflows.retentionDays * 24}h`,
       resumeOnOpen: options.resumeWorkflows ?? true,

@@ -14,6 +14,8 @@ export interface AgentTask {
   readonly input: JsonValue;
   /** The workflow run it belongs to: working memory is kept per run. */
   readonly runId?: string;
+  /** The run's matter (steps such as file_operations work inside its area only). */
+  readonly matter?: string;
   readonly stepId?: string;
   /** 1 for the first attempt. */
   readonly attempt?: number;

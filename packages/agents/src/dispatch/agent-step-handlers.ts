@@ -65,6 +65,7 @@ export function agentTaskHandler(target: AgentDispatcher | AgentStepBinding): St
           capability: ctx.parameters.capability,
           input: ctx.parameters.input,
           runId: ctx.runId,
+          ...(ctx.matter === undefined ? {} : { matter: ctx.matter }),
           stepId: ctx.stepId,
           attempt: ctx.attempt,
           ...(ctx.index === undefined ? {} : { index: ctx.index }),

@@ -47,6 +47,7 @@ export class StepHandlerAgent extends WorkflowAgent {
       stepId: task.stepId ?? task.id,
       type: handler.type,
       agent: this.id,
+      ...(task.matter === undefined ? {} : { matter: task.matter }),
       parameters: parameters as JsonObject,
       attempt: ctx.attempt,
       item: task.item,

@@ -157,7 +157,8 @@ export class AgentSystem {
       this.addAgent(ExecutorAgent.data(this.#agentOptions()));
       if (this.llm) this.addAgent(ExecutorAgent.llm(this.llm, this.#agentOptions()));
       if (options.tools) this.addAgent(ExecutorAgent.tools(this.tools, this.#agentOptions()));
-      if (this.config.workspaceRoot) this.addAgent(ExecutorAgent.files({ workspaceRoot: this.config.workspaceRoot, ...(this.#audit ? { audit: this.#audit } : {}) }, this.#agentOptions()));
+      const files = this.#filesExecutor(this.#agentOptions());
+      if (files) this.addAgent(files);
       this.addAgent(this.#newValidator("validator"));
     }
     for (const specialist of options.specialists ?? []) this.installSpecialist(specialist);
@@ -273,13 +274,27 @@ export class AgentSystem {
           case "tool_execution":
             agent = ExecutorAgent.tools(this.tools, options);
             break;
-          case "file_operations":
-            if (!this.config.workspaceRoot) throw this.#notCreatable("no workspaceRoot is configured, so there can be no file_operations executor", "Set workspaceRoot in the agents config.");
-            agent = ExecutorAgent.files({ workspaceRoot: this.config.workspaceRoot, ...(this.#audit ? { audit: this.#audit } : {}) }, options);
+          case "file_operations": {
+            const files = this.#filesExecutor(options);
+            if (!files) throw this.#notCreatable("no workspaceRoot is configured, so there can be no file_operations executor", "Set workspaceRoot in the agents config.");
+            agent = files;
             break;
+          }
         }
     }
     return this.addAgent(agent).inspect();
+  }
+
+  /**
+   * A file executor on the engine's own `file_operations` handler when the engine has one (its
+   * per-matter areas, its sealing), so a workflow step and an agent task follow one rule; else one
+   * confined to the agents config's workspaceRoot; else none.
+   */
+  #filesExecutor(options: NonNullable<Parameters<typeof ExecutorAgent.files>[1]>): ExecutorAgent | undefined {
+    if (this.engine.registry.has("file_operations")) {
+      return new ExecutorAgent({ name: "File executor", ...options, id: options.id ?? "file-executor", handlers: { file_operations: this.engine.registry.get("file_operations") as StepHandler<never> } });
+    }
+    return this.config.workspaceRoot ? ExecutorAgent.files({ workspaceRoot: this.config.workspaceRoot, ...(this.#audit ? { audit: this.#audit } : {}) }, options) : undefined;
   }
 
   /** Agents, filtered by type, status or capability (GET /api/v1/agents). */

@@ -140,7 +140,7 @@ export class WorkflowEngine {
       });
     }
     const config = parsed.data;
-    const registry = given ?? builtInStepRegistry(config, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}) });
+    const registry = given ?? builtInStepRegistry(config, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}), ...(cipher ? { cipher } : {}) });
     for (const handler of handlers ?? []) registry.register(handler);
     const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, ...(cipher ? { cipher } : {}) });
     const engine = new WorkflowEngine({
@@ -208,7 +208,7 @@ export class WorkflowEngine {
     });
     this.store.flush();
     const timeoutMs = options.timeoutMs ?? (workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout));
-    const run = this.#createRun(runId, workflow, resolvedInputs, options.parallelism, timeoutMs, 0);
+    const run = this.#createRun(runId, workflow, resolvedInputs, options.parallelism, timeoutMs, 0, options.matter);
     void this.#audit.record({ action: "workflow.run.start", outcome: "success", actor: "system", resource: runId, details: { workflow: workflow.name } }).catch(() => undefined);
     if (options.signal) {
       const signal = options.signal;
@@ -279,7 +279,7 @@ export class WorkflowEngine {
     const inputs = (record.inputs ?? {}) as Record<string, unknown>;
     const totalMs = workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout);
     const remaining = totalMs === undefined ? undefined : Math.max(1, totalMs - (now - (record.startedAt ?? now)));
-    const run = this.#createRun(record.id, workflow, inputs, undefined, remaining, this.store.lastEventSeq(record.id));
+    const run = this.#createRun(record.id, workflow, inputs, undefined, remaining, this.store.lastEventSeq(record.id), record.matter ?? undefined);
     run.restore(this.store.getSteps(record.id));
     this.#logger.info({ runId: record.id, workflow: workflow.name }, "resuming interrupted run");
     // On the next turn, so whoever opened the engine can subscribe to `events` first.
@@ -287,7 +287,7 @@ export class WorkflowEngine {
     return { runId: record.id, events: run.events, result: run.result };
   }
 
-  #createRun(runId: string, workflow: WorkflowDefinition, inputs: Readonly<Record<string, unknown>>, parallelism: number | undefined, timeoutMs: number | undefined, lastSeq: number): WorkflowRun {
+  #createRun(runId: string, workflow: WorkflowDefinition, inputs: Readonly<Record<string, unknown>>, parallelism: number | undefined, timeoutMs: number | undefined, lastSeq: number, matter: string | undefined): WorkflowRun {
     const run = new WorkflowRun(
       runId,
       workflow,
@@ -305,6 +305,7 @@ export class WorkflowEngine {
         maxFanOut: this.#options.maxFanOut ?? 10_000,
         ...(this.#options.defaultStepTimeoutMs === undefined ? {} : { defaultStepTimeoutMs: this.#options.defaultStepTimeoutMs }),
         ...(timeoutMs === undefined ? {} : { runTimeoutMs: timeoutMs }),
+        ...(matter === undefined ? {} : { matter }),
       },
       lastSeq,
     );

@@ -36,6 +36,8 @@ export interface RunSettings {
   readonly runTimeoutMs?: number;
   /** Largest list a `for_each` may fan out over. */
   readonly maxFanOut: number;
+  /** The run's matter: every step's task carries it (per-matter file areas). */
+  readonly matter?: string;
 }
 
 export interface RunDependencies {
@@ -401,6 +403,7 @@ export class WorkflowRun {
       stepId: step.def.id,
       type: step.def.type,
       ...(step.def.agent === undefined ? {} : { agent: step.def.agent }),
+      ...(this.#settings.matter === undefined ? {} : { matter: this.#settings.matter }),
       parameters,
       attempt: unit.attempt,
       ...(unit.index === null ? {} : { item: unit.item ?? null, index: unit.index }),

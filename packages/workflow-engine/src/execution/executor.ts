@@ -11,6 +11,8 @@ export interface StepTask {
   readonly stepId: string;
   readonly type: string;
   readonly agent?: string;
+  /** The run's matter, when it has one. */
+  readonly matter?: string;
   readonly parameters: JsonObject;
   readonly attempt: number;
   readonly item?: JsonValue;
@@ -71,6 +73,7 @@ export class InProcessExecutor implements Executor {
       stepId: task.stepId,
       type: task.type,
       agent: task.agent,
+      ...(task.matter === undefined ? {} : { matter: task.matter }),
       parameters,
       attempt: task.attempt,
       item: task.item,

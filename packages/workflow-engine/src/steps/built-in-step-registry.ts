@@ -1,4 +1,4 @@
-import type { AuditSink, Llm } from "@bear/core";
+import type { AuditSink, ContentCipher, Llm } from "@bear/core";
 import type { WorkflowEngineConfig } from "../workflow-engine-config";
 import { dataProcessingHandler } from "./data-processing-handler";
 import { fileOperationsHandler } from "./file-operations-handler";
@@ -10,10 +10,17 @@ import { StepHandlerRegistry } from "./step-handler-registry";
  * it to a folder) and `llm_generation` (when a model is given). WorkflowEngine.open() and
  * workflowEngineModule() both start from it, so the two paths cannot drift apart.
  */
-export function builtInStepRegistry(config: Pick<WorkflowEngineConfig, "workspaceRoot">, deps: { readonly llm?: Llm; readonly audit?: AuditSink } = {}): StepHandlerRegistry {
+export function builtInStepRegistry(
+  config: Pick<WorkflowEngineConfig, "workspaceRoot"> & Partial<Pick<WorkflowEngineConfig, "matterFolders">>,
+  deps: { readonly llm?: Llm; readonly audit?: AuditSink; readonly cipher?: ContentCipher } = {},
+): StepHandlerRegistry {
   const registry = new StepHandlerRegistry();
   registry.register(dataProcessingHandler());
-  if (config.workspaceRoot !== undefined) registry.register(fileOperationsHandler({ workspaceRoot: config.workspaceRoot, ...(deps.audit ? { audit: deps.audit } : {}) }));
+  if (config.workspaceRoot !== undefined) {
+    // Sealing follows the run-state cipher only for managed per-matter areas; a shared folder the user picked stays plain.
+    const sealed = config.matterFolders && deps.cipher ? { cipher: deps.cipher } : {};
+    registry.register(fileOperationsHandler({ workspaceRoot: config.workspaceRoot, matterFolders: config.matterFolders ?? false, ...sealed, ...(deps.audit ? { audit: deps.audit } : {}) }));
+  }
   if (deps.llm) registry.register(llmGenerationHandler(deps.llm));
   return registry;
 }

@@ -91,3 +91,41 @@ describe("file_operations step", () => {
     expect(failures[3]?.code).toBe("PATH_OUTSIDE_WORKSPACE");
   });
 });
+
+describe("file_operations with one area per matter", () => {
+  const inMatter = (matter: string | undefined, params: Record<string, unknown>): Promise<JsonValue> =>
+    fileOperationsHandler({ workspaceRoot: root, matterFolders: true, audit: { record: async (e) => void audit.push(e) } }).execute({
+      runId: `run-${matter}`,
+      stepId: "files",
+      type: "file_operations",
+      agent: undefined,
+      ...(matter === undefined ? {} : { matter }),
+      parameters: fileOperationsParameters.parse(params),
+      attempt: 1,
+      item: undefined,
+      index: undefined,
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      logger: silentLogger,
+    });
+
+  it("keeps each matter's files in its own private area: another matter cannot read, list or delete them", async () => {
+    await inMatter("acme", { operation: "write", path: "memo.txt", content: "acme only" });
+    const memo = path.join(root, "matters", "acme", "memo.txt");
+    expect(fs.readFileSync(memo, "utf8")).toBe("acme only");
+    expect(fs.statSync(memo).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(memo)).mode & 0o777).toBe(0o700);
+    await expect(inMatter("globex", { operation: "read", path: "memo.txt" })).rejects.toThrow(/ENOENT/);
+    await expect(inMatter("globex", { operation: "list", path: "." })).resolves.toEqual({ path: ".", entries: [] });
+    await expect(inMatter("globex", { operation: "delete", path: "memo.txt" })).rejects.toThrow(/ENOENT/);
+    await expect(inMatter("globex", { operation: "read", path: "../acme/memo.txt" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+    await expect(inMatter("acme", { operation: "read", path: "memo.txt" })).resolves.toMatchObject({ content: "acme only" });
+    expect(audit.find((e) => e.action === "workflow.file.write")?.matter).toBe("acme");
+  });
+
+  it("refuses a run without a matter, or with one that cannot name a folder, for good (no retry)", async () => {
+    await expect(inMatter(undefined, { operation: "list", path: "." })).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/has no matter/) });
+    await expect(inMatter("../etc", { operation: "list", path: "." })).rejects.toMatchObject({ retryable: false });
+    expect(fs.existsSync(path.join(root, "matters"))).toBe(false);
+  });
+});

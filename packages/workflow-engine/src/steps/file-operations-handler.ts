@@ -6,6 +6,7 @@ import { z } from "zod";
 import { StepFailedError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
 import type { StepContext, StepHandler } from "./step-handler";
+import { WorkflowFiles, type WorkflowFilesOptions } from "./workflow-files";
 
 const relPath = z.string().min(1).max(4096);
 
@@ -20,21 +21,21 @@ export const fileOperationsParameters = z.discriminatedUnion("operation", [
 ]);
 export type FileOperationsParameters = z.infer<typeof fileOperationsParameters>;
 
-export interface FileOperationsOptions {
-  /** Every path is confined to this folder ('..', absolute paths elsewhere and escaping symlinks are refused). */
-  readonly workspaceRoot: string;
+export interface FileOperationsOptions extends WorkflowFilesOptions {
   /** Largest file `read` returns, in bytes (default 10 MiB). */
   readonly maxReadBytes?: number;
   /** Writes and deletes are reported here. */
   readonly audit?: AuditSink;
 }
 
-/** The built-in `file_operations` step: read, write, append, list, exists, mkdir, delete inside the workspace. */
+/**
+ * The built-in `file_operations` step: read, write, append, list, exists, mkdir, delete inside the
+ * workspace (with `matterFolders`, inside the run's matter area only; with `cipher`, sealed at rest).
+ */
 export function fileOperationsHandler(options: FileOperationsOptions): StepHandler<FileOperationsParameters> {
-  const root = path.resolve(options.workspaceRoot);
+  const files = new WorkflowFiles(options);
   const maxRead = options.maxReadBytes ?? 10 * 1024 * 1024;
   const audit = options.audit ?? nullAuditSink;
-  const rel = (abs: string): string => path.relative(root, abs).split(path.sep).join("/") || ".";
 
   const record = async (ctx: StepContext<FileOperationsParameters>, outcome: "success" | "denied" | "failure"): Promise<void> => {
     await audit.record({
@@ -42,12 +43,14 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
       outcome,
       actor: "system",
       resource: ctx.runId,
+      ...(ctx.matter === undefined ? {} : { matter: ctx.matter }),
       details: { stepId: ctx.stepId, operation: ctx.parameters.operation },
     });
   };
 
-  const run = async (ctx: StepContext<FileOperationsParameters>): Promise<JsonValue> => {
+  const run = async (ctx: StepContext<FileOperationsParameters>, root: string): Promise<JsonValue> => {
     const p = ctx.parameters;
+    const rel = (abs: string): string => path.relative(root, abs).split(path.sep).join("/") || ".";
     ctx.signal.throwIfAborted();
     const target = confinePath(root, p.path);
     switch (p.operation) {
@@ -55,18 +58,18 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
         const stat = await fs.stat(target);
         if (!stat.isFile()) throw new StepFailedError(ctx.stepId, `'${p.path}' is not a file`);
         if (stat.size > maxRead) throw new StepFailedError(ctx.stepId, `'${p.path}' is ${stat.size} bytes, more than the read limit of ${maxRead}`);
-        const content = await fs.readFile(target, { encoding: "utf8", signal: ctx.signal });
-        return { path: rel(target), content, bytes: stat.size };
+        const content = await files.read(target, ctx.signal);
+        return { path: rel(target), content, bytes: Buffer.byteLength(content) };
       }
       case "write": {
-        await fs.mkdir(path.dirname(target), { recursive: true });
+        await files.mkdir(path.dirname(target));
         confinePath(root, p.path); // the folders just created must not have changed where it leads
-        await fs.writeFile(target, p.content, { encoding: "utf8", flag: p.overwrite ? "w" : "wx", signal: ctx.signal });
+        await files.write(target, p.content, { overwrite: p.overwrite, signal: ctx.signal });
         return { path: rel(target), bytes: Buffer.byteLength(p.content) };
       }
       case "append": {
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.appendFile(target, p.content, "utf8");
+        await files.mkdir(path.dirname(target));
+        await files.append(target, p.content, ctx.signal);
         return { path: rel(target), bytes: Buffer.byteLength(p.content) };
       }
       case "list": {
@@ -86,10 +89,10 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
         return { path: rel(target), exists };
       }
       case "mkdir":
-        await fs.mkdir(target, { recursive: true });
+        await files.mkdir(target);
         return { path: rel(target) };
       case "delete": {
-        if (target === root) throw new StepFailedError(ctx.stepId, "refusing to delete the workspace root");
+        if (target === root) throw new StepFailedError(ctx.stepId, "refusing to delete the root of the file area");
         const stat = await fs.lstat(target);
         if (stat.isDirectory()) throw new StepFailedError(ctx.stepId, `'${p.path}' is a directory; only files are deleted`);
         await fs.unlink(target);
@@ -103,8 +106,9 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
     parameters: fileOperationsParameters,
     async execute(ctx) {
       const sensitive = ctx.parameters.operation === "write" || ctx.parameters.operation === "append" || ctx.parameters.operation === "delete";
+      const root = await files.areaOf(ctx.stepId, ctx.matter);
       try {
-        const out = await run(ctx);
+        const out = await run(ctx, root);
         if (sensitive) await record(ctx, "success");
         return out;
       } catch (error) {

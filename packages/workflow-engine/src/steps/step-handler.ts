@@ -16,6 +16,8 @@ export interface StepContext<P = Readonly<Record<string, JsonValue>>> {
   readonly stepId: string;
   readonly type: string;
   readonly agent: string | undefined;
+  /** The matter the run works for, when it has one (per-matter file areas and audit records use it). */
+  readonly matter?: string | undefined;
   /** Parameters with every `{{ reference }}` resolved, validated by the handler's schema. */
   readonly parameters: P;
   /** 1 for the first attempt. */
