@@ -101,6 +101,10 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
   let services: BearServices | undefined;
   try {
     services = await openServerServices(workspace);
+    // A plugin copied into (or removed from) a plugin folder takes effect without a restart.
+    workspace.watchPlugins((error) => {
+      if (error) options.logger?.warn({ code: (error as { code?: string }).code }, "plugin reload failed");
+    });
     const apiKeys: Record<string, string> = {};
     const access = services.access;
     for (const p of options.principals ?? []) {

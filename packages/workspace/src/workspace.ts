@@ -202,6 +202,17 @@ export class Workspace implements AsyncDisposable {
     return this.#container.getAsync<AgentSystem>(AgentSystemToken);
   }
 
+  /**
+   * Hot reload for a long-running front door (the server): a plugin copied into or removed from a
+   * plugin folder takes effect without a restart; new `step-type` plugins become step types.
+   */
+  watchPlugins(onReload?: (error?: unknown) => void): void {
+    this.plugins.watch((error) => {
+      if (error || !this.#workflows) return onReload?.(error);
+      void this.plugins.addStepTypes(this.workflowRegistry()).then(() => onReload?.(), (e: unknown) => onReload?.(e));
+    });
+  }
+
   /** The whole audit trail as JSON lines, in chain order; the export itself is recorded first (and included). */
   async exportAudit(actor: string): Promise<AsyncIterable<Buffer>> {
     await this.audit.exported(actor, "audit-log", {});

@@ -59,7 +59,10 @@ const embedArgsSchema = z.tuple([z.array(z.string().max(100_000)).max(MAX_EMBED_
 
 /** Where the built runner sits: next to this module in dist/. */
 function defaultRunnerPath(): string {
-  return fileURLToPath(new URL("./runner.mjs", import.meta.url));
+  const beside = fileURLToPath(new URL("./runner.mjs", import.meta.url));
+  // Run from source (tests map @bear/plugins to src/): the package's built runner, when there is one.
+  const built = fileURLToPath(new URL("../../dist/runner.mjs", import.meta.url));
+  return fs.existsSync(beside) || !fs.existsSync(built) ? beside : built;
 }
 
 /**

@@ -163,16 +163,16 @@ export class WorkspacePlugins {
 
   /**
    * Hot reload: when a plugin folder changes (a plugin copied in, edited or removed), the host
-   * rescans and starts what is new, a moment after the last change.
+   * rescans, stops the plugins whose folder is gone and starts what is new, a moment after the
+   * last change. Only a host already started is touched (one that never started starts fresh on
+   * first use anyway).
    */
   watch(onReload?: (error?: unknown) => void): void {
     let timer: NodeJS.Timeout | undefined;
     const reload = (): void => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        void this.loaded()
-          .then((host) => host.loadAll())
-          .then(() => onReload?.(), (error: unknown) => onReload?.(error));
+        void this.#reload().then(() => onReload?.(), (error: unknown) => onReload?.(error));
       }, 300);
       timer.unref();
     };
@@ -185,6 +185,16 @@ export class WorkspacePlugins {
         // a configured folder that does not exist yet: nothing to watch
       }
     }
+  }
+
+  async #reload(): Promise<void> {
+    if (!this.#loaded) return;
+    const host = await this.#loaded;
+    for (const p of host.plugins()) {
+      const running = p.state !== "unloaded" && p.state !== "refused";
+      if (running && p.folder && !fs.existsSync(path.join(p.folder, "bear-plugin.json"))) await host.unload(p.name, { cascade: true }).catch(() => undefined);
+    }
+    await host.loadAll();
   }
 
   stopWatching(): void {
