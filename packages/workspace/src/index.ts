@@ -11,6 +11,7 @@ export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-r
 export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
+export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";

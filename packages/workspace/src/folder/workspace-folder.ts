@@ -94,6 +94,25 @@ export class WorkspaceFolder {
     }
   }
 
+  /** Folders that are missing or readable by others, and the free space under the workspace (for `bear doctor`). */
+  inspect(): { lax: string[]; freeBytes: number | undefined } {
+    const lax = Object.values(this.layout).filter((dir) => {
+      try {
+        return (fs.statSync(dir).mode & 0o077) !== 0;
+      } catch {
+        return true;
+      }
+    });
+    let freeBytes: number | undefined;
+    try {
+      const s = fs.statfsSync(this.layout.root);
+      freeBytes = s.bavail * s.bsize;
+    } catch {
+      freeBytes = undefined;
+    }
+    return { lax, freeBytes };
+  }
+
   /** The keys; `passphrase` is asked for only when they are sealed. */
   keys(passphrase?: PassphraseSource): Promise<WorkspaceKeys> {
     return readWorkspaceKeys(this.paths, this.requireManifest().encryption, passphrase);

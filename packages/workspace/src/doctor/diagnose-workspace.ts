@@ -1,0 +1,192 @@
+import { BearError, isOfflineEnforced, type BearConfig } from "@bear/core";
+import { pluginContainment } from "@bear/plugins";
+import { describeOcr, ocrConfigSchema } from "@bear/rag";
+import { WorkspaceFolder } from "../folder/workspace-folder";
+import { withModelManager } from "../models/inspect-models";
+import { discoverWorkspacePlugins } from "../plugins/workspace-plugins";
+import type { Workspace } from "../workspace";
+
+/** One finding of `diagnoseWorkspace`: an area, how it stands, and what to do about it. */
+export interface HealthCheck {
+  readonly area: string;
+  readonly level: "ok" | "warn" | "fail";
+  readonly summary: string;
+  /** What to do about it (warn / fail). */
+  readonly fix?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface DiagnoseOptions {
+  readonly config: BearConfig;
+  /**
+   * Whether an encrypted workspace's keys can be unsealed now (a passphrase was given or can be
+   * asked for); when not, its index and audit checks are skipped with a warning.
+   */
+  readonly canUnseal: boolean;
+  /** Opens the workspace the front door's way (its passphrase prompt, its logger), runs `fn`, disposes it. */
+  readonly withWorkspace: <T>(fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Everything `bear doctor` checks about this machine and this workspace (Node, the offline guard,
+ * other writers, folders and free space, index, audit chain, models, OCR, plugins and their
+ * sandbox), each with what to fix. Reads the workspace only through its own API.
+ */
+export async function diagnoseWorkspace(options: DiagnoseOptions): Promise<HealthCheck[]> {
+  const folder = WorkspaceFolder.at(options.config.dataDir);
+  return [
+    ...runtimeChecks(options.config),
+    ...busyChecks(folder, options.config),
+    ...(await workspaceChecks(folder, options)),
+    ...(await modelChecks(folder, options.config)),
+    await ocrCheck(options.config),
+    ...(await pluginChecks(folder, options.config)),
+  ];
+}
+
+function runtimeChecks(config: BearConfig): HealthCheck[] {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  const enforced = isOfflineEnforced();
+  return [
+    major > 20 || (major === 20 && minor >= 19)
+      ? { area: "node", level: "ok", summary: `Node ${process.versions.node}` }
+      : { area: "node", level: "fail", summary: `Node ${process.versions.node} is too old`, fix: "Install Node 20.19 or newer." },
+    enforced && config.offline.enforce
+      ? { area: "offline", level: "ok", summary: "offline guard on: only loopback connections; `bear models pull` is the one explicit exception", details: { enforced, configured: true } }
+      : { area: "offline", level: "warn", summary: `offline guard ${enforced ? "on" : "off"} (offline.enforce = ${config.offline.enforce})`, fix: "Set offline.enforce: true so nothing can leave this machine.", details: { enforced, configured: config.offline.enforce } },
+  ];
+}
+
+/**
+ * Which other processes are writing to the workspace right now (a `bear serve`, a `bear ingest`, a
+ * `bear workflow run`): what makes another command wait or say "busy". Advice, never a failure.
+ */
+function busyChecks(folder: WorkspaceFolder, config: BearConfig): HealthCheck[] {
+  const writers = folder.writers(config);
+  const held = [
+    { what: "document index", holder: writers.index, waits: "an ingest or upload waits for it" },
+    { what: "workflow database", holder: writers.workflows, waits: "`bear workflow run` and the server's workflows wait for it" },
+  ].flatMap((lock) => (lock.holder === undefined ? [] : [{ ...lock, holder: lock.holder }]));
+  if (held.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
+  return held.map((lock) => ({ area: "processes", level: "ok" as const, summary: `the ${lock.what} is in use by process ${lock.holder} (${lock.waits})`, details: { lock: lock.what, holder: lock.holder } }));
+}
+
+async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions): Promise<HealthCheck[]> {
+  const manifest = folder.manifest();
+  const root = folder.layout.root;
+  if (!manifest) return [{ area: "workspace", level: "warn", summary: `no workspace in ${root}`, fix: "Run `bear init` (add --encrypt to seal the keys under a passphrase)." }];
+  const { lax, freeBytes: free } = folder.inspect();
+  const low = free !== undefined && free < 1024 ** 3;
+  const checks: HealthCheck[] = [
+    {
+      area: "workspace",
+      level: lax.length ? "fail" : low ? "warn" : "ok",
+      summary: `${root} (${manifest.encryption ? "keys sealed under a passphrase" : "keys not encrypted"}${free === undefined ? "" : `, ${formatBytes(free)} free`})`,
+      ...(lax.length ? { fix: `Folders readable by others or missing: ${lax.join(", ")}; run \`chmod 700\` on them (or \`bear init\` in a new folder).` } : low ? { fix: "Less than 1 GB free: indexes and models need room." } : {}),
+      details: { encrypted: manifest.encryption !== null, createdAt: manifest.createdAt, freeBytes: free },
+    },
+  ];
+  if (manifest.encryption && !options.canUnseal) {
+    checks.push({ area: "index", level: "warn", summary: "not checked: the workspace is encrypted and no passphrase was given", fix: "Set BEAR_PASSPHRASE to check the index and audit log too." });
+    return checks;
+  }
+  try {
+    await options.withWorkspace(async (workspace) => {
+      const rag = await workspace.rag();
+      const documents = rag.documents();
+      const chunks = await rag.countChunks();
+      checks.push({
+        area: "index",
+        level: documents.length ? "ok" : "warn",
+        summary: `${documents.length} document(s), ${chunks} chunk(s); search ${workspace.embedderId ? options.config.rag.searchMode : "lexical (no embedding model)"}`,
+        ...(documents.length ? {} : { fix: "Nothing ingested yet: `bear ingest <folder>`." }),
+        details: { documents: documents.length, chunks },
+      });
+      const audit = await workspace.auditLog().verify();
+      checks.push(
+        audit.ok
+          ? { area: "audit", level: "ok", summary: `audit log intact (${audit.records} records)` }
+          : { area: "audit", level: "fail", summary: `audit log fails verification (${audit.problems.length} problems)`, fix: "Run `bear audit verify` for details and restore the audit folder from a backup." },
+      );
+    });
+  } catch (error) {
+    checks.push({ area: "index", level: "fail", summary: `cannot open the workspace: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: BearError.isInstance(error) && error.hint ? error.hint : "See the error above." });
+  }
+  return checks;
+}
+
+async function modelChecks(folder: WorkspaceFolder, config: BearConfig): Promise<HealthCheck[]> {
+  const checks: HealthCheck[] = [];
+  const modelDirs = folder.modelDirs(config);
+  try {
+    await withModelManager(config, modelDirs, async (manager) => {
+      const hw = await manager.hardware();
+      const small = hw.totalMemoryBytes < 4 * 1024 ** 3;
+      checks.push({
+        area: "hardware",
+        level: small ? "warn" : "ok",
+        summary: `${hw.usableCores} usable core(s) of ${hw.logicalCpus}, ${formatBytes(hw.totalMemoryBytes)} RAM (${formatBytes(hw.freeMemoryBytes)} free), GPU ${hw.gpu.type || "none"}${hw.simd.length ? `, ${hw.simd.join(" ")}` : ""}`,
+        ...(small ? { fix: "Under 4 GB of RAM: use small quantized models (1-3B parameters, Q4)." } : {}),
+        details: { ...hw },
+      });
+      const report = await manager.scan();
+      const models = manager.list();
+      const llm = folder.llmId(config);
+      const usable = models.filter((m) => m.status !== "error");
+      checks.push({
+        area: "models",
+        level: report.errors.length ? "warn" : "ok",
+        summary: `${usable.length} usable model file(s)${report.errors.length ? `, ${report.errors.length} unusable` : ""} in ${modelDirs.join(", ")}`,
+        ...(report.errors.length ? { fix: report.errors.map((e) => e.message).join("; ") } : {}),
+        details: { models: models.map((m) => ({ id: m.id, status: m.status, kind: m.info?.kind })) },
+      });
+      if (llm && !models.some((m) => m.id === llm)) {
+        checks.push({ area: "llm", level: "fail", summary: `the configured model '${llm}' is not in any model folder`, fix: `Put ${llm}.gguf in a models folder, \`bear models pull\` it, or change models.llm.` });
+      } else if (llm) {
+        checks.push({ area: "llm", level: "ok", summary: `answers written by ${llm}` });
+      } else {
+        const available = usable.some((m) => m.info?.kind === "causal");
+        checks.push({ area: "llm", level: "ok", summary: "no model configured: extractive answers (quoted sentences), which need none", ...(available ? { fix: "A model is available: `bear models load <id>` to have answers written by it." } : {}) });
+      }
+    });
+  } catch (error) {
+    checks.push({ area: "models", level: "warn", summary: `cannot inspect models: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: "Check the model folders (models.dirs)." });
+  }
+  return checks;
+}
+
+/** Which OCR engine ingest will use for scanned pages (`ocr.engine`), or why none can start. */
+async function ocrCheck(config: BearConfig): Promise<HealthCheck> {
+  const status = await describeOcr(ocrConfigSchema.parse(config.ocr));
+  const details = { ...status };
+  if (!status.enabled) return { area: "ocr", level: "warn", summary: "OCR off: scanned PDFs and images are refused", fix: "Set ocr.enabled: true.", details };
+  if (status.error) return { area: "ocr", level: "fail", summary: `OCR (${config.ocr.engine}) cannot start: ${status.error.message}`, fix: status.error.hint ?? "Run `npm ci`.", details };
+  const faster = status.engine === "tesseract.js" && config.ocr.engine === "auto" ? " (apt-get install tesseract-ocr makes it about 3x faster)" : "";
+  return { area: "ocr", level: "ok", summary: `OCR ${status.engine} ${status.version ?? ""}, languages ${status.languages.join("+")}, ${status.workers} worker(s)${faster}`, details };
+}
+
+async function pluginChecks(folder: WorkspaceFolder, config: BearConfig): Promise<HealthCheck[]> {
+  const sandbox = pluginContainment();
+  const full = sandbox.level === "full";
+  const sandboxCheck: HealthCheck = {
+    area: "sandbox",
+    level: full ? "ok" : "warn",
+    summary: sandbox.summary,
+    ...(full ? {} : { fix: "Allow unprivileged user namespaces (or run as root) and install util-linux (unshare, prlimit); see the plugins README." }),
+    details: { ...sandbox },
+  };
+  try {
+    const found = await discoverWorkspacePlugins(folder.paths, config);
+    const refused = found.problems.length;
+    return [{ area: "plugins", level: refused ? "warn" : "ok", summary: `${found.valid} valid plugin(s)${refused ? `, ${refused} refused` : ""}`, ...(refused ? { fix: found.problems.join("; ") } : {}) }, sandboxCheck];
+  } catch (error) {
+    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }, sandboxCheck];
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
