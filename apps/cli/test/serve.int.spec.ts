@@ -134,6 +134,52 @@ describe("bear users beside a running bear serve", () => {
   }, 120_000);
 });
 
+describe("one audit policy for both front doors", () => {
+  it("the same search, ask and review through the CLI and through REST write the same audit records (same kinds, fields and facts; only the actor differs)", async () => {
+    const ws = tempDir("parity");
+    const files = tempDir("parity-files");
+    const { samples } = await import("./harness");
+    const contract = fs.readFileSync(path.join(samples, "master-services-agreement.txt"), "utf8");
+    fs.writeFileSync(path.join(files, "msa.txt"), contract);
+    expect(bear(["--data-dir", ws, "init"]).status).toBe(0);
+    expect(bear(["--data-dir", ws, "ingest", "."], { cwd: files }).status).toBe(0);
+    const query = "indemnification obligations";
+    const question = "Who must indemnify whom?";
+    const auditFile = path.join(ws, "audit", "audit.jsonl");
+    const from = fs.readFileSync(auditFile, "utf8").split("\n").filter(Boolean).length;
+
+    // The CLI...
+    expect(bear(["--data-dir", ws, "--json", "search", query, "-k", "5"]).status).toBe(0);
+    expect(bear(["--data-dir", ws, "--json", "ask", question, "-k", "4", "--extractive"]).status).toBe(0);
+    expect(bear(["--data-dir", ws, "--json", "review", "msa.txt", "--format", "json"], { cwd: files }).status).toBe(0);
+    // ... and REST, on the same workspace.
+    const server = await serve(ws);
+    try {
+      const post = (route: string, body: unknown) =>
+        fetch(`${server.info.url}${route}`, { method: "POST", headers: { authorization: `Bearer ${server.info.adminKey!}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.status);
+      expect(await post("/api/v1/search", { query, k: 5 })).toBe(200);
+      expect(await post("/api/v1/ask", { question, k: 4 })).toBe(200); // no model configured: extractive, as --extractive
+      expect(await post("/api/v1/review", { text: contract })).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+
+    type Rec = { action: string; outcome: string; actor: string; resource?: string; matter?: string; details?: Record<string, unknown> };
+    const records = (fs.readFileSync(auditFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) as Rec[]).slice(from);
+    const acts = (actor: string) => records.filter((r) => r.actor === actor && (r.action === "search" || r.action === "review"));
+    const cli = acts("cli");
+    const rest = acts("admin");
+    expect(cli.map((r) => r.action)).toEqual(["search", "search", "review"]);
+    const comparable = (r: Rec) => ({ action: r.action, outcome: r.outcome, resource: r.resource, matter: r.matter, details: r.details });
+    expect(rest.map(comparable)).toEqual(cli.map(comparable));
+    // Every other field name is the same too (the record's own ts/seq/hash/signature aside).
+    const keys = (r: Rec) => Object.keys(r).sort().join(",");
+    expect(rest.map(keys)).toEqual(cli.map(keys));
+    // No query, question or contract text in either.
+    for (const r of [...cli, ...rest]) expect(JSON.stringify(r)).not.toMatch(/indemnif/i);
+  }, 180_000);
+});
+
 describe("a passphrase-protected workspace", () => {
   it("keeps its index encrypted at rest: search works with the passphrase, the index files hold none of the words", async () => {
     const ws = tempDir("sealed-index");

@@ -49,11 +49,13 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
       let source: string;
       let name: string | undefined;
       let principal;
+      let sourceFormat = "text"; // what `bear review` records for a plain-text contract
       if (documentId !== undefined) {
         const doc = await readableDocument(ctx, request, documentId);
         principal = principalOf(request);
         source = await ctx.services.rag.documentText(doc.id);
         name = doc.title;
+        sourceFormat = doc.type;
       } else {
         principal = await ctx.authorize(request, "document.read");
         source = text as string;
@@ -68,6 +70,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
         ...(playbook ? { playbook } : {}),
         ...(name ? { documentName: name, title: name } : {}),
         signal: controller.signal,
+        details: { format: sourceFormat },
       });
       if (format === "json") return report;
       return reply.header("content-type", format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8").send(workspace.renderReview(report, format));
