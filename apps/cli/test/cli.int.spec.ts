@@ -10,6 +10,7 @@ const COMMANDS = [
   ["workflow"], ["workflow", "run"], ["workflow", "list"], ["workflow", "status"], ["workflow", "cancel"],
   ["plugins"], ["plugins", "list"], ["plugins", "install"], ["plugins", "remove"],
   ["audit"], ["audit", "verify"],
+  ["users"], ["users", "add"], ["users", "list"], ["users", "revoke"],
 ];
 
 describe("bear CLI basics (built, run as a child process)", () => {
