@@ -133,6 +133,7 @@ export class CoordinatorAgent extends WorkflowAgent {
         capability,
         input,
         runId: task.runId,
+        ...(task.matter === undefined ? {} : { matter: task.matter }), // file steps work in the run's matter area
         stepId: task.stepId,
         attempt: task.attempt,
         ...(task.index === undefined ? {} : { index: task.index }),
