@@ -26,7 +26,7 @@ export { customRecognizer, NAMED_VALIDATORS, type CustomRecognizerConfig } from 
 export { assessRisk, RISK_LEVELS, type RiskAssessment, type RiskLevel } from "./pii/risk";
 export { luhnValid, ibanValid, ssnValid, cardIssuer } from "./pii/checksums";
 
-export { PiiScrubber, PiiScrubberOptions, type PiiScrubOptions, type PiiScrubResult, type RestoreAuthorizer } from "./scrub/pii-scrubber";
+export { PiiScrubber, PiiScrubberOptions, type PiiScrubOptions, type PiiScrubResult, type RestoreAuthorizer, type SealedMatterTable } from "./scrub/pii-scrubber";
 export { BUILT_IN_POLICIES, SCRUB_OPERATORS, type ScrubOperator, type ScrubPolicy } from "./scrub/scrub-policy";
 export { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";

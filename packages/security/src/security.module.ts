@@ -10,6 +10,7 @@ import type { KeyEncryptionKey } from "./crypto/key-encryption-key";
 import { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 import { PiiScanner, type PiiScannerOptions } from "./pii/pii-scanner";
 import { PiiScrubber } from "./scrub/pii-scrubber";
+import { deriveKey } from "./crypto/derive-key";
 import type { ScrubPolicy } from "./scrub/scrub-policy";
 import { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 
@@ -78,6 +79,7 @@ export function createSecurity(config: SecurityConfig): Security {
     scanner,
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
     ...(vault ? { vault } : {}),
+    ...(config.vaultKey ? { matterKey: deriveKey(config.vaultKey, "security/matter-tables") } : {}),
     ...(config.policies ? { policies: config.policies } : {}),
     authorizeRestore: async (principal, documentId) =>
       principal === config.owner || (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
-import { Cache, disposeContainer, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
+import { Cache, disposeContainer, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, type AgentSystem } from "@bear/agents";
 import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
@@ -32,6 +32,7 @@ import type { UploadOutcome, UploadRequest, UploadStore } from "./uploads/upload
 import type { VaultFile } from "./vault/vault-file";
 import type { WorkspacePlugins } from "./plugins/workspace-plugins";
 import type { WorkspaceUsers } from "./users/workspace-users";
+import { MatterTableStore } from "./vault/matter-tables";
 import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -57,6 +58,8 @@ export interface RedactOptions {
   readonly documentId?: string;
   /** Also use the PII recognizers of installed plugins (default true). */
   readonly plugins?: boolean;
+  /** Share placeholders with earlier redactions of this matter (its table is kept sealed in the workspace). */
+  readonly matterId?: string;
 }
 
 /**
@@ -312,8 +315,18 @@ export class Workspace implements AsyncDisposable {
    */
   async redact(text: string, options: RedactOptions): Promise<{ result: PiiScrubResult; plugins: string[] }> {
     const scrubber = this.scrubber();
+    const matterId = options.matterId;
+    if (matterId !== undefined && (typeof matterId !== "string" || !/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,127}$/u.test(matterId)))
+      throw new InvalidArgumentError("matter", matterId, "1-128 letters, digits, spaces, '.', '_' or '-'");
+    const tables = new MatterTableStore(path.join(path.dirname(this.folder.paths.vaultFile), "matters"));
+    const table = matterId === undefined ? undefined : tables.read(matterId);
+    if (matterId !== undefined && table) scrubber.importMatter(matterId, table);
     const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
-    const scrub = { ...(options.policy ? { policy: options.policy } : {}), ...(options.documentId ? { documentId: options.documentId } : {}) };
+    const scrub = {
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.documentId ? { documentId: options.documentId } : {}),
+      ...(matterId !== undefined ? { matterId } : {}),
+    };
     let result: PiiScrubResult;
     if (extra.findings.length === 0) {
       result = await scrubber.scrub(text, scrub);
@@ -329,6 +342,7 @@ export class Workspace implements AsyncDisposable {
       });
     }
     if (result.policy === "reversible") this.saveVault();
+    if (matterId !== undefined) tables.save(matterId, scrubber.exportMatter(matterId));
     return { result, plugins: extra.used };
   }
 

@@ -114,4 +114,23 @@ describe("@bear/workspace", () => {
       expect(workspace.workflowRegistry().types().some((t: string) => t.startsWith("agent."))).toBe(true);
     });
   });
+  it("redact with a matter gives the same person the same placeholder across documents and runs, the table sealed on disk", async () => {
+    const dir = path.join(tempDir(), "ws");
+    const first = await withWorkspace(openWorkspace({ config: config(dir), create: true }), (w) =>
+      w.redact("Mr. Paul Okonkwo signed for Brightwater Analytics Corporation.", { actor: "cli", matterId: "acme-v-roe", plugins: false }),
+    );
+    const second = await withWorkspace(openWorkspace({ config: config(dir) }), (w) =>
+      w.redact("Jane Roe and Mr. Okonkwo met at Brightwater Analytics Corporation.", { actor: "cli", matterId: "acme-v-roe", plugins: false }),
+    );
+    const person = /<PERSON_\d+>/.exec(first.result.text)?.[0] ?? "none";
+    expect(second.result.text).toContain(`and Mr. ${person} met`);
+    expect(second.result.text).not.toContain(`${person} and`);
+    const tables = fs.readdirSync(path.join(dir, "state", "matters"));
+    expect(tables).toHaveLength(1);
+    expect(fs.statSync(path.join(dir, "state", "matters", tables[0] ?? "")).mode & 0o777).toBe(0o600);
+    expect(filesHolding(dir, "Okonkwo")).toEqual([]);
+    await withWorkspace(openWorkspace({ config: config(dir) }), async (w) => {
+      await expect(w.redact("x", { actor: "cli", matterId: "../etc" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    });
+  }, 60_000);
 });

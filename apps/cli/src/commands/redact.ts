@@ -12,6 +12,8 @@ interface RedactFlags {
   readonly force?: boolean;
   /** Use the PII recognizers of installed plugins (default true; `--no-plugins`). */
   readonly plugins?: boolean;
+  /** Share placeholders with the matter's earlier redactions (`--matter M`). */
+  readonly matter?: string;
 }
 
 /** One removed value, located but not repeated (the report must be safe to share). */
@@ -46,6 +48,7 @@ export function registerRedactCommand(program: Command): void {
     .option("--policy <name>", "default (<PERSON_1> placeholders), mask-numbers, pseudonymize, redact (delete) or reversible (vault tokens)", "default")
     .option("--force", "overwrite the output file if it exists")
     .option("--no-plugins", "do not use the PII recognizers of installed plugins")
+    .option("--matter <id>", "number placeholders across the matter's documents: the same person keeps <PERSON_1> (table sealed in the workspace)")
     .addHelpText(
       "after",
       [
@@ -55,6 +58,7 @@ export function registerRedactCommand(program: Command): void {
         "  bear redact intake.pdf --policy mask-numbers -o intake.safe.txt",
         "  bear redact memo.md --json > report.json      # the report never repeats the removed values",
         "  bear redact brief.md --policy reversible       # tokens; `bear restore brief.redacted.md` puts the values back",
+        "  bear redact a.pdf --matter acme-v-roe          # then b.pdf with --matter acme-v-roe: same placeholders",
         "",
         "Plain text and Markdown keep their layout; other formats are redacted as their extracted text.",
       ].join("\n"),
@@ -77,7 +81,7 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
   }
   const documentId = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
   return ctx.withWorkspace({ llm: false }, async (workspace) => {
-    const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false });
+    const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
     fs.writeFileSync(output, result.text, { mode: 0o600 });
     const byType: Record<string, number> = {};
     for (const f of result.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;

@@ -6,6 +6,12 @@ const LEGAL_FORM =
 /** Words of a name that say nothing about which one it is. */
 const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 
+/** What an EntityLinker knows, as plain data (it names people: store it sealed). */
+export interface EntityLinkerState {
+  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[] }[]>>;
+  readonly next: Readonly<Record<string, number>>;
+}
+
 interface Entity {
   readonly id: number;
   /** Words of the longest mention seen, lower-case, without titles and legal forms. */
@@ -47,6 +53,22 @@ function sameOrganization(short: readonly string[], long: readonly string[]): bo
 export class EntityLinker {
   private readonly entities = new Map<string, Entity[]>();
   private readonly next = new Map<string, number>();
+
+  /** Its entities and counters as plain data. */
+  state(): EntityLinkerState {
+    return {
+      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words] }))])),
+      next: Object.fromEntries(this.next),
+    };
+  }
+
+  /** A linker that continues from `state` (the same mentions get the same numbers). */
+  static fromState(state: EntityLinkerState): EntityLinker {
+    const linker = new EntityLinker();
+    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words] })));
+    for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
+    return linker;
+  }
 
   /** The entity number of a mention, registering it when it is new. */
   link(type: string, value: string): number {

@@ -1,12 +1,12 @@
-import { createHmac } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { inject, injectable, optional } from "inversify";
 import { InvalidArgumentError, nullAuditSink, type AuditSink, type PiiSpan, type ScrubOptions, type ScrubbedText, type Scrubber } from "@bear/core";
-import { VaultAccessDeniedError } from "../errors";
+import { DecryptionError, VaultAccessDeniedError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import type { PiiFinding } from "../pii/pii-types";
 import { PiiScanner } from "../pii/pii-scanner";
 import { OffsetMap, type OffsetSegment } from "./offset-map";
-import { EntityLinker, LINKED_TYPES } from "./entity-linker";
+import { EntityLinker, LINKED_TYPES, type EntityLinkerState } from "./entity-linker";
 import { BUILT_IN_POLICIES, type ScrubOperator, type ScrubPolicy } from "./scrub-policy";
 import { TOKEN_PATTERN, type TokenVault } from "./token-vault";
 
@@ -35,6 +35,27 @@ interface Numbering {
 }
 const newNumbering = (): Numbering => ({ byValue: new Map(), count: new Map(), entities: new EntityLinker() });
 
+/**
+ * A matter's placeholder table (values, counters and linked entities), sealed with AES-256-GCM under the scrubber's
+ * `matterKey`, bound to the matter (a table cannot be replayed under another matter id). Safe to store on disk.
+ */
+export interface SealedMatterTable {
+  readonly v: 1;
+  /** SHA-256 of the matter id (the id itself is not stored). */
+  readonly matter: string;
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
+}
+
+interface MatterTableState {
+  readonly byValue: readonly (readonly [string, string])[];
+  readonly count: readonly (readonly [string, number])[];
+  readonly entities: EntityLinkerState;
+}
+
+const matterDigest = (matterId: string): string => createHash("sha256").update(`bear-matter|${matterId}`).digest("hex");
+
 /** Decides whether `principal` may restore tokenized values (throws or returns false to refuse). */
 export type RestoreAuthorizer = (principal: string, documentId: string | undefined) => Promise<boolean>;
 
@@ -45,6 +66,8 @@ export interface PiiScrubberOptions {
   readonly hashKey?: Uint8Array;
   /** Vault for the `tokenize` operator. Without one, tokenizing is refused. */
   readonly vault?: TokenVault;
+  /** Key (32 bytes) sealing exported matter tables (`exportMatter`). Without one, matter tables stay in memory. */
+  readonly matterKey?: Uint8Array;
   /** Who may restore. Without one, restore() is always refused. */
   readonly authorizeRestore?: RestoreAuthorizer;
   readonly audit?: AuditSink;
@@ -62,6 +85,7 @@ export class PiiScrubber implements Scrubber {
   private readonly policies = new Map<string, ScrubPolicy>();
   private readonly hashKey: SecureBuffer;
   private readonly vault: TokenVault | undefined;
+  private readonly matterKey: SecureBuffer | undefined;
   private readonly authorizeRestore: RestoreAuthorizer | undefined;
   private readonly audit: AuditSink;
   /** Placeholder numbering per document id (or matter id), so chunks of one document agree. */
@@ -72,6 +96,8 @@ export class PiiScrubber implements Scrubber {
     for (const p of [...BUILT_IN_POLICIES, ...(options.policies ?? [])]) this.policies.set(p.name, p);
     this.hashKey = options.hashKey ? SecureBuffer.from(options.hashKey) : SecureBuffer.random(32);
     this.vault = options.vault;
+    if (options.matterKey && options.matterKey.length !== 32) throw new InvalidArgumentError("matterKey", `${options.matterKey.length} bytes`, "32 bytes");
+    this.matterKey = options.matterKey ? SecureBuffer.from(options.matterKey) : undefined;
     this.authorizeRestore = options.authorizeRestore;
     this.audit = options.audit ?? nullAuditSink;
   }
@@ -89,6 +115,41 @@ export class PiiScrubber implements Scrubber {
       details: { policy: result.policy, entities: findings.length, chars: text.length, ...countByType(findings) },
     });
     return result;
+  }
+
+  /** The placeholder table of a matter, sealed for storage (see SealedMatterTable). */
+  exportMatter(matterId: string): SealedMatterTable {
+    const key = this.matterTableKey(matterId);
+    const n = this.numberingFor(`matter\0${matterId}`);
+    const state: MatterTableState = { byValue: [...n.byValue], count: [...n.count], entities: n.entities.state() };
+    const iv = randomBytes(12);
+    const matter = matterDigest(matterId);
+    const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(Buffer.from(matter));
+    const data = Buffer.concat([cipher.update(JSON.stringify(state), "utf8"), cipher.final()]);
+    return { v: 1, matter, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+  }
+
+  /** Continues a matter's numbering from a table `exportMatter` sealed (replacing what this scrubber had for it). */
+  importMatter(matterId: string, table: SealedMatterTable): void {
+    const key = this.matterTableKey(matterId);
+    if (table?.v !== 1 || table.matter !== matterDigest(matterId)) throw new DecryptionError("matter table", "it belongs to another matter or format");
+    let state: MatterTableState;
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(table.iv, "base64")).setAAD(Buffer.from(table.matter));
+      decipher.setAuthTag(Buffer.from(table.tag, "base64"));
+      state = JSON.parse(Buffer.concat([decipher.update(Buffer.from(table.data, "base64")), decipher.final()]).toString("utf8")) as MatterTableState;
+    } catch (cause) {
+      throw new DecryptionError("matter table", "wrong key or tampered data", { cause });
+    }
+    const scope = `matter\0${matterId}`;
+    this.placeholders.delete(scope);
+    this.placeholders.set(scope, { byValue: new Map(state.byValue), count: new Map(state.count), entities: EntityLinker.fromState(state.entities) });
+  }
+
+  private matterTableKey(matterId: string): Buffer {
+    if (typeof matterId !== "string" || matterId.length === 0 || matterId.length > 256) throw new InvalidArgumentError("matterId", matterId, "a non-empty string of at most 256 characters");
+    if (!this.matterKey) throw new VaultAccessDeniedError("this scrubber has no matterKey to seal matter tables with");
+    return this.matterKey.buffer;
   }
 
   /** Applies a policy to findings you already have (they must not overlap). */
@@ -212,6 +273,7 @@ export class PiiScrubber implements Scrubber {
 
   dispose(): void {
     this.hashKey.dispose();
+    this.matterKey?.dispose();
     this.placeholders.clear();
   }
 }
