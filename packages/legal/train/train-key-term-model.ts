@@ -150,6 +150,7 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
             // there is the date the contract was made, which is what it takes effect on unless it says otherwise.
             (tally.dates[head].ok - (head === "expiration" ? tally.dates[head].blankAnswered : 0)) / tally.dates[head].n;
       if (v > best.v + 1e-9) best = { t, v };
+      if (process.argv.includes("--sweep")) log(`  ${head} threshold ${t}: objective ${(100 * v).toFixed(1)}${head === "party" ? ` (recall ${(100 * tally.partiesFound / tally.partiesGold).toFixed(1)}, precision ${(100 * tally.extractedRight / tally.extracted).toFixed(1)}, all ${(100 * tally.contractsAllParties / tally.contractsWithParties).toFixed(1)})` : ""}`);
     }
     cal[head] = { ...cal[head], threshold: best.t };
   }

@@ -2,6 +2,7 @@ import type { ContractDocument } from "../../text/contract-document";
 import { spanOf } from "../../text/span";
 import type { DateTerm, KeyDate, KeyDates, Party } from "../key-term-types";
 import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField } from "./date-candidates";
+import { comparableName } from "./candidate-features";
 import type { KeyTermModel } from "./key-term-model";
 import { partyCandidates, type PartyCandidate } from "./party-candidates";
 
@@ -10,17 +11,6 @@ const MAX_PARTIES = 40;
 const SECOND_PARTY_FACTOR = 0.25;
 const QUOTED_ROLE = /\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]\s*([A-Za-z][^"“”\n]{0,40}?)\s*["”]/;
 const NOT_ROLE = /^(?:agreement|this agreement|effective date|parties|party|term|territory)$/i;
-
-/** A company name compared loosely: lower case, no punctuation, no "the" or corporate suffix. */
-export function comparableName(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/&/g, "and")
-    .replace(/[^a-z0-9]+/g, " ")
-    .replace(/\b(?:the|inc|corp|corporation|ltd|limited|llc|co|company|plc|l p|lp)\b/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
 
 const sameEntity = (a: string, b: string) => a === b || (a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a)));
 
@@ -114,7 +104,11 @@ export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<Da
   const out: { -readonly [K in keyof KeyDates]: KeyDates[K] } = { ...ruleDates };
   for (const field of DATE_FIELDS) {
     const best = scored[field][0];
-    if (best && best.score >= thresholds[field]) out[field] = keyDateOf(doc, best.candidate);
+    if (!best || best.score < thresholds[field]) continue;
+    // The same value as the rules: keep their reading, which says how it was derived ("later of", "Agreement date + 1 year").
+    const rule = ruleDates[field];
+    const same = rule !== undefined && (best.candidate.kind === "perpetual" ? rule.note === "perpetual" : rule.iso === best.candidate.iso);
+    if (!same) out[field] = keyDateOf(doc, best.candidate);
   }
   return out;
 }

@@ -50,3 +50,14 @@ export function hashFeatures(features: readonly string[], hashBits: number): Int
   for (const f of features) set.add(fnv1a(f) & mask);
   return Int32Array.from([...set].sort((a, b) => a - b));
 }
+
+/** A company name compared loosely: lower case, no punctuation, no "the" or corporate suffix. */
+export function comparableName(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9]+/g, " ")
+    .replace(/\b(?:the|inc|corp|corporation|ltd|limited|llc|co|company|plc|l p|lp)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}

@@ -1,4 +1,5 @@
-import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
+import { addToDate, DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
+import { DURATION_SOURCE, durationFromGroups } from "../../parsing/parse-duration";
 import type { ContractDocument } from "../../text/contract-document";
 import { matchAll } from "../../text/span";
 import type { KeyDate, KeyDates, DateTerm } from "../key-term-types";
@@ -19,6 +20,10 @@ export interface DateCandidate {
 }
 
 const DATE = new RegExp(DATE_SOURCE, "gi");
+const DURATION = new RegExp(DURATION_SOURCE, "gi");
+// A sentence that may set how long the agreement runs.
+const TERM_WORDS = /\b(?:term|continue|remain|expire|expiration|in\s+(?:full\s+)?(?:force|effect)|period|until|ending|thereafter)\b/i;
+const MAX_TERM_CANDIDATES = 12;
 const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
 const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
@@ -68,6 +73,30 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
     const f = ["bias", "computed", `computed:${field}`, `computed:${field}:${r.derivation}`, ...sentenceBag(r.span.quote), ...ruleFeatures(r.iso)];
     if (isTermSentence(r.span.quote)) f.push("term-sentence");
     out.push({ value: { kind: "computed", iso: r.iso, start: r.span.start, end: r.span.end, keyDate: r }, features: f });
+  }
+  // A start plus every year or month duration of a sentence about the term ("shall continue for ten (10)
+  // Contract Years", "ending two (2) years thereafter"): the rules compute from one sentence, these from any.
+  const bases = [...new Set([ruleDates.effective?.iso, ruleDates.agreement?.iso, mentions[0]?.iso].filter((x): x is IsoDate => x !== undefined))];
+  let added = 0;
+  for (const sentence of doc.sentences) {
+    if (added >= MAX_TERM_CANDIDATES || bases.length === 0) break;
+    if (!TERM_WORDS.test(sentence.quote)) continue;
+    for (const m of matchAll(sentence.quote, DURATION)) {
+      const d = m.groups ? durationFromGroups(m.groups) : undefined;
+      if (!d || (d.unit !== "year" && d.unit !== "month") || d.value > 99) continue;
+      const termSentence = isTermSentence(sentence.quote);
+      bases.forEach((base, k) => {
+        const f = ["bias", "term-computed", `dur:${d.unit}`, band("dur", d.value), `base:${k === 0 ? "first" : "other"}`, ...sentenceBag(sentence.quote), ...windowFeatures(sentence.quote, m.index, m.index + m[0].length, 6, 6).map((w) => `d${w}`)];
+        if (base === ruleDates.effective?.iso) f.push("base:rule-effective");
+        if (base === ruleDates.agreement?.iso) f.push("base:rule-agreement");
+        if (termSentence) f.push("term-sentence");
+        f.push(band("spos", sentence.start / 2000));
+        const iso = addToDate(base, d.value, d.unit as "year" | "month");
+        f.push(...ruleFeatures(iso));
+        out.push({ value: { kind: "computed", iso, start: sentence.start, end: sentence.end, keyDate: { iso, derivation: "computed", span: sentence, note: `${base === ruleDates.effective?.iso ? "Effective Date" : base === ruleDates.agreement?.iso ? "Agreement date" : base} + ${d.value} ${d.unit}${d.value === 1 ? "" : "s"}` } }, features: f });
+      });
+      if (++added >= MAX_TERM_CANDIDATES) break;
+    }
   }
   // "perpetual" is a candidate only when some sentence says so (or the rules read it so).
   const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));

@@ -1,6 +1,6 @@
 import type { ContractDocument } from "../../text/contract-document";
 import type { Party } from "../key-term-types";
-import { band, windowFeatures, type Candidate } from "./candidate-features";
+import { band, comparableName, windowFeatures, type Candidate } from "./candidate-features";
 
 /** A run of capitalised words that may name a party. */
 export interface PartyCandidate {
@@ -124,21 +124,29 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     if (list) list.push(m.index);
     else wordStarts.set(m[0], [m.index]);
   }
-  return spans.map((c, index) => {
+  const mentions = spans.map((c, index) => {
     const quote = text.slice(c.start, c.end);
     const words = quote.split(/\s+/);
     const f: string[] = ["bias", ...windowFeatures(text, c.start, c.end, 6, 6)];
     for (const w of words) f.push(`t:${w.toLowerCase().replace(/[.,]+$/, "")}`);
     f.push(`first:${words[0]!.toLowerCase()}`, `last:${words.at(-1)!.toLowerCase().replace(/[.,]+$/, "")}`);
     f.push(band("ntok", words.length), band("chars", quote.length / 4));
-    if (SUFFIX.test(words.at(-1)!)) f.push("suffix");
+    // Flags that also describe the entity: any mention of the same name carrying one lends it to the others.
+    const flags: string[] = [];
+    if (SUFFIX.test(words.at(-1)!)) flags.push("suffix");
     if (quote === quote.toUpperCase()) f.push("allcaps");
-    if (/["“]\s*$/.test(text.slice(Math.max(0, c.start - 2), c.start)) && /^\s*["”]/.test(text.slice(c.end, c.end + 2))) f.push("quoted");
-    if (ROLE_AFTER.test(text.slice(c.end, c.end + 160))) f.push("role-after");
+    if (/["“]\s*$/.test(text.slice(Math.max(0, c.start - 2), c.start)) && /^\s*["”]/.test(text.slice(c.end, c.end + 2))) flags.push("quoted");
+    if (ROLE_AFTER.test(text.slice(c.end, c.end + 160))) flags.push("role-after");
     f.push(band("pos", c.start / 250), band("rank", index));
-    if (c.start < doc.preambleEnd) f.push("preamble");
+    if (c.start < doc.preambleEnd) flags.push("preamble");
     const anchor = anchors.filter((a) => a <= c.start).at(-1);
     f.push(anchor === undefined ? "no-anchor" : band("from-anchor", (c.start - anchor) / 40));
+    if (anchor !== undefined) {
+      // The how-many-th name after "between" (nested parts of one run count once).
+      const firstAfter = spans.findIndex((o) => o.start >= anchor);
+      const rank = new Set(spans.slice(firstAfter, index + 1).map((o) => o.start)).size;
+      if (c.start - anchor < 1500) flags.push(band("after-anchor-rank", rank));
+    }
     if (anchors.length > 0 && anchors[0]! > c.start) f.push("before-anchor");
     const key = quote.toLowerCase().replace(/\s+/g, " ");
     let seen = recurrence.get(key);
@@ -149,9 +157,24 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
       recurrence.set(key, seen);
     }
     f.push(band("occ", seen.occurrences));
-    if (seen.signed) f.push("in-signatures");
+    if (seen.signed) flags.push("in-signatures");
     const rule = ruleParties.find((p) => p.span.start < c.end && c.start < p.span.end);
-    f.push(rule === undefined ? "rule:none" : rule.span.start === c.start && rule.span.end === c.end ? "rule:exact" : "rule:overlap");
-    return { value: c, features: f };
+    flags.push(rule === undefined ? "rule:none" : rule.span.start === c.start && rule.span.end === c.end ? "rule:exact" : "rule:overlap");
+    // Pairs a linear model cannot form itself.
+    if (flags.includes("suffix") && flags.includes("role-after")) flags.push("suffix&role-after");
+    if (flags.includes("preamble") && flags.includes("in-signatures")) flags.push("preamble&in-signatures");
+    return { value: c, features: f, flags, entity: comparableName(quote) };
   });
+  const entityFlags = new Map<string, Set<string>>();
+  for (const m of mentions) {
+    const set = entityFlags.get(m.entity) ?? new Set<string>();
+    for (const flag of m.flags) set.add(flag);
+    entityFlags.set(m.entity, set);
+  }
+  const entityMentions = new Map<string, number>();
+  for (const m of mentions) entityMentions.set(m.entity, (entityMentions.get(m.entity) ?? 0) + 1);
+  return mentions.map((m) => ({
+    value: m.value,
+    features: [...m.features, ...m.flags, ...[...(entityFlags.get(m.entity) ?? [])].map((flag) => `e:${flag}`), band("e:mentions", entityMentions.get(m.entity) ?? 0)],
+  }));
 }
