@@ -1,10 +1,10 @@
 // @bear/workflow-engine: durable, parallel, cancellable workflows. Knows nothing about legal work
 // or LLMs: step types are handlers registered by other packages.
 
-export { WorkflowEngine, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
+export { WorkflowEngine, type RunCoordination, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
 export { type RunResult } from "./engine/workflow-run";
 export type { WorkflowEvent, WorkflowEventType } from "./engine/workflow-event";
-export { workflowEngineModule, WorkflowEngineToken, StepHandlerRegistryToken } from "./workflow-engine.module";
+export { workflowEngineModule, WorkflowEngineToken, StepHandlerRegistryToken, RunCoordinationToken } from "./workflow-engine.module";
 export { WorkflowEngineConfig, workflowEngineConfigSchema, type WorkflowEngineConfigInput } from "./workflow-engine-config";
 
 export {

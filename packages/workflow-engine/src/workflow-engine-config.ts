@@ -25,6 +25,11 @@ export const workflowEngineConfigSchema = z.strictObject({
   maxFanOut: z.number().int().min(1).max(1_000_000).default(10_000),
   /** Resume interrupted runs when the engine opens. */
   resumeOnOpen: z.boolean().default(true),
+  /**
+   * Several engines (API instances of one workspace) use this database at once: no single-owner
+   * lock; they must coordinate through run leases (@bear/cluster) and open with resumeOnOpen false.
+   */
+  sharedDatabase: z.boolean().default(false),
   /** "full" also survives power loss (an fsync per commit); "normal" survives a killed process. */
   synchronous: z.enum(["normal", "full"]).default("normal"),
 });

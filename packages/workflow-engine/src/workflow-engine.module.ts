@@ -1,6 +1,6 @@
 import { AuditSink, ContentCipher, EventBus, Llm, Logger, silentLogger } from "@bear/core";
 import { ContainerModule } from "inversify";
-import { WorkflowEngine } from "./engine/workflow-engine";
+import { WorkflowEngine, type RunCoordination } from "./engine/workflow-engine";
 import type { StepHandlerRegistry } from "./steps/step-handler-registry";
 import { builtInStepRegistry } from "./steps/built-in-step-registry";
 import { Executor, ExecutorMiddleware, InProcessExecutor } from "./execution/executor";
@@ -9,6 +9,8 @@ import { WorkflowEngineConfig, workflowEngineConfigSchema, type WorkflowEngineCo
 /** DI tokens of this package (the interface and its token share a name). */
 export const WorkflowEngineToken = Symbol.for("@bear/workflow-engine:WorkflowEngine");
 export const StepHandlerRegistryToken = Symbol.for("@bear/workflow-engine:StepHandlerRegistry");
+/** Bound by a cluster module when several engines share the database. */
+export const RunCoordinationToken = Symbol.for("@bear/workflow-engine:RunCoordination");
 
 /**
  * Binds the engine (async: it opens SQLite and resumes interrupted runs; get it with
@@ -44,6 +46,7 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const eventBus = ctx.get<EventBus>(EventBus, { optional: true });
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
+        const coordination = ctx.get<RunCoordination>(RunCoordinationToken, { optional: true });
         return WorkflowEngine.open({
           ...parsed,
           registry: ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken),
@@ -52,6 +55,7 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
           ...(logger ? { logger } : {}),
           ...(eventBus ? { eventBus } : {}),
           ...(audit ? { audit } : {}),
+          ...(coordination ? { coordination } : {}),
         });
       })
       .inSingletonScope();

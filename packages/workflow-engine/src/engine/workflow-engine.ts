@@ -11,7 +11,7 @@ import {
   type Llm,
   type Logger,
 } from "@bear/core";
-import { Subject, filter, takeWhile, type Observable } from "rxjs";
+import { Observable, Subject, filter, takeWhile } from "rxjs";
 import { parseWorkflowText, type WorkflowFormat } from "../definition/parse-workflow";
 import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationResult } from "../definition/validate-workflow";
 import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
@@ -43,6 +43,20 @@ export interface WorkflowEngineOptions {
   readonly defaultRunTimeoutMs?: number;
   readonly retentionMs?: number;
   readonly maxFanOut?: number;
+  /**
+   * Set when several engines (API instances) share one database and coordinate who runs what
+   * (@bear/cluster's run leases): cancelling a run another engine executes is passed on, and its
+   * events are followed from the shared store.
+   */
+  readonly coordination?: RunCoordination;
+}
+
+/** How engines sharing a database tell each other about runs (see WorkflowEngineOptions.coordination). */
+export interface RunCoordination {
+  /** A run not active in this engine was cancelled here: the engine running it should stop it. */
+  cancelledElsewhere(runId: string, reason: string | undefined): void;
+  /** How often events of a run executed elsewhere are read from the shared store (ms, default 250). */
+  readonly pollMs?: number;
 }
 
 export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
@@ -58,6 +72,8 @@ export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
   readonly audit?: AuditSink;
   /** Encrypts run state at rest (core ContentCipher; e.g. an encrypted workspace's). */
   readonly cipher?: ContentCipher;
+  /** Engines sharing the database (needs `sharedDatabase: true`). */
+  readonly coordination?: RunCoordination;
 }
 
 export interface StartRunOptions {
@@ -132,7 +148,7 @@ export class WorkflowEngine {
    * file_operations with `workspaceRoot`; llm_generation with `llm`), resuming interrupted runs.
    */
   static async open(options: OpenWorkflowEngineOptions): Promise<WorkflowEngine> {
-    const { llm, handlers, registry: given, executor, logger, eventBus, audit, cipher, ...rest } = options;
+    const { llm, handlers, registry: given, executor, logger, eventBus, audit, cipher, coordination, ...rest } = options;
     const parsed = workflowEngineConfigSchema.safeParse(rest);
     if (!parsed.success) {
       throw new ConfigError("CONFIG_INVALID", `workflow engine options are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
@@ -142,7 +158,7 @@ export class WorkflowEngine {
     const config = parsed.data;
     const registry = given ?? builtInStepRegistry(config, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}), ...(cipher ? { cipher } : {}) });
     for (const handler of handlers ?? []) registry.register(handler);
-    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, ...(cipher ? { cipher } : {}) });
+    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, shared: config.sharedDatabase, ...(cipher ? { cipher } : {}) });
     const engine = new WorkflowEngine({
       store,
       registry,
@@ -150,6 +166,7 @@ export class WorkflowEngine {
       ...(logger ? { logger } : {}),
       ...(eventBus ? { eventBus } : {}),
       ...(audit ? { audit } : {}),
+      ...(coordination ? { coordination } : {}),
       maxParallelSteps: config.maxParallelSteps,
       maxFanOut: config.maxFanOut,
       retentionMs: durationMs(config.retention),
@@ -326,10 +343,35 @@ export class WorkflowEngine {
   eventsOf(runId: string): Observable<WorkflowEvent> {
     const active = this.#active.get(runId);
     if (active) return active.events;
+    if (this.#options.coordination) return this.#followStored(runId, this.#options.coordination.pollMs ?? 250);
     return this.events.pipe(
       filter((e) => e.runId === runId),
       takeWhile((e) => e.type !== "run.completed", true),
     );
+  }
+
+  /** New events of a run another engine executes, read from the shared store until run.completed. */
+  #followStored(runId: string, pollMs: number): Observable<WorkflowEvent> {
+    return new Observable<WorkflowEvent>((subscriber) => {
+      let seq = this.store.lastEventSeq(runId);
+      const timer = setInterval(() => {
+        try {
+          for (const event of this.history(runId, seq)) {
+            seq = event.seq;
+            subscriber.next(event);
+            if (event.type === "run.completed") {
+              subscriber.complete();
+              return;
+            }
+          }
+          const run = this.store.getRun(runId);
+          if (run && run.status !== "pending" && run.status !== "running") subscriber.complete();
+        } catch (error) {
+          subscriber.error(error);
+        }
+      }, pollMs);
+      return () => clearInterval(timer);
+    });
   }
 
   /** The persisted event history of a run, in order. */
@@ -388,6 +430,7 @@ export class WorkflowEngine {
       if (!record) throw new RunNotFoundError(runId);
       cancelled = record.status === "pending" || record.status === "running";
       if (cancelled) {
+        this.#options.coordination?.cancelledElsewhere(runId, reason);
         const now = Date.now();
         this.store.updateRun(runId, { status: "cancelled", error: { code: "RUN_CANCELLED", message: `run '${runId}' was cancelled: ${reason ?? "cancelled by request"}` }, finishedAt: now }, now);
         this.store.flush();

@@ -360,12 +360,18 @@ export class WorkflowRun {
     if (unit.interrupted) {
       unit.interrupted = false;
       if (unit.index === null) step.interrupted = false;
-      const info: ErrorInfo = { code: "INTERRUPTED", message: `step '${step.def.id}' was running when the engine stopped` };
-      if (unit.attempt >= step.maxAttempts) {
-        this.#unitFailed(unit, info, false);
-        return null;
+      if (this.#deps.executor.joinsInterruptedAttempts && unit.attempt > 0) {
+        // The same attempt again: the executor joins it (still running elsewhere, or finished
+        // with a result not yet recorded) instead of running the step a second time.
+        unit.attempt--;
+      } else {
+        const info: ErrorInfo = { code: "INTERRUPTED", message: `step '${step.def.id}' was running when the engine stopped` };
+        if (unit.attempt >= step.maxAttempts) {
+          this.#unitFailed(unit, info, false);
+          return null;
+        }
+        this.#emit({ type: "step.retried", runId: this.id, stepId: step.def.id, ...indexOf(unit), attempt: unit.attempt, delayMs: 0, error: info });
       }
-      this.#emit({ type: "step.retried", runId: this.id, stepId: step.def.id, ...indexOf(unit), attempt: unit.attempt, delayMs: 0, error: info });
     }
     let parameters: JsonObject;
     let validate: JsonObject | undefined;

@@ -40,6 +40,14 @@ export interface ExecuteOptions {
 export const Executor = Symbol.for("@bear/workflow-engine:Executor");
 export interface Executor {
   execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue>;
+  /**
+   * True when execute() is idempotent per (run, step, item, attempt): asked again for an attempt
+   * that was already started (by a process that died, or elsewhere), it joins that attempt — its
+   * result when it finished, its outcome when it is still running — instead of running it again.
+   * A resumed run then re-sends an interrupted attempt as the same attempt rather than counting a
+   * new one (a queue executor whose jobs outlive the process sets this).
+   */
+  readonly joinsInterruptedAttempts?: boolean;
 }
 
 /** Wraps the engine's executor (applied in binding order by `workflowEngineModule`). */

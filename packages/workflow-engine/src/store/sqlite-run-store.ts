@@ -21,6 +21,11 @@ export interface SqliteRunStoreOptions {
    * A database remembers the key id it was written with and refuses another key, or none.
    */
   readonly cipher?: ContentCipher;
+  /**
+   * Several processes use the file at once (WAL makes that safe on one host's file system): no
+   * single-owner lock. They must agree who runs which run (@bear/cluster's leases).
+   */
+  readonly shared?: boolean;
 }
 
 const SCHEMA_VERSION = 2;
@@ -115,7 +120,7 @@ export class SqliteRunStore implements RunStore {
     let lock: PidLock | undefined;
     if (options.dbPath !== ":memory:") {
       fs.mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
-      lock = lockDatabase(options.dbPath);
+      if (!options.shared) lock = lockDatabase(options.dbPath);
     }
     let db: BetterSqlite3.Database;
     try {

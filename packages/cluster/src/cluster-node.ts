@@ -1,0 +1,115 @@
+import type { Redis } from "ioredis";
+import { ContainerModule } from "inversify";
+import { silentLogger, type ContentCipher, type Logger } from "@bear/core";
+import { ExecutorMiddleware, RunCoordinationToken, type Executor, type WorkflowEngine } from "@bear/workflow-engine";
+import { connectRedis } from "./connection/redis-connection";
+import { parseRedisUrl, type RedisEndpoint } from "./connection/redis-url";
+import { ClusterError } from "./errors";
+import { FilePayloads, InlinePayloads, type PayloadStore } from "./payloads/payload-store";
+import { QueueExecutor } from "./queue/queue-executor";
+import { ClusterRuns } from "./runs/cluster-runs";
+import { WorkerDirectory } from "./workers/worker-directory";
+
+export interface ClusterNodeOptions {
+  /** redis://[:password@]host:port[/db]: loopback, or a private address with a password. */
+  readonly redisUrl: string;
+  /** Folder of the shared workspace where step payloads are written (jobs carry only their names). */
+  readonly payloadDir: string;
+  /** The workspace's cipher when it is encrypted: payload files are sealed with it. */
+  readonly cipher?: ContentCipher;
+  /**
+   * Let step parameters and outputs (document text) travel inside the jobs, through Redis. Only
+   * for an unencrypted workspace; refused with a cipher. Default false.
+   */
+  readonly inlinePayloads?: boolean;
+  /** Step types run in the API instance itself (default: data_processing). */
+  readonly localTypes?: readonly string[];
+  readonly leaseMs?: number;
+  readonly scanMs?: number;
+  /** How long a step waits for a capable worker before NO_CAPABLE_WORKER (ms, default 30 s). */
+  readonly waitForWorkerMs?: number;
+  readonly instanceId?: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * One API instance's membership of a cluster: the Redis clients, the queue executor that sends
+ * step work to workers, the run leases shared with other instances, and the payload store. Without
+ * it (no Redis URL) BEAR runs everything in-process exactly as before.
+ */
+export class ClusterNode {
+  readonly endpoint: RedisEndpoint;
+  readonly redis: Redis;
+  readonly subscriber: Redis;
+  readonly workers: WorkerDirectory;
+  readonly payloads: PayloadStore;
+  readonly runs: ClusterRuns;
+  readonly #options: ClusterNodeOptions;
+  readonly #logger: Logger;
+  #engine: WorkflowEngine | undefined;
+  #executor: QueueExecutor | undefined;
+
+  constructor(options: ClusterNodeOptions) {
+    this.endpoint = parseRedisUrl(options.redisUrl);
+    if (options.inlinePayloads && options.cipher) {
+      throw new ClusterError("STEP_PAYLOAD_INVALID", "inline payloads were asked for, but the workspace is encrypted: document text may not travel through Redis", {
+        hint: "Leave inline payloads off; workers read sealed payload files from the shared workspace.",
+        retryable: false,
+      });
+    }
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.redis = connectRedis(this.endpoint, "cluster", this.#logger);
+    this.subscriber = connectRedis(this.endpoint, "cluster subscriber", this.#logger);
+    this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }) });
+    this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher);
+    this.runs = new ClusterRuns({
+      redis: this.redis,
+      subscriber: this.subscriber,
+      ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.scanMs === undefined ? {} : { scanMs: options.scanMs }),
+      logger: this.#logger,
+    });
+  }
+
+  /** The engine's executor: step types other than the local ones go to the workers' queues. */
+  decorate(local: Executor): Executor {
+    this.#executor ??= new QueueExecutor({
+      endpoint: this.endpoint,
+      local,
+      payloads: this.payloads,
+      redis: this.redis,
+      workers: this.workers,
+      matterOf: (runId) => this.#engine?.store.getRun(runId)?.matter ?? null,
+      ...(this.#options.localTypes ? { localTypes: this.#options.localTypes } : {}),
+      logger: this.#logger,
+    });
+    return this.#executor;
+  }
+
+  /** Joins the cluster with this engine (opened on the shared database, resumeOnOpen false). */
+  async attach(engine: WorkflowEngine): Promise<void> {
+    this.#engine = engine;
+    engine.events.subscribe((event) => {
+      if (event.type === "run.completed" && !this.payloads.inline) this.payloads.removeRun(event.runId);
+    });
+    await this.runs.attach(engine);
+  }
+
+  /** Leaves the cluster; `release` hands this instance's runs to another at once (a graceful stop). */
+  async close(options: { readonly release?: boolean } = {}): Promise<void> {
+    await this.runs.close(options);
+    await this.#executor?.close();
+    this.subscriber.disconnect();
+    this.redis.disconnect();
+  }
+}
+
+/** Binds a node's queue executor and run coordination for workflowEngineModule to pick up. */
+export function clusterModule(node: ClusterNode): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<ExecutorMiddleware>(ExecutorMiddleware).toConstantValue((inner) => node.decorate(inner));
+    bind(RunCoordinationToken).toConstantValue(node.runs);
+  });
+}

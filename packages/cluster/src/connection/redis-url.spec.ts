@@ -1,0 +1,40 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { isPrivateAddress, parseRedisUrl, redact } from "./redis-url";
+
+describe("parseRedisUrl", () => {
+  it("accepts loopback with or without a password, and a private address with one", () => {
+    expect(parseRedisUrl("redis://127.0.0.1:6380")).toMatchObject({ host: "127.0.0.1", port: 6380, password: undefined, loopback: true, db: 0 });
+    expect(parseRedisUrl("redis://:s3cret@localhost/2")).toMatchObject({ password: "s3cret", db: 2, loopback: true });
+    expect(parseRedisUrl("rediss://bear:pw@192.168.1.20:6379")).toMatchObject({ username: "bear", password: "pw", tls: true, loopback: false });
+  });
+
+  it("refuses public hosts, host names, remote hosts without a password and other schemes, naming the value", () => {
+    expect(() => parseRedisUrl("redis://:pw@203.0.113.9:6379")).toThrow(/'203.0.113.9' is neither loopback nor a private address/);
+    expect(() => parseRedisUrl("redis://:pw@redis.example.com:6379")).toThrow(/neither loopback nor a private address/);
+    expect(() => parseRedisUrl("redis://172.20.0.3:6379")).toThrow(/no password/);
+    expect(() => parseRedisUrl("http://127.0.0.1:6379")).toThrow(/scheme 'http:'/);
+    expect(() => parseRedisUrl("not a url")).toThrow(/is not a Redis URL/);
+    expect(() => parseRedisUrl("redis://127.0.0.1:6379/99")).toThrow(/database '99'/);
+  });
+
+  it("classifies private address ranges", () => {
+    for (const a of ["10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.1", "100.64.0.1", "fd00::1", "fe80::1"]) expect(isPrivateAddress(a)).toBe(true);
+    for (const a of ["172.32.0.1", "8.8.8.8", "11.0.0.1", "2001:db8::1", "example.org"]) expect(isPrivateAddress(a)).toBe(false);
+  });
+
+  it("never shows the password in messages or the display form", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{6,30}$/), fc.integer({ min: 1, max: 65535 }), (password, port) => {
+        const url = `redis://:${password}@127.0.0.1:${port}`;
+        expect(redact(url)).not.toContain(password);
+        expect(parseRedisUrl(url).display).not.toContain(password);
+        try {
+          parseRedisUrl(`redis://:${password}@198.51.100.7:${port}`);
+        } catch (error) {
+          expect((error as Error).message).not.toContain(password);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,29 @@
+import { BearError, type BearErrorOptions } from "@bear/core";
+
+export type ClusterErrorCode =
+  | "REDIS_URL_INVALID"
+  | "REDIS_URL_INSECURE"
+  | "REDIS_UNREACHABLE"
+  | "NO_CAPABLE_WORKER"
+  | "STEP_PAYLOAD_INVALID"
+  | "STEP_MATTER_MISMATCH"
+  | "STEP_FAILED_REMOTELY";
+
+/** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */
+export class ClusterError extends BearError<ClusterErrorCode> {
+  /** False for errors no retry can fix (the engine does not retry them). */
+  readonly retryable: boolean;
+  constructor(code: ClusterErrorCode, message: string, options: BearErrorOptions & { readonly retryable?: boolean } = {}) {
+    super(code, message, options);
+    this.retryable = options.retryable ?? true;
+  }
+}
+
+/** A step that failed on a worker: carries the worker's error code and message (never a stack or document text). */
+export class RemoteStepError extends BearError<string> {
+  readonly retryable: boolean;
+  constructor(code: string, message: string, retryable: boolean) {
+    super(code, message);
+    this.retryable = retryable;
+  }
+}

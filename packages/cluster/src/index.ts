@@ -1,0 +1,14 @@
+// @bear/cluster: scale-out on BullMQ and Redis. Step work goes to queues named by capability and
+// runs on workers anywhere; several API instances share one workspace through run leases.
+
+export { ClusterNode, clusterModule, type ClusterNodeOptions } from "./cluster-node";
+export { StepWorker, type StepWorkerOptions, type StepAuthorizer } from "./workers/step-worker";
+export { WorkerDirectory, RemoteWorkerCandidate } from "./workers/worker-directory";
+export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presence";
+export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
+export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
+export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";
+export { FilePayloads, InlinePayloads, type PayloadStore, type PayloadRef, type PayloadBinding } from "./payloads/payload-store";
+export { parseRedisUrl, redact as redactRedisUrl, isPrivateAddress, type RedisEndpoint } from "./connection/redis-url";
+export { checkRedis, connectRedis } from "./connection/redis-connection";
+export { ClusterError, RemoteStepError, type ClusterErrorCode } from "./errors";

@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { ContentCipher } from "@bear/core";
+import type { JsonValue } from "@bear/workflow-engine";
+import { ClusterError } from "../errors";
+
+/** Where a step's parameters or output are: in the job itself, or in a file of the shared workspace. */
+export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string };
+
+/** What a payload was written for: a worker refuses one that belongs to another run, step or matter. */
+export interface PayloadBinding {
+  readonly runId: string;
+  readonly key: string;
+  readonly attempt: number;
+  readonly matter: string | null;
+  readonly kind: "input" | "output";
+}
+
+/** Keeps step parameters and outputs for the jobs that refer to them. */
+export interface PayloadStore {
+  /** True when values travel inside the jobs (through Redis). */
+  readonly inline: boolean;
+  put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef>;
+  get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue>;
+  /** Forgets a finished run's payloads. */
+  removeRun(runId: string): void;
+}
+
+/**
+ * Values inside the jobs: only for an unencrypted workspace whose user allowed document text in
+ * Redis (faster; no shared folder needed for payloads).
+ */
+export class InlinePayloads implements PayloadStore {
+  readonly inline = true;
+  async put(_binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
+    return { inline: value };
+  }
+  async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
+    if (!("inline" in ref)) return new FilePayloadsReader().refuse(binding, "a file payload reached a worker configured for inline payloads");
+    return ref.inline;
+  }
+  removeRun(): void {
+    // nothing is kept outside the jobs
+  }
+}
+
+class FilePayloadsReader {
+  refuse(binding: PayloadBinding, why: string): never {
+    throw new ClusterError("STEP_PAYLOAD_INVALID", `the ${binding.kind} of step '${binding.key}' (run '${binding.runId}', attempt ${binding.attempt}) was refused: ${why}`, {
+      hint: "Every worker and API instance must use the same workspace folder and payload setting.",
+      retryable: false,
+    });
+  }
+}
+
+/**
+ * Values as files in the shared workspace folder (`<dir>/<run>/<step>.<attempt>.<kind>`), sealed
+ * with the workspace's ContentCipher when it is encrypted; jobs carry only the file name. Each file
+ * names the run, step, attempt and matter it was written for, inside the sealed part, so a job
+ * cannot point a worker at another matter's data.
+ */
+export class FilePayloads implements PayloadStore {
+  readonly inline = false;
+  readonly #reader = new FilePayloadsReader();
+  constructor(
+    readonly dir: string,
+    private readonly cipher?: ContentCipher,
+  ) {}
+
+  async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
+    const name = `${safe(binding.runId)}/${safe(binding.key)}.${binding.attempt}.${binding.kind}.json`;
+    const file = path.join(this.dir, name);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const text = JSON.stringify({ binding, value });
+    const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
+    const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+    await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+    await fs.promises.rename(tmp, file);
+    return { file: name };
+  }
+
+  async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
+    if (!("file" in ref)) {
+      if (this.cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
+      return ref.inline;
+    }
+    const file = this.#confine(ref.file, binding);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, "utf8");
+    } catch (error) {
+      throw new ClusterError("STEP_PAYLOAD_INVALID", `the ${binding.kind} of step '${binding.key}' (run '${binding.runId}') is missing from the shared folder (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
+        hint: "Workers must see the workspace folder the API instances write to (the same path, or a shared mount).",
+        cause: error,
+      });
+    }
+    let stored: { binding?: Partial<PayloadBinding>; value?: JsonValue };
+    try {
+      const outer = JSON.parse(text) as { sealed?: string };
+      if (this.cipher && typeof outer.sealed !== "string") this.#reader.refuse(binding, "it is not sealed, yet the workspace is encrypted");
+      stored = (this.cipher ? JSON.parse(this.cipher.open(outer.sealed!)) : outer) as typeof stored;
+    } catch (error) {
+      if (error instanceof ClusterError) throw error;
+      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
+    }
+    const b = stored.binding ?? {};
+    if (b.matter !== binding.matter) {
+      throw new ClusterError("STEP_MATTER_MISMATCH", `step '${binding.key}' of run '${binding.runId}' was sent for matter '${binding.matter ?? "(none)"}', but its ${binding.kind} was written for another matter`, {
+        hint: "A job was altered or misrouted; nothing was run.",
+        retryable: false,
+      });
+    }
+    if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
+    return stored.value ?? null;
+  }
+
+  removeRun(runId: string): void {
+    fs.rmSync(path.join(this.dir, safe(runId)), { recursive: true, force: true });
+  }
+
+  /** The file of a job's reference, which must be the one this binding would have written. */
+  #confine(name: string, binding: PayloadBinding): string {
+    const expected = `${safe(binding.runId)}/${safe(binding.key)}.${binding.attempt}.${binding.kind}.json`;
+    if (name !== expected) this.#reader.refuse(binding, `its file '${name.slice(0, 80)}' is not the one for this step`);
+    return path.join(this.dir, expected);
+  }
+}
+
+/** A file-name-safe form of a run id or step key (ids are already restricted; '[i]' becomes '_i_'). */
+function safe(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]/g, "_");
+}

@@ -1,0 +1,80 @@
+import type { JsonObject, JsonValue, StepTask } from "@bear/workflow-engine";
+import { z } from "zod";
+import type { PayloadRef } from "../payloads/payload-store";
+
+/** What a step job carries: ids and a reference to its parameters (no document text unless allowed inline). */
+export interface StepJobData {
+  readonly v: 1;
+  readonly runId: string;
+  readonly stepId: string;
+  /** `step` or `step[i]` for an item of a for_each step. */
+  readonly key: string;
+  readonly type: string;
+  readonly agent?: string;
+  readonly attempt: number;
+  readonly index?: number;
+  /** The run's matter: the worker checks the payload was written for it. */
+  readonly matter: string | null;
+  readonly payload: PayloadRef;
+  /** When the job was queued (ms since epoch), for the queue-overhead figures. */
+  readonly queuedAt: number;
+}
+
+/** What a finished step job returns: a reference to its output. */
+export interface StepJobResult {
+  readonly output: PayloadRef;
+  readonly workerId: string;
+  /** Handler time on the worker (ms). */
+  readonly handlerMs: number;
+  readonly startedAt: number;
+}
+
+/** The parameters of a step as the payload store keeps them. */
+export interface StepInput {
+  readonly parameters: JsonObject;
+  readonly item?: JsonValue;
+}
+
+const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) })]);
+
+export const stepJobDataSchema = z.strictObject({
+  v: z.literal(1),
+  runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+  stepId: z.string().min(1).max(200),
+  key: z.string().min(1).max(240),
+  type: z.string().min(1).max(200),
+  agent: z.string().max(200).optional(),
+  attempt: z.number().int().min(1),
+  index: z.number().int().min(0).optional(),
+  matter: z.string().max(200).nullable(),
+  payload: payloadRef,
+  queuedAt: z.number(),
+});
+
+export const stepJobResultSchema = z.strictObject({
+  output: payloadRef,
+  workerId: z.string(),
+  handlerMs: z.number(),
+  startedAt: z.number(),
+});
+
+/** `step` or `step[i]`. */
+export function unitKey(task: Pick<StepTask, "stepId" | "index">): string {
+  return task.index === undefined ? task.stepId : `${task.stepId}[${task.index}]`;
+}
+
+/**
+ * The job id of one attempt of one step of one run: adding it twice is a no-op in BullMQ, which
+ * makes the job the idempotent record of that attempt (BullMQ ids may not contain ':').
+ */
+export function stepJobId(runId: string, key: string, attempt: number): string {
+  return `${runId}|${key}|${attempt}`.replaceAll(":", "%3A");
+}
+
+/** BullMQ queue of one capability (a step type); names may not contain ':'. */
+export function stepQueueName(capability: string): string {
+  return `step.${capability.replaceAll(":", "_")}`;
+}
+
+/** Redis key prefix of every BullMQ structure BEAR makes. */
+export const QUEUE_PREFIX = "bear";

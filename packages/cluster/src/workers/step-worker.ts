@@ -1,0 +1,208 @@
+import os from "node:os";
+import { randomUUID } from "node:crypto";
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { BearError, silentLogger, type Logger } from "@bear/core";
+import type { Executor, JsonObject, JsonValue } from "@bear/workflow-engine";
+import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
+import type { RedisEndpoint } from "../connection/redis-url";
+import { ClusterError } from "../errors";
+import type { PayloadStore } from "../payloads/payload-store";
+import { CANCEL_CHANNEL } from "../queue/cancel-channel";
+import { QUEUE_PREFIX, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
+import { covers, publishWorkerReport, removeWorkerReport, type WorkerReport } from "./worker-presence";
+
+/** Checks a job may run here, beyond its payload binding (e.g. that the documents it names belong to its matter). */
+export type StepAuthorizer = (job: { readonly runId: string; readonly matter: string | null; readonly type: string; readonly parameters: JsonObject }) => Promise<void>;
+
+export interface StepWorkerOptions {
+  readonly endpoint: RedisEndpoint;
+  /** Runs the handlers (an InProcessExecutor over the workspace's step registry). */
+  readonly executor: Executor;
+  /** Step types this worker serves (each gets its queue). */
+  readonly stepTypes: readonly string[];
+  /** Restricts stepTypes: exact types, prefixes (`legal.*`) or `*` (default). */
+  readonly capabilities?: readonly string[];
+  /** Jobs run at once per step type (default 1). */
+  readonly concurrency?: number;
+  readonly payloads: PayloadStore;
+  readonly authorize?: StepAuthorizer;
+  readonly id?: string;
+  /**
+   * How long a job's lock lasts without renewal: a worker killed mid-step loses its jobs to
+   * another worker after about this long plus `stalledIntervalMs` (default 30 s / 15 s).
+   */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  /** Report interval (ms, default 1000); the report expires after 5 intervals. */
+  readonly reportMs?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * An executor agent on any machine: takes step jobs from the BullMQ queues of its capabilities
+ * and runs them through the workspace's handlers. BullMQ gives stalled-job recovery (a killed
+ * worker's job goes back to its queue), locks and concurrency; the worker adds the payload and
+ * matter checks, cancellation, and a report of its capabilities, load and history for the balancer.
+ */
+export class StepWorker {
+  readonly id: string;
+  readonly capabilities: readonly string[];
+  readonly #options: StepWorkerOptions;
+  readonly #workers: Worker[] = [];
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #history: Record<string, { samples: number; successes: number; ewmaMs: number | null }> = {};
+  readonly #logger: Logger;
+  readonly #startedAt = Date.now();
+  #redis: Redis | undefined;
+  #subscriber: Redis | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #running = 0;
+  #completed = 0;
+  #failed = 0;
+
+  constructor(options: StepWorkerOptions) {
+    this.#options = options;
+    this.id = options.id ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const wanted = options.capabilities ?? ["*"];
+    this.capabilities = options.stepTypes.filter((t) => covers(wanted, t));
+    this.#logger = (options.logger ?? silentLogger).child({ name: "cluster:StepWorker" });
+    if (this.capabilities.length === 0) {
+      throw new ClusterError("NO_CAPABLE_WORKER", `--capabilities ${wanted.join(",")} matches none of this workspace's step types (${options.stepTypes.join(", ")})`, {
+        hint: "Give step types (legal.extract_terms), prefixes (legal.*) or * for all.",
+        retryable: false,
+      });
+    }
+  }
+
+  /** Starts taking jobs and reporting. */
+  async start(): Promise<void> {
+    const { endpoint } = this.#options;
+    this.#redis = connectRedis(endpoint, "worker report", this.#logger);
+    this.#subscriber = connectRedis(endpoint, "worker cancel channel", this.#logger);
+    await this.#subscriber.subscribe(CANCEL_CHANNEL);
+    this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
+    const connection = bullConnection(endpoint);
+    for (const type of this.capabilities) {
+      const worker = new Worker(stepQueueName(type), (job, _token, signal) => this.#process(job, signal), {
+        connection,
+        prefix: QUEUE_PREFIX,
+        concurrency: this.#options.concurrency ?? 1,
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 15_000,
+        // a job whose worker died twice is still retried once more before it fails
+        maxStalledCount: 2,
+        name: this.id,
+      });
+      watchConnection(worker, endpoint, `worker ${type}`, this.#logger);
+      worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
+      this.#workers.push(worker);
+    }
+    await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
+    await this.#report();
+    this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
+    this.#logger.info({ worker: this.id, capabilities: this.capabilities.length, concurrency: this.#options.concurrency ?? 1 }, "worker started");
+  }
+
+  /** What this worker reports to the balancer. */
+  report(): WorkerReport {
+    return {
+      id: this.id,
+      host: os.hostname(),
+      pid: process.pid,
+      capabilities: this.capabilities,
+      concurrency: (this.#options.concurrency ?? 1) * this.capabilities.length,
+      running: this.#running,
+      completed: this.#completed,
+      failed: this.#failed,
+      history: this.#history,
+      startedAt: this.#startedAt,
+      seenAt: Date.now(),
+    };
+  }
+
+  async #report(): Promise<void> {
+    if (this.#redis) await publishWorkerReport(this.#redis, this.report(), (this.#options.reportMs ?? 1_000) * 5);
+  }
+
+  async #process(job: Job, bullSignal?: AbortSignal): Promise<StepJobResult> {
+    const parsed = stepJobDataSchema.safeParse(job.data);
+    if (!parsed.success) throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
+    const data = parsed.data as StepJobData;
+    const controller = new AbortController();
+    const onBullAbort = (): void => controller.abort(new Error("cancelled by the queue"));
+    bullSignal?.addEventListener("abort", onBullAbort, { once: true });
+    this.#controllers.set(job.id!, controller);
+    this.#running++;
+    const startedAt = Date.now();
+    let ok = false;
+    try {
+      const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
+      const input = (await this.#options.payloads.get(data.payload, { ...binding, kind: "input" })) as unknown as StepInput;
+      if (typeof input !== "object" || input === null || typeof input.parameters !== "object") {
+        throw new ClusterError("STEP_PAYLOAD_INVALID", `the parameters of step '${data.key}' are not an object`, { retryable: false });
+      }
+      await this.#options.authorize?.({ runId: data.runId, matter: data.matter, type: data.type, parameters: input.parameters });
+      const output = await this.#options.executor.execute(
+        {
+          runId: data.runId,
+          stepId: data.stepId,
+          type: data.type,
+          ...(data.agent === undefined ? {} : { agent: data.agent }),
+          parameters: input.parameters,
+          attempt: data.attempt,
+          ...(data.index === undefined ? {} : { item: input.item ?? null, index: data.index }),
+        },
+        { signal: controller.signal, onProgress: (p) => void job.updateProgress({ ...p }).catch(() => undefined) },
+      );
+      const ref = await this.#options.payloads.put({ ...binding, kind: "output" }, output as JsonValue);
+      ok = true;
+      return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };
+    } catch (error) {
+      throw asJobError(error);
+    } finally {
+      bullSignal?.removeEventListener("abort", onBullAbort);
+      this.#controllers.delete(job.id!);
+      this.#running--;
+      if (ok) this.#completed++;
+      else this.#failed++;
+      this.#record(data.type, ok, Date.now() - startedAt);
+    }
+  }
+
+  #record(type: string, ok: boolean, ms: number): void {
+    const h = (this.#history[type] ??= { samples: 0, successes: 0, ewmaMs: null });
+    h.samples++;
+    if (ok) h.successes++;
+    h.ewmaMs = h.ewmaMs === null ? ms : 0.8 * h.ewmaMs + 0.2 * ms;
+  }
+
+  #onCancel(message: string): void {
+    try {
+      const { jobId, reason } = JSON.parse(message) as { jobId?: unknown; reason?: unknown };
+      if (typeof jobId !== "string") return;
+      this.#controllers.get(jobId)?.abort(new Error(typeof reason === "string" ? reason : "cancelled"));
+    } catch {
+      // not ours
+    }
+  }
+
+  /** Stops taking jobs; with `force` running ones are abandoned (BullMQ re-queues them as stalled). */
+  async close(options: { readonly force?: boolean } = {}): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await Promise.all(this.#workers.map((w) => w.close(options.force ?? false)));
+    if (this.#redis) await removeWorkerReport(this.#redis, this.id).catch(() => undefined);
+    this.#subscriber?.disconnect();
+    this.#redis?.disconnect();
+  }
+}
+
+/** BullMQ keeps a failure as text: the error's code, message and whether a retry may help, as JSON (never a stack). */
+function asJobError(error: unknown): Error {
+  const code = BearError.isInstance(error) ? error.code : typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "HANDLER_ERROR";
+  const message = error instanceof Error ? error.message : String(error);
+  const retryable = (error as { retryable?: unknown })?.retryable !== false && !/PARAMETERS_INVALID|NOT_JSON|HANDLER_MISSING/.test(code);
+  const wrapped = new Error(JSON.stringify({ code, message: message.slice(0, 2_000), retryable }));
+  wrapped.stack = wrapped.message;
+  return wrapped;
+}

@@ -1,0 +1,56 @@
+import type { Redis } from "ioredis";
+
+/** What a worker reports every second: who it is, what it can do, how busy it is, how it has done. */
+export interface WorkerReport {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly capabilities: readonly string[];
+  readonly concurrency: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Per capability: outcomes, successes and a smoothed handler time. */
+  readonly history: Readonly<Record<string, { readonly samples: number; readonly successes: number; readonly ewmaMs: number | null }>>;
+  readonly startedAt: number;
+  readonly seenAt: number;
+}
+
+const WORKERS_KEY = "bear:workers";
+const aliveKey = (id: string): string => `bear:worker-alive:${id}`;
+
+/** Writes a worker's report (and a liveness key that expires when the worker stops reporting). */
+export async function publishWorkerReport(redis: Redis, report: WorkerReport, ttlMs: number): Promise<void> {
+  await redis.multi().hset(WORKERS_KEY, report.id, JSON.stringify(report)).set(aliveKey(report.id), "1", "PX", ttlMs).exec();
+}
+
+export async function removeWorkerReport(redis: Redis, id: string): Promise<void> {
+  await redis.multi().hdel(WORKERS_KEY, id).del(aliveKey(id)).exec();
+}
+
+/** The reports of live workers (a worker is live while its liveness key has not expired); drops dead ones. */
+export async function liveWorkers(redis: Redis): Promise<WorkerReport[]> {
+  const all = await redis.hgetall(WORKERS_KEY);
+  const ids = Object.keys(all);
+  if (ids.length === 0) return [];
+  const alive = await redis.mget(...ids.map(aliveKey));
+  const reports: WorkerReport[] = [];
+  const dead: string[] = [];
+  ids.forEach((id, i) => {
+    if (alive[i] === null) dead.push(id);
+    else {
+      try {
+        reports.push(JSON.parse(all[id]!) as WorkerReport);
+      } catch {
+        dead.push(id);
+      }
+    }
+  });
+  if (dead.length > 0) await redis.hdel(WORKERS_KEY, ...dead);
+  return reports;
+}
+
+/** Does `capabilities` (step types, or prefixes such as `legal.*`, or `*`) cover `type`? */
+export function covers(capabilities: readonly string[], type: string): boolean {
+  return capabilities.some((c) => c === "*" || c === type || (c.endsWith(".*") && type.startsWith(c.slice(0, -1))));
+}

@@ -1,0 +1,133 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
+import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
+import { killHard, startChild, until } from "./fixtures/child";
+import { startTestRedis, freePort, type TestRedis } from "./fixtures/redis-server";
+import { tempDir } from "./fixtures/test-cluster";
+import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.kill();
+});
+
+/** An API instance in this process: engine on the shared database, in the cluster. */
+async function instance(dbPath: string, payloadDir: string, log: string, who: string) {
+  const registry = sleepRegistry(log, who);
+  const node = new ClusterNode({ redisUrl: redis.url, payloadDir, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000, instanceId: who });
+  const engine = await WorkflowEngine.open({ dbPath, sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
+  await node.attach(engine);
+  return { node, engine, registry, close: async () => (await engine.dispose({ suspend: true }), await node.close()) };
+}
+
+async function worker(payloadDir: string, log: string, who: string, node: ClusterNode) {
+  const w = new StepWorker({
+    endpoint: node.endpoint,
+    executor: new InProcessExecutor(sleepRegistry(log, who)),
+    stepTypes: ["test.sleep"],
+    concurrency: 4,
+    payloads: node.payloads,
+    lockDurationMs: 2_000,
+    stalledIntervalMs: 1_000,
+    reportMs: 200,
+    id: who,
+  });
+  await w.start();
+  return w;
+}
+
+function completedOnce(engine: WorkflowEngine, runId: string, keys: readonly string[]): void {
+  const steps = engine.getRun(runId).steps;
+  for (const key of keys) expect(steps.filter((s) => s.key === key && s.status === "completed")).toHaveLength(1);
+  const completions = engine.history(runId).filter((e) => e.type === "step.completed");
+  expect(completions.map((e) => e.stepId).sort()).toEqual([...keys].sort());
+}
+
+describe("faults", () => {
+  it("kill -9 of a worker mid-step: BullMQ re-queues the stalled job and the step is recorded once", async () => {
+    const dir = tempDir("bear-faults-");
+    const log = path.join(dir, "exec.log");
+    const payloadDir = path.join(dir, "payloads");
+    const api = await instance(path.join(dir, "workflows.db"), payloadDir, log, "api");
+    const doomed = await startChild("worker-child.ts", [redis.url, payloadDir, log, "doomed"]);
+    let survivor: StepWorker | undefined;
+    try {
+      const handle = api.engine.start(chainWorkflow(2, 1_500));
+      await until(() => readLog(log).some((l) => l.key === "s0" && l.who === "doomed" && l.what === "start"), 15_000, "the doomed worker to start s0");
+      await killHard(doomed.proc);
+      survivor = await worker(payloadDir, log, "survivor", api.node);
+      const result = await handle.result;
+      expect(result.status).toBe("completed");
+      completedOnce(api.engine, handle.runId, ["s0", "s1"]);
+      const s0 = readLog(log).filter((l) => l.key === "s0");
+      expect(s0.filter((l) => l.what === "end").map((l) => l.who)).toEqual(["survivor"]);
+      expect(s0.filter((l) => l.what === "start").map((l) => l.who)).toEqual(["doomed", "survivor"]);
+      expect(api.engine.getRun(handle.runId).steps.find((s) => s.key === "s0")?.attempt).toBe(1);
+    } finally {
+      await killHard(doomed.proc);
+      await survivor?.close({ force: true });
+      await api.close();
+    }
+  }, 60_000);
+
+  it("kill -9 of an API instance mid-run: another instance resumes it, each step runs and is recorded once", async () => {
+    const dir = tempDir("bear-faults-");
+    const log = path.join(dir, "exec.log");
+    const payloadDir = path.join(dir, "payloads");
+    const dbPath = path.join(dir, "workflows.db");
+    const doomed = await startChild("instance-child.ts", [redis.url, dbPath, payloadDir, log, "doomed-api", "5", "600"]);
+    const runId = doomed.lines.find((l) => l.startsWith("run "))!.slice(4);
+    const api = await instance(dbPath, payloadDir, log, "api-2");
+    const w = await worker(payloadDir, log, "worker", api.node);
+    try {
+      await until(() => readLog(log).some((l) => l.key === "s1" && l.what === "start"), 20_000, "s1 to start");
+      await killHard(doomed.proc);
+      await until(() => api.engine.getRun(runId).status === "completed", 30_000, "the other instance to finish the run");
+      expect(api.node.runs.takenOver).toContain(runId);
+      const keys = ["s0", "s1", "s2", "s3", "s4"];
+      completedOnce(api.engine, runId, keys);
+      // the step in flight when the instance died was joined, not run again
+      for (const key of keys) expect(readLog(log).filter((l) => l.key === key && l.what === "start")).toHaveLength(1);
+    } finally {
+      await killHard(doomed.proc);
+      await w.close({ force: true });
+      await api.close();
+    }
+  }, 60_000);
+
+  it("Redis restarting mid-run: clients reconnect and the run completes with nothing lost", async () => {
+    const dir = tempDir("bear-faults-");
+    const log = path.join(dir, "exec.log");
+    const payloadDir = path.join(dir, "payloads");
+    const api = await instance(path.join(dir, "workflows.db"), payloadDir, log, "api");
+    const w = await worker(payloadDir, log, "worker", api.node);
+    try {
+      const handle = api.engine.start(chainWorkflow(4, 400));
+      await until(() => readLog(log).some((l) => l.key === "s1" && l.what === "start"), 15_000, "s1 to start");
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 1_000));
+      await redis.start();
+      const result = await handle.result;
+      expect(result.status).toBe("completed");
+      completedOnce(api.engine, handle.runId, ["s0", "s1", "s2", "s3"]);
+    } finally {
+      await w.close({ force: true });
+      await api.close();
+    }
+  }, 60_000);
+
+  it("an unreachable Redis or a wrong password is a clear error; a remote Redis without a password is refused", async () => {
+    const port = await freePort();
+    await expect(checkRedis(parseRedisUrl(`redis://:pw@127.0.0.1:${port}`), 1_000)).rejects.toThrow(new RegExp(`Redis at redis://127.0.0.1:${port}/0 is unreachable \\(ECONNREFUSED\\)`));
+    await expect(checkRedis(parseRedisUrl(`redis://:wrong@127.0.0.1:${redis.port}`), 1_000)).rejects.toThrow(/refused the credentials/);
+    expect(() => parseRedisUrl("redis://10.0.0.5:6379")).toThrow(ClusterError);
+    expect(() => parseRedisUrl("redis://10.0.0.5:6379")).toThrow(/not on loopback and the URL has no password/);
+    expect(() => parseRedisUrl("redis://:pw@8.8.8.8:6379")).toThrow(/neither loopback nor a private address/);
+    expect(parseRedisUrl("redis://:pw@10.0.0.5:6379").display).toBe("redis://10.0.0.5:6379/0");
+    await expect(checkRedis(parseRedisUrl(redis.url))).resolves.toMatchObject({ appendOnly: true });
+  });
+});

@@ -1,0 +1,138 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { dataProcessingHandler, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
+import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
+import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster";
+
+const SECRET = "CONFIDENTIAL-CLAUSE-7f3a9";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.kill();
+});
+
+describe("QueueExecutor + StepWorker on a real Redis", () => {
+  it("runs a workflow's steps on a worker, and Redis never holds the document text", async () => {
+    const executions: string[] = [];
+    const upper: StepHandler<{ text: string }> = {
+      type: "test.upper",
+      execute: async (ctx) => {
+        executions.push(ctx.stepId);
+        return { text: ctx.parameters.text.toUpperCase(), length: ctx.parameters.text.length };
+      },
+    };
+    const registry = testRegistry([upper as StepHandler<never>, dataProcessingHandler() as StepHandler<never>]);
+    const payloadDir = tempDir("bear-payloads-");
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir });
+    try {
+      const result = await cluster.engine.run(
+        {
+          name: "two-steps",
+          inputs: { text: { type: "string" } },
+          steps: [
+            { id: "a", type: "test.upper", parameters: { text: "{{ inputs.text }}" } },
+            { id: "b", type: "test.upper", depends_on: ["a"], parameters: { text: "{{ steps.a.output.text }} again" } },
+            { id: "n", type: "data_processing", depends_on: ["b"], parameters: { operation: "pick", input: "{{ steps.b.output }}", fields: ["length"] } },
+          ],
+        },
+        { text: `the ${SECRET} text` },
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe("completed");
+      expect(result.outputs["b"]).toEqual({ text: `THE ${SECRET.toUpperCase()} TEXT AGAIN`, length: `the ${SECRET} text again`.length });
+      expect(executions.sort()).toEqual(["a", "b"]);
+      const dump = await redis.dumpAll();
+      expect(dump).toContain("step.test.upper"); // the dump does read the queues
+      expect(dump).not.toContain(SECRET);
+      expect(dump.toLowerCase()).not.toContain(SECRET.toLowerCase());
+      // the payload files of a finished run are removed
+      expect(fs.readdirSync(payloadDir)).toEqual([]);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it("asking again for an attempt that already ran joins it: the handler runs once", async () => {
+    let runs = 0;
+    const count: StepHandler = { type: "test.count", execute: async () => ({ n: ++runs }) };
+    const registry = testRegistry([count as StepHandler<never>]);
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-") });
+    try {
+      const executor = cluster.node.decorate(undefined as never);
+      const task = { runId: "join-1", stepId: "s", type: "test.count", parameters: {}, attempt: 1 };
+      const options = { signal: new AbortController().signal, onProgress: () => undefined };
+      const first = await executor.execute(task, options);
+      const again = await executor.execute(task, options);
+      expect(first).toEqual({ n: 1 });
+      expect(again).toEqual({ n: 1 });
+      expect(runs).toBe(1);
+      const next = await executor.execute({ ...task, attempt: 2 }, options);
+      expect(next).toEqual({ n: 2 });
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it("a worker's error reaches the engine with its code, and a permanent one is not retried", async () => {
+    let attempts = 0;
+    const flaky: StepHandler = {
+      type: "test.flaky",
+      execute: async (ctx) => {
+        attempts++;
+        if (ctx.attempt === 1) throw Object.assign(new Error("temporary"), { code: "TEMP" });
+        return { attempt: ctx.attempt };
+      },
+    };
+    const broken: StepHandler = {
+      type: "test.broken",
+      execute: async () => {
+        throw new PermanentStepError("p", "bad input for this step");
+      },
+    };
+    const registry = testRegistry([flaky as StepHandler<never>, broken as StepHandler<never>]);
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-") });
+    try {
+      const ok = await cluster.engine.run({ name: "retry", steps: [{ id: "f", type: "test.flaky", retry: { attempts: 3, backoff: "10ms" }, parameters: {} }] });
+      expect(ok.status).toBe("completed");
+      expect(ok.outputs["f"]).toEqual({ attempt: 2 });
+      expect(attempts).toBe(2);
+      const failed = await cluster.engine.run({ name: "permanent", steps: [{ id: "p", type: "test.broken", retry: { attempts: 3, backoff: "10ms" }, parameters: {} }] });
+      expect(failed.status).toBe("failed");
+      expect(failed.error?.message).toContain("bad input for this step");
+      const steps = cluster.engine.getRun(failed.runId).steps;
+      expect(steps.find((s) => s.stepId === "p")?.attempt).toBe(1);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it("cancelling a run aborts its step on the worker", async () => {
+    let aborted = false;
+    const slow: StepHandler = {
+      type: "test.slow",
+      execute: (ctx) =>
+        new Promise((_, reject) => {
+          ctx.signal.addEventListener("abort", () => {
+            aborted = true;
+            reject(new Error("aborted"));
+          });
+        }),
+    };
+    const registry = testRegistry([slow as StepHandler<never>]);
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-") });
+    try {
+      const handle = cluster.engine.start({ name: "slow", steps: [{ id: "s", type: "test.slow", parameters: {} }] });
+      await new Promise((r) => setTimeout(r, 500));
+      cluster.engine.cancel(handle.runId);
+      const result = await handle.result;
+      expect(result.status).toBe("cancelled");
+      for (let i = 0; i < 50 && !aborted; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(aborted).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
