@@ -7,7 +7,7 @@ export interface GlobalFlags {
 }
 
 /** Variables the CLI reads itself; they are not settings, so the config loader never sees them. */
-const CLI_VARIABLES = new Set(["BEAR_PASSPHRASE"]);
+const CLI_VARIABLES = new Set(["BEAR_PASSPHRASE", "BEAR_REDIS_URL"]);
 
 /** The CLI's one place that reads the environment and config files (packages never do). */
 export function loadCliConfig(flags: GlobalFlags): LoadedBearConfig {
@@ -22,5 +22,11 @@ export function loadCliConfig(flags: GlobalFlags): LoadedBearConfig {
 /** The workspace passphrase, when the environment provides one (scripts, CI). */
 export function passphraseFromEnv(): string | undefined {
   const value = process.env.BEAR_PASSPHRASE;
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The cluster's Redis URL (with its password) from the environment, so it stays out of `ps` and shell history. */
+export function redisUrlFromEnv(): string | undefined {
+  const value = process.env.BEAR_REDIS_URL;
   return value === undefined || value === "" ? undefined : value;
 }

@@ -15,6 +15,7 @@ import { registerSearchCommand } from "./commands/search";
 import { registerServeCommand } from "./commands/serve";
 import { registerUsersCommand } from "./commands/users";
 import { registerWorkflowCommand } from "./commands/workflow";
+import { registerWorkerCommand } from "./commands/worker";
 
 export interface ProgramOptions {
   /** Where commander's own error text goes (usage errors); stderr by default. */
@@ -59,6 +60,7 @@ export function buildProgram(version: string, options: ProgramOptions = {}): Com
   registerDoctorCommand(program);
   registerServeCommand(program);
   registerUsersCommand(program);
+  registerWorkerCommand(program);
   registerConfigCommand(program);
   return program;
 }

@@ -3,7 +3,7 @@ import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
-import { openWorkspace, RateLimitedError, type PassphraseSource, type Role } from "@bear/workspace";
+import { openWorkspace, RateLimitedError, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
 import { ApiKeyAuth } from "./http/api-key-auth";
 import { HttpError, toHttpError } from "./http/http-errors";
 import { RequestMetrics } from "./http/request-metrics";
@@ -57,6 +57,12 @@ export interface ServerOptions {
    * index, before answering 503 with Retry-After. Default 30 s.
    */
   readonly indexLockWaitMs?: number;
+  /**
+   * Run as one of several API instances of this workspace (`bear serve --redis`): step work goes
+   * to `bear worker`s through BullMQ on this Redis, runs are shared through leases. Default: none,
+   * everything runs in this process.
+   */
+  readonly cluster?: Omit<WorkspaceClusterOptions, "role">;
   readonly logger?: Logger;
 }
 
@@ -95,6 +101,7 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
     rateLimit: options.rateLimit ?? { capacity: 120, refillPerSecond: 20 },
     // An HTTP request should not hang for minutes behind a `bear ingest`.
     indexLockWaitMs: options.indexLockWaitMs ?? 30_000,
+    ...(options.cluster ? { cluster: { ...options.cluster, role: "instance" as const } } : {}),
     ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -15,14 +15,14 @@ export interface ClusterNodeOptions {
   readonly redisUrl: string;
   /** Folder of the shared workspace where step payloads are written (jobs carry only their names). */
   readonly payloadDir: string;
-  /** The workspace's cipher when it is encrypted: payload files are sealed with it. */
-  readonly cipher?: ContentCipher;
+  /** The workspace's cipher when it is encrypted (or a getter for it): payload files are sealed with it. */
+  readonly cipher?: ContentCipher | (() => ContentCipher | undefined);
   /**
    * Let step parameters and outputs (document text) travel inside the jobs, through Redis. Only
    * for an unencrypted workspace; refused with a cipher. Default false.
    */
   readonly inlinePayloads?: boolean;
-  /** Step types run in the API instance itself (default: data_processing). */
+  /** Step types run in the API instance itself (default: data_processing, file_operations). */
   readonly localTypes?: readonly string[];
   readonly leaseMs?: number;
   readonly scanMs?: number;
@@ -48,6 +48,7 @@ export class ClusterNode {
   readonly #logger: Logger;
   #engine: WorkflowEngine | undefined;
   #executor: QueueExecutor | undefined;
+  #attached = false;
 
   constructor(options: ClusterNodeOptions) {
     this.endpoint = parseRedisUrl(options.redisUrl);
@@ -91,10 +92,28 @@ export class ClusterNode {
   /** Joins the cluster with this engine (opened on the shared database, resumeOnOpen false). */
   async attach(engine: WorkflowEngine): Promise<void> {
     this.#engine = engine;
+    this.#attached = true;
     engine.events.subscribe((event) => {
       if (event.type === "run.completed" && !this.payloads.inline) this.payloads.removeRun(event.runId);
     });
     await this.runs.attach(engine);
+  }
+
+  /** For a worker process: lets the executor read run matters from its engine without taking part in run leases. */
+  useEngine(engine: WorkflowEngine): void {
+    this.#engine = engine;
+  }
+
+  get attached(): boolean {
+    return this.#attached;
+  }
+
+  /**
+   * Before a graceful stop: aborting the engine's steps no longer cancels their jobs, which keep
+   * running on the workers for the instance that resumes the runs to join.
+   */
+  detach(): void {
+    this.#executor?.detach();
   }
 
   /** Leaves the cluster; `release` hands this instance's runs to another at once (a graceful stop). */
@@ -106,9 +125,14 @@ export class ClusterNode {
   }
 }
 
-/** Binds a node's queue executor and run coordination for workflowEngineModule to pick up. */
-export function clusterModule(node: ClusterNode): ContainerModule {
+/**
+ * Binds, for an API instance, the queue executor (an ExecutorMiddleware around the agents' executor:
+ * remote step types go to the workers, whose own agents run them) and the run coordination, for
+ * workflowEngineModule to pick up. A worker binds nothing: it runs steps through its local executor.
+ */
+export function clusterModule(node: ClusterNode, role: "instance" | "worker" = "instance"): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    if (role !== "instance") return;
     bind<ExecutorMiddleware>(ExecutorMiddleware).toConstantValue((inner) => node.decorate(inner));
     bind(RunCoordinationToken).toConstantValue(node.runs);
   });

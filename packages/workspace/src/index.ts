@@ -1,7 +1,7 @@
 // @bear/workspace: the one composition root. Both apps open a workspace here and use what it returns.
 export { openWorkspace, workspaceModules, workspaceModule } from "./open-workspace";
-export { Workspace, type ReviewOptions, type RedactOptions } from "./workspace";
-export type { OpenWorkspaceOptions } from "./workspace-options";
+export { Workspace, type ReviewOptions, type RedactOptions, type WorkerOptions } from "./workspace";
+export type { OpenWorkspaceOptions, WorkspaceClusterOptions } from "./workspace-options";
 export { WorkspaceFolder, type CreateWorkspaceOptions } from "./folder/workspace-folder";
 export type { WorkspaceManifest, WorkspaceState } from "./folder/workspace-manifest";
 export { MIN_PASSPHRASE_CHARS, type PassphraseSource, type WorkspaceKeys, type KeySealing } from "./keys/workspace-keys";
@@ -17,8 +17,9 @@ export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 // What the apps show and accept, re-exported so that an app depends on the workspace alone.
+export { checkRedis, parseRedisUrl, redactRedisUrl, liveWorkers, ClusterError, type ClusterNode, type StepWorker, type WorkerReport } from "@bear/cluster";
 export { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType, type AgentSystem } from "@bear/agents";
-export type { ContractReviewReport, ReportFormat } from "@bear/legal";
+export { CONTRACT_REVIEW_WORKFLOW_YAML, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 export type { ModelManager, ModelRecord } from "@bear/model-manager";
 export { pluginContainment, type PluginPermission } from "@bear/plugins";
 export { describeOcr, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type Citation, type DocumentRecord, type FileOutcome, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";

@@ -1,12 +1,15 @@
+import path from "node:path";
 import { ContainerModule } from "inversify";
-import { AuditSink, BearConfig, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
-import { agentsModule } from "@bear/agents";
+import { AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
+import { ClusterNode, clusterModule } from "@bear/cluster";
+import { agentsModule, SpecialistToken } from "@bear/agents";
 import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { hasUnfinishedIngest, ragModule } from "@bear/rag";
 import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
+import { legalSpecialist } from "./agents/legal-specialist";
 import { AuditPolicy } from "./audit/audit-policy";
 import { workspaceCacheModule } from "./cache/workspace-cache";
 import { WorkspaceFolder } from "./folder/workspace-folder";
@@ -35,8 +38,11 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const keys = await folder.keys(options.passphrase);
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
-  const container = createContainer(...workspaceModules(options, folder, manifest, keys), workspaceModule(folder));
+  const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
+  const container = createContainer(...workspaceModules(options, folder, manifest, keys), workspaceModule(folder), ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []));
+  cluster?.bindCipher(() => (container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined));
   const workspace = new Workspace({
+    ...(cluster ? { cluster: { node: cluster.node, role: options.cluster!.role } } : {}),
     container,
     config: options.config,
     logger: options.logger ?? silentLogger,
@@ -107,7 +113,9 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       matterFolders: options.workflowFiles === undefined,
       maxParallelSteps: config.workflows.parallelism,
       retention: `${config.workflows.retentionDays * 24}h`,
-      resumeOnOpen: options.resumeWorkflows ?? true,
+      // In a cluster the database is shared by the instances, and run leases decide who resumes what.
+      resumeOnOpen: options.cluster ? false : (options.resumeWorkflows ?? true),
+      sharedDatabase: options.cluster !== undefined,
     }),
     agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows }),
     legalModule(),
@@ -121,6 +129,8 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
   const paths = folder.paths;
   return new ContainerModule(({ bind }) => {
     bind(WorkspaceFolderToken).toConstantValue(folder);
+    // the built-in contract_review workflow's legal.* steps
+    bind(SpecialistToken).toConstantValue(legalSpecialist());
     bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));
     bind(AuditPolicyToken)
@@ -144,4 +154,24 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
       })
       .inSingletonScope();
   });
+}
+
+/** The cluster membership of an instance or a worker; payload files live in the shared workspace. */
+function joinCluster(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest): { node: ClusterNode; bindCipher(get: () => ContentCipher | undefined): void } {
+  const c = options.cluster!;
+  let cipher: (() => ContentCipher | undefined) | undefined;
+  const encrypted = manifest.encryption !== null;
+  const node = new ClusterNode({
+    redisUrl: c.redisUrl,
+    payloadDir: path.join(folder.paths.root, "cluster", "payloads"),
+    // sealed with the workspace's content cipher when it is encrypted (bound once the container exists)
+    ...(encrypted ? { cipher: () => cipher?.() } : {}),
+    ...(c.inlinePayloads ? { inlinePayloads: true } : {}),
+    ...(c.localTypes ? { localTypes: c.localTypes } : {}),
+    ...(c.leaseMs === undefined ? {} : { leaseMs: c.leaseMs }),
+    ...(c.scanMs === undefined ? {} : { scanMs: c.scanMs }),
+    ...(c.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: c.waitForWorkerMs }),
+    logger: options.logger ?? silentLogger,
+  });
+  return { node, bindCipher: (get) => (cipher = get) };
 }

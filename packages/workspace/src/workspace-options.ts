@@ -2,6 +2,24 @@ import type { BearConfig, Logger } from "@bear/core";
 import type { ScryptParams } from "@bear/security";
 import type { PassphraseSource } from "./keys/workspace-keys";
 
+/** Joining a cluster of BEAR processes on one Redis (see @bear/cluster). */
+export interface WorkspaceClusterOptions {
+  /** redis://[:password@]host:port[/db]: loopback, or a private address with a password. */
+  readonly redisUrl: string;
+  /**
+   * "instance" (an API instance or `bear workflow run`: sends step work to the queues and shares run
+   * leases) or "worker" (`bear worker`: runs step jobs; never adopts runs).
+   */
+  readonly role: "instance" | "worker";
+  /** Let document text travel inside jobs (unencrypted workspaces only). Default false: payload files in the workspace. */
+  readonly inlinePayloads?: boolean;
+  /** Step types an instance runs itself (default: data_processing, file_operations). */
+  readonly localTypes?: readonly string[];
+  readonly leaseMs?: number;
+  readonly scanMs?: number;
+  readonly waitForWorkerMs?: number;
+}
+
 /** How to open a workspace; the defaults suit a long-running server. */
 export interface OpenWorkspaceOptions {
   /** The resolved configuration (the apps read files and BEAR_* variables; packages never do). */
@@ -31,6 +49,11 @@ export interface OpenWorkspaceOptions {
   readonly workflowFiles?: string;
   /** Resume runs left unfinished when the engine opens. Default true. */
   readonly resumeWorkflows?: boolean;
+  /**
+   * Join a cluster: step work goes to BullMQ queues on Redis and the workflow database is shared
+   * with other instances through run leases. Without it everything runs in this process.
+   */
+  readonly cluster?: WorkspaceClusterOptions;
   /** Per-principal token bucket of the API. */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
 }

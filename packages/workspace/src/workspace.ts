@@ -22,7 +22,8 @@ import {
   type RateLimiter,
   type TokenVault,
 } from "@bear/security";
-import { StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import { Executor, StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
+import { ClusterError, StepWorker, type ClusterNode } from "@bear/cluster";
 import type { AuditPolicy } from "./audit/audit-policy";
 import { reviewerFingerprint } from "./cache/reviewer-fingerprint";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
@@ -49,6 +50,18 @@ export interface ReviewOptions {
   readonly signal?: AbortSignal;
   /** Extra facts for the audit record (e.g. the file format). */
   readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Options of `Workspace.startWorker`. */
+export interface WorkerOptions {
+  /** Step types, prefixes (`legal.*`) or `*` (default): which queues this worker takes jobs from. */
+  readonly capabilities?: readonly string[];
+  /** Jobs run at once per step type (default 1). */
+  readonly concurrency?: number;
+  /** Lock of a running job: a killed worker's job goes to another after about this long (default 15 s). */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly id?: string;
 }
 
 /** Options of `Workspace.redact`. */
@@ -83,6 +96,8 @@ export class Workspace implements AsyncDisposable {
   readonly #uploads: UploadStore;
   readonly #resumeWorkflows: boolean;
   readonly #vaultKey: Uint8Array;
+  readonly #cluster: { readonly node: ClusterNode; readonly role: "instance" | "worker" } | undefined;
+  #worker: StepWorker | undefined;
   #modelsReady: Promise<void> | undefined;
   #workflows: Promise<WorkflowEngine> | undefined;
   #disposing: Promise<void> | undefined;
@@ -99,7 +114,9 @@ export class Workspace implements AsyncDisposable {
     embedderId: string | undefined;
     resumeWorkflows: boolean;
     vaultKey: Uint8Array;
+    cluster?: { readonly node: ClusterNode; readonly role: "instance" | "worker" };
   }) {
+    this.#cluster = init.cluster;
     this.#vaultKey = init.vaultKey;
     this.#container = init.container;
     this.config = init.config;
@@ -191,12 +208,66 @@ export class Workspace implements AsyncDisposable {
       await this.#scanModels();
       await this.plugins.addStepTypes(this.workflowRegistry());
       await this.#container.getAsync<AgentSystem>(AgentSystemToken);
-      return this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
+      const engine = await this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
+      // An instance shares run leases with the others (and resumes what a stopped one left); a worker only runs steps.
+      if (this.#cluster?.role === "instance") await this.#cluster.node.attach(engine);
+      else this.#cluster?.node.useEngine(engine);
+      return engine;
     })().catch((error: unknown) => {
       this.#openFailures.add(error);
       throw error;
     });
     return this.#workflows;
+  }
+
+  /** The cluster this workspace joined (a Redis URL was given), or undefined when everything runs in-process. */
+  get cluster(): ClusterNode | undefined {
+    return this.#cluster?.node;
+  }
+
+  /**
+   * Runs step jobs of the cluster's queues here (`bear worker`): every step type this workspace
+   * knows (agents', legal, plugins'), or those `capabilities` name, through this workspace's agents.
+   * Checks in the worker: each payload must have been written for the job's run, step and matter,
+   * and a document a step names must belong to that matter.
+   */
+  async startWorker(options: WorkerOptions = {}): Promise<StepWorker> {
+    const node = this.#cluster?.node;
+    if (!node || this.#cluster?.role !== "worker") {
+      throw new ClusterError("REDIS_URL_INVALID", "this workspace was not opened as a cluster worker", { hint: "Open it with cluster: { redisUrl, role: 'worker' } (bear worker --redis URL).", retryable: false });
+    }
+    await this.workflows();
+    const registry = this.workflowRegistry();
+    this.#worker = new StepWorker({
+      endpoint: node.endpoint,
+      // this workspace's own executor: each job goes coordinator → executor agent → validator here
+      executor: this.#container.get<Executor>(Executor),
+      stepTypes: registry.types(),
+      payloads: node.payloads,
+      authorize: (job) => this.#authorizeStep(job),
+      logger: this.logger,
+      ...options,
+    });
+    await this.#worker.start();
+    return this.#worker;
+  }
+
+  /** A document a step names (`document_id`, `document_ids`) must belong to the run's matter. */
+  async #authorizeStep(job: { readonly runId: string; readonly matter: string | null; readonly parameters: Readonly<Record<string, unknown>> }): Promise<void> {
+    const p = job.parameters;
+    const ids = [p["document_id"], ...(Array.isArray(p["document_ids"]) ? p["document_ids"] : [])].filter((v): v is string => typeof v === "string");
+    if (ids.length === 0) return;
+    const rag = await this.rag();
+    await rag.refresh();
+    const docs = new Map(rag.documents().map((d) => [d.id, d.matter]));
+    for (const id of ids) {
+      if (docs.get(id) !== (job.matter ?? "default")) {
+        throw new ClusterError("STEP_MATTER_MISMATCH", `run '${job.runId}' (matter '${job.matter ?? "(none)"}') names document '${id.slice(0, 80)}', which is not in that matter`, {
+          hint: "A step may only read documents of its run's matter.",
+          retryable: false,
+        });
+      }
+    }
   }
 
   /** Agents on the same workflow engine (coordinator, monitor, executors, validator, specialists). */
@@ -369,8 +440,12 @@ export class Workspace implements AsyncDisposable {
       const keepAlive = setInterval(() => undefined, 50);
       try {
         this.plugins.stopWatching();
+        await this.#worker?.close();
+        // In a cluster, steps running on workers are left to finish for whichever instance resumes the runs.
+        this.#cluster?.node.detach();
         const engine = await this.#workflows?.catch(() => undefined);
-        await engine?.dispose({ suspend: this.#resumeWorkflows });
+        await engine?.dispose({ suspend: this.#resumeWorkflows || this.#cluster !== undefined });
+        await this.#cluster?.node.close({ release: true });
         await disposeContainer(this.#container).catch((error: unknown) => {
           if (!this.#openFailures.has(error)) throw error; // already reported to whoever asked for the service
         });

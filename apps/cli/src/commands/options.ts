@@ -1,6 +1,7 @@
 import type { RetrievalMode } from "@bear/core";
 import { CliError } from "../cli-error";
 import type { CommandContext } from "../context";
+import { redisUrlFromEnv } from "../cli-config";
 
 /** A positive integer option, or a usage error naming the flag and the value. */
 export function parsePositiveInt(flag: string, value: string, max: number): number {
@@ -15,4 +16,18 @@ export async function searchModeFor(ctx: CommandContext, asked: string | undefin
   if (asked !== undefined && !modes.includes(asked)) throw new CliError("USAGE", `--mode must be lexical, vector or hybrid, not '${asked}'`);
   if (asked) return asked as RetrievalMode;
   return (await ctx.embedderId()) ? ctx.config.rag.searchMode : "lexical";
+}
+
+/**
+ * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, checked (loopback, or a private
+ * address with a password) and reached once, so a bad URL fails before any work; undefined when
+ * neither is given (everything runs in this process).
+ */
+export async function clusterRedisUrl(flag: string | undefined): Promise<string | undefined> {
+  const url = flag ?? redisUrlFromEnv();
+  if (url === undefined) return undefined;
+  const { checkRedis, parseRedisUrl } = await import("@bear/workspace");
+  const endpoint = parseRedisUrl(url);
+  await checkRedis(endpoint);
+  return url;
 }

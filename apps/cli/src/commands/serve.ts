@@ -4,8 +4,10 @@ import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim } from "../output";
 import { readPassphrase } from "../passphrase";
+import { clusterRedisUrl } from "./options";
 
 interface ServeFlags {
+  readonly redis?: string;
   readonly port?: string;
   readonly newAdminKey?: boolean;
 }
@@ -16,6 +18,7 @@ export function registerServeCommand(program: Command): void {
     .description("start the REST API (/api/v1) and the web UI for this workspace, on loopback only")
     .option("--port <n>", "port to listen on (default: server.port of the configuration, 4141; 0 picks a free one)")
     .option("--new-admin-key", "issue a new admin API key; the old one stops working")
+    .option("--redis <url>", "one of several API instances: steps go to `bear worker`s through this Redis (default: BEAR_REDIS_URL)")
     .addHelpText(
       "after",
       [
@@ -27,6 +30,7 @@ export function registerServeCommand(program: Command): void {
         "  bear serve",
         "  bear serve --port 8080",
         "  bear serve --new-admin-key",
+        "  bear serve --port 4142 --redis redis://:secret@127.0.0.1:6379   # a second instance on this workspace",
         "  bear serve --json    # one JSON line { url, docs, adminKey } once listening",
       ].join("\n"),
     )
@@ -38,6 +42,7 @@ export function registerServeCommand(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError("USAGE", `--port must be an integer from 0 to 65535, not '${flags.port}'`);
       }
       await ctx.requireWorkspace();
+      const redisUrl = await clusterRedisUrl(flags.redis);
       // Loaded here, not at the top: `bear --help` must not load the server and its native addons.
       const { createServer } = await import("@bear/server");
       const server = await createServer({
@@ -46,6 +51,7 @@ export function registerServeCommand(program: Command): void {
         // The same workspace, keys and audit chain the CLI uses.
         passphrase: () => readPassphrase(`Passphrase for ${ctx.layout.root}: `),
         principals: [{ id: "admin", roles: ["admin"], rotate: Boolean(flags.newAdminKey) }],
+        ...(redisUrl ? { cluster: { redisUrl } } : {}),
       });
       const url = await server.listen();
       const adminKey = server.apiKeys["admin"] ?? null;

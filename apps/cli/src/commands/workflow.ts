@@ -7,9 +7,10 @@ import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
 import { progressBar } from "../progress";
-import { parsePositiveInt } from "./options";
+import { clusterRedisUrl, parsePositiveInt } from "./options";
 
 interface RunFlags {
+  readonly redis?: string;
   readonly input?: string[];
   readonly runId?: string;
   readonly files?: string;
@@ -34,12 +35,14 @@ export function registerWorkflowCommand(program: Command): void {
     .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
     .option("--parallelism <n>", "steps run at once")
     .option("--no-progress", "no progress bar, even at a terminal")
+    .option("--redis <url>", "send step work to `bear worker`s through this Redis (default: BEAR_REDIS_URL; none: run here)")
     .addHelpText(
       "after",
       [
         "",
         "Examples:",
         "  bear workflow run digest.yaml",
+        "  bear workflow run review.yaml --redis redis://:secret@127.0.0.1:6379   # steps on the workers",
         "  bear workflow run digest.yaml -i export_file=export.json -i min_risk=8 --run-id digest-1",
         "  bear workflow run digest.yaml --json | jq .outputs",
         "",
@@ -56,7 +59,8 @@ export function registerWorkflowCommand(program: Command): void {
       parseWorkflowText(text, { source: path.basename(file) });
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
-      const outcome = await withRunningEngine(ctx, flags.files, (engine, live) =>
+      const redisUrl = await clusterRedisUrl(flags.redis);
+      const outcome = await withRunningEngine(ctx, flags.files, redisUrl, (engine, live) =>
         runLive(ctx, engine, live, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
       );
       reportRun(ctx, outcome);
@@ -84,7 +88,7 @@ export function registerWorkflowCommand(program: Command): void {
     .action(async (runId: string | undefined, flags: { files?: string; progress: boolean }, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const outcomes = await withRunningEngine(ctx, flags.files, async (engine, live) => {
+      const outcomes = await withRunningEngine(ctx, flags.files, undefined, async (engine, live) => {
         const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
         if (handles.length === 1) {
           const total = engine.getRun(handles[0]!.runId).progress.total;
@@ -250,10 +254,12 @@ function heldByAnotherProcess(error: unknown): error is BearError {
  * Opens the workspace's engine to run steps (`file_operations` confined to `--files`, default the
  * current folder; installed plugins' step types), runs `fn`, and closes it all.
  */
-async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, fn: (engine: WorkflowEngine, live: LiveRuns) => Promise<T>): Promise<T> {
+async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, redisUrl: string | undefined, fn: (engine: WorkflowEngine, live: LiveRuns) => Promise<T>): Promise<T> {
   const filesRoot = path.resolve(files ?? process.cwd());
   if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
-  return ctx.withWorkspace({ workflowFiles: filesRoot }, async (workspace) => fn(await workspace.workflows().catch(explainLocked), workspace.liveRuns));
+  // With a Redis URL this process is one instance of a cluster: steps go to the workers' queues.
+  const cluster = redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {};
+  return ctx.withWorkspace({ workflowFiles: filesRoot, ...cluster }, async (workspace) => fn(await workspace.workflows().catch(explainLocked), workspace.liveRuns));
 }
 
 function explainLocked(error: unknown): never {

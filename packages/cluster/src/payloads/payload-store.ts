@@ -63,10 +63,18 @@ class FilePayloadsReader {
 export class FilePayloads implements PayloadStore {
   readonly inline = false;
   readonly #reader = new FilePayloadsReader();
+  readonly #cipher: (() => ContentCipher | undefined) | undefined;
+  /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
   constructor(
     readonly dir: string,
-    private readonly cipher?: ContentCipher,
-  ) {}
+    cipher?: ContentCipher | (() => ContentCipher | undefined),
+  ) {
+    this.#cipher = typeof cipher === "function" ? cipher : cipher === undefined ? undefined : () => cipher;
+  }
+
+  private get cipher(): ContentCipher | undefined {
+    return this.#cipher?.();
+  }
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const name = `${safe(binding.runId)}/${safe(binding.key)}.${binding.attempt}.${binding.kind}.json`;

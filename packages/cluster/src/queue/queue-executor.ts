@@ -20,7 +20,10 @@ export interface QueueExecutorOptions {
   readonly workers: WorkerDirectory;
   /** The matter of a run (the engine's record), written into each job so the worker can check it. */
   readonly matterOf: (runId: string) => string | null;
-  /** Step types run here, not on workers (default: data_processing, which is pure JSON and instant). */
+  /**
+   * Step types run here, not on workers (default: data_processing, pure JSON and instant, and
+   * file_operations, confined to a folder of this machine).
+   */
   readonly localTypes?: Iterable<string>;
   /** How long finished jobs are kept as the record of their attempt (s, default 7 days). */
   readonly keepFinishedSeconds?: number;
@@ -55,10 +58,11 @@ export class QueueExecutor implements Executor {
   readonly #waiters = new Map<string, Waiter>();
   readonly #logger: Logger;
   #closed = false;
+  #detached = false;
 
   constructor(options: QueueExecutorOptions) {
     this.#options = options;
-    this.#local = new Set(options.localTypes ?? ["data_processing"]);
+    this.#local = new Set(options.localTypes ?? ["data_processing", "file_operations"]);
     this.#logger = (options.logger ?? silentLogger).child({ name: "cluster:QueueExecutor" });
   }
 
@@ -136,9 +140,18 @@ export class QueueExecutor implements Executor {
     return handle;
   }
 
+  /** From now on an abort leaves the jobs alone (a graceful stop hands them to another instance). */
+  detach(): void {
+    this.#detached = true;
+  }
+
   /** Asks the worker running the job to abort it; a job still waiting is removed. */
   #cancel(handle: QueueHandle, jobId: string, reason: unknown): void {
     const message = reason instanceof Error ? reason.message : "cancelled";
+    if (this.#detached) {
+      this.#waiters.get(jobId)?.reject(reason instanceof Error ? reason : new Error(message));
+      return;
+    }
     void this.#options.redis.publish(CANCEL_CHANNEL, JSON.stringify({ jobId, reason: message.slice(0, 200) })).catch(() => undefined);
     void Job.fromId(handle.queue, jobId)
       .then(async (job) => {

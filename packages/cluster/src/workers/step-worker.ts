@@ -30,7 +30,7 @@ export interface StepWorkerOptions {
   readonly id?: string;
   /**
    * How long a job's lock lasts without renewal: a worker killed mid-step loses its jobs to
-   * another worker after about this long plus `stalledIntervalMs` (default 30 s / 15 s).
+   * another worker after about this long plus `stalledIntervalMs` (default 15 s / 5 s).
    */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
@@ -88,8 +88,8 @@ export class StepWorker {
         connection,
         prefix: QUEUE_PREFIX,
         concurrency: this.#options.concurrency ?? 1,
-        lockDuration: this.#options.lockDurationMs ?? 30_000,
-        stalledInterval: this.#options.stalledIntervalMs ?? 15_000,
+        lockDuration: this.#options.lockDurationMs ?? 15_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
         // a job whose worker died twice is still retried once more before it fails
         maxStalledCount: 2,
         name: this.id,
