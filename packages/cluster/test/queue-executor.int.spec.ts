@@ -111,10 +111,12 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
 
   it("cancelling a run aborts its step on the worker", async () => {
     let aborted = false;
+    let started = false;
     const slow: StepHandler = {
       type: "test.slow",
       execute: (ctx) =>
         new Promise((_, reject) => {
+          started = true;
           ctx.signal.addEventListener("abort", () => {
             aborted = true;
             reject(new Error("aborted"));
@@ -125,11 +127,12 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-") });
     try {
       const handle = cluster.engine.start({ name: "slow", steps: [{ id: "s", type: "test.slow", parameters: {} }] });
-      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < 400 && !started; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(started).toBe(true);
       cluster.engine.cancel(handle.runId);
       const result = await handle.result;
       expect(result.status).toBe("cancelled");
-      for (let i = 0; i < 50 && !aborted; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && !aborted; i++) await new Promise((r) => setTimeout(r, 50));
       expect(aborted).toBe(true);
     } finally {
       await cluster.close();
