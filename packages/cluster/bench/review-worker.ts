@@ -1,0 +1,18 @@
+// A worker process for bench/scale-out.ts: serves the review steps and bench.noop until SIGTERM,
+// then prints its peak memory as one JSON line.
+import { InProcessExecutor } from "@bear/workflow-engine";
+import { FilePayloads, StepWorker, parseRedisUrl } from "../src/index";
+import { reviewRegistry } from "./review-steps";
+
+const [url, payloadDir, id, concurrency] = process.argv.slice(2) as [string, string, string, string];
+const registry = reviewRegistry();
+const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads: new FilePayloads(payloadDir), id });
+await worker.start();
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+process.stdout.write("ready\n");
+process.on("SIGTERM", () => {
+  clearInterval(sampler);
+  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed })}\n`);
+  void worker.close().then(() => process.exit(0));
+});
