@@ -165,6 +165,16 @@ describe("bear demo", () => {
     expect(fs.existsSync(report.workspace.root)).toBe(false);
   });
 
+  it("says that the files it lists are deleted when it ends, and how to keep them", () => {
+    const run = bear(["demo"]);
+    expect(run.status).toBe(0);
+    const copy = /redacted copy: (\S+) \(in the temporary workspace, deleted when the demo ends; --keep keeps it\)/.exec(run.stdout);
+    expect(copy).not.toBeNull();
+    expect(run.stdout).toMatch(/report: \S+ \(deleted with the temporary workspace; --keep keeps it\)/);
+    expect(run.stdout).toContain("The temporary workspace and the files listed above are now deleted; run `bear demo --keep` to keep them.");
+    expect(fs.existsSync(copy![1]!)).toBe(false);
+  });
+
   it("prints the steps and where to go next for people; --keep leaves an owner-only workspace", () => {
     const run = bear(["demo", "--keep"]);
     expect(run.status).toBe(0);

@@ -203,6 +203,22 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
 
 afterAll(removeTempDirs);
 
+describe("a file whose content is not what its name says", () => {
+  it("is ingested by its content, and ingest says so (human and --json)", () => {
+    const ws = initWorkspace("sniffed");
+    const dir = tempDir("sniffed-files");
+    fs.writeFileSync(path.join(dir, "memo.pdf"), "MEMO\n\nThe closing takes place on the first business day of March.\n");
+    fs.copyFileSync(path.join(samples, "master-services-agreement.txt"), path.join(dir, "msa.txt"));
+    const run = bear(["--data-dir", ws, "ingest", "--no-progress", "."], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stdout + run.stderr).toContain("1 file(s) were read by their content, not their extension:\n  'memo.pdf' is named .pdf but holds plain text; it was read as plain text");
+    const again = json<{ files: { file: string; formatNote?: { extension: string; format: string } }[] }>(bear(["--data-dir", initWorkspace("sniffed-json"), "ingest", "--json", "."], { cwd: dir }));
+    const notes = Object.fromEntries(again.files.map((f) => [path.basename(f.file), f.formatNote]));
+    expect(notes["msa.txt"]).toBeUndefined();
+    expect(notes["memo.pdf"]).toMatchObject({ extension: "pdf", format: "text" });
+  });
+});
+
 describe("two writers on one index", () => {
   it("a second `bear ingest` says which process it waits for, and goes on once that process is gone", async () => {
     const ws = initWorkspace("waiting");

@@ -106,7 +106,11 @@ function showTab(name) {
     $(`tab-${t}`).tabIndex = t === name ? 0 : -1; // roving tabindex: Tab enters the tab list once, arrows move
     $(`panel-${t}`).hidden = t !== name;
   }
+  // A "pick a matter first" mark belongs to the act that needed a matter: it does not follow the
+  // user to other tabs (Models and Agents do not use the matter at all).
+  $("matter").removeAttribute("aria-invalid");
   if (name === "documents") void loadDocuments();
+  if (name === "ask") void loadAskPanel();
   if (name === "redact") void loadDocumentOptions("redact-doc");
   if (name === "review") void loadDocumentOptions("review-doc");
   if (name === "workflows") void loadWorkflows();
@@ -130,11 +134,24 @@ document.querySelector("[role=tablist]").addEventListener("keydown", (e) => {
   showTab(name);
   $(`tab-${name}`).focus();
 });
-$("matter").addEventListener("change", () => void loadDocuments());
+$("matter").addEventListener("change", () => {
+  startConversation([]); // a conversation belongs to one matter
+  void loadDocuments();
+  if (!$("panel-ask").hidden) void loadAskPanel();
+});
 // A "pick a matter first" mark goes as soon as one is typed.
 $("matter").addEventListener("input", () => {
   if ($("matter").value.trim()) $("matter").removeAttribute("aria-invalid");
 });
+/** The current matter, or undefined after marking the field and saying why it is needed. */
+function requireMatter(statusNode, why) {
+  const m = matter();
+  if (m) return m;
+  statusNode.replaceChildren(el(statusNode.tagName === "UL" ? "li" : "p", { className: "error", textContent: `Pick a matter first: ${why}` }));
+  $("matter").setAttribute("aria-invalid", "true");
+  $("matter").focus();
+  return undefined;
+}
 
 // --- documents -----------------------------------------------------------------------------
 let documents = [];
@@ -143,7 +160,7 @@ async function loadDocuments() {
   try {
     documents = (await json(`/api/v1/documents${m ? `?matter=${encodeURIComponent(m)}` : ""}`)).documents;
   } catch (error) {
-    $("upload-status").textContent = error.message;
+    $("upload-status").replaceChildren(el("li", { className: "error", textContent: error.message }));
     documents = [];
   }
   $("documents").replaceChildren(
@@ -151,11 +168,16 @@ async function loadDocuments() {
       el(
         "tr",
         {},
-        el("td", { textContent: d.title }),
+        el("td", { className: "title-cell", textContent: d.title }),
         el("td", { textContent: d.fileName }),
         el("td", { textContent: d.ocr ? `${d.type} · OCR ${d.ocr.pages.length} page(s), ${Math.round(d.ocr.pages.reduce((s, p) => s + p.confidence, 0) / d.ocr.pages.length)}%` : d.type }),
         el("td", { textContent: String(d.chunkCount) }),
-        el("td", {}, el("button", { type: "button", className: "secondary", textContent: "Read", ariaLabel: `Read ${d.title}`, onclick: () => void showPassage(d.id, 0, 0) })),
+        el(
+          "td",
+          { className: "actions" },
+          el("button", { type: "button", className: "secondary", textContent: "Read", ariaLabel: `Read ${d.title}`, onclick: () => void showPassage(d.id, 0, 0, d) }),
+          el("button", { type: "button", className: "secondary", textContent: "Ask this document", ariaLabel: `Ask ${d.title}`, onclick: () => askThisDocument(d) }),
+        ),
       ),
     ),
   );
@@ -180,35 +202,74 @@ function uploadOne(file, m, onProgress) {
   });
 }
 
-$("upload-form").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const m = matter();
-  if (!m) {
-    $("upload-status").textContent = "Pick a matter first.";
-    $("matter").focus();
-    return;
-  }
-  const files = [...$("file").files];
+/** Uploads files one after the other into the current matter, with one progress bar and a line per file. */
+async function uploadFiles(files) {
+  const status = $("upload-status");
+  const m = requireMatter(status, "uploads go into the current matter.");
+  if (!m || files.length === 0) return;
   const bar = $("upload-progress");
   bar.hidden = false;
-  const messages = [];
+  bar.value = 0;
+  const lines = [];
   for (const [i, file] of files.entries()) {
     try {
       const r = await uploadOne(file, m, (f) => (bar.value = ((i + f) / files.length) * 100));
-      messages.push(`${file.name}: ${r.status} (${r.chunks} passages)`);
+      lines.push(el("li", {}, `${file.name}: ${r.status} (${r.chunks} passages)`, r.formatNote ? el("div", { className: "notice", textContent: `Format sniffed: ${r.formatNote.message}.` }) : null));
     } catch (error) {
-      messages.push(`${file.name}: ${error.message}`);
+      lines.push(el("li", { className: "error", textContent: `${file.name}: ${error.message}` }));
     }
   }
   bar.value = 100;
-  $("upload-status").textContent = messages.join("; ");
-  $("file").value = "";
+  status.replaceChildren(...lines);
   await loadDocuments();
+}
+
+$("upload-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const files = [...$("file").files];
+  $("file").value = "";
+  await uploadFiles(files);
+});
+// Drag and drop: files dropped on the zone (or anywhere on the Documents panel) are uploaded.
+const dropzone = $("dropzone");
+for (const type of ["dragenter", "dragover"]) {
+  $("panel-documents").addEventListener(type, (e) => {
+    if (![...(e.dataTransfer?.types ?? [])].includes("Files")) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "copy";
+    dropzone.classList.add("over");
+  });
+}
+$("panel-documents").addEventListener("dragleave", (e) => {
+  if (!$("panel-documents").contains(e.relatedTarget)) dropzone.classList.remove("over");
+});
+$("panel-documents").addEventListener("drop", (e) => {
+  e.preventDefault();
+  dropzone.classList.remove("over");
+  void uploadFiles([...(e.dataTransfer?.files ?? [])]);
+});
+dropzone.addEventListener("click", () => $("file").click());
+dropzone.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" || e.key === " ") {
+    e.preventDefault();
+    $("file").click();
+  }
+});
+$("file").addEventListener("change", () => {
+  // Chosen through the drop zone's file dialog: upload at once, as a drop does.
+  if (document.activeElement === dropzone && $("file").files.length > 0) $("upload-form").requestSubmit();
 });
 
 // --- passages ------------------------------------------------------------------------------
-async function showPassage(documentId, start, end) {
+/** Opens a document in the Read pop-up, titled with the document's title, the span [start, end) highlighted. */
+async function showPassage(documentId, start, end, about = {}) {
   const { text } = await json(`/api/v1/documents/${encodeURIComponent(documentId)}/text`);
+  if ($("passage").open) $("passage").close();
+  const known = documents.find((d) => d.id === documentId);
+  const title = about.title ?? known?.title ?? "Document";
+  const fileName = about.fileName ?? known?.fileName;
+  $("passage-title").textContent = title;
+  $("passage-meta").textContent = [fileName, about.page ? `page ${about.page}` : "", end > start ? "the cited passage is highlighted" : ""].filter(Boolean).join(" · ");
   const box = $("passage-text");
   if (end > start) {
     const mark = el("mark", { textContent: text.slice(start, end) });
@@ -223,18 +284,233 @@ async function showPassage(documentId, start, end) {
 }
 
 // --- search and ask ------------------------------------------------------------------------
-function renderHits(hits) {
+/** A snippet with the query terms the engine found (wrapped in ** … **) shown highlighted. */
+function highlighted(snippet) {
+  const node = el("div", { className: "snippet" });
+  snippet.split(/\*\*(.+?)\*\*/g).forEach((part, i) => node.append(i % 2 === 1 ? el("mark", { textContent: part }) : part));
+  return node;
+}
+
+function renderHits(hits, cited = new Map()) {
   $("hits").replaceChildren(
     ...hits.map((h) =>
       el(
         "li",
-        {},
-        el("div", { className: "meta", textContent: `${h.title} · ${h.fileName} · page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}${h.sectionPath.length ? ` · ${h.sectionPath.join(" › ")}` : ""}` }),
-        el("div", { textContent: h.snippet.replace(/\*\*/g, "") }),
-        el("button", { type: "button", className: "secondary", textContent: "Show in document", onclick: () => void showPassage(h.documentId, h.start, h.end) }),
+        { className: cited.has(h.chunkId) ? "cited" : "" },
+        el("div", { className: "meta", textContent: `${cited.has(h.chunkId) ? `cited ${cited.get(h.chunkId)} · ` : ""}${h.title} · ${h.fileName} · page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}${h.sectionPath.length ? ` · ${h.sectionPath.join(" › ")}` : ""}` }),
+        highlighted(h.snippet),
+        el("button", { type: "button", className: "secondary", textContent: "Show in document", ariaLabel: `Show passage in ${h.title}`, onclick: () => void showPassage(h.documentId, h.start, h.end, h) }),
       ),
     ),
   );
+}
+
+/** The conversation on screen: { id?, title, documentIds, turns } (id once the first question created it). */
+let conversation = { title: "New conversation", documentIds: [], turns: [] };
+
+function citationLabel(c) {
+  return `${c.title} (${c.fileName}, page ${c.page}${c.ocr ? `, OCR ${Math.round(c.ocr.confidence)}%` : ""})`;
+}
+
+/** An answer: its text with [n] markers as buttons, then its numbered sources (long titles wrap beside their number). */
+function answerView(answer) {
+  const box = el("div", { className: answer.notFound ? "answer not-found" : "answer" });
+  const p = el("p", { className: "answer-text" });
+  for (const part of answer.text.split(/(\[\d+\])/)) {
+    const n = /^\[(\d+)\]$/.exec(part);
+    const c = n && answer.citations.find((x) => x.marker === Number(n[1]));
+    if (c) p.append(el("button", { type: "button", className: "cite", textContent: part, ariaLabel: `Citation ${c.marker}: ${c.title}, page ${c.page}`, onclick: () => void showPassage(c.documentId, c.start, c.end, c) }));
+    else p.append(part);
+  }
+  box.append(p);
+  if (answer.citations.length > 0) {
+    box.append(
+      el(
+        "ol",
+        { className: "sources", "aria-label": "Sources" },
+        ...answer.citations.map((c) =>
+          el(
+            "li",
+            {},
+            el("span", { className: "num", textContent: `[${c.marker}]`, "aria-hidden": "true" }),
+            el(
+              "div",
+              { className: "source" },
+              el("button", { type: "button", className: "cite source-title", textContent: citationLabel(c), ariaLabel: `Source ${c.marker}: ${citationLabel(c)}`, onclick: () => void showPassage(c.documentId, c.start, c.end, c) }),
+              el("blockquote", { className: "quote" }, el("mark", { textContent: c.quote.replace(/\s+/g, " ").slice(0, 400) })),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return box;
+}
+
+function turnView(question, answerNode) {
+  return el("li", { className: "turn" }, el("p", { className: "question" }, el("strong", { textContent: "Q: " }), question), answerNode);
+}
+
+function renderThread() {
+  $("thread-title").textContent = conversation.id ? conversation.title : "New conversation";
+  $("thread").replaceChildren(...conversation.turns.map((t) => turnView(t.question, answerView(t.answer))));
+  renderScope();
+}
+
+/** Starts a new (not yet saved) conversation over these documents; the first question saves it. */
+function startConversation(documentIds) {
+  conversation = { title: "New conversation", documentIds: [...documentIds], turns: [] };
+  $("hits").replaceChildren();
+  $("answer").replaceChildren();
+  renderThread();
+  markCurrentConversation();
+}
+
+function askThisDocument(d) {
+  showTab("ask");
+  startConversation([d.id]);
+  $("scope").open = true;
+  $("question").focus();
+}
+
+// The document picker: checkboxes over the matter's documents. Changing it after a question
+// starts a new conversation, since a conversation keeps one scope.
+function renderScope() {
+  const chosen = new Set(conversation.documentIds);
+  $("doc-picker").replaceChildren(
+    ...documents.map((d) =>
+      el(
+        "label",
+        { className: "pick" },
+        el("input", { type: "checkbox", value: d.id, checked: chosen.has(d.id), onchange: onScopeChange }),
+        ` ${d.title} `,
+        el("span", { className: "meta", textContent: `(${d.fileName})` }),
+      ),
+    ),
+  );
+  if (documents.length === 0) $("doc-picker").replaceChildren(el("p", { className: "hint", textContent: "No documents in this matter yet." }));
+  const names = conversation.documentIds.map((id) => documents.find((d) => d.id === id)?.title ?? id);
+  $("scope-summary").textContent = names.length === 0 ? "all documents in the matter" : names.length === 1 ? names[0] : `${names.length} documents`;
+}
+
+function onScopeChange() {
+  const ids = [...$("doc-picker").querySelectorAll("input:checked")].map((i) => i.value);
+  if (conversation.turns.length > 0) startConversation(ids);
+  else {
+    conversation.documentIds = ids;
+    renderScope();
+  }
+}
+$("scope-all").addEventListener("click", () => {
+  if (conversation.turns.length > 0) startConversation([]);
+  else {
+    conversation.documentIds = [];
+    renderScope();
+  }
+});
+$("conversation-new").addEventListener("click", () => {
+  startConversation(conversation.documentIds);
+  $("question").focus();
+});
+
+async function loadAskPanel() {
+  await loadDocuments();
+  renderScope();
+  await loadConversations();
+}
+
+function markCurrentConversation() {
+  for (const b of $("conversations").querySelectorAll("button.conversation")) b.setAttribute("aria-current", String(b.dataset.id === conversation.id));
+}
+
+async function loadConversations() {
+  const m = matter();
+  if (!m) {
+    $("conversations").replaceChildren(el("li", { className: "hint", textContent: "Pick a matter to see its conversations." }));
+    return;
+  }
+  try {
+    const { conversations } = await json(`/api/v1/conversations?matter=${enc(m)}`);
+    $("conversations").replaceChildren(
+      ...conversations.map((c) =>
+        el(
+          "li",
+          {},
+          el("button", { type: "button", className: "conversation", "data-id": c.id, textContent: c.title, title: `${c.turnCount} question${c.turnCount === 1 ? "" : "s"}, updated ${new Date(c.updatedAt).toLocaleString()}`, onclick: () => void openConversation(c.id) }),
+          el("button", { type: "button", className: "danger small", textContent: "Delete", ariaLabel: `Delete conversation ${c.title}`, onclick: () => void deleteConversation(c) }),
+        ),
+      ),
+    );
+    if (conversations.length === 0) $("conversations").replaceChildren(el("li", { className: "hint", textContent: "No conversations yet: ask a question." }));
+    markCurrentConversation();
+  } catch (error) {
+    $("conversations").replaceChildren(el("li", {}, errorView(error, "Could not list conversations")));
+  }
+}
+
+async function openConversation(id) {
+  try {
+    const c = await json(`/api/v1/conversations/${enc(id)}`);
+    conversation = { id: c.id, title: c.title, documentIds: c.documentIds, turns: c.turns.map((t) => ({ question: t.question, answer: t.answer })) };
+    $("hits").replaceChildren();
+    $("answer").replaceChildren();
+    renderThread();
+    markCurrentConversation();
+  } catch (error) {
+    $("answer").replaceChildren(errorView(error, "Could not open the conversation"));
+  }
+}
+
+async function deleteConversation(c) {
+  if (!window.confirm(`Delete the conversation "${c.title}"?`)) return;
+  try {
+    await api(`/api/v1/conversations/${enc(c.id)}`, { method: "DELETE" });
+    if (conversation.id === c.id) startConversation(conversation.documentIds);
+  } catch (error) {
+    $("answer").replaceChildren(errorView(error, "Could not delete the conversation"));
+  }
+  await loadConversations();
+}
+
+/** Asks in the current conversation (creating it first), streaming: passages, then text, then the checked answer. */
+async function ask(question, m) {
+  // Without a matter (an admin asking across every matter) the answer is shown but not kept.
+  if (m && !conversation.id) {
+    const created = await json("/api/v1/conversations", { method: "POST", body: JSON.stringify({ matter: m, documentIds: conversation.documentIds }) });
+    conversation = { ...conversation, id: created.id, title: created.title };
+  }
+  const pendingText = el("p", { className: "answer-text streaming", textContent: "" });
+  const pending = el("div", { className: "answer" }, pendingText);
+  const turn = turnView(question, pending);
+  turn.setAttribute("aria-busy", "true");
+  $("thread").append(turn);
+  $("answer").replaceChildren(el("p", { className: "hint", textContent: "Finding passages…" }));
+  const scope = m ? { conversationId: conversation.id } : conversation.documentIds.length > 0 ? { documentIds: conversation.documentIds } : {};
+  const res = await api("/api/v1/ask", { method: "POST", body: JSON.stringify({ question, stream: true, k: 8, ...scope }), headers: { accept: "text/event-stream" } });
+  let passages = [];
+  for await (const { event, data } of sseEvents(res)) {
+    if (event === "passages") {
+      passages = data;
+      renderHits(passages);
+      $("answer").replaceChildren(el("p", { className: "hint", textContent: `${passages.length} passages found; writing the answer…` }));
+    } else if (event === "text") {
+      pendingText.textContent += data.text; // a model's tokens as they come (an extractive answer arrives whole)
+    } else if (event === "answer") {
+      conversation.turns.push({ question, answer: data });
+      if (conversation.turns.length === 1 && conversation.title === "New conversation") conversation.title = question.replace(/\s+/g, " ").slice(0, 120); // as the server titles it
+      turn.replaceWith(turnView(question, answerView(data)));
+      const cited = new Map();
+      for (const c of data.citations) cited.set(c.chunkId, `${cited.get(c.chunkId) ?? ""}[${c.marker}]`);
+      renderHits(passages, cited);
+      $("answer").replaceChildren(el("p", { className: "hint", textContent: data.notFound ? "Nothing in the selected documents answers this; the closest passages are below." : `Answered from ${data.citations.length} cited passage${data.citations.length === 1 ? "" : "s"}.` }));
+    } else if (event === "error") {
+      throw Object.assign(new Error(data.message), { summary: data.message, code: data.code, hint: data.hint });
+    }
+  }
+  turn.removeAttribute("aria-busy");
+  if (turn.isConnected) turn.remove(); // the stream ended without an answer (server stopping): the error below says so
+  $("thread-title").textContent = conversation.id ? conversation.title : "Not kept: pick a matter to keep conversations";
+  if (m) await loadConversations();
 }
 
 $("ask-form").addEventListener("submit", async (e) => {
@@ -242,29 +518,25 @@ $("ask-form").addEventListener("submit", async (e) => {
   const mode = e.submitter?.value ?? "ask";
   const q = $("question").value.trim();
   const m = matter();
-  const scope = m ? { matters: [m] } : {};
-  $("answer").replaceChildren(el("p", { textContent: "Working…" }));
+  if (!q) return;
+  const submit = [...$("ask-form").querySelectorAll("button")];
+  for (const b of submit) b.disabled = true;
+  $("answer").replaceChildren(el("p", { className: "hint", textContent: "Working…" }));
   try {
     if (mode === "search") {
-      const { hits } = await json("/api/v1/search", { method: "POST", body: JSON.stringify({ query: q, k: 10, ...scope }) });
+      const scope = conversation.documentIds.length > 0 ? { documentIds: conversation.documentIds } : {};
+      const { hits } = await json("/api/v1/search", { method: "POST", body: JSON.stringify({ query: q, k: 10, ...(m ? { matters: [m] } : {}), ...scope }) });
       $("answer").replaceChildren(el("p", { textContent: `${hits.length} passages` }));
       renderHits(hits);
       return;
     }
-    const { answer, passages } = await json("/api/v1/ask", { method: "POST", body: JSON.stringify({ question: q, ...scope }) });
-    const p = el("p");
-    // [n] markers become buttons that open the cited sentence in its document.
-    for (const part of answer.text.split(/(\[\d+\])/)) {
-      const n = /^\[(\d+)\]$/.exec(part);
-      const c = n && answer.citations.find((x) => x.marker === Number(n[1]));
-      if (c) p.append(el("button", { type: "button", className: "cite", textContent: part, ariaLabel: `Citation ${c.marker}: ${c.title}, page ${c.page}`, onclick: () => void showPassage(c.documentId, c.start, c.end) }));
-      else p.append(part);
-    }
-    const sources = el("ol", {}, ...answer.citations.map((c) => el("li", {}, el("button", { type: "button", className: "cite", textContent: `${c.title} (${c.fileName}, page ${c.page}${c.ocr ? `, OCR ${Math.round(c.ocr.confidence)}%` : ""})`, onclick: () => void showPassage(c.documentId, c.start, c.end) }))));
-    $("answer").replaceChildren(p, sources);
-    renderHits(passages);
+    await ask(q, m);
+    $("question").value = "";
   } catch (error) {
-    $("answer").replaceChildren(el("p", { className: "error", textContent: error.message }));
+    $("answer").replaceChildren(errorView(error, "The question was not answered"));
+  } finally {
+    for (const b of submit) b.disabled = false;
+    $("question").focus();
   }
 });
 

@@ -13,6 +13,7 @@ import { SseStreams } from "./http/sse";
 import { validationError } from "./http/validation";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerAuditRoutes } from "./routes/audit";
+import { registerConversationRoutes } from "./routes/conversations";
 import { registerDocumentRoutes } from "./routes/documents";
 import { registerHealthRoutes } from "./routes/health";
 import { registerModelRoutes } from "./routes/models";
@@ -259,6 +260,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   registerHealthRoutes(app, ctx);
   registerDocumentRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
+  registerConversationRoutes(app, ctx);
   registerRedactRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
   registerAuditRoutes(app, ctx);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
+import { LEASE, NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = fs.existsSync(CHROMIUM);
@@ -335,6 +335,155 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     expect((await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     expect(external).toEqual([]);
     await erin.close();
+    await context.close();
+  }, 30_000);
+
+  it("ask page: drag-and-drop upload with a sniffed-format notice, ask this document, streamed answers with highlighted sources, conversations kept per matter", async () => {
+    // Narrow enough that long source titles must wrap.
+    const { context, page, external } = await signedIn("alice");
+    await page.setViewportSize({ width: 760, height: 900 });
+
+    // The favicon is served (no 404 in the console).
+    const icon = await page.request.get(`${t.url}/favicon.ico`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toMatch(/icon/);
+    expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+
+    // The NDA (already there when the first test ran: then unchanged).
+    await page.getByLabel(/Upload documents/).setInputFiles({ name: "mutual-nda.txt", mimeType: "text/plain", buffer: Buffer.from(NDA) });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.locator("#upload-status li", { hasText: /^mutual-nda\.txt: (added|unchanged)/ }).waitFor();
+    expect(await page.locator("#upload-status .notice").count()).toBe(0);
+
+    // A text file named .pdf, dropped on the Documents panel: uploaded, and the notice says it was sniffed.
+    const drop = await page.evaluateHandle((text) => {
+      // In the page (this test's tsconfig has no DOM lib, so the page's globals are typed here).
+      const w = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string, o: { type: string }) => unknown };
+      const dt = new w.DataTransfer();
+      dt.items.add(new w.File([text], "commercial-lease.pdf", { type: "application/pdf" }));
+      return dt;
+    }, LEASE);
+    await page.locator("#dropzone").dispatchEvent("drop", { dataTransfer: drop });
+    const uploaded = page.locator("#upload-status li", { hasText: "commercial-lease.pdf: added" });
+    await uploaded.waitFor();
+    expect(await uploaded.locator(".notice").textContent()).toBe("Format sniffed: 'commercial-lease.pdf' is named .pdf but holds plain text; it was read as plain text (the format is sniffed from the content, not taken from the name).");
+    await page.getByRole("cell", { name: "commercial-lease.pdf" }).waitFor();
+
+    // Read: the pop-up is titled with the document's title.
+    const ndaRow = page.locator("#documents tr", { hasText: "mutual-nda.txt" });
+    const ndaTitle = (await ndaRow.locator("td").first().textContent())!;
+    await ndaRow.getByRole("button", { name: `Read ${ndaTitle}`, exact: true }).click();
+    await page.locator("#passage").waitFor();
+    expect(await page.locator("#passage-title").textContent()).toBe(ndaTitle);
+    expect(ndaTitle).not.toBe("Cited passage");
+    await page.getByRole("button", { name: "Close" }).click();
+
+    // Ask this document: the Ask tab opens limited to it.
+    await ndaRow.getByRole("button", { name: `Ask ${ndaTitle}`, exact: true }).click();
+    expect(await page.getByRole("tab", { name: "Search & ask" }).getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator("#scope-summary").textContent()).toBe(ndaTitle);
+    expect(await page.locator("#doc-picker input:checked").count()).toBe(1);
+
+    // The answer streams in (passages first, then the answer), cites the NDA only, and shows its sources.
+    const streamed: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().endsWith("/api/v1/ask")) streamed.push(r.headers()["content-type"] ?? "");
+    });
+    await page.getByLabel("Question or search terms").fill("How much notice is needed to terminate?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const firstTurn = page.locator("#thread li.turn").first();
+    await firstTurn.locator(".sources li").first().waitFor();
+    expect(streamed).toEqual([expect.stringMatching(/^text\/event-stream/)]);
+    expect(await firstTurn.locator(".question").textContent()).toBe("Q: How much notice is needed to terminate?");
+    const sources = await firstTurn.locator(".sources .source-title").allTextContents();
+    expect(sources.length).toBeGreaterThan(0);
+    for (const s of sources) expect(s).toContain("mutual-nda.txt");
+    expect(await firstTurn.locator(".sources .quote mark").first().textContent()).toContain("notice");
+    // Passages below: query terms highlighted, the cited one marked.
+    await page.locator("#hits li .snippet mark").first().waitFor();
+    expect((await page.locator("#hits li .snippet mark").allTextContents()).map((m) => m.toLowerCase())).toContain("notice");
+    expect(await page.locator("#hits li.cited .meta").first().textContent()).toMatch(/^cited \[1\](\[\d\])* · /);
+    // A long source title wraps beside its number, never under it (on a narrow window).
+    await page.setViewportSize({ width: 420, height: 900 });
+    const layout = await firstTurn.locator(".sources li").first().evaluate((li) => {
+      const num = li.querySelector(".num")!.getBoundingClientRect();
+      const title = li.querySelector(".source-title")!.getBoundingClientRect();
+      return { numRight: num.right, titleLeft: title.left, titleHeight: title.height, lineHeight: parseFloat((globalThis as unknown as { getComputedStyle(n: unknown): { lineHeight: string } }).getComputedStyle(li.querySelector(".source-title")).lineHeight) || 20 };
+    });
+    expect(layout.titleLeft).toBeGreaterThanOrEqual(layout.numRight);
+    expect(layout.titleHeight).toBeGreaterThan(1.5 * layout.lineHeight);
+    await page.setViewportSize({ width: 760, height: 900 });
+    // The citation opens the Read pop-up titled with the document, the sentence highlighted.
+    await firstTurn.getByRole("button", { name: /^Citation 1:/ }).click();
+    await page.locator("#passage mark").waitFor();
+    expect(await page.locator("#passage-title").textContent()).toBe(ndaTitle);
+    expect(await page.locator("#passage mark").textContent()).toContain("notice");
+    await page.getByRole("button", { name: "Close" }).click();
+
+    // The conversation is kept, titled with its first question; a follow-up keeps the scope.
+    const list = page.locator("#conversations");
+    await list.getByRole("button", { name: "How much notice is needed to terminate?", exact: true }).waitFor();
+    await page.getByLabel("Question or search terms").fill("Which law governs it?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await page.locator("#thread li.turn").nth(1).locator(".sources li").first().waitFor();
+    expect(await page.locator("#thread li.turn").nth(1).locator(".quote").first().textContent()).toContain("Delaware");
+    expect(await page.locator("#thread li.turn").count()).toBe(2);
+
+    // Through the API: stored in the matter, with both turns and the NDA as its scope.
+    const listed = (await (await fetch(`${t.url}/api/v1/conversations?matter=acme`, { headers: t.auth("alice") })).json()) as { conversations: { id: string; title: string; turnCount: number; documentIds: string[] }[] };
+    const kept = listed.conversations.find((c) => c.title === "How much notice is needed to terminate?")!;
+    expect(kept).toMatchObject({ turnCount: 2 });
+    expect(kept.documentIds).toHaveLength(1);
+
+    // After a reload, the conversation opens again with its history.
+    await page.reload();
+    await page.getByText("Signed in as alice").waitFor();
+    await page.getByRole("tab", { name: "Search & ask" }).click();
+    await list.getByRole("button", { name: "How much notice is needed to terminate?", exact: true }).click();
+    await page.locator("#thread li.turn").nth(1).waitFor();
+    expect(await page.locator("#thread-title").textContent()).toBe("How much notice is needed to terminate?");
+    expect(await page.locator("#thread li.turn .question").allTextContents()).toEqual(["Q: How much notice is needed to terminate?", "Q: Which law governs it?"]);
+    expect(await page.locator("#scope-summary").textContent()).toBe(ndaTitle);
+
+    // A new conversation over all documents, then deleted.
+    await page.locator("#scope summary").click(); // the picker folds away; it opens by its summary
+    await page.getByRole("button", { name: "Ask all documents" }).click();
+    expect(await page.locator("#thread li.turn").count()).toBe(0);
+    expect(await page.locator("#scope-summary").textContent()).toBe("all documents in the matter");
+    await page.getByLabel("Question or search terms").fill("When is the rent due?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await page.locator("#thread li.turn .sources li").first().waitFor();
+    expect(await page.locator("#thread li.turn .source-title").first().textContent()).toContain("commercial-lease.pdf");
+    page.once("dialog", (d) => void d.accept());
+    await list.getByRole("button", { name: "Delete conversation When is the rent due?" }).click();
+    await list.getByRole("button", { name: "When is the rent due?", exact: true }).waitFor({ state: "detached" });
+    expect(await page.locator("#thread li.turn").count()).toBe(0);
+
+    // Another matter's attorney sees none of acme's conversations, and cannot open one by id.
+    expect((await fetch(`${t.url}/api/v1/conversations/${kept.id}`, { headers: t.auth("bob") })).status).toBe(404);
+    expect((await fetch(`${t.url}/api/v1/conversations?matter=acme`, { headers: t.auth("bob") })).status).toBe(403);
+
+    expect(external).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("the Matter field is marked only where a matter is needed: not on the Models and Agents tabs", async () => {
+    const { context, page, external } = await signedIn("alice");
+    await page.getByLabel("Current matter").fill("");
+    await page.getByRole("tab", { name: "Workflows" }).click();
+    await page.getByRole("button", { name: "Load example" }).click();
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.locator("#wf-error").getByText(/Pick a matter first/).waitFor();
+    const matterField = page.getByLabel("Current matter");
+    expect(await matterField.getAttribute("aria-invalid")).toBe("true");
+    const border = () => matterField.evaluate((i) => (globalThis as unknown as { getComputedStyle(n: unknown): { borderTopColor: string } }).getComputedStyle(i).borderTopColor); // in the page (no DOM lib here)
+    const red = await border();
+    for (const tab of ["Models", "Agents"]) {
+      await page.getByRole("tab", { name: tab }).click();
+      expect(await matterField.getAttribute("aria-invalid")).toBeNull();
+      expect(await border()).not.toBe(red);
+    }
+    expect(external).toEqual([]);
     await context.close();
   }, 30_000);
 });

@@ -26,7 +26,7 @@ export { indexWriterHolder } from "./store/lance-index";
 export { hasUnfinishedIngest } from "./ingest/unfinished-ingest";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
-export { sniffFormat, type DocumentFormat } from "./extraction/sniff-format";
+export { formatNoteFor, sniffFormat, type DocumentFormat, type FormatNote } from "./extraction/sniff-format";
 export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extraction/ocr/ocr-config";
 export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";
 export { PageOcr, type OcrPageInfo, type PageFailure, type OcrPageProgress } from "./extraction/ocr/page-ocr";

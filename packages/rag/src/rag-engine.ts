@@ -536,7 +536,7 @@ export class RagEngine implements Retriever {
       if (stream) yield { type: "text", text: answer.text };
     }
     if (answer.droppedCitations.length > 0) this.#logger.warn({ dropped: answer.droppedCitations.length }, "answer cited text that was not retrieved");
-    return answer;
+    return scope.documentIds ? { ...answer, scope: [...scope.documentIds] } : answer;
   }
 
   /**
@@ -556,7 +556,10 @@ export class RagEngine implements Retriever {
     const matters = options.filter?.matters ?? options.allowedMatters ?? this.config.allowedMatters;
     const { resolver } = await this.#documentResolver(matters);
     const named = resolver.scope(question, this.#ranker.weights.resolver).map((m) => m.documentId);
-    return named.length > 0 ? { documentIds: named, naming: naming(() => byId(named)) } : { naming: naming(() => []) };
+    if (named.length > 0) return { documentIds: named, naming: naming(() => byId(named)) };
+    // A follow-up that names nothing keeps the documents the conversation was about (those still visible).
+    const fallback = (options.fallbackDocumentIds ?? []).filter((id) => { const d = this.#index.document(id); return d !== undefined && (!matters || matters.includes(d.matter)); });
+    return fallback.length > 0 ? { documentIds: fallback, naming: naming(() => byId(fallback)) } : { naming: naming(() => []) };
   }
 
   /** Chunks in the index (committed or not), optionally of some matters. */

@@ -12,6 +12,7 @@ export type WorkspaceErrorCode =
   | "INPUT_NOT_FOUND"
   | "UPLOAD_TOO_LARGE"
   | "UPLOAD_REJECTED"
+  | "CONVERSATION_NOT_FOUND"
   | "PLUGIN_EXISTS"
   | "PLUGIN_NOT_FOUND"
   | "PLUGIN_FAILED"

@@ -13,6 +13,7 @@ export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./pl
 export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
+export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
@@ -22,6 +23,6 @@ export { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType, type Age
 export { CONTRACT_REVIEW_WORKFLOW_YAML, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 export type { ModelManager, ModelRecord } from "@bear/model-manager";
 export { pluginContainment, type PluginPermission } from "@bear/plugins";
-export { describeOcr, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type Citation, type DocumentRecord, type FileOutcome, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
+export { describeOcr, formatNoteFor, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type AnswerStreamEvent, type Citation, type DocumentRecord, type FileOutcome, type FormatNote, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
 export { AccessDeniedError, assessRisk, RateLimitedError, type AccessControl, type Action, type AuditLog, type AuditVerification, type PiiScrubber, type Principal, type RateLimiter, type Resource, type Role, ROLES } from "@bear/security";
 export { parseWorkflowText, RunNotFoundError, type JsonValue, type RunDetails, type RunHandle, type RunRecord, type RunResult, type RunStatus, type StepHandlerRegistry, type WorkflowEngine, type WorkflowEvent } from "@bear/workflow-engine";

@@ -19,10 +19,11 @@ import { WorkspacePlugins, workspacePluginsConfig } from "./plugins/workspace-pl
 import { LiveRuns } from "./runs/live-runs";
 import { UploadStore } from "./uploads/upload-store";
 import { WorkspaceUsers } from "./users/workspace-users";
+import { ConversationStore } from "./conversations/conversation-store";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
 import type { OpenWorkspaceOptions } from "./workspace-options";
-import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
+import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /**
  * Opens (or, with `create`, creates) the workspace under `config.dataDir` and composes the product:
@@ -145,6 +146,9 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
         const sealer = ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true });
         return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealer);
       })
+      .inSingletonScope();
+    bind(ConversationStoreToken)
+      .toDynamicValue((ctx) => new ConversationStore(paths.conversations, ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true })))
       .inSingletonScope();
     bind(WorkspacePluginsToken)
       .toDynamicValue((ctx) => {

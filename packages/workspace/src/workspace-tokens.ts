@@ -7,3 +7,4 @@ export const LiveRunsToken = bearToken("workspace", "LiveRuns");
 export const VaultFileToken = bearToken("workspace", "VaultFile");
 export const WorkspacePluginsToken = bearToken("workspace", "WorkspacePlugins");
 export const WorkspaceUsersToken = bearToken("workspace", "WorkspaceUsers");
+export const ConversationStoreToken = bearToken("workspace", "ConversationStore");

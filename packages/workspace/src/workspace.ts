@@ -34,7 +34,8 @@ import type { VaultFile } from "./vault/vault-file";
 import type { WorkspacePlugins } from "./plugins/workspace-plugins";
 import type { WorkspaceUsers } from "./users/workspace-users";
 import { MatterTableStore } from "./vault/matter-tables";
-import { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
+import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
+import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
 export interface ReviewOptions {
@@ -92,6 +93,8 @@ export class Workspace implements AsyncDisposable {
   readonly audit: AuditPolicy;
   readonly liveRuns: LiveRuns;
   readonly plugins: WorkspacePlugins;
+  /** Ask-page conversations per matter (sealed when the workspace is encrypted). */
+  readonly conversations: ConversationStore;
   readonly #container: Container;
   readonly #uploads: UploadStore;
   readonly #resumeWorkflows: boolean;
@@ -129,6 +132,7 @@ export class Workspace implements AsyncDisposable {
     this.audit = init.container.get<AuditPolicy>(AuditPolicyToken);
     this.liveRuns = init.container.get<LiveRuns>(LiveRunsToken);
     this.plugins = init.container.get<WorkspacePlugins>(WorkspacePluginsToken);
+    this.conversations = init.container.get<ConversationStore>(ConversationStoreToken);
     this.#uploads = init.container.get<UploadStore>(UploadStoreToken);
   }
 
@@ -317,6 +321,23 @@ export class Workspace implements AsyncDisposable {
       yield event;
     }
     await this.audit.answered(actor, { mode: options.mode ?? this.#defaultMode(), passages: final?.passages.length ?? 0, answer: final?.mode ?? "none", chars: question.length });
+    return final;
+  }
+
+  /**
+   * A cited answer inside a conversation, streamed: limited to the conversation's matter and
+   * documents; a follow-up that names no document keeps the scope of the answer before it. The
+   * question and its answer are appended to the conversation (the caller authorized the matter).
+   */
+  async *answerInConversation(conversation: Conversation, question: string, options: AnswerOptions, actor: string): AsyncGenerator<AnswerStreamEvent, Answer | undefined> {
+    const previous = conversation.turns.at(-1)?.answer.scope;
+    const scoped: AnswerOptions = {
+      ...options,
+      filter: { ...options.filter, matters: [conversation.matter], ...(conversation.documentIds.length > 0 ? { documentIds: [...conversation.documentIds] } : {}) },
+      ...(previous && previous.length > 0 && conversation.documentIds.length === 0 ? { fallbackDocumentIds: previous } : {}),
+    };
+    const final = yield* this.answerStream(question, scoped, actor);
+    if (final && !options.signal?.aborted) await this.conversations.append(conversation, turnOf(question, final, actor));
     return final;
   }
 

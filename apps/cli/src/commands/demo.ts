@@ -82,7 +82,7 @@ export function registerDemoCommand(program: Command): void {
         say(`\n${bold("4. Redact")} the client letter (personal data removed, report of what was removed)`);
         const redaction = await redactFile(ctx, path.join(samples, "client-letter.eml"), { out: path.join(demoDir, "client-letter.redacted.txt"), policy: "default" });
         say(`   ${redaction.removed} items removed (${Object.entries(redaction.byType).map(([t, n]) => `${n} ${t}`).join(", ")}); risk of the original: ${redaction.risk.level}`);
-        say(`   redacted copy: ${redaction.output}`);
+        say(`   redacted copy: ${redaction.output}${flags.keep ? "" : dim(" (in the temporary workspace, deleted when the demo ends; --keep keeps it)")}`);
 
         let review: { available: boolean; reason?: string; summary?: unknown; risks?: unknown[]; output?: string };
         try {
@@ -93,7 +93,7 @@ export function registerDemoCommand(program: Command): void {
           say(`\n${bold("5. Review")} the services agreement against the default playbook: ${summaryLine(reviewed)}`);
           for (const r of reviewed.risks.slice(0, 4)) say(`   ${r.severity.padEnd(8)} ${r.title}`);
           say(`   parties: ${reviewed.summary.parties.join("; ")}; governing law: ${reviewed.summary.governingLaw ?? "?"}; every finding cited to the character`);
-          say(`   report: ${output}`);
+          say(`   report: ${output}${flags.keep ? "" : dim(" (deleted with the temporary workspace; --keep keeps it)")}`);
         } catch (error) {
           if (!BearError.isInstance(error) || error.code !== "NOT_AVAILABLE") throw error;
           review = { available: false, reason: error.message };
@@ -121,7 +121,7 @@ export function registerDemoCommand(program: Command): void {
         if (program.opts<{ json?: boolean }>().json) {
           ctx.emit(report, () => "");
         } else {
-          say(`\nDone in ${(durationMs / 1000).toFixed(1)} s. ${flags.keep ? `Kept ${demoDir}.` : "The temporary workspace is removed."}`);
+          say(`\nDone in ${(durationMs / 1000).toFixed(1)} s. ${flags.keep ? `Kept ${demoDir}. It holds the workspace, the redacted copy and the review report.` : "The temporary workspace and the files listed above are now deleted; run `bear demo --keep` to keep them."}`);
           say(
             [
               "",

@@ -126,6 +126,11 @@ function summarise(report: IngestReport): string {
       for (const p of f.pageFailures ?? []) lines.push(`    ${yellow(`${p.code}: ${p.message}`)}${p.hint ? ` (${p.hint})` : ""}`);
     }
   }
+  const sniffed = report.files.filter((f) => f.formatNote);
+  if (sniffed.length > 0) {
+    lines.push("", yellow(`${sniffed.length} file(s) were read by their content, not their extension:`));
+    for (const f of sniffed) lines.push(`  ${f.formatNote?.message ?? ""}`);
+  }
   const failed = report.files.filter((f) => f.status === "failed");
   if (failed.length > 0) {
     lines.push("", yellow(`${failed.length} file(s) could not be ingested:`));

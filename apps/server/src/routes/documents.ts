@@ -91,6 +91,11 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
               status: { type: "string", enum: ["added", "updated", "unchanged"] },
               chunks: { type: "integer" },
               document: { $ref: "Document#" },
+              formatNote: {
+                type: "object",
+                description: "present when the content is not what the file name's extension says: it was read by its content (sniffed)",
+                properties: { extension: { type: "string" }, format: { type: "string" }, message: { type: "string" } },
+              },
             },
           },
           ...errorResponses(406, 413, 415, 422, 503),
@@ -115,7 +120,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
         throw error;
       }
       const outcome = await services.workspace.upload({ matter, fileName, body: part.file, actor: principal.id, truncated: () => part.file.truncated });
-      return reply.status(201).send({ status: outcome.status, chunks: outcome.chunks, document: documentDto(outcome.document) });
+      return reply.status(201).send({ status: outcome.status, chunks: outcome.chunks, document: documentDto(outcome.document), ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) });
     },
   );
 

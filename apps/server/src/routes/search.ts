@@ -5,6 +5,7 @@ import type { Answer, Citation, Principal, SearchHit, SearchOptions } from "@bea
 import { toHttpError } from "../http/http-errors";
 import { visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, ID_PATTERN, MATTER_PATTERN, securityRequirement } from "../http/schemas";
+import { usableConversation } from "./conversations";
 
 interface RetrievalBody {
   readonly k?: number;
@@ -56,6 +57,7 @@ export function answerDto(a: Answer) {
     passagesUsed: a.passagesUsed,
     notFound: a.notFound,
     ...(a.finishReason ? { finishReason: a.finishReason } : {}),
+    ...(a.scope ? { scope: [...a.scope] } : {}),
   };
 }
 
@@ -92,6 +94,7 @@ const answerSchema = {
     passagesUsed: { type: "integer" },
     notFound: { type: "boolean", description: "true when nothing retrieved supports an answer (the text says so; no citations)" },
     finishReason: { type: "string" },
+    scope: { type: "array", items: { type: "string" }, description: "the documents the answer was limited to (the caller's, the ones the question names, or the conversation's); absent when it searched every visible document" },
   },
 } as const;
 
@@ -126,7 +129,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
   );
 
-  app.post<{ Body: RetrievalBody & { question: string; stream?: boolean; maxSentences?: number; maxAnswerTokens?: number } }>(
+  app.post<{ Body: RetrievalBody & { question: string; stream?: boolean; maxSentences?: number; maxAnswerTokens?: number; conversationId?: string } }>(
     "/api/v1/ask",
     {
       schema: {
@@ -142,6 +145,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: RouteContext): v
             stream: { type: "boolean", default: false },
             maxSentences: { type: "integer", minimum: 1, maximum: 20 },
             maxAnswerTokens: { type: "integer", minimum: 16, maximum: 4096 },
+            conversationId: { type: "string", pattern: "^conv_[A-Za-z0-9_-]{20}$", description: "ask inside a conversation (POST /api/v1/conversations): limited to its matter and documents, a follow-up keeps the scope of the answer before it, and the question and answer are appended to it" },
             ...retrievalProperties,
           },
         },
@@ -163,14 +167,22 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: RouteContext): v
         ...(body.maxSentences === undefined ? {} : { maxSentences: body.maxSentences }),
         ...(body.maxAnswerTokens === undefined ? {} : { maxAnswerTokens: body.maxAnswerTokens }),
       };
+      // In a conversation: usable only by callers on its matter (another matter's id is a 404).
+      const conversation = body.conversationId === undefined ? undefined : await usableConversation(ctx, request, body.conversationId, "search");
+      const answers = (signal?: AbortSignal) => {
+        const opts = { ...answerOptions, ...(signal ? { signal } : {}) };
+        return conversation ? services.workspace.answerInConversation(conversation, body.question, opts, principal.id) : services.workspace.answerStream(body.question, opts, principal.id);
+      };
       if (!body.stream) {
-        const answer = await services.workspace.answer(body.question, answerOptions, principal.id);
+        let answer: Answer | undefined;
+        for await (const event of answers()) if (event.type === "answer") answer = event.answer;
+        if (!answer) throw new Error("the answer stream ended without an answer");
         return { answer: answerDto(answer), passages: answer.passages.map(hitDto) };
       }
       // Validate and authorize before the stream starts, so refusals are still plain HTTP errors.
       const sse = ctx.streams.start(reply);
       try {
-        for await (const event of services.workspace.answerStream(body.question, { ...answerOptions, signal: sse.signal }, principal.id)) {
+        for await (const event of answers(sse.signal)) {
           if (sse.signal.aborted) break;
           if (event.type === "passages") sse.send("passages", event.passages.map(hitDto));
           else if (event.type === "text") sse.send("text", { text: event.text });

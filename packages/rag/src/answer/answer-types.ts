@@ -10,6 +10,11 @@ export interface AnswerOptions extends SearchOptions {
   readonly temperature?: number;
   /** Sentences in an extractive answer. Default 3. */
   readonly maxSentences?: number;
+  /**
+   * Documents to answer from when neither `filter.documentIds` nor the question itself names any:
+   * a follow-up question ("how long does it last?") keeps the scope of the one before it.
+   */
+  readonly fallbackDocumentIds?: readonly string[];
 }
 
 /** Where a cited statement comes from, to the character. */
@@ -51,6 +56,8 @@ export interface Answer {
    */
   readonly notFound: boolean;
   readonly finishReason?: FinishReason;
+  /** The documents the answer was limited to (the caller's, the ones the question names, or the fallback); absent when it searched everything allowed. */
+  readonly scope?: readonly string[];
 }
 
 export type AnswerStreamEvent =

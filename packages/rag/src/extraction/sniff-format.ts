@@ -86,3 +86,58 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (looksLikeMarkdown(head)) return "markdown";
   return "text";
 }
+
+/** The formats a file name's extension promises (text and Markdown are one family: either reads the same). */
+const EXTENSION_FORMATS: Readonly<Record<string, readonly DocumentFormat[]>> = {
+  pdf: ["pdf"],
+  docx: ["docx"],
+  htm: ["html"],
+  html: ["html"],
+  eml: ["eml"],
+  md: ["markdown", "text"],
+  markdown: ["markdown", "text"],
+  txt: ["text", "markdown"],
+  text: ["text", "markdown"],
+  png: ["image"],
+  jpg: ["image"],
+  jpeg: ["image"],
+  tif: ["image"],
+  tiff: ["image"],
+};
+
+const FORMAT_NAMES: Readonly<Record<DocumentFormat, string>> = {
+  pdf: "a PDF",
+  docx: "a Word document (DOCX)",
+  html: "HTML",
+  eml: "an e-mail",
+  markdown: "Markdown",
+  text: "plain text",
+  image: "an image",
+};
+
+/** A file whose content is not what its extension says: it was read by its content (sniffed). */
+export interface FormatNote {
+  /** The extension of the name, lower case, without the dot. */
+  readonly extension: string;
+  /** The format the content was read as. */
+  readonly format: DocumentFormat;
+  readonly message: string;
+}
+
+/**
+ * Says when a file was read as something other than its extension promises ("contract.pdf" that
+ * holds plain text), so a front door can tell the user instead of accepting it silently. Names
+ * without a known extension get no note: there was no promise to break.
+ */
+export function formatNoteFor(fileName: string, format: DocumentFormat): FormatNote | undefined {
+  const dot = fileName.lastIndexOf(".");
+  if (dot <= 0 || dot === fileName.length - 1) return undefined;
+  const extension = fileName.slice(dot + 1).toLowerCase();
+  const promised = EXTENSION_FORMATS[extension];
+  if (!promised || promised.includes(format)) return undefined;
+  return {
+    extension,
+    format,
+    message: `'${fileName}' is named .${extension} but holds ${FORMAT_NAMES[format]}; it was read as ${FORMAT_NAMES[format]} (the format is sniffed from the content, not taken from the name)`,
+  };
+}

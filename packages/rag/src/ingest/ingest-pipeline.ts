@@ -9,6 +9,7 @@ import { ExtractionError } from "../errors";
 import type { ExtractedDocument } from "../extraction/extract-document";
 import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
+import { formatNoteFor } from "../extraction/sniff-format";
 import type { PageOcr } from "../extraction/ocr/page-ocr";
 import type { DocumentCommit, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
@@ -245,7 +246,10 @@ export class IngestPipeline {
       for (const d of batch) finish(failure(d.file, error));
       return;
     }
-    for (const d of batch) finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length, ...d.ocr });
+    for (const d of batch) {
+      const formatNote = formatNoteFor(path.basename(d.file), d.commit.record.type);
+      finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length, ...d.ocr, ...(formatNote ? { formatNote } : {}) });
+    }
     upkeep.unindexedRows += chunks.length;
     if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
       upkeep.unindexedRows = 0;

@@ -1,6 +1,7 @@
 import type { RagErrorCode } from "../errors";
 import type { OcrEngineId } from "../extraction/ocr/ocr-engine";
 import type { PageFailure } from "../extraction/ocr/page-ocr";
+import type { FormatNote } from "../extraction/sniff-format";
 
 export interface IngestOptions {
   /** The matter (case, client file) the documents belong to. Default "default". */
@@ -30,6 +31,8 @@ export interface FileOutcome {
   readonly ocr?: OcrOutcome;
   /** Pages that could not be read; the document was indexed without them. */
   readonly pageFailures?: readonly PageFailure[];
+  /** Present when the content is not what the file's extension says (read by its content). */
+  readonly formatNote?: FormatNote;
 }
 
 export interface OcrOutcome {

@@ -10,6 +10,8 @@ export interface WorkspacePaths extends WorkspaceLayout {
   readonly uploads: string;
   /** Files workflows write, one folder per matter. */
   readonly workflows: string;
+  /** Ask-page conversations, one folder per matter (sealed when the workspace is encrypted). */
+  readonly conversations: string;
   readonly manifestFile: string;
   readonly plainKeysFile: string;
   readonly sealedKeysFile: string;
@@ -31,6 +33,7 @@ export function workspacePaths(dataDir: string): WorkspacePaths {
     ...layout,
     uploads: path.join(layout.root, "uploads"),
     workflows: path.join(layout.root, "workflows"),
+    conversations: path.join(layout.root, "conversations"),
     manifestFile: state("workspace.json"),
     plainKeysFile: state("keys.json"),
     sealedKeysFile: state("keys.enc"),

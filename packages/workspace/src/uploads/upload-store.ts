@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { BearError, confinePath, isPathInside } from "@bear/core";
-import type { DocumentRecord, RagEngine } from "@bear/rag";
+import type { DocumentRecord, FormatNote, RagEngine } from "@bear/rag";
 import type { EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 import { KeyedMutex } from "./keyed-mutex";
@@ -17,6 +17,8 @@ export interface UploadOutcome {
   readonly status: "added" | "updated" | "unchanged";
   readonly chunks: number;
   readonly document: DocumentRecord;
+  /** Set when the content is not what the name's extension says: it was read by its content. */
+  readonly formatNote?: FormatNote;
 }
 
 export interface UploadRequest {
@@ -89,7 +91,7 @@ export class UploadStore {
       if (this.sealer) await this.sealer.encryptFile(target, target);
       const document = rag.documents().find((d) => d.id === outcome.documentId);
       if (!document) throw new UploadRejectedError("RAG_DOCUMENT_NOT_FOUND", `document '${outcome.documentId}' was not found after ingest`);
-      return { status: outcome.status, chunks: outcome.chunks ?? document.chunkCount, document };
+      return { status: outcome.status, chunks: outcome.chunks ?? document.chunkCount, document, ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) };
     } finally {
       release?.();
       fs.rmSync(tmp, { force: true });
