@@ -789,6 +789,7 @@ function describeEvent(type, e) {
     case "step.completed": return `${step} completed in ${Math.round(e.durationMs)} ms`;
     case "step.failed": return `${step} failed (attempt ${e.attempt}): ${err}`;
     case "step.retried": return `${step} will be retried in ${Math.round(e.delayMs)} ms after: ${err}`;
+    case "step.assigned": return `${step} executed by ${e.assignment?.agentId ?? "?"}${typeof e.assignment?.score === "number" ? ` (score ${e.assignment.score})` : ""}${e.assignment?.verdict ? `, validator: ${e.assignment.verdict.valid ? "valid" : "rejected"}` : ""}`;
     case "step.skipped": return `${step} skipped: ${e.reason}`;
     case "step.cancelled": return `${step} cancelled`;
     case "run.completed": return `Run ${e.status} in ${Math.round(e.durationMs)} ms${err ? `: ${err}` : ""}`;
@@ -905,6 +906,20 @@ function jsonBlock(value, label) {
   return el("pre", { className: "output", tabIndex: 0, textContent: text, "aria-label": label });
 }
 
+/** Who executed a step's last attempt: the agent, the balancer's score and its parts, the validator's verdict. */
+function agentCell(a) {
+  if (!a) return el("td", { textContent: "—" });
+  const b = a.breakdown;
+  const v = a.verdict;
+  const lines = [
+    `${a.agentId}${typeof a.score === "number" ? ` (score ${a.score})` : " (pinned)"}`,
+    b ? `capability ${b.capability} · history ${b.history} · load ${b.load} · time ${b.time} (weights ${b.weights.capability}/${b.weights.history}/${b.weights.load}/${b.weights.time})` : "",
+    typeof a.candidates === "number" ? `${a.candidates} capable, ${a.skipped ?? 0} skipped as busy or unhealthy` : "",
+    v ? `validator ${v.validator}: ${v.valid ? "valid" : "rejected"}${v.checked?.length ? ` (checked ${v.checked.join(", ")})` : " (nothing to check)"}${v.issues?.length ? ` — ${v.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}` : ""}` : "",
+  ].filter(Boolean);
+  return el("td", { className: "agent", "data-agent": a.agentId }, ...lines.map((t) => el("div", { textContent: t })));
+}
+
 async function showRunDetail(runId, { focus }) {
   let run;
   try {
@@ -939,12 +954,13 @@ async function showRunDetail(runId, { focus }) {
         el("td", { textContent: s.index === null || s.index === undefined ? "—" : String(s.index) }),
         el("td", { textContent: s.status }),
         el("td", { textContent: String(s.attempt) }),
+        agentCell(s.agent),
         el("td", {}, jsonBlock(s.output, `Output of step ${s.stepId}${typeof s.index === "number" ? ` item ${s.index}` : ""}`)),
         el("td", { className: s.error ? "error" : "", textContent: s.error ? `${s.error.code}: ${s.error.message}` : "—" }),
       ),
     ),
   );
-  if (run.steps.length === 0) $("wf-detail-steps").replaceChildren(el("tr", {}, el("td", { colSpan: 6, className: "hint", textContent: "No step has started yet." })));
+  if (run.steps.length === 0) $("wf-detail-steps").replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "hint", textContent: "No step has started yet." })));
   $("wf-detail").hidden = false;
   if (focus) $("wf-detail-title").focus();
 }

@@ -16,7 +16,7 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     t = await startTestServer({ rateLimit: { capacity: 1000, refillPerSecond: 100 } });
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -180,6 +180,10 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     expect(await output("count")).toBe(3);
     expect((await output("high_risk")).map((c: { title: string }) => c.title)).toEqual(["Termination for convenience", "Limitation of liability"]);
     expect(await detail.locator("#wf-detail-steps tr").count()).toBe(4);
+    // Each step names the agent that executed it, its score breakdown and the validator's verdict.
+    const agents = await detail.locator("#wf-detail-steps td.agent").allTextContents();
+    expect(agents).toHaveLength(4);
+    for (const text of agents) expect(text).toMatch(/^data-executor \(score [\d.]+\)capability [\d.]+ · history [\d.]+ · load [\d.]+ · time [\d.]+ \(weights 0.4\/0.3\/0.2\/0.1\).*validator validator: valid/);
 
     // The runs table lists it; Details opens the detail and moves focus to it.
     const row = page.locator("#workflows tr", { hasText: "clause-digest" });

@@ -1,9 +1,9 @@
-import { AuditSink, EventBus, Llm, Logger, Scrubber } from "@bear/core";
+import { AgentTool, AuditSink, EventBus, Llm, Logger, Scrubber } from "@bear/core";
 import { ExecutorMiddleware, StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
 import { AgentExecutor } from "./dispatch/agent-executor";
 import { ContainerModule } from "inversify";
 import { AgentsConfig, agentsConfigSchema, type AgentsConfigInput } from "./agents-config";
-import { ToolRegistry } from "./executors/tool-registry";
+import { ToolRegistry, toolExecutionHandler } from "./executors/tool-registry";
 import { specialistStepHandlers, type Specialist } from "./specialists/specialist";
 import { AgentStepBinding } from "./dispatch/agent-step-handlers";
 import { AgentSystem, registerAgentSteps } from "./system/agent-system";
@@ -28,7 +28,10 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
     bind(AgentsConfig).toConstantValue(parsed);
     // Every workflow step goes engine → coordinator → balancer → executor agent → validator.
     bind<ExecutorMiddleware>(ExecutorMiddleware).toConstantValue((inner) => new AgentExecutor(stepBinding, inner));
-    bind(ToolRegistryToken).toDynamicValue(() => new ToolRegistry()).inSingletonScope();
+    // Every AgentTool the packages and the app bind (search, review, redact…), in one registry.
+    bind(ToolRegistryToken)
+      .toDynamicValue((ctx) => new ToolRegistry(ctx.getAll<AgentTool>(AgentTool, { optional: true })))
+      .inSingletonScope();
     bind(AgentSystemToken)
       .toDynamicValue(async (ctx) => {
         // Step types first: the engine resumes interrupted runs when it is resolved, and their
@@ -36,6 +39,8 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
         const steps = ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken);
         const specialists = ctx.getAll<Specialist>(SpecialistToken, { optional: true });
         registerAgentSteps(steps, stepBinding);
+        const tools = ctx.get<ToolRegistry>(ToolRegistryToken);
+        if (!steps.has("tool_execution")) steps.register(toolExecutionHandler(tools));
         for (const specialist of specialists) for (const handler of specialistStepHandlers(specialist)) if (!steps.has(handler.type)) steps.register(handler);
         const engine = await ctx.getAsync<WorkflowEngine>(WorkflowEngineToken);
         const llm = ctx.get<Llm>(Llm, { optional: true });
@@ -47,7 +52,7 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
           engine,
           stepBinding,
           config: parsed,
-          tools: ctx.get<ToolRegistry>(ToolRegistryToken),
+          tools,
           specialists,
           ...(llm ? { llm } : {}),
           ...(scrubber ? { scrubber } : {}),

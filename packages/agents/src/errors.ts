@@ -12,6 +12,7 @@ export type AgentErrorCode =
   | "MEMORY_ENTRY_TOO_LARGE"
   | "TOOL_NOT_FOUND"
   | "TOOL_EXISTS"
+  | "TOOL_INVALID"
   | "SPECIALIST_INVALID"
   | "PLAN_INVALID"
   | "DELEGATION_FAILED";

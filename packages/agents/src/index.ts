@@ -51,7 +51,7 @@ export {
 export { StepHandlerAgent, type StepHandlerAgentOptions, type CapabilityHandlers } from "./executors/step-handler-agent";
 export { ExecutorAgent, EXECUTOR_CAPABILITIES, type ExecutorCapability } from "./executors/executor-agent";
 export { RemoteExecutorAgent, type RemoteExecutorAgentOptions } from "./executors/remote-executor-agent";
-export { ToolRegistry, toolExecutionHandler, toolExecutionParameters, type Tool, type AnyTool, type ToolExecutionParameters } from "./executors/tool-registry";
+export { ToolRegistry, toolExecutionHandler, toolExecutionParameters, type Tool, type AnyTool, type ToolInfo, type ToolExecutionParameters } from "./executors/tool-registry";
 export { MeteredLlm, type ModelUsage, type ModelUsageEvent } from "./executors/metered-llm";
 export { SpecialistAgent, defineSpecialist, specialistStepHandlers, type Specialist } from "./specialists/specialist";
 export { scrubbingSpecialist, piiScrubbingHandler, piiScrubbingParameters, type PiiScrubbingParameters } from "./specialists/scrubbing-specialist";

@@ -25,6 +25,7 @@ describe("AgentSystem registry operations (what /api/v1/agents exposes)", () => 
         "monitor:monitor",
         "executor:data-executor",
         "executor:llm-executor",
+      "executor:tool-executor",
         "executor:file-executor",
         "validator:validator",
       ]);

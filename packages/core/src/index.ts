@@ -99,3 +99,4 @@ export { jsonCodec, float32Codec } from "./cache/cache-codecs";
 export { TieredCache, DEFAULT_CACHE_TTL_MS, type TieredCacheOptions } from "./cache/tiered-cache";
 export { DiskCacheStore, type DiskCacheStoreOptions } from "./cache/disk-cache-store";
 export { CachedLlm } from "./cache/cached-llm";
+export { AgentTool, type AgentToolContext, type JsonSchema } from "./contracts/agent-tool";

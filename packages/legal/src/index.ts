@@ -96,3 +96,4 @@ export {
   type LegalErrorCode,
   type DocumentIssue,
 } from "./errors";
+export { legalTools, type ReviewFunction } from "./tools/legal-tools";

@@ -36,3 +36,4 @@ export { LegalChunker, type ChunkerOptions, type ChunkingStrategy, type TextChun
 export { OnnxEmbedder, type OnnxEmbedderOptions, type OnnxPooling } from "./embedding/onnx-embedder";
 export { CachedEmbedder } from "./embedding/cached-embedder";
 export { WordPieceTokenizer, type WordPieceOptions } from "./embedding/wordpiece-tokenizer";
+export { searchTool, type SearchFunction } from "./tools/search-tool";

@@ -56,3 +56,4 @@ export {
   type SecurityConfig,
   type Security,
 } from "./security.module";
+export { redactTool, type RedactFunction } from "./tools/redact-tool";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ContainerModule } from "inversify";
-import { AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
+import { AgentTool, AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
 import { ClusterNode, clusterModule } from "@bear/cluster";
 import { agentsModule, SpecialistToken } from "@bear/agents";
 import { legalModule } from "@bear/legal";
@@ -23,7 +23,8 @@ import { ConversationStore } from "./conversations/conversation-store";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
 import type { OpenWorkspaceOptions } from "./workspace-options";
-import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
+import { WorkspaceActs, workspaceTools } from "./tools/workspace-tools";
+import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /**
  * Opens (or, with `create`, creates) the workspace under `config.dataDir` and composes the product:
@@ -132,6 +133,10 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
     bind(WorkspaceFolderToken).toConstantValue(folder);
     // the built-in contract_review workflow's legal.* steps
     bind(SpecialistToken).toConstantValue(legalSpecialist());
+    // The packages' tools (search, review, extract_key_terms, redact), acting through the workspace's audited acts.
+    const acts = new WorkspaceActs();
+    bind(WorkspaceActsToken).toConstantValue(acts);
+    for (const tool of workspaceTools(acts)) bind(AgentTool).toConstantValue(tool);
     bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));
     bind(AuditPolicyToken)

@@ -8,3 +8,4 @@ export const VaultFileToken = bearToken("workspace", "VaultFile");
 export const WorkspacePluginsToken = bearToken("workspace", "WorkspacePlugins");
 export const WorkspaceUsersToken = bearToken("workspace", "WorkspaceUsers");
 export const ConversationStoreToken = bearToken("workspace", "ConversationStore");
+export const WorkspaceActsToken = bearToken("workspace", "WorkspaceActs");

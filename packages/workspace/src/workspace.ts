@@ -35,7 +35,8 @@ import type { WorkspacePlugins } from "./plugins/workspace-plugins";
 import type { WorkspaceUsers } from "./users/workspace-users";
 import { MatterTableStore } from "./vault/matter-tables";
 import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
-import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
+import type { WorkspaceActs } from "./tools/workspace-tools";
+import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
 export interface ReviewOptions {
@@ -134,6 +135,7 @@ export class Workspace implements AsyncDisposable {
     this.plugins = init.container.get<WorkspacePlugins>(WorkspacePluginsToken);
     this.conversations = init.container.get<ConversationStore>(ConversationStoreToken);
     this.#uploads = init.container.get<UploadStore>(UploadStoreToken);
+    init.container.get<WorkspaceActs>(WorkspaceActsToken).current = this;
   }
 
   get layout(): WorkspaceLayout {

@@ -147,7 +147,7 @@ export function registerWorkflowCommand(program: Command): void {
         ctx,
         (engine) => {
           const d = engine.getRun(runId);
-          return { runId: d.id, workflow: d.workflow, status: d.status, error: d.error, progress: d.progress, steps: d.steps.map(stepJson), live: false };
+          return { runId: d.id, workflow: d.workflow, status: d.status, error: d.error, progress: d.progress, steps: withAgents(d.steps.map(stepJson), d.assignments), live: false };
         },
         (runs) => {
           const live = runs.read(runId);
@@ -159,7 +159,12 @@ export function registerWorkflowCommand(program: Command): void {
         const lines = [`${bold(String(status.runId))} ${String(status.workflow)}: ${colourStatus(String(status.status))}${status.live ? dim(" (running in another process)") : ""}`];
         const p = status.progress;
         lines.push(`  steps: ${p.completed} completed, ${p.running} running, ${p.pending} pending, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled (of ${p.total})`);
-        for (const s of status.steps) lines.push(`  ${colourStatus(s.status).padEnd(20)} ${s.index === null ? s.id : `${s.id}[${s.index}]`}${s.attempt > 1 ? dim(` attempt ${s.attempt}`) : ""}`);
+        for (const s of status.steps) {
+          const agent = (s as { agent?: Readonly<Record<string, unknown>> | null }).agent;
+          lines.push(`  ${colourStatus(s.status).padEnd(20)} ${s.index === null ? s.id : `${s.id}[${s.index}]`}${s.attempt > 1 ? dim(` attempt ${s.attempt}`) : ""}${agent ? dim(` ${describeAssignment(agent)}`) : ""}`);
+          const breakdown = agent?.["breakdown"] as { capability: number; history: number; load: number; time: number } | null | undefined;
+          if (breakdown) lines.push(dim(`      score = 0.4×capability ${breakdown.capability} + 0.3×history ${breakdown.history} + 0.2×load ${breakdown.load} + 0.1×time ${breakdown.time}`));
+        }
         if (status.error) lines.push(red(`  ${status.error.code}: ${status.error.message}`));
         return lines.join("\n");
       });
@@ -195,7 +200,7 @@ interface StatusView {
 
 /** The exit of a finished run: 0 completed, 3 failed, 130 cancelled (the output says why). */
 function reportRun(ctx: CommandContext, { result, details }: { result: RunResult; details: RunDetails }): void {
-  ctx.emit({ ...result, steps: details.steps.map(stepJson), progress: details.progress }, () => renderResult(result, details));
+  ctx.emit({ ...result, steps: withAgents(details.steps.map(stepJson), details.assignments), progress: details.progress }, () => renderResult(result, details));
   if (result.status === "cancelled") throw new CliError("CANCELLED", `run '${result.runId}' was cancelled`);
   if (result.status === "failed") {
     throw new CliError("PARTIAL_FAILURE", `run '${result.runId}' failed: ${result.error?.message ?? "a step failed"}`, {
@@ -370,6 +375,12 @@ function describeAssignment(a: Readonly<Record<string, unknown>>): string {
   return `by ${String(a["agentId"] ?? "?")}${score}${judged}`;
 }
 
+/** Each step with what the agents reported for its last attempt (agent, score breakdown, verdict). */
+function withAgents<S extends { id: string; index: number | null }>(steps: S[], assignments: RunDetails["assignments"]): Array<S & { agent: Readonly<Record<string, unknown>> | null }> {
+  const last = new Map(assignments.map((a) => [`${a.stepId}#${a.index ?? ""}`, a.assignment]));
+  return steps.map((s) => ({ ...s, agent: last.get(`${s.id}#${s.index ?? ""}`) ?? null }));
+}
+
 function stepJson(s: RunDetails["steps"][number]): { id: string; index: number | null; status: string; attempt: number; error?: unknown } {
   return { id: s.stepId, index: s.index, status: s.status, attempt: s.attempt, ...(s.error ? { error: s.error } : {}) };
 }
@@ -389,6 +400,9 @@ function renderResult(result: RunResult, details: RunDetails): string {
   const p = details.progress;
   const lines = [`Run ${bold(result.runId)}: ${colourStatus(result.status)} (${p.completed}/${p.total} steps completed${p.skipped ? `, ${p.skipped} skipped` : ""}${p.failed ? `, ${p.failed} failed` : ""})`];
   if (result.error) lines.push(red(`  ${result.error.code}: ${result.error.message}`));
+  for (const s of withAgents(details.steps.map(stepJson), details.assignments)) {
+    if (s.agent) lines.push(dim(`  ${s.index === null ? s.id : `${s.id}[${s.index}]`} ${describeAssignment(s.agent)}`));
+  }
   if (result.status === "completed") lines.push(`  outputs: ${truncate(JSON.stringify(result.outputs))}`);
   return lines.join("\n");
 }

@@ -41,6 +41,9 @@ const runSchema = {
   },
 } as const;
 
+/** What the agents reported for one attempt (see @bear/agents: agent, score, breakdown, verdict). */
+const assignmentSchema = { type: "object", additionalProperties: true, properties: { agentId: { type: "string" }, capability: { type: "string" }, score: { type: "number", nullable: true }, outcome: { type: "string" } } } as const;
+
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const engine = ctx.services.workflows;
 
@@ -138,8 +141,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
                     error: errorInfo,
                     startedAt: { type: "number", nullable: true },
                     finishedAt: { type: "number", nullable: true },
+                    agent: { ...assignmentSchema, nullable: true, description: "who executed the step's last attempt: agent, score breakdown, validator verdict" },
                   },
                 },
+              },
+              assignments: {
+                type: "array",
+                description: "every attempt of every step: which agent executed it, the balancer's score and its breakdown, the validator's verdict",
+                items: { type: "object", properties: { stepId: { type: "string" }, index: { type: "integer", nullable: true }, attempt: { type: "integer" }, assignment: assignmentSchema } },
               },
             },
           },
@@ -149,10 +158,13 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request) => {
       const { run } = await authorizedRun(request, READ_WORKFLOWS, request.params.id);
+      // The last attempt's assignment of each step (or fan-out item), by key.
+      const lastByKey = new Map(run.assignments.map((a) => [a.index === null ? a.stepId : `${a.stepId}[${a.index}]`, a.assignment]));
       return {
         ...runDto(run),
         progress: run.progress,
-        steps: run.steps.map((s) => ({ key: s.key, stepId: s.stepId, index: s.index, status: s.status, attempt: s.attempt, output: s.output, error: s.error, startedAt: s.startedAt, finishedAt: s.finishedAt })),
+        steps: run.steps.map((s) => ({ key: s.key, stepId: s.stepId, index: s.index, status: s.status, attempt: s.attempt, output: s.output, error: s.error, startedAt: s.startedAt, finishedAt: s.finishedAt, agent: lastByKey.get(s.key) ?? null })),
+        assignments: run.assignments,
       };
     },
   );

@@ -22,6 +22,8 @@ export interface AgentTask {
   readonly index?: number;
   /** The item of a `for_each` fan-out this task is for. */
   readonly item?: JsonValue;
+  /** The matter the run works for (a tool reading documents stays inside it). */
+  readonly matter?: string;
 }
 
 /** What an agent's `perform` receives besides the task. */

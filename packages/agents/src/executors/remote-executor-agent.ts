@@ -38,6 +38,7 @@ export class RemoteExecutorAgent extends WorkflowAgent {
         parameters: input as JsonObject,
         attempt: ctx.attempt,
         ...(task.index === undefined ? {} : { index: task.index, item: task.item ?? null }),
+        ...(task.matter === undefined ? {} : { matter: task.matter }),
       },
       { signal: ctx.signal, onProgress: (p) => ctx.progress(p) },
     );

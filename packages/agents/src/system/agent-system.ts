@@ -28,7 +28,7 @@ import { AgentDispatcher, type TaskAssignment } from "../dispatch/agent-dispatch
 import { AgentStepBinding, agentAggregateHandler, agentLatestHandler, agentTaskHandler, agentValidateHandler } from "../dispatch/agent-step-handlers";
 import { ExecutorAgent, executorIdFor } from "../executors/executor-agent";
 import { MeteredLlm } from "../executors/metered-llm";
-import { ToolRegistry, type AnyTool } from "../executors/tool-registry";
+import { ToolRegistry, toolExecutionHandler, type AnyTool } from "../executors/tool-registry";
 import { MonitorAgent } from "../monitoring/monitor-agent";
 import { buildCollaborationWorkflow, collaborationResult, type CollaborationPlan, type CollaborationResult } from "../patterns/collaboration";
 import type { Pipeline } from "../patterns/pipeline";
@@ -124,6 +124,8 @@ export class AgentSystem {
     } else {
       this.#binding = registerAgentSteps(this.engine.registry, this.dispatcher);
     }
+    // `tool_execution` steps validate against this system's tools (unknown tools and bad arguments fail before the run).
+    if (!this.engine.registry.has("tool_execution")) this.engine.registry.register(toolExecutionHandler(this.tools));
     const c = this.config.coordinator;
     this.coordinator = new CoordinatorAgent({
       engine: this.engine,
@@ -156,7 +158,7 @@ export class AgentSystem {
     if (options.defaultAgents ?? true) {
       this.addAgent(ExecutorAgent.data(this.#agentOptions()));
       if (this.llm) this.addAgent(ExecutorAgent.llm(this.llm, this.#agentOptions()));
-      if (options.tools) this.addAgent(ExecutorAgent.tools(this.tools, this.#agentOptions()));
+      this.addAgent(ExecutorAgent.tools(this.tools, this.#agentOptions()));
       const files = this.#filesExecutor(this.#agentOptions());
       if (files) this.addAgent(files);
       this.addAgent(this.#newValidator("validator"));

@@ -19,6 +19,8 @@ export interface StepTask {
   readonly index?: number;
   /** The step's `validate` checks, references resolved (what the result must satisfy). */
   readonly validate?: JsonObject;
+  /** The matter the run works for, when it has one (what a tool reading documents must stay inside). */
+  readonly matter?: string;
 }
 
 export interface ExecuteOptions {
@@ -86,6 +88,7 @@ export class InProcessExecutor implements Executor {
       attempt: task.attempt,
       item: task.item,
       index: task.index,
+      ...(task.matter === undefined ? {} : { matter: task.matter }),
       signal: options.signal,
       progress: options.onProgress,
       logger: this.#logger,
