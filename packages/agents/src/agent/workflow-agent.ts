@@ -14,7 +14,7 @@ export interface AgentTask {
   readonly input: JsonValue;
   /** The workflow run it belongs to: working memory is kept per run. */
   readonly runId?: string;
-  /** The run's matter (steps such as file_operations work inside its area only). */
+  /** The run's matter: file_operations steps work inside its area only, and a tool reading documents stays inside it. */
   readonly matter?: string;
   readonly stepId?: string;
   /** 1 for the first attempt. */
@@ -22,8 +22,6 @@ export interface AgentTask {
   readonly index?: number;
   /** The item of a `for_each` fan-out this task is for. */
   readonly item?: JsonValue;
-  /** The matter the run works for (a tool reading documents stays inside it). */
-  readonly matter?: string;
 }
 
 /** What an agent's `perform` receives besides the task. */

@@ -138,7 +138,6 @@ export class CoordinatorAgent extends WorkflowAgent {
         attempt: task.attempt,
         ...(task.index === undefined ? {} : { index: task.index }),
         ...(task.item === undefined ? {} : { item: task.item }),
-        ...(task.matter === undefined ? {} : { matter: task.matter }),
       },
       {
         signal: options.signal,

@@ -51,7 +51,6 @@ export class StepHandlerAgent extends WorkflowAgent {
       parameters: parameters as JsonObject,
       attempt: ctx.attempt,
       item: task.item,
-      ...(task.matter === undefined ? {} : { matter: task.matter }),
       index: task.index,
       signal: ctx.signal,
       progress: (p) => ctx.progress(p),

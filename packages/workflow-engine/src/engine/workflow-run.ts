@@ -414,7 +414,6 @@ export class WorkflowRun {
       attempt: unit.attempt,
       ...(unit.index === null ? {} : { item: unit.item ?? null, index: unit.index }),
       ...(validate === undefined ? {} : { validate }),
-      ...(this.#settings.matter === undefined ? {} : { matter: this.#settings.matter }),
     };
   }
 

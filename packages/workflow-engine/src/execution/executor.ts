@@ -11,7 +11,7 @@ export interface StepTask {
   readonly stepId: string;
   readonly type: string;
   readonly agent?: string;
-  /** The run's matter, when it has one. */
+  /** The run's matter, when it has one: per-matter file areas use it, and tools reading documents stay inside it. */
   readonly matter?: string;
   readonly parameters: JsonObject;
   readonly attempt: number;
@@ -19,8 +19,6 @@ export interface StepTask {
   readonly index?: number;
   /** The step's `validate` checks, references resolved (what the result must satisfy). */
   readonly validate?: JsonObject;
-  /** The matter the run works for, when it has one (what a tool reading documents must stay inside). */
-  readonly matter?: string;
 }
 
 export interface ExecuteOptions {

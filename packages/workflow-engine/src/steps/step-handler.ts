@@ -25,8 +25,6 @@ export interface StepContext<P = Readonly<Record<string, JsonValue>>> {
   /** The current item and its index in a `for_each` fan-out. */
   readonly item: JsonValue | undefined;
   readonly index: number | undefined;
-  /** The matter the run works for, when it has one. */
-  readonly matter?: string;
   /** Aborted on cancellation, step timeout or run timeout: handlers must stop promptly. */
   readonly signal: AbortSignal;
   progress(progress: StepProgress): void;
