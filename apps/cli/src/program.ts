@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAskCommand } from "./commands/ask";
 import { registerAuditCommand } from "./commands/audit";
+import { registerCacheCommand } from "./commands/cache";
 import { registerConfigCommand } from "./commands/config";
 import { registerDemoCommand } from "./commands/demo";
 import { registerDoctorCommand } from "./commands/doctor";
@@ -57,6 +58,7 @@ export function buildProgram(version: string, options: ProgramOptions = {}): Com
   registerWorkflowCommand(program);
   registerPluginsCommand(program);
   registerAuditCommand(program);
+  registerCacheCommand(program);
   registerDoctorCommand(program);
   registerServeCommand(program);
   registerUsersCommand(program);

@@ -14,6 +14,7 @@ import { validationError } from "./http/validation";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerAuditRoutes } from "./routes/audit";
 import { registerConversationRoutes } from "./routes/conversations";
+import { registerCacheRoutes } from "./routes/cache";
 import { registerDocumentRoutes } from "./routes/documents";
 import { registerHealthRoutes } from "./routes/health";
 import { registerModelRoutes } from "./routes/models";
@@ -264,6 +265,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   registerRedactRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerCacheRoutes(app, ctx);
   registerModelRoutes(app, ctx);
   registerWorkflowRoutes(app, ctx);
   registerAgentRoutes(app, ctx);

@@ -204,6 +204,8 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
     const wf = { name: "noop", steps: [{ id: "count", type: "data_processing", parameters: { operation: "count", input: [1, 2] } }] };
     const routes: { method: string; url: () => string; body?: () => unknown; denied?: Parameters<TestServer["auth"]>[0] }[] = [
       { method: "GET", url: () => "/api/v1/metrics", denied: "alice" },
+      { method: "GET", url: () => "/api/v1/cache", denied: "alice" },
+      { method: "DELETE", url: () => "/api/v1/cache", denied: "alice" },
       { method: "POST", url: () => "/api/v1/documents?matter=globex", denied: "alice" },
       { method: "GET", url: () => "/api/v1/documents?matter=globex", denied: "alice" },
       // another matter's document or run answers 404 like an unknown id: test/id-oracle.int.spec.ts
@@ -354,6 +356,20 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect(fs.existsSync(path.join(t.dir, "uploads", "acme", "huge.txt"))).toBe(false);
       expect(fs.readdirSync(path.join(t.dir, "tmp")).filter((f) => f.startsWith("upload-"))).toEqual([]);
     });
+  });
+
+  it("metrics show the cache's counts; an admin clears the cache (one kind or all), audited", async () => {
+    await inject("POST", "/api/v1/search", { who: "admin", body: { query: "confidential information", k: 3 } });
+    await inject("POST", "/api/v1/search", { who: "admin", body: { query: "confidential information", k: 3 } });
+    const metrics = (await inject("GET", "/api/v1/metrics", { who: "admin" })).json();
+    expect(metrics.cache).toMatchObject({ l1: { maxBytes: expect.any(Number) }, l2: { backend: "disk", sealed: false } });
+    expect(metrics.cache.kinds.search.l1Hits).toBeGreaterThanOrEqual(1);
+    expect((await inject("DELETE", "/api/v1/cache?kind=bogus", { who: "admin" })).statusCode).toBe(400);
+    const cleared = await inject("DELETE", "/api/v1/cache?kind=search", { who: "admin" });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toEqual({ cleared: "search" });
+    expect((await inject("GET", "/api/v1/cache", { who: "admin" })).json().l1.entries).toBe(0);
+    expect(auditRecords(t.dir).filter((a) => a.action === "cache.clear")).toEqual([expect.objectContaining({ actor: "admin", details: { kind: "search" } })]);
   });
 
   it("metrics count requests per route pattern (no ids, no text)", async () => {

@@ -64,7 +64,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       schema: {
         tags: ["system"],
-        summary: "Request counts and latency per route, documents, workflows, models and memory (admins)",
+        summary: "Request counts and latency per route, documents, workflows, models, cache and memory (admins)",
         security: securityRequirement,
         response: {
           200: {
@@ -76,6 +76,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
               workflows: { type: "object", properties: { active: { type: "integer" } } },
               models: { type: "object", additionalProperties: true },
               eventStreams: { type: "integer" },
+              cache: { type: "object", additionalProperties: true, description: "hits, misses, evictions and expiries per kind (this process, and all processes when L2 keeps totals); L1 and L2 size" },
               memory: { type: "object", additionalProperties: { type: "number" } },
             },
           },
@@ -95,6 +96,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
         workflows: { active: services.workflows.activeRuns.length },
         models: { loaded: services.models.loaded().map((m) => m.modelId), perModel: services.models.metrics.snapshot() },
         eventStreams: ctx.streams.size,
+        cache: await services.workspace.cacheStats(),
         memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
       };
     },

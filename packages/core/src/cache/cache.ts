@@ -41,7 +41,13 @@ export interface CacheKindStats {
 }
 
 export interface CacheStats {
+  /** This process's counts. */
   readonly kinds: Readonly<Record<CacheKind, CacheKindStats>>;
+  /**
+   * Counts of every process that used this L2 since it was created (each adds its own when it closes
+   * its cache), this process's included; null without an L2 that keeps them.
+   */
+  readonly lifetime: Readonly<Record<CacheKind, CacheKindStats>> | null;
   readonly l1: { readonly entries: number; readonly bytes: number; readonly maxBytes: number };
   readonly l2: CacheStoreStats | null;
 }
@@ -97,6 +103,10 @@ export interface CacheStore {
    */
   epoch(): Promise<string>;
   stats(): Promise<Omit<CacheStoreStats, "sealed">>;
+  /** Adds one process's counts to the totals the store keeps for every process (optional). */
+  addCounters?(delta: Readonly<Record<CacheKind, CacheKindStats>>): Promise<void>;
+  /** The totals `addCounters` built up, if any. */
+  counters?(): Promise<Record<CacheKind, CacheKindStats> | undefined>;
   dispose(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { silentLogger, type Logger } from "../logging/logger";
-import { CACHE_KINDS, type CacheKind, type CacheStore, type CacheStoreStats, type StoreKey } from "./cache";
+import { CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type StoreKey } from "./cache";
 
 export interface DiskCacheStoreOptions {
   /** Folder of the store (created 0700), e.g. `<workspace>/cache/l2`. */
@@ -20,6 +20,7 @@ export interface DiskCacheStoreOptions {
 /** One index record: keyed hash (32) | value offset (f64) | value length (u32) | expires at, ms (f64). */
 const INDEX_RECORD_BYTES = 32 + 8 + 4 + 8;
 const EPOCH_FILE = "epoch";
+const COUNTERS_FILE = "counters.json";
 
 interface Segment {
   readonly kind: CacheKind;
@@ -134,6 +135,28 @@ export class DiskCacheStore implements CacheStore {
   async stats(): Promise<Omit<CacheStoreStats, "sealed">> {
     this.#ready();
     return { backend: this.backend, entries: this.#index.size, bytes: this.#bytes, maxBytes: this.maxBytes, evictions: this.#evictions, location: this.dir };
+  }
+
+  /** Adds to `counters.json` (read, add, replace; two processes closing at the same instant may lose one's counts). */
+  async addCounters(delta: Readonly<Record<CacheKind, CacheKindStats>>): Promise<void> {
+    this.#ready();
+    const totals: Partial<Record<CacheKind, Record<string, number>>> = { ...((await this.counters()) as Partial<Record<CacheKind, Record<string, number>>> | undefined) };
+    for (const kind of CACHE_KINDS) {
+      const row: Record<string, number> = { ...totals[kind] };
+      for (const [name, n] of Object.entries(delta[kind] ?? {})) row[name] = (row[name] ?? 0) + n;
+      totals[kind] = row;
+    }
+    const tmp = path.join(this.dir, `${COUNTERS_FILE}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify(totals), { mode: 0o600 });
+    fs.renameSync(tmp, path.join(this.dir, COUNTERS_FILE));
+  }
+
+  async counters(): Promise<Record<CacheKind, CacheKindStats> | undefined> {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.dir, COUNTERS_FILE), "utf8")) as Record<CacheKind, CacheKindStats>;
+    } catch {
+      return undefined;
+    }
   }
 
   async dispose(): Promise<void> {

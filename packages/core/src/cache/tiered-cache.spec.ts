@@ -140,6 +140,24 @@ describe("TieredCache", () => {
     await b.dispose();
   });
 
+  it("keeps every process's counts in L2: a new process sees the totals of those that closed", async () => {
+    const a = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
+    const key = { kind: "search" as const, parts: ["q"] };
+    await a.getOrCompute(key, async () => 1);
+    await a.getOrCompute(key, async () => 1);
+    expect((await a.stats()).lifetime?.search).toMatchObject({ l1Hits: 1, misses: 1 });
+    await a.dispose();
+    const b = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
+    await b.getOrCompute(key, async () => 2);
+    const stats = await b.stats();
+    expect(stats.kinds.search).toMatchObject({ l1Hits: 0, l2Hits: 1, misses: 0 });
+    expect(stats.lifetime?.search).toMatchObject({ l1Hits: 1, l2Hits: 1, misses: 1, sets: 1 });
+    await b.dispose();
+    const c = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
+    expect((await c.stats()).lifetime?.search).toMatchObject({ l1Hits: 1, l2Hits: 1, misses: 1, sets: 1 });
+    await c.dispose();
+  });
+
   it("level 1 keeps a value in memory only; level 0 never caches", async () => {
     const cache = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
     await cache.getOrCompute({ kind: "search", parts: ["one"] }, async () => 1, { level: 1 });

@@ -32,6 +32,14 @@ export interface TieredCacheOptions {
 
 type Counters = { -readonly [K in keyof CacheKindStats]: number };
 const HASH_BYTES = 32;
+const COUNTER_NAMES: readonly (keyof CacheKindStats)[] = ["l1Hits", "l2Hits", "misses", "sets", "evictions", "expired"];
+const zeroCounters = (): Record<CacheKind, Counters> => Object.fromEntries(CACHE_KINDS.map((k) => [k, { l1Hits: 0, l2Hits: 0, misses: 0, sets: 0, evictions: 0, expired: 0 }])) as Record<CacheKind, Counters>;
+/** a + sign * b, per kind and counter. */
+function combine(a: Readonly<Record<CacheKind, CacheKindStats>>, b: Readonly<Record<CacheKind, CacheKindStats>>, sign = 1): Record<CacheKind, Counters> {
+  const out = zeroCounters();
+  for (const k of CACHE_KINDS) for (const c of COUNTER_NAMES) out[k][c] = (a[k]?.[c] ?? 0) + sign * (b[k]?.[c] ?? 0);
+  return out;
+}
 const json = jsonCodec<unknown>();
 
 /**
@@ -50,7 +58,9 @@ export class TieredCache implements Cache, AsyncDisposable {
   readonly #epochCheckMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
-  readonly #counters = Object.fromEntries(CACHE_KINDS.map((k) => [k, { l1Hits: 0, l2Hits: 0, misses: 0, sets: 0, evictions: 0, expired: 0 }])) as Record<CacheKind, Counters>;
+  readonly #counters = zeroCounters();
+  /** The counts already added to the store's totals. */
+  #flushed = zeroCounters();
   readonly #inflight = new Map<string, Promise<unknown>>();
   #epoch: string | undefined;
   #epochCheckedAt = 0;
@@ -127,19 +137,31 @@ export class TieredCache implements Cache, AsyncDisposable {
   async stats(): Promise<CacheStats> {
     const kinds = Object.fromEntries(CACHE_KINDS.map((k) => [k, { ...this.#counters[k] }])) as Record<CacheKind, CacheKindStats>;
     const l1 = { entries: this.#l1.size, bytes: this.#l1.bytes, maxBytes: this.#l1.maxBytes };
-    if (!this.#store) return { kinds, l1, l2: null };
+    if (!this.#store) return { kinds, l1, l2: null, lifetime: null };
     const sealed = this.#sealer !== undefined;
+    let lifetime: Record<CacheKind, CacheKindStats> | null = null;
     try {
-      return { kinds, l1, l2: { ...(await this.#store.stats()), sealed } };
+      if (this.#store.counters) lifetime = combine(combine((await this.#store.counters()) ?? zeroCounters(), this.#counters), this.#flushed, -1);
+      return { kinds, l1, l2: { ...(await this.#store.stats()), sealed }, lifetime };
     } catch (error) {
-      return { kinds, l1, l2: { backend: this.#store.backend, sealed, error: error instanceof Error ? error.message : String(error) } };
+      return { kinds, l1, l2: { backend: this.#store.backend, sealed, error: error instanceof Error ? error.message : String(error) }, lifetime };
     }
+  }
+
+  /** Adds this process's counts since the last flush to the store's totals (done on dispose). */
+  async flushCounters(): Promise<void> {
+    if (!this.#store?.addCounters) return;
+    const delta = combine(this.#counters, this.#flushed, -1);
+    if (!CACHE_KINDS.some((k) => COUNTER_NAMES.some((c) => delta[k][c] !== 0))) return;
+    await this.#store.addCounters(delta);
+    this.#flushed = combine(this.#counters, zeroCounters());
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#l1.clear();
+    await this.flushCounters().catch((error: unknown) => this.#logger.debug({ err: error }, "the cache's counts were not kept"));
     await this.#store?.dispose();
   }
 

@@ -20,11 +20,13 @@ export type Action =
   | "matter.manage"
   | "principal.manage"
   | "audit.read"
-  | "key.rotate";
+  | "key.rotate"
+  /** Empty the workspace's cache (an administrator's act). */
+  | "cache.clear";
 
 /** What each role may do (on the matters it is assigned to; admins see every matter). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ["document.read", "document.ingest", "document.export", "document.delete", "search", "pii.scrub", "pii.restore", "matter.manage", "principal.manage", "audit.read", "key.rotate"],
+  admin: ["document.read", "document.ingest", "document.export", "document.delete", "search", "pii.scrub", "pii.restore", "matter.manage", "principal.manage", "audit.read", "key.rotate", "cache.clear"],
   attorney: ["document.read", "document.ingest", "document.export", "search", "pii.scrub", "pii.restore"],
   paralegal: ["document.read", "document.ingest", "search", "pii.scrub"],
   viewer: ["document.read", "search"],

@@ -1,4 +1,4 @@
-import type { CacheKind, CacheStore, CacheStoreStats, Logger, StoreKey } from "@bear/core";
+import { CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type Logger, type StoreKey } from "@bear/core";
 import type { Redis } from "ioredis";
 
 export interface RedisCacheStoreOptions {
@@ -85,6 +85,23 @@ export class RedisCacheStore implements CacheStore {
       if (entries >= SCAN_LIMIT) break;
     }
     return { backend: this.backend, entries, location: redactRedisUrl(this.#url) };
+  }
+
+  async addCounters(delta: Readonly<Record<CacheKind, CacheKindStats>>): Promise<void> {
+    const pipeline = (await this.#redis()).pipeline();
+    for (const kind of CACHE_KINDS) for (const [name, n] of Object.entries(delta[kind] ?? {})) if (n !== 0) pipeline.hincrby(`${this.#prefix}counters`, `${kind}.${name}`, n);
+    await pipeline.exec();
+  }
+
+  async counters(): Promise<Record<CacheKind, CacheKindStats> | undefined> {
+    const fields = await (await this.#redis()).hgetall(`${this.#prefix}counters`);
+    if (Object.keys(fields).length === 0) return undefined;
+    const out: Record<string, Record<string, number>> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      const [kind, name] = field.split(".");
+      if (kind && name) (out[kind] ??= {})[name] = Number(value);
+    }
+    return out as unknown as Record<CacheKind, CacheKindStats>;
   }
 
   async dispose(): Promise<void> {

@@ -102,6 +102,14 @@ async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions
         ...(documents.length ? {} : { fix: "Nothing ingested yet: `bear ingest <folder>`." }),
         details: { documents: documents.length, chunks },
       });
+      const cache = await workspace.cacheStats();
+      checks.push({
+        area: "cache",
+        level: cache.l2?.error ? "warn" : "ok",
+        summary: cacheSummary(cache),
+        ...(cache.l2?.error ? { fix: `L2 (${cache.l2.backend}) is unreachable: check cache.redisUrl and that Redis runs; until then nothing is shared between instances.` } : {}),
+        details: { ...cache },
+      });
       const audit = await workspace.auditLog().verify();
       checks.push(
         audit.ok
@@ -189,4 +197,19 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** One line on the cache: where L2 lives and the hit rate over every process's lookups. */
+function cacheSummary(stats: Awaited<ReturnType<Workspace["cacheStats"]>>): string {
+  const l2 = stats.l2;
+  const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  const where = !l2
+    ? "memory only"
+    : l2.error
+      ? `${l2.backend} L2 unreachable (${l2.error})`
+      : `${l2.backend} L2${l2.sealed ? " (sealed)" : ""}: ${l2.entries ?? "?"} entries${l2.bytes === undefined ? "" : `, ${mib(l2.bytes)}`}`;
+  const totals = Object.values(stats.lifetime ?? stats.kinds);
+  const hits = totals.reduce((n, k) => n + k.l1Hits + k.l2Hits, 0);
+  const lookups = hits + totals.reduce((n, k) => n + k.misses, 0);
+  return `${where}; L1 ${mib(stats.l1.maxBytes)} cap; ${lookups ? `${Math.round((100 * hits) / lookups)}% hits of ${lookups} lookups` : "no lookups yet"}${stats.lifetime ? " (all processes)" : ""}`;
 }
