@@ -368,7 +368,10 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
     const cleared = await inject("DELETE", "/api/v1/cache?kind=search", { who: "admin" });
     expect(cleared.statusCode).toBe(200);
     expect(cleared.json()).toEqual({ cleared: "search" });
-    expect((await inject("GET", "/api/v1/cache", { who: "admin" })).json().l1.entries).toBe(0);
+    // Other kinds (reviews, embeddings of earlier tests) stay; the search entry is gone: the same search misses again.
+    const missesBefore = (await inject("GET", "/api/v1/cache", { who: "admin" })).json().kinds.search.misses as number;
+    await inject("POST", "/api/v1/search", { who: "admin", body: { query: "confidential information", k: 3 } });
+    expect((await inject("GET", "/api/v1/cache", { who: "admin" })).json().kinds.search.misses).toBe(missesBefore + 1);
     expect(auditRecords(t.dir).filter((a) => a.action === "cache.clear")).toEqual([expect.objectContaining({ actor: "admin", details: { kind: "search" } })]);
   });
 
