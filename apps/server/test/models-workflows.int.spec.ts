@@ -44,7 +44,7 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
       expect(load.status).toBe(200);
       expect(await load.json()).toMatchObject({ action: "load", loaded: { modelId: STORIES, threads: 1 } });
       const unload = await post("/api/v1/models", { action: "unload", id: STORIES });
-      expect(await unload.json()).toEqual({ action: "unload", unloaded: true });
+      expect(await unload.json()).toMatchObject({ action: "unload", unloaded: true });
     });
 
     it("generates: prompt, max_tokens, temperature, stop_sequences → text, tokens_used, generation_time", async () => {

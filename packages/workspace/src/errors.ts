@@ -17,7 +17,8 @@ export type WorkspaceErrorCode =
   | "PLUGIN_NOT_FOUND"
   | "PLUGIN_FAILED"
   | "USER_EXISTS"
-  | "USER_NOT_FOUND";
+  | "USER_NOT_FOUND"
+  | "AGENT_NOT_CREATABLE";
 
 /** An error of a workspace rule: its folder, keys, uploads, users or plugins. */
 export class BearWorkspaceError extends BearError<WorkspaceErrorCode> {

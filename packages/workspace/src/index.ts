@@ -14,6 +14,10 @@ export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
 export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
+// What the REST API shows and accepts: today's fields and the seed's (architecture.md "API Documentation") side by side.
+export { runDetailView, runSummaryView, startedRunView, workflowStartRequest, type WorkflowStartRequest } from "./api/run-views";
+export { agentSpecFromRequest, agentView, EXECUTOR_CAPABILITIES, type AgentCreateRequest } from "./api/agent-views";
+export { modelActionFromRequest, modelActionMessage, modelView, type ModelAction, type ModelActionRequest } from "./api/model-views";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 

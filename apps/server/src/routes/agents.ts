@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { AGENT_TYPES, type AgentSpec, type AgentStatus, type AgentType } from "@bear/workspace";
+import { AGENT_TYPES, agentSpecFromRequest, agentView, EXECUTOR_CAPABILITIES, type AgentCreateRequest, type AgentStatus, type AgentType } from "@bear/workspace";
 import type { RouteContext } from "../http/route-context";
 import { errorResponses, securityRequirement } from "../http/schemas";
 
@@ -21,6 +21,8 @@ const agentSchema = {
     currentTasks: { type: "array", items: { type: "object", additionalProperties: true } },
     metrics: { type: "object", additionalProperties: true },
     memory: { type: "object", properties: { runs: { type: "integer" }, entries: { type: "integer" }, bytes: { type: "integer" } } },
+    current_task: { type: "object", nullable: true, additionalProperties: true, description: "the seed's: the first of currentTasks, or null" },
+    performance_metrics: { type: "object", additionalProperties: true, description: "the seed's name for metrics" },
   },
 } as const;
 
@@ -30,12 +32,12 @@ const agentParams = { type: "object", required: ["id"], additionalProperties: fa
 export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const system = ctx.services.agents;
 
-  app.get<{ Querystring: { type?: AgentType; status?: AgentStatus; capability?: string } }>(
+  app.get<{ Querystring: { type?: AgentType; status?: AgentStatus; capability?: string; envelope: boolean } }>(
     "/api/v1/agents",
     {
       schema: {
         tags: ["agents"],
-        summary: "Agents with their status, load, current tasks and metrics; filter by type, status or capability",
+        summary: "Agents with their status, load, current tasks and metrics; filter by type, status or capability. `{ agents: [...] }`, or the seed's bare array with `envelope=false`",
         security: securityRequirement,
         querystring: {
           type: "object",
@@ -44,36 +46,50 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
             type: { type: "string", enum: [...AGENT_TYPES] },
             status: { type: "string", enum: ["idle", "busy", "active"] },
             capability: { type: "string", pattern: "^[A-Za-z0-9_.:-]{1,64}$" },
+            envelope: { type: "boolean", default: true, description: "false: the agents as a bare array, as the seed documents" },
           },
         },
-        response: { 200: { type: "object", properties: { agents: { type: "array", items: agentSchema } } }, ...errorResponses() },
+        response: { 200: { anyOf: [{ type: "object", properties: { agents: { type: "array", items: agentSchema } } }, { type: "array", items: agentSchema }] }, ...errorResponses() },
       },
     },
     async (request) => {
       await ctx.authorize(request, READ_AGENTS);
-      const { type, status, capability } = request.query;
-      return { agents: system.listAgents({ ...(type ? { type } : {}), ...(status ? { status } : {}), ...(capability ? { capability } : {}) }) };
+      const { type, status, capability, envelope } = request.query;
+      const agents = system.listAgents({ ...(type ? { type } : {}), ...(status ? { status } : {}), ...(capability ? { capability } : {}) }).map(agentView);
+      return envelope ? { agents } : agents;
     },
   );
 
-  app.post<{ Body: AgentSpec }>(
+  app.post<{ Body: AgentCreateRequest }>(
     "/api/v1/agents",
     {
       schema: {
         tags: ["agents"],
-        summary: "Create an agent (admins): an executor for one capability, a validator, or another instance of an installed specialist",
+        summary:
+          "Create an agent (admins): an executor for one capability, a validator, or another instance of an installed specialist. Ours: `{ type, id, capability?, specialist?, name?, maxConcurrentTasks? }`; the seed's: `{ type, name, capabilities[], config }` (id from the name; config.specialist, config.max_concurrent_tasks). The one coordinator and monitor are not created (422)",
         security: securityRequirement,
         body: {
           type: "object",
-          required: ["type", "id"],
+          required: ["type"],
           additionalProperties: false,
           properties: {
-            type: { type: "string", enum: ["executor", "validator", "specialist"] },
-            id: { type: "string", pattern: AGENT_ID },
+            type: { type: "string", enum: [...AGENT_TYPES] },
+            id: { type: "string", pattern: AGENT_ID, description: "default: from the name" },
             name: { type: "string", minLength: 1, maxLength: 200 },
             maxConcurrentTasks: { type: "integer", minimum: 1, maximum: 256 },
-            capability: { type: "string", enum: ["llm_generation", "tool_execution", "data_processing", "file_operations"], description: "executors only" },
+            capability: { type: "string", enum: [...EXECUTOR_CAPABILITIES], description: "executors only" },
             specialist: { type: "string", minLength: 1, maxLength: 64, description: "specialists only" },
+            capabilities: { type: "array", maxItems: 64, items: { type: "string", pattern: "^[A-Za-z0-9_.:-]{1,64}$" }, description: "the seed's: an executor's one capability, a validator's `validation`, or what a specialist must offer" },
+            config: {
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                id: { type: "string", pattern: AGENT_ID },
+                max_concurrent_tasks: { type: "integer", minimum: 1, maximum: 256 },
+                maxConcurrentTasks: { type: "integer", minimum: 1, maximum: 256 },
+                specialist: { type: "string", minLength: 1, maxLength: 64 },
+              },
+            },
           },
         },
         response: { 201: agentSchema, ...errorResponses(409, 422) },
@@ -81,7 +97,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request, reply) => {
       await ctx.authorize(request, MANAGE_AGENTS);
-      return reply.status(201).send(system.createAgent(request.body));
+      return reply.status(201).send(agentView(system.createAgent(agentSpecFromRequest(system, request.body))));
     },
   );
 
@@ -92,7 +108,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request) => {
       await ctx.authorize(request, READ_AGENTS);
-      return system.inspectAgent(request.params.id);
+      return agentView(system.inspectAgent(request.params.id));
     },
   );
 
@@ -110,7 +126,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request) => {
       await ctx.authorize(request, MANAGE_AGENTS);
-      return system.removeAgent(request.params.id, { force: request.query.force ?? false });
+      return agentView(system.removeAgent(request.params.id, { force: request.query.force ?? false }));
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { ModelRecord } from "@bear/workspace";
+import { modelActionFromRequest, modelActionMessage, modelView, type ModelActionRequest } from "@bear/workspace";
 import { HttpError, invalidField, toHttpError } from "../http/http-errors";
 import type { RouteContext } from "../http/route-context";
 import { errorResponses, idParams, ID_PATTERN, securityRequirement } from "../http/schemas";
@@ -11,22 +11,6 @@ import { errorResponses, idParams, ID_PATTERN, securityRequirement } from "../ht
 const MANAGE_MODELS = "matter.manage" as const;
 /** Generation reads no document; any role that may read documents may use a model. */
 const USE_MODELS = "document.read" as const;
-
-function modelDto(m: ModelRecord) {
-  const info = m.info;
-  return {
-    id: m.id,
-    fileName: m.fileName,
-    format: m.format,
-    sizeBytes: m.sizeBytes,
-    status: m.status,
-    ...(info ? { kind: info.kind } : {}),
-    ...(info?.format === "gguf"
-      ? { architecture: info.architecture, parameterCount: info.parameterCount, contextLength: info.contextLength ?? null, quantization: info.quantization ?? null }
-      : {}),
-    ...(m.error ? { error: { code: m.error.code, message: m.error.message } } : {}),
-  };
-}
 
 const modelSchema = {
   type: "object",
@@ -42,8 +26,13 @@ const modelSchema = {
     contextLength: { type: "integer", nullable: true },
     quantization: { type: "string", nullable: true },
     error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } } },
+    name: { type: "string", description: "the seed's: the GGUF's general.name, else the id" },
+    size: { type: "integer", description: "the seed's name for sizeBytes" },
+    performance_metrics: { type: "object", additionalProperties: true, description: "the seed's: loads and generations measured on this model" },
   },
 } as const;
+
+const FILE_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(gguf|onnx)$";
 
 const loadedSchema = {
   type: "object",
@@ -59,15 +48,6 @@ const loadedSchema = {
   },
 } as const;
 
-interface ModelActionBody {
-  readonly action: "load" | "unload" | "download";
-  readonly id?: string;
-  readonly contextSize?: number;
-  readonly source?: string;
-  readonly sha256?: string;
-  readonly fileName?: string;
-}
-
 interface GenerateBody {
   readonly prompt: string;
   readonly max_tokens?: number;
@@ -80,29 +60,40 @@ interface GenerateBody {
 export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { services } = ctx;
 
-  app.get(
+  app.get<{ Querystring: { status?: string; envelope: boolean } }>(
     "/api/v1/models",
     {
       schema: {
         tags: ["models"],
-        summary: "Local models (GGUF / ONNX) found in the model folders, and the ones loaded now",
+        summary: "Local models (GGUF / ONNX) found in the model folders, and the ones loaded now: `{ models, loaded }`, or the seed's bare array of models with `envelope=false`",
         security: securityRequirement,
-        response: { 200: { type: "object", properties: { models: { type: "array", items: modelSchema }, loaded: { type: "array", items: loadedSchema } } }, ...errorResponses() },
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            status: { type: "string", enum: ["loaded", "available", "downloading", "loading", "error"] },
+            envelope: { type: "boolean", default: true, description: "false: the models as a bare array, as the seed documents" },
+          },
+        },
+        response: { 200: { anyOf: [{ type: "object", properties: { models: { type: "array", items: modelSchema }, loaded: { type: "array", items: loadedSchema } } }, { type: "array", items: modelSchema }] }, ...errorResponses() },
       },
     },
     async (request) => {
       await ctx.authorize(request, USE_MODELS);
-      return { models: services.models.list().map(modelDto), loaded: services.models.loaded() };
+      const { status, envelope } = request.query;
+      const models = services.models.list().filter((m) => status === undefined || m.status === status).map(modelView);
+      return envelope ? { models, loaded: services.models.loaded() } : models;
     },
   );
 
-  app.post<{ Body: ModelActionBody }>(
+  app.post<{ Body: ModelActionRequest }>(
     "/api/v1/models",
     {
       config: { rateCost: 5 },
       schema: {
         tags: ["models"],
-        summary: "Load, unload or download a model (admins). Downloads are refused unless the server allows them, and then run inside the offline guard's one scoped exception",
+        summary:
+          "Load, unload or download a model (admins). Ours: `{ action, id?, contextSize?, source?, sha256?, fileName? }`; the seed's: `{ model_id, action, config }` (for a download model_id is the URL or hf: reference). Downloads are refused unless the server allows them, and then run inside the offline guard's one scoped exception",
         security: securityRequirement,
         body: {
           type: "object",
@@ -114,20 +105,44 @@ export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): vo
             contextSize: { type: "integer", minimum: 128, maximum: 131072 },
             source: { type: "string", minLength: 1, maxLength: 2048, pattern: "^(https?://|hf:)" },
             sha256: { type: "string", pattern: "^[a-fA-F0-9]{64}$" },
-            fileName: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(gguf|onnx)$" },
+            fileName: { type: "string", pattern: FILE_NAME },
+            model_id: { type: "string", minLength: 1, maxLength: 2048, anyOf: [{ pattern: ID_PATTERN }, { pattern: "^(https?://|hf:)" }], description: "the seed's: the model (or, to download, its URL or hf: reference)" },
+            config: {
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                context_size: { type: "integer", minimum: 128, maximum: 131072 },
+                contextSize: { type: "integer", minimum: 128, maximum: 131072 },
+                source: { type: "string", minLength: 1, maxLength: 2048, pattern: "^(https?://|hf:)" },
+                sha256: { type: "string", pattern: "^[a-fA-F0-9]{64}$" },
+                file_name: { type: "string", pattern: FILE_NAME },
+                fileName: { type: "string", pattern: FILE_NAME },
+              },
+            },
           },
         },
         response: {
-          200: { type: "object", properties: { action: { type: "string" }, model: modelSchema, loaded: loadedSchema, unloaded: { type: "boolean" } } },
+          200: {
+            type: "object",
+            properties: {
+              action: { type: "string" },
+              model: modelSchema,
+              loaded: loadedSchema,
+              unloaded: { type: "boolean" },
+              model_id: { type: "string" },
+              status: { type: "string" },
+              message: { type: "string" },
+            },
+          },
           ...errorResponses(404, 422, 502, 503),
         },
       },
     },
     async (request) => {
       const principal = await ctx.authorize(request, MANAGE_MODELS);
-      const body = request.body;
+      const body = modelActionFromRequest(request.body);
       if (body.action === "download") {
-        if (!body.source) throw invalidField("body.source", "is required to download a model");
+        if (!body.source) throw invalidField("body.source", "is required to download a model (or a model_id that is a URL or hf: reference)");
         if (!ctx.allowModelDownloads) {
           throw new HttpError(403, "DOWNLOADS_DISABLED", "model downloads are disabled on this server", {
             hint: "Copy the .gguf file into the models folder, or start the server with model downloads allowed.",
@@ -135,22 +150,23 @@ export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): vo
         }
         const record = await services.models.pull(body.source, {
           allowNetwork: true,
-          ...(body.sha256 ? { sha256: body.sha256.toLowerCase() } : {}),
+          ...(body.sha256 ? { sha256: body.sha256 } : {}),
           ...(body.fileName ? { fileName: body.fileName } : {}),
         });
         await services.audit.record({ action: "model.download", outcome: "success", actor: principal.id, resource: record.id });
-        return { action: "download", model: modelDto(record) };
+        return { action: "download", model: modelView(record), ...modelActionMessage("download", record.id, { record }) };
       }
-      if (!body.id) throw invalidField("body.id", `is required to ${body.action} a model`);
+      if (!body.id) throw invalidField("body.id", `is required to ${body.action} a model (or body.model_id)`);
       if (body.action === "load") {
         const loaded = await services.models.load(body.id, {
           ...(body.contextSize ? { contextSize: body.contextSize } : {}),
           ...(services.config.models.threads ? { threads: services.config.models.threads } : {}),
         });
-        return { action: "load", loaded };
+        return { action: "load", loaded, ...modelActionMessage("load", body.id, { loaded }) };
       }
       services.models.registry.get(body.id); // 404 for an unknown id
-      return { action: "unload", unloaded: await services.models.unload(body.id) };
+      const unloaded = await services.models.unload(body.id);
+      return { action: "unload", unloaded, ...modelActionMessage("unload", body.id, { unloaded }) };
     },
   );
 
@@ -169,8 +185,8 @@ export function registerModelRoutes(app: FastifyInstance, ctx: RouteContext): vo
           additionalProperties: false,
           properties: {
             prompt: { type: "string", minLength: 1, maxLength: 100_000 },
-            max_tokens: { type: "integer", minimum: 1, maximum: 8192, default: 256 },
-            temperature: { type: "number", minimum: 0, maximum: 2 },
+            max_tokens: { type: "integer", minimum: 1, maximum: 8192, default: 100, description: "the seed's default, 100" },
+            temperature: { type: "number", minimum: 0, maximum: 2, default: 0.7, description: "the seed's default, 0.7" },
             stop_sequences: { type: "array", maxItems: 16, items: { type: "string", minLength: 1, maxLength: 200 } },
             seed: { type: "integer", minimum: 0, maximum: 4294967295 },
             stream: { type: "boolean", default: false },

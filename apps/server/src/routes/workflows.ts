@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { RunNotFoundError, type RunRecord, type RunStatus, type WorkflowEvent } from "@bear/workspace";
+import { runDetailView, runSummaryView, RunNotFoundError, startedRunView, workflowStartRequest, type RunStatus, type WorkflowEvent } from "@bear/workspace";
 import { toHttpError } from "../http/http-errors";
 import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
@@ -10,20 +10,6 @@ const READ_WORKFLOWS = "document.read" as const;
 const STATUSES: readonly RunStatus[] = ["pending", "running", "completed", "failed", "cancelled"];
 /** A run started with no matter (before runs had one) is visible to admins only. */
 const UNASSIGNED = "(unassigned)";
-
-function runDto(r: RunRecord) {
-  return {
-    id: r.id,
-    workflow: r.workflow,
-    matter: r.matter,
-    status: r.status,
-    error: r.error,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-  };
-}
 
 const errorInfo = { type: "object", nullable: true, properties: { code: { type: "string" }, message: { type: "string" } } } as const;
 const runSchema = {
@@ -38,8 +24,29 @@ const runSchema = {
     updatedAt: { type: "number" },
     startedAt: { type: "number", nullable: true },
     finishedAt: { type: "number", nullable: true },
+    name: { type: "string", description: "the seed's name for `workflow`" },
+    created_at: { type: "string", format: "date-time", description: "the seed's name for `createdAt`, as ISO 8601" },
   },
 } as const;
+
+/** POST's answer: ours (`runId`) and the seed's (`workflow_id`, `results`, `execution_time` in seconds). */
+const startedSchema = {
+  type: "object",
+  properties: {
+    runId: { type: "string" },
+    workflow_id: { type: "string" },
+    name: { type: "string" },
+    matter: { type: "string", nullable: true },
+    status: { type: "string", enum: [...STATUSES] },
+    error: errorInfo,
+    results: { type: "object", additionalProperties: true, description: "outputs of the steps completed so far, by step id" },
+    execution_time: { type: "number", description: "seconds" },
+    created_at: { type: "string", format: "date-time" },
+  },
+} as const;
+
+/** Seconds POST waits for the run to finish: the seed's body means "create and execute". */
+const SEED_WAIT_SECONDS = 30;
 
 /** What the agents reported for one attempt (see @bear/agents: agent, score, breakdown, verdict). */
 const assignmentSchema = { type: "object", additionalProperties: true, properties: { agentId: { type: "string" }, capability: { type: "string" }, score: { type: "number", nullable: true }, outcome: { type: "string" } } } as const;
@@ -55,61 +62,95 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     return { run, principal };
   };
 
-  app.post<{ Body: { workflow: unknown; inputs?: Record<string, unknown>; matter: string } }>(
+  app.post<{ Body: Record<string, unknown>; Querystring: { wait?: number } }>(
     "/api/v1/workflows",
     {
       config: { rateCost: 2 },
       schema: {
         tags: ["workflows"],
-        summary: "Validate and start a workflow run (definition as JSON or YAML text); progress at /api/v1/workflows/{id}/events",
+        summary:
+          "Start a workflow run: `{ workflow, inputs?, matter? }` (definition as JSON or YAML text) → 201 at once; or the seed's body, the definition itself `{ name, description, steps }` → 200 when it finished (or `wait` seconds passed, status `running`). Progress at /api/v1/workflows/{id}/events",
         security: securityRequirement,
+        querystring: { type: "object", additionalProperties: false, properties: { wait: { type: "integer", minimum: 0, maximum: 300, description: `seconds to wait for the run to finish (default 0, or ${SEED_WAIT_SECONDS} for the seed's body)` } } },
         body: {
           type: "object",
-          required: ["workflow"],
-          additionalProperties: false,
-          properties: {
-            workflow: { anyOf: [{ type: "object", additionalProperties: true }, { type: "string", minLength: 1, maxLength: 200_000 }] },
-            inputs: { type: "object", additionalProperties: true, default: {} },
-            matter: { type: "string", pattern: MATTER_PATTERN, default: "default", description: "the matter the run works for: only principals on it see the run" },
-          },
+          anyOf: [
+            {
+              type: "object",
+              required: ["workflow"],
+              additionalProperties: false,
+              properties: {
+                workflow: { anyOf: [{ type: "object", additionalProperties: true }, { type: "string", minLength: 1, maxLength: 200_000 }] },
+                inputs: { type: "object", additionalProperties: true, description: "run inputs (default {})" },
+                matter: { type: "string", pattern: MATTER_PATTERN, description: "the matter the run works for (default 'default'): only principals on it see the run" },
+              },
+            },
+            {
+              type: "object",
+              description: "the seed's body: the workflow definition itself (any definition field; `matter` as above)",
+              required: ["name", "steps"],
+              not: { required: ["workflow"] },
+              additionalProperties: true,
+              properties: {
+                name: { type: "string", minLength: 1, maxLength: 200 },
+                description: { type: "string", maxLength: 10_000 },
+                steps: { type: "array", minItems: 1, maxItems: 1000, items: { type: "object", properties: { id: { type: "string" }, type: { type: "string" }, agent: { type: "string" }, parameters: { type: "object" } } } },
+                matter: { type: "string", pattern: MATTER_PATTERN },
+              },
+            },
+          ],
         },
-        response: { 201: { type: "object", properties: { runId: { type: "string" }, status: { type: "string" } } }, ...errorResponses() },
+        response: { 200: startedSchema, 201: startedSchema, ...errorResponses() },
       },
     },
     async (request, reply) => {
-      const matter = request.body.matter;
+      const start = workflowStartRequest(request.body);
+      const matter = start.matter;
       const principal = await ctx.authorize(request, RUN_WORKFLOWS, { matter });
-      const handle = engine.start(request.body.workflow, request.body.inputs ?? {}, { matter });
-      handle.result.catch(() => undefined);
+      const handle = engine.start(start.workflow, start.inputs, { matter });
+      const settled = handle.result.then(
+        () => undefined,
+        () => undefined,
+      );
       await ctx.services.audit.record({ action: "workflow.start", outcome: "success", actor: principal.id, resource: handle.runId });
-      return reply.status(201).send({ runId: handle.runId, status: engine.getRun(handle.runId).status });
+      const waitSeconds = request.query.wait ?? (start.seedShape ? SEED_WAIT_SECONDS : 0);
+      if (waitSeconds > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, waitSeconds * 1000)))]);
+        clearTimeout(timer);
+      }
+      const run = engine.getRun(handle.runId);
+      // The seed's status values are completed, running and failed; ours keeps `pending` on its own shape.
+      return reply.status(start.seedShape ? 200 : 201).send(start.seedShape ? startedRunView(run) : { ...startedRunView(run), status: run.status });
     },
   );
 
-  app.get<{ Querystring: { status?: RunStatus; limit: number; offset: number } }>(
+  app.get<{ Querystring: { status?: RunStatus | "all"; limit: number; offset: number; envelope: boolean } }>(
     "/api/v1/workflows",
     {
       schema: {
         tags: ["workflows"],
-        summary: "List workflow runs, newest first",
+        summary: "List workflow runs, newest first: `{ runs: [...] }`, or the bare array the seed documents with `envelope=false`",
         security: securityRequirement,
         querystring: {
           type: "object",
           additionalProperties: false,
           properties: {
-            status: { type: "string", enum: [...STATUSES] },
+            status: { type: "string", enum: ["all", ...STATUSES], description: "`all` (the seed's) is the same as none" },
             limit: { type: "integer", minimum: 1, maximum: 500, default: 50 },
             offset: { type: "integer", minimum: 0, default: 0 },
+            envelope: { type: "boolean", default: true, description: "false: the runs as a bare array, as the seed documents" },
           },
         },
-        response: { 200: { type: "object", properties: { runs: { type: "array", items: runSchema } } }, ...errorResponses() },
+        response: { 200: { anyOf: [{ type: "object", properties: { runs: { type: "array", items: runSchema } } }, { type: "array", items: runSchema }] }, ...errorResponses() },
       },
     },
     async (request) => {
       const principal = await ctx.authorize(request, READ_WORKFLOWS);
-      const { status, limit, offset } = request.query;
+      const { status, limit, offset, envelope } = request.query;
       const matters = visibleMatters(principal);
-      return { runs: engine.listRuns({ ...(status ? { status } : {}), ...(matters ? { matters } : {}), limit, offset }).map(runDto) };
+      const runs = engine.listRuns({ ...(status && status !== "all" ? { status } : {}), ...(matters ? { matters } : {}), limit, offset }).map(runSummaryView);
+      return envelope ? { runs } : runs;
     },
   );
 
@@ -126,6 +167,9 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
             type: "object",
             properties: {
               ...runSchema.properties,
+              workflow_id: { type: "string" },
+              results: { type: "object", additionalProperties: true, description: "the seed's: outputs of the completed steps, by step id" },
+              execution_time: { type: "number", description: "seconds" },
               progress: { type: "object", additionalProperties: { type: "integer" } },
               steps: {
                 type: "array",
@@ -158,14 +202,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request) => {
       const { run } = await authorizedRun(request, READ_WORKFLOWS, request.params.id);
-      // The last attempt's assignment of each step (or fan-out item), by key.
-      const lastByKey = new Map(run.assignments.map((a) => [a.index === null ? a.stepId : `${a.stepId}[${a.index}]`, a.assignment]));
-      return {
-        ...runDto(run),
-        progress: run.progress,
-        steps: run.steps.map((s) => ({ key: s.key, stepId: s.stepId, index: s.index, status: s.status, attempt: s.attempt, output: s.output, error: s.error, startedAt: s.startedAt, finishedAt: s.finishedAt, agent: lastByKey.get(s.key) ?? null })),
-        assignments: run.assignments,
-      };
+      return runDetailView(run);
     },
   );
 
