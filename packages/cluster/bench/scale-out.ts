@@ -6,8 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { Queue, QueueEvents } from "bullmq";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
-import { ClusterNode } from "../src/index";
+import { bullConnection } from "../src/connection/redis-connection";
+import { ClusterNode, parseRedisUrl } from "../src/index";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 
@@ -86,6 +88,40 @@ async function noopSteps(engine: WorkflowEngine, n: number): Promise<number[]> {
   return times;
 }
 
+/**
+ * The peer: the same no-op as a bare BullMQ job (add → a worker process → completed event), no
+ * BEAR. Returns a function timing one job, so the bench can interleave it with BEAR's steps.
+ */
+async function rawBullmqPeer(url: string): Promise<{ once: (i: number) => Promise<number>; stop: () => Promise<void> }> {
+  const name = "raw.noop";
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "raw-bullmq-worker.ts"), url, name], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    proc.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
+  });
+  const connection = bullConnection(parseRedisUrl(url));
+  const queue = new Queue(name, { connection, prefix: "bear-raw" });
+  const events = new QueueEvents(name, { connection, prefix: "bear-raw" });
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  const waiters = new Map<string, () => void>();
+  events.on("completed", ({ jobId }) => waiters.get(jobId)?.());
+  return {
+    once: async (i) => {
+      const jobId = `raw-${i}`;
+      const s = performance.now();
+      const done = new Promise<void>((r) => waiters.set(jobId, r));
+      await queue.add(name, { i }, { jobId, attempts: 1, removeOnComplete: { age: 3600 } });
+      await done;
+      waiters.delete(jobId);
+      return performance.now() - s;
+    },
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await Promise.all([queue.close(), events.close()]);
+    },
+  };
+}
+
 const rows: string[][] = [];
 const fmt = (n: number, d = 2): string => n.toFixed(d);
 
@@ -119,15 +155,24 @@ for (const count of [1, 2]) {
   ]);
 }
 
-// 2. queue overhead per step: a no-op step through the queue minus the same step in-process
+// 2. queue overhead per step: a no-op step through the queue minus the same step in-process, with
+// a bare BullMQ job (the peer) interleaved one by one so both see the same machine load
 const local = WorkflowEngine.inMemory({ registry, keepEvents: false });
 await noopSteps(local, 50);
 const localTimes = await noopSteps(local, NOOP_STEPS);
 const worker = await startWorker(redis.url, "noop");
+const raw = await rawBullmqPeer(redis.url);
 await new Promise((r) => setTimeout(r, 1_500));
 await noopSteps(engine, 50); // warm-up: queues, connections
-const queuedTimes = await noopSteps(engine, NOOP_STEPS);
+for (let i = 0; i < 50; i++) await raw.once(-1 - i);
+const queuedTimes: number[] = [];
+const rawTimes: number[] = [];
+for (let i = 0; i < NOOP_STEPS; i++) {
+  queuedTimes.push(...(await noopSteps(engine, 1)));
+  rawTimes.push(await raw.once(i));
+}
 await worker.stop();
+await raw.stop();
 const overhead = queuedTimes.map((t) => t - pct(localTimes, 50));
 
 console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis)`);
@@ -137,6 +182,7 @@ for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 console.log(`2 workers vs 1: ${fmt(byWorkers[2]! / byWorkers[1]!)}x (goal 1.7x)`);
 console.log(`no-op step, in-process: p50 ${fmt(pct(localTimes, 50), 3)} ms, p95 ${fmt(pct(localTimes, 95), 3)} ms, p99 ${fmt(pct(localTimes, 99), 3)} ms (${NOOP_STEPS} runs)`);
 console.log(`no-op step through BullMQ (run → job → worker → result → run): p50 ${fmt(pct(queuedTimes, 50), 3)} ms, p95 ${fmt(pct(queuedTimes, 95), 3)} ms, p99 ${fmt(pct(queuedTimes, 99), 3)} ms`);
+console.log(`peer, a bare BullMQ job (add → worker process → completed event, no BEAR): p50 ${fmt(pct(rawTimes, 50), 3)} ms, p95 ${fmt(pct(rawTimes, 95), 3)} ms, p99 ${fmt(pct(rawTimes, 99), 3)} ms; BEAR's step through BullMQ / bare job p50: ${fmt(pct(queuedTimes, 50) / pct(rawTimes, 50))}x`);
 console.log(`queue overhead per step (the difference): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms)`);
 
 await engine.dispose();

@@ -64,6 +64,8 @@ export class FilePayloads implements PayloadStore {
   readonly inline = false;
   readonly #reader = new FilePayloadsReader();
   readonly #cipher: (() => ContentCipher | undefined) | undefined;
+  /** Run folders made by this process (saves a mkdir per payload; removeRun forgets them). */
+  readonly #madeDirs = new Set<string>();
   /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
   constructor(
     readonly dir: string,
@@ -79,13 +81,27 @@ export class FilePayloads implements PayloadStore {
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const name = `${safe(binding.runId)}/${safe(binding.key)}.${binding.attempt}.${binding.kind}.json`;
     const file = path.join(this.dir, name);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await this.#ensureDir(path.dirname(file));
     const text = JSON.stringify({ binding, value });
     const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
     const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+    try {
+      await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+    } catch (error) {
+      // the folder was removed by another process (a finished run's clean-up): make it again
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await this.#ensureDir(path.dirname(file), true);
+      await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+    }
     await fs.promises.rename(tmp, file);
     return { file: name };
+  }
+
+  async #ensureDir(dir: string, again = false): Promise<void> {
+    if (!again && this.#madeDirs.has(dir)) return;
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (this.#madeDirs.size >= 10_000) this.#madeDirs.clear();
+    this.#madeDirs.add(dir);
   }
 
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
@@ -124,6 +140,7 @@ export class FilePayloads implements PayloadStore {
   }
 
   removeRun(runId: string): void {
+    this.#madeDirs.delete(path.join(this.dir, safe(runId)));
     fs.rmSync(path.join(this.dir, safe(runId)), { recursive: true, force: true });
   }
 

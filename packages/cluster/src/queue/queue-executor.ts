@@ -82,31 +82,27 @@ export class QueueExecutor implements Executor {
     const onAbort = (): void => this.#cancel(handle, jobId, options.signal.reason);
     options.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      const existing = await Job.fromId(handle.queue, jobId);
-      if (existing) {
-        this.#logger.info({ runId: task.runId, step: key, attempt: task.attempt }, "joining an attempt already queued");
-        await this.#settleFinished(existing, jobId);
-      } else {
-        await this.#options.workers.requireCapable(task.type, options.signal);
-        const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
-        const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
-        const data: StepJobData = {
-          v: 1,
-          runId: task.runId,
-          stepId: task.stepId,
-          key,
-          type: task.type,
-          ...(task.agent === undefined ? {} : { agent: task.agent }),
-          attempt: task.attempt,
-          ...(task.index === undefined ? {} : { index: task.index }),
-          matter,
-          payload,
-          queuedAt: Date.now(),
-        };
-        const keep = { age: this.#options.keepFinishedSeconds ?? 7 * 24 * 3600 };
-        // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering).
-        await handle.queue.add(task.type, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
-      }
+      await this.#options.workers.requireCapable(task.type, options.signal);
+      const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
+      const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
+      const data: StepJobData = {
+        v: 1,
+        runId: task.runId,
+        stepId: task.stepId,
+        key,
+        type: task.type,
+        ...(task.agent === undefined ? {} : { agent: task.agent }),
+        attempt: task.attempt,
+        ...(task.index === undefined ? {} : { index: task.index }),
+        matter,
+        payload,
+        queuedAt: Date.now(),
+      };
+      const keep = { age: this.#options.keepFinishedSeconds ?? 7 * 24 * 3600 };
+      // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
+      // id that exists is a no-op that BullMQ reports as a 'duplicated' event: #queue() then joins
+      // that job, so the common first send costs no lookup round trip.
+      await handle.queue.add(task.type, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
       const raw = await outcome;
       const result = stepJobResultSchema.parse(raw);
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
@@ -116,11 +112,18 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  /** A job found already there: settle now if it finished; otherwise its events will. */
-  async #settleFinished(job: Job, jobId: string): Promise<void> {
-    const state = await job.getState();
-    if (state === "completed") this.#waiters.get(jobId)?.resolve(job.returnvalue);
-    else if (state === "failed") this.#waiters.get(jobId)?.reject(remoteError(job.failedReason));
+  /** A job that was already there: settle now if it finished; otherwise its events will. */
+  #join(queue: Queue, jobId: string): void {
+    if (!this.#waiters.has(jobId)) return;
+    this.#logger.info({ jobId }, "joining an attempt already queued");
+    void Job.fromId(queue, jobId)
+      .then(async (job) => {
+        if (!job) return;
+        const state = await job.getState();
+        if (state === "completed") this.#waiters.get(jobId)?.resolve(job.returnvalue);
+        else if (state === "failed") this.#waiters.get(jobId)?.reject(remoteError(job.failedReason));
+      })
+      .catch((error: unknown) => this.#waiters.get(jobId)?.reject(error instanceof Error ? error : new Error(String(error))));
   }
 
   #queue(type: string): QueueHandle {
@@ -135,6 +138,8 @@ export class QueueExecutor implements Executor {
     events.on("completed", ({ jobId, returnvalue }) => this.#waiters.get(jobId)?.resolve(returnvalue));
     events.on("failed", ({ jobId, failedReason }) => this.#waiters.get(jobId)?.reject(remoteError(failedReason)));
     events.on("progress", ({ jobId, data }) => this.#waiters.get(jobId)?.progress(data));
+    // the attempt was sent before (a resumed run, another instance): join the job that exists
+    (events as unknown as { on(event: "duplicated", listener: (args: { jobId: string }) => void): void }).on("duplicated", ({ jobId }) => this.#join(queue, jobId));
     handle = { queue, events, ready: Promise.all([queue.waitUntilReady(), events.waitUntilReady()]) };
     this.#queues.set(type, handle);
     return handle;
