@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
 import { ContainerModule } from "inversify";
-import { silentLogger, type ContentCipher, type Logger } from "@bear/core";
+import { WriterGate, silentLogger, type ContentCipher, type Logger } from "@bear/core";
 import { ExecutorMiddleware, RunCoordinationToken, type Executor, type WorkflowEngine } from "@bear/workflow-engine";
 import { connectRedis } from "./connection/redis-connection";
 import { parseRedisUrl, type RedisEndpoint } from "./connection/redis-url";
 import { ClusterError } from "./errors";
+import { RedisWriterGate } from "./locks/redis-writer-gate";
 import { FilePayloads, InlinePayloads, type PayloadStore } from "./payloads/payload-store";
 import { QueueExecutor } from "./queue/queue-executor";
 import { ClusterRuns } from "./runs/cluster-runs";
@@ -74,6 +75,14 @@ export class ClusterNode {
     });
   }
 
+  /**
+   * A writer lock shared by every machine of the cluster (a lease in Redis), e.g. around the index's
+   * commits, which a per-host lock file cannot serialise across hosts.
+   */
+  writerGate(name: string, options: { readonly leaseMs?: number } = {}): RedisWriterGate {
+    return new RedisWriterGate({ redis: this.redis, name, display: this.endpoint.display, logger: this.#logger, ...options });
+  }
+
   /** The engine's executor: step types other than the local ones go to the workers' queues. */
   decorate(local: Executor): Executor {
     this.#executor ??= new QueueExecutor({
@@ -128,10 +137,13 @@ export class ClusterNode {
 /**
  * Binds, for an API instance, the queue executor (an ExecutorMiddleware around the agents' executor:
  * remote step types go to the workers, whose own agents run them) and the run coordination, for
- * workflowEngineModule to pick up. A worker binds nothing: it runs steps through its local executor.
+ * workflowEngineModule to pick up; and, for instances and workers alike, the cluster-wide writer gate
+ * of the index (rag takes it after its host lock). A worker runs steps through its local executor.
  */
 export function clusterModule(node: ClusterNode, role: "instance" | "worker" = "instance"): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    // instances and workers alike commit to the shared index: one writer at a time in the cluster
+    bind<WriterGate>(WriterGate).toConstantValue(node.writerGate("index"));
     if (role !== "instance") return;
     bind<ExecutorMiddleware>(ExecutorMiddleware).toConstantValue((inner) => node.decorate(inner));
     bind(RunCoordinationToken).toConstantValue(node.runs);

@@ -7,6 +7,7 @@ export { WorkerDirectory, RemoteWorkerCandidate } from "./workers/worker-directo
 export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presence";
 export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
 export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
+export { RedisWriterGate, type RedisWriterGateOptions } from "./locks/redis-writer-gate";
 export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";
 export { FilePayloads, InlinePayloads, type PayloadStore, type PayloadRef, type PayloadBinding } from "./payloads/payload-store";
 export { parseRedisUrl, redact as redactRedisUrl, isPrivateAddress, type RedisEndpoint } from "./connection/redis-url";

@@ -40,6 +40,7 @@ export {
   type PidLock,
   type PidLockOptions,
 } from "./locking/pid-lock";
+export { WriterGate, type WriterGateHold, type WriterGateWaitOptions } from "./locking/writer-gate";
 
 export { Logger, silentLogger, LOG_LEVELS, type LogLevel, type LogFn } from "./logging/logger";
 export { createPinoLogger, REDACTED_FIELDS, type PinoLoggerOptions } from "./logging/pino-logger";

@@ -16,6 +16,7 @@ import {
   type Retriever,
   type RetrieveOptions,
   type Scrubber,
+  type WriterGate,
 } from "@bear/core";
 import type { Observable } from "rxjs";
 import { ZodError } from "zod";
@@ -81,6 +82,11 @@ export interface RagEngineOptions extends RagConfigInput {
    * Omit for the engine's own: memory plus `<dir>/cache` on disk (memory only when `cipher` is set).
    */
   readonly cache?: Cache;
+  /**
+   * A lock across machines taken after the index's host lock (e.g. @bear/cluster's Redis lease):
+   * several hosts sharing the index folder commit one at a time. Omit on a single machine.
+   */
+  readonly writerGate?: WriterGate;
 }
 
 /** `rag.stats()`: the state of an index. */
@@ -185,6 +191,7 @@ export class RagEngine implements Retriever {
       vectorIndexThreshold: config.vectorIndexThreshold,
       ...(options.cipher ? { cipher: options.cipher } : {}),
       lockWaitMs: config.lockWaitMs,
+      ...(options.writerGate ? { writerGate: options.writerGate } : {}),
     });
     await index.recover();
     const chunker = new LegalChunker({

@@ -1,4 +1,4 @@
-import { AuditSink, bearToken, Cache, ContentCipher, Embedder, EventBus, Llm, Logger, Retriever, Scrubber } from "@bear/core";
+import { AuditSink, bearToken, Cache, ContentCipher, Embedder, EventBus, Llm, Logger, Retriever, Scrubber, WriterGate } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { parseRagConfig, RagConfig, type RagConfigInput } from "./rag-config";
 import { RagEngine } from "./rag-engine";
@@ -10,7 +10,7 @@ export const RagEngineToken = bearToken("rag", "RagEngine");
  * Binds RagConfig, RagEngineToken → RagEngine (singleton, opened asynchronously: use `container.getAsync`) and
  * core's Retriever. Optional collaborators come from the container when bound: Embedder (else
  * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
- * in plain text), Cache (else the engine's own), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
+ * in plain text), Cache (else the engine's own), WriterGate (a cluster's cross-machine writer lock), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
  */
 export interface RagModuleOptions {
   /** Scrub PII before indexing with the bound Scrubber (default true; false leaves the Scrubber to other packages). */
@@ -34,6 +34,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
         const events = ctx.get<EventBus>(EventBus, { optional: true });
         const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
         const cache = ctx.get<Cache>(Cache, { optional: true });
+        const writerGate = ctx.get<WriterGate>(WriterGate, { optional: true });
         return RagEngine.open({
           ...ctx.get<RagConfig>(RagConfig),
           ...(embedder ? { embedder } : {}),
@@ -44,6 +45,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
           ...(events ? { events } : {}),
           ...(cipher ? { cipher } : {}),
           ...(cache ? { cache } : {}),
+          ...(writerGate ? { writerGate } : {}),
           ...(documentIdKey ? { documentIdKey } : {}),
         });
       })

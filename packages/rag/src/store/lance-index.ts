@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock } from "@bear/core";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
@@ -23,6 +23,11 @@ export interface LanceIndexOptions {
   readonly cipher?: ContentCipher;
   /** How long a write waits for another process's writes to this index (default 5 min). */
   readonly lockWaitMs?: number;
+  /**
+   * A lock across machines, taken after the host's pid lock (a cluster's Redis lease): several hosts
+   * sharing the index folder then commit one at a time. Omit on a single machine.
+   */
+  readonly writerGate?: WriterGate;
 }
 
 export interface WriterLockOptions {
@@ -139,11 +144,26 @@ export function indexWriterHolder(dir: string): number | undefined {
 }
 
 /** Releases a lease's lock once it is taken (a lock that failed to be taken has nothing to release). */
-function releaseLease(lease: { readonly lock: Promise<PidLock> }): void {
+function releaseLease(lease: { readonly lock: Promise<WriterHold> }): void {
   lease.lock.then(
     (lock) => lock.release(),
     () => undefined,
   );
+}
+
+/** The writer lock as held: the host's pid lock, plus the cluster's gate when there is one. */
+interface WriterHold {
+  release(): void;
+}
+
+/** One hold of both locks; the gate is released first (it is the one other hosts wait on). */
+function bothLocks(lock: PidLock, gate: WriterGateHold | null): WriterHold {
+  if (!gate) return lock;
+  return {
+    release: () => {
+      void gate.release().finally(() => lock.release());
+    },
+  };
 }
 
 function holderOf(error: LockError): number | undefined {
@@ -207,7 +227,8 @@ export class LanceIndex {
   #documentsVersion = -1;
   readonly #lockWaitMs: number;
   /** This instance's hold of the writer lock, shared by its concurrent and nested writers. */
-  #lease: { count: number; readonly lock: Promise<PidLock> } | undefined;
+  #lease: { count: number; readonly lock: Promise<WriterHold> } | undefined;
+  readonly #writerGate: WriterGate | undefined;
   #writes: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
@@ -221,6 +242,7 @@ export class LanceIndex {
     threshold: number;
     cipher: ContentCipher | undefined;
     lockWaitMs: number;
+    writerGate: WriterGate | undefined;
     arrow: typeof Arrow;
     schemas: { documents: Arrow.Schema; chunks: Arrow.Schema };
   }) {
@@ -233,6 +255,7 @@ export class LanceIndex {
     this.#vectorIndexThreshold = init.threshold;
     this.#fields = new FieldSealer(init.cipher);
     this.#lockWaitMs = init.lockWaitMs;
+    this.#writerGate = init.writerGate;
     this.#arrow = init.arrow;
     this.#schemas = init.schemas;
   }
@@ -288,7 +311,7 @@ export class LanceIndex {
       const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
       await index.#load();
       return index;
     } catch (error) {
@@ -361,9 +384,25 @@ export class LanceIndex {
   async tryWithWriterLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
     this.#check();
     if (this.#lease) return this.withWriterLock(fn);
-    const lock = this.#tryWriterLock();
-    if (!("release" in lock)) return undefined;
-    const lease = { count: 1, lock: Promise.resolve(lock) };
+    const pid = this.#tryWriterLock();
+    if (!("release" in pid)) return undefined;
+    let gate: WriterGateHold | undefined | null = null;
+    try {
+      gate = this.#writerGate ? await this.#writerGate.tryAcquire() : null;
+    } catch (error) {
+      pid.release();
+      throw new StoreError("take the cluster writer lock", this.dir, error);
+    }
+    if (gate === undefined) {
+      pid.release();
+      return undefined;
+    }
+    if (this.#lease) {
+      // another call of this instance took the lock meanwhile: share its hold
+      bothLocks(pid, gate).release();
+      return this.withWriterLock(fn);
+    }
+    const lease = { count: 1, lock: Promise.resolve(bothLocks(pid, gate)) };
     this.#lease = lease;
     try {
       await this.#serialised("refresh", () => this.#reloadIfChanged());
@@ -387,7 +426,7 @@ export class LanceIndex {
     }
   }
 
-  async #takeWriterLock(options: WriterLockOptions): Promise<PidLock> {
+  async #takeWriterLock(options: WriterLockOptions): Promise<WriterHold> {
     let lock: PidLock;
     const now = this.#tryWriterLock();
     if ("release" in now) {
@@ -402,13 +441,39 @@ export class LanceIndex {
         throw new StoreError("take the writer lock", this.dir, error);
       }
     }
+    let hold: WriterHold;
     try {
-      await this.#serialised("refresh", () => this.#reloadIfChanged());
+      hold = bothLocks(lock, await this.#takeGate(options));
     } catch (error) {
       lock.release();
       throw error;
     }
-    return lock;
+    try {
+      await this.#serialised("refresh", () => this.#reloadIfChanged());
+    } catch (error) {
+      hold.release();
+      throw error;
+    }
+    return hold;
+  }
+
+  /** The cluster's gate (after the host lock), or null on a single machine. */
+  async #takeGate(options: WriterLockOptions): Promise<WriterGateHold | null> {
+    const gate = this.#writerGate;
+    if (!gate) return null;
+    try {
+      return await gate.acquire({
+        waitMs: this.#lockWaitMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (holder) => {
+          this.#logger.info({ holder, gate: gate.description }, "waiting for another machine writing to this index");
+          options.onWait?.(undefined);
+        },
+      });
+    } catch (error) {
+      if (error instanceof LockError && error.code === "LOCK_BUSY") throw new IndexBusyError(this.dir, undefined, this.#lockWaitMs, error);
+      throw new StoreError("take the cluster writer lock", this.dir, error);
+    }
   }
 
   /**
