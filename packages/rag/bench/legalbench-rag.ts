@@ -11,6 +11,7 @@ import path from "node:path";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import { OnnxEmbedder, RagEngine, type Answer, type ChunkingStrategy } from "../src/index";
 import { splitOf } from "./lbr-split";
+import { unanswerableQuestions } from "./lbr-unanswerable";
 
 const shared = fs.realpathSync(path.resolve(import.meta.dirname, "../../../../shared"));
 const dataDir = path.join(shared, "data/legalbench_rag");
@@ -195,6 +196,19 @@ async function answerBench(): Promise<void> {
       });
     }
   }
+  // Questions whose named document holds no answer: the right reply is "not found".
+  const unanswerable = new Map<string, { n: number; notFound: number; elsewhere: number }>();
+  for (const q of unanswerableQuestions(path.join(shared, "data"))) {
+    const answer: Answer = await rag.answer(q.query, { llm: null });
+    const first = answer.citations[0] ? fileOf.get(answer.citations[0].documentId) : undefined;
+    for (const key of [`${splitOf(q.file)}/${q.source}`, `${splitOf(q.file)}/all`]) {
+      const t = unanswerable.get(key) ?? { n: 0, notFound: 0, elsewhere: 0 };
+      t.n++;
+      if (answer.notFound) t.notFound++;
+      else if (first !== q.file) t.elsewhere++;
+      unanswerable.set(key, t);
+    }
+  }
   latencies.sort((a, b) => a - b);
   const at = (p: number): string => `${latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1)} ms`;
   console.log(`Model-free answers (rag.answer(q, { llm: null })), public split: ${queries.length} queries; latency p50 ${at(0.5)} p95 ${at(0.95)} p99 ${at(0.99)}`);
@@ -204,6 +218,16 @@ async function answerBench(): Promise<void> {
       const t = tallies.get(`${half}/${subset}`)!;
       const r = (x: number): string => `${((x / t.n) * 100).toFixed(1)}%`.padStart(22);
       console.log(`   ${`${half}/${subset}`.padEnd(18)} ${String(t.n).padStart(4)}  ${r(t.inDoc)}  ${r(t.first)}  ${r(t.any)}  ${r(t.notFound).slice(12)}`);
+    }
+  }
+  console.log("Unanswerable questions (the named document has no such clause: CUAD category without a span, ContractNLI NotMentioned)");
+  console.log("   half/subset           n   \"not found\"   answered from another document");
+  for (const half of ["tune", "report"]) {
+    for (const subset of ["cuad", "contractnli", "all"]) {
+      const t = unanswerable.get(`${half}/${subset}`);
+      if (!t) continue;
+      const r = (x: number): string => `${((x / t.n) * 100).toFixed(1)}%`;
+      console.log(`   ${`${half}/${subset}`.padEnd(18)} ${String(t.n).padStart(4)}   ${r(t.notFound).padStart(11)}   ${r(t.elsewhere).padStart(30)}`);
     }
   }
   await rag.dispose();

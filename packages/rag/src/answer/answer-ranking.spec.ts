@@ -49,6 +49,24 @@ describe("the learned answer ranker", () => {
     expect(answer.passages).toEqual(passages);
     expect(extractiveAnswer("Is there a cap on liability?", []).notFound).toBe(true);
   });
+
+  it("scores the clause a question asks for far above sentences that only brush against it; 'not found' is the best score under the threshold", () => {
+    const without = [
+      hit("lease", "The Lessee shall pay rent of $2,000 on the first day of each month.", 0),
+      hit("lease", "The Lessee shall keep the premises in good repair.", 100),
+    ];
+    const cap = hit("lease", "In no event shall either party's aggregate liability under this Agreement exceed the fees paid in the twelve (12) months before the claim.", 200);
+    const ranker = new SentenceRanker();
+    const question = "Is there a cap on liability under this contract?";
+    const withCap = ranker.rank(question, [...without, cap]);
+    const withoutCap = ranker.rank(question, without);
+    expect(withCap[0]!.text).toMatch(/aggregate liability/);
+    expect(withCap[0]!.score - withoutCap[0]!.score).toBeGreaterThan(1);
+    // The rule itself: a threshold between the two best scores answers one and not the other.
+    const between = new SentenceRanker({ ...ranker.weights, notFoundBelow: (withCap[0]!.score + withoutCap[0]!.score) / 2 });
+    expect(extractiveAnswer(question, [...without, cap], 1, between).citations[0]!.quote).toMatch(/aggregate liability/);
+    expect(extractiveAnswer(question, without, 1, between).notFound).toBe(true);
+  });
 });
 
 describe("DocumentResolver", () => {

@@ -79,6 +79,12 @@ export const DENSE_NAMES: readonly string[] = [
   "questionOverlapRaw",
   "sectionCoverage",
   ...QUESTION_KINDS.flatMap((_, q) => SENTENCE_KINDS.map((_, s) => `kind${q}x${s}`)),
+  // The same for every candidate of a question: they move the whole list against "not found"
+  // (the null option the ranker is trained with), so the top score means something on its own.
+  "listBestMatchedFraction",
+  "listBestCoverage",
+  "topicSize",
+  ...QUESTION_KINDS.map((_, q) => `asks${q}`),
 ];
 export const DENSE = DENSE_NAMES.length;
 /** Hashed feature space (question word × sentence word pairs, sentence words, matched words). */
@@ -163,6 +169,11 @@ export function isHeadingOrBlank(text: string): boolean {
 export interface FeaturizedCandidates {
   readonly dense: Float32Array[];
   readonly hashed: Uint16Array[];
+  /**
+   * Hashed features of the question alone (its words and word pairs), added to every candidate's
+   * score. They move the whole list against "not found": some clauses are often absent.
+   */
+  readonly question: Uint16Array;
 }
 
 export function featurize(q: QuestionProfile, candidates: readonly Candidate[], stemsOf: (c: Candidate) => { stems: string[]; hashes: Int32Array } = (c) => sentenceStems(c.text)): FeaturizedCandidates {
@@ -174,6 +185,13 @@ export function featurize(q: QuestionProfile, candidates: readonly Candidate[], 
   const totalIdf = q.topic.reduce((s, t) => s + idf(t), 0) || 1;
   const topScore = Math.max(1e-9, ...candidates.map((c) => c.hit.score));
   const topDoc = candidates.find((c) => c.rank === 0)?.hit.documentId;
+  let listBestFraction = 0;
+  let listBestCoverage = 0;
+  for (const x of cands) {
+    const matched = q.topic.filter((t) => x.stems.includes(t));
+    listBestFraction = Math.max(listBestFraction, q.topic.length ? matched.length / q.topic.length : 0);
+    listBestCoverage = Math.max(listBestCoverage, matched.reduce((sum, t) => sum + idf(t), 0) / totalIdf);
+  }
   const dense: Float32Array[] = [];
   const hashed: Uint16Array[] = [];
   for (const { c, stems, hashes } of cands) {
@@ -206,6 +224,10 @@ export function featurize(q: QuestionProfile, candidates: readonly Candidate[], 
     f[i++] = q.topic.reduce((sum, t) => sum + (section.stems.includes(t) ? idf(t) : 0), 0) / totalIdf;
     const sentenceKinds = SENTENCE_KINDS.map((re) => re.test(c.text));
     for (const qk of q.kinds) for (const sk of sentenceKinds) f[i++] = qk && sk ? 1 : 0;
+    f[i++] = listBestFraction;
+    f[i++] = listBestCoverage;
+    f[i++] = Math.min(1, q.topic.length / 8);
+    for (const qk of q.kinds) f[i++] = qk ? 1 : 0;
     dense.push(f);
 
     const h: number[] = [];
@@ -216,7 +238,17 @@ export function featurize(q: QuestionProfile, candidates: readonly Candidate[], 
     for (const qh of q.topicHashes) for (const sh of section.hashes) h.push(mix(qh, sh, 0x4567891));
     hashed.push(Uint16Array.from(h));
   }
-  return { dense, hashed };
+  return { dense, hashed, question: questionHashes(q) };
+}
+
+/** The question's own hashed features: each topic word, and each pair of neighbouring ones. */
+export function questionHashes(q: QuestionProfile): Uint16Array {
+  const h: number[] = [];
+  q.topicHashes.forEach((qh, k) => {
+    h.push(mix(qh, 2, 0x5678912));
+    if (k > 0) h.push(mix(q.topicHashes[k - 1]!, qh, 0x6789123));
+  });
+  return Uint16Array.from(h);
 }
 
 /** The learned weights: dense first, then the hashed space, and the "not found" threshold. */
@@ -230,10 +262,17 @@ export interface RankerWeights {
   readonly resolver: { readonly minScore: number; readonly minMargin: number; readonly minSetScore: number };
 }
 
-export function scoreOf(w: RankerWeights, dense: Float32Array, hashed: Uint16Array): number {
+/** Weighted sum of hashed features, scaled by 1/√n so long sentences do not win by length. */
+export function hashedScore(weights: ArrayLike<number>, hashed: Uint16Array): number {
   let s = 0;
-  for (let i = 0; i < dense.length; i++) s += w.dense[i]! * dense[i]!;
   const scale = hashed.length ? 1 / Math.sqrt(hashed.length) : 0;
-  for (const h of hashed) s += w.hashed[h]! * scale;
+  for (const h of hashed) s += weights[h]! * scale;
   return s;
+}
+
+/** A candidate's score: its own features plus the question's (`questionScore`, the same for all). */
+export function scoreOf(w: RankerWeights, dense: Float32Array, hashed: Uint16Array, questionScore = 0): number {
+  let s = questionScore;
+  for (let i = 0; i < dense.length; i++) s += w.dense[i]! * dense[i]!;
+  return s + hashedScore(w.hashed, hashed);
 }

@@ -3,7 +3,7 @@ import { queryTerms, stem } from "../retrieval/highlight";
 import type { SearchHit } from "../retrieval/search-types";
 import { answerRankerWeights } from "./answer-ranker-weights";
 import { nameWords } from "./document-resolver";
-import { candidateSentences, DENSE, featurize, HASH_SIZE, isHeadingOrBlank, questionProfile, scoreOf, type Candidate, type RankerWeights } from "./sentence-features";
+import { candidateSentences, DENSE, featurize, HASH_SIZE, hashedScore, isHeadingOrBlank, questionProfile, scoreOf, type Candidate, type RankerWeights } from "./sentence-features";
 
 /** Passages whose sentences the ranker weighs (the answer still lists only `k` of them plus the cited ones). */
 export const CANDIDATE_PASSAGES = 24;
@@ -52,9 +52,10 @@ export class SentenceRanker {
   rank(question: string, passages: readonly SearchHit[], naming: ReadonlySet<string> = new Set()): RankedSentence[] {
     const candidates = candidateSentences(passages).filter((c) => !isHeadingOrBlank(c.text));
     if (candidates.length === 0) return [];
-    const { dense, hashed } = featurize(questionProfile(question, naming), candidates);
+    const { dense, hashed, question: questionFeatures } = featurize(questionProfile(question, naming), candidates);
+    const prior = hashedScore(this.weights.hashed, questionFeatures);
     return candidates
-      .map((c, i) => ({ ...c, score: scoreOf(this.weights, dense[i]!, hashed[i]!) }))
+      .map((c, i) => ({ ...c, score: scoreOf(this.weights, dense[i]!, hashed[i]!, prior) }))
       .sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
   }
 
