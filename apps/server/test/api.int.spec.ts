@@ -139,6 +139,43 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect(res.body).toContain("Confidential Information");
     });
 
+    it("with a matter, gives a person the same placeholder in every text of the matter (as bear redact --matter)", async () => {
+      const first = await inject("POST", "/api/v1/redact", { who: "alice", body: { text: "Signed by Paul Schedler, CEO.", matter: "acme" } });
+      expect(first.statusCode).toBe(200);
+      expect(first.json()).toMatchObject({ matter: "acme" });
+      const placeholder = /<PERSON_\d+>/.exec(first.json().text as string)?.[0];
+      expect(placeholder).toBeDefined();
+      const second = await inject("POST", "/api/v1/redact", { who: "paula", body: { text: "Maria Lopez met Paul Schedler in Boston.", matter: "acme" } });
+      const text = second.json().text as string;
+      expect(text).not.toContain("Schedler");
+      expect(text).toContain(`met ${placeholder}`);
+      expect(text).not.toContain(`${placeholder} met`); // Maria is another person
+      // without the matter each text is numbered on its own: Maria comes first
+      const alone = await inject("POST", "/api/v1/redact", { who: "paula", body: { text: "Maria Lopez met Paul Schedler in Boston." } });
+      expect(alone.json().text).toMatch(/^<PERSON_1> met <PERSON_2>/);
+      expect(alone.json().matter).toBeUndefined();
+    });
+
+    it("refuses a matter behind the caller's ethical wall with the answer an unknown matter gets", async () => {
+      const walled = await inject("POST", "/api/v1/redact", { who: "bob", body: { text: "Paul Schedler", matter: "acme" } });
+      const unknown = await inject("POST", "/api/v1/redact", { who: "bob", body: { text: "Paul Schedler", matter: "no-such-matter" } });
+      expect(walled.statusCode).toBe(400);
+      expect(walled.json().error.details.field).toBe("body.matter");
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json()).toEqual(walled.json());
+      const bad = await inject("POST", "/api/v1/redact", { who: "alice", body: { text: "x", matter: "../acme" } });
+      expect(bad.statusCode).toBe(400);
+    });
+
+    it("redacts a stored document in its own matter only", async () => {
+      const other = await inject("POST", "/api/v1/redact", { who: "alice", body: { documentId: ndaId, matter: "globex" } });
+      expect(other.statusCode).toBe(400);
+      expect(other.json().error.details.field).toBe("body.matter");
+      const own = await inject("POST", "/api/v1/redact", { who: "alice", body: { documentId: ndaId, matter: "acme" } });
+      expect(own.statusCode).toBe(200);
+      expect(own.json()).toMatchObject({ documentId: ndaId, matter: "acme" });
+    });
+
     it("asks for exactly one of text and documentId, naming the field", async () => {
       const res = await inject("POST", "/api/v1/redact", { who: "alice", body: {} });
       expect(res.statusCode).toBe(400);

@@ -135,6 +135,8 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
  */
 export function keepLegalText(text: string, findings: readonly PiiFinding[], options: LegalTextOptions = {}): PiiFinding[] {
   const keepJurisdictions = options.keepJurisdictions ?? true;
+  // only names are judged here: without one (a structured-only scan) there is nothing to read the text for
+  if (!findings.some((f) => NAME_TYPES.has(f.type))) return [...findings];
   const defined = genericDefinedTerms(text, findings);
   const out: PiiFinding[] = [];
   let lower: Set<string> | undefined;

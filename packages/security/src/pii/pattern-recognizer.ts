@@ -8,6 +8,34 @@ export interface PatternSpec {
   readonly score: number;
   /** Capture group holding the entity (default: the whole match). */
   readonly group?: number;
+  /**
+   * Something every match holds ("@" of an e-mail), for a pattern that matches no whitespace and whose look-arounds
+   * treat whitespace like the end of the text: the pattern then runs only on the whitespace-delimited pieces of
+   * text holding a trigger, not over the whole text (same matches; most text has no trigger).
+   */
+  readonly trigger?: RegExp;
+}
+
+/** True for the characters `\s` matches. */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(text[i] ?? "");
+}
+
+/** The whitespace-delimited pieces of `text` that hold a match of `trigger` (global), in order, as [start, end). */
+export function triggerPieces(text: string, trigger: RegExp): [number, number][] {
+  const out: [number, number][] = [];
+  trigger.lastIndex = 0;
+  for (let m = trigger.exec(text); m; m = trigger.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !isSpace(text, start - 1)) start--;
+    let end = m.index + Math.max(1, m[0].length);
+    while (end < text.length && !isSpace(text, end)) end++;
+    out.push([start, end]);
+    trigger.lastIndex = end; // the rest of this piece needs no second look
+  }
+  return out;
 }
 
 export interface PatternRecognizerOptions {
@@ -22,6 +50,17 @@ export interface PatternRecognizerOptions {
   readonly context?: ContextOptions;
 }
 
+/** The pattern's matches over the whole text, or over the pieces holding its trigger, with the offset to add. */
+function* matches(text: string, pattern: PatternSpec): Generator<{ m: RegExpExecArray; offset: number }> {
+  if (!pattern.trigger) {
+    for (const m of text.matchAll(pattern.regex)) yield { m, offset: 0 };
+    return;
+  }
+  for (const [start, end] of triggerPieces(text, pattern.trigger)) {
+    for (const m of text.slice(start, end).matchAll(pattern.regex)) yield { m, offset: start };
+  }
+}
+
 /** A recognizer made of regular expressions, an optional validator and context words (as in Presidio). */
 export class PatternRecognizer implements Recognizer {
   readonly name: string;
@@ -32,10 +71,8 @@ export class PatternRecognizer implements Recognizer {
   constructor(private readonly options: PatternRecognizerOptions) {
     this.name = options.name;
     this.types = [options.type];
-    this.patterns = options.patterns.map((p) => ({
-      ...p,
-      regex: p.regex.flags.includes("g") ? p.regex : new RegExp(p.regex.source, `${p.regex.flags}g`),
-    }));
+    const global = (r: RegExp): RegExp => (r.flags.includes("g") ? r : new RegExp(r.source, `${r.flags}g`));
+    this.patterns = options.patterns.map((p) => ({ ...p, regex: global(p.regex), ...(p.trigger ? { trigger: global(p.trigger) } : {}) }));
     this.matcher = contextMatcher(options.contextWords ?? []);
   }
 
@@ -44,10 +81,10 @@ export class PatternRecognizer implements Recognizer {
     const seen = new Set<string>();
     for (const pattern of this.patterns) {
       pattern.regex.lastIndex = 0;
-      for (const m of text.matchAll(pattern.regex)) {
+      for (const { m, offset } of matches(text, pattern)) {
         const value = pattern.group === undefined ? m[0] : m[pattern.group];
         if (value === undefined || value.length === 0) continue;
-        const start = pattern.group === undefined ? m.index : m.index + m[0].indexOf(value);
+        const start = offset + (pattern.group === undefined ? m.index : m.index + m[0].indexOf(value));
         const end = start + value.length;
         const key = `${start}:${end}`;
         if (seen.has(key)) continue;

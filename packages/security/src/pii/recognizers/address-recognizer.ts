@@ -18,6 +18,42 @@ function placeEntries(): ReadonlyMap<string, readonly string[]> {
   }
   return placeWords;
 }
+let placeFirstWords: ReadonlySet<string> | undefined;
+/** The first words (lower case) of the lexicon's places: a phrase starting with another word is no known place. */
+function placeStarts(): ReadonlySet<string> {
+  placeFirstWords ??= new Set([...placeEntries().keys()].map((k) => k.split(" ")[0] ?? k));
+  return placeFirstWords;
+}
+/** FNV-1a over the characters of `text` in [from, to), ASCII capitals read as lower case; -1 past ASCII. */
+function asciiLowerHash(text: string, from: number, to: number): number {
+  let h = 2166136261;
+  for (let i = from; i < to; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128) return -1;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  return h >>> 0;
+}
+let placeStartHashes: ReadonlySet<number> | undefined;
+/**
+ * False when the word in [at, end) of `text` surely starts no place name, without making a string: its hash (lower
+ * case, with or without a final period) is none of the place words' hashes. A word outside ASCII may lower-case
+ * into a place's letters (the Kelvin sign into "k"), so it answers true, as does a hash collision: the exact test
+ * (`startsPlace`) then decides.
+ */
+function mayStartPlace(text: string, at: number, end: number): boolean {
+  placeStartHashes ??= new Set([...placeStarts()].map((w) => asciiLowerHash(w, 0, w.length)));
+  const h = asciiLowerHash(text, at, end);
+  if (h < 0) return true;
+  if (placeStartHashes.has(h)) return true;
+  return text.charCodeAt(end - 1) === 46 && placeStartHashes.has(asciiLowerHash(text, at, end - 1));
+}
+/** True when a phrase starting with `word` may be a known place ("New" of "New York", "St." of "St. Louis"). */
+function startsPlace(word: string): boolean {
+  const head = word.toLowerCase();
+  return placeStarts().has(head) || (head.endsWith(".") && placeStarts().has(head.slice(0, -1)));
+}
 /** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
 function isKnownPlace(phrase: string): boolean {
   const tags = placeEntries().get(phrase.toLowerCase());
@@ -33,7 +69,8 @@ const SUFFIX =
 const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
 const CITY_STATE_ZIP = "(?:,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
 
-const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = [
+/** `guard`: a cheap test of something the pattern needs; a text without it is not searched. */
+const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
@@ -51,6 +88,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
   {
     regex: /\b(?:USNS|USNV|USS|USCGC)\s+[\p{L}][\p{L}'’. -]{1,30}?,?\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b/giu,
     score: 0.8,
+    guard: /(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}/i,
   },
 ];
 
@@ -59,12 +97,12 @@ const PLACE_CUE =
   /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from)|here from|serving (?:Southern|Northern|Eastern|Western|Central)|year in|world to)|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
 /** "in Costamezzana 43015", "in Quinta de São Tiago 3610-114", "in ARENDAL 4844": a town and its postcode. */
 const TOWN_POSTCODE =
-  /(?<=\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s)(\p{Lu}[\p{L}'’.-]*(?:[ ](?:\p{Lu}[\p{L}'’.-]*|de|da|do|di|del|la|le|los|las|am|an|im|sur)){0,3}|\p{Ll}[\p{Ll}'’.-]*(?:[ ]\p{Ll}[\p{Ll}'’.-]*){0,3})[ ](?:\d{4,5}|\d{3}[ ]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})(?![\p{L}\p{N}%]|[.,]\d|\s+(?:%|percent|years?|days?|months?|weeks?|hours?|people|persons|times|units|shares|dollars|euros))/gu;
+  /(?<=\s)(?<=\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s)(\p{Lu}[\p{L}'’.-]*(?:[ ](?:\p{Lu}[\p{L}'’.-]*|de|da|do|di|del|la|le|los|las|am|an|im|sur)){0,3}|\p{Ll}[\p{Ll}'’.-]*(?:[ ]\p{Ll}[\p{Ll}'’.-]*){0,3})[ ](?:\d{4,5}|\d{3}[ ]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})(?![\p{L}\p{N}%]|[.,]\d|\s+(?:%|percent|years?|days?|months?|weeks?|hours?|people|persons|times|units|shares|dollars|euros))/gu;
 /** A lower-case place after a verb of living or travelling. */
 const LOWER_PLACE_CUE =
   /\b(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|returned|arrived|resides?|stationed) (?:in|to|at|from) (\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]{2,})?)(?![\p{L}])/gu;
 /** A word in capitals (a town as written on envelopes) after a place preposition. */
-const CAPS_TOWN = /(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
+const CAPS_TOWN = /(?=\p{Lu}{4})(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
 /** One to three capitalised words on a line of their own, then a country line. */
 const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
 
@@ -87,8 +125,10 @@ const INLINE_TAIL = /^,\s*[\p{Lu}][\p{L}'’. -]{1,30}(?:,\s*[\p{Lu}][\p{L}'’.
 /** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
 const LINE_ABOVE_UNIT =
   /(?:(?<=\n)|^|(?<=\b(?:in|at|to|is)\s))[^\n\p{L}\p{N}]{0,6}((?:[^\s\n]+[ \t]){0,6}?\d{1,6}[a-zA-Z]?(?:[ \t][^\s\n]+){0,4})[ \t]*(?=\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n)/gu;
+/** What LINE_ABOVE_UNIT looks ahead for: a text without a unit line has no match. */
+const UNIT_LINE = /\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n/u;
 /** "at 07576 Magasinsgatan 7 St." / "at 23100 Ilichova 23 Suite 274": after a cue word, number + name + number. */
-const INLINE_EURO = /(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
+const INLINE_EURO = /(?=\d)(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
 /** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
 const ZIP_CUE = /\b(?:zip|postal|post)\s*code\s*(?:is|:)?\s+(\d{3,5}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b/gi;
 
@@ -113,6 +153,13 @@ function proseStart(span: string): number {
   return -1;
 }
 
+/** How often `word` occurs in `text`, not overlapping (as `text.split(word).length - 1`). */
+function occurrences(text: string, word: string): number {
+  let n = 0;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) n++;
+  return n;
+}
+
 /** Unions of overlapping address pieces (the street pattern and the cue span of one address). */
 function mergeOverlapping(findings: readonly PiiFinding[]): PiiFinding[] {
   const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -133,6 +180,7 @@ export class AddressRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     for (const p of PATTERNS) {
+      if (p.guard && !p.guard.test(text)) continue;
       p.regex.lastIndex = 0;
       for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
     }
@@ -169,7 +217,7 @@ export class AddressRecognizer implements Recognizer {
       out.push({ type: "ADDRESS", start: corner >= 0 ? corner : start, end: start + span.length, score: 0.7, recognizer: this.name });
     }
     for (const m of text.matchAll(PREFIX_STREET)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
-    for (const m of text.matchAll(LINE_ABOVE_UNIT)) {
+    for (const m of UNIT_LINE.test(text) ? text.matchAll(LINE_ABOVE_UNIT) : []) {
       let line = m[1] ?? "";
       let start = m.index + m[0].lastIndexOf(line);
       // "It's in Λεωφόρος Συγγρού 119": the address starts after the last "in/at/to/is" before the number
@@ -196,8 +244,19 @@ export class AddressRecognizer implements Recognizer {
     });
     // countries, cities and regions compromise knows (any case: "switzerland", "SOUTH AFRICA")
     for (const m of text.matchAll(PLACE_CANDIDATE)) {
+      // most groups hold no word that starts a place name: skip them without splitting them
+      const group = m[0];
+      let maybe = false;
+      for (let from = 0; from <= group.length && !maybe; ) {
+        const space = group.indexOf(" ", from);
+        const to = space < 0 ? group.length : space;
+        maybe = mayStartPlace(text, m.index + from, m.index + to);
+        from = to + 1;
+      }
+      if (!maybe) continue;
       const words = [...m[0].matchAll(/\S+/g)];
       for (let i = 0; i < words.length; i++) {
+        if (!startsPlace(words[i]?.[0] ?? "")) continue;
         for (let n = words.length - i; n >= 1; n--) {
           const first = words[i];
           const last = words[i + n - 1];
@@ -238,12 +297,19 @@ export class AddressRecognizer implements Recognizer {
       extended.push({ type: "LOCATION", start, end: start + place.length, score: 0.5, recognizer: this.name });
     }
     // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
+    const acronyms = new Map<string, boolean>();
     for (const m of text.matchAll(CAPS_TOWN)) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/);
       if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;
       // acronyms ("ACSI", "CNET") are short, defined in brackets or quotes, and repeated; towns are not
-      if (town.length < 5 || new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || text.split(town).length > 3) continue;
+      if (town.length < 5) continue;
+      let acronym = acronyms.get(town);
+      if (acronym === undefined) {
+        acronym = new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || occurrences(text, town) > 2;
+        acronyms.set(town, acronym); // one look at the whole text per word, not per mention
+      }
+      if (acronym) continue;
       const start = m.index + m[0].lastIndexOf(town);
       extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
     }

@@ -9,7 +9,7 @@ export function emailRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "EmailRecognizer",
     type: "EMAIL",
-    patterns: [{ regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1 }],
+    patterns: [{ regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1, trigger: /@/g }],
     validate: (v) => !v.includes(".."),
   });
 }
@@ -19,11 +19,12 @@ export function urlRecognizer(): Recognizer {
     name: "UrlRecognizer",
     type: "URL",
     patterns: [
-      { regex: /\b(?:https?|ftp):\/\/[^\s<>"'()[\]{}]+[^\s<>"'()[\]{}.,;:!?]/gi, score: 0.9 },
-      { regex: /(?<![@\w.-])www\.(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?:\/[^\s<>"'()]*[^\s<>"'().,;:!?])?/gi, score: 0.85 },
+      { regex: /\b(?:https?|ftp):\/\/[^\s<>"'()[\]{}]+[^\s<>"'()[\]{}.,;:!?]/gi, score: 0.9, trigger: /:\/\//g },
+      { regex: /(?<![@\w.-])www\.(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?:\/[^\s<>"'()]*[^\s<>"'().,;:!?])?/gi, score: 0.85, trigger: /www\./gi },
       {
         regex: /(?<![@\w./-])(?:[A-Za-z0-9-]{2,63}\.)+(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au|ch|nl|be|br|pt|pl|cz|cy|uy|us|info|biz|law|legal)(?:\.[a-z]{2})?(?:\/[^\s<>"'()]*[^\s<>"'().,;:!?])?(?![\w@-])/gi,
         score: 0.5,
+        trigger: /[A-Za-z0-9-]\.[A-Za-z]/g,
       },
     ],
     contextWords: ["url", "website", "web site", "site", "link", "visit", "domain", "http"],
@@ -35,8 +36,8 @@ export function ipAddressRecognizer(): Recognizer {
     name: "IpAddressRecognizer",
     type: "IP_ADDRESS",
     patterns: [
-      { regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g, score: 0.85 },
-      { regex: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, score: 0.85 },
+      { regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g, score: 0.85, trigger: /\d\.\d/g },
+      { regex: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, score: 0.85, trigger: /:[0-9A-Fa-f]{0,4}:/g },
     ],
     validate: (v) => (v.includes(".") ? ipv4Valid(v) : isIPv6(v) && /[0-9a-f]{1,4}:.*[0-9a-f]/i.test(v)),
     contextWords: ["ip", "ip address", "ipv4", "ipv6", "host", "server"],

@@ -1,0 +1,103 @@
+// The fast paths of the recognizers report exactly what their previous, whole-text versions reported: the frozen
+// copies in test/support/reference/ (taken before the speed round) are the oracle, on generated and real text.
+import fs from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { sharedDataDir } from "../bench/pii-eval";
+import type { PiiFinding, Recognizer } from "../src/pii/pii-types";
+import { PiiScanner } from "../src/pii/pii-scanner";
+import { keepLegalText } from "../src/pii/legal-text";
+import { AddressRecognizer } from "../src/pii/recognizers/address-recognizer";
+import { PhoneRecognizer } from "../src/pii/recognizers/phone-recognizer";
+import { lexicon } from "../src/pii/recognizers/compromise-nlp";
+import { keepLegalText as referenceKeepLegalText } from "./support/reference/legal-text";
+import { AddressRecognizer as ReferenceAddress } from "./support/reference/address-recognizer";
+import { PhoneRecognizer as ReferencePhone } from "./support/reference/phone-recognizer";
+import * as reference from "./support/reference/structured-recognizers";
+import * as fast from "../src/pii/recognizers/structured-recognizers";
+
+const data = sharedDataDir(import.meta.dirname);
+
+/** Pieces of public CUAD contracts (whole lines), Presidio sentences and SEC sentences. */
+function realTexts(): string[] {
+  const dir = path.join(data, "cuad_clauses/full_contract_txt");
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir).sort().slice(0, 12)) out.push(fs.readFileSync(path.join(dir, f), "utf8").slice(0, 40_000));
+  for (const set of ["pii_presidio_synth", "pii_sec_filings_ner"]) {
+    const lines = fs.readFileSync(path.join(data, set, "pii.jsonl"), "utf8").split("\n").filter(Boolean);
+    out.push(...lines.slice(0, 400).map((l) => (JSON.parse(l) as { text: string }).text));
+  }
+  return out;
+}
+
+// Pieces that exercise the triggers and the edges of the fast paths: digit blocks joined by every kind of phone
+// punctuation, non-ASCII digits, line breaks inside numbers, place words in any case (the Kelvin sign lower-cases
+// to "k"), words ending in a period, address and unit lines, military postcodes, capitalised towns after "in".
+const pieces = [
+  "+1 (415) 555-2671", "415.555.2671", "020 7946 0958", "+44 20 7946 0958", "+43 1234", "(0)", "ext. 12", "x 44", "555–0100",
+  "٠١٢٣٤٥٦٧٨٩", "１２３４５６７", "123-45-6789", "2024-01-31", "$1,000,000", "12.3(a)", "99 577450", "450 0840", "\n", "\n\n", " ", ", ", ". ",
+  "Mobile:", "call me on", "Tel.", "Phone", "Fax:", "Section 5.2", "New York", "new york", "NEW YORK", "St. Louis", "Kansas", "\u212Aansas",
+  "Mt.", "Calif.", "Texas", "Rd.", "Springfield", "Paris", "in ESPOO", "to KATRINEHOLM,", "(ACSI)", "ACSI", "Apt. 658", "Suite 200",
+  "3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054", "P.O. Box 149", "USNS Bergman\nFPO AP 93757", "APO AE 04336", "ul. Miła 53",
+  "Via delle Coste 41", "at 07576 Magasinsgatan 7 St.", "lives in harburg", "in Acquapendente 1021", "ALFRICK\nUnited Kingdom",
+  "address is 12 Main Street", "jane.doe@example.com", "a@b.co", "x@@y.org", "user@mail..com", "@", "https://bear.example/path?q=1",
+  "ftp://files.example.org.", "www.Example.CO.uk/a", "WWW.x.com", "example.com", "U.S.", "e.g.", "Inc.", "10.0.0.1", "256.1.1.1",
+  "1.2.3.4.5", "fe80::1", "2001:db8::ff00:42:8329", "a:b:c", "12:30", "::", "\u00A0", "\u2028", "\t", "<", ">", "\"", "'", "(", ")", "{", "}",
+  "the Borrower", "Agreement", "İstanbul", "Zürich", "ß", "Ö", "-", "/", "~", "[", "]", "·",
+];
+/** Real phone numbers of several countries, written several ways (valid in libphonenumber's metadata). */
+const phones = [
+  "+1 212 736 5000", "(650) 253-0000", "650.253.0000", "+44 20 7031 3000", "+49 30 901820", "+33 1 42 68 53 00", "+31 20 794 0000",
+  "+61 2 9374 4000", "+43 1 40400", "+47 22 24 20 00", "+353 1 677 9555", "+91 22 6632 2000", "+1-800-692-7753", "212 736 5000 ext. 12",
+];
+/** Words compromise's lexicon knows as places, in the three cases a text writes them. */
+const places = Object.entries(lexicon())
+  .filter(([, tags]) => [tags].flat().some((t) => ["Country", "City", "Region", "Place"].includes(t)))
+  .map(([w]) => w)
+  .sort()
+  .filter((_, i) => i % 7 === 0);
+const placeWord = fc.constantFrom(...places).chain((w) =>
+  fc.constantFrom(w, w.toUpperCase(), w.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase()), `${w}.`),
+);
+const piece = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...pieces) },
+  { weight: 2, arbitrary: fc.constantFrom(...phones) },
+  { weight: 3, arbitrary: placeWord },
+  { weight: 2, arbitrary: fc.stringMatching(/^[0-9 ()+.\-\n]{1,16}$/) },
+  { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z][a-z]{0,8}\.?$/) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
+const text = fc.array(piece, { maxLength: 40 }).chain((ps) => fc.constantFrom(" ", "", "\n", ", ").map((sep) => ps.join(sep)));
+
+const key = (fs: readonly PiiFinding[]): string[] => fs.map((f) => `${f.type}|${f.start}|${f.end}|${f.score}|${f.recognizer}`);
+const pairs: [string, Recognizer, Recognizer][] = [
+  ["PhoneRecognizer", new PhoneRecognizer(), new ReferencePhone()],
+  ["AddressRecognizer", new AddressRecognizer(), new ReferenceAddress()],
+  ["EmailRecognizer", fast.emailRecognizer(), reference.emailRecognizer()],
+  ["UrlRecognizer", fast.urlRecognizer(), reference.urlRecognizer()],
+  ["IpAddressRecognizer", fast.ipAddressRecognizer(), reference.ipAddressRecognizer()],
+];
+
+describe("fast paths report what the whole-text recognizers reported", () => {
+  it.each(pairs)("%s on generated text", (_name, fast, reference) => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(key(fast.recognize(t))).toEqual(key(reference.recognize(t)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each(pairs)("%s on real contracts and PII sentences", (_name, fast, reference) => {
+    for (const t of realTexts()) expect(key(fast.recognize(t))).toEqual(key(reference.recognize(t)));
+  });
+
+  it("keepLegalText gives the same result, with names found and without (a structured-only scan)", () => {
+    const all = new PiiScanner({ keepJurisdictions: false });
+    for (const t of realTexts().slice(0, 40)) {
+      const findings = (all as unknown as { recognizers: Recognizer[] }).recognizers.flatMap((r) => r.recognize(t));
+      const structured = findings.filter((f) => !["PERSON", "ORGANIZATION", "LOCATION"].includes(f.type));
+      for (const fs of [findings, structured]) expect(key(keepLegalText(t, fs))).toEqual(key(referenceKeepLegalText(t, fs)));
+    }
+  });
+});

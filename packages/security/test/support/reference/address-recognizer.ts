@@ -1,0 +1,260 @@
+import { lexicon } from "../../../src/pii/recognizers/compromise-nlp";
+import type { PiiFinding, Recognizer } from "../../../src/pii/pii-types";
+import { isCommonWord, isEnglishWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
+
+const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
+/** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
+const NAMED_PLACE_TAGS = new Set(["Country", "City", "Region"]);
+let placeWords: ReadonlyMap<string, readonly string[]> | undefined;
+/** The lexicon's entries with a place tag: almost every phrase looked up is none, and this map is small. */
+function placeEntries(): ReadonlyMap<string, readonly string[]> {
+  if (!placeWords) {
+    const map = new Map<string, readonly string[]>();
+    for (const [word, tags] of Object.entries(lexicon())) {
+      const list = [tags].flat();
+      if (list.some((t) => PLACE_TAGS.has(t))) map.set(word, list);
+    }
+    placeWords = map;
+  }
+  return placeWords;
+}
+/** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
+function isKnownPlace(phrase: string): boolean {
+  const tags = placeEntries().get(phrase.toLowerCase());
+  if (tags === undefined) return false;
+  const set = /^\p{Lu}/u.test(phrase) ? PLACE_TAGS : NAMED_PLACE_TAGS;
+  return tags.some((t) => set.has(t));
+}
+/** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
+const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;
+
+const SUFFIX =
+  "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park)";
+const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
+const CITY_STATE_ZIP = "(?:,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
+
+const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = [
+  // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
+  {
+    regex: new RegExp(
+      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}][\\p{L}'.-]*\\s+){0,4}${SUFFIX}\\b\\.?${UNIT}?${CITY_STATE_ZIP}?`,
+      "gu",
+    ),
+    score: 0.75,
+  },
+  // P.O. Box 149 / PSC 6293, Box 8158 APO AP 04336 / Unit 4719 Box 7394 DPO AP 70942
+  {
+    regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
+    score: 0.8,
+  },
+  // US military ship addresses: "USNS Bergman\nFPO AP 93757"
+  {
+    regex: /\b(?:USNS|USNV|USS|USCGC)\s+[\p{L}][\p{L}'’. -]{1,30}?,?\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b/giu,
+    score: 0.8,
+  },
+];
+
+/** Places named after a cue ("grew up in X", "flew to X", "Where: X", "ZIP: 1234"). */
+const PLACE_CUE =
+  /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from)|here from|serving (?:Southern|Northern|Eastern|Western|Central)|year in|world to)|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
+/** "in Costamezzana 43015", "in Quinta de São Tiago 3610-114", "in ARENDAL 4844": a town and its postcode. */
+const TOWN_POSTCODE =
+  /(?<=\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s)(\p{Lu}[\p{L}'’.-]*(?:[ ](?:\p{Lu}[\p{L}'’.-]*|de|da|do|di|del|la|le|los|las|am|an|im|sur)){0,3}|\p{Ll}[\p{Ll}'’.-]*(?:[ ]\p{Ll}[\p{Ll}'’.-]*){0,3})[ ](?:\d{4,5}|\d{3}[ ]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})(?![\p{L}\p{N}%]|[.,]\d|\s+(?:%|percent|years?|days?|months?|weeks?|hours?|people|persons|times|units|shares|dollars|euros))/gu;
+/** A lower-case place after a verb of living or travelling. */
+const LOWER_PLACE_CUE =
+  /\b(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|returned|arrived|resides?|stationed) (?:in|to|at|from) (\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]{2,})?)(?![\p{L}])/gu;
+/** A word in capitals (a town as written on envelopes) after a place preposition. */
+const CAPS_TOWN = /(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
+/** One to three capitalised words on a line of their own, then a country line. */
+const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
+
+/** A line that continues an address block (unit, town, country + postcode). */
+const CONTINUATION = /^\n[^\p{L}\p{N}\n]{0,6}(?:(?:Suite|Ste|Apt|Apartment|Unit|Floor|Box)\.?\s*[\w-]+|[\p{L}][\p{L}.'’() -]{1,40}(?:,?\s*[\p{L}]{2,3})?(?:\s+\d{3,6}(?:[ -]\d{2,4})?)?|,?\s*[\p{L}]{2,}\s*\n?\s*\d{4,6}|\d{4,6})[ \t]*(?=\n|$)/iu;
+/** A continuation line that is prose, not a town or country ("thanks for your help"). */
+function isProseLine(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  // "Thanks", "Regards": a lone everyday word that is no known place closes the block
+  const lone = words.length === 1 && /^\p{L}+$/u.test(words[0] ?? "") && isCommonWord(words[0] ?? "") && !isKnownPlace(words[0] ?? "");
+  return lone || words.length > 4 || proseStart(line) >= 0 || (words.length > 1 && words.every((w) => /^[a-z]/.test(w) && isCommonWord(w)));
+}
+/** "28030 Edeby 55" or "Rua do Arenque 1634" at the start of a line: a European-style address head. */
+const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’ -]{2,40}\s\d{1,5}[a-zA-Z]?\.?(?:\s+(?:Apt|Suite|Ste|Unit|Flat)\.?\s*[\w-]+)?(?=[,\n]|$|\s+(?:St|Street|Str)\b)/gu;
+/** Street-type words written before the name (Polish, French, Italian, Spanish, Portuguese…): "ul. Miła 53", "Via delle Coste 41". */
+const PREFIX_STREET =
+  /(?<![\p{L}])(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}][\p{L}.'’-]*(?:\s+[\p{L}][\p{L}.'’-]*){0,3}\s\d{1,5}[a-zA-Z]?(?:\/\d+)?(?![\p{L}\p{N}])/giu;
+/** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
+const INLINE_TAIL = /^,\s*[\p{Lu}][\p{L}'’. -]{1,30}(?:,\s*[\p{Lu}][\p{L}'’. ()-]{1,30}){0,2}(?:\s+\d{4,6})?(?=\s*(?:\n|$|[.;?!]))/u;
+/** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
+const LINE_ABOVE_UNIT =
+  /(?:(?<=\n)|^|(?<=\b(?:in|at|to|is)\s))[^\n\p{L}\p{N}]{0,6}((?:[^\s\n]+[ \t]){0,6}?\d{1,6}[a-zA-Z]?(?:[ \t][^\s\n]+){0,4})[ \t]*(?=\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n)/gu;
+/** "at 07576 Magasinsgatan 7 St." / "at 23100 Ilichova 23 Suite 274": after a cue word, number + name + number. */
+const INLINE_EURO = /(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
+/** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
+const ZIP_CUE = /\b(?:zip|postal|post)\s*code\s*(?:is|:)?\s+(\d{3,5}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b/gi;
+
+/** What usually introduces an address ("lives at", "address is", "send it to"…). */
+const CUE =
+  /\b(?:address(?:\s+is)?|addresses|lives at|living at|resides at|residing at|located at|situated at|arrived at|sent to|send (?:it |them |a new one |this )?to|ship(?:ped)? to|deliver(?:ed)? to|drops? (?:you|me) off at|return(?:ed)? to|moved to|meet me at|is at|corner of|billing address with|user:|it is|mail(?:ed)? to)\s*:?\s+/gi;
+/** Where an address that follows a cue ends. */
+const CUE_END =
+  /[?!]|\s*\((?:the\s+)?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+
+const ADDRESS_WORDS = /^(?:apt|suite|ste|unit|box|de|do|da|la|del|van|von|str|ul|u|st|nan|and|the|of|street|road|avenue|lane|drive|way|place|court)\.?$/;
+/** Offset where two consecutive everyday lower-case English words start, or -1. */
+function proseStart(span: string): number {
+  const words = [...span.matchAll(/[^\s,]+/g)];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const a = words[i];
+    const b = words[i + 1];
+    if (!a || !b) continue;
+    const isProse = (w: string): boolean => /^[a-z][a-z'’-]*$/.test(w) && !ADDRESS_WORDS.test(w) && isCommonWord(w);
+    if (isProse(a[0]) && isProse(b[0])) return a.index;
+  }
+  return -1;
+}
+
+/** Unions of overlapping address pieces (the street pattern and the cue span of one address). */
+function mergeOverlapping(findings: readonly PiiFinding[]): PiiFinding[] {
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: PiiFinding[] = [];
+  for (const f of sorted) {
+    const last = out[out.length - 1];
+    if (last && f.start < last.end) out[out.length - 1] = { ...last, end: Math.max(last.end, f.end), score: Math.max(last.score, f.score) };
+    else out.push(f);
+  }
+  return out;
+}
+
+/** Street addresses (several conventions) and postal boxes, plus what follows address cues. */
+export class AddressRecognizer implements Recognizer {
+  readonly name = "AddressRecognizer";
+  readonly types = ["ADDRESS", "LOCATION"] as const;
+
+  recognize(text: string): PiiFinding[] {
+    const out: PiiFinding[] = [];
+    for (const p of PATTERNS) {
+      p.regex.lastIndex = 0;
+      for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
+    }
+    for (const m of text.matchAll(EURO_LINE)) {
+      const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
+      out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    }
+    for (const m of text.matchAll(INLINE_EURO)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of text.matchAll(ZIP_CUE)) {
+      const zip = m[1] ?? "";
+      const start = m.index + m[0].lastIndexOf(zip);
+      out.push({ type: "ADDRESS", start, end: start + zip.length, score: 0.6, recognizer: this.name });
+    }
+    CUE.lastIndex = 0;
+    for (const m of text.matchAll(CUE)) {
+      // "the corner of A and B" is itself the address
+      const corner = /^corner of/i.test(m[0]) ? (/\bthe\s+$/i.test(text.slice(Math.max(0, m.index - 4), m.index)) ? m.index - 4 : m.index) : -1;
+      const start = m.index + m[0].length;
+      const rest = text.slice(start, start + 160);
+      const stop = CUE_END.exec(rest);
+      let span = rest.slice(0, stop ? stop.index : rest.length).replace(/\s+$/, "");
+      // over several lines, the block ends at the first line that reads as prose ("Thanks")
+      const lines = span.split("\n");
+      const keep = lines.findIndex((l, i) => i > 0 && l.trim().length > 0 && isProseLine(l));
+      if (keep > 0) span = lines.slice(0, keep).join("\n").replace(/\s+$/, "");
+      if (!/\d/.test(span) || span.length < 4) continue;
+      span = span.replace(/[,;:\s]+$/, "");
+      // an address is numbers and names: it ends where two everyday lower-case words in a row begin
+      const prose = proseStart(span);
+      if (prose >= 0 && /\d/.test(span.slice(0, prose))) span = span.slice(0, prose).replace(/[,;:\s]+$/, "");
+      else if (prose >= 0) continue;
+      const words = span.split(/[\s,]+/).filter((w) => w.length > 0);
+      if (words.length > 16 || !words.slice(0, 4).some((w) => /\d/.test(w))) continue;
+      out.push({ type: "ADDRESS", start: corner >= 0 ? corner : start, end: start + span.length, score: 0.7, recognizer: this.name });
+    }
+    for (const m of text.matchAll(PREFIX_STREET)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of text.matchAll(LINE_ABOVE_UNIT)) {
+      let line = m[1] ?? "";
+      let start = m.index + m[0].lastIndexOf(line);
+      // "It's in Λεωφόρος Συγγρού 119": the address starts after the last "in/at/to/is" before the number
+      const digit = line.search(/\d/);
+      const cue = [...line.slice(0, digit).matchAll(/\b(?:in|at|to|is)\s+/g)].pop();
+      if (cue) {
+        start += cue.index + cue[0].length;
+        line = line.slice(cue.index + cue[0].length);
+      }
+      if (proseStart(line) >= 0 || line.split(/\s+/).length > 8) continue;
+      out.push({ type: "ADDRESS", start, end: start + line.length, score: 0.6, recognizer: this.name });
+    }
+    // extend address blocks over the lines that continue them, then merge overlapping pieces
+    const extended = mergeOverlapping(out).map((f) => {
+      let end = f.end;
+      const tail = INLINE_TAIL.exec(text.slice(end, end + 80));
+      if (tail && !isProseLine(tail[0].replace(/^,\s*/, ""))) end += tail[0].length;
+      for (let i = 0; i < 4; i++) {
+        const m = CONTINUATION.exec(text.slice(end, end + 80));
+        if (!m || isProseLine(m[0])) break;
+        end += m[0].length;
+      }
+      return end === f.end ? f : { ...f, end };
+    });
+    // countries, cities and regions compromise knows (any case: "switzerland", "SOUTH AFRICA")
+    for (const m of text.matchAll(PLACE_CANDIDATE)) {
+      const words = [...m[0].matchAll(/\S+/g)];
+      for (let i = 0; i < words.length; i++) {
+        for (let n = words.length - i; n >= 1; n--) {
+          const first = words[i];
+          const last = words[i + n - 1];
+          if (!first || !last) continue;
+          const phrase = m[0].slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
+          if (isKnownPlace(phrase) && /^\p{Lu}|^(?:[a-z]{4,})/u.test(phrase)) {
+            extended.push({ type: "LOCATION", start: m.index + first.index, end: m.index + first.index + phrase.length, score: 0.6, recognizer: this.name });
+            i += n - 1;
+            break;
+          }
+        }
+      }
+    }
+    PLACE_CUE.lastIndex = 0;
+    for (const m of text.matchAll(PLACE_CUE)) {
+      const place = m[1];
+      if (!place) continue;
+      const start = m.index + m[0].lastIndexOf(place);
+      const isZip = /^\d/.test(place);
+      extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
+    }
+    // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
+    for (const m of text.matchAll(TOWN_POSTCODE)) {
+      const town = m[1] ?? "";
+      const words = town.split(/\s+/).filter((w) => !/^(?:de|da|do|di|del|la|le|los|las|am|an|im|sur|upon|on)$/i.test(w));
+      if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
+      if (words.some((w) => isNotAName(w))) continue;
+      const start = m.index + m[0].lastIndexOf(town);
+      // the postcode makes this stronger evidence than a name found inside the town ("São Tiago")
+      extended.push({ type: "LOCATION", start, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
+    }
+    // lower-case text: "my friend lives in harburg", "we returned to kiel"
+    for (const m of text.matchAll(LOWER_PLACE_CUE)) {
+      const [first = "", second] = (m[1] ?? "").split(" ");
+      const place = second !== undefined && !isEnglishWord(second) && !isNotAName(second) ? `${first} ${second}` : first;
+      if (isEnglishWord(first) || isNotAName(first)) continue;
+      const start = m.index + m[0].length - (m[1] ?? "").length;
+      extended.push({ type: "LOCATION", start, end: start + place.length, score: 0.5, recognizer: this.name });
+    }
+    // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
+    for (const m of text.matchAll(CAPS_TOWN)) {
+      const town = m[1] ?? "";
+      const words = town.split(/\s+/);
+      if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;
+      // acronyms ("ACSI", "CNET") are short, defined in brackets or quotes, and repeated; towns are not
+      if (town.length < 5 || new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || text.split(town).length > 3) continue;
+      const start = m.index + m[0].lastIndexOf(town);
+      extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
+    }
+    // a town line right above a country line in an address block: "ALFRICK\nUnited Kingdom"
+    for (const m of text.matchAll(TOWN_ABOVE_COUNTRY)) {
+      const town = m[1] ?? "";
+      const country = (m[2] ?? "").replace(/\s+\d[\d -]*$/, "");
+      if (!isKnownPlace(country) || town.split(/\s+/).some((w) => isCommonWord(w) || isNotAName(w))) continue;
+      const start = m.index + m[0].indexOf(town);
+      extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
+    }
+    return extended;
+  }
+}

@@ -1,0 +1,122 @@
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { contextMatcher, enhance, hasContext } from "../../../src/pii/context";
+import type { PiiFinding, Recognizer } from "../../../src/pii/pii-types";
+
+const PHONE_CONTEXT = contextMatcher([
+  "phone", "telephone", "tel", "cell", "mobile", "fax", "call", "contact", "number", "reach", "dial", "whatsapp", "text me",
+  "desk", "registered", "answering",
+]);
+/** Words that, right before a digit group, say it is a phone number ("Mobile: 99 577450", "call me on 450 0840"). */
+const STRONG_CONTEXT = /(?:\b(?:phone|telephone|tel|cell|mobile|fax|desk|call (?:me |us )?(?:on|at)|reach (?:me |us )?(?:on|at)|text me (?:on|at)|answering at|registered(?: (?:phone|mobile|number))?|whatsapp|dial)\b)[\s.:#-]*(?:(?:no|number|nr)\.?[\s:]*)?$/i;
+/** A short national number written in groups: "450 0840", "99 668472", "0961-7596216". */
+const SHORT_CANDIDATE = /(?<![\w.+/-])\(?\d{2,5}\)?[\s.-]\d{2,8}(?:[\s.-]\d{2,6}){0,2}(?![\w/-]|\.\d)/g;
+
+/** Phone-like runs that libphonenumber's in-text finder (one default country) may miss. */
+const CANDIDATE =
+  /(?<![\w.+/-])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/-]|\.\d)/g;
+
+/**
+ * The parts of a text that can hold a number libphonenumber would accept: lines (with the line after them, for a
+ * number cut by a line break) holding at least 7 digits. Its in-text finder is slow (well under 1 MB/s), and most
+ * of a contract has no such line.
+ */
+export function digitWindows(text: string): { readonly offset: number; readonly text: string }[] {
+  const lines: { start: number; end: number; digits: number }[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    let digits = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+    }
+    lines.push({ start, end, digits });
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  const out: { offset: number; text: string }[] = [];
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const here = lines[i]?.digits ?? 0;
+    if (here + (lines[i + 1]?.digits ?? 0) < 7 && here + (lines[i - 1]?.digits ?? 0) < 7) continue;
+    const s = lines[i]?.start ?? 0;
+    const e = lines[i]?.end ?? 0;
+    if (from >= 0 && s <= to + 1) to = e;
+    else {
+      if (from >= 0) out.push({ offset: from, text: text.slice(from, to) });
+      from = s;
+      to = e;
+    }
+  }
+  if (from >= 0) out.push({ offset: from, text: text.slice(from, to) });
+  return out;
+}
+
+/** 123-45-6789 is written like an SSN, never like a phone number. */
+const SSN_SHAPE = /^\d{3}[- ]\d{2}[- ]\d{4}$/;
+
+export interface PhoneRecognizerOptions {
+  /** Country assumed for numbers written without +country code. Default "US". */
+  readonly defaultCountry?: CountryCode;
+  /** Other countries whose national formats are accepted (at a lower score). */
+  readonly extraCountries?: readonly CountryCode[];
+}
+
+const DEFAULT_EXTRA: readonly CountryCode[] = ["GB", "FR", "DE", "BE", "NL", "AU", "IT", "ES", "CH", "SE", "DK", "NO", "FI", "IE", "CA", "AT", "PT", "BR", "IN"];
+
+/** International phone numbers, validated against libphonenumber's metadata. */
+export class PhoneRecognizer implements Recognizer {
+  readonly name = "PhoneRecognizer";
+  readonly types = ["PHONE"] as const;
+  private readonly defaultCountry: CountryCode;
+  private readonly extra: readonly CountryCode[];
+
+  constructor(options: PhoneRecognizerOptions = {}) {
+    this.defaultCountry = options.defaultCountry ?? "US";
+    this.extra = options.extraCountries ?? DEFAULT_EXTRA;
+  }
+
+  recognize(text: string): PiiFinding[] {
+    const out: PiiFinding[] = [];
+    const taken = new Set<string>();
+    for (const w of digitWindows(text)) {
+      for (const found of findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never)) {
+        const [start, end] = [w.offset + found.startsAt, w.offset + found.endsAt];
+        if (!found.number.isValid() || SSN_SHAPE.test(text.slice(start, end))) continue;
+        const ctx = hasContext(text, start, end, PHONE_CONTEXT);
+        taken.add(`${start}`);
+        out.push({ type: "PHONE", start, end, score: enhance(0.7, ctx), recognizer: this.name });
+      }
+    }
+    for (const m of text.matchAll(CANDIDATE)) {
+      const raw = m[0].replace(/\s*(?:x|ext\.?)\s*\d+$/i, "");
+      const digits = raw.replace(/\D/g, "");
+      if (digits.length < 8 || digits.length > 15 || SSN_SHAPE.test(raw)) continue;
+      if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/.test(raw)) continue;
+      if (/^(?:19|20)\d{2}\s?[-–/]\s?(?:19|20)\d{2}$/.test(raw)) continue; // a span of years
+      if (!/[\s.()+-]/.test(raw) && digits.length !== 10) continue;
+      const start = m.index;
+      if (taken.has(`${start}`) || out.some((f) => f.start <= start && start < f.end)) continue;
+      const end = start + m[0].length;
+      const valid = raw.startsWith("+")
+        ? parsePhoneNumberFromString(raw.replace("(0)", ""))?.isPossible() === true
+        : [this.defaultCountry, ...this.extra].some((c) => parsePhoneNumberFromString(raw, c)?.isValid() === true);
+      if (!valid) continue;
+      const ctx = hasContext(text, start, end, PHONE_CONTEXT);
+      out.push({ type: "PHONE", start, end, score: enhance(0.5, ctx), recognizer: this.name });
+    }
+    // digit groups that only their context makes a phone number (too short or unknown to the metadata)
+    for (const m of text.matchAll(SHORT_CANDIDATE)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const digits = m[0].replace(/\D/g, "");
+      if (digits.length < 7 || digits.length > 13 || SSN_SHAPE.test(m[0]) || /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/.test(m[0])) continue;
+      if (out.some((f) => f.start < end && start < f.end)) continue;
+      if (!STRONG_CONTEXT.test(text.slice(Math.max(0, start - 40), start))) continue;
+      out.push({ type: "PHONE", start, end, score: 0.6, recognizer: this.name });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,135 @@
+import { isIPv6 } from "node:net";
+import { cardIssuer, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../../../src/pii/checksums";
+import { PatternRecognizer } from "./pattern-recognizer";
+import type { Recognizer } from "../../../src/pii/pii-types";
+
+const digitsOnly = (s: string): string => s.replace(/\D/g, "");
+
+export function emailRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "EmailRecognizer",
+    type: "EMAIL",
+    patterns: [{ regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1 }],
+    validate: (v) => !v.includes(".."),
+  });
+}
+
+export function urlRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "UrlRecognizer",
+    type: "URL",
+    patterns: [
+      { regex: /\b(?:https?|ftp):\/\/[^\s<>"'()[\]{}]+[^\s<>"'()[\]{}.,;:!?]/gi, score: 0.9 },
+      { regex: /(?<![@\w.-])www\.(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?:\/[^\s<>"'()]*[^\s<>"'().,;:!?])?/gi, score: 0.85 },
+      {
+        regex: /(?<![@\w./-])(?:[A-Za-z0-9-]{2,63}\.)+(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au|ch|nl|be|br|pt|pl|cz|cy|uy|us|info|biz|law|legal)(?:\.[a-z]{2})?(?:\/[^\s<>"'()]*[^\s<>"'().,;:!?])?(?![\w@-])/gi,
+        score: 0.5,
+      },
+    ],
+    contextWords: ["url", "website", "web site", "site", "link", "visit", "domain", "http"],
+  });
+}
+
+export function ipAddressRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "IpAddressRecognizer",
+    type: "IP_ADDRESS",
+    patterns: [
+      { regex: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g, score: 0.85 },
+      { regex: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g, score: 0.85 },
+    ],
+    validate: (v) => (v.includes(".") ? ipv4Valid(v) : isIPv6(v) && /[0-9a-f]{1,4}:.*[0-9a-f]/i.test(v)),
+    contextWords: ["ip", "ip address", "ipv4", "ipv6", "host", "server"],
+  });
+}
+
+export function ssnRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "UsSsnRecognizer",
+    type: "US_SSN",
+    patterns: [
+      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6 },
+      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4 },
+      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05 },
+    ],
+    validate: ssnValid,
+    contextWords: ["ssn", "ssns", "social security", "social security number", "social sec", "ss#", "ssid", "taxpayer"],
+  });
+}
+
+export function creditCardRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "CreditCardRecognizer",
+    type: "CREDIT_CARD",
+    patterns: [
+      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9 },
+      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9 },
+      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9 },
+    ],
+    validate: (v) => {
+      const d = digitsOnly(v);
+      return luhnValid(d) && cardIssuer(d) !== undefined && !/^(\d)\1+$/.test(d);
+    },
+    contextWords: ["card", "credit", "debit", "visa", "mastercard", "amex", "cc", "payment", "discover", "jcb", "maestro"],
+  });
+}
+
+export function ibanRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "IbanRecognizer",
+    type: "IBAN",
+    patterns: [
+      { regex: /(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w])/g, score: 1 },
+      { regex: /(?<![\w])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![\w])/g, score: 1 },
+    ],
+    validate: ibanValid,
+    contextWords: ["iban", "bank", "account", "transfer", "wire"],
+  });
+}
+
+const MONTHS =
+  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+
+export function dateOfBirthRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "DateOfBirthRecognizer",
+    type: "DATE_OF_BIRTH",
+    patterns: [
+      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3 },
+      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3 },
+      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3 },
+      { regex: new RegExp(`\\b${MONTHS}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3 },
+      { regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTHS}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3 },
+    ],
+    contextWords: ["born", "birth", "birthday", "dob", "d.o.b", "date of birth", "birthdate", "b."],
+    requireContext: true,
+    context: { before: 40, after: 10, boost: 0.55, minScoreWithContext: 0.6 },
+  });
+}
+
+export function usPassportRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "UsPassportRecognizer",
+    type: "US_PASSPORT",
+    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35 }],
+    contextWords: ["passport", "passport no", "passport number", "travel document"],
+    requireContext: true,
+    context: { before: 48, after: 16, boost: 0.55, minScoreWithContext: 0.6 },
+  });
+}
+
+export function driverLicenseRecognizer(): Recognizer {
+  return new PatternRecognizer({
+    name: "DriverLicenseRecognizer",
+    type: "DRIVER_LICENSE",
+    patterns: [
+      { regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35 },
+      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35 },
+      { regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35 },
+      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3 },
+    ],
+    contextWords: ["driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl", "dl#", "license number", "licence number", "driver"],
+    requireContext: true,
+    context: { before: 48, after: 16, boost: 0.55, minScoreWithContext: 0.6 },
+  });
+}
