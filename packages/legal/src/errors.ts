@@ -1,6 +1,6 @@
 import { BearError, formatValue } from "@bear/core";
 
-export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID" | "CLAUSE_MODEL_INVALID" | "KEY_TERM_MODEL_INVALID";
+export type LegalErrorCode = "PLAYBOOK_INVALID" | "CHECKLIST_INVALID" | "LLM_OUTPUT_INVALID" | "CITATION_INVALID" | "REPORT_FORMAT_UNKNOWN" | "INPUT_INVALID" | "CLAUSE_MODEL_INVALID" | "KEY_TERM_MODEL_INVALID" | "CHECKLIST_MODEL_INVALID";
 
 /** Base class of every error this package throws on purpose. */
 export class LegalError extends BearError<LegalErrorCode> {}
@@ -91,6 +91,17 @@ export class KeyTermModelError extends LegalError {
   constructor(source: string, reason: string, cause?: unknown) {
     super("KEY_TERM_MODEL_INVALID", `key-term model ${source} cannot be read: ${reason}`, {
       hint: "Rebuild it with `npm run train:key-terms -w @bear/legal`, or leave it out: the rules then find parties and dates alone.",
+      cause,
+      details: { source },
+    });
+  }
+}
+
+/** The checklist model's weights file is not one, is cut short, or has a head without its numbers. */
+export class ChecklistModelError extends LegalError {
+  constructor(source: string, reason: string, cause?: unknown) {
+    super("CHECKLIST_MODEL_INVALID", `checklist model ${source} cannot be read: ${reason}`, {
+      hint: "Rebuild it with `npm run train:nli -w @bear/legal`, or leave it out: the checklist cues then decide alone.",
       cause,
       details: { source },
     });

@@ -23,6 +23,8 @@ export { parseMoney, currencyCode, type MoneyValue } from "./parsing/parse-money
 export { extractKeyTerms, type ExtractKeyTermsOptions } from "./extraction/extract-key-terms";
 export { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead, type KeyTermHeadWeights } from "./extraction/key-term-model/key-term-model";
 export { shippedKeyTermModel } from "./extraction/key-term-model/shipped-key-term-model";
+export { ChecklistModel, type ChecklistAssessment, type ChecklistHead } from "./compliance/nli-model/checklist-model";
+export { shippedChecklistModel } from "./compliance/nli-model/shipped-checklist-model";
 export type {
   KeyTerms,
   Party,
@@ -68,7 +70,7 @@ export type { ContractAnalysis } from "./review/contract-analysis";
 
 // Compliance
 export { loadChecklist, checklistSchema, type Checklist, type ChecklistRequirement, type ChecklistCue } from "./compliance/checklist";
-export { checkCompliance, checkRequirement, type ComplianceResult, type RequirementResult, type RequirementStatus } from "./compliance/check-compliance";
+export { checkCompliance, checkRequirement, type ComplianceOptions, type ComplianceResult, type RequirementResult, type RequirementStatus } from "./compliance/check-compliance";
 export { GDPR_ART28_CHECKLIST_YAML } from "./compliance/gdpr-art28-checklist";
 export { NDA_CHECKLIST_YAML } from "./compliance/nda-checklist";
 
@@ -91,7 +93,7 @@ export {
   LlmOutputError,
   CitationError,
   ReportFormatError,
-  ClauseModelError, KeyTermModelError,
+  ClauseModelError, KeyTermModelError, ChecklistModelError,
   LegalInputError,
   type LegalErrorCode,
   type DocumentIssue,
