@@ -11,6 +11,8 @@ import { AddressRecognizer } from "../src/pii/recognizers/address-recognizer";
 import { PhoneRecognizer } from "../src/pii/recognizers/phone-recognizer";
 import { lexicon } from "../src/pii/recognizers/compromise-nlp";
 import { keepLegalText as referenceKeepLegalText } from "./support/reference/legal-text";
+import { withRepeatedMentions } from "../src/pii/repeated-mentions";
+import { withRepeatedMentions as referenceRepeatedMentions } from "./support/reference/repeated-mentions";
 import { AddressRecognizer as ReferenceAddress } from "./support/reference/address-recognizer";
 import { PhoneRecognizer as ReferencePhone } from "./support/reference/phone-recognizer";
 import * as reference from "./support/reference/structured-recognizers";
@@ -99,5 +101,24 @@ describe("fast paths report what the whole-text recognizers reported", () => {
       const structured = findings.filter((f) => !["PERSON", "ORGANIZATION", "LOCATION"].includes(f.type));
       for (const fs of [findings, structured]) expect(key(keepLegalText(t, fs))).toEqual(key(referenceKeepLegalText(t, fs)));
     }
+  });
+
+  it("withRepeatedMentions finds the same mentions as its look-behind search, on generated and real text", () => {
+    const scanner = new PiiScanner();
+    for (const t of realTexts().slice(0, 30)) {
+      const found = scanner.scan(t);
+      expect(key(withRepeatedMentions(t, found))).toEqual(key(referenceRepeatedMentions(t, found)));
+    }
+    const word = fc.constantFrom("Acme", "Acme Corp", "Zyx", "Vringo", "X1", "Müller", "é", "-", "_", " ", "\n", ".", "1", "a", "𝒜", "Acme2", "'s");
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 30 }), fc.constantFrom("Acme", "Acme Corp", "Vringo", "Zyx"), (parts, name) => {
+        const t = parts.join("");
+        const at = t.indexOf(name);
+        if (at < 0) return;
+        const seed: PiiFinding[] = [{ type: "ORGANIZATION", start: at, end: at + name.length, score: 0.7, recognizer: "OrganizationRecognizer" }];
+        expect(key(withRepeatedMentions(t, seed))).toEqual(key(referenceRepeatedMentions(t, seed)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

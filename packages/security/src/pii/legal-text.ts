@@ -34,18 +34,28 @@ const JURISDICTION_DIRECT = /\b(?:State|STATE|Commonwealth|COMMONWEALTH|Province
 const INCORPORATED_AFTER =
   /^\s*(?:corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|company|banking\s+(?:association|corporation)|statutory\s+trust|business\s+trust|trust|public\s+limited\s+company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
 
+// Unicode-class patterns used per word, made once here (built code may otherwise construct them on every call).
+const OUTER_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+const POSSESSIVE = /['’]s$/u;
+const HAS_LETTER = /\p{L}/u;
+const ONE_CAPITAL = /^\p{Lu}$/u;
+const CAPITALISED = /^[^\p{L}]*\p{Lu}/u;
+const STARTS_CAPITAL = /^\p{Lu}/u;
+const ONE_CAPITALISED_WORD = /^\p{Lu}[^\s]*$/u;
+const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}{3,}(?![\p{L}\p{N}])/gu;
+
 /** Words of a span that carry letters, without possessives and outer punctuation. */
 function wordsOf(s: string): string[] {
   return s
     .split(/[\s/]+/)
-    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/['’]s$/u, ""))
-    .filter((w) => /\p{L}/u.test(w));
+    .map((w) => w.replace(OUTER_PUNCTUATION, "").replace(POSSESSIVE, ""))
+    .filter((w) => HAS_LETTER.test(w));
 }
 
 /** Every word an everyday or legal word ("Injunctive Relief", "Attorneys' Fees", "E-mail"). */
 function allGeneric(s: string): boolean {
   const words = wordsOf(s).flatMap((w) => w.split("-")).filter((w) => w.length > 0);
-  return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isDictionaryWord(w) || isNotAName(w) || /^\p{Lu}$/u.test(w));
+  return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isDictionaryWord(w) || isNotAName(w) || ONE_CAPITAL.test(w));
 }
 
 /** A known given or family name in any case ("SCHEDLER", "Paul"). */
@@ -59,7 +69,7 @@ function allHeadingWords(s: string): boolean {
 
 /** Words written in lower case somewhere in the text ("severability", "relief"): everyday words here. */
 function lowerCaseWords(text: string): Set<string> {
-  return new Set(text.match(/(?<![\p{L}\p{N}'’-])\p{Ll}{3,}(?![\p{L}\p{N}])/gu) ?? []);
+  return new Set(text.match(LOWER_WORD) ?? []);
 }
 
 /** The line around an offset. */
@@ -82,9 +92,9 @@ function headingRange(text: string, line: { start: number; end: number }): { sta
   const caption = numbering ? /^([^.:;\n]{2,80}?)[.:](?:\s|$)/u.exec(body) : null;
   const candidates = caption ? [caption[1] ?? ""] : [body.replace(/[\s.:]+$/, "")];
   for (const c of candidates) {
-    const words = c.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-    if (words.length === 0 || words.length > 12 || !/^[^\p{L}]*\p{Lu}/u.test(words[0] ?? "")) continue;
-    if (!words.every((w) => CONNECTIVE.test(w) || /^[^\p{L}]*\p{Lu}/u.test(w))) continue;
+    const words = c.split(/\s+/).filter((w) => HAS_LETTER.test(w));
+    if (words.length === 0 || words.length > 12 || !CAPITALISED.test(words[0] ?? "")) continue;
+    if (!words.every((w) => CONNECTIVE.test(w) || CAPITALISED.test(w))) continue;
     // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading)
     if (/[,;]|\d/.test(c)) continue;
     return { start: bodyStart, end: bodyStart + c.length };
@@ -100,7 +110,7 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
   const names = findings.filter((f) => f.type !== "LOCATION").sort((a, b) => a.end - b.end);
   for (const m of text.matchAll(/["“]([^"“”\n]{2,60}?)["”]/gu)) {
     const term = (m[1] ?? "").trim();
-    if (!/^\p{Lu}/u.test(term) || !allGeneric(term)) continue;
+    if (!STARTS_CAPITAL.test(term) || !allGeneric(term)) continue;
     const before = text.slice(Math.max(0, m.index - 30), m.index);
     if (!/\(\s*(?:[^()]{0,25}\s)?$/u.test(before) && !/\b(?:as|means?|called|term)\s*,?\s*$/i.test(before)) continue;
     // ("Good Sam") after "Good Sam Enterprises, LLC": the short name of a party found just before stays a name
@@ -140,6 +150,13 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
   const defined = genericDefinedTerms(text, findings);
   const out: PiiFinding[] = [];
   let lower: Set<string> | undefined;
+  // many names stand on one line (a signature block, a party list): its heading is read once
+  const headings = new Map<number, { start: number; end: number } | undefined>();
+  const headingOf = (at: number): { start: number; end: number } | undefined => {
+    const line = lineAt(text, at);
+    if (!headings.has(line.start)) headings.set(line.start, headingRange(text, line));
+    return headings.get(line.start);
+  };
   for (const original of findings) {
     if (!NAME_TYPES.has(original.type)) {
       out.push(original);
@@ -164,11 +181,11 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
     if (!named && !structural && !repeated && allHeadingWords(value)) {
-      const heading = headingRange(text, lineAt(text, f.start));
+      const heading = headingOf(f.start);
       if (heading && f.start >= heading.start && f.end <= heading.end + 1) continue;
     }
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
-    if (f.recognizer === "NameLexiconRecognizer" && /^\p{Lu}[^\s]*$/u.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
+    if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
     if (generic && !structural) {
       if (defined.terms.has(value.toLowerCase())) continue;
       if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;

@@ -4,7 +4,31 @@ import { isCommonWord, isNotAName } from "./recognizers/lexicons";
 /** At most this many distinct names are looked for again (one regular expression each). */
 const MAX_NAMES = 50;
 const GUESSES: ReadonlySet<string> = new Set(["PERSON", "LOCATION", "ORGANIZATION"]);
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** The code point ending just before `at` (a surrogate pair read whole), as a string; "" at the start. */
+function codePointBefore(text: string, at: number): string {
+  if (at <= 0) return "";
+  const low = text.charCodeAt(at - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && at >= 2) {
+    const high = text.charCodeAt(at - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(at - 2, at);
+  }
+  return text[at - 1] ?? "";
+}
+
+/**
+ * Where `name` stands as a whole word (no letter or digit right before or after), left to right, not overlapping:
+ * what a `(?<![\p{L}\p{N}])name(?![\p{L}\p{N}])` search finds, without a look-behind tried at every offset.
+ */
+function* wholeWordMentions(text: string, name: string): Generator<number> {
+  for (let at = text.indexOf(name); at >= 0; ) {
+    const after = text.codePointAt(at + name.length);
+    const free = !LETTER_OR_DIGIT.test(codePointBefore(text, at)) && (after === undefined || !LETTER_OR_DIGIT.test(String.fromCodePoint(after)));
+    if (free) yield at;
+    at = text.indexOf(name, free ? at + name.length : at + 1);
+  }
+}
 
 /**
  * An organisation found once is found everywhere in the text: a cue names it once ("works for
@@ -27,8 +51,8 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
   if (names.size === 0) return [...findings];
   let out = [...findings];
   for (const [name, f] of names) {
-    for (const m of text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, "gu"))) {
-      const [start, end] = [m.index, m.index + name.length];
+    for (const start of wholeWordMentions(text, name)) {
+      const end = start + name.length;
       const hit = out.filter((x) => start < x.end && x.start < end);
       if (hit.some((x) => !GUESSES.has(String(x.type)) || x.score >= f.score || x.start < start || x.end > end)) continue;
       out = out.filter((x) => !hit.includes(x));
