@@ -1,10 +1,12 @@
 // OCR quality and speed on the real scans in ../shared/data/pdfs, with each engine side by side.
 //   nice -n 10 npx tsx bench/ocr.ts                      scanned/ with every engine, then text/ with OCR on
-//   nice -n 10 npx tsx bench/ocr.ts --engines=tesseract.js --no-text
+//   nice -n 10 npx tsx bench/ocr.ts --engines=tesseract.js,tesseract.js:best,tesseract-cli --no-text
+//   nice -n 10 npx tsx bench/ocr.ts --no-scanned           text/ only
 // Scanned: character error rate (CER) after whitespace normalisation against <name>.gt.txt, as
 // data/pdfs/README.md defines it (no case or quote folding), and an order-insensitive bag-of-words
 // F1; pages/s through the product path (pdf.js + Skia drawing, OCR workers = usable cores); page
-// latency percentiles (draw + OCR); peak RSS of this process (tesseract.js workers are threads in
+// latency percentiles (draw + OCR); CPU seconds per page (this process's threads plus the
+// tesseract children it waited for), the figure that holds on a shared machine; peak RSS of this process (tesseract.js workers are threads in
 // it; tesseract-cli pages run in child processes, not counted).
 // Text: extractDocument (OCR on, so image-only pages are read too) against CUAD's .txt: token
 // recall and precision (lower-cased words and numbers, multiset overlap).
@@ -68,13 +70,24 @@ const pct = (xs: number[], p: number): number => {
 };
 const f = (x: number, d = 1): string => x.toFixed(d);
 
-async function scanned(engine: OcrEngineId, workers: number): Promise<void> {
+/** CPU seconds of this process (every thread: tesseract.js workers, pdf.js, Skia) and of its waited-for children (tesseract processes). */
+function cpuSeconds(): { self: number; children: number } {
+  const u = process.cpuUsage();
+  // /proc/self/stat fields 16-17: cutime, cstime in clock ticks (100 Hz on Linux)
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  return { self: (u.user + u.system) / 1e6, children: (Number(fields[13]) + Number(fields[14])) / 100 };
+}
+
+async function scanned(spec: string, workers: number): Promise<void> {
+  const [engine, model = "fast"] = spec.split(":") as [OcrEngineId, string?];
   const dir = path.join(data, "pdfs/scanned");
   const files = fs.readdirSync(dir).filter((n) => n.endsWith(".pdf")).sort();
   // Quality is measured whatever the machine's load: no page may time out here.
-  const ocr = new PageOcr(ocrConfigSchema.parse({ engine, workers, pageTimeoutMs: 3_600_000 }) as OcrConfig);
+  const ocr = new PageOcr(ocrConfigSchema.parse({ engine, model, workers, pageTimeoutMs: 3_600_000 }) as OcrConfig);
   await ocr.engine(); // start-up is reported apart from throughput
   const started = Date.now();
+  const cpu0 = cpuSeconds();
+  let drawSeconds = 0;
   peakRss = process.memoryUsage().rss;
   const latencies: number[] = [];
   const rows: { name: string; part: string; chars: number; edits: number; f1: number; conf: number }[] = [];
@@ -88,7 +101,13 @@ async function scanned(engine: OcrEngineId, workers: number): Promise<void> {
     const startedAt = new Map<number, number>();
     const sources: PageSource[] = Array.from({ length: pdf.numPages }, (_, i) => ({
       page: i + 1,
-      image: () => (startedAt.set(i + 1, performance.now()), rasterisePdfPage(pdf, i + 1, ocr.config.dpi, ocr.maxPixels)),
+      image: async () => {
+        const t = performance.now();
+        startedAt.set(i + 1, t);
+        const image = await rasterisePdfPage(pdf, i + 1, ocr.config.dpi, ocr.maxPixels);
+        drawSeconds += (performance.now() - t) / 1000;
+        return image;
+      },
     }));
     const outcomes = await ocr.readPages(sources, { onPage: (p) => latencies.push(performance.now() - (startedAt.get(p.page) ?? 0)) });
     await pdf.destroy();
@@ -100,8 +119,12 @@ async function scanned(engine: OcrEngineId, workers: number): Promise<void> {
     rows.push({ name, part: split(name), chars: [...norm(truth)].length, edits: levenshtein(norm(text), norm(truth)), f1: overlap(text, truth).f1, conf });
   }
   const seconds = (Date.now() - started) / 1000;
+  const cpu1 = cpuSeconds();
   await ocr.dispose();
-  console.log(`\n== ${engine}, ${workers} workers: ${pages} pages in ${f(seconds)} s = ${f(pages / seconds, 2)} pages/s (engine start-up excluded)`);
+  const cpu = cpu1.self - cpu0.self + (cpu1.children - cpu0.children);
+  const label = engine === "tesseract.js" ? `tesseract.js, ${model} model` : `${engine} (installed model)`;
+  console.log(`\n== ${label}, ${workers} workers: ${pages} pages in ${f(seconds)} s = ${f(pages / seconds, 2)} pages/s wall (engine start-up excluded; load average ${os.loadavg().map((l) => f(l, 1)).join(" ")})`);
+  console.log(`   CPU ${f(cpu / pages, 2)} s per page (drawing ${f(drawSeconds / pages, 2)} s wall) = ${f(workers / (cpu / pages), 2)} pages/s on ${workers} idle cores`);
   console.log(`   page latency (draw + OCR, ${workers} in flight)  p50 ${f(pct(latencies, 50) / 1000, 2)} s  p95 ${f(pct(latencies, 95) / 1000, 2)} s  p99 ${f(pct(latencies, 99) / 1000, 2)} s`);
   console.log(`   peak RSS ${f(peakRss / 2 ** 20, 0)} MiB`);
   console.log("   part      CER     BoW-F1  conf  file");
@@ -144,7 +167,8 @@ async function textPdfs(): Promise<void> {
 const cores = os.availableParallelism();
 const status = await describeOcr(ocrConfigSchema.parse({}) as OcrConfig);
 console.log(`OCR bench: node ${process.version}, ${cores} usable cores, load average ${os.loadavg().map((l) => f(l, 1)).join(" ")}; auto engine = ${status.engine ?? "none"} (${status.version ?? status.error?.message})`);
-const engines: OcrEngineId[] = engineArg ? (engineArg.split(",") as OcrEngineId[]) : status.engine === "tesseract-cli" ? ["tesseract.js", "tesseract-cli"] : ["tesseract.js"];
-for (const engine of engines) await scanned(engine, cores);
+// An engine is "tesseract.js" (fast models), "tesseract.js:best" (npm best_int) or "tesseract-cli".
+const engines: string[] = engineArg ? engineArg.split(",") : status.engine === "tesseract-cli" ? ["tesseract.js", "tesseract-cli"] : ["tesseract.js"];
+if (!args.has("--no-scanned")) for (const engine of engines) await scanned(engine, cores);
 if (!args.has("--no-text")) await textPdfs();
 console.log(`\npeak RSS of the run ${f(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20, 0)} MiB; load average now ${os.loadavg().map((l) => f(l, 1)).join(" ")}`);

@@ -20,7 +20,9 @@ export type RagErrorCode =
   | "RAG_OCR_ENGINE_UNAVAILABLE"
   | "RAG_OCR_TIMEOUT"
   | "RAG_OCR_PAGE_FAILED"
-  | "RAG_OCR_PAGE_TOO_LARGE";
+  | "RAG_OCR_PAGE_TOO_LARGE"
+  | "RAG_PAGE_NOT_FOUND"
+  | "RAG_SOURCE_CHANGED";
 
 /** Base class of every @bear/rag error. */
 export class RagError extends BearError<RagErrorCode> {}

@@ -31,6 +31,7 @@ export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extracti
 export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";
 export { PageOcr, type OcrPageInfo, type PageFailure, type OcrPageProgress } from "./extraction/ocr/page-ocr";
 export type { OcrEngine, OcrEngineId, OcrPageResult } from "./extraction/ocr/ocr-engine";
+export type { PageImage, PageImageOptions } from "./extraction/ocr/page-image";
 export { LegalChunker, type ChunkerOptions, type ChunkingStrategy, type TextChunk } from "./chunking/legal-chunker";
 
 export { OnnxEmbedder, type OnnxEmbedderOptions, type OnnxPooling } from "./embedding/onnx-embedder";

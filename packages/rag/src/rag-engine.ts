@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
 import path from "node:path";
 import {
   ConfigError,
+  confinePath,
   DisposedError,
   InvalidArgumentError,
   nullAuditSink,
@@ -28,7 +31,8 @@ import { LegalChunker } from "./chunking/legal-chunker";
 import { openEngineCache, removeLegacyEmbeddingCache } from "./cache/engine-cache";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
-import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError } from "./errors";
+import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError, RagError } from "./errors";
+import { renderPageImage, type PageImage, type PageImageOptions } from "./extraction/ocr/page-image";
 import { PageOcr } from "./extraction/ocr/page-ocr";
 import { IngestPipeline } from "./ingest/ingest-pipeline";
 import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
@@ -276,6 +280,42 @@ export class RagEngine implements Retriever {
     if (!doc) throw new DocumentNotFoundError(documentId);
     this.#assertAllowed([doc.matter]);
     return (await this.#index.documentText(documentId))?.text ?? "";
+  }
+
+  /**
+   * Page `page` (1-based) of a PDF or image document drawn as a PNG, to check OCR text against
+   * the page by eye. The original is read from its source path, which must still lie inside the
+   * engine's `root` (symlinks resolved) and still hash to what was indexed (else
+   * `RAG_SOURCE_CHANGED`). `readOriginal` reads an original stored sealed (the workspace passes
+   * its cipher's decrypt; the plaintext stays in memory); by default the file is read as is.
+   */
+  async pageImage(documentId: string, page: number, options: PageImageOptions & { readOriginal?: (file: string) => Promise<Uint8Array> } = {}): Promise<PageImage> {
+    this.#check();
+    await this.#index.refresh();
+    const doc = this.#index.document(documentId);
+    if (!doc) throw new DocumentNotFoundError(documentId);
+    this.#assertAllowed([doc.matter]);
+    if (!Number.isInteger(page) || page < 1 || page > doc.pageCount) {
+      throw new RagError("RAG_PAGE_NOT_FOUND", `page ${page} does not exist (document '${documentId}' has ${doc.pageCount} page${doc.pageCount === 1 ? "" : "s"})`, {
+        hint: `Ask for a page from 1 to ${doc.pageCount}.`,
+        details: { documentId, page, pageCount: doc.pageCount },
+      });
+    }
+    const file = confinePath(path.resolve(this.config.root ?? process.cwd()), doc.source);
+    const changed = (what: string): RagError =>
+      new RagError("RAG_SOURCE_CHANGED", `the original of document '${documentId}' ${what} since it was indexed`, {
+        hint: "Ingest the file again to index what it holds now.",
+        details: { documentId },
+      });
+    let bytes: Uint8Array;
+    try {
+      bytes = options.readOriginal ? await options.readOriginal(file) : new Uint8Array(await fs.readFile(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw changed("was removed");
+      throw error;
+    }
+    if (createHash("sha256").update(bytes).digest("hex") !== doc.contentHash) throw changed("has changed");
+    return renderPageImage(bytes, page, options);
   }
 
   #assertAllowed(matters: readonly string[], actor = "system", allowed: readonly string[] | undefined = this.config.allowedMatters): void {

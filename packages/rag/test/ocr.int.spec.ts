@@ -124,6 +124,39 @@ describe("OCR with tesseract.js on a real scan", () => {
     TIMEOUT,
   );
 
+  it(
+    "re-ingesting re-reads an OCRed file when OCR settings change, and leaves text files and unchanged settings alone",
+    async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-ocr-"));
+      const docs = path.join(root, "docs");
+      fs.mkdirSync(docs);
+      fs.writeFileSync(path.join(docs, "signed-page.png"), png);
+      fs.writeFileSync(path.join(docs, "terms.txt"), "ARTICLE 1 TERM\n1.1 The term of this Agreement is two (2) years.\n");
+      const ingestWith = async (ocrSettings: Record<string, unknown>): Promise<{ statuses: Record<string, string>; ocrPages: number }> => {
+        const rag = await RagEngine.open({ dir: path.join(root, "index"), root, ocr: { engine: "tesseract.js", workers: 1, ...ocrSettings } });
+        try {
+          let ocrPages = 0;
+          const sub = rag.onDidIngestProgress.subscribe((e) => (ocrPages += e.type === "ocr-page" ? 1 : 0));
+          const report = await rag.ingest([docs]);
+          sub.unsubscribe();
+          return { statuses: Object.fromEntries(report.files.map((f) => [path.basename(f.file), f.status])), ocrPages };
+        } finally {
+          await rag.dispose();
+        }
+      };
+      try {
+        expect(await ingestWith({ dpi: 200 })).toEqual({ statuses: { "signed-page.png": "added", "terms.txt": "added" }, ocrPages: 1 });
+        expect(await ingestWith({ dpi: 200 })).toEqual({ statuses: { "signed-page.png": "unchanged", "terms.txt": "unchanged" }, ocrPages: 0 });
+        expect(await ingestWith({ dpi: 300 })).toEqual({ statuses: { "signed-page.png": "updated", "terms.txt": "unchanged" }, ocrPages: 1 });
+        expect(await ingestWith({ dpi: 300, model: "best" })).toEqual({ statuses: { "signed-page.png": "updated", "terms.txt": "unchanged" }, ocrPages: 1 });
+        expect(await ingestWith({ dpi: 300, model: "best" })).toEqual({ statuses: { "signed-page.png": "unchanged", "terms.txt": "unchanged" }, ocrPages: 0 });
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT,
+  );
+
   it("refuses a scanned PDF page with a clear code when OCR is off", async () => {
     const pdf = await mixedPdf("", png, { width: 595, height: 61 });
     await expect(extractDocument("scan.pdf", pdf)).rejects.toMatchObject({ code: "RAG_FILE_EMPTY", hint: expect.stringContaining("OCR") });

@@ -47,6 +47,10 @@ export const bearConfigSchema = z
         engine: z.enum(["auto", "tesseract.js", "tesseract-cli"]),
         /** Tesseract language codes; for tesseract.js each is the npm package @tesseract.js-data/<code>. */
         languages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,4})?$/, { message: "must be a Tesseract language code such as eng or deu" })).min(1).max(8),
+        /** tesseract.js models: fast (default; shipped for English) or best (npm best_int, ~1.5x the CPU). */
+        model: z.enum(["fast", "best"]).optional(),
+        /** Resolution scanned PDF pages are drawn at for OCR (default 200). */
+        dpi: z.number().int().min(72).max(600).optional(),
       })
       .strict(),
     security: z

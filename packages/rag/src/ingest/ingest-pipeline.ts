@@ -107,12 +107,25 @@ export class IngestPipeline {
     this.#deps.events?.publish({ ...event, type: `rag:${event.type}`, source: "rag" });
   }
 
-  versionOf(contentHash: string): string {
+  /** The document version: its content and every setting its chunks depend on (`ocrKey`: see `#ocrKey`). */
+  versionOf(contentHash: string, ocrKey = ""): string {
     const { chunker, embedder, scrubber, scrubPolicy } = this.#deps;
     return createHash("sha256")
-      .update(`${contentHash}|${chunker.fingerprint}|${embedder?.id ?? "lexical"}|${scrubber ? `scrub:${scrubPolicy ?? "default"}` : "raw"}`)
+      .update(`${contentHash}|${chunker.fingerprint}|${embedder?.id ?? "lexical"}|${scrubber ? `scrub:${scrubPolicy ?? "default"}` : "raw"}${ocrKey ? `|${ocrKey}` : ""}`)
       .digest("hex")
       .slice(0, 20);
+  }
+
+  /**
+   * The OCR settings a document's text depends on. A document with OCRed pages depends on the
+   * engine, model, languages and dpi, so changing any of them re-reads it; a document read from
+   * its text layer alone depends on none (changing OCR settings does not re-ingest it). With OCR
+   * off, PDFs and images are marked so, and turning OCR on re-reads them (their image pages).
+   */
+  #ocrKey(ocrUsed: boolean, format: string | undefined): string {
+    const settings = this.#deps.ocr?.config;
+    if (!settings) return format === "pdf" || format === "image" ? "ocr:off" : "";
+    return ocrUsed ? `ocr:${settings.engine}|${settings.model}|${settings.languages.join("+")}|${settings.dpi}` : "";
   }
 
   /** Ingests under the index's writer lock: another process's ingest waits, and none can recover (delete) our chunks in flight. */
@@ -270,9 +283,8 @@ export class IngestPipeline {
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     // stable for one file in one matter, whatever its content
     const documentId = (this.#deps.ids ?? unkeyedIds).resolve(matter, file, (id) => index.document(id) !== undefined);
-    const version = this.versionOf(contentHash);
     const existing = index.document(documentId);
-    if (existing?.version === version) {
+    if (existing && existing.version === this.versionOf(contentHash, this.#ocrKey(existing.ocr !== undefined, existing.type))) {
       return { outcome: { file, status: "unchanged", documentId, chunks: existing.chunkCount }, bytes: bytes.length };
     }
     // The text layer is read in a worker thread (a bomb fails this file only); OCR then runs here,
@@ -286,6 +298,7 @@ export class IngestPipeline {
       });
     }
     options.signal?.throwIfAborted();
+    const version = this.versionOf(contentHash, this.#ocrKey(extracted.ocr !== undefined, extracted.format));
     let text = extracted.text;
     let pageStarts = [...extracted.pageStarts];
     if (scrubber) {

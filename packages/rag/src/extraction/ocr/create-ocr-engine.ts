@@ -15,7 +15,7 @@ export async function createOcrEngine(config: OcrConfig): Promise<OcrEngine> {
   const workers = ocrWorkers(config);
   const cli = (): Promise<TesseractCliEngine> =>
     TesseractCliEngine.create({ languages: config.languages, workers, command: config.tesseractCommand, memoryLimitMb: config.memoryLimitMb });
-  const wasm = (): Promise<TesseractJsEngine> => TesseractJsEngine.create({ languages: config.languages, workers });
+  const wasm = (): Promise<TesseractJsEngine> => TesseractJsEngine.create({ languages: config.languages, workers, model: config.model });
   if (config.engine === "tesseract-cli") return cli();
   if (config.engine === "tesseract.js") return wasm();
   try {
@@ -41,7 +41,7 @@ export async function describeOcr(config: OcrConfig): Promise<OcrStatus> {
   if (!config.enabled) return base;
   try {
     const engine = await createOcrEngine(config);
-    const version = engine instanceof TesseractCliEngine ? engine.version : "tesseract.js (WebAssembly)";
+    const version = engine instanceof TesseractCliEngine ? engine.version : `tesseract.js (WebAssembly, ${config.model} models)`;
     await engine.dispose();
     return { ...base, engine: engine.id, version };
   } catch (error) {

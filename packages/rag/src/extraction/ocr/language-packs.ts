@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { OcrError } from "../../errors";
 
 const LANGUAGE_RE = /^[a-z]{3}(_[a-z]{3,4})?$/;
@@ -20,6 +21,38 @@ export function assertLanguage(language: string): string {
 /** The npm package that ships a language's traineddata for tesseract.js. */
 export function languagePackageOf(language: string): string {
   return `@tesseract.js-data/${language}`;
+}
+
+/** Which LSTM models tesseract.js reads: Tesseract's `fast` ones where this package ships them, else `best_int` from npm. */
+export type OcrModel = "fast" | "best";
+
+/**
+ * The package's `ocr-models` folder (from `src/extraction/ocr` when run from sources, from
+ * `dist` when built), or undefined if it is missing.
+ */
+function shippedModelDir(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    const candidate = path.join(dir, "ocr-models");
+    if (fs.existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** The shipped `fast` model of a language (`ocr-models/<lang>.traineddata.gz`), when there is one. */
+export function shippedFastModel(language: string): string | undefined {
+  const dir = shippedModelDir();
+  const file = dir && path.join(dir, `${assertLanguage(language)}.traineddata.gz`);
+  return file && fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * The model file tesseract.js reads for a language: with `fast`, the one this package ships when
+ * it has it (English), else the npm package's `best_int` (see `traineddataPath`).
+ */
+export function modelPathFor(language: string, model: OcrModel): string {
+  return (model === "fast" ? shippedFastModel(language) : undefined) ?? traineddataPath(language);
 }
 
 /**

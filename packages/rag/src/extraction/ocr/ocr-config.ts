@@ -8,6 +8,12 @@ export const ocrConfigSchema = z.object({
   engine: z.enum(["auto", "tesseract.js", "tesseract-cli"]).default("auto"),
   /** Tesseract language codes; tesseract.js reads each from the npm package `@tesseract.js-data/<code>`. */
   languages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,4})?$/)).min(1).max(8).default(["eng"]),
+  /**
+   * tesseract.js models: `fast` (Tesseract's tessdata_fast, shipped in this package for English;
+   * other languages fall back to their npm `best_int`) or `best` (always the npm `best_int`, ~1.5x
+   * the CPU per page). The tesseract binary reads its own installed models.
+   */
+  model: z.enum(["fast", "best"]).default("fast"),
   /** Resolution PDF pages are drawn at for OCR. */
   dpi: z.number().int().min(72).max(600).default(200),
   /** Pages OCRed at once (worker threads or processes). Default: the usable cores. */

@@ -1,9 +1,10 @@
+import fs from "node:fs";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { withDeadline } from "./deadline";
 import { downscaleGray, rgbaToGray, scaleToFit, toPgm } from "./gray-image";
 import { imageKindOf } from "./image-pages";
-import { assertLanguage, languagePackageOf, traineddataPath } from "./language-packs";
+import { assertLanguage, languagePackageOf, modelPathFor, traineddataPath } from "./language-packs";
 import { ocrConfigSchema } from "./ocr-config";
 import { tidyOcrText } from "./page-ocr";
 import { SlotPool } from "./slot-pool";
@@ -102,6 +103,19 @@ describe("gray images", () => {
 describe("OCR languages and config", () => {
   it("finds English in the @tesseract.js-data/eng npm package", () => {
     expect(traineddataPath("eng")).toMatch(/@tesseract\.js-data[\\/]eng[\\/]4\.0\.0_best_int[\\/]eng\.traineddata\.gz$/);
+  });
+
+  it("reads the shipped tessdata_fast English model with ocr.model fast, the npm best_int with best", () => {
+    const fast = modelPathFor("eng", "fast");
+    expect(fast).toMatch(/[\\/]ocr-models[\\/]eng\.traineddata\.gz$/);
+    // gzip magic: the file is the real model, not a placeholder
+    expect([...fs.readFileSync(fast).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    expect(fs.statSync(fast).size).toBeGreaterThan(1_000_000);
+    expect(modelPathFor("eng", "best")).toBe(traineddataPath("eng"));
+  });
+
+  it("falls back to the npm package for a language with no shipped fast model, naming it when missing", () => {
+    expect(() => modelPathFor("zul", "fast")).toThrow(expect.objectContaining({ code: "RAG_OCR_LANGUAGE_MISSING", hint: expect.stringContaining("npm install @tesseract.js-data/zul") }));
   });
 
   it("names the npm package to install when a language is missing", () => {

@@ -43,7 +43,7 @@ function run(command: string, args: readonly string[], input: Uint8Array | undef
 
 /**
  * A `tesseract` binary (Debian's tesseract-ocr, 5.x) run once per page, single-threaded, up to
- * `workers` at a time. About 3x faster than the WebAssembly build, so `auto` prefers it when it is
+ * `workers` at a time. Less CPU per page than the WebAssembly build, so `auto` prefers it when it is
  * installed with every configured language.
  */
 export class TesseractCliEngine implements OcrEngine {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { OcrError } from "../../errors";
 import { withDeadline } from "./deadline";
 import { toPgm, type GrayImage } from "./gray-image";
-import { assertLanguage, traineddataPath } from "./language-packs";
+import { assertLanguage, modelPathFor, type OcrModel } from "./language-packs";
 import type { OcrEngine, OcrPageResult, RecognizeOptions } from "./ocr-engine";
 import { SlotPool } from "./slot-pool";
 
@@ -17,11 +17,13 @@ export interface TesseractJsEngineOptions {
   readonly languages: readonly string[];
   /** Worker threads (each runs one page at a time). */
   readonly workers: number;
+  /** `fast` (default): the shipped tessdata_fast model where there is one; `best`: the npm `best_int`. */
+  readonly model?: OcrModel;
 }
 
 /**
  * One folder holding every language's `<lang>.traineddata.gz` (tesseract.js takes a single
- * langPath): the package's own folder for one language, else a private folder of symlinks.
+ * langPath): the models' own folder when they share one, else a private folder of symlinks.
  */
 async function languageDir(files: readonly string[]): Promise<{ path: string; temporary: boolean }> {
   const dirs = new Set(files.map((f) => path.dirname(f)));
@@ -52,7 +54,7 @@ export class TesseractJsEngine implements OcrEngine {
       workers,
       async () => {
         try {
-          // OEM 1 = LSTM only: the best_int models carry no legacy engine.
+          // OEM 1 = LSTM only: neither the fast nor the best_int models carry the legacy engine.
           // A local langPath makes tesseract.js read the files instead of fetching from its CDN;
           // cacheMethod "none" stops it writing a copy into the working directory. Without an
           // errorHandler a failed job would throw inside tesseract.js and end the process.
@@ -78,7 +80,7 @@ export class TesseractJsEngine implements OcrEngine {
   /** Checks the language packs and loads the module; worker threads start on the first page. */
   static async create(options: TesseractJsEngineOptions): Promise<TesseractJsEngine> {
     const languages = options.languages.map(assertLanguage);
-    const files = languages.map(traineddataPath);
+    const files = languages.map((language) => modelPathFor(language, options.model ?? "fast"));
     let tesseract: TesseractModule;
     try {
       tesseract = (await import("tesseract.js")).default as unknown as TesseractModule;
