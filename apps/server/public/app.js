@@ -170,7 +170,7 @@ async function loadDocuments() {
         {},
         el("td", { className: "title-cell", textContent: d.title }),
         el("td", { textContent: d.fileName }),
-        el("td", { textContent: d.ocr ? `${d.type} · OCR ${d.ocr.pages.length} page(s), ${Math.round(d.ocr.pages.reduce((s, p) => s + p.confidence, 0) / d.ocr.pages.length)}%` : d.type }),
+        el("td", { textContent: d.ocr ? `${d.type} · OCR ${d.ocr.pages.length} page(s), ${Math.round(d.ocr.pages.reduce((s, p) => s + p.confidence, 0) / d.ocr.pages.length)}%` : d.type, title: ocrStatus(d) }),
         el("td", { textContent: String(d.chunkCount) }),
         el(
           "td",
@@ -269,6 +269,7 @@ async function showPassage(documentId, start, end, about = {}) {
   const title = about.title ?? known?.title ?? "Document";
   const fileName = about.fileName ?? known?.fileName;
   $("passage-title").textContent = title;
+  preparePageImage(known ?? { type: about.type ?? about.documentType, title }, documentId, about.page);
   $("passage-meta").textContent = [fileName, about.page ? `page ${about.page}` : "", end > start ? "the cited passage is highlighted" : ""].filter(Boolean).join(" · ");
   const box = $("passage-text");
   if (end > start) {
@@ -282,6 +283,70 @@ async function showPassage(documentId, start, end, about = {}) {
   }
   box.focus();
 }
+
+// --- page images (OCR check) ----------------------------------------------------------------
+/** OCR status of a document in words: which pages OCR read and how sure it was, or that none was. */
+function ocrStatus(d) {
+  if (!d.ocr || d.ocr.pages.length === 0) return d.type === "pdf" || d.type === "image" ? "text layer (no OCR)" : "";
+  const mean = Math.round(d.ocr.pages.reduce((s, p) => s + p.confidence, 0) / d.ocr.pages.length);
+  return `OCR (${d.ocr.engine}) on ${d.ocr.pages.length} page(s), mean confidence ${mean}%`;
+}
+
+let pageImageUrl;
+let pageImageDoc;
+/** Sets up the Read pop-up's page picker: PDFs and images can show a page's image beside the text. */
+function preparePageImage(doc, documentId, page) {
+  hidePageImage();
+  const paged = doc.type === "pdf" || doc.type === "image";
+  pageImageDoc = paged ? { ...doc, id: documentId } : undefined;
+  $("passage-pages").hidden = !paged;
+  if (!paged) return;
+  const input = $("passage-page");
+  if (doc.pageCount) input.max = String(doc.pageCount);
+  else input.removeAttribute("max");
+  input.value = String(page ?? doc.ocr?.pages[0]?.page ?? 1);
+  $("passage-ocr").textContent = ocrStatus(doc);
+}
+
+function hidePageImage() {
+  $("passage").classList.remove("with-image");
+  $("passage-figure").hidden = true;
+  $("passage-image").removeAttribute("src");
+  if (pageImageUrl) URL.revokeObjectURL(pageImageUrl);
+  pageImageUrl = undefined;
+}
+
+async function showPageImage() {
+  const doc = pageImageDoc;
+  if (!doc) return;
+  const page = Number($("passage-page").value);
+  const caption = $("passage-image-caption");
+  try {
+    const res = await api(`/api/v1/documents/${enc(doc.id)}/pages/${enc(String(page))}/image`);
+    const url = URL.createObjectURL(await res.blob());
+    hidePageImage();
+    pageImageUrl = url;
+    const ocrPage = doc.ocr?.pages.find((p) => p.page === page);
+    $("passage-image").src = url;
+    $("passage-image").alt = `Page ${page} of ${doc.title ?? "the document"}`;
+    caption.textContent = `Page ${page} of ${res.headers.get("x-page-count") ?? doc.pageCount} · ${ocrPage ? `OCR text, confidence ${Math.round(ocrPage.confidence)}%` : "text layer"}`;
+    caption.classList.remove("error");
+  } catch (error) {
+    hidePageImage();
+    caption.textContent = error.message;
+    caption.classList.add("error");
+  }
+  $("passage-figure").hidden = false;
+  $("passage").classList.add("with-image");
+}
+$("passage-show-image").addEventListener("click", () => void showPageImage());
+$("passage-page").addEventListener("keydown", (e) => {
+  if (e.key === "Enter") {
+    e.preventDefault();
+    void showPageImage();
+  }
+});
+$("passage").addEventListener("close", hidePageImage);
 
 // --- search and ask ------------------------------------------------------------------------
 /** A snippet with the query terms the engine found (wrapped in ** … **) shown highlighted. */

@@ -471,6 +471,53 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     await context.close();
   }, 60_000);
 
+  it("OCR: a scanned page uploaded as PNG shows its OCR status, and the Read pop-up opens the page image beside the text", async () => {
+    const { context, page, external } = await signedIn("alice");
+    // A real scan-like image: Chromium draws a contract line and screenshots it (no text layer, OCR must read it).
+    const scanPage = await context.newPage();
+    await scanPage.setContent(`<body style="margin:0;background:#fff"><p id="t" style="font:30px/1.4 'DejaVu Serif',serif;margin:40px;width:900px;color:#111">MASTER SERVICES AGREEMENT. The Supplier shall deliver the Quarterly Report within thirty days.</p></body>`);
+    const scan = await scanPage.locator("#t").screenshot();
+    await scanPage.close();
+    await page.getByLabel(/Upload documents/).setInputFiles({ name: "signed-scan.png", mimeType: "image/png", buffer: scan });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.locator("#upload-status li", { hasText: /^signed-scan\.png: (added|unchanged)/ }).waitFor({ timeout: 120_000 });
+
+    // The documents table says OCR read it, with its confidence.
+    const row = page.locator("#documents tr", { hasText: "signed-scan.png" });
+    expect(await row.locator("td").nth(2).textContent()).toMatch(/^image · OCR 1 page\(s\), \d+%$/);
+    await row.getByRole("button", { name: /^Read / }).click();
+    const dialog = page.locator("#passage");
+    await dialog.waitFor();
+    expect(await page.locator("#passage-text").textContent()).toMatch(/Quarterly Report/);
+    expect(await page.locator("#passage-ocr").textContent()).toMatch(/^OCR \(tesseract[.-](js|cli)\) on 1 page\(s\), mean confidence \d+%$/);
+    expect(await page.getByLabel("Page", { exact: true }).inputValue()).toBe("1");
+
+    // The page image opens beside the text, drawn by the server from the stored original.
+    await page.getByRole("button", { name: "Show page image" }).click();
+    const image = page.locator("#passage-image");
+    await page.locator("#passage-figure:not([hidden])").waitFor();
+    await page.waitForFunction(() => {
+      const img = (globalThis as unknown as { document: { getElementById(id: string): { complete: boolean; naturalWidth: number } | null } }).document.getElementById("passage-image");
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    const size = await image.evaluate((img) => ({ w: (img as unknown as { naturalWidth: number }).naturalWidth, h: (img as unknown as { naturalHeight: number }).naturalHeight }));
+    const png = { w: scan.readUInt32BE(16), h: scan.readUInt32BE(20) };
+    expect(size).toEqual(png);
+    expect(await image.getAttribute("alt")).toMatch(/^Page 1 of /);
+    expect(await page.locator("#passage-image-caption").textContent()).toMatch(/^Page 1 of 1 · OCR text, confidence \d+%$/);
+    // Side by side: the image's box starts to the right of the text's.
+    const textBox = (await page.locator("#passage-text").boundingBox())!;
+    const figureBox = (await page.locator("#passage-figure").boundingBox())!;
+    expect(figureBox.x).toBeGreaterThan(textBox.x + textBox.width - 1);
+
+    // A page that does not exist is explained, not shown broken.
+    await page.getByLabel("Page", { exact: true }).fill("2");
+    await page.getByRole("button", { name: "Show page image" }).click();
+    await page.locator("#passage-image-caption.error").getByText(/page 2 does not exist/).waitFor();
+    expect(external).toEqual([]);
+    await context.close();
+  }, 180_000);
+
   it("the Matter field is marked only where a matter is needed: not on the Models and Agents tabs", async () => {
     const { context, page, external } = await signedIn("alice");
     await page.getByLabel("Current matter").fill("");

@@ -5,7 +5,7 @@ import { Cache, disposeContainer, InvalidArgumentError, Llm, type BearConfig, ty
 import { AgentSystemToken, type AgentSystem } from "@bear/agents";
 import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
-import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
+import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type PageImage, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
 import {
   AccessControlToken,
   AuditLogToken,
@@ -448,6 +448,15 @@ export class Workspace implements AsyncDisposable {
   /** Stores an uploaded document in its matter and ingests it (replacing one of the same name). */
   async upload(request: UploadRequest): Promise<UploadOutcome> {
     return this.#uploads.store(await this.rag(), request);
+  }
+
+  /**
+   * One page of a stored PDF or image document as a PNG, for checking OCR text by eye. The index
+   * confines the original to its root and checks it is the file it indexed; a sealed upload is
+   * unsealed in memory.
+   */
+  async pageImage(document: DocumentRecord, page: number): Promise<PageImage> {
+    return (await this.rag()).pageImage(document.id, page, { readOriginal: (file) => this.#uploads.readOriginal(file) });
   }
 
   /** Removes a document from the index and its uploaded original. */

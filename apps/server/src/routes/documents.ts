@@ -182,6 +182,36 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
   );
 
+  app.get<{ Params: { id: string; page: number } }>(
+    "/api/v1/documents/:id/pages/:page/image",
+    {
+      config: { rateCost: 2 },
+      schema: {
+        tags: ["documents"],
+        summary: "One page of a PDF or image document drawn as a PNG, to check its OCR text against the page",
+        security: securityRequirement,
+        params: {
+          type: "object",
+          required: ["id", "page"],
+          additionalProperties: false,
+          properties: { ...idParams.properties, page: { type: "integer", minimum: 1, maximum: 100000 } },
+        },
+        response: { 200: { type: "string", format: "binary", description: "image/png" }, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const doc = await readableDocument(ctx, request, request.params.id);
+      const image = await services.workspace.pageImage(doc, request.params.page);
+      // The page is the client's document: never cached by shared caches, never sniffed as anything else.
+      return reply
+        .header("content-type", "image/png")
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .header("x-page-count", String(image.pageCount))
+        .send(Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength));
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     "/api/v1/documents/:id",
     {

@@ -99,6 +99,15 @@ export class UploadStore {
     }
   }
 
+  /**
+   * Reads an original back for display: an upload of an encrypted workspace is unsealed in memory
+   * (never written out); any other file is read as it is.
+   */
+  async readOriginal(file: string): Promise<Uint8Array> {
+    const bytes = await fs.promises.readFile(file);
+    return this.sealer && isPathInside(this.dir, file) ? this.sealer.decrypt(bytes, path.basename(file)) : bytes;
+  }
+
   /** Removes the stored original of a document, if it is an upload. */
   remove(document: DocumentRecord): void {
     if (isPathInside(this.dir, document.source)) fs.rmSync(document.source, { force: true });
