@@ -113,7 +113,11 @@ function showTab(name) {
   if (name === "ask") void loadAskPanel();
   if (name === "redact") void loadDocumentOptions("redact-doc");
   if (name === "review") void loadDocumentOptions("review-doc");
-  if (name === "workflows") void loadWorkflows();
+  if (name === "workflows") {
+    void loadWorkflows();
+    void loadBuiltIns();
+    void loadDocuments(); // a built-in reads a document of the current matter
+  }
   if (name === "models") void loadModels();
   if (name === "agents") void loadAgents();
   if (name === "users") void loadUsers();
@@ -762,6 +766,44 @@ function workflowError(node, fieldId) {
 $("wf-example").addEventListener("click", () => {
   $("wf-definition").value = JSON.stringify(EXAMPLE_WORKFLOW, null, 2);
   $("wf-inputs").value = JSON.stringify(EXAMPLE_INPUTS, null, 2);
+  markInvalid("wf-definition", false);
+  markInvalid("wf-inputs", false);
+  $("wf-error").replaceChildren();
+});
+
+// The built-in workflows (contract review; delegation, pipeline and collaboration), loaded once.
+let builtIns = null;
+async function loadBuiltIns() {
+  if (builtIns) return;
+  try {
+    builtIns = (await json("/api/v1/workflows/built-in")).workflows;
+    $("wf-builtin").replaceChildren(
+      el("option", { value: "", textContent: "Choose a built-in workflow…" }),
+      ...builtIns.map((w) => el("option", { value: w.name, textContent: `${w.name}${w.pattern ? ` (${w.pattern})` : ""}: ${w.description}` })),
+    );
+  } catch (error) {
+    $("wf-builtin-hint").replaceChildren(errorView(error, "Could not list the built-in workflows"));
+  }
+}
+
+/** Inputs a built-in starts with: the current matter's first document where it reads one. */
+function builtInInputs(w) {
+  const first = documents[0];
+  if (w.name === "contract_review") return { text: "Paste the contract text here." };
+  if (w.name === "contract_folder_risks") return {};
+  return first ? { document_id: first.id } : { text: "Paste the document text here." };
+}
+
+$("wf-builtin-load").addEventListener("click", () => {
+  const w = (builtIns ?? []).find((x) => x.name === $("wf-builtin").value);
+  if (!w) {
+    workflowError(el("p", { textContent: "Choose a built-in workflow first." }), "wf-builtin");
+    return;
+  }
+  $("wf-definition").value = w.definition;
+  $("wf-inputs").value = JSON.stringify(builtInInputs(w), null, 2);
+  $("wf-builtin-hint").textContent =
+    w.name === "contract_folder_risks" ? "With no folder, every indexed document of the current matter is reviewed." : "Inputs name a document of the current matter by id (Documents tab), or give its text.";
   markInvalid("wf-definition", false);
   markInvalid("wf-inputs", false);
   $("wf-error").replaceChildren();

@@ -4,7 +4,7 @@ import { LEASE, multipart, NDA, startTestServer, type TestServer, type Who } fro
 type RunView = {
   status: string;
   error: { code: string; message: string } | null;
-  steps: Array<{ stepId: string; status: string; output: unknown; agent: Record<string, unknown> | null }>;
+  steps: Array<{ stepId: string; index: number | null; status: string; output: unknown; agent: Record<string, unknown> | null }>;
   assignments: Array<{ stepId: string; attempt: number; assignment: Record<string, unknown> }>;
 };
 
@@ -81,5 +81,52 @@ describe("workflows executed by agents (real SQLite, LanceDB and legal/security 
     expect(body.error.message).toContain("steps[1].parameters.k");
     const list = (await (await get("/api/v1/workflows", "admin")).json()) as { runs: Array<{ workflow: string }> };
     expect(list.runs.map((r) => r.workflow)).not.toContain("bad-tools");
+  });
+
+  it("lists the specialists the workspace installs: contract reviewer, PII scrubber, retrieval", async () => {
+    const res = await get("/api/v1/agents?type=specialist", "alice");
+    expect(res.status).toBe(200);
+    const { agents } = (await res.json()) as { agents: Array<{ id: string; type: string; capabilities: string[] }> };
+    const byId = new Map(agents.map((a) => [a.id, a]));
+    expect(byId.get("contract-reviewer")?.capabilities).toEqual(expect.arrayContaining(["contract_review", "risk_summary"]));
+    expect(byId.get("pii-scrubber")?.capabilities).toContain("pii_scrubbing");
+    expect(byId.get("retrieval")?.capabilities).toEqual(expect.arrayContaining(["retrieval", "document_listing", "text_extraction", "document_indexing"]));
+    expect(agents.every((a) => a.type === "specialist")).toBe(true);
+  });
+
+  it("runs the built-in delegation, pipeline and collaboration workflows on the matter's documents, with no model", async () => {
+    const { workflows } = (await (await get("/api/v1/workflows/built-in", "alice")).json()) as { workflows: Array<{ name: string; pattern: string | null; definition: string }> };
+    expect(workflows.map((w) => w.pattern)).toEqual(expect.arrayContaining(["delegation", "pipeline", "collaboration"]));
+    const definition = (name: string) => workflows.find((w) => w.name === name)!.definition;
+    const docs = (await (await get("/api/v1/documents?matter=acme", "alice")).json()) as { documents: Array<{ id: string; title: string }> };
+    const nda = docs.documents[0]!.id;
+    const runOf = async (name: string, inputs: Record<string, unknown>): Promise<RunView> => {
+      const start = await post("/api/v1/workflows", { workflow: definition(name), inputs, matter: "acme" }, "alice");
+      expect(start.status).toBe(201);
+      return finished(((await start.json()) as { runId: string }).runId, "alice");
+    };
+    // delegation over the matter's indexed documents: the globex lease is not among them
+    const risks = await runOf("contract_folder_risks", {});
+    expect(risks.error).toBeNull();
+    const summary = risks.steps.find((s) => s.stepId === "aggregate")!.output as { contracts: number; ranked: Array<{ source: string }> };
+    expect(summary.contracts).toBe(docs.documents.length);
+    // one subtask per document, each assigned by the balancer and judged by the validator
+    expect(risks.steps.filter((s) => s.stepId === "subtasks" && s.index !== null)).toHaveLength(docs.documents.length);
+    expect(risks.steps.find((s) => s.stepId === "subtasks" && s.index === 0)!.agent).toMatchObject({ agentId: "contract-reviewer", verdict: { valid: true } });
+    // pipeline: the redacted copy is indexed in the run's matter
+    const pipeline = await runOf("extract_redact_index", { document_id: nda });
+    expect(pipeline.error).toBeNull();
+    const agentOf = (run: RunView, step: string) => run.steps.find((s) => s.stepId === step)?.agent?.["agentId"];
+    expect(["extract", "redact", "index"].map((id) => agentOf(pipeline, id))).toEqual(["retrieval", "pii-scrubber", "retrieval"]);
+    expect(pipeline.steps.find((s) => s.stepId === "index")!.output).toMatchObject({ matter: "acme" });
+    // collaboration: reviewed until satisfied, approved by the final review
+    const summaryRun = await runOf("clause_summary", { document_id: nda });
+    expect(summaryRun.error).toBeNull();
+    expect(summaryRun.steps.find((s) => s.stepId === "final_review")!.output).toMatchObject({ approved: true });
+    // a run of matter acme cannot name a globex document
+    const globex = (await (await get("/api/v1/documents?matter=globex", "bob")).json()) as { documents: Array<{ id: string }> };
+    const walled = await runOf("extract_redact_index", { document_id: globex.documents[0]!.id });
+    expect(walled.status).toBe("failed");
+    expect(walled.error?.message).toContain("in this run's matter");
   });
 });

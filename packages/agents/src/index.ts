@@ -93,6 +93,7 @@ export {
 export { buildPlanWorkflow, planWaves, type ExecutionPlan, type Subtask } from "./coordination/execution-plan";
 export { Pipeline, type PipelineStage, type PipelineGate } from "./patterns/pipeline";
 export { buildCollaborationWorkflow, collaborationResult, collaborationPlanSchema, type CollaborationPlan, type CollaborationResult } from "./patterns/collaboration";
+export { expandPatternWorkflow, AGENT_PATTERNS, type PatternWorkflow } from "./patterns/pattern-workflow";
 
 // The system, config and DI
 export { AgentSystem, registerAgentSteps, type AgentSystemOptions, type OpenAgentSystemOptions, type PipelineResult } from "./system/agent-system";

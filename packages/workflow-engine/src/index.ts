@@ -26,7 +26,7 @@ export { validateWorkflow, assertValidWorkflow, resolveInputs, formatIssuePath, 
 export { parseReference, parseTemplate, formatReference, resolvePath, resolveTemplates, type Reference, type PathSegment, type TemplatePart } from "./definition/reference";
 export { parseCondition, evaluateCondition, type Condition } from "./definition/condition";
 
-export { StepHandlerRegistry, type StepCheck } from "./steps/step-handler-registry";
+export { StepHandlerRegistry, type StepCheck, type DefinitionExpander } from "./steps/step-handler-registry";
 export type { StepHandler, StepContext, StepProgress } from "./steps/step-handler";
 export { dataProcessingHandler, processData, dataProcessingParameters, type DataProcessingParameters } from "./steps/data-processing-handler";
 export { fileOperationsHandler, fileOperationsParameters, type FileOperationsParameters, type FileOperationsOptions } from "./steps/file-operations-handler";

@@ -12,6 +12,7 @@ export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest 
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
+export { BUILT_IN_WORKFLOWS, builtInWorkflow, type BuiltInWorkflow } from "./agents/built-in-workflows";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
 export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
 // What the REST API shows and accepts: today's fields and the seed's (architecture.md "API Documentation") side by side.

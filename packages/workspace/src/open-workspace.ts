@@ -10,6 +10,7 @@ import { hasUnfinishedIngest, ragModule } from "@bear/rag";
 import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
+import { workspaceSpecialists } from "./agents/workspace-specialists";
 import { AuditPolicy } from "./audit/audit-policy";
 import { workspaceCacheModule } from "./cache/workspace-cache";
 import { WorkspaceFolder } from "./folder/workspace-folder";
@@ -131,11 +132,13 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
   const paths = folder.paths;
   return new ContainerModule(({ bind }) => {
     bind(WorkspaceFolderToken).toConstantValue(folder);
-    // the built-in contract_review workflow's legal.* steps
-    bind(SpecialistToken).toConstantValue(legalSpecialist());
     // The packages' tools (search, review, extract_key_terms, redact), acting through the workspace's audited acts.
     const acts = new WorkspaceActs();
     bind(WorkspaceActsToken).toConstantValue(acts);
+    // the built-in contract_review workflow's legal.* steps
+    bind(SpecialistToken).toConstantValue(legalSpecialist());
+    // contract reviewer (@bear/legal), PII scrubber (@bear/security), retrieval (@bear/rag), clause drafter
+    for (const specialist of workspaceSpecialists(acts)) bind(SpecialistToken).toConstantValue(specialist);
     for (const tool of workspaceTools(acts)) bind(AgentTool).toConstantValue(tool);
     bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));

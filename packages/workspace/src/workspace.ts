@@ -36,6 +36,7 @@ import type { WorkspaceUsers } from "./users/workspace-users";
 import { MatterTableStore } from "./vault/matter-tables";
 import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
 import type { WorkspaceActs } from "./tools/workspace-tools";
+import { pluginSpecialist } from "./agents/plugin-specialists";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -213,7 +214,7 @@ export class Workspace implements AsyncDisposable {
     this.#workflows ??= (async () => {
       await this.#scanModels();
       await this.plugins.addStepTypes(this.workflowRegistry());
-      await this.#container.getAsync<AgentSystem>(AgentSystemToken);
+      await this.#installPluginAgents(await this.#container.getAsync<AgentSystem>(AgentSystemToken));
       const engine = await this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
       // An instance shares run leases with the others (and resumes what a stopped one left); a worker only runs steps.
       if (this.#cluster?.role === "instance") await this.#cluster.node.attach(engine);
@@ -224,6 +225,20 @@ export class Workspace implements AsyncDisposable {
       throw error;
     });
     return this.#workflows;
+  }
+
+  /** Each plugin `agent` extension joins the agents as a specialist (its tasks run in the plugin's sandbox). */
+  async #installPluginAgents(system: AgentSystem): Promise<void> {
+    for (const extension of await this.plugins.agents()) {
+      const specialist = pluginSpecialist(extension);
+      if (!specialist || system.specialists.includes(specialist.id)) continue;
+      try {
+        system.installSpecialist(specialist);
+      } catch (error) {
+        // e.g. its capability's step type is taken: the other plugins' agents still join
+        this.logger.warn({ plugin: extension.plugin, extension: extension.id, error: (error as Error).message }, "a plugin agent could not be installed");
+      }
+    }
   }
 
   /** The cluster this workspace joined (a Redis URL was given), or undefined when everything runs in-process. */

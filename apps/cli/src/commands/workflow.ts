@@ -29,7 +29,7 @@ export function registerWorkflowCommand(program: Command): void {
   workflow
     .command("run")
     .description("validate a workflow file, run it and show each step's progress live")
-    .argument("<file>", "workflow definition (.yaml, .yml or .json)")
+    .argument("<file>", "workflow definition (.yaml, .yml or .json), or the name of a built-in workflow")
     .option("-i, --input <key=value...>", "workflow inputs (values are parsed as JSON when they can be)")
     .option("--run-id <id>", "id for the run (default: a random UUID)")
     .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
@@ -42,28 +42,52 @@ export function registerWorkflowCommand(program: Command): void {
         "",
         "Examples:",
         "  bear workflow run digest.yaml",
+        "  bear workflow run contract_folder_risks --files ./contracts -i folder=.   # built-in: every contract's risks",
+        "  bear workflow run extract_redact_index -i path=lease.txt            # built-in: extract, redact, index",
+        "  bear workflow run clause_summary -i path=lease.txt                  # built-in: draft, review, refine",
         "  bear workflow run review.yaml --redis redis://:secret@127.0.0.1:6379   # steps on the workers",
         "  bear workflow run digest.yaml -i export_file=export.json -i min_risk=8 --run-id digest-1",
         "  bear workflow run digest.yaml --json | jq .outputs",
         "",
         "Step types: data_processing, file_operations (confined to --files), llm_generation (when a model",
-        "is configured). Exit codes: 0 completed, 2 invalid workflow or inputs, 3 run failed, 130 cancelled.",
+        "is configured), tool_execution, agent.task (by capability; `bear workflow builtins` lists the",
+        "built-in workflows). Exit codes: 0 completed, 2 invalid workflow or inputs, 3 run failed, 130 cancelled.",
       ].join("\n"),
     )
     .action(async (file: string, flags: RunFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const text = readWorkflowFile(file);
+      const { parseWorkflowText, builtInWorkflow } = await import("@bear/workspace");
+      // A name that is not a file names a built-in workflow (`bear workflow builtins`).
+      const builtIn = fs.existsSync(file) ? undefined : builtInWorkflow(file);
+      const text = builtIn ? builtIn.definition : readWorkflowFile(file);
+      const source = builtIn ? builtIn.name : path.basename(file);
       // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
-      const { parseWorkflowText } = await import("@bear/workspace");
-      parseWorkflowText(text, { source: path.basename(file) });
+      parseWorkflowText(text, { source });
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
       const redisUrl = await clusterRedisUrl(flags.redis);
       const outcome = await withRunningEngine(ctx, flags.files, redisUrl, (engine, live) =>
-        runLive(ctx, engine, live, text, inputs, { source: path.basename(file), ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
+        runLive(ctx, engine, live, text, inputs, { source, ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
       );
       reportRun(ctx, outcome);
+    });
+
+  workflow
+    .command("builtins")
+    .description("the built-in workflows (run one by name with `bear workflow run <name>`)")
+    .option("--show <name>", "print one built-in workflow's definition (YAML)")
+    .addHelpText("after", "\nExamples:\n  bear workflow builtins\n  bear workflow builtins --show clause_summary > my-summary.yaml")
+    .action(async (flags: { show?: string }, command: Command) => {
+      const ctx = CommandContext.of(command);
+      const { BUILT_IN_WORKFLOWS, builtInWorkflow } = await import("@bear/workspace");
+      if (flags.show !== undefined) {
+        const one = builtInWorkflow(flags.show);
+        if (!one) throw new CliError("INPUT_NOT_FOUND", `no built-in workflow '${flags.show}'`, { hint: `Built-in workflows: ${BUILT_IN_WORKFLOWS.map((w) => w.name).join(", ")}.` });
+        return ctx.emit({ ...one }, () => one.definition.trimEnd());
+      }
+      const workflows = BUILT_IN_WORKFLOWS.map((w) => ({ name: w.name, pattern: w.pattern, description: w.description }));
+      ctx.emit({ workflows }, () => workflows.map((w) => `  ${bold(w.name.padEnd(24))} ${dim((w.pattern ?? "steps").padEnd(14))} ${w.description}`).join("\n"));
     });
 
   workflow

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { runDetailView, runSummaryView, RunNotFoundError, startedRunView, workflowStartRequest, type RunStatus, type WorkflowEvent } from "@bear/workspace";
+import { BUILT_IN_WORKFLOWS, runDetailView, runSummaryView, RunNotFoundError, startedRunView, workflowStartRequest, type RunStatus, type WorkflowEvent } from "@bear/workspace";
 import { toHttpError } from "../http/http-errors";
 import { authorizeInMatter, visibleMatters, type RouteContext } from "../http/route-context";
 import { errorResponses, idParams, MATTER_PATTERN, securityRequirement } from "../http/schemas";
@@ -122,6 +122,28 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       const run = engine.getRun(handle.runId);
       // The seed's status values are completed, running and failed; ours keeps `pending` on its own shape.
       return reply.status(start.seedShape ? 200 : 201).send(start.seedShape ? startedRunView(run) : { ...startedRunView(run), status: run.status });
+    },
+  );
+
+  app.get(
+    "/api/v1/workflows/built-in",
+    {
+      schema: {
+        tags: ["workflows"],
+        summary: "The built-in workflows (contract review, and one per agent pattern: delegation, pipeline, collaboration) with their definitions",
+        security: securityRequirement,
+        response: {
+          200: {
+            type: "object",
+            properties: { workflows: { type: "array", items: { type: "object", properties: { name: { type: "string" }, pattern: { type: "string", nullable: true }, description: { type: "string" }, definition: { type: "string" } } } } },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      await ctx.authorize(request, READ_WORKFLOWS);
+      return { workflows: BUILT_IN_WORKFLOWS };
     },
   );
 

@@ -32,6 +32,7 @@ import { ToolRegistry, toolExecutionHandler, type AnyTool } from "../executors/t
 import { MonitorAgent } from "../monitoring/monitor-agent";
 import { buildCollaborationWorkflow, collaborationResult, type CollaborationPlan, type CollaborationResult } from "../patterns/collaboration";
 import type { Pipeline } from "../patterns/pipeline";
+import { expandPatternWorkflow } from "../patterns/pattern-workflow";
 import { AgentRegistry, type AgentFilter } from "../registry/agent-registry";
 import { SpecialistAgent, defineSpecialist, specialistStepHandlers, type Specialist } from "../specialists/specialist";
 import type { PiiDetector } from "../validation/validation-rules";
@@ -189,6 +190,11 @@ export class AgentSystem {
 
   /** A step's `agent` must name an agent able to do the step, or an agent type. */
   #checkStep(step: StepDefinition): StepIssue[] {
+    const capability = step.type === "agent.task" ? step.parameters["capability"] : undefined;
+    if (typeof capability === "string" && !capability.includes("{{") && this.registry.list({ capability }).length === 0 && !this.engine.registry.has(capability)) {
+      const known = [...new Set(this.registry.list().flatMap((a) => a.capabilities))].sort();
+      return [{ path: "parameters.capability", message: `no agent has the capability '${capability}' (capabilities: ${known.join(", ")})` }];
+    }
     if (step.agent === undefined || (step.type.startsWith("agent.") && step.type !== "agent.task")) return [];
     // An agent type names a role (the seed's `agent: validator`): preferred, never required.
     if ((AGENT_TYPES as readonly string[]).includes(step.agent)) return [];
@@ -466,5 +472,7 @@ export function registerAgentSteps(registry: StepHandlerRegistry, target: AgentD
     });
   }
   for (const handler of handlers) registry.register(handler as StepHandler<never>);
+  // `pattern: delegation | pipeline | collaboration` definitions become agent.task steps.
+  registry.addExpander(expandPatternWorkflow);
   return binding;
 }

@@ -185,18 +185,19 @@ export class WorkflowEngine {
 
   /** Parses JSON or YAML text into a validated definition (throws WorkflowValidationError). */
   load(text: string, options: { format?: WorkflowFormat; source?: string } = {}): WorkflowDefinition {
-    return assertValidWorkflow(parseWorkflowText(text, options), this.registry);
+    return assertValidWorkflow(this.registry.expand(parseWorkflowText(text, options)), this.registry);
   }
 
   /** Validates without running; every issue names its path. */
   validate(definition: unknown): ValidationResult {
-    return validateWorkflow(typeof definition === "string" ? parseWorkflowText(definition) : definition, this.registry);
+    return validateWorkflow(this.registry.expand(typeof definition === "string" ? parseWorkflowText(definition) : definition), this.registry);
   }
 
   /** Validates and starts a run. Events start flowing on the next tick, so subscribe right away. */
   start(definition: unknown, inputs: Readonly<Record<string, unknown>> = {}, options: StartRunOptions = {}): RunHandle {
     this.#assertOpen();
-    const raw = typeof definition === "string" ? parseWorkflowText(definition) : definition;
+    // `pattern:` workflows and the like become plain steps here; the run keeps the expanded definition.
+    const raw = this.registry.expand(typeof definition === "string" ? parseWorkflowText(definition) : definition);
     assertJson(raw, "the workflow definition", "workflow");
     const workflow = assertValidWorkflow(raw, this.registry);
     const resolvedInputs = resolveInputs(workflow, inputs);

@@ -9,10 +9,18 @@ const TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,127}$/;
 /** A check of whole steps before a run starts (e.g. that a step's pinned `agent` exists). */
 export type StepCheck = (step: StepDefinition) => readonly StepIssue[];
 
+/**
+ * Rewrites a workflow as written into plain steps before it is validated, or returns it unchanged
+ * (e.g. @bear/agents turns a `pattern: pipeline` definition into agent.task steps). The run stores
+ * the rewritten definition, so a resumed run never needs the expander again.
+ */
+export type DefinitionExpander = (definition: unknown) => unknown;
+
 /** The step types the engine can run, each with its handler. */
 export class StepHandlerRegistry implements StepTypeCatalog {
   readonly #handlers = new Map<string, StepHandler<unknown>>();
   readonly #checks = new Set<StepCheck>();
+  readonly #expanders = new Set<DefinitionExpander>();
 
   constructor(handlers: ReadonlyArray<StepHandler<never>> = []) {
     for (const handler of handlers) this.register(handler as StepHandler<unknown>);
@@ -51,6 +59,19 @@ export class StepHandlerRegistry implements StepTypeCatalog {
   addStepCheck(check: StepCheck): () => void {
     this.#checks.add(check);
     return () => void this.#checks.delete(check);
+  }
+
+  /** Adds a definition expander; returns a function that removes it. */
+  addExpander(expander: DefinitionExpander): () => void {
+    this.#expanders.add(expander);
+    return () => void this.#expanders.delete(expander);
+  }
+
+  /** The definition after every expander (in the order they were added). */
+  expand(definition: unknown): unknown {
+    let out = definition;
+    for (const expander of this.#expanders) out = expander(out);
+    return out;
   }
 
   /** The handler's own `check` of its parameters, then every added step check. */

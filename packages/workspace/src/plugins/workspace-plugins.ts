@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AuditSink, BearConfig } from "@bear/core";
-import { copyPluginFolder, discoverPlugins, inspectPluginFolder, PLUGIN_API_VERSION, type PluginHost, type PluginPermission, type PluginsConfigInput } from "@bear/plugins";
+import { copyPluginFolder, discoverPlugins, inspectPluginFolder, PLUGIN_API_VERSION, type AgentExtension, type PluginHost, type PluginPermission, type PluginsConfigInput } from "@bear/plugins";
 import type { PiiFinding } from "@bear/security";
 import type { StepHandlerRegistry } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
@@ -144,6 +144,12 @@ export class WorkspacePlugins {
       if (registry.has(step.id)) continue;
       registry.register({ type: step.id, execute: async (context) => step.run(context.parameters as never) });
     }
+  }
+
+  /** The `agent` extensions of the installed plugins (each call runs in the plugin's sandbox). */
+  async agents(): Promise<AgentExtension[]> {
+    if (!(await this.provides("agent"))) return [];
+    return (await this.loaded()).agents();
   }
 
   /** Findings of the `pii-recognizer` plugins (each runs in its sandbox), and which took part. */
