@@ -34,7 +34,7 @@ const resolverOnly = process.argv.includes("--resolver-only");
 const tuneInFit = !process.argv.includes("--tune-calibrates-only");
 const shared = fs.realpathSync(path.resolve(import.meta.dirname, "../../../../shared/data"));
 const out = path.resolve(process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? path.join(import.meta.dirname, "../src/answer/answer-ranker-weights.ts"));
-const EPOCHS = 6;
+const EPOCHS = Number(process.argv.find((a) => a.startsWith("--epochs="))?.slice(9) ?? 8);
 
 let seed = 0x5eed;
 function random(): number {

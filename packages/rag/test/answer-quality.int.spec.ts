@@ -108,4 +108,4 @@ describe("document titles against CUAD's Document Name answers (report half of c
 });
 
 /** A little below the measured report-half figures (see the package README). */
-const FLOORS = { inDoc: 0.96, ndaInDoc: 0.97, first: 0.55, any: 0.72, notFoundCaught: 0.18, wrongNotFound: 0.03 };
+const FLOORS = { inDoc: 0.96, ndaInDoc: 0.97, first: 0.58, any: 0.74, notFoundCaught: 0.18, wrongNotFound: 0.03 };
