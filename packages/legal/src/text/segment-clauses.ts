@@ -16,17 +16,39 @@ export interface Clause {
 const NUMBERED = /^(?:(?:section|article|clause)\s+)?((?:\d{1,3}(?:\.\d{1,3})*)|[IVXL]{1,6})\.?(?:\s+|$)/i;
 const HEADING = /^((?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)(?:[ \t]+(?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)){0,7})\s*[.:]\s/;
 
+/** Fewer blank lines than one per this many characters: the text is hard-wrapped (as text taken from a PDF is). */
+const CHARS_PER_BLANK_LINE = 3000;
+
+/**
+ * In hard-wrapped text with no blank lines, the end of a paragraph: a sentence that ends its line, on a
+ * line clearly shorter than the text's usual line (the last line of a paragraph rarely fills the width).
+ */
+function paragraphEnds(text: string): ((sentenceEnd: number) => boolean) | undefined {
+  const blankLines = text.match(/\n[ \t]*\n/g)?.length ?? 0;
+  if (blankLines >= text.length / CHARS_PER_BLANK_LINE) return undefined;
+  const lengths = text.split("\n").map((l) => l.trimEnd().length).filter((n) => n >= 20).sort((a, b) => a - b);
+  if (lengths.length < 5) return undefined;
+  const usual = lengths[Math.floor(lengths.length / 2)]!;
+  return (end) => {
+    if (!/^[ \t]*\n/.test(text.slice(end, end + 40)) || !/[.:;!?]["”')]?$/.test(text.slice(Math.max(0, end - 2), end))) return false;
+    const lineStart = text.lastIndexOf("\n", end - 1) + 1;
+    return end - lineStart < 0.85 * usual;
+  };
+}
+
 /**
  * Splits a contract into clauses: a new clause starts at each numbered section ("12.3", "ARTICLE IV",
- * "Section 5") or blank-line paragraph; unnumbered sentences stay with the clause before them.
+ * "Section 5") or blank-line paragraph — in hard-wrapped text without blank lines, at a short line that
+ * ends a sentence; unnumbered sentences stay with the clause before them.
  */
 export function segmentClauses(text: string): Clause[] {
   const sentences = segmentSentences(text);
+  const endsParagraph = paragraphEnds(text);
   const groups: Span[][] = [];
   let prevEnd = 0;
   for (const sentence of sentences) {
     const gap = text.slice(prevEnd, sentence.start);
-    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0;
+    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd > 0 && endsParagraph(prevEnd));
     if (startsSection) groups.push([sentence]);
     else groups[groups.length - 1]!.push(sentence);
     prevEnd = sentence.end;

@@ -41,3 +41,31 @@ describe("segmentClauses", () => {
     expect(clauses.map((x) => x.number).filter(Boolean)).toEqual(expect.arrayContaining(["1", "1.1", "2.2", "8.2", "9.2"]));
   });
 });
+
+describe("segmentClauses on hard-wrapped text (as taken from a PDF, no blank lines)", () => {
+  const wrapped = [
+    "MAINTENANCE AGREEMENT",
+    "This Agreement provides for continued service and for the provider to give basic",
+    "maintenance in support following expiration of the initial one (1) year term of",
+    "the schedule.",
+    "The continued service provided will be the operation, maintenance and support of",
+    "the computer systems, software and interfaces included in the system. The fees are",
+    "paid monthly.",
+    "Customer agrees to pay fees equal to $40 per month for all participating banks for",
+    "which maintenance is provided.",
+  ].join("\n");
+
+  it("starts a clause after a short line that ends a sentence, not at every line break", () => {
+    const clauses = segmentClauses(wrapped);
+    expect(clauses.map((c) => c.span.quote.split("\n")[0])).toEqual([
+      "MAINTENANCE AGREEMENT",
+      "The continued service provided will be the operation, maintenance and support of",
+      "Customer agrees to pay fees equal to $40 per month for all participating banks for",
+    ]);
+  });
+
+  it("splits text that has blank-line paragraphs only at them, as before", () => {
+    const paragraphs = wrapped.replace(/\n(?=Customer agrees)/, "\n\n");
+    expect(segmentClauses(paragraphs).map((c) => c.span.quote.split("\n")[0])).toEqual(["MAINTENANCE AGREEMENT", "Customer agrees to pay fees equal to $40 per month for all participating banks for"]);
+  });
+});
