@@ -16,6 +16,13 @@ export interface Clause {
 const NUMBERED = /^(?:(?:section|article|clause)\s+)?((?:\d{1,3}(?:\.\d{1,3})*)|[IVXL]{1,6})\.?(?:\s+|$)/i;
 const HEADING = /^((?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)(?:[ \t]+(?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)){0,7})\s*[.:]\s/;
 
+/**
+ * A paragraph end of hard-wrapped text starts a new clause only once the clause has grown this long: short
+ * lines that end a sentence are also list items, signature lines and table rows, and splitting there cut
+ * long PDFs into one-sentence clauses (Armstrong IP agreement: 67 → 124 clauses, 6 → 43 of one sentence).
+ */
+const MIN_WRAPPED_CLAUSE_CHARS = 800;
+
 /** Fewer blank lines than one per this many characters: the text is hard-wrapped (as text taken from a PDF is). */
 const CHARS_PER_BLANK_LINE = 3000;
 
@@ -46,10 +53,14 @@ export function segmentClauses(text: string): Clause[] {
   const endsParagraph = paragraphEnds(text);
   const groups: Span[][] = [];
   let prevEnd = 0;
+  let groupStart = 0;
   for (const sentence of sentences) {
     const gap = text.slice(prevEnd, sentence.start);
-    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd > 0 && endsParagraph(prevEnd));
-    if (startsSection) groups.push([sentence]);
+    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd - groupStart >= MIN_WRAPPED_CLAUSE_CHARS && endsParagraph(prevEnd));
+    if (startsSection) {
+      groups.push([sentence]);
+      groupStart = sentence.start;
+    }
     else groups[groups.length - 1]!.push(sentence);
     prevEnd = sentence.end;
   }

@@ -43,25 +43,29 @@ describe("segmentClauses", () => {
 });
 
 describe("segmentClauses on hard-wrapped text (as taken from a PDF, no blank lines)", () => {
+  // Paragraphs of full-width lines; each ends with a short line that ends a sentence.
+  const filler = "The provider shall operate, maintain and support the computer systems, software and"; // a full line
+  const paragraph = (first: string, last: string) => [first, ...Array.from({ length: 10 }, () => filler), last];
   const wrapped = [
     "MAINTENANCE AGREEMENT",
-    "This Agreement provides for continued service and for the provider to give basic",
-    "maintenance in support following expiration of the initial one (1) year term of",
-    "the schedule.",
-    "The continued service provided will be the operation, maintenance and support of",
-    "the computer systems, software and interfaces included in the system. The fees are",
-    "paid monthly.",
+    ...paragraph("This Agreement provides for continued service and for the provider to give basic", "the schedule."),
+    ...paragraph("The continued service provided will be the operation, maintenance and support of", "paid monthly."),
     "Customer agrees to pay fees equal to $40 per month for all participating banks for",
     "which maintenance is provided.",
   ].join("\n");
 
-  it("starts a clause after a short line that ends a sentence, not at every line break", () => {
+  it("starts a clause after a short line that ends a sentence once the clause is long, not at every line break", () => {
     const clauses = segmentClauses(wrapped);
     expect(clauses.map((c) => c.span.quote.split("\n")[0])).toEqual([
       "MAINTENANCE AGREEMENT",
       "The continued service provided will be the operation, maintenance and support of",
       "Customer agrees to pay fees equal to $40 per month for all participating banks for",
     ]);
+  });
+
+  it("keeps short paragraphs together: short lines that end a sentence are also list items and table rows", () => {
+    const short = ["SERVICES", "The provider gives basic maintenance in support following expiration of the initial", "term.", "Fees are paid monthly for all participating banks for which maintenance is given by", "the provider.", "Either party may end this Agreement on notice given to the other party in writing at", "any time."].join("\n");
+    expect(segmentClauses(short)).toHaveLength(1);
   });
 
   it("splits text that has blank-line paragraphs only at them, as before", () => {
