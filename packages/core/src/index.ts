@@ -80,7 +80,7 @@ export {
 export { type Disposable, isDisposable } from "./contracts/disposable";
 export { Scrubber, type ScrubbedText, type ScrubOptions, type PiiSpan } from "./contracts/scrubber";
 export { AuditSink, nullAuditSink, type AuditEvent, type AuditOutcome } from "./contracts/audit-sink";
-export { ContentCipher } from "./contracts/content-cipher";
+export { ContentCipher, DocumentKeyring } from "./contracts/content-cipher";
 
 export {
   Cache,

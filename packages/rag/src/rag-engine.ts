@@ -11,6 +11,7 @@ import {
   type AuditSink,
   type Cache,
   type ContentCipher,
+  type DocumentKeyring,
   type Embedder,
   type EventBus,
   type Llm,
@@ -76,6 +77,11 @@ export interface RagEngineOptions extends RagConfigInput {
    * encrypted or not from its first open; opening it with another key, or none, is refused.
    */
   readonly cipher?: ContentCipher;
+  /**
+   * With `cipher`: each document's stored text is sealed under a data key of its own, destroyed
+   * when the document is deleted (crypto-shredding; e.g. @bear/security's DataKeyring).
+   */
+  readonly keyring?: DocumentKeyring;
   /**
    * A workspace secret (≥ 32 bytes): document ids become HMAC(key, matter, path), so they cannot be
    * derived from a guessed file name. Documents an index already holds under unkeyed ids keep them.
@@ -194,6 +200,7 @@ export class RagEngine implements Retriever {
       logger: options.logger ?? silentLogger,
       vectorIndexThreshold: config.vectorIndexThreshold,
       ...(options.cipher ? { cipher: options.cipher } : {}),
+      ...(options.cipher && options.keyring ? { keyring: options.keyring } : {}),
       lockWaitMs: config.lockWaitMs,
       ...(options.writerGate ? { writerGate: options.writerGate } : {}),
     });

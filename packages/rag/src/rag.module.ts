@@ -1,4 +1,4 @@
-import { AuditSink, bearToken, Cache, ContentCipher, Embedder, EventBus, Llm, Logger, Retriever, Scrubber, WriterGate } from "@bear/core";
+import { AuditSink, bearToken, Cache, ContentCipher, DocumentKeyring, Embedder, EventBus, Llm, Logger, Retriever, Scrubber, WriterGate } from "@bear/core";
 import { ContainerModule } from "inversify";
 import { parseRagConfig, RagConfig, type RagConfigInput } from "./rag-config";
 import { RagEngine } from "./rag-engine";
@@ -33,6 +33,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
         const logger = ctx.get<Logger>(Logger, { optional: true });
         const events = ctx.get<EventBus>(EventBus, { optional: true });
         const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
+        const keyring = ctx.get<DocumentKeyring>(DocumentKeyring, { optional: true });
         const cache = ctx.get<Cache>(Cache, { optional: true });
         const writerGate = ctx.get<WriterGate>(WriterGate, { optional: true });
         return RagEngine.open({
@@ -44,6 +45,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
           ...(logger ? { logger } : {}),
           ...(events ? { events } : {}),
           ...(cipher ? { cipher } : {}),
+          ...(keyring ? { keyring } : {}),
           ...(cache ? { cache } : {}),
           ...(writerGate ? { writerGate } : {}),
           ...(documentIdKey ? { documentIdKey } : {}),

@@ -15,7 +15,8 @@ export type SecurityErrorCode =
   | "PRINCIPAL_STORE_INVALID"
   | "RATE_LIMITED"
   | "NAME_MODEL_INVALID"
-  | "PII_SCAN_FAILED";
+  | "PII_SCAN_FAILED"
+  | "DATA_KEY_DESTROYED";
 
 /** Root of every error @bear/security throws on purpose. */
 export class SecurityError extends BearError<SecurityErrorCode> {
@@ -61,6 +62,16 @@ export class DecryptionError extends SecurityError {
     super("DECRYPTION_FAILED", `cannot decrypt '${what}': ${reason}`, {
       hint: "Check that the passphrase or key file is the one the data was encrypted with; a tampered or truncated file cannot be decrypted.",
       ...options,
+    });
+  }
+}
+
+/** Content sealed under a document's data key, after that key was destroyed (crypto-shredding). */
+export class DataKeyDestroyedError extends SecurityError {
+  constructor(documentId: string) {
+    super("DATA_KEY_DESTROYED", `document '${documentId}' has no data key: it was deleted, and what was sealed for it cannot be opened`, {
+      hint: "This is what deleting a document in an encrypted workspace does; ingest the document again to store it anew.",
+      details: { documentId },
     });
   }
 }

@@ -1,13 +1,13 @@
 import path from "node:path";
 import { ContainerModule } from "inversify";
-import { AgentTool, AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, silentLogger } from "@bear/core";
+import { AgentTool, AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, DocumentKeyring, silentLogger } from "@bear/core";
 import { ClusterNode, clusterModule } from "@bear/cluster";
 import { agentsModule, SpecialistToken } from "@bear/agents";
 import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { hasUnfinishedIngest, ragModule } from "@bear/rag";
-import { AccessControlToken, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher } from "@bear/security";
+import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher, type KeyEncryptionKey } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { workspaceSpecialists } from "./agents/workspace-specialists";
@@ -124,7 +124,22 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     legalModule(),
     pluginsModule(workspacePluginsConfig(paths, config)),
     workspaceCacheModule(config.cache, paths, keys, manifest.encryption !== null),
+    ...(manifest.encryption ? [dataKeysModule(paths.dataKeys, contentKey(keys))] : []),
   ];
+}
+
+/**
+ * An encrypted workspace's per-document data keys (core's DocumentKeyring): rag seals each
+ * document's stored text under its own key, uploads their original under a key derived from it,
+ * and deleting the document destroys it (crypto-shredding).
+ */
+function dataKeysModule(dir: string, kek: KeyEncryptionKey): ContainerModule {
+  return new ContainerModule(({ bind, onDeactivation }) => {
+    bind(DocumentKeyring)
+      .toDynamicValue((ctx) => new DataKeyring({ dir, kek, legacy: ctx.get<ContentCipher>(ContentCipher) }))
+      .inSingletonScope();
+    onDeactivation(DocumentKeyring, (keyring: DataKeyring) => keyring.dispose());
+  });
 }
 
 /** Binds the workspace's own rules: the audit policy, uploads, live runs, the vault file, users and the plugins. */
@@ -152,7 +167,10 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
       .toDynamicValue((ctx) => {
         const config = ctx.get<BearConfig>(BearConfig);
         const sealer = ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true });
-        return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealer);
+        const keyring = ctx.get<DocumentKeyring>(DocumentKeyring, { optional: true });
+        // Each original under its document's own key when there are data keys (destroyed with the document).
+        const sealerFor = keyring instanceof DataKeyring ? (documentId: string) => keyring.envelopeFor(documentId) : sealer ? () => sealer : undefined;
+        return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealerFor);
       })
       .inSingletonScope();
     bind(ConversationStoreToken)

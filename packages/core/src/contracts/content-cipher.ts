@@ -17,3 +17,19 @@ export interface ContentCipher {
    */
   blindTerm(term: string): string;
 }
+
+/**
+ * Per-document data keys, for crypto-shredding: what is sealed for a document opens only while
+ * that document's own key exists, and `destroy` makes it unrecoverable wherever copies of the
+ * sealed text lie (an index file, a backup of it, a disk image). Implemented by @bear/security
+ * (each key wrapped by the workspace key); rag seals a document's stored text with it when bound.
+ */
+export const DocumentKeyring = Symbol.for("@bear/core:DocumentKeyring");
+export interface DocumentKeyring {
+  /** Seals `plaintext` under `documentId`'s data key, creating (and storing) the key on first use. */
+  seal(documentId: string, plaintext: string): string;
+  /** Opens what `seal` made for `documentId`; throws once its key was destroyed, or on any tampering. */
+  open(documentId: string, sealed: string): string;
+  /** Destroys `documentId`'s data key; false when it had none. */
+  destroy(documentId: string): boolean;
+}

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type DocumentKeyring, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
@@ -21,6 +21,12 @@ export interface LanceIndexOptions {
    * Ids, matters, document types, offsets and vectors stay plain (they are needed to filter and rank).
    */
   readonly cipher?: ContentCipher;
+  /**
+   * With `cipher`: seals each document's text, titles and metadata under a data key of its own,
+   * destroyed when the document is deleted (crypto-shredding). Blind search tokens stay under
+   * `cipher` (one query must match every document).
+   */
+  readonly keyring?: DocumentKeyring;
   /** How long a write waits for another process's writes to this index (default 5 min). */
   readonly lockWaitMs?: number;
   /**
@@ -100,20 +106,30 @@ export function filterToWhere(filter: StoreFilter): string | undefined {
   return parts.length > 0 ? parts.join(" AND ") : undefined;
 }
 
-/** Seals and opens stored strings when the index is encrypted; the identity otherwise. */
+/** Seals and opens stored strings when the index is encrypted (under the document's own key when there is a keyring); the identity otherwise. */
 class FieldSealer {
-  constructor(private readonly cipher: ContentCipher | undefined) {}
+  constructor(
+    private readonly cipher: ContentCipher | undefined,
+    private readonly keyring: DocumentKeyring | undefined,
+  ) {}
 
   get sealed(): boolean {
     return this.cipher !== undefined;
   }
 
-  seal(value: string): string {
-    return this.cipher ? this.cipher.seal(value) : value;
+  seal(value: string, documentId: string): string {
+    if (!this.cipher) return value;
+    return this.keyring ? this.keyring.seal(documentId, value) : this.cipher.seal(value);
   }
 
-  open(value: unknown): string {
-    return this.cipher ? this.cipher.open(String(value)) : String(value);
+  open(value: unknown, documentId: string): string {
+    if (!this.cipher) return String(value);
+    return this.keyring ? this.keyring.open(documentId, String(value)) : this.cipher.open(String(value));
+  }
+
+  /** Destroys a deleted document's data key: its text in any copy of the index stays sealed for good. */
+  shred(documentId: string): void {
+    if (this.cipher) this.keyring?.destroy(documentId);
   }
 
   searchText(text: string): string {
@@ -129,11 +145,11 @@ function toChunk(row: Record<string, unknown>, fields: FieldSealer, detail: HitD
     version: String(row["version"]),
     matter: String(row["matter"]),
     docType: String(row["docType"]),
-    text: light ? "" : fields.open(row["text"]),
+    text: light ? "" : fields.open(row["text"], String(row["documentId"])),
     start: Number(row["start"]),
     end: Number(row["end"]),
     page: Number(row["page"]),
-    sectionPath: light ? [] : (JSON.parse(fields.open(row["sectionPath"])) as string[]),
+    sectionPath: light ? [] : (JSON.parse(fields.open(row["sectionPath"], String(row["documentId"]))) as string[]),
     ordinal: Number(row["ordinal"]),
   };
 }
@@ -176,16 +192,16 @@ function toDocument(row: Record<string, unknown>, fields: FieldSealer): Document
     id: String(row["id"]),
     version: String(row["version"]),
     matter: String(row["matter"]),
-    source: fields.open(row["source"]),
-    title: fields.open(row["title"]),
+    source: fields.open(row["source"], String(row["id"])),
+    title: fields.open(row["title"], String(row["id"])),
     type: String(row["type"]) as DocumentRecord["type"],
     pageCount: Number(row["pageCount"]),
     contentHash: String(row["contentHash"]),
     bytes: Number(row["bytes"]),
     chars: Number(row["chars"]),
     chunkCount: Number(row["chunkCount"]),
-    dates: JSON.parse(fields.open(row["dates"])) as string[],
-    parties: JSON.parse(fields.open(row["parties"])) as string[],
+    dates: JSON.parse(fields.open(row["dates"], String(row["id"]))) as string[],
+    parties: JSON.parse(fields.open(row["parties"], String(row["id"]))) as string[],
     ingestedAt: String(row["ingestedAt"]),
     scrubbed: Boolean(row["scrubbed"]),
     ...parseOcr(row["ocr"]),
@@ -241,6 +257,7 @@ export class LanceIndex {
     chunks: Table;
     threshold: number;
     cipher: ContentCipher | undefined;
+    keyring?: DocumentKeyring | undefined;
     lockWaitMs: number;
     writerGate: WriterGate | undefined;
     arrow: typeof Arrow;
@@ -253,7 +270,7 @@ export class LanceIndex {
     this.#documents = init.documents;
     this.#chunks = init.chunks;
     this.#vectorIndexThreshold = init.threshold;
-    this.#fields = new FieldSealer(init.cipher);
+    this.#fields = new FieldSealer(init.cipher, init.keyring);
     this.#lockWaitMs = init.lockWaitMs;
     this.#writerGate = init.writerGate;
     this.#arrow = init.arrow;
@@ -311,7 +328,7 @@ export class LanceIndex {
       const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
       await index.#load();
       return index;
     } catch (error) {
@@ -521,7 +538,7 @@ export class LanceIndex {
     this.#check();
     const rows = await this.#documents.query().where(`id = ${sqlString(id)}`).select(["text", "pageStarts"]).limit(1).toArray();
     const row = rows[0] as { text?: string; pageStarts?: string } | undefined;
-    return row ? { text: this.#fields.open(row.text), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
+    return row ? { text: this.#fields.open(row.text, id), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
   }
 
   /**
@@ -540,12 +557,12 @@ export class LanceIndex {
         version: chunks.map((c) => c.version),
         matter: chunks.map((c) => c.matter),
         docType: chunks.map((c) => c.docType),
-        text: chunks.map((c) => f.seal(c.text)),
+        text: chunks.map((c) => f.seal(c.text, c.documentId)),
         searchText: chunks.map((c, i) => f.searchText(searchTexts[i] ?? c.text)),
         start: chunks.map((c) => c.start),
         end: chunks.map((c) => c.end),
         page: chunks.map((c) => c.page),
-        sectionPath: chunks.map((c) => f.seal(JSON.stringify(c.sectionPath))),
+        sectionPath: chunks.map((c) => f.seal(JSON.stringify(c.sectionPath), c.documentId)),
         ordinal: chunks.map((c) => c.ordinal),
       };
       const dimensions = this.embedder?.dimensions;
@@ -594,20 +611,20 @@ export class LanceIndex {
         id: docs.map((d) => d.id),
         version: docs.map((d) => d.version),
         matter: docs.map((d) => d.matter),
-        source: docs.map((d) => f.seal(d.source)),
-        title: docs.map((d) => f.seal(d.title)),
+        source: docs.map((d) => f.seal(d.source, d.id)),
+        title: docs.map((d) => f.seal(d.title, d.id)),
         type: docs.map((d) => d.type),
         pageCount: docs.map((d) => d.pageCount),
         contentHash: docs.map((d) => d.contentHash),
         bytes: docs.map((d) => d.bytes),
         chars: docs.map((d) => d.chars),
         chunkCount: docs.map((d) => d.chunkCount),
-        dates: docs.map((d) => f.seal(JSON.stringify(d.dates))),
-        parties: docs.map((d) => f.seal(JSON.stringify(d.parties))),
+        dates: docs.map((d) => f.seal(JSON.stringify(d.dates), d.id)),
+        parties: docs.map((d) => f.seal(JSON.stringify(d.parties), d.id)),
         ingestedAt: docs.map((d) => d.ingestedAt),
         scrubbed: docs.map((d) => d.scrubbed),
         pageStarts: commits.map((c) => JSON.stringify(c.pageStarts)),
-        text: commits.map((c) => f.seal(c.text)),
+        text: commits.map((c) => f.seal(c.text, c.record.id)),
         ocr: docs.map((d) => (d.ocr ? JSON.stringify(d.ocr) : "")),
       };
       const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
@@ -632,6 +649,7 @@ export class LanceIndex {
       await this.#documents.delete(`id = ${sqlString(id)}`);
       this.#committed.delete(id);
       await this.#chunks.delete(`documentId = ${sqlString(id)}`);
+      this.#fields.shred(id);
       return existed;
     });
   }
@@ -789,7 +807,7 @@ export class LanceIndex {
       if (h.rowId === undefined) return [h];
       const row = byId.get(h.chunk.id);
       if (!row) return [];
-      const chunk = { ...h.chunk, text: this.#fields.open(row["text"]), sectionPath: JSON.parse(this.#fields.open(row["sectionPath"])) as string[] };
+      const chunk = { ...h.chunk, text: this.#fields.open(row["text"], h.chunk.documentId), sectionPath: JSON.parse(this.#fields.open(row["sectionPath"], h.chunk.documentId)) as string[] };
       return [{ chunk, score: h.score }];
     });
   }

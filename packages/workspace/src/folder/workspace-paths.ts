@@ -21,6 +21,8 @@ export interface WorkspacePaths extends WorkspaceLayout {
   readonly modelRegistryFile: string;
   readonly workflowDb: string;
   readonly liveRuns: string;
+  /** One wrapped data key per document of an encrypted workspace, destroyed with the document (crypto-shredding). */
+  readonly dataKeys: string;
   /** Keys an early `bear-server` made for itself (migrated into the workspace keys). */
   readonly legacyAuditKey: string;
   readonly legacyPseudonymKey: string;
@@ -43,6 +45,7 @@ export function workspacePaths(dataDir: string): WorkspacePaths {
     modelRegistryFile: state("models.json"),
     workflowDb: state("workflows.db"),
     liveRuns: state("workflow-runs"),
+    dataKeys: state("data-keys"),
     legacyAuditKey: state("audit.key"),
     legacyPseudonymKey: state("pseudonym.key"),
   };

@@ -38,7 +38,8 @@ export class UploadRejectedError extends BearError<string> {}
 /**
  * Uploaded originals: `uploads/<matter>/<file>`. A body is streamed to a private temporary file,
  * renamed into place, ingested, and put back as it was if ingesting fails; in an encrypted
- * workspace the stored original is then sealed with the workspace key.
+ * workspace the stored original is then sealed under the document's own data key (destroyed when
+ * the document is deleted).
  */
 export class UploadStore {
   readonly #oneFileAtATime = new KeyedMutex();
@@ -47,7 +48,8 @@ export class UploadStore {
     private readonly dir: string,
     private readonly tmpDir: string,
     private readonly maxBytes: number,
-    private readonly sealer: EnvelopeCipher | undefined,
+    /** The cipher that seals a document's stored original (encrypted workspaces), by document id. */
+    private readonly sealerFor: ((documentId: string) => EnvelopeCipher) | undefined,
   ) {}
 
   async store(rag: RagEngine, request: UploadRequest): Promise<UploadOutcome> {
@@ -87,8 +89,8 @@ export class UploadStore {
         });
       }
       if (previous) fs.rmSync(previous, { force: true });
-      // The index has the text; the original stays only sealed (AES-256-GCM under the workspace key).
-      if (this.sealer) await this.sealer.encryptFile(target, target);
+      // The index has the text; the original stays only sealed (AES-256-GCM under the document's data key).
+      if (this.sealerFor) await this.sealerFor(outcome.documentId).encryptFile(target, target);
       const document = rag.documents().find((d) => d.id === outcome.documentId);
       if (!document) throw new UploadRejectedError("RAG_DOCUMENT_NOT_FOUND", `document '${outcome.documentId}' was not found after ingest`);
       return { status: outcome.status, chunks: outcome.chunks ?? document.chunkCount, document, ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) };

@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import * as lancedb from "@lancedb/lancedb";
+import { defaultBearConfig, type BearConfig } from "@bear/core";
+import { DataKeyring, EnvelopeCipher, KeyedContentCipher, type KeyEncryptionKey } from "@bear/security";
+import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
+import { contentKey } from "../src/keys/workspace-keys";
+
+/**
+ * Crypto-shredding in an encrypted workspace: each document's stored text (index rows) and its
+ * uploaded original are sealed under a data key of its own, wrapped by the workspace key in
+ * `state/data-keys/`. Deleting the document destroys that key. The attack: copy the whole
+ * workspace before the delete (a backup, a disk image), delete, then try to open the copy's
+ * sealed text with the workspace's keys as they are after the delete.
+ */
+
+const PASSPHRASE = "correct horse battery";
+const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
+const LEASE = "COMMERCIAL LEASE\n\nSection 4. Rent. The Tenant shall pay the Quillfeather rent of five thousand dollars on the first day of each month.\n";
+const NDA = "MUTUAL NON-DISCLOSURE AGREEMENT\n\n1. Confidential Information. Each party shall keep the Marrowgate information strictly confidential.\n";
+
+const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
+
+async function withWorkspace<T>(dir: string, fn: (w: Workspace) => Promise<T>): Promise<T> {
+  const workspace = await openWorkspace({ config: config(dir), passphrase: PASSPHRASE });
+  try {
+    return await fn(workspace);
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+/** The sealed `text` of a document's rows, read straight from a workspace folder's LanceDB tables. */
+async function sealedTexts(dir: string, documentId: string): Promise<string[]> {
+  const indexes = path.join(dir, "indexes");
+  const indexDir = fs.readdirSync(indexes).map((d) => path.join(indexes, d)).find((d) => fs.existsSync(path.join(d, "rag-index.json")));
+  if (!indexDir) throw new Error(`no index under ${indexes}`);
+  const db = await lancedb.connect(path.join(indexDir, "lance"));
+  const out: string[] = [];
+  for (const [table, column] of [["chunks", "documentId"], ["documents", "id"]] as const) {
+    const rows = await (await db.openTable(table)).query().where(`${column} = '${documentId}'`).select(["text"]).toArray();
+    for (const row of rows) out.push(String((row as { text: unknown }).text));
+  }
+  db.close();
+  return out;
+}
+
+describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
+  let root: string;
+  let live: string;
+  let copy: string;
+  let kek: KeyEncryptionKey;
+  let leaseId: string;
+  let ndaId: string;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-shred-"));
+    live = path.join(root, "live");
+    copy = path.join(root, "copy");
+    await WorkspaceFolder.at(live).create({ passphrase: PASSPHRASE, scrypt: CHEAP_SCRYPT });
+    kek = contentKey(await WorkspaceFolder.at(live).keys(PASSPHRASE));
+    await withWorkspace(live, async (workspace) => {
+      leaseId = (await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" })).document.id;
+      ndaId = (await workspace.upload({ matter: "acme", fileName: "nda.txt", body: Readable.from([NDA]), actor: "alice" })).document.id;
+    });
+    fs.cpSync(live, copy, { recursive: true }); // the backup, made before the delete
+    await withWorkspace(live, async (workspace) => {
+      const lease = (await workspace.rag()).documents().find((d) => d.id === leaseId);
+      if (!lease) throw new Error("the lease is not indexed");
+      await workspace.deleteDocument(lease);
+    });
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("before the delete, each document had a key of its own that opened its sealed text (the copy shows it)", async () => {
+    const copied = new DataKeyring({ dir: path.join(copy, "state", "data-keys"), kek });
+    const sealed = await sealedTexts(copy, leaseId);
+    expect(sealed.length).toBeGreaterThan(1); // chunk rows and the document row
+    for (const s of sealed) expect(s.startsWith("d1.")).toBe(true);
+    expect(sealed.map((s) => copied.open(leaseId, s)).join("\n")).toContain("Quillfeather");
+    // Bound to its document: the NDA's key does not open the lease's text.
+    expect(() => copied.open(ndaId, sealed[0] as string)).toThrow(/DATA_KEY_DESTROYED|authentication|cannot decrypt/);
+    expect(fs.readdirSync(path.join(copy, "state", "data-keys")).filter((f) => f.endsWith(".key"))).toHaveLength(2);
+    copied.dispose();
+  });
+
+  it("after the delete, the copy's sealed text no longer opens with the workspace's keys", async () => {
+    const liveKeys = new DataKeyring({ dir: path.join(live, "state", "data-keys"), kek });
+    const sealed = await sealedTexts(copy, leaseId);
+    for (const s of sealed) expect(() => liveKeys.open(leaseId, s)).toThrow(expect.objectContaining({ code: "DATA_KEY_DESTROYED" }));
+    // Nor with the workspace key itself: the text was never sealed under it.
+    const workspaceCipher = new KeyedContentCipher(kek);
+    for (const s of sealed) expect(() => workspaceCipher.open(s)).toThrow(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
+    // The live workspace holds no trace of the lease's key; the NDA's key and text are untouched.
+    expect(liveKeys.has(leaseId)).toBe(false);
+    expect(liveKeys.has(ndaId)).toBe(true);
+    expect((await sealedTexts(copy, ndaId)).map((s) => liveKeys.open(ndaId, s)).join("\n")).toContain("Marrowgate");
+    expect(await sealedTexts(live, leaseId)).toEqual([]);
+    liveKeys.dispose();
+    workspaceCipher.dispose();
+  });
+
+  it("the copy's uploaded original is sealed under the document's key too, and dies with it", async () => {
+    const original = path.join(copy, "uploads", "acme", "lease.txt");
+    expect(fs.readFileSync(original).includes("Quillfeather")).toBe(false);
+    // It opens with the key the copy still holds …
+    const copied = new DataKeyring({ dir: path.join(copy, "state", "data-keys"), kek });
+    const opened = path.join(root, "lease.opened");
+    await copied.envelopeFor(leaseId).decryptFile(original, opened);
+    expect(fs.readFileSync(opened, "utf8")).toBe(LEASE);
+    copied.dispose();
+    // … but neither with the workspace key (the old sealing) nor with the live keys.
+    await expect(new EnvelopeCipher(kek).decryptFile(original, path.join(root, "x"))).rejects.toMatchObject({ code: "DECRYPTION_FAILED" });
+    const liveKeys = new DataKeyring({ dir: path.join(live, "state", "data-keys"), kek });
+    expect(liveKeys.has(leaseId)).toBe(false);
+    expect(fs.existsSync(path.join(live, "uploads", "acme", "lease.txt"))).toBe(false);
+    liveKeys.dispose();
+  });
+
+  it("the live workspace still searches and reads what was not deleted", async () => {
+    await withWorkspace(live, async (workspace) => {
+      const hits = await workspace.search("Marrowgate information", { k: 3 }, "alice");
+      expect(hits[0]?.text).toContain("Marrowgate");
+      expect((await workspace.search("Quillfeather rent", { k: 3 }, "alice")).every((h) => h.documentId !== leaseId)).toBe(true);
+    });
+  });
+});
