@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import * as lancedb from "@lancedb/lancedb";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
+import { defaultBearConfig, type BearConfig, type DocumentKeyring } from "@bear/core";
+import { RagEngine } from "@bear/rag";
 import { DataKeyring, EnvelopeCipher, KeyedContentCipher, type KeyEncryptionKey } from "@bear/security";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
 import { contentKey } from "../src/keys/workspace-keys";
@@ -33,19 +33,38 @@ async function withWorkspace<T>(dir: string, fn: (w: Workspace) => Promise<T>): 
   }
 }
 
-/** The sealed `text` of a document's rows, read straight from a workspace folder's LanceDB tables. */
-async function sealedTexts(dir: string, documentId: string): Promise<string[]> {
+/**
+ * The sealed values of a document as a workspace folder's index stores them: the index is opened
+ * with a keyring that records each (document, sealed value) it is asked to open, and read (every
+ * document row, the document's text, a search that hydrates its chunks).
+ */
+async function sealedValues(dir: string, documentId: string, kek: KeyEncryptionKey): Promise<string[]> {
   const indexes = path.join(dir, "indexes");
   const indexDir = fs.readdirSync(indexes).map((d) => path.join(indexes, d)).find((d) => fs.existsSync(path.join(d, "rag-index.json")));
   if (!indexDir) throw new Error(`no index under ${indexes}`);
-  const db = await lancedb.connect(path.join(indexDir, "lance"));
-  const out: string[] = [];
-  for (const [table, column] of [["chunks", "documentId"], ["documents", "id"]] as const) {
-    const rows = await (await db.openTable(table)).query().where(`${column} = '${documentId}'`).select(["text"]).toArray();
-    for (const row of rows) out.push(String((row as { text: unknown }).text));
+  const keys = new DataKeyring({ dir: path.join(dir, "state", "data-keys"), kek });
+  const seen: string[] = [];
+  const recording: DocumentKeyring = {
+    seal: (id, text) => keys.seal(id, text),
+    open: (id, sealed) => {
+      if (id === documentId) seen.push(sealed);
+      return keys.open(id, sealed);
+    },
+    destroy: (id) => keys.destroy(id),
+  };
+  const cipher = new KeyedContentCipher(kek);
+  const rag = await RagEngine.open({ dir: indexDir, root: path.join(dir, "uploads"), cipher, keyring: recording });
+  try {
+    if (rag.documents().some((d) => d.id === documentId)) {
+      await rag.documentText(documentId);
+      await rag.search("Quillfeather rent Marrowgate information", { k: 10, filter: { documentIds: [documentId] } });
+    }
+  } finally {
+    await rag.dispose();
+    keys.dispose();
+    cipher.dispose();
   }
-  db.close();
-  return out;
+  return [...new Set(seen)];
 }
 
 describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
@@ -77,7 +96,7 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
 
   it("before the delete, each document had a key of its own that opened its sealed text (the copy shows it)", async () => {
     const copied = new DataKeyring({ dir: path.join(copy, "state", "data-keys"), kek });
-    const sealed = await sealedTexts(copy, leaseId);
+    const sealed = await sealedValues(copy, leaseId, kek);
     expect(sealed.length).toBeGreaterThan(1); // chunk rows and the document row
     for (const s of sealed) expect(s.startsWith("d1.")).toBe(true);
     expect(sealed.map((s) => copied.open(leaseId, s)).join("\n")).toContain("Quillfeather");
@@ -89,7 +108,7 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
 
   it("after the delete, the copy's sealed text no longer opens with the workspace's keys", async () => {
     const liveKeys = new DataKeyring({ dir: path.join(live, "state", "data-keys"), kek });
-    const sealed = await sealedTexts(copy, leaseId);
+    const sealed = await sealedValues(copy, leaseId, kek);
     for (const s of sealed) expect(() => liveKeys.open(leaseId, s)).toThrow(expect.objectContaining({ code: "DATA_KEY_DESTROYED" }));
     // Nor with the workspace key itself: the text was never sealed under it.
     const workspaceCipher = new KeyedContentCipher(kek);
@@ -97,8 +116,8 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
     // The live workspace holds no trace of the lease's key; the NDA's key and text are untouched.
     expect(liveKeys.has(leaseId)).toBe(false);
     expect(liveKeys.has(ndaId)).toBe(true);
-    expect((await sealedTexts(copy, ndaId)).map((s) => liveKeys.open(ndaId, s)).join("\n")).toContain("Marrowgate");
-    expect(await sealedTexts(live, leaseId)).toEqual([]);
+    expect((await sealedValues(copy, ndaId, kek)).map((s) => liveKeys.open(ndaId, s)).join("\n")).toContain("Marrowgate");
+    expect(await sealedValues(live, leaseId, kek)).toEqual([]);
     liveKeys.dispose();
     workspaceCipher.dispose();
   });
