@@ -170,7 +170,7 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
         const keyring = ctx.get<DocumentKeyring>(DocumentKeyring, { optional: true });
         // Each original under its document's own key when there are data keys (destroyed with the document).
         const sealerFor = keyring instanceof DataKeyring ? (documentId: string) => keyring.envelopeFor(documentId) : sealer ? () => sealer : undefined;
-        return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealerFor);
+        return new UploadStore(paths.uploads, paths.tmp, config.rag.maxFileSizeMb * 1024 * 1024, sealerFor, keyring instanceof DataKeyring ? sealer : undefined);
       })
       .inSingletonScope();
     bind(ConversationStoreToken)

@@ -471,7 +471,7 @@ export class Workspace implements AsyncDisposable {
    * unsealed in memory.
    */
   async pageImage(document: DocumentRecord, page: number): Promise<PageImage> {
-    return (await this.rag()).pageImage(document.id, page, { readOriginal: (file) => this.#uploads.readOriginal(file) });
+    return (await this.rag()).pageImage(document.id, page, { readOriginal: (file) => this.#uploads.readOriginal(file, document.id) });
   }
 
   /** Removes a document from the index and its uploaded original. */

@@ -50,6 +50,8 @@ export class UploadStore {
     private readonly maxBytes: number,
     /** The cipher that seals a document's stored original (encrypted workspaces), by document id. */
     private readonly sealerFor: ((documentId: string) => EnvelopeCipher) | undefined,
+    /** The workspace-wide cipher uploads were sealed with before documents had keys of their own. */
+    private readonly legacySealer: EnvelopeCipher | undefined = undefined,
   ) {}
 
   async store(rag: RagEngine, request: UploadRequest): Promise<UploadOutcome> {
@@ -105,9 +107,15 @@ export class UploadStore {
    * Reads an original back for display: an upload of an encrypted workspace is unsealed in memory
    * (never written out); any other file is read as it is.
    */
-  async readOriginal(file: string): Promise<Uint8Array> {
+  async readOriginal(file: string, documentId: string): Promise<Uint8Array> {
     const bytes = await fs.promises.readFile(file);
-    return this.sealer && isPathInside(this.dir, file) ? this.sealer.decrypt(bytes, path.basename(file)) : bytes;
+    if (!this.sealerFor || !isPathInside(this.dir, file)) return bytes;
+    try {
+      return this.sealerFor(documentId).decrypt(bytes, path.basename(file));
+    } catch (error) {
+      if (!this.legacySealer) throw error;
+      return this.legacySealer.decrypt(bytes, path.basename(file)); // sealed before per-document keys
+    }
   }
 
   /** Removes the stored original of a document, if it is an upload. */
