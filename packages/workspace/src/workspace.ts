@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
 import { Cache, disposeContainer, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
-import { AgentSystemToken, type AgentSystem } from "@bear/agents";
+import { AgentSystemToken, type AgentSnapshot, type AgentSpec, type AgentSystem } from "@bear/agents";
 import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type PageImage, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
@@ -37,6 +37,7 @@ import { MatterTableStore } from "./vault/matter-tables";
 import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
 import type { WorkspaceActs } from "./tools/workspace-tools";
 import { pluginSpecialist } from "./agents/plugin-specialists";
+import { AgentStore } from "./agents/agent-store";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -99,6 +100,7 @@ export class Workspace implements AsyncDisposable {
   readonly conversations: ConversationStore;
   readonly #container: Container;
   readonly #uploads: UploadStore;
+  readonly #agentStore: AgentStore;
   readonly #resumeWorkflows: boolean;
   readonly #vaultKey: Uint8Array;
   readonly #cluster: { readonly node: ClusterNode; readonly role: "instance" | "worker" } | undefined;
@@ -136,6 +138,7 @@ export class Workspace implements AsyncDisposable {
     this.plugins = init.container.get<WorkspacePlugins>(WorkspacePluginsToken);
     this.conversations = init.container.get<ConversationStore>(ConversationStoreToken);
     this.#uploads = init.container.get<UploadStore>(UploadStoreToken);
+    this.#agentStore = new AgentStore(path.join(path.dirname(init.folder.paths.vaultFile), "agents.json"));
     init.container.get<WorkspaceActs>(WorkspaceActsToken).current = this;
   }
 
@@ -214,7 +217,9 @@ export class Workspace implements AsyncDisposable {
     this.#workflows ??= (async () => {
       await this.#scanModels();
       await this.plugins.addStepTypes(this.workflowRegistry());
-      await this.#installPluginAgents(await this.#container.getAsync<AgentSystem>(AgentSystemToken));
+      const system = await this.#container.getAsync<AgentSystem>(AgentSystemToken);
+      await this.#installPluginAgents(system);
+      this.#restoreAgents(system);
       const engine = await this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
       // An instance shares run leases with the others (and resumes what a stopped one left); a worker only runs steps.
       if (this.#cluster?.role === "instance") await this.#cluster.node.attach(engine);
@@ -239,6 +244,34 @@ export class Workspace implements AsyncDisposable {
         this.logger.warn({ plugin: extension.plugin, extension: extension.id, error: (error as Error).message }, "a plugin agent could not be installed");
       }
     }
+  }
+
+  /** Agents created through the API come back (a spec that no longer fits, e.g. a removed plugin's, is skipped). */
+  #restoreAgents(system: AgentSystem): void {
+    for (const spec of this.#agentStore.list()) {
+      if (system.registry.has(spec.id)) continue;
+      try {
+        system.createAgent(spec);
+      } catch (error) {
+        this.logger.warn({ agentId: spec.id, error: (error as Error).message }, "a stored agent could not be created again");
+      }
+    }
+  }
+
+  /** Creates an agent (POST /api/v1/agents) and keeps its spec in the workspace, so it survives a restart; audited. */
+  async createAgent(spec: AgentSpec, actor: string): Promise<AgentSnapshot> {
+    const snapshot = (await this.agents()).createAgent(spec);
+    this.#agentStore.save({ ...spec, id: snapshot.id } as AgentSpec);
+    await this.audit.record({ action: "agent.create", outcome: "success", actor, resource: snapshot.id, details: { type: snapshot.type } });
+    return snapshot;
+  }
+
+  /** Removes an agent (DELETE /api/v1/agents/:id) and its stored spec; audited. */
+  async removeAgent(id: string, options: { readonly force?: boolean }, actor: string): Promise<AgentSnapshot> {
+    const snapshot = (await this.agents()).removeAgent(id, options);
+    this.#agentStore.remove(id);
+    await this.audit.record({ action: "agent.remove", outcome: "success", actor, resource: id, details: { type: snapshot.type, force: options.force ?? false } });
+    return snapshot;
   }
 
   /** The cluster this workspace joined (a Redis URL was given), or undefined when everything runs in-process. */

@@ -105,4 +105,19 @@ describe("workspace specialists and the built-in pattern workflows", () => {
     expect(() => engine.start({ name: "bad", pattern: "pipeline", stages: [] })).toThrow(/stages/);
     expect(() => engine.start({ name: "bad", pattern: "pipeline", stages: [{ id: "a", capability: "no_such_capability" }] })).toThrow(/no_such_capability/);
   });
+
+  it("an agent created through the API comes back when the workspace opens again; a removed one does not", async () => {
+    await workspace.createAgent({ type: "specialist", id: "reviewer-2", specialist: "contract-reviewer", maxConcurrentTasks: 3 }, "admin");
+    await workspace.createAgent({ type: "executor", id: "bulk-data", capability: "data_processing" }, "admin");
+    await workspace.createAgent({ type: "validator", id: "strict" }, "admin");
+    await workspace.removeAgent("strict", {}, "admin");
+    await workspace.dispose();
+    const base = defaultBearConfig(path.join(dir, "ws"));
+    workspace = await openWorkspace({ config: { ...base, log: { level: "error" } }, llm: false, workflowFiles: files });
+    const agents = await workspace.agents();
+    expect(agents.inspectAgent("reviewer-2")).toMatchObject({ type: "specialist", capabilities: expect.arrayContaining(["contract_review"]), load: { capacity: 3 } });
+    expect(agents.inspectAgent("bulk-data")).toMatchObject({ type: "executor", capabilities: ["data_processing"] });
+    expect(() => agents.inspectAgent("strict")).toThrow(/strict/);
+    expect(fs.statSync(path.join(dir, "ws", "state", "agents.json")).mode & 0o777).toBe(0o600);
+  }, 120_000);
 });

@@ -96,8 +96,9 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
       },
     },
     async (request, reply) => {
-      await ctx.authorize(request, MANAGE_AGENTS);
-      return reply.status(201).send(agentView(system.createAgent(agentSpecFromRequest(system, request.body))));
+      const principal = await ctx.authorize(request, MANAGE_AGENTS);
+      // kept in the workspace: it comes back after a restart
+      return reply.status(201).send(agentView(await ctx.services.workspace.createAgent(agentSpecFromRequest(system, request.body), principal.id)));
     },
   );
 
@@ -125,8 +126,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
       },
     },
     async (request) => {
-      await ctx.authorize(request, MANAGE_AGENTS);
-      return agentView(system.removeAgent(request.params.id, { force: request.query.force ?? false }));
+      const principal = await ctx.authorize(request, MANAGE_AGENTS);
+      return agentView(await ctx.services.workspace.removeAgent(request.params.id, { force: request.query.force ?? false }, principal.id));
     },
   );
 }
