@@ -80,7 +80,7 @@ describe("bear plugins and bear doctor", () => {
     expect(Object.keys(areas)).toEqual(expect.arrayContaining(["node", "offline", "workspace", "index", "audit", "hardware", "models", "llm", "plugins"]));
     expect(areas.offline).toBe("ok");
     // CI runs as root, where unshare gives plugins their own user, network and PID namespaces.
-    expect(report.checks.find((c) => c.area === "sandbox")).toMatchObject({ level: "ok", summary: expect.stringContaining("plugin containment full") });
+    expect(report.checks.find((c) => c.area === "sandbox")).toMatchObject({ level: "ok", summary: expect.stringContaining("plugin containment full (bubblewrap)") });
     expect(areas.index).toBe("warn"); // nothing ingested yet
     expect(report.fixes.join("\n")).toContain("bear ingest");
 

@@ -72,9 +72,10 @@ function startCost(): string {
     return times[3] as number;
   };
   const bare = median(() => spawnSync(process.execPath, ["-e", ""]));
-  const { command, args } = containedCommand([process.execPath, "-e", ""], 1152 * 1024 * 1024);
+  const { command, args } = containedCommand([process.execPath, "-e", ""], 1152 * 1024 * 1024, { readOnly: [examples], readWrite: [], cwd: examples });
   const contained = median(() => spawnSync(command, args));
-  return `node start: bare ${bare.toFixed(1)} ms, contained ${contained.toFixed(1)} ms (${pluginContainment().level})`;
+  const c = pluginContainment();
+  return `node start: bare ${bare.toFixed(1)} ms, contained ${contained.toFixed(1)} ms (${c.level}, ${c.launcher})`;
 }
 
 const runnerPath = await sandboxRunner();

@@ -14,7 +14,7 @@ const describeIfUnshare = runnable ? describe : describe.skip;
 
 interface ProbeReport {
   uid: number;
-  containment: { level: string; networkNamespace: boolean; pidNamespace: boolean; userNamespace: boolean; addressSpaceLimit: boolean; summary: string };
+  containment: { level: string; launcher: string; mountNamespace: boolean; networkNamespace: boolean; pidNamespace: boolean; userNamespace: boolean; addressSpaceLimit: boolean; summary: string };
   states: Record<string, string>;
   lateReload: string;
   installedLink: string;
@@ -22,16 +22,24 @@ interface ProbeReport {
   udpRaw: string;
   tcpRaw: string;
   tcpLoopback: string;
+  unixPath: string;
+  unixAbstract: string;
   killUnrelated: string;
   killHost: string;
   sleeperAlive: boolean;
   buffers: string;
-  hits: { udpRemote: number; tcpRemote: number; tcpLoopback: number; received: string[] };
+  hits: { udpRemote: number; tcpRemote: number; tcpLoopback: number; unixPath: number; unixAbstract: number; received: string[] };
 }
 
-function runProbe(asUser?: number): ProbeReport {
+const BWRAP = "/usr/bin/bwrap";
+const haveBwrap = spawnSync(BWRAP, ["--version"]).status === 0;
+if (!haveBwrap && process.env.CI) throw new Error("CI must have Debian's bubblewrap (.ci/run installs it) for the plugin containment tests");
+
+/** `launcher: "unshare"` hides bwrap (a private mount namespace binds /dev/null over it): the fallback as on a machine without it. */
+function runProbe(asUser: number | undefined, launcher: "bubblewrap" | "unshare"): ProbeReport {
   const drop = asUser === undefined ? "" : `setpriv --reuid=${asUser} --regid=${asUser} --clear-groups `;
-  const run = spawnSync("unshare", ["-n", "sh", "-c", `ip link set lo up && ip addr add 8.8.8.8/32 dev lo && exec ${drop}"${process.execPath}" --import tsx "${probe}"`], {
+  const hide = launcher === "unshare" && haveBwrap ? `mount --bind /dev/null ${BWRAP} && ` : "";
+  const run = spawnSync("unshare", ["-n", "-m", "sh", "-c", `${hide}ip link set lo up && ip addr add 8.8.8.8/32 dev lo && exec ${drop}"${process.execPath}" --import tsx "${probe}"`], {
     cwd: packageDir,
     encoding: "utf8",
     timeout: 90_000,
@@ -41,18 +49,46 @@ function runProbe(asUser?: number): ProbeReport {
   return JSON.parse(run.stdout) as ProbeReport;
 }
 
-describeIfUnshare.each([
-  ["root", undefined],
-  ["an unprivileged user (uid 65534)", 65534],
-])("a hostile plugin run by %s, in an empty network namespace, with the JS offline guard removed", (_who, uid) => {
+const cases: Array<[string, number | undefined, "bubblewrap" | "unshare"]> = [
+  ...(haveBwrap
+    ? ([
+        ["root, under bubblewrap", undefined, "bubblewrap"],
+        ["an unprivileged user (uid 65534), under bubblewrap", 65534, "bubblewrap"],
+      ] as const)
+    : []),
+  ["root, under unshare (no bubblewrap)", undefined, "unshare"],
+  ["an unprivileged user (uid 65534), under unshare (no bubblewrap)", 65534, "unshare"],
+];
+
+describeIfUnshare.each(cases)("a hostile plugin run by %s, in an empty network namespace, with the JS offline guard removed", (_who, uid, launcher) => {
   let report: ProbeReport;
   beforeAll(() => {
-    report = runProbe(uid);
+    report = runProbe(uid, launcher);
   }, 100_000);
 
-    it("gets the full containment: user, network and PID namespaces and an address-space cap", () => {
+    it("gets user, network and PID namespaces and an address-space cap (and a mount namespace under bubblewrap)", () => {
       expect(report.uid).toBe(uid ?? 0);
-      expect(report.containment).toMatchObject({ level: "full", networkNamespace: true, pidNamespace: true, userNamespace: true, addressSpaceLimit: true });
+      expect(report.containment).toMatchObject({ launcher, networkNamespace: true, pidNamespace: true, userNamespace: true, addressSpaceLimit: true, mountNamespace: launcher === "bubblewrap" });
+      // Without a mount namespace the host's path-named sockets stay reachable: doctor says PARTIAL.
+      expect(report.containment.level).toBe(launcher === "bubblewrap" ? "full" : "partial");
+      expect(report.containment.summary).toContain(`(${launcher})`);
+    });
+
+    if (launcher === "bubblewrap") {
+      it("cannot connect to a path-named Unix socket the host user listens on (it does not exist in the plugin's mount namespace)", () => {
+        expect(report.unixPath).toBe("error: ENOENT");
+        expect(report.hits.unixPath).toBe(0);
+      });
+    } else {
+      it("without bubblewrap, reaches a path-named Unix socket once the JS guard is gone (the documented limit)", () => {
+        expect(report.unixPath).toBe("connected");
+        expect(report.hits.unixPath).toBe(1);
+      });
+    }
+
+    it("cannot connect to an abstract Unix socket of the host (it belongs to the host's network namespace)", () => {
+      expect(report.unixAbstract).toBe("error: ECONNREFUSED");
+      expect(report.hits.unixAbstract).toBe(0);
     });
 
     it("refuses plugins holding a relative, absolute or hard link to state/keys.json, at load", () => {
@@ -84,7 +120,8 @@ describeIfUnshare.each([
     it("stops TCP to the host's loopback", () => {
       expect(report.tcpLoopback).toBe("error: ENETUNREACH");
       expect(report.hits.tcpLoopback).toBe(0);
-      expect(report.hits.received).toEqual([]);
+      // Only the path-named socket, without bubblewrap, ever received anything (see above).
+      expect(report.hits.received).toEqual(launcher === "bubblewrap" ? [] : ["keys.json contents"]);
     });
 
     it("cannot signal its host or an unrelated process (both survive)", () => {

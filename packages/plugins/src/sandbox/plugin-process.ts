@@ -108,7 +108,12 @@ export class PluginProcess {
   private constructor(private readonly options: PluginProcessOptions) {
     this.logger = (options.logger ?? silentLogger).child({ name: "plugins:PluginProcess", plugin: options.plugin });
     // The OS containment (namespaces, address-space cap) wraps node; the permission model runs inside it.
-    const { command, args } = containedCommand([process.execPath, ...sandboxExecArgv(options), options.runnerPath], addressSpaceMbOf(options.limits) * 1024 * 1024);
+    const real = (p: string): string => fs.realpathSync(p);
+    const { command, args } = containedCommand([process.execPath, ...sandboxExecArgv(options), options.runnerPath], addressSpaceMbOf(options.limits) * 1024 * 1024, {
+      readOnly: [options.runnerPath, options.folder, ...(options.readPaths ?? [])].map(real),
+      readWrite: (options.writePaths ?? []).map(real),
+      cwd: real(options.folder),
+    });
     this.child = spawn(command, args, {
       cwd: options.folder,
       // Nothing of the host's environment (secrets, NODE_OPTIONS) reaches the plugin.

@@ -180,7 +180,13 @@ async function pluginChecks(folder: WorkspaceFolder, config: BearConfig): Promis
     area: "sandbox",
     level: full ? "ok" : "warn",
     summary: sandbox.summary,
-    ...(full ? {} : { fix: "Allow unprivileged user namespaces (or run as root) and install util-linux (unshare, prlimit); see the plugins README." }),
+    ...(full
+      ? {}
+      : {
+          fix: sandbox.networkNamespace
+            ? "Install Debian's bubblewrap (apt-get install bubblewrap) so each plugin also gets its own mount namespace; see the plugins README."
+            : "Allow unprivileged user namespaces (or run as root) and install bubblewrap (or util-linux unshare) and prlimit; see the plugins README.",
+        }),
     details: { ...sandbox },
   };
   try {
