@@ -71,6 +71,7 @@ export class CommandContext {
     const { openWorkspace } = await import("@bear/workspace");
     const workspace = await openWorkspace({
       resumeWorkflows: false, // a CLI command runs one workflow; interrupted runs are listed, not silently resumed
+      offload: { workers: 0 }, // one act per process: a worker thread would only add its start-up
       ...options,
       config: this.config,
       logger: createPinoLogger({ level: this.logLevel, name: "bear" }),

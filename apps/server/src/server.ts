@@ -3,7 +3,7 @@ import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
-import { openWorkspace, RateLimitedError, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
+import { openWorkspace, RateLimitedError, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
 import { ApiKeyAuth } from "./http/api-key-auth";
 import { HttpError, toHttpError } from "./http/http-errors";
 import { RequestMetrics } from "./http/request-metrics";
@@ -66,6 +66,8 @@ export interface ServerOptions {
    */
   readonly cluster?: Omit<WorkspaceClusterOptions, "role">;
   readonly logger?: Logger;
+  /** Worker threads for redaction and review (default: the workspace's, one per core but one). */
+  readonly offload?: OffloadOptions;
 }
 
 /** The running parts: the Fastify app, the composed packages and the API keys issued at start. */
@@ -106,6 +108,7 @@ export async function createServer(options: ServerOptions): Promise<BearServer> 
     ...(options.cluster ? { cluster: { ...options.cluster, role: "instance" as const } } : {}),
     ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.offload ? { offload: options.offload } : {}),
   });
   let services: BearServices | undefined;
   try {

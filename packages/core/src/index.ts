@@ -8,7 +8,9 @@ export {
   OfflineViolationError,
   DisposedError,
   InvalidArgumentError,
+  WorkerPoolError,
   formatValue,
+  type WorkerPoolErrorCode,
   type CoreErrorCode,
 } from "./errors/core-errors";
 
@@ -30,6 +32,9 @@ export {
   defaultDataDir,
   WORKSPACE_DIR_MODE,
 } from "./workspace/workspace-layout";
+export { WorkerPool, WorkerTaskError, type WorkerPoolOptions, type WorkerPoolStats, type WorkerTaskContext } from "./workers/worker-pool";
+export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "./workers/serve-worker-tasks";
+export { serializeError, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
 export { confinePath, isPathInside } from "./paths/confine-path";
 export {
   acquirePidLock,

@@ -9,6 +9,7 @@ import { EnvelopeCipher } from "./crypto/envelope-cipher";
 import type { KeyEncryptionKey } from "./crypto/key-encryption-key";
 import { KeyedContentCipher } from "./crypto/keyed-content-cipher";
 import { PiiScanner, type PiiScannerOptions } from "./pii/pii-scanner";
+import type { PiiScanPool } from "./pii/scan-pool";
 import { PiiScrubber } from "./scrub/pii-scrubber";
 import { deriveKey } from "./crypto/derive-key";
 import type { ScrubPolicy } from "./scrub/scrub-policy";
@@ -44,6 +45,8 @@ export interface SecurityConfig {
    */
   readonly withholdRefusedAuditValues?: boolean;
   readonly scanner?: PiiScannerOptions;
+  /** The scrubber scans on these worker threads (see PiiScrubberOptions.scanPool); the caller disposes it. */
+  readonly scanPool?: PiiScanPool;
   readonly policies?: readonly ScrubPolicy[];
   readonly rateLimit?: RateLimiterOptions;
   /** Where AccessControl keeps principals (hashes only) across restarts, e.g. `<workspace>/state/principals.json`. */
@@ -77,6 +80,7 @@ export function createSecurity(config: SecurityConfig): Security {
   const vault = config.vaultKey ? new TokenVault(config.vaultKey, config.vaultSnapshot) : undefined;
   const scrubber = new PiiScrubber({
     scanner,
+    ...(config.scanPool ? { scanPool: config.scanPool } : {}),
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
     ...(vault ? { vault } : {}),
     ...(config.vaultKey ? { matterKey: deriveKey(config.vaultKey, "security/matter-tables") } : {}),

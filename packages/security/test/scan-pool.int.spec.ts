@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "@bear/core";
 import { ScanPoolError } from "../src/errors";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { PiiScanPool, pieces } from "../src/pii/scan-pool";
+import { PiiScrubber } from "../src/scrub/pii-scrubber";
 import { scanWorkerUrl } from "./support/scan-worker-build";
 
 const LETTER =
@@ -29,6 +30,21 @@ describe("PiiScanPool", () => {
     expect(text.length).toBeGreaterThan(3 * 4096);
     const expected = new PiiScanner({ names: false }).scan(text);
     expect(await small.scan(text)).toEqual(expected);
+  }, 60_000);
+
+  it("lets a scrubber scan on the pool: same scrubbed text as scanning on the calling thread", async () => {
+    const key = new Uint8Array(32).fill(7);
+    const pooled = new PiiScrubber({ scanPool: pool, hashKey: key });
+    const inline = new PiiScrubber({ hashKey: key });
+    for (const policy of ["default", "pseudonymize"]) expect((await pooled.scrub(LETTER, { policy, documentId: "d" })).text).toBe((await inline.scrub(LETTER, { policy, documentId: "d" })).text);
+  }, 60_000);
+
+  it("stops a scan whose signal aborts, and scans again afterwards", async () => {
+    const stop = new AbortController();
+    const scanning = pool.scan(LETTER.repeat(2000), { signal: stop.signal });
+    stop.abort(new Error("client went away"));
+    await expect(scanning).rejects.toThrow("client went away");
+    expect(await pool.scan(LETTER)).toEqual(new PiiScanner().scan(LETTER));
   }, 60_000);
 
   it("refuses options that cannot cross threads, and scans after dispose", async () => {

@@ -20,6 +20,7 @@ export { runDetailView, runSummaryView, startedRunView, workflowStartRequest, ty
 export { agentSpecFromRequest, agentView, EXECUTOR_CAPABILITIES, type AgentCreateRequest } from "./api/agent-views";
 export { modelActionFromRequest, modelActionMessage, modelView, type ModelAction, type ModelActionRequest } from "./api/model-views";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
+export { Offload, type OffloadOptions } from "./offload/offload";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 // What the apps show and accept, re-exported so that an app depends on the workspace alone.

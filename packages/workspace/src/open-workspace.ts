@@ -7,7 +7,7 @@ import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { hasUnfinishedIngest, ragModule } from "@bear/rag";
-import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher, type KeyEncryptionKey } from "@bear/security";
+import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher, type KeyEncryptionKey, type PiiScanPool } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { workspaceSpecialists } from "./agents/workspace-specialists";
@@ -23,6 +23,7 @@ import { WorkspaceUsers } from "./users/workspace-users";
 import { ConversationStore } from "./conversations/conversation-store";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
+import { Offload } from "./offload/offload";
 import type { OpenWorkspaceOptions } from "./workspace-options";
 import { WorkspaceActs, workspaceTools } from "./tools/workspace-tools";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
@@ -42,7 +43,9 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
   const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
-  const container = createContainer(...workspaceModules(options, folder, manifest, keys), workspaceModule(folder), ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []));
+  // one worker pool for the workspace's heavy work: scans (redaction, ingest scrubbing) and reviews
+  const offload = new Offload(options.offload);
+  const container = createContainer(...workspaceModules(options, folder, manifest, keys, offload.scans), workspaceModule(folder), ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []));
   cluster?.bindCipher(() => (container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined));
   const workspace = new Workspace({
     ...(cluster ? { cluster: { node: cluster.node, role: options.cluster!.role } } : {}),
@@ -55,6 +58,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     embedderId,
     resumeWorkflows: options.resumeWorkflows ?? true,
     vaultKey: keys.vaultKey,
+    offload,
   });
   // An ingest killed mid-run committed documents it never audited: opening the index records them.
   if (hasUnfinishedIngest(folder.indexDir(embedderId))) await workspace.reconcileUnfinishedIngests();
@@ -62,7 +66,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
 }
 
 /** Every package's ContainerModule, configured for this workspace. */
-export function workspaceModules(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest, keys: WorkspaceKeys): ContainerModule[] {
+export function workspaceModules(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest, keys: WorkspaceKeys, scanPool?: PiiScanPool): ContainerModule[] {
   const { config } = options;
   const paths = folder.paths;
   const llmId = options.llm === false ? undefined : folder.llmId(config);
@@ -77,6 +81,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       auditKey: keys.auditKey,
       vaultKey: keys.vaultKey,
       hashKey: keys.hashKey,
+      // the scrubber (ingest's scrubbing) scans on the workspace's worker threads
+      ...(scanPool ? { scanPool } : {}),
       ...(vault ? { vaultSnapshot: vault } : {}),
       principalsFile: paths.principalsFile,
       withholdRefusedAuditValues: true,

@@ -1,6 +1,7 @@
 import type { BearConfig, Logger } from "@bear/core";
 import type { ScryptParams } from "@bear/security";
 import type { PassphraseSource } from "./keys/workspace-keys";
+import type { OffloadOptions } from "./offload/offload";
 
 /** Joining a cluster of BEAR processes on one Redis (see @bear/cluster). */
 export interface WorkspaceClusterOptions {
@@ -56,4 +57,9 @@ export interface OpenWorkspaceOptions {
   readonly cluster?: WorkspaceClusterOptions;
   /** Per-principal token bucket of the API. */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
+  /**
+   * Worker threads for redaction and review (default: one per core but one, 1 to 4), so a long one
+   * never blocks a server's event loop. A one-shot command passes `{ workers: 0 }` (in-process).
+   */
+  readonly offload?: OffloadOptions;
 }

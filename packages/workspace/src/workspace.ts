@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Container } from "inversify";
 import { Cache, disposeContainer, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, type AgentSnapshot, type AgentSpec, type AgentSystem } from "@bear/agents";
-import { reviewContract, renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
+import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type PageImage, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
 import {
@@ -32,6 +32,7 @@ import type { LiveRuns } from "./runs/live-runs";
 import type { UploadOutcome, UploadRequest, UploadStore } from "./uploads/upload-store";
 import type { VaultFile } from "./vault/vault-file";
 import type { WorkspacePlugins } from "./plugins/workspace-plugins";
+import type { Offload } from "./offload/offload";
 import type { WorkspaceUsers } from "./users/workspace-users";
 import { MatterTableStore } from "./vault/matter-tables";
 import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
@@ -77,6 +78,8 @@ export interface RedactOptions {
   readonly plugins?: boolean;
   /** Share placeholders with earlier redactions of this matter (its table is kept sealed in the workspace). */
   readonly matterId?: string;
+  /** Stops the work (e.g. the client went away); the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -98,6 +101,8 @@ export class Workspace implements AsyncDisposable {
   readonly plugins: WorkspacePlugins;
   /** Ask-page conversations per matter (sealed when the workspace is encrypted). */
   readonly conversations: ConversationStore;
+  /** Where redaction and review run: worker threads, so a large one never blocks a server's event loop. */
+  readonly offload: Offload;
   readonly #container: Container;
   readonly #uploads: UploadStore;
   readonly #agentStore: AgentStore;
@@ -122,7 +127,9 @@ export class Workspace implements AsyncDisposable {
     resumeWorkflows: boolean;
     vaultKey: Uint8Array;
     cluster?: { readonly node: ClusterNode; readonly role: "instance" | "worker" };
+    offload: Offload;
   }) {
+    this.offload = init.offload;
     this.#cluster = init.cluster;
     this.#vaultKey = init.vaultKey;
     this.#container = init.container;
@@ -408,13 +415,13 @@ export class Workspace implements AsyncDisposable {
     const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, llm?.id ?? "rules", reviewerFingerprint()] };
     const report = await this.cache().getOrCompute(key, () => {
       cached = false;
-      return reviewContract(text, {
+      // in a worker thread: a long review never blocks a server's event loop
+      return this.offload.review(text, {
         ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
         ...(options.documentName ? { documentName: options.documentName } : {}),
         ...(options.title ? { title: options.title } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(llm ? { llm } : {}),
-        logger: this.logger,
       });
     });
     const r = report.summary.risks;
@@ -464,25 +471,24 @@ export class Workspace implements AsyncDisposable {
     const table = matterId === undefined ? undefined : tables.read(matterId);
     if (matterId !== undefined && table) scrubber.importMatter(matterId, table);
     const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
-    const scrub = {
+    // The scan (the slow part) runs on the worker pool; the policy is applied here, where the vault and the
+    // matter's placeholder table are.
+    const own = await this.offload.scan(text, options.signal ? { signal: options.signal } : {}, this.#container.get<PiiScanner>(PiiScannerToken));
+    const findings = extra.findings.length === 0 ? own : resolveOverlaps([...own, ...extra.findings]);
+    const result = scrubber.apply(text, findings, {
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.documentId ? { documentId: options.documentId } : {}),
       ...(matterId !== undefined ? { matterId } : {}),
-    };
-    let result: PiiScrubResult;
-    if (extra.findings.length === 0) {
-      result = await scrubber.scrub(text, scrub);
-    } else {
-      const findings = resolveOverlaps([...this.#container.get<PiiScanner>(PiiScannerToken).scan(text), ...extra.findings]);
-      result = scrubber.apply(text, findings, scrub);
-      await this.audit.record({
-        action: "scrub",
-        outcome: "success",
-        actor: options.actor,
-        ...(options.documentId ? { resource: options.documentId } : {}),
-        details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: extra.used.length },
-      });
-    }
+    });
+    const byType: Record<string, number> = {};
+    for (const f of findings) byType[`n_${f.type}`] = (byType[`n_${f.type}`] ?? 0) + 1;
+    await this.audit.record({
+      action: "scrub",
+      outcome: "success",
+      actor: options.actor,
+      ...(options.documentId ? { resource: options.documentId } : {}),
+      details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: extra.used.length, ...byType },
+    });
     if (result.policy === "reversible") this.saveVault();
     if (matterId !== undefined) tables.save(matterId, scrubber.exportMatter(matterId));
     return { result, plugins: extra.used };
@@ -521,6 +527,7 @@ export class Workspace implements AsyncDisposable {
       try {
         this.plugins.stopWatching();
         await this.#worker?.close();
+        await this.offload.dispose();
         // In a cluster, steps running on workers are left to finish for whichever instance resumes the runs.
         this.#cluster?.node.detach();
         const engine = await this.#workflows?.catch(() => undefined);

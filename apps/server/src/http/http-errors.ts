@@ -78,6 +78,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   RATE_LIMITED: 429,
   DISPOSED: 503,
   RAG_INDEX_BUSY: 503,
+  WORKER_POOL_BUSY: 503,
+  WORKER_OUT_OF_MEMORY: 413,
 };
 
 export interface ErrorBody {

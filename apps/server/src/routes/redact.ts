@@ -76,8 +76,17 @@ export function registerRedactRoutes(app: FastifyInstance, ctx: RouteContext): v
         principal = matter === undefined ? await ctx.authorize(request, "pii.scrub") : await authorizeInMatter(ctx, request, "pii.scrub", { matter }, () => invalidField("body.matter", "is not a matter you can use"));
         source = text as string;
       }
-      // The workspace's scrubber and its plugins' recognizers, as `bear redact` uses them.
-      const { result } = await ctx.services.workspace.redact(source, { actor: principal.id, policy, ...(documentId ? { documentId } : {}), ...(matter !== undefined ? { matterId: matter } : {}) });
+      // The workspace's scrubber and its plugins' recognizers, as `bear redact` uses them, on the worker
+      // pool; a client that goes away stops it.
+      const controller = new AbortController();
+      reply.raw.once("close", () => controller.abort());
+      const { result } = await ctx.services.workspace.redact(source, {
+        actor: principal.id,
+        policy,
+        signal: controller.signal,
+        ...(documentId ? { documentId } : {}),
+        ...(matter !== undefined ? { matterId: matter } : {}),
+      });
       if (format === "text") {
         return reply.header("content-type", "text/plain; charset=utf-8").header("content-disposition", `attachment; filename="${fileName}"`).send(result.text);
       }

@@ -7,7 +7,8 @@ export type CoreErrorCode =
   | "PATH_OUTSIDE_WORKSPACE"
   | "OFFLINE_VIOLATION"
   | "DISPOSED"
-  | "INVALID_ARGUMENT";
+  | "INVALID_ARGUMENT"
+  | WorkerPoolErrorCode;
 
 export class ConfigError extends BearError<"CONFIG_INVALID" | "CONFIG_FILE_UNREADABLE"> {}
 
@@ -69,3 +70,8 @@ export function formatValue(value: unknown): string {
     return String(value);
   }
 }
+
+export type WorkerPoolErrorCode = "WORKER_POOL_BUSY" | "WORKER_OUT_OF_MEMORY" | "WORKER_FAILED";
+
+/** A WorkerPool refused or lost a task: its queue was full, or the worker died (out of memory, crash). */
+export class WorkerPoolError extends BearError<WorkerPoolErrorCode> {}

@@ -1,30 +1,31 @@
 // Scanning on worker threads: documents in parallel, and a long document cut at paragraph breaks into pieces scanned
-// in parallel. The event loop of the caller never runs a scan.
+// in parallel. The event loop of the caller never runs a scan. The threads are a @bear/core WorkerPool: the pool's
+// own (dist/scan-worker.js), or one the caller shares with other work (the workspace runs reviews on the same one).
 import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import { InvalidArgumentError } from "@bear/core";
+import { DisposedError, InvalidArgumentError, WorkerPool } from "@bear/core";
 import { ScanPoolError } from "../errors";
-import { resolveOverlaps, type PiiScannerOptions } from "./pii-scanner";
+import { resolveOverlaps } from "./pii-scanner";
 import type { PiiFinding } from "./pii-types";
-import type { ScanReply, ScanRequest } from "./scan-worker";
+import { PII_SCAN_TASK, type PiiScanTask, type PiiScanTaskOptions } from "./scan-task";
 
 export interface PiiScanPoolOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Worker threads of the pool's own WorkerPool (default: the machine's available parallelism). */
   readonly threads?: number;
-  /** Scanner options for every worker (plain data: recognizer objects and validator functions cannot cross threads). */
-  readonly scanner?: Omit<PiiScannerOptions, "recognizers">;
+  /** Scanner options for every scan (plain data: recognizer objects and validator functions cannot cross threads). */
+  readonly scanner?: PiiScanTaskOptions;
   /** Texts longer than this are cut at paragraph breaks into pieces of about this size (default 256 KiB). */
   readonly pieceChars?: number;
-  /** The worker script; defaults to dist/scan-worker.js next to this package's bundle. */
+  /** The worker script of the pool's own WorkerPool; defaults to dist/scan-worker.js next to this package's bundle. */
   readonly workerUrl?: URL;
-}
-
-interface Job {
-  readonly text: string;
-  readonly resolve: (findings: readonly PiiFinding[]) => void;
-  readonly reject: (error: Error) => void;
+  /**
+   * Scan on this WorkerPool instead of an own one: its worker script must serve `piiScanTaskHandlers`. The pool
+   * stays the caller's (dispose() does not end it).
+   */
+  readonly pool?: WorkerPool;
+  /** Pieces waiting for a thread at most in the pool's own WorkerPool (default: no limit). */
+  readonly maxQueued?: number;
 }
 
 /** The built worker next to this module (dist/). */
@@ -51,125 +52,76 @@ export function pieces(text: string, size: number): { readonly offset: number; r
   return out;
 }
 
-/** One worker thread; a thread that dies fails the scans it held and is replaced at the next scan. */
-class ScanThread {
-  #worker: Worker | undefined;
-  readonly #pending = new Map<number, Job>();
-  #nextId = 0;
-
-  constructor(
-    private readonly url: URL,
-    private readonly options: PiiScanPoolOptions["scanner"],
-    private readonly onIdle: () => void,
-  ) {}
-
-  #spawn(): Worker {
-    const worker = new Worker(this.url);
-    worker.unref();
-    worker.postMessage({ options: this.options ?? {} });
-    worker.on("message", (reply: ScanReply) => {
-      const job = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
-      if (this.#pending.size === 0) worker.unref();
-      if (job) {
-        if (reply.ok) job.resolve(reply.findings);
-        else job.reject(new ScanPoolError(`a scan failed in a worker (${reply.error.code ?? "error"}): ${reply.error.message}`));
-      }
-      this.onIdle();
-    });
-    const fail = (error: Error): void => {
-      if (this.#worker === worker) this.#worker = undefined;
-      for (const job of this.#pending.values()) job.reject(new ScanPoolError(`a worker thread ended: ${error.message}`, { cause: error }));
-      this.#pending.clear();
-      this.onIdle();
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`exit code ${code}`)));
-    return worker;
-  }
-
-  get load(): number {
-    return this.#pending.size;
-  }
-
-  scan(job: Job): void {
-    const worker = (this.#worker ??= this.#spawn());
-    const id = this.#nextId++;
-    this.#pending.set(id, job);
-    worker.ref();
-    const request: ScanRequest = { id, text: job.text };
-    worker.postMessage(request);
-  }
-
-  async terminate(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker) await worker.terminate();
-  }
-}
-
 /**
  * A pool of scanner threads. `scan(text)` resolves with the same kind of findings as `PiiScanner.scan`; a text longer
  * than `pieceChars` is scanned piece by piece in parallel (mentions are then linked within a piece, not across
  * pieces: a short name defined in one piece is not found in the next).
  */
-export class PiiScanPool {
+export class PiiScanPool implements AsyncDisposable {
   readonly threads: number;
   readonly #pieceChars: number;
-  readonly #workers: ScanThread[] = [];
-  readonly #queue: Job[] = [];
+  readonly #pool: WorkerPool;
+  readonly #ownsPool: boolean;
+  readonly #options: PiiScanTaskOptions | undefined;
   #disposed = false;
 
   constructor(options: PiiScanPoolOptions = {}) {
-    const threads = options.threads ?? os.availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError("threads", threads, "an integer from 1 to 64");
     const pieceChars = options.pieceChars ?? 256 * 1024;
     if (!Number.isInteger(pieceChars) || pieceChars < 4096) throw new InvalidArgumentError("pieceChars", pieceChars, "an integer of at least 4096");
     if (options.scanner && "recognizers" in options.scanner) throw new InvalidArgumentError("scanner.recognizers", "objects", "plain options (recognizer objects cannot cross threads)");
     for (const c of options.scanner?.custom ?? [])
       if (typeof c.validator === "function") throw new InvalidArgumentError(`custom recognizer '${c.name}' validator`, "a function", 'a named validator ("luhn", "iban", "ssn")');
-    this.threads = threads;
     this.#pieceChars = pieceChars;
-    const url = options.workerUrl ?? defaultWorkerUrl();
-    for (let i = 0; i < threads; i++) this.#workers.push(new ScanThread(url, options.scanner, () => this.#drain()));
+    this.#options = options.scanner;
+    if (options.pool) {
+      this.#pool = options.pool;
+      this.#ownsPool = false;
+    } else {
+      const threads = options.threads ?? os.availableParallelism();
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError("threads", threads, "an integer from 1 to 64");
+      this.#pool = new WorkerPool({ url: options.workerUrl ?? defaultWorkerUrl(), size: threads, name: "the PII scan pool", ...(options.maxQueued === undefined ? {} : { maxQueued: options.maxQueued }) });
+      this.#ownsPool = true;
+    }
+    this.threads = this.#pool.size;
   }
 
-  /** Findings in one text, as PiiScanner.scan finds them (see the class note for long texts). */
-  async scan(text: string): Promise<PiiFinding[]> {
+  /**
+   * Findings in one text, as PiiScanner.scan finds them (see the class note for long texts). `signal` stops the scan:
+   * its pieces still queued are dropped and the threads running them are ended.
+   */
+  async scan(text: string, options: { readonly signal?: AbortSignal } = {}): Promise<PiiFinding[]> {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
-    if (this.#disposed) throw new ScanPoolError("this pool was disposed");
+    if (this.#disposed || this.#pool.disposed) throw new ScanPoolError("this pool was disposed");
     const parts = text.length > this.#pieceChars ? pieces(text, this.#pieceChars) : [{ offset: 0, text }];
-    const found = await Promise.all(parts.map((p) => this.#run(p.text).then((fs) => fs.map((f) => ({ ...f, start: f.start + p.offset, end: f.end + p.offset })))));
-    return parts.length === 1 ? (found[0] ?? []) : resolveOverlaps(found.flat());
-  }
-
-  /** Findings in each text, the texts scanned in parallel. */
-  scanMany(texts: readonly string[]): Promise<PiiFinding[][]> {
-    return Promise.all(texts.map((t) => this.scan(t)));
-  }
-
-  #run(text: string): Promise<PiiFinding[]> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ text, resolve: (f) => resolve([...f]), reject });
-      this.#drain();
-    });
-  }
-
-  /** Hands queued texts to idle threads, one text per thread at a time. */
-  #drain(): void {
-    for (const w of this.#workers) {
-      if (w.load > 0) continue;
-      const job = this.#queue.shift();
-      if (!job) return;
-      w.scan(job);
+    // one controller for the pieces: when one fails, the others stop too
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    try {
+      const found = await Promise.all(
+        parts.map(async (p) => {
+          const task: PiiScanTask = { kind: PII_SCAN_TASK, text: p.text, ...(this.#options ? { options: this.#options } : {}) };
+          const findings = await this.#pool.run<PiiFinding[]>(task, { signal });
+          return p.offset === 0 ? findings : findings.map((f) => ({ ...f, start: f.start + p.offset, end: f.end + p.offset }));
+        }),
+      );
+      return parts.length === 1 ? (found[0] ?? []) : resolveOverlaps(found.flat());
+    } catch (error) {
+      if (!stop.signal.aborted) stop.abort(error);
+      if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
+      throw error;
     }
   }
 
+  /** Findings in each text, the texts scanned in parallel. */
+  scanMany(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<PiiFinding[][]> {
+    return Promise.all(texts.map((t) => this.scan(t, options)));
+  }
+
+  /** Ends the pool's own threads (a shared pool stays its owner's to end). */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const job of this.#queue.splice(0)) job.reject(new ScanPoolError("this pool was disposed"));
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    if (this.#ownsPool) await this.#pool.dispose();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -5,6 +5,7 @@ import { DecryptionError, VaultAccessDeniedError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import type { PiiFinding } from "../pii/pii-types";
 import { PiiScanner } from "../pii/pii-scanner";
+import type { PiiScanPool } from "../pii/scan-pool";
 import { OffsetMap, type OffsetSegment } from "./offset-map";
 import { EntityLinker, LINKED_TYPES, type EntityLinkerState } from "./entity-linker";
 import { BUILT_IN_POLICIES, type ScrubOperator, type ScrubPolicy } from "./scrub-policy";
@@ -71,6 +72,11 @@ export interface PiiScrubberOptions {
   /** Who may restore. Without one, restore() is always refused. */
   readonly authorizeRestore?: RestoreAuthorizer;
   readonly audit?: AuditSink;
+  /**
+   * Where `scrub` scans: worker threads (a PiiScanPool), so a long text never blocks the caller's event loop
+   * (ingest on a server). Without one, `scanner` scans on the calling thread.
+   */
+  readonly scanPool?: Pick<PiiScanPool, "scan">;
 }
 
 export const PiiScrubberOptions = Symbol.for("@bear/security:PiiScrubberOptions");
@@ -82,6 +88,7 @@ const MAX_DOCUMENTS = 1000;
 @injectable()
 export class PiiScrubber implements Scrubber {
   private readonly scanner: PiiScanner;
+  private readonly scanPool: Pick<PiiScanPool, "scan"> | undefined;
   private readonly policies = new Map<string, ScrubPolicy>();
   private readonly hashKey: SecureBuffer;
   private readonly vault: TokenVault | undefined;
@@ -100,12 +107,13 @@ export class PiiScrubber implements Scrubber {
     this.matterKey = options.matterKey ? SecureBuffer.from(options.matterKey) : undefined;
     this.authorizeRestore = options.authorizeRestore;
     this.audit = options.audit ?? nullAuditSink;
+    this.scanPool = options.scanPool;
   }
 
   async scrub(text: string, options: PiiScrubOptions = {}): Promise<PiiScrubResult> {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     options.signal?.throwIfAborted();
-    const findings = this.scanner.scan(text);
+    const findings = this.scanPool ? await this.scanPool.scan(text, options.signal ? { signal: options.signal } : {}) : this.scanner.scan(text);
     const result = this.apply(text, findings, options);
     await this.audit.record({
       action: "scrub",

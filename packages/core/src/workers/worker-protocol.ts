@@ -1,0 +1,37 @@
+// Messages between a WorkerPool and the worker threads it runs (serveWorkerTasks). Everything here is
+// structured-cloneable: strings, numbers, plain objects, typed arrays.
+import { BearError } from "../errors/bear-error";
+
+/** One unit of work: `kind` names the handler the worker script registered for it. */
+export interface WorkerTask {
+  readonly kind: string;
+}
+
+/** An error raised in a worker, as it crosses the thread boundary (its BearError code kept). */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly hint?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export type ToWorker =
+  | { readonly type: "task"; readonly id: number; readonly task: WorkerTask }
+  | { readonly type: "call-result"; readonly callId: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: "call-result"; readonly callId: number; readonly ok: false; readonly error: SerializedError };
+
+export type FromWorker =
+  | { readonly type: "done"; readonly id: number; readonly value: unknown }
+  | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** The task asks the thread that started it for something only that thread has (e.g. a loaded model). */
+  | { readonly type: "call"; readonly id: number; readonly callId: number; readonly payload: unknown };
+
+/** An error as it crosses a thread boundary: a BearError keeps its code, hint and details. */
+export function serializeError(error: unknown): SerializedError {
+  if (BearError.isInstance(error)) {
+    return { name: error.name, message: error.message, code: error.code, ...(error.hint ? { hint: error.hint } : {}), ...(error.details ? { details: { ...error.details } } : {}) };
+  }
+  const e = error as { name?: unknown; message?: unknown };
+  return { name: typeof e?.name === "string" ? e.name : "Error", message: typeof e?.message === "string" ? e.message : String(error) };
+}
