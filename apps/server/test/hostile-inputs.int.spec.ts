@@ -1,6 +1,8 @@
-// Attacks on the server's inputs: upload names that break file systems or headers, and floods of
+// Attacks on the server's inputs: upload names that break file systems or headers, zip bombs, and floods of
 // unauthenticated requests that used to write one audit record each.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test only: the same generated bombs rag's own hostile-file tests use
+import { docxBomb } from "../../../packages/rag/test/support/hostile-files";
 import { auditRecords, multipart, NDA, startTestServer, type TestServer } from "./support/test-server";
 
 describe("hostile inputs", () => {
@@ -62,4 +64,41 @@ describe("hostile inputs", () => {
     expect(counted).toBe(1000);
     t = await startTestServer({ dir: t.dir });
   }, 180_000);
+});
+
+describe("a DOCX bomb uploaded by a paralegal fails alone; the server keeps answering", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ rateLimit: { capacity: 10_000, refillPerSecond: 1_000 }, patch: (c) => ({ ...c, rag: { ...c.rag, maxFileSizeMb: 2 } }) });
+  });
+  afterAll(() => t.close());
+
+  const uploadAs = (name: string, content: Uint8Array | string) => {
+    const { payload, headers } = multipart(name, typeof content === "string" ? content : Buffer.from(content));
+    return fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("paula"), ...headers }, body: payload });
+  };
+
+  it.each([
+    ["honest sizes, 300 MB of paragraphs", docxBomb(300)],
+    ["sizes that lie (declares 1 MB, inflates to 300 MB)", docxBomb(300, { declaredSize: 1_000_000 })],
+  ])("%s: 413 RAG_FILE_TOO_LARGE, /health answers meanwhile, the next upload is ingested", async (_name, bomb) => {
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024); // under the upload limit: the attack reaches extraction
+    const uploading = uploadAs("bomb.docx", bomb);
+    let done = false;
+    void uploading.finally(() => (done = true));
+    const health: number[] = [];
+    while (!done) {
+      const started = performance.now();
+      const res = await fetch(`${t.url}/api/v1/health`);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      health.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const res = await uploading;
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("RAG_FILE_TOO_LARGE");
+    expect(Math.max(0, ...health)).toBeLessThan(2_000); // before: no answers for ~120 s, then abort
+    expect((await uploadAs("after-the-bomb.txt", NDA)).status).toBe(201);
+  }, 120_000);
 });
