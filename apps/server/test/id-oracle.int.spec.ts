@@ -1,7 +1,8 @@
 // Attack: probe ids of another matter's documents and runs. "Not yours" must answer exactly what
 // "does not exist" answers (404, no matter name), on every route that takes an id; the probe is
 // still audited.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { auditRecords, multipart, NDA, startTestServer, type TestServer } from "./support/test-server";
 
@@ -50,6 +51,21 @@ describe("ids confirm nothing across an ethical wall", () => {
     expect(theirs.statusCode).toBe(missing.statusCode);
     const after = auditRecords(t.dir).filter((a) => a.action === "permission.denied" && a.actor === "bob").length;
     expect(after).toBeGreaterThan(before);
+  });
+
+  it("the id of a guessed file cannot be computed: it is not SHA-256(matter \\0 path) and that id answers 404 as any unknown id", async () => {
+    // Before: ids were sha256(matter \0 path)[:24], so guessing "acme/acme-merger-nda.txt" gave the real id.
+    const guesses = ["acme-merger-nda.txt", "acme/acme-merger-nda.txt", path.join(t.dir, "uploads", "acme", "acme-merger-nda.txt")].map((file) =>
+      createHash("sha256").update(`acme\0${file}`).digest("hex").slice(0, 24),
+    );
+    for (const guess of guesses) {
+      expect(guess).not.toBe(docId);
+      for (const who of ["alice", "bob"] as const) {
+        const res = await inject("GET", `/api/v1/documents/${guess}`, who);
+        expect(res.statusCode).toBe(404);
+        expect(res.body).not.toContain("acme");
+      }
+    }
   });
 
   it("the owner still reaches both", async () => {

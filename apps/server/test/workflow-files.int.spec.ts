@@ -72,6 +72,22 @@ describe("workflow files: one sealed area per matter (the ethical wall holds for
     expect(denied.status).toBe(403);
   });
 
+  it("a failed step's error names the path relative to the caller's area, never the server's folder (issue 15)", async () => {
+    // Before: `ENOENT: no such file or directory, open '/…/workflows/…/missing.txt'`.
+    for (const parameters of [
+      { operation: "read", path: "missing.txt" },
+      { operation: "delete", path: "gone/nowhere.txt" },
+      { operation: "list", path: "no-such-folder" },
+    ]) {
+      const failed = await fileStep("alice", "acme", parameters);
+      expect(failed.runStatus).toBe("failed");
+      expect(failed.error?.message).toContain(`'${parameters.path}'`);
+      const everything = JSON.stringify(failed);
+      expect(everything).not.toContain(t.dir);
+      expect(everything).not.toMatch(/'\/[^']*(workflows|matters)\//);
+    }
+  });
+
   it("keeps the files sealed at rest, in private folders: no word of them anywhere under the encrypted workspace", async () => {
     const area = path.join(t.dir, "workflows", "matters", "acme");
     const memo = path.join(area, "notes", "memo.txt");

@@ -1,7 +1,7 @@
 // The worker-thread pool every package uses to keep heavy work off the event loop, with real worker threads.
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "@jest/globals";
-import { DisposedError, WorkerPool, WorkerPoolError, WorkerTaskError } from "@bear/core";
+import { disableOfflineGuard, DisposedError, enforceOffline, WorkerPool, WorkerPoolError, WorkerTaskError } from "@bear/core";
 
 const url = new URL("./fixtures/pool-worker.mjs", import.meta.url);
 
@@ -60,6 +60,18 @@ describe("WorkerPool", () => {
     await expect(pool.run({ kind: "hog" })).rejects.toMatchObject({ code: "WORKER_OUT_OF_MEMORY" });
     expect(await pool.run({ kind: "echo", text: "alive" } as never)).toEqual({ text: "alive" });
   }, 60_000);
+
+  it("a worker started while the offline guard is on guards itself, refusing even loopback (heavy work needs no socket)", async () => {
+    enforceOffline();
+    try {
+      await using pool = new WorkerPool({ url, size: 1 });
+      expect(await pool.run({ kind: "connect" })).toBe("OFFLINE_VIOLATION");
+    } finally {
+      disableOfflineGuard();
+    }
+    await using open = new WorkerPool({ url, size: 1 });
+    expect(await open.run({ kind: "connect" })).toBe("ECONNREFUSED"); // without the guard the attempt reaches the kernel
+  }, 30_000);
 
   it("fails queued and running tasks with DisposedError on dispose, and refuses new ones", async () => {
     const pool = new WorkerPool({ url, size: 1 });

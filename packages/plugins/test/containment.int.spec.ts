@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 
@@ -135,4 +136,14 @@ describeIfUnshare.each(cases)("a hostile plugin run by %s, in an empty network n
       expect(report.buffers).toMatch(/^PLUGIN_(CALL_FAILED|MEMORY_LIMIT|CRASHED)/);
       expect(report.buffers).not.toMatch(/allocated 4096 MiB/);
     });
+});
+
+describe("the plugin test suite itself", () => {
+  // `npm test` runs it through scripts/test-in-empty-netns.mjs: a plugin that escaped its sandbox in a failing test
+  // still reaches nothing. CI always does; a developer without root runs it in the host's namespace.
+  const isolated = process.env.CI !== undefined || process.env.BEAR_TESTS_IN_EMPTY_NETNS === "1";
+  (isolated ? it : it.skip)("runs in an empty network namespace: its only interface is its own loopback", () => {
+    expect(Object.keys(os.networkInterfaces())).toEqual(["lo"]);
+    expect(spawnSync("ip", ["route", "get", "8.8.8.8"], { encoding: "utf8" }).status).not.toBe(0); // no route out
+  });
 });

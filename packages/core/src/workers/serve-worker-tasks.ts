@@ -1,7 +1,8 @@
 // The worker-thread side of a WorkerPool: a worker script calls serveWorkerTasks with its handlers.
 import fs from "node:fs";
 import os from "node:os";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { enforceOffline } from "../offline/offline-guard";
 import { serializeError, type FromWorker, type ToWorker, type WorkerTask } from "./worker-protocol";
 
 /** What a handler can do besides computing: ask the thread that started the task for something. */
@@ -33,6 +34,8 @@ export function serveWorkerTasks(handlers: Readonly<Record<string, WorkerTaskHan
   const port = parentPort;
   if (!port) throw new Error("serveWorkerTasks runs in a worker thread only");
   lowerThreadPriority(options.nice ?? 10);
+  // the starting thread's offline guard does not reach this realm: here a stricter one (heavy work needs no socket)
+  if ((workerData as { bearOffline?: boolean } | null)?.bearOffline === true) enforceOffline({ allowLoopback: false });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextCall = 0;
   port.on("message", (message: ToWorker) => {

@@ -4,6 +4,7 @@
 import { Worker } from "node:worker_threads";
 import { BearError } from "../errors/bear-error";
 import { DisposedError, InvalidArgumentError, WorkerPoolError } from "../errors/core-errors";
+import { isOfflineEnforced } from "../offline/offline-guard";
 import { serializeError, type FromWorker, type SerializedError, type ToWorker, type WorkerTask } from "./worker-protocol";
 
 export interface WorkerPoolOptions {
@@ -128,7 +129,8 @@ export class WorkerPool implements AsyncDisposable {
 
   #spawn(): Worker {
     const memoryMb = this.#memoryMb;
-    const worker = new Worker(this.#url, { resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(memoryMb / 16))) } });
+    // A worker thread is a JS realm of its own: it turns the offline guard on itself when this thread has it.
+    const worker = new Worker(this.#url, { workerData: { bearOffline: isOfflineEnforced() }, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(memoryMb / 16))) } });
     this.#workers++;
     worker.on("message", (message: FromWorker) => this.#onMessage(worker, message));
     worker.on("error", (error: Error) => this.#onDeath(worker, error));

@@ -99,7 +99,9 @@ const SIBLING_FAILED = Symbol("sibling-failed");
 
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (BearError.isInstance(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: (error as { code?: unknown }).code === undefined ? "HANDLER_ERROR" : String((error as { code?: unknown }).code), message: error.message };
+  // duck-typed: an Error from another realm (node:fs under a VM context, a worker) fails instanceof
+  const e = error as { message?: unknown; code?: unknown } | null;
+  if (typeof error === "object" && e !== null && typeof e.message === "string") return { code: e.code === undefined ? "HANDLER_ERROR" : String(e.code), message: e.message };
   return { code: "HANDLER_ERROR", message: errorMessage(error) };
 }
 
