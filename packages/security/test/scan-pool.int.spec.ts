@@ -36,7 +36,18 @@ describe("PiiScanPool", () => {
     const key = new Uint8Array(32).fill(7);
     const pooled = new PiiScrubber({ scanPool: pool, hashKey: key });
     const inline = new PiiScrubber({ hashKey: key });
-    for (const policy of ["default", "pseudonymize"]) expect((await pooled.scrub(LETTER, { policy, documentId: "d" })).text).toBe((await inline.scrub(LETTER, { policy, documentId: "d" })).text);
+    for (const policy of ["default", "pseudonymize"]) {
+      expect(pooled.canApplyOn({ policy, documentId: `d-${policy}` })).toBe(true); // scanned and applied on the pool
+      const [a, b] = [await pooled.scrub(LETTER, { policy, documentId: `d-${policy}` }), await inline.scrub(LETTER, { policy, documentId: `d-${policy}` })];
+      expect(a.text).toBe(b.text);
+      expect(a.replacements).toEqual(b.replacements);
+      expect(a.toOriginalSpan(a.replacements[0]!.start, a.replacements[0]!.end)).toEqual(b.toOriginalSpan(b.replacements[0]!.start, b.replacements[0]!.end));
+    }
+    // what needs this thread's state is applied here: the vault, a matter's table, a document numbered before
+    expect(pooled.canApplyOn({ policy: "reversible" })).toBe(false);
+    expect(pooled.canApplyOn({ matterId: "acme" })).toBe(false);
+    pooled.apply(LETTER, [], { documentId: "seen" });
+    expect(pooled.canApplyOn({ documentId: "seen" })).toBe(false);
   }, 60_000);
 
   it("stops a scan whose signal aborts, and scans again afterwards", async () => {

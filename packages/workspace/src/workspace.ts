@@ -471,15 +471,18 @@ export class Workspace implements AsyncDisposable {
     const table = matterId === undefined ? undefined : tables.read(matterId);
     if (matterId !== undefined && table) scrubber.importMatter(matterId, table);
     const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
-    // The scan (the slow part) runs on the worker pool; the policy is applied here, where the vault and the
-    // matter's placeholder table are.
+    // The scan runs on the worker pool; so does applying the policy, unless it needs what only this thread has
+    // (the vault, the matter's placeholder table, a document's numbering so far).
     const own = await this.offload.scan(text, options.signal ? { signal: options.signal } : {}, this.#container.get<PiiScanner>(PiiScannerToken));
     const findings = extra.findings.length === 0 ? own : resolveOverlaps([...own, ...extra.findings]);
-    const result = scrubber.apply(text, findings, {
+    const scrubOptions = {
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.documentId ? { documentId: options.documentId } : {}),
       ...(matterId !== undefined ? { matterId } : {}),
-    });
+    };
+    const result = this.offload.scans
+      ? await scrubber.applyOn(this.offload.scans, text, findings, { ...scrubOptions, ...(options.signal ? { signal: options.signal } : {}) })
+      : scrubber.apply(text, findings, scrubOptions);
     const byType: Record<string, number> = {};
     for (const f of findings) byType[`n_${f.type}`] = (byType[`n_${f.type}`] ?? 0) + 1;
     await this.audit.record({

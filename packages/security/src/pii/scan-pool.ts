@@ -8,7 +8,9 @@ import { DisposedError, InvalidArgumentError, WorkerPool } from "@bear/core";
 import { ScanPoolError } from "../errors";
 import { resolveOverlaps } from "./pii-scanner";
 import type { PiiFinding } from "./pii-types";
-import { PII_SCAN_TASK, type PiiScanTask, type PiiScanTaskOptions } from "./scan-task";
+import { OffsetMap } from "../scrub/offset-map";
+import type { PiiScrubResult } from "../scrub/pii-scrubber";
+import { PII_APPLY_TASK, PII_SCAN_TASK, type PiiApplied, type PiiApplyTask, type PiiScanTask, type PiiScanTaskOptions } from "./scan-task";
 
 export interface PiiScanPoolOptions {
   /** Worker threads of the pool's own WorkerPool (default: the machine's available parallelism). */
@@ -110,6 +112,18 @@ export class PiiScanPool implements AsyncDisposable {
       if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Applies a built-in policy to `findings` on a worker thread (fresh placeholder numbering; `hashKey` keys the
+   * `hash` operator). PiiScrubber.applyOn calls it when nothing the policy needs lives in the caller's thread.
+   */
+  async apply(text: string, findings: readonly PiiFinding[], options: { readonly policy: string; readonly hashKey: Uint8Array; readonly signal?: AbortSignal }): Promise<PiiScrubResult> {
+    if (this.#disposed || this.#pool.disposed) throw new ScanPoolError("this pool was disposed");
+    const task: PiiApplyTask = { kind: PII_APPLY_TASK, text, findings, policy: options.policy, hashKey: options.hashKey };
+    const applied = await this.#pool.run<PiiApplied>(task, options.signal ? { signal: options.signal } : {});
+    const offsets = new OffsetMap(applied.segments, applied.text.length, text.length);
+    return { text: applied.text, replacements: applied.replacements, findings, offsets, policy: applied.policy, toOriginalSpan: (s, e) => offsets.toOriginalSpan(s, e) };
   }
 
   /** Findings in each text, the texts scanned in parallel. */

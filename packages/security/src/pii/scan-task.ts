@@ -1,7 +1,10 @@
 // The PII scan as a worker-thread task: what a worker script registers (serveWorkerTasks) so that a WorkerPool can
 // scan off the caller's event loop. The text never leaves the worker in a reply: offsets and types only.
 import type { WorkerTask, WorkerTaskHandler } from "@bear/core";
+import type { OffsetSegment } from "../scrub/offset-map";
+import { PiiScrubber } from "../scrub/pii-scrubber";
 import { PiiScanner, type PiiScannerOptions } from "./pii-scanner";
+import type { PiiFinding } from "./pii-types";
 
 /** Scanner options that can cross threads: plain data (no recognizer objects, named validators only). */
 export type PiiScanTaskOptions = Omit<PiiScannerOptions, "recognizers">;
@@ -13,6 +16,38 @@ export interface PiiScanTask extends WorkerTask {
 }
 
 export const PII_SCAN_TASK = "pii.scan";
+
+/** Applies a built-in policy to findings, with fresh placeholder numbering (see PiiScrubber.canApplyOn). */
+export interface PiiApplyTask extends WorkerTask {
+  readonly kind: typeof PII_APPLY_TASK;
+  readonly text: string;
+  readonly findings: readonly PiiFinding[];
+  readonly policy: string;
+  /** The `hash` operator's key: the caller's scrubber's, so pseudonyms match the ones it makes itself. */
+  readonly hashKey: Uint8Array;
+}
+
+export interface PiiApplied {
+  readonly text: string;
+  readonly replacements: readonly { readonly type: string; readonly start: number; readonly end: number }[];
+  readonly segments: readonly OffsetSegment[];
+  readonly policy: string;
+}
+
+export const PII_APPLY_TASK = "pii.apply";
+
+/** One scrubber per hash key in each worker (no vault, no matter key: those stay with the caller). */
+const scrubbers = new Map<string, PiiScrubber>();
+
+function scrubberFor(hashKey: Uint8Array): PiiScrubber {
+  const key = Buffer.from(hashKey).toString("base64");
+  let scrubber = scrubbers.get(key);
+  if (!scrubber) {
+    scrubber = new PiiScrubber({ hashKey });
+    scrubbers.set(key, scrubber);
+  }
+  return scrubber;
+}
 
 /** One scanner per distinct options in each worker (building one loads the name model). */
 const scanners = new Map<string, PiiScanner>();
@@ -32,5 +67,10 @@ export const piiScanTaskHandlers: Readonly<Record<string, WorkerTaskHandler>> = 
   [PII_SCAN_TASK]: (task) => {
     const { text, options } = task as unknown as PiiScanTask;
     return scannerFor(options).scan(text);
+  },
+  [PII_APPLY_TASK]: (task): PiiApplied => {
+    const { text, findings, policy, hashKey } = task as unknown as PiiApplyTask;
+    const result = scrubberFor(hashKey).apply(text, findings, { policy });
+    return { text: result.text, replacements: result.replacements.map((r) => ({ type: r.type, start: r.start, end: r.end })), segments: result.offsets.segments, policy: result.policy };
   },
 };

@@ -76,7 +76,7 @@ export interface PiiScrubberOptions {
    * Where `scrub` scans: worker threads (a PiiScanPool), so a long text never blocks the caller's event loop
    * (ingest on a server). Without one, `scanner` scans on the calling thread.
    */
-  readonly scanPool?: Pick<PiiScanPool, "scan">;
+  readonly scanPool?: Pick<PiiScanPool, "scan" | "apply">;
 }
 
 export const PiiScrubberOptions = Symbol.for("@bear/security:PiiScrubberOptions");
@@ -88,7 +88,7 @@ const MAX_DOCUMENTS = 1000;
 @injectable()
 export class PiiScrubber implements Scrubber {
   private readonly scanner: PiiScanner;
-  private readonly scanPool: Pick<PiiScanPool, "scan"> | undefined;
+  private readonly scanPool: Pick<PiiScanPool, "scan" | "apply"> | undefined;
   private readonly policies = new Map<string, ScrubPolicy>();
   private readonly hashKey: SecureBuffer;
   private readonly vault: TokenVault | undefined;
@@ -114,7 +114,7 @@ export class PiiScrubber implements Scrubber {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     options.signal?.throwIfAborted();
     const findings = this.scanPool ? await this.scanPool.scan(text, options.signal ? { signal: options.signal } : {}) : this.scanner.scan(text);
-    const result = this.apply(text, findings, options);
+    const result = this.scanPool && this.canApplyOn(options) ? await this.applyOn(this.scanPool, text, findings, options) : this.apply(text, findings, options);
     await this.audit.record({
       action: "scrub",
       outcome: "success",
@@ -158,6 +158,24 @@ export class PiiScrubber implements Scrubber {
     if (typeof matterId !== "string" || matterId.length === 0 || matterId.length > 256) throw new InvalidArgumentError("matterId", matterId, "a non-empty string of at most 256 characters");
     if (!this.matterKey) throw new VaultAccessDeniedError("this scrubber has no matterKey to seal matter tables with");
     return this.matterKey.buffer;
+  }
+
+  /**
+   * True when `apply` with these options needs nothing of this scrubber but its hash key, so a worker thread gives
+   * the same result: a built-in policy without the vault's `tokenize`, no matter table, and no placeholder numbering
+   * kept here for the document yet (a worker numbers from 1, as this scrubber does for a document it has not seen).
+   */
+  canApplyOn(options: PiiScrubOptions = {}): boolean {
+    const policy = this.policies.get(options.policy ?? "default");
+    if (!policy || !BUILT_IN_POLICIES.includes(policy) || options.matterId !== undefined) return false;
+    if (policy.defaultOperator === "tokenize" || Object.values(policy.operators ?? {}).includes("tokenize")) return false;
+    return options.documentId === undefined || !this.placeholders.has(options.documentId);
+  }
+
+  /** `apply` on the pool's worker threads (when canApplyOn), so a long text never blocks the caller's event loop. */
+  applyOn(pool: Pick<PiiScanPool, "apply">, text: string, findings: readonly PiiFinding[], options: PiiScrubOptions = {}): Promise<PiiScrubResult> {
+    if (!this.canApplyOn(options)) return Promise.resolve(this.apply(text, findings, options));
+    return pool.apply(text, findings, { policy: options.policy ?? "default", hashKey: this.hashKey.buffer, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   /** Applies a policy to findings you already have (they must not overlap). */
