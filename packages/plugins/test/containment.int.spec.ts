@@ -50,13 +50,13 @@ function runProbe(asUser: number | undefined, launcher: "bubblewrap" | "unshare"
   return JSON.parse(run.stdout) as ProbeReport;
 }
 
-const cases: Array<[string, number | undefined, "bubblewrap" | "unshare"]> = [
-  ...(haveBwrap
-    ? ([
-        ["root, under bubblewrap", undefined, "bubblewrap"],
-        ["an unprivileged user (uid 65534), under bubblewrap", 65534, "bubblewrap"],
-      ] as const)
-    : []),
+type Case = [string, number | undefined, "bubblewrap" | "unshare"];
+const underBwrap: Case[] = [
+  ["root, under bubblewrap", undefined, "bubblewrap"],
+  ["an unprivileged user (uid 65534), under bubblewrap", 65534, "bubblewrap"],
+];
+const cases: Case[] = [
+  ...(haveBwrap ? underBwrap : []),
   ["root, under unshare (no bubblewrap)", undefined, "unshare"],
   ["an unprivileged user (uid 65534), under unshare (no bubblewrap)", 65534, "unshare"],
 ];
