@@ -108,6 +108,14 @@ describe("bear workflow", () => {
     const running = bearAsync(["--data-dir", ws, "workflow", "run", "slow.yaml", "--run-id", "slow-2"], { cwd: dir });
     const live = path.join(ws, "state/workflow-runs/slow-2.json");
     for (let i = 0; i < 100 && !fs.existsSync(live); i++) await new Promise((r) => setTimeout(r, 100));
+    // the kill must cut the step short: wait until its first attempt has started (the run file
+    // appears before the step does, and a kill then would leave nothing to run "again")
+    let started = false;
+    for (let i = 0; i < 30 && !started; i++) {
+      const status = await bearAsync(["--data-dir", ws, "workflow", "status", "slow-2", "--json"], { cwd: dir });
+      started = (json<{ steps?: { attempt?: number }[] }>(status).steps?.[0]?.attempt ?? 0) >= 1;
+    }
+    expect(started).toBe(true);
     process.kill(running.pid!, "SIGKILL");
     expect((await running).status).toBeNull();
 
