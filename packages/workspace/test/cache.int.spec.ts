@@ -5,7 +5,8 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
+import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 
 const dirs: string[] = [];
@@ -26,27 +27,6 @@ const config = (dir: string, cache: Partial<BearConfig["cache"]> = {}): BearConf
 };
 const LEASE =
   "COMMERCIAL LEASE\n\nThis Lease is made between Quillfeather Holdings LLC (Landlord) and Brindlemoor Ltd (Tenant).\n\n4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n\n12. Termination. Either party may terminate this Lease on ninety (90) days' written notice.\n\n14. Governing Law. This Lease is governed by the laws of the State of New York.\n";
-
-/** Every file under `dir` that holds `word` (as bytes). */
-function filesHolding(dir: string, word: string): string[] {
-  const hits: string[] = [];
-  const visit = (p: string): void => {
-    const stat = fs.lstatSync(p);
-    if (stat.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
-    else if (stat.isFile() && fs.readFileSync(p).includes(word)) hits.push(path.relative(dir, p));
-  };
-  visit(dir);
-  return hits;
-}
-
-async function withWorkspace<T>(ws: Promise<Workspace>, fn: (w: Workspace) => Promise<T>): Promise<T> {
-  const workspace = await ws;
-  try {
-    return await fn(workspace);
-  } finally {
-    await workspace.dispose();
-  }
-}
 
 const reviewAudits = (dir: string) =>
   fs

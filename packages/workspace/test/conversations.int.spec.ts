@@ -4,7 +4,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { openWorkspace, WorkspaceFolder, type Answer, type AnswerStreamEvent, type Workspace } from "@bear/workspace";
+import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { openWorkspace, WorkspaceFolder, type Answer, type AnswerStreamEvent } from "@bear/workspace";
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -25,26 +26,6 @@ async function collect(stream: AsyncGenerator<AnswerStreamEvent, Answer | undefi
   for await (const event of stream) if (event.type === "answer") final = event.answer;
   if (!final) throw new Error("no answer");
   return final;
-}
-
-function filesHolding(dir: string, word: string): string[] {
-  const hits: string[] = [];
-  const visit = (p: string): void => {
-    const stat = fs.lstatSync(p);
-    if (stat.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
-    else if (stat.isFile() && fs.readFileSync(p).includes(word)) hits.push(path.relative(dir, p));
-  };
-  visit(dir);
-  return hits;
-}
-
-async function withWorkspace<T>(ws: Promise<Workspace>, fn: (w: Workspace) => Promise<T>): Promise<T> {
-  const workspace = await ws;
-  try {
-    return await fn(workspace);
-  } finally {
-    await workspace.dispose();
-  }
 }
 
 describe("conversations", () => {

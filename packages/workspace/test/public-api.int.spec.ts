@@ -4,7 +4,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
+import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -20,33 +21,12 @@ const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
 const LEASE = "COMMERCIAL LEASE\n\nSection 4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n";
 
-/** Every file under `dir` that holds `word` (as bytes). */
-function filesHolding(dir: string, word: string): string[] {
-  const hits: string[] = [];
-  const visit = (p: string): void => {
-    const stat = fs.lstatSync(p);
-    if (stat.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
-    else if (stat.isFile() && fs.readFileSync(p).includes(word)) hits.push(path.relative(dir, p));
-  };
-  visit(dir);
-  return hits;
-}
-
 function auditLines(dir: string): { action: string; actor?: string; details?: Record<string, unknown> }[] {
   return fs
     .readFileSync(path.join(dir, "audit", "audit.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-}
-
-async function withWorkspace<T>(ws: Promise<Workspace>, fn: (w: Workspace) => Promise<T>): Promise<T> {
-  const workspace = await ws;
-  try {
-    return await fn(workspace);
-  } finally {
-    await workspace.dispose();
-  }
 }
 
 describe("@bear/workspace", () => {

@@ -1,0 +1,26 @@
+// Helpers the workspace's integration tests share.
+import fs from "node:fs";
+import path from "node:path";
+import type { Workspace } from "@bear/workspace";
+
+/** Every file under `dir` that holds `word` (as bytes): what an encrypted workspace must never show. */
+export function filesHolding(dir: string, word: string): string[] {
+  const hits: string[] = [];
+  const visit = (p: string): void => {
+    const stat = fs.lstatSync(p);
+    if (stat.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+    else if (stat.isFile() && fs.readFileSync(p).includes(word)) hits.push(path.relative(dir, p));
+  };
+  visit(dir);
+  return hits;
+}
+
+/** Runs `fn` on the opened workspace and disposes of it, whatever happens. */
+export async function withWorkspace<T>(ws: Promise<Workspace>, fn: (w: Workspace) => Promise<T>): Promise<T> {
+  const workspace = await ws;
+  try {
+    return await fn(workspace);
+  } finally {
+    await workspace.dispose();
+  }
+}
