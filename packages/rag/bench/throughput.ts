@@ -159,19 +159,36 @@ async function engineIngest(corpus: string, work: string, onnx: boolean): Promis
   return { seconds, cpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestChunks: again.chunksWritten, ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
 }
 
+interface LatencyRow {
+  name: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** CPU milliseconds per query (whole process, all threads): the work done, robust to the machine's load. */
+  cpu50: number;
+  cpuMean: number;
+}
+
 interface LatencyResult {
   chunks: number;
   indexed: string[];
-  rows: { name: string; p50: number; p95: number; p99: number }[];
+  rows: LatencyRow[];
 }
 
-/** ~100k chunks with the ONNX fixture; the same queries through RagEngine and straight to its LanceDB table, interleaved. */
+/**
+ * ~100k chunks with the ONNX fixture; the same queries through RagEngine and straight to its
+ * LanceDB table, interleaved. `--latency-index=DIR` keeps the index there and reuses it (profiling
+ * runs); `--dump-ids=FILE` writes the engine's top-k chunk ids per query (ranking before/after a change).
+ */
 async function latency(corpus: string, work: string): Promise<LatencyResult> {
   const lancedb = await import("@lancedb/lancedb");
   const embedder = await loadOnnx();
-  const dir = path.join(work, "engine");
+  const dir = arg("latency-index") ?? path.join(work, "engine");
+  const reuse = fs.existsSync(path.join(dir, "rag-index.json"));
+  // A reused index starts with an empty search cache: the fixed queries must not hit results of an earlier run.
+  if (reuse) fs.rmSync(path.join(dir, "cache"), { recursive: true, force: true });
   const rag = await RagEngine.open({ dir, root: corpus, embedder });
-  await rag.ingest(["."], { matter: "bench" });
+  if (!reuse) await rag.ingest(["."], { matter: "bench" });
   const stats = await rag.stats();
   const db = await lancedb.connect(path.join(dir, "lance"));
   const chunks = await db.openTable("chunks");
@@ -185,26 +202,44 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
       return chunks.query().fullTextSearch(q, { columns: ["searchText"] }).nearestTo(Array.from(v!)).distanceType("cosine").select(columns).rerank(rrf).limit(k).toArray();
     },
   };
-  const samples: Record<string, number[]> = { "lexical engine": [], "lexical raw": [], "hybrid engine": [], "hybrid raw": [] };
-  const N = 300;
+  const samples: Record<string, { ms: number[]; cpu: number[] }> = {};
+  for (const name of ["lexical engine", "lexical raw", "hybrid engine", "hybrid raw"]) samples[name] = { ms: [], cpu: [] };
+  const ids: { query: string; lexical: string[]; hybrid: string[] }[] = [];
+  const N = Number(arg("queries") ?? 300);
+  const timed = async <T>(name: string, keep: boolean, fn: () => Promise<T>): Promise<T> => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = await fn();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (keep) {
+      samples[name]!.ms.push(ms);
+      samples[name]!.cpu.push((cpu.user + cpu.system) / 1000);
+    }
+    return out;
+  };
   for (let i = 0; i < N + 10; i++) {
     const q = query(i);
+    const row = { query: q, lexical: [] as string[], hybrid: [] as string[] };
     for (const mode of ["lexical", "hybrid"] as const) {
-      const t0 = performance.now();
-      await rag.search(q, { k, mode });
-      const t1 = performance.now();
-      await raw[mode](`${q} `);
-      const t2 = performance.now();
-      if (i >= 10) {
-        samples[`${mode} engine`]!.push(t1 - t0);
-        samples[`${mode} raw`]!.push(t2 - t1);
-      }
+      // Every query differs: each search misses the (default, on) search cache and does the full work.
+      const hits = await timed(`${mode} engine`, i >= 10, () => rag.search(q, { k, mode }));
+      row[mode] = hits.map((h) => h.chunkId);
+      await timed(`${mode} raw`, i >= 10, () => raw[mode](`${q} `));
     }
+    if (i >= 10) ids.push(row);
   }
+  const dump = arg("dump-ids");
+  if (dump) fs.writeFileSync(dump, `${JSON.stringify(ids, null, 1)}\n`);
   db.close();
   await rag.dispose();
   await embedder.dispose();
-  return { chunks: stats.chunks, indexed: [...stats.indexedColumns], rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s) })) };
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return {
+    chunks: stats.chunks,
+    indexed: [...stats.indexedColumns],
+    rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s.ms), cpu50: percentiles(s.cpu).p50, cpuMean: mean(s.cpu) })),
+  };
 }
 
 // ---------- orchestration ----------
@@ -267,11 +302,20 @@ async function main(): Promise<void> {
       const dir = path.join(work, "latency");
       // ~310 chunks per synthetic contract at the default 600-char target.
       writeCorpus(dir, (Number(arg("latency-chunks") ?? 100_000) / 310) * 0.0815);
-      const r = runPhase<LatencyResult>("latency", dir);
-      console.log(`\nquery latency at ${r.chunks} chunks (indices on ${r.indexed.join(", ")}), k = 8, 300 queries per row after 10 warm-up, engine and raw interleaved`);
-      for (const row of r.rows) console.log(`  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms`);
-      const p95 = (name: string): number => r.rows.find((x) => x.name === name)!.p95;
-      console.log(`  p95 ratio engine/raw: lexical ${(p95("lexical engine") / p95("lexical raw")).toFixed(2)}x, hybrid ${(p95("hybrid engine") / p95("hybrid raw")).toFixed(2)}x`);
+      const extra = ["latency-index", "dump-ids", "queries"].flatMap((n) => (arg(n) ? [`--${n}=${arg(n)}`] : []));
+      const r = runPhase<LatencyResult>("latency", dir, extra);
+      console.log(`\nquery latency at ${r.chunks} chunks (indices on ${r.indexed.join(", ")}), k = 8, ${arg("queries") ?? 300} queries per row after 10 warm-up, engine and raw interleaved, search cache on (every query a miss)`);
+      for (const row of r.rows) {
+        console.log(
+          `  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms   cpu/query p50 ${row.cpu50.toFixed(1).padStart(5)} ms  mean ${row.cpuMean.toFixed(1).padStart(5)} ms`,
+        );
+      }
+      const at = (name: string): LatencyRow => r.rows.find((x) => x.name === name)!;
+      for (const mode of ["lexical", "hybrid"]) {
+        const e = at(`${mode} engine`);
+        const w = at(`${mode} raw`);
+        console.log(`  ${mode} engine/raw: p50 ${(e.p50 / w.p50).toFixed(2)}x, p95 ${(e.p95 / w.p95).toFixed(2)}x, cpu/query p50 ${(e.cpu50 / w.cpu50).toFixed(2)}x, mean ${(e.cpuMean / w.cpuMean).toFixed(2)}x`);
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     }
     if (only.has("memory")) {

@@ -390,7 +390,7 @@ export class RagEngine implements Retriever {
     const mode = options.mode ?? (this.#embedder ? "hybrid" : "lexical");
     if (!["lexical", "vector", "hybrid"].includes(mode)) throw new InvalidArgumentError("mode", mode, "lexical | vector | hybrid");
     if ((mode === "vector" || mode === "hybrid") && !this.#embedder) throw new NoEmbedderError(mode);
-    await this.#index.refresh();
+    const version = await this.#index.refreshedVersion();
 
     // Matter isolation: the caller sees the intersection of what it asks for and what it may see.
     // A per-call list can only narrow what the engine allows, never widen it.
@@ -422,7 +422,6 @@ export class RagEngine implements Retriever {
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit (here or in another process) invalidates them.
     if (reranker) return rank();
-    const version = await this.#index.version();
     return this.#cache.getOrCompute({ kind: "search", parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null }] }, rank);
   }
 
@@ -433,12 +432,12 @@ export class RagEngine implements Retriever {
   ): Promise<SearchHit[]> {
     const { k, mode, filter, matters, reranker, boost } = o;
     const fetch = Math.min(2000, Math.max(k * 3, k + 20, 100));
-    const lists: { item: StoreHit; score: number }[][] = [];
-    if (mode !== "vector") lists.push(await this.#lexical(query, fetch, filter, boost));
-    if (mode !== "lexical") {
+    // The lexical and vector passes run side by side (LanceDB works on its own threads).
+    const vectorPass = async (): Promise<{ item: StoreHit; score: number }[]> => {
       const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
-      lists.push(documentAware((await this.#index.vector(vector!, fetch, filter, "light")).map((h) => ({ item: h, score: h.score })), boost));
-    }
+      return documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost);
+    };
+    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, fetch, filter, boost)] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
     const fused =
       lists.length === 1
         ? lists[0]!
@@ -449,13 +448,8 @@ export class RagEngine implements Retriever {
     // Defence in depth: never hand out a chunk outside the permitted matters, whatever the store did.
     const permitted = fused.filter(({ item }) => !matters || matters.includes(item.chunk.matter));
     const terms = queryTerms(query);
-    // Ranking ran on light hits (ids, offsets, scores); only the kept ones load their text.
-    const kept = permitted.slice(0, reranker ? fetch : k);
-    const loaded = new Map((await this.#index.hydrate(kept.map(({ item }) => item))).map((h) => [h.chunk.id, h]));
-    let hits = kept.flatMap(({ item, score }) => {
-      const full = loaded.get(item.chunk.id);
-      return full ? [this.#toHit(full, score, terms)] : [];
-    });
+    // The hits came with their text in the one read; only the kept ones open and parse it.
+    let hits = permitted.slice(0, reranker ? fetch : k).map(({ item, score }) => this.#toHit(item, score, terms));
     if (reranker) {
       const ids = new Set(hits.map((h) => h.chunkId));
       hits = (await reranker(query, hits)).filter((h) => ids.has(h.chunkId)).slice(0, k);
@@ -471,7 +465,7 @@ export class RagEngine implements Retriever {
    * that names a contract.
    */
   async #lexical(query: string, fetch: number, filter: StoreFilter, boost: number): Promise<{ item: StoreHit; score: number }[]> {
-    const first = await this.#index.lexical(query, fetch, filter, "light");
+    const first = await this.#index.lexical(query, fetch, filter);
     const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
     if (boost <= 0 || first.length === 0) return ranked;
     const top = first[0]!.score || 1;
@@ -491,7 +485,7 @@ export class RagEngine implements Retriever {
     const terms = queryTerms(query);
     const topic = terms.filter((t) => !naming.has(stem(t)));
     if (topic.length === 0 || topic.length === terms.length) return ranked;
-    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs }, "light");
+    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs });
     const secondTop = second[0]?.score || 1;
     const combined = new Map<string, { item: StoreHit; score: number }>();
     for (const h of first) combined.set(h.chunk.id, { item: h, score: boost * (docScore.get(h.chunk.documentId) ?? 0) + 0.1 * (h.score / top) });

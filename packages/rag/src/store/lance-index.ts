@@ -45,14 +45,10 @@ export interface WriterLockOptions {
 
 /** A raw search hit from the store, before fusion. */
 export interface StoreHit {
+  /** The chunk; its `text` and `sectionPath` are opened (unsealed, parsed) on first read, so only the hits a search keeps pay for it. */
   readonly chunk: ChunkRecord;
   readonly score: number;
-  /** Set on a "light" hit, whose text and section path are not loaded yet (see `hydrate`). */
-  readonly rowId?: bigint;
 }
-
-/** "full" hits carry their text and section path; "light" ones are loaded later, for the few that are kept. */
-export type HitDetail = "full" | "light";
 
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
 export interface DocumentCommit {
@@ -85,9 +81,8 @@ const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as con
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
 /** Small fragments (each write adds one) a table may have before `optimize()` compacts it. */
 const COMPACT_AT_FRAGMENTS = 24;
+/** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
 const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
-/** What ranking needs: no text (the bulk of each row, and sealed in an encrypted index). */
-const LIGHT_COLUMNS = CHUNK_COLUMNS.filter((c) => c !== "text" && c !== "sectionPath");
 
 /** SQL string literal for LanceDB filters. */
 export function sqlString(value: string): string {
@@ -137,21 +132,65 @@ class FieldSealer {
   }
 }
 
-function toChunk(row: Record<string, unknown>, fields: FieldSealer, detail: HitDetail = "full"): ChunkRecord {
-  const light = detail === "light";
-  return {
-    id: String(row["id"]),
-    documentId: String(row["documentId"]),
-    version: String(row["version"]),
-    matter: String(row["matter"]),
-    docType: String(row["docType"]),
-    text: light ? "" : fields.open(row["text"], String(row["documentId"])),
-    start: Number(row["start"]),
-    end: Number(row["end"]),
-    page: Number(row["page"]),
-    sectionPath: light ? [] : (JSON.parse(fields.open(row["sectionPath"], String(row["documentId"]))) as string[]),
-    ordinal: Number(row["ordinal"]),
+/**
+ * A chunk read by a search. Ranking reads its ids, offsets and scores; only the few hits a search
+ * keeps read `text` and `sectionPath`, so opening (in a sealed index) and parsing them waits for that.
+ */
+class StoredChunk implements ChunkRecord {
+  #text: string | undefined;
+  #sectionPath: string[] | undefined;
+  constructor(
+    readonly id: string,
+    readonly documentId: string,
+    readonly version: string,
+    readonly matter: string,
+    readonly docType: string,
+    readonly start: number,
+    readonly end: number,
+    readonly page: number,
+    readonly ordinal: number,
+    private readonly stored: { readonly text: unknown; readonly sectionPath: unknown; readonly fields: FieldSealer },
+  ) {}
+
+  get text(): string {
+    return (this.#text ??= this.stored.fields.open(this.stored.text, this.documentId));
+  }
+
+  get sectionPath(): string[] {
+    return (this.#sectionPath ??= JSON.parse(this.stored.fields.open(this.stored.sectionPath, this.documentId)) as string[]);
+  }
+
+  toJSON(): ChunkRecord {
+    return { id: this.id, documentId: this.documentId, version: this.version, matter: this.matter, docType: this.docType, text: this.text, start: this.start, end: this.end, page: this.page, sectionPath: this.sectionPath, ordinal: this.ordinal };
+  }
+}
+
+/** Search results as chunks, read column by column from LanceDB's Arrow batches (no row proxies). */
+function toChunks(table: Arrow.Table, fields: FieldSealer, scoreOf: (value: number) => number, scoreColumn: string): StoreHit[] {
+  if (table.numRows === 0) return []; // LanceDB hands back a table without columns then
+  const column = (name: string): Arrow.Vector => {
+    const child = table.getChild(name);
+    if (!child) throw new Error(`search result lacks column '${name}'`);
+    return child;
   };
+  const [id, documentId, version, matter, docType, text, start, end, page, sectionPath, ordinal, score] = [...CHUNK_COLUMNS, scoreColumn].map(column) as Arrow.Vector[];
+  const hits: StoreHit[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const chunk = new StoredChunk(
+      String(id!.get(i)),
+      String(documentId!.get(i)),
+      String(version!.get(i)),
+      String(matter!.get(i)),
+      String(docType!.get(i)),
+      Number(start!.get(i)),
+      Number(end!.get(i)),
+      Number(page!.get(i)),
+      Number(ordinal!.get(i)),
+      { text: text!.get(i), sectionPath: sectionPath!.get(i), fields },
+    );
+    hits.push({ chunk, score: scoreOf(Number(score!.get(i))) });
+  }
+  return hits;
 }
 
 /** The pid of the live process writing to the index in `dir` (holding its writer lock), if any. */
@@ -520,6 +559,14 @@ export class LanceIndex {
     return `${documents}.${chunks}`;
   }
 
+  /** `refresh()` then `version()`, reading each table's version once (a search does both). */
+  async refreshedVersion(): Promise<string> {
+    this.#check();
+    const [documents, chunks] = await Promise.all([this.#documents.version(), this.#chunks.version()]);
+    if (documents !== this.#documentsVersion) await this.#serialised("refresh", () => this.#reloadIfChanged());
+    return `${documents}.${chunks}`;
+  }
+
   /** Committed documents (visible to search). */
   documents(): DocumentRecord[] {
     return [...this.#committed.values()];
@@ -755,61 +802,23 @@ export class LanceIndex {
   }
 
   /** BM25 over chunk text (with its title and section headings). Only committed chunks are returned. */
-  async lexical(query: string, limit: number, filter: StoreFilter, detail: HitDetail = "full"): Promise<StoreHit[]> {
+  async lexical(query: string, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
     this.#check();
     const terms = this.#fields.searchText(query);
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#columns(detail), "_score"]).limit(limit);
-    if (detail === "light") q = q.withRowId();
+    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
     if (where) q = q.where(where);
-    const rows = (await q.toArray()) as Record<string, unknown>[];
-    return this.#visible(rows.map((r) => this.#hit(r, Number(r["_score"]), detail)));
+    return this.#visible(toChunks(await q.toArrow(), this.#fields, (s) => s, "_score"));
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
-  async vector(vector: Float32Array, limit: number, filter: StoreFilter, detail: HitDetail = "full"): Promise<StoreHit[]> {
+  async vector(vector: Float32Array, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
     this.#check();
     const where = filterToWhere(filter);
-    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...this.#columns(detail), "_distance"]).limit(limit);
-    if (detail === "light") q = q.withRowId();
+    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
     if (where) q = q.where(where);
-    const rows = (await q.toArray()) as Record<string, unknown>[];
-    return this.#visible(rows.map((r) => this.#hit(r, 1 - Number(r["_distance"]), detail)));
-  }
-
-  #columns(detail: HitDetail): string[] {
-    return detail === "light" ? LIGHT_COLUMNS : CHUNK_COLUMNS;
-  }
-
-  #hit(row: Record<string, unknown>, score: number, detail: HitDetail): StoreHit {
-    const chunk = toChunk(row, this.#fields, detail);
-    return detail === "light" ? { chunk, score, rowId: BigInt(row["_rowid"] as bigint) } : { chunk, score };
-  }
-
-  /**
-   * Loads the text and section path of light hits (the few a search keeps), by row id. Row ids
-   * change when another process compacts the table between the two reads: those hits are then
-   * looked up by chunk id. Hits whose chunk is gone (its document replaced meanwhile) are dropped.
-   */
-  async hydrate(hits: readonly StoreHit[]): Promise<StoreHit[]> {
-    this.#check();
-    const light = hits.filter((h) => h.rowId !== undefined);
-    if (light.length === 0) return [...hits];
-    const columns = ["id", "text", "sectionPath"];
-    let rows = (await this.#chunks.takeRowIds(light.map((h) => h.rowId!)).select(columns).toArray()) as Record<string, unknown>[];
-    let byId = new Map(rows.map((r) => [String(r["id"]), r]));
-    if (light.some((h) => !byId.has(h.chunk.id))) {
-      rows = (await this.#chunks.query().where(inList("id", light.map((h) => h.chunk.id))).select(columns).toArray()) as Record<string, unknown>[];
-      byId = new Map(rows.map((r) => [String(r["id"]), r]));
-    }
-    return hits.flatMap((h) => {
-      if (h.rowId === undefined) return [h];
-      const row = byId.get(h.chunk.id);
-      if (!row) return [];
-      const chunk = { ...h.chunk, text: this.#fields.open(row["text"], h.chunk.documentId), sectionPath: JSON.parse(this.#fields.open(row["sectionPath"], h.chunk.documentId)) as string[] };
-      return [{ chunk, score: h.score }];
-    });
+    return this.#visible(toChunks(await q.toArrow(), this.#fields, (d) => 1 - d, "_distance"));
   }
 
   #visible(hits: StoreHit[]): StoreHit[] {
