@@ -1,3 +1,2 @@
 export { createServer, type BearServer, type ServerOptions, type ServerPrincipal } from "./server";
-export type { BearServices } from "./services/server-services";
-export { HttpError } from "./http/http-errors";
+export { HttpError, type BearServices } from "@bear/workspace";

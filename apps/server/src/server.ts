@@ -3,28 +3,12 @@ import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
-import { openWorkspace, RateLimitedError, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
+import { HttpError, openServerServices, openWorkspace, RateLimitedError, sharedSchemas, toHttpError, validationError, workspaceApi, type BearServices, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
 import { ApiKeyAuth } from "./http/api-key-auth";
-import { HttpError, toHttpError } from "./http/http-errors";
+import { registerOperations } from "./http/operation-routes";
 import { RequestMetrics } from "./http/request-metrics";
-import { principalOf, type RouteContext } from "./http/route-context";
-import { sharedSchemas } from "./http/schemas";
 import { SseStreams } from "./http/sse";
-import { validationError } from "./http/validation";
-import { registerAgentRoutes } from "./routes/agents";
-import { registerAuditRoutes } from "./routes/audit";
-import { registerConversationRoutes } from "./routes/conversations";
-import { registerCacheRoutes } from "./routes/cache";
-import { registerDocumentRoutes } from "./routes/documents";
-import { registerHealthRoutes } from "./routes/health";
-import { registerModelRoutes } from "./routes/models";
-import { registerRedactRoutes } from "./routes/redact";
-import { registerReviewRoutes } from "./routes/review";
-import { registerSearchRoutes } from "./routes/search";
 import { registerUiRoutes } from "./routes/ui";
-import { registerUserRoutes } from "./routes/users";
-import { registerWorkflowRoutes } from "./routes/workflows";
-import { openServerServices, type BearServices } from "./services/server-services";
 
 /** A principal to create at start; its API key is returned once in `BearServer.apiKeys`. */
 export interface ServerPrincipal {
@@ -151,19 +135,16 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   const metrics = new RequestMetrics();
   const streams = new SseStreams();
   const rateAudited = new Map<string, number>();
-  const ctx: RouteContext = {
+  const operations = workspaceApi({
     services,
-    auth,
-    metrics,
-    streams,
-    version,
-    allowModelDownloads: options.allowModelDownloads ?? false,
-    async authorize(request, action, resource) {
-      const principal = principalOf(request);
-      await auth.authorize(principal, action, resource);
-      return principal;
+    host: {
+      version,
+      allowModelDownloads: options.allowModelDownloads ?? false,
+      requestMetrics: () => metrics.snapshot(),
+      openEventStreams: () => streams.size,
+      forgetVerifiedKeys: () => auth.clearCache(),
     },
-  };
+  });
 
   app.decorateRequest("principal", undefined);
   for (const schema of sharedSchemas) app.addSchema(schema);
@@ -261,18 +242,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   });
 
   app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  registerHealthRoutes(app, ctx);
-  registerDocumentRoutes(app, ctx);
-  registerSearchRoutes(app, ctx);
-  registerConversationRoutes(app, ctx);
-  registerRedactRoutes(app, ctx);
-  registerReviewRoutes(app, ctx);
-  registerAuditRoutes(app, ctx);
-  registerCacheRoutes(app, ctx);
-  registerModelRoutes(app, ctx);
-  registerWorkflowRoutes(app, ctx);
-  registerAgentRoutes(app, ctx);
-  registerUserRoutes(app, ctx);
+  registerOperations(app, operations, services.access, streams);
   if (options.ui ?? true) await registerUiRoutes(app);
 
   app.addHook("preClose", async () => streams.abortAll());

@@ -19,6 +19,14 @@ export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Con
 export { runDetailView, runSummaryView, startedRunView, workflowStartRequest, type WorkflowStartRequest } from "./api/run-views";
 export { agentSpecFromRequest, agentView, EXECUTOR_CAPABILITIES, type AgentCreateRequest } from "./api/agent-views";
 export { modelActionFromRequest, modelActionMessage, modelView, type ModelAction, type ModelActionRequest } from "./api/model-views";
+// The REST API as framework-free operations: a server maps each to a route (apps/server).
+export { workspaceApi } from "./api/workspace-api";
+export { apiCaller } from "./api/api-caller";
+export { openServerServices, type ApiContext, type ApiHost, type BearServices } from "./api/api-services";
+export type { ApiCaller, ApiEvent, ApiFilePart, ApiOperation, ApiRequest, ApiResult, ApiSchema } from "./api/api-operation";
+export { sharedSchemas, securityRequirement } from "./api/api-schemas";
+export { HttpError, invalidField, toHttpError, type ErrorBody } from "./api/http-error";
+export { validationError } from "./api/validation-error";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { Offload, type OffloadOptions } from "./offload/offload";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditSink } from "@bear/core";
-import { AccessDeniedError, RateLimitedError, type AccessControl, type Action, type Principal, type RateLimiter, type Resource } from "@bear/workspace";
+import { HttpError, RateLimitedError, type AccessControl, type Principal, type RateLimiter } from "@bear/workspace";
 import { FailedAuthAudit } from "./failed-auth-audit";
-import { HttpError } from "./http-errors";
 
 /** `bear_<principal id>_<secret>`, as AccessControl.addApiKey issues them (ids never hold '_'). */
 const API_KEY = /^bear_([A-Za-z0-9][A-Za-z0-9.@-]{0,63})_([A-Za-z0-9_-]{16,128})$/;
@@ -33,8 +32,7 @@ function unauthorized(message: string): HttpError {
 }
 
 /**
- * Authenticates API keys (bearer tokens) against @bear/security's AccessControl and authorizes
- * actions through its single decision point. A verified key is remembered for a short time by its
+ * Authenticates API keys (bearer tokens) against @bear/security's AccessControl. A verified key is remembered for a short time by its
  * SHA-256 only, so a request does not pay an scrypt hash each time; roles, matters and the key's
  * current version are always read fresh (from the principals file, when another process changed it). Every failed attempt is audited, aggregated per address and window (FailedAuthAudit),
  * so a flood adds a few records, not one per request. Every attempt without a valid key draws on a
@@ -94,12 +92,6 @@ export class ApiKeyAuth {
   /** Writes the failed-attempt counts still open (on shutdown). */
   flush(): Promise<void> {
     return this.#failures.flush();
-  }
-
-  /** The single decision point of @bear/security; a refusal (audited there) becomes a 403. */
-  async authorize(principal: Principal, action: Action, resource: Resource = {}): Promise<void> {
-    const decision = await this.options.access.authorize(principal, action, resource);
-    if (!decision.allowed) throw new AccessDeniedError(principal.id, action, resource.document ?? resource.matter ?? "*", decision.reason);
   }
 
   /** Forgets verified keys (e.g. after revoking one). */

@@ -1,7 +1,13 @@
 import type { BearConfig, Llm } from "@bear/core";
-import type { AccessControl, AgentSystem, AuditPolicy, ModelManager, RagEngine, RateLimiter, WorkflowEngine, Workspace } from "@bear/workspace";
+import type { AgentSystem } from "@bear/agents";
+import type { ModelManager } from "@bear/model-manager";
+import type { RagEngine } from "@bear/rag";
+import type { AccessControl, RateLimiter } from "@bear/security";
+import type { WorkflowEngine } from "@bear/workflow-engine";
+import type { AuditPolicy } from "../audit/audit-policy";
+import type { Workspace } from "../workspace";
 
-/** What the routes use: the opened workspace, and its services resolved once at start. */
+/** What the API operations use: the opened workspace, and its services resolved once at start. */
 export interface BearServices {
   readonly workspace: Workspace;
   readonly config: BearConfig;
@@ -36,4 +42,23 @@ export async function openServerServices(workspace: Workspace): Promise<BearServ
     limiter: workspace.limiter(),
     audit: workspace.audit,
   };
+}
+
+/** What only the HTTP host knows: its version, its own counters, and its options. */
+export interface ApiHost {
+  readonly version: string;
+  /** Let `POST /api/v1/models {action:"download"}` open the network (inside allowNetwork). */
+  readonly allowModelDownloads: boolean;
+  /** Request counts and latency per route. */
+  requestMetrics(): unknown;
+  /** Event streams open now. */
+  openEventStreams(): number;
+  /** A key was revoked: forget keys verified earlier. */
+  forgetVerifiedKeys(): void;
+}
+
+/** What every operation gets. */
+export interface ApiContext {
+  readonly services: BearServices;
+  readonly host: ApiHost;
 }

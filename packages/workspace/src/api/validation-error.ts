@@ -1,4 +1,4 @@
-import { HttpError } from "./http-errors";
+import { HttpError } from "./http-error";
 
 interface AjvIssue {
   readonly instancePath?: string;

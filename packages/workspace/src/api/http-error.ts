@@ -1,6 +1,6 @@
 import { BearError, type BearErrorJson } from "@bear/core";
 
-/** An error the server itself raises (auth, validation, uploads), shaped like every BearError. */
+/** An error the API layer raises with its HTTP status (auth, validation, uploads), shaped like every BearError. */
 export class HttpError extends BearError<string> {
   constructor(
     readonly statusCode: number,

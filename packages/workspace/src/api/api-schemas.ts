@@ -1,4 +1,4 @@
-/** JSON schemas shared by the routes (registered with `app.addSchema`, referenced as `Name#`). */
+/** JSON schemas shared by the API operations (a server registers `sharedSchemas`; operations reference them as `Name#`). */
 
 export const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
 /** Matter ids: no path characters, so a matter can name a folder safely. */

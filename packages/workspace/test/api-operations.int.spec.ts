@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { BearError, defaultBearConfig, type BearConfig } from "@bear/core";
+import { withWorkspace } from "./support/workspace-fixture";
+import { safeFileName } from "../src/api/document-operations";
+import { apiCaller, openServerServices, openWorkspace, toHttpError, workspaceApi, type ApiEvent, type ApiOperation, type ApiResult, type BearServices, type Principal } from "../src/index";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+const config = (): BearConfig => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-api-"));
+  dirs.push(dir);
+  return { ...defaultBearConfig(path.join(dir, "ws")), log: { level: "error" } };
+};
+
+const host = { version: "test", allowModelDownloads: false, requestMetrics: () => ({}), openEventStreams: () => 0, forgetVerifiedKeys: () => undefined };
+
+/** The API of a freshly opened workspace, with principals alice (attorney on acme), vera (viewer on acme) and bob (attorney on other). */
+async function withApi(fn: (api: (method: string, url: string) => ApiOperation, services: BearServices, who: Record<string, Principal>) => Promise<void>): Promise<void> {
+  await withWorkspace(openWorkspace({ config: config(), create: true }), async (workspace) => {
+    const services = await openServerServices(workspace);
+    const operations = workspaceApi({ services, host });
+    const api = (method: string, url: string): ApiOperation => {
+      const op = operations.find((o) => o.method === method && o.url === url);
+      if (!op) throw new Error(`no operation ${method} ${url}`);
+      return op;
+    };
+    const who: Record<string, Principal> = {};
+    for (const [id, role, matter] of [["alice", "attorney", "acme"], ["vera", "viewer", "acme"], ["bob", "attorney", "other"], ["root", "admin", "acme"]] as const) {
+      who[id] = (await services.access.addApiKey(id, [role], [matter])).principal;
+    }
+    await fn(api, services, who);
+  });
+}
+
+function call(services: BearServices, op: ApiOperation, principal: Principal | undefined, parts: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<ApiResult> {
+  return op.handle({ params: parts.params ?? {}, query: parts.query ?? {}, body: parts.body ?? {}, caller: apiCaller(services.access, principal), signal: new AbortController().signal });
+}
+
+const statusOf = async (promise: Promise<unknown>): Promise<number> =>
+  promise.then(
+    () => 200,
+    (error: unknown) => toHttpError(error).status,
+  );
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are probed field by field
+const json = (result: ApiResult): { status: number; body: any } => {
+  if (result.kind !== "json") throw new Error(`expected JSON, got ${result.kind}`);
+  return result;
+};
+
+describe("the workspace's REST operations (framework-free)", () => {
+  it("every operation is one method and path with a response schema; only health needs no key", async () => {
+    await withApi(async (api, services) => {
+      const operations = workspaceApi({ services, host });
+      const keys = operations.map((o) => `${o.method} ${o.url}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(operations.length).toBeGreaterThanOrEqual(35);
+      for (const op of operations) expect(Object.keys(op.schema.response)).toContain(op.method === "DELETE" && /documents|conversations/.test(op.url) ? "204" : /POST \/api\/v1\/(documents|conversations|agents|users)$/.test(`${op.method} ${op.url}`) ? "201" : "200");
+      expect(operations.filter((o) => o.public).map((o) => o.url)).toEqual(["/api/v1/health"]);
+      // a request without a principal is a 401 before anything runs
+      expect(await statusOf(call(services, api("GET", "/api/v1/documents"), undefined, { query: { limit: 10, offset: 0 } }))).toBe(401);
+    });
+  }, 120_000);
+
+  it("a document is 404 to a caller outside its matter (as an unknown id) and 403 to one inside it without the role", async () => {
+    await withApi(async (api, services, who) => {
+      const upload = await services.workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from(["LEASE. The Tenant shall pay rent monthly.\n"]), actor: "alice" });
+      const id = upload.document.id;
+      const get = api("GET", "/api/v1/documents/:id");
+      expect(json(await call(services, get, who["alice"], { params: { id } })).body).toMatchObject({ id, matter: "acme", fileName: "lease.txt" });
+      expect(await statusOf(call(services, get, who["bob"], { params: { id } }))).toBe(404);
+      expect(await statusOf(call(services, get, who["bob"], { params: { id: "made-up" } }))).toBe(404);
+      expect(await statusOf(call(services, api("DELETE", "/api/v1/documents/:id"), who["vera"], { params: { id } }))).toBe(403);
+      // the list shows each caller only its matters
+      const list = api("GET", "/api/v1/documents");
+      expect(json(await call(services, list, who["alice"], { query: { limit: 10, offset: 0 } })).body.total).toBe(1);
+      expect(json(await call(services, list, who["bob"], { query: { limit: 10, offset: 0 } })).body.total).toBe(0);
+      // search is audited with the caller as actor and limited to what it may see
+      const search = api("POST", "/api/v1/search");
+      expect(json(await call(services, search, who["alice"], { body: { query: "rent" } })).body.hits[0]).toMatchObject({ documentId: id, fileName: "lease.txt" });
+      expect(json(await call(services, search, who["bob"], { body: { query: "rent" } })).body.hits).toEqual([]);
+      expect(await statusOf(call(services, search, who["bob"], { body: { query: "rent", matters: ["acme"] } }))).toBe(403);
+    });
+  }, 120_000);
+
+  it("the seed's workflow body runs to the end and answers 200; its events replay the history and end at run.completed", async () => {
+    await withApi(async (api, services, who) => {
+      const steps = [{ id: "count", type: "data_processing", parameters: { operation: "count", input: [1, 2, 3] } }];
+      const started = json(await call(services, api("POST", "/api/v1/workflows"), who["alice"], { query: {}, body: { name: "counting", description: "d", steps, matter: "acme" } }));
+      expect(started.status).toBe(200);
+      expect(started.body).toMatchObject({ workflow_id: expect.any(String), status: "completed", name: "counting" });
+      const runId = started.body.workflow_id as string;
+      // bob is on another matter: the run does not exist for him
+      expect(await statusOf(call(services, api("GET", "/api/v1/workflows/:id"), who["bob"], { params: { id: runId } }))).toBe(404);
+      const listed = json(await call(services, api("GET", "/api/v1/workflows"), who["bob"], { query: { limit: 50, offset: 0, envelope: true } }));
+      expect(listed.body.runs).toEqual([]);
+      const result = await call(services, api("GET", "/api/v1/workflows/:id/events"), who["alice"], { params: { id: runId } });
+      if (result.kind !== "events") throw new Error("expected events");
+      const seen: ApiEvent[] = [];
+      for await (const e of result.events(new AbortController().signal)) seen.push(e);
+      expect(seen[0]?.event).toBe("run.started");
+      expect(seen.at(-1)?.event).toBe("run.completed");
+      const seqs = seen.map((e) => (e.data as { seq: number }).seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(seqs.length);
+    });
+  }, 120_000);
+
+  it("users: only an admin lists and adds them; the key is in the answer once", async () => {
+    await withApi(async (api, services, who) => {
+      expect(await statusOf(call(services, api("GET", "/api/v1/users"), who["alice"]))).toBe(403);
+      const added = json(await call(services, api("POST", "/api/v1/users"), who["root"], { body: { id: "carol", role: "paralegal", matters: ["acme"] } }));
+      expect(added.status).toBe(201);
+      expect(added.body.apiKey).toMatch(/^bear_carol_/);
+      expect(json(await call(services, api("GET", "/api/v1/users"), who["root"])).body.users.map((u: { id: string }) => u.id)).toContain("carol");
+    });
+  }, 120_000);
+});
+
+describe("errors and file names at the API boundary", () => {
+  it("an unexpected error is a 500 that echoes nothing; package codes keep their status", () => {
+    expect(toHttpError(new Error("secret path /home/x"))).toEqual({ status: 500, body: { error: { name: "Error", code: "INTERNAL", message: "internal error", hint: "The server log has the details." } } });
+    expect(toHttpError(new BearError("RUN_NOT_FOUND", "run 'x' not found")).status).toBe(404);
+    expect(toHttpError(new BearError("SOMETHING_NEW", "x")).status).toBe(500);
+  });
+
+  it("a plain file name is kept as sent; one with a separator, a control character or a leading dot is refused", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,60}$/), (name) => {
+        expect(safeFileName(name)).toBe(name);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.constantFrom("/", "\\", "\n", "\u0000", "%0a"), fc.string({ maxLength: 30 }), (a, bad, b) => {
+        expect(() => safeFileName(`x${a}${bad}${b}`)).toThrow(/file\.filename/);
+      }),
+    );
+    expect(() => safeFileName(".env")).toThrow(/must not start with '.'/);
+    expect(() => safeFileName(undefined)).toThrow(/is missing/);
+  });
+});
