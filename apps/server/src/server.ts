@@ -150,8 +150,8 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   app.addHook("onRoute", (route) => {
-    // Public: health (declared on the route), the API docs and the web UI's static files. Everything else under /api needs a key.
-    if (route.url.startsWith(DOCS_PREFIX) || route.url === "/api/v1/openapi.json" || !route.url.startsWith("/api/")) route.config = { ...route.config, public: true };
+    // Public: health (declared on the route), the API docs and the web UI's static files. Everything else under /api, and /metrics, needs a key.
+    if (route.url.startsWith(DOCS_PREFIX) || route.url === "/api/v1/openapi.json" || (!route.url.startsWith("/api/") && route.url !== "/metrics")) route.config = { ...route.config, public: true };
   });
 
   // Authentication and rate limiting come first, before any body is read.

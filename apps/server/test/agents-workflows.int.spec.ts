@@ -129,4 +129,40 @@ describe("workflows executed by agents (real SQLite, LanceDB and legal/security 
     expect(walled.status).toBe("failed");
     expect(walled.error?.message).toContain("in this run's matter");
   });
+
+  it("runs the monitor on a schedule: repeated failures mark an agent failing on the event bus, in GET /api/v1/agents and in /metrics", async () => {
+    const workspace = t.server.services.workspace;
+    expect(t.server.services.agents.monitor.checkingEveryMs).toBe(10_000);
+    const changes: Array<Record<string, unknown>> = [];
+    const subscription = workspace.events().on("agents:agent.health_changed").subscribe((e) => changes.push(e as unknown as Record<string, unknown>));
+    // three runs reading a file that is not there: three failures in a row of the file executor
+    for (let i = 0; i < 3; i++) {
+      const steps = [{ id: "read", type: "file_operations", retry: { attempts: 1 }, parameters: { operation: "read", path: `missing-${i}.txt` } }];
+      const start = await post("/api/v1/workflows", { workflow: { name: "read-missing", steps }, matter: "acme" }, "alice");
+      expect(start.status).toBe(201);
+      const run = await finished(((await start.json()) as { runId: string }).runId, "alice");
+      expect(run.steps[0]).toMatchObject({ status: "failed", agent: { agentId: "file-executor", error: "ENOENT" } });
+    }
+    subscription.unsubscribe();
+    expect(changes).toEqual([expect.objectContaining({ agentId: "file-executor", previous: "healthy", health: "failing", reason: "3 failures in a row (limit 3)" })]);
+
+    const { agents } = (await (await get("/api/v1/agents?type=executor", "alice")).json()) as { agents: Array<{ id: string; health: string; healthReason: string | null }> };
+    expect(agents.find((a) => a.id === "file-executor")).toMatchObject({ health: "failing", healthReason: "3 failures in a row (limit 3)" });
+    expect(agents.find((a) => a.id === "tool-executor")).toMatchObject({ health: "healthy", healthReason: null });
+
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
+    expect((await get("/metrics", "alice")).status).toBe(403);
+    const metrics = await get("/metrics", "admin");
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const text = await metrics.text();
+    expect(text).toContain('bear_agent_healthy{agent="file-executor",type="executor"} 0');
+    expect(text).toContain('bear_agent_health{agent="file-executor",type="executor",state="failing"} 1');
+    expect(text).toContain('bear_agent_healthy{agent="tool-executor",type="executor"} 1');
+    expect(text).toContain('bear_agent_tasks_total{agent="file-executor",type="executor",outcome="failed"} 3');
+    expect(text).toMatch(/^bear_agents_unhealthy 1$/m);
+    expect(text).toMatch(/^bear_http_requests_total\{method="POST",route="\/api\/v1\/workflows"\} \d+$/m);
+    // every line is a comment or `name{labels} value`, as Prometheus parses them
+    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:]+ .+|[a-z_:]+(\{[a-z_]+="[^"\n]*"(,[a-z_]+="[^"\n]*")*\})? -?[0-9.e+-]+)$/);
+  });
 });

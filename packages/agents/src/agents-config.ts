@@ -37,6 +37,10 @@ export const agentsConfigSchema = z.strictObject({
       stuckAfterMs: z.number().int().positive().default(60_000),
       minSuccessRate: z.number().min(0).max(1).default(0.5),
       minSamples: z.number().int().min(1).default(4),
+      /** Failures in a row that take an agent out of the balancer's pool at once. */
+      maxConsecutiveFailures: z.number().int().min(1).default(3),
+      /** Time out of the pool before a failing agent gets a trial task again. */
+      recoverAfterMs: z.number().int().min(0).default(30_000),
     })
     .prefault({}),
   /** Folder the file executor is confined to; without it there is no file executor. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { RxEventBus, type BearEvent } from "@bear/core";
-import { AgentSystem, type AgentHealthEvent } from "../src/index";
+import { AgentSystem, type AgentHealthEvent, type MonitorReport } from "../src/index";
 import { ScriptedLlm } from "./support/scripted-llm";
 import { FunctionAgent, deferred } from "./support/test-agents";
 
@@ -58,5 +58,81 @@ describe("MonitorAgent", () => {
     const seen = new Promise<AgentHealthEvent>((resolve) => system.monitor.onDidChangeHealth.subscribe(resolve));
     await expect(system.dispatcher.dispatch({ id: "x", capability: "x", input: null })).rejects.toThrow("no");
     await expect(seen).resolves.toMatchObject({ agentId: "bad", health: "failing" });
+  });
+
+  it("takes an agent that fails repeatedly out of the balancer's pool (skipped, not down-weighted) and lets it back after it recovers", async () => {
+    const bus = new RxEventBus();
+    const health: BearEvent[] = [];
+    bus.on("agents:agent.health_changed").subscribe((e) => health.push(e));
+    system = await AgentSystem.open({ eventBus: bus, config: { monitor: { maxConsecutiveFailures: 3, recoverAfterMs: 60_000 } } });
+    let broken = true;
+    // "parser" is the specialist (one capability); "generalist" can parse too but scores lower on capability match
+    system.addAgent(new FunctionAgent("parser", ["parse"], () => { if (broken) throw new Error("parser is down"); return "parsed by parser"; }, { maxConcurrentTasks: 1 }));
+    const gate = deferred();
+    let holdGeneralist = false;
+    const generalist = new FunctionAgent("generalist", ["parse", "a", "b", "c", "d", "e", "f", "g", "h"], async () => {
+      if (holdGeneralist) await gate.promise;
+      return "parsed by generalist";
+    }, { maxConcurrentTasks: 1 });
+    system.addAgent(generalist);
+    const parse = (id: string) => system.dispatcher.dispatch({ id, capability: "parse", input: null });
+
+    // three failures in a row on the preferred agent: out of the pool at once, without waiting for a timer tick
+    for (let i = 0; i < 3; i++) await expect(parse(`f${i}`)).rejects.toThrow("parser is down");
+    expect(system.inspectAgent("parser")).toMatchObject({ health: "failing", healthReason: "3 failures in a row (limit 3)" });
+    const failedAt = (health.at(-1) as unknown as AgentHealthEvent).at;
+
+    // skipped: every task goes to the generalist, even when it is busy (the task queues there rather than going back to the failing agent)
+    expect(await parse("s1")).toBe("parsed by generalist");
+    holdGeneralist = true;
+    const queued = [parse("s2"), parse("s3")];
+    await new Promise((r) => setImmediate(r));
+    expect(system.inspectAgent("generalist").load).toMatchObject({ running: 1, queued: 1 });
+    expect(system.inspectAgent("parser").metrics.tasksFailed).toBe(3);
+    expect(system.inspectAgent("parser").currentTasks).toEqual([]);
+    const ranked = system.dispatcher.balancer.rank("parse", system.registry.capableOf("parse"));
+    expect(ranked.map((r) => [r.agentId, r.available])).toEqual([["generalist", false], ["parser", false]]);
+    gate.resolve();
+    expect(await Promise.all(queued)).toEqual(["parsed by generalist", "parsed by generalist"]);
+    holdGeneralist = false;
+
+    // the agent is repaired; still out of the pool until its time is up…
+    broken = false;
+    system.monitor.check(failedAt + 59_000);
+    expect(system.inspectAgent("parser").health).toBe("failing");
+    expect(await parse("s4")).toBe("parsed by generalist");
+    // …then back on probation: it is chosen again, and a success makes it plainly healthy
+    system.monitor.check(failedAt + 60_000);
+    expect(system.inspectAgent("parser")).toMatchObject({ health: "healthy", healthReason: null });
+    expect(await parse("r1")).toBe("parsed by parser");
+    expect(await parse("r2")).toBe("parsed by parser");
+
+    // broken again on probation: one failure is enough to take it out
+    broken = true;
+    system.monitor.check(failedAt + 120_000);
+    await expect(parse("f3")).rejects.toThrow("parser is down");
+    expect(system.inspectAgent("parser")).toMatchObject({ health: "healthy" });
+    await expect(parse("f4")).rejects.toThrow("parser is down");
+    await expect(parse("f5")).rejects.toThrow("parser is down");
+    expect(system.inspectAgent("parser").health).toBe("failing");
+
+    expect(health.map((e) => [e["agentId"], e["previous"], e["health"]])).toEqual([
+      ["parser", "healthy", "failing"],
+      ["parser", "failing", "healthy"],
+      ["parser", "healthy", "failing"],
+    ]);
+    expect(health[1]).toMatchObject({ reason: "back in the pool on probation (one more failure takes it out again)" });
+  });
+
+  it("runs as a workflow step: the monitor's report is JSON the engine accepts (no VALUE_NOT_JSON)", async () => {
+    system = await AgentSystem.open({ llm: new ScriptedLlm("tiny", () => "ok"), config: { monitor: { minSamples: 1 } } });
+    system.addAgent(new FunctionAgent("bad", ["x"], () => { throw new Error("no"); }));
+    await expect(system.dispatcher.dispatch({ id: "x", capability: "x", input: null })).rejects.toThrow("no");
+    const result = await system.runWorkflow({ name: "health", steps: [{ id: "report", type: "agent.task", parameters: { capability: "monitoring", input: null } }] }, {});
+    expect(result.status).toBe("completed");
+    const report = result.outputs["report"] as unknown as MonitorReport;
+    expect(report.agents.find((a) => a.id === "bad")).toMatchObject({ health: "failing", reason: "recent success rate 0% (minimum 50%)" });
+    expect(report.agents.filter((a) => a.health === "healthy").every((a) => a.reason === null)).toBe(true);
+    expect(report.models).toEqual([expect.objectContaining({ modelId: "tiny" })]);
   });
 });

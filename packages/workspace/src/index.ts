@@ -28,6 +28,8 @@ export { sharedSchemas, securityRequirement } from "./api/api-schemas";
 export { HttpError, invalidField, toHttpError, type ErrorBody } from "./api/http-error";
 export { validationError } from "./api/validation-error";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
+export { PrometheusText, type PrometheusSample } from "./metrics/prometheus-text";
+export type { RequestMetricsSnapshot } from "./metrics/bear-metrics";
 export { Offload, type OffloadOptions } from "./offload/offload";
 export { AuditPolicyToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceFolderToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 

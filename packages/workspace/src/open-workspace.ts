@@ -126,7 +126,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       resumeOnOpen: options.cluster ? false : (options.resumeWorkflows ?? true),
       sharedDatabase: options.cluster !== undefined,
     }),
-    agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows }),
+    // The monitor checks on a timer (never keeping the process alive): stuck agents leave the balancer's pool, failing ones come back on probation.
+    agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows, monitor: { intervalMs: 10_000, ...options.agentMonitor } }),
     legalModule(),
     pluginsModule(workspacePluginsConfig(paths, config)),
     workspaceCacheModule(config.cache, paths, keys, manifest.encryption !== null),

@@ -1,4 +1,5 @@
 import type { BearConfig, Logger } from "@bear/core";
+import type { AgentsConfigInput } from "@bear/agents";
 import type { ScryptParams } from "@bear/security";
 import type { PassphraseSource } from "./keys/workspace-keys";
 import type { OffloadOptions } from "./offload/offload";
@@ -62,4 +63,9 @@ export interface OpenWorkspaceOptions {
    * never blocks a server's event loop. A one-shot command passes `{ workers: 0 }` (in-process).
    */
   readonly offload?: OffloadOptions;
+  /**
+   * The agents' monitor: how often it checks (default every 10 s), after how many failures in a row
+   * an agent leaves the balancer's pool (3) and how long until it gets a trial task again (30 s).
+   */
+  readonly agentMonitor?: AgentsConfigInput["monitor"];
 }

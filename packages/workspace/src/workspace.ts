@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
-import { Cache, disposeContainer, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
+import { Cache, disposeContainer, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, type AgentSnapshot, type AgentSpec, type AgentSystem } from "@bear/agents";
 import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
@@ -35,6 +35,8 @@ import type { WorkspacePlugins } from "./plugins/workspace-plugins";
 import type { Offload } from "./offload/offload";
 import type { WorkspaceUsers } from "./users/workspace-users";
 import { MatterTableStore } from "./vault/matter-tables";
+import { writeBearMetrics, type RequestMetricsSnapshot } from "./metrics/bear-metrics";
+import { PrometheusText } from "./metrics/prometheus-text";
 import { turnOf, type Conversation, type ConversationStore } from "./conversations/conversation-store";
 import type { WorkspaceActs } from "./tools/workspace-tools";
 import { pluginSpecialist } from "./agents/plugin-specialists";
@@ -444,6 +446,29 @@ export class Workspace implements AsyncDisposable {
   }
 
   /** Hit, miss and eviction counts per kind, and what L1 and L2 hold. */
+  /** The workspace's event bus: agents' task assignments and health changes (`agents:*`), among others. */
+  events(): EventBus {
+    return this.#container.get<EventBus>(EventBus);
+  }
+
+  /**
+   * Prometheus text (GET /metrics): each agent's health as the monitor judged it, load and task
+   * outcomes; active workflows, documents, memory and, from a server, its requests per route.
+   */
+  async metricsText(options: { readonly requests?: RequestMetricsSnapshot } = {}): Promise<string> {
+    const agents = await this.agents();
+    const engine = await this.workflows();
+    const rag = await this.rag();
+    await rag.refresh();
+    return writeBearMetrics(new PrometheusText(), {
+      agents: agents.listAgents(),
+      activeWorkflows: engine.activeRuns.length,
+      documents: rag.documents().length,
+      memory: process.memoryUsage(),
+      ...(options.requests ? { requests: options.requests } : {}),
+    }).toString();
+  }
+
   cacheStats(): Promise<CacheStats> {
     return this.cache().stats();
   }

@@ -5,6 +5,7 @@ import type { AgentHealth, AgentMetrics, AgentStatus, AgentType } from "../agent
 import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
 import type { ModelUsage } from "../executors/metered-llm";
 import type { AgentRegistry } from "../registry/agent-registry";
+import { FailureTracker } from "./failure-tracker";
 
 export type { AgentHealth } from "../agent/agent";
 
@@ -52,6 +53,10 @@ export interface MonitorAgentOptions extends Omit<WorkflowAgentOptions, "type" |
   readonly minSuccessRate?: number;
   /** …once it has finished at least this many tasks (default 4). */
   readonly minSamples?: number;
+  /** This many failures in a row make an agent failing at once (default 3). */
+  readonly maxConsecutiveFailures?: number;
+  /** A failing agent is given a trial task again after this long (default 30 s; see FailureTracker). */
+  readonly recoverAfterMs?: number;
   /** Check every so often (ms); 0 = only when `check()` is called (default 0). */
   readonly intervalMs?: number;
 }
@@ -68,8 +73,7 @@ export class MonitorAgent extends WorkflowAgent {
   readonly #models: ModelUsageSource[];
   readonly #eventBus: EventBus | undefined;
   readonly #stuckAfterMs: number;
-  readonly #minSuccessRate: number;
-  readonly #minSamples: number;
+  readonly #failures: FailureTracker;
   readonly #intervalMs: number;
   readonly #events = new Subject<AgentHealthEvent>();
   readonly #subscription: Subscription;
@@ -83,8 +87,12 @@ export class MonitorAgent extends WorkflowAgent {
     this.#models = [...(options.models ?? [])];
     this.#eventBus = options.eventBus;
     this.#stuckAfterMs = options.stuckAfterMs ?? 60_000;
-    this.#minSuccessRate = options.minSuccessRate ?? 0.5;
-    this.#minSamples = options.minSamples ?? 4;
+    this.#failures = new FailureTracker({
+      ...(options.minSuccessRate === undefined ? {} : { minSuccessRate: options.minSuccessRate }),
+      ...(options.minSamples === undefined ? {} : { minSamples: options.minSamples }),
+      ...(options.maxConsecutiveFailures === undefined ? {} : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
+      ...(options.recoverAfterMs === undefined ? {} : { recoverAfterMs: options.recoverAfterMs }),
+    });
     this.#intervalMs = options.intervalMs ?? 0;
     // Failures are judged as they happen, so a failing agent leaves the balancer's pool at once
     // rather than at the next timer tick; a completed task lets an unhealthy agent recover.
@@ -94,6 +102,7 @@ export class MonitorAgent extends WorkflowAgent {
       else {
         this.#watched.get(e.agent.id)?.unsubscribe();
         this.#watched.delete(e.agent.id);
+        this.#failures.forget(e.agent.id);
       }
     });
   }
@@ -103,7 +112,9 @@ export class MonitorAgent extends WorkflowAgent {
     this.#watched.set(
       agent.id,
       agent.onDidChangeActivity.subscribe((activity) => {
-        if (activity.type === "task.failed" || (activity.type === "task.completed" && agent.health !== "healthy")) this.#judge(agent, Date.now());
+        if (activity.type !== "task.failed" && activity.type !== "task.completed") return;
+        this.#failures.record(agent.id, activity.type === "task.completed");
+        if (activity.type === "task.failed" || agent.health !== "healthy") this.#judge(agent, Date.now());
       }),
     );
   }
@@ -123,7 +134,7 @@ export class MonitorAgent extends WorkflowAgent {
       const load = agent.load;
       running += load.running;
       queued += load.queued;
-      const { health, reason } = this.#judge(agent, now, metrics);
+      const { health, reason } = this.#judge(agent, now);
       agents.push({ id: agent.id, type: agent.type, status: agent.status, health, reason, metrics });
     }
     return {
@@ -140,17 +151,23 @@ export class MonitorAgent extends WorkflowAgent {
   }
 
   /** Assesses one agent, marks it, and publishes a change. */
-  #judge(agent: WorkflowAgent, now: number, metrics: Required<AgentMetrics> = agent.metrics): { health: AgentHealth; reason: string | null } {
-    const { health, reason } = this.#assess(agent, metrics, now);
+  #judge(agent: WorkflowAgent, now: number): { health: AgentHealth; reason: string | null } {
+    const { health, reason } = this.#assess(agent, now);
     const previous = agent.health;
     agent.markHealth(health, reason);
     if (health !== previous) {
-      const event: AgentHealthEvent = { type: "agent.health_changed", agentId: agent.id, health, previous, reason: reason ?? "recovered", at: now };
+      const recovered = this.#failures.onProbation(agent.id) ? "back in the pool on probation (one more failure takes it out again)" : "recovered";
+      const event: AgentHealthEvent = { type: "agent.health_changed", agentId: agent.id, health, previous, reason: reason ?? recovered, at: now };
       this.logger.info({ agentId: agent.id, health, previous }, "agent health changed");
       this.#events.next(event);
       this.#eventBus?.publish({ ...event, type: "agents:agent.health_changed", source: "agents", timestamp: now });
     }
     return { health, reason };
+  }
+
+  /** How often the timer checks, while it runs; null when checks happen only on request. */
+  get checkingEveryMs(): number | null {
+    return this.#timer ? this.#intervalMs : null;
   }
 
   start(): void {
@@ -177,16 +194,13 @@ export class MonitorAgent extends WorkflowAgent {
     return this.check() as unknown as JsonValue;
   }
 
-  #assess(agent: WorkflowAgent, metrics: Required<AgentMetrics>, now: number): { health: AgentHealth; reason: string | null } {
+  #assess(agent: WorkflowAgent, now: number): { health: AgentHealth; reason: string | null } {
     if (agent === (this as WorkflowAgent)) return { health: "healthy", reason: null };
     const longest = agent.currentTasks.filter((t) => t.startedAt !== undefined).sort((a, b) => a.startedAt! - b.startedAt!)[0];
     if (longest && now - longest.startedAt! > this.#stuckAfterMs) {
       return { health: "stuck", reason: `task '${longest.taskId}' running for ${now - longest.startedAt!} ms (limit ${this.#stuckAfterMs} ms)` };
     }
-    const finished = metrics.tasksCompleted + metrics.tasksFailed;
-    if (finished >= this.#minSamples && metrics.successRate < this.#minSuccessRate) {
-      return { health: "failing", reason: `recent success rate ${Math.round(metrics.successRate * 100)}% (minimum ${Math.round(this.#minSuccessRate * 100)}%)` };
-    }
-    return { health: "healthy", reason: null };
+    const verdict = this.#failures.judge(agent.id, now);
+    return verdict.failing ? { health: "failing", reason: verdict.reason } : { health: "healthy", reason: null };
   }
 }

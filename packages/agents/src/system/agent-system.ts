@@ -150,6 +150,8 @@ export class AgentSystem {
       stuckAfterMs: m.stuckAfterMs,
       minSuccessRate: m.minSuccessRate,
       minSamples: m.minSamples,
+      maxConsecutiveFailures: m.maxConsecutiveFailures,
+      recoverAfterMs: m.recoverAfterMs,
       intervalMs: m.intervalMs,
       ...(options.eventBus ? { eventBus: options.eventBus } : {}),
       ...this.#agentOptions(),

@@ -3,6 +3,8 @@ import { isOfflineEnforced, type CacheKind } from "@bear/core";
 import type { ApiContext } from "./api-services";
 import { content, ok, operation, type ApiOperation } from "./api-operation";
 import { errorResponses } from "./api-schemas";
+import type { RequestMetricsSnapshot } from "../metrics/bear-metrics";
+import { PrometheusText } from "../metrics/prometheus-text";
 
 const KINDS: readonly CacheKind[] = ["embedding", "search", "generation", "review"];
 
@@ -97,6 +99,20 @@ export function healthOperations({ services, host }: ApiContext): ApiOperation[]
           cache: await services.workspace.cacheStats(),
           memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
         });
+      },
+    }),
+    operation({
+      method: "GET",
+      url: "/metrics",
+      tags,
+      summary:
+        "The same figures for Prometheus (text format 0.0.4): agent health as the monitor judged it, load and task outcomes; requests per route, workflows, documents, memory (admins; send the API key as a bearer token)",
+      schema: { produces: [PrometheusText.contentType], response: { 200: { description: "Prometheus text exposition format 0.0.4", type: "string" }, ...errorResponses() } },
+      async handle({ caller }) {
+        await caller.authorize("audit.read");
+        const requests = host.requestMetrics() as Partial<RequestMetricsSnapshot> | undefined;
+        const text = await services.workspace.metricsText(Array.isArray(requests?.routes) ? { requests: requests as RequestMetricsSnapshot } : {});
+        return content({ "content-type": PrometheusText.contentType }, text);
       },
     }),
   ];

@@ -1,0 +1,71 @@
+import type { AgentSnapshot } from "@bear/agents";
+import { PrometheusText } from "./prometheus-text";
+
+/** Request counts per route pattern (the server's RequestMetrics snapshot). */
+export interface RequestMetricsSnapshot {
+  readonly routes: ReadonlyArray<{ readonly route: string; readonly method: string; readonly count: number; readonly errors: number; readonly meanMs: number; readonly maxMs: number }>;
+}
+
+/** What `Workspace.metricsText` exposes; numbers, ids and route patterns only (never document text). */
+export interface BearMetricsInput {
+  readonly agents: readonly AgentSnapshot[];
+  readonly activeWorkflows: number;
+  readonly documents: number;
+  readonly requests?: RequestMetricsSnapshot;
+  readonly memory?: NodeJS.MemoryUsage;
+}
+
+const HEALTH_STATES = ["healthy", "stuck", "failing"] as const;
+
+/** The agents' health, load and task outcomes, and the process's workflows, documents, requests and memory. */
+export function writeBearMetrics(text: PrometheusText, input: BearMetricsInput): PrometheusText {
+  const agents = input.agents;
+  const agent = (a: AgentSnapshot) => ({ agent: a.id, type: a.type });
+  text
+    .gauge("bear_agent_healthy", "1 when the monitor judges the agent healthy; 0 when stuck or failing (the balancer skips it)", agents.map((a) => ({ labels: agent(a), value: a.health === "healthy" ? 1 : 0 })))
+    .gauge(
+      "bear_agent_health",
+      "The agent's health as a state set: 1 for its current state",
+      agents.flatMap((a) => HEALTH_STATES.map((state) => ({ labels: { ...agent(a), state }, value: a.health === state ? 1 : 0 }))),
+    )
+    .gauge("bear_agents_unhealthy", "Agents the monitor judges stuck or failing", [{ value: agents.filter((a) => a.health !== "healthy").length }])
+    .counter(
+      "bear_agent_tasks_total",
+      "Tasks the agent finished, by outcome",
+      agents.flatMap((a) => [
+        { labels: { ...agent(a), outcome: "completed" }, value: a.metrics.tasksCompleted },
+        { labels: { ...agent(a), outcome: "failed" }, value: a.metrics.tasksFailed },
+        { labels: { ...agent(a), outcome: "cancelled" }, value: a.metrics.tasksCancelled },
+      ]),
+    )
+    .gauge("bear_agent_tasks_running", "Tasks the agent is working on", agents.map((a) => ({ labels: agent(a), value: a.load.running })))
+    .gauge("bear_agent_tasks_queued", "Tasks waiting for one of the agent's slots", agents.map((a) => ({ labels: agent(a), value: a.load.queued })))
+    .gauge("bear_agent_task_slots", "Tasks the agent runs at once", agents.map((a) => ({ labels: agent(a), value: a.load.capacity })))
+    .gauge("bear_agent_success_ratio", "Share of the agent's recent tasks that completed (1 before any)", agents.map((a) => ({ labels: agent(a), value: a.metrics.successRate })))
+    .gauge(
+      "bear_agent_task_duration_seconds",
+      "Task duration percentiles over the agent's recent tasks",
+      agents.flatMap((a) =>
+        ([["0.5", a.metrics.latency.p50Ms], ["0.95", a.metrics.latency.p95Ms], ["0.99", a.metrics.latency.p99Ms]] as const).map(([quantile, ms]) => ({
+          labels: { ...agent(a), quantile },
+          value: ms / 1000,
+        })),
+      ),
+    )
+    .gauge("bear_workflows_active", "Workflow runs in progress in this process", [{ value: input.activeWorkflows }])
+    .gauge("bear_documents", "Documents in the index", [{ value: input.documents }]);
+  if (input.requests) {
+    const routes = input.requests.routes;
+    const route = (r: RequestMetricsSnapshot["routes"][number]) => ({ method: r.method, route: r.route });
+    text
+      .counter("bear_http_requests_total", "HTTP requests answered, by route pattern", routes.map((r) => ({ labels: route(r), value: r.count })))
+      .counter("bear_http_request_errors_total", "HTTP requests answered with a 4xx or 5xx status, by route pattern", routes.map((r) => ({ labels: route(r), value: r.errors })))
+      .gauge("bear_http_request_duration_seconds_mean", "Mean time to answer, by route pattern", routes.map((r) => ({ labels: route(r), value: r.meanMs / 1000 })));
+  }
+  if (input.memory) {
+    text
+      .gauge("bear_process_resident_memory_bytes", "Resident set size of this process", [{ value: input.memory.rss }])
+      .gauge("bear_process_heap_used_bytes", "V8 heap in use", [{ value: input.memory.heapUsed }]);
+  }
+  return text;
+}
