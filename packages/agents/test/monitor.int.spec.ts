@@ -62,8 +62,8 @@ describe("MonitorAgent", () => {
 
   it("takes an agent that fails repeatedly out of the balancer's pool (skipped, not down-weighted) and lets it back after it recovers", async () => {
     const bus = new RxEventBus();
-    const health: BearEvent[] = [];
-    bus.on("agents:agent.health_changed").subscribe((e) => health.push(e));
+    const health: AgentHealthEvent[] = [];
+    bus.on<BearEvent & AgentHealthEvent>("agents:agent.health_changed").subscribe((e) => health.push(e));
     system = await AgentSystem.open({ eventBus: bus, config: { monitor: { maxConsecutiveFailures: 3, recoverAfterMs: 60_000 } } });
     let broken = true;
     // "parser" is the specialist (one capability); "generalist" can parse too but scores lower on capability match
@@ -80,7 +80,7 @@ describe("MonitorAgent", () => {
     // three failures in a row on the preferred agent: out of the pool at once, without waiting for a timer tick
     for (let i = 0; i < 3; i++) await expect(parse(`f${i}`)).rejects.toThrow("parser is down");
     expect(system.inspectAgent("parser")).toMatchObject({ health: "failing", healthReason: "3 failures in a row (limit 3)" });
-    const failedAt = (health.at(-1) as unknown as AgentHealthEvent).at;
+    const failedAt = health.at(-1)!.at;
 
     // skipped: every task goes to the generalist, even when it is busy (the task queues there rather than going back to the failing agent)
     expect(await parse("s1")).toBe("parsed by generalist");
@@ -116,7 +116,7 @@ describe("MonitorAgent", () => {
     await expect(parse("f5")).rejects.toThrow("parser is down");
     expect(system.inspectAgent("parser").health).toBe("failing");
 
-    expect(health.map((e) => [e["agentId"], e["previous"], e["health"]])).toEqual([
+    expect(health.map((e) => [e.agentId, e.previous, e.health])).toEqual([
       ["parser", "healthy", "failing"],
       ["parser", "failing", "healthy"],
       ["parser", "healthy", "failing"],

@@ -1,5 +1,5 @@
 import type { AgentSnapshot } from "@bear/agents";
-import { PrometheusText } from "./prometheus-text";
+import type { PrometheusText } from "./prometheus-text";
 
 /** Request counts per route pattern (the server's RequestMetrics snapshot). */
 export interface RequestMetricsSnapshot {
