@@ -7,6 +7,7 @@ import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreErro
 import type { ChunkRecord, DocumentRecord } from "./records";
 import { arrowTable, type ColumnValues } from "./arrow-columns";
 import { blindText } from "./search-terms";
+import { SMALL_FRAGMENT_ROWS, worthCompacting } from "./compaction-policy";
 
 export interface LanceIndexOptions {
   readonly dir: string;
@@ -79,8 +80,6 @@ const WRITER_LOCK = "writer.lock";
 /** Columns of the chunks table with an index of their own: BM25 on searchText, scalar ones for the filters. */
 const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as const;
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
-/** Small fragments (each write adds one) a table may have before `optimize()` compacts it. */
-const COMPACT_AT_FRAGMENTS = 24;
 /** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
 const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
 
@@ -784,8 +783,8 @@ export class LanceIndex {
       }
       const behind = (await Promise.all([...INDEXED_COLUMNS, "vector"].map(indexed))).some((s) => s !== undefined && s.numUnindexedRows > 0);
       const cleanupOlderThan = new Date(Date.now() - 60_000);
-      if (behind || (await this.#chunks.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#chunks.optimize({ cleanupOlderThan });
-      if ((await this.#documents.stats()).fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS) await this.#documents.optimize({ cleanupOlderThan });
+      if (behind || worthCompacting(await this.#chunks.stats(), SMALL_FRAGMENT_ROWS.chunks)) await this.#chunks.optimize({ cleanupOlderThan });
+      if (worthCompacting(await this.#documents.stats(), SMALL_FRAGMENT_ROWS.documents)) await this.#documents.optimize({ cleanupOlderThan });
     });
   }
 
