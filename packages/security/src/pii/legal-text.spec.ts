@@ -75,4 +75,18 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(v.filter((x) => x === "HDS")).toHaveLength(2);
     expect(v).not.toContain("PRC");
   });
+
+  it("reads a state or nationality between 'a/an' and the kind of entity as where it was formed, never as a person", () => {
+    const text =
+      "Alpha Tools GmbH, a German corporation, Beta Works Ltd, a British company, and Gamma Inc., a Delaware corporation, agree.";
+    expect(found(text).filter(([t]) => t !== "ORGANIZATION")).toEqual([]);
+    const places = found(text, new PiiScanner({ keepJurisdictions: false }));
+    expect(places.filter(([t]) => t === "PERSON")).toEqual([]);
+    for (const w of ["British", "Delaware"]) expect(places).toContainEqual(["LOCATION", w]);
+  });
+
+  it("leaves a numbered caption alone even when it ends like a company's name, and a name read across its numbering", () => {
+    const text = "3       DEFINITION OF CAPITAL COSTS\nB.  SUFFICIENT WORKING CAPITAL\nExhibit C Sales and Marketing Plans\n";
+    expect(found(text)).toEqual([]);
+  });
 });

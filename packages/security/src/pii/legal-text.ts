@@ -34,6 +34,15 @@ const JURISDICTION_DIRECT = /\b(?:State|STATE|Commonwealth|COMMONWEALTH|Province
 const INCORPORATED_AFTER =
   /^\s*(?:corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|company|banking\s+(?:association|corporation)|statutory\s+trust|business\s+trust|trust|public\s+limited\s+company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
 
+/** One to three capitalised words with no legal form: a place or nationality word, not a company's name. */
+const PLACE_WORDS = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u;
+const ARTICLE_BEFORE = /\b(?:a|an)\s+$/i;
+/** A name right between "a/an" and the kind of entity ("a Delaware corporation") names where the entity was formed. */
+function isIncorporationPlace(text: string, f: PiiFinding, before: string, value: string): boolean {
+  if (!ARTICLE_BEFORE.test(before) || !PLACE_WORDS.test(value) || LEGAL_FORM.test(value)) return false;
+  return INCORPORATED_AFTER.test(text.slice(f.end, f.end + 40));
+}
+
 // Unicode-class patterns used per word, made once here (built code may otherwise construct them on every call).
 const OUTER_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
@@ -83,7 +92,15 @@ function lineAt(text: string, at: number): { start: number; end: number } {
  * A heading: a line of capitalised words (or one in capitals) with no sentence in it, or the run-in caption that
  * opens a numbered paragraph ("12. Severability. If any…"). Returns the caption's range, if any.
  */
-function headingRange(text: string, line: { start: number; end: number }): { start: number; end: number } | undefined {
+interface HeadingRange {
+  readonly start: number;
+  readonly end: number;
+  /** Where the line's numbering starts ("3  DEFINITION OF CAPITAL COSTS", "Exhibit B Example …"). */
+  readonly lineStart: number;
+  /** The caption follows a number or "Section/Exhibit X": it names a clause, never a party. */
+  readonly numbered: boolean;
+}
+function headingRange(text: string, line: { start: number; end: number }): HeadingRange | undefined {
   const raw = text.slice(line.start, line.end);
   const numbering = NUMBERING.exec(raw)?.[0] ?? "";
   const body = raw.slice(numbering.length);
@@ -97,7 +114,8 @@ function headingRange(text: string, line: { start: number; end: number }): { sta
     if (!words.every((w) => CONNECTIVE.test(w) || CAPITALISED.test(w))) continue;
     // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading)
     if (/[,;]|\d/.test(c)) continue;
-    return { start: bodyStart, end: bodyStart + c.length };
+    const lead = raw.length - raw.trimStart().length;
+    return { start: bodyStart, end: bodyStart + c.length, lineStart: line.start + lead, numbered: numbering.trim().length > 0 };
   }
   return undefined;
 }
@@ -151,8 +169,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
   const out: PiiFinding[] = [];
   let lower: Set<string> | undefined;
   // many names stand on one line (a signature block, a party list): its heading is read once
-  const headings = new Map<number, { start: number; end: number } | undefined>();
-  const headingOf = (at: number): { start: number; end: number } | undefined => {
+  const headings = new Map<number, HeadingRange | undefined>();
+  const headingOf = (at: number): HeadingRange | undefined => {
     const line = lineAt(text, at);
     if (!headings.has(line.start)) headings.set(line.start, headingRange(text, line));
     return headings.get(line.start);
@@ -174,15 +192,18 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
     if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
-    const named = LEGAL_FORM.test(value) || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
+    const formed = LEGAL_FORM.test(value);
+    const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
     const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
-    if (!named && !structural && !repeated && allHeadingWords(value)) {
+    if (!formed && !structural && !repeated && allHeadingWords(value)) {
       const heading = headingOf(f.start);
-      if (heading && f.start >= heading.start && f.end <= heading.end + 1) continue;
+      // a numbered caption names a clause even with a naming suffix ("4 ALLOCATION OF SEGMENTS CAPITAL COSTS"), and a
+      // name read across its numbering ("B Example Pharmacy Services" of "Exhibit B Example …") is in it too
+      if (heading && (!named || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
     if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
@@ -197,6 +218,12 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       const after = text.slice(f.end, f.end + 40);
       if (JURISDICTION_BEFORE.test(before)) continue;
       if ((/\b(?:a|an)\s+$/i.test(before) || /,\s*$/.test(before)) && INCORPORATED_AFTER.test(after)) continue;
+    }
+    // "a Delaware corporation", "a German company", "an Ontario limited partnership": between an article and the
+    // kind of entity stands where it was formed, whatever a recognizer read it as (a state or a nationality is no person)
+    if (f.type !== "LOCATION" && isIncorporationPlace(text, f, before, value)) {
+      if (keepJurisdictions) continue;
+      f = { ...f, type: "LOCATION" };
     }
     out.push(f);
   }

@@ -24,7 +24,11 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
   const sorted = [...findings].sort((a, b) => a.end - b.end);
   for (const m of text.matchAll(ALIAS)) {
     const alias = (m[1] ?? m[2] ?? "").trim();
-    const words = alias.split(/[\s-]+/).filter((w) => /\p{L}/u.test(w));
+    // ("Party,"), ("Vendor's Minimum Share"): the words without punctuation and possessives
+    const words = alias
+      .split(/[\s-]+/)
+      .map((w) => w.replace(/['’]s$|[^\p{L}\p{N}]+$/u, ""))
+      .filter((w) => /\p{L}/u.test(w));
     if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) continue;
     if (words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w))) continue;
     const start = m.index + m[0].lastIndexOf(alias);

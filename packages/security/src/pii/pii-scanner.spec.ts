@@ -135,6 +135,22 @@ describe("PiiScanner recall and precision cues", () => {
     const people = found(full, "Their children are Hannah, Anthony, Derek and Andrew.");
     expect(people.filter(([t]) => t === "PERSON").map(([, v]) => v)).toEqual(["Hannah", "Anthony", "Derek", "Andrew"]);
   });
+  it("keeps a notice address whole: street, town with region and postcode (US, Canadian, British)", () => {
+    const text =
+      "If to Company:\nBeta Systems Ltd.\n1200 Harbor Boulevard\nWeehawken, New Jersey 07086\nAttention: Peter Lang\n\n" +
+      "If to Licensee:\nGamma Corp\n45 Church Road\nRichmond, Surrey TW9 1AB\n\nThe office at 7860 Venture Street, Burnaby, BC V5A 1V3\n";
+    const f = found(full, text);
+    expect(f).toContainEqual(["ADDRESS", "1200 Harbor Boulevard\nWeehawken, New Jersey 07086"]);
+    expect(f).toContainEqual(["ADDRESS", "45 Church Road\nRichmond, Surrey TW9 1AB"]);
+    expect(f).toContainEqual(["ADDRESS", "7860 Venture Street, Burnaby, BC V5A 1V3"]);
+    expect(f.filter(([t]) => t === "PERSON")).toEqual([["PERSON", "Peter Lang"]]);
+  });
+
+  it("ends an address after its postcode, before the next sentence", () => {
+    const text = "Mary Johnson, an individual residing at 12 Elm Street, Springfield, Illinois 62704. The Acme Parties shall pay.";
+    expect(found(full, text)).toContainEqual(["ADDRESS", "12 Elm Street, Springfield, Illinois 62704"]);
+  });
+
   it("keeps an address block whole even when a line is someone's name", () => {
     const text = "Ship to:\n0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212\nThanks";
     expect(found(full, text)).toContainEqual(["ADDRESS", "0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212"]);

@@ -68,6 +68,10 @@ const CAPS_TOWN = /(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){
 /** One to three capitalised words on a line of their own, then a country line. */
 const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
 
+/** Postcodes: US ZIP (+4), Canadian "V5A 1V3", British "TW9 1AB", most others digits. */
+const POSTCODE = "(?:\\d{4,6}(?:-\\d{3,4})?|[A-Z]\\d[A-Z] ?\\d[A-Z]\\d|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})";
+/** A town line with its region and postcode: "Weehawken, New Jersey 07086", "Richmond, Surrey TW9 1AB". */
+const TOWN_LINE = new RegExp(`^\\n[^\\p{L}\\p{N}\\n]{0,6}\\p{Lu}[\\p{L}.'’ -]{1,30},[ \\t]*\\p{Lu}[\\p{L}.'’ -]{1,30}?(?:[ \\t]+${POSTCODE})?[ \\t]*(?=\\n|$)`, "u");
 /** A line that continues an address block (unit, town, country + postcode). */
 const CONTINUATION = /^\n[^\p{L}\p{N}\n]{0,6}(?:(?:Suite|Ste|Apt|Apartment|Unit|Floor|Box)\.?\s*[\w-]+|[\p{L}][\p{L}.'’() -]{1,40}(?:,?\s*[\p{L}]{2,3})?(?:\s+\d{3,6}(?:[ -]\d{2,4})?)?|,?\s*[\p{L}]{2,}\s*\n?\s*\d{4,6}|\d{4,6})[ \t]*(?=\n|$)/iu;
 /** A continuation line that is prose, not a town or country ("thanks for your help"). */
@@ -83,7 +87,7 @@ const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’
 const PREFIX_STREET =
   /(?<![\p{L}])(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}][\p{L}.'’-]*(?:\s+[\p{L}][\p{L}.'’-]*){0,3}\s\d{1,5}[a-zA-Z]?(?:\/\d+)?(?![\p{L}\p{N}])/giu;
 /** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
-const INLINE_TAIL = /^,\s*[\p{Lu}][\p{L}'’. -]{1,30}(?:,\s*[\p{Lu}][\p{L}'’. ()-]{1,30}){0,2}(?:\s+\d{4,6})?(?=\s*(?:\n|$|[.;?!]))/u;
+const INLINE_TAIL = new RegExp(`^,\\s*[\\p{Lu}][\\p{L}'’. -]{1,30}?(?:,\\s*[\\p{Lu}][\\p{L}'’. ()-]{1,30}?){0,2}(?:\\s+${POSTCODE})?(?=\\s*(?:\\n|$|[.;?!]))`, "u");
 /** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
 const LINE_ABOVE_UNIT =
   /(?:(?<=\n)|^|(?<=\b(?:in|at|to|is)\s))[^\n\p{L}\p{N}]{0,6}((?:[^\s\n]+[ \t]){0,6}?\d{1,6}[a-zA-Z]?(?:[ \t][^\s\n]+){0,4})[ \t]*(?=\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n)/gu;
@@ -97,7 +101,7 @@ const CUE =
   /\b(?:address(?:\s+is)?|addresses|lives at|living at|resides at|residing at|located at|situated at|arrived at|sent to|send (?:it |them |a new one |this )?to|ship(?:ped)? to|deliver(?:ed)? to|drops? (?:you|me) off at|return(?:ed)? to|moved to|meet me at|is at|corner of|billing address with|user:|it is|mail(?:ed)? to)\s*:?\s+/gi;
 /** Where an address that follows a cue ends. */
 const CUE_END =
-  /[?!]|\s*\((?:the\s+)?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+  /(?<=\d{4,5})\.(?=\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+)?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
 
 const ADDRESS_WORDS = /^(?:apt|suite|ste|unit|box|de|do|da|la|del|van|von|str|ul|u|st|nan|and|the|of|street|road|avenue|lane|drive|way|place|court)\.?$/;
 /** Offset where two consecutive everyday lower-case English words start, or -1. */
@@ -188,7 +192,8 @@ export class AddressRecognizer implements Recognizer {
       const tail = INLINE_TAIL.exec(text.slice(end, end + 80));
       if (tail && !isProseLine(tail[0].replace(/^,\s*/, ""))) end += tail[0].length;
       for (let i = 0; i < 4; i++) {
-        const m = CONTINUATION.exec(text.slice(end, end + 80));
+        const next = text.slice(end, end + 80);
+        const m = CONTINUATION.exec(next) ?? TOWN_LINE.exec(next);
         if (!m || isProseLine(m[0])) break;
         end += m[0].length;
       }

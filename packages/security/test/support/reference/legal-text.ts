@@ -73,7 +73,13 @@ function lineAt(text: string, at: number): { start: number; end: number } {
  * A heading: a line of capitalised words (or one in capitals) with no sentence in it, or the run-in caption that
  * opens a numbered paragraph ("12. Severability. If any…"). Returns the caption's range, if any.
  */
-function headingRange(text: string, line: { start: number; end: number }): { start: number; end: number } | undefined {
+interface HeadingRange {
+  readonly start: number;
+  readonly end: number;
+  readonly lineStart: number;
+  readonly numbered: boolean;
+}
+function headingRange(text: string, line: { start: number; end: number }): HeadingRange | undefined {
   const raw = text.slice(line.start, line.end);
   const numbering = NUMBERING.exec(raw)?.[0] ?? "";
   const body = raw.slice(numbering.length);
@@ -87,7 +93,8 @@ function headingRange(text: string, line: { start: number; end: number }): { sta
     if (!words.every((w) => CONNECTIVE.test(w) || /^[^\p{L}]*\p{Lu}/u.test(w))) continue;
     // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading)
     if (/[,;]|\d/.test(c)) continue;
-    return { start: bodyStart, end: bodyStart + c.length };
+    const lead = raw.length - raw.trimStart().length;
+    return { start: bodyStart, end: bodyStart + c.length, lineStart: line.start + lead, numbered: numbering.trim().length > 0 };
   }
   return undefined;
 }
@@ -155,15 +162,16 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
     if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
-    const named = LEGAL_FORM.test(value) || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
+    const formed = LEGAL_FORM.test(value);
+    const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
     const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
-    if (!named && !structural && !repeated && allHeadingWords(value)) {
+    if (!formed && !structural && !repeated && allHeadingWords(value)) {
       const heading = headingRange(text, lineAt(text, f.start));
-      if (heading && f.start >= heading.start && f.end <= heading.end + 1) continue;
+      if (heading && (!named || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
     if (f.recognizer === "NameLexiconRecognizer" && /^\p{Lu}[^\s]*$/u.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
@@ -178,6 +186,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       const after = text.slice(f.end, f.end + 40);
       if (JURISDICTION_BEFORE.test(before)) continue;
       if ((/\b(?:a|an)\s+$/i.test(before) || /,\s*$/.test(before)) && INCORPORATED_AFTER.test(after)) continue;
+    }
+    if (f.type !== "LOCATION" && /\b(?:a|an)\s+$/i.test(before) && /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u.test(value) && !LEGAL_FORM.test(value) && INCORPORATED_AFTER.test(text.slice(f.end, f.end + 40))) {
+      if (keepJurisdictions) continue;
+      f = { ...f, type: "LOCATION" };
     }
     out.push(f);
   }
