@@ -2,9 +2,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import { BearError, enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
-import { HttpError, openServerServices, openWorkspace, RateLimitedError, sharedSchemas, toHttpError, validationError, workspaceApi, type BearServices, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
-import { ApiKeyAuth } from "./http/api-key-auth";
+import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, type Logger } from "@bear/core";
+import { ApiKeyAuth, errorResponse, HttpError, openServerServices, openWorkspace, sharedSchemas, validationError, workspaceApi, type BearServices, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
 import { registerOperations } from "./http/operation-routes";
 import { RequestMetrics } from "./http/request-metrics";
 import { SseStreams } from "./http/sse";
@@ -134,7 +133,6 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   const auth = new ApiKeyAuth({ access: services.access, limiter: services.limiter, audit: services.audit });
   const metrics = new RequestMetrics();
   const streams = new SseStreams();
-  const rateAudited = new Map<string, number>();
   const operations = workspaceApi({
     services,
     host: {
@@ -170,19 +168,7 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
       route: request.routeOptions.url ?? "unknown",
     });
     request.principal = principal;
-    try {
-      services.limiter.consume(principal.id, request.routeOptions.config?.rateCost ?? 1);
-    } catch (error) {
-      // Audited too, at most once per principal every 10 s, so a flood cannot flood the audit trail.
-      const now = Date.now();
-      if ((rateAudited.get(principal.id) ?? 0) < now - 10_000) {
-        rateAudited.set(principal.id, now);
-        await services.audit
-          .record({ action: "rate.limited", outcome: "denied", actor: principal.id, details: { route: (request.routeOptions.url ?? "unknown").slice(0, 120) } })
-          .catch(() => undefined);
-      }
-      throw error;
-    }
+    await auth.consume(principal, request.routeOptions.config?.rateCost ?? 1, request.routeOptions.url ?? "unknown");
   });
 
   app.addHook("onSend", async (request, reply) => {
@@ -199,22 +185,11 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
   });
 
   app.setErrorHandler((error: unknown, _request, reply) => {
-    const e = error as { validation?: unknown; validationContext?: string; code?: string; statusCode?: number };
-    const mapped = Array.isArray(e.validation)
-      ? validationError(e.validationContext ?? "body", e.validation)
-      : e.statusCode === 400 && typeof e.code === "string" && e.code.startsWith("FST_ERR_CTP_")
-        ? validationError("body", [{ keyword: "parse", message: "is not valid JSON" }])
-        : error;
-    const { status, body } = toHttpError(mapped);
-    if (status === 401) reply.header("www-authenticate", 'Bearer realm="bear"');
-    if (RateLimitedError.isInstance(mapped) && mapped.code === "RATE_LIMITED") {
-      const ms = Number((mapped.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1000);
-      reply.header("retry-after", String(Math.max(1, Math.ceil(ms / 1000))));
-    }
-    // Another process is writing to the index (a `bear ingest` beside the server): try again shortly.
-    if (BearError.isInstance(mapped) && mapped.code === "RAG_INDEX_BUSY") reply.header("retry-after", "10");
+    const e = error as { code?: string; statusCode?: number };
+    const unparsable = e.statusCode === 400 && typeof e.code === "string" && e.code.startsWith("FST_ERR_CTP_");
+    const { status, body, headers } = errorResponse(unparsable ? validationError("body", [{ keyword: "parse", message: "is not valid JSON" }]) : error);
     if (status >= 500) options.logger?.error({ code: body.error.code, name: (error as Error)?.name }, "request failed");
-    return reply.status(status).send(body);
+    return reply.status(status).headers(headers).send(body);
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -8,6 +8,7 @@ export { MIN_PASSPHRASE_CHARS, type PassphraseSource, type WorkspaceKeys, type K
 export { AuditPolicy } from "./audit/audit-policy";
 export { WorkspaceUsers, type NewUser, type UserRow } from "./users/workspace-users";
 export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
+export { cancelRun, followRun, listRuns, resumeRun, runningEngine, runStatus, runSteps, workflowSource, type FollowOptions, type RunOutcome, type RunStatusView, type RunStepView } from "./runs/workflow-runs";
 export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
@@ -22,11 +23,13 @@ export { modelActionFromRequest, modelActionMessage, modelView, type ModelAction
 // The REST API as framework-free operations: a server maps each to a route (apps/server).
 export { workspaceApi } from "./api/workspace-api";
 export { apiCaller } from "./api/api-caller";
+export { ApiKeyAuth, type ApiKeyAuthOptions, type Credentials } from "./api/api-key-auth";
 export { openServerServices, type ApiContext, type ApiHost, type BearServices } from "./api/api-services";
 export type { ApiCaller, ApiEvent, ApiFilePart, ApiOperation, ApiRequest, ApiResult, ApiSchema } from "./api/api-operation";
 export { sharedSchemas, securityRequirement } from "./api/api-schemas";
 export { HttpError, invalidField, toHttpError, type ErrorBody } from "./api/http-error";
 export { validationError } from "./api/validation-error";
+export { errorResponse } from "./api/error-response";
 export { BearWorkspaceError, type WorkspaceErrorCode } from "./errors";
 export { PrometheusText, type PrometheusSample } from "./metrics/prometheus-text";
 export type { RequestMetricsSnapshot } from "./metrics/bear-metrics";

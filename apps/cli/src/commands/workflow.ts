@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { BearError } from "@bear/core";
-import type { LiveRunStatus, LiveRuns, RunDetails, RunHandle, RunResult, WorkflowEngine, WorkflowEvent, RunRecord } from "@bear/workspace";
+import type { LiveRuns, RunDetails, RunHandle, RunOutcome, RunResult, RunStatus, RunStepView, WorkflowEngine, WorkflowEvent, Workspace } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
@@ -57,20 +56,18 @@ export function registerWorkflowCommand(program: Command): void {
     .action(async (file: string, flags: RunFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const { parseWorkflowText, builtInWorkflow } = await import("@bear/workspace");
-      // A name that is not a file names a built-in workflow (`bear workflow builtins`).
-      const builtIn = fs.existsSync(file) ? undefined : builtInWorkflow(file);
-      const text = builtIn ? builtIn.definition : readWorkflowFile(file);
-      const source = builtIn ? builtIn.name : path.basename(file);
       // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
-      parseWorkflowText(text, { source });
+      const { text, source } = (await import("@bear/workspace")).workflowSource(file);
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
       const redisUrl = await clusterRedisUrl(flags.redis);
-      const outcome = await withRunningEngine(ctx, flags.files, redisUrl, (engine, live) =>
-        runLive(ctx, engine, live, text, inputs, { source, ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}), progress: flags.progress }),
-      );
-      reportRun(ctx, outcome);
+      const outcome = await withRunningEngine(ctx, flags.files, redisUrl, async (engine, live) => {
+        // Validate first so a bad file fails before anything is written.
+        const definition = engine.load(text, { source });
+        const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
+        return follow(ctx, engine, live, () => engine.start(definition, inputs, { ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
+      });
+      await reportRun(ctx, outcome);
     });
 
   workflow
@@ -113,17 +110,19 @@ export function registerWorkflowCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
       const outcomes = await withRunningEngine(ctx, flags.files, undefined, async (engine, live) => {
-        const handles = runId === undefined ? engine.resumeInterrupted() : [resumeOne(engine, runId)];
+        const { resumeRun } = await import("@bear/workspace");
+        const handles = runId === undefined ? engine.resumeInterrupted() : [resumeRun(engine, runId)];
         if (handles.length === 1) {
           const total = engine.getRun(handles[0]!.runId).progress.total;
           const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, total, { running: "resuming" });
-          return [await followRun(ctx, engine, live, handles[0]!, bar)];
+          return [await follow(ctx, engine, live, () => handles[0]!, bar)];
         }
-        return Promise.all(handles.map((handle) => followRun(ctx, engine, live, handle, undefined)));
+        return Promise.all(handles.map((handle) => follow(ctx, engine, live, () => handle, undefined)));
       });
       if (outcomes.length === 1) return reportRun(ctx, outcomes[0]!);
-      const runs = outcomes.map(({ result, details }) => ({ ...result, steps: details.steps.map(stepJson), progress: details.progress }));
-      ctx.emit({ runs }, () => (outcomes.length === 0 ? "No interrupted runs to resume." : outcomes.map(({ result, details }) => renderResult(result, details)).join("\n")));
+      const { runSteps } = await import("@bear/workspace");
+      const runs = outcomes.map(({ result, details }) => ({ ...result, steps: runSteps(details).map(({ agent: _agent, ...step }) => step), progress: details.progress }));
+      ctx.emit({ runs }, () => (outcomes.length === 0 ? "No interrupted runs to resume." : outcomes.map(({ result, details }) => renderResult(result, details, runSteps(details))).join("\n")));
       const failed = outcomes.filter((o) => o.result.status !== "completed");
       if (failed.length > 0) {
         throw new CliError("PARTIAL_FAILURE", `${failed.length} of ${outcomes.length} resumed runs did not complete`, {
@@ -145,12 +144,8 @@ export function registerWorkflowCommand(program: Command): void {
       const limit = parsePositiveInt("--limit", flags.limit, 10_000);
       const statuses = ["pending", "running", "completed", "failed", "cancelled"];
       if (flags.status && !statuses.includes(flags.status)) throw new CliError("USAGE", `--status must be one of ${statuses.join(", ")}, not '${flags.status}'`);
-      // With the database to ourselves, a pending or running run has no process running it: it was interrupted.
-      const runs = await withEngine<Record<string, unknown>[]>(
-        ctx,
-        (engine) => engine.listRuns({ limit, ...(flags.status ? { status: flags.status as RunRecord["status"] } : {}) }).map((r) => ({ ...runSummary(r), interrupted: r.status === "pending" || r.status === "running" })),
-        (live) => live.list().map((r) => ({ runId: r.runId, workflow: r.workflow, status: r.status, createdAt: r.updatedAt, live: true })),
-      );
+      const { listRuns } = await import("@bear/workspace");
+      const runs = await ctx.withWorkspace({ llm: false }, (workspace) => listRuns(workspace, { limit, ...(flags.status ? { status: flags.status as RunStatus } : {}) }));
       ctx.emit({ runs }, () => {
         if (runs.length === 0) return "No workflow runs yet. Start one with `bear workflow run <file.yaml>`.";
         const lines = runs.map((r) => `  ${colourStatus(String(r.status)).padEnd(20)} ${String(r.runId).padEnd(38)} ${String(r.workflow)} ${dim(String(r.createdAt ?? ""))}${r.interrupted ? yellow(" interrupted") : ""}`);
@@ -167,24 +162,14 @@ export function registerWorkflowCommand(program: Command): void {
     .action(async (runId: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const status = await withEngine<StatusView>(
-        ctx,
-        (engine) => {
-          const d = engine.getRun(runId);
-          return { runId: d.id, workflow: d.workflow, status: d.status, error: d.error, progress: d.progress, steps: withAgents(d.steps.map(stepJson), d.assignments), live: false };
-        },
-        (runs) => {
-          const live = runs.read(runId);
-          if (!live) throw new CliError("INPUT_NOT_FOUND", `workflow run '${runId}' not found`, { hint: "`bear workflow list` shows the runs." });
-          return { ...live, live: true };
-        },
-      );
+      const { runStatus } = await import("@bear/workspace");
+      const status = await ctx.withWorkspace({ llm: false }, (workspace) => runStatus(workspace, runId));
       ctx.emit(status, () => {
         const lines = [`${bold(String(status.runId))} ${String(status.workflow)}: ${colourStatus(String(status.status))}${status.live ? dim(" (running in another process)") : ""}`];
         const p = status.progress;
         lines.push(`  steps: ${p.completed} completed, ${p.running} running, ${p.pending} pending, ${p.failed} failed, ${p.skipped} skipped, ${p.cancelled} cancelled (of ${p.total})`);
         for (const s of status.steps) {
-          const agent = (s as { agent?: Readonly<Record<string, unknown>> | null }).agent;
+          const agent = s.agent;
           lines.push(`  ${colourStatus(s.status).padEnd(20)} ${s.index === null ? s.id : `${s.id}[${s.index}]`}${s.attempt > 1 ? dim(` attempt ${s.attempt}`) : ""}${agent ? dim(` ${describeAssignment(agent)}`) : ""}`);
           const breakdown = agent?.["breakdown"] as { capability: number; history: number; load: number; time: number } | null | undefined;
           if (breakdown) lines.push(dim(`      score = 0.4×capability ${breakdown.capability} + 0.3×history ${breakdown.history} + 0.2×load ${breakdown.load} + 0.1×time ${breakdown.time}`));
@@ -202,56 +187,23 @@ export function registerWorkflowCommand(program: Command): void {
     .action(async (runId: string, _flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const outcome = await withEngine(
-        ctx,
-        (engine) => ({ runId, cancelled: engine.cancel(runId, "cancelled with `bear workflow cancel`"), via: "database" }),
-        // The run belongs to a live `bear workflow run`: ask it to cancel, and wait for it to say so.
-        async (live) => ({ runId, cancelled: await live.requestCancel(runId), via: "running process" }),
-      );
+      const { cancelRun } = await import("@bear/workspace");
+      // A run of a live `bear workflow run` is cancelled by asking that process, which says when it has.
+      const outcome = await ctx.withWorkspace({ llm: false }, (workspace) => cancelRun(workspace, runId, "cancelled with `bear workflow cancel`"));
       ctx.emit(outcome, () => (outcome.cancelled ? `Cancelled ${runId}.` : `Run ${runId} had already finished; nothing to cancel.`));
     });
 }
 
-interface StatusView {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly status: string;
-  readonly error?: { readonly code: string; readonly message: string } | null;
-  readonly progress: RunDetails["progress"];
-  readonly steps: LiveRunStatus["steps"];
-  readonly live: boolean;
-}
-
 /** The exit of a finished run: 0 completed, 3 failed, 130 cancelled (the output says why). */
-function reportRun(ctx: CommandContext, { result, details }: { result: RunResult; details: RunDetails }): void {
-  ctx.emit({ ...result, steps: withAgents(details.steps.map(stepJson), details.assignments), progress: details.progress }, () => renderResult(result, details));
+async function reportRun(ctx: CommandContext, { result, details }: RunOutcome): Promise<void> {
+  const { runSteps } = await import("@bear/workspace");
+  ctx.emit({ ...result, steps: runSteps(details), progress: details.progress }, () => renderResult(result, details, runSteps(details)));
   if (result.status === "cancelled") throw new CliError("CANCELLED", `run '${result.runId}' was cancelled`);
   if (result.status === "failed") {
     throw new CliError("PARTIAL_FAILURE", `run '${result.runId}' failed: ${result.error?.message ?? "a step failed"}`, {
       hint: `\`bear workflow status ${result.runId}\` shows each step.`,
       details: { runId: result.runId, ...(result.error ? { error: result.error } : {}) },
     });
-  }
-}
-
-/** engine.resume(), with the engine's refusals said for a person at a terminal. */
-function resumeOne(engine: WorkflowEngine, runId: string): RunHandle {
-  try {
-    return engine.resume(runId);
-  } catch (error) {
-    if (BearError.isInstance(error) && error.code === "RUN_NOT_FOUND") {
-      throw new CliError("INPUT_NOT_FOUND", `workflow run '${runId}' not found`, { hint: "`bear workflow list` shows the runs.", cause: error });
-    }
-    if (BearError.isInstance(error) && error.code === "RUN_NOT_RESUMABLE") throw new CliError("INPUT_INVALID", error.message, { hint: error.hint ?? "", cause: error });
-    throw error;
-  }
-}
-
-function readWorkflowFile(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new CliError("INPUT_NOT_FOUND", `cannot read workflow file '${file}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, { hint: "Check the path.", cause: error });
   }
 }
 
@@ -272,13 +224,6 @@ function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   return inputs;
 }
 
-/** True when the workflow database could not be opened because another live process owns it. */
-function heldByAnotherProcess(error: unknown): error is BearError {
-  if (!BearError.isInstance(error) || error.code !== "STORE_FAILED" || !BearError.isInstance(error.cause) || error.cause.code !== "LOCK_BUSY") return false;
-  const holder = error.cause.details?.["holder"];
-  return typeof holder === "number" && holder !== process.pid;
-}
-
 /**
  * Opens the workspace's engine to run steps (`file_operations` confined to `--files`, default the
  * current folder; installed plugins' step types), runs `fn`, and closes it all.
@@ -288,79 +233,27 @@ async function withRunningEngine<T>(ctx: CommandContext, files: string | undefin
   if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
   // With a Redis URL this process is one instance of a cluster: steps go to the workers' queues.
   const cluster = redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {};
-  return ctx.withWorkspace({ workflowFiles: filesRoot, ...cluster }, async (workspace) => fn(await workspace.workflows().catch(explainLocked), workspace.liveRuns));
-}
-
-function explainLocked(error: unknown): never {
-  if (heldByAnotherProcess(error)) {
-    throw new CliError("INPUT_INVALID", `${error.message}: another \`bear workflow run\` is using the workspace's workflow database`, {
-      hint: "Wait for it to finish (`bear workflow list` shows its progress), or run the workflow in another workspace.",
-      cause: error,
-    });
-  }
-  throw error;
-}
-
-/** Opens the engine without resuming anything; if another process owns the database, uses what it publishes. */
-async function withEngine<T>(ctx: CommandContext, fn: (engine: WorkflowEngine) => T, whenBusy: (live: LiveRuns) => T | Promise<T>): Promise<T> {
-  return ctx.withWorkspace({ llm: false }, async (workspace) => {
-    try {
-      return fn(await workspace.workflows());
-    } catch (error) {
-      if (heldByAnotherProcess(error)) return whenBusy(workspace.liveRuns);
-      throw error;
-    }
-  });
-}
-
-async function runLive(
-  ctx: CommandContext,
-  engine: WorkflowEngine,
-  live: LiveRuns,
-  text: string,
-  inputs: Record<string, unknown>,
-  options: { source: string; runId?: string; parallelism?: number; progress: boolean },
-): Promise<{ result: RunResult; details: RunDetails }> {
-  // Validate first so a bad file fails before anything is written.
-  const definition = engine.load(text, { source: options.source });
-  const bar = await progressBar(options.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
-  // Subscribe in the same turn as start(): events begin on the next tick.
-  const handle = engine.start(definition, inputs, { ...(options.runId ? { runId: options.runId } : {}), ...(options.parallelism ? { parallelism: options.parallelism } : {}) });
-  return followRun(ctx, engine, live, handle, bar);
+  const { runningEngine } = await import("@bear/workspace");
+  return ctx.withWorkspace({ workflowFiles: filesRoot, ...cluster }, async (workspace: Workspace) => fn(await runningEngine(workspace), workspace.liveRuns));
 }
 
 /**
- * Follows a started or resumed run to its end: progress on the bar (or one line per event), the
- * live status other `bear` processes read, `bear workflow cancel` requests and Ctrl-C.
+ * Starts (or takes) a run and follows it to its end: progress on the bar (or one line per event on
+ * stderr); Ctrl-C cancels it. `start` runs in the same turn as the subscription: events begin on the next tick.
  */
-async function followRun(ctx: CommandContext, engine: WorkflowEngine, live: LiveRuns, handle: RunHandle, bar: Awaited<ReturnType<typeof progressBar>>): Promise<{ result: RunResult; details: RunDetails }> {
-  const runId = handle.runId;
-  const tracker = live.track(engine, runId);
-  const publish = (): void => {
-    tracker.publish();
-    try {
-      const d = engine.getRun(runId);
-      bar?.update(d.progress.completed + d.progress.skipped + d.progress.failed, {
-        running: d.steps.filter((s) => s.status === "running" && s.index === null).map((s) => s.stepId).join(", ") || "-",
-      });
-    } catch {
-      // progress is best effort; the database is the record
-    }
-  };
-  const subscription = handle.events.subscribe((event: WorkflowEvent) => {
-    if (!bar && !ctx.json) process.stderr.write(`${describeEvent(event)}\n`);
-    publish();
-  });
-  const onSigint = (): void => void engine.cancel(runId, "interrupted (Ctrl-C)");
+async function follow(ctx: CommandContext, engine: WorkflowEngine, live: LiveRuns, start: () => RunHandle, bar: Awaited<ReturnType<typeof progressBar>>): Promise<RunOutcome> {
+  const { followRun } = await import("@bear/workspace");
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort("interrupted (Ctrl-C)");
   process.on("SIGINT", onSigint);
   try {
-    const result = await handle.result;
-    publish();
-    return { result, details: engine.getRun(runId) };
+    return await followRun(engine, live, start(), {
+      interrupt: interrupt.signal,
+      onEvent: (event) => (!bar && !ctx.json ? void process.stderr.write(`${describeEvent(event)}\n`) : undefined),
+      onProgress: (d) => bar?.update(d.progress.completed + d.progress.skipped + d.progress.failed, { running: d.steps.filter((s) => s.status === "running" && s.index === null).map((s) => s.stepId).join(", ") || "-" }),
+    });
   } finally {
-    tracker.stop();
     process.off("SIGINT", onSigint);
-    subscription.unsubscribe();
     bar?.stop();
   }
 }
@@ -399,20 +292,6 @@ function describeAssignment(a: Readonly<Record<string, unknown>>): string {
   return `by ${String(a["agentId"] ?? "?")}${score}${judged}`;
 }
 
-/** Each step with what the agents reported for its last attempt (agent, score breakdown, verdict). */
-function withAgents<S extends { id: string; index: number | null }>(steps: S[], assignments: RunDetails["assignments"]): Array<S & { agent: Readonly<Record<string, unknown>> | null }> {
-  const last = new Map(assignments.map((a) => [`${a.stepId}#${a.index ?? ""}`, a.assignment]));
-  return steps.map((s) => ({ ...s, agent: last.get(`${s.id}#${s.index ?? ""}`) ?? null }));
-}
-
-function stepJson(s: RunDetails["steps"][number]): { id: string; index: number | null; status: string; attempt: number; error?: unknown } {
-  return { id: s.stepId, index: s.index, status: s.status, attempt: s.attempt, ...(s.error ? { error: s.error } : {}) };
-}
-
-function runSummary(r: RunRecord): Record<string, unknown> {
-  return { runId: r.id, workflow: r.workflow, status: r.status, createdAt: new Date(r.createdAt).toISOString(), finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null, error: r.error };
-}
-
 function colourStatus(status: string): string {
   if (status === "completed") return green(status);
   if (status === "failed") return red(status);
@@ -420,11 +299,11 @@ function colourStatus(status: string): string {
   return status;
 }
 
-function renderResult(result: RunResult, details: RunDetails): string {
+function renderResult(result: RunResult, details: RunDetails, steps: readonly RunStepView[]): string {
   const p = details.progress;
   const lines = [`Run ${bold(result.runId)}: ${colourStatus(result.status)} (${p.completed}/${p.total} steps completed${p.skipped ? `, ${p.skipped} skipped` : ""}${p.failed ? `, ${p.failed} failed` : ""})`];
   if (result.error) lines.push(red(`  ${result.error.code}: ${result.error.message}`));
-  for (const s of withAgents(details.steps.map(stepJson), details.assignments)) {
+  for (const s of steps) {
     if (s.agent) lines.push(dim(`  ${s.index === null ? s.id : `${s.id}[${s.index}]`} ${describeAssignment(s.agent)}`));
   }
   if (result.status === "completed") lines.push(`  outputs: ${truncate(JSON.stringify(result.outputs))}`);

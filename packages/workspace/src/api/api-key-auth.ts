@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditSink } from "@bear/core";
-import { HttpError, RateLimitedError, type AccessControl, type Principal, type RateLimiter } from "@bear/workspace";
+import { RateLimitedError, type AccessControl, type Principal, type RateLimiter } from "@bear/security";
+import { HttpError } from "./http-error";
 import { FailedAuthAudit } from "./failed-auth-audit";
 
 /** `bear_<principal id>_<secret>`, as AccessControl.addApiKey issues them (ids never hold '_'). */
@@ -41,6 +42,7 @@ function unauthorized(message: string): HttpError {
  */
 export class ApiKeyAuth {
   readonly #verified = new Map<string, { id: string; version: string | undefined; expires: number }>();
+  readonly #rateAudited = new Map<string, number>();
   readonly #ttl: number;
   readonly #failures: FailedAuthAudit;
 
@@ -86,6 +88,23 @@ export class ApiKeyAuth {
     } catch {
       await this.#deny(credentials, "wrong-key");
       throw unauthorized("the API key was not accepted");
+    }
+  }
+
+  /**
+   * Takes `cost` tokens from the principal's rate-limit bucket, or throws RateLimitedError (429).
+   * A refusal is audited too, at most once per principal every 10 s, so a flood cannot flood the audit trail.
+   */
+  async consume(principal: Principal, cost: number, route: string): Promise<void> {
+    try {
+      this.options.limiter.consume(principal.id, cost);
+    } catch (error) {
+      const now = Date.now();
+      if ((this.#rateAudited.get(principal.id) ?? 0) < now - 10_000) {
+        this.#rateAudited.set(principal.id, now);
+        await this.options.audit.record({ action: "rate.limited", outcome: "denied", actor: principal.id, details: { route: route.slice(0, 120) } }).catch(() => undefined);
+      }
+      throw error;
     }
   }
 
