@@ -91,12 +91,23 @@ export function headings(text: string): Span[] {
   return out;
 }
 
+/** The initials of the last `n` capitalised words before `at` ("Morgan Stanley & Co. Incorporated, a Delaware corporation" → "MS…"). */
+function initialsBefore(text: string, at: number, n: number): string {
+  const before = text.slice(Math.max(0, at - 200), at);
+  // the name ends before its legal form and description (", a Delaware corporation")
+  const name = before.replace(/,?\s*(?:an?\s+[^,()]*)?$/u, "").replace(/[\s,]*(?:Inc|Incorporated|LLC|Ltd|Limited|Corp|Corporation|Co|Company|plc|L\.?P)\.?$/iu, "");
+  const words = (name.match(/\p{Lu}[\p{L}'’-]*/gu) ?? []).filter((w) => !/^(?:Inc|Incorporated|LLC|Ltd|Limited|Corp|Corporation|Co|Company)$/i.test(w));
+  return words.slice(-n).map((w) => w[0]).join("");
+}
+
 /** `(the "Effective Date")`, `("Services")`: quoted defined terms made of capitalised dictionary words. */
 export function definedTerms(text: string): Span[] {
   const out: Span[] = [];
   for (const m of text.matchAll(/\((?:[^()"“”]{0,40}?)["“]([^"“”\n]{2,60})["”]/gu)) {
     const t = m[1] ?? "";
     if (!/^\p{Lu}/u.test(t) || !dictionaryWords(t)) continue;
+    // ("MS") after Morgan Stanley & Co.: an acronym of the name just before is that name, not a dictionary word
+    if (/^\p{Lu}{2,6}$/u.test(t) && initialsBefore(text, m.index, t.length) === t) continue;
     const start = m.index + m[0].lastIndexOf(t);
     out.push({ start, end: start + t.length, text: t });
   }

@@ -89,4 +89,22 @@ describe("legal text: what a contract's structure says is not personal data", ()
     const text = "3       DEFINITION OF CAPITAL COSTS\nB.  SUFFICIENT WORKING CAPITAL\nExhibit C Sales and Marketing Plans\n";
     expect(found(text)).toEqual([]);
   });
+
+  it("leaves the collective role word after a party's name out of it ('the Acme Parties' is Acme)", () => {
+    const text = 'Acme Widgets, Inc., a Delaware corporation ("Acme"), and Zenbu LLC. The Acme Parties and the Acme Indemnitees shall be paid.';
+    const v = values(text);
+    expect(v.filter((x) => x === "Acme")).toHaveLength(3);
+    expect(v.some((x) => /Parties|Indemnitees/.test(x))).toBe(false);
+  });
+
+  it("finds a party's short name of everyday words when it is the party's own, and every short name in the brackets", () => {
+    const text =
+      'Oak Valley Micro-Power, Inc., with its office at 751 North Drive, Suite 9, Melbourne, FL 32934 ("Oak Valley"). ' +
+      'BLOOM POWER CORPORATION, a Delaware corporation ("BP" or, as operator, "Operator"). ' +
+      'Sunrise Television Company Limited ("Party A" or "Sunrise TV"). The office at 1730 S. Amphlett Blvd., San Mateo, California 94402 ("u-Trade"). ' +
+      'THIS SERVICE AGREEMENT FOR TRANSFER AGENT SERVICES (this "Agreement") is made.';
+    const v = values(text);
+    for (const alias of ["Oak Valley", "BP", "Sunrise TV", "u-Trade"]) expect(v).toContain(alias);
+    for (const term of ["Operator", "Party A", "Agreement"]) expect(v).not.toContain(term);
+  });
 });

@@ -34,6 +34,8 @@ const JURISDICTION_DIRECT = /\b(?:State|STATE|Commonwealth|COMMONWEALTH|Province
 const INCORPORATED_AFTER =
   /^\s*(?:corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|company|banking\s+(?:association|corporation)|statutory\s+trust|business\s+trust|trust|public\s+limited\s+company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
 
+/** A role word for a party's group, after its name ("the Acme Parties", "Licensor Indemnitees", "Acme Affiliates"). */
+const COLLECTIVE_ROLE = /[\s,]+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members|Releasees|Releasors|Licensees|Licensors|Representatives)$/u;
 /** One to three capitalised words with no legal form: a place or nationality word, not a company's name. */
 const PLACE_WORDS = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u;
 const ARTICLE_BEFORE = /\b(?:a|an)\s+$/i;
@@ -188,6 +190,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       while (end > f.start && /[\s,]/.test(text[end - 1] ?? "")) end--;
       f = { ...f, end };
     }
+    // "the Good Sam Parties", "Acme Indemnitees": the collective role word after a party's name is no part of it
+    const role = COLLECTIVE_ROLE.exec(text.slice(f.start, f.end));
+    if (role && role.index > 0) f = { ...f, end: f.start + role.index };
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")

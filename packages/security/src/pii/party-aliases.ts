@@ -18,43 +18,100 @@ function spelledOut(before: string, alias: string): boolean {
  * ("Company", "Effective Date") or spells out a place just named (the People's Republic of China ("PRC")).
  * Later mentions are found by the repeated-mention pass.
  */
+/** Further quoted names in the same brackets: `("Party A" or "Phoenix Satellite TV")`, `("BE" or, as operator, "Operator")`. */
+const MORE_IN_BRACKETS = /^(?:[^()"“”\n]{0,40}?["“]\s*([^"“”()\n]{2,40}?)\s*["”])/u;
+/** Kinds of body, never a party's short name on their own ("Commission", "Trust", "Bank"). */
+const GENERIC_BODY = /^(?:trust|fund|funds|bank|company|group|partnership|corporation|holdings|partners|association|society|authority|agency|board|commission|department|government|council|university|institute|centre|center)$/i;
+/** Legal forms left out of a name's initials ("BLOOM ENERGY CORPORATION" → "BE"). */
+const FORM_WORD = /^(?:inc|incorporated|llc|ltd|limited|corp|corporation|company|co|plc|lp|llp|gmbh|ag|sa|nv|bv)\.?$/i;
+
+/** The words of an alias without punctuation and possessives ("Party," → "Party", "Vendor's" → "Vendor"). */
+function aliasWords(alias: string): string[] {
+  return alias
+    .split(/[\s-]+/)
+    .map((w) => w.replace(/['’]s$|[^\p{L}\p{N}]+$/u, ""))
+    .filter((w) => /\p{L}/u.test(w));
+}
+
+/**
+ * True when a short name of everyday words is the party's own: each of its words is in the party's name ("Oak
+ * Ridge" for "Oak Ridge Micro-Energy, Inc."), or it is the initials of the name ("BE" for "BLOOM ENERGY CORPORATION").
+ */
+function namedAfterParty(alias: string, words: readonly string[], party: string): boolean {
+  const partyWords = (party.match(/[\p{L}\p{N}][\p{L}\p{N}'’&.-]*/gu) ?? []).map((w) => w.replace(/[.'’]+$/u, ""));
+  const lower = new Set(partyWords.map((w) => w.toLowerCase()));
+  if (words.length === 1 && GENERIC_BODY.test(words[0] ?? "")) return false;
+  if (words.every((w) => lower.has(w.toLowerCase())) && !words.every((w) => isNotAName(w))) return true;
+  if (!/^\p{Lu}{2,6}$/u.test(alias)) return false;
+  const initials = partyWords.filter((w) => !FORM_WORD.test(w) && !/^(?:of|and|the|&)$/i.test(w)).map((w) => w[0]?.toUpperCase()).join("");
+  return initials === alias;
+}
+
+/** What a contract calls itself or its parts ("Agreement", "Services"): never a party's short name. */
+const DOCUMENT_WORD = /^(?:the\s+)?(?:Agreement|Contract|Amendment|Plan|Services?|Products?|Program|Schedule|Exhibit|License|Licence|Work|Works|Project|Term|Territory)$/i;
+/** A brand written with a lower-case letter and a hyphen ("i-Escrow", "e-centives"): no everyday word. */
+const HYPHEN_BRAND = /^\p{Ll}{1,2}-\p{L}/u;
+
+/**
+ * A short name a contract defines for a party right after naming it (its name, legal form or address) is the
+ * party too, whatever it looks like ("HDS", "PDMS", "e-centives"), unless it is made of everyday or role words
+ * ("Company", "Effective Date") that are not the party's own ("Oak Ridge" for Oak Ridge Micro-Energy, "BE" for Bloom
+ * Energy) or spells out a place just named (the People's Republic of China ("PRC")). Every quoted name in the
+ * brackets counts (`("Party A" or "Phoenix Satellite TV")`). Later mentions are found by the repeated-mention pass.
+ */
 export function partyAliases(text: string, findings: readonly PiiFinding[]): PiiFinding[] {
   if (!/["“]/.test(text)) return [];
   const out: PiiFinding[] = [];
   const sorted = [...findings].sort((a, b) => a.end - b.end);
   for (const m of text.matchAll(ALIAS)) {
-    const alias = (m[1] ?? m[2] ?? "").trim();
-    // ("Party,"), ("Vendor's Minimum Share"): the words without punctuation and possessives
-    const words = alias
-      .split(/[\s-]+/)
-      .map((w) => w.replace(/['’]s$|[^\p{L}\p{N}]+$/u, ""))
-      .filter((w) => /\p{L}/u.test(w));
-    if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) continue;
-    if (words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w))) continue;
-    const start = m.index + m[0].lastIndexOf(alias);
-    if (findings.some((f) => f.start < start + alias.length && start < f.end)) continue;
-    // the party: a name or an address that ends in the same sentence, at most 400 characters before
-    const windowStart = Math.max(0, m.index - 400);
-    const sentence = text.slice(windowStart, m.index);
-    const cut = Math.max(sentence.search(/\n\s*\n(?![\s\S]*\n\s*\n)/), sentence.search(/[.;]\s+\p{Lu}(?![\s\S]*[.;]\s+\p{Lu})/u));
-    const from = windowStart + (cut >= 0 ? cut : 0);
-    let party: PiiFinding | undefined;
-    let place: PiiFinding | undefined;
-    let named: PiiFinding | undefined;
-    for (const f of sorted) {
-      if (f.end > m.index) break;
-      if (f.end < from) continue;
-      if (PARTY_TYPES.has(String(f.type))) party = f;
-      // the alias's type follows the last confident name ("Secaucus" guessed as a person inside an address is not one)
-      if ((f.type === "PERSON" || f.type === "ORGANIZATION") && f.score >= 0.6) named = f;
-      place = f;
+    const first = (m[1] ?? m[2] ?? "").trim();
+    const candidates: { alias: string; start: number }[] = [{ alias: first, start: m.index + m[0].lastIndexOf(first) }];
+    // the other quoted names inside the same brackets
+    for (let at = m.index + m[0].length; m[0].startsWith("(") && candidates.length < 4; ) {
+      const more = MORE_IN_BRACKETS.exec(text.slice(at, at + 120));
+      if (!more) break;
+      const alias = (more[1] ?? "").trim();
+      candidates.push({ alias, start: at + more[0].lastIndexOf(alias) });
+      at += more[0].length;
     }
-    if (!party) continue;
-    // "the People's Republic of China ("PRC")", "the Securities Exchange Act ("SEA")": the words just before spell the
-    // alias out and are no party's name
-    const right = place && m.index - place.end < 8 && place.type !== "LOCATION" ? place : undefined;
-    if (!right && spelledOut(text.slice(Math.max(0, m.index - 80), m.index), alias)) continue;
-    out.push({ type: named?.type === "PERSON" ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" });
+    for (const { alias, start } of candidates) {
+      const found = aliasFor(text, findings, sorted, m.index, alias, start);
+      if (found) out.push(found);
+    }
   }
   return out;
+}
+
+function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonly PiiFinding[], at: number, alias: string, start: number): PiiFinding | undefined {
+  const words = aliasWords(alias);
+  if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) return undefined;
+  const everyday = !HYPHEN_BRAND.test(alias) && words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w));
+  if (findings.some((f) => f.start < start + alias.length && start < f.end)) return undefined;
+  // the party: a name or an address that ends in the same sentence, at most 400 characters before
+  const windowStart = Math.max(0, at - 400);
+  const sentence = text.slice(windowStart, at);
+  const cut = Math.max(sentence.search(/\n\s*\n(?![\s\S]*\n\s*\n)/), sentence.search(/[.;]\s+\p{Lu}(?![\s\S]*[.;]\s+\p{Lu})/u));
+  const from = windowStart + (cut >= 0 ? cut : 0);
+  let party: PiiFinding | undefined;
+  let place: PiiFinding | undefined;
+  let named: PiiFinding | undefined;
+  for (const f of sorted) {
+    if (f.end > at) break;
+    if (f.end < from) continue;
+    if (PARTY_TYPES.has(String(f.type))) party = f;
+    // a name guessed inside an address is part of it, not the party
+    if (f.type === "ADDRESS" && named && named.start >= f.start) named = undefined;
+    // the alias's type follows the last confident name ("Secaucus" guessed as a person inside an address is not one)
+    if ((f.type === "PERSON" || f.type === "ORGANIZATION") && f.score >= 0.6) named = f;
+    place = f;
+  }
+  if (!party) return undefined;
+  // (this "Agreement") names the document, whatever title was read as a name before it
+  if (everyday && (DOCUMENT_WORD.test(alias) || /\bthis\s+["“]$/i.test(text.slice(Math.max(0, start - 8), start)))) return undefined;
+  if (everyday && !(named && namedAfterParty(alias, words, text.slice(named.start, named.end)))) return undefined;
+  // "the People's Republic of China ("PRC")", "the Securities Exchange Act ("SEA")": the words just before spell the
+  // alias out and are no party's name
+  const right = place && at - place.end < 8 && place.type !== "LOCATION" ? place : undefined;
+  if (!right && spelledOut(text.slice(Math.max(0, at - 80), at), alias)) return undefined;
+  return { type: named?.type === "PERSON" ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" };
 }

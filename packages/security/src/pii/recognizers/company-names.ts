@@ -2,11 +2,16 @@ import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
-/** One to five capitalised words (a number may close them), then a corporate or institutional suffix. */
+/**
+ * One to five capitalised words (a number may close them; a word in brackets may stand among them: "Fonterra (USA)
+ * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
+ */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?[\\p{Lu}][\\p{L}&'’.-]*){0,4}(?:[ \\t]+\\d{1,4})?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
+/** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
+const LEADING_FORM = /^(?:Inc|Ltd|LLC|Corp|Co|Limited|L\.P|LP|PLC|LLP)\.?,?$/i;
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
 export const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
 /** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */
@@ -64,7 +69,9 @@ export function suffixNames(text: string, push: Push): void {
     const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
     const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name
-    const first = nameStart(words);
+    let first = nameStart(words);
+    // "… Co., Ltd. and Oaktree Capital Limited": the previous name's legal form and a connector start no name
+    while (first < words.length - 1 && (LEADING_FORM.test(words[first] ?? "") || CONNECTOR.test(words[first] ?? ""))) first++;
     const rest = words.slice(first);
     if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w))) continue;
     // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name

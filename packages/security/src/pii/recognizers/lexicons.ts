@@ -21,7 +21,8 @@ const NOT_NAMES = new Set(
   escrow notwithstanding whereas hereof hereto herein hereunder thereof witnesseth exhibit schedule annex recitals
   january february march april may june july august september october november december monday tuesday wednesday
   acquiror acquirer transferor transferee distributor distributors discloser recipient franchisor franchisee manufacturer
-  supplier reseller sponsor provider shipper transporter licensors licensees
+  supplier reseller sponsor provider shipper transporter licensors licensees indemnitee indemnitees indemnitor indemnitors
+  releasee releasees releasor releasors sublicensee sublicensees sublicensor optionee optionor
   thursday friday saturday sunday bot attn fax tel rm ste no inc llc ltd corp esq jr sr dept mr mrs ms dr`.split(/\s+/),
 );
 

@@ -158,6 +158,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       while (end > f.start && /[\s,]/.test(text[end - 1] ?? "")) end--;
       f = { ...f, end };
     }
+    const role = /[\s,]+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members|Releasees|Releasors|Licensees|Licensors|Representatives)$/u.exec(text.slice(f.start, f.end));
+    if (role && role.index > 0) f = { ...f, end: f.start + role.index };
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
