@@ -1,4 +1,5 @@
 import path from "node:path";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a test helper shared by packages from the repository root (no project owns it)
 import { bundledWorkerUrl } from "../../../../scripts/test-support/bundle-worker";
 
 /** The scan worker bundled from source (the worker finds ../../../model/ from its cache folder). */
