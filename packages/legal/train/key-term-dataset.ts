@@ -1,7 +1,8 @@
 // Candidates of every contract with their labels, built once (the slow part) and shared by the CV and the final fit.
 import { ContractDocument, extractKeyTerms, type KeyDates, type Party } from "../src/index";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
-import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField } from "../src/extraction/key-term-model/date-candidates";
+import type { Candidate } from "../src/extraction/key-term-model/candidate-features";
+import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type ModelStarts } from "../src/extraction/key-term-model/date-candidates";
 import { partyCandidates, type PartyCandidate } from "../src/extraction/key-term-model/party-candidates";
 import type { DateTerm } from "../src/index";
 import type { CuadContract } from "./cuad-data";
@@ -21,6 +22,8 @@ export interface ContractCandidates {
   readonly stated: readonly DateTerm[];
   readonly parties: readonly Labelled<PartyCandidate>[];
   readonly dates: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
+  /** Candidates of the expiry head: the date candidates again, counting also from the stage-one effective and agreement dates (set by the trainer once it has them). */
+  expiry: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
   /** Gold per date field (ISO or "perpetual"), undefined when CUAD gives none. */
   readonly gold: Readonly<Partial<Record<DateField, string>>>;
 }
@@ -47,10 +50,19 @@ export function buildCandidates(contract: CuadContract, hashBits: number): Contr
     if (g !== undefined) gold[field] = g;
   }
   const stated = rules.dates.filter((d) => d.derivedFrom === undefined);
-  const dates = dateCandidates(doc, rules.keyDates, stated).map((c) => {
+  const dates = labelDates(dateCandidates(doc, rules.keyDates, stated), gold, hashBits);
+  return { contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, stated, parties, dates, expiry: dates, gold };
+}
+
+function labelDates(candidates: readonly Candidate<DateCandidate>[], gold: Partial<Record<DateField, string>>, hashBits: number): ContractCandidates["dates"] {
+  return candidates.map((c) => {
     const value = c.value.kind === "perpetual" ? "perpetual" : c.value.iso;
     const labels = Object.fromEntries(DATE_FIELDS.map((f) => [f, gold[f] !== undefined && gold[f] === value ? 1 : 0])) as Record<DateField, 0 | 1>;
     return { value: c.value, indices: hashFeatures(c.features, hashBits), label: 0 as const, labels };
   });
-  return { contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, stated, parties, dates, gold };
+}
+
+/** Stage two: the expiry candidates once the effective and agreement dates are chosen. */
+export function setExpiryCandidates(c: ContractCandidates, starts: ModelStarts, hashBits: number): void {
+  c.expiry = labelDates(dateCandidates(c.doc, c.ruleDates, c.stated, starts), c.gold, hashBits);
 }

@@ -56,11 +56,15 @@ export type DateField = (typeof DATE_FIELDS)[number][0];
 /** What an extractor returns for the measure: party names and one value per date field (ISO or "perpetual"). */
 export interface KeyTermAnswer {
   readonly parties: readonly string[];
+  /** The defined names the parties go by ("Licensor", "Franchisee"): CUAD lists some parties by them alone. */
+  readonly roles?: readonly string[];
   readonly dates: Readonly<Partial<Record<DateField, string>>>;
 }
 
 export interface KeyTermTally {
   partiesFound: number;
+  /** Gold names found as a party's name or as the defined name it goes by. */
+  partiesFoundWithRoles: number;
   partiesGold: number;
   /** Contracts where every gold party name was found. */
   contractsAllParties: number;
@@ -73,7 +77,7 @@ export interface KeyTermTally {
 }
 
 export function emptyTally(): KeyTermTally {
-  return { partiesFound: 0, partiesGold: 0, contractsAllParties: 0, contractsWithParties: 0, extractedRight: 0, extracted: 0, dates: { agreement: { ok: 0, n: 0, blankAnswered: 0 }, effective: { ok: 0, n: 0, blankAnswered: 0 }, expiration: { ok: 0, n: 0, blankAnswered: 0 } } };
+  return { partiesFound: 0, partiesFoundWithRoles: 0, partiesGold: 0, contractsAllParties: 0, contractsWithParties: 0, extractedRight: 0, extracted: 0, dates: { agreement: { ok: 0, n: 0, blankAnswered: 0 }, effective: { ok: 0, n: 0, blankAnswered: 0 }, expiration: { ok: 0, n: 0, blankAnswered: 0 } } };
 }
 
 /** Adds one contract's answer to the tally; returns the misses (for a dev-part --detail listing). */
@@ -86,6 +90,7 @@ export function score(t: KeyTermTally, c: CuadContract, got: KeyTermAnswer): str
     for (const g of gold) {
       const ok = got.parties.some((p) => nameMatches(p, g));
       t.partiesGold++;
+      if (ok || (got.roles ?? []).some((r) => nameMatches(r, g))) t.partiesFoundWithRoles++;
       if (ok) t.partiesFound++;
       else {
         all = false;

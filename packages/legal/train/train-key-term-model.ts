@@ -1,6 +1,7 @@
 // Trains the key-term model (parties; agreement, effective and expiry dates) on CUAD's answers.
 //   npm run train:key-terms -w @bear/legal            (tune part: CV figures; then the final fit, written to model/)
 //   ... -- --report-held-out                          (also scores the held-out part, once, at the end)
+//   ... -- --all-folds                                (5-fold contract-level CV over all of cuad_train; writes nothing)
 // Split (train/key-term-gold.ts): fold 0 of a hash of the file name is held out — never trained, tuned or
 // looked at while the features were written; folds 1–4 are the tune part. Thresholds and calibration come
 // from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
@@ -11,7 +12,7 @@ import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/da
 import { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead } from "../src/extraction/key-term-model/key-term-model";
 import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
 import { contractFold, loadCuad } from "./cuad-data";
-import { buildCandidates, type ContractCandidates } from "./key-term-dataset";
+import { buildCandidates, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
 import { emptyTally, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
 import { fitPlatt, seededRandom } from "./logistic-trainer";
 
@@ -23,6 +24,8 @@ const L2 = 1e-5;
 const reportHeldOut = process.argv.includes("--report-held-out");
 const detail = process.argv.includes("--detail");
 
+/** The candidates a date head scores: stage one for the agreement and effective dates, stage two for the expiry. */
+const datesFor = (c: ContractCandidates, field: DateField) => (field === "expiration" ? c.expiry : c.dates);
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,7 +37,7 @@ interface Example {
 function examples(set: readonly ContractCandidates[], head: KeyTermHead): Example[] {
   if (head === "party") return set.flatMap((c) => c.parties.map((p) => ({ indices: p.indices, label: p.label })));
   const field = head as DateField;
-  return set.filter((c) => c.gold[field] !== undefined).flatMap((c) => c.dates.filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
+  return set.filter((c) => c.gold[field] !== undefined).flatMap((c) => datesFor(c, field).filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
 }
 
 /** Logistic regression with AdaGrad (sparse binary features), deterministic for the seed. */
@@ -71,7 +74,8 @@ const raw = (w: Float32Array, indices: Int32Array) => {
 };
 
 type Weights = Record<KeyTermHead, Float32Array>;
-const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fit(examples(set, h), SEED)])) as Weights;
+const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => fit(examples(set, h), SEED);
+const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fitHead(set, h)])) as Weights;
 
 /** Raw scores of one contract's candidates under the given weights (calibration applied later). */
 interface ContractScores {
@@ -83,7 +87,7 @@ function scoreContract(c: ContractCandidates, w: Weights): ContractScores {
   return {
     c,
     parties: c.parties.map((p) => ({ candidate: p.value, z: raw(w.party, p.indices) })),
-    dates: Object.fromEntries(DATE_FIELDS.map((f) => [f, c.dates.filter((d) => f === "expiration" || d.value.kind !== "perpetual").map((d) => ({ candidate: d.value, z: raw(w[f], d.indices) }))])) as ContractScores["dates"],
+    dates: Object.fromEntries(DATE_FIELDS.map((f) => [f, datesFor(c, f).filter((d) => f === "expiration" || d.value.kind !== "perpetual").map((d) => ({ candidate: d.value, z: raw(w[f], d.indices) }))])) as ContractScores["dates"],
   };
 }
 
@@ -97,7 +101,7 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, s.dates[f].map((x) => ({ candidate: x.candidate, score: p(f, x.z) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
     const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates);
-    const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never });
+    const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never });
     if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}`));
   }
   return t;
@@ -105,15 +109,15 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
 
 function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
   const t = emptyTally();
-  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never });
+  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), roles: c.ruleParties.flatMap((p) => (p.role ? [p.role] : [])), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never });
   return t;
 }
 
 const pct = (a: number, b: number) => (b === 0 ? "  n/a" : (100 * a / b).toFixed(1).padStart(5));
 function table(title: string, rows: [string, KeyTermTally][]): string {
-  const lines = [title, `| extractor | parties (names) | all parties of a contract | party precision | agreement date | effective date | expiration date | dates given where CUAD has none (agr/eff/exp) |`, "|---|---|---|---|---|---|---|---|"];
+  const lines = [title, `| extractor | parties (names) | parties (name or defined name) | all parties of a contract | party precision | agreement date | effective date | expiration date | dates given where CUAD has none (agr/eff/exp) |`, "|---|---|---|---|---|---|---|---|---|"];
   for (const [name, t] of rows) {
-    lines.push(`| ${name} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map((f) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map((f) => t.dates[f].blankAnswered).join(" / ")} |`);
+    lines.push(`| ${name} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.partiesFoundWithRoles, t.partiesGold)} | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map((f) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map((f) => t.dates[f].blankAnswered).join(" / ")} |`);
   }
   return lines.join("\n");
 }
@@ -127,7 +131,7 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
     for (const s of oof) {
       if (head === "party") s.parties.forEach((x, i) => (zs.push(x.z), ys.push(s.c.parties[i]!.label)));
       else if (s.c.gold[head] !== undefined) {
-        const ds = s.c.dates.filter((d) => head === "expiration" || d.value.kind !== "perpetual");
+        const ds = datesFor(s.c, head).filter((d) => head === "expiration" || d.value.kind !== "perpetual");
         s.dates[head].forEach((x, i) => (zs.push(x.z), ys.push(ds[i]!.labels[head])));
       }
     }
@@ -160,19 +164,40 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
 const t0 = performance.now();
 const contracts = loadCuad();
 const built = contracts.map((c) => buildCandidates(c, HASH_BITS));
-const tune = built.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== 0);
-const heldOut = built.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === 0);
+// --all-folds: a 5-fold contract-level CV over all of cuad_train (held-out part included) for the figures; writes nothing.
+const allFolds = process.argv.includes("--all-folds");
+const FOLDS = allFolds ? [0, 1, 2, 3, 4] : [1, 2, 3, 4];
+const tune = built.filter((c) => allFolds || contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== 0);
+const heldOut = built.filter((c) => !allFolds && contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === 0);
 log(`candidates built for ${built.length} contracts in ${((performance.now() - t0) / 1000).toFixed(1)} s (tune ${tune.length}, held out ${heldOut.length})`);
+
+// Stage one: the effective and agreement dates the expiry counts from — out of fold for the tune part, from a
+// fit on the whole tune part for the held-out part (as at run time) — then the expiry candidates built on them.
+const stageOne = (set: readonly ContractCandidates[]) => ({ agreement: fitHead(set, "agreement"), effective: fitHead(set, "effective") });
+function setStarts(c: ContractCandidates, w: ReturnType<typeof stageOne>): void {
+  const best = (field: "agreement" | "effective") => c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z)[0]?.iso ?? c.ruleDates[field]?.iso;
+  const effective = best("effective");
+  const agreement = best("agreement");
+  setExpiryCandidates(c, { ...(effective ? { effective } : {}), ...(agreement ? { agreement } : {}) }, HASH_BITS);
+}
+for (const k of FOLDS) {
+  const w = stageOne(tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== k));
+  for (const c of tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === k)) setStarts(c, w);
+}
+{
+  const w = stageOne(tune);
+  for (const c of heldOut) setStarts(c, w);
+}
 
 // 4-fold CV inside the tune part (fold 1..4 of the same hash): out-of-fold scores for calibration and the tune figures.
 const oof: ContractScores[] = [];
-for (let k = 1; k <= 4; k++) {
+for (const k of FOLDS) {
   const w = fitAll(tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== k));
   for (const c of tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) === k)) oof.push(scoreContract(c, w));
 }
 const cal = calibrate(oof);
 const misses: string[] = [];
-log(table(`Tune part (${tune.length} contracts), 4-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}`, [
+log(table(`${allFolds ? "All of cuad_train" : "Tune part"} (${tune.length} contracts), ${FOLDS.length}-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}`, [
   ["rules", rulesTally(tune)],
   ["model", evaluate(oof, cal, detail ? misses : undefined)],
 ]));
@@ -192,8 +217,9 @@ const model = KeyTermModel.fromWeights(HASH_BITS, Object.fromEntries(KEY_TERM_HE
   learningRate: LR,
   l2: L2,
 });
-if (!process.argv.includes("--no-write")) {
+if (!process.argv.includes("--no-write") && !allFolds) {
   const out = path.resolve(import.meta.dirname, "../model", SHIPPED_KEY_TERM_MODEL_FILE);
   fs.writeFileSync(out, model.toBytes());
   log(`wrote ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
+

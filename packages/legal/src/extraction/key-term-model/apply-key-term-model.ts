@@ -1,7 +1,7 @@
 import type { ContractDocument } from "../../text/contract-document";
 import { spanOf } from "../../text/span";
 import type { DateTerm, KeyDate, KeyDates, Party } from "../key-term-types";
-import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField } from "./date-candidates";
+import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type ModelStarts } from "./date-candidates";
 import { comparableName } from "./candidate-features";
 import type { KeyTermModel } from "./key-term-model";
 import { partyCandidates, type PartyCandidate } from "./party-candidates";
@@ -74,16 +74,24 @@ export interface ScoredDate {
 }
 
 /** Date candidates scored for one field, best first ("perpetual" only for the expiry). */
-export function scoreDateCandidates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[]): Record<DateField, ScoredDate[]> {
-  const candidates = dateCandidates(doc, ruleDates, stated);
-  const out = {} as Record<DateField, ScoredDate[]>;
-  for (const field of DATE_FIELDS) {
+export function scoreDateCandidates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts, fields: readonly DateField[] = DATE_FIELDS): Partial<Record<DateField, ScoredDate[]>> {
+  const candidates = dateCandidates(doc, ruleDates, stated, starts);
+  const out: Partial<Record<DateField, ScoredDate[]>> = {};
+  for (const field of fields) {
     out[field] = candidates
       .filter((c) => field === "expiration" || c.value.kind !== "perpetual")
       .map((c) => ({ candidate: c.value, score: model.score(field, c.features) }))
       .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
   }
   return out;
+}
+
+/** The dates the expiry counts from: the best effective and agreement candidates (the rules' reading when there is none). */
+export function startsOf(scored: Readonly<Partial<Record<DateField, readonly ScoredDate[]>>>, ruleDates: KeyDates): ModelStarts {
+  const iso = (field: "effective" | "agreement") => (scored[field] ?? []).find((s) => s.candidate.iso !== undefined)?.candidate.iso ?? ruleDates[field]?.iso;
+  const effective = iso("effective");
+  const agreement = iso("agreement");
+  return { ...(effective ? { effective } : {}), ...(agreement ? { agreement } : {}) };
 }
 
 function keyDateOf(doc: ContractDocument, c: DateCandidate): KeyDate {
@@ -93,10 +101,16 @@ function keyDateOf(doc: ContractDocument, c: DateCandidate): KeyDate {
   return { iso: c.iso!, derivation: "stated", span };
 }
 
-/** The agreement, effective and expiry dates the model takes; a field keeps the rules' value when no candidate reaches its threshold. */
+/**
+ * The agreement, effective and expiry dates the model takes, in two stages: the agreement and effective
+ * dates first, then the expiry over candidates that also count from them ("five years from the Effective
+ * Date"). A field keeps the rules' value when no candidate reaches its threshold.
+ */
 export function modelKeyDates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[]): KeyDates {
   const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, model.threshold(f)])) as Record<DateField, number>;
-  return chooseKeyDates(doc, scoreDateCandidates(doc, model, ruleDates, stated), thresholds, ruleDates);
+  const first = scoreDateCandidates(doc, model, ruleDates, stated, undefined, ["agreement", "effective"]);
+  const second = scoreDateCandidates(doc, model, ruleDates, stated, startsOf(first, ruleDates), ["expiration"]);
+  return chooseKeyDates(doc, { agreement: first.agreement!, effective: first.effective!, expiration: second.expiration! }, thresholds, ruleDates);
 }
 
 /** The choice itself, on candidates already scored (best first per field). */

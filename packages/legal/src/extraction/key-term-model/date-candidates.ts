@@ -1,5 +1,6 @@
 import { addToDate, DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
-import { DURATION_SOURCE, durationFromGroups } from "../../parsing/parse-duration";
+import { NUMBER_WORDS_SOURCE, parseNumberWords } from "../../parsing/number-words";
+import { parseQuantity } from "../../parsing/parse-duration";
 import type { ContractDocument } from "../../text/contract-document";
 import { matchAll } from "../../text/span";
 import type { KeyDate, KeyDates, DateTerm } from "../key-term-types";
@@ -19,8 +20,43 @@ export interface DateCandidate {
   readonly keyDate?: KeyDate;
 }
 
+/** The agreement and effective dates the model chose, from which the expiry candidates count. */
+export interface ModelStarts {
+  readonly effective?: IsoDate;
+  readonly agreement?: IsoDate;
+}
+
 const DATE = new RegExp(DATE_SOURCE, "gi");
-const DURATION = new RegExp(DURATION_SOURCE, "gi");
+const COUNT = `(?:(?<![\\d.,])\\d{1,2}|${NUMBER_WORDS_SOURCE})(?:\\s*\\(\\s*\\d{1,2}\\s*\\))?`;
+// "ten (10) Contract Years", "twelve (12) full calendar months", "two (2) year(s)", "six-month".
+const TERM_LENGTH = new RegExp(`(?<count>${COUNT})[\\s-]+(?:(?:full|complete|calendar|contract|consecutive|initial)\\s+){0,2}(?<unit>years?|months?)(?:\\s*\\(s\\))?(?![a-z])`, "gi");
+// "the fifth anniversary", "the tenth (10th) anniversary", "the end of the fifteenth (15th) Contract Year".
+const ANNIVERSARY = new RegExp(`(?<ordinal>\\d{1,2}(?:st|nd|rd|th)|${NUMBER_WORDS_SOURCE})\\s*(?:\\(\\s*\\d{1,2}\\s*(?:st|nd|rd|th)?\\s*\\)\\s*)?(?:anniversary|(?:contract|lease|agreement)\\s+year)\\b`, "gi");
+
+interface TermLength {
+  readonly kind: "length" | "anniversary";
+  readonly value: number;
+  readonly unit: "year" | "month";
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The year and month lengths a sentence states, and its anniversaries as whole years. */
+export function termLengths(sentence: string): TermLength[] {
+  const out: TermLength[] = [];
+  for (const m of matchAll(sentence, TERM_LENGTH)) {
+    const value = parseQuantity(m.groups!.count!);
+    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 99) continue;
+    out.push({ kind: "length", value, unit: /^y/i.test(m.groups!.unit!) ? "year" : "month", start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of matchAll(sentence, ANNIVERSARY)) {
+    const raw = m.groups!.ordinal!;
+    const value = /^\d/.test(raw) ? parseInt(raw, 10) : parseNumberWords(raw);
+    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 99) continue;
+    out.push({ kind: "anniversary", value, unit: "year", start: m.index, end: m.index + m[0].length });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
 // A sentence that may set how long the agreement runs.
 const TERM_WORDS = /\b(?:term|continue|remain|expire|expiration|in\s+(?:full\s+)?(?:force|effect)|period|until|ending|thereafter)\b/i;
 const MAX_TERM_CANDIDATES = 12;
@@ -31,7 +67,7 @@ const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
 const sentenceBag = (quote: string) => [...new Set(contextTokens(quote.slice(0, 400)).filter((t) => /^[a-z#]/.test(t)))].map((t) => `s:${t}`);
 
 /** Every date of the text, the dates the rules computed, and "perpetual", with the features the date heads score. */
-export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, stated: readonly DateTerm[]): Candidate<DateCandidate>[] {
+export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts): Candidate<DateCandidate>[] {
   const text = doc.text;
   const mentions: { start: number; end: number; iso: IsoDate }[] = [];
   for (const m of matchAll(text, DATE)) {
@@ -74,26 +110,32 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
     if (isTermSentence(r.span.quote)) f.push("term-sentence");
     out.push({ value: { kind: "computed", iso: r.iso, start: r.span.start, end: r.span.end, keyDate: r }, features: f });
   }
-  // A start plus every year or month duration of a sentence about the term ("shall continue for ten (10)
-  // Contract Years", "ending two (2) years thereafter"): the rules compute from one sentence, these from any.
-  const bases = [...new Set([ruleDates.effective?.iso, ruleDates.agreement?.iso, mentions[0]?.iso].filter((x): x is IsoDate => x !== undefined))];
+  // A start plus every year or month length of a sentence about the term ("shall continue for ten (10)
+  // Contract Years", "ending two (2) years thereafter", "the fifth anniversary"): the rules compute from one
+  // sentence, these from any. The starts are the model's own effective and agreement dates when given
+  // (the expiry is scored after them), then the rules' and the first date of the text.
+  // Only for the expiry (stage two, `starts` given): a start plus a length is never when the agreement was made or took effect.
+  const bases = starts === undefined ? [] : [...new Set([starts.effective, starts.agreement, ruleDates.effective?.iso, ruleDates.agreement?.iso, mentions[0]?.iso].filter((x): x is IsoDate => x !== undefined))];
   let added = 0;
+  let termRank = -1;
   for (const sentence of doc.sentences) {
     if (added >= MAX_TERM_CANDIDATES || bases.length === 0) break;
     if (!TERM_WORDS.test(sentence.quote)) continue;
-    for (const m of matchAll(sentence.quote, DURATION)) {
-      const d = m.groups ? durationFromGroups(m.groups) : undefined;
-      if (!d || (d.unit !== "year" && d.unit !== "month") || d.value > 99) continue;
+    if (isTermSentence(sentence.quote)) termRank++;
+    for (const length of termLengths(sentence.quote)) {
       const termSentence = isTermSentence(sentence.quote);
       bases.forEach((base, k) => {
-        const f = ["bias", "term-computed", `dur:${d.unit}`, band("dur", d.value), `base:${k === 0 ? "first" : "other"}`, ...sentenceBag(sentence.quote), ...windowFeatures(sentence.quote, m.index, m.index + m[0].length, 6, 6).map((w) => `d${w}`)];
+        const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), `base:${k === 0 ? "first" : "other"}`, ...sentenceBag(sentence.quote), ...windowFeatures(sentence.quote, length.start, length.end, 6, 6).map((w) => `d${w}`)];
+        if (base === starts!.effective) f.push("base:model-effective");
+        if (base === starts!.agreement) f.push("base:model-agreement");
         if (base === ruleDates.effective?.iso) f.push("base:rule-effective");
         if (base === ruleDates.agreement?.iso) f.push("base:rule-agreement");
-        if (termSentence) f.push("term-sentence");
+        if (termSentence) f.push("term-sentence", band("term-rank", termRank));
         f.push(band("spos", sentence.start / 2000));
-        const iso = addToDate(base, d.value, d.unit as "year" | "month");
+        const iso = addToDate(base, length.value, length.unit);
         f.push(...ruleFeatures(iso));
-        out.push({ value: { kind: "computed", iso, start: sentence.start, end: sentence.end, keyDate: { iso, derivation: "computed", span: sentence, note: `${base === ruleDates.effective?.iso ? "Effective Date" : base === ruleDates.agreement?.iso ? "Agreement date" : base} + ${d.value} ${d.unit}${d.value === 1 ? "" : "s"}` } }, features: f });
+        const from = base === starts!.effective || base === ruleDates.effective?.iso ? "Effective Date" : base === starts!.agreement || base === ruleDates.agreement?.iso ? "Agreement date" : base;
+        out.push({ value: { kind: "computed", iso, start: sentence.start, end: sentence.end, keyDate: { iso, derivation: "computed", span: sentence, note: `${from} + ${length.value} ${length.unit}${length.value === 1 ? "" : "s"}` } }, features: f });
       });
       if (++added >= MAX_TERM_CANDIDATES) break;
     }

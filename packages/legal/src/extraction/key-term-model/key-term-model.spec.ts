@@ -4,7 +4,7 @@ import { KeyTermModelError } from "../../errors";
 import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
 import { partyCandidateSpans } from "./party-candidates";
-import { dateCandidates } from "./date-candidates";
+import { dateCandidates, termLengths } from "./date-candidates";
 import { chooseParties } from "./apply-key-term-model";
 
 const BITS = 8;
@@ -81,5 +81,34 @@ describe("key-term candidates", () => {
       ["Beta Foods LLC", "Buyer"],
     ]);
     for (const p of parties) expect(preamble.slice(p.span.start, p.span.end)).toBe(p.span.quote);
+  });
+
+  it("reads the year and month lengths and the anniversaries of a term sentence", () => {
+    const read = (sentence: string) => termLengths(sentence).map((l) => [l.kind, l.value, l.unit]);
+    expect(read("shall continue for ten (10) Contract Years")).toEqual([["length", 10, "year"]]);
+    expect(read("for a period of twelve (12) full calendar months")).toEqual([["length", 12, "month"]]);
+    expect(read("will be for two (2) year(s) commencing on the Effective Date")).toEqual([["length", 2, "year"]]);
+    expect(read("a six-month pilot")).toEqual([["length", 6, "month"]]);
+    expect(read("terminating on the eighth anniversary of the Commencement Date")).toEqual([["anniversary", 8, "year"]]);
+    expect(read("until the end of the fifteenth (15th) Contract Year")).toEqual([["anniversary", 15, "year"]]);
+    expect(read("within thirty (30) days, on 2019 terms")).toEqual([]);
+  });
+
+  it("counts the expiry from the model's own effective date in stage two, and offers no start-plus-length date in stage one", () => {
+    const text = `${preamble} This Agreement is effective as of April 1, 2020 (the "Effective Date").\n\n2. Term. The term of this Agreement shall be three (3) years from the Effective Date.`;
+    const doc = new ContractDocument(text);
+    const stageOne = dateCandidates(doc, {}, []);
+    expect(stageOne.some((c) => c.features.includes("term-computed"))).toBe(false);
+    const stageTwo = dateCandidates(doc, {}, [], { effective: "2020-04-01" });
+    const fromModel = stageTwo.filter((c) => c.features.includes("base:model-effective"));
+    expect(fromModel.map((c) => c.value.iso)).toContain("2023-04-01");
+    for (const c of stageTwo) expect(c.value.end).toBeLessThanOrEqual(text.length);
+  });
+
+  it("offers the names signed for on signature pages far from the end of a long contract", () => {
+    const signers = ["Alpha Telecom plc", "Beta Networks Inc.", "Gamma Carrier AG"];
+    const text = `${preamble}\n\n${"The parties agree to cooperate in good faith. ".repeat(200)}\n\nIN WITNESS WHEREOF the Parties have signed.\n\n${signers.map((n) => `For and on behalf of      ${n}\n\n---------\n`).join("\n")}\n\n${"Annex text follows here. ".repeat(300)}`;
+    const names = partyCandidateSpans(new ContractDocument(text)).map((c) => text.slice(c.start, c.end));
+    expect(names).toEqual(expect.arrayContaining(signers));
   });
 });

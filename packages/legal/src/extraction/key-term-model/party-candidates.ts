@@ -38,17 +38,36 @@ function joins(text: string, a: Token, b: Token): boolean {
 const LATE_PREAMBLE = /\bby\s+and\s+(?:between|among)\b|\bentered\s+into\b|\bis\s+made\b/gi;
 const SIGNATURE_AREA = 3000;
 
-/** The parts of the text that name parties: the opening, a preamble found later, the signature blocks. */
-export function partyRegions(doc: ContractDocument): { start: number; end: number }[] {
+/** The opening, and a preamble pushed down by a cover page or a table of contents. */
+function preambleRegions(doc: ContractDocument): { start: number; end: number }[] {
   const text = doc.text;
   const regions = [{ start: 0, end: Math.min(text.length, Math.max(doc.preambleEnd, REGION)) }];
-  LATE_PREAMBLE.lastIndex = regions[0]!.end;
-  const late = LATE_PREAMBLE.exec(text);
-  if (late && late.index < text.length / 2) regions.push({ start: Math.max(regions[0]!.end, late.index - 600), end: Math.min(text.length, late.index + 2400) });
-  const last = regions.at(-1)!.end;
-  if (text.length - SIGNATURE_AREA > last) regions.push({ start: text.length - SIGNATURE_AREA, end: text.length });
-  else if (last < text.length) regions.push({ start: last, end: text.length });
+  const late = new RegExp(LATE_PREAMBLE.source, "gi");
+  late.lastIndex = regions[0]!.end;
+  const m = late.exec(text);
+  if (m && m.index < text.length / 2) regions.push({ start: Math.max(regions[0]!.end, m.index - 600), end: Math.min(text.length, m.index + 2400) });
   return regions;
+}
+
+// Signature pages open with "IN WITNESS WHEREOF" and may list many signers ("For and on behalf of X", one per party).
+const WITNESS_OPENING = /IN\s+WITNESS\s+WHEREOF/gi;
+const SIGNATURE_PAGES = 8000;
+
+/** The parts of the text that name parties: the opening, a preamble found later, the signature pages and blocks. */
+export function partyRegions(doc: ContractDocument): { start: number; end: number }[] {
+  const text = doc.text;
+  const regions = preambleRegions(doc);
+  const witness = [...text.matchAll(WITNESS_OPENING)].at(-1)?.index;
+  if (witness !== undefined) regions.push({ start: witness, end: Math.min(text.length, witness + SIGNATURE_PAGES) });
+  regions.push({ start: Math.max(0, text.length - SIGNATURE_AREA), end: text.length });
+  // Sorted and merged, so no text is read twice.
+  const merged: { start: number; end: number }[] = [];
+  for (const r of regions.sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ ...r });
+  }
+  return merged;
 }
 
 /** Runs of capitalised words (with "of", "and", "&" inside) where parties are named, and their parts between connectors. */
@@ -106,13 +125,20 @@ export function partyCandidateSpans(doc: ContractDocument): PartyCandidate[] {
 
 const ANCHOR = /\b(?:between|among|by\s+and\s+between|by\s+and\s+among|made\s+by|entered\s+into\s+by)\b|\bB\s?E\s?T\s?W\s?E\s?E\s?N\b/gi;
 const ROLE_AFTER = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]/i;
+// The defined term itself ("Licensor", "Company", "Agreement"): its words say whether it names a party.
+const ROLE_TERM = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]([^"“”\n]{1,40})["”]/i;
+// How a party is described right after its name: "a Delaware corporation", "organized under the laws of".
+const DESCRIBED = /^,?\s*(?:(?:a|an)\s+(?:[\w.-]+\s+){0,5}(?:corporation|company|partnership|association|entity|trust|bank|individual|organi[sz]ation|société|gmbh|limited)\b|(?:a\s+)?(?:company\s+)?(?:duly\s+)?(?:organi[sz]ed|incorporated|existing|registered|formed)\s+(?:and\s+existing\s+)?under)/i;
+const ADDRESSED = /^,?\s*(?:with\s+(?:its\s+)?(?:principal|registered|offices?|a\s+place)|having\s+(?:its|a)\s+(?:principal|registered)|whose\s+(?:principal|registered)|located\s+at|of\s+\d|residing\s+at|\(?(?:CIK|company\s+(?:no|number)|registration))/i;
+// A name in a list of names: "A, Inc., B LLC and C Corp." (its neighbours are parties when it is).
+const LISTED_BEFORE = /(?:,|;|\band|\bAND|\))\s*$/;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF|SIGNATURES?\s*:?\s*\n|\bBy\s*:\s*_{3,}/i;
 
 /** Features of each candidate: its words and shape, its neighbours, where it sits, how often the name recurs, and whether the rules chose it. */
 export function partyCandidates(doc: ContractDocument, ruleParties: readonly Party[]): Candidate<PartyCandidate>[] {
   const text = doc.text;
   const spans = partyCandidateSpans(doc);
-  const anchors = partyRegions(doc).slice(0, 2).flatMap((r) => [...text.slice(r.start, r.end).matchAll(ANCHOR)].map((m) => r.start + m.index));
+  const anchors = preambleRegions(doc).flatMap((r) => [...text.slice(r.start, r.end).matchAll(ANCHOR)].map((m) => r.start + m.index));
   const witness = text.search(WITNESS);
   const signatureArea = witness >= 0 ? text.slice(witness).toLowerCase() : text.slice(Math.max(0, text.length - 4000)).toLowerCase();
   const lower = text.toLowerCase();
@@ -123,6 +149,20 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     const list = wordStarts.get(m[0]);
     if (list) list.push(m.index);
     else wordStarts.set(m[0], [m.index]);
+  }
+  // Spans are sorted by start: distinctStarts[i] counts the different starts among spans[0..i].
+  const distinctStarts: number[] = [];
+  spans.forEach((c, i) => distinctStarts.push((i > 0 ? distinctStarts[i - 1]! : 0) + (i === 0 || spans[i - 1]!.start !== c.start ? 1 : 0)));
+  const firstSpanAfter = new Map<number, number>();
+  for (const a of anchors) {
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid]!.start < a) lo = mid + 1;
+      else hi = mid;
+    }
+    firstSpanAfter.set(a, lo);
   }
   const mentions = spans.map((c, index) => {
     const quote = text.slice(c.start, c.end);
@@ -136,15 +176,23 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     if (SUFFIX.test(words.at(-1)!)) flags.push("suffix");
     if (quote === quote.toUpperCase()) f.push("allcaps");
     if (/["“]\s*$/.test(text.slice(Math.max(0, c.start - 2), c.start)) && /^\s*["”]/.test(text.slice(c.end, c.end + 2))) flags.push("quoted");
-    if (ROLE_AFTER.test(text.slice(c.end, c.end + 160))) flags.push("role-after");
+    const after = text.slice(c.end, c.end + 160);
+    if (ROLE_AFTER.test(after)) flags.push("role-after");
+    const term = ROLE_TERM.exec(after)?.[1];
+    if (term) for (const w of term.toLowerCase().split(/\s+/).slice(0, 3)) f.push(`role:${w}`);
+    if (DESCRIBED.test(after)) flags.push("described");
+    if (ADDRESSED.test(after)) flags.push("addressed");
+    const lineBefore = text.slice(Math.max(0, text.lastIndexOf("\n", c.start - 1) + 1), c.start);
+    if (/\b(?:on\s+behalf\s+of|for\s+and\s+on\s+behalf|signed\s+(?:by|for))\b/i.test(lineBefore)) flags.push("signed-for");
+    if (LISTED_BEFORE.test(text.slice(Math.max(0, c.start - 8), c.start))) f.push("listed-before");
     f.push(band("pos", c.start / 250), band("rank", index));
     if (c.start < doc.preambleEnd) flags.push("preamble");
     const anchor = anchors.filter((a) => a <= c.start).at(-1);
     f.push(anchor === undefined ? "no-anchor" : band("from-anchor", (c.start - anchor) / 40));
     if (anchor !== undefined) {
       // The how-many-th name after "between" (nested parts of one run count once).
-      const firstAfter = spans.findIndex((o) => o.start >= anchor);
-      const rank = new Set(spans.slice(firstAfter, index + 1).map((o) => o.start)).size;
+      const firstAfter = firstSpanAfter.get(anchor)!;
+      const rank = distinctStarts[index]! - (firstAfter > 0 ? distinctStarts[firstAfter - 1]! : 0);
       if (c.start - anchor < 1500) flags.push(band("after-anchor-rank", rank));
     }
     if (anchors.length > 0 && anchors[0]! > c.start) f.push("before-anchor");
@@ -162,6 +210,7 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     flags.push(rule === undefined ? "rule:none" : rule.span.start === c.start && rule.span.end === c.end ? "rule:exact" : "rule:overlap");
     // Pairs a linear model cannot form itself.
     if (flags.includes("suffix") && flags.includes("role-after")) flags.push("suffix&role-after");
+    if (flags.includes("described") && flags.includes("preamble")) flags.push("described&preamble");
     if (flags.includes("preamble") && flags.includes("in-signatures")) flags.push("preamble&in-signatures");
     return { value: c, features: f, flags, entity: comparableName(quote) };
   });
