@@ -51,7 +51,8 @@ export { CUAD_CATEGORIES, DOCUMENT_LEVEL_CATEGORIES, CUAD_DESCRIPTIONS, cuadCate
 export { classifyClauses, type ClassifyClausesOptions } from "./classification/classify-clauses";
 export { RuleClauseClassifier, type SentenceScore } from "./classification/rule-clause-classifier";
 export { ModelClauseClassifier } from "./classification/model-clause-classifier";
-export { ClauseModel, type ClauseModelWeights } from "./classification/clause-model/clause-model";
+export { ClauseModel, type ClauseModelWeights, type StackWeights } from "./classification/clause-model/clause-model";
+export type { ScoredDocument } from "./classification/clause-model/context-features";
 export { shippedClauseModel } from "./classification/clause-model/shipped-clause-model";
 export { LlmClauseClassifier, CLAUSE_LABELS_JSON_SCHEMA, parseLlmLabels, type LlmClassifierOptions } from "./classification/llm-clause-classifier";
 export { DEFAULT_CLAUSE_LEXICON, type ClauseLexicon, type CategoryLexicon, type LexiconCue } from "./classification/clause-lexicon";

@@ -42,6 +42,7 @@ describe("the shipped clause model", () => {
     const model = ClauseModel.fromBytes(fs.readFileSync(file!), file);
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(model.meta).toMatchObject({ data: "cuad_train", contracts: 405 });
+    expect(model.stacked).toBe(true);
   });
 
   it("labels clauses by default, and the rules label when asked to", async () => {

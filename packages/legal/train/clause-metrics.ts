@@ -23,7 +23,9 @@ export interface ClauseMetrics {
  * `scores[i * C + c]` is sentence i's score for category c (only `rows` are read); `zeroMeansUnscored`
  * leaves sentences with score 0 out of the ranking (the rules give most sentences no score at all).
  */
-export function clauseMetrics(data: SentenceDataset, scores: Float32Array, rows: Int32Array, categories: readonly number[], threshold: number, zeroMeansUnscored = false): ClauseMetrics {
+export type LabelledSentences = Pick<SentenceDataset, "categories" | "size" | "contractOf" | "labels" | "goldSpans">;
+
+export function clauseMetrics(data: LabelledSentences, scores: Float32Array, rows: Int32Array, categories: readonly number[], threshold: number, zeroMeansUnscored = false): ClauseMetrics {
   const C = data.categories.length;
   const inRows = new Uint8Array(data.size);
   for (const r of rows) inRows[r] = 1;
@@ -115,4 +117,48 @@ export function metricsTable(m: ClauseMetrics, title: string): string {
   }
   lines.push(`macro F1 over categories with gold spans: ${pct(m.macroF1)}`);
   return lines.join("\n");
+}
+
+/** Candidate label thresholds for per-category tuning. */
+export const THRESHOLD_GRID = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8];
+
+/**
+ * Per category, the threshold of THRESHOLD_GRID with the best F1 on the contracts `useContract`
+ * accepts (ties: the higher threshold); categories without gold spans there keep `fallback`.
+ */
+export function bestThresholds(data: LabelledSentences, scores: Float32Array, categories: readonly number[], useContract: (contract: number) => boolean, fallback: number): Float32Array {
+  const C = data.categories.length;
+  const out = new Float32Array(C).fill(fallback);
+  const G = THRESHOLD_GRID.length;
+  for (const c of categories) {
+    const predicted = new Float64Array(G), right = new Float64Array(G), found = new Float64Array(G);
+    for (let i = 0; i < data.size; i++) {
+      if (!useContract(data.contractOf[i]!)) continue;
+      const s = scores[i * C + c]!;
+      for (let g = 0; g < G; g++) if (s >= THRESHOLD_GRID[g]!) {
+        predicted[g]!++;
+        right[g]! += data.labels[i * C + c]!;
+      }
+    }
+    let gold = 0;
+    for (const span of data.goldSpans) {
+      if (span.category !== c || !useContract(span.contract)) continue;
+      gold++;
+      let best = 0;
+      for (const i of span.sentences) best = Math.max(best, scores[i * C + c]!);
+      for (let g = 0; g < G; g++) if (best >= THRESHOLD_GRID[g]! && best > 0) found[g]!++;
+    }
+    if (gold === 0) continue;
+    let bestF = -1;
+    for (let g = 0; g < G; g++) {
+      const p = predicted[g]! > 0 ? right[g]! / predicted[g]! : 0;
+      const r = found[g]! / gold;
+      const f = p + r > 0 ? (2 * p * r) / (p + r) : 0;
+      if (f >= bestF) {
+        bestF = f;
+        out[c] = THRESHOLD_GRID[g]!;
+      }
+    }
+  }
+  return out;
 }

@@ -1,11 +1,14 @@
 // Shared by `npm run train` and bench/cuad-cv.ts: build the sentence dataset from cuad_train,
 // cross-validate by contract, calibrate, and tabulate the model beside the rules on the same sentences.
 import { CUAD_CATEGORIES, DOCUMENT_LEVEL_CATEGORIES } from "../src/index";
-import { clauseMetrics, metricsTable, type ClauseMetrics } from "./clause-metrics";
-import { crossValidate, type CrossValidation } from "./cross-validate";
+import { clauseMetrics, metricsTable, type ClauseMetrics, type LabelledSentences } from "./clause-metrics";
 import { loadCuad } from "./cuad-data";
 import type { TrainOptions } from "./logistic-trainer";
-import { buildDataset, type SentenceDataset } from "./sentence-dataset";
+import type { OutOfFold } from "./out-of-fold";
+import { plattCalibration } from "./platt-calibration";
+import { crossValidateStack, DEFAULT_STACK, type StackOptions } from "./second-stage";
+import type { SentenceDataset } from "./sentence-dataset";
+import { stage1OutOfFold } from "./stage1-oof";
 
 export interface ExperimentOptions extends TrainOptions {
   readonly hashBits: number;
@@ -18,8 +21,11 @@ export interface ExperimentOptions extends TrainOptions {
 export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3 };
 
 export interface ExperimentResult {
-  readonly data: SentenceDataset;
-  readonly cv: CrossValidation;
+  readonly oof: OutOfFold;
+  /** The first stage's Platt calibration, fitted on its pooled out-of-fold scores. */
+  readonly calibration: { readonly a: Float32Array; readonly b: Float32Array };
+  /** Out-of-fold probabilities of the whole model (second stage over the first). */
+  readonly probabilities: Float32Array;
   readonly model: ClauseMetrics;
   readonly rules: ClauseMetrics;
   readonly report: string;
@@ -30,40 +36,44 @@ export const CLAUSE_CATEGORY_INDICES = CUAD_CATEGORIES.map((c, i) => [c, i] as c
   .filter(([c]) => !DOCUMENT_LEVEL_CATEGORIES.includes(c))
   .map(([, i]) => i);
 
-export function runExperiment(opts: ExperimentOptions, log: (line: string) => void): ExperimentResult {
-  const t0 = performance.now();
+const summaryLine = (label: string, m: ClauseMetrics) =>
+  `  ${label}: macro F1 ${(100 * m.macroF1).toFixed(1)}, micro P ${(100 * (m.micro.precision ?? 0)).toFixed(1)} R ${(100 * (m.micro.recall ?? 0)).toFixed(1)} F1 ${(100 * (m.micro.f1 ?? 0)).toFixed(1)}, P@80%R ${(100 * (m.micro.precisionAt80Recall ?? 0)).toFixed(1)}`;
+
+/**
+ * Cross-validates both stages by contract and tabulates them beside the rules. The first stage's
+ * out-of-fold scores come from the cache when nothing they depend on changed (`dataset` is then
+ * never built).
+ */
+export function runExperiment(opts: ExperimentOptions, log: (line: string) => void, dataset?: () => SentenceDataset, stackOpts: StackOptions = DEFAULT_STACK): ExperimentResult {
   const contracts = loadCuad();
-  const data = buildDataset(contracts, opts.hashBits);
-  log(`dataset: ${contracts.length} contracts, ${data.size} sentences, ${data.indices.length} hashed features (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  const cv = crossValidate(data, opts.folds, opts, log);
-  const all = Int32Array.from({ length: data.size }, (_, i) => i);
-  const C = data.categories.length;
-  const R = data.rules.length / data.size;
-  const ruleScores = new Float32Array(data.size * C);
-  for (let i = 0; i < data.size; i++) for (let c = 0; c < C; c++) ruleScores[i * C + c] = data.rules[i * R + c]!;
-  const rules = clauseMetrics(data, ruleScores, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
-  const model = clauseMetrics(data, cv.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
-  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}, ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets`;
+  const oof = stage1OutOfFold(opts, log, contracts, dataset);
+  const C = oof.categories.length;
+  const all = Int32Array.from({ length: oof.size }, (_, i) => i);
+  const first = plattCalibration(oof.logits, oof.labels, C);
+  const stacked = crossValidateStack(oof, CLAUSE_CATEGORY_INDICES, stackOpts, first.calibration, log);
+  const rules = clauseMetrics(oof, oof.rules, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
+  const model = clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
+  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}`;
   const report = [
-    metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model, ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
+    metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model (two stages), ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
     "",
     metricsTable(rules, `Same contracts and sentences, rule/lexicon model alone (threshold 0.5; unscored sentences never count)`),
     "",
-    "Label threshold sweep (model, out-of-fold):",
-    ...[0.2, 0.3, 0.4, 0.5].map((t) => {
-      const m = clauseMetrics(data, cv.probabilities, all, CLAUSE_CATEGORY_INDICES, t);
-      return `  p >= ${t}: macro F1 ${(100 * m.macroF1).toFixed(1)}, micro P ${(100 * (m.micro.precision ?? 0)).toFixed(1)} R ${(100 * (m.micro.recall ?? 0)).toFixed(1)} F1 ${(100 * (m.micro.f1 ?? 0)).toFixed(1)}`;
-    }),
+    "Label threshold sweep (out-of-fold):",
+    ...[0.2, 0.3, 0.4, 0.5].flatMap((t) => [
+      summaryLine(`first stage alone, p >= ${t}`, clauseMetrics(oof, first.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
+      summaryLine(`two stages,        p >= ${t}`, clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
+    ]),
     "",
-    absenceTable(data, cv.probabilities, ruleScores, opts.threshold),
+    absenceTable(oof, stacked.probabilities, oof.rules, opts.threshold),
     "",
-    calibrationTable(data, cv),
+    calibrationTable(oof, stacked.probabilities),
   ].join("\n");
-  return { data, cv, model, rules, report };
+  return { oof, calibration: first.calibration, probabilities: stacked.probabilities, model, rules, report };
 }
 
 /** Reliability of the calibrated out-of-fold probabilities: predicted vs observed rate per band. */
-export function calibrationTable(data: SentenceDataset, cv: CrossValidation): string {
+export function calibrationTable(data: LabelledSentences, probabilities: Float32Array): string {
   const bands = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
   const n = new Array(bands.length - 1).fill(0);
   const sumP = new Array(bands.length - 1).fill(0);
@@ -71,7 +81,7 @@ export function calibrationTable(data: SentenceDataset, cv: CrossValidation): st
   const C = data.categories.length;
   for (let i = 0; i < data.size; i++)
     for (const c of CLAUSE_CATEGORY_INDICES) {
-      const p = cv.probabilities[i * C + c]!;
+      const p = probabilities[i * C + c]!;
       const b = bands.findIndex((x, k) => p >= x && p < bands[k + 1]!);
       n[b]++;
       sumP[b] += p;
@@ -86,7 +96,7 @@ export function calibrationTable(data: SentenceDataset, cv: CrossValidation): st
  * The "missing clause" risks, held out: per category, how often "X is missing" would be reported for a
  * contract whose lawyers marked an X clause (no sentence reaches the label threshold), model vs rules.
  */
-export function absenceTable(data: SentenceDataset, model: Float32Array, rules: Float32Array, threshold: number): string {
+export function absenceTable(data: LabelledSentences, model: Float32Array, rules: Float32Array, threshold: number): string {
   const C = data.categories.length;
   const lines = [
     `"Missing clause" findings on contracts that have the clause (out-of-fold; model p >= ${threshold}, rules >= 0.5)`,
@@ -95,20 +105,22 @@ export function absenceTable(data: SentenceDataset, model: Float32Array, rules: 
   ];
   for (const category of ["Cap on Liability", "Anti-Assignment", "Termination for Convenience", "Governing Law", "Expiration Date"]) {
     const c = data.categories.indexOf(category as never);
-    const bestModel = new Float32Array(data.contracts.length);
-    const bestRules = new Float32Array(data.contracts.length);
+    const contracts = data.contractOf[data.size - 1]! + 1;
+    const bestModel = new Float32Array(contracts);
+    const bestRules = new Float32Array(contracts);
     for (let i = 0; i < data.size; i++) {
       const k = data.contractOf[i]!;
       bestModel[k] = Math.max(bestModel[k]!, model[i * C + c]!);
       bestRules[k] = Math.max(bestRules[k]!, rules[i * C + c]!);
     }
     let have = 0, missModel = 0, missRules = 0;
-    data.contracts.forEach((contract, k) => {
-      if ((contract.gold.get(category as never) ?? []).length === 0) return;
+    const withIt = new Set(data.goldSpans.filter((g) => g.category === c).map((g) => g.contract));
+    for (let k = 0; k < contracts; k++) {
+      if (!withIt.has(k)) continue;
       have++;
       if (bestModel[k]! < threshold) missModel++;
       if (bestRules[k]! < 0.5) missRules++;
-    });
+    }
     const pc = (n: number) => `${n} (${((100 * n) / Math.max(1, have)).toFixed(1)}%)`;
     lines.push(`| ${category.padEnd(35)} | ${String(have).padStart(17)} | ${pc(missModel).padStart(23)} | ${pc(missRules).padStart(23)} |`);
   }

@@ -17,6 +17,8 @@ export interface SentenceDataset {
   readonly labels: Uint8Array;
   /** Contract of each sentence (index into `contracts`). */
   readonly contractOf: Int32Array;
+  /** Clause of each sentence (its index in the contract's ContractDocument). */
+  readonly clauseOf: Int32Array;
   readonly spans: readonly { start: number; end: number }[];
   readonly contracts: readonly CuadContract[];
   /** Every gold span: its category and the sentences that overlap it. */
@@ -36,6 +38,7 @@ export function buildDataset(contracts: readonly CuadContract[], hashBits: numbe
   const ruleRows: Float32Array[] = [];
   const labelRows: Uint8Array[] = [];
   const contractOf: number[] = [];
+  const clauseOf: number[] = [];
   const spans: { start: number; end: number }[] = [];
   const goldSpans: { contract: number; category: number; sentences: Int32Array }[] = [];
   let nnz = 0;
@@ -50,6 +53,7 @@ export function buildDataset(contracts: readonly CuadContract[], hashBits: numbe
       ruleRows.push(s.features.rules);
       labelRows.push(new Uint8Array(C));
       contractOf.push(ci);
+      clauseOf.push(s.clauseIndex);
       spans.push({ start: s.span.start, end: s.span.end });
     }
     categories.forEach((cat, c) => {
@@ -83,6 +87,7 @@ export function buildDataset(contracts: readonly CuadContract[], hashBits: numbe
     rules: ruleArr,
     labels,
     contractOf: Int32Array.from(contractOf),
+    clauseOf: Int32Array.from(clauseOf),
     spans,
     contracts,
     goldSpans,

@@ -2,6 +2,7 @@ import type { ContractDocument } from "../text/contract-document";
 import type { ClassifiedClause } from "./clause-classification";
 import { WEAK_SCORE_CAP } from "./clause-lexicon";
 import { DOCUMENT_LEVEL_CATEGORIES } from "./cuad-categories";
+import { detectDocumentType } from "../document-type/detect-document-type";
 import type { ClauseModel } from "./clause-model/clause-model";
 import { documentFeatures } from "./clause-model/document-features";
 import { labelClauses } from "./label-clauses";
@@ -24,8 +25,26 @@ export class ModelClauseClassifier {
   /** Every (sentence, clause category) with a probability of at least 0.01. */
   scoreDocument(doc: ContractDocument): SentenceScore[] {
     const out: SentenceScore[] = [];
-    for (const s of documentFeatures(doc, this.rules, this.model.hashBits)) {
-      const p = this.model.predict(s.features);
+    const sentences = documentFeatures(doc, this.rules, this.model.hashBits);
+    const C = this.model.categories.length;
+    const logits = new Float32Array(sentences.length * C);
+    const rules = new Float32Array(sentences.length * C);
+    sentences.forEach((s, i) => {
+      logits.set(this.model.logits(s.features), i * C);
+      rules.set(s.features.rules, i * C);
+    });
+    const probabilities = this.model.predictDocument({
+      categories: C,
+      logits,
+      rules,
+      clauseOf: Int32Array.from(sentences, (s) => s.clauseIndex),
+      starts: Int32Array.from(sentences, (s) => s.span.start),
+      textLength: doc.text.length,
+      // The kind of agreement is only read by a second stage.
+      type: this.model.stacked ? detectDocumentType(doc).type : "other",
+    });
+    for (const [i, s] of sentences.entries()) {
+      const p = probabilities.subarray(i * C, (i + 1) * C);
       // A line that only names the clause ("9.5 Audit Rights.") is not the clause: rank it, never label it.
       const cap = isTitleLine(s.span.quote, doc.clauses[s.clauseIndex]?.heading) ? WEAK_SCORE_CAP : 1;
       this.model.categories.forEach((category, c) => {

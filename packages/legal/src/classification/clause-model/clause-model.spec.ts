@@ -2,13 +2,15 @@ import fc from "fast-check";
 import { ClauseModelError } from "../../errors";
 import { CUAD_CATEGORIES } from "../cuad-categories";
 import { ClauseModel } from "./clause-model";
+import { contextFeatureCount, contextFeatures, isStackCandidate, type ScoredDocument } from "./context-features";
 import { featureStrings, fnv1a, sentenceFeatures, tokenize } from "./sentence-features";
 
 const C = CUAD_CATEGORIES.length;
 
-function randomModel(seed: number, hashBits = 10): ClauseModel {
+function randomModel(seed: number, hashBits = 10, stacked = false): ClauseModel {
   let s = seed;
   const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const F = contextFeatureCount(C);
   return ClauseModel.fromWeights({
     hashBits,
     categories: CUAD_CATEGORIES,
@@ -18,6 +20,8 @@ function randomModel(seed: number, hashBits = 10): ClauseModel {
     calibrationA: Float32Array.from({ length: C }, () => 1 + r() / 2),
     calibrationB: Float32Array.from({ length: C }, r),
     meta: { seed },
+    // Drawn last, so a stacked and a plain model of one seed share their first stage.
+    ...(stacked ? { stack: { features: F, weights: Float32Array.from({ length: C * F }, () => r() / 4), bias: Float32Array.from({ length: C }, r) } } : {}),
   });
 }
 
@@ -57,6 +61,113 @@ describe("ClauseModel", () => {
     expect(() => ClauseModel.fromBytes(new TextEncoder().encode("hello world, not a model"), "x.bin")).toThrow(/clause model x\.bin cannot be read: not a BEAR clause model/);
     expect(() => ClauseModel.fromBytes(bytes.subarray(0, bytes.length - 5), "y.bin")).toThrow(ClauseModelError);
     expect(() => ClauseModel.fromBytes(bytes.subarray(0, bytes.length - 5), "y.bin")).toThrow(/truncated or corrupt/);
+  });
+});
+
+/** A contract of `n` sentences in `clauses` clauses with random first-stage scores. */
+function scoredDocument(n: number, seed: number): ScoredDocument {
+  let s = seed;
+  const r = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  return {
+    categories: C,
+    logits: Float32Array.from({ length: n * C }, () => 30 * r() - 20),
+    rules: Float32Array.from({ length: n * C }, () => (r() < 0.9 ? 0 : r())),
+    clauseOf: Int32Array.from({ length: n }, (_, i) => Math.floor(i / 3)),
+    starts: Int32Array.from({ length: n }, (_, i) => 100 * i),
+    textLength: 100 * n + 50,
+    type: "licence",
+  };
+}
+
+describe("ClauseModel with a second stage", () => {
+  it("reads back exactly the document predictions it wrote (file version 2)", () => {
+    const model = randomModel(5, 10, true);
+    expect(model.stacked).toBe(true);
+    const copy = ClauseModel.fromBytes(model.toBytes());
+    expect(copy.stacked).toBe(true);
+    const doc = scoredDocument(17, 9);
+    expect(Array.from(copy.predictDocument(doc))).toEqual(Array.from(model.predictDocument(doc)));
+  });
+
+  it("reads each sentence in its contract: the same sentence scores differently beside other sentences", () => {
+    const model = randomModel(5, 10, true);
+    const a = scoredDocument(12, 1);
+    const b = { ...a, logits: Float32Array.from(a.logits, (z, k) => (k < C ? z : z - 3)) };
+    expect(Array.from(model.predictDocument(a).subarray(0, C))).not.toEqual(Array.from(model.predictDocument(b).subarray(0, C)));
+  });
+
+  it("keeps the first stage's calibrated probability where the first stage rules a category out", () => {
+    const plain = randomModel(5, 10, false);
+    const stacked = randomModel(5, 10, true);
+    const doc = scoredDocument(20, 4);
+    const p = plain.predictDocument(doc);
+    const q = stacked.predictDocument(doc);
+    for (let k = 0; k < doc.logits.length; k++) if (!isStackCandidate(doc.logits[k]!, doc.rules[k]!)) expect(q[k]).toBe(p[k]);
+  });
+
+  it("leaves a category whose second-stage bias is NaN to the first stage (the document-level ones)", () => {
+    // A zero first stage and a constant second stage, category 0's switched off, through the file format.
+    const F = contextFeatureCount(C);
+    const doc = scoredDocument(15, 8);
+    const stackBias = new Float32Array(C).fill(0.1);
+    stackBias[0] = Number.NaN;
+    const model = ClauseModel.fromBytes(
+      ClauseModel.fromWeights({
+        hashBits: 10,
+        categories: CUAD_CATEGORIES,
+        bias: new Float32Array(C),
+        hashed: new Float32Array((1 << 10) * C),
+        rules: new Float32Array(C * C),
+        calibrationA: new Float32Array(C).fill(1),
+        calibrationB: new Float32Array(C),
+        meta: {},
+        stack: { features: F, weights: new Float32Array(C * F), bias: stackBias },
+      }).toBytes(),
+    );
+    const p = model.predictDocument(doc);
+    for (let i = 0; i < 15; i++) {
+      expect(p[i * C]).toBeCloseTo(1 / (1 + Math.exp(-doc.logits[i * C]!)), 6);
+      if (isStackCandidate(doc.logits[i * C + 1]!, doc.rules[i * C + 1]!)) expect(p[i * C + 1]).toBeCloseTo(1 / (1 + Math.exp(-0.1)), 6);
+    }
+  });
+
+  it("without a second stage scores each sentence alone, as predict does", () => {
+    const model = randomModel(2);
+    const x = features("The Licensee shall not assign this Agreement without consent.");
+    const logits = model.logits(x);
+    const doc: ScoredDocument = { categories: C, logits, rules: x.rules, clauseOf: Int32Array.of(0), starts: Int32Array.of(0), textLength: 60, type: "other" };
+    expect(Array.from(model.predictDocument(doc))).toEqual(Array.from(model.predict(x)));
+  });
+
+  it("refuses a second stage whose width is not this version's", () => {
+    const bytes = randomModel(5, 10, true).toBytes();
+    const text = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
+    const wrong = text.replace(/"features":\d+/, `"features":${String(contextFeatureCount(C) + 1).padStart(String(contextFeatureCount(C)).length, "0")}`);
+    const copy = Uint8Array.from(bytes);
+    copy.set(new TextEncoder().encode(wrong), 12);
+    expect(() => ClauseModel.fromBytes(copy, "z.bin")).toThrow(/second stage reads \d+ context features/);
+  });
+});
+
+describe("context features", () => {
+  it("are finite, of the declared width, zero for pairs the second stage does not read, and name at most one best sentence", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: C - 1 }), (n, seed, c) => {
+        const doc = scoredDocument(n, seed);
+        const F = contextFeatureCount(C);
+        const x = contextFeatures(doc, c);
+        expect(x.length).toBe(n * F);
+        expect(x.every(Number.isFinite)).toBe(true);
+        // Feature 18 is "this sentence ranks first in the contract for the category".
+        let firsts = 0;
+        for (let i = 0; i < n; i++) {
+          firsts += x[i * F + 18]!;
+          if (!isStackCandidate(doc.logits[i * C + c]!, doc.rules[i * C + c]!)) expect(x.subarray(i * F, (i + 1) * F).every((v) => v === 0)).toBe(true);
+        }
+        expect(firsts).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { ClauseModelError } from "../../errors";
 import { CUAD_CATEGORIES, cuadCategory, type CuadCategory } from "../cuad-categories";
+import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "./context-features";
 import type { SentenceFeatures } from "./sentence-features";
 
 const MAGIC = "BEARCLM1";
@@ -19,10 +20,25 @@ export interface ClauseModelWeights {
   readonly calibrationB: Float32Array;
   /** Free-form provenance (seed, data, date of training). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /** The second stage, when trained: per category a logistic model over the context features. */
+  readonly stack?: StackWeights;
+}
+
+/**
+ * Second-stage weights: [category * features + feature] and a bias per category (NaN: none for that
+ * category). Its sigmoid is its probability: trained with a strong L2 penalty on out-of-fold
+ * first-stage scores, it comes out calibrated (see the README's reliability table).
+ */
+export interface StackWeights {
+  readonly features: number;
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
 }
 
 interface FileHeader {
-  readonly version: 1;
+  readonly version: 1 | 2;
+  /** Version 2: the second stage's width (its weights follow the rule weights). */
+  readonly stack?: { readonly features: number };
   readonly hashBits: number;
   readonly categories: readonly string[];
   readonly ruleCategories: readonly string[];
@@ -45,8 +61,9 @@ export class ClauseModel {
   private readonly rules: Float32Array;
   private readonly calA: Float32Array;
   private readonly calB: Float32Array;
+  private readonly stack: StackWeights | undefined;
 
-  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array }) {
+  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined }) {
     this.hashBits = parts.hashBits;
     this.categories = parts.categories;
     this.meta = parts.meta;
@@ -56,6 +73,12 @@ export class ClauseModel {
     this.rules = parts.rules;
     this.calA = parts.calA;
     this.calB = parts.calB;
+    this.stack = parts.stack;
+  }
+
+  /** Whether the model has a second stage (which reads each sentence in its contract). */
+  get stacked(): boolean {
+    return this.stack !== undefined;
   }
 
   /** Quantises float weights (int8 per category scale) into a model. */
@@ -66,7 +89,7 @@ export class ClauseModel {
     for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
     const hashed = new Int8Array(w.hashed.length);
     for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round(w.hashed[i]! / scale[i % C]!);
-    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB });
+    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -84,16 +107,18 @@ export class ClauseModel {
     } catch (cause) {
       throw new ClauseModelError(source, "its header is not JSON", cause);
     }
-    if (header.version !== 1) fail(`version ${String(header.version)} is not supported (expected 1)`);
+    if (header.version !== 1 && header.version !== 2) fail(`version ${String(header.version)} is not supported (expected 1 or 2)`);
     if (!Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`hashBits ${String(header.hashBits)} is out of range 8–24`);
     const categories = header.categories.map((c) => cuadCategory(c) ?? fail(`unknown category '${c}'`));
     if (header.ruleCategories.join("|") !== CUAD_CATEGORIES.join("|")) fail("its rule features do not match this version's CUAD categories");
     const C = categories.length;
     const R = header.ruleCategories.length;
     const H = 1 << header.hashBits;
+    const S = header.version === 2 ? (header.stack?.features ?? 0) : 0;
+    if (header.version === 2 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
     let offset = 12 + headerLength;
     offset += (4 - (offset % 4)) % 4;
-    const floats = 4 * C + R * C;
+    const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0);
     const expected = offset + 4 * floats + H * C;
     if (bytes.length !== expected) fail(`size is ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
     // Copy into arrays of their own: the input may be a view (a Node Buffer) starting anywhere in a larger buffer.
@@ -109,16 +134,17 @@ export class ClauseModel {
       calB: f.subarray(3 * C, 4 * C),
       rules: f.subarray(4 * C, 4 * C + R * C),
       hashed,
+      stack: S > 0 ? { features: S, weights: f.subarray(4 * C + R * C, 4 * C + R * C + S * C), bias: f.subarray(4 * C + R * C + S * C, floats) } : undefined,
     });
   }
 
   /** The binary file: signature, JSON header, float32 arrays, int8 hashed weights. */
   toBytes(): Uint8Array {
-    const header: FileHeader = { version: 1, hashBits: this.hashBits, categories: this.categories, ruleCategories: CUAD_CATEGORIES, meta: { ...this.meta } };
+    const header: FileHeader = { version: this.stack ? 2 : 1, ...(this.stack ? { stack: { features: this.stack.features } } : {}), hashBits: this.hashBits, categories: this.categories, ruleCategories: CUAD_CATEGORIES, meta: { ...this.meta } };
     const json = new TextEncoder().encode(JSON.stringify(header));
     let offset = 12 + json.length;
     offset += (4 - (offset % 4)) % 4;
-    const floats = [this.bias, this.scale, this.calA, this.calB, this.rules];
+    const floats = [this.bias, this.scale, this.calA, this.calB, this.rules, ...(this.stack ? [this.stack.weights, this.stack.bias] : [])];
     const floatCount = floats.reduce((n, a) => n + a.length, 0);
     const out = new Uint8Array(offset + 4 * floatCount + this.hashed.length);
     out.set(new TextEncoder().encode(MAGIC), 0);
@@ -160,4 +186,41 @@ export class ClauseModel {
     for (let c = 0; c < z.length; c++) z[c] = sigmoid(this.calA[c]! * z[c]! + this.calB[c]!);
     return z;
   }
+
+  /**
+   * Calibrated probabilities of every sentence of a contract, [sentence * C + category]. With a second
+   * stage each sentence is read in its contract (neighbours, clause, rank, kind of agreement), else
+   * each alone (`predict`).
+   */
+  predictDocument(doc: ScoredDocument): Float32Array {
+    const C = this.categories.length;
+    const n = doc.clauseOf.length;
+    const out = new Float32Array(n * C);
+    if (!this.stack) {
+      for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) out[i * C + c] = sigmoid(this.calA[c]! * doc.logits[i * C + c]! + this.calB[c]!);
+      return out;
+    }
+    const F = this.stack.features;
+    const maxima = documentMaxima(doc);
+    for (let c = 0; c < C; c++) {
+      if (Number.isNaN(this.stack.bias[c]!)) {
+        for (let i = 0; i < n; i++) out[i * C + c] = sigmoid(this.calA[c]! * doc.logits[i * C + c]! + this.calB[c]!);
+        continue;
+      }
+      const x = contextFeatures(doc, c, maxima);
+      const w = this.stack.weights.subarray(c * F, (c + 1) * F);
+      for (let i = 0; i < n; i++) {
+        const z1 = doc.logits[i * C + c]!;
+        if (!isStackCandidate(z1, doc.rules[i * C + c]!)) {
+          out[i * C + c] = sigmoid(this.calA[c]! * z1 + this.calB[c]!);
+          continue;
+        }
+        let z = this.stack.bias[c]!;
+        for (let f = 0; f < F; f++) z += w[f]! * x[i * F + f]!;
+        out[i * C + c] = sigmoid(z);
+      }
+    }
+    return out;
+  }
 }
+

@@ -1,0 +1,165 @@
+// The second stage: one small logistic model per category over the context features of each
+// sentence (context-features.ts), trained on the first stage's out-of-fold scores. Its own
+// cross-validation uses the same contract folds, so a contract is never scored by a second stage
+// that saw it (its first-stage scores are out-of-fold too).
+import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "../src/classification/clause-model/context-features";
+import type { StackWeights } from "../src/classification/clause-model/clause-model";
+import { contractFold } from "./cuad-data";
+import { seededRandom } from "./logistic-trainer";
+import type { OutOfFold } from "./out-of-fold";
+
+export interface StackOptions {
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly l2: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_STACK: StackOptions = { epochs: 6, learningRate: 0.05, l2: 0.05, seed: 16 };
+
+/** The contracts of an OutOfFold as ScoredDocuments (a contract's sentences are contiguous rows). */
+export function scoredDocuments(o: OutOfFold): { doc: ScoredDocument; first: number; maxima: Float32Array }[] {
+  const C = o.categories.length;
+  const out: { doc: ScoredDocument; first: number; maxima: Float32Array }[] = [];
+  let first = 0;
+  for (let k = 0; k < o.contracts.length; k++) {
+    let end = first;
+    while (end < o.size && o.contractOf[end] === k) end++;
+    const doc: ScoredDocument = {
+      categories: C,
+      logits: o.logits.subarray(first * C, end * C),
+      rules: o.rules.subarray(first * C, end * C),
+      clauseOf: o.clauseOf.subarray(first, end),
+      starts: o.starts.subarray(first, end),
+      textLength: o.contracts[k]!.textLength,
+      type: o.contracts[k]!.type,
+    };
+    out.push({ doc, first, maxima: documentMaxima(doc) });
+    first = end;
+  }
+  return out;
+}
+
+/** The context features of every sentence of the corpus for category c, [i * F + f]. */
+export function categoryMatrix(o: OutOfFold, docs: ReturnType<typeof scoredDocuments>, c: number): Float32Array {
+  const F = contextFeatureCount(o.categories.length);
+  const x = new Float32Array(o.size * F);
+  for (const d of docs) x.set(contextFeatures(d.doc, c, d.maxima), d.first * F);
+  return x;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Logistic regression with AdaGrad over dense rows (the given ones), deterministic for the seed. */
+export function fitDense(x: Float32Array, F: number, y: (row: number) => number, rows: Int32Array, opts: StackOptions): { w: Float32Array; b: number } {
+  // Standardise on the training rows, learn there, then fold the scaling back into w and b.
+  const mean = new Float64Array(F);
+  const sq = new Float64Array(F);
+  for (const r of rows) for (let f = 0; f < F; f++) {
+    const v = x[r * F + f]!;
+    mean[f]! += v;
+    sq[f]! += v * v;
+  }
+  const scale = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    mean[f]! /= rows.length;
+    const sd = Math.sqrt(Math.max(0, sq[f]! / rows.length - mean[f]! ** 2));
+    scale[f] = sd > 1e-9 ? 1 / sd : 0;
+  }
+  const w = new Float64Array(F);
+  const gw = new Float64Array(F).fill(1e-8);
+  let b = 0;
+  let gb = 1e-8;
+  const random = seededRandom(opts.seed);
+  const order = Int32Array.from(rows);
+  const xs = new Float64Array(F);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    for (const r of order) {
+      let z = b;
+      for (let f = 0; f < F; f++) {
+        xs[f] = (x[r * F + f]! - mean[f]!) * scale[f]!;
+        z += w[f]! * xs[f]!;
+      }
+      const g = sigmoid(z) - y(r);
+      if (Math.abs(g) < 1e-4) continue;
+      gb += g * g;
+      b -= (opts.learningRate * g) / Math.sqrt(gb);
+      for (let f = 0; f < F; f++) {
+        const grad = g * xs[f]! + opts.l2 * w[f]!;
+        gw[f]! += grad * grad;
+        w[f]! -= (opts.learningRate * grad) / Math.sqrt(gw[f]!);
+      }
+    }
+  }
+  const out = new Float32Array(F);
+  let bias = b;
+  for (let f = 0; f < F; f++) {
+    out[f] = w[f]! * scale[f]!;
+    bias -= w[f]! * scale[f]! * mean[f]!;
+  }
+  return { w: out, b: bias };
+}
+
+export interface StackCrossValidation {
+  /** Out-of-fold second-stage probabilities, [i * C + c]. */
+  readonly probabilities: Float32Array;
+}
+
+/** Second-stage cross-validation by contract on the first stage's out-of-fold scores, categories given. */
+export function crossValidateStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, platt: { a: Float32Array; b: Float32Array }, log: (line: string) => void = () => undefined): StackCrossValidation {
+  const C = o.categories.length;
+  const F = contextFeatureCount(C);
+  const docs = scoredDocuments(o);
+  const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
+  const rowsOf = (keep: (f: number) => boolean) => {
+    const out: number[] = [];
+    for (let i = 0; i < o.size; i++) if (keep(foldOf[o.contractOf[i]!]!)) out.push(i);
+    return Int32Array.from(out);
+  };
+  const folds = Array.from({ length: o.folds }, (_, f) => ({ train: rowsOf((g) => g !== f), test: rowsOf((g) => g === f) }));
+  const probabilities = new Float32Array(o.size * C);
+  const t0 = performance.now();
+  for (const c of categories) {
+    const x = categoryMatrix(o, docs, c);
+    const y = (r: number) => o.labels[r * C + c]!;
+    const candidate = (r: number) => isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!);
+    folds.forEach(({ train, test }, f) => {
+      const { w, b } = fitDense(x, F, y, train.filter(candidate), { ...opts, seed: opts.seed + 97 * c + f });
+      for (const r of test) {
+        if (!candidate(r)) {
+          probabilities[r * C + c] = sigmoid(platt.a[c]! * o.logits[r * C + c]! + platt.b[c]!);
+          continue;
+        }
+        let z = b;
+        for (let k = 0; k < F; k++) z += w[k]! * x[r * F + k]!;
+        probabilities[r * C + c] = sigmoid(z);
+      }
+    });
+  }
+  log(`second stage: ${categories.length} categories × ${o.folds} folds, ${F} context features, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { probabilities };
+}
+
+/** The second stage on every contract (shipped with the first stage trained on every contract). */
+export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions): StackWeights {
+  const C = o.categories.length;
+  const F = contextFeatureCount(C);
+  const docs = scoredDocuments(o);
+  const weights = new Float32Array(C * F);
+  // NaN: no second stage for this category (the first stage's probability stands).
+  const bias = new Float32Array(C).fill(Number.NaN);
+  for (const c of categories) {
+    const x = categoryMatrix(o, docs, c);
+    const rows = Int32Array.from({ length: o.size }, (_, i) => i).filter((r) => isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!));
+    const { w, b } = fitDense(x, F, (r) => o.labels[r * C + c]!, rows, { ...opts, seed: opts.seed + 97 * c });
+    weights.set(w, c * F);
+    bias[c] = b;
+  }
+  return { features: F, weights, bias };
+}
