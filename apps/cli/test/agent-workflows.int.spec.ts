@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { bear, bin, initWorkspace, json, removeTempDirs, tempDir } from "./harness";
+import { bear, initWorkspace, json, removeTempDirs, spawnBear, tempDir } from "./harness";
 
 // Real CUAD contracts (the smallest ones): enough reviews that a kill lands mid-run.
 const CUAD = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
@@ -14,8 +12,8 @@ type RunJson = { runId: string; status: string; outputs: Record<string, unknown>
 
 /** `bear workflow run`, SIGKILLed as soon as stderr shows `line`; resolves with what it printed. */
 function runUntil(args: readonly string[], cwd: string, line: RegExp): Promise<{ stderr: string; killed: boolean }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cli-home-"));
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnBear(args, { cwd });
+  child.stdout.resume();
   let stderr = "";
   let killed = false;
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -29,7 +27,6 @@ function runUntil(args: readonly string[], cwd: string, line: RegExp): Promise<{
   return new Promise((resolve) =>
     child.on("close", () => {
       clearTimeout(timer);
-      fs.rmSync(home, { recursive: true, force: true });
       resolve({ stderr, killed });
     }),
   );

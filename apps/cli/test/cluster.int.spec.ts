@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { bear, bin, removeTempDirs, tempDir } from "./harness";
+import { bear, removeTempDirs, spawnBear, tempDir } from "./harness";
 import { startRedis } from "./redis-harness";
 
 afterAll(removeTempDirs);
@@ -24,12 +23,7 @@ interface Proc {
 
 /** Starts `bear --json <args>` with the cluster's Redis in its environment; resolves with its first JSON document. */
 function start(ws: string, args: string[], redisUrl: string): Promise<Proc> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cli-home-"));
-  const child = spawn(process.execPath, [bin, "--data-dir", ws, "--json", ...args], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? "", HOME: home, BEAR_MODELS_THREADS: "1", BEAR_REDIS_URL: redisUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnBear(["--data-dir", ws, "--json", ...args], { env: { BEAR_REDIS_URL: redisUrl } });
   let stdout = "";
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));

@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { bear, bin, initWorkspace, json, removeTempDirs, tempDir } from "./harness";
+import { bear, initWorkspace, json, removeTempDirs, spawnBear, tempDir } from "./harness";
 
 interface AuditRecord {
   action: string;
@@ -32,12 +30,8 @@ function auditRecords(ws: string): AuditRecord[] {
 
 /** Starts a real `bear ingest` and SIGKILLs it as soon as it reports its first committed document. */
 function ingestAndKill(ws: string, cwd: string): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cli-home-"));
-  const child = spawn(process.execPath, [bin, "--data-dir", ws, "ingest", "docs", "--matter", "acme", "--no-progress"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: home },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawnBear(["--data-dir", ws, "ingest", "docs", "--matter", "acme", "--no-progress"], { cwd });
+  child.stdout.resume();
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
@@ -45,10 +39,7 @@ function ingestAndKill(ws: string, cwd: string): Promise<{ signal: NodeJS.Signal
     if (/^\s+added\s/m.test(stderr)) child.kill("SIGKILL");
   });
   return new Promise((resolve) =>
-    child.on("close", (_code, signal) => {
-      fs.rmSync(home, { recursive: true, force: true });
-      resolve({ signal, stderr });
-    }),
+    child.on("close", (_code, signal) => resolve({ signal, stderr })),
   );
 }
 

@@ -1,40 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { bear, bin, removeTempDirs, tempDir } from "./harness";
+import { bear, removeTempDirs, serve, tempDir } from "./harness";
 
 afterAll(removeTempDirs);
-
-/** Starts `bear serve --json` and resolves with its first JSON line and a way to stop it (SIGINT). */
-function serve(ws: string, extra: string[] = []): Promise<{ info: { url: string; docs: string; adminKey: string | null }; stop: () => Promise<number | null> }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "bear-cli-home-"));
-  const child = spawn(process.execPath, [bin, "--data-dir", ws, "--json", "serve", "--port", "0", ...extra], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? "", HOME: home, BEAR_MODELS_THREADS: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => (fs.rmSync(home, { recursive: true, force: true }), resolve(code))));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`bear serve did not start: ${stderr}`))), 45_000);
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-      let info: { url: string; docs: string; adminKey: string | null };
-      try {
-        info = JSON.parse(stdout) as typeof info; // complete once the whole JSON document has arrived
-      } catch {
-        return;
-      }
-      clearTimeout(timer);
-      resolve({ info, stop: () => (child.kill("SIGINT"), exited) });
-    });
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`bear serve exited ${code}: ${stderr}`))));
-  });
-}
 
 describe("bear serve", () => {
   it("serves the workspace on loopback, prints the admin key once, keeps it across restarts and stops cleanly on Ctrl-C", async () => {

@@ -90,15 +90,17 @@ describe("workflow files: one sealed area per matter (the ethical wall holds for
 
   it("keeps the files sealed at rest, in private folders: no word of them anywhere under the encrypted workspace", async () => {
     const area = path.join(t.dir, "workflows", "matters", "acme");
-    const memo = path.join(area, "notes", "memo.txt");
-    expect(fs.existsSync(memo)).toBe(true);
-    expect(fs.statSync(memo).mode & 0o777).toBe(0o600);
     expect(fs.statSync(area).mode & 0o777).toBe(0o700);
-    expect(fs.statSync(path.join(area, "notes")).mode & 0o777).toBe(0o700);
+    // notes/memo.txt, its folder and their sealed names: folders 0700, files 0600, no name in clear
+    const stored = fs.readdirSync(area, { recursive: true, withFileTypes: true });
+    expect(stored.filter((e) => e.isDirectory())).toHaveLength(1);
+    expect(stored.filter((e) => e.isFile()).length).toBeGreaterThanOrEqual(3);
+    for (const e of stored) expect(fs.statSync(path.join(e.parentPath, e.name)).mode & 0o777).toBe(e.isDirectory() ? 0o700 : 0o600);
     const everything = filesUnder(t.dir);
     expect(everything.length).toBeGreaterThan(5);
-    for (const word of ["Quillbrook", "Marrowgate", "Zephyrcourt"]) {
-      expect([word, everything.filter((f) => f.bytes.includes(word)).map((f) => path.relative(t.dir, f.file))]).toEqual([word, []]);
+    for (const word of ["Quillbrook", "Marrowgate", "Zephyrcourt", "memo", "notes"]) {
+      const held = everything.filter((f) => path.relative(t.dir, f.file).includes(word) || (word !== "memo" && word !== "notes" && f.bytes.includes(word)));
+      expect([word, held.map((f) => path.relative(t.dir, f.file))]).toEqual([word, []]);
     }
   });
 });

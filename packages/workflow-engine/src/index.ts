@@ -30,6 +30,7 @@ export { StepHandlerRegistry, type StepCheck, type DefinitionExpander } from "./
 export type { StepHandler, StepContext, StepProgress } from "./steps/step-handler";
 export { dataProcessingHandler, processData, dataProcessingParameters, type DataProcessingParameters } from "./steps/data-processing-handler";
 export { fileOperationsHandler, fileOperationsParameters, type FileOperationsParameters, type FileOperationsOptions } from "./steps/file-operations-handler";
+export { WorkflowFiles, type WorkflowFilesOptions, type WorkflowFileEntry } from "./steps/workflow-files";
 export { llmGenerationHandler, llmGenerationParameters, type LlmGenerationParameters } from "./steps/llm-generation-handler";
 
 export { Executor, ExecutorMiddleware, InProcessExecutor, type StepTask, type ExecuteOptions } from "./execution/executor";

@@ -15,6 +15,7 @@ import { AuditPolicy } from "./audit/audit-policy";
 import { workspaceCacheModule } from "./cache/workspace-cache";
 import { WorkspaceFolder } from "./folder/workspace-folder";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
+import { migrateWorkspace } from "./folder/workspace-migrations";
 import { contentKey, type WorkspaceKeys } from "./keys/workspace-keys";
 import { WorkspacePlugins, workspacePluginsConfig } from "./plugins/workspace-plugins";
 import { LiveRuns } from "./runs/live-runs";
@@ -47,6 +48,8 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const offload = new Offload(options.offload);
   const container = createContainer(...workspaceModules(options, folder, manifest, keys, offload.scans), workspaceModule(folder), ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []));
   cluster?.bindCipher(() => (container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined));
+  // an older layout's folders, brought up to date once (sealed with the workspace's cipher when encrypted)
+  manifest = await migrateWorkspace(folder, manifest, manifest.encryption && container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined, options.logger ?? silentLogger);
   const workspace = new Workspace({
     ...(cluster ? { cluster: { node: cluster.node, role: options.cluster!.role } } : {}),
     container,

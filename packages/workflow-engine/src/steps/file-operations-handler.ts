@@ -48,54 +48,57 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
     });
   };
 
-  const run = async (ctx: StepContext<FileOperationsParameters>, root: string): Promise<JsonValue> => {
+  const run = async (ctx: StepContext<FileOperationsParameters>, root: string, stored: Map<string, string>): Promise<JsonValue> => {
     const p = ctx.parameters;
     const rel = (abs: string): string => path.relative(root, abs).split(path.sep).join("/") || ".";
     ctx.signal.throwIfAborted();
     const target = confinePath(root, p.path);
+    // where the target is kept (its sealed name in a sealed area), confined again as stored
+    const locate = async (create: "folder" | "file" | false): Promise<string> => {
+      const at = await files.locate(ctx.stepId, root, target, create);
+      if (at !== target) {
+        stored.set(at, target);
+        confinePath(root, path.relative(root, at));
+      }
+      return at;
+    };
     switch (p.operation) {
       case "read": {
-        const stat = await fs.stat(target);
+        const at = await locate(false);
+        const stat = await fs.stat(at);
         if (!stat.isFile()) throw new StepFailedError(ctx.stepId, `'${p.path}' is not a file`);
         if (stat.size > maxRead) throw new StepFailedError(ctx.stepId, `'${p.path}' is ${stat.size} bytes, more than the read limit of ${maxRead}`);
-        const content = await files.read(target, ctx.signal);
+        const content = await files.read(at, ctx.signal);
         return { path: rel(target), content, bytes: Buffer.byteLength(content) };
       }
       case "write": {
-        await files.mkdir(path.dirname(target));
+        const at = await locate("file");
         confinePath(root, p.path); // the folders just created must not have changed where it leads
-        await files.write(target, p.content, { overwrite: p.overwrite, signal: ctx.signal });
+        await files.write(at, p.content, { overwrite: p.overwrite, signal: ctx.signal });
         return { path: rel(target), bytes: Buffer.byteLength(p.content) };
       }
       case "append": {
-        await files.mkdir(path.dirname(target));
-        await files.append(target, p.content, ctx.signal);
+        await files.append(await locate("file"), p.content, ctx.signal);
         return { path: rel(target), bytes: Buffer.byteLength(p.content) };
       }
-      case "list": {
-        const entries = await fs.readdir(target, { withFileTypes: true });
-        return {
-          path: rel(target),
-          entries: entries
-            .map((e) => ({ name: e.name, kind: e.isDirectory() ? "directory" : e.isFile() ? "file" : e.isSymbolicLink() ? "symlink" : "other" }))
-            .sort((a, b) => a.name.localeCompare(b.name)),
-        };
-      }
+      case "list":
+        return { path: rel(target), entries: (await files.list(await locate(false))).map((e) => ({ ...e })) };
       case "exists": {
-        const exists = await fs.stat(target).then(
+        const exists = await fs.stat(await locate(false)).then(
           () => true,
           () => false,
         );
         return { path: rel(target), exists };
       }
       case "mkdir":
-        await files.mkdir(target);
+        await locate("folder");
         return { path: rel(target) };
       case "delete": {
         if (target === root) throw new StepFailedError(ctx.stepId, "refusing to delete the root of the file area");
-        const stat = await fs.lstat(target);
+        const at = await locate(false);
+        const stat = await fs.lstat(at);
         if (stat.isDirectory()) throw new StepFailedError(ctx.stepId, `'${p.path}' is a directory; only files are deleted`);
-        await fs.unlink(target);
+        await files.remove(at);
         return { path: rel(target), deleted: true };
       }
     }
@@ -107,14 +110,15 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
     async execute(ctx) {
       const sensitive = ctx.parameters.operation === "write" || ctx.parameters.operation === "append" || ctx.parameters.operation === "delete";
       const root = await files.areaOf(ctx.stepId, ctx.matter);
+      const stored = new Map<string, string>();
       try {
-        const out = await run(ctx, root);
+        const out = await run(ctx, root, stored);
         if (sensitive) await record(ctx, "success");
         return out;
       } catch (error) {
         const denied = (error as { code?: unknown }).code === "PATH_OUTSIDE_WORKSPACE";
         if (sensitive || denied) await record(ctx, denied ? "denied" : "failure");
-        throw inCallersTerms(error, root, ctx.stepId);
+        throw inCallersTerms(error, root, ctx.stepId, stored);
       }
     },
   };
@@ -125,11 +129,13 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
  * in becomes '.', the caller's own area (a run's error reaches API callers, who must not learn
  * where the server keeps its data). Rewritten in place, so its class, code and retry policy stay.
  */
-function inCallersTerms(error: unknown, root: string, stepId: string): Error {
+function inCallersTerms(error: unknown, root: string, stepId: string, stored: ReadonlyMap<string, string> = new Map()): Error {
   // duck-typed: errors from node:fs may come from another realm (instanceof Error fails there)
   if (typeof error !== "object" || error === null || typeof (error as Error).message !== "string") return new StepFailedError(stepId, "an unknown error");
   const roots = [root, ...realRoot(root)].sort((a, b) => b.length - a.length);
-  const relative = (text: string): string => roots.reduce((t, r) => t.split(`${r}${path.sep}`).join("").split(r).join("."), text);
+  // a sealed name is shown as the name the step used
+  const named = (text: string): string => [...stored].sort(([a], [b]) => b.length - a.length).reduce((t, [at, target]) => t.split(at).join(target), text);
+  const relative = (text: string): string => roots.reduce((t, r) => t.split(`${r}${path.sep}`).join("").split(r).join("."), named(text));
   const fields = error as Error & Record<string, unknown>;
   for (const key of ["message", "stack", "hint", "path", "dest"]) {
     const value = fields[key];

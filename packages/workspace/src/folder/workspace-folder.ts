@@ -6,7 +6,7 @@ import type { ScryptParams } from "@bear/security";
 import { runStoreHolder } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
 import { assertPassphrase, newWorkspaceKeys, readWorkspaceKeys, writeWorkspaceKeys, type PassphraseSource, type WorkspaceKeys } from "../keys/workspace-keys";
-import type { WorkspaceManifest, WorkspaceState } from "./workspace-manifest";
+import { CURRENT_LAYOUT, type WorkspaceManifest, type WorkspaceState } from "./workspace-manifest";
 import { workspacePaths, type WorkspacePaths } from "./workspace-paths";
 
 /** Options of `WorkspaceFolder.create`. */
@@ -80,9 +80,18 @@ export class WorkspaceFolder {
     const encryption = await writeWorkspaceKeys(this.paths, keys, options.passphrase, options.scrypt);
     // The keys an early bear-server kept beside them now live in the key file; drop the copies.
     for (const legacy of [this.paths.legacyAuditKey, this.paths.legacyPseudonymKey]) fs.rmSync(legacy, { force: true });
-    const manifest: WorkspaceManifest = { format: "bear-workspace", version: 1, createdAt: new Date().toISOString(), encryption };
+    const manifest: WorkspaceManifest = { format: "bear-workspace", version: 1, createdAt: new Date().toISOString(), layout: CURRENT_LAYOUT, encryption };
     fs.writeFileSync(this.paths.manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     return manifest;
+  }
+
+  /** Merges `patch` into the manifest (a migration's new layout); atomic replace. */
+  updateManifest(patch: Pick<WorkspaceManifest, "layout">): WorkspaceManifest {
+    const next: WorkspaceManifest = { ...this.requireManifest(), ...patch };
+    const tmp = `${this.paths.manifestFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, this.paths.manifestFile);
+    return next;
   }
 
   /** Every folder exists with mode 0700 (and existing ones readable by others are tightened). */
