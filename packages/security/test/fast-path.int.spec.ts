@@ -94,6 +94,25 @@ describe("fast paths report what the whole-text recognizers reported", () => {
     for (const t of realTexts()) expect(key(fast.recognize(t))).toEqual(key(reference.recognize(t)));
   });
 
+  // one line where phone numbers, amounts, dates and words alternate: the finder runs on pieces of the line cut
+  // between two words, and must find there what it found on the whole line
+  it("PhoneRecognizer on long lines mixing numbers, words and extension labels", () => {
+    const lineWord = fc.constantFrom(
+      ...phones, "ext. 12", "x 44", "extensión 7", "anexo 3", "#", ";ext=5", ",,", "2/20/2009", "$1,000,000", "12:30", ":45", "%", "€",
+      "Tel", "Fax:", "Source: ACME INC, 10-K,", "call me on", "and", "or", "the Borrower", "é", "́", "x", "ext", "(", ")", "+", "-", "/", "1", "22", "333",
+      "4444", "55555", "123456", "٠١٢٣٤٥", "１２３４５６７",
+    );
+    const line = fc.array(lineWord, { maxLength: 30 }).chain((ws) => fc.constantFrom(" ", "", "  ", ", ", " - ").map((sep) => ws.join(sep)));
+    const [, now, before] = pairs[0] as [string, Recognizer, Recognizer];
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 3 }), (lines) => {
+        const t = lines.join("\n");
+        expect(key(now.recognize(t))).toEqual(key(before.recognize(t)));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
   it("keepLegalText gives the same result, with names found and without (a structured-only scan)", () => {
     const all = new PiiScanner({ keepJurisdictions: false });
     for (const t of realTexts().slice(0, 40)) {

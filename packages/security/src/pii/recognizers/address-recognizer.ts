@@ -1,5 +1,7 @@
 import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
+import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
+import { triggeredMatches, type Trigger } from "../triggered-matches";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
@@ -64,6 +66,53 @@ function isKnownPlace(phrase: string): boolean {
 /** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
 const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;
 
+/** True when a word of the group [start, end) (words joined by single spaces) may start a known place. */
+function groupMayHoldPlace(text: string, start: number, end: number): boolean {
+  for (let from = start; from <= end; ) {
+    const space = text.indexOf(" ", from);
+    const to = space < 0 || space > end ? end : space;
+    if (mayStartPlace(text, from, to)) return true;
+    from = to + 1;
+  }
+  return false;
+}
+
+/**
+ * The matches [start, end) of PLACE_CANDIDATE that may hold a known place (a word of theirs may start one). Most
+ * groups hold none; a scanner over the character table finds the groups without a regular expression or a string
+ * per group (text with characters outside the BMP goes through the expression).
+ */
+function* placeGroups(text: string): Generator<[number, number]> {
+  if (hasSurrogates(text)) {
+    for (const m of text.matchAll(PLACE_CANDIDATE)) if (groupMayHoldPlace(text, m.index, m.index + m[0].length)) yield [m.index, m.index + m[0].length];
+    return;
+  }
+  const cls = charClasses();
+  const inWord = (c: number): boolean => ((cls[c] ?? 0) & LETTER) !== 0 || c === 39 || c === 0x2019 || c === 46 || c === 45;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // a group starts at a letter that follows no letter or number
+    if (!((cls[text.charCodeAt(i)] ?? 0) & LETTER) || (i > 0 && (cls[text.charCodeAt(i - 1)] ?? 0) & (LETTER | NUMBER))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let maybe = false;
+    let word = i;
+    for (let words = 1; ; words++) {
+      let j = word + 1;
+      while (j < n && inWord(text.charCodeAt(j))) j++;
+      maybe ||= mayStartPlace(text, word, j);
+      i = j;
+      // up to two more words, each after one space
+      if (words < 3 && j + 1 < n && text.charCodeAt(j) === 32 && (cls[text.charCodeAt(j + 1)] ?? 0) & LETTER) word = j + 1;
+      else break;
+    }
+    if (maybe) yield [start, i];
+  }
+}
+
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park)";
 const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
@@ -103,6 +152,8 @@ const LOWER_PLACE_CUE =
   /\b(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|returned|arrived|resides?|stationed) (?:in|to|at|from) (\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]{2,})?)(?![\p{L}])/gu;
 /** A word in capitals (a town as written on envelopes) after a place preposition. */
 const CAPS_TOWN = /(?=\p{Lu}{4})(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
+/** Right after the place prepositions of CAPS_TOWN and TOWN_POSTCODE (any case of the first letter: a superset). */
+const AFTER_PREPOSITION: Trigger = { regex: /(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s/g, at: (m) => m.index + m[0].length };
 /** One to three capitalised words on a line of their own, then a country line. */
 const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
 
@@ -124,6 +175,10 @@ const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’
 /** Street-type words written before the name (Polish, French, Italian, Spanish, Portuguese…): "ul. Miła 53", "Via delle Coste 41". */
 const PREFIX_STREET =
   /(?<![\p{L}])(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}][\p{L}.'’-]*(?:\s+[\p{L}][\p{L}.'’-]*){0,3}\s\d{1,5}[a-zA-Z]?(?:\/\d+)?(?![\p{L}\p{N}])/giu;
+/** PREFIX_STREET's start without its look-behind. */
+const PREFIX_STREET_START: Trigger = {
+  regex: /(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}]/giu,
+};
 /** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
 const INLINE_TAIL = new RegExp(`^,\\s*[\\p{Lu}][\\p{L}'’. -]{1,30}?(?:,\\s*[\\p{Lu}][\\p{L}'’. ()-]{1,30}?){0,2}(?:\\s+${POSTCODE})?(?=\\s*(?:\\n|$|[.;?!]))`, "u");
 /** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
@@ -135,6 +190,13 @@ const UNIT_LINE = /\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.
 const INLINE_EURO = /(?=\d)(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
 /** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
 const ZIP_CUE = /\b(?:zip|postal|post)\s*code\s*(?:is|:)?\s+(\d{3,5}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b/gi;
+
+/** The patterns searched through a trigger, with it (for tests: the trigger must name every place a match starts). */
+export const TRIGGERED_PATTERNS: readonly (readonly [string, RegExp, Trigger])[] = [
+  ["PREFIX_STREET", PREFIX_STREET, PREFIX_STREET_START],
+  ["CAPS_TOWN", CAPS_TOWN, AFTER_PREPOSITION],
+  ["TOWN_POSTCODE", TOWN_POSTCODE, AFTER_PREPOSITION],
+];
 
 /** What usually introduces an address ("lives at", "address is", "send it to"…). */
 const CUE =
@@ -220,7 +282,7 @@ export class AddressRecognizer implements Recognizer {
       if (words.length > 16 || !words.slice(0, 4).some((w) => /\d/.test(w))) continue;
       out.push({ type: "ADDRESS", start: corner >= 0 ? corner : start, end: start + span.length, score: 0.7, recognizer: this.name });
     }
-    for (const m of text.matchAll(PREFIX_STREET)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of triggeredMatches(text, PREFIX_STREET, PREFIX_STREET_START)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of UNIT_LINE.test(text) ? text.matchAll(LINE_ABOVE_UNIT) : []) {
       let line = m[1] ?? "";
       let start = m.index + m[0].lastIndexOf(line);
@@ -248,27 +310,18 @@ export class AddressRecognizer implements Recognizer {
       return end === f.end ? f : { ...f, end };
     });
     // countries, cities and regions compromise knows (any case: "switzerland", "SOUTH AFRICA")
-    for (const m of text.matchAll(PLACE_CANDIDATE)) {
-      // most groups hold no word that starts a place name: skip them without splitting them
-      const group = m[0];
-      let maybe = false;
-      for (let from = 0; from <= group.length && !maybe; ) {
-        const space = group.indexOf(" ", from);
-        const to = space < 0 ? group.length : space;
-        maybe = mayStartPlace(text, m.index + from, m.index + to);
-        from = to + 1;
-      }
-      if (!maybe) continue;
-      const words = [...m[0].matchAll(/\S+/g)];
+    for (const [index, end] of placeGroups(text)) {
+      const group = text.slice(index, end);
+      const words = [...group.matchAll(/\S+/g)];
       for (let i = 0; i < words.length; i++) {
         if (!startsPlace(words[i]?.[0] ?? "")) continue;
         for (let n = words.length - i; n >= 1; n--) {
           const first = words[i];
           const last = words[i + n - 1];
           if (!first || !last) continue;
-          const phrase = m[0].slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
+          const phrase = group.slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
           if (isKnownPlace(phrase) && /^\p{Lu}|^(?:[a-z]{4,})/u.test(phrase)) {
-            extended.push({ type: "LOCATION", start: m.index + first.index, end: m.index + first.index + phrase.length, score: 0.6, recognizer: this.name });
+            extended.push({ type: "LOCATION", start: index + first.index, end: index + first.index + phrase.length, score: 0.6, recognizer: this.name });
             i += n - 1;
             break;
           }
@@ -284,7 +337,7 @@ export class AddressRecognizer implements Recognizer {
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
     }
     // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
-    for (const m of text.matchAll(TOWN_POSTCODE)) {
+    for (const m of triggeredMatches(text, TOWN_POSTCODE, AFTER_PREPOSITION)) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/).filter((w) => !/^(?:de|da|do|di|del|la|le|los|las|am|an|im|sur|upon|on)$/i.test(w));
       if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
@@ -303,7 +356,7 @@ export class AddressRecognizer implements Recognizer {
     }
     // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
     const acronyms = new Map<string, boolean>();
-    for (const m of text.matchAll(CAPS_TOWN)) {
+    for (const m of triggeredMatches(text, CAPS_TOWN, AFTER_PREPOSITION)) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/);
       if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;

@@ -1,0 +1,49 @@
+/**
+ * A pattern's matches over a whole text, found by trying it only where a cheap trigger says one may start.
+ *
+ * `pattern` is tried (sticky) at each position the trigger names, left to right, from the end of the last match on,
+ * exactly as a global search would meet them: the matches are those of `text.matchAll(pattern)` provided every
+ * position where `pattern` can match is one the trigger names (the trigger is a relaxation of the pattern's start:
+ * its look-behind or first words without the rest). Most text holds no trigger, and a trigger without look-arounds
+ * or Unicode classes lets the regex engine skip ahead instead of trying the whole pattern at every offset.
+ */
+export interface Trigger {
+  /** Global; each of its matches names one position (see `at`). */
+  readonly regex: RegExp;
+  /** The position a trigger match names (default: where it starts); never before one an earlier match named. */
+  readonly at?: (m: RegExpExecArray) => number;
+}
+
+const stickyCopies = new WeakMap<RegExp, RegExp>();
+function sticky(pattern: RegExp): RegExp {
+  let s = stickyCopies.get(pattern);
+  if (!s) {
+    s = new RegExp(pattern.source, `${pattern.flags.replace(/[gy]/g, "")}y`);
+    stickyCopies.set(pattern, s);
+  }
+  return s;
+}
+
+export function* triggeredMatches(text: string, pattern: RegExp, trigger: Trigger): Generator<RegExpExecArray> {
+  const tried = sticky(pattern);
+  const unicode = pattern.unicode || pattern.flags.includes("v");
+  const t = trigger.regex;
+  let next = 0; // the global search would continue here
+  let last = -1; // the last position tried
+  t.lastIndex = 0;
+  for (let hit = t.exec(text); hit; hit = t.exec(text)) {
+    // every trigger position, even inside another trigger match
+    t.lastIndex = hit.index + 1;
+    const at = trigger.at ? trigger.at(hit) : hit.index;
+    if (at < next || at <= last || at > text.length) continue;
+    last = at;
+    tried.lastIndex = at;
+    const m = tried.exec(text);
+    if (!m) continue;
+    let end = m.index + m[0].length;
+    // an empty match moves the search on by one character (one code point in Unicode mode), as matchAll does
+    if (end === m.index) end += unicode && (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+    next = end;
+    yield m;
+  }
+}
