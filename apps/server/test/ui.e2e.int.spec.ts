@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { LEASE, NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
+import { LEASE, multipart, NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = fs.existsSync(CHROMIUM);
@@ -217,6 +217,58 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     expect(external).toEqual([]);
     await context.close();
   }, 30_000);
+
+  it("built-in legal workflows (delegation, pipeline, collaboration) run from the Workflows tab with no model loaded, each step showing its agent", async () => {
+    expect(t.server.services.models.loaded()).toEqual([]);
+    expect(t.server.services.llm).toBeUndefined();
+    // a contract of the current matter for the built-ins to read (the first test may have uploaded it already)
+    const listed = (await (await fetch(`${t.url}/api/v1/documents?matter=acme`, { headers: t.auth("alice") })).json()) as { documents: unknown[] };
+    if (listed.documents.length === 0) {
+      const { payload, headers } = multipart("mutual-nda.txt", NDA);
+      expect((await fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("alice"), ...headers }, body: payload })).status).toBe(201);
+    }
+    const { context, page, external } = await signedIn("alice");
+    await page.getByRole("tab", { name: "Workflows" }).click();
+    const detail = page.locator("#wf-detail");
+    /** [step id, agent id] of each row of the run detail. */
+    const assignments = async (): Promise<Array<[string, string | null]>> =>
+      detail.locator("#wf-detail-steps tr").evaluateAll((rows) => rows.map((r) => [r.querySelector("th")?.textContent ?? "", r.querySelector("td.agent")?.getAttribute("data-agent") ?? null] as [string, string | null]));
+    const runBuiltIn = async (name: string): Promise<Array<[string, string | null]>> => {
+      await page.getByLabel(/built-in workflow/).selectOption(name);
+      await page.getByRole("button", { name: "Load built-in" }).click();
+      expect(await page.getByLabel(/^Workflow definition/).inputValue()).toContain(name);
+      await page.getByRole("button", { name: "Start run" }).click();
+      await page.locator("#wf-live-status").getByText(new RegExp(`\\(${name}\\): completed — `)).waitFor({ timeout: 60_000 });
+      await detail.locator('dd[data-fact="status"]').getByText("completed", { exact: true }).waitFor();
+      await detail.locator("#wf-detail-title").getByText(name, { exact: false }).waitFor();
+      return assignments();
+    };
+
+    // delegation: one review per contract of the matter, by the contract reviewer, then the risk summary
+    const risks = await runBuiltIn("contract_folder_risks");
+    // (the fan-out's own row has no agent; each of its items has one)
+    const reviews = risks.filter(([step, agent]) => step === "subtasks" && agent !== null);
+    expect(reviews.length).toBeGreaterThan(0);
+    expect(reviews.every(([, agent]) => agent === "contract-reviewer")).toBe(true);
+    expect(risks.find(([step]) => step === "aggregate")?.[1]).toBe("contract-reviewer");
+    // pipeline: extract and index by the retrieval specialist, redact by the PII scrubber
+    const pipeline = await runBuiltIn("extract_redact_index");
+    expect(Object.fromEntries(pipeline.filter(([step]) => ["extract", "redact", "index"].includes(step)))).toEqual({ extract: "retrieval", redact: "pii-scrubber", index: "retrieval" });
+    // collaboration, model-free: drafted, reviewed and refined by the agents of each capability
+    const summary = await runBuiltIn("clause_summary");
+    expect(summary.find(([step]) => step === "draft")?.[1]).toBe("clause-drafter");
+    expect(summary.filter(([, agent]) => agent !== null).length).toBeGreaterThanOrEqual(3);
+    // every step that ran shows its agent: the balancer's pick with its score parts and the validator's verdict,
+    // or the coordinator itself for its own bookkeeping steps (picking the latest draft)
+    const cells = await detail.locator("#wf-detail-steps td.agent").allTextContents();
+    const balanced = cells.filter((text) => text !== "coordinator (pinned)");
+    expect(balanced.length).toBeGreaterThanOrEqual(3);
+    for (const text of balanced) expect(text).toMatch(/\(score [\d.]+\)capability [\d.]+ · history [\d.]+ · load [\d.]+ · time [\d.]+ \(weights 0.4\/0.3\/0.2\/0.1\).*validator validator: valid/);
+    expect(t.server.services.models.loaded()).toEqual([]);
+
+    expect(external).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it("models: an admin loads and unloads stories260K, with errors shown; agents: listed, filtered, removed (admins); other roles get no admin controls", async () => {
     // An attorney sees the models and agents, but no load/unload or remove controls.

@@ -35,6 +35,7 @@ export type {
   ExtractorExtension,
   ExtractedDocument,
   EmbedderExtension,
+  ToolExtension,
   AnyExtension,
 } from "./extensions/extension-proxies";
 export {

@@ -85,6 +85,14 @@ describe("extension points through the typed host API", () => {
     await expect(agent?.invoke({ clause: "Either party may terminate this Agreement on 30 days' notice." })).resolves.toEqual({ label: "termination" });
   });
 
+  it("calls a tool with JSON arguments; its JSON Schema comes across the channel for the host to check arguments with", async () => {
+    const tool = host.tools().find((t) => t.id === "clause.count");
+    expect(tool).toMatchObject({ plugin: "all-points", point: "tool", description: "Counts the numbered clauses of a text" });
+    expect(tool?.inputSchema).toEqual({ type: "object", properties: { text: { type: "string" } }, required: ["text"], additionalProperties: false });
+    await expect(tool!.call({ text: "1. Term.\n2. Fees.\nSigned." })).resolves.toEqual({ clauses: 2 });
+    expect(() => tool!.call([] as never)).toThrow("tool arguments");
+  });
+
   it("extracts text from a document's bytes", async () => {
     const extractor = host.extractors().find((e) => e.id === "rtf.plain");
     expect(extractor?.fileExtensions).toEqual([".rtf"]);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
 import { Cache, disposeContainer, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
-import { AgentSystemToken, type AgentSnapshot, type AgentSpec, type AgentSystem } from "@bear/agents";
+import { AgentSystemToken, ToolRegistryToken, type AgentSnapshot, type AgentSpec, type AgentSystem, type ToolRegistry } from "@bear/agents";
 import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type PageImage, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
@@ -226,6 +226,8 @@ export class Workspace implements AsyncDisposable {
     this.#workflows ??= (async () => {
       await this.#scanModels();
       await this.plugins.addStepTypes(this.workflowRegistry());
+      // before the engine opens: resumed runs' tool_execution steps validate against them
+      await this.plugins.addTools(this.#container.get<ToolRegistry>(ToolRegistryToken), this.logger);
       const system = await this.#container.getAsync<AgentSystem>(AgentSystemToken);
       await this.#installPluginAgents(system);
       this.#restoreAgents(system);
@@ -346,7 +348,10 @@ export class Workspace implements AsyncDisposable {
   watchPlugins(onReload?: (error?: unknown) => void): void {
     this.plugins.watch((error) => {
       if (error || !this.#workflows) return onReload?.(error);
-      void this.plugins.addStepTypes(this.workflowRegistry()).then(() => onReload?.(), (e: unknown) => onReload?.(e));
+      void this.plugins
+        .addStepTypes(this.workflowRegistry())
+        .then(() => this.plugins.addTools(this.#container.get<ToolRegistry>(ToolRegistryToken), this.logger))
+        .then(() => onReload?.(), (e: unknown) => onReload?.(e));
     });
   }
 

@@ -55,7 +55,16 @@ export interface EmbedderExtension extends PluginExtension, Embedder {
   readonly point: "embedder";
 }
 
-export type AnyExtension = PiiRecognizerExtension | StepTypeExtension | AgentExtension | ExtractorExtension | EmbedderExtension;
+/** A tool agents and `tool_execution` steps may call: its arguments' JSON Schema, and the call into the sandbox. */
+export interface ToolExtension extends PluginExtension {
+  readonly point: "tool";
+  /** A JSON Schema object (`type: "object"`); no `pattern` or `$ref` (see toolInputSchema). */
+  readonly inputSchema: Readonly<Record<string, JsonValue>>;
+  /** Calls the tool with its arguments (checked against `inputSchema` by the caller) and returns its JSON result. */
+  call(args: Readonly<Record<string, JsonValue>>): Promise<JsonValue>;
+}
+
+export type AnyExtension = PiiRecognizerExtension | StepTypeExtension | AgentExtension | ExtractorExtension | EmbedderExtension | ToolExtension;
 
 const MAX_TEXT = 10_000_000;
 const spansSchema = z.array(
@@ -96,6 +105,16 @@ export function createExtensionProxy(plugin: string, id: string, point: Extensio
       return { ...base, point, run: (input: JsonValue) => invoke(plugin, id, "run", [input]) };
     case "agent":
       return { ...base, point, invoke: (input: JsonValue) => invoke(plugin, id, "invoke", [input]) };
+    case "tool":
+      return {
+        ...base,
+        point,
+        inputSchema: (info.inputSchema ?? { type: "object" }) as Record<string, JsonValue>,
+        call(args: Readonly<Record<string, JsonValue>>) {
+          if (args === null || typeof args !== "object" || Array.isArray(args)) throw new InvalidArgumentError("tool arguments", args, "a JSON object");
+          return invoke(plugin, id, "call", [args as JsonValue]);
+        },
+      };
     case "extractor":
       return {
         ...base,

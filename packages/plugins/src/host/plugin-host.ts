@@ -7,7 +7,7 @@ import { z } from "zod";
 import { discoverPlugins, inspectPluginFolder, type DiscoveredPlugin, type PluginProblem } from "../discovery/discover-plugins";
 import { resolveLoadOrder } from "../discovery/resolve-dependencies";
 import { PluginDependencyError, PluginInUseError, PluginNotFoundError, PluginPermissionError, PluginUnavailableError } from "../errors";
-import { createExtensionProxy, type AgentExtension, type AnyExtension, type EmbedderExtension, type ExtractorExtension, type PiiRecognizerExtension, type StepTypeExtension } from "../extensions/extension-proxies";
+import { createExtensionProxy, type AgentExtension, type AnyExtension, type EmbedderExtension, type ExtractorExtension, type PiiRecognizerExtension, type StepTypeExtension, type ToolExtension } from "../extensions/extension-proxies";
 import type { ExtensionPoint, PluginManifest } from "../manifest/plugin-manifest";
 import { PluginsConfig, parsePluginsConfig, type PluginsConfigInput } from "../plugins-config";
 import { PluginProcess, type PluginProcessState } from "../sandbox/plugin-process";
@@ -230,6 +230,10 @@ export class PluginHost {
 
   embedders(): EmbedderExtension[] {
     return this.extensionsOf("embedder");
+  }
+
+  tools(): ToolExtension[] {
+    return this.extensionsOf("tool");
   }
 
   /** Stops every plugin process. The host cannot be used afterwards. */

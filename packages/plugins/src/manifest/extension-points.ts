@@ -1,5 +1,5 @@
 /** The extension points a plugin can provide, each registered through the typed host API. */
-export const EXTENSION_POINTS = ["step-type", "agent", "pii-recognizer", "extractor", "embedder"] as const;
+export const EXTENSION_POINTS = ["step-type", "agent", "pii-recognizer", "extractor", "embedder", "tool"] as const;
 export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
 
 /** Permissions a plugin may ask for; the host grants only those its config allows. */

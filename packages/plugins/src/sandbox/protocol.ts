@@ -2,6 +2,7 @@
 // JSON (fork's "json" serialization) and is validated with these schemas on the receiving side.
 import { z } from "zod";
 import { EXTENSION_POINTS, type ExtensionPoint } from "../manifest/extension-points";
+import { toolInputSchema } from "../extensions/tool-input-schema";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -12,6 +13,7 @@ export const EXTENSION_METHODS: Readonly<Record<ExtensionPoint, string>> = {
   "pii-recognizer": "recognize",
   extractor: "extract",
   embedder: "embed",
+  tool: "call",
 };
 
 /** Host services a plugin may call back into, each behind the permission of the same name. */
@@ -44,6 +46,8 @@ export const extensionInfoSchema = z
     fileExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).max(50).optional(),
     /** pii-recognizer: entity types it reports. */
     entityTypes: z.array(z.string().max(100)).max(50).optional(),
+    /** tool: JSON Schema of its arguments (required for tools). */
+    inputSchema: toolInputSchema.optional(),
   })
   .strict();
 export type ExtensionInfo = z.infer<typeof extensionInfoSchema>;

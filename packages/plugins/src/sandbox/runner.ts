@@ -65,7 +65,7 @@ function toJson(value: unknown): unknown {
 
 function infoOf(impl: Record<string, unknown>): ExtensionInfo {
   const candidate = Object.fromEntries(
-    (["description", "dimensions", "fileExtensions", "entityTypes"] as const).filter((k) => impl[k] !== undefined).map((k) => [k, toJson(impl[k])]),
+    (["description", "dimensions", "fileExtensions", "entityTypes", "inputSchema"] as const).filter((k) => impl[k] !== undefined).map((k) => [k, toJson(impl[k])]),
   );
   return extensionInfoSchema.parse(candidate);
 }
@@ -83,6 +83,7 @@ async function load(plugin: string, entry: string, provides: ReadonlyArray<{ poi
     }
     const info = infoOf(impl);
     if (point === "embedder" && info.dimensions === undefined) throw new TypeError(`embedder '${id}' must declare its dimensions`);
+    if (point === "tool" && info.inputSchema === undefined) throw new TypeError(`tool '${id}' must declare its inputSchema (a JSON Schema of its arguments)`);
     extensions.set(id, { point, impl });
     ready.push({ id, point, info });
   }

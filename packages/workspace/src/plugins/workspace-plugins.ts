@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { AuditSink, BearConfig } from "@bear/core";
+import type { AuditSink, BearConfig, Logger } from "@bear/core";
+import type { ToolRegistry } from "@bear/agents";
 import { copyPluginFolder, discoverPlugins, inspectPluginFolder, PLUGIN_API_VERSION, type AgentExtension, type PluginHost, type PluginPermission, type PluginsConfigInput } from "@bear/plugins";
 import type { PiiFinding } from "@bear/security";
 import type { StepHandlerRegistry } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
 import type { WorkspacePaths } from "../folder/workspace-paths";
+import { syncPluginTools } from "../agents/plugin-tools";
 
 /** One plugin as `bear plugins list` and the admin API show it. */
 export interface PluginRow {
@@ -44,6 +46,8 @@ export async function discoverWorkspacePlugins(paths: WorkspacePaths, config: Be
 export class WorkspacePlugins {
   #loaded: Promise<PluginHost> | undefined;
   #watchers: fs.FSWatcher[] = [];
+  /** Tool name → plugin, for the tools this workspace's plugins added to the agents' registry. */
+  readonly #tools = new Map<string, string>();
 
   constructor(
     private readonly paths: WorkspacePaths,
@@ -144,6 +148,15 @@ export class WorkspacePlugins {
       if (registry.has(step.id)) continue;
       registry.register({ type: step.id, execute: async (context) => step.run(context.parameters as never) });
     }
+  }
+
+  /**
+   * Installed `tool` plugins join the agents' tool registry (built-in tools win a name), and tools of
+   * plugins that are gone leave it. Starts the host only if some plugin provides a tool.
+   */
+  async addTools(registry: ToolRegistry, logger: Logger): Promise<void> {
+    if (this.#tools.size === 0 && !(await this.provides("tool"))) return;
+    syncPluginTools(registry, await this.loaded(), this.#tools, logger);
   }
 
   /** The `agent` extensions of the installed plugins (each call runs in the plugin's sandbox). */
