@@ -49,8 +49,8 @@ function namedAfterParty(alias: string, words: readonly string[], party: string)
 
 /** What a contract calls itself or its parts ("Agreement", "Services"): never a party's short name. */
 const DOCUMENT_WORD = /^(?:the\s+)?(?:Agreement|Contract|Amendment|Plan|Services?|Products?|Program|Schedule|Exhibit|License|Licence|Work|Works|Project|Term|Territory)$/i;
-/** A brand written with a lower-case letter and a hyphen ("i-Escrow", "e-centives"): no everyday word. */
-const HYPHEN_BRAND = /^\p{Ll}{1,2}-\p{L}/u;
+/** A brand written with a lower-case letter and a hyphen or an inner capital ("i-Escrow", "e-centives", "mPhase"): no everyday word. */
+const HYPHEN_BRAND = /^\p{Ll}{1,2}(?:-\p{L}|\p{Lu})/u;
 
 /**
  * A short name a contract defines for a party right after naming it (its name, legal form or address) is the
@@ -85,6 +85,8 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
 function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonly PiiFinding[], at: number, alias: string, start: number): PiiFinding | undefined {
   const words = aliasWords(alias);
   if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) return undefined;
+  // (collectively "nanomaterials"): a lower-case term for a group of things, not a party's brand ("e-centives", "mPhase")
+  if (!/^[\p{Lu}\d]/u.test(alias) && !HYPHEN_BRAND.test(alias) && /\bcollectively\b/i.test(text.slice(at, start))) return undefined;
   const everyday = !HYPHEN_BRAND.test(alias) && words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w));
   if (findings.some((f) => f.start < start + alias.length && start < f.end)) return undefined;
   // the party: a name or an address that ends in the same sentence, at most 400 characters before

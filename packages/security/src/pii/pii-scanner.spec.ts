@@ -146,6 +146,16 @@ describe("PiiScanner recall and precision cues", () => {
     expect(f.filter(([t]) => t === "PERSON")).toEqual([["PERSON", "Peter Lang"]]);
   });
 
+  it("ends an address after its postcode when the next party follows, and reads that party's name from there", () => {
+    const text =
+      "having a mailing address of 30 Bond Street, Ward Hill, MA 01835-8099 and Nanotec Technologies Corporation, a Delaware corporation " +
+      '("NTC"), selling nanoparticles (collectively "nanomaterials").';
+    const f = found(full, text);
+    expect(f).toContainEqual(["ADDRESS", "30 Bond Street, Ward Hill, MA 01835-8099"]);
+    expect(f).toContainEqual(["ORGANIZATION", "Nanotec Technologies Corporation"]);
+    expect(f.map(([, v]) => v)).not.toContain("nanomaterials");
+  });
+
   it("ends an address after its postcode, before the next sentence", () => {
     const text = "Mary Johnson, an individual residing at 12 Elm Street, Springfield, Illinois 62704. The Acme Parties shall pay.";
     expect(found(full, text)).toContainEqual(["ADDRESS", "12 Elm Street, Springfield, Illinois 62704"]);

@@ -20,8 +20,15 @@ export function definedParties(text: string, push: Push): void {
     const before = raw.replace(/\s*\([^()\n]{1,60}\)$/u, "");
     const end = m.index - (raw.length - before.length);
     const line = before.slice(before.lastIndexOf("\n") + 1);
-    const name = NAME_BEFORE.exec(line)?.[0];
+    let name = NAME_BEFORE.exec(line)?.[0];
     if (!name) continue;
+    // "… Ward Hill, MA 01835-8099 and Nanophase Technologies Corporation, a Delaware corporation": the name starts
+    // after the address before it (a postcode) and the connector
+    const postcode = [...name.matchAll(/\d{4,}(?:-\d{3,4})?/g)].pop();
+    if (postcode) {
+      name = name.slice(postcode.index + postcode[0].length).replace(/^[^\p{L}]*(?:(?:and|or|&)\s+)?/u, "");
+      if (!/^(?:\p{Lu}|\p{Ll}{1,2}\p{Lu})/u.test(name)) continue;
+    }
     const words = name.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     const first = nameStart(words);
     const rest = words.slice(first);
