@@ -1,4 +1,5 @@
 import { ClauseModelError } from "../../errors";
+import { newModelFile, readModelFile } from "../../model-file";
 import { CUAD_CATEGORIES, cuadCategory, type CuadCategory } from "../cuad-categories";
 import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "./context-features";
 import type { SentenceFeatures } from "./sentence-features";
@@ -94,19 +95,10 @@ export class ClauseModel {
 
   /** Reads the binary model file (as written by `toBytes`). */
   static fromBytes(bytes: Uint8Array, source = "(bytes)"): ClauseModel {
-    const fail = (reason: string): never => {
-      throw new ClauseModelError(source, reason);
+    const fail = (reason: string, cause?: unknown): never => {
+      throw new ClauseModelError(source, reason, cause);
     };
-    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail(`not a BEAR clause model (no ${MAGIC} signature)`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const headerLength = view.getUint32(8, true);
-    if (12 + headerLength > bytes.length) fail(`header of ${headerLength} bytes runs past the end of the ${bytes.length}-byte file`);
-    let header: FileHeader;
-    try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
-    } catch (cause) {
-      throw new ClauseModelError(source, "its header is not JSON", cause);
-    }
+    const { header, bodyStart: offset } = readModelFile<FileHeader>(bytes, MAGIC, "clause model", fail);
     if (header.version !== 1 && header.version !== 2) fail(`version ${String(header.version)} is not supported (expected 1 or 2)`);
     if (!Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`hashBits ${String(header.hashBits)} is out of range 8–24`);
     const categories = header.categories.map((c) => cuadCategory(c) ?? fail(`unknown category '${c}'`));
@@ -116,8 +108,6 @@ export class ClauseModel {
     const H = 1 << header.hashBits;
     const S = header.version === 2 ? (header.stack?.features ?? 0) : 0;
     if (header.version === 2 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
-    let offset = 12 + headerLength;
-    offset += (4 - (offset % 4)) % 4;
     const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0);
     const expected = offset + 4 * floats + H * C;
     if (bytes.length !== expected) fail(`size is ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
@@ -141,15 +131,9 @@ export class ClauseModel {
   /** The binary file: signature, JSON header, float32 arrays, int8 hashed weights. */
   toBytes(): Uint8Array {
     const header: FileHeader = { version: this.stack ? 2 : 1, ...(this.stack ? { stack: { features: this.stack.features } } : {}), hashBits: this.hashBits, categories: this.categories, ruleCategories: CUAD_CATEGORIES, meta: { ...this.meta } };
-    const json = new TextEncoder().encode(JSON.stringify(header));
-    let offset = 12 + json.length;
-    offset += (4 - (offset % 4)) % 4;
     const floats = [this.bias, this.scale, this.calA, this.calB, this.rules, ...(this.stack ? [this.stack.weights, this.stack.bias] : [])];
     const floatCount = floats.reduce((n, a) => n + a.length, 0);
-    const out = new Uint8Array(offset + 4 * floatCount + this.hashed.length);
-    out.set(new TextEncoder().encode(MAGIC), 0);
-    new DataView(out.buffer).setUint32(8, json.length, true);
-    out.set(json, 12);
+    const { bytes: out, bodyStart: offset } = newModelFile(MAGIC, header, 4 * floatCount + this.hashed.length);
     const f = new Float32Array(floatCount);
     let at = 0;
     for (const a of floats) {

@@ -1,4 +1,5 @@
 import { ChecklistModelError } from "../../errors";
+import { newModelFile, readModelFile } from "../../model-file";
 import type { ContractDocument } from "../../text/contract-document";
 import { fnv1a } from "../../classification/clause-model/sentence-features";
 import type { RequirementStatus } from "../check-compliance";
@@ -215,14 +216,8 @@ export class ChecklistModel {
       heads: Object.fromEntries([...this.heads].map(([id, { index: _index, ...h }]) => [id, h])),
       meta: { ...this.meta },
     };
-    const json = new TextEncoder().encode(JSON.stringify(header));
     const size = 1 << this.hashBits;
-    const bodyStart = Math.ceil((12 + json.length) / 4) * 4;
-    const bytes = new Uint8Array(bodyStart + 2 * size * 4);
-    bytes.set(new TextEncoder().encode(MAGIC), 0);
-    const view = new DataView(bytes.buffer);
-    view.setUint32(8, json.length, true);
-    bytes.set(json, 12);
+    const { bytes, bodyStart, view } = newModelFile(MAGIC, header, 2 * size * 4);
     [this.spanWeights, this.polarityWeights].forEach((w, k) => {
       for (let i = 0; i < size; i++) view.setFloat32(bodyStart + (k * size + i) * 4, w[i]!, true);
     });
@@ -233,19 +228,9 @@ export class ChecklistModel {
     const fail = (reason: string, cause?: unknown): never => {
       throw new ChecklistModelError(source, reason, cause);
     };
-    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail(`not a BEAR checklist model (no ${MAGIC} signature)`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const headerLength = view.getUint32(8, true);
-    if (12 + headerLength > bytes.length) fail(`header of ${headerLength} bytes runs past the end of the ${bytes.length}-byte file`);
-    let header: FileHeader;
-    try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
-    } catch (e) {
-      return fail("its header is not JSON", e);
-    }
+    const { header, bodyStart, view } = readModelFile<FileHeader>(bytes, MAGIC, "checklist model", fail);
     if (header.version !== 1 || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
     const size = 1 << header.hashBits;
-    const bodyStart = Math.ceil((12 + headerLength) / 4) * 4;
     if (bytes.length !== bodyStart + 2 * size * 4) fail(`expected ${bodyStart + 2 * size * 4} bytes, read ${bytes.length}`);
     const heads: Record<string, ChecklistHead> = {};
     for (const [id, h] of Object.entries(header.heads ?? {})) {

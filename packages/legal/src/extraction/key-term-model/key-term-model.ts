@@ -1,4 +1,5 @@
 import { KeyTermModelError } from "../../errors";
+import { newModelFile, readModelFile } from "../../model-file";
 import { hashFeatures } from "./candidate-features";
 
 const MAGIC = "BEARKTM1";
@@ -57,13 +58,8 @@ export class KeyTermModel {
       heads: Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { a: this.heads.get(h)!.a, b: this.heads.get(h)!.b, threshold: this.heads.get(h)!.threshold }])),
       meta: { ...this.meta },
     };
-    const json = new TextEncoder().encode(JSON.stringify(header));
     const size = 1 << this.hashBits;
-    const bodyStart = Math.ceil((12 + json.length) / 4) * 4;
-    const bytes = new Uint8Array(bodyStart + KEY_TERM_HEADS.length * size * 4);
-    bytes.set(new TextEncoder().encode(MAGIC), 0);
-    new DataView(bytes.buffer).setUint32(8, json.length, true);
-    bytes.set(json, 12);
+    const { bytes, bodyStart } = newModelFile(MAGIC, header, KEY_TERM_HEADS.length * size * 4);
     KEY_TERM_HEADS.forEach((h, k) => {
       const w = this.heads.get(h)!.weights;
       const view = new DataView(bytes.buffer, bodyStart + k * size * 4, size * 4);
@@ -76,19 +72,9 @@ export class KeyTermModel {
     const fail = (reason: string, cause?: unknown): never => {
       throw new KeyTermModelError(source, reason, cause);
     };
-    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail(`not a BEAR key-term model (no ${MAGIC} signature)`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const headerLength = view.getUint32(8, true);
-    if (12 + headerLength > bytes.length) fail(`header of ${headerLength} bytes runs past the end of the ${bytes.length}-byte file`);
-    let header: FileHeader;
-    try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
-    } catch (e) {
-      return fail("its header is not JSON", e);
-    }
+    const { header, bodyStart, view } = readModelFile<FileHeader>(bytes, MAGIC, "key-term model", fail);
     if (header.version !== 1 || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
     const size = 1 << header.hashBits;
-    const bodyStart = Math.ceil((12 + headerLength) / 4) * 4;
     if (bytes.length !== bodyStart + KEY_TERM_HEADS.length * size * 4) fail(`expected ${bodyStart + KEY_TERM_HEADS.length * size * 4} bytes, read ${bytes.length}`);
     const heads = {} as Record<KeyTermHead, KeyTermHeadWeights>;
     KEY_TERM_HEADS.forEach((h, k) => {
