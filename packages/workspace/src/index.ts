@@ -15,6 +15,7 @@ export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
 export { BUILT_IN_WORKFLOWS, builtInWorkflow, type BuiltInWorkflow } from "./agents/built-in-workflows";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
+export { planIngest, type IngestPlan } from "./documents/ingest-plan";
 export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
 // What the REST API shows and accepts: today's fields and the seed's (architecture.md "API Documentation") side by side.
 export { runDetailView, runSummaryView, startedRunView, workflowStartRequest, type WorkflowStartRequest } from "./api/run-views";

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import type { FileOutcome, IngestEvent, IngestReport } from "@bear/workspace";
@@ -35,9 +34,8 @@ export function registerIngestCommand(program: Command): void {
     .action(async (paths: string[], flags: IngestFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const inputs = paths.map((p) => path.resolve(p));
-      const plan = planFiles(inputs);
-      const report = await ctx.withWorkspace({ ingestRoot: commonRoot(inputs) }, async (workspace) => {
+      const plan = (await import("@bear/workspace")).planIngest(paths);
+      const report = await ctx.withWorkspace({ ingestRoot: plan.root }, async (workspace) => {
         const rag = await workspace.rag();
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",
@@ -64,7 +62,7 @@ export function registerIngestCommand(program: Command): void {
           }
           if (event.type !== "file-finished") return;
           done++;
-          bytesDone += sizeOf(event.outcome.file);
+          bytesDone += plan.sizeOf(event.outcome.file);
           const seconds = Math.max(0.001, (Date.now() - started) / 1000);
           const rate = bytesDone / seconds;
           if (bar) {
@@ -80,7 +78,7 @@ export function registerIngestCommand(program: Command): void {
         const onSigint = (): void => abort.abort();
         process.once("SIGINT", onSigint);
         try {
-          return await rag.ingest(inputs, { matter: flags.matter, actor: CLI_ACTOR, signal: abort.signal });
+          return await rag.ingest([...plan.inputs], { matter: flags.matter, actor: CLI_ACTOR, signal: abort.signal });
         } catch (error) {
           if (abort.signal.aborted) throw new CliError("CANCELLED", "ingest interrupted; files already ingested are kept, run the same command to finish", { cause: error });
           throw error;
@@ -140,60 +138,4 @@ function summarise(report: IngestReport): string {
     }
   }
   return lines.join("\n");
-}
-
-function sizeOf(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** Counts the files (and bytes) ingest will visit, for the progress bar's total and ETA. */
-function planFiles(inputs: readonly string[]): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  const visit = (p: string, depth: number): void => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      files++;
-      return;
-    }
-    if (stat.isDirectory() && depth < 64) {
-      for (const entry of fs.readdirSync(p)) if (!entry.startsWith(".")) visit(path.join(p, entry), depth + 1);
-    } else if (stat.isFile()) {
-      files++;
-      bytes += stat.size;
-    }
-  };
-  for (const input of inputs) visit(input, 0);
-  return { files, bytes };
-}
-
-/**
- * The folder ingest is confined to: the deepest folder holding every input (real paths), so a
- * symlink inside it that leads elsewhere is still refused.
- */
-export function commonRoot(inputs: readonly string[]): string {
-  const dirs = inputs.map((p) => {
-    let real: string;
-    try {
-      real = fs.realpathSync(p);
-    } catch {
-      real = path.resolve(p);
-    }
-    try {
-      return fs.statSync(real).isDirectory() ? real : path.dirname(real);
-    } catch {
-      return path.dirname(real);
-    }
-  });
-  let root = dirs[0] ?? process.cwd();
-  for (const dir of dirs.slice(1)) {
-    while (root !== path.dirname(root) && !(dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep))) root = path.dirname(root);
-  }
-  return root;
 }
