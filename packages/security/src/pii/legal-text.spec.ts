@@ -107,4 +107,9 @@ describe("legal text: what a contract's structure says is not personal data", ()
     for (const alias of ["Oak Valley", "BP", "Sunrise TV", "u-Trade"]) expect(v).toContain(alias);
     for (const term of ["Operator", "Party A", "Agreement"]) expect(v).not.toContain(term);
   });
+
+  it("leaves a run-in caption alone when the clauses stand on one line", () => {
+    const text = "shall be final.   17. Notices. Any notice shall be in writing.   18. Severability. The provisions are severable.   19. Entire Agreement. This Agreement";
+    expect(found(text)).toEqual([]);
+  });
 });
