@@ -83,6 +83,11 @@ function lowerCaseWords(text: string): Set<string> {
   return new Set(text.match(LOWER_WORD) ?? []);
 }
 
+/** What keepLegalText reads from a text, kept between its calls on the same text (one scan calls it twice). */
+export interface LegalTextMemo {
+  lowerCaseWords?: ReadonlySet<string>;
+}
+
 /** The line around an offset. */
 function lineAt(text: string, at: number): { start: number; end: number } {
   const start = text.lastIndexOf("\n", at - 1) + 1;
@@ -163,13 +168,12 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
  * label after it), statutes and courts ("Securities Act", "Court of Chancery"), and, unless asked otherwise, places
  * named as a jurisdiction ("the laws of the State of New York", "a Delaware corporation").
  */
-export function keepLegalText(text: string, findings: readonly PiiFinding[], options: LegalTextOptions = {}): PiiFinding[] {
+export function keepLegalText(text: string, findings: readonly PiiFinding[], options: LegalTextOptions = {}, memo: LegalTextMemo = {}): PiiFinding[] {
   const keepJurisdictions = options.keepJurisdictions ?? true;
   // only names are judged here: without one (a structured-only scan) there is nothing to read the text for
   if (!findings.some((f) => NAME_TYPES.has(f.type))) return [...findings];
   const defined = genericDefinedTerms(text, findings);
   const out: PiiFinding[] = [];
-  let lower: Set<string> | undefined;
   // many names stand on one line (a signature block, a party list): its heading is read once
   const headings = new Map<number, HeadingRange | undefined>();
   const headingOf = (at: number): HeadingRange | undefined => {
@@ -213,7 +217,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
     if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(text.slice(Math.max(0, f.start - 12), f.start)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
-    if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
+    if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && (memo.lowerCaseWords ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
     if (generic && !structural) {
       if (defined.terms.has(value.toLowerCase())) continue;
       if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;

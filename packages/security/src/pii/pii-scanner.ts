@@ -20,7 +20,7 @@ import {
 } from "./recognizers/structured-recognizers";
 import { letterheadOrganizations } from "./letterhead";
 import { partyAliases } from "./party-aliases";
-import { keepLegalText, type LegalTextOptions } from "./legal-text";
+import { keepLegalText, type LegalTextMemo, type LegalTextOptions } from "./legal-text";
 import { withRepeatedMentions } from "./repeated-mentions";
 import { assessRisk, type RiskAssessment } from "./risk";
 
@@ -152,8 +152,9 @@ export class PiiScanner {
     if (!this.letterheads) return resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)));
     all.push(...letterheadOrganizations(text, all));
     all.push(...partyAliases(text, all));
-    const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)));
-    return keepLegalText(text, withRepeatedMentions(text, resolved), this.legalText);
+    const memo: LegalTextMemo = {};
+    const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText, memo)));
+    return keepLegalText(text, withRepeatedMentions(text, resolved), this.legalText, memo);
   }
 
   /** Findings and the risk they add up to. */

@@ -11,8 +11,8 @@ const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){0,3}`;
 const NAME2 = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){1,3}`;
 
-/** Legal-text cues that put a person's name in a known place. */
-const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number }[] = [
+/** Legal-text cues that put a person's name in a known place (`guard`: what a text must hold for the cue to match). */
+const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
   // Mr. Smith, Dr. Karen O'Neil, Hon. Jane Roe (the title itself is not part of the name)
   { regex: new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice|Hon|Rev)\\.?\\s+(${NAME})`, "gu"), score: 0.85 },
   // the Plaintiff, John Doe / Defendant Jane Roe
@@ -24,7 +24,8 @@ const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number }[]
     score: 0.85,
   },
   // "KATHY WHITWORTH, an individual": a party that is a person
-  { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:[ \\t]+(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8 },
+  // (it starts at every capitalised word: only a text holding the phrase is searched)
+  { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:[ \\t]+(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8, guard: /\san\s+individual\b/ },
   // signature blocks: "/s/ John Doe", "By: John Doe", "Name: John Doe"
   { regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"), score: 0.85 },
 ];
@@ -276,6 +277,7 @@ export class NameRecognizer implements Recognizer {
       }
     }
     for (const cue of PERSON_CUES) {
+      if (cue.guard && !cue.guard.test(text)) continue;
       cue.regex.lastIndex = 0;
       for (const m of text.matchAll(cue.regex)) {
         const name = m[1];
