@@ -10,6 +10,7 @@ import {
   silentLogger,
   type AuditSink,
   type Cache,
+  type CacheCodec,
   type ContentCipher,
   type DocumentKeyring,
   type Embedder,
@@ -30,6 +31,7 @@ import { CANDIDATE_PASSAGES, namingStems, SentenceRanker } from "./answer/senten
 import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
 import { LegalChunker } from "./chunking/legal-chunker";
 import { openEngineCache, removeLegacyEmbeddingCache } from "./cache/engine-cache";
+import { sealedHitsCodec } from "./cache/sealed-hits-codec";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
 import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError, RagError } from "./errors";
@@ -135,6 +137,8 @@ export class RagEngine implements Retriever {
   readonly #cache: Cache;
   /** Set when the engine made its cache (and so disposes it). */
   readonly #ownCache: { dispose(): Promise<void> } | undefined;
+  /** Cached search results' codec when documents have keys of their own (see sealedHitsCodec). */
+  readonly #sealedHits: CacheCodec<SearchHit[] | undefined> | undefined;
   readonly #llm: Llm | undefined;
   readonly #reranker: Reranker | undefined;
   readonly #audit: AuditSink;
@@ -164,6 +168,7 @@ export class RagEngine implements Retriever {
     this.#embedder = init.embedder;
     this.#cache = init.cache;
     this.#ownCache = init.ownCache;
+    this.#sealedHits = init.options.cipher && init.options.keyring ? sealedHitsCodec(init.options.keyring) : undefined;
     this.#llm = init.options.llm;
     this.#reranker = init.options.reranker;
     this.#audit = init.options.audit ?? nullAuditSink;
@@ -422,7 +427,10 @@ export class RagEngine implements Retriever {
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit (here or in another process) invalidates them.
     if (reranker) return rank();
-    return this.#cache.getOrCompute({ kind: "search", parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null }] }, rank);
+    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null }] };
+    // With per-document keys, each cached hit's text is sealed under its document's key (shredded with it).
+    if (!this.#sealedHits) return this.#cache.getOrCompute(key, rank);
+    return (await this.#cache.getOrCompute<SearchHit[] | undefined>(key, rank, { codec: this.#sealedHits })) ?? rank();
   }
 
   /** Ranks the passages of the permitted matters for a validated query and loads the kept ones. */

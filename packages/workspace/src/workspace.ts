@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
-import { Cache, disposeContainer, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
+import { Cache, disposeContainer, DocumentKeyring, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, ToolRegistryToken, type AgentSnapshot, type AgentSpec, type AgentSystem, type ToolRegistry } from "@bear/agents";
 import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
@@ -25,6 +25,7 @@ import {
 import { Executor, StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
 import { ClusterError, StepWorker, type ClusterNode } from "@bear/cluster";
 import type { AuditPolicy } from "./audit/audit-policy";
+import { documentSealedCodec } from "./cache/document-sealed-codec";
 import { reviewerFingerprint } from "./cache/reviewer-fingerprint";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
 import type { WorkspaceFolder } from "./folder/workspace-folder";
@@ -54,6 +55,11 @@ export interface ReviewOptions {
   readonly playbook?: string;
   readonly documentName?: string;
   readonly title?: string;
+  /**
+   * The stored document reviewed, if it is one: in an encrypted workspace its cached report is
+   * sealed under the document's own data key, so deleting the document shreds the report too.
+   */
+  readonly documentId?: string;
   readonly signal?: AbortSignal;
   /** Extra facts for the audit record (e.g. the file format). */
   readonly details?: Readonly<Record<string, string | number | boolean>>;
@@ -420,7 +426,9 @@ export class Workspace implements AsyncDisposable {
     const llm = options.useModel ? await this.llm() : undefined;
     let cached = true;
     const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, llm?.id ?? "rules", reviewerFingerprint()] };
-    const report = await this.cache().getOrCompute(key, () => {
+    const keyring = options.documentId === undefined ? undefined : this.#container.get<DocumentKeyring>(DocumentKeyring, { optional: true });
+    const codec = keyring && options.documentId !== undefined ? documentSealedCodec<ContractReviewReport>(keyring, options.documentId) : undefined;
+    const compute = (): Promise<ContractReviewReport> => {
       cached = false;
       // in a worker thread: a long review never blocks a server's event loop
       return this.offload.review(text, {
@@ -430,7 +438,9 @@ export class Workspace implements AsyncDisposable {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(llm ? { llm } : {}),
       });
-    });
+    };
+    // a report sealed under a destroyed document key reads as a miss
+    const report = (codec ? await this.cache().getOrCompute<ContractReviewReport | undefined>(key, compute, { codec }) : await this.cache().getOrCompute(key, compute)) ?? (await compute());
     const r = report.summary.risks;
     await this.audit.reviewed(options.actor, options.resource, {
       ...options.details,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, type BearConfig, type DocumentKeyring } from "@bear/core";
+import { defaultBearConfig, DiskCacheStore, type BearConfig, type CacheKind, type DocumentKeyring } from "@bear/core";
 import { RagEngine } from "@bear/rag";
 import { DataKeyring, EnvelopeCipher, KeyedContentCipher, type KeyEncryptionKey } from "@bear/security";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
@@ -84,6 +84,9 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
     await withWorkspace(live, async (workspace) => {
       leaseId = (await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" })).document.id;
       ndaId = (await workspace.upload({ matter: "acme", fileName: "nda.txt", body: Readable.from([NDA]), actor: "alice" })).document.id;
+      // cached results and a cached review of the lease (L2: cache/l2)
+      expect((await workspace.search("Quillfeather rent", { k: 3 }, "alice"))[0]?.documentId).toBe(leaseId);
+      await workspace.review(LEASE, { actor: "alice", resource: leaseId, documentId: leaseId });
     });
     fs.cpSync(live, copy, { recursive: true }); // the backup, made before the delete
     await withWorkspace(live, async (workspace) => {
@@ -136,6 +139,29 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
     const liveKeys = new DataKeyring({ dir: path.join(live, "state", "data-keys"), kek });
     expect(liveKeys.has(leaseId)).toBe(false);
     expect(fs.existsSync(path.join(live, "uploads", "acme", "lease.txt"))).toBe(false);
+    liveKeys.dispose();
+  });
+
+  it("the copy's cached search results and review report held the lease's text under its key only, which is gone", async () => {
+    const store = new DiskCacheStore({ dir: path.join(copy, "cache", "l2"), maxBytes: 1e9 });
+    const envelope = new EnvelopeCipher(kek);
+    // every L2 value of a kind, opened with the workspace key (the cache's own sealing: its key hash, then the value)
+    const values = async (kind: CacheKind): Promise<string[]> => (await store.getMany(store.keys(kind))).flatMap((v) => (v ? [envelope.decrypt(v, "cache entry").subarray(32).toString("utf8")] : []));
+    const search = await values("search");
+    const review = await values("review");
+    await store.dispose();
+    expect(search.length).toBeGreaterThan(0);
+    expect(review.length).toBe(1);
+    for (const v of [...search, ...review]) expect(v).not.toContain("Quillfeather");
+    const hits = search.flatMap((v) => JSON.parse(v) as { documentId: string; sealed: string }[]).filter((h) => h.documentId === leaseId);
+    expect(hits.length).toBeGreaterThan(0);
+    // The copy's keys (from before the delete) open them: they did hold the lease …
+    const copied = new DataKeyring({ dir: path.join(copy, "state", "data-keys"), kek });
+    expect([...hits.map((h) => copied.open(leaseId, h.sealed)), copied.open(leaseId, review[0]!)].join("\n")).toContain("Quillfeather");
+    copied.dispose();
+    // … the workspace's keys after the delete do not.
+    const liveKeys = new DataKeyring({ dir: path.join(live, "state", "data-keys"), kek });
+    for (const sealed of [...hits.map((h) => h.sealed), review[0]!]) expect(() => liveKeys.open(leaseId, sealed)).toThrow(expect.objectContaining({ code: "DATA_KEY_DESTROYED" }));
     liveKeys.dispose();
   });
 

@@ -85,6 +85,15 @@ export class DiskCacheStore implements CacheStore {
     this.#logger = (options.logger ?? silentLogger).child({ name: "core:DiskCacheStore" });
   }
 
+  /** The keys of the entries stored now (of one kind, when given): to inspect what a cache folder holds. */
+  keys(kind?: CacheKind): StoreKey[] {
+    this.#ready();
+    const now = this.#now();
+    return [...this.#index]
+      .filter(([id, at]) => at.expiresAt > now && (kind === undefined || id.startsWith(`${kind}/`)))
+      .map(([id]) => ({ kind: id.slice(0, id.indexOf("/")) as CacheKind, hash: id.slice(id.indexOf("/") + 1) }));
+  }
+
   async getMany(keys: readonly StoreKey[]): Promise<(Uint8Array | undefined)[]> {
     this.#ready();
     const now = this.#now();

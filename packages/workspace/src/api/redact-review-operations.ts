@@ -143,6 +143,7 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
         const report = await workspace.review(source, {
           actor: principal.id,
           resource: documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24),
+          ...(documentId === undefined ? {} : { documentId }),
           useModel: services.llm !== undefined,
           ...(playbook ? { playbook } : {}),
           ...(name ? { documentName: name, title: name } : {}),
