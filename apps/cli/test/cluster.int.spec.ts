@@ -62,13 +62,14 @@ async function api<T>(base: string, key: string, route: string, body?: unknown):
   return json;
 }
 
-/** Completed BullMQ jobs per step type, as `run|step|attempt` ids (read with redis-cli). */
+/**
+ * Completed BullMQ jobs as `queue run|step|attempt` ids (read with redis-cli), from the capability
+ * queues and the workers' direct queues (where the balancer's choices go).
+ */
 function completedJobs(port: number, password: string): string[] {
-  return REVIEW_STEPS.flatMap((_, i) => {
-    const type = ["legal.extract_terms", "legal.classify_clauses", "legal.assess_risk", "legal.check_compliance", "legal.validate_citations", "legal.report"][i]!;
-    const out = spawnSync("redis-cli", ["-p", String(port), "-a", password, "--no-auth-warning", "ZRANGE", `bear:step.${type}:completed`, "0", "-1"], { encoding: "utf8" });
-    return out.stdout.split("\n").filter(Boolean).map((id) => `${type} ${id}`);
-  });
+  const cli = (...args: string[]): string[] =>
+    spawnSync("redis-cli", ["-p", String(port), "-a", password, "--no-auth-warning", ...args], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  return cli("--scan", "--pattern", "bear:*:completed").flatMap((key) => cli("ZRANGE", key, "0", "-1").map((id) => `${key} ${id}`));
 }
 
 describe("a cluster: 2 API instances + 2 workers + Redis", () => {

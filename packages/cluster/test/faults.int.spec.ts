@@ -48,7 +48,7 @@ function completedOnce(engine: WorkflowEngine, runId: string, keys: readonly str
 }
 
 describe("faults", () => {
-  it("kill -9 of a worker mid-step: BullMQ re-queues the stalled job and the step is recorded once", async () => {
+  it("kill -9 of the worker a step was directed to: the step moves to a live worker as the same attempt and is recorded once", async () => {
     const dir = tempDir("bear-faults-");
     const log = path.join(dir, "exec.log");
     const payloadDir = path.join(dir, "payloads");

@@ -1,8 +1,11 @@
 import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { dataProcessingHandler, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
+import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
+import { StepWorker } from "../src/index";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster";
+import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
 
 const SECRET = "CONFIDENTIAL-CLAUSE-7f3a9";
 
@@ -51,6 +54,48 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // the payload files of a finished run are removed
       expect(fs.readdirSync(payloadDir)).toEqual([]);
     } finally {
+      await cluster.close();
+    }
+  });
+
+  it("the balancer directs each step to the best-scored free worker, and skips a busy one", async () => {
+    const log = path.join(tempDir("bear-balancer-"), "exec.log");
+    const registry = sleepRegistry(log, "engine");
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
+    // 'specialist' serves test.sleep only (the seed's capability match favours it) and has one
+    // slot; 'generalist' serves every step type with two slots each.
+    const start = async (who: string, capabilities: string[]) => {
+      const worker = new StepWorker({
+        endpoint: cluster.node.endpoint,
+        executor: new InProcessExecutor(sleepRegistry(log, who)),
+        stepTypes: registry.types(),
+        capabilities,
+        concurrency: 1,
+        payloads: cluster.node.payloads,
+        // reports every second (the default): the directory counts what it sent since the last one
+        id: who,
+      });
+      await worker.start();
+      return worker;
+    };
+    const workers = [await start("specialist", ["test.sleep"]), await start("generalist", ["*"])];
+    try {
+      // One step at a time: every one goes to the specialist (BullMQ's pull alone would share them out).
+      const chain = await cluster.engine.run(chainWorkflow(4, 50));
+      expect(chain.status).toBe("completed");
+      expect(readLog(log).filter((l) => l.run === chain.runId && l.what === "start").map((l) => l.who)).toEqual(["specialist", "specialist", "specialist", "specialist"]);
+      // Two steps at once: the specialist's only slot is taken by the first, so the second goes to the generalist.
+      const pair = await cluster.engine.run({
+        name: "pair",
+        steps: ["a", "b"].map((id) => ({ id, type: "test.sleep", parameters: { ms: 600, label: id } })),
+      });
+      expect(pair.status).toBe("completed");
+      expect(readLog(log).filter((l) => l.run === pair.runId && l.what === "start").map((l) => l.who).sort()).toEqual(["generalist", "specialist"]);
+      // the route of each attempt is recorded: a resumed run or another instance joins it there
+      const routes = await redis.dumpAll();
+      expect(routes).toContain("direct.specialist");
+    } finally {
+      await Promise.all(workers.map((w) => w.close({ force: true })));
       await cluster.close();
     }
   });

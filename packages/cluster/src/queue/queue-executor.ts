@@ -25,6 +25,8 @@ export interface QueueExecutorOptions {
    * file_operations, confined to a folder of this machine).
    */
   readonly localTypes?: Iterable<string>;
+  /** How often the worker a job was directed to is checked for being alive (ms, default 1000). */
+  readonly workerCheckMs?: number;
   /** How long finished jobs are kept as the record of their attempt (s, default 7 days). */
   readonly keepFinishedSeconds?: number;
   readonly logger?: Logger;
@@ -71,18 +73,22 @@ export class QueueExecutor implements Executor {
     if (this.#closed) throw new ClusterError("REDIS_UNREACHABLE", "the queue executor is closed", { retryable: false });
     const key = unitKey(task);
     const jobId = stepJobId(task.runId, key, task.attempt);
-    const handle = this.#queue(task.type);
-    await handle.ready;
     options.signal.throwIfAborted();
     const matter = this.#options.matterOf(task.runId);
     const outcome = new Promise<unknown>((resolve, reject) => {
       this.#waiters.set(jobId, { resolve, reject, progress: (data) => reportProgress(data, options) });
     });
     outcome.catch(() => undefined);
-    const onAbort = (): void => this.#cancel(handle, jobId, options.signal.reason);
+    let current: QueueHandle | undefined;
+    const onAbort = (): void => {
+      if (current) this.#cancel(current, jobId, options.signal.reason);
+      else this.#waiters.get(jobId)?.reject(options.signal.reason instanceof Error ? options.signal.reason : new Error("cancelled"));
+    };
     options.signal.addEventListener("abort", onAbort, { once: true });
+    let route: Awaited<ReturnType<WorkerDirectory["route"]>> | undefined;
+    let watch: ReturnType<typeof setInterval> | undefined;
     try {
-      await this.#options.workers.requireCapable(task.type, options.signal);
+      route = await this.#options.workers.route(task.type, options.signal);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
       const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
       const data: StepJobData = {
@@ -98,38 +104,97 @@ export class QueueExecutor implements Executor {
         payload,
         queuedAt: Date.now(),
       };
-      const keep = { age: this.#options.keepFinishedSeconds ?? 7 * 24 * 3600 };
-      // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
-      // id that exists is a no-op that BullMQ reports as a 'duplicated' event: #queue() then joins
-      // that job, so the common first send costs no lookup round trip.
-      await handle.queue.add(task.type, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
+      // An attempt is sent to one queue for good: the first sender records which, and a later
+      // sender (a resumed run, another instance) joins the job there instead of making a second one.
+      const queueName = await this.#claimRoute(jobId, route.queue);
+      const fresh = !this.#queues.has(queueName);
+      current = this.#queue(queueName);
+      await current.ready;
+      options.signal.throwIfAborted();
+      await this.#add(current, data, jobId);
+      // A watch on the job while it is outstanding: a QueueEvents reader that has just been made
+      // may not be reading yet (a join's 'duplicated' or a quick 'completed' would be missed), so
+      // the job's state is read once at once and then every few checks; and a worker the job was
+      // directed to may die: once it stops reporting, the job moves to the capability queue as the
+      // same attempt (BullMQ would never re-queue it: nobody else reads a direct queue).
+      const direct = queueName !== stepQueueName(task.type);
+      let checks = 0;
+      const check = async (): Promise<void> => {
+        const handle = current!;
+        if (direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
+          if (this.#waiters.has(jobId)) current = await this.#moveToCapabilityQueue(handle, data, jobId);
+        } else if (checks++ % 5 === 0) {
+          this.#join(handle.queue, jobId);
+        }
+      };
+      watch = setInterval(() => {
+        void check().catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"));
+      }, this.#options.workerCheckMs ?? 1_000);
+      if (fresh) this.#join(current.queue, jobId);
       const raw = await outcome;
       const result = stepJobResultSchema.parse(raw);
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
     } finally {
+      if (watch) clearInterval(watch);
+      route?.release();
       options.signal.removeEventListener("abort", onAbort);
       this.#waiters.delete(jobId);
     }
   }
 
+  async #add(handle: QueueHandle, data: StepJobData, jobId: string): Promise<void> {
+    const keep = { age: this.#keepSeconds };
+    // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
+    // id that exists is a no-op that BullMQ reports as a 'duplicated' event: #queue() then joins
+    // that job, so the common first send costs no lookup round trip.
+    await handle.queue.add(data.type, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
+  }
+
+  /** Records `queue` as the attempt's queue unless one is recorded already; returns the one that holds. */
+  async #claimRoute(jobId: string, queue: string): Promise<string> {
+    const prior = (await this.#options.redis.call("SET", routeKey(jobId), queue, "EX", String(this.#keepSeconds), "NX", "GET")) as string | null;
+    return prior ?? queue;
+  }
+
+  /** The chosen worker is gone: settle from its queue if it finished, else send the attempt to the capability queue. */
+  async #moveToCapabilityQueue(direct: QueueHandle, data: StepJobData, jobId: string): Promise<QueueHandle> {
+    const settled = await settledJob(direct.queue, jobId);
+    if (settled?.state === "completed") {
+      this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
+      return direct;
+    }
+    if (settled?.state === "failed") {
+      this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
+      return direct;
+    }
+    const shared = this.#queue(stepQueueName(data.type));
+    await shared.ready;
+    await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
+    await this.#add(shared, data, jobId);
+    // a job still waiting there would otherwise stay for good (nobody reads that queue any more)
+    await direct.queue.remove(jobId).catch(() => undefined);
+    this.#logger.info({ jobId, from: direct.queue.name }, "the chosen worker stopped reporting: its step goes to the capability queue");
+    return shared;
+  }
+
+  get #keepSeconds(): number {
+    return this.#options.keepFinishedSeconds ?? 7 * 24 * 3600;
+  }
+
   /** A job that was already there: settle now if it finished; otherwise its events will. */
   #join(queue: Queue, jobId: string): void {
     if (!this.#waiters.has(jobId)) return;
-    this.#logger.info({ jobId }, "joining an attempt already queued");
-    void Job.fromId(queue, jobId)
-      .then(async (job) => {
-        if (!job) return;
-        const state = await job.getState();
-        if (state === "completed") this.#waiters.get(jobId)?.resolve(job.returnvalue);
-        else if (state === "failed") this.#waiters.get(jobId)?.reject(remoteError(job.failedReason));
+    void settledJob(queue, jobId)
+      .then((settled) => {
+        if (settled?.state === "completed") this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
+        else if (settled?.state === "failed") this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
       })
       .catch((error: unknown) => this.#waiters.get(jobId)?.reject(error instanceof Error ? error : new Error(String(error))));
   }
 
-  #queue(type: string): QueueHandle {
-    let handle = this.#queues.get(type);
+  #queue(name: string): QueueHandle {
+    let handle = this.#queues.get(name);
     if (handle) return handle;
-    const name = stepQueueName(type);
     const connection = bullConnection(this.#options.endpoint);
     const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
     const events = new QueueEvents(name, { connection, prefix: QUEUE_PREFIX });
@@ -139,9 +204,12 @@ export class QueueExecutor implements Executor {
     events.on("failed", ({ jobId, failedReason }) => this.#waiters.get(jobId)?.reject(remoteError(failedReason)));
     events.on("progress", ({ jobId, data }) => this.#waiters.get(jobId)?.progress(data));
     // the attempt was sent before (a resumed run, another instance): join the job that exists
-    (events as unknown as { on(event: "duplicated", listener: (args: { jobId: string }) => void): void }).on("duplicated", ({ jobId }) => this.#join(queue, jobId));
+    (events as unknown as { on(event: "duplicated", listener: (args: { jobId: string }) => void): void }).on("duplicated", ({ jobId }) => {
+      if (this.#waiters.has(jobId)) this.#logger.info({ jobId }, "joining an attempt already queued");
+      this.#join(queue, jobId);
+    });
     handle = { queue, events, ready: Promise.all([queue.waitUntilReady(), events.waitUntilReady()]) };
-    this.#queues.set(type, handle);
+    this.#queues.set(name, handle);
     return handle;
   }
 
@@ -169,7 +237,7 @@ export class QueueExecutor implements Executor {
   /** Jobs waiting or running per queue this executor has used. */
   async counts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
-    for (const [type, h] of this.#queues) out[type] = await h.queue.getJobCounts("waiting", "active", "completed", "failed", "delayed");
+    for (const [name, h] of this.#queues) out[name] = await h.queue.getJobCounts("waiting", "active", "completed", "failed", "delayed");
     return out;
   }
 
@@ -178,6 +246,22 @@ export class QueueExecutor implements Executor {
     await Promise.all([...this.#queues.values()].flatMap((h) => [h.queue.close(), h.events.close()]));
     this.#queues.clear();
   }
+}
+
+/**
+ * The job and its final state, or undefined while it is not finished. The state is read first: a
+ * job read while still running holds no return value even if it completes a moment later.
+ */
+async function settledJob(queue: Queue, jobId: string): Promise<{ state: "completed" | "failed"; job: Job } | undefined> {
+  const state = await queue.getJobState(jobId);
+  if (state !== "completed" && state !== "failed") return undefined;
+  const job = await Job.fromId(queue, jobId);
+  return job ? { state, job } : undefined;
+}
+
+/** Which queue an attempt was sent to (kept as long as its job). */
+function routeKey(jobId: string): string {
+  return `${QUEUE_PREFIX}:route:${jobId}`;
 }
 
 function reportProgress(data: unknown, options: ExecuteOptions): void {

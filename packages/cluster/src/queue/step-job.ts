@@ -76,5 +76,15 @@ export function stepQueueName(capability: string): string {
   return `step.${capability.replaceAll(":", "_")}`;
 }
 
+/**
+ * BullMQ queue of one worker: jobs the balancer directed to it. Only that worker takes from it; if
+ * it dies, the executor waiting for the job moves it to the capability queue (see QueueExecutor).
+ */
+export function directQueueName(workerId: string): string {
+  return `${DIRECT_QUEUE}${workerId.replaceAll(":", "_")}`;
+}
+
+const DIRECT_QUEUE = "direct.";
+
 /** Redis key prefix of every BullMQ structure BEAR makes. */
 export const QUEUE_PREFIX = "bear";

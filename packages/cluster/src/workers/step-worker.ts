@@ -9,7 +9,7 @@ import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
-import { QUEUE_PREFIX, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
+import { QUEUE_PREFIX, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { covers, publishWorkerReport, removeWorkerReport, type WorkerReport } from "./worker-presence";
 
 /** Checks a job may run here, beyond its payload binding (e.g. that the documents it names belong to its matter). */
@@ -23,7 +23,10 @@ export interface StepWorkerOptions {
   readonly stepTypes: readonly string[];
   /** Restricts stepTypes: exact types, prefixes (`legal.*`) or `*` (default). */
   readonly capabilities?: readonly string[];
-  /** Jobs run at once per step type (default 1). */
+  /**
+   * Jobs run at once (default 1): the balancer directs steps to this worker while fewer than this
+   * many run here; from a capability queue it takes up to this many per step type.
+   */
   readonly concurrency?: number;
   readonly payloads: PayloadStore;
   readonly authorize?: StepAuthorizer;
@@ -83,8 +86,11 @@ export class StepWorker {
     await this.#subscriber.subscribe(CANCEL_CHANNEL);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     const connection = bullConnection(endpoint);
-    for (const type of this.capabilities) {
-      const worker = new Worker(stepQueueName(type), (job, _token, signal) => this.#process(job, signal), {
+    // One queue per capability, which every capable worker pulls from, and this worker's direct
+    // queue, where the executors put the jobs the balancer chose this worker for.
+    const queues = [...this.capabilities.map(stepQueueName), this.directQueue];
+    for (const name of queues) {
+      const worker = new Worker(name, (job, _token, signal) => this.#process(job, signal), {
         connection,
         prefix: QUEUE_PREFIX,
         concurrency: this.#options.concurrency ?? 1,
@@ -94,7 +100,7 @@ export class StepWorker {
         maxStalledCount: 2,
         name: this.id,
       });
-      watchConnection(worker, endpoint, `worker ${type}`, this.#logger);
+      watchConnection(worker, endpoint, `worker ${name}`, this.#logger);
       worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
       this.#workers.push(worker);
     }
@@ -104,6 +110,11 @@ export class StepWorker {
     this.#logger.info({ worker: this.id, capabilities: this.capabilities.length, concurrency: this.#options.concurrency ?? 1 }, "worker started");
   }
 
+  /** The BullMQ queue of the jobs directed to this worker. */
+  get directQueue(): string {
+    return directQueueName(this.id);
+  }
+
   /** What this worker reports to the balancer. */
   report(): WorkerReport {
     return {
@@ -111,13 +122,16 @@ export class StepWorker {
       host: os.hostname(),
       pid: process.pid,
       capabilities: this.capabilities,
-      concurrency: (this.#options.concurrency ?? 1) * this.capabilities.length,
+      // the slots the balancer fills through the direct queue; past them, steps wait in the
+      // capability queues, where a worker takes up to `concurrency` per step type as it frees up
+      concurrency: this.#options.concurrency ?? 1,
       running: this.#running,
       completed: this.#completed,
       failed: this.#failed,
       history: this.#history,
       startedAt: this.#startedAt,
       seenAt: Date.now(),
+      directQueue: this.directQueue,
     };
   }
 
@@ -129,6 +143,10 @@ export class StepWorker {
     const parsed = stepJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
     const data = parsed.data as StepJobData;
+    if (!this.capabilities.includes(data.type)) {
+      // a direct job for a step type this worker does not serve: the engine retries it elsewhere
+      throw asJobError(new ClusterError("NO_CAPABLE_WORKER", `worker '${this.id}' does not run step type '${data.type}'`, { retryable: true }));
+    }
     const controller = new AbortController();
     const onBullAbort = (): void => controller.abort(new Error("cancelled by the queue"));
     bullSignal?.addEventListener("abort", onBullAbort, { once: true });

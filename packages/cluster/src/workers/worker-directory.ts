@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { AdaptiveLoadBalancer, type BalancingCandidate, type CandidateScore } from "@bear/agents";
 import { ClusterError } from "../errors";
+import { stepQueueName } from "../queue/step-job";
 import { covers, liveWorkers, type WorkerReport } from "./worker-presence";
 
 /** A live worker as the agents package's AdaptiveLoadBalancer sees it (capability, load, history). */
@@ -8,15 +9,21 @@ export class RemoteWorkerCandidate implements BalancingCandidate {
   constructor(
     readonly report: WorkerReport,
     private readonly capability: string,
+    /**
+     * Correction of the report's running count by what this process knows happened since the
+     * report was taken: + jobs sent to the worker since, − jobs sent before that have finished since.
+     */
+    private readonly sinceReport = 0,
   ) {}
   get id(): string {
     return this.report.id;
   }
   get capabilities(): readonly string[] {
-    return covers(this.report.capabilities, this.capability) ? [this.capability] : [];
+    // all of them: the balancer's capability match favours a specialist over a generalist
+    return covers(this.report.capabilities, this.capability) ? this.report.capabilities : [];
   }
   get load() {
-    return { running: this.report.running, queued: 0, capacity: this.report.concurrency };
+    return { running: Math.max(0, this.report.running + this.sinceReport), queued: 0, capacity: this.report.concurrency };
   }
   stats(capability: string) {
     const h = this.report.history[capability];
@@ -24,16 +31,27 @@ export class RemoteWorkerCandidate implements BalancingCandidate {
   }
 }
 
+/** Where a step job goes: the direct queue of the worker the balancer chose, or its capability queue. */
+export interface StepRoute {
+  readonly queue: string;
+  /** The chosen worker; absent when every capable worker is busy and the first free one pulls the job. */
+  readonly workerId?: string;
+  readonly ranking: readonly CandidateScore[];
+}
+
 /**
- * The live workers, read from their reports (cached for `refreshMs`), and the balancer's view of
- * who is best placed for a step type. BullMQ hands each job to a free worker of its queue; the
- * balancer decides whether a capable worker exists at all (a step waits up to `waitForWorkerMs`
- * for one, then fails with NO_CAPABLE_WORKER) and predicts the completion time that the logs and
- * `bear doctor` show.
+ * The live workers, read from their reports (cached for `refreshMs`), and the agents package's
+ * AdaptiveLoadBalancer choosing among them: a step goes to the direct queue of the best-scored
+ * worker with a free slot (capability, history, load and predicted time, as the seed weighs them);
+ * when every capable worker is busy it goes to the capability queue, where the first worker to
+ * free up takes it. A step waits up to `waitForWorkerMs` for a capable worker, then fails with
+ * NO_CAPABLE_WORKER.
  */
 export class WorkerDirectory {
   readonly #balancer = new AdaptiveLoadBalancer();
   #cache: { at: number; reports: WorkerReport[] } | undefined;
+  /** Per worker, the jobs this process sent it: when, and when they settled (kept a few seconds after). */
+  readonly #sent = new Map<string, Array<{ readonly at: number; settledAt?: number }>>();
   constructor(
     private readonly redis: Redis,
     private readonly options: { readonly refreshMs?: number; readonly waitForWorkerMs?: number } = {},
@@ -49,9 +67,56 @@ export class WorkerDirectory {
 
   /** The balancer's ranking of live workers for `capability` (best first), or [] when none can do it. */
   async rank(capability: string): Promise<CandidateScore[]> {
-    const candidates = (await this.live()).map((r) => new RemoteWorkerCandidate(r, capability)).filter((c) => c.capabilities.length > 0);
+    return (await this.#ranked(capability)).map(({ candidate: _c, ...score }) => score);
+  }
+
+  async #ranked(capability: string) {
+    return this.#rankReports(capability, await this.live());
+  }
+
+  #rankReports(capability: string, reports: readonly WorkerReport[]) {
+    const candidates = reports.map((r) => new RemoteWorkerCandidate(r, capability, this.#sentSince(r))).filter((c) => c.capabilities.length > 0);
     if (candidates.length === 0) return [];
-    return this.#balancer.rank(capability, candidates).map(({ candidate: _c, ...score }) => score);
+    return this.#balancer.rank(capability, candidates);
+  }
+
+  /**
+   * Where a `capability` step should go (waits for a capable worker like requireCapable). The
+   * returned `release` must be called when the step settles: until the worker's next report
+   * counts it, the job holds one of that worker's slots in this process's view.
+   */
+  async route(capability: string, signal?: AbortSignal): Promise<StepRoute & { release(): void }> {
+    await this.requireCapable(capability, signal);
+    const reports = await this.live();
+    // from here to the record of the choice nothing awaits: concurrent routes see each other's choices
+    const ranked = this.#rankReports(capability, reports);
+    const ranking = ranked.map(({ candidate: _c, ...score }) => score);
+    const best = ranked.find((r) => r.available && r.candidate.report.directQueue !== undefined);
+    if (!best) return { queue: stepQueueName(capability), ranking, release: () => undefined };
+    const workerId = best.candidate.id;
+    const now = Date.now();
+    const sent = (this.#sent.get(workerId) ?? []).filter((j) => j.settledAt === undefined || now - j.settledAt < 10_000);
+    const job: { at: number; settledAt?: number } = { at: now };
+    sent.push(job);
+    this.#sent.set(workerId, sent);
+    const release = (): void => {
+      job.settledAt = Date.now();
+    };
+    return { queue: best.candidate.report.directQueue!, workerId, ranking, release };
+  }
+
+  /** Is a live worker taking jobs from `queue` (a direct queue)? Reads reports at most once per refresh. */
+  async serves(queue: string): Promise<boolean> {
+    return (await this.live()).some((r) => r.directQueue === queue);
+  }
+
+  #sentSince(report: WorkerReport): number {
+    let delta = 0;
+    for (const job of this.#sent.get(report.id) ?? []) {
+      if (job.at >= report.seenAt && job.settledAt === undefined) delta++;
+      else if (job.at < report.seenAt && job.settledAt !== undefined && job.settledAt >= report.seenAt) delta--;
+    }
+    return delta;
   }
 
   /** Resolves with the ranking once a live worker can do `capability`; NO_CAPABLE_WORKER after the wait. */

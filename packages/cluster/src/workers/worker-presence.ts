@@ -6,7 +6,9 @@ export interface WorkerReport {
   readonly host: string;
   readonly pid: number;
   readonly capabilities: readonly string[];
+  /** Slots the balancer may fill (the worker's `--concurrency`). */
   readonly concurrency: number;
+  /** Jobs running now, from any queue. */
   readonly running: number;
   readonly completed: number;
   readonly failed: number;
@@ -14,6 +16,8 @@ export interface WorkerReport {
   readonly history: Readonly<Record<string, { readonly samples: number; readonly successes: number; readonly ewmaMs: number | null }>>;
   readonly startedAt: number;
   readonly seenAt: number;
+  /** The worker's direct queue (the balancer's choice lands there); absent on workers that only pull. */
+  readonly directQueue?: string;
 }
 
 const WORKERS_KEY = "bear:workers";
