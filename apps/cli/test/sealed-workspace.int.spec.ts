@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { distinctiveWords } from "./distinctive-words";
-import { bear, json, removeTempDirs, samples, serve, tempDir } from "./harness";
+import { bear, removeTempDirs, samples, serve, tempDir } from "./harness";
 
 /**
  * Issue 14's "nothing readable" check, end to end with the real `bear` and the real server it

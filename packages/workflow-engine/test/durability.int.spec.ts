@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { z } from "zod";
 import { WorkflowEngine } from "../src/engine/workflow-engine";
 import type { StepHandler } from "../src/steps/step-handler";
+import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
 const child = path.join(import.meta.dirname, "fixtures", "crash-child.ts");
@@ -333,7 +334,6 @@ describe("SqliteRunStore-backed engine", () => {
 describe("an encrypted run store (ContentCipher from @bear/security)", () => {
   it("stores no definition, input or output text in clear, reads it all back with the key, and refuses another key or none", async () => {
     const { randomBytes } = await import("node:crypto");
-    const { KeyEncryptionKey, KeyedContentCipher } = await import("@bear/security");
     const key = randomBytes(32);
     const cipherFor = (bytes: Buffer) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(bytes));
     const dbPath = path.join(dir, "sealed.db");
