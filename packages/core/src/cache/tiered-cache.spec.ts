@@ -109,6 +109,22 @@ describe("TieredCache", () => {
     expect(computed).toBe(1);
   });
 
+  it("keeps memory-only kinds out of L2: a generation is served from L1 and never reaches the store", async () => {
+    const cache = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }), memoryOnlyKinds: ["generation"] });
+    const key = { kind: "generation" as const, parts: ["summarise the lease"] };
+    expect(await cache.getOrCompute(key, async () => "The tenant shall pay rent")).toBe("The tenant shall pay rent");
+    expect(await cache.getOrCompute(key, async () => "recomputed")).toBe("The tenant shall pay rent");
+    await cache.getOrCompute({ kind: "search", parts: ["rent"] }, async () => ({ hits: 1 }));
+    expect(fs.existsSync(path.join(dir, "generation")) ? fs.readdirSync(path.join(dir, "generation")) : []).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, "search")).length).toBeGreaterThan(0);
+    // a second process (a fresh L1) computes the generation again; the search comes from L2
+    const next = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }), memoryOnlyKinds: ["generation"] });
+    expect(await next.getOrCompute(key, async () => "recomputed")).toBe("recomputed");
+    expect(await next.getOrCompute({ kind: "search", parts: ["rent"] }, async () => ({ hits: 0 }))).toEqual({ hits: 1 });
+    await cache.dispose();
+    await next.dispose();
+  });
+
   it("seals L2 values: the files hold neither the value nor the key's text, and another key finds nothing", async () => {
     const sealer = aesSealer();
     const cache = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }), sealer });

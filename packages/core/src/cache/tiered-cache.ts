@@ -24,6 +24,11 @@ export interface TieredCacheOptions {
   /** Seals values before they reach L2 (an encrypted workspace's cipher). */
   readonly sealer?: CacheSealer;
   readonly ttlMs?: Partial<Record<CacheKind, number>>;
+  /**
+   * Kinds kept in L1 only, never written to or read from L2 (e.g. generations in an encrypted
+   * workspace: their prompts quote passages of documents that a delete must be able to shred).
+   */
+  readonly memoryOnlyKinds?: readonly CacheKind[];
   /** How often (at most) L2 is asked whether another process cleared it. Default 1000 ms. */
   readonly epochCheckMs?: number;
   readonly now?: () => number;
@@ -55,6 +60,7 @@ export class TieredCache implements Cache, AsyncDisposable {
   readonly #store: CacheStore | undefined;
   readonly #sealer: CacheSealer | undefined;
   readonly #ttl: Readonly<Record<CacheKind, number>>;
+  readonly #memoryOnly: ReadonlySet<CacheKind>;
   readonly #epochCheckMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -73,6 +79,7 @@ export class TieredCache implements Cache, AsyncDisposable {
     this.#store = options.store;
     this.#sealer = options.sealer;
     this.#ttl = { ...DEFAULT_CACHE_TTL_MS, ...options.ttlMs };
+    this.#memoryOnly = new Set(options.memoryOnlyKinds ?? []);
     this.#epochCheckMs = options.epochCheckMs ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#logger = (options.logger ?? silentLogger).child({ name: "core:TieredCache" });
@@ -185,14 +192,15 @@ export class TieredCache implements Cache, AsyncDisposable {
         missing.push(i);
       }
     });
-    if (missing.length > 0 && level === 2 && this.#store) {
+    const fromStore = missing.filter((i) => !this.#memoryOnly.has(keys[i]!.kind));
+    if (fromStore.length > 0 && level === 2 && this.#store) {
       let stored: (Uint8Array | undefined)[] = [];
       try {
-        stored = await this.#store.getMany(missing.map((i) => keys[i]!));
+        stored = await this.#store.getMany(fromStore.map((i) => keys[i]!));
       } catch (error) {
         this.#logger.warn({ err: error, backend: this.#store.backend }, "the L2 cache cannot be read; computing instead");
       }
-      missing.forEach((i, j) => {
+      fromStore.forEach((i, j) => {
         const key = keys[i]!;
         const raw = stored[j];
         const value = raw ? this.#unseal(key, raw) : undefined;
@@ -217,9 +225,10 @@ export class TieredCache implements Cache, AsyncDisposable {
       this.#l1.set(`${key.kind}/${key.hash}`, bytes, expiresAt, key.kind);
       return { key, value: bytes, expiresAt };
     });
-    if (level < 2 || !this.#store) return;
+    const toStore = stored.filter((e) => !this.#memoryOnly.has(e.key.kind));
+    if (level < 2 || !this.#store || toStore.length === 0) return;
     try {
-      await this.#store.setMany(stored.map((e) => ({ ...e, value: this.#seal(e.key, e.value) })));
+      await this.#store.setMany(toStore.map((e) => ({ ...e, value: this.#seal(e.key, e.value) })));
     } catch (error) {
       this.#logger.warn({ err: error, backend: this.#store.backend }, "the L2 cache cannot be written; the values stay in memory only");
     }

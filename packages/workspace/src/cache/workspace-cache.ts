@@ -27,8 +27,9 @@ export function envelopeSealer(cipher: EnvelopeCipher): CacheSealer {
 /**
  * The workspace's one cache: L1 in memory, L2 in Redis when `cache.redisUrl` is set, else on disk
  * in `cache/l2`. Keys are keyed with a workspace secret; in an encrypted workspace L2 values are
- * sealed with its content key, and without a sealer no L2 is used at all (plaintext never reaches
- * the disk). `cache.enabled: false` gives a cache that keeps nothing.
+ * sealed with its content key (search hits and reviews of stored documents under the document's
+ * own key), generations stay in memory, and without a sealer no L2 is used at all (plaintext never
+ * reaches the disk). `cache.enabled: false` gives a cache that keeps nothing.
  */
 export function openWorkspaceCache(options: WorkspaceCacheOptions): TieredCache {
   const { config, keys } = options;
@@ -49,6 +50,9 @@ export function openWorkspaceCache(options: WorkspaceCacheOptions): TieredCache 
     maxMemoryBytes: Math.round(config.memoryMb * 1024 * 1024),
     ...(store ? { store } : {}),
     ...(sealed ? { sealer: options.sealer } : {}),
+    // A generation's key and value quote document passages under no document's own key: in an
+    // encrypted workspace it stays in memory, so deleting a document leaves none of it on disk.
+    ...(options.encrypted ? { memoryOnlyKinds: ["generation"] as const } : {}),
     ttlMs,
     logger: options.logger,
   });
