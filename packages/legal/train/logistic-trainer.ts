@@ -17,6 +17,16 @@ export interface LinearWeights {
   readonly rules: Float32Array;
 }
 
+/** Fisher–Yates shuffle of `order` in place, drawing from `random` (a seededRandom, so training stays deterministic). */
+export function shuffleInPlace(order: Int32Array | number[], random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
 /** mulberry32: a small seeded PRNG (shuffles must not depend on Math.random). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -49,12 +59,7 @@ export function trainLogistic(data: SentenceDataset, rows: Int32Array, opts: Tra
   const active = new Int32Array(C);
   const lr = opts.learningRate;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
+    shuffleInPlace(order, random);
     for (const row of order) {
       const from = data.offsets[row]!;
       const to = data.offsets[row + 1]!;

@@ -5,7 +5,7 @@
 import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "../src/classification/clause-model/context-features";
 import type { StackWeights } from "../src/classification/clause-model/clause-model";
 import { contractFold } from "./cuad-data";
-import { seededRandom } from "./logistic-trainer";
+import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { OutOfFold } from "./out-of-fold";
 
 export interface StackOptions {
@@ -74,12 +74,7 @@ export function fitDense(x: Float32Array, F: number, y: (row: number) => number,
   const order = Int32Array.from(rows);
   const xs = new Float64Array(F);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
+    shuffleInPlace(order, random);
     for (const r of order) {
       let z = b;
       for (let f = 0; f < F; f++) {

@@ -14,7 +14,7 @@ import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/sh
 import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
 import { emptyTally, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
-import { fitPlatt, seededRandom } from "./logistic-trainer";
+import { fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
 
 const HASH_BITS = 18;
 const SEED = 16;
@@ -47,10 +47,7 @@ function fit(data: readonly Example[], seed: number): Float32Array {
   const order = data.map((_, i) => i);
   const random = seededRandom(seed);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, random);
     for (const k of order) {
       const ex = data[k]!;
       let z = 0;

@@ -14,7 +14,7 @@ import { AGGREGATE_FEATURES, aggregate, ChecklistModel, documentFeatures, linear
 import { SHIPPED_CHECKLIST_MODEL_FILE } from "../src/compliance/nli-model/shipped-checklist-model";
 import type { UnitCueHits } from "../src/compliance/nli-model/nli-features";
 import { innerFold, loadContractNli, nliFold, overlaps, type NliDocument, type NliGold } from "./contractnli-data";
-import { seededRandom } from "./logistic-trainer";
+import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 
 export const NLI_HASH_BITS = 18;
 const SEED = 16;
@@ -85,10 +85,7 @@ function fitUnits(examples: readonly Example[], heads: number, epochs: number, l
   const order = examples.map((_, i) => i);
   const random = seededRandom(seed);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, random);
     for (const k of order) {
       const ex = examples[k]!;
       const v = 1 / Math.sqrt(Math.max(1, ex.input.bag.length));
