@@ -6,7 +6,7 @@ import { bullConnection, watchConnection } from "../connection/redis-connection"
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
-import type { WorkerDirectory } from "../workers/worker-directory";
+import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
 import { QUEUE_PREFIX, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
 
@@ -85,7 +85,7 @@ export class QueueExecutor implements Executor {
       else this.#waiters.get(jobId)?.reject(options.signal.reason instanceof Error ? options.signal.reason : new Error("cancelled"));
     };
     options.signal.addEventListener("abort", onAbort, { once: true });
-    let route: Awaited<ReturnType<WorkerDirectory["route"]>> | undefined;
+    let route: StepRoute | undefined;
     let watch: ReturnType<typeof setInterval> | undefined;
     try {
       route = await this.#options.workers.route(task.type, options.signal);

@@ -34,9 +34,8 @@ export class RemoteWorkerCandidate implements BalancingCandidate {
 /** Where a step job goes: the direct queue of the worker the balancer chose, or its capability queue. */
 export interface StepRoute {
   readonly queue: string;
-  /** The chosen worker; absent when every capable worker is busy and the first free one pulls the job. */
-  readonly workerId?: string;
-  readonly ranking: readonly CandidateScore[];
+  /** Call when the step settles: frees the slot this process counted for the chosen worker. */
+  release(): void;
 }
 
 /**
@@ -67,11 +66,7 @@ export class WorkerDirectory {
 
   /** The balancer's ranking of live workers for `capability` (best first), or [] when none can do it. */
   async rank(capability: string): Promise<CandidateScore[]> {
-    return (await this.#ranked(capability)).map(({ candidate: _c, ...score }) => score);
-  }
-
-  async #ranked(capability: string) {
-    return this.#rankReports(capability, await this.live());
+    return this.#rankReports(capability, await this.live()).map(({ candidate: _c, ...score }) => score);
   }
 
   #rankReports(capability: string, reports: readonly WorkerReport[]) {
@@ -81,18 +76,19 @@ export class WorkerDirectory {
   }
 
   /**
-   * Where a `capability` step should go (waits for a capable worker like requireCapable). The
-   * returned `release` must be called when the step settles: until the worker's next report
-   * counts it, the job holds one of that worker's slots in this process's view.
+   * Where a `capability` step should go (waits for a capable worker like requireCapable; ranks
+   * once when one is live). Until the chosen worker's next report counts the job, it holds one of
+   * that worker's slots in this process's view: call `release` when the step settles.
    */
-  async route(capability: string, signal?: AbortSignal): Promise<StepRoute & { release(): void }> {
-    await this.requireCapable(capability, signal);
-    const reports = await this.live();
-    // from here to the record of the choice nothing awaits: concurrent routes see each other's choices
-    const ranked = this.#rankReports(capability, reports);
-    const ranking = ranked.map(({ candidate: _c, ...score }) => score);
+  async route(capability: string, signal?: AbortSignal): Promise<StepRoute> {
+    let ranked = this.#rankReports(capability, await this.live());
+    if (ranked.length === 0) {
+      await this.requireCapable(capability, signal);
+      ranked = this.#rankReports(capability, await this.live());
+    }
+    // from the last ranking to the record of the choice nothing awaits: concurrent routes see each other's choices
     const best = ranked.find((r) => r.available && r.candidate.report.directQueue !== undefined);
-    if (!best) return { queue: stepQueueName(capability), ranking, release: () => undefined };
+    if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
     const now = Date.now();
     const sent = (this.#sent.get(workerId) ?? []).filter((j) => j.settledAt === undefined || now - j.settledAt < 10_000);
@@ -102,7 +98,7 @@ export class WorkerDirectory {
     const release = (): void => {
       job.settledAt = Date.now();
     };
-    return { queue: best.candidate.report.directQueue!, workerId, ranking, release };
+    return { queue: best.candidate.report.directQueue!, release };
   }
 
   /** Is a live worker taking jobs from `queue` (a direct queue)? Reads reports at most once per refresh. */
