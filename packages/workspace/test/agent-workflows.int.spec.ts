@@ -1,8 +1,7 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig } from "@bear/core";
+import { quietConfig, tempDirs } from "./support/workspace-fixture";
 import { BUILT_IN_WORKFLOWS, builtInWorkflow, openWorkspace, type Workspace } from "@bear/workspace";
 
 // Three real CUAD contracts (smallest first) and a short lease with personal data.
@@ -15,22 +14,21 @@ const contracts = fs
 const LEASE =
   "COMMERCIAL LEASE\n\nThis Lease is made between Quillfeather Holdings LLC (Landlord) and Margaret Okonkwo (Tenant), reachable at margaret.okonkwo@example.com or +1 212 555 0143.\n\n4. Rent. The Tenant shall pay rent of five thousand dollars on the first day of each month.\n\n12. Termination. Either party may terminate this Lease on ninety (90) days' written notice.\n\n14. Governing Law. This Lease is governed by the laws of the State of New York.\n";
 
+const tempDir = tempDirs("bear-ws-agents-");
 let dir: string;
 let files: string;
 let workspace: Workspace;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-ws-agents-"));
+  dir = tempDir();
   files = path.join(dir, "files");
   fs.mkdirSync(path.join(files, "contracts"), { recursive: true });
   contracts.forEach((c, i) => fs.copyFileSync(path.join(CUAD, c.name), path.join(files, "contracts", `contract-${i}.txt`)));
   fs.writeFileSync(path.join(files, "contracts", "notes.pdf"), "not a text file"); // skipped by the listing
   fs.writeFileSync(path.join(files, "lease.txt"), LEASE);
-  const base = defaultBearConfig(path.join(dir, "ws"));
-  workspace = await openWorkspace({ config: { ...base, log: { level: "error" } }, create: true, llm: false, workflowFiles: files });
+  workspace = await openWorkspace({ config: quietConfig(path.join(dir, "ws")), create: true, llm: false, workflowFiles: files });
 }, 120_000);
 afterAll(async () => {
   await workspace?.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const run = async (name: string, inputs: Record<string, unknown>) => {
@@ -112,8 +110,7 @@ describe("workspace specialists and the built-in pattern workflows", () => {
     await workspace.createAgent({ type: "validator", id: "strict" }, "admin");
     await workspace.removeAgent("strict", {}, "admin");
     await workspace.dispose();
-    const base = defaultBearConfig(path.join(dir, "ws"));
-    workspace = await openWorkspace({ config: { ...base, log: { level: "error" } }, llm: false, workflowFiles: files });
+    workspace = await openWorkspace({ config: quietConfig(path.join(dir, "ws")), llm: false, workflowFiles: files });
     const agents = await workspace.agents();
     expect(agents.inspectAgent("reviewer-2")).toMatchObject({ type: "specialist", capabilities: expect.arrayContaining(["contract_review"]), load: { capacity: 3 } });
     expect(agents.inspectAgent("bulk-data")).toMatchObject({ type: "executor", capabilities: ["data_processing"] });

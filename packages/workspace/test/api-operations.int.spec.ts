@@ -1,23 +1,14 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { BearError, defaultBearConfig, type BearConfig } from "@bear/core";
-import { withWorkspace } from "./support/workspace-fixture";
+import { BearError, type BearConfig } from "@bear/core";
+import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { safeFileName } from "../src/api/document-operations";
 import { apiCaller, openServerServices, openWorkspace, toHttpError, workspaceApi, type ApiEvent, type ApiOperation, type ApiResult, type BearServices, type Principal } from "../src/index";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-const config = (): BearConfig => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-api-"));
-  dirs.push(dir);
-  return { ...defaultBearConfig(path.join(dir, "ws")), log: { level: "error" } };
-};
+const tempDir = tempDirs("bear-api-");
+const config = (): BearConfig => quietConfig(path.join(tempDir(), "ws"));
 
 const host = { version: "test", allowModelDownloads: false, requestMetrics: () => ({}), openEventStreams: () => 0, forgetVerifiedKeys: () => undefined };
 

@@ -1,30 +1,18 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-ws-cache-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs("bear-ws-cache-");
 
 const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const PASSPHRASE = "correct horse battery";
-const config = (dir: string, cache: Partial<BearConfig["cache"]> = {}): BearConfig => {
-  const base = defaultBearConfig(dir);
-  return { ...base, log: { level: "error" }, cache: { ...base.cache, ...cache } };
-};
+const config = (dir: string, cache: Partial<BearConfig["cache"]> = {}): BearConfig => quietConfig(dir, { cache: { ...defaultBearConfig(dir).cache, ...cache } });
 const LEASE =
   "COMMERCIAL LEASE\n\nThis Lease is made between Quillfeather Holdings LLC (Landlord) and Brindlemoor Ltd (Tenant).\n\n4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n\n12. Termination. Either party may terminate this Lease on ninety (90) days' written notice.\n\n14. Governing Law. This Lease is governed by the laws of the State of New York.\n";
 

@@ -4,22 +4,15 @@
 // SIGKILLed while it holds the lease.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
 import { RedisWriterGate, parseRedisUrl } from "@bear/cluster";
 import { openWorkspace, type Workspace } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
+import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-ws-gate-"));
-  dirs.push(dir);
-  return dir;
-};
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
+const tempDir = tempDirs("bear-ws-gate-");
 const CONTRACT = "SUPPLY AGREEMENT\n\n1. Term. This Agreement runs for three years.\n\n2. Governing Law. The laws of the State of Delaware govern this Agreement.\n";
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -32,14 +25,13 @@ beforeAll(async () => {
 afterAll(async () => {
   client.disconnect();
   await redis.stop();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function clusterWorkspace(waitMs: number): Promise<{ workspace: Workspace; files: string }> {
   const dir = path.join(tempDir(), "ws");
   const files = tempDir();
   fs.writeFileSync(path.join(files, "supply.txt"), CONTRACT);
-  const workspace = await openWorkspace({ config: config(dir), create: true, ingestRoot: files, indexLockWaitMs: waitMs, cluster: { redisUrl: redis.url, role: "worker" } });
+  const workspace = await openWorkspace({ config: quietConfig(dir), create: true, ingestRoot: files, indexLockWaitMs: waitMs, cluster: { redisUrl: redis.url, role: "worker" } });
   return { workspace, files };
 }
 

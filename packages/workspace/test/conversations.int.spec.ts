@@ -1,23 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { describe, expect, it } from "@jest/globals";
+import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { openWorkspace, WorkspaceFolder, type Answer, type AnswerStreamEvent } from "@bear/workspace";
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-conversations-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs("bear-conversations-");
 
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
 const LEASE = "COMMERCIAL LEASE between Quillfeather Holdings and Brambleton Bakery\n\nSection 4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n\nSection 9. Term. This lease lasts for three years from the Commencement Date.\n";
 const SUPPLY = "SUPPLY AGREEMENT between Orchard Metals and Brambleton Bakery\n\nSection 2. Price. The Buyer shall pay eleven dollars per ton of flour delivered.\n\nSection 7. Term. This agreement lasts for seven years from the Effective Date.\n";
 
@@ -31,7 +20,7 @@ async function collect(stream: AsyncGenerator<AnswerStreamEvent, Answer | undefi
 describe("conversations", () => {
   it("keeps questions and cited answers per matter; a follow-up that names no document keeps the scope of the answer before it", async () => {
     const dir = path.join(tempDir(), "ws");
-    await withWorkspace(openWorkspace({ config: config(dir), create: true }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), async (workspace) => {
       const lease = await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
       const supply = await workspace.upload({ matter: "acme", fileName: "supply-agreement.txt", body: Readable.from([SUPPLY]), actor: "alice" });
       const conversation = workspace.conversations.create({ matter: "acme", actor: "alice" });
@@ -81,7 +70,7 @@ describe("conversations", () => {
     const dir = path.join(tempDir(), "ws");
     await WorkspaceFolder.at(dir).create({ passphrase: "correct horse battery", scrypt: { N: 2 ** 14, r: 8, p: 1 } });
     let id = "";
-    await withWorkspace(openWorkspace({ config: config(dir), passphrase: "correct horse battery" }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), passphrase: "correct horse battery" }), async (workspace) => {
       await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
       const conversation = workspace.conversations.create({ matter: "acme", actor: "alice" });
       id = conversation.id;
@@ -91,7 +80,7 @@ describe("conversations", () => {
     expect(fs.readdirSync(path.join(dir, "conversations", "acme"))).toEqual([`${id}.json`]);
     expect(filesHolding(dir, "Zanzibarian")).toEqual([]);
     // Reopened with the passphrase, the conversation reads back whole.
-    await withWorkspace(openWorkspace({ config: config(dir), passphrase: "correct horse battery" }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), passphrase: "correct horse battery" }), async (workspace) => {
       const stored = workspace.conversations.find(id, ["acme"])!;
       expect(stored.turns[0]?.question).toBe("When is the Zanzibarian rent due?");
       expect(stored.turns[0]?.answer.citations[0]?.quote).toContain("Zanzibarian");

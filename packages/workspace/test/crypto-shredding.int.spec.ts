@@ -1,13 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, DiskCacheStore, type BearConfig, type CacheKind, type DocumentKeyring } from "@bear/core";
+import { beforeAll, describe, expect, it } from "@jest/globals";
+import { DiskCacheStore, type CacheKind, type DocumentKeyring } from "@bear/core";
 import { RagEngine } from "@bear/rag";
 import { DataKeyring, EnvelopeCipher, KeyedContentCipher, type KeyEncryptionKey } from "@bear/security";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
 import { contentKey } from "../src/keys/workspace-keys";
+import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 
 /**
  * Crypto-shredding in an encrypted workspace: each document's stored text (index rows) and its
@@ -22,16 +22,9 @@ const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const LEASE = "COMMERCIAL LEASE\n\nSection 4. Rent. The Tenant shall pay the Quillfeather rent of five thousand dollars on the first day of each month.\n";
 const NDA = "MUTUAL NON-DISCLOSURE AGREEMENT\n\n1. Confidential Information. Each party shall keep the Marrowgate information strictly confidential.\n";
 
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
 
-async function withWorkspace<T>(dir: string, fn: (w: Workspace) => Promise<T>): Promise<T> {
-  const workspace = await openWorkspace({ config: config(dir), passphrase: PASSPHRASE });
-  try {
-    return await fn(workspace);
-  } finally {
-    await workspace.dispose();
-  }
-}
+const openLive = (dir: string): Promise<Workspace> => openWorkspace({ config: quietConfig(dir), passphrase: PASSPHRASE });
+const tempDir = tempDirs("bear-shred-");
 
 /**
  * The sealed values of a document as a workspace folder's index stores them: the index is opened
@@ -76,12 +69,12 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
   let ndaId: string;
 
   beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-shred-"));
+    root = tempDir();
     live = path.join(root, "live");
     copy = path.join(root, "copy");
     await WorkspaceFolder.at(live).create({ passphrase: PASSPHRASE, scrypt: CHEAP_SCRYPT });
     kek = contentKey(await WorkspaceFolder.at(live).keys(PASSPHRASE));
-    await withWorkspace(live, async (workspace) => {
+    await withWorkspace(openLive(live), async (workspace) => {
       leaseId = (await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" })).document.id;
       ndaId = (await workspace.upload({ matter: "acme", fileName: "nda.txt", body: Readable.from([NDA]), actor: "alice" })).document.id;
       // cached results and a cached review of the lease (L2: cache/l2)
@@ -89,13 +82,12 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
       await workspace.review(LEASE, { actor: "alice", resource: leaseId, documentId: leaseId });
     });
     fs.cpSync(live, copy, { recursive: true }); // the backup, made before the delete
-    await withWorkspace(live, async (workspace) => {
+    await withWorkspace(openLive(live), async (workspace) => {
       const lease = (await workspace.rag()).documents().find((d) => d.id === leaseId);
       if (!lease) throw new Error("the lease is not indexed");
       await workspace.deleteDocument(lease);
     });
   });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("before the delete, each document had a key of its own that opened its sealed text (the copy shows it)", async () => {
     const copied = new DataKeyring({ dir: path.join(copy, "state", "data-keys"), kek });
@@ -166,7 +158,7 @@ describe("crypto-shredding (encrypted workspace, real LanceDB)", () => {
   });
 
   it("the live workspace still searches and reads what was not deleted", async () => {
-    await withWorkspace(live, async (workspace) => {
+    await withWorkspace(openLive(live), async (workspace) => {
       const hits = await workspace.search("Marrowgate information", { k: 3 }, "alice");
       expect(hits[0]?.text).toContain("Marrowgate");
       expect((await workspace.search("Quillfeather rent", { k: 3 }, "alice")).every((h) => h.documentId !== leaseId)).toBe(true);

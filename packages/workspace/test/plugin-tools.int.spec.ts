@@ -1,23 +1,21 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { defaultBearConfig } from "@bear/core";
 import { openWorkspace, type Workspace } from "@bear/workspace";
+import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
 // Two real plugins, each started in its own contained process by the workspace's plugin host.
 const FIXTURES = path.resolve(import.meta.dirname, "fixtures/plugins");
 
-let dir: string;
+const tempDir = tempDirs("bear-ws-plugin-tools-");
 let workspace: Workspace;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-ws-plugin-tools-"));
-  const base = defaultBearConfig(path.join(dir, "ws"));
-  workspace = await openWorkspace({ config: { ...base, log: { level: "error" }, plugins: { ...base.plugins, dirs: [FIXTURES] } }, create: true, llm: false });
+  const dir = path.join(tempDir(), "ws");
+  workspace = await openWorkspace({ config: quietConfig(dir, { plugins: { ...defaultBearConfig(dir).plugins, dirs: [FIXTURES] } }), create: true, llm: false });
 }, 120_000);
 afterAll(async () => {
   await workspace?.dispose();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("plugin tools in the agents' tool registry", () => {

@@ -1,24 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { filesHolding, withWorkspace } from "./support/workspace-fixture";
+import { describe, expect, it } from "@jest/globals";
+import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-workspace-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs("bear-workspace-");
 
 const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
 const LEASE = "COMMERCIAL LEASE\n\nSection 4. Rent. The Tenant shall pay the Zanzibarian rent of five thousand dollars on the first day of each month.\n";
 
 function auditLines(dir: string): { action: string; actor?: string; details?: Record<string, unknown> }[] {
@@ -32,8 +21,8 @@ function auditLines(dir: string): { action: string; actor?: string; details?: Re
 describe("@bear/workspace", () => {
   it("refuses a folder that holds no workspace, and creates one (0700 folders, 0600 keys) when asked", async () => {
     const dir = path.join(tempDir(), "ws");
-    await expect(openWorkspace({ config: config(dir) })).rejects.toMatchObject({ code: "WORKSPACE_NOT_INITIALISED" });
-    await withWorkspace(openWorkspace({ config: config(dir), create: true }), async (workspace) => {
+    await expect(openWorkspace({ config: quietConfig(dir) })).rejects.toMatchObject({ code: "WORKSPACE_NOT_INITIALISED" });
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), async (workspace) => {
       expect(workspace.encrypted).toBe(false);
       for (const sub of ["audit", "state", "uploads", "workflows", "indexes"]) expect(fs.statSync(path.join(dir, sub)).mode & 0o777).toBe(0o700);
       expect(fs.statSync(path.join(dir, "state", "keys.json")).mode & 0o777).toBe(0o600);
@@ -56,9 +45,9 @@ describe("@bear/workspace", () => {
   it("unseals an encrypted workspace only with its passphrase, and stores uploads sealed", async () => {
     const dir = path.join(tempDir(), "ws");
     await WorkspaceFolder.at(dir).create({ passphrase: "correct horse battery", scrypt: CHEAP_SCRYPT });
-    await expect(openWorkspace({ config: config(dir) })).rejects.toMatchObject({ code: "PASSPHRASE_REQUIRED" });
-    await expect(openWorkspace({ config: config(dir), passphrase: "wrong horse battery" })).rejects.toMatchObject({ code: "WRONG_PASSPHRASE" });
-    await withWorkspace(openWorkspace({ config: config(dir), passphrase: () => "correct horse battery" }), async (workspace) => {
+    await expect(openWorkspace({ config: quietConfig(dir) })).rejects.toMatchObject({ code: "PASSPHRASE_REQUIRED" });
+    await expect(openWorkspace({ config: quietConfig(dir), passphrase: "wrong horse battery" })).rejects.toMatchObject({ code: "WRONG_PASSPHRASE" });
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), passphrase: () => "correct horse battery" }), async (workspace) => {
       expect(workspace.encrypted).toBe(true);
       const outcome = await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
       expect(outcome).toMatchObject({ status: "added", document: { matter: "acme" } });
@@ -71,7 +60,7 @@ describe("@bear/workspace", () => {
 
   it("audits a search and an answer once each, with the caller as actor and no query text", async () => {
     const dir = path.join(tempDir(), "ws");
-    await withWorkspace(openWorkspace({ config: config(dir), create: true }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), async (workspace) => {
       await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
       await workspace.search("when is rent due", { k: 2 }, "alice");
       await workspace.answer("When is the rent due?", { k: 2 }, "bob");
@@ -85,7 +74,7 @@ describe("@bear/workspace", () => {
 
   it("composes the workflow engine through the container: agent and file steps are there, one engine per workspace", async () => {
     const dir = path.join(tempDir(), "ws");
-    await withWorkspace(openWorkspace({ config: config(dir), create: true }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), async (workspace) => {
       const engine = await workspace.workflows();
       expect(await workspace.workflows()).toBe(engine);
       expect((await workspace.agents()).listAgents().length).toBeGreaterThan(0);
@@ -96,10 +85,10 @@ describe("@bear/workspace", () => {
   });
   it("redact with a matter gives the same person the same placeholder across documents and runs, the table sealed on disk", async () => {
     const dir = path.join(tempDir(), "ws");
-    const first = await withWorkspace(openWorkspace({ config: config(dir), create: true }), (w) =>
+    const first = await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), (w) =>
       w.redact("Mr. Paul Okonkwo signed for Brightwater Analytics Corporation.", { actor: "cli", matterId: "acme-v-roe", plugins: false }),
     );
-    const second = await withWorkspace(openWorkspace({ config: config(dir) }), (w) =>
+    const second = await withWorkspace(openWorkspace({ config: quietConfig(dir) }), (w) =>
       w.redact("Jane Roe and Mr. Okonkwo met at Brightwater Analytics Corporation.", { actor: "cli", matterId: "acme-v-roe", plugins: false }),
     );
     const person = /<PERSON_\d+>/.exec(first.result.text)?.[0] ?? "none";
@@ -109,7 +98,7 @@ describe("@bear/workspace", () => {
     expect(tables).toHaveLength(1);
     expect(fs.statSync(path.join(dir, "state", "matters", tables[0] ?? "")).mode & 0o777).toBe(0o600);
     expect(filesHolding(dir, "Okonkwo")).toEqual([]);
-    await withWorkspace(openWorkspace({ config: config(dir) }), async (w) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir) }), async (w) => {
       await expect(w.redact("x", { actor: "cli", matterId: "../etc" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     });
   }, 60_000);

@@ -1,21 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
-import { withWorkspace } from "./support/workspace-fixture";
+import { describe, expect, it } from "@jest/globals";
+import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { cancelRun, followRun, listRuns, openWorkspace, resumeRun, runningEngine, runStatus, workflowSource, type WorkflowEvent } from "../src/index";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-const tempDir = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-runs-"));
-  dirs.push(dir);
-  return dir;
-};
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
+const tempDir = tempDirs("bear-runs-");
 
 const COUNT = "name: counting\nsteps:\n  - id: count\n    type: data_processing\n    parameters:\n      operation: count\n      input: [1, 2, 3]\n";
 // Retries a read of a file that never appears: slow enough to be interrupted.
@@ -34,7 +23,7 @@ describe("workflow runs as `bear workflow` drives them", () => {
 
   it("a followed run publishes progress and events, then shows in list and status; an unknown run is named", async () => {
     const dir = path.join(tempDir(), "ws");
-    await withWorkspace(openWorkspace({ config: config(dir), create: true, resumeWorkflows: false }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true, resumeWorkflows: false }), async (workspace) => {
       const engine = await runningEngine(workspace);
       const events: WorkflowEvent["type"][] = [];
       let progressed = 0;
@@ -56,7 +45,7 @@ describe("workflow runs as `bear workflow` drives them", () => {
 
   it("an interrupt cancels the run it follows; cancelRun on a finished run says nothing was cancelled", async () => {
     const dir = path.join(tempDir(), "ws");
-    await withWorkspace(openWorkspace({ config: config(dir), create: true, resumeWorkflows: false, workflowFiles: tempDir() }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true, resumeWorkflows: false, workflowFiles: tempDir() }), async (workspace) => {
       const engine = await runningEngine(workspace);
       const interrupt = new AbortController();
       const handle = engine.start(engine.load(SLOW, { source: "slow.yaml" }), {}, { runId: "slow-1" });

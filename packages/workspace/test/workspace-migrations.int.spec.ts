@@ -1,10 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "@jest/globals";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
+import { describe, expect, it } from "@jest/globals";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
-import { withWorkspace } from "./support/workspace-fixture";
+import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 
 /**
  * An older workspace's workflow files: a shared `workflows/` folder (any matter's key read it) and
@@ -13,16 +11,11 @@ import { withWorkspace } from "./support/workspace-fixture";
 
 const PASSPHRASE = "correct horse battery";
 const CHEAP_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-const config = (dir: string): BearConfig => ({ ...defaultBearConfig(dir), log: { level: "error" } });
+const tempDir = tempDirs("bear-migrate-");
 
 /** A workspace as an older version left it: manifest without a layout, shared files, a plain-named matter file. */
 async function olderWorkspace(passphrase?: string): Promise<string> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-migrate-"));
-  dirs.push(root);
+  const root = tempDir();
   const dir = path.join(root, "ws");
   const folder = WorkspaceFolder.at(dir);
   await folder.create(passphrase ? { passphrase, scrypt: CHEAP_SCRYPT } : {});
@@ -54,7 +47,7 @@ function everythingUnder(dir: string): { paths: string; bytes: Buffer } {
 describe("workspace layout migration (real SQLite workflow engine)", () => {
   it("encrypted: the shared files move into the default matter's area and every area is sealed, names and text; each matter reads its own", async () => {
     const dir = await olderWorkspace(PASSPHRASE);
-    await withWorkspace(openWorkspace({ config: config(dir), passphrase: PASSPHRASE }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), passphrase: PASSPHRASE }), async (workspace) => {
       expect(WorkspaceFolder.at(dir).requireManifest().layout).toBe(2);
       expect(fs.readdirSync(path.join(dir, "workflows"))).toEqual(["matters"]);
       const stored = everythingUnder(path.join(dir, "workflows"));
@@ -69,7 +62,7 @@ describe("workspace layout migration (real SQLite workflow engine)", () => {
     });
     // Once: a second open changes nothing.
     const before = everythingUnder(path.join(dir, "workflows")).paths;
-    await withWorkspace(openWorkspace({ config: config(dir), passphrase: PASSPHRASE }), async () => undefined);
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), passphrase: PASSPHRASE }), async () => undefined);
     expect(everythingUnder(path.join(dir, "workflows")).paths).toBe(before);
   });
 
@@ -77,7 +70,7 @@ describe("workspace layout migration (real SQLite workflow engine)", () => {
     const dir = await olderWorkspace();
     fs.mkdirSync(path.join(dir, "workflows", "matters", "default"));
     fs.writeFileSync(path.join(dir, "workflows", "matters", "default", "Zephyrcourt-memo.txt"), "the default matter's own");
-    await withWorkspace(openWorkspace({ config: config(dir) }), async (workspace) => {
+    await withWorkspace(openWorkspace({ config: quietConfig(dir) }), async (workspace) => {
       expect(WorkspaceFolder.at(dir).requireManifest().layout).toBe(2);
       expect(fs.readFileSync(path.join(dir, "workflows", "matters", "default", "notes", "Quillbrook.txt"), "utf8")).toBe("Quillbrook settles the Marrowgate claim");
       // never overwrites: the moved file takes another name
@@ -87,8 +80,7 @@ describe("workspace layout migration (real SQLite workflow engine)", () => {
   });
 
   it("a new workspace starts at the current layout", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-migrate-new-"));
-    dirs.push(root);
+    const root = tempDir();
     expect((await WorkspaceFolder.at(path.join(root, "ws")).create()).layout).toBe(2);
   });
 });

@@ -1,7 +1,28 @@
 // Helpers the workspace's integration tests share.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { afterAll } from "@jest/globals";
+import { defaultBearConfig, type BearConfig } from "@bear/core";
 import type { Workspace } from "@bear/workspace";
+
+/** A maker of temp folders for one spec file: every folder it made is removed after the file's tests. */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
+
+/** The default config of a workspace folder at `dir`, logging errors only so test output stays readable. */
+export function quietConfig(dir: string, overrides: Partial<BearConfig> = {}): BearConfig {
+  return { ...defaultBearConfig(dir), log: { level: "error" }, ...overrides };
+}
 
 /** Every file under `dir` that holds `word` (as bytes): what an encrypted workspace must never show. */
 export function filesHolding(dir: string, word: string): string[] {
