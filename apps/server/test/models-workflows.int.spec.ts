@@ -1,12 +1,11 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { MODELS_DIR, NDA, readSse, startTestServer, STORIES, type TestServer } from "./support/test-server";
+import { NDA, readSse, startModelHost, startTestServer, STORIES, type TestServer } from "./support/test-server";
 
 describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)", () => {
   let t: TestServer;
-  let files: http.Server;
+  let files: Awaited<ReturnType<typeof startModelHost>>;
   let filesUrl: string;
 
   const post = (url: string, body: unknown, who: Parameters<TestServer["auth"]>[0] = "admin") =>
@@ -15,20 +14,12 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
 
   beforeAll(async () => {
     t = await startTestServer({ allowModelDownloads: true, rateLimit: { capacity: 1000, refillPerSecond: 100 } });
-    // A loopback file server standing in for a model host (the offline guard allows loopback only).
-    const gguf = path.join(MODELS_DIR, STORIES, `${STORIES}.gguf`);
-    files = http.createServer((req, res) => {
-      if (req.url === "/copy-of-stories.gguf") {
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": fs.statSync(gguf).size });
-        fs.createReadStream(gguf).pipe(res);
-      } else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
-    filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+    files = await startModelHost("copy-of-stories.gguf");
+    filesUrl = files.url;
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => files.close(resolve));
+    await files.close();
   });
 
   describe("models", () => {

@@ -1,8 +1,5 @@
-import fs from "node:fs";
-import http from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { MODELS_DIR, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
+import { startModelHost, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
 
 /**
  * The seed's REST API (../shared/seed/architecture.md, "API Documentation"), request by request:
@@ -15,7 +12,7 @@ const isoDate = (value: unknown): boolean => typeof value === "string" && !Numbe
 
 describe("the seed's REST API, verbatim", () => {
   let t: TestServer;
-  let files: http.Server;
+  let files: Awaited<ReturnType<typeof startModelHost>>;
   let filesUrl: string;
 
   const send = (method: string, url: string, body?: unknown, who: Who = "admin") =>
@@ -28,20 +25,12 @@ describe("the seed's REST API, verbatim", () => {
 
   beforeAll(async () => {
     t = await startTestServer({ allowModelDownloads: true, rateLimit: { capacity: 1000, refillPerSecond: 100 }, patch: (c) => ({ ...c, models: { ...c.models, llm: STORIES } }) });
-    // A loopback host standing in for a model host (the offline guard allows loopback only).
-    const gguf = path.join(MODELS_DIR, STORIES, `${STORIES}.gguf`);
-    files = http.createServer((req, res) => {
-      if (req.url === "/seed-copy.gguf") {
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": fs.statSync(gguf).size });
-        fs.createReadStream(gguf).pipe(res);
-      } else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
-    filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+    files = await startModelHost("seed-copy.gguf");
+    filesUrl = files.url;
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => files.close(resolve));
+    await files.close();
   });
 
   describe("Workflow Management", () => {

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { defaultBearConfig, disableOfflineGuard, type BearConfig } from "@bear/core";
@@ -112,4 +113,23 @@ export async function readSse(response: Response): Promise<{ event: string; data
       const data = /^data: (.*)$/m.exec(block)?.[1];
       return { event, data: data === undefined ? undefined : JSON.parse(data) };
     });
+}
+
+/**
+ * A loopback host serving the stories260K GGUF at `/<fileName>`: it stands in for a model host
+ * (the offline guard allows loopback only), so model downloads are tested without a network.
+ */
+export async function startModelHost(fileName: string): Promise<{ url: string; close(): Promise<void> }> {
+  const gguf = path.join(MODELS_DIR, STORIES, `${STORIES}.gguf`);
+  const host = http.createServer((req, res) => {
+    if (req.url === `/${fileName}`) {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": fs.statSync(gguf).size });
+      fs.createReadStream(gguf).pipe(res);
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(host.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => host.close(() => resolve())),
+  };
 }
