@@ -3,11 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { silentLogger } from "@bear/core";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import type { JsonValue } from "../src/execution/json-value";
-import { fileOperationsHandler, fileOperationsParameters } from "../src/steps/file-operations-handler";
 import { WorkflowFiles } from "../src/steps/workflow-files";
+import { runFileStep } from "./support/file-step";
 
 /** Every path and every file's bytes under `dir`, as one searchable text. */
 function everythingUnder(dir: string): { paths: string; bytes: Buffer } {
@@ -20,20 +19,7 @@ describe("file_operations in a sealed matter area (real AES-256-GCM from @bear/s
   let root: string;
   let cipher: KeyedContentCipher;
   const step = (matter: string, params: Record<string, unknown>, c: KeyedContentCipher = cipher): Promise<JsonValue> =>
-    fileOperationsHandler({ workspaceRoot: root, matterFolders: true, cipher: c }).execute({
-      runId: "r1",
-      stepId: "files",
-      type: "file_operations",
-      agent: undefined,
-      matter,
-      parameters: fileOperationsParameters.parse(params),
-      attempt: 1,
-      item: undefined,
-      index: undefined,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      logger: silentLogger,
-    });
+    runFileStep({ workspaceRoot: root, matterFolders: true, cipher: c }, params, matter);
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "wf-sealed-names-"));

@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { silentLogger, type AuditEvent } from "@bear/core";
+import type { AuditEvent } from "@bear/core";
 import type { JsonValue } from "../execution/json-value";
-import { fileOperationsHandler, fileOperationsParameters } from "./file-operations-handler";
+import { runFileStep } from "../../test/support/file-step";
 
 let base: string;
 let root: string;
@@ -19,20 +19,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
 function run(params: Record<string, unknown>): Promise<JsonValue> {
-  const handler = fileOperationsHandler({ workspaceRoot: root, maxReadBytes: 1000, audit: { record: async (e) => void audit.push(e) } });
-  return handler.execute({
-    runId: "r1",
-    stepId: "files",
-    type: "file_operations",
-    agent: undefined,
-    parameters: fileOperationsParameters.parse(params),
-    attempt: 1,
-    item: undefined,
-    index: undefined,
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    logger: silentLogger,
-  });
+  return runFileStep({ workspaceRoot: root, maxReadBytes: 1000, audit: { record: async (e) => void audit.push(e) } }, params);
 }
 
 describe("file_operations step", () => {
@@ -94,20 +81,7 @@ describe("file_operations step", () => {
 
 describe("file_operations with one area per matter", () => {
   const inMatter = (matter: string | undefined, params: Record<string, unknown>): Promise<JsonValue> =>
-    fileOperationsHandler({ workspaceRoot: root, matterFolders: true, audit: { record: async (e) => void audit.push(e) } }).execute({
-      runId: `run-${matter}`,
-      stepId: "files",
-      type: "file_operations",
-      agent: undefined,
-      ...(matter === undefined ? {} : { matter }),
-      parameters: fileOperationsParameters.parse(params),
-      attempt: 1,
-      item: undefined,
-      index: undefined,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      logger: silentLogger,
-    });
+    runFileStep({ workspaceRoot: root, matterFolders: true, audit: { record: async (e) => void audit.push(e) } }, params, matter);
 
   it("keeps each matter's files in its own private area: another matter cannot read, list or delete them", async () => {
     await inMatter("acme", { operation: "write", path: "memo.txt", content: "acme only" });
