@@ -4,6 +4,9 @@
 // is the first citation in the named document, does it overlap the gold span, does any citation,
 // on the fixed tune / report halves of bench/lbr-split.ts.
 //   npx tsx bench/legalbench-rag.ts [--group=lexical|more|answers] [--quick]   (default group: lexical)
+//   --half=tune|report  only the queries of one half of bench/lbr-split.ts (retrieval groups)
+//   --hybrid            with --quick: a hybrid row too (ONNX fixture)
+//   --k=8               search with this k (the candidates fetched follow it) and score @1..@k only
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +18,7 @@ import { unanswerableQuestions } from "./lbr-unanswerable";
 
 const shared = fs.realpathSync(path.resolve(import.meta.dirname, "../../../../shared"));
 const dataDir = path.join(shared, "data/legalbench_rag");
-const KS = [1, 2, 4, 8, 16, 32, 64] as const;
+const KS = [1, 2, 4, 8, 16, 32, 64].filter((k) => k <= Number(process.argv.find((a) => a.startsWith("--k="))?.slice(4) ?? 64));
 
 interface Query {
   id: string;
@@ -24,11 +27,14 @@ interface Query {
   answers: { file: string; start: number; end: number }[];
 }
 
-const queries = fs
+const halfArg = process.argv.find((a) => a.startsWith("--half="))?.slice(7);
+const allQueries = fs
   .readFileSync(path.join(dataDir, "queries.jsonl"), "utf8")
   .split("\n")
   .filter(Boolean)
   .map((l) => JSON.parse(l) as Query);
+const queries = halfArg && process.argv.every((a) => a !== "--group=answers") ? allQueries.filter((q) => splitOf(q.answers[0]!.file) === halfArg) : allQueries;
+const searchK = Number(process.argv.find((a) => a.startsWith("--k="))?.slice(4) ?? 64);
 
 interface Setup {
   name: string;
@@ -49,7 +55,11 @@ if (group === "answers") {
   process.exit(0);
 }
 const setups: Setup[] = quick
-  ? [{ name: `legal-${targetArg} lexical`, strategy: "legal", targetChars: targetArg, mode: "lexical" }]
+  ? [
+      { name: `legal-${targetArg} lexical`, strategy: "legal", targetChars: targetArg, mode: "lexical" },
+      // --hybrid: the hybrid path (the ONNX fixture is too weak for quality claims; it checks the fusion did not get worse)
+      ...(process.argv.includes("--hybrid") ? [{ name: `legal-${targetArg} hybrid (onnx fixture)`, strategy: "legal", targetChars: targetArg, mode: "hybrid", onnx: true } as const] : []),
+    ]
   : group === "more"
     ? [
         { name: "sentence-600 lexical", strategy: "sentence", targetChars: 600, mode: "lexical" },
@@ -123,7 +133,7 @@ for (const setup of setups) {
       while (next < queries.length) {
         const i = next++;
         const q = queries[i]!;
-        const found = await engine.search(q.query, { k: 64, mode: setup.mode, ...(setup.boost === undefined ? {} : { documentBoost: setup.boost }) });
+        const found = await engine.search(q.query, { k: searchK, mode: setup.mode, ...(setup.boost === undefined ? {} : { documentBoost: setup.boost }) });
         allHits[i] = found.map((h) => ({ file: fileOf.get(h.documentId)!, start: h.start, end: h.end }));
       }
     }),
@@ -158,7 +168,7 @@ for (const { setup, scores, ingestMs, queryMs } of results) {
   }
 }
 const best = results[0]!.scores;
-if (group === "lexical" || quick) console.log(
+if ((group === "lexical" || quick) && KS.length === 7) console.log(
   `\nDefault (${results[0]!.setup.name}) vs published: recall@64 CUAD ${pct(best.cuad.r[6]!)} vs 74.7% | ContractNLI ${pct(best.contractnli.r[6]!)} vs 61.7% | precision@1 ${pct(best.all.p[0]!)} vs 6.4% (goal 12.8%)`,
 );
 for (const rag of cache.values()) await rag.dispose();

@@ -193,7 +193,10 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   const db = await lancedb.connect(path.join(dir, "lance"));
   const chunks = await db.openTable("chunks");
   const rrf = await lancedb.rerankers.RRFReranker.create(60);
-  const columns = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
+  // What a hit needs to be shown (its text, offsets, page and section path), in the index's layout:
+  // an index written before keeps a column per field; a new one packs them (chunk-layout.ts).
+  const packed = (await chunks.schema()).fields.some((f) => f.name === "place");
+  const columns = packed ? ["documentId", "version", "searchText", "place"] : ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
   const k = 8;
   const raw = {
     lexical: async (q: string) => chunks.query().fullTextSearch(q, { columns: ["searchText"] }).select([...columns, "_score"]).limit(k).toArray(),

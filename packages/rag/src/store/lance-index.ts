@@ -6,7 +6,10 @@ import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
 import { arrowTable, type ColumnValues } from "./arrow-columns";
-import { blindText } from "./search-terms";
+
+export type { StoreHit } from "./chunk-layout";
+import { FieldSealer } from "./field-sealer";
+import { chunkColumns, chunkFields, layoutOf, searchColumns, toStoreHits, type ChunkLayout, type StoreHit } from "./chunk-layout";
 import { SMALL_FRAGMENT_ROWS, worthCompacting } from "./compaction-policy";
 
 export interface LanceIndexOptions {
@@ -44,12 +47,6 @@ export interface WriterLockOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A raw search hit from the store, before fusion. */
-export interface StoreHit {
-  /** The chunk; its `text` and `sectionPath` are opened (unsealed, parsed) on first read, so only the hits a search keeps pay for it. */
-  readonly chunk: ChunkRecord;
-  readonly score: number;
-}
 
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
 export interface DocumentCommit {
@@ -80,8 +77,6 @@ const WRITER_LOCK = "writer.lock";
 /** Columns of the chunks table with an index of their own: BM25 on searchText, scalar ones for the filters. */
 const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as const;
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
-/** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
-const CHUNK_COLUMNS = ["id", "documentId", "version", "matter", "docType", "text", "start", "end", "page", "sectionPath", "ordinal"];
 
 /** SQL string literal for LanceDB filters. */
 export function sqlString(value: string): string {
@@ -98,98 +93,6 @@ export function filterToWhere(filter: StoreFilter): string | undefined {
   if (filter.documentIds) parts.push(inList("documentId", filter.documentIds));
   if (filter.documentTypes) parts.push(inList("docType", filter.documentTypes));
   return parts.length > 0 ? parts.join(" AND ") : undefined;
-}
-
-/** Seals and opens stored strings when the index is encrypted (under the document's own key when there is a keyring); the identity otherwise. */
-class FieldSealer {
-  constructor(
-    private readonly cipher: ContentCipher | undefined,
-    private readonly keyring: DocumentKeyring | undefined,
-  ) {}
-
-  get sealed(): boolean {
-    return this.cipher !== undefined;
-  }
-
-  seal(value: string, documentId: string): string {
-    if (!this.cipher) return value;
-    return this.keyring ? this.keyring.seal(documentId, value) : this.cipher.seal(value);
-  }
-
-  open(value: unknown, documentId: string): string {
-    if (!this.cipher) return String(value);
-    return this.keyring ? this.keyring.open(documentId, String(value)) : this.cipher.open(String(value));
-  }
-
-  /** Destroys a deleted document's data key: its text in any copy of the index stays sealed for good. */
-  shred(documentId: string): void {
-    if (this.cipher) this.keyring?.destroy(documentId);
-  }
-
-  searchText(text: string): string {
-    return this.cipher ? blindText(text, this.cipher) : text;
-  }
-}
-
-/**
- * A chunk read by a search. Ranking reads its ids, offsets and scores; only the few hits a search
- * keeps read `text` and `sectionPath`, so opening (in a sealed index) and parsing them waits for that.
- */
-class StoredChunk implements ChunkRecord {
-  #text: string | undefined;
-  #sectionPath: string[] | undefined;
-  constructor(
-    readonly id: string,
-    readonly documentId: string,
-    readonly version: string,
-    readonly matter: string,
-    readonly docType: string,
-    readonly start: number,
-    readonly end: number,
-    readonly page: number,
-    readonly ordinal: number,
-    private readonly stored: { readonly text: unknown; readonly sectionPath: unknown; readonly fields: FieldSealer },
-  ) {}
-
-  get text(): string {
-    return (this.#text ??= this.stored.fields.open(this.stored.text, this.documentId));
-  }
-
-  get sectionPath(): string[] {
-    return (this.#sectionPath ??= JSON.parse(this.stored.fields.open(this.stored.sectionPath, this.documentId)) as string[]);
-  }
-
-  toJSON(): ChunkRecord {
-    return { id: this.id, documentId: this.documentId, version: this.version, matter: this.matter, docType: this.docType, text: this.text, start: this.start, end: this.end, page: this.page, sectionPath: this.sectionPath, ordinal: this.ordinal };
-  }
-}
-
-/** Search results as chunks, read column by column from LanceDB's Arrow batches (no row proxies). */
-function toChunks(table: Arrow.Table, fields: FieldSealer, scoreOf: (value: number) => number, scoreColumn: string): StoreHit[] {
-  if (table.numRows === 0) return []; // LanceDB hands back a table without columns then
-  const column = (name: string): Arrow.Vector => {
-    const child = table.getChild(name);
-    if (!child) throw new Error(`search result lacks column '${name}'`);
-    return child;
-  };
-  const [id, documentId, version, matter, docType, text, start, end, page, sectionPath, ordinal, score] = [...CHUNK_COLUMNS, scoreColumn].map(column) as Arrow.Vector[];
-  const hits: StoreHit[] = [];
-  for (let i = 0; i < table.numRows; i++) {
-    const chunk = new StoredChunk(
-      String(id!.get(i)),
-      String(documentId!.get(i)),
-      String(version!.get(i)),
-      String(matter!.get(i)),
-      String(docType!.get(i)),
-      Number(start!.get(i)),
-      Number(end!.get(i)),
-      Number(page!.get(i)),
-      Number(ordinal!.get(i)),
-      { text: text!.get(i), sectionPath: sectionPath!.get(i), fields },
-    );
-    hits.push({ chunk, score: scoreOf(Number(score!.get(i))) });
-  }
-  return hits;
 }
 
 /** The pid of the live process writing to the index in `dir` (holding its writer lock), if any. */
@@ -276,6 +179,9 @@ export class LanceIndex {
   /** apache-arrow as this package loads it (LanceDB sanitises tables built with another copy). */
   readonly #arrow: typeof Arrow;
   readonly #schemas: { readonly documents: Arrow.Schema; readonly chunks: Arrow.Schema };
+  readonly #layout: ChunkLayout;
+  /** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
+  readonly #searchColumns: readonly string[];
   #ftsReady = false;
   /** The documents table version `#committed` reflects. */
   #documentsVersion = -1;
@@ -300,6 +206,7 @@ export class LanceIndex {
     writerGate: WriterGate | undefined;
     arrow: typeof Arrow;
     schemas: { documents: Arrow.Schema; chunks: Arrow.Schema };
+    layout: ChunkLayout;
   }) {
     this.dir = init.dir;
     this.embedder = init.embedder;
@@ -313,6 +220,8 @@ export class LanceIndex {
     this.#writerGate = init.writerGate;
     this.#arrow = init.arrow;
     this.#schemas = init.schemas;
+    this.#layout = init.layout;
+    this.#searchColumns = searchColumns(init.layout, init.cipher !== undefined);
   }
 
   /** True when the index is encrypted at rest. */
@@ -345,7 +254,7 @@ export class LanceIndex {
       const arrow = await import("apache-arrow");
       // Every read checks for other processes' commits (a manifest lookup, tens of microseconds).
       const db = await lancedb.connect(path.join(dir, "lance"), { readConsistencyInterval: 0 });
-      const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool, Float32, FixedSizeList } = arrow;
+      const { Field, Schema: ArrowSchema, Utf8, Int32, Float64, Bool } = arrow;
       const documentsSchema: Arrow.Schema = new ArrowSchema([
         new Field("id", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("source", new Utf8()),
         new Field("title", new Utf8()), new Field("type", new Utf8()), new Field("pageCount", new Int32()), new Field("contentHash", new Utf8()),
@@ -353,20 +262,17 @@ export class LanceIndex {
         new Field("parties", new Utf8()), new Field("ingestedAt", new Utf8()), new Field("scrubbed", new Bool()), new Field("pageStarts", new Utf8()),
         new Field("text", new Utf8()), new Field("ocr", new Utf8()),
       ]);
-      const chunkFields: InstanceType<typeof Field>[] = [
-        new Field("id", new Utf8()), new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()),
-        new Field("docType", new Utf8()), new Field("text", new Utf8()), new Field("searchText", new Utf8()), new Field("start", new Int32()),
-        new Field("end", new Int32()), new Field("page", new Int32()), new Field("sectionPath", new Utf8()), new Field("ordinal", new Int32()),
-      ];
-      if (options.embedder) {
-        chunkFields.push(new Field("vector", new FixedSizeList(options.embedder.dimensions, new Field("item", new Float32(), true))));
-      }
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
-      const chunksSchema = new ArrowSchema(chunkFields);
-      const chunks = await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true });
+      // An index written before keeps its chunk layout; a new one is packed (see chunk-layout.ts).
+      const sealed = options.cipher !== undefined;
+      const dimensions = options.embedder?.dimensions;
+      const existing = (await db.tableNames()).includes("chunks") ? await db.openTable("chunks") : undefined;
+      const layout = existing ? layoutOf(await existing.schema()) : "packed";
+      const chunksSchema = new ArrowSchema(chunkFields(arrow, layout, sealed, dimensions));
+      const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true }));
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema } });
+      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout });
       await index.#load();
       return index;
     } catch (error) {
@@ -596,21 +502,7 @@ export class LanceIndex {
     if (chunks.length === 0) return;
     await this.#write("writeChunks", async () => {
       await this.#ensureFullTextIndex();
-      const f = this.#fields;
-      const columns: Record<string, ColumnValues> = {
-        id: chunks.map((c) => c.id),
-        documentId: chunks.map((c) => c.documentId),
-        version: chunks.map((c) => c.version),
-        matter: chunks.map((c) => c.matter),
-        docType: chunks.map((c) => c.docType),
-        text: chunks.map((c) => f.seal(c.text, c.documentId)),
-        searchText: chunks.map((c, i) => f.searchText(searchTexts[i] ?? c.text)),
-        start: chunks.map((c) => c.start),
-        end: chunks.map((c) => c.end),
-        page: chunks.map((c) => c.page),
-        sectionPath: chunks.map((c) => f.seal(JSON.stringify(c.sectionPath), c.documentId)),
-        ordinal: chunks.map((c) => c.ordinal),
-      };
+      const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchTexts, this.#fields);
       const dimensions = this.embedder?.dimensions;
       if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
       await this.#chunks.add(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
@@ -806,23 +698,22 @@ export class LanceIndex {
     const terms = this.#fields.searchText(query);
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...CHUNK_COLUMNS, "_score"]).limit(limit);
+    let q = this.#chunks.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#searchColumns, "_score"]).limit(limit);
     if (where) q = q.where(where);
-    return this.#visible(toChunks(await q.toArrow(), this.#fields, (s) => s, "_score"));
+    return toStoreHits(await q.toArrow(), this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). */
   async vector(vector: Float32Array, limit: number, filter: StoreFilter): Promise<StoreHit[]> {
     this.#check();
     const where = filterToWhere(filter);
-    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...CHUNK_COLUMNS, "_distance"]).limit(limit);
+    let q = this.#chunks.vectorSearch(Array.from(vector)).distanceType("cosine").select([...this.#searchColumns, "_distance"]).limit(limit);
     if (where) q = q.where(where);
-    return this.#visible(toChunks(await q.toArrow(), this.#fields, (d) => 1 - d, "_distance"));
+    return toStoreHits(await q.toArrow(), this.#layout, this.#fields, this.#ownerOf, (d) => 1 - d, "_distance");
   }
 
-  #visible(hits: StoreHit[]): StoreHit[] {
-    return hits.filter((h) => this.isVisible(h.chunk));
-  }
+  /** A chunk's committed document (undefined: its version is not visible). */
+  readonly #ownerOf = (documentId: string): DocumentRecord | undefined => this.#committed.get(documentId);
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;

@@ -1,0 +1,198 @@
+import type * as Arrow from "apache-arrow";
+import type { ColumnValues } from "./arrow-columns";
+import type { FieldSealer } from "./field-sealer";
+import type { ChunkRecord } from "./records";
+
+/**
+ * How chunk rows are stored.
+ *
+ * - `columns` (indexes written before): one column per field, the chunk text stored beside its
+ *   search text.
+ * - `packed` (new indexes): the filter columns (`documentId`, `version`, `matter`, `docType`), the
+ *   BM25 column `searchText`, and one `place` string holding ordinal, offsets, page, text length and
+ *   section path. In a plain index the chunk text is the end of its search text (header, newline,
+ *   text), so it is stored once; an encrypted index keeps it sealed in `text` (its search text is
+ *   blind tokens). A search reads four columns instead of eleven: LanceDB's cost per hit grows with
+ *   every column it takes.
+ *
+ * The chunk id (`documentId:version:ordinal`), matter and type follow from the row and its
+ * document, so neither layout reads them back.
+ */
+export type ChunkLayout = "columns" | "packed";
+
+/** A chunk's committed document, as a search needs it (visibility, matter, type). */
+export interface ChunkOwner {
+  readonly version: string;
+  readonly matter: string;
+  readonly type: string;
+}
+
+/** A raw search hit from the store, before fusion. */
+export interface StoreHit {
+  /** The chunk; its `text` and `sectionPath` are opened (unsealed, parsed) on first read, so only the hits a search keeps pay for it. */
+  readonly chunk: ChunkRecord;
+  readonly score: number;
+}
+
+export function layoutOf(schema: Arrow.Schema): ChunkLayout {
+  return schema.fields.some((f) => f.name === "place") ? "packed" : "columns";
+}
+
+/** The chunks table's fields in `layout` (built with this package's apache-arrow: LanceDB's copy of a schema cannot build batches here). */
+export function chunkFields(arrow: typeof Arrow, layout: ChunkLayout, sealed: boolean, dimensions: number | undefined): Arrow.Field[] {
+  const { Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
+  const vector = (): Arrow.Field[] => (dimensions === undefined ? [] : [new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)))]);
+  if (layout === "columns") {
+    return [
+      new Field("id", new Utf8()), new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()),
+      new Field("docType", new Utf8()), new Field("text", new Utf8()), new Field("searchText", new Utf8()), new Field("start", new Int32()),
+      new Field("end", new Int32()), new Field("page", new Int32()), new Field("sectionPath", new Utf8()), new Field("ordinal", new Int32()),
+      ...vector(),
+    ];
+  }
+  const fields: Arrow.Field[] = [new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("docType", new Utf8()), new Field("searchText", new Utf8())];
+  if (sealed) fields.push(new Field("text", new Utf8()));
+  fields.push(new Field("place", new Utf8()), ...vector());
+  return fields;
+}
+
+/** The columns a search selects (besides its score). */
+export function searchColumns(layout: ChunkLayout, sealed: boolean): string[] {
+  if (layout === "columns") return ["documentId", "version", "text", "start", "end", "page", "sectionPath", "ordinal"];
+  return ["documentId", "version", sealed ? "text" : "searchText", "place"];
+}
+
+/**
+ * The columns of a chunk write. `searchTexts[i]` is what BM25 indexes for chunk i (plain text;
+ * blinded here when the index is sealed); in a plain packed index it must end with the chunk's text,
+ * and is extended with it when it does not.
+ */
+export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchTexts: readonly string[], fields: FieldSealer): Record<string, ColumnValues> {
+  const common = { documentId: chunks.map((c) => c.documentId), version: chunks.map((c) => c.version), matter: chunks.map((c) => c.matter), docType: chunks.map((c) => c.docType) };
+  const sectionPath = chunks.map((c) => fields.seal(JSON.stringify(c.sectionPath), c.documentId));
+  if (layout === "columns") {
+    return {
+      ...common,
+      id: chunks.map((c) => c.id),
+      text: chunks.map((c) => fields.seal(c.text, c.documentId)),
+      searchText: chunks.map((c, i) => fields.searchText(searchTexts[i] ?? c.text)),
+      start: chunks.map((c) => c.start),
+      end: chunks.map((c) => c.end),
+      page: chunks.map((c) => c.page),
+      sectionPath,
+      ordinal: chunks.map((c) => c.ordinal),
+    };
+  }
+  const place = chunks.map((c, i) => `${c.ordinal},${c.start},${c.end},${c.page},${c.text.length},${sectionPath[i]!}`);
+  if (fields.sealed) {
+    return { ...common, searchText: chunks.map((c, i) => fields.searchText(searchTexts[i] ?? c.text)), text: chunks.map((c) => fields.seal(c.text, c.documentId)), place };
+  }
+  const searchText = chunks.map((c, i) => {
+    const s = searchTexts[i] ?? c.text;
+    return s.endsWith(c.text) ? s : `${s}\n${c.text}`;
+  });
+  return { ...common, searchText, place };
+}
+
+/**
+ * A chunk read by a search. Ranking reads its ids, offsets and scores; only the few hits a search
+ * keeps read `text` and `sectionPath`, so opening (in a sealed index) and parsing them waits for that.
+ */
+class StoredChunk implements ChunkRecord {
+  #text: string | undefined;
+  #sectionPath: string[] | undefined;
+  constructor(
+    readonly documentId: string,
+    readonly version: string,
+    readonly matter: string,
+    readonly docType: string,
+    readonly start: number,
+    readonly end: number,
+    readonly page: number,
+    readonly ordinal: number,
+    private readonly stored: { readonly text: () => string; readonly sectionPath: string; readonly fields: FieldSealer },
+  ) {}
+
+  get id(): string {
+    return `${this.documentId}:${this.version}:${this.ordinal}`;
+  }
+
+  get text(): string {
+    return (this.#text ??= this.stored.text());
+  }
+
+  get sectionPath(): string[] {
+    return (this.#sectionPath ??= JSON.parse(this.stored.fields.open(this.stored.sectionPath, this.documentId)) as string[]);
+  }
+
+  toJSON(): ChunkRecord {
+    return { id: this.id, documentId: this.documentId, version: this.version, matter: this.matter, docType: this.docType, text: this.text, start: this.start, end: this.end, page: this.page, sectionPath: this.sectionPath, ordinal: this.ordinal };
+  }
+}
+
+/** Reads `place`: ordinal, start, end, page and text length, then the (sealed or plain) section path after the fifth comma. */
+function parsePlace(place: string): { ordinal: number; start: number; end: number; page: number; chars: number; sectionPath: string } {
+  const n: number[] = [];
+  let from = 0;
+  for (let i = 0; i < 5; i++) {
+    const comma = place.indexOf(",", from);
+    if (comma < 0) throw new Error(`malformed chunk place '${place.slice(0, 40)}'`);
+    n.push(Number(place.slice(from, comma)));
+    from = comma + 1;
+  }
+  return { ordinal: n[0]!, start: n[1]!, end: n[2]!, page: n[3]!, chars: n[4]!, sectionPath: place.slice(from) };
+}
+
+/**
+ * Search results as chunks of committed versions, read column by column from LanceDB's Arrow
+ * batches (no row proxies). Rows of versions no committed document points at are dropped.
+ */
+export function toStoreHits(
+  table: Arrow.Table,
+  layout: ChunkLayout,
+  fields: FieldSealer,
+  ownerOf: (documentId: string) => ChunkOwner | undefined,
+  scoreOf: (value: number) => number,
+  scoreColumn: string,
+): StoreHit[] {
+  if (table.numRows === 0) return []; // LanceDB hands back a table without columns then
+  const column = (name: string): Arrow.Vector => {
+    const child = table.getChild(name);
+    if (!child) throw new Error(`search result lacks column '${name}'`);
+    return child;
+  };
+  const names = searchColumns(layout, fields.sealed);
+  const [documentIdColumn, versionColumn, textColumn] = names.map(column) as [Arrow.Vector, Arrow.Vector, Arrow.Vector];
+  const score = column(scoreColumn);
+  const hits: StoreHit[] = [];
+  if (layout === "columns") {
+    const [start, end, page, sectionPath, ordinal] = names.slice(3).map(column) as Arrow.Vector[];
+    for (let i = 0; i < table.numRows; i++) {
+      const documentId = String(documentIdColumn.get(i));
+      const version = String(versionColumn.get(i));
+      const owner = ownerOf(documentId);
+      if (owner?.version !== version) continue;
+      const stored = textColumn.get(i) as unknown;
+      const chunk = new StoredChunk(documentId, version, owner.matter, owner.type, Number(start!.get(i)), Number(end!.get(i)), Number(page!.get(i)), Number(ordinal!.get(i)), {
+        text: () => fields.open(stored, documentId),
+        sectionPath: String(sectionPath!.get(i)),
+        fields,
+      });
+      hits.push({ chunk, score: scoreOf(Number(score.get(i))) });
+    }
+    return hits;
+  }
+  const placeColumn = column("place");
+  for (let i = 0; i < table.numRows; i++) {
+    const documentId = String(documentIdColumn.get(i));
+    const version = String(versionColumn.get(i));
+    const owner = ownerOf(documentId);
+    if (owner?.version !== version) continue;
+    const place = parsePlace(String(placeColumn.get(i)));
+    const stored = String(textColumn.get(i));
+    const text = fields.sealed ? () => fields.open(stored, documentId) : () => stored.slice(stored.length - place.chars);
+    const chunk = new StoredChunk(documentId, version, owner.matter, owner.type, place.start, place.end, place.page, place.ordinal, { text, sectionPath: place.sectionPath, fields });
+    hits.push({ chunk, score: scoreOf(Number(score.get(i))) });
+  }
+  return hits;
+}
