@@ -17,6 +17,10 @@ import { AddressRecognizer as ReferenceAddress } from "./support/reference/addre
 import { PhoneRecognizer as ReferencePhone } from "./support/reference/phone-recognizer";
 import * as reference from "./support/reference/structured-recognizers";
 import * as fast from "../src/pii/recognizers/structured-recognizers";
+import { OrganizationRecognizer } from "../src/pii/recognizers/organization-recognizer";
+import { propagate } from "../src/pii/recognizers/defined-parties";
+import type { Push } from "../src/pii/recognizers/organization-words";
+import { propagate as referencePropagate } from "./support/reference/defined-parties";
 
 const data = sharedDataDir(import.meta.dirname);
 
@@ -139,5 +143,45 @@ describe("fast paths report what the whole-text recognizers reported", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  // disjoint findings take the binary-search path, overlapping ones the list path: both must replace as before
+  it("withRepeatedMentions replaces the same findings, disjoint or overlapping (fast-check)", () => {
+    const word = fc.constantFrom("Acme", "Zyx", "Vringo", " ", "\n", ", ", "the", "Acme Zyx", "1");
+    const finding = (length: number): fc.Arbitrary<PiiFinding> =>
+      fc
+        .record({
+          start: fc.nat(length),
+          len: fc.integer({ min: 0, max: 12 }),
+          type: fc.constantFrom("ORGANIZATION", "PERSON", "LOCATION", "EMAIL"),
+          score: fc.constantFrom(0.45, 0.6, 0.7, 0.9),
+        })
+        .map(({ start, len, type, score }) => ({ type, start, end: Math.min(length, start + len), score, recognizer: "t" }));
+    fc.assert(
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 25 }).chain((ws) => {
+          const t = ws.join("");
+          return fc.tuple(fc.constant(t), fc.array(finding(t.length), { maxLength: 8 }), fc.boolean());
+        }),
+        ([t, raw, disjoint]) => {
+          // half the runs: a disjoint subset in offset order, as a scan hands it over
+          const seed = disjoint ? raw.filter((f, i) => f.end > f.start && raw.slice(0, i).every((g) => f.end <= g.start || g.end <= f.start)) : raw;
+          expect(key(withRepeatedMentions(t, seed))).toEqual(key(referenceRepeatedMentions(t, seed)));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("propagate pushes the short names and bare names the look-behind search found, on real text", () => {
+    const recorded = (run: (push: Push) => void): string[] => {
+      const out: string[] = [];
+      run((start, end, score, lowerCase) => out.push(`${start}|${end}|${score}|${lowerCase}`));
+      return out;
+    };
+    for (const t of realTexts()) {
+      const found = new OrganizationRecognizer().recognize(t);
+      expect(recorded((push) => propagate(t, found, push))).toEqual(recorded((push) => referencePropagate(t, found, push)));
+    }
   });
 });

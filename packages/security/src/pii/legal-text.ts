@@ -1,6 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers/lexicons";
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
+import { hasLowerCaseWord } from "./recognizers/whole-words";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -53,7 +54,6 @@ const ONE_CAPITAL = /^\p{Lu}$/u;
 const CAPITALISED = /^[^\p{L}]*\p{Lu}/u;
 const STARTS_CAPITAL = /^\p{Lu}/u;
 const ONE_CAPITALISED_WORD = /^\p{Lu}[^\s]*$/u;
-const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}{3,}(?![\p{L}\p{N}])/gu;
 
 /** Words of a span that carry letters, without possessives and outer punctuation. */
 function wordsOf(s: string): string[] {
@@ -78,14 +78,21 @@ function allHeadingWords(s: string): boolean {
   return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isNotAName(w) || isDictionaryWord(w) || !isPersonName(w));
 }
 
-/** Words written in lower case somewhere in the text ("severability", "relief"): everyday words here. */
-function lowerCaseWords(text: string): Set<string> {
-  return new Set(text.match(LOWER_WORD) ?? []);
-}
-
 /** What keepLegalText reads from a text, kept between its calls on the same text (one scan calls it twice). */
 export interface LegalTextMemo {
-  lowerCaseWords?: ReadonlySet<string>;
+  /** Whether the text writes a word in lower case somewhere ("severability", "relief"): an everyday word here. */
+  lowerCaseWords?: Map<string, boolean>;
+}
+
+/** Whether the text writes `word` in lower case, standing alone (asked per word, so no list of all words is made). */
+function writesInLowerCase(text: string, word: string, memo: LegalTextMemo): boolean {
+  const known = (memo.lowerCaseWords ??= new Map());
+  let answer = known.get(word);
+  if (answer === undefined) {
+    answer = hasLowerCaseWord(text, word);
+    known.set(word, answer);
+  }
+  return answer;
 }
 
 /** The line around an offset. */
@@ -172,7 +179,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
   const keepJurisdictions = options.keepJurisdictions ?? true;
   // only names are judged here: without one (a structured-only scan) there is nothing to read the text for
   if (!findings.some((f) => NAME_TYPES.has(f.type))) return [...findings];
-  const defined = genericDefinedTerms(text, findings);
+  // the quoted terms are read only when a name made of everyday words asks for them
+  let defined: ReturnType<typeof genericDefinedTerms> | undefined;
   const out: PiiFinding[] = [];
   // many names stand on one line (a signature block, a party list): its heading is read once
   const headings = new Map<number, HeadingRange | undefined>();
@@ -217,8 +225,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
     if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(text.slice(Math.max(0, f.start - 12), f.start)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
-    if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && (memo.lowerCaseWords ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
+    if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && writesInLowerCase(text, value.toLowerCase(), memo)) continue;
     if (generic && !structural) {
+      defined ??= genericDefinedTerms(text, findings);
       if (defined.terms.has(value.toLowerCase())) continue;
       if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;
     }

@@ -227,6 +227,19 @@ describe("overlap resolution and ordering", () => {
     const list = [f("X", 0, 4, 0.5), f("Y", 2, 6, 0.5), f("Z", 5, 9, 0.5)];
     expect(resolveOverlaps([...list].reverse())).toEqual(resolveOverlaps(list));
   });
+  it("keeps what checking each finding against every kept one kept (fast-check, empty spans included)", () => {
+    const better = (a: PiiFinding, b: PiiFinding): number =>
+      b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start || String(a.type).localeCompare(String(b.type)) || a.recognizer.localeCompare(b.recognizer);
+    const byEveryKept = (findings: readonly PiiFinding[]): PiiFinding[] => {
+      const kept: PiiFinding[] = [];
+      for (const x of [...findings].sort(better)) if (!kept.some((k) => x.start < k.end && k.start < x.end)) kept.push(x);
+      return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+    };
+    const finding = fc
+      .record({ type: fc.constantFrom("A", "B"), start: fc.nat(40), len: fc.nat(9), score: fc.constantFrom(0.4, 0.5, 0.9), empty: fc.nat(30) })
+      .map(({ type, start, len, score, empty }) => f(type, start, start + (empty === 0 ? 0 : len + 1), score));
+    fc.assert(fc.property(fc.array(finding, { maxLength: 30 }), (list) => expect(resolveOverlaps(list)).toEqual(byEveryKept(list))), { numRuns: 2000 });
+  });
 });
 
 describe("risk assessment", () => {

@@ -67,6 +67,26 @@ function better(a: PiiFinding, b: PiiFinding): number {
 /** Keeps a non-overlapping subset, deterministically, sorted by offset. */
 export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
   const ranked = [...findings].sort(better);
+  if (ranked.some((f) => f.end <= f.start)) return keepInRankOrder(ranked);
+  // the kept spans are disjoint and non-empty, so in offset order their ends grow too: the one a finding could
+  // overlap is found by binary search (a scan of a long contract keeps thousands)
+  const kept: PiiFinding[] = [];
+  for (const f of ranked) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((kept[mid] as PiiFinding).end <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < kept.length && (kept[lo] as PiiFinding).start < f.end) continue;
+    kept.splice(lo, 0, f);
+  }
+  return kept;
+}
+
+/** The same choice for any spans (an empty one may sit inside another): each finding is checked against all kept. */
+function keepInRankOrder(ranked: readonly PiiFinding[]): PiiFinding[] {
   const kept: PiiFinding[] = [];
   for (const f of ranked) {
     if (kept.some((k) => f.start < k.end && k.start < f.end)) continue;

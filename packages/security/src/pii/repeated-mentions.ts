@@ -49,12 +49,58 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
     if (names.size >= MAX_NAMES) break;
   }
   if (names.size === 0) return [...findings];
+  const sorted = [...findings].sort((a, b) => a.start - b.start || a.end - b.end);
+  return isDisjoint(sorted) ? replaceInOrder(text, names, sorted) : replaceInList(text, names, findings);
+}
+
+/** Non-empty spans, none overlapping the next (a scan's resolved findings). */
+function isDisjoint(sorted: readonly PiiFinding[]): boolean {
+  for (let i = 0; i < sorted.length; i++) {
+    const f = sorted[i] as PiiFinding;
+    if (f.end <= f.start || (i > 0 && f.start < (sorted[i - 1] as PiiFinding).end)) return false;
+  }
+  return true;
+}
+
+/** Whether a mention of `f`'s name at [start, end) may replace the findings it overlaps. */
+function mayReplace(hit: readonly PiiFinding[], f: PiiFinding, start: number, end: number): boolean {
+  return !hit.some((x) => !GUESSES.has(String(x.type)) || x.score >= f.score || x.start < start || x.end > end);
+}
+
+/**
+ * Disjoint findings in offset order stay disjoint and in order (a mention replaces every finding it overlaps or is
+ * refused), so the findings a mention overlaps are found by binary search instead of a pass over all of them.
+ */
+function replaceInOrder(text: string, names: ReadonlyMap<string, PiiFinding>, sorted: PiiFinding[]): PiiFinding[] {
+  const out = sorted;
+  for (const [name, f] of names) {
+    for (const start of wholeWordMentions(text, name)) {
+      const end = start + name.length;
+      // the first finding ending after `start` (ends grow with starts in disjoint spans)
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((out[mid] as PiiFinding).end <= start) lo = mid + 1;
+        else hi = mid;
+      }
+      let to = lo;
+      while (to < out.length && (out[to] as PiiFinding).start < end) to++;
+      if (!mayReplace(out.slice(lo, to), f, start, end)) continue;
+      out.splice(lo, to - lo, { type: "ORGANIZATION", start, end, score: f.score, recognizer: "RepeatedMentionRecognizer" });
+    }
+  }
+  return out;
+}
+
+/** Any findings (overlapping ones too): each mention looks at all of them. */
+function replaceInList(text: string, names: ReadonlyMap<string, PiiFinding>, findings: readonly PiiFinding[]): PiiFinding[] {
   let out = [...findings];
   for (const [name, f] of names) {
     for (const start of wholeWordMentions(text, name)) {
       const end = start + name.length;
       const hit = out.filter((x) => start < x.end && x.start < end);
-      if (hit.some((x) => !GUESSES.has(String(x.type)) || x.score >= f.score || x.start < start || x.end > end)) continue;
+      if (!mayReplace(hit, f, start, end)) continue;
       out = out.filter((x) => !hit.includes(x));
       out.push({ type: "ORGANIZATION", start, end, score: f.score, recognizer: "RepeatedMentionRecognizer" });
     }

@@ -1,6 +1,8 @@
 import fc from "fast-check";
-import { triggeredMatches } from "./triggered-matches";
+import { segmentMatches, triggeredMatches } from "./triggered-matches";
 import { TRIGGERED_PATTERNS } from "./recognizers/address-recognizer";
+import { SEGMENTED_COMPANY_NAMES, TRIGGERED_COMPANY_NAMES } from "./recognizers/company-names";
+import { SEGMENTED_ORGANIZATION_CUES } from "./recognizers/organization-cues";
 
 const key = (ms: Iterable<RegExpExecArray>): string[] => [...ms].map((m) => `${m.index}:${m[0]}:${m.slice(1).join("|")}`);
 
@@ -27,5 +29,36 @@ describe("triggeredMatches finds what a global search finds", () => {
   it("moves past an empty match as matchAll does", () => {
     const empty = /(?=b)|x/gu;
     for (const t of ["abxb", "𝒜b", "bb", ""]) expect(key(triggeredMatches(t, empty, { regex: /[bx]/g }))).toEqual(key(t.matchAll(empty)));
+  });
+});
+
+// Pieces of organisation and person names: suffixes in three cases, connectors, possessives, hyphens, brackets and
+// quotes (cut characters), initials, numbers, other scripts, astral letters, line breaks and tabs.
+const namePieces = [
+  "Smith", "Jones", "Acme", "ACME", "acme", "Inc", "Inc.", "inc", "inc.", "llc", "gmbh", "Corp", "Company", "Co", "Co.", "Bank", "BANK", "Board",
+  "Department", "University", "of", "OF", "from", "and", "&", "the", "for", "'s", "’s", "Panjiva", "Riku", "Andou", "Weeks", "Rivas", "garcia",
+  "roberson", "stillwater", "supercomputing", "Jeremy", "Hartmann", "I.", "Guidestar", "Federal", "Reserve", "Governors", "Park", "USA", "(USA)",
+  "Panjiva's", "Acme’s", "Weeks-Rivas", "garcia-roberson", "Riku Andou", "Hartmann of", "Smith from", "Jeremy Jones’", "Ann Ross-", "03", "12-34", "a", "An", "Émile", "Ölund", "𝒜cme", "ß", "x", "-", ",", ".", "(", ")", "\"", "“", "”", ";", ":", "/", "_", "'", "’",
+];
+const nameText = fc
+  .array(fc.tuple(fc.constantFrom(...namePieces), fc.constantFrom(" ", " ", " ", "", "\n", "\t", "  ", ", ")), { maxLength: 30 })
+  .map((ps) => ps.map(([p, sep]) => p + sep).join(""));
+
+describe("segmentMatches finds what a global search finds", () => {
+  it.each([...SEGMENTED_ORGANIZATION_CUES, ...SEGMENTED_COMPANY_NAMES])("%s", (_name, pattern, trigger, cut) => {
+    fc.assert(
+      fc.property(nameText, (t) => {
+        expect(key(segmentMatches(t, pattern, trigger, cut))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it.each(TRIGGERED_COMPANY_NAMES)("%s (triggered)", (_name, pattern, trigger) => {
+    fc.assert(
+      fc.property(nameText, (t) => {
+        expect(key(triggeredMatches(t, pattern, trigger))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -47,3 +47,47 @@ export function* triggeredMatches(text: string, pattern: RegExp, trigger: Trigge
     yield m;
   }
 }
+
+/** Where a text may be cut for a pattern: at line breaks, at whitespace, or at the characters a predicate names. */
+export type Cut = "line" | "space" | ((code: number) => boolean);
+
+/** True for the characters `\s` matches. */
+export function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(text[i] ?? "");
+}
+
+/** The segment (maximal run of characters that are no cut) around offset `at`, as [start, end). */
+function segmentAround(text: string, at: number, cut: Cut): [number, number] {
+  if (cut === "line") {
+    const nl = text.indexOf("\n", at);
+    return [text.lastIndexOf("\n", at - 1) + 1, nl < 0 ? text.length : nl];
+  }
+  const isCut = cut === "space" ? (i: number) => isSpaceAt(text, i) : (i: number) => cut(text.charCodeAt(i));
+  let start = at;
+  while (start > 0 && !isCut(start - 1)) start--;
+  let end = at;
+  while (end < text.length && !isCut(end)) end++;
+  return [start, end];
+}
+
+/**
+ * A pattern's matches over a whole text, found only in the segments that hold a trigger: the text is cut at the
+ * characters `cut` names (line breaks, whitespace, punctuation), and the pattern runs on each segment where a match of
+ * `trigger` (global) starts. The matches are those of `text.matchAll(pattern)` provided no match of `pattern` holds a
+ * cut character, its look-arounds read a cut character as they read the edge of the text (and no further), and every
+ * segment holding a match holds a trigger's start (the trigger is something each match contains, such as its
+ * suffix word). A literal trigger is found fast; a pattern opening with a look-behind is tried at every offset.
+ */
+export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, cut: Cut): Generator<RegExpExecArray> {
+  trigger.lastIndex = 0;
+  for (let hit = trigger.exec(text); hit; hit = trigger.exec(text)) {
+    const [start, end] = segmentAround(text, hit.index, cut);
+    for (const m of text.slice(start, end).matchAll(pattern)) {
+      m.index += start;
+      yield m;
+    }
+    trigger.lastIndex = Math.max(end, hit.index + 1); // the rest of this segment needs no second look
+  }
+}

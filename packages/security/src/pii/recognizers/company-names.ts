@@ -1,5 +1,6 @@
 import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
 /**
@@ -10,6 +11,8 @@ const ORG_CUE = new RegExp(
   `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
+/** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
+const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
 const LEADING_FORM = /^(?:Inc|Ltd|LLC|Corp|Co|Limited|L\.P|LP|PLC|LLP)\.?,?$/i;
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
@@ -38,14 +41,20 @@ function ofTail(after: string): string | undefined {
 const GENERIC_BODY = /^(?:directors|managers|trustees|members|supervisors|arbitration|arbitrators)$/i;
 
 const INSTITUTION_OF = new RegExp(`(?<![\\p{L}])(?:${HEADS}|${HEADS.toUpperCase()})(?=\\s+(?:of|OF)\\s)`, "gu");
+/** Where an INSTITUTION_OF match may start: its head word (without the look-arounds). */
+const INSTITUTION_OF_START = { regex: new RegExp(`(?:${HEADS}|${HEADS.toUpperCase()})`, "g") };
 /** Heads that name an institution whatever follows; the others ("Board", "Office") also head generic bodies. */
 const STRONG_HEAD = /^(?:bank|university|ministry|department|bureau|corps|college|academy)$/i;
 /** Up to three capitalised words before the head ("People's Bank", "Army Corps", "U.S. Department"). */
 const HEAD_PREFIX = /(?:\p{Lu}[\p{L}'’.-]*\s+){1,3}$/u;
 
+/** The patterns searched by segment or from a trigger (for the property tests against a whole-text search). */
+export const SEGMENTED_COMPANY_NAMES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [["ORG_CUE", ORG_CUE, ORG_CUE_TRIGGER, "line"]];
+export const TRIGGERED_COMPANY_NAMES: readonly (readonly [string, RegExp, Trigger])[] = [["INSTITUTION_OF", INSTITUTION_OF, INSTITUTION_OF_START]];
+
 /** "People's Bank of China", "Army Corps of Engineers": a head word, "of", and a name that is not a company's own body. */
 export function institutions(text: string, push: Push): void {
-  for (const m of text.matchAll(INSTITUTION_OF)) {
+  for (const m of triggeredMatches(text, INSTITUTION_OF, INSTITUTION_OF_START)) {
     const end = m.index + m[0].length;
     const tail = ofTail(text.slice(end, end + 120));
     if (!tail) continue;
@@ -65,7 +74,7 @@ export function institutions(text: string, push: Push): void {
 
 /** "Acme Widgets, Inc.", "Federal Reserve Board of Governors", "48 Factoring Inc". */
 export function suffixNames(text: string, push: Push): void {
-  for (const m of text.matchAll(ORG_CUE)) {
+  for (const m of segmentMatches(text, ORG_CUE, ORG_CUE_TRIGGER, "line")) {
     const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
     const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name

@@ -1,5 +1,6 @@
 import type { PiiFinding } from "../pii-types";
 import { isEnglishWord } from "./lexicons";
+import { wholeWordVariants } from "./whole-words";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
 /** ", a Delaware corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
@@ -63,7 +64,7 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
       .reduce<PiiFinding | undefined>((best, f) => (!best || f.end > best.end ? f : best), undefined);
     if (!party || /[.;]\s+\p{Lu}/u.test(text.slice(party.end, m.index))) continue;
     const full = text.slice(party.start, party.end);
-    const inName = words.every((w) => new RegExp(`(?<![\\p{L}])${escape(w)}(?![\\p{L}])`, "iu").test(full));
+    const inName = words.every((w) => wholeWordIgnoringCase(w).test(full));
     // ("Gold Hill") for GOLD HILL VENTURE LENDING, ("SVB") for Silicon Valley Bank, or a distinctive word; not
     // ("Effective Date") nor another acronym (the People's Republic of China ("PRC") is no party)
     if (!inName && initials(full) !== alias && (words.some((w) => isEnglishWord(w)) || /^\p{Lu}+$/u.test(alias))) continue;
@@ -81,10 +82,19 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
   }
   for (const name of [...names].slice(0, 20)) {
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
-    for (const m of text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])(?:${variants.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu"))) {
-      push(m.index, m.index + m[0].length, 0.6);
-    }
+    for (const [start, end] of wholeWordVariants(text, variants)) push(start, end, 0.6);
   }
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `word` as a whole word in any case; compiled once per word (a `\p{L}` class in `iu` mode is slow to compile). */
+const wordPatterns = new Map<string, RegExp>();
+function wholeWordIgnoringCase(word: string): RegExp {
+  let re = wordPatterns.get(word);
+  if (!re) {
+    if (wordPatterns.size >= 2000) wordPatterns.clear();
+    re = new RegExp(`(?<![\\p{L}])${escape(word)}(?![\\p{L}])`, "iu");
+    wordPatterns.set(word, re);
+  }
+  return re;
+}

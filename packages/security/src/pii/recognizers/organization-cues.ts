@@ -2,6 +2,7 @@ import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { HONORIFIC, STOP_START } from "./name-spans";
 import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
+import { segmentMatches, type Cut } from "../triggered-matches";
 
 /** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones", "Evans-Bonilla and Oneal". */
 const FIRM_WORD = "[\\p{Lu}][\\p{Ll}'’]+(?:-[\\p{Lu}][\\p{Ll}'’]+)?";
@@ -9,6 +10,8 @@ const FIRM = new RegExp(`(?<![\\p{L}-])${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|
 const FIRM_AT = new RegExp(`^${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|&) ${FIRM_WORD}(?![\\p{L}-])`, "u");
 /** "our founders: Kónya, Becker and Vasquez": after a plural of people, a list of surnames is people, not a firm. */
 const PEOPLE_BEFORE = /\b(?:founders|co-founders|partners|members|directors|officers|children|authors|owners|siblings|employees|defendants|plaintiffs|witnesses|guests|speakers|inventors|shareholders|trustees|heirs)\s*:\s*$/i;
+/** What each FIRM match holds: a connector before a capital. FIRM never crosses a line. */
+const FIRM_TRIGGER = / (?:and|&) \p{Lu}/gu;
 /** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
 const ORG_CONTEXT = new RegExp(
   `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|year at|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
@@ -16,19 +19,41 @@ const ORG_CONTEXT = new RegExp(
 );
 /** "Jeremy Hartmann of Guidestar", "Tom I. Holzman from Predilytics": a person's affiliation. */
 const AFFILIATION = /(?<![\p{L}])(\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})\s+(?:of|from)\s+(\p{Lu}[\p{L}&'’.-]*(?:[ ](?:\p{Lu}[\p{L}&'’.-]*|&)){0,3})/gu;
+/** What each AFFILIATION match holds: the end of a person's word, "of"/"from", a capital. */
+const AFFILIATION_TRIGGER = /[\p{Ll}'’-]\s+(?:of|from)\s+\p{Lu}/gu;
+/**
+ * Punctuation that no AFFILIATION or OWNER match holds and that their look-behinds read as the edge of the text
+ * (letters, digits, whitespace and ' ’ . - & stay): the text between two of them is searched as a whole.
+ */
+const PUNCTUATION_CUT = (c: number): boolean =>
+  (c < 128 && ",;:()[]\"/!?*$%#@+=<>|{}_~`^".includes(String.fromCharCode(c))) || c === 0x201c || c === 0x201d;
 /** "Panjiva's Riku Andou": a single-word owner before a person's full name. */
 const OWNER = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{L}-]+)['’]s\s+(\p{Lu}[\p{Ll}'’-]+)\s+\p{Lu}[\p{Ll}'’-]+/gu;
+/** What each OWNER match holds: a possessive before a capital. */
+const OWNER_TRIGGER = /['’]s\s+\p{Lu}/gu;
 /** Lower-case text: "stillwater supercomputing inc.", up to three words before a legal-form suffix. */
 const LOWER_SUFFIX = /(?<![\p{L}\p{N}'’&-])((?:\p{Ll}[\p{Ll}'’&-]*[ ]){1,3})(?:inc|llc|ltd|corp|plc|gmbh)(?:\.|(?![\p{L}]))/gu;
+/** What each LOWER_SUFFIX match holds (it never crosses a line). */
+const LOWER_SUFFIX_TRIGGER = / (?:inc|llc|ltd|corp|plc|gmbh)/g;
+const HYPHEN = /-/g;
 /** "Weeks-Rivas", "Garcia-Roberson": two surnames joined, standing alone. */
 const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)-(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu;
+
+/** The patterns searched by segment, with their triggers and cuts (for the property test against a whole-text search). */
+export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
+  ["FIRM", FIRM, FIRM_TRIGGER, "line"],
+  ["AFFILIATION", AFFILIATION, AFFILIATION_TRIGGER, PUNCTUATION_CUT],
+  ["OWNER", OWNER, OWNER_TRIGGER, PUNCTUATION_CUT],
+  ["LOWER_SUFFIX", LOWER_SUFFIX, LOWER_SUFFIX_TRIGGER, "line"],
+  ["SURNAME_PAIR", SURNAME_PAIR, HYPHEN, "space"],
+];
 
 /** A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). */
 const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName(w) && !isEnglishWord(w));
 
 /** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
 export function firms(text: string, push: Push): void {
-  for (const m of text.matchAll(FIRM)) {
+  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, "line")) {
     const items = m[0].split(/,? (?:and|&) |, /).map((w) => w.replace(/['’]s$/u, ""));
     const parts = items.flatMap((w) => w.split("-"));
     if (parts.some((w) => isNotAName(w))) continue;
@@ -65,7 +90,7 @@ export function contextNames(text: string, push: Push): void {
 
 /** A person's organisation: "Jeremy Hartmann of Guidestar", "Tom Holzman from Predilytics", "Panjiva's Riku Andou". */
 export function affiliations(text: string, push: Push): void {
-  for (const m of text.matchAll(AFFILIATION)) {
+  for (const m of segmentMatches(text, AFFILIATION, AFFILIATION_TRIGGER, PUNCTUATION_CUT)) {
     const person = (m[1] ?? "").split(/\s+/).filter((w) => w.length > 2);
     const org = (m[2] ?? "").replace(/['’]s$/u, "");
     const words = org.split(/\s+/);
@@ -76,7 +101,7 @@ export function affiliations(text: string, push: Push): void {
     const start = m.index + m[0].length - (m[2] ?? "").length;
     push(start, start + org.length, 0.6);
   }
-  for (const m of text.matchAll(OWNER)) {
+  for (const m of segmentMatches(text, OWNER, OWNER_TRIGGER, PUNCTUATION_CUT)) {
     const owner = m[1] ?? "";
     const given = m[2] ?? "";
     if (!(isFirstName(given) || !isEnglishWord(given)) || isNotAName(given) || isCuratedFirstName(owner.toLowerCase()) || !distinctive(owner)) continue;
@@ -86,7 +111,7 @@ export function affiliations(text: string, push: Push): void {
 
 /** Companies in lower-case text, known by their legal form ("stillwater supercomputing inc."). */
 export function lowerCaseSuffixNames(text: string, push: Push): void {
-  for (const m of text.matchAll(LOWER_SUFFIX)) {
+  for (const m of segmentMatches(text, LOWER_SUFFIX, LOWER_SUFFIX_TRIGGER, "line")) {
     // "selma is from stillwater supercomputing inc.": everyday words before the name are not part of it
     const words = (m[1] ?? "").trim().split(" ");
     let first = 0;
@@ -102,7 +127,7 @@ export function lowerCaseSuffixNames(text: string, push: Push): void {
  * or an initial before them they are a person's double surname ("Ms. Catherine Zeta-Jones").
  */
 export function surnamePairs(text: string, push: Push): void {
-  for (const m of text.matchAll(SURNAME_PAIR)) {
+  for (const m of segmentMatches(text, SURNAME_PAIR, HYPHEN, "space")) {
     const [a = "", b = ""] = [m[1], m[2]];
     if (/^\p{Lu}/u.test(a) !== /^\p{Lu}/u.test(b)) continue;
     // both are surnames, at least one of them no English word ("Lock-Up", "Non-Disclosure" are words)

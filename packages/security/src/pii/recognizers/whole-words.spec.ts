@@ -1,0 +1,48 @@
+import fc from "fast-check";
+import { hasLowerCaseWord, lowerCaseWordsByRegex, wholeWordVariants, wholeWordVariantsByRegex } from "./whole-words";
+
+// letters, digits and marks of several scripts, astral letters (surrogate pairs), lone surrogates, separators
+const unit = fc.constantFrom("a", "A", "b", "B", "é", "É", "1", "٣", " ", "-", ".", "\n", "𝒜", "𝟙", "\uD835", "\uDC9C", "\uDFFF", "ß", "SS", "ǅ");
+const chunk = fc.array(unit, { maxLength: 6 }).map((u) => u.join(""));
+
+describe("wholeWordVariants", () => {
+  it("finds what the look-behind regular expression finds (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(11), { minLength: 1, maxLength: 3 }), (parts, pick) => {
+        const text = parts.join("");
+        // variants taken from the text itself (so they occur), in some order, with repeats and case changes
+        const variants = pick.map((i, k) => {
+          const v = parts[i % parts.length] ?? "";
+          return k === 1 ? v.toUpperCase() : k === 2 ? v.toLowerCase() : v;
+        });
+        expect(wholeWordVariants(text, variants)).toEqual(wholeWordVariantsByRegex(text, variants));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("tries the variants in their order at one offset and does not overlap matches", () => {
+    expect(wholeWordVariants("Acme ACME Acme Corp acme", ["Acme Corp", "Acme", "ACME"])).toEqual([
+      [0, 4],
+      [5, 9],
+      [10, 19],
+    ]);
+    expect(wholeWordVariants("Acmex 1Acme Acme1 Acme", ["Acme"])).toEqual([[18, 22]]);
+  });
+});
+
+describe("hasLowerCaseWord", () => {
+  // lower-case runs of several scripts (and an astral one), capitals, apostrophes, hyphens, digits, lone surrogates
+  const piece = fc.constantFrom("relief", "Relief", "reliefs", "rel", "ab", "élan", "ǆx", "𝒶𝒷𝒸", "x", "'", "’", "-", "1", " ", "\n", ".", "\uD835", "\uDCB6", "ß", "İ");
+  it("answers as the set of lower-case words a regular expression lists (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), fc.array(piece, { minLength: 1, maxLength: 3 }), (parts, asked) => {
+        const text = parts.join("");
+        const words = lowerCaseWordsByRegex(text);
+        // every listed word, and words made of the pieces (listed or not)
+        for (const w of [...words, asked.join(""), ...parts]) expect(hasLowerCaseWord(text, w)).toBe(words.has(w));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
