@@ -12,6 +12,8 @@ export interface Labelled<V> {
   readonly value: V;
   readonly indices: Int32Array;
   readonly label: 0 | 1;
+  /** The feature strings (kept for party candidates: the entity stage reads their flags). */
+  readonly features?: readonly string[];
 }
 
 export interface ContractCandidates {
@@ -42,6 +44,7 @@ export function buildCandidates(contract: CuadContract, hashBits: number): Contr
   const parties = partyCandidates(doc, rules.parties).map((c) => ({
     value: c.value,
     indices: hashFeatures(c.features, hashBits),
+    features: c.features,
     label: (isGoldParty(contract.text.slice(c.value.start, c.value.end), goldParties) ? 1 : 0) as 0 | 1,
   }));
   const gold: Partial<Record<DateField, string>> = {};

@@ -5,6 +5,7 @@ import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type M
 import { comparableName } from "./candidate-features";
 import type { KeyTermModel } from "./key-term-model";
 import { partyCandidates, type PartyCandidate } from "./party-candidates";
+import { entityFeatures, groupPartyEntities } from "./party-entities";
 
 const MAX_PARTIES = 40;
 // A contract has two sides: the second-best entity needs only this share of the threshold.
@@ -17,18 +18,23 @@ const sameEntity = (a: string, b: string) => a === b || (a.length > 0 && b.lengt
 export interface ScoredParty {
   readonly candidate: PartyCandidate;
   readonly score: number;
+  /** The features the mention head scored (the entity stage reads their flags). */
+  readonly features?: readonly string[];
 }
 
 /** Party candidates scored by the model, best first. */
 export function scorePartyCandidates(doc: ContractDocument, model: KeyTermModel, ruleParties: readonly Party[]): ScoredParty[] {
   return partyCandidates(doc, ruleParties)
-    .map((c) => ({ candidate: c.value, score: model.score("party", c.features) }))
+    .map((c) => ({ candidate: c.value, score: model.score("party", c.features), features: c.features }))
     .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
 }
 
 /** The parties the model takes (one per entity, cited where the name first appears, with the role defined after it); the rules' parties when it takes none. */
 export function modelParties(doc: ContractDocument, model: KeyTermModel, ruleParties: readonly Party[]): Party[] {
-  return chooseParties(doc.text, scorePartyCandidates(doc, model, ruleParties), model.threshold("party"), ruleParties);
+  const scored = scorePartyCandidates(doc, model, ruleParties);
+  const entityThreshold = model.entityThreshold();
+  if (entityThreshold === undefined) return chooseParties(doc.text, scored, model.threshold("party"), ruleParties);
+  return chooseEntityParties(doc.text, scored, (features) => model.scoreEntity(features)!, entityThreshold, ruleParties);
 }
 
 /** The choice itself, on candidates already scored (best first). */
@@ -41,10 +47,34 @@ export function chooseParties(text: string, scored: readonly ScoredParty[], thre
     if (key.length === 0 || taken.some((t) => sameEntity(t.key, key))) continue;
     taken.push({ key, candidate: s.candidate });
   }
+  return partiesOf(text, scored, taken, ruleParties);
+}
+
+/**
+ * The second stage: mentions grouped into entities (names equal or inside one another), each entity
+ * scored by the entity head over what its mentions say (`entityFeatures`), and every entity that
+ * reaches the threshold taken (the best two need a quarter of it: a contract has two sides).
+ */
+export function chooseEntityParties(text: string, scored: readonly ScoredParty[], scoreEntity: (features: readonly string[]) => number, threshold: number, ruleParties: readonly Party[]): Party[] {
+  const entities = groupPartyEntities(text, scored);
+  const features = entityFeatures(entities);
+  const ranked = entities.map((e, i) => ({ e, p: scoreEntity(features[i]!) })).sort((a, b) => b.p - a.p || a.e.mentions[0]!.candidate.start - b.e.mentions[0]!.candidate.start);
+  const taken: { key: string; candidate: PartyCandidate }[] = [];
+  for (const r of ranked) {
+    if (taken.length >= MAX_PARTIES || r.p < (taken.length < 2 ? threshold * SECOND_PARTY_FACTOR : threshold)) break;
+    taken.push({ key: r.e.key, candidate: r.e.mentions[0]!.candidate });
+  }
+  return partiesOf(text, scored, taken, ruleParties);
+}
+
+/** The taken names as parties (the rules' parties when none is taken), in text order, one per defined role. */
+function partiesOf(text: string, scored: readonly ScoredParty[], taken: readonly { key: string; candidate: PartyCandidate }[], ruleParties: readonly Party[]): Party[] {
   if (taken.length === 0) return [...ruleParties];
   const out: Party[] = [];
+  // Each candidate's comparable name, read once for all the taken names (a list of parties may take dozens).
+  const keyed = scored.map((s) => ({ candidate: s.candidate, key: comparableName(text.slice(s.candidate.start, s.candidate.end)) }));
   for (const t of taken) {
-    const party = describeParty(text, scored, t.key, t.candidate, ruleParties);
+    const party = describeParty(text, keyed, t.key, t.candidate, ruleParties);
     // Two names whose role is the same defined term are one party ("ConforMIS, Inc. … Conformis Inc. ("Conformis")").
     if (party.roleSpan && out.some((p) => p.roleSpan?.start === party.roleSpan!.start)) continue;
     out.push(party);
@@ -53,10 +83,10 @@ export function chooseParties(text: string, scored: readonly ScoredParty[], thre
 }
 
 /** A taken name as a Party: the rules' reading of the same name when they have one (they parse the preamble), else its first mention and the role defined after it. */
-function describeParty(text: string, scored: readonly ScoredParty[], key: string, best: PartyCandidate, ruleParties: readonly Party[]): Party {
+function describeParty(text: string, keyed: readonly { candidate: PartyCandidate; key: string }[], key: string, best: PartyCandidate, ruleParties: readonly Party[]): Party {
   const rule = ruleParties.find((p) => comparableName(p.name) === key);
   if (rule) return rule;
-  const first = scored.map((s) => s.candidate).filter((c) => comparableName(text.slice(c.start, c.end)) === key).sort((a, b) => a.start - b.start)[0] ?? best;
+  const first = keyed.filter((k) => k.key === key).map((k) => k.candidate).sort((a, b) => a.start - b.start)[0] ?? best;
   const span = spanOf(text, first.start, first.end);
   const role = QUOTED_ROLE.exec(text.slice(first.end, first.end + 200));
   const roleText = role?.[1]?.trim();

@@ -5,7 +5,8 @@ import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
 import { partyCandidateSpans } from "./party-candidates";
 import { dateCandidates, termLengths } from "./date-candidates";
-import { chooseParties } from "./apply-key-term-model";
+import { chooseEntityParties, chooseParties } from "./apply-key-term-model";
+import { entityFeatures, groupPartyEntities } from "./party-entities";
 
 const BITS = 8;
 function tinyModel(seed: number): KeyTermModel {
@@ -24,6 +25,20 @@ describe("KeyTermModel", () => {
       expect(back.threshold(head)).toBe(0.3);
       expect(back.score(head, ["bias", "t:acme", "suffix"])).toBeCloseTo(model.score(head, ["bias", "t:acme", "suffix"]), 6);
     }
+  });
+
+  it("writes the entity head as a version 2 file and reads it back; a version 1 file has none", () => {
+    const v1 = tinyModel(5);
+    const entity = { weights: Float32Array.from({ length: 1 << BITS }, (_, i) => Math.cos(i)), a: 0.9, b: 0.1, threshold: 0.25 };
+    const v2 = KeyTermModel.fromWeights(BITS, { ...Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { weights: new Float32Array(1 << BITS), a: 1, b: 0, threshold: 0.5 }])), entity } as never);
+    const back = KeyTermModel.fromBytes(v2.toBytes());
+    expect(back.hasEntityHead).toBe(true);
+    expect(back.entityThreshold()).toBe(0.25);
+    expect(back.scoreEntity(["bias", "rank:0"])).toBeCloseTo(v2.scoreEntity(["bias", "rank:0"])!, 6);
+    const old = KeyTermModel.fromBytes(v1.toBytes());
+    expect(old.hasEntityHead).toBe(false);
+    expect(old.scoreEntity(["bias"])).toBeUndefined();
+    expect(() => KeyTermModel.fromBytes(v2.toBytes().subarray(0, v1.toBytes().length + 64), "short.bin")).toThrow(/short\.bin.*expected/);
   });
 
   it("refuses a file that is not a model, or is cut short, with KEY_TERM_MODEL_INVALID", () => {
@@ -81,6 +96,35 @@ describe("key-term candidates", () => {
       ["Beta Foods LLC", "Buyer"],
     ]);
     for (const p of parties) expect(preamble.slice(p.span.start, p.span.end)).toBe(p.span.quote);
+  });
+
+  it("groups mentions into entities (names inside one another are one) and takes every entity the entity head passes", () => {
+    const text = `${preamble} Acme shall deliver to Beta Foods. Gamma Logistics, Inc. is a carrier.`;
+    const at = (name: string) => ({ start: text.indexOf(name), end: text.indexOf(name) + name.length });
+    const scored = [
+      { candidate: at("Acme Widgets, Inc."), score: 0.9, features: ["preamble", "role-after", "suffix"] },
+      { candidate: at("Beta Foods LLC"), score: 0.6, features: ["preamble", "role-after"] },
+      { candidate: { start: text.indexOf("Acme shall"), end: text.indexOf("Acme shall") + 4 }, score: 0.3, features: [] },
+      { candidate: { start: text.indexOf("Beta Foods."), end: text.indexOf("Beta Foods.") + 10 }, score: 0.2, features: [] },
+      { candidate: at("Gamma Logistics, Inc."), score: 0.1, features: ["suffix"] },
+    ];
+    const entities = groupPartyEntities(text, scored);
+    expect(entities.map((e) => [e.key, e.mentions.length])).toEqual([
+      ["acme widgets", 2],
+      ["beta foods", 2],
+      ["gamma logistics", 1],
+    ]);
+    const features = entityFeatures(entities);
+    expect(features[0]).toEqual(expect.arrayContaining(["rank:0", "u:preamble", "u:role-after", "u:suffix", "preamble-order:0"]));
+    expect(features[2]).toEqual(expect.arrayContaining(["rank:2", "preamble-order:none"]));
+    // An entity head that trusts the defined role in the preamble takes the two sides and leaves the carrier out.
+    const head = (f: readonly string[]) => (f.includes("u:role-after") ? 0.9 : 0.05);
+    const parties = chooseEntityParties(text, scored, head, 0.5, []);
+    expect(parties.map((p) => [p.name, p.role])).toEqual([
+      ["Acme Widgets, Inc.", "Supplier"],
+      ["Beta Foods LLC", "Buyer"],
+    ]);
+    expect(chooseEntityParties(text, scored, () => 0.9, 0.5, []).map((p) => p.name)).toContain("Gamma Logistics, Inc.");
   });
 
   it("reads the year and month lengths and the anniversaries of a term sentence", () => {

@@ -14,14 +14,20 @@ export interface KeyTermHeadWeights {
   readonly threshold: number;
 }
 
+/** The optional second-stage head that scores party entities (version 2 files; version 1 files have none). */
+export const ENTITY_HEAD = "entity";
+type StoredHead = KeyTermHead | typeof ENTITY_HEAD;
+
 interface FileHeader {
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly hashBits: number;
   readonly heads: Record<string, { readonly a: number; readonly b: number; readonly threshold: number }>;
   readonly meta: Record<string, unknown>;
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** The heads a file of this version holds, in body order. */
+const storedHeads = (version: number): readonly StoredHead[] => (version >= 2 ? [...KEY_TERM_HEADS, ENTITY_HEAD] : KEY_TERM_HEADS);
 
 /**
  * Scores candidate parties and dates (spans the candidate generators found) with one calibrated
@@ -30,16 +36,37 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export class KeyTermModel {
   private constructor(
     readonly hashBits: number,
-    private readonly heads: ReadonlyMap<KeyTermHead, KeyTermHeadWeights>,
+    private readonly heads: ReadonlyMap<StoredHead, KeyTermHeadWeights>,
     readonly meta: Readonly<Record<string, unknown>>,
   ) {}
 
-  static fromWeights(hashBits: number, heads: Readonly<Record<KeyTermHead, KeyTermHeadWeights>>, meta: Record<string, unknown> = {}): KeyTermModel {
-    return new KeyTermModel(hashBits, new Map(KEY_TERM_HEADS.map((h) => [h, heads[h]])), { ...meta });
+  /** `entity`: the second-stage party head (`scoreEntity`); without it parties are chosen per mention. */
+  static fromWeights(hashBits: number, heads: Readonly<Record<KeyTermHead, KeyTermHeadWeights>> & { readonly entity?: KeyTermHeadWeights }, meta: Record<string, unknown> = {}): KeyTermModel {
+    const map = new Map<StoredHead, KeyTermHeadWeights>(KEY_TERM_HEADS.map((h) => [h, heads[h]]));
+    if (heads.entity) map.set(ENTITY_HEAD, heads.entity);
+    return new KeyTermModel(hashBits, map, { ...meta });
+  }
+
+  /** Whether the file has the entity head (version 2). */
+  get hasEntityHead(): boolean {
+    return this.heads.has(ENTITY_HEAD);
+  }
+
+  /** Probability that a party entity with these features (`entityFeatures`) is a party; undefined without the entity head. */
+  scoreEntity(features: readonly string[]): number | undefined {
+    return this.heads.has(ENTITY_HEAD) ? this.scoreHead(ENTITY_HEAD, features) : undefined;
+  }
+
+  entityThreshold(): number | undefined {
+    return this.heads.get(ENTITY_HEAD)?.threshold;
   }
 
   /** Probability that a candidate with these features is the head's answer. */
   score(head: KeyTermHead, features: readonly string[]): number {
+    return this.scoreHead(head, features);
+  }
+
+  private scoreHead(head: StoredHead, features: readonly string[]): number {
     const h = this.heads.get(head)!;
     let z = 0;
     for (const i of hashFeatures(features, this.hashBits)) z += h.weights[i]!;
@@ -52,15 +79,16 @@ export class KeyTermModel {
 
   /** The weights file: signature, header length, JSON header, then one float32 vector per head. */
   toBytes(): Uint8Array {
+    const stored = storedHeads(this.hasEntityHead ? 2 : 1);
     const header: FileHeader = {
-      version: 1,
+      version: this.hasEntityHead ? 2 : 1,
       hashBits: this.hashBits,
-      heads: Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { a: this.heads.get(h)!.a, b: this.heads.get(h)!.b, threshold: this.heads.get(h)!.threshold }])),
+      heads: Object.fromEntries(stored.map((h) => [h, { a: this.heads.get(h)!.a, b: this.heads.get(h)!.b, threshold: this.heads.get(h)!.threshold }])),
       meta: { ...this.meta },
     };
     const size = 1 << this.hashBits;
-    const { bytes, bodyStart } = newModelFile(MAGIC, header, KEY_TERM_HEADS.length * size * 4);
-    KEY_TERM_HEADS.forEach((h, k) => {
+    const { bytes, bodyStart } = newModelFile(MAGIC, header, stored.length * size * 4);
+    stored.forEach((h, k) => {
       const w = this.heads.get(h)!.weights;
       const view = new DataView(bytes.buffer, bodyStart + k * size * 4, size * 4);
       for (let i = 0; i < size; i++) view.setFloat32(i * 4, w[i]!, true);
@@ -73,11 +101,12 @@ export class KeyTermModel {
       throw new KeyTermModelError(source, reason, cause);
     };
     const { header, bodyStart, view } = readModelFile<FileHeader>(bytes, MAGIC, "key-term model", fail);
-    if (header.version !== 1 || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
+    if ((header.version !== 1 && header.version !== 2) || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
+    const stored = storedHeads(header.version);
     const size = 1 << header.hashBits;
-    if (bytes.length !== bodyStart + KEY_TERM_HEADS.length * size * 4) fail(`expected ${bodyStart + KEY_TERM_HEADS.length * size * 4} bytes, read ${bytes.length}`);
-    const heads = {} as Record<KeyTermHead, KeyTermHeadWeights>;
-    KEY_TERM_HEADS.forEach((h, k) => {
+    if (bytes.length !== bodyStart + stored.length * size * 4) fail(`expected ${bodyStart + stored.length * size * 4} bytes, read ${bytes.length}`);
+    const heads = {} as Record<StoredHead, KeyTermHeadWeights>;
+    stored.forEach((h, k) => {
       const cal = header.heads?.[h];
       if (!cal || ![cal.a, cal.b, cal.threshold].every(Number.isFinite)) fail(`head '${h}' is missing or has no calibration`);
       const weights = new Float32Array(size);
