@@ -239,7 +239,10 @@ function entityExamples(s: ContractScores): Example[] {
     const w = fit(oof.filter((s) => foldOf(s) !== k).flatMap(entityExamples), SEED, ENTITY_FIT);
     for (const s of oof.filter((s) => foldOf(s) === k)) {
       s.entity = w;
-      for (const ex of entityExamples(s)) (zs.push(raw(w, ex.indices)), ys.push(ex.label));
+      for (const ex of entityExamples(s)) {
+        zs.push(raw(w, ex.indices));
+        ys.push(ex.label);
+      }
     }
   }
   const { a, b } = fitPlatt(zs, ys);
