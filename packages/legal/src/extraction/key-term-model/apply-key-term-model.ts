@@ -84,7 +84,9 @@ function partiesOf(text: string, scored: readonly ScoredParty[], taken: readonly
 
 /** A taken name as a Party: the rules' reading of the same name when they have one (they parse the preamble), else its first mention and the role defined after it. */
 function describeParty(text: string, keyed: readonly { candidate: PartyCandidate; key: string }[], key: string, best: PartyCandidate, ruleParties: readonly Party[]): Party {
-  const rule = ruleParties.find((p) => comparableName(p.name) === key);
+  // The same name, else a name of the same entity (the rules read "Evil <b>Corp</b> & Co." whole where the candidates stop at "Evil").
+  const ruleKeys = ruleParties.map((p) => comparableName(p.name));
+  const rule = ruleParties[ruleKeys.indexOf(key)] ?? ruleParties[ruleKeys.findIndex((k) => sameEntity(k, key))];
   if (rule) return rule;
   const first = keyed.filter((k) => k.key === key).map((k) => k.candidate).sort((a, b) => a.start - b.start)[0] ?? best;
   const span = spanOf(text, first.start, first.end);
