@@ -4,8 +4,15 @@ import { Worker } from "bullmq";
 import { bullConnection } from "../src/connection/redis-connection";
 import { parseRedisUrl } from "../src/index";
 
-const [url, queueName] = process.argv.slice(2) as [string, string];
-const worker = new Worker(queueName, async () => null, { connection: bullConnection(parseRedisUrl(url)), prefix: "bear-raw", concurrency: 1 });
+const [url, queueName, concurrency] = process.argv.slice(2) as [string, string, string | undefined];
+const worker = new Worker(queueName, async () => null, { connection: bullConnection(parseRedisUrl(url)), prefix: "bear-raw", concurrency: Number(concurrency ?? 1) });
 await worker.waitUntilReady();
+const startCpu = process.cpuUsage();
 process.stdout.write("ready\n");
-process.on("SIGTERM", () => void worker.close().then(() => process.exit(0)));
+let jobs = 0;
+worker.on("completed", () => jobs++);
+process.on("SIGTERM", () => {
+  const cpu = process.cpuUsage(startCpu);
+  process.stdout.write(`${JSON.stringify({ jobs, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+  void worker.close().then(() => process.exit(0));
+});

@@ -10,9 +10,11 @@ const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InPr
 await worker.start();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-process.stdout.write("ready\n");
+const startCpu = process.cpuUsage();
+process.stdout.write(`ready ${(startCpu.user + startCpu.system) / 1e6}\n`);
 process.on("SIGTERM", () => {
   clearInterval(sampler);
-  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
   void worker.close().then(() => process.exit(0));
 });

@@ -15,6 +15,8 @@ import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
 const NOOP_STEPS = Number(process.env.BENCH_NOOP_STEPS ?? 500);
+/** Redis's AOF fsync policy: everysec (Redis's default with AOF on, the README's deployment) or always. */
+const FSYNC = process.env.BENCH_FSYNC === "always" ? "always" : "everysec";
 const WORKER_CONCURRENCY = 2;
 const RUNS_IN_FLIGHT = 8;
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
@@ -33,20 +35,30 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
-function startWorker(url: string, id: string): Promise<{ proc: ChildProcess; stop: () => Promise<{ peakRssMb: number; completed: number }> }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(WORKER_CONCURRENCY)], { stdio: ["ignore", "pipe", "inherit"] });
+interface WorkerStats {
+  readonly peakRssMb: number;
+  readonly completed: number;
+  readonly cpuSeconds: number;
+}
+
+function startWorker(url: string, id: string, concurrency = WORKER_CONCURRENCY): Promise<{ proc: ChildProcess; cpu: () => number; stop: () => Promise<WorkerStats> }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   return new Promise((resolve, reject) => {
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes("ready\n") && !out.includes("{")) {
+      const ready = /ready ([0-9.]+)\n/.exec(out);
+      if (ready && !out.includes("{")) {
         out = "";
+        const startCpu = Number(ready[1]);
         resolve({
           proc,
+          // CPU the worker used to start (loading modules), left out of the figures
+          cpu: () => startCpu,
           stop: () =>
             new Promise((done) => {
               proc.stdout!.on("data", () => undefined);
-              proc.once("exit", () => done(JSON.parse(out.trim().split("\n").pop() ?? "{}") as { peakRssMb: number; completed: number }));
+              proc.once("exit", () => done(JSON.parse(out.trim().split("\n").pop() ?? "{}") as WorkerStats));
               proc.kill("SIGTERM");
             }),
         });
@@ -92,11 +104,12 @@ async function noopSteps(engine: WorkflowEngine, n: number): Promise<number[]> {
  * The peer: the same no-op as a bare BullMQ job (add → a worker process → completed event), no
  * BEAR. Returns a function timing one job, so the bench can interleave it with BEAR's steps.
  */
-async function rawBullmqPeer(url: string): Promise<{ once: (i: number) => Promise<number>; stop: () => Promise<void> }> {
-  const name = "raw.noop";
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "raw-bullmq-worker.ts"), url, name], { stdio: ["ignore", "pipe", "inherit"] });
+async function rawBullmqPeer(url: string, concurrency: number): Promise<{ once: (i: number) => Promise<number>; stop: () => Promise<{ jobs: number; cpuSeconds: number }>; cpuMs: number[] }> {
+  const name = `raw.noop.c${concurrency}`;
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "raw-bullmq-worker.ts"), url, name, String(concurrency)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
   await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    proc.stdout!.on("data", (d: Buffer) => (out += d.toString()).includes("ready") && resolve());
     proc.once("exit", (code) => reject(new Error(`raw worker exited ${code}`)));
   });
   const connection = bullConnection(parseRedisUrl(url));
@@ -105,44 +118,79 @@ async function rawBullmqPeer(url: string): Promise<{ once: (i: number) => Promis
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const waiters = new Map<string, () => void>();
   events.on("completed", ({ jobId }) => waiters.get(jobId)?.());
+  const cpuMs: number[] = [];
   return {
+    cpuMs,
     once: async (i) => {
       const jobId = `raw-${i}`;
+      const c = process.cpuUsage();
       const s = performance.now();
       const done = new Promise<void>((r) => waiters.set(jobId, r));
       await queue.add(name, { i }, { jobId, attempts: 1, removeOnComplete: { age: 3600 } });
       await done;
       waiters.delete(jobId);
-      return performance.now() - s;
+      const t = performance.now() - s;
+      const used = process.cpuUsage(c);
+      if (i >= 0) cpuMs.push((used.user + used.system) / 1000);
+      return t;
     },
     stop: async () => {
+      out = "";
+      const stats = new Promise<{ jobs: number; cpuSeconds: number }>((done) => proc.once("exit", () => done(JSON.parse(out.trim().split("\n").pop() ?? "{}") as { jobs: number; cpuSeconds: number })));
       proc.kill("SIGTERM");
       await Promise.all([queue.close(), events.close()]);
+      return stats;
     },
   };
 }
 
+/** CPU seconds this process has used. */
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** CPU seconds Redis has used (its INFO), through any client. */
+async function redisCpu(client: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await client.info("cpu");
+  const num = (k: string): number => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return num("used_cpu_sys") + num("used_cpu_user");
+}
+
+/** CPU per contract (ms) of each process, and the total as cores busy over the run. */
+function cpuColumn(seconds: number, api: number, workers: readonly number[], redisSeconds: number | undefined): string {
+  const per = (x: number): string => `${Math.round((x * 1000) / texts.length)}`;
+  const parts = [`API ${per(api)}`, ...workers.map((w, i) => `w${i + 1} ${per(w)}`), ...(redisSeconds === undefined ? [] : [`Redis ${per(redisSeconds)}`])];
+  const total = api + workers.reduce((a, b) => a + b, 0) + (redisSeconds ?? 0);
+  return `${parts.join(", ")} (${(total / seconds).toFixed(2)} cores)`;
+}
+
 const rows: string[][] = [];
 const fmt = (n: number, d = 2): string => n.toFixed(d);
+const line = (times: number[]): string => `p50 ${fmt(pct(times, 50), 3)} ms, p95 ${fmt(pct(times, 95), 3)} ms, p99 ${fmt(pct(times, 99), 3)} ms`;
 
-// 1. in-process (no Redis): today's default
-{
+// 1. in-process (no Redis): today's default (BENCH_CONTRACTS=0 measures the no-op steps only)
+if (texts.length > 0) {
   const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false });
+  const cpu0 = ownCpu();
   const r = await reviewAll(engine);
-  rows.push(["in-process (no Redis)", fmt(r.perSecond), fmt(r.seconds, 1), `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`, "-", `${Math.round(process.memoryUsage().rss / 1048576)}`]);
+  rows.push(["in-process (no Redis)", fmt(r.perSecond), fmt(r.seconds, 1), `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`, "-", cpuColumn(r.seconds, ownCpu() - cpu0, [], undefined), `${Math.round(process.memoryUsage().rss / 1048576)}`]);
   await engine.dispose();
 }
 
-const redis = await startTestRedis();
+const redis = await startTestRedis({ fsync: FSYNC });
 const node = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000 });
 const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
 await node.attach(engine);
 
+const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))?.[1] ?? "?";
 const byWorkers: Record<number, number> = {};
-for (const count of [1, 2]) {
+for (const count of texts.length > 0 ? [1, 2] : []) {
   const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${i}`)));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
+  const [workerCpu0, redisCpu0, apiCpu0] = [workers.map((w) => w.cpu()), await redisCpu(node.redis), ownCpu()];
   const r = await reviewAll(engine);
+  const [apiCpu, redisCpuUsed] = [ownCpu() - apiCpu0, (await redisCpu(node.redis)) - redisCpu0];
   byWorkers[count] = r.perSecond;
   const stats = await Promise.all(workers.map((w) => w.stop()));
   rows.push([
@@ -151,6 +199,7 @@ for (const count of [1, 2]) {
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
     stats.map((s) => s.completed).join(" + "),
+    cpuColumn(r.seconds, apiCpu, stats.map((s, i) => s.cpuSeconds - workerCpu0[i]!), redisCpuUsed),
     `${Math.round(process.memoryUsage().rss / 1048576)} (workers ${stats.map((s) => s.peakRssMb).join(", ")})`,
   ]);
 }
@@ -161,29 +210,50 @@ const local = WorkflowEngine.inMemory({ registry, keepEvents: false });
 await noopSteps(local, 50);
 const localTimes = await noopSteps(local, NOOP_STEPS);
 const worker = await startWorker(redis.url, "noop");
-const raw = await rawBullmqPeer(redis.url);
+// peers: a bare BullMQ worker with the concurrency BEAR's worker has, and one with concurrency 1
+// (BullMQ's own loop makes one more Redis round trip before a job when a worker has free slots)
+const raw = await rawBullmqPeer(redis.url, WORKER_CONCURRENCY);
+const raw1 = await rawBullmqPeer(redis.url, 1);
 await new Promise((r) => setTimeout(r, 1_500));
 await noopSteps(engine, 50); // warm-up: queues, connections
-for (let i = 0; i < 50; i++) await raw.once(-1 - i);
-const queuedTimes: number[] = [];
-const rawTimes: number[] = [];
-for (let i = 0; i < NOOP_STEPS; i++) {
-  queuedTimes.push(...(await noopSteps(engine, 1)));
-  rawTimes.push(await raw.once(i));
+for (let i = 0; i < 50; i++) {
+  await raw.once(-1 - i);
+  await raw1.once(-1 - i);
 }
-await worker.stop();
-await raw.stop();
+const queuedTimes: number[] = [];
+const queuedCpuMs: number[] = [];
+const rawTimes: number[] = [];
+const raw1Times: number[] = [];
+const workerCpu0 = worker.cpu();
+for (let i = 0; i < NOOP_STEPS; i++) {
+  const c = process.cpuUsage();
+  queuedTimes.push(...(await noopSteps(engine, 1)));
+  const used = process.cpuUsage(c);
+  queuedCpuMs.push((used.user + used.system) / 1000);
+  rawTimes.push(await raw.once(i));
+  raw1Times.push(await raw1.once(i));
+}
+const noopWorker = await worker.stop();
+const rawWorker = await raw.stop();
+await raw1.stop();
 const overhead = queuedTimes.map((t) => t - pct(localTimes, 50));
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+// the worker's CPU over the warm-up and the measured steps, per step
+const perStepMs = (cpuSeconds: number, steps: number): string => fmt((cpuSeconds * 1000) / steps, 3);
 
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis)`);
-console.log("| scenario | contracts/s | wall s | per-contract p50 / p95 / p99 ms | steps per worker | rss MiB |");
-console.log("|---|---|---|---|---|---|");
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis); Redis ${redisVersion}, AOF on, appendfsync ${FSYNC}`);
+console.log("| scenario | contracts/s | wall s | per-contract p50 / p95 / p99 ms | steps per worker | CPU ms per contract | rss MiB |");
+console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
-console.log(`2 workers vs 1: ${fmt(byWorkers[2]! / byWorkers[1]!)}x (goal 1.7x)`);
+if (texts.length > 0) console.log(`2 workers vs 1: ${fmt(byWorkers[2]! / byWorkers[1]!)}x (goal 1.7x)`);
 console.log(`no-op step, in-process: p50 ${fmt(pct(localTimes, 50), 3)} ms, p95 ${fmt(pct(localTimes, 95), 3)} ms, p99 ${fmt(pct(localTimes, 99), 3)} ms (${NOOP_STEPS} runs)`);
-console.log(`no-op step through BullMQ (run → job → worker → result → run): p50 ${fmt(pct(queuedTimes, 50), 3)} ms, p95 ${fmt(pct(queuedTimes, 95), 3)} ms, p99 ${fmt(pct(queuedTimes, 99), 3)} ms`);
-console.log(`peer, a bare BullMQ job (add → worker process → completed event, no BEAR): p50 ${fmt(pct(rawTimes, 50), 3)} ms, p95 ${fmt(pct(rawTimes, 95), 3)} ms, p99 ${fmt(pct(rawTimes, 99), 3)} ms; BEAR's step through BullMQ / bare job p50: ${fmt(pct(queuedTimes, 50) / pct(rawTimes, 50))}x`);
-console.log(`queue overhead per step (the difference): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms)`);
+console.log(`no-op step through BullMQ (run → job → worker, concurrency ${WORKER_CONCURRENCY} → result → run): ${line(queuedTimes)}`);
+console.log(`peer, a bare BullMQ job (add → worker process, concurrency ${WORKER_CONCURRENCY} like BEAR's → completed event, no BEAR): ${line(rawTimes)}; BEAR's step / bare job p50: ${fmt(pct(queuedTimes, 50) / pct(rawTimes, 50))}x`);
+console.log(`peer, a bare BullMQ job, worker concurrency 1: ${line(raw1Times)}; BEAR's step / this p50: ${fmt(pct(queuedTimes, 50) / pct(raw1Times, 50))}x`);
+console.log(
+  `CPU per step (ms): BEAR API ${fmt(sum(queuedCpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(noopWorker.cpuSeconds - workerCpu0, noopWorker.completed)}; bare BullMQ (concurrency ${WORKER_CONCURRENCY}) producer ${fmt(sum(raw.cpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(rawWorker.cpuSeconds, rawWorker.jobs)} (worker figures include idle polling)`,
+);
+console.log(`queue overhead per step (the difference): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms); BEAR's own part, p50 minus the bare job's p50: ${fmt(pct(queuedTimes, 50) - pct(rawTimes, 50), 3)} ms`);
 
 await engine.dispose();
 await node.close();

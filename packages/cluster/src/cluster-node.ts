@@ -50,6 +50,8 @@ export class ClusterNode {
   #engine: WorkflowEngine | undefined;
   #executor: QueueExecutor | undefined;
   #attached = false;
+  /** Runs this instance started (not resumed) and still executes: their attempts were sent by nobody else. */
+  readonly #startedHere = new Set<string>();
 
   constructor(options: ClusterNodeOptions) {
     this.endpoint = parseRedisUrl(options.redisUrl);
@@ -92,6 +94,7 @@ export class ClusterNode {
       redis: this.redis,
       workers: this.workers,
       matterOf: (runId) => this.#engine?.store.getRun(runId)?.matter ?? null,
+      startedHere: (runId) => this.#startedHere.has(runId),
       ...(this.#options.localTypes ? { localTypes: this.#options.localTypes } : {}),
       logger: this.#logger,
     });
@@ -103,7 +106,11 @@ export class ClusterNode {
     this.#engine = engine;
     this.#attached = true;
     engine.events.subscribe((event) => {
-      if (event.type === "run.completed" && !this.payloads.inline) this.payloads.removeRun(event.runId);
+      if (event.type === "run.started" && !event.resumed) this.#startedHere.add(event.runId);
+      if (event.type === "run.completed") {
+        this.#startedHere.delete(event.runId);
+        if (!this.payloads.inline) this.payloads.removeRun(event.runId);
+      }
     });
     await this.runs.attach(engine);
   }

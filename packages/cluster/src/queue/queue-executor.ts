@@ -21,6 +21,12 @@ export interface QueueExecutorOptions {
   /** The matter of a run (the engine's record), written into each job so the worker can check it. */
   readonly matterOf: (runId: string) => string | null;
   /**
+   * True for a run this process started and has not resumed: no other sender has had its
+   * attempts, so the record of an attempt's queue is written alongside the job instead of being
+   * read before it (one Redis round trip less per step). Default: never (read first).
+   */
+  readonly startedHere?: (runId: string) => boolean;
+  /**
    * Step types run here, not on workers (default: data_processing, pure JSON and instant, and
    * file_operations, confined to a folder of this machine).
    */
@@ -104,14 +110,10 @@ export class QueueExecutor implements Executor {
         payload,
         queuedAt: Date.now(),
       };
-      // An attempt is sent to one queue for good: the first sender records which, and a later
-      // sender (a resumed run, another instance) joins the job there instead of making a second one.
-      const queueName = await this.#claimRoute(jobId, route.queue);
-      const fresh = !this.#queues.has(queueName);
-      current = this.#queue(queueName);
-      await current.ready;
-      options.signal.throwIfAborted();
-      await this.#add(current, data, jobId);
+      const sent = await this.#send(data, jobId, route.queue, options.signal);
+      const queueName = sent.handle.queue.name;
+      current = sent.handle;
+      if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
       // A watch on the job while it is outstanding: a QueueEvents reader that has just been made
       // may not be reading yet (a join's 'duplicated' or a quick 'completed' would be missed), so
       // the job's state is read once at once and then every few checks; and a worker the job was
@@ -130,7 +132,7 @@ export class QueueExecutor implements Executor {
       watch = setInterval(() => {
         void check().catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"));
       }, this.#options.workerCheckMs ?? 1_000);
-      if (fresh) this.#join(current.queue, jobId);
+      if (sent.fresh) this.#join(current.queue, jobId);
       const raw = await outcome;
       const result = stepJobResultSchema.parse(raw);
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
@@ -140,6 +142,37 @@ export class QueueExecutor implements Executor {
       options.signal.removeEventListener("abort", onAbort);
       this.#waiters.delete(jobId);
     }
+  }
+
+  /**
+   * Adds the attempt's job to `chosen`, or joins it where the attempt was sent before. An attempt
+   * goes to one queue for good: the first sender records which (SET NX), and a later sender (a
+   * resumed run, another instance) joins the job there instead of making a second one. `fresh`:
+   * the queue's event reader is new (it may miss an event, so the job's state is read once).
+   */
+  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
+    const open = async (name: string): Promise<{ handle: QueueHandle; fresh: boolean }> => {
+      const fresh = !this.#queues.has(name);
+      const handle = this.#queue(name);
+      await handle.ready;
+      signal.throwIfAborted();
+      return { handle, fresh };
+    };
+    if (!this.#options.startedHere?.(data.runId)) {
+      const sent = await open(await this.#claimRoute(jobId, chosen));
+      await this.#add(sent.handle, data, jobId);
+      return sent;
+    }
+    // A run started here: nobody else has sent this attempt, so the record is written alongside the
+    // job (one round trip instead of two in a row).
+    const sent = await open(chosen);
+    const [recorded] = await Promise.all([this.#claimRoute(jobId, chosen), this.#add(sent.handle, data, jobId)]);
+    if (recorded === chosen) return sent;
+    // another instance took the run over meanwhile (this one stalled past its lease) and sent the
+    // attempt first: join its job, and take back ours if no worker has started it
+    await sent.handle.queue.remove(jobId).catch(() => undefined);
+    this.#logger.warn({ jobId, queue: recorded }, "the attempt was sent by another instance first: joining it");
+    return { ...(await open(recorded)), fresh: true };
   }
 
   async #add(handle: QueueHandle, data: StepJobData, jobId: string): Promise<void> {

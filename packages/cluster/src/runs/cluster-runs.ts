@@ -41,6 +41,8 @@ export class ClusterRuns implements RunCoordination {
   #timer: ReturnType<typeof setInterval> | undefined;
   #scanning = false;
   #closed = false;
+  /** Runs whose lease this instance has taken (and renews). */
+  readonly #held = new Set<string>();
   /** Runs this instance resumed after another instance stopped (for logs and tests). */
   readonly takenOver: string[] = [];
 
@@ -54,9 +56,10 @@ export class ClusterRuns implements RunCoordination {
   /** Starts renewing leases and watching for orphaned runs on `engine` (opened with resumeOnOpen false). */
   async attach(engine: WorkflowEngine): Promise<void> {
     this.#engine = engine;
+    // A run started here is claimed at the next scan (within scanMs, well inside the lease period
+    // other instances give a new run): a run shorter than that never touches Redis for its lease.
     engine.events.subscribe((event) => {
-      if (event.type === "run.started") void this.#claim(event.runId, true);
-      if (event.type === "run.completed") void this.#release(event.runId);
+      if (event.type === "run.completed" && this.#held.delete(event.runId)) void this.#release(event.runId);
     });
     await this.#options.subscriber.subscribe(RUN_CANCEL_CHANNEL);
     this.#options.subscriber.on("message", (channel: string, message: string) => {
@@ -76,11 +79,9 @@ export class ClusterRuns implements RunCoordination {
     return this.#options.redis.get(ownerKey(runId));
   }
 
-  async #claim(runId: string, ours: boolean): Promise<boolean> {
-    const key = ownerKey(runId);
-    // A run this instance just started is ours outright; an orphan is taken only if nobody holds it.
-    const set = ours ? await this.#options.redis.set(key, this.instanceId, "PX", this.#leaseMs) : await this.#options.redis.set(key, this.instanceId, "PX", this.#leaseMs, "NX");
-    return set === "OK";
+  /** Takes the lease of a run nobody holds (a lapsed lease, an orphan). */
+  async #claim(runId: string): Promise<boolean> {
+    return (await this.#options.redis.set(ownerKey(runId), this.instanceId, "PX", this.#leaseMs, "NX")) === "OK";
   }
 
   async #release(runId: string): Promise<void> {
@@ -94,11 +95,21 @@ export class ClusterRuns implements RunCoordination {
     try {
       const active = new Set(engine.activeRuns);
       if (active.size > 0) {
+        // renew the leases held; take those of runs started (or resumed by hand) here since the last scan
+        const runs = [...active];
         const pipeline = this.#options.redis.pipeline();
-        for (const runId of active) pipeline.eval(RENEW, 1, ownerKey(runId), this.instanceId, String(this.#leaseMs));
+        for (const runId of runs) {
+          if (this.#held.has(runId)) pipeline.eval(RENEW, 1, ownerKey(runId), this.instanceId, String(this.#leaseMs));
+          else pipeline.set(ownerKey(runId), this.instanceId, "PX", this.#leaseMs);
+        }
         const results = (await pipeline.exec()) ?? [];
-        [...active].forEach((runId, i) => {
-          if (results[i]?.[1] === 0) void this.#claim(runId, false); // lease lapsed (Redis restarted, or we stalled): take it back if free
+        runs.forEach((runId, i) => {
+          if (!this.#held.has(runId)) {
+            if (results[i]?.[1] === "OK" && engine.activeRuns.includes(runId)) this.#held.add(runId);
+            else if (results[i]?.[1] === "OK") void this.#release(runId); // it finished during the scan
+          } else if (results[i]?.[1] === 0) {
+            void this.#claim(runId); // lease lapsed (Redis restarted, or we stalled): take it back if free
+          }
         });
       }
       await this.#adoptOrphans(engine, active);
@@ -120,12 +131,14 @@ export class ClusterRuns implements RunCoordination {
     const owners = await this.#options.redis.mget(...candidates.map((r) => ownerKey(r.id)));
     for (const [i, run] of candidates.entries()) {
       if (owners[i] !== null || this.#closed) continue;
-      if (!(await this.#claim(run.id, false))) continue;
+      if (!(await this.#claim(run.id))) continue;
+      this.#held.add(run.id);
       try {
         engine.resume(run.id);
         this.takenOver.push(run.id);
         this.#logger.warn({ runId: run.id, instance: this.instanceId }, "resumed a run whose instance stopped");
       } catch (error) {
+        this.#held.delete(run.id);
         await this.#release(run.id);
         this.#logger.debug({ runId: run.id, code: (error as { code?: string }).code }, "could not resume an orphaned run");
       }

@@ -49,6 +49,7 @@ export interface StepRoute {
 export class WorkerDirectory {
   readonly #balancer = new AdaptiveLoadBalancer();
   #cache: { at: number; reports: WorkerReport[] } | undefined;
+  #reading: Promise<WorkerReport[]> | undefined;
   /** Per worker, the jobs this process sent it: when, and when they settled (kept a few seconds after). */
   readonly #sent = new Map<string, Array<{ readonly at: number; settledAt?: number }>>();
   constructor(
@@ -56,12 +57,33 @@ export class WorkerDirectory {
     private readonly options: { readonly refreshMs?: number; readonly waitForWorkerMs?: number } = {},
   ) {}
 
+  /**
+   * The live workers' reports. Past `refreshMs` the cached ones are still answered while a fresh
+   * read runs in the background (a step does not wait two round trips once a second); past twice
+   * that, the caller waits for the read.
+   */
   async live(): Promise<WorkerReport[]> {
-    const now = Date.now();
-    if (this.#cache && now - this.#cache.at < (this.options.refreshMs ?? 1_000)) return this.#cache.reports;
-    const reports = await liveWorkers(this.redis);
-    this.#cache = { at: now, reports };
-    return reports;
+    const refreshMs = this.options.refreshMs ?? 1_000;
+    const cache = this.#cache;
+    const age = cache ? Date.now() - cache.at : Infinity;
+    if (cache && age < refreshMs) return cache.reports;
+    const reading = this.#read();
+    if (cache && age < 2 * refreshMs) {
+      reading.catch(() => undefined);
+      return cache.reports;
+    }
+    return reading;
+  }
+
+  /** One read of the reports at a time. */
+  #read(): Promise<WorkerReport[]> {
+    this.#reading ??= liveWorkers(this.redis)
+      .then((reports) => {
+        this.#cache = { at: Date.now(), reports };
+        return reports;
+      })
+      .finally(() => (this.#reading = undefined));
+    return this.#reading;
   }
 
   /** The balancer's ranking of live workers for `capability` (best first), or [] when none can do it. */

@@ -1,0 +1,160 @@
+// Where a no-op step's time goes, BEAR's step through the queue beside a bare BullMQ job (the same
+// worker concurrency): Redis commands per step by command (MONITOR), and the API process's CPU per
+// step by package (V8's sampling profiler, this process only; the workers are other processes).
+// Usage: nice -n 10 npx tsx bench/step-trace.ts   (TRACE_STEPS=300)
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import os from "node:os";
+import path from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
+import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
+import { bullConnection } from "../src/connection/redis-connection";
+import { ClusterNode, parseRedisUrl } from "../src/index";
+import { startTestRedis } from "../test/fixtures/redis-server";
+import { reviewRegistry } from "./review-steps";
+
+const STEPS = Number(process.env.TRACE_STEPS ?? 300);
+const CONCURRENCY = 2;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-step-trace-"));
+const payloadDir = path.join(tmp, "payloads");
+const registry = reviewRegistry();
+const redis = await startTestRedis({ fsync: "everysec" });
+const endpoint = parseRedisUrl(redis.url);
+const children: Array<() => void> = [];
+
+function child(script: string, args: string[]): Promise<void> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script), redis.url, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(() => proc.kill("SIGTERM"));
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    proc.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+/** Redis commands sent by clients (not from inside Lua scripts) while `fn` runs. */
+async function commands(fn: () => Promise<void>): Promise<string[]> {
+  const monitor = await new Redis({ host: endpoint.host, port: endpoint.port, password: endpoint.password! }).monitor();
+  const seen: string[] = [];
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (source !== "lua") seen.push(commandName(args));
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  await fn();
+  await new Promise((r) => setTimeout(r, 100));
+  monitor.disconnect();
+  return seen;
+}
+
+// BullMQ runs its Lua scripts by sha: name them from its commands folder
+const scripts = new Map<string, string>();
+const luaDir = path.resolve(import.meta.dirname, "../../../node_modules/bullmq/dist/esm/commands");
+for (const file of fs.readdirSync(luaDir).filter((f) => f.endsWith(".lua"))) {
+  scripts.set(createHash("sha1").update(fs.readFileSync(path.join(luaDir, file), "utf8")).digest("hex"), file.replace(/-\d+\.lua$/, ""));
+}
+function commandName(args: string[]): string {
+  const cmd = (args[0] ?? "").toLowerCase();
+  if (cmd === "evalsha") return `evalsha ${scripts.get(args[1] ?? "") ?? "?"}`;
+  if (cmd === "eval") return `eval ${(args[1] ?? "").slice(0, 40).replace(/\s+/g, " ")}`;
+  if (cmd === "set" || cmd === "get" || cmd === "hset") return `${cmd} ${(args[1] ?? "").replace(/:[^:]*$/, ":…")}`;
+  return cmd;
+}
+
+function countTable(title: string, seen: string[]): void {
+  const counts = new Map<string, number>();
+  for (const c of seen) if (c !== "info" && c !== "ping" && c !== "client") counts.set(c, (counts.get(c) ?? 0) + 1);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${title}: ${(total / STEPS).toFixed(2)} commands per step`);
+  for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) if (v / STEPS >= 0.02) console.log(`  ${(v / STEPS).toFixed(2).padStart(5)}  ${k}`);
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+/** CPU of this process while `fn` runs, by package (self time of the sampled functions), in ms per step. */
+async function profiled(session: Session, fn: () => Promise<void>): Promise<{ perStepMs: number; byPackage: Map<string, number> }> {
+  await session.post("Profiler.start");
+  const cpu = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(cpu);
+  const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byPackage = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = nodes.get(id)!.callFrame;
+    if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+    const url = frame.url;
+    const where = url.includes("node_modules/")
+      ? url.split("node_modules/").pop()!.split("/").slice(0, url.split("node_modules/").pop()!.startsWith("@") ? 2 : 1).join("/")
+      : url.includes("/packages/")
+        ? `@bear/${url.split("/packages/")[1]!.split("/")[0]} ${path.basename(url)}`
+        : url.startsWith("node:")
+          ? url
+          : frame.functionName.startsWith("(")
+            ? frame.functionName
+            : `native ${frame.functionName}`;
+    byPackage.set(where, (byPackage.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return { perStepMs: (used.user + used.system) / 1000 / STEPS, byPackage };
+}
+
+function profileTable(title: string, p: { perStepMs: number; byPackage: Map<string, number> }): void {
+  console.log(`\n${title}: ${p.perStepMs.toFixed(3)} ms CPU per step in the API process; sampled self time per step:`);
+  for (const [k, v] of [...p.byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((v / STEPS) * 1000).toFixed(0).padStart(5)} µs  ${k}`);
+}
+
+const node = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 30_000 });
+const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
+await node.attach(engine);
+await child("review-worker.ts", [payloadDir, "trace", String(CONCURRENCY)]);
+await child("raw-bullmq-worker.ts", ["raw.trace", String(CONCURRENCY)]);
+const queue = new Queue("raw.trace", { connection: bullConnection(endpoint), prefix: "bear-raw" });
+const events = new QueueEvents("raw.trace", { connection: bullConnection(endpoint), prefix: "bear-raw" });
+await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+const waiters = new Map<string, () => void>();
+events.on("completed", ({ jobId }) => waiters.get(jobId)?.());
+let rawId = 0;
+const bare = async (): Promise<void> => {
+  const jobId = `raw-${rawId++}`;
+  const done = new Promise<void>((r) => waiters.set(jobId, r));
+  await queue.add("raw.trace", {}, { jobId, attempts: 1, removeOnComplete: { age: 3600 } });
+  await done;
+  waiters.delete(jobId);
+};
+const wf = { name: "noop", steps: [{ id: "n", type: "bench.noop", parameters: {} }] };
+const ours = async (): Promise<void> => {
+  const r = await engine.run(wf);
+  if (r.status !== "completed") throw new Error("noop failed");
+};
+const many = (fn: () => Promise<void>) => async (): Promise<void> => {
+  for (let i = 0; i < STEPS; i++) await fn();
+};
+await new Promise((r) => setTimeout(r, 1_500));
+for (let i = 0; i < 100; i++) {
+  await ours();
+  await bare();
+}
+
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${STEPS} steps each, one at a time; worker concurrency ${CONCURRENCY}; appendfsync everysec`);
+countTable("BEAR no-op step", await commands(many(ours)));
+countTable("bare BullMQ job", await commands(many(bare)));
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 100 });
+profileTable("BEAR no-op step", await profiled(session, many(ours)));
+profileTable("bare BullMQ job", await profiled(session, many(bare)));
+session.disconnect();
+
+for (const stop of children) stop();
+await Promise.all([queue.close(), events.close()]);
+await engine.dispose();
+await node.close();
+await redis.kill();
+fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(0);
