@@ -47,7 +47,7 @@ const learned = run("model", { model });
 const pct = (a: number, b: number) => (b === 0 ? "  n/a" : ((100 * a) / b).toFixed(1).padStart(5));
 const row = (name: string, t: KeyTermTally) =>
   `| ${name.padEnd(5)} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.partiesFoundWithRoles, t.partiesGold)} | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map(([f]) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map(([f]) => t.dates[f].blankAnswered).join(" / ")} |`;
-console.log(`Key terms on cuad_train, ${part} part: ${contracts.length} contracts (CUAD answers; party = name equal/contained, bench/cuad.ts rule; dates = same ISO day or "perpetual")`);
+console.log(`Key terms on cuad_train, ${part} part: ${contracts.length} contracts (CUAD answers; party = same name, whole words covering half, or one misspelling: train/key-term-gold.ts; dates = same ISO day or "perpetual")`);
 console.log("| extractor | parties (names) | parties (name or defined name) | all parties of a contract | party precision | agreement date | effective date | expiration date | date given where CUAD has none (agr/eff/exp) |");
 console.log("|---|---|---|---|---|---|---|---|---|");
 console.log(row("rules", rules.tally));

@@ -22,18 +22,42 @@ export function normaliseName(s: string): string {
     .trim();
 }
 
-/** The party names CUAD lists (its role in parentheses dropped; role-only or blank entries skipped). */
+// A Parties entry that says how the parties are referred to rather than naming one ("Transporter and Shipper
+// shall collectively be referred to herein as the Parties", "each a Party and together Parties").
+const COLLECTIVE = /\b(?:referred\s+to|collectively|individually|hereinafter|party|parties)\b/;
+
+/** The party names CUAD lists (its role in parentheses dropped; role-only, blank and collective-reference entries skipped). */
 export function goldPartyNames(c: CuadContract): string[] {
   return (c.answers.get("Parties") ?? "")
     .split(";")
     .map((raw) => normaliseName(raw.replace(/\(.*$/s, "")))
-    .filter((n) => n.length > 0);
+    .filter((n) => n.length > 0 && !COLLECTIVE.test(n));
 }
 
-/** bench/cuad.ts's rule: a gold name is found when an extracted name equals, contains or is contained in it. */
+/**
+ * A gold name is found when an extracted name is the same (normalised), when one is inside the other as
+ * whole words covering at least half of the longer one's words ("Envision Health" for "LifeUSA/Envision
+ * Health", not "Gulf" for "Gulf Houghton Lubricants"), or when they differ by a misspelling (one edit per
+ * ten characters, names of 8+ characters: "Berkely Lights" in CUAD's answer for "Berkeley Lights").
+ */
 export function nameMatches(extracted: string, gold: string): boolean {
   const n = normaliseName(extracted);
-  return n.length > 0 && (n === gold || n.includes(gold) || gold.includes(n));
+  if (n.length === 0 || gold.length === 0) return false;
+  if (n === gold) return true;
+  const [short, long] = n.length <= gold.length ? [n, gold] : [gold, n];
+  if (` ${long} `.includes(` ${short} `) && 2 * short.split(" ").length >= long.split(" ").length) return true;
+  return short.length >= 8 && editDistance(n, gold) <= Math.max(1, Math.floor(long.length / 10));
+}
+
+/** Levenshtein distance (two rows). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 /** "6/21/99" → "1999-06-21"; "perpetual" kept; blanks and "[]/[]/2004" → undefined (not scored). */

@@ -260,6 +260,7 @@ function entityExamples(s: ContractScores): Example[] {
 const misses: string[] = [];
 log(table(`${allFolds ? "All of cuad_train" : "Tune part"} (${tune.length} contracts), ${FOLDS.length}-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}, party entity ${cal.entity!.threshold}`, [
   ["rules", rulesTally(tune)],
+  ["model, parties per mention", evaluate(oof, { ...cal, entity: undefined })],
   ["model", evaluate(oof, cal, detail ? misses : undefined)],
 ]));
 if (detail) log(misses.filter((m) => contractFold(contracts.find((c) => m.startsWith(c.file.slice(0, 40)))!.file, 5, KEY_TERM_SPLIT_SALT) === 1).join("\n"));
@@ -271,6 +272,7 @@ const finalEntity = fit(oof.flatMap(entityExamples), SEED, ENTITY_FIT);
 if (reportHeldOut) {
   log(table(`\nHeld-out part (${heldOut.length} contracts, never tuned on), model fitted on the tune part`, [
     ["rules", rulesTally(heldOut)],
+    ["model, parties per mention", evaluate(heldOut.map((c) => scoreContract(c, final)), { ...cal, entity: undefined })],
     ["model", evaluate(heldOut.map((c) => ({ ...scoreContract(c, final), entity: finalEntity })), cal)],
   ]));
 }
