@@ -133,7 +133,9 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows, monitor: { intervalMs: 10_000, ...options.agentMonitor } }),
     legalModule(),
     pluginsModule(workspacePluginsConfig(paths, config)),
-    workspaceCacheModule(config.cache, paths, keys, manifest.encryption !== null),
+    // Clustered and encrypted, the cache's L2 is the cluster's Redis (shared by every instance and worker; values sealed)
+    // unless the config names another; an unencrypted workspace keeps its disk L2, so no document text reaches Redis unasked.
+    workspaceCacheModule(options.cluster && manifest.encryption !== null && !config.cache.redisUrl ? { ...config.cache, redisUrl: options.cluster.redisUrl } : config.cache, paths, keys, manifest.encryption !== null),
     ...(manifest.encryption ? [dataKeysModule(paths.dataKeys, contentKey(keys))] : []),
   ];
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { RedisWriterGate, parseRedisUrl } from "@bear/cluster";
-import { openWorkspace, type Workspace } from "@bear/workspace";
+import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -54,10 +54,23 @@ describe("index commits in a cluster", () => {
       await hold.release();
       const report = await rag.ingest([files], { matter: "acme" });
       expect(report.added).toBe(1);
+      // unencrypted, the cache's L2 stays on the workspace's disk: no document text reaches Redis unasked
+      expect((await workspace.cacheStats()).l2?.backend).toBe("disk");
       // the lease is given back after the commit: another machine can take it at once
       const next = await otherMachine().tryAcquire();
       expect(next).toBeDefined();
       await next!.release();
+    } finally {
+      await workspace.dispose();
+    }
+  });
+
+  it("an encrypted cluster workspace keeps its cache's L2 in the cluster's Redis, sealed", async () => {
+    const dir = path.join(tempDir(), "ws");
+    await WorkspaceFolder.at(dir).create({ passphrase: "correct horse battery", scrypt: { N: 2 ** 14, r: 8, p: 1 } });
+    const workspace = await openWorkspace({ config: quietConfig(dir), passphrase: "correct horse battery", cluster: { redisUrl: redis.url, role: "worker" } });
+    try {
+      expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "redis", sealed: true });
     } finally {
       await workspace.dispose();
     }
