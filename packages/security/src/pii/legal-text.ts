@@ -20,6 +20,8 @@ const NAMING_SUFFIX = /\b(?:Bank|Bancorp|Trust|Partners|Holdings|Group|Associate
 const CONNECTIVE = /^(?:of|and|or|the|to|for|in|on|by|with|a|an|&|upon|under|from|not|no|at|as)$/i;
 /** Numbering before a caption: "12.", "12.3", "Section 5.2", "ARTICLE IV", "(a)", "A.". */
 const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix|PART|Part)\s+[\w.-]+[.:]?\s*|(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|\([a-zA-Z0-9]+\)|[A-Z]\.)\s+)/u;
+/** A tab or three spaces between two words: columns laid out on one line. */
+const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
 const LABEL_AFTER = /^[ \t]*:/;
 /** Statutes, codes, courts and public bodies named by their kind: not a person's data. */
@@ -123,6 +125,8 @@ function headingRange(text: string, line: { start: number; end: number }): Headi
   const caption = numbering ? /^([^.:;\n]{2,80}?)[.:](?:\s|$)/u.exec(body) : null;
   const candidates = caption ? [caption[1] ?? ""] : [body.replace(/[\s.:]+$/, "")];
   for (const c of candidates) {
+    // words apart by a tab or three spaces are columns (a signature block, a table row), not one heading
+    if (COLUMN_GAP.test(c)) continue;
     const words = c.split(/\s+/).filter((w) => HAS_LETTER.test(w));
     if (words.length === 0 || words.length > 12 || !CAPITALISED.test(words[0] ?? "")) continue;
     if (!words.every((w) => CONNECTIVE.test(w) || CAPITALISED.test(w))) continue;

@@ -10,6 +10,8 @@ export interface ModelSpan {
 }
 
 const MAGIC = "BNM1";
+/** A line break, a tab or three spaces between two tokens: one name never spans it (columns of a signature block). */
+const COLUMN_BREAK = /\n|\t|[ \u00a0]{3}/;
 const HEADER = 12;
 
 /**
@@ -103,7 +105,7 @@ export class NameModel {
         continue;
       }
       let j = i;
-      while (j + 1 < tokens.length && labels[j + 1] === label && !text.slice(tokens[j]?.end ?? 0, tokens[j + 1]?.start ?? 0).includes("\n")) j++;
+      while (j + 1 < tokens.length && labels[j + 1] === label && !COLUMN_BREAK.test(text.slice(tokens[j]?.end ?? 0, tokens[j + 1]?.start ?? 0))) j++;
       let a = i;
       let b = j;
       while (a <= b && !/[\p{L}\p{N}]/u.test(tokens[a]?.text ?? "")) a++;

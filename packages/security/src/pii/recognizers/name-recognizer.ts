@@ -8,8 +8,13 @@ import { SITE_AFTER } from "./company-names";
 import type { ModelSpan, NameModel } from "../model/name-model";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
-const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){0,3}`;
-const NAME2 = `${NAME_WORD}(?:\\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\\s+)?${NAME_WORD}){1,3}`;
+/**
+ * The space between two words of one name: one or two spaces. Three or more spaces, a tab or a line break end a
+ * name: signature blocks laid out in columns put two names on one line ("/s/ Barry Singelais     W. Ian Roberts").
+ */
+const GAP = "[ \\u00a0]{1,2}";
+const NAME = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)${GAP})?${NAME_WORD}){0,3}`;
+const NAME2 = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)${GAP})?${NAME_WORD}){1,3}`;
 
 /** Legal-text cues that put a person's name in a known place (`guard`: what a text must hold for the cue to match). */
 const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
@@ -25,14 +30,15 @@ const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number; re
   },
   // "KATHY WHITWORTH, an individual": a party that is a person
   // (it starts at every capitalised word: only a text holding the phrase is searched)
-  { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:[ \\t]+(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8, guard: /\san\s+individual\b/ },
+  { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:${GAP}(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8, guard: /\san\s+individual\b/ },
   // signature blocks: "/s/ John Doe", "By: John Doe", "Name: John Doe"
   { regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"), score: 0.85 },
 ];
 
-const TITLE_RUN = /(?<![\p{L}\p{N}'’])[\p{Lu}][\p{Ll}'’-]+(?:[ \t](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
+/** Capitalised words one space apart, initials allowed inside and (one or two, "W. Ian Roberts") in front. */
+const TITLE_RUN = /(?:(?<![\p{L}\p{N}'’.])(?:[\p{Lu}]\.[ \u00a0]){1,2}|(?<![\p{L}\p{N}'’]))[\p{Lu}][\p{Ll}'’-]+(?:[ \u00a0](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
 /** Two to four words in capitals (initials allowed inside): a name as signature blocks and preambles write it. */
-const CAPS_RUN = /(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \t]+(?:\p{Lu}\.|\p{Lu}{2,})){1,3}(?![\p{L}\p{N}&'’-])/gu;
+const CAPS_RUN = /(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \u00a0]{1,2}(?:\p{Lu}\.|\p{Lu}{2,})){1,3}(?![\p{L}\p{N}&'’-])/gu;
 /** Speaker labels in transcripts and chats ("Nicole: Remember me?"). */
 const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
 const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To", "Cc", "Bcc", "Date", "Name", "Q", "A", "Answer", "Question", "Address", "Phone", "Email", "Fax", "Tel", "Attn", "Attention", "By", "Title", "Its", "Signed", "Signature", "Whereas", "Witness", "Dated", "Section", "Article", "Exhibit", "Schedule", "Total", "Example", "Warning", "Hint", "Tip", "Step", "Item", "Page", "Time", "Location", "Amount", "Account"]);
@@ -40,7 +46,7 @@ const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To
 const NAME_CUE_PHRASES = "my name is|name is|call me|people call me|names are|names were|called|named|assistant to|sung by|written by|signed by|dear|hi|hello|thanks|thank you|change it to|married|met with|spoke with|between him and|between her and";
 /** The cue matches in any case ("My name is", "my name is"); the name keeps its case (capitalised, or all lower-case). */
 const NAME_CUE = new RegExp(
-  `\\b(?:${NAME_CUE_PHRASES.split("|").map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:\\s+\\p{Ll}[\\p{L}'’-]+){0,2})`,
+  `\\b(?:${NAME_CUE_PHRASES.split("|").map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:${GAP}${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:${GAP}\\p{Ll}[\\p{L}'’-]+){0,2})`,
   "gu",
 );
 
@@ -182,6 +188,8 @@ export class NameRecognizer implements Recognizer {
     if (a === b && isDictionaryWord(bare(words[a]?.w ?? "")) && /\b(?:the|a|an)\s+$/i.test(text.slice(Math.max(0, index + (words[a]?.at ?? 0) - 5), index + (words[a]?.at ?? 0)))) return;
     // "Mark Stevens", "Grant Wood": a given name that is also an everyday word still starts the name before a surname
     while (a > 0 && a <= b && nameLike(words[a]?.w ?? "") && isFirstName(bare(words[a - 1]?.w ?? "")) && /^\p{Lu}\p{Ll}+$/u.test(words[a - 1]?.w ?? "") && !isNotAName(bare(words[a - 1]?.w ?? "")) && !STOP_START.has(words[a - 1]?.w ?? "")) a--;
+    // "W. Ian Roberts": initials in front of a given name are part of the name
+    while (a > 0 && a <= b && isInitial(words[a - 1]?.w ?? "") && isFirstName(bare(words[a]?.w ?? ""))) a--;
     // "John Smith", "Mary Baker": a known family name that is also an everyday word still follows a given name
     while (b + 1 < words.length && (isFirstName(bare(words[b]?.w ?? "")) || isInitial(words[b]?.w ?? "")) && isSurnameAfterGiven(bare(words[b + 1]?.w ?? ""))) b++;
     const kept = words.slice(a, b + 1);

@@ -6,6 +6,10 @@ import { nameSpan } from "./name-spans";
 import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs } from "./organization-cues";
 import type { Push } from "./organization-words";
 
+/** A tab or three spaces between two non-blank characters of a line. */
+const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})(?=\S)/u;
+const COLUMN_GAPS = /(?<=\S)(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})(?=\S)/gu;
+
 /**
  * Organisations named by legal and business cues: corporate and institutional suffixes
  * (company-names), firms, employers and affiliations (organization-cues), and contract parties with
@@ -16,7 +20,10 @@ export class OrganizationRecognizer implements Recognizer {
   readonly name = "OrganizationRecognizer";
   readonly types = ["ORGANIZATION"] as const;
 
-  recognize(text: string): PiiFinding[] {
+  recognize(input: string): PiiFinding[] {
+    // columns laid out on one line (signature blocks: "ACME CORP.     BETA LLC") are read as separate lines, so that
+    // no name runs across a gap of a tab or three spaces (offsets unchanged: a gap's first character becomes a line break)
+    const text = COLUMN_GAP.test(input) ? input.replace(COLUMN_GAPS, (g) => `\n${g.slice(1)}`) : input;
     const out: PiiFinding[] = [];
     const push: Push = (start, end, score, lowerCase = false) => {
       // "… Santa Clara County. Acme Widgets, Inc.": a name starts after the end of a sentence (not after "Co.", "Inc.")

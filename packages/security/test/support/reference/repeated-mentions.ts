@@ -3,6 +3,8 @@ import { isCommonWord, isNotAName } from "../../../src/pii/recognizers/lexicons"
 
 /** At most this many distinct names are looked for again (one regular expression each). */
 const MAX_NAMES = 50;
+/** A person found with this score (a title, a role, a signature block) is looked for again by the full name. */
+const PERSON_CUE_SCORE = 0.8;
 const GUESSES: ReadonlySet<string> = new Set(["PERSON", "LOCATION", "ORGANIZATION"]);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -16,10 +18,14 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export function withRepeatedMentions(text: string, findings: readonly PiiFinding[]): PiiFinding[] {
   const names = new Map<string, PiiFinding>();
   for (const f of findings) {
-    if (f.type !== "ORGANIZATION") continue;
+    // a person named by a cue ("By: /s/ John Smith", "Mr. John Smith") is the same person on the signature line below
+    const cuePerson = f.type === "PERSON" && f.score >= PERSON_CUE_SCORE;
+    if (f.type !== "ORGANIZATION" && !cuePerson) continue;
     const name = text.slice(f.start, f.end);
+    if (cuePerson && !/\s/u.test(name.trim())) continue;
     // only names with a word of their own: "Board of Directors" or "Here" found once by mistake must not spread
-    const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && !isCommonWord(w) && !isNotAName(w));
+    // (a person's cue already says it is a name: "John Smith" is two everyday words)
+    const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (cuePerson || !isCommonWord(w)) && !isNotAName(w));
     if (name.length < 3 || names.has(name) || !own) continue;
     names.set(name, f);
     if (names.size >= MAX_NAMES) break;
@@ -32,7 +38,7 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
       const hit = out.filter((x) => start < x.end && x.start < end);
       if (hit.some((x) => !GUESSES.has(String(x.type)) || x.score >= f.score || x.start < start || x.end > end)) continue;
       out = out.filter((x) => !hit.includes(x));
-      out.push({ type: "ORGANIZATION", start, end, score: f.score, recognizer: "RepeatedMentionRecognizer" });
+      out.push({ type: f.type, start, end, score: f.score, recognizer: "RepeatedMentionRecognizer" });
     }
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
