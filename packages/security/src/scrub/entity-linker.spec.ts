@@ -18,6 +18,19 @@ describe("EntityLinker: one entity, one number", () => {
     expect(l.link("ORGANIZATION", "Camping World, Inc.")).toBe(2);
   });
 
+  it("links a later word of an organisation's name used as its short name, and keeps it there when a namesake turns up", () => {
+    const l = new EntityLinker();
+    expect(["AFI Licensing LLC", "Licensing", "AWI Licensing LLC", "Licensing", "AFI Licensing"].map((v) => l.link("ORGANIZATION", v))).toEqual([1, 1, 2, 1, 1]);
+    // a short name first, its full name later: the same entity
+    const m = new EntityLinker();
+    expect(["Racing", "Bob Stallings Racing", "Racing", "the Racing"].map((v) => m.link("ORGANIZATION", v))).toEqual([1, 1, 1, 1]);
+    // fillers alone link to nothing
+    expect(m.link("ORGANIZATION", "The")).toBe(2);
+    // the short name survives the matter table
+    const again = EntityLinker.fromState(JSON.parse(JSON.stringify(l.state())) as ReturnType<EntityLinker["state"]>);
+    expect(again.link("ORGANIZATION", "Licensing")).toBe(1);
+  });
+
   it("keeps an ambiguous surname apart from both people it could be", () => {
     const l = new EntityLinker();
     expect([l.link("PERSON", "Ann Smith"), l.link("PERSON", "Bob Smith"), l.link("PERSON", "Smith")]).toEqual([1, 2, 3]);

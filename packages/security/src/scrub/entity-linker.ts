@@ -8,7 +8,7 @@ const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 
 /** What an EntityLinker knows, as plain data (it names people: store it sealed). */
 export interface EntityLinkerState {
-  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[] }[]>>;
+  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[] }[]>>;
   readonly next: Readonly<Record<string, number>>;
 }
 
@@ -16,6 +16,8 @@ interface Entity {
   readonly id: number;
   /** Words of the longest mention seen, lower-case, without titles and legal forms. */
   words: string[];
+  /** Organisations: the short mentions already linked to it ("licensing"), which keep their entity. */
+  mentions?: string[];
 }
 
 /** The words that identify a mention, and (for organisations) its initials. */
@@ -37,12 +39,16 @@ function samePerson(short: readonly string[], long: readonly string[]): boolean 
   return last === long[long.length - 1] && short.every(has);
 }
 
-/** True when `short` names the same organisation as `long`: a leading part of its name, or its initials. */
+/**
+ * True when `short` names the same organisation as `long`: its initials, or a run of its words that is not only
+ * fillers ("Good Sam" of Good Sam Enterprises; "Licensing" of AFI Licensing, a party's short name for itself).
+ */
 function sameOrganization(short: readonly string[], long: readonly string[]): boolean {
   if (short.length === 0) return false;
   if (short.length === 1 && short[0] === initials(long) && (short[0]?.length ?? 0) >= 2) return true;
-  if (short.length > long.length) return false;
-  return short.every((w, i) => long[i] === w);
+  if (short.length > long.length || short.every((w) => FILLER.test(w))) return false;
+  for (let at = 0; at + short.length <= long.length; at++) if (short.every((w, i) => long[at + i] === w)) return true;
+  return false;
 }
 
 /**
@@ -57,7 +63,7 @@ export class EntityLinker {
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
     return {
-      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words] }))])),
+      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}) }))])),
       next: Object.fromEntries(this.next),
     };
   }
@@ -65,7 +71,7 @@ export class EntityLinker {
   /** A linker that continues from `state` (the same mentions get the same numbers). */
   static fromState(state: EntityLinkerState): EntityLinker {
     const linker = new EntityLinker();
-    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words] })));
+    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}) })));
     for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
     return linker;
   }
@@ -75,10 +81,17 @@ export class EntityLinker {
     const words = wordsOf(type, value);
     const list = this.entities.get(type) ?? [];
     this.entities.set(type, list);
+    const key = words.join(" ");
+    // a short name that named one organisation keeps naming it when a second one sharing the word turns up later
+    // ("Licensing" for AFI Licensing, then AWI Licensing LLC in the recitals); people are not linked this way
+    const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
+    if (known) return known.id;
     const matches = words.length === 0 ? [] : list.filter((e) => this.same(type, words, e.words));
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];
+      const shorter = words.length > e.words.length ? e.words.join(" ") : key;
       if (words.length > e.words.length) e.words = words;
+      if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ??= []).includes(shorter)) e.mentions.push(shorter);
       return e.id;
     }
     const exact = list.find((e) => e.words.join(" ") === words.join(" "));

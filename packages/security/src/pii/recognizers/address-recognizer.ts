@@ -116,7 +116,8 @@ function* placeGroups(text: string): Generator<[number, number]> {
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park)";
 const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
-const CITY_STATE_ZIP = "(?:,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
+// a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
+const CITY_STATE_ZIP = "(?:[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
 
 /** `guard`: a cheap test of something the pattern needs; a text without it is not searched. */
 const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [

@@ -48,6 +48,21 @@ export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, Re
   ["SURNAME_PAIR", SURNAME_PAIR, HYPHEN, "space"],
 ];
 
+/** "dba Bob Stallings Racing", "d/b/a Acme Tools", "doing business as The Corner Shop": a trade name is a business's. */
+const TRADE_NAME =
+  /\b(?:d\/b\/a|D\/B\/A|dba|DBA|doing business as|trading as)\s+((?:the\s+|The\s+)?[\p{Lu}\d][\p{L}\d&'’.-]*(?:[ ](?:[\p{Lu}\d][\p{L}\d&'’.-]*|of|and|&|the|for|de)){0,5})/gu;
+const TRADE_NAME_GUARD = /\b(?:d\/b\/a|dba|doing business as|trading as)\s/i;
+
+/** The business name after "dba" / "doing business as", up to a lower-case word or punctuation. */
+export function tradeNames(text: string, push: Push): void {
+  if (!TRADE_NAME_GUARD.test(text)) return;
+  for (const m of text.matchAll(TRADE_NAME)) {
+    const name = (m[1] ?? "").replace(/\s+(?:of|and|&|the|for|de)$/u, "").replace(/(?<!(?:^|\s)(?:Inc|Corp|Co|Ltd|\p{Lu}))\.$/u, "");
+    const start = m.index + m[0].lastIndexOf(m[1] ?? "");
+    push(start, start + name.length, 0.8);
+  }
+}
+
 /** A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). */
 const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName(w) && !isEnglishWord(w));
 

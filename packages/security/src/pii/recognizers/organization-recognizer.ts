@@ -3,7 +3,7 @@ import { isNotAName } from "./lexicons";
 import { institutions, suffixNames } from "./company-names";
 import { definedParties, propagate } from "./defined-parties";
 import { nameSpan } from "./name-spans";
-import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs } from "./organization-cues";
+import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs, tradeNames } from "./organization-cues";
 import type { Push } from "./organization-words";
 
 /** A tab or three spaces between two non-blank characters of a line. */
@@ -39,6 +39,7 @@ export class OrganizationRecognizer implements Recognizer {
     };
     firms(text, push);
     contextNames(text, push);
+    tradeNames(text, push);
     affiliations(text, push);
     surnamePairs(text, push);
     lowerCaseSuffixNames(text, push);
