@@ -3,7 +3,6 @@
 // step by package (V8's sampling profiler, this process only; the workers are other processes).
 // Usage: nice -n 10 npx tsx bench/step-trace.ts   (TRACE_STEPS=300)
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
@@ -23,11 +22,20 @@ const payloadDir = path.join(tmp, "payloads");
 const registry = reviewRegistry();
 const redis = await startTestRedis({ fsync: "everysec" });
 const endpoint = parseRedisUrl(redis.url);
-const children: Array<() => void> = [];
+const children: Array<() => Promise<void>> = [];
 
 function child(script: string, args: string[]): Promise<void> {
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script), redis.url, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(() => proc.kill("SIGTERM"));
+  // stopped before Redis goes: a worker whose Redis is gone would wait for it for ever
+  children.push(
+    () =>
+      new Promise((done) => {
+        if (proc.exitCode !== null) return done();
+        const force = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+        proc.once("exit", () => (clearTimeout(force), done()));
+        proc.kill("SIGTERM");
+      }),
+  );
   return new Promise((resolve, reject) => {
     proc.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
     proc.once("exit", (code) => reject(new Error(`${script} exited ${code}`)));
@@ -48,15 +56,10 @@ async function commands(fn: () => Promise<void>): Promise<string[]> {
   return seen;
 }
 
-// BullMQ runs its Lua scripts by sha: name them from its commands folder
-const scripts = new Map<string, string>();
-const luaDir = path.resolve(import.meta.dirname, "../../../node_modules/bullmq/dist/esm/commands");
-for (const file of fs.readdirSync(luaDir).filter((f) => f.endsWith(".lua"))) {
-  scripts.set(createHash("sha1").update(fs.readFileSync(path.join(luaDir, file), "utf8")).digest("hex"), file.replace(/-\d+\.lua$/, ""));
-}
 function commandName(args: string[]): string {
   const cmd = (args[0] ?? "").toLowerCase();
-  if (cmd === "evalsha") return `evalsha ${scripts.get(args[1] ?? "") ?? "?"}`;
+  // BullMQ's Lua scripts by sha (add, moveToActive, moveToFinished, stalled checks, …)
+  if (cmd === "evalsha") return `evalsha ${(args[1] ?? "").slice(0, 8)}`;
   if (cmd === "eval") return `eval ${(args[1] ?? "").slice(0, 40).replace(/\s+/g, " ")}`;
   if (cmd === "set" || cmd === "get" || cmd === "hset") return `${cmd} ${(args[1] ?? "").replace(/:[^:]*$/, ":…")}`;
   return cmd;
@@ -151,7 +154,7 @@ profileTable("BEAR no-op step", await profiled(session, many(ours)));
 profileTable("bare BullMQ job", await profiled(session, many(bare)));
 session.disconnect();
 
-for (const stop of children) stop();
+await Promise.all(children.map((stop) => stop()));
 await Promise.all([queue.close(), events.close()]);
 await engine.dispose();
 await node.close();
