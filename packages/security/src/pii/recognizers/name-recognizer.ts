@@ -43,7 +43,7 @@ const CAPS_RUN = /(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \u00a0]{1,2}(?:\p{Lu}\.
 const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
 const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To", "Cc", "Bcc", "Date", "Name", "Q", "A", "Answer", "Question", "Address", "Phone", "Email", "Fax", "Tel", "Attn", "Attention", "By", "Title", "Its", "Signed", "Signature", "Whereas", "Witness", "Dated", "Section", "Article", "Exhibit", "Schedule", "Total", "Example", "Warning", "Hint", "Tip", "Step", "Item", "Page", "Time", "Location", "Amount", "Account"]);
 /** Phrases after which a name follows. */
-const NAME_CUE_PHRASES = "my name is|name is|call me|people call me|names are|names were|called|named|assistant to|sung by|written by|signed by|dear|hi|hello|thanks|thank you|change it to|married|met with|spoke with|between him and|between her and";
+const NAME_CUE_PHRASES = "my name is|name is|call me|names are|names were|called|named|written by|signed by|dear|hi|hello|thanks|thank you|married|met with|spoke with";
 /** The cue matches in any case ("My name is", "my name is"); the name keeps its case (capitalised, or all lower-case). */
 const NAME_CUE = new RegExp(
   `\\b(?:${NAME_CUE_PHRASES.split("|").map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:${GAP}${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:${GAP}\\p{Ll}[\\p{L}'’-]+){0,2})`,

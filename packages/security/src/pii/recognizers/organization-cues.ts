@@ -14,7 +14,7 @@ const PEOPLE_BEFORE = /\b(?:founders|co-founders|partners|members|directors|offi
 const FIRM_TRIGGER = / (?:and|&) \p{Lu}/gu;
 /** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
 const ORG_CONTEXT = new RegExp(
-  `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|year at|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
+  `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
   "gu",
 );
 /** "Jeremy Hartmann of Guidestar", "Tom I. Holzman from Predilytics": a person's affiliation. */

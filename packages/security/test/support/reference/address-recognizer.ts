@@ -57,7 +57,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
 
 /** Places named after a cue ("grew up in X", "flew to X", "Where: X", "ZIP: 1234"). */
 const PLACE_CUE =
-  /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from)|here from|serving (?:Southern|Northern|Eastern|Western|Central)|year in|world to)|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
+  /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from))|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
 /** "in Costamezzana 43015", "in Quinta de São Tiago 3610-114", "in ARENDAL 4844": a town and its postcode. */
 const TOWN_POSTCODE =
   /(?<=\b(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s)(\p{Lu}[\p{L}'’.-]*(?:[ ](?:\p{Lu}[\p{L}'’.-]*|de|da|do|di|del|la|le|los|las|am|an|im|sur)){0,3}|\p{Ll}[\p{Ll}'’.-]*(?:[ ]\p{Ll}[\p{Ll}'’.-]*){0,3})[ ](?:\d{4,5}|\d{3}[ ]\d{2}|\d{4}-\d{3}|\d{2}-\d{3})(?![\p{L}\p{N}%]|[.,]\d|\s+(?:%|percent|years?|days?|months?|weeks?|hours?|people|persons|times|units|shares|dollars|euros))/gu;
