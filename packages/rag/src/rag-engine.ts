@@ -439,7 +439,10 @@ export class RagEngine implements Retriever {
     o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; signal?: AbortSignal },
   ): Promise<SearchHit[]> {
     const { k, mode, filter, matters, reranker, boost } = o;
-    const fetch = Math.min(2000, Math.max(k * 3, k + 20, 100));
+    // Candidates per pass. Each LanceDB search costs more per row it hands back, and at k = 8 the
+    // 28 rows (not 100, as before) also ranked better on the tune half of LegalBench-RAG
+    // (P@1 18.7 -> 20.1%, R@8 56.1 -> 56.8%, hybrid R@8 38.7 -> 47.1%).
+    const fetch = Math.min(2000, Math.max(k * 3, k + 20));
     // The lexical and vector passes run side by side (LanceDB works on its own threads).
     const vectorPass = async (): Promise<{ item: StoreHit; score: number }[]> => {
       const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
