@@ -12,6 +12,14 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(orgs("Its subsidiary Shanghai Solutions holds the equity interest.")).toEqual(["Shanghai Solutions"]);
     expect(orgs("GOLD HILL VENTURE LENDING 03, L.P. lends")).toEqual(["GOLD HILL VENTURE LENDING 03, L.P"]);
   });
+  it("reads a trade name after 'dba' / 'doing business as' as the business, its short name too, and not a place", () => {
+    expect(orgs('between Acme Group, Ltd., a Texas limited partnership dba Bob Stallings Racing ("Racing"), and Beta')).toEqual(
+      expect.arrayContaining(["Acme Group, Ltd.", "Bob Stallings Racing", "Racing"]),
+    );
+    expect(orgs("ACME GROUP, LTD., DBA BOB  STALLINGS RACING     BETA, INC.\n")).toContain("BOB  STALLINGS RACING");
+    expect(found("Racing engaged in Daytona Prototype Series auto racing.").filter(([t]) => t === "LOCATION")).toEqual([]);
+  });
+
   it("leaves out job titles, role words and a person's name written before the company", () => {
     expect(orgs("Title: Chairman Borrower Airland International Limited")).toEqual(["Airland International Limited"]);
     expect(orgs("Name: Shi Rongbin Title: Director Bizexpress Limited")).toEqual(["Bizexpress Limited"]);
