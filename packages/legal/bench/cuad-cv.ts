@@ -1,9 +1,10 @@
 // Trained clause model vs rules on cuad_train, by contract-level cross-validation (no contract is
 // ever scored by a model that saw it), plus the shipped model's speed beside the rules in the same run.
-//   nice -n 10 npx tsx bench/cuad-cv.ts [--folds=5] [--epochs=4] [--lr=0.5] [--threshold=0.5] [--speed-only]
+//   nice -n 10 npx tsx bench/cuad-cv.ts [--folds=5] [--epochs=4] [--lr=0.5] [--threshold=0.5] [--speed-only] [--baseline-model=<older clause-model.bin>]
 import fs from "node:fs";
 import path from "node:path";
 import { ContractDocument, RuleClauseClassifier } from "../src/index";
+import { ClauseModel } from "../src/classification/clause-model/clause-model";
 import { ModelClauseClassifier } from "../src/classification/model-clause-classifier";
 import { shippedClauseModel } from "../src/classification/clause-model/shipped-clause-model";
 import { DEFAULT_EXPERIMENT, runExperiment } from "../train/clause-model-experiment";
@@ -42,6 +43,11 @@ if (model) {
   };
   console.log(`\nclassification speed on ${texts.length} cuad_train contracts (model file ${model.meta["sentences"]} training sentences, 2^${model.hashBits} buckets)`);
   run("rules only", (d) => rules.classify(d, 0.5));
+  const baseline = arg("baseline-model");
+  if (baseline) {
+    const older = new ModelClauseClassifier(ClauseModel.fromBytes(fs.readFileSync(baseline), baseline), rules);
+    run("baseline model file", (d) => older.classify(d, 0.5));
+  }
   run("trained model (+rules)", (d) => trained.classify(d, 0.5));
 } else console.log("no shipped model file (model/clause-model.bin): run `npm run train -w @bear/legal`");
 console.log(`wall ${((performance.now() - t0) / 1000).toFixed(1)} s, node ${process.version}`);

@@ -52,6 +52,7 @@ export { classifyClauses, type ClassifyClausesOptions } from "./classification/c
 export { RuleClauseClassifier, type SentenceScore } from "./classification/rule-clause-classifier";
 export { ModelClauseClassifier } from "./classification/model-clause-classifier";
 export { ClauseModel, type ClauseModelWeights, type StackWeights } from "./classification/clause-model/clause-model";
+export type { BagNetworkWeights, FirstStageBlend } from "./classification/clause-model/bag-network";
 export type { ScoredDocument } from "./classification/clause-model/context-features";
 export { shippedClauseModel } from "./classification/clause-model/shipped-clause-model";
 export { LlmClauseClassifier, CLAUSE_LABELS_JSON_SCHEMA, parseLlmLabels, type LlmClassifierOptions } from "./classification/llm-clause-classifier";

@@ -8,20 +8,26 @@ import type { OutOfFold } from "./out-of-fold";
 import { plattCalibration } from "./platt-calibration";
 import { crossValidateStack, DEFAULT_STACK, type StackOptions } from "./second-stage";
 import type { SentenceDataset } from "./sentence-dataset";
-import { stage1OutOfFold } from "./stage1-oof";
+import { blendedOutOfFold } from "./stage1-oof";
+import { DEFAULT_BAG_NETWORK, type BagNetworkOptions } from "./bag-network-trainer";
+import type { Blend } from "./blend";
 
 export interface ExperimentOptions extends TrainOptions {
   readonly hashBits: number;
   readonly folds: number;
   /** Label threshold on the calibrated probability for P / R / F1. */
   readonly threshold: number;
+  /** The first stage's network reader. */
+  readonly network: BagNetworkOptions;
 }
 
 /** The settings `npm run train` uses (chosen on the cross-validation below; see the README). */
-export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3 };
+export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3, network: DEFAULT_BAG_NETWORK };
 
 export interface ExperimentResult {
+  /** Out-of-fold first-stage scores (the blend of both readers). */
   readonly oof: OutOfFold;
+  readonly blend: Blend;
   /** The first stage's Platt calibration, fitted on its pooled out-of-fold scores. */
   readonly calibration: { readonly a: Float32Array; readonly b: Float32Array };
   /** Out-of-fold probabilities of the whole model (second stage over the first). */
@@ -46,20 +52,25 @@ const summaryLine = (label: string, m: ClauseMetrics) =>
  */
 export function runExperiment(opts: ExperimentOptions, log: (line: string) => void, dataset?: () => SentenceDataset, stackOpts: StackOptions = DEFAULT_STACK): ExperimentResult {
   const contracts = loadCuad();
-  const oof = stage1OutOfFold(opts, log, contracts, dataset);
+  const { oof, linear, network, blend } = blendedOutOfFold(opts, log, contracts, dataset);
   const C = oof.categories.length;
   const all = Int32Array.from({ length: oof.size }, (_, i) => i);
   const first = plattCalibration(oof.logits, oof.labels, C);
+  const linearAlone = plattCalibration(linear, oof.labels, C).probabilities;
+  const networkAlone = plattCalibration(network, oof.labels, C).probabilities;
   const stacked = crossValidateStack(oof, CLAUSE_CATEGORY_INDICES, stackOpts, first.calibration, log);
   const rules = clauseMetrics(oof, oof.rules, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
   const model = clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
-  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}`;
+  const n = opts.network;
+  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets + network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}`;
   const report = [
     metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model (two stages), ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
     "",
     metricsTable(rules, `Same contracts and sentences, rule/lexicon model alone (threshold 0.5; unscored sentences never count)`),
     "",
     "Label threshold sweep (out-of-fold):",
+    summaryLine("first stage, linear reader alone, p >= 0.3", clauseMetrics(oof, linearAlone, all, CLAUSE_CATEGORY_INDICES, 0.3)),
+    summaryLine("first stage, network reader alone, p >= 0.3", clauseMetrics(oof, networkAlone, all, CLAUSE_CATEGORY_INDICES, 0.3)),
     ...[0.2, 0.3, 0.4, 0.5].flatMap((t) => [
       summaryLine(`first stage alone, p >= ${t}`, clauseMetrics(oof, first.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
       summaryLine(`two stages,        p >= ${t}`, clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
@@ -69,7 +80,7 @@ export function runExperiment(opts: ExperimentOptions, log: (line: string) => vo
     "",
     calibrationTable(oof, stacked.probabilities),
   ].join("\n");
-  return { oof, calibration: first.calibration, probabilities: stacked.probabilities, model, rules, report };
+  return { oof, blend, calibration: first.calibration, probabilities: stacked.probabilities, model, rules, report };
 }
 
 /** Reliability of the calibrated out-of-fold probabilities: predicted vs observed rate per band. */

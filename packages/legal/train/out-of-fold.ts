@@ -45,7 +45,7 @@ export function outOfFold(data: SentenceDataset, cv: CrossValidation): OutOfFold
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SOURCES = ["src/classification/clause-lexicon.ts", "src/classification/lexicon-phrases.ts", "src/classification/rule-clause-classifier.ts", "src/classification/clause-model/sentence-features.ts", "src/classification/clause-model/document-features.ts", "src/text", "src/document-type", "train/logistic-trainer.ts", "train/sentence-dataset.ts", "train/cross-validate.ts", "train/cuad-data.ts"];
+const SOURCES = ["src/classification/clause-lexicon.ts", "src/classification/lexicon-phrases.ts", "src/classification/rule-clause-classifier.ts", "src/classification/clause-model/sentence-features.ts", "src/classification/clause-model/document-features.ts", "src/classification/clause-model/sentence-contexts.ts", "src/text", "src/document-type", "train/logistic-trainer.ts", "train/sentence-dataset.ts", "train/cross-validate.ts", "train/cuad-data.ts"];
 
 function sourceFiles(rel: string): string[] {
   const abs = path.join(ROOT, rel);
@@ -58,14 +58,14 @@ function sourceFiles(rel: string): string[] {
 }
 
 /** A key over the first stage's options, the contracts and the code that builds its scores. */
-export function cacheKey(opts: object, files: readonly { file: string; text: string }[]): string {
+export function cacheKey(opts: object, files: readonly { file: string; text: string }[], extraSources: readonly string[] = []): string {
   const h = crypto.createHash("sha256").update(JSON.stringify(opts));
   for (const f of files) h.update(`${f.file}|${f.text.length}|`).update(crypto.createHash("sha1").update(f.text).digest());
-  for (const rel of SOURCES) for (const file of sourceFiles(rel)) h.update(fs.readFileSync(file));
+  for (const rel of [...SOURCES, ...extraSources]) for (const file of sourceFiles(rel)) h.update(fs.readFileSync(file));
   return h.digest("hex").slice(0, 16);
 }
 
-const cacheFile = (key: string) => path.join(ROOT, "tmp", "clause-cv-cache", `${key}.bin`);
+export const cacheFile = (key: string) => path.join(ROOT, "tmp", "clause-cv-cache", `${key}.bin`);
 
 export function writeCache(key: string, o: OutOfFold): string {
   const arrays = { logits: o.logits, rules: o.rules, labels: o.labels, contractOf: o.contractOf, clauseOf: o.clauseOf, starts: o.starts, ends: o.ends };

@@ -142,7 +142,7 @@ export function crossValidateStack(o: OutOfFold, categories: readonly number[], 
 }
 
 /** The second stage on every contract (shipped with the first stage trained on every contract). */
-export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions): StackWeights {
+export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true): StackWeights {
   const C = o.categories.length;
   const F = contextFeatureCount(C);
   const docs = scoredDocuments(o);
@@ -151,7 +151,7 @@ export function fitStack(o: OutOfFold, categories: readonly number[], opts: Stac
   const bias = new Float32Array(C).fill(Number.NaN);
   for (const c of categories) {
     const x = categoryMatrix(o, docs, c);
-    const rows = Int32Array.from({ length: o.size }, (_, i) => i).filter((r) => isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!));
+    const rows = Int32Array.from({ length: o.size }, (_, i) => i).filter((r) => keepContract(o.contractOf[r]!) && isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!));
     const { w, b } = fitDense(x, F, (r) => o.labels[r * C + c]!, rows, { ...opts, seed: opts.seed + 97 * c });
     weights.set(w, c * F);
     bias[c] = b;

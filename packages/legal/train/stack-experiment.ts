@@ -6,12 +6,12 @@ import { calibrationTable, CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT } from ".
 import { contractFold } from "./cuad-data";
 import { plattCalibration } from "./platt-calibration";
 import { crossValidateStack, DEFAULT_STACK } from "./second-stage";
-import { stage1OutOfFold } from "./stage1-oof";
+import { blendedOutOfFold } from "./stage1-oof";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const num = (name: string, fallback: number) => (arg(name) === undefined ? fallback : Number(arg(name)));
 const log = (l: string) => process.stdout.write(`${l}\n`);
-const o = stage1OutOfFold(DEFAULT_EXPERIMENT, log);
+const { oof: o } = blendedOutOfFold(DEFAULT_EXPERIMENT, log);
 const C = o.categories.length;
 const all = Int32Array.from({ length: o.size }, (_, i) => i);
 const line = (name: string, m: ClauseMetrics) =>

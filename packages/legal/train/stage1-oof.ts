@@ -1,13 +1,15 @@
 // The first stage's out-of-fold scores, from the cache when the key matches, else computed (minutes) and cached.
 import { cacheKey, outOfFold, readCache, writeCache, type OutOfFold } from "./out-of-fold";
+import { applyBlend, fitBlend, type Blend } from "./blend";
 import { crossValidate } from "./cross-validate";
-import { loadCuad } from "./cuad-data";
+import { loadCuad, type CuadContract } from "./cuad-data";
 import type { ExperimentOptions } from "./clause-model-experiment";
+import { networkOutOfFold } from "./network-oof";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
 const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
 
-/** `dataset` builds (or returns) the sentence matrix when the cache misses; by default from `contracts`. */
+/** The linear model's out-of-fold scores. `dataset` builds (or returns) the sentence matrix when the cache misses; by default from `contracts`. */
 export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits)): OutOfFold {
   const key = cacheKey(stage1Options(opts), contracts);
   const cached = readCache(key);
@@ -20,4 +22,23 @@ export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => 
   const oof = outOfFold(data, cv);
   log(`first stage: out-of-fold scores cached in ${writeCache(key, oof)}`);
   return oof;
+}
+
+export interface BlendedOutOfFold {
+  /** The first stage as shipped: `logits` are the blend of the two readers. */
+  readonly oof: OutOfFold;
+  readonly linear: Float32Array;
+  readonly network: Float32Array;
+  readonly blend: Blend;
+}
+
+/** Both first-stage readers out of fold, and their per-category blend fitted on the pooled out-of-fold scores. */
+export function blendedOutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts: readonly CuadContract[] = loadCuad(), dataset?: () => SentenceDataset): BlendedOutOfFold {
+  let built: SentenceDataset | undefined;
+  const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits));
+  const linear = stage1OutOfFold(opts, log, [...contracts], data);
+  const network = networkOutOfFold({ ...opts.network, hashBits: opts.hashBits, folds: opts.folds }, contracts, data, log);
+  const C = linear.categories.length;
+  const blend = fitBlend(linear.logits, network, linear.labels, C);
+  return { oof: { ...linear, logits: applyBlend(blend, linear.logits, network, C) }, linear: linear.logits, network, blend };
 }

@@ -1,17 +1,21 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
 //   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--out=model/clause-model.bin]
-// 1. contract-level cross-validation of the first stage on ../shared/data/cuad_train (out-of-fold
-//    scores, cached in tmp/ so a second run or a second-stage experiment skips it);
-// 2. Platt calibration per category on the pooled out-of-fold scores;
+// 1. the first stage's two readers (the linear model and the network over the same hashed features)
+//    on every contract but the CI hold-out (isClauseCiHoldout);
+// 2. contract-level cross-validation of both readers on ../shared/data/cuad_train (out-of-fold
+//    scores, cached in tmp/ so a second run or a second-stage experiment skips it), their blend per
+//    category and the Platt calibration of the blend, fitted on the pooled out-of-fold scores;
 // 3. the second stage's cross-validation on those scores (printed tables), then the second stage
-//    fitted on all of them;
-// 4. the first stage on every contract, with those calibrations and the second stage, quantised and written.
+//    fitted on them (CI hold-out left out);
+// 4. all of it quantised and written.
 // Deterministic: the same seed and data give the same bytes. Run it with `nice`: it takes minutes.
 import fs from "node:fs";
 import path from "node:path";
 import { ClauseModel } from "../src/classification/clause-model/clause-model";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT, runExperiment } from "./clause-model-experiment";
+import { isClauseCiHoldout } from "./clause-ci-holdout";
 import { loadCuad } from "./cuad-data";
+import { trainBagNetwork } from "./bag-network-trainer";
 import { trainLogistic } from "./logistic-trainer";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
@@ -38,13 +42,19 @@ const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let built: SentenceDataset | undefined;
 const dataset = () => (built ??= buildDataset(loadCuad(), opts.hashBits));
-const { oof, calibration, report } = runExperiment(opts, log, dataset);
+// The shipped first stage: both readers on every contract but the CI hold-out (1 in 40 contracts),
+// which is left out of everything the file learns but the calibration maps (5 numbers per category
+// fitted on pooled out-of-fold scores). Fitted before the cross-validation: it does not depend on it.
+const data = dataset();
+const held = new Set(data.contracts.map((c, k) => (isClauseCiHoldout(c.file) ? k : -1)).filter((k) => k >= 0));
+const all = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => !held.has(data.contractOf[i]!));
+const w = trainLogistic(data, all, opts);
+const network = trainBagNetwork(data, all, opts.network);
+log(`first stage fitted on ${data.contracts.length - held.size} contracts (${all.length} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+const { oof, blend, calibration, report } = runExperiment(opts, log, dataset);
 log(report);
 // Document-level categories (key terms, never labelled as clauses) keep the first stage alone.
-const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK);
-const data = dataset();
-const all = Int32Array.from({ length: data.size }, (_, i) => i);
-const w = trainLogistic(data, all, opts);
+const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held.has(k));
 const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
   categories: data.categories,
@@ -54,7 +64,8 @@ const model = ClauseModel.fromWeights({
   calibrationA: calibration.a,
   calibrationB: calibration.b,
   stack,
-  meta: { data: "cuad_train", contracts: data.contracts.length, sentences: data.size, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK } },
+  network: { weights: network, blend },
+  meta: { data: "cuad_train", contracts: data.contracts.length - held.size, heldOutForCi: held.size, sentences: all.length, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK }, network: { ...opts.network } },
 });
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const bytes = model.toBytes();

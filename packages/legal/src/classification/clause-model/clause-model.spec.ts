@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { ClauseModelError } from "../../errors";
 import { CUAD_CATEGORIES } from "../cuad-categories";
+import { bagNetworkLogits, quantiseBagNetwork, type BagNetworkWeights, type FirstStageBlend } from "./bag-network";
 import { ClauseModel } from "./clause-model";
 import { contextFeatureCount, contextFeatures, isStackCandidate, type ScoredDocument } from "./context-features";
 import { featureStrings, fnv1a, sentenceFeatures, tokenize } from "./sentence-features";
 
 const C = CUAD_CATEGORIES.length;
 
-function randomModel(seed: number, hashBits = 10, stacked = false): ClauseModel {
+function randomModel(seed: number, hashBits = 10, stacked = false, network = false): ClauseModel {
   let s = seed;
   const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
   const F = contextFeatureCount(C);
@@ -22,7 +23,23 @@ function randomModel(seed: number, hashBits = 10, stacked = false): ClauseModel 
     meta: { seed },
     // Drawn last, so a stacked and a plain model of one seed share their first stage.
     ...(stacked ? { stack: { features: F, weights: Float32Array.from({ length: C * F }, () => r() / 4), bias: Float32Array.from({ length: C }, r) } } : {}),
+    ...(network ? { network: randomNetwork(r, hashBits - 2) } : {}),
   });
+}
+
+function randomNetwork(r: () => number, bucketBits: number, hidden = 8): { weights: BagNetworkWeights; blend: FirstStageBlend } {
+  return {
+    weights: {
+      bucketBits,
+      hidden,
+      embeddings: Float32Array.from({ length: (1 << bucketBits) * hidden }, r),
+      ruleWeights: Float32Array.from({ length: C * hidden }, r),
+      b1: Float32Array.from({ length: hidden }, r),
+      w2: Float32Array.from({ length: C * hidden }, r),
+      b2: Float32Array.from({ length: C }, r),
+    },
+    blend: { linear: Float32Array.from({ length: C }, () => 1 + r() / 2), network: Float32Array.from({ length: C }, () => 1 + r() / 2), bias: Float32Array.from({ length: C }, r) },
+  };
 }
 
 const features = (sentence: string, hashBits = 10) => sentenceFeatures({ sentence, heading: "Governing Law", position: 0.9, ruleScores: new Map([["Governing Law", 0.9]]) }, hashBits);
@@ -78,6 +95,65 @@ function scoredDocument(n: number, seed: number): ScoredDocument {
     type: "licence",
   };
 }
+
+describe("ClauseModel with a network reader in its first stage (file version 3)", () => {
+  it("reads back exactly the predictions it wrote, sentence and document", () => {
+    const model = randomModel(13, 10, true, true);
+    expect(model.hasNetwork).toBe(true);
+    const copy = ClauseModel.fromBytes(model.toBytes());
+    expect(copy.hasNetwork).toBe(true);
+    expect(copy.stacked).toBe(true);
+    const x = features("The Distributor shall purchase a minimum of 10,000 units in each Contract Year.");
+    expect(Array.from(copy.predict(x))).toEqual(Array.from(model.predict(x)));
+    const doc = scoredDocument(9, 3);
+    expect(Array.from(copy.predictDocument(doc))).toEqual(Array.from(model.predictDocument(doc)));
+  });
+
+  it("blends the network's logits into the first stage's (a model without it scores differently)", () => {
+    const plain = randomModel(13, 10, false, false);
+    const withNetwork = randomModel(13, 10, false, true);
+    const x = features("Either party may terminate this Agreement for convenience.");
+    expect(Array.from(withNetwork.logits(x))).not.toEqual(Array.from(plain.logits(x)));
+  });
+
+  it("refuses a version 3 file cut short or with a network shape out of range", () => {
+    const bytes = randomModel(17, 10, true, true).toBytes();
+    expect(() => ClauseModel.fromBytes(bytes.subarray(0, bytes.length - 1), "n.bin")).toThrow(/truncated or corrupt/);
+    const headerLength = new DataView(bytes.buffer).getUint32(8, true);
+    const text = new TextDecoder().decode(bytes.subarray(12, 12 + headerLength));
+    const wrong = text.replace(/"hidden":8/, `"hidden":0`);
+    expect(wrong).not.toBe(text);
+    const copy = Uint8Array.from(bytes);
+    copy.set(new TextEncoder().encode(wrong), 12);
+    expect(() => ClauseModel.fromBytes(copy, "n.bin")).toThrow(/network reader's shape/);
+  });
+});
+
+describe("the network reader's int8 weights", () => {
+  it("give logits within 2% of the float network's for any sentence", () => {
+    let s = 99;
+    const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const { weights } = randomNetwork(r, 8, 16);
+    const q = quantiseBagNetwork(weights);
+    const floatLogits = (x: ReturnType<typeof features>) => {
+      const mask = (1 << weights.bucketBits) - 1;
+      const h = Float32Array.from(weights.b1);
+      for (const b of x.indices) for (let j = 0; j < 16; j++) h[j]! += weights.embeddings[(b & mask) * 16 + j]! * x.value;
+      x.rules.forEach((v, k) => { for (let j = 0; j < 16; j++) h[j]! += weights.ruleWeights[k * 16 + j]! * v; });
+      return Array.from({ length: C }, (_, c) => h.reduce((z, v, j) => z + weights.w2[c * 16 + j]! * Math.max(0, v), weights.b2[c]!));
+    };
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        const x = features(text);
+        const got = bagNetworkLogits(q, x, new Float32Array(C));
+        const want = floatLogits(x);
+        const scale = Math.max(1, ...want.map(Math.abs));
+        want.forEach((z, c) => expect(Math.abs(got[c]! - z)).toBeLessThan(0.02 * scale));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe("ClauseModel with a second stage", () => {
   it("reads back exactly the document predictions it wrote (file version 2)", () => {

@@ -2,6 +2,7 @@ import { ClauseModelError } from "../../errors";
 import { newModelFile, readModelFile } from "../../model-file";
 import { CUAD_CATEGORIES, cuadCategory, type CuadCategory } from "../cuad-categories";
 import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "./context-features";
+import { bagNetworkLogits, blendLogit, quantiseBagNetwork, type BagNetworkWeights, type FirstStageBlend, type QuantisedBagNetwork } from "./bag-network";
 import type { SentenceFeatures } from "./sentence-features";
 
 const MAGIC = "BEARCLM1";
@@ -23,6 +24,8 @@ export interface ClauseModelWeights {
   readonly meta: Readonly<Record<string, unknown>>;
   /** The second stage, when trained: per category a logistic model over the context features. */
   readonly stack?: StackWeights;
+  /** The first stage's network reader and how its logits blend with the linear model's (file version 3). */
+  readonly network?: { readonly weights: BagNetworkWeights; readonly blend: FirstStageBlend };
 }
 
 /**
@@ -37,9 +40,11 @@ export interface StackWeights {
 }
 
 interface FileHeader {
-  readonly version: 1 | 2;
-  /** Version 2: the second stage's width (its weights follow the rule weights). */
+  readonly version: 1 | 2 | 3;
+  /** Version 2 and 3: the second stage's width (its weights follow the rule weights). */
   readonly stack?: { readonly features: number };
+  /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
+  readonly network?: { readonly bucketBits: number; readonly hidden: number };
   readonly hashBits: number;
   readonly categories: readonly string[];
   readonly ruleCategories: readonly string[];
@@ -63,8 +68,9 @@ export class ClauseModel {
   private readonly calA: Float32Array;
   private readonly calB: Float32Array;
   private readonly stack: StackWeights | undefined;
+  private readonly network: { readonly weights: QuantisedBagNetwork; readonly blend: FirstStageBlend } | undefined;
 
-  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined }) {
+  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
     this.hashBits = parts.hashBits;
     this.categories = parts.categories;
     this.meta = parts.meta;
@@ -75,6 +81,12 @@ export class ClauseModel {
     this.calA = parts.calA;
     this.calB = parts.calB;
     this.stack = parts.stack;
+    this.network = parts.network;
+  }
+
+  /** Whether the first stage has its network reader (blended with the linear model). */
+  get hasNetwork(): boolean {
+    return this.network !== undefined;
   }
 
   /** Whether the model has a second stage (which reads each sentence in its contract). */
@@ -90,7 +102,7 @@ export class ClauseModel {
     for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
     const hashed = new Int8Array(w.hashed.length);
     for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round(w.hashed[i]! / scale[i % C]!);
-    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack });
+    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -99,21 +111,40 @@ export class ClauseModel {
       throw new ClauseModelError(source, reason, cause);
     };
     const { header, bodyStart: offset } = readModelFile<FileHeader>(bytes, MAGIC, "clause model", fail);
-    if (header.version !== 1 && header.version !== 2) fail(`version ${String(header.version)} is not supported (expected 1 or 2)`);
+    if (header.version !== 1 && header.version !== 2 && header.version !== 3) fail(`version ${String(header.version)} is not supported (expected 1, 2 or 3)`);
     if (!Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`hashBits ${String(header.hashBits)} is out of range 8–24`);
     const categories = header.categories.map((c) => cuadCategory(c) ?? fail(`unknown category '${c}'`));
     if (header.ruleCategories.join("|") !== CUAD_CATEGORIES.join("|")) fail("its rule features do not match this version's CUAD categories");
     const C = categories.length;
     const R = header.ruleCategories.length;
     const H = 1 << header.hashBits;
-    const S = header.version === 2 ? (header.stack?.features ?? 0) : 0;
-    if (header.version === 2 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
-    const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0);
-    const expected = offset + 4 * floats + H * C;
+    const S = header.version >= 2 ? (header.stack?.features ?? 0) : 0;
+    if (S > 0 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
+    const net = header.version === 3 ? header.network : undefined;
+    if (header.version === 3 && (net === undefined || !Number.isInteger(net.bucketBits) || net.bucketBits < 8 || net.bucketBits > header.hashBits || !Number.isInteger(net.hidden) || net.hidden < 1 || net.hidden > 1024)) fail("its network reader's shape is missing or out of range");
+    const NB = net ? 1 << net.bucketBits : 0;
+    const NH = net?.hidden ?? 0;
+    const netFloats = net ? 3 * C + R * NH + NH + C * NH + C + NB : 0;
+    const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0) + netFloats;
+    const expected = offset + 4 * floats + H * C + NB * NH;
     if (bytes.length !== expected) fail(`size is ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
     // Copy into arrays of their own: the input may be a view (a Node Buffer) starting anywhere in a larger buffer.
     const f = new Float32Array(new Uint8Array(bytes.subarray(offset, offset + 4 * floats)).buffer);
-    const hashed = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats)).buffer);
+    const hashed = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats, offset + 4 * floats + H * C)).buffer);
+    let at = 4 * C + R * C;
+    const take = (n: number) => f.subarray(at, (at += n));
+    const stack = S > 0 ? { features: S, weights: take(S * C), bias: take(C) } : undefined;
+    let network: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined;
+    if (net) {
+      const blend = { linear: take(C), network: take(C), bias: take(C) };
+      const ruleWeights = take(R * NH);
+      const b1 = take(NH);
+      const w2 = take(C * NH);
+      const b2 = take(C);
+      const embeddingScale = take(NB);
+      const embeddings = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats + H * C)).buffer);
+      network = { blend, weights: { bucketBits: net.bucketBits, hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
+    }
     return new ClauseModel({
       hashBits: header.hashBits,
       categories,
@@ -124,16 +155,31 @@ export class ClauseModel {
       calB: f.subarray(3 * C, 4 * C),
       rules: f.subarray(4 * C, 4 * C + R * C),
       hashed,
-      stack: S > 0 ? { features: S, weights: f.subarray(4 * C + R * C, 4 * C + R * C + S * C), bias: f.subarray(4 * C + R * C + S * C, floats) } : undefined,
+      stack,
+      network,
     });
   }
 
   /** The binary file: signature, JSON header, float32 arrays, int8 hashed weights. */
   toBytes(): Uint8Array {
-    const header: FileHeader = { version: this.stack ? 2 : 1, ...(this.stack ? { stack: { features: this.stack.features } } : {}), hashBits: this.hashBits, categories: this.categories, ruleCategories: CUAD_CATEGORIES, meta: { ...this.meta } };
-    const floats = [this.bias, this.scale, this.calA, this.calB, this.rules, ...(this.stack ? [this.stack.weights, this.stack.bias] : [])];
-    const floatCount = floats.reduce((n, a) => n + a.length, 0);
-    const { bytes: out, bodyStart: offset } = newModelFile(MAGIC, header, 4 * floatCount + this.hashed.length);
+    const n = this.network;
+    const header: FileHeader = {
+      version: n ? 3 : this.stack ? 2 : 1,
+      ...(this.stack ? { stack: { features: this.stack.features } } : {}),
+      ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
+      hashBits: this.hashBits,
+      categories: this.categories,
+      ruleCategories: CUAD_CATEGORIES,
+      meta: { ...this.meta },
+    };
+    const floats = [
+      this.bias, this.scale, this.calA, this.calB, this.rules,
+      ...(this.stack ? [this.stack.weights, this.stack.bias] : []),
+      ...(n ? [n.blend.linear, n.blend.network, n.blend.bias, n.weights.ruleWeights, n.weights.b1, n.weights.w2, n.weights.b2, n.weights.embeddingScale] : []),
+    ];
+    const floatCount = floats.reduce((k, a) => k + a.length, 0);
+    const int8 = [this.hashed, ...(n ? [n.weights.embeddings] : [])];
+    const { bytes: out, bodyStart: offset } = newModelFile(MAGIC, header, 4 * floatCount + int8.reduce((k, a) => k + a.length, 0));
     const f = new Float32Array(floatCount);
     let at = 0;
     for (const a of floats) {
@@ -141,12 +187,29 @@ export class ClauseModel {
       at += a.length;
     }
     out.set(new Uint8Array(f.buffer), offset);
-    out.set(new Uint8Array(this.hashed.buffer, this.hashed.byteOffset, this.hashed.byteLength), offset + 4 * floatCount);
+    let byte = offset + 4 * floatCount;
+    for (const a of int8) {
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), byte);
+      byte += a.byteLength;
+    }
     return out;
   }
 
-  /** Raw linear scores (before calibration), one per category. */
+  /**
+   * The first stage's raw scores (before calibration), one per category: the linear model's, blended
+   * with the network reader's when the model has one.
+   */
   logits(x: SentenceFeatures): Float32Array {
+    const z = this.linearLogits(x);
+    const n = this.network;
+    if (!n) return z;
+    const zn = bagNetworkLogits(n.weights, x, new Float32Array(z.length));
+    for (let c = 0; c < z.length; c++) z[c] = blendLogit(n.blend, c, z[c]!, zn[c]!);
+    return z;
+  }
+
+  /** The linear model's raw scores alone. */
+  private linearLogits(x: SentenceFeatures): Float32Array {
     const C = this.categories.length;
     const z = Float32Array.from(this.bias);
     const tmp = new Float32Array(C);

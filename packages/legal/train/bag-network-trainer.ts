@@ -1,0 +1,168 @@
+// A small network over the first stage's own hashed features: each feature (word, bigram, heading
+// word, neighbour word, rule band …) has a learnt dense vector; a sentence's vectors are summed
+// (scaled like the linear model's bag), joined by its rule scores, and read by one hidden ReLU layer,
+// one logistic output per category. Sparse AdaGrad, deterministic for a seed.
+import { seededRandom, shuffleInPlace } from "./logistic-trainer";
+import type { SentenceDataset } from "./sentence-dataset";
+
+export interface BagNetworkOptions {
+  readonly bucketBits: number;
+  readonly hidden: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly l2: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 4, learningRate: 0.05, l2: 1e-7, seed: 16 };
+
+export interface BagNetworkWeights {
+  readonly bucketBits: number;
+  readonly hidden: number;
+  /** [bucket * hidden + h]. */
+  readonly embeddings: Float32Array;
+  /** [rule * hidden + h]. */
+  readonly ruleWeights: Float32Array;
+  readonly b1: Float32Array;
+  /** [c * hidden + h]. */
+  readonly w2: Float32Array;
+  readonly b2: Float32Array;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: BagNetworkOptions): BagNetworkWeights {
+  const C = data.categories.length;
+  const R = data.rules.length / data.size;
+  const H = opts.hidden;
+  const B = 1 << opts.bucketBits;
+  const mask = B - 1;
+  const random = seededRandom(opts.seed);
+  const embeddings = new Float32Array(B * H);
+  const a0 = 0.1;
+  for (let i = 0; i < embeddings.length; i++) embeddings[i] = (2 * random() - 1) * a0;
+  const ruleWeights = new Float32Array(R * H);
+  for (let i = 0; i < ruleWeights.length; i++) ruleWeights[i] = (2 * random() - 1) * 0.1;
+  const b1 = new Float32Array(H).fill(0.01);
+  const w2 = new Float32Array(C * H);
+  const a2 = Math.sqrt(6 / H);
+  for (let i = 0; i < w2.length; i++) w2[i] = (2 * random() - 1) * a2 * 0.3;
+  const b2 = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    let pos = 0;
+    for (const r of rows) pos += data.labels[r * C + c]!;
+    const p = (pos + 1) / (rows.length + 2);
+    b2[c] = Math.log(p / (1 - p));
+  }
+  const gE = new Float32Array(B * H).fill(1e-6);
+  const gR = new Float32Array(R * H).fill(1e-6);
+  const gB1 = new Float32Array(H).fill(1e-6);
+  const gW2 = new Float32Array(C * H).fill(1e-6);
+  const gB2 = new Float32Array(C).fill(1e-6);
+  const lr = opts.learningRate;
+  const pre = new Float32Array(H);
+  const h = new Float32Array(H);
+  const dh = new Float32Array(H);
+  const order = Int32Array.from(rows);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (const r of order) {
+      const from = data.offsets[r]!;
+      const to = data.offsets[r + 1]!;
+      const v = data.values[r]!;
+      pre.set(b1);
+      for (let k = from; k < to; k++) {
+        const base = (data.indices[k]! & mask) * H;
+        for (let j = 0; j < H; j++) pre[j]! += embeddings[base + j]! * v;
+      }
+      const rBase = r * R;
+      for (let q = 0; q < R; q++) {
+        const x = data.rules[rBase + q]!;
+        if (x === 0) continue;
+        for (let j = 0; j < H; j++) pre[j]! += ruleWeights[q * H + j]! * x;
+      }
+      for (let j = 0; j < H; j++) h[j] = pre[j]! > 0 ? pre[j]! : 0;
+      dh.fill(0);
+      let any = false;
+      for (let c = 0; c < C; c++) {
+        let z = b2[c]!;
+        const base = c * H;
+        for (let j = 0; j < H; j++) z += w2[base + j]! * h[j]!;
+        const g = sigmoid(z) - data.labels[r * C + c]!;
+        if (Math.abs(g) < 2e-3) continue;
+        any = true;
+        gB2[c]! += g * g;
+        b2[c]! -= (lr * g) / Math.sqrt(gB2[c]!);
+        for (let j = 0; j < H; j++) {
+          if (h[j] === 0) continue;
+          dh[j]! += g * w2[base + j]!;
+          const gw = g * h[j]! + opts.l2 * w2[base + j]!;
+          gW2[base + j]! += gw * gw;
+          w2[base + j]! -= (lr * gw) / Math.sqrt(gW2[base + j]!);
+        }
+      }
+      if (!any) continue;
+      for (let j = 0; j < H; j++) {
+        if (pre[j]! <= 0) dh[j] = 0;
+        else {
+          gB1[j]! += dh[j]! * dh[j]!;
+          b1[j]! -= (lr * dh[j]!) / Math.sqrt(gB1[j]!);
+        }
+      }
+      for (let k = from; k < to; k++) {
+        const base = (data.indices[k]! & mask) * H;
+        for (let j = 0; j < H; j++) {
+          const d = dh[j]!;
+          if (d === 0) continue;
+          const w = base + j;
+          const g = d * v + opts.l2 * embeddings[w]!;
+          gE[w]! += g * g;
+          embeddings[w]! -= (lr * g) / Math.sqrt(gE[w]!);
+        }
+      }
+      for (let q = 0; q < R; q++) {
+        const x = data.rules[rBase + q]!;
+        if (x === 0) continue;
+        for (let j = 0; j < H; j++) {
+          const d = dh[j]!;
+          if (d === 0) continue;
+          const w = q * H + j;
+          const g = d * x;
+          gR[w]! += g * g;
+          ruleWeights[w]! -= (lr * g) / Math.sqrt(gR[w]!);
+        }
+      }
+    }
+  }
+  return { bucketBits: opts.bucketBits, hidden: H, embeddings, ruleWeights, b1, w2, b2 };
+}
+
+/** Logits of the given rows, [position * C + c]. */
+export function bagNetworkScores(data: SentenceDataset, rows: Int32Array, w: BagNetworkWeights): Float32Array {
+  const C = data.categories.length;
+  const R = data.rules.length / data.size;
+  const H = w.hidden;
+  const mask = (1 << w.bucketBits) - 1;
+  const out = new Float32Array(rows.length * C);
+  const pre = new Float32Array(H);
+  rows.forEach((r, p) => {
+    const v = data.values[r]!;
+    pre.set(w.b1);
+    for (let k = data.offsets[r]!; k < data.offsets[r + 1]!; k++) {
+      const base = (data.indices[k]! & mask) * H;
+      for (let j = 0; j < H; j++) pre[j]! += w.embeddings[base + j]! * v;
+    }
+    for (let q = 0; q < R; q++) {
+      const x = data.rules[r * R + q]!;
+      if (x === 0) continue;
+      for (let j = 0; j < H; j++) pre[j]! += w.ruleWeights[q * H + j]! * x;
+    }
+    for (let j = 0; j < H; j++) if (pre[j]! < 0) pre[j] = 0;
+    for (let c = 0; c < C; c++) {
+      let z = w.b2[c]!;
+      for (let j = 0; j < H; j++) z += w.w2[c * H + j]! * pre[j]!;
+      out[p * C + c] = z;
+    }
+  });
+  return out;
+}
