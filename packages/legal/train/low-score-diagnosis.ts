@@ -8,7 +8,8 @@ import { contractFold, loadCuad } from "./cuad-data";
 import { stage1OutOfFold } from "./stage1-oof";
 
 const contracts = loadCuad();
-const o = stage1OutOfFold(DEFAULT_EXPERIMENT, console.log, contracts);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const o = stage1OutOfFold(DEFAULT_EXPERIMENT, log, contracts);
 const C = o.categories.length;
 const tune = new Set([0, 1, 2]);
 const foldOf = contracts.map((c) => contractFold(c.file, 5));
@@ -61,8 +62,8 @@ o.goldSpans.forEach((g, k) => {
   if (other) inc("another span of this category in this contract scores > -1");
   if (examples.length < 40 && k % 7 === 0) examples.push(`[${o.categories[g.category]}] best ${best.toFixed(1)} :: ${text.slice(r.start, Math.min(r.end, r.start + 260)).replace(/\s+/g, " ")}`);
 });
-console.log(`tune folds: ${total} clause spans, ${low} (${((100 * low) / total).toFixed(1)}%) with best logit < -5`);
-for (const [k, v] of Object.entries(stats).sort()) console.log(`  ${k}: ${v} (${((100 * v) / low).toFixed(1)}%)`);
-console.log("by category (low/total):");
-for (const [c, [t, l]] of [...byCat].sort((a, b) => b[1][1] - a[1][1])) console.log(`  ${o.categories[c]}: ${l}/${t}`);
-console.log(examples.join("\n"));
+log(`tune folds: ${total} clause spans, ${low} (${((100 * low) / total).toFixed(1)}%) with best logit < -5`);
+for (const [k, v] of Object.entries(stats).sort()) log(`  ${k}: ${v} (${((100 * v) / low).toFixed(1)}%)`);
+log("by category (low/total):");
+for (const [c, [t, l]] of [...byCat].sort((a, b) => b[1][1] - a[1][1])) log(`  ${o.categories[c]}: ${l}/${t}`);
+log(examples.join("\n"));
