@@ -21,6 +21,9 @@ describe("EntityLinker: one entity, one number", () => {
   it("links a later word of an organisation's name used as its short name, and keeps it there when a namesake turns up", () => {
     const l = new EntityLinker();
     expect(["AFI Licensing LLC", "Licensing", "AWI Licensing LLC", "Licensing", "AFI Licensing"].map((v) => l.link("ORGANIZATION", v))).toEqual([1, 1, 2, 1, 1]);
+    // initials that take in the legal form ("NTC" for Nanophase Technologies Corporation)
+    expect(l.link("ORGANIZATION", "Nanophase Technologies Corporation")).toBe(3);
+    expect(l.link("ORGANIZATION", "NTC")).toBe(3);
     // a short name first, its full name later: the same entity
     const m = new EntityLinker();
     expect(["Racing", "Bob Stallings Racing", "Racing", "the Racing"].map((v) => m.link("ORGANIZATION", v))).toEqual([1, 1, 1, 1]);

@@ -8,7 +8,7 @@ const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 
 /** What an EntityLinker knows, as plain data (it names people: store it sealed). */
 export interface EntityLinkerState {
-  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[] }[]>>;
+  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[]; readonly acronym?: string }[]>>;
   readonly next: Readonly<Record<string, number>>;
 }
 
@@ -18,6 +18,14 @@ interface Entity {
   words: string[];
   /** Organisations: the short mentions already linked to it ("licensing"), which keep their entity. */
   mentions?: string[];
+  /** Organisations: the initials of the longest mention with its legal form ("ntc" for Nanophase Technologies Corporation). */
+  acronym?: string;
+}
+
+/** Initials of an organisation's name with its legal form ("Nanophase Technologies Corporation" → "ntc"). */
+function acronymOf(value: string): string {
+  const words = (value.normalize("NFKC").replace(/^the\s+/i, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !FILLER.test(w));
+  return words.length >= 2 ? words.map((w) => w[0]).join("") : "";
 }
 
 /** The words that identify a mention, and (for organisations) its initials. */
@@ -63,7 +71,7 @@ export class EntityLinker {
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
     return {
-      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}) }))])),
+      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) }))])),
       next: Object.fromEntries(this.next),
     };
   }
@@ -71,7 +79,7 @@ export class EntityLinker {
   /** A linker that continues from `state` (the same mentions get the same numbers). */
   static fromState(state: EntityLinkerState): EntityLinker {
     const linker = new EntityLinker();
-    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}) })));
+    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) })));
     for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
     return linker;
   }
@@ -86,11 +94,16 @@ export class EntityLinker {
     // ("Licensing" for AFI Licensing, then AWI Licensing LLC in the recitals); people are not linked this way
     const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
     if (known) return known.id;
-    const matches = words.length === 0 ? [] : list.filter((e) => this.same(type, words, e.words));
+    // "NTC" for Nanophase Technologies Corporation: initials that take in the legal form
+    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0]) : [];
+    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words));
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];
       const shorter = words.length > e.words.length ? e.words.join(" ") : key;
-      if (words.length > e.words.length) e.words = words;
+      if (words.length > e.words.length) {
+        e.words = words;
+        if (type === "ORGANIZATION") e.acronym = acronymOf(value);
+      }
       if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ??= []).includes(shorter)) e.mentions.push(shorter);
       return e.id;
     }
@@ -98,7 +111,7 @@ export class EntityLinker {
     if (exact) return exact.id;
     const id = (this.next.get(type) ?? 0) + 1;
     this.next.set(type, id);
-    list.push({ id, words });
+    list.push(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value) } : { id, words });
     return id;
   }
 
