@@ -2,6 +2,7 @@
 // word, neighbour word, rule band …) has a learnt dense vector; a sentence's vectors are summed
 // (scaled like the linear model's bag), joined by its rule scores, and read by one hidden ReLU layer,
 // one logistic output per category. Sparse AdaGrad, deterministic for a seed.
+import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
 
@@ -16,18 +17,6 @@ export interface BagNetworkOptions {
 
 export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 4, learningRate: 0.05, l2: 1e-7, seed: 16 };
 
-export interface BagNetworkWeights {
-  readonly bucketBits: number;
-  readonly hidden: number;
-  /** [bucket * hidden + h]. */
-  readonly embeddings: Float32Array;
-  /** [rule * hidden + h]. */
-  readonly ruleWeights: Float32Array;
-  readonly b1: Float32Array;
-  /** [c * hidden + h]. */
-  readonly w2: Float32Array;
-  readonly b2: Float32Array;
-}
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
