@@ -5,6 +5,7 @@ import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceN
 import { STOP_START, nameSpan } from "./name-spans";
 import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
+import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
@@ -98,7 +99,8 @@ function inLatinPhrase(text: string, start: number, length: number): boolean {
 
 /** A word after a given name that continues the name: a known family name, not a role or a legal word. */
 function isSurnameAfterGiven(word: string): boolean {
-  return /^\p{Lu}\p{Ll}/u.test(word) && !isNotAName(word) && !isDemonym(word) && (isGivenOrFamilyName(word) || isKnownName(word));
+  // "Barry N. Shamas President": a job title after a signatory's name is no surname
+  return /^\p{Lu}\p{Ll}/u.test(word) && !isNotAName(word) && !isDemonym(word) && !isJobTitleWord(word) && (isGivenOrFamilyName(word) || isKnownName(word));
 }
 
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */

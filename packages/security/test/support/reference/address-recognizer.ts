@@ -38,7 +38,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
-      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}][\\p{L}'.-]*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
+      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}][\\p{L}'.-]*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
       "gu",
     ),
     score: 0.75,
