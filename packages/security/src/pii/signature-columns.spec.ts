@@ -82,7 +82,8 @@ describe("signature blocks in columns", () => {
       }),
       { numRuns: 200 },
     );
-  });
+    // 200 whole scans: about 2 s alone, several times that on a loaded machine
+  }, 60_000);
 
   it("ends a name at three spaces or a tab in the line CUAD's extraction made of a two-column block", () => {
     const text = "By:     /s/ W. Ian Roberts       By:    /s/ Barry Singelais     W. Ian Roberts           Barry Singelais     V.P. Sales           General Manager";
