@@ -65,20 +65,37 @@ function wordsOf(s: string): string[] {
     .filter((w) => HAS_LETTER.test(w));
 }
 
+/**
+ * A pure test of a span's words, remembered per text of the span: a contract names the same few parties and terms
+ * hundreds of times, and each finding is judged several times (the word lists it reads never change).
+ */
+function remembered(test: (s: string) => boolean): (s: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (s) => {
+    let answer = answers.get(s);
+    if (answer === undefined) {
+      if (answers.size >= 20_000) answers.clear();
+      answer = test(s);
+      answers.set(s, answer);
+    }
+    return answer;
+  };
+}
+
 /** Every word an everyday or legal word ("Injunctive Relief", "Attorneys' Fees", "E-mail"). */
-function allGeneric(s: string): boolean {
+const allGeneric = remembered((s: string): boolean => {
   const words = wordsOf(s).flatMap((w) => w.split("-")).filter((w) => w.length > 0);
   return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isDictionaryWord(w) || isNotAName(w) || ONE_CAPITAL.test(w));
-}
+});
 
 /** A known given or family name in any case ("SCHEDLER", "Paul"). */
 const isPersonName = (w: string): boolean => isGivenOrFamilyName(capitalise(w.toLowerCase())) || isKnownName(w);
 
 /** In a heading, every word that is no known name counts as a heading word ("Severability", "FUSION"). */
-function allHeadingWords(s: string): boolean {
+const allHeadingWords = remembered((s: string): boolean => {
   const words = wordsOf(s).flatMap((w) => w.split("-")).filter((w) => w.length > 0);
   return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isNotAName(w) || isDictionaryWord(w) || !isPersonName(w));
-}
+});
 
 /** What keepLegalText reads from a text, kept between its calls on the same text (one scan calls it twice). */
 export interface LegalTextMemo {

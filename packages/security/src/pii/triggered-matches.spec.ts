@@ -3,6 +3,7 @@ import { segmentMatches, triggeredMatches } from "./triggered-matches";
 import { TRIGGERED_PATTERNS } from "./recognizers/address-recognizer";
 import { SEGMENTED_COMPANY_NAMES, TRIGGERED_COMPANY_NAMES } from "./recognizers/company-names";
 import { SEGMENTED_ORGANIZATION_CUES } from "./recognizers/organization-cues";
+import { SEGMENTED_NAME_CUES } from "./recognizers/name-recognizer";
 
 const key = (ms: Iterable<RegExpExecArray>): string[] => [...ms].map((m) => `${m.index}:${m[0]}:${m.slice(1).join("|")}`);
 
@@ -37,15 +38,18 @@ describe("triggeredMatches finds what a global search finds", () => {
 const namePieces = [
   "Smith", "Jones", "Acme", "ACME", "acme", "Inc", "Inc.", "inc", "inc.", "llc", "gmbh", "Corp", "Company", "Co", "Co.", "Bank", "BANK", "Board",
   "Department", "University", "of", "OF", "from", "and", "&", "the", "for", "'s", "’s", "Panjiva", "Riku", "Andou", "Weeks", "Rivas", "garcia",
-  "roberson", "stillwater", "supercomputing", "Jeremy", "Hartmann", "I.", "Guidestar", "Federal", "Reserve", "Governors", "Park", "USA", "(USA)",
+  "roberson", "Mr", "Mr.", "mrs.", "Mrs", "dr", "Dr.", "Name:", "name :", "By:", "by:", "/s/", "Signed:", "Attn.:", "attn:", "Plaintiff", "Trustees,",
+  "my name is", "My name is", "call me", "Dear", "hello", "signed by", "silvana", "adam", "caleb", "Commonwealth", "COMMONWEALTH", "Virginia",
+  "County", "Islands", "Cayman", "Haidian", "District", "KATHY", "WHITWORTH", "P.", "E.", "Nicole:", "> Bob:", "ACME CORP", "an individual",
+  "stillwater", "supercomputing", "Jeremy", "Hartmann", "I.", "Guidestar", "Federal", "Reserve", "Governors", "Park", "USA", "(USA)",
   "Panjiva's", "Acme’s", "Weeks-Rivas", "garcia-roberson", "Riku Andou", "Hartmann of", "Smith from", "Jeremy Jones’", "Ann Ross-", "03", "12-34", "a", "An", "Émile", "Ölund", "𝒜cme", "ß", "x", "-", ",", ".", "(", ")", "\"", "“", "”", ";", ":", "/", "_", "'", "’",
 ];
 const nameText = fc
-  .array(fc.tuple(fc.constantFrom(...namePieces), fc.constantFrom(" ", " ", " ", "", "\n", "\t", "  ", ", ")), { maxLength: 30 })
+  .array(fc.tuple(fc.constantFrom(...namePieces), fc.constantFrom(" ", " ", " ", "", "\n", "\t", "  ", ", ", "\r", ", and ", " & ")), { maxLength: 30 })
   .map((ps) => ps.map(([p, sep]) => p + sep).join(""));
 
 describe("segmentMatches finds what a global search finds", () => {
-  it.each([...SEGMENTED_ORGANIZATION_CUES, ...SEGMENTED_COMPANY_NAMES])("%s", (_name, pattern, trigger, cut) => {
+  it.each([...SEGMENTED_ORGANIZATION_CUES, ...SEGMENTED_COMPANY_NAMES, ...SEGMENTED_NAME_CUES])("%s", (_name, pattern, trigger, cut) => {
     fc.assert(
       fc.property(nameText, (t) => {
         expect(key(segmentMatches(t, pattern, trigger, cut))).toEqual(key(t.matchAll(pattern)));

@@ -7,6 +7,7 @@ import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
+import { segmentMatches, type Cut } from "../triggered-matches";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 /**
@@ -42,6 +43,8 @@ const TITLE_RUN = /(?:(?<![\p{L}\p{N}'’.])(?:[\p{Lu}]\.[ \u00a0]){1,2}|(?<![\p
 const CAPS_RUN = /(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \u00a0]{1,2}(?:\p{Lu}\.|\p{Lu}{2,})){1,3}(?![\p{L}\p{N}&'’-])/gu;
 /** Speaker labels in transcripts and chats ("Nicole: Remember me?"). */
 const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]*:/gmu;
+/** What each SPEAKER match holds (it never crosses a line). */
+const COLON = /:/g;
 const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To", "Cc", "Bcc", "Date", "Name", "Q", "A", "Answer", "Question", "Address", "Phone", "Email", "Fax", "Tel", "Attn", "Attention", "By", "Title", "Its", "Signed", "Signature", "Whereas", "Witness", "Dated", "Section", "Article", "Exhibit", "Schedule", "Total", "Example", "Warning", "Hint", "Tip", "Step", "Item", "Page", "Time", "Location", "Amount", "Account"]);
 /** Phrases after which a name follows. */
 const NAME_CUE_PHRASES = "my name is|name is|call me|names are|names were|called|named|written by|signed by|dear|hi|hello|thanks|thank you|married|met with|spoke with";
@@ -53,9 +56,13 @@ const NAME_CUE = new RegExp(
 
 /** A list of three or more single words: "silvana, adam, christopher and caleb". */
 const NAME_LIST = /(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’-]+(?:, [\p{L}][\p{L}'’-]+){2,},? (?:and|&) [\p{L}][\p{L}'’-]+(?![\p{L}])/gu;
+/** What each NAME_LIST match holds: the last item before "and" (it never crosses a line). */
+const NAME_LIST_TRIGGER = /, [\p{L}][\p{L}'’-]+,? (?:and|&) /gu;
 /** "Haidian District", "Cayman Islands", "British West Indies": a name and an administrative-area word. */
 const PLACE_SUFFIX =
   /(?<![\p{L}])(?:\p{Lu}[\p{L}'’-]+[ ]){1,3}(?:District|Village|County|Province|Prefecture|Township|Islands?|Indies|Region|Borough|Municipality|Canton|Oblast|Governorate)(?![\p{L}])/gu;
+/** What each PLACE_SUFFIX match holds (it never crosses a line). */
+const PLACE_SUFFIX_TRIGGER = / (?:District|Village|County|Province|Prefecture|Township|Islands?|Indies|Region|Borough|Municipality|Canton|Oblast|Governorate)/g;
 
 /** US jurisdictions as contracts name them: "the Commonwealth", "Commonwealth of Virginia", "COMMONWEALTH OF MASSACHUSETTS". */
 const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s+\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)?(?![\p{L}])/gu;
@@ -90,6 +97,13 @@ const LOWER_WORD = /(?<![\p{L}\p{N}'’-])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\p{N}-])/gu
 const LOWER_PAIR = /(?<![\p{L}\p{N}'’-])(\p{Ll}[\p{Ll}'’-]+) (\p{Ll}[\p{Ll}'’-]+)(?![\p{L}\p{N}'’-])/gu;
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
 const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
+
+/** The patterns searched by segment (for the property test against a whole-text search). */
+export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
+  ["SPEAKER", SPEAKER, COLON, "line"],
+  ["NAME_LIST", NAME_LIST, NAME_LIST_TRIGGER, "line"],
+  ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
+];
 
 /** Latin phrases of legal writing ("inter alia", "mutatis mutandis"): lower-case words that are no one's name. */
 const LEGAL_LATIN = /\b(?:inter alia|inter se|et al|et seq|mutatis mutandis|pari passu|bona fide|pro rata|pro tanto|de minimis|prima facie|per se|ad hoc|sui generis|ab initio|ultra vires|res judicata|nunc pro tunc|amicus curiae|pendente lite|in camera|de novo)\b/i;
@@ -325,7 +339,7 @@ export class NameRecognizer implements Recognizer {
       if (named.some((w) => isEnglishWord(w) || isNotAName(w) || isDemonym(w) || !(isGivenOrFamilyName(w) || isKnownName(w)))) continue;
       push("PERSON", m.index, m.index + m[0].length, 0.6, "NameLexiconRecognizer");
     }
-    for (const m of text.matchAll(SPEAKER)) {
+    for (const m of segmentMatches(text, SPEAKER, COLON, "line")) {
       const name = m[1];
       const head = name?.split(" ")[0] ?? "";
       if (!name || NOT_SPEAKER.has(head) || !couldBeSpeaker(head)) continue;
@@ -348,7 +362,7 @@ export class NameRecognizer implements Recognizer {
       const start = m.index + m[0].lastIndexOf(name);
       push("PERSON", start, start + value.length, 0.65, "LegalCueRecognizer", false, lower);
     }
-    for (const m of text.matchAll(NAME_LIST)) {
+    for (const m of segmentMatches(text, NAME_LIST, NAME_LIST_TRIGGER, "line")) {
       // "Gaetane, Hannah, Anthony and Andrew": a list mostly made of given names is a list of people
       const items = [...m[0].matchAll(/[\p{L}][\p{L}'’-]+/gu)].filter((w) => !/^(?:and|&)$/i.test(w[0]));
       const given = items.filter((w) => isFirstName(w[0]) && (!isCommonWord(w[0]) || isKnownName(w[0]))).length;
@@ -359,7 +373,7 @@ export class NameRecognizer implements Recognizer {
       }
     }
     for (const m of text.matchAll(JURISDICTION)) push("LOCATION", m.index, m.index + m[0].length, 0.6, "LegalCueRecognizer");
-    for (const m of text.matchAll(PLACE_SUFFIX)) {
+    for (const m of segmentMatches(text, PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line")) {
       const words = m[0].split(" ");
       let first = 0;
       while (first < words.length - 1 && (STOP_START.has(words[first] ?? "") || isNotAName(words[first] ?? ""))) first++;

@@ -33,8 +33,8 @@ const OWNER = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{L}-]+)['’]s\s+(\p{Lu}[\p{Ll}'
 const OWNER_TRIGGER = /['’]s\s+\p{Lu}/gu;
 /** Lower-case text: "stillwater supercomputing inc.", up to three words before a legal-form suffix. */
 const LOWER_SUFFIX = /(?<![\p{L}\p{N}'’&-])((?:\p{Ll}[\p{Ll}'’&-]*[ ]){1,3})(?:inc|llc|ltd|corp|plc|gmbh)(?:\.|(?![\p{L}]))/gu;
-/** What each LOWER_SUFFIX match holds (it never crosses a line). */
-const LOWER_SUFFIX_TRIGGER = / (?:inc|llc|ltd|corp|plc|gmbh)/g;
+/** What each LOWER_SUFFIX match holds: the suffix after a space, ending the word (it never crosses a line). */
+const LOWER_SUFFIX_TRIGGER = / (?:inc|llc|ltd|corp|plc|gmbh)(?:\.|(?![\p{L}]))/gu;
 const HYPHEN = /-/g;
 /** "Weeks-Rivas", "Garcia-Roberson": two surnames joined, standing alone. */
 const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)-(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu;
