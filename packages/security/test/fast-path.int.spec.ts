@@ -21,6 +21,9 @@ import { OrganizationRecognizer } from "../src/pii/recognizers/organization-reco
 import { propagate } from "../src/pii/recognizers/defined-parties";
 import type { Push } from "../src/pii/recognizers/organization-words";
 import { propagate as referencePropagate } from "./support/reference/defined-parties";
+import { shippedNameModel } from "../src/pii/model/shipped-name-model";
+import { tokenTable } from "../src/pii/model/name-tokens";
+import { tokenTable as referenceTokenTable } from "./support/reference/name-tokens";
 
 const data = sharedDataDir(import.meta.dirname);
 
@@ -183,5 +186,24 @@ describe("fast paths report what the whole-text recognizers reported", () => {
       const found = new OrganizationRecognizer().recognize(t);
       expect(recorded((push) => propagate(t, found, push))).toEqual(recorded((push) => referencePropagate(t, found, push)));
     }
+  });
+
+  it("the name model labels every token as it did with the whole token table (real and generated text)", () => {
+    const model = shippedNameModel();
+    if (!model) throw new Error("the shipped name model did not load");
+    const labelled = (table: ReturnType<typeof tokenTable>): string => {
+      const { labels, probabilities } = model.labelTokens(table);
+      return `${Array.from(labels).join("")}|${Array.from(probabilities).join(",")}`;
+    };
+    const texts = realTexts();
+    for (const t of [...texts.slice(0, 3), ...texts.slice(12, 112), ...texts.slice(412, 512)]) expect(labelled(tokenTable(t))).toEqual(labelled(referenceTokenTable(t)));
+    const word = fc.constantFrom("Paul", "Schedler", "ACME", "Inc.", "of", "the", "and", "agreement", "Agreement", "relief", "Relief", ".", ",", ":", "(", "\n", "12", "E.", "O'Neil", "Müller", "𝒜");
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 40 }), fc.constantFrom(" ", "", "  "), (words, sep) => {
+        const t = words.join(sep);
+        expect(labelled(tokenTable(t))).toEqual(labelled(referenceTokenTable(t)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

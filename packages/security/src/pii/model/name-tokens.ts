@@ -161,7 +161,10 @@ function infoOf(w: string): WordInfo {
   return info;
 }
 
-/** What the features of one text need, computed once per token. */
+/**
+ * What the features of one text need, computed once per token; word, shape, affix and flags are filled in only for
+ * the candidate tokens and the two tokens on either side of one (all that featuresOf reads).
+ */
 export interface TokenTable {
   readonly tokens: readonly NameToken[];
   readonly candidate: Uint8Array;
@@ -208,7 +211,14 @@ export function tokenTable(text: string, tokens: readonly NameToken[] = tokenize
     for (let k = lineFrom; k < lineTo; k++) flags[k] = lf | (k === lineFrom ? F_LINE_START : 0);
     lineFrom = lineTo;
   }
+  // featuresOf reads the words of tokens i±2, the shapes and flags of i±1 and the affixes of i, for candidate tokens i
+  // only: the other tokens' entries stay 0 (most tokens of a contract are lower-case words far from any capital)
+  let nextCandidate = candidate.indexOf(1);
+  let lastCandidate = -3;
   for (let i = 0; i < n; i++) {
+    if (candidate[i]) lastCandidate = i;
+    else if (nextCandidate >= 0 && nextCandidate < i) nextCandidate = candidate.indexOf(1, i);
+    if (i - lastCandidate > 2 && (nextCandidate < 0 || nextCandidate - i > 2)) continue;
     const info = infos[i] as WordInfo;
     word[i] = info.word;
     shape[i] = info.shape;
