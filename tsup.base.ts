@@ -6,7 +6,9 @@ export function tsupConfig(overrides: Options = {}): Options {
     entry: ["src/index.ts"],
     format: ["esm"],
     platform: "node",
-    target: "node20",
+    // es2022, not node20: for a node20 target esbuild rewrites every /\p{…}/u regex literal into a
+    // `new RegExp(…)` call, built again on every call of its function (about 5x a literal's cost in a hot word test).
+    target: "es2022",
     dts: true,
     sourcemap: true,
     clean: true,
