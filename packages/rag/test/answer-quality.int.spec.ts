@@ -2,7 +2,6 @@
 // on these documents. The full figures come from `npx tsx bench/legalbench-rag.ts --group=answers`
 // and `npx tsx bench/titles.ts`; these floors sit a little below them, to catch regressions.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { splitOf } from "../bench/lbr-split";
@@ -10,6 +9,7 @@ import { unanswerableQuestions } from "../bench/lbr-unanswerable";
 import { detectMetadata } from "../src/chunking/document-metadata";
 import { RagEngine } from "../src/index";
 import { shared } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 const data = fs.realpathSync(path.join(shared(), "data"));
 const lbr = path.join(data, "legalbench_rag");
@@ -31,7 +31,7 @@ describe("answer quality on the report half of the LegalBench-RAG-style public s
     .filter((q) => splitOf(q.answers[0]!.file) === "report");
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "answer-quality-"));
+    dir = tempDir("answer-quality-");
     rag = await RagEngine.open({ dir, root: lbr });
     await rag.ingest(["corpus"], { matter: "lbr" });
   }, 120_000);

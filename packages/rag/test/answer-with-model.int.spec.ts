@@ -4,12 +4,12 @@
 // the sources. The model is a real GGUF through node-llama-cpp (stories260K, @bear/model-manager):
 // it writes stories, not legal answers, so this tests the mechanics, not the prose.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ModelManager } from "@bear/model-manager";
 import { RagEngine } from "../src/index";
 import { shared } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 const SUPPLY = [
   "SUPPLY AGREEMENT",
@@ -35,7 +35,7 @@ describe("answers with a GGUF model keep the scope, ranking and 'not found' rule
   let formId: string;
 
   beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-answer-model-"));
+    root = tempDir("rag-answer-model-");
     fs.writeFileSync(path.join(root, "quillon-supply.txt"), SUPPLY);
     fs.writeFileSync(path.join(root, "hollin-lease.txt"), LEASE);
     fs.writeFileSync(path.join(root, "schedule-b.txt"), FORM);

@@ -1,7 +1,6 @@
 // Batched commits on real LanceDB: what is visible when, search between index upkeeps, cancellation.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
@@ -9,6 +8,7 @@ import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
+import { tempDir } from "./support/temp-dir";
 
 function writeDocs(root: string, count: number): void {
   fs.mkdirSync(path.join(root, "docs"), { recursive: true });
@@ -46,7 +46,7 @@ async function unindexedRows(dir: string): Promise<number> {
 describe("search between index upkeeps (real LanceDB)", () => {
   for (const sealed of [false, true]) {
     it(`finds rows written after the last full-text index upkeep, ranked with the indexed ones (${sealed ? "encrypted" : "plain"} index)`, async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-unindexed-"));
+      const dir = tempDir("rag-unindexed-");
       const cipher = sealed ? new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) : undefined;
       const index = await LanceIndex.open({ dir, ...(cipher ? { cipher } : {}) });
       try {
@@ -69,7 +69,7 @@ describe("search between index upkeeps (real LanceDB)", () => {
 
 describe("search hits (one read, text opened on demand)", () => {
   it("carry their text and section path from the search itself, and a sealed index opens only the ones read", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-hits-"));
+    const dir = tempDir("rag-hits-");
     const inner = new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32)));
     let opened = 0;
     const cipher = { keyId: inner.keyId, seal: (t: string) => inner.seal(t), open: (t: string) => (opened++, inner.open(t)), blindTerm: (t: string) => inner.blindTerm(t) };
@@ -94,7 +94,7 @@ describe("search hits (one read, text opened on demand)", () => {
 
 describe("batched ingest (real LanceDB)", () => {
   it("a file is reported finished only once its batch is committed, and is searchable from then on", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-batches-"));
+    const root = tempDir("rag-batches-");
     writeDocs(root, 9);
     const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
     try {
@@ -120,7 +120,7 @@ describe("batched ingest (real LanceDB)", () => {
   });
 
   it("cancelling keeps the committed batches whole, writes nothing of the batch being filled, and a rerun finishes the job", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-batches-cancel-"));
+    const root = tempDir("rag-batches-cancel-");
     const dir = path.join(root, "index");
     writeDocs(root, 12);
     let rag = await RagEngine.open({ dir, root });

@@ -2,13 +2,13 @@
 // search text), indexes written before keep their column-per-field rows and still read and write.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import { chunkFields } from "../src/store/chunk-layout";
 import { LanceIndex } from "../src/store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
+import { tempDir } from "./support/temp-dir";
 
 const TEXT = "1.1 Definitions, terms and commas. 2.4 The tenant shall pay the rent monthly, in advance.";
 
@@ -41,7 +41,7 @@ async function columnsOf(dir: string): Promise<string[]> {
 describe("chunk layouts (real LanceDB)", () => {
   for (const sealed of [false, true]) {
     it(`a new ${sealed ? "encrypted" : "plain"} index packs a chunk's place into one column and reads every field back exactly`, async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-layout-"));
+      const dir = tempDir("rag-layout-");
       const cipher = sealed ? new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) : undefined;
       const index = await LanceIndex.open({ dir, ...(cipher ? { cipher } : {}) });
       try {
@@ -59,7 +59,7 @@ describe("chunk layouts (real LanceDB)", () => {
   }
 
   it("an index written before (a column per field) keeps its layout: old and new rows are read and searched", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-layout-old-"));
+    const dir = tempDir("rag-layout-old-");
     const lancedb = await import("@lancedb/lancedb");
     const arrow = await import("apache-arrow");
     const db = await lancedb.connect(path.join(dir, "lance"));

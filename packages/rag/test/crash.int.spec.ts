@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { AuditEvent, AuditSink } from "@bear/core";
 import { describe, expect, it } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
+import { tempDir } from "./support/temp-dir";
 
 const child = path.join(import.meta.dirname, "crash-child.ts");
 
@@ -65,7 +65,7 @@ function writeDocs(root: string, count: number, amended = false): void {
 
 describe("crash consistency (a real killed process)", () => {
   it("chunks written by a process killed before its commit never become visible and are cleaned up", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-half-"));
+    const dir = tempDir("rag-crash-half-");
     const run = await runAndKill(["half", dir], /written/);
     expect(run.killed).toBe(true);
     const rag = await RagEngine.open({ dir, root: dir });
@@ -79,7 +79,7 @@ describe("crash consistency (a real killed process)", () => {
   });
 
   it("an ingest killed midway leaves only whole documents, and a rerun finishes the job", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-ingest-"));
+    const root = tempDir("rag-crash-ingest-");
     const dir = path.join(root, "index");
     writeDocs(root, 30);
     const run = await runAndKill(["ingest", dir, root], /finished 3\n/);
@@ -108,7 +108,7 @@ describe("crash consistency (a real killed process)", () => {
   });
 
   it("an ingest killed mid-batch (chunks written, documents not committed) leaves the old versions whole, and a rerun finishes the job", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-crash-batch-"));
+    const root = tempDir("rag-crash-batch-");
     const dir = path.join(root, "index");
     writeDocs(root, 12);
     let rag = await RagEngine.open({ dir, root });
@@ -159,7 +159,7 @@ describe("crash consistency (a real killed process)", () => {
 
 describe("audit of what an unfinished ingest committed", () => {
   it("a cancelled ingest audits the documents it committed before it stopped", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-cancel-audit-"));
+    const root = tempDir("rag-cancel-audit-");
     const dir = path.join(root, "index");
     writeDocs(root, 12);
     const audit = new CollectingAuditSink();
@@ -183,7 +183,7 @@ describe("audit of what an unfinished ingest committed", () => {
 
 describe("several processes on one index", () => {
   it("opening the index beside another process's ingest in flight leaves its chunks alone; writers wait, then take over a dead writer's lock", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-processes-"));
+    const root = tempDir("rag-processes-");
     const dir = path.join(root, "index");
     writeDocs(root, 2);
     const writer = await startUntil(["held", dir], /written/);
@@ -223,7 +223,7 @@ describe("several processes on one index", () => {
   }, 60_000);
 
   it("a long-lived engine sees what another process ingested: searches at once, documents() after refresh()", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-processes-fresh-"));
+    const root = tempDir("rag-processes-fresh-");
     const dir = path.join(root, "index");
     const server = await RagEngine.open({ dir, root });
     try {

@@ -1,12 +1,12 @@
 // Document ids cannot be derived without the workspace secret; indexes written before keep working.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { RagEngine } from "../src/index";
+import { tempDir } from "./support/temp-dir";
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "rag-ids-"));
+const work = tempDir("rag-ids-");
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const key = Buffer.alloc(32, 7);
 const unkeyed = (matter: string, file: string): string => createHash("sha256").update(`${matter}\0${file}`).digest("hex").slice(0, 24);

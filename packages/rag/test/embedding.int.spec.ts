@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
 import { DiskCacheStore, TieredCache, type Embedder } from "@bear/core";
 import { CachedEmbedder } from "../src/embedding/cached-embedder";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
+import { tempDir } from "./support/temp-dir";
 
 const shared = path.resolve(import.meta.dirname, "../../../../shared");
 const modelDir = path.join(shared, "models/model2vec-vq128-bge-base/onnx");
@@ -77,7 +77,7 @@ describe("OnnxEmbedder (real onnxruntime, real model file)", () => {
   });
 
   it("serves repeated texts from the memory and disk cache without calling the model", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-cache-"));
+    const dir = tempDir("rag-cache-");
     const secret = randomBytes(32);
     const open = (memory: number) => new TieredCache({ secret, maxMemoryBytes: memory, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }) });
     const counting = new CountingEmbedder(embedder);

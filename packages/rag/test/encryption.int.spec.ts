@@ -1,11 +1,11 @@
 // Encryption at rest with the real @bear/security cipher over a real LanceDB index.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import { RagEngine } from "../src/rag-engine";
+import { tempDir } from "./support/temp-dir";
 
 const CONTRACT = `MASTER SERVICES AGREEMENT
 
@@ -33,7 +33,7 @@ describe("an encrypted index (ContentCipher from @bear/security)", () => {
   const cipherFor = (bytes: Buffer) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(bytes));
 
   beforeAll(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-sealed-"));
+    root = tempDir("rag-sealed-");
     fs.writeFileSync(path.join(root, "msa.txt"), CONTRACT);
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

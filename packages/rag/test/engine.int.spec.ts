@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { AuditEvent, GenerateChunk, GenerateRequest, GenerateResult, Llm } from "@bear/core";
@@ -7,6 +6,7 @@ import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
 import { HTML_PAGE, makeDocx, makeEml, makeEncryptedPdf, makePdf, shared } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 const CONTRACT = `MASTER SERVICES AGREEMENT
 
@@ -20,10 +20,6 @@ ARTICLE 12 TERMINATION
 ARTICLE 13 GOVERNING LAW
 13.1 This Agreement is governed by the laws of the State of Delaware.
 `;
-
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
 
 async function writeCorpus(dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
@@ -39,7 +35,7 @@ async function writeCorpus(dir: string): Promise<void> {
 }
 
 describe("RagEngine, lexical default (real LanceDB)", () => {
-  const root = tmp("rag-engine-");
+  const root = tempDir("rag-engine-");
   const corpus = path.join(root, "contracts");
   const audit: AuditEvent[] = [];
   let rag: RagEngine;
@@ -232,7 +228,7 @@ class RuleLlm implements Llm {
 }
 
 describe("RagEngine with an ONNX embedder and an LLM", () => {
-  const root = tmp("rag-onnx-");
+  const root = tempDir("rag-onnx-");
   let rag: RagEngine;
   let embedder: OnnxEmbedder;
 

@@ -1,11 +1,11 @@
 // A GGUF embedding model (node-llama-cpp, through @bear/model-manager's core Embedder) behind RagEngine.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ModelManager } from "@bear/model-manager";
 import { RagEngine } from "../src/rag-engine";
 import { shared } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 describe("RagEngine with a GGUF embedder", () => {
   let root: string;
@@ -13,7 +13,7 @@ describe("RagEngine with a GGUF embedder", () => {
   let rag: RagEngine;
 
   beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-gguf-"));
+    root = tempDir("rag-gguf-");
     fs.writeFileSync(path.join(root, "lease.txt"), "LEASE\n\n1. Rent. The tenant must pay rent on the first day of each month.");
     fs.writeFileSync(path.join(root, "order.txt"), "ORDER\n\n1. The court dismissed the appeal for lack of jurisdiction.");
     fs.writeFileSync(path.join(root, "note.txt"), "NOTE\n\n1. The cat sat on the mat.");

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { extractDocument } from "../src/extraction/extract-document";
@@ -13,6 +12,7 @@ import { TesseractJsEngine } from "../src/extraction/ocr/tesseract-js-engine";
 import { RagEngine } from "../src/rag-engine";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { cer, mixedPdf, norm, pngOf, scannedCrop, tiffOf } from "./ocr-fixtures";
+import { tempDir } from "./support/temp-dir";
 
 // Real tesseract.js (WebAssembly, English model from the npm package) on a crop of a real scan.
 const TIMEOUT = 180_000;
@@ -95,7 +95,7 @@ describe("OCR with tesseract.js on a real scan", () => {
   it(
     "ingests a scanned PNG: searchable, cited, and marked as OCR text with its confidence",
     async () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-ocr-"));
+      const root = tempDir("rag-ocr-");
       fs.mkdirSync(path.join(root, "docs"));
       fs.writeFileSync(path.join(root, "docs", "signed-page.png"), png);
       const rag = await RagEngine.open({ dir: path.join(root, "index"), root, ocr: { engine: "tesseract.js", workers: 1, minConfidence: 99.5 } });
@@ -127,7 +127,7 @@ describe("OCR with tesseract.js on a real scan", () => {
   it(
     "re-ingesting re-reads an OCRed file when OCR settings change, and leaves text files and unchanged settings alone",
     async () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-ocr-"));
+      const root = tempDir("rag-ocr-");
       const docs = path.join(root, "docs");
       fs.mkdirSync(docs);
       fs.writeFileSync(path.join(docs, "signed-page.png"), png);

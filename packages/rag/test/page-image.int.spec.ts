@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { PNG } from "pngjs";
 import { RagEngine } from "../src/rag-engine";
 import { mixedPdf, pngOf, scannedCrop } from "./ocr-fixtures";
+import { tempDir } from "./support/temp-dir";
 
 // Page images of stored documents (the web UI shows them beside the OCR text), on real pdf.js + Skia.
 // OCR is off here: drawing a page needs no OCR engine, and the test stays quick.
@@ -25,7 +25,7 @@ function inkOf(png: Uint8Array): { width: number; height: number; ink: number } 
 beforeAll(async () => {
   crop = await scannedCrop();
   const png = await pngOf(crop.image);
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-page-image-"));
+  root = tempDir("rag-page-image-");
   fs.mkdirSync(path.join(root, "docs"));
   const size = { width: (crop.image.width * 72) / 200, height: (crop.image.height * 72) / 200 };
   fs.writeFileSync(path.join(root, "docs", "mixed.pdf"), await mixedPdf("ARTICLE 1 TERM\n1.1 The term of this Agreement is two (2) years.", png, size));

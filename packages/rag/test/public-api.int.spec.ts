@@ -1,15 +1,15 @@
 // Uses only what a developer imports: "@bear/rag" (and core for the container).
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { createContainer, disposeContainer, Retriever } from "@bear/core";
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the one test that uses the package as a consumer would
 import { RagEngine, RagEngineToken, ragModule, type SearchHit } from "@bear/rag";
+import { tempDir } from "./support/temp-dir";
 
 describe("@bear/rag public API", () => {
   it("runs the README example verbatim: open, ingest, search, answer", async () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "rag-readme-"));
+    const work = tempDir("rag-readme-");
     fs.mkdirSync(path.join(work, "contracts"));
     fs.writeFileSync(
       path.join(work, "contracts", "msa.txt"),
@@ -32,7 +32,7 @@ describe("@bear/rag public API", () => {
   });
 
   it("ragModule binds the engine and core's Retriever in a container", async () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "rag-module-"));
+    const work = tempDir("rag-module-");
     fs.writeFileSync(path.join(work, "nda.md"), "# NDA\n\nThe Recipient shall keep the Confidential Information secret for five years.\n");
     const container = createContainer(ragModule({ dir: path.join(work, "index"), root: work }));
     const rag = await container.getAsync<RagEngine>(RagEngineToken);

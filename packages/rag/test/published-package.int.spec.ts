@@ -9,10 +9,10 @@
 // metadata that `npm ci` never caches, and copying LanceDB and onnxruntime would cost ~400 MB.)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "@jest/globals";
+import { tempDir } from "./support/temp-dir";
 
 const run = promisify(execFile);
 const packagesDir = path.resolve(import.meta.dirname, "../..");
@@ -42,7 +42,7 @@ function readmeExample(pkg: string): string {
   return block;
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "bear-published-"));
+const work = tempDir("bear-published-");
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 async function installPackedPackages(): Promise<void> {

@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { PiiScrubber } from "@bear/security";
 import { RagEngine } from "../src/rag-engine";
 import { makePdf } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 /** Counts calls to the real @bear/security scrubber (core Scrubber), so the test sees it is used once per document. */
 class CountingScrubber extends PiiScrubber {
@@ -17,7 +17,7 @@ class CountingScrubber extends PiiScrubber {
 
 describe("ingest with a Scrubber", () => {
   it("indexes scrubbed text only, keeps offsets and pages consistent with it", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-scrub-"));
+    const root = tempDir("rag-scrub-");
     fs.writeFileSync(
       path.join(root, "scan.pdf"),
       await makePdf(["NOTICES\nNotices go to counsel at john.smith@lawfirm.example today.", "SECTION 2 PAYMENT\nInvoices are sent to billing.dept@acme.example monthly."]),

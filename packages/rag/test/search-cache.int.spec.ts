@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DiskCacheStore, TieredCache } from "@bear/core";
 import { RagEngine } from "../src/rag-engine";
+import { tempDir } from "./support/temp-dir";
 
 const MSA = "MASTER SERVICES AGREEMENT\n\n12.3 Termination for Convenience. Either party may terminate this Agreement on ninety (90) days' prior written notice.\n";
 const LEASE = "LEASE AGREEMENT\n\n7. Rent. The tenant shall pay rent monthly in advance.\n";
 const NDA = "NON-DISCLOSURE AGREEMENT\n\n9. Termination. This agreement may be terminated by either party on thirty (30) days' written notice.\n";
 
 describe("RagEngine search cache (real LanceDB)", () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "rag-search-cache-"));
+  const root = tempDir("rag-search-cache-");
   const docs = path.join(root, "docs");
   const secret = randomBytes(32);
   const newCache = () => new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir: path.join(root, "cache"), maxBytes: 1 << 22 }) });

@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
 import { LanceIndex } from "../src/store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
 import { shared } from "./fixtures";
+import { tempDir } from "./support/temp-dir";
 
 describe("LanceIndex (real LanceDB)", () => {
   let embedder: OnnxEmbedder;
@@ -15,7 +14,7 @@ describe("LanceIndex (real LanceDB)", () => {
   afterAll(async () => embedder.dispose());
 
   it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-store-"));
+    const dir = tempDir("rag-store-");
     const index = await LanceIndex.open({ dir, embedder, vectorIndexThreshold: 256 });
     try {
       const texts = Array.from({ length: 600 }, (_, i) => `Clause ${i}: the ${["tenant", "supplier", "licensee", "buyer"][i % 4]} shall pay ${i} dollars on day ${i % 28}.`);
