@@ -406,9 +406,15 @@ export class Workspace implements AsyncDisposable {
       filter: { ...options.filter, matters: [conversation.matter], ...(conversation.documentIds.length > 0 ? { documentIds: [...conversation.documentIds] } : {}) },
       ...(previous && previous.length > 0 && conversation.documentIds.length === 0 ? { fallbackDocumentIds: previous } : {}),
     };
-    const final = yield* this.answerStream(question, scoped, actor);
-    if (final && !options.signal?.aborted) await this.conversations.append(conversation, turnOf(question, final, actor));
-    return final;
+    const stream = this.answerStream(question, scoped, actor);
+    for (let next = await stream.next(); ; next = await stream.next()) {
+      if (next.done) return next.value;
+      const event = next.value;
+      // The turn is stored before its answer reaches the caller, so a client that has seen the
+      // answer finds it in the conversation (it was appended after the stream's end, a race).
+      if (event.type === "answer" && !options.signal?.aborted) await this.conversations.append(conversation, turnOf(question, event.answer, actor));
+      yield event;
+    }
   }
 
   async answer(question: string, options: AnswerOptions, actor: string): Promise<Answer> {

@@ -33,7 +33,18 @@ describe("conversations", () => {
       // The follow-up names no document: it stays in the lease (the supply agreement also has a term).
       const after = workspace.conversations.find(conversation.id, ["acme"])!;
       expect(after.title).toBe("What rent does the commercial lease with Quillfeather Holdings require?");
-      const second = await collect(workspace.answerInConversation(after, "How long does it last?", {}, "alice"));
+      // The turn is stored before its answer reaches the caller: a client that saw it finds it kept.
+      let keptWhenAnswered = 0;
+      const second = await collect(
+        (async function* () {
+          for await (const event of workspace.answerInConversation(after, "How long does it last?", {}, "alice")) {
+            if (event.type === "answer") keptWhenAnswered = workspace.conversations.find(conversation.id, ["acme"])!.turns.length;
+            yield event;
+          }
+          return undefined;
+        })(),
+      );
+      expect(keptWhenAnswered).toBe(2);
       expect(second.citations.length).toBeGreaterThan(0);
       expect(second.citations.every((c) => c.documentId === lease.document.id)).toBe(true);
       expect(second.citations[0]?.quote).toContain("three years");
