@@ -1,18 +1,2 @@
-// Temp folders for one spec file, removed after its tests whatever they left inside (LanceDB
-// tables, child processes' files), so test runs do not fill the machine's temp folder.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll } from "@jest/globals";
-
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh folder under the OS temp folder, named `prefix` + random letters. */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a test-only helper of the repository root, shared by several packages' tests (no project to import it from)
+export { tempDir } from "../../../../scripts/test-support/temp-dir";

@@ -1,22 +1,14 @@
 // Helpers the workspace's integration tests share.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll } from "@jest/globals";
 import { defaultBearConfig, type BearConfig } from "@bear/core";
 import type { Workspace } from "@bear/workspace";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a test-only helper of the repository root, shared by several packages' tests (no project to import it from)
+import { tempDir } from "../../../../scripts/test-support/temp-dir";
 
 /** A maker of temp folders for one spec file: every folder it made is removed after the file's tests. */
 export function tempDirs(prefix: string): () => string {
-  const made: string[] = [];
-  afterAll(() => {
-    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    made.push(dir);
-    return dir;
-  };
+  return () => tempDir(prefix);
 }
 
 /** The default config of a workspace folder at `dir`, logging errors only so test output stays readable. */
