@@ -200,6 +200,8 @@ export class QueueExecutor implements Executor {
       this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
       return direct;
     }
+    // its lock is still held: the worker lives (its report is late, e.g. a blocked event loop) and runs it
+    if ((await this.#options.redis.exists(`${direct.queue.qualifiedName}:${jobId}:lock`)) === 1) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
     await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);

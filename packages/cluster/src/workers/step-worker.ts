@@ -10,7 +10,8 @@ import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
 import { QUEUE_PREFIX, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
-import { covers, publishWorkerReport, removeWorkerReport, type WorkerReport } from "./worker-presence";
+import { LockKeeper } from "./lock-keeper";
+import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
 
 /** Checks a job may run here, beyond its payload binding (e.g. that the documents it names belong to its matter). */
 export type StepAuthorizer = (job: { readonly runId: string; readonly matter: string | null; readonly type: string; readonly parameters: JsonObject }) => Promise<void>;
@@ -37,6 +38,12 @@ export interface StepWorkerOptions {
    */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /**
+   * How long a handler may block this process's event loop before its job's lock is let go (ms,
+   * default 10 min). Locks are renewed from a thread of their own, so a CPU-bound handler keeps
+   * its job however long it computes; only one stuck past this loses it to another worker.
+   */
+  readonly maxBlockedMs?: number;
   /** Report interval (ms, default 1000); the report expires after 5 intervals. */
   readonly reportMs?: number;
   readonly logger?: Logger;
@@ -60,6 +67,7 @@ export class StepWorker {
   #redis: Redis | undefined;
   #subscriber: Redis | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #keeper: LockKeeper | undefined;
   #running = 0;
   #completed = 0;
   #failed = 0;
@@ -86,15 +94,18 @@ export class StepWorker {
     await this.#subscriber.subscribe(CANCEL_CHANNEL);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     const connection = bullConnection(endpoint);
+    const lockDuration = this.#options.lockDurationMs ?? 15_000;
+    this.#keeper = new LockKeeper({ endpoint, lockDurationMs: lockDuration, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000 });
+    this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
     // One queue per capability, which every capable worker pulls from, and this worker's direct
     // queue, where the executors put the jobs the balancer chose this worker for.
     const queues = [...this.capabilities.map(stepQueueName), this.directQueue];
     for (const name of queues) {
-      const worker = new Worker(name, (job, _token, signal) => this.#process(job, signal), {
+      const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
         connection,
         prefix: QUEUE_PREFIX,
         concurrency: this.#options.concurrency ?? 1,
-        lockDuration: this.#options.lockDurationMs ?? 15_000,
+        lockDuration,
         stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
         // a job whose worker died twice is still retried once more before it fails
         maxStalledCount: 2,
@@ -104,7 +115,7 @@ export class StepWorker {
       worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
       this.#workers.push(worker);
     }
-    await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
+    await Promise.all([...this.#workers.map((w) => w.waitUntilReady()), this.#keeper.ready]);
     await this.#report();
     this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
     this.#logger.info({ worker: this.id, capabilities: this.capabilities.length, concurrency: this.#options.concurrency ?? 1 }, "worker started");
@@ -136,7 +147,23 @@ export class StepWorker {
   }
 
   async #report(): Promise<void> {
-    if (this.#redis) await publishWorkerReport(this.#redis, this.report(), (this.#options.reportMs ?? 1_000) * 5);
+    if (this.#redis) await publishWorkerReport(this.#redis, this.report(), this.#reportTtlMs);
+  }
+
+  /** A report expires after 5 report intervals without a new one. */
+  get #reportTtlMs(): number {
+    return (this.#options.reportMs ?? 1_000) * 5;
+  }
+
+  /** Runs a job with its lock kept by the keeper thread (BullMQ's own renewal needs this event loop free). */
+  async #held(job: Job, token: string | undefined, signal?: AbortSignal): Promise<StepJobResult> {
+    const keeper = this.#keeper;
+    if (token && job.id) keeper?.hold(job.queueQualifiedName, job.id, token);
+    try {
+      return await this.#process(job, signal);
+    } finally {
+      if (token && job.id) keeper?.release(job.queueQualifiedName, job.id);
+    }
   }
 
   async #process(job: Job, bullSignal?: AbortSignal): Promise<StepJobResult> {
@@ -209,6 +236,7 @@ export class StepWorker {
   async close(options: { readonly force?: boolean } = {}): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     await Promise.all(this.#workers.map((w) => w.close(options.force ?? false)));
+    await this.#keeper?.close();
     if (this.#redis) await removeWorkerReport(this.#redis, this.id).catch(() => undefined);
     this.#subscriber?.disconnect();
     this.#redis?.disconnect();

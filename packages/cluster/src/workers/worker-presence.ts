@@ -23,6 +23,11 @@ export interface WorkerReport {
 const WORKERS_KEY = "bear:workers";
 const aliveKey = (id: string): string => `bear:worker-alive:${id}`;
 
+/** The key whose expiry marks a worker dead (its report interval × 5 after its last report). */
+export function workerAliveKey(id: string): string {
+  return aliveKey(id);
+}
+
 /** Writes a worker's report (and a liveness key that expires when the worker stops reporting). */
 export async function publishWorkerReport(redis: Redis, report: WorkerReport, ttlMs: number): Promise<void> {
   await redis.multi().hset(WORKERS_KEY, report.id, JSON.stringify(report)).set(aliveKey(report.id), "1", "PX", ttlMs).exec();

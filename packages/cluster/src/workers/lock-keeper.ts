@@ -1,0 +1,132 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { RedisEndpoint } from "../connection/redis-url";
+
+export interface LockKeeperOptions {
+  readonly endpoint: RedisEndpoint;
+  /** The jobs' lock duration (ms): each held lock is extended to this every third of it. */
+  readonly lockDurationMs: number;
+  /**
+   * How long this thread's event loop may be blocked before the keeper stops renewing (ms): a
+   * handler stuck for longer loses its jobs to other workers, as a dead worker's would.
+   */
+  readonly maxBlockedMs: number;
+}
+
+/** What the keeper thread is told: hold or release a job's lock, refresh a key while held, stop. */
+type KeeperMessage =
+  | { readonly op: "hold"; readonly lockKey: string; readonly stalledKey: string; readonly jobId: string; readonly token: string }
+  | { readonly op: "release"; readonly lockKey: string }
+  | { readonly op: "alive"; readonly key: string; readonly ttlMs: number };
+
+/**
+ * The keeper thread, as CommonJS evaluated in a worker thread (no file to build or locate): its own
+ * ioredis client extends the held locks with BullMQ's own extendLock script (lock value must still
+ * be this worker's token; the job leaves the stalled set) and refreshes the worker's liveness key
+ * (only while it exists: a removed worker is not brought back). It does nothing while the main
+ * thread's heartbeat is older than maxBlockedMs.
+ */
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { Redis } = require(workerData.ioredis);
+const EXTEND = 'if redis.call("GET", KEYS[1]) == ARGV[1] then if redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) then redis.call("SREM", KEYS[2], ARGV[3]) return 1 end end return 0';
+const o = workerData.options;
+const redis = new Redis({ ...o, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(100 * n, 2000) });
+redis.on("error", () => undefined);
+redis.once("ready", () => parentPort.postMessage("ready"));
+const beat = new BigInt64Array(workerData.heartbeat);
+const held = new Map();
+let alive;
+const tick = () => {
+  if (Date.now() - Number(Atomics.load(beat, 0)) > workerData.maxBlockedMs) return;
+  if (held.size === 0 && !alive) return;
+  const p = redis.pipeline();
+  for (const h of held.values()) p.eval(EXTEND, 2, h.lockKey, h.stalledKey, h.token, String(workerData.lockDurationMs), h.jobId);
+  if (alive) p.set(alive.key, "1", "PX", alive.ttlMs, "XX");
+  p.exec().catch(() => undefined);
+};
+setInterval(tick, workerData.renewMs);
+parentPort.on("message", (m) => {
+  if (m.op === "hold") held.set(m.lockKey, m);
+  else if (m.op === "release") held.delete(m.lockKey);
+  else if (m.op === "alive") alive = m;
+});
+`;
+
+/**
+ * Keeps a worker's BullMQ job locks (and its liveness key) renewed from a thread of its own. BullMQ
+ * renews locks with a timer on the worker's event loop; a CPU-bound step handler that blocks the
+ * loop past the lock duration (a long contract on a loaded machine) lost its lock, another worker's
+ * stalled-job check took the job and ran it again, and after three times BullMQ failed it ("job
+ * stalled more than allowable limit"). This thread's loop is never blocked by handlers, so a lock
+ * lasts exactly as long as its worker process lives (kill -9 still frees it after the lock
+ * duration) — or until its event loop has been blocked for `maxBlockedMs` (a stuck handler).
+ */
+export class LockKeeper {
+  readonly #thread: Worker;
+  readonly #heartbeat: BigInt64Array;
+  readonly #beat: ReturnType<typeof setInterval>;
+  /** Resolves once the thread is connected to Redis (locks held before are renewed from then on). */
+  readonly ready: Promise<void>;
+
+  constructor(options: LockKeeperOptions) {
+    const { endpoint } = options;
+    const shared = new SharedArrayBuffer(8);
+    this.#heartbeat = new BigInt64Array(shared);
+    this.#touch();
+    const renewMs = Math.max(50, Math.floor(options.lockDurationMs / 3));
+    // the main thread's heartbeat: the keeper stops renewing when it is older than maxBlockedMs
+    this.#beat = setInterval(() => this.#touch(), Math.min(1_000, renewMs));
+    this.#beat.unref();
+    this.#thread = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: {
+        ioredis: createRequire(import.meta.url).resolve("ioredis"),
+        options: {
+          host: endpoint.host,
+          port: endpoint.port,
+          db: endpoint.db,
+          ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+          ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+          ...(endpoint.tls ? { tls: {} } : {}),
+          connectTimeout: 5_000,
+        },
+        heartbeat: shared,
+        lockDurationMs: options.lockDurationMs,
+        maxBlockedMs: options.maxBlockedMs,
+        renewMs,
+      },
+    });
+    this.#thread.unref(); // never keeps the process alive
+    this.#thread.on("error", () => undefined); // a lost keeper only means BullMQ's own renewal is left
+    this.ready = new Promise((resolve) => this.#thread.once("message", () => resolve()));
+  }
+
+  #touch(): void {
+    Atomics.store(this.#heartbeat, 0, BigInt(Date.now()));
+  }
+
+  /** Keeps the lock of a job this worker took (BullMQ's lock key, its token) until release(). */
+  hold(queueKey: string, jobId: string, token: string): void {
+    this.#post({ op: "hold", lockKey: `${queueKey}:${jobId}:lock`, stalledKey: `${queueKey}:stalled`, jobId, token });
+  }
+
+  release(queueKey: string, jobId: string): void {
+    this.#post({ op: "release", lockKey: `${queueKey}:${jobId}:lock` });
+  }
+
+  /** Also refreshes `key` (the worker's liveness key) while it exists, so a blocked loop does not look like a dead worker. */
+  keepAlive(key: string, ttlMs: number): void {
+    this.#post({ op: "alive", key, ttlMs });
+  }
+
+  #post(message: KeeperMessage): void {
+    this.#thread.postMessage(message);
+  }
+
+  /** Stops renewing: locks still held expire after the lock duration (another worker takes their jobs). */
+  async close(): Promise<void> {
+    clearInterval(this.#beat);
+    await this.#thread.terminate();
+  }
+}

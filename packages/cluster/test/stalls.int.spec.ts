@@ -1,0 +1,124 @@
+// A CPU-bound step handler blocks its worker's event loop: BullMQ's lock renewal (a timer on that
+// loop) cannot run, so without the LockKeeper thread the job's lock expired, the worker looked dead
+// (no report), and the step was taken away and run a second time — under load, three times, until
+// BullMQ failed it as "job stalled more than allowable limit".
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Redis } from "ioredis";
+import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
+import { ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
+import { LockKeeper } from "../src/workers/lock-keeper";
+import { killHard, startChild, until } from "./fixtures/child";
+import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
+import { tempDir } from "./fixtures/test-cluster";
+import { readLog, sleepRegistry } from "./fixtures/test-steps";
+
+let redis: TestRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = new Redis({ port: redis.port, host: "127.0.0.1", password: redis.password });
+});
+afterAll(async () => {
+  client.disconnect();
+  await redis.kill();
+});
+
+/** Holds this thread for `ms` without yielding (no timer of this thread runs meanwhile). */
+function block(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy
+  }
+}
+
+/** A BullMQ-style lock taken now, as moveToActive takes it: token, expiring after `ms`. */
+async function lock(queueKey: string, jobId: string, ms: number): Promise<string> {
+  const token = `token-${jobId}`;
+  await client.set(`${queueKey}:${jobId}:lock`, token, "PX", ms);
+  await client.sadd(`${queueKey}:stalled`, jobId);
+  return token;
+}
+
+describe("CPU-bound handlers and job locks", () => {
+  it("the keeper thread renews a held lock while this thread's event loop is blocked 4x past its duration", async () => {
+    const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 500, maxBlockedMs: 60_000 });
+    try {
+      await keeper.ready;
+      const token = await lock("bear:keeper-a", "1", 500);
+      const loose = await lock("bear:keeper-a", "2", 500); // not held: expires as BullMQ's would on a blocked loop
+      keeper.hold("bear:keeper-a", "1", token);
+      await new Promise((r) => setTimeout(r, 50)); // the thread has the message
+      block(2_000);
+      expect(await client.get("bear:keeper-a:1:lock")).toBe(token);
+      expect(await client.sismember("bear:keeper-a:stalled", "1")).toBe(0); // as BullMQ's extendLock does
+      expect(await client.get("bear:keeper-a:2:lock")).toBeNull();
+      expect(loose).toBe("token-2");
+      // released: the lock is left to expire (BullMQ's moveToFinished deletes it first in practice)
+      keeper.release("bear:keeper-a", "1");
+      await until(async () => (await client.get("bear:keeper-a:1:lock")) === null, 5_000, "the released lock to expire");
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it("a lock whose token changed is not renewed, and a loop blocked longer than maxBlockedMs loses its locks", async () => {
+    const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 400, maxBlockedMs: 700 });
+    try {
+      await keeper.ready;
+      const token = await lock("bear:keeper-b", "1", 400);
+      keeper.hold("bear:keeper-b", "1", token);
+      keeper.hold("bear:keeper-b", "2", "not-the-token");
+      await client.set("bear:keeper-b:2:lock", "someone-else", "PX", 400);
+      await new Promise((r) => setTimeout(r, 50));
+      block(1_600); // a stuck handler: past maxBlockedMs the keeper stops, and the lock expires
+      expect(await client.get("bear:keeper-b:1:lock")).toBeNull();
+      expect(await client.get("bear:keeper-b:2:lock")).toBeNull();
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it("a step whose handler blocks its worker's event loop 2.5x past the lock keeps its worker: run once, recorded once", async () => {
+    const dir = tempDir("bear-stalls-");
+    const log = path.join(dir, "exec.log");
+    const payloadDir = path.join(dir, "payloads");
+    const registry = sleepRegistry(log, "api");
+    const node = new ClusterNode({ redisUrl: redis.url, payloadDir, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000 });
+    const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "workflows.db"), sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
+    await node.attach(engine);
+    // the busy worker: lock 2 s, reports every 200 ms (dead after 1 s of silence), stalled checks every second
+    const busy = await startChild("worker-child.ts", [redis.url, payloadDir, log, "busy"]);
+    let other: StepWorker | undefined;
+    try {
+      const handle = engine.start({ name: "busy", steps: [{ id: "s0", type: "test.busy", parameters: { ms: 5_000 } }] });
+      await until(() => readLog(log).some((l) => l.key === "s0" && l.what === "start"), 15_000, "the busy worker to start s0");
+      // a second worker that would take the step if its lock expired or its worker looked dead
+      other = new StepWorker({
+        endpoint: node.endpoint,
+        executor: new InProcessExecutor(sleepRegistry(log, "other")),
+        stepTypes: ["test.sleep", "test.busy"],
+        concurrency: 2,
+        payloads: node.payloads,
+        lockDurationMs: 2_000,
+        stalledIntervalMs: 1_000,
+        reportMs: 200,
+        id: "other",
+      });
+      await other.start();
+      const result = await handle.result;
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe("completed");
+      expect(result.outputs["s0"]).toEqual({ by: "busy" });
+      const s0 = readLog(log).filter((l) => l.key === "s0");
+      expect(s0.map((l) => `${l.who} ${l.what}`)).toEqual(["busy start", "busy end"]);
+      expect(engine.history(handle.runId).filter((e) => e.type === "step.completed")).toHaveLength(1);
+      expect(engine.getRun(handle.runId).steps.find((s) => s.key === "s0")?.attempt).toBe(1);
+    } finally {
+      await killHard(busy.proc);
+      await other?.close({ force: true });
+      await engine.dispose({ suspend: true });
+      await node.close();
+    }
+  }, 60_000);
+});
