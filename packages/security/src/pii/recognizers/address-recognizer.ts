@@ -28,7 +28,7 @@ function placeStarts(): ReadonlySet<string> {
 }
 /** FNV-1a over the characters of `text` in [from, to), ASCII capitals read as lower case; -1 past ASCII. */
 function asciiLowerHash(text: string, from: number, to: number): number {
-  let h = 2166136261;
+  let h = FNV_START;
   for (let i = from; i < to; i++) {
     let c = text.charCodeAt(i);
     if (c >= 128) return -1;
@@ -37,7 +37,24 @@ function asciiLowerHash(text: string, from: number, to: number): number {
   }
   return h >>> 0;
 }
-let placeStartHashes: ReadonlySet<number> | undefined;
+const FNV_START = 2166136261 | 0;
+/**
+ * A set of hashes as a table of 2^20 bits (a one-hash Bloom filter): "surely absent" or "maybe present", tested
+ * without allocating (a Set of uint32 hashes boxes each number it is asked about).
+ */
+const FILTER_MASK = (1 << 17) - 1;
+function hashFilter(words: Iterable<string>): Uint8Array {
+  const bits = new Uint8Array(FILTER_MASK + 1);
+  for (const w of words) {
+    const h = asciiLowerHash(w, 0, w.length);
+    const at = (h >>> 3) & FILTER_MASK;
+    if (h >= 0) bits[at] = (bits[at] ?? 0) | (1 << (h & 7));
+  }
+  return bits;
+}
+const inFilter = (bits: Uint8Array, h: number): boolean => ((bits[(h >>> 3) & FILTER_MASK] ?? 0) & (1 << (h & 7))) !== 0;
+let placeStartFilter: Uint8Array | undefined;
+let placePhraseFilter: Uint8Array | undefined;
 /**
  * False when the word in [at, end) of `text` surely starts no place name, without making a string: its hash (lower
  * case, with or without a final period) is none of the place words' hashes. A word outside ASCII may lower-case
@@ -45,11 +62,11 @@ let placeStartHashes: ReadonlySet<number> | undefined;
  * (`startsPlace`) then decides.
  */
 function mayStartPlace(text: string, at: number, end: number): boolean {
-  placeStartHashes ??= new Set([...placeStarts()].map((w) => asciiLowerHash(w, 0, w.length)));
+  placeStartFilter ??= hashFilter(placeStarts());
   const h = asciiLowerHash(text, at, end);
   if (h < 0) return true;
-  if (placeStartHashes.has(h)) return true;
-  return text.charCodeAt(end - 1) === 46 && placeStartHashes.has(asciiLowerHash(text, at, end - 1));
+  if (inFilter(placeStartFilter, h)) return true;
+  return text.charCodeAt(end - 1) === 46 && inFilter(placeStartFilter, asciiLowerHash(text, at, end - 1));
 }
 /** True when a phrase starting with `word` may be a known place ("New" of "New York", "St." of "St. Louis"). */
 function startsPlace(word: string): boolean {
@@ -66,29 +83,65 @@ function isKnownPlace(phrase: string): boolean {
 /** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
 const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;
 
-/** True when a word of the group [start, end) (words joined by single spaces) may start a known place. */
-function groupMayHoldPlace(text: string, start: number, end: number): boolean {
-  for (let from = start; from <= end; ) {
-    const space = text.indexOf(" ", from);
-    const to = space < 0 || space > end ? end : space;
-    if (mayStartPlace(text, from, to)) return true;
-    from = to + 1;
+/**
+ * False when no phrase of the group's words (`words`: start and end offsets of `count` words joined by single
+ * spaces) is surely a known place, without making a string: each run of consecutive words from one that may start a
+ * place, lower case, with or without a final period, hashes to none of the place phrases' hashes. Words outside
+ * ASCII answer true, as does a hash collision: the exact test (`isKnownPlace`) then decides. (Many groups hold a word
+ * that starts some place, "the" of "the hague" above all, but no place.)
+ */
+function groupMayHoldPlace(text: string, words: readonly number[], count: number): boolean {
+  placePhraseFilter ??= hashFilter(placeEntries().keys());
+  const phrases = placePhraseFilter;
+  for (let a = 0; a < count; a++) {
+    const from = words[2 * a] as number;
+    if (!mayStartPlace(text, from, words[2 * a + 1] as number)) continue;
+    let h = FNV_START;
+    let beforeLast = h;
+    let at = from;
+    for (let b = a; b < count; b++) {
+      const end = words[2 * b + 1] as number;
+      for (; at < end; at++) {
+        let c = text.charCodeAt(at);
+        if (c >= 128) return true;
+        if (c >= 65 && c <= 90) c += 32;
+        beforeLast = h;
+        h = Math.imul(h ^ c, 16777619);
+      }
+      if (inFilter(phrases, h) || (text.charCodeAt(end - 1) === 46 && inFilter(phrases, beforeLast))) return true;
+      if (b + 1 < count) {
+        h = Math.imul(h ^ 32, 16777619); // the single space before the next word
+        at = words[2 * b + 2] as number;
+      }
+    }
   }
   return false;
 }
 
 /**
- * The matches [start, end) of PLACE_CANDIDATE that may hold a known place (a word of theirs may start one). Most
+ * The matches [start, end) of PLACE_CANDIDATE that may hold a known place (a phrase of their words may be one). Most
  * groups hold none; a scanner over the character table finds the groups without a regular expression or a string
- * per group (text with characters outside the BMP goes through the expression).
+ * per group, hashing each word as it reads it (text with characters outside the BMP goes through the expression).
  */
 function* placeGroups(text: string): Generator<[number, number]> {
+  const words: number[] = [0, 0, 0, 0, 0, 0];
   if (hasSurrogates(text)) {
-    for (const m of text.matchAll(PLACE_CANDIDATE)) if (groupMayHoldPlace(text, m.index, m.index + m[0].length)) yield [m.index, m.index + m[0].length];
+    for (const m of text.matchAll(PLACE_CANDIDATE)) {
+      let count = 0;
+      for (let from = m.index, end = m.index + m[0].length; from <= end && count < 3; count++) {
+        const space = text.indexOf(" ", from);
+        const to = space < 0 || space > end ? end : space;
+        words[2 * count] = from;
+        words[2 * count + 1] = to;
+        from = to + 1;
+      }
+      if (groupMayHoldPlace(text, words, count)) yield [m.index, m.index + m[0].length];
+    }
     return;
   }
+  placeStartFilter ??= hashFilter(placeStarts());
+  const starts = placeStartFilter;
   const cls = charClasses();
-  const inWord = (c: number): boolean => ((cls[c] ?? 0) & LETTER) !== 0 || c === 39 || c === 0x2019 || c === 46 || c === 45;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -98,18 +151,33 @@ function* placeGroups(text: string): Generator<[number, number]> {
       continue;
     }
     const start = i;
-    let maybe = false;
     let word = i;
-    for (let words = 1; ; words++) {
-      let j = word + 1;
-      while (j < n && inWord(text.charCodeAt(j))) j++;
-      maybe ||= mayStartPlace(text, word, j);
+    let count = 0;
+    let maybe = false;
+    for (;;) {
+      // the word: letters, apostrophes, periods and hyphens; its hash as mayStartPlace computes it
+      let h = FNV_START;
+      let beforeLast = h;
+      let ascii = true;
+      let j = word;
+      for (; j < n; j++) {
+        let c = text.charCodeAt(j);
+        if (j > word && !(((cls[c] ?? 0) & LETTER) !== 0 || c === 39 || c === 0x2019 || c === 46 || c === 45)) break;
+        if (c >= 128) ascii = false;
+        else if (c >= 65 && c <= 90) c += 32;
+        beforeLast = h;
+        h = Math.imul(h ^ c, 16777619);
+      }
+      maybe ||= !ascii || inFilter(starts, h) || (text.charCodeAt(j - 1) === 46 && inFilter(starts, beforeLast));
+      words[2 * count] = word;
+      words[2 * count + 1] = j;
+      count++;
       i = j;
       // up to two more words, each after one space
-      if (words < 3 && j + 1 < n && text.charCodeAt(j) === 32 && (cls[text.charCodeAt(j + 1)] ?? 0) & LETTER) word = j + 1;
+      if (count < 3 && j + 1 < n && text.charCodeAt(j) === 32 && (cls[text.charCodeAt(j + 1)] ?? 0) & LETTER) word = j + 1;
       else break;
     }
-    if (maybe) yield [start, i];
+    if (maybe && groupMayHoldPlace(text, words, count)) yield [start, i];
   }
 }
 
