@@ -37,6 +37,18 @@ describe("legal text: what a contract's structure says is not personal data", ()
     for (const term of ["Effective Date", "Supplier", "Products"]) expect(v).not.toContain(term);
   });
 
+  it("reads numbering written without a space or with a letter as a caption's, and a quoted term after 'referred to as the'", () => {
+    expect(found("5.Mobile Clinic Command Center\na) Medications\n")).toEqual([]);
+    expect(found("14.B.  SUFFICIENT WORKING CAPITAL.\n\nFranchisee shall maintain capital.\n")).toEqual([]);
+    expect(found('a meeting space (currently referred to as the "Executive Briefing Center") located next door')).toEqual([]);
+    expect(found('expenses (such expenses, collectively, "Out-of-Pocket Costs"), are reimbursed')).toEqual([]);
+  });
+
+  it("drops a caption on a numbered line even when the same words were found as a name elsewhere", () => {
+    const text = "Zorvex Manufacturing Outsourcing Services shall ship.\n\n1.   MANUFACTURING OUTSOURCING SERVICES\n\n1.1. SCOPE OF WORK. During the term\n";
+    expect(values(text)).not.toContain("MANUFACTURING OUTSOURCING SERVICES");
+  });
+
   it("does not let a name swallow the form label after it, nor read labels as names", () => {
     const text = "By: /s/ Paul E. Schedler\nName: Paul E. Schedler Title: Vice President\nE-mail: paul@example.com\nWebsite: www.example.com\n";
     const f = found(text);

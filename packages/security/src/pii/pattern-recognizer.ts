@@ -14,6 +14,8 @@ export interface PatternSpec {
    * text holding a trigger, not over the whole text (same matches; most text has no trigger).
    */
   readonly trigger?: RegExp;
+  /** A string every match holds: the pattern runs only on texts holding it (for a rare pattern that spans spaces). */
+  readonly guard?: string;
 }
 
 /** True for the characters `\s` matches. */
@@ -52,6 +54,7 @@ export interface PatternRecognizerOptions {
 
 /** The pattern's matches over the whole text, or over the pieces holding its trigger, with the offset to add. */
 function* matches(text: string, pattern: PatternSpec): Generator<{ m: RegExpExecArray; offset: number }> {
+  if (pattern.guard !== undefined && !text.includes(pattern.guard)) return;
   if (!pattern.trigger) {
     for (const m of text.matchAll(pattern.regex)) yield { m, offset: 0 };
     return;

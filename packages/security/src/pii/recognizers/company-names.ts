@@ -4,11 +4,11 @@ import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../tri
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
 /**
- * One to five capitalised words (a number may close them; a word in brackets may stand among them: "Fonterra (USA)
+ * One to five capitalised words (the first may be written "iMine", "eBay"; a number may close them; a word in brackets may stand among them: "Fonterra (USA)
  * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
  */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])[\\p{Lu}][\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
@@ -37,6 +37,10 @@ function ofTail(after: string): string | undefined {
   const next = NEXT_HEAD.exec(tail.slice(3));
   return next ? tail.slice(0, 3 + next.index) : tail;
 }
+/** Words naming a document ("Agreement", "AMENDMENT"): a title holding one is no company's name. */
+const DOCUMENT_TITLE = /^(?:agreement|contract|amendment|addendum|schedule|exhibit|annex|appendix)$/i;
+/** "Web Site Services Agreement": a document word right after the suffix makes it a title. */
+const DOCUMENT_AFTER = /^\s+(?:agreement|contract|amendment|addendum|schedule|exhibit|annex|appendix)(?![\p{L}])/iu;
 /** Governing bodies of the company itself ("Board of Directors"): not another organisation. */
 const GENERIC_BODY = /^(?:directors|managers|trustees|members|supervisors|arbitration|arbitrators)$/i;
 
@@ -60,6 +64,8 @@ export function institutions(text: string, push: Push): void {
     if (!tail) continue;
     const tailWords = tail.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) && !CONNECTOR.test(w)).map((w) => w.replace(/['’]s?$/u, ""));
     if (tailWords.every((w) => GENERIC_BODY.test(w) || isStopOrRole(w))) continue;
+    // "Board of Directors of the REIT": a governing body of another entity, not an organisation of its own
+    if (GENERIC_BODY.test(tailWords[0] ?? "")) continue;
     // "Board of Arbitration", "Office of Counsel": a weak head needs a distinctive word or a long name after it
     if (!STRONG_HEAD.test(m[0]) && tailWords.length < 3 && tailWords.every((w) => isCommonWord(bare(w)))) continue;
     const prefix = HEAD_PREFIX.exec(text.slice(Math.max(0, m.index - 40), m.index))?.[0] ?? "";
@@ -81,6 +87,15 @@ export function suffixNames(text: string, push: Push): void {
     let first = nameStart(words);
     // "… Co., Ltd. and Oaktree Capital Limited": the previous name's legal form and a connector start no name
     while (first < words.length - 1 && (LEADING_FORM.test(words[first] ?? "") || CONNECTOR.test(words[first] ?? ""))) first++;
+    // "Acme Holdings Ltd and Foo Inc.": a legal form and "and" inside the match end one name and start the next
+    for (let k = words.length - 2; k > first; k--)
+      if (/^(?:and|&)$/i.test(words[k] ?? "") && LEADING_FORM.test(words[k - 1] ?? "")) {
+        const from = m.index + m[0].indexOf(words[first] ?? "", words.slice(0, first).join(" ").length);
+        const to = m.index + m[0].indexOf(` ${words[k]} `, words.slice(0, k).join(" ").length - 1);
+        if (!words.slice(first, k).every((w) => isStopOrRole(w) || LEADING_FORM.test(w))) push(from, to, 0.8);
+        first = k + 1;
+        break;
+      }
     const rest = words.slice(first);
     if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w))) continue;
     // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name
@@ -98,6 +113,8 @@ export function suffixNames(text: string, push: Push): void {
     if (generic && /^\s*,/.test(suffix)) continue;
     const one = bare(rest[0] ?? "");
     const brand = /^[\s,]*(?:Software|Technologies|Analytics|Labs|Pharmaceuticals|Networks|Ventures|Logistics|Consulting|Solutions|Systems)$/.test(suffix) && !isCommonWord(one);
+    // "SERVICES AGREEMENT SERVICES", "Supply Contract Group": a title naming a document, not a company
+    if (generic && (rest.some((w) => DOCUMENT_TITLE.test(w)) || DOCUMENT_AFTER.test(text.slice(end, end + 30)))) continue;
     if (generic && !brand && rest.length === 1 && isEnglishWord(one) && !isKnownName(one) && !isKnownPlaceName(one)) continue;
     // "48 Factoring Inc": a number that starts the name, after a lower-case word or at a line start
     const num = first === 0 ? /(?:^|\n|[\p{Ll}]\s)(\d{1,3})\s+$/u.exec(text.slice(Math.max(0, start - 8), start)) : null;

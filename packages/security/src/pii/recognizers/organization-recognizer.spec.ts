@@ -20,6 +20,23 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(found("Racing engaged in Daytona Prototype Series auto racing.").filter(([t]) => t === "LOCATION")).toEqual([]);
   });
 
+  it("keeps a suffix word inside a name, a name opened by a lower-case letter, and splits two names joined after a legal form", () => {
+    // "Bank", "Partners" inside a name no longer cut it the way a role word or a job title does
+    expect(orgs("Quillon Bank USA, N.A. agrees")).toEqual(["Quillon Bank USA, N.A"]);
+    expect(orgs("between Tarrow Partners ZEN Fund, L.P. and us")).toEqual(["Tarrow Partners ZEN Fund, L.P"]);
+    expect(orgs("between BRISK LOW CAP PARTNERS GP, LLC and us")).toEqual(["BRISK LOW CAP PARTNERS GP, LLC"]);
+    expect(orgs("the shares of zMerit Corporation and of qTrove Technologies, Inc.")).toEqual(["zMerit Corporation", "qTrove Technologies, Inc."]);
+    expect(orgs("between Avelor Holdings Pty Ltd and Brenwick B.V. today")).toEqual(["Avelor Holdings Pty Ltd", "Brenwick B.V"]);
+    expect(orgs("with a copy to: Kestral Dunmore Plc, London")).toEqual(["Kestral Dunmore Plc"]);
+  });
+
+  it("reads no company in a document's title nor in a company's own governing body", () => {
+    expect(orgs("Exhibit 10.4 SUPPLY AGREEMENT SERVICES AGREEMENT, dated as of May 1 (the \"Agreement\")")).toEqual([]);
+    expect(orgs('under the Web Site Services Agreement (the "Services Agreement")')).toEqual([]);
+    expect(orgs('as the Board of Directors of the Fund (the "Board of Directors" or the "Board") decides')).toEqual([]);
+    expect(orgs('by the Dorvan Trade Arbitration Commission (the "Commission"). The Commission shall')).toEqual(["Dorvan Trade Arbitration Commission"]);
+  });
+
   it("leaves out job titles, role words and a person's name written before the company", () => {
     expect(orgs("Title: Chairman Borrower Airland International Limited")).toEqual(["Airland International Limited"]);
     expect(orgs("Name: Shi Rongbin Title: Director Bizexpress Limited")).toEqual(["Bizexpress Limited"]);

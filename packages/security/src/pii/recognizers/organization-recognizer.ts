@@ -32,7 +32,8 @@ export class OrganizationRecognizer implements Recognizer {
       const span = nameSpan(text, from, end, false);
       if (!span) return;
       const [s, e] = span;
-      if (e - s < 2 || (!lowerCase && !/^[\p{Lu}\d]/u.test(text[s] ?? ""))) return;
+      // "iMine Corporation", "eBay Inc.": a lower-case letter before a capital starts a name too
+      if (e - s < 2 || (!lowerCase && !/^(?:[\p{Lu}\d]|\p{Ll}\p{Lu})/u.test(text.slice(s, s + 2)))) return;
       const words = text.slice(s, e).split(/[\s,'’]+/).filter((w) => /\p{L}{2,}/u.test(w));
       if (words.length > 0 && words.every((w) => isNotAName(w))) return;
       out.push({ type: "ORGANIZATION", start: s, end: e, score, recognizer: "LegalCueRecognizer" });

@@ -7,17 +7,19 @@ import { STOP_START } from "./name-spans";
 export type Push = (start: number, end: number, score: number, lowerCase?: boolean) => void;
 
 const SUFFIXES =
-  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|GmbH|AG|S\\.A|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
+  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|Plc|Pty|Pte|B\\.V|BV|SARL|S\\.p\\.A|SpA|GmbH|AG|S\\.A|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
 /** Corporate suffixes, as written and in capitals ("Bank", "BANK"). */
 export const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
 /** Words that do not occur inside a company name (in any case). */
 export const FUNCTION_WORD =
   /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will|an|under|from|into|per|against|between|during|through|without|within)$/i;
 /** Suffixes that only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too). */
-export const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|Bancorp)\b/i;
+export const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.p\.A|SpA|GmbH|AG|S\.A|N\.A|Bancorp)\b/i;
 
 /** A connector inside a name ("Bank of America", "Johnson & Johnson"). */
 export const CONNECTOR = /^(?:of|and|&|the|for)$/i;
+/** A word that ends company names ("Partners", "Bank", "Capital"), in any case. */
+const SUFFIX_WORD = new RegExp(`^(?:${SUFFIXES})$`, "i");
 /** A word that starts a clause, a heading or a defined term ("THE", "And", "Borrower"), in any case. */
 export const isStopOrRole = (w: string): boolean => STOP_START.has(capitalise(w.toLowerCase())) || isNotAName(bare(w));
 /** "Company's" → "Company". */
@@ -29,15 +31,18 @@ export const distinctive = (w: string): boolean => !isCommonWord(w) && !isNotANa
 export function nameStart(words: readonly string[]): number {
   // a role or a job title followed by a distinctive name closes what came before ("Borrower Airland", "Director
   // Bizexpress"), but not "Bank of" nor "Mellon Investor Services" (no distinctive word after the role word)
-  const cut = (i: number): boolean => {
+  // a word that ends company names stands inside one after a word of it ("Chase Bank USA, N.A.", "Marathon Partners
+  // LUX Fund, L.P.", "HARVEST SMALL CAP PARTNERS GP, LLC"): no cut there
+  const cut = (i: number, first: number): boolean => {
     const w = words[i] ?? "";
     const next = words[i + 1] ?? "";
     if (CONNECTOR.test(w) || CONNECTOR.test(next) || !words.slice(i + 1).some((x) => !isCommonWord(bare(x)))) return false;
+    if (i > first && SUFFIX_WORD.test(bare(w)) && !isStopOrRole(words[i - 1] ?? "") && !isJobTitleWord(words[i - 1] ?? "")) return false;
     return isStopOrRole(w) || isJobTitleWord(w);
   };
   let first = 0;
   while (first < words.length && isStopOrRole(words[first] ?? "")) first++;
-  for (let i = first; i < words.length - 1; i++) if (cut(i)) first = i + 1;
+  for (let i = first; i < words.length - 1; i++) if (cut(i, first)) first = i + 1;
   // "Jeremy Hartmann of Gradiant Research LLC": a person's name before "of" is not part of the company's
   const of = words.indexOf("of", first);
   const before = words.slice(first, of);

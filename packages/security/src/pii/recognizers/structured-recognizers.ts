@@ -5,12 +5,19 @@ import type { Recognizer } from "../pii-types";
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, "");
 
+/** "jane . doe @ acme . com": an address with single spaces around its "@" and dots, ending in a top-level domain. */
+const SPACED_EMAIL = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9_%+-]*(?: ?\. ?[A-Za-z0-9_%+-]+)* @ [A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*(?: ?\. ?[A-Za-z0-9-]+)* ?\. ?(?:com|org|net|edu|gov|info|biz|io|co|law|uk|de|fr|ca|au|ch|nl|be|il|cn|jp|eu|es|se|dk|fi|ie|nz|sg|hk|kr|br|mx|ru|pl)(?![\w-])/g;
+
 export function emailRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "EmailRecognizer",
     type: "EMAIL",
-    patterns: [{ regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1, trigger: /@/g }],
-    validate: (v) => !v.includes(".."),
+    patterns: [
+      { regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1, trigger: /@/g },
+      // written apart, as text extracted from a PDF or a tokenised corpus has it, or to fool harvesters: "jane . doe @ acme . com"
+      { regex: SPACED_EMAIL, score: 0.9, guard: " @ " },
+    ],
+    validate: (v) => !v.replace(/ /g, "").includes(".."),
   });
 }
 
