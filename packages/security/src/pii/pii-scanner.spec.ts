@@ -37,6 +37,11 @@ describe("PiiScanner structured recognizers", () => {
       ["PHONE", "+1 415 555 2671"],
     ]);
   });
+  it("finds an e-mail address written apart (PDF text, tokenised text), but not an '@' between words", () => {
+    expect(found(structured, "Email : jane . roe @ quillmark . com")).toEqual([["EMAIL", "jane . roe @ quillmark . com"]]);
+    expect(found(structured, "Email : JRoe @ quillmark . co . uk ;")).toEqual([["EMAIL", "JRoe @ quillmark . co . uk"]]);
+    expect(found(structured, "meet @ 5 . com and see me @ home . Then")).toEqual([]);
+  });
   it("does not report a card number that fails the Luhn check", () => {
     expect(found(structured, "card 4111 1111 1111 1112")).toEqual([]);
   });

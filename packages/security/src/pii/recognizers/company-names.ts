@@ -8,7 +8,7 @@ import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, ST
  * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
  */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */

@@ -1,11 +1,16 @@
 import type { PiiFinding } from "../pii-types";
-import { isEnglishWord } from "./lexicons";
+import { isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { capitalise } from "./lexicon-tags";
 import { wholeWordVariants } from "./whole-words";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
-/** ", a Delaware corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
-const PARTY_FORM =
-  /,\s+(?:a|an)\s+(?:\p{Lu}[\p{L}.]*\s+){0,3}(?:(?:general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability|wholly[- ]owned|state-chartered|chartered)\s+)*(?:corporation|company|partnership|association|bank|trust|body politic|entity)(?![\p{L}])/gu;
+/** "corporation" → "[Cc]orporation": a word in lower case or capitalised (an `i` flag would make \p{Lu} match any letter). */
+const either = (words: string): string => words.replace(/(?<![\p{L}])\p{Ll}/gu, (c) => `[${c.toUpperCase()}${c}]`);
+/** ", a Delaware corporation", ", a Nevada Corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
+const PARTY_FORM = new RegExp(
+  `,\\s+(?:a|an)\\s+(?:\\p{Lu}[\\p{L}.]*\\s+){0,3}(?:(?:${either("general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability")}|wholly[- ]owned|state-chartered|chartered)\\s+)*(?:${either("corporation|company|partnership|association|bank|trust|body politic|entity")})(?![\\p{L}])`,
+  "gu",
+);
 /** The words of a name right before the comma: "Hamilton Lane Advisors", "PENINSULA PORTS AUTHORITY OF VIRGINIA", "Acme Holdings, LLC". */
 const NAME_BEFORE = /(?<![\p{L}\p{N}])[\p{Lu}][\p{L}\d&'’.-]*(?:,?[ ]+(?:(?:of|and|&|the|de|OF|AND|THE)[ ]+)?[\p{Lu}\d][\p{L}\d&'’.-]*){0,6}$/u;
 /** Street words: a name with them and a house number before it is an address. */
@@ -39,6 +44,38 @@ export function definedParties(text: string, push: Push): void {
     if (rest.some((w) => STREET_WORD.test(w)) && /\d/.test(line.slice(-name.length - 12))) continue;
     const start = end - name.length + name.indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
     push(start, end, 0.8);
+  }
+}
+
+/** `("Customer")`, `(the "Licensee")`, `(hereinafter referred to as the "Distributor")`: a party's role defined in brackets. */
+const ROLE_ALIAS_OPEN = /\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]([^"“”()\n]{2,30}?)["”]/gu;
+/** Capitalised words right after "between", "and", "by", "with", "among", at the end of the text before the brackets. */
+const PARTY_BEFORE =
+  /(?:^|[^\p{L}])(?:between|and|by|with|among)\s+((?:[Tt]he\s+)?\p{Lu}[\p{L}\d&'’.-]*(?:[ \t]+(?:(?:of|and|&|for|the)[ \t]+)?\p{Lu}[\p{L}\d&'’.-]*){0,5})\s*,?\s*$/u;
+/** A word naming a party's role: a contract role ("Licensee"), or a noun of agency ("Customer", "Distributor", "Consultant"). */
+const isRoleNoun = (w: string): boolean =>
+  isNotAName(w) || /^(?:customer|client|company)$/i.test(w) || (/(?:er|or|ee|ant|ent|ist|ary)$/i.test(w) && isEnglishWord(w));
+
+/**
+ * "by and between Kestrel Media ("Customer") and …": the capitalised words after "between"/"and" and right before a
+ * role defined in brackets name a party, even without a legal form (not a person's name: the person cues read those).
+ */
+export function roleDefinedParties(text: string, push: Push): void {
+  if (!text.includes("(")) return;
+  for (const m of text.matchAll(ROLE_ALIAS_OPEN)) {
+    const role = (m[1] ?? "").trim().split(/\s+/);
+    if (role.length > 2 || !role.every(isRoleNoun)) continue;
+    const before = text.slice(Math.max(0, m.index - 120), m.index);
+    const run = PARTY_BEFORE.exec(before)?.[1];
+    if (!run) continue;
+    const words = run.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
+    const rest = words.slice(nameStart(words));
+    if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w)) || rest.some((w) => FUNCTION_WORD.test(w))) continue;
+    // "and John Smith ("Consultant")": a person, read by the name recognizers
+    if (rest.every((w) => isGivenOrFamilyName(capitalise(w.toLowerCase())) || /^\p{Lu}\.?$/u.test(w))) continue;
+    const end = m.index - (before.length - before.trimEnd().replace(/,$/, "").length);
+    const start = end - run.length + run.indexOf(rest[0] ?? "", words.slice(0, words.length - rest.length).join(" ").length);
+    push(start, end, 0.7);
   }
 }
 

@@ -162,6 +162,25 @@ function* chunks(text: string, max: number): Generator<[number, string]> {
  * People, organisations and places: compromise's part-of-speech and named-entity tagging,
  * plus legal cues (titles, party roles, signature blocks, corporate suffixes).
  */
+/**
+ * Where a name starts after the job title that opens a span ("Senior Vice President Acme Widgets" → "Acme Widgets"):
+ * the words up to the last job-title word, when all of them are job-title or English words. Words that also name
+ * companies ("Partners", "Lead", "Title Insurance") are not read as titles; a span that is only a title stays whole.
+ */
+export function afterJobTitle(text: string, start: number, end: number): number {
+  const words = [...text.slice(start, end).matchAll(/\S+/gu)];
+  let cut = -1;
+  for (let i = 0; i < words.length - 1; i++) {
+    const w = (words[i]?.[0] ?? "").replace(/[,.:;]+$/u, "");
+    if (isJobTitleWord(w) && !AMBIGUOUS_TITLE.test(w)) cut = i;
+    else if (!isEnglishWord(w)) break;
+  }
+  const next = words[cut + 1];
+  return cut >= 0 && next ? start + next.index : start;
+}
+/** Job-title words that are also words of company names. */
+const AMBIGUOUS_TITLE = /^(?:lead|head|chair|owner|partners?|associates?|agents?|title|executive|founders?|representatives?)$/i;
+
 export class NameRecognizer implements Recognizer {
   readonly name = "NameRecognizer";
   readonly types: readonly PiiEntityType[] = ["PERSON", "ORGANIZATION", "LOCATION"];
@@ -293,7 +312,9 @@ export class NameRecognizer implements Recognizer {
       // and a company's name before "Park", "Building", "Tower" names a site, not the company (as for suffix names)
       if (m.type === "ORGANIZATION" && SITE_AFTER.test(text.slice(m.end, m.end + 12))) continue;
       const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
-      push(type, m.start, m.end, 0.4 + 0.18 * m.probability, "NameModelRecognizer");
+      // "Authorized Signatory MEZZANINE PARTNERS", "Chief Executive Officer Acme": a job title before a name is no part of it
+      const start = type === "LOCATION" ? m.start : afterJobTitle(text, m.start, m.end);
+      push(type, start, m.end, 0.4 + 0.18 * m.probability, "NameModelRecognizer");
     }
     for (const [offset, chunk] of this.tagger ? chunks(text, this.chunkChars) : []) {
       if (!/\p{Lu}/u.test(chunk) || !this.tagger) continue;

@@ -1,5 +1,6 @@
 import { PiiScanner } from "../pii-scanner";
 import { OrganizationRecognizer } from "./organization-recognizer";
+import { afterJobTitle } from "./name-recognizer";
 
 const scanner = new PiiScanner();
 const found = (text: string): [string, string][] => scanner.scan(text).map((f) => [f.type, text.slice(f.start, f.end)]);
@@ -28,6 +29,31 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(orgs("the shares of zMerit Corporation and of qTrove Technologies, Inc.")).toEqual(["zMerit Corporation", "qTrove Technologies, Inc."]);
     expect(orgs("between Avelor Holdings Pty Ltd and Brenwick B.V. today")).toEqual(["Avelor Holdings Pty Ltd", "Brenwick B.V"]);
     expect(orgs("with a copy to: Kestral Dunmore Plc, London")).toEqual(["Kestral Dunmore Plc"]);
+  });
+
+  it("reads the capitalised words before a role defined in brackets as a party, not a person's name", () => {
+    expect(orgs('by and between Tovik, Inc. ("Tovik"), and The Marlow Gazette ("Customer"). This')).toContain("Marlow Gazette");
+    expect(orgs('between Kestrel Media Holdings (hereinafter referred to as the "Distributor") and us')).toContain("Kestrel Media Holdings");
+    expect(orgs("and The Quiet Harbor, a Nevada Corporation (the COMPANY), with")).toEqual(["Quiet Harbor"]);
+    expect(orgs('between Acme Inc. and John Smith ("Consultant").')).toEqual(["Acme Inc."]);
+    expect(orgs('the price paid by the Purchaser ("Purchaser") and Seller ("Seller")')).toEqual([]);
+    expect(orgs('the Purchase Price ("Price") is due')).toEqual([]);
+  });
+
+  it("reads legal forms in capitals and numbers inside a name, and leaves a job title before a name in capitals out", () => {
+    expect(orgs("Dated: May 7, 2019 VESTRA TRADING SA By: /s/ A. Person")).toEqual(["VESTRA TRADING SA"]);
+    expect(orgs("\n       CIRRUS 1 FINANCIAL CORPORATION\n")).toEqual(["CIRRUS 1 FINANCIAL CORPORATION"]);
+    expect(orgs("Section 5 Company shall pay")).toEqual([]);
+    expect(orgs("Title: Authorized Signatory QUENTARO LUX S.À R.L /s/ A. Person").join()).not.toMatch(/Signatory/);
+  });
+
+  it("starts a model's name after the job title that opens it, but keeps words that also name companies", () => {
+    const rest = (t: string): string => t.slice(afterJobTitle(t, 0, t.length));
+    expect(rest("Authorized Signatory QUENTARO HOLDINGS")).toBe("QUENTARO HOLDINGS");
+    expect(rest("Senior Vice President Dorvan Widgets")).toBe("Dorvan Widgets");
+    expect(rest("Lead Edge Capital")).toBe("Lead Edge Capital");
+    expect(rest("Tarrow Partners Fund")).toBe("Tarrow Partners Fund");
+    expect(rest("Director")).toBe("Director");
   });
 
   it("reads no company in a document's title nor in a company's own governing body", () => {

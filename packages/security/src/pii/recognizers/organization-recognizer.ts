@@ -1,7 +1,7 @@
 import type { PiiFinding, Recognizer } from "../pii-types";
 import { isNotAName } from "./lexicons";
 import { institutions, suffixNames } from "./company-names";
-import { definedParties, propagate } from "./defined-parties";
+import { definedParties, propagate, roleDefinedParties } from "./defined-parties";
 import { nameSpan } from "./name-spans";
 import { affiliations, contextNames, firms, lowerCaseSuffixNames, surnamePairs, tradeNames } from "./organization-cues";
 import type { Push } from "./organization-words";
@@ -47,6 +47,7 @@ export class OrganizationRecognizer implements Recognizer {
     suffixNames(text, push);
     institutions(text, push);
     definedParties(text, push);
+    roleDefinedParties(text, push);
     propagate(text, out, push);
     return out;
   }
