@@ -51,7 +51,7 @@ export function presidioExamples(dataDir: string, part: "tune" | "report"): Exam
   const records = loadJsonl(path.join(dataDir, "pii_presidio_synth/pii.jsonl")) as (GoldRecord & { template_id: number })[];
   return records
     .filter((r) => splitOf(`presidio-template-${r.template_id}`) === part)
-    .map((r) => example(`presidio:${r.id}`, r.text, r.entities.map((e) => ({ start: e.start, end: e.end, label: PRESIDIO[e.label] ?? 0 })), true));
+    .map((r) => example(`presidio:${r.template_id}#${r.id}`, r.text, r.entities.map((e) => ({ start: e.start, end: e.end, label: PRESIDIO[e.label] ?? 0 })), true));
 }
 
 /** SEC agreements: role words ("Borrower", "Bank") are O, as for redaction they are no personal data. */
@@ -81,12 +81,16 @@ interface CuadPartyRecord {
  * terms (which are no names), and the preamble, whose other words are taken as no name, except inside an address
  * (which the address recognizer reports): those are left unlabelled.
  */
-/** Characters at the start of a contract read as its preamble. */
-const PREAMBLE = 2500;
-/** Mentions of one party name learned from per contract. */
-const MENTIONS = 12;
+export interface CuadOptions {
+  /** Characters at the start of a contract read as its preamble (default 2500). */
+  readonly preamble?: number;
+  /** Mentions of one party name learned from per contract (default 12). */
+  readonly mentions?: number;
+}
 
-export function cuadExamples(dataDir: string, part: "tune" | "report", limit = Infinity): Example[] {
+export function cuadExamples(dataDir: string, part: "tune" | "report", limit = Infinity, options: CuadOptions = {}): Example[] {
+  const PREAMBLE = options.preamble ?? 2500;
+  const MENTIONS = options.mentions ?? 12;
   const dir = path.join(dataDir, "cuad_train");
   const parties = new Map<string, CuadPartyRecord["spans"]>();
   for (const line of fs.readFileSync(path.join(dir, "clauses.jsonl"), "utf8").split("\n")) {

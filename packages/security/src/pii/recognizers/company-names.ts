@@ -28,8 +28,8 @@ const HEADS = "Bank|University|Ministry|Department|Bureau|Corps|College|Academy|
 /** "… and the Board of Arbitration": another institution starts inside a tail. */
 const NEXT_HEAD = new RegExp(`\\s+(?:of|for|and|&|OF|FOR|AND)\\s+(?:(?:the|THE)\\s+)?(?:${HEADS}|${HEADS.toUpperCase()})(?![\\p{L}])`, "u");
 /** The tail of an institution's name, up to another institution ("… of Directors and Board of Arbitration"). */
-function ofTail(after: string): string | undefined {
-  let tail = OF_TAIL.exec(after)?.[0];
+function ofTail(after: string, connector: RegExp = OF_TAIL): string | undefined {
+  let tail = connector.exec(after)?.[0];
   if (!tail) return undefined;
   // text in capitals: "COURT OF LAW OR AN ARBITRATION PANEL" ends at the first function word
   const fn = tail.split(/(\s+)/).findIndex((w, i) => i > 2 && FUNCTION_WORD.test(w));
@@ -44,9 +44,15 @@ const DOCUMENT_AFTER = /^\s+(?:agreement|contract|amendment|addendum|schedule|ex
 /** Governing bodies of the company itself ("Board of Directors"): not another organisation. */
 const GENERIC_BODY = /^(?:directors|managers|trustees|members|supervisors|arbitration|arbitrators)$/i;
 
-const INSTITUTION_OF = new RegExp(`(?<![\\p{L}])(?:${HEADS}|${HEADS.toUpperCase()})(?=\\s+(?:of|OF)\\s)`, "gu");
+/** Bodies named for a purpose: "Centre for Probe Development", "Institute for Advanced Study". */
+const FOR_HEADS = "Centre|Center|Institute|Foundation|Council|Agency|Office|Society|Association|Alliance|Coalition";
+const FOR_TAIL = new RegExp(OF_TAIL.source.replace("(?:of|OF)", "(?:for|FOR)"), "u");
+const INSTITUTION_OF = new RegExp(
+  `(?<![\\p{L}])(?:(?:${HEADS}|${HEADS.toUpperCase()})(?=\\s+(?:of|OF)\\s)|(?:${FOR_HEADS}|${FOR_HEADS.toUpperCase()})(?=\\s+(?:for|FOR)\\s))`,
+  "gu",
+);
 /** Where an INSTITUTION_OF match may start: its head word (without the look-arounds). */
-const INSTITUTION_OF_START = { regex: new RegExp(`(?:${HEADS}|${HEADS.toUpperCase()})`, "g") };
+const INSTITUTION_OF_START = { regex: new RegExp(`(?:${HEADS}|${HEADS.toUpperCase()}|${FOR_HEADS}|${FOR_HEADS.toUpperCase()})`, "g") };
 /** Heads that name an institution whatever follows; the others ("Board", "Office") also head generic bodies. */
 const STRONG_HEAD = /^(?:bank|university|ministry|department|bureau|corps|college|academy)$/i;
 /** Up to three capitalised words before the head ("People's Bank", "Army Corps", "U.S. Department"). */
@@ -60,7 +66,8 @@ export const TRIGGERED_COMPANY_NAMES: readonly (readonly [string, RegExp, Trigge
 export function institutions(text: string, push: Push): void {
   for (const m of triggeredMatches(text, INSTITUTION_OF, INSTITUTION_OF_START)) {
     const end = m.index + m[0].length;
-    const tail = ofTail(text.slice(end, end + 120));
+    const after = text.slice(end, end + 120);
+    const tail = /^\s+(?:for|FOR)\s/u.test(after) ? ofTail(after, FOR_TAIL) : ofTail(after);
     if (!tail) continue;
     const tailWords = tail.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) && !CONNECTOR.test(w)).map((w) => w.replace(/['’]s?$/u, ""));
     if (tailWords.every((w) => GENERIC_BODY.test(w) || isStopOrRole(w))) continue;

@@ -56,6 +56,15 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(rest("Director")).toBe("Director");
   });
 
+  it("reads a trade name after words spaced apart, a municipal party, and a body named for a purpose", () => {
+    expect(orgs("PA 17112 trading and doing business  as  Quindle  Bakes  (hereinafter  the  Franchisee)")).toContain("Quindle  Bakes");
+    expect(orgs('by and between the TOWN OF MARWICK, VIRGINIA, a Virginia municipal corporation ("Grantor"), and')).toContain("TOWN OF MARWICK, VIRGINIA");
+    expect(orgs("between Centre for Lumen Probe Development and Commercialization, a research institution")).toEqual([
+      "Centre for Lumen Probe Development and Commercialization",
+    ]);
+    expect(orgs("the Office for Notices shall keep the Institute for Advanced Study informed")).toEqual([]);
+  });
+
   it("reads no company in a document's title nor in a company's own governing body", () => {
     expect(orgs("Exhibit 10.4 SUPPLY AGREEMENT SERVICES AGREEMENT, dated as of May 1 (the \"Agreement\")")).toEqual([]);
     expect(orgs('under the Web Site Services Agreement (the "Services Agreement")')).toEqual([]);

@@ -43,6 +43,8 @@ export function definedParties(text: string, push: Push): void {
 }
 
 const SUFFIX_AT_END = new RegExp(`[\\s,]*(?:${ORG_SUFFIX})\\.?$`, "u");
+const GENERIC_ALIAS_HEAD =
+  /^(?:trust|fund|funds|bank|company|group|partnership|corporation|holdings|partners|association|society|authority|agency|board|commission|department|government|council|university|institute|centre|center|agreement|contract|amendment|plan|services?|products?|program|schedule|exhibit)$/i;
 const GENERIC_ORG_WORD = /^(?:trust|fund|funds|bank|company|group|partnership|corporation|holdings|partners|association|society|authority|agency|board)$/i;
 /** The initials of a name's capitalised words ("Silicon Valley Bank" → "SVB"). */
 const initials = (name: string): string => (name.match(/\p{Lu}[\p{L}'’-]*/gu) ?? []).map((w) => w[0]).join("");
@@ -68,6 +70,7 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     // ("Gold Hill") for GOLD HILL VENTURE LENDING, ("SVB") for Silicon Valley Bank, or a distinctive word; not
     // ("Effective Date") nor another acronym (the People's Republic of China ("PRC") is no party)
     if (!inName && initials(full) !== alias && (words.some((w) => isEnglishWord(w)) || /^\p{Lu}+$/u.test(alias))) continue;
+    if (GENERIC_ALIAS_HEAD.test(words[0] ?? "") && words.every((w) => isEnglishWord(w) || CONNECTOR.test(w))) continue;
     // ("Trust"), ("Series Fund"): the kind of entity, not its name
     if (GENERIC_ORG_WORD.test(words[words.length - 1] ?? "") && words.slice(0, -1).every((w) => isEnglishWord(w))) continue;
     const start = m.index + m[0].lastIndexOf(m[1] ?? "");

@@ -18,7 +18,7 @@ const LEGAL_FORM = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|
 const NAMING_SUFFIX = /\b(?:Bank|Bancorp|Trust|Partners|Holdings|Group|Associates|Ventures|Lending|Capital|Fund|Funds|Foundation|University|Hospital)$/i;
 const CONNECTIVE = /^(?:of|and|or|the|to|for|in|on|by|with|a|an|&|upon|under|from|not|no|at|as)$/i;
 /** Numbering before a caption: "12.", "12.3", "Section 5.2", "ARTICLE IV", "(a)", "A.". */
-const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix|PART|Part)\s+[\w.-]+[.:]?\s*|(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|\([a-zA-Z0-9]+\)|[A-Z]\.)\s+)/u;
+const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix|PART|Part)\s+[\w.-]+[.:]?\s*|(?:\d+(?:\.\d+)*(?:\.[A-Z])?\.?|[IVXLC]+\.|\([a-zA-Z0-9]+\)|[A-Z]\.)\s+|\d{1,3}\.(?=\p{Lu}\p{Ll}))/u;
 /** A tab or three spaces between two words: columns laid out on one line. */
 const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
@@ -112,8 +112,8 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
   for (const m of text.matchAll(/["“]([^"“”\n]{2,60}?)["”]/gu)) {
     const term = (m[1] ?? "").trim();
     if (!/^\p{Lu}/u.test(term) || !allGeneric(term)) continue;
-    const before = text.slice(Math.max(0, m.index - 30), m.index);
-    if (!/\(\s*(?:[^()]{0,25}\s)?$/u.test(before) && !/\b(?:as|means?|called|term)\s*,?\s*$/i.test(before)) continue;
+    const before = text.slice(Math.max(0, m.index - 45), m.index);
+    if (!/\(\s*(?:[^()]{0,40}\s)?$/u.test(before) && !/\b(?:as|means?|called|term)\s*,?\s*(?:the\s+)?$/i.test(before)) continue;
     // ("Good Sam") after "Good Sam Enterprises, LLC": the short name of a party found just before stays a name
     const words = new Set(wordsOf(term).map((w) => w.toLowerCase()));
     let party = false;
@@ -175,9 +175,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
-    if (!formed && !structural && !repeated && allHeadingWords(value)) {
+    if (!formed && !structural && allHeadingWords(value)) {
       const heading = headingRange(text, lineAt(text, f.start));
-      if (heading && (!named || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
+      if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
     if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(text.slice(Math.max(0, f.start - 12), f.start)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;

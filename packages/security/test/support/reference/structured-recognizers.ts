@@ -9,8 +9,14 @@ export function emailRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "EmailRecognizer",
     type: "EMAIL",
-    patterns: [{ regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1 }],
-    validate: (v) => !v.includes(".."),
+    patterns: [
+      { regex: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g, score: 1 },
+      {
+        regex: /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9_%+-]*(?: ?\. ?[A-Za-z0-9_%+-]+)* @ [A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*(?: ?\. ?[A-Za-z0-9-]+)* ?\. ?(?:com|org|net|edu|gov|info|biz|io|co|law|uk|de|fr|ca|au|ch|nl|be|il|cn|jp|eu|es|se|dk|fi|ie|nz|sg|hk|kr|br|mx|ru|pl)(?![\w-])/g,
+        score: 0.9,
+      },
+    ],
+    validate: (v) => !v.replace(/ /g, "").includes(".."),
   });
 }
 
