@@ -1,5 +1,5 @@
 // Candidates of every contract with their labels, built once (the slow part) and shared by the CV and the final fit.
-import { ContractDocument, extractKeyTerms, type KeyDates, type Party } from "../src/index";
+import { ContractDocument, extractKeyTerms, type KeyDates, type Party, type RenewalTerm } from "../src/index";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import type { Candidate } from "../src/extraction/key-term-model/candidate-features";
 import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type ModelStarts } from "../src/extraction/key-term-model/date-candidates";
@@ -21,6 +21,8 @@ export interface ContractCandidates {
   readonly doc: ContractDocument;
   readonly ruleParties: readonly Party[];
   readonly ruleDates: KeyDates;
+  /** The renewal clause the rules read (the model does not change it). */
+  readonly renewal?: RenewalTerm;
   readonly stated: readonly DateTerm[];
   readonly parties: readonly Labelled<PartyCandidate>[];
   readonly dates: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
@@ -28,6 +30,8 @@ export interface ContractCandidates {
   expiry: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
   /** Gold per date field (ISO or "perpetual"), undefined when CUAD gives none. */
   readonly gold: Readonly<Partial<Record<DateField, string>>>;
+  /** Per date field, whether CUAD's lawyers found no such date at all (blank answer, nothing highlighted). */
+  readonly none: Readonly<Record<DateField, boolean>>;
 }
 
 /** A training label for a party candidate: the same name as a gold one, or one inside the other covering most of it. */
@@ -54,7 +58,8 @@ export function buildCandidates(contract: CuadContract, hashBits: number): Contr
   }
   const stated = rules.dates.filter((d) => d.derivedFrom === undefined);
   const dates = labelDates(dateCandidates(doc, rules.keyDates, stated), gold, hashBits);
-  return { contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, stated, parties, dates, expiry: dates, gold };
+  const none = Object.fromEntries(GOLD_FIELDS.map(([field, cat]) => [field, (contract.answers.get(cat) ?? "").trim() === "" && (contract.gold.get(cat) ?? []).length === 0])) as Record<DateField, boolean>;
+  return { none, contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, ...(rules.renewal ? { renewal: rules.renewal } : {}), stated, parties, dates, expiry: dates, gold };
 }
 
 function labelDates(candidates: readonly Candidate<DateCandidate>[], gold: Partial<Record<DateField, string>>, hashBits: number): ContractCandidates["dates"] {

@@ -25,13 +25,48 @@ export function normaliseName(s: string): string {
 // A Parties entry that says how the parties are referred to rather than naming one ("Transporter and Shipper
 // shall collectively be referred to herein as the Parties", "each a Party and together Parties").
 const COLLECTIVE = /\b(?:referred\s+to|collectively|individually|hereinafter|party|parties)\b/;
+// Several names in one entry: "SutroVax and Sutro", "AFI Licensing LLC together with Armstrong Flooring, Inc.".
+const JOINED = /\s+(?:and\/or|and|together\s*with)\s+/i;
+// Its parenthetical defines the parties as a whole: "(individually as a “Party” and collectively as the “Parties”)".
+const DEFINES_THE_PARTIES = /\bparties\b|\b(?:each|individually|collectively|together)\b[^)]*\bparty\b|\bparty\b[^)]*\b(?:collectively|together)\b/i;
+// What the entry says about the party after its name, not part of it: "together with its successors and assigns",
+// "on behalf of itself and its retail affiliates", "including its successors", "and its Affiliates".
+const QUALIFIER = /\s*,?\s+(?:(?:together\s+with|including|on\s+behalf\s+of)\s+(?:its|his|her|their|itself)|and\s+(?:its|their)\s+(?:duly\s+\w+\s+)?(?:\w+\s+)?(?:affiliates|subsidiaries|successors))\b.*$/is;
+const QUOTED = /["“]([^"“”]{1,60})["”]/g;
 
-/** The party names CUAD lists (its role in parentheses dropped; role-only, blank and collective-reference entries skipped). */
+/**
+ * The party names of a Parties answer, normalised, each parenthetical dropped. Skipped: blanks, role-only
+ * entries, and entries that name no new party: "Transporter and Shipper shall collectively be referred to
+ * herein as the Parties", "SutroVax and Sutro (individually as a “Party” and collectively as the “Parties”)",
+ * "AFI Licensing LLC together with Armstrong Flooring, Inc. ("Arizona")" when both are listed on their own
+ * (every joined name is another entry's name or defined name). What follows a name about its successors or
+ * affiliates is not part of it.
+ */
+export function goldPartyEntries(answer: string): string[] {
+  const entries = answer.split(";").map((raw) => {
+    const cut = raw.search(/\(/);
+    const namePart = (cut < 0 ? raw : raw.slice(0, cut)).replace(QUALIFIER, "");
+    const parenthetical = cut < 0 ? "" : raw.slice(cut);
+    return { namePart, name: normaliseName(namePart), parenthetical, roles: [...parenthetical.matchAll(QUOTED)].map((m) => normaliseName(m[1]!)).filter((r) => r.length > 0) };
+  });
+  const out: string[] = [];
+  entries.forEach((e, i) => {
+    if (e.name.length === 0 || COLLECTIVE.test(e.name)) return;
+    if (JOINED.test(e.namePart)) {
+      const defines = DEFINES_THE_PARTIES.test(e.parenthetical);
+      const others = entries.filter((_, j) => j !== i).flatMap((o) => [o.name, ...o.roles]).filter((n) => n.length > 0);
+      const parts = e.namePart.split(JOINED).map(normaliseName).filter((n) => n.length > 0);
+      const redundant = parts.length > 1 && parts.every((part) => others.some((o) => nameMatches(part, o)));
+      if (defines || redundant) return;
+    }
+    out.push(e.name);
+  });
+  return out;
+}
+
+/** The party names CUAD lists for a contract (`goldPartyEntries` of its answer). */
 export function goldPartyNames(c: CuadContract): string[] {
-  return (c.answers.get("Parties") ?? "")
-    .split(";")
-    .map((raw) => normaliseName(raw.replace(/\(.*$/s, "")))
-    .filter((n) => n.length > 0 && !COLLECTIVE.test(n));
+  return goldPartyEntries(c.answers.get("Parties") ?? "");
 }
 
 /**

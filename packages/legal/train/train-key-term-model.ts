@@ -12,6 +12,7 @@ import { hashFeatures } from "../src/extraction/key-term-model/candidate-feature
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
 import { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead, type KeyTermHeadWeights } from "../src/extraction/key-term-model/key-term-model";
+import { isTermSentence } from "../src/extraction/resolve-expiration";
 import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
 import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
@@ -27,8 +28,10 @@ const L2 = 1e-5;
 const ENTITY_FIT = { epochs: 4, l2: L2 };
 // The entity threshold finds the most names while at least this share of the names it gives are right.
 const ENTITY_MIN_PRECISION = 0.8;
+// The expiry head also learns from contracts where CUAD's lawyers found no expiry (every candidate wrong there).
+const EXPIRY_NEGATIVES = !process.argv.includes("--no-expiry-negatives");
 const reportHeldOut = process.argv.includes("--report-held-out");
-const detail = process.argv.includes("--detail");
+const detail = process.argv.includes("--detail") || process.argv.includes("--detail-tune");
 
 /** The candidates a date head scores: stage one for the agreement and effective dates, stage two for the expiry. */
 const datesFor = (c: ContractCandidates, field: DateField) => (field === "expiration" ? c.expiry : c.dates);
@@ -43,7 +46,7 @@ interface Example {
 function examples(set: readonly ContractCandidates[], head: KeyTermHead): Example[] {
   if (head === "party") return set.flatMap((c) => c.parties.map((p) => ({ indices: p.indices, label: p.label })));
   const field = head as DateField;
-  return set.filter((c) => c.gold[field] !== undefined).flatMap((c) => datesFor(c, field).filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
+  return set.filter((c) => c.gold[field] !== undefined || (field === "expiration" && EXPIRY_NEGATIVES && c.none[field])).flatMap((c) => datesFor(c, field).filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
 }
 
 /** Logistic regression with AdaGrad (sparse binary features), deterministic for the seed. */
@@ -120,7 +123,9 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
     const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates);
     const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never });
-    if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}`));
+    const rn = s.c.renewal;
+    const renewalNote = rn ? ` [renewal ${rn.automatic ? "auto" : "option"}${rn.period ? ` ${rn.period.duration.value} ${rn.period.duration.unit}` : ""}]` : " [no renewal]";
+    if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}${x.startsWith("expiration") ? `${renewalNote} ${(kd.expiration?.span.quote ?? "").slice(0, 160).replace(/\s+/g, " ")}` : ""}`));
   }
   return t;
 }
@@ -148,7 +153,7 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
     const ys: number[] = [];
     for (const s of oof) {
       if (head === "party") s.parties.forEach((x, i) => (zs.push(x.z), ys.push(s.c.parties[i]!.label)));
-      else if (s.c.gold[head] !== undefined) {
+      else if (s.c.gold[head] !== undefined || (head === "expiration" && EXPIRY_NEGATIVES && s.c.none[head])) {
         const ds = datesFor(s.c, head).filter((d) => head === "expiration" || d.value.kind !== "perpetual");
         s.dates[head].forEach((x, i) => (zs.push(x.z), ys.push(ds[i]!.labels[head])));
       }
@@ -257,13 +262,45 @@ function entityExamples(s: ContractScores): Example[] {
   }
   cal.entity = { a, b, threshold: best.t };
 }
+if (process.argv.includes("--diagnose")) {
+  // Per date field, over the out-of-fold scores: is the gold value among the candidates, ranked first, and above the threshold?
+  for (const f of DATE_FIELDS) {
+    const d = { n: 0, present: 0, top: 0, taken: 0, perpetualN: 0, perpetualPresent: 0, perpetualTop: 0 };
+    for (const s of oof) {
+      const g = s.c.gold[f];
+      if (g === undefined) continue;
+      d.n++;
+      const ranked = s.dates[f].map((x) => ({ v: x.candidate.kind === "perpetual" ? "perpetual" : x.candidate.iso, p: sigmoid(cal[f].a * x.z + cal[f].b) })).sort((a, b) => b.p - a.p);
+      if (g === "perpetual") d.perpetualN++;
+      if (ranked.some((r) => r.v === g)) {
+        d.present++;
+        if (g === "perpetual") d.perpetualPresent++;
+      } else if (f === "expiration" && process.argv.includes("--list-missing")) {
+        const term = s.c.doc.sentences.find((x) => isTermSentence(x.quote));
+        log(`  missing ${s.c.contract.file.slice(0, 30)} gold ${g} (effective ${s.c.gold.effective ?? "-"}, agreement ${s.c.gold.agreement ?? "-"}) top ${ranked[0]?.v} | ${(term?.quote ?? "").replace(/\s+/g, " ").slice(0, 220)}`);
+      }
+      if (ranked[0]?.v === g) {
+        d.top++;
+        if (g === "perpetual") d.perpetualTop++;
+      } else if (f === "expiration" && process.argv.includes("--list-misranked") && foldOf(s) !== 0 && ranked.some((r) => r.v === g)) {
+        const at = ranked.findIndex((r) => r.v === g);
+        const top = s.dates[f].map((x) => ({ x, p: sigmoid(cal[f].a * x.z + cal[f].b) })).sort((a, b) => b.p - a.p)[0]!;
+        const topNote = top.x.candidate.keyDate?.note ?? top.x.candidate.kind;
+        log(`  misranked ${s.c.contract.file.slice(0, 30)} gold ${g} at rank ${at} (p ${ranked[at]!.p.toFixed(2)}) top ${ranked[0]!.v} (p ${ranked[0]!.p.toFixed(2)}, ${topNote}) | ${s.c.doc.text.slice(top.x.candidate.start, Math.min(top.x.candidate.end, top.x.candidate.start + 200)).replace(/\s+/g, " ")}`);
+      }
+      if (ranked[0]?.v === g && ranked[0].p >= cal[f].threshold) d.taken++;
+    }
+    log(`${f}: gold ${d.n}, among candidates ${d.present}, ranked first ${d.top}, taken ${d.taken}; perpetual gold ${d.perpetualN}, among candidates ${d.perpetualPresent}, first ${d.perpetualTop}`);
+  }
+}
 const misses: string[] = [];
 log(table(`${allFolds ? "All of cuad_train" : "Tune part"} (${tune.length} contracts), ${FOLDS.length}-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}, party entity ${cal.entity!.threshold}`, [
   ["rules", rulesTally(tune)],
   ["model, parties per mention", evaluate(oof, { ...cal, entity: undefined })],
   ["model", evaluate(oof, cal, detail ? misses : undefined)],
 ]));
-if (detail) log(misses.filter((m) => contractFold(contracts.find((c) => m.startsWith(c.file.slice(0, 40)))!.file, 5, KEY_TERM_SPLIT_SALT) === 1).join("\n"));
+// --detail lists the misses of the dev fold (fold 1), --detail-tune those of the whole tune part (folds 1-4); never the held-out fold.
+if (detail || process.argv.includes("--detail-tune")) log(misses.filter((m) => { const f = contractFold(contracts.find((c) => m.startsWith(c.file.slice(0, 40)))!.file, 5, KEY_TERM_SPLIT_SALT); return process.argv.includes("--detail-tune") ? f !== 0 : f === 1; }).join("\n"));
 
 const final = fitAll(tune);
 // The shipped entity head learns from every out-of-fold entity of the tune part (the usual stacking compromise:

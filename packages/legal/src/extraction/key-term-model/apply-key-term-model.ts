@@ -6,6 +6,7 @@ import { comparableName } from "./candidate-features";
 import type { KeyTermModel } from "./key-term-model";
 import { partyCandidates, type PartyCandidate } from "./party-candidates";
 import { entityFeatures, groupPartyEntities } from "./party-entities";
+import { trimPartyName } from "./party-name";
 
 const MAX_PARTIES = 40;
 // A contract has two sides: the second-best entity needs only this share of the threshold.
@@ -74,12 +75,19 @@ function partiesOf(text: string, scored: readonly ScoredParty[], taken: readonly
   // Each candidate's comparable name, read once for all the taken names (a list of parties may take dozens).
   const keyed = scored.map((s) => ({ candidate: s.candidate, key: comparableName(text.slice(s.candidate.start, s.candidate.end)) }));
   for (const t of taken) {
-    const party = describeParty(text, keyed, t.key, t.candidate, ruleParties);
+    const party = tidyName(text, describeParty(text, keyed, t.key, t.candidate, ruleParties));
     // Two names whose role is the same defined term are one party ("ConforMIS, Inc. … Conformis Inc. ("Conformis")").
     if (party.roleSpan && out.some((p) => p.roleSpan?.start === party.roleSpan!.start)) continue;
     out.push(party);
   }
   return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The party with its name cut to the name itself (no address, date or list number around it: `trimPartyName`). */
+function tidyName(text: string, party: Party): Party {
+  if (party.name !== party.span.quote.replace(/\s+/g, " ")) return party;
+  const span = trimPartyName(text, party.span);
+  return span === party.span ? party : { ...party, name: span.quote.replace(/\s+/g, " "), span };
 }
 
 /** A taken name as a Party: the rules' reading of the same name when they have one (they parse the preamble), else its first mention and the role defined after it. */

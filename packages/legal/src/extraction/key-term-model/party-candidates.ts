@@ -129,6 +129,7 @@ const ROLE_AFTER = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:
 const ROLE_TERM = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]([^"“”\n]{1,40})["”]/i;
 // How a party is described right after its name: "a Delaware corporation", "organized under the laws of".
 const DESCRIBED = /^,?\s*(?:(?:a|an)\s+(?:[\w.-]+\s+){0,5}(?:corporation|company|partnership|association|entity|trust|bank|individual|organi[sz]ation|société|gmbh|limited)\b|(?:a\s+)?(?:company\s+)?(?:duly\s+)?(?:organi[sz]ed|incorporated|existing|registered|formed)\s+(?:and\s+existing\s+)?under)/i;
+const IN_DESCRIPTION = /^\s*(?:[A-Za-z-]+\s+){0,3}?(?:corporation|company|partnership|association|entity|trust|bank|banking|organi[sz]ation|limited|corp\b|llc\b|l\.l\.c\.)/i;
 const ADDRESSED = /^,?\s*(?:with\s+(?:its\s+)?(?:principal|registered|offices?|a\s+place)|having\s+(?:its|a)\s+(?:principal|registered)|whose\s+(?:principal|registered)|located\s+at|of\s+\d|residing\s+at|\(?(?:CIK|company\s+(?:no|number)|registration))/i;
 // A name in a list of names: "A, Inc., B LLC and C Corp." (its neighbours are parties when it is).
 const LISTED_BEFORE = /(?:,|;|\band|\bAND|\))\s*$/;
@@ -181,6 +182,8 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     const term = ROLE_TERM.exec(after)?.[1];
     if (term) for (const w of term.toLowerCase().split(/\s+/).slice(0, 3)) f.push(`role:${w}`);
     if (DESCRIBED.test(after)) flags.push("described");
+    // Inside a description of a party ("a Delaware corporation", "a Cayman Islands exempted company"): a place, not a name.
+    if (/\b(?:a|an)\s+$/i.test(text.slice(Math.max(0, c.start - 4), c.start)) && IN_DESCRIPTION.test(text.slice(c.start, c.start + 80).replace(/^\S+/, ""))) flags.push("in-description");
     if (ADDRESSED.test(after)) flags.push("addressed");
     const lineBefore = text.slice(Math.max(0, text.lastIndexOf("\n", c.start - 1) + 1), c.start);
     if (/\b(?:on\s+behalf\s+of|for\s+and\s+on\s+behalf|signed\s+(?:by|for))\b/i.test(lineBefore)) flags.push("signed-for");

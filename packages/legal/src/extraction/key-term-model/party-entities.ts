@@ -32,7 +32,7 @@ export function groupPartyEntities(text: string, scored: readonly ScoredMention[
 }
 
 // Mention features that describe where and how a party is named; an entity carries the union of its mentions'.
-const FLAG = /^(?:suffix|quoted|role-after|described|addressed|signed-for|preamble|in-signatures|rule:exact|rule:overlap|allcaps|listed-before|before-anchor|after-anchor-rank:.*|role:.*|suffix&role-after|described&preamble|preamble&in-signatures)$/;
+const FLAG = /^(?:suffix|quoted|role-after|described|in-description|addressed|signed-for|preamble|in-signatures|rule:exact|rule:overlap|allcaps|listed-before|before-anchor|after-anchor-rank:.*|role:.*|suffix&role-after|described&preamble|preamble&in-signatures)$/;
 const decile = (p: number) => Math.min(9, Math.floor(p * 10));
 
 /**
