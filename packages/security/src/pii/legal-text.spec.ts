@@ -44,6 +44,19 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(found('expenses (such expenses, collectively, "Out-of-Pocket Costs"), are reimbursed')).toEqual([]);
   });
 
+  it("reads a numbered caption in capitals that lists its topics, or that closes with a period, as a caption", () => {
+    expect(found("\n8. INDEMNIFICATION, LIMITATION OF LIABILITY AND INSURANCE\n\n8.1 Indemnification by the Supplier.\n")).toEqual([]);
+    expect(found("\n3.    DEVELOPMENT, OPERATION AND ADMINISTRATION OF INSURANCE CENTER; EXCLUSIVITY\n\n3.1 Pursuant to\n")).toEqual([]);
+    expect(found("\n7.   WARRANTIES. LIMITED LIABILITY\n\n  7.1   Each party acknowledges\n")).toEqual([]);
+    // a signature line in capitals with a legal form stays a name
+    expect(values("\n1. QUORVEL HOLDINGS, INC.\n")).toEqual(["QUORVEL HOLDINGS, INC"]);
+  });
+
+  it("reads no party's short name in a term of dictionary words joined by a slash", () => {
+    const text = 'between Zorvel Foods, Ltd. and Harrow Corp. within sixty (60) days from the Effective Date (the "Assignment/License").';
+    expect(values(text)).not.toContain("Assignment/License");
+  });
+
   it("drops a caption on a numbered line even when the same words were found as a name elsewhere", () => {
     const text = "Zorvex Manufacturing Outsourcing Services shall ship.\n\n1.   MANUFACTURING OUTSOURCING SERVICES\n\n1.1. SCOPE OF WORK. During the term\n";
     expect(values(text)).not.toContain("MANUFACTURING OUTSOURCING SERVICES");

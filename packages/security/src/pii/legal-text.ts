@@ -147,8 +147,9 @@ function headingRange(text: string, line: { start: number; end: number }): Headi
     const words = c.split(/\s+/).filter((w) => HAS_LETTER.test(w));
     if (words.length === 0 || words.length > 12 || !CAPITALISED.test(words[0] ?? "")) continue;
     if (!words.every((w) => CONNECTIVE.test(w) || CAPITALISED.test(w))) continue;
-    // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading)
-    if (/[,;]|\d/.test(c)) continue;
+    // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading), but a
+    // numbered caption in capitals may list its topics ("8. INDEMNIFICATION, LIMITATION OF LIABILITY AND INSURANCE")
+    if (/\d/.test(c) || (/[,;]/.test(c) && !(numbering.trim() && !/\p{Ll}/u.test(c)))) continue;
     const lead = raw.length - raw.trimStart().length;
     return { start: bodyStart, end: bodyStart + c.length, lineStart: line.start + lead, numbered: numbering.trim().length > 0 };
   }

@@ -28,7 +28,7 @@ const FORM_WORD = /^(?:inc|incorporated|llc|ltd|limited|corp|corporation|company
 /** The words of an alias without punctuation and possessives ("Party," → "Party", "Vendor's" → "Vendor"). */
 function aliasWords(alias: string): string[] {
   return alias
-    .split(/[\s-]+/)
+    .split(/[\s/-]+/)
     .map((w) => w.replace(/['’]s$|[^\p{L}\p{N}]+$/u, ""))
     .filter((w) => /\p{L}/u.test(w));
 }

@@ -103,6 +103,12 @@ export function suffixNames(text: string, push: Push): void {
         first = k + 1;
         break;
       }
+    // "7. WARRANTIES. LIMITED LIABILITY": a word in capitals closed by a period ends a sentence, not a name's word
+    for (let k = words.length - 1; k >= first; k--)
+      if (/^\p{Lu}{4,}\.$/u.test(words[k] ?? "") && !LEADING_FORM.test(words[k] ?? "")) {
+        first = k + 1;
+        break;
+      }
     const rest = words.slice(first);
     if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w))) continue;
     // "IF FOR ANY REASON THE BANK", "Expenses The Company": a clause, not a name

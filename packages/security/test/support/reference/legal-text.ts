@@ -96,7 +96,7 @@ function headingRange(text: string, line: { start: number; end: number }): Headi
     if (words.length === 0 || words.length > 12 || !/^[^\p{L}]*\p{Lu}/u.test(words[0] ?? "")) continue;
     if (!words.every((w) => CONNECTIVE.test(w) || /^[^\p{L}]*\p{Lu}/u.test(w))) continue;
     // a heading holds no list or number ("The Plaintiff, John Doe, SSN 123-45-6788" is a line, not a heading)
-    if (/[,;]|\d/.test(c)) continue;
+    if (/\d/.test(c) || (/[,;]/.test(c) && !(numbering.trim() && !/\p{Ll}/u.test(c)))) continue;
     const lead = raw.length - raw.trimStart().length;
     return { start: bodyStart, end: bodyStart + c.length, lineStart: line.start + lead, numbered: numbering.trim().length > 0 };
   }
