@@ -4,14 +4,19 @@ import { InProcessExecutor } from "@bear/workflow-engine";
 import { FilePayloads, StepWorker, parseRedisUrl } from "../src/index";
 import { reviewRegistry } from "./review-steps";
 
-const [url, payloadDir, id, concurrency] = process.argv.slice(2) as [string, string, string, string];
+const [url, payloadDir, id, concurrency, values] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const registry = reviewRegistry();
-const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads: new FilePayloads(payloadDir), id });
+const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads: new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied" }), id });
 await worker.start();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 const startCpu = process.cpuUsage();
 process.stdout.write(`ready ${(startCpu.user + startCpu.system) / 1e6}\n`);
+// a sample mid-way (the bench leaves a warm-up out of its figures)
+process.on("SIGUSR2", () => {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+});
 process.on("SIGTERM", () => {
   clearInterval(sampler);
   const cpu = process.cpuUsage();

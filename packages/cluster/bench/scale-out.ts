@@ -18,6 +18,8 @@ const NOOP_STEPS = Number(process.env.BENCH_NOOP_STEPS ?? 500);
 /** Redis's AOF fsync policy: everysec (Redis's default with AOF on, the README's deployment) or always. */
 const FSYNC = process.env.BENCH_FSYNC === "always" ? "always" : "everysec";
 const WORKER_CONCURRENCY = 2;
+/** Contracts reviewed before each scenario's figures start (compiling the handlers, filling caches). */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 16);
 const RUNS_IN_FLIGHT = 8;
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
 const texts = fs
@@ -41,40 +43,54 @@ interface WorkerStats {
   readonly cpuSeconds: number;
 }
 
-function startWorker(url: string, id: string, concurrency = WORKER_CONCURRENCY): Promise<{ proc: ChildProcess; cpu: () => number; stop: () => Promise<WorkerStats> }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency)], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
+interface WorkerHandle {
+  readonly proc: ChildProcess;
+  /** CPU seconds and completed steps so far. */
+  sample(): Promise<{ cpuSeconds: number; completed: number }>;
+  stop(): Promise<WorkerStats>;
+}
+
+function startWorker(url: string, id: string, concurrency = WORKER_CONCURRENCY, values: "shared" | "copied" = "shared"): Promise<WorkerHandle> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency), values], { stdio: ["ignore", "pipe", "inherit"] });
+  let buffer = "";
+  const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
+  proc.stdout!.on("data", (d: Buffer) => {
+    buffer += d.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    for (const l of lines) {
+      const i = waiting.findIndex((w) => l.startsWith(w.prefix));
+      if (i >= 0) waiting.splice(i, 1)[0]!.resolve(l);
+    }
+  });
+  const next = (prefix: string): Promise<string> => new Promise((resolve) => waiting.push({ prefix, resolve: (line) => resolve(line.slice(prefix.length)) }));
   return new Promise((resolve, reject) => {
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const ready = /ready ([0-9.]+)\n/.exec(out);
-      if (ready && !out.includes("{")) {
-        out = "";
-        const startCpu = Number(ready[1]);
-        resolve({
-          proc,
-          // CPU the worker used to start (loading modules), left out of the figures
-          cpu: () => startCpu,
-          stop: () =>
-            new Promise((done) => {
-              proc.stdout!.on("data", () => undefined);
-              proc.once("exit", () => done(JSON.parse(out.trim().split("\n").pop() ?? "{}") as WorkerStats));
-              proc.kill("SIGTERM");
-            }),
-        });
-      }
-    });
     proc.once("exit", (code) => reject(new Error(`worker ${id} exited ${code}`)));
+    void next("ready ").then(() =>
+      resolve({
+        proc,
+        sample: () => {
+          const line = next("sample ");
+          proc.kill("SIGUSR2");
+          return line.then((l) => JSON.parse(l) as { cpuSeconds: number; completed: number });
+        },
+        stop: () => {
+          const line = next("{");
+          proc.kill("SIGTERM");
+          return line.then((l) => JSON.parse(`{${l}`) as WorkerStats);
+        },
+      }),
+    );
   });
 }
 
-/** Reviews every contract, RUNS_IN_FLIGHT runs at a time; returns contracts/s and per-contract wall times. */
-async function reviewAll(engine: WorkflowEngine): Promise<{ perSecond: number; seconds: number; latencies: number[] }> {
+/** Reviews every contract (or the first `count`), RUNS_IN_FLIGHT runs at a time; returns contracts/s and per-contract wall times. */
+async function reviewAll(engine: WorkflowEngine, count = texts.length): Promise<{ perSecond: number; seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
   const lane = async (): Promise<void> => {
-    while (next < texts.length) {
+    while (next < count) {
       const text = texts[next++]!;
       const s = performance.now();
       const result = await engine.run(REVIEW_WORKFLOW, { text, format: "json" });
@@ -84,7 +100,7 @@ async function reviewAll(engine: WorkflowEngine): Promise<{ perSecond: number; s
   };
   await Promise.all(Array.from({ length: RUNS_IN_FLIGHT }, lane));
   const seconds = (performance.now() - t0) / 1000;
-  return { perSecond: texts.length / seconds, seconds, latencies };
+  return { perSecond: count / seconds, seconds, latencies };
 }
 
 /** Single-step no-op runs, one after another: the time per step, for the queue's overhead. */
@@ -172,6 +188,7 @@ const line = (times: number[]): string => `p50 ${fmt(pct(times, 50), 3)} ms, p95
 // 1. in-process (no Redis): today's default (BENCH_CONTRACTS=0 measures the no-op steps only)
 if (texts.length > 0) {
   const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false });
+  await reviewAll(engine, WARM_UP);
   const cpu0 = ownCpu();
   const r = await reviewAll(engine);
   rows.push(["in-process (no Redis)", fmt(r.perSecond), fmt(r.seconds, 1), `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`, "-", cpuColumn(r.seconds, ownCpu() - cpu0, [], undefined), `${Math.round(process.memoryUsage().rss / 1048576)}`]);
@@ -184,25 +201,42 @@ const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEven
 await node.attach(engine);
 
 const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))?.[1] ?? "?";
-const byWorkers: Record<number, number> = {};
-for (const count of texts.length > 0 ? [1, 2] : []) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${i}`)));
+// the same run, before this round: each step's payload file carries its own copy of the contract
+// text and of the earlier outputs it names (BENCH_COPIED=0 leaves this scenario out)
+const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000, shareValues: false });
+const copiedEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: copiedNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: copiedNode.runs });
+await copiedNode.attach(copiedEngine);
+const scenarios: Array<{ count: number; values: "shared" | "copied" }> =
+  texts.length === 0 ? [] : [{ count: 1, values: "shared" }, { count: 2, values: "shared" }, ...(process.env.BENCH_COPIED === "0" ? [] : [{ count: 2, values: "copied" as const }])];
+const byWorkers: Record<string, number> = {};
+const apiCpuPerContract: Record<string, number> = {};
+/** CPU ms per contract by process, per scenario: [API + Redis, each worker]. */
+const cpuPerContract: Record<string, { other: number; workers: number[] }> = {};
+for (const { count, values } of scenarios) {
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${values}-${i}`, WORKER_CONCURRENCY, values)));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
-  const [workerCpu0, redisCpu0, apiCpu0] = [workers.map((w) => w.cpu()), await redisCpu(node.redis), ownCpu()];
-  const r = await reviewAll(engine);
+  const reviewer = values === "shared" ? engine : copiedEngine;
+  // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago
+  await reviewAll(reviewer, WARM_UP);
+  const [samples0, redisCpu0, apiCpu0] = [await Promise.all(workers.map((w) => w.sample())), await redisCpu(node.redis), ownCpu()];
+  const r = await reviewAll(reviewer);
   const [apiCpu, redisCpuUsed] = [ownCpu() - apiCpu0, (await redisCpu(node.redis)) - redisCpu0];
-  byWorkers[count] = r.perSecond;
+  byWorkers[`${count} ${values}`] = r.perSecond;
+  apiCpuPerContract[`${count} ${values}`] = (apiCpu * 1000) / texts.length;
   const stats = await Promise.all(workers.map((w) => w.stop()));
+  cpuPerContract[`${count} ${values}`] = { other: ((apiCpu + redisCpuUsed) * 1000) / texts.length, workers: stats.map((st, i) => ((st.cpuSeconds - samples0[i]!.cpuSeconds) * 1000) / texts.length) };
   rows.push([
-    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})`,
+    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step (before)" : ""}`,
     fmt(r.perSecond),
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
-    stats.map((s) => s.completed).join(" + "),
-    cpuColumn(r.seconds, apiCpu, stats.map((s, i) => s.cpuSeconds - workerCpu0[i]!), redisCpuUsed),
+    stats.map((s, i) => s.completed - samples0[i]!.completed).join(" + "),
+    cpuColumn(r.seconds, apiCpu, stats.map((s, i) => s.cpuSeconds - samples0[i]!.cpuSeconds), redisCpuUsed),
     `${Math.round(process.memoryUsage().rss / 1048576)} (workers ${stats.map((s) => s.peakRssMb).join(", ")})`,
   ]);
 }
+await copiedEngine.dispose();
+await copiedNode.close();
 
 // 2. queue overhead per step: a no-op step through the queue minus the same step in-process, with
 // a bare BullMQ job (the peer) interleaved one by one so both see the same machine load
@@ -224,7 +258,7 @@ const queuedTimes: number[] = [];
 const queuedCpuMs: number[] = [];
 const rawTimes: number[] = [];
 const raw1Times: number[] = [];
-const workerCpu0 = worker.cpu();
+const { cpuSeconds: workerCpu0, completed: workerSteps0 } = await worker.sample();
 for (let i = 0; i < NOOP_STEPS; i++) {
   const c = process.cpuUsage();
   queuedTimes.push(...(await noopSteps(engine, 1)));
@@ -245,13 +279,28 @@ console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${
 console.log("| scenario | contracts/s | wall s | per-contract p50 / p95 / p99 ms | steps per worker | CPU ms per contract | rss MiB |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
-if (texts.length > 0) console.log(`2 workers vs 1: ${fmt(byWorkers[2]! / byWorkers[1]!)}x (goal 1.7x)`);
+if (texts.length > 0) {
+  console.log(`2 workers vs 1: ${fmt(byWorkers["2 shared"]! / byWorkers["1 shared"]!)}x (goal 1.7x); load ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min) at the end of the review runs`);
+  // What the same CPU per contract gives on an idle 2-core machine: a worker process is one thread,
+  // so one worker is bound by its own CPU (or by everything over 2 cores); two by all of it over 2 cores.
+  const one = cpuPerContract["1 shared"]!;
+  const two = cpuPerContract["2 shared"]!;
+  const w1 = one.workers[0]!;
+  const oneRate = 1000 / Math.max(w1, (w1 + one.other) / 2);
+  const twoRate = 1000 / Math.max(...two.workers, (two.other + two.workers.reduce((a, b) => a + b, 0)) / 2);
+  console.log(
+    `on an idle 2-core machine, from these CPU figures: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x; with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
+  );
+  if (byWorkers["2 copied"] !== undefined) {
+    console.log(`run input referred to once vs copied into every step (2 workers): ${fmt(byWorkers["2 shared"]! / byWorkers["2 copied"]!)}x contracts/s, API CPU per contract ${fmt(apiCpuPerContract["2 shared"]!, 1)} vs ${fmt(apiCpuPerContract["2 copied"]!, 1)} ms`);
+  }
+}
 console.log(`no-op step, in-process: p50 ${fmt(pct(localTimes, 50), 3)} ms, p95 ${fmt(pct(localTimes, 95), 3)} ms, p99 ${fmt(pct(localTimes, 99), 3)} ms (${NOOP_STEPS} runs)`);
 console.log(`no-op step through BullMQ (run → job → worker, concurrency ${WORKER_CONCURRENCY} → result → run): ${line(queuedTimes)}`);
 console.log(`peer, a bare BullMQ job (add → worker process, concurrency ${WORKER_CONCURRENCY} like BEAR's → completed event, no BEAR): ${line(rawTimes)}; BEAR's step / bare job p50: ${fmt(pct(queuedTimes, 50) / pct(rawTimes, 50))}x`);
 console.log(`peer, a bare BullMQ job, worker concurrency 1: ${line(raw1Times)}; BEAR's step / this p50: ${fmt(pct(queuedTimes, 50) / pct(raw1Times, 50))}x`);
 console.log(
-  `CPU per step (ms): BEAR API ${fmt(sum(queuedCpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(noopWorker.cpuSeconds - workerCpu0, noopWorker.completed)}; bare BullMQ (concurrency ${WORKER_CONCURRENCY}) producer ${fmt(sum(raw.cpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(rawWorker.cpuSeconds, rawWorker.jobs)} (worker figures include idle polling)`,
+  `CPU per step (ms): BEAR API ${fmt(sum(queuedCpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(noopWorker.cpuSeconds - workerCpu0, noopWorker.completed - workerSteps0)}; bare BullMQ (concurrency ${WORKER_CONCURRENCY}) producer ${fmt(sum(raw.cpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(rawWorker.cpuSeconds, rawWorker.jobs)} (worker figures include idle polling)`,
 );
 console.log(`queue overhead per step (the difference): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms); BEAR's own part, p50 minus the bare job's p50: ${fmt(pct(queuedTimes, 50) - pct(rawTimes, 50), 3)} ms`);
 

@@ -13,9 +13,12 @@ import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow
 import { bullConnection } from "../src/connection/redis-connection";
 import { ClusterNode, parseRedisUrl } from "../src/index";
 import { startTestRedis } from "../test/fixtures/redis-server";
-import { reviewRegistry } from "./review-steps";
+import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 
 const STEPS = Number(process.env.TRACE_STEPS ?? 300);
+/** Contracts reviewed (4 at a time) for the API's CPU per contract by package and function. */
+const CONTRACTS = Number(process.env.TRACE_CONTRACTS ?? 20);
+const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
 const CONCURRENCY = 2;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-step-trace-"));
 const payloadDir = path.join(tmp, "payloads");
@@ -79,8 +82,11 @@ interface ProfileNode {
   children?: number[];
 }
 
-/** CPU of this process while `fn` runs, by package (self time of the sampled functions), in ms per step. */
-async function profiled(session: Session, fn: () => Promise<void>): Promise<{ perStepMs: number; byPackage: Map<string, number> }> {
+/**
+ * CPU of this process while `fn` runs, by package (self time of the sampled functions), in ms per
+ * step (`units` steps; or per contract for the review); `functions` also splits BEAR's files by function.
+ */
+async function profiled(session: Session, fn: () => Promise<void>, units = STEPS, functions = false): Promise<{ perStepMs: number; byPackage: Map<string, number>; units: number }> {
   await session.post("Profiler.start");
   const cpu = process.cpuUsage();
   await fn();
@@ -95,7 +101,7 @@ async function profiled(session: Session, fn: () => Promise<void>): Promise<{ pe
     const where = url.includes("node_modules/")
       ? url.split("node_modules/").pop()!.split("/").slice(0, url.split("node_modules/").pop()!.startsWith("@") ? 2 : 1).join("/")
       : url.includes("/packages/")
-        ? `@bear/${url.split("/packages/")[1]!.split("/")[0]} ${path.basename(url)}`
+        ? `@bear/${url.split("/packages/")[1]!.split("/")[0]} ${path.basename(url)}${functions ? ` ${frame.functionName || "(anonymous)"}` : ""}`
         : url.startsWith("node:")
           ? url
           : frame.functionName.startsWith("(")
@@ -103,12 +109,12 @@ async function profiled(session: Session, fn: () => Promise<void>): Promise<{ pe
             : `native ${frame.functionName}`;
     byPackage.set(where, (byPackage.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-  return { perStepMs: (used.user + used.system) / 1000 / STEPS, byPackage };
+  return { perStepMs: (used.user + used.system) / 1000 / units, byPackage, units };
 }
 
-function profileTable(title: string, p: { perStepMs: number; byPackage: Map<string, number> }): void {
-  console.log(`\n${title}: ${p.perStepMs.toFixed(3)} ms CPU per step in the API process; sampled self time per step:`);
-  for (const [k, v] of [...p.byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((v / STEPS) * 1000).toFixed(0).padStart(5)} µs  ${k}`);
+function profileTable(title: string, p: { perStepMs: number; byPackage: Map<string, number>; units: number }, unit = "step"): void {
+  console.log(`\n${title}: ${p.perStepMs.toFixed(3)} ms CPU per ${unit} in the API process; sampled self time per ${unit}:`);
+  for (const [k, v] of [...p.byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((v / p.units) * 1000).toFixed(0).padStart(5)} µs  ${k}`);
 }
 
 const node = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 30_000 });
@@ -152,6 +158,20 @@ await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: 100 });
 profileTable("BEAR no-op step", await profiled(session, many(ours)));
 profileTable("bare BullMQ job", await profiled(session, many(bare)));
+if (CONTRACTS > 0) {
+  const texts = fs.readdirSync(cuad).filter((f) => f.endsWith(".txt")).sort().slice(0, CONTRACTS).map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));
+  let next = 0;
+  const reviews = async (): Promise<void> => {
+    const lane = async (): Promise<void> => {
+      while (next < texts.length) {
+        const r = await engine.run(REVIEW_WORKFLOW, { text: texts[next++]!, format: "json" });
+        if (r.status !== "completed") throw new Error("a review failed");
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, lane));
+  };
+  profileTable(`contract_review of ${texts.length} cuad_train contracts (6 steps each, 4 runs in flight)`, await profiled(session, reviews, texts.length, true), "contract");
+}
 session.disconnect();
 
 await Promise.all(children.map((stop) => stop()));

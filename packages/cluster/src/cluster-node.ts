@@ -23,6 +23,11 @@ export interface ClusterNodeOptions {
    * for an unencrypted workspace; refused with a cipher. Default false.
    */
   readonly inlinePayloads?: boolean;
+  /**
+   * Write a run's long strings (the document text its steps name) and earlier steps' outputs once,
+   * and let steps refer to them (default true); false copies them into each step's payload file.
+   */
+  readonly shareValues?: boolean;
   /** Step types run in the API instance itself (default: data_processing, file_operations). */
   readonly localTypes?: readonly string[];
   readonly leaseMs?: number;
@@ -66,7 +71,7 @@ export class ClusterNode {
     this.redis = connectRedis(this.endpoint, "cluster", this.#logger);
     this.subscriber = connectRedis(this.endpoint, "cluster subscriber", this.#logger);
     this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }) });
-    this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher);
+    this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true });
     this.runs = new ClusterRuns({
       redis: this.redis,
       subscriber: this.subscriber,

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
+import { placeAt, SharedValues, TextCache, type SharedPart } from "./shared-values";
 
 /** Where a step's parameters or output are: in the job itself, or in a file of the shared workspace. */
 export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string };
@@ -61,6 +62,10 @@ class FilePayloadsReader {
  * step, attempt and matter it was written for, inside the sealed part, so a job cannot point a
  * worker at another matter's data. The 256 shard folders are made once and kept: a folder per run
  * cost a mkdir per run and a recursive delete (several ms of disk here) at its end.
+ *
+ * A run's large values are written once, not once per step (see SharedValues): a step's parameters
+ * refer to the run's long strings (the contract text every review step names) and to earlier
+ * steps' outputs by file, and a worker reads each such file once and keeps it (`cacheBytes`).
  */
 export class FilePayloads implements PayloadStore {
   readonly inline = false;
@@ -68,12 +73,18 @@ export class FilePayloads implements PayloadStore {
   readonly #cipher: (() => ContentCipher | undefined) | undefined;
   /** Shard folders this process has made or seen (saves a mkdir per payload). */
   readonly #madeDirs = new Set<string>();
+  readonly #shared: SharedValues;
+  /** Opened (unsealed) text of shared files and of outputs this process wrote, by file name. */
+  readonly #cache: TextCache;
   /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
   constructor(
     readonly dir: string,
     cipher?: ContentCipher | (() => ContentCipher | undefined),
+    options: { readonly cacheBytes?: number; readonly shareValues?: boolean } = {},
   ) {
     this.#cipher = typeof cipher === "function" ? cipher : cipher === undefined ? undefined : () => cipher;
+    this.#cache = new TextCache(options.cacheBytes ?? 64 * 1024 * 1024);
+    this.#shared = new SharedValues(options.shareValues ?? true, (binding, text) => this.#sharedString(binding, text));
   }
 
   private get cipher(): ContentCipher | undefined {
@@ -82,8 +93,27 @@ export class FilePayloads implements PayloadStore {
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const name = payloadFileName(binding);
+    const parts: SharedPart[] = [];
+    const slim = binding.kind === "input" ? await this.#shared.slim(binding, value, parts) : value;
+    const text = JSON.stringify(parts.length === 0 ? { binding, value: slim } : { binding, value: slim, shared: parts });
+    await this.#write(name, text);
+    // the next step on this worker that names this output reads it from here
+    if (binding.kind === "output") this.#cache.set(name, text);
+    return { file: name };
+  }
+
+  /** The run's file holding `text` (content-addressed: any instance writing it writes the same file). */
+  async #sharedString(binding: PayloadBinding, text: string): Promise<string> {
+    const hash = createHash("sha256").update(text).digest("hex").slice(0, 32);
+    const name = `${shardOf(binding.runId)}/${safe(binding.runId)}+=${hash}.json`;
+    const shared: SharedBinding = { runId: binding.runId, key: `=${hash}`, attempt: 0, matter: binding.matter, kind: "shared" };
+    await this.#write(name, JSON.stringify({ binding: shared, value: text }));
+    return name;
+  }
+
+  /** Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it. */
+  async #write(name: string, text: string): Promise<void> {
     const file = path.join(this.dir, name);
-    const text = JSON.stringify({ binding, value });
     const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
     const small = body.length <= SYNC_BYTES;
     await this.#ensureDir(path.dirname(file), small);
@@ -97,7 +127,6 @@ export class FilePayloads implements PayloadStore {
       await this.#ensureDir(path.dirname(file), small, true);
       await write(tmp, file, body);
     }
-    return { file: name };
   }
 
   /** The shard's folder (made synchronously beside a small payload, for the reason SYNC_BYTES gives). */
@@ -113,7 +142,45 @@ export class FilePayloads implements PayloadStore {
       if (this.cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
       return ref.inline;
     }
-    const file = this.#confine(ref.file, binding);
+    const stored = this.#parse(await this.#open(this.#confine(ref.file, binding), binding), binding);
+    const b = stored.binding ?? {};
+    if (b.matter !== binding.matter) throw matterMismatch(binding);
+    if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
+    const value = stored.value ?? null;
+    // an output the engine may pass on to later steps: they refer to this file instead of copying it
+    if (binding.kind === "output") this.#shared.rememberOutput(value, binding.runId, ref.file);
+    if (stored.shared === undefined) return value;
+    return this.#fillShared(value, stored.shared, binding);
+  }
+
+  /** Puts the run's shared values back where the step's parameters had them. */
+  async #fillShared(value: JsonValue, parts: unknown, binding: PayloadBinding): Promise<JsonValue> {
+    if (!Array.isArray(parts)) return this.#reader.refuse(binding, "its shared values are not a list");
+    let root = value;
+    for (const part of parts as unknown[]) {
+      const { path: at, file } = (part ?? {}) as { path?: unknown; file?: unknown };
+      if (!Array.isArray(at) || !at.every((s) => typeof s === "string" || typeof s === "number") || typeof file !== "string") this.#reader.refuse(binding, "a shared value's reference is malformed");
+      const shared = this.#parse(await this.#openShared(file as string, binding), binding);
+      const b = shared.binding ?? {};
+      if (b.matter !== binding.matter) throw matterMismatch(binding);
+      if (b.runId !== binding.runId || (b.kind !== "shared" && b.kind !== "output")) this.#reader.refuse(binding, "a value it refers to was written for another run");
+      root = placeAt(root, at as Array<string | number>, shared.value ?? null, () => this.#reader.refuse(binding, "a shared value's place does not exist"));
+    }
+    return root;
+  }
+
+  /** A file of the run holding a shared value or an earlier step's output (kept after the first read). */
+  async #openShared(name: string, binding: PayloadBinding): Promise<string> {
+    if (!SHARED_FILE.test(name) || !name.startsWith(`${shardOf(binding.runId)}/${safe(binding.runId)}+`)) this.#reader.refuse(binding, `a shared value's file '${name.slice(0, 80)}' is not one of this run's`);
+    const cached = this.#cache.get(name);
+    if (cached !== undefined) return cached;
+    const text = await this.#open(path.join(this.dir, name), binding);
+    this.#cache.set(name, text);
+    return text;
+  }
+
+  /** The unsealed text of a payload file. */
+  async #open(file: string, binding: PayloadBinding): Promise<string> {
     let text: string;
     try {
       text = fs.statSync(file).size <= SYNC_BYTES ? fs.readFileSync(file, "utf8") : await fs.promises.readFile(file, "utf8");
@@ -123,27 +190,34 @@ export class FilePayloads implements PayloadStore {
         cause: error,
       });
     }
-    let stored: { binding?: Partial<PayloadBinding>; value?: JsonValue };
+    const cipher = this.cipher;
+    if (!cipher) return text;
+    let outer: { sealed?: unknown };
     try {
-      const outer = JSON.parse(text) as { sealed?: string };
-      if (this.cipher && typeof outer.sealed !== "string") this.#reader.refuse(binding, "it is not sealed, yet the workspace is encrypted");
-      stored = (this.cipher ? JSON.parse(this.cipher.open(outer.sealed!)) : outer) as typeof stored;
-    } catch (error) {
-      if (error instanceof ClusterError) throw error;
+      outer = JSON.parse(text) as { sealed?: unknown };
+    } catch {
       return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
     }
-    const b = stored.binding ?? {};
-    if (b.matter !== binding.matter) {
-      throw new ClusterError("STEP_MATTER_MISMATCH", `step '${binding.key}' of run '${binding.runId}' was sent for matter '${binding.matter ?? "(none)"}', but its ${binding.kind} was written for another matter`, {
-        hint: "A job was altered or misrouted; nothing was run.",
-        retryable: false,
-      });
+    if (typeof outer.sealed !== "string") this.#reader.refuse(binding, "it is not sealed, yet the workspace is encrypted");
+    try {
+      return cipher.open(outer.sealed as string);
+    } catch {
+      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
     }
-    if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
-    return stored.value ?? null;
+  }
+
+  #parse(text: string, binding: PayloadBinding): StoredPayload {
+    try {
+      const stored = JSON.parse(text) as unknown;
+      if (typeof stored === "object" && stored !== null && !Array.isArray(stored)) return stored as StoredPayload;
+    } catch {
+      // below
+    }
+    return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
   }
 
   removeRun(runId: string): void {
+    this.#shared.forgetRun(runId);
     // in the background: the run's completion (and the next run) need not wait for the deletes
     const shard = path.join(this.dir, shardOf(runId));
     const prefix = `${safe(runId)}+`;
@@ -159,6 +233,29 @@ export class FilePayloads implements PayloadStore {
     if (name !== expected) this.#reader.refuse(binding, `its file '${name.slice(0, 80)}' is not the one for this step`);
     return path.join(this.dir, expected);
   }
+}
+
+/** What a payload file holds (once opened). */
+interface StoredPayload {
+  readonly binding?: Partial<Omit<PayloadBinding, "kind">> & { readonly kind?: string };
+  readonly value?: JsonValue;
+  /** Parts of `value` kept in files of their own (the run's long strings, earlier steps' outputs). */
+  readonly shared?: unknown;
+}
+
+/** A shared value's own file: written for the run and matter, under the key `=<hash>`. */
+interface SharedBinding extends Omit<PayloadBinding, "kind"> {
+  readonly kind: "shared";
+}
+
+/** `<shard>/<run>+=<hash>.json` (a shared string) or `<shard>/<run>+<step>.<attempt>.output.json`. */
+const SHARED_FILE = /^[0-9a-f]{2}\/[A-Za-z0-9_.-]+\+(?:=[0-9a-f]{32}|[A-Za-z0-9_.-]+\.[0-9]+\.output)\.json$/;
+
+function matterMismatch(binding: PayloadBinding): ClusterError {
+  return new ClusterError("STEP_MATTER_MISMATCH", `step '${binding.key}' of run '${binding.runId}' was sent for matter '${binding.matter ?? "(none)"}', but its ${binding.kind} was written for another matter`, {
+    hint: "A job was altered or misrouted; nothing was run.",
+    retryable: false,
+  });
 }
 
 /**

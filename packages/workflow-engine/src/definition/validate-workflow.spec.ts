@@ -137,6 +137,22 @@ describe("parseWorkflowText", () => {
     expect(parseWorkflowText(yaml)).toEqual(parseWorkflowText(json));
   });
 
+  it("parses a text sent again once, and hands each caller a copy of its own", () => {
+    const yaml = `name: memo-${Math.random()}\nsteps:\n  - id: a\n    type: work\n    parameters: { list: [1, 2], text: "{{ inputs.text }}" }\n`;
+    const first = parseWorkflowText(yaml) as { steps: Array<{ parameters: { list: number[] } }> };
+    const again = parseWorkflowText(yaml) as typeof first;
+    expect(again).toEqual(first);
+    first.steps[0]!.parameters.list.push(3);
+    (first as { name?: string }).name = "changed";
+    const third = parseWorkflowText(yaml) as typeof first;
+    expect(third.steps[0]!.parameters.list).toEqual([1, 2]);
+    expect((third as { name?: string }).name).toMatch(/^memo-/);
+    expect(third).not.toBe(again);
+    // a bad text fails every time, with its message
+    expect(() => parseWorkflowText("name: a\nname: b\n")).toThrow(WorkflowParseError);
+    expect(() => parseWorkflowText("name: a\nname: b\n")).toThrow(WorkflowParseError);
+  });
+
   it("reports syntax errors and duplicate keys as WorkflowParseError", () => {
     expect(() => parseWorkflowText("{ bad json", { format: "json", source: "w.json" })).toThrow(WorkflowParseError);
     expect(() => parseWorkflowText("name: a\nname: b\n", { source: "w.yaml" })).toThrow(/workflow w\.yaml could not be parsed: YAML syntax/);

@@ -1,0 +1,142 @@
+import type { JsonValue } from "@bear/workflow-engine";
+import type { PayloadBinding } from "./payload-store";
+
+/** A part of a step's parameters kept in a file of the run's own: where it goes, and which file. */
+export interface SharedPart {
+  readonly path: ReadonlyArray<string | number>;
+  readonly file: string;
+}
+
+/** Strings at least this long are written once per run and referred to (a contract's text; ids and options stay inline). */
+const SHARE_MIN_CHARS = 4_096;
+/** How deep into parameters shared values are looked for (`parameters.outputs.key_terms` is 3 deep). */
+const SHARE_MAX_DEPTH = 4;
+/** Runs whose shared strings are remembered at most (a run that fails is never removed; the oldest go). */
+const MAX_RUNS = 256;
+
+/**
+ * The API side of writing a run's large values once. Every step of the review workflow names the
+ * contract text, and later steps name earlier steps' outputs: rendered into each step's parameters,
+ * the API wrote (and each worker read) the same 40 KB text six times and each output three times per
+ * contract. Here a step's parameters keep a reference instead: a long string goes to a
+ * content-addressed file of the run (written once per run and instance; any instance writing it
+ * writes the same file), and an object the engine passes on unchanged from an earlier step's output
+ * (the very object this process read from that output's file) refers to that file.
+ */
+export class SharedValues {
+  /**
+   * Per run, the file of each long string written or being written (a promise: the steps that start
+   * together share one write). V8 keeps a string's hash, so a repeated lookup of the same text is cheap.
+   */
+  readonly #strings = new Map<string, Map<string, Promise<string>>>();
+  /** Outputs this process read from files, by object: an object the engine passes on as-is is that file's value. */
+  readonly #outputs = new WeakMap<object, { readonly runId: string; readonly file: string }>();
+
+  constructor(
+    readonly enabled: boolean,
+    private readonly writeString: (binding: PayloadBinding, text: string) => Promise<string>,
+  ) {}
+
+  /** `value` with its shared parts cut out (null in their place), each recorded in `parts`. */
+  async slim(binding: PayloadBinding, value: JsonValue, parts: SharedPart[]): Promise<JsonValue> {
+    if (!this.enabled) return value;
+    const walk = async (v: JsonValue, at: Array<string | number>, depth: number): Promise<JsonValue> => {
+      if (typeof v === "string") {
+        if (v.length < SHARE_MIN_CHARS) return v;
+        parts.push({ path: at, file: await this.#fileOf(binding, v) });
+        return null;
+      }
+      if (v === null || typeof v !== "object") return v;
+      const output = this.#outputs.get(v);
+      if (output && output.runId === binding.runId) {
+        parts.push({ path: at, file: output.file });
+        return null;
+      }
+      if (depth >= SHARE_MAX_DEPTH) return v;
+      if (Array.isArray(v)) {
+        const out: JsonValue[] = [];
+        for (let i = 0; i < v.length; i++) out.push(await walk(v[i]!, [...at, i], depth + 1));
+        return out;
+      }
+      const out: Record<string, JsonValue> = {};
+      for (const [k, item] of Object.entries(v)) {
+        // defineProperty: an own "__proto__" key stays data and never sets a prototype
+        Object.defineProperty(out, k, { value: await walk(item, [...at, k], depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    };
+    return walk(value, [], 0);
+  }
+
+  async #fileOf(binding: PayloadBinding, text: string): Promise<string> {
+    let known = this.#strings.get(binding.runId);
+    if (!known) {
+      known = new Map();
+      this.#strings.set(binding.runId, known);
+      if (this.#strings.size > MAX_RUNS) this.#strings.delete(this.#strings.keys().next().value!);
+    }
+    let file = known.get(text);
+    if (file === undefined) {
+      file = this.writeString(binding, text);
+      known.set(text, file);
+      // a failed write is tried again by the next step that names the text
+      void file.catch(() => known.get(text) === file && known.delete(text));
+    }
+    return file;
+  }
+
+  /** `value` was read from `file` (a step's output): later steps given this object refer to the file. */
+  rememberOutput(value: JsonValue, runId: string, file: string): void {
+    if (this.enabled && value !== null && typeof value === "object") this.#outputs.set(value, { runId, file });
+  }
+
+  forgetRun(runId: string): void {
+    this.#strings.delete(runId);
+  }
+}
+
+/** `root` with `value` put at `at` (an empty path replaces the root); `missing` when the place does not exist. */
+export function placeAt(root: JsonValue, at: ReadonlyArray<string | number>, value: JsonValue, missing: () => never): JsonValue {
+  if (at.length === 0) return value;
+  let parent: unknown = root;
+  for (const segment of at.slice(0, -1)) {
+    if (parent === null || typeof parent !== "object" || !Object.prototype.hasOwnProperty.call(parent, segment)) missing();
+    parent = (parent as Record<string | number, unknown>)[segment];
+  }
+  const last = at[at.length - 1]!;
+  if (parent === null || typeof parent !== "object" || !Object.prototype.hasOwnProperty.call(parent, last)) missing();
+  Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
+  return root;
+}
+
+/** Texts by name, least recently used dropped past `maxBytes` (UTF-16: two bytes a character). */
+export class TextCache {
+  readonly #entries = new Map<string, string>();
+  #bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  get(name: string): string | undefined {
+    const text = this.#entries.get(name);
+    if (text === undefined) return undefined;
+    this.#entries.delete(name);
+    this.#entries.set(name, text);
+    return text;
+  }
+
+  set(name: string, text: string): void {
+    const size = text.length * 2;
+    if (size > this.maxBytes) return;
+    const old = this.#entries.get(name);
+    if (old !== undefined) {
+      this.#bytes -= old.length * 2;
+      this.#entries.delete(name);
+    }
+    this.#entries.set(name, text);
+    this.#bytes += size;
+    for (const [oldest, t] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= t.length * 2;
+    }
+  }
+}
