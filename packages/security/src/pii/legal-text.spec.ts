@@ -57,6 +57,15 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(values(text)).not.toContain("Assignment/License");
   });
 
+  it("types a word before a collective role as the organisation it names, and reads no party in a document's short name", () => {
+    const text =
+      'by and among Quarvo AB, a Swedish corporation ("Quarvo AB") and Quarvo US, Inc., a Delaware corporation ("Quarvo US" and together ' +
+      'with Quarvo AB, the "Quarvo Parties"), under the Joint Venture Agreement dated March 7, 2016 (the "JV Agreement"). The Quarvo Parties agree.';
+    const f = found(text);
+    expect(f.filter(([, v]) => v === "Quarvo").map(([t]) => t)).toEqual(["ORGANIZATION", "ORGANIZATION"]);
+    expect(f.map(([, v]) => v)).not.toContain("JV Agreement");
+  });
+
   it("drops a caption on a numbered line even when the same words were found as a name elsewhere", () => {
     const text = "Zorvex Manufacturing Outsourcing Services shall ship.\n\n1.   MANUFACTURING OUTSOURCING SERVICES\n\n1.1. SCOPE OF WORK. During the term\n";
     expect(values(text)).not.toContain("MANUFACTURING OUTSOURCING SERVICES");

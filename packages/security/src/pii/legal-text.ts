@@ -39,6 +39,8 @@ const INCORPORATED_AFTER =
 
 /** A role word for a party's group, after its name ("the Acme Parties", "Licensor Indemnitees", "Acme Affiliates"). */
 const COLLECTIVE_ROLE = /[\s,]+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members|Releasees|Releasors|Licensees|Licensors|Representatives)$/u;
+/** A collective role right after a name ("Veoneer Parties", "Acme Indemnitees"). */
+const ROLE_AFTER = /^\s+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members)(?![\p{L}])/u;
 /** One to three capitalised words with no legal form: a place or nationality word, not a company's name. */
 const PLACE_WORDS = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u;
 const ARTICLE_BEFORE = /\b(?:a|an)\s+$/i;
@@ -211,6 +213,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (!headings.has(line.start)) headings.set(line.start, headingRange(text, line));
     return headings.get(line.start);
   };
+  // the words of the organisations found, read once when a person's name stands before a collective role
+  let orgWords: Set<string> | undefined;
   for (const original of findings) {
     if (!NAME_TYPES.has(original.type)) {
       out.push(original);
@@ -227,6 +231,12 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     // "the Good Sam Parties", "Acme Indemnitees": the collective role word after a party's name is no part of it
     const role = COLLECTIVE_ROLE.exec(text.slice(f.start, f.end));
     if (role && role.index > 0) f = { ...f, end: f.start + role.index };
+    // "the Veoneer Parties" beside "Veoneer AB": a word read as a person before a collective role names the organisation
+    if (f.type === "PERSON" && ROLE_AFTER.test(text.slice(f.end, f.end + 30))) {
+      const name = text.slice(f.start, f.end);
+      orgWords ??= new Set(findings.filter((x) => x.type === "ORGANIZATION").flatMap((x) => wordsOf(text.slice(x.start, x.end))));
+      if (wordsOf(name).every((w) => orgWords?.has(w))) f = { ...f, type: "ORGANIZATION" };
+    }
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")

@@ -49,6 +49,8 @@ function namedAfterParty(alias: string, words: readonly string[], party: string)
 
 /** What a contract calls itself or its parts ("Agreement", "Services"): never a party's short name. */
 const DOCUMENT_WORD = /^(?:the\s+)?(?:Agreement|Contract|Amendment|Plan|Services?|Products?|Program|Schedule|Exhibit|License|Licence|Work|Works|Project|Term|Territory)$/i;
+/** The last word of a document's short name ("JV Agreement", "Supply Contract"). */
+const DOCUMENT_TAIL = /^(?:agreement|contract|amendment|addendum|plan|schedule|exhibit|policy|license|licence)$/i;
 /** A brand written with a lower-case letter and a hyphen or an inner capital ("i-Escrow", "e-centives", "mPhase"): no everyday word. */
 const HYPHEN_BRAND = /^\p{Ll}{1,2}(?:-\p{L}|\p{Lu})/u;
 
@@ -108,6 +110,8 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
     place = f;
   }
   if (!party) return undefined;
+  // (the "JV Agreement"), (the "Supply Contract"): a document's short name, whatever its first word
+  if (words.length >= 2 && DOCUMENT_TAIL.test(words[words.length - 1] ?? "")) return undefined;
   // (this "Agreement") names the document, whatever title was read as a name before it
   if (everyday && (DOCUMENT_WORD.test(alias) || /\bthis\s+["“]$/i.test(text.slice(Math.max(0, start - 8), start)))) return undefined;
   if (everyday && !(named && namedAfterParty(alias, words, text.slice(named.start, named.end)))) return undefined;

@@ -110,6 +110,8 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     if (!inName && initials(full) !== alias && (words.some((w) => isEnglishWord(w)) || /^\p{Lu}+$/u.test(alias))) continue;
     // ("Commission"), ("Board of Directors"), ("Agreement"): a kind of body or document in everyday words, not a name
     if (GENERIC_ALIAS_HEAD.test(words[0] ?? "") && words.every((w) => isEnglishWord(w) || CONNECTOR.test(w))) continue;
+    // (the "JV Agreement"): a document's short name
+    if (words.length >= 2 && /^(?:agreement|contract|amendment|addendum|plan|schedule|exhibit|policy|license|licence)$/i.test(words[words.length - 1] ?? "")) continue;
     // ("Trust"), ("Series Fund"): the kind of entity, not its name
     if (GENERIC_ORG_WORD.test(words[words.length - 1] ?? "") && words.slice(0, -1).every((w) => isEnglishWord(w))) continue;
     const start = m.index + m[0].lastIndexOf(m[1] ?? "");

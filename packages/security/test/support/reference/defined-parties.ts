@@ -71,6 +71,8 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     // ("Effective Date") nor another acronym (the People's Republic of China ("PRC") is no party)
     if (!inName && initials(full) !== alias && (words.some((w) => isEnglishWord(w)) || /^\p{Lu}+$/u.test(alias))) continue;
     if (GENERIC_ALIAS_HEAD.test(words[0] ?? "") && words.every((w) => isEnglishWord(w) || CONNECTOR.test(w))) continue;
+    // (the "JV Agreement"): a document's short name
+    if (words.length >= 2 && /^(?:agreement|contract|amendment|addendum|plan|schedule|exhibit|policy|license|licence)$/i.test(words[words.length - 1] ?? "")) continue;
     // ("Trust"), ("Series Fund"): the kind of entity, not its name
     if (GENERIC_ORG_WORD.test(words[words.length - 1] ?? "") && words.slice(0, -1).every((w) => isEnglishWord(w))) continue;
     const start = m.index + m[0].lastIndexOf(m[1] ?? "");

@@ -164,6 +164,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     }
     const role = /[\s,]+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members|Releasees|Releasors|Licensees|Licensors|Representatives)$/u.exec(text.slice(f.start, f.end));
     if (role && role.index > 0) f = { ...f, end: f.start + role.index };
+    if (f.type === "PERSON" && /^\s+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members)(?![\p{L}])/u.test(text.slice(f.end, f.end + 30))) {
+      const orgWords = new Set(findings.filter((x) => x.type === "ORGANIZATION").flatMap((x) => wordsOf(text.slice(x.start, x.end))));
+      if (wordsOf(text.slice(f.start, f.end)).every((w) => orgWords.has(w))) f = { ...f, type: "ORGANIZATION" };
+    }
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
