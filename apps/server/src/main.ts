@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
+// (MALLOC_ARENA_MAX=2 bounds glibc's malloc arenas, which keep memory LanceDB's native threads freed;
+// glibc reads it only at process start, hence the shebang. See apps/cli/tsup.config.ts.)
 import { createPinoLogger, loadBearConfig, type LogLevel } from "@bear/core";
 import { createServer } from "./server";
 

@@ -5,6 +5,7 @@
 //   nice -n 10 npx tsx bench/throughput.ts --only=cuad,latency   some sections (cuad, synthetic, onnx, latency, memory)
 //   nice -n 10 npx tsx bench/throughput.ts --only=memory         1 GB of synthetic text, peak RSS (several minutes)
 //   --synthetic-mb=200 --memory-mb=1024 --latency-chunks=100000  sizes
+//   --malloc-arena-max=2 (default) | unset   the memory run's MALLOC_ARENA_MAX, as `bear` and `bear-server` set it
 //
 // Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
 // measurement's alone. Raw LanceDB floor: read the files, cut 600-character chunks, write one
@@ -247,12 +248,13 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
 
 // ---------- orchestration ----------
 
-function runPhase<T>(phase: string, corpus: string, extra: string[] = []): T {
+function runPhase<T>(phase: string, corpus: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): T {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `rag-bench-${phase}-`));
   try {
     const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra], {
       encoding: "utf8",
       maxBuffer: 64 * MB,
+      env,
     });
     const line = result.stdout.split("\n").find((l) => l.startsWith("RESULT "));
     if (!line) throw new Error(`phase ${phase} failed (exit ${result.status}): ${result.stderr.slice(-3000)}`);
@@ -272,7 +274,7 @@ function ingestRows(label: string, corpus: string, onnx: boolean): void {
   console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}`);
   console.log(line("raw LanceDB", raw));
   console.log(line("RagEngine", engine));
-  console.log(`  ratio ${(engine.seconds / raw.seconds).toFixed(2)}x raw (cpu ${(engine.cpuSeconds / raw.cpuSeconds).toFixed(2)}x);  re-ingest of unchanged files ${engine.reingestSeconds!.toFixed(2)} s, ${engine.reingestChunks} chunks written`);
+  console.log(`  ratio ${(engine.seconds / raw.seconds).toFixed(2)}x raw (cpu ${(engine.cpuSeconds / raw.cpuSeconds).toFixed(2)}x);  re-ingest of unchanged files ${engine.reingestSeconds!.toFixed(2)} s, ${engine.reingestChunks} chunks written;  load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 }
 
 async function main(): Promise<void> {
@@ -324,8 +326,13 @@ async function main(): Promise<void> {
     if (only.has("memory")) {
       const dir = path.join(work, "memory");
       const bytes = writeCorpus(dir, Number(arg("memory-mb") ?? 1024));
-      const r = runPhase<IngestResult>("engine", dir);
-      console.log(`\nmemory: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB`);
+      // glibc reads MALLOC_ARENA_MAX only when a process starts: the child gets it as the apps' shebangs give it.
+      const arenas = arg("malloc-arena-max") ?? "2";
+      const { MALLOC_ARENA_MAX: _inherited, ...env } = process.env;
+      const r = runPhase<IngestResult>("engine", dir, [], arenas === "unset" ? env : { ...env, MALLOC_ARENA_MAX: arenas });
+      console.log(
+        `\nmemory: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical, MALLOC_ARENA_MAX=${arenas}: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB (load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`,
+      );
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { LegalChunker, detectHeading, sentenceSpans, type ChunkingStrategy } from "./legal-chunker";
+import { LegalChunker, detectHeading, sentenceSpans, shorten, type ChunkingStrategy } from "./legal-chunker";
 
 const CONTRACT = [
   "MASTER SERVICES AGREEMENT",
@@ -91,6 +91,31 @@ describe("LegalChunker", () => {
     expect(detectHeading("(b) immediately on notice")).toMatchObject({ label: "(b)" });
     expect(detectHeading("the supplier shall deliver.")).toBeNull();
     expect(detectHeading("2020 was a good year for the parties")).toBeNull();
+  });
+
+  it("shortens labels exactly as folding every whitespace run to one space does (its fast path skips single-spaced labels)", () => {
+    const reference = (label: string): string => {
+      const clean = label.replace(/\s+/g, " ").trim();
+      return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+    };
+    const piece = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\ufeff", "\r\n", "Term", "12.3", " x "));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join("")), (label) => {
+        expect(shorten(label)).toBe(reference(label));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("finds no heading in a line that starts with a lower-case letter other than i (in witness) or n (now, therefore)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(..."abcdefghjklmopqrstuvwxyz"), fc.string({ maxLength: 80 }), fc.constantFrom("", "  ", "\t"), (first, rest, indent) => {
+        expect(detectHeading(`${indent}${first}${rest}`)).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
+    expect(detectHeading("in witness whereof the parties sign")).toMatchObject({ label: "Signatures" });
+    expect(detectHeading("now, therefore, the parties agree")).toMatchObject({ label: "Operative provisions" });
   });
 
   it("does not end sentences at abbreviations or decimal numbers", () => {

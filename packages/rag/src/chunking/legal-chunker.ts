@@ -48,8 +48,12 @@ interface Heading {
 
 const SUBCLAUSE_LEVEL = 6;
 
-function shorten(label: string): string {
-  const clean = label.replace(/\s+/g, " ").trim();
+/** Whitespace that `shorten` folds: any but a single space (a run, a tab, a newline, a no-break space…). */
+const FOLDABLE_SPACE = /[^\S ]| {2}/;
+
+export function shorten(label: string): string {
+  // One call per clause line: most labels are single-spaced already, and the test allocates nothing.
+  const clean = (FOLDABLE_SPACE.test(label) ? label.replace(/\s+/g, " ") : label).trim();
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }
 
@@ -63,6 +67,9 @@ function clauseTitle(number: string, rest: string): string {
 export function detectHeading(rawLine: string): Heading | null {
   const line = rawLine.trim();
   if (line.length === 0 || line.length > 240) return null;
+  // Only "in witness…" and "now, therefore…" may start lower-case (the rest need #, (, §, a digit or a capital).
+  const first = line.charCodeAt(0);
+  if (first >= 0x61 && first <= 0x7a && first !== 0x69 && first !== 0x6e) return null;
   let m = /^(#{1,6})\s+(\S.*)$/.exec(line);
   if (m) return { level: m[1]!.length, label: shorten(m[2]!), kind: "heading" };
   if (/^IN WITNESS WHEREOF\b/i.test(line)) return { level: 1, label: "Signatures", kind: "signatures" };

@@ -66,10 +66,24 @@ export function assertMatter(matter: unknown): string {
 
 const unkeyedIds = new DocumentIds();
 
-/** Headings and names that help BM25 find the right document; the chunk's own text keeps its offsets. */
-function searchHeader(source: string, title: string, parties: readonly string[], sectionPath: readonly string[]): string {
+/**
+ * Each chunk's BM25 text: headings and names that help BM25 find the right document (file name,
+ * title, parties, section path), a newline, then the chunk's own text (which keeps its offsets).
+ * The document's part is built once, and the section part once per section (its chunks share the path).
+ */
+function searchTexts(source: string, title: string, parties: readonly string[], chunks: readonly { readonly text: string; readonly sectionPath: readonly string[] }[]): string[] {
   const name = path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
-  return [name, title, parties.join(" ; "), sectionPath.join(" > ")].filter(Boolean).join("\n");
+  const documentPart = [name, title, parties.join(" ; ")].filter(Boolean);
+  const headers = new Map<readonly string[], string>();
+  return chunks.map((c) => {
+    let header = headers.get(c.sectionPath);
+    if (header === undefined) {
+      const section = c.sectionPath.join(" > ");
+      header = (section ? [...documentPart, section] : documentPart).join("\n");
+      headers.set(c.sectionPath, header);
+    }
+    return `${header}\n${c.text}`;
+  });
 }
 
 /** Maps original page starts to offsets in a scrubbed text (binary search on the way back). */
@@ -345,7 +359,7 @@ export class IngestPipeline {
       file,
       chars: text.length,
       chunks,
-      searchTexts: chunks.map((c) => `${searchHeader(file, meta.title, meta.parties, c.sectionPath)}\n${c.text}`),
+      searchTexts: searchTexts(file, meta.title, meta.parties, chunks),
       commit: { record, text, pageStarts, replaces: existing !== undefined },
       ocr: this.#ocrOutcome(extracted),
     };

@@ -69,7 +69,14 @@ export function searchColumns(layout: ChunkLayout, sealed: boolean): string[] {
  */
 export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchTexts: readonly string[], fields: FieldSealer): Record<string, ColumnValues> {
   const common = { documentId: chunks.map((c) => c.documentId), version: chunks.map((c) => c.version), matter: chunks.map((c) => c.matter), docType: chunks.map((c) => c.docType) };
-  const sectionPath = chunks.map((c) => fields.seal(JSON.stringify(c.sectionPath), c.documentId));
+  // The chunks of one section share their path array: it is turned into JSON once.
+  const json = new Map<readonly string[], string>();
+  const pathJson = (p: readonly string[]): string => {
+    let s = json.get(p);
+    if (s === undefined) json.set(p, (s = JSON.stringify(p)));
+    return s;
+  };
+  const sectionPath = chunks.map((c) => fields.seal(pathJson(c.sectionPath), c.documentId));
   if (layout === "columns") {
     return {
       ...common,

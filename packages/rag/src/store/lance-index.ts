@@ -566,7 +566,9 @@ export class LanceIndex {
         ocr: docs.map((d) => (d.ocr ? JSON.stringify(d.ocr) : "")),
       };
       const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
-      await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      // New documents only (a first ingest): a plain append, one commit like the merge-insert, without its join against every stored row.
+      if (commits.some((c) => c.replaces)) await this.#documents.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      else await this.#documents.add(rows);
       for (const c of commits) this.#committed.set(c.record.id, c.record);
       // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
       const replaced = commits.filter((c) => c.replaces).map((c) => `(documentId = ${sqlString(c.record.id)} AND version <> ${sqlString(c.record.version)})`);
