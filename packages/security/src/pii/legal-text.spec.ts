@@ -66,6 +66,15 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(f.map(([, v]) => v)).not.toContain("JV Agreement");
   });
 
+  it("keeps a party's short name defined after its address, on the same line or on a line of its own", () => {
+    const own = 'BETWEEN:\n\nMARLOW TIDE NATURALS, INC., a company having its office at 7860 Venture Street, Burnaby, BC V5A 1V3\n\n("Marlow" or the "Company")\n\nAND:\n';
+    expect(values(own)).toContain("Marlow");
+    const same =
+      'VELVET RIDGE ENERGY TECHNOLOGIES INC, being a company organized under the laws of the United States of America, having its ' +
+      'registered office at 751 North Drive, Suite 9, Melbourne, FL 32934, United States ("Velvet Ridge"),\n\neach a "Party".';
+    expect(values(same)).toContain("Velvet Ridge");
+  });
+
   it("drops a caption on a numbered line even when the same words were found as a name elsewhere", () => {
     const text = "Zorvex Manufacturing Outsourcing Services shall ship.\n\n1.   MANUFACTURING OUTSOURCING SERVICES\n\n1.1. SCOPE OF WORK. During the term\n";
     expect(values(text)).not.toContain("MANUFACTURING OUTSOURCING SERVICES");

@@ -90,10 +90,12 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
   // (collectively "nanomaterials"): a lower-case term for a group of things, not a party's brand ("e-centives", "mPhase")
   if (!/^[\p{Lu}\d]/u.test(alias) && !HYPHEN_BRAND.test(alias) && /\bcollectively\b/i.test(text.slice(at, start))) return undefined;
   const everyday = !HYPHEN_BRAND.test(alias) && words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w));
-  if (findings.some((f) => f.start < start + alias.length && start < f.end)) return undefined;
+  // a confident finding there already names it; a guess of the name model or the lexicons ("Oak" of ("Oak Ridge")) does not
+  if (findings.some((f) => f.score >= 0.6 && f.start < start + alias.length && start < f.end)) return undefined;
   // the party: a name or an address that ends in the same sentence, at most 400 characters before
   const windowStart = Math.max(0, at - 400);
-  const sentence = text.slice(windowStart, at);
+  // brackets on a line of their own ("…Burnaby, BC V5A 1V3\n\n("Emerald" or the "Company")") close the paragraph above
+  const sentence = text.slice(windowStart, at).replace(/\n\s*\n\s*$/u, (g) => " ".repeat(g.length));
   const cut = Math.max(sentence.search(/\n\s*\n(?![\s\S]*\n\s*\n)/), sentence.search(/[.;]\s+\p{Lu}(?![\s\S]*[.;]\s+\p{Lu})/u));
   const from = windowStart + (cut >= 0 ? cut : 0);
   let party: PiiFinding | undefined;

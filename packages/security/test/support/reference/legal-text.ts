@@ -92,6 +92,8 @@ function headingRange(text: string, line: { start: number; end: number }): Headi
   for (const c of candidates) {
     // words apart by a tab or three spaces are columns (a signature block, a table row), not one heading
     if (COLUMN_GAP.test(c)) continue;
+    // ("Emerald" or the "Company"): a short name defined on a line of its own, not a heading
+    if (/^\s*\(\s*["“]/u.test(c)) continue;
     const words = c.split(/\s+/).filter((w) => /\p{L}/u.test(w));
     if (words.length === 0 || words.length > 12 || !/^[^\p{L}]*\p{Lu}/u.test(words[0] ?? "")) continue;
     if (!words.every((w) => CONNECTIVE.test(w) || /^[^\p{L}]*\p{Lu}/u.test(w))) continue;
