@@ -75,6 +75,11 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(values(same)).toContain("Velvet Ridge");
   });
 
+  it("ends an address before '(hereinafter \"…\")'", () => {
+    const text = 'by and between QUELL INTERNATIONAL, LLC, located at 3753 Howard Hughes Pkwy #200 Las Vegas NV 89169 (hereinafter "CLIENT"), and';
+    expect(found(text)).toContainEqual(["ADDRESS", "3753 Howard Hughes Pkwy #200 Las Vegas NV 89169"]);
+  });
+
   it("drops a caption on a numbered line even when the same words were found as a name elsewhere", () => {
     const text = "Zorvex Manufacturing Outsourcing Services shall ship.\n\n1.   MANUFACTURING OUTSOURCING SERVICES\n\n1.1. SCOPE OF WORK. During the term\n";
     expect(values(text)).not.toContain("MANUFACTURING OUTSOURCING SERVICES");

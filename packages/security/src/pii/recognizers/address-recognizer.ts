@@ -272,7 +272,7 @@ const CUE =
   /\b(?:address(?:\s+(?:is|of))?|addresses|lives at|living at|resides at|residing at|located at|situated at|arrived at|sent to|send (?:it |them |a new one |this )?to|ship(?:ped)? to|deliver(?:ed)? to|drops? (?:you|me) off at|return(?:ed)? to|moved to|meet me at|is at|corner of|billing address with|user:|it is|mail(?:ed)? to)\s*:?\s+/gi;
 /** Where an address that follows a cue ends. */
 const CUE_END =
-  /(?<=\d{4,5})\.(?=\s)|(?<=\b\d{5}(?:-\d{4})?)(?=,?\s+(?:and|or|with|to|for|as|by|in|which|who)\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+)?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+  /(?<=\d{4,5})\.(?=\s)|(?<=\b\d{5}(?:-\d{4})?)(?=,?\s+(?:and|or|with|to|for|as|by|in|which|who)\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+|hereinafter\b[^"“()\n]{0,30})?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
 
 const ADDRESS_WORDS = /^(?:apt|suite|ste|unit|box|de|do|da|la|del|van|von|str|ul|u|st|nan|and|the|of|street|road|avenue|lane|drive|way|place|court)\.?$/;
 /** Offset where two consecutive everyday lower-case English words start, or -1. */
