@@ -156,7 +156,7 @@ const session = new Session();
 session.connect();
 await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: 100 });
-profileTable("BEAR no-op step", await profiled(session, many(ours)));
+profileTable("BEAR no-op step", await profiled(session, many(ours), STEPS, process.env.TRACE_FUNCTIONS === "1"));
 profileTable("bare BullMQ job", await profiled(session, many(bare)));
 if (CONTRACTS > 0) {
   const texts = fs.readdirSync(cuad).filter((f) => f.endsWith(".txt")).sort().slice(0, CONTRACTS).map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));

@@ -113,8 +113,9 @@ export class ClusterNode {
     engine.events.subscribe((event) => {
       if (event.type === "run.started" && !event.resumed) this.#startedHere.add(event.runId);
       if (event.type === "run.completed") {
+        // a run resumed here may have files the instance that started it wrote: list its folder
+        if (!this.payloads.inline) this.payloads.removeRun(event.runId, { thorough: !this.#startedHere.has(event.runId) });
         this.#startedHere.delete(event.runId);
-        if (!this.payloads.inline) this.payloads.removeRun(event.runId);
       }
     });
     await this.runs.attach(engine);

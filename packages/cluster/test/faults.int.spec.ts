@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
@@ -92,6 +93,9 @@ describe("faults", () => {
       completedOnce(api.engine, runId, keys);
       // the step in flight when the instance died was joined, not run again
       for (const key of keys) expect(readLog(log).filter((l) => l.key === key && l.what === "start")).toHaveLength(1);
+      // the run's payload files, those the dead instance wrote included, are removed at its end
+      const left = (): string[] => (fs.readdirSync(payloadDir, { recursive: true }) as string[]).filter((f) => f.includes(`${runId}+`));
+      await until(() => left().length === 0, 5_000, "the resumed run's payload files to be removed");
     } finally {
       await killHard(doomed.proc);
       await w.close({ force: true });
