@@ -6,7 +6,7 @@ import { arrowTable } from "./arrow-columns";
 const schema = new arrow.Schema([new arrow.Field("s", new arrow.Utf8()), new arrow.Field("n", new arrow.Int32())]);
 
 describe("arrowTable", () => {
-  it("writes any strings (ASCII columns in one piece, others string by string) that read back unchanged", () => {
+  it("writes any strings (ASCII, accented, emoji, lone surrogates) that read back as their UTF-8", () => {
     const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 10 }), fc.constantFrom("", "é", "\u{1F600}", "plain ascii"));
     fc.assert(
       fc.property(fc.array(text, { maxLength: 40 }), (values) => {
@@ -18,5 +18,11 @@ describe("arrowTable", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("keeps each string's own bytes when a lone surrogate ends one string and another starts the next", () => {
+    const values = ["a\uD83D", "\uDE00b", "plain", "é"];
+    const table = arrowTable(arrow, schema, { s: values, n: [0, 1, 2, 3] }, values.length);
+    expect(Array.from({ length: 4 }, (_, i) => table.getChild("s")?.get(i) as string)).toEqual(["a\uFFFD", "\uFFFDb", "plain", "é"]);
   });
 });

@@ -43,32 +43,6 @@ function columnData(arrow: ArrowModule, type: Arrow.DataType, values: ColumnValu
 }
 
 function utf8(arrow: ArrowModule, type: Arrow.Utf8, values: readonly string[]): Arrow.Data<Arrow.Utf8> {
-  return asciiUtf8(arrow, type, values) ?? anyUtf8(arrow, type, values);
-}
-
-/**
- * Most columns (ids, versions, English text) are ASCII: then a byte offset is a character offset,
- * and the whole column is encoded in one call instead of two per string. Null when any string is not ASCII.
- */
-const ASCII_JOIN_LIMIT = 256 * 1024 * 1024;
-
-function asciiUtf8(arrow: ArrowModule, type: Arrow.Utf8, values: readonly string[]): Arrow.Data<Arrow.Utf8> | null {
-  const offsets = new Int32Array(values.length + 1);
-  let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    total += values[i]!.length;
-    offsets[i + 1] = total;
-  }
-  // (A string over V8's length limit, some 512M characters, cannot be joined: such columns take the other way.)
-  if (total > ASCII_JOIN_LIMIT) return null;
-  const joined = values.join("");
-  // UTF-8 of ASCII is one byte per character; anything else takes more bytes than it has characters.
-  if (Buffer.byteLength(joined, "utf8") !== total) return null;
-  const data = Buffer.from(joined, "latin1");
-  return arrow.makeData({ type, length: values.length, nullCount: 0, valueOffsets: offsets, data });
-}
-
-function anyUtf8(arrow: ArrowModule, type: Arrow.Utf8, values: readonly string[]): Arrow.Data<Arrow.Utf8> {
   const offsets = new Int32Array(values.length + 1);
   let total = 0;
   for (let i = 0; i < values.length; i++) {
