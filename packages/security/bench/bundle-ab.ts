@@ -1,0 +1,50 @@
+// Same-run A/B of two builds of the scanner over cuad_train contracts (report part), alternating per document; MB/s per
+// second of CPU time (the VM is shared: wall time also counts other jobs). Findings must come out identical.
+//   npx esbuild src/index.ts --bundle --platform=node --format=esm --target=es2022 --packages=external --outfile=tmp/ab-after.mjs
+//   nice -n 10 npx tsx bench/bundle-ab.ts dist/index.js tmp/ab-after.mjs [all|structured] [contracts]
+// (dist/index.js: the build of the code before the change; each bundle must sit one folder below the package, as dist/
+// does, to find model/.)
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { PiiScanner as Scanner, PiiScannerOptions } from "../src/pii/pii-scanner";
+import { loadCuad } from "./legal-eval";
+import { sharedDataDir } from "./pii-eval";
+
+const [beforeFile = "dist/index.js", afterFile = "tmp/ab-after.mjs", mode = "all", count = "30"] = process.argv.slice(2);
+type ScannerClass = new (options?: PiiScannerOptions) => Scanner;
+const load = async (file: string): Promise<ScannerClass> =>
+  ((await import(pathToFileURL(path.resolve(import.meta.dirname, "..", file)).href)) as { PiiScanner: ScannerClass }).PiiScanner;
+const options: PiiScannerOptions = mode === "structured" ? { names: false } : {};
+const before = new (await load(beforeFile))(options);
+const after = new (await load(afterFile))(options);
+const docs = loadCuad(sharedDataDir(import.meta.dirname), "report", Number(count)).map((c) => c.text);
+const MB = docs.reduce((s, d) => s + Buffer.byteLength(d), 0) / (1024 * 1024);
+for (const d of docs.slice(0, 3)) before.scan(d), after.scan(d); // warm up: word lists, model, compiled patterns
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let beforeMs = 0;
+let afterMs = 0;
+let identical = true;
+// the second scan of a text runs warmer (caches): which build goes first alternates per document
+const timed = (scanner: Scanner, d: string): [string, number] => {
+  const c = cpuMs();
+  const found = JSON.stringify(scanner.scan(d));
+  return [found, cpuMs() - c];
+};
+for (let pass = 0; pass < 2; pass++) {
+  docs.forEach((d, i) => {
+    const first = (i + pass) % 2 === 0;
+    const [a, aMs] = first ? timed(before, d) : ["", 0];
+    const [b, bMs] = timed(after, d);
+    const [a2, a2Ms] = first ? [a, aMs] : timed(before, d);
+    beforeMs += a2Ms;
+    afterMs += bMs;
+    if (a2 !== b) identical = false;
+  });
+}
+const rate = (ms: number): string => ((2 * MB) / (ms / 1000)).toFixed(2);
+console.log(
+  `${docs.length} contracts, ${MB.toFixed(2)} MB x 2 passes, ${mode}: before ${rate(beforeMs)} MB/s of CPU, after ${rate(afterMs)} MB/s of CPU, ${(beforeMs / afterMs).toFixed(2)}x, findings ${identical ? "identical" : "DIFFERENT"}`,
+);
