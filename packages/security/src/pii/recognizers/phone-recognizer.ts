@@ -157,15 +157,30 @@ export class PhoneRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     const taken = new Set<string>();
+    // the finder's answer for each window text, asked once: page headers and footers ("Source: ACME INC, 10-Q,
+    // 11/8/2019") repeat on every page (about 60% of a contract's windows are repeats), and the answer depends on the
+    // window's characters alone
+    const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
     for (const w of digitWindows(text)) {
-      for (const found of findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never)) {
-        const [start, end] = [w.offset + found.startsAt, w.offset + found.endsAt];
-        if (!found.number.isValid() || SSN_SHAPE.test(text.slice(start, end))) continue;
+      let found = answers.get(w.text);
+      if (!found) {
+        found = findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never).map((f) => ({
+          startsAt: f.startsAt,
+          endsAt: f.endsAt,
+          valid: f.number.isValid(),
+        }));
+        answers.set(w.text, found);
+      }
+      for (const f of found) {
+        const [start, end] = [w.offset + f.startsAt, w.offset + f.endsAt];
+        if (!f.valid || SSN_SHAPE.test(text.slice(start, end))) continue;
         const ctx = hasContext(text, start, end, PHONE_CONTEXT);
         taken.add(`${start}`);
         out.push({ type: "PHONE", start, end, score: enhance(0.7, ctx), recognizer: this.name });
       }
     }
+    // a number parsed once per scan: the same one stands in every page's header, a notice clause and a signature block
+    const validity = new Map<string, boolean>();
     for (const m of text.matchAll(CANDIDATE)) {
       const raw = m[0].replace(/\s*(?:x|ext\.?)\s*\d+$/i, "");
       const digits = raw.replace(/\D/g, "");
@@ -176,9 +191,13 @@ export class PhoneRecognizer implements Recognizer {
       const start = m.index;
       if (taken.has(`${start}`) || out.some((f) => f.start <= start && start < f.end)) continue;
       const end = start + m[0].length;
-      const valid = raw.startsWith("+")
-        ? parsePhoneNumberFromString(raw.replace("(0)", ""))?.isPossible() === true
-        : [this.defaultCountry, ...this.extra].some((c) => parsePhoneNumberFromString(raw, c)?.isValid() === true);
+      let valid = validity.get(raw);
+      if (valid === undefined) {
+        valid = raw.startsWith("+")
+          ? parsePhoneNumberFromString(raw.replace("(0)", ""))?.isPossible() === true
+          : [this.defaultCountry, ...this.extra].some((c) => parsePhoneNumberFromString(raw, c)?.isValid() === true);
+        validity.set(raw, valid);
+      }
       if (!valid) continue;
       const ctx = hasContext(text, start, end, PHONE_CONTEXT);
       out.push({ type: "PHONE", start, end, score: enhance(0.5, ctx), recognizer: this.name });
