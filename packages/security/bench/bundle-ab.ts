@@ -1,16 +1,17 @@
 // Same-run A/B of two builds of the scanner over cuad_train contracts (report part), alternating per document; MB/s per
 // second of CPU time (the VM is shared: wall time also counts other jobs). Findings must come out identical.
-//   npx esbuild src/index.ts --bundle --platform=node --format=esm --target=es2022 --packages=external --outfile=tmp/ab-after.mjs
-//   nice -n 10 npx tsx bench/bundle-ab.ts dist/index.js tmp/ab-after.mjs [all|structured] [contracts]
-// (dist/index.js: the build of the code before the change; each bundle must sit one folder below the package, as dist/
-// does, to find model/.)
+//   npm run build -w @bear/security                      (the code after the change: dist/index.js)
+//   git revert --no-commit <the change's commits>; npx esbuild src/index.ts --bundle --platform=node --format=esm \
+//     --target=es2022 --packages=external --outfile=dist/ab-before.mjs; git revert --abort
+//   nice -n 10 npx tsx bench/bundle-ab.ts dist/ab-before.mjs dist/index.js [all|structured] [contracts]
+// (a bundle must sit one folder below the package, as dist/ does, to find model/; the next build empties dist/.)
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PiiScanner as Scanner, PiiScannerOptions } from "../src/pii/pii-scanner";
 import { loadCuad } from "./legal-eval";
 import { sharedDataDir } from "./pii-eval";
 
-const [beforeFile = "dist/index.js", afterFile = "tmp/ab-after.mjs", mode = "all", count = "30"] = process.argv.slice(2);
+const [beforeFile = "dist/ab-before.mjs", afterFile = "dist/index.js", mode = "all", count = "30"] = process.argv.slice(2);
 type ScannerClass = new (options?: PiiScannerOptions) => Scanner;
 const load = async (file: string): Promise<ScannerClass> =>
   ((await import(pathToFileURL(path.resolve(import.meta.dirname, "..", file)).href)) as { PiiScanner: ScannerClass }).PiiScanner;
@@ -19,7 +20,11 @@ const before = new (await load(beforeFile))(options);
 const after = new (await load(afterFile))(options);
 const docs = loadCuad(sharedDataDir(import.meta.dirname), "report", Number(count)).map((c) => c.text);
 const MB = docs.reduce((s, d) => s + Buffer.byteLength(d), 0) / (1024 * 1024);
-for (const d of docs.slice(0, 3)) before.scan(d), after.scan(d); // warm up: word lists, model, compiled patterns
+// warm up: word lists, model, compiled patterns
+for (const d of docs.slice(0, 3)) {
+  before.scan(d);
+  after.scan(d);
+}
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
