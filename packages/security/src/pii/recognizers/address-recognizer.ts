@@ -210,6 +210,11 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
   },
 ];
 
+/** ", Texas 75034", ", NV 89169-1234" (a comma, a state or its code, a US ZIP): what follows a town. */
+const STATE_ZIP = /,[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \t]+\d{5}(?:-\d{4})?(?!\d)/g;
+/** The town right before STATE_ZIP: one to three capitalised words on the same line ("Las Vegas", "Santa Clara "). */
+const TOWN_BEFORE = /(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?$/u;
+
 /** Places named after a cue ("grew up in X", "flew to X", "Where: X", "ZIP: 1234"). */
 const PLACE_CUE =
   /(?:\b(?:(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|stationed|resides?|am|was|were|vacation(?:ing)?|trip) (?:in|to|at|from))|(?:^|\n)[ \t]*(?:Where|City|Country|Town|ZIP|Zip|Postcode|Postal code|State|Region)[ \t]*:)[ \t]+([\p{Lu}\d][\p{L}\d'’.-]*(?:[ ][\p{Lu}\d][\p{L}\d'’.-]*){0,3})/gu;
@@ -318,6 +323,11 @@ export class AddressRecognizer implements Recognizer {
       if (p.guard && !p.guard.test(text)) continue;
       p.regex.lastIndex = 0;
       for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
+    }
+    // "Frisco, Texas 75034", "Las Vegas, NV 89169": a US town line without its street, found from the state and ZIP back
+    for (const m of text.matchAll(STATE_ZIP)) {
+      const town = TOWN_BEFORE.exec(text.slice(Math.max(0, m.index - 200), m.index));
+      if (town) out.push({ type: "ADDRESS", start: m.index - town[0].length, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
     }
     for (const m of text.matchAll(EURO_LINE)) {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;

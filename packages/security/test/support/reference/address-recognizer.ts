@@ -141,6 +141,9 @@ export class AddressRecognizer implements Recognizer {
       p.regex.lastIndex = 0;
       for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
     }
+    // whole-text form of the town + state + ZIP pass
+    for (const m of text.matchAll(/(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?,[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \t]+\d{5}(?:-\d{4})?(?!\d)/gu))
+      out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
     for (const m of text.matchAll(EURO_LINE)) {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
