@@ -11,13 +11,15 @@ export function keyTermPart(file: string): KeyTermPart {
   return f === 0 ? "held-out" : f === 1 ? "dev" : "train";
 }
 
-/** Lower case, "&" → "and", no punctuation, no corporate suffixes or "the" (as bench/cuad.ts compares names). */
+/** Lower case, "&" → "and", no punctuation, no corporate suffixes (English anywhere, other countries' at the end) or "the". */
 export function normaliseName(s: string): string {
   return s
     .toLowerCase()
     .replace(/&/g, "and")
     .replace(/[^a-z0-9]+/g, " ")
     .replace(/\b(?:the|inc|corp|corporation|ltd|limited|llc|co|company|plc|l p|lp)\b/g, " ")
+    // Legal forms of other countries ("EuroTel Bratislava a.s.", "Merck Serono SA", "Cremer Oleo GmbH"), at the end of the name only.
+    .replace(/(?:\s(?:a s|s a|ag|gmbh|b v|bv|n v|nv|sa|s p a|spa|s r l|srl|pte|pty|ab|oy|kg|s a s|sas|s l|sl))+\s*$/, " ")
     .replace(/\s+/g, " ")
     .trim();
 }

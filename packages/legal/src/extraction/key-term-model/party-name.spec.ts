@@ -16,6 +16,7 @@ describe("partyNameBounds", () => {
     expect(shown("Capsugel US, LLC and its Affiliates with an address at 412 Mt.")).toBe("Capsugel US, LLC");
     expect(shown("PROFOUND MEDICAL INC. and PHILIPS MEDICAL SYSTEMS NEDERLAND B.V.")).toBe("PROFOUND MEDICAL INC.");
     expect(shown("BorrowMoney.com, inc of 512 Bayshore DR")).toBe("BorrowMoney.com, inc");
+    expect(shown("ANTHEMIC, LLC & VNUE This Sponsorship Agreement")).toBe("ANTHEMIC, LLC");
   });
 
   it("drops a list number or a date before the name", () => {

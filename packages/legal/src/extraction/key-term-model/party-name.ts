@@ -7,8 +7,9 @@ import { spanOf, type Span } from "../../text/span";
 // Legal forms, as written (case matters: "as" and "co" in lower case are words, "AS" and "Co." are forms).
 const LEGAL_FORM =
   /^(?:Inc|INC|inc|Corp|CORP|Ltd|LTD|ltd|LLC|L\.L\.C|LLP|L\.P|LP|PLC|Plc|plc|N\.A|S\.A|SA|AG|GmbH|GMBH|B\.V|BV|N\.V|NV|Pte|PTE|Pty|PTY|S\.p\.A|SpA|S\.r\.l|Srl|AB|A\/S|Oy|KG|Limited|LIMITED|Incorporated|INCORPORATED|Corporation|CORPORATION|Company|COMPANY|Co|CO)\.?$/;
-// After a legal form, the name still goes on with "of"/"for" ("Company of America") or another form ("GmbH & Co. KG").
-const GOES_ON = /^(?:of|for|&)$/i;
+// After a legal form, the name still goes on with "of"/"for" ("Company of America"); "& Co. KG" is another form (below),
+// "& VNUE" the next party.
+const GOES_ON = /^(?:of|for)$/i;
 // A list marker or a date before a name: "2.", "(a)", "4/8/2020", "2020.".
 const LEADING_NUMBER = /^(?:\(?[a-z]{1,3}\)|\(?\d{1,4}[.)]?|\d{1,2}\/\d{1,2}\/\d{2,4}\.?)$/i;
 
