@@ -1,6 +1,7 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
-// Usage: nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500)
+// Usage: nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
+// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_CACHE=0 the cache figures)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -308,3 +309,19 @@ await engine.dispose();
 await node.close();
 await redis.kill();
 fs.rmSync(tmp, { recursive: true, force: true });
+
+// 3. the cache's hit latency, L1 (memory) and L2 (disk, Redis; plain and sealed): the workspace's
+// cache bench (packages/workspace/bench/cache.ts --tiers), run here so one output holds every figure
+if (process.env.BENCH_CACHE !== "0") {
+  const workspaceDir = path.resolve(import.meta.dirname, "../../workspace");
+  const cache = spawn(process.execPath, ["--import", "tsx", path.join(workspaceDir, "bench/cache.ts"), "--tiers"], {
+    cwd: workspaceDir,
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.resolve(workspaceDir, "../../tsconfig.base.json") },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  cache.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => cache.once("exit", resolve));
+  console.log(`cache hit latency (packages/workspace/bench/cache.ts --tiers, a search result's hits and a vector${code === 0 ? "" : `; it exited ${code}`}):`);
+  for (const l of out.split("\n").filter((x) => /^L[12] hit/.test(x))) console.log(`  ${l}`);
+}

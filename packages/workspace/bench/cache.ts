@@ -2,7 +2,7 @@
 // (plain and sealed), each beside recomputing — a real workspace search (LanceDB BM25 over CUAD
 // contracts from ../shared/data/cuad_train), a real embedding (ONNX model2vec) and a real contract
 // review — and what L1 costs in memory. Run from packages/workspace:
-//   nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/cache.ts [contracts=40]
+//   nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/cache.ts [contracts=40] [--tiers]
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,7 +16,9 @@ import { RedisCacheStore } from "../src/cache/redis-cache-store";
 import { startRedis } from "../test/support/redis-server";
 
 const shared = path.resolve(import.meta.dirname, "../../../../shared");
-const CONTRACTS = Number(process.argv[2] ?? 40);
+/** `--tiers`: the cache alone (L1 and every L2 hit), as @bear/cluster's bench/scale-out.ts prints it. */
+const TIERS_ONLY = process.argv.includes("--tiers");
+const CONTRACTS = Number(process.argv.slice(2).find((a) => /^[0-9]+$/.test(a)) ?? 40);
 const ROUNDS = 2000;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
 const us = (ms: number) => `${(ms * 1000).toFixed(1).padStart(8)} µs`;
@@ -39,66 +41,68 @@ const secret = randomBytes(32);
 const kek = KeyEncryptionKey.fromBytes(randomBytes(32));
 const sealer: CacheSealer = envelopeSealer(new EnvelopeCipher(kek));
 
-// --- 1. a real workspace over CUAD contracts: search and review, uncached / miss / L1 / L2 -----------
-const files = fs.readdirSync(path.join(shared, "data/cuad_train/full_contract_txt")).sort().slice(0, CONTRACTS);
-const queries = fs
-  .readFileSync(path.join(shared, "data/cuad_train/category_descriptions.csv"), "utf8")
-  .split("\n")
-  .slice(1)
-  .map((l) => /^Category: ([^,]+),Description: ([^,]+)/.exec(l))
-  .filter((m): m is RegExpExecArray => m !== null)
-  .map((m) => `${m[1]} ${m[2]}`.slice(0, 200));
-const dir = path.join(tmp, "ws");
-const config = (enabled: boolean): BearConfig => {
-  const base = defaultBearConfig(dir);
-  return { ...base, log: { level: "error" }, cache: { ...base.cache, enabled } };
-};
-await WorkspaceFolder.at(dir).create();
-const t0 = performance.now();
-{
-  const ws = await openWorkspace({ config: config(true) });
-  const rag = await ws.rag();
-  fs.mkdirSync(path.join(dir, "uploads", "cuad"), { recursive: true });
-  for (const f of files) fs.copyFileSync(path.join(shared, "data/cuad_train/full_contract_txt", f), path.join(dir, "uploads", "cuad", f));
-  await rag.ingest([path.join(dir, "uploads", "cuad")], { matter: "cuad" });
-  await ws.clearCache("bench");
-  await ws.dispose();
-}
-console.log(`node ${process.version}; ${files.length} CUAD contracts ingested (lexical index) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${queries.length} queries from the CUAD category descriptions`);
-const search = (ws: Workspace) => (i: number) => ws.search(queries[i % queries.length]!, { k: 8 }, "bench");
-const contract = fs.readFileSync(path.join(shared, "data/cuad_train/full_contract_txt", files[0]!), "utf8");
-const review = (ws: Workspace) => () => ws.review(contract, { actor: "bench", resource: "bench" });
-{
-  const ws = await openWorkspace({ config: config(false) });
-  await search(ws)(0);
-  const base = line("search, no cache (recompute)", await timed(queries.length, search(ws)), msf);
-  const rev = line("review, no cache (recompute)", await timed(5, review(ws)), msf);
-  await ws.dispose();
-  const cached = await openWorkspace({ config: config(true) });
-  const miss = line("search, cache miss (compute+store)", await timed(queries.length, search(cached)), msf);
-  const hit = line("search, L1 hit", await timed(queries.length * 10, search(cached)), msf);
-  await review(cached)();
-  const revHit = line("review, L1 hit", await timed(50, review(cached)), msf);
-  const stats = await cached.cacheStats();
-  await cached.dispose();
-  const reopened = await openWorkspace({ config: config(true) });
-  const l2 = line("search, L2 hit (disk, new process)", await timed(queries.length, search(reopened)), msf);
-  await reopened.dispose();
-  console.log(`  search: L1 hit ${(base.p50 / hit.p50).toFixed(0)}x faster than recomputing, L2 ${(base.p50 / l2.p50).toFixed(1)}x; a miss costs ${(miss.p50 - base.p50).toFixed(2)} ms over no cache (p50)`);
-  console.log(`  review: L1 hit ${(rev.p50 / revHit.p50).toFixed(0)}x faster; search entries hold ${(stats.l1.bytes / Math.max(1, stats.l1.entries) / 1024).toFixed(1)} KB each on average`);
-}
+if (!TIERS_ONLY) {
+  // --- 1. a real workspace over CUAD contracts: search and review, uncached / miss / L1 / L2 -----------
+  const files = fs.readdirSync(path.join(shared, "data/cuad_train/full_contract_txt")).sort().slice(0, CONTRACTS);
+  const queries = fs
+    .readFileSync(path.join(shared, "data/cuad_train/category_descriptions.csv"), "utf8")
+    .split("\n")
+    .slice(1)
+    .map((l) => /^Category: ([^,]+),Description: ([^,]+)/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${m[1]} ${m[2]}`.slice(0, 200));
+  const dir = path.join(tmp, "ws");
+  const config = (enabled: boolean): BearConfig => {
+    const base = defaultBearConfig(dir);
+    return { ...base, log: { level: "error" }, cache: { ...base.cache, enabled } };
+  };
+  await WorkspaceFolder.at(dir).create();
+  const t0 = performance.now();
+  {
+    const ws = await openWorkspace({ config: config(true) });
+    const rag = await ws.rag();
+    fs.mkdirSync(path.join(dir, "uploads", "cuad"), { recursive: true });
+    for (const f of files) fs.copyFileSync(path.join(shared, "data/cuad_train/full_contract_txt", f), path.join(dir, "uploads", "cuad", f));
+    await rag.ingest([path.join(dir, "uploads", "cuad")], { matter: "cuad" });
+    await ws.clearCache("bench");
+    await ws.dispose();
+  }
+  console.log(`node ${process.version}; ${files.length} CUAD contracts ingested (lexical index) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${queries.length} queries from the CUAD category descriptions`);
+  const search = (ws: Workspace) => (i: number) => ws.search(queries[i % queries.length]!, { k: 8 }, "bench");
+  const contract = fs.readFileSync(path.join(shared, "data/cuad_train/full_contract_txt", files[0]!), "utf8");
+  const review = (ws: Workspace) => () => ws.review(contract, { actor: "bench", resource: "bench" });
+  {
+    const ws = await openWorkspace({ config: config(false) });
+    await search(ws)(0);
+    const base = line("search, no cache (recompute)", await timed(queries.length, search(ws)), msf);
+    const rev = line("review, no cache (recompute)", await timed(5, review(ws)), msf);
+    await ws.dispose();
+    const cached = await openWorkspace({ config: config(true) });
+    const miss = line("search, cache miss (compute+store)", await timed(queries.length, search(cached)), msf);
+    const hit = line("search, L1 hit", await timed(queries.length * 10, search(cached)), msf);
+    await review(cached)();
+    const revHit = line("review, L1 hit", await timed(50, review(cached)), msf);
+    const stats = await cached.cacheStats();
+    await cached.dispose();
+    const reopened = await openWorkspace({ config: config(true) });
+    const l2 = line("search, L2 hit (disk, new process)", await timed(queries.length, search(reopened)), msf);
+    await reopened.dispose();
+    console.log(`  search: L1 hit ${(base.p50 / hit.p50).toFixed(0)}x faster than recomputing, L2 ${(base.p50 / l2.p50).toFixed(1)}x; a miss costs ${(miss.p50 - base.p50).toFixed(2)} ms over no cache (p50)`);
+    console.log(`  review: L1 hit ${(rev.p50 / revHit.p50).toFixed(0)}x faster; search entries hold ${(stats.l1.bytes / Math.max(1, stats.l1.entries) / 1024).toFixed(1)} KB each on average`);
+  }
 
-// --- 2. embeddings: the ONNX model beside the cache ----------------------------------------------------
-{
-  const embedder = await OnnxEmbedder.load({ modelDir: path.join(shared, "models/model2vec-vq128-bge-base/onnx") });
-  const chunks = contract.match(/[^.]{40,400}\./g)!.slice(0, 200);
-  const cache = new TieredCache({ secret, maxMemoryBytes: 64 << 20 });
-  const cached = new CachedEmbedder(embedder, cache);
-  const model = line("embed 1 chunk, model (recompute)", await timed(chunks.length, (i) => embedder.embed([chunks[i]!])), msf);
-  await cached.embed(chunks);
-  const hit = line("embed 1 chunk, L1 hit", await timed(chunks.length * 10, (i) => cached.embed([chunks[i % chunks.length]!])), msf);
-  console.log(`  embedding: L1 hit ${(model.p50 / hit.p50).toFixed(0)}x faster than the model (${embedder.dimensions} dims)`);
-  await embedder.dispose();
+  // --- 2. embeddings: the ONNX model beside the cache ----------------------------------------------------
+  {
+    const embedder = await OnnxEmbedder.load({ modelDir: path.join(shared, "models/model2vec-vq128-bge-base/onnx") });
+    const chunks = contract.match(/[^.]{40,400}\./g)!.slice(0, 200);
+    const cache = new TieredCache({ secret, maxMemoryBytes: 64 << 20 });
+    const cached = new CachedEmbedder(embedder, cache);
+    const model = line("embed 1 chunk, model (recompute)", await timed(chunks.length, (i) => embedder.embed([chunks[i]!])), msf);
+    await cached.embed(chunks);
+    const hit = line("embed 1 chunk, L1 hit", await timed(chunks.length * 10, (i) => cached.embed([chunks[i % chunks.length]!])), msf);
+    console.log(`  embedding: L1 hit ${(model.p50 / hit.p50).toFixed(0)}x faster than the model (${embedder.dimensions} dims)`);
+    await embedder.dispose();
+  }
 }
 
 // --- 3. the cache alone: L1 and every L2, on a search-sized JSON value and a vector ---------------------
@@ -132,18 +136,20 @@ const stores: [string, () => CacheStore, CacheSealer | undefined][] = [
 }
 await redis.stop();
 
-// --- 4. memory: what L1 holds against what the heap grows by --------------------------------------------
-{
-  global.gc?.();
-  const before = process.memoryUsage();
-  const cache = new TieredCache({ secret, maxMemoryBytes: 64 << 20 });
-  for (let i = 0; i < 5000; i++) await cache.getOrCompute({ kind: "search", parts: [`q${i}`] }, async () => hitsValue);
-  global.gc?.();
-  const after = process.memoryUsage();
-  const s = await cache.stats();
-  console.log(
-    `memory: 5000 search entries, L1 counts ${(s.l1.bytes / 1e6).toFixed(1)} MB (cap ${(s.l1.maxBytes / 1e6).toFixed(0)} MB); heap +${((after.heapUsed - before.heapUsed) / 1e6).toFixed(1)} MB, array buffers +${((after.arrayBuffers - before.arrayBuffers) / 1e6).toFixed(1)} MB; RSS ${(after.rss / 1e6).toFixed(0)} MB${global.gc ? "" : " (run with --expose-gc for exact deltas)"}`,
-  );
+if (!TIERS_ONLY) {
+  // --- 4. memory: what L1 holds against what the heap grows by --------------------------------------------
+  {
+    global.gc?.();
+    const before = process.memoryUsage();
+    const cache = new TieredCache({ secret, maxMemoryBytes: 64 << 20 });
+    for (let i = 0; i < 5000; i++) await cache.getOrCompute({ kind: "search", parts: [`q${i}`] }, async () => hitsValue);
+    global.gc?.();
+    const after = process.memoryUsage();
+    const s = await cache.stats();
+    console.log(
+      `memory: 5000 search entries, L1 counts ${(s.l1.bytes / 1e6).toFixed(1)} MB (cap ${(s.l1.maxBytes / 1e6).toFixed(0)} MB); heap +${((after.heapUsed - before.heapUsed) / 1e6).toFixed(1)} MB, array buffers +${((after.arrayBuffers - before.arrayBuffers) / 1e6).toFixed(1)} MB; RSS ${(after.rss / 1e6).toFixed(0)} MB${global.gc ? "" : " (run with --expose-gc for exact deltas)"}`,
+    );
+  }
 }
 kek.dispose();
 fs.rmSync(tmp, { recursive: true, force: true });
