@@ -1,12 +1,13 @@
 import type { Redis } from "ioredis";
 import { ContainerModule } from "inversify";
 import { WriterGate, silentLogger, type ContentCipher, type Logger } from "@bear/core";
-import { ExecutorMiddleware, RunCoordinationToken, type Executor, type WorkflowEngine } from "@bear/workflow-engine";
+import { ExecutorMiddleware, RunCoordinationToken, type Executor, type JsonObject, type JsonValue, type WorkflowEngine } from "@bear/workflow-engine";
 import { connectRedis } from "./connection/redis-connection";
 import { parseRedisUrl, type RedisEndpoint } from "./connection/redis-url";
 import { ClusterError } from "./errors";
 import { RedisWriterGate } from "./locks/redis-writer-gate";
 import { FilePayloads, InlinePayloads, type PayloadStore } from "./payloads/payload-store";
+import { OneOffSteps, refuseLocal, type OneOffStepOptions } from "./queue/one-off-steps";
 import { QueueExecutor } from "./queue/queue-executor";
 import { ClusterRuns } from "./runs/cluster-runs";
 import { WorkerDirectory } from "./workers/worker-directory";
@@ -54,6 +55,9 @@ export class ClusterNode {
   readonly #logger: Logger;
   #engine: WorkflowEngine | undefined;
   #executor: QueueExecutor | undefined;
+  /** The executor of this instance's own acts sent to the workers (redaction, ingest preparation), made on first use. */
+  #actExecutor: QueueExecutor | undefined;
+  readonly #acts: OneOffSteps;
   #attached = false;
   /** Runs this instance started (not resumed) and still executes: their attempts were sent by nobody else. */
   readonly #startedHere = new Set<string>();
@@ -80,6 +84,17 @@ export class ClusterNode {
       ...(options.scanMs === undefined ? {} : { scanMs: options.scanMs }),
       logger: this.#logger,
     });
+    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], (runId) => this.#acts.matterOf(runId) ?? null, () => true)), this.payloads);
+  }
+
+  /**
+   * Runs one step of this instance's own acts on a capable worker, outside any workflow run (e.g.
+   * `redact`, `ingest.prepare`): the same queues, balancer, payload files and matter checks as a
+   * run's steps; a worker's retryable error is retried once. Fails with NO_CAPABLE_WORKER when no
+   * worker serving `type` reports within `waitForWorkerMs`.
+   */
+  runStep(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
+    return this.#acts.run(type, parameters, options);
   }
 
   /**
@@ -92,18 +107,22 @@ export class ClusterNode {
 
   /** The engine's executor: step types other than the local ones go to the workers' queues. */
   decorate(local: Executor): Executor {
-    this.#executor ??= new QueueExecutor({
+    this.#executor ??= this.#queueExecutor(local, this.#options.localTypes, (runId) => this.#engine?.store.getRun(runId)?.matter ?? null, (runId) => this.#startedHere.has(runId));
+    return this.#executor;
+  }
+
+  #queueExecutor(local: Executor, localTypes: readonly string[] | undefined, matterOf: (runId: string) => string | null, startedHere: (runId: string) => boolean): QueueExecutor {
+    return new QueueExecutor({
       endpoint: this.endpoint,
       local,
       payloads: this.payloads,
       redis: this.redis,
       workers: this.workers,
-      matterOf: (runId) => this.#engine?.store.getRun(runId)?.matter ?? null,
-      startedHere: (runId) => this.#startedHere.has(runId),
-      ...(this.#options.localTypes ? { localTypes: this.#options.localTypes } : {}),
+      matterOf,
+      startedHere,
+      ...(localTypes ? { localTypes } : {}),
       logger: this.#logger,
     });
-    return this.#executor;
   }
 
   /** Joins the cluster with this engine (opened on the shared database, resumeOnOpen false). */
@@ -136,12 +155,14 @@ export class ClusterNode {
    */
   detach(): void {
     this.#executor?.detach();
+    this.#actExecutor?.detach();
   }
 
   /** Leaves the cluster; `release` hands this instance's runs to another at once (a graceful stop). */
   async close(options: { readonly release?: boolean } = {}): Promise<void> {
     await this.runs.close(options);
     await this.#executor?.close();
+    await this.#actExecutor?.close();
     this.subscriber.disconnect();
     this.redis.disconnect();
   }

@@ -6,6 +6,7 @@ export { StepWorker, type StepWorkerOptions, type StepAuthorizer } from "./worke
 export { WorkerDirectory, RemoteWorkerCandidate } from "./workers/worker-directory";
 export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presence";
 export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
+export type { OneOffStepOptions } from "./queue/one-off-steps";
 export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
 export { RedisWriterGate, type RedisWriterGateOptions } from "./locks/redis-writer-gate";
 export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";

@@ -22,7 +22,9 @@ export type RagErrorCode =
   | "RAG_OCR_PAGE_FAILED"
   | "RAG_OCR_PAGE_TOO_LARGE"
   | "RAG_PAGE_NOT_FOUND"
-  | "RAG_SOURCE_CHANGED";
+  | "RAG_SOURCE_CHANGED"
+  /** A document prepared elsewhere (a cluster worker) is not the one asked for. */
+  | "RAG_PREPARED_INVALID";
 
 /** Base class of every @bear/rag error. */
 export class RagError extends BearError<RagErrorCode> {}

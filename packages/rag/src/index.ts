@@ -24,6 +24,7 @@ export type { Answer, AnswerOptions, AnswerStreamEvent, Citation, DroppedCitatio
 export type { DocumentRecord } from "./store/records";
 export { indexWriterHolder } from "./store/lance-index";
 export { hasUnfinishedIngest } from "./ingest/unfinished-ingest";
+export { DocumentPreparerToken, type DocumentPreparer, type PrepareRequest, type PreparedDocumentJson } from "./ingest/prepared-document";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
 export { formatNoteFor, sniffFormat, type DocumentFormat, type FormatNote } from "./extraction/sniff-format";

@@ -34,10 +34,11 @@ import { openEngineCache, removeLegacyEmbeddingCache } from "./cache/engine-cach
 import { sealedHitsCodec } from "./cache/sealed-hits-codec";
 import { CachedEmbedder } from "./embedding/cached-embedder";
 
-import { DocumentNotFoundError, DocumentReferenceError, MatterAccessDeniedError, NoEmbedderError, RagError } from "./errors";
+import { DocumentNotFoundError, DocumentReferenceError, ExtractionError, MatterAccessDeniedError, NoEmbedderError, RagError } from "./errors";
 import { renderPageImage, type PageImage, type PageImageOptions } from "./extraction/ocr/page-image";
 import { PageOcr } from "./extraction/ocr/page-ocr";
-import { IngestPipeline } from "./ingest/ingest-pipeline";
+import { assertMatter, IngestPipeline } from "./ingest/ingest-pipeline";
+import { preparedToJson, type DocumentPreparer, type PrepareRequest, type PreparedDocumentJson } from "./ingest/prepared-document";
 import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
 import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-config";
 import { findTermSpans, queryTerms, snippetOf, stem } from "./retrieval/highlight";
@@ -99,6 +100,11 @@ export interface RagEngineOptions extends RagConfigInput {
    * several hosts sharing the index folder commit one at a time. Omit on a single machine.
    */
   readonly writerGate?: WriterGate;
+  /**
+   * Prepares new and changed files elsewhere (e.g. @bear/cluster's workers, each running
+   * `prepareDocument`); the walk, the unchanged check and the commits stay here. Omit to prepare here.
+   */
+  readonly preparer?: DocumentPreparer;
 }
 
 /** `rag.stats()`: the state of an index. */
@@ -232,6 +238,7 @@ export class RagEngine implements Retriever {
       ...(options.events ? { events: options.events } : {}),
       audit: options.audit ?? nullAuditSink,
       ids: new DocumentIds(options.documentIdKey),
+      ...(options.preparer ? { preparer: options.preparer } : {}),
     });
     // Documents an interrupted ingest (kill -9, power cut) committed get their audit records now.
     await pipeline.reconcile();
@@ -251,6 +258,26 @@ export class RagEngine implements Retriever {
     }
     this.#assertAllowed([options.matter ?? "default"], options.actor);
     return this.#pipeline.run(list, options);
+  }
+
+  /**
+   * Prepares one file another process's ingest found new or changed (extract, OCR, scrub, chunk,
+   * embed), for that process to commit: what a cluster's worker runs. Checks the bytes are the
+   * content the request names; writes nothing.
+   */
+  async prepareDocument(request: PrepareRequest, options: { readonly signal?: AbortSignal } = {}): Promise<PreparedDocumentJson> {
+    this.#check();
+    assertMatter(request.matter);
+    const hash = createHash("sha256").update(request.bytes).digest("hex");
+    if (hash !== request.contentHash) {
+      throw new RagError("RAG_SOURCE_CHANGED", `file '${request.file}' is not the content the ingest read (its SHA-256 changed)`, { hint: "The file changed while it was being ingested; ingest it again." });
+    }
+    if (request.bytes.length > this.config.maxFileBytes) {
+      throw new ExtractionError("RAG_FILE_TOO_LARGE", request.file, `file '${request.file}' is ${request.bytes.length} bytes, over the ${this.config.maxFileBytes}-byte limit`);
+    }
+    // a plain Uint8Array copy: a Node Buffer's slice() is a view, and extraction transfers that view's buffer to a worker thread
+    const bytes = new Uint8Array(request.bytes);
+    return preparedToJson(await this.#pipeline.prepare({ ...request, bytes }, options.signal ? { signal: options.signal } : {}));
   }
 
   /** Removes a document and all its chunks. */

@@ -2,6 +2,7 @@ import { AuditSink, bearToken, Cache, ContentCipher, DocumentKeyring, Embedder, 
 import { ContainerModule } from "inversify";
 import { parseRagConfig, RagConfig, type RagConfigInput } from "./rag-config";
 import { RagEngine } from "./rag-engine";
+import { DocumentPreparerToken, type DocumentPreparer } from "./ingest/prepared-document";
 
 /** DI token of the RagEngine singleton (the class has an async factory, not a public constructor). */
 export const RagEngineToken = bearToken("rag", "RagEngine");
@@ -10,7 +11,7 @@ export const RagEngineToken = bearToken("rag", "RagEngine");
  * Binds RagConfig, RagEngineToken → RagEngine (singleton, opened asynchronously: use `container.getAsync`) and
  * core's Retriever. Optional collaborators come from the container when bound: Embedder (else
  * lexical-only), Llm (else extractive answers), Scrubber, ContentCipher (else the index is stored
- * in plain text), Cache (else the engine's own), WriterGate (a cluster's cross-machine writer lock), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
+ * in plain text), Cache (else the engine's own), WriterGate (a cluster's cross-machine writer lock), DocumentPreparerToken (a cluster's workers prepare new files), AuditSink, Logger, EventBus. `documentIdKey` (a workspace secret) keys document ids.
  */
 export interface RagModuleOptions {
   /** Scrub PII before indexing with the bound Scrubber (default true; false leaves the Scrubber to other packages). */
@@ -36,6 +37,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
         const keyring = ctx.get<DocumentKeyring>(DocumentKeyring, { optional: true });
         const cache = ctx.get<Cache>(Cache, { optional: true });
         const writerGate = ctx.get<WriterGate>(WriterGate, { optional: true });
+        const preparer = ctx.get<DocumentPreparer>(DocumentPreparerToken, { optional: true });
         return RagEngine.open({
           ...ctx.get<RagConfig>(RagConfig),
           ...(embedder ? { embedder } : {}),
@@ -48,6 +50,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
           ...(keyring ? { keyring } : {}),
           ...(cache ? { cache } : {}),
           ...(writerGate ? { writerGate } : {}),
+          ...(preparer ? { preparer } : {}),
           ...(documentIdKey ? { documentIdKey } : {}),
         });
       })

@@ -6,10 +6,11 @@ import { agentsModule, SpecialistToken } from "@bear/agents";
 import { legalModule } from "@bear/legal";
 import { modelManagerModule } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
-import { hasUnfinishedIngest, ragModule } from "@bear/rag";
+import { DocumentPreparerToken, hasUnfinishedIngest, ragModule, type DocumentPreparer } from "@bear/rag";
 import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher, type KeyEncryptionKey, type PiiScanPool } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
+import { clusterStepsSpecialist, workerPreparer } from "./cluster/cluster-steps";
 import { workspaceSpecialists } from "./agents/workspace-specialists";
 import { AuditPolicy } from "./audit/audit-policy";
 import { workspaceCacheModule } from "./cache/workspace-cache";
@@ -46,7 +47,13 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
   // one worker pool for the workspace's heavy work: scans (redaction, ingest scrubbing) and reviews
   const offload = new Offload(options.offload);
-  const container = createContainer(...workspaceModules(options, folder, manifest, keys, offload.scans), workspaceModule(folder), ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []));
+  const container = createContainer(
+    ...workspaceModules(options, folder, manifest, keys, offload.scans),
+    workspaceModule(folder),
+    ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []),
+    // an API instance's ingests prepare files on the workers (extract, OCR, scrub, chunk, embed); it commits them
+    ...(cluster && options.cluster!.role === "instance" ? [instancePreparerModule(cluster.node, folder.paths.uploads)] : []),
+  );
   cluster?.bindCipher(() => (container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined));
   // an older layout's folders, brought up to date once (sealed with the workspace's cipher when encrypted)
   manifest = await migrateWorkspace(folder, manifest, manifest.encryption && container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined, options.logger ?? silentLogger);
@@ -166,6 +173,8 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
     bind(SpecialistToken).toConstantValue(legalSpecialist());
     // contract reviewer (@bear/legal), PII scrubber (@bear/security), retrieval (@bear/rag), clause drafter
     for (const specialist of workspaceSpecialists(acts)) bind(SpecialistToken).toConstantValue(specialist);
+    // the step types an API instance of a cluster sends to its workers: redact (the scan), ingest.prepare
+    bind(SpecialistToken).toConstantValue(clusterStepsSpecialist(acts));
     for (const tool of workspaceTools(acts)) bind(AgentTool).toConstantValue(tool);
     bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));
@@ -195,6 +204,13 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
         return new WorkspacePlugins(paths, workspacePluginsConfig(paths, config), () => host, ctx.get<AuditSink>(AuditSink));
       })
       .inSingletonScope();
+  });
+}
+
+/** Binds rag's DocumentPreparer to the cluster's workers (`ingest.prepare` steps). */
+function instancePreparerModule(node: ClusterNode, uploads: string): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<DocumentPreparer>(DocumentPreparerToken).toConstantValue(workerPreparer(node, uploads));
   });
 }
 

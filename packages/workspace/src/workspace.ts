@@ -16,6 +16,7 @@ import {
   TokenVaultToken,
   type AccessControl,
   type AuditLog,
+  type PiiFinding,
   type PiiScanner,
   type PiiScrubber,
   type PiiScrubResult,
@@ -42,6 +43,7 @@ import { turnOf, type Conversation, type ConversationStore } from "./conversatio
 import type { WorkspaceActs } from "./tools/workspace-tools";
 import { pluginSpecialist } from "./agents/plugin-specialists";
 import { AgentStore } from "./agents/agent-store";
+import { REDACT_STEP, scanResult } from "./cluster/cluster-steps";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -516,11 +518,10 @@ export class Workspace implements AsyncDisposable {
     const tables = new MatterTableStore(path.join(path.dirname(this.folder.paths.vaultFile), "matters"));
     const table = matterId === undefined ? undefined : tables.read(matterId);
     if (matterId !== undefined && table) scrubber.importMatter(matterId, table);
-    const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
-    // The scan runs on the worker pool; so does applying the policy, unless it needs what only this thread has
-    // (the vault, the matter's placeholder table, a document's numbering so far).
-    const own = await this.offload.scan(text, options.signal ? { signal: options.signal } : {}, this.#container.get<PiiScanner>(PiiScannerToken));
-    const findings = extra.findings.length === 0 ? own : resolveOverlaps([...own, ...extra.findings]);
+    // Clustered, the scan (the CPU work) runs on a worker with the `redact` capability; the policy is
+    // applied here, where the vault and the matter's placeholder table are.
+    const scan = { plugins: options.plugins !== false, ...(options.signal ? { signal: options.signal } : {}) };
+    const { findings, used } = this.#cluster?.role === "instance" ? await this.#scanOnWorker(this.#cluster.node, text, scan, matterId) : await this.scanPii(text, scan);
     const scrubOptions = {
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.documentId ? { documentId: options.documentId } : {}),
@@ -536,11 +537,28 @@ export class Workspace implements AsyncDisposable {
       outcome: "success",
       actor: options.actor,
       ...(options.documentId ? { resource: options.documentId } : {}),
-      details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: extra.used.length, ...byType },
+      details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: used.length, ...byType },
     });
     if (result.policy === "reversible") this.saveVault();
     if (matterId !== undefined) tables.save(matterId, scrubber.exportMatter(matterId));
-    return { result, plugins: extra.used };
+    return { result, plugins: used };
+  }
+
+  /**
+   * The personal data in a text: the workspace's scanner on the worker pool, plus the recognizers of
+   * installed plugins (unless `plugins` is false), overlaps resolved. What a cluster's `redact` step runs.
+   */
+  async scanPii(text: string, options: { readonly plugins?: boolean; readonly signal?: AbortSignal } = {}): Promise<{ findings: PiiFinding[]; used: string[] }> {
+    const extra = options.plugins === false ? { findings: [], used: [] } : await this.plugins.piiFindings(text);
+    // The scan runs on the worker pool; so does applying the policy, unless it needs what only this thread has
+    // (the vault, the matter's placeholder table, a document's numbering so far).
+    const own = await this.offload.scan(text, options.signal ? { signal: options.signal } : {}, this.#container.get<PiiScanner>(PiiScannerToken));
+    return { findings: extra.findings.length === 0 ? own : resolveOverlaps([...own, ...extra.findings]), used: extra.used };
+  }
+
+  async #scanOnWorker(node: ClusterNode, text: string, scan: { readonly plugins: boolean; readonly signal?: AbortSignal }, matterId: string | undefined): Promise<{ findings: PiiFinding[]; used: string[] }> {
+    const output = await node.runStep(REDACT_STEP, { text, plugins: scan.plugins }, { matter: matterId ?? null, ...(scan.signal ? { signal: scan.signal } : {}) });
+    return scanResult(output, text);
   }
 
   /** Puts back the originals of vault tokens (only the owner or an authorized principal may), audited by the scrubber. */

@@ -5,10 +5,12 @@ import { CliError, PartialFailure } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { dim, displayPath, green, red, yellow } from "../output";
 import { formatBytes, formatSeconds, progressBar } from "../progress";
+import { clusterRedisUrl } from "./options";
 
 interface IngestFlags {
   readonly matter: string;
   readonly progress: boolean;
+  readonly redis?: string;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -18,6 +20,7 @@ export function registerIngestCommand(program: Command): void {
     .argument("<paths...>", "files or folders")
     .option("--matter <name>", "the matter (client file) the documents belong to", "default")
     .option("--no-progress", "no progress bar, even at a terminal")
+    .option("--redis <url>", "extract, chunk and embed on `bear worker --capabilities ingest.*` through this Redis; commits stay here (default: BEAR_REDIS_URL)")
     .addHelpText(
       "after",
       [
@@ -35,7 +38,8 @@ export function registerIngestCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
       const plan = (await import("@bear/workspace")).planIngest(paths);
-      const report = await ctx.withWorkspace({ ingestRoot: plan.root }, async (workspace) => {
+      const redisUrl = await clusterRedisUrl(flags.redis);
+      const report = await ctx.withWorkspace({ ingestRoot: plan.root, ...(redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {}) }, async (workspace) => {
         const rag = await workspace.rag();
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",

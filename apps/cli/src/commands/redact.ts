@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
+import { clusterRedisUrl } from "./options";
 
 interface RedactFlags {
   readonly out?: string;
@@ -14,6 +15,8 @@ interface RedactFlags {
   readonly plugins?: boolean;
   /** Share placeholders with the matter's earlier redactions (`--matter M`). */
   readonly matter?: string;
+  /** Scan on the cluster's workers (`--redis URL`, default BEAR_REDIS_URL). */
+  readonly redis?: string;
 }
 
 /** One removed value, located but not repeated (the report must be safe to share). */
@@ -49,6 +52,7 @@ export function registerRedactCommand(program: Command): void {
     .option("--force", "overwrite the output file if it exists")
     .option("--no-plugins", "do not use the PII recognizers of installed plugins")
     .option("--matter <id>", "number placeholders across the matter's documents: the same person keeps <PERSON_1> (table sealed in the workspace)")
+    .option("--redis <url>", "scan on a `bear worker --capabilities redact` through this Redis (default: BEAR_REDIS_URL; none: here)")
     .addHelpText(
       "after",
       [
@@ -66,12 +70,13 @@ export function registerRedactCommand(program: Command): void {
     .action(async (file: string, flags: RedactFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const report = await redactFile(ctx, file, flags);
+      const report = await redactFile(ctx, file, flags, await clusterRedisUrl(flags.redis));
       ctx.emit(report, () => renderReport(report));
     });
 }
 
-export async function redactFile(ctx: CommandContext, file: string, flags: RedactFlags): Promise<RedactionReport> {
+/** `redisUrl`: the scan runs on the cluster's workers (the policy, vault and matter tables stay here). */
+export async function redactFile(ctx: CommandContext, file: string, flags: RedactFlags, redisUrl?: string): Promise<RedactionReport> {
   const { readDocumentText, assessRisk } = await import("@bear/workspace");
   const { input, bytes, text, format, extension } = await readDocumentText(file);
   const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.redacted${extension}`));
@@ -80,7 +85,7 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
     throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
   }
   const documentId = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
-  return ctx.withWorkspace({ llm: false }, async (workspace) => {
+  return ctx.withWorkspace({ llm: false, ...(redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {}) }, async (workspace) => {
     const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
     fs.writeFileSync(output, result.text, { mode: 0o600 });
     const byType: Record<string, number> = {};

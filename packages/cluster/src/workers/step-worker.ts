@@ -194,6 +194,8 @@ export class StepWorker {
           stepId: data.stepId,
           type: data.type,
           ...(data.agent === undefined ? {} : { agent: data.agent }),
+          // the run's matter (handlers work in its file area and documents), as on the instance
+          ...(data.matter === null ? {} : { matter: data.matter }),
           parameters: input.parameters,
           attempt: data.attempt,
           ...(data.index === undefined ? {} : { item: input.item ?? null, index: data.index }),

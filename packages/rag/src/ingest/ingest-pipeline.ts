@@ -5,18 +5,19 @@ import { BearError, nullAuditSink, silentLogger, type AuditSink, type Embedder, 
 import { Subject, type Observable } from "rxjs";
 import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
-import { ExtractionError } from "../errors";
+import { ExtractionError, RagError } from "../errors";
 import type { ExtractedDocument } from "../extraction/extract-document";
 import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
 import { formatNoteFor } from "../extraction/sniff-format";
-import type { PageOcr } from "../extraction/ocr/page-ocr";
-import type { DocumentCommit, LanceIndex } from "../store/lance-index";
+import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
+import type { LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
 import { DocumentIds } from "./document-ids";
 import { IngestJournal } from "./ingest-journal";
+import { preparedFromJson, type DocumentPreparer, type PreparedDocument, type PrepareRequest } from "./prepared-document";
 import { reconcileIngests } from "./reconcile-ingests";
 import { walkFiles } from "./walk-files";
 
@@ -36,18 +37,8 @@ export interface IngestPipelineDeps {
   readonly ocr?: PageOcr;
   /** Keyed document ids (default: unkeyed, derivable). */
   readonly ids?: DocumentIds;
-}
-
-/** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
-interface PreparedDocument {
-  readonly file: string;
-  /** Characters of its text: what a batch's size is counted in. */
-  readonly chars: number;
-  readonly chunks: readonly ChunkRecord[];
-  readonly searchTexts: readonly string[];
-  readonly commit: DocumentCommit;
-  /** What OCR read and which pages failed, for the file's outcome in the report. */
-  readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures">;
+  /** Prepares new and changed files elsewhere (a cluster's workers); default: here. */
+  readonly preparer?: DocumentPreparer;
 }
 
 /** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
@@ -180,7 +171,7 @@ export class IngestPipeline {
   }
 
   async #runJournaled(runId: string, inputs: readonly string[], options: IngestOptions, matter: string, journal: IngestJournal): Promise<IngestReport> {
-    const concurrency = options.concurrency ?? this.#deps.concurrency;
+    const concurrency = options.concurrency ?? this.#deps.preparer?.concurrency ?? this.#deps.concurrency;
     const started = Date.now();
     const outcomes: FileOutcome[] = [];
     let bytesRead = 0;
@@ -286,7 +277,7 @@ export class IngestPipeline {
 
   /** Reads, extracts, (scrubs,) chunks and (embeds) one file: a document ready to commit, or its outcome (unchanged, failed). */
   async #prepareFile(runId: string, file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
-    const { index, chunker, embedder, scrubber } = this.#deps;
+    const { index } = this.#deps;
     const stat = await fs.stat(file);
     if (stat.size > this.#deps.maxFileBytes) {
       throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' is ${stat.size} bytes, over the ${this.#deps.maxFileBytes}-byte limit`, {
@@ -301,6 +292,35 @@ export class IngestPipeline {
     if (existing && existing.version === this.versionOf(contentHash, this.#ocrKey(existing.ocr !== undefined, existing.type))) {
       return { outcome: { file, status: "unchanged", documentId, chunks: existing.chunkCount }, bytes: bytes.length };
     }
+    const request: PrepareRequest = { file, bytes, documentId, matter, contentHash, replaces: existing !== undefined };
+    const { preparer } = this.#deps;
+    const prepared = preparer
+      ? this.#checkSettings(preparedFromJson(await preparer.prepare(request, options.signal), request))
+      : await this.prepare(request, { ...(options.signal ? { signal: options.signal } : {}), onPage: (p) => this.#emit({ type: "ocr-page", runId, file, ...p }) });
+    return { prepared, bytes: bytes.length };
+  }
+
+  /** A document prepared elsewhere must have been made with this index's settings (chunker, embedder, scrubbing, OCR). */
+  #checkSettings(prepared: PreparedDocument): PreparedDocument {
+    const { record } = prepared.commit;
+    const { embedder } = this.#deps;
+    const sameVersion = record.version === this.versionOf(record.contentHash, this.#ocrKey(record.ocr !== undefined, record.type));
+    const sameVectors = prepared.chunks.every((c) => (embedder ? c.vector?.length === embedder.dimensions : c.vector === undefined));
+    if (!sameVersion || !sameVectors) {
+      throw new RagError("RAG_PREPARED_INVALID", `file '${prepared.file}' was prepared with other settings (chunking, embedding model, scrubbing or OCR) than this index's`, {
+        hint: "Give every machine of the cluster the same configuration and models.",
+      });
+    }
+    return prepared;
+  }
+
+  /**
+   * Extracts, (OCRs, scrubs,) chunks and (embeds) one new or changed file: the CPU work of an
+   * ingest, which a cluster's workers run for the ingesting instance (`RagEngine.prepareDocument`).
+   */
+  async prepare(request: PrepareRequest, options: { readonly signal?: AbortSignal; readonly onPage?: (p: OcrPageProgress) => void } = {}): Promise<PreparedDocument> {
+    const { chunker, embedder, scrubber } = this.#deps;
+    const { file, bytes, documentId, matter, contentHash } = request;
     // The text layer is read in a worker thread (a bomb fails this file only); OCR then runs here,
     // on the engine's own worker pool shared by every file of the ingest.
     const { ocr } = this.#deps;
@@ -308,7 +328,7 @@ export class IngestPipeline {
     if (ocr) {
       extracted = await completeWithOcr(file, bytes, extracted, ocr, {
         ...(options.signal ? { signal: options.signal } : {}),
-        onPage: (p) => this.#emit({ type: "ocr-page", runId, file, ...p }),
+        ...(options.onPage ? { onPage: options.onPage } : {}),
       });
     }
     options.signal?.throwIfAborted();
@@ -360,10 +380,10 @@ export class IngestPipeline {
       chars: text.length,
       chunks,
       searchTexts: searchTexts(file, meta.title, meta.parties, chunks),
-      commit: { record, text, pageStarts, replaces: existing !== undefined },
+      commit: { record, text, pageStarts, replaces: request.replaces },
       ocr: this.#ocrOutcome(extracted),
     };
-    return { prepared, bytes: bytes.length };
+    return prepared;
   }
 
   #ocrOutcome(extracted: ExtractedDocument): Pick<FileOutcome, "ocr" | "pageFailures"> {

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { Executor, JsonObject, JsonValue, StepProgress } from "@bear/workflow-engine";
+import { ClusterError, RemoteStepError } from "../errors";
+import type { PayloadStore } from "../payloads/payload-store";
+
+/** Options of one step sent outside any workflow run. */
+export interface OneOffStepOptions {
+  /** The matter the work is for: written into the job and its payload files, checked by the worker. */
+  readonly matter: string | null;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: StepProgress) => void;
+  /** Attempts when a worker's error says a retry may help (default 2). */
+  readonly attempts?: number;
+}
+
+/**
+ * Steps an API instance sends to the workers for its own acts (a redaction, the preparation of an
+ * ingested file), not for a workflow run: each gets a run id of its own (`act-<uuid>`), goes
+ * through the same queues, balancer, payload files and matter checks as a run's steps, and its
+ * payload files are removed once it settles. Nothing is recorded in the workflow database.
+ */
+export class OneOffSteps {
+  readonly #matters = new Map<string, string | null>();
+
+  constructor(
+    private readonly executor: () => Executor,
+    private readonly payloads: PayloadStore,
+  ) {}
+
+  /** The matter of a one-off step's run id (for the queue executor's jobs), or undefined for a workflow run's. */
+  matterOf(runId: string): string | null | undefined {
+    return this.#matters.get(runId);
+  }
+
+  owns(runId: string): boolean {
+    return this.#matters.has(runId);
+  }
+
+  async run(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
+    const runId = `act-${randomUUID()}`;
+    this.#matters.set(runId, options.matter);
+    const signal = options.signal ?? new AbortController().signal;
+    const attempts = Math.max(1, options.attempts ?? 2);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.executor().execute({ runId, stepId: "act", type, parameters, attempt, ...(options.matter === null ? {} : { matter: options.matter }) }, { signal, onProgress: options.onProgress ?? (() => undefined) });
+        } catch (error) {
+          const retry = error instanceof RemoteStepError && error.retryable && attempt < attempts && !signal.aborted;
+          if (!retry) throw error;
+        }
+      }
+    } finally {
+      this.#matters.delete(runId);
+      if (!this.payloads.inline) this.payloads.removeRun(runId);
+    }
+  }
+}
+
+/** The executor of one-off steps never runs anything in-process: every type goes to a worker. */
+export const refuseLocal: Executor = {
+  execute: (task) => Promise.reject(new ClusterError("NO_CAPABLE_WORKER", `step type '${task.type}' is not run in the API instance`, { retryable: false })),
+};

@@ -1,0 +1,104 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { confinePath, isPathInside } from "@bear/core";
+import { defineSpecialist, type Specialist } from "@bear/agents";
+import type { ClusterNode } from "@bear/cluster";
+import type { DocumentPreparer, PreparedDocumentJson, PrepareRequest } from "@bear/rag";
+import type { PiiFinding } from "@bear/security";
+import { PermanentStepError, type JsonObject } from "@bear/workflow-engine";
+import { z } from "zod";
+import { handler, matterOf } from "../agents/document-source";
+import type { WorkspaceActs } from "../tools/workspace-tools";
+
+/** Step type of a redaction's scan (built-in and plugin recognizers) on a worker. */
+export const REDACT_STEP = "redact";
+/** Step type of an ingest's CPU work on one file (extract, OCR, scrub, chunk, embed) on a worker. */
+export const INGEST_PREPARE_STEP = "ingest.prepare";
+
+const MAX_TEXT = 10 * 1024 * 1024;
+
+const redactParams = z.strictObject({ text: z.string().max(MAX_TEXT), plugins: z.boolean().default(true) });
+
+/** Where a worker reads an ingested file: an upload of the matter (in the shared workspace), or its bytes (in the sealed payload file). */
+const ingestSource = z.union([z.strictObject({ upload: z.string().min(1).max(1024) }), z.strictObject({ bytes: z.base64().max(Math.ceil((96 * 1024 * 1024) / 3) * 4) })]);
+const ingestParams = z.strictObject({
+  file: z.string().min(1).max(4096),
+  documentId: z.string().min(1).max(200),
+  matter: z.string().min(1).max(200),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  replaces: z.boolean(),
+  source: ingestSource,
+});
+
+const findingSchema = z.strictObject({ type: z.string().min(1).max(64), start: z.number().int().min(0), end: z.number().int().min(0), score: z.number().min(0).max(1), recognizer: z.string().max(200) });
+const scanOutput = z.strictObject({ findings: z.array(findingSchema), plugins: z.array(z.string().max(300)) });
+
+/**
+ * The step types an API instance sends to its workers for its own acts (see @bear/cluster's
+ * `runStep`): `redact` (`{ text, plugins? }` → `{ findings, plugins }`: the scan, whose policy the
+ * instance applies with its vault and matter tables) and `ingest.prepare` (one new or changed file
+ * → the prepared document the instance commits). Both check the run's matter in the worker.
+ */
+export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
+  return defineSpecialist({
+    id: "cluster-steps",
+    name: "Redaction and ingest work for a cluster's API instances",
+    description: "Scans text for personal data and prepares ingested files (extract, OCR, scrub, chunk, embed) for the instance that commits them.",
+    capabilities: {
+      [REDACT_STEP]: handler(REDACT_STEP, redactParams, async (ctx) => {
+        const { findings, used } = await acts.get().scanPii(ctx.parameters.text, { plugins: ctx.parameters.plugins, signal: ctx.signal });
+        return { findings: findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })), plugins: used };
+      }),
+      [INGEST_PREPARE_STEP]: handler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
+        const p = ctx.parameters;
+        // matter check in the worker: the step's matter is its run's (the payload file was written for it)
+        if (p.matter !== matterOf(ctx)) throw new PermanentStepError(ctx.stepId, `the file names matter '${p.matter.slice(0, 80)}', not its run's ('${matterOf(ctx).slice(0, 80)}')`);
+        const workspace = acts.get();
+        const bytes = "bytes" in p.source ? Buffer.from(p.source.bytes, "base64") : await readUpload(workspace.folder.paths.uploads, p.source.upload, p.matter, ctx.stepId);
+        const rag = await workspace.rag();
+        return (await rag.prepareDocument({ file: p.file, bytes, documentId: p.documentId, matter: p.matter, contentHash: p.contentHash, replaces: p.replaces }, { signal: ctx.signal })) as unknown as JsonObject;
+      }),
+    },
+  });
+}
+
+/** An upload of the step's matter, confined to the uploads folder (symlinks resolved). */
+async function readUpload(uploads: string, relative: string, matter: string, stepId: string): Promise<Uint8Array> {
+  const [first] = relative.split("/");
+  if (first !== matter) throw new PermanentStepError(stepId, `upload '${relative.slice(0, 200)}' is not in matter '${matter.slice(0, 80)}'`);
+  return new Uint8Array(await fs.readFile(confinePath(path.join(uploads, matter), relative.slice(matter.length + 1))));
+}
+
+/** The findings a worker's `redact` step returned, checked against the text they are for. */
+export function scanResult(output: unknown, text: string): { findings: PiiFinding[]; used: string[] } {
+  const parsed = scanOutput.parse(output);
+  for (const f of parsed.findings) {
+    if (f.end > text.length || f.start > f.end) throw new PermanentStepError("act", `a worker's finding [${f.start}, ${f.end}) lies outside the ${text.length}-character text`);
+  }
+  return { findings: parsed.findings as PiiFinding[], used: parsed.plugins };
+}
+
+/**
+ * An API instance's ingests prepare new and changed files on the workers (`ingest.prepare`): an
+ * upload is named by its place in the shared uploads folder, any other file travels as bytes in
+ * the step's payload file (sealed in an encrypted workspace); never inside the job.
+ */
+export function workerPreparer(node: ClusterNode, uploads: string, concurrency = 8): DocumentPreparer {
+  return {
+    concurrency,
+    async prepare(request: PrepareRequest, signal?: AbortSignal): Promise<PreparedDocumentJson> {
+      const relative = path.relative(uploads, request.file).split(path.sep).join("/");
+      const isUpload = isPathInside(path.join(uploads, request.matter), request.file) && relative.startsWith(`${request.matter}/`);
+      const source: JsonObject = isUpload ? { upload: relative } : { bytes: Buffer.from(request.bytes).toString("base64") };
+      const parameters: JsonObject = {
+        file: request.file,
+        documentId: request.documentId,
+        matter: request.matter,
+        contentHash: request.contentHash,
+        replaces: request.replaces,
+        source,
+      };
+      return (await node.runStep(INGEST_PREPARE_STEP, parameters, { matter: request.matter, ...(signal ? { signal } : {}) })) as unknown as PreparedDocumentJson;
+    },
+  };
+}
