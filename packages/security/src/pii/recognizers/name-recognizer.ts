@@ -3,6 +3,7 @@ import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { STOP_START, nameSpan } from "./name-spans";
+import { textBefore } from "./whole-words";
 import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
@@ -275,7 +276,8 @@ export class NameRecognizer implements Recognizer {
     if (kept.some((x) => (runWordClass(x.w) & EVERYDAY) !== 0)) return;
     const start = index + first.at;
     const end = index + last.at + last.w.length;
-    const before = text.slice(Math.max(0, start - 12), start);
+    // not text.slice(start - 12): a window opening inside "Martin" read "in" as a place cue before the next column's name
+    const before = textBefore(text, start, 12);
     const placeCue = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i.test(before);
     // "Santa Clara", "Hong Kong", "Wellesley, Massachusetts": a known place is a place, unless it is also a
     // given name with nothing around it that says place ("Virginia signed" vs "Commonwealth of Virginia")

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { hasLowerCaseWord, lowerCaseWordsByRegex, wholeWordVariants, wholeWordVariantsByRegex } from "./whole-words";
+import { hasLowerCaseWord, lowerCaseWordsByRegex, textBefore, wholeWordVariants, wholeWordVariantsByRegex } from "./whole-words";
 
 // letters, digits and marks of several scripts, astral letters (surrogate pairs), lone surrogates, separators
 const unit = fc.constantFrom("a", "A", "b", "B", "é", "É", "1", "٣", " ", "-", ".", "\n", "𝒜", "𝟙", "\uD835", "\uDC9C", "\uDFFF", "ß", "SS", "ǅ");
@@ -41,6 +41,39 @@ describe("hasLowerCaseWord", () => {
         const words = lowerCaseWordsByRegex(text);
         // every listed word, and words made of the pieces (listed or not)
         for (const w of [...words, asked.join(""), ...parts]) expect(hasLowerCaseWord(text, w)).toBe(words.has(w));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("textBefore", () => {
+  it("leaves out a word the window would cut", () => {
+    expect(textBefore("John Martin          Jackson", 21, 12)).toBe("          ");
+    expect(textBefore("lives in   Jackson", 11, 12)).toBe("lives in   ");
+    expect(textBefore("in Jackson", 3, 12)).toBe("in ");
+    expect(textBefore("x𝒜𝒜b c", 7, 5)).toBe(" ");
+  });
+
+  it("is the text before `at`, at most `max` long, less only a word cut at its start", () => {
+    const word = /^[\p{L}\p{N}]$/u;
+    const cp = (s: string, i: number): string => String.fromCodePoint(s.codePointAt(i) ?? 0);
+    fc.assert(
+      fc.property(chunk, chunk, chunk, fc.nat(14), fc.nat(60), (a, b, c, max, raw) => {
+        const text = `${a}${b} ${c}`;
+        const cut = raw % (text.length + 1);
+        // a match starts at a code point, never between the halves of a pair
+        const at = /[\uDC00-\uDFFF]/.test(text[cut] ?? "") && /[\uD800-\uDBFF]/.test(text[cut - 1] ?? "") ? cut - 1 : cut;
+        const got = textBefore(text, at, max);
+        const from = at - got.length;
+        const window = Math.max(0, at - max);
+        expect(text.slice(0, at).endsWith(got) && from >= window).toBe(true);
+        const left = text.slice(window, from);
+        if (left === "") return;
+        // what was left out is a word's letters (or the second half of a pair) cut by the window, and the rest does not
+        // open inside that word
+        expect(/^[\uDC00-\uDFFF]?[\p{L}\p{N}]*$/u.test(left)).toBe(true);
+        if (got !== "") expect(word.test(cp(text, from))).toBe(false);
       }),
       { numRuns: 3000 },
     );

@@ -79,3 +79,22 @@ export function hasLowerCaseWord(text: string, word: string): boolean {
 export function lowerCaseWordsByRegex(text: string): Set<string> {
   return new Set(text.match(/(?<![\p{L}\p{N}'’-])\p{Ll}{3,}(?![\p{L}\p{N}])/gu) ?? []);
 }
+
+/** The code point starting at `at`, as a string; "" at the end. */
+const codePointAt = (text: string, at: number): string => {
+  const c = text.codePointAt(at);
+  return c === undefined ? "" : String.fromCodePoint(c);
+};
+
+/**
+ * At most `max` characters of `text` ending at `at`, never starting inside a word (nor a surrogate pair): a window cut
+ * through "Martin" must not open with the word "in" (a `\b` or `^` at its start would take the cut for a word start).
+ */
+export function textBefore(text: string, at: number, max: number): string {
+  let from = Math.max(0, at - max);
+  if (from > 0 && from < at && !isCodePointStart(text, from)) from++;
+  while (from > 0 && from < at && LETTER_OR_DIGIT.test(codePointBefore(text, from)) && LETTER_OR_DIGIT.test(codePointAt(text, from))) {
+    from += codePointAt(text, from).length;
+  }
+  return text.slice(from, Math.max(from, at));
+}
