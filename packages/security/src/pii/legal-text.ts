@@ -1,7 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers/lexicons";
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
-import { hasLowerCaseWord } from "./recognizers/whole-words";
+import { hasLowerCaseWord, textBefore } from "./recognizers/whole-words";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -258,7 +258,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
-    if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(text.slice(Math.max(0, f.start - 12), f.start)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
+    if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(textBefore(text, f.start, 12)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
     if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && writesInLowerCase(text, value.toLowerCase(), memo)) continue;
     if (generic && !structural) {

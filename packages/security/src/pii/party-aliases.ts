@@ -1,5 +1,6 @@
 import type { PiiFinding } from "./pii-types";
 import { isEnglishWord, isNotAName } from "./recognizers/lexicons";
+import { textBefore } from "./recognizers/whole-words";
 
 /** `("HDS")`, `(hereinafter "EIT")`, `(the "Company" or "Phreesia")`: a short name defined in a contract's preamble. */
 const ALIAS = /\((?:[^()"“”\n]{0,30}?\s)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]/gu;
@@ -115,7 +116,7 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
   // (the "JV Agreement"), (the "Supply Contract"): a document's short name, whatever its first word
   if (words.length >= 2 && DOCUMENT_TAIL.test(words[words.length - 1] ?? "")) return undefined;
   // (this "Agreement") names the document, whatever title was read as a name before it
-  if (everyday && (DOCUMENT_WORD.test(alias) || /\bthis\s+["“]$/i.test(text.slice(Math.max(0, start - 8), start)))) return undefined;
+  if (everyday && (DOCUMENT_WORD.test(alias) || /\bthis\s+["“]$/i.test(textBefore(text, start, 8)))) return undefined;
   if (everyday && !(named && namedAfterParty(alias, words, text.slice(named.start, named.end)))) return undefined;
   // "the People's Republic of China ("PRC")", "the Securities Exchange Act ("SEA")": the words just before spell the
   // alias out and are no party's name

@@ -96,6 +96,13 @@ describe("signature blocks in columns", () => {
     expect(people).toEqual(["John Martin", "A. John Jackson", "John Martin", "A. John Jackson"]);
   });
 
+  it("keeps a company in the second column when the first column's name ends in an article's letters", () => {
+    // "Costa   " cut to "a   " read as "a Delaware Holdings Corporation" (where a company was formed, no name)
+    const text = "Ana Costa   Delaware Holdings Corporation\nBy: Ana Costa";
+    const found = scanner.scan(text).map((f) => `${f.type}:${text.slice(f.start, f.end)}`);
+    expect(found).toContain("ORGANIZATION:Delaware Holdings Corporation");
+  });
+
   it("ends a name at three spaces or a tab in the line CUAD's extraction made of a two-column block", () => {
     const text = "By:     /s/ W. Ian Roberts       By:    /s/ Barry Singelais     W. Ian Roberts           Barry Singelais     V.P. Sales           General Manager";
     const people = scanner.scan(text).filter((f) => f.type === "PERSON").map((f) => text.slice(f.start, f.end));

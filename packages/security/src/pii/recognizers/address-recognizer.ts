@@ -3,6 +3,7 @@ import type { PiiFinding, Recognizer } from "../pii-types";
 import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
 import { triggeredMatches, type Trigger } from "../triggered-matches";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
+import { textBefore } from "./whole-words";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
@@ -342,7 +343,7 @@ export class AddressRecognizer implements Recognizer {
     CUE.lastIndex = 0;
     for (const m of text.matchAll(CUE)) {
       // "the corner of A and B" is itself the address
-      const corner = /^corner of/i.test(m[0]) ? (/\bthe\s+$/i.test(text.slice(Math.max(0, m.index - 4), m.index)) ? m.index - 4 : m.index) : -1;
+      const corner = /^corner of/i.test(m[0]) ? (/\bthe\s+$/i.test(textBefore(text, m.index, 4)) ? m.index - 4 : m.index) : -1;
       const start = m.index + m[0].length;
       const rest = text.slice(start, start + 160);
       const stop = CUE_END.exec(rest);

@@ -1,5 +1,6 @@
 import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { textBefore } from "./whole-words";
 import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
 
@@ -119,7 +120,7 @@ export function suffixNames(text: string, push: Push): void {
     const end = m.index + m[0].length;
     if (SITE_AFTER.test(text.slice(end, end + 12))) continue;
     const start = first === 0 ? m.index : m.index + m[0].indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
-    if (ARTICLE_BEFORE.test(text.slice(Math.max(0, start - 4), start)) && rest.every((w) => isKnownPlaceName(w) || isEnglishWord(w))) continue;
+    if (ARTICLE_BEFORE.test(textBefore(text, start, 4)) && rest.every((w) => isKnownPlaceName(w) || isEnglishWord(w))) continue;
     // a generic suffix ("Bank", "Company", "Group") after one everyday word is a defined term ("Investment
     // Company", "Intermediary Bank"); after a comma it is another clause ("this Agreement, Bank agrees")
     const generic = !STRONG_SUFFIX.test(suffix);
