@@ -140,33 +140,40 @@ describe("a cluster: 2 API instances + 2 workers + Redis", () => {
   }, 400_000);
 });
 
-describe("bear redact --redis and bear ingest --redis", () => {
-  it("scan and prepare on a `bear worker --capabilities redact,ingest.*` (never on a legal.* one), with the results of the in-process commands", async () => {
+describe("bear redact, review and ingest --redis", () => {
+  it("scan, review and prepare on a `bear worker --capabilities redact,review,ingest.*` (never on a legal.* one), with the results of the in-process commands", async () => {
     const redis = await startRedis();
     const ws = tempDir("cluster-acts");
     expect(bear(["--data-dir", ws, "init"]).status).toBe(0);
     const files = tempDir("cluster-acts-files");
+    const outputs = tempDir("cluster-acts-out");
     const names = fs.readdirSync(cuad).filter((f) => f.endsWith(".txt")).sort();
     const texts = names.map((f) => fs.readFileSync(path.join(cuad, f), "utf8")).filter((t) => t.length > 5_000 && t.length < 30_000).slice(0, 3);
     texts.forEach((t, i) => fs.writeFileSync(path.join(files, `contract-${i + 1}.txt`), t));
     const procs: ChildProcess[] = [];
     try {
-      const acts = await start(ws, ["worker", "--capabilities", "redact,ingest.*"], redis.url);
+      const acts = await start(ws, ["worker", "--capabilities", "redact,review,ingest.*"], redis.url);
       procs.push(acts.child);
       const legal = await start(ws, ["worker", "--capabilities", "legal.*"], redis.url);
       procs.push(legal.child);
-      expect(acts.first["capabilities"]).toEqual(["redact", "ingest.prepare"]);
+      expect(acts.first["capabilities"]).toEqual(["redact", "review", "ingest.prepare"]);
       const cli = (args: string[]): Record<string, unknown> => {
         const run = bear(["--data-dir", ws, "--json", ...args]);
         if (run.status !== 0) throw new Error(`bear ${args[0]} failed (${run.status}): ${run.stderr}`);
         return JSON.parse(run.stdout) as Record<string, unknown>;
       };
       const contract = path.join(files, "contract-1.txt");
-      const remote = cli(["redact", contract, "--redis", redis.url, "-o", path.join(ws, "..", "remote.txt")]);
-      const local = cli(["redact", contract, "-o", path.join(ws, "..", "local.txt")]);
+      const remote = cli(["redact", contract, "--redis", redis.url, "-o", path.join(outputs, "remote.txt")]);
+      const local = cli(["redact", contract, "-o", path.join(outputs, "local.txt")]);
       expect(Number(remote["removed"])).toBeGreaterThan(0);
       expect({ ...remote, output: "" }).toEqual({ ...local, output: "" });
-      expect(fs.readFileSync(path.join(ws, "..", "remote.txt"), "utf8")).toBe(fs.readFileSync(path.join(ws, "..", "local.txt"), "utf8"));
+      expect(fs.readFileSync(path.join(outputs, "remote.txt"), "utf8")).toBe(fs.readFileSync(path.join(outputs, "local.txt"), "utf8"));
+
+      // reviewed on the worker first; the in-process review then reads the report this workspace cached
+      const reviewedRemote = cli(["review", contract, "--redis", redis.url]);
+      const reviewedLocal = cli(["review", contract]);
+      expect((reviewedRemote["clauses"] as unknown[]).length).toBeGreaterThan(0);
+      expect({ ...reviewedRemote, generatedAt: "" }).toEqual({ ...reviewedLocal, generatedAt: "" });
 
       const ingested = cli(["ingest", files, "--matter", "acme", "--redis", redis.url, "--no-progress"]);
       const inProcess = cli(["ingest", files, "--matter", "local", "--no-progress"]);
@@ -183,8 +190,8 @@ describe("bear redact --redis and bear ingest --redis", () => {
           .map((line) => JSON.parse(line) as { id: string; history: Record<string, { successes: number }> });
         return Object.fromEntries(Object.entries(reports.find((r) => r.id === id)?.history ?? {}).map(([t, h]) => [t, h.successes]));
       };
-      for (let i = 0; i < 50 && JSON.stringify(ran(acts.first["worker"])) !== JSON.stringify({ redact: 1, "ingest.prepare": 3 }); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(ran(acts.first["worker"])).toEqual({ redact: 1, "ingest.prepare": 3 });
+      for (let i = 0; i < 50 && JSON.stringify(ran(acts.first["worker"])) !== JSON.stringify({ redact: 1, review: 1, "ingest.prepare": 3 }); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ran(acts.first["worker"])).toEqual({ redact: 1, review: 1, "ingest.prepare": 3 });
       expect(ran(legal.first["worker"])).toEqual({});
     } finally {
       for (const child of procs) await killHard(child);

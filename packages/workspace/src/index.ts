@@ -1,6 +1,6 @@
 // @bear/workspace: the one composition root. Both apps open a workspace here and use what it returns.
 export { openWorkspace, workspaceModules, workspaceModule } from "./open-workspace";
-export { Workspace, type ReviewOptions, type RedactOptions, type WorkerOptions } from "./workspace";
+export { Workspace, type ComputeReviewOptions, type ReviewOptions, type RedactOptions, type WorkerOptions } from "./workspace";
 export type { OpenWorkspaceOptions, WorkspaceClusterOptions } from "./workspace-options";
 export { WorkspaceFolder, type CreateWorkspaceOptions } from "./folder/workspace-folder";
 export type { WorkspaceManifest, WorkspaceState } from "./folder/workspace-manifest";

@@ -43,7 +43,7 @@ import { turnOf, type Conversation, type ConversationStore } from "./conversatio
 import type { WorkspaceActs } from "./tools/workspace-tools";
 import { pluginSpecialist } from "./agents/plugin-specialists";
 import { AgentStore } from "./agents/agent-store";
-import { REDACT_STEP, scanResult } from "./cluster/cluster-steps";
+import { REDACT_STEP, REVIEW_STEP, reviewResult, scanResult } from "./cluster/cluster-steps";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -65,6 +65,16 @@ export interface ReviewOptions {
   readonly signal?: AbortSignal;
   /** Extra facts for the audit record (e.g. the file format). */
   readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Options of `Workspace.computeReview` (a review with no cache and no audit record). */
+export interface ComputeReviewOptions {
+  readonly playbook?: string;
+  readonly documentName?: string;
+  readonly title?: string;
+  /** Let the configured model refine the clause labels (slower). Default false. */
+  readonly useModel?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 /** Options of `Workspace.startWorker`. */
@@ -436,16 +446,18 @@ export class Workspace implements AsyncDisposable {
     const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, llm?.id ?? "rules", reviewerFingerprint()] };
     const keyring = options.documentId === undefined ? undefined : this.#container.get<DocumentKeyring>(DocumentKeyring, { optional: true });
     const codec = keyring && options.documentId !== undefined ? documentSealedCodec<ContractReviewReport>(keyring, options.documentId) : undefined;
+    const reviewOptions = {
+      ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
+      ...(options.documentName ? { documentName: options.documentName } : {}),
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
     const compute = (): Promise<ContractReviewReport> => {
       cached = false;
-      // in a worker thread: a long review never blocks a server's event loop
-      return this.offload.review(text, {
-        ...(options.playbook === undefined ? {} : { playbook: options.playbook }),
-        ...(options.documentName ? { documentName: options.documentName } : {}),
-        ...(options.title ? { title: options.title } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(llm ? { llm } : {}),
-      });
+      // Clustered, the review (the CPU work) runs on a worker with the `review` capability; the
+      // report is cached and audited here.
+      if (this.#cluster?.role === "instance") return this.#reviewOnWorker(this.#cluster.node, text, { ...reviewOptions, useModel: options.useModel === true });
+      return this.#reviewHere(text, { ...reviewOptions, ...(llm ? { llm } : {}) });
     };
     // a report sealed under a destroyed document key reads as a miss
     const report = (codec ? await this.cache().getOrCompute<ContractReviewReport | undefined>(key, compute, { codec }) : await this.cache().getOrCompute(key, compute)) ?? (await compute());
@@ -461,6 +473,27 @@ export class Workspace implements AsyncDisposable {
       cached,
     });
     return report;
+  }
+
+  /**
+   * A contract review report, computed in this process (on its worker pool) with no cache and no
+   * audit record: what a cluster's `review` step runs (`review` caches and audits).
+   */
+  async computeReview(text: string, options: ComputeReviewOptions = {}): Promise<ContractReviewReport> {
+    const { useModel, ...rest } = options;
+    const llm = useModel ? await this.llm() : undefined;
+    return this.#reviewHere(text, { ...rest, ...(llm ? { llm } : {}) });
+  }
+
+  #reviewHere(text: string, options: Omit<ComputeReviewOptions, "useModel"> & { readonly llm?: Llm }): Promise<ContractReviewReport> {
+    // in a worker thread: a long review never blocks a server's event loop
+    return this.offload.review(text, options);
+  }
+
+  async #reviewOnWorker(node: ClusterNode, text: string, options: ComputeReviewOptions): Promise<ContractReviewReport> {
+    const { signal, ...parameters } = options;
+    const output = await node.runStep(REVIEW_STEP, { text, ...parameters }, { matter: null, ...(signal ? { signal } : {}) });
+    return reviewResult<ContractReviewReport>(output, text);
   }
 
   /** The workspace's cache (L1 memory, L2 disk or Redis), shared by every package. */

@@ -80,6 +80,7 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 let dataDir: string;
 let legalOnly: Child | undefined;
 let redactor: Child | undefined;
+let reviewer: Child | undefined;
 beforeAll(async () => {
   redis = await startRedis();
   dataDir = path.join(tempDir(), "ws");
@@ -90,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop(legalOnly);
   await stop(redactor);
+  await stop(reviewer);
   await redis.stop();
 });
 
@@ -205,6 +207,39 @@ describe("an API instance's redaction and ingest work on the cluster's workers",
       expect(remote).toEqual(expected);
     } finally {
       await localServer.dispose();
+    }
+  }, 180_000);
+
+  it("reviews contracts on the worker with the review capability, the same report as in-process; a cached report is not sent again", async () => {
+    const texts = contracts(2);
+    const noReviewer = await instance({ waitForWorkerMs: 1_500 });
+    try {
+      await expect(noReviewer.review(texts[0]!.text, { actor: "alice", resource: "r0" })).rejects.toMatchObject({ code: "NO_CAPABLE_WORKER" });
+    } finally {
+      await noReviewer.dispose();
+    }
+    reviewer = await startWorker(dataDir, redis.url, "reviewer", "review");
+    const clustered = await instance();
+    const remote: unknown[] = [];
+    try {
+      for (const [i, { text, name }] of texts.entries()) remote.push(await clustered.review(text, { actor: "alice", resource: `r${i}`, documentName: name }));
+      // the second time the instance's cache answers: no step is sent
+      await clustered.review(texts[0]!.text, { actor: "alice", resource: "r0", documentName: texts[0]!.name });
+      expect(await ranBy(clustered, "reviewer", { review: 2 })).toEqual({ review: 2 });
+      expect(await ranBy(clustered, "legal-only")).toEqual({});
+    } finally {
+      await clustered.dispose();
+    }
+    const local = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
+    try {
+      const timeless = (r: unknown): unknown => ({ ...(r as Record<string, unknown>), generatedAt: undefined });
+      for (const [i, { text, name }] of texts.entries()) {
+        const expected = await local.computeReview(text, { documentName: name });
+        expect(expected.clauses.length).toBeGreaterThan(0);
+        expect(timeless(remote[i])).toEqual(timeless(expected));
+      }
+    } finally {
+      await local.dispose();
     }
   }, 180_000);
 });

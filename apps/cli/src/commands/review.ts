@@ -6,6 +6,7 @@ import type { ContractReviewReport, ReportFormat } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
+import { clusterRedisUrl } from "./options";
 
 interface ReviewFlags {
   readonly format: string;
@@ -13,6 +14,8 @@ interface ReviewFlags {
   readonly playbook?: string;
   readonly force?: boolean;
   readonly model?: boolean;
+  /** Review on the cluster's workers (`--redis URL`, default BEAR_REDIS_URL). */
+  readonly redis?: string;
 }
 
 export function registerReviewCommand(program: Command): void {
@@ -25,6 +28,7 @@ export function registerReviewCommand(program: Command): void {
     .option("--playbook <file.yaml>", "your own review playbook (default: BEAR's)")
     .option("--force", "overwrite the --out file if it exists")
     .option("--model", "let the configured model (models.llm or `bear models load`) refine the clause labels: slower")
+    .option("--redis <url>", "review on `bear worker --capabilities review` through this Redis; the report is cached and audited here (default: BEAR_REDIS_URL)")
     .addHelpText(
       "after",
       [
@@ -43,7 +47,8 @@ export function registerReviewCommand(program: Command): void {
       const format = parseFormat(flags.format);
       const folder = await ctx.requireWorkspace();
       if (flags.model && !folder.llmId(ctx.config)) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
-      const { report, rendered } = await reviewFile(ctx, contract, { format, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}) });
+      const redisUrl = await clusterRedisUrl(flags.redis);
+      const { report, rendered } = await reviewFile(ctx, contract, { format, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}), ...(redisUrl ? { redisUrl } : {}) });
       if (flags.out) {
         const out = path.resolve(flags.out);
         if (fs.existsSync(out) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(out)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
@@ -68,7 +73,7 @@ export function summaryLine(report: ContractReviewReport): string {
 }
 
 /** Reviews one contract with @bear/legal, audited; the report and its rendering in `format`. */
-export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; useModel?: boolean; playbook?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
+export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; useModel?: boolean; playbook?: string; redisUrl?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
   let playbook: string | undefined;
   if (options.playbook) {
     try {
@@ -79,7 +84,8 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
   }
   const { readDocumentText } = await import("@bear/workspace");
   const doc = await readDocumentText(file);
-  return ctx.withWorkspace({ llm: Boolean(options.useModel) }, async (workspace) => {
+  const cluster = options.redisUrl ? { cluster: { redisUrl: options.redisUrl, role: "instance" as const } } : {};
+  return ctx.withWorkspace({ llm: Boolean(options.useModel), ...cluster }, async (workspace) => {
     const report = await workspace.review(doc.text, {
       actor: CLI_ACTOR,
       resource: createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24),

@@ -12,6 +12,8 @@ import type { WorkspaceActs } from "../tools/workspace-tools";
 
 /** Step type of a redaction's scan (built-in and plugin recognizers) on a worker. */
 export const REDACT_STEP = "redact";
+/** Step type of a contract review (the whole report) on a worker. */
+export const REVIEW_STEP = "review";
 /** Step type of an ingest's CPU work on one file (extract, OCR, scrub, chunk, embed) on a worker. */
 export const INGEST_PREPARE_STEP = "ingest.prepare";
 
@@ -30,14 +32,32 @@ const ingestParams = z.strictObject({
   source: ingestSource,
 });
 
+const reviewParams = z.strictObject({
+  text: z.string().min(1).max(MAX_TEXT),
+  playbook: z.string().max(1024 * 1024).optional(),
+  documentName: z.string().max(300).optional(),
+  title: z.string().max(300).optional(),
+  useModel: z.boolean().default(false),
+});
+/** What an instance checks of a worker's report before it caches and returns it. */
+const reportShape = z.looseObject({
+  schemaVersion: z.number().int(),
+  document: z.looseObject({ characters: z.number().int().min(0) }),
+  summary: z.looseObject({ clauseCount: z.number().int().min(0), risks: z.looseObject({ critical: z.number().int(), high: z.number().int(), medium: z.number().int(), low: z.number().int() }) }),
+  clauses: z.array(z.looseObject({})),
+  risks: z.array(z.looseObject({})),
+});
+
 const findingSchema = z.strictObject({ type: z.string().min(1).max(64), start: z.number().int().min(0), end: z.number().int().min(0), score: z.number().min(0).max(1), recognizer: z.string().max(200) });
 const scanOutput = z.strictObject({ findings: z.array(findingSchema), plugins: z.array(z.string().max(300)) });
 
 /**
  * The step types an API instance sends to its workers for its own acts (see @bear/cluster's
  * `runStep`): `redact` (`{ text, plugins? }` → `{ findings, plugins }`: the scan, whose policy the
- * instance applies with its vault and matter tables) and `ingest.prepare` (one new or changed file
- * → the prepared document the instance commits). Both check the run's matter in the worker.
+ * instance applies with its vault and matter tables), `review` (`{ text, playbook?, documentName?,
+ * title?, useModel? }` → the review report, which the instance caches and audits) and
+ * `ingest.prepare` (one new or changed file → the prepared document the instance commits, matter
+ * checked in the worker).
  */
 export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
   return defineSpecialist({
@@ -48,6 +68,10 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
       [REDACT_STEP]: handler(REDACT_STEP, redactParams, async (ctx) => {
         const { findings, used } = await acts.get().scanPii(ctx.parameters.text, { plugins: ctx.parameters.plugins, signal: ctx.signal });
         return { findings: findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })), plugins: used };
+      }),
+      [REVIEW_STEP]: handler(REVIEW_STEP, reviewParams, async (ctx) => {
+        const { text, useModel, ...rest } = ctx.parameters;
+        return (await acts.get().computeReview(text, { ...rest, useModel, signal: ctx.signal })) as unknown as JsonObject;
       }),
       [INGEST_PREPARE_STEP]: handler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
         const p = ctx.parameters;
@@ -76,6 +100,13 @@ export function scanResult(output: unknown, text: string): { findings: PiiFindin
     if (f.end > text.length || f.start > f.end) throw new PermanentStepError("act", `a worker's finding [${f.start}, ${f.end}) lies outside the ${text.length}-character text`);
   }
   return { findings: parsed.findings as PiiFinding[], used: parsed.plugins };
+}
+
+/** The report a worker's `review` step returned, checked against the text it is for. */
+export function reviewResult<R>(output: unknown, text: string): R {
+  const parsed = reportShape.parse(output);
+  if (parsed.document.characters !== text.length) throw new PermanentStepError("act", `a worker's review report is for a ${parsed.document.characters}-character text, not this ${text.length}-character one`);
+  return output as R;
 }
 
 /**
