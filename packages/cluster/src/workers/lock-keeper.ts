@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { redisOptions } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 
 export interface LockKeeperOptions {
@@ -82,15 +83,8 @@ export class LockKeeper {
       eval: true,
       workerData: {
         ioredis: createRequire(import.meta.url).resolve("ioredis"),
-        options: {
-          host: endpoint.host,
-          port: endpoint.port,
-          db: endpoint.db,
-          ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
-          ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
-          ...(endpoint.tls ? { tls: {} } : {}),
-          connectTimeout: 5_000,
-        },
+        // BEAR's client settings, less the retry function (a worker thread takes data only; it sets its own)
+        options: (({ retryStrategy: _retry, ...data }) => data)(redisOptions(endpoint)),
         heartbeat: shared,
         lockDurationMs: options.lockDurationMs,
         maxBlockedMs: options.maxBlockedMs,
