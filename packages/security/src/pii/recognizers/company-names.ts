@@ -42,6 +42,9 @@ function ofTail(after: string, connector: RegExp = OF_TAIL): string | undefined 
 const DOCUMENT_TITLE = /^(?:agreement|contract|amendment|addendum|schedule|exhibit|annex|appendix)$/i;
 /** "Web Site Services Agreement": a document word right after the suffix makes it a title. */
 const DOCUMENT_AFTER = /^\s+(?:agreement|contract|amendment|addendum|schedule|exhibit|annex|appendix)(?![\p{L}])/iu;
+/** A caption word and its number or letter, which may stand right before a name ("ATTACHMENT D", "Exhibit 10"). */
+const CAPTION_WORD = /^(?:ATTACHMENT|Attachment|EXHIBIT|Exhibit|SCHEDULE|Schedule|ANNEX|Annex|APPENDIX|Appendix)$/;
+const CAPTION_NUMBER = /^(?:[IVXLC]+|\p{Lu}|\d{1,3}(?:\.\d{1,2})?)[.:-]?$/u;
 /** Governing bodies of the company itself ("Board of Directors"): not another organisation. */
 const GENERIC_BODY = /^(?:directors|managers|trustees|members|supervisors|arbitration|arbitrators)$/i;
 
@@ -104,6 +107,11 @@ export function suffixNames(text: string, push: Push): void {
         first = k + 1;
         break;
       }
+    // "ATTACHMENT D West Pharmaceutical Services", "Exhibit B The Foo Company": a caption before a name is not part of it
+    if (first < words.length - 2 && CAPTION_WORD.test(words[first] ?? "") && CAPTION_NUMBER.test(words[first + 1] ?? "")) {
+      first += 2;
+      if (first < words.length - 1 && /^the$/i.test(words[first] ?? "")) first++;
+    }
     // "7. WARRANTIES. LIMITED LIABILITY": a word in capitals closed by a period ends a sentence, not a name's word
     for (let k = words.length - 1; k >= first; k--)
       if (/^\p{Lu}{4,}\.$/u.test(words[k] ?? "") && !LEADING_FORM.test(words[k] ?? "")) {
@@ -131,7 +139,8 @@ export function suffixNames(text: string, push: Push): void {
     if (generic && (rest.some((w) => DOCUMENT_TITLE.test(w)) || DOCUMENT_AFTER.test(text.slice(end, end + 30)))) continue;
     if (generic && !brand && rest.length === 1 && isEnglishWord(one) && !isKnownName(one) && !isKnownPlaceName(one)) continue;
     // "48 Factoring Inc": a number that starts the name, after a lower-case word or at a line start
-    const num = first === 0 ? /(?:^|\n|[\p{Ll}]\s)(\d{1,3})\s+$/u.exec(text.slice(Math.max(0, start - 8), start)) : null;
+    // (the window never opens inside a word: "3/21/2018" above a name is no "18" that starts it)
+    const num = first === 0 ? /(?:^|\n|[\p{Ll}]\s)(\d{1,3})\s+$/u.exec(textBefore(text, start, 8)) : null;
     const from = num ? start - num[0].length + num[0].lastIndexOf(num[1] ?? "") : start;
     const tail = INSTITUTION.test(suffix) ? ofTail(text.slice(end, end + 120)) : undefined;
     const tailWords = tail ? tail.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) && !CONNECTOR.test(w)).map((w) => w.replace(/['’]s?$/u, "")) : [];

@@ -65,6 +65,13 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(orgs("the Office for Notices shall keep the Institute for Advanced Study informed")).toEqual([]);
   });
 
+  it("reads a name after an attachment caption without the caption, and after a page footer's date", () => {
+    expect(orgs("ATTACHMENT D Marrow Quill Instruments Inc. shall supply the parts")).toEqual(["Marrow Quill Instruments Inc."]);
+    expect(orgs("EXHIBIT 4 The Pellow Brothers Corporation")).toEqual(["Pellow Brothers Corporation"]);
+    // "3/21/2018" and blank lines above the name: no "18" starts it (the window before a name never opens inside a word)
+    expect(orgs("Source: FOO CORP, 10-Q, 3/21/2018\n\n\n\n\n\nPELLMAN GRID PARTNERS, LLC")).toContain("PELLMAN GRID PARTNERS, LLC");
+  });
+
   it("reads no company in a document's title nor in a company's own governing body", () => {
     expect(orgs("Exhibit 10.4 SUPPLY AGREEMENT SERVICES AGREEMENT, dated as of May 1 (the \"Agreement\")")).toEqual([]);
     expect(orgs('under the Web Site Services Agreement (the "Services Agreement")')).toEqual([]);
