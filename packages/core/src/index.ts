@@ -103,6 +103,7 @@ export {
   type StoreKey,
 } from "./cache/cache";
 export { jsonCodec, float32Codec } from "./cache/cache-codecs";
+export { ByteLru, type LruLookup } from "./cache/byte-lru";
 export { TieredCache, DEFAULT_CACHE_TTL_MS, type TieredCacheOptions } from "./cache/tiered-cache";
 export { DiskCacheStore, type DiskCacheStoreOptions } from "./cache/disk-cache-store";
 export { CachedLlm } from "./cache/cached-llm";

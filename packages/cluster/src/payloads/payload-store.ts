@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import type { ContentCipher } from "@bear/core";
+import { ByteLru, type ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
-import { placeAt, SharedValues, TextCache, type SharedPart } from "./shared-values";
+import { placeAt, SharedValues, type SharedPart } from "./shared-values";
 
 /** Where a step's parameters or output are: in the job itself, or in a file of the shared workspace. */
 export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string };
@@ -78,7 +78,7 @@ export class FilePayloads implements PayloadStore {
   readonly #madeDirs = new Set<string>();
   readonly #shared: SharedValues;
   /** Opened (unsealed) text of shared files and of outputs this process wrote, by file name. */
-  readonly #cache: TextCache;
+  readonly #cache: ByteLru<"text", string>;
   /** Per run, the files this process wrote or read (removed without listing a folder). */
   readonly #files = new Map<string, Set<string>>();
   /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
@@ -88,7 +88,8 @@ export class FilePayloads implements PayloadStore {
     options: { readonly cacheBytes?: number; readonly shareValues?: boolean } = {},
   ) {
     this.#cipher = typeof cipher === "function" ? cipher : cipher === undefined ? undefined : () => cipher;
-    this.#cache = new TextCache(options.cacheBytes ?? 64 * 1024 * 1024);
+    // least recently used out past the cap; a string counts two bytes a character (UTF-16)
+    this.#cache = new ByteLru<"text", string>(options.cacheBytes ?? 64 * 1024 * 1024, undefined, (text) => text.length * 2);
     this.#shared = new SharedValues(options.shareValues ?? true, (binding, text) => this.#sharedString(binding, text));
   }
 
@@ -104,7 +105,7 @@ export class FilePayloads implements PayloadStore {
     await this.#write(name, text);
     this.#track(binding.runId, name);
     // the next step on this worker that names this output reads it from here
-    if (binding.kind === "output") this.#cache.set(name, text);
+    if (binding.kind === "output") this.#cache.set(name, text, Infinity, "text");
     return { file: name };
   }
 
@@ -182,10 +183,10 @@ export class FilePayloads implements PayloadStore {
   /** A file of the run holding a shared value or an earlier step's output (kept after the first read). */
   async #openShared(name: string, binding: PayloadBinding): Promise<string> {
     if (!SHARED_FILE.test(name) || !name.startsWith(`${shardOf(binding.runId)}/${safe(binding.runId)}+`)) this.#reader.refuse(binding, `a shared value's file '${name.slice(0, 80)}' is not one of this run's`);
-    const cached = this.#cache.get(name);
-    if (cached !== undefined) return cached;
+    const cached = this.#cache.get(name, 0); // entries never expire: a file's text never changes
+    if (cached && "value" in cached) return cached.value;
     const text = await this.#open(path.join(this.dir, name), binding);
-    this.#cache.set(name, text);
+    this.#cache.set(name, text, Infinity, "text");
     return text;
   }
 

@@ -108,35 +108,3 @@ export function placeAt(root: JsonValue, at: ReadonlyArray<string | number>, val
   Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
   return root;
 }
-
-/** Texts by name, least recently used dropped past `maxBytes` (UTF-16: two bytes a character). */
-export class TextCache {
-  readonly #entries = new Map<string, string>();
-  #bytes = 0;
-  constructor(private readonly maxBytes: number) {}
-
-  get(name: string): string | undefined {
-    const text = this.#entries.get(name);
-    if (text === undefined) return undefined;
-    this.#entries.delete(name);
-    this.#entries.set(name, text);
-    return text;
-  }
-
-  set(name: string, text: string): void {
-    const size = text.length * 2;
-    if (size > this.maxBytes) return;
-    const old = this.#entries.get(name);
-    if (old !== undefined) {
-      this.#bytes -= old.length * 2;
-      this.#entries.delete(name);
-    }
-    this.#entries.set(name, text);
-    this.#bytes += size;
-    for (const [oldest, t] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= t.length * 2;
-    }
-  }
-}

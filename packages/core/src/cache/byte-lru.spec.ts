@@ -18,6 +18,18 @@ describe("ByteLru", () => {
     expect(lru.bytes).toBe(size * 2);
   });
 
+  it("counts other values at what valueBytes says (a string: two bytes a character)", () => {
+    const lru = new ByteLru<"text", string>(2 * (ENTRY_OVERHEAD_BYTES + 1 + 200), undefined, (text) => text.length * 2);
+    lru.set("a", "x".repeat(100), Infinity, "text");
+    lru.set("b", "y".repeat(100), Infinity, "text");
+    expect(lru.bytes).toBe(2 * (ENTRY_OVERHEAD_BYTES + 1 + 200));
+    expect(lru.get("a", 0)).toEqual({ value: "x".repeat(100) });
+    lru.set("c", "z".repeat(100), Infinity, "text");
+    expect(lru.keys()).toEqual(["a", "c"]);
+    lru.set("huge", "w".repeat(1000), Infinity, "text");
+    expect(lru.keys()).toEqual(["a", "c"]);
+  });
+
   it("does not keep a value larger than the whole cap, and keeps what it held", () => {
     const lru = new ByteLru(ENTRY_OVERHEAD_BYTES + 50);
     lru.set("k", bytes(10), Infinity, "x");
