@@ -32,10 +32,6 @@ export class OneOffSteps {
     return this.#matters.get(runId);
   }
 
-  owns(runId: string): boolean {
-    return this.#matters.has(runId);
-  }
-
   async run(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
     const runId = `act-${randomUUID()}`;
     this.#matters.set(runId, options.matter);
