@@ -9,6 +9,7 @@ import { RedisWriterGate } from "./locks/redis-writer-gate";
 import { FilePayloads, InlinePayloads, type PayloadStore } from "./payloads/payload-store";
 import { OneOffSteps, refuseLocal, type OneOffStepOptions } from "./queue/one-off-steps";
 import { QueueExecutor } from "./queue/queue-executor";
+import { StepStreams } from "./queue/step-streams";
 import { ClusterRuns } from "./runs/cluster-runs";
 import { WorkerDirectory } from "./workers/worker-directory";
 
@@ -51,6 +52,8 @@ export class ClusterNode {
   readonly workers: WorkerDirectory;
   readonly payloads: PayloadStore;
   readonly runs: ClusterRuns;
+  /** Text steps send back while they run (a generation's tokens): pub/sub, sealed when the workspace is encrypted. */
+  readonly streams: StepStreams;
   readonly #options: ClusterNodeOptions;
   readonly #logger: Logger;
   #engine: WorkflowEngine | undefined;
@@ -76,6 +79,8 @@ export class ClusterNode {
     this.subscriber = connectRedis(this.endpoint, "cluster subscriber", this.#logger);
     this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }) });
     this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true });
+    const cipher = options.cipher;
+    this.streams = new StepStreams(this.redis, this.subscriber, typeof cipher === "function" ? cipher : () => cipher);
     this.runs = new ClusterRuns({
       redis: this.redis,
       subscriber: this.subscriber,

@@ -7,6 +7,7 @@ export { WorkerDirectory, RemoteWorkerCandidate } from "./workers/worker-directo
 export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presence";
 export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
 export type { OneOffStepOptions } from "./queue/one-off-steps";
+export type { StepStreams, StepStreamReader, StepStreamWriter } from "./queue/step-streams";
 export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
 export { RedisWriterGate, type RedisWriterGateOptions } from "./locks/redis-writer-gate";
 export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";

@@ -1,16 +1,17 @@
 import path from "node:path";
 import { ContainerModule } from "inversify";
-import { AgentTool, AuditSink, BearConfig, ContentCipher, coreModule, createContainer, defaultBearConfig, DocumentKeyring, silentLogger } from "@bear/core";
+import { AgentTool, AuditSink, BearConfig, Cache, CachedLlm, ContentCipher, Llm, coreModule, createContainer, defaultBearConfig, DocumentKeyring, silentLogger } from "@bear/core";
 import { ClusterNode, clusterModule } from "@bear/cluster";
 import { agentsModule, SpecialistToken } from "@bear/agents";
 import { legalModule } from "@bear/legal";
-import { modelManagerModule } from "@bear/model-manager";
+import { modelManagerModule, ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { DocumentPreparerToken, hasUnfinishedIngest, ragModule, type DocumentPreparer } from "@bear/rag";
 import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, securityModule, type AccessControl, type EnvelopeCipher, type KeyEncryptionKey, type PiiScanPool } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { clusterStepsSpecialist, workerPreparer } from "./cluster/cluster-steps";
+import { RemoteLlm } from "./cluster/remote-llm";
 import { workspaceSpecialists } from "./agents/workspace-specialists";
 import { AuditPolicy } from "./audit/audit-policy";
 import { workspaceCacheModule } from "./cache/workspace-cache";
@@ -53,6 +54,8 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []),
     // an API instance's ingests prepare files on the workers (extract, OCR, scrub, chunk, embed); it commits them
     ...(cluster && options.cluster!.role === "instance" ? [instancePreparerModule(cluster.node, folder.paths.uploads)] : []),
+    // and its answers' generations run on the workers that have the model
+    ...(cluster && options.cluster!.role === "instance" && llmId !== undefined ? [remoteLlmModule(cluster.node, llmId)] : []),
   );
   cluster?.bindCipher(() => (container.isBound(ContentCipher) ? container.get<ContentCipher>(ContentCipher) : undefined));
   // an older layout's folders, brought up to date once (sealed with the workspace's cipher when encrypted)
@@ -107,7 +110,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       registryFile: paths.modelRegistryFile,
       ...(config.models.threads === undefined ? {} : { threads: config.models.threads }),
       ...(config.models.memoryBudgetMb === undefined ? {} : { memoryBudgetMb: config.models.memoryBudgetMb }),
-      ...(llmId === undefined ? {} : { defaultLlm: llmId }),
+      // a cluster's API instance generates on the workers (remoteLlmModule): it never loads the model
+      ...(llmId === undefined || options.cluster?.role === "instance" ? {} : { defaultLlm: llmId }),
       ...(embedderId === undefined ? {} : { defaultEmbedder: embedderId }),
     }),
     ragModule(
@@ -211,6 +215,29 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
 function instancePreparerModule(node: ClusterNode, uploads: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<DocumentPreparer>(DocumentPreparerToken).toConstantValue(workerPreparer(node, uploads));
+  });
+}
+
+/**
+ * Binds core's Llm, for an API instance of a cluster, to the workers' model (`llm.generate`,
+ * `llm.tokens`), behind the workspace cache as modelManagerModule binds the local one.
+ */
+function remoteLlmModule(node: ClusterNode, llmId: string): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Llm>(Llm)
+      .toDynamicValue((ctx) => {
+        const models = ctx.get<ModelManager>(ModelManagerToken);
+        // until a worker reports its model's window: the one the model's header gives, if this machine has the file
+        const planned = (): number => {
+          try {
+            return models.plannedContextSize(llmId);
+          } catch {
+            return 2_048;
+          }
+        };
+        return new CachedLlm(new RemoteLlm(node, llmId, planned), ctx.get<Cache>(Cache), { defaultTemperature: 0 });
+      })
+      .inSingletonScope();
   });
 }
 

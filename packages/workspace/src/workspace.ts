@@ -43,7 +43,7 @@ import { turnOf, type Conversation, type ConversationStore } from "./conversatio
 import type { WorkspaceActs } from "./tools/workspace-tools";
 import { pluginSpecialist } from "./agents/plugin-specialists";
 import { AgentStore } from "./agents/agent-store";
-import { REDACT_STEP, REVIEW_STEP, reviewResult, scanResult } from "./cluster/cluster-steps";
+import { LLM_STEPS, REDACT_STEP, REVIEW_STEP, reviewResult, scanResult } from "./cluster/cluster-steps";
 import { AuditPolicyToken, ConversationStoreToken, LiveRunsToken, UploadStoreToken, VaultFileToken, WorkspaceActsToken, WorkspacePluginsToken, WorkspaceUsersToken } from "./workspace-tokens";
 
 /** Options of `Workspace.review`. */
@@ -325,7 +325,8 @@ export class Workspace implements AsyncDisposable {
       endpoint: node.endpoint,
       // this workspace's own executor: each job goes coordinator → executor agent → validator here
       executor: this.#container.get<Executor>(Executor),
-      stepTypes: registry.types(),
+      // the model's one-off steps only where there is a model
+      stepTypes: this.llmId === undefined ? registry.types().filter((t) => !LLM_STEPS.includes(t)) : registry.types(),
       payloads: node.payloads,
       authorize: (job) => this.#authorizeStep(job),
       logger: this.logger,
@@ -441,9 +442,12 @@ export class Workspace implements AsyncDisposable {
    * by the text (the document version), the playbook, the model and the reviewer's own version.
    */
   async review(text: string, options: ReviewOptions): Promise<ContractReviewReport> {
-    const llm = options.useModel ? await this.llm() : undefined;
+    const clustered = this.#cluster?.role === "instance";
+    // clustered, the model works on a worker: its id (for the key) is the configured one, nothing is loaded here
+    const llm = options.useModel && !clustered ? await this.llm() : undefined;
+    const model = options.useModel ? (clustered ? this.llmId : llm?.id) : undefined;
     let cached = true;
-    const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, llm?.id ?? "rules", reviewerFingerprint()] };
+    const key = { kind: "review" as const, parts: [text, options.playbook ?? null, options.documentName ?? null, options.title ?? null, model ?? "rules", reviewerFingerprint()] };
     const keyring = options.documentId === undefined ? undefined : this.#container.get<DocumentKeyring>(DocumentKeyring, { optional: true });
     const codec = keyring && options.documentId !== undefined ? documentSealedCodec<ContractReviewReport>(keyring, options.documentId) : undefined;
     const reviewOptions = {
@@ -456,7 +460,7 @@ export class Workspace implements AsyncDisposable {
       cached = false;
       // Clustered, the review (the CPU work) runs on a worker with the `review` capability; the
       // report is cached and audited here.
-      if (this.#cluster?.role === "instance") return this.#reviewOnWorker(this.#cluster.node, text, { ...reviewOptions, useModel: options.useModel === true });
+      if (clustered) return this.#reviewOnWorker(this.#cluster!.node, text, { ...reviewOptions, useModel: model !== undefined });
       return this.#reviewHere(text, { ...reviewOptions, ...(llm ? { llm } : {}) });
     };
     // a report sealed under a destroyed document key reads as a miss
@@ -469,7 +473,7 @@ export class Workspace implements AsyncDisposable {
       high: r.high,
       medium: r.medium,
       low: r.low,
-      model: llm ? "llm" : "rules",
+      model: model ? "llm" : "rules",
       cached,
     });
     return report;

@@ -3,14 +3,13 @@
 // file (`ingest.prepare`: extract, scrub, chunk, embed), while the policy, the vault and the index
 // commits stay with the instance. Real Redis, real worker processes, real CUAD contracts; each
 // result is compared with the same act done in-process.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { liveWorkers, type WorkerReport } from "@bear/cluster";
 import { openWorkspace, type Workspace } from "@bear/workspace";
+import { ranBy, startWorker, stopWorker as stop, type WorkerChild as Child } from "./support/cluster-workers";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -31,49 +30,6 @@ function contracts(n: number): Array<{ name: string; text: string }> {
     if (picked.length === n) break;
   }
   return picked;
-}
-
-interface Child {
-  readonly proc: ChildProcess;
-  readonly id: string;
-}
-
-/** A worker process (test/support/cluster-worker-child.mjs: the built package) serving `capabilities`. */
-function startWorker(dataDir: string, redisUrl: string, id: string, capabilities: string): Promise<Child> {
-  const proc = spawn(process.execPath, [path.join(packageDir, "test/support/cluster-worker-child.mjs"), dataDir, redisUrl, id, capabilities], {
-    cwd: packageDir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("ready\n")) resolve({ proc, id });
-    });
-    proc.once("exit", (code) => reject(new Error(`worker ${id} exited (${code}) before it was ready: ${stderr.slice(-2000)}`)));
-  });
-}
-
-function stop(child: Child | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!child || child.proc.exitCode !== null || child.proc.signalCode !== null) return resolve();
-    child.proc.once("exit", () => resolve());
-    child.proc.kill("SIGKILL");
-  });
-}
-
-/** The steps of each type a worker reports having run (its report is at most a second old: wait for `expected`). */
-async function ranBy(workspace: Workspace, id: string, expected?: Record<string, number>): Promise<Record<string, number>> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const report = (await liveWorkers(workspace.cluster!.redis)).find((r: WorkerReport) => r.id === id);
-    if (!report) throw new Error(`worker ${id} does not report`);
-    const ran = Object.fromEntries(Object.entries(report.history).map(([type, h]) => [type, h.successes]));
-    if (!expected || JSON.stringify(ran) === JSON.stringify(expected) || Date.now() > deadline) return ran;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 let redis: Awaited<ReturnType<typeof startRedis>>;

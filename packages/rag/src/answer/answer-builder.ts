@@ -29,11 +29,14 @@ function sourceBlock(n: number, hit: SearchHit): string {
 /** Chooses as many passages as fit the model's window and renders the chat messages. */
 export async function buildPrompt(llm: Llm, question: string, passages: readonly SearchHit[], maxAnswerTokens: number): Promise<{ messages: ChatMessage[]; used: number }> {
   const questionPart = `\n\nQuestion: ${question}\nAnswer with citations:`;
-  let budget = llm.contextSize - maxAnswerTokens - (await llm.countTokens(SYSTEM_PROMPT + questionPart)) - 32;
+  const candidates = passages.map((hit, i) => sourceBlock(i + 1, hit));
+  // counted together: a model on another machine (a cluster's worker) counts them in one round trip
+  const [fixed, ...costs] = await Promise.all([llm.countTokens(SYSTEM_PROMPT + questionPart), ...candidates.map((block) => llm.countTokens(block))]);
+  // read after counting: a remote model reports its window with its counts
+  let budget = llm.contextSize - maxAnswerTokens - fixed! - 32;
   const blocks: string[] = [];
-  for (const hit of passages) {
-    const block = sourceBlock(blocks.length + 1, hit);
-    const cost = await llm.countTokens(block);
+  for (const [i, block] of candidates.entries()) {
+    const cost = costs[i]!;
     if (cost > budget) break;
     blocks.push(block);
     budget -= cost;

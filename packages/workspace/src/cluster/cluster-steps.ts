@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { confinePath, isPathInside } from "@bear/core";
+import { confinePath, isPathInside, type GenerateRequest, type GenerateResult, type Llm } from "@bear/core";
 import { defineSpecialist, type Specialist } from "@bear/agents";
 import type { ClusterNode } from "@bear/cluster";
 import type { DocumentPreparer, PreparedDocumentJson, PrepareRequest } from "@bear/rag";
@@ -16,6 +16,12 @@ export const REDACT_STEP = "redact";
 export const REVIEW_STEP = "review";
 /** Step type of an ingest's CPU work on one file (extract, OCR, scrub, chunk, embed) on a worker. */
 export const INGEST_PREPARE_STEP = "ingest.prepare";
+/** Step type of a generation with the workspace's LLM (an answer's), its text streamed back as it comes. */
+export const GENERATE_STEP = "llm.generate";
+/** Step type of token counts with the workspace's LLM's tokenizer (an answer's prompt budget). */
+export const TOKENS_STEP = "llm.tokens";
+/** The one-off step types that need the workspace's LLM: a worker without one does not serve them. */
+export const LLM_STEPS: readonly string[] = [GENERATE_STEP, TOKENS_STEP];
 
 const MAX_TEXT = 10 * 1024 * 1024;
 
@@ -39,6 +45,32 @@ const reviewParams = z.strictObject({
   title: z.string().max(300).optional(),
   useModel: z.boolean().default(false),
 });
+const modelId = z.string().min(1).max(300);
+const chatMessage = z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string().max(MAX_TEXT) });
+/** core's GenerateRequest without its signal. */
+const generateRequest = z.strictObject({
+  prompt: z.string().max(MAX_TEXT).optional(),
+  messages: z.array(chatMessage).max(1_000).optional(),
+  maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+  temperature: z.number().min(0).max(100).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  topK: z.number().int().min(0).max(100_000).optional(),
+  stop: z.array(z.string().min(1).max(1_000)).max(64).optional(),
+  seed: z.number().int().optional(),
+  jsonSchema: z.record(z.string(), z.unknown()).optional(),
+});
+const generateParams = z.strictObject({ model: modelId, request: generateRequest, stream: z.uuid().optional() });
+const tokensParams = z.strictObject({ model: modelId, texts: z.array(z.string().max(MAX_TEXT)).min(1).max(1_000) });
+const generateOutput = z.strictObject({
+  text: z.string(),
+  tokensUsed: z.number().int().min(0),
+  promptTokens: z.number().int().min(0),
+  generationTime: z.number().min(0),
+  tokensPerSecond: z.number().min(0),
+  finishReason: z.enum(["stop", "length", "abort", "error"]),
+});
+const tokensOutput = z.strictObject({ counts: z.array(z.number().int().min(0)), contextSize: z.number().int().min(1) });
+
 /** What an instance checks of a worker's report before it caches and returns it. */
 const reportShape = z.looseObject({
   schemaVersion: z.number().int(),
@@ -55,9 +87,12 @@ const scanOutput = z.strictObject({ findings: z.array(findingSchema), plugins: z
  * The step types an API instance sends to its workers for its own acts (see @bear/cluster's
  * `runStep`): `redact` (`{ text, plugins? }` → `{ findings, plugins }`: the scan, whose policy the
  * instance applies with its vault and matter tables), `review` (`{ text, playbook?, documentName?,
- * title?, useModel? }` → the review report, which the instance caches and audits) and
+ * title?, useModel? }` → the review report, which the instance caches and audits),
  * `ingest.prepare` (one new or changed file → the prepared document the instance commits, matter
- * checked in the worker).
+ * checked in the worker), `llm.generate` (`{ model, request, stream? }` → core's GenerateResult,
+ * its text also published on the instance's step stream as it is generated) and `llm.tokens`
+ * (`{ model, texts }` → `{ counts, contextSize }`): the model's work for an instance's answers,
+ * refused by a worker whose model is not `model`.
  */
 export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
   return defineSpecialist({
@@ -73,6 +108,27 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
         const { text, useModel, ...rest } = ctx.parameters;
         return (await acts.get().computeReview(text, { ...rest, useModel, signal: ctx.signal })) as unknown as JsonObject;
       }),
+      [GENERATE_STEP]: handler(GENERATE_STEP, generateParams, async (ctx) => {
+        const { model, request, stream } = ctx.parameters;
+        const workspace = acts.get();
+        const llm = await workerLlm(workspace, model, ctx.stepId);
+        const out = stream === undefined ? undefined : workspace.cluster?.streams.writer(stream);
+        const it = llm.stream({ ...(request as GenerateRequest), signal: ctx.signal });
+        for (let next = await it.next(); ; next = await it.next()) {
+          if (next.done) {
+            await out?.flush();
+            return next.value as unknown as JsonObject;
+          }
+          out?.write(next.value.text);
+        }
+      }),
+      [TOKENS_STEP]: handler(TOKENS_STEP, tokensParams, async (ctx) => {
+        const { model, texts } = ctx.parameters;
+        const llm = await workerLlm(acts.get(), model, ctx.stepId);
+        const counts: number[] = [];
+        for (const text of texts) counts.push(await llm.countTokens(text));
+        return { counts, contextSize: llm.contextSize };
+      }),
       [INGEST_PREPARE_STEP]: handler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
         const p = ctx.parameters;
         // matter check in the worker: the step's matter is its run's (the payload file was written for it)
@@ -84,6 +140,26 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
       }),
     },
   });
+}
+
+/** The worker's LLM, which must be the model the instance named (else their outputs and cache keys would disagree). */
+async function workerLlm(workspace: ReturnType<WorkspaceActs["get"]>, model: string, stepId: string): Promise<Llm> {
+  const llm = await workspace.llm();
+  if (!llm) throw new PermanentStepError(stepId, `this worker's workspace has no LLM (the instance asked for '${model.slice(0, 80)}')`);
+  if (llm.id !== model) throw new PermanentStepError(stepId, `this worker's LLM is '${llm.id.slice(0, 80)}', not '${model.slice(0, 80)}' as the instance's`);
+  return llm;
+}
+
+/** A worker's `llm.generate` output, checked. */
+export function generateResult(output: unknown): GenerateResult {
+  return generateOutput.parse(output);
+}
+
+/** A worker's `llm.tokens` output, checked to hold one count per text. */
+export function tokensResult(output: unknown, texts: number): { counts: number[]; contextSize: number } {
+  const parsed = tokensOutput.parse(output);
+  if (parsed.counts.length !== texts) throw new PermanentStepError("act", `a worker counted the tokens of ${parsed.counts.length} texts, not ${texts}`);
+  return parsed;
 }
 
 /** An upload of the step's matter, confined to the uploads folder (symlinks resolved). */

@@ -4,9 +4,11 @@ import { defaultBearConfig } from "@bear/core";
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the worker process runs the built package, as `bear worker` does
 import { openWorkspace } from "@bear/workspace";
 
-const [dataDir, redisUrl, id, capabilities] = process.argv.slice(2);
+// a 5th argument: the config's `models` (e.g. an LLM the worker serves), as JSON
+const [dataDir, redisUrl, id, capabilities, models] = process.argv.slice(2);
+const defaults = defaultBearConfig(dataDir);
 const workspace = await openWorkspace({
-  config: { ...defaultBearConfig(dataDir), log: { level: "error" } },
+  config: { ...defaults, log: { level: "error" }, ...(models ? { models: { ...defaults.models, ...JSON.parse(models) } } : {}) },
   cluster: { redisUrl, role: "worker" },
   resumeWorkflows: false,
   offload: { workers: 0 },

@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { ContentCipher } from "@bear/core";
+import { ClusterError } from "../errors";
+
+const CHANNEL_PREFIX = "bear:step-stream:";
+const STREAM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What a step sends back while it runs, in order. */
+interface StreamMessage {
+  /** The stream it was written for (inside the sealed part: a message copied to another channel is dropped). */
+  readonly id: string;
+  readonly seq: number;
+  readonly text: string;
+}
+
+/**
+ * Text a step sends back to the instance waiting for it while it runs (the tokens of a
+ * generation), on a pub/sub channel of its own: Redis only passes it on and keeps nothing, and
+ * each message is sealed with the workspace's cipher when it is encrypted. The instance opens the
+ * stream (subscribes) before it sends the step, whose parameters name the stream's id; a message
+ * lost to a reconnect is not resent, so the step's output must hold the whole result.
+ */
+export class StepStreams {
+  readonly #readers = new Map<string, StepStreamReader>();
+  #listening = false;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly cipher: () => ContentCipher | undefined,
+  ) {}
+
+  /** A new stream to read: subscribed once this resolves. Close it when the step settles. */
+  async open(): Promise<StepStreamReader> {
+    if (!this.#listening) {
+      this.#listening = true;
+      this.subscriber.on("message", (channel: string, message: string) => {
+        if (channel.startsWith(CHANNEL_PREFIX)) this.#readers.get(channel.slice(CHANNEL_PREFIX.length))?.receive(message);
+      });
+    }
+    const id = randomUUID();
+    const reader = new StepStreamReader(id, this.cipher, () => {
+      this.#readers.delete(id);
+      void this.subscriber.unsubscribe(CHANNEL_PREFIX + id).catch(() => undefined);
+    });
+    this.#readers.set(id, reader);
+    await this.subscriber.subscribe(CHANNEL_PREFIX + id);
+    return reader;
+  }
+
+  /**
+   * Writes to the stream `id` a step's parameters named (on the worker). Pieces written while a
+   * message is on its way go out together in the next one, so a fast model costs fewer messages.
+   */
+  writer(id: string): StepStreamWriter {
+    if (!STREAM_ID.test(id)) throw new ClusterError("STEP_PAYLOAD_INVALID", `'${id.slice(0, 60)}' is not a step stream id`, { retryable: false });
+    let seq = 0;
+    let buffered = "";
+    let sending: Promise<void> | undefined;
+    let failure: unknown;
+    const send = async (): Promise<void> => {
+      while (buffered.length > 0) {
+        const plain = JSON.stringify({ id, seq: seq++, text: buffered } satisfies StreamMessage);
+        buffered = "";
+        const cipher = this.cipher();
+        await this.publisher.publish(CHANNEL_PREFIX + id, cipher ? cipher.seal(plain) : plain);
+      }
+    };
+    const pump = (): void => {
+      if (sending || buffered.length === 0 || failure !== undefined) return;
+      sending = send()
+        .catch((error: unknown) => {
+          failure = error;
+        })
+        .finally(() => {
+          sending = undefined;
+          pump();
+        });
+    };
+    return {
+      write: (text: string): void => {
+        buffered += text;
+        pump();
+      },
+      flush: async (): Promise<void> => {
+        while (sending) await sending;
+        if (failure !== undefined) throw failure;
+      },
+    };
+  }
+}
+
+/** The sending end of a step stream (see StepStreams). */
+export interface StepStreamWriter {
+  write(text: string): void;
+  /** Resolves once everything written has been published (rejects if Redis refused it). */
+  flush(): Promise<void>;
+}
+
+/**
+ * The receiving end of a step stream: `next()` resolves with the next piece of text, or
+ * undefined once `end()` was called and every piece received before it was read.
+ */
+export class StepStreamReader {
+  readonly #pieces: string[] = [];
+  #nextSeq = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+  #closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly cipher: () => ContentCipher | undefined,
+    private readonly onClose: () => void,
+  ) {}
+
+  receive(message: string): void {
+    let parsed: StreamMessage;
+    try {
+      const cipher = this.cipher();
+      parsed = JSON.parse(cipher ? cipher.open(message) : message) as StreamMessage;
+    } catch {
+      return; // not sealed with this workspace's key, or not ours: dropped
+    }
+    // in order and once: a piece out of order (after a lost one) ends what is streamed, the output has it all
+    if (parsed.id !== this.id || parsed.seq !== this.#nextSeq || typeof parsed.text !== "string") return;
+    this.#nextSeq++;
+    this.#pieces.push(parsed.text);
+    this.#wake?.();
+  }
+
+  /** The next piece, or undefined once the stream has ended (`end`) and nothing is left; rejects when `until` does first. */
+  async next(): Promise<string | undefined> {
+    for (;;) {
+      const piece = this.#pieces.shift();
+      if (piece !== undefined) return piece;
+      if (this.#ended || this.#closed) return undefined;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+  }
+
+  /** No more pieces will be waited for (the step settled); those received are still read. */
+  end(): void {
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wake?.();
+    this.onClose();
+  }
+}
