@@ -2,6 +2,7 @@ import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
 import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
 import { triggeredMatches, type Trigger } from "../triggered-matches";
+import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { textBefore } from "./whole-words";
 
@@ -184,9 +185,10 @@ function* placeGroups(text: string): Generator<[number, number]> {
 
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
-const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
+// tokenised text puts a space before punctuation ("Suite 1400 , West Palm Beach , Florida 33401", "Ste . 350")
+const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ ]?\\.?\\s*[\\w-]+)";
 // a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
-const CITY_STATE_ZIP = "(?:[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
+const CITY_STATE_ZIP = "(?:[ ]?[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
 /** `guard`: a cheap test of something the pattern needs; a text without it is not searched. */
 const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
@@ -200,7 +202,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
   },
   // P.O. Box 149 / PSC 6293, Box 8158 APO AP 04336 / Unit 4719 Box 7394 DPO AP 70942
   {
-    regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
+    regex: /\b(?:P\s?\.?\s?O\s?\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
     score: 0.8,
   },
   // US military ship addresses: "USNS Bergman\nFPO AP 93757"
@@ -210,11 +212,6 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
     guard: /(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}/i,
   },
 ];
-
-/** ", Texas 75034", ", NV 89169-1234" (a comma, a state or its code, a US ZIP): what follows a town. */
-const STATE_ZIP = /,[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \t]+\d{5}(?:-\d{4})?(?!\d)/g;
-/** The town right before STATE_ZIP: one to three capitalised words on the same line ("Las Vegas", "Santa Clara "). */
-const TOWN_BEFORE = /(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?$/u;
 
 /** Places named after a cue ("grew up in X", "flew to X", "Where: X", "ZIP: 1234"). */
 const PLACE_CUE =
@@ -326,10 +323,7 @@ export class AddressRecognizer implements Recognizer {
       for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
     }
     // "Frisco, Texas 75034", "Las Vegas, NV 89169": a US town line without its street, found from the state and ZIP back
-    for (const m of text.matchAll(STATE_ZIP)) {
-      const town = TOWN_BEFORE.exec(text.slice(Math.max(0, m.index - 200), m.index));
-      if (town) out.push({ type: "ADDRESS", start: m.index - town[0].length, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
-    }
+    for (const t of townLines(text)) out.push({ type: "ADDRESS", start: t.start, end: t.end, score: 0.7, recognizer: this.name });
     for (const m of text.matchAll(EURO_LINE)) {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });

@@ -1,5 +1,6 @@
 import { lexicon } from "../../../src/pii/recognizers/compromise-nlp";
 import type { PiiFinding, Recognizer } from "../../../src/pii/pii-types";
+import { townLines } from "../../../src/pii/recognizers/town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
@@ -30,9 +31,10 @@ const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'�
 
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
-const UNIT = "(?:,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)\\.?\\s*[\\w-]+)";
+// tokenised text puts a space before punctuation ("Suite 1400 , West Palm Beach , Florida 33401", "Ste . 350")
+const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ ]?\\.?\\s*[\\w-]+)";
 // a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
-const CITY_STATE_ZIP = "(?:[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3},?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:-\\d{4})?)";
+const CITY_STATE_ZIP = "(?:[ ]?[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
 const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = [
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
@@ -45,7 +47,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
   },
   // P.O. Box 149 / PSC 6293, Box 8158 APO AP 04336 / Unit 4719 Box 7394 DPO AP 70942
   {
-    regex: /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
+    regex: /\b(?:P\s?\.?\s?O\s?\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
     score: 0.8,
   },
   // US military ship addresses: "USNS Bergman\nFPO AP 93757"
@@ -141,9 +143,8 @@ export class AddressRecognizer implements Recognizer {
       p.regex.lastIndex = 0;
       for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
     }
-    // whole-text form of the town + state + ZIP pass
-    for (const m of text.matchAll(/(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?,[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \t]+\d{5}(?:-\d{4})?(?!\d)/gu))
-      out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
+    // town lines (shared with the scanner: a rule of their own, not a fast path)
+    for (const t of townLines(text)) out.push({ type: "ADDRESS", start: t.start, end: t.end, score: 0.7, recognizer: this.name });
     for (const m of text.matchAll(EURO_LINE)) {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });

@@ -1,0 +1,60 @@
+// North American town lines found from their postcode back: "Frisco, Texas 75034", "Las Vegas NV 89114",
+// "Burnaby, BC V5A 1V3", and the street right before the town even when its name has no street word
+// ("18 Windsor Ridge, Tarrytown, New York 10591"). Tokenised text (the SEC filings: "Tarrytown , New York 10591",
+// "92799 - 5125") is read the same way.
+import { isCommonWord } from "./lexicons";
+
+const US_STATES =
+  "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
+const PROVINCES = "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT";
+const ZIP = "\\d{5}(?:[ ]?-[ ]?\\d{4})?(?!\\d)";
+/**
+ * What follows a town: a comma and a state (name or code) and a ZIP; a state code and a ZIP without the comma; a
+ * province code and a Canadian postcode. A space may stand before the comma (tokenised text).
+ */
+const STATE_POSTCODE = new RegExp(
+  `[ ]?,[ \\t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \\t]+${ZIP}` +
+    `|[ \\t](${US_STATES})[ \\t]+${ZIP}` +
+    `|(?:[ ]?,)?[ \\t]+(?:${PROVINCES})[ \\t]+[A-Z]\\d[A-Z][ ]?\\d[A-Z]\\d(?![\\p{L}\\p{N}])`,
+  "gu",
+);
+/** Codes that are also English words: without a comma, "SHARES OR 10000" is no town line. */
+const WORD_CODES = new Set(["OR", "IN", "ME", "OK", "HI", "OH", "ID", "DE", "LA", "MA", "PA", "AL", "CO"]);
+/** The town right before: one to three capitalised words on the same line ("Las Vegas", "Santa Clara "). */
+const TOWN_BEFORE = /(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?$/u;
+/**
+ * The street before the town: a house number and one to four capitalised words (any name: "Windsor Ridge"), maybe a
+ * unit, then a comma or a line break. A street alone on the line above must start that line.
+ */
+const STREET_BEFORE =
+  /(?<![\p{L}\p{N}.,-])(\d{1,6}[A-Za-z]?[ \t]+(?:\p{Lu}[\p{L}'’.-]*[ \t]+){0,3}\p{Lu}[\p{L}'’.-]*(?:[ ]?,[ \t]*(?:Suite|Ste|Apt|Unit|Floor|Fl|Room|Rm|#)[ ]?\.?[ \t]*[\w-]+)?)([ ]?,[ \t]*|[ \t]*\n[ \t]*)$/u;
+
+/**
+ * A street on the line above the town starts its line and has two or more words, not all everyday words: a numbered
+ * heading ("12 Notices", "4 Governing Law") above a town line is no street.
+ */
+function streetLineAbove(text: string, at: number, street: string): boolean {
+  if (at > 0 && !/\n[ \t]*$/.test(text.slice(Math.max(0, at - 40), at))) return false;
+  const words = street.split(/[ \t]+/).slice(1);
+  return words.length >= 2 && !words.every((w) => isCommonWord(w.toLowerCase()));
+}
+
+/** Spans of town lines (with the street before them when there is one). */
+export function townLines(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  STATE_POSTCODE.lastIndex = 0;
+  for (const m of text.matchAll(STATE_POSTCODE)) {
+    const town = TOWN_BEFORE.exec(text.slice(Math.max(0, m.index - 200), m.index));
+    if (!town) continue;
+    const code = m[1];
+    if (code !== undefined && WORD_CODES.has(code) && town[0].trim().split(" ").every((w) => isCommonWord(w.toLowerCase()))) continue;
+    let start = m.index - town[0].length;
+    const street = STREET_BEFORE.exec(text.slice(Math.max(0, start - 120), start));
+    if (street) {
+      const at = start - street[0].length;
+      if (!(street[2] ?? "").includes("\n") || streetLineAbove(text, at, street[1] ?? "")) start = at;
+    }
+    out.push({ start, end: m.index + m[0].length });
+  }
+  return out;
+}
