@@ -10,7 +10,7 @@ import path from "node:path";
 import { ContractDocument, ndaChecklist } from "../src/index";
 import { checkRequirement, requirementCueHits, type RequirementStatus } from "../src/compliance/check-compliance";
 import type { ChecklistRequirement } from "../src/compliance/checklist";
-import { AGGREGATE_FEATURES, aggregate, ChecklistModel, documentFeatures, linear, requirementFingerprint, NLI_LABELS, polarityInput, prepareUnits, spanInput, type UnitInput, type ChecklistHead } from "../src/compliance/nli-model/checklist-model";
+import { AGGREGATE_FEATURES, aggregate, ChecklistModel, documentFeatures, linear, requirementFingerprint, NLI_LABELS, polarityInput as modelPolarityInput, prepareUnits, spanInput as modelSpanInput, type UnitInput, type ChecklistHead, type PreparedUnit } from "../src/compliance/nli-model/checklist-model";
 import { SHIPPED_CHECKLIST_MODEL_FILE } from "../src/compliance/nli-model/shipped-checklist-model";
 import type { UnitCueHits } from "../src/compliance/nli-model/nli-features";
 import { innerFold, loadContractNli, nliFold, overlaps, type NliDocument, type NliGold } from "./contractnli-data";
@@ -28,12 +28,17 @@ export const HYPER = {
   l2: arg("l2", 1e-4),
   aggShared: arg("agg-shared", 0.01),
   aggHead: arg("agg-head", 0.3),
-  cite: arg("cite", 0.3),
+  cite: arg("cite", 0.35),
   union: arg("union", 1),
   rules: arg("rules", 1),
   posWeight: arg("pos-weight", 1),
   maxCite: arg("max-cite", 3),
+  concepts: arg("concepts", 1),
 };
+// --concepts=0 (an ablation) trains without the word-class features; the shipped model always reads them.
+const withoutConcepts = (x: UnitInput): UnitInput => (HYPER.concepts ? x : { ...x, concepts: new Int32Array(0) });
+const spanInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelSpanInput(u, hits, h, bits));
+const polarityInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelPolarityInput(u, hits, h, bits));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const GOLD_INDEX: Record<NliGold, number> = { Entailment: 0, Contradiction: 1, NotMentioned: 2 };
@@ -100,6 +105,12 @@ function fitUnits(examples: readonly Example[], heads: number, epochs: number, l
       }
       for (const f of ex.input.cues) {
         const grad = g + HYPER.l2 * w[f]!;
+        g2[f]! += grad * grad;
+        w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
+      }
+      const vc = 1 / Math.sqrt(Math.max(1, ex.input.concepts.length));
+      for (const f of ex.input.concepts) {
+        const grad = g * vc + HYPER.l2 * w[f]!;
         g2[f]! += grad * grad;
         w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
       }
@@ -217,6 +228,10 @@ function evaluate(docs: readonly PreparedDoc[], scores: Map<PreparedDoc, { p: Fl
       const t = tallies.get(id)!;
       t.n++;
       if (label === GOLD_INDEX[d.perHead[h]!.gold]) t.ok++;
+      else if (process.argv.includes("--errors")) {
+        const top = Array.from(p, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0])[0];
+        log(`  miss ${id} doc ${d.doc.id} gold ${d.perHead[h]!.gold} got ${NLI_LABELS[label]} cues ${d.perHead[h]!.status} p1 ${top?.[0].toFixed(2)} :: ${top ? units[top[1]]!.unit.text.slice(0, 160).replace(/\s+/g, " ") : ""}`);
+      }
       const ranked = Array.from(p, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
       const hits = d.perHead[h]!.hits;
       const cueCited = HYPER.union ? ranked.filter(([, i]) => hits[i]!.evidence || hits[i]!.contradicted || hits[i]!.weak).slice(0, 5) : [];

@@ -17,6 +17,8 @@ requirements:
     precedence: contradiction
     contradicted_by:
       - ["confidential|evaluation\\\\s+material|proprietary", "\\\\binformation\\\\b|\\\\bdata\\\\b|confidentiality", "(?:business|financial|commercial|marketing|customers?|pricing|prices|non-technical|strateg\\\\w*|personnel|sales|suppliers)"]
+      # A definition of confidential information as any or all information, of whatever kind: not technical information only.
+      - ["(?:[\\\\\\"“](?:confidential|proprietary)\\\\s+information[\\\\\\"”]|(?:confidential|proprietary)\\\\s+information\\\\s+(?:shall\\\\s+)?(?:means?|includes?)|evaluation\\\\s+material[\\\\\\"”]?\\\\s+(?:shall\\\\s+)?(?:means?|includes?))", "\\\\b(?:any|all)\\\\s+(?:and\\\\s+all\\\\s+)?(?:\\\\w+\\\\s+){0,3}information\\\\b|information\\\\s+of\\\\s+(?:any|whatever|every)\\\\s+(?:kind|nature|type)"]
     evidence:
       - ["confidential\\\\s+information", "technical\\\\s+(?:information|data)"]
   - id: nda-3
@@ -50,6 +52,9 @@ requirements:
     evidence:
       # "inform" must not be the start of "information"; "order" must not be "in order to" or a purchase order.
       - ["(?:required|requested|compelled|obliged|obligated|(?:court|judicial|administrative|governmental)\\\\s+order|order\\\\s+of|subpoena|by\\\\s+law|legal\\\\s+process|court|governmental|regulat)", "\\\\b(?:notif\\\\w*|notice|inform(?!ation)\\\\w*|advise)\\\\b", "disclos"]
+      # The notice named by what it is for (a protective order) or by when it is given (prompt, prior).
+      - ["protective\\\\s+order|(?:seek|obtain)\\\\s+(?:an?\\\\s+)?(?:appropriate\\\\s+)?(?:remedy|relief)", "\\\\b(?:notif\\\\w*|notice|inform(?!ation)\\\\w*|advise|consult)\\\\b"]
+      - ["(?:subpoena|court|order|legal\\\\s+process|by\\\\s+law|judicial|governmental|regulat)", "(?:prompt(?:ly)?|immediate(?:ly)?|prior|advance|reasonable)\\\\s+(?:written\\\\s+)?(?:notice|notif)"]
   - id: nda-10
     title: The existence and terms of the agreement and discussions must be kept confidential
     evidence:
@@ -85,6 +90,10 @@ requirements:
     title: No licence or other right in the confidential information is granted
     evidence:
       - "(?:no|not|nothing)[^.]{0,120}(?:licen[cs]e|right|title|interest)[^.]{0,120}(?:grant|convey|implied|construed|transfer|confer|creat)|(?:grant|construed\\\\s+as\\\\s+granting|conferring|confer)[^.]{0,80}(?:licen[cs]e|rights?)\\\\b|remain[s]?\\\\s+the\\\\s+(?:sole\\\\s+|exclusive\\\\s+)?property"
+      # Ownership stays with the discloser, or no licence is granted or to be implied, in other words.
+      - "(?:remain|be|is|are)\\\\s+(?:and\\\\s+shall\\\\s+remain\\\\s+)?(?:at\\\\s+all\\\\s+times\\\\s+)?(?:the\\\\s+)?(?:sole\\\\s+(?:and\\\\s+exclusive\\\\s+)?|exclusive\\\\s+)?(?:property|its\\\\s+own\\\\s+property)\\\\b"
+      - "\\\\b(?:no|not)\\\\b[^.]{0,60}(?:licen[cs]e|rights?)\\\\b[^.]{0,60}(?:granted|conveyed|implied|deduced|inferred|transferred|conferred)"
+      - "\\\\b(?:does|shall|will)\\\\s+not\\\\s+(?:\\\\w+\\\\s+){0,2}(?:grant|confer|transfer|convey|give)\\\\w*\\\\b[^.]{0,80}(?:licen[cs]e|rights?|title|interest)"
   - id: nda-16
     title: Confidential information must be returned or destroyed when the agreement ends
     evidence:
@@ -120,6 +129,11 @@ requirements:
       - ["\\\\bretain|\\\\bretention|back-?up|not\\\\s+(?:be\\\\s+)?required\\\\s+to\\\\s+(?:return|destroy)", "(?:subject|bound|held|continue|remain)[^.]{0,40}confidential"]
       # "for five years after such expiration or termination", "2 years after the Purpose is completed"
       - "(?:years?|months?|period)\\\\s+(?:after|following|from)\\\\s+(?:the\\\\s+)?(?:date\\\\s+of\\\\s+)?(?:any\\\\s+|such\\\\s+|its\\\\s+)?(?:termination|expiration|expiry|completion|(?:the\\\\s+)?purpose\\\\s+is)"
+      # Obligations said to outlast the agreement in other words: "notwithstanding termination", "termination shall not relieve", a period after the last disclosure.
+      - "notwithstanding\\\\s+(?:any\\\\s+|the\\\\s+|such\\\\s+)?(?:termination|expiration|expiry)"
+      - "(?:termination|expiration|expiry)[^.]{0,80}\\\\b(?:shall|will|does)\\\\s+not\\\\s+(?:\\\\w+\\\\s+){0,2}(?:affect|relieve|release|discharge|terminate|limit)"
+      - ["(?:obligations?|undertakings?|restrictions|provisions|duties|this\\\\s+agreement)", "(?:remain|continue|be\\\\s+binding|in\\\\s+(?:full\\\\s+)?(?:force|effect))[^.]{0,100}(?:years?|months?)\\\\s+(?:after|following|from)\\\\s+(?:the\\\\s+)?(?:date\\\\s+of\\\\s+)?(?:the\\\\s+)?(?:(?:last|final)\\\\s+disclosure|(?:any\\\\s+|such\\\\s+|its\\\\s+)?(?:termination|expiration|expiry))"]
+      - "(?:obligations?|undertakings?)\\\\b[^.]{0,120}\\\\b(?:continue|remain|surviv\\\\w*|in\\\\s+(?:full\\\\s+)?(?:force|effect)|binding)\\\\b[^.]{0,60}(?:after|following|beyond)\\\\s+(?:the\\\\s+|any\\\\s+|such\\\\s+)?(?:termination|expiration|expiry)"
   - id: nda-20
     title: Some confidential information may be kept after return or destruction
     precedence: evidence

@@ -5,6 +5,7 @@ import { fnv1a } from "../../classification/clause-model/sentence-features";
 import type { RequirementStatus } from "../check-compliance";
 import type { ChecklistRequirement } from "../checklist";
 import { evidenceUnits, type EvidenceUnit } from "../evidence-units";
+import { conceptFeatureStrings } from "./nli-concepts";
 import { baseHashes, bucket, cueFeatureStrings, unitFeatureStrings, type UnitCueHits } from "./nli-features";
 
 const MAGIC = "BEARNLI1";
@@ -41,6 +42,8 @@ interface FileHeader {
 export interface PreparedUnit {
   readonly unit: EvidenceUnit;
   readonly hashes: Uint32Array;
+  /** Hashes of the word classes present and their pairs (`conceptFeatureStrings`). */
+  readonly concepts: Uint32Array;
 }
 
 const prepared = new WeakMap<ContractDocument, readonly PreparedUnit[]>();
@@ -50,16 +53,21 @@ export function prepareUnits(doc: ContractDocument): readonly PreparedUnit[] {
   let units = prepared.get(doc);
   if (units === undefined) {
     const length = Math.max(1, doc.text.length);
-    units = evidenceUnits(doc).map((unit) => ({ unit, hashes: baseHashes(unitFeatureStrings(unit, doc.clauseAt(unit.sentence.start)?.heading, unit.sentence.start / length)) }));
+    units = evidenceUnits(doc).map((unit) => ({
+      unit,
+      hashes: baseHashes(unitFeatureStrings(unit, doc.clauseAt(unit.sentence.start)?.heading, unit.sentence.start / length)),
+      concepts: baseHashes(conceptFeatureStrings(unit.text)),
+    }));
     prepared.set(doc, units);
   }
   return units;
 }
 
-/** A unit as a scorer reads it: hashed text features (bag, scaled 1/sqrt(n)) and cue features (each counted 1). */
+/** A unit as a scorer reads it: hashed text features (bag, scaled 1/sqrt(n)), cue features (each counted 1) and word classes (scaled 1/sqrt(n)). */
 export interface UnitInput {
   readonly bag: Int32Array;
   readonly cues: Int32Array;
+  readonly concepts: Int32Array;
 }
 
 const cueHashCache = new Map<string, Uint32Array>();
@@ -74,7 +82,11 @@ function cueHashes(hits: UnitCueHits): Uint32Array {
 export function spanInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
   const bag = new Set<number>();
   for (const h of unit.hashes) bag.add(bucket(h, head + 1, hashBits));
-  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)) };
+  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: conceptBuckets(unit, head, hashBits) };
+}
+
+function conceptBuckets(unit: PreparedUnit, head: number, hashBits: number): Int32Array {
+  return Int32Array.from(new Set(Array.from(unit.concepts, (h) => bucket(h, head + 1, hashBits))));
 }
 
 /** What the polarity scorer reads: the requirement's space plus the shared one (generic negation and permission cues). */
@@ -84,19 +96,21 @@ export function polarityInput(unit: PreparedUnit, hits: UnitCueHits, head: numbe
     bag.add(bucket(h, head + 1, hashBits));
     bag.add(bucket(h, 0, hashBits));
   }
-  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)) };
+  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: conceptBuckets(unit, head, hashBits) };
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4));
 
-/** The scorer's raw score of a unit: bias + bag features at 1/sqrt(n) + cue features at 1 (as in training). */
+/** The scorer's raw score of a unit: bias + bag features at 1/sqrt(n) + cue features at 1 + word classes at 1/sqrt(n) (as in training). */
 export function linear(input: UnitInput, weights: Float32Array, bias: number): number {
   let z = 0;
   for (const i of input.bag) z += weights[i]!;
   let c = 0;
   for (const i of input.cues) c += weights[i]!;
-  return bias + z / Math.sqrt(Math.max(1, input.bag.length)) + c;
+  let k = 0;
+  for (const i of input.concepts) k += weights[i]!;
+  return bias + z / Math.sqrt(Math.max(1, input.bag.length)) + c + k / Math.sqrt(Math.max(1, input.concepts.length));
 }
 
 /**
