@@ -27,7 +27,7 @@ function document(id: string, chunkCount: number): DocumentRecord {
 
 async function commit(index: LanceIndex, id: string, texts: readonly string[]): Promise<void> {
   const chunks: ChunkRecord[] = texts.map((text, i) => ({ id: `${id}:v:${i}`, documentId: id, version: "v", matter: "m", docType: "text", text, start: 0, end: text.length, page: 1, sectionPath: [], ordinal: i }));
-  await index.writeChunks(chunks, texts);
+  await index.writeChunks(chunks);
   await index.commitDocuments([{ record: document(id, texts.length), text: texts.join(" "), pageStarts: [0], replaces: false }]);
 }
 

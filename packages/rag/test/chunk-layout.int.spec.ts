@@ -23,7 +23,7 @@ async function writeDocument(index: LanceIndex, id: string): Promise<ChunkRecord
     { id: `${id}:v:0`, documentId: id, version: "v", matter: "m", docType: "text", text: TEXT.slice(0, cut), start: 0, end: cut, page: 1, sectionPath: ["Article 1, \"Definitions\""], ordinal: 0 },
     { id: `${id}:v:1`, documentId: id, version: "v", matter: "m", docType: "text", text: TEXT.slice(cut), start: cut, end: TEXT.length, page: 2, sectionPath: ["Article 2", "2.4 Rent, payment"], ordinal: 1 },
   ];
-  await index.writeChunks(chunks, chunks.map((c) => `${id}.txt\nLease of ${id}\n${c.sectionPath.join(" > ")}\n${c.text}`));
+  await index.writeChunks(chunks, chunks.map((c) => `${id}.txt\nLease of ${id}\n${c.sectionPath.join(" > ")}\n`));
   await index.commitDocuments([{ record: record(id), text: TEXT, pageStarts: [0, cut], replaces: false }]);
   return chunks;
 }

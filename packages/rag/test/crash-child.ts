@@ -33,7 +33,7 @@ if (mode === "half" || mode === "held") {
     text: `orphan clause number ${i} about termination`, start: i * 10, end: i * 10 + 5, page: 1, sectionPath: [], ordinal: i,
   }));
   const writeAndWait = async (): Promise<void> => {
-    await index.writeChunks(chunks, chunks.map((c) => c.text));
+    await index.writeChunks(chunks);
     process.stdout.write("written\n");
     setInterval(() => undefined, 60_000); // alive until killed, before commitDocument
     await new Promise(() => undefined);

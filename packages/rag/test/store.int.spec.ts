@@ -23,7 +23,7 @@ describe("LanceIndex (real LanceDB)", () => {
       const chunks: ChunkRecord[] = texts.map((text, i) => ({
         id: `d:v:${i}`, documentId: "d", version: "v", matter: "m", docType: "text", text, start: i * 100, end: i * 100 + text.length, page: 1, sectionPath: [], ordinal: i, vector: vectors[i]!,
       }));
-      await index.writeChunks(chunks, texts);
+      await index.writeChunks(chunks);
       const doc: DocumentRecord = {
         id: "d", version: "v", matter: "m", source: "/x", title: "t", type: "text", pageCount: 1, contentHash: "h", bytes: 1, chars: 1,
         chunkCount: 600, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false,

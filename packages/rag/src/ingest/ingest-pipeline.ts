@@ -58,11 +58,12 @@ export function assertMatter(matter: unknown): string {
 const unkeyedIds = new DocumentIds();
 
 /**
- * Each chunk's BM25 text: headings and names that help BM25 find the right document (file name,
- * title, parties, section path), a newline, then the chunk's own text (which keeps its offsets).
- * The document's part is built once, and the section part once per section (its chunks share the path).
+ * Each chunk's BM25 header: headings and names that help BM25 find the right document (file name,
+ * title, parties, section path), each line ending with a newline; the chunk's own text (which keeps
+ * its offsets) follows it in the index. The document's part is built once, and the header once per
+ * section (its chunks share the path and the header string).
  */
-function searchTexts(source: string, title: string, parties: readonly string[], chunks: readonly { readonly text: string; readonly sectionPath: readonly string[] }[]): string[] {
+function searchHeaders(source: string, title: string, parties: readonly string[], chunks: readonly { readonly sectionPath: readonly string[] }[]): string[] {
   const name = path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
   const documentPart = [name, title, parties.join(" ; ")].filter(Boolean);
   const headers = new Map<readonly string[], string>();
@@ -70,10 +71,11 @@ function searchTexts(source: string, title: string, parties: readonly string[], 
     let header = headers.get(c.sectionPath);
     if (header === undefined) {
       const section = c.sectionPath.join(" > ");
-      header = (section ? [...documentPart, section] : documentPart).join("\n");
+      const lines = section ? [...documentPart, section] : documentPart;
+      header = lines.length > 0 ? `${lines.join("\n")}\n` : "";
       headers.set(c.sectionPath, header);
     }
-    return `${header}\n${c.text}`;
+    return header;
   });
 }
 
@@ -255,7 +257,7 @@ export class IngestPipeline {
     const chunks = batch.flatMap((d) => d.chunks);
     try {
       journal.intend(batch.map((d) => ({ id: d.commit.record.id, version: d.commit.record.version, replaces: d.commit.replaces })));
-      await index.writeChunks(chunks, batch.flatMap((d) => d.searchTexts));
+      await index.writeChunks(chunks, batch.flatMap((d) => d.searchHeaders));
       this.#logger.debug({ runId, documents: batch.length, chunks: chunks.length }, "batch chunks written");
       const ingestedAt = new Date().toISOString();
       await index.commitDocuments(batch.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
@@ -379,7 +381,7 @@ export class IngestPipeline {
       file,
       chars: text.length,
       chunks,
-      searchTexts: searchTexts(file, meta.title, meta.parties, chunks),
+      searchHeaders: searchHeaders(file, meta.title, meta.parties, chunks),
       commit: { record, text, pageStarts, replaces: request.replaces },
       ocr: this.#ocrOutcome(extracted),
     };

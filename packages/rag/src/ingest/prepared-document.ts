@@ -5,13 +5,14 @@ import type { DocumentCommit } from "../store/lance-index";
 import type { ChunkRecord } from "../store/records";
 import type { FileOutcome } from "./ingest-types";
 
-/** A document ready to commit: its chunks (with the text BM25 indexes for each) and its row. */
+/** A document ready to commit: its chunks (with the header BM25 indexes before each one's text) and its row. */
 export interface PreparedDocument {
   readonly file: string;
   /** Characters of its text: what a batch's size is counted in. */
   readonly chars: number;
   readonly chunks: readonly ChunkRecord[];
-  readonly searchTexts: readonly string[];
+  /** Per chunk: the file name, title, parties and section path lines BM25 indexes before its text ("" for none). */
+  readonly searchHeaders: readonly string[];
   readonly commit: DocumentCommit;
   /** What OCR read and which pages failed, for the file's outcome in the report. */
   readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures">;
@@ -63,7 +64,7 @@ export const preparedDocumentJsonSchema = z.strictObject({
   file: z.string(),
   chars: z.number().int().min(0),
   chunks: z.array(chunkJson),
-  searchTexts: z.array(z.string()),
+  searchHeaders: z.array(z.string()),
   commit: z.strictObject({
     record: z.looseObject({ id: z.string(), version: z.string(), matter: z.string(), source: z.string(), contentHash: z.string(), chunkCount: z.number().int() }),
     text: z.string(),
@@ -79,7 +80,7 @@ export function preparedToJson(prepared: PreparedDocument): PreparedDocumentJson
     file: prepared.file,
     chars: prepared.chars,
     chunks: prepared.chunks.map(({ vector, sectionPath, ...c }) => ({ ...c, sectionPath: [...sectionPath], ...(vector ? { vector: Array.from(vector) } : {}) })),
-    searchTexts: [...prepared.searchTexts],
+    searchHeaders: [...prepared.searchHeaders],
     commit: { ...prepared.commit, record: { ...prepared.commit.record }, pageStarts: [...prepared.commit.pageStarts] },
     ...(prepared.ocr ? { ocr: { ...prepared.ocr } } : {}),
   };
@@ -98,13 +99,13 @@ export function preparedFromJson(json: unknown, request: PrepareRequest): Prepar
   const p = parsed.data;
   const record = p.commit.record as unknown as DocumentCommit["record"];
   if (record.id !== request.documentId || record.matter !== request.matter || record.contentHash !== request.contentHash || record.source !== request.file || p.file !== request.file) mismatch("names another document");
-  if (p.chunks.some((c) => c.documentId !== record.id || c.version !== record.version || c.matter !== record.matter) || p.chunks.length !== p.searchTexts.length || record.chunkCount !== p.chunks.length) mismatch("has chunks of another document");
+  if (p.chunks.some((c) => c.documentId !== record.id || c.version !== record.version || c.matter !== record.matter) || p.chunks.length !== p.searchHeaders.length || record.chunkCount !== p.chunks.length) mismatch("has chunks of another document");
   if (p.commit.replaces !== request.replaces) mismatch("disagrees on whether it replaces a version");
   return {
     file: p.file,
     chars: p.chars,
     chunks: p.chunks.map(({ vector, ...c }) => ({ ...c, ...(vector ? { vector: Float32Array.from(vector) } : {}) })),
-    searchTexts: p.searchTexts,
+    searchHeaders: p.searchHeaders,
     commit: { record, text: p.commit.text, pageStarts: p.commit.pageStarts, replaces: p.commit.replaces },
     ...(p.ocr ? { ocr: p.ocr as PreparedDocument["ocr"] & object } : {}),
   };

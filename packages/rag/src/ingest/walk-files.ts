@@ -27,8 +27,17 @@ export async function* walkFiles(root: string, inputs: readonly string[]): Async
       return;
     }
     if (stat.isDirectory()) {
-      const entries = (await fs.readdir(real)).filter((e) => !e.startsWith(".")).sort();
-      for (const entry of entries) yield* visit(path.join(real, entry));
+      const entries = (await fs.readdir(real, { withFileTypes: true })).filter((e) => !e.name.startsWith(".")).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const child = path.join(real, entry.name);
+        // A plain file in a confined, resolved folder is its own real path: no realpath or stat needed.
+        if (entry.isFile()) {
+          if (!seen.has(child)) {
+            seen.add(child);
+            yield { file: child };
+          }
+        } else yield* visit(child);
+      }
     } else if (stat.isFile()) {
       yield { file: real };
     }

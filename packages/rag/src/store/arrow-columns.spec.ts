@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import * as arrow from "apache-arrow";
 import fc from "fast-check";
-import { arrowTable } from "./arrow-columns";
+import { arrowTable, JoinedStrings } from "./arrow-columns";
 
 const schema = new arrow.Schema([new arrow.Field("s", new arrow.Utf8()), new arrow.Field("n", new arrow.Int32())]);
 
@@ -24,5 +24,25 @@ describe("arrowTable", () => {
     const values = ["a\uD83D", "\uDE00b", "plain", "é"];
     const table = arrowTable(arrow, schema, { s: values, n: [0, 1, 2, 3] }, values.length);
     expect(Array.from({ length: 4 }, (_, i) => table.getChild("s")?.get(i) as string)).toEqual(["a\uFFFD", "\uFFFDb", "plain", "é"]);
+  });
+
+  it("writes joined strings as each head's UTF-8 then its tail's, and repeated values as the same bytes", () => {
+    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "binary", maxLength: 8 }), fc.constantFrom("", "é", "\u{1F600}", "shared header\n"));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, text, fc.boolean()), { maxLength: 30 }), (rows) => {
+        // Some rows repeat the row before them (a chunk's document id over its chunks).
+        const pairs = rows.map(([h, t]) => [h, t] as const);
+        rows.forEach(([, , repeat], i) => {
+          if (repeat && i > 0) pairs[i] = pairs[i - 1]!;
+        });
+        const heads = pairs.map((p) => p[0]);
+        const tails = pairs.map((p) => p[1]);
+        const table = arrowTable(arrow, schema, { s: new JoinedStrings(heads, tails), n: heads.map((_, i) => i) }, heads.length);
+        const utf8 = (v: string): string => Buffer.from(v, "utf8").toString("utf8");
+        const column = table.getChild("s");
+        expect(Array.from({ length: heads.length }, (_, i) => column?.get(i) as string)).toEqual(pairs.map(([h, t]) => utf8(h) + utf8(t)));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -2,8 +2,26 @@ import type * as Arrow from "apache-arrow";
 
 type ArrowModule = typeof Arrow;
 
+/**
+ * Strings given as two parts each, value i being `heads[i] + tails[i]`: written straight into the
+ * column's buffer, so the joined strings are never built (a chunk's search text is its section's
+ * shared header and its own text, a slice of the document: joining them copied every chunk once more).
+ */
+export class JoinedStrings {
+  constructor(
+    readonly heads: readonly string[],
+    readonly tails: readonly string[],
+  ) {
+    if (heads.length !== tails.length) throw new Error(`joined strings have ${heads.length} heads and ${tails.length} tails`);
+  }
+
+  get length(): number {
+    return this.heads.length;
+  }
+}
+
 /** One column of a batch: strings, numbers, booleans or (for a vector column) Float32Arrays. */
-export type ColumnValues = readonly string[] | readonly number[] | readonly boolean[] | readonly Float32Array[];
+export type ColumnValues = readonly string[] | JoinedStrings | readonly number[] | readonly boolean[] | readonly Float32Array[];
 
 /**
  * Builds an Arrow table of `schema` straight from column arrays. LanceDB's own conversion of an
@@ -22,7 +40,8 @@ export function arrowTable(arrow: ArrowModule, schema: Arrow.Schema, columns: Re
 
 function columnData(arrow: ArrowModule, type: Arrow.DataType, values: ColumnValues): Arrow.Data {
   const length = values.length;
-  if (arrow.DataType.isUtf8(type)) return utf8(arrow, type, values as readonly string[]);
+  if (arrow.DataType.isUtf8(type)) return utf8(arrow, type, values instanceof JoinedStrings ? values : new JoinedStrings(values as readonly string[], new Array<string>(length).fill("")));
+  if (values instanceof JoinedStrings) throw new Error(`joined strings given for a ${String(type)} column`);
   if (arrow.DataType.isInt(type)) return arrow.makeData({ type, length, nullCount: 0, data: Int32Array.from(values as readonly number[]) });
   if (arrow.DataType.isFloat(type)) return arrow.makeData({ type, length, nullCount: 0, data: Float64Array.from(values as readonly number[]) });
   if (arrow.DataType.isBool(type)) {
@@ -42,15 +61,31 @@ function columnData(arrow: ArrowModule, type: Arrow.DataType, values: ColumnValu
   throw new Error(`unsupported column type ${String(type)}`);
 }
 
-function utf8(arrow: ArrowModule, type: Arrow.Utf8, values: readonly string[]): Arrow.Data<Arrow.Utf8> {
-  const offsets = new Int32Array(values.length + 1);
+/**
+ * Encodes the strings as one UTF-8 buffer. A value equal to the one before it (a chunk's document
+ * id, version, matter and type repeat over its document's chunks) is copied as bytes, not encoded again.
+ */
+function utf8(arrow: ArrowModule, type: Arrow.Utf8, values: JoinedStrings): Arrow.Data<Arrow.Utf8> {
+  const { heads, tails } = values;
+  const length = heads.length;
+  const offsets = new Int32Array(length + 1);
   let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    total += Buffer.byteLength(values[i]!, "utf8");
+  for (let i = 0; i < length; i++) {
+    const repeated = i > 0 && heads[i] === heads[i - 1] && tails[i] === tails[i - 1];
+    total += repeated ? offsets[i]! - offsets[i - 1]! : Buffer.byteLength(heads[i]!, "utf8") + Buffer.byteLength(tails[i]!, "utf8");
+    if (total > 0x7fffffff) throw new Error(`a batch of ${length} strings holds over 2 GiB, Arrow's Utf8 limit`);
     offsets[i + 1] = total;
   }
-  if (total > 0x7fffffff) throw new Error(`a batch of ${values.length} strings holds ${total} bytes, over Arrow's 2 GiB Utf8 limit`);
   const data = Buffer.allocUnsafe(total);
-  for (let i = 0; i < values.length; i++) data.write(values[i]!, offsets[i]!, "utf8");
-  return arrow.makeData({ type, length: values.length, nullCount: 0, valueOffsets: offsets, data });
+  for (let i = 0; i < length; i++) {
+    const at = offsets[i]!;
+    if (i > 0 && heads[i] === heads[i - 1] && tails[i] === tails[i - 1]) {
+      data.copyWithin(at, offsets[i - 1]!, at);
+      continue;
+    }
+    // Each part is written on its own: a lone surrogate at the end of one is not paired with the next.
+    const headBytes = heads[i]!.length === 0 ? 0 : data.write(heads[i]!, at, "utf8");
+    if (tails[i]!.length > 0) data.write(tails[i]!, at + headBytes, "utf8");
+  }
+  return arrow.makeData({ type, length, nullCount: 0, valueOffsets: offsets, data });
 }

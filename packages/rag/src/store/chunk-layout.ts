@@ -1,5 +1,5 @@
 import type * as Arrow from "apache-arrow";
-import type { ColumnValues } from "./arrow-columns";
+import { JoinedStrings, type ColumnValues } from "./arrow-columns";
 import type { FieldSealer } from "./field-sealer";
 import type { ChunkRecord } from "./records";
 
@@ -63,11 +63,13 @@ export function searchColumns(layout: ChunkLayout, sealed: boolean): string[] {
 }
 
 /**
- * The columns of a chunk write. `searchTexts[i]` is what BM25 indexes for chunk i (plain text;
- * blinded here when the index is sealed); in a plain packed index it must end with the chunk's text,
- * and is extended with it when it does not.
+ * The columns of a chunk write. `searchHeaders[i]` is what BM25 indexes before chunk i's own text
+ * (its file name, title, parties and section path, ending with a newline; "" for none): the search
+ * text is the header then the chunk's text (blinded here when the index is sealed). In a plain
+ * packed index the chunk's text is the end of its search text, so it is stored once.
  */
-export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchTexts: readonly string[], fields: FieldSealer): Record<string, ColumnValues> {
+export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchHeaders: readonly string[], fields: FieldSealer): Record<string, ColumnValues> {
+  if (searchHeaders.length !== chunks.length) throw new Error(`${searchHeaders.length} search headers for ${chunks.length} chunks`);
   const common = { documentId: chunks.map((c) => c.documentId), version: chunks.map((c) => c.version), matter: chunks.map((c) => c.matter), docType: chunks.map((c) => c.docType) };
   // The chunks of one section share their path array: it is turned into JSON once.
   const json = new Map<readonly string[], string>();
@@ -77,12 +79,13 @@ export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[]
     return s;
   };
   const sectionPath = chunks.map((c) => fields.seal(pathJson(c.sectionPath), c.documentId));
+  const blindSearchText = (): string[] => chunks.map((c, i) => fields.searchText(`${searchHeaders[i]!}${c.text}`));
   if (layout === "columns") {
     return {
       ...common,
       id: chunks.map((c) => c.id),
       text: chunks.map((c) => fields.seal(c.text, c.documentId)),
-      searchText: chunks.map((c, i) => fields.searchText(searchTexts[i] ?? c.text)),
+      searchText: fields.sealed ? blindSearchText() : new JoinedStrings(searchHeaders, chunks.map((c) => c.text)),
       start: chunks.map((c) => c.start),
       end: chunks.map((c) => c.end),
       page: chunks.map((c) => c.page),
@@ -91,14 +94,8 @@ export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[]
     };
   }
   const place = chunks.map((c, i) => `${c.ordinal},${c.start},${c.end},${c.page},${c.text.length},${sectionPath[i]!}`);
-  if (fields.sealed) {
-    return { ...common, searchText: chunks.map((c, i) => fields.searchText(searchTexts[i] ?? c.text)), text: chunks.map((c) => fields.seal(c.text, c.documentId)), place };
-  }
-  const searchText = chunks.map((c, i) => {
-    const s = searchTexts[i] ?? c.text;
-    return s.endsWith(c.text) ? s : `${s}\n${c.text}`;
-  });
-  return { ...common, searchText, place };
+  if (fields.sealed) return { ...common, searchText: blindSearchText(), text: chunks.map((c) => fields.seal(c.text, c.documentId)), place };
+  return { ...common, searchText: new JoinedStrings(searchHeaders, chunks.map((c) => c.text)), place };
 }
 
 /**

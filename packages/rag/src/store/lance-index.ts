@@ -495,14 +495,16 @@ export class LanceIndex {
 
   /**
    * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
-   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search.
+   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search. BM25 indexes
+   * `searchHeaders[i]` (file name, title, parties, section path; ending with a newline, or "")
+   * followed by chunk i's text.
    */
-  async writeChunks(chunks: readonly ChunkRecord[], searchTexts: readonly string[]): Promise<void> {
+  async writeChunks(chunks: readonly ChunkRecord[], searchHeaders: readonly string[] = chunks.map(() => "")): Promise<void> {
     this.#check();
     if (chunks.length === 0) return;
     await this.#write("writeChunks", async () => {
       await this.#ensureFullTextIndex();
-      const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchTexts, this.#fields);
+      const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
       const dimensions = this.embedder?.dimensions;
       if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
       await this.#chunks.add(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
