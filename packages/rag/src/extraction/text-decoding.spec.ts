@@ -96,6 +96,10 @@ describe("transcodeToUtf8", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 512, maxLength: 4096 }), (bytes) => {
         fc.pre(!(() => { try { decode(bytes); return true; } catch { return false; } })());
+        // A byte-order mark then code units with no NUL and almost no controls is UTF-16 text by the
+        // rule (random units are letters of some script); fast-check favours 0xFE/0xFF bytes, so it
+        // drew such inputs now and then. Marked binary is the test above.
+        fc.pre(!((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)));
         expect(transcodeToUtf8(bytes).encoding).toBe("unchanged");
       }),
       { numRuns: 200 },
