@@ -30,16 +30,15 @@ interface LabelledSpan {
 
 function example(source: string, text: string, spans: readonly LabelledSpan[], learnAll: boolean, learnOnly?: (start: number, end: number) => boolean): Example {
   const table = tokenTable(text);
-  const n = table.tokens.length;
+  const n = table.count;
   const gold = new Uint8Array(n);
   const learn = new Uint8Array(n);
   // later spans win: callers list the weakest first
   for (let i = 0; i < n; i++) {
-    const t = table.tokens[i];
-    if (!t) continue;
-    for (const s of spans) if (s.start < t.end && t.start < s.end) gold[i] = s.label;
+    const [start, end] = [table.starts[i] ?? 0, table.ends[i] ?? 0];
+    for (const s of spans) if (s.start < end && start < s.end) gold[i] = s.label;
     if (!table.candidate[i] || gold[i] === IGNORE) continue;
-    if (learnAll || learnOnly?.(t.start, t.end)) learn[i] = 1;
+    if (learnAll || learnOnly?.(start, end)) learn[i] = 1;
   }
   return { source, text, table, gold, learn };
 }

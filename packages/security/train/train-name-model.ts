@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { NameModel } from "../src/pii/model/name-model";
-import { LABEL_COUNT, LABELS, MAX_FEATURES } from "../src/pii/model/name-tokens";
+import { LABEL_COUNT, LABELS, MAX_FEATURES, tokenText } from "../src/pii/model/name-tokens";
 import { sharedDataDir } from "../bench/pii-eval";
 import { cuadExamples, IGNORE, presidioExamples, secExamples, type Example } from "./name-data";
 
@@ -62,7 +62,7 @@ function trainEpoch(trainer: Trainer, model: NameModel, examples: readonly Examp
   const scores = new Float64Array(LABEL_COUNT);
   let errors = 0;
   for (const e of order.map((i) => examples[i] as Example)) {
-    const n = e.table.tokens.length;
+    const n = e.table.count;
     const labels = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       if (!e.learn[i]) continue;
@@ -90,7 +90,7 @@ function score(model: NameModel, examples: readonly Example[]): string {
     const { labels } = model.labelTokens(e.table);
     for (let i = 0; i < labels.length; i++) {
       const g = e.gold[i] ?? 0;
-      if (g === IGNORE || !/[\p{L}\p{N}]/u.test(e.table.tokens[i]?.text ?? "")) continue;
+      if (g === IGNORE || !/[\p{L}\p{N}]/u.test(tokenText(e.table, i))) continue;
       if (!e.learn[i] && !(g > 0)) continue;
       const p = labels[i] ?? 0;
       if (g > 0 && p > 0) tp++;

@@ -8,6 +8,9 @@ export const NUMBER = 2; // \p{N}
 export const UPPER = 4; // \p{Lu}
 export const LOWER = 8; // \p{Ll}
 export const SPACE = 16; // \s
+export const MARK = 32; // \p{M}
+export const UPPERS = 64; // changed by toUpperCase() (has an upper-case form: "a", "ß", not "A", "1")
+export const LOWERS = 128; // changed by toLowerCase() (has a lower-case form: "A", "İ", not "a", "1")
 
 let table: Uint8Array | undefined;
 
@@ -21,12 +24,15 @@ export function charClasses(): Uint8Array {
     [/\p{Lu}/u, UPPER],
     [/\p{Ll}/u, LOWER],
     [/\s/u, SPACE],
+    [/\p{M}/u, MARK],
   ];
   for (let c = 0; c < 65536; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue;
     const ch = String.fromCharCode(c);
     let bits = 0;
     for (const [re, bit] of tests) if (re.test(ch)) bits |= bit;
+    if (ch !== ch.toUpperCase()) bits |= UPPERS;
+    if (ch !== ch.toLowerCase()) bits |= LOWERS;
     t[c] = bits;
   }
   table = t;

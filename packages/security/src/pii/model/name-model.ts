@@ -1,5 +1,5 @@
 import { NameModelError } from "../../errors";
-import { featuresOf, LABEL_COUNT, LABELS, MAX_FEATURES, tokenTable, type TokenTable } from "./name-tokens";
+import { featuresOf, LABEL_COUNT, LABELS, MAX_FEATURES, tokenTable, tokenText, type TokenTable } from "./name-tokens";
 
 /** A name the model found: offsets into the text, the label, and the mean probability of its tokens. */
 export interface ModelSpan {
@@ -72,7 +72,7 @@ export class NameModel {
 
   /** The label of every token (O for tokens that are no candidates), greedily left to right. */
   labelTokens(table: TokenTable): { labels: Uint8Array; probabilities: Float32Array } {
-    const n = table.tokens.length;
+    const n = table.count;
     const labels = new Uint8Array(n);
     const probabilities = new Float32Array(n);
     const feats = new Uint32Array(MAX_FEATURES);
@@ -96,25 +96,26 @@ export class NameModel {
     const table = tokenTable(text);
     const { labels, probabilities } = this.labelTokens(table);
     const out: ModelSpan[] = [];
-    const tokens = table.tokens;
+    const { starts, ends, count } = table;
+    const word = (k: number): string => tokenText(table, k);
     let i = 0;
-    while (i < tokens.length) {
+    while (i < count) {
       const label = labels[i] ?? 0;
       if (label === 0) {
         i++;
         continue;
       }
       let j = i;
-      while (j + 1 < tokens.length && labels[j + 1] === label && !COLUMN_BREAK.test(text.slice(tokens[j]?.end ?? 0, tokens[j + 1]?.start ?? 0))) j++;
+      while (j + 1 < count && labels[j + 1] === label && !COLUMN_BREAK.test(text.slice(ends[j] ?? 0, starts[j + 1] ?? 0))) j++;
       let a = i;
       let b = j;
-      while (a <= b && !/[\p{L}\p{N}]/u.test(tokens[a]?.text ?? "")) a++;
-      while (b >= a && (/^(?:of|and|the|for|on|&)$/i.test(tokens[b]?.text ?? "") || (!/[\p{L}\p{N}]/u.test(tokens[b]?.text ?? "") && tokens[b]?.text !== "."))) b--;
-      while (a <= b && /^(?:of|and|the|for|on|&)$/i.test(tokens[a]?.text ?? "")) a++;
+      while (a <= b && !/[\p{L}\p{N}]/u.test(word(a))) a++;
+      while (b >= a && (/^(?:of|and|the|for|on|&)$/i.test(word(b)) || (!/[\p{L}\p{N}]/u.test(word(b)) && word(b) !== "."))) b--;
+      while (a <= b && /^(?:of|and|the|for|on|&)$/i.test(word(a))) a++;
       if (a <= b) {
         let p = 0;
         for (let k = a; k <= b; k++) p += probabilities[k] ?? 0;
-        out.push({ type: LABELS[label] ?? "PERSON", start: tokens[a]?.start ?? 0, end: tokens[b]?.end ?? 0, probability: p / (b - a + 1) });
+        out.push({ type: LABELS[label] ?? "PERSON", start: starts[a] ?? 0, end: ends[b] ?? 0, probability: p / (b - a + 1) });
       }
       i = j + 1;
     }

@@ -1,6 +1,7 @@
 // Tokens and features of the name model (shared by run time and the training script, so both see the same thing).
 import { lexicon } from "../recognizers/compromise-nlp";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "../recognizers/lexicons";
+import { charClasses, hasSurrogates, LETTER, LOWERS, MARK, NUMBER, SPACE, UPPER, UPPERS } from "../char-classes";
 
 /** A token of the input: offsets into the text. */
 export interface NameToken {
@@ -20,35 +21,6 @@ export function tokenize(text: string): NameToken[] {
 
 /** Words that may sit inside a name between capitalised words ("Bank of America", "Johnson & Johnson", "Smith, Inc"). */
 const CONNECTOR = new Set(["of", "and", "&", "de", "la", "le", "van", "von", "der", "du", "da", "del", "di", "dos", "das", "y", "the", "for", "on", "-", ",", ".", "'", "’", "/"]);
-const HAS_UPPER = /\p{Lu}/u;
-
-/**
- * The tokens the model labels: words holding a capital, a period right after one ("Inc.", "E."), and up to two
- * connectors or numbers between two of them on one line. Everything else is outside any name without asking.
- */
-export function candidates(text: string, tokens: readonly NameToken[]): Uint8Array {
-  const cand = new Uint8Array(tokens.length);
-  let lastCap = -10;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as NameToken;
-    if (!HAS_UPPER.test(t.text)) continue;
-    cand[i] = 1;
-    const gap = i - lastCap - 1;
-    if (gap > 0 && gap <= 2 && !text.slice(tokens[lastCap]?.end ?? 0, t.start).includes("\n")) {
-      let ok = true;
-      for (let k = lastCap + 1; k < i; k++) {
-        const g = tokens[k]?.text ?? "";
-        if (!CONNECTOR.has(g.toLowerCase()) && !/^\p{N}+$/u.test(g)) ok = false;
-      }
-      if (ok) for (let k = lastCap + 1; k < i; k++) cand[k] = 1;
-    }
-    lastCap = i;
-    const next = tokens[i + 1];
-    if (next && next.text === "." && next.start === t.end) cand[i + 1] = 1;
-  }
-  return cand;
-}
-
 // ---- hashing: features are (template, value) pairs hashed into a fixed table, no strings kept ----
 
 function fnv(seed: number, s: string): number {
@@ -110,11 +82,7 @@ interface WordInfo {
   readonly flags: number;
   readonly lower: string;
   readonly hasUpper: boolean;
-  readonly startsLower: boolean;
-  readonly letters: boolean;
-  readonly capsWord: boolean;
 }
-const infoCache = new Map<string, WordInfo>();
 
 function wordFacts(lower: string): number {
   let f = 0;
@@ -131,9 +99,7 @@ function wordFacts(lower: string): number {
   return f;
 }
 
-function infoOf(w: string): WordInfo {
-  const hit = infoCache.get(w);
-  if (hit) return hit;
+function wordInfo(w: string): WordInfo {
   const lower = w.toLowerCase();
   const first = w[0] ?? "";
   const second = w[1] ?? "";
@@ -145,28 +111,81 @@ function infoOf(w: string): WordInfo {
   if (capsWord && !/\p{N}/u.test(w)) flags |= F_CAPS;
   if (/\p{N}/u.test(w)) flags |= F_DIGIT;
   if (w.length === 1 && letters) flags |= F_SINGLE;
-  const info: WordInfo = {
+  return {
     word: fnv(2, lower),
     shape: fnv(3, shapeOf(w)),
     affix: [fnv(4, lower.slice(0, 2)), fnv(5, lower.slice(0, 3)), fnv(6, lower.slice(-2)), fnv(7, lower.slice(-3)), fnv(8, lower.slice(-4))],
     flags,
     lower,
     hasUpper,
-    startsLower: isLowerCh(first),
-    letters,
-    capsWord,
   };
-  if (infoCache.size > 100_000) infoCache.clear();
-  infoCache.set(w, info);
-  return info;
 }
 
 /**
+ * The WordInfo of each surface form seen, looked up by the characters of the text without cutting a string out of it
+ * (open addressing on an FNV hash of the characters; a hit compares the stored word with the text in place).
+ */
+class WordInfoCache {
+  private keys: (string | undefined)[] = new Array<string | undefined>(1 << 12);
+  private values: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(1 << 12);
+  private size = 0;
+
+  get(text: string, start: number, end: number): WordInfo {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const mask = this.keys.length - 1;
+    const length = end - start;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const key = this.keys[at];
+      if (key === undefined) break;
+      if (key.length === length && text.startsWith(key, start)) return this.values[at] as WordInfo;
+    }
+    const w = text.slice(start, end);
+    const info = wordInfo(w);
+    if (this.size > 100_000) this.clear(1 << 12);
+    else if (2 * (this.size + 1) > this.keys.length) this.grow();
+    this.insert(h, w, info);
+    return info;
+  }
+
+  private insert(h: number, key: string, info: WordInfo): void {
+    const mask = this.keys.length - 1;
+    let at = h & mask;
+    while (this.keys[at] !== undefined) at = (at + 1) & mask;
+    this.keys[at] = key;
+    this.values[at] = info;
+    this.size++;
+  }
+
+  private clear(capacity: number): void {
+    this.keys = new Array<string | undefined>(capacity);
+    this.values = new Array<WordInfo | undefined>(capacity);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const [keys, values] = [this.keys, this.values];
+    this.clear(keys.length * 2);
+    keys.forEach((key, i) => {
+      if (key === undefined) return;
+      let h = 0x811c9dc5;
+      for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+      this.insert(h, key, values[i] as WordInfo);
+    });
+  }
+}
+const infoCache = new WordInfoCache();
+
+/**
  * What the features of one text need, computed once per token; word, shape, affix and flags are filled in only for
- * the candidate tokens and the two tokens on either side of one (all that featuresOf reads).
+ * the candidate tokens and the two tokens on either side of one (all that featuresOf reads). Tokens are offsets
+ * (`starts`, `ends`): no object or string per token.
  */
 export interface TokenTable {
-  readonly tokens: readonly NameToken[];
+  readonly text: string;
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   readonly candidate: Uint8Array;
   readonly word: Uint32Array;
   readonly shape: Uint32Array;
@@ -174,62 +193,235 @@ export interface TokenTable {
   readonly flags: Uint32Array;
 }
 
+/** The text of token i. */
+export const tokenText = (t: TokenTable, i: number): string => t.text.slice(t.starts[i] ?? 0, (t.ends[i] ?? 0));
+
+// what the casing of a token's characters says (T_*), read from the character table (or the string, see tokenFacts)
+const T_LETTERS = 1; // holds a letter
+const T_STARTS_LOWER = 2; // its first code unit has an upper-case form (isLowerCh)
+const T_HAS_UPPER = 4; // toLowerCase() changes it
+const T_UPPER_ONLY = 8; // toUpperCase() leaves it as it is
+const T_CAPITAL = 16; // holds an upper-case letter (\p{Lu})
+
+/** The tokens of TOKEN as offsets, and each one's T_* facts. */
+interface Tokens {
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  facts: Uint8Array;
+}
+
+function grown(t: Tokens): void {
+  const size = t.starts.length * 2;
+  const [starts, ends, facts] = [new Int32Array(size), new Int32Array(size), new Uint8Array(size)];
+  starts.set(t.starts);
+  ends.set(t.ends);
+  facts.set(t.facts);
+  Object.assign(t, { starts, ends, facts });
+}
+
+/** T_* facts of a token from its string (text holding characters outside the BMP). */
+function stringFacts(w: string): number {
+  const lower = w.toLowerCase();
+  return (
+    (/\p{L}/u.test(w) ? T_LETTERS : 0) |
+    (isLowerCh(w[0] ?? "") ? T_STARTS_LOWER : 0) |
+    (w !== lower ? T_HAS_UPPER : 0) |
+    (w === w.toUpperCase() ? T_UPPER_ONLY : 0) |
+    (/\p{Lu}/u.test(w) ? T_CAPITAL : 0)
+  );
+}
+
+/**
+ * TOKEN's matches, read with the character table: a run of letters, marks and digits, then any number of an
+ * apostrophe and a run of letters; or one other non-space character. Text holding surrogates (characters outside
+ * the BMP, which the table does not class) goes through the expression.
+ */
+function scanTokens(text: string): Tokens {
+  const t: Tokens = { count: 0, starts: new Int32Array(256), ends: new Int32Array(256), facts: new Uint8Array(256) };
+  const push = (start: number, end: number, facts: number): void => {
+    if (t.count === t.starts.length) grown(t);
+    t.starts[t.count] = start;
+    t.ends[t.count] = end;
+    t.facts[t.count++] = facts;
+  };
+  if (hasSurrogates(text)) {
+    for (const m of text.matchAll(TOKEN)) push(m.index, m.index + m[0].length, stringFacts(m[0]));
+    return t;
+  }
+  const cls = charClasses();
+  const n = text.length;
+  const WORD = LETTER | MARK | NUMBER;
+  let i = 0;
+  while (i < n) {
+    const k = cls[text.charCodeAt(i)] ?? 0;
+    if (k & SPACE) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let any = k;
+    if (k & WORD) {
+      for (; j < n; j++) {
+        const c = cls[text.charCodeAt(j)] ?? 0;
+        if (!(c & WORD)) break;
+        any |= c;
+      }
+      for (;;) {
+        const q = text.charCodeAt(j);
+        if (j + 1 >= n || (q !== 39 && q !== 0x2019) || !((cls[text.charCodeAt(j + 1)] ?? 0) & LETTER)) break;
+        // the apostrophe itself has no case and is no letter
+        for (j++; j < n; j++) {
+          const c = cls[text.charCodeAt(j)] ?? 0;
+          if (!(c & LETTER)) break;
+          any |= c;
+        }
+      }
+    }
+    push(
+      i,
+      j,
+      (any & LETTER ? T_LETTERS : 0) | (k & UPPERS ? T_STARTS_LOWER : 0) | (any & LOWERS ? T_HAS_UPPER : 0) | (any & UPPERS ? 0 : T_UPPER_ONLY) | (any & UPPER ? T_CAPITAL : 0),
+    );
+    i = j;
+  }
+  return t;
+}
+
 const BOUNDARY = fnv(1, "<s>");
 const LINE_NUMBER = /^(?:\p{N}+|[IVXL]+|ARTICLE|Article|SECTION|Section)$/u;
 
-export function tokenTable(text: string, tokens: readonly NameToken[] = tokenize(text)): TokenTable {
-  const n = tokens.length;
-  const candidate = candidates(text, tokens);
+/**
+ * The tokens the model labels: words holding a capital, a period right after one ("Inc.", "E."), and up to two
+ * connectors or numbers between two of them on one line. Everything else is outside any name without asking.
+ */
+function candidatesOf(text: string, t: Tokens): Uint8Array {
+  const n = t.count;
+  const { starts, ends, facts } = t;
+  const cand = new Uint8Array(n);
+  let lastCap = -10;
+  for (let i = 0; i < n; i++) {
+    if (!((facts[i] ?? 0) & T_CAPITAL)) continue;
+    cand[i] = 1;
+    const gap = i - lastCap - 1;
+    if (gap > 0 && gap <= 2) {
+      const nl = text.indexOf("\n", ends[lastCap] ?? 0);
+      if (nl < 0 || nl >= (starts[i] ?? 0)) {
+        let ok = true;
+        for (let k = lastCap + 1; k < i; k++) {
+          const g = text.slice(starts[k] ?? 0, ends[k] ?? 0);
+          if (!CONNECTOR.has(g.toLowerCase()) && !/^\p{N}+$/u.test(g)) ok = false;
+        }
+        if (ok) for (let k = lastCap + 1; k < i; k++) cand[k] = 1;
+      }
+    }
+    lastCap = i;
+    if (i + 1 < n && ends[i + 1] === (starts[i + 1] ?? 0) + 1 && text.charCodeAt(starts[i + 1] ?? 0) === 46 && starts[i + 1] === ends[i]) cand[i + 1] = 1;
+  }
+  return cand;
+}
+
+/** Offsets FNV-hashed as ASCII lower case (-1 past ASCII): a word's lower-case form without making it. */
+function asciiLowerHash(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128) return -1;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return (h >>> 0) & 0x3fffffff;
+}
+
+/**
+ * Which of `wanted` (lower-case forms of capitalised words) the text also holds as a token starting in lower case
+ * ("Relief" … "relief"). A token is cut out and lower-cased only when its hash is a wanted one's.
+ */
+function writtenInLowerCase(text: string, t: Tokens, wanted: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  if (wanted.size === 0) return found;
+  const hashes = new Set<number>();
+  for (const w of wanted) {
+    const h = asciiLowerHash(w, 0, w.length);
+    if (h >= 0) hashes.add(h);
+  }
+  for (let i = 0; i < t.count; i++) {
+    if (!((t.facts[i] ?? 0) & T_STARTS_LOWER)) continue;
+    const [from, to] = [t.starts[i] ?? 0, t.ends[i] ?? 0];
+    const h = asciiLowerHash(text, from, to);
+    if (h >= 0 && !hashes.has(h)) continue;
+    const lower = text.slice(from, to).toLowerCase();
+    if (wanted.has(lower)) found.add(lower);
+  }
+  return found;
+}
+
+export function tokenTable(text: string): TokenTable {
+  const toks = scanTokens(text);
+  const n = toks.count;
+  const starts = toks.starts.subarray(0, n);
+  const ends = toks.ends.subarray(0, n);
+  const facts = toks.facts;
+  const candidate = candidatesOf(text, toks);
   const word = new Uint32Array(n);
   const shape = new Uint32Array(n);
   const affix = new Uint32Array(n * 5);
   const flags = new Uint32Array(n);
-  const infos: WordInfo[] = tokens.map((t) => infoOf(t.text));
-  const lowerSeen = new Set<string>();
-  for (const info of infos) if (info.startsLower) lowerSeen.add(info.lower);
   // line facts: short lines, lines in capitals, numbered lines (headings and signature blocks look alike here)
   let lineFrom = 0;
   let newline = text.indexOf("\n");
   while (lineFrom < n) {
-    while (newline >= 0 && newline < (tokens[lineFrom]?.start ?? 0)) newline = text.indexOf("\n", newline + 1);
+    while (newline >= 0 && newline < (starts[lineFrom] ?? 0)) newline = text.indexOf("\n", newline + 1);
     let lineTo = lineFrom + 1;
-    while (lineTo < n && (newline < 0 || (tokens[lineTo]?.start ?? 0) < newline)) lineTo++;
+    while (lineTo < n && (newline < 0 || (starts[lineTo] ?? 0) < newline)) lineTo++;
     let words = 0;
     let caps = 0;
     let lowers = 0;
     for (let k = lineFrom; k < lineTo; k++) {
-      const info = infos[k] as WordInfo;
-      if (!info.letters) continue;
+      const f = facts[k] ?? 0;
+      if (!(f & T_LETTERS)) continue;
       words++;
-      if (info.capsWord) caps++;
-      if (info.startsLower) lowers++;
+      if ((ends[k] ?? 0) - (starts[k] ?? 0) > 1 && f & T_HAS_UPPER && f & T_UPPER_ONLY) caps++; // a word in capitals
+      if (f & T_STARTS_LOWER) lowers++;
     }
     const lf =
       (words <= 6 ? F_LINE_SHORT : 0) |
       (caps >= 2 && caps >= words - lowers - 1 && lowers === 0 ? F_LINE_CAPS : 0) |
-      (LINE_NUMBER.test(tokens[lineFrom]?.text ?? "") ? F_LINE_NUMBERED : 0);
+      (LINE_NUMBER.test(text.slice(starts[lineFrom] ?? 0, ends[lineFrom] ?? 0)) ? F_LINE_NUMBERED : 0);
     for (let k = lineFrom; k < lineTo; k++) flags[k] = lf | (k === lineFrom ? F_LINE_START : 0);
     lineFrom = lineTo;
   }
   // featuresOf reads the words of tokens i±2, the shapes and flags of i±1 and the affixes of i, for candidate tokens i
   // only: the other tokens' entries stay 0 (most tokens of a contract are lower-case words far from any capital)
+  const infos: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(n);
+  const wanted = new Set<string>();
   let nextCandidate = candidate.indexOf(1);
   let lastCandidate = -3;
   for (let i = 0; i < n; i++) {
     if (candidate[i]) lastCandidate = i;
     else if (nextCandidate >= 0 && nextCandidate < i) nextCandidate = candidate.indexOf(1, i);
     if (i - lastCandidate > 2 && (nextCandidate < 0 || nextCandidate - i > 2)) continue;
-    const info = infos[i] as WordInfo;
+    const info = infoCache.get(text, starts[i] ?? 0, ends[i] ?? 0);
+    infos[i] = info;
+    if (info.hasUpper) wanted.add(info.lower);
+  }
+  const lowerSeen = writtenInLowerCase(text, toks, wanted);
+  for (let i = 0; i < n; i++) {
+    const info = infos[i];
+    if (!info) continue;
     word[i] = info.word;
     shape[i] = info.shape;
     for (let a = 0; a < 5; a++) affix[i * 5 + a] = info.affix[a] ?? 0;
     let f = (flags[i] ?? 0) | info.flags;
     if (info.hasUpper && lowerSeen.has(info.lower)) f |= F_LOWER_SEEN;
-    const prev = tokens[i - 1]?.text;
-    if (prev === undefined || prev === "." || prev === "?" || prev === "!" || prev === ":" || prev === ";") f |= F_SENT_START;
+    if (i === 0) f |= F_SENT_START;
+    else if (ends[i - 1] === (starts[i - 1] ?? 0) + 1) {
+      const p = text.charCodeAt(starts[i - 1] ?? 0);
+      if (p === 46 || p === 63 || p === 33 || p === 58 || p === 59) f |= F_SENT_START; // . ? ! : ;
+    }
     flags[i] = f;
   }
-  return { tokens, candidate, word, shape, affix, flags };
+  return { text, count: n, starts, ends, candidate, word, shape, affix, flags };
 }
 
 export const LABELS = ["O", "PERSON", "ORGANIZATION", "LOCATION"] as const;
@@ -241,7 +433,7 @@ export const LABEL_COUNT = LABELS.length;
  */
 export function featuresOf(t: TokenTable, i: number, prevLabel: number, mask: number, out: Uint32Array): number {
   let k = 0;
-  const n = t.tokens.length;
+  const n = t.count;
   const w = (j: number): number => (j < 0 || j >= n ? BOUNDARY : (t.word[j] ?? 0));
   const s = (j: number): number => (j < 0 || j >= n ? BOUNDARY : (t.shape[j] ?? 0));
   const fl = (j: number): number => (j < 0 || j >= n ? 0 : (t.flags[j] ?? 0));
@@ -276,7 +468,7 @@ export function featuresOf(t: TokenTable, i: number, prevLabel: number, mask: nu
   add(23, f0 & (F_TITLE | F_CAPS | F_ENGLISH | F_COMMON | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_LEX_PLACE));
   add(24, mix(f0 & (F_ENGLISH | F_HUMAN_NAME | F_LEX_PLACE | F_LOWER_SEEN), prevLabel));
   add(25, mix(fn & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_ENGLISH), f0 & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_ENGLISH)));
-  add(26, Math.min(12, (t.tokens[i]?.text.length ?? 0)));
+  add(26, Math.min(12, (t.ends[i] ?? 0) - (t.starts[i] ?? 0)));
   return k;
 }
 
