@@ -56,6 +56,9 @@ export function isCuratedFirstName(word: string): boolean {
   return nameSets().curatedFirst.has(word);
 }
 
+/** The words isCuratedFirstName accepts. */
+export const curatedFirstNames = (): ReadonlySet<string> => nameSets().curatedFirst;
+
 /** A given name in compromise's lexicon or humannames, in any case. */
 export function isFirstName(word: string): boolean {
   if (nameSets().first.has(word.toLowerCase())) return true;

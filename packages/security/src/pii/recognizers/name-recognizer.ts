@@ -1,7 +1,8 @@
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
-import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
+import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords, WordFilter } from "./lower-case-runs";
 import { STOP_START, nameSpan } from "./name-spans";
 import { textBefore } from "./whole-words";
 import { NameTagger } from "./name-tagger";
@@ -95,10 +96,8 @@ function isBrandLike(word: string): boolean {
 
 /** A lower-case title or label, then what follows on the line. */
 const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|by|attn)[ \t]*:[ \t]*)(\p{Ll}[\p{Ll}'’.\- \t]{1,40})/gu;
-/** One lower-case word. */
-const LOWER_WORD = /(?=\p{Ll}{3})(?<![\p{L}\p{N}'’-])\p{Ll}[\p{Ll}]{2,}(?![\p{L}\p{N}-])/gu;
-/** Two lower-case words (a lower-case given name and surname are checked against the lexicons). */
-const LOWER_PAIR = /(?=\p{Ll}[\p{Ll}'’-])(?<![\p{L}\p{N}'’-])(\p{Ll}[\p{Ll}'’-]+) (\p{Ll}[\p{Ll}'’-]+)(?![\p{L}\p{N}'’-])/gu;
+let curatedFirst: WordFilter | undefined;
+const curatedFirstFilter = (): WordFilter => (curatedFirst ??= new WordFilter(curatedFirstNames()));
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
 const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
 
@@ -454,18 +453,26 @@ export class NameRecognizer implements Recognizer {
       const start = m.index + m[0].length - (m[1] ?? "").length;
       push("PERSON", start, start + last.index + last[0].replace(/\.$/, "").length, 0.6, "LegalCueRecognizer", false, true);
     }
-    for (const m of text.matchAll(LOWER_WORD)) {
+    // every lower-case word and pair of words: only those whose (first) word may be a curated given name are read
+    const givenNames = curatedFirstFilter();
+    const words = lowerWords(text);
+    for (let k = 0; k < words.length; k += 2) {
       // a lone lower-case word that compromise knows only as a given name and that is no English word ("selma is from…")
-      const w = m[0];
-      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || inLatinPhrase(text, m.index, w.length)) continue;
-      push("PERSON", m.index, m.index + w.length, 0.45, "NameLexiconRecognizer", false, true);
+      const [start, end] = [words[k] ?? 0, words[k + 1] ?? 0];
+      if (!givenNames.mayHold(text, start, end)) continue;
+      const w = text.slice(start, end);
+      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || inLatinPhrase(text, start, w.length)) continue;
+      push("PERSON", start, end, 0.45, "NameLexiconRecognizer", false, true);
     }
-    for (const m of text.matchAll(LOWER_PAIR)) {
+    const pairs = lowerPairs(text);
+    for (let k = 0; k < pairs.length; k += 4) {
       // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
-      const [a = "", b = ""] = [m[1], m[2]];
-      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || inLatinPhrase(text, m.index, m[0].length)) continue;
+      const [start, end1, start2, end] = [pairs[k] ?? 0, pairs[k + 1] ?? 0, pairs[k + 2] ?? 0, pairs[k + 3] ?? 0];
+      if (!givenNames.mayHold(text, start, end1)) continue;
+      const [a, b] = [text.slice(start, end1), text.slice(start2, end)];
+      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || inLatinPhrase(text, start, end - start)) continue;
       if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
-      push("PERSON", m.index, m.index + m[0].length, 0.5, "NameLexiconRecognizer", false, true);
+      push("PERSON", start, end, 0.5, "NameLexiconRecognizer", false, true);
     }
     return out;
   }

@@ -1,0 +1,48 @@
+import fc from "fast-check";
+import { curatedFirstNames } from "./lexicon-tags";
+import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords, WordFilter } from "./lower-case-runs";
+
+// Lower-case words of every length joined by hyphens and apostrophes, capitals inside and around them, digits, other
+// scripts, astral letters (the expression path), and the characters the look-behinds and look-aheads read.
+const pieces = [
+  "eva", "kleist", "ab", "abc", "a", "x-ray", "o'neil", "d’angelo", "mcDonald", "John", "ACME", "Émile", "ölund", "straße", "ǅ", "ⅷ", "ß",
+  "a-b", "c-d", "x’y", "o'", "-", "'", "’", ".", ",", "&", "1", "12", "٣", "𝒶bc", "𝒜", "\u00a0", " ", "  ", "\n", "\t", "a1", "ab-", "-ab", "kleist1", "ab٣", "eva kleist", "eva kleist2", "eva o’neil", "ab cD",
+];
+const text = fc
+  .array(fc.constantFrom(...pieces), { maxLength: 40 })
+  .chain((ps) => fc.constantFrom("", " ", "  ", "\u00a0", "-").map((sep) => ps.join(sep)));
+
+describe("the lower-case word scanners find what their expressions find", () => {
+  it("lowerWords gives every LOWER_WORD match", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(lowerWords(t)).toEqual([...t.matchAll(LOWER_WORD)].flatMap((m) => [m.index, m.index + m[0].length]));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("lowerPairs gives every LOWER_PAIR match with the offsets of its two words", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const expected = [...t.matchAll(LOWER_PAIR)].flatMap((m) => {
+          const a = m[1] ?? "";
+          return [m.index, m.index + a.length, m.index + a.length + 1, m.index + m[0].length];
+        });
+        expect(lowerPairs(t)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("the word filter never rules out one of its words, wherever it stands in a text", () => {
+    const names = [...curatedFirstNames()];
+    const filter = new WordFilter(names);
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.string({ maxLength: 5 }), (name, before) => {
+        expect(filter.mayHold(`${before}${name}!`, before.length, before.length + name.length)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
