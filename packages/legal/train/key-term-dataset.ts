@@ -2,7 +2,7 @@
 import { ContractDocument, extractKeyTerms, type KeyDates, type Party, type RenewalTerm } from "../src/index";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import type { Candidate } from "../src/extraction/key-term-model/candidate-features";
-import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type ModelStarts } from "../src/extraction/key-term-model/date-candidates";
+import { DATE_FIELDS, dateCandidates, noExpiryFeatures, type DateCandidate, type DateField, type ModelStarts } from "../src/extraction/key-term-model/date-candidates";
 import { partyCandidates, type PartyCandidate } from "../src/extraction/key-term-model/party-candidates";
 import type { DateTerm } from "../src/index";
 import type { CuadContract } from "./cuad-data";
@@ -28,6 +28,8 @@ export interface ContractCandidates {
   readonly dates: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
   /** Candidates of the expiry head: the date candidates again, counting also from the stage-one effective and agreement dates (set by the trainer once it has them). */
   expiry: readonly (Labelled<DateCandidate> & { readonly labels: Readonly<Record<DateField, 0 | 1>> })[];
+  /** The hashed features of the "no expiry" choice of a listwise expiry head (set with `expiry`). */
+  expiryNone: Int32Array;
   /** Gold per date field (ISO or "perpetual"), undefined when CUAD gives none. */
   readonly gold: Readonly<Partial<Record<DateField, string>>>;
   /** Per date field, whether CUAD's lawyers found no such date at all (blank answer, nothing highlighted). */
@@ -59,7 +61,7 @@ export function buildCandidates(contract: CuadContract, hashBits: number): Contr
   const stated = rules.dates.filter((d) => d.derivedFrom === undefined);
   const dates = labelDates(dateCandidates(doc, rules.keyDates, stated), gold, hashBits);
   const none = Object.fromEntries(GOLD_FIELDS.map(([field, cat]) => [field, (contract.answers.get(cat) ?? "").trim() === "" && (contract.gold.get(cat) ?? []).length === 0])) as Record<DateField, boolean>;
-  return { none, contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, ...(rules.renewal ? { renewal: rules.renewal } : {}), stated, parties, dates, expiry: dates, gold };
+  return { none, contract, doc, ruleParties: rules.parties, ruleDates: rules.keyDates, ...(rules.renewal ? { renewal: rules.renewal } : {}), stated, parties, dates, expiry: dates, expiryNone: new Int32Array(0), gold };
 }
 
 function labelDates(candidates: readonly Candidate<DateCandidate>[], gold: Partial<Record<DateField, string>>, hashBits: number): ContractCandidates["dates"] {
@@ -72,5 +74,7 @@ function labelDates(candidates: readonly Candidate<DateCandidate>[], gold: Parti
 
 /** Stage two: the expiry candidates once the effective and agreement dates are chosen. */
 export function setExpiryCandidates(c: ContractCandidates, starts: ModelStarts, hashBits: number): void {
-  c.expiry = labelDates(dateCandidates(c.doc, c.ruleDates, c.stated, starts), c.gold, hashBits);
+  const withRenewal: ModelStarts = { ...starts, ...(c.renewal ? { renewal: c.renewal } : {}) };
+  c.expiry = labelDates(dateCandidates(c.doc, c.ruleDates, c.stated, withRenewal), c.gold, hashBits);
+  c.expiryNone = hashFeatures(noExpiryFeatures(c.doc, c.ruleDates, withRenewal), hashBits);
 }

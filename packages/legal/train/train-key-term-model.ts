@@ -7,7 +7,7 @@
 // from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
 import fs from "node:fs";
 import path from "node:path";
-import { chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
+import { byValue, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
@@ -30,6 +30,9 @@ const ENTITY_FIT = { epochs: 4, l2: L2 };
 const ENTITY_MIN_PRECISION = 0.8;
 // The expiry head also learns from contracts where CUAD's lawyers found no expiry (every candidate wrong there).
 const EXPIRY_NEGATIVES = !process.argv.includes("--no-expiry-negatives");
+// The expiry head is listwise: a softmax over a contract's expiry candidates and a "no expiry" choice, trained to put
+// its mass on CUAD's answer (pointwise logistic heads rank each candidate alone; --pointwise-expiry for comparison).
+const LISTWISE_EXPIRY = !process.argv.includes("--pointwise-expiry");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const detail = process.argv.includes("--detail") || process.argv.includes("--detail-tune");
 
@@ -73,6 +76,72 @@ function fit(data: readonly Example[], seed: number, { epochs = EPOCHS, l2 = L2 
   return w;
 }
 
+interface ListGroup {
+  readonly items: readonly Int32Array[];
+  /** Target distribution over items then "no expiry" (uniform over the right ones). */
+  readonly target: Float64Array;
+}
+
+/** The expiry lists of the contracts with CUAD's answer among the candidates, or no expiry at all. */
+function expiryGroups(set: readonly ContractCandidates[]): ListGroup[] {
+  const out: ListGroup[] = [];
+  for (const c of set) {
+    const items = [...c.expiry.map((d) => d.indices), c.expiryNone];
+    const target = new Float64Array(items.length);
+    if (c.gold.expiration !== undefined) {
+      const right = c.expiry.flatMap((d, i) => (d.labels.expiration === 1 ? [i] : []));
+      if (right.length === 0) continue;
+      for (const i of right) target[i] = 1 / right.length;
+    } else if (c.none.expiration) target[items.length - 1] = 1;
+    else continue;
+    out.push({ items, target });
+  }
+  return out;
+}
+
+/** Softmax regression over each list's items (sparse binary features, shared weights), AdaGrad, deterministic for the seed. */
+function fitList(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
+  const w = new Float32Array(1 << HASH_BITS);
+  const g2 = new Float32Array(1 << HASH_BITS).fill(1e-6);
+  const order = groups.map((_, i) => i);
+  const random = seededRandom(seed);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (const k of order) {
+      const { items, target } = groups[k]!;
+      const z = items.map((ix) => raw(w, ix));
+      const max = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      // The loss is -log of the mass on the right items (several candidates may give CUAD's value): each right
+      // item's target is its share of that mass.
+      let right = 0;
+      items.forEach((_, i) => (right += target[i]! > 0 ? e[i]! : 0));
+      const grads = new Map<number, number>();
+      items.forEach((ix, i) => {
+        const g = e[i]! / sum - (target[i]! > 0 ? e[i]! / right : 0);
+        if (Math.abs(g) < 1e-4) return;
+        for (const f of ix) grads.set(f, (grads.get(f) ?? 0) + g);
+      });
+      for (const [f, g] of grads) {
+        const grad = g + l2 * w[f]!;
+        g2[f]! += grad * grad;
+        w[f]! -= (LR * grad) / Math.sqrt(g2[f]!);
+      }
+    }
+  }
+  return w;
+}
+
+/** Softmax of a contract's expiry scores with its "no expiry" score: the candidates' probabilities and that of no expiry. */
+function expirySoftmax(zs: readonly number[], noneZ: number): { p: number[]; none: number } {
+  const max = Math.max(noneZ, ...zs);
+  const e = zs.map((z) => Math.exp(z - max));
+  const en = Math.exp(noneZ - max);
+  const sum = e.reduce((a, b) => a + b, en);
+  return { p: e.map((x) => x / sum), none: en / sum };
+}
+
 const raw = (w: Float32Array, indices: Int32Array) => {
   let z = 0;
   for (const f of indices) z += w[f]!;
@@ -80,7 +149,7 @@ const raw = (w: Float32Array, indices: Int32Array) => {
 };
 
 type Weights = Record<KeyTermHead, Float32Array>;
-const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => fit(examples(set, h), SEED);
+const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => (h === "expiration" && LISTWISE_EXPIRY ? fitList(expiryGroups(set), SEED) : fit(examples(set, h), SEED));
 const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fitHead(set, h)])) as Weights;
 
 /** Raw scores of one contract's candidates under the given weights (calibration applied later). */
@@ -90,12 +159,15 @@ interface ContractScores {
   entity?: Float32Array;
   readonly parties: { readonly candidate: ScoredParty["candidate"]; readonly z: number }[];
   readonly dates: Record<DateField, { readonly candidate: ScoredDate["candidate"]; readonly z: number }[]>;
+  /** The listwise expiry head's score of "no expiry". */
+  readonly noneZ: number;
 }
 function scoreContract(c: ContractCandidates, w: Weights): ContractScores {
   return {
     c,
     parties: c.parties.map((p) => ({ candidate: p.value, z: raw(w.party, p.indices) })),
     dates: Object.fromEntries(DATE_FIELDS.map((f) => [f, datesFor(c, f).filter((d) => f === "expiration" || d.value.kind !== "perpetual").map((d) => ({ candidate: d.value, z: raw(w[f], d.indices) }))])) as ContractScores["dates"],
+    noneZ: raw(w.expiration, c.expiryNone),
   };
 }
 
@@ -119,9 +191,11 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
       cal.entity && entity
         ? chooseEntityParties(s.c.doc.text, mentions, (f) => sigmoid(cal.entity!.a * raw(entity, hashFeatures(f, HASH_BITS)) + cal.entity!.b), cal.entity.threshold, s.c.ruleParties)
         : chooseParties(s.c.doc.text, mentions, cal.party.threshold, s.c.ruleParties);
-    const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, s.dates[f].map((x) => ({ candidate: x.candidate, score: p(f, x.z) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
+    const list = LISTWISE_EXPIRY ? expirySoftmax(s.dates.expiration.map((x) => x.z), s.noneZ + cal.expiration.b) : undefined;
+    const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.p[i]! : p(f, z));
+    const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, f === "expiration" && list ? byValue(s.dates[f].map((x) => x.candidate), list.p) : s.dates[f].map((x, i) => ({ candidate: x.candidate, score: prob(f, x.z, i) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
-    const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates);
+    const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates, list?.none);
     const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never, renewsAutomatically: s.c.renewal?.automatic === true });
     const rn = s.c.renewal;
     const renewalNote = rn ? ` [renewal ${rn.automatic ? "auto" : "option"}${rn.period ? ` ${rn.period.duration.value} ${rn.period.duration.unit}` : ""}]` : " [no renewal]";
@@ -158,13 +232,14 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
         s.dates[head].forEach((x, i) => (zs.push(x.z), ys.push(ds[i]!.labels[head])));
       }
     }
-    const { a, b } = fitPlatt(zs, ys);
+    // A listwise head's scores are already probabilities (its softmax); the others are calibrated by Platt.
+    const { a, b } = head === "expiration" && LISTWISE_EXPIRY ? { a: 1, b: 0 } : fitPlatt(zs, ys);
     cal[head] = { a, b, threshold: 0.5 };
   }
   // Thresholds: parties by the F1 of name recall and precision; dates by accuracy (the rules' value stands below it).
   for (const head of KEY_TERM_HEADS) {
     let best = { t: 0.5, v: -1 };
-    for (const t of [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+    for (const t of [...(head === "expiration" ? [0] : []), 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
       const tally = evaluate(oof, { ...cal, [head]: { ...cal[head], threshold: t } });
       const v =
         head === "party"
@@ -176,10 +251,24 @@ function calibrate(oof: readonly ContractScores[]): Calibration {
           : // An expiry where CUAD's lawyers saw none costs as much as a wrong one; an agreement or effective date
             // there is the date the contract was made, which is what it takes effect on unless it says otherwise.
             (tally.dates[head].ok - (head === "expiration" ? tally.dates[head].blankAnswered : 0)) / tally.dates[head].n;
-      if (v > best.v + 1e-9) best = { t, v };
+      // The listwise expiry's ties go to the higher threshold: the rules' reading stands unless the model is that sure.
+      if (v > best.v + 1e-9 || (head === "expiration" && LISTWISE_EXPIRY && v > best.v - 1e-9)) best = { t, v };
       if (process.argv.includes("--sweep")) log(`  ${head} threshold ${t}: objective ${(100 * v).toFixed(1)}${head === "party" ? ` (recall ${(100 * tally.partiesFound / tally.partiesGold).toFixed(1)}, precision ${(100 * tally.extractedRight / tally.extracted).toFixed(1)}, all ${(100 * tally.contractsAllParties / tally.contractsWithParties).toFixed(1)})` : ""}`);
     }
     cal[head] = { ...cal[head], threshold: best.t };
+  }
+  if (LISTWISE_EXPIRY) {
+    // The listwise head's offset on "no expiry" (stored as its b): a value given where the lawyers found none
+    // costs as much as a wrong one, so the offset that scores best by that objective, ties to no offset.
+    let best = { b: 0, v: -1, ok: 0, blank: 0 };
+    for (const b of [0, -0.5, -1, -2, -3, -50, 0.5, 1]) {
+      const tally = evaluate(oof, { ...cal, expiration: { ...cal.expiration, b } });
+      const d = tally.dates.expiration;
+      const v = (d.ok - d.blankAnswered) / d.n;
+      log(`  expiry no-expiry offset ${b}: right ${d.ok}/${d.n}, given where CUAD has none ${d.blankAnswered}, objective ${(100 * v).toFixed(1)}`);
+      if (v > best.v + 1e-9) best = { b, v, ok: d.ok, blank: d.blankAnswered };
+    }
+    cal.expiration = { ...cal.expiration, b: best.b };
   }
   return cal;
 }
@@ -319,7 +408,7 @@ const model = KeyTermModel.fromWeights(HASH_BITS, { ...(Object.fromEntries(KEY_T
   epochs: EPOCHS,
   learningRate: LR,
   l2: L2,
-});
+}, LISTWISE_EXPIRY ? ["expiration"] : []);
 if (!process.argv.includes("--no-write") && !allFolds) {
   const out = path.resolve(import.meta.dirname, "../model", SHIPPED_KEY_TERM_MODEL_FILE);
   fs.writeFileSync(out, model.toBytes());

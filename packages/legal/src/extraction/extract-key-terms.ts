@@ -30,7 +30,7 @@ export function extractKeyTerms(text: string | ContractDocument, options: Extrac
   return {
     parties,
     dates,
-    keyDates: model ? modelKeyDates(doc, model, ruleDates, dates.filter((d) => d.derivedFrom === undefined)) : ruleDates,
+    keyDates: model ? modelKeyDates(doc, model, ruleDates, dates.filter((d) => d.derivedFrom === undefined), renewal) : ruleDates,
     periods,
     amounts: extractAmounts(doc),
     percentages: extractPercentages(doc),

@@ -1,7 +1,7 @@
 import type { ContractDocument } from "../../text/contract-document";
 import { spanOf } from "../../text/span";
-import type { DateTerm, KeyDate, KeyDates, Party } from "../key-term-types";
-import { DATE_FIELDS, dateCandidates, type DateCandidate, type DateField, type ModelStarts } from "./date-candidates";
+import type { DateTerm, KeyDate, KeyDates, Party, RenewalTerm } from "../key-term-types";
+import { DATE_FIELDS, dateCandidates, noExpiryFeatures, type DateCandidate, type DateField, type ModelStarts } from "./date-candidates";
 import { comparableName } from "./candidate-features";
 import type { KeyTermModel } from "./key-term-model";
 import { partyCandidates, type PartyCandidate } from "./party-candidates";
@@ -113,17 +113,33 @@ export interface ScoredDate {
   readonly score: number;
 }
 
-/** Date candidates scored for one field, best first ("perpetual" only for the expiry). */
-export function scoreDateCandidates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts, fields: readonly DateField[] = DATE_FIELDS): Partial<Record<DateField, ScoredDate[]>> {
+/** Date candidates scored for one field, best first ("perpetual" only for the expiry); `none`: a listwise head's probability of no such date. */
+export function scoreDateCandidates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts, fields: readonly DateField[] = DATE_FIELDS): Partial<Record<DateField, ScoredDate[]>> & { none?: number } {
   const candidates = dateCandidates(doc, ruleDates, stated, starts);
-  const out: Partial<Record<DateField, ScoredDate[]>> = {};
+  const out: Partial<Record<DateField, ScoredDate[]>> & { none?: number } = {};
   for (const field of fields) {
-    out[field] = candidates
-      .filter((c) => field === "expiration" || c.value.kind !== "perpetual")
-      .map((c) => ({ candidate: c.value, score: model.score(field, c.features) }))
-      .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
+    const own = candidates.filter((c) => field === "expiration" || c.value.kind !== "perpetual");
+    const listwise = field === "expiration" && starts !== undefined && model.isListwise(field);
+    const { scores, none } = listwise ? model.scoreList(field, own.map((c) => c.features), noExpiryFeatures(doc, ruleDates, starts)) : { scores: own.map((c) => model.score(field, c.features)), none: undefined };
+    if (none !== undefined) out.none = none;
+    out[field] = listwise ? byValue(own.map((c) => c.value), scores) : own.map((c, i) => ({ candidate: c.value, score: scores[i]! })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
   }
   return out;
+}
+
+/**
+ * A listwise head's candidates scored by their value: several candidates often give the same date (written,
+ * and computed from a start and a length), and the softmax splits its mass among them; each scores the
+ * sum of its value's, best value first, and within a value the candidate the head liked best first.
+ */
+export function byValue(candidates: readonly DateCandidate[], scores: readonly number[]): ScoredDate[] {
+  const valueOf = (c: DateCandidate) => (c.kind === "perpetual" ? "perpetual" : c.iso!);
+  const total = new Map<string, number>();
+  candidates.forEach((c, i) => total.set(valueOf(c), (total.get(valueOf(c)) ?? 0) + scores[i]!));
+  return candidates
+    .map((c, i) => ({ candidate: c, score: total.get(valueOf(c))!, own: scores[i]! }))
+    .sort((a, b) => b.score - a.score || b.own - a.own || a.candidate.start - b.candidate.start)
+    .map(({ candidate, score }) => ({ candidate, score }));
 }
 
 /** The dates the expiry counts from: the best effective and agreement candidates (the rules' reading when there is none). */
@@ -146,18 +162,25 @@ function keyDateOf(doc: ContractDocument, c: DateCandidate): KeyDate {
  * dates first, then the expiry over candidates that also count from them ("five years from the Effective
  * Date"). A field keeps the rules' value when no candidate reaches its threshold.
  */
-export function modelKeyDates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[]): KeyDates {
+export function modelKeyDates(doc: ContractDocument, model: KeyTermModel, ruleDates: KeyDates, stated: readonly DateTerm[], renewal?: RenewalTerm): KeyDates {
   const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, model.threshold(f)])) as Record<DateField, number>;
   const first = scoreDateCandidates(doc, model, ruleDates, stated, undefined, ["agreement", "effective"]);
-  const second = scoreDateCandidates(doc, model, ruleDates, stated, startsOf(first, ruleDates), ["expiration"]);
-  return chooseKeyDates(doc, { agreement: first.agreement!, effective: first.effective!, expiration: second.expiration! }, thresholds, ruleDates);
+  const second = scoreDateCandidates(doc, model, ruleDates, stated, { ...startsOf(first, ruleDates), ...(renewal ? { renewal } : {}) }, ["expiration"]);
+  return chooseKeyDates(doc, { agreement: first.agreement!, effective: first.effective!, expiration: second.expiration! }, thresholds, ruleDates, second.none);
 }
 
-/** The choice itself, on candidates already scored (best first per field). */
-export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<DateField, readonly ScoredDate[]>>, thresholds: Readonly<Record<DateField, number>>, ruleDates: KeyDates): KeyDates {
+/**
+ * The choice itself, on candidates already scored (best first per field). `noExpiry`: a listwise expiry
+ * head's probability that the contract states no expiry; when it beats every candidate, none is given.
+ */
+export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<DateField, readonly ScoredDate[]>>, thresholds: Readonly<Record<DateField, number>>, ruleDates: KeyDates, noExpiry?: number): KeyDates {
   const out: { -readonly [K in keyof KeyDates]: KeyDates[K] } = { ...ruleDates };
   for (const field of DATE_FIELDS) {
     const best = scored[field][0];
+    if (field === "expiration" && noExpiry !== undefined && noExpiry >= (best?.score ?? 0)) {
+      delete out.expiration;
+      continue;
+    }
     if (!best || best.score < thresholds[field]) continue;
     // The same value as the rules: keep their reading, which says how it was derived ("later of", "Agreement date + 1 year").
     const rule = ruleDates[field];

@@ -3,7 +3,7 @@ import { NUMBER_WORDS_SOURCE, parseNumberWords } from "../../parsing/number-word
 import { parseQuantity } from "../../parsing/parse-duration";
 import type { ContractDocument } from "../../text/contract-document";
 import { matchAll } from "../../text/span";
-import type { KeyDate, KeyDates, DateTerm } from "../key-term-types";
+import type { KeyDate, KeyDates, DateTerm, RenewalTerm } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
 import { band, contextTokens, windowFeatures, type Candidate } from "./candidate-features";
 
@@ -20,10 +20,11 @@ export interface DateCandidate {
   readonly keyDate?: KeyDate;
 }
 
-/** The agreement and effective dates the model chose, from which the expiry candidates count. */
+/** What the expiry (stage two) is scored with: the agreement and effective dates the model chose, from which its candidates count, and the renewal clause the rules read. */
 export interface ModelStarts {
   readonly effective?: IsoDate;
   readonly agreement?: IsoDate;
+  readonly renewal?: RenewalTerm;
 }
 
 const DATE = new RegExp(DATE_SOURCE, "gi");
@@ -60,6 +61,7 @@ export function termLengths(sentence: string): TermLength[] {
 // A sentence that may set how long the agreement runs.
 const TERM_WORDS = /\b(?:term|continue|remain|expire|expiration|in\s+(?:full\s+)?(?:force|effect)|period|until|ending|thereafter)\b/i;
 const MAX_TERM_CANDIDATES = 12;
+
 const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
 const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
@@ -122,10 +124,14 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
     if (added >= MAX_TERM_CANDIDATES || bases.length === 0) break;
     if (!TERM_WORDS.test(sentence.quote)) continue;
     if (isTermSentence(sentence.quote)) termRank++;
+    // A date written in the sentence itself is a start too ("shall be ten (10) years, commencing on January 1, 2016").
+    const own = mentions.filter((m) => m.start >= sentence.start && m.end <= sentence.end).map((m) => m.iso);
+    const sentenceBases = [...new Set([...bases, ...own])];
     for (const length of termLengths(sentence.quote)) {
       const termSentence = isTermSentence(sentence.quote);
-      bases.forEach((base, k) => {
+      sentenceBases.forEach((base, k) => {
         const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), `base:${k === 0 ? "first" : "other"}`, ...sentenceBag(sentence.quote), ...windowFeatures(sentence.quote, length.start, length.end, 6, 6).map((w) => `d${w}`)];
+        if (own.includes(base)) f.push("base:in-sentence");
         if (base === starts!.effective) f.push("base:model-effective");
         if (base === starts!.agreement) f.push("base:model-agreement");
         if (base === ruleDates.effective?.iso) f.push("base:rule-effective");
@@ -140,7 +146,7 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
       if (++added >= MAX_TERM_CANDIDATES) break;
     }
   }
-  // "perpetual" is a candidate only when some sentence says so (or the rules read it so).
+  // "perpetual" is a candidate only when some sentence says so (or the rules read it so), or at the first term sentence.
   const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));
   const perpetualSentence = termSentences.find((s) => PERPETUAL.test(s.quote)) ?? doc.sentences.find((s) => PERPETUAL.test(s.quote));
   const rulePerpetual = ruleDates.expiration?.note === "perpetual" ? ruleDates.expiration.span : undefined;
@@ -154,5 +160,27 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
     f.push(band("term-sentences", termSentences.length));
     out.push({ value: { kind: "perpetual", start: at.start, end: at.end }, features: f });
   }
+  if (starts !== undefined) {
+    // Stage two: what the renewal clause says, joined with the kind of candidate (an automatic renewal makes
+    // "perpetual" and the end of the initial term both plausible; an option to renew, the end of the term).
+    const renewal = starts.renewal === undefined ? "none" : starts.renewal.automatic ? "auto" : "option";
+    return out.map((c) => ({ ...c, features: [...c.features, `renew:${renewal}&${c.value.kind}`] }));
+  }
   return out;
+}
+
+/**
+ * The features of the "no expiry" choice of a listwise expiry head (the contract states no date or
+ * term the lawyers would call its expiry): what the contract says about its term as a whole.
+ */
+export function noExpiryFeatures(doc: ContractDocument, ruleDates: KeyDates, starts: ModelStarts): string[] {
+  const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));
+  const lengths = termSentences.reduce((n, s) => n + termLengths(s.quote).length, 0);
+  const r = ruleDates.expiration;
+  const f = ["none", band("none:term-sentences", termSentences.length), band("none:term-lengths", lengths), `none:rule:${r === undefined ? "none" : r.note === "perpetual" ? "perpetual" : r.derivation}`];
+  f.push(`none:renew:${starts.renewal === undefined ? "none" : starts.renewal.automatic ? "auto" : "option"}`);
+  if (doc.sentences.some((s) => PERPETUAL.test(s.quote))) f.push("none:perpetual-word");
+  if (starts.effective === undefined && starts.agreement === undefined) f.push("none:no-start");
+  if (termSentences[0]) f.push(...sentenceBag(termSentences[0].quote).map((t) => `n${t}`));
+  return f;
 }

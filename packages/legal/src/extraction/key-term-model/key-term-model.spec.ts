@@ -41,6 +41,27 @@ describe("KeyTermModel", () => {
     expect(() => KeyTermModel.fromBytes(v2.toBytes().subarray(0, v1.toBytes().length + 64), "short.bin")).toThrow(/short\.bin.*expected/);
   });
 
+  it("a listwise head's probabilities of its candidates and of none sum to one, and survive the file", () => {
+    const heads = Object.fromEntries(KEY_TERM_HEADS.map((h, k) => [h, { weights: Float32Array.from({ length: 1 << BITS }, (_, i) => Math.sin(i * (k + 2))), a: 1, b: -0.5, threshold: 0 }])) as Record<KeyTermHead, KeyTermHeadWeights>;
+    const model = KeyTermModel.fromWeights(BITS, heads, {}, ["expiration"]);
+    const back = KeyTermModel.fromBytes(model.toBytes());
+    expect(back.isListwise("expiration")).toBe(true);
+    expect(back.isListwise("party")).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }), { maxLength: 8 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }), (candidates, none) => {
+        const { scores, none: pNone } = back.scoreList("expiration", candidates, none);
+        expect(scores.reduce((a, b) => a + b, pNone)).toBeCloseTo(1, 9);
+        expect(scores).toEqual(model.scoreList("expiration", candidates, none).scores.map((x) => expect.closeTo(x, 6)));
+      }),
+    );
+    // The offset (b) lowers "none" against the same candidates.
+    const noOffset = KeyTermModel.fromWeights(BITS, { ...heads, expiration: { ...heads.expiration, b: 0 } }, {}, ["expiration"]);
+    expect(model.scoreList("expiration", [["bias"]], ["none"]).none).toBeLessThan(noOffset.scoreList("expiration", [["bias"]], ["none"]).none);
+    // A pointwise head scores each candidate alone and gives none no mass.
+    expect(back.scoreList("agreement", [["bias"]], ["none"])).toEqual({ scores: [back.score("agreement", ["bias"])], none: 0 });
+    expect(tinyModel(2).isListwise("expiration")).toBe(false);
+  });
+
   it("refuses a file that is not a model, or is cut short, with KEY_TERM_MODEL_INVALID", () => {
     const bytes = tinyModel(1).toBytes();
     expect(() => KeyTermModel.fromBytes(new TextEncoder().encode("not a model at all"), "x.bin")).toThrow(KeyTermModelError);

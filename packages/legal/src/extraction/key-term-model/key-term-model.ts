@@ -21,6 +21,8 @@ type StoredHead = KeyTermHead | typeof ENTITY_HEAD;
 interface FileHeader {
   readonly version: 1 | 2;
   readonly hashBits: number;
+  /** Heads scored as a softmax over a contract's candidates and a "none" choice (absent in older files: none). */
+  readonly listwise?: readonly KeyTermHead[];
   readonly heads: Record<string, { readonly a: number; readonly b: number; readonly threshold: number }>;
   readonly meta: Record<string, unknown>;
 }
@@ -38,13 +40,39 @@ export class KeyTermModel {
     readonly hashBits: number,
     private readonly heads: ReadonlyMap<StoredHead, KeyTermHeadWeights>,
     readonly meta: Readonly<Record<string, unknown>>,
+    private readonly listwise: ReadonlySet<KeyTermHead> = new Set(),
   ) {}
 
-  /** `entity`: the second-stage party head (`scoreEntity`); without it parties are chosen per mention. */
-  static fromWeights(hashBits: number, heads: Readonly<Record<KeyTermHead, KeyTermHeadWeights>> & { readonly entity?: KeyTermHeadWeights }, meta: Record<string, unknown> = {}): KeyTermModel {
+  /**
+   * `entity`: the second-stage party head (`scoreEntity`); without it parties are chosen per mention.
+   * `listwise`: heads trained as a softmax over a contract's candidates plus a "none" choice (`scoreList`);
+   * their `a` is 1 and their `b` is the offset added to the "none" score.
+   */
+  static fromWeights(hashBits: number, heads: Readonly<Record<KeyTermHead, KeyTermHeadWeights>> & { readonly entity?: KeyTermHeadWeights }, meta: Record<string, unknown> = {}, listwise: readonly KeyTermHead[] = []): KeyTermModel {
     const map = new Map<StoredHead, KeyTermHeadWeights>(KEY_TERM_HEADS.map((h) => [h, heads[h]]));
     if (heads.entity) map.set(ENTITY_HEAD, heads.entity);
-    return new KeyTermModel(hashBits, map, { ...meta });
+    return new KeyTermModel(hashBits, map, { ...meta }, new Set(listwise));
+  }
+
+  /** Whether the head scores a contract's candidates together (`scoreList`) rather than one at a time. */
+  isListwise(head: KeyTermHead): boolean {
+    return this.listwise.has(head);
+  }
+
+  /**
+   * A listwise head's probabilities: of each candidate being the answer, and of none being it (`none`
+   * scored over its own features). For a pointwise head, each candidate's own probability and none 0.
+   */
+  scoreList(head: KeyTermHead, candidates: readonly (readonly string[])[], noneFeatures: readonly string[]): { readonly scores: number[]; readonly none: number } {
+    if (!this.listwise.has(head)) return { scores: candidates.map((f) => this.scoreHead(head, f)), none: 0 };
+    const h = this.heads.get(head)!;
+    const zs = candidates.map((f) => this.rawScore(head, f));
+    const zNone = this.rawScore(head, noneFeatures) + h.b;
+    const max = Math.max(zNone, ...zs);
+    const e = zs.map((z) => Math.exp(z - max));
+    const eNone = Math.exp(zNone - max);
+    const sum = e.reduce((a, b) => a + b, eNone);
+    return { scores: e.map((x) => x / sum), none: eNone / sum };
   }
 
   /** Whether the file has the entity head (version 2). */
@@ -66,11 +94,16 @@ export class KeyTermModel {
     return this.scoreHead(head, features);
   }
 
+  private rawScore(head: StoredHead, features: readonly string[]): number {
+    const w = this.heads.get(head)!.weights;
+    let z = 0;
+    for (const i of hashFeatures(features, this.hashBits)) z += w[i]!;
+    return z;
+  }
+
   private scoreHead(head: StoredHead, features: readonly string[]): number {
     const h = this.heads.get(head)!;
-    let z = 0;
-    for (const i of hashFeatures(features, this.hashBits)) z += h.weights[i]!;
-    return sigmoid(h.a * z + h.b);
+    return sigmoid(h.a * this.rawScore(head, features) + h.b);
   }
 
   threshold(head: KeyTermHead): number {
@@ -83,6 +116,7 @@ export class KeyTermModel {
     const header: FileHeader = {
       version: this.hasEntityHead ? 2 : 1,
       hashBits: this.hashBits,
+      ...(this.listwise.size > 0 ? { listwise: [...this.listwise] } : {}),
       heads: Object.fromEntries(stored.map((h) => [h, { a: this.heads.get(h)!.a, b: this.heads.get(h)!.b, threshold: this.heads.get(h)!.threshold }])),
       meta: { ...this.meta },
     };
@@ -102,6 +136,8 @@ export class KeyTermModel {
     };
     const { header, bodyStart, view } = readModelFile<FileHeader>(bytes, MAGIC, "key-term model", fail);
     if ((header.version !== 1 && header.version !== 2) || !Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`unsupported version ${String(header.version)} or hash size ${String(header.hashBits)}`);
+    const listwise = header.listwise ?? [];
+    if (!Array.isArray(listwise) || !listwise.every((h) => (KEY_TERM_HEADS as readonly string[]).includes(h))) fail(`listwise heads ${JSON.stringify(header.listwise)} are not key-term heads`);
     const stored = storedHeads(header.version);
     const size = 1 << header.hashBits;
     if (bytes.length !== bodyStart + stored.length * size * 4) fail(`expected ${bodyStart + stored.length * size * 4} bytes, read ${bytes.length}`);
@@ -113,6 +149,6 @@ export class KeyTermModel {
       for (let i = 0; i < size; i++) weights[i] = view.getFloat32(bodyStart + (k * size + i) * 4, true);
       heads[h] = { weights, a: cal!.a, b: cal!.b, threshold: cal!.threshold };
     });
-    return KeyTermModel.fromWeights(header.hashBits, heads, header.meta ?? {});
+    return KeyTermModel.fromWeights(header.hashBits, heads, header.meta ?? {}, listwise);
   }
 }
