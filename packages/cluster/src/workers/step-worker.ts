@@ -202,6 +202,8 @@ export class StepWorker {
         },
         { signal: controller.signal, onProgress: (p) => void job.updateProgress({ ...p }).catch(() => undefined) },
       );
+      // a cancelled step's sender has gone and removed the run's files: an output written now would stay for good
+      controller.signal.throwIfAborted();
       const ref = await this.#options.payloads.put({ ...binding, kind: "output" }, output as JsonValue);
       ok = true;
       return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };

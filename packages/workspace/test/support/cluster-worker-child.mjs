@@ -11,6 +11,8 @@ const workspace = await openWorkspace({
   config: { ...defaults, log: { level: "error" }, ...(models ? { models: { ...defaults.models, ...JSON.parse(models) } } : {}) },
   cluster: { redisUrl, role: "worker" },
   resumeWorkflows: false,
+  // an encrypted workspace's passphrase, as `bear worker` reads BEAR_PASSPHRASE
+  ...(process.env.BEAR_TEST_PASSPHRASE ? { passphrase: process.env.BEAR_TEST_PASSPHRASE } : {}),
   offload: { workers: 0 },
 });
 const worker = await workspace.startWorker({ id, capabilities: capabilities.split(","), concurrency: 2, lockDurationMs: 3_000, stalledIntervalMs: 1_000 });

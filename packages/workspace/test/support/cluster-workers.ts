@@ -12,10 +12,11 @@ export interface WorkerChild {
   readonly id: string;
 }
 
-/** A worker process serving `capabilities`; `models`: the config's models (e.g. the LLM it serves). */
-export function startWorker(dataDir: string, redisUrl: string, id: string, capabilities: string, models?: Record<string, unknown>): Promise<WorkerChild> {
+/** A worker process serving `capabilities`; `models`: the config's models (e.g. the LLM it serves); `passphrase`: an encrypted workspace's. */
+export function startWorker(dataDir: string, redisUrl: string, id: string, capabilities: string, models?: Record<string, unknown>, passphrase?: string): Promise<WorkerChild> {
   const args = [path.join(packageDir, "test/support/cluster-worker-child.mjs"), dataDir, redisUrl, id, capabilities, ...(models ? [JSON.stringify(models)] : [])];
-  const proc = spawn(process.execPath, args, { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] });
+  const env = { ...process.env, ...(passphrase ? { BEAR_TEST_PASSPHRASE: passphrase } : {}) };
+  const proc = spawn(process.execPath, args, { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"], env });
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
