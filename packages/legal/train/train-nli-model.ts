@@ -21,24 +21,30 @@ const SEED = 16;
 const INNER_FOLDS = 5;
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 export const HYPER = {
-  spanEpochs: arg("span-epochs", 6),
+  spanEpochs: arg("span-epochs", 15),
   spanLr: arg("span-lr", 0.3),
   polarityEpochs: arg("pol-epochs", 10),
   polarityLr: arg("pol-lr", 0.3),
-  l2: arg("l2", 1e-4),
+  l2: arg("l2", 1e-2),
   aggShared: arg("agg-shared", 0.01),
   aggHead: arg("agg-head", 0.3),
+  aggPrior: arg("agg-prior", 0.3),
   cite: arg("cite", 0.35),
   union: arg("union", 1),
   rules: arg("rules", 1),
-  posWeight: arg("pos-weight", 1),
+  posWeight: arg("pos-weight", 3),
   maxCite: arg("max-cite", 3),
   concepts: arg("concepts", 1),
+  unitCues: arg("unit-cues", 0),
+  cueDrop: arg("cue-drop", 0),
 };
 // --concepts=0 (an ablation) trains without the word-class features; the shipped model always reads them.
 const withoutConcepts = (x: UnitInput): UnitInput => (HYPER.concepts ? x : { ...x, concepts: new Int32Array(0) });
-const spanInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelSpanInput(u, hits, h, bits));
-const polarityInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelPolarityInput(u, hits, h, bits));
+// --unit-cues=0: the unit scorers do not read the cue hits (the cues then reach the model only through the aggregator's cue status).
+const NO_HITS: UnitCueHits = { evidence: false, contradicted: false, weak: false };
+const unitHits = (hits: UnitCueHits) => (HYPER.unitCues ? hits : NO_HITS);
+const spanInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelSpanInput(u, unitHits(hits), h, bits));
+const polarityInput = (u: PreparedUnit, hits: UnitCueHits, h: number, bits: number) => withoutConcepts(modelPolarityInput(u, unitHits(hits), h, bits));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const GOLD_INDEX: Record<NliGold, number> = { Entailment: 0, Contradiction: 1, NotMentioned: 2 };
@@ -160,6 +166,7 @@ interface AggregateRow {
   readonly head: number;
   readonly x: Float64Array;
   readonly y: number;
+  readonly weight: number;
 }
 
 /**
@@ -175,20 +182,23 @@ function fitAggregator(rows: readonly AggregateRow[], heads: number): number[][]
     const gShared = new Float64Array(3 * D);
     const gOwn = Array.from({ length: heads }, () => new Float64Array(3 * D));
     const count = new Float64Array(heads);
+    let total = 0;
     for (const r of rows) {
       const w = combine(shared, own[r.head]!);
       const prob = aggregate(w, r.x);
-      count[r.head]!++;
+      count[r.head]! += r.weight;
+      total += r.weight;
       for (let k = 0; k < 3; k++) {
-        const g = prob[k]! - (r.y === k ? 1 : 0);
+        const g = r.weight * (prob[k]! - (r.y === k ? 1 : 0));
         for (let j = 0; j < D; j++) {
           gShared[k * D + j]! += g * r.x[j]!;
           gOwn[r.head]![k * D + j]! += g * r.x[j]!;
         }
       }
     }
-    for (let i = 0; i < 3 * D; i++) shared[i]! -= lr * (gShared[i]! / rows.length + HYPER.aggShared * shared[i]!);
-    for (let h = 0; h < heads; h++) for (let i = 0; i < 3 * D; i++) own[h]![i]! -= lr * (gOwn[h]![i]! / Math.max(1, count[h]!) + HYPER.aggHead * own[h]![i]!);
+    for (let i = 0; i < 3 * D; i++) shared[i]! -= lr * (gShared[i]! / total + HYPER.aggShared * shared[i]!);
+    // The per-head bias (the hypothesis's class prior) is penalised less than its other offsets.
+    for (let h = 0; h < heads; h++) for (let i = 0; i < 3 * D; i++) own[h]![i]! -= lr * (gOwn[h]![i]! / Math.max(1, count[h]!) + (i % D === 0 ? HYPER.aggPrior : HYPER.aggHead) * own[h]![i]!);
   }
   return own.map((o) => combine(shared, o));
 }
@@ -206,8 +216,21 @@ function outOfFold(docs: readonly PreparedDoc[], heads: number): Map<PreparedDoc
   return out;
 }
 
+/**
+ * The aggregator's rows: one per document and requirement, plus (weight `cueDrop`) the same row with the cue
+ * status blanked. The cues were written from these NDAs, so here they are right more often than on new ones;
+ * the blanked copies make the aggregator learn to decide from the unit scores too, not from the cue status alone.
+ */
+const CUE_STATUS = [8, 9, 10, 11];
 const rowsOf = (docs: readonly PreparedDoc[], scores: Map<PreparedDoc, { p: Float64Array; q: Float64Array }[]>, heads: number): AggregateRow[] =>
-  docs.flatMap((d) => Array.from({ length: heads }, (_, h) => ({ head: h, x: documentFeatures(scores.get(d)![h]!.p, scores.get(d)![h]!.q, d.perHead[h]!.status), y: GOLD_INDEX[d.perHead[h]!.gold] })));
+  docs.flatMap((d) =>
+    Array.from({ length: heads }, (_, h) => {
+      const x = documentFeatures(scores.get(d)![h]!.p, scores.get(d)![h]!.q, d.perHead[h]!.status);
+      const y = GOLD_INDEX[d.perHead[h]!.gold];
+      const blanked = Float64Array.from(x, (v, j) => (CUE_STATUS.includes(j) ? 0 : v));
+      return [{ head: h, x, y, weight: 1 }, ...(HYPER.cueDrop > 0 ? [{ head: h, x: blanked, y, weight: HYPER.cueDrop }] : [])];
+    }).flat(),
+  );
 
 interface Tally {
   ok: number;
@@ -300,7 +323,7 @@ function main(): void {
     labels: NLI_LABELS,
     hyper: HYPER,
     seed: SEED,
-  });
+  }, HYPER.unitCues === 1);
   if (!process.argv.includes("--no-write")) {
     const file = path.resolve(import.meta.dirname, "../model", SHIPPED_CHECKLIST_MODEL_FILE);
     fs.writeFileSync(file, model.toBytes());

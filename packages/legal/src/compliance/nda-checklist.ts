@@ -9,9 +9,13 @@ requirements:
     evidence:
       - ["(?:marked|designated|identified|labell?ed|stamped)\\\\s+(?:in\\\\s+writing\\\\s+)?(?:as\\\\s+)?[\\"“]?(?:confidential|proprietary)", "(?:shall|must|only|provided\\\\s+that|if|which\\\\s+is)"]
       - "(?:reduced\\\\s+to\\\\s+writing|confirmed\\\\s+in\\\\s+writing)[^.]{0,80}(?:confidential|within\\\\s+\\\\w+\\\\s+(?:\\\\(\\\\d+\\\\)\\\\s+)?days)"
+      # Marked information in other words: "that is marked confidential", "identified as confidential at the time of disclosure", oral information confirmed in writing.
+      - ["(?:marked|designated|identified|labell?ed|stamped|legend)\\\\s+(?:\\\\w+\\\\s+){0,5}?(?:as\\\\s+)?[\\\\\\"“']?(?:confidential|proprietary)", "(?:(?:which|that)\\\\s+(?:is|are|has\\\\s+been|have\\\\s+been|was|were|bears?)|bearing|at\\\\s+the\\\\s+time\\\\s+of\\\\s+(?:its\\\\s+|the\\\\s+)?disclosure|prior\\\\s+to\\\\s+(?:its\\\\s+|the\\\\s+)?disclosure)"]
+      - ["(?:oral(?:ly)?|verbal(?:ly)?|visual(?:ly)?)", "(?:summari[sz]ed|reduced|confirmed|designated|identified)\\\\s+(?:\\\\w+\\\\s+){0,3}in\\\\s+writing"]
     contradicted_by:
       - "whether\\\\s+or\\\\s+not\\\\s+(?:\\\\w+\\\\s+){0,3}(?:marked|designated|identified|labell?ed)|regardless\\\\s+of\\\\s+whether[^.]{0,60}(?:marked|designated|identified)|(?:need\\\\s+not|not\\\\s+required\\\\s+to)\\\\s+be\\\\s+(?:marked|designated|identified)"
       - "(?:(?:should|would|could|ought)\\\\s+reasonably|reasonably\\\\s+(?:should|would|could|ought\\\\s+to))\\\\s+(?:to\\\\s+)?(?:be\\\\s+)?(?:understood|considered|regarded|expected|deemed|known)[^.]{0,40}(?:confidential|proprietary)|by\\\\s+(?:its|their)\\\\s+(?:very\\\\s+)?nature|given\\\\s+the\\\\s+nature\\\\s+of"
+      - "reasonable\\\\s+person\\\\s+(?:\\\\w+\\\\s+){0,3}(?:consider|understand|regard|deem|believe)|\\\\bunmarked\\\\b|(?:not|no)\\\\s+(?:\\\\w+\\\\s+){0,2}(?:marked|designated|identified|labell?ed)\\\\s+as\\\\s+(?:confidential|proprietary)[^.]{0,60}(?:nevertheless|shall\\\\s+(?:also\\\\s+)?(?:be|include)|still)"
   - id: nda-2
     title: Confidential information covers technical information only
     precedence: contradiction
@@ -29,6 +33,8 @@ requirements:
     title: Confidential information may be used only for the stated purpose
     evidence:
       - ["\\\\buse[ds]?\\\\b", "(?:solely|only|exclusively|other\\\\s+than|except|for\\\\s+no\\\\s+other|sole\\\\s+purpose|any\\\\s+purpose)", "(?:purpose|transaction|evaluat|project|discussions|relationship|business|proposal|agreement)"]
+      # Use limited to a purpose not named by a purpose word: "use … solely to perform", "for the limited purpose".
+      - ["\\\\buse[ds]?\\\\b", "(?:solely|only|exclusively|strictly)\\\\s+(?:\\\\w+\\\\s+){0,4}?(?:for|to|in\\\\s+connection\\\\s+with|in\\\\s+relation\\\\s+to|as\\\\s+(?:necessary|required|needed))\\\\b|for\\\\s+no\\\\s+(?:other\\\\s+)?(?:purpose|reason)|for\\\\s+the\\\\s+(?:sole|limited|express|exclusive)\\\\s+purpose"]
     contradicted_by:
       - "residual(?:s|\\\\s+information)?|retained\\\\s+in\\\\s+(?:the\\\\s+)?(?:unaided\\\\s+)?(?:memory|minds)"
     precedence: contradiction
@@ -134,6 +140,7 @@ requirements:
       - "(?:termination|expiration|expiry)[^.]{0,80}\\\\b(?:shall|will|does)\\\\s+not\\\\s+(?:\\\\w+\\\\s+){0,2}(?:affect|relieve|release|discharge|terminate|limit)"
       - ["(?:obligations?|undertakings?|restrictions|provisions|duties|this\\\\s+agreement)", "(?:remain|continue|be\\\\s+binding|in\\\\s+(?:full\\\\s+)?(?:force|effect))[^.]{0,100}(?:years?|months?)\\\\s+(?:after|following|from)\\\\s+(?:the\\\\s+)?(?:date\\\\s+of\\\\s+)?(?:the\\\\s+)?(?:(?:last|final)\\\\s+disclosure|(?:any\\\\s+|such\\\\s+|its\\\\s+)?(?:termination|expiration|expiry))"]
       - "(?:obligations?|undertakings?)\\\\b[^.]{0,120}\\\\b(?:continue|remain|surviv\\\\w*|in\\\\s+(?:full\\\\s+)?(?:force|effect)|binding)\\\\b[^.]{0,60}(?:after|following|beyond)\\\\s+(?:the\\\\s+|any\\\\s+|such\\\\s+)?(?:termination|expiration|expiry)"
+      - "(?:obligations?|undertakings?|confidential\\\\w*)\\\\b[^.]{0,100}\\\\b(?:in\\\\s+perpetuity|perpetual(?:ly)?|indefinite(?:ly)?|without\\\\s+limit(?:ation)?\\\\s+(?:of|in|as\\\\s+to)\\\\s+time)"
   - id: nda-20
     title: Some confidential information may be kept after return or destruction
     precedence: evidence

@@ -64,6 +64,18 @@ describe("ChecklistModel", () => {
     expect(checkRequirement(doc, nda1, { model: handModel() })).toEqual(checkRequirement(doc, nda1, { model: false }));
   });
 
+  it("a model whose unit scorers do not read cue hits keeps that through its file and ignores the hits", () => {
+    const plain = handModel();
+    const blind = ChecklistModel.fromWeights(BITS, new Float32Array(1 << BITS), new Float32Array(1 << BITS), { [requirement.id]: { spanBias: -3, polarityBias: -2, aggregator: new Array<number>(3 * AGGREGATE_FEATURES).fill(0), citeThreshold: 0.5, fingerprint: requirementFingerprint(requirement) } }, {}, false);
+    expect(plain.unitCues).toBe(true);
+    expect(ChecklistModel.fromBytes(blind.toBytes()).unitCues).toBe(false);
+    const doc = new ContractDocument(NDA);
+    const hits = requirementCueHits(doc, requirement);
+    const none = hits.map(() => ({ evidence: false, contradicted: false, weak: false }));
+    expect(blind.assess(doc, "nda-11", hits, "met")).toEqual(blind.assess(doc, "nda-11", none, "met"));
+    expect(plain.assess(doc, "nda-11", hits, "met").units[0]!.p).toBeGreaterThan(plain.assess(doc, "nda-11", none, "met").units[0]!.p);
+  });
+
   it("refuses files that are not models or are cut short", () => {
     const bytes = handModel().toBytes();
     expect(() => ChecklistModel.fromBytes(new Uint8Array(40), "zeros.bin")).toThrow(ChecklistModelError);

@@ -34,6 +34,8 @@ export function requirementFingerprint(r: ChecklistRequirement): number {
 interface FileHeader {
   readonly version: 1;
   readonly hashBits: number;
+  /** Whether the unit scorers read the requirement's cue hits (absent = true); when not, cues reach the model only through the aggregator's cue status. */
+  readonly unitCues?: boolean;
   readonly heads: Record<string, ChecklistHead>;
   readonly meta: Record<string, unknown>;
 }
@@ -100,6 +102,7 @@ export function polarityInput(unit: PreparedUnit, hits: UnitCueHits, head: numbe
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const NO_HITS: UnitCueHits = { evidence: false, contradicted: false, weak: false };
 const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4));
 
 /** The scorer's raw score of a unit: bias + bag features at 1/sqrt(n) + cue features at 1 + word classes at 1/sqrt(n) (as in training). */
@@ -182,12 +185,14 @@ export class ChecklistModel {
     private readonly polarityWeights: Float32Array,
     private readonly heads: ReadonlyMap<string, ChecklistHead & { readonly index: number }>,
     readonly meta: Readonly<Record<string, unknown>>,
+    /** Whether the unit scorers read the cue hits of each unit (see `FileHeader.unitCues`). */
+    readonly unitCues: boolean,
   ) {}
 
-  static fromWeights(hashBits: number, spanWeights: Float32Array, polarityWeights: Float32Array, heads: Readonly<Record<string, ChecklistHead>>, meta: Record<string, unknown> = {}): ChecklistModel {
+  static fromWeights(hashBits: number, spanWeights: Float32Array, polarityWeights: Float32Array, heads: Readonly<Record<string, ChecklistHead>>, meta: Record<string, unknown> = {}, unitCues = true): ChecklistModel {
     const size = 1 << hashBits;
     if (spanWeights.length !== size || polarityWeights.length !== size) throw new ChecklistModelError("(weights)", `expected ${size} weights per scorer`);
-    return new ChecklistModel(hashBits, spanWeights, polarityWeights, new Map(Object.entries(heads).map(([id, h], index) => [id, { ...h, index }])), { ...meta });
+    return new ChecklistModel(hashBits, spanWeights, polarityWeights, new Map(Object.entries(heads).map(([id, h], index) => [id, { ...h, index }])), { ...meta }, unitCues);
   }
 
   /** Requirement ids this model has a head for. */
@@ -212,7 +217,7 @@ export class ChecklistModel {
     const p = new Float64Array(units.length);
     const q = new Float64Array(units.length);
     units.forEach((u, i) => {
-      const h = hits[i] ?? { evidence: false, contradicted: false, weak: false };
+      const h = (this.unitCues ? hits[i] : undefined) ?? NO_HITS;
       p[i] = sigmoid(linear(spanInput(u, h, head.index, this.hashBits), this.spanWeights, head.spanBias));
       q[i] = sigmoid(linear(polarityInput(u, h, head.index, this.hashBits), this.polarityWeights, head.polarityBias));
     });
@@ -227,6 +232,7 @@ export class ChecklistModel {
     const header: FileHeader = {
       version: 1,
       hashBits: this.hashBits,
+      unitCues: this.unitCues,
       heads: Object.fromEntries([...this.heads].map(([id, { index: _index, ...h }]) => [id, h])),
       meta: { ...this.meta },
     };
@@ -258,6 +264,6 @@ export class ChecklistModel {
       for (let i = 0; i < size; i++) w[i] = view.getFloat32(bodyStart + (k * size + i) * 4, true);
       return w;
     };
-    return ChecklistModel.fromWeights(header.hashBits, read(0), read(1), heads, header.meta ?? {});
+    return ChecklistModel.fromWeights(header.hashBits, read(0), read(1), heads, header.meta ?? {}, header.unitCues !== false);
   }
 }
