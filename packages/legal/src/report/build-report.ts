@@ -1,6 +1,6 @@
 import type { ClauseClassification } from "../classification/clause-classification";
 import type { ComplianceResult, RequirementStatus } from "../compliance/check-compliance";
-import type { KeyTerms } from "../extraction/key-term-types";
+import type { KeyDate, KeyTerms, RenewalTerm } from "../extraction/key-term-types";
 import type { RiskFinding } from "../review/assess-risk";
 import { SEVERITIES, type Severity } from "../review/playbook";
 import { REPORT_SCHEMA_VERSION, type ContractReviewReport } from "./review-report";
@@ -46,7 +46,7 @@ export function buildReport(parts: ReportParts): ContractReviewReport {
   const date = (d: { iso?: string; note?: string } | undefined) => d?.iso ?? d?.note;
   const agreementDate = date(kt.keyDates.agreement);
   const effectiveDate = date(kt.keyDates.effective) ?? statedIn("Effective Date");
-  const expirationDate = date(kt.keyDates.expiration) ?? statedIn("Expiration Date");
+  const expirationDate = expiryText(kt.keyDates.expiration, kt.renewal) ?? statedIn("Expiration Date");
   const governingLaw = kt.governingLaw[0]?.law ?? statedIn("Governing Law");
   const body = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -76,4 +76,15 @@ export function buildReport(parts: ReportParts): ContractReviewReport {
     compliance: parts.compliance,
   };
   return { ...body, citations: validateCitations(body, parts.text) };
+}
+
+/**
+ * The expiry as the summary says it: "no fixed expiry (perpetual)" for a contract that runs until
+ * terminated, and the end of the initial term marked as such when the contract renews automatically
+ * (its date is when the first term ends, not when the contract must end).
+ */
+export function expiryText(expiration: KeyDate | undefined, renewal: RenewalTerm | undefined): string | undefined {
+  if (expiration === undefined) return undefined;
+  if (expiration.iso === undefined) return expiration.note === "perpetual" ? "no fixed expiry (perpetual)" : expiration.note;
+  return renewal?.automatic ? `${expiration.iso} (end of the initial term; renews automatically)` : expiration.iso;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { ReportFormatError } from "../errors";
 import { reviewContract } from "./review-contract";
 import { renderReport, type ReportFormat } from "./render-report";
+import { expiryText } from "./build-report";
 
 const HOSTILE = `<script>alert("x")</script> SERVICES AGREEMENT
 
@@ -39,5 +40,26 @@ describe("renderReport", () => {
     const report = await reviewContract(HOSTILE);
     expect(JSON.parse(renderReport(report, "json"))).toEqual(JSON.parse(JSON.stringify(report)));
     expect(() => renderReport(report, "pdf" as ReportFormat)).toThrow(ReportFormatError);
+  });
+
+  it("says a contract that runs until terminated has no fixed expiry, in the summary and the key terms", async () => {
+    const text = `SERVICES AGREEMENT
+
+This Services Agreement is made as of March 1, 2021 between Acme Widgets LLC ("Client") and Jordan Lee ("Consultant").
+
+1. Term. This Agreement commences on the date above and shall continue in full force and effect until terminated by either party on thirty (30) days' written notice.
+`;
+    const report = await reviewContract(text);
+    expect(report.summary.expirationDate).toBe("no fixed expiry (perpetual)");
+    expect(renderReport(report, "markdown")).toMatch(/Expiration date \| no fixed expiry \(perpetual\)/);
+  });
+
+  it("marks the end of the initial term of a contract that renews automatically", () => {
+    const span = { start: 0, end: 4, quote: "Term" };
+    const renewal = { automatic: true, span };
+    expect(expiryText({ iso: "2026-03-01", derivation: "computed", span }, renewal)).toBe("2026-03-01 (end of the initial term; renews automatically)");
+    expect(expiryText({ iso: "2026-03-01", derivation: "computed", span }, { ...renewal, automatic: false })).toBe("2026-03-01");
+    expect(expiryText({ derivation: "stated", note: "perpetual", span }, undefined)).toBe("no fixed expiry (perpetual)");
+    expect(expiryText(undefined, renewal)).toBeUndefined();
   });
 });
