@@ -34,6 +34,7 @@ const EXPIRY_NEGATIVES = !process.argv.includes("--no-expiry-negatives");
 // its mass on CUAD's answer (pointwise logistic heads rank each candidate alone; --pointwise-expiry for comparison).
 const LISTWISE_EXPIRY = !process.argv.includes("--pointwise-expiry");
 const reportHeldOut = process.argv.includes("--report-held-out");
+const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
 const detail = process.argv.includes("--detail") || process.argv.includes("--detail-tune");
 
 /** The candidates a date head scores: stage one for the agreement and effective dates, stage two for the expiry. */
@@ -189,7 +190,7 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const entity = s.entity;
     const parties =
       cal.entity && entity
-        ? chooseEntityParties(s.c.doc.text, mentions, (f) => sigmoid(cal.entity!.a * raw(entity, hashFeatures(f, HASH_BITS)) + cal.entity!.b), cal.entity.threshold, s.c.ruleParties)
+        ? chooseEntityParties(s.c.doc.text, mentions, (f) => sigmoid(cal.entity!.a * raw(entity, hashFeatures(f, HASH_BITS)) + cal.entity!.b), cal.entity.threshold, s.c.ruleParties, SECOND_FACTOR)
         : chooseParties(s.c.doc.text, mentions, cal.party.threshold, s.c.ruleParties);
     const list = LISTWISE_EXPIRY ? expirySoftmax(s.dates.expiration.map((x) => x.z), s.noneZ + cal.expiration.b) : undefined;
     const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.p[i]! : p(f, z));

@@ -56,13 +56,13 @@ export function chooseParties(text: string, scored: readonly ScoredParty[], thre
  * scored by the entity head over what its mentions say (`entityFeatures`), and every entity that
  * reaches the threshold taken (the best two need a quarter of it: a contract has two sides).
  */
-export function chooseEntityParties(text: string, scored: readonly ScoredParty[], scoreEntity: (features: readonly string[]) => number, threshold: number, ruleParties: readonly Party[]): Party[] {
+export function chooseEntityParties(text: string, scored: readonly ScoredParty[], scoreEntity: (features: readonly string[]) => number, threshold: number, ruleParties: readonly Party[], secondPartyFactor = SECOND_PARTY_FACTOR): Party[] {
   const entities = groupPartyEntities(text, scored);
   const features = entityFeatures(entities);
   const ranked = entities.map((e, i) => ({ e, p: scoreEntity(features[i]!) })).sort((a, b) => b.p - a.p || a.e.mentions[0]!.candidate.start - b.e.mentions[0]!.candidate.start);
   const taken: { key: string; candidate: PartyCandidate }[] = [];
   for (const r of ranked) {
-    if (taken.length >= MAX_PARTIES || r.p < (taken.length < 2 ? threshold * SECOND_PARTY_FACTOR : threshold)) break;
+    if (taken.length >= MAX_PARTIES || r.p < (taken.length < 2 ? threshold * secondPartyFactor : threshold)) break;
     taken.push({ key: r.e.key, candidate: r.e.mentions[0]!.candidate });
   }
   return partiesOf(text, scored, taken, ruleParties);
