@@ -432,43 +432,47 @@ export const LABEL_COUNT = LABELS.length;
  * Template numbers are part of the weights file format: changing them needs a retrain.
  */
 export function featuresOf(t: TokenTable, i: number, prevLabel: number, mask: number, out: Uint32Array): number {
-  let k = 0;
+  // the neighbours' words, shapes and flags read once (a token before the first or after the last is a boundary)
   const n = t.count;
-  const w = (j: number): number => (j < 0 || j >= n ? BOUNDARY : (t.word[j] ?? 0));
-  const s = (j: number): number => (j < 0 || j >= n ? BOUNDARY : (t.shape[j] ?? 0));
-  const fl = (j: number): number => (j < 0 || j >= n ? 0 : (t.flags[j] ?? 0));
-  const add = (template: number, value: number): void => {
-    out[k++] = mix(template, value) & mask;
-  };
-  add(0, 0);
-  add(1, w(i));
-  add(2, s(i));
-  for (let a = 0; a < 5; a++) add(3 + a, t.affix[i * 5 + a] ?? 0);
-  add(8, w(i - 1));
-  add(9, w(i + 1));
-  add(10, w(i - 2));
-  add(11, w(i + 2));
-  add(12, s(i - 1));
-  add(13, s(i + 1));
-  add(14, mix(s(i - 1), mix(s(i), s(i + 1))));
-  add(15, mix(w(i - 1), w(i)));
-  add(16, prevLabel);
-  add(17, mix(prevLabel, s(i)));
-  add(18, mix(prevLabel, w(i)));
-  const f0 = fl(i);
-  const fp = fl(i - 1);
-  const fn = fl(i + 1);
+  const { word, shape, flags } = t;
+  const w0 = word[i] ?? 0;
+  const wp = i >= 1 ? (word[i - 1] ?? 0) : BOUNDARY;
+  const wn = i + 1 < n ? (word[i + 1] ?? 0) : BOUNDARY;
+  const wp2 = i >= 2 ? (word[i - 2] ?? 0) : BOUNDARY;
+  const wn2 = i + 2 < n ? (word[i + 2] ?? 0) : BOUNDARY;
+  const s0 = shape[i] ?? 0;
+  const sp = i >= 1 ? (shape[i - 1] ?? 0) : BOUNDARY;
+  const sn = i + 1 < n ? (shape[i + 1] ?? 0) : BOUNDARY;
+  const f0 = flags[i] ?? 0;
+  const fp = i >= 1 ? (flags[i - 1] ?? 0) : 0;
+  const fn = i + 1 < n ? (flags[i + 1] ?? 0) : 0;
+  let k = 0;
+  out[k++] = mix(0, 0) & mask;
+  out[k++] = mix(1, w0) & mask;
+  out[k++] = mix(2, s0) & mask;
+  for (let a = 0; a < 5; a++) out[k++] = mix(3 + a, t.affix[i * 5 + a] ?? 0) & mask;
+  out[k++] = mix(8, wp) & mask;
+  out[k++] = mix(9, wn) & mask;
+  out[k++] = mix(10, wp2) & mask;
+  out[k++] = mix(11, wn2) & mask;
+  out[k++] = mix(12, sp) & mask;
+  out[k++] = mix(13, sn) & mask;
+  out[k++] = mix(14, mix(sp, mix(s0, sn))) & mask;
+  out[k++] = mix(15, mix(wp, w0)) & mask;
+  out[k++] = mix(16, prevLabel) & mask;
+  out[k++] = mix(17, mix(prevLabel, s0)) & mask;
+  out[k++] = mix(18, mix(prevLabel, w0)) & mask;
   for (let b = 0; b < FLAG_BITS; b++) {
     const bit = 1 << b;
-    if (f0 & bit) add(20, b);
-    if (fp & bit) add(21, b);
-    if (fn & bit) add(22, b);
+    if (f0 & bit) out[k++] = mix(20, b) & mask;
+    if (fp & bit) out[k++] = mix(21, b) & mask;
+    if (fn & bit) out[k++] = mix(22, b) & mask;
   }
   // the word lists together: a capitalised everyday word, a given name that is also a word, …
-  add(23, f0 & (F_TITLE | F_CAPS | F_ENGLISH | F_COMMON | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_LEX_PLACE));
-  add(24, mix(f0 & (F_ENGLISH | F_HUMAN_NAME | F_LEX_PLACE | F_LOWER_SEEN), prevLabel));
-  add(25, mix(fn & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_ENGLISH), f0 & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_ENGLISH)));
-  add(26, Math.min(12, (t.ends[i] ?? 0) - (t.starts[i] ?? 0)));
+  out[k++] = mix(23, f0 & (F_TITLE | F_CAPS | F_ENGLISH | F_COMMON | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_LEX_PLACE)) & mask;
+  out[k++] = mix(24, mix(f0 & (F_ENGLISH | F_HUMAN_NAME | F_LEX_PLACE | F_LOWER_SEEN), prevLabel)) & mask;
+  out[k++] = mix(25, mix(fn & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_LEX_LAST | F_ENGLISH), f0 & (F_TITLE | F_CAPS | F_HUMAN_NAME | F_LEX_FIRST | F_ENGLISH))) & mask;
+  out[k++] = mix(26, Math.min(12, (t.ends[i] ?? 0) - (t.starts[i] ?? 0))) & mask;
   return k;
 }
 
