@@ -6,10 +6,12 @@
 // --rules (the cues alone). The model's figures that count are the check fold's: it never saw those NDAs.
 // --fold keeps part of the NDAs (a fixed hash of the file name, about 60/40): requirements are tuned on
 // "dev"; "check" is only scored, to see whether a change carries over to NDAs nobody read.
+// Speed: every NDA of the fold checked against the whole checklist (a fresh ContractDocument each time, so
+// segmentation counts), cues alone and with the model side by side in the same run (--no-speed skips it).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ContractDocument, NDA_CHECKLIST_YAML, checkRequirement, loadChecklist, shippedChecklistModel, type RequirementStatus } from "../src/index";
+import { ContractDocument, NDA_CHECKLIST_YAML, checkCompliance, checkRequirement, loadChecklist, shippedChecklistModel, type RequirementStatus } from "../src/index";
 
 const dataDir = path.resolve(import.meta.dirname, "../../../../shared/data/contractnli");
 const detail = process.argv.includes("--detail");
@@ -93,10 +95,37 @@ lines.push(`| ${"all".padEnd(10)} | ${pct(ok, pairs.length).padStart(7)}% | ${pc
 lines.push(`reference: always "NotMentioned" ${pct(notMentioned, pairs.length)}%; citation precision (cited sentences overlapping gold evidence, labelled pairs) ${pct(citedCorrect, cited)}%`);
 lines.push(`confusion (gold→predicted): ${[...confusion].sort().map(([k, v]) => `${k} ${v}`).join(", ")}`);
 lines.push(`wall ${((performance.now() - t0) / 1000).toFixed(1)} s, node ${process.version}`);
+if (!process.argv.includes("--no-speed")) lines.push(...speed());
 console.log(lines.join("\n"));
 if (detail) {
   for (const p of pairs.filter((x) => process.argv.includes(`--cat=${x.category}`))) {
     const r = checkRequirement(parsed.get(p.doc_id)!, requirements.get(p.category)!, options);
     if (LABEL[r.status] !== p.label) console.log(`${p.doc_id} gold ${p.label} got ${r.status} :: ${r.citations.map((c) => c.quote.slice(0, 120)).join(" || ")} :: gold ${p.spans.map((s) => docs.get(p.doc_id)!.slice(s.start, s.start + 120)).join(" || ")}`);
   }
+}
+
+/** Latency per NDA (whole checklist), throughput and memory: cues alone and the model, in the same run. */
+function speed(): string[] {
+  const texts = [...docs.values()];
+  const chars = texts.reduce((n, t) => n + t.length, 0);
+  const q = (sorted: number[], f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!;
+  const out = ["speed (whole NDA checklist per document, fresh segmentation each time; 3 rounds after a warm-up round):"];
+  for (const [name, opts] of [["cues alone", { model: false as const }], ["checklist model", {}]] as const) {
+    for (const t of texts) checkCompliance(t, checklist, opts);
+    const ms: number[] = [];
+    const start = performance.now();
+    for (let round = 0; round < 3; round++)
+      for (const t of texts) {
+        const t0 = performance.now();
+        checkCompliance(t, checklist, opts);
+        ms.push(performance.now() - t0);
+      }
+    const wall = (performance.now() - start) / 1000;
+    ms.sort((a, b) => a - b);
+    const mem = process.memoryUsage();
+    out.push(
+      `  ${name.padEnd(16)} ${(ms.length / wall).toFixed(1).padStart(6)} NDAs/s ${((3 * chars) / 1e6 / wall).toFixed(2)} MB/s  p50 ${q(ms, 0.5).toFixed(1)} ms  p95 ${q(ms, 0.95).toFixed(1)} ms  p99 ${q(ms, 0.99).toFixed(1)} ms  rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
+  return out;
 }
