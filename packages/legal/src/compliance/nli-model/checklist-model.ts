@@ -80,25 +80,38 @@ function cueHashes(hits: UnitCueHits): Uint32Array {
   return h;
 }
 
-/** What the evidence scorer reads for a unit under head `head` (the requirement's own hash space only). */
-export function spanInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
-  const bag = new Set<number>();
-  for (const h of unit.hashes) bag.add(bucket(h, head + 1, hashBits));
-  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: conceptBuckets(unit, head, hashBits) };
+// Distinct buckets in first-seen order (what a Set gave), without a Set per unit and head: a bucket is
+// taken when its stamp is not the current call's. One stamp table per hash size, reused by every call.
+const stamps = new Map<number, { table: Uint32Array; current: number }>();
+function uniqueBuckets(hashes: Uint32Array, spaces: readonly number[], hashBits: number): Int32Array {
+  let s = stamps.get(hashBits);
+  if (s === undefined) stamps.set(hashBits, (s = { table: new Uint32Array(1 << hashBits), current: 0 }));
+  if (++s.current === 0xffffffff) {
+    s.table.fill(0);
+    s.current = 1;
+  }
+  const out = new Int32Array(hashes.length * spaces.length);
+  let n = 0;
+  for (const h of hashes)
+    for (const space of spaces) {
+      const b = bucket(h, space, hashBits);
+      if (s.table[b] !== s.current) {
+        s.table[b] = s.current;
+        out[n++] = b;
+      }
+    }
+  return out.subarray(0, n);
 }
 
-function conceptBuckets(unit: PreparedUnit, head: number, hashBits: number): Int32Array {
-  return Int32Array.from(new Set(Array.from(unit.concepts, (h) => bucket(h, head + 1, hashBits))));
+/** What the evidence scorer reads for a unit under head `head` (the requirement's own hash space only). */
+export function spanInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
+  const own = [head + 1];
+  return { bag: uniqueBuckets(unit.hashes, own, hashBits), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: uniqueBuckets(unit.concepts, own, hashBits) };
 }
 
 /** What the polarity scorer reads: the requirement's space plus the shared one (generic negation and permission cues). */
 export function polarityInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
-  const bag = new Set<number>();
-  for (const h of unit.hashes) {
-    bag.add(bucket(h, head + 1, hashBits));
-    bag.add(bucket(h, 0, hashBits));
-  }
-  return { bag: Int32Array.from(bag), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: conceptBuckets(unit, head, hashBits) };
+  return { bag: uniqueBuckets(unit.hashes, [head + 1, 0], hashBits), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: uniqueBuckets(unit.concepts, [head + 1], hashBits) };
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
