@@ -66,9 +66,9 @@ describe("NDA checklist model on the check fold of the public ContractNLI split 
 describe("NDA checklist cues alone on the public ContractNLI split", () => {
   const { accuracy, recall } = score({ model: false });
 
-  it("keeps overall accuracy and evidence-span recall at or above their floors (86.9%, 73.6%)", () => {
-    expect(accuracy.get("all")).toBeGreaterThanOrEqual(0.86);
-    expect(recall).toBeGreaterThanOrEqual(0.73);
+  it("keeps overall accuracy and evidence-span recall at or above their floors (87.7%, 75.8%)", () => {
+    expect(accuracy.get("all")).toBeGreaterThanOrEqual(0.87);
+    expect(recall).toBeGreaterThanOrEqual(0.75);
   });
 
   // The hypotheses that were weakest before the checklist was reworked (README).

@@ -33,6 +33,15 @@ describe("NDA checklist (ContractNLI hypotheses)", () => {
     ["nda-19", "met", "5. Continuing Obligations. The obligations of Confidant under this Agreement shall not terminate but shall continue without limitation of time."],
     ["nda-19", "missing", "10. This Agreement shall remain in effect for a period of one (1) year from the effective date hereof."],
     ["nda-19", "missing", "7. Survival."],
+    // Issue 16 item 3: other wordings of the same notions (sentences written here, not taken from the data).
+    ["nda-19", "met", "Notwithstanding any expiration of this Agreement, each party shall keep the other's information in confidence."],
+    ["nda-19", "met", "The obligations of confidentiality shall remain in effect for three (3) years after the termination of this Agreement."],
+    ["nda-15", "met", "All Confidential Information shall remain the sole and exclusive property of the Disclosing Party."],
+    ["nda-15", "missing", "The Receiving Party shall protect the Confidential Information with reasonable care."],
+    ["nda-8", "met", "If the Recipient receives a subpoena for any Confidential Information, it shall give the Discloser prompt written notice."],
+    ["nda-1", "met", "Confidential Information means any information that is marked as confidential at the time of disclosure."],
+    ["nda-1", "contradicted", "Information shall be protected under this Agreement if a reasonable person would consider it confidential."],
+    ["nda-2", "contradicted", 'In this Agreement "Confidential Information" means any and all information disclosed by either party.'],
     // nda-20: some information may be kept after return or destruction.
     ["nda-20", "met", "Notwithstanding anything to the contrary set forth herein, the Receiving Party is not required to return or destroy computer files stored in the ordinary course of its business as a result of automated back-up procedures."],
     ["nda-20", "met", "Notwithstanding the foregoing, no such destruction or deletion shall be required where prohibited by law, provided that any such Confidential Information so retained shall continue to be held confidential."],
