@@ -6,7 +6,7 @@ import { loadCuad } from "./cuad-data";
 import type { TrainOptions } from "./logistic-trainer";
 import type { OutOfFold } from "./out-of-fold";
 import { plattCalibration } from "./platt-calibration";
-import { crossValidateStack, DEFAULT_STACK, type StackOptions } from "./second-stage";
+import { chooseMix, crossValidateStack, DEFAULT_STACK, nestedMix, type StackOptions } from "./second-stage";
 import type { SentenceDataset } from "./sentence-dataset";
 import { blendedOutOfFold } from "./stage1-oof";
 import { DEFAULT_BAG_NETWORK, type BagNetworkOptions } from "./bag-network-trainer";
@@ -19,10 +19,12 @@ export interface ExperimentOptions extends TrainOptions {
   readonly threshold: number;
   /** The first stage's network reader. */
   readonly network: BagNetworkOptions;
+  /** How many network readers (seeds network.seed, +1, …) are averaged (one wider network in the file). */
+  readonly networkMembers: number;
 }
 
 /** The settings `npm run train` uses (chosen on the cross-validation below; see the README). */
-export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3, network: DEFAULT_BAG_NETWORK };
+export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3, network: DEFAULT_BAG_NETWORK, networkMembers: 2 };
 
 export interface ExperimentResult {
   /** Out-of-fold first-stage scores (the blend of both readers). */
@@ -30,8 +32,10 @@ export interface ExperimentResult {
   readonly blend: Blend;
   /** The first stage's Platt calibration, fitted on its pooled out-of-fold scores. */
   readonly calibration: { readonly a: Float32Array; readonly b: Float32Array };
-  /** Out-of-fold probabilities of the whole model (second stage over the first). */
+  /** Out-of-fold probabilities of the whole model (second stage over the first, mixed with it; mix chosen on the other folds). */
   readonly probabilities: Float32Array;
+  /** The mix weight of the shipped file, chosen on all out-of-fold scores. */
+  readonly mix: number;
   readonly model: ClauseMetrics;
   readonly rules: ClauseMetrics;
   readonly report: string;
@@ -58,11 +62,16 @@ export function runExperiment(opts: ExperimentOptions, log: (line: string) => vo
   const first = plattCalibration(oof.logits, oof.labels, C);
   const linearAlone = plattCalibration(linear, oof.labels, C).probabilities;
   const networkAlone = plattCalibration(network, oof.labels, C).probabilities;
-  const stacked = crossValidateStack(oof, CLAUSE_CATEGORY_INDICES, stackOpts, first.calibration, log);
+  const second = crossValidateStack(oof, CLAUSE_CATEGORY_INDICES, stackOpts, first.calibration, log);
+  // The shipped score mixes the two stages' logits where the second stage reads a pair; measured with
+  // the weight each fold's neighbours chose (nested), shipped with the weight all folds choose.
+  const nested = nestedMix(oof, second.logits, first.calibration, CLAUSE_CATEGORY_INDICES, opts.threshold);
+  const mix = chooseMix(oof, second.logits, first.calibration, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
+  const stacked = { probabilities: nested.probabilities };
   const rules = clauseMetrics(oof, oof.rules, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
   const model = clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
   const n = opts.network;
-  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets + network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}`;
+  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.hashBits} buckets + ${opts.networkMembers} × network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}, its logit mixed with the first stage's (weight chosen on the other folds: ${nested.weights.join(", ")}; shipped ${mix})`;
   const report = [
     metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model (two stages), ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
     "",
@@ -70,17 +79,18 @@ export function runExperiment(opts: ExperimentOptions, log: (line: string) => vo
     "",
     "Label threshold sweep (out-of-fold):",
     summaryLine("first stage, linear reader alone, p >= 0.3", clauseMetrics(oof, linearAlone, all, CLAUSE_CATEGORY_INDICES, 0.3)),
-    summaryLine("first stage, network reader alone, p >= 0.3", clauseMetrics(oof, networkAlone, all, CLAUSE_CATEGORY_INDICES, 0.3)),
+    summaryLine(`first stage, network reader${opts.networkMembers > 1 ? `s (${opts.networkMembers}, averaged)` : ""} alone, p >= 0.3`, clauseMetrics(oof, networkAlone, all, CLAUSE_CATEGORY_INDICES, 0.3)),
     ...[0.2, 0.3, 0.4, 0.5].flatMap((t) => [
-      summaryLine(`first stage alone, p >= ${t}`, clauseMetrics(oof, first.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
-      summaryLine(`two stages,        p >= ${t}`, clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
+      summaryLine(`first stage alone,         p >= ${t}`, clauseMetrics(oof, first.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
+      summaryLine(`second stage alone (mix 1), p >= ${t}`, clauseMetrics(oof, second.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
+      summaryLine(`two stages mixed (shipped), p >= ${t}`, clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, t)),
     ]),
     "",
     absenceTable(oof, stacked.probabilities, oof.rules, opts.threshold),
     "",
     calibrationTable(oof, stacked.probabilities),
   ].join("\n");
-  return { oof, blend, calibration: first.calibration, probabilities: stacked.probabilities, model, rules, report };
+  return { oof, blend, calibration: first.calibration, probabilities: stacked.probabilities, mix, model, rules, report };
 }
 
 /** Reliability of the calibrated out-of-fold probabilities: predicted vs observed rate per band. */

@@ -4,6 +4,7 @@
 // that saw it (its first-stage scores are out-of-fold too).
 import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "../src/classification/clause-model/context-features";
 import type { StackWeights } from "../src/classification/clause-model/clause-model";
+import { clauseMetrics } from "./clause-metrics";
 import { contractFold } from "./cuad-data";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { OutOfFold } from "./out-of-fold";
@@ -102,8 +103,10 @@ export function fitDense(x: Float32Array, F: number, y: (row: number) => number,
 }
 
 export interface StackCrossValidation {
-  /** Out-of-fold second-stage probabilities, [i * C + c]. */
+  /** Out-of-fold second-stage probabilities, [i * C + c] (the second stage alone: mix 1). */
   readonly probabilities: Float32Array;
+  /** Out-of-fold second-stage logits of the pairs it reads, [i * C + c]; NaN elsewhere. */
+  readonly logits: Float32Array;
 }
 
 /** Second-stage cross-validation by contract on the first stage's out-of-fold scores, categories given. */
@@ -119,6 +122,7 @@ export function crossValidateStack(o: OutOfFold, categories: readonly number[], 
   };
   const folds = Array.from({ length: o.folds }, (_, f) => ({ train: rowsOf((g) => g !== f), test: rowsOf((g) => g === f) }));
   const probabilities = new Float32Array(o.size * C);
+  const logits = new Float32Array(o.size * C).fill(Number.NaN);
   const t0 = performance.now();
   for (const c of categories) {
     const x = categoryMatrix(o, docs, c);
@@ -133,16 +137,69 @@ export function crossValidateStack(o: OutOfFold, categories: readonly number[], 
         }
         let z = b;
         for (let k = 0; k < F; k++) z += w[k]! * x[r * F + k]!;
+        logits[r * C + c] = z;
         probabilities[r * C + c] = sigmoid(z);
       }
     });
   }
   log(`second stage: ${categories.length} categories × ${o.folds} folds, ${F} context features, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { probabilities };
+  return { probabilities, logits };
+}
+
+/**
+ * The score of every pair: where the second stage reads it, sigmoid(mix·z2 + (1 − mix)·z1cal) with z1cal
+ * the first stage's calibrated logit (as ClauseModel.predictDocument); elsewhere the first stage's probability.
+ */
+export function mixStages(o: OutOfFold, stackLogits: Float32Array, platt: { a: Float32Array; b: Float32Array }, mix: number | ((row: number) => number)): Float32Array {
+  const C = o.categories.length;
+  const out = new Float32Array(o.size * C);
+  for (let i = 0; i < o.size; i++) {
+    const m = typeof mix === "number" ? mix : mix(i);
+    for (let c = 0; c < C; c++) {
+      const z1 = platt.a[c]! * o.logits[i * C + c]! + platt.b[c]!;
+      const z2 = stackLogits[i * C + c]!;
+      out[i * C + c] = sigmoid(Number.isNaN(z2) ? z1 : m * z2 + (1 - m) * z1);
+    }
+  }
+  return out;
+}
+
+/** Mix weights tried (1: the second stage alone; 0: the first stage alone). */
+export const MIX_GRID = [0, 0.25, 0.4, 0.5, 0.6, 0.75, 1];
+
+/**
+ * The mix weight of MIX_GRID with the best P@80%R + macro F1 (label threshold `threshold`) on the given
+ * rows: the two headline measures, one ranking all categories together, one each category alone.
+ */
+export function chooseMix(o: OutOfFold, stackLogits: Float32Array, platt: { a: Float32Array; b: Float32Array }, rows: Int32Array, categories: readonly number[], threshold: number): number {
+  let best = 1;
+  let bestScore = -1;
+  for (const mix of MIX_GRID) {
+    const m = clauseMetrics(o, mixStages(o, stackLogits, platt, mix), rows, categories, threshold);
+    const score = (m.micro.precisionAt80Recall ?? 0) + m.macroF1;
+    if (score > bestScore) {
+      bestScore = score;
+      best = mix;
+    }
+  }
+  return best;
+}
+
+/**
+ * Nested choice of the mix: each contract's score mixes its out-of-fold stages with the weight chosen
+ * on the other folds only (no weight is chosen on the contracts it is measured on).
+ */
+export function nestedMix(o: OutOfFold, stackLogits: Float32Array, platt: { a: Float32Array; b: Float32Array }, categories: readonly number[], threshold: number): { probabilities: Float32Array; weights: number[] } {
+  const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
+  const weights = Array.from({ length: o.folds }, (_, f) => {
+    const rows = Int32Array.from({ length: o.size }, (_, i) => i).filter((i) => foldOf[o.contractOf[i]!] !== f);
+    return chooseMix(o, stackLogits, platt, rows, categories, threshold);
+  });
+  return { probabilities: mixStages(o, stackLogits, platt, (i) => weights[foldOf[o.contractOf[i]!]!]!), weights };
 }
 
 /** The second stage on every contract (shipped with the first stage trained on every contract). */
-export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true): StackWeights {
+export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix = 1): StackWeights {
   const C = o.categories.length;
   const F = contextFeatureCount(C);
   const docs = scoredDocuments(o);
@@ -156,5 +213,5 @@ export function fitStack(o: OutOfFold, categories: readonly number[], opts: Stac
     weights.set(w, c * F);
     bias[c] = b;
   }
-  return { features: F, weights, bias };
+  return { features: F, weights, bias, mix };
 }

@@ -37,7 +37,9 @@ export function blendedOutOfFold(opts: ExperimentOptions, log: (line: string) =>
   let built: SentenceDataset | undefined;
   const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits));
   const linear = stage1OutOfFold(opts, log, [...contracts], data);
-  const network = networkOutOfFold({ ...opts.network, hashBits: opts.hashBits, folds: opts.folds }, contracts, data, log);
+  // Each network reader (its own seed) is cached on its own; their mean is the ensemble's logit.
+  const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold({ ...opts.network, seed: opts.network.seed + k, hashBits: opts.hashBits, folds: opts.folds }, contracts, data, log));
+  const network = members.length === 1 ? members[0]! : members[0]!.map((_, i) => members.reduce((s, m) => s + m[i]!, 0) / members.length);
   const C = linear.categories.length;
   const blend = fitBlend(linear.logits, network, linear.labels, C);
   return { oof: { ...linear, logits: applyBlend(blend, linear.logits, network, C) }, linear: linear.logits, network, blend };

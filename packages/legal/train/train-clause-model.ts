@@ -5,7 +5,8 @@
 // 2. contract-level cross-validation of both readers on ../shared/data/cuad_train (out-of-fold
 //    scores, cached in tmp/ so a second run or a second-stage experiment skips it), their blend per
 //    category and the Platt calibration of the blend, fitted on the pooled out-of-fold scores;
-// 3. the second stage's cross-validation on those scores (printed tables), then the second stage
+// 3. the second stage's cross-validation on those scores (printed tables), the weight with which its
+//    logit mixes with the first stage's (chosen on the out-of-fold scores), then the second stage
 //    fitted on them (CI hold-out left out);
 // 4. all of it quantised and written.
 // Deterministic: the same seed and data give the same bytes. Run it with `nice`: it takes minutes.
@@ -16,6 +17,7 @@ import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT, runExperiment } from "./cl
 import { isClauseCiHoldout } from "./clause-ci-holdout";
 import { loadCuad } from "./cuad-data";
 import { trainBagNetwork } from "./bag-network-trainer";
+import { mergeBagNetworks } from "./network-ensemble";
 import { trainLogistic } from "./logistic-trainer";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
@@ -49,12 +51,13 @@ const data = dataset();
 const held = new Set(data.contracts.map((c, k) => (isClauseCiHoldout(c.file) ? k : -1)).filter((k) => k >= 0));
 const all = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => !held.has(data.contractOf[i]!));
 const w = trainLogistic(data, all, opts);
-const network = trainBagNetwork(data, all, opts.network);
+// The network readers (one per seed) merge into one wider network: its logit is their mean.
+const network = mergeBagNetworks(Array.from({ length: opts.networkMembers }, (_, k) => trainBagNetwork(data, all, { ...opts.network, seed: opts.network.seed + k })));
 log(`first stage fitted on ${data.contracts.length - held.size} contracts (${all.length} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-const { oof, blend, calibration, report } = runExperiment(opts, log, dataset);
+const { oof, blend, calibration, mix, report } = runExperiment(opts, log, dataset);
 log(report);
 // Document-level categories (key terms, never labelled as clauses) keep the first stage alone.
-const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held.has(k));
+const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held.has(k), mix);
 const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
   categories: data.categories,
@@ -65,7 +68,7 @@ const model = ClauseModel.fromWeights({
   calibrationB: calibration.b,
   stack,
   network: { weights: network, blend },
-  meta: { data: "cuad_train", contracts: data.contracts.length - held.size, heldOutForCi: held.size, sentences: all.length, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK }, network: { ...opts.network } },
+  meta: { data: "cuad_train", contracts: data.contracts.length - held.size, heldOutForCi: held.size, sentences: all.length, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK, mix }, network: { ...opts.network, members: opts.networkMembers } },
 });
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const bytes = model.toBytes();

@@ -207,6 +207,52 @@ describe("ClauseModel with a second stage", () => {
     }
   });
 
+  it("mixes the second stage's logit with the first stage's calibrated one by the file's weight (absent: the second stage alone)", () => {
+    // A constant second stage (logit 0.8) over a first stage whose calibrated logit is the raw one.
+    const F = contextFeatureCount(C);
+    const doc = scoredDocument(15, 6);
+    const withMix = (mix: number | undefined) =>
+      ClauseModel.fromBytes(
+        ClauseModel.fromWeights({
+          hashBits: 10,
+          categories: CUAD_CATEGORIES,
+          bias: new Float32Array(C),
+          hashed: new Float32Array((1 << 10) * C),
+          rules: new Float32Array(C * C),
+          calibrationA: new Float32Array(C).fill(1),
+          calibrationB: new Float32Array(C),
+          meta: {},
+          stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C).fill(0.8), ...(mix === undefined ? {} : { mix }) },
+        }).toBytes(),
+      ).predictDocument(doc);
+    const alone = withMix(undefined);
+    expect(Array.from(withMix(1))).toEqual(Array.from(alone));
+    const half = withMix(0.5);
+    let read = 0;
+    for (let k = 0; k < doc.logits.length; k++) {
+      const z1 = doc.logits[k]!;
+      if (!isStackCandidate(z1, doc.rules[k]!)) {
+        expect(half[k]).toBe(alone[k]);
+        continue;
+      }
+      read++;
+      expect(alone[k]).toBeCloseTo(1 / (1 + Math.exp(-0.8)), 6);
+      expect(half[k]).toBeCloseTo(1 / (1 + Math.exp(-(0.5 * 0.8 + 0.5 * z1))), 6);
+    }
+    expect(read).toBeGreaterThan(0);
+  });
+
+  it("refuses a mix weight outside 0–1", () => {
+    const F = contextFeatureCount(C);
+    const bytes = ClauseModel.fromWeights({ hashBits: 10, categories: CUAD_CATEGORIES, bias: new Float32Array(C), hashed: new Float32Array((1 << 10) * C), rules: new Float32Array(C * C), calibrationA: new Float32Array(C).fill(1), calibrationB: new Float32Array(C), meta: {}, stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C), mix: 0.5 } }).toBytes();
+    const text = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
+    const wrong = text.replace(/"mix":0\.5/, `"mix":7.5`);
+    expect(wrong).not.toBe(text);
+    const copy = Uint8Array.from(bytes);
+    copy.set(new TextEncoder().encode(wrong), 12);
+    expect(() => ClauseModel.fromBytes(copy, "m.bin")).toThrow(/mix weight 7\.5/);
+  });
+
   it("without a second stage scores each sentence alone, as predict does", () => {
     const model = randomModel(2);
     const x = features("The Licensee shall not assign this Agreement without consent.");

@@ -37,12 +37,18 @@ export interface StackWeights {
   readonly features: number;
   readonly weights: Float32Array;
   readonly bias: Float32Array;
+  /**
+   * Weight of the second stage's logit in the score of a pair it reads; the rest is the first
+   * stage's calibrated logit (chosen on out-of-fold scores: the mean ranks the contract's sentences
+   * better across categories than either stage alone). Absent (files before it): 1, the second stage alone.
+   */
+  readonly mix?: number;
 }
 
 interface FileHeader {
   readonly version: 1 | 2 | 3;
   /** Version 2 and 3: the second stage's width (its weights follow the rule weights). */
-  readonly stack?: { readonly features: number };
+  readonly stack?: { readonly features: number; readonly mix?: number };
   /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
   readonly network?: { readonly bucketBits: number; readonly hidden: number };
   readonly hashBits: number;
@@ -133,7 +139,9 @@ export class ClauseModel {
     const hashed = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats, offset + 4 * floats + H * C)).buffer);
     let at = 4 * C + R * C;
     const take = (n: number) => f.subarray(at, (at += n));
-    const stack = S > 0 ? { features: S, weights: take(S * C), bias: take(C) } : undefined;
+    const mix = header.stack?.mix;
+    if (mix !== undefined && !(typeof mix === "number" && mix >= 0 && mix <= 1)) fail(`its second stage's mix weight ${String(mix)} is not a number in 0–1`);
+    const stack = S > 0 ? { features: S, weights: take(S * C), bias: take(C), ...(mix === undefined ? {} : { mix }) } : undefined;
     let network: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined;
     if (net) {
       const blend = { linear: take(C), network: take(C), bias: take(C) };
@@ -165,7 +173,7 @@ export class ClauseModel {
     const n = this.network;
     const header: FileHeader = {
       version: n ? 3 : this.stack ? 2 : 1,
-      ...(this.stack ? { stack: { features: this.stack.features } } : {}),
+      ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: this.stack.mix }) } } : {}),
       ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
       hashBits: this.hashBits,
       categories: this.categories,
@@ -248,6 +256,7 @@ export class ClauseModel {
       return out;
     }
     const F = this.stack.features;
+    const mix = this.stack.mix ?? 1;
     const maxima = documentMaxima(doc);
     for (let c = 0; c < C; c++) {
       if (Number.isNaN(this.stack.bias[c]!)) {
@@ -264,7 +273,7 @@ export class ClauseModel {
         }
         let z = this.stack.bias[c]!;
         for (let f = 0; f < F; f++) z += w[f]! * x[i * F + f]!;
-        out[i * C + c] = sigmoid(z);
+        out[i * C + c] = sigmoid(mix * z + (1 - mix) * (this.calA[c]! * z1 + this.calB[c]!));
       }
     }
     return out;
