@@ -350,6 +350,23 @@ for (const name of (arg("variants") ?? "base").split(",").filter(Boolean)) {
       for (let i = 0; i < o.size; i++) if (foldOf[o.contractOf[i]!] === f) for (let c = 0; c < C; c++) nested[i * C + c] = mixes[best]![i * C + c]!;
     }
     report(`${name} mixed, weight chosen on inner folds`, nested);
+    if (process.argv.includes("--per-category-mix")) {
+      // Per category, the weight with the best F1 at 0.3 on the other folds (fallback: the global choice).
+      const perCat = new Float32Array(p.length);
+      const counts = new Map<number, number>();
+      for (let f = 0; f < o.folds; f++) {
+        const rows = all.filter((i) => foldOf[o.contractOf[i]!] !== f);
+        const ms = mixes.map((m) => clauseMetrics(o, m, rows, CLAUSE_CATEGORY_INDICES, 0.3));
+        CLAUSE_CATEGORY_INDICES.forEach((c, k) => {
+          let best = 3;
+          for (let g = 0; g < grid.length; g++) if ((ms[g]!.perCategory[k]!.f1 ?? 0) > (ms[best]!.perCategory[k]!.f1 ?? 0) + 0.005) best = g;
+          counts.set(best, (counts.get(best) ?? 0) + 1);
+          for (let i = 0; i < o.size; i++) if (foldOf[o.contractOf[i]!] === f) perCat[i * C + c] = mixes[best]![i * C + c]!;
+        });
+      }
+      log(`per-category weights chosen: ${[...counts].map(([g, n]) => `${grid[g]}×${n}`).join(" ")}`);
+      report(`${name} mixed, weight per category chosen on inner folds`, perCat);
+    }
   }
   if (process.argv.includes("--mix")) {
     for (const wgt of [0.3, 0.5, 0.7]) {
