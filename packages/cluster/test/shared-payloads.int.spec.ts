@@ -88,6 +88,21 @@ describe.each([
     expect(await worker.get(ref2, bind("r", "c", "input"))).toEqual({ parameters: { x: { list: [1, 2, 3] } } });
   });
 
+  it("an attempt's input file is its route record: the first sender's queue holds, a later one writes nothing", async () => {
+    const dir = tempDir("bear-claim-");
+    const first = new FilePayloads(dir, cipher);
+    const later = new FilePayloads(dir, cipher); // another instance resuming the run
+    const claimed = await first.claim(bind("run-c", "s", "input"), { parameters: { text: TEXT } }, "direct.worker-1");
+    expect(claimed).toMatchObject({ queue: "direct.worker-1", first: true });
+    const before = filesOf(dir).sort();
+    const again = await later.claim(bind("run-c", "s", "input"), { parameters: { text: "other" } }, "direct.worker-2");
+    expect(again).toEqual({ ref: claimed.ref, queue: "direct.worker-1", first: false });
+    expect(filesOf(dir).sort()).toEqual(before); // no temporary file left behind either
+    expect(await later.get(again.ref, bind("run-c", "s", "input"))).toEqual({ parameters: { text: TEXT } });
+    // each attempt has its own
+    expect(await later.claim(bind("run-c", "s", "input", "m1", 2), { parameters: {} }, "step.x")).toMatchObject({ queue: "step.x", first: true });
+  });
+
   it("a reference to another run's or matter's file is refused", async () => {
     const dir = tempDir("bear-shared-");
     const api = new FilePayloads(dir, cipher);

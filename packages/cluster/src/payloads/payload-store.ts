@@ -23,6 +23,14 @@ export interface PayloadStore {
   /** True when values travel inside the jobs (through Redis). */
   readonly inline: boolean;
   put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef>;
+  /**
+   * Writes an attempt's input as `put` does and records `queue` as where its job goes, unless the
+   * attempt's input was written before (by this or another instance: a resumed run, or a takeover
+   * race): then nothing is written and the first writer's queue is returned (`first` false). The
+   * attempt's deterministic file is its route record, so sending a step costs no Redis command for
+   * it. `queue` undefined: this store keeps no record (inline payloads; the sender uses Redis).
+   */
+  claim(binding: PayloadBinding, value: JsonValue, queue: string): Promise<{ readonly ref: PayloadRef; readonly queue: string | undefined; readonly first: boolean }>;
   get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue>;
   /**
    * Forgets a finished run's payloads. `thorough`: also those this process did not write or read
@@ -39,6 +47,9 @@ export class InlinePayloads implements PayloadStore {
   readonly inline = true;
   async put(_binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     return { inline: value };
+  }
+  async claim(binding: PayloadBinding, value: JsonValue): Promise<{ ref: PayloadRef; queue: undefined; first: boolean }> {
+    return { ref: { inline: value }, queue: undefined, first: true };
   }
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
     if (!("inline" in ref)) return new FilePayloadsReader().refuse(binding, "a file payload reached a worker configured for inline payloads");
@@ -99,14 +110,29 @@ export class FilePayloads implements PayloadStore {
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const name = payloadFileName(binding);
-    const parts: SharedPart[] = [];
-    const slim = binding.kind === "input" ? await this.#shared.slim(binding, value, parts) : value;
-    const text = JSON.stringify(parts.length === 0 ? { binding, value: slim } : { binding, value: slim, shared: parts });
+    const text = await this.#text(binding, value);
     await this.#write(name, text);
     this.#track(binding.runId, name);
     // the next step on this worker that names this output reads it from here
     if (binding.kind === "output") this.#cache.set(name, text, Infinity, "text");
     return { file: name };
+  }
+
+  async claim(binding: PayloadBinding, value: JsonValue, queue: string): Promise<{ ref: PayloadRef; queue: string; first: boolean }> {
+    const name = payloadFileName(binding);
+    const first = await this.#write(name, await this.#text(binding, value, queue), { exclusive: true });
+    this.#track(binding.runId, name);
+    if (first) return { ref: { file: name }, queue, first };
+    // sent before: the first writer's queue (a file of older code names none: the caller probes)
+    const stored = this.#parse(await this.#open(path.join(this.dir, name), binding), binding);
+    return { ref: { file: name }, queue: typeof stored.route === "string" && stored.route.length > 0 ? stored.route : queue, first };
+  }
+
+  /** What a payload file holds: the binding, the value (an input's long strings referred to) and, for an input, its job's queue. */
+  async #text(binding: PayloadBinding, value: JsonValue, route?: string): Promise<string> {
+    const parts: SharedPart[] = [];
+    const slim = binding.kind === "input" ? await this.#shared.slim(binding, value, parts) : value;
+    return JSON.stringify({ binding, value: slim, ...(route === undefined ? {} : { route }), ...(parts.length === 0 ? {} : { shared: parts }) });
   }
 
   /** The run's file holding `text` (content-addressed: any instance writing it writes the same file). */
@@ -119,21 +145,25 @@ export class FilePayloads implements PayloadStore {
     return name;
   }
 
-  /** Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it. */
-  async #write(name: string, text: string): Promise<void> {
+  /**
+   * Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it;
+   * `exclusive`: links it instead, so a file already there stays (returns false).
+   */
+  async #write(name: string, text: string, options: { readonly exclusive?: boolean } = {}): Promise<boolean> {
     const file = path.join(this.dir, name);
     const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
     const small = body.length <= SYNC_BYTES;
     await this.#ensureDir(path.dirname(file), small);
     const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
     const write = small ? writeSmall : writeLarge;
+    const exclusive = options.exclusive ?? false;
     try {
-      await write(tmp, file, body);
+      return await write(tmp, file, body, exclusive);
     } catch (error) {
       // the folder was removed since this process made it (by hand, or a clean-up): make it again
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       await this.#ensureDir(path.dirname(file), small, true);
-      await write(tmp, file, body);
+      return write(tmp, file, body, exclusive);
     }
   }
 
@@ -275,6 +305,8 @@ export class FilePayloads implements PayloadStore {
 interface StoredPayload {
   readonly binding?: Partial<Omit<PayloadBinding, "kind">> & { readonly kind?: string };
   readonly value?: JsonValue;
+  /** An input's: the queue its attempt's job was sent to (see `claim`). */
+  readonly route?: unknown;
   /** Parts of `value` kept in files of their own (the run's long strings, earlier steps' outputs). */
   readonly shared?: unknown;
 }
@@ -305,15 +337,42 @@ function matterMismatch(binding: PayloadBinding): ClusterError {
  */
 const SYNC_BYTES = 64 * 1024;
 
-/** Written under a temporary name and renamed, so a reader never sees half a file. */
-async function writeSmall(tmp: string, file: string, body: string): Promise<void> {
+/**
+ * Written under a temporary name and renamed, so a reader never sees half a file; `exclusive`:
+ * hard-linked instead (atomic, and refused when the name exists: false), and the temporary name removed.
+ */
+async function writeSmall(tmp: string, file: string, body: string, exclusive: boolean): Promise<boolean> {
   fs.writeFileSync(tmp, body, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  if (!exclusive) {
+    fs.renameSync(tmp, file);
+    return true;
+  }
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
-async function writeLarge(tmp: string, file: string, body: string): Promise<void> {
+async function writeLarge(tmp: string, file: string, body: string, exclusive: boolean): Promise<boolean> {
   await fs.promises.writeFile(tmp, body, { mode: 0o600 });
-  await fs.promises.rename(tmp, file);
+  if (!exclusive) {
+    await fs.promises.rename(tmp, file);
+    return true;
+  }
+  try {
+    await fs.promises.link(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    await fs.promises.rm(tmp, { force: true });
+  }
 }
 
 /** `<shard>/<run>+<step>.<attempt>.<kind>.json`: '+' never occurs in a safe() name, so a run's files share a prefix no other run's have. */

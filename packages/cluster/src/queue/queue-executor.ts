@@ -96,7 +96,9 @@ export class QueueExecutor implements Executor {
     try {
       route = await this.#options.workers.route(task.type, options.signal);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
-      const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
+      // the attempt's input file records its queue, unless an earlier sender of the attempt wrote it
+      const claimed = await this.#options.payloads.claim({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue, route.queue);
+      const payload = claimed.ref;
       const data: StepJobData = {
         v: 1,
         runId: task.runId,
@@ -110,7 +112,7 @@ export class QueueExecutor implements Executor {
         payload,
         queuedAt: Date.now(),
       };
-      const sent = await this.#send(data, jobId, route.queue, options.signal);
+      const sent = claimed.queue === undefined ? await this.#sendRecorded(data, jobId, route.queue, options.signal) : await this.#send(data, jobId, { queue: claimed.queue, first: claimed.first }, options.signal);
       const queueName = sent.handle.queue.name;
       current = sent.handle;
       if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
@@ -145,19 +147,42 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * Adds the attempt's job to `chosen`, or joins it where the attempt was sent before. An attempt
-   * goes to one queue for good: the first sender records which (SET NX), and a later sender (a
-   * resumed run, another instance) joins the job there instead of making a second one. `fresh`:
-   * the queue's event reader is new (it may miss an event, so the job's state is read once).
+   * Adds the attempt's job to the queue its input file records: the one chosen, when this sender
+   * wrote the file first; else an earlier sender's (a resumed run, or another instance that took
+   * the run over), where the job is joined instead of made twice — or on the capability queue, where
+   * a job moves when its worker dies. `fresh`: the queue's event reader is new (it may miss an
+   * event, so the job's state is read once).
    */
-  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
-    const open = async (name: string): Promise<{ handle: QueueHandle; fresh: boolean }> => {
-      const fresh = !this.#queues.has(name);
-      const handle = this.#queue(name);
-      await handle.ready;
-      signal.throwIfAborted();
-      return { handle, fresh };
-    };
+  async #send(data: StepJobData, jobId: string, claimed: { readonly queue: string; readonly first: boolean }, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
+    let queue = claimed.queue;
+    if (!claimed.first) {
+      const shared = stepQueueName(data.type);
+      if (queue !== shared) {
+        const { handle } = await this.#open(shared, signal);
+        if ((await handle.queue.getJobState(jobId)) !== "unknown") queue = shared;
+      }
+      this.#logger.info({ jobId, queue }, "the attempt was sent before: joining it");
+    }
+    const sent = await this.#open(queue, signal);
+    await this.#add(sent.handle, data, jobId);
+    return claimed.first ? sent : { ...sent, fresh: true };
+  }
+
+  async #open(name: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
+    const fresh = !this.#queues.has(name);
+    const handle = this.#queue(name);
+    await handle.ready;
+    signal.throwIfAborted();
+    return { handle, fresh };
+  }
+
+  /**
+   * With inline payloads (no file to record the route in): adds the attempt's job to `chosen`, or
+   * joins it where the attempt was sent before, as recorded in Redis (SET NX): the first sender
+   * records which queue, and a later sender joins the job there instead of making a second one.
+   */
+  async #sendRecorded(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
+    const open = (name: string): Promise<{ handle: QueueHandle; fresh: boolean }> => this.#open(name, signal);
     if (!this.#options.startedHere?.(data.runId)) {
       const sent = await open(await this.#claimRoute(jobId, chosen));
       await this.#add(sent.handle, data, jobId);
@@ -204,7 +229,8 @@ export class QueueExecutor implements Executor {
     if ((await this.#options.redis.exists(`${direct.queue.qualifiedName}:${jobId}:lock`)) === 1) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
-    await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
+    // a later sender of the attempt looks on the capability queue first (the input file keeps the first queue)
+    if (this.#options.payloads.inline) await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
     await this.#add(shared, data, jobId);
     // a job still waiting there would otherwise stay for good (nobody reads that queue any more)
     await direct.queue.remove(jobId).catch(() => undefined);
