@@ -41,6 +41,9 @@ describe("the shipped key-term model", () => {
     expect(m.parties).toBeGreaterThanOrEqual(0.82);
     expect(m.agreement).toBeGreaterThanOrEqual(0.75);
     expect(m.effective).toBeGreaterThanOrEqual(0.75);
-    expect(m.expiration).toBeGreaterThanOrEqual(0.6);
+    // The listwise expiry head (18 of 25 here when written): raised from 0.6; and it gives no more expiries where
+    // CUAD's lawyers found none than the rules do.
+    expect(m.expiration).toBeGreaterThanOrEqual(0.68);
+    expect(model.dates.expiration.blankAnswered).toBeLessThanOrEqual(rules.dates.expiration.blankAnswered);
   }, 120_000);
 });
