@@ -75,6 +75,23 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(values(same)).toContain("Velvet Ridge");
   });
 
+  it("reads a party's second short name even when a place starts it, but not a project named after a place", () => {
+    const text = 'in Beijing:     Phoenix Lantern Television Company Limited ("Party A" or "Phoenix Lantern TV"), a foreign enterprise. Phoenix Lantern TV shall pay.';
+    expect(found(text).filter(([t]) => t === "ORGANIZATION").map(([, v]) => v)).toEqual(["Phoenix Lantern Television Company Limited", "Phoenix Lantern TV", "Phoenix Lantern TV"]);
+    const project = 'Investment by Kelvane Inc. in the Lima, Ohio project (the "Lima Project"): the Lima Project shall';
+    expect(found(project).filter(([t]) => t === "ORGANIZATION").map(([, v]) => v)).toEqual(["Kelvane Inc."]);
+  });
+
+  it("finds a name spaced out in a justified preamble at its plainly spaced mentions", () => {
+    const text = "between  Quillon  Maze  Systems,  Inc.  and the Buyer.\n\nQuillon Maze Systems, Inc. shall deliver.";
+    expect(values(text)).toEqual(["Quillon  Maze  Systems,  Inc.", "Quillon Maze Systems, Inc."]);
+  });
+
+  it("splits two companies joined by 'and' after any legal form", () => {
+    expect(values("between Halmbrook Tools GmbH and Dorrit Electronics Inc. agree")).toEqual(["Halmbrook Tools GmbH", "Dorrit Electronics Inc."]);
+    expect(values("Velmora Foods S.A. and Quist Labs Ltd. agree")).toEqual(["Velmora Foods S.A", "Quist Labs Ltd."]);
+  });
+
   it("reads a US town line with its state and ZIP as an address, without its street", () => {
     expect(found("Attention: the President   4 Windsor Ridge   Quarry Falls, Texas 75034")).toContainEqual(["ADDRESS", "Quarry Falls, Texas 75034"]);
     expect(found("office at the 3rd Floor, Las Vegas, NV 89114")).toContainEqual(["ADDRESS", "Las Vegas, NV 89114"]);

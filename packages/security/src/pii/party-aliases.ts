@@ -85,14 +85,21 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
   return out;
 }
 
+const firstWord = (s: string): string => (/[\p{L}\p{N}]+/u.exec(s)?.[0] ?? "").toLowerCase();
+
 function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonly PiiFinding[], at: number, alias: string, start: number): PiiFinding | undefined {
   const words = aliasWords(alias);
   if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) return undefined;
   // (collectively "nanomaterials"): a lower-case term for a group of things, not a party's brand ("e-centives", "mPhase")
   if (!/^[\p{Lu}\d]/u.test(alias) && !HYPHEN_BRAND.test(alias) && /\bcollectively\b/i.test(text.slice(at, start))) return undefined;
   const everyday = !HYPHEN_BRAND.test(alias) && words.every((w) => isEnglishWord(w) || isNotAName(w) || /^(?:the|of|and|&)$/i.test(w));
-  // a confident finding there already names it; a guess of the name model or the lexicons ("Oak" of ("Oak Ridge")) does not
-  if (findings.some((f) => f.score >= 0.6 && f.start < start + alias.length && start < f.end)) return undefined;
+  // a confident finding there already names it; a guess of the name model or the lexicons ("Oak" of ("Oak Ridge")) does
+  // not, nor a place inside a longer short name that starts like the party's name ("Phoenix" of ("Phoenix Satellite
+  // TV") for Phoenix Satellite Television Company Limited; not (the "Lima Project"))
+  const end = start + alias.length;
+  const placeInside = (f: PiiFinding): boolean => f.type === "LOCATION" && f.start >= start && f.end <= end && f.end - f.start < alias.length;
+  const confident = findings.filter((f) => f.score >= 0.6 && f.start < end && start < f.end);
+  if (confident.some((f) => !placeInside(f))) return undefined;
   // the party: a name or an address that ends in the same sentence, at most 400 characters before
   const windowStart = Math.max(0, at - 400);
   // brackets on a line of their own ("…Burnaby, BC V5A 1V3\n\n("Emerald" or the "Company")") close the paragraph above
@@ -113,6 +120,7 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
     place = f;
   }
   if (!party) return undefined;
+  if (confident.length > 0 && !(named && firstWord(text.slice(named.start, named.end)) === firstWord(alias))) return undefined;
   // (the "JV Agreement"), (the "Supply Contract"): a document's short name, whatever its first word
   if (words.length >= 2 && DOCUMENT_TAIL.test(words[words.length - 1] ?? "")) return undefined;
   // (this "Agreement") names the document, whatever title was read as a name before it

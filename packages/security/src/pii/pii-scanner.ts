@@ -22,6 +22,7 @@ import { letterheadOrganizations } from "./letterhead";
 import { partyAliases } from "./party-aliases";
 import { keepLegalText, type LegalTextMemo, type LegalTextOptions } from "./legal-text";
 import { withRepeatedMentions } from "./repeated-mentions";
+import { typeShortNames } from "./short-name-types";
 import { assessRisk, type RiskAssessment } from "./risk";
 
 export interface PiiScannerOptions {
@@ -174,7 +175,7 @@ export class PiiScanner {
     all.push(...partyAliases(text, all));
     const memo: LegalTextMemo = {};
     const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText, memo)));
-    return keepLegalText(text, withRepeatedMentions(text, resolved), this.legalText, memo);
+    return keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo);
   }
 
   /** Findings and the risk they add up to. */

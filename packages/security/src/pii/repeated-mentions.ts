@@ -52,6 +52,9 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
     const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (cuePerson || !isCommonWord(w)) && !isNotAName(w));
     if (name.length < 3 || names.has(name) || !own) continue;
     names.set(name, f);
+    // "Pretzel  Time" (spaced out in a justified preamble) is "Pretzel Time" in the text after it
+    const single = name.replace(/\s+/gu, " ");
+    if (single !== name && !names.has(single)) names.set(single, f);
     if (names.size >= MAX_NAMES) break;
   }
   if (names.size === 0) return [...findings];

@@ -69,6 +69,20 @@ describe("PiiScrubber: placeholders per entity, per document or per matter", () 
     );
   });
 
+  it("gives invented parties one placeholder each: full name, title, surname, short name alone, capitals, possessive", async () => {
+    const scrubber = new PiiScrubber();
+    const doc =
+      'This Supply Agreement is made between Halmbrook Tools GmbH and Dorrit Electronics Inc. ("Dorrit"). Halmbrook shall deliver; ' +
+      "Halmbrook's invoices go to DORRIT. Dorrit shall pay Halmbrook.\n" +
+      "By: /s/ Marta L. Quenby\nName: Marta L. Quenby\nTitle: CEO\nMs. Quenby confirms. Quenby's approval is needed.\n";
+    const r = await scrubber.scrub(doc, { documentId: "inv-1" });
+    expect(r.text).toBe(
+      "This Supply Agreement is made between <ORGANIZATION_1> and <ORGANIZATION_2> (\"<ORGANIZATION_2>\"). <ORGANIZATION_1> shall deliver; " +
+        "<ORGANIZATION_1>'s invoices go to <ORGANIZATION_2>. <ORGANIZATION_2> shall pay <ORGANIZATION_1>.\n" +
+        "By: /s/ <PERSON_1>\nName: <PERSON_1>\nTitle: CEO\nMs. <PERSON_1> confirms. <PERSON_1>'s approval is needed.\n",
+    );
+  });
+
   it("shares numbers across the documents of a matter when asked, and tokens restore each mention", async () => {
     const key = randomBytes(32);
     const scrubber = new PiiScrubber({ vault: new TokenVault(key), authorizeRestore: async () => true });
