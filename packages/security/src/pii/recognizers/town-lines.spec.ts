@@ -14,6 +14,8 @@ describe("town lines: a town, its state or province and postcode, and the street
     expect(spans("notices to Quellix Systems, Inc., 18 Windsor Ridge, Tarrytown, New York 10591, Attn: Legal")).toEqual(["18 Windsor Ridge, Tarrytown, New York 10591"]);
     expect(spans("at 4 Quarry Bend, Suite 2, Fort Worth TX 76102.")).toEqual(["4 Quarry Bend, Suite 2, Fort Worth TX 76102"]);
     expect(spans("Vendor\n27 Windsor Ridge\nLas Vegas NV 89114\n")).toEqual(["27 Windsor Ridge\nLas Vegas NV 89114"]);
+    // PDF text: a run of spaces where the line broke
+    expect(spans("Attention: Mary Ng, President   4 Harrow Bend   Quarry Falls, Texas 75034")).toEqual(["4 Harrow Bend   Quarry Falls, Texas 75034"]);
   });
 
   it("reads a state code without its comma, and Canadian province codes and postcodes", () => {

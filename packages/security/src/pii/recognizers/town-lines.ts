@@ -24,10 +24,11 @@ const WORD_CODES = new Set(["OR", "IN", "ME", "OK", "HI", "OH", "ID", "DE", "LA"
 const TOWN_BEFORE = /(?<![\p{L}\p{N}.'-])\p{Lu}[\p{L}.'-]*(?:[ ]\p{Lu}[\p{L}.'-]*){0,2}[ ]?$/u;
 /**
  * The street before the town: a house number and one to four capitalised words (any name: "Windsor Ridge"), maybe a
- * unit, then a comma or a line break. A street alone on the line above must start that line.
+ * unit, then a comma, a line break, or the run of spaces that stands for one in text extracted from a PDF ("1735 Mistletoe
+ *   Flower Mound, Texas 75022"). A street alone on the line above must start that line.
  */
 const STREET_BEFORE =
-  /(?<![\p{L}\p{N}.,-])(\d{1,6}[A-Za-z]?[ \t]+(?:\p{Lu}[\p{L}'’.-]*[ \t]+){0,3}\p{Lu}[\p{L}'’.-]*(?:[ ]?,[ \t]*(?:Suite|Ste|Apt|Unit|Floor|Fl|Room|Rm|#)[ ]?\.?[ \t]*[\w-]+)?)([ ]?,[ \t]*|[ \t]*\n[ \t]*)$/u;
+  /(?<![\p{L}\p{N}.,-])(\d{1,6}[A-Za-z]?[ \t]+(?:\p{Lu}[\p{L}'’.-]*[ \t]+){0,3}\p{Lu}[\p{L}'’.-]*(?:[ ]?,[ \t]*(?:Suite|Ste|Apt|Unit|Floor|Fl|Room|Rm|#)[ ]?\.?[ \t]*[\w-]+)?)([ ]?,[ \t]*|[ \t]*\n[ \t]*|[ \t]{2,})$/u;
 
 /**
  * A street on the line above the town starts its line and has two or more words, not all everyday words: a numbered
