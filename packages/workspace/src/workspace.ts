@@ -87,6 +87,8 @@ export interface WorkerOptions {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly id?: string;
+  /** Serve the step types of plugins installed while the worker runs (default true: the plugin folders are watched). */
+  readonly watchPlugins?: boolean;
 }
 
 /** Options of `Workspace.redact`. */
@@ -321,19 +323,26 @@ export class Workspace implements AsyncDisposable {
     }
     await this.workflows();
     const registry = this.workflowRegistry();
+    const { watchPlugins, ...workerOptions } = options;
     this.#worker = new StepWorker({
       endpoint: node.endpoint,
       // this workspace's own executor: each job goes coordinator → executor agent → validator here
       executor: this.#container.get<Executor>(Executor),
-      // the model's one-off steps only where there is a model
-      stepTypes: this.llmId === undefined ? registry.types().filter((t) => !LLM_STEPS.includes(t)) : registry.types(),
+      stepTypes: this.#workerStepTypes(registry),
       payloads: node.payloads,
       authorize: (job) => this.#authorizeStep(job),
       logger: this.logger,
-      ...options,
+      ...workerOptions,
     });
     await this.#worker.start();
+    // a plugin installed while the worker runs: its step types are served from its next report on
+    if (watchPlugins !== false) this.watchPlugins((error) => error && this.logger.warn({ error: (error as Error).message }, "the plugins could not be reloaded"));
     return this.#worker;
+  }
+
+  /** What a worker of this workspace serves: every step type, the model's one-off steps only where there is a model. */
+  #workerStepTypes(registry: StepHandlerRegistry): string[] {
+    return this.llmId === undefined ? registry.types().filter((t) => !LLM_STEPS.includes(t)) : registry.types();
   }
 
   /** A document a step names (`document_id`, `document_ids`) must belong to the run's matter. */
@@ -361,8 +370,9 @@ export class Workspace implements AsyncDisposable {
   }
 
   /**
-   * Hot reload for a long-running front door (the server): a plugin copied into or removed from a
-   * plugin folder takes effect without a restart; new `step-type` plugins become step types.
+   * Hot reload for a long-running front door (the server) and a cluster worker: a plugin copied into
+   * or removed from a plugin folder takes effect without a restart; new `step-type` plugins become
+   * step types (a worker serves them from its next report on).
    */
   watchPlugins(onReload?: (error?: unknown) => void): void {
     this.plugins.watch((error) => {
@@ -370,6 +380,8 @@ export class Workspace implements AsyncDisposable {
       void this.plugins
         .addStepTypes(this.workflowRegistry())
         .then(() => this.plugins.addTools(this.#container.get<ToolRegistry>(ToolRegistryToken), this.logger))
+        // a cluster worker takes the jobs of new step types at once
+        .then(() => this.#worker?.serve(this.#workerStepTypes(this.workflowRegistry())))
         .then(() => onReload?.(), (e: unknown) => onReload?.(e));
     });
   }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { openWorkspace, type Workspace } from "@bear/workspace";
-import { ranBy, startWorker, stopWorker as stop, type WorkerChild as Child } from "./support/cluster-workers";
+import { ranBy, reportOf, startWorker, stopWorker as stop, type WorkerChild as Child } from "./support/cluster-workers";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -35,6 +35,7 @@ function contracts(n: number): Array<{ name: string; text: string }> {
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let dataDir: string;
 let legalOnly: Child | undefined;
+let pluginWorker: Child | undefined;
 let redactor: Child | undefined;
 let reviewer: Child | undefined;
 beforeAll(async () => {
@@ -48,6 +49,7 @@ afterAll(async () => {
   await stop(legalOnly);
   await stop(redactor);
   await stop(reviewer);
+  await stop(pluginWorker);
   await redis.stop();
 });
 
@@ -165,6 +167,22 @@ describe("an API instance's redaction and ingest work on the cluster's workers",
       await localServer.dispose();
     }
   }, 180_000);
+
+  it("a step-type plugin installed while a worker runs: the worker serves it from its next report on", async () => {
+    pluginWorker = await startWorker(dataDir, redis.url, "plugin-worker", "redact,healthy.*");
+    const workspace = await instance({ waitForWorkerMs: 20_000 });
+    try {
+      expect((await reportOf(workspace, "plugin-worker")).capabilities).toEqual(["redact"]);
+      fs.cpSync(path.resolve(packageDir, "../plugins/test/fixtures/hostile/healthy"), path.join(dataDir, "plugins", "healthy"), { recursive: true });
+      const output = await workspace.cluster!.runStep("healthy.echo", { n: 7 }, { matter: null });
+      expect(output).toMatchObject({ echo: { n: 7 } });
+      expect((await reportOf(workspace, "plugin-worker")).capabilities).toEqual(["redact", "healthy.echo"]);
+      expect(await ranBy(workspace, "plugin-worker", { "healthy.echo": 1 })).toEqual({ "healthy.echo": 1 });
+    } finally {
+      await workspace.dispose();
+      fs.rmSync(path.join(dataDir, "plugins", "healthy"), { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("reviews contracts on the worker with the review capability, the same report as in-process; a cached report is not sent again", async () => {
     const texts = contracts(2);

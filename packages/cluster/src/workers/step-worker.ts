@@ -57,7 +57,8 @@ export interface StepWorkerOptions {
  */
 export class StepWorker {
   readonly id: string;
-  readonly capabilities: readonly string[];
+  readonly #capabilities: string[];
+  readonly #wanted: readonly string[];
   readonly #options: StepWorkerOptions;
   readonly #workers: Worker[] = [];
   readonly #controllers = new Map<string, AbortController>();
@@ -76,9 +77,10 @@ export class StepWorker {
     this.#options = options;
     this.id = options.id ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const wanted = options.capabilities ?? ["*"];
-    this.capabilities = options.stepTypes.filter((t) => covers(wanted, t));
+    this.#wanted = wanted;
+    this.#capabilities = options.stepTypes.filter((t) => covers(wanted, t));
     this.#logger = (options.logger ?? silentLogger).child({ name: "cluster:StepWorker" });
-    if (this.capabilities.length === 0) {
+    if (this.#capabilities.length === 0) {
       throw new ClusterError("NO_CAPABLE_WORKER", `--capabilities ${wanted.join(",")} matches none of this workspace's step types (${options.stepTypes.join(", ")})`, {
         hint: "Give step types (legal.extract_terms), prefixes (legal.*) or * for all.",
         retryable: false,
@@ -93,32 +95,57 @@ export class StepWorker {
     this.#subscriber = connectRedis(endpoint, "worker cancel channel", this.#logger);
     await this.#subscriber.subscribe(CANCEL_CHANNEL);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
-    const connection = bullConnection(endpoint);
-    const lockDuration = this.#options.lockDurationMs ?? 15_000;
-    this.#keeper = new LockKeeper({ endpoint, lockDurationMs: lockDuration, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000 });
+    this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000 });
     this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
     // One queue per capability, which every capable worker pulls from, and this worker's direct
     // queue, where the executors put the jobs the balancer chose this worker for.
-    const queues = [...this.capabilities.map(stepQueueName), this.directQueue];
-    for (const name of queues) {
-      const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
-        connection,
-        prefix: QUEUE_PREFIX,
-        concurrency: this.#options.concurrency ?? 1,
-        lockDuration,
-        stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
-        // a job whose worker died twice is still retried once more before it fails
-        maxStalledCount: 2,
-        name: this.id,
-      });
-      watchConnection(worker, endpoint, `worker ${name}`, this.#logger);
-      worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
-      this.#workers.push(worker);
-    }
+    for (const name of [...this.#capabilities.map(stepQueueName), this.directQueue]) this.#listen(name);
     await Promise.all([...this.#workers.map((w) => w.waitUntilReady()), this.#keeper.ready]);
     await this.#report();
     this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
-    this.#logger.info({ worker: this.id, capabilities: this.capabilities.length, concurrency: this.#options.concurrency ?? 1 }, "worker started");
+    this.#logger.info({ worker: this.id, capabilities: this.#capabilities.length, concurrency: this.#options.concurrency ?? 1 }, "worker started");
+  }
+
+  /** The step types this worker serves (those of its step types its `capabilities` cover). */
+  get capabilities(): readonly string[] {
+    return this.#capabilities;
+  }
+
+  /**
+   * Serves the step types among `stepTypes` that its capabilities cover and it did not serve yet
+   * (e.g. a plugin's, installed while it runs): takes their queues' jobs and reports them from its
+   * next report on. Returns the types added.
+   */
+  async serve(stepTypes: readonly string[]): Promise<string[]> {
+    const added = stepTypes.filter((t) => covers(this.#wanted, t) && !this.#capabilities.includes(t));
+    if (added.length === 0 || !this.#redis) return [];
+    const workers = added.map((t) => this.#listen(stepQueueName(t)));
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    this.#capabilities.push(...added);
+    await this.#report();
+    this.#logger.info({ worker: this.id, added }, "serving new step types");
+    return added;
+  }
+
+  #listen(name: string): Worker {
+    const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
+      connection: bullConnection(this.#options.endpoint),
+      prefix: QUEUE_PREFIX,
+      concurrency: this.#options.concurrency ?? 1,
+      lockDuration: this.#lockDurationMs,
+      stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
+      // a job whose worker died twice is still retried once more before it fails
+      maxStalledCount: 2,
+      name: this.id,
+    });
+    watchConnection(worker, this.#options.endpoint, `worker ${name}`, this.#logger);
+    worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  get #lockDurationMs(): number {
+    return this.#options.lockDurationMs ?? 15_000;
   }
 
   /** The BullMQ queue of the jobs directed to this worker. */
@@ -132,7 +159,7 @@ export class StepWorker {
       id: this.id,
       host: os.hostname(),
       pid: process.pid,
-      capabilities: this.capabilities,
+      capabilities: [...this.#capabilities],
       // the slots the balancer fills through the direct queue; past them, steps wait in the
       // capability queues, where a worker takes up to `concurrency` per step type as it frees up
       concurrency: this.#options.concurrency ?? 1,
@@ -170,7 +197,7 @@ export class StepWorker {
     const parsed = stepJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
     const data = parsed.data as StepJobData;
-    if (!this.capabilities.includes(data.type)) {
+    if (!this.#capabilities.includes(data.type)) {
       // a direct job for a step type this worker does not serve: the engine retries it elsewhere
       throw asJobError(new ClusterError("NO_CAPABLE_WORKER", `worker '${this.id}' does not run step type '${data.type}'`, { retryable: true }));
     }
