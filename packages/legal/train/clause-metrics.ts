@@ -162,3 +162,22 @@ export function bestThresholds(data: LabelledSentences, scores: Float32Array, ca
   }
   return out;
 }
+
+/**
+ * Scores of every held-out fold mapped so that each category's threshold, chosen on the other folds
+ * (bestThresholds), lands on 0.5: read at 0.5, they give per-category thresholds without peeking.
+ */
+export function perCategoryThresholdMapped(data: LabelledSentences, scores: Float32Array, categories: readonly number[], foldOfContract: ArrayLike<number>, folds: number): Float32Array {
+  const C = data.categories.length;
+  const mapped = new Float32Array(data.size * C);
+  for (let f = 0; f < folds; f++) {
+    const t = bestThresholds(data, scores, categories, (k) => foldOfContract[k] !== f, 0.3);
+    for (let i = 0; i < data.size; i++)
+      if (foldOfContract[data.contractOf[i]!] === f)
+        for (const c of categories) {
+          const s = scores[i * C + c]!;
+          mapped[i * C + c] = s >= t[c]! ? 0.5 + 0.5 * ((s - t[c]!) / (1 - t[c]!)) : 0.5 * (s / t[c]!);
+        }
+  }
+  return mapped;
+}

@@ -1,7 +1,7 @@
 // Second-stage experiments on the cached first-stage out-of-fold scores (seconds once cached):
 //   nice -n 10 npx tsx train/stack-experiment.ts [--epochs=6] [--lr=0.05] [--l2=1e-4] [--calibration] [--table] [--per-category]
 // --per-category also tries a label threshold per category, chosen on the other folds.
-import { bestThresholds, clauseMetrics, metricsTable, type ClauseMetrics } from "./clause-metrics";
+import { clauseMetrics, metricsTable, perCategoryThresholdMapped, type ClauseMetrics } from "./clause-metrics";
 import { calibrationTable, CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT } from "./clause-model-experiment";
 import { contractFold } from "./cuad-data";
 import { plattCalibration } from "./platt-calibration";
@@ -33,16 +33,6 @@ if (process.argv.includes("--table")) log(metricsTable(clauseMetrics(o, stack.pr
 if (process.argv.includes("--per-category")) {
   const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
   for (const [name, p] of [["first stage", first.probabilities], ["two stages", stack.probabilities]] as const) {
-    const mapped = new Float32Array(o.size * C);
-    for (let f = 0; f < o.folds; f++) {
-      const t = bestThresholds(o, p, CLAUSE_CATEGORY_INDICES, (k) => foldOf[k] !== f, 0.3);
-      for (let i = 0; i < o.size; i++)
-        if (foldOf[o.contractOf[i]!] === f)
-          for (const c of CLAUSE_CATEGORY_INDICES) {
-            const s = p[i * C + c]!;
-            mapped[i * C + c] = s >= t[c]! ? 0.5 + 0.5 * ((s - t[c]!) / (1 - t[c]!)) : 0.5 * (s / t[c]!);
-          }
-    }
-    line(`${name}, per-category thresholds`, clauseMetrics(o, mapped, all, CLAUSE_CATEGORY_INDICES, 0.5));
+    line(`${name}, per-category thresholds`, clauseMetrics(o, perCategoryThresholdMapped(o, p, CLAUSE_CATEGORY_INDICES, foldOf, o.folds), all, CLAUSE_CATEGORY_INDICES, 0.5));
   }
 }

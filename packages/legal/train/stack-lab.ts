@@ -5,14 +5,14 @@
 // category chosen on the other folds; --mix / --nested-mix: the second stage's logit mixed with the
 // first stage's (fixed weights / weight chosen on the other folds); --shared: one second stage for
 // all categories (shared weights + a per-category delta).
-import { bestThresholds, clauseMetrics, type ClauseMetrics } from "./clause-metrics";
+import { clauseMetrics, perCategoryThresholdMapped, type ClauseMetrics } from "./clause-metrics";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT } from "./clause-model-experiment";
 import { contractFold } from "./cuad-data";
 import { plattCalibration } from "./platt-calibration";
 import { DEFAULT_STACK, fitDense, scoredDocuments, type StackOptions } from "./second-stage";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import { blendedOutOfFold } from "./stage1-oof";
-import { DOCUMENT_TYPES } from "../src/document-type/detect-document-type";
+import { contextFeatureCount, contextFeatures, STACK_CANDIDATE_RULE } from "../src/classification/clause-model/context-features";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const log = (l: string) => process.stdout.write(`${l}\n`);
@@ -38,75 +38,30 @@ interface Variant {
 const LOW = -15;
 const clamp = (z: number) => (z < LOW ? LOW : z > -LOW ? -LOW : z);
 
-/** contextFeatures (src) with the variant's knobs. */
+/** The shipped context features (src) with the variant's hinges and cut, then its extra columns. */
 function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: number): { x: Float32Array; F: number } {
-  const F = 35 - 5 + v.hinges.length + DOCUMENT_TYPES.length + C + (v.readers ? 6 : 0) + (v.extra ? 6 : 0);
+  const shape = { hinges: v.hinges, candidateLogit: v.cut };
+  const base = contextFeatureCount(C, shape);
+  const F = base + (v.readers ? 6 : 0) + (v.extra ? 6 : 0);
   const x = new Float32Array(o.size * F);
   for (const d of docs) {
     const doc = d.doc;
     const n = doc.clauseOf.length;
+    const shipped = contextFeatures(doc, c, d.maxima, shape);
+    if (!v.readers && !v.extra) {
+      x.set(shipped, d.first * F);
+      continue;
+    }
     const z = new Float32Array(n);
     for (let i = 0; i < n; i++) z[i] = clamp(doc.logits[i * C + c]!);
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => z[b]! - z[a]! || a - b);
-    const rank = new Int32Array(n);
-    order.forEach((i, r) => (rank[i] = r));
-    const top = z[order[0]!]!;
-    const second = n > 1 ? z[order[1]!]! : LOW;
-    let plausible = 0;
-    for (let i = 0; i < n; i++) if (z[i]! > -2) plausible++;
-    const clauseBest = new Map<number, { best: number; second: number; rule: number; first: number; size: number }>();
+    const clauseBest = new Map<number, number>();
+    for (let i = 0; i < n; i++) clauseBest.set(doc.clauseOf[i]!, Math.max(clauseBest.get(doc.clauseOf[i]!) ?? LOW, z[i]!));
     for (let i = 0; i < n; i++) {
-      const k = doc.clauseOf[i]!;
-      const e = clauseBest.get(k) ?? { best: LOW, second: LOW, rule: 0, first: i, size: 0 };
-      if (z[i]! > e.best) {
-        e.second = e.best;
-        e.best = z[i]!;
-      } else if (z[i]! > e.second) e.second = z[i]!;
-      e.rule = Math.max(e.rule, doc.rules[i * C + c]!);
-      e.size++;
-      clauseBest.set(k, e);
-    }
-    const typeIndex = DOCUMENT_TYPES.indexOf(doc.type);
-    const length = Math.max(1, doc.textLength);
-    for (let i = 0; i < n; i++) {
-      if (!(doc.logits[i * C + c]! > v.cut || doc.rules[i * C + c]! >= 0.3)) continue;
+      if (!(doc.logits[i * C + c]! > v.cut || doc.rules[i * C + c]! >= STACK_CANDIDATE_RULE)) continue;
       const row = x.subarray((d.first + i) * F, (d.first + i + 1) * F);
+      row.set(shipped.subarray(i * base, (i + 1) * base));
       const zi = z[i]!;
-      let other = LOW;
-      for (let k = 0; k < C; k++) if (k !== c) other = Math.max(other, doc.logits[i * C + k]!);
-      other = clamp(other);
-      const prev = i > 0 ? z[i - 1]! : LOW;
-      const next = i + 1 < n ? z[i + 1]! : LOW;
-      const cl = clauseBest.get(doc.clauseOf[i]!)!;
-      const clauseOther = cl.best === zi ? cl.second : cl.best;
-      const position = doc.starts[i]! / length;
-      let f = 0;
-      row[f++] = zi;
-      for (const t of v.hinges) row[f++] = Math.max(0, zi - t);
-      row[f++] = zi - other;
-      row[f++] = other;
-      row[f++] = prev;
-      row[f++] = next;
-      row[f++] = Math.max(prev, next);
-      row[f++] = clauseOther;
-      row[f++] = Math.log1p(cl.size);
-      row[f++] = z[cl.first]!;
-      row[f++] = top;
-      row[f++] = zi - top;
-      row[f++] = top - second;
-      row[f++] = Math.log1p(rank[i]!);
-      row[f++] = rank[i] === 0 ? 1 : 0;
-      row[f++] = Math.log1p(plausible);
-      row[f++] = Math.log1p(n);
-      row[f++] = position;
-      const decile = Math.min(9, Math.floor(position * 10));
-      for (let dd = 0; dd < 10; dd++) row[f++] = dd === decile ? 1 : 0;
-      const rule = doc.rules[i * C + c]!;
-      row[f++] = rule;
-      row[f++] = rule >= 0.5 ? 1 : 0;
-      row[f++] = cl.rule;
-      for (let t = 0; t < DOCUMENT_TYPES.length; t++) row[f++] = t === typeIndex ? 1 : 0;
-      for (let k = 0; k < C; k++) row[f++] = sigmoid(d.maxima[k]!);
+      let f = base;
       if (v.readers) {
         const g = d.first + i;
         const zl = clamp(linear[g * C + c]!);
@@ -119,14 +74,15 @@ function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: numbe
         row[f++] = Math.min(zl, zn);
       }
       if (v.extra) {
+        const best = clauseBest.get(doc.clauseOf[i]!)!;
         const prev2 = i > 1 ? z[i - 2]! : LOW;
         const next2 = i + 2 < n ? z[i + 2]! : LOW;
         row[f++] = Math.max(prev2, next2);
-        row[f++] = cl.best;
-        row[f++] = cl.best === zi ? 1 : 0;
+        row[f++] = best;
+        row[f++] = best === zi ? 1 : 0;
         row[f++] = i > 0 && doc.clauseOf[i - 1] !== doc.clauseOf[i] ? 1 : 0;
         row[f++] = sigmoid(zi) * sigmoid(d.maxima[c]!);
-        row[f++] = Math.max(0, zi - cl.best + 2);
+        row[f++] = Math.max(0, zi - best + 2);
       }
     }
   }
@@ -285,20 +241,6 @@ function isotonicInner(p: Float32Array): Float32Array {
   return out;
 }
 
-/** Scores mapped so that each category's threshold (chosen on the other folds) lands on 0.5. */
-function perCategoryMapped(p: Float32Array): Float32Array {
-  const mapped = new Float32Array(o.size * C);
-  for (let f = 0; f < o.folds; f++) {
-    const t = bestThresholds(o, p, CLAUSE_CATEGORY_INDICES, (k) => foldOf[k] !== f, 0.3);
-    for (let i = 0; i < o.size; i++)
-      if (foldOf[o.contractOf[i]!] === f)
-        for (const c of CLAUSE_CATEGORY_INDICES) {
-          const s = p[i * C + c]!;
-          mapped[i * C + c] = s >= t[c]! ? 0.5 + 0.5 * ((s - t[c]!) / (1 - t[c]!)) : 0.5 * (s / t[c]!);
-        }
-  }
-  return mapped;
-}
 
 const base: Variant = { cut: -6, hinges: [-6, -4, -2, 0, 2], readers: false, extra: false, stack: DEFAULT_STACK };
 const variants: Record<string, Variant> = {
@@ -323,7 +265,7 @@ for (const spec of (arg("shared") ?? "").split(",").filter(Boolean)) {
   log(`-- shared ${spec} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   report(`shared ${spec}`, p);
   if (process.argv.includes("--iso")) report(`shared ${spec} + isotonic`, isotonicInner(p));
-  if (process.argv.includes("--per-category")) line(`shared ${spec}, per-category thresholds (inner folds)`, clauseMetrics(o, perCategoryMapped(p), all, CLAUSE_CATEGORY_INDICES, 0.5));
+  if (process.argv.includes("--per-category")) line(`shared ${spec}, per-category thresholds (inner folds)`, clauseMetrics(o, perCategoryThresholdMapped(o, p, CLAUSE_CATEGORY_INDICES, foldOf, o.folds), all, CLAUSE_CATEGORY_INDICES, 0.5));
 }
 for (const name of (arg("variants") ?? "base").split(",").filter(Boolean)) {
   const t0 = performance.now();
@@ -376,5 +318,5 @@ for (const name of (arg("variants") ?? "base").split(",").filter(Boolean)) {
       report(`${name} mixed ${wgt} with the first stage (logit)`, mixed);
     }
   }
-  if (process.argv.includes("--per-category")) line(`${name}, per-category thresholds (inner folds)`, clauseMetrics(o, perCategoryMapped(p), all, CLAUSE_CATEGORY_INDICES, 0.5));
+  if (process.argv.includes("--per-category")) line(`${name}, per-category thresholds (inner folds)`, clauseMetrics(o, perCategoryThresholdMapped(o, p, CLAUSE_CATEGORY_INDICES, foldOf, o.folds), all, CLAUSE_CATEGORY_INDICES, 0.5));
 }

@@ -38,9 +38,20 @@ const HINGES = [-6, -4, -2, 0, 2];
 const clamp = (z: number) => (z < LOW ? LOW : z > -LOW ? -LOW : z);
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/**
+ * What the lab (train/stack-lab.ts) may vary when it tries other second stages; the shipped model
+ * uses the defaults, and a model file records only the resulting width.
+ */
+export interface ContextFeatureShape {
+  /** Where the sentence's own score gets a hinge feature (default -6, -4, -2, 0, 2). */
+  readonly hinges?: readonly number[];
+  /** First-stage logit above which a pair is a candidate (default STACK_CANDIDATE_LOGIT). */
+  readonly candidateLogit?: number;
+}
+
 /** Number of context features of one (sentence, category) pair; `contextFeatures` fills rows of this width. */
-export function contextFeatureCount(categories: number): number {
-  return 35 + DOCUMENT_TYPES.length + categories;
+export function contextFeatureCount(categories: number, shape: ContextFeatureShape = {}): number {
+  return 30 + (shape.hinges ?? HINGES).length + DOCUMENT_TYPES.length + categories;
 }
 
 /**
@@ -51,10 +62,12 @@ export function contextFeatureCount(categories: number): number {
  * agreement, and how strongly the contract shows each category anywhere (a licence grant somewhere
  * makes a licence restriction likelier here).
  */
-export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32Array): Float32Array {
+export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32Array, shape: ContextFeatureShape = {}): Float32Array {
   const C = doc.categories;
   const n = doc.clauseOf.length;
-  const F = contextFeatureCount(C);
+  const F = contextFeatureCount(C, shape);
+  const hinges = shape.hinges ?? HINGES;
+  const candidateLogit = shape.candidateLogit ?? STACK_CANDIDATE_LOGIT;
   const out = new Float32Array(n * F);
   if (n === 0) return out;
   const z = new Float32Array(n);
@@ -85,7 +98,7 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
   const length = Math.max(1, doc.textLength);
   for (let i = 0; i < n; i++) {
     // Pairs the second stage does not read are left at zero (most of them: this is the hot loop).
-    if (!isStackCandidate(doc.logits[i * C + c]!, doc.rules[i * C + c]!)) continue;
+    if (!(doc.logits[i * C + c]! > candidateLogit || doc.rules[i * C + c]! >= STACK_CANDIDATE_RULE)) continue;
     const row = out.subarray(i * F, (i + 1) * F);
     const zi = z[i]!;
     let other = LOW;
@@ -98,7 +111,7 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     const position = doc.starts[i]! / length;
     let f = 0;
     row[f++] = zi;
-    for (const t of HINGES) row[f++] = Math.max(0, zi - t);
+    for (const t of hinges) row[f++] = Math.max(0, zi - t);
     row[f++] = zi - other;
     row[f++] = other;
     row[f++] = prev;
