@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import type { BearConfig } from "@bear/core";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
-import { ranBy, reportOf, startWorker, stopWorker, type WorkerChild } from "./support/cluster-workers";
+import { indexSnapshot, ranBy, reportOf, startWorker, stopWorker, type WorkerChild } from "./support/cluster-workers";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -47,20 +47,6 @@ const config = (): BearConfig => {
 const instance = (ingestRoot: string): Promise<Workspace> =>
   openWorkspace({ config: config(), passphrase: PASSPHRASE, ingestRoot, cluster: { redisUrl: redis.url, role: "instance", waitForWorkerMs: 20_000 }, offload: { workers: 0 } });
 const inProcess = (ingestRoot: string): Promise<Workspace> => openWorkspace({ config: config(), passphrase: PASSPHRASE, ingestRoot, offload: { workers: 0 } });
-
-/** What an ingest left in the index for a matter: each document's record, text and best vector hits. */
-async function snapshot(workspace: Workspace, matter: string): Promise<unknown[]> {
-  const rag = await workspace.rag();
-  await rag.refresh();
-  const docs = rag.documents({ matter }).sort((a, b) => a.source.localeCompare(b.source));
-  return Promise.all(
-    docs.map(async (d) => {
-      const { id, ingestedAt: _ingestedAt, matter: _matter, ...record } = d;
-      const hits = await rag.search("termination for convenience on written notice", { k: 3, mode: "vector", filter: { documentIds: [id] } });
-      return { record: { ...record, source: path.basename(record.source) }, text: await rag.documentText(id), hits: hits.map((h) => ({ start: h.start, end: h.end, page: h.page, score: Math.round(h.score * 1e4) })) };
-    }),
-  );
-}
 
 /** The `ingest` audit records of a matter (one per ingest run: added, chunks…). */
 function ingestAudits(matter: string): Array<Record<string, unknown>> {
@@ -99,14 +85,14 @@ describe("ingest on the cluster's workers, encrypted, with an embedding model", 
       const report = await (await clustered.rag()).ingest([files], { matter: "acme", actor: "alice" });
       expect(report.added).toBe(3);
       expect(await ranBy(clustered, "prep-a", { "ingest.prepare": 3 })).toEqual({ "ingest.prepare": 3 });
-      remote = await snapshot(clustered, "acme");
+      remote = await indexSnapshot(clustered, "acme", "termination for convenience on written notice", "vector");
     } finally {
       await clustered.dispose();
     }
     const local = await inProcess(files);
     try {
       expect((await (await local.rag()).ingest([files], { matter: "local", actor: "alice" })).added).toBe(3);
-      const expected = await snapshot(local, "local");
+      const expected = await indexSnapshot(local, "local", "termination for convenience on written notice", "vector");
       expect(remote).toHaveLength(3);
       expect(remote).toEqual(expected);
       expect((expected[0] as { hits: unknown[] }).hits.length).toBeGreaterThan(0);
@@ -151,11 +137,13 @@ describe("ingest on the cluster's workers, encrypted, with an embedding model", 
       expect(report.added).toBe(12);
       expect(report.failed).toBe(0);
       chunks = report.chunksWritten;
-      // prep-b prepared at least every file prep-a had not finished when it last reported
+      // prep-b took over: it prepared files (prep-a's report is up to a second old, and a quick
+      // prep-a finishes several files in that second, so how many it left is not known exactly;
+      // what must hold is below: every document committed once and the index an in-process one)
       const byB = (await ranBy(clustered, "prep-b"))["ingest.prepare"] ?? 0;
-      expect(byB).toBeGreaterThanOrEqual(12 - beforeKill);
+      expect(byB).toBeGreaterThan(0);
       expect(beforeKill).toBeLessThan(12);
-      remote = await snapshot(clustered, "kill");
+      remote = await indexSnapshot(clustered, "kill", "termination for convenience on written notice", "vector");
     } finally {
       await clustered.dispose();
     }
@@ -166,7 +154,7 @@ describe("ingest on the cluster's workers, encrypted, with an embedding model", 
       const expected = await (await local.rag()).ingest([files], { matter: "kill-local", actor: "alice" });
       expect(expected.added).toBe(12);
       expect(chunks).toBe(expected.chunksWritten);
-      expect(remote).toEqual(await snapshot(local, "kill-local"));
+      expect(remote).toEqual(await indexSnapshot(local, "kill-local", "termination for convenience on written notice", "vector"));
     } finally {
       await local.dispose();
     }

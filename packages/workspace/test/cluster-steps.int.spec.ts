@@ -9,7 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { openWorkspace, type Workspace } from "@bear/workspace";
-import { ranBy, reportOf, startWorker, stopWorker as stop, type WorkerChild as Child } from "./support/cluster-workers";
+import { indexSnapshot, ranBy, reportOf, startWorker, stopWorker as stop, type WorkerChild as Child } from "./support/cluster-workers";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -117,18 +117,7 @@ describe("an API instance's redaction and ingest work on the cluster's workers",
     const files = tempDir();
     for (const { name, text } of texts.slice(0, 4)) fs.writeFileSync(path.join(files, name), text);
     const upload = texts[4]!;
-    const snapshot = async (workspace: Workspace, matter: string): Promise<unknown[]> => {
-      const rag = await workspace.rag();
-      await rag.refresh();
-      const docs = rag.documents({ matter }).sort((a, b) => a.source.localeCompare(b.source));
-      return Promise.all(
-        docs.map(async (d) => {
-          const { id, ingestedAt: _ingestedAt, matter: _matter, ...record } = d;
-          const hits = await rag.search("termination notice", { k: 3, filter: { documentIds: [id] } });
-          return { record: { ...record, source: path.basename(record.source) }, text: await rag.documentText(id), hits: hits.map((h) => ({ start: h.start, end: h.end, text: h.text, page: h.page, sectionPath: h.sectionPath })) };
-        }),
-      );
-    };
+
     const clustered = await instance({ ingestRoot: files });
     let remote: unknown[];
     try {
@@ -146,7 +135,7 @@ describe("an API instance's redaction and ingest work on the cluster's workers",
       expect(uploaded.status).toBe("added");
       expect(await ranBy(server, "redactor", { redact: 5, "ingest.prepare": 5 })).toEqual({ redact: 5, "ingest.prepare": 5 });
       expect(await ranBy(server, "legal-only")).toEqual({});
-      remote = await snapshot(server, "acme");
+      remote = await indexSnapshot(server, "acme", "termination notice");
     } finally {
       await server.dispose();
     }
@@ -160,7 +149,7 @@ describe("an API instance's redaction and ingest work on the cluster's workers",
     const localServer = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
     try {
       await localServer.upload({ matter: "local", fileName: upload.name, body: Readable.from([Buffer.from(upload.text)]), actor: "alice" });
-      const expected = await snapshot(localServer, "local");
+      const expected = await indexSnapshot(localServer, "local", "termination notice");
       expect(remote).toHaveLength(5);
       expect(remote).toEqual(expected);
     } finally {

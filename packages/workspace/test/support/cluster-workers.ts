@@ -55,3 +55,26 @@ export async function ranBy(workspace: Workspace, id: string, expected?: Record<
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * What an ingest left in the index for a matter, to compare a worker's ingest with an in-process
+ * one: each document's record (source as a file name), its text, and its best hits for `query`
+ * (vector hits with their scores; lexical scores are left out, as BM25 statistics differ slightly
+ * with how the documents were batched into commits).
+ */
+export async function indexSnapshot(workspace: Workspace, matter: string, query: string, mode?: "vector"): Promise<unknown[]> {
+  const rag = await workspace.rag();
+  await rag.refresh();
+  const docs = rag.documents({ matter }).sort((a, b) => a.source.localeCompare(b.source));
+  return Promise.all(
+    docs.map(async (d) => {
+      const { id, ingestedAt: _ingestedAt, matter: _matter, ...record } = d;
+      const hits = await rag.search(query, { k: 3, ...(mode ? { mode } : {}), filter: { documentIds: [id] } });
+      return {
+        record: { ...record, source: path.basename(record.source) },
+        text: await rag.documentText(id),
+        hits: hits.map((h) => ({ start: h.start, end: h.end, text: h.text, page: h.page, sectionPath: h.sectionPath, ...(mode === "vector" ? { score: Math.round(h.score * 1e4) } : {}) })),
+      };
+    }),
+  );
+}
