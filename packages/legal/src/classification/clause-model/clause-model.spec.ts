@@ -27,6 +27,22 @@ function randomModel(seed: number, hashBits = 10, stacked = false, network = fal
   });
 }
 
+/** A zero first stage (calibrated logit = raw logit) under a constant second stage of `stackBias`, through the file format. */
+function constantStackBytes(stackBias: Float32Array, mix?: number): Uint8Array {
+  const F = contextFeatureCount(C);
+  return ClauseModel.fromWeights({
+    hashBits: 10,
+    categories: CUAD_CATEGORIES,
+    bias: new Float32Array(C),
+    hashed: new Float32Array((1 << 10) * C),
+    rules: new Float32Array(C * C),
+    calibrationA: new Float32Array(C).fill(1),
+    calibrationB: new Float32Array(C),
+    meta: {},
+    stack: { features: F, weights: new Float32Array(C * F), bias: stackBias, ...(mix === undefined ? {} : { mix }) },
+  }).toBytes();
+}
+
 function randomNetwork(r: () => number, bucketBits: number, hidden = 8): { weights: BagNetworkWeights; blend: FirstStageBlend } {
   return {
     weights: {
@@ -183,23 +199,10 @@ describe("ClauseModel with a second stage", () => {
 
   it("leaves a category whose second-stage bias is NaN to the first stage (the document-level ones)", () => {
     // A zero first stage and a constant second stage, category 0's switched off, through the file format.
-    const F = contextFeatureCount(C);
     const doc = scoredDocument(15, 8);
     const stackBias = new Float32Array(C).fill(0.1);
     stackBias[0] = Number.NaN;
-    const model = ClauseModel.fromBytes(
-      ClauseModel.fromWeights({
-        hashBits: 10,
-        categories: CUAD_CATEGORIES,
-        bias: new Float32Array(C),
-        hashed: new Float32Array((1 << 10) * C),
-        rules: new Float32Array(C * C),
-        calibrationA: new Float32Array(C).fill(1),
-        calibrationB: new Float32Array(C),
-        meta: {},
-        stack: { features: F, weights: new Float32Array(C * F), bias: stackBias },
-      }).toBytes(),
-    );
+    const model = ClauseModel.fromBytes(constantStackBytes(stackBias));
     const p = model.predictDocument(doc);
     for (let i = 0; i < 15; i++) {
       expect(p[i * C]).toBeCloseTo(1 / (1 + Math.exp(-doc.logits[i * C]!)), 6);
@@ -209,22 +212,8 @@ describe("ClauseModel with a second stage", () => {
 
   it("mixes the second stage's logit with the first stage's calibrated one by the file's weight (absent: the second stage alone)", () => {
     // A constant second stage (logit 0.8) over a first stage whose calibrated logit is the raw one.
-    const F = contextFeatureCount(C);
     const doc = scoredDocument(15, 6);
-    const withMix = (mix: number | undefined) =>
-      ClauseModel.fromBytes(
-        ClauseModel.fromWeights({
-          hashBits: 10,
-          categories: CUAD_CATEGORIES,
-          bias: new Float32Array(C),
-          hashed: new Float32Array((1 << 10) * C),
-          rules: new Float32Array(C * C),
-          calibrationA: new Float32Array(C).fill(1),
-          calibrationB: new Float32Array(C),
-          meta: {},
-          stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C).fill(0.8), ...(mix === undefined ? {} : { mix }) },
-        }).toBytes(),
-      ).predictDocument(doc);
+    const withMix = (mix: number | undefined) => ClauseModel.fromBytes(constantStackBytes(new Float32Array(C).fill(0.8), mix)).predictDocument(doc);
     const alone = withMix(undefined);
     expect(Array.from(withMix(1))).toEqual(Array.from(alone));
     const half = withMix(0.5);
@@ -243,8 +232,7 @@ describe("ClauseModel with a second stage", () => {
   });
 
   it("refuses a mix weight outside 0–1", () => {
-    const F = contextFeatureCount(C);
-    const bytes = ClauseModel.fromWeights({ hashBits: 10, categories: CUAD_CATEGORIES, bias: new Float32Array(C), hashed: new Float32Array((1 << 10) * C), rules: new Float32Array(C * C), calibrationA: new Float32Array(C).fill(1), calibrationB: new Float32Array(C), meta: {}, stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C), mix: 0.5 } }).toBytes();
+    const bytes = constantStackBytes(new Float32Array(C), 0.5);
     const text = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
     const wrong = text.replace(/"mix":0\.5/, `"mix":7.5`);
     expect(wrong).not.toBe(text);
