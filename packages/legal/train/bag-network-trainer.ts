@@ -3,7 +3,7 @@
 // (scaled like the linear model's bag), joined by its rule scores, and read by one hidden ReLU layer,
 // one logistic output per category. Sparse AdaGrad, deterministic for a seed.
 import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
-import { seededRandom, shuffleInPlace } from "./logistic-trainer";
+import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
 
 export interface BagNetworkOptions {
@@ -85,9 +85,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
         for (let j = 0; j < H; j++) {
           if (h[j] === 0) continue;
           dh[j]! += g * w2[base + j]!;
-          const gw = g * h[j]! + opts.l2 * w2[base + j]!;
-          gW2[base + j]! += gw * gw;
-          w2[base + j]! -= (lr * gw) / Math.sqrt(gW2[base + j]!);
+          adagradStep(w2, gW2, base + j, g * h[j]!, opts.l2, lr);
         }
       }
       if (!any) continue;
@@ -103,10 +101,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
         for (let j = 0; j < H; j++) {
           const d = dh[j]!;
           if (d === 0) continue;
-          const w = base + j;
-          const g = d * v + opts.l2 * embeddings[w]!;
-          gE[w]! += g * g;
-          embeddings[w]! -= (lr * g) / Math.sqrt(gE[w]!);
+          adagradStep(embeddings, gE, base + j, d * v, opts.l2, lr);
         }
       }
       for (let q = 0; q < R; q++) {

@@ -27,6 +27,16 @@ export function shuffleInPlace(order: Int32Array | number[], random: () => numbe
   }
 }
 
+/**
+ * One AdaGrad step on weight `f`: the loss gradient `g` plus the L2 pull, scaled by the square root
+ * of that weight's accumulated squared gradients (`g2`, started above zero). Every trainer here uses it.
+ */
+export function adagradStep(w: Float32Array, g2: Float32Array, f: number, g: number, l2: number, lr: number): void {
+  const grad = g + l2 * w[f]!;
+  g2[f]! += grad * grad;
+  w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
+}
+
 /** mulberry32: a small seeded PRNG (shuffles must not depend on Math.random). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -92,10 +102,7 @@ export function trainLogistic(data: SentenceDataset, rows: Int32Array, opts: Tra
         const base = data.indices[k]! * C;
         for (let a = 0; a < n; a++) {
           const c = active[a]!;
-          const w = base + c;
-          const grad = g[c]! * v + opts.l2 * hashed[w]!;
-          gHashed[w]! += grad * grad;
-          hashed[w]! -= (lr * grad) / Math.sqrt(gHashed[w]!);
+          adagradStep(hashed, gHashed, base + c, g[c]! * v, opts.l2, lr);
         }
       }
       for (let r = 0; r < R; r++) {
@@ -103,10 +110,7 @@ export function trainLogistic(data: SentenceDataset, rows: Int32Array, opts: Tra
         if (x === 0) continue;
         for (let a = 0; a < n; a++) {
           const c = active[a]!;
-          const w = r * C + c;
-          const grad = g[c]! * x + opts.l2 * rules[w]!;
-          gRules[w]! += grad * grad;
-          rules[w]! -= (lr * grad) / Math.sqrt(gRules[w]!);
+          adagradStep(rules, gRules, r * C + c, g[c]! * x, opts.l2, lr);
         }
       }
     }

@@ -17,7 +17,7 @@ import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/sh
 import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
 import { emptyTally, goldAliases, goldPartyNames, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
-import { fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
+import { adagradStep, fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
 
 const HASH_BITS = 18;
 const SEED = 16;
@@ -67,11 +67,7 @@ function fit(data: readonly Example[], seed: number, { epochs = EPOCHS, l2 = L2 
       for (const f of ex.indices) z += w[f]!;
       const g = sigmoid(z) - ex.label;
       if (Math.abs(g) < 1e-3) continue;
-      for (const f of ex.indices) {
-        const grad = g + l2 * w[f]!;
-        g2[f]! += grad * grad;
-        w[f]! -= (LR * grad) / Math.sqrt(g2[f]!);
-      }
+      for (const f of ex.indices) adagradStep(w, g2, f, g, l2, LR);
     }
   }
   return w;
@@ -124,11 +120,7 @@ function fitList(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, 
         if (Math.abs(g) < 1e-4) return;
         for (const f of ix) grads.set(f, (grads.get(f) ?? 0) + g);
       });
-      for (const [f, g] of grads) {
-        const grad = g + l2 * w[f]!;
-        g2[f]! += grad * grad;
-        w[f]! -= (LR * grad) / Math.sqrt(g2[f]!);
-      }
+      for (const [f, g] of grads) adagradStep(w, g2, f, g, l2, LR);
     }
   }
   return w;

@@ -14,7 +14,7 @@ import { AGGREGATE_FEATURES, aggregate, ChecklistModel, documentFeatures, linear
 import { SHIPPED_CHECKLIST_MODEL_FILE } from "../src/compliance/nli-model/shipped-checklist-model";
 import type { UnitCueHits } from "../src/compliance/nli-model/nli-features";
 import { innerFold, loadContractNli, nliFold, overlaps, type NliDocument, type NliGold } from "./contractnli-data";
-import { seededRandom, shuffleInPlace } from "./logistic-trainer";
+import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 
 export const NLI_HASH_BITS = 18;
 const SEED = 16;
@@ -104,22 +104,10 @@ function fitUnits(examples: readonly Example[], heads: number, epochs: number, l
       if (Math.abs(g) < 1e-3) continue;
       gb[ex.head]! += g * g;
       bias[ex.head]! -= (lr * g) / Math.sqrt(gb[ex.head]!);
-      for (const f of ex.input.bag) {
-        const grad = g * v + HYPER.l2 * w[f]!;
-        g2[f]! += grad * grad;
-        w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
-      }
-      for (const f of ex.input.cues) {
-        const grad = g + HYPER.l2 * w[f]!;
-        g2[f]! += grad * grad;
-        w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
-      }
+      for (const f of ex.input.bag) adagradStep(w, g2, f, g * v, HYPER.l2, lr);
+      for (const f of ex.input.cues) adagradStep(w, g2, f, g, HYPER.l2, lr);
       const vc = 1 / Math.sqrt(Math.max(1, ex.input.concepts.length));
-      for (const f of ex.input.concepts) {
-        const grad = g * vc + HYPER.l2 * w[f]!;
-        g2[f]! += grad * grad;
-        w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
-      }
+      for (const f of ex.input.concepts) adagradStep(w, g2, f, g * vc, HYPER.l2, lr);
     }
   }
   return { weights: w, bias };
