@@ -12,7 +12,7 @@ import { plattCalibration } from "./platt-calibration";
 import { DEFAULT_STACK, fitDense, scoredDocuments, type StackOptions } from "./second-stage";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import { blendedOutOfFold } from "./stage1-oof";
-import { contextFeatureCount, contextFeatures, STACK_CANDIDATE_RULE } from "../src/classification/clause-model/context-features";
+import { contextFeatureCount, contextFeatures, isStackCandidate } from "../src/classification/clause-model/context-features";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const log = (l: string) => process.stdout.write(`${l}\n`);
@@ -57,7 +57,7 @@ function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: numbe
     const clauseBest = new Map<number, number>();
     for (let i = 0; i < n; i++) clauseBest.set(doc.clauseOf[i]!, Math.max(clauseBest.get(doc.clauseOf[i]!) ?? LOW, z[i]!));
     for (let i = 0; i < n; i++) {
-      if (!(doc.logits[i * C + c]! > v.cut || doc.rules[i * C + c]! >= STACK_CANDIDATE_RULE)) continue;
+      if (!isStackCandidate(doc.logits[i * C + c]!, doc.rules[i * C + c]!, v.cut)) continue;
       const row = x.subarray((d.first + i) * F, (d.first + i + 1) * F);
       row.set(shipped.subarray(i * base, (i + 1) * base));
       const zi = z[i]!;
@@ -97,7 +97,7 @@ function crossValidate(v: Variant, platt: { a: Float32Array; b: Float32Array }):
   for (let c = 0; c < C; c++) for (let i = 0; i < o.size; i++) probabilities[i * C + c] = sigmoid(platt.a[c]! * o.logits[i * C + c]! + platt.b[c]!);
   for (const c of CLAUSE_CATEGORY_INDICES) {
     const { x, F } = features(v, docs, c);
-    const candidate = (r: number) => o.logits[r * C + c]! > v.cut || o.rules[r * C + c]! >= 0.3;
+    const candidate = (r: number) => isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!, v.cut);
     folds.forEach(({ train, test }, f) => {
       const { w, b } = fitDense(x, F, (r) => o.labels[r * C + c]!, train.filter(candidate), { ...v.stack, seed: v.stack.seed + 97 * c + f });
       for (const r of test) {
@@ -128,7 +128,7 @@ function crossValidateShared(v: Variant, platt: { a: Float32Array; b: Float32Arr
     const m = features(v, docs, c);
     F = m.F;
     const mine: number[] = [];
-    for (let r = 0; r < o.size; r++) if (o.logits[r * C + c]! > v.cut || o.rules[r * C + c]! >= 0.3) mine.push(r);
+    for (let r = 0; r < o.size; r++) if (isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!, v.cut)) mine.push(r);
     const chunk = new Float32Array(mine.length * F);
     mine.forEach((r, k) => chunk.set(m.x.subarray(r * F, (r + 1) * F), k * F));
     chunks.push(chunk);

@@ -11,7 +11,7 @@ import { byValue, chooseEntityParties, chooseKeyDates, chooseParties, type Score
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
-import { KeyTermModel, KEY_TERM_HEADS, type KeyTermHead, type KeyTermHeadWeights } from "../src/extraction/key-term-model/key-term-model";
+import { KeyTermModel, KEY_TERM_HEADS, softmaxWithNone, type KeyTermHead, type KeyTermHeadWeights } from "../src/extraction/key-term-model/key-term-model";
 import { isTermSentence } from "../src/extraction/resolve-expiration";
 import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
 import { contractFold, loadCuad } from "./cuad-data";
@@ -126,15 +126,6 @@ function fitList(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, 
   return w;
 }
 
-/** Softmax of a contract's expiry scores with its "no expiry" score: the candidates' probabilities and that of no expiry. */
-function expirySoftmax(zs: readonly number[], noneZ: number): { p: number[]; none: number } {
-  const max = Math.max(noneZ, ...zs);
-  const e = zs.map((z) => Math.exp(z - max));
-  const en = Math.exp(noneZ - max);
-  const sum = e.reduce((a, b) => a + b, en);
-  return { p: e.map((x) => x / sum), none: en / sum };
-}
-
 const raw = (w: Float32Array, indices: Int32Array) => {
   let z = 0;
   for (const f of indices) z += w[f]!;
@@ -184,9 +175,9 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
       cal.entity && entity
         ? chooseEntityParties(s.c.doc.text, mentions, (f) => sigmoid(cal.entity!.a * raw(entity, hashFeatures(f, HASH_BITS)) + cal.entity!.b), cal.entity.threshold, s.c.ruleParties, SECOND_FACTOR)
         : chooseParties(s.c.doc.text, mentions, cal.party.threshold, s.c.ruleParties);
-    const list = LISTWISE_EXPIRY ? expirySoftmax(s.dates.expiration.map((x) => x.z), s.noneZ + cal.expiration.b) : undefined;
-    const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.p[i]! : p(f, z));
-    const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, f === "expiration" && list ? byValue(s.dates[f].map((x) => x.candidate), list.p) : s.dates[f].map((x, i) => ({ candidate: x.candidate, score: prob(f, x.z, i) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
+    const list = LISTWISE_EXPIRY ? softmaxWithNone(s.dates.expiration.map((x) => x.z), s.noneZ + cal.expiration.b) : undefined;
+    const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.scores[i]! : p(f, z));
+    const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, f === "expiration" && list ? byValue(s.dates[f].map((x) => x.candidate), list.scores) : s.dates[f].map((x, i) => ({ candidate: x.candidate, score: prob(f, x.z, i) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
     const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates, list?.none);
     const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never, renewsAutomatically: s.c.renewal?.automatic === true });

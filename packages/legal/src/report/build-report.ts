@@ -78,6 +78,9 @@ export function buildReport(parts: ReportParts): ContractReviewReport {
   return { ...body, citations: validateCitations(body, parts.text) };
 }
 
+/** How the report words a contract that runs until terminated (summary and key-terms table). */
+export const NO_FIXED_EXPIRY = "no fixed expiry (perpetual)";
+
 /**
  * The expiry as the summary says it: "no fixed expiry (perpetual)" for a contract that runs until
  * terminated, and the end of the initial term marked as such when the contract renews automatically
@@ -85,6 +88,6 @@ export function buildReport(parts: ReportParts): ContractReviewReport {
  */
 export function expiryText(expiration: KeyDate | undefined, renewal: RenewalTerm | undefined): string | undefined {
   if (expiration === undefined) return undefined;
-  if (expiration.iso === undefined) return expiration.note === "perpetual" ? "no fixed expiry (perpetual)" : expiration.note;
+  if (expiration.iso === undefined) return expiration.note === "perpetual" ? NO_FIXED_EXPIRY : expiration.note;
   return renewal?.automatic ? `${expiration.iso} (end of the initial term; renews automatically)` : expiration.iso;
 }

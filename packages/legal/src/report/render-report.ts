@@ -3,6 +3,7 @@ import type { ContractReviewReport } from "./review-report";
 import type { Span } from "../text/span";
 import { SEVERITIES } from "../review/playbook";
 import { DOCUMENT_TYPE_NAMES } from "../document-type/detect-document-type";
+import { NO_FIXED_EXPIRY } from "./build-report";
 
 export type ReportFormat = "json" | "markdown" | "html";
 
@@ -70,7 +71,7 @@ function sections(r: ContractReviewReport): Section[] {
   const kt = r.keyTerms;
   const terms: Row[] = [];
   for (const p of kt.parties) terms.push({ cells: ["Party", p.role ? `${p.name} ("${p.role}")` : p.name, at(p.span)] });
-  for (const [name, d] of Object.entries(kt.keyDates)) terms.push({ cells: [`${name[0]!.toUpperCase()}${name.slice(1)} date`, d.iso === undefined && d.note === "perpetual" ? "no fixed expiry (perpetual)" : `${d.iso ?? "—"}${d.note ? ` (${d.note})` : ""}`, at(d.span)] });
+  for (const [name, d] of Object.entries(kt.keyDates)) terms.push({ cells: [`${name[0]!.toUpperCase()}${name.slice(1)} date`, d.iso === undefined && d.note === "perpetual" ? NO_FIXED_EXPIRY : `${d.iso ?? "—"}${d.note ? ` (${d.note})` : ""}`, at(d.span)] });
   for (const g of kt.governingLaw) terms.push({ cells: ["Governing law", g.law, at(g.span)] });
   for (const j of kt.jurisdiction) terms.push({ cells: ["Forum", `${j.forum} (${j.kind}${j.exclusive ? ", exclusive" : ""})`, at(j.span)] });
   if (kt.renewal) {

@@ -29,8 +29,8 @@ export interface ScoredDocument {
 export const STACK_CANDIDATE_LOGIT = -6;
 export const STACK_CANDIDATE_RULE = 0.3;
 
-export function isStackCandidate(logit: number, rule: number): boolean {
-  return logit > STACK_CANDIDATE_LOGIT || rule >= STACK_CANDIDATE_RULE;
+export function isStackCandidate(logit: number, rule: number, candidateLogit = STACK_CANDIDATE_LOGIT): boolean {
+  return logit > candidateLogit || rule >= STACK_CANDIDATE_RULE;
 }
 
 const LOW = -15;
@@ -98,7 +98,7 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
   const length = Math.max(1, doc.textLength);
   for (let i = 0; i < n; i++) {
     // Pairs the second stage does not read are left at zero (most of them: this is the hot loop).
-    if (!(doc.logits[i * C + c]! > candidateLogit || doc.rules[i * C + c]! >= STACK_CANDIDATE_RULE)) continue;
+    if (!isStackCandidate(doc.logits[i * C + c]!, doc.rules[i * C + c]!, candidateLogit)) continue;
     const row = out.subarray(i * F, (i + 1) * F);
     const zi = z[i]!;
     let other = LOW;

@@ -29,6 +29,15 @@ interface FileHeader {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** The heads a file of this version holds, in body order. */
+/** Softmax over a list's scores and its "none" score: each item's probability and that of none (the trainer scores with it too). */
+export function softmaxWithNone(zs: readonly number[], zNone: number): { readonly scores: number[]; readonly none: number } {
+  const max = Math.max(zNone, ...zs);
+  const e = zs.map((z) => Math.exp(z - max));
+  const eNone = Math.exp(zNone - max);
+  const sum = e.reduce((a, b) => a + b, eNone);
+  return { scores: e.map((x) => x / sum), none: eNone / sum };
+}
+
 const storedHeads = (version: number): readonly StoredHead[] => (version >= 2 ? [...KEY_TERM_HEADS, ENTITY_HEAD] : KEY_TERM_HEADS);
 
 /**
@@ -66,13 +75,10 @@ export class KeyTermModel {
   scoreList(head: KeyTermHead, candidates: readonly (readonly string[])[], noneFeatures: readonly string[]): { readonly scores: number[]; readonly none: number } {
     if (!this.listwise.has(head)) return { scores: candidates.map((f) => this.scoreHead(head, f)), none: 0 };
     const h = this.heads.get(head)!;
-    const zs = candidates.map((f) => this.rawScore(head, f));
-    const zNone = this.rawScore(head, noneFeatures) + h.b;
-    const max = Math.max(zNone, ...zs);
-    const e = zs.map((z) => Math.exp(z - max));
-    const eNone = Math.exp(zNone - max);
-    const sum = e.reduce((a, b) => a + b, eNone);
-    return { scores: e.map((x) => x / sum), none: eNone / sum };
+    return softmaxWithNone(
+      candidates.map((f) => this.rawScore(head, f)),
+      this.rawScore(head, noneFeatures) + h.b,
+    );
   }
 
   /** Whether the file has the entity head (version 2). */
