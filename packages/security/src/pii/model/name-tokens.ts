@@ -289,6 +289,12 @@ function scanTokens(text: string): Tokens {
 }
 
 const BOUNDARY = fnv(1, "<s>");
+
+/** Whether text[from, to) holds a line break; only the short gap between two nearby tokens is read (an unbounded indexOf read to the text's end at every gap of a text without line breaks). */
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) === 10) return true;
+  return false;
+}
 const LINE_NUMBER = /^(?:\p{N}+|[IVXL]+|ARTICLE|Article|SECTION|Section)$/u;
 
 /**
@@ -305,8 +311,7 @@ function candidatesOf(text: string, t: Tokens): Uint8Array {
     cand[i] = 1;
     const gap = i - lastCap - 1;
     if (gap > 0 && gap <= 2) {
-      const nl = text.indexOf("\n", ends[lastCap] ?? 0);
-      if (nl < 0 || nl >= (starts[i] ?? 0)) {
+      if (!hasLineBreak(text, ends[lastCap] ?? 0, starts[i] ?? 0)) {
         let ok = true;
         for (let k = lastCap + 1; k < i; k++) {
           const g = text.slice(starts[k] ?? 0, ends[k] ?? 0);
