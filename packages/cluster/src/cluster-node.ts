@@ -56,7 +56,6 @@ export class ClusterNode {
   readonly streams: StepStreams;
   readonly #options: ClusterNodeOptions;
   readonly #logger: Logger;
-  #engine: WorkflowEngine | undefined;
   #executor: QueueExecutor | undefined;
   /** The executor of this instance's own acts sent to the workers (redaction, ingest preparation), made on first use. */
   #actExecutor: QueueExecutor | undefined;
@@ -89,7 +88,7 @@ export class ClusterNode {
       ...(options.scanMs === undefined ? {} : { scanMs: options.scanMs }),
       logger: this.#logger,
     });
-    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], (runId) => this.#acts.matterOf(runId) ?? null, () => true)), this.payloads);
+    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], () => true)), this.payloads);
   }
 
   /**
@@ -112,18 +111,17 @@ export class ClusterNode {
 
   /** The engine's executor: step types other than the local ones go to the workers' queues. */
   decorate(local: Executor): Executor {
-    this.#executor ??= this.#queueExecutor(local, this.#options.localTypes, (runId) => this.#engine?.store.getRun(runId)?.matter ?? null, (runId) => this.#startedHere.has(runId));
+    this.#executor ??= this.#queueExecutor(local, this.#options.localTypes, (runId) => this.#startedHere.has(runId));
     return this.#executor;
   }
 
-  #queueExecutor(local: Executor, localTypes: readonly string[] | undefined, matterOf: (runId: string) => string | null, startedHere: (runId: string) => boolean): QueueExecutor {
+  #queueExecutor(local: Executor, localTypes: readonly string[] | undefined, startedHere: (runId: string) => boolean): QueueExecutor {
     return new QueueExecutor({
       endpoint: this.endpoint,
       local,
       payloads: this.payloads,
       redis: this.redis,
       workers: this.workers,
-      matterOf,
       startedHere,
       ...(localTypes ? { localTypes } : {}),
       logger: this.#logger,
@@ -132,7 +130,6 @@ export class ClusterNode {
 
   /** Joins the cluster with this engine (opened on the shared database, resumeOnOpen false). */
   async attach(engine: WorkflowEngine): Promise<void> {
-    this.#engine = engine;
     this.#attached = true;
     engine.events.subscribe((event) => {
       if (event.type === "run.started" && !event.resumed) this.#startedHere.add(event.runId);
@@ -143,11 +140,6 @@ export class ClusterNode {
       }
     });
     await this.runs.attach(engine);
-  }
-
-  /** For a worker process: lets the executor read run matters from its engine without taking part in run leases. */
-  useEngine(engine: WorkflowEngine): void {
-    this.#engine = engine;
   }
 
   get attached(): boolean {

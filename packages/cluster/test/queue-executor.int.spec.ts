@@ -61,6 +61,29 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("a run's matter reaches its steps on the worker (the task carries it into the job)", async () => {
+    const seen: Array<string | undefined> = [];
+    const where: StepHandler<Record<string, never>> = {
+      type: "test.where",
+      execute: async (ctx) => {
+        seen.push(ctx.matter);
+        return { matter: ctx.matter ?? null };
+      },
+    };
+    const cluster = await inProcessCluster(redis.url, testRegistry([where as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-") });
+    try {
+      const workflow = { name: "where", steps: [{ id: "w", type: "test.where", parameters: {} }] };
+      const inAcme = await cluster.engine.run(workflow, {}, { matter: "acme" });
+      expect(inAcme.status).toBe("completed");
+      expect(inAcme.outputs["w"]).toEqual({ matter: "acme" });
+      const without = await cluster.engine.run(workflow, {});
+      expect(without.outputs["w"]).toEqual({ matter: null });
+      expect(seen).toEqual(["acme", undefined]);
+    } finally {
+      await cluster.close();
+    }
+  });
+
   it("the balancer directs each step to the best-scored free worker, and skips a busy one", async () => {
     const log = path.join(tempDir("bear-balancer-"), "exec.log");
     const registry = sleepRegistry(log, "engine");

@@ -254,7 +254,6 @@ export class Workspace implements AsyncDisposable {
       const engine = await this.#container.getAsync<WorkflowEngine>(WorkflowEngineToken);
       // An instance shares run leases with the others (and resumes what a stopped one left); a worker only runs steps.
       if (this.#cluster?.role === "instance") await this.#cluster.node.attach(engine);
-      else this.#cluster?.node.useEngine(engine);
       return engine;
     })().catch((error: unknown) => {
       this.#openFailures.add(error);

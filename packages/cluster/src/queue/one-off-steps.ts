@@ -20,21 +20,13 @@ export interface OneOffStepOptions {
  * payload files are removed once it settles. Nothing is recorded in the workflow database.
  */
 export class OneOffSteps {
-  readonly #matters = new Map<string, string | null>();
-
   constructor(
     private readonly executor: () => Executor,
     private readonly payloads: PayloadStore,
   ) {}
 
-  /** The matter of a one-off step's run id (for the queue executor's jobs), or undefined for a workflow run's. */
-  matterOf(runId: string): string | null | undefined {
-    return this.#matters.get(runId);
-  }
-
   async run(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
     const runId = `act-${randomUUID()}`;
-    this.#matters.set(runId, options.matter);
     const signal = options.signal ?? new AbortController().signal;
     const attempts = Math.max(1, options.attempts ?? 2);
     try {
@@ -47,7 +39,6 @@ export class OneOffSteps {
         }
       }
     } finally {
-      this.#matters.delete(runId);
       if (!this.payloads.inline) this.payloads.removeRun(runId);
     }
   }

@@ -18,8 +18,6 @@ export interface QueueExecutorOptions {
   /** Publishes cancellations to the workers (a plain client; not the one BullMQ blocks on). */
   readonly redis: Redis;
   readonly workers: WorkerDirectory;
-  /** The matter of a run (the engine's record), written into each job so the worker can check it. */
-  readonly matterOf: (runId: string) => string | null;
   /**
    * True for a run this process started and has not resumed: no other sender has had its
    * attempts, so the record of an attempt's queue is written alongside the job instead of being
@@ -80,7 +78,8 @@ export class QueueExecutor implements Executor {
     const key = unitKey(task);
     const jobId = stepJobId(task.runId, key, task.attempt);
     options.signal.throwIfAborted();
-    const matter = this.#options.matterOf(task.runId);
+    // the run's matter, which the engine puts in every task: written into the job for the worker to check
+    const matter = task.matter ?? null;
     const outcome = new Promise<unknown>((resolve, reject) => {
       this.#waiters.set(jobId, { resolve, reject, progress: (data) => reportProgress(data, options) });
     });
