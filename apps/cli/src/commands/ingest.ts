@@ -5,7 +5,7 @@ import { CliError, PartialFailure } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { dim, displayPath, green, red, yellow } from "../output";
 import { formatBytes, formatSeconds, progressBar } from "../progress";
-import { clusterRedisUrl } from "./options";
+import { clusterRedisUrl, instanceCluster } from "./options";
 
 interface IngestFlags {
   readonly matter: string;
@@ -39,7 +39,7 @@ export function registerIngestCommand(program: Command): void {
       await ctx.requireWorkspace();
       const plan = (await import("@bear/workspace")).planIngest(paths);
       const redisUrl = await clusterRedisUrl(flags.redis);
-      const report = await ctx.withWorkspace({ ingestRoot: plan.root, ...(redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {}) }, async (workspace) => {
+      const report = await ctx.withWorkspace({ ingestRoot: plan.root, ...instanceCluster(redisUrl) }, async (workspace) => {
         const rag = await workspace.rag();
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",

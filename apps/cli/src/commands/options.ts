@@ -18,6 +18,11 @@ export async function searchModeFor(ctx: CommandContext, asked: string | undefin
   return (await ctx.embedderId()) ? ctx.config.rag.searchMode : "lexical";
 }
 
+/** The workspace option that makes this process an API instance of the cluster at `redisUrl` (none without one). */
+export function instanceCluster(redisUrl: string | undefined): { cluster?: { redisUrl: string; role: "instance" } } {
+  return redisUrl ? { cluster: { redisUrl, role: "instance" } } : {};
+}
+
 /**
  * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, checked (loopback, or a private
  * address with a password) and reached once, so a bad URL fails before any work; undefined when

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
-import { clusterRedisUrl } from "./options";
+import { clusterRedisUrl, instanceCluster } from "./options";
 
 interface RedactFlags {
   readonly out?: string;
@@ -85,7 +85,7 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
     throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
   }
   const documentId = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
-  return ctx.withWorkspace({ llm: false, ...(redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {}) }, async (workspace) => {
+  return ctx.withWorkspace({ llm: false, ...instanceCluster(redisUrl) }, async (workspace) => {
     const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
     fs.writeFileSync(output, result.text, { mode: 0o600 });
     const byType: Record<string, number> = {};

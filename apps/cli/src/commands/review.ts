@@ -6,7 +6,7 @@ import type { ContractReviewReport, ReportFormat } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
-import { clusterRedisUrl } from "./options";
+import { clusterRedisUrl, instanceCluster } from "./options";
 
 interface ReviewFlags {
   readonly format: string;
@@ -84,7 +84,7 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
   }
   const { readDocumentText } = await import("@bear/workspace");
   const doc = await readDocumentText(file);
-  const cluster = options.redisUrl ? { cluster: { redisUrl: options.redisUrl, role: "instance" as const } } : {};
+  const cluster = instanceCluster(options.redisUrl);
   return ctx.withWorkspace({ llm: Boolean(options.useModel), ...cluster }, async (workspace) => {
     const report = await workspace.review(doc.text, {
       actor: CLI_ACTOR,

@@ -6,7 +6,7 @@ import { CliError } from "../cli-error";
 import { CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
 import { progressBar } from "../progress";
-import { clusterRedisUrl, parsePositiveInt } from "./options";
+import { clusterRedisUrl, instanceCluster, parsePositiveInt } from "./options";
 
 interface RunFlags {
   readonly redis?: string;
@@ -232,7 +232,7 @@ async function withRunningEngine<T>(ctx: CommandContext, files: string | undefin
   const filesRoot = path.resolve(files ?? process.cwd());
   if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
   // With a Redis URL this process is one instance of a cluster: steps go to the workers' queues.
-  const cluster = redisUrl ? { cluster: { redisUrl, role: "instance" as const } } : {};
+  const cluster = instanceCluster(redisUrl);
   const { runningEngine } = await import("@bear/workspace");
   return ctx.withWorkspace({ workflowFiles: filesRoot, ...cluster }, async (workspace: Workspace) => fn(await runningEngine(workspace), workspace.liveRuns));
 }

@@ -130,7 +130,7 @@ export class StepStreamReader {
     this.#wake?.();
   }
 
-  /** The next piece, or undefined once the stream has ended (`end`) and nothing is left; rejects when `until` does first. */
+  /** The next piece, or undefined once the stream has ended (`end`) or been closed and nothing is left. */
   async next(): Promise<string | undefined> {
     for (;;) {
       const piece = this.#pieces.shift();

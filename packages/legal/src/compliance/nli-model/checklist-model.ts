@@ -105,13 +105,22 @@ function uniqueBuckets(hashes: Uint32Array, spaces: readonly number[], hashBits:
 
 /** What the evidence scorer reads for a unit under head `head` (the requirement's own hash space only). */
 export function spanInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
-  const own = [head + 1];
-  return { bag: uniqueBuckets(unit.hashes, own, hashBits), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: uniqueBuckets(unit.concepts, own, hashBits) };
+  return { bag: uniqueBuckets(unit.hashes, [head + 1], hashBits), ...ownCuesAndClasses(unit, hits, head, hashBits) };
 }
 
-/** What the polarity scorer reads: the requirement's space plus the shared one (generic negation and permission cues). */
-export function polarityInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): UnitInput {
-  return { bag: uniqueBuckets(unit.hashes, [head + 1, 0], hashBits), cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: uniqueBuckets(unit.concepts, [head + 1], hashBits) };
+/** The cue features and word classes of a unit in the requirement's own space (both scorers read the same ones). */
+function ownCuesAndClasses(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number): Pick<UnitInput, "cues" | "concepts"> {
+  return { cues: Int32Array.from(cueHashes(hits), (h) => bucket(h, head + 1, hashBits)), concepts: uniqueBuckets(unit.concepts, [head + 1], hashBits) };
+}
+
+/**
+ * What the polarity scorer reads: the requirement's space plus the shared one (generic negation and
+ * permission cues) for the words; its cues and word classes are the span input's, so pass that when
+ * it is at hand rather than bucketing them again.
+ */
+export function polarityInput(unit: PreparedUnit, hits: UnitCueHits, head: number, hashBits: number, span?: UnitInput): UnitInput {
+  const { cues, concepts } = span ?? ownCuesAndClasses(unit, hits, head, hashBits);
+  return { bag: uniqueBuckets(unit.hashes, [head + 1, 0], hashBits), cues, concepts };
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -231,8 +240,9 @@ export class ChecklistModel {
     const q = new Float64Array(units.length);
     units.forEach((u, i) => {
       const h = (this.unitCues ? hits[i] : undefined) ?? NO_HITS;
-      p[i] = sigmoid(linear(spanInput(u, h, head.index, this.hashBits), this.spanWeights, head.spanBias));
-      q[i] = sigmoid(linear(polarityInput(u, h, head.index, this.hashBits), this.polarityWeights, head.polarityBias));
+      const span = spanInput(u, h, head.index, this.hashBits);
+      p[i] = sigmoid(linear(span, this.spanWeights, head.spanBias));
+      q[i] = sigmoid(linear(polarityInput(u, h, head.index, this.hashBits, span), this.polarityWeights, head.polarityBias));
     });
     const probabilities = aggregate(head.aggregator, documentFeatures(p, q, ruleStatus));
     const best = probabilities.indexOf(Math.max(...probabilities));
