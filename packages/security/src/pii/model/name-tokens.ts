@@ -2,6 +2,7 @@
 import { lexicon } from "../recognizers/compromise-nlp";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "../recognizers/lexicons";
 import { charClasses, hasSurrogates, LETTER, LOWERS, MARK, NUMBER, SPACE, UPPER, UPPERS } from "../char-classes";
+import { asciiLowerHash, fnvRange } from "../text-hash";
 
 /** A token of the input: offsets into the text. */
 export interface NameToken {
@@ -131,8 +132,7 @@ class WordInfoCache {
   private size = 0;
 
   get(text: string, start: number, end: number): WordInfo {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const h = fnvRange(text, start, end);
     const mask = this.keys.length - 1;
     const length = end - start;
     for (let at = h & mask; ; at = (at + 1) & mask) {
@@ -168,9 +168,7 @@ class WordInfoCache {
     this.clear(keys.length * 2);
     keys.forEach((key, i) => {
       if (key === undefined) return;
-      let h = 0x811c9dc5;
-      for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
-      this.insert(h, key, values[i] as WordInfo);
+      this.insert(fnvRange(key, 0, key.length), key, values[i] as WordInfo);
     });
   }
 }
@@ -326,16 +324,10 @@ function candidatesOf(text: string, t: Tokens): Uint8Array {
   return cand;
 }
 
-/** Offsets FNV-hashed as ASCII lower case (-1 past ASCII): a word's lower-case form without making it. */
-function asciiLowerHash(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 128) return -1;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return (h >>> 0) & 0x3fffffff;
+/** A word's lower-case hash (asciiLowerHash) kept in small-integer range, so a Set of them holds no boxed numbers; -1 past ASCII. */
+function lowerWordKey(text: string, from: number, to: number): number {
+  const h = asciiLowerHash(text, from, to);
+  return h < 0 ? h : h & 0x3fffffff;
 }
 
 /**
@@ -347,13 +339,13 @@ function writtenInLowerCase(text: string, t: Tokens, wanted: ReadonlySet<string>
   if (wanted.size === 0) return found;
   const hashes = new Set<number>();
   for (const w of wanted) {
-    const h = asciiLowerHash(w, 0, w.length);
+    const h = lowerWordKey(w, 0, w.length);
     if (h >= 0) hashes.add(h);
   }
   for (let i = 0; i < t.count; i++) {
     if (!((t.facts[i] ?? 0) & T_STARTS_LOWER)) continue;
     const [from, to] = [t.starts[i] ?? 0, t.ends[i] ?? 0];
-    const h = asciiLowerHash(text, from, to);
+    const h = lowerWordKey(text, from, to);
     if (h >= 0 && !hashes.has(h)) continue;
     const lower = text.slice(from, to).toLowerCase();
     if (wanted.has(lower)) found.add(lower);

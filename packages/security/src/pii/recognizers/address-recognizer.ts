@@ -5,6 +5,7 @@ import { triggeredMatches, type Trigger } from "../triggered-matches";
 import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { textBefore } from "./whole-words";
+import { asciiLowerHash, FNV_OFFSET, FNV_PRIME, HashFilter } from "../text-hash";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
@@ -28,35 +29,8 @@ function placeStarts(): ReadonlySet<string> {
   placeFirstWords ??= new Set([...placeEntries().keys()].map((k) => k.split(" ")[0] ?? k));
   return placeFirstWords;
 }
-/** FNV-1a over the characters of `text` in [from, to), ASCII capitals read as lower case; -1 past ASCII. */
-function asciiLowerHash(text: string, from: number, to: number): number {
-  let h = FNV_START;
-  for (let i = from; i < to; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 128) return -1;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 16777619);
-  }
-  return h >>> 0;
-}
-const FNV_START = 2166136261 | 0;
-/**
- * A set of hashes as a table of 2^20 bits (a one-hash Bloom filter): "surely absent" or "maybe present", tested
- * without allocating (a Set of uint32 hashes boxes each number it is asked about).
- */
-const FILTER_MASK = (1 << 17) - 1;
-function hashFilter(words: Iterable<string>): Uint8Array {
-  const bits = new Uint8Array(FILTER_MASK + 1);
-  for (const w of words) {
-    const h = asciiLowerHash(w, 0, w.length);
-    const at = (h >>> 3) & FILTER_MASK;
-    if (h >= 0) bits[at] = (bits[at] ?? 0) | (1 << (h & 7));
-  }
-  return bits;
-}
-const inFilter = (bits: Uint8Array, h: number): boolean => ((bits[(h >>> 3) & FILTER_MASK] ?? 0) & (1 << (h & 7))) !== 0;
-let placeStartFilter: Uint8Array | undefined;
-let placePhraseFilter: Uint8Array | undefined;
+let placeStartFilter: HashFilter | undefined;
+let placePhraseFilter: HashFilter | undefined;
 /**
  * False when the word in [at, end) of `text` surely starts no place name, without making a string: its hash (lower
  * case, with or without a final period) is none of the place words' hashes. A word outside ASCII may lower-case
@@ -64,11 +38,11 @@ let placePhraseFilter: Uint8Array | undefined;
  * (`startsPlace`) then decides.
  */
 function mayStartPlace(text: string, at: number, end: number): boolean {
-  placeStartFilter ??= hashFilter(placeStarts());
+  placeStartFilter ??= new HashFilter(placeStarts(), asciiLowerHash);
   const h = asciiLowerHash(text, at, end);
   if (h < 0) return true;
-  if (inFilter(placeStartFilter, h)) return true;
-  return text.charCodeAt(end - 1) === 46 && inFilter(placeStartFilter, asciiLowerHash(text, at, end - 1));
+  if (placeStartFilter.has(h)) return true;
+  return text.charCodeAt(end - 1) === 46 && placeStartFilter.has(asciiLowerHash(text, at, end - 1));
 }
 /** True when a phrase starting with `word` may be a known place ("New" of "New York", "St." of "St. Louis"). */
 function startsPlace(word: string): boolean {
@@ -93,12 +67,12 @@ const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'â€™.-]*(?:[ ]\p{L}[\p{L}'â
  * that starts some place, "the" of "the hague" above all, but no place.)
  */
 function groupMayHoldPlace(text: string, words: readonly number[], count: number): boolean {
-  placePhraseFilter ??= hashFilter(placeEntries().keys());
+  placePhraseFilter ??= new HashFilter(placeEntries().keys(), asciiLowerHash);
   const phrases = placePhraseFilter;
   for (let a = 0; a < count; a++) {
     const from = words[2 * a] as number;
     if (!mayStartPlace(text, from, words[2 * a + 1] as number)) continue;
-    let h = FNV_START;
+    let h = FNV_OFFSET;
     let beforeLast = h;
     let at = from;
     for (let b = a; b < count; b++) {
@@ -108,11 +82,11 @@ function groupMayHoldPlace(text: string, words: readonly number[], count: number
         if (c >= 128) return true;
         if (c >= 65 && c <= 90) c += 32;
         beforeLast = h;
-        h = Math.imul(h ^ c, 16777619);
+        h = Math.imul(h ^ c, FNV_PRIME);
       }
-      if (inFilter(phrases, h) || (text.charCodeAt(end - 1) === 46 && inFilter(phrases, beforeLast))) return true;
+      if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
       if (b + 1 < count) {
-        h = Math.imul(h ^ 32, 16777619); // the single space before the next word
+        h = Math.imul(h ^ 32, FNV_PRIME); // the single space before the next word
         at = words[2 * b + 2] as number;
       }
     }
@@ -141,7 +115,7 @@ function* placeGroups(text: string): Generator<[number, number]> {
     }
     return;
   }
-  placeStartFilter ??= hashFilter(placeStarts());
+  placeStartFilter ??= new HashFilter(placeStarts(), asciiLowerHash);
   const starts = placeStartFilter;
   const cls = charClasses();
   const n = text.length;
@@ -158,7 +132,7 @@ function* placeGroups(text: string): Generator<[number, number]> {
     let maybe = false;
     for (;;) {
       // the word: letters, apostrophes, periods and hyphens; its hash as mayStartPlace computes it
-      let h = FNV_START;
+      let h = FNV_OFFSET;
       let beforeLast = h;
       let ascii = true;
       let j = word;
@@ -168,9 +142,9 @@ function* placeGroups(text: string): Generator<[number, number]> {
         if (c >= 128) ascii = false;
         else if (c >= 65 && c <= 90) c += 32;
         beforeLast = h;
-        h = Math.imul(h ^ c, 16777619);
+        h = Math.imul(h ^ c, FNV_PRIME);
       }
-      maybe ||= !ascii || inFilter(starts, h) || (text.charCodeAt(j - 1) === 46 && inFilter(starts, beforeLast));
+      maybe ||= !ascii || starts.has(h) || (text.charCodeAt(j - 1) === 46 && starts.has(beforeLast));
       words[2 * count] = word;
       words[2 * count + 1] = j;
       count++;

@@ -11,32 +11,6 @@ const APOSTROPHE = 39;
 const RIGHT_QUOTE = 0x2019;
 const HYPHEN = 45;
 
-/** FNV-1a over the UTF-16 code units of text[from, to). */
-function hashOf(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-const FILTER_BITS = 1 << 20;
-/** A set of words as a one-hash Bloom filter of 2^20 bits: "surely absent" or "maybe present", asked without a string. */
-export class WordFilter {
-  private readonly bits = new Uint8Array(FILTER_BITS >> 3);
-
-  constructor(words: Iterable<string>) {
-    for (const w of words) {
-      const h = hashOf(w, 0, w.length) & (FILTER_BITS - 1);
-      this.bits[h >> 3] = (this.bits[h >> 3] ?? 0) | (1 << (h & 7));
-    }
-  }
-
-  /** False when text[from, to) is surely none of the words. */
-  mayHold(text: string, from: number, to: number): boolean {
-    const h = hashOf(text, from, to) & (FILTER_BITS - 1);
-    return ((this.bits[h >> 3] ?? 0) & (1 << (h & 7))) !== 0;
-  }
-}
-
 /** [start, end) of every LOWER_WORD match, in order. */
 export function lowerWords(text: string): number[] {
   const out: number[] = [];

@@ -2,7 +2,8 @@ import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
-import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords, WordFilter } from "./lower-case-runs";
+import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords } from "./lower-case-runs";
+import { fnvRange, HashFilter } from "../text-hash";
 import { STOP_START, nameSpan } from "./name-spans";
 import { textBefore } from "./whole-words";
 import { NameTagger } from "./name-tagger";
@@ -96,8 +97,8 @@ function isBrandLike(word: string): boolean {
 
 /** A lower-case title or label, then what follows on the line. */
 const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|by|attn)[ \t]*:[ \t]*)(\p{Ll}[\p{Ll}'’.\- \t]{1,40})/gu;
-let curatedFirst: WordFilter | undefined;
-const curatedFirstFilter = (): WordFilter => (curatedFirst ??= new WordFilter(curatedFirstNames()));
+let curatedFirst: HashFilter | undefined;
+const curatedFirstFilter = (): HashFilter => (curatedFirst ??= new HashFilter(curatedFirstNames(), fnvRange));
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */
 const CONTRACTION = /^\p{L}+['’](?:re|ve|ll|d|m|t|mon)$|^\p{L}+n['’]t$/iu;
 
