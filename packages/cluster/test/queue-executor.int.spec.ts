@@ -7,6 +7,7 @@ import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
 import { until } from "./fixtures/child";
+import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
 
 const SECRET = "CONFIDENTIAL-CLAUSE-7f3a9";
 
@@ -32,18 +33,16 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     const payloadDir = tempDir("bear-payloads-");
     const cluster = await inProcessCluster(redis.url, registry, { payloadDir });
     try {
-      const result = await cluster.engine.run(
-        {
-          name: "two-steps",
-          inputs: { text: { type: "string" } },
-          steps: [
-            { id: "a", type: "test.upper", parameters: { text: "{{ inputs.text }}" } },
-            { id: "b", type: "test.upper", depends_on: ["a"], parameters: { text: "{{ steps.a.output.text }} again" } },
-            { id: "n", type: "data_processing", depends_on: ["b"], parameters: { operation: "pick", input: "{{ steps.b.output }}", fields: ["length"] } },
-          ],
-        },
-        { text: `the ${SECRET} text` },
-      );
+      const workflow = {
+        name: "two-steps",
+        inputs: { text: { type: "string" } },
+        steps: [
+          { id: "a", type: "test.upper", parameters: { text: "{{ inputs.text }}" } },
+          { id: "b", type: "test.upper", depends_on: ["a"], parameters: { text: "{{ steps.a.output.text }} again" } },
+          { id: "n", type: "data_processing", depends_on: ["b"], parameters: { operation: "pick", input: "{{ steps.b.output }}", fields: ["length"] } },
+        ],
+      };
+      const result = await cluster.engine.run(workflow, { text: `the ${SECRET} text` });
       expect(result.error).toBeUndefined();
       expect(result.status).toBe("completed");
       expect(result.outputs["b"]).toEqual({ text: `THE ${SECRET.toUpperCase()} TEXT AGAIN`, length: `the ${SECRET} text again`.length });
@@ -52,10 +51,17 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       expect(dump).toContain("step.test.upper"); // the dump does read the queues
       expect(dump).not.toContain(SECRET);
       expect(dump.toLowerCase()).not.toContain(SECRET.toLowerCase());
-      // the payload files of a finished run are removed (in the background; the shard folders stay)
+      // these small payloads travelled sealed inside the jobs (with the cluster's payload key, the
+      // workspace being unencrypted), so no payload file was written; the key is the folder's only file
+      expect(dump).toContain("sealed");
       const files = (): string[] => (fs.readdirSync(payloadDir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(payloadDir, f)).isFile());
-      expect(fs.readdirSync(payloadDir).length).toBeGreaterThan(0); // the payloads were written here
-      await until(() => files().length === 0, 5_000, "the run's payload files to be removed");
+      expect(files()).toEqual([PAYLOAD_KEY_FILE]);
+      // a long text goes through files, which are removed once the run is done (the shard folders stay)
+      const long = await cluster.engine.run(workflow, { text: `the ${SECRET} text ${"and more words ".repeat(400)}` });
+      expect(long.status).toBe("completed");
+      expect(fs.readdirSync(payloadDir).length).toBeGreaterThan(1); // shard folders: payloads were written here
+      expect(await redis.dumpAll()).not.toContain(SECRET);
+      await until(() => files().length === 1, 5_000, "the run's payload files to be removed");
     } finally {
       await cluster.close();
     }

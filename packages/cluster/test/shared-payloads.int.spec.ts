@@ -8,6 +8,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { FilePayloads, type PayloadBinding, type PayloadRef } from "../src/index";
+import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
 import { tempDir } from "./fixtures/test-cluster";
 
 /** AES-256-GCM, as the workspace's cipher seals (nonce | tag | ciphertext, base64). */
@@ -88,19 +89,32 @@ describe.each([
     expect(await worker.get(ref2, bind("r", "c", "input"))).toEqual({ parameters: { x: { list: [1, 2, 3] } } });
   });
 
-  it("an attempt's input file is its route record: the first sender's queue holds, a later one writes nothing", async () => {
-    const dir = tempDir("bear-claim-");
-    const first = new FilePayloads(dir, cipher);
-    const later = new FilePayloads(dir, cipher); // another instance resuming the run
-    const claimed = await first.claim(bind("run-c", "s", "input"), { parameters: { text: TEXT } }, "direct.worker-1");
-    expect(claimed).toMatchObject({ queue: "direct.worker-1", first: true });
-    const before = filesOf(dir).sort();
-    const again = await later.claim(bind("run-c", "s", "input"), { parameters: { text: "other" } }, "direct.worker-2");
-    expect(again).toEqual({ ref: claimed.ref, queue: "direct.worker-1", first: false });
-    expect(filesOf(dir).sort()).toEqual(before); // no temporary file left behind either
-    expect(await later.get(again.ref, bind("run-c", "s", "input"))).toEqual({ parameters: { text: TEXT } });
-    // each attempt has its own
-    expect(await later.claim(bind("run-c", "s", "input", "m1", 2), { parameters: {} }, "step.x")).toMatchObject({ queue: "step.x", first: true });
+  it("a small payload travels sealed inside its job: no file, its binding checked, nothing readable in it", async () => {
+    const dir = tempDir("bear-sealed-");
+    const api = new FilePayloads(dir, cipher);
+    const worker = new FilePayloads(dir, cipher); // another process on the shared folder
+    const value = { parameters: { party: "Alpha Widgets LLC", format: "json" } };
+    const ref = await api.put(bind("run-s", "s", "input"), value);
+    expect(Object.keys(ref)).toEqual(["sealed"]);
+    const sealed = (ref as { sealed: string }).sealed;
+    expect(sealed.includes("Alpha") || Buffer.from(sealed, "base64").toString("latin1").includes("Alpha")).toBe(false);
+    // no payload file; without a workspace cipher, the cluster's payload key (0600) is the only file
+    expect(filesOf(dir)).toEqual(cipher ? [] : [PAYLOAD_KEY_FILE]);
+    if (!cipher) expect(fs.statSync(path.join(dir, PAYLOAD_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(await worker.get(ref, bind("run-s", "s", "input"))).toEqual(value);
+    // written for another step, attempt or matter: refused like a file's
+    await expect(worker.get(ref, bind("run-s", "t", "input"))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
+    await expect(worker.get(ref, bind("run-s", "s", "input", "m1", 2))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
+    await expect(worker.get(ref, bind("run-s", "s", "input", "m2"))).rejects.toMatchObject({ code: "STEP_MATTER_MISMATCH" });
+    // one byte changed, or sealed under another key: refused
+    const raw = Buffer.from(sealed, "base64");
+    raw[raw.length - 1]! ^= 1;
+    await expect(worker.get({ sealed: raw.toString("base64") }, bind("run-s", "s", "input"))).rejects.toThrow(/cannot be opened/);
+    await expect(new FilePayloads(tempDir("bear-sealed-other-"), cipher ? aesCipher() : undefined).get(ref, bind("run-s", "s", "input"))).rejects.toThrow(/cannot be opened/);
+    // past inlineChars it is a file as before
+    const big = await new FilePayloads(dir, cipher, { inlineChars: 16 }).put(bind("run-s", "u", "input"), value);
+    expect(Object.keys(big)).toEqual(["file"]);
+    expect(await worker.get(big, bind("run-s", "u", "input"))).toEqual(value);
   });
 
   it("a reference to another run's or matter's file is refused", async () => {
@@ -109,7 +123,7 @@ describe.each([
     const ref = await api.put(bind("run-a", "s", "input", "m1"), { parameters: { text: TEXT } });
     const shared = filesOf(dir).find((f) => f.includes("+="))!;
     // a tampered input naming run-a's text file from run-b: the name is not one of run-b's
-    const forged = new FilePayloads(dir, cipher, { shareValues: false });
+    const forged = new FilePayloads(dir, cipher, { shareValues: false, inlineChars: 0 });
     const forgedRef = await forged.put(bind("run-b", "s", "input", "m1"), { parameters: { text: "x" } });
     const file = path.join(dir, (forgedRef as { file: string }).file);
     const envelope = { binding: bind("run-b", "s", "input", "m1"), value: { parameters: { text: null } }, shared: [{ path: ["parameters", "text"], file: shared }] };

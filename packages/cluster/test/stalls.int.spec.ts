@@ -62,6 +62,28 @@ describe("CPU-bound handlers and job locks", () => {
     }
   });
 
+  it("locks past the shared-memory slots go by message, and a slot freed and reused renews its new lock only", async () => {
+    const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 500, maxBlockedMs: 60_000, slots: 2 });
+    try {
+      await keeper.ready;
+      const tokens = await Promise.all(["1", "2", "3"].map((id) => lock("bear:keeper-s", id, 500)));
+      ["1", "2", "3"].forEach((id, i) => keeper.hold("bear:keeper-s", id, tokens[i]!)); // '3' has no slot
+      keeper.release("bear:keeper-s", "1"); // its slot is free again, and taken by '4'
+      const token4 = await lock("bear:keeper-s", "4", 500);
+      keeper.hold("bear:keeper-s", "4", token4);
+      await new Promise((r) => setTimeout(r, 50));
+      block(2_000);
+      expect(await client.get("bear:keeper-s:1:lock")).toBeNull();
+      expect(await client.get("bear:keeper-s:2:lock")).toBe(tokens[1]);
+      expect(await client.get("bear:keeper-s:3:lock")).toBe(tokens[2]);
+      expect(await client.get("bear:keeper-s:4:lock")).toBe(token4);
+      for (const id of ["2", "3", "4"]) keeper.release("bear:keeper-s", id);
+      await until(async () => (await client.exists("bear:keeper-s:2:lock", "bear:keeper-s:3:lock", "bear:keeper-s:4:lock")) === 0, 5_000, "the released locks to expire");
+    } finally {
+      await keeper.close();
+    }
+  });
+
   it("a lock whose token changed is not renewed, and a loop blocked longer than maxBlockedMs loses its locks", async () => {
     const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 400, maxBlockedMs: 700 });
     try {

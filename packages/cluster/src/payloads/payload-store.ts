@@ -4,10 +4,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { ByteLru, type ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
+import { payloadKeyCipher } from "./payload-key";
 import { placeAt, SharedValues, type SharedPart } from "./shared-values";
 
-/** Where a step's parameters or output are: in the job itself, or in a file of the shared workspace. */
-export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string };
+/**
+ * Where a step's parameters or output are: in the job itself (`inline`: in the clear, only where the
+ * user allowed it; `sealed`: a small payload encrypted, see FilePayloads), or in a file of the shared workspace.
+ */
+export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string } | { readonly sealed: string };
 
 /** What a payload was written for: a worker refuses one that belongs to another run, step or matter. */
 export interface PayloadBinding {
@@ -23,14 +27,6 @@ export interface PayloadStore {
   /** True when values travel inside the jobs (through Redis). */
   readonly inline: boolean;
   put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef>;
-  /**
-   * Writes an attempt's input as `put` does and records `queue` as where its job goes, unless the
-   * attempt's input was written before (by this or another instance: a resumed run, or a takeover
-   * race): then nothing is written and the first writer's queue is returned (`first` false). The
-   * attempt's deterministic file is its route record, so sending a step costs no Redis command for
-   * it. `queue` undefined: this store keeps no record (inline payloads; the sender uses Redis).
-   */
-  claim(binding: PayloadBinding, value: JsonValue, queue: string): Promise<{ readonly ref: PayloadRef; readonly queue: string | undefined; readonly first: boolean }>;
   get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue>;
   /**
    * Forgets a finished run's payloads. `thorough`: also those this process did not write or read
@@ -48,11 +44,8 @@ export class InlinePayloads implements PayloadStore {
   async put(_binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     return { inline: value };
   }
-  async claim(binding: PayloadBinding, value: JsonValue): Promise<{ ref: PayloadRef; queue: undefined; first: boolean }> {
-    return { ref: { inline: value }, queue: undefined, first: true };
-  }
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
-    if (!("inline" in ref)) return new FilePayloadsReader().refuse(binding, "a file payload reached a worker configured for inline payloads");
+    if (!("inline" in ref)) return new FilePayloadsReader().refuse(binding, "a file or sealed payload reached a worker configured for inline payloads");
     return ref.inline;
   }
   removeRun(): void {
@@ -80,6 +73,13 @@ class FilePayloadsReader {
  * A run's large values are written once, not once per step (see SharedValues): a step's parameters
  * refer to the run's long strings (the contract text every review step names) and to earlier
  * steps' outputs by file, and a worker reads each such file once and keeps it (`cacheBytes`).
+ *
+ * A small payload (its JSON at most `inlineChars`, after the long strings went to their files) is
+ * not written at all: it travels inside the job, sealed — with the workspace's cipher when it is
+ * encrypted, else with the cluster's payload key (see payloadKeyCipher) — and holds the same
+ * binding, checked the same way. A file cost the sender a write, a link and a removal and the
+ * reader a stat and a read (each a system call, expensive on virtual machines); Redis sees only
+ * ciphertext either way.
  */
 export class FilePayloads implements PayloadStore {
   readonly inline = false;
@@ -92,13 +92,19 @@ export class FilePayloads implements PayloadStore {
   readonly #cache: ByteLru<"text", string>;
   /** Per run, the files this process wrote or read (removed without listing a folder). */
   readonly #files = new Map<string, Set<string>>();
+  /** Runs whose file names were forgotten (past MAX_TRACKED_RUNS): their removal lists the folder. */
+  readonly #forgotten = new Set<string>();
+  readonly #inlineChars: number;
+  /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
+  #ownKey: ContentCipher | undefined;
   /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
   constructor(
     readonly dir: string,
     cipher?: ContentCipher | (() => ContentCipher | undefined),
-    options: { readonly cacheBytes?: number; readonly shareValues?: boolean } = {},
+    options: { readonly cacheBytes?: number; readonly shareValues?: boolean; readonly inlineChars?: number } = {},
   ) {
     this.#cipher = typeof cipher === "function" ? cipher : cipher === undefined ? undefined : () => cipher;
+    this.#inlineChars = options.inlineChars ?? INLINE_CHARS;
     // least recently used out past the cap; a string counts two bytes a character (UTF-16)
     this.#cache = new ByteLru<"text", string>(options.cacheBytes ?? 64 * 1024 * 1024, undefined, (text) => text.length * 2);
     this.#shared = new SharedValues(options.shareValues ?? true, (binding, text) => this.#sharedString(binding, text));
@@ -108,9 +114,15 @@ export class FilePayloads implements PayloadStore {
     return this.#cipher?.();
   }
 
+  /** What seals payloads inside jobs: the workspace's cipher, else the cluster's payload key. */
+  get #jobSeal(): ContentCipher {
+    return this.cipher ?? (this.#ownKey ??= payloadKeyCipher(this.dir));
+  }
+
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
-    const name = payloadFileName(binding);
     const text = await this.#text(binding, value);
+    if (text.length <= this.#inlineChars) return { sealed: this.#jobSeal.seal(text) };
+    const name = payloadFileName(binding);
     await this.#write(name, text);
     this.#track(binding.runId, name);
     // the next step on this worker that names this output reads it from here
@@ -118,21 +130,11 @@ export class FilePayloads implements PayloadStore {
     return { file: name };
   }
 
-  async claim(binding: PayloadBinding, value: JsonValue, queue: string): Promise<{ ref: PayloadRef; queue: string; first: boolean }> {
-    const name = payloadFileName(binding);
-    const first = await this.#write(name, await this.#text(binding, value, queue), { exclusive: true });
-    this.#track(binding.runId, name);
-    if (first) return { ref: { file: name }, queue, first };
-    // sent before: the first writer's queue (a file of older code names none: the caller probes)
-    const stored = this.#parse(await this.#open(path.join(this.dir, name), binding), binding);
-    return { ref: { file: name }, queue: typeof stored.route === "string" && stored.route.length > 0 ? stored.route : queue, first };
-  }
-
-  /** What a payload file holds: the binding, the value (an input's long strings referred to) and, for an input, its job's queue. */
-  async #text(binding: PayloadBinding, value: JsonValue, route?: string): Promise<string> {
+  /** What a payload holds: the binding and the value (an input's long strings referred to). */
+  async #text(binding: PayloadBinding, value: JsonValue): Promise<string> {
     const parts: SharedPart[] = [];
     const slim = binding.kind === "input" ? await this.#shared.slim(binding, value, parts) : value;
-    return JSON.stringify({ binding, value: slim, ...(route === undefined ? {} : { route }), ...(parts.length === 0 ? {} : { shared: parts }) });
+    return JSON.stringify({ binding, value: slim, ...(parts.length === 0 ? {} : { shared: parts }) });
   }
 
   /** The run's file holding `text` (content-addressed: any instance writing it writes the same file). */
@@ -145,25 +147,21 @@ export class FilePayloads implements PayloadStore {
     return name;
   }
 
-  /**
-   * Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it;
-   * `exclusive`: links it instead, so a file already there stays (returns false).
-   */
-  async #write(name: string, text: string, options: { readonly exclusive?: boolean } = {}): Promise<boolean> {
+  /** Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it. */
+  async #write(name: string, text: string): Promise<void> {
     const file = path.join(this.dir, name);
     const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
     const small = body.length <= SYNC_BYTES;
     await this.#ensureDir(path.dirname(file), small);
     const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
     const write = small ? writeSmall : writeLarge;
-    const exclusive = options.exclusive ?? false;
     try {
-      return await write(tmp, file, body, exclusive);
+      await write(tmp, file, body);
     } catch (error) {
       // the folder was removed since this process made it (by hand, or a clean-up): make it again
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       await this.#ensureDir(path.dirname(file), small, true);
-      return write(tmp, file, body, exclusive);
+      await write(tmp, file, body);
     }
   }
 
@@ -176,17 +174,17 @@ export class FilePayloads implements PayloadStore {
   }
 
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
-    if (!("file" in ref)) {
+    if ("inline" in ref) {
       if (this.cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
       return ref.inline;
     }
-    const stored = this.#parse(await this.#open(this.#confine(ref.file, binding), binding), binding);
+    const stored = this.#parse("sealed" in ref ? this.#unsealJob(ref.sealed, binding) : await this.#open(this.#confine(ref.file, binding), binding), binding);
     const b = stored.binding ?? {};
     if (b.matter !== binding.matter) throw matterMismatch(binding);
     if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
     const value = stored.value ?? null;
     // an output the engine may pass on to later steps: they refer to this file instead of copying it
-    if (binding.kind === "output") {
+    if (binding.kind === "output" && "file" in ref) {
       this.#shared.rememberOutput(value, binding.runId, ref.file);
       this.#track(binding.runId, ref.file);
     }
@@ -218,6 +216,15 @@ export class FilePayloads implements PayloadStore {
     const text = await this.#open(path.join(this.dir, name), binding);
     this.#cache.set(name, text, Infinity, "text");
     return text;
+  }
+
+  /** The text of a payload sealed inside its job. */
+  #unsealJob(sealed: string, binding: PayloadBinding): string {
+    try {
+      return this.#jobSeal.open(sealed);
+    } catch {
+      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
+    }
   }
 
   /** The unsealed text of a payload file. */
@@ -263,7 +270,12 @@ export class FilePayloads implements PayloadStore {
       names = new Set();
       this.#files.set(runId, names);
       // a worker never removes runs: it keeps the names of the last runs only
-      if (this.#files.size > MAX_TRACKED_RUNS) this.#files.delete(this.#files.keys().next().value!);
+      if (this.#files.size > MAX_TRACKED_RUNS) {
+        const oldest = this.#files.keys().next().value!;
+        this.#files.delete(oldest);
+        this.#forgotten.add(oldest);
+        if (this.#forgotten.size > MAX_TRACKED_RUNS) this.#forgotten.delete(this.#forgotten.keys().next().value!);
+      }
     }
     names.add(name);
   }
@@ -272,7 +284,9 @@ export class FilePayloads implements PayloadStore {
     this.#shared.forgetRun(runId);
     const known = this.#files.get(runId);
     this.#files.delete(runId);
-    if (known && !options.thorough) {
+    if (!options.thorough && !this.#forgotten.delete(runId)) {
+      // a run whose payloads all travelled inside its jobs has no file here
+      if (!known) return;
       // synchronous, like the small writes (see SYNC_BYTES): an unlink costs the kernel some µs, and
       // through the thread pool each one cost this process ~0.25 ms of CPU (a no-op step 0.5 ms more)
       for (const name of known) {
@@ -305,8 +319,6 @@ export class FilePayloads implements PayloadStore {
 interface StoredPayload {
   readonly binding?: Partial<Omit<PayloadBinding, "kind">> & { readonly kind?: string };
   readonly value?: JsonValue;
-  /** An input's: the queue its attempt's job was sent to (see `claim`). */
-  readonly route?: unknown;
   /** Parts of `value` kept in files of their own (the run's long strings, earlier steps' outputs). */
   readonly shared?: unknown;
 }
@@ -338,41 +350,21 @@ function matterMismatch(binding: PayloadBinding): ClusterError {
 const SYNC_BYTES = 64 * 1024;
 
 /**
- * Written under a temporary name and renamed, so a reader never sees half a file; `exclusive`:
- * hard-linked instead (atomic, and refused when the name exists: false), and the temporary name removed.
+ * Payloads whose JSON is at most this long travel sealed inside their jobs (a step's ids and
+ * options, a small output); Redis keeps a finished job for `keepFinishedSeconds`, so larger ones
+ * (a clause list, a report) stay files.
  */
-async function writeSmall(tmp: string, file: string, body: string, exclusive: boolean): Promise<boolean> {
+const INLINE_CHARS = 4_096;
+
+/** Written under a temporary name and renamed, so a reader never sees half a file. */
+async function writeSmall(tmp: string, file: string, body: string): Promise<void> {
   fs.writeFileSync(tmp, body, { mode: 0o600 });
-  if (!exclusive) {
-    fs.renameSync(tmp, file);
-    return true;
-  }
-  try {
-    fs.linkSync(tmp, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  fs.renameSync(tmp, file);
 }
 
-async function writeLarge(tmp: string, file: string, body: string, exclusive: boolean): Promise<boolean> {
+async function writeLarge(tmp: string, file: string, body: string): Promise<void> {
   await fs.promises.writeFile(tmp, body, { mode: 0o600 });
-  if (!exclusive) {
-    await fs.promises.rename(tmp, file);
-    return true;
-  }
-  try {
-    await fs.promises.link(tmp, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    await fs.promises.rm(tmp, { force: true });
-  }
+  await fs.promises.rename(tmp, file);
 }
 
 /** `<shard>/<run>+<step>.<attempt>.<kind>.json`: '+' never occurs in a safe() name, so a run's files share a prefix no other run's have. */

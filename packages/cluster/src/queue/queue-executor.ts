@@ -20,8 +20,8 @@ export interface QueueExecutorOptions {
   readonly workers: WorkerDirectory;
   /**
    * True for a run this process started and has not resumed: no other sender has had its
-   * attempts, so the record of an attempt's queue is written alongside the job instead of being
-   * read before it (one Redis round trip less per step). Default: never (read first).
+   * attempts, so the record of an attempt's queue is written after the job is added instead of
+   * being read before it (the step does not wait for it). Default: never (read first).
    */
   readonly startedHere?: (runId: string) => boolean;
   /**
@@ -95,9 +95,7 @@ export class QueueExecutor implements Executor {
     try {
       route = await this.#options.workers.route(task.type, options.signal);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
-      // the attempt's input file records its queue, unless an earlier sender of the attempt wrote it
-      const claimed = await this.#options.payloads.claim({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue, route.queue);
-      const payload = claimed.ref;
+      const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
       const data: StepJobData = {
         v: 1,
         runId: task.runId,
@@ -111,7 +109,7 @@ export class QueueExecutor implements Executor {
         payload,
         queuedAt: Date.now(),
       };
-      const sent = claimed.queue === undefined ? await this.#sendRecorded(data, jobId, route.queue, options.signal) : await this.#send(data, jobId, { queue: claimed.queue, first: claimed.first }, options.signal);
+      const sent = await this.#send(data, jobId, route.queue, options.signal);
       const queueName = sent.handle.queue.name;
       current = sent.handle;
       if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
@@ -145,28 +143,6 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  /**
-   * Adds the attempt's job to the queue its input file records: the one chosen, when this sender
-   * wrote the file first; else an earlier sender's (a resumed run, or another instance that took
-   * the run over), where the job is joined instead of made twice — or on the capability queue, where
-   * a job moves when its worker dies. `fresh`: the queue's event reader is new (it may miss an
-   * event, so the job's state is read once).
-   */
-  async #send(data: StepJobData, jobId: string, claimed: { readonly queue: string; readonly first: boolean }, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
-    let queue = claimed.queue;
-    if (!claimed.first) {
-      const shared = stepQueueName(data.type);
-      if (queue !== shared) {
-        const { handle } = await this.#open(shared, signal);
-        if ((await handle.queue.getJobState(jobId)) !== "unknown") queue = shared;
-      }
-      this.#logger.info({ jobId, queue }, "the attempt was sent before: joining it");
-    }
-    const sent = await this.#open(queue, signal);
-    await this.#add(sent.handle, data, jobId);
-    return claimed.first ? sent : { ...sent, fresh: true };
-  }
-
   async #open(name: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
     const fresh = !this.#queues.has(name);
     const handle = this.#queue(name);
@@ -176,21 +152,23 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * With inline payloads (no file to record the route in): adds the attempt's job to `chosen`, or
-   * joins it where the attempt was sent before, as recorded in Redis (SET NX): the first sender
-   * records which queue, and a later sender joins the job there instead of making a second one.
+   * Adds the attempt's job to `chosen`, or joins it where the attempt was sent before, as recorded
+   * in Redis (`bear:route:<job>`, SET NX GET): the first sender records which queue, and a later
+   * sender (a resumed run, or another instance that took the run over) joins the job there instead
+   * of making a second one — on the capability queue if it moved there (a dead worker's).
    */
-  async #sendRecorded(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
+  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
     const open = (name: string): Promise<{ handle: QueueHandle; fresh: boolean }> => this.#open(name, signal);
     if (!this.#options.startedHere?.(data.runId)) {
       const sent = await open(await this.#claimRoute(jobId, chosen));
       await this.#add(sent.handle, data, jobId);
       return sent;
     }
-    // A run started here: nobody else has sent this attempt, so the record is written alongside the
-    // job (one round trip instead of two in a row).
+    // A run started here: nobody else has sent this attempt, so the record is written once the job
+    // is added (the worker starts on it meanwhile: the record's round trip is off the step's path).
     const sent = await open(chosen);
-    const [recorded] = await Promise.all([this.#claimRoute(jobId, chosen), this.#add(sent.handle, data, jobId)]);
+    await this.#add(sent.handle, data, jobId);
+    const recorded = await this.#claimRoute(jobId, chosen);
     if (recorded === chosen) return sent;
     // another instance took the run over meanwhile (this one stalled past its lease) and sent the
     // attempt first: join its job, and take back ours if no worker has started it
@@ -228,8 +206,8 @@ export class QueueExecutor implements Executor {
     if ((await this.#options.redis.exists(`${direct.queue.qualifiedName}:${jobId}:lock`)) === 1) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
-    // a later sender of the attempt looks on the capability queue first (the input file keeps the first queue)
-    if (this.#options.payloads.inline) await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
+    // a later sender of the attempt joins it on the capability queue
+    await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
     await this.#add(shared, data, jobId);
     // a job still waiting there would otherwise stay for good (nobody reads that queue any more)
     await direct.queue.remove(jobId).catch(() => undefined);

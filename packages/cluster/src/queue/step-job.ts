@@ -35,7 +35,7 @@ export interface StepInput {
   readonly item?: JsonValue;
 }
 
-const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) })]);
+const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) }), z.strictObject({ sealed: z.string().min(1).max(16_000_000) })]);
 
 export const stepJobDataSchema = z.strictObject({
   v: z.literal(1),

@@ -98,8 +98,13 @@ export class StepWorker {
     this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000 });
     this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
     // One queue per capability, which every capable worker pulls from, and this worker's direct
-    // queue, where the executors put the jobs the balancer chose this worker for.
-    for (const name of [...this.#capabilities.map(stepQueueName), this.directQueue]) this.#listen(name);
+    // queue, where the executors put the jobs the balancer chose this worker for: there, one BullMQ
+    // Worker of concurrency 1 per slot. A Worker with free slots asks for a job again as soon as it
+    // takes one and waits on the queue anew; a Worker with one slot waits only once the job is done
+    // (finishing it looks for the next in the same script): the worker's moveToActive and BZPOPMIN
+    // per no-op step 4.6 → 4.0 (bench/step-trace.ts).
+    for (const name of this.#capabilities.map(stepQueueName)) this.#listen(name);
+    for (let slot = 0; slot < (this.#options.concurrency ?? 1); slot++) this.#listen(this.directQueue, 1);
     await Promise.all([...this.#workers.map((w) => w.waitUntilReady()), this.#keeper.ready]);
     await this.#report();
     this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
@@ -127,11 +132,11 @@ export class StepWorker {
     return added;
   }
 
-  #listen(name: string): Worker {
+  #listen(name: string, concurrency = this.#options.concurrency ?? 1): Worker {
     const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
       connection: bullConnection(this.#options.endpoint),
       prefix: QUEUE_PREFIX,
-      concurrency: this.#options.concurrency ?? 1,
+      concurrency,
       lockDuration: this.#lockDurationMs,
       stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
       // a job whose worker died twice is still retried once more before it fails

@@ -50,7 +50,7 @@ export class WorkerDirectory {
   readonly #balancer = new AdaptiveLoadBalancer();
   #cache: { at: number; reports: WorkerReport[] } | undefined;
   #reading: Promise<WorkerReport[]> | undefined;
-  /** Per worker, the jobs this process sent it: when, and when they settled (kept a few seconds after). */
+  /** Per worker, the jobs this process sent it: when, and when they settled (until a report counts them). */
   readonly #sent = new Map<string, Array<{ readonly at: number; settledAt?: number }>>();
   constructor(
     private readonly redis: Redis,
@@ -112,11 +112,10 @@ export class WorkerDirectory {
     const best = ranked.find((r) => r.available && r.candidate.report.directQueue !== undefined);
     if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
-    const now = Date.now();
-    const sent = (this.#sent.get(workerId) ?? []).filter((j) => j.settledAt === undefined || now - j.settledAt < 10_000);
-    const job: { at: number; settledAt?: number } = { at: now };
-    sent.push(job);
-    this.#sent.set(workerId, sent);
+    const job: { at: number; settledAt?: number } = { at: Date.now() };
+    const sent = this.#sent.get(workerId);
+    if (sent) sent.push(job);
+    else this.#sent.set(workerId, [job]);
     const release = (): void => {
       job.settledAt = Date.now();
     };
@@ -128,12 +127,24 @@ export class WorkerDirectory {
     return (await this.live()).some((r) => r.directQueue === queue);
   }
 
+  /**
+   * Jobs sent to the worker since its report and still running, less those the report counted
+   * as running that have settled since. A job settled before the report was taken counts for
+   * neither this report nor any later one (reports only get newer): it is dropped here, so the
+   * list holds only what happened since the worker's last report.
+   */
   #sentSince(report: WorkerReport): number {
+    const jobs = this.#sent.get(report.id);
+    if (!jobs) return 0;
     let delta = 0;
-    for (const job of this.#sent.get(report.id) ?? []) {
+    let kept = 0;
+    for (const job of jobs) {
+      if (job.settledAt !== undefined && job.settledAt < report.seenAt) continue;
+      jobs[kept++] = job;
       if (job.at >= report.seenAt && job.settledAt === undefined) delta++;
-      else if (job.at < report.seenAt && job.settledAt !== undefined && job.settledAt >= report.seenAt) delta--;
+      else if (job.at < report.seenAt && job.settledAt !== undefined) delta--;
     }
+    jobs.length = kept;
     return delta;
   }
 

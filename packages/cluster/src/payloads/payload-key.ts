@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import type { ContentCipher } from "@bear/core";
+import { ClusterError } from "../errors";
+
+/** The key file's name in the payload folder (the shard folders are two hex digits: no clash). */
+export const PAYLOAD_KEY_FILE = ".payload-key";
+
+/**
+ * The cluster's own payload key, for a workspace that is not encrypted: AES-256-GCM over the small
+ * payloads that travel inside jobs, so Redis (a network service, with its AOF on disk) holds no
+ * document text in the clear. The key is a file of the shared folder the payload files are written
+ * to (mode 0600), made by whichever process needs it first: written under a temporary name and
+ * hard-linked into place, so two processes racing both end up with the first one's key. Whoever can
+ * read that folder can read the unencrypted workspace anyway; with an encrypted workspace the
+ * workspace's own cipher is used instead and this file is never made.
+ */
+export function payloadKeyCipher(dir: string): ContentCipher {
+  const key = readOrMakeKey(path.join(dir, PAYLOAD_KEY_FILE));
+  const keyId = createHash("sha256").update(key).digest("hex").slice(0, 16);
+  return {
+    keyId,
+    seal(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+    },
+    open(sealed) {
+      const raw = Buffer.from(sealed, "base64");
+      if (raw.length < 28) throw new Error("too short to be sealed");
+      const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    },
+    blindTerm() {
+      throw new Error("the payload key only seals payloads");
+    },
+  };
+}
+
+function readOrMakeKey(file: string): Buffer {
+  const existing = readKey(file);
+  if (existing) return existing;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(tmp, randomBytes(32).toString("hex"), { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  // ours, or the one another process linked first
+  return readKey(file)!;
+}
+
+function readKey(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  if (!/^[0-9a-f]{64}$/.test(text)) throw new ClusterError("STEP_PAYLOAD_INVALID", `the cluster's payload key '${file}' is not 64 hex digits`, { hint: "Remove the file while no API instance or worker runs; the next one makes a new key.", retryable: false });
+  return Buffer.from(text, "hex");
+}
