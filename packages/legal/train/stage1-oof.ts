@@ -4,10 +4,12 @@ import { applyBlend, fitBlend, type Blend } from "./blend";
 import { crossValidate } from "./cross-validate";
 import { loadCuad, type CuadContract } from "./cuad-data";
 import type { ExperimentOptions } from "./clause-model-experiment";
+import { linearView } from "./linear-bits";
 import { networkOutOfFold } from "./network-oof";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
-const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
+// linearBits joins the key only when it differs from hashBits (older caches stay valid).
+const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, ...(o.linearBits === o.hashBits ? {} : { linearBits: o.linearBits }), folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
 
 /** The linear model's out-of-fold scores. `dataset` builds (or returns) the sentence matrix when the cache misses; by default from `contracts`. */
 export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits)): OutOfFold {
@@ -18,7 +20,7 @@ export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => 
     return cached;
   }
   const data = dataset();
-  const cv = crossValidate(data, opts.folds, opts, log);
+  const cv = crossValidate(linearView(data, opts.linearBits), opts.folds, opts, log);
   const oof = outOfFold(data, cv);
   log(`first stage: out-of-fold scores cached in ${writeCache(key, oof)}`);
   return oof;

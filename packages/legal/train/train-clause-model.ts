@@ -1,5 +1,5 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
-//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--out=model/clause-model.bin]
+//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--out=model/clause-model.bin]
 // 1. the first stage's two readers (the linear model and the network over the same hashed features)
 //    on every contract but the CI hold-out (isClauseCiHoldout);
 // 2. contract-level cross-validation of both readers on ../shared/data/cuad_train (out-of-fold
@@ -18,6 +18,7 @@ import { isClauseCiHoldout } from "./clause-ci-holdout";
 import { loadCuad } from "./cuad-data";
 import { trainBagNetwork } from "./bag-network-trainer";
 import { mergeBagNetworks } from "./network-ensemble";
+import { linearView } from "./linear-bits";
 import { trainLogistic } from "./logistic-trainer";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
@@ -37,6 +38,7 @@ const opts = {
   epochs: num("epochs", DEFAULT_EXPERIMENT.epochs),
   learningRate: num("lr", DEFAULT_EXPERIMENT.learningRate),
   hashBits: num("hash-bits", DEFAULT_EXPERIMENT.hashBits),
+  linearBits: num("linear-bits", DEFAULT_EXPERIMENT.linearBits),
 };
 const out = path.resolve(import.meta.dirname, "..", arg("out") ?? "model/clause-model.bin");
 
@@ -50,7 +52,7 @@ const dataset = () => (built ??= buildDataset(loadCuad(), opts.hashBits));
 const data = dataset();
 const held = new Set(data.contracts.map((c, k) => (isClauseCiHoldout(c.file) ? k : -1)).filter((k) => k >= 0));
 const all = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => !held.has(data.contractOf[i]!));
-const w = trainLogistic(data, all, opts);
+const w = trainLogistic(linearView(data, opts.linearBits), all, opts);
 // The network readers (one per seed) merge into one wider network: its logit is their mean.
 const network = mergeBagNetworks(Array.from({ length: opts.networkMembers }, (_, k) => trainBagNetwork(data, all, { ...opts.network, seed: opts.network.seed + k })));
 log(`first stage fitted on ${data.contracts.length - held.size} contracts (${all.length} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -60,6 +62,7 @@ log(report);
 const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held.has(k), mix);
 const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
+  linearBits: opts.linearBits,
   categories: data.categories,
   bias: w.bias,
   hashed: w.hashed,

@@ -95,6 +95,26 @@ describe("ClauseModel", () => {
     expect(() => ClauseModel.fromBytes(bytes.subarray(0, bytes.length - 5), "y.bin")).toThrow(ClauseModelError);
     expect(() => ClauseModel.fromBytes(bytes.subarray(0, bytes.length - 5), "y.bin")).toThrow(/truncated or corrupt/);
   });
+
+  it("reads a linear table smaller than the hash range as that table repeated (row = bucket mod 2^linearBits)", () => {
+    let seed = 5;
+    const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const small = Float32Array.from({ length: (1 << 8) * C }, () => 3 * r());
+    const common = { hashBits: 10, categories: CUAD_CATEGORIES, bias: Float32Array.from({ length: C }, r), rules: Float32Array.from({ length: C * C }, r), calibrationA: new Float32Array(C).fill(1), calibrationB: new Float32Array(C), meta: {} };
+    const compact = ClauseModel.fromBytes(ClauseModel.fromWeights({ ...common, linearBits: 8, hashed: small }).toBytes());
+    const tiled = ClauseModel.fromWeights({ ...common, hashed: Float32Array.from({ length: (1 << 10) * C }, (_, i) => small[i % ((1 << 8) * C)]!) });
+    expect(compact.linearBits).toBe(8);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const x = features(text);
+        const a = compact.predict(x);
+        const b = tiled.predict(x);
+        for (let c = 0; c < C; c++) expect(a[c]).toBeCloseTo(b[c]!, 6);
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => ClauseModel.fromWeights({ ...common, linearBits: 8, hashed: new Float32Array((1 << 9) * C) })).toThrow(/expected 2\^8/);
+  });
 });
 
 /** A contract of `n` sentences in `clauses` clauses with random first-stage scores. */

@@ -10,6 +10,11 @@ const MAGIC = "BEARCLM1";
 /** What a trained clause model is made of (float weights; the file stores the hashed ones as int8). */
 export interface ClauseModelWeights {
   readonly hashBits: number;
+  /**
+   * The linear reader's table has 2^linearBits rows (≤ hashBits): it reads feature b as row
+   * b & (2^linearBits − 1), duplicates summed, as in training. Absent: hashBits.
+   */
+  readonly linearBits?: number;
   readonly categories: readonly CuadCategory[];
   /** Per category. */
   readonly bias: Float32Array;
@@ -52,6 +57,8 @@ interface FileHeader {
   /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
   readonly network?: { readonly bucketBits: number; readonly hidden: number };
   readonly hashBits: number;
+  /** The linear table's rows are 2^linearBits (absent: hashBits). */
+  readonly linearBits?: number;
   readonly categories: readonly string[];
   readonly ruleCategories: readonly string[];
   readonly meta: Record<string, unknown>;
@@ -65,6 +72,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  */
 export class ClauseModel {
   readonly hashBits: number;
+  readonly linearBits: number;
   readonly categories: readonly CuadCategory[];
   readonly meta: Readonly<Record<string, unknown>>;
   private readonly bias: Float32Array;
@@ -76,8 +84,9 @@ export class ClauseModel {
   private readonly stack: StackWeights | undefined;
   private readonly network: { readonly weights: QuantisedBagNetwork; readonly blend: FirstStageBlend } | undefined;
 
-  private constructor(parts: { hashBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
+  private constructor(parts: { hashBits: number; linearBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
     this.hashBits = parts.hashBits;
+    this.linearBits = parts.linearBits;
     this.categories = parts.categories;
     this.meta = parts.meta;
     this.bias = parts.bias;
@@ -108,7 +117,9 @@ export class ClauseModel {
     for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
     const hashed = new Int8Array(w.hashed.length);
     for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round(w.hashed[i]! / scale[i % C]!);
-    return new ClauseModel({ hashBits: w.hashBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
+    const linearBits = w.linearBits ?? w.hashBits;
+    if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
+    return new ClauseModel({ hashBits: w.hashBits, linearBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -123,7 +134,9 @@ export class ClauseModel {
     if (header.ruleCategories.join("|") !== CUAD_CATEGORIES.join("|")) fail("its rule features do not match this version's CUAD categories");
     const C = categories.length;
     const R = header.ruleCategories.length;
-    const H = 1 << header.hashBits;
+    const linearBits = header.linearBits ?? header.hashBits;
+    if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > header.hashBits) fail(`linearBits ${String(header.linearBits)} is out of range 8–${header.hashBits}`);
+    const H = 1 << linearBits;
     const S = header.version >= 2 ? (header.stack?.features ?? 0) : 0;
     if (S > 0 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
     const net = header.version === 3 ? header.network : undefined;
@@ -155,6 +168,7 @@ export class ClauseModel {
     }
     return new ClauseModel({
       hashBits: header.hashBits,
+      linearBits,
       categories,
       meta: header.meta ?? {},
       bias: f.subarray(0, C),
@@ -176,6 +190,7 @@ export class ClauseModel {
       ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: this.stack.mix }) } } : {}),
       ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
       hashBits: this.hashBits,
+      ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
       categories: this.categories,
       ruleCategories: CUAD_CATEGORIES,
       meta: { ...this.meta },
@@ -221,8 +236,9 @@ export class ClauseModel {
     const C = this.categories.length;
     const z = Float32Array.from(this.bias);
     const tmp = new Float32Array(C);
+    const mask = (1 << this.linearBits) - 1;
     for (let k = 0; k < x.indices.length; k++) {
-      const base = x.indices[k]! * C;
+      const base = (x.indices[k]! & mask) * C;
       for (let c = 0; c < C; c++) tmp[c]! += this.hashed[base + c]!;
     }
     for (let c = 0; c < C; c++) z[c]! += tmp[c]! * this.scale[c]! * x.value;
