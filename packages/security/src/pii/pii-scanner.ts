@@ -24,6 +24,7 @@ import { keepLegalText, type LegalTextMemo, type LegalTextOptions } from "./lega
 import { withRepeatedMentions } from "./repeated-mentions";
 import { typeShortNames } from "./short-name-types";
 import { assessRisk, type RiskAssessment } from "./risk";
+import { forgetTextRuns } from "./text-runs";
 
 export interface PiiScannerOptions {
   /** Findings scoring below this are dropped (default 0.4, as Presidio). */
@@ -162,6 +163,14 @@ export class PiiScanner {
   /** Every finding above the minimum score, overlaps resolved, sorted by offset. */
   scan(text: string): PiiFinding[] {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
+    try {
+      return this.#scan(text);
+    } finally {
+      forgetTextRuns(); // the runs the recognizers shared hold the text: let it go
+    }
+  }
+
+  #scan(text: string): PiiFinding[] {
     const all: PiiFinding[] = [];
     for (const r of this.recognizers) {
       for (const f of r.recognize(text)) {

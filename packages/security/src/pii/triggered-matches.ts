@@ -24,17 +24,31 @@ function sticky(pattern: RegExp): RegExp {
   return s;
 }
 
-export function* triggeredMatches(text: string, pattern: RegExp, trigger: Trigger): Generator<RegExpExecArray> {
-  const tried = sticky(pattern);
-  const unicode = pattern.unicode || pattern.flags.includes("v");
+export function triggeredMatches(text: string, pattern: RegExp, trigger: Trigger): Generator<RegExpExecArray> {
+  return matchesAt(text, pattern, triggerPositions(text, trigger));
+}
+
+/** The positions a trigger names, one per match, even inside another trigger match. */
+export function* triggerPositions(text: string, trigger: Trigger): Generator<number> {
   const t = trigger.regex;
-  let next = 0; // the global search would continue here
-  let last = -1; // the last position tried
   t.lastIndex = 0;
   for (let hit = t.exec(text); hit; hit = t.exec(text)) {
-    // every trigger position, even inside another trigger match
     t.lastIndex = hit.index + 1;
-    const at = trigger.at ? trigger.at(hit) : hit.index;
+    yield trigger.at ? trigger.at(hit) : hit.index;
+  }
+}
+
+/**
+ * A pattern's matches over a whole text, tried (sticky) only at the given positions (ascending; repeats and
+ * positions inside an earlier match are passed over): the matches of `text.matchAll(pattern)` provided every
+ * position where `pattern` can match is given.
+ */
+export function* matchesAt(text: string, pattern: RegExp, positions: Iterable<number>): Generator<RegExpExecArray> {
+  const tried = sticky(pattern);
+  const unicode = pattern.unicode || pattern.flags.includes("v");
+  let next = 0; // the global search would continue here
+  let last = -1; // the last position tried
+  for (const at of positions) {
     if (at < next || at <= last || at > text.length) continue;
     last = at;
     tried.lastIndex = at;
@@ -89,5 +103,22 @@ export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, 
       yield m;
     }
     trigger.lastIndex = Math.max(end, hit.index + 1); // the rest of this segment needs no second look
+  }
+}
+
+/**
+ * segmentMatches with the trigger's starts given as positions (ascending): the pattern runs on each segment holding
+ * one of them, once.
+ */
+export function* segmentMatchesAt(text: string, pattern: RegExp, positions: Iterable<number>, cut: Cut): Generator<RegExpExecArray> {
+  let done = -1; // the end of the last segment searched
+  for (const at of positions) {
+    if (at < done) continue;
+    const [start, end] = segmentAround(text, at, cut);
+    for (const m of text.slice(start, end).matchAll(pattern)) {
+      m.index += start;
+      yield m;
+    }
+    done = Math.max(end, at + 1);
   }
 }

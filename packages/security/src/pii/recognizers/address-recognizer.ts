@@ -1,7 +1,18 @@
 import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
 import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
-import { triggeredMatches, type Trigger } from "../triggered-matches";
+import { matchesAt, triggerPositions, type Trigger } from "../triggered-matches";
+import {
+  afterPrepositions,
+  cueStarts,
+  inlineEuroStarts,
+  lineNumberStarts,
+  lowerPlaceCueStarts,
+  placeCueStarts,
+  postBoxStarts,
+  streetNumberStarts,
+  streetPrefixStarts,
+} from "./address-anchors";
 import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { textBefore } from "./whole-words";
@@ -164,8 +175,11 @@ const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ 
 // a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
 const CITY_STATE_ZIP = "(?:[ ]?[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
-/** `guard`: a cheap test of something the pattern needs; a text without it is not searched. */
-const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
+/**
+ * `guard`: a cheap test of something the pattern needs; a text without it is not searched. `starts`: every position
+ * where the pattern can match (it is tried only there).
+ */
+const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp; readonly starts?: (text: string) => Iterable<number> }[] = [
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
@@ -173,11 +187,13 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
       "gu",
     ),
     score: 0.75,
+    starts: streetNumberStarts,
   },
   // P.O. Box 149 / PSC 6293, Box 8158 APO AP 04336 / Unit 4719 Box 7394 DPO AP 70942
   {
     regex: /\b(?:P\s?\.?\s?O\s?\.?\s?Box|Post Office Box|PSC|Unit|CMR)\s+\d+(?:,?\s+Box\s+\d+)?(?:\s*\n?\s*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5})?/gi,
     score: 0.8,
+    starts: postBoxStarts,
   },
   // US military ship addresses: "USNS Bergman\nFPO AP 93757"
   {
@@ -198,8 +214,6 @@ const LOWER_PLACE_CUE =
   /\b(?:lives?|living|located|based|born|grew up|moved|flew|travell?ed|relocated|returned|arrived|resides?|stationed) (?:in|to|at|from) (\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]{2,})?)(?![\p{L}])/gu;
 /** A word in capitals (a town as written on envelopes) after a place preposition. */
 const CAPS_TOWN = /(?=\p{Lu}{4})(?<=\b(?:in|at|to|from|near)\s)(\p{Lu}{4,}(?:[ -]\p{Lu}{2,}){0,2})(?![\p{L}\p{N}])/gu;
-/** Right after the place prepositions of CAPS_TOWN and TOWN_POSTCODE (any case of the first letter: a superset). */
-const AFTER_PREPOSITION: Trigger = { regex: /(?:[Ii]n|[Aa]t|[Tt]o|[Ff]rom|[Nn]ear)\s/g, at: (m) => m.index + m[0].length };
 /** One to three capitalised words on a line of their own, then a country line. */
 const TOWN_ABOVE_COUNTRY = /(?:^|\n)[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})[ \t]*\n[^\p{L}\p{N}\n]{0,6}(\p{Lu}[\p{L} ]{2,40}(?:\s+\d[\d -]*)?)[ \t]*(?=\n|$)/gu;
 
@@ -237,12 +251,6 @@ const INLINE_EURO = /(?=\d)(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p
 /** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
 const ZIP_CUE = /\b(?:zip|postal|post)\s*code\s*(?:is|:)?\s+(\d{3,5}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b/gi;
 
-/** The patterns searched through a trigger, with it (for tests: the trigger must name every place a match starts). */
-export const TRIGGERED_PATTERNS: readonly (readonly [string, RegExp, Trigger])[] = [
-  ["PREFIX_STREET", PREFIX_STREET, PREFIX_STREET_START],
-  ["CAPS_TOWN", CAPS_TOWN, AFTER_PREPOSITION],
-  ["TOWN_POSTCODE", TOWN_POSTCODE, AFTER_PREPOSITION],
-];
 
 /** What usually introduces an address ("lives at", "address is", "send it to"…). */
 const CUE =
@@ -250,6 +258,26 @@ const CUE =
 /** Where an address that follows a cue ends. */
 const CUE_END =
   /(?<=\d{4,5})\.(?=\s)|(?<=\b\d{5}(?:-\d{4})?)(?=,?\s+(?:and|or|with|to|for|as|by|in|which|who)\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+|hereinafter\b[^"“()\n]{0,30})?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+
+/** PREFIX_STREET's starts: its words among the text's runs, or (letters folding into them) its trigger. */
+const prefixStreetStarts = (text: string): Iterable<number> =>
+  streetPrefixStarts(text) ?? triggerPositions(text, PREFIX_STREET_START);
+
+/**
+ * The patterns tried only where the text's word runs say they may start, with those positions (for tests: they must
+ * name every place a match starts).
+ */
+export const ANCHORED_PATTERNS: readonly (readonly [string, RegExp, (text: string) => Iterable<number>])[] = [
+  ["PREFIX_STREET", PREFIX_STREET, prefixStreetStarts],
+  ["CAPS_TOWN", CAPS_TOWN, afterPrepositions],
+  ["TOWN_POSTCODE", TOWN_POSTCODE, afterPrepositions],
+  ["INLINE_EURO", INLINE_EURO, inlineEuroStarts],
+  ["PLACE_CUE", PLACE_CUE, placeCueStarts],
+  ["LOWER_PLACE_CUE", LOWER_PLACE_CUE, lowerPlaceCueStarts],
+  ["CUE", CUE, cueStarts],
+  ["EURO_LINE", EURO_LINE, lineNumberStarts],
+  ...PATTERNS.flatMap(({ regex, starts }, i) => (starts ? [[`PATTERNS[${i}]`, regex, starts] as const] : [])),
+];
 
 const ADDRESS_WORDS = /^(?:apt|suite|ste|unit|box|de|do|da|la|del|van|von|str|ul|u|st|nan|and|the|of|street|road|avenue|lane|drive|way|place|court)\.?$/;
 /** Offset where two consecutive everyday lower-case English words start, or -1. */
@@ -294,22 +322,21 @@ export class AddressRecognizer implements Recognizer {
     for (const p of PATTERNS) {
       if (p.guard && !p.guard.test(text)) continue;
       p.regex.lastIndex = 0;
-      for (const m of text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
+      for (const m of p.starts ? matchesAt(text, p.regex, p.starts(text)) : text.matchAll(p.regex)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: p.score, recognizer: this.name });
     }
     // "Frisco, Texas 75034", "Las Vegas, NV 89169": a US town line without its street, found from the state and ZIP back
     for (const t of townLines(text)) out.push({ type: "ADDRESS", start: t.start, end: t.end, score: 0.7, recognizer: this.name });
-    for (const m of text.matchAll(EURO_LINE)) {
+    for (const m of matchesAt(text, EURO_LINE, lineNumberStarts(text))) {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     }
-    for (const m of text.matchAll(INLINE_EURO)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of matchesAt(text, INLINE_EURO, inlineEuroStarts(text))) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of text.matchAll(ZIP_CUE)) {
       const zip = m[1] ?? "";
       const start = m.index + m[0].lastIndexOf(zip);
       out.push({ type: "ADDRESS", start, end: start + zip.length, score: 0.6, recognizer: this.name });
     }
-    CUE.lastIndex = 0;
-    for (const m of text.matchAll(CUE)) {
+    for (const m of matchesAt(text, CUE, cueStarts(text))) {
       // "the corner of A and B" is itself the address
       const corner = /^corner of/i.test(m[0]) ? (/\bthe\s+$/i.test(textBefore(text, m.index, 4)) ? m.index - 4 : m.index) : -1;
       const start = m.index + m[0].length;
@@ -330,7 +357,7 @@ export class AddressRecognizer implements Recognizer {
       if (words.length > 16 || !words.slice(0, 4).some((w) => /\d/.test(w))) continue;
       out.push({ type: "ADDRESS", start: corner >= 0 ? corner : start, end: start + span.length, score: 0.7, recognizer: this.name });
     }
-    for (const m of triggeredMatches(text, PREFIX_STREET, PREFIX_STREET_START)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
+    for (const m of matchesAt(text, PREFIX_STREET, prefixStreetStarts(text))) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of UNIT_LINE.test(text) ? text.matchAll(LINE_ABOVE_UNIT) : []) {
       let line = m[1] ?? "";
       let start = m.index + m[0].lastIndexOf(line);
@@ -376,8 +403,7 @@ export class AddressRecognizer implements Recognizer {
         }
       }
     }
-    PLACE_CUE.lastIndex = 0;
-    for (const m of text.matchAll(PLACE_CUE)) {
+    for (const m of matchesAt(text, PLACE_CUE, placeCueStarts(text))) {
       const place = m[1];
       if (!place) continue;
       const start = m.index + m[0].lastIndexOf(place);
@@ -385,7 +411,7 @@ export class AddressRecognizer implements Recognizer {
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
     }
     // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
-    for (const m of triggeredMatches(text, TOWN_POSTCODE, AFTER_PREPOSITION)) {
+    for (const m of matchesAt(text, TOWN_POSTCODE, afterPrepositions(text))) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/).filter((w) => !/^(?:de|da|do|di|del|la|le|los|las|am|an|im|sur|upon|on)$/i.test(w));
       if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
@@ -395,7 +421,7 @@ export class AddressRecognizer implements Recognizer {
       extended.push({ type: "LOCATION", start, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
     }
     // lower-case text: "my friend lives in harburg", "we returned to kiel"
-    for (const m of text.matchAll(LOWER_PLACE_CUE)) {
+    for (const m of matchesAt(text, LOWER_PLACE_CUE, lowerPlaceCueStarts(text))) {
       const [first = "", second] = (m[1] ?? "").split(" ");
       const place = second !== undefined && !isEnglishWord(second) && !isNotAName(second) ? `${first} ${second}` : first;
       if (isEnglishWord(first) || isNotAName(first)) continue;
@@ -404,7 +430,7 @@ export class AddressRecognizer implements Recognizer {
     }
     // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
     const acronyms = new Map<string, boolean>();
-    for (const m of triggeredMatches(text, CAPS_TOWN, AFTER_PREPOSITION)) {
+    for (const m of matchesAt(text, CAPS_TOWN, afterPrepositions(text))) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/);
       if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;

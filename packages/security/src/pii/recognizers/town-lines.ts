@@ -3,6 +3,8 @@
 // ("18 Windsor Ridge, Tarrytown, New York 10591"). Tokenised text (the SEC filings: "Tarrytown , New York 10591",
 // "92799 - 5125") is read the same way.
 import { isCommonWord } from "./lexicons";
+import { textRuns } from "../text-runs";
+import { segmentMatchesAt } from "../triggered-matches";
 
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
@@ -12,7 +14,7 @@ const ZIP = "\\d{5}(?:[ ]?-[ ]?\\d{4})?(?!\\d)";
  * What follows a town: a comma and a state (name or code) and a ZIP; a state code and a ZIP without the comma; a
  * province code and a Canadian postcode. A space may stand before the comma (tokenised text).
  */
-const STATE_POSTCODE = new RegExp(
+export const STATE_POSTCODE = new RegExp(
   `[ ]?,[ \\t]*(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ \\t]+${ZIP}` +
     `|[ \\t](${US_STATES})[ \\t]+${ZIP}` +
     `|(?:[ ]?,)?[ \\t]+(?:${PROVINCES})[ \\t]+[A-Z]\\d[A-Z][ ]?\\d[A-Z]\\d(?![\\p{L}\\p{N}])`,
@@ -40,11 +42,33 @@ function streetLineAbove(text: string, at: number, street: string): boolean {
   return words.length >= 2 && !words.every((w) => isCommonWord(w.toLowerCase()));
 }
 
+/**
+ * The digits every STATE_POSTCODE match holds: a run of five or more (a ZIP), or one between two capitals (a
+ * Canadian postcode's "V5A"). No match crosses a line, so only the lines holding one are searched.
+ */
+export function postcodeDigits(text: string): number[] {
+  const d = textRuns(text).digits;
+  const out: number[] = [];
+  for (let k = 0; k < d.count; k++) {
+    const start = d.starts[k] as number;
+    const end = d.ends[k] as number;
+    if (end - start >= 5) out.push(start);
+    else if (end - start === 1 && start > 0) {
+      const a = text.charCodeAt(start - 1);
+      const b = text.charCodeAt(end);
+      if (a >= 65 && a <= 90 && b >= 65 && b <= 90) out.push(start);
+    }
+  }
+  return out;
+}
+
+/** STATE_POSTCODE's matches, searched only on the lines holding its digits (for tests). */
+export const statePostcodes = (text: string): Iterable<RegExpExecArray> => segmentMatchesAt(text, STATE_POSTCODE, postcodeDigits(text), "line");
+
 /** Spans of town lines (with the street before them when there is one). */
 export function townLines(text: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
-  STATE_POSTCODE.lastIndex = 0;
-  for (const m of text.matchAll(STATE_POSTCODE)) {
+  for (const m of statePostcodes(text)) {
     const town = TOWN_BEFORE.exec(text.slice(Math.max(0, m.index - 200), m.index));
     if (!town) continue;
     const code = m[1];

@@ -1,0 +1,68 @@
+import fc from "fast-check";
+import { forgetTextRuns, textRuns } from "../text-runs";
+import { matchesAt } from "../triggered-matches";
+import { ANCHORED_PATTERNS } from "./address-recognizer";
+import { STATE_POSTCODE, statePostcodes } from "./town-lines";
+import { asciiLowerHash } from "../text-hash";
+
+const key = (ms: Iterable<RegExpExecArray>): string[] => [...ms].map((m) => `${m.index}:${m[0]}:${m.slice(1).join("|")}`);
+
+// Pieces that start, continue or break the patterns: place prepositions and cue words in several cases, words that
+// hold them ("within", "Tommy"), street-type words (with the case-folding letters ſ and K, and ß), labels at line
+// starts, towns in capitals, postcodes, words of other scripts, line breaks, colons, underscores and digits touching words.
+const pieces = [
+  "in", "In", "IN", "at", "At", "to", "To", "from", "near", "Near", "into", "within", "that", "is", "it", "address", "Address:", "address:",
+  "ADDRESS", "lives", "lives at", "living", "Living at", "located", "situated at", "sent to", "send it to", "shipped to", "drops me off at",
+  "returned to", "moved to", "meet me at", "is at", "corner of", "the corner of", "billing address with", "user:", "it is", "mailed to", "born",
+  "grew up", "flew", "travelled", "traveled", "relocated", "stationed", "resides", "am", "was", "were", "vacationing", "trip", "arrived",
+  "Where:", "City :", "Country", "ZIP:", "Zip", "Postcode:", "Postal code:", "State:", "Region", "ul.", "UL", "via", "Via", "viale", "rue",
+  "Rua", "aV", "oſ", "C/", "c/", "straße", "STRASSE", "ſtrada", "Platz", "\u212Aiel", "ESPOO", "KATRINEHOLM", "ÖVERTURINGEN", "ACSI",
+  "NEW-YORK", "SÃO PAULO", "Acquapendente", "Quinta de São Tiago", "harburg", "kiel", "de", "la", "1021", "3610-114", "840 24", "12-345",
+  "4844", "07576", "53", "41a", "7/2", "12%", "percent", "years", "Miła", "Coste", "delle", "Magasinsgatan", "St.", "Λεωφόρος", "𝒜", "_", "5",
+  "é", "P.O. Box 149", "PO Box 7", "POBox 12", "p o box 3", "Post Office Box 9", "PSC 6293, Box 8158", "Unit 4719", "CMR 4",
+  "3003 Tasman Drive", "18-20 Main Street", "x12 Oak Rd", "Ste. 200", ", CA 95054", " NY 10591", "Texas 75034", ", New York 10591-1234",
+  "BC V5A 1V3", "  •• •28030 Edeby 55", "\t-- -12 Rue Main 4,", "• 28030 Edeby 55", "ON K1A0B1", "OR 97201", "92799 - 5125", "123456", "A1B", "23100 Ilichova 23", "07576 Magasinsgatan 7 St.", "12 Rue Main 4", ",", ".", ":", "(", ")", " ", "  ", "\n", "\t", " \t", "-", "’", "'",
+];
+const text = fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).chain((ps) => fc.constantFrom(" ", "", "\n", "  ", "\t").map((sep) => ps.join(sep)));
+
+describe("the address patterns tried at their anchors find what a global search finds", () => {
+  afterEach(() => forgetTextRuns());
+
+  it.each(ANCHORED_PATTERNS)("%s", (_name, pattern, positions) => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(key(matchesAt(t, pattern, positions(t)))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("STATE_POSTCODE, on the lines holding its digits", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(key(statePostcodes(t))).toEqual(key(t.matchAll(STATE_POSTCODE)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("textRuns", () => {
+  it("reads the runs of ASCII letters and digits of the text last asked about", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => {
+        for (const t of [a, b, a]) {
+          const { words, digits } = textRuns(t);
+          for (const [runs, re] of [[words, /[A-Za-z]+/g], [digits, /[0-9]+/g]] as const) {
+            const expected = [...t.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
+            expect(Array.from({ length: runs.count }, (_, k) => [runs.starts[k], runs.ends[k]])).toEqual(expected);
+          }
+          expect(Array.from(words.hashes.subarray(0, words.count))).toEqual(
+            Array.from({ length: words.count }, (_, k) => asciiLowerHash(t, words.starts[k] as number, words.ends[k] as number) | 0),
+          );
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,147 @@
+// Where the address recognizer's cue patterns may match, read from the text's ASCII word runs (one pass shared with
+// the other recognizers) instead of searching each pattern's opening words over the whole text. Each function names
+// a superset of the positions where its pattern can start: the pattern itself, tried there, decides.
+import { charClasses, LETTER, NUMBER } from "../char-classes";
+import { AsciiWordSet, textRuns } from "../text-runs";
+import { isSpaceAt } from "../triggered-matches";
+
+const PREPOSITIONS = new AsciiWordSet(["in", "at", "to", "from", "near"]);
+/**
+ * Right after "in", "at", "to", "from" or "near" (any case) and one whitespace character: where CAPS_TOWN and
+ * TOWN_POSTCODE can start (their look-behind is `\b(?:in|at|to|from|near)\s`, ASCII word boundary).
+ */
+export function afterPrepositions(text: string): number[] {
+  const w = textRuns(text).words;
+  const out: number[] = [];
+  for (const k of PREPOSITIONS.indexesIn(w)) {
+    const end = w.ends[k] as number;
+    if (end < text.length && isSpaceAt(text, end)) out.push(end + 1);
+  }
+  return out;
+}
+
+const STREET_PREFIXES = new AsciiWordSet([
+  "ul", "al", "pl", "os", "rue", "via", "viale", "vicolo", "piazza", "corso", "calle", "avenida", "avda", "av", "rua", "travessa", "largo",
+  "strada", "gasse", "platz", "c",
+]);
+/** Characters a case-insensitive Unicode pattern reads as (or with) the letters of a street prefix: "ſ", Kelvin "K", "ß", "ẞ". */
+const FOLDING_INTO_PREFIXES = /[\u017F\u212A\u00DF\u1E9E]/;
+/**
+ * Where PREFIX_STREET can start: a run of ASCII letters that is a street-type word ("ul", "Via", "C" of "C/"). The
+ * pattern is case-insensitive and Unicode, so "ſ" and the Kelvin sign stand for "s" and "k", and "straße" holds a
+ * letter outside ASCII: a text holding one of those is left to the regular expression trigger (undefined).
+ */
+export function streetPrefixStarts(text: string): number[] | undefined {
+  if (FOLDING_INTO_PREFIXES.test(text)) return undefined;
+  const w = textRuns(text).words;
+  return STREET_PREFIXES.indexesIn(w).map((k) => w.starts[k] as number);
+}
+
+const CUE_WORDS = new AsciiWordSet([
+  "address", "addresses", "lives", "living", "resides", "residing", "located", "situated", "arrived", "sent", "send", "ship", "shipped", "deliver",
+  "delivered", "drop", "drops", "return", "returned", "moved", "meet", "is", "corner", "billing", "user", "it", "mail", "mailed",
+]);
+/** Where CUE can start: its first word (each alternative's first word is followed by a space or a colon). */
+export function cueStarts(text: string): number[] {
+  const w = textRuns(text).words;
+  return CUE_WORDS.indexesIn(w).map((k) => w.starts[k] as number);
+}
+
+const PLACE_CUE_VERBS = new AsciiWordSet([
+  "live", "lives", "living", "located", "based", "born", "grew", "moved", "flew", "traveled", "travelled", "relocated", "stationed", "reside",
+  "resides", "am", "was", "were", "vacation", "vacationing", "trip",
+]);
+const PLACE_LABELS = new AsciiWordSet(["where", "city", "country", "town", "zip", "postcode", "postal", "state", "region"]);
+/**
+ * Where PLACE_CUE can start: at a verb of its first alternative, or, for a label ("City:", "Postal code:") that only
+ * spaces and tabs separate from the start of its line, at that line's break (or the start of the text).
+ */
+export function placeCueStarts(text: string): number[] {
+  const w = textRuns(text).words;
+  const out: number[] = [];
+  for (let k = 0; k < w.count; k++) {
+    const h = w.hashes[k] as number;
+    const start = w.starts[k] as number;
+    if (PLACE_CUE_VERBS.has(h)) out.push(start);
+    else if (PLACE_LABELS.has(h)) {
+      let q = start;
+      while (q > 0 && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
+      if (q === 0) out.push(0);
+      else if (text.charCodeAt(q - 1) === 10) out.push(q - 1);
+    }
+  }
+  return out;
+}
+
+const LOWER_PLACE_VERBS = new AsciiWordSet([
+  "live", "lives", "living", "located", "based", "born", "grew", "moved", "flew", "traveled", "travelled", "relocated", "returned", "arrived",
+  "reside", "resides", "stationed",
+]);
+/** Where LOWER_PLACE_CUE can start: at one of its verbs. */
+export function lowerPlaceCueStarts(text: string): number[] {
+  const w = textRuns(text).words;
+  return LOWER_PLACE_VERBS.indexesIn(w).map((k) => w.starts[k] as number);
+}
+
+const INLINE_CUES = new AsciiWordSet(["at", "to", "is", "address"]);
+/** Where INLINE_EURO can start: the digit after "at", "to", "is" or "address" (maybe with a colon) and whitespace. */
+export function inlineEuroStarts(text: string): number[] {
+  const w = textRuns(text).words;
+  const out: number[] = [];
+  const n = text.length;
+  for (const k of INLINE_CUES.indexesIn(w)) {
+    let at = w.ends[k] as number;
+    if (at < n && text.charCodeAt(at) === 58) at++; // "address:"
+    if (at >= n || !isSpaceAt(text, at)) continue;
+    do at++;
+    while (at < n && isSpaceAt(text, at));
+    if (at < n) {
+      const c = text.charCodeAt(at);
+      if (c >= 48 && c <= 57) out.push(at);
+    }
+  }
+  return out;
+}
+
+const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+
+/** Where the street pattern can start: a run of digits after no ASCII word character or hyphen (`(?<![\w-])\d`). */
+export function streetNumberStarts(text: string): number[] {
+  const d = textRuns(text).digits;
+  const out: number[] = [];
+  for (let k = 0; k < d.count; k++) {
+    const start = d.starts[k] as number;
+    const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+    if (before === 45 || (before >= 0 && isAsciiWordChar(before))) continue;
+    out.push(start);
+  }
+  return out;
+}
+
+/**
+ * Where EURO_LINE can start: the start of a line whose first digit follows at most six characters that are no line
+ * break, letter or number.
+ */
+export function lineNumberStarts(text: string): number[] {
+  const d = textRuns(text).digits;
+  const cls = charClasses();
+  const out: number[] = [];
+  for (let k = 0; k < d.count; k++) {
+    const start = d.starts[k] as number;
+    let q = start;
+    while (q > 0 && start - q < 6) {
+      const c = text.charCodeAt(q - 1);
+      if (c === 10 || (cls[c] ?? 0) & (LETTER | NUMBER)) break;
+      q--;
+    }
+    if (q === 0 || text.charCodeAt(q - 1) === 10) out.push(q);
+  }
+  return out;
+}
+
+const BOX_WORDS = new AsciiWordSet(["p", "po", "pobox", "post", "psc", "unit", "cmr"]);
+/** Where the postal box pattern can start: "P" of "P.O. Box", "PO", "POBox", "Post", "PSC", "Unit", "CMR" (any case). */
+export function postBoxStarts(text: string): number[] {
+  const w = textRuns(text).words;
+  return BOX_WORDS.indexesIn(w).map((k) => w.starts[k] as number);
+}
