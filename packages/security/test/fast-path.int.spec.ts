@@ -8,7 +8,8 @@ import type { PiiFinding, Recognizer } from "../src/pii/pii-types";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { keepLegalText } from "../src/pii/legal-text";
 import { AddressRecognizer } from "../src/pii/recognizers/address-recognizer";
-import { PhoneRecognizer } from "../src/pii/recognizers/phone-recognizer";
+import { digitWindows, PhoneRecognizer } from "../src/pii/recognizers/phone-recognizer";
+import { digitWindows as referenceDigitWindows } from "./support/reference/digit-windows";
 import { lexicon } from "../src/pii/recognizers/compromise-nlp";
 import { keepLegalText as referenceKeepLegalText } from "./support/reference/legal-text";
 import { withRepeatedMentions } from "../src/pii/repeated-mentions";
@@ -119,6 +120,21 @@ describe("fast paths report what the whole-text recognizers reported", () => {
       }),
       { numRuns: 600 },
     );
+  });
+
+  it("digitWindows reads the same windows from the shared digit runs as it read character by character", () => {
+    const lineWord = fc.constantFrom(
+      ...phones, "2/20/2009", "$1,000,000", "12:30", "1944158", "11-Feb-17", "6020040309575", "٠١٢٣٤٥", "１２３", "²", "Tel", "and", "x", "(", ")",
+      "-", "/", ".", "~", "\u2013", "\u00A0", "1", "22", "333", "4444", "55555", "123456", " ", "  ", "     ", "\n", "\n\n", "\r\n",
+    );
+    const doc = fc.array(lineWord, { maxLength: 40 }).chain((ws) => fc.constantFrom("", " ", "-", "\n", " - ").map((sep) => ws.join(sep)));
+    fc.assert(
+      fc.property(doc, (t) => {
+        expect(digitWindows(t)).toEqual(referenceDigitWindows(t));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const t of realTexts()) expect(digitWindows(t)).toEqual(referenceDigitWindows(t));
   });
 
   it("keepLegalText gives the same result, with names found and without (a structured-only scan)", () => {

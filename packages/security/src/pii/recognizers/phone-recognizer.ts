@@ -1,5 +1,6 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { contextMatcher, enhance, hasContext } from "../context";
+import { textRuns, type TextRuns } from "../text-runs";
 import type { PiiFinding, Recognizer } from "../pii-types";
 
 const PHONE_CONTEXT = contextMatcher([
@@ -108,26 +109,99 @@ function linePieces(text: string, start: number, end: number): [number, number][
  * a contract has no such piece: amounts ("$1,000,000"), dates and section numbers are not joined that way.
  */
 export function digitWindows(text: string): { readonly offset: number; readonly text: string }[] {
-  const lines: { start: number; end: number; digits: number; run: number }[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const nl = text.indexOf("\n", start);
-    const end = nl < 0 ? text.length : nl;
-    lines.push({ start, end, ...digitRun(text, start, end) });
-    if (nl < 0) break;
-    start = nl + 1;
-  }
+  const runs = textRuns(text);
+  const lines = runs.otherNumbers ? linesByScan(text) : linesWithDigits(text, runs.digits);
   const out: { offset: number; text: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line || line.run < MIN_VALID_DIGITS) continue;
+    const line = lines[i] as DigitLine;
+    if (line.run < MIN_VALID_DIGITS) continue;
     const here = line.digits;
-    if (here + (lines[i + 1]?.digits ?? 0) < 7 && here + (lines[i - 1]?.digits ?? 0) < 7) continue;
+    const next = lines[i + 1]?.number === line.number + 1 ? (lines[i + 1] as DigitLine).digits : 0;
+    const prev = lines[i - 1]?.number === line.number - 1 ? (lines[i - 1] as DigitLine).digits : 0;
+    if (here + next < 7 && here + prev < 7) continue;
     for (const [from, to] of linePieces(text, line.start, line.end)) {
       if (digitRun(text, from, to).run >= MIN_VALID_DIGITS) out.push({ offset: from, text: text.slice(from, to) });
     }
   }
   return out;
+}
+
+/** A line [start, end) of a text, its number (from 0), its ASCII digits and its longest joined block (digitRun). */
+interface DigitLine {
+  readonly number: number;
+  readonly start: number;
+  readonly end: number;
+  readonly digits: number;
+  readonly run: number;
+}
+
+/** Every line, each read character by character (the text holds digits outside ASCII). */
+function linesByScan(text: string): DigitLine[] {
+  const lines: DigitLine[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    lines.push({ number: lines.length, start, end, ...digitRun(text, start, end) });
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+/**
+ * The lines holding ASCII digits, read from the text's digit runs (a text without other digits): two runs on one
+ * line are joined, as digitRun joins them, when only four or fewer of the finder's punctuation characters stand between.
+ */
+function linesWithDigits(text: string, d: TextRuns["digits"]): DigitLine[] {
+  const lines: DigitLine[] = [];
+  let number = 0;
+  let lineEnd = -1; // end of the current line (before its break), once a run on it is seen
+  let line: { number: number; start: number; end: number; digits: number; run: number } | undefined;
+  let current = 0;
+  let prevEnd = 0;
+  for (let k = 0; k < d.count; k++) {
+    const start = d.starts[k] as number;
+    const end = d.ends[k] as number;
+    if (start > lineEnd) {
+      // a new line: count the breaks since the last run's line
+      if (line) lines.push(line);
+      for (let nl = text.indexOf("\n", lineEnd < 0 ? 0 : lineEnd); nl >= 0 && nl < start; nl = text.indexOf("\n", nl + 1)) number++;
+      const nl = text.indexOf("\n", end);
+      lineEnd = nl < 0 ? text.length : nl;
+      line = { number, start: text.lastIndexOf("\n", start - 1) + 1, end: lineEnd, digits: 0, run: 0 };
+      current = 0;
+    } else if (!joinedByPunctuation(text, prevEnd, start)) current = 0;
+    current += end - start;
+    const l = line as DigitLine & { digits: number; run: number };
+    l.digits += end - start;
+    if (current > l.run) l.run = current;
+    prevEnd = end;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** True when text[from, to) is one to four of the finder's punctuation characters. */
+function joinedByPunctuation(text: string, from: number, to: number): boolean {
+  if (to - from > 4) return false;
+  for (let i = from; i < to; i++) if (!FINDER_PUNCTUATION.has(text[i] ?? "")) return false;
+  return true;
+}
+
+/** Digits of a North American number (NANP, calling code 1): every valid one has ten, after any "1" or "+1". */
+const NANP_DIGITS = 10;
+const PLUS_OR_OTHER_DIGIT = /[+\uFF0B]|(?![0-9])\p{Nd}/u;
+
+/**
+ * False when the finder, assuming a NANP country, surely finds no valid number in `window`: without a plus sign
+ * the finder reads a number as the default country's unless it opens with the IDD prefix "011", so a valid one needs
+ * ten digits joined only by the finder's punctuation. A window with a plus, "011" among its digits, or digits of
+ * another script is left to the finder.
+ */
+export function mayHoldNanpNumber(window: string): boolean {
+  if (digitRun(window, 0, window.length).run >= NANP_DIGITS || PLUS_OR_OTHER_DIGIT.test(window)) return true;
+  return window.replace(/[^0-9]/g, "").includes("011");
 }
 
 /** 123-45-6789 is written like an SSN, never like a phone number. */
@@ -148,10 +222,13 @@ export class PhoneRecognizer implements Recognizer {
   readonly types = ["PHONE"] as const;
   private readonly defaultCountry: CountryCode;
   private readonly extra: readonly CountryCode[];
+  /** The default country is a NANP one ("US", "CA"…): windows without ten joined digits are passed over. */
+  private readonly nanp: boolean;
 
   constructor(options: PhoneRecognizerOptions = {}) {
     this.defaultCountry = options.defaultCountry ?? "US";
     this.extra = options.extraCountries ?? DEFAULT_EXTRA;
+    this.nanp = getCountryCallingCode(this.defaultCountry) === "1";
   }
 
   recognize(text: string): PiiFinding[] {
@@ -163,6 +240,7 @@ export class PhoneRecognizer implements Recognizer {
     const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
     for (const w of digitWindows(text)) {
       let found = answers.get(w.text);
+      if (!found && this.nanp && !mayHoldNanpNumber(w.text)) found = [];
       if (!found) {
         found = findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never).map((f) => ({
           startsAt: f.startsAt,

@@ -1,0 +1,40 @@
+import fc from "fast-check";
+import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
+import { mayHoldNanpNumber } from "./phone-recognizer";
+
+// Digit blocks joined by the finder's punctuation, with plus signs, IDD prefixes written apart ("0 11"), extension
+// labels, digits of other scripts, words and amounts: the finder must find no valid number where the test says none.
+const piece = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[0-9]{1,5}$/) },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(" ", "-", ".", "/", "(", ")", " - ", ") ", "  ", "\u2013", "\u00A0", "~", "[", "]", ",", ":", "x", " ext. ", "#"),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "+", "＋", "011", "0 11", "01 1", "1", "1-", "+1 ", "+44 ", "+43 1234", "٠١٢٣", "１２３", "Tel", "the", "$", "%", "212", "736", "5000",
+      "650", "253", "0000", "555", "020", "7946", "0958",
+    ),
+  },
+);
+const window = fc.array(piece, { maxLength: 16 }).map((ps) => ps.join(""));
+const NANP: readonly CountryCode[] = ["US", "CA"];
+
+describe("mayHoldNanpNumber", () => {
+  it("is true wherever the finder, for a NANP country, finds a valid number", () => {
+    fc.assert(
+      fc.property(window, fc.constantFrom(...NANP), (w, country) => {
+        if (mayHoldNanpNumber(w)) return;
+        const found = findPhoneNumbersInText(w, { defaultCountry: country, extended: false } as never).filter((f) => f.number.isValid());
+        expect(found.map((f) => w.slice(f.startsAt, f.endsAt))).toEqual([]);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it("passes over amounts, dates and short local numbers", () => {
+    for (const w of ["$1,000,000 on 2/15/2008", "call 555-1234", "Section 12.3(a)", "7 Oct 2013, 4654066"]) expect(mayHoldNanpNumber(w)).toBe(false);
+    for (const w of ["(650) 253-0000", "+43 1234", "011 43 1234", "0 11 43 1 2 3 4", "٠١٢٣٤٥٦"]) expect(mayHoldNanpNumber(w)).toBe(true);
+  });
+});
