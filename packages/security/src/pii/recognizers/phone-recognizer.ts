@@ -189,19 +189,24 @@ function joinedByPunctuation(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Digits of a North American number (NANP, calling code 1): every valid one has ten, after any "1" or "+1". */
+/**
+ * Digits of a North American number (NANP, calling code 1): every valid one has ten, after any "1" or "+1", but
+ * Canada's seven-digit universal access numbers ("310" and four digits, libphonenumber's metadata).
+ */
 const NANP_DIGITS = 10;
+const SHORT_NANP_HEADS = ["310"];
 const PLUS_OR_OTHER_DIGIT = /[+\uFF0B]|(?![0-9])\p{Nd}/u;
 
 /**
  * False when the finder, assuming a NANP country, surely finds no valid number in `window`: without a plus sign
  * the finder reads a number as the default country's unless it opens with the IDD prefix "011", so a valid one needs
- * ten digits joined only by the finder's punctuation. A window with a plus, "011" among its digits, or digits of
- * another script is left to the finder.
+ * ten digits joined only by the finder's punctuation, or is a "310" universal access number. A window with a plus,
+ * "011" or "310" among its digits, or digits of another script is left to the finder.
  */
 export function mayHoldNanpNumber(window: string): boolean {
   if (digitRun(window, 0, window.length).run >= NANP_DIGITS || PLUS_OR_OTHER_DIGIT.test(window)) return true;
-  return window.replace(/[^0-9]/g, "").includes("011");
+  const digits = window.replace(/[^0-9]/g, "");
+  return digits.includes("011") || SHORT_NANP_HEADS.some((head) => digits.includes(head));
 }
 
 /** 123-45-6789 is written like an SSN, never like a phone number. */
