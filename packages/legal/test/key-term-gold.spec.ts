@@ -3,7 +3,7 @@
 import { describe, expect, it } from "@jest/globals";
 import type { CuadCategory } from "../src/index";
 import type { CuadContract } from "../train/cuad-data";
-import { emptyTally, goldAliases, goldPartyEntries, partyMatches, score } from "../train/key-term-gold";
+import { emptyTally, goldAliases, goldDate, goldPartyEntries, partyMatches, score } from "../train/key-term-gold";
 
 const contract = (answers: Record<string, string>, highlighted: string[] = []): CuadContract => ({
   file: "x.txt",
@@ -61,5 +61,12 @@ describe("score: the expiry", () => {
     expect(run(dated, "perpetual", true).dates.expiration.ok).toBe(0);
     expect(run(dated, "2020-06-29", true).dates.expiration.ok).toBe(0);
     expect(run(dated, "2020-06-30", false).dates.expiration.ok).toBe(1);
+  });
+
+  it("reads an answer written day first when its first number cannot be a month, and no template", () => {
+    expect(goldDate("6/21/99")).toBe("1999-06-21");
+    expect(goldDate("31/01/2025")).toBe("2025-01-31");
+    expect(goldDate("1/2/2025")).toBe("2025-01-02");
+    expect(goldDate("[]/[]/2004")).toBeUndefined();
   });
 });

@@ -112,14 +112,16 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** "6/21/99" → "1999-06-21"; "perpetual" kept; blanks and "[]/[]/2004" → undefined (not scored). */
+/** "6/21/99" → "1999-06-21" ("31/01/2025", day first, → "2025-01-31"); "perpetual" kept; blanks and "[]/[]/2004" → undefined (not scored). */
 export function goldDate(answer: string | undefined): string | undefined {
   const a = (answer ?? "").trim();
   if (/^perpetual$/i.test(a)) return "perpetual";
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(a);
   if (!m) return undefined;
   const y = m[3]!.length === 2 ? (Number(m[3]) < 50 ? 2000 : 1900) + Number(m[3]) : Number(m[3]);
-  return `${y}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}`;
+  // A few answers are written day first ("31/01/2025"): a first number above 12 can only be the day.
+  const [month, day] = Number(m[1]) > 12 && Number(m[2]) <= 12 ? [m[2]!, m[1]!] : [m[1]!, m[2]!];
+  return `${y}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
 }
 
 export const DATE_FIELDS = [

@@ -7,7 +7,7 @@
 // from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
 import fs from "node:fs";
 import path from "node:path";
-import { byValue, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
+import { byValue, startsFromRanked, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
@@ -33,6 +33,10 @@ const EXPIRY_NEGATIVES = !process.argv.includes("--no-expiry-negatives");
 // The expiry head is listwise: a softmax over a contract's expiry candidates and a "no expiry" choice, trained to put
 // its mass on CUAD's answer (pointwise logistic heads rank each candidate alone; --pointwise-expiry for comparison).
 const LISTWISE_EXPIRY = !process.argv.includes("--pointwise-expiry");
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+// The listwise expiry head's fit (experiments: --expiry-epochs=, --expiry-l2=).
+const EXPIRY_FIT = { epochs: arg("expiry-epochs", EPOCHS), l2: arg("expiry-l2", L2) };
+const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
 const detail = process.argv.includes("--detail") || process.argv.includes("--detail-tune");
@@ -133,7 +137,7 @@ const raw = (w: Float32Array, indices: Int32Array) => {
 };
 
 type Weights = Record<KeyTermHead, Float32Array>;
-const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => (h === "expiration" && LISTWISE_EXPIRY ? fitList(expiryGroups(set), SEED) : fit(examples(set, h), SEED));
+const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => (h === "expiration" && LISTWISE_EXPIRY ? fitList(expiryGroups(set), SEED, EXPIRY_FIT) : fit(examples(set, h), SEED));
 const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fitHead(set, h)])) as Weights;
 
 /** Raw scores of one contract's candidates under the given weights (calibration applied later). */
@@ -271,10 +275,9 @@ log(`candidates built for ${built.length} contracts in ${((performance.now() - t
 // fit on the whole tune part for the held-out part (as at run time) — then the expiry candidates built on them.
 const stageOne = (set: readonly ContractCandidates[]) => ({ agreement: fitHead(set, "agreement"), effective: fitHead(set, "effective") });
 function setStarts(c: ContractCandidates, w: ReturnType<typeof stageOne>): void {
-  const best = (field: "agreement" | "effective") => c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z)[0]?.iso ?? c.ruleDates[field]?.iso;
-  const effective = best("effective");
-  const agreement = best("agreement");
-  setExpiryCandidates(c, { ...(effective ? { effective } : {}), ...(agreement ? { agreement } : {}) }, HASH_BITS);
+  const ranked = (field: "agreement" | "effective") => [...new Set(c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z).map((d) => d.iso))];
+  const starts = startsFromRanked(ranked("effective"), ranked("agreement"), c.ruleDates);
+  setExpiryCandidates(c, RUNNERS_UP ? starts : { ...starts, runnersUp: [] }, HASH_BITS);
 }
 for (const k of FOLDS) {
   const w = stageOne(tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== k));

@@ -2,8 +2,9 @@ import { NUMBER_WORDS_SOURCE, parseNumberWords } from "./number-words";
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const MONTH_SOURCE = "(?:Jan(?:uary|\\.)?|Feb(?:ruary|\\.)?|Mar(?:ch|\\.)?|Apr(?:il|\\.)?|May|June?|July?|Aug(?:ust|\\.)?|Sept?(?:ember|\\.)?|Oct(?:ober|\\.)?|Nov(?:ember|\\.)?|Dec(?:ember|\\.)?)";
-// "17t h" is how some EDGAR conversions break "17th".
-const DAY_SOURCE = `(?:\\d{1,2}\\s?(?:st|nd|rd|th|t\\s?h)?|${NUMBER_WORDS_SOURCE})`;
+// "17t h", "1s t", "2n d", "3r d": how some EDGAR conversions break an ordinal suffix.
+const SUFFIX_SOURCE = "(?:st|nd|rd|th|s\\s?t|n\\s?d|r\\s?d|t\\s?h)";
+const DAY_SOURCE = `(?:\\d{1,2}\\s?${SUFFIX_SOURCE}?|${NUMBER_WORDS_SOURCE})`;
 
 /**
  * Dates as contracts write them. Groups are named so one pattern serves extraction and parsing:
@@ -12,8 +13,9 @@ const DAY_SOURCE = `(?:\\d{1,2}\\s?(?:st|nd|rd|th|t\\s?h)?|${NUMBER_WORDS_SOURCE
  */
 export const DATE_SOURCE = [
   `(?:(?:the|this)\\s+)?(?<dDay>${DAY_SOURCE})\\s+day\\s+of\\s+(?<dMonth>${MONTH_SOURCE})\\s*,?\\s*(?:in\\s+the\\s+year\\s+)?(?<dYear>\\d{4})`,
-  `(?<aMonth>${MONTH_SOURCE})\\s+(?<aDay>\\d{1,2})\\s?(?:st|nd|rd|th)?\\s*,?\\s*(?<aYear>\\d{4})`,
-  `(?<bDay>\\d{1,2})\\s?(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?<bMonth>${MONTH_SOURCE})\\s*,?\\s*(?<bYear>\\d{4})`,
+  // "March 18. 2021": a full stop for the comma, as scanned text has it.
+  `(?<aMonth>${MONTH_SOURCE})\\s+(?<aDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s*[,.]?\\s*(?<aYear>\\d{4})`,
+  `(?<bDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s+(?:of\\s+)?(?<bMonth>${MONTH_SOURCE})\\s*,?\\s*(?<bYear>\\d{4})`,
   `(?<iYear>\\d{4})-(?<iMonth>\\d{2})-(?<iDay>\\d{2})`,
   `(?<nMonth>\\d{1,2})[/.-](?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})`,
 ]

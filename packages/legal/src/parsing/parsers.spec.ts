@@ -21,6 +21,11 @@ describe("parseDate", () => {
     ["December 31st, 2024", "2024-12-31"],
     // EDGAR conversions split the ordinal suffix.
     ["17t h day of February 2016", "2016-02-17"],
+    ["1s t day of June, 2004", "2004-06-01"],
+    ["22n d day of May 2010", "2010-05-22"],
+    ["March 3r d, 2011", "2011-03-03"],
+    // A scan's full stop for the comma.
+    ["March 18. 2021", "2021-03-18"],
   ])("normalises %j to %s", (written, iso) => {
     expect(parseDate(written)).toBe(iso);
   });

@@ -1,5 +1,6 @@
 import type { ContractDocument } from "../../text/contract-document";
 import { spanOf } from "../../text/span";
+import type { IsoDate } from "../../parsing/parse-date";
 import type { DateTerm, KeyDate, KeyDates, Party, RenewalTerm } from "../key-term-types";
 import { DATE_FIELDS, dateCandidates, noExpiryFeatures, type DateCandidate, type DateField, type ModelStarts } from "./date-candidates";
 import { comparableName } from "./candidate-features";
@@ -142,12 +143,18 @@ export function byValue(candidates: readonly DateCandidate[], scores: readonly n
     .map(({ candidate, score }) => ({ candidate, score }));
 }
 
-/** The dates the expiry counts from: the best effective and agreement candidates (the rules' reading when there is none). */
+/** The dates the expiry counts from: the best effective and agreement candidates (the rules' reading when there is none), and each field's runner-up. */
 export function startsOf(scored: Readonly<Partial<Record<DateField, readonly ScoredDate[]>>>, ruleDates: KeyDates): ModelStarts {
-  const iso = (field: "effective" | "agreement") => (scored[field] ?? []).find((s) => s.candidate.iso !== undefined)?.candidate.iso ?? ruleDates[field]?.iso;
-  const effective = iso("effective");
-  const agreement = iso("agreement");
-  return { ...(effective ? { effective } : {}), ...(agreement ? { agreement } : {}) };
+  const ranked = (field: "effective" | "agreement") => [...new Set((scored[field] ?? []).flatMap((s) => (s.candidate.iso === undefined ? [] : [s.candidate.iso])))];
+  return startsFromRanked(ranked("effective"), ranked("agreement"), ruleDates);
+}
+
+/** The starts from each field's distinct dates, best first (shared with the trainer, which ranks by raw scores). */
+export function startsFromRanked(effectiveRanked: readonly IsoDate[], agreementRanked: readonly IsoDate[], ruleDates: KeyDates): ModelStarts {
+  const effective = effectiveRanked[0] ?? ruleDates.effective?.iso;
+  const agreement = agreementRanked[0] ?? ruleDates.agreement?.iso;
+  const runnersUp = [...new Set([effectiveRanked[1], agreementRanked[1]].filter((x): x is IsoDate => x !== undefined && x !== effective && x !== agreement))];
+  return { ...(effective ? { effective } : {}), ...(agreement ? { agreement } : {}), ...(runnersUp.length > 0 ? { runnersUp } : {}) };
 }
 
 function keyDateOf(doc: ContractDocument, c: DateCandidate): KeyDate {

@@ -18,6 +18,9 @@ export function contextTokens(text: string): string[] {
   return out;
 }
 
+/** The words of a sentence (its first 400 characters) as a bag. */
+export const sentenceBag = (quote: string): string[] => [...new Set(contextTokens(quote.slice(0, 400)).filter((t) => /^[a-z#]/.test(t)))].map((t) => `s:${t}`);
+
 /** The words just before and after a span, by position (b1 = the nearest before) and as bags. */
 export function windowFeatures(text: string, start: number, end: number, before = 8, after = 8): string[] {
   const left = contextTokens(text.slice(Math.max(0, start - 12 * before), start)).slice(-before);

@@ -1,11 +1,12 @@
-import { addToDate, DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
-import { NUMBER_WORDS_SOURCE, parseNumberWords } from "../../parsing/number-words";
-import { parseQuantity } from "../../parsing/parse-duration";
+import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
 import type { ContractDocument } from "../../text/contract-document";
 import { matchAll } from "../../text/span";
 import type { KeyDate, KeyDates, DateTerm, RenewalTerm } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
-import { band, contextTokens, windowFeatures, type Candidate } from "./candidate-features";
+import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
+import { termLengthCandidates, termLengths } from "./term-length-candidates";
+
+export { termLengths };
 
 export type DateField = "agreement" | "effective" | "expiration";
 export const DATE_FIELDS: readonly DateField[] = ["agreement", "effective", "expiration"];
@@ -24,49 +25,16 @@ export interface DateCandidate {
 export interface ModelStarts {
   readonly effective?: IsoDate;
   readonly agreement?: IsoDate;
+  /** The runner-up effective and agreement dates (the expiry counts from them too, marked as such). */
+  readonly runnersUp?: readonly IsoDate[];
   readonly renewal?: RenewalTerm;
 }
 
 const DATE = new RegExp(DATE_SOURCE, "gi");
-const COUNT = `(?:(?<![\\d.,])\\d{1,2}|${NUMBER_WORDS_SOURCE})(?:\\s*\\(\\s*\\d{1,2}\\s*\\))?`;
-// "ten (10) Contract Years", "twelve (12) full calendar months", "two (2) year(s)", "six-month".
-const TERM_LENGTH = new RegExp(`(?<count>${COUNT})[\\s-]+(?:(?:full|complete|calendar|contract|consecutive|initial)\\s+){0,2}(?<unit>years?|months?)(?:\\s*\\(s\\))?(?![a-z])`, "gi");
-// "the fifth anniversary", "the tenth (10th) anniversary", "the end of the fifteenth (15th) Contract Year".
-const ANNIVERSARY = new RegExp(`(?<ordinal>\\d{1,2}(?:st|nd|rd|th)|${NUMBER_WORDS_SOURCE})\\s*(?:\\(\\s*\\d{1,2}\\s*(?:st|nd|rd|th)?\\s*\\)\\s*)?(?:anniversary|(?:contract|lease|agreement)\\s+year)\\b`, "gi");
-
-interface TermLength {
-  readonly kind: "length" | "anniversary";
-  readonly value: number;
-  readonly unit: "year" | "month";
-  readonly start: number;
-  readonly end: number;
-}
-
-/** The year and month lengths a sentence states, and its anniversaries as whole years. */
-export function termLengths(sentence: string): TermLength[] {
-  const out: TermLength[] = [];
-  for (const m of matchAll(sentence, TERM_LENGTH)) {
-    const value = parseQuantity(m.groups!.count!);
-    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 99) continue;
-    out.push({ kind: "length", value, unit: /^y/i.test(m.groups!.unit!) ? "year" : "month", start: m.index, end: m.index + m[0].length });
-  }
-  for (const m of matchAll(sentence, ANNIVERSARY)) {
-    const raw = m.groups!.ordinal!;
-    const value = /^\d/.test(raw) ? parseInt(raw, 10) : parseNumberWords(raw);
-    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 99) continue;
-    out.push({ kind: "anniversary", value, unit: "year", start: m.index, end: m.index + m[0].length });
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-// A sentence that may set how long the agreement runs.
-const TERM_WORDS = /\b(?:term|continue|remain|expire|expiration|in\s+(?:full\s+)?(?:force|effect)|period|until|ending|thereafter)\b/i;
-const MAX_TERM_CANDIDATES = 12;
 
 const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
 const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
-
-const sentenceBag = (quote: string) => [...new Set(contextTokens(quote.slice(0, 400)).filter((t) => /^[a-z#]/.test(t)))].map((t) => `s:${t}`);
 
 /** Every date of the text, the dates the rules computed, and "perpetual", with the features the date heads score. */
 export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts): Candidate<DateCandidate>[] {
@@ -117,35 +85,7 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
   // sentence, these from any. The starts are the model's own effective and agreement dates when given
   // (the expiry is scored after them), then the rules' and the first date of the text.
   // Only for the expiry (stage two, `starts` given): a start plus a length is never when the agreement was made or took effect.
-  const bases = starts === undefined ? [] : [...new Set([starts.effective, starts.agreement, ruleDates.effective?.iso, ruleDates.agreement?.iso, mentions[0]?.iso].filter((x): x is IsoDate => x !== undefined))];
-  let added = 0;
-  let termRank = -1;
-  for (const sentence of doc.sentences) {
-    if (added >= MAX_TERM_CANDIDATES || bases.length === 0) break;
-    if (!TERM_WORDS.test(sentence.quote)) continue;
-    if (isTermSentence(sentence.quote)) termRank++;
-    // A date written in the sentence itself is a start too ("shall be ten (10) years, commencing on January 1, 2016").
-    const own = mentions.filter((m) => m.start >= sentence.start && m.end <= sentence.end).map((m) => m.iso);
-    const sentenceBases = [...new Set([...bases, ...own])];
-    for (const length of termLengths(sentence.quote)) {
-      const termSentence = isTermSentence(sentence.quote);
-      sentenceBases.forEach((base, k) => {
-        const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), `base:${k === 0 ? "first" : "other"}`, ...sentenceBag(sentence.quote), ...windowFeatures(sentence.quote, length.start, length.end, 6, 6).map((w) => `d${w}`)];
-        if (own.includes(base)) f.push("base:in-sentence");
-        if (base === starts!.effective) f.push("base:model-effective");
-        if (base === starts!.agreement) f.push("base:model-agreement");
-        if (base === ruleDates.effective?.iso) f.push("base:rule-effective");
-        if (base === ruleDates.agreement?.iso) f.push("base:rule-agreement");
-        if (termSentence) f.push("term-sentence", band("term-rank", termRank));
-        f.push(band("spos", sentence.start / 2000));
-        const iso = addToDate(base, length.value, length.unit);
-        f.push(...ruleFeatures(iso));
-        const from = base === starts!.effective || base === ruleDates.effective?.iso ? "Effective Date" : base === starts!.agreement || base === ruleDates.agreement?.iso ? "Agreement date" : base;
-        out.push({ value: { kind: "computed", iso, start: sentence.start, end: sentence.end, keyDate: { iso, derivation: "computed", span: sentence, note: `${from} + ${length.value} ${length.unit}${length.value === 1 ? "" : "s"}` } }, features: f });
-      });
-      if (++added >= MAX_TERM_CANDIDATES) break;
-    }
-  }
+  if (starts !== undefined) out.push(...termLengthCandidates(doc, mentions, ruleDates, starts, (iso) => ruleFeatures(iso)));
   // "perpetual" is a candidate only when some sentence says so (or the rules read it so), or at the first term sentence.
   const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));
   const perpetualSentence = termSentences.find((s) => PERPETUAL.test(s.quote)) ?? doc.sentences.find((s) => PERPETUAL.test(s.quote));

@@ -5,6 +5,7 @@ import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
 import { partyCandidateSpans } from "./party-candidates";
 import { dateCandidates, termLengths } from "./date-candidates";
+import { namedDate } from "./term-length-candidates";
 import { chooseEntityParties, chooseParties } from "./apply-key-term-model";
 import { entityFeatures, groupPartyEntities } from "./party-entities";
 
@@ -157,6 +158,39 @@ describe("key-term candidates", () => {
     expect(read("terminating on the eighth anniversary of the Commencement Date")).toEqual([["anniversary", 8, "year"]]);
     expect(read("until the end of the fifteenth (15th) Contract Year")).toEqual([["anniversary", 15, "year"]]);
     expect(read("within thirty (30) days, on 2019 terms")).toEqual([]);
+    // A scanned figure one read as a capital I; a suffix split by an EDGAR conversion.
+    expect(read("shall continue in effect for one (I) year")).toEqual([["length", 1, "year"]]);
+    expect(read("The fifth (5t h) anniversary of this Agreement")).toEqual([["anniversary", 5, "year"]]);
+  });
+
+  it("reads the agreement's term sentence before other periods, however many come first", () => {
+    const others = Array.from({ length: 20 }, (_, i) => `${i + 3}. Records. Each party keeps its records for ${i + 2} years after the term ends.`).join("\n\n");
+    const text = `${preamble} This Agreement is effective as of April 1, 2020 (the "Effective Date").\n\n${others}\n\n30. Duration. This Agreement shall terminate on the date three (3) years from the Effective Date.`;
+    const isos = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-04-01" }).map((c) => c.value.iso);
+    expect(isos).toContain("2023-04-01");
+  });
+
+  it("counts from a start the term sentence names where its definition gives the date, and to the end of the month when it says so", () => {
+    const text = `${preamble} This Agreement is made on April 1, 2020.\n\n1. Definitions. The services begin on June 10, 2020 (the "Service Start Date").\n\n2. Term. The term of this Agreement ends on the last day of the month two (2) years from the Service Start Date.`;
+    const doc = new ContractDocument(text);
+    const mentions = [{ start: text.indexOf("June 10"), end: text.indexOf("June 10") + 13, iso: "2020-06-10" }];
+    expect(namedDate(doc, mentions, "Service Start Date")).toBe("2020-06-10");
+    expect(namedDate(doc, mentions, "Launch Date")).toBeUndefined();
+    const named = dateCandidates(doc, {}, [], { agreement: "2020-04-01" }).filter((c) => c.features.includes("base:named-date"));
+    expect(named.map((c) => c.value.iso)).toEqual(["2022-06-30"]);
+    expect(named[0]!.features).toContain("month-end");
+  });
+
+  it("reads on into the next sentence when a term sentence was cut after its count", () => {
+    const text = `${preamble} This Agreement is effective as of April 1, 2020 (the "Effective Date").\n\n2. Term. This Agreement will remain in effect for Thirty-six (36)\n\nPage 3\n\nmonths following the Effective Date.`;
+    const isos = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-04-01" }).map((c) => c.value.iso);
+    expect(isos).toContain("2023-04-01");
+  });
+
+  it("counts from the runners-up of stage one too, marked as such", () => {
+    const text = `${preamble} This Agreement is effective as of April 1, 2020.\n\n2. Term. The term of this Agreement shall be one (1) year.`;
+    const c = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-04-01", runnersUp: ["2020-05-15"] }).filter((x) => x.features.includes("base:runner-up"));
+    expect(c.map((x) => x.value.iso)).toEqual(["2021-05-15"]);
   });
 
   it("counts the expiry from the model's own effective date in stage two, and offers no start-plus-length date in stage one", () => {
