@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { InvalidArgumentError } from "@bear/core";
 import { ScanPoolError } from "../src/errors";
 import { PiiScanner } from "../src/pii/pii-scanner";
-import { PiiScanPool, pieces } from "../src/pii/scan-pool";
+import { PiiScanPool } from "../src/pii/scan-pool";
 import { PiiScrubber } from "../src/scrub/pii-scrubber";
 import { scanWorkerUrl } from "./support/scan-worker-build";
 
@@ -23,13 +23,37 @@ describe("PiiScanPool", () => {
     expect(await pool.scanMany(texts)).toEqual(texts.map((t) => inline.scan(t)));
   }, 60_000);
 
-  it("scans a long text in pieces and finds every structured value at its own offset", async () => {
+  it("shares a long text's recognizers among threads and finds exactly what one scan finds", async () => {
     const url = await scanWorkerUrl();
-    await using small = new PiiScanPool({ threads: 2, pieceChars: 4096, scanner: { names: false }, workerUrl: url });
-    const text = Array.from({ length: 40 }, (_, i) => `Clause ${i}. Notices go to clerk${i}@example.com or 415-555-01${String(i).padStart(2, "0")}.\n\n`).join("").repeat(6);
-    expect(text.length).toBeGreaterThan(3 * 4096);
-    const expected = new PiiScanner({ names: false }).scan(text);
-    expect(await small.scan(text)).toEqual(expected);
+    const body = Array.from({ length: 40 }, (_, i) => `${i + 1}. Notices. Notices go to clerk${i}@example.com or 415-555-01${String(i).padStart(2, "0")}.\n\n`).join("");
+    // the short name is defined at the start and mentioned at the end: a cut text would lose the link
+    const text = `${LETTER}\nBrightwater Analytics Corporation ("Brightwater")\n\n${body.repeat(6)}Brightwater shall pay Ms. Okonkwo.\n`;
+    for (const scanner of [{}, { names: false }]) {
+      await using lanes = new PiiScanPool({ threads: 2, laneChars: 4096, scanner, workerUrl: url });
+      expect(await lanes.scan(text)).toEqual(new PiiScanner(scanner).scan(text));
+    }
+  }, 120_000);
+
+  it("finds in lanes what one scan finds, for texts made of legal and PII fragments (fast-check, real threads)", async () => {
+    const url = await scanWorkerUrl();
+    await using lanes = new PiiScanPool({ threads: 2, laneChars: 0, workerUrl: url });
+    const fragments = [LETTER, "Good Sam Enterprises, LLC (\"Good Sam\"), a Delaware limited liability company", "12. Severability.\n", "Good Sam", "the laws of the State of New York", "\n\n", "By: /s/ Paul E. Schedler\nTitle: President\n", "Mr. Schedler "];
+    const texts = fc.sample(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }).map((p) => p.join("")), { numRuns: 12, seed: 18 });
+    const inline = new PiiScanner();
+    expect(await lanes.scanMany(texts)).toEqual(texts.map((t) => inline.scan(t)));
+  }, 120_000);
+
+  it("scans a short text on the calling thread below inlineBelowChars (no thread started)", async () => {
+    await using local = new PiiScanPool({ threads: 1, inlineBelowChars: 10_000, workerUrl: await scanWorkerUrl() });
+    expect(await local.scan(LETTER)).toEqual(new PiiScanner().scan(LETTER));
+  }, 60_000);
+
+  it("turns a thread that dies during a scan into a typed error, and ends its threads on dispose", async () => {
+    // a 16 MB heap cannot hold the word lists and the name model: the thread dies of it
+    const small = new PiiScanPool({ threads: 2, memoryMb: 16, laneChars: 0, workerUrl: await scanWorkerUrl() });
+    await expect(small.scan(LETTER)).rejects.toMatchObject({ code: expect.stringMatching(/^WORKER_(?:OUT_OF_MEMORY|FAILED)$/) });
+    await small.dispose();
+    await expect(small.scan(LETTER)).rejects.toBeInstanceOf(ScanPoolError);
   }, 60_000);
 
   it("lets a scrubber scan on the pool: same scrubbed text as scanning on the calling thread", async () => {
@@ -61,25 +85,11 @@ describe("PiiScanPool", () => {
   it("refuses options that cannot cross threads, and scans after dispose", async () => {
     const url = await scanWorkerUrl();
     expect(() => new PiiScanPool({ threads: 0, workerUrl: url })).toThrow(InvalidArgumentError);
+    expect(() => new PiiScanPool({ laneChars: -1, workerUrl: url })).toThrow(InvalidArgumentError);
     expect(() => new PiiScanPool({ workerUrl: url, scanner: { custom: [{ name: "x", type: "X", pattern: "x", score: 0.5, validator: () => true }] } })).toThrow(/validator/);
     const p = new PiiScanPool({ threads: 1, workerUrl: url });
     await p.dispose();
     await expect(p.scan("text")).rejects.toBeInstanceOf(ScanPoolError);
   });
 
-  it("cuts a text into pieces that cover it exactly, in order, each at most the piece size", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("a", " ", "\n", "1", "é"), maxLength: 3000 }), fc.integer({ min: 16, max: 400 }), (text, size) => {
-        const ps = pieces(text, size);
-        expect(ps.map((p) => p.text).join("")).toBe(text);
-        let at = 0;
-        for (const p of ps) {
-          expect(p.offset).toBe(at);
-          expect(p.text.length).toBeLessThanOrEqual(size);
-          expect(p.text.length).toBeGreaterThan(0);
-          at += p.text.length;
-        }
-      }),
-    );
-  });
 });

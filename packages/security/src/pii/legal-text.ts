@@ -1,7 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers/lexicons";
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
-import { hasLowerCaseWord, textBefore } from "./recognizers/whole-words";
+import { hasLowerCaseWord, lowerCaseWords, textBefore } from "./recognizers/whole-words";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -103,10 +103,16 @@ const allHeadingWords = remembered((s: string): boolean => {
 export interface LegalTextMemo {
   /** Whether the text writes a word in lower case somewhere ("severability", "relief"): an everyday word here. */
   lowerCaseWords?: Map<string, boolean>;
+  /** The same for a long text: every such word. */
+  lowerCaseWordList?: Set<string>;
 }
 
-/** Whether the text writes `word` in lower case, standing alone (asked per word, so no list of all words is made). */
+/** Above this length the text's lower-case words are listed once: each per-word search reads the whole text. */
+const LIST_LOWER_CASE_WORDS_FROM = 200_000;
+
+/** Whether the text writes `word` in lower case, standing alone (asked per word in a short text, so no list of all words is made). */
 function writesInLowerCase(text: string, word: string, memo: LegalTextMemo): boolean {
+  if (text.length >= LIST_LOWER_CASE_WORDS_FROM) return (memo.lowerCaseWordList ??= lowerCaseWords(text)).has(word);
   const known = (memo.lowerCaseWords ??= new Map());
   let answer = known.get(word);
   if (answer === undefined) {
@@ -194,6 +200,19 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
   return { terms, ranges };
 }
 
+/** Whether a span lies inside one of `ranges` (disjoint, in text order: only the last one starting at or before it can hold it). */
+function insideRange(ranges: readonly { start: number; end: number }[], f: { start: number; end: number }): boolean {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ranges[mid]?.start ?? 0) <= f.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const r = ranges[lo - 1];
+  return r !== undefined && f.end <= r.end;
+}
+
 /**
  * Drops what a contract's structure shows is not personal data: names found in headings and captions made of
  * everyday words ("12. Severability", "Injunctive Relief"), generic quoted defined terms and their mentions
@@ -264,7 +283,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (generic && !structural) {
       defined ??= genericDefinedTerms(text, findings);
       if (defined.terms.has(value.toLowerCase())) continue;
-      if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;
+      if (insideRange(defined.ranges, f)) continue;
     }
     if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !LEGAL_FORM.test(value)) continue;
     const before = text.slice(Math.max(0, f.start - 100), f.start);

@@ -66,6 +66,7 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
   if (!/["“]/.test(text)) return [];
   const out: PiiFinding[] = [];
   const sorted = [...findings].sort((a, b) => a.end - b.end);
+  const confident = confidentFindings(findings);
   for (const m of text.matchAll(ALIAS)) {
     const first = (m[1] ?? m[2] ?? "").trim();
     const candidates: { alias: string; start: number }[] = [{ alias: first, start: m.index + m[0].lastIndexOf(first) }];
@@ -78,16 +79,55 @@ export function partyAliases(text: string, findings: readonly PiiFinding[]): Pii
       at += more[0].length;
     }
     for (const { alias, start } of candidates) {
-      const found = aliasFor(text, findings, sorted, m.index, alias, start);
+      const found = aliasFor(text, confident, sorted, m.index, alias, start);
       if (found) out.push(found);
     }
   }
   return out;
 }
 
+/** The findings of score 0.6 or more by start, with the longest one's length: which overlap a span is found by binary search. */
+interface ConfidentFindings {
+  readonly byStart: readonly PiiFinding[];
+  readonly longest: number;
+}
+function confidentFindings(findings: readonly PiiFinding[]): ConfidentFindings {
+  const byStart = findings.filter((f) => f.score >= 0.6).sort((a, b) => a.start - b.start);
+  return { byStart, longest: byStart.reduce((m, f) => Math.max(m, f.end - f.start), 0) };
+}
+/** The confident findings overlapping [start, end) (those starting from `start - longest` on are the only ones that can). */
+function overlapping(confident: ConfidentFindings, start: number, end: number): PiiFinding[] {
+  const { byStart } = confident;
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((byStart[mid]?.start ?? 0) < start - confident.longest) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: PiiFinding[] = [];
+  for (let i = lo; i < byStart.length; i++) {
+    const f = byStart[i] as PiiFinding;
+    if (f.start >= end) break;
+    if (start < f.end) out.push(f);
+  }
+  return out;
+}
+/** The first of `sorted` (by end) ending at `from` or later. */
+function firstEndingFrom(sorted: readonly PiiFinding[], from: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.end ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const firstWord = (s: string): string => (/[\p{L}\p{N}]+/u.exec(s)?.[0] ?? "").toLowerCase();
 
-function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonly PiiFinding[], at: number, alias: string, start: number): PiiFinding | undefined {
+function aliasFor(text: string, confidentOnes: ConfidentFindings, sorted: readonly PiiFinding[], at: number, alias: string, start: number): PiiFinding | undefined {
   const words = aliasWords(alias);
   if (words.length === 0 || words.length > 4 || !/^[\p{L}\d]/u.test(alias)) return undefined;
   // (collectively "nanomaterials"): a lower-case term for a group of things, not a party's brand ("e-centives", "mPhase")
@@ -98,7 +138,7 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
   // TV") for Phoenix Satellite Television Company Limited; not (the "Lima Project"))
   const end = start + alias.length;
   const placeInside = (f: PiiFinding): boolean => f.type === "LOCATION" && f.start >= start && f.end <= end && f.end - f.start < alias.length;
-  const confident = findings.filter((f) => f.score >= 0.6 && f.start < end && start < f.end);
+  const confident = overlapping(confidentOnes, start, end);
   if (confident.some((f) => !placeInside(f))) return undefined;
   // the party: a name or an address that ends in the same sentence, at most 400 characters before
   const windowStart = Math.max(0, at - 400);
@@ -109,9 +149,9 @@ function aliasFor(text: string, findings: readonly PiiFinding[], sorted: readonl
   let party: PiiFinding | undefined;
   let place: PiiFinding | undefined;
   let named: PiiFinding | undefined;
-  for (const f of sorted) {
+  for (let i = firstEndingFrom(sorted, from); i < sorted.length; i++) {
+    const f = sorted[i] as PiiFinding;
     if (f.end > at) break;
-    if (f.end < from) continue;
     if (PARTY_TYPES.has(String(f.type))) party = f;
     // a name guessed inside an address is part of it, not the party
     if (f.type === "ADDRESS" && named && named.start >= f.start) named = undefined;

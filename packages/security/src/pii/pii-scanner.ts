@@ -162,23 +162,50 @@ export class PiiScanner {
 
   /** Every finding above the minimum score, overlaps resolved, sorted by offset. */
   scan(text: string): PiiFinding[] {
+    return this.finish(text, this.collect(text));
+  }
+
+  /** The names of the recognizers, in the order `collect` and `finish` index them. */
+  get recognizerNames(): readonly string[] {
+    return this.recognizers.map((r) => r.name);
+  }
+
+  /**
+   * What the recognizers at `indices` (default: all, in order) find on their own, above the minimum score and of the
+   * wanted types: one list per index. Each recognizer reads the whole text, so running some of them here and the
+   * others elsewhere (PiiScanPool's lanes on worker threads) finds exactly what one call finds.
+   */
+  collect(text: string, indices?: readonly number[]): PiiFinding[][] {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
+    const picked = indices ?? this.recognizers.map((_, i) => i);
     try {
-      return this.#scan(text);
+      return picked.map((i) => this.#collectOne(text, i));
     } finally {
       forgetTextRuns(); // the runs the recognizers shared hold the text: let it go
     }
   }
 
-  #scan(text: string): PiiFinding[] {
-    const all: PiiFinding[] = [];
-    for (const r of this.recognizers) {
-      for (const f of r.recognize(text)) {
-        if (f.score < this.minScore) continue;
-        if (this.entities && !this.entities.has(f.type)) continue;
-        all.push(f);
-      }
+  #collectOne(text: string, i: number): PiiFinding[] {
+    const r = this.recognizers[i];
+    if (!r) throw new InvalidArgumentError("recognizer index", i, `an index below ${this.recognizers.length}`);
+    const own: PiiFinding[] = [];
+    for (const f of r.recognize(text)) {
+      if (f.score < this.minScore) continue;
+      if (this.entities && !this.entities.has(f.type)) continue;
+      own.push(f);
     }
+    return own;
+  }
+
+  /**
+   * The document-wide reading of every recognizer's findings (`raw[i]`: what `collect` gave for recognizer i):
+   * letterheads, party short names, legal text, addresses absorbing names, overlaps, repeated mentions.
+   */
+  finish(text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
+    if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
+    if (raw.length !== this.recognizers.length) throw new InvalidArgumentError("raw findings", `${raw.length} lists`, `one list per recognizer (${this.recognizers.length})`);
+    const all: PiiFinding[] = [];
+    for (const own of raw) for (const f of own) all.push(f);
     if (!this.letterheads) return resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)));
     all.push(...letterheadOrganizations(text, all));
     all.push(...partyAliases(text, all));

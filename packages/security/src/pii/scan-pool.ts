@@ -1,24 +1,52 @@
-// Scanning on worker threads: documents in parallel, and a long document cut at paragraph breaks into pieces scanned
-// in parallel. The event loop of the caller never runs a scan. The threads are a @bear/core WorkerPool: the pool's
-// own (dist/scan-worker.js), or one the caller shares with other work (the workspace runs reviews on the same one).
+// Scanning on worker threads: documents in parallel, and a long document's recognizers shared among threads (lanes,
+// scan-lanes.ts) with the document-wide reading after them, so a long text is found exactly as PiiScanner finds it.
+// The event loop of the caller runs no scan unless asked to (`inlineBelowChars`, for one-shot commands). The threads
+// are a @bear/core WorkerPool: the pool's own (dist/scan-worker.js), or one the caller shares with other work (the
+// workspace runs reviews on the same one).
 import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { DisposedError, InvalidArgumentError, WorkerPool } from "@bear/core";
 import { ScanPoolError } from "../errors";
-import { resolveOverlaps } from "./pii-scanner";
+import { PiiScanner } from "./pii-scanner";
 import type { PiiFinding } from "./pii-types";
 import { OffsetMap } from "../scrub/offset-map";
 import type { PiiScrubResult } from "../scrub/pii-scrubber";
-import { PII_APPLY_TASK, PII_SCAN_TASK, type PiiApplied, type PiiApplyTask, type PiiScanTask, type PiiScanTaskOptions } from "./scan-task";
+import {
+  PII_APPLY_TASK,
+  PII_FINISH_TASK,
+  PII_LANE_TASK,
+  PII_SCAN_TASK,
+  type PiiApplied,
+  type PiiApplyTask,
+  type PiiFinishTask,
+  type PiiLaneFindings,
+  type PiiLaneTask,
+  type PiiScanTask,
+  type PiiScanTaskOptions,
+} from "./scan-task";
+
+/**
+ * Below this many characters a text is scanned whole on one thread: sharing it among lanes costs two more copies of
+ * the text and the findings between threads, and a finishing task, which only pays off on long texts (bench/scan-speed.ts).
+ */
+const DEFAULT_LANE_CHARS = 128 * 1024;
 
 export interface PiiScanPoolOptions {
   /** Worker threads of the pool's own WorkerPool (default: the machine's available parallelism). */
   readonly threads?: number;
   /** Scanner options for every scan (plain data: recognizer objects and validator functions cannot cross threads). */
   readonly scanner?: PiiScanTaskOptions;
-  /** Texts longer than this are cut at paragraph breaks into pieces of about this size (default 256 KiB). */
-  readonly pieceChars?: number;
+  /**
+   * Texts of at least this many characters have their recognizers shared among the pool's threads, then read
+   * document-wide on one of them (default 128 KiB): same findings, less wall time when threads are free.
+   */
+  readonly laneChars?: number;
+  /**
+   * Texts shorter than this are scanned on the calling thread (default 0: never). For a one-shot command, where
+   * starting a worker and loading its word lists and model costs more than scanning a short text there.
+   */
+  readonly inlineBelowChars?: number;
   /** The worker script of the pool's own WorkerPool; defaults to dist/scan-worker.js next to this package's bundle. */
   readonly workerUrl?: URL;
   /**
@@ -26,8 +54,10 @@ export interface PiiScanPoolOptions {
    * stays the caller's (dispose() does not end it).
    */
   readonly pool?: WorkerPool;
-  /** Pieces waiting for a thread at most in the pool's own WorkerPool (default: no limit). */
+  /** Tasks waiting for a thread at most in the pool's own WorkerPool (default: no limit). */
   readonly maxQueued?: number;
+  /** Old-generation heap of each of the pool's own threads in MB (default 1024): a scan needing more fails alone. */
+  readonly memoryMb?: number;
 }
 
 /** The built worker next to this module (dist/). */
@@ -37,43 +67,32 @@ function defaultWorkerUrl(): URL {
   return url;
 }
 
-/** Where a long text is cut: at the last blank line (else line break) before each `size` characters. */
-export function pieces(text: string, size: number): { readonly offset: number; readonly text: string }[] {
-  const out: { offset: number; text: string }[] = [];
-  let pos = 0;
-  while (pos < text.length) {
-    let end = Math.min(text.length, pos + size);
-    if (end < text.length) {
-      const window = text.slice(pos, end);
-      const cut = window.lastIndexOf("\n\n") > size / 2 ? window.lastIndexOf("\n\n") + 2 : window.lastIndexOf("\n") > size / 2 ? window.lastIndexOf("\n") + 1 : end - pos;
-      end = pos + cut;
-    }
-    out.push({ offset: pos, text: text.slice(pos, end) });
-    pos = end;
-  }
-  return out;
+function sizeOption(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, value, "an integer of at least 0");
+  return v;
 }
 
 /**
- * A pool of scanner threads. `scan(text)` resolves with the same kind of findings as `PiiScanner.scan`; a text longer
- * than `pieceChars` is scanned piece by piece in parallel (mentions are then linked within a piece, not across
- * pieces: a short name defined in one piece is not found in the next).
+ * A pool of scanner threads. `scan(text)` resolves with exactly the findings of `PiiScanner.scan(text)` with the same
+ * options, whatever the text's length; many texts are scanned in parallel.
  */
 export class PiiScanPool implements AsyncDisposable {
   readonly threads: number;
-  readonly #pieceChars: number;
+  readonly #laneChars: number;
+  readonly #inlineBelowChars: number;
   readonly #pool: WorkerPool;
   readonly #ownsPool: boolean;
   readonly #options: PiiScanTaskOptions | undefined;
+  #inline: PiiScanner | undefined;
   #disposed = false;
 
   constructor(options: PiiScanPoolOptions = {}) {
-    const pieceChars = options.pieceChars ?? 256 * 1024;
-    if (!Number.isInteger(pieceChars) || pieceChars < 4096) throw new InvalidArgumentError("pieceChars", pieceChars, "an integer of at least 4096");
     if (options.scanner && "recognizers" in options.scanner) throw new InvalidArgumentError("scanner.recognizers", "objects", "plain options (recognizer objects cannot cross threads)");
     for (const c of options.scanner?.custom ?? [])
       if (typeof c.validator === "function") throw new InvalidArgumentError(`custom recognizer '${c.name}' validator`, "a function", 'a named validator ("luhn", "iban", "ssn")');
-    this.#pieceChars = pieceChars;
+    this.#laneChars = sizeOption("laneChars", options.laneChars, DEFAULT_LANE_CHARS);
+    this.#inlineBelowChars = sizeOption("inlineBelowChars", options.inlineBelowChars, 0);
     this.#options = options.scanner;
     if (options.pool) {
       this.#pool = options.pool;
@@ -81,37 +100,66 @@ export class PiiScanPool implements AsyncDisposable {
     } else {
       const threads = options.threads ?? os.availableParallelism();
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError("threads", threads, "an integer from 1 to 64");
-      this.#pool = new WorkerPool({ url: options.workerUrl ?? defaultWorkerUrl(), size: threads, name: "the PII scan pool", ...(options.maxQueued === undefined ? {} : { maxQueued: options.maxQueued }) });
+      this.#pool = new WorkerPool({
+        url: options.workerUrl ?? defaultWorkerUrl(),
+        size: threads,
+        name: "the PII scan pool",
+        ...(options.maxQueued === undefined ? {} : { maxQueued: options.maxQueued }),
+        ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
+      });
       this.#ownsPool = true;
     }
     this.threads = this.#pool.size;
   }
 
   /**
-   * Findings in one text, as PiiScanner.scan finds them (see the class note for long texts). `signal` stops the scan:
-   * its pieces still queued are dropped and the threads running them are ended.
+   * The findings `PiiScanner.scan` gives for `text`: a short text on one thread (or the caller's, below
+   * `inlineBelowChars`), a long one with its recognizers on all threads. `signal` stops the scan: its tasks still
+   * queued are dropped and the threads running them are ended.
    */
   async scan(text: string, options: { readonly signal?: AbortSignal } = {}): Promise<PiiFinding[]> {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     if (this.#disposed || this.#pool.disposed) throw new ScanPoolError("this pool was disposed");
-    const parts = text.length > this.#pieceChars ? pieces(text, this.#pieceChars) : [{ offset: 0, text }];
-    // one controller for the pieces: when one fails, the others stop too
+    if (text.length < this.#inlineBelowChars) {
+      options.signal?.throwIfAborted();
+      this.#inline ??= new PiiScanner(this.#options);
+      return this.#inline.scan(text);
+    }
+    // one controller for the tasks of this text: when one fails, the others stop too
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     try {
-      const found = await Promise.all(
-        parts.map(async (p) => {
-          const task: PiiScanTask = { kind: PII_SCAN_TASK, text: p.text, ...(this.#options ? { options: this.#options } : {}) };
-          const findings = await this.#pool.run<PiiFinding[]>(task, { signal });
-          return p.offset === 0 ? findings : findings.map((f) => ({ ...f, start: f.start + p.offset, end: f.end + p.offset }));
-        }),
-      );
-      return parts.length === 1 ? (found[0] ?? []) : resolveOverlaps(found.flat());
+      if (text.length < this.#laneChars || this.threads < 2) return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), { signal });
+      return await this.#scanInLanes(text, signal);
     } catch (error) {
       if (!stop.signal.aborted) stop.abort(error);
       if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
       throw error;
     }
+  }
+
+  /** Each lane runs some recognizers over the whole text; one task then reads all their findings document-wide. */
+  async #scanInLanes(text: string, signal: AbortSignal): Promise<PiiFinding[]> {
+    const lanes = this.threads;
+    const found = await Promise.all(
+      Array.from({ length: lanes }, (_, lane) => this.#pool.run<PiiLaneFindings>(this.#task<PiiLaneTask>({ kind: PII_LANE_TASK, text, lane, lanes }), { signal })),
+    );
+    const recognizers = found[0]?.recognizers ?? 0;
+    const raw: (readonly PiiFinding[])[] = new Array<readonly PiiFinding[]>(recognizers);
+    for (const lane of found) {
+      if (lane.recognizers !== recognizers) throw new ScanPoolError("the threads disagree on the scanner's recognizers (mixed worker builds?)");
+      lane.indices.forEach((index, k) => {
+        if (raw[index] !== undefined) throw new ScanPoolError(`recognizer ${index} ran in two lanes`);
+        raw[index] = lane.findings[k] ?? [];
+      });
+    }
+    for (let i = 0; i < recognizers; i++) if (raw[i] === undefined) throw new ScanPoolError(`recognizer ${i} ran in no lane`);
+    return this.#pool.run<PiiFinding[]>(this.#task<PiiFinishTask>({ kind: PII_FINISH_TASK, text, raw }), { signal });
+  }
+
+  /** A task with this pool's scanner options. */
+  #task<T extends PiiScanTask | PiiLaneTask | PiiFinishTask>(task: Omit<T, "options">): T {
+    return (this.#options ? { ...task, options: this.#options } : task) as T;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { WorkerTask, WorkerTaskHandler } from "@bear/core";
 import type { OffsetSegment } from "../scrub/offset-map";
 import { PiiScrubber } from "../scrub/pii-scrubber";
 import { PiiScanner, type PiiScannerOptions } from "./pii-scanner";
+import { planLanes } from "./scan-lanes";
 import type { PiiFinding } from "./pii-types";
 
 /** Scanner options that can cross threads: plain data (no recognizer objects, named validators only). */
@@ -16,6 +17,34 @@ export interface PiiScanTask extends WorkerTask {
 }
 
 export const PII_SCAN_TASK = "pii.scan";
+
+/** Lane `lane` of `lanes` of a long text's scan: the raw findings of the recognizers planLanes gives that lane. */
+export interface PiiLaneTask extends WorkerTask {
+  readonly kind: typeof PII_LANE_TASK;
+  readonly text: string;
+  readonly options?: PiiScanTaskOptions;
+  readonly lane: number;
+  readonly lanes: number;
+}
+
+/** What a lane found: `findings[k]` is what recognizer `indices[k]` found (PiiScanner.collect). */
+export interface PiiLaneFindings {
+  readonly recognizers: number;
+  readonly indices: readonly number[];
+  readonly findings: readonly (readonly PiiFinding[])[];
+}
+
+export const PII_LANE_TASK = "pii.lane";
+
+/** The document-wide reading of every lane's findings (PiiScanner.finish): one per recognizer, in order. */
+export interface PiiFinishTask extends WorkerTask {
+  readonly kind: typeof PII_FINISH_TASK;
+  readonly text: string;
+  readonly options?: PiiScanTaskOptions;
+  readonly raw: readonly (readonly PiiFinding[])[];
+}
+
+export const PII_FINISH_TASK = "pii.finish";
 
 /** Applies a built-in policy to findings, with fresh placeholder numbering (see PiiScrubber.canApplyOn). */
 export interface PiiApplyTask extends WorkerTask {
@@ -67,6 +96,16 @@ export const piiScanTaskHandlers: Readonly<Record<string, WorkerTaskHandler>> = 
   [PII_SCAN_TASK]: (task) => {
     const { text, options } = task as unknown as PiiScanTask;
     return scannerFor(options).scan(text);
+  },
+  [PII_LANE_TASK]: (task): PiiLaneFindings => {
+    const { text, options, lane, lanes } = task as unknown as PiiLaneTask;
+    const scanner = scannerFor(options);
+    const indices = planLanes(scanner.recognizerNames, lanes)[lane] ?? [];
+    return { recognizers: scanner.recognizerNames.length, indices, findings: scanner.collect(text, indices) };
+  },
+  [PII_FINISH_TASK]: (task) => {
+    const { text, options, raw } = task as unknown as PiiFinishTask;
+    return scannerFor(options).finish(text, raw);
   },
   [PII_APPLY_TASK]: (task): PiiApplied => {
     const { text, findings, policy, hashKey } = task as unknown as PiiApplyTask;

@@ -9,7 +9,7 @@ import { REVIEW_TASK, type LlmCall, type ReviewTask } from "./offload-tasks";
 export interface OffloadOptions {
   /** Worker threads (default: one per core but one, 1 to 4). 0 runs everything in the calling thread. */
   readonly workers?: number;
-  /** Tasks waiting for a worker at most (default 256; a long text's scan is one task per 256 KiB piece). */
+  /** Tasks waiting for a worker at most (default 256; a long text's scan is one task per thread, then one more). */
   readonly maxQueued?: number;
   /** Heap of each worker in MB (default 1024). */
   readonly memoryMb?: number;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { hasLowerCaseWord, lowerCaseWordsByRegex, textBefore, wholeWordVariants, wholeWordVariantsByRegex } from "./whole-words";
+import { hasLowerCaseWord, lowerCaseWords, lowerCaseWordsByRegex, textBefore, wholeWordVariants, wholeWordVariantsByRegex } from "./whole-words";
 
 // letters, digits and marks of several scripts, astral letters (surrogate pairs), lone surrogates, separators
 const unit = fc.constantFrom("a", "A", "b", "B", "é", "É", "1", "٣", " ", "-", ".", "\n", "𝒜", "𝟙", "\uD835", "\uDC9C", "\uDFFF", "ß", "SS", "ǅ");
@@ -43,6 +43,17 @@ describe("hasLowerCaseWord", () => {
         for (const w of [...words, asked.join(""), ...parts]) expect(hasLowerCaseWord(text, w)).toBe(words.has(w));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("lists in one pass the set the regular expression lists (fast-check)", () => {
+    const bmp = fc.constantFrom("relief", "Relief", "rel", "ab", "élan", "ǆx", "x", "'", "’", "-", "1", "٣", " ", "\n", ".", "ß", "İ", "ǅ", "\u00a0");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(bmp, piece), { maxLength: 16 }), (parts) => {
+        const text = parts.join("");
+        expect([...lowerCaseWords(text)].sort()).toEqual([...lowerCaseWordsByRegex(text)].sort());
+      }),
+      { numRuns: 5000 },
     );
   });
 });

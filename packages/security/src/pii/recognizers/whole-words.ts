@@ -1,6 +1,8 @@
 // Whole-word literal search without a regular expression: indexOf finds each spelling (memchr-fast), and only the
 // places it names are checked; a look-behind regex instead tries every offset of the text.
 
+import { charClasses, hasSurrogates, LETTER, LOWER, NUMBER } from "../char-classes";
+
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
@@ -78,6 +80,33 @@ export function hasLowerCaseWord(text: string, word: string): boolean {
 /** The same answer from the list of every such word (its definition, and the test oracle). */
 export function lowerCaseWordsByRegex(text: string): Set<string> {
   return new Set(text.match(/(?<![\p{L}\p{N}'’-])\p{Ll}{3,}(?![\p{L}\p{N}])/gu) ?? []);
+}
+
+/**
+ * The same set, read in one pass with the character table (the regex tries its look-behind at every offset): each
+ * maximal run of three or more lower-case letters with no letter, digit, apostrophe or hyphen before it and no letter
+ * or digit after it. A text holding surrogates is left to the regular expression.
+ */
+export function lowerCaseWords(text: string): Set<string> {
+  if (hasSurrogates(text)) return lowerCaseWordsByRegex(text);
+  const classes = charClasses();
+  const words = new Set<string>();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (((classes[text.charCodeAt(i)] ?? 0) & LOWER) === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && ((classes[text.charCodeAt(i)] ?? 0) & LOWER) !== 0) i++;
+    if (i - start < 3) continue;
+    const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+    if (before >= 0 && (((classes[before] ?? 0) & (LETTER | NUMBER)) !== 0 || before === 0x27 || before === 0x2019 || before === 0x2d)) continue;
+    if (i < n && ((classes[text.charCodeAt(i)] ?? 0) & (LETTER | NUMBER)) !== 0) continue;
+    words.add(text.slice(start, i));
+  }
+  return words;
 }
 
 /** The code point starting at `at`, as a string; "" at the end. */
