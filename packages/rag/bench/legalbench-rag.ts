@@ -100,6 +100,8 @@ function score(hits: { file: string; start: number; end: number }[], gold: Query
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(6);
 
 const cache = new Map<string, RagEngine>();
+/** The index folders made for the setups, removed once their engines are disposed. */
+const indexDirs: string[] = [];
 let embedder: OnnxEmbedder | undefined;
 const results: { setup: Setup; scores: Scores; ingestMs: number; queryMs: number }[] = [];
 for (const setup of setups) {
@@ -109,6 +111,7 @@ for (const setup of setups) {
   if (!rag) {
     if (setup.onnx) embedder ??= await OnnxEmbedder.load({ modelDir: path.join(shared, "models/model2vec-vq128-bge-base/onnx") });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lbr-"));
+    indexDirs.push(dir);
     rag = await RagEngine.open({
       dir,
       root: dataDir,
@@ -172,6 +175,7 @@ if ((group === "lexical" || quick) && KS.length === 7) console.log(
   `\nDefault (${results[0]!.setup.name}) vs published: recall@64 CUAD ${pct(best.cuad.r[6]!)} vs 74.7% | ContractNLI ${pct(best.contractnli.r[6]!)} vs 61.7% | precision@1 ${pct(best.all.p[0]!)} vs 6.4% (goal 12.8%)`,
 );
 for (const rag of cache.values()) await rag.dispose();
+for (const dir of indexDirs) fs.rmSync(dir, { recursive: true, force: true });
 await embedder?.dispose();
 
 /** Answer quality of the model-free default, per half of the fixed split and per subset. */
