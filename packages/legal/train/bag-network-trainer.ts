@@ -1,7 +1,9 @@
 // A small network over the first stage's own hashed features: each feature (word, bigram, heading
 // word, neighbour word, rule band …) has a learnt dense vector; a sentence's vectors are summed
 // (scaled like the linear model's bag), joined by its rule scores, and read by one hidden ReLU layer,
-// one logistic output per category. Sparse AdaGrad, deterministic for a seed.
+// one logistic output per category. Sparse AdaGrad, deterministic for a seed. Feature dropout: in
+// training each sentence reads a random share of its features (the rest scaled up to match), so the
+// network cannot lean on one phrase and learns the other words that go with a category.
 import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
@@ -13,9 +15,11 @@ export interface BagNetworkOptions {
   readonly learningRate: number;
   readonly l2: number;
   readonly seed: number;
+  /** Share of a sentence's hashed features left out at each training step (0: none). */
+  readonly dropout: number;
 }
 
-export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 4, learningRate: 0.05, l2: 1e-7, seed: 16 };
+export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 5, learningRate: 0.05, l2: 1e-7, seed: 16, dropout: 0.2 };
 
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -53,15 +57,22 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
   const h = new Float32Array(H);
   const dh = new Float32Array(H);
   const order = Int32Array.from(rows);
+  // The features a training step reads: all of them, or those the dropout draw keeps.
+  let kept = new Int32Array(1024);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     shuffleInPlace(order, random);
     for (const r of order) {
       const from = data.offsets[r]!;
       const to = data.offsets[r + 1]!;
-      const v = data.values[r]!;
+      if (kept.length < to - from) kept = new Int32Array(to - from);
+      let nk = 0;
+      if (opts.dropout > 0) {
+        for (let k = from; k < to; k++) if (random() >= opts.dropout) kept[nk++] = k;
+      } else for (let k = from; k < to; k++) kept[nk++] = k;
+      const v = data.values[r]! / (1 - opts.dropout);
       pre.set(b1);
-      for (let k = from; k < to; k++) {
-        const base = (data.indices[k]! & mask) * H;
+      for (let q = 0; q < nk; q++) {
+        const base = (data.indices[kept[q]!]! & mask) * H;
         for (let j = 0; j < H; j++) pre[j]! += embeddings[base + j]! * v;
       }
       const rBase = r * R;
@@ -96,8 +107,8 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
           b1[j]! -= (lr * dh[j]!) / Math.sqrt(gB1[j]!);
         }
       }
-      for (let k = from; k < to; k++) {
-        const base = (data.indices[k]! & mask) * H;
+      for (let q = 0; q < nk; q++) {
+        const base = (data.indices[kept[q]!]! & mask) * H;
         for (let j = 0; j < H; j++) {
           const d = dh[j]!;
           if (d === 0) continue;
