@@ -6,7 +6,8 @@ import { reviewRegistry } from "./review-steps";
 
 const [url, payloadDir, id, concurrency, values] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const registry = reviewRegistry();
-const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads: new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied" }), id });
+const payloads = new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied" });
+const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads, id });
 await worker.start();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -15,11 +16,11 @@ process.stdout.write(`ready ${(startCpu.user + startCpu.system) / 1e6}\n`);
 // a sample mid-way (the bench leaves a warm-up out of its figures)
 process.on("SIGUSR2", () => {
   const cpu = process.cpuUsage();
-  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, reads: { ...payloads.reads } })}\n`);
 });
 process.on("SIGTERM", () => {
   clearInterval(sampler);
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, reads: payloads.reads })}\n`);
   void worker.close().then(() => process.exit(0));
 });

@@ -1,7 +1,8 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
 // Usage: nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
-// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_CACHE=0 the cache figures)
+// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "no run
+// affinity" row, BENCH_CACHE=0 the cache figures)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -42,12 +43,14 @@ interface WorkerStats {
   readonly peakRssMb: number;
   readonly completed: number;
   readonly cpuSeconds: number;
+  /** Payload files the worker read (its cache's hits not counted), and their characters. */
+  readonly reads: { readonly files: number; readonly chars: number };
 }
 
 interface WorkerHandle {
   readonly proc: ChildProcess;
   /** CPU seconds and completed steps so far. */
-  sample(): Promise<{ cpuSeconds: number; completed: number }>;
+  sample(): Promise<{ cpuSeconds: number; completed: number; reads: WorkerStats["reads"] }>;
   stop(): Promise<WorkerStats>;
 }
 
@@ -73,7 +76,7 @@ function startWorker(url: string, id: string, concurrency = WORKER_CONCURRENCY, 
         sample: () => {
           const line = next("sample ");
           proc.kill("SIGUSR2");
-          return line.then((l) => JSON.parse(l) as { cpuSeconds: number; completed: number });
+          return line.then((l) => JSON.parse(l) as { cpuSeconds: number; completed: number; reads: WorkerStats["reads"] });
         },
         stop: () => {
           const line = next("{");
@@ -207,16 +210,31 @@ const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))
 const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000, shareValues: false });
 const copiedEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: copiedNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: copiedNode.runs });
 await copiedNode.attach(copiedEngine);
-const scenarios: Array<{ count: number; values: "shared" | "copied" }> =
-  texts.length === 0 ? [] : [{ count: 1, values: "shared" }, { count: 2, values: "shared" }, ...(process.env.BENCH_COPIED === "0" ? [] : [{ count: 2, values: "copied" as const }])];
+// the same run, before this round: each step goes to the best-scored free worker, whichever ran the
+// run's last step (BENCH_AFFINITY=0 leaves this scenario out)
+const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000, runAffinity: false });
+const anyEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: anyNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: anyNode.runs });
+await anyNode.attach(anyEngine);
+type Values = "shared" | "copied" | "no affinity";
+const scenarios: Array<{ count: number; values: Values }> =
+  texts.length === 0
+    ? []
+    : [
+        { count: 1, values: "shared" },
+        { count: 2, values: "shared" },
+        ...(process.env.BENCH_AFFINITY === "0" ? [] : [{ count: 2, values: "no affinity" as const }]),
+        ...(process.env.BENCH_COPIED === "0" ? [] : [{ count: 2, values: "copied" as const }]),
+      ];
 const byWorkers: Record<string, number> = {};
 const apiCpuPerContract: Record<string, number> = {};
 /** CPU ms per contract by process, per scenario: [API + Redis, each worker]. */
 const cpuPerContract: Record<string, { other: number; workers: number[] }> = {};
+/** Payload files (and kB) the workers read per contract, per scenario: the same on any machine load. */
+const readsPerContract: Record<string, { files: number; kb: number }> = {};
 for (const { count, values } of scenarios) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${values}-${i}`, WORKER_CONCURRENCY, values)));
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${values.replace(" ", "-")}-${i}`, WORKER_CONCURRENCY, values === "copied" ? "copied" : "shared")));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
-  const reviewer = values === "shared" ? engine : copiedEngine;
+  const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
   // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago
   await reviewAll(reviewer, WARM_UP);
   const [samples0, redisCpu0, apiCpu0] = [await Promise.all(workers.map((w) => w.sample())), await redisCpu(node.redis), ownCpu()];
@@ -225,9 +243,13 @@ for (const { count, values } of scenarios) {
   byWorkers[`${count} ${values}`] = r.perSecond;
   apiCpuPerContract[`${count} ${values}`] = (apiCpu * 1000) / texts.length;
   const stats = await Promise.all(workers.map((w) => w.stop()));
+  readsPerContract[`${count} ${values}`] = {
+    files: stats.reduce((n, st, i) => n + st.reads.files - samples0[i]!.reads.files, 0) / texts.length,
+    kb: stats.reduce((n, st, i) => n + st.reads.chars - samples0[i]!.reads.chars, 0) / 1000 / texts.length,
+  };
   cpuPerContract[`${count} ${values}`] = { other: ((apiCpu + redisCpuUsed) * 1000) / texts.length, workers: stats.map((st, i) => ((st.cpuSeconds - samples0[i]!.cpuSeconds) * 1000) / texts.length) };
   rows.push([
-    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step (before)" : ""}`,
+    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step (before)" : values === "no affinity" ? ", no run affinity (before)" : ""}`,
     fmt(r.perSecond),
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
@@ -238,6 +260,8 @@ for (const { count, values } of scenarios) {
 }
 await copiedEngine.dispose();
 await copiedNode.close();
+await anyEngine.dispose();
+await anyNode.close();
 
 // 2. queue overhead per step: a no-op step through the queue minus the same step in-process, with
 // a bare BullMQ job (the peer) interleaved one by one so both see the same machine load
@@ -292,6 +316,14 @@ if (texts.length > 0) {
   console.log(
     `on an idle 2-core machine, from these CPU figures: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x; with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
   );
+  const free = cpuPerContract["2 no affinity"];
+  if (free !== undefined) {
+    const freeRate = 1000 / Math.max(...free.workers, (free.other + free.workers.reduce((a, b) => a + b, 0)) / 2);
+    const [on, off] = [readsPerContract["2 shared"]!, readsPerContract["2 no affinity"]!];
+    console.log(
+      `run affinity on vs off (2 workers): payload files read by the workers per contract ${fmt(on.files, 1)} (${fmt(on.kb, 0)} kB) vs ${fmt(off.files, 1)} (${fmt(off.kb, 0)} kB) (1 worker: ${fmt(readsPerContract["1 shared"]!.files, 1)}); workers' CPU per contract ${Math.round(two.workers.reduce((a, b) => a + b, 0))} vs ${Math.round(free.workers.reduce((a, b) => a + b, 0))} ms, projected 2 vs 1 workers ${fmt(twoRate / oneRate)}x vs ${fmt(freeRate / oneRate)}x`,
+    );
+  }
   if (byWorkers["2 copied"] !== undefined) {
     console.log(`run input referred to once vs copied into every step (2 workers): ${fmt(byWorkers["2 shared"]! / byWorkers["2 copied"]!)}x contracts/s, API CPU per contract ${fmt(apiCpuPerContract["2 shared"]!, 1)} vs ${fmt(apiCpuPerContract["2 copied"]!, 1)} ms`);
   }

@@ -30,6 +30,11 @@ export interface ClusterNodeOptions {
    * and let steps refer to them (default true); false copies them into each step's payload file.
    */
   readonly shareValues?: boolean;
+  /**
+   * Send a run's next step to the worker its last step went to while that worker has a free slot
+   * (default true; false: always the best-scored free worker, as before).
+   */
+  readonly runAffinity?: boolean;
   /** Step types run in the API instance itself (default: data_processing, file_operations). */
   readonly localTypes?: readonly string[];
   readonly leaseMs?: number;
@@ -76,7 +81,7 @@ export class ClusterNode {
     this.#logger = options.logger ?? silentLogger;
     this.redis = connectRedis(this.endpoint, "cluster", this.#logger);
     this.subscriber = connectRedis(this.endpoint, "cluster subscriber", this.#logger);
-    this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }) });
+    this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }), ...(options.runAffinity === undefined ? {} : { runAffinity: options.runAffinity }) });
     this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true });
     const cipher = options.cipher;
     this.streams = new StepStreams(this.redis, this.subscriber, typeof cipher === "function" ? cipher : () => cipher);
@@ -136,6 +141,7 @@ export class ClusterNode {
       if (event.type === "run.completed") {
         // a run resumed here may have files the instance that started it wrote: list its folder
         if (!this.payloads.inline) this.payloads.removeRun(event.runId, { thorough: !this.#startedHere.has(event.runId) });
+        this.workers.forgetRun(event.runId);
         this.#startedHere.delete(event.runId);
       }
     });

@@ -132,6 +132,39 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("a run's steps stay on its home worker (where its first step went) while it has a free slot", async () => {
+    const log = path.join(tempDir("bear-home-"), "exec.log");
+    const registry = sleepRegistry(log, "engine");
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
+    const start = async (who: string, capabilities: string[]) => {
+      const worker = new StepWorker({ endpoint: cluster.node.endpoint, executor: new InProcessExecutor(sleepRegistry(log, who)), stepTypes: registry.types(), capabilities, concurrency: 1, payloads: cluster.node.payloads, id: who });
+      await worker.start();
+      return worker;
+    };
+    const workers = [await start("generalist", ["*"])];
+    try {
+      // the run's first step goes to the only worker; the specialist (better scored) starts meanwhile,
+      // and is free and known to the directory when 'b' is sent: 'b' still goes home
+      const handle = cluster.engine.start({
+        name: "home",
+        steps: [
+          { id: "a", type: "test.sleep", parameters: { ms: 2_500, label: "a" } },
+          { id: "b", type: "test.sleep", depends_on: ["a"], parameters: { ms: 50, label: "b" } },
+        ],
+      });
+      await until(() => readLog(log).some((l) => l.run === handle.runId && l.what === "start"), 10_000, "'a' to start");
+      workers.push(await start("specialist", ["test.sleep"]));
+      expect((await handle.result).status).toBe("completed");
+      expect(readLog(log).filter((l) => l.run === handle.runId && l.what === "start").map((l) => l.who)).toEqual(["generalist", "generalist"]);
+      // without a home (another run), the better-scored specialist is chosen
+      const other = await cluster.engine.run({ name: "other", steps: [{ id: "c", type: "test.sleep", parameters: { ms: 50, label: "c" } }] });
+      expect(readLog(log).find((l) => l.run === other.runId && l.what === "start")?.who).toBe("specialist");
+    } finally {
+      await Promise.all(workers.map((w) => w.close({ force: true })));
+      await cluster.close();
+    }
+  });
+
   it("asking again for an attempt that already ran joins it: the handler runs once", async () => {
     let runs = 0;
     const count: StepHandler = { type: "test.count", execute: async () => ({ n: ++runs }) };

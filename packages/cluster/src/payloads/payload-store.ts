@@ -95,6 +95,8 @@ export class FilePayloads implements PayloadStore {
   /** Runs whose file names were forgotten (past MAX_TRACKED_RUNS): their removal lists the folder. */
   readonly #forgotten = new Set<string>();
   readonly #inlineChars: number;
+  /** Payload files this process has read, and their characters (the cache's hits not counted). */
+  readonly reads = { files: 0, chars: 0 };
   /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
   #ownKey: ContentCipher | undefined;
   /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
@@ -232,6 +234,8 @@ export class FilePayloads implements PayloadStore {
     let text: string;
     try {
       text = fs.statSync(file).size <= SYNC_BYTES ? fs.readFileSync(file, "utf8") : await fs.promises.readFile(file, "utf8");
+      this.reads.files++;
+      this.reads.chars += text.length;
     } catch (error) {
       throw new ClusterError("STEP_PAYLOAD_INVALID", `the ${binding.kind} of step '${binding.key}' (run '${binding.runId}') is missing from the shared folder (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
         hint: "Workers must see the workspace folder the API instances write to (the same path, or a shared mount).",

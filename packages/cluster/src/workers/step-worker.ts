@@ -104,7 +104,8 @@ export class StepWorker {
     // (finishing it looks for the next in the same script): the worker's moveToActive and BZPOPMIN
     // per no-op step 4.6 → 4.0 (bench/step-trace.ts).
     for (const name of this.#capabilities.map(stepQueueName)) this.#listen(name);
-    for (let slot = 0; slot < (this.#options.concurrency ?? 1); slot++) this.#listen(this.directQueue, 1);
+    // (One stalled-job check of the direct queue is enough: the others would repeat it.)
+    for (let slot = 0; slot < (this.#options.concurrency ?? 1); slot++) this.#listen(this.directQueue, 1, slot > 0);
     await Promise.all([...this.#workers.map((w) => w.waitUntilReady()), this.#keeper.ready]);
     await this.#report();
     this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
@@ -132,11 +133,16 @@ export class StepWorker {
     return added;
   }
 
-  #listen(name: string, concurrency = this.#options.concurrency ?? 1): Worker {
+  #listen(name: string, concurrency = this.#options.concurrency ?? 1, skipStalledCheck = false): Worker {
     const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
       connection: bullConnection(this.#options.endpoint),
       prefix: QUEUE_PREFIX,
       concurrency,
+      // An idle Worker waits this long (s) on its queue, then asks again: each wait that ends
+      // empty costs a BZPOPMIN and a moveToActive. BullMQ's longest (10 s) halves what a worker
+      // with a Worker per step type spends idle (default 5 s); a job still wakes it at once.
+      drainDelay: 10,
+      skipStalledCheck,
       lockDuration: this.#lockDurationMs,
       stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
       // a job whose worker died twice is still retried once more before it fails

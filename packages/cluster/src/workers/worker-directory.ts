@@ -4,6 +4,9 @@ import { ClusterError } from "../errors";
 import { stepQueueName } from "../queue/step-job";
 import { covers, liveWorkers, type WorkerReport } from "./worker-presence";
 
+/** Runs whose last worker the directory remembers (the oldest are forgotten: their next step goes to the best worker). */
+const MAX_RUN_AFFINITY = 4_096;
+
 /** A live worker as the agents package's AdaptiveLoadBalancer sees it (capability, load, history). */
 export class RemoteWorkerCandidate implements BalancingCandidate {
   constructor(
@@ -50,11 +53,13 @@ export class WorkerDirectory {
   readonly #balancer = new AdaptiveLoadBalancer();
   #cache: { at: number; reports: WorkerReport[] } | undefined;
   #reading: Promise<WorkerReport[]> | undefined;
+  /** Each recent run's home worker: where its first step went (oldest first; at most MAX_RUN_AFFINITY runs). */
+  readonly #runWorker = new Map<string, string>();
   /** Per worker, the jobs this process sent it: when, and when they settled (until a report counts them). */
   readonly #sent = new Map<string, Array<{ readonly at: number; settledAt?: number }>>();
   constructor(
     private readonly redis: Redis,
-    private readonly options: { readonly refreshMs?: number; readonly waitForWorkerMs?: number } = {},
+    private readonly options: { readonly refreshMs?: number; readonly waitForWorkerMs?: number; readonly runAffinity?: boolean } = {},
   ) {}
 
   /**
@@ -101,17 +106,31 @@ export class WorkerDirectory {
    * Where a `capability` step should go (waits for a capable worker like requireCapable; ranks
    * once when one is live). Until the chosen worker's next report counts the job, it holds one of
    * that worker's slots in this process's view: call `release` when the step settles.
+   *
+   * A step of `runId` goes to the run's home worker — where its first step went — when that worker
+   * can take it (capable, with a free slot): it holds the run's values already (the document text,
+   * the outputs it wrote; see FilePayloads), which another worker would read and parse again. (The
+   * worker of the run's last step was the first choice tried: the review's three parallel first
+   * steps spread over two workers, and the next step followed whichever came last.)
    */
-  async route(capability: string, signal?: AbortSignal): Promise<StepRoute> {
+  async route(capability: string, signal?: AbortSignal, runId?: string): Promise<StepRoute> {
     let ranked = this.#rankReports(capability, await this.live());
     if (ranked.length === 0) {
       await this.requireCapable(capability, signal);
       ranked = this.#rankReports(capability, await this.live());
     }
     // from the last ranking to the record of the choice nothing awaits: concurrent routes see each other's choices
-    const best = ranked.find((r) => r.available && r.candidate.report.directQueue !== undefined);
+    const free = (r: (typeof ranked)[number]): boolean => r.available && r.candidate.report.directQueue !== undefined;
+    const home = runId === undefined || this.options.runAffinity === false ? undefined : this.#runWorker.get(runId);
+    const best = (home === undefined ? undefined : ranked.find((r) => r.candidate.id === home && free(r))) ?? ranked.find(free);
     if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
+    // a run's first step, or one whose home worker is gone: the chosen worker becomes its home
+    if (runId !== undefined && (home === undefined || !ranked.some((r) => r.candidate.id === home))) {
+      this.#runWorker.delete(runId);
+      this.#runWorker.set(runId, workerId);
+      if (this.#runWorker.size > MAX_RUN_AFFINITY) this.#runWorker.delete(this.#runWorker.keys().next().value!);
+    }
     const job: { at: number; settledAt?: number } = { at: Date.now() };
     const sent = this.#sent.get(workerId);
     if (sent) sent.push(job);
@@ -120,6 +139,11 @@ export class WorkerDirectory {
       job.settledAt = Date.now();
     };
     return { queue: best.candidate.report.directQueue!, release };
+  }
+
+  /** A finished run's steps need no worker any more. */
+  forgetRun(runId: string): void {
+    this.#runWorker.delete(runId);
   }
 
   /** Is a live worker taking jobs from `queue` (a direct queue)? Reads reports at most once per refresh. */
