@@ -9,7 +9,7 @@ import { partyCandidates, type PartyCandidate } from "./party-candidates";
 import { entityFeatures, groupPartyEntities } from "./party-entities";
 import { trimPartyName } from "./party-name";
 
-const MAX_PARTIES = 40;
+const MAX_PARTIES = 80;
 // A contract has two sides: the second-best entity needs only this share of the threshold.
 const SECOND_PARTY_FACTOR = 0.25;
 const QUOTED_ROLE = /\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]\s*([A-Za-z][^"“”\n]{0,40}?)\s*["”]/;

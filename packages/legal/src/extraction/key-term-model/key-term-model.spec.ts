@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { KeyTermModelError } from "../../errors";
 import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
-import { partyCandidateSpans } from "./party-candidates";
+import { partyCandidates, partyCandidateSpans } from "./party-candidates";
 import { dateCandidates, termLengths } from "./date-candidates";
 import { namedDate } from "./term-length-candidates";
 import { chooseEntityParties, chooseParties } from "./apply-key-term-model";
@@ -202,6 +202,22 @@ describe("key-term candidates", () => {
     const fromModel = stageTwo.filter((c) => c.features.includes("base:model-effective"));
     expect(fromModel.map((c) => c.value.iso)).toContain("2023-04-01");
     for (const c of stageTwo) expect(c.value.end).toBeLessThanOrEqual(text.length);
+  });
+
+  it("offers a name run into a signer's title in another case, and marks names that have a signature block of their own", () => {
+    const blocks = "ALPHA FUND, L.P. By: /s/ Jo Roe Jo Roe Authorized Signatory BETA HOLDINGS LTD. By: /s/ Jo Roe Jo Roe Vice President GAMMA GP, LLC By: /s/ Jo Roe";
+    const text = `${preamble}\n\nIN WITNESS WHEREOF the parties have signed.\n\n${blocks}`;
+    const doc = new ContractDocument(text);
+    const names = partyCandidateSpans(doc).map((c) => text.slice(c.start, c.end));
+    expect(names).toEqual(expect.arrayContaining(["BETA HOLDINGS LTD.", "GAMMA GP, LLC"]));
+    const flagged = partyCandidates(doc, []).filter((c) => c.features.includes("by-after")).map((c) => text.slice(c.value.start, c.value.end));
+    expect(flagged).toEqual(expect.arrayContaining(["ALPHA FUND, L.P.", "BETA HOLDINGS LTD.", "GAMMA GP, LLC"]));
+    expect(flagged).not.toContain("Acme Widgets, Inc.");
+    const at = (name: string) => ({ start: text.indexOf(name), end: text.indexOf(name) + name.length });
+    const scored = ["ALPHA FUND, L.P.", "BETA HOLDINGS LTD.", "Acme Widgets, Inc."].map((n, i) => ({ candidate: at(n), score: 0.5 - i / 10, features: n.startsWith("Acme") ? [] : ["by-after"] }));
+    const features = entityFeatures(groupPartyEntities(text, scored));
+    expect(features[0]).toEqual(expect.arrayContaining(["u:by-after", "signers:2-3", "by-after&signers:2-3"]));
+    expect(features[2]).not.toContain("u:by-after");
   });
 
   it("offers the names signed for on signature pages far from the end of a long contract", () => {

@@ -26,6 +26,9 @@ interface Token {
 const LABEL = /^(?:By|Name|Title|Its|Date|Address|Attn|Attention|Signature|Witness|Per)$/;
 const isCapitalised = (w: string) => !LABEL.test(w) && /^[A-Z0-9]/.test(w) || /^[a-z]+[A-Z]/.test(w) || /^[a-z](?:\.[a-z])+\.?$/.test(w);
 
+/** A word in capitals ("ATHENE", "L.P."), as against one in Title Case ("Athene"); a digit or a single letter is neither. */
+const isUpperWord = (w: string) => /[A-Z].*[A-Z]/.test(w) && w === w.toUpperCase();
+
 /** The text between two tokens lets a name go on: spaces (one line break at most), ", " before a suffix, "&". */
 function joins(text: string, a: Token, b: Token): boolean {
   const gap = text.slice(a.end, b.start);
@@ -118,6 +121,14 @@ export function partyCandidateSpans(doc: ContractDocument): PartyCandidate[] {
     if (starts.length <= 4) for (const s of starts) for (const e of ends) if (s <= e && (s !== i || e !== j)) add(s, e);
     // Without a leading word that is a title or a label ("Parties ACME CORP", "Licensor Acme Inc.").
     if (j - i >= 2) add(i + 1, j);
+    // Where the run changes from words in Title Case to words in capitals, or back: a signer's title run into
+    // the next signature block ("Authorized Signatory ATHENE USA CORPORATION"), a name run into a heading.
+    for (let k = i + 1; k <= j; k++) {
+      if (isUpperWord(tokens[k - 1]!.word) !== isUpperWord(tokens[k]!.word) && !SUFFIX.test(tokens[k]!.word) && !CONNECTOR.test(tokens[k]!.word)) {
+        add(i, k - 1);
+        add(k, j);
+      }
+    }
     i = j + 1;
   }
   return [...out.values()].sort((a, b) => a.start - b.start || a.end - b.end);
@@ -131,6 +142,8 @@ const ROLE_TERM = /^[^"“”()]{0,120}\(\s*(?:the\s+|each\s+|hereinafter\s+(?:r
 const DESCRIBED = /^,?\s*(?:(?:a|an)\s+(?:[\w.-]+\s+){0,5}(?:corporation|company|partnership|association|entity|trust|bank|individual|organi[sz]ation|société|gmbh|limited)\b|(?:a\s+)?(?:company\s+)?(?:duly\s+)?(?:organi[sz]ed|incorporated|existing|registered|formed)\s+(?:and\s+existing\s+)?under)/i;
 const IN_DESCRIPTION = /^\s*(?:[A-Za-z-]+\s+){0,3}?(?:corporation|company|partnership|association|entity|trust|bank|banking|organi[sz]ation|limited|corp\b|llc\b|l\.l\.c\.)/i;
 const ADDRESSED = /^,?\s*(?:with\s+(?:its\s+)?(?:principal|registered|offices?|a\s+place)|having\s+(?:its|a)\s+(?:principal|registered)|whose\s+(?:principal|registered)|located\s+at|of\s+\d|residing\s+at|\(?(?:CIK|company\s+(?:no|number)|registration))/i;
+// A signature block follows the name: "ACME LLC By: /s/ …", "ACME LLC\n\nBy: ______" (one per party in a list of signers).
+const SIGNER_AFTER = /^[\s,.:]{0,8}By\s*(?::|\/s\/|_{2,})/;
 // A name in a list of names: "A, Inc., B LLC and C Corp." (its neighbours are parties when it is).
 const LISTED_BEFORE = /(?:,|;|\band|\bAND|\))\s*$/;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF|SIGNATURES?\s*:?\s*\n|\bBy\s*:\s*_{3,}/i;
@@ -185,6 +198,7 @@ export function partyCandidates(doc: ContractDocument, ruleParties: readonly Par
     // Inside a description of a party ("a Delaware corporation", "a Cayman Islands exempted company"): a place, not a name.
     if (/\b(?:a|an)\s+$/i.test(text.slice(Math.max(0, c.start - 4), c.start)) && IN_DESCRIPTION.test(text.slice(c.start, c.start + 80).replace(/^\S+/, ""))) flags.push("in-description");
     if (ADDRESSED.test(after)) flags.push("addressed");
+    if (SIGNER_AFTER.test(after)) flags.push("by-after");
     const lineBefore = text.slice(Math.max(0, text.lastIndexOf("\n", c.start - 1) + 1), c.start);
     if (/\b(?:on\s+behalf\s+of|for\s+and\s+on\s+behalf|signed\s+(?:by|for))\b/i.test(lineBefore)) flags.push("signed-for");
     if (LISTED_BEFORE.test(text.slice(Math.max(0, c.start - 8), c.start))) f.push("listed-before");

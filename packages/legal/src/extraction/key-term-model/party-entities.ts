@@ -15,7 +15,7 @@ export interface PartyEntity {
 }
 
 // More names than this are never parties of one contract (mention heads rank hundreds of capitalised runs).
-const MAX_ENTITIES = 60;
+const MAX_ENTITIES = 100;
 const sameEntity = (a: string, b: string) => a === b || (a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a)));
 
 /** Mentions grouped into entities, greedily best first: a mention joins the first entity whose name equals or contains it, or is inside it. */
@@ -32,7 +32,7 @@ export function groupPartyEntities(text: string, scored: readonly ScoredMention[
 }
 
 // Mention features that describe where and how a party is named; an entity carries the union of its mentions'.
-const FLAG = /^(?:suffix|quoted|role-after|described|in-description|addressed|signed-for|preamble|in-signatures|rule:exact|rule:overlap|allcaps|listed-before|before-anchor|after-anchor-rank:.*|role:.*|suffix&role-after|described&preamble|preamble&in-signatures)$/;
+const FLAG = /^(?:suffix|quoted|role-after|described|in-description|addressed|signed-for|by-after|preamble|in-signatures|rule:exact|rule:overlap|allcaps|listed-before|before-anchor|after-anchor-rank:.*|role:.*|suffix&role-after|described&preamble|preamble&in-signatures)$/;
 const decile = (p: number) => Math.min(9, Math.floor(p * 10));
 
 /**
@@ -51,6 +51,8 @@ export function entityFeatures(entities: readonly PartyEntity[]): string[][] {
   const fair = best.filter((p) => p >= 0.2).length;
   const flagSets = entities.map((e) => new Set(e.mentions.flatMap((m) => (m.features ?? []).filter((f) => FLAG.test(f)))));
   const roleDefined = flagSets.filter((s) => s.has("role-after") && s.has("preamble")).length;
+  // Names with a signature block of their own ("ACME LLC By: /s/ …"): many of them make a list of signing parties.
+  const signers = flagSets.filter((s) => s.has("by-after")).length;
   // The order in which entities with a defined role are first named in the preamble.
   const firstAt = entities.map((e) => Math.min(...e.mentions.map((m) => m.candidate.start)));
   const preambleOrder = entities
@@ -83,6 +85,8 @@ export function entityFeatures(entities: readonly PartyEntity[]): string[][] {
     for (const flag of flagSets[i]!) f.push(`u:${flag}`);
     if (flagSets[i]!.has("role-after") && flagSets[i]!.has("preamble")) f.push(`defined-in-preamble&rank:${rank}`);
     if (flagSets[i]!.has("in-signatures")) f.push(`signed&rank:${rank}`);
+    f.push(band("signers", signers));
+    if (flagSets[i]!.has("by-after")) f.push(band("by-after&signers", signers));
     return f;
   });
 }
