@@ -129,7 +129,7 @@ describe("/health answers while an uploaded document is scrubbed at ingest (secu
     const response = await uploading;
     const body = (await response.json()) as { document: { id: string } };
     expect(response.status).toBe(201);
-    // 400,000 characters in 256 KiB pieces: two scan tasks ran in workers
+    // 400,000 characters: its recognizers in lanes on the pool's threads, then the document-wide reading (or one scan and the policy on one thread)
     expect(t.server.services.workspace.offload.stats()!.completed - scansBefore).toBeGreaterThanOrEqual(2);
     const indexed = (await (await fetch(`${t.url}/api/v1/documents/${body.document.id}/text`, { headers: t.auth("alice") })).json()) as { text: string };
     expect(indexed.text).not.toContain("jane.holloway7@example.com");
