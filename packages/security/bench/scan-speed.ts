@@ -11,6 +11,7 @@ import os from "node:os";
 import { SyncRedactor } from "redact-pii";
 import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
 import type { PiiFinding } from "../src/pii/pii-types";
+import { planLanes } from "../src/pii/scan-lanes";
 import { PiiScanPool } from "../src/pii/scan-pool";
 import { loadCuad } from "./legal-eval";
 import { sharedDataDir } from "./pii-eval";
@@ -151,5 +152,33 @@ for (const [workload, docs] of [
   console.log(`\n${workload}: ${docs.length} document(s), ${mb(docs)} MB`);
   for (const [w, name, run, extra] of rows) if (w === workload) row(name, docs, run, extra);
 }
+/**
+ * The large text's lanes timed one after another on this thread (CPU ms): what bounds the pool's wall time when it
+ * has free cores, whatever the load now. Speed-up on free cores = one scan / (slowest lane + document-wide part).
+ */
+function laneBudget(scanner: PiiScannerOptions): string {
+  const local = new PiiScanner(scanner);
+  const text = large[0] as string;
+  local.scan(text);
+  const plan = planLanes(local.recognizerNames, threads);
+  // each part the least of three runs (the machine is shared: a slower run mostly measures other jobs)
+  const least = (run: () => void): number => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      const c0 = cpuMs();
+      run();
+      min = Math.min(min, cpuMs() - c0);
+    }
+    return min;
+  };
+  const whole = least(() => local.scan(text));
+  const raw: PiiFinding[][] = [];
+  const lanes = plan.map((lane) => least(() => local.collect(text, lane).forEach((found, k) => (raw[lane[k] as number] = found))));
+  const finish = least(() => local.finish(text, raw));
+  const path = Math.max(...lanes) + finish;
+  return `one scan ${whole.toFixed(0)} ms; lanes ${lanes.map((l) => l.toFixed(0)).join(" | ")} ms, then document-wide ${finish.toFixed(0)} ms: at most x${(whole / path).toFixed(2)} on ${threads} free cores`;
+}
+console.log(`\nlarge text, CPU on this thread, structured: ${laneBudget({ names: false })}`);
+console.log(`large text, CPU on this thread, all: ${laneBudget({})}`);
 console.log(`\nstart-up, structured: ${await startup({ names: false })}`);
 console.log(`start-up, all: ${await startup({})}`);
