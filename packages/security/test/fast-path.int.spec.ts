@@ -87,7 +87,28 @@ const pairs: [string, Recognizer, Recognizer][] = [
   ["EmailRecognizer", fast.emailRecognizer(), reference.emailRecognizer()],
   ["UrlRecognizer", fast.urlRecognizer(), reference.urlRecognizer()],
   ["IpAddressRecognizer", fast.ipAddressRecognizer(), reference.ipAddressRecognizer()],
+  ["UsSsnRecognizer", fast.ssnRecognizer(), reference.ssnRecognizer()],
+  ["CreditCardRecognizer", fast.creditCardRecognizer(), reference.creditCardRecognizer()],
+  ["IbanRecognizer", fast.ibanRecognizer(), reference.ibanRecognizer()],
+  ["DateOfBirthRecognizer", fast.dateOfBirthRecognizer(), reference.dateOfBirthRecognizer()],
+  ["UsPassportRecognizer", fast.usPassportRecognizer(), reference.usPassportRecognizer()],
+  ["DriverLicenseRecognizer", fast.driverLicenseRecognizer(), reference.driverLicenseRecognizer()],
 ];
+
+// Numbers, dates and identifiers with the letters, separators and context words around them that the structured
+// patterns' look-behinds and look-aheads read ("_", "-", "/", "." before a number; "A" or "GB" right before digits).
+const numberPieces = [
+  "born", "DOB:", "date of birth", "passport no", "driver's license", "DL#", "ssn", "iban", "card", "Jan", "jan.", "January", "SEPT", "Sept.",
+  "sep", "May", "of", "5th", "21st", "03", "12/31/1999", "31.12.1999", "1999-12-31", "2/3/04", "January 5, 1990", "5 March 2001", "born on May 12th, 1985", "DOB: 3rd of may, 2001", "born Sept. 9 1999",
+  "A12345678", "123456789", "AB1234567", "1234-56-7890", "A123-4567-89", "D12345", "4111 1111 1111 1111", "4111-1111-1111-1111",
+  "378282246310005", "3782 822463 10005", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "de89370400440532013000",
+  "123-45-6789", "123 45 6789", "078051120", "X", "GB", "ABC", "x1", "_", "-", "/", ".", ",", " ", "\n", "a", "1", "22", "20",
+];
+const numberText = fc
+  .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...numberPieces) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{0,2}[0-9]{1,12}$/) }), {
+    maxLength: 30,
+  })
+  .chain((ps) => fc.constantFrom(" ", "", "\n", "-", "/", ".").map((sep) => ps.join(sep)));
 
 describe("fast paths report what the whole-text recognizers reported", () => {
   it.each(pairs)("%s on generated text", (_name, fast, reference) => {
@@ -96,6 +117,15 @@ describe("fast paths report what the whole-text recognizers reported", () => {
         expect(key(fast.recognize(t))).toEqual(key(reference.recognize(t)));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it.each(pairs.slice(5))("%s on generated numbers, dates and identifiers", (_name, fast, reference) => {
+    fc.assert(
+      fc.property(numberText, (t) => {
+        expect(key(fast.recognize(t))).toEqual(key(reference.recognize(t)));
+      }),
+      { numRuns: 1500 },
     );
   });
 

@@ -1,5 +1,6 @@
 import { contextMatcher, DEFAULT_CONTEXT, enhance, hasContext, type ContextOptions } from "./context";
 import type { PiiEntityType, PiiFinding, Recognizer } from "./pii-types";
+import { matchesAt } from "./triggered-matches";
 
 export interface PatternSpec {
   /** Must not be sticky; the `g` flag is added when missing. */
@@ -16,6 +17,8 @@ export interface PatternSpec {
   readonly trigger?: RegExp;
   /** A string every match holds: the pattern runs only on texts holding it (for a rare pattern that spans spaces). */
   readonly guard?: string;
+  /** Every position where a match can start, ascending: the pattern is tried (sticky) only there. */
+  readonly starts?: (text: string) => Iterable<number>;
 }
 
 /** True for the characters `\s` matches. */
@@ -55,6 +58,10 @@ export interface PatternRecognizerOptions {
 /** The pattern's matches over the whole text, or over the pieces holding its trigger, with the offset to add. */
 function* matches(text: string, pattern: PatternSpec): Generator<{ m: RegExpExecArray; offset: number }> {
   if (pattern.guard !== undefined && !text.includes(pattern.guard)) return;
+  if (pattern.starts) {
+    for (const m of matchesAt(text, pattern.regex, pattern.starts(text))) yield { m, offset: 0 };
+    return;
+  }
   if (!pattern.trigger) {
     for (const m of text.matchAll(pattern.regex)) yield { m, offset: 0 };
     return;

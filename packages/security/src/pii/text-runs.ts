@@ -1,9 +1,8 @@
-// One pass over a text, shared by the recognizers: its runs of ASCII letters (with their lower-case hashes) and of
-// ASCII digits. A pattern opening with one of a few words ("lives at", "in ESPOO", "ul. Miła 53") or with a number
+// One pass over a text, shared by the recognizers: its runs of ASCII letters and of ASCII digits. A pattern opening with one of a few words ("lives at", "in ESPOO", "ul. Miła 53") or with a number
 // is tried only where such a run starts, instead of each recognizer searching its regular expression over the text.
 import { InvalidArgumentError } from "@bear/core";
 import { charClasses, NUMBER } from "./char-classes";
-import { FNV_OFFSET, FNV_PRIME, HashFilter, asciiLowerHash } from "./text-hash";
+import { HashFilter, asciiLowerHash } from "./text-hash";
 
 /** Runs [starts[i], ends[i]) of one kind of character, in text order. */
 export interface Runs {
@@ -13,8 +12,8 @@ export interface Runs {
 }
 
 export interface TextRuns {
-  /** Runs of ASCII letters (A-Z, a-z), each with its asciiLowerHash in `hashes`. */
-  readonly words: Runs & { readonly hashes: Int32Array };
+  /** Runs of ASCII letters (A-Z, a-z). */
+  readonly words: Runs;
   /** Runs of ASCII digits (0-9). */
   readonly digits: Runs;
   /** The text holds a number character outside ASCII (\p{N}: "٣", "１", "²"): digit scanners fall back to their patterns. */
@@ -24,28 +23,22 @@ export interface TextRuns {
 let lastText: string | undefined;
 let lastRuns: TextRuns | undefined;
 
-/** A growable column of offsets. */
-class Column {
-  data: Int32Array<ArrayBuffer>;
-  constructor(size: number) {
-    this.data = new Int32Array(size);
-  }
-  grow(): void {
-    const bigger = new Int32Array(this.data.length * 2);
-    bigger.set(this.data);
-    this.data = bigger;
-  }
+/** `a` in an array twice as long. */
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }
 
 /** The runs of `text`, read once for the text last asked about (a scan asks every recognizer about one text). */
 export function textRuns(text: string): TextRuns {
   if (lastRuns && lastText === text) return lastRuns;
   const n = text.length;
-  const wordStarts = new Column(Math.max(16, n >> 3));
-  const wordEnds = new Column(wordStarts.data.length);
-  const wordHashes = new Column(wordStarts.data.length);
-  const digitStarts = new Column(Math.max(16, n >> 6));
-  const digitEnds = new Column(digitStarts.data.length);
+  // about one word in six characters of prose, one number in a hundred: room enough to grow rarely
+  let wordStarts = new Int32Array(Math.max(16, n >> 2));
+  let wordEnds = new Int32Array(wordStarts.length);
+  let digitStarts = new Int32Array(Math.max(16, n >> 5));
+  let digitEnds = new Int32Array(digitStarts.length);
   let words = 0;
   let digits = 0;
   let otherNumbers = false;
@@ -53,46 +46,41 @@ export function textRuns(text: string): TextRuns {
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
-    const lower = c | 32;
+    let lower = c | 32;
     if (lower >= 97 && lower <= 122) {
       const start = i;
-      let h = FNV_OFFSET;
-      for (;;) {
-        h = Math.imul(h ^ (c | 32), FNV_PRIME);
+      do {
         if (++i >= n) break;
         c = text.charCodeAt(i);
-        const l = c | 32;
-        if (!(l >= 97 && l <= 122)) break;
+        lower = c | 32;
+      } while (lower >= 97 && lower <= 122);
+      if (words === wordStarts.length) {
+        wordStarts = grown(wordStarts);
+        wordEnds = grown(wordEnds);
       }
-      if (words === wordStarts.data.length) {
-        wordStarts.grow();
-        wordEnds.grow();
-        wordHashes.grow();
-      }
-      wordStarts.data[words] = start;
-      wordEnds.data[words] = i;
-      wordHashes.data[words] = h;
+      wordStarts[words] = start;
+      wordEnds[words] = i;
       words++;
     } else if (c >= 48 && c <= 57) {
       const start = i;
       do i++;
-      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57);
-      if (digits === digitStarts.data.length) {
-        digitStarts.grow();
-        digitEnds.grow();
+      while (i < n && (c = text.charCodeAt(i)) >= 48 && c <= 57);
+      if (digits === digitStarts.length) {
+        digitStarts = grown(digitStarts);
+        digitEnds = grown(digitEnds);
       }
-      digitStarts.data[digits] = start;
-      digitEnds.data[digits] = i;
+      digitStarts[digits] = start;
+      digitEnds[digits] = i;
       digits++;
     } else {
-      if (c >= 128 && (cls[c] ?? 0) & NUMBER) otherNumbers = true;
+      if (c >= 128 && (cls[c] as number) & NUMBER) otherNumbers = true;
       i++;
     }
   }
   lastText = text;
   lastRuns = {
-    words: { count: words, starts: wordStarts.data, ends: wordEnds.data, hashes: wordHashes.data },
-    digits: { count: digits, starts: digitStarts.data, ends: digitEnds.data },
+    words: { count: words, starts: wordStarts, ends: wordEnds },
+    digits: { count: digits, starts: digitStarts, ends: digitEnds },
     otherNumbers,
   };
   return lastRuns;
@@ -105,27 +93,35 @@ export function forgetTextRuns(): void {
 }
 
 /**
- * A set of words (ASCII letters, any case) to look for among a text's letter runs: `has` is false when a run's hash
- * is surely none of them, true when it may be one (a hash collision answers true: the caller's pattern decides).
+ * A set of words (ASCII letters, any case) to look for among a text's letter runs: a run is hashed (asciiLowerHash)
+ * only when a word of the set has its first letter and length, and is then surely none of them or maybe one (a
+ * hash collision answers "maybe": the caller's pattern decides).
  */
 export class AsciiWordSet {
   readonly #filter: HashFilter;
+  /** Bit (first letter - "a") * 32 + min(length, 31): some word of the set has that first letter and length. */
+  readonly #shapes = new Uint8Array(26 * 32);
 
   constructor(words: Iterable<string>) {
     const list = [...words];
-    for (const w of list) if (!/^[A-Za-z]+$/.test(w)) throw new InvalidArgumentError("word", w, "ASCII letters only");
+    for (const w of list) {
+      if (!/^[A-Za-z]+$/.test(w)) throw new InvalidArgumentError("word", w, "ASCII letters only");
+      this.#shapes[((w.charCodeAt(0) | 32) - 97) * 32 + Math.min(w.length, 31)] = 1;
+    }
     this.#filter = new HashFilter(list, asciiLowerHash);
   }
 
-  has(hash: number): boolean {
-    return this.#filter.has(hash);
+  /** False when the run text[start, end) of ASCII letters is surely none of the words. */
+  mayHold(text: string, start: number, end: number): boolean {
+    if (this.#shapes[((text.charCodeAt(start) | 32) - 97) * 32 + Math.min(end - start, 31)] === 0) return false;
+    return this.#filter.mayHold(text, start, end);
   }
 
   /** The indexes of the letter runs of `text` that may be one of the set's words, in text order. */
-  indexesIn(words: TextRuns["words"]): number[] {
+  indexesIn(text: string): number[] {
+    const { count, starts, ends } = textRuns(text).words;
     const out: number[] = [];
-    const { count, hashes } = words;
-    for (let k = 0; k < count; k++) if (this.#filter.has(hashes[k] as number)) out.push(k);
+    for (let k = 0; k < count; k++) if (this.mayHold(text, starts[k] as number, ends[k] as number)) out.push(k);
     return out;
   }
 }

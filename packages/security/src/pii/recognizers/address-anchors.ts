@@ -13,7 +13,7 @@ const PREPOSITIONS = new AsciiWordSet(["in", "at", "to", "from", "near"]);
 export function afterPrepositions(text: string): number[] {
   const w = textRuns(text).words;
   const out: number[] = [];
-  for (const k of PREPOSITIONS.indexesIn(w)) {
+  for (const k of PREPOSITIONS.indexesIn(text)) {
     const end = w.ends[k] as number;
     if (end < text.length && isSpaceAt(text, end)) out.push(end + 1);
   }
@@ -34,7 +34,7 @@ const FOLDING_INTO_PREFIXES = /[\u017F\u212A\u00DF\u1E9E]/;
 export function streetPrefixStarts(text: string): number[] | undefined {
   if (FOLDING_INTO_PREFIXES.test(text)) return undefined;
   const w = textRuns(text).words;
-  return STREET_PREFIXES.indexesIn(w).map((k) => w.starts[k] as number);
+  return STREET_PREFIXES.indexesIn(text).map((k) => w.starts[k] as number);
 }
 
 const CUE_WORDS = new AsciiWordSet([
@@ -44,7 +44,7 @@ const CUE_WORDS = new AsciiWordSet([
 /** Where CUE can start: its first word (each alternative's first word is followed by a space or a colon). */
 export function cueStarts(text: string): number[] {
   const w = textRuns(text).words;
-  return CUE_WORDS.indexesIn(w).map((k) => w.starts[k] as number);
+  return CUE_WORDS.indexesIn(text).map((k) => w.starts[k] as number);
 }
 
 const PLACE_CUE_VERBS = new AsciiWordSet([
@@ -60,10 +60,10 @@ export function placeCueStarts(text: string): number[] {
   const w = textRuns(text).words;
   const out: number[] = [];
   for (let k = 0; k < w.count; k++) {
-    const h = w.hashes[k] as number;
     const start = w.starts[k] as number;
-    if (PLACE_CUE_VERBS.has(h)) out.push(start);
-    else if (PLACE_LABELS.has(h)) {
+    const end = w.ends[k] as number;
+    if (PLACE_CUE_VERBS.mayHold(text, start, end)) out.push(start);
+    else if (PLACE_LABELS.mayHold(text, start, end)) {
       let q = start;
       while (q > 0 && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
       if (q === 0) out.push(0);
@@ -80,7 +80,7 @@ const LOWER_PLACE_VERBS = new AsciiWordSet([
 /** Where LOWER_PLACE_CUE can start: at one of its verbs. */
 export function lowerPlaceCueStarts(text: string): number[] {
   const w = textRuns(text).words;
-  return LOWER_PLACE_VERBS.indexesIn(w).map((k) => w.starts[k] as number);
+  return LOWER_PLACE_VERBS.indexesIn(text).map((k) => w.starts[k] as number);
 }
 
 const INLINE_CUES = new AsciiWordSet(["at", "to", "is", "address"]);
@@ -89,7 +89,7 @@ export function inlineEuroStarts(text: string): number[] {
   const w = textRuns(text).words;
   const out: number[] = [];
   const n = text.length;
-  for (const k of INLINE_CUES.indexesIn(w)) {
+  for (const k of INLINE_CUES.indexesIn(text)) {
     let at = w.ends[k] as number;
     if (at < n && text.charCodeAt(at) === 58) at++; // "address:"
     if (at >= n || !isSpaceAt(text, at)) continue;
@@ -143,5 +143,5 @@ const BOX_WORDS = new AsciiWordSet(["p", "po", "pobox", "post", "psc", "unit", "
 /** Where the postal box pattern can start: "P" of "P.O. Box", "PO", "POBox", "Post", "PSC", "Unit", "CMR" (any case). */
 export function postBoxStarts(text: string): number[] {
   const w = textRuns(text).words;
-  return BOX_WORDS.indexesIn(w).map((k) => w.starts[k] as number);
+  return BOX_WORDS.indexesIn(text).map((k) => w.starts[k] as number);
 }

@@ -2,6 +2,11 @@ import { isIPv6 } from "node:net";
 import { cardIssuer, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../checksums";
 import { PatternRecognizer } from "../pattern-recognizer";
 import type { Recognizer } from "../pii-types";
+import { digitRunStarts, lettersBeforeDigitStarts, mergedStarts, monthStarts } from "./number-anchors";
+
+const oneLetterOrDigits = (text: string): number[] => mergedStarts(lettersBeforeDigitStarts(text, 1), digitRunStarts(text));
+const twoLetters = (text: string): number[] => lettersBeforeDigitStarts(text, 2);
+const oneLetter = (text: string): number[] => lettersBeforeDigitStarts(text, 1);
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, "");
 
@@ -56,9 +61,9 @@ export function ssnRecognizer(): Recognizer {
     name: "UsSsnRecognizer",
     type: "US_SSN",
     patterns: [
-      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6 },
-      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4 },
-      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05 },
+      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05, starts: digitRunStarts },
     ],
     validate: ssnValid,
     contextWords: ["ssn", "ssns", "social security", "social security number", "social sec", "ss#", "ssid", "taxpayer"],
@@ -70,9 +75,9 @@ export function creditCardRecognizer(): Recognizer {
     name: "CreditCardRecognizer",
     type: "CREDIT_CARD",
     patterns: [
-      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9 },
-      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9 },
-      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9 },
+      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9, starts: digitRunStarts },
     ],
     validate: (v) => {
       const d = digitsOnly(v);
@@ -87,8 +92,8 @@ export function ibanRecognizer(): Recognizer {
     name: "IbanRecognizer",
     type: "IBAN",
     patterns: [
-      { regex: /(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w])/g, score: 1 },
-      { regex: /(?<![\w])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![\w])/g, score: 1 },
+      { regex: /(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w])/g, score: 1, starts: twoLetters },
+      { regex: /(?<![\w])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![\w])/g, score: 1, starts: twoLetters },
     ],
     validate: ibanValid,
     contextWords: ["iban", "bank", "account", "transfer", "wire"],
@@ -103,11 +108,15 @@ export function dateOfBirthRecognizer(): Recognizer {
     name: "DateOfBirthRecognizer",
     type: "DATE_OF_BIRTH",
     patterns: [
-      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3 },
-      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3 },
-      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3 },
-      { regex: new RegExp(`\\b${MONTHS}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3 },
-      { regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTHS}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3 },
+      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
+      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
+      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
+      { regex: new RegExp(`\\b${MONTHS}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthStarts },
+      {
+        regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTHS}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"),
+        score: 0.3,
+        starts: digitRunStarts,
+      },
     ],
     contextWords: ["born", "birth", "birthday", "dob", "d.o.b", "date of birth", "birthdate", "b."],
     requireContext: true,
@@ -119,7 +128,7 @@ export function usPassportRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "UsPassportRecognizer",
     type: "US_PASSPORT",
-    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35 }],
+    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35, starts: oneLetterOrDigits }],
     contextWords: ["passport", "passport no", "passport number", "travel document"],
     requireContext: true,
     context: { before: 48, after: 16, boost: 0.55, minScoreWithContext: 0.6 },
@@ -131,10 +140,10 @@ export function driverLicenseRecognizer(): Recognizer {
     name: "DriverLicenseRecognizer",
     type: "DRIVER_LICENSE",
     patterns: [
-      { regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35 },
-      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35 },
-      { regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35 },
-      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3 },
+      { regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35, starts: twoLetters },
+      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35, starts: digitRunStarts },
+      { regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35, starts: oneLetter },
+      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3, starts: digitRunStarts },
     ],
     contextWords: ["driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl", "dl#", "license number", "licence number", "driver"],
     requireContext: true,
