@@ -10,7 +10,8 @@ import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
-import { segmentMatches, type Cut } from "../triggered-matches";
+import { matchesAt, segmentMatches, type Cut } from "../triggered-matches";
+import { commonwealthStarts, honorificStarts, lowerCueStarts, nameCueStarts, roleStarts, signatureStarts } from "./name-cue-anchors";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 /**
@@ -22,9 +23,15 @@ const NAME = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)$
 const NAME2 = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)${GAP})?${NAME_WORD}){1,3}`;
 
 /** Legal-text cues that put a person's name in a known place (`guard`: what a text must hold for the cue to match). */
-const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number; readonly guard?: RegExp }[] = [
+const PERSON_CUES: readonly {
+  readonly regex: RegExp;
+  readonly score: number;
+  readonly guard?: RegExp;
+  /** Every position where the cue can start (it is tried only there). */
+  readonly starts?: (text: string) => Iterable<number>;
+}[] = [
   // Mr. Smith, Dr. Karen O'Neil, Hon. Jane Roe (the title itself is not part of the name)
-  { regex: new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice|Hon|Rev)\\.?\\s+(${NAME})`, "gu"), score: 0.85 },
+  { regex: new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice|Hon|Rev)\\.?\\s+(${NAME})`, "gu"), score: 0.85, starts: honorificStarts },
   // the Plaintiff, John Doe / Defendant Jane Roe
   {
     regex: new RegExp(
@@ -32,12 +39,17 @@ const PERSON_CUES: readonly { readonly regex: RegExp; readonly score: number; re
       "gu",
     ),
     score: 0.85,
+    starts: roleStarts,
   },
   // "KATHY WHITWORTH, an individual": a party that is a person
   // (it starts at every capitalised word: only a text holding the phrase is searched)
   { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:${GAP}(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8, guard: /\san\s+individual\b/ },
   // signature blocks: "/s/ John Doe", "By: John Doe", "Name: John Doe"
-  { regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"), score: 0.85 },
+  {
+    regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"),
+    score: 0.85,
+    starts: signatureStarts,
+  },
 ];
 
 // The whole-text patterns below open with a look-ahead for the letters every match starts with (implied by what
@@ -108,6 +120,14 @@ export const LOOKAHEAD_NAME_PATTERNS: readonly (readonly [string, RegExp, string
   ["CAPS_RUN", CAPS_RUN, "(?=\\p{Lu}{2})"],
   ["LOWER_WORD", LOWER_WORD, "(?=\\p{Ll}{3})"],
   ["LOWER_PAIR", LOWER_PAIR, "(?=\\p{Ll}[\\p{Ll}'’-])"],
+];
+
+/** The cue patterns tried only where their opening word starts, with those positions (for the property test). */
+export const ANCHORED_NAME_CUES: readonly (readonly [string, RegExp, (text: string) => Iterable<number>])[] = [
+  ...PERSON_CUES.flatMap(({ regex, starts }, i) => (starts ? [[`PERSON_CUES[${i}]`, regex, starts] as const] : [])),
+  ["NAME_CUE", NAME_CUE, nameCueStarts],
+  ["LOWER_CUE", LOWER_CUE, lowerCueStarts],
+  ["JURISDICTION", JURISDICTION, commonwealthStarts],
 ];
 
 /** The patterns searched by segment (for the property test against a whole-text search). */
@@ -373,7 +393,7 @@ export class NameRecognizer implements Recognizer {
     for (const cue of PERSON_CUES) {
       if (cue.guard && !cue.guard.test(text)) continue;
       cue.regex.lastIndex = 0;
-      for (const m of text.matchAll(cue.regex)) {
+      for (const m of cue.starts ? matchesAt(text, cue.regex, cue.starts(text)) : text.matchAll(cue.regex)) {
         const name = m[1];
         if (!name) continue;
         // "Employee Retirement Income Security Act": a role word before a title, not before a name
@@ -410,7 +430,7 @@ export class NameRecognizer implements Recognizer {
       const start = m.index + m[0].indexOf(name);
       push("PERSON", start, start + name.length, 0.6, "LegalCueRecognizer", false, lower);
     }
-    for (const m of text.matchAll(NAME_CUE)) {
+    for (const m of matchesAt(text, NAME_CUE, nameCueStarts(text))) {
       const name = m[1];
       if (!name) continue;
       const lower = !/^\p{Lu}/u.test(name);
@@ -433,7 +453,7 @@ export class NameRecognizer implements Recognizer {
         push("PERSON", m.index + w.index, m.index + w.index + w[0].length, 0.62, "LegalCueRecognizer", false, true);
       }
     }
-    for (const m of text.matchAll(JURISDICTION)) push("LOCATION", m.index, m.index + m[0].length, 0.6, "LegalCueRecognizer");
+    for (const m of matchesAt(text, JURISDICTION, commonwealthStarts(text))) push("LOCATION", m.index, m.index + m[0].length, 0.6, "LegalCueRecognizer");
     for (const m of segmentMatches(text, PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line")) {
       const words = m[0].split(" ");
       let first = 0;
@@ -443,7 +463,7 @@ export class NameRecognizer implements Recognizer {
       const start = m.index + (first === 0 ? 0 : skip.length + 1);
       push("LOCATION", start, m.index + m[0].length, 0.7, "LegalCueRecognizer");
     }
-    for (const m of text.matchAll(LOWER_CUE)) {
+    for (const m of matchesAt(text, LOWER_CUE, lowerCueStarts(text))) {
       // "mr. elliott flew…", "name:    hyuuma t. maida": a lower-case title or label, then words that are no English words
       const words = [...(m[1] ?? "").matchAll(/[\p{L}'’-]+\.?/gu)];
       let n = 0;
