@@ -49,7 +49,7 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(found("\n3.    DEVELOPMENT, OPERATION AND ADMINISTRATION OF INSURANCE CENTER; EXCLUSIVITY\n\n3.1 Pursuant to\n")).toEqual([]);
     expect(found("\n7.   WARRANTIES. LIMITED LIABILITY\n\n  7.1   Each party acknowledges\n")).toEqual([]);
     // a signature line in capitals with a legal form stays a name
-    expect(values("\n1. QUORVEL HOLDINGS, INC.\n")).toEqual(["QUORVEL HOLDINGS, INC"]);
+    expect(values("\n1. QUORVEL HOLDINGS, INC.\n")).toEqual(["QUORVEL HOLDINGS, INC."]);
   });
 
   it("reads no party's short name in a term of dictionary words joined by a slash", () => {
@@ -89,7 +89,7 @@ describe("legal text: what a contract's structure says is not personal data", ()
 
   it("splits two companies joined by 'and' after any legal form", () => {
     expect(values("between Halmbrook Tools GmbH and Dorrit Electronics Inc. agree")).toEqual(["Halmbrook Tools GmbH", "Dorrit Electronics Inc."]);
-    expect(values("Velmora Foods S.A. and Quist Labs Ltd. agree")).toEqual(["Velmora Foods S.A", "Quist Labs Ltd."]);
+    expect(values("Velmora Foods S.A. and Quist Labs Ltd. agree")).toEqual(["Velmora Foods S.A.", "Quist Labs Ltd."]);
   });
 
   it("reads a US town line with its state and ZIP as an address, without its street", () => {
@@ -182,5 +182,22 @@ describe("legal text: what a contract's structure says is not personal data", ()
   it("leaves a run-in caption alone when the clauses stand on one line", () => {
     const text = "shall be final.   17. Notices. Any notice shall be in writing.   18. Severability. The provisions are severable.   19. Entire Agreement. This Agreement";
     expect(found(text)).toEqual([]);
+  });
+
+  it("reads a label that heads a list or a table, and an abbreviation opening a job title, as no person", () => {
+    const text =
+      "Product Specification  Quorvelites:   Name\n\nPrice/kg\n\nTelmaric fibres:             Name\n\n" +
+      "By: /s/ Harriet K. Dunmore\n     Harriet K. Dunmore, Ex. Vice President         Odell Brashear, Sr. Manager\n";
+    const v = values(text);
+    expect(v).toEqual(expect.arrayContaining(["Harriet K. Dunmore", "Odell Brashear"]));
+    for (const w of ["Quorvelites", "Telmaric", "Ex", "Sr"]) expect(v).not.toContain(w);
+  });
+
+  it("keeps the period of a legal form in capitals and the town of an address written without its postcode", () => {
+    const text =
+      'by and between DORVAL LINES, INC., a Delaware corporation with offices at 41 Quarry Lane, Normal, Illinois ("Dorval") and ' +
+      "Pellworth Audio L.P., a Texas limited partnership.";
+    const f = found(text);
+    expect(f).toEqual(expect.arrayContaining([["ORGANIZATION", "DORVAL LINES, INC."], ["ADDRESS", "41 Quarry Lane, Normal, Illinois"], ["ORGANIZATION", "Pellworth Audio L.P."]]));
   });
 });

@@ -1,6 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers/lexicons";
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
+import { isJobTitleWord } from "./recognizers/job-titles";
 import { hasLowerCaseWord, lowerCaseWords, textBefore } from "./recognizers/whole-words";
 
 /** What a contract's own structure says is not personal data. */
@@ -24,6 +25,10 @@ const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|S
 const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
 const LABEL_AFTER = /^[ \t]*:/;
+/** A label that heads a table or a list: a colon, then a column gap or the end of the line ("Nanopowders:   Name"). */
+const LIST_LABEL_AFTER = /^((?:[ \t]\p{Ll}[\p{Ll}-]*){0,3})[ \t]*:(?:[ \t]*(?:\n|$)|[ \t]{3,}|\t)/u;
+/** An abbreviation opening a job title ("Ex. Vice President", "Sr. Manager", "Asst. Secretary"). */
+const TITLE_ABBREVIATION_AFTER = /^\.[ \t]+((?:\p{Lu}[\p{L}-]*[ \t]+){0,2}\p{Lu}[\p{L}-]*)/u;
 /** Statutes, codes, courts and public bodies named by their kind: not a person's data. */
 const LEGAL_INSTRUMENT = /\b(?:Act|Code|Court|Courts|Rules|Regulations?|Convention|Treaty|Statute|Laws?|Chancery|Tribunal|Directive)$/;
 /** A court, wherever the word stands ("Court of Chancery of the State of Delaware"). */
@@ -58,6 +63,7 @@ const ONE_CAPITAL = /^\p{Lu}$/u;
 const CAPITALISED = /^[^\p{L}]*\p{Lu}/u;
 const STARTS_CAPITAL = /^\p{Lu}/u;
 const ONE_CAPITALISED_WORD = /^\p{Lu}[^\s]*$/u;
+const ONE_WORD = /^\p{Lu}[\p{L}'’-]*$/u;
 
 /** Words of a span that carry letters, without possessives and outer punctuation. */
 function wordsOf(s: string): string[] {
@@ -262,6 +268,15 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
     if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
+    // one word that is no known name heading a list or table ("Nanopowders:   Name"); a speaker's label is followed by speech
+    // ("Telmaric fibres:   Name": a capitalised word and lower-case nouns label a list item, whatever a recognizer read)
+    const label = ONE_WORD.test(value) ? LIST_LABEL_AFTER.exec(text.slice(f.end, f.end + 40)) : null;
+    if (label && (label[1] ? true : f.type === "PERSON") && !isPersonName(value)) continue;
+    // "Jerry W. Weimer, Ex. Vice President": a short word with a period before a job title abbreviates part of the title
+    if (f.type === "PERSON" && ONE_WORD.test(value) && value.length <= 4 && f.score < 0.6) {
+      const title = TITLE_ABBREVIATION_AFTER.exec(text.slice(f.end, f.end + 40))?.[1];
+      if (title && title.split(/[ \t]+/).some(isJobTitleWord)) continue;
+    }
     const formed = LEGAL_FORM.test(value);
     const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;

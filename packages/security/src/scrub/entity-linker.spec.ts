@@ -24,6 +24,8 @@ describe("EntityLinker: one entity, one number", () => {
     // initials that take in the legal form ("NTC" for Nanophase Technologies Corporation)
     expect(l.link("ORGANIZATION", "Nanophase Technologies Corporation")).toBe(3);
     expect(l.link("ORGANIZATION", "NTC")).toBe(3);
+    // initials of a shorter mention seen before a longer one ("TL" after "DORVAL LINES, INC." and "Dorval Lines Media")
+    expect(["DORVAL LINES, INC.", "Dorval Lines Media", "DL", "DLM"].map((v) => l.link("ORGANIZATION", v))).toEqual([4, 4, 4, 4]);
     // a short name first, its full name later: the same entity
     const m = new EntityLinker();
     expect(["Racing", "Bob Stallings Racing", "Racing", "the Racing"].map((v) => m.link("ORGANIZATION", v))).toEqual([1, 1, 1, 1]);

@@ -38,6 +38,14 @@ function wordsOf(type: string, value: string): string[] {
 
 const initials = (words: readonly string[]): string => words.filter((w) => !FILLER.test(w)).map((w) => w[0]).join("");
 
+/** Whether `acronym` is the initials of one of an organisation's shorter mentions of two words or more. */
+function initialsOfMention(e: Entity, acronym: string): boolean {
+  return (e.mentions ?? []).some((m) => {
+    const words = m.split(" ");
+    return words.length >= 2 && initials(words) === acronym;
+  });
+}
+
 /** True when `short` names the same person as `long`: its words are among long's, and it ends with long's surname. */
 function samePerson(short: readonly string[], long: readonly string[]): boolean {
   if (short.length === 0 || short.length > long.length) return false;
@@ -95,7 +103,8 @@ export class EntityLinker {
     const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
     if (known) return known.id;
     // "NTC" for Nanophase Technologies Corporation: initials that take in the legal form
-    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0]) : [];
+    // and "TL" for Time Life Music when it was first named "TIME LIFE, INC.": the initials of a shorter mention count too
+    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0] || initialsOfMention(e, words[0] ?? "")) : [];
     const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words));
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];

@@ -241,6 +241,11 @@ const PREFIX_STREET_START: Trigger = {
 };
 /** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
 const INLINE_TAIL = new RegExp(`^,\\s*[\\p{Lu}][\\p{L}'’. -]{1,30}?(?:,\\s*[\\p{Lu}][\\p{L}'’. ()-]{1,30}?){0,2}(?:\\s+${POSTCODE})?(?=\\s*(?:\\n|$|[.;?!]))`, "u");
+/**
+ * The same-line tail ", Mobile, Alabama" when a clause goes on after it ("… Cody Road, Mobile, Alabama ("Acme") and …"):
+ * a town and a region that is a known place (the town may be an everyday word: the position makes it a town).
+ */
+const TAIL_BEFORE_CLAUSE = /^[ ]?,[ \t]*\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2}[ ]?,[ \t]*(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})(?=[ \t]*(?:\(|["“]|,?[ \t]+(?:and|or|with)[ \t]))/u;
 /** A line (or the part after "in"/"at"/"to") with a house number, right above a unit line: "Λεωφόρος Συγγρού 119 Nino Point\n Apt. 658". */
 const LINE_ABOVE_UNIT =
   /(?:(?<=\n)|^|(?<=\b(?:in|at|to|is)\s))[^\n\p{L}\p{N}]{0,6}((?:[^\s\n]+[ \t]){0,6}?\d{1,6}[a-zA-Z]?(?:[ \t][^\s\n]+){0,4})[ \t]*(?=\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n)/gu;
@@ -376,6 +381,10 @@ export class AddressRecognizer implements Recognizer {
       let end = f.end;
       const tail = INLINE_TAIL.exec(text.slice(end, end + 80));
       if (tail && !isProseLine(tail[0].replace(/^,\s*/, ""))) end += tail[0].length;
+      else {
+        const clause = TAIL_BEFORE_CLAUSE.exec(text.slice(end, end + 80));
+        if (clause && isKnownPlace((clause[1] ?? "").replace(/\.$/, ""))) end += clause[0].length;
+      }
       for (let i = 0; i < 4; i++) {
         const next = text.slice(end, end + 80);
         const m = CONTINUATION.exec(next) ?? TOWN_LINE.exec(next);

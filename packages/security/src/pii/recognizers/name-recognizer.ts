@@ -425,6 +425,8 @@ export class NameRecognizer implements Recognizer {
       const head = name?.split(" ")[0] ?? "";
       if (!name || NOT_SPEAKER.has(head) || !couldBeSpeaker(head)) continue;
       const lower = /^\p{Ll}/u.test(name);
+      // "Nanoparticle dispersions:", "Shipping address:": a capitalised word and a lower-case one label a list item
+      if (!lower && / \p{Ll}/u.test(name)) continue;
       // a lower-case label ("mika: who are you?") must be a known name that is no English word
       if (lower && !(isFirstName(head) && !isEnglishWord(head))) continue;
       const start = m.index + m[0].indexOf(name);

@@ -11,7 +11,7 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
   it("finds a company, a number that starts its name and a place name used as its head", () => {
     expect(orgs("I work for 48 Factoring Inc")).toEqual(["48 Factoring Inc"]);
     expect(orgs("Its subsidiary Shanghai Solutions holds the equity interest.")).toEqual(["Shanghai Solutions"]);
-    expect(orgs("GOLD HILL VENTURE LENDING 03, L.P. lends")).toEqual(["GOLD HILL VENTURE LENDING 03, L.P"]);
+    expect(orgs("GOLD HILL VENTURE LENDING 03, L.P. lends")).toEqual(["GOLD HILL VENTURE LENDING 03, L.P."]);
   });
   it("reads a trade name after 'dba' / 'doing business as' as the business, its short name too, and not a place", () => {
     expect(orgs('between Acme Group, Ltd., a Texas limited partnership dba Bob Stallings Racing ("Racing"), and Beta')).toEqual(
@@ -23,11 +23,11 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
 
   it("keeps a suffix word inside a name, a name opened by a lower-case letter, and splits two names joined after a legal form", () => {
     // "Bank", "Partners" inside a name no longer cut it the way a role word or a job title does
-    expect(orgs("Quillon Bank USA, N.A. agrees")).toEqual(["Quillon Bank USA, N.A"]);
-    expect(orgs("between Tarrow Partners ZEN Fund, L.P. and us")).toEqual(["Tarrow Partners ZEN Fund, L.P"]);
+    expect(orgs("Quillon Bank USA, N.A. agrees")).toEqual(["Quillon Bank USA, N.A."]);
+    expect(orgs("between Tarrow Partners ZEN Fund, L.P. and us")).toEqual(["Tarrow Partners ZEN Fund, L.P."]);
     expect(orgs("between BRISK LOW CAP PARTNERS GP, LLC and us")).toEqual(["BRISK LOW CAP PARTNERS GP, LLC"]);
     expect(orgs("the shares of zMerit Corporation and of qTrove Technologies, Inc.")).toEqual(["zMerit Corporation", "qTrove Technologies, Inc."]);
-    expect(orgs("between Avelor Holdings Pty Ltd and Brenwick B.V. today")).toEqual(["Avelor Holdings Pty Ltd", "Brenwick B.V"]);
+    expect(orgs("between Avelor Holdings Pty Ltd and Brenwick B.V. today")).toEqual(["Avelor Holdings Pty Ltd", "Brenwick B.V."]);
     expect(orgs("with a copy to: Kestral Dunmore Plc, London")).toEqual(["Kestral Dunmore Plc"]);
   });
 
@@ -171,7 +171,7 @@ describe("OrganizationRecognizer: defined parties in contracts", () => {
     '("Borrower"), effective as of today (the "Effective Date"). Gold Hill and SVB may lend. Vringo shall repay.';
   it("finds a party named before its legal form, its short name and later mentions of both", () => {
     const names = orgs(preamble);
-    expect(names).toEqual(expect.arrayContaining(["Hamilton Lane Advisors", "Silicon Valley Bank", "VRINGO, INC", "Vringo"]));
+    expect(names).toEqual(expect.arrayContaining(["Hamilton Lane Advisors", "Silicon Valley Bank", "VRINGO, INC.", "Vringo"]));
     expect(names.filter((n) => n === "Gold Hill")).toHaveLength(2);
     expect(names.filter((n) => n === "SVB")).toHaveLength(2);
   });

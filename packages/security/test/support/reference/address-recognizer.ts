@@ -196,6 +196,11 @@ export class AddressRecognizer implements Recognizer {
       let end = f.end;
       const tail = INLINE_TAIL.exec(text.slice(end, end + 80));
       if (tail && !isProseLine(tail[0].replace(/^,\s*/, ""))) end += tail[0].length;
+      else {
+        // ", Town, Region" before a clause that goes on ("… Road, Normal, Illinois ("Acme") and …")
+        const clause = /^[ ]?,[ \t]*\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2}[ ]?,[ \t]*(\p{Lu}[\p{L}'’.-]*(?:[ ]\p{Lu}[\p{L}'’.-]*){0,2})(?=[ \t]*(?:\(|["“]|,?[ \t]+(?:and|or|with)[ \t]))/u.exec(text.slice(end, end + 80));
+        if (clause && isKnownPlace((clause[1] ?? "").replace(/\.$/, ""))) end += clause[0].length;
+      }
       for (let i = 0; i < 4; i++) {
         const next = text.slice(end, end + 80);
         const m = CONTINUATION.exec(next) ?? TOWN_LINE.exec(next);

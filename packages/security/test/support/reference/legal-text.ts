@@ -1,6 +1,7 @@
 import type { PiiFinding } from "../../../src/pii/pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "../../../src/pii/recognizers/lexicons";
 import { capitalise, isKnownName } from "../../../src/pii/recognizers/lexicon-tags";
+import { isJobTitleWord } from "../../../src/pii/recognizers/job-titles";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -174,6 +175,13 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (f.end - f.start < 2) continue;
     // a label on its own ("E-mail:", "Website:")
     if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
+    // a capitalised word (and lower-case nouns) heading a list or table; an abbreviation opening a job title
+    const label = /^\p{Lu}[\p{L}'’-]*$/u.test(value) ? /^((?:[ \t]\p{Ll}[\p{Ll}-]*){0,3})[ \t]*:(?:[ \t]*(?:\n|$)|[ \t]{3,}|\t)/u.exec(text.slice(f.end, f.end + 40)) : null;
+    if (label && (label[1] ? true : f.type === "PERSON") && !isPersonName(value)) continue;
+    if (f.type === "PERSON" && /^\p{Lu}[\p{L}'’-]*$/u.test(value) && value.length <= 4 && f.score < 0.6) {
+      const title = /^\.[ \t]+((?:\p{Lu}[\p{L}-]*[ \t]+){0,2}\p{Lu}[\p{L}-]*)/u.exec(text.slice(f.end, f.end + 40))?.[1];
+      if (title && title.split(/[ \t]+/).some(isJobTitleWord)) continue;
+    }
     const formed = LEGAL_FORM.test(value);
     const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
