@@ -15,7 +15,7 @@ export interface LegalTextOptions {
 
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
 /** Words that make a name a company's whatever the words before them mean ("Good Sam Enterprises, LLC"). */
-const LEGAL_FORM = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|B\.V|N\.V|Pty|S\.r\.l|SRL|SpA|KK)\b/i;
+const LEGAL_FORM = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|B\.V|N\.V|Pty|S\.r\.l|SRL|SpA|KK|Sp\. z o\.o|Oyj|Oy|AB|A\/S|ApS|ASA)\b/i;
 /** Suffixes that name an organisation even after everyday words ("Silicon Valley Bank", "Gold Hill Venture Lending"). */
 const NAMING_SUFFIX = /\b(?:Bank|Bancorp|Trust|Partners|Holdings|Group|Associates|Ventures|Lending|Capital|Fund|Funds|Foundation|University|Hospital)$/i;
 const CONNECTIVE = /^(?:of|and|or|the|to|for|in|on|by|with|a|an|&|upon|under|from|not|no|at|as)$/i;

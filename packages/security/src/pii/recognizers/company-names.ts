@@ -15,7 +15,7 @@ const ORG_CUE = new RegExp(
 /** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
 const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
-const LEADING_FORM = /^(?:Inc|Incorporated|Ltd|LLC|L\.L\.C|Corp|Corporation|Co|Limited|L\.P|LP|PLC|LLP|GmbH|AG|S\.A|SA|N\.V|NV|B\.V|BV|Pty|Pte|S\.p\.A|SpA|SARL)\.?,?$/i;
+const LEADING_FORM = /^(?:Inc|Incorporated|Ltd|LLC|L\.L\.C|Corp|Corporation|Co|Limited|L\.P|LP|PLC|LLP|GmbH|AG|S\.A|SA|N\.V|NV|B\.V|BV|Pty|Pte|S\.p\.A|SpA|SARL|Oyj|Oy|AB|A\/S|ApS|ASA|o\.o)\.?,?$/i;
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
 export const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
 /** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */
@@ -126,6 +126,8 @@ export function suffixNames(text: string, push: Push): void {
     if (rest.every((w) => /^(?:[IVXLC]+|\p{Lu})\.?$/u.test(w))) continue;
     const suffix = m[0].slice(head.length);
     const end = m.index + m[0].length;
+    // "Calgary, AB T2P 1J9": Alberta before a Canadian postcode, not a Swedish "AB"
+    if (/AB$/.test(suffix) && /^\s+[A-Z]\d[A-Z]/.test(text.slice(end, end + 6))) continue;
     if (SITE_AFTER.test(text.slice(end, end + 12))) continue;
     const start = first === 0 ? m.index : m.index + m[0].indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
     if (ARTICLE_BEFORE.test(textBefore(text, start, 4)) && rest.every((w) => isKnownPlaceName(w) || isEnglishWord(w))) continue;

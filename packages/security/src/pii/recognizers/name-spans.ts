@@ -26,7 +26,7 @@ export function tidy(text: string, start: number, end: number, dropHonorific: bo
   while (e > s && /[\s"'“”‘’)\],;:!?*.-]/.test(text[e - 1] ?? "")) {
     // keep the period of a trailing initial or abbreviation ("Inc.", "Ravil G.")
     // ("INC.", "L.P.", "S.A." too: a placeholder must not leave the period of a split legal form behind)
-    if (text[e - 1] === "." && /(?:^|[\s.])(?:[A-Z]|[Ii]nc|INC|[Ll]td|LTD|[Cc]o|CO|[Cc]orp|CORP|Jr|Sr|JR|SR|Bros|BROS|Ltda|LTDA)$/.test(text.slice(s, e - 1))) break;
+    if (text[e - 1] === "." && /(?:^|[\s.])(?:[A-Z]|[Ii]nc|INC|[Ll]td|LTD|[Cc]o|CO|[Cc]orp|CORP|Jr|Sr|JR|SR|Bros|BROS|Ltda|LTDA)$|\p{L}\.\p{L}$/u.test(text.slice(s, e - 1))) break;
     e--;
   }
   if (dropHonorific) {

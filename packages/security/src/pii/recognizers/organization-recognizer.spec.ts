@@ -31,6 +31,14 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(orgs("with a copy to: Kestral Dunmore Plc, London")).toEqual(["Kestral Dunmore Plc"]);
   });
 
+  it("reads Nordic and Central European legal forms, a fund's series numeral, and Alberta before a postcode as no form", () => {
+    expect(orgs("between Kolvane Polska Sp. z o.o., a Polish company, and Verlund AB, a Swedish company")).toEqual(["Kolvane Polska Sp. z o.o.", "Verlund AB"]);
+    expect(orgs("between Harvik Oy and Solbrand A/S and Tellmar ApS today")).toEqual(["Harvik Oy", "Solbrand A/S", "Tellmar ApS"]);
+    expect(orgs("Trevant Holdings S.à r.l., a Luxembourg company")).toEqual(["Trevant Holdings S.à r.l."]);
+    expect(orgs("by and between Misty April Fund II LP and us")).toEqual(["Misty April Fund II LP"]);
+    expect(orgs("Suite 200, 400 Third Avenue SW, Calgary, AB T2P 1J9")).toEqual([]);
+  });
+
   it("reads the capitalised words before a role defined in brackets as a party, not a person's name", () => {
     expect(orgs('by and between Tovik, Inc. ("Tovik"), and The Marlow Gazette ("Customer"). This')).toContain("Marlow Gazette");
     expect(orgs('between Kestrel Media Holdings (hereinafter referred to as the "Distributor") and us')).toContain("Kestrel Media Holdings");

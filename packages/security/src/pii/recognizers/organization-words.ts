@@ -7,14 +7,14 @@ import { STOP_START } from "./name-spans";
 export type Push = (start: number, end: number, score: number, lowerCase?: boolean) => void;
 
 const SUFFIXES =
-  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|Plc|Pty|Pte|B\\.V|BV|SARL|S\\.à r\\.l|S\\.p\\.A|SpA|GmbH|AG|S\\.A|SA|N\\.A|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
+  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|Plc|Pty|Pte|B\\.V|BV|SARL|S\\.à r\\.l|S\\.p\\.A|SpA|GmbH|AG|S\\.A|SA|N\\.A|Sp\\. z o\\.o|Oyj|Oy|AB|A\\/S|ApS|ASA|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
 /** Corporate suffixes, as written and in capitals ("Bank", "BANK"). */
 export const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
 /** Words that do not occur inside a company name (in any case). */
 export const FUNCTION_WORD =
   /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will|an|under|from|into|per|against|between|during|through|without|within)$/i;
 /** Suffixes that only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too). */
-export const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.à r\.l|S\.p\.A|SpA|GmbH|AG|S\.A|SA|N\.A|Bancorp)\b/i;
+export const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.à r\.l|S\.p\.A|SpA|GmbH|AG|S\.A|SA|N\.A|Sp\. z o\.o|Oyj|Oy|AB|A\/S|ApS|ASA|Bancorp)(?![\p{L}])/iu;
 
 /** A connector inside a name ("Bank of America", "Johnson & Johnson"). */
 export const CONNECTOR = /^(?:of|and|&|the|for)$/i;
@@ -39,7 +39,8 @@ export function nameStart(words: readonly string[]): number {
     if (i > first && SUFFIX_WORD.test(bare(w)) && !isStopOrRole(words[i - 1] ?? "") && !isJobTitleWord(words[i - 1] ?? "")) return false;
     // "Authorized Signatory MEZZANINE PARTNERS": a job title in title case before a name in capitals ends there
     if (isJobTitleWord(w) && !SUFFIX_WORD.test(w) && /^\p{Lu}\p{Ll}/u.test(w) && /^\p{Lu}{2,}/u.test(next)) return true;
-    if (CONNECTOR.test(w) || CONNECTOR.test(next) || !words.slice(i + 1).some((x) => !isCommonWord(bare(x)))) return false;
+    // (a fund's series numeral, "Fund I LP", is no distinctive word after a month or role: "Snowy August Fund I LP" stays whole)
+    if (CONNECTOR.test(w) || CONNECTOR.test(next) || !words.slice(i + 1).some((x) => !isCommonWord(bare(x)) && !/^[IVX]{1,4}$/.test(x))) return false;
     return isStopOrRole(w) || isJobTitleWord(w);
   };
   let first = 0;
