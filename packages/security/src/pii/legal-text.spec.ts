@@ -182,6 +182,8 @@ describe("legal text: what a contract's structure says is not personal data", ()
   it("leaves a run-in caption alone when the clauses stand on one line", () => {
     const text = "shall be final.   17. Notices. Any notice shall be in writing.   18. Severability. The provisions are severable.   19. Entire Agreement. This Agreement";
     expect(found(text)).toEqual([]);
+    // a word of the caption that is no dictionary word, after its first word, with a colon
+    expect(found("the lesser amount.   10. Force Majeure: Seller shall have no liability.   11. Relationship: none.")).toEqual([]);
   });
 
   it("reads a label that heads a list or a table, and an abbreviation opening a job title, as no person", () => {

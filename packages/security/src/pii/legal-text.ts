@@ -25,6 +25,8 @@ const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|S
 const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
 const LABEL_AFTER = /^[ \t]*:/;
+/** A clause number inside a line and the caption's words before a finding ("…   10. Force " before "Majeure:"). */
+const RUN_IN_CAPTION_BEFORE = /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+((?:\p{Lu}[\p{L}'’-]*[ \t]+){0,3})$/u;
 /** A label that heads a table or a list: a colon, then a column gap or the end of the line ("Nanopowders:   Name"). */
 const LIST_LABEL_AFTER = /^((?:[ \t]\p{Ll}[\p{Ll}-]*){0,3})[ \t]*:(?:[ \t]*(?:\n|$)|[ \t]{3,}|\t)/u;
 /** An abbreviation opening a job title ("Ex. Vice President", "Sr. Manager", "Asst. Secretary"). */
@@ -292,7 +294,11 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
-    if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(textBefore(text, f.start, 12)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
+    // ("…   10. Force Majeure: Seller…": a name read inside the caption, after its first words, is in it too)
+    if (!formed && !structural && !repeated && /^[.:]\s/.test(text.slice(f.end, f.end + 2))) {
+      const lead = RUN_IN_CAPTION_BEFORE.exec(textBefore(text, f.start, 60));
+      if (lead && allHeadingWords(`${lead[1] ?? ""}${value}`)) continue;
+    }
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
     if (f.recognizer === "NameLexiconRecognizer" && ONE_CAPITALISED_WORD.test(value) && writesInLowerCase(text, value.toLowerCase(), memo)) continue;
     if (generic && !structural) {

@@ -194,7 +194,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
-    if (!formed && !structural && !repeated && /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+$/.test(text.slice(Math.max(0, f.start - 12), f.start)) && /^[.:]\s/.test(text.slice(f.end, f.end + 2)) && allHeadingWords(value)) continue;
+    if (!formed && !structural && !repeated && /^[.:]\s/.test(text.slice(f.end, f.end + 2))) {
+      const lead = /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+((?:\p{Lu}[\p{L}'’-]*[ \t]+){0,3})$/u.exec(text.slice(Math.max(0, f.start - 60), f.start));
+      if (lead && allHeadingWords(`${lead[1] ?? ""}${value}`)) continue;
+    }
     // a lone word guessed from the lexicons that the text also writes in lower case is an everyday word here
     if (f.recognizer === "NameLexiconRecognizer" && /^\p{Lu}[^\s]*$/u.test(value) && (lower ??= lowerCaseWords(text)).has(value.toLowerCase())) continue;
     if (generic && !structural) {
