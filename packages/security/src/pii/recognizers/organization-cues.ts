@@ -158,3 +158,24 @@ export function surnamePairs(text: string, push: Push): void {
     push(m.index, m.index + m[0].length, 0.62, /^\p{Ll}/u.test(a));
   }
 }
+
+/**
+ * A signature block's "For and on behalf of ACME LIMITED": the organisation signing, up to a column gap or the line's end
+ * (on the same line, after a column gap, or on the next line).
+ */
+const ON_BEHALF = /(?:^|\n)[ \t]*(?:(?:SIGNED|Signed|EXECUTED|Executed)[ \t]+)?(?:For and on behalf of|FOR AND ON BEHALF OF|for and on behalf of)[ \t]*:?(?:[ \t]+|[ \t]*\n[ \t]*)(\p{Lu}[\p{L}\p{N}&'’.,()/-]*(?:[ ][\p{L}\p{N}&][\p{L}\p{N}&'’.,()/-]*){0,7})/gu;
+
+/** The organisation a signature block signs for ("For and on behalf of BC TEL"), not a role ("… of the Company"). */
+export function onBehalfNames(text: string, push: Push): void {
+  if (!/on behalf of|ON BEHALF OF/.test(text)) return;
+  for (const m of text.matchAll(ON_BEHALF)) {
+    const name = (m[1] ?? "").replace(/[\s,:;]+$/, "");
+    const words = name.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}&]/gu, "")).filter((w) => w.length > 0);
+    if (words.length === 0 || words.every((w) => isNotAName(w) || STOP_START.has(w) || isCommonWord(w.toLowerCase()))) continue;
+    // a person signing for themselves is read by the person cues
+    if (words.every((w) => isCuratedFirstName(w.toLowerCase()) || isKnownName(w))) continue;
+    const start = m.index + m[0].length - (m[1] ?? "").length;
+    // above the suffix names' reading, which runs on from the cue in capitals ("BEHALF OF ACME LIMITED")
+    push(start, start + name.length, 0.85);
+  }
+}

@@ -39,6 +39,13 @@ describe("OrganizationRecognizer: names with a corporate or institutional suffix
     expect(orgs("Suite 200, 400 Third Avenue SW, Calgary, AB T2P 1J9")).toEqual([]);
   });
 
+  it("reads the organisation a signature block signs for, on the line or the next, but not a role", () => {
+    const text =
+      "Page 35\n\n     For and on behalf of      QX TEL\n\n     -----------\n\n     For and on behalf of      Velgomar S.A.\n" +
+      "FOR AND ON BEHALF OF DORVAL LINES LIMITED\nSigned for and on behalf of\nHarrow Quay Holdings plc    by its director\nFor and on behalf of the Company\n";
+    expect(orgs(text)).toEqual(["QX TEL", "Velgomar S.A.", "DORVAL LINES LIMITED", "Harrow Quay Holdings plc"]);
+  });
+
   it("reads the capitalised words before a role defined in brackets as a party, not a person's name", () => {
     expect(orgs('by and between Tovik, Inc. ("Tovik"), and The Marlow Gazette ("Customer"). This')).toContain("Marlow Gazette");
     expect(orgs('between Kestrel Media Holdings (hereinafter referred to as the "Distributor") and us')).toContain("Kestrel Media Holdings");
