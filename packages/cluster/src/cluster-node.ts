@@ -16,7 +16,7 @@ import { WorkerDirectory } from "./workers/worker-directory";
 export interface ClusterNodeOptions {
   /** redis://[:password@]host:port[/db]: loopback, or a private address with a password. */
   readonly redisUrl: string;
-  /** Folder of the shared workspace where step payloads are written (jobs carry only their names). */
+  /** Folder of the shared workspace where step payloads are written (jobs carry their names, or a small payload sealed). */
   readonly payloadDir: string;
   /** The workspace's cipher when it is encrypted (or a getter for it): payload files are sealed with it. */
   readonly cipher?: ContentCipher | (() => ContentCipher | undefined);
@@ -31,7 +31,7 @@ export interface ClusterNodeOptions {
    */
   readonly shareValues?: boolean;
   /**
-   * Send a run's next step to the worker its last step went to while that worker has a free slot
+   * Send a run's next step to its home worker (where its first step went) while that worker has a free slot
    * (default true; false: always the best-scored free worker, as before).
    */
   readonly runAffinity?: boolean;
@@ -93,7 +93,7 @@ export class ClusterNode {
       ...(options.scanMs === undefined ? {} : { scanMs: options.scanMs }),
       logger: this.#logger,
     });
-    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], () => true)), this.payloads);
+    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], () => true)), this.payloads, (runId) => this.workers.forgetRun(runId));
   }
 
   /**

@@ -44,17 +44,38 @@ function readOrMakeKey(file: string): Buffer {
   const existing = readKey(file);
   if (existing) return existing;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32).toString("hex");
   const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  fs.writeFileSync(tmp, randomBytes(32).toString("hex"), { mode: 0o600 });
+  // flushed before it is linked: a crash must not leave an empty key in place for ever
+  fs.writeFileSync(tmp, key, { mode: 0o600, flush: true });
   try {
     fs.linkSync(tmp, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") writeExclusive(file, key); // no hard links here (SMB)
+    else if (code !== "EEXIST") throw error;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
   // ours, or the one another process linked first
   return readKey(file)!;
+}
+
+/** Creates `file` with `text` unless it exists (another process made the key first). */
+function writeExclusive(file: string, text: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "wx", 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return;
+    throw error;
+  }
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function readKey(file: string): Buffer | undefined {

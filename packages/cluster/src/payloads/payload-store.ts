@@ -65,7 +65,7 @@ class FilePayloadsReader {
 /**
  * Values as files in the shared workspace folder (`<dir>/<shard>/<run>+<step>.<attempt>.<kind>.json`,
  * the shard being two hex digits of a hash of the run id), sealed with the workspace's
- * ContentCipher when it is encrypted; jobs carry only the file name. Each file names the run,
+ * ContentCipher when it is encrypted; jobs carry the file name (small payloads travel sealed inside the job, see below). Each file names the run,
  * step, attempt and matter it was written for, inside the sealed part, so a job cannot point a
  * worker at another matter's data. The 256 shard folders are made once and kept: a folder per run
  * cost a mkdir per run and a recursive delete (several ms of disk here) at its end.
@@ -222,8 +222,10 @@ export class FilePayloads implements PayloadStore {
 
   /** The text of a payload sealed inside its job. */
   #unsealJob(sealed: string, binding: PayloadBinding): string {
+    // outside the try: a key file that cannot be read is its own error, not a refusal of this payload
+    const seal = this.#jobSeal;
     try {
-      return this.#jobSeal.open(sealed);
+      return seal.open(sealed);
     } catch {
       return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
     }

@@ -23,6 +23,8 @@ export class OneOffSteps {
   constructor(
     private readonly executor: () => Executor,
     private readonly payloads: PayloadStore,
+    /** Called with the act's run id once it settles (the balancer forgets the run's home worker). */
+    private readonly settled: (runId: string) => void = () => undefined,
   ) {}
 
   async run(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
@@ -40,6 +42,7 @@ export class OneOffSteps {
       }
     } finally {
       if (!this.payloads.inline) this.payloads.removeRun(runId);
+      this.settled(runId);
     }
   }
 }

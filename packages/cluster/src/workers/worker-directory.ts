@@ -97,6 +97,8 @@ export class WorkerDirectory {
   }
 
   #rankReports(capability: string, reports: readonly WorkerReport[]) {
+    // a dead worker's id never comes back (ids are per process): drop what was counted for it
+    if (this.#sent.size > reports.length) for (const id of this.#sent.keys()) if (!reports.some((r) => r.id === id)) this.#sent.delete(id);
     const candidates = reports.map((r) => new RemoteWorkerCandidate(r, capability, this.#sentSince(r))).filter((c) => c.capabilities.length > 0);
     if (candidates.length === 0) return [];
     return this.#balancer.rank(capability, candidates);
@@ -114,10 +116,12 @@ export class WorkerDirectory {
    * steps spread over two workers, and the next step followed whichever came last.)
    */
   async route(capability: string, signal?: AbortSignal, runId?: string): Promise<StepRoute> {
-    let ranked = this.#rankReports(capability, await this.live());
+    let reports = await this.live();
+    let ranked = this.#rankReports(capability, reports);
     if (ranked.length === 0) {
       await this.requireCapable(capability, signal);
-      ranked = this.#rankReports(capability, await this.live());
+      reports = await this.live();
+      ranked = this.#rankReports(capability, reports);
     }
     // from the last ranking to the record of the choice nothing awaits: concurrent routes see each other's choices
     const free = (r: (typeof ranked)[number]): boolean => r.available && r.candidate.report.directQueue !== undefined;
@@ -125,8 +129,8 @@ export class WorkerDirectory {
     const best = (home === undefined ? undefined : ranked.find((r) => r.candidate.id === home && free(r))) ?? ranked.find(free);
     if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
-    // a run's first step, or one whose home worker is gone: the chosen worker becomes its home
-    if (runId !== undefined && (home === undefined || !ranked.some((r) => r.candidate.id === home))) {
+    // a run's first step, or one whose home worker is gone (not merely unable to run this step type): the chosen worker becomes its home
+    if (runId !== undefined && (home === undefined || !reports.some((r) => r.id === home))) {
       this.#runWorker.delete(runId);
       this.#runWorker.set(runId, workerId);
       if (this.#runWorker.size > MAX_RUN_AFFINITY) this.#runWorker.delete(this.#runWorker.keys().next().value!);
