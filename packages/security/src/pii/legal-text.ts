@@ -3,6 +3,7 @@ import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
 import { isJobTitleWord } from "./recognizers/job-titles";
 import { hasLowerCaseWord, lowerCaseWords, textBefore } from "./recognizers/whole-words";
+import { CASED_LEGAL_FORMS } from "./recognizers/organization-words";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -15,7 +16,12 @@ export interface LegalTextOptions {
 
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
 /** Words that make a name a company's whatever the words before them mean ("Good Sam Enterprises, LLC"). */
-const LEGAL_FORM = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|B\.V|N\.V|Pty|S\.r\.l|SRL|SpA|KK|Sp\. z o\.o|Oyj|Oy|AB|A\/S|ApS|ASA)\b/i;
+const LEGAL_FORM_ANY_CASE = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|B\.V|N\.V|Pty|S\.r\.l|SRL|SpA|KK|Sp\. z o\.o)\b/i;
+const LEGAL_FORM_CASED = new RegExp(`(?:^|[\\s,])(?:${CASED_LEGAL_FORMS})\\b`);
+/** Does a name carry a word that makes it a company's whatever the words before it mean ("Good Sam Enterprises, LLC")? */
+function hasLegalForm(value: string): boolean {
+  return LEGAL_FORM_ANY_CASE.test(value) || LEGAL_FORM_CASED.test(value);
+}
 /** Suffixes that name an organisation even after everyday words ("Silicon Valley Bank", "Gold Hill Venture Lending"). */
 const NAMING_SUFFIX = /\b(?:Bank|Bancorp|Trust|Partners|Holdings|Group|Associates|Ventures|Lending|Capital|Fund|Funds|Foundation|University|Hospital)$/i;
 const CONNECTIVE = /^(?:of|and|or|the|to|for|in|on|by|with|a|an|&|upon|under|from|not|no|at|as)$/i;
@@ -53,7 +59,7 @@ const PLACE_WORDS = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u;
 const ARTICLE_BEFORE = /\b(?:a|an)\s+$/i;
 /** A name right between "a/an" and the kind of entity ("a Delaware corporation") names where the entity was formed. */
 function isIncorporationPlace(text: string, f: PiiFinding, before: string, value: string): boolean {
-  if (!ARTICLE_BEFORE.test(before) || !PLACE_WORDS.test(value) || LEGAL_FORM.test(value)) return false;
+  if (!ARTICLE_BEFORE.test(before) || !PLACE_WORDS.test(value) || hasLegalForm(value)) return false;
   return INCORPORATED_AFTER.test(text.slice(f.end, f.end + 40));
 }
 
@@ -272,14 +278,15 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
     // one word that is no known name heading a list or table ("Nanopowders:   Name"); a speaker's label is followed by speech
     // ("Telmaric fibres:   Name": a capitalised word and lower-case nouns label a list item, whatever a recognizer read)
-    const label = ONE_WORD.test(value) ? LIST_LABEL_AFTER.exec(text.slice(f.end, f.end + 40)) : null;
+    // a cut text gets a letter at the cut, so the pattern's end of text is the text's own end only
+    const label = ONE_WORD.test(value) ? LIST_LABEL_AFTER.exec(f.end + 40 < text.length ? `${text.slice(f.end, f.end + 40)}x` : text.slice(f.end)) : null;
     if (label && (label[1] ? true : f.type === "PERSON") && !isPersonName(value)) continue;
     // "Jerry W. Weimer, Ex. Vice President": a short word with a period before a job title abbreviates part of the title
     if (f.type === "PERSON" && ONE_WORD.test(value) && value.length <= 4 && f.score < 0.6) {
       const title = TITLE_ABBREVIATION_AFTER.exec(text.slice(f.end, f.end + 40))?.[1];
       if (title && title.split(/[ \t]+/).some(isJobTitleWord)) continue;
     }
-    const formed = LEGAL_FORM.test(value);
+    const formed = hasLegalForm(value);
     const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
@@ -306,7 +313,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (defined.terms.has(value.toLowerCase())) continue;
       if (insideRange(defined.ranges, f)) continue;
     }
-    if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !LEGAL_FORM.test(value)) continue;
+    if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !hasLegalForm(value)) continue;
     const before = text.slice(Math.max(0, f.start - 100), f.start);
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {

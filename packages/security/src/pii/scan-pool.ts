@@ -183,6 +183,7 @@ export class PiiScanPool implements AsyncDisposable {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#inline = undefined; // its name model and word lists
     if (this.#ownsPool) await this.#pool.dispose();
   }
 

@@ -1,6 +1,6 @@
 import type { PiiFinding } from "./pii-types";
 import { isEnglishWord, isNotAName } from "./recognizers/lexicons";
-import { STRONG_SUFFIX } from "./recognizers/organization-words";
+import { startsWithStrongSuffix } from "./recognizers/organization-words";
 
 /** A finding at or above this score was named by a cue (a legal form, a party clause, a title, a signature block). */
 const CUE_SCORE = 0.6;
@@ -9,7 +9,7 @@ const bareWord = (w: string): string => w.replace(/['’]s$|['’.]+$/u, "").toL
 
 /** The words that tell an organisation apart: no legal form, no everyday or role word ("Kelvane" of "Kelvane AB"). */
 function distinctiveWords(name: string): string[] {
-  return (name.match(WORD) ?? []).map(bareWord).filter((w) => w.length >= 3 && !STRONG_SUFFIX.test(w) && !isEnglishWord(w) && !isNotAName(w));
+  return (name.match(WORD) ?? []).map(bareWord).filter((w) => w.length >= 3 && !startsWithStrongSuffix(w) && !isEnglishWord(w) && !isNotAName(w));
 }
 
 /**

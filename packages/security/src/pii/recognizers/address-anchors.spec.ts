@@ -18,7 +18,7 @@ const pieces = [
   "Where:", "City :", "Country", "ZIP:", "Zip", "Postcode:", "Postal code:", "State:", "Region", "ul.", "UL", "via", "Via", "viale", "rue",
   "Rua", "aV", "oſ", "C/", "c/", "straße", "STRASSE", "ſtrada", "Platz", "\u212Aiel", "ESPOO", "KATRINEHOLM", "ÖVERTURINGEN", "ACSI",
   "NEW-YORK", "SÃO PAULO", "Acquapendente", "Quinta de São Tiago", "harburg", "kiel", "de", "la", "1021", "3610-114", "840 24", "12-345",
-  "4844", "07576", "53", "41a", "7/2", "12%", "percent", "years", "Miła", "Coste", "delle", "Magasinsgatan", "St.", "Λεωφόρος", "𝒜", "_", "5",
+  "4844", "07576", "53", "41a", "7/2", "12%", "percent", "years", "Miła", "Coste", "delle", "Magasinsgatan", "St.", "Λεωφόρος", "𝒜", "📍", "_", "5",
   "é", "P.O. Box 149", "PO Box 7", "POBox 12", "p o box 3", "Post Office Box 9", "PSC 6293, Box 8158", "Unit 4719", "CMR 4",
   "3003 Tasman Drive", "18-20 Main Street", "x12 Oak Rd", "Ste. 200", ", CA 95054", " NY 10591", "Texas 75034", ", New York 10591-1234",
   "BC V5A 1V3", "  •• •28030 Edeby 55", "\t-- -12 Rue Main 4,", "• 28030 Edeby 55", "ON K1A0B1", "OR 97201", "92799 - 5125", "123456", "A1B", "23100 Ilichova 23", "07576 Magasinsgatan 7 St.", "12 Rue Main 4", ",", ".", ":", "(", ")", " ", "  ", "\n", "\t", " \t", "-", "’", "'",
@@ -35,6 +35,10 @@ describe("the address patterns tried at their anchors find what a global search 
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it.each(ANCHORED_PATTERNS.filter(([name]) => name === "EURO_LINE"))("%s after symbols outside the BMP (a surrogate pair is one character to the pattern)", (_name, pattern, positions) => {
+    for (const t of ["📍📍📍📍 12 Rue Lepic 4\n", "x\n🏠🏠🏠 7 Via Roma 12, Milano"]) expect(key(matchesAt(t, pattern, positions(t)))).toEqual(key(t.matchAll(pattern)));
   });
 
   it("STATE_POSTCODE, on the lines holding its digits", () => {

@@ -1,7 +1,7 @@
 // Where the address recognizer's cue patterns may match, read from the text's ASCII word runs (one pass shared with
 // the other recognizers) instead of searching each pattern's opening words over the whole text. Each function names
 // a superset of the positions where its pattern can start: the pattern itself, tried there, decides.
-import { charClasses, LETTER, NUMBER } from "../char-classes";
+import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
 import { AsciiWordSet, textRuns } from "../text-runs";
 import { isSpaceAt } from "../triggered-matches";
 
@@ -123,6 +123,8 @@ export function streetNumberStarts(text: string): number[] {
  * break, letter or number.
  */
 export function lineNumberStarts(text: string): number[] {
+  // the walk back counts UTF-16 units and cannot classify a character outside the BMP: every line start then
+  if (hasSurrogates(text)) return lineStarts(text);
   const d = textRuns(text).digits;
   const cls = charClasses();
   const out: number[] = [];
@@ -136,6 +138,12 @@ export function lineNumberStarts(text: string): number[] {
     }
     if (q === 0 || text.charCodeAt(q - 1) === 10) out.push(q);
   }
+  return out;
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) out.push(i + 1);
   return out;
 }
 

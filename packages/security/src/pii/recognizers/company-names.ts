@@ -2,7 +2,7 @@ import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { textBefore } from "./whole-words";
 import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
-import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
+import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
 /**
  * One to five capitalised words (the first may be written "iMine", "eBay"; a number may close them; a word in brackets may stand among them: "Fonterra (USA)
@@ -133,7 +133,7 @@ export function suffixNames(text: string, push: Push): void {
     if (ARTICLE_BEFORE.test(textBefore(text, start, 4)) && rest.every((w) => isKnownPlaceName(w) || isEnglishWord(w))) continue;
     // a generic suffix ("Bank", "Company", "Group") after one everyday word is a defined term ("Investment
     // Company", "Intermediary Bank"); after a comma it is another clause ("this Agreement, Bank agrees")
-    const generic = !STRONG_SUFFIX.test(suffix);
+    const generic = !startsWithStrongSuffix(suffix);
     if (generic && /^\s*,/.test(suffix)) continue;
     const one = bare(rest[0] ?? "");
     const brand = /^[\s,]*(?:Software|Technologies|Analytics|Labs|Pharmaceuticals|Networks|Ventures|Logistics|Consulting|Solutions|Systems)$/.test(suffix) && !isCommonWord(one);

@@ -2,7 +2,7 @@ import type { PiiFinding } from "../pii-types";
 import { isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise } from "./lexicon-tags";
 import { wholeWordVariants } from "./whole-words";
-import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "./organization-words";
+import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
 /** "corporation" → "[Cc]orporation": a word in lower case or capitalised (an `i` flag would make \p{Lu} match any letter). */
 const either = (words: string): string => words.replace(/(?<![\p{L}])\p{Ll}/gu, (c) => `[${c.toUpperCase()}${c}]`);
@@ -121,7 +121,7 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
   for (const f of found) {
     // "Vringo, Inc." → "Vringo": only a distinctive name without its legal form ("Apple" is an everyday word)
     const core = text.slice(f.start, f.end).replace(SUFFIX_AT_END, "");
-    const stripped = core.length < f.end - f.start && STRONG_SUFFIX.test(text.slice(f.start + core.length, f.end));
+    const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
   }
   for (const name of [...names].slice(0, 20)) {

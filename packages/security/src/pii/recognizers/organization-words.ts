@@ -13,8 +13,18 @@ export const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
 /** Words that do not occur inside a company name (in any case). */
 export const FUNCTION_WORD =
   /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will|an|under|from|into|per|against|between|during|through|without|within)$/i;
-/** Suffixes that only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too). */
-export const STRONG_SUFFIX = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.à r\.l|S\.p\.A|SpA|GmbH|AG|S\.A|SA|N\.A|Sp\. z o\.o|Oyj|Oy|AB|A\/S|ApS|ASA|Bancorp)(?![\p{L}])/iu;
+/** Suffixes that only legal entities carry, in any case (see startsWithStrongSuffix). */
+const STRONG_SUFFIX_ANY_CASE = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.à r\.l|S\.p\.A|SpA|GmbH|AG|S\.A|SA|N\.A|Sp\. z o\.o|Bancorp)(?![\p{L}])/iu;
+/**
+ * Legal forms that are everyday words in another case (the given name "Asa", "ab initio", "oy"): only as written or
+ * in capitals.
+ */
+export const CASED_LEGAL_FORMS = "Oyj|OYJ|Oy|OY|AB|A\\/S|ApS|APS|ASA";
+const STRONG_SUFFIX_CASED = new RegExp(`^[\\s,]*(?:${CASED_LEGAL_FORMS})(?![\\p{L}])`, "u");
+/** Does `text` open with a suffix only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too)? */
+export function startsWithStrongSuffix(text: string): boolean {
+  return STRONG_SUFFIX_ANY_CASE.test(text) || STRONG_SUFFIX_CASED.test(text);
+}
 
 /** A connector inside a name ("Bank of America", "Johnson & Johnson"). */
 export const CONNECTOR = /^(?:of|and|&|the|for)$/i;

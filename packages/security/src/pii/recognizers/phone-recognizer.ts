@@ -227,7 +227,7 @@ export class PhoneRecognizer implements Recognizer {
   readonly types = ["PHONE"] as const;
   private readonly defaultCountry: CountryCode;
   private readonly extra: readonly CountryCode[];
-  /** The default country is a NANP one ("US", "CA"…): windows without ten joined digits are passed over. */
+  /** The default country is a NANP one ("US", "CA"…): windows that cannot hold a valid number are passed over (mayHoldNanpNumber). */
   private readonly nanp: boolean;
 
   constructor(options: PhoneRecognizerOptions = {}) {

@@ -46,7 +46,7 @@ function streetLineAbove(text: string, at: number, street: string): boolean {
  * The digits every STATE_POSTCODE match holds: a run of five or more (a ZIP), or one between two capitals (a
  * Canadian postcode's "V5A"). No match crosses a line, so only the lines holding one are searched.
  */
-export function postcodeDigits(text: string): number[] {
+function postcodeDigits(text: string): number[] {
   const d = textRuns(text).digits;
   const out: number[] = [];
   for (let k = 0; k < d.count; k++) {

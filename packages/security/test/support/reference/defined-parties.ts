@@ -1,7 +1,7 @@
 // Frozen copy of src/pii/recognizers/defined-parties.ts before propagate searched short names with indexOf (test oracle).
 import type { PiiFinding } from "../../../src/pii/pii-types";
 import { isEnglishWord } from "../../../src/pii/recognizers/lexicons";
-import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, STRONG_SUFFIX, type Push } from "../../../src/pii/recognizers/organization-words";
+import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "../../../src/pii/recognizers/organization-words";
 
 /** ", a Delaware corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
 const PARTY_FORM =
@@ -82,7 +82,7 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
   for (const f of found) {
     // "Vringo, Inc." → "Vringo": only a distinctive name without its legal form ("Apple" is an everyday word)
     const core = text.slice(f.start, f.end).replace(SUFFIX_AT_END, "");
-    const stripped = core.length < f.end - f.start && STRONG_SUFFIX.test(text.slice(f.start + core.length, f.end));
+    const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
   }
   for (const name of [...names].slice(0, 20)) {
