@@ -66,6 +66,8 @@ describe("score: the expiry", () => {
   it("reads an answer written day first when its first number cannot be a month, and no template", () => {
     expect(goldDate("6/21/99")).toBe("1999-06-21");
     expect(goldDate("31/01/2025")).toBe("2025-01-31");
+    expect(goldDate("2/30/2020")).toBeUndefined();
+    expect(goldDate("13/13/2020")).toBeUndefined();
     expect(goldDate("1/2/2025")).toBe("2025-01-02");
     expect(goldDate("[]/[]/2004")).toBeUndefined();
   });

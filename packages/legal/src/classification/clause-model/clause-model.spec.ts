@@ -104,6 +104,8 @@ describe("ClauseModel", () => {
     const compact = ClauseModel.fromBytes(ClauseModel.fromWeights({ ...common, linearBits: 8, hashed: small }).toBytes());
     const tiled = ClauseModel.fromWeights({ ...common, hashed: Float32Array.from({ length: (1 << 10) * C }, (_, i) => small[i % ((1 << 8) * C)]!) });
     expect(compact.linearBits).toBe(8);
+    // a table the file format could not read back is refused where it is made
+    expect(() => ClauseModel.fromWeights({ ...common, hashBits: 6, linearBits: 6, hashed: Float32Array.from({ length: (1 << 6) * C }) })).toThrow(/out of range 8–6/);
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
         const x = features(text);

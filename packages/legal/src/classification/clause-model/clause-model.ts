@@ -118,6 +118,8 @@ export class ClauseModel {
     const hashed = new Int8Array(w.hashed.length);
     for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round(w.hashed[i]! / scale[i % C]!);
     const linearBits = w.linearBits ?? w.hashBits;
+    // the range fromBytes enforces: a model made here must read back
+    if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > w.hashBits) throw new ClauseModelError("(weights)", `linearBits ${linearBits} is out of range 8–${w.hashBits}`);
     if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
     return new ClauseModel({ hashBits: w.hashBits, linearBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }

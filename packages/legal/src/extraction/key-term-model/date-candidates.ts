@@ -6,7 +6,6 @@ import { isTermSentence } from "../resolve-expiration";
 import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
 import { termLengthCandidates, termLengths } from "./term-length-candidates";
 
-export { termLengths };
 
 export type DateField = "agreement" | "effective" | "expiration";
 export const DATE_FIELDS: readonly DateField[] = ["agreement", "effective", "expiration"];

@@ -4,8 +4,8 @@ import { KeyTermModelError } from "../../errors";
 import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
 import { partyCandidates, partyCandidateSpans } from "./party-candidates";
-import { dateCandidates, termLengths } from "./date-candidates";
-import { namedDate } from "./term-length-candidates";
+import { dateCandidates } from "./date-candidates";
+import { namedDate, termLengths } from "./term-length-candidates";
 import { chooseEntityParties, chooseParties } from "./apply-key-term-model";
 import { entityFeatures, groupPartyEntities } from "./party-entities";
 
@@ -160,6 +160,7 @@ describe("key-term candidates", () => {
     expect(read("within thirty (30) days, on 2019 terms")).toEqual([]);
     // A scanned figure one read as a capital I; a suffix split by an EDGAR conversion.
     expect(read("shall continue in effect for one (I) year")).toEqual([["length", 1, "year"]]);
+    expect(read("shall continue in effect for one (i) year")).toEqual([["length", 1, "year"]]);
     expect(read("The fifth (5t h) anniversary of this Agreement")).toEqual([["anniversary", 5, "year"]]);
   });
 

@@ -44,7 +44,7 @@ export interface TermLength {
 export function termLengths(sentence: string): TermLength[] {
   const out: TermLength[] = [];
   for (const m of matchAll(sentence, TERM_LENGTH)) {
-    const value = parseQuantity(m.groups!.count!.replace(/\(\s*I\s*\)/, ""));
+    const value = parseQuantity(m.groups!.count!.replace(/\(\s*I\s*\)/i, ""));
     if (value === undefined || !Number.isInteger(value) || value < 1 || value > 99) continue;
     out.push({ kind: "length", value, unit: /^y/i.test(m.groups!.unit!) ? "year" : "month", start: m.index, end: m.index + m[0].length });
   }
