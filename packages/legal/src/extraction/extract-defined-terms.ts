@@ -1,4 +1,5 @@
 import type { ContractDocument } from "../text/contract-document";
+import { escapeRegExp } from "../text/escape-reg-exp";
 import { matchAll, spanOf } from "../text/span";
 import type { DefinedTerm } from "./key-term-types";
 
@@ -11,9 +12,6 @@ const DEFINITION = new RegExp(
 );
 const SECOND_QUOTED = new RegExp(QUOTED_BODY, "g");
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** Defined terms and where each is defined (the quoted term and its defining sentence), with use counts. */
 export function extractDefinedTerms(doc: ContractDocument): DefinedTerm[] {

@@ -4,6 +4,7 @@ import { addToDate, type IsoDate } from "../../parsing/parse-date";
 import { NUMBER_WORDS_SOURCE, parseNumberWords } from "../../parsing/number-words";
 import { parseQuantity } from "../../parsing/parse-duration";
 import type { ContractDocument } from "../../text/contract-document";
+import { escapeRegExp } from "../../text/escape-reg-exp";
 import { matchAll, type Span } from "../../text/span";
 import type { KeyDates } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
@@ -63,14 +64,13 @@ export interface DateMention {
   readonly iso: IsoDate;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The date a named start is given where it is defined: in the sentence that defines it in quotes
  * ('(the "Commencement Date")') or says what it means ('"Commencement Date" shall mean November 16, 1998').
  */
 export function namedDate(doc: ContractDocument, mentions: readonly DateMention[], name: string): IsoDate | undefined {
-  const words = name.trim().split(/\s+/).map(escape).join("\\s+");
+  const words = name.trim().split(/\s+/).map(escapeRegExp).join("\\s+");
   const definition = new RegExp(`["“]${words}["”]|\\b${words}\\s+(?:shall\\s+)?(?:mean|means|is|shall\\s+be)\\b`, "g");
   for (const m of doc.text.matchAll(definition)) {
     const sentence = doc.sentenceAt(m.index);
