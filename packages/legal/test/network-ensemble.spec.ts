@@ -7,21 +7,13 @@ import { CUAD_CATEGORIES } from "../src/index";
 import { bagNetworkLogits, quantiseBagNetwork, type BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { sentenceFeatures } from "../src/classification/clause-model/sentence-features";
 import { mergeBagNetworks } from "../train/network-ensemble";
+import { randomBagNetwork } from "./random-bag-network";
 
 const C = CUAD_CATEGORIES.length;
 
 function network(seed: number, bucketBits: number, hidden: number): BagNetworkWeights {
   let s = seed;
-  const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  return {
-    bucketBits,
-    hidden,
-    embeddings: Float32Array.from({ length: (1 << bucketBits) * hidden }, r),
-    ruleWeights: Float32Array.from({ length: C * hidden }, r),
-    b1: Float32Array.from({ length: hidden }, r),
-    w2: Float32Array.from({ length: C * hidden }, r),
-    b2: Float32Array.from({ length: C }, r),
-  };
+  return randomBagNetwork(() => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1, bucketBits, hidden);
 }
 
 const features = (text: string) => sentenceFeatures({ sentence: text, position: 0.5, ruleScores: new Map([["Governing Law", 0.7]]) }, 10);

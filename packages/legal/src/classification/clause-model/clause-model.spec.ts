@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { ClauseModelError } from "../../errors";
 import { CUAD_CATEGORIES } from "../cuad-categories";
 import { bagNetworkLogits, quantiseBagNetwork, type BagNetworkWeights, type FirstStageBlend } from "./bag-network";
+import { randomBagNetwork } from "../../../test/random-bag-network";
 import { ClauseModel } from "./clause-model";
 import { contextFeatureCount, contextFeatures, isStackCandidate, type ScoredDocument } from "./context-features";
 import { featureStrings, fnv1a, sentenceFeatures, tokenize } from "./sentence-features";
@@ -45,15 +46,7 @@ function constantStackBytes(stackBias: Float32Array, mix?: number): Uint8Array {
 
 function randomNetwork(r: () => number, bucketBits: number, hidden = 8): { weights: BagNetworkWeights; blend: FirstStageBlend } {
   return {
-    weights: {
-      bucketBits,
-      hidden,
-      embeddings: Float32Array.from({ length: (1 << bucketBits) * hidden }, r),
-      ruleWeights: Float32Array.from({ length: C * hidden }, r),
-      b1: Float32Array.from({ length: hidden }, r),
-      w2: Float32Array.from({ length: C * hidden }, r),
-      b2: Float32Array.from({ length: C }, r),
-    },
+    weights: randomBagNetwork(r, bucketBits, hidden),
     blend: { linear: Float32Array.from({ length: C }, () => 1 + r() / 2), network: Float32Array.from({ length: C }, () => 1 + r() / 2), bias: Float32Array.from({ length: C }, r) },
   };
 }
