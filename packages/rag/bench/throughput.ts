@@ -6,6 +6,11 @@
 //   nice -n 10 npx tsx bench/throughput.ts --only=memory         1 GB of synthetic text, peak RSS (several minutes)
 //   --synthetic-mb=200 --memory-mb=1024 --latency-chunks=100000  sizes
 //   --malloc-arena-max=2 (default) | unset   the memory run's MALLOC_ARENA_MAX, as `bear` and `bear-server` set it
+//   --before=DIR   also ingest with the RagEngine of another checkout's rag package (DIR/src/index.ts) in the same
+//                  run, and print the before/after table of figures and ratios to raw LanceDB. DIR must sit inside
+//                  this checkout (module resolution), e.g.:
+//                    mkdir .before && git archive main packages/rag/src | tar -x -C .before
+//                    nice -n 10 npx tsx bench/throughput.ts --only=cuad,synthetic --before=.before/packages/rag
 //
 // Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
 // measurement's alone. Raw LanceDB floor: read the files, cut 600-character chunks, write one
@@ -14,10 +19,23 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Embedder, EmbedOptions } from "@bear/core";
 import { OnnxEmbedder, RagEngine } from "../src/index";
 
-const shared = path.resolve(import.meta.dirname, "../../../../shared");
+/** The RagEngine of this checkout, or of the one `--src` names (the "before" of a before/after run). */
+async function engineClass(): Promise<typeof RagEngine> {
+  const src = arg("src");
+  return src ? ((await import(pathToFileURL(path.join(src, "index.ts")).href)) as { RagEngine: typeof RagEngine }).RagEngine : RagEngine;
+}
+
+/** The `shared` folder beside the checkout (a worktree may sit a level deeper than the main checkout). */
+const shared = ((): string => {
+  for (let dir = path.resolve(import.meta.dirname, "../../.."); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "shared/data"))) return path.join(dir, "shared");
+  }
+  return path.resolve(import.meta.dirname, "../../../../shared");
+})();
 const cuadDir = path.join(shared, "data/cuad_train/full_contract_txt");
 const modelDir = path.join(shared, "models/model2vec-vq128-bge-base/onnx");
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -146,7 +164,8 @@ async function rawIngest(corpus: string, work: string, onnx: boolean): Promise<I
 
 async function engineIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {
   const embedder = onnx ? new TimedEmbedder(await loadOnnx()) : undefined;
-  const rag = await RagEngine.open({ dir: path.join(work, "engine"), root: corpus, ...(embedder ? { embedder } : {}) });
+  const Engine = await engineClass();
+  const rag = await Engine.open({ dir: path.join(work, "engine"), root: corpus, ...(embedder ? { embedder } : {}) });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const report = await rag.ingest(["."], { matter: "bench" });
@@ -264,17 +283,58 @@ function runPhase<T>(phase: string, corpus: string, extra: string[] = [], env: N
   }
 }
 
-function ingestRows(label: string, corpus: string, onnx: boolean): void {
+interface IngestRows {
+  readonly label: string;
+  readonly bytes: number;
+  readonly raw: IngestResult;
+  readonly engine: IngestResult;
+  readonly before?: IngestResult;
+  readonly load: string;
+}
+
+const loadNow = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+
+function ingestRows(label: string, corpus: string, onnx: boolean): IngestRows {
   const { files, bytes } = corpusBytes(corpus);
+  const phase = onnx ? "engine-onnx" : "engine";
+  const beforeDir = arg("before");
   const raw = runPhase<IngestResult>(onnx ? "raw-onnx" : "raw", corpus);
-  const engine = runPhase<IngestResult>(onnx ? "engine-onnx" : "engine", corpus);
+  const before = beforeDir ? runPhase<IngestResult>(phase, corpus, [`--src=${path.resolve(beforeDir, "src")}`]) : undefined;
+  const engine = runPhase<IngestResult>(phase, corpus);
   const line = (name: string, r: IngestResult): string =>
-    `  ${name.padEnd(13)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s)  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
+    `  ${name.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s)  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
     (r.embedSeconds === undefined ? "" : `  embedder ${r.embedSeconds.toFixed(1)} s (${((100 * r.embedSeconds) / r.seconds).toFixed(0)}%)`);
   console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}`);
   console.log(line("raw LanceDB", raw));
+  if (before) console.log(line("RagEngine (before)", before));
   console.log(line("RagEngine", engine));
-  console.log(`  ratio ${(engine.seconds / raw.seconds).toFixed(2)}x raw (cpu ${(engine.cpuSeconds / raw.cpuSeconds).toFixed(2)}x);  re-ingest of unchanged files ${engine.reingestSeconds!.toFixed(2)} s, ${engine.reingestChunks} chunks written;  load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  const load = loadNow();
+  for (const [name, r] of before ? [["before", before] as const, ["ratio", engine] as const] : [["ratio", engine] as const]) {
+    console.log(`  ${name} ${(r.seconds / raw.seconds).toFixed(2)}x raw (cpu ${(r.cpuSeconds / raw.cpuSeconds).toFixed(2)}x);  re-ingest of unchanged files ${r.reingestSeconds!.toFixed(2)} s, ${r.reingestChunks} chunks written;  load ${load}`);
+  }
+  return { label: `${label}${onnx ? ", ONNX" : ""}`, bytes, raw, engine, ...(before ? { before } : {}), load };
+}
+
+/** The issue's before/after table (markdown): the engine's figures before and after, each beside raw LanceDB in the same run. */
+function beforeAfterTable(sections: readonly IngestRows[]): void {
+  const rows = sections.filter((s): s is IngestRows & { before: IngestResult } => s.before !== undefined);
+  if (rows.length === 0) return;
+  console.log("\n| | before | after |\n|---|---|---|");
+  for (const { label, bytes, raw, engine, before } of rows) {
+    const row = (name: string, f: (r: IngestResult) => string): void => console.log(`| ${label}: ${name} | ${f(before)} | ${f(engine)} |`);
+    row("CPU vs raw LanceDB", (r) => `${(r.cpuSeconds / raw.cpuSeconds).toFixed(2)}× (${r.cpuSeconds.toFixed(1)} s; raw ${raw.cpuSeconds.toFixed(1)} s)`);
+    row("wall vs raw LanceDB", (r) => `${(r.seconds / raw.seconds).toFixed(2)}× (${r.seconds.toFixed(1)} s; raw ${raw.seconds.toFixed(1)} s)`);
+    row("MB/s", (r) => (bytes / MB / r.seconds).toFixed(2));
+    row("chunks/s", (r) => (r.chunks / r.seconds).toFixed(0));
+    row("peak RSS", (r) => `${r.rssMiB.toFixed(0)} MiB (raw ${raw.rssMiB.toFixed(0)})`);
+    row("re-ingest of unchanged files", (r) => `${r.reingestSeconds!.toFixed(2)} s`);
+    if (engine.embedSeconds !== undefined) row("embedder's share", (r) => `${((100 * r.embedSeconds!) / r.seconds).toFixed(0)}%`);
+  }
+  console.log(`(load average at each section's end: ${rows.map((r) => r.load).join(" / ")})`);
 }
 
 async function main(): Promise<void> {
@@ -294,15 +354,16 @@ async function main(): Promise<void> {
   const only = new Set((arg("only") ?? "cuad,synthetic,onnx,latency").split(","));
   console.log(`node ${process.version}, ${os.cpus().length} vCPU, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rag-bench-corpus-"));
+  const sections: IngestRows[] = [];
   try {
-    if (only.has("cuad")) ingestRows("cuad_train contracts", cuadDir, false);
+    if (only.has("cuad")) sections.push(ingestRows("cuad_train contracts", cuadDir, false));
     if (only.has("synthetic")) {
       const dir = path.join(work, "synthetic");
       writeCorpus(dir, Number(arg("synthetic-mb") ?? 200));
-      ingestRows("synthetic contracts", dir, false);
+      sections.push(ingestRows(`synthetic ${arg("synthetic-mb") ?? 200} MB`, dir, false));
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    if (only.has("onnx")) ingestRows("cuad_train contracts", cuadDir, true);
+    if (only.has("onnx")) sections.push(ingestRows("cuad_train contracts", cuadDir, true));
     if (only.has("latency")) {
       const dir = path.join(work, "latency");
       // ~310 chunks per synthetic contract at the default 600-char target.
@@ -328,12 +389,19 @@ async function main(): Promise<void> {
       const bytes = writeCorpus(dir, Number(arg("memory-mb") ?? 1024));
       // glibc reads MALLOC_ARENA_MAX only when a process starts: the child gets it as the apps' shebangs give it.
       const arenas = arg("malloc-arena-max") ?? "2";
-      const { MALLOC_ARENA_MAX: _inherited, ...env } = process.env;
-      const r = runPhase<IngestResult>("engine", dir, [], arenas === "unset" ? env : { ...env, MALLOC_ARENA_MAX: arenas });
-      console.log(
-        `\nmemory: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical, MALLOC_ARENA_MAX=${arenas}: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB (load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`,
-      );
+      const { MALLOC_ARENA_MAX: _inherited, ...inherited } = process.env;
+      const env = arenas === "unset" ? inherited : { ...inherited, MALLOC_ARENA_MAX: arenas };
+      const before = arg("before");
+      const runs: [string, IngestResult][] = [];
+      if (before) runs.push(["before", runPhase<IngestResult>("engine", dir, [`--src=${path.resolve(before, "src")}`], env)]);
+      runs.push(["after", runPhase<IngestResult>("engine", dir, [], env)]);
+      for (const [name, r] of runs) {
+        console.log(
+          `\nmemory${before ? ` (${name})` : ""}: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical, MALLOC_ARENA_MAX=${arenas}: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB (load ${loadNow()})`,
+        );
+      }
     }
+    beforeAfterTable(sections);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { LegalChunker, detectHeading, sentenceSpans, shorten, type ChunkingStrategy } from "./legal-chunker";
@@ -22,9 +23,34 @@ const CONTRACT = [
   "By: ____________ Name: Jane Roe",
 ].join("\n");
 
+const PIECES = ["\n", "\r\n", "\n\n", "\f", "\u00a0", "\u2028", "\u3000", "\t", "   ", "# Heading\n", "ARTICLE 4 PAYMENT\n", "Article IV - Fees: net 30.\n", "ART. 2 SCOPE\n", "Section 2.1 Fees. ", "SECTION 3 TERM;\n", "§ 7.2 Notices\n", "12.3(b) ", "12.3 Termination. Either party\n", "1) Scope of work\n", "(a) ", "(iv) the Licensee\n", "(B) Notice\n", "WHEREAS, ", "RECITALS\n", "BACKGROUND\n", "PRELIMINARY STATEMENT\n", "NOW, THEREFORE\n", "now therefore the parties\n", "IN WITNESS WHEREOF ", "in witness whereof\n", "CONFIDENTIALITY:\n", "“DEFINITIONS”\n", "Mr. Smith. ", "e.g. ", "2020 was a year\n", "1.2.3.4.5 Deep Clause title that is rather long and goes on; and on\n", "The Supplier shall deliver the Services. ", "Either party may terminate this Agreement on notice; ", "Fees are due in 30 days! "];
+const ALPHABET = "abcdefgh ABCDEFGH 0123.;:,()\"“é\u00a0\t\n\f\u2028\ud83d\ude00\ud800";
+/** Deterministic mixed legal text (its own generator, so the pinned digest depends on nothing else). */
+function pinnedTexts(): string[] {
+  let seed = 21;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  return Array.from({ length: 300 }, () => {
+    const parts: string[] = [];
+    for (let p = next(120); p > 0; p--) parts.push(next(3) === 0 ? Array.from({ length: next(40) }, () => ALPHABET[next(ALPHABET.length)]).join("") : PIECES[next(PIECES.length)]!);
+    return parts.join("");
+  });
+}
 const strategies: ChunkingStrategy[] = ["legal", "sentence", "fixed"];
 
 describe("LegalChunker", () => {
+  it("cuts exactly the chunks chunker-v1 always cut (its fingerprint promises it): digest of 300 generated texts, 4 settings, every line's heading", () => {
+    // Pinned from the chunker before its speed-ups (indexOf line scan, first-character dispatch,
+    // no per-line copies). A change here re-chunks every index: bump the fingerprint's version with it.
+    const hash = createHash("sha256");
+    const settings = [{}, { strategy: "sentence" as const }, { strategy: "fixed" as const }, { targetChars: 200, overlapChars: 40, minChars: 40 }];
+    for (const text of pinnedTexts()) {
+      const pageStarts = [0, ...[...text.matchAll(/\f/g)].map((m) => m.index + 1)];
+      for (const options of settings) hash.update(JSON.stringify(new LegalChunker(options).chunk(text, pageStarts)));
+      for (const line of text.split("\n")) hash.update(JSON.stringify(detectHeading(line)));
+    }
+    expect(hash.digest("hex")).toBe("b43faaaf5a587e8a6ce6f95389384dc725fdde1d14e747f21427b05f2bc92a85");
+  });
+
   it("keeps exact offsets: text.slice(start, end) === chunk.text for any input and strategy", () => {
     const piece = fc.oneof(
       fc.string({ maxLength: 60 }),

@@ -48,48 +48,94 @@ interface Heading {
 
 const SUBCLAUSE_LEVEL = 6;
 
-/** Whitespace that `shorten` folds: any but a single space (a run, a tab, a newline, a no-break space…). */
-const FOLDABLE_SPACE = /[^\S ]| {2}/;
+/** True when `shorten` must fold whitespace: any but a single space (a run, a tab, a newline, a no-break space…). */
+function hasFoldableSpace(label: string): boolean {
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (c === 0x20 ? label.charCodeAt(i + 1) === 0x20 : isSpaceCode(c)) return true;
+  }
+  return false;
+}
 
 export function shorten(label: string): string {
   // One call per clause line: most labels are single-spaced already, and the test allocates nothing.
-  const clean = (FOLDABLE_SPACE.test(label) ? label.replace(/\s+/g, " ") : label).trim();
+  const clean = (hasFoldableSpace(label) ? label.replace(/\s+/g, " ") : label).trim();
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }
 
 /** First words of a clause line: "12.3 Notice. Either party…" → "12.3 Notice". */
 function clauseTitle(number: string, rest: string): string {
-  const title = /^[^.;:]{1,60}/.exec(rest)?.[0]?.trim() ?? "";
+  // What /^[^.;:]{1,60}/ takes from `rest` (one call per clause line: no match array, no regex).
+  let cut = 0;
+  while (cut < 60 && cut < rest.length) {
+    const c = rest.charCodeAt(cut);
+    if (c === 0x2e || c === 0x3b || c === 0x3a) break;
+    cut++;
+  }
+  const title = cut === 0 ? "" : rest.slice(0, cut).trim();
   return shorten(title ? `${number} ${title}` : number);
 }
 
 /** Classifies one line as a structural heading, or null. */
 export function detectHeading(rawLine: string): Heading | null {
-  const line = rawLine.trim();
-  if (line.length === 0 || line.length > 240) return null;
+  return headingIn(rawLine, 0, rawLine.length);
+}
+
+/** `detectHeading(text.slice(start, end))`, without copying the line when it cannot be a heading. */
+function headingIn(text: string, start: number, end: number): Heading | null {
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  if (end === start || end - start > 240) return null;
   // Only "in witness…" and "now, therefore…" may start lower-case (the rest need #, (, §, a digit or a capital).
-  const first = line.charCodeAt(0);
+  const first = text.charCodeAt(start);
   if (first >= 0x61 && first <= 0x7a && first !== 0x69 && first !== 0x6e) return null;
-  let m = /^(#{1,6})\s+(\S.*)$/.exec(line);
-  if (m) return { level: m[1]!.length, label: shorten(m[2]!), kind: "heading" };
-  if (/^IN WITNESS WHEREOF\b/i.test(line)) return { level: 1, label: "Signatures", kind: "signatures" };
-  if (/^(WHEREAS\b|RECITALS?\b|BACKGROUND\s*$|PRELIMINARY STATEMENTS?\b)/.test(line)) return { level: 1, label: "Recitals", kind: "recitals" };
-  if (/^NOW,?\s+THEREFORE\b/i.test(line)) return { level: 1, label: "Operative provisions", kind: "operative" };
-  m = /^(ARTICLE|Article|ART\.)\s+([IVXLCDM]+|\d+[A-Z]?)\b[.:\s–-]*(.*)$/.exec(line);
-  if (m) return { level: 1, label: shorten(`Article ${m[2]}${m[3] ? ` ${/^[^.;:]{1,60}/.exec(m[3])?.[0] ?? ""}` : ""}`), kind: "heading" };
-  m = /^(SECTION|Section|Sec\.|§)\s*(\d{1,3}(?:\.\d{1,3})*[A-Za-z]?)\b[.:\s–-]*(.*)$/.exec(line);
-  if (m) return { level: 2 + (m[2]!.match(/\./g)?.length ?? 0), label: clauseTitle(`Section ${m[2]}`, m[3] ?? ""), kind: "heading" };
-  m = /^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?\s+(["“(]?[A-Z].*)$/.exec(line);
-  if (m && (m[2] || m[1]!.includes(".") || line.length < 100)) {
-    const depth = m[1]!.match(/\./g)?.length ?? 0;
-    return { level: 2 + depth, label: clauseTitle(m[1]!, m[3] ?? ""), kind: "heading" };
+  return headingOf(text.slice(start, end));
+}
+
+/** Classifies one trimmed, non-empty line of at most 240 characters. */
+function headingOf(line: string): Heading | null {
+  // Each pattern is tried only when the line's first character can start it (a clause line is
+  // tried against two patterns, not nine); in the same order, so the first match wins as before.
+  const first = line.charCodeAt(0);
+  const upper = first >= 0x41 && first <= 0x5a;
+  const digit = first >= 0x30 && first <= 0x39;
+  let m: RegExpExecArray | null;
+  if (first === 0x23 /* # */) {
+    m = /^(#{1,6})\s+(\S.*)$/.exec(line);
+    if (m) return { level: m[1]!.length, label: shorten(m[2]!), kind: "heading" };
   }
-  m = /^\(([a-z]{1,2}|[ivxlc]{2,6}|\d{1,2}|[A-Z])\)\s+\S/.exec(line);
-  if (m) return { level: SUBCLAUSE_LEVEL, label: `(${m[1]})`, kind: "heading" };
-  if (line.length <= 80 && /[A-Z]{3}/.test(line) && !/[a-z]/.test(line) && !/[,;]$/.test(line) && /^[A-Z0-9"“(]/.test(line)) {
+  if ((first === 0x49 || first === 0x69) /* I i */ && /^IN WITNESS WHEREOF\b/i.test(line)) return { level: 1, label: "Signatures", kind: "signatures" };
+  if ((first === 0x57 || first === 0x52 || first === 0x42 || first === 0x50) /* W R B P */ && /^(WHEREAS\b|RECITALS?\b|BACKGROUND\s*$|PRELIMINARY STATEMENTS?\b)/.test(line)) {
+    return { level: 1, label: "Recitals", kind: "recitals" };
+  }
+  if ((first === 0x4e || first === 0x6e) /* N n */ && /^NOW,?\s+THEREFORE\b/i.test(line)) return { level: 1, label: "Operative provisions", kind: "operative" };
+  if (first === 0x41 /* A */) {
+    m = /^(ARTICLE|Article|ART\.)\s+([IVXLCDM]+|\d+[A-Z]?)\b[.:\s–-]*(.*)$/.exec(line);
+    if (m) return { level: 1, label: shorten(`Article ${m[2]}${m[3] ? ` ${/^[^.;:]{1,60}/.exec(m[3])?.[0] ?? ""}` : ""}`), kind: "heading" };
+  }
+  if (first === 0x53 || first === 0xa7 /* S § */) {
+    m = /^(SECTION|Section|Sec\.|§)\s*(\d{1,3}(?:\.\d{1,3})*[A-Za-z]?)\b[.:\s–-]*(.*)$/.exec(line);
+    if (m) return { level: 2 + dots(m[2]!), label: clauseTitle(`Section ${m[2]}`, m[3] ?? ""), kind: "heading" };
+  }
+  if (digit) {
+    m = /^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?\s+(["“(]?[A-Z].*)$/.exec(line);
+    if (m && (m[2] || m[1]!.includes(".") || line.length < 100)) return { level: 2 + dots(m[1]!), label: clauseTitle(m[1]!, m[3] ?? ""), kind: "heading" };
+  }
+  if (first === 0x28 /* ( */) {
+    m = /^\(([a-z]{1,2}|[ivxlc]{2,6}|\d{1,2}|[A-Z])\)\s+\S/.exec(line);
+    if (m) return { level: SUBCLAUSE_LEVEL, label: `(${m[1]})`, kind: "heading" };
+  }
+  if ((upper || digit || first === 0x22 || first === 0x201c || first === 0x28) && line.length <= 80 && /[A-Z]{3}/.test(line) && !/[a-z]/.test(line) && !/[,;]$/.test(line)) {
     return { level: 1, label: shorten(line.replace(/[:.]$/, "")), kind: "heading" };
   }
   return null;
+}
+
+/** Dots in a clause number ("12.3.1" → 2): its depth. */
+function dots(number: string): number {
+  let n = 0;
+  for (let i = 0; i < number.length; i++) if (number.charCodeAt(i) === 0x2e) n++;
+  return n;
 }
 
 const ABBREVIATIONS = new Set([
@@ -154,8 +200,19 @@ function mergePaths(first: string[], second: string[]): string[] {
   return shared;
 }
 
-function isSpace(ch: string | undefined): boolean {
-  return ch !== undefined && /\s/.test(ch);
+const SPACE = /\s/;
+
+/** True for what `\s` matches and `String.prototype.trim` strips (the same set of code units). */
+function isSpaceCode(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return SPACE.test(String.fromCharCode(code));
+}
+
+/** Length of `text.slice(start, end).trim()`, without building either string. */
+function trimmedLength(text: string, start: number, end: number): number {
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  return end - start;
 }
 
 /**
@@ -194,8 +251,8 @@ export class LegalChunker {
     for (const section of sections) {
       for (const span of this.splitSection(text, section)) {
         let { start, end } = span;
-        while (start < end && isSpace(text[start])) start++;
-        while (end > start && isSpace(text[end - 1])) end--;
+        while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+        while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
         if (end <= start) continue;
         chunks.push({ ordinal: chunks.length, text: text.slice(start, end), start, end, page: pageOf(starts, start), sectionPath: section.path });
       }
@@ -215,16 +272,21 @@ export class LegalChunker {
     };
     let page = 1;
     open(0, 1);
-    const lineRe = /[^\n\f]*(?:\n|\f|$)/g;
-    for (let m = lineRe.exec(text); m && m[0].length > 0; m = lineRe.exec(text)) {
-      const lineStart = m.index;
+    // Lines end after each \n or \f (found by indexOf: no match object or line string per line).
+    let nextNewline = text.indexOf("\n");
+    let nextFormFeed = text.indexOf("\f");
+    for (let lineStart = 0; lineStart < text.length; ) {
+      if (nextNewline >= 0 && nextNewline < lineStart) nextNewline = text.indexOf("\n", lineStart);
+      if (nextFormFeed >= 0 && nextFormFeed < lineStart) nextFormFeed = text.indexOf("\f", lineStart);
+      const breakAt = nextNewline < 0 ? nextFormFeed : nextFormFeed < 0 ? nextNewline : Math.min(nextNewline, nextFormFeed);
+      const lineEnd = breakAt < 0 ? text.length : breakAt + 1;
       const newPage = pageOf(pageStarts, lineStart);
       if (newPage !== page) {
         page = newPage;
         open(lineStart, page);
       }
       if (this.strategy === "legal") {
-        const heading = detectHeading(m[0]);
+        const heading = headingIn(text, lineStart, lineEnd);
         const inRecitals = stack.length > 0 && stack[stack.length - 1]!.label === "Recitals";
         if (heading && !(heading.kind === "recitals" && inRecitals)) {
           while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
@@ -232,7 +294,7 @@ export class LegalChunker {
           if (heading.level < SUBCLAUSE_LEVEL) open(lineStart, page);
         }
       }
-      if (lineRe.lastIndex >= text.length) break;
+      lineStart = lineEnd;
     }
     // Merge small sections into the next one on the same page, so a bare heading travels with its body.
     const merged: Section[] = [];
@@ -241,7 +303,7 @@ export class LegalChunker {
       if (
         last &&
         last.page === section.page &&
-        text.slice(last.start, last.end).trim().length < this.minChars
+        trimmedLength(text, last.start, last.end) < this.minChars
       ) {
         last.end = section.end;
         last.path = mergePaths(last.path, section.path);

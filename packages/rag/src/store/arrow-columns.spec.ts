@@ -29,11 +29,12 @@ describe("arrowTable", () => {
   it("writes joined strings as each head's UTF-8 then its tail's, and repeated values as the same bytes", () => {
     const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "binary", maxLength: 8 }), fc.constantFrom("", "é", "\u{1F600}", "shared header\n"));
     fc.assert(
-      fc.property(fc.array(fc.tuple(text, text, fc.boolean()), { maxLength: 30 }), (rows) => {
-        // Some rows repeat the row before them (a chunk's document id over its chunks).
-        const pairs = rows.map(([h, t]) => [h, t] as const);
-        rows.forEach(([, , repeat], i) => {
-          if (repeat && i > 0) pairs[i] = pairs[i - 1]!;
+      fc.property(fc.array(fc.tuple(text, text, fc.constantFrom("new", "row", "head")), { maxLength: 30 }), (rows) => {
+        // Some rows repeat the row before them (a chunk's document id over its chunks), some only its head (a section's header).
+        const pairs: (readonly [string, string])[] = rows.map(([h, t]) => [h, t] as const);
+        rows.forEach(([, t, repeat], i) => {
+          if (repeat === "row" && i > 0) pairs[i] = pairs[i - 1]!;
+          if (repeat === "head" && i > 0) pairs[i] = [pairs[i - 1]![0], t];
         });
         const heads = pairs.map((p) => p[0]);
         const tails = pairs.map((p) => p[1]);

@@ -62,30 +62,60 @@ function columnData(arrow: ArrowModule, type: Arrow.DataType, values: ColumnValu
 }
 
 /**
- * Encodes the strings as one UTF-8 buffer. A value equal to the one before it (a chunk's document
- * id, version, matter and type repeat over its document's chunks) is copied as bytes, not encoded again.
+ * Encodes the strings as one UTF-8 buffer, in one pass: the buffer starts at one byte per UTF-16
+ * unit (exact for ASCII) and grows when a part may not fit. A value equal to the one before it (a
+ * chunk's document id, version, matter and type repeat over its document's chunks) and a head
+ * equal to the one before it (the chunks of a section share their search header) are copied as
+ * bytes, not encoded again.
  */
 function utf8(arrow: ArrowModule, type: Arrow.Utf8, values: JoinedStrings): Arrow.Data<Arrow.Utf8> {
   const { heads, tails } = values;
   const length = heads.length;
   const offsets = new Int32Array(length + 1);
-  let total = 0;
+  let units = 0;
+  for (let i = 0; i < length; i++) units += heads[i]!.length + tails[i]!.length;
+  let data = Buffer.allocUnsafe(Math.max(16, units));
+  let at = 0;
+  const grow = (needed: number): void => {
+    if (needed > 0x7fffffff) throw new Error(`a batch of ${length} strings holds over 2 GiB, Arrow's Utf8 limit`);
+    const grown = Buffer.allocUnsafe(Math.min(0x7fffffff, Math.max(needed, Math.ceil(data.length * 1.5))));
+    data.copy(grown, 0, 0, at);
+    data = grown;
+  };
+  /** Makes room for `part` at `at` (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+  const room = (part: string): void => {
+    if (data.length - at >= part.length * 3) return;
+    const needed = at + Buffer.byteLength(part, "utf8");
+    if (needed > data.length) grow(needed);
+  };
+  /** Copies bytes already written (`from` to `to`) to the end. */
+  const copyBack = (from: number, to: number): void => {
+    const needed = at + to - from;
+    if (needed > data.length) grow(needed);
+    data.copyWithin(at, from, to);
+    at = needed;
+  };
+  /** Bytes of the head of the value before (a head equal to it is copied from there). */
+  let headBytes = 0;
   for (let i = 0; i < length; i++) {
-    const repeated = i > 0 && heads[i] === heads[i - 1] && tails[i] === tails[i - 1];
-    total += repeated ? offsets[i]! - offsets[i - 1]! : Buffer.byteLength(heads[i]!, "utf8") + Buffer.byteLength(tails[i]!, "utf8");
-    if (total > 0x7fffffff) throw new Error(`a batch of ${length} strings holds over 2 GiB, Arrow's Utf8 limit`);
-    offsets[i + 1] = total;
-  }
-  const data = Buffer.allocUnsafe(total);
-  for (let i = 0; i < length; i++) {
-    const at = offsets[i]!;
-    if (i > 0 && heads[i] === heads[i - 1] && tails[i] === tails[i - 1]) {
-      data.copyWithin(at, offsets[i - 1]!, at);
-      continue;
+    const head = heads[i]!;
+    const tail = tails[i]!;
+    if (i > 0 && head === heads[i - 1] && tail === tails[i - 1]) copyBack(offsets[i - 1]!, offsets[i]!);
+    else {
+      // Each part is written on its own: a lone surrogate at the end of one is not paired with the next.
+      if (i > 0 && head === heads[i - 1]) copyBack(offsets[i - 1]!, offsets[i - 1]! + headBytes);
+      else if (head.length === 0) headBytes = 0;
+      else {
+        room(head);
+        headBytes = data.write(head, at, "utf8");
+        at += headBytes;
+      }
+      if (tail.length > 0) {
+        room(tail);
+        at += data.write(tail, at, "utf8");
+      }
     }
-    // Each part is written on its own: a lone surrogate at the end of one is not paired with the next.
-    const headBytes = heads[i]!.length === 0 ? 0 : data.write(heads[i]!, at, "utf8");
-    if (tails[i]!.length > 0) data.write(tails[i]!, at + headBytes, "utf8");
+    offsets[i + 1] = at;
   }
-  return arrow.makeData({ type, length, nullCount: 0, valueOffsets: offsets, data });
+  return arrow.makeData({ type, length, nullCount: 0, valueOffsets: offsets, data: data.subarray(0, at) });
 }
