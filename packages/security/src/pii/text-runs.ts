@@ -2,7 +2,7 @@
 // is tried only where such a run starts, instead of each recognizer searching its regular expression over the text.
 import { InvalidArgumentError } from "@bear/core";
 import { charClasses, NUMBER } from "./char-classes";
-import { HashFilter, asciiLowerHash } from "./text-hash";
+import { asciiLowerHash } from "./text-hash";
 
 /** Runs [starts[i], ends[i]) of one kind of character, in text order. */
 export interface Runs {
@@ -22,6 +22,8 @@ export interface TextRuns {
 
 let lastText: string | undefined;
 let lastRuns: TextRuns | undefined;
+/** For the text last read: the letter runs each AsciiWordSet may hold (`[set.id]`), read in one pass for every set. */
+let lastWordSets: (readonly number[])[] | undefined;
 
 /** `a` in an array twice as long. */
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -78,6 +80,7 @@ export function textRuns(text: string): TextRuns {
     }
   }
   lastText = text;
+  lastWordSets = undefined;
   lastRuns = {
     words: { count: words, starts: wordStarts, ends: wordEnds },
     digits: { count: digits, starts: digitStarts, ends: digitEnds },
@@ -90,38 +93,62 @@ export function textRuns(text: string): TextRuns {
 export function forgetTextRuns(): void {
   lastText = undefined;
   lastRuns = undefined;
+  lastWordSets = undefined;
+}
+
+/** Every AsciiWordSet made, by id: one pass over a text's letter runs answers them all. */
+const wordSets: AsciiWordSet[] = [];
+/** For each word shape, (first letter - "a") * 32 + min(length, 31): whether some set holds a word of that shape. */
+const anyShape = new Uint8Array(26 * 32);
+/** For each hash (asciiLowerHash) of a word of some set: the ids of the sets holding a word of that hash. */
+const setsByHash = new Map<number, number[]>();
+const shapeOf = (first: number, length: number): number => ((first | 32) - 97) * 32 + Math.min(length, 31);
+
+/**
+ * The letter runs of `text` each set may hold, for every set made so far: a run of a shape no set has is passed
+ * over; another is hashed once and looked up once for all the sets (a run whose hash is a word's may be that word).
+ */
+function wordSetIndexes(text: string): (readonly number[])[] {
+  const { count, starts, ends } = textRuns(text).words;
+  if (lastWordSets && lastWordSets.length === wordSets.length) return lastWordSets;
+  const out: number[][] = wordSets.map(() => []);
+  for (let k = 0; k < count; k++) {
+    const start = starts[k] as number;
+    const end = ends[k] as number;
+    if (anyShape[shapeOf(text.charCodeAt(start), end - start)] === 0) continue;
+    const ids = setsByHash.get(asciiLowerHash(text, start, end));
+    if (ids) for (const id of ids) (out[id] as number[]).push(k);
+  }
+  lastWordSets = out;
+  return out;
 }
 
 /**
- * A set of words (ASCII letters, any case) to look for among a text's letter runs: a run is hashed (asciiLowerHash)
- * only when a word of the set has its first letter and length, and is then surely none of them or maybe one (a
- * hash collision answers "maybe": the caller's pattern decides).
+ * A set of words (ASCII letters, any case) to look for among a text's letter runs. All the sets are answered in one
+ * pass over a text's runs (wordSetIndexes): a run is hashed (asciiLowerHash) only when some set has a word of its
+ * first letter and length, and is then surely none of a set's words or maybe one (a hash collision answers "maybe":
+ * the caller's pattern decides).
  */
 export class AsciiWordSet {
-  readonly #filter: HashFilter;
-  /** Bit (first letter - "a") * 32 + min(length, 31): some word of the set has that first letter and length. */
-  readonly #shapes = new Uint8Array(26 * 32);
+  /** Its place among the sets made (wordSetIndexes). */
+  readonly #id: number;
 
   constructor(words: Iterable<string>) {
     const list = [...words];
+    for (const w of list) if (!/^[A-Za-z]+$/.test(w)) throw new InvalidArgumentError("word", w, "ASCII letters only");
+    this.#id = wordSets.length;
+    wordSets.push(this);
     for (const w of list) {
-      if (!/^[A-Za-z]+$/.test(w)) throw new InvalidArgumentError("word", w, "ASCII letters only");
-      this.#shapes[((w.charCodeAt(0) | 32) - 97) * 32 + Math.min(w.length, 31)] = 1;
+      anyShape[shapeOf(w.charCodeAt(0), w.length)] = 1;
+      const h = asciiLowerHash(w, 0, w.length);
+      const ids = setsByHash.get(h) ?? [];
+      if (!ids.includes(this.#id)) ids.push(this.#id);
+      setsByHash.set(h, ids);
     }
-    this.#filter = new HashFilter(list, asciiLowerHash);
   }
 
-  /** False when the run text[start, end) of ASCII letters is surely none of the words. */
-  mayHold(text: string, start: number, end: number): boolean {
-    if (this.#shapes[((text.charCodeAt(start) | 32) - 97) * 32 + Math.min(end - start, 31)] === 0) return false;
-    return this.#filter.mayHold(text, start, end);
-  }
-
-  /** The indexes of the letter runs of `text` that may be one of the set's words, in text order. */
-  indexesIn(text: string): number[] {
-    const { count, starts, ends } = textRuns(text).words;
-    const out: number[] = [];
-    for (let k = 0; k < count; k++) if (this.mayHold(text, starts[k] as number, ends[k] as number)) out.push(k);
-    return out;
+  /** The indexes of the letter runs of `text` that may be one of the set's words, in text order (do not change the list). */
+  indexesIn(text: string): readonly number[] {
+    return wordSetIndexes(text)[this.#id] as readonly number[];
   }
 }

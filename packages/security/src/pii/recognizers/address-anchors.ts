@@ -58,17 +58,26 @@ const PLACE_LABELS = new AsciiWordSet(["where", "city", "country", "town", "zip"
  */
 export function placeCueStarts(text: string): number[] {
   const w = textRuns(text).words;
+  const verbs = PLACE_CUE_VERBS.indexesIn(text);
+  const labels = PLACE_LABELS.indexesIn(text);
   const out: number[] = [];
-  for (let k = 0; k < w.count; k++) {
-    const start = w.starts[k] as number;
-    const end = w.ends[k] as number;
-    if (PLACE_CUE_VERBS.mayHold(text, start, end)) out.push(start);
-    else if (PLACE_LABELS.mayHold(text, start, end)) {
-      let q = start;
-      while (q > 0 && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
-      if (q === 0) out.push(0);
-      else if (text.charCodeAt(q - 1) === 10) out.push(q - 1);
+  // the two lists of runs merged in text order; a run both may be is a verb
+  let i = 0;
+  let j = 0;
+  while (i < verbs.length || j < labels.length) {
+    const verb = verbs[i] ?? Number.POSITIVE_INFINITY;
+    const label = labels[j] ?? Number.POSITIVE_INFINITY;
+    if (verb <= label) {
+      out.push(w.starts[verb] as number);
+      i++;
+      if (label === verb) j++;
+      continue;
     }
+    j++;
+    let q = w.starts[label] as number;
+    while (q > 0 && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
+    if (q === 0) out.push(0);
+    else if (text.charCodeAt(q - 1) === 10) out.push(q - 1);
   }
   return out;
 }
@@ -105,14 +114,17 @@ export function inlineEuroStarts(text: string): number[] {
 
 const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
-/** Where the street pattern can start: a run of digits after no ASCII word character or hyphen (`(?<![\w-])\d`). */
+/**
+ * Where the street pattern can start: a run of at most six digits after no ASCII word character or hyphen
+ * (`(?<![\w-])\d{1,6}[A-Za-z]?\s`: a seventh digit can be neither the letter nor the space).
+ */
 export function streetNumberStarts(text: string): number[] {
   const d = textRuns(text).digits;
   const out: number[] = [];
   for (let k = 0; k < d.count; k++) {
     const start = d.starts[k] as number;
     const before = start > 0 ? text.charCodeAt(start - 1) : -1;
-    if (before === 45 || (before >= 0 && isAsciiWordChar(before))) continue;
+    if (before === 45 || (before >= 0 && isAsciiWordChar(before)) || (d.ends[k] as number) - start > 6) continue;
     out.push(start);
   }
   return out;

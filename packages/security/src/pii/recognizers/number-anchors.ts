@@ -2,26 +2,52 @@
 // number after no word character starts a run of digits, one opening with one or two capitals right before its
 // digits ("A12345678", "GB82…") starts a short run of letters followed by a digit, and a written date starts at a
 // month's name. Each function names a superset of the positions where such a pattern can match.
-import { AsciiWordSet, textRuns } from "../text-runs";
+import { AsciiWordSet, textRuns, type TextRuns } from "../text-runs";
 
-/** Every run of ASCII digits (a pattern `(?<![\w…])\d…` or `\b\d…` starts one). */
-export function digitRunStarts(text: string): Int32Array {
-  const d = textRuns(text).digits;
-  return d.starts.subarray(0, d.count);
+/**
+ * The runs of ASCII digits of `min` to `max` digits, followed by one of the characters of `next` when given: a pattern
+ * `(?<![\w…])\d{min,max}(?![\w…])`, or `\d{n}[next]…`, starts one (a longer or shorter run cannot hold its digits).
+ */
+export function digitRunsOf(min: number, max: number, next?: string): (text: string) => number[] {
+  const follow = next === undefined ? undefined : new Set([...next].map((c) => c.charCodeAt(0)));
+  return (text) => {
+    const d = textRuns(text).digits;
+    const out: number[] = [];
+    for (let k = 0; k < d.count; k++) {
+      const start = d.starts[k] as number;
+      const end = d.ends[k] as number;
+      const length = end - start;
+      if (length < min || length > max || (follow && !follow.has(text.charCodeAt(end)))) continue;
+      out.push(start);
+    }
+    return out;
+  };
 }
 
-/** Runs of one to `most` ASCII letters right before an ASCII digit (a pattern `(?<![\w…])[A-Z]{1,most}\d…` starts one). */
-export function lettersBeforeDigitStarts(text: string, most: number): number[] {
-  const w = textRuns(text).words;
-  const out: number[] = [];
-  for (let k = 0; k < w.count; k++) {
-    const start = w.starts[k] as number;
-    const end = w.ends[k] as number;
-    if (end - start > most) continue;
-    const c = text.charCodeAt(end);
-    if (c >= 48 && c <= 57) out.push(start);
+/** For the runs of a text: the starts of its runs of one and of two ASCII letters right before a digit, read once. */
+const shortLetterRuns = new WeakMap<TextRuns, readonly [number[], number[]]>();
+
+/** Runs of one to `most` (1 or 2) ASCII letters right before an ASCII digit (a pattern `(?<![\w…])[A-Z]{1,most}\d…` starts one). */
+export function lettersBeforeDigitStarts(text: string, most: 1 | 2): number[] {
+  const runs = textRuns(text);
+  let known = shortLetterRuns.get(runs);
+  if (!known) {
+    const w = runs.words;
+    const one: number[] = [];
+    const upToTwo: number[] = [];
+    for (let k = 0; k < w.count; k++) {
+      const start = w.starts[k] as number;
+      const end = w.ends[k] as number;
+      if (end - start > 2) continue;
+      const c = text.charCodeAt(end);
+      if (c < 48 || c > 57) continue;
+      upToTwo.push(start);
+      if (end - start === 1) one.push(start);
+    }
+    known = [one, upToTwo];
+    shortLetterRuns.set(runs, known);
   }
-  return out;
+  return known[most - 1] as number[];
 }
 
 /** The union of two ascending lists of positions, ascending. */

@@ -1,6 +1,7 @@
 import { findPhoneNumbersInText, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { contextMatcher, enhance, hasContext } from "../context";
 import { textRuns, type TextRuns } from "../text-runs";
+import { matchesAt } from "../triggered-matches";
 import type { PiiFinding, Recognizer } from "../pii-types";
 
 const PHONE_CONTEXT = contextMatcher([
@@ -15,6 +16,31 @@ const SHORT_CANDIDATE = /(?<![\w.+/-])\(?\d{2,5}\)?[\s.-]\d{2,8}(?:[\s.-]\d{2,6}
 /** Phone-like runs that libphonenumber's in-text finder (one default country) may miss. */
 const CANDIDATE =
   /(?<![\w.+/-])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/-]|\.\d)/g;
+
+/**
+ * Where a phone pattern can start, from the text's digit runs: at a "+" or "(" right before a run, and at a run of
+ * `min` to `max` digits. A pattern opening with `(?<![\w…])` then "+", "(" or at most `max` digits before a separator
+ * or its end (CANDIDATE: 1 to 5, SHORT_CANDIDATE: 2 to 5) starts at one of them.
+ */
+function phoneStarts(text: string, min: number, max: number): number[] {
+  const d = textRuns(text).digits;
+  const out: number[] = [];
+  for (let k = 0; k < d.count; k++) {
+    const start = d.starts[k] as number;
+    const length = (d.ends[k] as number) - start;
+    const before = text.charCodeAt(start - 1);
+    if (before === 43 || before === 40) out.push(start - 1);
+    if (length >= min && length <= max) out.push(start);
+  }
+  return out;
+}
+const candidateStarts = (text: string): number[] => phoneStarts(text, 1, 5);
+const shortCandidateStarts = (text: string): number[] => phoneStarts(text, 2, 5);
+/** The phone patterns tried only at their starts (for the property test: same matches as a global search). */
+export const ANCHORED_PHONE_PATTERNS: readonly (readonly [string, RegExp, (text: string) => Iterable<number>])[] = [
+  ["CANDIDATE", CANDIDATE, candidateStarts],
+  ["SHORT_CANDIDATE", SHORT_CANDIDATE, shortCandidateStarts],
+];
 
 /**
  * Characters libphonenumber's finder allows between the digit blocks of one number (its VALID_PUNCTUATION: dashes,
@@ -264,7 +290,7 @@ export class PhoneRecognizer implements Recognizer {
     }
     // a number parsed once per scan: the same one stands in every page's header, a notice clause and a signature block
     const validity = new Map<string, boolean>();
-    for (const m of text.matchAll(CANDIDATE)) {
+    for (const m of matchesAt(text, CANDIDATE, candidateStarts(text))) {
       const raw = m[0].replace(/\s*(?:x|ext\.?)\s*\d+$/i, "");
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 8 || digits.length > 15 || SSN_SHAPE.test(raw)) continue;
@@ -286,7 +312,7 @@ export class PhoneRecognizer implements Recognizer {
       out.push({ type: "PHONE", start, end, score: enhance(0.5, ctx), recognizer: this.name });
     }
     // digit groups that only their context makes a phone number (too short or unknown to the metadata)
-    for (const m of text.matchAll(SHORT_CANDIDATE)) {
+    for (const m of matchesAt(text, SHORT_CANDIDATE, shortCandidateStarts(text))) {
       const start = m.index;
       const end = start + m[0].length;
       const digits = m[0].replace(/\D/g, "");

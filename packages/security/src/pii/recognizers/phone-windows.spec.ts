@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
-import { mayHoldNanpNumber } from "./phone-recognizer";
+import { ANCHORED_PHONE_PATTERNS, mayHoldNanpNumber } from "./phone-recognizer";
+import { forgetTextRuns } from "../text-runs";
+import { matchesAt } from "../triggered-matches";
 
 // Digit blocks joined by the finder's punctuation, with plus signs, IDD prefixes written apart ("0 11"), extension
 // labels, digits of other scripts, words and amounts: the finder must find no valid number where the test says none.
@@ -36,5 +38,22 @@ describe("mayHoldNanpNumber", () => {
   it("passes over amounts, dates and short local numbers", () => {
     for (const w of ["$1,000,000 on 2/15/2008", "call 555-1234", "Section 12.3(a)", "7 Oct 2013, 4654066"]) expect(mayHoldNanpNumber(w)).toBe(false);
     for (const w of ["(650) 253-0000", "310-0000", "+43 1234", "011 43 1234", "0 11 43 1 2 3 4", "٠١٢٣٤٥٦"]) expect(mayHoldNanpNumber(w)).toBe(true);
+  });
+});
+
+describe("the phone candidate patterns tried at their anchors find what a global search finds", () => {
+  afterEach(() => forgetTextRuns());
+  const key = (ms: Iterable<RegExpExecArray>): string[] => [...ms].map((m) => `${m.index}:${m[0]}`);
+  const text = fc
+    .array(fc.oneof({ weight: 3, arbitrary: piece }, { weight: 1, arbitrary: fc.stringMatching(/^[0-9]{6,12}$/) }, { weight: 1, arbitrary: fc.constantFrom("a", "_", "\n", "+(", "(0", "ext.", "x") }), { maxLength: 24 })
+    .map((ps) => ps.join(""));
+
+  it.each(ANCHORED_PHONE_PATTERNS)("%s", (_name, pattern, positions) => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(key(matchesAt(t, pattern, positions(t)))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -2,11 +2,24 @@ import { isIPv6 } from "node:net";
 import { cardIssuer, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../checksums";
 import { PatternRecognizer } from "../pattern-recognizer";
 import type { Recognizer } from "../pii-types";
-import { digitRunStarts, lettersBeforeDigitStarts, mergedStarts, monthStarts } from "./number-anchors";
+import { digitRunsOf, lettersBeforeDigitStarts, mergedStarts, monthStarts } from "./number-anchors";
 
-const oneLetterOrDigits = (text: string): number[] => mergedStarts(lettersBeforeDigitStarts(text, 1), digitRunStarts(text));
+// Where each pattern can start, from the text's runs: a pattern opening with n digits after no word character
+// starts a run of exactly n digits when a separator follows them, of n to m when the pattern reads `\d{n,m}` up to a
+// non-word character. The lists are the pattern's possible starts (a pattern is tried only there).
 const twoLetters = (text: string): number[] => lettersBeforeDigitStarts(text, 2);
 const oneLetter = (text: string): number[] => lettersBeforeDigitStarts(text, 1);
+const eightOrNine = digitRunsOf(8, 9);
+const oneLetterOrEightDigits = (text: string): number[] => mergedStarts(lettersBeforeDigitStarts(text, 1), eightOrNine(text));
+const threeThenDash = digitRunsOf(3, 3, "-");
+const threeThenSpace = digitRunsOf(3, 3, " ");
+const nine = digitRunsOf(9, 9);
+const twelveToNineteen = digitRunsOf(12, 19);
+const fourThenSeparator = digitRunsOf(4, 4, " -");
+const fourThenDash = digitRunsOf(4, 4, "-");
+const oneOrTwoThenSeparator = digitRunsOf(1, 2, "/.-");
+const oneOrTwo = digitRunsOf(1, 2);
+const sixToTwelve = digitRunsOf(6, 12);
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, "");
 
@@ -61,9 +74,9 @@ export function ssnRecognizer(): Recognizer {
     name: "UsSsnRecognizer",
     type: "US_SSN",
     patterns: [
-      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6, starts: digitRunStarts },
-      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4, starts: digitRunStarts },
-      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6, starts: threeThenDash },
+      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4, starts: threeThenSpace },
+      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05, starts: nine },
     ],
     validate: ssnValid,
     contextWords: ["ssn", "ssns", "social security", "social security number", "social sec", "ss#", "ssid", "taxpayer"],
@@ -75,9 +88,9 @@ export function creditCardRecognizer(): Recognizer {
     name: "CreditCardRecognizer",
     type: "CREDIT_CARD",
     patterns: [
-      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9, starts: digitRunStarts },
-      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9, starts: digitRunStarts },
-      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9, starts: twelveToNineteen },
+      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9, starts: fourThenSeparator },
+      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9, starts: fourThenSeparator },
     ],
     validate: (v) => {
       const d = digitsOnly(v);
@@ -108,14 +121,14 @@ export function dateOfBirthRecognizer(): Recognizer {
     name: "DateOfBirthRecognizer",
     type: "DATE_OF_BIRTH",
     patterns: [
-      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
-      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
-      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: digitRunStarts },
+      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator },
+      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator },
+      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: fourThenDash },
       { regex: new RegExp(`\\b${MONTHS}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthStarts },
       {
         regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTHS}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"),
         score: 0.3,
-        starts: digitRunStarts,
+        starts: oneOrTwo,
       },
     ],
     contextWords: ["born", "birth", "birthday", "dob", "d.o.b", "date of birth", "birthdate", "b."],
@@ -128,7 +141,7 @@ export function usPassportRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "UsPassportRecognizer",
     type: "US_PASSPORT",
-    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35, starts: oneLetterOrDigits }],
+    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35, starts: oneLetterOrEightDigits }],
     contextWords: ["passport", "passport no", "passport number", "travel document"],
     requireContext: true,
     context: { before: 48, after: 16, boost: 0.55, minScoreWithContext: 0.6 },
@@ -141,9 +154,9 @@ export function driverLicenseRecognizer(): Recognizer {
     type: "DRIVER_LICENSE",
     patterns: [
       { regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35, starts: twoLetters },
-      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35, starts: fourThenDash },
       { regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35, starts: oneLetter },
-      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3, starts: digitRunStarts },
+      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3, starts: sixToTwelve },
     ],
     contextWords: ["driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl", "dl#", "license number", "licence number", "driver"],
     requireContext: true,
