@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
 import { killHard, startChild, until } from "./fixtures/child";
+import { cutProxy } from "./fixtures/cut-proxy";
 import { startTestRedis, freePort, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -99,6 +101,42 @@ describe("faults", () => {
     } finally {
       await killHard(doomed.proc);
       await w.close({ force: true });
+      await api.close();
+    }
+  }, 60_000);
+
+  it("an API instance killed right after sending a step: its job and the record of its queue reached Redis together, and the instance that resumes the run joins that job", async () => {
+    const dir = tempDir("bear-faults-");
+    const log = path.join(dir, "exec.log");
+    const payloadDir = path.join(dir, "payloads");
+    const dbPath = path.join(dir, "workflows.db");
+    const api = await instance(dbPath, payloadDir, log, "api-2");
+    const workers = [await worker(payloadDir, log, "w0", api.node), await worker(payloadDir, log, "w1", api.node)];
+    // the doomed instance talks to Redis through a proxy that goes silent once the job of the run's
+    // first step (id run|s0|1) has been sent: the instance "dies" the instant that write left it
+    const proxy = await cutProxy(redis.port, "|s0|1");
+    const doomed = await startChild("instance-child.ts", [`redis://:${redis.password}@127.0.0.1:${proxy.port}`, dbPath, payloadDir, log, "doomed-api", "2", "300"]);
+    const runId = doomed.lines.find((l) => l.startsWith("run "))!.slice(4);
+    try {
+      await proxy.cut;
+      await killHard(doomed.proc);
+      const jobId = `${runId}|s0|1`;
+      const client = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+      try {
+        const queues = (await client.keys(`bear:*:${jobId}`)).map((k) => k.slice("bear:".length, -(jobId.length + 1))).filter((q) => q !== "route");
+        expect(queues).toHaveLength(1);
+        expect(await client.get(`bear:route:${jobId}`)).toBe(queues[0]);
+      } finally {
+        client.disconnect();
+      }
+      await until(() => api.engine.getRun(runId).status === "completed", 30_000, "the other instance to resume and finish the run");
+      expect(api.node.runs.takenOver).toContain(runId);
+      completedOnce(api.engine, runId, ["s0", "s1"]);
+      for (const key of ["s0", "s1"]) expect(readLog(log).filter((l) => l.run === runId && l.key === key && l.what === "start")).toHaveLength(1);
+    } finally {
+      await killHard(doomed.proc);
+      await proxy.close();
+      await Promise.all(workers.map((w) => w.close({ force: true })));
       await api.close();
     }
   }, 60_000);

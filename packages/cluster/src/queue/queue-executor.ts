@@ -1,4 +1,4 @@
-import { Job, Queue, QueueEvents } from "bullmq";
+import { Job, Queue, QueueEvents, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
 import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
@@ -164,11 +164,11 @@ export class QueueExecutor implements Executor {
       await this.#add(sent.handle, data, jobId);
       return sent;
     }
-    // A run started here: nobody else has sent this attempt, so the record is written once the job
-    // is added (the worker starts on it meanwhile: the record's round trip is off the step's path).
+    // A run started here: nobody else has sent this attempt, so the job and the record of its
+    // queue go in one transaction (one round trip, and never one without the other: an instance
+    // killed at any point leaves either both or neither for the instance that resumes the run).
     const sent = await open(chosen);
-    await this.#add(sent.handle, data, jobId);
-    const recorded = await this.#claimRoute(jobId, chosen);
+    const recorded = await this.#addRecorded(sent.handle, data, jobId);
     if (recorded === chosen) return sent;
     // another instance took the run over meanwhile (this one stalled past its lease) and sent the
     // attempt first: join its job, and take back ours if no worker has started it
@@ -178,11 +178,32 @@ export class QueueExecutor implements Executor {
   }
 
   async #add(handle: QueueHandle, data: StepJobData, jobId: string): Promise<void> {
-    const keep = { age: this.#keepSeconds };
     // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
     // id that exists is a no-op that BullMQ reports as a 'duplicated' event: #queue() then joins
     // that job, so the common first send costs no lookup round trip.
-    await handle.queue.add(data.type, data, { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep });
+    await handle.queue.add(data.type, data, this.#jobOptions(jobId));
+  }
+
+  /**
+   * Adds the job (BullMQ's own add, queued on a MULTI of the queue's client) and records its queue
+   * as the attempt's route in the same MULTI; returns the queue recorded (another one when a
+   * sender got there first).
+   */
+  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string): Promise<string> {
+    const queue = handle.queue;
+    const multi = (await queue.getBackend().client).multi();
+    void new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(multi).catch(() => undefined);
+    // (runCommand calls the ioredis transaction's own command: here SET, with its arguments as a list)
+    multi.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]);
+    const [added, route] = (await multi.exec()) ?? [];
+    const failure = added?.[0] ?? route?.[0] ?? (typeof added?.[1] === "number" && added[1] < 0 ? new Error(`BullMQ refused the job (code ${added[1]})`) : undefined);
+    if (failure) throw new ClusterError("REDIS_UNREACHABLE", `Redis did not take step job '${jobId}' (${failure.message.slice(0, 200)})`, { cause: failure, hint: "Check the Redis server's log (memory limit, a read-only replica); the engine retries the step." });
+    return (route?.[1] as string | null) ?? queue.name;
+  }
+
+  #jobOptions(jobId: string): JobsOptions {
+    const keep = { age: this.#keepSeconds };
+    return { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep };
   }
 
   /** Records `queue` as the attempt's queue unless one is recorded already; returns the one that holds. */
