@@ -2,6 +2,8 @@
 // cuad_train (fold 0 of sha256('legal-key-terms|file') % 5), which it was never trained or tuned on:
 // it loads from the package and finds parties and dates better than the rules. Floors sit under the
 // figures of bench/key-terms.ts so a broken file or features that drift from training fail here.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { ContractDocument, extractKeyTerms, shippedKeyTermModel, type KeyTerms } from "../src/index";
 import { loadCuad } from "../train/cuad-data";
@@ -23,6 +25,17 @@ describe("the shipped key-term model", () => {
     const kt = extractKeyTerms(text);
     expect(kt.keyDates.agreement?.iso).toBe("2021-05-01");
     for (const p of kt.parties) expect(text.slice(p.span.start, p.span.end)).toBe(p.span.quote);
+  });
+
+  it("has the thresholds the README's table of the run that wrote it says", () => {
+    // The tune part's run writes the file (npm run train:key-terms); its table header in the README names the thresholds.
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../README.md"), "utf8");
+    const header = /^Tune part \(\d+ contracts\), 4-fold contract-level CV \(out-of-fold\), thresholds (.*)$/m.exec(readme)?.[1];
+    expect(header).toBeDefined();
+    const said = (name: string) => Number(new RegExp(`\\b${name} ([0-9.]+)`).exec(header!)?.[1]);
+    const model = shippedKeyTermModel()!;
+    for (const head of ["party", "agreement", "effective", "expiration"] as const) expect(said(head)).toBe(model.threshold(head));
+    expect(said("party entity")).toBe(model.entityThreshold());
   });
 
   it(`finds parties and dates better than the rules on ${sample.length} held-out contracts`, () => {

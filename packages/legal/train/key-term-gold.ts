@@ -1,6 +1,6 @@
 // CUAD's answers for the document-level key terms (Parties, Agreement / Effective / Expiration Date)
 // and how an extraction is scored against them. Training and benchmarks only.
-import { isoDate } from "../src/parsing/parse-date";
+import { parseDate } from "../src/parsing/parse-date";
 import { contractFold, type CuadContract } from "./cuad-data";
 
 /** The fixed split of the key-term model: fold 0 of 5 (a hash of the file name) is held out, never trained or tuned on. */
@@ -113,17 +113,12 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** "6/21/99" → "1999-06-21" ("31/01/2025", day first, → "2025-01-31"); "perpetual" kept; blanks, "[]/[]/2004" and impossible dates → undefined (not scored). */
+/** "6/21/99" → "1999-06-21" ("31/01/2025", day first, → "2025-01-31", as `parseDate` reads it); "perpetual" kept; blanks, "[]/[]/2004" and impossible dates → undefined (not scored). */
 export function goldDate(answer: string | undefined): string | undefined {
   const a = (answer ?? "").trim();
   if (/^perpetual$/i.test(a)) return "perpetual";
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(a);
-  if (!m) return undefined;
-  const y = m[3]!.length === 2 ? (Number(m[3]) < 50 ? 2000 : 1900) + Number(m[3]) : Number(m[3]);
-  // A few answers are written day first ("31/01/2025"): a first number above 12 can only be the day.
-  const [month, day] = Number(m[1]) > 12 && Number(m[2]) <= 12 ? [m[2]!, m[1]!] : [m[1]!, m[2]!];
-  // an impossible date ("2/30/2020") is not scored, like a blank
-  return isoDate(y, Number(month), Number(day));
+  // CUAD writes its answers as numbers; an impossible date ("2/30/2020") is not scored, like a blank.
+  return /^\d{1,2}\/\d{1,2}\/(?:\d{2}|\d{4})$/.test(a) ? parseDate(a) : undefined;
 }
 
 export const DATE_FIELDS = [

@@ -7,7 +7,7 @@
 // from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
 import fs from "node:fs";
 import path from "node:path";
-import { byValue, startsFromRanked, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
+import { byValue, INITIAL_TERM_SHARE, startsFromRanked, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
@@ -24,8 +24,6 @@ const SEED = 16;
 const EPOCHS = 8;
 const LR = 0.2;
 const L2 = 1e-5;
-// The entity head sees a few thousand examples: 4 epochs (8 overfit: 82.4 vs 83.2% of names in the tune part's CV).
-const ENTITY_FIT = { epochs: 4, l2: L2 };
 // The entity threshold finds the most names while at least this share of the names it gives are right.
 const ENTITY_MIN_PRECISION = 0.8;
 // The expiry head also learns from contracts where CUAD's lawyers found no expiry (every candidate wrong there).
@@ -36,6 +34,9 @@ const LISTWISE_EXPIRY = !process.argv.includes("--pointwise-expiry");
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 // The listwise expiry head's fit (experiments: --expiry-epochs=, --expiry-l2=).
 const EXPIRY_FIT = { epochs: arg("expiry-epochs", EPOCHS), l2: arg("expiry-l2", L2) };
+// The entity head sees a few thousand examples: 4 epochs (8 overfit: 82.4 vs 83.2% of names in the tune part's CV;
+// experiments: --entity-epochs=, --entity-l2=).
+const ENTITY_FIT = { epochs: arg("entity-epochs", 4), l2: arg("entity-l2", L2) };
 const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
@@ -169,7 +170,7 @@ function scoredMentions(s: ContractScores, cal: Calibration): ScoredParty[] {
     .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
 }
 
-function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[]): KeyTermTally {
+function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[], initialTermShare = INITIAL_TERM_SHARE): KeyTermTally {
   const t = emptyTally();
   for (const s of scores) {
     const p = (head: KeyTermHead, z: number) => sigmoid(cal[head].a * z + cal[head].b);
@@ -183,7 +184,7 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.scores[i]! : p(f, z));
     const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, f === "expiration" && list ? byValue(s.dates[f].map((x) => x.candidate), list.scores) : s.dates[f].map((x, i) => ({ candidate: x.candidate, score: prob(f, x.z, i) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
-    const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates, list?.none);
+    const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates, list?.none, s.c.renewal?.automatic === true, initialTermShare);
     const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never, renewsAutomatically: s.c.renewal?.automatic === true });
     const rn = s.c.renewal;
     const renewalNote = rn ? ` [renewal ${rn.automatic ? "auto" : "option"}${rn.period ? ` ${rn.period.duration.value} ${rn.period.duration.unit}` : ""}]` : " [no renewal]";
@@ -367,6 +368,13 @@ if (process.argv.includes("--diagnose")) {
       if (ranked[0]?.v === g && ranked[0].p >= cal[f].threshold) d.taken++;
     }
     log(`${f}: gold ${d.n}, among candidates ${d.present}, ranked first ${d.top}, taken ${d.taken}; perpetual gold ${d.perpetualN}, among candidates ${d.perpetualPresent}, first ${d.perpetualTop}`);
+  }
+}
+if (process.argv.includes("--sweep-initial-term")) {
+  // The share of "perpetual"'s score a dated candidate needs to be an automatically renewing agreement's expiry (above 1: never).
+  for (const share of [0, 0.05, 0.1, 0.25, 0.5, 1, 1.01]) {
+    const d = evaluate(oof, cal, undefined, share).dates.expiration;
+    log(`  initial-term share ${share}: expiry right ${d.ok}/${d.n}, given where CUAD has none ${d.blankAnswered}`);
   }
 }
 const misses: string[] = [];

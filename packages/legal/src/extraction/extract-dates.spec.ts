@@ -26,4 +26,11 @@ describe("agreement and effective dates", () => {
     const text = "THIS AGREEMENT made in duplicate this 20 day of November, 1995.\n\nBETWEEN: A LTD. and B LTD.\n\n2. This Agreement shall be effective from the date first above written and shall continue indefinitely until terminated by either Party.";
     expect(keyDates(text)).toMatchObject({ agreement: { iso: "1995-11-20" }, effective: { iso: "1995-11-20" }, expiration: { note: "perpetual" } });
   });
+
+  it("reads all-number dates written day first where the first number cannot be a month", () => {
+    const text = 'This Services Agreement is made on 13/03/2021 between Alpha Pty Ltd ("Alpha") and Beta Ltd ("Beta").\n\n2. This Agreement commences on 1.4.2021 and expires on 31.12.2022.';
+    const { keyDates: kd, dates } = extractKeyTerms(text, { model: false });
+    expect(dates.map((d) => d.iso)).toEqual(["2021-03-13", "2021-01-04", "2022-12-31"]);
+    expect(kd).toMatchObject({ agreement: { iso: "2021-03-13" }, expiration: { iso: "2022-12-31" } });
+  });
 });

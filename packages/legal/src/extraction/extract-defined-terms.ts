@@ -13,8 +13,15 @@ const DEFINITION = new RegExp(
 const SECOND_QUOTED = new RegExp(QUOTED_BODY, "g");
 
 
-/** Defined terms and where each is defined (the quoted term and its defining sentence), with use counts. */
-export function extractDefinedTerms(doc: ContractDocument): DefinedTerm[] {
+/** A defined term and where its first definition quotes it. */
+export interface DefinedTermSpan {
+  readonly term: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Where each term is defined: the quoted term of its first definition, in text order (no use counts: see `extractDefinedTerms`). */
+export function definedTermSpans(doc: ContractDocument): DefinedTermSpan[] {
   const found = new Map<string, { start: number; end: number }>();
   for (const m of matchAll(doc.text, DEFINITION)) {
     // Every quoted term inside one parenthesis is defined there ("Parties" and "Party").
@@ -25,16 +32,15 @@ export function extractDefinedTerms(doc: ContractDocument): DefinedTerm[] {
       found.set(term, { start: at, end: at + term.length });
     }
   }
-  const out: DefinedTerm[] = [];
-  for (const [term, at] of found) {
-    const sentence = doc.sentenceAt(at.start);
-    const uses = [...matchAll(doc.text.slice(at.end), new RegExp(`\\b${escapeRegExp(term)}\\b`, "g"))].length;
-    out.push({
-      term,
-      span: spanOf(doc.text, at.start, at.end),
-      definition: sentence ?? spanOf(doc.text, at.start, at.end),
-      uses,
-    });
-  }
-  return out.sort((a, b) => a.span.start - b.span.start);
+  return [...found].map(([term, at]) => ({ term, ...at })).sort((a, b) => a.start - b.start);
+}
+
+/** Defined terms and where each is defined (the quoted term and its defining sentence), with use counts. */
+export function extractDefinedTerms(doc: ContractDocument): DefinedTerm[] {
+  return definedTermSpans(doc).map(({ term, start, end }) => ({
+    term,
+    span: spanOf(doc.text, start, end),
+    definition: doc.sentenceAt(start) ?? spanOf(doc.text, start, end),
+    uses: [...matchAll(doc.text.slice(end), new RegExp(`\\b${escapeRegExp(term)}\\b`, "g"))].length,
+  }));
 }

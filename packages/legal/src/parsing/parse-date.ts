@@ -9,7 +9,8 @@ const DAY_SOURCE = `(?:\\d{1,2}\\s?${SUFFIX_SOURCE}?|${NUMBER_WORDS_SOURCE})`;
 /**
  * Dates as contracts write them. Groups are named so one pattern serves extraction and parsing:
  * "November 9, 2005", "Nov. 9th 2005", "9 November 2005", "the 5th day of December, 2007",
- * "this first day of June 2004", "2005-11-09", "11/9/2005", "11/09/05".
+ * "this first day of June 2004", "2005-11-09", "11/9/2005", "11/09/05" (month first, as US contracts write it),
+ * and "13/03/2021", "31.12.2020" (day first: read so only when the first number cannot be a month, and with dots or dashes only before a four-digit year).
  */
 export const DATE_SOURCE = [
   `(?:(?:the|this)\\s+)?(?<dDay>${DAY_SOURCE})\\s+day\\s+of\\s+(?<dMonth>${MONTH_SOURCE})\\s*,?\\s*(?:in\\s+the\\s+year\\s+)?(?<dYear>\\d{4})`,
@@ -17,7 +18,7 @@ export const DATE_SOURCE = [
   `(?<aMonth>${MONTH_SOURCE})\\s+(?<aDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s*[,.]?\\s*(?<aYear>\\d{4})`,
   `(?<bDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s+(?:of\\s+)?(?<bMonth>${MONTH_SOURCE})\\s*,?\\s*(?<bYear>\\d{4})`,
   `(?<iYear>\\d{4})-(?<iMonth>\\d{2})-(?<iDay>\\d{2})`,
-  `(?<nMonth>\\d{1,2})[/.-](?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})`,
+  `(?<nMonth>\\d{1,2})(?<nSep>[/.-])(?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})`,
 ]
   .map((s) => `(?:${s})`)
   .join("|");
@@ -58,9 +59,12 @@ export function isoFromMatch(groups: Readonly<Record<string, string | undefined>
     const month = groups[`${p}Month`];
     const day = groups[`${p}Day`];
     if (year === undefined || month === undefined || day === undefined) continue;
-    const m = /^\d+$/.test(month) ? Number(month) : monthIndex(month);
-    const d = dayNumber(day);
+    let m = /^\d+$/.test(month) ? Number(month) : monthIndex(month);
+    let d = dayNumber(day);
     if (m === undefined || d === undefined) return undefined;
+    // All-number dates are month first unless the first number cannot be a month ("31.12.2020", "13/03/2021");
+    // with dots or dashes only before a four-digit year ("14.2.15" numbers a clause).
+    if (p === "n" && m > 12 && d <= 12 && (groups.nSep === "/" || year.length === 4)) [m, d] = [d, m];
     return isoDate(fullYear(year), m, d);
   }
   return undefined;
@@ -68,7 +72,7 @@ export function isoFromMatch(groups: Readonly<Record<string, string | undefined>
 
 const WHOLE_DATE = new RegExp(`^\\s*(?:${DATE_SOURCE})\\s*$`, "i");
 
-/** Parses one written date ("the 5th day of December, 2007", "Nov. 9, 2005", "9/11/05" as US m/d/y) to ISO. */
+/** Parses one written date ("the 5th day of December, 2007", "Nov. 9, 2005", "9/11/05" as US m/d/y, "31/01/2025" day first) to ISO. */
 export function parseDate(input: string): IsoDate | undefined {
   const m = WHOLE_DATE.exec(input);
   return m?.groups ? isoFromMatch(m.groups) : undefined;

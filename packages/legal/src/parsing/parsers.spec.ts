@@ -26,11 +26,17 @@ describe("parseDate", () => {
     ["March 3r d, 2011", "2011-03-03"],
     // A scan's full stop for the comma.
     ["March 18. 2021", "2021-03-18"],
+    // Day first where the first number cannot be a month; month first (US) otherwise.
+    ["13/03/2021", "2021-03-13"],
+    ["31.12.2020", "2020-12-31"],
+    ["31-01-2025", "2025-01-31"],
+    ["31/01/25", "2025-01-31"],
+    ["03/04/2021", "2021-03-04"],
   ])("normalises %j to %s", (written, iso) => {
     expect(parseDate(written)).toBe(iso);
   });
 
-  it.each(["February 30, 2021", "2023-02-29", "13/01/2020", "the 32nd day of May, 2020", "sometime in 2020"])("refuses the impossible or vague date %j", (written) => {
+  it.each(["February 30, 2021", "2023-02-29", "13/13/2020", "32.01.2020", "14.2.15", "20-1-10", "31/02/2021", "the 32nd day of May, 2020", "sometime in 2020"])("refuses the impossible or vague date %j", (written) => {
     expect(parseDate(written)).toBeUndefined();
   });
 
@@ -43,6 +49,20 @@ describe("parseDate", () => {
         expect(parseDate(`${month} ${d}, ${y}`)).toBe(iso);
         expect(parseDate(`${d} ${month} ${y}`)).toBe(iso);
         expect(parseDate(`the ${toNumberWords(d).replace(/-/g, " ")} day of ${month}, ${y}`)).toBe(iso);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reads an all-number date day first exactly when its first number is above 12", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1950, max: 2049 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom("/", ".", "-"), (y, m, d, sep) => {
+        const iso = isoDate(y, m, d);
+        fc.pre(iso !== undefined);
+        const dayFirst = parseDate(`${d}${sep}${m}${sep}${y}`);
+        // "5/3/2021" stays US month first; "13/3/2021" can only be day first.
+        expect(dayFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
+        expect(parseDate(`${m}${sep}${d}${sep}${y}`)).toBe(iso);
       }),
       { numRuns: 500 },
     );

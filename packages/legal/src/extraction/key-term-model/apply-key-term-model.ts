@@ -12,6 +12,9 @@ import { trimPartyName } from "./party-name";
 const MAX_PARTIES = 80;
 // A contract has two sides: the second-best entity needs only this share of the threshold.
 const SECOND_PARTY_FACTOR = 0.25;
+// An automatically renewing agreement's expiry is the end of its first term when a dated candidate scores at
+// least this share of "perpetual" (chosen on the tune part's CV: train-key-term-model.ts --sweep-initial-term).
+export const INITIAL_TERM_SHARE = 0.1;
 const QUOTED_ROLE = /\(\s*(?:the\s+|each\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?(?:the\s+)?)?["“]\s*([A-Za-z][^"“”\n]{0,40}?)\s*["”]/;
 const NOT_ROLE = /^(?:agreement|this agreement|effective date|parties|party|term|territory)$/i;
 
@@ -173,22 +176,29 @@ export function modelKeyDates(doc: ContractDocument, model: KeyTermModel, ruleDa
   const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, model.threshold(f)])) as Record<DateField, number>;
   const first = scoreDateCandidates(doc, model, ruleDates, stated, undefined, ["agreement", "effective"]);
   const second = scoreDateCandidates(doc, model, ruleDates, stated, { ...startsOf(first, ruleDates), ...(renewal ? { renewal } : {}) }, ["expiration"]);
-  return chooseKeyDates(doc, { agreement: first.agreement!, effective: first.effective!, expiration: second.expiration! }, thresholds, ruleDates, second.none);
+  return chooseKeyDates(doc, { agreement: first.agreement!, effective: first.effective!, expiration: second.expiration! }, thresholds, ruleDates, second.none, renewal?.automatic === true);
 }
 
 /**
  * The choice itself, on candidates already scored (best first per field). `noExpiry`: a listwise expiry
  * head's probability that the contract states no expiry; when it beats every candidate, none is given.
+ * `renewsAutomatically`: the renewal clause renews the agreement by itself; then the expiry is the end of
+ * its initial term (what CUAD asks for), not "perpetual", whenever a dated candidate scores at least
+ * `initialTermShare` of the "perpetual" one (`INITIAL_TERM_SHARE`).
  */
-export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<DateField, readonly ScoredDate[]>>, thresholds: Readonly<Record<DateField, number>>, ruleDates: KeyDates, noExpiry?: number): KeyDates {
+export function chooseKeyDates(doc: ContractDocument, scored: Readonly<Record<DateField, readonly ScoredDate[]>>, thresholds: Readonly<Record<DateField, number>>, ruleDates: KeyDates, noExpiry?: number, renewsAutomatically = false, initialTermShare = INITIAL_TERM_SHARE): KeyDates {
   const out: { -readonly [K in keyof KeyDates]: KeyDates[K] } = { ...ruleDates };
   for (const field of DATE_FIELDS) {
-    const best = scored[field][0];
+    let best = scored[field][0];
     if (field === "expiration" && noExpiry !== undefined && noExpiry >= (best?.score ?? 0)) {
       delete out.expiration;
       continue;
     }
     if (!best || best.score < thresholds[field]) continue;
+    if (field === "expiration" && renewsAutomatically && best.candidate.kind === "perpetual") {
+      const dated = scored[field].find((c) => c.candidate.kind !== "perpetual");
+      if (dated && dated.score >= initialTermShare * best.score) best = dated;
+    }
     // The same value as the rules: keep their reading, which says how it was derived ("later of", "Agreement date + 1 year").
     const rule = ruleDates[field];
     const same = rule !== undefined && (best.candidate.kind === "perpetual" ? rule.note === "perpetual" : rule.iso === best.candidate.iso);

@@ -5,8 +5,8 @@ import { ContractDocument } from "../../text/contract-document";
 import { KEY_TERM_HEADS, KeyTermModel, type KeyTermHead, type KeyTermHeadWeights } from "./key-term-model";
 import { partyCandidates, partyCandidateSpans } from "./party-candidates";
 import { dateCandidates } from "./date-candidates";
-import { namedDate, termLengths } from "./term-length-candidates";
-import { chooseEntityParties, chooseParties } from "./apply-key-term-model";
+import { monthEndLengths, namedDate, termLengths } from "./term-length-candidates";
+import { chooseEntityParties, chooseKeyDates, chooseParties } from "./apply-key-term-model";
 import { entityFeatures, groupPartyEntities } from "./party-entities";
 
 const BITS = 8;
@@ -180,6 +180,39 @@ describe("key-term candidates", () => {
     const named = dateCandidates(doc, {}, [], { agreement: "2020-04-01" }).filter((c) => c.features.includes("base:named-date"));
     expect(named.map((c) => c.value.iso)).toEqual(["2022-06-30"]);
     expect(named[0]!.features).toContain("month-end");
+  });
+
+  it("gives the end of the initial term, not 'perpetual', for an agreement that renews by itself", () => {
+    const text = `${preamble}\n\n2. Term. The initial term is two (2) years; thereafter this Agreement renews automatically for one-year terms until terminated.`;
+    const doc = new ContractDocument(text);
+    const perpetual = { candidate: { kind: "perpetual" as const, start: 0, end: 10 }, score: 0.6 };
+    const initialEnd = { candidate: { kind: "mention" as const, iso: "2022-03-03", start: 20, end: 30 }, score: 0.3 };
+    const scored = { agreement: [], effective: [], expiration: [perpetual, initialEnd] };
+    const thresholds = { agreement: 0.5, effective: 0.5, expiration: 0.2 };
+    expect(chooseKeyDates(doc, scored, thresholds, {}, 0.1, true).expiration).toMatchObject({ iso: "2022-03-03" });
+    // Not when it does not renew by itself, nor when the dated reading is far weaker than "perpetual".
+    expect(chooseKeyDates(doc, scored, thresholds, {}, 0.1, false).expiration).toMatchObject({ note: "perpetual" });
+    expect(chooseKeyDates(doc, { ...scored, expiration: [perpetual, { ...initialEnd, score: 0.1 }] }, thresholds, {}, 0.05, true, 0.25).expiration).toMatchObject({ note: "perpetual" });
+  });
+
+  it("reads a named start where the defined-terms extractor finds its definition", () => {
+    const text = `${preamble} This Agreement is made on April 1, 2020.\n\n1. "Commencement Date" means November 16, 2020, or such later date as the parties agree.\n\n2. The Launch Date is expected to be in 2021.`;
+    const doc = new ContractDocument(text);
+    const at = (written: string, iso: string) => ({ start: text.indexOf(written), end: text.indexOf(written) + written.length, iso });
+    const mentions = [at("April 1, 2020", "2020-04-01"), at("November 16, 2020", "2020-11-16")];
+    expect(namedDate(doc, mentions, "Commencement  Date")).toBe("2020-11-16");
+    // Named but never defined: no date, not the nearest date of the text.
+    expect(namedDate(doc, mentions, "Launch Date")).toBeUndefined();
+  });
+
+  it("ends at a month end only the length the 'last day of the month' wording belongs to", () => {
+    const text = `${preamble} This Agreement is effective as of April 1, 2020 (the "Effective Date").\n\n2. Term. The initial term of this Agreement ends on the last day of the month ten (10) years from the Effective Date, and renews for terms of two (2) years each.`;
+    const computed = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-04-01" }).filter((c) => c.features.includes("base:model-effective"));
+    const byLength = (years: number) => computed.filter((c) => c.value.keyDate?.note?.includes(`+ ${years} years`)).map((c) => [c.value.iso, c.features.includes("month-end")]);
+    expect(byLength(10)).toEqual([["2030-04-30", true]]);
+    expect(byLength(2)).toEqual([["2022-04-01", false]]);
+    const sentence = "renewal terms of one (1) year each; the initial term of five (5) years ends on the last day of the month in which the fifth anniversary falls";
+    expect([...monthEndLengths(sentence, termLengths(sentence))].map((l) => [l.kind, l.value])).toEqual([["length", 5]]);
   });
 
   it("reads on into the next sentence when a term sentence was cut after its count", () => {

@@ -4,8 +4,8 @@ import { addToDate, type IsoDate } from "../../parsing/parse-date";
 import { NUMBER_WORDS_SOURCE, parseNumberWords } from "../../parsing/number-words";
 import { parseQuantity } from "../../parsing/parse-duration";
 import type { ContractDocument } from "../../text/contract-document";
-import { escapeRegExp } from "../../text/escape-reg-exp";
 import { matchAll, type Span } from "../../text/span";
+import { definedTermSpans, type DefinedTermSpan } from "../extract-defined-terms";
 import type { KeyDates } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
 import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
@@ -28,7 +28,9 @@ const ENDS_IN_COUNT = /(?:\(\s*\d{1,2}\s*\)|\b\d{1,2})\s*$/;
 const CONTINUATION = /^[ \t]*([a-z][^\n]*)/m;
 const continuation = (text: string, from: number) => CONTINUATION.exec(text.slice(from, from + 300))?.[1] ?? "";
 // "at midnight on the last day of the month fifteen (15) years from the Effective Date".
-const MONTH_END = /\blast\s+day\s+of\s+the\s+(?:calendar\s+)?month\b/i;
+const MONTH_END = /\blast\s+day\s+of\s+the\s+(?:calendar\s+)?month\b/gi;
+// How far (characters) a month-end wording reaches to the length it ends.
+const MONTH_END_REACH = 60;
 // A start named as a date: "the Commencement Date", "the Service Ready Date" (at most four capitalised words).
 const NAMED_DATE = /\b(?:[A-Z][A-Za-z-]*\s+){1,4}Date\b/g;
 const MAX_NAMED_DATES = 3;
@@ -66,20 +68,34 @@ export interface DateMention {
 
 
 /**
- * The date a named start is given where it is defined: in the sentence that defines it in quotes
- * ('(the "Commencement Date")') or says what it means ('"Commencement Date" shall mean November 16, 1998').
+ * The date a named start is given where it is defined (`definedTermSpans`, the defined-terms extractor's
+ * reading: '(the "Commencement Date")', '"Commencement Date" shall mean November 16, 1998'): the date
+ * nearest the term in its defining sentence. `definitions`: the contract's defined terms, when already read.
  */
-export function namedDate(doc: ContractDocument, mentions: readonly DateMention[], name: string): IsoDate | undefined {
-  const words = name.trim().split(/\s+/).map(escapeRegExp).join("\\s+");
-  const definition = new RegExp(`["“]${words}["”]|\\b${words}\\s+(?:shall\\s+)?(?:mean|means|is|shall\\s+be)\\b`, "g");
-  for (const m of doc.text.matchAll(definition)) {
-    const sentence = doc.sentenceAt(m.index);
-    if (!sentence) continue;
-    // The date nearest the definition within its sentence.
-    const near = mentions.filter((d) => d.start >= sentence.start && d.end <= sentence.end).sort((a, b) => Math.abs(a.start - m.index) - Math.abs(b.start - m.index))[0];
-    if (near) return near.iso;
+export function namedDate(doc: ContractDocument, mentions: readonly DateMention[], name: string, definitions: readonly DefinedTermSpan[] = definedTermSpans(doc)): IsoDate | undefined {
+  const key = comparableTerm(name);
+  const at = definitions.find((d) => comparableTerm(d.term) === key);
+  const sentence = at && doc.sentenceAt(at.start);
+  if (!at || !sentence) return undefined;
+  return mentions.filter((d) => d.start >= sentence.start && d.end <= sentence.end).sort((a, b) => Math.abs(a.start - at.start) - Math.abs(b.start - at.start))[0]?.iso;
+}
+
+const comparableTerm = (term: string) => term.replace(/\s+/g, " ").trim().toLowerCase();
+
+/**
+ * The lengths a "last day of the month" wording belongs to ("ending on the last day of the month in which
+ * the tenth anniversary falls"): for each such wording, the length nearest it in the sentence, within a
+ * few words. Other lengths of the same sentence ("renewal terms of one (1) year") keep their day.
+ */
+export function monthEndLengths(sentence: string, lengths: readonly TermLength[]): Set<TermLength> {
+  const out = new Set<TermLength>();
+  for (const m of matchAll(sentence, MONTH_END)) {
+    const end = m.index + m[0].length;
+    const gap = (l: TermLength) => (l.start >= end ? l.start - end : l.end <= m.index ? m.index - l.end : 0);
+    const nearest = [...lengths].sort((a, b) => gap(a) - gap(b))[0];
+    if (nearest && gap(nearest) <= MONTH_END_REACH) out.add(nearest);
   }
-  return undefined;
+  return out;
 }
 
 interface Base {
@@ -106,6 +122,7 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
   const priority = (s: Span) => (termRanks.has(s) ? 0 : ABOUT_THE_AGREEMENT.test(s.quote) ? 1 : 2);
   const ordered = [0, 1, 2].flatMap((p) => sentences.filter((s) => priority(s) === p));
   const named = new Map<string, IsoDate | undefined>();
+  let definitions: DefinedTermSpan[] | undefined;
   const out: Candidate<DateCandidate>[] = [];
   let added = 0;
   for (const sentence of ordered) {
@@ -120,7 +137,7 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
     for (const m of region.matchAll(NAMED_DATE)) {
       const name = m[0].replace(/^(?:The|This|Such|Each|Any)\s+/, "");
       if (named.size >= MAX_NAMED_DATES && !named.has(name)) continue;
-      if (!named.has(name)) named.set(name, namedDate(doc, mentions, name));
+      if (!named.has(name)) named.set(name, namedDate(doc, mentions, name, (definitions ??= definedTermSpans(doc))));
       const iso = named.get(name);
       if (iso !== undefined) bases.push({ iso, features: ["base:named-date", ...(/^effective\s+date$/i.test(name) ? ["base:named-effective"] : [])], from: `the ${name}` });
     }
@@ -130,8 +147,9 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
       byIso.set(b.iso, seen ? { ...seen, features: [...new Set([...seen.features, ...b.features])] } : b);
     }
     const termSentence = termRanks.has(sentence);
-    const monthEnd = MONTH_END.test(region);
+    const monthEnds = monthEndLengths(region, lengths);
     for (const length of lengths) {
+      const monthEnd = monthEnds.has(length);
       for (const base of byIso.values()) {
         const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), ...base.features, ...sentenceBag(sentence.quote), ...windowFeatures(region, length.start, length.end, 6, 6).map((w) => `d${w}`)];
         if (base.iso === starts.effective) f.push("base:model-effective");
