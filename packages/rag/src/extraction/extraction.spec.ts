@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
+import { extractDocument } from "./extract-document";
 import { decodeEntities, htmlToText } from "./html-to-text";
 import { sniffFormat } from "./sniff-format";
 
@@ -42,6 +43,26 @@ describe("htmlToText", () => {
         expect(htmlToText(`<p>${plain}</p>`).text).toBe(plain.replace(/\s+/g, " ").trim());
         expect(decodeEntities(plain)).toBe(plain);
       }),
+    );
+  });
+});
+
+describe("extractDocument", () => {
+  it("refuses as empty a text or HTML file of whitespace of any kind (what trim() strips), and keeps one with a single visible character (property)", async () => {
+    const space = fc.constantFrom(" ", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2028", "\u2029", "\u3000", "\u2003", "\u202f", "\ufeff");
+    await fc.assert(
+      fc.asyncProperty(fc.array(space, { minLength: 1, maxLength: 40 }), fc.option(fc.constantFrom("x", "§", "1", "é"), { nil: undefined }), fc.boolean(), async (spaces, visible, html) => {
+        const body = visible === undefined ? spaces.join("") : [...spaces.slice(0, 1), visible, ...spaces.slice(1)].join("");
+        const text = html ? `<html><body><p>${body}</p></body></html>` : body;
+        const read = extractDocument("file.txt", new TextEncoder().encode(text)).then(
+          (doc) => ({ ok: true as const, text: doc.text }),
+          (error: unknown) => ({ ok: false as const, code: (error as { code?: string }).code }),
+        );
+        const outcome = await read;
+        if (visible === undefined) expect(outcome).toEqual({ ok: false, code: "RAG_FILE_EMPTY" });
+        else expect(outcome.ok && outcome.text.includes(visible)).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -35,7 +35,8 @@ function trimPartialUtf8(sample: Uint8Array): Uint8Array {
   const end = sample.length;
   for (let i = 1; i <= 3 && end - i >= 0; i++) {
     const b = sample[end - i] ?? 0;
-    if ((b & 0xc0) === 0xc0) return sample.subarray(0, end - i);
+    // A lead byte: its sequence is cut when fewer bytes follow it than it announces (a complete last character stays).
+    if ((b & 0xc0) === 0xc0) return i < ((b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : 4) ? sample.subarray(0, end - i) : sample.subarray(0, end);
     if ((b & 0x80) === 0) break;
   }
   return sample.subarray(0, end);

@@ -74,6 +74,29 @@ describe("transcodeToUtf8", () => {
     );
   });
 
+  it("takes as UTF-8 exactly the bytes a fatal TextDecoder accepts: surrogates, overlongs, cut sequences and code points past U+10FFFF are not (property)", () => {
+    const broken = fc.constantFrom([0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xc3], [0xe2, 0x82], [0x80], [0xff], [0xf0, 0x9f, 0x98]);
+    const piece = fc.oneof(fc.string({ unit: "grapheme", maxLength: 20 }).map((t) => Array.from(utf8(t))), broken, fc.uint8Array({ maxLength: 6 }).map((b) => Array.from(b)));
+    const accepts = (b: Uint8Array): boolean => {
+      try {
+        decode(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 20 }), (pieces) => {
+        const bytes = Uint8Array.from(pieces.flat());
+        // No NUL (so no UTF-16 guess), no byte-order mark of UTF-16, no PDF/zip/OLE magic: only the UTF-8 test decides.
+        fc.pre(bytes.length > 0 && !bytes.includes(0) && !(bytes[0]! >= 0xfe && bytes[1]! >= 0xfe));
+        fc.pre(![[0x25, 0x50, 0x44, 0x46], [0x50, 0x4b, 0x03, 0x04], [0xd0, 0xcf, 0x11, 0xe0]].some((m) => m.every((b, i) => bytes[i] === b)));
+        expect(transcodeToUtf8(bytes).encoding === "utf-8").toBe(accepts(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("never throws, and returns either the input itself or valid UTF-8, for any bytes (property)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => {

@@ -2,6 +2,8 @@
 // Windows-1252 text. They are text, not binary: this turns them into UTF-8 before the format is
 // sniffed, and leaves everything else (UTF-8, PDFs, zips, true binaries) exactly as it was.
 
+import { isUtf8 } from "node:buffer";
+
 /** The encoding a file's bytes were read as. */
 export type SourceEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | "unchanged";
 
@@ -19,14 +21,6 @@ const MAGIC: readonly (readonly number[])[] = [
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((b, i) => bytes[i] === b);
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** UTF-16 without a BOM: in Latin-script text every other byte is zero. */
 function utf16WithoutBom(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
@@ -103,6 +97,7 @@ export function transcodeToUtf8(bytes: Uint8Array): TranscodedText {
   const utf16 = utf16WithoutBom(bytes);
   const decoded = utf16 && decodeUtf16Text(bytes, utf16, 0);
   if (decoded) return decoded;
+  // Validated without decoding (what a fatal TextDecoder accepts; the text is decoded once, later).
   if (isUtf8(bytes)) return { bytes, encoding: "utf-8" };
   if (looksLikeSingleByteText(bytes)) return { bytes: decodeTo(bytes, "windows-1252", 0), encoding: "windows-1252" };
   return { bytes, encoding: "unchanged" };
