@@ -93,7 +93,7 @@ export class QueueExecutor implements Executor {
     let route: StepRoute | undefined;
     let watch: ReturnType<typeof setInterval> | undefined;
     try {
-      route = await this.#options.workers.route(task.type, options.signal, task.runId);
+      route = await this.#options.workers.route(task.type, options.signal, task.runId, jobId);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
       const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
       const data: StepJobData = {

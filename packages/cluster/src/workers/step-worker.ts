@@ -175,6 +175,7 @@ export class StepWorker {
       // capability queues, where a worker takes up to `concurrency` per step type as it frees up
       concurrency: this.#options.concurrency ?? 1,
       running: this.#running,
+      runningJobs: [...this.#controllers.keys()],
       completed: this.#completed,
       failed: this.#failed,
       history: this.#history,

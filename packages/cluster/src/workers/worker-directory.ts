@@ -7,14 +7,21 @@ import { covers, liveWorkers, type WorkerReport } from "./worker-presence";
 /** Runs whose last worker the directory remembers (the oldest are forgotten: their next step goes to the best worker). */
 const MAX_RUN_AFFINITY = 4_096;
 
+/** A job this process sent a worker: its id (BullMQ's), when it was sent, and when it settled. */
+interface SentJob {
+  readonly id: string | undefined;
+  readonly at: number;
+  settledAt?: number;
+}
+
 /** A live worker as the agents package's AdaptiveLoadBalancer sees it (capability, load, history). */
 export class RemoteWorkerCandidate implements BalancingCandidate {
   constructor(
     readonly report: WorkerReport,
     private readonly capability: string,
     /**
-     * Correction of the report's running count by what this process knows happened since the
-     * report was taken: + jobs sent to the worker since, − jobs sent before that have finished since.
+     * Correction of the report's running count by what this process sent the worker: + jobs not
+     * yet running there, − jobs the report counts that have finished since (WorkerDirectory#sentSince).
      */
     private readonly sinceReport = 0,
   ) {}
@@ -55,8 +62,8 @@ export class WorkerDirectory {
   #reading: Promise<WorkerReport[]> | undefined;
   /** Each recent run's home worker: where its first step went (oldest first; at most MAX_RUN_AFFINITY runs). */
   readonly #runWorker = new Map<string, string>();
-  /** Per worker, the jobs this process sent it: when, and when they settled (until a report counts them). */
-  readonly #sent = new Map<string, Array<{ readonly at: number; settledAt?: number }>>();
+  /** Per worker, the jobs this process sent it: which, when, and when they settled (until a report accounts for them). */
+  readonly #sent = new Map<string, SentJob[]>();
   constructor(
     private readonly redis: Redis,
     private readonly options: { readonly refreshMs?: number; readonly waitForWorkerMs?: number; readonly runAffinity?: boolean } = {},
@@ -115,7 +122,7 @@ export class WorkerDirectory {
    * worker of the run's last step was the first choice tried: the review's three parallel first
    * steps spread over two workers, and the next step followed whichever came last.)
    */
-  async route(capability: string, signal?: AbortSignal, runId?: string): Promise<StepRoute> {
+  async route(capability: string, signal?: AbortSignal, runId?: string, jobId?: string): Promise<StepRoute> {
     let reports = await this.live();
     let ranked = this.#rankReports(capability, reports);
     if (ranked.length === 0) {
@@ -135,7 +142,7 @@ export class WorkerDirectory {
       this.#runWorker.set(runId, workerId);
       if (this.#runWorker.size > MAX_RUN_AFFINITY) this.#runWorker.delete(this.#runWorker.keys().next().value!);
     }
-    const job: { at: number; settledAt?: number } = { at: Date.now() };
+    const job: SentJob = { id: jobId, at: Date.now() };
     const sent = this.#sent.get(workerId);
     if (sent) sent.push(job);
     else this.#sent.set(workerId, [job]);
@@ -156,21 +163,33 @@ export class WorkerDirectory {
   }
 
   /**
-   * Jobs sent to the worker since its report and still running, less those the report counted
-   * as running that have settled since. A job settled before the report was taken counts for
-   * neither this report nor any later one (reports only get newer): it is dropped here, so the
-   * list holds only what happened since the worker's last report.
+   * The correction of the report's running count by what this process sent the worker. When the
+   * report lists its running jobs: + each job sent and not settled that it does not list (in
+   * transit, or still waiting in the direct queue, however long before the report it was sent), −
+   * each it lists that has settled since; a settled job it does not list is dropped (no later
+   * report will list it). A report without the list (an older worker) is read by time: + jobs sent
+   * since the report and not settled, − jobs sent before it that settled since.
    */
   #sentSince(report: WorkerReport): number {
     const jobs = this.#sent.get(report.id);
     if (!jobs) return 0;
+    const listed = report.runningJobs === undefined ? undefined : new Set(report.runningJobs);
     let delta = 0;
     let kept = 0;
     for (const job of jobs) {
-      if (job.settledAt !== undefined && job.settledAt < report.seenAt) continue;
+      const settled = job.settledAt !== undefined;
+      if (listed !== undefined && job.id !== undefined) {
+        const running = listed.has(job.id);
+        if (settled && !running) continue;
+        jobs[kept++] = job;
+        if (!settled && !running) delta++;
+        else if (settled && running) delta--;
+        continue;
+      }
+      if (settled && job.settledAt! < report.seenAt) continue;
       jobs[kept++] = job;
-      if (job.at >= report.seenAt && job.settledAt === undefined) delta++;
-      else if (job.at < report.seenAt && job.settledAt !== undefined) delta--;
+      if (job.at >= report.seenAt && !settled) delta++;
+      else if (job.at < report.seenAt && settled) delta--;
     }
     jobs.length = kept;
     return delta;

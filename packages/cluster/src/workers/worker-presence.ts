@@ -10,6 +10,11 @@ export interface WorkerReport {
   readonly concurrency: number;
   /** Jobs running now, from any queue. */
   readonly running: number;
+  /**
+   * The ids of those jobs: a sender counts a job it sent that the report does not list as still to
+   * come (in transit, or waiting in the direct queue), whenever it was sent.
+   */
+  readonly runningJobs?: readonly string[];
   readonly completed: number;
   readonly failed: number;
   /** Per capability: outcomes, successes and a smoothed handler time. */

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Redis } from "ioredis";
+import { WorkerDirectory } from "../src/workers/worker-directory";
+import { publishWorkerReport, type WorkerReport } from "../src/workers/worker-presence";
+import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
+
+let redis: TestRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+});
+afterAll(async () => {
+  client.disconnect();
+  await redis.kill();
+});
+
+/** A report of worker `w` (2 slots) running `jobs`, taken now. */
+function report(jobs: readonly string[]): WorkerReport {
+  return { id: "w", host: "h", pid: 1, capabilities: ["t"], concurrency: 2, running: jobs.length, runningJobs: jobs, completed: 0, failed: 0, history: {}, startedAt: 0, seenAt: Date.now(), directQueue: "direct.w" };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+describe("WorkerDirectory's count of a worker's slots", () => {
+  it("a job sent just before the worker's report but not yet started there still holds a slot", async () => {
+    const directory = new WorkerDirectory(client, { refreshMs: 0 });
+    await publishWorkerReport(client, report([]), 60_000);
+    const a = await directory.route("t", undefined, "run-a", "a|s|1");
+    expect(a.queue).toBe("direct.w");
+    await tick();
+    // the worker reports after 'a' was sent, before it took 'a' from its queue: nothing running
+    await publishWorkerReport(client, report([]), 60_000);
+    const b = await directory.route("t", undefined, "run-b", "b|s|1");
+    expect(b.queue).toBe("direct.w");
+    // both slots are taken ('a' on its way, 'b'): the next step waits in the capability queue
+    expect((await directory.route("t", undefined, "run-c", "c|s|1")).queue).toBe("step.t");
+    // 'a' runs and finishes; the report still lists it: its slot is free again, 'b' still holds one
+    await publishWorkerReport(client, report(["a|s|1"]), 60_000);
+    a.release();
+    const d = await directory.route("t", undefined, "run-d", "d|s|1");
+    expect(d.queue).toBe("direct.w");
+    expect((await directory.route("t", undefined, "run-e", "e|s|1")).queue).toBe("step.t");
+    // the next report lists what runs now ('b' and 'd'); 'a' is forgotten
+    await publishWorkerReport(client, report(["b|s|1", "d|s|1"]), 60_000);
+    expect((await directory.route("t", undefined, "run-f", "f|s|1")).queue).toBe("step.t");
+    b.release();
+    d.release();
+    await publishWorkerReport(client, report([]), 60_000);
+    expect((await directory.route("t", undefined, "run-g", "g|s|1")).queue).toBe("direct.w");
+  });
+});
