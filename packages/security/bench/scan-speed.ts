@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { SyncRedactor } from "redact-pii";
-import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
+import { collectFindings, finishFindings, PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
 import type { PiiFinding } from "../src/pii/pii-types";
 import { planLanes } from "../src/pii/scan-lanes";
 import { PiiScanPool } from "../src/pii/scan-pool";
@@ -173,8 +173,8 @@ function laneBudget(scanner: PiiScannerOptions): string {
   };
   const whole = least(() => local.scan(text));
   const raw: PiiFinding[][] = [];
-  const lanes = plan.map((lane) => least(() => local.collect(text, lane).forEach((found, k) => (raw[lane[k] as number] = found))));
-  const finish = least(() => local.finish(text, raw));
+  const lanes = plan.map((lane) => least(() => collectFindings(local, text, lane).forEach((found, k) => (raw[lane[k] as number] = found))));
+  const finish = least(() => finishFindings(local, text, raw));
   const path = Math.max(...lanes) + finish;
   return `one scan ${whole.toFixed(0)} ms; lanes ${lanes.map((l) => l.toFixed(0)).join(" | ")} ms, then document-wide ${finish.toFixed(0)} ms: at most x${(whole / path).toFixed(2)} on ${threads} free cores`;
 }

@@ -25,6 +25,13 @@ export class SecurityError extends BearError<SecurityErrorCode> {
   }
 }
 
+/** A scanner or security option that cannot be used, named with the value given and what it takes. */
+export class SecurityConfigError extends SecurityError {
+  constructor(option: string, value: string, expected: string, options?: BearErrorOptions) {
+    super("SECURITY_CONFIG_INVALID", `security option '${option}' is invalid: '${value}' (expected ${expected})`, { details: { option, value }, ...options });
+  }
+}
+
 export class RecognizerConfigError extends SecurityError {
   constructor(recognizer: string, reason: string, options?: BearErrorOptions) {
     super("PII_RECOGNIZER_INVALID", `custom recognizer '${recognizer}' is invalid: ${reason}`, {

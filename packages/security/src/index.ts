@@ -2,6 +2,7 @@
 
 export {
   SecurityError,
+  SecurityConfigError,
   RecognizerConfigError,
   VaultAccessDeniedError,
   VaultTokenUnknownError,
@@ -22,7 +23,7 @@ export {
 export { BUILT_IN_ENTITY_TYPES, type BuiltInEntityType, type PiiEntityType, type PiiFinding, type Recognizer } from "./pii/pii-types";
 export { PiiScanner, resolveOverlaps, type PiiScannerOptions, type PiiScanResult } from "./pii/pii-scanner";
 export { PiiScanPool, type PiiScanPoolOptions } from "./pii/scan-pool";
-export { piiScanTaskHandlers, PII_SCAN_TASK, type PiiScanTask, type PiiScanTaskOptions } from "./pii/scan-task";
+export { piiScanTaskHandlers, type PiiScanTaskOptions } from "./pii/scan-task";
 export { PatternRecognizer, type PatternRecognizerOptions, type PatternSpec } from "./pii/pattern-recognizer";
 export { customRecognizer, NAMED_VALIDATORS, type CustomRecognizerConfig } from "./pii/custom-recognizer";
 export { assessRisk, RISK_LEVELS, type RiskAssessment, type RiskLevel } from "./pii/risk";

@@ -7,6 +7,7 @@ import { AuditLogError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import { PiiScanner } from "../pii/pii-scanner";
 import { AuditHeadFile, type AuditHead } from "./audit-head";
+import { lowerBound } from "../pii/lower-bound";
 
 /** One line of the log. `hash` covers every other field; `mac` is HMAC-SHA256(key, hash). */
 export interface AuditRecord {
@@ -410,13 +411,7 @@ function longestIncreasing(xs: readonly number[]): Set<number> {
   const prev = new Array<number>(xs.length).fill(-1);
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i] ?? 0;
-    let lo = 0;
-    let hi = tails.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((xs[tails[mid] ?? 0] ?? 0) < x) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(tails.length, (k) => (xs[tails[k] ?? 0] ?? 0) < x);
     prev[i] = lo > 0 ? (tails[lo - 1] ?? -1) : -1;
     tails[lo] = i;
   }

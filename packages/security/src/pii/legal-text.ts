@@ -3,7 +3,8 @@ import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "./recognizers
 import { capitalise, isKnownName } from "./recognizers/lexicon-tags";
 import { isJobTitleWord } from "./recognizers/job-titles";
 import { hasLowerCaseWord, lowerCaseWords, textBefore } from "./recognizers/whole-words";
-import { CASED_LEGAL_FORMS } from "./recognizers/organization-words";
+import { casedLegalForms, legalForms } from "./recognizers/legal-forms";
+import { lowerBound } from "./lower-bound";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -16,8 +17,8 @@ export interface LegalTextOptions {
 
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
 /** Words that make a name a company's whatever the words before them mean ("Good Sam Enterprises, LLC"). */
-const LEGAL_FORM_ANY_CASE = /(?:^|[\s,])(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.P|LP|PLC|plc|GmbH|AG|S\.A|N\.A|B\.V|N\.V|Pty|S\.r\.l|SRL|SpA|KK|Sp\. z o\.o)\b/i;
-const LEGAL_FORM_CASED = new RegExp(`(?:^|[\\s,])(?:${CASED_LEGAL_FORMS})\\b`);
+const LEGAL_FORM_ANY_CASE = new RegExp(`(?:^|[\\s,])(?:${legalForms("l", "apart")})\\b`, "i");
+const LEGAL_FORM_CASED = new RegExp(`(?:^|[\\s,])(?:${casedLegalForms("l")})\\b`);
 /** Does a name carry a word that makes it a company's whatever the words before it mean ("Good Sam Enterprises, LLC")? */
 function hasLegalForm(value: string): boolean {
   return LEGAL_FORM_ANY_CASE.test(value) || LEGAL_FORM_CASED.test(value);
@@ -195,13 +196,7 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
     const words = new Set(wordsOf(term).map((w) => w.toLowerCase()));
     let party = false;
     // the names that end in the 160 characters before the quote (binary search on their ends)
-    let lo = 0;
-    let hi = names.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((names[mid]?.end ?? 0) < m.index - 160) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(names.length, (i) => (names[i]?.end ?? 0) < m.index - 160);
     for (let i = lo; i < names.length && !party; i++) {
       const f = names[i];
       if (!f || f.end > m.index) break;
@@ -216,14 +211,7 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
 
 /** Whether a span lies inside one of `ranges` (disjoint, in text order: only the last one starting at or before it can hold it). */
 function insideRange(ranges: readonly { start: number; end: number }[], f: { start: number; end: number }): boolean {
-  let lo = 0;
-  let hi = ranges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((ranges[mid]?.start ?? 0) <= f.start) lo = mid + 1;
-    else hi = mid;
-  }
-  const r = ranges[lo - 1];
+  const r = ranges[lowerBound(ranges.length, (i) => (ranges[i]?.start ?? 0) <= f.start) - 1];
   return r !== undefined && f.end <= r.end;
 }
 

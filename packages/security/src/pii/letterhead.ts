@@ -1,6 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isJobTitle } from "./recognizers/job-titles";
 import { isEnglishWord } from "./recognizers/lexicons";
+import { lowerBound } from "./lower-bound";
 
 interface Line {
   /** Where the line begins, and where its content starts and ends. */
@@ -38,15 +39,8 @@ export function letterheadOrganizations(text: string, findings: readonly PiiFind
   if (!text.includes("\n")) return [];
   const lines = linesOf(text);
   // which lines hold an address start, and which are a person's name (one pass over the findings)
-  const lineOf = (pos: number): number => {
-    let [lo, hi] = [0, lines.length - 1];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lines[mid]?.begin ?? 0) <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  // the last line beginning at or before `pos` (the first one when none does)
+  const lineOf = (pos: number): number => Math.max(0, lowerBound(lines.length, (i) => (lines[i]?.begin ?? 0) <= pos) - 1);
   const addressLines = new Set<number>();
   const personLines = new Set<number>();
   for (const f of findings) {

@@ -1,6 +1,7 @@
 import type { PiiFinding } from "./pii-types";
 import { isEnglishWord, isNotAName } from "./recognizers/lexicons";
 import { textBefore } from "./recognizers/whole-words";
+import { lowerBound } from "./lower-bound";
 
 /** `("HDS")`, `(hereinafter "EIT")`, `(the "Company" or "Phreesia")`: a short name defined in a contract's preamble. */
 const ALIAS = /\((?:[^()"“”\n]{0,30}?\s)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]/gu;
@@ -98,13 +99,7 @@ function confidentFindings(findings: readonly PiiFinding[]): ConfidentFindings {
 /** The confident findings overlapping [start, end) (those starting from `start - longest` on are the only ones that can). */
 function overlapping(confident: ConfidentFindings, start: number, end: number): PiiFinding[] {
   const { byStart } = confident;
-  let lo = 0;
-  let hi = byStart.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((byStart[mid]?.start ?? 0) < start - confident.longest) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(byStart.length, (i) => (byStart[i]?.start ?? 0) < start - confident.longest);
   const out: PiiFinding[] = [];
   for (let i = lo; i < byStart.length; i++) {
     const f = byStart[i] as PiiFinding;
@@ -115,14 +110,7 @@ function overlapping(confident: ConfidentFindings, start: number, end: number): 
 }
 /** The first of `sorted` (by end) ending at `from` or later. */
 function firstEndingFrom(sorted: readonly PiiFinding[], from: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid]?.end ?? 0) < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(sorted.length, (i) => (sorted[i]?.end ?? 0) < from);
 }
 
 const firstWord = (s: string): string => (/[\p{L}\p{N}]+/u.exec(s)?.[0] ?? "").toLowerCase();

@@ -17,9 +17,16 @@ export interface PatternSpec {
   readonly trigger?: RegExp;
   /** A string every match holds: the pattern runs only on texts holding it (for a rare pattern that spans spaces). */
   readonly guard?: string;
-  /** Every position where a match can start, ascending: the pattern is tried (sticky) only there. */
-  readonly starts?: (text: string) => Iterable<number>;
 }
+
+/** A built-in pattern tried (sticky) only at `starts`: every position where a match can start, ascending (internal). */
+export interface AnchoredPatternSpec extends PatternSpec {
+  readonly starts: (text: string) => Iterable<number>;
+}
+/** A built-in pattern tried only at its anchors, as the PatternSpec a recognizer takes. */
+export const anchored = (spec: AnchoredPatternSpec): PatternSpec => spec;
+/** The positions a pattern is tried at, if it is anchored. */
+export const startsOf = (pattern: PatternSpec): AnchoredPatternSpec["starts"] | undefined => (pattern as Partial<AnchoredPatternSpec>).starts;
 
 /** True for the characters `\s` matches. */
 function isSpace(text: string, i: number): boolean {
@@ -58,8 +65,9 @@ export interface PatternRecognizerOptions {
 /** The pattern's matches over the whole text, or over the pieces holding its trigger, with the offset to add. */
 function* matches(text: string, pattern: PatternSpec): Generator<{ m: RegExpExecArray; offset: number }> {
   if (pattern.guard !== undefined && !text.includes(pattern.guard)) return;
-  if (pattern.starts) {
-    for (const m of matchesAt(text, pattern.regex, pattern.starts(text))) yield { m, offset: 0 };
+  const starts = startsOf(pattern);
+  if (starts) {
+    for (const m of matchesAt(text, pattern.regex, starts(text))) yield { m, offset: 0 };
     return;
   }
   if (!pattern.trigger) {

@@ -3,6 +3,8 @@ import { PiiScanner, resolveOverlaps } from "./pii-scanner";
 import { cardIssuer, ibanValid, luhnValid, ssnValid } from "./checksums";
 import { assessRisk } from "./risk";
 import type { PiiFinding } from "./pii-types";
+import { SecurityConfigError } from "../errors";
+import type { CountryCode } from "libphonenumber-js/max";
 
 const structured = new PiiScanner({ names: false });
 const full = new PiiScanner();
@@ -75,6 +77,26 @@ describe("PiiScanner structured recognizers", () => {
     expect(found(scanner, "Client CL-123456 and CL-000000")).toEqual([["CLIENT_NUMBER", "CL-123456"]]);
     expect(found(scanner, "ref CL-123456")).toEqual([]); // 0.3 without context is under the 0.4 threshold
     expect(() => new PiiScanner({ custom: [{ name: "bad", type: "X", pattern: "(", score: 0.5 }] })).toThrow(/does not compile/);
+  });
+});
+
+describe("PiiScanner options", () => {
+  it.each(["XX", "us", "", "USA"])("refuses the phone default country %j with a typed error naming it", (country) => {
+    let thrown: unknown;
+    try {
+      new PiiScanner({ names: false, defaultCountry: country as CountryCode });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SecurityConfigError);
+    expect((thrown as SecurityConfigError).code).toBe("SECURITY_CONFIG_INVALID");
+    expect((thrown as SecurityConfigError).message).toContain(`'${country}'`);
+    expect((thrown as SecurityConfigError).hint).toMatch(/defaultCountry/);
+  });
+
+  it("takes a country libphonenumber knows, and reads national numbers as that country's", () => {
+    const gb = new PiiScanner({ names: false, defaultCountry: "GB" });
+    expect(gb.scan("Call 020 7946 0958 today.").map((f) => f.type)).toEqual(["PHONE"]);
   });
 });
 

@@ -25,6 +25,7 @@ import { withRepeatedMentions } from "./repeated-mentions";
 import { typeShortNames } from "./short-name-types";
 import { assessRisk, type RiskAssessment } from "./risk";
 import { forgetTextRuns } from "./text-runs";
+import { lowerBound } from "./lower-bound";
 
 export interface PiiScannerOptions {
   /** Findings scoring below this are dropped (default 0.4, as Presidio). */
@@ -74,13 +75,7 @@ export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
   // overlap is found by binary search (a scan of a long contract keeps thousands)
   const kept: PiiFinding[] = [];
   for (const f of ranked) {
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((kept[mid] as PiiFinding).end <= f.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(kept.length, (i) => (kept[i] as PiiFinding).end <= f.start);
     if (lo < kept.length && (kept[lo] as PiiFinding).start < f.end) continue;
     kept.splice(lo, 0, f);
   }
@@ -122,6 +117,10 @@ export function absorbIntoAddresses(findings: readonly PiiFinding[]): PiiFinding
   return [...out, ...grown.values()];
 }
 
+// the scanner's two halves, for the lanes (collectFindings, finishFindings), set by its static block
+let collectWith: (scanner: PiiScanner, text: string, indices?: readonly number[]) => PiiFinding[][];
+let finishWith: (scanner: PiiScanner, text: string, raw: readonly (readonly PiiFinding[])[]) => PiiFinding[];
+
 /** Finds personal data in text with the built-in and configured recognizers. */
 export class PiiScanner {
   private readonly recognizers: readonly Recognizer[];
@@ -144,7 +143,7 @@ export class PiiScanner {
       ssnRecognizer(),
       creditCardRecognizer(),
       ibanRecognizer(),
-      new PhoneRecognizer(options.defaultCountry ? { defaultCountry: options.defaultCountry } : {}),
+      new PhoneRecognizer(options.defaultCountry !== undefined ? { defaultCountry: options.defaultCountry } : {}),
       dateOfBirthRecognizer(),
       usPassportRecognizer(),
       driverLicenseRecognizer(),
@@ -162,20 +161,16 @@ export class PiiScanner {
 
   /** Every finding above the minimum score, overlaps resolved, sorted by offset. */
   scan(text: string): PiiFinding[] {
-    return this.finish(text, this.collect(text));
+    return this.#finish(text, this.#collect(text));
   }
 
-  /** The names of the recognizers, in the order `collect` and `finish` index them. */
+  /** The names of the recognizers, in the order collectFindings and finishFindings index them. */
   get recognizerNames(): readonly string[] {
     return this.recognizers.map((r) => r.name);
   }
 
-  /**
-   * What the recognizers at `indices` (default: all, in order) find on their own, above the minimum score and of the
-   * wanted types: one list per index. Each recognizer reads the whole text, so running some of them here and the
-   * others elsewhere (PiiScanPool's lanes on worker threads) finds exactly what one call finds.
-   */
-  collect(text: string, indices?: readonly number[]): PiiFinding[][] {
+  /** See collectFindings. */
+  #collect(text: string, indices?: readonly number[]): PiiFinding[][] {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     const picked = indices ?? this.recognizers.map((_, i) => i);
     try {
@@ -197,11 +192,8 @@ export class PiiScanner {
     return own;
   }
 
-  /**
-   * The document-wide reading of every recognizer's findings (`raw[i]`: what `collect` gave for recognizer i):
-   * letterheads, party short names, legal text, addresses absorbing names, overlaps, repeated mentions.
-   */
-  finish(text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
+  /** See finishFindings. */
+  #finish(text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     if (raw.length !== this.recognizers.length) throw new InvalidArgumentError("raw findings", `${raw.length} lists`, `one list per recognizer (${this.recognizers.length})`);
     const all: PiiFinding[] = [];
@@ -219,4 +211,27 @@ export class PiiScanner {
     const findings = this.scan(text);
     return { findings, risk: assessRisk(findings) };
   }
+
+  static {
+    collectWith = (scanner, text, indices) => scanner.#collect(text, indices);
+    finishWith = (scanner, text, raw) => scanner.#finish(text, raw);
+  }
+}
+
+/**
+ * What the scanner's recognizers at `indices` (default: all, in order) find on their own, above the minimum score and
+ * of the wanted types: one list per index. Each recognizer reads the whole text, so running some of them here and
+ * the others elsewhere (PiiScanPool's lanes on worker threads) finds exactly what one scan finds. Internal to the
+ * package (the lanes): `scan` is `finishFindings(text, collectFindings(text))`.
+ */
+export function collectFindings(scanner: PiiScanner, text: string, indices?: readonly number[]): PiiFinding[][] {
+  return collectWith(scanner, text, indices);
+}
+
+/**
+ * The document-wide reading of every recognizer's findings (`raw[i]`: what collectFindings gave for recognizer i):
+ * letterheads, party short names, legal text, addresses absorbing names, overlaps, repeated mentions.
+ */
+export function finishFindings(scanner: PiiScanner, text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
+  return finishWith(scanner, text, raw);
 }

@@ -1,5 +1,6 @@
 import type { PiiFinding } from "./pii-types";
 import { isCommonWord, isNotAName } from "./recognizers/lexicons";
+import { lowerBound } from "./lower-bound";
 
 /** At most this many distinct names are looked for again (one regular expression each). */
 const MAX_NAMES = 50;
@@ -86,13 +87,7 @@ function replaceInOrder(text: string, names: ReadonlyMap<string, PiiFinding>, so
     for (const start of wholeWordMentions(text, name)) {
       const end = start + name.length;
       // the first finding ending after `start` (ends grow with starts in disjoint spans)
-      let lo = 0;
-      let hi = out.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((out[mid] as PiiFinding).end <= start) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = lowerBound(out.length, (i) => (out[i] as PiiFinding).end <= start);
       let to = lo;
       while (to < out.length && (out[to] as PiiFinding).start < end) to++;
       if (!mayReplace(out.slice(lo, to), f, start, end)) continue;

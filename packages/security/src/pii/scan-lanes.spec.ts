@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { PiiScanner } from "./pii-scanner";
+import { collectFindings, finishFindings, PiiScanner } from "./pii-scanner";
 import type { PiiFinding } from "./pii-types";
 import { planLanes } from "./scan-lanes";
 
@@ -44,9 +44,9 @@ const text = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((par
 function scanInLanes(scanner: PiiScanner, text: string, lanes: number): PiiFinding[] {
   const raw: PiiFinding[][] = [];
   for (const lane of planLanes(scanner.recognizerNames, lanes).reverse()) {
-    scanner.collect(text, lane).forEach((found, k) => (raw[lane[k] as number] = found));
+    collectFindings(scanner, text, lane).forEach((found, k) => (raw[lane[k] as number] = found));
   }
-  return scanner.finish(text, raw);
+  return finishFindings(scanner, text, raw);
 }
 
 describe("planLanes", () => {
@@ -86,7 +86,7 @@ describe("a scan shared among lanes", () => {
 
   it("refuses findings that are not one list per recognizer, and unknown recognizer indices", () => {
     const scanner = new PiiScanner({ names: false });
-    expect(() => scanner.finish("text", [])).toThrow(/one list per recognizer/);
-    expect(() => scanner.collect("text", [99])).toThrow(/recognizer index/);
+    expect(() => finishFindings(scanner, "text", [])).toThrow(/one list per recognizer/);
+    expect(() => collectFindings(scanner, "text", [99])).toThrow(/recognizer index/);
   });
 });

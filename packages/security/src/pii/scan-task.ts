@@ -3,7 +3,7 @@
 import type { WorkerTask, WorkerTaskHandler } from "@bear/core";
 import type { OffsetSegment } from "../scrub/offset-map";
 import { PiiScrubber } from "../scrub/pii-scrubber";
-import { PiiScanner, type PiiScannerOptions } from "./pii-scanner";
+import { collectFindings, finishFindings, PiiScanner, type PiiScannerOptions } from "./pii-scanner";
 import { planLanes } from "./scan-lanes";
 import type { PiiFinding } from "./pii-types";
 
@@ -27,7 +27,7 @@ export interface PiiLaneTask extends WorkerTask {
   readonly lanes: number;
 }
 
-/** What a lane found: `findings[k]` is what recognizer `indices[k]` found (PiiScanner.collect). */
+/** What a lane found: `findings[k]` is what recognizer `indices[k]` found (collectFindings). */
 export interface PiiLaneFindings {
   readonly recognizers: number;
   readonly indices: readonly number[];
@@ -36,7 +36,7 @@ export interface PiiLaneFindings {
 
 export const PII_LANE_TASK = "pii.lane";
 
-/** The document-wide reading of every lane's findings (PiiScanner.finish): one per recognizer, in order. */
+/** The document-wide reading of every lane's findings (finishFindings): one per recognizer, in order. */
 export interface PiiFinishTask extends WorkerTask {
   readonly kind: typeof PII_FINISH_TASK;
   readonly text: string;
@@ -101,11 +101,11 @@ export const piiScanTaskHandlers: Readonly<Record<string, WorkerTaskHandler>> = 
     const { text, options, lane, lanes } = task as unknown as PiiLaneTask;
     const scanner = scannerFor(options);
     const indices = planLanes(scanner.recognizerNames, lanes)[lane] ?? [];
-    return { recognizers: scanner.recognizerNames.length, indices, findings: scanner.collect(text, indices) };
+    return { recognizers: scanner.recognizerNames.length, indices, findings: collectFindings(scanner, text, indices) };
   },
   [PII_FINISH_TASK]: (task) => {
     const { text, options, raw } = task as unknown as PiiFinishTask;
-    return scannerFor(options).finish(text, raw);
+    return finishFindings(scannerFor(options), text, raw);
   },
   [PII_APPLY_TASK]: (task): PiiApplied => {
     const { text, findings, policy, hashKey } = task as unknown as PiiApplyTask;

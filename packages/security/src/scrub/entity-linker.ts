@@ -1,8 +1,10 @@
-/** Titles before a person's name ("Mr. Schedler" is Schedler). */
-const HONORIFIC = /^(?:(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|judge|justice|hon|rev|messrs)\.?\s+)+/i;
+import { legalForms } from "../pii/recognizers/legal-forms";
+import { HONORIFIC_WORDS } from "../pii/recognizers/name-cue-anchors";
+
+/** Titles before a person's name ("Mr. Schedler" is Schedler), and "Messrs." before several. */
+const HONORIFIC = new RegExp(`^(?:(?:${[...HONORIFIC_WORDS, "Messrs"].join("|")})\\.?\\s+)+`, "i");
 /** Legal forms after an organisation's name ("Good Sam Enterprises, LLC" is Good Sam Enterprises). */
-const LEGAL_FORM =
-  /(?:[\s,]+(?:inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|llp|l\.l\.p|l\.p|lp|plc|gmbh|ag|s\.a|n\.a|b\.v|n\.v|pty|srl|spa|sp\. z o\.o|oyj|oy|ab|a\/s|aps|asa)\.?)+$/i;
+const LEGAL_FORM = new RegExp(`(?:[\\s,]+(?:${legalForms("e")})\\.?)+$`, "i");
 /** Words of a name that say nothing about which one it is. */
 const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 

@@ -20,10 +20,15 @@ export function afterPrepositions(text: string): number[] {
   return out;
 }
 
-const STREET_PREFIXES = new AsciiWordSet([
+/** Street-type words written before the street's name ("ul. Miła 53", "Via delle Coste 41", "C/ Mayor 5"), in the order PREFIX_STREET tries them. */
+const STREET_PREFIX_WORDS = [
   "ul", "al", "pl", "os", "rue", "via", "viale", "vicolo", "piazza", "corso", "calle", "avenida", "avda", "av", "rua", "travessa", "largo",
-  "strada", "gasse", "platz", "c",
-]);
+  "strada", "straße", "gasse", "platz", "C/",
+];
+/** STREET_PREFIX_WORDS as a regular-expression alternation (for PREFIX_STREET and its trigger). */
+export const STREET_PREFIX_ALTERNATION = STREET_PREFIX_WORDS.map((w) => w.replace("/", "\\/")).join("|");
+/** The ASCII words of STREET_PREFIX_WORDS as letter runs ("C/" is the run "C"; "straße" is left to the trigger, see below). */
+const STREET_PREFIXES = new AsciiWordSet(STREET_PREFIX_WORDS.map((w) => w.replace("/", "")).filter((w) => /^[A-Za-z]+$/.test(w)));
 /** Characters a case-insensitive Unicode pattern reads as (or with) the letters of a street prefix: "ſ", Kelvin "K", "ß", "ẞ". */
 const FOLDING_INTO_PREFIXES = /[\u017F\u212A\u00DF\u1E9E]/;
 /**

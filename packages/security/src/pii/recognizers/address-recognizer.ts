@@ -10,6 +10,7 @@ import {
   lowerPlaceCueStarts,
   placeCueStarts,
   postBoxStarts,
+  STREET_PREFIX_ALTERNATION,
   streetNumberStarts,
   streetPrefixStarts,
 } from "./address-anchors";
@@ -233,12 +234,12 @@ function isProseLine(line: string): boolean {
 /** "28030 Edeby 55" or "Rua do Arenque 1634" at the start of a line: a European-style address head. */
 const EURO_LINE = /(?:^|(?<=\n))[^\n\p{L}\p{N}]{0,6}\d{1,6}\s+[\p{L}][\p{L}.'’ -]{2,40}\s\d{1,5}[a-zA-Z]?\.?(?:\s+(?:Apt|Suite|Ste|Unit|Flat)\.?\s*[\w-]+)?(?=[,\n]|$|\s+(?:St|Street|Str)\b)/gu;
 /** Street-type words written before the name (Polish, French, Italian, Spanish, Portuguese…): "ul. Miła 53", "Via delle Coste 41". */
-const PREFIX_STREET =
-  /(?<![\p{L}])(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}][\p{L}.'’-]*(?:\s+[\p{L}][\p{L}.'’-]*){0,3}\s\d{1,5}[a-zA-Z]?(?:\/\d+)?(?![\p{L}\p{N}])/giu;
+const PREFIX_STREET = new RegExp(
+  `(?<![\\p{L}])(?:${STREET_PREFIX_ALTERNATION})\\.?\\s+[\\p{L}][\\p{L}.'’-]*(?:\\s+[\\p{L}][\\p{L}.'’-]*){0,3}\\s\\d{1,5}[a-zA-Z]?(?:\\/\\d+)?(?![\\p{L}\\p{N}])`,
+  "giu",
+);
 /** PREFIX_STREET's start without its look-behind. */
-const PREFIX_STREET_START: Trigger = {
-  regex: /(?:ul|al|pl|os|rue|via|viale|vicolo|piazza|corso|calle|avenida|avda|av|rua|travessa|largo|strada|straße|gasse|platz|C\/)\.?\s+[\p{L}]/giu,
-};
+const PREFIX_STREET_START: Trigger = { regex: new RegExp(`(?:${STREET_PREFIX_ALTERNATION})\\.?\\s+[\\p{L}]`, "giu") };
 /** The same-line tail of an address: ", ISHAM, United Kingdom", ", Tallinn, Estonia 10115". */
 const INLINE_TAIL = new RegExp(`^,\\s*[\\p{Lu}][\\p{L}'’. -]{1,30}?(?:,\\s*[\\p{Lu}][\\p{L}'’. ()-]{1,30}?){0,2}(?:\\s+${POSTCODE})?(?=\\s*(?:\\n|$|[.;?!]))`, "u");
 /**

@@ -2,6 +2,7 @@ import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { textBefore } from "./whole-words";
 import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
+import { legalForms } from "./legal-forms";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
 /**
@@ -15,7 +16,7 @@ const ORG_CUE = new RegExp(
 /** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
 const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
-const LEADING_FORM = /^(?:Inc|Incorporated|Ltd|LLC|L\.L\.C|Corp|Corporation|Co|Limited|L\.P|LP|PLC|LLP|GmbH|AG|S\.A|SA|N\.V|NV|B\.V|BV|Pty|Pte|S\.p\.A|SpA|SARL|Oyj|Oy|AB|A\/S|ApS|ASA|o\.o)\.?,?$/i;
+const LEADING_FORM = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
 export const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
 /** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */

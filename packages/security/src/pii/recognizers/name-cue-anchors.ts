@@ -9,14 +9,17 @@ function wordStarts(text: string, set: AsciiWordSet): number[] {
   return set.indexesIn(text).map((k) => starts[k] as number);
 }
 
-const HONORIFICS = new AsciiWordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "judge", "justice", "hon", "rev"]);
+/** Titles before a person's name, as written, in the order the honorific cue tries them. */
+export const HONORIFIC_WORDS = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Judge", "Justice", "Hon", "Rev"];
+const HONORIFICS = new AsciiWordSet(HONORIFIC_WORDS);
 /** "Mr. Smith", "Dr Karen O'Neil": the title (`\b(?:Mr|…|Rev)\.?\s+`). */
 export const honorificStarts = (text: string): number[] => wordStarts(text, HONORIFICS);
 
-const ROLES = [
-  "plaintiff", "defendant", "petitioner", "respondent", "appellant", "appellee", "claimant", "debtor", "guarantor", "witness", "testator",
-  "testatrix", "executor", "executrix", "trustee", "decedent", "deponent", "affiant", "tenant", "landlord", "employee", "counsel", "attorney",
-  "notary",
+/** Parties' roles before a person's name ("the Plaintiff, John Doe"), as written, in the order the role cue tries them. */
+export const ROLES = [
+  "Plaintiff", "Defendant", "Petitioner", "Respondent", "Appellant", "Appellee", "Claimant", "Debtor", "Guarantor", "Witness", "Testator",
+  "Testatrix", "Executor", "Executrix", "Trustee", "Decedent", "Deponent", "Affiant", "Tenant", "Landlord", "Employee", "Counsel", "Attorney",
+  "Notary",
 ];
 const ROLE_WORDS = new AsciiWordSet([...ROLES, ...ROLES.map((r) => `${r}s`)]);
 /** "the Plaintiff, John Doe": the role word, maybe plural (`\b(?:Plaintiff|…)s?,?\s+`). */
@@ -36,13 +39,19 @@ export function signatureStarts(text: string): number[] {
   return out;
 }
 
-const NAME_CUE_WORDS = new AsciiWordSet([
-  "my", "name", "call", "names", "called", "named", "written", "signed", "dear", "hi", "hello", "thanks", "thank", "married", "met", "spoke",
-]);
+/** Phrases after which a name follows, in the order NAME_CUE tries them. */
+export const NAME_CUE_PHRASES = [
+  "my name is", "name is", "call me", "names are", "names were", "called", "named", "written by", "signed by", "dear", "hi", "hello", "thanks",
+  "thank you", "married", "met with", "spoke with",
+];
+const NAME_CUE_WORDS = new AsciiWordSet(NAME_CUE_PHRASES.map((p) => p.split(" ")[0] as string));
 /** The first word of NAME_CUE's phrases ("My name is", "called", "dear", "spoke with"). */
 export const nameCueStarts = (text: string): number[] => wordStarts(text, NAME_CUE_WORDS);
 
-const LOWER_CUE_WORDS = new AsciiWordSet(["mr", "mrs", "ms", "dr", "prof", "name", "signed", "by", "attn"]);
+/** LOWER_CUE's titles (before a name, maybe with a period) and labels (before a colon), in the order it tries them. */
+export const LOWER_CUE_TITLES = ["mr", "mrs", "ms", "dr", "prof"];
+export const LOWER_CUE_LABELS = ["name", "signed", "by", "attn"];
+const LOWER_CUE_WORDS = new AsciiWordSet([...LOWER_CUE_TITLES, ...LOWER_CUE_LABELS]);
 /** LOWER_CUE's title or label ("mr.", "name:"). */
 export const lowerCueStarts = (text: string): number[] => wordStarts(text, LOWER_CUE_WORDS);
 

@@ -11,7 +11,19 @@ import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
 import { matchesAt, segmentMatches, type Cut } from "../triggered-matches";
-import { commonwealthStarts, honorificStarts, lowerCueStarts, nameCueStarts, roleStarts, signatureStarts } from "./name-cue-anchors";
+import {
+  commonwealthStarts,
+  HONORIFIC_WORDS,
+  honorificStarts,
+  LOWER_CUE_LABELS,
+  LOWER_CUE_TITLES,
+  lowerCueStarts,
+  NAME_CUE_PHRASES,
+  nameCueStarts,
+  ROLES,
+  roleStarts,
+  signatureStarts,
+} from "./name-cue-anchors";
 
 const NAME_WORD = "(?:[\\p{Lu}][\\p{L}'’-]+|[\\p{Lu}]\\.)";
 /**
@@ -31,13 +43,10 @@ const PERSON_CUES: readonly {
   readonly starts?: (text: string) => Iterable<number>;
 }[] = [
   // Mr. Smith, Dr. Karen O'Neil, Hon. Jane Roe (the title itself is not part of the name)
-  { regex: new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice|Hon|Rev)\\.?\\s+(${NAME})`, "gu"), score: 0.85, starts: honorificStarts },
+  { regex: new RegExp(`\\b(?:${HONORIFIC_WORDS.join("|")})\\.?\\s+(${NAME})`, "gu"), score: 0.85, starts: honorificStarts },
   // the Plaintiff, John Doe / Defendant Jane Roe
   {
-    regex: new RegExp(
-      `\\b(?:Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Claimant|Debtor|Guarantor|Witness|Testator|Testatrix|Executor|Executrix|Trustee|Decedent|Deponent|Affiant|Tenant|Landlord|Employee|Counsel|Attorney|Notary)s?,?\\s+(${NAME2})`,
-      "gu",
-    ),
+    regex: new RegExp(`\\b(?:${ROLES.join("|")})s?,?\\s+(${NAME2})`, "gu"),
     score: 0.85,
     starts: roleStarts,
   },
@@ -64,11 +73,9 @@ const SPEAKER = /^[ \t>]*([\p{L}][\p{Ll}'’-]+(?: [\p{L}][\p{Ll}'’-]+)?)[ \t]
 /** What each SPEAKER match holds (it never crosses a line). */
 const COLON = /:/g;
 const NOT_SPEAKER = new Set(["Bot", "User", "Note", "Re", "Subject", "From", "To", "Cc", "Bcc", "Date", "Name", "Q", "A", "Answer", "Question", "Address", "Phone", "Email", "Fax", "Tel", "Attn", "Attention", "By", "Title", "Its", "Signed", "Signature", "Whereas", "Witness", "Dated", "Section", "Article", "Exhibit", "Schedule", "Total", "Example", "Warning", "Hint", "Tip", "Step", "Item", "Page", "Time", "Location", "Amount", "Account"]);
-/** Phrases after which a name follows. */
-const NAME_CUE_PHRASES = "my name is|name is|call me|names are|names were|called|named|written by|signed by|dear|hi|hello|thanks|thank you|married|met with|spoke with";
 /** The cue matches in any case ("My name is", "my name is"); the name keeps its case (capitalised, or all lower-case). */
 const NAME_CUE = new RegExp(
-  `\\b(?:${NAME_CUE_PHRASES.split("|").map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:${GAP}${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:${GAP}\\p{Ll}[\\p{L}'’-]+){0,2})`,
+  `\\b(?:${NAME_CUE_PHRASES.map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1)}`).join("|")})\\s*,?\\s+(${NAME_WORD}(?:${GAP}${NAME_WORD}){0,3}|\\p{Ll}[\\p{L}'’-]+(?:${GAP}\\p{Ll}[\\p{L}'’-]+){0,2})`,
   "gu",
 );
 
@@ -108,7 +115,10 @@ function isBrandLike(word: string): boolean {
 }
 
 /** A lower-case title or label, then what follows on the line. */
-const LOWER_CUE = /(?<![\p{L}])(?:(?:mr|mrs|ms|dr|prof)\.?[ \t]+|(?:name|signed|by|attn)[ \t]*:[ \t]*)(\p{Ll}[\p{Ll}'’.\- \t]{1,40})/gu;
+const LOWER_CUE = new RegExp(
+  `(?<![\\p{L}])(?:(?:${LOWER_CUE_TITLES.join("|")})\\.?[ \\t]+|(?:${LOWER_CUE_LABELS.join("|")})[ \\t]*:[ \\t]*)(\\p{Ll}[\\p{Ll}'’.\\- \\t]{1,40})`,
+  "gu",
+);
 let curatedFirst: HashFilter | undefined;
 const curatedFirstFilter = (): HashFilter => (curatedFirst ??= new HashFilter(curatedFirstNames(), fnvRange));
 /** "I'm", "They're", "C'mon": contractions, never names ("O'Neil", "D'Angelo" keep a capital after the apostrophe). */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { PatternSpec } from "../pattern-recognizer";
+import { startsOf, type PatternSpec } from "../pattern-recognizer";
 import type { Recognizer } from "../pii-types";
 import { forgetTextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
@@ -11,7 +11,7 @@ const key = (ms: Iterable<RegExpExecArray>): string[] => [...ms].map((m) => `${m
 /** Every pattern of the structured recognizers that is tried only at its anchors (PatternSpec.starts). */
 const anchored: [string, RegExp, (text: string) => Iterable<number>][] = Object.entries(structured).flatMap(([name, make]) =>
   ((make as () => Recognizer)() as unknown as { patterns: readonly PatternSpec[] }).patterns.flatMap((p, i) =>
-    p.starts ? [[`${name} #${i}`, p.regex, p.starts] as [string, RegExp, (text: string) => Iterable<number>]] : [],
+    startsOf(p) ? [[`${name} #${i}`, p.regex, startsOf(p)] as [string, RegExp, (text: string) => Iterable<number>]] : [],
   ),
 );
 

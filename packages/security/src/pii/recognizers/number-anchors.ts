@@ -66,10 +66,14 @@ export function mergedStarts(a: ArrayLike<number>, b: ArrayLike<number>): number
   return out;
 }
 
-const MONTHS = new AsciiWordSet([
-  "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
-  "september", "oct", "october", "nov", "november", "dec", "december",
-]);
+/** Months' names and abbreviations, each name before its shorter forms (as a greedy `jan(?:uary)?` tries them). */
+const MONTH_WORDS = [
+  "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul", "august", "aug", "september", "sept",
+  "sep", "october", "oct", "november", "nov", "december", "dec",
+];
+/** A month's name or abbreviation (any case with the `i` flag), maybe with a period. */
+export const MONTH = `(?:${MONTH_WORDS.join("|")})\\.?`;
+const MONTHS = new AsciiWordSet(MONTH_WORDS);
 /** Runs of letters that are a month's name or abbreviation, any case (`\b(?:jan(?:uary)?|…)\.?\s`). */
 export function monthStarts(text: string): number[] {
   const w = textRuns(text).words;

@@ -2,25 +2,21 @@ import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { isJobTitleWord } from "./job-titles";
 import { capitalise } from "./lexicon-tags";
 import { STOP_START } from "./name-spans";
+import { casedLegalForms, legalForms } from "./legal-forms";
 
 /** Adds an organisation found between two offsets (the recognizer tidies and checks the span). */
 export type Push = (start: number, end: number, score: number, lowerCase?: boolean) => void;
 
-const SUFFIXES =
-  "Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|L\\.L\\.P|L\\.P|LP|PLC|plc|Plc|Pty|Pte|B\\.V|BV|SARL|S\\.à r\\.l|S\\.p\\.A|SpA|GmbH|AG|S\\.A|SA|N\\.A|Sp\\. z o\\.o|Oyj|Oy|AB|A\\/S|ApS|ASA|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation";
+const SUFFIXES = `${legalForms("s")}|Bank|Group|Partners|Holdings|Trust|Associates|Foundation|Capital|Insurance|Solutions|Technologies|Systems|Enterprises|Industries|Bancorp|University|Hospital|Agency|Authority|Software|Services|Resources|Labs|Analytics|Consulting|Networks|Ventures|Pharmaceuticals|Logistics|Board|Center|Centre|Association|Department|Commission|Council|Institute|Journal|Society|Federation`;
 /** Corporate suffixes, as written and in capitals ("Bank", "BANK"). */
 export const ORG_SUFFIX = `(?:${SUFFIXES}|${SUFFIXES.toUpperCase()})`;
 /** Words that do not occur inside a company name (in any case). */
 export const FUNCTION_WORD =
   /^(?:if|any|each|all|such|upon|unless|when|with|by|to|in|on|at|as|or|is|are|be|this|that|these|those|its|their|our|his|her|other|no|not|than|then|shall|may|will|an|under|from|into|per|against|between|during|through|without|within)$/i;
 /** Suffixes that only legal entities carry, in any case (see startsWithStrongSuffix). */
-const STRONG_SUFFIX_ANY_CASE = /^[\s,]*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|LLP|L\.L\.P|L\.P|LP|PLC|plc|Pty|Pte|B\.V|BV|SARL|S\.à r\.l|S\.p\.A|SpA|GmbH|AG|S\.A|SA|N\.A|Sp\. z o\.o|Bancorp)(?![\p{L}])/iu;
-/**
- * Legal forms that are everyday words in another case (the given name "Asa", "ab initio", "oy"): only as written or
- * in capitals.
- */
-export const CASED_LEGAL_FORMS = "Oyj|OYJ|Oy|OY|AB|A\\/S|ApS|APS|ASA";
-const STRONG_SUFFIX_CASED = new RegExp(`^[\\s,]*(?:${CASED_LEGAL_FORMS})(?![\\p{L}])`, "u");
+const STRONG_SUFFIX_ANY_CASE = new RegExp(`^[\\s,]*(?:${legalForms("t", "apart")})(?![\\p{L}])`, "iu");
+/** Legal forms that are everyday words in another case (the given name "Asa", "ab initio"): only as written or in capitals. */
+const STRONG_SUFFIX_CASED = new RegExp(`^[\\s,]*(?:${casedLegalForms("t")})(?![\\p{L}])`, "u");
 /** Does `text` open with a suffix only legal entities carry (unlike "Bank", "Group", "Company", which defined terms use too)? */
 export function startsWithStrongSuffix(text: string): boolean {
   return STRONG_SUFFIX_ANY_CASE.test(text) || STRONG_SUFFIX_CASED.test(text);

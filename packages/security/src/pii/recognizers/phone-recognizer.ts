@@ -1,4 +1,5 @@
-import { findPhoneNumbersInText, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { SecurityConfigError } from "../../errors";
 import { contextMatcher, enhance, hasContext } from "../context";
 import { textRuns, type TextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
@@ -247,6 +248,14 @@ export interface PhoneRecognizerOptions {
 
 const DEFAULT_EXTRA: readonly CountryCode[] = ["GB", "FR", "DE", "BE", "NL", "AU", "IT", "ES", "CH", "SE", "DK", "NO", "FI", "IE", "CA", "AT", "PT", "BR", "IN"];
 
+/** `country` when libphonenumber's metadata knows it; a SecurityConfigError naming the option otherwise (its own error is "Unknown country"). */
+function knownCountry(option: string, country: unknown): CountryCode {
+  if (typeof country === "string" && isSupportedCountry(country)) return country;
+  throw new SecurityConfigError(option, String(country), 'a two-letter country code in capitals that libphonenumber knows ("US", "GB", "DE"…)', {
+    hint: `Set scanner.${option} to an ISO 3166-1 alpha-2 code such as "US"; it is the country assumed for phone numbers written without "+" and a calling code.`,
+  });
+}
+
 /** International phone numbers, validated against libphonenumber's metadata. */
 export class PhoneRecognizer implements Recognizer {
   readonly name = "PhoneRecognizer";
@@ -257,8 +266,8 @@ export class PhoneRecognizer implements Recognizer {
   private readonly nanp: boolean;
 
   constructor(options: PhoneRecognizerOptions = {}) {
-    this.defaultCountry = options.defaultCountry ?? "US";
-    this.extra = options.extraCountries ?? DEFAULT_EXTRA;
+    this.defaultCountry = knownCountry("defaultCountry", options.defaultCountry ?? "US");
+    this.extra = (options.extraCountries ?? DEFAULT_EXTRA).map((c) => knownCountry("extraCountries", c));
     this.nanp = getCountryCallingCode(this.defaultCountry) === "1";
   }
 

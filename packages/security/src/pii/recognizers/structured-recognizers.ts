@@ -1,8 +1,8 @@
 import { isIPv6 } from "node:net";
 import { cardIssuer, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../checksums";
-import { PatternRecognizer } from "../pattern-recognizer";
+import { anchored, PatternRecognizer } from "../pattern-recognizer";
 import type { Recognizer } from "../pii-types";
-import { digitRunsOf, lettersBeforeDigitStarts, mergedStarts, monthStarts } from "./number-anchors";
+import { digitRunsOf, lettersBeforeDigitStarts, mergedStarts, MONTH, monthStarts } from "./number-anchors";
 
 // Where each pattern can start, from the text's runs: a pattern opening with n digits after no word character
 // starts a run of exactly n digits when a separator follows them, of n to m when the pattern reads `\d{n,m}` up to a
@@ -74,9 +74,9 @@ export function ssnRecognizer(): Recognizer {
     name: "UsSsnRecognizer",
     type: "US_SSN",
     patterns: [
-      { regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6, starts: threeThenDash },
-      { regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4, starts: threeThenSpace },
-      { regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05, starts: nine },
+      anchored({ regex: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, score: 0.6, starts: threeThenDash }),
+      anchored({ regex: /(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])/g, score: 0.4, starts: threeThenSpace }),
+      anchored({ regex: /(?<![\w-])\d{9}(?![\w-])/g, score: 0.05, starts: nine }),
     ],
     validate: ssnValid,
     contextWords: ["ssn", "ssns", "social security", "social security number", "social sec", "ss#", "ssid", "taxpayer"],
@@ -88,9 +88,9 @@ export function creditCardRecognizer(): Recognizer {
     name: "CreditCardRecognizer",
     type: "CREDIT_CARD",
     patterns: [
-      { regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9, starts: twelveToNineteen },
-      { regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9, starts: fourThenSeparator },
-      { regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9, starts: fourThenSeparator },
+      anchored({ regex: /(?<![\w-])\d{12,19}(?![\w-])/g, score: 0.9, starts: twelveToNineteen }),
+      anchored({ regex: /(?<![\w-])\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?(?![\w-])/g, score: 0.9, starts: fourThenSeparator }),
+      anchored({ regex: /(?<![\w-])\d{4}([ -])\d{6}\1\d{4,5}(?![\w-])/g, score: 0.9, starts: fourThenSeparator }),
     ],
     validate: (v) => {
       const d = digitsOnly(v);
@@ -105,31 +105,29 @@ export function ibanRecognizer(): Recognizer {
     name: "IbanRecognizer",
     type: "IBAN",
     patterns: [
-      { regex: /(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w])/g, score: 1, starts: twoLetters },
-      { regex: /(?<![\w])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![\w])/g, score: 1, starts: twoLetters },
+      anchored({ regex: /(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w])/g, score: 1, starts: twoLetters }),
+      anchored({ regex: /(?<![\w])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![\w])/g, score: 1, starts: twoLetters }),
     ],
     validate: ibanValid,
     contextWords: ["iban", "bank", "account", "transfer", "wire"],
   });
 }
 
-const MONTHS =
-  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
 
 export function dateOfBirthRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "DateOfBirthRecognizer",
     type: "DATE_OF_BIRTH",
     patterns: [
-      { regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator },
-      { regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator },
-      { regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: fourThenDash },
-      { regex: new RegExp(`\\b${MONTHS}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthStarts },
-      {
-        regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTHS}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"),
+      anchored({ regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator }),
+      anchored({ regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator }),
+      anchored({ regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: fourThenDash }),
+      anchored({ regex: new RegExp(`\\b${MONTH}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthStarts }),
+      anchored({
+        regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"),
         score: 0.3,
         starts: oneOrTwo,
-      },
+      }),
     ],
     contextWords: ["born", "birth", "birthday", "dob", "d.o.b", "date of birth", "birthdate", "b."],
     requireContext: true,
@@ -141,7 +139,7 @@ export function usPassportRecognizer(): Recognizer {
   return new PatternRecognizer({
     name: "UsPassportRecognizer",
     type: "US_PASSPORT",
-    patterns: [{ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35, starts: oneLetterOrEightDigits }],
+    patterns: [anchored({ regex: /(?<![\w-])[A-Z]?\d{8,9}(?![\w-])/g, score: 0.35, starts: oneLetterOrEightDigits })],
     contextWords: ["passport", "passport no", "passport number", "travel document"],
     requireContext: true,
     context: { before: 48, after: 16, boost: 0.55, minScoreWithContext: 0.6 },
@@ -153,10 +151,10 @@ export function driverLicenseRecognizer(): Recognizer {
     name: "DriverLicenseRecognizer",
     type: "DRIVER_LICENSE",
     patterns: [
-      { regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35, starts: twoLetters },
-      { regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35, starts: fourThenDash },
-      { regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35, starts: oneLetter },
-      { regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3, starts: sixToTwelve },
+      anchored({ regex: /(?<![\w-])[A-Z]{1,2}\d{4,14}(?![\w-])/g, score: 0.35, starts: twoLetters }),
+      anchored({ regex: /(?<![\w-])\d{4}-\d{2}-\d{4}(?![\w-])/g, score: 0.35, starts: fourThenDash }),
+      anchored({ regex: /(?<![\w-])[A-Z]\d{3}-\d{3,4}-\d{2,4}(?:-\d{1,3})?(?![\w-])/g, score: 0.35, starts: oneLetter }),
+      anchored({ regex: /(?<![\w-])\d{6,12}(?![\w-])/g, score: 0.3, starts: sixToTwelve }),
     ],
     contextWords: ["driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl", "dl#", "license number", "licence number", "driver"],
     requireContext: true,
