@@ -1,5 +1,5 @@
 // Bag-network experiments on a subset of folds, beside the cached linear first stage:
-//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2]
+//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2]
 import fs from "node:fs";
 import { applyBlend, fitBlend } from "./blend";
 import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "./bag-network-trainer";
@@ -14,7 +14,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const num = (name: string, fallback: number) => (arg(name) === undefined ? fallback : Number(arg(name)));
 const log = (l: string) => process.stdout.write(`${l}\n`);
 const contracts = loadCuad();
-const o = stage1OutOfFold(DEFAULT_EXPERIMENT, log, contracts);
+const experiment = { ...DEFAULT_EXPERIMENT, sections: num("sections", DEFAULT_EXPERIMENT.sections ? 1 : 0) === 1 };
+const o = stage1OutOfFold(experiment, log, contracts);
 const C = o.categories.length;
 const folds = (arg("folds") ?? "0").split(",").map(Number);
 const foldOf = contracts.map((c) => contractFold(c.file, o.folds));
@@ -26,7 +27,7 @@ for (let i = 0; i < o.size; i++) if (folds.includes(foldOf[o.contractOf[i]!]!)) 
 if (fs.existsSync(saved)) nn.set(new Float32Array(new Uint8Array(fs.readFileSync(saved)).buffer));
 else {
   let t = performance.now();
-  const data = buildDataset(contracts, DEFAULT_EXPERIMENT.hashBits);
+  const data = buildDataset(contracts, DEFAULT_EXPERIMENT.hashBits, { sections: experiment.sections });
   log(`dataset ${((performance.now() - t) / 1000).toFixed(0)} s`);
   for (const f of folds) {
     t = performance.now();

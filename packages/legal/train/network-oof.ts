@@ -11,7 +11,7 @@ import type { SentenceDataset } from "./sentence-dataset";
 
 const NETWORK_SOURCES = ["train/bag-network-trainer.ts", "train/network-oof.ts"];
 
-export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
+export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number; readonly sections?: boolean }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
   const key = `network-${cacheKey(opts, contracts, NETWORK_SOURCES)}`;
   const file = cacheFile(key);
   if (fs.existsSync(file)) {

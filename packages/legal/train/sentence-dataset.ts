@@ -1,6 +1,7 @@
 // The CUAD contracts as one sparse matrix of sentences: hashed features, rule scores and labels.
 import { CUAD_CATEGORIES, ContractDocument, RuleClauseClassifier, type CuadCategory } from "../src/index";
 import { documentFeatures } from "../src/classification/clause-model/document-features";
+import type { ContextOptions } from "../src/classification/clause-model/sentence-contexts";
 import type { CuadContract } from "./cuad-data";
 
 export interface SentenceDataset {
@@ -27,7 +28,7 @@ export interface SentenceDataset {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
-export function buildDataset(contracts: readonly CuadContract[], hashBits: number, onProgress?: (done: number) => void): SentenceDataset {
+export function buildDataset(contracts: readonly CuadContract[], hashBits: number, options: ContextOptions = {}, onProgress?: (done: number) => void): SentenceDataset {
   const rules = new RuleClauseClassifier();
   const categories = CUAD_CATEGORIES;
   const C = categories.length;
@@ -43,7 +44,7 @@ export function buildDataset(contracts: readonly CuadContract[], hashBits: numbe
   const goldSpans: { contract: number; category: number; sentences: Int32Array }[] = [];
   let nnz = 0;
   contracts.forEach((contract, ci) => {
-    const sentences = documentFeatures(new ContractDocument(contract.text), rules, hashBits);
+    const sentences = documentFeatures(new ContractDocument(contract.text), rules, hashBits, options);
     const first = spans.length;
     for (const s of sentences) {
       indexChunks.push(s.features.indices);

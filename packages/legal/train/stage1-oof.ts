@@ -8,11 +8,12 @@ import { linearView } from "./linear-bits";
 import { networkOutOfFold } from "./network-oof";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
-// linearBits joins the key only when it differs from hashBits (older caches stay valid).
-const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, ...(o.linearBits === o.hashBits ? {} : { linearBits: o.linearBits }), folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
+// linearBits joins the key only when it differs from hashBits, sections only when read (older caches stay valid).
+const readerOptions = (o: ExperimentOptions) => (o.sections ? { sections: true } : {});
+const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, ...(o.linearBits === o.hashBits ? {} : { linearBits: o.linearBits }), ...readerOptions(o), folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
 
 /** The linear model's out-of-fold scores. `dataset` builds (or returns) the sentence matrix when the cache misses; by default from `contracts`. */
-export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits)): OutOfFold {
+export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits, { sections: opts.sections })): OutOfFold {
   const key = cacheKey(stage1Options(opts), contracts);
   const cached = readCache(key);
   if (cached) {
@@ -37,10 +38,10 @@ export interface BlendedOutOfFold {
 /** Both first-stage readers out of fold, and their per-category blend fitted on the pooled out-of-fold scores. */
 export function blendedOutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts: readonly CuadContract[] = loadCuad(), dataset?: () => SentenceDataset): BlendedOutOfFold {
   let built: SentenceDataset | undefined;
-  const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits));
+  const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits, { sections: opts.sections }));
   const linear = stage1OutOfFold(opts, log, [...contracts], data);
   // Each network reader (its own seed) is cached on its own; their mean is the ensemble's logit.
-  const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold({ ...opts.network, seed: opts.network.seed + k, hashBits: opts.hashBits, folds: opts.folds }, contracts, data, log));
+  const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold({ ...opts.network, seed: opts.network.seed + k, hashBits: opts.hashBits, folds: opts.folds, ...readerOptions(opts) }, contracts, data, log));
   const network = members.length === 1 ? members[0]! : members[0]!.map((_, i) => members.reduce((s, m) => s + m[i]!, 0) / members.length);
   const C = linear.categories.length;
   const blend = fitBlend(linear.logits, network, linear.labels, C);

@@ -1,5 +1,5 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
-//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--out=model/clause-model.bin]
+//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--out=model/clause-model.bin]
 // 1. the first stage's two readers (the linear model and the network over the same hashed features)
 //    on every contract but the CI hold-out (isClauseCiHoldout);
 // 2. contract-level cross-validation of both readers on ../shared/data/cuad_train (out-of-fold
@@ -39,13 +39,14 @@ const opts = {
   learningRate: num("lr", DEFAULT_EXPERIMENT.learningRate),
   hashBits: num("hash-bits", DEFAULT_EXPERIMENT.hashBits),
   linearBits: num("linear-bits", DEFAULT_EXPERIMENT.linearBits),
+  sections: num("sections", DEFAULT_EXPERIMENT.sections ? 1 : 0) === 1,
 };
 const out = path.resolve(import.meta.dirname, "..", arg("out") ?? "model/clause-model.bin");
 
 const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let built: SentenceDataset | undefined;
-const dataset = () => (built ??= buildDataset(loadCuad(), opts.hashBits));
+const dataset = () => (built ??= buildDataset(loadCuad(), opts.hashBits, { sections: opts.sections }));
 // The shipped first stage: both readers on every contract but the CI hold-out (1 in 40 contracts),
 // which is left out of everything the file learns but the calibration maps (5 numbers per category
 // fitted on pooled out-of-fold scores). Fitted before the cross-validation: it does not depend on it.
@@ -63,6 +64,7 @@ const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held
 const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
   linearBits: opts.linearBits,
+  sections: opts.sections,
   categories: data.categories,
   bias: w.bias,
   hashed: w.hashed,

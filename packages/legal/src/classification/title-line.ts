@@ -9,14 +9,14 @@ const CONTENTS = /(?:(?:section|article)\s+\d{1,3}(?:\.\d{1,3})*\.?\s+[^.]{1,80}
 const CONNECTIVE = /^(?:of|and|or|to|for|the|in|on|by|with|a|an|&|-)$/;
 
 /** The line without its number and closing punctuation. */
-function bare(line: string): string {
+export function titleText(line: string): string {
   return line.trim().replace(NUMBERING, "").replace(/[\s.:;"”]+$/, "");
 }
 
 /** True when the line is the clause heading itself, or a short title in Title Case or capitals. */
 export function isTitleLine(line: string, heading?: string): boolean {
   if (CONTENTS.test(line)) return true;
-  const text = bare(line);
+  const text = titleText(line);
   if (heading !== undefined && text.toLowerCase() === heading.trim().toLowerCase()) return true;
   if (/[,;]/.test(text)) return false;
   const words = text.split(/\s+/).filter(Boolean);

@@ -54,6 +54,14 @@ function randomNetwork(r: () => number, bucketBits: number, hidden = 8): { weigh
 const features = (sentence: string, hashBits = 10) => sentenceFeatures({ sentence, heading: "Governing Law", position: 0.9, ruleScores: new Map([["Governing Law", 0.9]]) }, hashBits);
 
 describe("ClauseModel", () => {
+  it("records whether its readers read section titles (files before the flag: no)", () => {
+    const weights = { hashBits: 8, categories: CUAD_CATEGORIES, bias: new Float32Array(C), hashed: new Float32Array((1 << 8) * C), rules: new Float32Array(C * C), calibrationA: new Float32Array(C).fill(1), calibrationB: new Float32Array(C), meta: {} };
+    const plain = ClauseModel.fromWeights(weights);
+    expect(plain.sections).toBe(false);
+    expect(ClauseModel.fromBytes(plain.toBytes()).sections).toBe(false);
+    expect(ClauseModel.fromBytes(ClauseModel.fromWeights({ ...weights, sections: true }).toBytes()).sections).toBe(true);
+  });
+
   it("reads back exactly the predictions it wrote", () => {
     const model = randomModel(7);
     const copy = ClauseModel.fromBytes(model.toBytes());

@@ -15,6 +15,8 @@ export interface ClauseModelWeights {
    * b & (2^linearBits − 1), duplicates summed, as in training. Absent: hashBits.
    */
   readonly linearBits?: number;
+  /** The readers were trained on sentences with their section titles (`ContextOptions.sections`). Absent: false. */
+  readonly sections?: boolean;
   readonly categories: readonly CuadCategory[];
   /** Per category. */
   readonly bias: Float32Array;
@@ -59,6 +61,8 @@ interface FileHeader {
   readonly hashBits: number;
   /** The linear table's rows are 2^linearBits (absent: hashBits). */
   readonly linearBits?: number;
+  /** The readers read section titles (absent: files before them, which do not). */
+  readonly sections?: boolean;
   readonly categories: readonly string[];
   readonly ruleCategories: readonly string[];
   readonly meta: Record<string, unknown>;
@@ -73,6 +77,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export class ClauseModel {
   readonly hashBits: number;
   readonly linearBits: number;
+  /** Whether its readers read the section titles a sentence sits under: features must be built the same way. */
+  readonly sections: boolean;
   readonly categories: readonly CuadCategory[];
   readonly meta: Readonly<Record<string, unknown>>;
   private readonly bias: Float32Array;
@@ -84,9 +90,10 @@ export class ClauseModel {
   private readonly stack: StackWeights | undefined;
   private readonly network: { readonly weights: QuantisedBagNetwork; readonly blend: FirstStageBlend } | undefined;
 
-  private constructor(parts: { hashBits: number; linearBits: number; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
+  private constructor(parts: { hashBits: number; linearBits: number; sections: boolean; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
     this.hashBits = parts.hashBits;
     this.linearBits = parts.linearBits;
+    this.sections = parts.sections;
     this.categories = parts.categories;
     this.meta = parts.meta;
     this.bias = parts.bias;
@@ -121,7 +128,7 @@ export class ClauseModel {
     // the range fromBytes enforces: a model made here must read back
     if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > w.hashBits) throw new ClauseModelError("(weights)", `linearBits ${linearBits} is out of range 8–${w.hashBits}`);
     if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
-    return new ClauseModel({ hashBits: w.hashBits, linearBits, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
+    return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -168,9 +175,11 @@ export class ClauseModel {
       const embeddings = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats + H * C)).buffer);
       network = { blend, weights: { bucketBits: net.bucketBits, hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
     }
+    if (header.sections !== undefined && typeof header.sections !== "boolean") fail(`its 'sections' flag ${String(header.sections)} is not a boolean`);
     return new ClauseModel({
       hashBits: header.hashBits,
       linearBits,
+      sections: header.sections ?? false,
       categories,
       meta: header.meta ?? {},
       bias: f.subarray(0, C),
@@ -193,6 +202,7 @@ export class ClauseModel {
       ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
       hashBits: this.hashBits,
       ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
+      ...(this.sections ? { sections: true } : {}),
       categories: this.categories,
       ruleCategories: CUAD_CATEGORIES,
       meta: { ...this.meta },

@@ -20,6 +20,8 @@ export interface SentenceContext {
   readonly next?: string;
   /** The clause's opening text (its first sentences), when the sentence is not the clause's first. */
   readonly clauseOpening?: string;
+  /** Titles of the sections the sentence's clause sits under ("Pricing | DISTRIBUTORSHIP"), when read (`sectionTitles`). */
+  readonly section?: string;
   /** Start offset / text length: where in the contract the sentence sits (0–1). */
   readonly position: number;
   /** Rule scores of the sentence (RuleClauseClassifier.scoreSentence). */
@@ -69,6 +71,7 @@ export function featureStrings(ctx: SentenceContext): string[] {
   } else out.push("h:none");
   if (ctx.previous) for (const w of new Set(tokenize(ctx.previous, 60))) out.push(`p:${w}`);
   if (ctx.next) for (const w of new Set(tokenize(ctx.next, 40))) out.push(`n:${w}`);
+  if (ctx.section) for (const w of new Set(tokenize(ctx.section, 16))) out.push(`s:${w}`);
   if (ctx.clauseOpening) for (const w of new Set(tokenize(ctx.clauseOpening, 60))) out.push(`c:${w}`);
   out.push(`pos:${Math.min(9, Math.floor(ctx.position * 10))}`);
   if (ctx.position < 0.02) out.push("pos:head");
