@@ -1,9 +1,9 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
-// Usage: nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
+// Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
 // BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "no run
 // affinity" row, BENCH_CACHE=0 the cache figures)
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +33,15 @@ const texts = fs
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-scale-out-"));
 const payloadDir = path.join(tmp, "payloads");
 const registry = reviewRegistry();
+/** The machine's load (`uptime`): at the start, after the review runs, at the end. */
+const uptime = (): string => {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" }).trim().replace(/\s+/g, " ");
+  } catch {
+    return `load average: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`;
+  }
+};
+const uptimeAtStart = uptime();
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -258,6 +267,7 @@ for (const { count, values } of scenarios) {
     `${Math.round(process.memoryUsage().rss / 1048576)} (workers ${stats.map((s) => s.peakRssMb).join(", ")})`,
   ]);
 }
+const uptimeAfterReviews = uptime();
 await copiedEngine.dispose();
 await copiedNode.close();
 await anyEngine.dispose();
@@ -300,12 +310,17 @@ const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 // the worker's CPU over the warm-up and the measured steps, per step
 const perStepMs = (cpuSeconds: number, steps: number): string => fmt((cpuSeconds * 1000) / steps, 3);
 
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis); Redis ${redisVersion}, AOF on, appendfsync ${FSYNC}`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis); Redis ${redisVersion}, AOF on, appendfsync ${FSYNC}`);
+console.log(`uptime at the start: ${uptimeAtStart}`);
+console.log(`uptime after the review runs: ${uptimeAfterReviews}`);
+console.log(`uptime at the end (no-op steps): ${uptime()}`);
 console.log("| scenario | contracts/s | wall s | per-contract p50 / p95 / p99 ms | steps per worker | CPU ms per contract | rss MiB |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 if (texts.length > 0) {
-  console.log(`2 workers vs 1: ${fmt(byWorkers["2 shared"]! / byWorkers["1 shared"]!)}x (goal 1.7x); load ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min) at the end of the review runs`);
+  // On a loaded machine each run gets whatever share of the cores the others leave it, so the
+  // wall-clock ratio says little; the CPU each process spent per contract does not depend on load.
+  console.log(`2 workers vs 1, wall clock: ${fmt(byWorkers["2 shared"]! / byWorkers["1 shared"]!)}x (goal 1.7x; meaningful only on an otherwise idle machine)`);
   // What the same CPU per contract gives on an idle 2-core machine: a worker process is one thread,
   // so one worker is bound by its own CPU (or by everything over 2 cores); two by all of it over 2 cores.
   const one = cpuPerContract["1 shared"]!;
@@ -314,7 +329,7 @@ if (texts.length > 0) {
   const oneRate = 1000 / Math.max(w1, (w1 + one.other) / 2);
   const twoRate = 1000 / Math.max(...two.workers, (two.other + two.workers.reduce((a, b) => a + b, 0)) / 2);
   console.log(
-    `on an idle 2-core machine, from these CPU figures: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x; with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
+    `2 workers vs 1, projected from the CPU per contract of each process (API + Redis ${Math.round(one.other)} / ${Math.round(two.other)} ms, workers ${Math.round(w1)} / ${two.workers.map(Math.round).join(" + ")} ms) for an idle 2-core machine: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract: a worker is one thread), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x (goal 1.7x); with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
   );
   const free = cpuPerContract["2 no affinity"];
   if (free !== undefined) {
