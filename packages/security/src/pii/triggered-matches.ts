@@ -14,6 +14,8 @@ export interface Trigger {
   readonly at?: (m: RegExpExecArray) => number;
 }
 
+import { charClasses } from "./char-classes";
+
 const stickyCopies = new WeakMap<RegExp, RegExp>();
 function sticky(pattern: RegExp): RegExp {
   let s = stickyCopies.get(pattern);
@@ -64,6 +66,26 @@ export function* matchesAt(text: string, pattern: RegExp, positions: Iterable<nu
 
 /** Where a text may be cut for a pattern: at line breaks, at whitespace, or at the characters a predicate names. */
 export type Cut = "line" | "space" | ((code: number) => boolean);
+
+/**
+ * A cut at every UTF-16 unit that is none of `classes` (char-classes.ts bits) and none of the characters of `keep`,
+ * for a pattern whose matches hold only such characters and whose look-arounds test only for such characters (a cut
+ * character then reads as the edge of the text). Surrogates are never cut: a character outside the BMP stays inside
+ * its segment. The answers are one table read.
+ */
+export function cutOutside(classes: number, keep: string): (code: number) => boolean {
+  let table: Uint8Array | undefined;
+  return (code) => {
+    if (!table) {
+      const cls = charClasses();
+      const t = new Uint8Array(65536);
+      for (let c = 0; c < 65536; c++) if ((c < 0xd800 || c > 0xdfff) && ((cls[c] as number) & classes) === 0) t[c] = 1;
+      for (const ch of keep) t[ch.charCodeAt(0)] = 0;
+      table = t;
+    }
+    return table[code] === 1;
+  };
+}
 
 /** True for the characters `\s` matches. */
 export function isSpaceAt(text: string, i: number): boolean {

@@ -10,7 +10,8 @@ import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
-import { matchesAt, segmentMatches, type Cut } from "../triggered-matches";
+import { cutOutside, matchesAt, segmentMatches, type Cut } from "../triggered-matches";
+import { LETTER, NUMBER } from "../char-classes";
 import {
   commonwealthStarts,
   HONORIFIC_WORDS,
@@ -81,8 +82,10 @@ const NAME_CUE = new RegExp(
 
 /** A list of three or more single words: "silvana, adam, christopher and caleb". */
 const NAME_LIST = /(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’-]+(?:, [\p{L}][\p{L}'’-]+){2,},? (?:and|&) [\p{L}][\p{L}'’-]+(?![\p{L}])/gu;
-/** What each NAME_LIST match holds: the last item before "and" (it never crosses a line). */
+/** What each NAME_LIST match holds: the last item before "and". */
 const NAME_LIST_TRIGGER = /, [\p{L}][\p{L}'’-]+,? (?:and|&) /gu;
+/** What no NAME_LIST match holds (letters, ' ’ - , space and &; its look-behind also tests for numbers). */
+const NAME_LIST_CUT = cutOutside(LETTER | NUMBER, "'’-, &");
 /** "Haidian District", "Cayman Islands", "British West Indies": a name and an administrative-area word. */
 const PLACE_SUFFIX =
   /(?<![\p{L}])(?:\p{Lu}[\p{L}'’-]+[ ]){1,3}(?:District|Village|County|Province|Prefecture|Township|Islands?|Indies|Region|Borough|Municipality|Canton|Oblast|Governorate)(?![\p{L}])/gu;
@@ -143,7 +146,7 @@ export const ANCHORED_NAME_CUES: readonly (readonly [string, RegExp, (text: stri
 /** The patterns searched by segment (for the property test against a whole-text search). */
 export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
   ["SPEAKER", SPEAKER, COLON, "line"],
-  ["NAME_LIST", NAME_LIST, NAME_LIST_TRIGGER, "line"],
+  ["NAME_LIST", NAME_LIST, NAME_LIST_TRIGGER, NAME_LIST_CUT],
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
 ];
 
@@ -455,7 +458,7 @@ export class NameRecognizer implements Recognizer {
       const start = m.index + m[0].lastIndexOf(name);
       push("PERSON", start, start + value.length, 0.65, "LegalCueRecognizer", false, lower);
     }
-    for (const m of segmentMatches(text, NAME_LIST, NAME_LIST_TRIGGER, "line")) {
+    for (const m of segmentMatches(text, NAME_LIST, NAME_LIST_TRIGGER, NAME_LIST_CUT)) {
       // "Gaetane, Hannah, Anthony and Andrew": a list mostly made of given names is a list of people
       const items = [...m[0].matchAll(/[\p{L}][\p{L}'’-]+/gu)].filter((w) => !/^(?:and|&)$/i.test(w[0]));
       const given = items.filter((w) => isFirstName(w[0]) && (!isCommonWord(w[0]) || isKnownName(w[0]))).length;

@@ -2,7 +2,8 @@ import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { HONORIFIC, STOP_START } from "./name-spans";
 import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
-import { segmentMatches, type Cut } from "../triggered-matches";
+import { cutOutside, segmentMatches, type Cut } from "../triggered-matches";
+import { LETTER } from "../char-classes";
 
 /** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones", "Evans-Bonilla and Oneal". */
 const FIRM_WORD = "[\\p{Lu}][\\p{Ll}'’]+(?:-[\\p{Lu}][\\p{Ll}'’]+)?";
@@ -10,8 +11,10 @@ const FIRM = new RegExp(`(?<![\\p{L}-])${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|
 const FIRM_AT = new RegExp(`^${FIRM_WORD}(?:, ${FIRM_WORD})*,? (?:and|&) ${FIRM_WORD}(?![\\p{L}-])`, "u");
 /** "our founders: Kónya, Becker and Vasquez": after a plural of people, a list of surnames is people, not a firm. */
 const PEOPLE_BEFORE = /\b(?:founders|co-founders|partners|members|directors|officers|children|authors|owners|siblings|employees|defendants|plaintiffs|witnesses|guests|speakers|inventors|shareholders|trustees|heirs)\s*:\s*$/i;
-/** What each FIRM match holds: a connector before a capital. FIRM never crosses a line. */
+/** What each FIRM match holds: a connector before a capital. */
 const FIRM_TRIGGER = / (?:and|&) \p{Lu}/gu;
+/** What no FIRM match holds (it holds letters, ' ’ - , space and &; its look-arounds test for letters and hyphens). */
+const FIRM_CUT = cutOutside(LETTER, "'’-, &");
 /** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
 const ORG_CONTEXT = new RegExp(
   `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
@@ -25,8 +28,9 @@ const AFFILIATION_TRIGGER = /[\p{Ll}'’-]\s+(?:of|from)\s+\p{Lu}/gu;
  * Punctuation that no AFFILIATION or OWNER match holds and that their look-behinds read as the edge of the text
  * (letters, digits, whitespace and ' ’ . - & stay): the text between two of them is searched as a whole.
  */
-const PUNCTUATION_CUT = (c: number): boolean =>
-  (c < 128 && ",;:()[]\"/!?*$%#@+=<>|{}_~`^".includes(String.fromCharCode(c))) || c === 0x201c || c === 0x201d;
+const PUNCTUATION_CUT = (c: number): boolean => (c < 128 ? ASCII_PUNCTUATION[c] === 1 : c === 0x201c || c === 0x201d);
+const ASCII_PUNCTUATION = new Uint8Array(128);
+for (const ch of ",;:()[]\"/!?*$%#@+=<>|{}_~`^") ASCII_PUNCTUATION[ch.charCodeAt(0)] = 1;
 /** "Panjiva's Riku Andou": a single-word owner before a person's full name. */
 const OWNER = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{L}-]+)['’]s\s+(\p{Lu}[\p{Ll}'’-]+)\s+\p{Lu}[\p{Ll}'’-]+/gu;
 /** What each OWNER match holds: a possessive before a capital. */
@@ -41,7 +45,7 @@ const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'
 
 /** The patterns searched by segment, with their triggers and cuts (for the property test against a whole-text search). */
 export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
-  ["FIRM", FIRM, FIRM_TRIGGER, "line"],
+  ["FIRM", FIRM, FIRM_TRIGGER, FIRM_CUT],
   ["AFFILIATION", AFFILIATION, AFFILIATION_TRIGGER, PUNCTUATION_CUT],
   ["OWNER", OWNER, OWNER_TRIGGER, PUNCTUATION_CUT],
   ["LOWER_SUFFIX", LOWER_SUFFIX, LOWER_SUFFIX_TRIGGER, "line"],
@@ -68,7 +72,7 @@ const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName
 
 /** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
 export function firms(text: string, push: Push): void {
-  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, "line")) {
+  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, FIRM_CUT)) {
     const items = m[0].split(/,? (?:and|&) |, /).map((w) => w.replace(/['’]s$/u, ""));
     const parts = items.flatMap((w) => w.split("-"));
     if (parts.some((w) => isNotAName(w))) continue;
