@@ -7,7 +7,12 @@
 //   --half=tune|report  only the queries of one half of bench/lbr-split.ts (retrieval groups)
 //   --hybrid            with --quick: a hybrid row too (ONNX fixture)
 //   --k=8               search with this k (the candidates fetched follow it) and score @1..@k only
-import { randomBytes } from "node:crypto";
+//   --two-pass          with --quick: namedDocumentSearch off (the rows as before it)
+//   --compare-named     with --quick: each row twice, with and without namedDocumentSearch (one store query for a clearly named document)
+//   --folds=N           P@1 / R@8 per fold of documents too (folds by SHA-256 of the file name; for cross-validation inside one half)
+//   --fingerprint=FILE  the first row's rankings (chunk ids and scores of every query, no text): written to FILE, or compared
+//                       with it when FILE exists ("n of m queries differ", per half; see sameRanking for LanceDB's noise)
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +40,54 @@ const allQueries = fs
   .map((l) => JSON.parse(l) as Query);
 const queries = halfArg && process.argv.every((a) => a !== "--group=answers") ? allQueries.filter((q) => splitOf(q.answers[0]!.file) === halfArg) : allQueries;
 const searchK = Number(process.argv.find((a) => a.startsWith("--k="))?.slice(4) ?? 64);
+const folds = Number(process.argv.find((a) => a.startsWith("--folds="))?.slice(8) ?? 0);
+const fingerprint = process.argv.find((a) => a.startsWith("--fingerprint="))?.slice(14);
+/** A document's fold: by SHA-256 of its file name, unrelated to the tune/report split's own hash. */
+const foldOf = (file: string): number => createHash("sha256").update(`bear-rag-fold-v1|${file}`).digest()[0]! % Math.max(1, folds);
+
+type Ranking = (readonly [string, number])[];
+
+/** A query's ranking: its chunk ids and scores (no text). */
+const rankingOf = (hits: readonly { chunkId: string; score: number }[]): Ranking => hits.map((h) => [h.chunkId, h.score] as const);
+
+/**
+ * Two rankings are the same when they hold the same chunks with the same scores in the same order,
+ * up to LanceDB's noise: its BM25 sums in float32 in whatever order its threads finish (two runs of
+ * one build differ around the 8th digit), equal scores come back in either order, and which of the
+ * chunks tied at the cut-off make the list varies. So scores match within 1e-5, chunks match as a
+ * set within each run of equal scores, and the run cut at the end matches by its score and length.
+ */
+function sameRanking(a: Ranking, b: Ranking): boolean {
+  if (a.length !== b.length) return false;
+  const near = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-5;
+  for (let i = 0; i < a.length; ) {
+    if (!near(a[i]![1], b[i]![1])) return false;
+    let j = i + 1;
+    while (j < a.length && near(a[j]![1], a[i]![1])) j++;
+    if (j < a.length) {
+      const ids = new Set(a.slice(i, j).map((h) => h[0]));
+      if (b.slice(i, j).some((h) => !ids.has(h[0]) || !near(h[1], a[i]![1]))) return false;
+    }
+    i = j;
+  }
+  return true;
+}
+
+/** Writes the rankings (chunk ids and scores of each query, in query order) to `file`, or compares them with the ones it holds. */
+function compareRanking(file: string, rankings: readonly Ranking[]): void {
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, `${JSON.stringify(rankings)}\n`);
+    console.log(`rankings of ${rankings.length} queries written to ${file}\n`);
+    return;
+  }
+  const before = JSON.parse(fs.readFileSync(file, "utf8")) as Ranking[];
+  if (before.length !== rankings.length) throw new Error(`${file} holds ${before.length} queries, this run ${rankings.length}: run the same --half`);
+  const differ = { tune: 0, report: 0 };
+  rankings.forEach((r, i) => {
+    if (!sameRanking(r, before[i]!)) differ[splitOf(queries[i]!.answers[0]!.file)]++;
+  });
+  console.log(`rankings vs ${file}: ${differ.tune + differ.report} of ${rankings.length} queries differ (tune ${differ.tune}, report ${differ.report})\n`);
+}
 
 interface Setup {
   name: string;
@@ -45,6 +98,8 @@ interface Setup {
   boost?: number;
   /** Encrypted index (sealed text, blind-token BM25) under a random workspace key. */
   sealed?: boolean;
+  /** namedDocumentSearch (default on). */
+  named?: boolean;
 }
 
 const quick = process.argv.includes("--quick");
@@ -54,12 +109,16 @@ if (group === "answers") {
   await answerBench();
   process.exit(0);
 }
+const twoPass = process.argv.includes("--two-pass") ? { named: false } : {};
+const quickSetups: Setup[] = [
+  { name: `legal-${targetArg} lexical`, strategy: "legal", targetChars: targetArg, mode: "lexical", ...twoPass },
+  // --hybrid: the hybrid path (the ONNX fixture is too weak for quality claims; it checks the fusion did not get worse)
+  ...(process.argv.includes("--hybrid") ? [{ name: `legal-${targetArg} hybrid (onnx fixture)`, strategy: "legal", targetChars: targetArg, mode: "hybrid", onnx: true, ...twoPass } as const] : []),
+];
 const setups: Setup[] = quick
-  ? [
-      { name: `legal-${targetArg} lexical`, strategy: "legal", targetChars: targetArg, mode: "lexical" },
-      // --hybrid: the hybrid path (the ONNX fixture is too weak for quality claims; it checks the fusion did not get worse)
-      ...(process.argv.includes("--hybrid") ? [{ name: `legal-${targetArg} hybrid (onnx fixture)`, strategy: "legal", targetChars: targetArg, mode: "hybrid", onnx: true } as const] : []),
-    ]
+  ? process.argv.includes("--compare-named")
+    ? quickSetups.flatMap((s) => [s, { ...s, name: `${s.name}, two passes always (namedDocumentSearch off)`, named: false }])
+    : quickSetups
   : group === "more"
     ? [
         { name: "sentence-600 lexical", strategy: "sentence", targetChars: 600, mode: "lexical" },
@@ -103,9 +162,9 @@ const cache = new Map<string, RagEngine>();
 /** The index folders made for the setups, removed once their engines are disposed. */
 const indexDirs: string[] = [];
 let embedder: OnnxEmbedder | undefined;
-const results: { setup: Setup; scores: Scores; ingestMs: number; queryMs: number }[] = [];
+const results: { setup: Setup; scores: Scores; ingestMs: number; queryMs: number; byFold: Map<number, { p1: number; r8: number; n: number; docs: Set<string> }> }[] = [];
 for (const setup of setups) {
-  const key = `${setup.strategy}-${setup.targetChars}-${setup.onnx ? "onnx" : "lex"}${setup.sealed ? "-sealed" : ""}`;
+  const key = `${setup.strategy}-${setup.targetChars}-${setup.onnx ? "onnx" : "lex"}${setup.sealed ? "-sealed" : ""}${setup.named === false ? "-twopass" : ""}`;
   let rag = cache.get(key);
   let ingestMs = 0;
   if (!rag) {
@@ -118,10 +177,13 @@ for (const setup of setups) {
       chunking: { strategy: setup.strategy, targetChars: setup.targetChars },
       ...(setup.onnx && embedder ? { embedder } : {}),
       ...(setup.sealed ? { cipher: new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) } : {}),
+      ...(setup.named === false ? { namedDocumentSearch: false } : {}),
     });
     const t0 = performance.now();
     await rag.ingest(["corpus"], { matter: "lbr" });
     ingestMs = performance.now() - t0;
+    // Builds the document resolver named-document searches use, as a running engine has it (searches take two passes until then).
+    await rag.resolveDocuments([rag.documents()[0]!.id]);
     cache.set(key, rag);
   }
   const fileOf = new Map(rag.documents().map((d) => [d.id, path.relative(path.join(dataDir, "corpus"), d.source)]));
@@ -130,6 +192,7 @@ for (const setup of setups) {
   // Two queries in flight: LanceDB searches run on its native thread pool.
   const engine = rag;
   const allHits = new Array<{ file: string; start: number; end: number }[]>(queries.length);
+  const rankings = new Array<Ranking>(queries.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: 2 }, async () => {
@@ -138,11 +201,23 @@ for (const setup of setups) {
         const q = queries[i]!;
         const found = await engine.search(q.query, { k: searchK, mode: setup.mode, ...(setup.boost === undefined ? {} : { documentBoost: setup.boost }) });
         allHits[i] = found.map((h) => ({ file: fileOf.get(h.documentId)!, start: h.start, end: h.end }));
+        rankings[i] = rankingOf(found);
       }
     }),
   );
+  const byFold = new Map<number, { p1: number; r8: number; n: number; docs: Set<string> }>();
   for (const [qi, q] of queries.entries()) {
     const hits = allHits[qi]!;
+    if (folds > 0) {
+      const file = q.answers[0]!.file;
+      const fold = foldOf(file);
+      const f = byFold.get(fold) ?? { p1: 0, r8: 0, n: 0, docs: new Set<string>() };
+      f.n++;
+      f.docs.add(file);
+      f.p1 += score(hits.slice(0, 1), q.answers).p;
+      f.r8 += score(hits.slice(0, 8), q.answers).r;
+      byFold.set(fold, f);
+    }
     for (const bucket of [scores[q.source], scores.all]) {
       bucket.n++;
       KS.forEach((k, i) => {
@@ -157,17 +232,22 @@ for (const setup of setups) {
     b.p = b.p.map((x) => x / b.n);
     b.r = b.r.map((x) => x / b.n);
   }
-  results.push({ setup, scores, ingestMs, queryMs });
+  results.push({ setup, scores, ingestMs, queryMs, byFold });
+  if (fingerprint && results.length === 1) compareRanking(fingerprint, rankings);
 }
 
 console.log(`LegalBench-RAG-style retrieval, public split: ${queries.length} queries (CUAD ${queries.filter((q) => q.source === "cuad").length}, ContractNLI ${queries.filter((q) => q.source === "contractnli").length}), 60 documents, 2.18M chars`);
 console.log("Published (LegalBench-RAG, 714 docs / 79.7M chars, RCTS + text-embedding-3-large): recall@64 CUAD 74.7%, ContractNLI 61.7%; precision@1 overall (4 subsets) 6.4%\n");
-for (const { setup, scores, ingestMs, queryMs } of results) {
+for (const { setup, scores, ingestMs, queryMs, byFold } of results) {
   console.log(`== ${setup.name}${ingestMs ? `  (ingest ${(ingestMs / 1000).toFixed(1)} s` : "  ("}${ingestMs ? ", " : ""}${(queryMs / queries.length).toFixed(1)} ms/query at 2 in flight)`);
   console.log(`   subset        ${KS.map((k) => `   @${k}`.padStart(6)).join(" ")}`);
   for (const subset of ["cuad", "contractnli", "all"] as const) {
     console.log(`   ${subset.padEnd(11)} P ${scores[subset].p.map(pct).join(" ")}`);
     console.log(`   ${"".padEnd(11)} R ${scores[subset].r.map(pct).join(" ")}`);
+  }
+  if (folds > 0) {
+    const line = [...byFold.entries()].sort((a, b) => a[0] - b[0]).map(([f, x]) => `fold ${f} (${x.docs.size} docs, ${x.n} q) P@1 ${pct(x.p1 / x.n).trim()} R@8 ${pct(x.r8 / x.n).trim()}`);
+    console.log(`   by document fold: ${line.join(" | ")}`);
   }
 }
 const best = results[0]!.scores;

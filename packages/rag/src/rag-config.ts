@@ -35,6 +35,13 @@ export const ragConfigSchema = z.object({
   vectorIndexThreshold: z.number().int().min(256).default(50_000),
   /** Document-aware ranking: weight of a chunk's best-matching document in its score (0 disables). */
   documentBoost: z.number().min(0).max(10).default(1),
+  /**
+   * A lexical search whose words clearly name one document (the resolver the answers use: its title,
+   * parties or file name) ranks that document's passages by the remaining words in one store query,
+   * instead of a first query over every passage to find the document and a second inside it.
+   * Off: always the two queries.
+   */
+  namedDocumentSearch: z.boolean().default(true),
   scrubPolicy: z.string().min(1).optional(),
   /**
    * How long a write (an ingest, a delete) waits while another process writes to the same index,

@@ -151,6 +151,12 @@ export class RagEngine implements Retriever {
   readonly #logger: Logger;
   readonly #ranker = new SentenceRanker();
   #resolver: { key: string; resolver: DocumentResolver } | undefined;
+  /** The resolver being built, and for which set of documents. */
+  #resolverBuild: { key: string; done: Promise<DocumentResolver> } | undefined;
+  /** How long the last resolver build took and when it ended (background builds are spaced by it). */
+  #lastResolverBuild: { ms: number; endedAt: number } | undefined;
+  /** The documents the last search's matters could see, as of its index version (keyed once per version). */
+  #searchScope: { version: string; matters: string; docs: DocumentRecord[]; key: string } | undefined;
   #disposed = false;
 
   /** Progress of every ingest run (ids and counts, never document text). */
@@ -367,22 +373,45 @@ export class RagEngine implements Retriever {
     }
   }
 
+  /** The documents `matters` may see and the key of that set (ids and versions). */
+  #resolverScope(matters: readonly string[] | undefined): { docs: DocumentRecord[]; key: string } {
+    const docs = this.documents().filter((d) => !matters || matters.includes(d.matter));
+    return { docs, key: docs.map((d) => `${d.id}@${d.version}`).sort().join(",") };
+  }
+
   /**
    * The resolver over the documents `matters` may see, rebuilt only when those documents change
-   * (it reads each document's opening once).
+   * (it reads each document's text once).
    */
   async #documentResolver(matters: readonly string[] | undefined): Promise<{ resolver: DocumentResolver; docs: DocumentRecord[] }> {
-    const docs = this.documents().filter((d) => !matters || matters.includes(d.matter));
-    const key = docs.map((d) => `${d.id}@${d.version}`).sort().join(",");
-    if (this.#resolver?.key !== key) {
-      const profiles = [];
-      for (const d of docs) {
-        const text = (await this.#index.documentText(d.id))?.text ?? "";
-        profiles.push({ id: d.id, title: d.title, source: d.source, parties: d.parties, text });
+    const { docs, key } = this.#resolverScope(matters);
+    if (this.#resolver?.key === key) return { resolver: this.#resolver.resolver, docs };
+    return { resolver: await this.#buildResolver(key, docs), docs };
+  }
+
+  /** Builds the resolver of `docs` (one build at a time per set: callers asking for the same set share it) and keeps it. */
+  #buildResolver(key: string, docs: readonly DocumentRecord[]): Promise<DocumentResolver> {
+    if (this.#resolverBuild?.key === key) return this.#resolverBuild.done;
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const texts = this.#index.documentTexts(docs.map((d) => d.id));
+    const profiles = async function* () {
+      for await (const { id, text } of texts) {
+        const d = byId.get(id)!;
+        yield { id, title: d.title, source: d.source, parties: d.parties, text };
       }
-      this.#resolver = { key, resolver: new DocumentResolver(profiles) };
-    }
-    return { resolver: this.#resolver.resolver, docs };
+    };
+    const started = performance.now();
+    const build = { key, done: DocumentResolver.build(profiles()) };
+    this.#resolverBuild = build;
+    const settle = (): void => {
+      if (this.#resolverBuild === build) this.#resolverBuild = undefined;
+      this.#lastResolverBuild = { ms: performance.now() - started, endedAt: performance.now() };
+    };
+    build.done.then((resolver) => {
+      settle();
+      this.#resolver = { key, resolver };
+    }, settle);
+    return build.done;
   }
 
   /**
@@ -450,11 +479,13 @@ export class RagEngine implements Retriever {
     const reranker = options.rerank === null ? undefined : (options.rerank ?? this.#reranker);
     const boost = options.documentBoost ?? this.config.documentBoost;
     if (typeof boost !== "number" || !(boost >= 0 && boost <= 10)) throw new InvalidArgumentError("documentBoost", boost, "a number from 0 to 10");
-    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, ...(options.signal ? { signal: options.signal } : {}) });
+    // Named-document search once its resolver is built; the results depend on which, so the cache key says.
+    const resolver = mode !== "vector" && boost > 0 && this.config.namedDocumentSearch ? this.#readyResolver(version, matters) : undefined;
+    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, resolver, ...(options.signal ? { signal: options.signal } : {}) });
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit (here or in another process) invalidates them.
     if (reranker) return rank();
-    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null }] };
+    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named: resolver !== undefined }] };
     // With per-document keys, each cached hit's text is sealed under its document's key (shredded with it).
     if (!this.#sealedHits) return this.#cache.getOrCompute(key, rank);
     return (await this.#cache.getOrCompute<SearchHit[] | undefined>(key, rank, { codec: this.#sealedHits })) ?? rank();
@@ -463,7 +494,7 @@ export class RagEngine implements Retriever {
   /** Ranks the passages of the permitted matters for a validated query and loads the kept ones. */
   async #rank(
     query: string,
-    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; signal?: AbortSignal },
+    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; resolver: DocumentResolver | undefined; signal?: AbortSignal },
   ): Promise<SearchHit[]> {
     const { k, mode, filter, matters, reranker, boost } = o;
     // Candidates per pass. Each LanceDB search costs more per row it hands back, and at k = 8 the
@@ -475,7 +506,7 @@ export class RagEngine implements Retriever {
       const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
       return documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost);
     };
-    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, fetch, filter, boost)] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
+    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, { fetch, filter, boost, k: reranker ? fetch : k, resolver: o.resolver })] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
     const fused =
       lists.length === 1
         ? lists[0]!
@@ -500,9 +531,16 @@ export class RagEngine implements Retriever {
    * when some query words only name those documents (their title, parties or file name), a
    * second pass ranks the passages inside them by the remaining words, the topic. Without it,
    * the preamble and signature block, which repeat the parties' names, would win every query
-   * that names a contract.
+   * that names a contract. When the words clearly name one document (`namedDocumentSearch`),
+   * the first pass is skipped: see `#namedDocumentPass`.
    */
-  async #lexical(query: string, fetch: number, filter: StoreFilter, boost: number): Promise<{ item: StoreHit; score: number }[]> {
+  async #lexical(
+    query: string,
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; resolver: DocumentResolver | undefined },
+  ): Promise<{ item: StoreHit; score: number }[]> {
+    const { fetch, filter, boost } = o;
+    const named = o.resolver ? await this.#namedDocumentPass(query, { ...o, resolver: o.resolver }) : undefined;
+    if (named) return named;
     const first = await this.#index.lexical(query, fetch, filter);
     const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
     if (boost <= 0 || first.length === 0) return ranked;
@@ -514,15 +552,8 @@ export class RagEngine implements Retriever {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([id]) => id);
-    const naming = new Set(
-      docs.flatMap((id) => {
-        const d = this.#index.document(id);
-        return d ? queryTerms(`${d.parties.join(" ")} ${path.basename(d.source).replace(/[_.-]+/g, " ")}`).map(stem) : [];
-      }),
-    );
-    const terms = queryTerms(query);
-    const topic = terms.filter((t) => !naming.has(stem(t)));
-    if (topic.length === 0 || topic.length === terms.length) return ranked;
+    const topic = this.#topicTerms(query, docs);
+    if (!topic) return ranked;
     const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs });
     const secondTop = second[0]?.score || 1;
     const combined = new Map<string, { item: StoreHit; score: number }>();
@@ -532,6 +563,61 @@ export class RagEngine implements Retriever {
       combined.set(h.chunk.id, { item: h, score: prior + h.score / secondTop });
     }
     return [...combined.values()].sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The query's topic: its words less those that only name `documentIds` (their parties and file
+   * name). Undefined when no word names them, or every word does (there is no topic to rank by).
+   */
+  #topicTerms(query: string, documentIds: readonly string[]): string[] | undefined {
+    const naming = new Set(
+      documentIds.flatMap((id) => {
+        const d = this.#index.document(id);
+        return d ? queryTerms(`${d.parties.join(" ")} ${path.basename(d.source).replace(/[_.-]+/g, " ")}`).map(stem) : [];
+      }),
+    );
+    const terms = queryTerms(query);
+    const topic = terms.filter((t) => !naming.has(stem(t)));
+    return topic.length === 0 || topic.length === terms.length ? undefined : topic;
+  }
+
+  /**
+   * One store query instead of two when the words clearly name one document (the resolver and
+   * thresholds `answer` scopes with): its passages, ranked by the topic words, each scored as a
+   * second-pass hit of a best document (boost + its normalised BM25). Undefined (the two passes
+   * run) when no one document is named, the filter excludes it, the words hold no topic beside
+   * its name, or it has fewer than `k` passages with the topic.
+   */
+  async #namedDocumentPass(
+    query: string,
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; resolver: DocumentResolver },
+  ): Promise<{ item: StoreHit; score: number }[] | undefined> {
+    const named = o.resolver.named(query, this.#ranker.weights.resolver)?.documentId;
+    if (!named || (o.filter.documentIds && !o.filter.documentIds.includes(named))) return undefined;
+    const topic = this.#topicTerms(query, [named]);
+    if (!topic) return undefined;
+    const hits = await this.#index.lexical(topic.join(" "), o.fetch, { ...o.filter, documentIds: [named] });
+    if (hits.length < o.k) return undefined;
+    const top = hits[0]!.score || 1;
+    return hits.map((h) => ({ item: h, score: o.boost + h.score / top }));
+  }
+
+  /**
+   * The resolver `#namedDocumentPass` names documents with, when it is built for the documents
+   * `matters` may see as of index `version`. Else undefined, and it is built in the background (a
+   * few documents at a time, the event loop served between them): searches meanwhile take the two
+   * passes, rather than wait for every text of the index to be read after each commit.
+   */
+  #readyResolver(version: string, matters: readonly string[] | undefined): DocumentResolver | undefined {
+    const scope = matters ? JSON.stringify(matters) : "*";
+    if (this.#searchScope?.version !== version || this.#searchScope.matters !== scope) this.#searchScope = { version, matters: scope, ...this.#resolverScope(matters) };
+    const { key, docs } = this.#searchScope;
+    if (this.#resolver?.key === key) return this.#resolver.resolver;
+    // While commits keep coming (a long ingest beside searches), background builds take at most a fifth of the time.
+    const last = this.#lastResolverBuild;
+    if (!this.#resolverBuild && last && performance.now() - last.endedAt < 4 * last.ms) return undefined;
+    this.#buildResolver(key, docs).catch((error: unknown) => this.#logger.warn({ error: error instanceof Error ? error.message : String(error) }, "could not build the document resolver; searches take two passes"));
+    return undefined;
   }
 
   #toHit(hit: StoreHit, score: number, terms: readonly string[]): SearchHit {
@@ -672,6 +758,7 @@ export class RagEngine implements Retriever {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#pipeline.dispose();
+    await this.#resolverBuild?.done.catch(() => undefined);
     await this.#ocr?.dispose();
     await this.#index.dispose();
     await this.#ownCache?.dispose();

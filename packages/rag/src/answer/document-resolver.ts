@@ -59,6 +59,32 @@ const HEAD_WEIGHT = 0.6;
 /** The opening that names the document and its parties. */
 const HEAD_CHARS = 1500;
 
+/** What the documents are named by, gathered one document at a time. */
+class NamingTally {
+  /** Naming word -> the documents it names, with its weight there (names 1, opening only 0.6). */
+  readonly postings = new Map<string, { id: string; weight: number }[]>();
+  readonly df = new Map<string, number>();
+  count = 0;
+
+  add(d: DocumentProfileInput): void {
+    const file = path.basename(d.source).replace(/\.[a-z0-9]{1,5}$/i, "");
+    const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${file.replace(/[_.-]+/g, " ")}`));
+    const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)));
+    const post = (w: string, weight: number): void => {
+      const list = this.postings.get(w);
+      if (list) list.push({ id: d.id, weight });
+      else this.postings.set(w, [{ id: d.id, weight }]);
+    };
+    for (const w of names) post(w, NAME_WEIGHT);
+    for (const w of head) if (!names.has(w)) post(w, HEAD_WEIGHT);
+    for (const w of new Set([...names, ...nameWords(d.text)])) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+    this.count++;
+  }
+}
+
+/** Documents a resolver reads between two yields to the event loop when built with `build`. */
+const DOCUMENTS_PER_SLICE = 16;
+
 /**
  * Finds the document a question names ("the Supply Agreement between Florida Chemical and
  * Flotek", "ResConnect's NDA", a file name). A word counts by its rarity across the documents
@@ -67,46 +93,53 @@ const HEAD_CHARS = 1500;
  * decide little.
  */
 export class DocumentResolver {
-  readonly #names: Map<string, Set<string>>;
-  readonly #heads: Map<string, Set<string>>;
+  /** Naming word -> the documents it names and its weight there. */
+  readonly #postings: Map<string, { id: string; weight: number }[]>;
   readonly #idf: Map<string, number>;
+  readonly #size: number;
 
-  constructor(documents: readonly DocumentProfileInput[]) {
-    this.#names = new Map();
-    this.#heads = new Map();
-    const df = new Map<string, number>();
-    for (const d of documents) {
-      const file = path.basename(d.source).replace(/\.[a-z0-9]{1,5}$/i, "");
-      const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${file.replace(/[_.-]+/g, " ")}`));
-      const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)));
-      this.#names.set(d.id, names);
-      this.#heads.set(d.id, head);
-      for (const w of new Set([...names, ...nameWords(d.text)])) df.set(w, (df.get(w) ?? 0) + 1);
+  constructor(documents: readonly DocumentProfileInput[] | NamingTally) {
+    let tally: NamingTally;
+    if (documents instanceof NamingTally) tally = documents;
+    else {
+      tally = new NamingTally();
+      for (const d of documents) tally.add(d);
     }
-    const n = documents.length;
+    this.#postings = tally.postings;
+    this.#size = tally.count;
+    const n = tally.count;
     const rarest = Math.log((n + 1) / 1.5);
-    this.#idf = new Map([...df].map(([w, f]) => [w, Math.log((n + 1) / (f + 0.5)) / rarest]));
+    this.#idf = new Map([...tally.df].map(([w, f]) => [w, Math.log((n + 1) / (f + 0.5)) / rarest]));
+  }
+
+  /**
+   * The same resolver as `new DocumentResolver(documents)`, built a few documents at a time with the
+   * event loop served in between (reading every text of a large index takes seconds).
+   */
+  static async build(documents: AsyncIterable<DocumentProfileInput> | Iterable<DocumentProfileInput>): Promise<DocumentResolver> {
+    const tally = new NamingTally();
+    for await (const d of documents) {
+      tally.add(d);
+      if (tally.count % DOCUMENTS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return new DocumentResolver(tally);
   }
 
   get size(): number {
-    return this.#names.size;
+    return this.#size;
   }
 
   /** Every document sharing a naming word with `reference`, best first. */
   rank(reference: string): DocumentMatch[] {
     const words = [...new Set(nameWords(reference))];
-    const out: DocumentMatch[] = [];
-    for (const [id, names] of this.#names) {
-      const head = this.#heads.get(id)!;
-      let score = 0;
-      for (const w of words) {
-        const idf = this.#idf.get(w);
-        if (idf === undefined || idf <= 0) continue;
-        if (names.has(w)) score += NAME_WEIGHT * idf;
-        else if (head.has(w)) score += HEAD_WEIGHT * idf;
-      }
-      if (score > 0) out.push({ documentId: id, score });
+    const scores = new Map<string, number>();
+    for (const w of words) {
+      const idf = this.#idf.get(w);
+      if (idf === undefined || idf <= 0) continue;
+      for (const p of this.#postings.get(w) ?? []) scores.set(p.id, (scores.get(p.id) ?? 0) + p.weight * idf);
     }
+    const out: DocumentMatch[] = [];
+    for (const [documentId, score] of scores) if (score > 0) out.push({ documentId, score });
     return out.sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId));
   }
 

@@ -493,6 +493,15 @@ export class LanceIndex {
     return row ? { text: this.#fields.open(row.text, id), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
   }
 
+  /** The extracted texts of committed documents, one store query per `batch` of them (a document gone meanwhile is skipped). */
+  async *documentTexts(ids: readonly string[], batch = 64): AsyncGenerator<{ id: string; text: string }> {
+    this.#check();
+    for (let i = 0; i < ids.length; i += batch) {
+      const rows = await this.#documents.query().where(inList("id", ids.slice(i, i + batch))).select(["id", "text"]).toArray();
+      for (const row of rows as { id: unknown; text: unknown }[]) yield { id: String(row.id), text: this.#fields.open(row.text, String(row.id)) };
+    }
+  }
+
   /**
    * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
    * whole batch, in one LanceDB commit. Until step 2 they are invisible to search. BM25 indexes

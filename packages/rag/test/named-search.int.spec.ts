@@ -1,0 +1,124 @@
+// A lexical search whose words clearly name one document takes one store query inside it
+// (namedDocumentSearch) instead of a query over every passage and a second inside the documents
+// found; it falls back to the two queries whenever the one cannot answer alone. Real LanceDB.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { RagEngine } from "../src/rag-engine";
+import { LanceIndex } from "../src/store/lance-index";
+import { tempDir } from "./support/temp-dir";
+
+const filler = (topic: string): string =>
+  Array.from({ length: 10 }, (_, i) => `ARTICLE ${i + 1} GENERAL\n${i + 1}.1 The parties shall cooperate in good faith on ${topic} item ${i} and keep records of the work performed.`).join("\n\n");
+
+const SUPPLY = `SUPPLY AGREEMENT
+
+This Supply Agreement is made between Orion Widgets Inc. ("Supplier"), and Helix Foods Ltd. ("Buyer").
+
+${filler("supply")}
+
+ARTICLE 11 GOVERNING LAW
+11.1 This Agreement is governed by the laws of England and Wales.
+
+IN WITNESS WHEREOF the parties have signed.
+Orion Widgets Inc. By: ____
+Helix Foods Ltd. By: ____`;
+
+const LEASE = `LEASE AGREEMENT
+
+This Lease is made between Zephyr Estates LLC ("Landlord"), and Quill Retail Corp. ("Tenant").
+
+${filler("premises")}
+
+ARTICLE 11 GOVERNING LAW
+11.1 This Lease is governed by the laws of the State of Delaware.`;
+
+const QUERY = "Consider the Supply Agreement between Orion Widgets Inc. and Helix Foods Ltd.; which law governs this contract?";
+
+describe("namedDocumentSearch (real LanceDB)", () => {
+  const root = tempDir("rag-named-");
+  const corpus = path.join(root, "contracts");
+  let rag: RagEngine;
+  let twoPass: RagEngine;
+  let storeQueries: ReturnType<typeof jest.spyOn>;
+
+  beforeAll(async () => {
+    fs.mkdirSync(corpus, { recursive: true });
+    fs.writeFileSync(path.join(corpus, "orion-supply.txt"), SUPPLY);
+    fs.writeFileSync(path.join(corpus, "zephyr-lease.txt"), LEASE);
+    rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    await rag.ingest([corpus], { matter: "m" });
+    twoPass = await RagEngine.open({ dir: path.join(root, "index"), root, namedDocumentSearch: false, engineCache: { memoryMb: 0, diskMb: 0 } });
+    // Counts the store's BM25 queries; each call goes through to LanceDB.
+    storeQueries = jest.spyOn(LanceIndex.prototype, "lexical");
+  });
+
+  it("takes the two passes, with their ranking, until the resolver is built, and builds it in the background", async () => {
+    storeQueries.mockClear();
+    const first = await rag.search(QUERY, { k: 3 });
+    expect(storeQueries).toHaveBeenCalledTimes(2);
+    expect(first.map((h) => h.chunkId)).toEqual((await twoPass.search(QUERY, { k: 3 })).map((h) => h.chunkId));
+    // resolveDocuments waits for the same build (the background one the search started).
+    await rag.resolveDocuments(["Orion"]);
+  });
+  afterAll(async () => {
+    storeQueries.mockRestore();
+    await twoPass.dispose();
+    await rag.dispose();
+  });
+
+  const idOf = (file: string): string => rag.documents().find((d) => d.source.endsWith(file))!.id;
+
+  it("ranks the named document's clause on the topic first, in one store query", async () => {
+    storeQueries.mockClear();
+    const hits = await rag.search(QUERY, { k: 3 });
+    expect(storeQueries).toHaveBeenCalledTimes(1);
+    expect(hits[0]?.text).toContain("laws of England and Wales");
+    expect(hits.every((h) => h.documentId === idOf("orion-supply.txt"))).toBe(true);
+    // The two queries rank the same clause first.
+    storeQueries.mockClear();
+    const [top] = await twoPass.search(QUERY, { k: 3 });
+    expect(storeQueries).toHaveBeenCalledTimes(2);
+    expect(top?.chunkId).toBe(hits[0]?.chunkId);
+  });
+
+  it("runs the two queries when the filter leaves the named document out", async () => {
+    storeQueries.mockClear();
+    const hits = await rag.search(QUERY, { k: 3, filter: { documentIds: [idOf("zephyr-lease.txt")] } });
+    expect(storeQueries.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => h.documentId === idOf("zephyr-lease.txt"))).toBe(true);
+  });
+
+  it("falls back to the two queries when the named document holds fewer than k passages on the topic", async () => {
+    storeQueries.mockClear();
+    const hits = await rag.search(QUERY, { k: 40 });
+    expect(storeQueries.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(hits.some((h) => h.documentId === idOf("zephyr-lease.txt"))).toBe(true);
+    expect(hits[0]?.documentId).toBe(idOf("orion-supply.txt"));
+  });
+
+  it("searches every passage once when the words name no document", async () => {
+    storeQueries.mockClear();
+    const hits = await rag.search("governing law", { k: 4 });
+    expect(storeQueries).toHaveBeenCalledTimes(1);
+    expect(new Set(hits.map((h) => h.documentId)).size).toBe(2);
+  });
+
+  it("sees a document committed after the first search (the resolver follows the index version)", async () => {
+    const more = path.join(root, "more");
+    fs.mkdirSync(more);
+    fs.writeFileSync(path.join(more, "vesper-licence.txt"), SUPPLY.replaceAll("Orion Widgets Inc.", "Vesper Optics GmbH").replaceAll("England and Wales", "Germany"));
+    await rag.ingest([more], { matter: "m" });
+    const vesper = QUERY.replaceAll("Orion Widgets Inc.", "Vesper Optics GmbH");
+    storeQueries.mockClear();
+    await rag.search(vesper, { k: 4 }); // the resolver of the new set of documents is not built yet
+    expect(storeQueries).toHaveBeenCalledTimes(2);
+    await rag.resolveDocuments(["Vesper"]);
+    storeQueries.mockClear();
+    const [top] = await rag.search(vesper, { k: 3 });
+    expect(storeQueries).toHaveBeenCalledTimes(1);
+    expect(top?.documentId).toBe(idOf("vesper-licence.txt"));
+    expect(top?.text).toContain("laws of Germany");
+  });
+});
