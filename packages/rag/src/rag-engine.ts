@@ -394,8 +394,11 @@ export class RagEngine implements Retriever {
     if (this.#resolverBuild?.key === key) return this.#resolverBuild.done;
     const byId = new Map(docs.map((d) => [d.id, d]));
     const texts = this.#index.documentTexts(docs.map((d) => d.id));
+    const disposed = (): boolean => this.#disposed;
+    // Disposing stops a build between two store reads (a one-shot `bear search` must not read every text on its way out).
     const profiles = async function* () {
       for await (const { id, text } of texts) {
+        if (disposed()) return;
         const d = byId.get(id)!;
         yield { id, title: d.title, source: d.source, parties: d.parties, text };
       }

@@ -122,3 +122,48 @@ describe("namedDocumentSearch (real LanceDB)", () => {
     expect(top?.text).toContain("laws of Germany");
   });
 });
+
+describe("the resolver's background build", () => {
+  const root = tempDir("rag-named-dispose-");
+
+  it("stops when the engine is disposed (a one-shot search does not read every text on its way out)", async () => {
+    const corpus = path.join(root, "contracts");
+    fs.mkdirSync(corpus, { recursive: true });
+    // More documents than one store read of texts holds (64).
+    for (let i = 0; i < 80; i++) fs.writeFileSync(path.join(corpus, `lease-${i}.txt`), LEASE.replaceAll("Zephyr", `Zephyr${i}`));
+    const dir = path.join(root, "index");
+    const writer = await RagEngine.open({ dir, root });
+    await writer.ingest([corpus], { matter: "m" });
+    await writer.dispose();
+    let read = 0;
+    // The store's texts as they are, except that the first build holds after its first text until the test lets it go on.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = LanceIndex.prototype.documentTexts;
+    const texts = jest.spyOn(LanceIndex.prototype, "documentTexts").mockImplementation(async function* (this: LanceIndex, ...args: Parameters<typeof original>) {
+      for await (const t of original.apply(this, args)) {
+        read++;
+        yield t;
+        if (read === 1) await gate;
+      }
+    });
+    try {
+      const rag = await RagEngine.open({ dir, root });
+      await rag.search("Zephyr7 Estates governing law", { k: 3 }); // starts the build
+      const closing = rag.dispose();
+      release();
+      await closing;
+      expect(texts).toHaveBeenCalledTimes(1);
+      expect(read).toBeGreaterThan(0);
+      expect(read).toBeLessThanOrEqual(2);
+      // An engine that is not disposed reads them all.
+      read = 0;
+      const kept = await RagEngine.open({ dir, root });
+      await kept.resolveDocuments(["Zephyr7"]);
+      expect(read).toBe(80);
+      await kept.dispose();
+    } finally {
+      texts.mockRestore();
+    }
+  });
+});
