@@ -14,6 +14,12 @@ export interface Clause {
 }
 
 const NUMBERED = /^(?:(?:section|article|clause)\s+)?((?:\d{1,3}(?:\.\d{1,3})*)|[IVXL]{1,6})\.?(?:\s+|$)/i;
+/**
+ * A bare number alone on its line and followed by a blank line ("1⏎⏎Source: …"): the page number of text
+ * taken from a PDF, not a clause number. A numbered heading on its own line is followed by its title line
+ * ("12⏎Governing Law") or written with a dot ("12.⏎⏎Governing Law").
+ */
+const PAGE_NUMBER = /^\d{1,4}[ \t]*\r?\n[ \t]*\r?\n\s*/;
 const HEADING = /^((?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)(?:[ \t]+(?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)){0,7})\s*[.:]\s/;
 
 /**
@@ -43,6 +49,13 @@ function paragraphEnds(text: string): ((sentenceEnd: number) => boolean) | undef
   };
 }
 
+/** The clause number a sentence opens with, read after a page number ("4⏎⏎ARTICLE II …" is article II), and the text after it. */
+function opening(sentence: string): { numbered?: RegExpExecArray; rest: string } {
+  const afterPage = sentence.slice(PAGE_NUMBER.exec(sentence)?.[0].length ?? 0);
+  const numbered = NUMBERED.exec(afterPage);
+  return numbered ? { numbered, rest: afterPage.slice(numbered[0].length) } : { rest: afterPage };
+}
+
 /**
  * Splits a contract into clauses: a new clause starts at each numbered section ("12.3", "ARTICLE IV",
  * "Section 5") or blank-line paragraph — in hard-wrapped text without blank lines, at a short line that
@@ -56,7 +69,7 @@ export function segmentClauses(text: string): Clause[] {
   let groupStart = 0;
   for (const sentence of sentences) {
     const gap = text.slice(prevEnd, sentence.start);
-    const startsSection = NUMBERED.test(sentence.quote) || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd - groupStart >= MIN_WRAPPED_CLAUSE_CHARS && endsParagraph(prevEnd));
+    const startsSection = opening(sentence.quote).numbered !== undefined || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd - groupStart >= MIN_WRAPPED_CLAUSE_CHARS && endsParagraph(prevEnd));
     if (startsSection) {
       groups.push([sentence]);
       groupStart = sentence.start;
@@ -67,9 +80,8 @@ export function segmentClauses(text: string): Clause[] {
   return groups.map((group, index) => {
     const first = group[0]!;
     const span = spanOf(text, first.start, group[group.length - 1]!.end);
-    const numbered = NUMBERED.exec(first.quote);
-    const afterNumber = numbered ? first.quote.slice(numbered[0].length) : first.quote;
-    const heading = HEADING.exec(afterNumber + " ")?.[1];
+    const { numbered, rest } = opening(first.quote);
+    const heading = HEADING.exec(rest + " ")?.[1];
     return {
       index,
       ...(numbered?.[1] && /\d|^[IVXL]+$/.test(numbered[1]) ? { number: numbered[1] } : {}),

@@ -42,6 +42,50 @@ describe("segmentClauses", () => {
   });
 });
 
+describe("segmentClauses and page numbers", () => {
+  it("reads a bare number alone on its line before a blank line as a page number, not a clause number", () => {
+    const text = "2.1 Delivery. The Supplier shall deliver the goods.\n\n1\n\nSource: ACME CORP, 10-K, 3/1/2019\n\n2.2 Payment. The buyer pays within 30 days.";
+    const clauses = segmentClauses(text);
+    expect(clauses.map((c) => c.number)).toEqual(["2.1", undefined, "2.2"]);
+    expect(clauses[1]!.span.quote.startsWith("1\n\nSource")).toBe(true);
+  });
+
+  it("keeps a number on its own line before its title line, or written with a dot, as the clause number", () => {
+    expect(segmentClauses("12\nGoverning Law\nThis Agreement is governed by the laws of New York.")[0]!.number).toBe("12");
+    const dotted = segmentClauses("12.\n\nGoverning Law. This Agreement is governed by the laws of New York.")[0]!;
+    expect([dotted.number, dotted.heading]).toEqual(["12", "Governing Law"]);
+    expect(segmentClauses("ARTICLE 5\n\nTERM AND TERMINATION")[0]!.number).toBe("5");
+  });
+
+  it("numbers no clause after a page number and leaves the other clauses' numbers as they were, for any page and footer", () => {
+    const contract = servicesAgreement();
+    const numbers = segmentClauses(contract).map((c) => c.number);
+    const breaks = [...contract.matchAll(/\n\n/g)].map((m) => m.index);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 1, max: 999 }), fc.constantFrom("Source: ACME CORP, 10-K, 3/1/2019", "Confidential", "Page footer. Not a clause.", "CONFIDENTIAL TREATMENT REQUESTED"), (k, page, footer) => {
+        const at = breaks[k]!;
+        const clauses = segmentClauses(`${contract.slice(0, at)}\n\n${page}\n\n${footer}${contract.slice(at)}`);
+        const paged = clauses.find((c) => c.span.quote.startsWith(`${page}\n`));
+        expect(paged?.number).toBeUndefined();
+        expect(clauses.filter((c) => c !== paged).map((c) => c.number)).toEqual(numbers);
+      }),
+    );
+  });
+
+  it("reads the clause number after a page number, for any page before any clause", () => {
+    const contract = servicesAgreement();
+    const numbers = segmentClauses(contract).map((c) => c.number);
+    const breaks = [...contract.matchAll(/\n\n/g)].map((m) => m.index);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 1, max: 999 }), (k, page) => {
+        const at = breaks[k]!;
+        expect(segmentClauses(`${contract.slice(0, at)}\n\n${page}${contract.slice(at)}`).map((c) => c.number)).toEqual(numbers);
+      }),
+    );
+    expect(segmentClauses("4\n\n   ARTICLE II RETENTION OF THE CONTRACTOR\n\nThe Company retains the Contractor.")[0]!.number).toBe("II");
+  });
+});
+
 describe("segmentClauses on hard-wrapped text (as taken from a PDF, no blank lines)", () => {
   // Paragraphs of full-width lines; each ends with a short line that ends a sentence.
   const filler = "The provider shall operate, maintain and support the computer systems, software and"; // a full line
