@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import { SyncRedactor } from "redact-pii";
 import { collectFindings, finishFindings, PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
+import type { PiiScanTaskOptions } from "../src/pii/scan-task";
 import type { PiiFinding } from "../src/pii/pii-types";
 import { planLanes } from "../src/pii/scan-lanes";
 import { PiiScanPool } from "../src/pii/scan-pool";
@@ -96,7 +97,7 @@ async function best(runs: number, run: () => Run | Promise<Run>): Promise<Run> {
 }
 
 /** Start-up of a pool thread (worker, word lists, name model) and the cost of one small scan on a warm one. */
-async function startup(scanner: PiiScannerOptions): Promise<string> {
+async function startup(scanner: PiiScanTaskOptions): Promise<string> {
   const small = contracts.find((c) => c.length < 20_000) ?? "Call Ann at 415-555-0134.";
   await using pool = new PiiScanPool({ threads: 1, scanner, workerUrl });
   let t0 = performance.now();

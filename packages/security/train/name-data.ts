@@ -53,11 +53,19 @@ export function presidioExamples(dataDir: string, part: "tune" | "report"): Exam
     .map((r) => example(`presidio:${r.template_id}#${r.id}`, r.text, r.entities.map((e) => ({ start: e.start, end: e.end, label: PRESIDIO[e.label] ?? 0 })), true));
 }
 
-/** SEC agreements: role words ("Borrower", "Bank") are O, as for redaction they are no personal data. */
-export function secExamples(dataDir: string, part: "tune" | "report"): Example[] {
-  const records = loadJsonl(path.join(dataDir, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[];
-  return records
-    .filter((r) => splitOf(r.doc) === part)
+/** The SEC records (sentences) with their agreement ("FIN5#doc0"…). */
+export const secRecords = (dataDir: string): (GoldRecord & { doc: string })[] =>
+  loadJsonl(path.join(dataDir, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[];
+
+/**
+ * SEC agreements: role words ("Borrower", "Bank") are O, as for redaction they are no personal data. `which` is a part
+ * of the fixed split, or the agreements to take (the training set is FIN5, the dataset's own train file: all five
+ * agreements are learned from, and cross-validation leaves one out at a time).
+ */
+export function secExamples(dataDir: string, which: "tune" | "report" | ((doc: string) => boolean)): Example[] {
+  const take = typeof which === "function" ? which : (doc: string): boolean => splitOf(doc) === which;
+  return secRecords(dataDir)
+    .filter((r) => take(r.doc))
     .map((r) => example(`sec:${r.id}`, r.text, r.entities.map((e) => ({ start: e.start, end: e.end, label: e.role_term ? 0 : (SEC[e.label] ?? 0) })), true));
 }
 
@@ -87,7 +95,8 @@ export interface CuadOptions {
   readonly mentions?: number;
 }
 
-export function cuadExamples(dataDir: string, part: "tune" | "report", limit = Infinity, options: CuadOptions = {}): Example[] {
+/** `skip`: contracts never learned from (the ones `bench/legal-text.ts` reports on). */
+export function cuadExamples(dataDir: string, part: "tune" | "report", limit = Infinity, options: CuadOptions = {}, skip: ReadonlySet<string> = new Set()): Example[] {
   const PREAMBLE = options.preamble ?? 2500;
   const MENTIONS = options.mentions ?? 12;
   const dir = path.join(dataDir, "cuad_train");
@@ -100,7 +109,7 @@ export function cuadExamples(dataDir: string, part: "tune" | "report", limit = I
   const addresses = new AddressRecognizer();
   const files = fs
     .readdirSync(path.join(dir, "full_contract_txt"))
-    .filter((f) => splitOf(f) === part)
+    .filter((f) => splitOf(f) === part && !skip.has(f))
     .sort()
     .slice(0, limit);
   const out: Example[] = [];

@@ -5,6 +5,7 @@ import { assessRisk } from "./risk";
 import type { PiiFinding } from "./pii-types";
 import { SecurityConfigError } from "../errors";
 import type { CountryCode } from "libphonenumber-js/max";
+import { isDerivedEnglish } from "./recognizers/lexicons";
 
 const structured = new PiiScanner({ names: false });
 const full = new PiiScanner();
@@ -148,6 +149,18 @@ describe("PiiScanner recall and precision cues", () => {
     expect(found2.filter(([t]) => t === "PERSON")).toEqual([]);
     expect(found2).toContainEqual(["LOCATION", "Haidian District"]);
     expect(found2.some(([t, v]) => t === "LOCATION" && v.startsWith("Santa Clara"))).toBe(true);
+  });
+  it("does not take one word built from English words, or naming a thing, for a person (compounds, 'non', abstract suffixes, 'Incoterms 2010')", () => {
+    const text = "Internet-based ordering and Plug-ins are covered. Enforceability, Noncompetition and Unenforceability follow.";
+    expect(found(full, text)).toEqual([]);
+    // one word naming a thing: a standard or an event with its number, a series with its everyday words
+    expect(found(full, "Delivery is FCA Seller's plant (Incoterms 2010). The team races the Rolex 24 in January.")).toEqual([]);
+    expect(found(full, "the sponsorship of a Daytona Prototype Series racing team")).toEqual([]);
+    expect(values("The parcel went to Harjukuja 54, Seinäjoki.").join(" ")).toContain("Harjukuja");
+    // written as a name, or no English word at all, it is still read as one
+    expect(values("He met Okonkwo-Adeyemi at the office.")).toContain("Okonkwo-Adeyemi");
+    for (const w of ["Coca-Cola", "Sun-Times", "Interlink", "Corning", "Vringo", "T-Mobile"]) expect([w, isDerivedEnglish(w)]).toEqual([w, false]);
+    for (const w of ["Lead-time", "Non-assignability", "Merchantability", "NONINFRINGEMENT"]) expect([w, isDerivedEnglish(w)]).toEqual([w, true]);
   });
   it("types a single word made of two English words (or with a capital inside) as a brand", () => {
     expect(found(full, "She spent a year at Hellowallet before joining Datamarket.")).toEqual([

@@ -5,6 +5,7 @@ import type { PiiEntityType, PiiFinding, Recognizer } from "./pii-types";
 import { AddressRecognizer } from "./recognizers/address-recognizer";
 import { NameRecognizer } from "./recognizers/name-recognizer";
 import { shippedNameModel } from "./model/shipped-name-model";
+import type { NameModel } from "./model/name-model";
 import { OrganizationRecognizer } from "./recognizers/organization-recognizer";
 import { PhoneRecognizer } from "./recognizers/phone-recognizer";
 import {
@@ -32,8 +33,11 @@ export interface PiiScannerOptions {
   readonly minScore?: number;
   /** Run the NLP name/organisation/place recognizer (default true; the slowest part). */
   readonly names?: boolean;
-  /** Use the shipped trained name model beside the lexicon and cue recognizers (default true). */
-  readonly nameModel?: boolean;
+  /**
+   * Use the shipped trained name model beside the lexicon and cue recognizers (default true), or the given one (the
+   * training script's cross-validation scans with each fold's model).
+   */
+  readonly nameModel?: boolean | NameModel;
   /** Also run compromise's NLP tagger for names (default false: slower, and it reads defined terms as names). */
   readonly nlpTagger?: boolean;
   /**
@@ -91,6 +95,9 @@ function keepInRankOrder(ranked: readonly PiiFinding[]): PiiFinding[] {
   }
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
+
+const nameModelOf = (option: boolean | NameModel | undefined): NameModel | undefined =>
+  option === undefined || option === true ? shippedNameModel() : option === false ? undefined : option;
 
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
 
@@ -150,7 +157,7 @@ export class PiiScanner {
       new AddressRecognizer(),
     ];
     if (options.names ?? true) list.push(
-        new NameRecognizer({ nlpTagger: options.nlpTagger ?? false, model: (options.nameModel ?? true) ? shippedNameModel() : undefined }),
+        new NameRecognizer({ nlpTagger: options.nlpTagger ?? false, model: nameModelOf(options.nameModel) }),
         new OrganizationRecognizer(),
       );
     this.letterheads = (options.names ?? true) && (this.entities?.has("ORGANIZATION") ?? true);

@@ -7,8 +7,11 @@ import { collectFindings, finishFindings, PiiScanner, type PiiScannerOptions } f
 import { planLanes } from "./scan-lanes";
 import type { PiiFinding } from "./pii-types";
 
-/** Scanner options that can cross threads: plain data (no recognizer objects, named validators only). */
-export type PiiScanTaskOptions = Omit<PiiScannerOptions, "recognizers">;
+/**
+ * Scanner options that can cross threads: plain data (no recognizer objects, named validators only; the name model
+ * as `true` / `false`, not as an object).
+ */
+export type PiiScanTaskOptions = Omit<PiiScannerOptions, "recognizers" | "nameModel"> & { readonly nameModel?: boolean };
 
 export interface PiiScanTask extends WorkerTask {
   readonly kind: typeof PII_SCAN_TASK;

@@ -75,3 +75,29 @@ export function isCommonWord(word: string): boolean {
   }
   return common.has(word.toLowerCase());
 }
+
+/** Prefixes of derivation ("dis-", "non-", "over-"): a word they open is built from another, not two words run together. */
+export const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inter|counter|anti|semi|multi|post)$/;
+/** Suffixes making abstract nouns and adjectives of English words ("enforce-ability", "merchant-ability", "sever-ability"). */
+const ABSTRACT_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ity|ously)$/;
+/**
+ * "Internet-based", "Lead-time", "Non-assignability", "Enforceability", "Noncompetition", "Unenforceability": a word
+ * built from English words, or an English word with "non"/"un" before it or an abstract suffix after it, is an everyday
+ * word the word lists lack, not a name. Brands built the same way ("Interlink", "Corning") are left alone: only these
+ * prefixes and suffixes that make abstract words count.
+ */
+export function isDerivedEnglish(word: string): boolean {
+  const w = word.toLowerCase();
+  const parts = w.split("-");
+  // written as a name ("Coca-Cola", "Sun-Times": a capital after each hyphen) it may be one
+  if (parts.length > 1) return !/^[^-]*(?:-\p{Lu}[^-]*)+$/u.test(word) && parts.every((p) => p.length > 1 && (isEnglishWord(p) || AFFIX_HEAD.test(p) || isDerivedEnglish(p)));
+  if (!/^\p{Ll}+$/u.test(w)) return false;
+  if (w.startsWith("non") && w.length > 7 && isEnglishWord(w.slice(3))) return true;
+  if (/^(?:non|un)/.test(w) && w.length > 9 && isDerivedEnglish(w.slice(w.startsWith("non") ? 3 : 2))) return true;
+  for (let i = w.length - 3; i >= 4; i--) {
+    if (!ABSTRACT_TAIL.test(w.slice(i))) continue;
+    const stem = w.slice(0, i);
+    if (isEnglishWord(stem) || isEnglishWord(`${stem}e`)) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
-import { isCommonWord, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { AFFIX_HEAD, isCommonWord, isDerivedEnglish, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
@@ -99,7 +99,6 @@ const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s
 const SITE_WORD = /^(?:Building|Buildings|House|Tower|Towers|Centre|Center|Hall|Plaza|Square|Park|Estate|Road|Street|Avenue|Lane|Drive|Way|Boulevard|Court|Place|Gardens|Campus|Mall|Station|Airport|Port|Harbour|Harbor|Bridge|Hill|Valley|River|Lake|Island|Beach|Bay|Mountain|Mount)$/;
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
-const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inter|counter|anti|semi|multi|post)$/;
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
 /** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
 function isBrandLike(word: string): boolean {
@@ -196,6 +195,10 @@ function runWordClass(w: string): number {
   }
   return c;
 }
+
+/** A word with a number after it on its line and none before it: "Incoterms 2000", "the Rolex 24" ("450 Harjukuja 54" is a street). */
+const numberedThing = (text: string, start: number, end: number): boolean =>
+  /^[ \t]+\d/.test(text.slice(end, end + 3)) && !/\d[\s,]*$/.test(textBefore(text, start, 12));
 
 export interface NameRecognizerOptions {
   /** Longest piece of text handed to the NLP library at once (it slows down on long inputs). */
@@ -325,21 +328,31 @@ export class NameRecognizer implements Recognizer {
     // "Hellowallet", "Lawdragon", "MysticWeb": one word that is two English words run together (or has a capital
     // inside) and is no known name reads as a brand, not a person
     // ("Riverlea", "Highveld" after "in/at/to" are towns when the name model reads them as places)
-    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !(placeCue && modelType(start, end) === "LOCATION")) {
+    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !isDerivedEnglish(bare(first.w)) && !(placeCue && modelType(start, end) === "LOCATION")) {
       push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
       return;
     }
-    if (hasName && !placeCue) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
-    else if (placeCue) {
-      // "engaging in Daytona Prototype Series racing": the preposition governs the whole capitalised phrase, so an
-      // unknown word before everyday capitalised words qualifies a name of things (a series, a product), not a place
-      // ("at Tavor Building", "at Beyersnek Road" stay: a building or a street is where someone is)
-      const tail = words.slice(b + 1);
+    // "Daytona Prototype Series": one word before two or more everyday capitalised words qualifies a name of things (a
+    // series, a product), it is no person ("Smith Vice President" stays: a job title follows a person; one everyday word
+    // after a lone name is too weak a sign). After a place preposition one such word is enough, and not before a
+    // building or a street ("at Tavor Building" is where someone is).
+    const tail = words.slice(b + 1);
+    const namesAThing =
+      kept.length === 1 &&
+      tail.length > 1 &&
+      !SITE_WORD.test(tail[0]?.w ?? "") &&
+      !isJobTitleWord(bare(tail[0]?.w ?? "")) &&
+      tail.every((x) => /^\p{Lu}\p{Ll}/u.test(x.w) && isDictionaryWord(bare(x.w)) && !isNotAName(bare(x.w)));
+    if (hasName && !placeCue) {
+      if (!namesAThing) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
+    } else if (placeCue) {
       if (tail.length > 0 && !SITE_WORD.test(tail[0]?.w ?? "") && tail.every((x) => /^\p{Lu}\p{Ll}/u.test(x.w) && isDictionaryWord(bare(x.w)))) return;
       push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
     }
     else if (hasName || kept.length > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
-    else push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
+    // one unknown word and nothing else: a guess, unless it is an everyday word built from English ones, or a name of a
+    // thing with a number after it on its line ("Incoterms 2000", "the Rolex 24"; "450 Harjukuja 54" is a street)
+    else if (!isDerivedEnglish(bare(first.w)) && !numberedThing(text, start, end)) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
   }
 
   recognize(text: string): PiiFinding[] {
@@ -384,6 +397,8 @@ export class NameRecognizer implements Recognizer {
       // a known place is a place, whatever label the model gave it ("a Delaware Corporation")
       // and a company's name before "Park", "Building", "Tower" names a site, not the company (as for suffix names)
       if (m.type === "ORGANIZATION" && SITE_AFTER.test(text.slice(m.end, m.end + 12))) continue;
+      // one everyday word built from English ones ("Unenforceability", "MERCHANTABILITY") is no name, whatever the model read
+      if (isDerivedEnglish(text.slice(m.start, m.end))) continue;
       const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
       // "Authorized Signatory MEZZANINE PARTNERS", "Chief Executive Officer Acme": a job title before a name is no part of it
       const start = type === "LOCATION" ? m.start : afterJobTitle(text, m.start, m.end);
