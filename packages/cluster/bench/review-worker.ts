@@ -2,11 +2,12 @@
 // then prints its peak memory as one JSON line.
 import { InProcessExecutor } from "@bear/workflow-engine";
 import { FilePayloads, StepWorker, parseRedisUrl } from "../src/index";
+import { keyCipher } from "../test/fixtures/key-cipher";
 import { reviewRegistry } from "./review-steps";
 
 const [url, payloadDir, id, concurrency, values] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const registry = reviewRegistry();
-const payloads = new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied" });
+const payloads = new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied", keyCipher });
 const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads, id });
 await worker.start();
 let peakRss = process.memoryUsage().rss;

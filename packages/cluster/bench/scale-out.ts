@@ -12,6 +12,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
 import { bullConnection } from "../src/connection/redis-connection";
 import { ClusterNode, parseRedisUrl } from "../src/index";
+import { keyCipher } from "../test/fixtures/key-cipher";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 
@@ -209,19 +210,19 @@ if (texts.length > 0) {
 }
 
 const redis = await startTestRedis({ fsync: FSYNC });
-const node = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000 });
+const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
 const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
 await node.attach(engine);
 
 const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))?.[1] ?? "?";
 // the same run, before this round: each step's payload file carries its own copy of the contract
 // text and of the earlier outputs it names (BENCH_COPIED=0 leaves this scenario out)
-const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000, shareValues: false });
+const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, shareValues: false });
 const copiedEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: copiedNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: copiedNode.runs });
 await copiedNode.attach(copiedEngine);
 // the same run, before this round: each step goes to the best-scored free worker, whichever ran the
 // run's last step (BENCH_AFFINITY=0 leaves this scenario out)
-const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 60_000, runAffinity: false });
+const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, runAffinity: false });
 const anyEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: anyNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: anyNode.runs });
 await anyNode.attach(anyEngine);
 type Values = "shared" | "copied" | "no affinity";

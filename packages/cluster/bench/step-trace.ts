@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
 import { bullConnection } from "../src/connection/redis-connection";
 import { ClusterNode, parseRedisUrl } from "../src/index";
+import { keyCipher } from "../test/fixtures/key-cipher";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 
@@ -117,7 +118,7 @@ function profileTable(title: string, p: { perStepMs: number; byPackage: Map<stri
   for (const [k, v] of [...p.byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((v / p.units) * 1000).toFixed(0).padStart(5)} µs  ${k}`);
 }
 
-const node = new ClusterNode({ redisUrl: redis.url, payloadDir, waitForWorkerMs: 30_000 });
+const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 30_000 });
 const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
 await node.attach(engine);
 await child("review-worker.ts", [payloadDir, "trace", String(CONCURRENCY)]);

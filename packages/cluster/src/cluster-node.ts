@@ -1,12 +1,14 @@
 import type { Redis } from "ioredis";
 import { ContainerModule } from "inversify";
-import { WriterGate, silentLogger, type ContentCipher, type Logger } from "@bear/core";
+import { WriterGate, silentLogger, type Logger } from "@bear/core";
 import { ExecutorMiddleware, RunCoordinationToken, type Executor, type JsonObject, type JsonValue, type WorkflowEngine } from "@bear/workflow-engine";
 import { connectRedis } from "./connection/redis-connection";
 import { parseRedisUrl, type RedisEndpoint } from "./connection/redis-url";
 import { ClusterError } from "./errors";
 import { RedisWriterGate } from "./locks/redis-writer-gate";
+import type { PayloadKeyCipher } from "./payloads/payload-key";
 import { FilePayloads, InlinePayloads, type PayloadStore } from "./payloads/payload-store";
+import { workspaceCipher, type WorkspaceCipherOption } from "./payloads/workspace-cipher";
 import { OneOffSteps, refuseLocal, type OneOffStepOptions } from "./queue/one-off-steps";
 import { QueueExecutor } from "./queue/queue-executor";
 import { StepStreams } from "./queue/step-streams";
@@ -18,8 +20,16 @@ export interface ClusterNodeOptions {
   readonly redisUrl: string;
   /** Folder of the shared workspace where step payloads are written (jobs carry their names, or a small payload sealed). */
   readonly payloadDir: string;
-  /** The workspace's cipher when it is encrypted (or a getter for it): payload files are sealed with it. */
-  readonly cipher?: ContentCipher | (() => ContentCipher | undefined);
+  /**
+   * The workspace's cipher when it is encrypted (or a getter for it): payloads and streamed text are
+   * sealed with it. Given as a getter that has no cipher yet, they are refused, never sent in the clear.
+   */
+  readonly cipher?: WorkspaceCipherOption;
+  /**
+   * Makes the cipher of the cluster's own payload key, which seals the payloads inside jobs when the
+   * workspace is not encrypted: key => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key)) (@bear/security).
+   */
+  readonly keyCipher?: PayloadKeyCipher;
   /**
    * Let step parameters and outputs (document text) travel inside the jobs, through Redis. Only
    * for an unencrypted workspace; refused with a cipher. Default false.
@@ -82,9 +92,10 @@ export class ClusterNode {
     this.redis = connectRedis(this.endpoint, "cluster", this.#logger);
     this.subscriber = connectRedis(this.endpoint, "cluster subscriber", this.#logger);
     this.workers = new WorkerDirectory(this.redis, { ...(options.waitForWorkerMs === undefined ? {} : { waitForWorkerMs: options.waitForWorkerMs }), ...(options.runAffinity === undefined ? {} : { runAffinity: options.runAffinity }) });
-    this.payloads = options.inlinePayloads ? new InlinePayloads() : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true });
-    const cipher = options.cipher;
-    this.streams = new StepStreams(this.redis, this.subscriber, typeof cipher === "function" ? cipher : () => cipher);
+    this.payloads = options.inlinePayloads
+      ? new InlinePayloads()
+      : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true, ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}) });
+    this.streams = new StepStreams(this.redis, this.subscriber, workspaceCipher(options.cipher));
     this.runs = new ClusterRuns({
       redis: this.redis,
       subscriber: this.subscriber,

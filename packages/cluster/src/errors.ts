@@ -7,6 +7,7 @@ export type ClusterErrorCode =
   | "NO_CAPABLE_WORKER"
   | "STEP_PAYLOAD_INVALID"
   | "STEP_MATTER_MISMATCH"
+  | "WORKSPACE_CIPHER_MISSING"
   | "STEP_FAILED_REMOTELY";
 
 /** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */

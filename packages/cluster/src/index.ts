@@ -7,11 +7,13 @@ export { WorkerDirectory, RemoteWorkerCandidate } from "./workers/worker-directo
 export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presence";
 export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
 export type { OneOffStepOptions } from "./queue/one-off-steps";
-export type { StepStreams, StepStreamReader, StepStreamWriter } from "./queue/step-streams";
+export { STEP_STREAM_ID, type StepStreams, type StepStreamReader, type StepStreamWriter } from "./queue/step-streams";
 export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
 export { RedisWriterGate, type RedisWriterGateOptions } from "./locks/redis-writer-gate";
 export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";
 export { FilePayloads, InlinePayloads, type PayloadStore, type PayloadRef, type PayloadBinding } from "./payloads/payload-store";
+export type { PayloadKeyCipher } from "./payloads/payload-key";
+export type { WorkspaceCipherOption } from "./payloads/workspace-cipher";
 export { parseRedisUrl, redact as redactRedisUrl, isPrivateAddress, type RedisEndpoint } from "./connection/redis-url";
 export { checkRedis, connectRedis } from "./connection/redis-connection";
 export { ClusterError, RemoteStepError, type ClusterErrorCode } from "./errors";

@@ -6,6 +6,7 @@ import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
 import { killHard, startChild, until } from "./fixtures/child";
 import { cutProxy } from "./fixtures/cut-proxy";
+import { keyCipher } from "./fixtures/key-cipher";
 import { startTestRedis, freePort, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -21,7 +22,7 @@ afterAll(async () => {
 /** An API instance in this process: engine on the shared database, in the cluster. */
 async function instance(dbPath: string, payloadDir: string, log: string, who: string) {
   const registry = sleepRegistry(log, who);
-  const node = new ClusterNode({ redisUrl: redis.url, payloadDir, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000, instanceId: who });
+  const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000, instanceId: who });
   const engine = await WorkflowEngine.open({ dbPath, sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
   await node.attach(engine);
   return { node, engine, registry, close: async () => (await engine.dispose({ suspend: true }), await node.close()) };

@@ -1,36 +1,31 @@
 // A run's large values go through the shared folder once: the API writes a long string (the
 // contract text every review step names) once per run and refers to earlier steps' outputs by their
-// files; a worker reads each once and keeps it. Real files, a real AES-GCM cipher.
+// files; a worker reads each once and keeps it. Real files, @bear/security's real cipher: the
+// workspace's when it is encrypted, else over the cluster's own payload key.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import type { ContentCipher } from "@bear/core";
+import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import type { JsonValue } from "@bear/workflow-engine";
-import { FilePayloads, type PayloadBinding, type PayloadRef } from "../src/index";
+import { FilePayloads as Payloads, type PayloadBinding, type PayloadRef } from "../src/index";
 import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
+import { keyCipher } from "./fixtures/key-cipher";
 import { tempDir } from "./fixtures/test-cluster";
 
-/** AES-256-GCM, as the workspace's cipher seals (nonce | tag | ciphertext, base64). */
-function aesCipher(): ContentCipher {
-  const key = randomBytes(32);
-  return {
-    keyId: "test-key",
-    seal: (plain) => {
-      const iv = randomBytes(12);
-      const c = createCipheriv("aes-256-gcm", key, iv);
-      const body = Buffer.concat([c.update(plain, "utf8"), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]).toString("base64");
-    },
-    open: (sealed) => {
-      const raw = Buffer.from(sealed, "base64");
-      const d = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-      d.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString("utf8");
-    },
-    blindTerm: (term) => term,
-  };
+/** An encrypted workspace's cipher (a fresh key). */
+const workspaceCipher = (): ContentCipher => new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32)));
+
+/** FilePayloads as a workspace makes them: its cipher when encrypted, else the cluster's payload key. */
+class FilePayloads extends Payloads {
+  constructor(dir: string, cipher?: ConstructorParameters<typeof Payloads>[1], options: ConstructorParameters<typeof Payloads>[2] = {}) {
+    super(dir, cipher, { keyCipher, ...options });
+  }
 }
+
+const DECRYPTION_FAILED = { code: "DECRYPTION_FAILED" };
 
 const TEXT = `THIS AGREEMENT is made between Alpha Widgets LLC and Beta Gadgets Inc. ${"The parties agree to the terms below. ".repeat(400)}`;
 
@@ -42,7 +37,7 @@ function filesOf(dir: string): string[] {
 
 describe.each([
   ["plain", undefined],
-  ["sealed", aesCipher()],
+  ["sealed", workspaceCipher()],
 ])("FilePayloads, shared values (%s)", (_name, cipher) => {
   it("writes a run's long string once for all its steps, and an earlier output is referred to, not copied", async () => {
     const dir = tempDir("bear-shared-");
@@ -97,20 +92,20 @@ describe.each([
     const ref = await api.put(bind("run-s", "s", "input"), value);
     expect(Object.keys(ref)).toEqual(["sealed"]);
     const sealed = (ref as { sealed: string }).sealed;
-    expect(sealed.includes("Alpha") || Buffer.from(sealed, "base64").toString("latin1").includes("Alpha")).toBe(false);
+    expect(sealed.includes("Alpha") || Buffer.from(sealed.slice(3), "base64url").toString("latin1").includes("Alpha")).toBe(false);
     // no payload file; without a workspace cipher, the cluster's payload key (0600) is the only file
     expect(filesOf(dir)).toEqual(cipher ? [] : [PAYLOAD_KEY_FILE]);
     if (!cipher) expect(fs.statSync(path.join(dir, PAYLOAD_KEY_FILE)).mode & 0o777).toBe(0o600);
     expect(await worker.get(ref, bind("run-s", "s", "input"))).toEqual(value);
-    // written for another step, attempt or matter: refused like a file's
-    await expect(worker.get(ref, bind("run-s", "t", "input"))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
-    await expect(worker.get(ref, bind("run-s", "s", "input", "m1", 2))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
-    await expect(worker.get(ref, bind("run-s", "s", "input", "m2"))).rejects.toMatchObject({ code: "STEP_MATTER_MISMATCH" });
-    // one byte changed, or sealed under another key: refused
-    const raw = Buffer.from(sealed, "base64");
+    // its binding is authenticated with it: opened for another run, step, attempt, matter or kind, it fails to decrypt
+    for (const other of [bind("run-t", "s", "input"), bind("run-s", "t", "input"), bind("run-s", "s", "input", "m1", 2), bind("run-s", "s", "input", "m2"), bind("run-s", "s", "input", null), bind("run-s", "s", "output")]) {
+      await expect(worker.get(ref, other)).rejects.toMatchObject(DECRYPTION_FAILED);
+    }
+    // one byte changed, or sealed under another key: the cipher's DecryptionError, which no retry fixes
+    const raw = Buffer.from(sealed.slice(3), "base64url");
     raw[raw.length - 1]! ^= 1;
-    await expect(worker.get({ sealed: raw.toString("base64") }, bind("run-s", "s", "input"))).rejects.toThrow(/cannot be opened/);
-    await expect(new FilePayloads(tempDir("bear-sealed-other-"), cipher ? aesCipher() : undefined).get(ref, bind("run-s", "s", "input"))).rejects.toThrow(/cannot be opened/);
+    await expect(worker.get({ sealed: `b1.${raw.toString("base64url")}` }, bind("run-s", "s", "input"))).rejects.toMatchObject({ ...DECRYPTION_FAILED, retryable: false });
+    await expect(new FilePayloads(tempDir("bear-sealed-other-"), cipher ? workspaceCipher() : undefined).get(ref, bind("run-s", "s", "input"))).rejects.toMatchObject(DECRYPTION_FAILED);
     // past inlineChars it is a file as before
     const big = await new FilePayloads(dir, cipher, { inlineChars: 16 }).put(bind("run-s", "u", "input"), value);
     expect(Object.keys(big)).toEqual(["file"]);
@@ -127,10 +122,60 @@ describe.each([
     const forgedRef = await forged.put(bind("run-b", "s", "input", "m1"), { parameters: { text: "x" } });
     const file = path.join(dir, (forgedRef as { file: string }).file);
     const envelope = { binding: bind("run-b", "s", "input", "m1"), value: { parameters: { text: null } }, shared: [{ path: ["parameters", "text"], file: shared }] };
-    fs.writeFileSync(file, cipher ? JSON.stringify({ sealed: cipher.seal(JSON.stringify(envelope)), keyId: cipher.keyId }) : JSON.stringify(envelope));
+    // (forged by someone holding the workspace's key: sealed for the file's own name and matter)
+    const context = `bear:payload-file:${JSON.stringify([(forgedRef as { file: string }).file, "m1"])}`;
+    fs.writeFileSync(file, cipher ? JSON.stringify({ sealed: cipher.seal(JSON.stringify(envelope), context), keyId: cipher.keyId }) : JSON.stringify(envelope));
     await expect(new FilePayloads(dir, cipher).get(forgedRef, bind("run-b", "s", "input", "m1"))).rejects.toThrow(/is not one of this run's/);
-    // the run's own text read for another matter: refused as a matter mismatch
-    await expect(new FilePayloads(dir, cipher).get(ref, bind("run-a", "s", "input", "m2"))).rejects.toMatchObject({ code: "STEP_MATTER_MISMATCH" });
+    // the run's own input read for another matter: sealed inside its job, it does not decrypt
+    await expect(new FilePayloads(dir, cipher).get(ref, bind("run-a", "s", "input", "m2"))).rejects.toMatchObject(DECRYPTION_FAILED);
     await expect(new FilePayloads(dir, cipher).get(ref, bind("run-a", "s", "input", "m1"))).resolves.toEqual({ parameters: { text: TEXT } });
+    // as a file: sealed for its matter when the workspace is encrypted, else its binding is checked
+    const fileRef = await new FilePayloads(dir, cipher, { inlineChars: 0 }).put(bind("run-a", "f", "input", "m1"), { parameters: { text: TEXT } });
+    expect(Object.keys(fileRef)).toEqual(["file"]);
+    await expect(new FilePayloads(dir, cipher).get(fileRef, bind("run-a", "f", "input", "m2"))).rejects.toMatchObject(cipher ? DECRYPTION_FAILED : { code: "STEP_MATTER_MISMATCH" });
+    await expect(new FilePayloads(dir, cipher).get(fileRef, bind("run-a", "f", "input", "m1"))).resolves.toEqual({ parameters: { text: TEXT } });
+  });
+});
+
+describe("FilePayloads, ciphers", () => {
+  it("an encrypted workspace whose cipher is not bound yet is refused: nothing in the clear, nothing under the cluster's key", async () => {
+    const dir = tempDir("bear-unbound-");
+    let bound: ContentCipher | undefined;
+    const payloads = new FilePayloads(dir, () => bound);
+    const value = { parameters: { party: "Alpha Widgets LLC", text: TEXT } };
+    await expect(payloads.put(bind("run-u", "s", "input"), { parameters: { party: "Alpha Widgets LLC" } })).rejects.toMatchObject({ code: "WORKSPACE_CIPHER_MISSING", retryable: false });
+    await expect(payloads.put(bind("run-u", "t", "input"), value)).rejects.toMatchObject({ code: "WORKSPACE_CIPHER_MISSING" });
+    // no key file made, no payload written
+    expect(filesOf(dir)).toEqual([]);
+    bound = workspaceCipher();
+    const ref = await payloads.put(bind("run-u", "s", "input"), value);
+    expect(await payloads.get(ref, bind("run-u", "s", "input"))).toEqual(value);
+    bound = undefined;
+    await expect(payloads.get(ref, bind("run-u", "s", "input"))).rejects.toMatchObject({ code: "WORKSPACE_CIPHER_MISSING" });
+    await expect(payloads.get({ inline: value }, bind("run-u", "s", "input"))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
+    expect(filesOf(dir).some((f) => f.endsWith(PAYLOAD_KEY_FILE))).toBe(false);
+  });
+
+  it("without the workspace's cipher or one for the cluster's payload key, FilePayloads cannot be made", () => {
+    expect(() => new Payloads(tempDir("bear-nokey-"))).toThrow(expect.objectContaining({ code: "WORKSPACE_CIPHER_MISSING" }));
+  });
+
+  it("a payload key file still being written by the process that created it is waited for (shares without hard links)", async () => {
+    const dir = tempDir("bear-keywait-");
+    const file = path.join(dir, PAYLOAD_KEY_FILE);
+    const key = randomBytes(32).toString("hex");
+    fs.writeFileSync(file, key.slice(0, 20), { mode: 0o600 }); // created exclusively, part written
+    // the rest 300 ms later, from another process (this one waits synchronously meanwhile)
+    const writer = spawn(process.execPath, ["-e", `setTimeout(() => require("node:fs").writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(key)}), 300)`], { stdio: "ignore" });
+    const exited = new Promise((resolve) => writer.once("exit", resolve));
+    const ref = await new FilePayloads(dir).put(bind("run-k", "s", "input"), { parameters: { x: 1 } });
+    await exited;
+    expect(fs.readFileSync(file, "utf8")).toBe(key);
+    const sealedWithKey = keyCipher(Buffer.from(key, "hex"));
+    expect(JSON.parse(sealedWithKey.open((ref as { sealed: string }).sealed, `bear:payload:${JSON.stringify(["run-k", "s", 1, "m1", "input"])}`))).toMatchObject({ value: { parameters: { x: 1 } } });
+    // a key file that is not hex at all is reported as itself, at once
+    const bad = tempDir("bear-keybad-");
+    fs.writeFileSync(path.join(bad, PAYLOAD_KEY_FILE), "not a key");
+    await expect(new FilePayloads(bad).put(bind("run-k", "s", "input"), { parameters: { x: 1 } })).rejects.toThrow(/is not 64 hex digits/);
   });
 });

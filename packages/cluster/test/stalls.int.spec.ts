@@ -3,12 +3,14 @@
 // (no report), and the step was taken away and run a second time — under load, three times, until
 // BullMQ failed it as "job stalled more than allowable limit".
 import path from "node:path";
+import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
-import { LockKeeper } from "../src/workers/lock-keeper";
+import { LockKeeper, SLOT_READER } from "../src/workers/lock-keeper";
 import { killHard, startChild, until } from "./fixtures/child";
+import { keyCipher } from "./fixtures/key-cipher";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 import { readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -84,6 +86,54 @@ describe("CPU-bound handlers and job locks", () => {
     }
   });
 
+  it("a lock first held by message and then taken into a slot is released by message too (its renewal stops)", async () => {
+    const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 300, maxBlockedMs: 60_000, slots: 1 });
+    try {
+      await keeper.ready;
+      const tokenA = await lock("bear:keeper-m", "a", 300);
+      keeper.hold("bear:keeper-m", "a", tokenA); // the one slot
+      keeper.hold("bear:keeper-m", "b", "token-b-1"); // no slot: by message
+      keeper.release("bear:keeper-m", "a"); // the slot is free again
+      keeper.hold("bear:keeper-m", "b", "token-b-2"); // b taken again, now into the slot
+      await client.set("bear:keeper-m:b:lock", "token-b-2", "PX", 300);
+      await new Promise((r) => setTimeout(r, 700)); // several renewals (every 100 ms)
+      expect(await client.get("bear:keeper-m:b:lock")).toBe("token-b-2");
+      keeper.release("bear:keeper-m", "b");
+      // had the first hold of b been left with the thread, it would extend a lock holding its old token
+      await client.set("bear:keeper-m:b:lock", "token-b-1");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await client.pttl("bear:keeper-m:b:lock")).toBe(-1);
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it("the keeper thread's slot reader reads every slot anew at each tick (a copy is never kept)", () => {
+    const slots = 2;
+    const size = 1_024;
+    const seq = new Int32Array(new SharedArrayBuffer(4 * slots));
+    const lens = new Int32Array(new SharedArrayBuffer(4 * slots));
+    const bytes = new Uint8Array(new SharedArrayBuffer(size * slots));
+    const write = (slot: number, value: object, number: number): void => {
+      const encoded = new TextEncoder().encode(JSON.stringify(value));
+      bytes.set(encoded, slot * size);
+      Atomics.store(lens, slot, encoded.length);
+      Atomics.store(seq, slot, number);
+    };
+    const read = (vm.runInThisContext(SLOT_READER) as (s: Int32Array, l: Int32Array, b: Uint8Array) => () => unknown[])(seq, lens, bytes);
+    write(1, { lockKey: "q:1:lock", token: "aaaa" }, 7);
+    expect(read()).toEqual([{ lockKey: "q:1:lock", token: "aaaa" }]);
+    // the same number over other bytes: what a torn copy on a weakly ordered CPU would have been
+    // kept as; the next tick must read the slot's bytes again, not the copy of the last tick
+    write(1, { lockKey: "q:1:lock", token: "bbbb" }, 7);
+    expect(read()).toEqual([{ lockKey: "q:1:lock", token: "bbbb" }]);
+    Atomics.store(lens, 1, size + 1); // a length past the slot is not read
+    expect(read()).toEqual([]);
+    write(0, { lockKey: "q:2:lock", token: "cccc" }, 8);
+    Atomics.store(seq, 1, 0); // freed
+    expect(read()).toEqual([{ lockKey: "q:2:lock", token: "cccc" }]);
+  });
+
   it("a lock whose token changed is not renewed, and a loop blocked longer than maxBlockedMs loses its locks", async () => {
     const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 400, maxBlockedMs: 700 });
     try {
@@ -106,7 +156,7 @@ describe("CPU-bound handlers and job locks", () => {
     const log = path.join(dir, "exec.log");
     const payloadDir = path.join(dir, "payloads");
     const registry = sleepRegistry(log, "api");
-    const node = new ClusterNode({ redisUrl: redis.url, payloadDir, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000 });
+    const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, leaseMs: 2_000, scanMs: 200, waitForWorkerMs: 10_000 });
     const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "workflows.db"), sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
     await node.attach(engine);
     // the busy worker: lock 2 s, reports every 200 ms (dead after 1 s of silence), stalled checks every second

@@ -65,6 +65,8 @@ export class AuditLogError extends SecurityError {
 }
 
 export class DecryptionError extends SecurityError {
+  /** No retry opens what fails authentication: a workflow step or queued job that meets it fails at once. */
+  readonly retryable = false;
   constructor(what: string, reason: string, options?: BearErrorOptions) {
     super("DECRYPTION_FAILED", `cannot decrypt '${what}': ${reason}`, {
       hint: "Check that the passphrase or key file is the one the data was encrypted with; a tampered or truncated file cannot be decrypted.",

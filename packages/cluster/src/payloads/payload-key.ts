@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ContentCipher } from "@bear/core";
 import { ClusterError } from "../errors";
 
@@ -8,36 +8,28 @@ import { ClusterError } from "../errors";
 export const PAYLOAD_KEY_FILE = ".payload-key";
 
 /**
- * The cluster's own payload key, for a workspace that is not encrypted: AES-256-GCM over the small
- * payloads that travel inside jobs, so Redis (a network service, with its AOF on disk) holds no
- * document text in the clear. The key is a file of the shared folder the payload files are written
- * to (mode 0600), made by whichever process needs it first: written under a temporary name and
- * hard-linked into place, so two processes racing both end up with the first one's key. Whoever can
- * read that folder can read the unencrypted workspace anyway; with an encrypted workspace the
- * workspace's own cipher is used instead and this file is never made.
+ * Makes the cipher that seals with a 32-byte key: @bear/security's KeyedContentCipher over it (the
+ * workspace, which composes the packages, gives it; this package cannot depend on security).
  */
-export function payloadKeyCipher(dir: string): ContentCipher {
+export type PayloadKeyCipher = (key: Uint8Array) => ContentCipher;
+
+/**
+ * The cluster's own payload key, for a workspace that is not encrypted: it seals the small payloads
+ * that travel inside jobs (with `keyCipher`, bound to their run, step, attempt and matter), so
+ * Redis (a network service, with its AOF on disk) holds no document text in the clear. The key is a
+ * file of the shared folder the payload files are written to (mode 0600), made by whichever process
+ * needs it first: written under a temporary name and hard-linked into place, so two processes
+ * racing both end up with the first one's key (an exclusive create where the share refuses hard
+ * links, e.g. SMB). Whoever can read that folder can read the unencrypted workspace anyway; with
+ * an encrypted workspace the workspace's own cipher is used instead and this file is never made.
+ */
+export function payloadKeyCipher(dir: string, keyCipher: PayloadKeyCipher): ContentCipher {
   const key = readOrMakeKey(path.join(dir, PAYLOAD_KEY_FILE));
-  const keyId = createHash("sha256").update(key).digest("hex").slice(0, 16);
-  return {
-    keyId,
-    seal(plaintext) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
-      const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
-    },
-    open(sealed) {
-      const raw = Buffer.from(sealed, "base64");
-      if (raw.length < 28) throw new Error("too short to be sealed");
-      const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
-    },
-    blindTerm() {
-      throw new Error("the payload key only seals payloads");
-    },
-  };
+  try {
+    return keyCipher(key);
+  } finally {
+    key.fill(0);
+  }
 }
 
 function readOrMakeKey(file: string): Buffer {
@@ -78,14 +70,29 @@ function writeExclusive(file: string, text: string): void {
   }
 }
 
+/**
+ * The key in `file`, or undefined when there is none. A file still being written by the process
+ * that made it by exclusive create (shares without hard links: the name exists before its 64 hex
+ * digits do) is waited for, up to KEY_WAIT_MS.
+ */
 function readKey(file: string): Buffer | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8").trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+  const deadline = Date.now() + KEY_WAIT_MS;
+  for (;;) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8").trim();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    if (/^[0-9a-f]{64}$/.test(text)) return Buffer.from(text, "hex");
+    if (!/^[0-9a-f]{0,63}$/.test(text) || Date.now() >= deadline) {
+      throw new ClusterError("STEP_PAYLOAD_INVALID", `the cluster's payload key '${file}' is not 64 hex digits`, { hint: "Remove the file while no API instance or worker runs; the next one makes a new key.", retryable: false });
+    }
+    Atomics.wait(PAUSE, 0, 0, 20); // being written: look again shortly (synchronous, like the rest of the key's making)
   }
-  if (!/^[0-9a-f]{64}$/.test(text)) throw new ClusterError("STEP_PAYLOAD_INVALID", `the cluster's payload key '${file}' is not 64 hex digits`, { hint: "Remove the file while no API instance or worker runs; the next one makes a new key.", retryable: false });
-  return Buffer.from(text, "hex");
 }
+
+/** How long a key file still being written (fewer than 64 hex digits) is waited for (ms). */
+const KEY_WAIT_MS = 2_000;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));

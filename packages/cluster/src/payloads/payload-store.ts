@@ -4,7 +4,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { ByteLru, type ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
-import { payloadKeyCipher } from "./payload-key";
+import { payloadKeyCipher, type PayloadKeyCipher } from "./payload-key";
+import { workspaceCipher, type WorkspaceCipherOption } from "./workspace-cipher";
 import { placeAt, SharedValues, type SharedPart } from "./shared-values";
 
 /**
@@ -77,14 +78,18 @@ class FilePayloadsReader {
  * A small payload (its JSON at most `inlineChars`, after the long strings went to their files) is
  * not written at all: it travels inside the job, sealed — with the workspace's cipher when it is
  * encrypted, else with the cluster's payload key (see payloadKeyCipher) — and holds the same
- * binding, checked the same way. A file cost the sender a write, a link and a removal and the
+ * binding, checked the same way. Every sealed payload is bound to what it was written for as
+ * authenticated data (a job's: run, step, attempt, matter, kind; a file's: its name and matter):
+ * one altered, or opened for another binding, fails with the cipher's DecryptionError. A file cost the sender a write, a link and a removal and the
  * reader a stat and a read (each a system call, expensive on virtual machines); Redis sees only
  * ciphertext either way.
  */
 export class FilePayloads implements PayloadStore {
   readonly inline = false;
   readonly #reader = new FilePayloadsReader();
-  readonly #cipher: (() => ContentCipher | undefined) | undefined;
+  /** The workspace's cipher (it is encrypted), or undefined (it is not); throws while an encrypted workspace has none yet. */
+  readonly #cipher: (() => ContentCipher) | undefined;
+  readonly #keyCipher: PayloadKeyCipher | undefined;
   /** Shard folders this process has made or seen (saves a mkdir per payload). */
   readonly #madeDirs = new Set<string>();
   readonly #shared: SharedValues;
@@ -99,33 +104,40 @@ export class FilePayloads implements PayloadStore {
   readonly reads = { files: 0, chars: 0 };
   /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
   #ownKey: ContentCipher | undefined;
-  /** `cipher` may be given late (a getter), as a workspace binds its cipher after this is made. */
+  /**
+   * `cipher`: the workspace's when it is encrypted, possibly late (a getter, as a workspace binds its
+   * cipher after this is made; used before, it refuses). `keyCipher` seals with the cluster's own
+   * payload key when it is not (@bear/security's KeyedContentCipher).
+   */
   constructor(
     readonly dir: string,
-    cipher?: ContentCipher | (() => ContentCipher | undefined),
-    options: { readonly cacheBytes?: number; readonly shareValues?: boolean; readonly inlineChars?: number } = {},
+    cipher?: WorkspaceCipherOption,
+    options: { readonly cacheBytes?: number; readonly shareValues?: boolean; readonly inlineChars?: number; readonly keyCipher?: PayloadKeyCipher } = {},
   ) {
-    this.#cipher = typeof cipher === "function" ? cipher : cipher === undefined ? undefined : () => cipher;
+    this.#cipher = workspaceCipher(cipher);
+    this.#keyCipher = options.keyCipher;
+    if (!this.#cipher && !this.#keyCipher) {
+      throw new ClusterError("WORKSPACE_CIPHER_MISSING", "payloads that travel inside jobs are sealed, but neither the workspace's cipher nor a cipher for the cluster's payload key was given", {
+        hint: "Give FilePayloads the encrypted workspace's cipher, or keyCipher (key => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key))).",
+        retryable: false,
+      });
+    }
     this.#inlineChars = options.inlineChars ?? INLINE_CHARS;
     // least recently used out past the cap; a string counts two bytes a character (UTF-16)
     this.#cache = new ByteLru<"text", string>(options.cacheBytes ?? 64 * 1024 * 1024, undefined, (text) => text.length * 2);
     this.#shared = new SharedValues(options.shareValues ?? true, (binding, text) => this.#sharedString(binding, text));
   }
 
-  private get cipher(): ContentCipher | undefined {
-    return this.#cipher?.();
-  }
-
-  /** What seals payloads inside jobs: the workspace's cipher, else the cluster's payload key. */
+  /** What seals payloads inside jobs: the workspace's cipher when it is encrypted, else the cluster's payload key. */
   get #jobSeal(): ContentCipher {
-    return this.cipher ?? (this.#ownKey ??= payloadKeyCipher(this.dir));
+    return this.#cipher ? this.#cipher() : (this.#ownKey ??= payloadKeyCipher(this.dir, this.#keyCipher!));
   }
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const text = await this.#text(binding, value);
-    if (text.length <= this.#inlineChars) return { sealed: this.#jobSeal.seal(text) };
+    if (text.length <= this.#inlineChars) return { sealed: this.#jobSeal.seal(text, jobContext(binding)) };
     const name = payloadFileName(binding);
-    await this.#write(name, text);
+    await this.#write(name, text, binding.matter);
     this.#track(binding.runId, name);
     // the next step on this worker that names this output reads it from here
     if (binding.kind === "output") this.#cache.set(name, text, Infinity, "text");
@@ -144,15 +156,16 @@ export class FilePayloads implements PayloadStore {
     const hash = createHash("sha256").update(text).digest("hex").slice(0, 32);
     const name = `${shardOf(binding.runId)}/${safe(binding.runId)}+=${hash}.json`;
     const shared: SharedBinding = { runId: binding.runId, key: `=${hash}`, attempt: 0, matter: binding.matter, kind: "shared" };
-    await this.#write(name, JSON.stringify({ binding: shared, value: text }));
+    await this.#write(name, JSON.stringify({ binding: shared, value: text }), binding.matter);
     this.#track(binding.runId, name);
     return name;
   }
 
-  /** Writes `text` (sealed when the workspace is encrypted) under a temporary name and renames it. */
-  async #write(name: string, text: string): Promise<void> {
+  /** Writes `text` (sealed for its name and matter when the workspace is encrypted) under a temporary name and renames it. */
+  async #write(name: string, text: string, matter: string | null): Promise<void> {
     const file = path.join(this.dir, name);
-    const body = this.cipher ? JSON.stringify({ sealed: this.cipher.seal(text), keyId: this.cipher.keyId }) : text;
+    const cipher = this.#cipher?.();
+    const body = cipher ? JSON.stringify({ sealed: cipher.seal(text, fileContext(name, matter)), keyId: cipher.keyId }) : text;
     const small = body.length <= SYNC_BYTES;
     await this.#ensureDir(path.dirname(file), small);
     const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
@@ -177,7 +190,7 @@ export class FilePayloads implements PayloadStore {
 
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
     if ("inline" in ref) {
-      if (this.cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
+      if (this.#cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
       return ref.inline;
     }
     const stored = this.#parse("sealed" in ref ? this.#unsealJob(ref.sealed, binding) : await this.#open(this.#confine(ref.file, binding), binding), binding);
@@ -215,24 +228,19 @@ export class FilePayloads implements PayloadStore {
     if (!SHARED_FILE.test(name) || !name.startsWith(`${shardOf(binding.runId)}/${safe(binding.runId)}+`)) this.#reader.refuse(binding, `a shared value's file '${name.slice(0, 80)}' is not one of this run's`);
     const cached = this.#cache.get(name, 0); // entries never expire: a file's text never changes
     if (cached && "value" in cached) return cached.value;
-    const text = await this.#open(path.join(this.dir, name), binding);
+    const text = await this.#open(name, binding);
     this.#cache.set(name, text, Infinity, "text");
     return text;
   }
 
-  /** The text of a payload sealed inside its job. */
+  /** The text of a payload sealed inside its job (the cipher's DecryptionError when altered, or sealed for another binding or key). */
   #unsealJob(sealed: string, binding: PayloadBinding): string {
-    // outside the try: a key file that cannot be read is its own error, not a refusal of this payload
-    const seal = this.#jobSeal;
-    try {
-      return seal.open(sealed);
-    } catch {
-      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
-    }
+    return this.#jobSeal.open(sealed, jobContext(binding));
   }
 
-  /** The unsealed text of a payload file. */
-  async #open(file: string, binding: PayloadBinding): Promise<string> {
+  /** The unsealed text of the payload file `name` (the cipher's DecryptionError when altered, or sealed for another name, matter or key). */
+  async #open(name: string, binding: PayloadBinding): Promise<string> {
+    const file = path.join(this.dir, name);
     let text: string;
     try {
       text = fs.statSync(file).size <= SYNC_BYTES ? fs.readFileSync(file, "utf8") : await fs.promises.readFile(file, "utf8");
@@ -244,20 +252,16 @@ export class FilePayloads implements PayloadStore {
         cause: error,
       });
     }
-    const cipher = this.cipher;
+    const cipher = this.#cipher?.();
     if (!cipher) return text;
     let outer: { sealed?: unknown };
     try {
       outer = JSON.parse(text) as { sealed?: unknown };
     } catch {
-      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
+      return this.#reader.refuse(binding, "it is not sealed, yet the workspace is encrypted");
     }
     if (typeof outer.sealed !== "string") this.#reader.refuse(binding, "it is not sealed, yet the workspace is encrypted");
-    try {
-      return cipher.open(outer.sealed as string);
-    } catch {
-      return this.#reader.refuse(binding, "it cannot be opened with this workspace's key");
-    }
+    return cipher.open(outer.sealed as string, fileContext(name, binding.matter));
   }
 
   #parse(text: string, binding: PayloadBinding): StoredPayload {
@@ -313,11 +317,11 @@ export class FilePayloads implements PayloadStore {
     });
   }
 
-  /** The file of a job's reference, which must be the one this binding would have written. */
+  /** The file name of a job's reference, which must be the one this binding would have written. */
   #confine(name: string, binding: PayloadBinding): string {
     const expected = payloadFileName(binding);
     if (name !== expected) this.#reader.refuse(binding, `its file '${name.slice(0, 80)}' is not the one for this step`);
-    return path.join(this.dir, expected);
+    return expected;
   }
 }
 
@@ -339,6 +343,16 @@ const MAX_TRACKED_RUNS = 1_024;
 
 /** `<shard>/<run>+=<hash>.json` (a shared string) or `<shard>/<run>+<step>.<attempt>.output.json`. */
 const SHARED_FILE = /^[0-9a-f]{2}\/[A-Za-z0-9_.-]+\+(?:=[0-9a-f]{32}|[A-Za-z0-9_.-]+\.[0-9]+\.output)\.json$/;
+
+/** What a payload inside a job is sealed for (authenticated data): its whole binding. */
+function jobContext(b: PayloadBinding): string {
+  return `bear:payload:${JSON.stringify([b.runId, b.key, b.attempt, b.matter, b.kind])}`;
+}
+
+/** What a payload file is sealed for: its name (run, step, attempt, kind, or a shared value's hash) and matter. */
+function fileContext(name: string, matter: string | null): string {
+  return `bear:payload-file:${JSON.stringify([name, matter])}`;
+}
 
 function matterMismatch(binding: PayloadBinding): ClusterError {
   return new ClusterError("STEP_MATTER_MISMATCH", `step '${binding.key}' of run '${binding.runId}' was sent for matter '${binding.matter ?? "(none)"}', but its ${binding.kind} was written for another matter`, {

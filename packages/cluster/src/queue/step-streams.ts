@@ -1,10 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ContentCipher } from "@bear/core";
 import { ClusterError } from "../errors";
 
 const CHANNEL_PREFIX = "bear:step-stream:";
-const STREAM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A stream's id: its instance's home (16 hex digits), a dot, a UUID. */
+export const STEP_STREAM_ID = /^[0-9a-f]{16}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What a step sends back while it runs, in order. */
 interface StreamMessage {
@@ -17,35 +18,48 @@ interface StreamMessage {
 /**
  * Text a step sends back to the instance waiting for it while it runs (the tokens of a
  * generation), on a pub/sub channel of its own: Redis only passes it on and keeps nothing, and
- * each message is sealed with the workspace's cipher when it is encrypted. The instance opens the
- * stream (subscribes) before it sends the step, whose parameters name the stream's id; a message
- * lost to a reconnect is not resent, so the step's output must hold the whole result.
+ * each message is sealed with the workspace's cipher when it is encrypted (bound to its stream).
+ * The step's parameters name the stream's id; a message lost to a reconnect is not resent, so the
+ * step's output must hold the whole result.
+ *
+ * An instance subscribes once, to the pattern of its own streams (`<prefix><home>.*`: one
+ * PSUBSCRIBE on its subscriber connection, renewed by ioredis after a reconnect), and hands each
+ * message to the reader of its stream: a SUBSCRIBE and an UNSUBSCRIBE per streamed call cost two
+ * round trips each, and the pattern is the instance's own, so it never receives another
+ * instance's tokens.
  */
 export class StepStreams {
   readonly #readers = new Map<string, StepStreamReader>();
-  #listening = false;
+  /** This instance's part of its streams' ids (and channel pattern). */
+  readonly #home = randomBytes(8).toString("hex");
+  #subscribed: Promise<unknown> | undefined;
 
+  /** `cipher`: the encrypted workspace's (throws while it has none: nothing goes in the clear), undefined when it is not encrypted. */
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
-    private readonly cipher: () => ContentCipher | undefined,
-  ) {}
-
-  /** A new stream to read: subscribed once this resolves. Close it when the step settles. */
-  async open(): Promise<StepStreamReader> {
-    if (!this.#listening) {
-      this.#listening = true;
-      this.subscriber.on("message", (channel: string, message: string) => {
-        if (channel.startsWith(CHANNEL_PREFIX)) this.#readers.get(channel.slice(CHANNEL_PREFIX.length))?.receive(message);
-      });
-    }
-    const id = randomUUID();
-    const reader = new StepStreamReader(id, this.cipher, () => {
-      this.#readers.delete(id);
-      void this.subscriber.unsubscribe(CHANNEL_PREFIX + id).catch(() => undefined);
+    private readonly cipher: (() => ContentCipher) | undefined,
+  ) {
+    const pattern = this.#pattern;
+    subscriber.on("pmessage", (subscribed: string, channel: string, message: string) => {
+      if (subscribed === pattern) this.#readers.get(channel.slice(CHANNEL_PREFIX.length))?.receive(message);
     });
+  }
+
+  get #pattern(): string {
+    return `${CHANNEL_PREFIX}${this.#home}.*`;
+  }
+
+  /** A new stream to read (this instance's pattern is subscribed once this resolves). Close it when the step settles. */
+  async open(): Promise<StepStreamReader> {
+    // a failed subscription (Redis unreachable) is tried again by the next stream opened
+    await (this.#subscribed ??= this.subscriber.psubscribe(this.#pattern).catch((error: unknown) => {
+      this.#subscribed = undefined;
+      throw error;
+    }));
+    const id = `${this.#home}.${randomUUID()}`;
+    const reader = new StepStreamReader(id, this.cipher, () => this.#readers.delete(id));
     this.#readers.set(id, reader);
-    await this.subscriber.subscribe(CHANNEL_PREFIX + id);
     return reader;
   }
 
@@ -54,7 +68,7 @@ export class StepStreams {
    * message is on its way go out together in the next one, so a fast model costs fewer messages.
    */
   writer(id: string): StepStreamWriter {
-    if (!STREAM_ID.test(id)) throw new ClusterError("STEP_PAYLOAD_INVALID", `'${id.slice(0, 60)}' is not a step stream id`, { retryable: false });
+    if (!STEP_STREAM_ID.test(id)) throw new ClusterError("STEP_PAYLOAD_INVALID", `'${id.slice(0, 60)}' is not a step stream id`, { retryable: false });
     let seq = 0;
     let buffered = "";
     let sending: Promise<void> | undefined;
@@ -63,8 +77,8 @@ export class StepStreams {
       while (buffered.length > 0) {
         const plain = JSON.stringify({ id, seq: seq++, text: buffered } satisfies StreamMessage);
         buffered = "";
-        const cipher = this.cipher();
-        await this.publisher.publish(CHANNEL_PREFIX + id, cipher ? cipher.seal(plain) : plain);
+        const cipher = this.cipher?.();
+        await this.publisher.publish(CHANNEL_PREFIX + id, cipher ? cipher.seal(plain, CHANNEL_PREFIX + id) : plain);
       }
     };
     const pump = (): void => {
@@ -111,17 +125,17 @@ export class StepStreamReader {
 
   constructor(
     readonly id: string,
-    private readonly cipher: () => ContentCipher | undefined,
+    private readonly cipher: (() => ContentCipher) | undefined,
     private readonly onClose: () => void,
   ) {}
 
   receive(message: string): void {
     let parsed: StreamMessage;
     try {
-      const cipher = this.cipher();
-      parsed = JSON.parse(cipher ? cipher.open(message) : message) as StreamMessage;
+      const cipher = this.cipher?.();
+      parsed = JSON.parse(cipher ? cipher.open(message, CHANNEL_PREFIX + this.id) : message) as StreamMessage;
     } catch {
-      return; // not sealed with this workspace's key, or not ours: dropped
+      return; // not sealed with this workspace's key for this stream, or no cipher yet: dropped
     }
     // in order and once: a piece out of order (after a lost one) ends what is streamed, the output has it all
     if (parsed.id !== this.id || parsed.seq !== this.#nextSeq || typeof parsed.text !== "string") return;

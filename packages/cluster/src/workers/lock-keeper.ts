@@ -26,15 +26,45 @@ type KeeperMessage =
 const SLOT_BYTES = 1_024;
 
 /**
+ * The keeper thread's reader of the slots, as JavaScript source: `(seq, lens, bytes) => () => locks`.
+ * Slot i holds a lock's JSON while seq[i] is non-zero; the main thread frees a slot (seq 0) before
+ * it rewrites it and gives it a new number after, and writes every byte with Atomics.store. The
+ * reader is a seqlock: it loads the number, copies the bytes with Atomics.load, and keeps the copy
+ * only if the number is unchanged. Every access is sequentially consistent, so on a weakly ordered
+ * CPU (ARM) no byte load can be satisfied after the second load of the number; and nothing is
+ * cached between ticks: each tick reads every slot anew, so a copy that was wrong could cost one
+ * renewal at most (a lock lasts three ticks), never every renewal after it.
+ */
+export const SLOT_READER = `(seq, lens, bytes) => {
+  const decoder = new TextDecoder();
+  const size = bytes.length / seq.length;
+  const copy = new Uint8Array(size);
+  return () => {
+    const out = [];
+    for (let i = 0; i < seq.length; i++) {
+      const before = Atomics.load(seq, i);
+      if (before === 0) continue;
+      const len = Atomics.load(lens, i);
+      if (len <= 0 || len > size) continue;
+      for (let b = 0, at = i * size; b < len; b++) copy[b] = Atomics.load(bytes, at + b);
+      if (Atomics.load(seq, i) !== before) continue; // rewritten meanwhile: read again next tick
+      try {
+        out.push(JSON.parse(decoder.decode(copy.subarray(0, len))));
+      } catch {}
+    }
+    return out;
+  };
+}`;
+
+/**
  * The keeper thread, as CommonJS evaluated in a worker thread (no file to build or locate): its own
  * ioredis client extends the held locks with BullMQ's own extendLock script (lock value must still
  * be this worker's token; the job leaves the stalled set) and refreshes the worker's liveness key
  * (only while it exists: a removed worker is not brought back). It does nothing while the main
  * thread's heartbeat is older than maxBlockedMs.
  *
- * The held locks are read from shared memory at each tick: slot i holds a lock's JSON while
- * seq[i] is non-zero. The main thread sets seq[i] to 0 before it rewrites a slot and to a new
- * number after, so a slot whose number is the same before and after the copy was read whole.
+ * The held locks are read from shared memory at each tick (see SLOT_READER); those past the slots
+ * come by message.
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -48,31 +78,12 @@ const beat = new BigInt64Array(workerData.heartbeat);
 const seq = new Int32Array(workerData.seq);
 const lens = new Int32Array(workerData.lens);
 const bytes = new Uint8Array(workerData.bytes);
-const decoder = new TextDecoder();
 const held = new Map();
-const slotted = new Map();
+const readSlots = (${SLOT_READER})(seq, lens, bytes);
 let alive;
-const fromSlots = () => {
-  const out = [];
-  for (let i = 0; i < seq.length; i++) {
-    const before = Atomics.load(seq, i);
-    if (before === 0) { slotted.delete(i); continue; }
-    const known = slotted.get(i);
-    if (known && known.seq === before) { out.push(known.lock); continue; }
-    const len = Atomics.load(lens, i);
-    const copy = bytes.slice(i * ${SLOT_BYTES}, i * ${SLOT_BYTES} + len);
-    if (Atomics.load(seq, i) !== before) continue;
-    try {
-      const lock = JSON.parse(decoder.decode(copy));
-      slotted.set(i, { seq: before, lock });
-      out.push(lock);
-    } catch {}
-  }
-  return out;
-};
 const tick = () => {
   if (Date.now() - Number(Atomics.load(beat, 0)) > workerData.maxBlockedMs) return;
-  const locks = [...held.values(), ...fromSlots()];
+  const locks = [...held.values(), ...readSlots()];
   if (locks.length === 0 && !alive) return;
   const p = redis.pipeline();
   for (const h of locks) p.eval(EXTEND, 2, h.lockKey, h.stalledKey, h.token, String(workerData.lockDurationMs), h.jobId);
@@ -110,8 +121,12 @@ export class LockKeeper {
   readonly #bytes: Uint8Array;
   readonly #encoder = new TextEncoder();
   readonly #free: number[];
-  /** lock key → its slot (absent: it went by message). */
+  /** A lock's JSON before it is copied into its slot. */
+  readonly #scratch = new Uint8Array(SLOT_BYTES);
+  /** lock key → its slot. */
   readonly #slotOf = new Map<string, number>();
+  /** Locks the thread was told of by message (no slot was free): released by message too. */
+  readonly #byMessage = new Set<string>();
   #nextSeq = 0;
   /** Resolves once the thread is connected to Redis (locks held before are renewed from then on). */
   readonly ready: Promise<void>;
@@ -160,13 +175,16 @@ export class LockKeeper {
   /** Keeps the lock of a job this worker took (BullMQ's lock key, its token) until release(). */
   hold(queueKey: string, jobId: string, token: string): void {
     const lock = { lockKey: `${queueKey}:${jobId}:lock`, stalledKey: `${queueKey}:stalled`, jobId, token };
-    if (this.#slotOf.has(lock.lockKey)) this.release(queueKey, jobId); // taken again (a new token)
+    // taken again (a new token): the old hold goes first, wherever it is
+    if (this.#slotOf.has(lock.lockKey) || this.#byMessage.has(lock.lockKey)) this.release(queueKey, jobId);
     const slot = this.#free.pop();
     if (slot !== undefined) {
-      const at = slot * SLOT_BYTES;
       const json = JSON.stringify(lock);
-      const { read, written } = this.#encoder.encodeInto(json, this.#bytes.subarray(at, at + SLOT_BYTES));
+      const { read, written } = this.#encoder.encodeInto(json, this.#scratch);
       if (read === json.length) {
+        // the slot is free (seq 0): bytes first, then its length and number, each with Atomics.store (see SLOT_READER)
+        const at = slot * SLOT_BYTES;
+        for (let b = 0; b < written; b++) Atomics.store(this.#bytes, at + b, this.#scratch[b]!);
         Atomics.store(this.#lens, slot, written);
         this.#nextSeq = (this.#nextSeq % 0x7fffffff) + 1; // never 0 (a free slot)
         Atomics.store(this.#seq, slot, this.#nextSeq);
@@ -175,16 +193,15 @@ export class LockKeeper {
       }
       this.#free.push(slot); // too long for a slot
     }
+    this.#byMessage.add(lock.lockKey);
     this.#post({ op: "hold", ...lock });
   }
 
   release(queueKey: string, jobId: string): void {
     const lockKey = `${queueKey}:${jobId}:lock`;
+    if (this.#byMessage.delete(lockKey)) this.#post({ op: "release", lockKey });
     const slot = this.#slotOf.get(lockKey);
-    if (slot === undefined) {
-      this.#post({ op: "release", lockKey });
-      return;
-    }
+    if (slot === undefined) return;
     this.#slotOf.delete(lockKey);
     Atomics.store(this.#seq, slot, 0);
     this.#free.push(slot);

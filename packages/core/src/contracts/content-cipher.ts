@@ -7,10 +7,14 @@ export const ContentCipher = Symbol.for("@bear/core:ContentCipher");
 export interface ContentCipher {
   /** A fingerprint of the key (not secret): an index sealed under one key refuses another. */
   readonly keyId: string;
-  /** Authenticated encryption of `plaintext`; a fresh nonce each call, so equal inputs differ. */
-  seal(plaintext: string): string;
-  /** The plaintext of `sealed`; throws on a wrong key or any tampered byte, never returns garbage. */
-  open(sealed: string): string;
+  /**
+   * Authenticated encryption of `plaintext`; a fresh nonce each call, so equal inputs differ.
+   * `context` (what the value was sealed for, e.g. a run, step, attempt and matter) is bound to it
+   * as authenticated data: it is not stored, and `open` fails unless given the same context.
+   */
+  seal(plaintext: string, context?: string): string;
+  /** The plaintext of `sealed`; throws on a wrong key or context, or any tampered byte, never returns garbage. */
+  open(sealed: string, context?: string): string;
   /**
    * A keyed pseudonym of one normalised search term: equal terms give equal tokens under one key,
    * and the term cannot be recovered without it. Tokens are lowercase alphanumerics.

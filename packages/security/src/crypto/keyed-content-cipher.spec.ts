@@ -51,6 +51,21 @@ describe("KeyedContentCipher (core ContentCipher)", () => {
     expect(() => cipher.open("b1.AAAA")).toThrow(/truncated/);
   });
 
+  it("binds a context: a value opens only with the context it was sealed for (none is a context of its own)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (text, a, b) => {
+        const sealed = cipher.seal(text, a);
+        expect(cipher.open(sealed, a)).toBe(text);
+        if (a !== b) expect(() => cipher.open(sealed, b)).toThrow(DecryptionError);
+        expect(() => cipher.open(sealed)).toThrow(/sealed for another context|altered/);
+        expect(() => cipher.open(cipher.seal(text), a)).toThrow(DecryptionError);
+      }),
+      { numRuns: 150 },
+    );
+    // values sealed before contexts existed still open as they did
+    expect(cipher.open(cipher.seal("privileged"))).toBe("privileged");
+  });
+
   it("gives deterministic, key-dependent blind tokens of lowercase hex", () => {
     const other = cipherUnder(randomBytes(32));
     fc.assert(

@@ -11,6 +11,13 @@ const TAG_BYTES = 16;
 /** 80 bits: collisions between distinct terms of one workspace are negligible (birthday bound ~2^40 terms). */
 const BLIND_BYTES = 10;
 
+/** The authenticated data: the fixed label, then the caller's context after a NUL (values sealed without one keep the label alone). */
+function aad(context: string | undefined): Buffer {
+  if (context === undefined) return AAD;
+  if (typeof context !== "string") throw new KeyError(`a context is a string, got ${typeof context}`);
+  return Buffer.concat([AAD, Buffer.from([0]), Buffer.from(context, "utf8")]);
+}
+
 function subkey(kek: KeyEncryptionKey, purpose: string): SecureBuffer {
   return SecureBuffer.adopt(Buffer.from(hkdfSync("sha256", kek.bytes, Buffer.from("@bear/security:content-cipher"), Buffer.from(purpose), 32)));
 }
@@ -34,26 +41,28 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
     this.#blindKey = subkey(kek, "blind");
   }
 
-  seal(plaintext: string): string {
+  /** `context`, when given, is authenticated with the value (AAD) and must be given again to open it. */
+  seal(plaintext: string, context?: string): string {
     if (typeof plaintext !== "string") throw new KeyError(`seal() takes a string, got ${typeof plaintext}`);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", this.#sealKey.buffer, iv);
-    cipher.setAAD(AAD);
+    cipher.setAAD(aad(context));
     const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
     return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
   }
 
-  open(sealed: string): string {
+  open(sealed: string, context?: string): string {
     if (typeof sealed !== "string" || !sealed.startsWith(PREFIX)) throw new DecryptionError("sealed content", "it is not sealed content (missing the 'b1.' prefix)");
     const raw = Buffer.from(sealed.slice(PREFIX.length), "base64url");
     if (raw.length < IV_BYTES + TAG_BYTES) throw new DecryptionError("sealed content", `it is truncated (${raw.length} bytes)`);
     const decipher = createDecipheriv("aes-256-gcm", this.#sealKey.buffer, raw.subarray(0, IV_BYTES));
-    decipher.setAAD(AAD);
+    decipher.setAAD(aad(context));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     try {
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch (cause) {
-      throw new DecryptionError("sealed content", "the key is wrong or the data was altered (authentication failed)", { cause });
+      const why = context === undefined ? "the key is wrong or the data was altered" : "the key is wrong, the data was altered, or it was sealed for another context";
+      throw new DecryptionError("sealed content", `${why} (authentication failed)`, { cause });
     }
   }
 

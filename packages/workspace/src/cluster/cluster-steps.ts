@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { confinePath, isPathInside, type GenerateRequest, type GenerateResult, type Llm } from "@bear/core";
 import { defineSpecialist, type Specialist } from "@bear/agents";
-import type { ClusterNode } from "@bear/cluster";
+import { STEP_STREAM_ID, type ClusterNode } from "@bear/cluster";
 import type { DocumentPreparer, PreparedDocumentJson, PrepareRequest } from "@bear/rag";
 import type { PiiFinding } from "@bear/security";
 import { PermanentStepError, type JsonObject } from "@bear/workflow-engine";
@@ -59,7 +59,7 @@ const generateRequest = z.strictObject({
   seed: z.number().int().optional(),
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
 });
-const generateParams = z.strictObject({ model: modelId, request: generateRequest, stream: z.uuid().optional() });
+const generateParams = z.strictObject({ model: modelId, request: generateRequest, stream: z.string().regex(STEP_STREAM_ID).optional() });
 const tokensParams = z.strictObject({ model: modelId, texts: z.array(z.string().max(MAX_TEXT)).min(1).max(1_000) });
 const generateOutput = z.strictObject({
   text: z.string(),
