@@ -4,7 +4,7 @@ import type { Container } from "inversify";
 import { Cache, disposeContainer, DocumentKeyring, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, ToolRegistryToken, type AgentSnapshot, type AgentSpec, type AgentSystem, type ToolRegistry } from "@bear/agents";
 import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
-import { ModelManagerToken, type ModelManager } from "@bear/model-manager";
+import { ModelManagerToken, ModelNotFoundError, type ModelManager } from "@bear/model-manager";
 import { RagEngineToken, type Answer, type AnswerOptions, type AnswerStreamEvent, type DocumentRecord, type PageImage, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
 import {
   AccessControlToken,
@@ -213,6 +213,23 @@ export class Workspace implements AsyncDisposable {
   async llm(): Promise<Llm | undefined> {
     await this.#scanModels();
     return this.#container.isBound(Llm) ? this.#container.get<Llm>(Llm) : undefined;
+  }
+
+  /**
+   * What generates with model `id` when it is named explicitly (`POST /models/:id/generate`): the
+   * model manager, in-process; on a cluster's API instance the workers, like every generation there
+   * (core's Llm is RemoteLlm: the instance loads no model), which serve the workspace's model only.
+   * MODEL_NOT_FOUND for another id, before anything is generated.
+   */
+  async generator(id: string): Promise<Pick<Llm, "generate" | "stream">> {
+    if (this.#cluster?.role === "instance") {
+      const llm = id === this.llmId ? await this.llm() : undefined;
+      if (!llm) throw new ModelNotFoundError(id, this.llmId === undefined ? [] : [this.llmId]);
+      return llm;
+    }
+    const models = this.models();
+    models.registry.get(id); // MODEL_NOT_FOUND for an unknown id
+    return { generate: (request) => models.generate(id, request), stream: (request) => models.stream(id, request) };
   }
 
   async rag(): Promise<RagEngine> {

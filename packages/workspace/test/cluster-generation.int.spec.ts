@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { BearConfig } from "@bear/core";
-import { openWorkspace, type Workspace } from "@bear/workspace";
+import { apiCaller, openServerServices, openWorkspace, toHttpError, workspaceApi, type ApiEvent, type ApiResult, type Workspace } from "@bear/workspace";
 import { ranBy, reportOf, startWorker, stopWorker, type WorkerChild } from "./support/cluster-workers";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
@@ -130,15 +130,64 @@ describe("generation on the cluster's workers", () => {
     }
   }, 120_000);
 
+  it("POST /models/:id/generate on an instance generates on the worker, as in-process, as JSON or streamed; another model is 404", async () => {
+    const clustered = await instance();
+    const body = { prompt: "Once upon a time", max_tokens: 16, temperature: 0 };
+    let answered: { model: string; text: string; finish_reason: string };
+    let streamed = "";
+    let done: { text: string } | undefined;
+    try {
+      const services = await openServerServices(clustered);
+      const host = { version: "test", allowModelDownloads: false, requestMetrics: () => ({}), openEventStreams: () => 0, forgetVerifiedKeys: () => undefined };
+      const op = workspaceApi({ services, host }).find((o) => o.method === "POST" && o.url === "/api/v1/models/:id/generate")!;
+      const { principal } = await services.access.addApiKey("alice", ["attorney"], ["acme"]);
+      const call = (id: string, b: object): Promise<ApiResult> => op.handle({ params: { id }, query: {}, body: b, caller: apiCaller(services.access, principal), signal: new AbortController().signal });
+      const before = (await ranBy(clustered, "generator"))["llm.generate"] ?? 0;
+
+      const json = await call(MODEL, body);
+      if (json.kind !== "json") throw new Error(`expected JSON, got ${json.kind}`);
+      answered = json.body as typeof answered;
+      expect(answered.model).toBe(MODEL);
+      expect(answered.text.length).toBeGreaterThan(0);
+
+      const stream = await call(MODEL, { ...body, max_tokens: 12, stream: true });
+      if (stream.kind !== "events") throw new Error(`expected events, got ${stream.kind}`);
+      const names: string[] = [];
+      for await (const event of stream.events(new AbortController().signal) as AsyncIterable<ApiEvent>) {
+        names.push(event.event);
+        if (event.event === "token") streamed += (event.data as { text: string }).text;
+        if (event.event === "done") done = event.data as { text: string };
+      }
+      expect(names.filter((n) => n === "token").length).toBeGreaterThan(0);
+      expect(names.at(-1)).toBe("done");
+      expect(done!.text).toBe(streamed);
+
+      // both ran on the worker; the instance loaded nothing (it has no model folder to load from)
+      expect(await ran(clustered, "llm.generate", before + 2)).toBe(before + 2);
+      expect(clustered.models().loaded()).toEqual([]);
+      await expect(call("another-model", body).then(() => 200, (e: unknown) => toHttpError(e).status)).resolves.toBe(404);
+    } finally {
+      await clustered.dispose();
+    }
+    const local = await openWorkspace({ config: config(withModel), offload: { workers: 0 } });
+    try {
+      const models = local.models();
+      expect((await models.generate(MODEL, { prompt: body.prompt, maxTokens: 16, temperature: 0 })).text).toBe(answered.text);
+      expect((await models.generate(MODEL, { prompt: body.prompt, maxTokens: 12, temperature: 0 })).text).toBe(streamed);
+    } finally {
+      await local.dispose();
+    }
+  }, 180_000);
+
   it("a review with the model runs on the worker; the instance keys its cache by the configured model without loading it", async () => {
     const clustered = await instance();
     try {
       const before = (await ranBy(clustered, "generator"))["review"] ?? 0;
       const report = await clustered.review(NDA, { actor: "alice", resource: "nda", useModel: true });
       expect(report.summary.clauseCount).toBeGreaterThan(0);
-      expect(await reviews(clustered, before + 1)).toBe(before + 1);
+      expect(await ran(clustered, "review", before + 1)).toBe(before + 1);
       await clustered.review(NDA, { actor: "alice", resource: "nda", useModel: true });
-      expect(await reviews(clustered, before + 2)).toBe(before + 1); // the cache answered
+      expect(await ran(clustered, "review", before + 2)).toBe(before + 1); // the cache answered
       expect(clustered.models().loaded()).toEqual([]);
     } finally {
       await clustered.dispose();
@@ -146,12 +195,12 @@ describe("generation on the cluster's workers", () => {
   }, 120_000);
 });
 
-/** The reviews the worker reports having run, once they reach `expected` (or after 3 s). */
-async function reviews(workspace: Workspace, expected: number): Promise<number> {
+/** The steps of `type` the worker reports having run, once they reach `expected` (or after 3 s). */
+async function ran(workspace: Workspace, type: string, expected: number): Promise<number> {
   const deadline = Date.now() + 3_000;
   for (;;) {
-    const ran = (await ranBy(workspace, "generator"))["review"] ?? 0;
-    if (ran >= expected || Date.now() > deadline) return ran;
+    const count = (await ranBy(workspace, "generator"))[type] ?? 0;
+    if (count >= expected || Date.now() > deadline) return count;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

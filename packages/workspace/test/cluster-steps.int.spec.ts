@@ -62,6 +62,25 @@ const instance = (options: { ingestRoot?: string; waitForWorkerMs?: number } = {
   });
 
 describe("an API instance's redaction and ingest work on the cluster's workers", () => {
+  it("the acts' step types exist only in a cluster: an in-process workspace's workflows cannot name them", async () => {
+    const acts = ["redact", "review", "ingest.prepare", "llm.generate", "llm.tokens"];
+    const local = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
+    try {
+      await local.workflows();
+      expect(local.workflowRegistry().types().filter((t) => acts.includes(t))).toEqual([]);
+      expect(local.workflowRegistry().types()).toContain("legal.classify_clauses"); // the workspace's own step types are there
+    } finally {
+      await local.dispose();
+    }
+    const clustered = await instance();
+    try {
+      await clustered.workflows();
+      expect(acts.filter((t) => clustered.workflowRegistry().types().includes(t))).toEqual(acts);
+    } finally {
+      await clustered.dispose();
+    }
+  });
+
   it("with no worker able to redact, a redaction fails with NO_CAPABLE_WORKER (the legal.* worker is not picked)", async () => {
     const workspace = await instance({ waitForWorkerMs: 1_500 });
     try {

@@ -80,6 +80,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   RAG_INDEX_BUSY: 503,
   WORKER_POOL_BUSY: 503,
   WORKER_OUT_OF_MEMORY: 413,
+  // a cluster's API instance: no worker serves the step type (now), or an encrypted workspace's cipher is not bound yet
+  NO_CAPABLE_WORKER: 503,
+  WORKSPACE_CIPHER_MISSING: 503,
 };
 
 export interface ErrorBody {

@@ -125,8 +125,7 @@ export function modelOperations({ services, host }: ApiContext): ApiOperation[] 
   const tags = ["models"];
   const models = services.models;
 
-  async function* tokenEvents(id: string, request: Parameters<typeof models.stream>[1]): AsyncGenerator<ApiEvent> {
-    const iterator = models.stream(id, request);
+  async function* tokenEvents(id: string, iterator: AsyncGenerator<{ readonly text: string }, Generation, undefined>): AsyncGenerator<ApiEvent> {
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
@@ -246,7 +245,8 @@ export function modelOperations({ services, host }: ApiContext): ApiOperation[] 
       async handle({ params, body, caller, signal }) {
         await caller.authorize(USE_MODELS);
         const { id } = params;
-        models.registry.get(id); // 404 before any stream starts
+        // in-process, or on a cluster's workers; 404 before any stream starts
+        const generator = await services.workspace.generator(id);
         const request = {
           prompt: body.prompt,
           ...(body.max_tokens === undefined ? {} : { maxTokens: body.max_tokens }),
@@ -255,8 +255,8 @@ export function modelOperations({ services, host }: ApiContext): ApiOperation[] 
           ...(body.seed === undefined ? {} : { seed: body.seed }),
         };
         // a client that leaves stops the generation
-        if (!body.stream) return ok(generationView(id, await models.generate(id, { ...request, signal })));
-        return events((streamSignal) => tokenEvents(id, { ...request, signal: streamSignal }));
+        if (!body.stream) return ok(generationView(id, await generator.generate({ ...request, signal })));
+        return events((streamSignal) => tokenEvents(id, generator.stream({ ...request, signal: streamSignal })));
       },
     }),
   ];
