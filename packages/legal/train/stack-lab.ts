@@ -1,5 +1,5 @@
 // Second-stage variants on the cached first-stage out-of-fold scores (about a minute each once cached):
-//   nice -n 10 npx tsx train/stack-lab.ts [--variants=base,cut8,hinge,readers,extra,…] [--iso] [--per-category] [--mix] [--nested-mix]
+//   nice -n 10 npx tsx train/stack-lab.ts [--sections=1] [--variants=base,cut8,hinge,readers,extra,…] [--iso] [--per-category] [--mix] [--nested-mix [--per-category-mix]]
 //     [--shared=l2Shared:l2Delta:epochs:lr,…]
 // --iso: isotonic maps per category fitted on the other folds; --per-category: label thresholds per
 // category chosen on the other folds; --mix / --nested-mix: the second stage's logit mixed with the
@@ -16,7 +16,7 @@ import { contextFeatureCount, contextFeatures, isStackCandidate } from "../src/c
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const log = (l: string) => process.stdout.write(`${l}\n`);
-const { oof: o, linear, network } = blendedOutOfFold(DEFAULT_EXPERIMENT, log);
+const { oof: o, linear, network } = blendedOutOfFold({ ...DEFAULT_EXPERIMENT, sections: arg("sections") === "1" }, log);
 const C = o.categories.length;
 const all = Int32Array.from({ length: o.size }, (_, i) => i);
 const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
@@ -308,6 +308,20 @@ for (const name of (arg("variants") ?? "base").split(",").filter(Boolean)) {
       }
       log(`per-category weights chosen: ${[...counts].map(([g, n]) => `${grid[g]}×${n}`).join(" ")}`);
       report(`${name} mixed, weight per category chosen on inner folds`, perCat);
+      // Per category by F1 at 0.3 + that category's P@80%R on the other folds, the weight shrunk halfway to the global choice.
+      const shrunk = new Float32Array(p.length);
+      for (let f = 0; f < o.folds; f++) {
+        const rows = all.filter((i) => foldOf[o.contractOf[i]!] !== f);
+        const ms = mixes.map((m) => clauseMetrics(o, m, rows, CLAUSE_CATEGORY_INDICES, 0.3));
+        const global = ms.map((m) => (m.micro.precisionAt80Recall ?? 0) + m.macroF1);
+        const g0 = grid[global.indexOf(Math.max(...global))]!;
+        CLAUSE_CATEGORY_INDICES.forEach((c, k) => {
+          const score = ms.map((m) => (m.perCategory[k]!.f1 ?? 0) + (m.perCategory[k]!.precisionAt80Recall ?? 0));
+          const wgt = (grid[score.indexOf(Math.max(...score))]! + g0) / 2;
+          for (let i = 0; i < o.size; i++) if (foldOf[o.contractOf[i]!] === f) shrunk[i * C + c] = sigmoid(wgt * lg(p[i * C + c]!) + (1 - wgt) * lg(first.probabilities[i * C + c]!));
+        });
+      }
+      report(`${name} mixed, weight per category (F1 + P@80%R) shrunk halfway to the global, chosen on inner folds`, shrunk);
     }
   }
   if (process.argv.includes("--mix")) {
