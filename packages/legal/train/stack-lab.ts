@@ -322,6 +322,14 @@ for (const name of (arg("variants") ?? "base").split(",").filter(Boolean)) {
         });
       }
       report(`${name} mixed, weight per category (F1 + P@80%R) shrunk halfway to the global, chosen on inner folds`, shrunk);
+      for (const [label, alt] of [["per-category", perCat], ["shrunk", shrunk]] as const) {
+        const diffs = Array.from({ length: o.folds }, (_, f) => {
+          const rows = all.filter((i) => foldOf[o.contractOf[i]!] === f);
+          const a = clauseMetrics(o, nested, rows, CLAUSE_CATEGORY_INDICES, 0.3), b = clauseMetrics(o, alt, rows, CLAUSE_CATEGORY_INDICES, 0.3);
+          return [b.macroF1 - a.macroF1, (b.micro.f1 ?? 0) - (a.micro.f1 ?? 0), (b.micro.precisionAt80Recall ?? 0) - (a.micro.precisionAt80Recall ?? 0)];
+        });
+        log(`${label} minus one weight, per outer fold (macro F1 / micro F1 / P@80%R): ${diffs.map((d) => d.map((x) => (100 * x).toFixed(1)).join("/")).join("  ")}`);
+      }
     }
   }
   if (process.argv.includes("--mix")) {
