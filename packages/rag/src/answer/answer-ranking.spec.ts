@@ -118,14 +118,15 @@ describe("DocumentResolver", () => {
     expect(resolver.scope("May employees see confidential information?", thresholds)).toEqual([]);
   });
 
-  it("ranks as the document-by-document scan did, built at once or a few documents at a time", async () => {
+  it("ranks as the document-by-document scan did, built at once or a few documents at a time, with words past the opening", async () => {
     const word = fc.constantFrom("flotek", "king", "depomed", "supply", "promotion", "nda", "resconnect", "confidential", "employees", "florida", "chemistry", "termination", "acme");
     const profile = fc.record({
       id: fc.uuid(),
       title: fc.array(word, { maxLength: 3 }).map((w) => w.join(" ")),
       source: fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => `/d/${w.join("_")}.txt`),
       parties: fc.array(fc.array(word, { minLength: 1, maxLength: 2 }).map((w) => w.join(" ")), { maxLength: 2 }),
-      text: fc.array(word, { maxLength: 40 }).map((w) => w.join(" ")),
+      // Words past the opening (1,500 characters) count in idf only: the resolver scores naming words alone.
+      text: fc.tuple(fc.array(word, { maxLength: 40 }), fc.boolean(), fc.array(word, { maxLength: 10 })).map(([head, long, body]) => `${head.join(" ")}${long ? ` ${"x".repeat(1500)} ${body.join(" ")}` : ""}`),
     });
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(profile, { selector: (p) => p.id, maxLength: 40 }), fc.array(word, { minLength: 1, maxLength: 6 }), async (profiles, question) => {

@@ -109,7 +109,8 @@ export class DocumentResolver {
     this.#size = tally.count;
     const n = tally.count;
     const rarest = Math.log((n + 1) / 1.5);
-    this.#idf = new Map([...tally.df].map(([w, f]) => [w, Math.log((n + 1) / (f + 0.5)) / rarest]));
+    // Only naming words are scored: the df of the other words of the texts is not kept.
+    this.#idf = new Map([...tally.postings.keys()].map((w) => [w, Math.log((n + 1) / ((tally.df.get(w) ?? 0) + 0.5)) / rarest]));
   }
 
   /**

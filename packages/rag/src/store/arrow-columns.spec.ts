@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import * as arrow from "apache-arrow";
 import fc from "fast-check";
-import { arrowTable, JoinedStrings } from "./arrow-columns";
+import { arrowTable, checkUtf8Size, JoinedStrings } from "./arrow-columns";
 
 const schema = new arrow.Schema([new arrow.Field("s", new arrow.Utf8()), new arrow.Field("n", new arrow.Int32())]);
 
@@ -45,5 +45,12 @@ describe("arrowTable", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("checkUtf8Size", () => {
+  it("refuses a batch over 2 GiB, including sizes between 2^31 and 2^32 that would wrap Int32 offsets", () => {
+    expect(() => checkUtf8Size(0x7fffffff, 3)).not.toThrow();
+    for (const bytes of [0x80000000, 0xc0000000, 0xffffffff, 0x100000000]) expect(() => checkUtf8Size(bytes, 3)).toThrow(/over 2 GiB/);
   });
 });

@@ -61,6 +61,11 @@ function columnData(arrow: ArrowModule, type: Arrow.DataType, values: ColumnValu
   throw new Error(`unsupported column type ${String(type)}`);
 }
 
+/** Throws when `bytes` (or UTF-16 units, at least one byte each) of a batch of `length` strings exceed Arrow's Int32 Utf8 offsets. */
+export function checkUtf8Size(bytes: number, length: number): void {
+  if (bytes > 0x7fffffff) throw new Error(`a batch of ${length} strings holds over 2 GiB, Arrow's Utf8 limit`);
+}
+
 /**
  * Encodes the strings as one UTF-8 buffer, in one pass: the buffer starts at one byte per UTF-16
  * unit (exact for ASCII) and grows when a part may not fit. A value equal to the one before it (a
@@ -74,10 +79,12 @@ function utf8(arrow: ArrowModule, type: Arrow.Utf8, values: JoinedStrings): Arro
   const offsets = new Int32Array(length + 1);
   let units = 0;
   for (let i = 0; i < length; i++) units += heads[i]!.length + tails[i]!.length;
+  // Checked before allocating: a buffer of 2^31..2^32 bytes would be allocated and Int32 offsets wrap.
+  checkUtf8Size(units, length);
   let data = Buffer.allocUnsafe(Math.max(16, units));
   let at = 0;
   const grow = (needed: number): void => {
-    if (needed > 0x7fffffff) throw new Error(`a batch of ${length} strings holds over 2 GiB, Arrow's Utf8 limit`);
+    checkUtf8Size(needed, length);
     const grown = Buffer.allocUnsafe(Math.min(0x7fffffff, Math.max(needed, Math.ceil(data.length * 1.5))));
     data.copy(grown, 0, 0, at);
     data = grown;
