@@ -95,7 +95,9 @@ export class ClusterNode {
     this.payloads = options.inlinePayloads
       ? new InlinePayloads()
       : new FilePayloads(options.payloadDir, options.cipher, { shareValues: options.shareValues ?? true, ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}) });
-    this.streams = new StepStreams(this.redis, this.subscriber, workspaceCipher(options.cipher));
+    // streamed tokens are document text: sealed like the payloads inside jobs, with the payload key when the workspace has no cipher
+    const payloads = this.payloads;
+    this.streams = new StepStreams(this.redis, this.subscriber, workspaceCipher(options.cipher) ?? (payloads instanceof FilePayloads ? () => payloads.jobSeal : undefined));
     this.runs = new ClusterRuns({
       redis: this.redis,
       subscriber: this.subscriber,

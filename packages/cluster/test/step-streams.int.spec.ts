@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import type { ContentCipher } from "@bear/core";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { ClusterNode } from "../src/cluster-node";
 import { workspaceCipher } from "../src/payloads/workspace-cipher";
 import { StepStreams, type StepStreamReader } from "../src/queue/step-streams";
+import { keyCipher } from "./fixtures/key-cipher";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
+import { tempDir } from "./fixtures/test-cluster";
 
 let redis: TestRedis;
 const clients: Redis[] = [];
@@ -137,5 +140,30 @@ describe("StepStreams", () => {
     await tick();
     expect(seen).toEqual([]);
     a.close();
+  });
+
+  it("on an unencrypted cluster the streamed tokens are sealed with the cluster's payload key: a listener on Redis sees no text in the clear", async () => {
+    const payloadDir = tempDir("bear-streams-");
+    const api = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher });
+    const worker = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher });
+    try {
+      const spy = connect();
+      const seen: string[] = [];
+      spy.on("pmessage", (_p: string, _c: string, m: string) => seen.push(m));
+      await spy.psubscribe("bear:step-stream:*");
+      const a = await api.streams.open();
+      const w = worker.streams.writer(a.id);
+      w.write("Alpha Widgets LLC shall indemnify");
+      await w.flush();
+      await tick();
+      expect(seen.length).toBeGreaterThan(0);
+      for (const m of seen) expect(m).not.toContain("Alpha");
+      a.end();
+      expect(await drain(a)).toBe("Alpha Widgets LLC shall indemnify");
+      a.close();
+    } finally {
+      await worker.close();
+      await api.close();
+    }
   });
 });

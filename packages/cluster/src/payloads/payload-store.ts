@@ -128,14 +128,17 @@ export class FilePayloads implements PayloadStore {
     this.#shared = new SharedValues(options.shareValues ?? true, (binding, text) => this.#sharedString(binding, text));
   }
 
-  /** What seals payloads inside jobs: the workspace's cipher when it is encrypted, else the cluster's payload key. */
-  get #jobSeal(): ContentCipher {
+  /**
+   * What seals payloads inside jobs (and a step's streamed text, see StepStreams): the workspace's
+   * cipher when it is encrypted, else the cluster's payload key.
+   */
+  get jobSeal(): ContentCipher {
     return this.#cipher ? this.#cipher() : (this.#ownKey ??= payloadKeyCipher(this.dir, this.#keyCipher!));
   }
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
     const text = await this.#text(binding, value);
-    if (text.length <= this.#inlineChars) return { sealed: this.#jobSeal.seal(text, jobContext(binding)) };
+    if (text.length <= this.#inlineChars) return { sealed: this.jobSeal.seal(text, jobContext(binding)) };
     const name = payloadFileName(binding);
     await this.#write(name, text, binding.matter);
     this.#track(binding.runId, name);
@@ -235,7 +238,7 @@ export class FilePayloads implements PayloadStore {
 
   /** The text of a payload sealed inside its job (the cipher's DecryptionError when altered, or sealed for another binding or key). */
   #unsealJob(sealed: string, binding: PayloadBinding): string {
-    return this.#jobSeal.open(sealed, jobContext(binding));
+    return this.jobSeal.open(sealed, jobContext(binding));
   }
 
   /** The unsealed text of the payload file `name` (the cipher's DecryptionError when altered, or sealed for another name, matter or key). */

@@ -18,7 +18,8 @@ interface StreamMessage {
 /**
  * Text a step sends back to the instance waiting for it while it runs (the tokens of a
  * generation), on a pub/sub channel of its own: Redis only passes it on and keeps nothing, and
- * each message is sealed with the workspace's cipher when it is encrypted (bound to its stream).
+ * each message is sealed (bound to its stream) with the cipher ClusterNode gives: the workspace's
+ * when it is encrypted, else the cluster's payload key (the one sealing payloads inside jobs).
  * The step's parameters name the stream's id; a message lost to a reconnect is not resent, so the
  * step's output must hold the whole result.
  *
@@ -34,7 +35,7 @@ export class StepStreams {
   readonly #home = randomBytes(8).toString("hex");
   #subscribed: Promise<unknown> | undefined;
 
-  /** `cipher`: the encrypted workspace's (throws while it has none: nothing goes in the clear), undefined when it is not encrypted. */
+  /** `cipher`: the encrypted workspace's (throws while it has none: nothing goes in the clear), else the payload key's; undefined: in the clear (inline payloads only). */
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
