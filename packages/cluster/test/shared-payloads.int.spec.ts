@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it, jest } from "@jest/globals";
 import type { ContentCipher } from "@bear/core";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import type { JsonValue } from "@bear/workflow-engine";
@@ -177,5 +177,26 @@ describe("FilePayloads, ciphers", () => {
     const bad = tempDir("bear-keybad-");
     fs.writeFileSync(path.join(bad, PAYLOAD_KEY_FILE), "not a key");
     await expect(new FilePayloads(bad).put(bind("run-k", "s", "input"), { parameters: { x: 1 } })).rejects.toThrow(/is not 64 hex digits/);
+  });
+
+  it("a short key file left by a process stopped between create and write fails at once, naming the file, and is not read again per payload", async () => {
+    const dir = tempDir("bear-keystale-");
+    const file = path.join(dir, PAYLOAD_KEY_FILE);
+    fs.writeFileSync(file, randomBytes(32).toString("hex").slice(0, 20), { mode: 0o600 });
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, old, old);
+    const payloads = new FilePayloads(dir);
+    const started = performance.now();
+    const first = payloads.put(bind("run-s", "s", "input"), { parameters: { x: 1 } });
+    await expect(first).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false });
+    await expect(first).rejects.toThrow(file);
+    const error = await first.catch((e: unknown) => e);
+    expect((error as { hint?: string }).hint).toContain(`Remove '${file}'`);
+    // the next payloads get the same failure without reading (or waiting on) the file again
+    const read = jest.spyOn(fs, "readFileSync");
+    for (let i = 0; i < 5; i++) await expect(payloads.put(bind("run-s", `s${i}`, "input"), { parameters: { x: i } })).rejects.toBe(error);
+    expect(read.mock.calls.filter(([f]) => f === file)).toHaveLength(0);
+    read.mockRestore();
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -86,11 +86,15 @@ function readKey(file: string): Buffer | undefined {
       throw error;
     }
     if (/^[0-9a-f]{64}$/.test(text)) return Buffer.from(text, "hex");
-    if (!/^[0-9a-f]{0,63}$/.test(text) || Date.now() >= deadline) {
-      throw new ClusterError("STEP_PAYLOAD_INVALID", `the cluster's payload key '${file}' is not 64 hex digits`, { hint: "Remove the file while no API instance or worker runs; the next one makes a new key.", retryable: false });
-    }
+    if (!/^[0-9a-f]{0,63}$/.test(text) || Date.now() >= deadline) throw badKey(file, "is not 64 hex digits");
+    // short and unchanged for longer than a writer takes: its maker was stopped between create and write
+    if (Date.now() - fs.statSync(file).mtimeMs > KEY_WAIT_MS) throw badKey(file, `holds ${text.length} of its 64 hex digits and has not changed for over ${KEY_WAIT_MS / 1000} s (the process that made it was stopped while writing it)`);
     Atomics.wait(PAUSE, 0, 0, 20); // being written: look again shortly (synchronous, like the rest of the key's making)
   }
+}
+
+function badKey(file: string, why: string): ClusterError {
+  return new ClusterError("STEP_PAYLOAD_INVALID", `the cluster's payload key '${file}' ${why}`, { hint: `Remove '${file}' while no API instance or worker runs; the next one makes a new key.`, retryable: false });
 }
 
 /** How long a key file still being written (fewer than 64 hex digits) is waited for (ms). */

@@ -104,6 +104,8 @@ export class FilePayloads implements PayloadStore {
   readonly reads = { files: 0, chars: 0 };
   /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
   #ownKey: ContentCipher | undefined;
+  /** The last failure to read the payload key, and when (see KEY_RETRY_MS). */
+  #keyFailure: { readonly error: unknown; readonly at: number } | undefined;
   /**
    * `cipher`: the workspace's when it is encrypted, possibly late (a getter, as a workspace binds its
    * cipher after this is made; used before, it refuses). `keyCipher` seals with the cluster's own
@@ -133,7 +135,16 @@ export class FilePayloads implements PayloadStore {
    * cipher when it is encrypted, else the cluster's payload key.
    */
   get jobSeal(): ContentCipher {
-    return this.#cipher ? this.#cipher() : (this.#ownKey ??= payloadKeyCipher(this.dir, this.#keyCipher!));
+    if (this.#cipher) return this.#cipher();
+    if (this.#ownKey) return this.#ownKey;
+    // a broken key file is read again at most every KEY_RETRY_MS, not on every payload
+    if (this.#keyFailure && Date.now() - this.#keyFailure.at < KEY_RETRY_MS) throw this.#keyFailure.error;
+    try {
+      return (this.#ownKey = payloadKeyCipher(this.dir, this.#keyCipher!));
+    } catch (error) {
+      this.#keyFailure = { error, at: Date.now() };
+      throw error;
+    }
   }
 
   async put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef> {
@@ -378,6 +389,8 @@ const SYNC_BYTES = 64 * 1024;
  * (a clause list, a report) stay files.
  */
 const INLINE_CHARS = 4_096;
+/** How long a failure to read the payload key (a broken key file) is repeated before the file is read again (ms). */
+const KEY_RETRY_MS = 5_000;
 
 /** Written under a temporary name and renamed, so a reader never sees half a file. */
 async function writeSmall(tmp: string, file: string, body: string): Promise<void> {
