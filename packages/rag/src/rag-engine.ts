@@ -252,7 +252,7 @@ export class RagEngine implements Retriever {
   }
 
   #check(): void {
-    if (this.#disposed) throw new DisposedError(`RagEngine '${this.#index.dir}'`);
+    if (this.#disposed) throw this.#disposedError();
   }
 
   /** Ingests files and folders (recursively). Per-file failures are in the report; the batch goes on. */
@@ -389,16 +389,26 @@ export class RagEngine implements Retriever {
     return { resolver: await this.#buildResolver(key, docs), docs };
   }
 
-  /** Builds the resolver of `docs` (one build at a time per set: callers asking for the same set share it) and keeps it. */
-  #buildResolver(key: string, docs: readonly DocumentRecord[]): Promise<DocumentResolver> {
-    if (this.#resolverBuild?.key === key) return this.#resolverBuild.done;
+  /**
+   * Builds the resolver of `docs` and keeps it: one build at a time (callers asking for the same
+   * set share it; another set waits for the running build to end, so reads of every text never pile up).
+   */
+  async #buildResolver(key: string, docs: readonly DocumentRecord[]): Promise<DocumentResolver> {
+    for (let running = this.#resolverBuild; running; running = this.#resolverBuild) {
+      if (running.key === key) return running.done;
+      await running.done.catch(() => undefined);
+    }
+    if (this.#resolver?.key === key) return this.#resolver.resolver;
+    if (this.#disposed) throw this.#disposedError();
     const byId = new Map(docs.map((d) => [d.id, d]));
     const texts = this.#index.documentTexts(docs.map((d) => d.id));
-    const disposed = (): boolean => this.#disposed;
-    // Disposing stops a build between two store reads (a one-shot `bear search` must not read every text on its way out).
+    const disposed = (): Error | undefined => (this.#disposed ? this.#disposedError() : undefined);
+    // Disposing stops a build between two store reads (a one-shot `bear search` must not read every
+    // text on its way out); it fails the build, so the tally of the texts read so far is not kept.
     const profiles = async function* () {
       for await (const { id, text } of texts) {
-        if (disposed()) return;
+        const stopped = disposed();
+        if (stopped) throw stopped;
         const d = byId.get(id)!;
         yield { id, title: d.title, source: d.source, parties: d.parties, text };
       }
@@ -617,9 +627,12 @@ export class RagEngine implements Retriever {
     const { key, docs } = this.#searchScope;
     if (this.#resolver?.key === key) return this.#resolver.resolver;
     // While commits keep coming (a long ingest beside searches), background builds take at most a fifth of the time.
+    // A build running (even of an older set) is let finish first: one build at a time.
     const last = this.#lastResolverBuild;
-    if (!this.#resolverBuild && last && performance.now() - last.endedAt < 4 * last.ms) return undefined;
-    this.#buildResolver(key, docs).catch((error: unknown) => this.#logger.warn({ error: error instanceof Error ? error.message : String(error) }, "could not build the document resolver; searches take two passes"));
+    if (this.#resolverBuild || (last && performance.now() - last.endedAt < 4 * last.ms)) return undefined;
+    this.#buildResolver(key, docs).catch((error: unknown) => {
+      if (!this.#disposed) this.#logger.warn({ error: error instanceof Error ? error.message : String(error) }, "could not build the document resolver; searches take two passes");
+    });
     return undefined;
   }
 
@@ -755,6 +768,10 @@ export class RagEngine implements Retriever {
       embedder: this.#embedder ? { id: this.#embedder.id, dimensions: this.#embedder.dimensions } : null,
       encrypted: this.#index.sealed,
     };
+  }
+
+  #disposedError(): DisposedError {
+    return new DisposedError(`RagEngine '${this.#index.dir}'`);
   }
 
   async dispose(): Promise<void> {

@@ -3,8 +3,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { DataKeyring, KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import { RagEngine } from "../src/rag-engine";
+import { GatedTexts } from "./support/gated-texts";
 import { tempDir } from "./support/temp-dir";
 
 const CONTRACT = `MASTER SERVICES AGREEMENT
@@ -93,6 +94,35 @@ describe("an encrypted index (ContentCipher from @bear/security)", () => {
       expect(report.files.map((f) => f.status)).toEqual(["unchanged"]);
       expect(await rag.countChunks()).toBe(before);
     } finally {
+      await rag.dispose();
+    }
+  });
+});
+
+describe("an index with a data key per document (DataKeyring from @bear/security)", () => {
+  const root = tempDir("rag-keyring-");
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("builds the document resolver past documents deleted (their keys shredded) while it reads", async () => {
+    const corpus = path.join(root, "contracts");
+    fs.mkdirSync(corpus, { recursive: true });
+    for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(corpus, `msa-${i}.txt`), CONTRACT.replaceAll("Zephyrine", `Zephyrine${i}`));
+    const kek = KeyEncryptionKey.fromBytes(randomBytes(32));
+    const keyring = new DataKeyring({ dir: path.join(root, "data-keys"), kek });
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root, cipher: new KeyedContentCipher(kek), keyring });
+    const gated = new GatedTexts();
+    try {
+      await rag.ingest([corpus], { matter: "m" });
+      // Every document names its supplier: once the others are gone, the build names only the one left.
+      const resolving = rag.resolveDocuments(["Quillbrook Analytics"]);
+      resolving.catch(() => undefined);
+      while (gated.firstId === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Every document but the one read is deleted: the rows already fetched now hold text sealed under shredded keys.
+      for (const d of rag.documents()) if (d.id !== gated.firstId) await rag.delete(d.id);
+      gated.release();
+      expect(await resolving).toEqual([gated.firstId]);
+    } finally {
+      gated.texts.mockRestore();
       await rag.dispose();
     }
   });

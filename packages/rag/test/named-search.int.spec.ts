@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
+import { GatedTexts } from "./support/gated-texts";
 import { tempDir } from "./support/temp-dir";
 
 const filler = (topic: string): string =>
@@ -125,6 +126,53 @@ describe("namedDocumentSearch (real LanceDB)", () => {
 
 describe("the resolver's background build", () => {
   const root = tempDir("rag-named-dispose-");
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("runs one build at a time: searches after new commits while a build runs start no other", async () => {
+    const corpus = path.join(root, "one-at-a-time");
+    fs.mkdirSync(corpus, { recursive: true });
+    fs.writeFileSync(path.join(corpus, "zephyr-lease.txt"), LEASE);
+    const rag = await RagEngine.open({ dir: path.join(root, "one-at-a-time-index"), root });
+    await rag.ingest([corpus], { matter: "m" });
+    const gated = new GatedTexts();
+    try {
+      await rag.search("Zephyr Estates governing law", { k: 3 }); // starts the build, held after its first text
+      for (let i = 0; i < 3; i++) {
+        fs.writeFileSync(path.join(corpus, `lease-${i}.txt`), LEASE.replaceAll("Zephyr", `Nadir${i}`));
+        await rag.ingest([path.join(corpus, `lease-${i}.txt`)], { matter: "m" });
+        await rag.search(`Nadir${i} Estates governing law`, { k: 3 });
+      }
+      expect(gated.texts).toHaveBeenCalledTimes(1);
+      gated.release();
+      // A caller that needs the newest set waits for the running build, then builds it.
+      expect(await rag.resolveDocuments(["Nadir2"])).toEqual([idOfIn(rag, "lease-2.txt")]);
+      expect(gated.texts).toHaveBeenCalledTimes(2);
+    } finally {
+      gated.texts.mockRestore();
+      await rag.dispose();
+    }
+  });
+
+  it("fails a build stopped by dispose, so no resolver of the texts read so far is kept or returned", async () => {
+    const corpus = path.join(root, "stopped");
+    fs.mkdirSync(corpus, { recursive: true });
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(corpus, `lease-${i}.txt`), LEASE.replaceAll("Zephyr", `Zephyr${i}`));
+    const rag = await RagEngine.open({ dir: path.join(root, "stopped-index"), root });
+    await rag.ingest([corpus], { matter: "m" });
+    const gated = new GatedTexts();
+    try {
+      const resolving = rag.resolveDocuments(["Zephyr3"]);
+      resolving.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const closing = rag.dispose();
+      gated.release();
+      await closing;
+      await expect(resolving).rejects.toMatchObject({ name: "DisposedError" });
+      expect(gated.read).toBeLessThanOrEqual(2);
+    } finally {
+      gated.texts.mockRestore();
+    }
+  });
 
   it("stops when the engine is disposed (a one-shot search does not read every text on its way out)", async () => {
     const corpus = path.join(root, "contracts");
@@ -135,35 +183,28 @@ describe("the resolver's background build", () => {
     const writer = await RagEngine.open({ dir, root });
     await writer.ingest([corpus], { matter: "m" });
     await writer.dispose();
-    let read = 0;
-    // The store's texts as they are, except that the first build holds after its first text until the test lets it go on.
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const original = LanceIndex.prototype.documentTexts;
-    const texts = jest.spyOn(LanceIndex.prototype, "documentTexts").mockImplementation(async function* (this: LanceIndex, ...args: Parameters<typeof original>) {
-      for await (const t of original.apply(this, args)) {
-        read++;
-        yield t;
-        if (read === 1) await gate;
-      }
-    });
+    const gated = new GatedTexts();
     try {
       const rag = await RagEngine.open({ dir, root });
       await rag.search("Zephyr7 Estates governing law", { k: 3 }); // starts the build
       const closing = rag.dispose();
-      release();
+      gated.release();
       await closing;
-      expect(texts).toHaveBeenCalledTimes(1);
-      expect(read).toBeGreaterThan(0);
-      expect(read).toBeLessThanOrEqual(2);
+      expect(gated.texts).toHaveBeenCalledTimes(1);
+      expect(gated.read).toBeGreaterThan(0);
+      expect(gated.read).toBeLessThanOrEqual(2);
       // An engine that is not disposed reads them all.
-      read = 0;
+      gated.read = 0;
       const kept = await RagEngine.open({ dir, root });
       await kept.resolveDocuments(["Zephyr7"]);
-      expect(read).toBe(80);
+      expect(gated.read).toBe(80);
       await kept.dispose();
     } finally {
-      texts.mockRestore();
+      gated.texts.mockRestore();
     }
   });
 });
+
+function idOfIn(rag: RagEngine, file: string): string | undefined {
+  return rag.documents().find((d) => d.source.endsWith(file))?.id;
+}

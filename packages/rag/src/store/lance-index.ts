@@ -498,7 +498,25 @@ export class LanceIndex {
     this.#check();
     for (let i = 0; i < ids.length; i += batch) {
       const rows = await this.#documents.query().where(inList("id", ids.slice(i, i + batch))).select(["id", "text"]).toArray();
-      for (const row of rows as { id: unknown; text: unknown }[]) yield { id: String(row.id), text: this.#fields.open(row.text, String(row.id)) };
+      for (const row of rows as { id: unknown; text: unknown }[]) {
+        const id = String(row.id);
+        const text = this.#openCommittedText(id, row.text);
+        if (text !== undefined) yield { id, text };
+      }
+    }
+  }
+
+  /**
+   * The text of a document still committed, or undefined once deleted: a delete while the reader
+   * waits shreds the document's key (the open then throws DATA_KEY_DESTROYED), which skips it.
+   */
+  #openCommittedText(id: string, sealed: unknown): string | undefined {
+    if (!this.#committed.has(id)) return undefined;
+    try {
+      return this.#fields.open(sealed, id);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "DATA_KEY_DESTROYED") return undefined;
+      throw error;
     }
   }
 
