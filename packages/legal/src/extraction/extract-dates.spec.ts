@@ -33,4 +33,10 @@ describe("agreement and effective dates", () => {
     expect(dates.map((d) => d.iso)).toEqual(["2021-03-13", "2021-01-04", "2022-12-31"]);
     expect(kd).toMatchObject({ agreement: { iso: "2021-03-13" }, expiration: { iso: "2022-12-31" } });
   });
+
+  it("reads no all-number date from inside a longer number", () => {
+    for (const text of ["This Agreement is dated 2013/03/21.", "Signed 2021/12/31 by both parties.", "Invoice No. 4417/10/2020 is due.", "Reg. 123-10-2020 applies.", "Made on 2013/12/05."]) {
+      expect(extractKeyTerms(text, { model: false }).dates.map((d) => d.iso)).toEqual([]);
+    }
+  });
 });

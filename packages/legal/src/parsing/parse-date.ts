@@ -18,7 +18,8 @@ export const DATE_SOURCE = [
   `(?<aMonth>${MONTH_SOURCE})\\s+(?<aDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s*[,.]?\\s*(?<aYear>\\d{4})`,
   `(?<bDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s+(?:of\\s+)?(?<bMonth>${MONTH_SOURCE})\\s*,?\\s*(?<bYear>\\d{4})`,
   `(?<iYear>\\d{4})-(?<iMonth>\\d{2})-(?<iDay>\\d{2})`,
-  `(?<nMonth>\\d{1,2})(?<nSep>[/.-])(?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})`,
+  // Bounded: never starts or ends inside a longer number ("2013/03/21", "Invoice No. 4417/10/2020", "Reg. 123-10-2020").
+  `(?<![\\d./-])(?<nMonth>\\d{1,2})(?<nSep>[/.-])(?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})(?!\\d)`,
 ]
   .map((s) => `(?:${s})`)
   .join("|");

@@ -16,10 +16,14 @@ export interface Clause {
 const NUMBERED = /^(?:(?:section|article|clause)\s+)?((?:\d{1,3}(?:\.\d{1,3})*)|[IVXL]{1,6})\.?(?:\s+|$)/i;
 /**
  * A bare number alone on its line and followed by a blank line ("1⏎⏎Source: …"): the page number of text
- * taken from a PDF, not a clause number. A numbered heading on its own line is followed by its title line
- * ("12⏎Governing Law") or written with a dot ("12.⏎⏎Governing Law").
+ * taken from a PDF — unless it continues the clause sequence (the previous top-level number + 1, or 1 before
+ * any numbered clause: "1⏎⏎DEFINITIONS" opens section 1). A numbered heading on its own line is followed by
+ * its title line ("12⏎Governing Law") or written with a dot ("12.⏎⏎Governing Law").
  */
-const PAGE_NUMBER = /^\d{1,4}[ \t]*\r?\n[ \t]*\r?\n\s*/;
+const PAGE_NUMBER = /^(\d{1,4})[ \t]*\r?\n[ \t]*\r?\n\s*/;
+/** A roman clause number without "Article"/"Section" before it stands before a dot or at its line's end ("IV. GRANT", not "I agree"). */
+const ROMAN_ALONE = /^[IVXL]{1,6}(?:\.|[ \t]*(?:\r?\n|$))/;
+const KEYWORD = /^(?:section|article|clause)\s/i;
 const HEADING = /^((?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)(?:[ \t]+(?:[A-Z][A-Za-z'’&/-]*|of|and|or|to|for|the|in|on|by|with|a|an)){0,7})\s*[.:]\s/;
 
 /**
@@ -49,10 +53,15 @@ function paragraphEnds(text: string): ((sentenceEnd: number) => boolean) | undef
   };
 }
 
-/** The clause number a sentence opens with, read after a page number ("4⏎⏎ARTICLE II …" is article II), and the text after it. */
-function opening(sentence: string): { numbered?: RegExpExecArray; rest: string } {
-  const afterPage = sentence.slice(PAGE_NUMBER.exec(sentence)?.[0].length ?? 0);
+/**
+ * The clause number a sentence opens with, read after a page number ("4⏎⏎ARTICLE II …" is article II), and
+ * the text after it. `next` is the top-level number that would continue the clause sequence.
+ */
+function opening(sentence: string, next: number): { numbered?: RegExpExecArray; rest: string } {
+  const page = PAGE_NUMBER.exec(sentence);
+  const afterPage = page && Number(page[1]) !== next ? sentence.slice(page[0].length) : sentence;
   const numbered = NUMBERED.exec(afterPage);
+  if (numbered && /^[IVXL]+$/i.test(numbered[1]!) && !KEYWORD.test(afterPage) && !ROMAN_ALONE.test(afterPage)) return { rest: afterPage };
   return numbered ? { numbered, rest: afterPage.slice(numbered[0].length) } : { rest: afterPage };
 }
 
@@ -65,14 +74,20 @@ export function segmentClauses(text: string): Clause[] {
   const sentences = segmentSentences(text);
   const endsParagraph = paragraphEnds(text);
   const groups: Span[][] = [];
+  const openings: ReturnType<typeof opening>[] = [];
   let prevEnd = 0;
   let groupStart = 0;
+  let top = 0;
   for (const sentence of sentences) {
     const gap = text.slice(prevEnd, sentence.start);
-    const startsSection = opening(sentence.quote).numbered !== undefined || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd - groupStart >= MIN_WRAPPED_CLAUSE_CHARS && endsParagraph(prevEnd));
+    const open = opening(sentence.quote, top + 1);
+    const startsSection = open.numbered !== undefined || /\n[ \t]*\n/.test(gap) || groups.length === 0 || (endsParagraph !== undefined && prevEnd - groupStart >= MIN_WRAPPED_CLAUSE_CHARS && endsParagraph(prevEnd));
     if (startsSection) {
       groups.push([sentence]);
+      openings.push(open);
       groupStart = sentence.start;
+      const lead = /^\d+/.exec(open.numbered?.[1] ?? "");
+      if (lead) top = Number(lead[0]);
     }
     else groups[groups.length - 1]!.push(sentence);
     prevEnd = sentence.end;
@@ -80,7 +95,7 @@ export function segmentClauses(text: string): Clause[] {
   return groups.map((group, index) => {
     const first = group[0]!;
     const span = spanOf(text, first.start, group[group.length - 1]!.end);
-    const { numbered, rest } = opening(first.quote);
+    const { numbered, rest } = openings[index]!;
     const heading = HEADING.exec(rest + " ")?.[1];
     return {
       index,

@@ -62,7 +62,7 @@ describe("segmentClauses and page numbers", () => {
     const numbers = segmentClauses(contract).map((c) => c.number);
     const breaks = [...contract.matchAll(/\n\n/g)].map((m) => m.index);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 1, max: 999 }), fc.constantFrom("Source: ACME CORP, 10-K, 3/1/2019", "Confidential", "Page footer. Not a clause.", "CONFIDENTIAL TREATMENT REQUESTED"), (k, page, footer) => {
+      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 20, max: 999 }), fc.constantFrom("Source: ACME CORP, 10-K, 3/1/2019", "Confidential", "Page footer. Not a clause.", "CONFIDENTIAL TREATMENT REQUESTED"), (k, page, footer) => {
         const at = breaks[k]!;
         const clauses = segmentClauses(`${contract.slice(0, at)}\n\n${page}\n\n${footer}${contract.slice(at)}`);
         const paged = clauses.find((c) => c.span.quote.startsWith(`${page}\n`));
@@ -77,12 +77,25 @@ describe("segmentClauses and page numbers", () => {
     const numbers = segmentClauses(contract).map((c) => c.number);
     const breaks = [...contract.matchAll(/\n\n/g)].map((m) => m.index);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 1, max: 999 }), (k, page) => {
+      fc.property(fc.integer({ min: 0, max: breaks.length - 1 }), fc.integer({ min: 20, max: 999 }), (k, page) => {
         const at = breaks[k]!;
         expect(segmentClauses(`${contract.slice(0, at)}\n\n${page}${contract.slice(at)}`).map((c) => c.number)).toEqual(numbers);
       }),
     );
     expect(segmentClauses("4\n\n   ARTICLE II RETENTION OF THE CONTRACTOR\n\nThe Company retains the Contractor.")[0]!.number).toBe("II");
+  });
+
+  it("keeps a bare number that continues the clause sequence as the clause number", () => {
+    const text = "SERVICES AGREEMENT\n\n1\n\nDEFINITIONS\n\n1.1 Services means the services.\n\n2\n\nPAYMENT\n\n2.1 Fees are due monthly.\n\n7\n\nSource: ACME CORP, 10-K";
+    expect(segmentClauses(text).map((c) => c.number)).toEqual([undefined, "1", "1.1", "2", "2.1", undefined]);
+    expect(segmentClauses("1\n\nDefinitions. In this Agreement words have their usual meaning.")[0]!.number).toBe("1");
+  });
+
+  it("reads no roman number from a lone pronoun after a page number", () => {
+    const clause = segmentClauses("3\n\nI agree to the terms.")[0]!;
+    expect(clause.number).toBeUndefined();
+    expect(segmentClauses("IV.\n\nGRANT OF LICENSE")[0]!.number).toBe("IV");
+    expect(segmentClauses("IV\nGRANT OF LICENSE")[0]!.number).toBe("IV");
   });
 });
 

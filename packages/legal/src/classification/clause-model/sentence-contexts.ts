@@ -51,8 +51,6 @@ export function sentenceContexts(doc: ContractDocument, rules: RuleClauseClassif
 
 // A heading that is only an item letter or a roman numeral ("A.", "XI.") names nothing.
 const ITEM_MARK = /^(?:[A-Za-z]|[IVXL]+)$/;
-// "4⏎⏎ Oncology Care …": a page number of text taken from a PDF, not a section number.
-const PAGE_NUMBER = /^\s*(?:\d{1,3}|[IVXLivxl]{1,6})\.?[ \t]*\n/;
 const MAX_TITLE_CHARS = 100;
 const MAX_TITLE_WORDS = 12;
 
@@ -76,7 +74,8 @@ export function sectionTitles(clauses: readonly Clause[]): (string | undefined)[
   let last: string[] = [];
   return clauses.map((clause) => {
     const first = clause.sentences[0]?.quote ?? "";
-    const number = clause.number !== undefined && !PAGE_NUMBER.test(first) ? clause.number : undefined;
+    // The segmenter already reads a page number ("4⏎⏎ Oncology Care …") as no clause number.
+    const number = clause.number;
     const line = clause.sentences.length === 1 ? titleOf(first) : undefined;
     let titles: string[];
     if (number === undefined) {
