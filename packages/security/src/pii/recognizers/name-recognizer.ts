@@ -196,10 +196,6 @@ function runWordClass(w: string): number {
   return c;
 }
 
-/** A word with a number after it on its line and none before it: "Incoterms 2000", "the Rolex 24" ("450 Harjukuja 54" is a street). */
-const numberedThing = (text: string, start: number, end: number): boolean =>
-  /^[ \t]+\d/.test(text.slice(end, end + 3)) && !/\d[\s,]*$/.test(textBefore(text, start, 12));
-
 export interface NameRecognizerOptions {
   /** Longest piece of text handed to the NLP library at once (it slows down on long inputs). */
   readonly chunkChars?: number;
@@ -332,27 +328,18 @@ export class NameRecognizer implements Recognizer {
       push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
       return;
     }
-    // "Daytona Prototype Series": one word before two or more everyday capitalised words qualifies a name of things (a
-    // series, a product), it is no person ("Smith Vice President" stays: a job title follows a person; one everyday word
-    // after a lone name is too weak a sign). After a place preposition one such word is enough, and not before a
-    // building or a street ("at Tavor Building" is where someone is).
-    const tail = words.slice(b + 1);
-    const namesAThing =
-      kept.length === 1 &&
-      tail.length > 1 &&
-      !SITE_WORD.test(tail[0]?.w ?? "") &&
-      !isJobTitleWord(bare(tail[0]?.w ?? "")) &&
-      tail.every((x) => /^\p{Lu}\p{Ll}/u.test(x.w) && isDictionaryWord(bare(x.w)) && !isNotAName(bare(x.w)));
-    if (hasName && !placeCue) {
-      if (!namesAThing) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
-    } else if (placeCue) {
+    if (hasName && !placeCue) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
+    else if (placeCue) {
+      // "engaging in Daytona Prototype Series racing": the preposition governs the whole capitalised phrase, so an
+      // unknown word before everyday capitalised words qualifies a name of things (a series, a product), not a place
+      // ("at Tavor Building", "at Beyersnek Road" stay: a building or a street is where someone is)
+      const tail = words.slice(b + 1);
       if (tail.length > 0 && !SITE_WORD.test(tail[0]?.w ?? "") && tail.every((x) => /^\p{Lu}\p{Ll}/u.test(x.w) && isDictionaryWord(bare(x.w)))) return;
       push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
     }
     else if (hasName || kept.length > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
-    // one unknown word and nothing else: a guess, unless it is an everyday word built from English ones, or a name of a
-    // thing with a number after it on its line ("Incoterms 2000", "the Rolex 24"; "450 Harjukuja 54" is a street)
-    else if (!isDerivedEnglish(bare(first.w)) && !numberedThing(text, start, end)) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
+    // one unknown word and nothing else: a guess, unless it is an everyday word built from English ones
+    else if (!isDerivedEnglish(bare(first.w))) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
   }
 
   recognize(text: string): PiiFinding[] {
@@ -398,7 +385,9 @@ export class NameRecognizer implements Recognizer {
       // and a company's name before "Park", "Building", "Tower" names a site, not the company (as for suffix names)
       if (m.type === "ORGANIZATION" && SITE_AFTER.test(text.slice(m.end, m.end + 12))) continue;
       // one everyday word built from English ones ("Unenforceability", "MERCHANTABILITY") is no name, whatever the model read
-      if (isDerivedEnglish(text.slice(m.start, m.end))) continue;
+      // ("Loveless", "Harkness" are known surnames first)
+      const spanText = text.slice(m.start, m.end);
+      if (!isKnownName(spanText) && isDerivedEnglish(spanText)) continue;
       const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
       // "Authorized Signatory MEZZANINE PARTNERS", "Chief Executive Officer Acme": a job title before a name is no part of it
       const start = type === "LOCATION" ? m.start : afterJobTitle(text, m.start, m.end);

@@ -1,4 +1,4 @@
-import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { HONORIFIC, STOP_START } from "./name-spans";
 import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
@@ -67,8 +67,11 @@ export function tradeNames(text: string, push: Push): void {
   }
 }
 
-/** A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). */
-const isSurname = (w: string): boolean => !isDerivedEnglish(w) && (isKnownName(w) || (isGivenOrFamilyName(w) && !isEnglishWord(w)));
+/**
+ * A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). A listed name
+ * that looks derived from English ("Harkness") stays a surname here: a firm's other partners already vouch for it.
+ */
+const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName(w) && !isEnglishWord(w));
 
 /** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
 export function firms(text: string, push: Push): void {
