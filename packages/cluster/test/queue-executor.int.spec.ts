@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
 import { StepWorker } from "../src/index";
+import { directQueueName, stepJobId } from "../src/queue/step-job";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -162,6 +163,50 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     } finally {
       await Promise.all(workers.map((w) => w.close({ force: true })));
       await cluster.close();
+    }
+  });
+
+  it("a step that joins its attempt on another worker's queue (a resumed run) frees the chosen worker's slot at once", async () => {
+    const log = path.join(tempDir("bear-joined-"), "exec.log");
+    const registry = sleepRegistry(log, "engine");
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
+    const start = async (who: string, capabilities: string[]) => {
+      const worker = new StepWorker({ endpoint: cluster.node.endpoint, executor: new InProcessExecutor(sleepRegistry(log, who)), stepTypes: registry.types(), capabilities, concurrency: 1, payloads: cluster.node.payloads, id: who });
+      await worker.start();
+      return worker;
+    };
+    const workers = [await start("specialist", ["test.sleep"]), await start("generalist", ["*"])];
+    try {
+      await until(async () => (await cluster.node.workers.rank("test.sleep")).length === 2, 5_000, "both workers' reports");
+      // an earlier sender (the instance that started the run) sent the attempt to the generalist
+      const task = { runId: "joined-1", stepId: "s", type: "test.sleep", parameters: { ms: 3_000, label: "s" }, attempt: 1 };
+      await cluster.node.redis.set(`bear:route:${stepJobId(task.runId, "s", 1)}`, directQueueName("generalist"));
+      const executor = cluster.node.decorate(undefined as never);
+      const step = executor.execute(task, { signal: new AbortController().signal, onProgress: () => undefined });
+      await until(() => readLog(log).some((l) => l.run === task.runId && l.what === "start"), 5_000, "the step to start");
+      expect(readLog(log).find((l) => l.run === task.runId)?.who).toBe("generalist");
+      // the balancer chose the (better-scored) specialist, which runs nothing: its one slot is free again once its next report is read
+      await until(async () => (await cluster.node.workers.rank("test.sleep")).find((r) => r.agentId === "specialist")?.available === true, 2_500, "the specialist to be free");
+      await step;
+    } finally {
+      await Promise.all(workers.map((w) => w.close({ force: true })));
+      await cluster.close();
+    }
+  });
+
+  it("a MULTI that Redis refuses (READONLY on a replica: EXECABORT) fails the step with REDIS_UNREACHABLE, not as sent", async () => {
+    const own = await startTestRedis();
+    const log = path.join(tempDir("bear-readonly-"), "exec.log");
+    const cluster = await inProcessCluster(own.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-") });
+    try {
+      const step = () => cluster.node.runStep("test.sleep", { ms: 10, label: "x" }, { matter: null });
+      await step(); // the queue is open
+      await cluster.node.redis.call("REPLICAOF", "127.0.0.1", "1"); // a replica of nothing: read-only
+      await expect(step()).rejects.toMatchObject({ code: "REDIS_UNREACHABLE", message: expect.stringMatching(/EXECABORT|READONLY/) });
+      await cluster.node.redis.call("REPLICAOF", "NO", "ONE");
+    } finally {
+      await cluster.close();
+      await own.kill();
     }
   });
 

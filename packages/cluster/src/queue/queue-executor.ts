@@ -112,6 +112,11 @@ export class QueueExecutor implements Executor {
       const sent = await this.#send(data, jobId, route.queue, options.signal);
       const queueName = sent.handle.queue.name;
       current = sent.handle;
+      if (queueName !== route.queue) {
+        // joined the attempt where it was sent before (a resumed run, a takeover): the chosen worker does not run it
+        route.release();
+        route = undefined;
+      }
       if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
       // A watch on the job while it is outstanding: a QueueEvents reader that has just been made
       // may not be reading yet (a join's 'duplicated' or a quick 'completed' would be missed), so
@@ -195,7 +200,15 @@ export class QueueExecutor implements Executor {
     void new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(multi).catch(() => undefined);
     // (runCommand calls the ioredis transaction's own command: here SET, with its arguments as a list)
     multi.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]);
-    const [added, route] = (await multi.exec()) ?? [];
+    let results: Awaited<ReturnType<typeof multi.exec>>;
+    try {
+      results = await multi.exec();
+    } catch (error) {
+      // the MULTI itself was refused (EXECABORT: a command rejected while queued; READONLY: a replica)
+      results = [[error instanceof Error ? error : new Error(String(error)), null]];
+    }
+    // null: the transaction was discarded (a WATCH'ed key changed) — nothing was added
+    const [added, route] = results ?? [[new Error("the transaction was discarded (EXEC returned null)"), null]];
     const failure = added?.[0] ?? route?.[0] ?? (typeof added?.[1] === "number" && added[1] < 0 ? new Error(`BullMQ refused the job (code ${added[1]})`) : undefined);
     if (failure) throw new ClusterError("REDIS_UNREACHABLE", `Redis did not take step job '${jobId}' (${failure.message.slice(0, 200)})`, { cause: failure, hint: "Check the Redis server's log (memory limit, a read-only replica); the engine retries the step." });
     return (route?.[1] as string | null) ?? queue.name;
