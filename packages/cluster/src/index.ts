@@ -8,7 +8,7 @@ export { liveWorkers, covers, type WorkerReport } from "./workers/worker-presenc
 export { QueueExecutor, type QueueExecutorOptions } from "./queue/queue-executor";
 export type { OneOffStepOptions } from "./queue/one-off-steps";
 export { STEP_STREAM_ID, type StepStreams, type StepStreamReader, type StepStreamWriter } from "./queue/step-streams";
-export { stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
+export { STEP_JOB_VERSION, stepJobId, stepQueueName, type StepJobData, type StepJobResult } from "./queue/step-job";
 export { RedisWriterGate, type RedisWriterGateOptions } from "./locks/redis-writer-gate";
 export { ClusterRuns, type ClusterRunsOptions } from "./runs/cluster-runs";
 export { FilePayloads, InlinePayloads, type PayloadStore, type PayloadRef, type PayloadBinding } from "./payloads/payload-store";

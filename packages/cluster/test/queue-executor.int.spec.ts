@@ -3,7 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
 import { StepWorker } from "../src/index";
-import { directQueueName, stepJobId } from "../src/queue/step-job";
+import { Queue } from "bullmq";
+import { directQueueName, QUEUE_PREFIX, stepJobId, stepQueueName } from "../src/queue/step-job";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -19,6 +20,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.kill();
 });
+
+/** A worker of one slot named `who`, serving `capabilities` with the sleep steps (logging as `who`). */
+async function startSleeper(cluster: Awaited<ReturnType<typeof inProcessCluster>>, log: string, who: string, capabilities: string[]): Promise<StepWorker> {
+  const worker = new StepWorker({ endpoint: cluster.node.endpoint, executor: new InProcessExecutor(sleepRegistry(log, who)), stepTypes: sleepRegistry(log, who).types(), capabilities, concurrency: 1, payloads: cluster.node.payloads, id: who });
+  await worker.start();
+  return worker;
+}
 
 describe("QueueExecutor + StepWorker on a real Redis", () => {
   it("runs a workflow's steps on a worker, and Redis never holds the document text", async () => {
@@ -137,11 +145,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     const log = path.join(tempDir("bear-home-"), "exec.log");
     const registry = sleepRegistry(log, "engine");
     const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
-    const start = async (who: string, capabilities: string[]) => {
-      const worker = new StepWorker({ endpoint: cluster.node.endpoint, executor: new InProcessExecutor(sleepRegistry(log, who)), stepTypes: registry.types(), capabilities, concurrency: 1, payloads: cluster.node.payloads, id: who });
-      await worker.start();
-      return worker;
-    };
+    const start = (who: string, capabilities: string[]) => startSleeper(cluster, log, who, capabilities);
     const workers = [await start("generalist", ["*"])];
     try {
       // the run's first step goes to the only worker; the specialist (better scored) starts meanwhile,
@@ -170,11 +174,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     const log = path.join(tempDir("bear-joined-"), "exec.log");
     const registry = sleepRegistry(log, "engine");
     const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
-    const start = async (who: string, capabilities: string[]) => {
-      const worker = new StepWorker({ endpoint: cluster.node.endpoint, executor: new InProcessExecutor(sleepRegistry(log, who)), stepTypes: registry.types(), capabilities, concurrency: 1, payloads: cluster.node.payloads, id: who });
-      await worker.start();
-      return worker;
-    };
+    const start = (who: string, capabilities: string[]) => startSleeper(cluster, log, who, capabilities);
     const workers = [await start("specialist", ["test.sleep"]), await start("generalist", ["*"])];
     try {
       await until(async () => (await cluster.node.workers.rank("test.sleep")).length === 2, 5_000, "both workers' reports");
@@ -207,6 +207,23 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     } finally {
       await cluster.close();
       await own.kill();
+    }
+  });
+
+  it("a job of the previous wire format (v1) fails at once, permanently, naming the version mismatch", async () => {
+    const log = path.join(tempDir("bear-v1-"), "exec.log");
+    const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-") });
+    const queue = new Queue(stepQueueName("test.sleep"), { connection: { host: "127.0.0.1", port: cluster.node.endpoint.port, password: redis.password }, prefix: QUEUE_PREFIX });
+    try {
+      const data = { v: 1, runId: "old-1", stepId: "s", key: "s", type: "test.sleep", attempt: 1, matter: null, payload: { inline: { parameters: { ms: 10, label: "x" } } }, queuedAt: Date.now() };
+      const job = await queue.add("test.sleep", data, { jobId: "old-1|s|1", attempts: 1 });
+      await until(async () => (await job.getState()) === "failed", 5_000, "the v1 job to fail");
+      const failed = (await queue.getJob(job.id!))!;
+      expect(failed.failedReason).toMatch(/version 1 step job, but this worker reads version 2: all cluster processes must run the same BEAR version/);
+      expect(readLog(log)).toEqual([]);
+    } finally {
+      await queue.close();
+      await cluster.close();
     }
   });
 

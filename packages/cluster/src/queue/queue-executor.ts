@@ -8,7 +8,7 @@ import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
-import { QUEUE_PREFIX, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
+import { QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
   readonly endpoint: RedisEndpoint;
@@ -97,7 +97,7 @@ export class QueueExecutor implements Executor {
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
       const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
       const data: StepJobData = {
-        v: 1,
+        v: STEP_JOB_VERSION,
         runId: task.runId,
         stepId: task.stepId,
         key,

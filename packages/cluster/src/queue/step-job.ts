@@ -2,9 +2,16 @@ import type { JsonObject, JsonValue, StepTask } from "@bear/workflow-engine";
 import { z } from "zod";
 import type { PayloadRef } from "../payloads/payload-store";
 
+/**
+ * The step job's wire format: 2 since payloads are sealed as `b1.` with their binding as
+ * authenticated data and step streams have instance-scoped ids. A worker refuses a job of another
+ * version (every API instance and worker must run the same BEAR version; see the README's upgrade note).
+ */
+export const STEP_JOB_VERSION = 2;
+
 /** What a step job carries: ids and a reference to its parameters (no document text unless allowed inline). */
 export interface StepJobData {
-  readonly v: 1;
+  readonly v: typeof STEP_JOB_VERSION;
   readonly runId: string;
   readonly stepId: string;
   /** `step` or `step[i]` for an item of a for_each step. */
@@ -38,7 +45,7 @@ export interface StepInput {
 const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) }), z.strictObject({ sealed: z.string().min(1).max(16_000_000) })]);
 
 export const stepJobDataSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(STEP_JOB_VERSION),
   runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
   stepId: z.string().min(1).max(200),
   key: z.string().min(1).max(240),

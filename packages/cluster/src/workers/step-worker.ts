@@ -9,7 +9,7 @@ import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
-import { QUEUE_PREFIX, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
+import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
 
@@ -206,6 +206,13 @@ export class StepWorker {
   }
 
   async #process(job: Job, bullSignal?: AbortSignal): Promise<StepJobResult> {
+    const version = (job.data as { v?: unknown } | undefined)?.v;
+    if (version !== STEP_JOB_VERSION) {
+      throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is a version ${String(version).slice(0, 20)} step job, but this worker reads version ${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
+        hint: "Stop every API instance and worker, upgrade them all, then start them again (see the cluster README's upgrade note).",
+        retryable: false,
+      }));
+    }
     const parsed = stepJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
     const data = parsed.data as StepJobData;
