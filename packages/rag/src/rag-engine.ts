@@ -498,7 +498,10 @@ export class RagEngine implements Retriever {
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit (here or in another process) invalidates them.
     if (reranker) return rank();
-    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named: resolver !== undefined }] };
+    // Keyed by the document the query names (not by whether the resolver is ready): a query that
+    // names none ranks as before the build, so a repeat still hits the entry cached before it.
+    const named = resolver?.named(query, this.#ranker.weights.resolver)?.documentId ?? null;
+    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named }] };
     // With per-document keys, each cached hit's text is sealed under its document's key (shredded with it).
     if (!this.#sealedHits) return this.#cache.getOrCompute(key, rank);
     return (await this.#cache.getOrCompute<SearchHit[] | undefined>(key, rank, { codec: this.#sealedHits })) ?? rank();

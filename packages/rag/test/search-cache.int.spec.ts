@@ -25,7 +25,7 @@ describe("RagEngine search cache (real LanceDB)", () => {
     rag = await RagEngine.open({ dir: path.join(root, "index"), root, cache });
     await rag.ingest([docs], { matter: "m1" });
     // The document resolver of named-document search (built in the background by a first search
-    // otherwise): whether it is ready is part of a search's key, so a repeat made once it is would miss.
+    // otherwise): which document a query names is part of a search's key.
     await rag.resolveDocuments(["lease"]);
   });
   afterAll(async () => {
@@ -35,6 +35,17 @@ describe("RagEngine search cache (real LanceDB)", () => {
   });
 
   const searchStats = async () => (await cache.stats()).kinds.search;
+
+  it("a repeat made once the resolver is built still hits when the query names no document", async () => {
+    // A commit makes the resolver stale: the first search after it runs before the new build is ready.
+    fs.writeFileSync(path.join(docs, "sow.txt"), "STATEMENT OF WORK\n\n1. The supplier delivers the reports monthly.\n");
+    await rag.ingest([path.join(docs, "sow.txt")], { matter: "m1" });
+    const first = await rag.search("rent escalation", { k: 3 });
+    await rag.resolveDocuments(["statement of work"]);
+    const before = await searchStats();
+    expect(await rag.search("rent escalation", { k: 3 })).toEqual(first);
+    expect((await searchStats()).l1Hits).toBe(before.l1Hits + 1);
+  });
 
   it("answers a repeated search from the cache, with the same hits", async () => {
     const first = await rag.search("termination notice", { k: 5 });
