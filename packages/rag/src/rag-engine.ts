@@ -494,14 +494,14 @@ export class RagEngine implements Retriever {
     if (typeof boost !== "number" || !(boost >= 0 && boost <= 10)) throw new InvalidArgumentError("documentBoost", boost, "a number from 0 to 10");
     // Named-document search once its resolver is built; the results depend on which, so the cache key says.
     const resolver = mode !== "vector" && boost > 0 && this.config.namedDocumentSearch ? this.#readyResolver(version, matters) : undefined;
-    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, resolver, ...(options.signal ? { signal: options.signal } : {}) });
+    // The document the query names, read once: it picks the plan and keys the cache (not whether the
+    // resolver is ready: a query that names none ranks as before the build, so a repeat still hits).
+    const named = resolver?.named(query, this.#ranker.weights.resolver)?.documentId;
+    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, named, ...(options.signal ? { signal: options.signal } : {}) });
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit (here or in another process) invalidates them.
     if (reranker) return rank();
-    // Keyed by the document the query names (not by whether the resolver is ready): a query that
-    // names none ranks as before the build, so a repeat still hits the entry cached before it.
-    const named = resolver?.named(query, this.#ranker.weights.resolver)?.documentId ?? null;
-    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named }] };
+    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named: named ?? null }] };
     // With per-document keys, each cached hit's text is sealed under its document's key (shredded with it).
     if (!this.#sealedHits) return this.#cache.getOrCompute(key, rank);
     return (await this.#cache.getOrCompute<SearchHit[] | undefined>(key, rank, { codec: this.#sealedHits })) ?? rank();
@@ -510,7 +510,7 @@ export class RagEngine implements Retriever {
   /** Ranks the passages of the permitted matters for a validated query and loads the kept ones. */
   async #rank(
     query: string,
-    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; resolver: DocumentResolver | undefined; signal?: AbortSignal },
+    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; named: string | undefined; signal?: AbortSignal },
   ): Promise<SearchHit[]> {
     const { k, mode, filter, matters, reranker, boost } = o;
     // Candidates per pass. Each LanceDB search costs more per row it hands back, and at k = 8 the
@@ -522,7 +522,7 @@ export class RagEngine implements Retriever {
       const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
       return documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost);
     };
-    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, { fetch, filter, boost, k: reranker ? fetch : k, resolver: o.resolver })] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
+    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, { fetch, filter, boost, k: reranker ? fetch : k, named: o.named })] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
     const fused =
       lists.length === 1
         ? lists[0]!
@@ -552,10 +552,10 @@ export class RagEngine implements Retriever {
    */
   async #lexical(
     query: string,
-    o: { fetch: number; filter: StoreFilter; boost: number; k: number; resolver: DocumentResolver | undefined },
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string | undefined },
   ): Promise<{ item: StoreHit; score: number }[]> {
     const { fetch, filter, boost } = o;
-    const named = o.resolver ? await this.#namedDocumentPass(query, { ...o, resolver: o.resolver }) : undefined;
+    const named = o.named ? await this.#namedDocumentPass(query, { ...o, named: o.named }) : undefined;
     if (named) return named;
     const first = await this.#index.lexical(query, fetch, filter);
     const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
@@ -598,18 +598,18 @@ export class RagEngine implements Retriever {
   }
 
   /**
-   * One store query instead of two when the words clearly name one document (the resolver and
-   * thresholds `answer` scopes with): its passages, ranked by the topic words, each scored as a
-   * second-pass hit of a best document (boost + its normalised BM25). Undefined (the two passes
-   * run) when no one document is named, the filter excludes it, the words hold no topic beside
-   * its name, or it has fewer than `k` passages with the topic.
+   * One store query instead of two when the words clearly name one document (`named`, read by the
+   * resolver and thresholds `answer` scopes with): its passages, ranked by the topic words, each
+   * scored as a second-pass hit of a best document (boost + its normalised BM25). Undefined (the
+   * two passes run) when the filter excludes it, the words hold no topic beside its name, or it
+   * has fewer than `k` passages with the topic.
    */
   async #namedDocumentPass(
     query: string,
-    o: { fetch: number; filter: StoreFilter; boost: number; k: number; resolver: DocumentResolver },
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string },
   ): Promise<{ item: StoreHit; score: number }[] | undefined> {
-    const named = o.resolver.named(query, this.#ranker.weights.resolver)?.documentId;
-    if (!named || (o.filter.documentIds && !o.filter.documentIds.includes(named))) return undefined;
+    const { named } = o;
+    if (o.filter.documentIds && !o.filter.documentIds.includes(named)) return undefined;
     const topic = this.#topicTerms(query, [named]);
     if (!topic) return undefined;
     const hits = await this.#index.lexical(topic.join(" "), o.fetch, { ...o.filter, documentIds: [named] });
