@@ -50,7 +50,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const offload = new Offload(options.offload);
   const container = createContainer(
     ...workspaceModules(options, folder, manifest, keys, offload.scans),
-    workspaceModule(folder, { clustered: cluster !== undefined }),
+    workspaceModule(folder),
     ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []),
     // an API instance's ingests prepare files on the workers (extract, OCR, scrub, chunk, embed); it commits them
     ...(cluster && options.cluster!.role === "instance" ? [instancePreparerModule(cluster.node, folder.paths.uploads)] : []),
@@ -167,9 +167,9 @@ function dataKeysModule(dir: string, kek: KeyEncryptionKey): ContainerModule {
 
 /**
  * Binds the workspace's own rules: the audit policy, uploads, live runs, the vault file, users and
- * the plugins; `clustered` (a cluster's instance or worker) also the step types of its instances' acts.
+ * the plugins, and the step types a cluster's API instances send to their workers.
  */
-export function workspaceModule(folder: WorkspaceFolder, options: { readonly clustered?: boolean } = {}): ContainerModule {
+export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
   const paths = folder.paths;
   return new ContainerModule(({ bind }) => {
     bind(WorkspaceFolderToken).toConstantValue(folder);
@@ -181,8 +181,9 @@ export function workspaceModule(folder: WorkspaceFolder, options: { readonly clu
     // contract reviewer (@bear/legal), PII scrubber (@bear/security), retrieval (@bear/rag), clause drafter
     for (const specialist of workspaceSpecialists(acts)) bind(SpecialistToken).toConstantValue(specialist);
     // the step types an API instance of a cluster sends to its workers (redact, review, ingest.prepare,
-    // llm.*): only in a cluster, where they are the instances' acts; elsewhere no workflow may name them
-    if (options.clustered) bind(SpecialistToken).toConstantValue(clusterStepsSpecialist(acts));
+    // llm.*), in every workspace: a workflow that names them runs in-process as on a worker, so a run
+    // a cluster left unfinished resumes when the workspace is next opened without --redis
+    bind(SpecialistToken).toConstantValue(clusterStepsSpecialist(acts));
     for (const tool of workspaceTools(acts)) bind(AgentTool).toConstantValue(tool);
     bind(VaultFileToken).toConstantValue(new VaultFile(paths.vaultFile));
     bind(LiveRunsToken).toConstantValue(new LiveRuns(paths.liveRuns));

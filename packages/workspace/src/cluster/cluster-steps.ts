@@ -142,11 +142,11 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
   });
 }
 
-/** The worker's LLM, which must be the model the instance named (else their outputs and cache keys would disagree). */
+/** The LLM of the workspace running the step (a worker's, or a standalone's resuming a cluster's run), which must be the model the instance named (else their outputs and cache keys would disagree). */
 async function workerLlm(workspace: ReturnType<WorkspaceActs["get"]>, model: string, stepId: string): Promise<Llm> {
   const llm = await workspace.llm();
-  if (!llm) throw new PermanentStepError(stepId, `this worker's workspace has no LLM (the instance asked for '${model.slice(0, 80)}')`);
-  if (llm.id !== model) throw new PermanentStepError(stepId, `this worker's LLM is '${llm.id.slice(0, 80)}', not '${model.slice(0, 80)}' as the instance's`);
+  if (!llm) throw new PermanentStepError(stepId, `this workspace has no LLM (the step asks for '${model.slice(0, 80)}')`);
+  if (llm.id !== model) throw new PermanentStepError(stepId, `this workspace's LLM is '${llm.id.slice(0, 80)}', not '${model.slice(0, 80)}' as the step asks`);
   return llm;
 }
 

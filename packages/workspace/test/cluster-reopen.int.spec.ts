@@ -1,0 +1,81 @@
+// A run started by an API instance of a cluster (`bear serve --redis`) and left unfinished (the
+// instance stopped while its step waited for a worker) is resumed by a standalone workspace opened
+// on the same folder afterwards (`bear serve` without --redis): its steps of the cluster's own step
+// types (redact, review, ...) run in-process, with the same handlers the workers run. Real Redis,
+// real workflows.db.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { openWorkspace, runStatus, type Workspace } from "@bear/workspace";
+import { startRedis } from "./support/redis-server";
+import { quietConfig, tempDirs } from "./support/workspace-fixture";
+
+const tempDir = tempDirs("bear-ws-reopen-");
+const TEXT = "This Agreement is made between Acme Corp and John Smith (phone 555-123-4567). Either party may terminate this Agreement on thirty days' notice.";
+const WORKFLOW = {
+  name: "scan-and-review",
+  steps: [
+    { id: "scan", type: "redact", parameters: { text: TEXT, plugins: false } },
+    { id: "review", type: "review", parameters: { text: TEXT } },
+  ],
+};
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+beforeAll(async () => {
+  redis = await startRedis();
+}, 60_000);
+afterAll(async () => {
+  await redis.stop();
+});
+
+/** Polls the run until it finishes (completed, failed or cancelled). */
+async function finished(workspace: Workspace, runId: string, timeoutMs = 60_000): Promise<Awaited<ReturnType<typeof runStatus>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await runStatus(workspace, runId);
+    if (status.status === "completed" || status.status === "failed" || status.status === "cancelled") return status;
+    if (Date.now() > deadline) throw new Error(`run '${runId}' still ${status.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("a cluster's unfinished run, reopened by a standalone workspace", () => {
+  it("resumes in-process: its redact and review steps run locally, with the workers' handlers", async () => {
+    const dataDir = path.join(tempDir(), "ws");
+    await (await openWorkspace({ config: quietConfig(dataDir), create: true })).dispose();
+    // an API instance with no worker: its steps wait in the queues until it stops
+    const instance = await openWorkspace({ config: quietConfig(dataDir), cluster: { redisUrl: redis.url, role: "instance", waitForWorkerMs: 120_000 }, offload: { workers: 0 } });
+    let runId: string;
+    try {
+      const engine = await instance.workflows();
+      const handle = engine.start(WORKFLOW, {}, { runId: "cluster-run-1" });
+      runId = handle.runId;
+      await new Promise<void>((resolve) => {
+        const sub = handle.events.subscribe((e) => {
+          if (e.type === "step.started") {
+            sub.unsubscribe();
+            resolve();
+          }
+        });
+      });
+      expect(engine.store.getRun(runId)?.status).toBe("running");
+    } finally {
+      await instance.dispose();
+    }
+    const local = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
+    try {
+      await local.workflows(); // opens the engine, which resumes the interrupted run
+      const status = await finished(local, runId);
+      expect(status).toMatchObject({ status: "completed" });
+      const engine = await local.workflows();
+      const steps = new Map(engine.store.getSteps(runId).map((s) => [s.stepId, s]));
+      const scan = steps.get("scan")?.output as { findings: Array<{ type: string; start: number; end: number }> };
+      expect(scan.findings.map((f) => TEXT.slice(f.start, f.end))).toContain("555-123-4567");
+      expect(steps.get("review")?.output).toMatchObject({ document: { characters: TEXT.length } });
+      // the same scan the workspace's own redaction makes in-process
+      const direct = await local.scanPii(TEXT, { plugins: false });
+      expect(scan.findings).toEqual(direct.findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })));
+    } finally {
+      await local.dispose();
+    }
+  }, 180_000);
+});
