@@ -1,8 +1,9 @@
-import { findPhoneNumbersInText, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { SecurityConfigError } from "../../errors";
 import { contextMatcher, enhance, hasContext } from "../context";
 import { textRuns, type TextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
+import { NanpValidity } from "./nanp-validity";
 import type { PiiFinding, Recognizer } from "../pii-types";
 
 const PHONE_CONTEXT = contextMatcher([
@@ -225,15 +226,80 @@ const SHORT_NANP_HEADS = ["310"];
 const PLUS_OR_OTHER_DIGIT = /[+\uFF0B]|(?![0-9])\p{Nd}/u;
 
 /**
- * False when the finder, assuming a NANP country, surely finds no valid number in `window`: without a plus sign
- * the finder reads a number as the default country's unless it opens with the IDD prefix "011", so a valid one needs
- * ten digits joined only by the finder's punctuation, or is a "310" universal access number. A window with a plus,
- * "011" or "310" among its digits, or digits of another script is left to the finder.
+ * The blocks of ASCII digits of `window`, grouped as the finder joins them (at most four of its punctuation characters
+ * between two blocks, as digitRun joins them): a number the finder reads takes its digits from whole blocks of one
+ * group, in order (its candidate starts and ends at a block's edge, and it splits a candidate only at punctuation).
  */
-export function mayHoldNanpNumber(window: string): boolean {
-  if (digitRun(window, 0, window.length).run >= NANP_DIGITS || PLUS_OR_OTHER_DIGIT.test(window)) return true;
+function digitGroups(window: string): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let block = "";
+  let gap = 0;
+  for (let i = 0; i <= window.length; i++) {
+    const c = window.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (gap > 4) {
+        groups.push(group);
+        group = [];
+      }
+      block += window[i];
+      gap = 0;
+      continue;
+    }
+    if (block) group.push(block);
+    block = "";
+    if (group.length > 0 && i < window.length && FINDER_PUNCTUATION.has(window[i] ?? "")) gap++;
+    else {
+      if (group.length > 0) groups.push(group);
+      group = [];
+      gap = 0;
+    }
+  }
+  return groups;
+}
+
+/**
+ * The finder cuts a candidate longer than this many blocks or digits a block anywhere (its pattern takes at most 21
+ * blocks of at most 20 digits): such a group is left to it.
+ */
+const MAX_GROUP_BLOCKS = 20;
+const MAX_BLOCK_DIGITS = 17;
+
+/**
+ * True when some run of whole blocks of a group, after dropping up to two leading "1"s (the national prefix, or the
+ * calling code written without a plus and then the national prefix), is ten digits that `validity` accepts; also true
+ * for a group the finder may cut inside a block (MAX_GROUP_BLOCKS).
+ */
+function mayJoinNanpNumber(group: readonly string[], validity: NanpValidity): boolean {
+  if (group.length > MAX_GROUP_BLOCKS || group.some((b) => b.length > MAX_BLOCK_DIGITS)) return true;
+  for (let i = 0; i < group.length; i++) {
+    let digits = "";
+    for (let j = i; j < group.length && digits.length < NANP_DIGITS + 2; j++) {
+      digits += group[j];
+      for (let drop = 0; drop <= 2 && digits.length - drop >= NANP_DIGITS; drop++) {
+        if (drop > 0 && digits[drop - 1] !== "1") break;
+        if (digits.length - drop === NANP_DIGITS && validity.isValid(digits.slice(drop))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * False when the finder, assuming a NANP country that reads national numbers by dropping a leading "1"
+ * (NanpValidity.forCountry), surely finds no valid number in `window`: without a plus sign the finder reads a number
+ * as the default country's unless it opens with the IDD prefix "011", so a valid one has a national number of ten
+ * digits from whole blocks joined only by the finder's punctuation (after any "1"), which `validity` must accept (the
+ * same rule libphonenumber applies, NanpValidity), or is a "310"
+ * universal access number. A window with a plus, "011" or "310" among its digits, or digits of another script is
+ * left to the finder.
+ */
+export function mayHoldNanpNumber(window: string, validity: NanpValidity): boolean {
+  if (PLUS_OR_OTHER_DIGIT.test(window)) return true;
   const digits = window.replace(/[^0-9]/g, "");
-  return digits.includes("011") || SHORT_NANP_HEADS.some((head) => digits.includes(head));
+  if (digits.includes("011") || SHORT_NANP_HEADS.some((head) => digits.includes(head))) return true;
+  if (digitRun(window, 0, window.length).run < NANP_DIGITS) return false;
+  return digitGroups(window).some((group) => mayJoinNanpNumber(group, validity));
 }
 
 /** 123-45-6789 is written like an SSN, never like a phone number. */
@@ -263,12 +329,12 @@ export class PhoneRecognizer implements Recognizer {
   private readonly defaultCountry: CountryCode;
   private readonly extra: readonly CountryCode[];
   /** The default country is a NANP one ("US", "CA"…): windows that cannot hold a valid number are passed over (mayHoldNanpNumber). */
-  private readonly nanp: boolean;
+  private readonly nanp: NanpValidity | undefined;
 
   constructor(options: PhoneRecognizerOptions = {}) {
     this.defaultCountry = knownCountry("defaultCountry", options.defaultCountry ?? "US");
     this.extra = (options.extraCountries ?? DEFAULT_EXTRA).map((c) => knownCountry("extraCountries", c));
-    this.nanp = getCountryCallingCode(this.defaultCountry) === "1";
+    this.nanp = NanpValidity.forCountry(this.defaultCountry);
   }
 
   recognize(text: string): PiiFinding[] {
@@ -280,7 +346,7 @@ export class PhoneRecognizer implements Recognizer {
     const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
     for (const w of digitWindows(text)) {
       let found = answers.get(w.text);
-      if (!found && this.nanp && !mayHoldNanpNumber(w.text)) found = [];
+      if (!found && this.nanp && !mayHoldNanpNumber(w.text, this.nanp)) found = [];
       if (!found) {
         found = findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never).map((f) => ({
           startsAt: f.startsAt,
