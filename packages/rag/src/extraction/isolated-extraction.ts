@@ -15,6 +15,8 @@ export interface IsolationOptions {
   readonly timeoutMs?: number;
   /** The worker script; defaults to dist/extraction-worker.js next to this package's bundle. */
   readonly workerUrl?: URL;
+  /** Stops the extraction: a queued file is dropped, a file being read ends the worker thread (the next file gets a new one). */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_EXTRACTION_MEMORY_MB = 1024;
@@ -24,6 +26,7 @@ interface Job {
   readonly file: string;
   readonly bytes: Uint8Array;
   readonly options: ExtractOptions;
+  readonly signal: AbortSignal | undefined;
   readonly resolve: (doc: ExtractedDocument) => void;
   readonly reject: (error: Error) => void;
 }
@@ -35,6 +38,8 @@ class ExtractionWorker {
   #worker: Worker | undefined;
   #queue: Job[] = [];
   #busy = false;
+  /** Ends the job being extracted (its worker with it), when its signal aborts. */
+  #stopRunning: ((job: Job) => void) | undefined;
   #nextId = 0;
 
   constructor(
@@ -43,9 +48,25 @@ class ExtractionWorker {
     private readonly timeoutMs: number,
   ) {}
 
-  extract(file: string, bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
+  extract(file: string, bytes: Uint8Array, options: ExtractOptions, signal?: AbortSignal): Promise<ExtractedDocument> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ file, bytes, options, resolve, reject });
+      const onAbort = (): void => {
+        const queued = this.#queue.indexOf(job);
+        if (queued >= 0) {
+          this.#queue.splice(queued, 1);
+          reject(signal?.reason as Error);
+        } else this.#stopRunning?.(job);
+      };
+      const settle =
+        <A>(fn: (a: A) => void) =>
+        (a: A): void => {
+          signal?.removeEventListener("abort", onAbort);
+          fn(a);
+        };
+      const job: Job = { file, bytes, options, signal, resolve: settle(resolve), reject: settle(reject) };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(job);
       this.#next();
     });
   }
@@ -80,6 +101,7 @@ class ExtractionWorker {
         void worker.terminate();
       }
       this.#busy = false;
+      this.#stopRunning = undefined;
       outcome();
       this.#next();
     };
@@ -98,6 +120,9 @@ class ExtractionWorker {
     };
     const onExit = (code: number): void => {
       finish(() => job.reject(new ExtractionError("RAG_FILE_CORRUPT", job.file, `the extractor stopped on file '${job.file}' (exit code ${code})`)), false);
+    };
+    this.#stopRunning = (stopped) => {
+      if (stopped === job) finish(() => job.reject(job.signal?.reason as Error), false);
     };
     const timer = setTimeout(() => {
       finish(() => job.reject(tooLarge(job.file, `took longer than ${this.timeoutMs} ms to extract`, { timeoutMs: this.timeoutMs })), false);
@@ -134,14 +159,14 @@ function defaultWorkerUrl(): URL | undefined {
  * Only when running from TypeScript sources without a built worker does it extract in-process.
  */
 export function extractDocumentIsolated(file: string, bytes: Uint8Array, options: ExtractOptions & IsolationOptions = {}): Promise<ExtractedDocument> {
-  const { memoryMb = DEFAULT_EXTRACTION_MEMORY_MB, timeoutMs = DEFAULT_EXTRACTION_TIMEOUT_MS, workerUrl, ...extractOptions } = options;
+  const { memoryMb = DEFAULT_EXTRACTION_MEMORY_MB, timeoutMs = DEFAULT_EXTRACTION_TIMEOUT_MS, workerUrl, signal, ...extractOptions } = options;
   const url = workerUrl ?? defaultWorkerUrl();
-  if (url === undefined) return extractDocument(file, bytes, extractOptions);
+  if (url === undefined) return signal?.aborted ? Promise.reject(signal.reason as Error) : extractDocument(file, bytes, extractOptions);
   const key = `${url.href}|${memoryMb}|${timeoutMs}`;
   let worker = workers.get(key);
   if (!worker) {
     worker = new ExtractionWorker(url, memoryMb, timeoutMs);
     workers.set(key, worker);
   }
-  return worker.extract(file, bytes, extractOptions);
+  return worker.extract(file, bytes, extractOptions, signal);
 }

@@ -10,22 +10,30 @@ export interface BatchLimits {
 
 export const defaultBatchLimits: BatchLimits = { maxDocuments: 500, maxChars: 4_000_000, maxAgeMs: 5_000 };
 
+/** The two steps of a batch: `seal` runs on this thread as soon as the batch is full, `commit` one batch at a time, in order. */
+export interface BatchStages<T, S> {
+  /** Turns a full batch into what its commit writes (encoded rows); must not throw: it reports its own failures in what it returns. */
+  seal(batch: T[]): S;
+  /** Must not reject: it reports its own failures (per file). */
+  commit(sealed: S): Promise<void>;
+}
+
 /**
- * Groups documents into batches and commits them one at a time, in order, while the next batch
- * is being prepared. `add` waits (backpressure) while a full batch is already queued behind the
- * one being committed, so memory holds about two batches whatever the corpus size.
+ * Groups documents into batches and commits them one at a time, in order. A batch is sealed
+ * (encoded) as soon as it is full, while the batch before it is still being committed, and the
+ * next batch is prepared meanwhile. `add` waits (backpressure) while a sealed batch is already
+ * queued behind the one being committed, so memory holds about two batches whatever the corpus size.
  */
-export class BatchCommitter<T extends { readonly chars: number }> {
-  readonly #commit: (batch: T[]) => Promise<void>;
+export class BatchCommitter<T extends { readonly chars: number }, S> {
+  readonly #stages: BatchStages<T, S>;
   readonly #limits: BatchLimits;
   #current: T[] = [];
   #chars = 0;
   #openedAt = 0;
   #committing: Promise<void> = Promise.resolve();
 
-  /** `commit` must not reject: it reports its own failures (per file). */
-  constructor(commit: (batch: T[]) => Promise<void>, limits: BatchLimits) {
-    this.#commit = commit;
+  constructor(stages: BatchStages<T, S>, limits: BatchLimits) {
+    this.#stages = stages;
     this.#limits = limits;
   }
 
@@ -37,14 +45,15 @@ export class BatchCommitter<T extends { readonly chars: number }> {
     if (this.#current.length >= maxDocuments || this.#chars >= maxChars || Date.now() - this.#openedAt >= maxAgeMs) await this.#seal();
   }
 
-  /** Queues the batch being filled for commit; resolves once the batch before it is committed. */
+  /** Seals the batch being filled and queues it for commit; resolves once the batch before it is committed. */
   async #seal(): Promise<void> {
     const batch = this.#current;
     this.#current = [];
     this.#chars = 0;
     if (batch.length === 0) return;
+    const sealed = this.#stages.seal(batch);
     const previous = this.#committing;
-    this.#committing = previous.then(() => this.#commit(batch));
+    this.#committing = previous.then(() => this.#stages.commit(sealed));
     await previous;
   }
 

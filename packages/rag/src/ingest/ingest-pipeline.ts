@@ -11,7 +11,7 @@ import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
 import { formatNoteFor } from "../extraction/sniff-format";
 import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
-import type { LanceIndex } from "../store/lance-index";
+import type { DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
@@ -40,6 +40,17 @@ export interface IngestPipelineDeps {
   /** Prepares new and changed files elsewhere (a cluster's workers); default: here. */
   readonly preparer?: DocumentPreparer;
 }
+
+/** A prepared document once its batch is sealed: its chunks are encoded rows of the batch, their objects freed. */
+interface SealedDocument {
+  readonly file: string;
+  readonly commit: DocumentCommit;
+  readonly chunks: number;
+  readonly ocr: PreparedDocument["ocr"];
+}
+
+/** A batch ready to commit: its documents and their chunk rows, or why encoding them failed (nothing of it is written then). */
+type SealedBatch = { readonly documents: readonly SealedDocument[] } & ({ readonly rows: EncodedChunks } | { readonly error: unknown });
 
 /** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
 const INDEX_UPKEEP_ROWS = 1_000_000;
@@ -185,13 +196,13 @@ export class IngestPipeline {
     };
     this.#emit({ type: "ingest-started", runId, matter });
     const upkeep = { unindexedRows: 0 };
-    const committer = new BatchCommitter<PreparedDocument>((batch) => this.#commitBatch(runId, batch, finish, upkeep, journal, options.signal), {
-      ...defaultBatchLimits,
-      ...options.batch,
-    });
+    const committer = new BatchCommitter<PreparedDocument, SealedBatch>(
+      { seal: (batch) => this.#sealBatch(batch), commit: (sealed) => this.#commitBatch(runId, sealed, finish, upkeep, journal, options.signal) },
+      { ...defaultBatchLimits, ...options.batch },
+    );
     const files = walkFiles(this.#deps.root, inputs);
     // While one batch is committed (LanceDB works on its own threads), the next is read, extracted,
-    // chunked and embedded here; file-finished is emitted once a document is visible.
+    // chunked, embedded and encoded here; file-finished is emitted once a document is visible.
     const worker = async (): Promise<void> => {
       for (;;) {
         options.signal?.throwIfAborted();
@@ -203,7 +214,11 @@ export class IngestPipeline {
           continue;
         }
         this.#emit({ type: "file-started", runId, file: item.file });
-        const result = await this.#prepareFile(runId, item.file, matter, options).catch((error: unknown) => ({ outcome: failure(item.file, error), bytes: 0 }));
+        // A file stopped by the cancellation is not a failed file: the cancellation ends this worker.
+        const result = await this.#prepareFile(runId, item.file, matter, options).catch((error: unknown) => {
+          options.signal?.throwIfAborted();
+          return { outcome: failure(item.file, error), bytes: 0 };
+        });
         bytesRead += result.bytes;
         if ("outcome" in result) finish(result.outcome);
         else await committer.add(result.prepared);
@@ -247,30 +262,45 @@ export class IngestPipeline {
   }
 
   /**
-   * Commits a batch: its chunks in one write, then its document rows in one atomic merge-insert.
-   * A failure fails every file of the batch (their chunks are discarded); the ingest goes on.
-   * Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   * Encodes a full batch's chunk rows on this thread, as soon as it is full: while the batch before
+   * it is written by LanceDB on its own threads. Encoding is pure (it writes nothing).
    */
-  async #commitBatch(runId: string, batch: PreparedDocument[], finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, journal: IngestJournal, signal?: AbortSignal): Promise<void> {
+  #sealBatch(batch: readonly PreparedDocument[]): SealedBatch {
+    const documents = batch.map((d) => ({ file: d.file, commit: d.commit, chunks: d.chunks.length, ocr: d.ocr }));
+    try {
+      return { documents, rows: this.#deps.index.encodeChunks(batch.flatMap((d) => d.chunks), batch.flatMap((d) => d.searchHeaders)) };
+    } catch (error) {
+      return { documents, error };
+    }
+  }
+
+  /**
+   * Commits a sealed batch: its chunks in one write, then its document rows in one atomic
+   * merge-insert. A failure fails every file of the batch (their chunks are discarded); the ingest
+   * goes on. Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   */
+  async #commitBatch(runId: string, sealed: SealedBatch, finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, journal: IngestJournal, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return; // cancelled while queued: nothing of it was written
     const { index } = this.#deps;
-    const chunks = batch.flatMap((d) => d.chunks);
+    const { documents } = sealed;
+    const chunks = documents.reduce((s, d) => s + d.chunks, 0);
+    const failAll = (error: unknown): void => documents.forEach((d) => finish(failure(d.file, error)));
+    if ("error" in sealed) return failAll(sealed.error); // its rows could not be encoded: nothing was written
     try {
-      journal.intend(batch.map((d) => ({ id: d.commit.record.id, version: d.commit.record.version, replaces: d.commit.replaces })));
-      await index.writeChunks(chunks, batch.flatMap((d) => d.searchHeaders));
-      this.#logger.debug({ runId, documents: batch.length, chunks: chunks.length }, "batch chunks written");
+      journal.intend(documents.map((d) => ({ id: d.commit.record.id, version: d.commit.record.version, replaces: d.commit.replaces })));
+      await index.writeChunks(sealed.rows);
+      this.#logger.debug({ runId, documents: documents.length, chunks }, "batch chunks written");
       const ingestedAt = new Date().toISOString();
-      await index.commitDocuments(batch.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
+      await index.commitDocuments(documents.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
     } catch (error) {
-      await index.discardVersions(batch.map((d) => ({ documentId: d.commit.record.id, version: d.commit.record.version }))).catch(() => undefined);
-      for (const d of batch) finish(failure(d.file, error));
-      return;
+      await index.discardVersions(documents.map((d) => ({ documentId: d.commit.record.id, version: d.commit.record.version }))).catch(() => undefined);
+      return failAll(error);
     }
-    for (const d of batch) {
+    for (const d of documents) {
       const formatNote = formatNoteFor(path.basename(d.file), d.commit.record.type);
-      finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks.length, ...d.ocr, ...(formatNote ? { formatNote } : {}) });
+      finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks, ...d.ocr, ...(formatNote ? { formatNote } : {}) });
     }
-    upkeep.unindexedRows += chunks.length;
+    upkeep.unindexedRows += chunks;
     if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
       upkeep.unindexedRows = 0;
       await index.optimize().catch((error: unknown) => this.#logger.warn({ runId, error: (error as Error).message }, "index upkeep failed; unindexed rows are still searched"));
@@ -326,7 +356,7 @@ export class IngestPipeline {
     // The text layer is read in a worker thread (a bomb fails this file only); OCR then runs here,
     // on the engine's own worker pool shared by every file of the ingest.
     const { ocr } = this.#deps;
-    let extracted = await extractDocumentIsolated(file, bytes, { maxBytes: this.#deps.maxFileBytes, ...(ocr ? { ocrFollows: true } : {}) });
+    let extracted = await extractDocumentIsolated(file, bytes, { maxBytes: this.#deps.maxFileBytes, ...(ocr ? { ocrFollows: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     if (ocr) {
       extracted = await completeWithOcr(file, bytes, extracted, ocr, {
         ...(options.signal ? { signal: options.signal } : {}),

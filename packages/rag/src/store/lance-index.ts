@@ -48,6 +48,12 @@ export interface WriterLockOptions {
 }
 
 
+/** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`), ready for `writeChunks`. */
+export class EncodedChunks {
+  /** Undefined for no rows. */
+  constructor(readonly rows: Arrow.Table | undefined) {}
+}
+
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
 export interface DocumentCommit {
   readonly record: DocumentRecord;
@@ -521,20 +527,32 @@ export class LanceIndex {
   }
 
   /**
-   * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
-   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search. BM25 indexes
-   * `searchHeaders[i]` (file name, title, parties, section path; ending with a newline, or "")
-   * followed by chunk i's text.
+   * Step 0 of a commit, outside the write queue: the Arrow rows of chunks (of one document or of a
+   * whole batch), so an ingest encodes batch N+1 on its thread while LanceDB writes batch N on its
+   * own. BM25 indexes `searchHeaders[i]` (file name, title, parties, section path; ending with a
+   * newline, or "") followed by chunk i's text.
    */
-  async writeChunks(chunks: readonly ChunkRecord[], searchHeaders: readonly string[] = chunks.map(() => "")): Promise<void> {
+  encodeChunks(chunks: readonly ChunkRecord[], searchHeaders: readonly string[] = chunks.map(() => "")): EncodedChunks {
     this.#check();
-    if (chunks.length === 0) return;
+    if (chunks.length === 0) return new EncodedChunks(undefined);
+    const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
+    const dimensions = this.embedder?.dimensions;
+    if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
+    return new EncodedChunks(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
+  }
+
+  /**
+   * Step 1 of a commit: writes the chunks of (not yet visible) versions, of one document or of a
+   * whole batch, in one LanceDB commit. Until step 2 they are invisible to search.
+   */
+  async writeChunks(chunks: readonly ChunkRecord[] | EncodedChunks, searchHeaders?: readonly string[]): Promise<void> {
+    const encoded = chunks instanceof EncodedChunks ? chunks : this.encodeChunks(chunks, searchHeaders);
+    this.#check();
+    const { rows } = encoded;
+    if (!rows) return;
     await this.#write("writeChunks", async () => {
       await this.#ensureFullTextIndex();
-      const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
-      const dimensions = this.embedder?.dimensions;
-      if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
-      await this.#chunks.add(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
+      await this.#chunks.add(rows);
     });
   }
 

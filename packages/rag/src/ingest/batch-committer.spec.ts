@@ -1,0 +1,74 @@
+import { describe, expect, it } from "@jest/globals";
+import { BatchCommitter, type BatchLimits } from "./batch-committer";
+
+const limits: BatchLimits = { maxDocuments: 2, maxChars: 1_000_000, maxAgeMs: 60_000 };
+const doc = (n: number): { n: number; chars: number } => ({ n, chars: 10 });
+
+/** A committer whose commits finish only when the test says so, logging every step. */
+function gated(): { committer: BatchCommitter<{ n: number; chars: number }, number[]>; log: string[]; release: () => void } {
+  const log: string[] = [];
+  const gates: (() => void)[] = [];
+  const committer = new BatchCommitter<{ n: number; chars: number }, number[]>(
+    {
+      seal: (batch) => {
+        log.push(`seal ${batch.map((d) => d.n).join(",")}`);
+        return batch.map((d) => d.n);
+      },
+      commit: async (sealed) => {
+        log.push(`commit ${sealed.join(",")} start`);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        log.push(`commit ${sealed.join(",")} end`);
+      },
+    },
+    limits,
+  );
+  return { committer, log, release: () => gates.shift()?.() };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe("BatchCommitter", () => {
+  it("seals (encodes) the next batch while the one before it is still being committed, and commits in order", async () => {
+    const { committer, log, release } = gated();
+    await committer.add(doc(1));
+    await committer.add(doc(2)); // batch 1 sealed; its commit starts and hangs
+    await committer.add(doc(3));
+    const fourth = committer.add(doc(4)); // batch 2 sealed now, while batch 1 is still being written
+    await settle();
+    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "seal 3,4"]);
+    release();
+    await fourth; // resolves once batch 1 is committed
+    await settle();
+    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "seal 3,4", "commit 1,2 end", "commit 3,4 start"]);
+    const flushed = committer.flush();
+    release();
+    await flushed;
+    expect(log.at(-1)).toBe("commit 3,4 end");
+  });
+
+  it("holds back the producer while a sealed batch waits behind the one being committed (memory: about two batches)", async () => {
+    const { committer, release } = gated();
+    for (const n of [1, 2, 3]) await committer.add(doc(n));
+    let returned = false;
+    const fourth = committer.add(doc(4)).then(() => (returned = true));
+    await settle();
+    expect(returned).toBe(false);
+    release();
+    await fourth;
+    expect(returned).toBe(true);
+    const flushed = committer.flush();
+    release();
+    await flushed;
+  });
+
+  it("abandon drops the batch being filled: it is never sealed nor committed", async () => {
+    const { committer, log, release } = gated();
+    await committer.add(doc(1));
+    await committer.add(doc(2));
+    await committer.add(doc(3));
+    const abandoned = committer.abandon();
+    release();
+    await abandoned;
+    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "commit 1,2 end"]);
+  });
+});
