@@ -82,9 +82,9 @@ export function detectHeading(rawLine: string): Heading | null {
 }
 
 /** `detectHeading(text.slice(start, end))`, without copying the line when it cannot be a heading. */
-function headingIn(text: string, start: number, end: number): Heading | null {
-  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+function headingIn(text: string, from: number, to: number): Heading | null {
+  const start = trimmedStart(text, from, to);
+  const end = trimmedEnd(text, start, to);
   if (end === start || end - start > 240) return null;
   // Only "in witness…" and "now, therefore…" may start lower-case (the rest need #, (, §, a digit or a capital).
   const first = text.charCodeAt(start);
@@ -208,11 +208,22 @@ function isSpaceCode(code: number): boolean {
   return SPACE.test(String.fromCharCode(code));
 }
 
+/** Where `text.slice(start, end).trimStart()` starts in `text`. */
+function trimmedStart(text: string, start: number, end: number): number {
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** Where `text.slice(start, end).trimEnd()` ends in `text`. */
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
 /** Length of `text.slice(start, end).trim()`, without building either string. */
 function trimmedLength(text: string, start: number, end: number): number {
-  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
-  return end - start;
+  const trimmed = trimmedStart(text, start, end);
+  return trimmedEnd(text, trimmed, end) - trimmed;
 }
 
 /**
@@ -250,9 +261,8 @@ export class LegalChunker {
     const chunks: TextChunk[] = [];
     for (const section of sections) {
       for (const span of this.splitSection(text, section)) {
-        let { start, end } = span;
-        while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
-        while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+        const start = trimmedStart(text, span.start, span.end);
+        const end = trimmedEnd(text, start, span.end);
         if (end <= start) continue;
         chunks.push({ ordinal: chunks.length, text: text.slice(start, end), start, end, page: pageOf(starts, start), sectionPath: section.path });
       }
