@@ -2,7 +2,7 @@
 // then prints its peak memory as one JSON line.
 import { InProcessExecutor } from "@bear/workflow-engine";
 import { FilePayloads, StepWorker, parseRedisUrl } from "../src/index";
-import { keyCipher } from "../test/fixtures/key-cipher";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { reviewRegistry } from "./review-steps";
 
 const [url, payloadDir, id, concurrency, values] = process.argv.slice(2) as [string, string, string, string, string | undefined];

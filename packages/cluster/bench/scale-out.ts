@@ -1,6 +1,6 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
-// Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
+// Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
 // BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "no run
 // affinity" row, BENCH_CACHE=0 the cache figures)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -12,7 +12,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
 import { bullConnection } from "../src/connection/redis-connection";
 import { ClusterNode, parseRedisUrl } from "../src/index";
-import { keyCipher } from "../test/fixtures/key-cipher";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 

@@ -1,7 +1,7 @@
 // Where a no-op step's time goes, BEAR's step through the queue beside a bare BullMQ job (the same
 // worker concurrency): Redis commands per step by command (MONITOR), and the API process's CPU per
 // step by package (V8's sampling profiler, this process only; the workers are other processes).
-// Usage: nice -n 10 npx tsx bench/step-trace.ts   (TRACE_STEPS=300)
+// Usage: nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-trace.ts   (TRACE_STEPS=300)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
 import { bullConnection } from "../src/connection/redis-connection";
 import { ClusterNode, parseRedisUrl } from "../src/index";
-import { keyCipher } from "../test/fixtures/key-cipher";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
 

@@ -27,7 +27,7 @@ export interface ClusterNodeOptions {
   readonly cipher?: WorkspaceCipherOption;
   /**
    * Makes the cipher of the cluster's own payload key, which seals the payloads inside jobs when the
-   * workspace is not encrypted: key => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key)) (@bear/security).
+   * workspace is not encrypted: @bear/security's contentCipherFromKey.
    */
   readonly keyCipher?: PayloadKeyCipher;
   /**

@@ -6,7 +6,7 @@ import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
 import { killHard, startChild, until } from "./fixtures/child";
 import { cutProxy } from "./fixtures/cut-proxy";
-import { keyCipher } from "./fixtures/key-cipher";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis, freePort, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { InProcessExecutor, StepHandlerRegistry, WorkflowEngine, type StepHandler } from "@bear/workflow-engine";
 import { ClusterNode, StepWorker, liveWorkers } from "@bear/cluster";
-import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { contentCipherFromKey } from "@bear/security";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 
@@ -16,7 +16,7 @@ afterAll(async () => {
 it("an embedder sends a workflow's steps to a worker through the public API only", async () => {
   const shout: StepHandler<{ text: string }> = { type: "shout", execute: async (ctx) => ctx.parameters.text.toUpperCase() };
   const registry = new StepHandlerRegistry([shout as StepHandler<never>]);
-  const node = new ClusterNode({ redisUrl: redis.url, payloadDir: tempDir("bear-public-"), keyCipher: (key) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key)) });
+  const node = new ClusterNode({ redisUrl: redis.url, payloadDir: tempDir("bear-public-"), keyCipher: contentCipherFromKey });
   const engine = WorkflowEngine.inMemory({ registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
   await node.attach(engine);
   const worker = new StepWorker({ endpoint: node.endpoint, executor: new InProcessExecutor(registry), stepTypes: registry.types(), payloads: node.payloads });

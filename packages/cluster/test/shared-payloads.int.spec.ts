@@ -8,15 +8,14 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it, jest } from "@jest/globals";
 import type { ContentCipher } from "@bear/core";
-import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import type { JsonValue } from "@bear/workflow-engine";
 import { FilePayloads as Payloads, type PayloadBinding, type PayloadRef } from "../src/index";
 import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
-import { keyCipher } from "./fixtures/key-cipher";
 import { tempDir } from "./fixtures/test-cluster";
 
 /** An encrypted workspace's cipher (a fresh key). */
-const workspaceCipher = (): ContentCipher => new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32)));
+const workspaceCipher = (): ContentCipher => keyCipher(randomBytes(32));
 
 /** FilePayloads as a workspace makes them: its cipher when encrypted, else the cluster's payload key. */
 class FilePayloads extends Payloads {

@@ -10,7 +10,7 @@ import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
 import { LockKeeper, SLOT_READER } from "../src/workers/lock-keeper";
 import { killHard, startChild, until } from "./fixtures/child";
-import { keyCipher } from "./fixtures/key-cipher";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 import { readLog, sleepRegistry } from "./fixtures/test-steps";

@@ -4,11 +4,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import type { ContentCipher } from "@bear/core";
-import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { ClusterNode } from "../src/cluster-node";
 import { workspaceCipher } from "../src/payloads/workspace-cipher";
 import { StepStreams, type StepStreamReader } from "../src/queue/step-streams";
-import { keyCipher } from "./fixtures/key-cipher";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
 
@@ -95,7 +94,7 @@ describe("StepStreams", () => {
   it("two instances subscribe to their own streams only; sealed text opens only on the stream it was sealed for", async () => {
     const admin = connect();
     const before = Number(await admin.call("PUBSUB", "NUMPAT"));
-    const cipher: ContentCipher = new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32)));
+    const cipher: ContentCipher = keyCipher(randomBytes(32));
     const one = new StepStreams(connect(), connect(), () => cipher);
     const two = new StepStreams(connect(), connect(), () => cipher);
     const a = await one.open();

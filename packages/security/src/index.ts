@@ -41,7 +41,7 @@ export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";
 export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
 export { DataKeyring, type DataKeyringOptions } from "./crypto/data-keyring";
-export { KeyedContentCipher } from "./crypto/keyed-content-cipher";
+export { KeyedContentCipher, contentCipherFromKey } from "./crypto/keyed-content-cipher";
 export { deriveKey } from "./crypto/derive-key";
 
 export { AccessControl, ROLES, ROLE_PERMISSIONS, PASSWORD_SCRYPT, API_KEY_SCRYPT, type AccessControlOptions, type PrincipalChangeOptions, type Role, type Action, type Principal, type Resource, type AuthorizationDecision } from "./access/access-control";

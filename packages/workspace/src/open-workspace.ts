@@ -7,7 +7,7 @@ import { legalModule } from "@bear/legal";
 import { modelManagerModule, ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { DocumentPreparerToken, hasUnfinishedIngest, ragModule, type DocumentPreparer } from "@bear/rag";
-import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, KeyedContentCipher, KeyEncryptionKey, securityModule, type AccessControl, type EnvelopeCipher, type PiiScanPool } from "@bear/security";
+import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, contentCipherFromKey, type KeyEncryptionKey, securityModule, type AccessControl, type EnvelopeCipher, type PiiScanPool } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { clusterStepsSpecialist, workerPreparer } from "./cluster/cluster-steps";
@@ -256,7 +256,7 @@ function joinCluster(options: OpenWorkspaceOptions, folder: WorkspaceFolder, man
     payloadDir: path.join(folder.paths.root, "cluster", "payloads"),
     // sealed with the workspace's content cipher when it is encrypted (bound once the container exists:
     // used before, the node refuses), else the payloads inside jobs with the cluster's own payload key
-    ...(encrypted ? { cipher: () => cipher?.() } : { keyCipher: (key: Uint8Array) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key)) }),
+    ...(encrypted ? { cipher: () => cipher?.() } : { keyCipher: contentCipherFromKey }),
     ...(c.inlinePayloads ? { inlinePayloads: true } : {}),
     ...(c.localTypes ? { localTypes: c.localTypes } : {}),
     ...(c.leaseMs === undefined ? {} : { leaseMs: c.leaseMs }),

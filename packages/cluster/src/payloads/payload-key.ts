@@ -8,7 +8,7 @@ import { ClusterError } from "../errors";
 export const PAYLOAD_KEY_FILE = ".payload-key";
 
 /**
- * Makes the cipher that seals with a 32-byte key: @bear/security's KeyedContentCipher over it (the
+ * Makes the cipher that seals with a 32-byte key: @bear/security's `contentCipherFromKey` (the
  * workspace, which composes the packages, gives it; this package cannot depend on security).
  */
 export type PayloadKeyCipher = (key: Uint8Array) => ContentCipher;

@@ -120,7 +120,7 @@ export class FilePayloads implements PayloadStore {
     this.#keyCipher = options.keyCipher;
     if (!this.#cipher && !this.#keyCipher) {
       throw new ClusterError("WORKSPACE_CIPHER_MISSING", "payloads that travel inside jobs are sealed, but neither the workspace's cipher nor a cipher for the cluster's payload key was given", {
-        hint: "Give FilePayloads the encrypted workspace's cipher, or keyCipher (key => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key))).",
+        hint: "Give FilePayloads the encrypted workspace's cipher, or keyCipher (@bear/security's contentCipherFromKey).",
         retryable: false,
       });
     }

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { jest } from "@jest/globals";
 import fc from "fast-check";
 import { DecryptionError } from "../errors";
 import { KeyEncryptionKey } from "./key-encryption-key";
-import { KeyedContentCipher } from "./keyed-content-cipher";
+import { contentCipherFromKey, KeyedContentCipher } from "./keyed-content-cipher";
 
 const cipherUnder = (key: Buffer) => new KeyedContentCipher(KeyEncryptionKey.fromBytes(key));
 const key = randomBytes(32);
@@ -84,5 +85,36 @@ describe("KeyedContentCipher (core ContentCipher)", () => {
     expect(own.keyId).toBe(kek.id);
     own.dispose();
     expect(() => own.seal("x")).toThrow(/disposed/);
+  });
+});
+
+describe("contentCipherFromKey (a cipher over a raw key, e.g. a cluster's payload key)", () => {
+  it("seals as the KeyedContentCipher over that key does, and zeroises the KeyEncryptionKey it made before returning", () => {
+    const original = KeyEncryptionKey.prototype.dispose;
+    const made: Array<{ kek: KeyEncryptionKey; bytes: Buffer }> = [];
+    const spy = jest.spyOn(KeyEncryptionKey.prototype, "dispose").mockImplementation(function (this: KeyEncryptionKey) {
+      made.push({ kek: this, bytes: this.bytes }); // the key's own buffer, read before it is zeroed
+      original.call(this);
+    });
+    let own: KeyedContentCipher;
+    try {
+      own = contentCipherFromKey(key);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(made).toHaveLength(1);
+    expect(made[0]!.bytes.equals(Buffer.alloc(32))).toBe(true);
+    expect(() => made[0]!.kek.bytes).toThrow(/disposed/);
+    expect(key.equals(Buffer.alloc(32))).toBe(false); // the caller's key is left to the caller
+    // the derived keys outlive the KEK: same key id, and each opens what the other sealed
+    expect(own.keyId).toBe(cipher.keyId);
+    expect(own.open(cipher.seal("Clause 4.1 Payment", "run-1"), "run-1")).toBe("Clause 4.1 Payment");
+    expect(cipher.open(own.seal("Clause 4.2 Interest"))).toBe("Clause 4.2 Interest");
+    expect(own.blindTerm("payment")).toBe(cipher.blindTerm("payment"));
+    own.dispose();
+  });
+
+  it("refuses a key that is not 32 bytes, with KeyError", () => {
+    expect(() => contentCipherFromKey(new Uint8Array(16))).toThrow(expect.objectContaining({ code: "KEY_INVALID" }));
   });
 });

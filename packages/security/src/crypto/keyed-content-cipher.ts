@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import type { ContentCipher } from "@bear/core";
 import { DecryptionError, KeyError } from "../errors";
-import type { KeyEncryptionKey } from "./key-encryption-key";
+import { KeyEncryptionKey } from "./key-encryption-key";
 import { SecureBuffer } from "./secure-buffer";
 
 const PREFIX = "b1.";
@@ -77,5 +77,20 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+/**
+ * The content cipher over a raw 32-byte key (a cluster's payload key file, say): the sealing and
+ * blinding keys are derived from it at once, and the KeyEncryptionKey made for that is disposed
+ * (zeroised) before this returns, so the cipher's own derived keys are all that stays in memory.
+ * `key` is the caller's: zero it when done. Throws KeyError unless it is 32 bytes.
+ */
+export function contentCipherFromKey(key: Uint8Array): KeyedContentCipher {
+  const kek = KeyEncryptionKey.fromBytes(key);
+  try {
+    return new KeyedContentCipher(kek);
+  } finally {
+    kek.dispose();
   }
 }
