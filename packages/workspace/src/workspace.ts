@@ -553,6 +553,7 @@ export class Workspace implements AsyncDisposable {
       activeWorkflows: engine.activeRuns.length,
       documents: rag.documents().length,
       memory: process.memoryUsage(),
+      cache: await this.cacheStats(),
       ...(options.requests ? { requests: options.requests } : {}),
     }).toString();
   }

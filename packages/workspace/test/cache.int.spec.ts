@@ -58,6 +58,15 @@ describe("the workspace cache", () => {
       expect(b).toEqual(a);
       await workspace.review(`${LEASE}\n15. Notices. Notices are given in writing.\n`, { actor: "cli", resource: "lease-v2" });
       expect((await workspace.cacheStats()).kinds.review).toMatchObject({ l1Hits: 1, misses: 2 });
+      // the same counts in /metrics (Prometheus text)
+      const metrics = await workspace.metricsText();
+      expect(metrics).toContain('bear_cache_hits_total{kind="review",level="l1"} 1\n');
+      expect(metrics).toContain('bear_cache_hits_total{kind="review",level="l2"} 0\n');
+      expect(metrics).toContain('bear_cache_misses_total{kind="review"} 2\n');
+      expect(metrics).toContain('bear_cache_sets_total{kind="review"} 2\n');
+      expect(metrics).toMatch(/^bear_cache_evictions_total\{kind="embedding"\} \d+$/m);
+      expect(metrics).toMatch(/^bear_cache_l1_entries [1-9]\d*$/m);
+      expect(metrics).toContain('bear_cache_l2_up{backend="disk"} 1\n');
       await workspace.clearCache("cli");
       expect((await workspace.cacheStats()).l1.entries).toBe(0);
       expect((await workspace.cacheStats()).l2?.entries).toBe(0);

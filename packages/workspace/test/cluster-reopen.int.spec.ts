@@ -5,7 +5,7 @@
 // real workflows.db.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { openWorkspace, runStatus, type Workspace } from "@bear/workspace";
+import { cancelRun, openWorkspace, runStatus, type Workspace } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -26,6 +26,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.stop();
 });
+
+/** Resolves once the run's first step has started. */
+function stepStarted(handle: { events: { subscribe(fn: (e: { type: string }) => void): { unsubscribe(): void } } }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sub = handle.events.subscribe((e) => {
+      if (e.type === "step.started") {
+        sub.unsubscribe();
+        resolve();
+      }
+    });
+  });
+}
 
 /** Polls the run until it finishes (completed, failed or cancelled). */
 async function finished(workspace: Workspace, runId: string, timeoutMs = 60_000): Promise<Awaited<ReturnType<typeof runStatus>>> {
@@ -49,14 +61,7 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       const engine = await instance.workflows();
       const handle = engine.start(WORKFLOW, {}, { runId: "cluster-run-1" });
       runId = handle.runId;
-      await new Promise<void>((resolve) => {
-        const sub = handle.events.subscribe((e) => {
-          if (e.type === "step.started") {
-            sub.unsubscribe();
-            resolve();
-          }
-        });
-      });
+      await stepStarted(handle);
       expect(engine.store.getRun(runId)?.status).toBe("running");
     } finally {
       await instance.dispose();
@@ -78,4 +83,24 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       await local.dispose();
     }
   }, 180_000);
+
+  it("two API instances on one workspace: the one not running a run reports it and cancels it, and the one running it stops", async () => {
+    const dataDir = path.join(tempDir(), "ws");
+    await (await openWorkspace({ config: quietConfig(dataDir), create: true })).dispose();
+    const open = () => openWorkspace({ config: quietConfig(dataDir), cluster: { redisUrl: redis.url, role: "instance", waitForWorkerMs: 120_000 }, offload: { workers: 0 } });
+    const [a, b] = [await open(), await open()];
+    try {
+      const handle = (await a.workflows()).start(WORKFLOW, {}, { runId: "cluster-run-2" });
+      await stepStarted(handle);
+      expect(await runStatus(b, handle.runId)).toMatchObject({ status: "running" });
+      expect(await cancelRun(b, handle.runId, "stopped from b")).toMatchObject({ cancelled: true });
+      let timer: NodeJS.Timeout | undefined;
+      const result = await Promise.race([handle.result, new Promise((resolve) => (timer = setTimeout(() => resolve("still running"), 20_000)))]).finally(() => clearTimeout(timer));
+      expect(result).toMatchObject({ status: "cancelled" });
+      expect((await a.workflows()).activeRuns).not.toContain(handle.runId);
+      expect(await runStatus(a, handle.runId)).toMatchObject({ status: "cancelled" });
+    } finally {
+      await Promise.all([a.dispose(), b.dispose()]);
+    }
+  }, 120_000);
 });
