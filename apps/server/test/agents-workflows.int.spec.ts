@@ -162,7 +162,8 @@ describe("workflows executed by agents (real SQLite, LanceDB and legal/security 
     expect(text).toContain('bear_agent_tasks_total{agent="file-executor",type="executor",outcome="failed"} 3');
     expect(text).toMatch(/^bear_agents_unhealthy 1$/m);
     expect(text).toMatch(/^bear_http_requests_total\{method="POST",route="\/api\/v1\/workflows"\} \d+$/m);
-    // every line is a comment or `name{labels} value`, as Prometheus parses them
-    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:]+ .+|[a-z_:]+(\{[a-z_]+="[^"\n]*"(,[a-z_]+="[^"\n]*")*\})? -?[0-9.e+-]+)$/);
+    // every line is a comment or `name{labels} value`, as Prometheus parses them (metric names [a-zA-Z_:][a-zA-Z0-9_:]*)
+    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:][a-z0-9_:]* .+|[a-z_:][a-z0-9_:]*(\{[a-z_]+="[^"\n]*"(,[a-z_]+="[^"\n]*")*\})? -?[0-9.e+-]+)$/);
+    expect(text).toMatch(/^bear_cache_hits_total\{kind="review",level="l1"\} \d+$/m);
   });
 });
