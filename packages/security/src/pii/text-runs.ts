@@ -20,10 +20,18 @@ export interface TextRuns {
   readonly otherNumbers: boolean;
 }
 
-let lastText: string | undefined;
-let lastRuns: TextRuns | undefined;
-/** For the text last read: the letter runs each AsciiWordSet may hold (`[set.id]`), read in one pass for every set. */
-let lastWordSets: (readonly number[])[] | undefined;
+/** A text read, its runs and, once asked, the letter runs each AsciiWordSet may hold (`[set.id]`, one pass for every set). */
+interface ReadText {
+  readonly text: string;
+  readonly runs: TextRuns;
+  wordSets?: (readonly number[])[];
+}
+/**
+ * The texts last read, newest first. Two: a scan's text and the copy the organisation recognizer reads (its column
+ * gaps made line breaks), which would otherwise push each other out once per scan.
+ */
+let recent: ReadText[] = [];
+const RECENT_TEXTS = 2;
 
 /** `a` in an array twice as long. */
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -32,9 +40,19 @@ function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return bigger;
 }
 
-/** The runs of `text`, read once for the text last asked about (a scan asks every recognizer about one text). */
+/** The runs of `text`, read once for the texts last asked about (a scan asks every recognizer about one text). */
 export function textRuns(text: string): TextRuns {
-  if (lastRuns && lastText === text) return lastRuns;
+  return readText(text).runs;
+}
+
+function readText(text: string): ReadText {
+  for (const r of recent) if (r.text === text) return r;
+  const read = { text, runs: readRuns(text) };
+  recent = [read, ...recent.slice(0, RECENT_TEXTS - 1)];
+  return read;
+}
+
+function readRuns(text: string): TextRuns {
   const n = text.length;
   // about one word in six characters of prose, one number in a hundred: room enough to grow rarely
   let wordStarts = new Int32Array(Math.max(16, n >> 2));
@@ -79,21 +97,16 @@ export function textRuns(text: string): TextRuns {
       i++;
     }
   }
-  lastText = text;
-  lastWordSets = undefined;
-  lastRuns = {
+  return {
     words: { count: words, starts: wordStarts, ends: wordEnds },
     digits: { count: digits, starts: digitStarts, ends: digitEnds },
     otherNumbers,
   };
-  return lastRuns;
 }
 
-/** Lets go of the text last read (a scan calls this when done, so no document stays in memory after it). */
+/** Lets go of the texts last read (a scan calls this when done, so no document stays in memory after it). */
 export function forgetTextRuns(): void {
-  lastText = undefined;
-  lastRuns = undefined;
-  lastWordSets = undefined;
+  recent = [];
 }
 
 /** Every AsciiWordSet made, by id: one pass over a text's letter runs answers them all. */
@@ -109,8 +122,9 @@ const shapeOf = (first: number, length: number): number => ((first | 32) - 97) *
  * over; another is hashed once and looked up once for all the sets (a run whose hash is a word's may be that word).
  */
 function wordSetIndexes(text: string): (readonly number[])[] {
-  const { count, starts, ends } = textRuns(text).words;
-  if (lastWordSets && lastWordSets.length === wordSets.length) return lastWordSets;
+  const read = readText(text);
+  if (read.wordSets && read.wordSets.length === wordSets.length) return read.wordSets;
+  const { count, starts, ends } = read.runs.words;
   const out: number[][] = wordSets.map(() => []);
   for (let k = 0; k < count; k++) {
     const start = starts[k] as number;
@@ -119,7 +133,7 @@ function wordSetIndexes(text: string): (readonly number[])[] {
     const ids = setsByHash.get(asciiLowerHash(text, start, end));
     if (ids) for (const id of ids) (out[id] as number[]).push(k);
   }
-  lastWordSets = out;
+  read.wordSets = out;
   return out;
 }
 
