@@ -95,12 +95,13 @@ function digitRun(text: string, from: number, to: number): { digits: number; run
 
 /**
  * Where the finder's candidates of one line can be looked for apart: the line cut inside every stretch between two
- * digits that holds two words (runs of letters and marks with something else between them). A candidate joins its
- * digit blocks with at most 4 punctuation characters, or with one extension label ("ext.", "x", "anexo"), so none
- * spans such a stretch; each piece keeps the whole stretches on both sides, so the finder sees the same characters
- * around every candidate (it reads one before and three after) and its left-to-right search meets the same ones.
+ * digits that `cuts` (by default one holding two words: runs of letters and marks with something else between them).
+ * A candidate joins its digit blocks with at most 4 punctuation characters, or with one extension label ("ext.", "x",
+ * "anexo"), so none spans such a stretch; each piece keeps the whole stretches on both sides, so the finder sees the
+ * same characters around every candidate (it reads one before and three after) and its left-to-right search meets
+ * the same ones.
  */
-function linePieces(text: string, start: number, end: number): [number, number][] {
+function linePieces(text: string, start: number, end: number, cuts: (words: number, from: number, to: number) => boolean = (words) => words >= 2): [number, number][] {
   const out: [number, number][] = [];
   let pieceStart = start;
   let lastDigit = -1; // end of the last digit seen
@@ -109,7 +110,7 @@ function linePieces(text: string, start: number, end: number): [number, number][
   let inWord = false;
   for (let i = start; i < end; i++) {
     if (isDigitAt(text, i)) {
-      if (lastDigit >= 0 && words >= 2) {
+      if (lastDigit >= 0 && words >= 1 && cuts(words, gapStart, i)) {
         out.push([pieceStart, i]); // the piece ends right before this digit, with the whole stretch
         pieceStart = gapStart;
       }
@@ -127,6 +128,27 @@ function linePieces(text: string, start: number, end: number): [number, number][
   }
   out.push([pieceStart, end]);
   return out;
+}
+
+/**
+ * A word that may be (part of) one of the finder's extension labels ("ext", "extensión", "extn", "anexo", "доб", "x",
+ * "int", full-width forms, any case): made only of their letters. A candidate holds at most one such label, before
+ * its extension digits; any other word ends it.
+ */
+const MAYBE_EXTENSION_LABEL = /^(?:[eExXtTnNsSiIoOóÓaAдДоОбБｅＥｘＸｔＴｎＮｉＩ]|\u0301)+$/u;
+const WORD = /[\p{L}\p{M}]+/u;
+
+/**
+ * The pieces of a window (digitWindows) the finder can be asked about apart: cut also at a stretch holding one word
+ * that is no extension label ("2 424 911 23-Mar-16 EP 10770074.2": "EP", "Mar" end every candidate), as linePieces
+ * cuts at two words, and holding a block of at least 6 joined digits. On a table of patent numbers the finder then
+ * reads short pieces, most of which cannot hold a valid number (mayHoldNanpNumber), instead of the whole line.
+ */
+export function finderPieces(window: { readonly offset: number; readonly text: string }): { readonly offset: number; readonly text: string }[] {
+  const t = window.text;
+  const pieces = linePieces(t, 0, t.length, (words, from, to) => words >= 2 || !MAYBE_EXTENSION_LABEL.test(WORD.exec(t.slice(from, to))?.[0] ?? ""));
+  if (pieces.length === 1) return [window];
+  return pieces.filter(([from, to]) => digitRun(t, from, to).run >= MIN_VALID_DIGITS).map(([from, to]) => ({ offset: window.offset + from, text: t.slice(from, to) }));
 }
 
 /**
@@ -344,7 +366,7 @@ export class PhoneRecognizer implements Recognizer {
     // 11/8/2019") repeat on every page (about 60% of a contract's windows are repeats), and the answer depends on the
     // window's characters alone
     const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
-    for (const w of digitWindows(text)) {
+    for (const w of digitWindows(text).flatMap(finderPieces)) {
       let found = answers.get(w.text);
       if (!found && this.nanp && !mayHoldNanpNumber(w.text, this.nanp)) found = [];
       if (!found) {
