@@ -81,7 +81,12 @@ class ExtractionWorker {
 
   #next(): void {
     if (this.#busy) return;
-    const job = this.#queue.shift();
+    let job = this.#queue.shift();
+    // A job whose signal aborted (its listener not run yet: several files of one cancelled ingest) never starts.
+    while (job?.signal?.aborted) {
+      job.reject(job.signal.reason as Error);
+      job = this.#queue.shift();
+    }
     if (!job) return;
     this.#busy = true;
     const worker = (this.#worker ??= this.#spawn());
