@@ -3,8 +3,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
-import { defaultBearConfig, type BearConfig } from "@bear/core";
+import os from "node:os";
+import { defaultBearConfig, enforceOffline, type BearConfig } from "@bear/core";
 import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
+import { isPrivateAddress } from "@bear/cluster";
 import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 
@@ -128,6 +130,43 @@ describe("the workspace cache", () => {
         }
       } finally {
         client.disconnect();
+      }
+    });
+
+    it("a cache URL that is neither loopback nor private, or remote without a password, is refused as the cluster's is", async () => {
+      for (const [url, code] of [
+        ["redis://:pw@203.0.113.9:6379", "REDIS_URL_INSECURE"],
+        ["redis://10.1.2.3:6379", "REDIS_URL_INSECURE"],
+        ["redis://:pw@cache.example.com:6379", "REDIS_URL_INSECURE"],
+      ] as const) {
+        const dir = path.join(tempDir(), "ws");
+        await withWorkspace(openWorkspace({ config: config(dir, { redisUrl: url }), create: true }), async (workspace) => {
+          await expect(workspace.review(LEASE, { actor: "cli", resource: "lease" })).rejects.toMatchObject({ code });
+        });
+      }
+    });
+
+    // The machine's first private (RFC 1918 / unique-local) address, if it has one: a cluster's Redis on another machine is reached at such an address.
+    const privateAddress = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && !a.internal && isPrivateAddress(a.address))?.address;
+    (privateAddress ? it : it.skip)(`with the offline guard on, a cache Redis on a private address (${privateAddress ?? "none here"}) serves as L2`, async () => {
+      const remote = await startRedis("test-password", privateAddress!);
+      const allowOffline = enforceOffline();
+      try {
+        const dir = path.join(tempDir(), "ws");
+        const open = () => openWorkspace({ config: config(dir, { redisUrl: remote.url }), create: true });
+        await withWorkspace(open(), async (workspace) => {
+          await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+          expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "redis", entries: 1 });
+        });
+        await withWorkspace(open(), async (workspace) => {
+          await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+          expect((await workspace.cacheStats()).kinds.review.l2Hits).toBe(1);
+        });
+      } finally {
+        allowOffline();
+        await remote.stop();
       }
     });
 

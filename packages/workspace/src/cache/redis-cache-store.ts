@@ -1,8 +1,13 @@
-import { CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type Logger, type StoreKey } from "@bear/core";
+import { allowNetwork, CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type Logger, type StoreKey } from "@bear/core";
+import { parseRedisUrl, type RedisEndpoint } from "@bear/cluster";
 import type { Redis } from "ioredis";
 
 export interface RedisCacheStoreOptions {
-  /** redis://[:password@]host:port[/db] (loopback, or a private address the offline guard allows). */
+  /**
+   * redis://[:password@]host:port[/db]: loopback, or a private address with a password, checked as
+   * the cluster's (REDIS_URL_INVALID / REDIS_URL_INSECURE otherwise); the offline guard lets the
+   * client reach a private address, the user's explicit choice, as it does the cluster's.
+   */
   readonly url: string;
   /** Keys are `bear:cache:<namespace>:<kind>:<hash>`: one Redis serves several workspaces apart. */
   readonly namespace: string;
@@ -33,6 +38,7 @@ const SCAN_LIMIT = 100_000;
 export class RedisCacheStore implements CacheStore {
   readonly backend = "redis";
   readonly #url: string;
+  readonly #endpoint: RedisEndpoint;
   readonly #prefix: string;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
@@ -42,6 +48,7 @@ export class RedisCacheStore implements CacheStore {
 
   constructor(options: RedisCacheStoreOptions) {
     if (!/^[a-z0-9]{1,32}$/.test(options.namespace)) throw new RangeError(`the Redis cache namespace must be 1-32 lower-case letters or digits, not '${options.namespace}'`);
+    this.#endpoint = parseRedisUrl(options.url);
     this.#url = options.url;
     this.#prefix = `bear:cache:${options.namespace}:`;
     this.#timeoutMs = options.timeoutMs ?? 1000;
@@ -144,8 +151,9 @@ export class RedisCacheStore implements CacheStore {
         this.#lastErrorLog = Date.now();
         this.#logger.warn({ err: { message: error.message }, url: redactRedisUrl(this.#url) }, "the Redis cache is unreachable; computing instead until it is back");
       });
-      // A failed first connection is retried in the background (retryStrategy).
-      client.connect().catch(() => undefined);
+      // A failed first connection is retried in the background (retryStrategy), in the same network allowance.
+      const connect = (): Promise<void> => client.connect().catch(() => undefined);
+      void (this.#endpoint.loopback ? connect() : allowNetwork(connect, `Redis cache at ${this.#endpoint.display}`));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#timeoutMs);
         timer.unref();

@@ -10,10 +10,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A real redis-server on a random loopback port, with a password and no persistence, for one test file. */
-export async function startRedis(password = "test-password"): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+/** A real redis-server on a random port of `host` (loopback by default), with a password and no persistence, for one test file. */
+export async function startRedis(password = "test-password", host = "127.0.0.1"): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", host, "--requirepass", password, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
     let out = "";
     const onData = (chunk: Buffer) => {
@@ -25,7 +25,7 @@ export async function startRedis(password = "test-password"): Promise<{ url: str
     child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${out.slice(-500)}`)));
   });
   return {
-    url: `redis://:${password}@127.0.0.1:${port}`,
+    url: `redis://:${password}@${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     stop: async () => {
       if (child.exitCode !== null) return;
