@@ -12,6 +12,7 @@
 //                    mkdir .before && git archive main packages/rag/src | tar -x -C .before
 //                    nice -n 10 npx tsx bench/throughput.ts --only=cuad,synthetic --before=.before/packages/rag
 //   --two-pass=1   the latency run with namedDocumentSearch off (two BM25 queries for a query naming a document, as before)
+//   --src=DIR/src  the latency run with another checkout's RagEngine (see --before): the resolver rebuild costs before/after
 //
 // Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
 // measurement's alone. Raw LanceDB floor: read the files, cut 600-character chunks, write one
@@ -194,6 +195,8 @@ interface LatencyResult {
   chunks: number;
   /** Wall time of building the document resolver (reading every document's text once). */
   resolverMs: number;
+  /** Wall and CPU time of the resolver's first build, its rebuild after a commit of 3 documents, and after their delete. */
+  resolver: Record<"first" | "afterCommit" | "afterDelete", { ms: number; cpuMs: number }>;
   indexed: string[];
   rows: LatencyRow[];
 }
@@ -211,12 +214,27 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   // A reused index starts with an empty search cache: the fixed queries must not hit results of an earlier run.
   if (reuse) fs.rmSync(path.join(dir, "cache"), { recursive: true, force: true });
   // --two-pass: the search as before namedDocumentSearch (a query over every passage, then one inside the documents found).
-  const rag = await RagEngine.open({ dir, root: corpus, embedder, ...(arg("two-pass") === "1" ? { namedDocumentSearch: false } : {}) });
+  const Engine = await engineClass();
+  const rag = await Engine.open({ dir, root: corpus, embedder, ...(arg("two-pass") === "1" ? { namedDocumentSearch: false } : {}) });
   if (!reuse) await rag.ingest(["."], { matter: "bench" });
   // Builds the document resolver named-document searches use, as a running engine has it (searches take two passes until then).
-  const t0 = performance.now();
-  await rag.resolveDocuments([rag.documents()[0]!.id]);
-  const resolverMs = performance.now() - t0;
+  const build = async (): Promise<{ ms: number; cpuMs: number }> => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await rag.resolveDocuments([rag.documents()[0]!.id]);
+    return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) * 1000 };
+  };
+  const first = await build();
+  // The rebuild after a commit of a few documents, and after their delete (the index is left as it was).
+  const added = path.join(corpus, `added-${process.pid}`);
+  fs.mkdirSync(added);
+  for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(added, `added-${i}.txt`), contract(90_000 + i, 600));
+  await rag.ingest([added], { matter: "bench" });
+  const afterCommit = await build();
+  for (const d of rag.documents().filter((x) => x.source.includes(`added-${process.pid}`))) await rag.delete(d.id);
+  const afterDelete = await build();
+  fs.rmSync(added, { recursive: true, force: true });
+  const resolverMs = first.ms;
   const stats = await rag.stats();
   const db = await lancedb.connect(path.join(dir, "lance"));
   const chunks = await db.openTable("chunks");
@@ -269,6 +287,7 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   return {
     chunks: stats.chunks,
     resolverMs,
+    resolver: { first, afterCommit, afterDelete },
     indexed: [...stats.indexedColumns],
     rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s.ms), cpu50: percentiles(s.cpu).p50, cpuMean: mean(s.cpu) })),
   };
@@ -377,9 +396,11 @@ async function main(): Promise<void> {
       const dir = path.join(work, "latency");
       // ~310 chunks per synthetic contract at the default 600-char target.
       writeCorpus(dir, (Number(arg("latency-chunks") ?? 100_000) / 310) * 0.0815);
-      const extra = ["latency-index", "dump-ids", "queries", "two-pass"].flatMap((n) => (arg(n) ? [`--${n}=${arg(n)}`] : []));
+      const extra = ["latency-index", "dump-ids", "queries", "two-pass", "src"].flatMap((n) => (arg(n) ? [`--${n}=${arg(n)}`] : []));
       const r = runPhase<LatencyResult>("latency", dir, extra);
       console.log(`\nquery latency at ${r.chunks} chunks (indices on ${r.indexed.join(", ")}), k = 8, ${arg("queries") ?? 300} queries per row after 10 warm-up, engine and raw interleaved, search cache on (every query a miss); document resolver built first in ${r.resolverMs.toFixed(0)} ms`);
+      const b = (x: { ms: number; cpuMs: number }): string => `${x.ms.toFixed(0)} ms (cpu ${x.cpuMs.toFixed(0)} ms)`;
+      console.log(`  document resolver: first build ${b(r.resolver.first)}; after a commit of 3 documents ${b(r.resolver.afterCommit)}; after their delete ${b(r.resolver.afterDelete)}`);
       for (const row of r.rows) {
         console.log(
           `  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms   cpu/query p50 ${row.cpu50.toFixed(1).padStart(5)} ms  mean ${row.cpuMean.toFixed(1).padStart(5)} ms`,

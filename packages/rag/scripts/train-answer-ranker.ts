@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { splitOf } from "../bench/lbr-split";
 import { unanswerableQuestions } from "../bench/lbr-unanswerable";
-import { DocumentResolver } from "../src/answer/document-resolver";
+import { documentResolver } from "../src/answer/naming-index";
 import { candidateSentences, DENSE, featurize, HASH_SIZE, hashedScore, isHeadingOrBlank, questionProfile, type Candidate } from "../src/answer/sentence-features";
 import { RagEngine } from "../src/index";
 import { CANDIDATE_PASSAGES, namingStems } from "../src/answer/sentence-ranker";
@@ -337,7 +337,7 @@ if (!resolverOnly) {
 
 // ---------- calibrate the document resolver on the tune half of legalbench_rag ----------
 const lbrDocs = docs.filter((d) => path.relative(corpus, d.source).startsWith("lbr/"));
-const resolver = new DocumentResolver(
+const resolver = documentResolver(
   await Promise.all(lbrDocs.map(async (d) => ({ id: d.id, title: d.title, source: d.source.replace(/lbr\/(cuad|contractnli)--/, ""), parties: d.parties, text: await rag.documentText(d.id) }))),
 );
 let bestPick = { minScore: 1, minMargin: 1, value: -Infinity };

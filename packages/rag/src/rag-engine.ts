@@ -26,7 +26,8 @@ import {
 import type { Observable } from "rxjs";
 import { ZodError } from "zod";
 import { extractiveAnswer, llmAnswer, notFoundAnswer } from "./answer/answer-builder";
-import { DocumentResolver } from "./answer/document-resolver";
+import { fileNameText, type DocumentResolver } from "./answer/document-resolver";
+import { NamingIndex } from "./answer/naming-index";
 import { CANDIDATE_PASSAGES, namingStems, SentenceRanker } from "./answer/sentence-ranker";
 import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
 import { LegalChunker } from "./chunking/legal-chunker";
@@ -151,6 +152,8 @@ export class RagEngine implements Retriever {
   readonly #logger: Logger;
   readonly #ranker = new SentenceRanker();
   #resolver: { key: string; resolver: DocumentResolver } | undefined;
+  /** Every document version's naming profile, kept so a change of the document set reads only new texts. */
+  readonly #naming = new NamingIndex();
   /** The resolver being built, and for which set of documents. */
   #resolverBuild: { key: string; done: Promise<DocumentResolver> } | undefined;
   /** How long the last resolver build took and when it ended (background builds are spaced by it). */
@@ -324,7 +327,9 @@ export class RagEngine implements Retriever {
     const doc = this.#index.document(documentId);
     if (!doc) throw new DocumentNotFoundError(documentId);
     this.#assertAllowed([doc.matter]);
-    return (await this.#index.documentText(documentId))?.text ?? "";
+    const found = await this.#index.documentText(documentId);
+    if (!found) throw new DocumentNotFoundError(documentId); // deleted meanwhile
+    return found.text;
   }
 
   /**
@@ -400,21 +405,19 @@ export class RagEngine implements Retriever {
     }
     if (this.#resolver?.key === key) return this.#resolver.resolver;
     if (this.#disposed) throw this.#disposedError();
-    const byId = new Map(docs.map((d) => [d.id, d]));
-    const texts = this.#index.documentTexts(docs.map((d) => d.id));
+    const index = this.#index;
     const disposed = (): Error | undefined => (this.#disposed ? this.#disposedError() : undefined);
-    // Disposing stops a build between two store reads (a one-shot `bear search` must not read every
-    // text on its way out); it fails the build, so the tally of the texts read so far is not kept.
-    const profiles = async function* () {
-      for await (const { id, text } of texts) {
+    // Only versions not profiled before are read. Disposing stops a build between two store reads (a
+    // one-shot `bear search` must not read every text on its way out) and fails it.
+    const texts = async function* (ids: readonly string[]) {
+      for await (const t of index.documentTexts(ids)) {
         const stopped = disposed();
         if (stopped) throw stopped;
-        const d = byId.get(id)!;
-        yield { id, title: d.title, source: d.source, parties: d.parties, text };
+        yield t;
       }
     };
     const started = performance.now();
-    const build = { key, done: DocumentResolver.build(profiles()) };
+    const build = { key, done: this.#naming.update(docs, texts, index.documents()) };
     this.#resolverBuild = build;
     const settle = (): void => {
       if (this.#resolverBuild === build) this.#resolverBuild = undefined;
@@ -439,6 +442,7 @@ export class RagEngine implements Retriever {
     }
     await this.#index.refresh();
     const { resolver, docs } = await this.#documentResolver(options.matters);
+    this.#check(); // disposed while the build ran
     const ids = new Set<string>();
     for (const ref of references) {
       const exact = docs.find((d) => d.id === ref.trim());
@@ -589,7 +593,7 @@ export class RagEngine implements Retriever {
     const naming = new Set(
       documentIds.flatMap((id) => {
         const d = this.#index.document(id);
-        return d ? queryTerms(`${d.parties.join(" ")} ${path.basename(d.source).replace(/[_.-]+/g, " ")}`).map(stem) : [];
+        return d ? queryTerms(`${d.parties.join(" ")} ${fileNameText(d.source)}`).map(stem) : [];
       }),
     );
     const terms = queryTerms(query);

@@ -153,6 +153,42 @@ describe("the resolver's background build", () => {
     }
   });
 
+  it("after a commit reads only the new versions' texts, and resolves as an engine built afresh", async () => {
+    const corpus = path.join(root, "incremental");
+    fs.mkdirSync(corpus, { recursive: true });
+    const lease = (i: number, law = "Delaware"): string => LEASE.replaceAll("Zephyr", `Zephyr${i}`).replaceAll("Delaware", law);
+    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(corpus, `lease-${i}.txt`), lease(i));
+    const dir = path.join(root, "incremental-index");
+    const rag = await RagEngine.open({ dir, root });
+    const gated = new GatedTexts();
+    gated.release();
+    try {
+      await rag.ingest([corpus], { matter: "m" });
+      await rag.resolveDocuments(["Zephyr1"]);
+      expect(gated.read).toBe(6);
+      // Two new documents, one changed (a new version), one deleted.
+      for (const i of [6, 7]) fs.writeFileSync(path.join(corpus, `lease-${i}.txt`), lease(i));
+      fs.writeFileSync(path.join(corpus, "lease-2.txt"), lease(2, "Ontario Quillfeather"));
+      await rag.ingest([corpus], { matter: "m" });
+      await rag.delete(idOfIn(rag, "lease-3.txt")!);
+      gated.read = 0;
+      const references = ["Zephyr7", "Zephyr3", "Quillfeather", "Delaware", "Zephyr2 lease", "Estates"];
+      const incremental = await Promise.all(references.map((r) => rag.resolveDocuments([r]).catch((e: Error) => e.name)));
+      expect(gated.read).toBe(3);
+      const fresh = await RagEngine.open({ dir, root });
+      const full = await Promise.all(references.map((r) => fresh.resolveDocuments([r]).catch((e: Error) => e.name)));
+      expect(gated.read).toBe(3 + 7);
+      await fresh.dispose();
+      expect(incremental).toEqual(full);
+      expect(incremental[0]).toEqual([idOfIn(rag, "lease-7.txt")]);
+      expect(incremental[1]).toBe("DocumentReferenceError");
+      expect(incremental[2]).toEqual([idOfIn(rag, "lease-2.txt")]);
+    } finally {
+      gated.texts.mockRestore();
+      await rag.dispose();
+    }
+  });
+
   it("fails a build stopped by dispose, so no resolver of the texts read so far is kept or returned", async () => {
     const corpus = path.join(root, "stopped");
     fs.mkdirSync(corpus, { recursive: true });

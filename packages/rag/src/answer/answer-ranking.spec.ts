@@ -1,9 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import fc from "fast-check";
 import type { SearchHit } from "../retrieval/search-types";
 import { extractiveAnswer } from "./answer-builder";
-import path from "node:path";
-import { DocumentResolver, nameWords, type DocumentProfileInput } from "./document-resolver";
 import { isHeadingOrBlank } from "./sentence-features";
 import { SentenceRanker } from "./sentence-ranker";
 
@@ -68,76 +65,5 @@ describe("the learned answer ranker", () => {
     const between = new SentenceRanker({ ...ranker.weights, notFoundBelow: (withCap[0]!.score + withoutCap[0]!.score) / 2 });
     expect(extractiveAnswer(question, [...without, cap], 1, between).citations[0]!.quote).toMatch(/aggregate liability/);
     expect(extractiveAnswer(question, without, 1, between).notFound).toBe(true);
-  });
-});
-
-/** The resolver's rank as it was written before its word -> documents postings (a document-by-document scan): the oracle of the property test. */
-function referenceRank(documents: readonly DocumentProfileInput[], reference: string): { documentId: string; score: number }[] {
-  const names = new Map<string, Set<string>>();
-  const heads = new Map<string, Set<string>>();
-  const df = new Map<string, number>();
-  for (const d of documents) {
-    const file = path.basename(d.source).replace(/\.[a-z0-9]{1,5}$/i, "");
-    names.set(d.id, new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${file.replace(/[_.-]+/g, " ")}`)));
-    heads.set(d.id, new Set(nameWords(d.text.slice(0, 1500))));
-    for (const w of new Set([...names.get(d.id)!, ...nameWords(d.text)])) df.set(w, (df.get(w) ?? 0) + 1);
-  }
-  const n = documents.length;
-  const rarest = Math.log((n + 1) / 1.5);
-  const out: { documentId: string; score: number }[] = [];
-  for (const [id, name] of names) {
-    let score = 0;
-    for (const w of new Set(nameWords(reference))) {
-      const f = df.get(w);
-      const idf = f === undefined ? undefined : Math.log((n + 1) / (f + 0.5)) / rarest;
-      if (idf === undefined || idf <= 0) continue;
-      if (name.has(w)) score += idf;
-      else if (heads.get(id)!.has(w)) score += 0.6 * idf;
-    }
-    if (score > 0) out.push({ documentId: id, score });
-  }
-  return out.sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId));
-}
-
-describe("DocumentResolver", () => {
-  const docs = [
-    { id: "a", title: "SUPPLY AGREEMENT", source: "/d/FLOTEK-EX-10.1-SUPPLY AGREEMENT.txt", parties: ["Florida Chemical Company", "Flotek Chemistry"], text: "SUPPLY AGREEMENT between Florida Chemical Company and Flotek Chemistry. Terms for confidential information and employees." },
-    { id: "b", title: "PROMOTION AGREEMENT", source: "/d/KING-EX-10.1-PROMOTION AGREEMENT.txt", parties: ["Depomed", "King Pharmaceuticals"], text: "PROMOTION AGREEMENT between Depomed and King Pharmaceuticals. Confidential information of employees." },
-    { id: "c", title: "Non-Disclosure Agreement", source: "/d/NDA_ResConnect.txt", parties: [], text: "Non-Disclosure Agreement. Confidential information held by employees." },
-  ];
-  const thresholds = { minScore: 1, minMargin: 0.2, minSetScore: 1.4 };
-  const resolver = new DocumentResolver(docs);
-
-  it("finds the document a question names by parties, title or file name", () => {
-    expect(resolver.named("What is the governing law of the Flotek supply agreement?", thresholds)?.documentId).toBe("a");
-    expect(resolver.named("Consider ResConnect's NDA; may employees see confidential information?", thresholds)?.documentId).toBe("c");
-    expect(resolver.named("Does King Pharmaceuticals' agreement allow termination?", thresholds)?.documentId).toBe("b");
-  });
-
-  it("names no document for a question about all of them", () => {
-    expect(resolver.scope("May employees see confidential information?", thresholds)).toEqual([]);
-  });
-
-  it("ranks as the document-by-document scan did, built at once or a few documents at a time, with words past the opening", async () => {
-    const word = fc.constantFrom("flotek", "king", "depomed", "supply", "promotion", "nda", "resconnect", "confidential", "employees", "florida", "chemistry", "termination", "acme");
-    const profile = fc.record({
-      id: fc.uuid(),
-      title: fc.array(word, { maxLength: 3 }).map((w) => w.join(" ")),
-      source: fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => `/d/${w.join("_")}.txt`),
-      parties: fc.array(fc.array(word, { minLength: 1, maxLength: 2 }).map((w) => w.join(" ")), { maxLength: 2 }),
-      // Words past the opening (1,500 characters) count in idf only: the resolver scores naming words alone.
-      text: fc.tuple(fc.array(word, { maxLength: 40 }), fc.boolean(), fc.array(word, { maxLength: 10 })).map(([head, long, body]) => `${head.join(" ")}${long ? ` ${"x".repeat(1500)} ${body.join(" ")}` : ""}`),
-    });
-    await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(profile, { selector: (p) => p.id, maxLength: 40 }), fc.array(word, { minLength: 1, maxLength: 6 }), async (profiles, question) => {
-        const built = await DocumentResolver.build(profiles);
-        const reference = question.join(" ");
-        const expected = referenceRank(profiles, reference);
-        expect(built.rank(reference)).toEqual(expected);
-        expect(new DocumentResolver(profiles).rank(reference)).toEqual(expected);
-        expect(built.size).toBe(profiles.length);
-      }),
-      { numRuns: 60 },
-    );
   });
 });

@@ -54,76 +54,62 @@ export function nameWords(text: string): string[] {
   return words.filter((w) => w.length >= 2 && !STOP.has(w) && !/^\d{1,2}$/.test(w));
 }
 
-const NAME_WEIGHT = 1;
-const HEAD_WEIGHT = 0.6;
+/** A file name's words: its base name without the extension, separators made spaces. */
+export function fileNameText(source: string): string {
+  return path
+    .basename(source)
+    .replace(/\.[a-z0-9]{1,5}$/i, "")
+    .replace(/[_.-]+/g, " ");
+}
+
+/** What a document is named by, computed once per document version (see NamingIndex). */
+export interface NamingWords {
+  /** Words of its title, parties and file name. */
+  readonly names: ReadonlySet<string>;
+  /** Words of its opening that are not among `names`. */
+  readonly head: ReadonlySet<string>;
+  /** Every word of the document (names and whole text): what its document frequency counts. */
+  readonly words: ReadonlySet<string>;
+}
+
 /** The opening that names the document and its parties. */
 const HEAD_CHARS = 1500;
 
-/** What the documents are named by, gathered one document at a time. */
-class NamingTally {
-  /** Naming word -> the documents it names, with its weight there (names 1, opening only 0.6). */
-  readonly postings = new Map<string, { id: string; weight: number }[]>();
-  readonly df = new Map<string, number>();
-  count = 0;
-
-  add(d: DocumentProfileInput): void {
-    const file = path.basename(d.source).replace(/\.[a-z0-9]{1,5}$/i, "");
-    const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${file.replace(/[_.-]+/g, " ")}`));
-    const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)));
-    const post = (w: string, weight: number): void => {
-      const list = this.postings.get(w);
-      if (list) list.push({ id: d.id, weight });
-      else this.postings.set(w, [{ id: d.id, weight }]);
-    };
-    for (const w of names) post(w, NAME_WEIGHT);
-    for (const w of head) if (!names.has(w)) post(w, HEAD_WEIGHT);
-    for (const w of new Set([...names, ...nameWords(d.text)])) this.df.set(w, (this.df.get(w) ?? 0) + 1);
-    this.count++;
-  }
+export function namingWords(d: DocumentProfileInput): NamingWords {
+  const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${fileNameText(d.source)}`));
+  const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)).filter((w) => !names.has(w)));
+  return { names, head, words: new Set([...names, ...nameWords(d.text)]) };
 }
 
-/** Documents a resolver reads between two yields to the event loop when built with `build`. */
-const DOCUMENTS_PER_SLICE = 16;
+/** Weight of a naming word in a document: names 1, opening only 0.6. */
+export const NAME_WEIGHT = 1;
+export const HEAD_WEIGHT = 0.6;
+
+/** One naming word: the documents it names (with its weight there), and how many documents use it at all. */
+export interface NamingEntry {
+  readonly postings: readonly { readonly id: string; readonly weight: number }[];
+  readonly df: number;
+}
 
 /**
  * Finds the document a question names ("the Supply Agreement between Florida Chemical and
- * Flotek", "ResConnect's NDA", a file name). A word counts by its rarity across the documents
- * across the documents' whole texts (idf), fully when it is in the title, parties or file name,
- * partly when only the opening has it, so words most documents use ("confidential", "employees")
- * decide little.
+ * Flotek", "ResConnect's NDA", a file name). A word counts by its rarity across the documents'
+ * whole texts (idf), fully when it is in the title, parties or file name, partly when only the
+ * opening has it, so words most documents use ("confidential", "employees") decide little.
+ * Made by a NamingIndex (see naming-index.ts), which keeps it current as documents come and go.
  */
 export class DocumentResolver {
-  /** Naming word -> the documents it names and its weight there. */
-  readonly #postings: Map<string, { id: string; weight: number }[]>;
-  readonly #idf: Map<string, number>;
+  /** Naming word -> the documents it names and its document frequency. */
+  readonly #entries: ReadonlyMap<string, NamingEntry>;
   readonly #size: number;
+  /** log((n + 1) / 1.5): the idf of the rarest possible word, the unit of scores. */
+  readonly #rarest: number;
 
-  constructor(documents: readonly DocumentProfileInput[] | NamingTally) {
-    let tally: NamingTally;
-    if (documents instanceof NamingTally) tally = documents;
-    else {
-      tally = new NamingTally();
-      for (const d of documents) tally.add(d);
-    }
-    this.#postings = tally.postings;
-    this.#size = tally.count;
-    const n = tally.count;
-    const rarest = Math.log((n + 1) / 1.5);
-    // Only naming words are scored: the df of the other words of the texts is not kept.
-    this.#idf = new Map([...tally.postings.keys()].map((w) => [w, Math.log((n + 1) / ((tally.df.get(w) ?? 0) + 0.5)) / rarest]));
-  }
-
-  /**
-   * The same resolver as `new DocumentResolver(documents)`, built a few documents at a time with the
-   * event loop served in between (reading every text of a large index takes seconds).
-   */
-  static async build(documents: AsyncIterable<DocumentProfileInput> | Iterable<DocumentProfileInput>): Promise<DocumentResolver> {
-    const tally = new NamingTally();
-    for await (const d of documents) {
-      tally.add(d);
-      if (tally.count % DOCUMENTS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    return new DocumentResolver(tally);
+  /** `entries` is the resolver's own (not changed after). */
+  constructor(entries: ReadonlyMap<string, NamingEntry>, size: number) {
+    this.#entries = entries;
+    this.#size = size;
+    this.#rarest = Math.log((size + 1) / 1.5);
   }
 
   get size(): number {
@@ -135,9 +121,11 @@ export class DocumentResolver {
     const words = [...new Set(nameWords(reference))];
     const scores = new Map<string, number>();
     for (const w of words) {
-      const idf = this.#idf.get(w);
-      if (idf === undefined || idf <= 0) continue;
-      for (const p of this.#postings.get(w) ?? []) scores.set(p.id, (scores.get(p.id) ?? 0) + p.weight * idf);
+      const entry = this.#entries.get(w);
+      if (!entry) continue;
+      const idf = Math.log((this.#size + 1) / (entry.df + 0.5)) / this.#rarest;
+      if (idf <= 0) continue;
+      for (const p of entry.postings) scores.set(p.id, (scores.get(p.id) ?? 0) + p.weight * idf);
     }
     const out: DocumentMatch[] = [];
     for (const [documentId, score] of scores) if (score > 0) out.push({ documentId, score });

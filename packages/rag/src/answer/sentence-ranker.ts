@@ -1,8 +1,7 @@
-import path from "node:path";
 import { queryTerms, stem } from "../retrieval/highlight";
 import type { SearchHit } from "../retrieval/search-types";
 import { answerRankerWeights } from "./answer-ranker-weights";
-import { nameWords } from "./document-resolver";
+import { fileNameText, nameWords } from "./document-resolver";
 import { candidateSentences, DENSE, featurize, HASH_SIZE, hashedScore, isHeadingOrBlank, questionProfile, scoreOf, type Candidate, type RankerWeights } from "./sentence-features";
 
 /** Passages whose sentences the ranker weighs (the answer still lists only `k` of them plus the cited ones). */
@@ -38,7 +37,7 @@ export function shippedWeights(): RankerWeights {
 
 /** Stems of the question's words that only name these documents (title, parties, file name). */
 export function namingStems(question: string, documents: readonly { readonly title: string; readonly parties: readonly string[]; readonly source: string }[]): Set<string> {
-  const names = new Set(documents.flatMap((d) => nameWords(`${d.title} ${d.parties.join(" ")} ${path.basename(d.source).replace(/[_.-]+/g, " ")}`)));
+  const names = new Set(documents.flatMap((d) => nameWords(`${d.title} ${d.parties.join(" ")} ${fileNameText(d.source)}`)));
   return new Set(queryTerms(question).filter((t) => names.has(t.replace(/['’]s$/, ""))).map(stem));
 }
 

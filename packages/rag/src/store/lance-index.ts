@@ -491,23 +491,25 @@ export class LanceIndex {
     return this.#committed.get(chunk.documentId)?.version === chunk.version;
   }
 
-  /** The extracted text and page starts of a committed document. */
+  /** The extracted text and page starts of a committed document (undefined once it is deleted). */
   async documentText(id: string): Promise<{ text: string; pageStarts: number[] } | undefined> {
-    this.#check();
-    const rows = await this.#documents.query().where(`id = ${sqlString(id)}`).select(["text", "pageStarts"]).limit(1).toArray();
-    const row = rows[0] as { text?: string; pageStarts?: string } | undefined;
-    return row ? { text: this.#fields.open(row.text, id), pageStarts: JSON.parse(String(row.pageStarts)) as number[] } : undefined;
+    for await (const d of this.#texts([id], 1, ["pageStarts"])) return { text: d.text, pageStarts: JSON.parse(String(d.row["pageStarts"])) as number[] };
+    return undefined;
   }
 
   /** The extracted texts of committed documents, one store query per `batch` of them (a document gone meanwhile is skipped). */
-  async *documentTexts(ids: readonly string[], batch = 64): AsyncGenerator<{ id: string; text: string }> {
+  async *documentTexts(ids: readonly string[], batch = 64): AsyncGenerator<{ id: string; version: string; text: string }> {
+    for await (const { id, text, row } of this.#texts(ids, batch, ["version"])) yield { id, version: String(row["version"]), text };
+  }
+
+  async *#texts(ids: readonly string[], batch: number, columns: readonly string[]): AsyncGenerator<{ id: string; text: string; row: Record<string, unknown> }> {
     this.#check();
     for (let i = 0; i < ids.length; i += batch) {
-      const rows = await this.#documents.query().where(inList("id", ids.slice(i, i + batch))).select(["id", "text"]).toArray();
-      for (const row of rows as { id: unknown; text: unknown }[]) {
-        const id = String(row.id);
-        const text = this.#openCommittedText(id, row.text);
-        if (text !== undefined) yield { id, text };
+      const rows = await this.#documents.query().where(inList("id", ids.slice(i, i + batch))).select(["id", "text", ...columns]).toArray();
+      for (const row of rows as Record<string, unknown>[]) {
+        const id = String(row["id"]);
+        const text = this.#openCommittedText(id, row["text"]);
+        if (text !== undefined) yield { id, text, row };
       }
     }
   }
