@@ -85,9 +85,9 @@ export function namingWords(d: DocumentProfileInput): NamingWords {
 export const NAME_WEIGHT = 1;
 export const HEAD_WEIGHT = 0.6;
 
-/** One naming word: the documents it names (with its weight there), and how many documents use it at all. */
+/** One naming word: the documents it names (by slot, with its weight there), and how many documents use it at all. */
 export interface NamingEntry {
-  readonly postings: readonly { readonly id: string; readonly weight: number }[];
+  readonly postings: readonly { readonly slot: number; readonly weight: number }[];
   readonly df: number;
 }
 
@@ -101,15 +101,21 @@ export interface NamingEntry {
 export class DocumentResolver {
   /** Naming word -> the documents it names and its document frequency. */
   readonly #entries: ReadonlyMap<string, NamingEntry>;
+  /** Document id by slot (undefined: a free slot). */
+  readonly #ids: readonly (string | undefined)[];
   readonly #size: number;
   /** log((n + 1) / 1.5): the idf of the rarest possible word, the unit of scores. */
   readonly #rarest: number;
+  /** Scores by slot while one reference is scored (zero between calls; `rank` is synchronous). */
+  readonly #scores: Float64Array;
 
-  /** `entries` is the resolver's own (not changed after). */
-  constructor(entries: ReadonlyMap<string, NamingEntry>, size: number) {
+  /** `entries` and `ids` are the resolver's own (not changed after). */
+  constructor(entries: ReadonlyMap<string, NamingEntry>, ids: readonly (string | undefined)[], size: number) {
     this.#entries = entries;
+    this.#ids = ids;
     this.#size = size;
     this.#rarest = Math.log((size + 1) / 1.5);
+    this.#scores = new Float64Array(ids.length);
   }
 
   get size(): number {
@@ -118,18 +124,7 @@ export class DocumentResolver {
 
   /** Every document sharing a naming word with `reference`, best first. */
   rank(reference: string): DocumentMatch[] {
-    const words = [...new Set(nameWords(reference))];
-    const scores = new Map<string, number>();
-    for (const w of words) {
-      const entry = this.#entries.get(w);
-      if (!entry) continue;
-      const idf = Math.log((this.#size + 1) / (entry.df + 0.5)) / this.#rarest;
-      if (idf <= 0) continue;
-      for (const p of entry.postings) scores.set(p.id, (scores.get(p.id) ?? 0) + p.weight * idf);
-    }
-    const out: DocumentMatch[] = [];
-    for (const [documentId, score] of scores) if (score > 0) out.push({ documentId, score });
-    return out.sort((a, b) => b.score - a.score || a.documentId.localeCompare(b.documentId));
+    return this.#matches(reference).sort(byScore);
   }
 
   /**
@@ -147,11 +142,43 @@ export class DocumentResolver {
     return close.length <= MAX_SET ? close : [];
   }
 
-  /** The one document `reference` clearly names, or undefined when it names none or several. */
+  /** The one document `reference` clearly names, or undefined when it names none or several (the first two of `rank`, without sorting the rest). */
   named(reference: string, thresholds: ResolverThresholds): DocumentMatch | undefined {
-    const [best, second] = this.rank(reference);
+    let best: DocumentMatch | undefined;
+    let second: DocumentMatch | undefined;
+    for (const m of this.#matches(reference)) {
+      if (!best || byScore(m, best) < 0) [best, second] = [m, best];
+      else if (!second || byScore(m, second) < 0) second = m;
+    }
     if (!best || best.score < thresholds.minScore) return undefined;
     if (second && best.score - second.score < thresholds.minMargin) return undefined;
     return best;
   }
+
+  /** The documents sharing a naming word with `reference`, with their scores, unordered. */
+  #matches(reference: string): DocumentMatch[] {
+    const scores = this.#scores;
+    const touched: number[] = [];
+    for (const w of new Set(nameWords(reference))) {
+      const entry = this.#entries.get(w);
+      if (!entry) continue;
+      const idf = Math.log((this.#size + 1) / (entry.df + 0.5)) / this.#rarest;
+      if (idf <= 0) continue;
+      for (const p of entry.postings) {
+        if (scores[p.slot] === 0) touched.push(p.slot);
+        scores[p.slot]! += p.weight * idf;
+      }
+    }
+    const out: DocumentMatch[] = [];
+    for (const slot of touched) {
+      out.push({ documentId: this.#ids[slot]!, score: scores[slot]! });
+      scores[slot] = 0;
+    }
+    return out;
+  }
+}
+
+/** Best first; equal scores by document id. */
+function byScore(a: DocumentMatch, b: DocumentMatch): number {
+  return b.score - a.score || a.documentId.localeCompare(b.documentId);
 }

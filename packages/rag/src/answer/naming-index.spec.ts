@@ -117,7 +117,16 @@ describe("NamingIndex (incremental)", () => {
             profiled.add(key);
           }
           expect(resolver.size).toBe(visible.length);
-          for (const q of questions) expect(resolver.rank(q)).toEqual(referenceRank(visible, q));
+          for (const q of questions) {
+            const expected = referenceRank(visible, q);
+            expect(resolver.rank(q)).toEqual(expected);
+            // named() picks the first two without sorting the rest: the same as the first two of the scan.
+            for (const t of [{ minScore: 0.3, minMargin: 0 }, { minScore: 0.8, minMargin: 0.2 }]) {
+              const [best, second] = expected;
+              const oracle = best && best.score >= t.minScore && (!second || best.score - second.score >= t.minMargin) ? best : undefined;
+              expect(resolver.named(q, { ...t, minSetScore: 1 })).toEqual(oracle);
+            }
+          }
         }
       }),
       { numRuns: 80 },

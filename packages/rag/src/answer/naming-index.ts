@@ -39,9 +39,12 @@ export class NamingIndex {
   readonly #df: number[] = [];
   /** Profiles by document version; members are those the resolver counts. */
   readonly #profiles = new Map<string, Profile>();
-  readonly #members = new Set<string>();
-  /** Naming word -> member document id -> weight. */
-  readonly #postings = new Map<string, Map<string, number>>();
+  /** Member document versions and their slots (the resolver scores documents by slot). */
+  readonly #members = new Map<string, number>();
+  readonly #idOfSlot: (string | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  /** Naming word -> member slot -> weight. */
+  readonly #postings = new Map<string, Map<number, number>>();
   /** The entries the last resolver was given, and the words changed since. */
   readonly #entries = new Map<string, NamingEntry>();
   readonly #changed = new Set<string>();
@@ -64,7 +67,7 @@ export class NamingIndex {
     live: readonly NamedDocument[] = documents,
   ): Promise<DocumentResolver> {
     const wanted = new Map(documents.map((d) => [keyOf(d), d]));
-    for (const key of [...this.#members]) if (!wanted.has(key)) this.#leave(key);
+    for (const key of [...this.#members.keys()]) if (!wanted.has(key)) this.#leave(key);
     const liveKeys = new Set(live.map(keyOf));
     for (const key of [...this.#profiles.keys()]) if (!liveKeys.has(key) && !wanted.has(key)) this.#forget(key);
     const unread: NamedDocument[] = [];
@@ -95,10 +98,10 @@ export class NamingIndex {
     for (const w of this.#changed) {
       const postings = this.#postings.get(w);
       if (!postings) this.#entries.delete(w);
-      else this.#entries.set(w, { postings: [...postings].map(([id, weight]) => ({ id, weight })), df: this.#df[this.#vocabulary.get(w)!]! });
+      else this.#entries.set(w, { postings: [...postings].map(([slot, weight]) => ({ slot, weight })), df: this.#df[this.#vocabulary.get(w)!]! });
     }
     this.#changed.clear();
-    return new DocumentResolver(new Map(this.#entries), this.#members.size);
+    return new DocumentResolver(new Map(this.#entries), [...this.#idOfSlot], this.#members.size);
   }
 
   #profile(d: DocumentProfileInput): Profile {
@@ -123,13 +126,19 @@ export class NamingIndex {
   #join(key: string): void {
     if (this.#members.has(key)) return;
     const p = this.#profiles.get(key)!;
-    this.#members.add(key);
-    this.#count(p, 1);
+    const slot = this.#freeSlots.pop() ?? this.#idOfSlot.length;
+    this.#members.set(key, slot);
+    this.#idOfSlot[slot] = p.id;
+    this.#count(p, slot, 1);
   }
 
   #leave(key: string): void {
-    if (!this.#members.delete(key)) return;
-    this.#count(this.#profiles.get(key)!, -1);
+    const slot = this.#members.get(key);
+    if (slot === undefined) return;
+    this.#count(this.#profiles.get(key)!, slot, -1);
+    this.#members.delete(key);
+    this.#idOfSlot[slot] = undefined;
+    this.#freeSlots.push(slot);
   }
 
   #forget(key: string): void {
@@ -144,14 +153,14 @@ export class NamingIndex {
   }
 
   /** Adds (+1) or takes out (-1) a member's postings and document frequencies. */
-  #count(p: Profile, sign: 1 | -1): void {
+  #count(p: Profile, slot: number, sign: 1 | -1): void {
     const post = (w: string, weight: number): void => {
       let postings = this.#postings.get(w);
       if (sign > 0) {
         if (!postings) this.#postings.set(w, (postings = new Map()));
-        postings.set(p.id, weight);
+        postings.set(slot, weight);
       } else if (postings) {
-        postings.delete(p.id);
+        postings.delete(slot);
         if (postings.size === 0) this.#postings.delete(w);
       }
       this.#changed.add(w);
