@@ -210,6 +210,27 @@ describe("the resolver's background build", () => {
     }
   });
 
+  it("fails resolveDocuments when the engine is disposed while it waits, even if the build it waited for ends", async () => {
+    const corpus = path.join(root, "disposed-wait");
+    fs.mkdirSync(corpus, { recursive: true });
+    fs.writeFileSync(path.join(corpus, "zephyr-lease.txt"), LEASE);
+    const rag = await RagEngine.open({ dir: path.join(root, "disposed-wait-index"), root });
+    await rag.ingest([corpus], { matter: "m" });
+    const gated = new GatedTexts();
+    try {
+      const resolving = rag.resolveDocuments(["Zephyr"]);
+      resolving.catch(() => undefined);
+      while (gated.firstId === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      // The only text is read: released, the build ends without another read that would see the dispose.
+      const closing = rag.dispose();
+      gated.release();
+      await closing;
+      await expect(resolving).rejects.toMatchObject({ name: "DisposedError" });
+    } finally {
+      gated.texts.mockRestore();
+    }
+  });
+
   it("stops when the engine is disposed (a one-shot search does not read every text on its way out)", async () => {
     const corpus = path.join(root, "contracts");
     fs.mkdirSync(corpus, { recursive: true });
