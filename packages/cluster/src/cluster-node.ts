@@ -16,7 +16,7 @@ import { ClusterRuns } from "./runs/cluster-runs";
 import { WorkerDirectory } from "./workers/worker-directory";
 
 export interface ClusterNodeOptions {
-  /** redis://[:password@]host:port[/db]: loopback, or a private address with a password. */
+  /** redis://:password@host:port[/db]: loopback or a private address, with a password. */
   readonly redisUrl: string;
   /** Folder of the shared workspace where step payloads are written (jobs carry their names, or a small payload sealed). */
   readonly payloadDir: string;

@@ -6,7 +6,7 @@ import type { OffloadOptions } from "./offload/offload";
 
 /** Joining a cluster of BEAR processes on one Redis (see @bear/cluster). */
 export interface WorkspaceClusterOptions {
-  /** redis://[:password@]host:port[/db]: loopback, or a private address with a password. */
+  /** redis://:password@host:port[/db]: loopback or a private address, with a password. */
   readonly redisUrl: string;
   /**
    * "instance" (an API instance or `bear workflow run`: sends step work to the queues and shares run

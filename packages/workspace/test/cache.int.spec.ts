@@ -133,10 +133,11 @@ describe("the workspace cache", () => {
       }
     });
 
-    it("a cache URL that is neither loopback nor private, or remote without a password, is refused as the cluster's is", async () => {
+    it("a cache URL that is neither loopback nor private, or has no password, is refused as the cluster's is", async () => {
       for (const [url, code] of [
         ["redis://:pw@203.0.113.9:6379", "REDIS_URL_INSECURE"],
         ["redis://10.1.2.3:6379", "REDIS_URL_INSECURE"],
+        ["redis://127.0.0.1:6379", "REDIS_URL_INSECURE"],
         ["redis://:pw@cache.example.com:6379", "REDIS_URL_INSECURE"],
       ] as const) {
         const dir = path.join(tempDir(), "ws");

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { isPrivateAddress, parseRedisUrl, redact } from "./redis-url";
 
 describe("parseRedisUrl", () => {
-  it("accepts loopback with or without a password, and a private address with one", () => {
-    expect(parseRedisUrl("redis://127.0.0.1:6380")).toMatchObject({ host: "127.0.0.1", port: 6380, password: undefined, loopback: true, db: 0 });
+  it("accepts loopback and a private address, each with a password", () => {
+    expect(parseRedisUrl("redis://:pw@127.0.0.1:6380")).toMatchObject({ host: "127.0.0.1", port: 6380, password: "pw", loopback: true, db: 0 });
     expect(parseRedisUrl("redis://:s3cret@localhost/2")).toMatchObject({ password: "s3cret", db: 2, loopback: true });
     expect(parseRedisUrl("rediss://bear:pw@192.168.1.20:6379")).toMatchObject({ username: "bear", password: "pw", tls: true, loopback: false });
   });
@@ -13,9 +13,11 @@ describe("parseRedisUrl", () => {
     expect(() => parseRedisUrl("redis://:pw@203.0.113.9:6379")).toThrow(/'203.0.113.9' is neither loopback nor a private address/);
     expect(() => parseRedisUrl("redis://:pw@redis.example.com:6379")).toThrow(/neither loopback nor a private address/);
     expect(() => parseRedisUrl("redis://172.20.0.3:6379")).toThrow(/no password/);
+    // loopback without a password too: any local process could read the jobs and add its own
+    for (const url of ["redis://127.0.0.1:6379", "redis://localhost", "redis://bear@[::1]:6379"]) expect(() => parseRedisUrl(url)).toThrow(expect.objectContaining({ code: "REDIS_URL_INSECURE" }));
     expect(() => parseRedisUrl("http://127.0.0.1:6379")).toThrow(/scheme 'http:'/);
     expect(() => parseRedisUrl("not a url")).toThrow(/is not a Redis URL/);
-    expect(() => parseRedisUrl("redis://127.0.0.1:6379/99")).toThrow(/database '99'/);
+    expect(() => parseRedisUrl("redis://:pw@127.0.0.1:6379/99")).toThrow(/database '99'/);
   });
 
   it("classifies private address ranges", () => {

@@ -2,7 +2,7 @@ import net from "node:net";
 import { isLoopbackHost } from "@bear/core";
 import { ClusterError } from "../errors";
 
-/** A Redis address BEAR agreed to use: loopback, or a private address with a password. */
+/** A Redis address BEAR agreed to use: loopback or a private address, with a password. */
 export interface RedisEndpoint {
   readonly host: string;
   readonly port: number;
@@ -33,8 +33,9 @@ export function isPrivateAddress(host: string): boolean {
 /**
  * Checks a Redis URL before anything connects: `redis://[user:password@]host:port[/db]` (or
  * `rediss://`). Step jobs and run leases travel through it, so it must stay on this machine or a
- * private network: loopback, or a private IP address with a password. A host name other than
- * localhost is refused (it could resolve anywhere), and so is a non-loopback address without a password.
+ * private network, behind a password: loopback or a private IP address. A host name other than
+ * localhost is refused (it could resolve anywhere), and so is a URL without a password (on loopback
+ * too: any local user's process could otherwise read the jobs and add its own).
  */
 export function parseRedisUrl(url: string): RedisEndpoint {
   let parsed: URL;
@@ -61,8 +62,10 @@ export function parseRedisUrl(url: string): RedisEndpoint {
       retryable: false,
     });
   }
-  if (!loopback && password === undefined) {
-    throw new ClusterError("REDIS_URL_INSECURE", `Redis at '${host}:${port}' is not on loopback and the URL has no password`, {
+  if (password === undefined) {
+    // on loopback too: without one, any process of any user on the machine could read the queues and send steps
+    const why = loopback ? "the URL has no password (any local process could read and add the cluster's jobs)" : "is not on loopback and the URL has no password";
+    throw new ClusterError("REDIS_URL_INSECURE", `Redis at '${host}:${port}' ${why}`, {
       hint: "Set `requirepass` in redis.conf and give it in the URL: redis://:PASSWORD@HOST:PORT.",
       retryable: false,
     });
