@@ -21,6 +21,9 @@ interface Profile {
 /** Documents profiled between two yields to the event loop while an update reads texts. */
 const DOCUMENTS_PER_SLICE = 16;
 
+/** A copy of `w`: a word matched out of a text can be a slice of it that keeps the whole text alive. */
+const ownCopy = (w: string): string => Buffer.from(w, "utf8").toString("utf8");
+
 const keyOf = (d: Pick<NamedDocument, "id" | "version">): string => `${d.id}@${d.version}`;
 
 /**
@@ -112,15 +115,21 @@ export class NamingIndex {
       let id = this.#vocabulary.get(w);
       if (id === undefined) {
         id = this.#freeIds.pop() ?? this.#wordOf.length;
-        this.#vocabulary.set(w, id);
-        this.#wordOf[id] = w;
+        const copy = ownCopy(w);
+        this.#vocabulary.set(copy, id);
+        this.#wordOf[id] = copy;
         this.#holders[id] = 0;
         this.#df[id] = 0;
       }
       this.#holders[id]!++;
       ids[i++] = id;
     }
-    return { id: d.id, names: [...names], head: [...head], words: ids };
+    // Names and most opening words are among `words` (not a word the opening's end cuts in two): kept as the vocabulary's copy.
+    const own = (w: string): string => {
+      const id = this.#vocabulary.get(w);
+      return id === undefined ? ownCopy(w) : this.#wordOf[id]!;
+    };
+    return { id: d.id, names: [...names].map(own), head: [...head].map(own), words: ids };
   }
 
   #join(key: string): void {
