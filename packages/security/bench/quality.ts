@@ -1,4 +1,4 @@
-// PII detection quality on the public sets, by part of a fixed hash split: npx tsx bench/quality.ts
+// PII detection quality on the public sets, by part of a fixed hash split: npx tsx bench/quality.ts [tune|report]
 // "tune" is the part rules were developed on; "report" is the part quoted as the result (never read for tuning).
 import path from "node:path";
 import { PiiScanner } from "../src/pii/pii-scanner";
@@ -11,7 +11,8 @@ const scanner = new PiiScanner();
 const placesToo = new PiiScanner({ keepJurisdictions: false });
 const presidio = loadJsonl(path.join(data, "pii_presidio_synth/pii.jsonl")) as (GoldRecord & { template_id: number })[];
 const sec = loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[];
-for (const part of ["report", "tune"] as const) {
+const parts = process.argv[2] === "tune" || process.argv[2] === "report" ? [process.argv[2]] : (["report", "tune"] as const);
+for (const part of parts) {
   const p = presidio.filter((r) => splitOf(`presidio-template-${r.template_id}`) === part);
   console.log(formatReport(`pii_presidio_synth (${part} part, by template)`, evaluate(p, (t) => scanner.scan(t), PRESIDIO_LABELS)));
   const s = sec.filter((r) => splitOf(r.doc) === part);

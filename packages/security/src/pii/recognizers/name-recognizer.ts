@@ -95,8 +95,6 @@ const PLACE_SUFFIX_TRIGGER = / (?:District|Village|County|Province|Prefecture|To
 /** US jurisdictions as contracts name them: "the Commonwealth", "Commonwealth of Virginia", "COMMONWEALTH OF MASSACHUSETTS". */
 const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s+\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)?(?![\p{L}])/gu;
 
-/** Words naming a building, a street or a site: the capitalised word before them is its name. */
-const SITE_WORD = /^(?:Building|Buildings|House|Tower|Towers|Centre|Center|Hall|Plaza|Square|Park|Estate|Road|Street|Avenue|Lane|Drive|Way|Boulevard|Court|Place|Gardens|Campus|Mall|Station|Airport|Port|Harbour|Harbor|Bridge|Hill|Valley|River|Lake|Island|Beach|Bay|Mountain|Mount)$/;
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
@@ -329,14 +327,7 @@ export class NameRecognizer implements Recognizer {
       return;
     }
     if (hasName && !placeCue) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
-    else if (placeCue) {
-      // "engaging in Daytona Prototype Series racing": the preposition governs the whole capitalised phrase, so an
-      // unknown word before everyday capitalised words qualifies a name of things (a series, a product), not a place
-      // ("at Tavor Building", "at Beyersnek Road" stay: a building or a street is where someone is)
-      const tail = words.slice(b + 1);
-      if (tail.length > 0 && !SITE_WORD.test(tail[0]?.w ?? "") && tail.every((x) => /^\p{Lu}\p{Ll}/u.test(x.w) && isDictionaryWord(bare(x.w)))) return;
-      push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
-    }
+    else if (placeCue) push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
     else if (hasName || kept.length > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
     // one unknown word and nothing else: a guess, unless it is an everyday word built from English ones
     else if (!isDerivedEnglish(bare(first.w))) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
