@@ -37,6 +37,8 @@ const EXPIRY_FIT = { epochs: arg("expiry-epochs", EPOCHS), l2: arg("expiry-l2", 
 // The entity head sees a few thousand examples: 4 epochs (8 overfit: 82.4 vs 83.2% of names in the tune part's CV;
 // experiments: --entity-epochs=, --entity-l2=).
 const ENTITY_FIT = { epochs: arg("entity-epochs", 4), l2: arg("entity-l2", L2) };
+// Every head is the mean of this many fits from consecutive seeds (`seedAveraged`; --seeds=1: one fit, as before).
+const SEEDS = arg("seeds", 5);
 const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
@@ -58,8 +60,27 @@ function examples(set: readonly ContractCandidates[], head: KeyTermHead): Exampl
   return set.filter((c) => c.gold[field] !== undefined || (field === "expiration" && EXPIRY_NEGATIVES && c.none[field])).flatMap((c) => datesFor(c, field).filter((d) => field === "expiration" || d.value.kind !== "perpetual").map((d) => ({ indices: d.indices, label: d.labels[field] })));
 }
 
-/** Logistic regression with AdaGrad (sparse binary features), deterministic for the seed. */
-function fit(data: readonly Example[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
+/**
+ * The mean of the weights fitted from SEEDS seeds (seed, seed + 1, …): each fit sees the examples in another order, and
+ * a linear head's mean weights score the mean of the fits' logits, so the ensemble costs nothing at run time and
+ * averages away the order's noise (one seed moved the tune part's expiry by up to ±4 points on unrelated changes).
+ */
+function seedAveraged(seed: number, fitOne: (seed: number) => Float32Array): Float32Array {
+  const w = fitOne(seed);
+  if (SEEDS === 1) return w;
+  for (let k = 1; k < SEEDS; k++) {
+    const next = fitOne(seed + k);
+    for (let i = 0; i < w.length; i++) w[i]! += next[i]!;
+  }
+  for (let i = 0; i < w.length; i++) w[i]! /= SEEDS;
+  return w;
+}
+
+/** Logistic regression with AdaGrad (sparse binary features), deterministic for the seed; averaged over `SEEDS` seeds. */
+function fit(data: readonly Example[], seed: number, options: { epochs?: number; l2?: number } = {}): Float32Array {
+  return seedAveraged(seed, (s) => fitOnce(data, s, options));
+}
+function fitOnce(data: readonly Example[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
   const w = new Float32Array(1 << HASH_BITS);
   const g2 = new Float32Array(1 << HASH_BITS).fill(1e-6);
   const order = data.map((_, i) => i);
@@ -101,8 +122,11 @@ function expiryGroups(set: readonly ContractCandidates[]): ListGroup[] {
   return out;
 }
 
-/** Softmax regression over each list's items (sparse binary features, shared weights), AdaGrad, deterministic for the seed. */
-function fitList(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
+/** Softmax regression over each list's items (sparse binary features, shared weights), AdaGrad, deterministic for the seed; averaged over `SEEDS` seeds. */
+function fitList(groups: readonly ListGroup[], seed: number, options: { epochs?: number; l2?: number } = {}): Float32Array {
+  return seedAveraged(seed, (s) => fitListOnce(groups, s, options));
+}
+function fitListOnce(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
   const w = new Float32Array(1 << HASH_BITS);
   const g2 = new Float32Array(1 << HASH_BITS).fill(1e-6);
   const order = groups.map((_, i) => i);
@@ -400,6 +424,7 @@ if (reportHeldOut) {
 const model = KeyTermModel.fromWeights(HASH_BITS, { ...(Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, { weights: final[h], ...cal[h] }])) as Record<KeyTermHead, KeyTermHeadWeights>), entity: { weights: finalEntity, ...cal.entity! } }, {
   trainedOn: `cuad_train tune part (${tune.length} contracts: folds 1-4 of sha256('${KEY_TERM_SPLIT_SALT}|file') % 5)`,
   seed: SEED,
+  seeds: SEEDS,
   epochs: EPOCHS,
   learningRate: LR,
   l2: L2,

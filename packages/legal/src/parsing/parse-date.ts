@@ -6,11 +6,17 @@ const MONTH_SOURCE = "(?:Jan(?:uary|\\.)?|Feb(?:ruary|\\.)?|Mar(?:ch|\\.)?|Apr(?
 const SUFFIX_SOURCE = "(?:st|nd|rd|th|s\\s?t|n\\s?d|r\\s?d|t\\s?h)";
 const DAY_SOURCE = `(?:\\d{1,2}\\s?${SUFFIX_SOURCE}?|${NUMBER_WORDS_SOURCE})`;
 
+// What may come before a dotted date with a two-digit year: "dated 1.4.10", "Date: 1.4.10", "as of 1.4.10", "on 1.4.10".
+const DOTTED_DATE_CUE = "(?<=\\b(?:dated|date\\s*:|as\\s+of|on)\\s{1,3}\\d{1,2}\\.\\d{1,2}\\.)";
+
 /**
  * Dates as contracts write them. Groups are named so one pattern serves extraction and parsing:
  * "November 9, 2005", "Nov. 9th 2005", "9 November 2005", "the 5th day of December, 2007",
- * "this first day of June 2004", "2005-11-09", "11/9/2005", "11/09/05" (month first, as US contracts write it),
- * and "13/03/2021", "31.12.2020" (day first: read so only when the first number cannot be a month, and with dots or dashes only before a four-digit year).
+ * "this first day of June 2004", "2005-11-09", "11/9/2005", "11/09/05", "3-14-18" (slashes and dashes: month first,
+ * as US contracts write them; "13/03/2021" day first, when the first number cannot be a month, with dashes only before a
+ * four-digit year), and "1.4.2011", "31.12.2020" (dots: day first, as Europe writes them; "04.18.2018" month first, when
+ * the second number cannot be a month). Dotted numbers with a two-digit year ("1.4.10", "14.2.15") number clauses and
+ * are dates only after a date cue ("dated 1.4.10", "Date: 1.4.10", "as of", "on").
  */
 export const DATE_SOURCE = [
   `(?:(?:the|this)\\s+)?(?<dDay>${DAY_SOURCE})\\s+day\\s+of\\s+(?<dMonth>${MONTH_SOURCE})\\s*,?\\s*(?:in\\s+the\\s+year\\s+)?(?<dYear>\\d{4})`,
@@ -19,7 +25,9 @@ export const DATE_SOURCE = [
   `(?<bDay>\\d{1,2})\\s?${SUFFIX_SOURCE}?\\s+(?:of\\s+)?(?<bMonth>${MONTH_SOURCE})\\s*,?\\s*(?<bYear>\\d{4})`,
   `(?<iYear>\\d{4})-(?<iMonth>\\d{2})-(?<iDay>\\d{2})`,
   // Bounded: never starts or ends inside a longer number ("2013/03/21", "Invoice No. 4417/10/2020", "Reg. 123-10-2020").
-  `(?<![\\d./-])(?<nMonth>\\d{1,2})(?<nSep>[/.-])(?<nDay>\\d{1,2})[/.-](?<nYear>\\d{4}|\\d{2})(?!\\d)`,
+  `(?<![\\d./-])(?<nMonth>\\d{1,2})(?<nSep>[/-])(?<nDay>\\d{1,2})[/-](?<nYear>\\d{4}|\\d{2})(?!\\d)`,
+  // Dots: a two-digit year only after a date cue, else the numbers are a clause's ("4.7.21 Notices …").
+  `(?<![\\d./-])(?<eDay>\\d{1,2})\\.(?<eMonth>\\d{1,2})\\.(?<eYear>\\d{4}|${DOTTED_DATE_CUE}\\d{2})(?!\\.?\\d)`,
 ]
   .map((s) => `(?:${s})`)
   .join("|");
@@ -55,7 +63,7 @@ function fullYear(raw: string): number {
 
 /** Normalises the groups of a DATE_SOURCE match to ISO; undefined if the date is impossible. */
 export function isoFromMatch(groups: Readonly<Record<string, string | undefined>>): IsoDate | undefined {
-  for (const p of ["d", "a", "b", "i", "n"]) {
+  for (const p of ["d", "a", "b", "i", "n", "e"]) {
     const year = groups[`${p}Year`];
     const month = groups[`${p}Month`];
     const day = groups[`${p}Day`];
@@ -63,9 +71,10 @@ export function isoFromMatch(groups: Readonly<Record<string, string | undefined>
     let m = /^\d+$/.test(month) ? Number(month) : monthIndex(month);
     let d = dayNumber(day);
     if (m === undefined || d === undefined) return undefined;
-    // All-number dates are month first unless the first number cannot be a month ("31.12.2020", "13/03/2021");
-    // with dots or dashes only before a four-digit year ("14.2.15" numbers a clause).
+    // Slashes and dashes are month first unless the first number cannot be a month ("13/03/2021"; with dashes only
+    // before a four-digit year); dots are day first unless the second cannot be a month ("04.18.2018").
     if (p === "n" && m > 12 && d <= 12 && (groups.nSep === "/" || year.length === 4)) [m, d] = [d, m];
+    if (p === "e" && m > 12 && d <= 12) [m, d] = [d, m];
     return isoDate(fullYear(year), m, d);
   }
   return undefined;

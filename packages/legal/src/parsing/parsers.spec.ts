@@ -4,6 +4,8 @@ import { toNumberWords } from "./number-words";
 import { addToDate, isoDate, parseDate } from "./parse-date";
 import { parseDuration } from "./parse-duration";
 import { parseMoney } from "./parse-money";
+import { extractDates } from "../extraction/extract-dates";
+import { ContractDocument } from "../text/contract-document";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -32,11 +34,15 @@ describe("parseDate", () => {
     ["31-01-2025", "2025-01-31"],
     ["31/01/25", "2025-01-31"],
     ["03/04/2021", "2021-03-04"],
+    ["3-14-18", "2018-03-14"],
+    // Dots are day first ("1.4.2011" is 1 April), unless the second number cannot be a month.
+    ["1.4.2011", "2011-04-01"],
+    ["04.18.2018", "2018-04-18"],
   ])("normalises %j to %s", (written, iso) => {
     expect(parseDate(written)).toBe(iso);
   });
 
-  it.each(["February 30, 2021", "2023-02-29", "13/13/2020", "32.01.2020", "14.2.15", "20-1-10", "31/02/2021", "the 32nd day of May, 2020", "sometime in 2020"])("refuses the impossible or vague date %j", (written) => {
+  it.each(["February 30, 2021", "2023-02-29", "13/13/2020", "32.01.2020", "14.2.15", "1.4.10", "4.7.21", "20-1-10", "31/02/2021", "the 32nd day of May, 2020", "sometime in 2020"])("refuses the impossible or vague date %j", (written) => {
     expect(parseDate(written)).toBeUndefined();
   });
 
@@ -54,17 +60,36 @@ describe("parseDate", () => {
     );
   });
 
-  it("reads an all-number date day first exactly when its first number is above 12", () => {
+  it("reads slashes and dashes month first and dots day first, each the other way only when it cannot be a month", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1950, max: 2049 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom("/", ".", "-"), (y, m, d, sep) => {
         const iso = isoDate(y, m, d);
         fc.pre(iso !== undefined);
         const dayFirst = parseDate(`${d}${sep}${m}${sep}${y}`);
-        // "5/3/2021" stays US month first; "13/3/2021" can only be day first.
-        expect(dayFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
-        expect(parseDate(`${m}${sep}${d}${sep}${y}`)).toBe(iso);
+        const monthFirst = parseDate(`${m}${sep}${d}${sep}${y}`);
+        if (sep === ".") {
+          // "1.4.2011" is 1 April (Europe's dots); "04.18.2018" can only be month first.
+          expect(dayFirst).toBe(iso);
+          expect(monthFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
+        } else {
+          // "5/3/2021" stays US month first; "13/3/2021" can only be day first.
+          expect(dayFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
+          expect(monthFirst).toBe(iso);
+        }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("never reads a dotted clause number with a two-digit year as a date, unless a date cue stands before it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 31 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom("Section ", "", "see ", "pursuant to Section ", "and "), (a, b, c, before) => {
+        const n = `${a}.${b}.${String(c).padStart(2, "0")}`;
+        expect(parseDate(n)).toBeUndefined();
+        expect(extractDates(new ContractDocument(`${before}${n} Termination. The parties agree.`)).map((x) => x.iso)).toEqual([]);
+        expect(extractDates(new ContractDocument(`This Agreement is dated ${n} by the parties.`)).map((x) => x.iso)).toEqual([isoDate(c < 50 ? 2000 + c : 1900 + c, b, a)].filter((x) => x !== undefined));
+      }),
+      { numRuns: 300 },
     );
   });
 
