@@ -8,15 +8,8 @@ import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
+import { writeNumberedContracts } from "./support/numbered-contracts";
 import { tempDir } from "./support/temp-dir";
-
-function writeDocs(root: string, count: number): void {
-  fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-  for (let i = 0; i < count; i++) {
-    const body = Array.from({ length: 40 }, (_, j) => `${i}.${j} The party number ${i} shall deliver widget${i} notice ${j} in writing.`).join("\n");
-    fs.writeFileSync(path.join(root, "docs", `contract-${String(i).padStart(2, "0")}.txt`), `AGREEMENT ${i}\n\n${body}\n`);
-  }
-}
 
 function document(id: string, chunkCount: number): DocumentRecord {
   return {
@@ -95,7 +88,7 @@ describe("search hits (one read, text opened on demand)", () => {
 describe("batched ingest (real LanceDB)", () => {
   it("a file is reported finished only once its batch is committed, and is searchable from then on", async () => {
     const root = tempDir("rag-batches-");
-    writeDocs(root, 9);
+    writeNumberedContracts(root, 9);
     const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
     try {
       const visibleAtFinish: boolean[] = [];
@@ -122,7 +115,7 @@ describe("batched ingest (real LanceDB)", () => {
   it("cancelling keeps the committed batches whole, writes nothing of the batch being filled, and a rerun finishes the job", async () => {
     const root = tempDir("rag-batches-cancel-");
     const dir = path.join(root, "index");
-    writeDocs(root, 12);
+    writeNumberedContracts(root, 12);
     let rag = await RagEngine.open({ dir, root });
     const abort = new AbortController();
     const subscription = rag.onDidIngestProgress.subscribe((e) => e.type === "file-finished" && e.done === 3 && abort.abort());

@@ -8,17 +8,10 @@ import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
 import { extractionWorkerUrl } from "./support/extraction-worker-build";
 import { docxBomb } from "./support/hostile-files";
+import { writeNumberedContracts } from "./support/numbered-contracts";
 import { tempDir } from "./support/temp-dir";
 
 const name = (i: number): string => `contract-${String(i).padStart(2, "0")}.txt`;
-
-function writeDocs(root: string, count: number): void {
-  fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-  for (let i = 0; i < count; i++) {
-    const body = Array.from({ length: 40 }, (_, j) => `${i}.${j} The party number ${i} shall deliver gadget${i} notice ${j} in writing.`).join("\n");
-    fs.writeFileSync(path.join(root, "docs", name(i)), `AGREEMENT ${i}\n\n${body}\n`);
-  }
-}
 
 /** What an ingest published, as `started 3` / `finished 3 added`. */
 function record(rag: RagEngine): { events: string[]; stop: () => void } {
@@ -34,7 +27,7 @@ function record(rag: RagEngine): { events: string[]; stop: () => void } {
 describe("pipelined ingest (real LanceDB)", () => {
   it("prepares the next batch while one is committed; files finish batch by batch, in order, once visible", async () => {
     const root = tempDir("rag-pipeline-order-");
-    writeDocs(root, 9);
+    writeNumberedContracts(root, 9);
     const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
     try {
       const { events, stop } = record(rag);
@@ -56,7 +49,7 @@ describe("pipelined ingest (real LanceDB)", () => {
 
   it("a file that fails while prepared beside a batch being committed fails alone; its batch-mates are committed", async () => {
     const root = tempDir("rag-pipeline-error-");
-    writeDocs(root, 9);
+    writeNumberedContracts(root, 9);
     // File 4 sits in the second batch, prepared while the first is committed: binary data with a .txt name.
     fs.writeFileSync(path.join(root, "docs", name(4)), Uint8Array.from({ length: 4096 }, (_, i) => (i * 151 + 7) % 256));
     const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
@@ -65,7 +58,7 @@ describe("pipelined ingest (real LanceDB)", () => {
       expect(report).toMatchObject({ added: 8, failed: 1 });
       expect(report.files.filter((f) => f.status === "failed")).toEqual([expect.objectContaining({ file: expect.stringContaining(name(4)), error: expect.objectContaining({ code: "RAG_UNSUPPORTED_FORMAT" }) })]);
       expect(rag.documents()).toHaveLength(8);
-      const hits = await rag.search("gadget5 notice", { k: 1 });
+      const hits = await rag.search("widget5 notice", { k: 1 });
       expect(hits[0]?.title).toBe("AGREEMENT 5");
     } finally {
       await rag.dispose();
@@ -75,7 +68,7 @@ describe("pipelined ingest (real LanceDB)", () => {
   it("cancelling while the next batch is prepared: the committing batch stays whole, nothing of the next is written, no work goes on after, a rerun finishes", async () => {
     const root = tempDir("rag-pipeline-cancel-");
     const dir = path.join(root, "index");
-    writeDocs(root, 9);
+    writeNumberedContracts(root, 9);
     let rag = await RagEngine.open({ dir, root });
     const { events, stop } = record(rag);
     const abort = new AbortController();
