@@ -181,6 +181,8 @@ export class ClusterNode {
     await this.#actExecutor?.close();
     this.subscriber.disconnect();
     this.redis.disconnect();
+    // the cluster's payload key leaves memory with the node (a worker sharing these payloads closes first)
+    this.payloads.dispose();
   }
 }
 

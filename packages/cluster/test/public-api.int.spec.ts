@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { InProcessExecutor, StepHandlerRegistry, WorkflowEngine, type StepHandler } from "@bear/workflow-engine";
-import { ClusterNode, StepWorker, liveWorkers } from "@bear/cluster";
+import { ClusterNode, StepWorker, liveWorkers, type FilePayloads } from "@bear/cluster";
 import { contentCipherFromKey } from "@bear/security";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
@@ -31,4 +31,16 @@ it("an embedder sends a workflow's steps to a worker through the public API only
     await worker.close();
     await node.close();
   }
+});
+
+it("closing a node zeroises the cipher of the cluster's payload key it made: nothing is sealed or opened with it after", async () => {
+  const node = new ClusterNode({ redisUrl: redis.url, payloadDir: tempDir("bear-public-"), keyCipher: contentCipherFromKey });
+  const payloads = node.payloads as FilePayloads;
+  const seal = payloads.jobSeal; // made from the key file on first use
+  const sealed = seal.seal("a small step payload", "run-1");
+  expect(payloads.jobSeal.open(sealed, "run-1")).toBe("a small step payload");
+  await node.close();
+  expect(() => seal.seal("after close")).toThrow(expect.objectContaining({ code: "DISPOSED" }));
+  expect(() => seal.open(sealed, "run-1")).toThrow(expect.objectContaining({ code: "DISPOSED" }));
+  expect(() => payloads.jobSeal).toThrow(expect.objectContaining({ code: "DISPOSED" })); // the key file is not read again
 });

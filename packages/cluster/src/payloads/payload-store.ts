@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import { ByteLru, type ContentCipher } from "@bear/core";
+import { ByteLru, DisposedError, type ContentCipher } from "@bear/core";
 import type { JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
 import { payloadKeyCipher, type PayloadKeyCipher } from "./payload-key";
@@ -34,6 +34,8 @@ export interface PayloadStore {
    * (a run it resumed from another instance); otherwise only the files it knows are removed.
    */
   removeRun(runId: string, options?: { readonly thorough?: boolean }): void;
+  /** Zeroises the key material this store made (the cluster's payload key cipher); it seals and opens nothing after. */
+  dispose(): void;
 }
 
 /**
@@ -51,7 +53,10 @@ export class InlinePayloads implements PayloadStore {
   }
   removeRun(): void {
     // nothing is kept outside the jobs
+  }  dispose(): void {
+    // holds no key
   }
+
 }
 
 class FilePayloadsReader {
@@ -104,6 +109,8 @@ export class FilePayloads implements PayloadStore {
   readonly reads = { files: 0, chars: 0 };
   /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
   #ownKey: ContentCipher | undefined;
+  /** Set by dispose: the payload key is not read again. */
+  #disposed = false;
   /** The last failure to read the payload key, and when (see KEY_RETRY_MS). */
   #keyFailure: { readonly error: unknown; readonly at: number } | undefined;
   /**
@@ -137,6 +144,7 @@ export class FilePayloads implements PayloadStore {
   get jobSeal(): ContentCipher {
     if (this.#cipher) return this.#cipher();
     if (this.#ownKey) return this.#ownKey;
+    if (this.#disposed) throw new DisposedError("the cluster's payload store");
     // a broken key file is read again at most every KEY_RETRY_MS, not on every payload
     if (this.#keyFailure && Date.now() - this.#keyFailure.at < KEY_RETRY_MS) throw this.#keyFailure.error;
     try {
@@ -329,6 +337,18 @@ export class FilePayloads implements PayloadStore {
       if (error) return;
       for (const name of names) if (name.startsWith(prefix)) fs.unlink(path.join(shard, name), () => undefined);
     });
+  }
+
+  /**
+   * Zeroises the cipher of the cluster's payload key, if this process made one (its derived keys
+   * stay in memory otherwise); the workspace's own cipher is the workspace's to dispose. Payloads
+   * inside jobs are neither sealed nor opened after this (DisposedError).
+   */
+  dispose(): void {
+    this.#disposed = true;
+    const own = this.#ownKey as Partial<Disposable> | undefined;
+    this.#ownKey = undefined;
+    own?.[Symbol.dispose]?.();
   }
 
   /** The file name of a job's reference, which must be the one this binding would have written. */
