@@ -1,5 +1,5 @@
 // Bag-network experiments on a subset of folds, beside the cached linear first stage:
-//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2]
+//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2] [--hidden-dropout=0] [--seed=16]
 import fs from "node:fs";
 import { applyBlend, fitBlend } from "./blend";
 import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "./bag-network-trainer";
@@ -19,7 +19,7 @@ const o = stage1OutOfFold(experiment, log, contracts);
 const C = o.categories.length;
 const folds = (arg("folds") ?? "0").split(",").map(Number);
 const foldOf = contracts.map((c) => contractFold(c.file, o.folds));
-const opts = { ...DEFAULT_BAG_NETWORK, hidden: num("hidden", DEFAULT_BAG_NETWORK.hidden), epochs: num("epochs", DEFAULT_BAG_NETWORK.epochs), learningRate: num("lr", DEFAULT_BAG_NETWORK.learningRate), bucketBits: num("bits", DEFAULT_BAG_NETWORK.bucketBits), l2: num("l2", DEFAULT_BAG_NETWORK.l2), dropout: num("dropout", DEFAULT_BAG_NETWORK.dropout) };
+const opts = { ...DEFAULT_BAG_NETWORK, hidden: num("hidden", DEFAULT_BAG_NETWORK.hidden), epochs: num("epochs", DEFAULT_BAG_NETWORK.epochs), learningRate: num("lr", DEFAULT_BAG_NETWORK.learningRate), bucketBits: num("bits", DEFAULT_BAG_NETWORK.bucketBits), l2: num("l2", DEFAULT_BAG_NETWORK.l2), dropout: num("dropout", DEFAULT_BAG_NETWORK.dropout), hiddenDropout: num("hidden-dropout", 0), seed: num("seed", DEFAULT_BAG_NETWORK.seed) };
 const saved = `tmp/bag-${process.argv.slice(2).join("_").replace(/[^a-z0-9=._-]/gi, "")}.bin`;
 const nn = new Float32Array(o.size * C);
 const testRows: number[] = [];

@@ -17,6 +17,8 @@ export interface BagNetworkOptions {
   readonly seed: number;
   /** Share of a sentence's hashed features left out at each training step (0: none). */
   readonly dropout: number;
+  /** Share of the hidden units silenced at each training step (the rest scaled up to match; 0 or absent: none). */
+  readonly hiddenDropout?: number;
 }
 
 export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 5, learningRate: 0.05, l2: 1e-7, seed: 16, dropout: 0.2 };
@@ -53,6 +55,8 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
   const gW2 = new Float32Array(C * H).fill(1e-6);
   const gB2 = new Float32Array(C).fill(1e-6);
   const lr = opts.learningRate;
+  const hiddenDropout = opts.hiddenDropout ?? 0;
+  const hiddenScale = 1 / (1 - hiddenDropout);
   const pre = new Float32Array(H);
   const h = new Float32Array(H);
   const dh = new Float32Array(H);
@@ -82,6 +86,11 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
         for (let j = 0; j < H; j++) pre[j]! += ruleWeights[q * H + j]! * x;
       }
       for (let j = 0; j < H; j++) h[j] = pre[j]! > 0 ? pre[j]! : 0;
+      // Hidden dropout: a silenced unit passes no signal forward and no gradient back (pre set to 0).
+      if (hiddenDropout > 0) for (let j = 0; j < H; j++) {
+        if (random() < hiddenDropout) h[j] = pre[j] = 0;
+        else h[j]! *= hiddenScale;
+      }
       dh.fill(0);
       let any = false;
       for (let c = 0; c < C; c++) {
@@ -103,6 +112,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
       for (let j = 0; j < H; j++) {
         if (pre[j]! <= 0) dh[j] = 0;
         else {
+          if (hiddenDropout > 0) dh[j]! *= hiddenScale;
           gB1[j]! += dh[j]! * dh[j]!;
           b1[j]! -= (lr * dh[j]!) / Math.sqrt(gB1[j]!);
         }

@@ -12,6 +12,8 @@ import { plattCalibration } from "./platt-calibration";
 import { DEFAULT_STACK, fitDense, scoredDocuments, type StackOptions } from "./second-stage";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import { blendedOutOfFold } from "./stage1-oof";
+import { loadCuad } from "./cuad-data";
+import { ContractDocument } from "../src/index";
 import { contextFeatureCount, contextFeatures, isStackCandidate } from "../src/classification/clause-model/context-features";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -32,6 +34,10 @@ interface Variant {
   readonly hinges: readonly number[];
   readonly readers: boolean;
   readonly extra: boolean;
+  /** Context from the neighbouring clauses: every category's best score in the sentence's clause, and category c's best in the clauses before and after it. */
+  readonly clauses?: boolean;
+  /** Context from the section a clause sits in: its parent clause's and its top-level clause's best score for c, and the best of the rest of the section. */
+  readonly sections?: boolean;
   readonly stack: StackOptions;
 }
 
@@ -42,13 +48,13 @@ const clamp = (z: number) => (z < LOW ? LOW : z > -LOW ? -LOW : z);
 function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: number): { x: Float32Array; F: number } {
   const shape = { hinges: v.hinges, candidateLogit: v.cut };
   const base = contextFeatureCount(C, shape);
-  const F = base + (v.readers ? 6 : 0) + (v.extra ? 6 : 0);
+  const F = base + (v.readers ? 6 : 0) + (v.extra ? 6 : 0) + (v.clauses ? C + 2 : 0) + (v.sections ? 3 : 0);
   const x = new Float32Array(o.size * F);
-  for (const d of docs) {
+  for (const [docIndex, d] of docs.entries()) {
     const doc = d.doc;
     const n = doc.clauseOf.length;
     const shipped = contextFeatures(doc, c, d.maxima, shape);
-    if (!v.readers && !v.extra) {
+    if (!v.readers && !v.extra && !v.clauses && !v.sections) {
       x.set(shipped, d.first * F);
       continue;
     }
@@ -56,6 +62,29 @@ function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: numbe
     for (let i = 0; i < n; i++) z[i] = clamp(doc.logits[i * C + c]!);
     const clauseBest = new Map<number, number>();
     for (let i = 0; i < n; i++) clauseBest.set(doc.clauseOf[i]!, Math.max(clauseBest.get(doc.clauseOf[i]!) ?? LOW, z[i]!));
+    // Every category's best score per clause (clauses are contiguous runs of sentences).
+    const clauseMax = new Map<number, Float32Array>();
+    if (v.clauses) for (let i = 0; i < n; i++) {
+      const k = doc.clauseOf[i]!;
+      let m = clauseMax.get(k);
+      if (!m) clauseMax.set(k, (m = new Float32Array(C).fill(LOW)));
+      for (let q = 0; q < C; q++) m[q] = Math.max(m[q]!, clamp(doc.logits[i * C + q]!));
+    }
+    const clauseIds = [...clauseMax.keys()];
+    const tree = v.sections ? sectionTrees()[docIndex]! : undefined;
+    const sectionBest = new Map<number, { best: number; second: number; bestClause: number }>();
+    if (tree) for (let i = 0; i < n; i++) {
+      const sec = tree.section[doc.clauseOf[i]!]!;
+      if (sec < 0) continue;
+      const e = sectionBest.get(sec) ?? { best: LOW, second: LOW, bestClause: -1 };
+      if (z[i]! > e.best) {
+        if (e.bestClause !== doc.clauseOf[i]) e.second = e.best;
+        e.best = z[i]!;
+        e.bestClause = doc.clauseOf[i]!;
+      } else if (z[i]! > e.second && e.bestClause !== doc.clauseOf[i]) e.second = z[i]!;
+      sectionBest.set(sec, e);
+    }
+    const clauseAt = new Map(clauseIds.map((k, j) => [k, j]));
     for (let i = 0; i < n; i++) {
       if (!isStackCandidate(doc.logits[i * C + c]!, doc.rules[i * C + c]!, v.cut)) continue;
       const row = x.subarray((d.first + i) * F, (d.first + i + 1) * F);
@@ -84,9 +113,58 @@ function features(v: Variant, docs: ReturnType<typeof scoredDocuments>, c: numbe
         row[f++] = sigmoid(zi) * sigmoid(d.maxima[c]!);
         row[f++] = Math.max(0, zi - best + 2);
       }
+      if (v.clauses) {
+        const j = clauseAt.get(doc.clauseOf[i]!)!;
+        const m = clauseMax.get(doc.clauseOf[i]!)!;
+        for (let q = 0; q < C; q++) row[f++] = q === c ? 0 : sigmoid(m[q]!);
+        row[f++] = j > 0 ? clauseMax.get(clauseIds[j - 1]!)![c]! : LOW;
+        row[f++] = j + 1 < clauseIds.length ? clauseMax.get(clauseIds[j + 1]!)![c]! : LOW;
+      }
+      if (tree) {
+        const k = doc.clauseOf[i]!;
+        const parent = tree.parent[k]!;
+        const root = tree.section[k]!;
+        row[f++] = parent >= 0 ? (clauseBest.get(parent) ?? LOW) : LOW;
+        row[f++] = root >= 0 && root !== k ? (clauseBest.get(root) ?? LOW) : LOW;
+        const e = root >= 0 ? sectionBest.get(root) : undefined;
+        row[f++] = e === undefined ? LOW : e.bestClause === k ? e.second : e.best;
+      }
     }
   }
   return { x, F };
+}
+
+/**
+ * Per contract, per clause: its parent clause (nearest earlier clause whose number is a prefix of its
+ * own: 7 for 7.2; for an unnumbered clause the last numbered one) and its section (the top-level
+ * clause it sits under), −1 when none.
+ */
+let trees: { parent: Int32Array; section: Int32Array }[] | undefined;
+function sectionTrees(): { parent: Int32Array; section: Int32Array }[] {
+  if (trees) return trees;
+  const texts = loadCuad();
+  trees = o.contracts.map((c, k) => {
+    if (texts[k]!.file !== c.file) throw new Error("contract order differs from the cache");
+    const clauses = new ContractDocument(texts[k]!.text).clauses;
+    const parent = new Int32Array(clauses.length).fill(-1);
+    const section = new Int32Array(clauses.length).fill(-1);
+    const byNumber = new Map<string, number>();
+    let last = -1;
+    for (const cl of clauses) {
+      if (cl.number === undefined) {
+        parent[cl.index] = last;
+        section[cl.index] = last >= 0 ? section[last]! : -1;
+        continue;
+      }
+      const parts = cl.number.replace(/\.$/, "").split(".");
+      for (let q = parts.length - 1; q > 0 && parent[cl.index] === -1; q--) parent[cl.index] = byNumber.get(parts.slice(0, q).join(".")) ?? -1;
+      section[cl.index] = parts.length > 1 ? (byNumber.get(parts[0]!) ?? cl.index) : cl.index;
+      byNumber.set(parts.join("."), cl.index);
+      last = cl.index;
+    }
+    return { parent, section };
+  });
+  return trees;
 }
 
 function crossValidate(v: Variant, platt: { a: Float32Array; b: Float32Array }): Float32Array {
@@ -254,6 +332,9 @@ const variants: Record<string, Variant> = {
   l2_02: { ...base, stack: { ...DEFAULT_STACK, l2: 0.02 } },
   l2_1: { ...base, stack: { ...DEFAULT_STACK, l2: 0.1 } },
   ep10: { ...base, stack: { ...DEFAULT_STACK, epochs: 10 } },
+  clauses: { ...base, clauses: true },
+  sections: { ...base, sections: true },
+  both2: { ...base, clauses: true, sections: true },
 };
 const first = plattCalibration(o.logits, o.labels, C);
 report("first stage", first.probabilities);

@@ -27,6 +27,9 @@ export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => 
   return oof;
 }
 
+/** The options (and so the cache key) of network reader k (its seed: network.seed + k). */
+export const networkMemberOptions = (o: ExperimentOptions, k: number) => ({ ...o.network, seed: o.network.seed + k, hashBits: o.hashBits, folds: o.folds, ...readerOptions(o) });
+
 export interface BlendedOutOfFold {
   /** The first stage as shipped: `logits` are the blend of the two readers. */
   readonly oof: OutOfFold;
@@ -41,7 +44,7 @@ export function blendedOutOfFold(opts: ExperimentOptions, log: (line: string) =>
   const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits, { sections: opts.sections }));
   const linear = stage1OutOfFold(opts, log, [...contracts], data);
   // Each network reader (its own seed) is cached on its own; their mean is the ensemble's logit.
-  const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold({ ...opts.network, seed: opts.network.seed + k, hashBits: opts.hashBits, folds: opts.folds, ...readerOptions(opts) }, contracts, data, log));
+  const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold(networkMemberOptions(opts, k), contracts, data, log));
   const network = members.length === 1 ? members[0]! : members[0]!.map((_, i) => members.reduce((s, m) => s + m[i]!, 0) / members.length);
   const C = linear.categories.length;
   const blend = fitBlend(linear.logits, network, linear.labels, C);

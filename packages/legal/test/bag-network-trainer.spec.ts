@@ -1,0 +1,48 @@
+// The network reader's trainer (train/bag-network-trainer.ts): hidden-unit dropout is an option that
+// leaves the default training untouched (the cached out-of-fold scores and the shipped file stay
+// valid), and a network trained with it still learns a category from its wording.
+import { describe, expect, it } from "@jest/globals";
+import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "../train/bag-network-trainer";
+import type { CuadContract } from "../train/cuad-data";
+import { buildDataset } from "../train/sentence-dataset";
+
+const PLACES = ["Delaware", "New York", "Ontario", "Texas", "England", "Nevada", "Ohio", "Quebec"];
+const FILLER = ["The Supplier shall deliver the Products within thirty days.", "Each party shall keep records of its invoices.", "Notices shall be sent by registered mail.", "The Distributor shall market the Products diligently."];
+
+/** Small invented contracts: one governing-law sentence among ordinary ones, located as CUAD locates spans. */
+function contract(k: number): CuadContract {
+  const law = `This Agreement shall be governed by the laws of ${PLACES[k % PLACES.length]!}.`;
+  const sentences = [...FILLER.slice(k % 2), law, ...FILLER.slice(0, 1 + (k % 3))];
+  const text = sentences.map((s, i) => `${i + 1}. ${s}`).join("\n\n");
+  const start = text.indexOf(law);
+  return { file: `toy-${k}.txt`, text, gold: new Map([["Governing Law", [[{ start, end: start + law.length }]]]]), answers: new Map() };
+}
+
+const data = buildDataset(Array.from({ length: 24 }, (_, k) => contract(k)), 12);
+const C = data.categories.length;
+const law = data.categories.indexOf("Governing Law");
+const opts = { ...DEFAULT_BAG_NETWORK, bucketBits: 12, hidden: 8, epochs: 6, learningRate: 0.1 };
+const train = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => data.contractOf[i]! < 20);
+const test = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => data.contractOf[i]! >= 20);
+
+describe("trainBagNetwork hidden dropout", () => {
+  it("is off by default: hiddenDropout 0 trains exactly the network the options without it train", () => {
+    const without = trainBagNetwork(data, train, opts);
+    const zero = trainBagNetwork(data, train, { ...opts, hiddenDropout: 0 });
+    expect(Buffer.from(zero.embeddings.buffer).equals(Buffer.from(without.embeddings.buffer))).toBe(true);
+    expect(Array.from(zero.w2)).toEqual(Array.from(without.w2));
+    expect(Array.from(zero.b1)).toEqual(Array.from(without.b1));
+  });
+
+  it("changes training when on, and the network still ranks the category's sentences first on unseen contracts", () => {
+    const plain = trainBagNetwork(data, train, opts);
+    const dropped = trainBagNetwork(data, train, { ...opts, hiddenDropout: 0.25 });
+    expect(Array.from(dropped.w2)).not.toEqual(Array.from(plain.w2));
+    const z = bagNetworkScores(data, test, dropped);
+    const positives: number[] = [];
+    const negatives: number[] = [];
+    test.forEach((row, p) => (data.labels[row * C + law] ? positives : negatives).push(z[p * C + law]!));
+    expect(positives.length).toBeGreaterThan(0);
+    expect(Math.min(...positives)).toBeGreaterThan(Math.max(...negatives));
+  });
+});
