@@ -23,6 +23,8 @@ export type RagErrorCode =
   | "RAG_OCR_PAGE_TOO_LARGE"
   | "RAG_PAGE_NOT_FOUND"
   | "RAG_SOURCE_CHANGED"
+  /** A document deleted while an ingest was writing a new version of it (that version is not committed). */
+  | "RAG_DOCUMENT_DELETED"
   /** A document prepared elsewhere (a cluster worker) is not the one asked for. */
   | "RAG_PREPARED_INVALID";
 

@@ -276,8 +276,9 @@ export class IngestPipeline {
 
   /**
    * Commits a sealed batch: its chunks in one write, then its document rows in one atomic
-   * merge-insert. A failure fails every file of the batch (their chunks are discarded); the ingest
-   * goes on. Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   * merge-insert, both in one entry of the index's write queue. A failure fails every file of the
+   * batch (their chunks are discarded); the ingest goes on. A document deleted since the batch was
+   * sealed is not committed (its file fails with RAG_DOCUMENT_DELETED). Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
    */
   async #commitBatch(runId: string, sealed: SealedBatch, finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, journal: IngestJournal, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return; // cancelled while queued: nothing of it was written
@@ -286,21 +287,29 @@ export class IngestPipeline {
     const chunks = documents.reduce((s, d) => s + d.chunks, 0);
     const failAll = (error: unknown): void => documents.forEach((d) => finish(failure(d.file, error)));
     if ("error" in sealed) return failAll(sealed.error); // its rows could not be encoded: nothing was written
+    let deleted: ReadonlySet<string>;
     try {
       journal.intend(documents.map((d) => ({ id: d.commit.record.id, version: d.commit.record.version, replaces: d.commit.replaces })));
-      await index.writeChunks(sealed.rows);
-      this.#logger.debug({ runId, documents: documents.length, chunks }, "batch chunks written");
       const ingestedAt = new Date().toISOString();
-      await index.commitDocuments(documents.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } })));
+      const commits = documents.map((d) => ({ ...d.commit, record: { ...d.commit.record, ingestedAt } }));
+      // One write: a delete of this process lands before it (its documents are then dropped) or after it, never between.
+      const dropped = await index.commitBatch(sealed.rows, commits, () => this.#logger.debug({ runId, documents: documents.length, chunks }, "batch chunks written"));
+      deleted = new Set(dropped.map((c) => c.record.id));
     } catch (error) {
       await index.discardVersions(documents.map((d) => ({ documentId: d.commit.record.id, version: d.commit.record.version }))).catch(() => undefined);
       return failAll(error);
     }
+    let written = 0;
     for (const d of documents) {
+      if (deleted.has(d.commit.record.id)) {
+        finish(failure(d.file, new RagError("RAG_DOCUMENT_DELETED", `document '${d.commit.record.id}' of file '${d.file}' was deleted while this ingest wrote it: it was not committed`, { hint: "Ingest the file again to index it anew." })));
+        continue;
+      }
+      written += d.chunks;
       const formatNote = formatNoteFor(path.basename(d.file), d.commit.record.type);
       finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks, ...d.ocr, ...(formatNote ? { formatNote } : {}) });
     }
-    upkeep.unindexedRows += chunks;
+    upkeep.unindexedRows += written;
     if (upkeep.unindexedRows >= INDEX_UPKEEP_ROWS) {
       upkeep.unindexedRows = 0;
       await index.optimize().catch((error: unknown) => this.#logger.warn({ runId, error: (error as Error).message }, "index upkeep failed; unindexed rows are still searched"));

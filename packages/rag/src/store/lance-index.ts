@@ -48,10 +48,14 @@ export interface WriterLockOptions {
 }
 
 
-/** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`), ready for `writeChunks`. */
+/** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`), ready for `writeChunks` or `commitBatch`. */
 export class EncodedChunks {
-  /** Undefined for no rows. */
-  constructor(readonly rows: Arrow.Table | undefined) {}
+  constructor(
+    /** Undefined for no rows. */
+    readonly rows: Arrow.Table | undefined,
+    /** The index's count of deletes when the rows were encoded (sealed): a document deleted after it is not committed by `commitBatch`. */
+    readonly deletesBefore = 0,
+  ) {}
 }
 
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
@@ -197,6 +201,9 @@ export class LanceIndex {
   readonly #writerGate: WriterGate | undefined;
   #writes: Promise<unknown> = Promise.resolve();
   #disposed = false;
+  /** Deletes run by this instance, and the count at each document's last delete (see `commitBatch`). */
+  #deletes = 0;
+  readonly #deletedAt = new Map<string, number>();
 
   private constructor(init: {
     dir: string;
@@ -536,11 +543,12 @@ export class LanceIndex {
    */
   encodeChunks(chunks: readonly ChunkRecord[], searchHeaders: readonly string[] = chunks.map(() => "")): EncodedChunks {
     this.#check();
-    if (chunks.length === 0) return new EncodedChunks(undefined);
+    const deletesBefore = this.#deletes;
+    if (chunks.length === 0) return new EncodedChunks(undefined, deletesBefore);
     const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
     const dimensions = this.embedder?.dimensions;
     if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
-    return new EncodedChunks(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length));
+    return new EncodedChunks(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length), deletesBefore);
   }
 
   /**
@@ -591,7 +599,37 @@ export class LanceIndex {
   async commitDocuments(commits: readonly DocumentCommit[]): Promise<void> {
     this.#check();
     if (commits.length === 0) return;
-    await this.#write("commitDocuments", async () => {
+    await this.#write("commitDocuments", () => this.#commitRows(commits));
+  }
+
+  /**
+   * Steps 1 and 2 of a batch as one write (no delete of this instance runs between them): writes
+   * `encoded`, calls `onChunksWritten`, then commits the versions of `commits` whose document was
+   * not deleted since `encoded` was sealed. The chunks of those (written under a document key the
+   * delete destroyed) are removed again; they are returned, not committed.
+   */
+  async commitBatch(encoded: EncodedChunks, commits: readonly DocumentCommit[], onChunksWritten?: () => void): Promise<DocumentCommit[]> {
+    this.#check();
+    return this.#write("commitBatch", async () => {
+      const deleted = (c: DocumentCommit): boolean => (this.#deletedAt.get(c.record.id) ?? -1) >= encoded.deletesBefore;
+      const dropped = commits.filter(deleted);
+      const kept = commits.filter((c) => !deleted(c));
+      if (encoded.rows && kept.length > 0) {
+        await this.#ensureFullTextIndex();
+        await this.#chunks.add(encoded.rows);
+      }
+      onChunksWritten?.();
+      if (kept.length > 0) await this.#commitRows(kept);
+      if (kept.length > 0 && dropped.length > 0) {
+        await this.#chunks.delete(dropped.map((c) => `(documentId = ${sqlString(c.record.id)} AND version = ${sqlString(c.record.version)})`).join(" OR "));
+      }
+      return dropped;
+    });
+  }
+
+  /** The body of a commit (in the write queue): one merge-insert of the document rows, then the replaced versions' chunks go. */
+  async #commitRows(commits: readonly DocumentCommit[]): Promise<void> {
+    {
       const f = this.#fields;
       const docs = commits.map((c) => c.record);
       const columns: Record<string, ColumnValues> = {
@@ -622,7 +660,7 @@ export class LanceIndex {
       // A brand-new document has no older chunks (leftovers of a crash are removed by recover()).
       const replaced = commits.filter((c) => c.replaces).map((c) => `(documentId = ${sqlString(c.record.id)} AND version <> ${sqlString(c.record.version)})`);
       if (replaced.length > 0) await this.#chunks.delete(replaced.join(" OR "));
-    });
+    }
   }
 
   /** `commitDocuments` for one document. */
@@ -639,6 +677,8 @@ export class LanceIndex {
       this.#committed.delete(id);
       await this.#chunks.delete(`documentId = ${sqlString(id)}`);
       this.#fields.shred(id);
+      // Chunks encoded before this point were sealed under the destroyed key: commitBatch drops them.
+      this.#deletedAt.set(id, this.#deletes++);
       return existed;
     });
   }
