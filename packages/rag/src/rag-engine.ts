@@ -135,6 +135,11 @@ const MAX_QUERY_CHARS = 4000;
  * const answer = await rag.answer("How much notice is needed to terminate?");
  * ```
  */
+/** The key of a set of document versions (the resolver built for it is kept under it). */
+function scopeKey(docs: readonly DocumentRecord[]): string {
+  return docs.map((d) => `${d.id}@${d.version}`).sort().join(",");
+}
+
 export class RagEngine implements Retriever {
   readonly config: RagConfig;
   readonly #index: LanceIndex;
@@ -381,7 +386,7 @@ export class RagEngine implements Retriever {
   /** The documents `matters` may see and the key of that set (ids and versions). */
   #resolverScope(matters: readonly string[] | undefined): { docs: DocumentRecord[]; key: string } {
     const docs = this.documents().filter((d) => !matters || matters.includes(d.matter));
-    return { docs, key: docs.map((d) => `${d.id}@${d.version}`).sort().join(",") };
+    return { docs, key: scopeKey(docs) };
   }
 
   /**
@@ -391,7 +396,9 @@ export class RagEngine implements Retriever {
   async #documentResolver(matters: readonly string[] | undefined): Promise<{ resolver: DocumentResolver; docs: DocumentRecord[] }> {
     const { docs, key } = this.#resolverScope(matters);
     if (this.#resolver?.key === key) return { resolver: this.#resolver.resolver, docs };
-    return { resolver: await this.#buildResolver(key, docs), docs };
+    const resolver = await this.#buildResolver(key, docs);
+    // a document deleted while the build ran (or waited for another) is named by neither path
+    return { resolver, docs: docs.filter((d) => this.#index.document(d.id)?.version === d.version) };
   }
 
   /**
@@ -403,6 +410,9 @@ export class RagEngine implements Retriever {
       if (running.key === key) return running.done;
       await running.done.catch(() => undefined);
     }
+    // `docs` was listed before the wait: documents deleted or replaced meanwhile are not members.
+    const live = docs.filter((d) => this.#index.document(d.id)?.version === d.version);
+    if (live.length !== docs.length) return this.#buildResolver(scopeKey(live), live);
     if (this.#resolver?.key === key) return this.#resolver.resolver;
     if (this.#disposed) throw this.#disposedError();
     const index = this.#index;
@@ -450,7 +460,7 @@ export class RagEngine implements Retriever {
         ids.add(exact.id);
         continue;
       }
-      const ranked = resolver.rank(ref);
+      const ranked = resolver.rank(ref).filter((m) => this.#index.document(m.documentId) !== undefined); // not one deleted during the build
       if (ranked.length === 0) throw new DocumentReferenceError(ref);
       for (const m of ranked) if (m.score >= ranked[0]!.score - 1e-9) ids.add(m.documentId);
     }

@@ -58,7 +58,7 @@ export class NamingIndex {
   }
 
   /**
-   * Makes the members exactly `documents` (those whose text can still be read) and returns their
+   * Makes the members exactly `documents` that are in `live` (and whose text can still be read) and returns their
    * resolver. Only versions not profiled before are read, through `texts`, a few at a time with the
    * event loop served between them; profiles of versions no longer in `live` (deleted or replaced
    * documents, default `documents`) are dropped. A failing `texts` (a dispose) leaves the index
@@ -69,9 +69,10 @@ export class NamingIndex {
     texts: (ids: readonly string[]) => AsyncIterable<{ id: string; version?: string; text: string }>,
     live: readonly NamedDocument[] = documents,
   ): Promise<DocumentResolver> {
-    const wanted = new Map(documents.map((d) => [keyOf(d), d]));
-    for (const key of [...this.#members.keys()]) if (!wanted.has(key)) this.#leave(key);
     const liveKeys = new Set(live.map(keyOf));
+    // `documents` may have been listed before `live` (a build waiting for another): one gone since is not a member.
+    const wanted = new Map(documents.filter((d) => liveKeys.has(keyOf(d))).map((d) => [keyOf(d), d]));
+    for (const key of [...this.#members.keys()]) if (!wanted.has(key)) this.#leave(key);
     for (const key of [...this.#profiles.keys()]) if (!liveKeys.has(key) && !wanted.has(key)) this.#forget(key);
     const unread: NamedDocument[] = [];
     for (const [key, d] of wanted) {
