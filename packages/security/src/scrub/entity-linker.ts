@@ -59,7 +59,7 @@ function samePerson(short: readonly string[], long: readonly string[]): boolean 
 
 /**
  * True when `short` names the same organisation as `long`: its initials, or a run of its words that is not only
- * fillers ("Good Sam" of Good Sam Enterprises; "Licensing" of AFI Licensing, a party's short name for itself).
+ * fillers ("Good Sam" of Good Sam Enterprises; "Tooling" of Norvale Tooling LLC, a party's short name for itself).
  */
 function sameOrganization(short: readonly string[], long: readonly string[]): boolean {
   if (short.length === 0) return false;
@@ -101,7 +101,7 @@ export class EntityLinker {
     this.entities.set(type, list);
     const key = words.join(" ");
     // a short name that named one organisation keeps naming it when a second one sharing the word turns up later
-    // ("Licensing" for AFI Licensing, then AWI Licensing LLC in the recitals); people are not linked this way
+    // ("Tooling" for Norvale Tooling LLC, then NWI Tooling LLC in the recitals); people are not linked this way
     const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
     if (known) return known.id;
     // "NTC" for Nanophase Technologies Corporation: initials that take in the legal form

@@ -16,6 +16,7 @@ import {
 } from "./address-anchors";
 import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
+import { isLegalReference } from "./legal-references";
 import { textBefore } from "./whole-words";
 import { asciiLowerHash, FNV_OFFSET, FNV_PRIME, HashFilter } from "../text-hash";
 
@@ -173,8 +174,7 @@ const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
 // tokenised text puts a space before punctuation ("Suite 1400 , West Palm Beach , Florida 33401", "Ste . 350")
 const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ ]?\\.?\\s*[\\w-]+)";
-// a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
-const CITY_STATE_ZIP = "(?:[ ]?[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
+const CITY_STATE_ZIP = "(?:[ ]?,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
 /**
  * `guard`: a cheap test of something the pattern needs; a text without it is not searched. `starts`: every position
@@ -418,6 +418,7 @@ export class AddressRecognizer implements Recognizer {
       if (!place) continue;
       const start = m.index + m[0].lastIndexOf(place);
       const isZip = /^\d/.test(place);
+      if (!isZip && isLegalReference(text, start, place.split(" "))) continue;
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
     }
     // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
@@ -427,6 +428,8 @@ export class AddressRecognizer implements Recognizer {
       if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
       if (words.some((w) => isNotAName(w))) continue;
       const start = m.index + m[0].lastIndexOf(town);
+      // "according to ISO 14971", "in Civil Code Articles 2520": a citation and its number, not a town and its postcode
+      if (isLegalReference(text, start, words)) continue;
       // the postcode makes this stronger evidence than a name found inside the town ("São Tiago")
       extended.push({ type: "LOCATION", start, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
     }
@@ -453,6 +456,7 @@ export class AddressRecognizer implements Recognizer {
       }
       if (acronym) continue;
       const start = m.index + m[0].lastIndexOf(town);
+      if (isLegalReference(text, start, words)) continue;
       extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
     }
     // a town line right above a country line in an address block: "ALFRICK\nUnited Kingdom"

@@ -52,7 +52,7 @@ export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, Re
   ["SURNAME_PAIR", SURNAME_PAIR, HYPHEN, "space"],
 ];
 
-/** "dba Bob Stallings Racing", "d/b/a Acme Tools", "doing business as The Corner Shop": a trade name is a business's. */
+/** "dba Tom Brackley Cycling", "d/b/a Acme Tools", "doing business as The Corner Shop": a trade name is a business's. */
 const TRADE_NAME =
   /\b(?:d\/b\/a|D\/B\/A|dba|DBA|doing\s+business\s+as|trading\s+as)\s+((?:the\s+|The\s+)?[\p{Lu}\d][\p{L}\d&'’.-]*(?:[ ]{1,2}(?:[\p{Lu}\d][\p{L}\d&'’.-]*|of|and|&|the|for|de)){0,5})/gu;
 const TRADE_NAME_GUARD = /\b(?:d\/b\/a|dba|doing\s+business\s+as|trading\s+as)\s/i;

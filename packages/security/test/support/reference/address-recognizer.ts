@@ -2,6 +2,7 @@ import { lexicon } from "../../../src/pii/recognizers/compromise-nlp";
 import type { PiiFinding, Recognizer } from "../../../src/pii/pii-types";
 import { townLines } from "../../../src/pii/recognizers/town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
+import { isLegalReference } from "../../../src/pii/recognizers/legal-references";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
@@ -33,8 +34,7 @@ const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
 // tokenised text puts a space before punctuation ("Suite 1400 , West Palm Beach , Florida 33401", "Ste . 350")
 const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ ]?\\.?\\s*[\\w-]+)";
-// a period may stand where the comma belongs ("Suite 600. Wayne PA 19087"): the state and ZIP still close the address
-const CITY_STATE_ZIP = "(?:[ ]?[,.]?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
+const CITY_STATE_ZIP = "(?:[ ]?,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
 const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = [
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
@@ -232,6 +232,7 @@ export class AddressRecognizer implements Recognizer {
       if (!place) continue;
       const start = m.index + m[0].lastIndexOf(place);
       const isZip = /^\d/.test(place);
+      if (!isZip && isLegalReference(text, start, place.split(" "))) continue;
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
     }
     // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
@@ -241,6 +242,8 @@ export class AddressRecognizer implements Recognizer {
       if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
       if (words.some((w) => isNotAName(w))) continue;
       const start = m.index + m[0].lastIndexOf(town);
+      // "according to ISO 14971", "in Civil Code Articles 2520": a citation and its number, not a town and its postcode
+      if (isLegalReference(text, start, words)) continue;
       // the postcode makes this stronger evidence than a name found inside the town ("São Tiago")
       extended.push({ type: "LOCATION", start, end: m.index + m[0].length, score: 0.7, recognizer: this.name });
     }
@@ -260,6 +263,7 @@ export class AddressRecognizer implements Recognizer {
       // acronyms ("ACSI", "CNET") are short, defined in brackets or quotes, and repeated; towns are not
       if (town.length < 5 || new RegExp(`[("“]\\s*${town}\\s*[)"”]`, "u").test(text) || text.split(town).length > 3) continue;
       const start = m.index + m[0].lastIndexOf(town);
+      if (isLegalReference(text, start, words)) continue;
       extended.push({ type: "LOCATION", start, end: start + town.length, score: 0.5, recognizer: this.name });
     }
     // a town line right above a country line in an address block: "ALFRICK\nUnited Kingdom"
