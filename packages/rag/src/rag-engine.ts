@@ -796,6 +796,10 @@ export class RagEngine implements Retriever {
     this.#disposed = true;
     this.#pipeline.dispose();
     await this.#resolverBuild?.done.catch(() => undefined);
+    // The resolver's vocabulary holds every distinct word of every document's plaintext.
+    this.#naming.clear();
+    this.#resolver = undefined;
+    this.#searchScope = undefined;
     await this.#ocr?.dispose();
     await this.#index.dispose();
     await this.#ownCache?.dispose();

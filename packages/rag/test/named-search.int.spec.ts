@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
+import { NamingIndex } from "../src/answer/naming-index";
 import { LanceIndex } from "../src/store/lance-index";
 import { GatedTexts } from "./support/gated-texts";
 import { tempDir } from "./support/temp-dir";
@@ -149,6 +150,25 @@ describe("the resolver's background build", () => {
       expect(gated.texts).toHaveBeenCalledTimes(2);
     } finally {
       gated.texts.mockRestore();
+      await rag.dispose();
+    }
+  });
+
+  it("dispose drops the resolver and its vocabulary (words of every plaintext)", async () => {
+    const corpus = path.join(root, "dispose");
+    fs.mkdirSync(corpus, { recursive: true });
+    fs.writeFileSync(path.join(corpus, "zephyr-lease.txt"), LEASE);
+    const rag = await RagEngine.open({ dir: path.join(root, "dispose-index"), root });
+    const update = jest.spyOn(NamingIndex.prototype, "update");
+    try {
+      await rag.ingest([corpus], { matter: "m" });
+      expect(await rag.resolveDocuments(["Zephyr"])).toHaveLength(1);
+      const naming = update.mock.contexts[0] as NamingIndex;
+      expect(naming.heldWords).toBeGreaterThan(10);
+      await rag.dispose();
+      expect({ size: naming.size, words: naming.heldWords }).toEqual({ size: 0, words: 0 });
+    } finally {
+      update.mockRestore();
       await rag.dispose();
     }
   });

@@ -136,6 +136,26 @@ describe("NamingIndex (incremental)", () => {
     );
   });
 
+  it("holds no word of a document once it is forgotten, and none at all after clear()", async () => {
+    const index = new NamingIndex();
+    const a = { id: "a", version: "1", title: "Supply", source: "/d/flotek.txt", parties: ["Flotek"], text: "supply of widgets to the borrower" };
+    const b = { id: "b", version: "1", title: "Lease", source: "/d/king.txt", parties: ["King"], text: "lease of premises" };
+    const texts = async function* (ids: readonly string[]) {
+      for (const id of ids) yield { id, text: [a, b].find((d) => d.id === id)!.text };
+    };
+    await index.update([a, b], texts);
+    const both = index.heldWords;
+    await index.update([b], texts); // a deleted: its own words go
+    expect(index.heldWords).toBeGreaterThan(0);
+    expect(index.heldWords).toBeLessThan(both);
+    await index.update([], texts);
+    expect(index.heldWords).toBe(0);
+    await index.update([a, b], texts);
+    index.clear();
+    expect({ size: index.size, words: index.heldWords, named: index.resolver().rank("flotek supply") }).toEqual({ size: 0, words: 0, named: [] });
+    expect((await index.update([b], texts)).rank("king lease")[0]?.documentId).toBe("b"); // usable again
+  });
+
   it("keeps a resolver it made unchanged by later updates", async () => {
     const index = new NamingIndex();
     const a = { id: "a", version: "1", title: "Supply", source: "/d/flotek.txt", parties: ["Flotek"], text: "supply" };

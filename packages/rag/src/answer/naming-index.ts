@@ -57,6 +57,27 @@ export class NamingIndex {
     return this.#members.size;
   }
 
+  /** Distinct words whose strings this index holds (words of documents' plaintext: `clear` drops them). */
+  get heldWords(): number {
+    return this.#wordOf.reduce((n, w) => (w ? n + 1 : n), 0);
+  }
+
+  /** Drops every profile, member and word (an engine's dispose: the vocabulary is words of every plaintext). */
+  clear(): void {
+    this.#vocabulary.clear();
+    this.#wordOf.length = 0;
+    this.#freeIds.length = 0;
+    this.#holders.length = 0;
+    this.#df.length = 0;
+    this.#profiles.clear();
+    this.#members.clear();
+    this.#idOfSlot.length = 0;
+    this.#freeSlots.length = 0;
+    this.#postings.clear();
+    this.#entries.clear();
+    this.#changed.clear();
+  }
+
   /**
    * Makes the members exactly `documents` that are in `live` (and whose text can still be read) and returns their
    * resolver. Only versions not profiled before are read, through `texts`, a few at a time with the
@@ -158,6 +179,7 @@ export class NamingIndex {
     for (const id of p.words) {
       if (--this.#holders[id]! > 0) continue;
       this.#vocabulary.delete(this.#wordOf[id]!);
+      this.#wordOf[id] = ""; // the word is not held until the id is reused
       this.#freeIds.push(id);
     }
   }
