@@ -62,9 +62,7 @@ export function validateWorkflow(raw: unknown, catalog?: StepTypeCatalog): Valid
     const first = indexById.get(step.id);
     if (first !== undefined) add(`steps[${i}].id`, `duplicate step id '${step.id}' (first used at steps[${first}])`);
     else indexById.set(step.id, i);
-    if (catalog && !catalog.has(step.type)) {
-      add(`steps[${i}].type`, `unknown step type '${step.type}' (registered: ${[...catalog.types()].sort().join(", ") || "none"})`);
-    }
+    if (catalog && !catalog.has(step.type)) add(`steps[${i}].type`, unknownType(step.type, catalog));
   });
 
   const known = [...indexById.keys()];
@@ -214,9 +212,7 @@ export function validateWorkflow(raw: unknown, catalog?: StepTypeCatalog): Valid
       if ("error" in found) add(found.path, found.error.message);
       else checkRef(step, found.path, found.ref.segments, fanOut);
     }
-    if (catalog?.checkStep && catalog.has(step.type)) {
-      for (const issue of catalog.checkStep(step)) add(`${base}.${issue.path}`, issue.message);
-    }
+    if (catalog?.checkStep && catalog.has(step.type)) for (const issue of stepChecks(step, i, catalog)) issues.push(issue);
     if (typeof step.for_each === "string") {
       try {
         const parts = parseTemplate(step.for_each);
@@ -245,6 +241,28 @@ export function validateWorkflow(raw: unknown, catalog?: StepTypeCatalog): Valid
   // In the order of the document: by step index (stable within a step).
   const stepIndex = (p: string): number => Number(/^steps\[(\d+)\]/.exec(p)?.[1] ?? -1);
   return { ok: false, issues: issues.map((issue, i) => ({ issue, i })).sort((a, b) => stepIndex(a.issue.path) - stepIndex(b.issue.path) || a.i - b.i).map((x) => x.issue) };
+}
+
+/**
+ * What the catalog says of a workflow that validated before against the same step types (see
+ * ValidatedDefinitions): unknown step types and the types' own checks, which may read state the
+ * catalog does not version (e.g. whether a step's pinned agent still exists).
+ */
+export function catalogIssues(wf: WorkflowDefinition, catalog: StepTypeCatalog): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  wf.steps.forEach((step, i) => {
+    if (!catalog.has(step.type)) issues.push({ path: `steps[${i}].type`, message: unknownType(step.type, catalog) });
+    else if (catalog.checkStep) issues.push(...stepChecks(step, i, catalog));
+  });
+  return issues;
+}
+
+function unknownType(type: string, catalog: StepTypeCatalog): string {
+  return `unknown step type '${type}' (registered: ${[...catalog.types()].sort().join(", ") || "none"})`;
+}
+
+function stepChecks(step: StepDefinition, i: number, catalog: StepTypeCatalog): ValidationIssue[] {
+  return (catalog.checkStep?.(step) ?? []).map((issue) => ({ path: `steps[${i}].${issue.path}`, message: issue.message }));
 }
 
 /** validateWorkflow that throws a WorkflowValidationError listing every issue. */

@@ -14,6 +14,7 @@ import {
 import { Observable, Subject, filter, takeWhile } from "rxjs";
 import { parseWorkflowText, type WorkflowFormat } from "../definition/parse-workflow";
 import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationResult } from "../definition/validate-workflow";
+import { ValidatedDefinitions } from "../definition/validated-definitions";
 import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
 import { RunNotFoundError, RunNotResumableError } from "../errors";
 import { InProcessExecutor, type Executor } from "../execution/executor";
@@ -128,6 +129,8 @@ export class WorkflowEngine {
   readonly #options: WorkflowEngineOptions;
   /** What runs write through; frozen by dispose({ suspend: true }). */
   readonly #runStore: SuspendableRunStore;
+  /** Definitions validated lately, reused by the next run of the same one. */
+  readonly #definitions: ValidatedDefinitions;
   #disposed = false;
   /** Every run's events. */
   readonly events: Observable<WorkflowEvent> = this.#events.asObservable();
@@ -137,6 +140,7 @@ export class WorkflowEngine {
     this.store = options.store;
     this.#runStore = new SuspendableRunStore(options.store);
     this.registry = options.registry;
+    this.#definitions = new ValidatedDefinitions(options.registry);
     this.#logger = (options.logger ?? silentLogger).child({ name: "workflow-engine:WorkflowEngine" });
     this.#executor = options.executor ?? new InProcessExecutor(options.registry, options.logger);
     this.#audit = options.audit ?? nullAuditSink;
@@ -196,10 +200,7 @@ export class WorkflowEngine {
   /** Validates and starts a run. Events start flowing on the next tick, so subscribe right away. */
   start(definition: unknown, inputs: Readonly<Record<string, unknown>> = {}, options: StartRunOptions = {}): RunHandle {
     this.#assertOpen();
-    // `pattern:` workflows and the like become plain steps here; the run keeps the expanded definition.
-    const raw = this.registry.expand(typeof definition === "string" ? parseWorkflowText(definition) : definition);
-    assertJson(raw, "the workflow definition", "workflow");
-    const workflow = assertValidWorkflow(raw, this.registry);
+    const { raw, workflow } = this.#definitions.prepare(definition);
     const resolvedInputs = resolveInputs(workflow, inputs);
     assertJson(resolvedInputs, "the run inputs", "inputs");
     const runId = options.runId ?? randomUUID();

@@ -21,6 +21,7 @@ export class StepHandlerRegistry implements StepTypeCatalog {
   readonly #handlers = new Map<string, StepHandler<unknown>>();
   readonly #checks = new Set<StepCheck>();
   readonly #expanders = new Set<DefinitionExpander>();
+  #version = 0;
 
   constructor(handlers: ReadonlyArray<StepHandler<never>> = []) {
     for (const handler of handlers) this.register(handler as StepHandler<unknown>);
@@ -33,12 +34,19 @@ export class StepHandlerRegistry implements StepTypeCatalog {
     }
     if (this.#handlers.has(handler.type)) throw new StepHandlerDuplicateError(handler.type);
     this.#handlers.set(handler.type, handler as unknown as StepHandler<unknown>);
+    this.#version++;
     return this;
   }
 
   /** Removes a handler (a plugin being unloaded); true if one was registered. */
   unregister(type: string): boolean {
+    this.#version++;
     return this.#handlers.delete(type);
+  }
+
+  /** Changes with every handler, check or expander added or removed (what validated before may not now). */
+  get version(): number {
+    return this.#version;
   }
 
   has(type: string): boolean {
@@ -58,13 +66,15 @@ export class StepHandlerRegistry implements StepTypeCatalog {
   /** Adds a check every step passes before a run starts; returns a function that removes it. */
   addStepCheck(check: StepCheck): () => void {
     this.#checks.add(check);
-    return () => void this.#checks.delete(check);
+    this.#version++;
+    return () => void (this.#checks.delete(check) && this.#version++);
   }
 
   /** Adds a definition expander; returns a function that removes it. */
   addExpander(expander: DefinitionExpander): () => void {
     this.#expanders.add(expander);
-    return () => void this.#expanders.delete(expander);
+    this.#version++;
+    return () => void (this.#expanders.delete(expander) && this.#version++);
   }
 
   /** The definition after every expander (in the order they were added). */
