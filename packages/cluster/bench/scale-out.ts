@@ -1,9 +1,9 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
 // Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
-// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "no run
-// affinity" row, BENCH_CACHE=0 the cache figures)
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "run
+// affinity" row, BENCH_CACHE=0 the cache figures; bench/modes-ab.ts compares those modes batch by batch)
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +15,7 @@ import { ClusterNode, parseRedisUrl } from "../src/index";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
+import { ownCpu, redisCpu, startWorker } from "./worker-process";
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
 const NOOP_STEPS = Number(process.env.BENCH_NOOP_STEPS ?? 500);
@@ -47,55 +48,6 @@ const uptimeAtStart = uptime();
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-}
-
-interface WorkerStats {
-  readonly peakRssMb: number;
-  readonly completed: number;
-  readonly cpuSeconds: number;
-  /** Payload files the worker read (its cache's hits not counted), and their characters. */
-  readonly reads: { readonly files: number; readonly chars: number };
-}
-
-interface WorkerHandle {
-  readonly proc: ChildProcess;
-  /** CPU seconds and completed steps so far. */
-  sample(): Promise<{ cpuSeconds: number; completed: number; reads: WorkerStats["reads"] }>;
-  stop(): Promise<WorkerStats>;
-}
-
-function startWorker(url: string, id: string, concurrency = WORKER_CONCURRENCY, values: "shared" | "copied" = "shared"): Promise<WorkerHandle> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency), values], { stdio: ["ignore", "pipe", "inherit"] });
-  let buffer = "";
-  const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
-  proc.stdout!.on("data", (d: Buffer) => {
-    buffer += d.toString();
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const l of lines) {
-      const i = waiting.findIndex((w) => l.startsWith(w.prefix));
-      if (i >= 0) waiting.splice(i, 1)[0]!.resolve(l);
-    }
-  });
-  const next = (prefix: string): Promise<string> => new Promise((resolve) => waiting.push({ prefix, resolve: (line) => resolve(line.slice(prefix.length)) }));
-  return new Promise((resolve, reject) => {
-    proc.once("exit", (code) => reject(new Error(`worker ${id} exited ${code}`)));
-    void next("ready ").then(() =>
-      resolve({
-        proc,
-        sample: () => {
-          const line = next("sample ");
-          proc.kill("SIGUSR2");
-          return line.then((l) => JSON.parse(l) as { cpuSeconds: number; completed: number; reads: WorkerStats["reads"] });
-        },
-        stop: () => {
-          const line = next("{");
-          proc.kill("SIGTERM");
-          return line.then((l) => JSON.parse(`{${l}`) as WorkerStats);
-        },
-      }),
-    );
-  });
 }
 
 /** Reviews every contract (or the first `count`), RUNS_IN_FLIGHT runs at a time; returns contracts/s and per-contract wall times. */
@@ -174,19 +126,6 @@ async function rawBullmqPeer(url: string, concurrency: number): Promise<{ once: 
   };
 }
 
-/** CPU seconds this process has used. */
-function ownCpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** CPU seconds Redis has used (its INFO), through any client. */
-async function redisCpu(client: { info(section: string): Promise<string> }): Promise<number> {
-  const info = await client.info("cpu");
-  const num = (k: string): number => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-  return num("used_cpu_sys") + num("used_cpu_user");
-}
-
 /** CPU per contract (ms) of each process, and the total as cores busy over the run. */
 function cpuColumn(seconds: number, api: number, workers: readonly number[], redisSeconds: number | undefined): string {
   const per = (x: number): string => `${Math.round((x * 1000) / texts.length)}`;
@@ -220,19 +159,19 @@ const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))
 const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, shareValues: false });
 const copiedEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: copiedNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: copiedNode.runs });
 await copiedNode.attach(copiedEngine);
-// the same run, before this round: each step goes to the best-scored free worker, whichever ran the
-// run's last step (BENCH_AFFINITY=0 leaves this scenario out)
-const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, runAffinity: false });
+// the same run with run affinity (the default before): a run's steps go to its home worker while it
+// has a free slot (BENCH_AFFINITY=0 leaves this scenario out)
+const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, runAffinity: true });
 const anyEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: anyNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: anyNode.runs });
 await anyNode.attach(anyEngine);
-type Values = "shared" | "copied" | "no affinity";
+type Values = "shared" | "copied" | "affinity";
 const scenarios: Array<{ count: number; values: Values }> =
   texts.length === 0
     ? []
     : [
         { count: 1, values: "shared" },
         { count: 2, values: "shared" },
-        ...(process.env.BENCH_AFFINITY === "0" ? [] : [{ count: 2, values: "no affinity" as const }]),
+        ...(process.env.BENCH_AFFINITY === "0" ? [] : [{ count: 2, values: "affinity" as const }]),
         ...(process.env.BENCH_COPIED === "0" ? [] : [{ count: 2, values: "copied" as const }]),
       ];
 const byWorkers: Record<string, number> = {};
@@ -242,7 +181,7 @@ const cpuPerContract: Record<string, { other: number; workers: number[] }> = {};
 /** Payload files (and kB) the workers read per contract, per scenario: the same on any machine load. */
 const readsPerContract: Record<string, { files: number; kb: number }> = {};
 for (const { count, values } of scenarios) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(redis.url, `w${count}-${values.replace(" ", "-")}-${i}`, WORKER_CONCURRENCY, values === "copied" ? "copied" : "shared")));
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared" })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
   const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
   // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago
@@ -259,7 +198,7 @@ for (const { count, values } of scenarios) {
   };
   cpuPerContract[`${count} ${values}`] = { other: ((apiCpu + redisCpuUsed) * 1000) / texts.length, workers: stats.map((st, i) => ((st.cpuSeconds - samples0[i]!.cpuSeconds) * 1000) / texts.length) };
   rows.push([
-    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step (before)" : values === "no affinity" ? ", no run affinity (before)" : ""}`,
+    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step" : values === "affinity" ? ", run affinity (before)" : ""}`,
     fmt(r.perSecond),
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
@@ -279,7 +218,7 @@ await anyNode.close();
 const local = WorkflowEngine.inMemory({ registry, keepEvents: false });
 await noopSteps(local, 50);
 const localTimes = await noopSteps(local, NOOP_STEPS);
-const worker = await startWorker(redis.url, "noop");
+const worker = await startWorker({ url: redis.url, payloadDir, id: "noop", concurrency: WORKER_CONCURRENCY });
 // peers: a bare BullMQ worker with the concurrency BEAR's worker has, and one with concurrency 1
 // (BullMQ's own loop makes one more Redis round trip before a job when a worker has free slots)
 const raw = await rawBullmqPeer(redis.url, WORKER_CONCURRENCY);
@@ -332,12 +271,12 @@ if (texts.length > 0) {
   console.log(
     `2 workers vs 1, projected from the CPU per contract of each process (API + Redis ${Math.round(one.other)} / ${Math.round(two.other)} ms, workers ${Math.round(w1)} / ${two.workers.map(Math.round).join(" + ")} ms) for an idle 2-core machine: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract: a worker is one thread), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x (goal 1.7x); with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
   );
-  const free = cpuPerContract["2 no affinity"];
-  if (free !== undefined) {
-    const freeRate = 1000 / Math.max(...free.workers, (free.other + free.workers.reduce((a, b) => a + b, 0)) / 2);
-    const [on, off] = [readsPerContract["2 shared"]!, readsPerContract["2 no affinity"]!];
+  const homed = cpuPerContract["2 affinity"];
+  if (homed !== undefined) {
+    const homedRate = 1000 / Math.max(...homed.workers, (homed.other + homed.workers.reduce((a, b) => a + b, 0)) / 2);
+    const [on, off] = [readsPerContract["2 affinity"]!, readsPerContract["2 shared"]!];
     console.log(
-      `run affinity on vs off (2 workers): payload files read by the workers per contract ${fmt(on.files, 1)} (${fmt(on.kb, 0)} kB) vs ${fmt(off.files, 1)} (${fmt(off.kb, 0)} kB) (1 worker: ${fmt(readsPerContract["1 shared"]!.files, 1)}); workers' CPU per contract ${Math.round(two.workers.reduce((a, b) => a + b, 0))} vs ${Math.round(free.workers.reduce((a, b) => a + b, 0))} ms, projected 2 vs 1 workers ${fmt(twoRate / oneRate)}x vs ${fmt(freeRate / oneRate)}x`,
+      `run affinity on vs off (2 workers; one run after the other, so the load moves between them: bench/modes-ab.ts alternates them): payload files read by the workers per contract ${fmt(on.files, 1)} (${fmt(on.kb, 0)} kB) vs ${fmt(off.files, 1)} (${fmt(off.kb, 0)} kB) (1 worker: ${fmt(readsPerContract["1 shared"]!.files, 1)}); workers' CPU per contract ${Math.round(homed.workers.reduce((a, b) => a + b, 0))} vs ${Math.round(two.workers.reduce((a, b) => a + b, 0))} ms, projected 2 vs 1 workers ${fmt(homedRate / oneRate)}x vs ${fmt(twoRate / oneRate)}x`,
     );
   }
   if (byWorkers["2 copied"] !== undefined) {

@@ -1,7 +1,8 @@
 // Where a no-op step's time goes, BEAR's step through the queue beside a bare BullMQ job (the same
 // worker concurrency): Redis commands per step by command (MONITOR), and the API process's CPU per
 // step by package (V8's sampling profiler, this process only; the workers are other processes).
-// Usage: nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-trace.ts   (TRACE_STEPS=300)
+// Usage: nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-trace.ts   (TRACE_STEPS=300, TRACE_CONTRACTS=20, TRACE_FUNCTIONS=1 splits
+// BEAR's files by function, TRACE_PROFILES=<dir> writes the API's V8 profiles there)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -77,6 +78,7 @@ function countTable(title: string, seen: string[]): void {
   for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) if (v / STEPS >= 0.02) console.log(`  ${(v / STEPS).toFixed(2).padStart(5)}  ${k}`);
 }
 
+let profiles = 0;
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
@@ -93,6 +95,8 @@ async function profiled(session: Session, fn: () => Promise<void>, units = STEPS
   await fn();
   const used = process.cpuUsage(cpu);
   const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  // TRACE_PROFILES=<dir>: each profile as a .cpuprofile file too (Chrome's DevTools, or any reader of V8 profiles)
+  if (process.env.TRACE_PROFILES) fs.writeFileSync(path.join(process.env.TRACE_PROFILES, `api-${++profiles}.cpuprofile`), JSON.stringify(profile));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const byPackage = new Map<string, number>();
   profile.samples.forEach((id, i) => {

@@ -41,8 +41,8 @@ export interface ClusterNodeOptions {
    */
   readonly shareValues?: boolean;
   /**
-   * Send a run's next step to its home worker (where its first step went) while that worker has a free slot
-   * (default true; false: always the best-scored free worker, as before).
+   * Send a run's next step to its home worker (where its first step went) while that worker has a
+   * free slot (default false: the best-scored free worker; affinity measured no gain, see the README).
    */
   readonly runAffinity?: boolean;
   /** Step types run in the API instance itself (default: data_processing, file_operations). */

@@ -141,15 +141,19 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a run's steps stay on its home worker (where its first step went) while it has a free slot", async () => {
+  it.each([
+    { runAffinity: true, second: "generalist" },
+    { runAffinity: undefined, second: "specialist" },
+  ])("with runAffinity $runAffinity, a run's second step goes to the $second (its home worker is free, a better-scored one too)", async ({ runAffinity, second }) => {
     const log = path.join(tempDir("bear-home-"), "exec.log");
     const registry = sleepRegistry(log, "engine");
-    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0 });
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), workers: 0, ...(runAffinity === undefined ? {} : { runAffinity }) });
     const start = (who: string, capabilities: string[]) => startSleeper(cluster, log, who, capabilities);
     const workers = [await start("generalist", ["*"])];
     try {
       // the run's first step goes to the only worker; the specialist (better scored) starts meanwhile,
-      // and is free and known to the directory when 'b' is sent: 'b' still goes home
+      // and is free and known to the directory when 'b' is sent: with affinity 'b' still goes home;
+      // by default (no affinity) it goes to the better-scored free worker
       const handle = cluster.engine.start({
         name: "home",
         steps: [
@@ -160,7 +164,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       await until(() => readLog(log).some((l) => l.run === handle.runId && l.what === "start"), 10_000, "'a' to start");
       workers.push(await start("specialist", ["test.sleep"]));
       expect((await handle.result).status).toBe("completed");
-      expect(readLog(log).filter((l) => l.run === handle.runId && l.what === "start").map((l) => l.who)).toEqual(["generalist", "generalist"]);
+      expect(readLog(log).filter((l) => l.run === handle.runId && l.what === "start").map((l) => l.who)).toEqual(["generalist", second]);
       // without a home (another run), the better-scored specialist is chosen
       const other = await cluster.engine.run({ name: "other", steps: [{ id: "c", type: "test.sleep", parameters: { ms: 50, label: "c" } }] });
       expect(readLog(log).find((l) => l.run === other.runId && l.what === "start")?.who).toBe("specialist");

@@ -116,11 +116,11 @@ export class WorkerDirectory {
    * once when one is live). Until the chosen worker's next report counts the job, it holds one of
    * that worker's slots in this process's view: call `release` when the step settles.
    *
-   * A step of `runId` goes to the run's home worker — where its first step went — when that worker
-   * can take it (capable, with a free slot): it holds the run's values already (the document text,
-   * the outputs it wrote; see FilePayloads), which another worker would read and parse again. (The
-   * worker of the run's last step was the first choice tried: the review's three parallel first
-   * steps spread over two workers, and the next step followed whichever came last.)
+   * With `runAffinity` (default off), a step of `runId` goes to the run's home worker — where its
+   * first step went — when that worker can take it (capable, with a free slot): it holds the run's
+   * values already (the document text, the outputs it wrote; see FilePayloads), which another worker
+   * would read and parse again. Measured, it saves nothing: with the workers busy a home worker is
+   * seldom free, and the files it would save are ~1% of a worker's CPU (see the README's benchmark).
    */
   async route(capability: string, signal?: AbortSignal, runId?: string, jobId?: string): Promise<StepRoute> {
     let reports = await this.live();
@@ -132,14 +132,15 @@ export class WorkerDirectory {
     }
     // from the last ranking to the record of the choice nothing awaits: concurrent routes see each other's choices
     const free = (r: (typeof ranked)[number]): boolean => r.available && r.candidate.report.directQueue !== undefined;
-    const home = runId === undefined || this.options.runAffinity === false ? undefined : this.#runWorker.get(runId);
+    const homed = this.options.runAffinity === true ? runId : undefined;
+    const home = homed === undefined ? undefined : this.#runWorker.get(homed);
     const best = (home === undefined ? undefined : ranked.find((r) => r.candidate.id === home && free(r))) ?? ranked.find(free);
     if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
     // a run's first step, or one whose home worker is gone (not merely unable to run this step type): the chosen worker becomes its home
-    if (runId !== undefined && (home === undefined || !reports.some((r) => r.id === home))) {
-      this.#runWorker.delete(runId);
-      this.#runWorker.set(runId, workerId);
+    if (homed !== undefined && (home === undefined || !reports.some((r) => r.id === home))) {
+      this.#runWorker.delete(homed);
+      this.#runWorker.set(homed, workerId);
       if (this.#runWorker.size > MAX_RUN_AFFINITY) this.#runWorker.delete(this.#runWorker.keys().next().value!);
     }
     const job: SentJob = { id: jobId, at: Date.now() };

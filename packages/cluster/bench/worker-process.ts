@@ -1,0 +1,77 @@
+// A review worker (review-worker.ts) in a process of its own, for the benches: started, sampled
+// (CPU, completed steps, GC time, payload files read) and stopped; and the CPU of this process and of Redis.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export interface WorkerSample {
+  readonly completed: number;
+  readonly cpuSeconds: number;
+  /** Time spent in garbage collection (ms). */
+  readonly gcMs: number;
+  /** Payload files the worker read (its cache's hits not counted), and their characters. */
+  readonly reads: { readonly files: number; readonly chars: number };
+}
+
+export interface WorkerStats {
+  readonly peakRssMb: number;
+  readonly completed: number;
+  readonly cpuSeconds: number;
+  readonly reads: WorkerSample["reads"];
+}
+
+export interface WorkerHandle {
+  readonly proc: ChildProcess;
+  /** CPU seconds and completed steps so far. */
+  sample(): Promise<WorkerSample>;
+  stop(): Promise<WorkerStats>;
+}
+
+/** `nodeArgs`: e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
+export function startWorker(options: { url: string; payloadDir: string; id: string; concurrency: number; values?: "shared" | "copied"; nodeArgs?: readonly string[] }): Promise<WorkerHandle> {
+  const { url, payloadDir, id, concurrency } = options;
+  const args = [...(options.nodeArgs ?? []), "--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency), options.values ?? "shared"];
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let buffer = "";
+  const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
+  proc.stdout!.on("data", (d: Buffer) => {
+    buffer += d.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    for (const l of lines) {
+      const i = waiting.findIndex((w) => l.startsWith(w.prefix));
+      if (i >= 0) waiting.splice(i, 1)[0]!.resolve(l);
+    }
+  });
+  const next = (prefix: string): Promise<string> => new Promise((resolve) => waiting.push({ prefix, resolve: (line) => resolve(line.slice(prefix.length)) }));
+  return new Promise((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`worker ${id} exited ${code}`)));
+    void next("ready ").then(() =>
+      resolve({
+        proc,
+        sample: () => {
+          const line = next("sample ");
+          proc.kill("SIGUSR2");
+          return line.then((l) => JSON.parse(l) as WorkerSample);
+        },
+        stop: () => {
+          const line = next("{");
+          proc.kill("SIGTERM");
+          return line.then((l) => JSON.parse(`{${l}`) as WorkerStats);
+        },
+      }),
+    );
+  });
+}
+
+/** CPU seconds this process has used. */
+export function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** CPU seconds Redis has used (its INFO), through any client. */
+export async function redisCpu(client: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await client.info("cpu");
+  const num = (k: string): number => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return num("used_cpu_sys") + num("used_cpu_user");
+}
