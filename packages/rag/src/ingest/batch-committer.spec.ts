@@ -61,6 +61,37 @@ describe("BatchCommitter", () => {
     await flushed;
   });
 
+  it("holds at most two sealed batches (one committing, one queued) however many workers add", async () => {
+    for (const workers of [1, 2, 4, 8]) {
+      let held = 0;
+      let most = 0;
+      const committer = new BatchCommitter<{ chars: number }, number>(
+        {
+          seal: (batch) => {
+            most = Math.max(most, ++held);
+            return batch.length;
+          },
+          commit: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            held--;
+          },
+        },
+        { maxDocuments: 3, maxChars: 1e9, maxAgeMs: 1e9 },
+      );
+      let left = 60;
+      await Promise.all(
+        Array.from({ length: workers }, async () => {
+          while (left-- > 0) {
+            await settle(); // a document prepared
+            await committer.add({ chars: 1 });
+          }
+        }),
+      );
+      await committer.flush();
+      expect({ workers, most }).toEqual({ workers, most: 2 });
+    }
+  });
+
   it("abandon drops the batch being filled: it is never sealed nor committed", async () => {
     const { committer, log, release } = gated();
     await committer.add(doc(1));

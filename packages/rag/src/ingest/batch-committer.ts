@@ -21,8 +21,10 @@ export interface BatchStages<T, S> {
 /**
  * Groups documents into batches and commits them one at a time, in order. A batch is sealed
  * (encoded) as soon as it is full, while the batch before it is still being committed, and the
- * next batch is prepared meanwhile. `add` waits (backpressure) while a sealed batch is already
- * queued behind the one being committed, so memory holds about two batches whatever the corpus size.
+ * next batch is prepared meanwhile. Every `add` waits (backpressure) while a sealed batch is
+ * queued behind the one being committed, so at most two batches are sealed at once (one
+ * committing, one queued), plus the one being filled and the documents the workers are preparing,
+ * whatever the corpus size and the number of workers.
  */
 export class BatchCommitter<T extends { readonly chars: number }, S> {
   readonly #stages: BatchStages<T, S>;
@@ -31,6 +33,8 @@ export class BatchCommitter<T extends { readonly chars: number }, S> {
   #chars = 0;
   #openedAt = 0;
   #committing: Promise<void> = Promise.resolve();
+  /** Set while a sealed batch is queued behind the one being committed: resolves when its commit starts. */
+  #queued: Promise<void> | undefined;
 
   constructor(stages: BatchStages<T, S>, limits: BatchLimits) {
     this.#stages = stages;
@@ -38,6 +42,8 @@ export class BatchCommitter<T extends { readonly chars: number }, S> {
   }
 
   async add(item: T): Promise<void> {
+    // every producer waits here, not only the one that sealed: else each of them could fill and seal one more batch
+    while (this.#queued) await this.#queued;
     if (this.#current.length === 0) this.#openedAt = Date.now();
     this.#current.push(item);
     this.#chars += item.chars;
@@ -54,7 +60,11 @@ export class BatchCommitter<T extends { readonly chars: number }, S> {
     const sealed = this.#stages.seal(batch);
     const previous = this.#committing;
     this.#committing = previous.then(() => this.#stages.commit(sealed));
-    await previous;
+    const queued: Promise<void> = previous.finally(() => {
+      if (this.#queued === queued) this.#queued = undefined;
+    });
+    this.#queued = queued;
+    await queued;
   }
 
   /** Commits what is left and waits for every commit. */
