@@ -143,6 +143,9 @@ describe("fast paths report what the whole-text recognizers reported", () => {
       // one word alone between numbers (finderPieces cuts there unless it may be an extension label)
       "EP", "Nov", "23-Mar-16", "DE", "AU", "int", "INT", "Ext", "EXT", "X", "xt", "on", "no", "extn", "доб 5", "ｅｘｔ 7", "extensio\u0301n 4", "ſ", "ı",
       "2 424 911", "10770074.2", "(212) 555-0123", "212 555 0123",
+      // an extension that ends inside a block: the finder's next candidate starts there ("x 000000000212 555 0123")
+      "x 000000000", "#000000000", ", 000000000", ";000000000000000", "ext 00000000000000000000", "7 x 000000000212 736 5000",
+      "0 X 0000000002514212 212", "7 ;000000000000000212 736 5000", "7,0000000001 212 736 5000", "7 ext. 00000000000000000000212 736 5000",
     );
     const line = fc.array(lineWord, { maxLength: 30 }).chain((ws) => fc.constantFrom(" ", "", "  ", ", ", " - ").map((sep) => ws.join(sep)));
     const [, now, before] = pairs[0] as [string, Recognizer, Recognizer];

@@ -250,7 +250,8 @@ const PLUS_OR_OTHER_DIGIT = /[+\uFF0B]|(?![0-9])\p{Nd}/u;
 /**
  * The blocks of ASCII digits of `window`, grouped as the finder joins them (at most four of its punctuation characters
  * between two blocks, as digitRun joins them): a number the finder reads takes its digits from whole blocks of one
- * group, in order (its candidate starts and ends at a block's edge, and it splits a candidate only at punctuation).
+ * group, in order (its candidate starts and ends at a block's edge, and it splits a candidate only at punctuation),
+ * but after an extension that ends inside a block (EXTENSION_INTO_LONG_BLOCK: such a window is left to the finder).
  */
 function digitGroups(window: string): string[][] {
   const groups: string[][] = [];
@@ -308,19 +309,29 @@ function mayJoinNanpNumber(group: readonly string[], validity: NanpValidity): bo
 }
 
 /**
+ * A block of more than 6 digits (the fewest an extension takes: 6, 9 after "x", "#", "~", "int" or commas, 15 after ";"
+ * or ",,", 20 after a full label) that may follow an extension label read after a number: a digit, spaces, tabs or
+ * commas, then letters or marks (any word: "ext", "extensión", "доб"…) or one of # ＃ ~ ～ ; = (";ext="), or commas
+ * alone, then any of the label's trailing separators. The finder's candidate then may end inside the block and its
+ * next search start there ("Room 7 x 000000000212 736 5000" holds 212 736 5000), not at a block's start.
+ */
+const EXTENSION_INTO_LONG_BLOCK = /[0-9](?:[ \u00A0\t,]*[\p{L}\p{M}#\uFF03~\uFF5E;=]+|[ \u00A0\t]*,)[ \u00A0\t,:.\uFF0E-]*[0-9]{7}/u;
+
+/**
  * False when the finder, assuming a NANP country that reads national numbers by dropping a leading "1"
  * (NanpValidity.forCountry), surely finds no valid number in `window`: without a plus sign the finder reads a number
  * as the default country's unless it opens with the IDD prefix "011", so a valid one has a national number of ten
  * digits from whole blocks joined only by the finder's punctuation (after any "1"), which `validity` must accept (the
  * same rule libphonenumber applies, NanpValidity), or is a "310"
- * universal access number. A window with a plus, "011" or "310" among its digits, or digits of another script is
- * left to the finder.
+ * universal access number. A window with a plus, "011" or "310" among its digits, digits of another script, or a
+ * long block after what may be an extension label (EXTENSION_INTO_LONG_BLOCK) is left to the finder.
  */
 export function mayHoldNanpNumber(window: string, validity: NanpValidity): boolean {
   if (PLUS_OR_OTHER_DIGIT.test(window)) return true;
   const digits = window.replace(/[^0-9]/g, "");
   if (digits.includes("011") || SHORT_NANP_HEADS.some((head) => digits.includes(head))) return true;
   if (digitRun(window, 0, window.length).run < NANP_DIGITS) return false;
+  if (EXTENSION_INTO_LONG_BLOCK.test(window)) return true;
   return digitGroups(window).some((group) => mayJoinNanpNumber(group, validity));
 }
 

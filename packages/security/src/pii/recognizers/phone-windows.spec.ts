@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
 import { NanpValidity } from "./nanp-validity";
-import { ANCHORED_PHONE_PATTERNS, mayHoldNanpNumber } from "./phone-recognizer";
+import { ANCHORED_PHONE_PATTERNS, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
 import { forgetTextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 
@@ -23,20 +23,54 @@ const piece = fc.oneof(
   // ten digits written as a phone number or run together, valid or not, and long blocks the finder cuts
   { weight: 2, arbitrary: fc.stringMatching(/^(?:\(?[2-9][0-9]{2}\)?[ .-]?[2-9][0-9]{2}[ .-]?[0-9]{4}|1[ -]?[0-9]{3}[ -][0-9]{3}[ -][0-9]{4}|[0-9]{10,11}|[0-9]{18,24})$/) },
 );
-const window = fc.array(piece, { maxLength: 16 }).map((ps) => ps.join(""));
+// The finder's extension pattern takes at most 9 digits after "x", "#", "~", "int" or commas, 15 after ";" or ",,", 20
+// after a full label ("ext", "extensión", "доб", ";ext="): when more digits follow, its next search starts inside the
+// block ("Room 7 x 000000000212 736 5000" holds 212 736 5000). A number, label, separators, a glued run of digits
+// around those limits, then a number (after a "1" too); also letters that are no label glued to the digits.
+const EXTENSION_LABELS = [
+  "x", "X", "ｘ", "#", "＃", "~", "～", "int", "Int", "ｉｎｔ", "ext", "ext.", "Ext.", "EXT", "extn", "xtn", "xt", "extension", "extensión",
+  "extensio\u0301n", "ｅｘｔ", "ｅｘｔｎ", "ｘｔ", "доб", "Доб", "anexo", ";", ";ext=", ",", ",,", "-", "a", "Q", "é", "Tax", "",
+];
+const gluedNumber = fc
+  .tuple(
+    fc.stringMatching(/^[0-9]{1,3}$/),
+    fc.constantFrom("", " ", "  ", "\t", ",", " , ", "\u00A0"),
+    fc.constantFrom(...EXTENSION_LABELS),
+    fc.constantFrom("", " ", ": ", ". ", "-", " ,", "\t", "．"),
+    fc.constantFrom(1, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 19, 20, 21).chain((n) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`))),
+    fc.constantFrom("212 736 5000", "2127365000", "12127365000", "1 212 736 5000", "212-736-5000", "650 253 0000", "2514212 212", "736 5000", ""),
+    fc.constantFrom("", ".", " ", " x 12", "#"),
+  )
+  .map((ps) => ps.join(""));
+const window = fc.array(fc.oneof({ weight: 12, arbitrary: piece }, { weight: 1, arbitrary: gluedNumber }), { maxLength: 16 }).map((ps) => ps.join(""));
 const NANP: readonly CountryCode[] = ["US", "CA"];
 const validity = Object.fromEntries(NANP.map((c) => [c, NanpValidity.forCountry(c) as NanpValidity]));
+
+/** Where mayHoldNanpNumber says no, the finder finds no valid number. */
+function noValidNumberWhereFalse(w: string, country: CountryCode): void {
+  if (mayHoldNanpNumber(w, validity[country] as NanpValidity)) return;
+  const found = findPhoneNumbersInText(w, { defaultCountry: country, extended: false } as never).filter((f) => f.number.isValid());
+  expect(found.map((f) => w.slice(f.startsAt, f.endsAt))).toEqual([]);
+}
 
 describe("mayHoldNanpNumber", () => {
   it("is true wherever the finder, for a NANP country, finds a valid number", () => {
     fc.assert(
-      fc.property(window, fc.constantFrom(...NANP), (w, country) => {
-        if (mayHoldNanpNumber(w, validity[country] as NanpValidity)) return;
-        const found = findPhoneNumbersInText(w, { defaultCountry: country, extended: false } as never).filter((f) => f.number.isValid());
-        expect(found.map((f) => w.slice(f.startsAt, f.endsAt))).toEqual([]);
-      }),
+      fc.property(window, fc.constantFrom(...NANP), noValidNumberWhereFalse),
       { numRuns: 4000 },
     );
+  });
+
+  it("is true where a number starts inside a block of digits after an extension label", () => {
+    fc.assert(
+      fc.property(gluedNumber, fc.constantFrom(...NANP), noValidNumberWhereFalse),
+      { numRuns: 2000 },
+    );
+    for (const w of ["Room 7 x 000000000212 736 5000.", "0 x 0000000002514212 212", "5 ;000000000000000212 736 5000", "5 ext 00000000000000000000212 736 5000"]) {
+      expect(mayHoldNanpNumber(w, validity.US as NanpValidity)).toBe(true);
+    }
+    const found = new PhoneRecognizer().recognize("Room 7 x 000000000212 736 5000.");
+    expect(found.map((f) => [f.start, f.end])).toEqual([[18, 30]]);
   });
 
   it("passes over amounts, dates and short local numbers", () => {
