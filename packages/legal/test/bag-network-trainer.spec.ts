@@ -5,6 +5,7 @@ import { describe, expect, it } from "@jest/globals";
 import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "../train/bag-network-trainer";
 import type { CuadContract } from "../train/cuad-data";
 import { buildDataset } from "../train/sentence-dataset";
+import { TrainingError } from "../train/training-options";
 
 const PLACES = ["Delaware", "New York", "Ontario", "Texas", "England", "Nevada", "Ohio", "Quebec"];
 const FILLER = ["The Supplier shall deliver the Products within thirty days.", "Each party shall keep records of its invoices.", "Notices shall be sent by registered mail.", "The Distributor shall market the Products diligently."];
@@ -32,6 +33,10 @@ describe("trainBagNetwork hidden dropout", () => {
     expect(Buffer.from(zero.embeddings.buffer).equals(Buffer.from(without.embeddings.buffer))).toBe(true);
     expect(Array.from(zero.w2)).toEqual(Array.from(without.w2));
     expect(Array.from(zero.b1)).toEqual(Array.from(without.b1));
+  });
+
+  it("refuses a share that silences every unit (1) or is not one, before training", () => {
+    for (const hiddenDropout of [1, 2, -0.5, Number.NaN]) expect(() => trainBagNetwork(data, train, { ...opts, hiddenDropout })).toThrow(TrainingError);
   });
 
   it("changes training when on, and the network still ranks the category's sentences first on unseen contracts", () => {

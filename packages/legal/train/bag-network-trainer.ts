@@ -7,6 +7,7 @@
 import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
+import { checkDropout } from "./training-options";
 
 export interface BagNetworkOptions {
   readonly bucketBits: number;
@@ -55,7 +56,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
   const gW2 = new Float32Array(C * H).fill(1e-6);
   const gB2 = new Float32Array(C).fill(1e-6);
   const lr = opts.learningRate;
-  const hiddenDropout = opts.hiddenDropout ?? 0;
+  const hiddenDropout = checkDropout("hiddenDropout", opts.hiddenDropout ?? 0);
   const hiddenScale = 1 / (1 - hiddenDropout);
   const pre = new Float32Array(H);
   const h = new Float32Array(H);

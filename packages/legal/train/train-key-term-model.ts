@@ -18,6 +18,7 @@ import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
 import { emptyTally, goldAliases, goldPartyNames, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
 import { adagradStep, fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
+import { seedsOption } from "./training-options";
 
 const HASH_BITS = 18;
 const SEED = 16;
@@ -38,7 +39,7 @@ const EXPIRY_FIT = { epochs: arg("expiry-epochs", EPOCHS), l2: arg("expiry-l2", 
 // experiments: --entity-epochs=, --entity-l2=).
 const ENTITY_FIT = { epochs: arg("entity-epochs", 4), l2: arg("entity-l2", L2) };
 // Every head is the mean of this many fits from consecutive seeds (`seedAveraged`; --seeds=1: one fit, as before).
-const SEEDS = arg("seeds", 5);
+const SEEDS = seedsOption(process.argv, 5);
 const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");

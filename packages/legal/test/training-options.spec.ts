@@ -1,0 +1,56 @@
+// The training scripts' checks: a network cache cut short is refused with a typed error (it was read as NaN or a
+// RangeError), the cache is written whole or not at all, and a dropout or seed count that cannot work is refused.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { readLogitsCache, writeLogitsCache } from "../train/network-oof";
+import { checkDropout, seedsOption, TrainingError } from "../train/training-options";
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe("the network out-of-fold cache", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "legal-network-cache-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads back what it wrote, leaves no temporary file, and refuses any shorter or longer file", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.nat(), (size, C, cut) => {
+        const file = path.join(dir, `k-${size}-${C}.bin`);
+        const logits = Float32Array.from({ length: size * C }, (_, i) => Math.sin(i) * 7);
+        writeLogitsCache(file, logits, size, C);
+        expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+        expect(Array.from(readLogitsCache(file))).toEqual(Array.from(logits));
+        const whole = fs.readFileSync(file);
+        // A half-written file (what a reader beside network-oof-member.ts could see before the rename).
+        fs.writeFileSync(file, whole.subarray(0, cut % whole.length));
+        expect(() => readLogitsCache(file)).toThrow(TrainingError);
+        fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(4)]));
+        expect(thrown(() => readLogitsCache(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("training options", () => {
+  it("takes --seeds as a whole number of at least 1", () => {
+    expect(seedsOption([], 5)).toBe(5);
+    expect(seedsOption(["--seeds=1"], 5)).toBe(1);
+    for (const bad of ["--seeds=0", "--seeds=-2", "--seeds=2.5", "--seeds=five", "--seeds="]) expect(() => seedsOption([bad], 5)).toThrow(TrainingError);
+  });
+
+  it("takes a dropout share in [0, 1) only", () => {
+    expect(checkDropout("hiddenDropout", 0)).toBe(0);
+    expect(checkDropout("hiddenDropout", 0.25)).toBe(0.25);
+    for (const bad of [1, 1.5, -0.1, Number.NaN]) expect(() => checkDropout("hiddenDropout", bad)).toThrow(/hiddenDropout must be a share in \[0, 1\)/);
+  });
+});
