@@ -2,7 +2,8 @@
 // per-file errors and cancellation behave as without it.
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "@jest/globals";
+import { Worker } from "node:worker_threads";
+import { describe, expect, it, jest } from "@jest/globals";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
@@ -97,6 +98,7 @@ describe("pipelined ingest (real LanceDB)", () => {
     const workerUrl = await extractionWorkerUrl();
     const abort = new AbortController();
     // 40 MB of document XML: seconds of parsing in the worker.
+    const terminate = jest.spyOn(Worker.prototype, "terminate");
     const slow = extractDocumentIsolated("slow.docx", docxBomb(40), { workerUrl, signal: abort.signal });
     const queued = extractDocumentIsolated("queued.txt", new TextEncoder().encode("Queued behind the slow file."), { workerUrl, signal: abort.signal });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -105,6 +107,10 @@ describe("pipelined ingest (real LanceDB)", () => {
     await expect(slow).rejects.toMatchObject({ name: "AbortError" });
     await expect(queued).rejects.toMatchObject({ name: "AbortError" });
     expect(performance.now() - abortedAt).toBeLessThan(200);
+    // the worker thread itself stopped (terminate resolves once it has exited), not only the promise
+    expect(terminate).toHaveBeenCalledTimes(1);
+    await expect(Promise.race([terminate.mock.results[0]!.value, new Promise((resolve) => setTimeout(() => resolve("running"), 1_000))])).resolves.toEqual(expect.any(Number));
+    terminate.mockRestore();
     await expect(extractDocumentIsolated("next.txt", new TextEncoder().encode("The Tenant shall pay rent monthly."), { workerUrl })).resolves.toMatchObject({ format: "text" });
   }, 60_000);
 });

@@ -103,6 +103,8 @@ class ExtractionWorker {
       if (keepWorker) worker.unref();
       else {
         if (this.#worker === worker) this.#worker = undefined;
+        // its own listeners are gone: an error it emits while it stops must not become an uncaught exception
+        worker.on("error", () => undefined);
         void worker.terminate();
       }
       this.#busy = false;
