@@ -30,14 +30,16 @@ describe("agreement and effective dates", () => {
   it("reads all-number dates written day first where the first number cannot be a month", () => {
     const text = 'This Services Agreement is made on 13/03/2021 between Alpha Pty Ltd ("Alpha") and Beta Ltd ("Beta").\n\n2. This Agreement commences on 1.4.2021 and expires on 31.12.2022.';
     const { keyDates: kd, dates } = extractKeyTerms(text, { model: false });
-    // Dots are day first: "1.4.2021" is 1 April.
+    // "31.12.2022" can only be day first, so this contract's dots are: "1.4.2021" is 1 April.
     expect(dates.map((d) => d.iso)).toEqual(["2021-03-13", "2021-04-01", "2022-12-31"]);
     expect(kd).toMatchObject({ agreement: { iso: "2021-03-13" }, expiration: { iso: "2022-12-31" } });
   });
 
   it("reads no date from a dotted clause number ('1.4.10'), only from one after a date cue", () => {
     const text = 'This Agreement is dated 1.4.10 between Alpha GmbH ("Alpha") and Beta AG ("Beta").\n\n1.4.10 Termination. Either party may terminate under Section 4.7.21 or 10.2.15.';
-    expect(extractKeyTerms(text, { model: false }).dates.map((d) => d.iso)).toEqual(["2010-04-01"]);
+    expect(extractKeyTerms(text, { model: false }).dates.map((d) => d.iso)).toEqual(["2010-01-04"]);
+    const dayFirst = 'Dated: 1.4.10 between Alpha GmbH ("Alpha") and Beta AG ("Beta"), based on 4.2.10 above.\n\nThe Term commences on 15.4.10 and is conditional on\n4.7.21 Termination.';
+    expect(extractKeyTerms(dayFirst, { model: false }).dates.map((d) => d.iso)).toEqual(["2010-04-01", "2010-04-15"]);
   });
 
   it("reads no all-number date from inside a longer number", () => {

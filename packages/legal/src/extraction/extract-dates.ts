@@ -1,11 +1,10 @@
-import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../parsing/parse-date";
+import { datesIn, type IsoDate } from "../parsing/parse-date";
 import type { ContractDocument } from "../text/contract-document";
 import { matchAll, spanOf, type Span } from "../text/span";
 import { extractPeriods } from "./extract-periods";
 import type { DateRole, DateTerm, KeyDate, KeyDates, PeriodTerm } from "./key-term-types";
 import { resolveExpiration } from "./resolve-expiration";
 
-const DATE = new RegExp(DATE_SOURCE, "gi");
 const LATER_OF = /\b(?:the\s+)?(later|earlier|latest|earliest)\s+of\b/gi;
 
 // Recitals ("WHEREAS, … on July 28, 2011") tell the history; the agreement's own date comes before them.
@@ -41,14 +40,11 @@ export function extractDates(doc: ContractDocument): DateTerm[] {
   const out: DateTerm[] = [];
   let sawPreambleDate = false;
   const opening = openingEnd(doc);
-  for (const m of matchAll(doc.text, DATE)) {
-    const iso = m.groups ? isoFromMatch(m.groups) : undefined;
-    if (iso === undefined) continue;
-    const end = m.index + m[0].length;
-    let role = roleOf(doc, m.index, end, opening);
-    if (role === "other" && m.index < opening && !sawPreambleDate) role = "agreement";
-    if (m.index < opening) sawPreambleDate = true;
-    out.push({ role, iso, span: spanOf(doc.text, m.index, end) });
+  for (const { start, end, iso } of datesIn(doc.text)) {
+    let role = roleOf(doc, start, end, opening);
+    if (role === "other" && start < opening && !sawPreambleDate) role = "agreement";
+    if (start < opening) sawPreambleDate = true;
+    out.push({ role, iso, span: spanOf(doc.text, start, end) });
   }
   return [...out, ...laterOf(doc, out)].sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
 }

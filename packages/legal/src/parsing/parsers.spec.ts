@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { toNumberWords } from "./number-words";
-import { addToDate, isoDate, parseDate } from "./parse-date";
+import { addToDate, datesIn, isoDate, parseDate } from "./parse-date";
 import { parseDuration } from "./parse-duration";
 import { parseMoney } from "./parse-money";
 import { extractDates } from "../extraction/extract-dates";
@@ -35,8 +35,8 @@ describe("parseDate", () => {
     ["31/01/25", "2025-01-31"],
     ["03/04/2021", "2021-03-04"],
     ["3-14-18", "2018-03-14"],
-    // Dots are day first ("1.4.2011" is 1 April), unless the second number cannot be a month.
-    ["1.4.2011", "2011-04-01"],
+    // A lone dotted date that could be either is month first (US); one that cannot be is read the only way it can.
+    ["1.4.2011", "2011-01-04"],
     ["04.18.2018", "2018-04-18"],
   ])("normalises %j to %s", (written, iso) => {
     expect(parseDate(written)).toBe(iso);
@@ -60,36 +60,54 @@ describe("parseDate", () => {
     );
   });
 
-  it("reads slashes and dashes month first and dots day first, each the other way only when it cannot be a month", () => {
+  it("reads a lone all-number date month first, the other way only when the first number cannot be a month", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1950, max: 2049 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom("/", ".", "-"), (y, m, d, sep) => {
         const iso = isoDate(y, m, d);
         fc.pre(iso !== undefined);
-        const dayFirst = parseDate(`${d}${sep}${m}${sep}${y}`);
-        const monthFirst = parseDate(`${m}${sep}${d}${sep}${y}`);
-        if (sep === ".") {
-          // "1.4.2011" is 1 April (Europe's dots); "04.18.2018" can only be month first.
-          expect(dayFirst).toBe(iso);
-          expect(monthFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
-        } else {
-          // "5/3/2021" stays US month first; "13/3/2021" can only be day first.
-          expect(dayFirst).toBe(d > 12 ? iso : isoDate(y, d, m));
-          expect(monthFirst).toBe(iso);
-        }
+        // "5/3/2021" and "5.3.2021" are US month first; "13/3/2021" and "13.3.2021" can only be day first.
+        expect(parseDate(`${d}${sep}${m}${sep}${y}`)).toBe(d > 12 ? iso : isoDate(y, d, m));
+        expect(parseDate(`${m}${sep}${d}${sep}${y}`)).toBe(iso);
       }),
       { numRuns: 500 },
     );
   });
 
-  it("never reads a dotted clause number with a two-digit year as a date, unless a date cue stands before it", () => {
+  it("reads a document's ambiguous all-number dates in the order its unambiguous ones of the same separator fix", () => {
+    const ambiguous = fc.record({ y: fc.integer({ min: 1950, max: 2049 }), a: fc.integer({ min: 1, max: 12 }), b: fc.integer({ min: 1, max: 12 }) });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 31 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom("Section ", "", "see ", "pursuant to Section ", "and "), (a, b, c, before) => {
-        const n = `${a}.${b}.${String(c).padStart(2, "0")}`;
-        expect(parseDate(n)).toBeUndefined();
-        expect(extractDates(new ContractDocument(`${before}${n} Termination. The parties agree.`)).map((x) => x.iso)).toEqual([]);
-        expect(extractDates(new ContractDocument(`This Agreement is dated ${n} by the parties.`)).map((x) => x.iso)).toEqual([isoDate(c < 50 ? 2000 + c : 1900 + c, b, a)].filter((x) => x !== undefined));
+      fc.property(ambiguous, fc.integer({ min: 13, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom("/", ".", "-"), fc.constantFrom("/", ".", "-"), fc.boolean(), ({ y, a, b }, big, small, sep, cueSep, dayFirst) => {
+        const cue = dayFirst ? `${big}${cueSep}${small}${cueSep}2020` : `${small}${cueSep}${big}${cueSep}2020`;
+        const text = `This Agreement is dated ${a}${sep}${b}${sep}${y} and amends the agreement of ${cue}.`;
+        const [first, second] = datesIn(text).map((x) => x.iso);
+        // The unambiguous date is read the only way it can be ...
+        expect(second).toBe(isoDate(2020, small, big));
+        // ... and fixes the ambiguous one's order only when it has the same separator; else month first, as before.
+        expect(first).toBe(dayFirst && sep === cueSep ? isoDate(y, b, a) : isoDate(y, a, b));
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
+    );
+    // US drafting: "Dated: 04.01.2018" stays 1 April unless the document writes its dots day first.
+    expect(datesIn("Dated: 04.01.2018").map((x) => x.iso)).toEqual(["2018-04-01"]);
+    expect(datesIn("Dated: 04.01.2018. Commencing on 31.12.2018.").map((x) => x.iso)).toEqual(["2018-01-04", "2018-12-31"]);
+    // As many each way is no evidence: month first.
+    expect(datesIn("Dated 04.01.2018, amended 31.12.2018 and 12.31.2019.").map((x) => x.iso)).toEqual(["2018-04-01", "2018-12-31", "2019-12-31"]);
+  });
+
+  it("never reads a dotted clause number with a two-digit year as a date, unless a date cue stands before it on its line", () => {
+    const before = ["Section ", "", "see ", "pursuant to Section ", "and ", "based on ", "conditional on\n", "as set out on ", "dated\n", "date\n", "as of\n", "entered into on\n"];
+    const cues = ["This Agreement is dated ", "Dated: ", "Date:", "DATE: ", "Date:\n\n", "effective as of ", "This Agreement is made on ", "entered into on ", "shall expire on ", "commencing on ", "signed on "];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 31 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom(...before), fc.constantFrom(...cues), (a, b, c, clause, cue) => {
+        const n = `${a}.${b}.${String(c).padStart(2, "0")}`;
+        const y = c < 50 ? 2000 + c : 1900 + c;
+        expect(parseDate(n)).toBeUndefined();
+        expect(extractDates(new ContractDocument(`${clause}${n} Termination. The parties agree.`)).map((x) => x.iso)).toEqual([]);
+        // A lone dated number is month first unless its first number cannot be a month.
+        const iso = a > 12 ? isoDate(y, b, a) : isoDate(y, a, b);
+        expect(extractDates(new ContractDocument(`${cue}${n} by the parties.`)).map((x) => x.iso)).toEqual([iso].filter((x) => x !== undefined));
+      }),
+      { numRuns: 500 },
     );
   });
 

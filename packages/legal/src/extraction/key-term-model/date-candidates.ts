@@ -1,6 +1,5 @@
-import { DATE_SOURCE, isoFromMatch, type IsoDate } from "../../parsing/parse-date";
+import { datesIn, type IsoDate } from "../../parsing/parse-date";
 import type { ContractDocument } from "../../text/contract-document";
-import { matchAll } from "../../text/span";
 import type { KeyDate, KeyDates, DateTerm, RenewalTerm } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
 import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
@@ -29,7 +28,6 @@ export interface ModelStarts {
   readonly renewal?: RenewalTerm;
 }
 
-const DATE = new RegExp(DATE_SOURCE, "gi");
 
 const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
@@ -38,11 +36,7 @@ const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
 /** Every date of the text, the dates the rules computed, and "perpetual", with the features the date heads score. */
 export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, stated: readonly DateTerm[], starts?: ModelStarts): Candidate<DateCandidate>[] {
   const text = doc.text;
-  const mentions: { start: number; end: number; iso: IsoDate }[] = [];
-  for (const m of matchAll(text, DATE)) {
-    const iso = m.groups ? isoFromMatch(m.groups) : undefined;
-    if (iso !== undefined) mentions.push({ start: m.index, end: m.index + m[0].length, iso });
-  }
+  const mentions = datesIn(text);
   const witness = text.search(WITNESS);
   const recitals = RECITALS.exec(text.slice(0, doc.preambleEnd))?.index ?? doc.preambleEnd;
   const isoCount = new Map<string, number>();
