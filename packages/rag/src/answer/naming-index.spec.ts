@@ -136,13 +136,19 @@ describe("NamingIndex (incremental)", () => {
     );
   });
 
-  it("holds no word of a document once it is forgotten, and none at all after clear()", async () => {
-    const index = new NamingIndex();
-    const a = { id: "a", version: "1", title: "Supply", source: "/d/flotek.txt", parties: ["Flotek"], text: "supply of widgets to the borrower" };
-    const b = { id: "b", version: "1", title: "Lease", source: "/d/king.txt", parties: ["King"], text: "lease of premises" };
+  /** Two documents (a: Flotek supply, b: King lease) with these texts, and their texts' reader. */
+  const twoDocuments = (aText: string, bText: string) => {
+    const a = { id: "a", version: "1", title: "Supply", source: "/d/flotek.txt", parties: ["Flotek"], text: aText };
+    const b = { id: "b", version: "1", title: "Lease", source: "/d/king.txt", parties: ["King"], text: bText };
     const texts = async function* (ids: readonly string[]) {
       for (const id of ids) yield { id, text: [a, b].find((d) => d.id === id)!.text };
     };
+    return { a, b, texts };
+  };
+
+  it("holds no word of a document once it is forgotten, and none at all after clear()", async () => {
+    const index = new NamingIndex();
+    const { a, b, texts } = twoDocuments("supply of widgets to the borrower", "lease of premises");
     await index.update([a, b], texts);
     const both = index.heldWords;
     await index.update([b], texts); // a deleted: its own words go
@@ -158,11 +164,7 @@ describe("NamingIndex (incremental)", () => {
 
   it("keeps a resolver it made unchanged by later updates", async () => {
     const index = new NamingIndex();
-    const a = { id: "a", version: "1", title: "Supply", source: "/d/flotek.txt", parties: ["Flotek"], text: "supply" };
-    const b = { id: "b", version: "1", title: "Lease", source: "/d/king.txt", parties: ["King"], text: "lease flotek" };
-    const texts = async function* (ids: readonly string[]) {
-      for (const id of ids) yield { id, text: [a, b].find((d) => d.id === id)!.text };
-    };
+    const { a, b, texts } = twoDocuments("supply", "lease flotek");
     const first = await index.update([a], texts);
     const before = first.rank("flotek");
     await index.update([a, b], texts);
