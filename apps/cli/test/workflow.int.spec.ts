@@ -83,6 +83,15 @@ describe("bear workflow", () => {
     expect(usage.status).toBe(1);
   });
 
+  it("a workflow naming one of BEAR's own step types (review, redact, llm.*…) exits 2 with WORKFLOW_INVALID and runs nothing", () => {
+    fs.writeFileSync(path.join(dir, "internal.yaml"), "name: internal\nsteps:\n  - id: review\n    type: review\n    parameters: { text: 'This Agreement is made between Acme Corp and John Smith.' }\n");
+    const run = inWs(["workflow", "run", "internal.yaml", "--run-id", "internal-1", "--json"]);
+    expect(run.status).toBe(2);
+    expect(jsonError(run)).toMatchObject({ code: "WORKFLOW_INVALID", message: expect.stringContaining("steps[0].type: step type 'review' is one of BEAR's own step types") });
+    expect(jsonError(run).message).toContain("contract_review");
+    expect(inWs(["workflow", "status", "internal-1", "--json"]).status).toBe(2); // never started
+  });
+
   it("a failed run exits 3", () => {
     const run = inWs(["workflow", "run", "failing.yaml", "--json"]);
     expect(run.status).toBe(3);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
@@ -101,6 +102,49 @@ describe("the workspace's REST operations (framework-free)", () => {
       const seqs = seen.map((e) => (e.data as { seq: number }).seq);
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
       expect(new Set(seqs).size).toBe(seqs.length);
+    });
+  }, 120_000);
+
+  it("a submitted workflow may not name BEAR's own step types (review, redact, ingest.prepare, llm.*), directly, as a capability or through a pattern: WORKFLOW_INVALID, nothing runs", async () => {
+    await withApi(async (api, services) => {
+      const paula = (await services.access.addApiKey("paula", ["paralegal"], ["acme"])).principal; // document.ingest: may start runs
+      const start = api("POST", "/api/v1/workflows");
+      const TEXT = "This Agreement is made between Acme Corp and John Smith (phone 555-123-4567).";
+      const auditLines = (): Array<{ action: string; actor?: string; resource?: string }> =>
+        fs
+          .readFileSync(path.join(services.workspace.folder.paths.audit, "audit.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
+      const refused = async (body: Record<string, unknown>, issuePath: string, type: string): Promise<void> => {
+        const error = await call(services, start, paula, { query: {}, body: { matter: "acme", ...body } }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({ code: "WORKFLOW_INVALID", details: { issues: [expect.objectContaining({ path: issuePath })] } });
+        expect(toHttpError(error).status).toBe(400);
+        expect((error as Error).message).toContain(`'${type}'`);
+      };
+      // the seed's body (the definition itself), and ours with the definition as YAML text
+      await refused({ name: "review-it", steps: [{ id: "read", type: "data_processing", parameters: { operation: "count", input: [1] } }, { id: "review", type: "review", parameters: { text: TEXT } }] }, "steps[1].type", "review");
+      await refused({ workflow: "name: gen\nsteps:\n  - id: gen\n    type: llm.generate\n    parameters: { model: m, request: { prompt: hi, maxTokens: 1000000 } }\n" }, "steps[0].type", "llm.generate");
+      for (const type of ["redact", "ingest.prepare", "llm.tokens"]) await refused({ workflow: { name: "w", steps: [{ id: "s", type, parameters: { text: TEXT } }] } }, "steps[0].type", type);
+      // as an agent.task's capability, written out or through a reference, or a pattern's stage
+      await refused({ workflow: { name: "w", steps: [{ id: "s", type: "agent.task", parameters: { capability: "redact", input: { text: TEXT } } }] } }, "steps[0].parameters.capability", "redact");
+      const byReference = { name: "w", inputs: { c: { type: "string" } }, steps: [{ id: "s", type: "agent.task", parameters: { capability: "{{ inputs.c }}", input: { text: TEXT } } }] };
+      const error = await call(services, start, paula, { query: {}, body: { workflow: byReference, inputs: { c: "review" }, matter: "acme" } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "WORKFLOW_INVALID", details: { issues: [expect.objectContaining({ path: "steps[0].parameters.capability" })] } });
+      await refused({ workflow: { name: "w", pattern: "pipeline", stages: [{ id: "p", capability: "review", input: { text: TEXT } }] } }, "steps[0].parameters.capability", "review");
+      // nothing was started or audited as started
+      expect(services.workflows.listRuns({ limit: 10 })).toEqual([]);
+      expect(auditLines().filter((r) => r.action === "workflow.start")).toEqual([]);
+      // the act's own capability runs, and its act is audited with the run as actor
+      const ok = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: { name: "scrub", steps: [{ id: "s", type: "agent.task", parameters: { capability: "pii_scrubbing", input: { text: TEXT } } }] }, matter: "acme" } }));
+      expect(ok.body).toMatchObject({ status: "completed" });
+      expect(auditLines().filter((r) => r.action === "scrub")).toEqual([expect.objectContaining({ actor: `workflow:${ok.body.runId as string}` })]);
     });
   }, 120_000);
 

@@ -57,15 +57,18 @@ export function registerWorkflowCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
       // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
-      const { text, source } = (await import("@bear/workspace")).workflowSource(file);
+      const { workflowSource, submittedWorkflow } = await import("@bear/workspace");
+      const { text, source } = workflowSource(file);
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
       const redisUrl = await clusterRedisUrl(flags.redis);
       const outcome = await withRunningEngine(ctx, flags.files, redisUrl, async (engine, live) => {
         // Validate first so a bad file fails before anything is written.
         const definition = engine.load(text, { source });
+        // nor one naming BEAR's own step types (review, redact, llm.*…), whose acts audit and the steps do not
+        const submitted = submittedWorkflow(engine, definition);
         const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
-        return follow(ctx, engine, live, () => engine.start(definition, inputs, { ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
+        return follow(ctx, engine, live, () => engine.start(submitted, inputs, { ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
       });
       await reportRun(ctx, outcome);
     });

@@ -1,5 +1,6 @@
 import { RunNotFoundError, type RunStatus, type WorkflowEngine, type WorkflowEvent } from "@bear/workflow-engine";
 import { BUILT_IN_WORKFLOWS } from "../agents/built-in-workflows";
+import { submittedWorkflow } from "../runs/submitted-workflow";
 import type { ApiContext } from "./api-services";
 import { created, events, ok, operation, type ApiCaller, type ApiEvent, type ApiOperation } from "./api-operation";
 import { errorResponses, idParams, MATTER_PATTERN } from "./api-schemas";
@@ -202,7 +203,8 @@ export function workflowOperations({ services }: ApiContext): ApiOperation[] {
         const start = workflowStartRequest(body);
         const matter = start.matter;
         const principal = await caller.authorize(RUN_WORKFLOWS, { matter });
-        const handle = engine.start(start.workflow, start.inputs, { matter });
+        // a user's definition may not name BEAR's own step types (review, redact, llm.*…: their acts audit, the steps do not)
+        const handle = engine.start(submittedWorkflow(engine, start.workflow), start.inputs, { matter });
         const settled = handle.result.then(
           () => undefined,
           () => undefined,

@@ -22,6 +22,12 @@ export const GENERATE_STEP = "llm.generate";
 export const TOKENS_STEP = "llm.tokens";
 /** The one-off step types that need the workspace's LLM: a worker without one does not serve them. */
 export const LLM_STEPS: readonly string[] = [GENERATE_STEP, TOKENS_STEP];
+/**
+ * BEAR's own step types: an API instance's acts (a review, a redaction's scan, an ingest's file, an
+ * answer's generation) sent to the workers. The acts audit and limit themselves, these steps do not,
+ * so a workflow sent through the API or the CLI may not name them (see submittedWorkflow).
+ */
+export const INTERNAL_STEP_TYPES: readonly string[] = [REDACT_STEP, REVIEW_STEP, INGEST_PREPARE_STEP, GENERATE_STEP, TOKENS_STEP];
 
 const MAX_TEXT = 10 * 1024 * 1024;
 
