@@ -40,6 +40,7 @@ export { shippedAsset, type ShippedAsset, type ShippedAssetOptions } from "./pat
 export {
   acquirePidLock,
   acquirePidLockSync,
+  isProcessAlive,
   pidLockHolder,
   LockError,
   type LockErrorCode,

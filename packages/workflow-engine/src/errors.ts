@@ -18,6 +18,7 @@ export type WorkflowErrorCode =
   | "RUN_NOT_RESUMABLE"
   | "VALUE_NOT_JSON"
   | "STORE_FAILED"
+  | "STORE_IN_USE"
   | "STORE_KEY_MISMATCH";
 
 /** Base class of every error this package throws on purpose. */
@@ -193,6 +194,40 @@ export class RunStoreError extends WorkflowError {
       ...options,
       cause,
       details: { operation, location },
+    });
+  }
+}
+
+/** Who else has the database open, as the refusal names them. */
+export interface RunStoreHolder {
+  readonly host: string;
+  readonly pid: number;
+  readonly mode: "exclusive" | "shared";
+  readonly at: number;
+}
+
+/**
+ * The database is open in a way this opener cannot join: a standalone engine while cluster instances
+ * (or another standalone) are live, or a cluster instance while a standalone holds it. Either way
+ * both would resume the same runs and run them twice.
+ */
+export class RunStoreInUseError extends WorkflowError {
+  constructor(
+    location: string,
+    readonly mode: "exclusive" | "shared",
+    readonly holders: readonly RunStoreHolder[],
+    described: readonly string[],
+  ) {
+    const clustered = holders.some((h) => h.mode === "shared");
+    const by = clustered ? `live cluster instance${holders.length === 1 ? "" : "s"}` : "a standalone engine";
+    super("STORE_IN_USE", `workflow database '${location}' is in use by ${by}: ${described.join(", ")}`, {
+      hint:
+        mode === "exclusive"
+          ? clustered
+            ? "Stop those instances (bear serve --redis) first, or join them: start this server with --redis <url> too."
+            : "Stop the other standalone server first."
+          : "Stop the standalone server (bear serve without --redis) first, then start the cluster instances.",
+      details: { location, mode, holders: holders.map((h) => ({ ...h })) },
     });
   }
 }

@@ -37,7 +37,8 @@ export { Executor, ExecutorMiddleware, InProcessExecutor, type StepTask, type Ex
 export { assertJson, isJson, type JsonValue, type JsonObject, type JsonPrimitive } from "./execution/json-value";
 export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 
-export { SqliteRunStore, runStoreHolder, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
+export { SqliteRunStore, runStoreHolder, runStoreOpeners, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
+export type { Presence as RunStoreOpener, PresenceTiming } from "./store/store-presence";
 export { MemoryRunStore } from "./store/memory-run-store";
 export type { RunStore, RunRecord, StepRecord, StoredEvent, RunStatus, StepStatus, ErrorInfo, ListRunsQuery, RunPatch } from "./store/run-records";
 
@@ -60,6 +61,8 @@ export {
   RunNotResumableError,
   NotJsonError,
   RunStoreError,
+  RunStoreInUseError,
+  type RunStoreHolder,
   RunStoreKeyMismatchError,
   type WorkflowErrorCode,
   type ValidationIssue,

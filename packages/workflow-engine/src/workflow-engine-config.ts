@@ -30,6 +30,12 @@ export const workflowEngineConfigSchema = z.strictObject({
    * lock; they must coordinate through run leases (@bear/cluster) and open with resumeOnOpen false.
    */
   sharedDatabase: z.boolean().default(false),
+  /**
+   * Keep a marker in `<dbPath>.live/` and refuse to open beside openers this one cannot share the
+   * database with (a standalone beside cluster instances, or the reverse; see SqliteRunStore). False
+   * for a process that never runs runs of its own (a cluster worker: it executes queued steps only).
+   */
+  announcePresence: z.boolean().default(true),
   /** "full" also survives power loss (an fsync per commit); "normal" survives a killed process. */
   synchronous: z.enum(["normal", "full"]).default("normal"),
 });

@@ -139,6 +139,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       // In a cluster the database is shared by the instances, and run leases decide who resumes what.
       resumeOnOpen: options.cluster ? false : (options.resumeWorkflows ?? true),
       sharedDatabase: options.cluster !== undefined,
+      // A worker runs queued steps, never runs: it neither stops a standalone server opening nor is stopped by one.
+      announcePresence: options.cluster?.role !== "worker",
     }),
     // The monitor checks on a timer (never keeping the process alive): stuck agents leave the balancer's pool, failing ones come back on probation.
     agentsModule({ workspaceRoot: options.workflowFiles ?? paths.workflows, monitor: { intervalMs: 10_000, ...options.agentMonitor } }),

@@ -2,10 +2,12 @@
 // instance stopped while its step waited for a worker) is resumed by a standalone workspace opened
 // on the same folder afterwards (`bear serve` without --redis): its steps of the cluster's own step
 // types (redact, review, ...) run in-process, with the same handlers the workers run. Real Redis,
-// real workflows.db.
+// real workflows.db. While the instances are live, a standalone opener is refused (and the reverse):
+// both would resume the same runs.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { cancelRun, openWorkspace, runStatus, type Workspace } from "@bear/workspace";
+import { cancelRun, diagnoseWorkspace, openWorkspace, runStatus, type Workspace } from "@bear/workspace";
+import { RunStoreInUseError } from "@bear/workflow-engine";
 import { startRedis } from "./support/redis-server";
 import { quietConfig, tempDirs } from "./support/workspace-fixture";
 
@@ -63,6 +65,20 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       runId = handle.runId;
       await stepStarted(handle);
       expect(engine.store.getRun(runId)?.status).toBe("running");
+      // a standalone server opened meanwhile would resume the same run: refused, naming the live instance
+      const early = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
+      try {
+        const refused = await early.workflows().then(() => undefined, (e: unknown) => e);
+        expect(refused).toBeInstanceOf(RunStoreInUseError);
+        expect(refused).toMatchObject({ code: "STORE_IN_USE", holders: [{ pid: process.pid, mode: "shared" }] });
+        expect((refused as RunStoreInUseError).hint).toContain("--redis");
+      } finally {
+        await early.dispose();
+      }
+      expect(engine.store.getRun(runId)?.status).toBe("running");
+      // `bear doctor` names the live instance
+      const checks = await diagnoseWorkspace({ config: quietConfig(dataDir), canUnseal: false, withWorkspace: () => Promise.reject(new Error("not opened here")) });
+      expect(checks.filter((c) => c.area === "processes")).toEqual([expect.objectContaining({ details: expect.objectContaining({ pid: process.pid }) as unknown })]);
     } finally {
       await instance.dispose();
     }
@@ -83,6 +99,32 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       await local.dispose();
     }
   }, 180_000);
+
+  it("an API instance is refused while a standalone server holds the workspace, and joins once it stopped", async () => {
+    const dataDir = path.join(tempDir(), "ws");
+    const standalone = await openWorkspace({ config: quietConfig(dataDir), create: true, offload: { workers: 0 } });
+    const open = () => openWorkspace({ config: quietConfig(dataDir), cluster: { redisUrl: redis.url, role: "instance", waitForWorkerMs: 120_000 }, offload: { workers: 0 } });
+    try {
+      await standalone.workflows();
+      const instance = await open();
+      try {
+        const refused = await instance.workflows().then(() => undefined, (e: unknown) => e);
+        expect(refused).toBeInstanceOf(RunStoreInUseError);
+        expect(refused).toMatchObject({ code: "STORE_IN_USE", holders: [{ pid: process.pid, mode: "exclusive" }] });
+        expect((refused as RunStoreInUseError).message).toContain("standalone");
+      } finally {
+        await instance.dispose();
+      }
+    } finally {
+      await standalone.dispose();
+    }
+    const instance = await open();
+    try {
+      await instance.workflows();
+    } finally {
+      await instance.dispose();
+    }
+  }, 120_000);
 
   it("two API instances on one workspace: the one not running a run reports it and cancels it, and the one running it stops", async () => {
     const dataDir = path.join(tempDir(), "ws");

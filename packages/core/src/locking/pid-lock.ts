@@ -84,7 +84,7 @@ export function pidLockHolder(file: string): number | undefined {
   const current = readLockFile(resolved);
   if (!current?.pid) return undefined;
   if (current.pid === process.pid) return heldHere.get(resolved) === current.ino ? current.pid : undefined;
-  return isAlive(current.pid) ? current.pid : undefined;
+  return isProcessAlive(current.pid) ? current.pid : undefined;
 }
 
 function attempt(file: string): Attempt {
@@ -97,7 +97,7 @@ function attempt(file: string): Attempt {
     if (!current) continue; // released meanwhile
     if (current.pid === undefined) {
       if (Date.now() - current.mtimeMs < UNREADABLE_GRACE_MS) return { holder: undefined };
-    } else if (current.pid !== process.pid && isAlive(current.pid)) {
+    } else if (current.pid !== process.pid && isProcessAlive(current.pid)) {
       return { holder: current.pid };
     }
     // Its holder died (or it is our own pid from an earlier life of this pid, since we hold nothing here).
@@ -222,7 +222,8 @@ function installExitHook(): void {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (one we may not signal counts as alive). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -162,7 +162,7 @@ export class WorkflowEngine {
     const config = parsed.data;
     const registry = given ?? builtInStepRegistry(config, { ...(llm ? { llm } : {}), ...(audit ? { audit } : {}), ...(cipher ? { cipher } : {}) });
     for (const handler of handlers ?? []) registry.register(handler);
-    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, shared: config.sharedDatabase, ...(cipher ? { cipher } : {}) });
+    const store = await SqliteRunStore.open({ dbPath: config.dbPath, synchronous: config.synchronous, shared: config.sharedDatabase, ...(config.announcePresence ? {} : { presence: false as const }), ...(cipher ? { cipher } : {}) });
     const engine = new WorkflowEngine({
       store,
       registry,

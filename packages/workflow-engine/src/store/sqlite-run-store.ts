@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import os from "node:os";
 import { LockError, acquirePidLockSync, pidLockHolder, type ContentCipher, type PidLock } from "@bear/core";
-import { RunStoreError, RunStoreKeyMismatchError } from "../errors";
+import { RunStoreError, RunStoreInUseError, RunStoreKeyMismatchError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
+import { announcePresence, describePresence, livePresences, type Presence, type PresenceMarker, type PresenceTiming } from "./store-presence";
 import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
 
 export interface SqliteRunStoreOptions {
@@ -26,6 +28,11 @@ export interface SqliteRunStoreOptions {
    * single-owner lock. They must agree who runs which run (@bear/cluster's leases).
    */
   readonly shared?: boolean;
+  /**
+   * How often this opener refreshes its marker in `<dbPath>.live/`, and when another host's goes
+   * stale; false: no marker and no check (an opener that never runs runs: a cluster worker).
+   */
+  readonly presence?: PresenceTiming | false;
 }
 
 const SCHEMA_VERSION = 2;
@@ -113,34 +120,47 @@ export class SqliteRunStore implements RunStore {
    * Opens (creating if needed) the database; better-sqlite3 is loaded here, lazily. A file
    * database is owned by one process at a time (`<dbPath>.lock` holds its pid): a second live
    * process is refused, so two engines never resume and run the same runs. A lock left by a
-   * dead process (a crash) is taken over.
+   * dead process (a crash) is taken over. Across processes and hosts, every opener also keeps a
+   * marker in `<dbPath>.live/` (store-presence): a standalone opener is refused while another
+   * opener is live, and a shared one while a standalone is (RunStoreInUseError).
    */
   static async open(options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
     const { default: Database } = await import("better-sqlite3");
     let lock: PidLock | undefined;
+    let marker: PresenceMarker | undefined;
+    const release = (): void => {
+      marker?.remove();
+      lock?.release();
+    };
     if (options.dbPath !== ":memory:") {
       fs.mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
       if (!options.shared) lock = lockDatabase(options.dbPath);
+      try {
+        if (options.presence !== false) marker = claimPresence(options.dbPath, options.shared === true, options.presence);
+      } catch (error) {
+        lock?.release();
+        throw error;
+      }
     }
     let db: BetterSqlite3.Database;
     try {
       db = new Database(options.dbPath);
     } catch (error) {
-      lock?.release();
+      release();
       throw new RunStoreError("open the database", options.dbPath, error);
     }
     let store: SqliteRunStore;
     try {
       store = new SqliteRunStore(db, options);
     } catch (error) {
-      lock?.release();
+      release();
       throw error;
     }
-    store.#lock = lock;
+    store.#release = release;
     return store;
   }
 
-  #lock: PidLock | undefined;
+  #release: (() => void) | undefined;
 
   /** Wraps an already open better-sqlite3 database (the caller keeps no other use of it). */
   constructor(db: BetterSqlite3.Database, options: SqliteRunStoreOptions) {
@@ -357,7 +377,7 @@ export class SqliteRunStore implements RunStore {
     } finally {
       this.#closed = true;
       this.#db.close();
-      this.#lock?.release();
+      this.#release?.();
     }
   }
 }
@@ -367,6 +387,11 @@ const lockFileOf = (dbPath: string): string => `${path.resolve(dbPath)}.lock`;
 /** The pid of the live process whose engine owns the workflow database at `dbPath`, if any. */
 export function runStoreHolder(dbPath: string): number | undefined {
   return pidLockHolder(lockFileOf(dbPath));
+}
+
+/** The live processes with the database at `dbPath` open (cluster instances, a standalone), read only. */
+export function runStoreOpeners(dbPath: string): Presence[] {
+  return livePresences(dbPath, undefined, { prune: false });
 }
 
 /** `<dbPath>.lock`, mapping a busy lock to the store's own error. */
@@ -384,6 +409,29 @@ function lockDatabase(dbPath: string): PidLock {
           : error.hint,
     });
   }
+}
+
+/**
+ * Announces this opener in `<dbPath>.live/`, then refuses if it cannot share the database with the
+ * live openers found there: a standalone (exclusive) opener shares with nobody, a shared one with
+ * no standalone (also found by a same-host live pid lock, which standalones of any version take).
+ */
+function claimPresence(dbPath: string, shared: boolean, timing: PresenceTiming | undefined): PresenceMarker {
+  const marker = announcePresence(dbPath, shared ? "shared" : "exclusive", timing);
+  let conflicts: Presence[];
+  try {
+    conflicts = livePresences(dbPath, marker, timing).filter((p) => !shared || p.mode === "exclusive");
+    const holder = shared ? runStoreHolder(dbPath) : undefined;
+    if (holder !== undefined && !conflicts.some((p) => p.pid === holder && p.host === os.hostname())) {
+      conflicts.push({ host: os.hostname(), pid: holder, mode: "exclusive", at: Date.now() });
+    }
+  } catch (error) {
+    marker.remove();
+    throw new RunStoreError("read who else has it open", dbPath, error);
+  }
+  if (conflicts.length === 0) return marker;
+  marker.remove();
+  throw new RunStoreInUseError(dbPath, shared ? "shared" : "exclusive", conflicts, conflicts.map((p) => describePresence(p)));
 }
 
 type Decode = (text: string) => unknown;

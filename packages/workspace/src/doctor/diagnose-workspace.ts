@@ -67,8 +67,14 @@ function busyChecks(folder: WorkspaceFolder, config: BearConfig): HealthCheck[] 
     { what: "document index", holder: writers.index, waits: "an ingest or upload waits for it" },
     { what: "workflow database", holder: writers.workflows, waits: "`bear workflow run` and the server's workflows wait for it" },
   ].flatMap((lock) => (lock.holder === undefined ? [] : [{ ...lock, holder: lock.holder }]));
-  if (held.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
-  return held.map((lock) => ({ area: "processes", level: "ok" as const, summary: `the ${lock.what} is in use by process ${lock.holder} (${lock.waits})`, details: { lock: lock.what, holder: lock.holder } }));
+  const instances: HealthCheck[] = writers.instances.map((i) => ({
+    area: "processes",
+    level: "ok",
+    summary: `cluster instance ${i.host}:${i.pid} has the workflow database open (a standalone \`bear serve\` is refused until it stops)`,
+    details: { host: i.host, pid: i.pid, seenAt: new Date(i.at).toISOString() },
+  }));
+  if (held.length + instances.length === 0) return [{ area: "processes", level: "ok", summary: "no other process is writing to this workspace" }];
+  return [...held.map((lock) => ({ area: "processes", level: "ok" as const, summary: `the ${lock.what} is in use by process ${lock.holder} (${lock.waits})`, details: { lock: lock.what, holder: lock.holder } })), ...instances];
 }
 
 async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions): Promise<HealthCheck[]> {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { ensureWorkspace, WORKSPACE_DIR_MODE, type BearConfig, type WorkspaceLayout } from "@bear/core";
 import { indexWriterHolder } from "@bear/rag";
 import type { ScryptParams } from "@bear/security";
-import { runStoreHolder } from "@bear/workflow-engine";
+import { runStoreHolder, runStoreOpeners, type RunStoreOpener } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
 import { assertPassphrase, newWorkspaceKeys, readWorkspaceKeys, writeWorkspaceKeys, type PassphraseSource, type WorkspaceKeys } from "../keys/workspace-keys";
 import { CURRENT_LAYOUT, type WorkspaceManifest, type WorkspaceState } from "./workspace-manifest";
@@ -158,9 +158,16 @@ export class WorkspaceFolder {
     return [this.paths.models, ...config.models.dirs.map((d) => path.resolve(d))];
   }
 
-  /** The process ids now writing to the index and the workflow database (another `bear`, a server). */
-  writers(config: BearConfig): { index: number | undefined; workflows: number | undefined } {
-    return { index: indexWriterHolder(this.indexDir(this.embedderId(config))), workflows: runStoreHolder(this.paths.workflowDb) };
+  /**
+   * The process ids now writing to the index and the workflow database (another `bear`, a server),
+   * and the cluster instances with the workflow database open (on any host sharing the folder).
+   */
+  writers(config: BearConfig): { index: number | undefined; workflows: number | undefined; instances: RunStoreOpener[] } {
+    return {
+      index: indexWriterHolder(this.indexDir(this.embedderId(config))),
+      workflows: runStoreHolder(this.paths.workflowDb),
+      instances: runStoreOpeners(this.paths.workflowDb).filter((o) => o.mode === "shared"),
+    };
   }
 
   /**

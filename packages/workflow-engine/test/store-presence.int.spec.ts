@@ -1,0 +1,188 @@
+// Standalone (exclusive) and shared (cluster instance) openers of one workflow database refuse each
+// other while the other is live, so no run is resumed by two engines at once. Real SQLite files,
+// real child processes (killed with -9 for the crash cases), markers as another host would write them.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { RunStoreInUseError, SqliteRunStore } from "../src/index";
+import { presenceDirOf } from "../src/store/store-presence";
+
+const packageDir = path.resolve(import.meta.dirname, "..");
+const holderScript = path.join(import.meta.dirname, "fixtures", "store-holder.ts");
+
+let dir: string;
+let dbPath: string;
+const children: ChildProcess[] = [];
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wf-presence-"));
+  dbPath = path.join(dir, "workflows.db");
+});
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => kill9(c)));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts a child holding the database; resolves once it has it open. */
+async function holder(mode: "shared" | "exclusive"): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ["--import", "tsx", holderScript, dbPath, mode], { cwd: packageDir, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(proc);
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    proc.once("exit", (code) => reject(new Error(`holder exited (${code}) before opening: ${out}`)));
+  });
+  expect(line).toBe("open");
+  return proc;
+}
+
+async function kill9(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGKILL");
+  await exited;
+}
+
+async function refusal(open: Promise<SqliteRunStore>): Promise<RunStoreInUseError> {
+  const error = await open.then(
+    (store) => (store.close(), undefined),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RunStoreInUseError);
+  return error as RunStoreInUseError;
+}
+
+const markers = (): string[] => (fs.existsSync(presenceDirOf(dbPath)) ? fs.readdirSync(presenceDirOf(dbPath)) : []);
+
+function writeMarker(host: string, pid: number, mode: "shared" | "exclusive", at: number): string {
+  fs.mkdirSync(presenceDirOf(dbPath), { recursive: true });
+  const file = path.join(presenceDirOf(dbPath), `${host}.${pid}.0123456789ab.json`);
+  fs.writeFileSync(file, JSON.stringify({ host, pid, mode, at }));
+  return file;
+}
+
+describe("a standalone opener while cluster instances are live", () => {
+  it("is refused, naming every live instance and saying to stop them or to pass --redis; it opens once they closed", async () => {
+    const a = await SqliteRunStore.open({ dbPath, shared: true });
+    const b = await SqliteRunStore.open({ dbPath, shared: true }); // instances share with each other
+    const other = await holder("shared");
+    const error = await refusal(SqliteRunStore.open({ dbPath }));
+    expect(error.code).toBe("STORE_IN_USE");
+    expect(error.message).toMatch(/in use by live cluster instances/);
+    expect(error.holders.map((h) => h.pid).sort()).toEqual([process.pid, process.pid, other.pid].sort());
+    expect(error.message).toContain(`process ${other.pid}`);
+    expect(error.hint).toMatch(/Stop those instances.*--redis/);
+    // the refused opener left neither its lock nor its marker
+    expect(fs.existsSync(`${dbPath}.lock`)).toBe(false);
+    expect(markers()).toHaveLength(3);
+    a.close();
+    b.close();
+    await refusal(SqliteRunStore.open({ dbPath })); // the child is still live
+    await kill9(other);
+    const standalone = await SqliteRunStore.open({ dbPath }); // killed -9: its pid is dead on this host, no wait
+    expect(markers()).toHaveLength(1); // the dead instance's marker was cleared
+    standalone.close();
+    expect(markers()).toHaveLength(0);
+  }, 60_000);
+
+  it("judges another host's instance by its marker's age: fresh (or dated ahead, clock skew) refuses, stale does not", async () => {
+    const fresh = writeMarker("other-host", 4242, "shared", Date.now() - 2_000);
+    const error = await refusal(SqliteRunStore.open({ dbPath }));
+    expect(error.message).toContain("process 4242 on other-host");
+    fs.rmSync(fresh);
+    const ahead = writeMarker("other-host", 4243, "shared", Date.now() + 20_000);
+    await refusal(SqliteRunStore.open({ dbPath }));
+    fs.rmSync(ahead);
+    const stale = writeMarker("other-host", 4244, "shared", Date.now() - 31_000);
+    const store = await SqliteRunStore.open({ dbPath });
+    expect(fs.existsSync(stale)).toBe(false);
+    store.close();
+    // the threshold is configurable (a few heartbeat periods)
+    writeMarker("other-host", 4245, "shared", Date.now() - 2_000);
+    (await SqliteRunStore.open({ dbPath, presence: { staleMs: 1_000 } })).close();
+  });
+
+  it("a marker of this host whose process is dead does not count, whatever its age", async () => {
+    const gone = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await new Promise((resolve) => gone.once("exit", resolve));
+    writeMarker(os.hostname(), gone.pid ?? 0, "shared", Date.now());
+    expect(gone.pid).toBeGreaterThan(0);
+    (await SqliteRunStore.open({ dbPath })).close();
+    expect(markers()).toHaveLength(0);
+  });
+});
+
+describe("a shared opener (cluster instance) while a standalone holds the database", () => {
+  it("is refused, naming the standalone and saying to stop it; opens once it is gone (closed or killed -9)", async () => {
+    const standalone = await SqliteRunStore.open({ dbPath });
+    const error = await refusal(SqliteRunStore.open({ dbPath, shared: true }));
+    expect(error.message).toMatch(new RegExp(`in use by a standalone engine: process ${process.pid}`));
+    expect(error.holders).toEqual([expect.objectContaining({ pid: process.pid, mode: "exclusive", host: os.hostname() })]);
+    expect(error.hint).toMatch(/Stop the standalone server/);
+    standalone.close();
+    (await SqliteRunStore.open({ dbPath, shared: true })).close();
+
+    const child = await holder("exclusive");
+    const again = await refusal(SqliteRunStore.open({ dbPath, shared: true }));
+    expect(again.holders.map((h) => h.pid)).toEqual([child.pid]);
+    await kill9(child);
+    const instance = await SqliteRunStore.open({ dbPath, shared: true });
+    instance.close();
+  }, 60_000);
+
+  it("also sees a standalone by its pid lock alone (a standalone of an earlier version, with no marker)", async () => {
+    const old = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    children.push(old);
+    fs.writeFileSync(`${dbPath}.lock`, String(old.pid));
+    const error = await refusal(SqliteRunStore.open({ dbPath, shared: true }));
+    expect(error.holders.map((h) => h.pid)).toEqual([old.pid]);
+    await kill9(old);
+    (await SqliteRunStore.open({ dbPath, shared: true })).close();
+  });
+
+  it("a standalone on another host is judged by its marker's age", async () => {
+    writeMarker("far-host", 77, "exclusive", Date.now() - 1_000);
+    const error = await refusal(SqliteRunStore.open({ dbPath, shared: true }));
+    expect(error.message).toContain("process 77 on far-host");
+    // another host's instance does not stop an instance from joining
+    fs.rmSync(presenceDirOf(dbPath), { recursive: true });
+    writeMarker("far-host", 78, "shared", Date.now());
+    (await SqliteRunStore.open({ dbPath, shared: true })).close();
+  });
+});
+
+describe("an opener that never runs runs (presence: false, a cluster worker)", () => {
+  it("neither blocks a standalone nor is blocked by one", async () => {
+    const worker = await SqliteRunStore.open({ dbPath, shared: true, presence: false });
+    expect(markers()).toEqual([]);
+    const standalone = await SqliteRunStore.open({ dbPath });
+    const late = await SqliteRunStore.open({ dbPath, shared: true, presence: false });
+    late.close();
+    standalone.close();
+    worker.close();
+  });
+});
+
+describe("markers", () => {
+  it("are refreshed every period while open (atomically: never seen half-written) and removed on close", async () => {
+    const store = await SqliteRunStore.open({ dbPath, shared: true, presence: { periodMs: 30 } });
+    const [name = ""] = markers();
+    expect(name).not.toBe("");
+    const file = path.join(presenceDirOf(dbPath), name);
+    const first = JSON.parse(fs.readFileSync(file, "utf8")) as { host: string; pid: number; mode: string; at: number };
+    expect(first).toMatchObject({ host: os.hostname(), pid: process.pid, mode: "shared" });
+    let seen = first.at;
+    for (let i = 0; i < 40 && seen === first.at; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      seen = (JSON.parse(fs.readFileSync(file, "utf8")) as { at: number }).at; // a torn write would throw here
+    }
+    expect(seen).toBeGreaterThan(first.at);
+    expect(Object.keys(first).sort()).toEqual(["at", "host", "mode", "pid"]); // no document data
+    store.close();
+    expect(markers()).toEqual([]);
+  });
+});
