@@ -41,6 +41,18 @@ function stepStarted(handle: { events: { subscribe(fn: (e: { type: string }) => 
   });
 }
 
+/** Opening `workspace`'s engine is refused, as this process holds the database in `holderMode`; disposes it. */
+async function refusedWorkflows(workspace: Workspace, holderMode: "shared" | "exclusive"): Promise<RunStoreInUseError> {
+  try {
+    const refused = await workspace.workflows().then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(RunStoreInUseError);
+    expect(refused).toMatchObject({ code: "STORE_IN_USE", holders: [{ pid: process.pid, mode: holderMode }] });
+    return refused as RunStoreInUseError;
+  } finally {
+    await workspace.dispose();
+  }
+}
+
 /** Polls the run until it finishes (completed, failed or cancelled). */
 async function finished(workspace: Workspace, runId: string, timeoutMs = 60_000): Promise<Awaited<ReturnType<typeof runStatus>>> {
   const deadline = Date.now() + timeoutMs;
@@ -66,15 +78,8 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       await stepStarted(handle);
       expect(engine.store.getRun(runId)?.status).toBe("running");
       // a standalone server opened meanwhile would resume the same run: refused, naming the live instance
-      const early = await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } });
-      try {
-        const refused = await early.workflows().then(() => undefined, (e: unknown) => e);
-        expect(refused).toBeInstanceOf(RunStoreInUseError);
-        expect(refused).toMatchObject({ code: "STORE_IN_USE", holders: [{ pid: process.pid, mode: "shared" }] });
-        expect((refused as RunStoreInUseError).hint).toContain("--redis");
-      } finally {
-        await early.dispose();
-      }
+      const refused = await refusedWorkflows(await openWorkspace({ config: quietConfig(dataDir), offload: { workers: 0 } }), "shared");
+      expect(refused.hint).toContain("--redis");
       expect(engine.store.getRun(runId)?.status).toBe("running");
       // `bear doctor` names the live instance
       const checks = await diagnoseWorkspace({ config: quietConfig(dataDir), canUnseal: false, withWorkspace: () => Promise.reject(new Error("not opened here")) });
@@ -106,15 +111,7 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
     const open = () => openWorkspace({ config: quietConfig(dataDir), cluster: { redisUrl: redis.url, role: "instance", waitForWorkerMs: 120_000 }, offload: { workers: 0 } });
     try {
       await standalone.workflows();
-      const instance = await open();
-      try {
-        const refused = await instance.workflows().then(() => undefined, (e: unknown) => e);
-        expect(refused).toBeInstanceOf(RunStoreInUseError);
-        expect(refused).toMatchObject({ code: "STORE_IN_USE", holders: [{ pid: process.pid, mode: "exclusive" }] });
-        expect((refused as RunStoreInUseError).message).toContain("standalone");
-      } finally {
-        await instance.dispose();
-      }
+      expect((await refusedWorkflows(await open(), "exclusive")).message).toContain("standalone");
     } finally {
       await standalone.dispose();
     }
