@@ -174,15 +174,36 @@ export class ClusterNode {
     this.#actExecutor?.detach();
   }
 
-  /** Leaves the cluster; `release` hands this instance's runs to another at once (a graceful stop). */
-  async close(options: { readonly release?: boolean } = {}): Promise<void> {
-    await this.runs.close(options);
-    await this.#executor?.close();
-    await this.#actExecutor?.close();
-    this.subscriber.disconnect();
-    this.redis.disconnect();
-    // the cluster's payload key leaves memory with the node (a worker sharing these payloads closes first)
-    this.payloads.dispose();
+  /**
+   * Leaves the cluster; `release` hands this instance's runs to another at once (a graceful stop).
+   * Whatever Redis does meanwhile, the clients are disconnected and the cluster's payload key leaves
+   * memory: with Redis away its commands would wait for ever, so leaving waits at most `timeoutMs`
+   * (default 10 s) and is then abandoned with a warning (the runs' leases expire on their own). A
+   * StepWorker given `node.payloads` must be closed before the node: it seals and opens nothing after.
+   */
+  async close(options: { readonly release?: boolean; readonly timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const leave = (async () => {
+      await this.runs.close(options);
+      await this.#executor?.close();
+      await this.#actExecutor?.close();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    try {
+      if ((await Promise.race([leave, timedOut])) === true) {
+        leave.catch(() => undefined);
+        this.#logger.warn({ redis: this.endpoint.display, timeoutMs }, "the cluster could not be left in time (Redis away?): disconnecting; this instance's runs go to another when their leases expire");
+        this.#executor?.disconnect();
+        this.#actExecutor?.disconnect();
+      }
+    } finally {
+      clearTimeout(timer);
+      this.subscriber.disconnect();
+      this.redis.disconnect();
+      // the cluster's payload key leaves memory with the node, also when leaving failed
+      this.payloads.dispose();
+    }
   }
 }
 

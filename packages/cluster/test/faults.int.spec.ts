@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
-import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
+import { checkRedis, ClusterError, ClusterNode, parseRedisUrl, StepWorker, type FilePayloads } from "../src/index";
 import { killHard, startChild, until } from "./fixtures/child";
 import { cutProxy } from "./fixtures/cut-proxy";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
@@ -163,12 +163,37 @@ describe("faults", () => {
     }
   }, 60_000);
 
+  it("close() with Redis gone silent still ends within its bound, disconnects and zeroises the payload key", async () => {
+    const dir = tempDir("bear-close-");
+    // silent from the run's first lease on: releasing it at close would wait for ever
+    const proxy = await cutProxy(redis.port, "bear:run-owner:");
+    const registry = sleepRegistry(path.join(dir, "exec.log"), "api");
+    const node = new ClusterNode({ redisUrl: `redis://:${redis.password}@127.0.0.1:${proxy.port}`, payloadDir: path.join(dir, "payloads"), keyCipher, leaseMs: 2_000, scanMs: 100, waitForWorkerMs: 60_000 });
+    const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "workflows.db"), sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
+    try {
+      await node.attach(engine);
+      const payloads = node.payloads as FilePayloads;
+      expect(payloads.jobSeal).toBeDefined(); // the payload key is in memory
+      const handle = engine.start(chainWorkflow(1, 100));
+      handle.result.catch(() => undefined);
+      await proxy.cut;
+      const started = Date.now();
+      await node.close({ release: true, timeoutMs: 500 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(() => payloads.jobSeal).toThrow(expect.objectContaining({ code: "DISPOSED" }));
+      await until(() => node.redis.status === "end" && node.subscriber.status === "end", 3_000, "the clients to disconnect");
+    } finally {
+      await engine.dispose({ suspend: true });
+      await proxy.close();
+    }
+  }, 20_000);
+
   it("an unreachable Redis or a wrong password is a clear error; a remote Redis without a password is refused", async () => {
     const port = await freePort();
     await expect(checkRedis(parseRedisUrl(`redis://:pw@127.0.0.1:${port}`), 1_000)).rejects.toThrow(new RegExp(`Redis at redis://127.0.0.1:${port}/0 is unreachable \\(ECONNREFUSED\\)`));
     await expect(checkRedis(parseRedisUrl(`redis://:wrong@127.0.0.1:${redis.port}`), 1_000)).rejects.toThrow(/refused the credentials/);
     expect(() => parseRedisUrl("redis://10.0.0.5:6379")).toThrow(ClusterError);
-    expect(() => parseRedisUrl("redis://10.0.0.5:6379")).toThrow(/not on loopback and the URL has no password/);
+    expect(() => parseRedisUrl("redis://10.0.0.5:6379")).toThrow(/'redis:\/\/10.0.0.5:6379' has no password: a password is required$/);
     expect(() => parseRedisUrl("redis://:pw@8.8.8.8:6379")).toThrow(/neither loopback nor a private address/);
     expect(parseRedisUrl("redis://:pw@10.0.0.5:6379").display).toBe("redis://10.0.0.5:6379/0");
     await expect(checkRedis(parseRedisUrl(redis.url))).resolves.toMatchObject({ appendOnly: true });

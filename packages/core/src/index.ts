@@ -67,6 +67,7 @@ export {
   type OfflineGuardOptions,
 } from "./offline/offline-guard";
 export { isLoopbackHost, isLoopbackIp, isLoopbackHostname } from "./offline/address-policy";
+export { checkRedisUrl, isPrivateAddress, redactRedisUrl, type RedisEndpoint, type RedisUrlProblem } from "./config/redis-url";
 
 export {
   Llm,

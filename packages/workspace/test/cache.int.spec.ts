@@ -133,6 +133,26 @@ describe("the workspace cache", () => {
       }
     });
 
+    it("the cache's client is made from the checked endpoint: the URL's database is the one used, and query options (which ioredis would honour) are refused", async () => {
+      const dir = path.join(tempDir(), "ws");
+      await withWorkspace(openWorkspace({ config: config(dir, { redisUrl: `${redis.url}/5` }), create: true }), async (workspace) => {
+        await workspace.review(LEASE, { actor: "cli", resource: "lease" });
+        expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "redis", entries: 1, location: expect.stringMatching(/\/5$/) });
+      });
+      const client = new Redis(`${redis.url}/5`);
+      try {
+        expect((await client.keys("bear:cache:*")).length).toBeGreaterThanOrEqual(1);
+      } finally {
+        client.disconnect();
+      }
+      // `?db=3` would have sent the raw URL's client to database 3 while the check saw database 0; `?path=` to a Unix socket
+      for (const url of [`${redis.url}?db=3`, `${redis.url}?path=/tmp/redis.sock`]) {
+        await withWorkspace(openWorkspace({ config: config(path.join(tempDir(), "ws"), { redisUrl: url }), create: true }), async (workspace) => {
+          await expect(workspace.review(LEASE, { actor: "cli", resource: "lease" })).rejects.toMatchObject({ code: "REDIS_URL_INVALID", message: expect.stringMatching(/^cache\.redisUrl /) });
+        });
+      }
+    });
+
     it("a cache URL that is neither loopback nor private, or has no password, is refused as the cluster's is", async () => {
       for (const [url, code] of [
         ["redis://:pw@203.0.113.9:6379", "REDIS_URL_INSECURE"],

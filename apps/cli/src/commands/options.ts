@@ -24,8 +24,8 @@ export function instanceCluster(redisUrl: string | undefined): { cluster?: { red
 }
 
 /**
- * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, checked (loopback, or a private
- * address with a password) and reached once, so a bad URL fails before any work; undefined when
+ * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, checked (loopback or a private
+ * address, always with a password) and reached once, so a bad URL fails before any work; undefined when
  * neither is given (everything runs in this process).
  */
 export async function clusterRedisUrl(flag: string | undefined): Promise<string | undefined> {

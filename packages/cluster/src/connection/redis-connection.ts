@@ -10,10 +10,11 @@ import type { RedisEndpoint } from "./redis-url";
  */
 export function redisOptions(endpoint: RedisEndpoint): RedisOptions {
   return {
-    host: endpoint.host,
+    // the URL's form of an IPv6 address is bracketed ([::1]); a socket wants the bare address
+    host: endpoint.host.replace(/^\[(.*)\]$/, "$1"),
     port: endpoint.port,
     db: endpoint.db,
-    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+    password: endpoint.password,
     ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
     ...(endpoint.tls ? { tls: {} } : {}),
     connectTimeout: 5_000,

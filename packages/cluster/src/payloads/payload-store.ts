@@ -53,10 +53,10 @@ export class InlinePayloads implements PayloadStore {
   }
   removeRun(): void {
     // nothing is kept outside the jobs
-  }  dispose(): void {
+  }
+  dispose(): void {
     // holds no key
   }
-
 }
 
 class FilePayloadsReader {

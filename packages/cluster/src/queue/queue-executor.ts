@@ -318,6 +318,13 @@ export class QueueExecutor implements Executor {
     await Promise.all([...this.#queues.values()].flatMap((h) => [h.queue.close(), h.events.close()]));
     this.#queues.clear();
   }
+
+  /** Drops the queues' connections without waiting for Redis (after a close that did not finish in time). */
+  disconnect(): void {
+    this.#closed = true;
+    for (const h of this.#queues.values()) for (const q of [h.queue, h.events]) q.disconnect().catch(() => undefined);
+    this.#queues.clear();
+  }
 }
 
 /**

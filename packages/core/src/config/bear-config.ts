@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOG_LEVELS } from "../logging/logger";
 import { isLoopbackHost } from "../offline/address-policy";
+import { checkRedisUrl } from "./redis-url";
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().min(1);
@@ -79,10 +80,14 @@ export const bearConfigSchema = z
         memoryMb: z.number().min(0).max(65_536),
         /** L2 on the workspace disk (`cache/l2`): its byte cap; 0 keeps the cache in memory only. */
         diskMb: z.number().min(0).max(1_048_576),
-        /** L2 in Redis instead of on disk (several instances share it), e.g. redis://:password@127.0.0.1:6379. */
+        /** L2 in Redis instead of on disk (several instances share it): redis://:password@127.0.0.1:6379, loopback or a private address, always with a password. */
         redisUrl: z
           .string()
-          .regex(/^rediss?:\/\/[^\s]+$/, { message: "must be a redis:// or rediss:// URL" })
+          .superRefine((url, ctx) => {
+            // the cluster's own check, at load: a URL the cache would refuse fails here, not when the Cache is first resolved
+            const checked = checkRedisUrl(url, "cache.redisUrl");
+            if ("problem" in checked) ctx.addIssue({ code: "custom", message: `${checked.problem.message}. ${checked.problem.hint}` });
+          })
           .optional(),
         /** Time to live of each kind of entry, in hours. */
         ttlHours: z

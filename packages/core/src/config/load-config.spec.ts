@@ -125,6 +125,17 @@ describe("loadBearConfig validation errors", () => {
     expect(error.message).toContain("loopback");
   });
 
+  it("checks cache.redisUrl at load as the cache would: a password is required, the password never shown", () => {
+    const noPassword = loadError(() => loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: "redis://127.0.0.1:6379" } } }));
+    expect(noPassword.code).toBe("CONFIG_INVALID");
+    expect(noPassword.message).toContain('cache.redisUrl = "redis://127.0.0.1:6379" (from override): cache.redisUrl \'redis://127.0.0.1:6379\' has no password');
+    expect(noPassword.message).toContain("requirepass");
+    const publicHost = loadError(() => loadBearConfig({ home, cwd, env: { BEAR_CACHE_REDIS_URL: "redis://:hunter22@8.8.8.8:6379" } }));
+    expect(publicHost.message).toContain("neither loopback nor a private address");
+    expect(publicHost.message).not.toContain("hunter22");
+    expect(loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: "redis://:pw@[::1]:6379/2" } } }).config.cache.redisUrl).toBe("redis://:pw@[::1]:6379/2");
+  });
+
   it("rejects unknown keys in files so typos do not pass silently", () => {
     fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "server:\n  prot: 1\n");
     const error = loadError(() => loadBearConfig({ home, cwd, env: {} }));

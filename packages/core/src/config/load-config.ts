@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors/core-errors";
 import { formatValue } from "../errors/core-errors";
+import { redactRedisUrl } from "./redis-url";
 import { defaultDataDir } from "../workspace/workspace-layout";
 import { bearConfigSchema, defaultBearConfig, type BearConfig } from "./bear-config";
 
@@ -254,7 +255,8 @@ export function loadBearConfig(options: LoadBearConfigOptions = {}): LoadedBearC
       const key = issue.path.join(".") || "(root)";
       const value = issue.code === "unrecognized_keys" ? undefined : getAt(merged, issue.path as (string | number)[]);
       const from = sources[issue.path.join(".")] ?? (issue.code === "unrecognized_keys" ? undefined : "default");
-      const valuePart = issue.code === "unrecognized_keys" ? "" : ` = ${formatValue(value)}`;
+      // a URL's password is never shown
+      const valuePart = issue.code === "unrecognized_keys" ? "" : ` = ${formatValue(typeof value === "string" ? redactRedisUrl(value) : value)}`;
       return `${key}${valuePart}${from ? ` (from ${from})` : ""}: ${describeIssue(issue)}`;
     });
     throw new ConfigError("CONFIG_INVALID", `invalid configuration:\n  ${lines.join("\n  ")}`, {

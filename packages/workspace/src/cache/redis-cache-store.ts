@@ -1,12 +1,13 @@
 import { allowNetwork, CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type Logger, type StoreKey } from "@bear/core";
-import { parseRedisUrl, type RedisEndpoint } from "@bear/cluster";
+import { parseRedisUrl, redisOptions, type RedisEndpoint } from "@bear/cluster";
 import type { Redis } from "ioredis";
 
 export interface RedisCacheStoreOptions {
   /**
-   * redis://[:password@]host:port[/db]: loopback, or a private address with a password, checked as
-   * the cluster's (REDIS_URL_INVALID / REDIS_URL_INSECURE otherwise); the offline guard lets the
-   * client reach a private address, the user's explicit choice, as it does the cluster's.
+   * redis://[user]:password@host:port[/db]: loopback or a private address, always with a password,
+   * checked as the cluster's (REDIS_URL_INVALID / REDIS_URL_INSECURE otherwise, naming
+   * `cache.redisUrl`); the client is made from the checked endpoint, never from the URL text. The
+   * offline guard lets it reach a private address, the user's explicit choice, as it does the cluster's.
    */
   readonly url: string;
   /** Keys are `bear:cache:<namespace>:<kind>:<hash>`: one Redis serves several workspaces apart. */
@@ -14,17 +15,6 @@ export interface RedisCacheStoreOptions {
   /** How long a command (and the first connection) may take before it counts as a miss. Default 1000 ms. */
   readonly timeoutMs?: number;
   readonly logger: Logger;
-}
-
-/** The URL without its password, for logs and statistics. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "redis://(unparsable URL)";
-  }
 }
 
 const SCAN_LIMIT = 100_000;
@@ -37,7 +27,6 @@ const SCAN_LIMIT = 100_000;
  */
 export class RedisCacheStore implements CacheStore {
   readonly backend = "redis";
-  readonly #url: string;
   readonly #endpoint: RedisEndpoint;
   readonly #prefix: string;
   readonly #timeoutMs: number;
@@ -48,8 +37,7 @@ export class RedisCacheStore implements CacheStore {
 
   constructor(options: RedisCacheStoreOptions) {
     if (!/^[a-z0-9]{1,32}$/.test(options.namespace)) throw new RangeError(`the Redis cache namespace must be 1-32 lower-case letters or digits, not '${options.namespace}'`);
-    this.#endpoint = parseRedisUrl(options.url);
-    this.#url = options.url;
+    this.#endpoint = parseRedisUrl(options.url, "cache.redisUrl");
     this.#prefix = `bear:cache:${options.namespace}:`;
     this.#timeoutMs = options.timeoutMs ?? 1000;
     this.#logger = options.logger.child({ name: "workspace:RedisCacheStore" });
@@ -91,7 +79,7 @@ export class RedisCacheStore implements CacheStore {
       entries += batch.length;
       if (entries >= SCAN_LIMIT) break;
     }
-    return { backend: this.backend, entries, location: redactRedisUrl(this.#url) };
+    return { backend: this.backend, entries, location: this.#endpoint.display };
   }
 
   async addCounters(delta: Readonly<Record<CacheKind, CacheKindStats>>): Promise<void> {
@@ -137,7 +125,8 @@ export class RedisCacheStore implements CacheStore {
     if (this.#disposed) throw new Error("the Redis cache store is disposed");
     this.#client ??= (async () => {
       const { Redis } = await import("ioredis");
-      const client = new Redis(this.#url, {
+      const client = new Redis({
+        ...redisOptions(this.#endpoint),
         lazyConnect: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
@@ -149,7 +138,7 @@ export class RedisCacheStore implements CacheStore {
         // ioredis reports every failed reconnect: log at most one line a minute.
         if (Date.now() - this.#lastErrorLog < 60_000) return;
         this.#lastErrorLog = Date.now();
-        this.#logger.warn({ err: { message: error.message }, url: redactRedisUrl(this.#url) }, "the Redis cache is unreachable; computing instead until it is back");
+        this.#logger.warn({ err: { message: error.message }, redis: this.#endpoint.display }, "the Redis cache is unreachable; computing instead until it is back");
       });
       // A failed first connection is retried in the background (retryStrategy), in the same network allowance.
       const connect = (): Promise<void> => client.connect().catch(() => undefined);
