@@ -204,6 +204,8 @@ export interface RunStoreHolder {
   readonly pid: number;
   readonly mode: "exclusive" | "shared";
   readonly at: number;
+  /** Its marker in `<dbPath>.live/` (absent for a standalone seen only through its pid lock). */
+  readonly file?: string;
 }
 
 /**
@@ -220,13 +222,18 @@ export class RunStoreInUseError extends WorkflowError {
   ) {
     const clustered = holders.some((h) => h.mode === "shared");
     const by = clustered ? `live cluster instance${holders.length === 1 ? "" : "s"}` : "a standalone engine";
+    const files = holders.flatMap((h) => (h.file === undefined ? [] : [`'${h.file}'`]));
+    const stop =
+      mode === "exclusive"
+        ? clustered
+          ? "Stop those instances (bear serve --redis) first, or join them: start this server with --redis <url> too."
+          : "Stop the other standalone server first."
+        : "Stop the standalone server (bear serve without --redis) first, then start the cluster instances.";
     super("STORE_IN_USE", `workflow database '${location}' is in use by ${by}: ${described.join(", ")}`, {
       hint:
-        mode === "exclusive"
-          ? clustered
-            ? "Stop those instances (bear serve --redis) first, or join them: start this server with --redis <url> too."
-            : "Stop the other standalone server first."
-          : "Stop the standalone server (bear serve without --redis) first, then start the cluster instances.",
+        files.length === 0
+          ? stop
+          : `${stop} If a holder is no longer running (a crash, a reboot), its marker stops counting once stale; to open at once, delete ${files.join(", ")}.`,
       details: { location, mode, holders: holders.map((h) => ({ ...h })) },
     });
   }

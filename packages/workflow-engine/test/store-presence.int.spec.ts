@@ -1,12 +1,12 @@
 // Standalone (exclusive) and shared (cluster instance) openers of one workflow database refuse each
 // other while the other is live, so no run is resumed by two engines at once. Real SQLite files,
 // real child processes (killed with -9 for the crash cases), markers as another host would write them.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { RunStoreInUseError, SqliteRunStore } from "../src/index";
+import { RunStoreError, RunStoreInUseError, SqliteRunStore } from "../src/index";
 import { presenceDirOf } from "../src/store/store-presence";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
@@ -58,11 +58,22 @@ async function refusal(open: Promise<SqliteRunStore>): Promise<RunStoreInUseErro
 
 const markers = (): string[] => (fs.existsSync(presenceDirOf(dbPath)) ? fs.readdirSync(presenceDirOf(dbPath)) : []);
 
-function writeMarker(host: string, pid: number, mode: "shared" | "exclusive", at: number): string {
+function writeMarker(host: string, pid: number, mode: "shared" | "exclusive", at: number, id?: string): string {
   fs.mkdirSync(presenceDirOf(dbPath), { recursive: true });
-  const file = path.join(presenceDirOf(dbPath), `${host}.${pid}.0123456789ab.json`);
-  fs.writeFileSync(file, JSON.stringify({ host, pid, mode, at }));
+  const file = path.join(presenceDirOf(dbPath), `${host.replace(/[^\w.-]/g, "_").slice(0, 64)}.${pid}.0123456789ab.json`);
+  fs.writeFileSync(file, JSON.stringify({ host, pid, mode, at, ...(id === undefined ? {} : { id }) }));
   return file;
+}
+
+/** A live process of this host that is not an engine (a pid reused after a crash or reboot). */
+function bystander(): ChildProcess {
+  const proc = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+  children.push(proc);
+  return proc;
+}
+
+async function opens(options: Parameters<typeof SqliteRunStore.open>[0] = { dbPath }): Promise<void> {
+  (await SqliteRunStore.open(options)).close();
 }
 
 describe("a standalone opener while cluster instances are live", () => {
@@ -181,8 +192,110 @@ describe("markers", () => {
       seen = (JSON.parse(fs.readFileSync(file, "utf8")) as { at: number }).at; // a torn write would throw here
     }
     expect(seen).toBeGreaterThan(first.at);
-    expect(Object.keys(first).sort()).toEqual(["at", "host", "mode", "pid"]); // no document data
+    expect(Object.keys(first).sort()).toEqual(["at", "host", "id", "mode", "pid"]); // no document data
     store.close();
     expect(markers()).toEqual([]);
+  });
+});
+
+describe("a marker of this host", () => {
+  it("counts only while fresh, even if its pid is alive (reused after a crash); the refusal names the marker to delete", async () => {
+    const other = bystander();
+    const fresh = writeMarker(os.hostname(), other.pid ?? 0, "shared", Date.now() - 1_000);
+    const error = await refusal(SqliteRunStore.open({ dbPath }));
+    expect(error.hint).toContain(`delete '${fresh}'`);
+    expect(error.holders).toEqual([expect.objectContaining({ pid: other.pid, file: fresh })]);
+    fs.rmSync(fresh);
+    const stale = writeMarker(os.hostname(), other.pid ?? 0, "shared", Date.now() - 31_000);
+    await opens();
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it("with this process's pid but another process id (a container with the same hostname, pid 1) is judged by its age", async () => {
+    const twin = writeMarker(os.hostname(), process.pid, "exclusive", Date.now() - 1_000, "feedfacefeedface");
+    const error = await refusal(SqliteRunStore.open({ dbPath, shared: true }));
+    expect(error.holders).toEqual([expect.objectContaining({ pid: process.pid, file: twin })]);
+    expect(fs.existsSync(twin)).toBe(true); // not pruned as this process's own dead marker
+    fs.rmSync(twin);
+    writeMarker(os.hostname(), process.pid, "exclusive", Date.now() - 31_000, "feedfacefeedface");
+    await opens({ dbPath, shared: true });
+    expect(markers()).toEqual([]);
+  });
+});
+
+describe("an untrusted presence folder", () => {
+  it("a marker dated more than staleMs ahead is no clock skew: it does not count", async () => {
+    const forged = writeMarker("other-host", 4246, "shared", Date.now() + 10 * 365 * 86_400_000);
+    await opens();
+    expect(fs.existsSync(forged)).toBe(false);
+  });
+
+  it("a marker-named symlink is not followed (to a live marker outside, or /dev/zero)", async () => {
+    const outside = path.join(dir, "outside.json");
+    fs.writeFileSync(outside, JSON.stringify({ host: "other-host", pid: 9, mode: "shared", at: Date.now() }));
+    fs.mkdirSync(presenceDirOf(dbPath));
+    fs.symlinkSync(outside, path.join(presenceDirOf(dbPath), "other-host.9.0123456789ab.json"));
+    fs.symlinkSync("/dev/zero", path.join(presenceDirOf(dbPath), "other-host.10.0123456789ab.json"));
+    await opens();
+    expect(fs.existsSync(outside)).toBe(true);
+  });
+
+  it("a marker-named FIFO does not block, and a marker over 1 KiB is ignored", async () => {
+    fs.mkdirSync(presenceDirOf(dbPath));
+    const big = path.join(presenceDirOf(dbPath), "other-host.11.0123456789ab.json");
+    fs.writeFileSync(big, JSON.stringify({ host: "other-host", pid: 11, mode: "shared", at: Date.now() }) + " ".repeat(1_100));
+    let fifo = false;
+    try {
+      execFileSync("mkfifo", [path.join(presenceDirOf(dbPath), "other-host.12.0123456789ab.json")]);
+      fifo = true;
+    } catch {
+      // no mkfifo here (Windows): the size check is still tested
+    }
+    await opens();
+    expect(fifo || process.platform === "win32").toBe(true);
+  }, 10_000);
+
+  it("a host name is capped at 255 characters with control characters stripped before it reaches a message", async () => {
+    writeMarker(`evil\nSTORE_OK: injected\u001b[2J${"h".repeat(400)}`, 4247, "shared", Date.now());
+    const error = await refusal(SqliteRunStore.open({ dbPath }));
+    expect(error.message).not.toContain("\n");
+    expect(error.message).not.toContain("\u001b");
+    expect(error.message).toContain("on evilSTORE_OK: injected[2J");
+    expect(error.holders[0]?.host).toHaveLength(255);
+  });
+
+  it("refuses a .live that is a symlink, deleting nothing where it points", async () => {
+    const elsewhere = path.join(dir, "elsewhere");
+    fs.mkdirSync(elsewhere);
+    const victim = path.join(elsewhere, "other-host.13.0123456789ab.json");
+    fs.writeFileSync(victim, JSON.stringify({ host: "other-host", pid: 13, mode: "shared", at: 0 })); // stale: would be pruned
+    fs.symlinkSync(elsewhere, presenceDirOf(dbPath));
+    const error = await SqliteRunStore.open({ dbPath }).then((s) => (s.close(), undefined), (e: unknown) => e);
+    expect(error).toBeInstanceOf(RunStoreError);
+    expect((error as RunStoreError).message).toMatch(/presence folder .* a symbolic link/);
+    expect((error as RunStoreError).hint).toContain(`delete '${presenceDirOf(dbPath)}'`);
+    expect(fs.existsSync(victim)).toBe(true);
+    expect(fs.existsSync(`${dbPath}.lock`)).toBe(false);
+  });
+
+  it("a folder that cannot be made is a RunStoreError saying what to do", async () => {
+    const longPath = path.join(dir, `${"w".repeat(251)}`); // its '.live' (256 bytes) is too long a name
+    const error = await SqliteRunStore.open({ dbPath: longPath, shared: true }).then((s) => (s.close(), undefined), (e: unknown) => e);
+    expect(error).toBeInstanceOf(RunStoreError);
+    expect((error as RunStoreError).message).toMatch(/failed to create its presence folder/);
+    expect((error as RunStoreError).hint).toMatch(/shorter database path/);
+  });
+
+  it("sweeps a temporary marker older than staleMs (a writer died mid-write), keeping a fresh one", async () => {
+    fs.mkdirSync(presenceDirOf(dbPath));
+    const old = path.join(presenceDirOf(dbPath), "h.1.0123456789ab.json.01234567.tmp");
+    const young = path.join(presenceDirOf(dbPath), "h.2.0123456789ab.json.89abcdef.tmp");
+    fs.writeFileSync(old, "{");
+    fs.writeFileSync(young, "{");
+    const then = new Date(Date.now() - 60_000);
+    fs.utimesSync(old, then, then);
+    await opens();
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(young)).toBe(true);
   });
 });

@@ -427,6 +427,7 @@ function claimPresence(dbPath: string, shared: boolean, timing: PresenceTiming |
     }
   } catch (error) {
     marker.remove();
+    if (error instanceof RunStoreError) throw error;
     throw new RunStoreError("read who else has it open", dbPath, error);
   }
   if (conflicts.length === 0) return marker;

@@ -1,12 +1,18 @@
 // Who has a workflow database open, across processes and machines. Every opener (a standalone
 // engine, or one of a cluster's instances sharing the file) keeps a marker file in `<dbPath>.live/`
-// holding its host, pid, mode and the time it last refreshed it, rewritten (atomically) every few
-// seconds and removed on close. No document data goes there.
+// holding its host, pid, a random id of the writing process, mode and the time it last refreshed
+// it, rewritten (atomically) every few seconds and removed on close. No document data goes there.
 //
-// A marker counts as live when its process is alive (same host: judged by pid, at once, so a
-// process killed with -9 stops counting immediately), or, for another host, when it was refreshed
-// within `staleMs` by the writer's clock. Clocks of machines sharing the folder must agree to within
-// `staleMs - periodMs` (25 s by default); a marker dated in the future counts as fresh.
+// A marker counts as live when it was refreshed within `staleMs` by the writer's clock and, on this
+// host, its pid is alive too (a process killed with -9 stops counting at once; a pid reused after a
+// crash or reboot does not keep a stale marker alive). A marker of this host with this process's
+// pid but another process id was written elsewhere (a container with the same hostname, also pid 1):
+// it is judged by its age alone. Clocks of machines sharing the folder must agree to within
+// `staleMs - periodMs` (25 s by default); a marker dated ahead counts as fresh, unless it is more
+// than `staleMs` ahead (not a skewed clock: a forged or broken marker, judged dead).
+//
+// The folder and its entries are not trusted (see presence-marker-file): `.live` must be a real
+// folder, not a symlink; an entry that is not a small regular file is ignored, never followed.
 //
 // Openers write their own marker before they look at the others', so of two processes opening at
 // the same moment at least one sees the other (both may refuse; a retry settles it).
@@ -15,6 +21,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isProcessAlive } from "@bear/core";
+import { RunStoreError } from "../errors";
+import { readMarkerFile } from "./presence-marker-file";
 
 export type PresenceMode = "exclusive" | "shared";
 
@@ -25,6 +33,8 @@ export interface Presence {
   readonly mode: PresenceMode;
   /** When it last refreshed its marker (its own clock, ms since the epoch). */
   readonly at: number;
+  /** The marker file (absent for a holder seen only through its pid lock). */
+  readonly file?: string;
 }
 
 export interface PresenceTiming {
@@ -43,11 +53,17 @@ export interface PresenceMarker {
 const DEFAULT_PERIOD_MS = 5_000;
 const DEFAULT_STALE_MS = 30_000;
 const MARKER = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json$/;
+/** A marker being written (`writeAtomically`); one left by a crash mid-write is swept once stale. */
+const TEMP = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json\.[0-9a-f]{8}\.tmp$/;
 
 /** Ids of markers this process holds (kept on globalThis, as core's pid locks are, for bundled copies). */
 const HELD = Symbol.for("@bear/workflow-engine:presence-markers");
 const registry = globalThis as { [HELD]?: Set<string> };
 const heldHere: Set<string> = (registry[HELD] ??= new Set());
+/** This process's id in its markers: tells it from another with the same host name and pid. */
+const ID = Symbol.for("@bear/workflow-engine:presence-id");
+const ids = globalThis as { [ID]?: string };
+const processId: string = (ids[ID] ??= randomBytes(8).toString("hex"));
 
 export const presenceDirOf = (dbPath: string): string => `${path.resolve(dbPath)}.live`;
 
@@ -58,9 +74,9 @@ export function announcePresence(dbPath: string, mode: PresenceMode, timing: Pre
   const write = (): void => {
     // The folder may have gone with another opener's last marker meanwhile: make it again.
     for (let round = 0; ; round++) {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makePresenceDir(dir);
       try {
-        return writeAtomically(file, JSON.stringify({ host: os.hostname(), pid: process.pid, mode, at: Date.now() } satisfies Presence));
+        return writeAtomically(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now() }));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT" || round >= 2) throw error;
       }
@@ -98,19 +114,23 @@ export function livePresences(dbPath: string, self: PresenceMarker | undefined, 
   const dir = presenceDirOf(dbPath);
   let names: string[];
   try {
+    if (!checkPresenceDir(dir)) return [];
     names = fs.readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
+  const staleMs = timing.staleMs ?? DEFAULT_STALE_MS;
+  const prune = timing.prune !== false;
   const live: Presence[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
+    if (prune && TEMP.test(name)) sweepTemp(file, staleMs);
     if (file === self?.file || !MARKER.test(name)) continue;
-    const presence = readMarker(file);
-    if (presence === undefined) continue; // removed meanwhile, or not ours
-    if (isLive(file, presence, timing.staleMs ?? DEFAULT_STALE_MS)) live.push(presence);
-    else if (timing.prune !== false) fs.rmSync(file, { force: true });
+    const marker = readMarkerFile(file);
+    if (marker === undefined) continue; // removed meanwhile, not a small regular file, or not ours
+    if (isLive(file, marker.presence, marker.id, staleMs)) live.push({ ...marker.presence, file });
+    else if (prune) fs.rmSync(file, { force: true });
   }
   return live;
 }
@@ -121,31 +141,51 @@ export function describePresence(presence: Presence, now = Date.now()): string {
   return `${where} (seen ${Math.max(0, Math.round((now - presence.at) / 1000))} s ago)`;
 }
 
-function isLive(file: string, presence: Presence, staleMs: number): boolean {
-  if (presence.host !== os.hostname()) return Date.now() - presence.at < staleMs;
-  if (presence.pid === process.pid) return heldHere.has(file);
-  return isProcessAlive(presence.pid);
+function isLive(file: string, presence: Presence, id: string | undefined, staleMs: number): boolean {
+  const age = Date.now() - presence.at;
+  const fresh = age < staleMs && age >= -staleMs; // more than staleMs ahead is no clock skew
+  if (presence.host !== os.hostname()) return fresh;
+  if (presence.pid === process.pid && id === processId) return heldHere.has(file);
+  // Another process here (alive and refreshing), or one of another machine with our name and pid.
+  return fresh && (presence.pid === process.pid || isProcessAlive(presence.pid));
 }
 
-function readMarker(file: string): Presence | undefined {
-  let text: string;
+/** Makes `<dbPath>.live` (its parent, the database's folder, exists) and checks it is a real folder. */
+function makePresenceDir(dir: string): void {
   try {
-    text = fs.readFileSync(file, "utf8");
+    fs.mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+      throw new RunStoreError(`create its presence folder '${dir}'`, dir, error, {
+        hint: `Let this user create folders in '${path.dirname(dir)}' (or choose a shorter database path if the name is too long).`,
+      });
+    }
+  }
+  checkPresenceDir(dir);
+}
+
+/** False if `dir` does not exist; throws if it is not a real folder (a symlink, a file). */
+function checkPresenceDir(dir: string): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
   }
+  if (stat.isDirectory()) return true;
+  throw new RunStoreError(`use its presence folder '${dir}': it is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}`, dir, undefined, {
+    hint: `BEAR made no such entry; delete '${dir}' (it is made again as a folder), after checking what put it there.`,
+  });
+}
+
+/** Deletes a temporary marker older than `staleMs` (its writer died between write and rename). */
+function sweepTemp(file: string, staleMs: number): void {
   try {
-    const value = JSON.parse(text) as Partial<Presence>;
-    const valid =
-      typeof value.host === "string" &&
-      Number.isSafeInteger(value.pid) &&
-      (value.pid as number) > 0 &&
-      (value.mode === "exclusive" || value.mode === "shared") &&
-      Number.isFinite(value.at);
-    return valid ? (value as Presence) : undefined;
+    const stat = fs.lstatSync(file);
+    if (stat.isFile() && Date.now() - stat.mtimeMs >= staleMs) fs.rmSync(file, { force: true });
   } catch {
-    return undefined; // written whole by rename, so only a foreign file reads as garbage
+    // Renamed or removed meanwhile.
   }
 }
 
