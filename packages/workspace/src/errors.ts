@@ -18,11 +18,28 @@ export type WorkspaceErrorCode =
   | "PLUGIN_FAILED"
   | "USER_EXISTS"
   | "USER_NOT_FOUND"
-  | "AGENT_NOT_CREATABLE";
+  | "AGENT_NOT_CREATABLE"
+  | "INTERNAL_CAPABILITY";
 
 /** An error of a workspace rule: its folder, keys, uploads, users or plugins. */
 export class BearWorkspaceError extends BearError<WorkspaceErrorCode> {
   constructor(code: WorkspaceErrorCode, message: string, options?: BearErrorOptions) {
     super(code, message, options);
+  }
+}
+
+/**
+ * One of BEAR's own step types (a cluster's act sent to a worker) dispatched from a workflow run
+ * (a submitted step, a coordinator's subtask, a reference resolved at run time): refused where it
+ * is dispatched, never retried, naming the audited capability to use instead.
+ */
+export class InternalCapabilityError extends BearWorkspaceError {
+  readonly retryable = false;
+
+  constructor(capability: string, runId: string, instead: string) {
+    super("INTERNAL_CAPABILITY", `'${capability.slice(0, 80)}' is one of BEAR's own step types, run only for an API instance's act ('act-<uuid>'), not from run '${runId.slice(0, 128)}'; use ${instead}`, {
+      hint: "Name the audited capability in the workflow instead (contract_review, pii_scrubbing, document_indexing, llm_generation).",
+      details: { capability: capability.slice(0, 80), runId: runId.slice(0, 128) },
+    });
   }
 }

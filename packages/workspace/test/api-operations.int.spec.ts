@@ -138,9 +138,20 @@ describe("the workspace's REST operations (framework-free)", () => {
       );
       expect(error).toMatchObject({ code: "WORKFLOW_INVALID", details: { issues: [expect.objectContaining({ path: "steps[0].parameters.capability" })] } });
       await refused({ workflow: { name: "w", pattern: "pipeline", stages: [{ id: "p", capability: "review", input: { text: TEXT } }] } }, "steps[0].parameters.capability", "review");
+      // through the coordinator: a task_coordination task whose requirements name an internal capability
+      const coordinated = (requirements: unknown): Record<string, unknown> => ({ name: "w", inputs: { r: { type: "array" } }, steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: { type: "x", requirements, subtasks: { review: { input: { text: TEXT } }, redact: { input: { text: TEXT } } } } } }] });
+      await refused({ workflow: coordinated(["review"]), inputs: { r: [] } }, "steps[0].parameters.input.requirements[0]", "review");
+      await refused({ workflow: coordinated(["pii_scrubbing", "llm.generate"]), inputs: { r: [] } }, "steps[0].parameters.input.requirements[1]", "llm.generate");
       // nothing was started or audited as started
       expect(services.workflows.listRuns({ limit: 10 })).toEqual([]);
       expect(auditLines().filter((r) => r.action === "workflow.start")).toEqual([]);
+      // a requirement by reference resolves at run time: the run starts, the internal capability is refused where it is dispatched, no review runs
+      for (const [capability, instead] of [["review", "contract_review"], ["redact", "pii_scrubbing"]] as const) {
+        const viaReference = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: coordinated("{{ inputs.r }}"), inputs: { r: [capability] }, matter: "acme" } }));
+        expect(viaReference.body).toMatchObject({ status: "failed", error: { message: expect.stringContaining(`'${capability}' is one of BEAR's own step types, run only for an API instance's act`) } });
+        expect((viaReference.body.error as { message: string }).message).toContain(`'${instead}'`);
+      }
+      expect(auditLines().filter((r) => r.action === "review" || r.action === "scrub")).toEqual([]);
       // the act's own capability runs, and its act is audited with the run as actor
       const ok = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: { name: "scrub", steps: [{ id: "s", type: "agent.task", parameters: { capability: "pii_scrubbing", input: { text: TEXT } } }] }, matter: "acme" } }));
       expect(ok.body).toMatchObject({ status: "completed" });

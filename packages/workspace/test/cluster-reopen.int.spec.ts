@@ -1,7 +1,8 @@
 // A run started by an API instance of a cluster (`bear serve --redis`) and left unfinished (the
 // instance stopped while its step waited for a worker) is resumed by a standalone workspace opened
-// on the same folder afterwards (`bear serve` without --redis): its steps of the cluster's own step
-// types (redact, review, ...) run in-process, with the same handlers the workers run. Real Redis,
+// on the same folder afterwards (`bear serve` without --redis): its steps (the audited pii_scrubbing
+// and contract_review capabilities; a run never names BEAR's own step types, which only an act may
+// send) run in-process, with the same handlers the workers run. Real Redis,
 // real workflows.db. While the instances are live, a standalone opener is refused (and the reverse):
 // both would resume the same runs.
 import path from "node:path";
@@ -16,8 +17,8 @@ const TEXT = "This Agreement is made between Acme Corp and John Smith (phone 555
 const WORKFLOW = {
   name: "scan-and-review",
   steps: [
-    { id: "scan", type: "redact", parameters: { text: TEXT, plugins: false } },
-    { id: "review", type: "review", parameters: { text: TEXT } },
+    { id: "scan", type: "agent.task", parameters: { capability: "pii_scrubbing", input: { text: TEXT } } },
+    { id: "review", type: "agent.task", parameters: { capability: "contract_review", input: { text: TEXT } } },
   ],
 };
 
@@ -65,7 +66,7 @@ async function finished(workspace: Workspace, runId: string, timeoutMs = 60_000)
 }
 
 describe("a cluster's unfinished run, reopened by a standalone workspace", () => {
-  it("resumes in-process: its redact and review steps run locally, with the workers' handlers", async () => {
+  it("resumes in-process: its pii_scrubbing and contract_review steps run locally, with the workers' handlers", async () => {
     const dataDir = path.join(tempDir(), "ws");
     await (await openWorkspace({ config: quietConfig(dataDir), create: true })).dispose();
     // an API instance with no worker: its steps wait in the queues until it stops
@@ -94,12 +95,12 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       expect(status).toMatchObject({ status: "completed" });
       const engine = await local.workflows();
       const steps = new Map(engine.store.getSteps(runId).map((s) => [s.stepId, s]));
-      const scan = steps.get("scan")?.output as { findings: Array<{ type: string; start: number; end: number }> };
-      expect(scan.findings.map((f) => TEXT.slice(f.start, f.end))).toContain("555-123-4567");
-      expect(steps.get("review")?.output).toMatchObject({ document: { characters: TEXT.length } });
-      // the same scan the workspace's own redaction makes in-process
-      const direct = await local.scanPii(TEXT, { plugins: false });
-      expect(scan.findings).toEqual(direct.findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })));
+      const scan = steps.get("scan")?.output as { text: string; replacements: Array<{ type: string; start: number; end: number }> };
+      // the scrubbed text (replacements are spans of it): the phone number and the name are gone
+      expect(scan.replacements.length).toBeGreaterThan(0);
+      expect(scan.text).not.toContain("555-123-4567");
+      expect(scan.text).not.toContain("John Smith");
+      expect(steps.get("review")?.output).toMatchObject({ clauses: expect.any(Number), findings: expect.any(Array) });
     } finally {
       await local.dispose();
     }

@@ -5,9 +5,10 @@ import { defineSpecialist, type Specialist } from "@bear/agents";
 import { STEP_STREAM_ID, type ClusterNode } from "@bear/cluster";
 import type { DocumentPreparer, PreparedDocumentJson, PrepareRequest } from "@bear/rag";
 import type { PiiFinding } from "@bear/security";
-import { PermanentStepError, type JsonObject } from "@bear/workflow-engine";
+import { PermanentStepError, type JsonObject, type JsonValue, type StepContext } from "@bear/workflow-engine";
 import { z } from "zod";
 import { handler, matterOf } from "../agents/document-source";
+import { InternalCapabilityError } from "../errors";
 import type { WorkspaceActs } from "../tools/workspace-tools";
 
 /** Step type of a redaction's scan (built-in and plugin recognizers) on a worker. */
@@ -28,6 +29,30 @@ export const LLM_STEPS: readonly string[] = [GENERATE_STEP, TOKENS_STEP];
  * so a workflow sent through the API or the CLI may not name them (see submittedWorkflow).
  */
 export const INTERNAL_STEP_TYPES: readonly string[] = [REDACT_STEP, REVIEW_STEP, INGEST_PREPARE_STEP, GENERATE_STEP, TOKENS_STEP];
+/** What a workflow uses instead of each internal step type: the act, which audits and limits itself. */
+export const INTERNAL_STEP_INSTEAD: Readonly<Record<string, string>> = {
+  [REDACT_STEP]: "an agent.task with capability 'pii_scrubbing' (or `bear redact`, POST /api/v1/redact)",
+  [REVIEW_STEP]: "an agent.task with capability 'contract_review' (or `bear review`, POST /api/v1/review)",
+  [INGEST_PREPARE_STEP]: "an agent.task with capability 'document_indexing' (or `bear ingest`, POST /api/v1/documents)",
+  [GENERATE_STEP]: "an llm_generation step",
+  [TOKENS_STEP]: "an llm_generation step",
+};
+
+/**
+ * Whether a step is one of an API instance's acts: OneOffSteps sends each as step 'act' of a run
+ * id of its own ('act-<uuid>', recorded in no run); the engine's runs have other ids (a user
+ * cannot choose one), so a run's step — a submitted one, a coordinator's subtask, a capability
+ * resolved from a reference — is never an act.
+ */
+const isAct = (ctx: { readonly runId: string; readonly stepId: string }): boolean => ctx.stepId === "act" && /^act-[0-9a-f-]{36}$/.test(ctx.runId);
+
+/** An internal step's handler: refuses (InternalCapabilityError, not retried) any step that is not an act. */
+function actHandler<S extends z.ZodType>(type: string, parameters: S, execute: (ctx: StepContext<z.infer<S>>) => Promise<JsonValue>) {
+  return handler(type, parameters, async (ctx) => {
+    if (!isAct(ctx)) throw new InternalCapabilityError(type, ctx.runId, INTERNAL_STEP_INSTEAD[type] ?? "the act's own capability");
+    return execute(ctx);
+  });
+}
 
 const MAX_TEXT = 10 * 1024 * 1024;
 
@@ -106,15 +131,15 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
     name: "Redaction and ingest work for a cluster's API instances",
     description: "Scans text for personal data and prepares ingested files (extract, OCR, scrub, chunk, embed) for the instance that commits them.",
     capabilities: {
-      [REDACT_STEP]: handler(REDACT_STEP, redactParams, async (ctx) => {
+      [REDACT_STEP]: actHandler(REDACT_STEP, redactParams, async (ctx) => {
         const { findings, used } = await acts.get().scanPii(ctx.parameters.text, { plugins: ctx.parameters.plugins, signal: ctx.signal });
         return { findings: findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })), plugins: used };
       }),
-      [REVIEW_STEP]: handler(REVIEW_STEP, reviewParams, async (ctx) => {
+      [REVIEW_STEP]: actHandler(REVIEW_STEP, reviewParams, async (ctx) => {
         const { text, useModel, ...rest } = ctx.parameters;
         return (await acts.get().computeReview(text, { ...rest, useModel, signal: ctx.signal })) as unknown as JsonObject;
       }),
-      [GENERATE_STEP]: handler(GENERATE_STEP, generateParams, async (ctx) => {
+      [GENERATE_STEP]: actHandler(GENERATE_STEP, generateParams, async (ctx) => {
         const { model, request, stream } = ctx.parameters;
         const workspace = acts.get();
         const llm = await workerLlm(workspace, model, ctx.stepId);
@@ -128,14 +153,14 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
           out?.write(next.value.text);
         }
       }),
-      [TOKENS_STEP]: handler(TOKENS_STEP, tokensParams, async (ctx) => {
+      [TOKENS_STEP]: actHandler(TOKENS_STEP, tokensParams, async (ctx) => {
         const { model, texts } = ctx.parameters;
         const llm = await workerLlm(acts.get(), model, ctx.stepId);
         const counts: number[] = [];
         for (const text of texts) counts.push(await llm.countTokens(text));
         return { counts, contextSize: llm.contextSize };
       }),
-      [INGEST_PREPARE_STEP]: handler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
+      [INGEST_PREPARE_STEP]: actHandler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
         const p = ctx.parameters;
         // matter check in the worker: the step's matter is its run's (the payload file was written for it)
         if (p.matter !== matterOf(ctx)) throw new PermanentStepError(ctx.stepId, `the file names matter '${p.matter.slice(0, 80)}', not its run's ('${matterOf(ctx).slice(0, 80)}')`);

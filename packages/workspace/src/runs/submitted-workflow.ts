@@ -1,14 +1,7 @@
 import { parseWorkflowText, WorkflowValidationError, type ValidationIssue, type WorkflowEngine } from "@bear/workflow-engine";
-import { GENERATE_STEP, INGEST_PREPARE_STEP, INTERNAL_STEP_TYPES, REDACT_STEP, REVIEW_STEP, TOKENS_STEP } from "../cluster/cluster-steps";
+import { COORDINATION_CAPABILITY } from "@bear/agents";
+import { INTERNAL_STEP_INSTEAD as INSTEAD, INTERNAL_STEP_TYPES } from "../cluster/cluster-steps";
 
-/** What a workflow uses instead of each internal step type: the act, which audits and limits itself. */
-const INSTEAD: Readonly<Record<string, string>> = {
-  [REDACT_STEP]: "an agent.task with capability 'pii_scrubbing' (or `bear redact`, POST /api/v1/redact)",
-  [REVIEW_STEP]: "an agent.task with capability 'contract_review' (or `bear review`, POST /api/v1/review)",
-  [INGEST_PREPARE_STEP]: "an agent.task with capability 'document_indexing' (or `bear ingest`, POST /api/v1/documents)",
-  [GENERATE_STEP]: "an llm_generation step",
-  [TOKENS_STEP]: "an llm_generation step",
-};
 
 const internal = (type: string): string => `'${type}' is one of BEAR's own step types (${INTERNAL_STEP_TYPES.join(", ")}: a cluster's API instance sends them to its workers for its audited acts) and cannot be named in a submitted workflow; use ${INSTEAD[type]}`;
 
@@ -28,10 +21,24 @@ export function internalStepIssues(definition: unknown): ValidationIssue[] {
     if (type !== "agent.task" || typeof parameters !== "object" || parameters === null) return;
     const capability = (parameters as { capability?: unknown }).capability;
     if (typeof capability !== "string") return;
+    if (capability === COORDINATION_CAPABILITY) issues.push(...requirementIssues((parameters as { input?: unknown }).input, i));
     if (INTERNAL_STEP_TYPES.includes(capability)) issues.push({ path: `steps[${i}].parameters.capability`, message: `capability ${internal(capability)}` });
     else if (capability.includes("{{")) issues.push({ path: `steps[${i}].parameters.capability`, message: `a submitted workflow names its agent.task capabilities as written, not as a reference ('${capability.slice(0, 80)}'), so they are checked before the run starts` });
   });
   return issues;
+}
+
+/**
+ * A coordinator task's requirements as written: each becomes a subtask the coordinator dispatches
+ * in a run of its own, so none may be internal (a reference is refused where the step is
+ * dispatched: the cluster-steps handlers run only for an act).
+ */
+function requirementIssues(input: unknown, i: number): ValidationIssue[] {
+  const requirements = typeof input === "object" && input !== null ? (input as { requirements?: unknown }).requirements : undefined;
+  if (!Array.isArray(requirements)) return [];
+  return requirements.flatMap((r: unknown, j) =>
+    typeof r === "string" && INTERNAL_STEP_TYPES.includes(r) ? [{ path: `steps[${i}].parameters.input.requirements[${j}]`, message: `a coordinated requirement ${internal(r)}` }] : [],
+  );
 }
 
 /**
