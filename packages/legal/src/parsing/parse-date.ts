@@ -19,7 +19,8 @@ const DOTTED_DATE_CUE = `(?<=\\b(?:dated?[ \\t]*:\\s{0,4}|dated?[ \\t]{1,3}|as\\
  * (dashes only before a four-digit year when the first number is above 12). Which of the two numbers is the month is
  * the document's (`dateOrders`): a date that can be read one way only ("13/03/2021", "31.12.2020" day first;
  * "04.18.2018" month first) is read that way and fixes the order of the document's other dates with the same
- * separator; with none, or as many each way, they are month first, as US contracts write them. Dotted numbers with a
+ * separator (with none of that separator, of the whole document); with none, or as many each way, they are month
+ * first, as US contracts write them. Dotted numbers with a
  * two-digit year ("1.4.10", "14.2.15") number clauses and are dates only after a date cue on the same line ("dated
  * 1.4.10", "Date: 1.4.10", "as of", "made on", "effective on", …; not "based on 4.2.10").
  */
@@ -90,19 +91,38 @@ function forcedOrder(n: { first: number; second: number; sep: string; year: stri
   return undefined;
 }
 
+/** An all-number date read in `order`, or undefined when that reading is impossible. */
+function readNumberDate(n: { first: number; second: number; year: string }, order: "month-first" | "day-first"): IsoDate | undefined {
+  return order === "day-first" ? isoDate(fullYear(n.year), n.second, n.first) : isoDate(fullYear(n.year), n.first, n.second);
+}
+
+const SEPARATORS = ["/", "-", "."] as const;
+
 /**
  * The order of a document's all-number dates, per separator: the way its unambiguous ones are written (the majority,
- * if both). A separator with none, or a tie, is left out (month first).
+ * if both), each distinct valid date counted once (a filing stamp repeated on every page is one date; "45.01.2020"
+ * none). A separator with no such date of its own, or a tie, follows the whole document's majority; with none there
+ * either it is left out (month first).
  */
 export function dateOrders(matches: Iterable<Groups>): DateOrders {
   const votes = new Map<string, number>();
+  const seen = new Set<string>();
+  let whole = 0;
   for (const groups of matches) {
     const n = numberDate(groups);
     const order = n && forcedOrder(n);
-    if (n && order) votes.set(n.sep, (votes.get(n.sep) ?? 0) + (order === "day-first" ? 1 : -1));
+    const iso = n && order && readNumberDate(n, order);
+    if (!n || !iso) continue;
+    const vote = order === "day-first" ? 1 : -1;
+    if (!seen.has(iso)) whole += vote;
+    if (!seen.has(`${n.sep}${iso}`)) votes.set(n.sep, (votes.get(n.sep) ?? 0) + vote);
+    seen.add(iso).add(`${n.sep}${iso}`);
   }
   const out: Record<string, "month-first" | "day-first"> = {};
-  for (const [sep, v] of votes) if (v !== 0) out[sep] = v > 0 ? "day-first" : "month-first";
+  for (const sep of SEPARATORS) {
+    const v = votes.get(sep) || whole;
+    if (v !== 0) out[sep] = v > 0 ? "day-first" : "month-first";
+  }
   return out;
 }
 
@@ -111,8 +131,7 @@ export function isoFromMatch(groups: Groups, orders: DateOrders = {}): IsoDate |
   const n = numberDate(groups);
   if (n) {
     // A first number above 12 that may not be a day ("20-1-10") is no date, whatever the document's order.
-    const order = forcedOrder(n) ?? (n.first > 12 ? "month-first" : (orders[n.sep] ?? "month-first"));
-    return order === "day-first" ? isoDate(fullYear(n.year), n.second, n.first) : isoDate(fullYear(n.year), n.first, n.second);
+    return readNumberDate(n, forcedOrder(n) ?? (n.first > 12 ? "month-first" : (orders[n.sep] ?? "month-first")));
   }
   for (const p of ["d", "a", "b", "i"]) {
     const year = groups[`${p}Year`];

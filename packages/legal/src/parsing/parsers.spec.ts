@@ -73,7 +73,7 @@ describe("parseDate", () => {
     );
   });
 
-  it("reads a document's ambiguous all-number dates in the order its unambiguous ones of the same separator fix", () => {
+  it("reads a document's ambiguous all-number dates in the order its unambiguous ones fix (same separator first, else the whole document's)", () => {
     const ambiguous = fc.record({ y: fc.integer({ min: 1950, max: 2049 }), a: fc.integer({ min: 1, max: 12 }), b: fc.integer({ min: 1, max: 12 }) });
     fc.assert(
       fc.property(ambiguous, fc.integer({ min: 13, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom("/", ".", "-"), fc.constantFrom("/", ".", "-"), fc.boolean(), ({ y, a, b }, big, small, sep, cueSep, dayFirst) => {
@@ -82,8 +82,8 @@ describe("parseDate", () => {
         const [first, second] = datesIn(text).map((x) => x.iso);
         // The unambiguous date is read the only way it can be ...
         expect(second).toBe(isoDate(2020, small, big));
-        // ... and fixes the ambiguous one's order only when it has the same separator; else month first, as before.
-        expect(first).toBe(dayFirst && sep === cueSep ? isoDate(y, b, a) : isoDate(y, a, b));
+        // ... and fixes the ambiguous one's order: a separator with no unambiguous date of its own follows the document's.
+        expect(first).toBe(dayFirst ? isoDate(y, b, a) : isoDate(y, a, b));
       }),
       { numRuns: 500 },
     );
@@ -92,6 +92,31 @@ describe("parseDate", () => {
     expect(datesIn("Dated: 04.01.2018. Commencing on 31.12.2018.").map((x) => x.iso)).toEqual(["2018-01-04", "2018-12-31"]);
     // As many each way is no evidence: month first.
     expect(datesIn("Dated 04.01.2018, amended 31.12.2018 and 12.31.2019.").map((x) => x.iso)).toEqual(["2018-04-01", "2018-12-31", "2019-12-31"]);
+  });
+
+  it("counts each distinct valid date once when it fixes a document's order: repeated stamps and impossible dates do not decide", () => {
+    const day = fc.integer({ min: 13, max: 28 });
+    const month = fc.integer({ min: 1, max: 12 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(day, month), { minLength: 2, maxLength: 4, selector: ([d, m]) => `${d}-${m}` }),
+        fc.tuple(month, day),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom("/", "."),
+        fc.record({ a: month, b: month, y: fc.integer({ min: 1990, max: 2040 }) }),
+        (dayFirst, [stampMonth, stampDay], extra, sep, { a, b, y }) => {
+          // One month-first date repeated (an EDGAR stamp on every page) against two or more distinct day-first dates.
+          const repeats = dayFirst.length + extra;
+          const stamp = `Filed ${stampMonth}${sep}${stampDay}${sep}2019.\n`;
+          const text = `Dated ${a}${sep}${b}${sep}${y}.\n${stamp.repeat(repeats)}${dayFirst.map(([d, m]) => `Paid on ${d}${sep}${m}${sep}2020.`).join("\n")}`;
+          expect(datesIn(text)[0]?.iso).toBe(isoDate(y, b, a));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Impossible dates ("45.01.2020", "02.30.2020") do not vote: the document has no valid unambiguous date, so month first.
+    expect(datesIn("Dated 02.01.2020. Ref. 45.01.2020 and 32.11.2019.").map((x) => x.iso)).toEqual(["2020-02-01"]);
+    expect(datesIn("Dated 02/01/2020. Ref. 02/30/2020, 04/31/2020 and 13/01/2020.").map((x) => x.iso)).toEqual(["2020-01-02", "2020-01-13"]);
   });
 
   it("never reads a dotted clause number with a two-digit year as a date, unless a date cue stands before it on its line", () => {
