@@ -3,9 +3,11 @@
 // With --group=answers it scores the model-free answers instead (`rag.answer(q, { llm: null })`):
 // is the first citation in the named document, does it overlap the gold span, does any citation,
 // on the fixed tune / report halves of bench/lbr-split.ts.
-//   npx tsx bench/legalbench-rag.ts [--group=lexical|more|answers] [--quick]   (default group: lexical)
+//   cd packages/rag && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/legalbench-rag.ts [--group=lexical|more|answers] [--quick]
+//                       (default group: lexical)
 //   --half=tune|report  only the queries of one half of bench/lbr-split.ts (retrieval groups)
 //   --hybrid            with --quick: a hybrid row too (ONNX fixture)
+//   --target=600        with --quick: chunk target size; --overlap=N its overlap (default: the chunker's, min(100, target/4))
 //   --k=8               search with this k (the candidates fetched follow it) and score @1..@k only
 //   --two-pass          with --quick: namedDocumentSearch off (the rows as before it)
 //   --compare-named     with --quick: each row twice, with and without namedDocumentSearch (one store query for a clearly named document)
@@ -104,6 +106,8 @@ interface Setup {
 
 const quick = process.argv.includes("--quick");
 const targetArg = Number(process.argv.find((a) => a.startsWith("--target="))?.slice(9) ?? 600);
+const overlapArg = process.argv.find((a) => a.startsWith("--overlap="))?.slice(10);
+const overlapSetting = overlapArg === undefined ? {} : { overlapChars: Number(overlapArg) };
 const group = process.argv.find((a) => a.startsWith("--group="))?.slice(8) ?? "lexical";
 if (group === "answers") {
   await answerBench();
@@ -164,7 +168,7 @@ const indexDirs: string[] = [];
 let embedder: OnnxEmbedder | undefined;
 const results: { setup: Setup; scores: Scores; ingestMs: number; queryMs: number; byFold: Map<number, { p1: number; r8: number; n: number; docs: Set<string> }> }[] = [];
 for (const setup of setups) {
-  const key = `${setup.strategy}-${setup.targetChars}-${setup.onnx ? "onnx" : "lex"}${setup.sealed ? "-sealed" : ""}${setup.named === false ? "-twopass" : ""}`;
+  const key = `${setup.strategy}-${setup.targetChars}-${overlapArg ?? ""}-${setup.onnx ? "onnx" : "lex"}${setup.sealed ? "-sealed" : ""}${setup.named === false ? "-twopass" : ""}`;
   let rag = cache.get(key);
   let ingestMs = 0;
   if (!rag) {
@@ -174,7 +178,7 @@ for (const setup of setups) {
     rag = await RagEngine.open({
       dir,
       root: dataDir,
-      chunking: { strategy: setup.strategy, targetChars: setup.targetChars },
+      chunking: { strategy: setup.strategy, targetChars: setup.targetChars, ...overlapSetting },
       ...(setup.onnx && embedder ? { embedder } : {}),
       ...(setup.sealed ? { cipher: new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32))) } : {}),
       ...(setup.named === false ? { namedDocumentSearch: false } : {}),

@@ -1,9 +1,11 @@
 // Ingest throughput, query latency and memory of RagEngine, each beside raw LanceDB doing the
 // floor of the same work in the same run (so the ratio holds on this shared, noisy machine).
 //
-//   nice -n 10 npx tsx bench/throughput.ts                       cuad, synthetic 200 MB, onnx, latency at ~100k chunks
-//   nice -n 10 npx tsx bench/throughput.ts --only=cuad,latency   some sections (cuad, synthetic, onnx, latency, memory)
-//   nice -n 10 npx tsx bench/throughput.ts --only=memory         1 GB of synthetic text, peak RSS (several minutes)
+//   cd packages/rag && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/throughput.ts [options]
+//   (no option)     cuad, synthetic 200 MB, onnx, latency at ~100k chunks
+//   --help          this text
+//   --only=cuad,latency   some sections (cuad, synthetic, onnx, latency, memory)
+//   --only=memory   1 GB of synthetic text, peak RSS (several minutes)
 //   --synthetic-mb=200 --memory-mb=1024 --latency-chunks=100000  sizes
 //   --malloc-arena-max=2 (default) | unset   the memory run's MALLOC_ARENA_MAX, as `bear` and `bear-server` set it
 //   --before=DIR   also ingest with the RagEngine of another checkout's rag package (DIR/src/index.ts) in the same
@@ -12,10 +14,16 @@
 //                    mkdir .before && git archive main packages/rag/src | tar -x -C .before
 //                    nice -n 10 npx tsx bench/throughput.ts --only=cuad,synthetic --before=.before/packages/rag
 //   --two-pass=1   the latency run with namedDocumentSearch off (two BM25 queries for a query naming a document, as before)
+//   --dist         the engine as production runs it: the built package (dist/index.js, extraction in a worker thread;
+//                  run `npx nx run @bear/rag:build` first) instead of src/ (extraction in-process under tsx). With
+//                  --before=DIR, the before is DIR/dist/index.js, e.g. main's build copied into this checkout:
+//                    mkdir -p .before && cp -r /path/to/main/packages/rag/dist .before/dist
 //   --src=DIR/src  the latency run with another checkout's RagEngine (see --before): the resolver rebuild costs before/after
 //
 // Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
-// measurement's alone. Raw LanceDB floor: read the files, cut 600-character chunks, write one
+// measurement's alone. Each ingest line splits its CPU time into the JavaScript main thread (ours: reading,
+// chunking, encoding, the engine's bookkeeping) and every other thread (LanceDB's native pool, libuv, V8's GC
+// helpers, the extraction worker). Raw LanceDB floor: read the files, cut 600-character chunks, write one
 // table (in the same batches), build one full-text index; with --onnx also embed the chunks.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -25,10 +33,15 @@ import { pathToFileURL } from "node:url";
 import type { Embedder, EmbedOptions } from "@bear/core";
 import { OnnxEmbedder, RagEngine } from "../src/index";
 
-/** The RagEngine of this checkout, or of the one `--src` names (the "before" of a before/after run). */
+/** The RagEngine of this checkout (its src/, or with `--dist` its build), or of the one `--src` names (the "before" of a before/after run). */
 async function engineClass(): Promise<typeof RagEngine> {
   const src = arg("src");
-  return src ? ((await import(pathToFileURL(path.join(src, "index.ts")).href)) as { RagEngine: typeof RagEngine }).RagEngine : RagEngine;
+  const dist = process.argv.includes("--dist");
+  if (src && !dist) return ((await import(pathToFileURL(path.join(src, "index.ts")).href)) as { RagEngine: typeof RagEngine }).RagEngine;
+  if (!dist) return RagEngine;
+  const built = src ? path.resolve(src, "../dist/index.js") : path.resolve(import.meta.dirname, "../dist/index.js");
+  if (!fs.existsSync(built)) throw new Error(`--dist: ${built} is missing; build it first (npx nx run @bear/rag:build)`);
+  return ((await import(pathToFileURL(built).href)) as { RagEngine: typeof RagEngine }).RagEngine;
 }
 
 /** The `shared` folder beside the checkout (a worktree may sit a level deeper than the main checkout). */
@@ -85,6 +98,18 @@ function percentiles(samples: number[]): { p50: number; p95: number; p99: number
   return { p50: at(50), p95: at(95), p99: at(99) };
 }
 
+/** CPU seconds (user + system) of this process's main thread so far (Linux: /proc/self/task/<pid>/stat; 0 elsewhere). */
+function mainThreadCpu(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 const cpuSince = (start: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(start);
@@ -119,6 +144,8 @@ interface IngestResult {
   seconds: number;
   /** CPU seconds of the whole process (all threads, LanceDB's included): the work done, less sensitive to the machine's load than wall time. */
   cpuSeconds: number;
+  /** Of `cpuSeconds`, the JavaScript main thread's (the rest: LanceDB's native threads, libuv, GC helpers, worker threads). */
+  mainCpuSeconds: number;
   chunks: number;
   rssMiB: number;
   embedSeconds?: number;
@@ -132,6 +159,7 @@ async function rawIngest(corpus: string, work: string, onnx: boolean): Promise<I
   const embedder = onnx ? new TimedEmbedder(await loadOnnx()) : undefined;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpu();
   const db = await lancedb.connect(path.join(work, "raw"));
   let table: Awaited<ReturnType<typeof db.createTable>> | undefined;
   let rows: Record<string, unknown>[] = [];
@@ -160,8 +188,9 @@ async function rawIngest(corpus: string, work: string, onnx: boolean): Promise<I
   await table!.createIndex("text", { config: lancedb.Index.fts({ withPosition: false }) });
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
+  const mainCpuSeconds = mainThreadCpu() - main0;
   db.close();
-  return { seconds, cpuSeconds, chunks, rssMiB: maxRssMiB(), ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
+  return { seconds, cpuSeconds, mainCpuSeconds, chunks, rssMiB: maxRssMiB(), ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
 }
 
 async function engineIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {
@@ -170,15 +199,17 @@ async function engineIngest(corpus: string, work: string, onnx: boolean): Promis
   const rag = await Engine.open({ dir: path.join(work, "engine"), root: corpus, ...(embedder ? { embedder } : {}) });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpu();
   const report = await rag.ingest(["."], { matter: "bench" });
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
+  const mainCpuSeconds = mainThreadCpu() - main0;
   if (report.failed > 0) throw new Error(`${report.failed} files failed: ${JSON.stringify(report.files.find((f) => f.status === "failed"))}`);
   const t1 = performance.now();
   const again = await rag.ingest(["."], { matter: "bench" });
   const reingestSeconds = (performance.now() - t1) / 1000;
   await rag.dispose();
-  return { seconds, cpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestChunks: again.chunksWritten, ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
+  return { seconds, cpuSeconds, mainCpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestChunks: again.chunksWritten, ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
 }
 
 interface LatencyRow {
@@ -298,7 +329,7 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
 function runPhase<T>(phase: string, corpus: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): T {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `rag-bench-${phase}-`));
   try {
-    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra], {
+    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra, ...(process.argv.includes("--dist") ? ["--dist"] : [])], {
       encoding: "utf8",
       maxBuffer: 64 * MB,
       env,
@@ -334,7 +365,7 @@ function ingestRows(label: string, corpus: string, onnx: boolean): IngestRows {
   const before = beforeDir ? runPhase<IngestResult>(phase, corpus, [`--src=${path.resolve(beforeDir, "src")}`]) : undefined;
   const engine = runPhase<IngestResult>(phase, corpus);
   const line = (name: string, r: IngestResult): string =>
-    `  ${name.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s)  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
+    `  ${name.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s: JS main ${r.mainCpuSeconds.toFixed(1).padStart(4)}, other threads ${(r.cpuSeconds - r.mainCpuSeconds).toFixed(1).padStart(4)})  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
     (r.embedSeconds === undefined ? "" : `  embedder ${r.embedSeconds.toFixed(1)} s (${((100 * r.embedSeconds) / r.seconds).toFixed(0)}%)`);
   console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}`);
   console.log(line("raw LanceDB", raw));
@@ -355,6 +386,7 @@ function beforeAfterTable(sections: readonly IngestRows[]): void {
   for (const { label, bytes, raw, engine, before } of rows) {
     const row = (name: string, f: (r: IngestResult) => string): void => console.log(`| ${label}: ${name} | ${f(before)} | ${f(engine)} |`);
     row("CPU vs raw LanceDB", (r) => `${(r.cpuSeconds / raw.cpuSeconds).toFixed(2)}× (${r.cpuSeconds.toFixed(1)} s; raw ${raw.cpuSeconds.toFixed(1)} s)`);
+    row("CPU split: JS main thread / other threads", (r) => `${r.mainCpuSeconds.toFixed(1)} / ${(r.cpuSeconds - r.mainCpuSeconds).toFixed(1)} s (raw ${raw.mainCpuSeconds.toFixed(1)} / ${(raw.cpuSeconds - raw.mainCpuSeconds).toFixed(1)})`);
     row("wall vs raw LanceDB", (r) => `${(r.seconds / raw.seconds).toFixed(2)}× (${r.seconds.toFixed(1)} s; raw ${raw.seconds.toFixed(1)} s)`);
     row("MB/s", (r) => (bytes / MB / r.seconds).toFixed(2));
     row("chunks/s", (r) => (r.chunks / r.seconds).toFixed(0));
@@ -365,7 +397,17 @@ function beforeAfterTable(sections: readonly IngestRows[]): void {
   console.log(`(load average at each section's end: ${rows.map((r) => r.load).join(" / ")})`);
 }
 
+/** The comment at the top of this file, as usage text. */
+function usage(): string {
+  const lines = fs.readFileSync(import.meta.filename, "utf8").split("\n");
+  return lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n");
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(usage());
+    return;
+  }
   const phase = arg("phase");
   if (phase) {
     const corpus = arg("corpus")!;

@@ -513,9 +513,10 @@ export class RagEngine implements Retriever {
     const named = resolver?.named(query, this.#ranker.weights.resolver)?.documentId;
     const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, named, ...(options.signal ? { signal: options.signal } : {}) });
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
-    // key, the index version included, so a commit (here or in another process) invalidates them.
+    // key, the index version included, so a commit or delete (here or in another process) invalidates
+    // them; the index's id too, so an index folder made again (versions start over) does not.
     if (reranker) return rank();
-    const key = { kind: "search" as const, parts: [this.#index.dir, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named: named ?? null }] };
+    const key = { kind: "search" as const, parts: [this.#index.dir, this.#index.instanceId, version, query, { k, mode, filter, boost, embedder: this.#embedder?.id ?? null, named: named ?? null }] };
     // With per-document keys, each cached hit's text is sealed under its document's key (shredded with it).
     if (!this.#sealedHits) return this.#cache.getOrCompute(key, rank);
     return (await this.#cache.getOrCompute<SearchHit[] | undefined>(key, rank, { codec: this.#sealedHits })) ?? rank();

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it, jest } from "@jest/globals";
 import { DataKeyring, KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
+import { IngestPipeline } from "../src/ingest/ingest-pipeline";
 import { RagEngine, type RagEngineOptions } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
 import { writeNumberedContracts } from "./support/numbered-contracts";
@@ -15,12 +16,15 @@ const sealed: Keys = (root) => {
   return { cipher: new KeyedContentCipher(kek), keyring: new DataKeyring({ dir: path.join(root, "data-keys"), kek }) };
 };
 
+/** Where the delete races the ingest: once the batch is sealed (its chunks encoded, under the document's key when sealed), or while the changed file is prepared (after the ingest looked its document up). */
+type RaceStep = "commit" | "prepare";
+
 /**
  * Ingests two contracts, changes contract 1, and re-ingests it while `race` deletes it from the same
- * engine once its batch is sealed (its chunks encoded, under the document's key when sealed): `race`
- * gets the delete and the batch's write, and runs them in the order it tests.
+ * engine at `step`: `race` gets the delete and the step's work (the batch's write, or preparing the
+ * file), and runs them in the order it tests.
  */
-async function withRacingDelete(keys: Keys, race: (del: () => Promise<void>, write: () => Promise<void>) => Promise<void>, check: (rag: RagEngine, id: string, report: Awaited<ReturnType<RagEngine["ingest"]>>) => Promise<void>): Promise<void> {
+async function withRacingDelete(keys: Keys, race: (del: () => Promise<void>, work: () => Promise<void>) => Promise<void>, check: (rag: RagEngine, id: string, report: Awaited<ReturnType<RagEngine["ingest"]>>) => Promise<void>, step: RaceStep = "commit"): Promise<void> {
   const root = tempDir("delete-race-");
   writeNumberedContracts(root, 2);
   const rag = await RagEngine.open({ dir: path.join(root, "index"), root, ...keys(root) });
@@ -28,14 +32,17 @@ async function withRacingDelete(keys: Keys, race: (del: () => Promise<void>, wri
     await rag.ingest(["docs"], { matter: "m" });
     const { id } = rag.documents().find((d) => d.title === "AGREEMENT 1")!;
     fs.appendFileSync(path.join(root, "docs", "contract-01.txt"), "\n41 An amended clause.\n");
-    const original = LanceIndex.prototype.commitBatch;
-    const spy = jest.spyOn(LanceIndex.prototype, "commitBatch").mockImplementation(async function (this: LanceIndex, ...args: Parameters<LanceIndex["commitBatch"]>) {
-      let written: ReturnType<LanceIndex["commitBatch"]> = Promise.resolve([]);
+    // The step's method, run by `race` (only contract 1 changed: it is the one file prepared).
+    const target = (step === "commit" ? LanceIndex.prototype : IngestPipeline.prototype) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const method = step === "commit" ? "commitBatch" : "prepare";
+    const original = target[method] as (...args: unknown[]) => Promise<unknown>;
+    const spy = jest.spyOn(target, method).mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      let result: Promise<unknown> = Promise.resolve([]);
       await race(
         () => rag.delete(id),
-        () => (written = original.apply(this, args)).then(() => undefined),
+        () => (result = original.apply(this, args)).then(() => undefined),
       );
-      return written;
+      return result;
     });
     const report = await rag.ingest(["docs"], { matter: "m" }).finally(() => spy.mockRestore());
     await check(rag, id, report);
@@ -51,18 +58,22 @@ async function expectWhole(rag: RagEngine): Promise<void> {
 }
 
 describe("a delete racing an ingest in the same engine", () => {
+  // "prepare": deleted while its changed file is prepared, before its batch is sealed (it used to be added back, "updated").
   it.each([
-    ["plain", plain],
-    ["sealed under per-document keys", sealed],
-  ] as const)("%s: a document deleted after its batch was sealed is not committed (RAG_DOCUMENT_DELETED), and a rerun adds it whole", async (_, keys) => {
+    ["plain", plain, "commit"],
+    ["sealed under per-document keys", sealed, "commit"],
+    ["plain", plain, "prepare"],
+    ["sealed under per-document keys", sealed, "prepare"],
+  ] as const)("%s: a document deleted at its file's %s step (after the ingest looked it up) is not committed (RAG_DOCUMENT_DELETED), and a rerun adds it whole", async (_, keys, step) => {
     await withRacingDelete(
       keys,
-      async (del, write) => {
+      async (del, work) => {
         await del();
-        await write();
+        await work();
       },
       async (rag, id, report) => {
         expect(report.files.find((f) => f.file.endsWith("contract-01.txt"))).toMatchObject({ status: "failed", error: { code: "RAG_DOCUMENT_DELETED" } });
+        expect(report.updated).toBe(0);
         expect(rag.documents().map((d) => d.id)).not.toContain(id);
         await expectWhole(rag);
         const rerun = await rag.ingest(["docs"], { matter: "m" });
@@ -72,6 +83,7 @@ describe("a delete racing an ingest in the same engine", () => {
         const hits = await rag.search("widget1 amended clause", { k: 3, mode: "lexical" });
         expect(hits.some((h) => h.documentId === id)).toBe(true);
       },
+      step,
     );
   }, 120_000);
 

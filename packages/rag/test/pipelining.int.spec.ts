@@ -100,7 +100,7 @@ describe("pipelined ingest (real LanceDB)", () => {
     // 40 MB of document XML: seconds of parsing in the worker.
     const terminate = jest.spyOn(Worker.prototype, "terminate");
     const slow = extractDocumentIsolated("slow.docx", docxBomb(40), { workerUrl, signal: abort.signal });
-    const queued = extractDocumentIsolated("queued.txt", new TextEncoder().encode("Queued behind the slow file."), { workerUrl, signal: abort.signal });
+    const queued = extractDocumentIsolated("queued.html", new TextEncoder().encode("<html><body><p>Queued behind the slow file.</p></body></html>"), { workerUrl, signal: abort.signal });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const abortedAt = performance.now();
     abort.abort();
@@ -111,6 +111,20 @@ describe("pipelined ingest (real LanceDB)", () => {
     expect(terminate).toHaveBeenCalledTimes(1);
     await expect(Promise.race([terminate.mock.results[0]!.value, new Promise((resolve) => setTimeout(() => resolve("running"), 1_000))])).resolves.toEqual(expect.any(Number));
     terminate.mockRestore();
-    await expect(extractDocumentIsolated("next.txt", new TextEncoder().encode("The Tenant shall pay rent monthly."), { workerUrl })).resolves.toMatchObject({ format: "text" });
+    await expect(extractDocumentIsolated("next.html", new TextEncoder().encode("<html><body><p>The Tenant shall pay rent monthly.</p></body></html>"), { workerUrl })).resolves.toMatchObject({ format: "html" });
   }, 60_000);
+
+  it("reads plain text and Markdown in the calling thread (no worker start or round trip), every other format in the worker", async () => {
+    // A worker script that does not exist: only a file sent to the worker can fail on it.
+    const workerUrl = new URL("file:///nonexistent/extraction-worker.js");
+    const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent monthly."), { workerUrl })).resolves.toMatchObject({ format: "text", text: "The Tenant shall pay rent monthly." });
+    await expect(extractDocumentIsolated("lease.md", utf8("# Lease\n\n- **Rent**: [monthly](#rent)\n"), { workerUrl })).resolves.toMatchObject({ format: "markdown" });
+    await expect(extractDocumentIsolated("lease.html", utf8("<html><body><p>The Tenant shall pay rent.</p></body></html>"), { workerUrl })).rejects.toThrow();
+    // Limits and refusals are the same in either thread.
+    await expect(extractDocumentIsolated("big.txt", utf8("x".repeat(2000)), { workerUrl, maxBytes: 1000 })).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE" });
+    const abort = new AbortController();
+    abort.abort();
+    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent."), { workerUrl, signal: abort.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
 });

@@ -89,6 +89,34 @@ describe("RagEngine search cache (real LanceDB)", () => {
     expect((await rag.search("confidential information", { k: 5 })).map((h) => path.basename(h.source))).toContain("conf.txt");
   });
 
+  it("an index folder removed and made again (its table versions start over) never answers from the old one's cached results", async () => {
+    const dir = path.join(root, "rebuilt");
+    const shared = newCache();
+    const ingestOne = async (file: string, text: string): Promise<RagEngine> => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      const folder = path.join(root, `rebuilt-${file}`);
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, file), text);
+      const engine = await RagEngine.open({ dir, root, cache: shared });
+      await engine.ingest([folder], { matter: "m1" });
+      return engine;
+    };
+    try {
+      const first = await ingestOne("lease.txt", LEASE);
+      expect((await first.search("rent monthly notice", { k: 5, mode: "lexical" })).map((h) => path.basename(h.source))).toEqual(["lease.txt"]);
+      await first.dispose();
+      // The same steps on a new folder: the same LanceDB versions, another document.
+      const second = await ingestOne("nda.txt", NDA);
+      try {
+        expect((await second.search("rent monthly notice", { k: 5, mode: "lexical" })).map((h) => path.basename(h.source))).toEqual(["nda.txt"]);
+      } finally {
+        await second.dispose();
+      }
+    } finally {
+      await shared.dispose();
+    }
+  });
+
   it("keys results by the permitted matters: one matter's cached hits never answer another's search", async () => {
     const all = await rag.search("termination notice", { k: 5 });
     expect(all.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
@@ -12,6 +13,29 @@ describe("LanceIndex (real LanceDB)", () => {
     embedder = await OnnxEmbedder.load({ modelDir: path.join(shared(), "models/model2vec-vq128-bge-base/onnx") });
   });
   afterAll(async () => embedder.dispose());
+
+  it("keeps an id in its manifest: the same on every open, new for a folder made again, added once to a manifest written before ids", async () => {
+    const dir = tempDir("rag-store-id-");
+    const manifest = path.join(dir, "rag-index.json");
+    const idOf = async (): Promise<string> => {
+      const index = await LanceIndex.open({ dir });
+      await index.dispose();
+      return index.instanceId;
+    };
+    const first = await idOf();
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await idOf()).toBe(first);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const remade = await idOf();
+    expect(remade).not.toBe(first);
+    const { id: _id, ...older } = JSON.parse(fs.readFileSync(manifest, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(manifest, JSON.stringify(older));
+    const added = await idOf();
+    expect(added).not.toBe(remade);
+    expect(JSON.parse(fs.readFileSync(manifest, "utf8"))).toMatchObject({ ...older, id: added });
+    expect(await idOf()).toBe(added);
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
 
   it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
     const dir = tempDir("rag-store-");

@@ -277,8 +277,8 @@ export class IngestPipeline {
   /**
    * Commits a sealed batch: its chunks in one write, then its document rows in one atomic
    * merge-insert, both in one entry of the index's write queue. A failure fails every file of the
-   * batch (their chunks are discarded); the ingest goes on. A document deleted since the batch was
-   * sealed is not committed (its file fails with RAG_DOCUMENT_DELETED). Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
+   * batch (their chunks are discarded); the ingest goes on. A document deleted since its file was
+   * looked up is not committed (its file fails with RAG_DOCUMENT_DELETED). Full-text and vector index upkeep waits for the end of the ingest, or for enough new rows.
    */
   async #commitBatch(runId: string, sealed: SealedBatch, finish: (o: FileOutcome) => void, upkeep: { unindexedRows: number }, journal: IngestJournal, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return; // cancelled while queued: nothing of it was written
@@ -302,7 +302,7 @@ export class IngestPipeline {
     let written = 0;
     for (const d of documents) {
       if (deleted.has(d.commit.record.id)) {
-        finish(failure(d.file, new RagError("RAG_DOCUMENT_DELETED", `document '${d.commit.record.id}' of file '${d.file}' was deleted while this ingest wrote it: it was not committed`, { hint: "Ingest the file again to index it anew." })));
+        finish(failure(d.file, new RagError("RAG_DOCUMENT_DELETED", `document '${d.commit.record.id}' of file '${d.file}' was deleted while this ingest was indexing it: it was not committed`, { hint: "Ingest the file again to index it anew." })));
         continue;
       }
       written += d.chunks;
@@ -327,6 +327,8 @@ export class IngestPipeline {
     }
     const bytes = new Uint8Array(await fs.readFile(file));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
+    // A delete of the document from now on (while the file is prepared) drops its commit: it is not re-added as "updated".
+    const deletesBefore = index.deleteCount;
     // stable for one file in one matter, whatever its content
     const documentId = (this.#deps.ids ?? unkeyedIds).resolve(matter, file, (id) => index.document(id) !== undefined);
     const existing = index.document(documentId);
@@ -338,7 +340,7 @@ export class IngestPipeline {
     const prepared = preparer
       ? this.#checkSettings(preparedFromJson(await preparer.prepare(request, options.signal), request))
       : await this.prepare(request, { ...(options.signal ? { signal: options.signal } : {}), onPage: (p) => this.#emit({ type: "ocr-page", runId, file, ...p }) });
-    return { prepared, bytes: bytes.length };
+    return { prepared: { ...prepared, commit: { ...prepared.commit, deletesBefore } }, bytes: bytes.length };
   }
 
   /** A document prepared elsewhere must have been made with this index's settings (chunker, embedder, scrubbing, OCR). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type DocumentKeyring, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
@@ -65,6 +66,11 @@ export interface DocumentCommit {
   readonly pageStarts: readonly number[];
   /** True when a committed version of the document exists (its chunks go once this one is visible). */
   readonly replaces: boolean;
+  /**
+   * `LanceIndex.deleteCount` when the ingest looked the document up (and so chose `replaces`): a
+   * delete of it since then drops the commit in `commitBatch`, as one after the rows were encoded does.
+   */
+  readonly deletesBefore?: number;
 }
 
 export interface StoreFilter {
@@ -79,6 +85,26 @@ interface IndexManifest {
   readonly dimensions: number | null;
   /** Key id of the ContentCipher that sealed the index; absent or null for a plain index. */
   readonly sealedKeyId?: string | null;
+  /** Random id of this index (added to manifests written before it existed): see `LanceIndex.instanceId`. */
+  readonly id?: string;
+}
+
+/**
+ * The manifest's id, added when it has none (an index made before ids) by an atomic rename. Two
+ * processes adding one at once may each keep their own: their cached results are then not shared,
+ * never wrong.
+ */
+function manifestId(manifestPath: string, manifest: IndexManifest): string {
+  if (typeof manifest.id === "string" && manifest.id.length > 0) return manifest.id;
+  const id = randomUUID();
+  const temp = `${manifestPath}.${process.pid}.${id}.tmp`;
+  try {
+    fs.writeFileSync(temp, `${JSON.stringify({ ...manifest, id }, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(temp, manifestPath);
+  } catch {
+    fs.rmSync(temp, { force: true }); // a read-only folder: this process keeps the id for itself
+  }
+  return id;
 }
 
 const MANIFEST = "rag-index.json";
@@ -178,6 +204,11 @@ function parseOcr(value: unknown): Pick<DocumentRecord, "ocr"> {
  */
 export class LanceIndex {
   readonly dir: string;
+  /**
+   * Random id of the index, kept in its manifest: it changes when the folder is removed and made
+   * again (whose LanceDB versions start over), so it and `version()` key cached search results.
+   */
+  readonly instanceId: string;
   readonly embedder: { readonly id: string; readonly dimensions: number } | undefined;
   readonly #logger: Logger;
   readonly #db: Connection;
@@ -207,6 +238,7 @@ export class LanceIndex {
 
   private constructor(init: {
     dir: string;
+    instanceId: string;
     embedder: LanceIndexOptions["embedder"];
     logger: Logger;
     db: Connection;
@@ -222,6 +254,7 @@ export class LanceIndex {
     layout: ChunkLayout;
   }) {
     this.dir = init.dir;
+    this.instanceId = init.instanceId;
     this.embedder = init.embedder;
     this.#logger = init.logger;
     this.#db = init.db;
@@ -237,6 +270,11 @@ export class LanceIndex {
     this.#searchColumns = searchColumns(init.layout, init.cipher !== undefined);
   }
 
+  /** Deletes this instance has run so far: taken before a document is looked up for an ingest (`DocumentCommit.deletesBefore`). */
+  get deleteCount(): number {
+    return this.#deletes;
+  }
+
   /** True when the index is encrypted at rest. */
   get sealed(): boolean {
     return this.#fields.sealed;
@@ -247,11 +285,13 @@ export class LanceIndex {
     const logger = (options.logger ?? silentLogger).child({ name: "rag:LanceIndex" });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const manifestPath = path.join(dir, MANIFEST);
+    let instanceId: string = randomUUID();
     const wanted: IndexManifest = {
       format: 1,
       embedderId: options.embedder?.id ?? null,
       dimensions: options.embedder?.dimensions ?? null,
       sealedKeyId: options.cipher?.keyId ?? null,
+      id: instanceId,
     };
     if (fs.existsSync(manifestPath)) {
       const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
@@ -259,6 +299,7 @@ export class LanceIndex {
       if (existing.embedderId !== wanted.embedderId || existing.dimensions !== wanted.dimensions) {
         throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
       }
+      instanceId = manifestId(manifestPath, existing);
     } else {
       fs.writeFileSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
     }
@@ -285,7 +326,7 @@ export class LanceIndex {
       const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true }));
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
-      const index = new LanceIndex({ dir, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout });
+      const index = new LanceIndex({ dir, instanceId, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout });
       await index.#load();
       return index;
     } catch (error) {
@@ -605,13 +646,14 @@ export class LanceIndex {
   /**
    * Steps 1 and 2 of a batch as one write (no delete of this instance runs between them): writes
    * `encoded`, calls `onChunksWritten`, then commits the versions of `commits` whose document was
-   * not deleted since `encoded` was sealed. The chunks of those (written under a document key the
-   * delete destroyed) are removed again; they are returned, not committed.
+   * not deleted since `encoded` was sealed (or since the commit's `deletesBefore`, when the ingest
+   * looked the document up). The chunks of those (written under a document key the delete
+   * destroyed) are removed again; they are returned, not committed.
    */
   async commitBatch(encoded: EncodedChunks, commits: readonly DocumentCommit[], onChunksWritten?: () => void): Promise<DocumentCommit[]> {
     this.#check();
     return this.#write("commitBatch", async () => {
-      const deleted = (c: DocumentCommit): boolean => (this.#deletedAt.get(c.record.id) ?? -1) >= encoded.deletesBefore;
+      const deleted = (c: DocumentCommit): boolean => (this.#deletedAt.get(c.record.id) ?? -1) >= Math.min(c.deletesBefore ?? Infinity, encoded.deletesBefore);
       const dropped = commits.filter(deleted);
       const kept = commits.filter((c) => !deleted(c));
       if (encoded.rows && kept.length > 0) {
