@@ -87,6 +87,7 @@ export {
   complexTaskSchema,
   type CoordinatorAgentOptions,
   type ComplexTask,
+  type DelegateOptions,
   type DelegationResult,
   type TaskTypeDefinition,
 } from "./coordination/coordinator-agent";

@@ -136,4 +136,20 @@ describe("task delegation through the coordinator (SQLite-backed engine)", () =>
     expect(adhoc.results["compliance_check"]).toMatchObject({ compliant: true });
     await expect(system.delegate({ type: "unknown_kind", input: {} })).rejects.toThrow("task type 'unknown_kind' is not defined and the task lists no requirements");
   });
+
+  it("a coordinated task's subtasks run in the matter of the run (or delegate call) that asked, never in another", async () => {
+    const seen: Array<string | null> = [];
+    const echo: StepHandler<never> = { type: "test.matter_echo", execute: async (ctx: { matter?: string }) => (seen.push(ctx.matter ?? null), { matter: ctx.matter ?? null }) } as unknown as StepHandler<never>;
+    system.installSpecialist(defineSpecialist({ id: "echo", name: "Echo", capabilities: { matter_echo: echo } }));
+    const task = { type: "echo", requirements: ["matter_echo"], input: {} };
+    // from a workflow step of a run of matter acme: the nested run is kept with matter acme
+    const outer = await system.engine.run({ name: "outer", steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: task } }] }, {}, { matter: "acme" });
+    expect(outer.status).toBe("completed");
+    const nested = (outer.outputs["t"] as unknown as DelegationResult).runId;
+    expect(system.engine.getRun(nested).matter).toBe("acme");
+    expect((await system.delegate(task, { matter: "globex" })).results["matter_echo"]).toEqual({ matter: "globex" });
+    // a delegation for no matter gives its subtasks none (a step that needs one refuses)
+    expect((await system.delegate(task)).results["matter_echo"]).toEqual({ matter: null });
+    expect(seen).toEqual(["acme", "globex", null]);
+  });
 });

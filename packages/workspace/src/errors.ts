@@ -19,7 +19,8 @@ export type WorkspaceErrorCode =
   | "USER_EXISTS"
   | "USER_NOT_FOUND"
   | "AGENT_NOT_CREATABLE"
-  | "INTERNAL_CAPABILITY";
+  | "INTERNAL_CAPABILITY"
+  | "RUN_MATTER_MISSING";
 
 /** An error of a workspace rule: its folder, keys, uploads, users or plugins. */
 export class BearWorkspaceError extends BearError<WorkspaceErrorCode> {
@@ -40,6 +41,22 @@ export class InternalCapabilityError extends BearWorkspaceError {
     super("INTERNAL_CAPABILITY", `'${capability.slice(0, 80)}' is one of BEAR's own step types, run only for an API instance's act ('act-<uuid>'), not from run '${runId.slice(0, 128)}'; use ${instead}`, {
       hint: "Name the audited capability in the workflow instead (contract_review, pii_scrubbing, document_indexing, llm_generation).",
       details: { capability: capability.slice(0, 80), runId: runId.slice(0, 128) },
+    });
+  }
+}
+
+/**
+ * A step that reads or writes documents in a run with no matter: refused, never retried, and never
+ * given the default matter (a coordinator's subtask or any nested run works in its parent's matter).
+ */
+export class RunMatterMissingError extends BearWorkspaceError {
+  readonly retryable = false;
+
+  /** `by`: what asked, e.g. "step 'extract'" or "tool 'search'". */
+  constructor(runId: string, by: string) {
+    super("RUN_MATTER_MISSING", `${by.slice(0, 160)} of run '${runId.slice(0, 128)}' uses documents, but the run has no matter`, {
+      hint: "Start the run for a matter (POST /api/v1/workflows { matter }, `bear workflow run --matter <name>`, engine.start(…, { matter })).",
+      details: { runId: runId.slice(0, 128) },
     });
   }
 }

@@ -370,7 +370,8 @@ export class Workspace implements AsyncDisposable {
     await rag.refresh();
     const docs = new Map(rag.documents().map((d) => [d.id, d.matter]));
     for (const id of ids) {
-      if (docs.get(id) !== (job.matter ?? "default")) {
+      // a run with no matter reads no document (never the default matter's)
+      if (job.matter === null || docs.get(id) !== job.matter) {
         throw new ClusterError("STEP_MATTER_MISMATCH", `run '${job.runId}' (matter '${job.matter ?? "(none)"}') names document '${id.slice(0, 80)}', which is not in that matter`, {
           hint: "A step may only read documents of its run's matter.",
           retryable: false,

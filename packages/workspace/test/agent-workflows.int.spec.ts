@@ -31,9 +31,9 @@ afterAll(async () => {
   await workspace?.dispose();
 });
 
-const run = async (name: string, inputs: Record<string, unknown>) => {
+const run = async (name: string, inputs: Record<string, unknown>, options: { matter?: string } = { matter: "acme" }) => {
   const engine = await workspace.workflows();
-  const result = await engine.run(builtInWorkflow(name)!.definition, inputs);
+  const result = await engine.run(builtInWorkflow(name)!.definition, inputs, options);
   return { result, details: engine.getRun(result.runId) };
 };
 
@@ -72,12 +72,20 @@ describe("workspace specialists and the built-in pattern workflows", () => {
     expect(redacted.text).not.toContain("Margaret Okonkwo");
     expect(redacted.replacements.length).toBeGreaterThan(0);
     const indexed = result.outputs["index"] as { document_id: string; name: string; matter: string };
-    expect(indexed).toMatchObject({ name: "lease.redacted.txt", matter: "default" });
+    expect(indexed).toMatchObject({ name: "lease.redacted.txt", matter: "acme" });
     const rag = await workspace.rag();
     const text = await rag.documentText(indexed.document_id);
     expect(text).toBe(redacted.text);
     expect(details.assignments.map((a) => `${a.stepId}:${String(a.assignment["agentId"])}`)).toEqual(["extract:retrieval", "redact:pii-scrubber", "index:retrieval"]);
     expect(details.assignments.find((a) => a.stepId === "redact")?.assignment).toMatchObject({ verdict: { valid: true, checked: expect.arrayContaining(["pii"]) } });
+  }, 120_000);
+
+  it("a run with no matter indexes nothing: the indexing step is refused (RUN_MATTER_MISSING), never put in the default matter", async () => {
+    const { result } = await run("extract_redact_index", { path: "lease.txt" }, {});
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toContain("the run has no matter");
+    const rag = await workspace.rag();
+    expect(rag.documents({ matter: "default" })).toEqual([]);
   }, 120_000);
 
   it("collaboration: drafts a clause summary, and the reviewer's notes are worked in until it is satisfied", async () => {

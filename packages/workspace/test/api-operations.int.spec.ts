@@ -159,6 +159,37 @@ describe("the workspace's REST operations (framework-free)", () => {
     });
   }, 120_000);
 
+  it("a coordinator's subtasks work in their run's matter: bob (matter other) reads nothing of matter default through them; alice's acme run sees acme's documents", async () => {
+    await withApi(async (api, services, who) => {
+      const SECRET = "SIDE LETTER. The Borrower shall repay the secret bridge loan of nine million dollars.\n";
+      const hidden = (await services.workspace.upload({ matter: "default", fileName: "side-letter.txt", body: Readable.from([SECRET]), actor: "root" })).document.id;
+      const own = (await services.workspace.upload({ matter: "acme", fileName: "acme-lease.txt", body: Readable.from(["LEASE. The Tenant shall pay rent monthly.\n"]), actor: "alice" })).document.id;
+      const start = api("POST", "/api/v1/workflows");
+      const run = async (principal: Principal, matter: string, input: Record<string, unknown>) =>
+        json(await call(services, start, principal, { query: { wait: 60 }, body: { matter, workflow: { name: "coordinated", steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: { type: "x", ...input } } }] } } })).body;
+      const extraction = (document_id: string) => ({ requirements: ["document_listing", "text_extraction"], subtasks: { text_extraction: { input: { document_id } } } });
+      // the wall as bob meets it directly: no run in matter default, no extraction of its document from his matter
+      expect(await statusOf(call(services, start, who["bob"], { query: {}, body: { matter: "default", workflow: { name: "w", steps: [{ id: "s", type: "agent.task", parameters: { capability: "text_extraction", input: { document_id: hidden } } }] } } }))).toBe(403);
+      const direct = json(await call(services, start, who["bob"], { query: { wait: 60 }, body: { matter: "other", workflow: { name: "w", steps: [{ id: "s", type: "agent.task", parameters: { capability: "text_extraction", input: { document_id: hidden } } }] } } })).body;
+      expect(direct).toMatchObject({ status: "failed", error: { message: expect.stringContaining("in this run's matter") } });
+      // ... and through a coordinator's subtasks (before: they ran in matter default and answered its document's name and text)
+      for (const input of [extraction(hidden), { requirements: ["contract_review"], subtasks: { contract_review: { input: { document_id: hidden } } } }]) {
+        const body = await run(who["bob"]!, "other", input);
+        expect(body).toMatchObject({ status: "failed", error: { message: expect.stringContaining("in this run's matter") } });
+        expect(JSON.stringify(body)).not.toMatch(/side.letter|bridge loan/i);
+      }
+      const searched = await run(who["bob"]!, "other", { requirements: ["retrieval", "document_listing"], subtasks: { retrieval: { input: { query: "secret bridge loan" } } } });
+      expect(searched).toMatchObject({ status: "completed" });
+      expect(JSON.stringify(searched)).not.toMatch(/side.letter|bridge loan/i);
+      // the converse: a coordinated run of matter acme lists and reads acme's own document (before: it looked in matter default)
+      const mine = await run(who["alice"]!, "acme", extraction(own));
+      expect(mine).toMatchObject({ status: "completed" });
+      const results = (mine.results as Record<string, { results: Record<string, unknown> }>)["t"]!.results;
+      expect(results).toMatchObject({ document_listing: { source: "index", items: [{ document_id: own, name: "LEASE" }] }, text_extraction: { name: "LEASE", text: expect.stringContaining("The Tenant shall pay rent") } });
+      expect(JSON.stringify(mine)).not.toMatch(/side.letter|bridge loan/i);
+    });
+  }, 180_000);
+
   it("users: only an admin lists and adds them; the key is in the answer once", async () => {
     await withApi(async (api, services, who) => {
       expect(await statusOf(call(services, api("GET", "/api/v1/users"), who["alice"]))).toBe(403);

@@ -12,6 +12,7 @@ interface RunFlags {
   readonly redis?: string;
   readonly input?: string[];
   readonly runId?: string;
+  readonly matter: string;
   readonly files?: string;
   readonly parallelism?: string;
   readonly progress: boolean;
@@ -31,6 +32,7 @@ export function registerWorkflowCommand(program: Command): void {
     .argument("<file>", "workflow definition (.yaml, .yml or .json), or the name of a built-in workflow")
     .option("-i, --input <key=value...>", "workflow inputs (values are parsed as JSON when they can be)")
     .option("--run-id <id>", "id for the run (default: a random UUID)")
+    .option("--matter <name>", "the matter (client file) the run works for: its steps read and index that matter's documents only", "default")
     .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
     .option("--parallelism <n>", "steps run at once")
     .option("--no-progress", "no progress bar, even at a terminal")
@@ -68,7 +70,7 @@ export function registerWorkflowCommand(program: Command): void {
         // nor one naming BEAR's own step types (review, redact, llm.*…), whose acts audit and the steps do not
         const submitted = submittedWorkflow(engine, definition);
         const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
-        return follow(ctx, engine, live, () => engine.start(submitted, inputs, { ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
+        return follow(ctx, engine, live, () => engine.start(submitted, inputs, { matter: flags.matter, ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
       });
       await reportRun(ctx, outcome);
     });

@@ -54,6 +54,12 @@ export interface DelegationResult {
   readonly assignments: readonly TaskAssignment[];
 }
 
+export interface DelegateOptions {
+  readonly signal?: AbortSignal;
+  /** The matter the subtasks work for (their documents, their file area); none: steps that need one are refused. */
+  readonly matter?: string;
+}
+
 export interface CoordinatorAgentOptions extends Omit<WorkflowAgentOptions, "type" | "capabilities" | "id"> {
   readonly id?: string;
   readonly engine: WorkflowEngine;
@@ -259,16 +265,19 @@ export class CoordinatorAgent extends WorkflowAgent {
   }
 
   /** Decompose → plan → run (parallel where independent) → aggregate → validate. Throws DelegationFailedError when the run fails. */
-  async delegate(task: ComplexTask, options: { readonly signal?: AbortSignal } = {}): Promise<DelegationResult> {
+  async delegate(task: ComplexTask, options: DelegateOptions = {}): Promise<DelegationResult> {
     const parsed = this.#parse(task);
-    const output = await this.run({ id: `delegate:${parsed.type}:${randomUUID()}`, capability: COORDINATION_CAPABILITY, input: parsed as unknown as JsonValue }, options.signal ? { signal: options.signal } : {});
+    const own: AgentTask = { id: `delegate:${parsed.type}:${randomUUID()}`, capability: COORDINATION_CAPABILITY, input: parsed as unknown as JsonValue, ...(options.matter === undefined ? {} : { matter: options.matter }) };
+    const output = await this.run(own, options.signal ? { signal: options.signal } : {});
     return output as unknown as DelegationResult;
   }
 
   protected override async perform(task: AgentTask, ctx: AgentTaskContext): Promise<JsonValue> {
     const parsed = this.#parse(task.input as ComplexTask);
     const plan = this.plan(parsed);
-    const handle = this.#engine.start(plan.workflow, { task: parsed.input, ...plan.inputs }, { signal: ctx.signal, parallelism: this.#parallelism });
+    // the subtasks' run works in the parent run's matter (its documents, its file area), never in another
+    const matter = task.matter === undefined ? {} : { matter: task.matter };
+    const handle = this.#engine.start(plan.workflow, { task: parsed.input, ...plan.inputs }, { signal: ctx.signal, parallelism: this.#parallelism, ...matter });
     this.logger.info({ runId: handle.runId, taskType: plan.taskType, subtasks: plan.subtasks.length, waves: plan.waves.length }, "delegating task");
     const result = await handle.result;
     const assignments = this.#dispatcher.assignmentsOf(handle.runId);

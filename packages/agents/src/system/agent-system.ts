@@ -23,7 +23,7 @@ import { agentsConfigSchema, type AgentsConfig, type AgentsConfigInput } from ".
 import type { AgentSnapshot } from "../agent/agent";
 import type { WorkflowAgent } from "../agent/workflow-agent";
 import { AdaptiveLoadBalancer } from "../balancing/adaptive-load-balancer";
-import { CoordinatorAgent, type ComplexTask, type DelegationResult, type TaskTypeDefinition } from "../coordination/coordinator-agent";
+import { CoordinatorAgent, type ComplexTask, type DelegateOptions, type DelegationResult, type TaskTypeDefinition } from "../coordination/coordinator-agent";
 import { AgentDispatcher, type TaskAssignment } from "../dispatch/agent-dispatcher";
 import { AgentStepBinding, agentAggregateHandler, agentLatestHandler, agentTaskHandler, agentValidateHandler } from "../dispatch/agent-step-handlers";
 import { ExecutorAgent, executorIdFor } from "../executors/executor-agent";
@@ -374,7 +374,7 @@ export class AgentSystem {
   // ---- patterns ----
 
   /** Task delegation: decompose → plan → assign → run in parallel → aggregate → validate. */
-  async delegate(task: ComplexTask, options: { readonly signal?: AbortSignal } = {}): Promise<DelegationResult> {
+  async delegate(task: ComplexTask, options: DelegateOptions = {}): Promise<DelegationResult> {
     this.#assertOpen();
     return this.coordinator.delegate(task, options);
   }

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { JsonValue, StepContext, StepHandler } from "@bear/workflow-engine";
 import { PermanentStepError } from "@bear/workflow-engine";
 import { z } from "zod";
+import { RunMatterMissingError } from "../errors";
 import type { WorkspaceActs } from "../tools/workspace-tools";
 
 const MAX_TEXT = 10 * 1024 * 1024;
@@ -31,8 +32,14 @@ export interface SourceText {
 /** Text formats a file-area read returns as they are (others must be indexed first and named by document_id). */
 export const TEXT_FILE = /\.(txt|md|markdown|text)$/i;
 
-/** The matter a run works for (a run with none works in the default matter, as ingest does). */
-export const matterOf = (ctx: Pick<StepContext, "matter">): string => ctx.matter ?? "default";
+/**
+ * The matter a run works for. A step of a run with none is refused (RunMatterMissingError), never
+ * given a default one: documents are read, searched and written only inside the run's own matter.
+ */
+export function matterOf(ctx: Pick<StepContext, "matter" | "runId" | "stepId">): string {
+  if (ctx.matter === undefined) throw new RunMatterMissingError(ctx.runId, `step '${ctx.stepId}'`);
+  return ctx.matter;
+}
 
 /** Who a specialist's act is audited as: the workflow run. */
 export const actorOfRun = (ctx: Pick<StepContext, "runId">): string => `workflow:${ctx.runId}`;

@@ -2,6 +2,7 @@ import type { AgentTool, AgentToolContext } from "@bear/core";
 import { legalTools } from "@bear/legal";
 import { searchTool } from "@bear/rag";
 import { redactTool } from "@bear/security";
+import { RunMatterMissingError } from "../errors";
 import type { Workspace } from "../workspace";
 
 /**
@@ -26,7 +27,11 @@ const actorOf = (context: AgentToolContext): string => `workflow:${context.runId
  */
 export function workspaceTools(acts: WorkspaceActs): AgentTool[] {
   return [
-    searchTool((query, options, context) => acts.get().search(query, options, actorOf(context))),
+    // the tool searches its run's matter only (rag's tool narrows to it); a call with none is refused, never a search of every matter
+    searchTool((query, options, context) => {
+      if (context.matter === undefined) throw new RunMatterMissingError(context.runId ?? "direct", "tool 'search'");
+      return acts.get().search(query, options, actorOf(context));
+    }),
     ...legalTools((text, options, context) =>
       acts.get().review(text, { actor: actorOf(context), resource: `run:${context.runId ?? "direct"}`, ...(options.signal ? { signal: options.signal } : {}), ...(options.documentName ? { documentName: options.documentName } : {}) }),
     ),
