@@ -233,7 +233,7 @@ export class RunStoreInUseError extends WorkflowError {
       hint:
         files.length === 0
           ? stop
-          : `${stop} If a holder is no longer running (a crash, a reboot), its marker stops counting once stale; to open at once, delete ${files.join(", ")}.`,
+          : `${stop} A holder stopped with Ctrl-Z (SIGSTOP) still counts: resume it (fg) to stop it. If a holder is no longer running (a crash, a reboot), its marker stops counting once stale; to open at once, delete ${files.join(", ")}.`,
       details: { location, mode, holders: holders.map((h) => ({ ...h })) },
     });
   }

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { RunStoreError, RunStoreInUseError, SqliteRunStore } from "../src/index";
+import { processScope, processStartOf } from "../src/store/process-identity";
 import { presenceDirOf } from "../src/store/store-presence";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
@@ -58,10 +59,10 @@ async function refusal(open: Promise<SqliteRunStore>): Promise<RunStoreInUseErro
 
 const markers = (): string[] => (fs.existsSync(presenceDirOf(dbPath)) ? fs.readdirSync(presenceDirOf(dbPath)) : []);
 
-function writeMarker(host: string, pid: number, mode: "shared" | "exclusive", at: number, id?: string): string {
+function writeMarker(host: string, pid: number, mode: "shared" | "exclusive", at: number, id?: string, identity: { scope?: string; start?: string } = {}): string {
   fs.mkdirSync(presenceDirOf(dbPath), { recursive: true });
   const file = path.join(presenceDirOf(dbPath), `${host.replace(/[^\w.-]/g, "_").slice(0, 64)}.${pid}.0123456789ab.json`);
-  fs.writeFileSync(file, JSON.stringify({ host, pid, mode, at, ...(id === undefined ? {} : { id }) }));
+  fs.writeFileSync(file, JSON.stringify({ host, pid, mode, at, ...(id === undefined ? {} : { id }), ...identity }));
   return file;
 }
 
@@ -192,7 +193,7 @@ describe("markers", () => {
       seen = (JSON.parse(fs.readFileSync(file, "utf8")) as { at: number }).at; // a torn write would throw here
     }
     expect(seen).toBeGreaterThan(first.at);
-    expect(Object.keys(first).sort()).toEqual(["at", "host", "id", "mode", "pid"]); // no document data
+    expect(Object.keys(first).sort()).toEqual(["at", "host", "id", "mode", "pid", "scope", "start"]); // no document data
     store.close();
     expect(markers()).toEqual([]);
   });
@@ -209,6 +210,41 @@ describe("a marker of this host", () => {
     const stale = writeMarker(os.hostname(), other.pid ?? 0, "shared", Date.now() - 31_000);
     await opens();
     expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it("of a stopped instance (SIGSTOP, Ctrl-Z) keeps counting past staleMs: a standalone is refused until it is gone", async () => {
+    expect(processScope).toBeDefined(); // Linux: boot id and pid namespace
+    const instance = await holder("shared");
+    instance.kill("SIGSTOP");
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 800)); // its marker is now older than staleMs, never refreshed
+      const error = await refusal(SqliteRunStore.open({ dbPath, presence: { staleMs: 300 } }));
+      expect(error.holders).toEqual([expect.objectContaining({ pid: instance.pid, mode: "shared" })]);
+      expect(error.hint).toContain("Ctrl-Z");
+      expect(markers()).toHaveLength(1); // not pruned as dead
+    } finally {
+      instance.kill("SIGCONT");
+    }
+    await kill9(instance);
+    await opens({ dbPath, presence: { staleMs: 300 } }); // killed: gone at once
+  }, 60_000);
+
+  it("of a live pid with another start time (the pid reused) does not count however fresh; with its start time it counts however old", async () => {
+    const other = bystander();
+    const pid = other.pid ?? 0;
+    const start = processStartOf(pid);
+    expect(start).toMatch(/^\d+$/);
+    const reused = writeMarker(os.hostname(), pid, "shared", Date.now(), undefined, { scope: processScope!, start: String(Number(start) + 1) });
+    await opens();
+    expect(fs.existsSync(reused)).toBe(false);
+    writeMarker(os.hostname(), pid, "shared", Date.now() - 3_600_000, undefined, { scope: processScope!, start: start! });
+    await refusal(SqliteRunStore.open({ dbPath }));
+    // a marker of another kernel or pid namespace with our host name: judged by its age and pid, as before
+    const elsewhere = { scope: "00000000-0000-0000-0000-000000000000/pid:[1]", start: start! };
+    writeMarker(os.hostname(), pid, "shared", Date.now() - 1_000, undefined, elsewhere);
+    await refusal(SqliteRunStore.open({ dbPath }));
+    writeMarker(os.hostname(), pid, "shared", Date.now() - 31_000, undefined, elsewhere);
+    await opens();
   });
 
   it("with this process's pid but another process id (a container with the same hostname, pid 1) is judged by its age", async () => {

@@ -3,6 +3,7 @@
 // read, opened with O_NOFOLLOW | O_NONBLOCK (a symlink is not followed, a FIFO does not block) and
 // checked again on the open descriptor; anything else reads as "not a marker" (not live).
 import fs from "node:fs";
+import { isProcessScope, isProcessStart } from "./process-identity";
 import type { Presence } from "./store-presence";
 
 /** A marker as read: the opener it announces, and the random id of the process that wrote it. */
@@ -10,6 +11,9 @@ export interface MarkerContent {
   readonly presence: Presence;
   /** Absent in markers of writers before the id was added. */
   readonly id: string | undefined;
+  /** Where the writer's pid means the writer (process-identity's scope), and its start time there; absent off Linux and in older markers. */
+  readonly scope: string | undefined;
+  readonly start: string | undefined;
 }
 
 export const MAX_MARKER_BYTES = 1024;
@@ -28,11 +32,12 @@ export function readMarkerFile(file: string): MarkerContent | undefined {
   } catch {
     return undefined; // written whole by rename, so only a foreign file reads as garbage
   }
-  const { host, pid, mode, at, id } = value;
+  const { host, pid, mode, at, id, scope, start } = value;
   if (typeof host !== "string" || !Number.isSafeInteger(pid) || (pid as number) <= 0) return undefined;
   if ((mode !== "exclusive" && mode !== "shared") || typeof at !== "number" || !Number.isFinite(at)) return undefined;
   const cleanHost = host.replace(UNPRINTABLE, "").slice(0, MAX_HOST_CHARS);
-  return { presence: { host: cleanHost, pid: pid as number, mode, at }, id: typeof id === "string" ? id : undefined };
+  const identity = isProcessScope(scope) && isProcessStart(start) ? { scope, start } : { scope: undefined, start: undefined };
+  return { presence: { host: cleanHost, pid: pid as number, mode, at }, id: typeof id === "string" ? id : undefined, ...identity };
 }
 
 function readSmallRegularFile(file: string): string | undefined {

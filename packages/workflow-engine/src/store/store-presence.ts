@@ -3,11 +3,15 @@
 // holding its host, pid, a random id of the writing process, mode and the time it last refreshed
 // it, rewritten (atomically) every few seconds and removed on close. No document data goes there.
 //
-// A marker counts as live when it was refreshed within `staleMs` by the writer's clock and, on this
-// host, its pid is alive too (a process killed with -9 stops counting at once; a pid reused after a
-// crash or reboot does not keep a stale marker alive). A marker of this host with this process's
-// pid but another process id was written elsewhere (a container with the same hostname, also pid 1):
-// it is judged by its age alone. Clocks of machines sharing the folder must agree to within
+// A marker of a process of this kernel and pid namespace (its "scope", Linux: boot id and
+// /proc/self/ns/pid) also holds the writer's start time (/proc/<pid>/stat field 22): it counts as
+// long as that pid has that start time, whatever the marker's age, so an instance stopped with
+// SIGSTOP (Ctrl-Z) keeps counting while it cannot refresh, a process killed with -9 stops counting
+// at once, and a pid reused by another process never keeps a marker alive. Otherwise (another host,
+// another scope, no /proc, an older marker) a marker counts while it was refreshed within `staleMs`
+// by the writer's clock and, on this host, its pid is alive. A marker of this host with this
+// process's pid but another process id was written elsewhere (a container with the same hostname,
+// also pid 1): it is judged by its age alone. Clocks of machines sharing the folder must agree to within
 // `staleMs - periodMs` (25 s by default); a marker dated ahead counts as fresh, unless it is more
 // than `staleMs` ahead (not a skewed clock: a forged or broken marker, judged dead).
 //
@@ -22,7 +26,8 @@ import os from "node:os";
 import path from "node:path";
 import { isProcessAlive } from "@bear/core";
 import { RunStoreError } from "../errors";
-import { readMarkerFile } from "./presence-marker-file";
+import { readMarkerFile, type MarkerContent } from "./presence-marker-file";
+import { processScope, processStartOf } from "./process-identity";
 
 export type PresenceMode = "exclusive" | "shared";
 
@@ -64,6 +69,9 @@ const heldHere: Set<string> = (registry[HELD] ??= new Set());
 const ID = Symbol.for("@bear/workflow-engine:presence-id");
 const ids = globalThis as { [ID]?: string };
 const processId: string = (ids[ID] ??= randomBytes(8).toString("hex"));
+/** This process's scope and start time for its markers (none where /proc does not say). */
+const ownStart = processScope === undefined ? undefined : processStartOf(process.pid);
+const identity = processScope !== undefined && ownStart !== undefined ? { scope: processScope, start: ownStart } : {};
 
 export const presenceDirOf = (dbPath: string): string => `${path.resolve(dbPath)}.live`;
 
@@ -76,7 +84,7 @@ export function announcePresence(dbPath: string, mode: PresenceMode, timing: Pre
     for (let round = 0; ; round++) {
       makePresenceDir(dir);
       try {
-        return writeAtomically(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now() }));
+        return writeAtomically(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now(), ...identity }));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT" || round >= 2) throw error;
       }
@@ -129,7 +137,7 @@ export function livePresences(dbPath: string, self: PresenceMarker | undefined, 
     if (file === self?.file || !MARKER.test(name)) continue;
     const marker = readMarkerFile(file);
     if (marker === undefined) continue; // removed meanwhile, not a small regular file, or not ours
-    if (isLive(file, marker.presence, marker.id, staleMs)) live.push({ ...marker.presence, file });
+    if (isLive(file, marker, staleMs)) live.push({ ...marker.presence, file });
     else if (prune) fs.rmSync(file, { force: true });
   }
   return live;
@@ -141,13 +149,23 @@ export function describePresence(presence: Presence, now = Date.now()): string {
   return `${where} (seen ${Math.max(0, Math.round((now - presence.at) / 1000))} s ago)`;
 }
 
-function isLive(file: string, presence: Presence, id: string | undefined, staleMs: number): boolean {
+function isLive(file: string, { presence, id, scope, start }: MarkerContent, staleMs: number): boolean {
   const age = Date.now() - presence.at;
   const fresh = age < staleMs && age >= -staleMs; // more than staleMs ahead is no clock skew
   if (presence.host !== os.hostname()) return fresh;
-  if (presence.pid === process.pid && id === processId) return heldHere.has(file);
-  // Another process here (alive and refreshing), or one of another machine with our name and pid.
-  return fresh && (presence.pid === process.pid || isProcessAlive(presence.pid));
+  // A process of our kernel and pid namespace: live while its pid is that process, stopped or not
+  // (with our own pid: ours while we hold it, else an earlier process's that had our pid).
+  if (scope !== undefined && scope === processScope) {
+    if (presence.pid === process.pid) return start === ownStart && heldHere.has(file);
+    const now = processStartOf(presence.pid);
+    if (now !== undefined) return now === start;
+    // gone, or hidden from us (/proc mounted hidepid, another user's): alive and refreshing
+    return fresh && isProcessAlive(presence.pid);
+  }
+  // Another scope, or no /proc, or an older marker: ours while we hold it; one of another machine or
+  // container with our name and pid while fresh; another process here while alive and refreshing.
+  if (presence.pid === process.pid) return id === processId ? heldHere.has(file) : fresh;
+  return fresh && isProcessAlive(presence.pid);
 }
 
 /** Makes `<dbPath>.live` (its parent, the database's folder, exists) and checks it is a real folder. */
