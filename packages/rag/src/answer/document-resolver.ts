@@ -42,17 +42,61 @@ const STOP = new Set(
   ),
 );
 
-/** Words a document can be named by: lowercased, possessives and file-name escapes removed. */
-export function nameWords(text: string): string[] {
+/** `text` lowercased, file-name escapes decoded and possessives removed: what naming words are cut from. */
+function namingText(text: string): string {
   let decoded = text;
   try {
     decoded = decodeURIComponent(text);
   } catch {
     // a stray % is just a character
   }
-  const words = decoded.toLowerCase().replace(/['’]s\b/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.filter((w) => w.length >= 2 && !STOP.has(w) && !/^\d{1,2}$/.test(w));
+  return decoded.toLowerCase().replace(/['’]s\b/g, "");
 }
+
+/** A naming word is two characters or more, not a stop word, not a one- or two-digit number. */
+const keptWord = (w: string): boolean => w.length >= 2 && !STOP.has(w) && !/^\d{1,2}$/.test(w);
+
+/** Words a document can be named by: lowercased, possessives and file-name escapes removed. */
+export function nameWords(text: string): string[] {
+  return (namingText(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter(keptWord);
+}
+
+const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
+/** Whether code point `c` is a letter or a number (`\p{L}`, `\p{N}`): ASCII by range, the rest by the regex, remembered. */
+const wordCodes = new Map<number, boolean>();
+function isWordCode(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  let known = wordCodes.get(c);
+  if (known === undefined) wordCodes.set(c, (known = LETTER_OR_NUMBER.test(String.fromCodePoint(c))));
+  return known;
+}
+
+/**
+ * `into` with `nameWords(text)` added, in their order: the same words, cut by one scan of the text
+ * instead of a Unicode regex match, a filter and an array of every word (a whole document's
+ * vocabulary, as a NamingIndex profiles it: namingWords over cuad_train 0.72-1.02 -> 0.50-0.61 s CPU).
+ */
+export function addNameWords(text: string, into: Set<string>): Set<string> {
+  const lower = namingText(text);
+  let start = -1;
+  const end = (at: number): void => {
+    const w = lower.slice(start, at);
+    // keptWord, with the number test by character codes: a two-character word of two ASCII digits
+    if (w.length >= 2 && !STOP.has(w) && !(w.length === 2 && isDigit(w.charCodeAt(0)) && isDigit(w.charCodeAt(1)))) into.add(w);
+    start = -1;
+  };
+  for (let i = 0; i < lower.length; ) {
+    const c = lower.codePointAt(i) ?? 0; // i < length: always defined
+    if (isWordCode(c)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) end(i);
+    i += c > 0xffff ? 2 : 1;
+  }
+  if (start >= 0) end(lower.length);
+  return into;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** A file name's words: its base name without the extension, separators made spaces. */
 export function fileNameText(source: string): string {
@@ -78,7 +122,7 @@ const HEAD_CHARS = 1500;
 export function namingWords(d: DocumentProfileInput): NamingWords {
   const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${fileNameText(d.source)}`));
   const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)).filter((w) => !names.has(w)));
-  return { names, head, words: new Set([...names, ...nameWords(d.text)]) };
+  return { names, head, words: addNameWords(d.text, new Set(names)) };
 }
 
 /** Weight of a naming word in a document: names 1, opening only 0.6. */
