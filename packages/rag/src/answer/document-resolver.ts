@@ -62,13 +62,15 @@ export function nameWords(text: string): string[] {
 }
 
 const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
-/** Whether code point `c` is a letter or a number (`\p{L}`, `\p{N}`): ASCII by range, the rest by the regex, remembered. */
-const wordCodes = new Map<number, boolean>();
+/** Per BMP code point: 0 not yet asked, 1 a letter or number, 2 neither (64 KiB, whatever a text holds). */
+const bmpWordCodes = new Uint8Array(0x10000);
+/** Whether code point `c` is a letter or a number (`\p{L}`, `\p{N}`): ASCII by range, the rest of the BMP by the regex once, astral ones by the regex. */
 function isWordCode(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
-  let known = wordCodes.get(c);
-  if (known === undefined) wordCodes.set(c, (known = LETTER_OR_NUMBER.test(String.fromCodePoint(c))));
-  return known;
+  if (c > 0xffff) return LETTER_OR_NUMBER.test(String.fromCodePoint(c));
+  let known = bmpWordCodes[c];
+  if (!known) bmpWordCodes[c] = known = LETTER_OR_NUMBER.test(String.fromCodePoint(c)) ? 1 : 2;
+  return known === 1;
 }
 
 /**
