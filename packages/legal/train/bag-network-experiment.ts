@@ -1,8 +1,8 @@
 // Bag-network experiments on a subset of folds, beside the cached linear first stage:
-//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2] [--hidden-dropout=0] [--seed=16]
+//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2] [--hidden-dropout=0.2] [--seed=16]
 import fs from "node:fs";
 import { applyBlend, fitBlend } from "./blend";
-import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "./bag-network-trainer";
+import { bagNetworkScores, trainBagNetwork } from "./bag-network-trainer";
 import { clauseMetrics } from "./clause-metrics";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT } from "./clause-model-experiment";
 import { contractFold, loadCuad } from "./cuad-data";
@@ -19,7 +19,8 @@ const o = stage1OutOfFold(experiment, log, contracts);
 const C = o.categories.length;
 const folds = (arg("folds") ?? "0").split(",").map(Number);
 const foldOf = contracts.map((c) => contractFold(c.file, o.folds));
-const opts = { ...DEFAULT_BAG_NETWORK, hidden: num("hidden", DEFAULT_BAG_NETWORK.hidden), epochs: num("epochs", DEFAULT_BAG_NETWORK.epochs), learningRate: num("lr", DEFAULT_BAG_NETWORK.learningRate), bucketBits: num("bits", DEFAULT_BAG_NETWORK.bucketBits), l2: num("l2", DEFAULT_BAG_NETWORK.l2), dropout: num("dropout", DEFAULT_BAG_NETWORK.dropout), hiddenDropout: num("hidden-dropout", 0), seed: num("seed", DEFAULT_BAG_NETWORK.seed) };
+const base = DEFAULT_EXPERIMENT.network;
+const opts = { ...base, hidden: num("hidden", base.hidden), epochs: num("epochs", base.epochs), learningRate: num("lr", base.learningRate), bucketBits: num("bits", base.bucketBits), l2: num("l2", base.l2), dropout: num("dropout", base.dropout), hiddenDropout: num("hidden-dropout", base.hiddenDropout ?? 0), seed: num("seed", base.seed) };
 const saved = `tmp/bag-${process.argv.slice(2).join("_").replace(/[^a-z0-9=._-]/gi, "")}.bin`;
 const nn = new Float32Array(o.size * C);
 const testRows: number[] = [];

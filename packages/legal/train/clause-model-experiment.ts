@@ -32,7 +32,7 @@ export interface ExperimentOptions extends TrainOptions {
 }
 
 /** The settings `npm run train` uses (chosen on the cross-validation below; see the README). */
-export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, linearBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3, network: DEFAULT_BAG_NETWORK, networkMembers: 2, sections: false };
+export const DEFAULT_EXPERIMENT: ExperimentOptions = { hashBits: 18, linearBits: 18, folds: 5, epochs: 4, learningRate: 0.5, l2: 1e-6, seed: 16, threshold: 0.3, network: { ...DEFAULT_BAG_NETWORK, hiddenDropout: 0.2 }, networkMembers: 2, sections: false };
 
 export interface ExperimentResult {
   /** Out-of-fold first-stage scores (the blend of both readers). */
@@ -79,7 +79,7 @@ export function runExperiment(opts: ExperimentOptions, log: (line: string) => vo
   const rules = clauseMetrics(oof, oof.rules, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
   const model = clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
   const n = opts.network;
-  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.linearBits} buckets + ${opts.networkMembers} × network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}, its logit mixed with the first stage's (weight chosen on the other folds: ${nested.weights.join(", ")}; shipped ${mix})`;
+  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.linearBits} buckets + ${opts.networkMembers} × network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}, feature dropout ${n.dropout}, hidden dropout ${n.hiddenDropout ?? 0}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}, its logit mixed with the first stage's (weight chosen on the other folds: ${nested.weights.join(", ")}; shipped ${mix})`;
   const report = [
     metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model (two stages), ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
     "",
