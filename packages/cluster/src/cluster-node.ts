@@ -139,6 +139,7 @@ export class ClusterNode {
       local,
       payloads: this.payloads,
       redis: this.redis,
+      subscriber: this.subscriber,
       workers: this.workers,
       startedHere,
       ...(localTypes ? { localTypes } : {}),

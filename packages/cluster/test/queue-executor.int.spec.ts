@@ -10,6 +10,7 @@ import { inProcessCluster, tempDir, testRegistry } from "./fixtures/test-cluster
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
 import { until } from "./fixtures/child";
 import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
+import { Redis } from "ioredis";
 
 const SECRET = "CONFIDENTIAL-CLAUSE-7f3a9";
 
@@ -214,16 +215,16 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a job of the previous wire format (v1) fails at once, permanently, naming the version mismatch", async () => {
+  it("a job of the previous wire format (v2) fails at once, permanently, naming the version mismatch", async () => {
     const log = path.join(tempDir("bear-v1-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-") });
     const queue = new Queue(stepQueueName("test.sleep"), { connection: { host: "127.0.0.1", port: cluster.node.endpoint.port, password: redis.password }, prefix: QUEUE_PREFIX });
     try {
-      const data = { v: 1, runId: "old-1", stepId: "s", key: "s", type: "test.sleep", attempt: 1, matter: null, payload: { inline: { parameters: { ms: 10, label: "x" } } }, queuedAt: Date.now() };
+      const data = { v: 2, runId: "old-1", stepId: "s", key: "s", type: "test.sleep", attempt: 1, matter: null, payload: { inline: { parameters: { ms: 10, label: "x" } } }, queuedAt: Date.now() };
       const job = await queue.add("test.sleep", data, { jobId: "old-1|s|1", attempts: 1 });
       await until(async () => (await job.getState()) === "failed", 5_000, "the v1 job to fail");
       const failed = (await queue.getJob(job.id!))!;
-      expect(failed.failedReason).toMatch(/version 1 step job, but this worker reads version 2: all cluster processes must run the same BEAR version/);
+      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads version 3: all cluster processes must run the same BEAR version/);
       expect(readLog(log)).toEqual([]);
     } finally {
       await queue.close();
@@ -310,6 +311,56 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       expect(result.status).toBe("cancelled");
       for (let i = 0; i < 200 && !aborted; i++) await new Promise((r) => setTimeout(r, 50));
       expect(aborted).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it("a step's outcome and progress come back on the sender's reply channel: no stream read by the API, one PUBLISH per step and report", async () => {
+    const reporter: StepHandler<{ n: number }> = {
+      type: "test.progress",
+      execute: async (ctx) => {
+        for (let i = 1; i <= ctx.parameters.n; i++) ctx.progress({ fraction: i / ctx.parameters.n, message: `piece ${i}` });
+        return { n: ctx.parameters.n };
+      },
+    };
+    const cluster = await inProcessCluster(redis.url, testRegistry([reporter as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-") });
+    const monitor = await new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password }).monitor();
+    try {
+      const executor = cluster.node.decorate(undefined as never);
+      const seen: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => seen.push(String(args[0]).toLowerCase()));
+      await new Promise((r) => setTimeout(r, 100));
+      const progress: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        const task = { runId: `reply-${i}`, stepId: "s", type: "test.progress", parameters: { n: 2 }, attempt: 1 };
+        await expect(executor.execute(task, { signal: new AbortController().signal, onProgress: (p) => progress.push(p) })).resolves.toEqual({ n: 2 });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      // two progress reports and the result per step, in order, each a PUBLISH on the reply channel
+      expect(progress).toEqual(Array.from({ length: 5 }, () => [{ fraction: 0.5, message: "piece 1" }, { fraction: 1, message: "piece 2" }]).flat());
+      expect(seen.filter((c) => c === "publish")).toHaveLength(15);
+      expect(seen.filter((c) => c === "xread")).toEqual([]);
+    } finally {
+      monitor.disconnect();
+      await cluster.close();
+    }
+  });
+
+  it("a reply that never arrives (the channel unsubscribed meanwhile) is made up for by reading the job's state", async () => {
+    const log = path.join(tempDir("bear-lost-reply-"), "exec.log");
+    const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-") });
+    try {
+      await cluster.node.runStep("test.sleep", { ms: 10, label: "warm" }, { matter: null }); // the reply channel is subscribed
+      const channels = (await cluster.node.redis.call("PUBSUB", "CHANNELS", "bear:step-reply:*")) as string[];
+      expect(channels).toHaveLength(1);
+      const step = cluster.node.runStep("test.sleep", { ms: 300, label: "lost" }, { matter: null });
+      await until(() => readLog(log).some((l) => l.what === "start" && l.run.startsWith("act-") && readLog(log).filter((m) => m.what === "start").length === 2), 5_000, "the step to start");
+      await cluster.node.subscriber.unsubscribe(channels[0]!);
+      const started = Date.now();
+      await expect(step).resolves.toMatchObject({ label: "lost" });
+      // settled by a state check (every second), not by the reply
+      expect(Date.now() - started).toBeLessThan(2_500);
     } finally {
       await cluster.close();
     }

@@ -1,4 +1,4 @@
-import { Job, Queue, QueueEvents, type JobsOptions } from "bullmq";
+import { Job, Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
 import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
@@ -8,6 +8,7 @@ import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
+import { StepReplies, type StepReply } from "./step-replies";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
@@ -17,6 +18,8 @@ export interface QueueExecutorOptions {
   readonly payloads: PayloadStore;
   /** Publishes cancellations to the workers (a plain client; not the one BullMQ blocks on). */
   readonly redis: Redis;
+  /** The instance's subscriber connection: the workers' replies come on a channel of this executor. */
+  readonly subscriber: Redis;
   readonly workers: WorkerDirectory;
   /**
    * True for a run this process started and has not resumed: no other sender has had its
@@ -40,11 +43,12 @@ interface Waiter {
   resolve(value: unknown): void;
   reject(error: Error): void;
   progress(data: unknown): void;
+  /** The queue holding the job once it is sent. */
+  queue?: Queue;
 }
 
 interface QueueHandle {
   readonly queue: Queue;
-  readonly events: QueueEvents;
   readonly ready: Promise<unknown>;
 }
 
@@ -54,7 +58,8 @@ interface QueueHandle {
  * joins it (its result when finished, its outcome when still queued or running), so a resumed run,
  * on this or another API instance, records each step once (`joinsInterruptedAttempts`).
  * Parameters and outputs go through the payload store (files in the shared workspace unless the
- * user allowed inline payloads), so jobs carry ids, not document text.
+ * user allowed inline payloads), so jobs carry ids, not document text. A job's outcome comes back
+ * on this executor's reply channel (StepReplies), backed by reading the job's state.
  */
 export class QueueExecutor implements Executor {
   readonly joinsInterruptedAttempts = true;
@@ -63,6 +68,7 @@ export class QueueExecutor implements Executor {
   readonly #queues = new Map<string, QueueHandle>();
   readonly #waiters = new Map<string, Waiter>();
   readonly #logger: Logger;
+  readonly #replies: StepReplies;
   #closed = false;
   #detached = false;
 
@@ -70,6 +76,23 @@ export class QueueExecutor implements Executor {
     this.#options = options;
     this.#local = new Set(options.localTypes ?? ["data_processing", "file_operations"]);
     this.#logger = (options.logger ?? silentLogger).child({ name: "cluster:QueueExecutor" });
+    this.#replies = new StepReplies(
+      options.subscriber,
+      (reply) => this.#onReply(reply),
+      // replies published while the subscriber was away are lost: read every outstanding job's state
+      () => {
+        for (const [jobId, waiter] of this.#waiters) if (waiter.queue) this.#join(waiter.queue, jobId);
+      },
+    );
+  }
+
+  #onReply(reply: StepReply): void {
+    const waiter = this.#waiters.get(reply.jobId);
+    if (!waiter) return;
+    if ("result" in reply) waiter.resolve(reply.result);
+    else if ("progress" in reply) waiter.progress(reply.progress);
+    // a failure: its reason is read from the job, BullMQ's record
+    else if (waiter.queue) this.#join(waiter.queue, reply.jobId);
   }
 
   async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
@@ -80,9 +103,9 @@ export class QueueExecutor implements Executor {
     options.signal.throwIfAborted();
     // the run's matter, which the engine puts in every task: written into the job for the worker to check
     const matter = task.matter ?? null;
-    const outcome = new Promise<unknown>((resolve, reject) => {
-      this.#waiters.set(jobId, { resolve, reject, progress: (data) => reportProgress(data, options) });
-    });
+    const waiter: Waiter = { resolve: () => undefined, reject: () => undefined, progress: (data) => reportProgress(data, options) };
+    const outcome = new Promise<unknown>((resolve, reject) => Object.assign(waiter, { resolve, reject }));
+    this.#waiters.set(jobId, waiter);
     outcome.catch(() => undefined);
     let current: QueueHandle | undefined;
     const onAbort = (): void => {
@@ -93,6 +116,7 @@ export class QueueExecutor implements Executor {
     let route: StepRoute | undefined;
     let watch: ReturnType<typeof setInterval> | undefined;
     try {
+      await this.#replies.ready();
       route = await this.#options.workers.route(task.type, options.signal, task.runId, jobId);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
       const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
@@ -107,36 +131,40 @@ export class QueueExecutor implements Executor {
         ...(task.index === undefined ? {} : { index: task.index }),
         matter,
         payload,
+        reply: this.#replies.id,
         queuedAt: Date.now(),
       };
       const sent = await this.#send(data, jobId, route.queue, options.signal);
       const queueName = sent.handle.queue.name;
       current = sent.handle;
+      waiter.queue = current.queue;
       if (queueName !== route.queue) {
         // joined the attempt where it was sent before (a resumed run, a takeover): the chosen worker does not run it
         route.release();
         route = undefined;
       }
       if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
-      // A watch on the job while it is outstanding: a QueueEvents reader that has just been made
-      // may not be reading yet (a join's 'duplicated' or a quick 'completed' would be missed), so
-      // the job's state is read once at once and then every few checks; and a worker the job was
-      // directed to may die: once it stops reporting, the job moves to the capability queue as the
-      // same attempt (BullMQ would never re-queue it: nobody else reads a direct queue).
+      // A watch on the job while it is outstanding: its state is read at every check (a reply
+      // lost to a reconnect, or sent to another instance that sent the attempt first, cannot leave
+      // the step waiting); and a worker the job was directed to may die: once it stops reporting,
+      // the job moves to the capability queue as the same attempt (BullMQ would never re-queue it:
+      // nobody else reads a direct queue).
       const direct = queueName !== stepQueueName(task.type);
-      let checks = 0;
       const check = async (): Promise<void> => {
         const handle = current!;
         if (direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
-          if (this.#waiters.has(jobId)) current = await this.#moveToCapabilityQueue(handle, data, jobId);
-        } else if (checks++ % 5 === 0) {
+          if (!this.#waiters.has(jobId)) return;
+          current = await this.#moveToCapabilityQueue(handle, data, jobId);
+          waiter.queue = current.queue;
+        } else {
           this.#join(handle.queue, jobId);
         }
       };
       watch = setInterval(() => {
         void check().catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"));
       }, this.#options.workerCheckMs ?? 1_000);
-      if (sent.fresh) this.#join(current.queue, jobId);
+      // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
+      if (sent.joined) this.#join(current.queue, jobId);
       const raw = await outcome;
       const result = stepJobResultSchema.parse(raw);
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
@@ -148,12 +176,11 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  async #open(name: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
-    const fresh = !this.#queues.has(name);
+  async #open(name: string, signal: AbortSignal): Promise<QueueHandle> {
     const handle = this.#queue(name);
     await handle.ready;
     signal.throwIfAborted();
-    return { handle, fresh };
+    return handle;
   }
 
   /**
@@ -161,31 +188,31 @@ export class QueueExecutor implements Executor {
    * in Redis (`bear:route:<job>`, SET NX GET): the first sender records which queue, and a later
    * sender (a resumed run, or another instance that took the run over) joins the job there instead
    * of making a second one — on the capability queue if it moved there (a dead worker's).
+   * `joined`: the job may have been there before (its reply goes to whoever sent it): read its state.
    */
-  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; fresh: boolean }> {
-    const open = (name: string): Promise<{ handle: QueueHandle; fresh: boolean }> => this.#open(name, signal);
+  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; joined: boolean }> {
     if (!this.#options.startedHere?.(data.runId)) {
-      const sent = await open(await this.#claimRoute(jobId, chosen));
-      await this.#add(sent.handle, data, jobId);
-      return sent;
+      const handle = await this.#open(await this.#claimRoute(jobId, chosen), signal);
+      await this.#add(handle, data, jobId);
+      return { handle, joined: true };
     }
     // A run started here: nobody else has sent this attempt, so the record of its queue and the
     // job go together (one round trip, the record first: an instance killed at any point leaves
     // the job only with its record, which the instance that resumes the run follows).
-    const sent = await open(chosen);
-    const recorded = await this.#addRecorded(sent.handle, data, jobId);
-    if (recorded === chosen) return sent;
+    const handle = await this.#open(chosen, signal);
+    const prior = await this.#addRecorded(handle, data, jobId);
+    if (prior === null) return { handle, joined: false };
+    if (prior === chosen) return { handle, joined: true };
     // another instance took the run over meanwhile (this one stalled past its lease) and sent the
     // attempt first: join its job, and take back ours if no worker has started it
-    await sent.handle.queue.remove(jobId).catch(() => undefined);
-    this.#logger.warn({ jobId, queue: recorded }, "the attempt was sent by another instance first: joining it");
-    return { ...(await open(recorded)), fresh: true };
+    await handle.queue.remove(jobId).catch(() => undefined);
+    this.#logger.warn({ jobId, queue: prior }, "the attempt was sent by another instance first: joining it");
+    return { handle: await this.#open(prior, signal), joined: true };
   }
 
   async #add(handle: QueueHandle, data: StepJobData, jobId: string): Promise<void> {
     // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
-    // id that exists is a no-op that BullMQ reports as a 'duplicated' event: #queue() then joins
-    // that job, so the common first send costs no lookup round trip.
+    // id that exists is a no-op (BullMQ keeps the job there): the sender then reads its state.
     await handle.queue.add(data.type, data, this.#jobOptions(jobId));
   }
 
@@ -194,11 +221,11 @@ export class QueueExecutor implements Executor {
    * add script), both sent at once on the queue's client: one round trip, and Redis runs them in
    * that order on the one connection, so the job never exists without its record (a record
    * without its job — an instance killed between the two — is what a resumed run's sender reads
-   * first, and it then adds the job where the record says). Returns the queue recorded (another
-   * one when a sender got there first; the job added here is then taken back by the caller).
+   * first, and it then adds the job where the record says). Returns the queue recorded before, if
+   * any (a sender got there first: the add here was a no-op, or the caller takes its job back).
    * (A MULTI carrying both cost an ioredis Pipeline per step: ~0.1 ms of the API's CPU.)
    */
-  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string): Promise<string> {
+  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string): Promise<string | null> {
     const queue = handle.queue;
     const client = await queue.getBackend().client;
     const recorded = client.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]) as Promise<string | null>;
@@ -209,7 +236,7 @@ export class QueueExecutor implements Executor {
       const error = failure instanceof Error ? failure : new Error(String(failure));
       throw new ClusterError("REDIS_UNREACHABLE", `Redis did not take step job '${jobId}' (${error.message.slice(0, 200)})`, { cause: error, hint: "Check the Redis server's log (memory limit, a read-only replica); the engine retries the step." });
     }
-    return (route.status === "fulfilled" ? route.value : null) ?? queue.name;
+    return route.status === "fulfilled" ? route.value : null;
   }
 
   #jobOptions(jobId: string): JobsOptions {
@@ -251,7 +278,7 @@ export class QueueExecutor implements Executor {
     return this.#options.keepFinishedSeconds ?? 7 * 24 * 3600;
   }
 
-  /** A job that was already there: settle now if it finished; otherwise its events will. */
+  /** Reads the job's state: settles the step now if the job has finished (otherwise its reply or a later check will). */
   #join(queue: Queue, jobId: string): void {
     if (!this.#waiters.has(jobId)) return;
     void settledJob(queue, jobId)
@@ -265,20 +292,9 @@ export class QueueExecutor implements Executor {
   #queue(name: string): QueueHandle {
     let handle = this.#queues.get(name);
     if (handle) return handle;
-    const connection = bullConnection(this.#options.endpoint);
-    const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(name, { connection, prefix: QUEUE_PREFIX });
+    const queue = new Queue(name, { connection: bullConnection(this.#options.endpoint), prefix: QUEUE_PREFIX });
     watchConnection(queue, this.#options.endpoint, `queue ${name}`, this.#logger);
-    watchConnection(events, this.#options.endpoint, `queue events ${name}`, this.#logger);
-    events.on("completed", ({ jobId, returnvalue }) => this.#waiters.get(jobId)?.resolve(returnvalue));
-    events.on("failed", ({ jobId, failedReason }) => this.#waiters.get(jobId)?.reject(remoteError(failedReason)));
-    events.on("progress", ({ jobId, data }) => this.#waiters.get(jobId)?.progress(data));
-    // the attempt was sent before (a resumed run, another instance): join the job that exists
-    (events as unknown as { on(event: "duplicated", listener: (args: { jobId: string }) => void): void }).on("duplicated", ({ jobId }) => {
-      if (this.#waiters.has(jobId)) this.#logger.info({ jobId }, "joining an attempt already queued");
-      this.#join(queue, jobId);
-    });
-    handle = { queue, events, ready: Promise.all([queue.waitUntilReady(), events.waitUntilReady()]) };
+    handle = { queue, ready: queue.waitUntilReady() };
     this.#queues.set(name, handle);
     return handle;
   }
@@ -313,14 +329,16 @@ export class QueueExecutor implements Executor {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#queues.values()].flatMap((h) => [h.queue.close(), h.events.close()]));
+    this.#replies.close();
+    await Promise.all([...this.#queues.values()].map((h) => h.queue.close()));
     this.#queues.clear();
   }
 
   /** Drops the queues' connections without waiting for Redis (after a close that did not finish in time). */
   disconnect(): void {
     this.#closed = true;
-    for (const h of this.#queues.values()) for (const q of [h.queue, h.events]) q.disconnect().catch(() => undefined);
+    this.#replies.close();
+    for (const h of this.#queues.values()) h.queue.disconnect().catch(() => undefined);
     this.#queues.clear();
   }
 }

@@ -1,13 +1,15 @@
 import type { JsonObject, JsonValue, StepTask } from "@bear/workflow-engine";
 import { z } from "zod";
 import type { PayloadRef } from "../payloads/payload-store";
+import { STEP_REPLY_ID } from "./step-replies";
 
 /**
- * The step job's wire format: 2 since payloads are sealed as `b1.` with their binding as
- * authenticated data and step streams have instance-scoped ids. A worker refuses a job of another
- * version (every API instance and worker must run the same BEAR version; see the README's upgrade note).
+ * The step job's wire format: 3 since a job names the channel its outcome is sent back on
+ * (`reply`; 2: payloads sealed as `b1.` with their binding as authenticated data, step streams
+ * with instance-scoped ids). A worker refuses a job of another version (every API instance and
+ * worker must run the same BEAR version; see the README's upgrade note).
  */
-export const STEP_JOB_VERSION = 2;
+export const STEP_JOB_VERSION = 3;
 
 /** What a step job carries: ids and a reference to its parameters (no document text unless allowed inline). */
 export interface StepJobData {
@@ -23,6 +25,8 @@ export interface StepJobData {
   /** The run's matter: the worker checks the payload was written for it. */
   readonly matter: string | null;
   readonly payload: PayloadRef;
+  /** The sender's reply channel id (StepReplies): the worker sends the job's outcome there. */
+  readonly reply: string;
   /** When the job was queued (ms since epoch), for the queue-overhead figures. */
   readonly queuedAt: number;
 }
@@ -55,6 +59,7 @@ export const stepJobDataSchema = z.strictObject({
   index: z.number().int().min(0).optional(),
   matter: z.string().max(200).nullable(),
   payload: payloadRef,
+  reply: z.string().regex(STEP_REPLY_ID),
   queuedAt: z.number(),
 });
 

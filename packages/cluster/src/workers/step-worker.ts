@@ -9,6 +9,7 @@ import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
+import { sendStepReply, type StepReply } from "../queue/step-replies";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
@@ -150,9 +151,19 @@ export class StepWorker {
       name: this.id,
     });
     watchConnection(worker, this.#options.endpoint, `worker ${name}`, this.#logger);
-    worker.on("failed", (job, error) => this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed"));
+    // the outcome goes to the sender once BullMQ has recorded it (these events follow the job's
+    // move to completed / failed): the result itself, or word to read the failure from the job
+    worker.on("completed", (job, result) => this.#reply(job, { jobId: job.id!, result }));
+    worker.on("failed", (job, error) => {
+      this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed");
+      if (job?.id) this.#reply(job, { jobId: job.id, settled: true });
+    });
     this.#workers.push(worker);
     return worker;
+  }
+
+  #reply(job: Job, reply: StepReply): void {
+    if (this.#redis) sendStepReply(this.#redis, (job.data as { reply?: unknown } | undefined)?.reply, reply);
   }
 
   get #lockDurationMs(): number {
@@ -246,7 +257,7 @@ export class StepWorker {
           attempt: data.attempt,
           ...(data.index === undefined ? {} : { item: input.item ?? null, index: data.index }),
         },
-        { signal: controller.signal, onProgress: (p) => void job.updateProgress({ ...p }).catch(() => undefined) },
+        { signal: controller.signal, onProgress: (p) => this.#reply(job, { jobId: job.id!, progress: { ...p } }) },
       );
       // a cancelled step's sender has gone and removed the run's files: an output written now would stay for good
       controller.signal.throwIfAborted();

@@ -1,0 +1,134 @@
+// The no-op step of this package's source against another revision's, in one process so both see
+// the same machine load: each side has its own Redis, worker process (concurrency 2) and engine,
+// and their steps alternate one by one with a bare BullMQ job (the peer). Prints p50 / p95 per
+// step, the API's CPU per step (this process, measured around each step) and each worker's CPU.
+// Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600]
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
+import { contentCipherFromKey as keyCipher } from "@bear/security";
+import { bullConnection } from "../src/connection/redis-connection";
+import { parseRedisUrl } from "../src/index";
+import { startTestRedis } from "../test/fixtures/redis-server";
+import type * as Cluster from "../src/index";
+import { reviewRegistry } from "./review-steps";
+
+const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const BEFORE = arg("before", "main");
+const STEPS = Number(arg("steps", "600"));
+const here = import.meta.dirname;
+// the other revision's src, where its imports resolve as this package's do
+const beforeDir = path.join(here, `.step-ab-${BEFORE.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
+fs.rmSync(beforeDir, { recursive: true, force: true });
+fs.mkdirSync(beforeDir);
+execFileSync("sh", ["-c", `git archive ${JSON.stringify(BEFORE)} src | tar -x -C ${JSON.stringify(beforeDir)}`], { cwd: path.resolve(here, "..") });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-step-ab-"));
+const registry = reviewRegistry();
+const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(" / ");
+
+function child(args: string[]): { proc: ReturnType<typeof spawn>; ready: Promise<void>; out: () => string } {
+  const proc = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout!.on("data", (d: Buffer) => (out += d.toString()).includes("ready") && resolve());
+    proc.once("exit", (code) => reject(new Error(`a bench child exited ${code}`)));
+  });
+  return { proc, ready, out: () => out };
+}
+
+interface Side {
+  readonly name: string;
+  readonly times: number[];
+  cpuMs: number;
+  run(): Promise<void>;
+  stop(): Promise<number | undefined>;
+}
+
+async function side(name: string, src: string): Promise<Side> {
+  const mod = (await import(path.join(src, "index.ts"))) as typeof Cluster;
+  const redis = await startTestRedis({ fsync: "everysec" });
+  const payloadDir = path.join(tmp, name);
+  const worker = child([path.join(here, "step-ab-worker.ts"), src, redis.url, payloadDir, `ab-${name}`]);
+  await worker.ready;
+  const node = new mod.ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 30_000 });
+  const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
+  await node.attach(engine);
+  const wf = { name: "noop", steps: [{ id: "n", type: "bench.noop", parameters: {} }] };
+  return {
+    name,
+    times: [],
+    cpuMs: 0,
+    run: async () => {
+      const r = await engine.run(wf);
+      if (r.status !== "completed") throw new Error(`a no-op step failed (${name})`);
+    },
+    stop: async () => {
+      const exited = new Promise((r) => worker.proc.once("exit", r));
+      worker.proc.kill("SIGTERM");
+      await exited;
+      await engine.dispose();
+      await node.close();
+      await redis.kill();
+      const cpu = /cpu ([\d.]+) steps (\d+)/.exec(worker.out());
+      return cpu ? Number(cpu[1]) / Number(cpu[2]) : undefined;
+    },
+  };
+}
+
+const sides = [await side(`before (${BEFORE})`, beforeDir + "/src"), await side("after (this tree)", path.resolve(here, "../src"))];
+// the peer: a bare BullMQ job, on a Redis of its own
+const peerRedis = await startTestRedis({ fsync: "everysec" });
+const endpoint = parseRedisUrl(peerRedis.url);
+const rawWorker = child([path.join(here, "raw-bullmq-worker.ts"), peerRedis.url, "raw.ab", "2"]);
+await rawWorker.ready;
+const queue = new Queue("raw.ab", { connection: bullConnection(endpoint), prefix: "bear-raw" });
+const events = new QueueEvents("raw.ab", { connection: bullConnection(endpoint), prefix: "bear-raw" });
+await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+const waiters = new Map<string, () => void>();
+events.on("completed", ({ jobId }) => waiters.get(jobId)?.());
+let rawId = 0;
+const peer: Side = {
+  name: "bare BullMQ job",
+  times: [],
+  cpuMs: 0,
+  run: async () => {
+    const jobId = `raw-${rawId++}`;
+    const done = new Promise<void>((r) => waiters.set(jobId, r));
+    await queue.add("raw.ab", {}, { jobId, attempts: 1, removeOnComplete: { age: 3600 } });
+    await done;
+    waiters.delete(jobId);
+  },
+  stop: async () => {
+    rawWorker.proc.kill("SIGTERM");
+    await Promise.all([queue.close(), events.close()]);
+    await peerRedis.kill();
+    return undefined;
+  },
+};
+const all = [...sides, peer];
+await new Promise((r) => setTimeout(r, 1_500)); // the workers' reports
+for (let i = 0; i < 100; i++) for (const s of all) await s.run(); // warm-up
+const loadBefore = load();
+for (let i = 0; i < STEPS; i++) {
+  // the order alternates, so neither side always runs right after the peer
+  for (const s of i % 2 === 0 ? all : [...all].reverse()) {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    await s.run();
+    s.times.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    s.cpuMs += (used.user + used.system) / 1000;
+  }
+}
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${STEPS} no-op steps per side, interleaved; load ${loadBefore} at the start, ${load()} at the end`);
+for (const s of all) {
+  const workerMs = await s.stop();
+  console.log(`${s.name.padEnd(22)} p50 ${pct(s.times, 0.5).toFixed(3)} ms, p95 ${pct(s.times, 0.95).toFixed(3)} ms; API CPU per step ${(s.cpuMs / STEPS).toFixed(3)} ms${workerMs === undefined ? "" : `; worker CPU per step ${workerMs.toFixed(3)} ms (idle polling included)`}`);
+}
+fs.rmSync(tmp, { recursive: true, force: true });
+fs.rmSync(beforeDir, { recursive: true, force: true });
+process.exit(0);
