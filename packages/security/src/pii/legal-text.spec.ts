@@ -131,6 +131,16 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(v).toEqual([]);
   });
 
+  it("reads a place or a name at the start of a code's or an act's title as part of the citation, not as a place or a person", () => {
+    const text =
+      "The Ruritania Civil Code governs. Under the Texas Business Organizations Code, the California Civil Code and the " +
+      "Colombian Commercial Code. Mary Johnson of Springfield, Illinois signs for Acme Codes LLC.";
+    for (const t of ["Ruritania", "Texas", "California", "Colombian"]) expect(values(text).some((v) => v.includes(t))).toBe(false);
+    expect(values(text)).toEqual(expect.arrayContaining(["Mary Johnson", "Acme Codes LLC"]));
+    // and with places redacted: a citation is still no place
+    expect(found(text, new PiiScanner({ keepJurisdictions: false })).some(([, v]) => /Ruritania|Texas|Colombian/.test(v))).toBe(false);
+  });
+
   it("still finds people, addresses and a party in a heading-like signature line", () => {
     const text = "IN WITNESS WHEREOF the parties have signed.\n\nKATHY WHITWORTH\nMary Baker\nAddress: 302 La Mancha Court, Santa Fe, New Mexico 87501\n";
     const v = values(text);

@@ -40,6 +40,10 @@ const LIST_LABEL_AFTER = /^((?:[ \t]\p{Ll}[\p{Ll}-]*){0,3})[ \t]*:(?:[ \t]*(?:\n
 const TITLE_ABBREVIATION_AFTER = /^\.[ \t]+((?:\p{Lu}[\p{L}-]*[ \t]+){0,2}\p{Lu}[\p{L}-]*)/u;
 /** Statutes, codes, courts and public bodies named by their kind: not a person's data. */
 const LEGAL_INSTRUMENT = /\b(?:Act|Code|Court|Courts|Rules|Regulations?|Convention|Treaty|Statute|Laws?|Chancery|Tribunal|Directive)$/;
+/** A name read in a legal text's title, which goes on after it: "Ruritania Civil Code", "Texas Business Organizations Code". */
+const INSTRUMENT_AFTER = /^(?:[ \t]+\p{Lu}[\p{L}'’-]*){0,3}?[ \t]+(?:Act|ACT|Code|CODE|Rules|RULES|Regulations?|REGULATIONS?|Convention|Treaty|Statutes?|Directive)(?![\p{L}\p{N}])/u;
+/** A person's name may end in "Law" ("Ann Law"): the other kinds end a title only. */
+const PERSON_INSTRUMENT = /\b(?:Act|Code|Rules|Regulations?|Convention|Treaty|Statute|Directive)$/;
 /** A court, wherever the word stands ("Court of Chancery of the State of Delaware"). */
 const COURT = /\b(?:Court|COURT|Courts|Tribunal|Chancery)\b/;
 /** Before a place named as a jurisdiction: "laws of the State of", "courts located in", "a" (+ "Delaware corporation"). */
@@ -301,7 +305,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (defined.terms.has(value.toLowerCase())) continue;
       if (insideRange(defined.ranges, f)) continue;
     }
-    if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !hasLegalForm(value)) continue;
+    if ((f.type === "PERSON" ? PERSON_INSTRUMENT : LEGAL_INSTRUMENT).test(value) && !formed) continue;
+    if (f.type !== "PERSON" && COURT.test(value) && !formed) continue;
+    // "the Ruritania Civil Code", "Texas Business Organizations Code": a citation, not a place or a person
+    if (!formed && !structural && INSTRUMENT_AFTER.test(text.slice(f.end, f.end + 80))) continue;
     const before = text.slice(Math.max(0, f.start - 100), f.start);
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {

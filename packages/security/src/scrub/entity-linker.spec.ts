@@ -21,10 +21,10 @@ describe("EntityLinker: one entity, one number", () => {
   it("links a later word of an organisation's name used as its short name, and keeps it there when a namesake turns up", () => {
     const l = new EntityLinker();
     expect(["Norvale Tooling LLC", "Tooling", "NWI Tooling LLC", "Tooling", "Norvale Tooling"].map((v) => l.link("ORGANIZATION", v))).toEqual([1, 1, 2, 1, 1]);
-    // initials that take in the legal form ("NTC" for Nanophase Technologies Corporation)
-    expect(l.link("ORGANIZATION", "Nanophase Technologies Corporation")).toBe(3);
+    // initials that take in the legal form ("NTC" for Nanotec Technologies Corporation)
+    expect(l.link("ORGANIZATION", "Nanotec Technologies Corporation")).toBe(3);
     expect(l.link("ORGANIZATION", "NTC")).toBe(3);
-    // initials of a shorter mention seen before a longer one ("TL" after "DORVAL LINES, INC." and "Dorval Lines Media")
+    // initials of a shorter mention seen before a longer one ("DL" after "DORVAL LINES, INC." and "Dorval Lines Media")
     expect(["DORVAL LINES, INC.", "Dorval Lines Media", "DL", "DLM"].map((v) => l.link("ORGANIZATION", v))).toEqual([4, 4, 4, 4]);
     // a short name first, its full name later: the same entity
     const m = new EntityLinker();

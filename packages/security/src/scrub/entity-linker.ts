@@ -20,11 +20,11 @@ interface Entity {
   words: string[];
   /** Organisations: the short mentions already linked to it ("licensing"), which keep their entity. */
   mentions?: string[];
-  /** Organisations: the initials of the longest mention with its legal form ("ntc" for Nanophase Technologies Corporation). */
+  /** Organisations: the initials of the longest mention with its legal form ("ntc" for Nanotec Technologies Corporation). */
   acronym?: string;
 }
 
-/** Initials of an organisation's name with its legal form ("Nanophase Technologies Corporation" → "ntc"). */
+/** Initials of an organisation's name with its legal form ("Nanotec Technologies Corporation" → "ntc"). */
 function acronymOf(value: string): string {
   const words = (value.normalize("NFKC").replace(/^the\s+/i, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !FILLER.test(w));
   return words.length >= 2 ? words.map((w) => w[0]).join("") : "";
@@ -104,8 +104,8 @@ export class EntityLinker {
     // ("Tooling" for Norvale Tooling LLC, then NWI Tooling LLC in the recitals); people are not linked this way
     const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
     if (known) return known.id;
-    // "NTC" for Nanophase Technologies Corporation: initials that take in the legal form
-    // and "TL" for Time Life Music when it was first named "TIME LIFE, INC.": the initials of a shorter mention count too
+    // "NTC" for Nanotec Technologies Corporation: initials that take in the legal form
+    // and "DL" for Dorval Lines Media when it was first named "DORVAL LINES, INC.": the initials of a shorter mention count too
     const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0] || initialsOfMention(e, words[0] ?? "")) : [];
     const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words));
     if (matches.length === 1 && matches[0]) {

@@ -28,7 +28,7 @@ export function definedParties(text: string, push: Push): void {
     const line = before.slice(before.lastIndexOf("\n") + 1);
     let name = NAME_BEFORE.exec(line)?.[0];
     if (!name) continue;
-    // "… Ward Hill, MA 01835-8099 and Nanophase Technologies Corporation, a Delaware corporation": the name starts
+    // "… Millbrook, MA 01999-1234 and Nanotec Technologies Corporation, a Delaware corporation": the name starts
     // after the address before it (a postcode) and the connector
     const postcode = [...name.matchAll(/\d{4,}(?:-\d{3,4})?/g)].pop();
     if (postcode) {
