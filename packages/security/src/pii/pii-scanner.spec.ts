@@ -200,6 +200,16 @@ describe("PiiScanner recall and precision cues", () => {
     expect(f.map(([, v]) => v)).not.toContain("nanomaterials");
   });
 
+  it("reads a legal form whose periods stand apart ('L. P.', tokenised 'L . P .')", () => {
+    for (const form of ["L. P.", "L . P .", "L.P."]) {
+      const text = `Notices go to Blue Heron Capital Lending 07, ${form} at its office.`;
+      expect(found(full, text)).toContainEqual(["ORGANIZATION", `Blue Heron Capital Lending 07, ${form === "L . P ." ? "L . P" : form}`]);
+    }
+    // an acronym and "and" before it name another party
+    expect(found(full, "among ORB and BLUE HERON CAPITAL LENDING 07 , L . P . (\" Blue Heron \") lends.")).toContainEqual(["ORGANIZATION", "BLUE HERON CAPITAL LENDING 07 , L . P"]);
+    expect(found(full, "between Smith and Jones, LLP and the bank")).toContainEqual(["ORGANIZATION", "Smith and Jones, LLP"]);
+  });
+
   it("ends an address after its postcode, before the next sentence", () => {
     const text = "Mary Johnson, an individual residing at 12 Elm Street, Springfield, Illinois 62704. The Acme Parties shall pay.";
     expect(found(full, text)).toContainEqual(["ADDRESS", "12 Elm Street, Springfield, Illinois 62704"]);

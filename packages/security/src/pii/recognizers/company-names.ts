@@ -99,6 +99,9 @@ export function suffixNames(text: string, push: Push): void {
     let first = nameStart(words);
     // "… Co., Ltd. and Oaktree Capital Limited": the previous name's legal form and a connector start no name
     while (first < words.length - 1 && (LEADING_FORM.test(words[first] ?? "") || CONNECTOR.test(words[first] ?? ""))) first++;
+    // "SVB and GOLD HILL VENTURE LENDING 03, L.P.": an acronym and "and" before a name of two words or more is another
+    // party named before it, not the first word of a firm's name
+    if (first < words.length - 3 && /^\p{Lu}{2,5}$/u.test(words[first] ?? "") && /^(?:and|&)$/i.test(words[first + 1] ?? "")) first += 2;
     // "Acme Holdings Ltd and Foo Inc.": a legal form and "and" inside the match end one name and start the next
     for (let k = words.length - 2; k > first; k--)
       if (/^(?:and|&)$/i.test(words[k] ?? "") && LEADING_FORM.test(words[k - 1] ?? "")) {

@@ -62,19 +62,22 @@ const FORMS: readonly (readonly [form: string, readers: string, cased?: "cased"]
 
 export type LegalFormReader = "s" | "t" | "l" | "h" | "e";
 
+/** A period inside a form may stand apart from its letters: "L. P.", and "L . P ." in tokenised text. */
+const spaced = (form: string): string => form.replace(/\\\./g, " ?\\. ?");
+
 /**
  * The forms a reader takes, as one alternation in table order: the cased ones as written too, unless `cased` is
  * "apart" (the reader matches them case-sensitively with casedLegalForms).
  */
 export function legalForms(reader: LegalFormReader, cased: "with" | "apart" = "with"): string {
   return FORMS.filter(([, readers, c]) => readers.includes(reader) && !(c && cased === "apart"))
-    .map(([form]) => form)
+    .map(([form]) => spaced(form))
     .join("|");
 }
 
 /** The cased forms a reader takes, as written and in capitals ("Oyj|OYJ|…"), for a case-sensitive pattern. */
 export function casedLegalForms(reader: LegalFormReader): string {
   return FORMS.filter(([, readers, c]) => c && readers.includes(reader))
-    .flatMap(([form]) => (form.toUpperCase() === form ? [form] : [form, form.toUpperCase()]))
+    .flatMap(([form]) => (form.toUpperCase() === form ? [form] : [form, form.toUpperCase()]).map(spaced))
     .join("|");
 }

@@ -28,6 +28,9 @@ const LABEL_AFTER = /^[ \t]*:/;
 const LEGAL_INSTRUMENT = /\b(?:Act|Code|Court|Courts|Rules|Regulations?|Convention|Treaty|Statute|Laws?|Chancery|Tribunal|Directive)$/;
 /** A court, wherever the word stands ("Court of Chancery of the State of Delaware"). */
 const COURT = /\b(?:Court|COURT|Courts|Tribunal|Chancery)\b/;
+// (mirrors 206942a: a name opening a code's or an act's title is part of the citation)
+const INSTRUMENT_AFTER = /^(?:[ \t]+\p{Lu}[\p{L}'’-]*){0,3}?[ \t]+(?:Act|ACT|Code|CODE|Rules|RULES|Regulations?|REGULATIONS?|Convention|Treaty|Statutes?|Directive)(?![\p{L}\p{N}])/u;
+const PERSON_INSTRUMENT = /\b(?:Act|Code|Rules|Regulations?|Convention|Treaty|Statute|Directive)$/;
 /** Before a place named as a jurisdiction: "laws of the State of", "courts located in", "a" (+ "Delaware corporation"). */
 const JURISDICTION_BEFORE =
   /(?:\b(?:laws?|courts?|jurisdiction|venue|forum|governed|construed|arbitration|seated|tribunals?|statutes?)\b[^.;\n]{0,60}?\b(?:of|in|for|within|under)\s+(?:(?:the|of|and|or|State|Commonwealth|Province|Republic|Kingdom|County|City|District|Territory|Borough|\p{Lu}\p{L}*),?\s+){0,8}|\b(?:State|Commonwealth|Province|Republic|Kingdom|Territory)\s+of\s+|\bUnited States of\s+)$/iu;
@@ -204,7 +207,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       if (defined.terms.has(value.toLowerCase())) continue;
       if (defined.ranges.some((r) => f.start >= r.start && f.end <= r.end)) continue;
     }
-    if (f.type !== "PERSON" && (LEGAL_INSTRUMENT.test(value) || COURT.test(value)) && !LEGAL_FORM.test(value)) continue;
+    if ((f.type === "PERSON" ? PERSON_INSTRUMENT : LEGAL_INSTRUMENT).test(value) && !formed) continue;
+    if (f.type !== "PERSON" && COURT.test(value) && !formed) continue;
+    if (!formed && !structural && INSTRUMENT_AFTER.test(text.slice(f.end, f.end + 80))) continue;
     const before = text.slice(Math.max(0, f.start - 100), f.start);
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {
