@@ -184,22 +184,29 @@ export class ClusterNode {
    */
   async close(options: { readonly release?: boolean; readonly timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 10_000;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new ClusterError("CLUSTER_OPTION_INVALID", `close() was given timeoutMs ${String(timeoutMs)}, expected a finite number of milliseconds >= 0`, { hint: "Pass a bound such as 10000, or leave timeoutMs out for the default of 10 s.", retryable: false });
+    }
     const leave = (async () => {
       await this.runs.close(options);
       await this.#executor?.close();
       await this.#actExecutor?.close();
     })();
+    let left = false;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
     try {
       if ((await Promise.race([leave, timedOut])) === true) {
         leave.catch(() => undefined);
         this.#logger.warn({ redis: this.endpoint.display, timeoutMs }, "the cluster could not be left in time (Redis away?): disconnecting; this instance's runs go to another when their leases expire");
+      } else left = true;
+    } finally {
+      clearTimeout(timer);
+      // leaving timed out or failed (NOAUTH, READONLY, a script error): the queues' connections are dropped too, or the process would not exit
+      if (!left) {
         this.#executor?.disconnect();
         this.#actExecutor?.disconnect();
       }
-    } finally {
-      clearTimeout(timer);
       this.subscriber.disconnect();
       this.redis.disconnect();
       // the cluster's payload key leaves memory with the node, also when leaving failed

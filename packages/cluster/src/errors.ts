@@ -8,7 +8,8 @@ export type ClusterErrorCode =
   | "STEP_PAYLOAD_INVALID"
   | "STEP_MATTER_MISMATCH"
   | "WORKSPACE_CIPHER_MISSING"
-  | "STEP_FAILED_REMOTELY";
+  | "STEP_FAILED_REMOTELY"
+  | "CLUSTER_OPTION_INVALID";
 
 /** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */
 export class ClusterError extends BearError<ClusterErrorCode> {

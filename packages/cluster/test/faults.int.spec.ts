@@ -196,6 +196,36 @@ describe("faults", () => {
     }
   }, 20_000);
 
+  it("close() whose leaving fails fast (a NOAUTH from Redis) still drops the queues' connections; a bad timeoutMs is refused", async () => {
+    const dir = tempDir("bear-close-fails-");
+    const admin = new Redis(redis.url);
+    const clients = async () => ((await admin.client("LIST")) as string).trim().split("\n").length;
+    const before = await clients();
+    const registry = sleepRegistry(path.join(dir, "exec.log"), "api");
+    const node = new ClusterNode({ redisUrl: redis.url, payloadDir: path.join(dir, "payloads"), keyCipher, leaseMs: 2_000, scanMs: 100, waitForWorkerMs: 60_000 });
+    const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "workflows.db"), sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
+    try {
+      await node.attach(engine);
+      // a step run through a worker: the queue executor now holds its queue's BullMQ connections
+      const w = await worker(path.join(dir, "payloads"), path.join(dir, "exec.log"), "w", node);
+      await expect(engine.start(chainWorkflow(1, 50)).result).resolves.toMatchObject({ status: "completed" });
+      await w.close({ force: true });
+      expect(await clients()).toBeGreaterThan(before + 2);
+      await expect(node.close({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
+      await expect(node.close({ timeoutMs: -1 })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
+      // leaving is refused at once, as a Redis that lost our credentials would refuse it
+      Object.assign(node.runs, { close: () => Promise.reject(new Error("NOAUTH Authentication required.")) });
+      const started = Date.now();
+      await expect(node.close({ release: true, timeoutMs: 30_000 })).rejects.toThrow(/NOAUTH/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      // every connection of the node, the queues' included, is gone well before the 30 s bound
+      await until(async () => (await clients()) === before, 5_000, "all the node's connections to close");
+    } finally {
+      await engine.dispose({ suspend: true });
+      admin.disconnect();
+    }
+  }, 30_000);
+
   it("an unreachable Redis or a wrong password is a clear error; a remote Redis without a password is refused", async () => {
     const port = await freePort();
     await expect(checkRedis(parseRedisUrl(`redis://:pw@127.0.0.1:${port}`), 1_000)).rejects.toThrow(new RegExp(`Redis at redis://127.0.0.1:${port}/0 is unreachable \\(ECONNREFUSED\\)`));

@@ -14,6 +14,6 @@ export const CLUSTER_REDIS_SETTING = "the cluster's Redis URL (--redis, BEAR_RED
 export function parseRedisUrl(url: string, setting: string = CLUSTER_REDIS_SETTING): RedisEndpoint {
   const checked = checkRedisUrl(url, setting);
   if ("endpoint" in checked) return checked.endpoint;
-  const { code, message, hint, cause } = checked.problem;
-  throw new ClusterError(code, message, { hint, retryable: false, ...(cause === undefined ? {} : { cause }) });
+  const { code, message, hint } = checked.problem;
+  throw new ClusterError(code, message, { hint, retryable: false });
 }

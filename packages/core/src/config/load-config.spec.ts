@@ -2,8 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import { ConfigError } from "../errors/core-errors";
 import { bearEnvironmentVariables, envNameOf, loadBearConfig } from "./load-config";
+import { checkRedisUrl, redactRedisUrl } from "./redis-url";
 
 let home: string;
 let cwd: string;
@@ -134,6 +136,36 @@ describe("loadBearConfig validation errors", () => {
     expect(publicHost.message).toContain("neither loopback nor a private address");
     expect(publicHost.message).not.toContain("hunter22");
     expect(loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: "redis://:pw@[::1]:6379/2" } } }).config.cache.redisUrl).toBe("redis://:pw@[::1]:6379/2");
+  });
+
+  it("never shows a Redis password, whatever it holds (/ @ : % ? #), in a message, hint, display or error JSON", () => {
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    const unit = fc.oneof(fc.constantFrom("/", "@", ":", "%", "?", "#"), fc.constantFrom(...printable));
+    const templates = ["redis://:PW@127.0.0.1:6379", "redis://bear:PW@10.0.0.5/2", "redis://:PW@8.8.8.8", "redis://:PW@127.0.0.1:6379?db=3", "rediss://:PW@[::1]:6380/99", "http://:PW@127.0.0.1"];
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 24 }), fc.constantFrom(...templates), (middle, template) => {
+        // a marker around the random part: the fixed text of a message cannot contain the whole password by chance
+        const password = `Zq7${middle}kX`;
+        const url = template.replace("PW", password);
+        const leaks = (text: string) => text.includes(password) || text.includes(encodeURIComponent(password));
+        expect(leaks(redactRedisUrl(url))).toBe(false);
+        const checked = checkRedisUrl(url, "cache.redisUrl");
+        if ("problem" in checked) expect(leaks(`${checked.problem.message} ${checked.problem.hint} ${JSON.stringify(checked.problem)}`)).toBe(false);
+        else expect(leaks(checked.endpoint.display)).toBe(false);
+        try {
+          loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: url } } });
+        } catch (error) {
+          expect(leaks(`${(error as Error).message} ${(error as ConfigError).hint ?? ""} ${JSON.stringify(error)} ${JSON.stringify((error as ConfigError).details ?? {})}`)).toBe(false);
+          expect((error as Error).cause).toBeUndefined();
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // an '@' in the password: the parser takes the last one, the whole password is hidden
+    expect(redactRedisUrl("redis://:p@ss@10.0.0.5")).toBe("redis://:***@10.0.0.5");
+    // a '/' in the password cuts the authority short: nothing of the URL can be shown
+    expect(checkRedisUrl("redis://:ab/cd@127.0.0.1:6379", "cache.redisUrl")).toEqual({ problem: expect.objectContaining({ code: "REDIS_URL_INVALID", message: "cache.redisUrl '(unparsable URL)' is not a Redis URL", hint: expect.stringContaining("%2F") }) });
+    expect(checkRedisUrl("redis://u:12/x@10.0.0.5", "cache.redisUrl")).toEqual({ problem: expect.objectContaining({ message: "cache.redisUrl '(unparsable URL)' is not a Redis URL" }) });
   });
 
   it("rejects unknown keys in files so typos do not pass silently", () => {

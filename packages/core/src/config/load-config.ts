@@ -256,7 +256,7 @@ export function loadBearConfig(options: LoadBearConfigOptions = {}): LoadedBearC
       const value = issue.code === "unrecognized_keys" ? undefined : getAt(merged, issue.path as (string | number)[]);
       const from = sources[issue.path.join(".")] ?? (issue.code === "unrecognized_keys" ? undefined : "default");
       // a URL's password is never shown
-      const valuePart = issue.code === "unrecognized_keys" ? "" : ` = ${formatValue(typeof value === "string" ? redactRedisUrl(value) : value)}`;
+      const valuePart = issue.code === "unrecognized_keys" ? "" : ` = ${formatValue(typeof value === "string" && value.includes("://") ? redactRedisUrl(value) : value)}`;
       return `${key}${valuePart}${from ? ` (from ${from})` : ""}: ${describeIssue(issue)}`;
     });
     throw new ConfigError("CONFIG_INVALID", `invalid configuration:\n  ${lines.join("\n  ")}`, {

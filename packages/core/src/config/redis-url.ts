@@ -20,7 +20,6 @@ export interface RedisUrlProblem {
   readonly code: "REDIS_URL_INVALID" | "REDIS_URL_INSECURE";
   readonly message: string;
   readonly hint: string;
-  readonly cause?: unknown;
 }
 
 const EXAMPLE = "redis://:PASSWORD@127.0.0.1:6379";
@@ -50,15 +49,12 @@ export function isPrivateAddress(host: string): boolean {
  * reports it as a setting's issue.
  */
 export function checkRedisUrl(url: string, setting: string): { readonly endpoint: RedisEndpoint } | { readonly problem: RedisUrlProblem } {
-  const invalid = (message: string, hint = `Use ${EXAMPLE} (or rediss:// for TLS).`, cause?: unknown) => ({ problem: { code: "REDIS_URL_INVALID" as const, message: `${setting} '${redactRedisUrl(url)}' ${message}`, hint, ...(cause === undefined ? {} : { cause }) } });
+  // no `cause`: the URL parser's error keeps the whole URL (its `input`), password included
+  const invalid = (message: string, hint = `Use ${EXAMPLE} (or rediss:// for TLS).`) => ({ problem: { code: "REDIS_URL_INVALID" as const, message: `${setting} '${redactRedisUrl(url)}' ${message}`, hint } });
   const socketHint = `Unix sockets are not supported: BEAR reaches Redis over TCP only. Let Redis listen on 127.0.0.1 (\`bind 127.0.0.1\`, \`port 6379\`) and use ${EXAMPLE}.`;
   if (/^unix:|^\/|^rediss?:\/\/\//i.test(url)) return invalid("names a Unix socket", socketHint);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    return invalid("is not a Redis URL", undefined, error);
-  }
+  const parsed = parseUnambiguous(url);
+  if (parsed === undefined) return invalid("is not a Redis URL", `Use ${EXAMPLE} (or rediss:// for TLS); encode a '/' in the password as %2F, '?' as %3F, '#' as %23 and '%' as %25.`);
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") return invalid(`has scheme '${parsed.protocol}', expected redis: or rediss:`);
   if (parsed.searchParams.has("path")) return invalid("names a Unix socket (?path=)", socketHint);
   if (parsed.search !== "" || parsed.hash !== "") return invalid("has query options or a fragment, which BEAR does not read", `Give the database as the path, not ?db=: ${EXAMPLE}/3.`);
@@ -73,8 +69,8 @@ export function checkRedisUrl(url: string, setting: string): { readonly endpoint
   try {
     password = decodeURIComponent(parsed.password);
     username = decodeURIComponent(parsed.username);
-  } catch (error) {
-    return invalid("has a malformed %-escape in its user or password", "Encode a '%' in the password as %25 (and '@' as %40, ':' as %3A, '/' as %2F).", error);
+  } catch {
+    return invalid("has a malformed %-escape in its user or password", "Encode a '%' in the password as %25 (and '@' as %40, ':' as %3A, '/' as %2F).");
   }
   const loopback = isLoopbackHost(host);
   if (!loopback && !isPrivateAddress(host)) {
@@ -101,7 +97,29 @@ export function checkRedisUrl(url: string, setting: string): { readonly endpoint
   };
 }
 
-/** The URL with its password replaced, for messages. */
+/**
+ * The URL parsed, or undefined when it does not parse or its authority is ambiguous: an '@' after the
+ * host (in the path, query or fragment) means a '/', '?' or '#' in the user or password cut the
+ * authority short, so pieces of the password would sit in what messages echo.
+ */
+function parseUnambiguous(url: string): URL | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`.includes("@") ? undefined : parsed;
+}
+
+/**
+ * The URL with its password replaced, for messages: rebuilt from the parsed URL (the parser takes the
+ * last '@' of the authority, so an '@' in the password is hidden with the rest); "(unparsable URL)"
+ * when it does not parse or its authority is ambiguous, since then no part can be told from the password.
+ */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_m, cred: string) => `//${cred.includes(":") ? `${cred.split(":")[0]}:***` : "***"}@`);
+  const parsed = parseUnambiguous(url);
+  if (parsed === undefined) return "(unparsable URL)";
+  if (parsed.password !== "") parsed.password = "***";
+  return parsed.href;
 }
