@@ -204,6 +204,8 @@ describe("faults", () => {
     const registry = sleepRegistry(path.join(dir, "exec.log"), "api");
     const node = new ClusterNode({ redisUrl: redis.url, payloadDir: path.join(dir, "payloads"), keyCipher, leaseMs: 2_000, scanMs: 100, waitForWorkerMs: 60_000 });
     const engine = await WorkflowEngine.open({ dbPath: path.join(dir, "workflows.db"), sharedDatabase: true, resumeOnOpen: false, registry, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
+    // the stubbed leave below never stops the runs' lease timer: the real close does, after the test
+    let cleanUp: (() => Promise<void>) | undefined;
     try {
       await node.attach(engine);
       // a step run through a worker: the queue executor now holds its queue's BullMQ connections
@@ -214,13 +216,16 @@ describe("faults", () => {
       await expect(node.close({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
       await expect(node.close({ timeoutMs: -1 })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
       // leaving is refused at once, as a Redis that lost our credentials would refuse it
+      const closeRuns = node.runs.close.bind(node.runs);
       Object.assign(node.runs, { close: () => Promise.reject(new Error("NOAUTH Authentication required.")) });
+      cleanUp = closeRuns;
       const started = Date.now();
       await expect(node.close({ release: true, timeoutMs: 30_000 })).rejects.toThrow(/NOAUTH/);
       expect(Date.now() - started).toBeLessThan(3_000);
       // every connection of the node, the queues' included, is gone well before the 30 s bound
       await until(async () => (await clients()) === before, 5_000, "all the node's connections to close");
     } finally {
+      await cleanUp?.();
       await engine.dispose({ suspend: true });
       admin.disconnect();
     }
