@@ -22,7 +22,11 @@ export function currencyCode(raw: string): string | undefined {
 }
 
 const PREFIX = "(?:US\\s?\\$|U\\.S\\.\\s?\\$|C\\$|CDN\\$|A\\$|HK\\$|S\\$|\\$|€|£|¥|USD|EUR|GBP|CAD|AUD|CHF|JPY|CNY|RMB|INR|SGD|HKD)";
-const FIGURE = "(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d{1,2})?";
+/**
+ * A figure with all its decimals ("0.075"). It never starts or ends inside a run of digits: "7,1234" and "2.5.1"
+ * are not figures, so no amount is cut out of them.
+ */
+const FIGURE = "(?<![\\d]|\\d[.,])(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?![\\d]|[.,]\\d)";
 const SCALE = "(?:thousand|million|billion|mm|m|bn|k)";
 const SUFFIX_NAME = "(?:U\\.S\\.\\s+dollars?|US\\s+dollars?|United\\s+States\\s+dollars?|Canadian\\s+dollars?|Australian\\s+dollars?|dollars?|euros?|pounds\\s+sterling|pounds?|yen|Swiss\\s+francs?|USD|EUR|GBP|CAD|AUD|CHF|JPY)";
 
@@ -60,24 +64,27 @@ function figure(raw: string): number {
   return Number(raw.replace(/,/g, ""));
 }
 
+const EXPONENT: Readonly<Record<number, number>> = { 1: 0, 1e3: 3, 1e6: 6, 1e9: 9 };
+
+/** figure × scale read as one decimal number ("2.5" million is 2.5e6 exactly; "0.075" keeps its three decimals). */
+function scaled(raw: string, scale: string | undefined): number {
+  return Number(`${raw.replace(/,/g, "")}e${EXPONENT[scaleFactor(scale)] ?? 0}`);
+}
+
 /** A normalised amount. */
 export interface MoneyValue {
   readonly amount: number;
   readonly currency: string;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 export function moneyFromGroups(g: Readonly<Record<string, string | undefined>>): MoneyValue | undefined {
   if (g["cur"] !== undefined && g["fig"] !== undefined) {
     const currency = currencyCode(g["cur"]);
-    return currency ? { amount: round2(figure(g["fig"]) * scaleFactor(g["scale"])), currency } : undefined;
+    return currency ? { amount: scaled(g["fig"], g["scale"]), currency } : undefined;
   }
   if (g["fig2"] !== undefined && g["cur2"] !== undefined) {
     const currency = currencyCode(g["cur2"]);
-    return currency ? { amount: round2(figure(g["fig2"]) * scaleFactor(g["scale2"])), currency } : undefined;
+    return currency ? { amount: scaled(g["fig2"], g["scale2"]), currency } : undefined;
   }
   if (g["words"] !== undefined && g["cur3"] !== undefined) {
     const currency = currencyCode(g["cur3"]);
