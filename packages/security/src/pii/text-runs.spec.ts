@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { hasSurrogates } from "./char-classes";
 import { AsciiWordSet, forgetTextRuns, textRuns } from "./text-runs";
 
 describe("textRuns", () => {
@@ -23,6 +25,24 @@ describe("textRuns", () => {
     expect(set.indexesIn(a)).toEqual([1]);
     expect(set.indexesIn(b)).toEqual([4, 7]);
     expect(set.indexesIn(a)).toEqual([1]);
+  });
+
+  it("says whether the text holds a surrogate as hasSurrogates does, and finds a set's words as a search of each run does (fast-check)", () => {
+    const words = ["in", "at", "the", "New", "ZIP", "where", "borrower", "Borrowers", "aa", "\u212Aiel", "é", "𝒜", "\ud800", "\udfff", "1", "x"];
+    const set = new AsciiWordSet(["in", "new", "borrower", "zip", "the"]);
+    const wanted = new Set(["in", "new", "borrower", "zip", "the"]);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 20 }), fc.constantFrom(" ", "", "-", "\n"), (ws, sep) => {
+        const t = ws.join(sep);
+        forgetTextRuns();
+        const runs = textRuns(t);
+        expect(runs.surrogates).toBe(hasSurrogates(t));
+        const expected: number[] = [];
+        for (let k = 0; k < runs.words.count; k++) if (wanted.has(t.slice(runs.words.starts[k], runs.words.ends[k]).toLowerCase())) expected.push(k);
+        expect(set.indexesIn(t)).toEqual(expected); // no hash collision among these words: exactly the runs that are one
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("lets go of both texts when told", () => {

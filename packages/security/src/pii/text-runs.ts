@@ -18,6 +18,8 @@ export interface TextRuns {
   readonly digits: Runs;
   /** The text holds a number character outside ASCII (\p{N}: "٣", "１", "²"): digit scanners fall back to their patterns. */
   readonly otherNumbers: boolean;
+  /** The text holds a surrogate code unit (a character outside the BMP, or a lone half), as `hasSurrogates` answers. */
+  readonly surrogates: boolean;
 }
 
 /** A text read, its runs and, once asked, the letter runs each AsciiWordSet may hold (`[set.id]`, one pass for every set). */
@@ -62,6 +64,7 @@ function readRuns(text: string): TextRuns {
   let words = 0;
   let digits = 0;
   let otherNumbers = false;
+  let surrogates = false;
   const cls = charClasses();
   let i = 0;
   while (i < n) {
@@ -93,7 +96,10 @@ function readRuns(text: string): TextRuns {
       digitEnds[digits] = i;
       digits++;
     } else {
-      if (c >= 128 && (cls[c] as number) & NUMBER) otherNumbers = true;
+      if (c >= 128) {
+        if ((cls[c] as number) & NUMBER) otherNumbers = true;
+        else if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      }
       i++;
     }
   }
@@ -101,6 +107,7 @@ function readRuns(text: string): TextRuns {
     words: { count: words, starts: wordStarts, ends: wordEnds },
     digits: { count: digits, starts: digitStarts, ends: digitEnds },
     otherNumbers,
+    surrogates,
   };
 }
 
@@ -115,6 +122,9 @@ const wordSets: AsciiWordSet[] = [];
 const anyShape = new Uint8Array(26 * 32);
 /** For each hash (asciiLowerHash) of a word of some set: the ids of the sets holding a word of that hash. */
 const setsByHash = new Map<number, number[]>();
+/** The hashes of setsByHash as a one-hash Bloom filter (text-hash.ts): most runs hashed are no set's word, and a bit read answers them faster than the map. */
+const anyHash = new Uint8Array(1 << 17);
+const HASH_BYTES = (1 << 17) - 1;
 const shapeOf = (first: number, length: number): number => ((first | 32) - 97) * 32 + Math.min(length, 31);
 
 /**
@@ -130,7 +140,9 @@ function wordSetIndexes(text: string): (readonly number[])[] {
     const start = starts[k] as number;
     const end = ends[k] as number;
     if (anyShape[shapeOf(text.charCodeAt(start), end - start)] === 0) continue;
-    const ids = setsByHash.get(asciiLowerHash(text, start, end));
+    const h = asciiLowerHash(text, start, end);
+    if (((anyHash[(h >>> 3) & HASH_BYTES] as number) & (1 << (h & 7))) === 0) continue;
+    const ids = setsByHash.get(h);
     if (ids) for (const id of ids) (out[id] as number[]).push(k);
   }
   read.wordSets = out;
@@ -155,6 +167,7 @@ export class AsciiWordSet {
     for (const w of list) {
       anyShape[shapeOf(w.charCodeAt(0), w.length)] = 1;
       const h = asciiLowerHash(w, 0, w.length);
+      anyHash[(h >>> 3) & HASH_BYTES] = (anyHash[(h >>> 3) & HASH_BYTES] as number) | (1 << (h & 7));
       const ids = setsByHash.get(h) ?? [];
       if (!ids.includes(this.#id)) ids.push(this.#id);
       setsByHash.set(h, ids);

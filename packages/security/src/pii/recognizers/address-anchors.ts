@@ -1,7 +1,7 @@
 // Where the address recognizer's cue patterns may match, read from the text's ASCII word runs (one pass shared with
 // the other recognizers) instead of searching each pattern's opening words over the whole text. Each function names
 // a superset of the positions where its pattern can start: the pattern itself, tried there, decides.
-import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
+import { charClasses, LETTER, NUMBER } from "../char-classes";
 import { AsciiWordSet, textRuns } from "../text-runs";
 import { isSpaceAt } from "../triggered-matches";
 
@@ -141,7 +141,7 @@ export function streetNumberStarts(text: string): number[] {
  */
 export function lineNumberStarts(text: string): number[] {
   // the walk back counts UTF-16 units and cannot classify a character outside the BMP: every line start then
-  if (hasSurrogates(text)) return lineStarts(text);
+  if (textRuns(text).surrogates) return lineStarts(text);
   const d = textRuns(text).digits;
   const cls = charClasses();
   const out: number[] = [];

@@ -1,6 +1,5 @@
 import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
-import { charClasses, hasSurrogates, LETTER, NUMBER } from "../char-classes";
 import { matchesAt, triggerPositions, type Trigger } from "../triggered-matches";
 import {
   afterPrepositions,
@@ -18,157 +17,7 @@ import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { isLegalReference } from "./legal-references";
 import { textBefore } from "./whole-words";
-import { asciiLowerHash, FNV_OFFSET, FNV_PRIME, HashFilter } from "../text-hash";
-
-const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
-/** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
-const NAMED_PLACE_TAGS = new Set(["Country", "City", "Region"]);
-let placeWords: ReadonlyMap<string, readonly string[]> | undefined;
-/** The lexicon's entries with a place tag: almost every phrase looked up is none, and this map is small. */
-function placeEntries(): ReadonlyMap<string, readonly string[]> {
-  if (!placeWords) {
-    const map = new Map<string, readonly string[]>();
-    for (const [word, tags] of Object.entries(lexicon())) {
-      const list = [tags].flat();
-      if (list.some((t) => PLACE_TAGS.has(t))) map.set(word, list);
-    }
-    placeWords = map;
-  }
-  return placeWords;
-}
-let placeFirstWords: ReadonlySet<string> | undefined;
-/** The first words (lower case) of the lexicon's places: a phrase starting with another word is no known place. */
-function placeStarts(): ReadonlySet<string> {
-  placeFirstWords ??= new Set([...placeEntries().keys()].map((k) => k.split(" ")[0] ?? k));
-  return placeFirstWords;
-}
-let placeStartFilter: HashFilter | undefined;
-let placePhraseFilter: HashFilter | undefined;
-/**
- * False when the word in [at, end) of `text` surely starts no place name, without making a string: its hash (lower
- * case, with or without a final period) is none of the place words' hashes. A word outside ASCII may lower-case
- * into a place's letters (the Kelvin sign into "k"), so it answers true, as does a hash collision: the exact test
- * (`startsPlace`) then decides.
- */
-function mayStartPlace(text: string, at: number, end: number): boolean {
-  placeStartFilter ??= new HashFilter(placeStarts(), asciiLowerHash);
-  const h = asciiLowerHash(text, at, end);
-  if (h < 0) return true;
-  if (placeStartFilter.has(h)) return true;
-  return text.charCodeAt(end - 1) === 46 && placeStartFilter.has(asciiLowerHash(text, at, end - 1));
-}
-/** True when a phrase starting with `word` may be a known place ("New" of "New York", "St." of "St. Louis"). */
-function startsPlace(word: string): boolean {
-  const head = word.toLowerCase();
-  return placeStarts().has(head) || (head.endsWith(".") && placeStarts().has(head.slice(0, -1)));
-}
-/** True when compromise's lexicon knows `phrase` as a country, city or region (or, capitalised, another place). */
-function isKnownPlace(phrase: string): boolean {
-  const tags = placeEntries().get(phrase.toLowerCase());
-  if (tags === undefined) return false;
-  const set = /^\p{Lu}/u.test(phrase) ? PLACE_TAGS : NAMED_PLACE_TAGS;
-  return tags.some((t) => set.has(t));
-}
-/** Up to three words: "Spain", "United Kingdom", "new zealand", "SOUTH AFRICA". */
-const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'’.-]*){0,2}(?![\p{L}])/gu;
-
-/**
- * False when no phrase of the group's words (`words`: start and end offsets of `count` words joined by single
- * spaces) is surely a known place, without making a string: each run of consecutive words from one that may start a
- * place, lower case, with or without a final period, hashes to none of the place phrases' hashes. Words outside
- * ASCII answer true, as does a hash collision: the exact test (`isKnownPlace`) then decides. (Many groups hold a word
- * that starts some place, "the" of "the hague" above all, but no place.)
- */
-function groupMayHoldPlace(text: string, words: readonly number[], count: number): boolean {
-  placePhraseFilter ??= new HashFilter(placeEntries().keys(), asciiLowerHash);
-  const phrases = placePhraseFilter;
-  for (let a = 0; a < count; a++) {
-    const from = words[2 * a] as number;
-    if (!mayStartPlace(text, from, words[2 * a + 1] as number)) continue;
-    let h = FNV_OFFSET;
-    let beforeLast = h;
-    let at = from;
-    for (let b = a; b < count; b++) {
-      const end = words[2 * b + 1] as number;
-      for (; at < end; at++) {
-        let c = text.charCodeAt(at);
-        if (c >= 128) return true;
-        if (c >= 65 && c <= 90) c += 32;
-        beforeLast = h;
-        h = Math.imul(h ^ c, FNV_PRIME);
-      }
-      if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
-      if (b + 1 < count) {
-        h = Math.imul(h ^ 32, FNV_PRIME); // the single space before the next word
-        at = words[2 * b + 2] as number;
-      }
-    }
-  }
-  return false;
-}
-
-/**
- * The matches [start, end) of PLACE_CANDIDATE that may hold a known place (a phrase of their words may be one). Most
- * groups hold none; a scanner over the character table finds the groups without a regular expression or a string
- * per group, hashing each word as it reads it (text with characters outside the BMP goes through the expression).
- */
-function* placeGroups(text: string): Generator<[number, number]> {
-  const words: number[] = [0, 0, 0, 0, 0, 0];
-  if (hasSurrogates(text)) {
-    for (const m of text.matchAll(PLACE_CANDIDATE)) {
-      let count = 0;
-      for (let from = m.index, end = m.index + m[0].length; from <= end && count < 3; count++) {
-        const space = text.indexOf(" ", from);
-        const to = space < 0 || space > end ? end : space;
-        words[2 * count] = from;
-        words[2 * count + 1] = to;
-        from = to + 1;
-      }
-      if (groupMayHoldPlace(text, words, count)) yield [m.index, m.index + m[0].length];
-    }
-    return;
-  }
-  placeStartFilter ??= new HashFilter(placeStarts(), asciiLowerHash);
-  const starts = placeStartFilter;
-  const cls = charClasses();
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    // a group starts at a letter that follows no letter or number
-    if (!((cls[text.charCodeAt(i)] ?? 0) & LETTER) || (i > 0 && (cls[text.charCodeAt(i - 1)] ?? 0) & (LETTER | NUMBER))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let word = i;
-    let count = 0;
-    let maybe = false;
-    for (;;) {
-      // the word: letters, apostrophes, periods and hyphens; its hash as mayStartPlace computes it
-      let h = FNV_OFFSET;
-      let beforeLast = h;
-      let ascii = true;
-      let j = word;
-      for (; j < n; j++) {
-        let c = text.charCodeAt(j);
-        if (j > word && !(((cls[c] ?? 0) & LETTER) !== 0 || c === 39 || c === 0x2019 || c === 46 || c === 45)) break;
-        if (c >= 128) ascii = false;
-        else if (c >= 65 && c <= 90) c += 32;
-        beforeLast = h;
-        h = Math.imul(h ^ c, FNV_PRIME);
-      }
-      maybe ||= !ascii || starts.has(h) || (text.charCodeAt(j - 1) === 46 && starts.has(beforeLast));
-      words[2 * count] = word;
-      words[2 * count + 1] = j;
-      count++;
-      i = j;
-      // up to two more words, each after one space
-      if (count < 3 && j + 1 < n && text.charCodeAt(j) === 32 && (cls[text.charCodeAt(j + 1)] ?? 0) & LETTER) word = j + 1;
-      else break;
-    }
-    if (maybe && groupMayHoldPlace(text, words, count)) yield [start, i];
-  }
-}
+import { isKnownPlace, knownPlaces } from "./place-groups";
 
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
@@ -395,24 +244,7 @@ export class AddressRecognizer implements Recognizer {
       return end === f.end ? f : { ...f, end };
     });
     // countries, cities and regions compromise knows (any case: "switzerland", "SOUTH AFRICA")
-    for (const [index, end] of placeGroups(text)) {
-      const group = text.slice(index, end);
-      const words = [...group.matchAll(/\S+/g)];
-      for (let i = 0; i < words.length; i++) {
-        if (!startsPlace(words[i]?.[0] ?? "")) continue;
-        for (let n = words.length - i; n >= 1; n--) {
-          const first = words[i];
-          const last = words[i + n - 1];
-          if (!first || !last) continue;
-          const phrase = group.slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
-          if (isKnownPlace(phrase) && /^\p{Lu}|^(?:[a-z]{4,})/u.test(phrase)) {
-            extended.push({ type: "LOCATION", start: index + first.index, end: index + first.index + phrase.length, score: 0.6, recognizer: this.name });
-            i += n - 1;
-            break;
-          }
-        }
-      }
-    }
+    for (const [start, end] of knownPlaces(text)) extended.push({ type: "LOCATION", start, end, score: 0.6, recognizer: this.name });
     for (const m of matchesAt(text, PLACE_CUE, placeCueStarts(text))) {
       const place = m[1];
       if (!place) continue;
