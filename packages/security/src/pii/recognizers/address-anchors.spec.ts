@@ -17,7 +17,7 @@ const pieces = [
   "grew up", "flew", "travelled", "traveled", "relocated", "stationed", "resides", "am", "was", "were", "vacationing", "trip", "arrived",
   "Where:", "City :", "Country", "ZIP:", "Zip", "Postcode:", "Postal code:", "State:", "Region", "ul.", "UL", "via", "Via", "viale", "rue",
   "Rua", "aV", "oſ", "C/", "c/", "straße", "STRASSE", "ſtrada", "Platz", "\u212Aiel", "ESPOO", "KATRINEHOLM", "ÖVERTURINGEN", "ACSI",
-  "NEW-YORK", "SÃO PAULO", "Acquapendente", "Quinta de São Tiago", "harburg", "kiel", "de", "la", "1021", "3610-114", "840 24", "12-345",
+  "NEW-YORK", "SÃO PAULO", "Acquapendente", "Quinta de São Tiago", "in Quinta de São Tiago 3610-114", "at Los Santos de Maimona 06230", "from o'Neill-Ville St. 1234", "harburg", "kiel", "de", "la", "1021", "3610-114", "840 24", "12-345",
   "4844", "07576", "53", "41a", "7/2", "12%", "percent", "years", "Miła", "Coste", "delle", "Magasinsgatan", "St.", "Λεωφόρος", "𝒜", "📍", "_", "5",
   "é", "P.O. Box 149", "PO Box 7", "POBox 12", "p o box 3", "Post Office Box 9", "PSC 6293, Box 8158", "Unit 4719", "CMR 4",
   "3003 Tasman Drive", "18-20 Main Street", "x12 Oak Rd", "Ste. 200", ", CA 95054", " NY 10591", "Texas 75034", ", New York 10591-1234",

@@ -1,7 +1,7 @@
 // Where the address recognizer's cue patterns may match, read from the text's ASCII word runs (one pass shared with
 // the other recognizers) instead of searching each pattern's opening words over the whole text. Each function names
 // a superset of the positions where its pattern can start: the pattern itself, tried there, decides.
-import { charClasses, LETTER, NUMBER } from "../char-classes";
+import { charClasses, LETTER, LOWER, NUMBER, UPPER } from "../char-classes";
 import { AsciiWordSet, textRuns } from "../text-runs";
 import { isSpaceAt } from "../triggered-matches";
 
@@ -18,6 +18,43 @@ export function afterPrepositions(text: string): number[] {
     if (end < text.length && isSpaceAt(text, end)) out.push(end + 1);
   }
   return out;
+}
+
+/**
+ * afterPrepositions where CAPS_TOWN can start: four capitals follow (its look-ahead `(?=\p{Lu}{4})`). In text holding
+ * surrogates (an astral capital), all of them.
+ */
+export function capsAfterPrepositions(text: string): number[] {
+  const all = afterPrepositions(text);
+  if (textRuns(text).surrogates) return all;
+  const cls = charClasses();
+  const upper = (i: number): boolean => i < text.length && ((cls[text.charCodeAt(i)] as number) & UPPER) !== 0;
+  return all.filter((at) => upper(at) && upper(at + 1) && upper(at + 2) && upper(at + 3));
+}
+
+/**
+ * afterPrepositions where TOWN_POSTCODE can start: a letter with a case, then letters, apostrophes, periods, hyphens
+ * and at most three single spaces up to a space and an ASCII digit (its town of up to four words, then its postcode).
+ * In text holding surrogates, all of them.
+ */
+export function townPostcodeStarts(text: string): number[] {
+  const all = afterPrepositions(text);
+  if (textRuns(text).surrogates) return all;
+  const cls = charClasses();
+  const n = text.length;
+  return all.filter((at) => {
+    if (at >= n || !((cls[text.charCodeAt(at)] as number) & (UPPER | LOWER))) return false;
+    let spaces = 0;
+    for (let j = at + 1; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 32) {
+        const d = text.charCodeAt(j + 1);
+        if (d >= 48 && d <= 57) return true;
+        if (++spaces > 3) return false;
+      } else if (!((cls[c] as number) & LETTER) && c !== 39 && c !== 0x2019 && c !== 46 && c !== 45) return false;
+    }
+    return false;
+  });
 }
 
 /** Street-type words written before the street's name ("ul. Miła 53", "Via delle Coste 41", "C/ Mayor 5"), in the order PREFIX_STREET tries them. */

@@ -2,7 +2,7 @@ import { lexicon } from "./compromise-nlp";
 import type { PiiFinding, Recognizer } from "../pii-types";
 import { matchesAt, triggerPositions, type Trigger } from "../triggered-matches";
 import {
-  afterPrepositions,
+  capsAfterPrepositions,
   cueStarts,
   inlineEuroStarts,
   lineNumberStarts,
@@ -12,6 +12,7 @@ import {
   STREET_PREFIX_ALTERNATION,
   streetNumberStarts,
   streetPrefixStarts,
+  townPostcodeStarts,
 } from "./address-anchors";
 import { townLines } from "./town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
@@ -124,8 +125,8 @@ const prefixStreetStarts = (text: string): Iterable<number> =>
  */
 export const ANCHORED_PATTERNS: readonly (readonly [string, RegExp, (text: string) => Iterable<number>])[] = [
   ["PREFIX_STREET", PREFIX_STREET, prefixStreetStarts],
-  ["CAPS_TOWN", CAPS_TOWN, afterPrepositions],
-  ["TOWN_POSTCODE", TOWN_POSTCODE, afterPrepositions],
+  ["CAPS_TOWN", CAPS_TOWN, capsAfterPrepositions],
+  ["TOWN_POSTCODE", TOWN_POSTCODE, townPostcodeStarts],
   ["INLINE_EURO", INLINE_EURO, inlineEuroStarts],
   ["PLACE_CUE", PLACE_CUE, placeCueStarts],
   ["LOWER_PLACE_CUE", LOWER_PLACE_CUE, lowerPlaceCueStarts],
@@ -254,7 +255,7 @@ export class AddressRecognizer implements Recognizer {
       extended.push({ type: isZip ? "ADDRESS" : "LOCATION", start, end: start + place.length, score: 0.55, recognizer: this.name });
     }
     // a town followed by its postcode after "in"/"at": "in Acquapendente 1021", "in ÖVERTURINGEN 840 24"
-    for (const m of matchesAt(text, TOWN_POSTCODE, afterPrepositions(text))) {
+    for (const m of matchesAt(text, TOWN_POSTCODE, townPostcodeStarts(text))) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/).filter((w) => !/^(?:de|da|do|di|del|la|le|los|las|am|an|im|sur|upon|on)$/i.test(w));
       if (words.length === 0 || words.every((w) => isEnglishWord(w) || /^\d/.test(w))) continue;
@@ -275,7 +276,7 @@ export class AddressRecognizer implements Recognizer {
     }
     // a town in capitals after a place preposition: "in KATRINEHOLM,", "returned to ESPOO"
     const acronyms = new Map<string, boolean>();
-    for (const m of matchesAt(text, CAPS_TOWN, afterPrepositions(text))) {
+    for (const m of matchesAt(text, CAPS_TOWN, capsAfterPrepositions(text))) {
       const town = m[1] ?? "";
       const words = town.split(/\s+/);
       if (words.some((w) => isEnglishWord(w) || isNotAName(w) || lexicon()[w.toLowerCase()] !== undefined)) continue;

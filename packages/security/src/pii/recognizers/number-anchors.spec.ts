@@ -22,6 +22,9 @@ const pieces = [
   "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "A12345678", "AB1234567", "1234-56-7890", "A123-4567-89", "12/31/1999", "31.12.1999",
   "1999-12-31", "2/3/04", "5th", "21st", "of", "May", "Sept.", "jan", "January", "March", "X", "GB", "x", "_", "-", "/", ".", ",", " ", "\n",
   "٣", "１２", "é",
+  // what may follow a day or a month: ordinal suffixes in any case, whitespace of other kinds, "of", short numbers
+  "ST", "Nd", "rD", "th", "TH", "may", "MAY", "dec.", "sep", "12th", "3RD", "1st", "  ", "\t", "\u00a0", "\u2028", "of ", "1.2", "7-", "30", "4",
+  "5th May 1999", "21st of March, 2001", "3RD\u00a0of dec. 2020", "9 SEPT 2011", "May  4, 1990", "Jan.\t12th 2003",
 ];
 const text = fc
   .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pieces) }, { weight: 2, arbitrary: fc.stringMatching(/^[A-Z]{0,2}[0-9]{1,20}$/) }), { maxLength: 30 })

@@ -3,12 +3,19 @@
 // digits ("A12345678", "GB82…") starts a short run of letters followed by a digit, and a written date starts at a
 // month's name. Each function names a superset of the positions where such a pattern can match.
 import { AsciiWordSet, textRuns, type TextRuns } from "../text-runs";
+import { isSpaceAt } from "../triggered-matches";
 
 /**
  * The runs of ASCII digits of `min` to `max` digits, followed by one of the characters of `next` when given: a pattern
  * `(?<![\w…])\d{min,max}(?![\w…])`, or `\d{n}[next]…`, starts one (a longer or shorter run cannot hold its digits).
+ * `then`, when given, is a further test of what follows the run (`end`: the offset after its last digit).
  */
-export function digitRunsOf(min: number, max: number, next?: string): (text: string) => number[] {
+export function digitRunsOf(
+  min: number,
+  max: number,
+  next?: string,
+  then?: (text: string, end: number) => boolean,
+): (text: string) => number[] {
   const follow = next === undefined ? undefined : new Set([...next].map((c) => c.charCodeAt(0)));
   return (text) => {
     const d = textRuns(text).digits;
@@ -17,7 +24,7 @@ export function digitRunsOf(min: number, max: number, next?: string): (text: str
       const start = d.starts[k] as number;
       const end = d.ends[k] as number;
       const length = end - start;
-      if (length < min || length > max || (follow && !follow.has(text.charCodeAt(end)))) continue;
+      if (length < min || length > max || (follow && !follow.has(text.charCodeAt(end))) || (then && !then(text, end))) continue;
       out.push(start);
     }
     return out;
@@ -74,8 +81,47 @@ const MONTH_WORDS = [
 /** A month's name or abbreviation (any case with the `i` flag), maybe with a period. */
 export const MONTH = `(?:${MONTH_WORDS.join("|")})\\.?`;
 const MONTHS = new AsciiWordSet(MONTH_WORDS);
-/** Runs of letters that are a month's name or abbreviation, any case (`\b(?:jan(?:uary)?|…)\.?\s`). */
-export function monthStarts(text: string): number[] {
+/** Whether text[at] is an ASCII digit (`\d`). */
+export const isDigitAt = (text: string, at: number): boolean => {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
+};
+
+/** The offset after the whitespace (`\s+`) starting at `at`, or -1 when none starts there. */
+export function afterSpaces(text: string, at: number): number {
+  if (at >= text.length || !isSpaceAt(text, at)) return -1;
+  let j = at + 1;
+  while (j < text.length && isSpaceAt(text, j)) j++;
+  return j;
+}
+
+/**
+ * Runs of letters that are a month's name or abbreviation, any case, where a day can follow: the month, maybe a period,
+ * whitespace, a digit (`\b(?:jan(?:uary)?|…)\.?\s+\d`).
+ */
+export function monthBeforeDayStarts(text: string): number[] {
   const w = textRuns(text).words;
-  return MONTHS.indexesIn(text).map((k) => w.starts[k] as number);
+  const out: number[] = [];
+  for (const k of MONTHS.indexesIn(text)) {
+    let end = w.ends[k] as number;
+    if (text.charCodeAt(end) === 46) end++;
+    const next = afterSpaces(text, end);
+    if (next >= 0 && isDigitAt(text, next)) out.push(w.starts[k] as number);
+  }
+  return out;
+}
+
+/**
+ * After a day's digits (`end`): maybe an ordinal suffix (st, nd, rd, th, any case), whitespace, then an ASCII letter
+ * (a month's name, or "of" before it): `\d(?:st|nd|rd|th)?\s+(?:of\s+)?MONTH` with the `i` flag and no `u` (no letter
+ * past ASCII folds into these).
+ */
+export function dayBeforeMonth(text: string, end: number): boolean {
+  const a = text.charCodeAt(end) | 32;
+  const b = text.charCodeAt(end + 1) | 32;
+  const suffix = (a === 115 && b === 116) || (a === 110 && b === 100) || (a === 114 && b === 100) || (a === 116 && b === 104);
+  const next = afterSpaces(text, suffix ? end + 2 : end);
+  if (next < 0) return false;
+  const c = text.charCodeAt(next) | 32;
+  return c >= 97 && c <= 122;
 }

@@ -2,7 +2,7 @@ import { isIPv6 } from "node:net";
 import { cardIssuer, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../checksums";
 import { anchored, PatternRecognizer } from "../pattern-recognizer";
 import type { Recognizer } from "../pii-types";
-import { digitRunsOf, lettersBeforeDigitStarts, mergedStarts, MONTH, monthStarts } from "./number-anchors";
+import { dayBeforeMonth, digitRunsOf, isDigitAt, lettersBeforeDigitStarts, mergedStarts, MONTH, monthBeforeDayStarts } from "./number-anchors";
 
 // Where each pattern can start, from the text's runs: a pattern opening with n digits after no word character
 // starts a run of exactly n digits when a separator follows them, of n to m when the pattern reads `\d{n,m}` up to a
@@ -17,8 +17,10 @@ const nine = digitRunsOf(9, 9);
 const twelveToNineteen = digitRunsOf(12, 19);
 const fourThenSeparator = digitRunsOf(4, 4, " -");
 const fourThenDash = digitRunsOf(4, 4, "-");
-const oneOrTwoThenSeparator = digitRunsOf(1, 2, "/.-");
-const oneOrTwo = digitRunsOf(1, 2);
+/** A day or month of one or two digits, a separator, then the next number's digit (`\d{1,2}[/.-]\d`). */
+const oneOrTwoThenSeparator = digitRunsOf(1, 2, "/.-", (text, end) => isDigitAt(text, end + 1));
+/** A day of one or two digits before a month's name (`\d{1,2}(?:st|…)?\s+(?:of\s+)?MONTH`). */
+const dayBeforeMonthStarts = digitRunsOf(1, 2, undefined, dayBeforeMonth);
 const sixToTwelve = digitRunsOf(6, 12);
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, "");
@@ -122,11 +124,11 @@ export function dateOfBirthRecognizer(): Recognizer {
       anchored({ regex: /(?<![\w/.-])(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator }),
       anchored({ regex: /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:19|20)\d{2}(?![\w/.-])/g, score: 0.3, starts: oneOrTwoThenSeparator }),
       anchored({ regex: /(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/.-])/g, score: 0.3, starts: fourThenDash }),
-      anchored({ regex: new RegExp(`\\b${MONTH}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthStarts }),
+      anchored({ regex: new RegExp(`\\b${MONTH}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d{2}\\b`, "gi"), score: 0.3, starts: monthBeforeDayStarts }),
       anchored({
         regex: new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\s*,?\\s+(?:19|20)\\d{2}\\b`, "gi"),
         score: 0.3,
-        starts: oneOrTwo,
+        starts: dayBeforeMonthStarts,
       }),
     ],
     contextWords: ["born", "birth", "birthday", "dob", "d.o.b", "date of birth", "birthdate", "b."],
