@@ -65,29 +65,35 @@ const PLACE_CANDIDATE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’.-]*(?:[ ]\p{L}[\p{L}'�
  * ASCII answer true, as does a hash collision: the exact test (`isKnownPlace`) then decides. (Many groups hold a word
  * that starts some place, "the" of "the hague" above all, but no place.)
  */
-function groupMayHoldPlace(text: string, words: readonly number[], count: number): boolean {
+function groupMayHoldPlace(text: string, words: ArrayLike<number>, count: number): boolean {
   placePhraseFilter ??= new HashFilter(placeEntries().keys(), asciiLowerHash);
-  const phrases = placePhraseFilter;
   for (let a = 0; a < count; a++) {
-    const from = words[2 * a] as number;
-    if (!mayStartPlace(text, from, words[2 * a + 1] as number)) continue;
-    let h = FNV_OFFSET;
-    let beforeLast = h;
-    let at = from;
-    for (let b = a; b < count; b++) {
-      const end = words[2 * b + 1] as number;
-      for (; at < end; at++) {
-        let c = text.charCodeAt(at);
-        if (c >= 128) return true;
-        if (c >= 65 && c <= 90) c += 32;
-        beforeLast = h;
-        h = Math.imul(h ^ c, FNV_PRIME);
-      }
-      if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
-      if (b + 1 < count) {
-        h = Math.imul(h ^ 32, FNV_PRIME); // the single space before the next word
-        at = words[2 * b + 2] as number;
-      }
+    if (mayStartPlace(text, words[2 * a] as number, words[2 * a + 1] as number) && phraseMayBePlace(text, words, a, count, placePhraseFilter)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a phrase of the words from the a-th on (`words`: offsets, single spaces between) hashes, lower case and with
+ * or without a final period, to a place phrase's hash, or holds a character past ASCII.
+ */
+function phraseMayBePlace(text: string, words: ArrayLike<number>, a: number, count: number, phrases: HashFilter): boolean {
+  let h = FNV_OFFSET;
+  let beforeLast = h;
+  let at = words[2 * a] as number;
+  for (let b = a; b < count; b++) {
+    const end = words[2 * b + 1] as number;
+    for (; at < end; at++) {
+      let c = text.charCodeAt(at);
+      if (c >= 128) return true;
+      if (c >= 65 && c <= 90) c += 32;
+      beforeLast = h;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
+    if (b + 1 < count) {
+      h = Math.imul(h ^ 32, FNV_PRIME); // the single space before the next word
+      at = words[2 * b + 2] as number;
     }
   }
   return false;
@@ -209,25 +215,21 @@ function mayStartPhrase(text: string, cls: Uint8Array, phrases: HashFilter, p: n
     end++;
   }
   if (p > 0 && !isWordChar(cls, text.charCodeAt(p - 1)) && (cls[text.charCodeAt(p - 1)] as number) & NUMBER) return false;
-  let h = FNV_OFFSET;
-  let beforeLast = h;
-  let at = p;
-  for (let w = 0; ; w++) {
-    for (; at < end; at++) {
-      let c = text.charCodeAt(at);
-      if (c >= 128) return true;
-      if (c >= 65 && c <= 90) c += 32;
-      beforeLast = h;
-      h = Math.imul(h ^ c, FNV_PRIME);
-    }
-    if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
-    // the next word of the chain: one space, then a letter
-    if (w === 2 || end + 1 >= n || text.charCodeAt(end) !== 32 || !((cls[text.charCodeAt(end + 1)] as number) & LETTER)) return false;
-    h = Math.imul(h ^ 32, FNV_PRIME);
-    at = end + 1;
+  // the word and the next two of its chain (one space, then a letter)
+  const words = scratch;
+  words[0] = p;
+  words[1] = end;
+  let count = 1;
+  for (; count < 3 && end + 1 < n && text.charCodeAt(end) === 32 && (cls[text.charCodeAt(end + 1)] as number) & LETTER; count++) {
+    const at = end + 1;
     for (end = at; end < n && isWordChar(cls, text.charCodeAt(end)); ) end++;
+    words[2 * count] = at;
+    words[2 * count + 1] = end;
   }
+  return phraseMayBePlace(text, words, 0, count, phrases);
 }
+/** mayStartPhrase's words, reused (no array per letter run). */
+const scratch = new Int32Array(6);
 
 /**
  * The one character past ASCII that lower-cases into ASCII letters (the Kelvin sign into "k"; İ becomes "i" and a
