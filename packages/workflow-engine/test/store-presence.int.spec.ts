@@ -257,6 +257,12 @@ describe("a marker of this host", () => {
     await opens({ dbPath, shared: true });
     expect(markers()).toEqual([]);
   });
+  it("of another thread of this process (same pid and start time, another id) counts while fresh and is kept", async () => {
+    // A worker thread has its own globals (process id, held markers): it must not judge the main thread's marker dead.
+    const script = path.join(import.meta.dirname, "fixtures", "presence-threads.ts");
+    const out = execFileSync(process.execPath, ["--import", "tsx", script, dbPath], { cwd: packageDir, encoding: "utf8" });
+    expect(JSON.parse(out.trim())).toEqual({ holders: 1, markers: 1 });
+  });
 });
 
 describe("an untrusted presence folder", () => {

@@ -11,7 +11,8 @@
 // another scope, no /proc, an older marker) a marker counts while it was refreshed within `staleMs`
 // by the writer's clock and, on this host, its pid is alive. A marker of this host with this
 // process's pid but another process id was written elsewhere (a container with the same hostname,
-// also pid 1): it is judged by its age alone. Clocks of machines sharing the folder must agree to within
+// also pid 1) or, with this process's start time, by another thread of this process (each thread has
+// its own id and held set): it is judged by its age alone. Clocks of machines sharing the folder must agree to within
 // `staleMs - periodMs` (25 s by default); a marker dated ahead counts as fresh, unless it is more
 // than `staleMs` ahead (not a skewed clock: a forged or broken marker, judged dead).
 //
@@ -61,11 +62,11 @@ const MARKER = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json$/;
 /** A marker being written (`writeAtomically`); one left by a crash mid-write is swept once stale. */
 const TEMP = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json\.[0-9a-f]{8}\.tmp$/;
 
-/** Ids of markers this process holds (kept on globalThis, as core's pid locks are, for bundled copies). */
+/** Ids of markers this thread holds (kept on globalThis, as core's pid locks are, for bundled copies). */
 const HELD = Symbol.for("@bear/workflow-engine:presence-markers");
 const registry = globalThis as { [HELD]?: Set<string> };
 const heldHere: Set<string> = (registry[HELD] ??= new Set());
-/** This process's id in its markers: tells it from another with the same host name and pid. */
+/** This thread's id in its markers: tells it from another with the same host name and pid. */
 const ID = Symbol.for("@bear/workflow-engine:presence-id");
 const ids = globalThis as { [ID]?: string };
 const processId: string = (ids[ID] ??= randomBytes(8).toString("hex"));
@@ -154,9 +155,10 @@ function isLive(file: string, { presence, id, scope, start }: MarkerContent, sta
   const fresh = age < staleMs && age >= -staleMs; // more than staleMs ahead is no clock skew
   if (presence.host !== os.hostname()) return fresh;
   // A process of our kernel and pid namespace: live while its pid is that process, stopped or not
-  // (with our own pid: ours while we hold it, else an earlier process's that had our pid).
+  // (with our own pid: an earlier process's that had our pid unless it has our start time; then this
+  // thread's while it holds it, another thread's of this process, with its own id, while fresh).
   if (scope !== undefined && scope === processScope) {
-    if (presence.pid === process.pid) return start === ownStart && heldHere.has(file);
+    if (presence.pid === process.pid) return start === ownStart && (id === processId ? heldHere.has(file) : fresh);
     const now = processStartOf(presence.pid);
     if (now !== undefined) return now === start;
     // gone, or hidden from us (/proc mounted hidepid, another user's): alive and refreshing
