@@ -100,9 +100,9 @@ const SEPARATORS = ["/", "-", "."] as const;
 
 /**
  * The order of a document's all-number dates, per separator: the way its unambiguous ones are written (the majority,
- * if both), each distinct valid date counted once (a filing stamp repeated on every page is one date; "45.01.2020"
- * none). A separator with no such date of its own, or a tie, follows the whole document's majority; with none there
- * either it is left out (month first).
+ * if both), each distinct valid written date counted once (a filing stamp repeated on every page is one date;
+ * "13/03/2021" and "03/13/2021" are two, one each way; "45.01.2020" none). A separator with no such date of its own,
+ * or a tie, follows the whole document's majority; with none there either it is left out (month first).
  */
 export function dateOrders(matches: Iterable<Groups>): DateOrders {
   const votes = new Map<string, number>();
@@ -114,9 +114,11 @@ export function dateOrders(matches: Iterable<Groups>): DateOrders {
     const iso = n && order && readNumberDate(n, order);
     if (!n || !iso) continue;
     const vote = order === "day-first" ? 1 : -1;
-    if (!seen.has(iso)) whole += vote;
-    if (!seen.has(`${n.sep}${iso}`)) votes.set(n.sep, (votes.get(n.sep) ?? 0) + vote);
-    seen.add(iso).add(`${n.sep}${iso}`);
+    // Keyed by the written form, not the date: "13/03/2021" and "03/13/2021" are one date written both ways.
+    const written = `${n.first} ${n.second} ${fullYear(n.year)}`;
+    if (!seen.has(written)) whole += vote;
+    if (!seen.has(`${n.sep}${written}`)) votes.set(n.sep, (votes.get(n.sep) ?? 0) + vote);
+    seen.add(written).add(`${n.sep}${written}`);
   }
   const out: Record<string, "month-first" | "day-first"> = {};
   for (const sep of SEPARATORS) {

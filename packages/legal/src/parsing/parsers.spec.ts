@@ -119,6 +119,39 @@ describe("parseDate", () => {
     expect(datesIn("Dated 02/01/2020. Ref. 02/30/2020, 04/31/2020 and 13/01/2020.").map((x) => x.iso)).toEqual(["2020-01-02", "2020-01-13"]);
   });
 
+  it("chooses a document's date orders whatever the order of its sentences: '13/03/2021' and '03/13/2021' are two dates, not one", () => {
+    const signed = "Signed 13/03/2021.";
+    const filed = "Filed 03/13/2021.";
+    const effective = (text: string): string | undefined => datesIn(text).at(-1)?.iso;
+    // One day-first and one month-first written date: a tie, so month first, in either order.
+    expect(effective(`${signed} ${filed} Effective 04/05/2021.`)).toBe("2021-04-05");
+    expect(effective(`${filed} ${signed} Effective 04/05/2021.`)).toBe("2021-04-05");
+    const number = fc.integer({ min: 1, max: 31 });
+    const sentence = fc.record({ a: number, b: number, y: fc.integer({ min: 2020, max: 2021 }), sep: fc.constantFrom("/", ".", "-") });
+    // Some dates also written the other way round ("13/03/2021" and "03/13/2021"), the case that collided.
+    const sentences = fc
+      .array(fc.tuple(sentence, fc.boolean()), { minLength: 1, maxLength: 6 })
+      .map((pairs) => pairs.flatMap(([d, mirrored]) => (mirrored ? [d, { ...d, a: d.b, b: d.a }] : [d])));
+    fc.assert(
+      fc.property(
+        sentences.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))),
+        ([list, shuffled]) => {
+          // Each sentence's date as read in the document: the same set of readings in any order of the sentences.
+          const readings = (sentences: typeof list): string[] => {
+            const text = sentences.map(({ a, b, y, sep }, i) => `Item ${"x".repeat(i + 1)} signed on ${a}${sep}${b}${sep}${y}.`).join("\n");
+            const lines = text.split("\n");
+            const item = (line: string): string => line.replace(/^Item x+ /, "");
+            return datesIn(text)
+              .map((m) => `${item(lines[text.slice(0, m.start).split("\n").length - 1] ?? "")} => ${m.iso}`)
+              .sort();
+          };
+          expect(readings(shuffled)).toEqual(readings(list));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("never reads a dotted clause number with a two-digit year as a date, unless a date cue stands before it on its line", () => {
     const before = ["Section ", "", "see ", "pursuant to Section ", "and ", "based on ", "conditional on\n", "as set out on ", "dated\n", "date\n", "as of\n", "entered into on\n"];
     const cues = ["This Agreement is dated ", "Dated: ", "Date:", "DATE: ", "Date:\n\n", "effective as of ", "This Agreement is made on ", "entered into on ", "shall expire on ", "commencing on ", "signed on "];
