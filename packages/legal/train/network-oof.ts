@@ -3,6 +3,7 @@
 // and the code that builds them).
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "@bear/core";
 import { bagNetworkScores, trainBagNetwork, type BagNetworkOptions } from "./bag-network-trainer";
 import { rowsWhere } from "./cross-validate";
 import { contractFold, type CuadContract } from "./cuad-data";
@@ -26,9 +27,7 @@ export function writeLogitsCache(file: string, logits: Float32Array, size: numbe
   new DataView(bytes.buffer).setInt32(4, categories, true);
   bytes.set(new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength), HEADER_BYTES);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(file, bytes, { mode: 0o644 });
 }
 
 /** Reads a cache `writeLogitsCache` wrote; a file of another length (cut short, or of an older format) is refused. */

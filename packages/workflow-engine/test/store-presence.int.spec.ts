@@ -330,14 +330,17 @@ describe("an untrusted presence folder", () => {
 
   it("sweeps a temporary marker older than staleMs (a writer died mid-write), keeping a fresh one", async () => {
     fs.mkdirSync(presenceDirOf(dbPath));
-    const old = path.join(presenceDirOf(dbPath), "h.1.0123456789ab.json.01234567.tmp");
-    const young = path.join(presenceDirOf(dbPath), "h.2.0123456789ab.json.89abcdef.tmp");
-    fs.writeFileSync(old, "{");
-    fs.writeFileSync(young, "{");
+    // writeFileAtomicSync's names (16 hex) and the 8-hex names of the version before it
+    const old = path.join(presenceDirOf(dbPath), "h.1.0123456789ab.json.0123456789abcdef.tmp");
+    const olderFormat = path.join(presenceDirOf(dbPath), "h.3.0123456789ab.json.01234567.tmp");
+    const young = path.join(presenceDirOf(dbPath), "h.2.0123456789ab.json.89abcdef89abcdef.tmp");
+    for (const file of [old, olderFormat, young]) fs.writeFileSync(file, "{");
     const then = new Date(Date.now() - 60_000);
     fs.utimesSync(old, then, then);
+    fs.utimesSync(olderFormat, then, then);
     await opens();
     expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(olderFormat)).toBe(false);
     expect(fs.existsSync(young)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "../files/write-file-atomic";
 import { silentLogger, type Logger } from "../logging/logger";
 import { CACHE_KINDS, type CacheKind, type CacheKindStats, type CacheStore, type CacheStoreStats, type StoreKey } from "./cache";
 
@@ -131,9 +132,7 @@ export class DiskCacheStore implements CacheStore {
       for (const file of this.#list(k)) fs.rmSync(path.join(this.dir, k, file), { force: true });
     }
     this.#epoch = randomBytes(8).toString("hex");
-    const tmp = path.join(this.dir, `${EPOCH_FILE}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, this.#epoch, { mode: 0o600 });
-    fs.renameSync(tmp, path.join(this.dir, EPOCH_FILE));
+    writeFileAtomicSync(path.join(this.dir, EPOCH_FILE), this.#epoch);
   }
 
   async epoch(): Promise<string> {
@@ -155,9 +154,7 @@ export class DiskCacheStore implements CacheStore {
       for (const [name, n] of Object.entries(delta[kind] ?? {})) row[name] = (row[name] ?? 0) + n;
       totals[kind] = row;
     }
-    const tmp = path.join(this.dir, `${COUNTERS_FILE}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(totals), { mode: 0o600 });
-    fs.renameSync(tmp, path.join(this.dir, COUNTERS_FILE));
+    writeFileAtomicSync(path.join(this.dir, COUNTERS_FILE), JSON.stringify(totals));
   }
 
   async counters(): Promise<Record<CacheKind, CacheKindStats> | undefined> {

@@ -25,7 +25,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isProcessAlive } from "@bear/core";
+import { isProcessAlive, writeFileAtomicSync } from "@bear/core";
 import { RunStoreError } from "../errors";
 import { readMarkerFile, type MarkerContent } from "./presence-marker-file";
 import { processScope, processStartOf } from "./process-identity";
@@ -59,8 +59,8 @@ export interface PresenceMarker {
 const DEFAULT_PERIOD_MS = 5_000;
 const DEFAULT_STALE_MS = 30_000;
 const MARKER = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json$/;
-/** A marker being written (`writeAtomically`); one left by a crash mid-write is swept once stale. */
-const TEMP = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json\.[0-9a-f]{8}\.tmp$/;
+/** A marker being written (`writeFileAtomicSync`: 16 hex; 8 before it); one left by a crash mid-write is swept once stale. */
+const TEMP = /^[\w.-]+\.\d+\.[0-9a-f]{12}\.json\.(?:[0-9a-f]{16}|[0-9a-f]{8})\.tmp$/;
 
 /** Ids of markers this thread holds (kept on globalThis, as core's pid locks are, for bundled copies). */
 const HELD = Symbol.for("@bear/workflow-engine:presence-markers");
@@ -85,7 +85,7 @@ export function announcePresence(dbPath: string, mode: PresenceMode, timing: Pre
     for (let round = 0; ; round++) {
       makePresenceDir(dir);
       try {
-        return writeAtomically(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now(), ...identity }));
+        return writeFileAtomicSync(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now(), ...identity }), { syncFolder: false });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT" || round >= 2) throw error;
       }
@@ -206,16 +206,6 @@ function sweepTemp(file: string, staleMs: number): void {
     if (stat.isFile() && Date.now() - stat.mtimeMs >= staleMs) fs.rmSync(file, { force: true });
   } catch {
     // Renamed or removed meanwhile.
-  }
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    fs.writeFileSync(temp, text, { mode: 0o600 });
-    fs.renameSync(temp, file);
-  } finally {
-    fs.rmSync(temp, { force: true });
   }
 }
 

@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { writeFileAtomicSync } from "./write-file-atomic";
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-atomic-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("writeFileAtomicSync", () => {
+  it("writes a new file with mode 0600 by default and leaves nothing else in the folder", () => {
+    const file = path.join(dir, "epoch");
+    writeFileAtomicSync(file, "abc");
+    expect(fs.readFileSync(file, "utf8")).toBe("abc");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(["epoch"]);
+  });
+
+  it("sets the mode it is given exactly, whatever the umask", () => {
+    const file = path.join(dir, "shared");
+    writeFileAtomicSync(file, "x", { mode: 0o664 });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o664);
+    writeFileAtomicSync(file, "y", { mode: 0o640, syncFolder: false });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+  });
+
+  it("replaces an existing file by a new inode (a reader holding the old one still reads it whole)", () => {
+    const file = path.join(dir, "counters.json");
+    fs.writeFileSync(file, "old");
+    const reader = fs.openSync(file, "r");
+    try {
+      writeFileAtomicSync(file, "new and longer");
+      expect(fs.readFileSync(reader, "utf8")).toBe("old");
+      expect(fs.readFileSync(file, "utf8")).toBe("new and longer");
+    } finally {
+      fs.closeSync(reader);
+    }
+  });
+
+  it("leaves no temporary file and the target untouched when the rename fails (target is a folder)", () => {
+    const target = path.join(dir, "taken");
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, "inside"), "kept");
+    expect(() => writeFileAtomicSync(target, "data")).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) }));
+    expect(fs.readdirSync(dir)).toEqual(["taken"]);
+    expect(fs.readFileSync(path.join(target, "inside"), "utf8")).toBe("kept");
+  });
+
+  it("leaves no temporary file when the data cannot be written after the temporary file was made", () => {
+    const file = path.join(dir, "a");
+    fs.writeFileSync(file, "old");
+    expect(() => writeFileAtomicSync(file, 42 as unknown as string)).toThrow(expect.objectContaining({ code: "ERR_INVALID_ARG_TYPE" }));
+    expect(fs.readFileSync(file, "utf8")).toBe("old");
+    expect(fs.readdirSync(dir)).toEqual(["a"]);
+  });
+
+  it("fails plainly when the folder does not exist, making nothing", () => {
+    expect(() => writeFileAtomicSync(path.join(dir, "missing", "f"), "x")).toThrow(expect.objectContaining({ code: "ENOENT" }));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it("round-trips any content, text or bytes, and each write replaces the last whole", () => {
+    const file = path.join(dir, "f");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.uint8Array({ maxLength: 5000 })), { minLength: 1, maxLength: 4 }), (writes) => {
+        for (const data of writes) writeFileAtomicSync(file, data, { syncFolder: false });
+        const last = writes[writes.length - 1]!;
+        const expected = typeof last === "string" ? Buffer.from(last, "utf8") : Buffer.from(last);
+        expect(fs.readFileSync(file).equals(expected)).toBe(true);
+        expect(fs.readdirSync(dir)).toEqual(["f"]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
