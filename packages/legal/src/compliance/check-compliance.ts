@@ -2,7 +2,7 @@ import { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
 import type { Checklist, ChecklistCue, ChecklistRequirement } from "./checklist";
 import { evidenceUnits } from "./evidence-units";
-import type { ChecklistModel } from "./nli-model/checklist-model";
+import { NLI_LABELS, type ChecklistModel } from "./nli-model/checklist-model";
 import type { UnitCueHits } from "./nli-model/nli-features";
 import { shippedChecklistModel } from "./nli-model/shipped-checklist-model";
 
@@ -75,7 +75,8 @@ export function checkRequirement(doc: ContractDocument, requirement: ChecklistRe
     .flatMap((u) => (u.unit.leadIn ? [u.unit.leadIn, u.unit.sentence] : [u.unit.sentence]))
     .filter((s, i, all) => all.findIndex((t) => t.start === s.start) === i)
     .sort((a, b) => a.start - b.start);
-  const confidence = Math.max(...assessment.probabilities);
+  // Decided with the decision offsets; the confidence shown is the model's own probability of that label.
+  const confidence = assessment.probabilities[NLI_LABELS.indexOf(assessment.label)]!;
   const status: RequirementStatus = assessment.label === "met" ? "met" : assessment.label === "contradicted" ? "contradicted" : citations.length > 0 ? "unclear" : "missing";
   const { fix: _fix, status: _status, citations: _citations, ...base } = byCues;
   return { ...base, status, citations, confidence, ...(status === "met" || requirement.fix === undefined ? {} : { fix: requirement.fix }) };

@@ -64,6 +64,28 @@ describe("ChecklistModel", () => {
     expect(checkRequirement(doc, nda1, { model: handModel() })).toEqual(checkRequirement(doc, nda1, { model: false }));
   });
 
+  it("decides with its decision offsets but reports the model's own probability of the label decided", () => {
+    // Biases only: met ~0, contradicted 0.45, absent 0.55; the file's offset +1.5 on contradicted is folded into its bias.
+    const aggregator = new Array<number>(3 * AGGREGATE_FEATURES).fill(0);
+    aggregator[0] = -20;
+    aggregator[AGGREGATE_FEATURES] = Math.log(0.45) + 1.5;
+    aggregator[2 * AGGREGATE_FEATURES] = Math.log(0.55);
+    const head: ChecklistHead = { spanBias: -3, polarityBias: -2, aggregator, citeThreshold: 0.5, fingerprint: requirementFingerprint(requirement) };
+    const meta = { decisionOffsets: { mode: "shared", chosen: { [requirement.id]: [0, 1.5] } } };
+    const model = ChecklistModel.fromBytes(ChecklistModel.fromWeights(BITS, new Float32Array(1 << BITS), new Float32Array(1 << BITS), { [requirement.id]: head }, meta).toBytes());
+    const doc = new ContractDocument(NDA);
+    const assessment = model.assess(doc, requirement.id, requirementCueHits(doc, requirement), "met");
+    expect(assessment.label).toBe("contradicted");
+    expect(assessment.probabilities[1]).toBeCloseTo(0.45, 6);
+    expect(assessment.probabilities[2]).toBeCloseTo(0.55, 6);
+    const result = checkRequirement(doc, requirement, { model });
+    expect(result.status).toBe("contradicted");
+    expect(result.confidence).toBeCloseTo(0.45, 6); // the folded softmax said 0.79
+    // A file with no recorded offsets reports the aggregator's softmax as it is.
+    const plain = ChecklistModel.fromWeights(BITS, new Float32Array(1 << BITS), new Float32Array(1 << BITS), { [requirement.id]: head });
+    expect(checkRequirement(doc, requirement, { model: plain }).confidence).toBeCloseTo((0.45 * Math.exp(1.5)) / (0.45 * Math.exp(1.5) + 0.55), 4);
+  });
+
   it("a model whose unit scorers do not read cue hits keeps that through its file and ignores the hits", () => {
     const plain = handModel();
     const blind = ChecklistModel.fromWeights(BITS, new Float32Array(1 << BITS), new Float32Array(1 << BITS), { [requirement.id]: { spanBias: -3, polarityBias: -2, aggregator: new Array<number>(3 * AGGREGATE_FEATURES).fill(0), citeThreshold: 0.5, fingerprint: requirementFingerprint(requirement) } }, {}, false);

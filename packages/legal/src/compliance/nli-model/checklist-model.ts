@@ -186,9 +186,27 @@ export function aggregate(weights: readonly number[], x: Float64Array): [number,
   return [e[0]! / sum, e[1]! / sum, e[2]! / sum];
 }
 
+/**
+ * The aggregator's probabilities without the decision offsets folded into its met and contradicted biases
+ * (`meta.decisionOffsets.chosen[id]`, see train/decision-offsets.ts): the model's own estimate, not the threshold.
+ */
+export function withoutOffsets(probabilities: readonly [number, number, number], [met, contradicted]: readonly [number, number]): [number, number, number] {
+  const e = [probabilities[0] * Math.exp(-met), probabilities[1] * Math.exp(-contradicted), probabilities[2]] as const;
+  const sum = e[0] + e[1] + e[2];
+  return [e[0] / sum, e[1] / sum, e[2] / sum];
+}
+
+/** The (met, contradicted) decision offsets the model's file records for a head; none when absent or malformed. */
+function decisionOffsetsOf(meta: Readonly<Record<string, unknown>>, id: string): readonly [number, number] {
+  const chosen = (meta.decisionOffsets as { chosen?: Record<string, unknown> } | undefined)?.chosen?.[id];
+  return Array.isArray(chosen) && chosen.length === 2 && chosen.every((n) => typeof n === "number" && Number.isFinite(n)) ? [chosen[0], chosen[1]] : [0, 0];
+}
+
 /** The model's reading of one requirement in one document. */
 export interface ChecklistAssessment {
+  /** The label decided (with the decision offsets). */
   readonly label: NliLabel;
+  /** The model's probabilities of met / contradicted / absent, without the decision offsets. */
   readonly probabilities: readonly [number, number, number];
   /** Units ranked by evidence probability (p) with their contradiction probability (q). */
   readonly units: readonly { readonly unit: EvidenceUnit; readonly p: number; readonly q: number }[];
@@ -205,7 +223,7 @@ export class ChecklistModel {
     readonly hashBits: number,
     private readonly spanWeights: Float32Array,
     private readonly polarityWeights: Float32Array,
-    private readonly heads: ReadonlyMap<string, ChecklistHead & { readonly index: number }>,
+    private readonly heads: ReadonlyMap<string, ChecklistHead & { readonly index: number; readonly offsets: readonly [number, number] }>,
     readonly meta: Readonly<Record<string, unknown>>,
     /** Whether the unit scorers read the cue hits of each unit (see `FileHeader.unitCues`). */
     readonly unitCues: boolean,
@@ -214,7 +232,7 @@ export class ChecklistModel {
   static fromWeights(hashBits: number, spanWeights: Float32Array, polarityWeights: Float32Array, heads: Readonly<Record<string, ChecklistHead>>, meta: Record<string, unknown> = {}, unitCues = true): ChecklistModel {
     const size = 1 << hashBits;
     if (spanWeights.length !== size || polarityWeights.length !== size) throw new ChecklistModelError("(weights)", `expected ${size} weights per scorer`);
-    return new ChecklistModel(hashBits, spanWeights, polarityWeights, new Map(Object.entries(heads).map(([id, h], index) => [id, { ...h, index }])), { ...meta }, unitCues);
+    return new ChecklistModel(hashBits, spanWeights, polarityWeights, new Map(Object.entries(heads).map(([id, h], index) => [id, { ...h, index, offsets: decisionOffsetsOf(meta, id) }])), { ...meta }, unitCues);
   }
 
   /** Requirement ids this model has a head for. */
@@ -244,8 +262,9 @@ export class ChecklistModel {
       p[i] = sigmoid(linear(span, this.spanWeights, head.spanBias));
       q[i] = sigmoid(linear(polarityInput(u, h, head.index, this.hashBits, span), this.polarityWeights, head.polarityBias));
     });
-    const probabilities = aggregate(head.aggregator, documentFeatures(p, q, ruleStatus));
-    const best = probabilities.indexOf(Math.max(...probabilities));
+    const decided = aggregate(head.aggregator, documentFeatures(p, q, ruleStatus));
+    const best = decided.indexOf(Math.max(...decided));
+    const probabilities = withoutOffsets(decided, head.offsets);
     const ranked = units.map((u, i) => ({ unit: u.unit, p: p[i]!, q: q[i]! })).sort((a, b) => b.p - a.p);
     return { label: NLI_LABELS[best]!, probabilities, units: ranked };
   }
@@ -256,7 +275,7 @@ export class ChecklistModel {
       version: 1,
       hashBits: this.hashBits,
       unitCues: this.unitCues,
-      heads: Object.fromEntries([...this.heads].map(([id, { index: _index, ...h }]) => [id, h])),
+      heads: Object.fromEntries([...this.heads].map(([id, { index: _index, offsets: _offsets, ...h }]) => [id, h])),
       meta: { ...this.meta },
     };
     const size = 1 << this.hashBits;
