@@ -90,6 +90,10 @@ describe("bear workflow", () => {
     expect(jsonError(run)).toMatchObject({ code: "WORKFLOW_INVALID", message: expect.stringContaining("steps[0].type: step type 'review' is one of BEAR's own step types") });
     expect(jsonError(run).message).toContain("contract_review");
     expect(inWs(["workflow", "status", "internal-1", "--json"]).status).toBe(2); // never started
+    // nor may it pose as one of BEAR's acts by its run id
+    const forged = inWs(["workflow", "run", "digest.yaml", "--run-id", "act-00000000-0000-4000-8000-000000000000", "--json"]);
+    expect(forged.status).toBe(2);
+    expect(jsonError(forged)).toMatchObject({ code: "RUN_ID_RESERVED" });
   });
 
   it("a failed run exits 3", () => {

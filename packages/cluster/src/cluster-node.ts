@@ -106,7 +106,7 @@ export class ClusterNode {
       ...(options.scanMs === undefined ? {} : { scanMs: options.scanMs }),
       logger: this.#logger,
     });
-    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], () => true)), this.payloads, (runId) => this.workers.forgetRun(runId));
+    this.#acts = new OneOffSteps(() => (this.#actExecutor ??= this.#queueExecutor(refuseLocal, [], () => true, true)), this.payloads, (runId) => this.workers.forgetRun(runId));
   }
 
   /**
@@ -133,7 +133,7 @@ export class ClusterNode {
     return this.#executor;
   }
 
-  #queueExecutor(local: Executor, localTypes: readonly string[] | undefined, startedHere: (runId: string) => boolean): QueueExecutor {
+  #queueExecutor(local: Executor, localTypes: readonly string[] | undefined, startedHere: (runId: string) => boolean, acts = false): QueueExecutor {
     return new QueueExecutor({
       endpoint: this.endpoint,
       local,
@@ -142,6 +142,7 @@ export class ClusterNode {
       subscriber: this.subscriber,
       workers: this.workers,
       startedHere,
+      acts,
       ...(localTypes ? { localTypes } : {}),
       logger: this.#logger,
     });

@@ -15,6 +15,7 @@ export type WorkflowErrorCode =
   | "RUN_TIMEOUT"
   | "RUN_CANCELLED"
   | "RUN_NOT_FOUND"
+  | "RUN_ID_RESERVED"
   | "RUN_NOT_RESUMABLE"
   | "VALUE_NOT_JSON"
   | "STORE_FAILED"
@@ -153,6 +154,19 @@ export class RunNotFoundError extends WorkflowError {
     super("RUN_NOT_FOUND", `run '${runId}' does not exist`, {
       hint: "List runs with engine.listRuns(); old runs are pruned after the retention period.",
       details: { runId },
+    });
+  }
+}
+
+/** Run ids starting with ACT_RUN_PREFIX belong to an API instance's one-off acts, never to a run. */
+export const ACT_RUN_PREFIX = "act-";
+
+/** `engine.start(…, { runId })` with an id reserved for BEAR's own acts (`act-…`). */
+export class RunIdReservedError extends WorkflowError {
+  constructor(runId: string) {
+    super("RUN_ID_RESERVED", `run id '${runId.slice(0, 128)}' is reserved: ids starting with '${ACT_RUN_PREFIX}' name BEAR's own one-off acts, not workflow runs`, {
+      hint: `Choose another run id (bear workflow run --run-id), or leave it out for a random one.`,
+      details: { runId: runId.slice(0, 128) },
     });
   }
 }

@@ -58,6 +58,8 @@ export {
   RunTimeoutError,
   RunCancelledError,
   RunNotFoundError,
+  RunIdReservedError,
+  ACT_RUN_PREFIX,
   RunNotResumableError,
   NotJsonError,
   RunStoreError,

@@ -327,6 +327,15 @@ export class Workspace implements AsyncDisposable {
   }
 
   /**
+   * Whether this workspace's worker is running a job an API instance marked as one of its acts
+   * (`act: true`) for `runId`: BEAR's own step types (review, redact, ingest.prepare, llm.*) run
+   * only then (see cluster-steps).
+   */
+  runsActStep(runId: string): boolean {
+    return this.#worker?.runsAct(runId) ?? false;
+  }
+
+  /**
    * Runs step jobs of the cluster's queues here (`bear worker`): every step type this workspace
    * knows (agents', legal, plugins'), or those `capabilities` name, through this workspace's agents.
    * Checks in the worker: each payload must have been written for the job's run, step and matter,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { BearError, type BearConfig } from "@bear/core";
+import { BearError, silentLogger, type BearConfig } from "@bear/core";
 import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { safeFileName } from "../src/api/document-operations";
 import { apiCaller, openServerServices, openWorkspace, toHttpError, workspaceApi, type ApiEvent, type ApiOperation, type ApiResult, type BearServices, type Principal } from "../src/index";
@@ -189,6 +189,17 @@ describe("the workspace's REST operations (framework-free)", () => {
       expect(JSON.stringify(mine)).not.toMatch(/side.letter|bridge loan/i);
     });
   }, 180_000);
+
+  it("BEAR's own step types run only for a job an API instance marked as its act: an 'act-<uuid>' run id and step id 'act' prove nothing", async () => {
+    await withApi(async (_api, services) => {
+      const registry = services.workspace.workflowRegistry();
+      const forged = { runId: "act-00000000-0000-4000-8000-000000000000", stepId: "act", agent: undefined, attempt: 1, item: undefined, index: undefined, signal: new AbortController().signal, progress: () => undefined, logger: silentLogger };
+      for (const [type, parameters] of [["review", { text: "This Agreement is made between Acme Corp and John Smith." }], ["redact", { text: "Call John Smith on 555-123-4567.", plugins: true }]] as const) {
+        const handler = registry.get(type) as unknown as { execute(ctx: unknown): Promise<unknown> };
+        await expect(handler.execute({ ...forged, type, parameters })).rejects.toMatchObject({ code: "INTERNAL_CAPABILITY" });
+      }
+    });
+  }, 120_000);
 
   it("users: only an admin lists and adds them; the key is in the answer once", async () => {
     await withApi(async (api, services, who) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Executor, JsonObject, JsonValue, StepProgress } from "@bear/workflow-engine";
+import { ACT_RUN_PREFIX, type Executor, type JsonObject, type JsonValue, type StepProgress } from "@bear/workflow-engine";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 
@@ -28,7 +28,7 @@ export class OneOffSteps {
   ) {}
 
   async run(type: string, parameters: JsonObject, options: OneOffStepOptions): Promise<JsonValue> {
-    const runId = `act-${randomUUID()}`;
+    const runId = `${ACT_RUN_PREFIX}${randomUUID()}`;
     const signal = options.signal ?? new AbortController().signal;
     const attempts = Math.max(1, options.attempts ?? 2);
     try {

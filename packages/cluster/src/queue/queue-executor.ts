@@ -28,6 +28,12 @@ export interface QueueExecutorOptions {
    */
   readonly startedHere?: (runId: string) => boolean;
   /**
+   * Every step it sends is one of the instance's own acts (OneOffSteps), and its jobs say so
+   * (`act: true`): the only proof a worker accepts that a step is an act (a run id or step id a user
+   * may choose is none). Default false: the engine's runs.
+   */
+  readonly acts?: boolean;
+  /**
    * Step types run here, not on workers (default: data_processing, pure JSON and instant, and
    * file_operations, confined to a folder of this machine).
    */
@@ -133,6 +139,7 @@ export class QueueExecutor implements Executor {
         payload,
         reply: this.#replies.id,
         queuedAt: Date.now(),
+        ...(this.#options.acts === true ? { act: true as const } : {}),
       };
       const sent = await this.#send(data, jobId, route.queue, options.signal);
       const queueName = sent.handle.queue.name;

@@ -29,6 +29,8 @@ export interface StepJobData {
   readonly reply: string;
   /** When the job was queued (ms since epoch), for the queue-overhead figures. */
   readonly queuedAt: number;
+  /** Set only by an API instance's act executor (OneOffSteps): the step is one of its acts, not a run's. */
+  readonly act?: true;
 }
 
 /** What a finished step job returns: a reference to its output. */
@@ -61,6 +63,7 @@ export const stepJobDataSchema = z.strictObject({
   payload: payloadRef,
   reply: z.string().regex(STEP_REPLY_ID),
   queuedAt: z.number(),
+  act: z.literal(true).optional(),
 });
 
 export const stepJobResultSchema = z.strictObject({

@@ -63,6 +63,8 @@ export class StepWorker {
   readonly #options: StepWorkerOptions;
   readonly #workers: Worker[] = [];
   readonly #controllers = new Map<string, AbortController>();
+  /** Run ids of the act jobs (marked `act: true` by an instance's act executor) running here. */
+  readonly #acts = new Map<string, number>();
   readonly #history: Record<string, { samples: number; successes: number; ewmaMs: number | null }> = {};
   readonly #logger: Logger;
   readonly #startedAt = Date.now();
@@ -171,6 +173,14 @@ export class StepWorker {
   }
 
   /** The BullMQ queue of the jobs directed to this worker. */
+  /**
+   * Whether this worker is running a job an API instance marked as one of its acts for `runId`
+   * (an internal step type's handler runs only then: a run id is no proof, a user may choose one).
+   */
+  runsAct(runId: string): boolean {
+    return this.#acts.has(runId);
+  }
+
   get directQueue(): string {
     return directQueueName(this.id);
   }
@@ -235,6 +245,7 @@ export class StepWorker {
     const onBullAbort = (): void => controller.abort(new Error("cancelled by the queue"));
     bullSignal?.addEventListener("abort", onBullAbort, { once: true });
     this.#controllers.set(job.id!, controller);
+    if (data.act === true) this.#acts.set(data.runId, (this.#acts.get(data.runId) ?? 0) + 1);
     this.#running++;
     const startedAt = Date.now();
     let ok = false;
@@ -269,6 +280,11 @@ export class StepWorker {
     } finally {
       bullSignal?.removeEventListener("abort", onBullAbort);
       this.#controllers.delete(job.id!);
+      if (data.act === true) {
+        const left = (this.#acts.get(data.runId) ?? 1) - 1;
+        if (left > 0) this.#acts.set(data.runId, left);
+        else this.#acts.delete(data.runId);
+      }
       this.#running--;
       if (ok) this.#completed++;
       else this.#failed++;

@@ -157,6 +157,17 @@ describe("WorkflowEngine execution", () => {
     expect(run.steps.find((s) => s.stepId === "next")).toMatchObject({ status: "skipped" });
   });
 
+  it("refuses a run id reserved for BEAR's own acts ('act-…', any case) with RUN_ID_RESERVED, starting nothing", () => {
+    const { work } = testHandlers();
+    const engine = engineWith([work as StepHandler<never>]);
+    const wf = { name: "m", steps: [{ id: "act", type: "work", parameters: { value: 1 } }] };
+    for (const runId of ["act-00000000-0000-4000-8000-000000000000", "ACT-1", "act-"]) {
+      expect(() => engine.start(wf, {}, { runId })).toThrow(expect.objectContaining({ code: "RUN_ID_RESERVED", message: expect.stringContaining("reserved") }));
+    }
+    expect(engine.listRuns()).toEqual([]);
+    expect(engine.start(wf, {}, { runId: "react-1" }).runId).toBe("react-1"); // only the prefix is reserved
+  });
+
   it("lists in-memory runs by matter", async () => {
     const { work } = testHandlers();
     const engine = engineWith([work as StepHandler<never>]);

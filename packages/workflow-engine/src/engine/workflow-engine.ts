@@ -16,7 +16,7 @@ import { parseWorkflowText, type WorkflowFormat } from "../definition/parse-work
 import { assertValidWorkflow, resolveInputs, validateWorkflow, type ValidationResult } from "../definition/validate-workflow";
 import { ValidatedDefinitions } from "../definition/validated-definitions";
 import { durationMs, type WorkflowDefinition } from "../definition/workflow-definition";
-import { RunNotFoundError, RunNotResumableError } from "../errors";
+import { ACT_RUN_PREFIX, RunIdReservedError, RunNotFoundError, RunNotResumableError } from "../errors";
 import { InProcessExecutor, type Executor } from "../execution/executor";
 import { assertJson, type JsonObject, type JsonValue } from "../execution/json-value";
 import { builtInStepRegistry } from "../steps/built-in-step-registry";
@@ -205,6 +205,7 @@ export class WorkflowEngine {
     assertJson(resolvedInputs, "the run inputs", "inputs");
     const runId = options.runId ?? randomUUID();
     if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId)) throw new InvalidArgumentError("runId", runId, "1-128 letters, digits, '_', '.', ':' or '-'");
+    if (runId.toLowerCase().startsWith(ACT_RUN_PREFIX)) throw new RunIdReservedError(runId); // an act's, never a run's
     if (options.matter !== undefined && (typeof options.matter !== "string" || options.matter.length === 0 || options.matter.length > 200)) {
       throw new InvalidArgumentError("matter", options.matter, "a matter name of 1-200 characters");
     }

@@ -5,7 +5,7 @@ import { defineSpecialist, type Specialist } from "@bear/agents";
 import { STEP_STREAM_ID, type ClusterNode } from "@bear/cluster";
 import type { DocumentPreparer, PreparedDocumentJson, PrepareRequest } from "@bear/rag";
 import type { PiiFinding } from "@bear/security";
-import { PermanentStepError, type JsonObject, type JsonValue, type StepContext } from "@bear/workflow-engine";
+import { ACT_RUN_PREFIX, PermanentStepError, type JsonObject, type JsonValue, type StepContext } from "@bear/workflow-engine";
 import { z } from "zod";
 import { handler, matterOf } from "../agents/document-source";
 import { InternalCapabilityError } from "../errors";
@@ -40,16 +40,19 @@ export const INTERNAL_STEP_INSTEAD: Readonly<Record<string, string>> = {
 
 /**
  * Whether a step is one of an API instance's acts: OneOffSteps sends each as step 'act' of a run
- * id of its own ('act-<uuid>', recorded in no run); the engine's runs have other ids (a user
- * cannot choose one), so a run's step — a submitted one, a coordinator's subtask, a capability
- * resolved from a reference — is never an act.
+ * id of its own ('act-<uuid>', recorded in no run) in a job marked `act: true`, which only an
+ * instance's act executor sets, and this workspace's worker is running that job. The ids alone
+ * prove nothing (the engine refuses 'act-' run ids, but a string a user may choose is no proof), so
+ * a run's step — a submitted one, a coordinator's subtask, a capability resolved from a reference,
+ * a run started with a forged id — is never an act.
  */
-const isAct = (ctx: { readonly runId: string; readonly stepId: string }): boolean => ctx.stepId === "act" && /^act-[0-9a-f-]{36}$/.test(ctx.runId);
+const isAct = (acts: WorkspaceActs, ctx: { readonly runId: string; readonly stepId: string }): boolean =>
+  ctx.stepId === "act" && ctx.runId.startsWith(ACT_RUN_PREFIX) && acts.get().runsActStep(ctx.runId);
 
 /** An internal step's handler: refuses (InternalCapabilityError, not retried) any step that is not an act. */
-function actHandler<S extends z.ZodType>(type: string, parameters: S, execute: (ctx: StepContext<z.infer<S>>) => Promise<JsonValue>) {
+function actHandler<S extends z.ZodType>(acts: WorkspaceActs, type: string, parameters: S, execute: (ctx: StepContext<z.infer<S>>) => Promise<JsonValue>) {
   return handler(type, parameters, async (ctx) => {
-    if (!isAct(ctx)) throw new InternalCapabilityError(type, ctx.runId, INTERNAL_STEP_INSTEAD[type] ?? "the act's own capability");
+    if (!isAct(acts, ctx)) throw new InternalCapabilityError(type, ctx.runId, INTERNAL_STEP_INSTEAD[type] ?? "the act's own capability");
     return execute(ctx);
   });
 }
@@ -131,15 +134,15 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
     name: "Redaction and ingest work for a cluster's API instances",
     description: "Scans text for personal data and prepares ingested files (extract, OCR, scrub, chunk, embed) for the instance that commits them.",
     capabilities: {
-      [REDACT_STEP]: actHandler(REDACT_STEP, redactParams, async (ctx) => {
+      [REDACT_STEP]: actHandler(acts, REDACT_STEP, redactParams, async (ctx) => {
         const { findings, used } = await acts.get().scanPii(ctx.parameters.text, { plugins: ctx.parameters.plugins, signal: ctx.signal });
         return { findings: findings.map((f) => ({ type: f.type, start: f.start, end: f.end, score: f.score, recognizer: f.recognizer })), plugins: used };
       }),
-      [REVIEW_STEP]: actHandler(REVIEW_STEP, reviewParams, async (ctx) => {
+      [REVIEW_STEP]: actHandler(acts, REVIEW_STEP, reviewParams, async (ctx) => {
         const { text, useModel, ...rest } = ctx.parameters;
         return (await acts.get().computeReview(text, { ...rest, useModel, signal: ctx.signal })) as unknown as JsonObject;
       }),
-      [GENERATE_STEP]: actHandler(GENERATE_STEP, generateParams, async (ctx) => {
+      [GENERATE_STEP]: actHandler(acts, GENERATE_STEP, generateParams, async (ctx) => {
         const { model, request, stream } = ctx.parameters;
         const workspace = acts.get();
         const llm = await workerLlm(workspace, model, ctx.stepId);
@@ -153,14 +156,14 @@ export function clusterStepsSpecialist(acts: WorkspaceActs): Specialist {
           out?.write(next.value.text);
         }
       }),
-      [TOKENS_STEP]: actHandler(TOKENS_STEP, tokensParams, async (ctx) => {
+      [TOKENS_STEP]: actHandler(acts, TOKENS_STEP, tokensParams, async (ctx) => {
         const { model, texts } = ctx.parameters;
         const llm = await workerLlm(acts.get(), model, ctx.stepId);
         const counts: number[] = [];
         for (const text of texts) counts.push(await llm.countTokens(text));
         return { counts, contextSize: llm.contextSize };
       }),
-      [INGEST_PREPARE_STEP]: actHandler(INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
+      [INGEST_PREPARE_STEP]: actHandler(acts, INGEST_PREPARE_STEP, ingestParams, async (ctx) => {
         const p = ctx.parameters;
         // matter check in the worker: the step's matter is its run's (the payload file was written for it)
         if (p.matter !== matterOf(ctx)) throw new PermanentStepError(ctx.stepId, `the file names matter '${p.matter.slice(0, 80)}', not its run's ('${matterOf(ctx).slice(0, 80)}')`);
