@@ -210,6 +210,14 @@ describe("PiiScanner recall and precision cues", () => {
     expect(found(full, "between Smith and Jones, LLP and the bank")).toContainEqual(["ORGANIZATION", "Smith and Jones, LLP"]);
   });
 
+  it("types Australian towns and states of a public gazetteer as places, but not a town that is a given name", () => {
+    const text = "The supplier has depots in Toowoomba, Ballarat and Wagga Wagga, Queensland, and its founder is Victoria Hale.";
+    const f = found(full, text);
+    for (const town of ["Toowoomba", "Ballarat", "Wagga Wagga"]) expect(f).toContainEqual(["LOCATION", town]);
+    expect(f).toContainEqual(["LOCATION", "Queensland"]);
+    expect(f.filter(([t]) => t === "PERSON")).toEqual([["PERSON", "Victoria Hale"]]);
+  });
+
   it("ends an address after its postcode, before the next sentence", () => {
     const text = "Mary Johnson, an individual residing at 12 Elm Street, Springfield, Illinois 62704. The Acme Parties shall pay.";
     expect(found(full, text)).toContainEqual(["ADDRESS", "12 Elm Street, Springfield, Illinois 62704"]);

@@ -1,5 +1,6 @@
 import { lexicon } from "./compromise-nlp";
-import { isGivenOrFamilyName } from "./lexicons";
+import { AU_TOWNS } from "./au-places";
+import { isEnglishWord, isGivenOrFamilyName } from "./lexicons";
 
 /** What compromise's lexicon says about a word or phrase (lower-case keys), as a list of tags. */
 function tagsOf(phrase: string): readonly string[] {
@@ -10,6 +11,7 @@ function tagsOf(phrase: string): readonly string[] {
 const NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName", "LastName", "Person"]);
 const FIRST_NAME_TAGS = new Set(["FemaleName", "MaleName", "FirstName"]);
 const PLACE_NAME_TAGS = new Set(["Country", "City", "Region"]);
+const AU_REGIONS: readonly string[] = ["New South Wales", "Queensland", "South Australia", "Western Australia", "Tasmania", "Northern Territory", "Australian Capital Territory"];
 
 interface NameSets {
   readonly known: ReadonlySet<string>;
@@ -34,6 +36,15 @@ function nameSets(): NameSets {
     if (tags.some((t) => PLACE_NAME_TAGS.has(t))) place.add(word);
     if (tags.some((t) => FIRST_NAME_TAGS.has(t))) first.add(word);
     if (tags.length > 0 && tags.every((t) => FIRST_NAME_TAGS.has(t))) curatedFirst.add(word);
+  }
+  // Australian states and territories, and the towns of a public gazetteer (au-places.ts) whose words are no English
+  // word and which are no known given or family name ("Toowoomba", "Wagga Wagga"; not "Ascot", "Victoria", "Perth")
+  for (const t of [...AU_REGIONS, ...AU_TOWNS]) {
+    const key = t.toLowerCase();
+    const words = key.split(/[\s-]+/);
+    if (words.some((w) => isEnglishWord(w)) && !AU_REGIONS.includes(t)) continue;
+    if (known.has(key) || words.some((w) => isGivenOrFamilyName(capitalise(w)))) continue;
+    place.add(key);
   }
   sets = { known, place, first, curatedFirst };
   return sets;
