@@ -4,7 +4,7 @@ import { joinPages } from "./page-text";
 import { completeWithOcr } from "./ocr/complete-with-ocr";
 import type { OcrEngineId } from "./ocr/ocr-engine";
 import type { OcrPageInfo, OcrPageProgress, PageFailure, PageOcr } from "./ocr/page-ocr";
-import { sniffFormat, type DocumentFormat } from "./sniff-format";
+import { binaryInText, sniffFormat, type DocumentFormat } from "./sniff-format";
 import { assertPdfStreamsWithinLimits } from "./pdf-limits";
 import { transcodeToUtf8 } from "./text-decoding";
 import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES } from "./zip-limits";
@@ -183,9 +183,17 @@ async function extractText(file: string, bytes: Uint8Array, options: ExtractOpti
       break;
     }
     case "markdown":
-    case "text":
-      doc = { format: kind, text: normaliseNewlines(new TextDecoder().decode(bytes)), pageStarts: [0] };
+    case "text": {
+      const text = new TextDecoder().decode(bytes);
+      const binary = binaryInText(text);
+      if (binary !== undefined) {
+        throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' starts as text but holds binary data further on (${binary})`, {
+          hint: "Save it again as plain UTF-8 text (or as PDF/DOCX); a text file with binary data appended is not indexed.",
+        });
+      }
+      doc = { format: kind, text: normaliseNewlines(text), pageStarts: [0] };
       break;
+    }
   }
   if (doc.text.trim().length === 0 && !(options.ocrFollows && doc.format === "pdf")) {
     throw new ExtractionError("RAG_FILE_EMPTY", file, `file '${file}' (${doc.format}) contains no text`, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { extractDocument } from "./extract-document";
+import { extractDocumentIsolated } from "./isolated-extraction";
 import { decodeEntities, htmlToText } from "./html-to-text";
 import { sniffFormat } from "./sniff-format";
 
@@ -48,6 +49,32 @@ describe("htmlToText", () => {
 });
 
 describe("extractDocument", () => {
+  it("refuses a text file whose binary data starts past the sniffed head (a NUL or invalid UTF-8 anywhere), in-thread and isolated alike (property)", async () => {
+    const word = fc.constantFrom("the ", "Licensee ", "shall ", "pay ", "within ", "thirty ", "days. ", "Agreement\n", "§ 4 ", "Größe ");
+    const tail = fc.oneof(
+      // random bytes with at least one NUL
+      fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 4096 }), fc.nat()).map(([b, k]) => Uint8Array.from([...b.slice(0, k % b.length), 0, ...b.slice(k % b.length)])),
+      // random bytes without a NUL (not UTF-8, nor single-byte text: replacement and control characters)
+      fc.uint8Array({ minLength: 3000, maxLength: 4096 }).map((b) => b.map((x) => x || 1)),
+    );
+    const outcome = (bytes: Uint8Array, read: typeof extractDocument) =>
+      read("file.txt", bytes).then(
+        (doc) => ({ ok: true as const, format: doc.format }),
+        (error: unknown) => ({ ok: false as const, code: (error as { code?: string }).code }),
+      );
+    await fc.assert(
+      fc.asyncProperty(fc.array(word, { minLength: 2100, maxLength: 2400 }), tail, async (words, binary) => {
+        const text = new TextEncoder().encode(words.join(""));
+        expect(text.length).toBeGreaterThan(8192);
+        for (const read of [extractDocument, extractDocumentIsolated]) {
+          expect(await outcome(text, read)).toEqual({ ok: true, format: "text" });
+          expect(await outcome(Uint8Array.from([...text, ...binary]), read)).toEqual({ ok: false, code: "RAG_UNSUPPORTED_FORMAT" });
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it("refuses as empty a text or HTML file of whitespace of any kind (what trim() strips), and keeps one with a single visible character (property)", async () => {
     const space = fc.constantFrom(" ", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2028", "\u2029", "\u3000", "\u2003", "\u202f", "\ufeff");
     await fc.assert(

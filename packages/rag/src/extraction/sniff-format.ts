@@ -30,6 +30,33 @@ function isProbablyText(bytes: Uint8Array): boolean {
   }
 }
 
+/**
+ * Why a decoded text file is not text after all, read over the whole file (sniffing reads only its first 8 KiB): a
+ * NUL anywhere, or a stretch of 8,192 characters (windows overlapping by half, the last one ending at the end) with
+ * over 1% U+FFFD replacement characters (invalid UTF-8) or over 2% control characters, the sniff's own rule.
+ * Undefined when it is text throughout.
+ */
+export function binaryInText(text: string): string | undefined {
+  const nul = text.indexOf("\0");
+  if (nul >= 0) return `a NUL character at position ${nul}`;
+  const size = 8192;
+  for (let start = 0; ; start += size / 2) {
+    const from = Math.max(0, Math.min(start, text.length - size));
+    const to = Math.min(text.length, from + size);
+    let replaced = 0;
+    let control = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0xfffd) replaced++;
+      else if (c < 9 || (c > 13 && c < 32 && c !== 27)) control++;
+    }
+    const length = to - from;
+    if (replaced > length * 0.01) return `${replaced} bytes that are not UTF-8 text in characters ${from}-${to}`;
+    if (control > length * 0.02) return `${control} control characters in characters ${from}-${to}`;
+    if (to >= text.length) return undefined;
+  }
+}
+
 /** Drops a UTF-8 sequence cut off at the end of a sample. */
 function trimPartialUtf8(sample: Uint8Array): Uint8Array {
   const end = sample.length;
