@@ -1,6 +1,7 @@
 import { ReportFormatError } from "../errors";
 import type { ContractReviewReport } from "./review-report";
 import type { Span } from "../text/span";
+import type { RiskFinding } from "../review/assess-risk";
 import { SEVERITIES } from "../review/playbook";
 import { DOCUMENT_TYPE_NAMES } from "../document-type/detect-document-type";
 import { NO_FIXED_EXPIRY } from "./build-report";
@@ -28,6 +29,12 @@ function clip(s: string): string {
   return flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS - 1)}…` : flat;
 }
 const at = (s: Span) => `[${s.start}–${s.end}]`;
+
+function citedText(f: RiskFinding): string {
+  const cited = f.citations.length ? f.citations.map((c) => `${at(c)} “${clip(c.quote)}”`).join(" ") : f.absent ? "(not found in the contract)" : "";
+  const note = f.incorporatedBy ? `(it may be in the terms incorporated by reference: ${at(f.incorporatedBy)} “${clip(f.incorporatedBy.quote)}”)` : "";
+  return [cited, note].filter(Boolean).join(" ");
+}
 
 interface Row {
   readonly cells: readonly string[];
@@ -96,7 +103,7 @@ function sections(r: ContractReviewReport): Section[] {
     title: "Risks by severity",
     headers: ["Severity", "Finding", "Cited text", "Suggested fix"],
     rows: r.risks.map((f) => ({
-      cells: [f.severity, f.title, f.citations.length ? f.citations.map((c) => `${at(c)} “${clip(c.quote)}”`).join(" ") : f.absent ? "(not found in the contract)" : "", f.fix],
+      cells: [f.severity, f.title, citedText(f), f.fix],
     })),
   });
   for (const c of r.compliance) {

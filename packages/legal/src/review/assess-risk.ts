@@ -6,6 +6,7 @@ import type { ContractAnalysis } from "./contract-analysis";
 import { KEY_TERM_CATEGORY, reconcileEvidence } from "./evidence-set";
 import { SEVERITIES, type Playbook, type PlaybookRule, type RuleCondition, type Severity } from "./playbook";
 import { compilePlaybookPattern } from "./playbook-pattern";
+import { incorporationByReference } from "./incorporated-terms";
 
 /** One playbook rule that fired, with the text it rests on. */
 export interface RiskFinding {
@@ -20,6 +21,8 @@ export interface RiskFinding {
   readonly absent: boolean;
   /** For an absence: the clause categories it says are missing (never one the clause map labels). */
   readonly missing?: readonly CuadCategory[];
+  /** For an absence: the sentence bringing another document's terms in by reference, where the missing terms may be. */
+  readonly incorporatedBy?: Span;
 }
 
 interface Outcome {
@@ -129,17 +132,18 @@ export function assessRisk(analysis: ContractAnalysis, playbook: Playbook): Risk
   const doc = new ContractDocument(analysis.text);
   const evaluator = new RuleEvaluator({ text: analysis.text, ...reconcileEvidence(doc, analysis.keyTerms, analysis.classification) }, playbook, doc);
   const findings: RiskFinding[] = [];
+  const incorporatedBy = incorporationByReference(doc);
   for (const rule of playbook.rules) {
     const outcome = evaluator.evaluate(rule.when);
     if (!outcome.fired) continue;
     let citations = dedupe(outcome.citations).sort((a, b) => a.start - b.start);
     if (citations.length === 0 && rule.cite) citations = dedupe(evaluator.evidenceOf(rule.cite));
-    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent, outcome.missing));
+    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent, outcome.missing, outcome.absent ? incorporatedBy : undefined));
   }
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }
 
-function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing: readonly CuadCategory[] = []): RiskFinding {
+function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing: readonly CuadCategory[] = [], incorporatedBy?: Span): RiskFinding {
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -149,5 +153,6 @@ function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing
     citations,
     absent,
     ...(absent && missing.length > 0 ? { missing: [...new Set(missing)] } : {}),
+    ...(incorporatedBy === undefined ? {} : { incorporatedBy }),
   };
 }

@@ -1,6 +1,7 @@
 import type { ClassifiedClause, ClauseClassification, ClauseLabel } from "../classification/clause-classification";
 import type { CuadCategory } from "../classification/cuad-categories";
 import type { GoverningLawTerm, KeyTerms } from "../extraction/key-term-types";
+import { terminationWithoutCause } from "../extraction/termination-rights";
 import type { ContractDocument } from "../text/contract-document";
 import { spanOf, type Span } from "../text/span";
 
@@ -39,7 +40,10 @@ const labelled = (c: ClauseClassification, category: CuadCategory) => c.clauses.
  * Reconciles extraction with classification, both ways:
  * - a Governing Law clause whose law the extractor missed is read leniently, so the summary names it;
  * - a key term found in a clause (governing law, effective / expiration date, renewal) labels that
- *   clause with its category when the classifier did not, so the clause map shows where it is.
+ *   clause with its category when the classifier did not, so the clause map shows where it is;
+ * - a sentence giving a party the right to terminate without cause ("may terminate … on ninety days'
+ *   notice", "… after two years") labels its clause Termination for Convenience when the classifier did not,
+ *   so no "No termination for convenience" finding stands beside it.
  */
 export function reconcileEvidence(doc: ContractDocument, keyTerms: KeyTerms, classification: ClauseClassification): EvidenceSet {
   let kt = keyTerms;
@@ -56,6 +60,8 @@ export function reconcileEvidence(doc: ContractDocument, keyTerms: KeyTerms, cla
   if (kt.keyDates.expiration) additions.push(["Expiration Date", kt.keyDates.expiration.span]);
   if (kt.renewal?.period) additions.push(["Renewal Term", kt.renewal.span]);
   if (kt.renewal?.noticeToTerminate) additions.push(["Notice Period to Terminate Renewal", kt.renewal.noticeToTerminate.span]);
+  const withoutCause = labelled(classification, "Termination for Convenience").length === 0 ? terminationWithoutCause(doc)[0] : undefined;
+  if (withoutCause) additions.push(["Termination for Convenience", withoutCause]);
   let clauses = classification.clauses;
   for (const [category, span] of additions) {
     if (labelled({ ...classification, clauses }, category).length > 0) continue;

@@ -8,6 +8,7 @@ import { matchAll, type Span } from "../../text/span";
 import { definedTermSpans, type DefinedTermSpan } from "../extract-defined-terms";
 import type { KeyDates } from "../key-term-types";
 import { isTermSentence } from "../resolve-expiration";
+import { isTerminationWithoutCause } from "../termination-rights";
 import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
 import type { DateCandidate, ModelStarts } from "./date-candidates";
 
@@ -109,15 +110,16 @@ interface Base {
  * the rules', the first date of the text, a date written in the sentence itself, and a date the sentence
  * names ("anniversary of the Commencement Date") when its definition gives one. The agreement's own term
  * sentences are read first, then other sentences about the agreement, so a long contract's other periods
- * never crowd them out.
+ * never crowd them out. A right to terminate without cause ("either party may terminate after three years")
+ * sets no end, so its lengths are no candidates unless the sentence also sets the term.
  */
 export function termLengthCandidates(doc: ContractDocument, mentions: readonly DateMention[], ruleDates: KeyDates, starts: ModelStarts, ruleFeatures: (iso: IsoDate) => string[]): Candidate<DateCandidate>[] {
   const general = [...new Set([starts.effective, starts.agreement, ruleDates.effective?.iso, ruleDates.agreement?.iso, mentions[0]?.iso].filter((x): x is IsoDate => x !== undefined))];
   if (general.length === 0) return [];
   const text = doc.text;
-  const sentences = doc.sentences.filter((s) => TERM_WORDS.test(s.quote));
   const termRanks = new Map<Span, number>();
-  sentences.filter((s) => isTermSentence(s.quote)).forEach((s, i) => termRanks.set(s, i));
+  doc.sentences.filter((s) => TERM_WORDS.test(s.quote) && isTermSentence(s.quote)).forEach((s, i) => termRanks.set(s, i));
+  const sentences = doc.sentences.filter((s) => TERM_WORDS.test(s.quote) && (termRanks.has(s) || !isTerminationWithoutCause(s.quote)));
   // Term sentences first, then those about this agreement ("This Agreement shall terminate on the date three (3) years from …"), then the rest.
   const priority = (s: Span) => (termRanks.has(s) ? 0 : ABOUT_THE_AGREEMENT.test(s.quote) ? 1 : 2);
   const ordered = [0, 1, 2].flatMap((p) => sentences.filter((s) => priority(s) === p));
