@@ -322,7 +322,7 @@ export class RagEngine implements Retriever {
   documents(filter: { matter?: string } = {}): DocumentRecord[] {
     this.#check();
     const allowed = this.config.allowedMatters;
-    return this.#index.documents().filter((d) => (!filter.matter || d.matter === filter.matter) && (!allowed || allowed.includes(d.matter)));
+    return this.#index.documents().filter((d) => (filter.matter === undefined || d.matter === filter.matter) && (!allowed || allowed.includes(d.matter)));
   }
 
   /** The extracted text a document's offsets point into. */

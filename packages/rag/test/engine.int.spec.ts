@@ -148,6 +148,10 @@ describe("RagEngine, lexical default (real LanceDB)", () => {
     expect(acmeOnly.length).toBeGreaterThan(0);
     expect(acmeOnly.every((h) => h.matter === "acme-2026")).toBe(true);
     expect(await rag.search("Zeta", { k: 50, allowedMatters: [] })).toEqual([]);
+    // an empty matter is a matter no document has, never "every matter"
+    expect(await rag.search("Zeta", { k: 50, allowedMatters: [""] })).toEqual([]);
+    expect(rag.documents({ matter: "" })).toEqual([]);
+    expect(rag.documents({ matter: "zeta-2025" }).map((d) => d.matter)).toEqual(["zeta-2025"]);
     await expect(rag.search("notice", { allowedMatters: ["acme-2026"], filter: { matters: ["zeta-2025"] } })).rejects.toMatchObject({ code: "RAG_MATTER_DENIED" });
     expect(audit.some((e) => e.action === "permission.denied" && e.matter === "zeta-2025")).toBe(true);
     const restricted = await RagEngine.open({ dir: path.join(root, "index"), root, allowedMatters: ["acme-2026"] });

@@ -187,6 +187,12 @@ describe("the workspace's REST operations (framework-free)", () => {
       const results = (mine.results as Record<string, { results: Record<string, unknown> }>)["t"]!.results;
       expect(results).toMatchObject({ document_listing: { source: "index", items: [{ document_id: own, name: "LEASE" }] }, text_extraction: { name: "LEASE", text: expect.stringContaining("The Tenant shall pay rent") } });
       expect(JSON.stringify(mine)).not.toMatch(/side.letter|bridge loan/i);
+      // ... and its coordinated search finds acme's document (and nothing of matter default)
+      const found = await run(who["alice"]!, "acme", { requirements: ["retrieval"], subtasks: { retrieval: { input: { query: "Tenant shall pay rent" } } } });
+      expect(found).toMatchObject({ status: "completed" });
+      const hits = ((found.results as Record<string, { results: Record<string, { hits: Array<{ documentId: string }> }> }>)["t"]!.results["retrieval"]!).hits;
+      expect(hits.map((h) => h.documentId)).toContain(own);
+      expect(hits.every((h) => h.documentId === own)).toBe(true);
     });
   }, 180_000);
 

@@ -59,7 +59,7 @@ export const stepJobDataSchema = z.strictObject({
   agent: z.string().max(200).optional(),
   attempt: z.number().int().min(1),
   index: z.number().int().min(0).optional(),
-  matter: z.string().max(200).nullable(),
+  matter: z.string().min(1).max(200).nullable(),
   payload: payloadRef,
   reply: z.string().regex(STEP_REPLY_ID),
   queuedAt: z.number(),

@@ -24,7 +24,7 @@ export function searchTool(search: SearchFunction): AgentTool {
     },
     async execute(input, context) {
       const { query, k, mode } = input as { query: string; k?: number; mode?: RetrievalMode };
-      const hits = await search(query, { k: k ?? 8, ...(mode ? { mode } : {}), ...(context.matter ? { allowedMatters: [context.matter] } : {}), signal: context.signal }, context);
+      const hits = await search(query, { k: k ?? 8, ...(mode ? { mode } : {}), ...(context.matter !== undefined ? { allowedMatters: [context.matter] } : {}), signal: context.signal }, context);
       return {
         hits: hits.map((h) => ({ documentId: h.documentId, title: h.title, matter: h.matter, page: h.page, start: h.start, end: h.end, score: Math.round(h.score * 10_000) / 10_000, text: h.text })),
       };

@@ -37,7 +37,8 @@ export const TEXT_FILE = /\.(txt|md|markdown|text)$/i;
  * given a default one: documents are read, searched and written only inside the run's own matter.
  */
 export function matterOf(ctx: Pick<StepContext, "matter" | "runId" | "stepId">): string {
-  if (ctx.matter === undefined) throw new RunMatterMissingError(ctx.runId, `step '${ctx.stepId}'`);
+  // "" is no matter either (it would read as "no filter" further down)
+  if (ctx.matter === undefined || ctx.matter === "") throw new RunMatterMissingError(ctx.runId, `step '${ctx.stepId}'`);
   return ctx.matter;
 }
 

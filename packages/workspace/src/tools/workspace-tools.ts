@@ -29,7 +29,7 @@ export function workspaceTools(acts: WorkspaceActs): AgentTool[] {
   return [
     // the tool searches its run's matter only (rag's tool narrows to it); a call with none is refused, never a search of every matter
     searchTool((query, options, context) => {
-      if (context.matter === undefined) throw new RunMatterMissingError(context.runId ?? "direct", "tool 'search'");
+      if (context.matter === undefined || context.matter === "") throw new RunMatterMissingError(context.runId ?? "direct", "tool 'search'");
       return acts.get().search(query, options, actorOf(context));
     }),
     ...legalTools((text, options, context) =>
