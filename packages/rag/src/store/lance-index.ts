@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, type ContentCipher, type DocumentKeyring, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
+import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, writeFileAtomicSync, type ContentCipher, type DocumentKeyring, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
@@ -97,12 +97,10 @@ interface IndexManifest {
 function manifestId(manifestPath: string, manifest: IndexManifest): string {
   if (typeof manifest.id === "string" && manifest.id.length > 0) return manifest.id;
   const id = randomUUID();
-  const temp = `${manifestPath}.${process.pid}.${id}.tmp`;
   try {
-    fs.writeFileSync(temp, `${JSON.stringify({ ...manifest, id }, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(temp, manifestPath);
+    writeFileAtomicSync(manifestPath, `${JSON.stringify({ ...manifest, id }, null, 2)}\n`, { mode: 0o600 });
   } catch {
-    fs.rmSync(temp, { force: true }); // a read-only folder: this process keeps the id for itself
+    // a read-only folder: this process keeps the id for itself
   }
   return id;
 }
@@ -301,7 +299,8 @@ export class LanceIndex {
       }
       instanceId = manifestId(manifestPath, existing);
     } else {
-      fs.writeFileSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
+      // atomic: a process opening the index at the same moment reads the whole manifest or none, never an empty file
+      writeFileAtomicSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
     }
     try {
       const lancedb = await import("@lancedb/lancedb");
