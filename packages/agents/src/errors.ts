@@ -60,6 +60,9 @@ export class CapabilityUnsupportedError extends AgentError {
 }
 
 export class TaskInputError extends AgentError {
+  /** The caller's input, not the agent's doing: no failure of the agent (isStepRefusal). */
+  readonly refused = true;
+
   constructor(agentId: string, capability: string, reason: string) {
     super("TASK_INPUT_INVALID", `agent '${agentId}' refused the input of a '${capability}' task: ${reason}`, {
       hint: "Check the task input against the parameters of the capability's step handler.",

@@ -24,8 +24,11 @@ export class ClusterError extends BearError<ClusterErrorCode> {
 /** A step that failed on a worker: carries the worker's error code and message (never a stack or document text). */
 export class RemoteStepError extends BearError<string> {
   readonly retryable: boolean;
-  constructor(code: string, message: string, retryable: boolean) {
+  /** The worker refused the step for what it asks (isStepRefusal): no failure of whoever sent it. */
+  readonly refused: boolean;
+  constructor(code: string, message: string, retryable: boolean, refused = false) {
     super(code, message);
     this.retryable = retryable;
+    this.refused = refused;
   }
 }

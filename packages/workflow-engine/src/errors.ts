@@ -158,6 +158,18 @@ export class RunNotFoundError extends WorkflowError {
   }
 }
 
+/**
+ * Whether an error refuses a step for what it asks (its input, a capability it may not use), not for
+ * how its executor did: the engine's own parameter errors, and any error marked `refused: true`.
+ * Such an error counts as no executor's failure (agent health, balancer history).
+ */
+export function isStepRefusal(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  return (error as { refused?: unknown }).refused === true || REFUSAL_CODES.has(String((error as { code?: unknown }).code));
+}
+
+const REFUSAL_CODES: ReadonlySet<string> = new Set<WorkflowErrorCode>(["STEP_PARAMETERS_INVALID"]);
+
 /** Run ids starting with ACT_RUN_PREFIX belong to an API instance's one-off acts, never to a run. */
 export const ACT_RUN_PREFIX = "act-";
 

@@ -60,6 +60,7 @@ export {
   RunNotFoundError,
   RunIdReservedError,
   ACT_RUN_PREFIX,
+  isStepRefusal,
   RunNotResumableError,
   NotJsonError,
   RunStoreError,

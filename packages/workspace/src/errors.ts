@@ -36,6 +36,8 @@ export class BearWorkspaceError extends BearError<WorkspaceErrorCode> {
  */
 export class InternalCapabilityError extends BearWorkspaceError {
   readonly retryable = false;
+  /** What the step asked for, not the executor's doing: no agent or worker failure (isStepRefusal). */
+  readonly refused = true;
 
   constructor(capability: string, runId: string, instead: string) {
     super("INTERNAL_CAPABILITY", `'${capability.slice(0, 80)}' is one of BEAR's own step types, run only for an API instance's act ('act-<uuid>'), not from run '${runId.slice(0, 128)}'; use ${instead}`, {
@@ -51,6 +53,7 @@ export class InternalCapabilityError extends BearWorkspaceError {
  */
 export class RunMatterMissingError extends BearWorkspaceError {
   readonly retryable = false;
+  readonly refused = true;
 
   /** `by`: what asked, e.g. "step 'extract'" or "tool 'search'". */
   constructor(runId: string, by: string) {

@@ -207,6 +207,27 @@ describe("the workspace's REST operations (framework-free)", () => {
     });
   }, 120_000);
 
+  it("refused subtasks (an internal capability, an invalid input) are no agent's failure: the agents stay healthy and their success rate whole", async () => {
+    await withApi(async (api, services) => {
+      const paula = (await services.access.addApiKey("paula", ["paralegal"], ["acme"])).principal;
+      const start = api("POST", "/api/v1/workflows");
+      const coordinated = { name: "w", inputs: { r: { type: "array" } }, steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: { type: "x", requirements: "{{ inputs.r }}", subtasks: { review: { input: { text: "This Agreement is made between Acme Corp and John Smith." } } } } } }] };
+      const badInput = { name: "w", steps: [{ id: "s", type: "agent.task", retry: { attempts: 1 }, parameters: { capability: "pii_scrubbing", input: { text: 5 } } }] };
+      for (let i = 0; i < 3; i++) {
+        // each: a 'review' subtask refused with INTERNAL_CAPABILITY on the cluster-steps agent (not retried)
+        expect(json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: coordinated, inputs: { r: ["review"] }, matter: "acme" } })).body).toMatchObject({ status: "failed" });
+      }
+      for (let i = 0; i < 4; i++) expect(json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: badInput, matter: "acme" } })).body).toMatchObject({ status: "failed" });
+      const agents = await services.workspace.agents();
+      for (const id of ["cluster-steps", "pii-scrubber"]) {
+        const agent = agents.inspectAgent(id);
+        expect(agent).toMatchObject({ health: "healthy", metrics: { tasksFailed: 0, successRate: 1 } });
+        expect(agent.metrics.tasksRefused).toBeGreaterThanOrEqual(id === "cluster-steps" ? 3 : 4);
+      }
+      expect(agents.registry.get("cluster-steps").stats("review")).toMatchObject({ samples: 0, successRate: 1 });
+    });
+  }, 180_000);
+
   it("users: only an admin lists and adds them; the key is in the answer once", async () => {
     await withApi(async (api, services, who) => {
       expect(await statusOf(call(services, api("GET", "/api/v1/users"), who["alice"]))).toBe(403);

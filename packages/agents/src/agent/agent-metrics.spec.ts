@@ -41,4 +41,12 @@ describe("AgentMetricsRecorder", () => {
     expect(m.stats("a").expectedLatencyMs).toBeCloseTo(20);
     expect(m.stats("other")).toEqual({ samples: 0, successRate: 1, expectedLatencyMs: undefined });
   });
+
+  it("counts refusals (the caller's input) apart: never in the success rate, the latency or a capability's record", () => {
+    const m = new AgentMetricsRecorder();
+    for (let i = 0; i < 5; i++) m.record("review", "refused", 1);
+    m.record("review", "completed", 30);
+    expect(m.snapshot()).toMatchObject({ tasksCompleted: 1, tasksFailed: 0, tasksRefused: 5, successRate: 1 });
+    expect(m.stats("review")).toMatchObject({ samples: 1, successRate: 1, expectedLatencyMs: 30 });
+  });
 });

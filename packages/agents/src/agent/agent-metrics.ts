@@ -60,6 +60,7 @@ export class AgentMetricsRecorder {
   #completed = 0;
   #failed = 0;
   #cancelled = 0;
+  #refused = 0;
 
   constructor(options: AgentMetricsOptions = {}) {
     this.#latencies = new Ring(options.latencyWindow ?? 256);
@@ -68,9 +69,14 @@ export class AgentMetricsRecorder {
     this.#smoothing = options.smoothing ?? 0.3;
   }
 
-  record(capability: string, outcome: "completed" | "failed" | "cancelled", durationMs: number): void {
+  record(capability: string, outcome: "completed" | "failed" | "cancelled" | "refused", durationMs: number): void {
+    // neither is the agent's doing: counted, never in its success rate or latency
     if (outcome === "cancelled") {
       this.#cancelled++;
+      return;
+    }
+    if (outcome === "refused") {
+      this.#refused++;
       return;
     }
     const ok = outcome === "completed";
@@ -98,6 +104,7 @@ export class AgentMetricsRecorder {
       tasksCompleted: this.#completed,
       tasksFailed: this.#failed,
       tasksCancelled: this.#cancelled,
+      tasksRefused: this.#refused,
       successRate: rate(this.#outcomes.values()),
       latency: summarizeLatencies(this.#latencies.values()),
     };

@@ -28,6 +28,8 @@ export interface AgentMetrics {
   readonly tasksFailed: number;
   /** Tasks aborted by a cancelled run: not the agent's fault, not counted in the success rate. */
   readonly tasksCancelled?: number;
+  /** Tasks refused for their input (invalid, or a capability the caller may not use): not the agent's fault either. */
+  readonly tasksRefused?: number;
   /** Over the recent outcomes (see `recentWindow`); 1 before any task. */
   readonly successRate?: number;
   readonly latency?: LatencySummary;
@@ -83,7 +85,7 @@ export type AgentActivity =
   | { readonly type: "task.started"; readonly agentId: string; readonly taskId: string; readonly capability: string; readonly at: number }
   | { readonly type: "task.completed"; readonly agentId: string; readonly taskId: string; readonly capability: string; readonly at: number; readonly durationMs: number }
   | {
-      readonly type: "task.failed" | "task.cancelled";
+      readonly type: "task.failed" | "task.cancelled" | "task.refused";
       readonly agentId: string;
       readonly taskId: string;
       readonly capability: string;

@@ -1,5 +1,5 @@
 import { DisposedError, InvalidArgumentError, silentLogger, type Logger } from "@bear/core";
-import type { JsonValue, StepProgress } from "@bear/workflow-engine";
+import { isStepRefusal, type JsonValue, type StepProgress } from "@bear/workflow-engine";
 import { Subject, type Observable } from "rxjs";
 import { CapabilityUnsupportedError } from "../errors";
 import type { Agent, AgentActivity, AgentHealth, AgentMetrics, AgentLoad, AgentSnapshot, AgentStatus, AgentType, CapabilityStats, CurrentTask } from "./agent";
@@ -232,10 +232,11 @@ export abstract class WorkflowAgent implements Agent {
     } catch (error) {
       const durationMs = performance.now() - started;
       const code = errorCode(error);
-      // A cancelled run is nobody's failure; a timeout or a rejected result is this agent's.
+      // A cancelled run is nobody's failure, a refused input the caller's; a timeout or a rejected result is this agent's.
       const cancelled = signal.aborted && code !== "STEP_TIMEOUT" && errorCode(signal.reason) !== "STEP_TIMEOUT";
-      this.#metrics.record(task.capability, cancelled ? "cancelled" : "failed", durationMs);
-      this.#emit({ type: cancelled ? "task.cancelled" : "task.failed", agentId: this.id, taskId: task.id, capability: task.capability, at: Date.now(), durationMs, code });
+      const outcome = cancelled ? "cancelled" : isStepRefusal(error) ? "refused" : "failed";
+      this.#metrics.record(task.capability, outcome, durationMs);
+      this.#emit({ type: `task.${outcome}`, agentId: this.id, taskId: task.id, capability: task.capability, at: Date.now(), durationMs, code });
       this.logger.debug({ taskId: task.id, capability: task.capability, code, cancelled }, "task did not complete");
       throw error;
     } finally {

@@ -378,8 +378,8 @@ function reportProgress(data: unknown, options: ExecuteOptions): void {
 /** The worker's error, from the JSON it put in failedReason (a stalled job's reason is BullMQ's text). */
 export function remoteError(failedReason: string | undefined): RemoteStepError {
   try {
-    const parsed = JSON.parse(failedReason ?? "") as { code?: unknown; message?: unknown; retryable?: unknown };
-    if (typeof parsed.code === "string" && typeof parsed.message === "string") return new RemoteStepError(parsed.code, parsed.message, parsed.retryable !== false);
+    const parsed = JSON.parse(failedReason ?? "") as { code?: unknown; message?: unknown; retryable?: unknown; refused?: unknown };
+    if (typeof parsed.code === "string" && typeof parsed.message === "string") return new RemoteStepError(parsed.code, parsed.message, parsed.retryable !== false, parsed.refused === true);
   } catch {
     // not ours
   }

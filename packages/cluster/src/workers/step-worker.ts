@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { BearError, silentLogger, type Logger } from "@bear/core";
-import type { Executor, JsonObject, JsonValue } from "@bear/workflow-engine";
+import { isStepRefusal, type Executor, type JsonObject, type JsonValue } from "@bear/workflow-engine";
 import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
@@ -249,6 +249,7 @@ export class StepWorker {
     this.#running++;
     const startedAt = Date.now();
     let ok = false;
+    let refused = false;
     try {
       const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
       const input = (await this.#options.payloads.get(data.payload, { ...binding, kind: "input" })) as unknown as StepInput;
@@ -276,6 +277,7 @@ export class StepWorker {
       ok = true;
       return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };
     } catch (error) {
+      refused = isStepRefusal(error);
       throw asJobError(error);
     } finally {
       bullSignal?.removeEventListener("abort", onBullAbort);
@@ -286,9 +288,10 @@ export class StepWorker {
         else this.#acts.delete(data.runId);
       }
       this.#running--;
+      // a step refused for what it asks (its input, a capability it may not use) is no failure of this worker's
       if (ok) this.#completed++;
-      else this.#failed++;
-      this.#record(data.type, ok, Date.now() - startedAt);
+      else if (!refused) this.#failed++;
+      if (!refused) this.#record(data.type, ok, Date.now() - startedAt);
     }
   }
 
@@ -325,7 +328,7 @@ function asJobError(error: unknown): Error {
   const code = BearError.isInstance(error) ? error.code : typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "HANDLER_ERROR";
   const message = error instanceof Error ? error.message : String(error);
   const retryable = (error as { retryable?: unknown })?.retryable !== false && !/PARAMETERS_INVALID|NOT_JSON|HANDLER_MISSING/.test(code);
-  const wrapped = new Error(JSON.stringify({ code, message: message.slice(0, 2_000), retryable }));
+  const wrapped = new Error(JSON.stringify({ code, message: message.slice(0, 2_000), retryable, ...(isStepRefusal(error) ? { refused: true } : {}) }));
   wrapped.stack = wrapped.message;
   return wrapped;
 }

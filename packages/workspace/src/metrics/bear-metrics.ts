@@ -39,6 +39,7 @@ export function writeBearMetrics(text: PrometheusText, input: BearMetricsInput):
         { labels: { ...agent(a), outcome: "completed" }, value: a.metrics.tasksCompleted },
         { labels: { ...agent(a), outcome: "failed" }, value: a.metrics.tasksFailed },
         { labels: { ...agent(a), outcome: "cancelled" }, value: a.metrics.tasksCancelled },
+        { labels: { ...agent(a), outcome: "refused" }, value: a.metrics.tasksRefused },
       ]),
     )
     .gauge("bear_agent_tasks_running", "Tasks the agent is working on", agents.map((a) => ({ labels: agent(a), value: a.load.running })))
