@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { RunStoreError, RunStoreInUseError, SqliteRunStore } from "../src/index";
 import { processScope, processStartOf } from "../src/store/process-identity";
 import { presenceDirOf } from "../src/store/store-presence";
@@ -304,6 +304,36 @@ describe("an untrusted presence folder", () => {
     expect(error.message).not.toContain("\u001b");
     expect(error.message).toContain("on evilSTORE_OK: injected[2J");
     expect(error.holders[0]?.host).toHaveLength(255);
+  });
+
+  it("a .live swapped for a symlink after it was checked: nothing is pruned or written through it", async () => {
+    const elsewhere = path.join(dir, "elsewhere");
+    fs.mkdirSync(elsewhere);
+    const victim = path.join(elsewhere, "other-host.13.0123456789ab.json");
+    const stale = JSON.stringify({ host: "other-host", pid: 13, mode: "shared", at: 0 }); // would be pruned
+    fs.writeFileSync(victim, stale);
+    const live = presenceDirOf(dbPath);
+    fs.mkdirSync(live);
+    fs.writeFileSync(path.join(live, path.basename(victim)), stale);
+    // the swap lands between the folder's check and the listing's use (a readdir of the real folder)
+    const readdir = fs.readdirSync;
+    const swap = jest.spyOn(fs, "readdirSync").mockImplementation(((p: fs.PathLike, ...rest: unknown[]) => {
+      const names = (readdir as (...a: unknown[]) => string[])(p, ...rest);
+      if (String(p) === live) {
+        fs.renameSync(live, `${live}-old`);
+        fs.symlinkSync(elsewhere, live);
+      }
+      return names;
+    }) as typeof fs.readdirSync);
+    try {
+      const error = await SqliteRunStore.open({ dbPath }).then((s) => (s.close(), undefined), (e: unknown) => e);
+      expect(error).toBeInstanceOf(RunStoreError);
+      expect((error as RunStoreError).message).toMatch(/presence folder .* (replaced while in use|a symbolic link)/);
+    } finally {
+      swap.mockRestore();
+    }
+    expect(fs.readdirSync(elsewhere)).toEqual([path.basename(victim)]); // not pruned, nothing written there
+    expect(fs.existsSync(`${dbPath}.lock`)).toBe(false);
   });
 
   it("refuses a .live that is a symlink, deleting nothing where it points", async () => {

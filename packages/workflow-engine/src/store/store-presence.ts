@@ -83,11 +83,20 @@ export function announcePresence(dbPath: string, mode: PresenceMode, timing: Pre
   const write = (): void => {
     // The folder may have gone with another opener's last marker meanwhile: make it again.
     for (let round = 0; ; round++) {
-      makePresenceDir(dir);
+      const folder = makePresenceDir(dir);
+      if (folder === undefined && round < 2) continue;
+      if (folder === undefined) throw new RunStoreError(`create its presence folder '${dir}'`, dir, undefined, { hint: "Another process kept removing it; open again." });
       try {
-        return writeFileAtomicSync(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now(), ...identity }), { syncFolder: false });
+        writeFileAtomicSync(file, JSON.stringify({ host: os.hostname(), pid: process.pid, id: processId, mode, at: Date.now(), ...identity }), { syncFolder: false });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT" || round >= 2) throw error;
+        continue;
+      }
+      try {
+        return assertSamePresenceDir(dir, folder); // written into the folder checked, not one swapped in
+      } catch (error) {
+        fs.rmSync(file, { force: true });
+        throw error;
       }
     }
   };
@@ -122,8 +131,10 @@ export function announcePresence(dbPath: string, mode: PresenceMode, timing: Pre
 export function livePresences(dbPath: string, self: PresenceMarker | undefined, timing: PresenceTiming & { readonly prune?: boolean } = {}): Presence[] {
   const dir = presenceDirOf(dbPath);
   let names: string[];
+  let folder: fs.Stats | undefined;
   try {
-    if (!checkPresenceDir(dir)) return [];
+    folder = checkPresenceDir(dir);
+    if (!folder) return [];
     names = fs.readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
@@ -134,12 +145,16 @@ export function livePresences(dbPath: string, self: PresenceMarker | undefined, 
   const live: Presence[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    if (prune && TEMP.test(name)) sweepTemp(file, staleMs);
+    // nothing is deleted through a '.live' other than the folder checked (one swapped in meanwhile)
+    if (prune && TEMP.test(name)) sweepTemp(file, staleMs, () => assertSamePresenceDir(dir, folder));
     if (file === self?.file || !MARKER.test(name)) continue;
     const marker = readMarkerFile(file);
     if (marker === undefined) continue; // removed meanwhile, not a small regular file, or not ours
     if (isLive(file, marker, staleMs)) live.push({ ...marker.presence, file });
-    else if (prune) fs.rmSync(file, { force: true });
+    else if (prune) {
+      assertSamePresenceDir(dir, folder);
+      fs.rmSync(file, { force: true });
+    }
   }
   return live;
 }
@@ -170,8 +185,8 @@ function isLive(file: string, { presence, id, scope, start }: MarkerContent, sta
   return fresh && isProcessAlive(presence.pid);
 }
 
-/** Makes `<dbPath>.live` (its parent, the database's folder, exists) and checks it is a real folder. */
-function makePresenceDir(dir: string): void {
+/** Makes `<dbPath>.live` (its parent, the database's folder, exists) and checks it is a real folder (its stat). */
+function makePresenceDir(dir: string): fs.Stats | undefined {
   try {
     fs.mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
@@ -181,32 +196,44 @@ function makePresenceDir(dir: string): void {
       });
     }
   }
-  checkPresenceDir(dir);
+  return checkPresenceDir(dir); // undefined: removed at once by another opener's last close
 }
 
-/** False if `dir` does not exist; throws if it is not a real folder (a symlink, a file). */
-function checkPresenceDir(dir: string): boolean {
+/** Undefined if `dir` does not exist, else its stat; throws if it is not a real folder (a symlink, a file). */
+function checkPresenceDir(dir: string): fs.Stats | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  if (stat.isDirectory()) return true;
+  if (stat.isDirectory()) return stat;
   throw new RunStoreError(`use its presence folder '${dir}': it is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}`, dir, undefined, {
     hint: `BEAR made no such entry; delete '${dir}' (it is made again as a folder), after checking what put it there.`,
   });
 }
 
-/** Deletes a temporary marker older than `staleMs` (its writer died between write and rename). */
-function sweepTemp(file: string, staleMs: number): void {
+/** Throws unless `dir` is still the folder `checked` (same device and inode): another put in its place is not used. */
+function assertSamePresenceDir(dir: string, checked: fs.Stats): void {
+  const now = checkPresenceDir(dir);
+  if (now?.dev === checked.dev && now.ino === checked.ino) return;
+  throw new RunStoreError(`use its presence folder '${dir}': it was replaced while in use`, dir, undefined, {
+    hint: `BEAR does not replace it; check what did, then open again.`,
+  });
+}
+
+/** Deletes a temporary marker older than `staleMs` (its writer died between write and rename), once `check` passes. */
+function sweepTemp(file: string, staleMs: number, check: () => void): void {
+  let stat: fs.Stats;
   try {
-    const stat = fs.lstatSync(file);
-    if (stat.isFile() && Date.now() - stat.mtimeMs >= staleMs) fs.rmSync(file, { force: true });
+    stat = fs.lstatSync(file);
   } catch {
-    // Renamed or removed meanwhile.
+    return; // renamed or removed meanwhile
   }
+  if (!stat.isFile() || Date.now() - stat.mtimeMs < staleMs) return;
+  check();
+  fs.rmSync(file, { force: true });
 }
 
 /** The folder goes with its last marker (another opener's next write makes it again). */
