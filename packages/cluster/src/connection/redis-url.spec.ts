@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { redisOptions } from "./redis-connection";
+import type { ClusterError } from "../errors";
 import { isPrivateAddress, parseRedisUrl, redact } from "./redis-url";
 
 describe("parseRedisUrl", () => {
@@ -66,6 +67,19 @@ describe("parseRedisUrl", () => {
           parseRedisUrl(`redis://:${password}@198.51.100.7:${port}`);
         } catch (error) {
           expect((error as Error).message).not.toContain(password);
+        }
+        // a password written as a user-only credential, and scheme-mangled forms: refused, never shown
+        for (const form of [`redis://${password}@127.0.0.1:${port}`, `redis://${password}@10.0.0.5:${port}`, `redis:/:${password}@127.0.0.1:${port}`, `redis:${password}@127.0.0.1:${port}`, `${password}@127.0.0.1:${port}`]) {
+          expect(redact(form)).not.toContain(password);
+          const error = (() => {
+            try {
+              parseRedisUrl(form);
+            } catch (e) {
+              return e as ClusterError;
+            }
+            throw new Error(`accepted ${form}`);
+          })();
+          expect(`${error.message} ${error.hint ?? ""} ${JSON.stringify(error)}`).not.toContain(password);
         }
       }),
     );

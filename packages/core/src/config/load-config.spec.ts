@@ -130,7 +130,7 @@ describe("loadBearConfig validation errors", () => {
   it("checks cache.redisUrl at load as the cache would: a password is required, the password never shown", () => {
     const noPassword = loadError(() => loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: "redis://127.0.0.1:6379" } } }));
     expect(noPassword.code).toBe("CONFIG_INVALID");
-    expect(noPassword.message).toContain('cache.redisUrl = "redis://127.0.0.1:6379" (from override): cache.redisUrl \'redis://127.0.0.1:6379\' has no password');
+    expect(noPassword.message).toContain("cache.redisUrl = (hidden) (from override): cache.redisUrl 'redis://127.0.0.1:6379' has no password");
     expect(noPassword.message).toContain("requirepass");
     const publicHost = loadError(() => loadBearConfig({ home, cwd, env: { BEAR_CACHE_REDIS_URL: "redis://:hunter22@8.8.8.8:6379" } }));
     expect(publicHost.message).toContain("neither loopback nor a private address");
@@ -141,7 +141,24 @@ describe("loadBearConfig validation errors", () => {
   it("never shows a Redis password, whatever it holds (/ @ : % ? #), in a message, hint, display or error JSON", () => {
     const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
     const unit = fc.oneof(fc.constantFrom("/", "@", ":", "%", "?", "#"), fc.constantFrom(...printable));
-    const templates = ["redis://:PW@127.0.0.1:6379", "redis://bear:PW@10.0.0.5/2", "redis://:PW@8.8.8.8", "redis://:PW@127.0.0.1:6379?db=3", "rediss://:PW@[::1]:6380/99", "http://:PW@127.0.0.1"];
+    const templates = [
+      "redis://:PW@127.0.0.1:6379",
+      "redis://bear:PW@10.0.0.5/2",
+      "redis://:PW@8.8.8.8",
+      "redis://:PW@127.0.0.1:6379?db=3",
+      "rediss://:PW@[::1]:6380/99",
+      "http://:PW@127.0.0.1",
+      // a password written as a user-only credential, and scheme-mangled forms
+      "redis://PW@127.0.0.1:6379",
+      "rediss://PW@10.0.0.5/1",
+      "redis://PW@8.8.8.8",
+      "redis:/:PW@127.0.0.1:6379",
+      "redis:PW@127.0.0.1:6379",
+      "redis:/PW@127.0.0.1",
+      "PW@127.0.0.1:6379",
+      ":PW@127.0.0.1:6379",
+      "redis//:PW@127.0.0.1:6379",
+    ];
     fc.assert(
       fc.property(fc.string({ unit, minLength: 1, maxLength: 24 }), fc.constantFrom(...templates), (middle, template) => {
         // a marker around the random part: the fixed text of a message cannot contain the whole password by chance
@@ -162,7 +179,17 @@ describe("loadBearConfig validation errors", () => {
       { numRuns: 300 },
     );
     // an '@' in the password: the parser takes the last one, the whole password is hidden
-    expect(redactRedisUrl("redis://:p@ss@10.0.0.5")).toBe("redis://:***@10.0.0.5");
+    expect(redactRedisUrl("redis://:p@ss@10.0.0.5")).toBe("redis://***@10.0.0.5");
+    // no piece of the user part is shown: a password is often written where the user goes
+    expect(redactRedisUrl("redis://s3cret@127.0.0.1:6379")).toBe("redis://***@127.0.0.1:6379");
+    expect(redactRedisUrl("redis://bear:pw@10.0.0.5/2")).toBe("redis://***@10.0.0.5/2");
+    expect(redactRedisUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+    expect(checkRedisUrl("redis://s3cret@127.0.0.1:6379", "cache.redisUrl")).toEqual({ problem: expect.objectContaining({ code: "REDIS_URL_INSECURE", message: expect.stringMatching(/^cache\.redisUrl 'redis:\/\/\*\*\*@127\.0\.0\.1:6379' has no password \(what stands before '@' without a ':' is read as a user name\)/) }) });
+    for (const mangled of ["redis:/:s3cret@127.0.0.1:6379", "redis:s3cret@127.0.0.1:6379", "s3cret@127.0.0.1:6379"]) {
+      const error = loadError(() => loadBearConfig({ home, cwd, env: {}, overrides: { cache: { redisUrl: mangled } } }));
+      expect(error.message).toContain("cache.redisUrl = (hidden)");
+      expect(error.message).not.toContain("s3cret");
+    }
     // a '/' in the password cuts the authority short: nothing of the URL can be shown
     expect(checkRedisUrl("redis://:ab/cd@127.0.0.1:6379", "cache.redisUrl")).toEqual({ problem: expect.objectContaining({ code: "REDIS_URL_INVALID", message: "cache.redisUrl '(unparsable URL)' is not a Redis URL", hint: expect.stringContaining("%2F") }) });
     expect(checkRedisUrl("redis://u:12/x@10.0.0.5", "cache.redisUrl")).toEqual({ problem: expect.objectContaining({ message: "cache.redisUrl '(unparsable URL)' is not a Redis URL" }) });

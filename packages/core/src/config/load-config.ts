@@ -37,6 +37,9 @@ export interface LoadedBearConfig {
 
 export const WORKSPACE_CONFIG_FILES = ["bear.config.yaml", "bear.config.yml", "bear.config.json"] as const;
 
+/** Settings holding a Redis URL (cache.redisUrl, a cluster's URL): their value is never shown in an error, by name. */
+const REDIS_URL_SETTING = /redis/i;
+
 const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Leaf paths of the schema with the kind of value each expects (for BEAR_* parsing). */
@@ -255,8 +258,8 @@ export function loadBearConfig(options: LoadBearConfigOptions = {}): LoadedBearC
       const key = issue.path.join(".") || "(root)";
       const value = issue.code === "unrecognized_keys" ? undefined : getAt(merged, issue.path as (string | number)[]);
       const from = sources[issue.path.join(".")] ?? (issue.code === "unrecognized_keys" ? undefined : "default");
-      // a URL's password is never shown
-      const valuePart = issue.code === "unrecognized_keys" ? "" : ` = ${formatValue(typeof value === "string" && value.includes("://") ? redactRedisUrl(value) : value)}`;
+      // a Redis URL setting is never echoed, whatever its shape (a mangled URL keeps its password in the clear); any other URL's password is never shown
+      const valuePart = issue.code === "unrecognized_keys" ? "" : REDIS_URL_SETTING.test(key) ? " = (hidden)" : ` = ${formatValue(typeof value === "string" && value.includes("://") ? redactRedisUrl(value) : value)}`;
       return `${key}${valuePart}${from ? ` (from ${from})` : ""}: ${describeIssue(issue)}`;
     });
     throw new ConfigError("CONFIG_INVALID", `invalid configuration:\n  ${lines.join("\n  ")}`, {

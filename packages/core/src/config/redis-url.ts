@@ -87,7 +87,7 @@ export function checkRedisUrl(url: string, setting: string): { readonly endpoint
     return {
       problem: {
         code: "REDIS_URL_INSECURE",
-        message: `${setting} '${redactRedisUrl(url)}' has no password: a password is required${loopback ? ", on loopback too (any local process could otherwise read and write what BEAR keeps in Redis)" : ""}`,
+        message: `${setting} '${redactRedisUrl(url)}' has no password${username !== "" ? " (what stands before '@' without a ':' is read as a user name)" : ""}: a password is required${loopback ? ", on loopback too (any local process could otherwise read and write what BEAR keeps in Redis)" : ""}`,
         hint: "Set `requirepass` in redis.conf and give it in the URL: redis://:PASSWORD@HOST:PORT.",
       },
     };
@@ -113,13 +113,15 @@ function parseUnambiguous(url: string): URL | undefined {
 }
 
 /**
- * The URL with its password replaced, for messages: rebuilt from the parsed URL (the parser takes the
- * last '@' of the authority, so an '@' in the password is hidden with the rest); "(unparsable URL)"
- * when it does not parse or its authority is ambiguous, since then no part can be told from the password.
+ * The URL with its whole user part (user and password) replaced by `***@`, for messages: a password is
+ * often written where the user goes (`redis://SECRET@host`), so no piece of the user part is ever
+ * shown. Rebuilt from the parsed URL (the parser takes the last '@' of the authority, so an '@' in the
+ * password is hidden with the rest); "(unparsable URL)" when it does not parse or its authority is
+ * ambiguous, since then no part can be told from the password.
  */
 export function redactRedisUrl(url: string): string {
   const parsed = parseUnambiguous(url);
   if (parsed === undefined) return "(unparsable URL)";
-  if (parsed.password !== "") parsed.password = "***";
-  return parsed.href;
+  const userinfo = parsed.username !== "" || parsed.password !== "" || /^[^/?#]*\/\/[^/?#]*@/.test(url);
+  return `${parsed.protocol}//${userinfo ? "***@" : ""}${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
 }
