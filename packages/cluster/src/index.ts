@@ -15,5 +15,6 @@ export { FilePayloads, InlinePayloads, type PayloadStore, type PayloadRef, type 
 export type { PayloadKeyCipher } from "./payloads/payload-key";
 export type { WorkspaceCipherOption } from "./payloads/workspace-cipher";
 export { parseRedisUrl, redact as redactRedisUrl, isPrivateAddress, type RedisEndpoint } from "./connection/redis-url";
-export { checkRedis, connectRedis, redisOptions } from "./connection/redis-connection";
+export { checkRedis, connectRedis, redisOptions, type RedisCheck } from "./connection/redis-connection";
+export { redisServerWarnings, type Known, type RedisServerSettings, type RedisServerWarning } from "./connection/redis-server-settings";
 export { ClusterError, RemoteStepError, type ClusterErrorCode } from "./errors";

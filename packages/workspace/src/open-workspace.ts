@@ -26,6 +26,7 @@ import { WorkspaceUsers } from "./users/workspace-users";
 import { ConversationStore } from "./conversations/conversation-store";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
+import { guardRedisServers } from "./cluster/redis-server-guard";
 import { Offload } from "./offload/offload";
 import type { OpenWorkspaceOptions } from "./workspace-options";
 import { WorkspaceActs, workspaceTools } from "./tools/workspace-tools";
@@ -45,6 +46,8 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const keys = await folder.keys(options.passphrase);
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
+  // a Redis that answers clients without a password is refused before anything connects to it
+  await guardRedisServers([{ url: options.cluster?.redisUrl }, { url: options.config.cache.redisUrl, setting: "cache.redisUrl" }], options.logger ?? silentLogger);
   const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
   // one worker pool for the workspace's heavy work: scans (redaction, ingest scrubbing) and reviews
   const offload = new Offload(options.offload);

@@ -7,7 +7,7 @@ import os from "node:os";
 import { defaultBearConfig, enforceOffline, type BearConfig } from "@bear/core";
 import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { isPrivateAddress } from "@bear/cluster";
-import { openWorkspace, WorkspaceFolder } from "@bear/workspace";
+import { diagnoseWorkspace, openWorkspace, WorkspaceFolder } from "@bear/workspace";
 import { startRedis } from "./support/redis-server";
 
 const tempDir = tempDirs("bear-ws-cache-");
@@ -146,10 +146,9 @@ describe("the workspace cache", () => {
         client.disconnect();
       }
       // `?db=3` would have sent the raw URL's client to database 3 while the check saw database 0; `?path=` to a Unix socket
+      // (refused when the workspace opens: its Redis servers are checked then)
       for (const url of [`${redis.url}?db=3`, `${redis.url}?path=/tmp/redis.sock`]) {
-        await withWorkspace(openWorkspace({ config: config(path.join(tempDir(), "ws"), { redisUrl: url }), create: true }), async (workspace) => {
-          await expect(workspace.review(LEASE, { actor: "cli", resource: "lease" })).rejects.toMatchObject({ code: "REDIS_URL_INVALID", message: expect.stringMatching(/^cache\.redisUrl /) });
-        });
+        await expect(openWorkspace({ config: config(path.join(tempDir(), "ws"), { redisUrl: url }), create: true })).rejects.toMatchObject({ code: "REDIS_URL_INVALID", message: expect.stringMatching(/^cache\.redisUrl /) });
       }
     });
 
@@ -161,9 +160,7 @@ describe("the workspace cache", () => {
         ["redis://:pw@cache.example.com:6379", "REDIS_URL_INSECURE"],
       ] as const) {
         const dir = path.join(tempDir(), "ws");
-        await withWorkspace(openWorkspace({ config: config(dir, { redisUrl: url }), create: true }), async (workspace) => {
-          await expect(workspace.review(LEASE, { actor: "cli", resource: "lease" })).rejects.toMatchObject({ code });
-        });
+        await expect(openWorkspace({ config: config(dir, { redisUrl: url }), create: true })).rejects.toMatchObject({ code, message: expect.stringMatching(/^cache\.redisUrl /) });
       }
     });
 
@@ -188,6 +185,33 @@ describe("the workspace cache", () => {
       } finally {
         allowOffline();
         await remote.stop();
+      }
+    });
+
+    it("a cache Redis that answers clients giving no password stops the workspace from opening (REDIS_SERVER_INSECURE)", async () => {
+      const open = await startRedis("");
+      try {
+        const dir = path.join(tempDir(), "ws");
+        await expect(openWorkspace({ config: config(dir, { redisUrl: open.url }), create: true })).rejects.toMatchObject({ code: "REDIS_SERVER_INSECURE" });
+      } finally {
+        await open.stop();
+      }
+    });
+
+    it("bear doctor shows each Redis's settings: no password is a failure, AOF off a warning with its fix", async () => {
+      const plain = await startRedis(); // a password, appendonly no
+      const open = await startRedis("");
+      try {
+        const dir = path.join(tempDir(), "ws");
+        const checks = await diagnoseWorkspace({ config: config(dir, { redisUrl: plain.url }), redisUrl: open.url, canUnseal: false, withWorkspace: () => Promise.reject(new Error("not opened here")) });
+        expect(checks.filter((c) => c.area === "redis")).toEqual([
+          expect.objectContaining({ level: "fail", summary: expect.stringMatching(/answers clients that give no password/), fix: expect.stringMatching(/requirepass/) }),
+          expect.objectContaining({ level: "warn", summary: expect.stringMatching(/appendonly no, appendfsync \S+, bind 127\.0\.0\.1, clients without a password refused$/), fix: expect.stringMatching(/appendonly yes/) }),
+        ]);
+        expect(JSON.stringify(checks)).not.toContain("test-password");
+      } finally {
+        await plain.stop();
+        await open.stop();
       }
     });
 

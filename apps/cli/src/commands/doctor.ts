@@ -4,7 +4,7 @@ import type { HealthCheck } from "@bear/workspace";
 import { CommandContext } from "../context";
 import { CliError } from "../cli-error";
 import { bold, dim, green, red, yellow } from "../output";
-import { passphraseFromEnv } from "../cli-config";
+import { passphraseFromEnv, redisUrlFromEnv } from "../cli-config";
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -24,9 +24,11 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const ctx = CommandContext.of(command);
       const { diagnoseWorkspace } = await import("@bear/workspace");
+      const redisUrl = redisUrlFromEnv();
       const found = await diagnoseWorkspace({
         config: ctx.config,
         canUnseal: passphraseFromEnv() !== undefined || Boolean(process.stdin.isTTY),
+        ...(redisUrl === undefined ? {} : { redisUrl }),
         withWorkspace: (fn) => ctx.withWorkspace({ llm: false }, fn),
       });
       // The configuration files are the CLI's own (the workspace is handed a resolved config).

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { allowNetwork, silentLogger, type Logger } from "@bear/core";
 import { ClusterError } from "../errors";
+import { logRedisServerWarnings, readRedisServerSettings, redisServerWarnings, type Known, type RedisServerSettings, type RedisServerWarning } from "./redis-server-settings";
 import type { RedisEndpoint } from "./redis-url";
 
 /**
@@ -61,24 +62,18 @@ function reasonOf(error: Error): string {
  * Connects once and pings, failing fast with a clear error (a worker or an API instance should
  * not start against a Redis it cannot reach or log into).
  */
-export async function checkRedis(endpoint: RedisEndpoint, timeoutMs = 5_000): Promise<{ version: string; appendOnly: boolean | undefined }> {
-  const create = (): Redis => new Redis({ ...redisOptions(endpoint), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: timeoutMs });
-  const client = endpoint.loopback ? create() : allowNetwork(create, `cluster Redis at ${endpoint.display}`);
+export async function checkRedis(endpoint: RedisEndpoint, timeoutMs = 5_000, logger: Logger = silentLogger): Promise<RedisCheck> {
+  const client = oneShotClient(endpoint, timeoutMs, true);
   let socketError: Error | undefined;
   client.on("error", (error: Error) => (socketError ??= error));
+  let checked: RedisCheck;
   try {
     await client.connect();
     await client.ping();
     const info = await client.info("server");
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
-    let appendOnly: boolean | undefined;
-    try {
-      const persistence = await client.info("persistence");
-      appendOnly = /aof_enabled:1/.test(persistence);
-    } catch {
-      appendOnly = undefined;
-    }
-    return { version, appendOnly };
+    const server = await readRedisServerSettings(client, () => acceptsUnauthenticated(endpoint, timeoutMs));
+    checked = { version, appendOnly: server.appendOnly === "unknown" ? undefined : server.appendOnly, server, warnings: redisServerWarnings(server) };
   } catch (thrown) {
     // ioredis rejects connect() with "Connection is closed."; the socket's own error says why
     const error = socketError && !/NOAUTH|WRONGPASS/i.test((thrown as Error).message ?? "") ? socketError : thrown;
@@ -96,5 +91,50 @@ export async function checkRedis(endpoint: RedisEndpoint, timeoutMs = 5_000): Pr
     });
   } finally {
     client.disconnect();
+  }
+  if (checked.server.acceptsUnauthenticated === true) {
+    throw new ClusterError("REDIS_SERVER_INSECURE", `Redis at ${endpoint.display} answers clients that give no password: anyone who reaches it can read and change BEAR's queues`, {
+      hint: "Set `requirepass` (or give the ACL `default` user a password or `off`) on the server, restart it, and keep the password in the URL: redis://:PASSWORD@HOST:PORT.",
+      retryable: false,
+    });
+  }
+  logRedisServerWarnings(logger, endpoint.display, checked.warnings);
+  return checked;
+}
+
+/** What checkRedis found: the server's version and settings, and what the policy warns about. */
+export interface RedisCheck {
+  readonly version: string;
+  /** @deprecated read `server.appendOnly` ("unknown" there is undefined here). */
+  readonly appendOnly: boolean | undefined;
+  readonly server: RedisServerSettings;
+  readonly warnings: readonly RedisServerWarning[];
+}
+
+function oneShotClient(endpoint: RedisEndpoint, timeoutMs: number, credentials: boolean): Redis {
+  // no password, no user, and no SELECT (which would meet NOAUTH and close the connection before the PING)
+  const { password: _password, username: _username, db: _db, ...anonymous } = redisOptions(endpoint);
+  // without credentials, no ready check: its INFO would fail with NOAUTH before the PING that tells
+  const options = { ...(credentials ? redisOptions(endpoint) : { ...anonymous, enableReadyCheck: false }), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: timeoutMs };
+  const create = (): Redis => new Redis(options);
+  return endpoint.loopback ? create() : allowNetwork(create, `cluster Redis at ${endpoint.display}`);
+}
+
+/**
+ * A second connection with no credentials at all: answered (PING) means the server demonstrably accepts
+ * unauthenticated clients (no requirepass, or an ACL default user with nopass). NOAUTH is the safe answer;
+ * anything else (NOPERM, a socket error) proves nothing either way.
+ */
+async function acceptsUnauthenticated(endpoint: RedisEndpoint, timeoutMs: number): Promise<Known<boolean>> {
+  const probe = oneShotClient(endpoint, timeoutMs, false);
+  let socketError: Error | undefined;
+  probe.on("error", (error: Error) => (socketError ??= error));
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch (error) {
+    return [error, socketError].some((e) => /NOAUTH/i.test((e as Error | undefined)?.message ?? "")) ? false : "unknown";
+  } finally {
+    probe.disconnect();
   }
 }

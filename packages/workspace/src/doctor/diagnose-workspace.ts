@@ -1,4 +1,5 @@
 import { BearError, isOfflineEnforced, type BearConfig } from "@bear/core";
+import { checkRedis, parseRedisUrl } from "@bear/cluster";
 import { pluginContainment } from "@bear/plugins";
 import { describeOcr, ocrConfigSchema } from "@bear/rag";
 import { WorkspaceFolder } from "../folder/workspace-folder";
@@ -23,6 +24,8 @@ export interface DiagnoseOptions {
    * asked for); when not, its index and audit checks are skipped with a warning.
    */
   readonly canUnseal: boolean;
+  /** The cluster's Redis URL (`--redis` / BEAR_REDIS_URL), checked with `cache.redisUrl` under area "redis". */
+  readonly redisUrl?: string;
   /** Opens the workspace the front door's way (its passphrase prompt, its logger), runs `fn`, disposes it. */
   readonly withWorkspace: <T>(fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 }
@@ -37,11 +40,34 @@ export async function diagnoseWorkspace(options: DiagnoseOptions): Promise<Healt
   return [
     ...runtimeChecks(options.config),
     ...busyChecks(folder, options.config),
+    ...(await redisChecks([options.redisUrl, options.config.cache.redisUrl])),
     ...(await workspaceChecks(folder, options)),
     ...(await modelChecks(folder, options.config)),
     await ocrCheck(options.config),
     ...(await pluginChecks(folder, options.config)),
   ];
+}
+
+/** Each Redis server's settings as `checkRedis` reads them (see @bear/cluster's README, "Redis server settings"). */
+async function redisChecks(urls: readonly (string | undefined)[]): Promise<HealthCheck[]> {
+  const checks: HealthCheck[] = [];
+  for (const url of new Set(urls.filter((u): u is string => u !== undefined))) {
+    try {
+      const endpoint = parseRedisUrl(url);
+      const { version, server, warnings } = await checkRedis(endpoint, 2_000);
+      const shown = (v: unknown): string => (v === "unknown" ? "unknown (CONFIG not allowed)" : Array.isArray(v) ? v.join(" ") : v === true ? "yes" : v === false ? "no" : String(v));
+      checks.push({
+        area: "redis",
+        level: warnings.length ? "warn" : "ok",
+        summary: `${endpoint.display}: Redis ${version}, appendonly ${shown(server.appendOnly)}, appendfsync ${shown(server.appendFsync)}, bind ${shown(server.bind)}, clients without a password refused${server.acceptsUnauthenticated === "unknown" ? " (not proven)" : ""}`,
+        ...(warnings.length ? { fix: warnings.map((w) => w.message).join("; ") } : {}),
+        details: { ...server },
+      });
+    } catch (error) {
+      checks.push({ area: "redis", level: "fail", summary: BearError.isInstance(error) ? error.message : String(error), fix: BearError.isInstance(error) && error.hint ? error.hint : "Check the Redis URL and that Redis runs." });
+    }
+  }
+  return checks;
 }
 
 function runtimeChecks(config: BearConfig): HealthCheck[] {
