@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
 import { StepWorker } from "../src/index";
 import { Queue } from "bullmq";
@@ -342,6 +342,28 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       expect(seen.filter((c) => c === "publish")).toHaveLength(15);
       expect(seen.filter((c) => c === "xread")).toEqual([]);
     } finally {
+      monitor.disconnect();
+      await cluster.close();
+    }
+  });
+
+  it("an outstanding step's check is O(1): ZSCOREs on the finished sets, never getState's scan of the waiting and active lists (LPOS)", async () => {
+    const log = path.join(tempDir("bear-check-cost-"), "exec.log");
+    const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });
+    const monitor = await new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password }).monitor();
+    const getJobState = jest.spyOn(Queue.prototype, "getJobState");
+    try {
+      await cluster.node.runStep("test.sleep", { ms: 10, label: "warm" }, { matter: null });
+      const seen: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => seen.push(String(args[0]).toLowerCase()));
+      // four steps outstanding for over two checks (one runs, three wait in the queue); getState would LPOS the wait and active lists (BullMQ's getStateV2)
+      const steps = Array.from({ length: 4 }, (_, i) => cluster.node.runStep("test.sleep", { ms: 700, label: `s${i}` }, { matter: null }));
+      await expect(Promise.all(steps)).resolves.toHaveLength(4);
+      expect(getJobState).not.toHaveBeenCalled();
+      expect(seen.filter((c) => c === "lpos")).toEqual([]);
+      expect(seen.filter((c) => c === "zscore").length).toBeGreaterThan(0); // the checks ran, as ZSCOREs
+    } finally {
+      getJobState.mockRestore();
       monitor.disconnect();
       await cluster.close();
     }
