@@ -185,8 +185,9 @@ export class ClusterNode {
    */
   async close(options: { readonly release?: boolean; readonly timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ClusterError("CLUSTER_OPTION_INVALID", `close() was given timeoutMs ${String(timeoutMs)}, expected a finite number of milliseconds >= 0`, { hint: "Pass a bound such as 10000, or leave timeoutMs out for the default of 10 s.", retryable: false });
+    // above 2^31-1 ms setTimeout fires at once: the bound would be none
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0 || timeoutMs > 2 ** 31 - 1) {
+      throw new ClusterError("CLUSTER_OPTION_INVALID", `close() was given timeoutMs ${String(timeoutMs)}, expected milliseconds from 0 to 2147483647`, { hint: "Pass a bound such as 10000, or leave timeoutMs out for the default of 10 s.", retryable: false });
     }
     const leave = (async () => {
       await this.runs.close(options);

@@ -215,6 +215,8 @@ describe("faults", () => {
       expect(await clients()).toBeGreaterThan(before + 2);
       await expect(node.close({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
       await expect(node.close({ timeoutMs: -1 })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
+      // setTimeout fires at once above 2^31-1 ms
+      await expect(node.close({ timeoutMs: 3e9 })).rejects.toMatchObject({ code: "CLUSTER_OPTION_INVALID" });
       // leaving is refused at once, as a Redis that lost our credentials would refuse it
       const closeRuns = node.runs.close.bind(node.runs);
       Object.assign(node.runs, { close: () => Promise.reject(new Error("NOAUTH Authentication required.")) });
