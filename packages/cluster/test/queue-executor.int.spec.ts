@@ -325,7 +325,9 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       },
     };
     const cluster = await inProcessCluster(redis.url, testRegistry([reporter as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-") });
-    const monitor = await new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password }).monitor();
+    // monitor() opens a second connection: both are closed in the finally, or jest never exits
+    const monitored = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+    const monitor = await monitored.monitor();
     try {
       const executor = cluster.node.decorate(undefined as never);
       const seen: string[] = [];
@@ -343,6 +345,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       expect(seen.filter((c) => c === "xread")).toEqual([]);
     } finally {
       monitor.disconnect();
+      monitored.disconnect();
       await cluster.close();
     }
   });
@@ -350,7 +353,9 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
   it("an outstanding step's check is O(1): ZSCOREs on the finished sets, never getState's scan of the waiting and active lists (LPOS)", async () => {
     const log = path.join(tempDir("bear-check-cost-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });
-    const monitor = await new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password }).monitor();
+    // monitor() opens a second connection: both are closed in the finally, or jest never exits
+    const monitored = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+    const monitor = await monitored.monitor();
     const getJobState = jest.spyOn(Queue.prototype, "getJobState");
     try {
       await cluster.node.runStep("test.sleep", { ms: 10, label: "warm" }, { matter: null });
@@ -365,6 +370,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     } finally {
       getJobState.mockRestore();
       monitor.disconnect();
+      monitored.disconnect();
       await cluster.close();
     }
   });
