@@ -1,4 +1,3 @@
-import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { AFFIX_HEAD, isCommonWord, isDerivedEnglish, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
@@ -381,7 +380,6 @@ export class NameRecognizer implements Recognizer {
       const spanText = text.slice(m.start, m.end);
       if (!isKnownName(spanText) && isDerivedEnglish(spanText)) continue;
       const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
-      if (type === "LOCATION" ? namesCurrency(text, m.end) : isShoutedPhrase(text, m.start, m.end)) continue;
       // "Authorized Signatory MEZZANINE PARTNERS", "Chief Executive Officer Acme": a job title before a name is no part of it
       const start = type === "LOCATION" ? m.start : afterJobTitle(text, m.start, m.end);
       push(type, start, m.end, 0.4 + 0.18 * m.probability, "NameModelRecognizer");
