@@ -73,7 +73,7 @@ describe("ValidatorAgent", () => {
     const report = await v.run({ id: "t", capability: "validation", input: { output: { confidence: 0.1 }, spec: { min_confidence: 0.5 } } });
     expect(report).toMatchObject({ valid: false, checked: ["confidence"] });
     await expect(v.run({ id: "t2", capability: "validation", input: { spec: { bogus: 1 } } })).rejects.toThrow(/input.spec/);
-    expect(v.metrics).toMatchObject({ tasksCompleted: 1, tasksFailed: 1 });
+    expect(v.metrics).toMatchObject({ tasksCompleted: 1, tasksFailed: 0, tasksRefused: 1 }); // an invalid input is a refusal, not a failure (de26ed3)
   });
 });
 
