@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import type { FileOutcome, IngestEvent, IngestReport } from "@bear/workspace";
@@ -38,8 +37,6 @@ export function registerIngestCommand(program: Command): void {
     .action(async (paths: string[], flags: IngestFlags, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const missing = paths.filter((p) => !exists(p));
-      if (missing.length > 0) throw new CliError("INPUT_NOT_FOUND", `not found: ${missing.join(", ")}`, { hint: "Check the path (relative paths start from the current folder); nothing was ingested." });
       const plan = (await import("@bear/workspace")).planIngest(paths);
       const redisUrl = await clusterRedisUrl(flags.redis);
       const report = await ctx.withWorkspace({ ingestRoot: plan.root, ...instanceCluster(redisUrl) }, async (workspace) => {
@@ -102,16 +99,6 @@ export function registerIngestCommand(program: Command): void {
       }
       if (report.failed > 0) throw new PartialFailure(`${report.failed} of ${report.files.length} files could not be ingested (see above)`);
     });
-}
-
-/** True when the path names something, a dangling symlink included (the ingest refuses that one itself). */
-function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function describeOutcome(outcome: FileOutcome): string {

@@ -12,7 +12,7 @@ export async function* walkFiles(root: string, inputs: readonly string[]): Async
   async function* visit(p: string): AsyncGenerator<{ file: string } | { file: string; error: unknown }> {
     let real: string;
     try {
-      real = confinePath(root, p, "the folder being ingested");
+      real = confinePath(root, p);
     } catch (error) {
       yield { file: p, error };
       return;
