@@ -10,6 +10,7 @@ export type ClusterErrorCode =
   | "STEP_MATTER_MISMATCH"
   | "WORKSPACE_CIPHER_MISSING"
   | "STEP_FAILED_REMOTELY"
+  | "STEP_SUPERSEDED"
   | "CLUSTER_OPTION_INVALID";
 
 /** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */

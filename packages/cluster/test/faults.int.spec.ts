@@ -9,6 +9,7 @@ import { cutProxy } from "./fixtures/cut-proxy";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis, freePort, type TestRedis } from "./fixtures/redis-server";
 import { tempDir } from "./fixtures/test-cluster";
+import { completedOnce } from "./fixtures/run-checks";
 import { chainWorkflow, readLog, sleepRegistry } from "./fixtures/test-steps";
 
 let redis: TestRedis;
@@ -42,13 +43,6 @@ async function worker(payloadDir: string, log: string, who: string, node: Cluste
   });
   await w.start();
   return w;
-}
-
-function completedOnce(engine: WorkflowEngine, runId: string, keys: readonly string[]): void {
-  const steps = engine.getRun(runId).steps;
-  for (const key of keys) expect(steps.filter((s) => s.key === key && s.status === "completed")).toHaveLength(1);
-  const completions = engine.history(runId).filter((e) => e.type === "step.completed");
-  expect(completions.map((e) => e.stepId).sort()).toEqual([...keys].sort());
 }
 
 describe("faults", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import type { Logger } from "@bear/core";
 import { checkRedis, ClusterError, parseRedisUrl, redisServerWarnings, type RedisServerSettings } from "../src/index";
+import { recordingLogger } from "./fixtures/recording-logger";
 import { startTestRedis, type TestRedis, type TestRedisOptions } from "./fixtures/redis-server";
 
 const started: TestRedis[] = [];
@@ -12,23 +12,6 @@ async function redis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const r = await startTestRedis(options);
   started.push(r);
   return r;
-}
-
-/** A logger keeping what it was given at warn level. */
-function recordingLogger(): { logger: Logger; warnings: { fields: Record<string, unknown>; message: string }[] } {
-  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-  const noop = (): void => undefined;
-  const logger = {
-    level: "info",
-    trace: noop,
-    debug: noop,
-    info: noop,
-    error: noop,
-    fatal: noop,
-    warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
-    child: () => logger,
-  } as unknown as Logger;
-  return { logger, warnings };
 }
 
 const SAFE: RedisServerSettings = { appendOnly: true, appendFsync: "everysec", bind: ["127.0.0.1", "::1"], protectedMode: true, acceptsUnauthenticated: false };

@@ -9,6 +9,7 @@ import type { PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
 import { StepReplies, type StepReply } from "./step-replies";
+import { routeKey } from "./step-route";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
@@ -95,7 +96,8 @@ export class QueueExecutor implements Executor {
   #onReply(reply: StepReply): void {
     const waiter = this.#waiters.get(reply.jobId);
     if (!waiter) return;
-    if ("result" in reply) waiter.resolve(reply.result);
+    // a result that is no step result (a forged or garbled reply) is only word to read the job, BullMQ's record
+    if ("result" in reply && stepJobResultSchema.safeParse(reply.result).success) waiter.resolve(reply.result);
     else if ("progress" in reply) waiter.progress(reply.progress);
     // a failure: its reason is read from the job, BullMQ's record
     else if (waiter.queue) this.#join(waiter.queue, reply.jobId);
@@ -157,23 +159,43 @@ export class QueueExecutor implements Executor {
       // the job moves to the capability queue as the same attempt (BullMQ would never re-queue it:
       // nobody else reads a direct queue).
       const direct = queueName !== stepQueueName(task.type);
+      // checks in a row that found no job at all (Redis lost it: FLUSHALL, or a restart without its last writes)
+      let missing = 0;
       const check = async (): Promise<void> => {
         const handle = current!;
         if (direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
           if (!this.#waiters.has(jobId)) return;
           current = await this.#moveToCapabilityQueue(handle, data, jobId);
           waiter.queue = current.queue;
-        } else {
-          this.#join(handle.queue, jobId);
+          return;
         }
+        // one check finding nothing may be a Redis just back (its data still loading): lost only at the second
+        missing = (await this.#settle(handle.queue, jobId)) === "missing" ? missing + 1 : 0;
+        if (missing < 2 || !this.#waiters.has(jobId)) return;
+        missing = 0;
+        this.#logger.warn({ jobId, queue: handle.queue.name }, "Redis lost a step's job (not found at two checks in a row: FLUSHALL, or a restart without its last writes): sending the same attempt again");
+        current = (await this.#send(data, jobId, handle.queue.name, options.signal, true)).handle;
+        waiter.queue = current.queue;
       };
+      let checking = false;
       watch = setInterval(() => {
-        void check().catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"));
+        // one check at a time: checks queued while Redis was away must not count twice once it is back
+        if (checking) return;
+        checking = true;
+        void check()
+          .catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"))
+          .finally(() => (checking = false));
       }, this.#options.workerCheckMs ?? 1_000);
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
       if (sent.joined) this.#join(current.queue, jobId);
       const raw = await outcome;
-      const result = stepJobResultSchema.parse(raw);
+      const parsed = stepJobResultSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new ClusterError("STEP_PAYLOAD_INVALID", `step job '${jobId}' finished without a step result (${parsed.error.issues[0]?.message ?? "invalid"})`, {
+          hint: "Every API instance and worker must run the same BEAR version; the engine retries the step.",
+        });
+      }
+      const result = parsed.data;
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
     } finally {
       if (watch) clearInterval(watch);
@@ -197,8 +219,9 @@ export class QueueExecutor implements Executor {
    * of making a second one — on the capability queue if it moved there (a dead worker's).
    * `joined`: the job may have been there before (its reply goes to whoever sent it): read its state.
    */
-  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal): Promise<{ handle: QueueHandle; joined: boolean }> {
-    if (!this.#options.startedHere?.(data.runId)) {
+  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal, again = false): Promise<{ handle: QueueHandle; joined: boolean }> {
+    // `again`: a job Redis lost, sent anew by its id (another sender may be sending it too: read the record first)
+    if (again || !this.#options.startedHere?.(data.runId)) {
       const handle = await this.#open(await this.#claimRoute(jobId, chosen), signal);
       await this.#add(handle, data, jobId);
       return { handle, joined: true };
@@ -259,7 +282,8 @@ export class QueueExecutor implements Executor {
 
   /** The chosen worker is gone: settle from its queue if it finished, else send the attempt to the capability queue. */
   async #moveToCapabilityQueue(direct: QueueHandle, data: StepJobData, jobId: string): Promise<QueueHandle> {
-    const settled = await settledJob(this.#options.redis, direct.queue, jobId);
+    const found = await settledJob(this.#options.redis, direct.queue, jobId);
+    const settled = found === "missing" ? undefined : found;
     if (settled?.state === "completed") {
       this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
       return direct;
@@ -287,13 +311,24 @@ export class QueueExecutor implements Executor {
 
   /** Reads the job's state: settles the step now if the job has finished (otherwise its reply or a later check will). */
   #join(queue: Queue, jobId: string): void {
-    if (!this.#waiters.has(jobId)) return;
-    void settledJob(this.#options.redis, queue, jobId)
-      .then((settled) => {
-        if (settled?.state === "completed") this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
-        else if (settled?.state === "failed") this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
-      })
-      .catch((error: unknown) => this.#waiters.get(jobId)?.reject(error instanceof Error ? error : new Error(String(error))));
+    void this.#settle(queue, jobId);
+  }
+
+  /**
+   * #join, telling what it found: the job finished (the step is settled), is still to finish, or is
+   * not in Redis at all. A failed read fails the step (the engine retries it).
+   */
+  async #settle(queue: Queue, jobId: string): Promise<"settled" | "pending" | "missing"> {
+    if (!this.#waiters.has(jobId)) return "settled";
+    try {
+      const settled = await settledJob(this.#options.redis, queue, jobId);
+      if (settled === "missing" || settled === undefined) return settled ?? "pending";
+      if (settled.state === "completed") this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
+      else this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
+    } catch (error) {
+      this.#waiters.get(jobId)?.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return "settled";
   }
 
   #queue(name: string): QueueHandle {
@@ -351,25 +386,22 @@ export class QueueExecutor implements Executor {
 }
 
 /**
- * The job and its final state, or undefined while it is not finished. The state is read first: a
- * job read while still running holds no return value even if it completes a moment later. Only
+ * The job and its final state; undefined while it is not finished; "missing" when Redis holds no
+ * such job at all (lost: FLUSHALL, or a restart without its last writes). The state is read first:
+ * a job read while still running holds no return value even if it completes a moment later. Only
  * "finished or not" matters here, so the state is two ZSCOREs on the queue's completed and failed
- * sets in one pipeline (O(1) each), not BullMQ's getState, which scans the waiting and active lists
- * (LPOS, O(queue length)): every outstanding step is checked every second, which made N² per second.
+ * sets and an EXISTS of the job's hash in one pipeline (O(1) each), not BullMQ's getState, which
+ * scans the waiting and active lists (LPOS, O(queue length)): every outstanding step is checked
+ * every second, which made N² per second.
  */
-async function settledJob(redis: Redis, queue: Queue, jobId: string): Promise<{ state: "completed" | "failed"; job: Job } | undefined> {
-  const replies = (await redis.pipeline().zscore(queue.toKey("completed"), jobId).zscore(queue.toKey("failed"), jobId).exec()) ?? [];
+async function settledJob(redis: Redis, queue: Queue, jobId: string): Promise<{ state: "completed" | "failed"; job: Job } | undefined | "missing"> {
+  const replies = (await redis.pipeline().zscore(queue.toKey("completed"), jobId).zscore(queue.toKey("failed"), jobId).exists(queue.toKey(jobId)).exec()) ?? [];
   const failure = replies.find(([error]) => error !== null)?.[0];
   if (failure) throw failure;
   const state = replies[0]?.[1] != null ? "completed" : replies[1]?.[1] != null ? "failed" : undefined;
-  if (state === undefined) return undefined;
+  if (state === undefined) return replies[2]?.[1] === 0 ? "missing" : undefined;
   const job = await Job.fromId(queue, jobId);
-  return job ? { state, job } : undefined;
-}
-
-/** Which queue an attempt was sent to (kept as long as its job). */
-function routeKey(jobId: string): string {
-  return `${QUEUE_PREFIX}:route:${jobId}`;
+  return job ? { state, job } : "missing";
 }
 
 function reportProgress(data: unknown, options: ExecuteOptions): void {

@@ -10,6 +10,7 @@ import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
 import { sendStepReply, type StepReply } from "../queue/step-replies";
+import { routeHolds } from "../queue/step-route";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
@@ -252,7 +253,13 @@ export class StepWorker {
     let refused = false;
     try {
       const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
-      const input = (await this.#options.payloads.get(data.payload, { ...binding, kind: "input" })) as unknown as StepInput;
+      // the attempt's route record is read while its parameters are: only the job on the recorded queue runs
+      const [parameters, holds] = await Promise.all([this.#options.payloads.get(data.payload, { ...binding, kind: "input" }), routeHolds(this.#redis!, job.queueName, job.id!)]);
+      if (!holds) {
+        this.#logger.info({ jobId: job.id, queue: job.queueName }, "a step job whose attempt was recorded on another queue (two senders of one attempt): not run here");
+        throw new ClusterError("STEP_SUPERSEDED", `step job '${job.id}' was superseded: its attempt was recorded on another queue, where it runs`, { retryable: false });
+      }
+      const input = parameters as unknown as StepInput;
       if (typeof input !== "object" || input === null || typeof input.parameters !== "object") {
         throw new ClusterError("STEP_PAYLOAD_INVALID", `the parameters of step '${data.key}' are not an object`, { retryable: false });
       }
@@ -277,7 +284,8 @@ export class StepWorker {
       ok = true;
       return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };
     } catch (error) {
-      refused = isStepRefusal(error);
+      // a superseded job is no failure of this worker either: the same attempt runs on its recorded queue
+      refused = isStepRefusal(error) || (error as { code?: unknown }).code === "STEP_SUPERSEDED";
       throw asJobError(error);
     } finally {
       bullSignal?.removeEventListener("abort", onBullAbort);
