@@ -158,6 +158,9 @@ describe("PiiScanner recall and precision cues", () => {
     expect(values("He met Okonkwo-Adeyemi at the office.")).toContain("Okonkwo-Adeyemi");
     for (const w of ["Coca-Cola", "Sun-Times", "Interlink", "Corning", "Vringo", "T-Mobile"]) expect([w, isDerivedEnglish(w)]).toEqual([w, false]);
     for (const w of ["Lead-time", "Non-assignability", "Merchantability", "NONINFRINGEMENT"]) expect([w, isDerivedEnglish(w)]).toEqual([w, true]);
+    // the adjective of an English noun in "-ion" or of a verb; short given names ending so are not read that way
+    for (const w of ["Injunctive", "Protective", "Preemptive"]) expect([w, isDerivedEnglish(w)]).toEqual([w, true]);
+    for (const w of ["Olive", "Clive", "Genevive"]) expect([w, isDerivedEnglish(w)]).toEqual([w, false]);
   });
   it("reads a lone surname followed by a date as a person", () => {
     expect(found(full, "Signed: Wojcikowski 12/03/2021")).toContainEqual(["PERSON", "Wojcikowski"]);

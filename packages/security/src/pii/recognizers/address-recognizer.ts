@@ -19,6 +19,8 @@ import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { isLegalReference } from "./legal-references";
 import { textBefore } from "./whole-words";
 import { isKnownPlace, knownPlaces } from "./place-groups";
+import { compoundStreets } from "./compound-streets";
+import { namesCurrency } from "./clause-phrases";
 
 const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
@@ -186,6 +188,7 @@ export class AddressRecognizer implements Recognizer {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     }
+    for (const [start, end] of compoundStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
     for (const m of matchesAt(text, INLINE_EURO, inlineEuroStarts(text))) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of text.matchAll(ZIP_CUE)) {
       const zip = m[1] ?? "";
@@ -203,7 +206,8 @@ export class AddressRecognizer implements Recognizer {
       const lines = span.split("\n");
       const keep = lines.findIndex((l, i) => i > 0 && l.trim().length > 0 && isProseLine(l));
       if (keep > 0) span = lines.slice(0, keep).join("\n").replace(/\s+$/, "");
-      if (!/\d/.test(span) || span.length < 4) continue;
+      // "it is notified (2) …": a list marker in brackets is no house number
+      if (!/\d/.test(span.replace(/\(\s*\d{1,2}\s*\)/g, "")) || span.length < 4) continue;
       span = span.replace(/[,;:\s]+$/, "");
       // an address is numbers and names: it ends where two everyday lower-case words in a row begin
       const prose = proseStart(span);
@@ -245,7 +249,8 @@ export class AddressRecognizer implements Recognizer {
       return end === f.end ? f : { ...f, end };
     });
     // countries, cities and regions compromise knows (any case: "switzerland", "SOUTH AFRICA")
-    for (const [start, end] of knownPlaces(text)) extended.push({ type: "LOCATION", start, end, score: 0.6, recognizer: this.name });
+    // ("United States dollars" names a currency)
+    for (const [start, end] of knownPlaces(text)) if (!namesCurrency(text, end)) extended.push({ type: "LOCATION", start, end, score: 0.6, recognizer: this.name });
     for (const m of matchesAt(text, PLACE_CUE, placeCueStarts(text))) {
       const place = m[1];
       if (!place) continue;

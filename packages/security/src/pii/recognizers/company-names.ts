@@ -10,7 +10,7 @@ import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, st
  * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
  */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’.-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’.-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
@@ -102,9 +102,10 @@ export function suffixNames(text: string, push: Push): void {
     // "SVB and GOLD HILL VENTURE LENDING 03, L.P.": an acronym and "and" before a name of two words or more is another
     // party named before it, not the first word of a firm's name
     if (first < words.length - 3 && /^\p{Lu}{2,5}$/u.test(words[first] ?? "") && /^(?:and|&)$/i.test(words[first + 1] ?? "")) first += 2;
-    // "Acme Holdings Ltd and Foo Inc.": a legal form and "and" inside the match end one name and start the next
+    // "Acme Holdings Ltd and Foo Inc.", "ALPHA, INC. THE BETA BANK" (two parties on one line): a legal form and "and" or
+    // "the" inside the match end one name and start the next
     for (let k = words.length - 2; k > first; k--)
-      if (/^(?:and|&)$/i.test(words[k] ?? "") && LEADING_FORM.test(words[k - 1] ?? "")) {
+      if (/^(?:and|&|the)$/i.test(words[k] ?? "") && LEADING_FORM.test(words[k - 1] ?? "")) {
         const from = m.index + m[0].indexOf(words[first] ?? "", words.slice(0, first).join(" ").length);
         const to = m.index + m[0].indexOf(` ${words[k]} `, words.slice(0, k).join(" ").length - 1);
         if (!words.slice(first, k).every((w) => isStopOrRole(w) || LEADING_FORM.test(w))) push(from, to, 0.8);

@@ -1,6 +1,7 @@
 import type { PiiFinding } from "../pii-types";
 import { isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise } from "./lexicon-tags";
+import { legalForms } from "./legal-forms";
 import { wholeWordVariants } from "./whole-words";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
@@ -13,6 +14,8 @@ const PARTY_FORM = new RegExp(
 );
 /** The words of a name right before the comma: "Hamilton Lane Advisors", "PENINSULA PORTS AUTHORITY OF VIRGINIA", "Acme Holdings, LLC". */
 const NAME_BEFORE = /(?<![\p{L}\p{N}])[\p{Lu}][\p{L}\d&'’.-]*(?:,?[ ]+(?:(?:of|and|&|the|de|OF|AND|THE)[ ]+)?[\p{Lu}\d][\p{L}\d&'’.-]*){0,6}$/u;
+/** A legal form ending a name ("INC.", "Ltd,"): another name after it is another party ("ALPHA, INC. THE BETA BANK"). */
+const FORM_WORD = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Street words: a name with them and a house number before it is an address. */
 const STREET_WORD = /^(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|suite|floor|box)\.?$/i;
 /** ("Gold Hill"), (the "Company"), hereinafter referred to as "Airland": a short name defined for a party. */
@@ -36,7 +39,10 @@ export function definedParties(text: string, push: Push): void {
       if (!/^(?:\p{Lu}|\p{Ll}{1,2}\p{Lu})/u.test(name)) continue;
     }
     const words = name.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
-    const first = nameStart(words);
+    let first = nameStart(words);
+    // "ALPHA, INC. THE BETA BANK, a Georgia corporation": two parties on one line; the form describes the last one
+    const form = words.findLastIndex((w, i) => i >= first && i < words.length - 1 && FORM_WORD.test(w));
+    if (form >= 0) first = form + 1 + nameStart(words.slice(form + 1));
     const rest = words.slice(first);
     // "the Borrower, a Delaware corporation": a role, not a name
     if (rest.length === 0 || rest.every((w) => isStopOrRole(w) || CONNECTOR.test(w)) || rest.some((w) => FUNCTION_WORD.test(w))) continue;
@@ -93,6 +99,7 @@ const initials = (name: string): string => (name.match(/\p{Lu}[\p{L}'’-]*/gu) 
  */
 export function propagate(text: string, found: readonly PiiFinding[], push: Push): void {
   const names = new Set<string>();
+  const generic = new Set<string>();
   for (const m of text.matchAll(ALIAS)) {
     const alias = (m[1] ?? "").trim();
     const words = alias.split(/\s+/);
@@ -123,8 +130,12 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     const core = text.slice(f.start, f.end).replace(SUFFIX_AT_END, "");
     const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
+    // "THE BEACON BANK, a Georgia banking corporation" → "Beacon Bank": a name with a generic suffix ("Bank", "Group"),
+    // found once as a party, is the same party wherever it is written again (in any case); its everyday words alone
+    // would not be read as a name there
+    else if (!stripped && core.length >= 3 && core.length < f.end - f.start && !/\n/.test(core)) generic.add(text.slice(f.start, f.end));
   }
-  for (const name of [...names].slice(0, 20)) {
+  for (const name of [...[...names].slice(0, 20), ...[...generic].slice(0, 20)]) {
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
     for (const [start, end] of wholeWordVariants(text, variants)) push(start, end, 0.6);
   }

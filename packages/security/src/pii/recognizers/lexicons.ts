@@ -82,7 +82,8 @@ export const AFFIX_HEAD = /^(?:dis|pre|pro|re|un|sub|non|mis|out|over|under|inte
 const ABSTRACT_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ity|ously)$/;
 /**
  * "Internet-based", "Lead-time", "Non-assignability", "Enforceability", "Noncompetition", "Unenforceability": a word
- * built from English words, or an English word with "non"/"un" before it or an abstract suffix after it, is an everyday
+ * built from English words, or an English word with "non"/"un" before it or an abstract suffix after it (or "-ive":
+ * "Injunctive" of "injunction"), is an everyday
  * word the word lists lack, not a name. Brands built the same way ("Interlink", "Corning") are left alone: only these
  * prefixes and suffixes that make abstract words count.
  */
@@ -94,6 +95,8 @@ export function isDerivedEnglish(word: string): boolean {
   if (!/^\p{Ll}+$/u.test(w)) return false;
   if (w.startsWith("non") && w.length > 7 && isEnglishWord(w.slice(3))) return true;
   if (/^(?:non|un)/.test(w) && w.length > 9 && isDerivedEnglish(w.slice(w.startsWith("non") ? 3 : 2))) return true;
+  // "Injunctive", "Protective": the adjective of an English noun in "-ion" or of an English verb
+  if (w.length > 8 && w.endsWith("ive") && (isEnglishWord(`${w.slice(0, -3)}ion`) || isEnglishWord(w.slice(0, -3)))) return true;
   for (let i = w.length - 3; i >= 4; i--) {
     if (!ABSTRACT_TAIL.test(w.slice(i))) continue;
     const stem = w.slice(0, i);

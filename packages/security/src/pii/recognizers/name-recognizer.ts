@@ -1,3 +1,4 @@
+import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { AFFIX_HEAD, isCommonWord, isDerivedEnglish, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
@@ -98,6 +99,8 @@ const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
+/** A word that puts a place after it ("in", "at", "visiting"). */
+const PLACE_CUE_BEFORE = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i;
 /** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
 function isBrandLike(word: string): boolean {
   if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}/u.test(word)) return true;
@@ -308,7 +311,7 @@ export class NameRecognizer implements Recognizer {
     const end = index + last.at + last.w.length;
     // not text.slice(start - 12): a window opening inside "Martin" read "in" as a place cue before the next column's name
     const before = textBefore(text, start, 12);
-    const placeCue = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i.test(before);
+    const placeCue = PLACE_CUE_BEFORE.test(before);
     // "Santa Clara", "Hong Kong", "Wellesley, Massachusetts": a known place is a place, unless it is also a
     // given name with nothing around it that says place ("Virginia signed" vs "Commonwealth of Virginia")
     const after = text.slice(end, end + 24);
@@ -379,7 +382,12 @@ export class NameRecognizer implements Recognizer {
       // ("Loveless", "Harkness" are known surnames first)
       const spanText = text.slice(m.start, m.end);
       if (!isKnownName(spanText) && isDerivedEnglish(spanText)) continue;
-      const type = m.type !== "LOCATION" && isKnownPlaceName(text.slice(m.start, m.end)) ? "LOCATION" : m.type;
+      let type = m.type !== "LOCATION" && isKnownPlaceName(spanText) ? "LOCATION" : m.type;
+      // "joining Datamarket": one word made of two English words (not itself one: "the Commonwealth"), no known place
+      // and no place word before it, is a brand whatever the model read (as the lexicon reader types it; "in Riverlea"
+      // stays a town)
+      if (type === "LOCATION" && isBrandLike(spanText) && !isEnglishWord(spanText.toLowerCase()) && !isKnownPlaceName(spanText) && !PLACE_CUE_BEFORE.test(textBefore(text, m.start, 16))) type = "ORGANIZATION";
+      if (type === "LOCATION" ? namesCurrency(text, m.end) : isShoutedPhrase(text, m.start, m.end)) continue;
       // "Authorized Signatory MEZZANINE PARTNERS", "Chief Executive Officer Acme": a job title before a name is no part of it
       const start = type === "LOCATION" ? m.start : afterJobTitle(text, m.start, m.end);
       push(type, start, m.end, 0.4 + 0.18 * m.probability, "NameModelRecognizer");

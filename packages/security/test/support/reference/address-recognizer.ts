@@ -3,6 +3,8 @@ import type { PiiFinding, Recognizer } from "../../../src/pii/pii-types";
 import { townLines } from "../../../src/pii/recognizers/town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
 import { isLegalReference } from "../../../src/pii/recognizers/legal-references";
+import { compoundStreets } from "../../../src/pii/recognizers/compound-streets";
+import { namesCurrency } from "../../../src/pii/recognizers/clause-phrases";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
@@ -149,6 +151,8 @@ export class AddressRecognizer implements Recognizer {
       const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])?.[0].length ?? 0;
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     }
+    // compound-typed streets (shared with the scanner: a rule of their own, not a fast path)
+    for (const [start, end] of compoundStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
     for (const m of text.matchAll(INLINE_EURO)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of text.matchAll(ZIP_CUE)) {
       const zip = m[1] ?? "";
@@ -167,7 +171,8 @@ export class AddressRecognizer implements Recognizer {
       const lines = span.split("\n");
       const keep = lines.findIndex((l, i) => i > 0 && l.trim().length > 0 && isProseLine(l));
       if (keep > 0) span = lines.slice(0, keep).join("\n").replace(/\s+$/, "");
-      if (!/\d/.test(span) || span.length < 4) continue;
+      // "it is notified (2) …": a list marker in brackets is no house number
+      if (!/\d/.test(span.replace(/\(\s*\d{1,2}\s*\)/g, "")) || span.length < 4) continue;
       span = span.replace(/[,;:\s]+$/, "");
       // an address is numbers and names: it ends where two everyday lower-case words in a row begin
       const prose = proseStart(span);
@@ -219,7 +224,9 @@ export class AddressRecognizer implements Recognizer {
           if (!first || !last) continue;
           const phrase = m[0].slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
           if (isKnownPlace(phrase) && /^\p{Lu}|^(?:[a-z]{4,})/u.test(phrase)) {
-            extended.push({ type: "LOCATION", start: m.index + first.index, end: m.index + first.index + phrase.length, score: 0.6, recognizer: this.name });
+            // ("United States dollars" names a currency)
+            if (!namesCurrency(text, m.index + first.index + phrase.length))
+              extended.push({ type: "LOCATION", start: m.index + first.index, end: m.index + first.index + phrase.length, score: 0.6, recognizer: this.name });
             i += n - 1;
             break;
           }

@@ -55,6 +55,7 @@ const initials = (name: string): string => (name.match(/\p{Lu}[\p{L}'’-]*/gu) 
  */
 export function propagate(text: string, found: readonly PiiFinding[], push: Push): void {
   const names = new Set<string>();
+  const generic = new Set<string>();
   for (const m of text.matchAll(ALIAS)) {
     const alias = (m[1] ?? "").trim();
     const words = alias.split(/\s+/);
@@ -84,8 +85,10 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     const core = text.slice(f.start, f.end).replace(SUFFIX_AT_END, "");
     const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
+    // a party name with a generic suffix ("Beacon Bank"), found once, is searched again in any case
+    else if (!stripped && core.length >= 3 && core.length < f.end - f.start && !/\n/.test(core)) generic.add(text.slice(f.start, f.end));
   }
-  for (const name of [...names].slice(0, 20)) {
+  for (const name of [...[...names].slice(0, 20), ...[...generic].slice(0, 20)]) {
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
     for (const m of text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])(?:${variants.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu"))) {
       push(m.index, m.index + m[0].length, 0.6);
