@@ -4,9 +4,10 @@ import { extractCrossReferences } from "./extract-cross-references";
 import { extractDates, resolveKeyDates } from "./extract-dates";
 import { extractDefinedTerms } from "./extract-defined-terms";
 import { extractGoverningLaw, extractJurisdiction } from "./extract-governing-law";
-import { extractParties, extractSignatories } from "./extract-parties";
+import { extractParties } from "./extract-parties";
 import { extractPeriods } from "./extract-periods";
 import { extractRenewal } from "./extract-renewal";
+import { readSignatureBlocks } from "./signature-blocks";
 import { modelKeyDates, modelParties } from "./key-term-model/apply-key-term-model";
 import type { KeyTermModel } from "./key-term-model/key-term-model";
 import { shippedKeyTermModel } from "./key-term-model/shipped-key-term-model";
@@ -23,6 +24,7 @@ export function extractKeyTerms(text: string | ContractDocument, options: Extrac
   const model = options.model === false ? undefined : (options.model ?? shippedKeyTermModel());
   const ruleParties = extractParties(doc);
   const parties = model ? modelParties(doc, model, ruleParties) : ruleParties;
+  const blocks = readSignatureBlocks(doc, parties);
   const dates = extractDates(doc);
   const periods = extractPeriods(doc);
   const renewal = extractRenewal(doc, periods);
@@ -38,7 +40,7 @@ export function extractKeyTerms(text: string | ContractDocument, options: Extrac
     jurisdiction: extractJurisdiction(doc),
     definedTerms: extractDefinedTerms(doc),
     crossReferences: extractCrossReferences(doc),
-    signatories: extractSignatories(doc, parties),
+    signatories: blocks.signatories,
     ...(renewal ? { renewal } : {}),
   };
 }

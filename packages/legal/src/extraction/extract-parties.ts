@@ -1,6 +1,6 @@
 import type { ContractDocument } from "../text/contract-document";
 import { matchAll, spanOf } from "../text/span";
-import type { Party, Signatory } from "./key-term-types";
+import type { Party } from "./key-term-types";
 
 const QUOTED_ROLE = /["“'‘]{1,2}\s*([A-Za-z][^"“”'‘’\n]{0,40}?)\s*["”'’]{1,2}/g;
 const NOT_PARTY_ROLES = /^(?:agreement|this agreement|effective date|parties|party|term|territory|products?|services?|amendment|commencement date|execution date|confidential information|closing date|purchase agreement|asset purchase agreement|other agreements|recitals?|program|site|promotions?|lease|shares)$/i;
@@ -99,28 +99,3 @@ export function extractParties(doc: ContractDocument): Party[] {
   return out;
 }
 
-const NAME_WORDS = "[A-Z][A-Za-z.'-]+(?:[ \\t]+(?!(?:By|Name|Title|Date|Its|Witness|Address|Signature)\\b)[A-Z][A-Za-z.'-]*){1,3}";
-const SIGNATURE = new RegExp(`\\bBy\\s*:\\s*(?:\\/s\\/\\s*)?(?<by>${NAME_WORDS})|\\bName\\s*:\\s*(?:\\/s\\/\\s*)?(?<name>${NAME_WORDS})`, "g");
-const NAME_STOP = /[ \t]+(?:Name|Title|By|Date|Its|Witness|Address|Signature)\b.*$/;
-const TITLE = /\b(?:Title|Its)\s*:\s*(?<title>[A-Za-z][A-Za-z ,&.-]{1,60}?)(?=\s{2,}|\s*(?:Date|By|Name|Title)\b|\n|$)/;
-
-/** People who sign the contract (signature blocks: "By: /s/ Jane Doe  Name: Jane Doe  Title: CEO"). */
-export function extractSignatories(doc: ContractDocument, parties: readonly Party[]): Signatory[] {
-  const text = doc.text;
-  const from = Math.max(0, text.search(/IN\s+WITNESS\s+WHEREOF/i));
-  const out: Signatory[] = [];
-  for (const m of matchAll(text.slice(from), SIGNATURE)) {
-    const raw = (m.groups!["by"] ?? m.groups!["name"] ?? "").replace(NAME_STOP, "");
-    if (raw.length < 3 || /^(?:Name|Title|Its|Date|Authorized|Signature)\b/.test(raw)) continue;
-    const start = from + m.index + m[0].indexOf(raw);
-    const name = spanOf(text, start, start + raw.length);
-    if (out.some((s) => s.name === name.quote)) continue;
-    const after = text.slice(name.end, name.end + 200);
-    const title = TITLE.exec(after)?.groups?.["title"]?.trim();
-    const before = text.slice(Math.max(0, start - 300), start);
-    const party = parties.filter((p) => before.toLowerCase().includes(p.name.toLowerCase().slice(0, 20)) || (p.role !== undefined && before.includes(p.role.toUpperCase()))).at(-1);
-    out.push({ name: name.quote, span: name, ...(title ? { title } : {}), ...(party ? { party: party.name } : {}) });
-    if (out.length >= 20) break;
-  }
-  return out;
-}

@@ -1,6 +1,10 @@
 import { LegalInputError } from "../errors";
+import { pageFooterLayout } from "./page-footers";
 import { segmentClauses, type Clause } from "./segment-clauses";
 import type { Span } from "./span";
+
+/** The same span quoted from `text` (segmentation may read a layout of the same length). */
+const requote = (text: string, s: Span): Span => ({ start: s.start, end: s.end, quote: text.slice(s.start, s.end) });
 
 /** A contract's text with its sentences and clauses, computed once and shared by every extractor. */
 export class ContractDocument {
@@ -10,7 +14,9 @@ export class ContractDocument {
 
   constructor(readonly text: string) {
     if (typeof text !== "string") throw new LegalInputError("contract text", text, "a string");
-    this.clauses = segmentClauses(text);
+    // Glued EDGAR page footers are segmented as the paragraph breaks they are (`pageFooterLayout`); spans quote `text`.
+    const layout = pageFooterLayout(text);
+    this.clauses = layout === text ? segmentClauses(text) : segmentClauses(layout).map((c) => ({ ...c, span: requote(text, c.span), sentences: c.sentences.map((s) => requote(text, s)) }));
     this.sentences = this.clauses.flatMap((c) => c.sentences);
     this.sentenceStarts = this.sentences.map((s) => s.start);
   }

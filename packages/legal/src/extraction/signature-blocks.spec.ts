@@ -1,0 +1,84 @@
+import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
+import { ContractDocument } from "../text/contract-document";
+import type { Party, Signatory } from "./key-term-types";
+import { extractSignatories } from "./signature-blocks";
+
+const party = (text: string, name: string, role?: string): Party => {
+  const at = text.indexOf(name);
+  return { name, span: { start: at, end: at + name.length, quote: name }, ...(role ? { role } : {}) };
+};
+const signers = (text: string, parties: readonly Party[]) => extractSignatories(ContractDocument.of(text), parties);
+const shape = (s: readonly Signatory[]) => s.map((x) => [x.name, x.title, x.party]);
+
+describe("extractSignatories", () => {
+  it("pairs the n-th 'By:' of a flattened row with the n-th party above it, and the n-th title with the n-th signer", () => {
+    const text =
+      'This Agreement is made between Orchid Lane, Inc. ("Seller") and Tamsin Works, LLC ("Buyer").\n\n' +
+      "IN WITNESS WHEREOF, the parties have signed this Agreement. ORCHID LANE, INC. TAMSIN WORKS, LLC By: /s/ Ada Quill By: /s/ Bram Toller Name: Ada Quill Name: Bram Toller Its: Chief Executive Officer Its: Vice-President 8";
+    const parties = [party(text, "Orchid Lane, Inc.", "Seller"), party(text, "Tamsin Works, LLC", "Buyer")];
+    expect(shape(signers(text, parties))).toEqual([
+      ["Ada Quill", "Chief Executive Officer", "Orchid Lane, Inc."],
+      ["Bram Toller", "Vice-President", "Tamsin Works, LLC"],
+    ]);
+  });
+
+  it("reads columns set apart by spaces, with the second party named only in the signature heading", () => {
+    const text =
+      "This Agreement is made by Orchid Lane, Inc.\n\nIN WITNESS WHEREOF, the parties have signed.\n\n" +
+      "ORCHID LANE, INC.                     THE HARBOUR BANK, a Georgia                    banking corporation\n\n" +
+      "By:      /s/ Ada Quill            By:       /s/ Bram Toller          ------------------------\n\n" +
+      "Name:      Ada Quill              Name:       Bram Toller          -------------------------- Title:       SEVP & CFO                     Title:         SVP & CFO          ----\n";
+    expect(shape(signers(text, [party(text, "Orchid Lane, Inc.")]))).toEqual([
+      ["Ada Quill", "SEVP & CFO", "Orchid Lane, Inc."],
+      ["Bram Toller", "SVP & CFO", "THE HARBOUR BANK"],
+    ]);
+  });
+
+  it("reads stacked blocks, each signer under its own party", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have executed this Agreement.\n\nORCHID LANE, INC.\n\nBy: /s/ Ada Quill\nName: Ada Quill\nTitle: President\n\n" +
+      "TAMSIN WORKS, LLC\n\nBy: /s/ Bram Toller\nName: Bram Toller\nTitle: Managing Member\n";
+    expect(shape(signers(text, []))).toEqual([
+      ["Ada Quill", "President", "ORCHID LANE, INC."],
+      ["Bram Toller", "Managing Member", "TAMSIN WORKS, LLC"],
+    ]);
+  });
+
+  it("takes conformed signatures ('/s/ Name') side by side", () => {
+    const text = "Signed for both parties.\n\nORCHID LANE AG                  ORCHID LANE AG\n\n/s/  Ada  Quill                  /s/  Bram  Toller ______________     ______________ Signature     Signature\n";
+    expect(shape(signers(text, [party(text, "ORCHID LANE AG")]))).toEqual([
+      ["Ada Quill", undefined, "ORCHID LANE AG"],
+      ["Bram Toller", undefined, "ORCHID LANE AG"],
+    ]);
+  });
+
+  it("does not take the names of a contact list for signatures", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed.\n\nORCHID LANE, INC.\nBy: /s/ Ada Quill\nTitle: President\n\nAPPENDIX I\n\n" +
+      "1.   CONTACT  ORCHID LANE\n\n     Name:         Cyril  Pemberton\n\n     Position:     Head of Content\n\n     Phone:        555-0100\n\n" +
+      "2    CONTACT  LICENSOR\n\n     Name:         Dora  Vale\n\n     Email:        dora@example.com\n";
+    expect(signers(text, []).map((s) => s.name)).toEqual(["Ada Quill"]);
+  });
+
+  it("keeps a name-only signature block on the signature pages", () => {
+    const text = "IN WITNESS WHEREOF, the parties have signed.\n\nTAMSIN WORKS, LLC\n\n______________________\nName: Bram Toller\nTitle: Managing Member\n";
+    expect(shape(signers(text, []))).toEqual([["Bram Toller", "Managing Member", "TAMSIN WORKS, LLC"]]);
+  });
+
+  it("pairs any number of flattened columns in order, and every span slices to its name (property)", () => {
+    const word = fc.stringMatching(/^[A-Z][a-z]{2,8}$/);
+    const column = fc.record({ company: fc.tuple(word, word), person: fc.tuple(word, word), title: fc.constantFrom("President", "Chief Financial Officer", "Director", "General Counsel") });
+    fc.assert(
+      fc.property(fc.uniqueArray(column, { minLength: 1, maxLength: 4, selector: (c) => `${c.person.join(" ")}|${c.company.join(" ")}` }), (columns) => {
+        const companies = columns.map((c) => `${c.company.join(" ").toUpperCase()}, INC.`);
+        fc.pre(new Set(companies).size === companies.length && new Set(columns.map((c) => c.person.join(" "))).size === columns.length);
+        const text = `IN WITNESS WHEREOF, the parties have signed this Agreement. ${companies.join(" ")} ${columns.map((c) => `By: /s/ ${c.person.join(" ")}`).join(" ")} ${columns.map((c) => `Its: ${c.title}`).join(" ")}\n`;
+        const found = signers(text, []);
+        expect(shape(found)).toEqual(columns.map((c, i) => [c.person.join(" "), c.title, companies[i]]));
+        for (const s of found) expect(text.slice(s.span.start, s.span.end)).toBe(s.span.quote);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
