@@ -5,10 +5,13 @@
 //   node --import tsx crash-child.ts pause-batch <indexDir> <root> <n>
 //        ingests <root>/docs in batches of 4 and freezes right after batch n's chunks are written,
 //        before its documents are committed (a kill then lands mid-batch, every time)
+//   node --import tsx crash-child.ts delete <indexDir> <root> <documentId>
+//        deletes one document as `bear` does beside a server: prints "holder <pid>" (the index's writer then,
+//        or "holder none"), then "deleted" once the delete is done
 import path from "node:path";
 import type { LogFn, Logger } from "@bear/core";
 import { RagEngine } from "../src/rag-engine";
-import { LanceIndex } from "../src/store/lance-index";
+import { LanceIndex, indexWriterHolder } from "../src/store/lance-index";
 
 const [mode, dir, root, pauseAt] = process.argv.slice(2);
 
@@ -26,7 +29,13 @@ function pausingLogger(n: number): Logger {
   return logger;
 }
 
-if (mode === "half" || mode === "held") {
+if (mode === "delete") {
+  const rag = await RagEngine.open({ dir: dir!, root: root! });
+  process.stdout.write(`holder ${indexWriterHolder(dir!) ?? "none"}\n`);
+  await rag.delete(pauseAt!);
+  process.stdout.write("deleted\n");
+  await rag.dispose();
+} else if (mode === "half" || mode === "held") {
   const index = await LanceIndex.open({ dir: dir! });
   const chunks = Array.from({ length: 50 }, (_, i) => ({
     id: `half:v1:${i}`, documentId: "half", version: "v1", matter: "m", docType: "text",

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { AuditEvent, AuditSink } from "@bear/core";
 import { describe, expect, it } from "@jest/globals";
 import { RagEngine } from "../src/rag-engine";
+import { crashChild as child, startUntil } from "./support/child-process";
 import { tempDir } from "./support/temp-dir";
-
-const child = path.join(import.meta.dirname, "crash-child.ts");
 
 /** The AuditSink contract, kept in memory (the real log is @bear/security's, which rag does not depend on). */
 class CollectingAuditSink implements AuditSink {
@@ -15,23 +14,6 @@ class CollectingAuditSink implements AuditSink {
   async record(event: AuditEvent): Promise<void> {
     this.events.push(event);
   }
-}
-
-/** Starts the child; resolves once stdout shows `trigger`, leaving it running. */
-async function startUntil(args: string[], trigger: RegExp): Promise<{ proc: ChildProcess; exited: Promise<void> }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { cwd: path.resolve(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] });
-  const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
-  let output = "";
-  let errors = "";
-  proc.stderr!.on("data", (d: Buffer) => (errors += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on("data", (d: Buffer) => {
-      output += d.toString();
-      if (trigger.test(output)) resolve();
-    });
-    void exited.then(() => reject(new Error(`child exited before ${trigger}: ${errors.slice(-2000)}`)));
-  });
-  return { proc, exited };
 }
 
 /** Starts the child and SIGKILLs it as soon as stdout shows `trigger`. Resolves with its output. */

@@ -6,6 +6,7 @@ import { DataKeyring, KeyEncryptionKey, KeyedContentCipher } from "@bear/securit
 import { IngestPipeline } from "../src/ingest/ingest-pipeline";
 import { RagEngine, type RagEngineOptions } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
+import { startUntil, type RunningChild } from "./support/child-process";
 import { writeNumberedContracts } from "./support/numbered-contracts";
 import { tempDir } from "./support/temp-dir";
 
@@ -103,5 +104,65 @@ describe("a delete racing an ingest in the same engine", () => {
         await expectWhole(rag);
       },
     );
+  }, 120_000);
+});
+
+describe("a delete from another process (`bear` beside a server) racing an ingest", () => {
+  it("waits for the ingest's writer lock, taken before any file is looked up, and lands after its commit: the document is gone, the index whole, a rerun adds it", async () => {
+    const root = tempDir("delete-race-process-");
+    writeNumberedContracts(root, 2);
+    const dir = path.join(root, "index");
+    const rag = await RagEngine.open({ dir, root });
+    let deleter: RunningChild | undefined;
+    try {
+      await rag.ingest(["docs"], { matter: "m" });
+      const { id } = rag.documents().find((d) => d.title === "AGREEMENT 1")!;
+      fs.appendFileSync(path.join(root, "docs", "contract-01.txt"), "\n41 An amended clause.\n");
+      const original = IngestPipeline.prototype.prepare;
+      const spy = jest.spyOn(IngestPipeline.prototype, "prepare").mockImplementation(async function (this: IngestPipeline, ...args: Parameters<IngestPipeline["prepare"]>) {
+        // While the changed file is prepared, the other process deletes its document: it may finish
+        // (if the ingest let it) within 3 s, or it waits for the writer lock this ingest holds.
+        deleter = await startUntil(["delete", dir, root, id], /holder \S+\n/);
+        await Promise.race([deleter.exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+        return original.apply(this, args);
+      });
+      const report = await rag.ingest(["docs"], { matter: "m" }).finally(() => spy.mockRestore());
+      expect(deleter).toBeDefined();
+      expect(deleter!.output()).toBe(`holder ${process.pid}\n`); // it found the index held by this ingest, and had not deleted yet
+      expect(report.files.find((f) => f.file.endsWith("contract-01.txt"))).toMatchObject({ status: "updated" }); // committed before the delete
+      await deleter!.exited;
+      expect(deleter!.output()).toMatch(/deleted\n$/);
+      await expectWhole(rag);
+      expect(rag.documents().map((d) => d.id)).not.toContain(id);
+      const rerun = await rag.ingest(["docs"], { matter: "m" });
+      expect({ added: rerun.added, unchanged: rerun.unchanged }).toEqual({ added: 1, unchanged: 1 });
+      await expectWhole(rag);
+    } finally {
+      deleter?.proc.kill("SIGKILL");
+      await rag.dispose();
+    }
+  }, 120_000);
+});
+
+describe("this engine's own writes", () => {
+  it.each([
+    ["plain", plain],
+    ["sealed under per-document keys", sealed],
+  ] as const)("%s: after a delete (and after an ingest) the engine's view is current: the next search reads no document row again (refresh() finds nothing to reload)", async (_, keys) => {
+    const root = tempDir("delete-view-");
+    writeNumberedContracts(root, 3);
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root, ...keys(root) });
+    try {
+      await rag.ingest(["docs"], { matter: "m" });
+      expect(await rag.refresh()).toBe(false);
+      const { id } = rag.documents().find((d) => d.title === "AGREEMENT 1")!;
+      await rag.delete(id);
+      expect(await rag.refresh()).toBe(false);
+      expect(rag.documents().map((d) => d.id)).not.toContain(id);
+      expect((await rag.search("widget2 notice", { k: 3, mode: "lexical" })).every((h) => h.documentId !== id)).toBe(true);
+      expect(await rag.refresh()).toBe(false);
+    } finally {
+      await rag.dispose();
+    }
   }, 120_000);
 });

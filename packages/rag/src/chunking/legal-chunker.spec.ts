@@ -38,9 +38,10 @@ function pinnedTexts(): string[] {
 const strategies: ChunkingStrategy[] = ["legal", "sentence", "fixed"];
 
 describe("LegalChunker", () => {
-  it("cuts exactly the chunks chunker-v1 always cut (its fingerprint promises it): digest of 300 generated texts, 4 settings, every line's heading", () => {
+  it("cuts exactly the chunks it always cut on these texts (its fingerprint promises it): digest of 300 generated texts, 4 settings, every line's heading", () => {
     // Pinned from the chunker before its speed-ups (indexOf line scan, first-character dispatch,
     // no per-line copies). A change here re-chunks every index: bump the fingerprint's version with it.
+    // (chunker-v2 cuts these texts as v1 did: it differs only where v1 cut the same span again, below.)
     const hash = createHash("sha256");
     const settings = [{}, { strategy: "sentence" as const }, { strategy: "fixed" as const }, { targetChars: 200, overlapChars: 40, minChars: 40 }];
     for (const text of pinnedTexts()) {
@@ -80,6 +81,30 @@ describe("LegalChunker", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("cuts short lines before a sentence that does not fit with them once, not once per line (no chunk ends where the one before it ended)", () => {
+    // A heading's short pieces, then one sentence that does not fit with them: chunker-v1 stepped one piece at a
+    // time over the overlap, cutting the same pieces again (eleven near copies of the heading in one CUAD contract).
+    const sentence = `During the term of this Agreement the parties shall keep ${"the other party's information ".repeat(17)}in confidence.`;
+    const text = `5\n\n\n\n\n\n4. Confidentiality. 4.1 Confidentiality. ${sentence}`;
+    const chunks = new LegalChunker().chunk(text);
+    expect(chunks.map((c) => c.text)).toEqual(["5\n\n\n\n\n\n4. Confidentiality. 4.1 Confidentiality.", sentence]);
+  });
+
+  it("moves forward with every chunk, for any text, strategy and size", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("\n", "\n\n", "1.", " Term.", " 4.1 Scope.", "(a) ", "e.g. ", "; ", "   "),
+      fc.lorem({ maxCount: 12, mode: "sentences" }),
+      fc.lorem({ maxCount: 40, mode: "words" }).map((w) => `${w}.`),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }).map((p) => p.join("")), fc.constantFrom(...strategies), fc.integer({ min: 60, max: 600 }), (body, strategy, targetChars) => {
+        const chunks = new LegalChunker({ strategy, targetChars, overlapChars: Math.floor(targetChars / 4), minChars: 20 }).chunk(body);
+        for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.end).toBeGreaterThan(chunks[i - 1]!.end);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -250,7 +250,7 @@ export class LegalChunker {
     }
     if (!Number.isInteger(this.minChars) || this.minChars < 0) throw new InvalidArgumentError("minChars", this.minChars, "an integer >= 0");
     this.fingerprint = createHash("sha256")
-      .update(`chunker-v1|${this.strategy}|${this.targetChars}|${this.overlapChars}|${this.minChars}`)
+      .update(`chunker-v2|${this.strategy}|${this.targetChars}|${this.overlapChars}|${this.minChars}`)
       .digest("hex")
       .slice(0, 12);
   }
@@ -338,8 +338,13 @@ export class LegalChunker {
       const span = { start: units[i]!.start, end: units[j]!.end };
       out.push(span);
       if (j + 1 >= units.length) break;
+      // The next span repeats the last units of this one (the overlap), but only as many as still fit
+      // with the unit that did not fit here: it must reach past this span. (chunker-v1 stepped back
+      // over every unit in the overlap whatever came next, so short lines before a long sentence were
+      // cut again and again, one line less each time: up to eleven near copies in a CUAD contract.)
+      const following = units[j + 1]!;
       let next = j + 1;
-      while (next - 1 > i && span.end - units[next - 1]!.start <= this.overlapChars) next--;
+      while (next - 1 > i && span.end - units[next - 1]!.start <= this.overlapChars && following.end - units[next - 1]!.start <= this.targetChars) next--;
       i = next;
     }
     return out;

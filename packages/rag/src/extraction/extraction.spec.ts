@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { extractDocument } from "./extract-document";
 import { extractDocumentIsolated } from "./isolated-extraction";
 import { decodeEntities, htmlToText } from "./html-to-text";
-import { sniffFormat } from "./sniff-format";
+import { binaryInText, binaryInTextScan, sniffFormat } from "./sniff-format";
 
 describe("sniffFormat", () => {
   it("classifies any byte string without throwing", () => {
@@ -18,6 +18,67 @@ describe("sniffFormat", () => {
   it("recognises an e-mail by its headers and refuses to call prose with colons an e-mail", () => {
     expect(sniffFormat(new TextEncoder().encode("From: a@b.test\nTo: c@d.test\nSubject: Hi\n\nBody"))).toBe("eml");
     expect(sniffFormat(new TextEncoder().encode("Note: this is prose.\nAnother: line of prose.\n"))).toBe("text");
+  });
+});
+
+/** The text test of sniffFormat as it was (an iterator over the sample, a fatal TextDecoder). */
+function isProbablyTextReference(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return false;
+    if (b < 9 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  if (control > sample.length * 0.02) return false;
+  let end = sample.length;
+  if (sample.length < bytes.length) {
+    for (let i = 1; i <= 3 && end - i >= 0; i++) {
+      const b = sample[end - i]!;
+      if ((b & 0xc0) === 0xc0) {
+        if (i < ((b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : 4)) end -= i;
+        break;
+      }
+      if ((b & 0xc0) !== 0x80) break;
+    }
+  }
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(sample.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("text checks' fast paths give the answers of the full scans", () => {
+  // Control characters, U+FFFD, NUL and escape, rare or dense, around ordinary text, short and past several 8 KiB windows.
+  const odd = fc.constantFrom("\0", "\x01", "\x08", "\t", "\n", "\f", "\r", "\x0e", "\x1a", "\x1b", "\x1c", "\x1f", "\ufffd", " ", "é", "\u2028");
+  const text = fc
+    .tuple(fc.array(fc.oneof(fc.lorem({ maxCount: 20 }), odd), { maxLength: 80 }), fc.integer({ min: 0, max: 3000 }))
+    .map(([parts, repeat]) => parts.join("").repeat(1 + (repeat % 7) * (repeat > 2500 ? 120 : 1)));
+
+  it("binaryInText", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(binaryInText(t)).toBe(binaryInTextScan(t));
+      }),
+      { numRuns: 500 },
+    );
+    expect(binaryInText(`${"clean text ".repeat(2000)}\x01`)).toBe(binaryInTextScan(`${"clean text ".repeat(2000)}\x01`));
+    expect(binaryInText(`${"x".repeat(9000)}${"\ufffd".repeat(200)}`)).toMatch(/not UTF-8/);
+  });
+
+  it("sniffing text (the 8 KiB sample: no NUL, few control bytes, valid UTF-8 up to a cut last character)", () => {
+    const bytes = fc.oneof(
+      text.map((t) => new TextEncoder().encode(`a${t}`)),
+      fc.uint8Array({ maxLength: 9000 }).map((b) => Uint8Array.of(0x61, ...b)),
+      fc.tuple(text, fc.integer({ min: 8180, max: 8200 })).map(([t, cut]) => new TextEncoder().encode(`a${"é€😀".repeat(3000)}${t}`).subarray(0, cut)),
+    );
+    fc.assert(
+      fc.property(bytes, (b) => {
+        expect(sniffFormat(b) === "binary").toBe(!isProbablyTextReference(b));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -26,6 +26,7 @@ const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => mag
 function utf16WithoutBom(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
   const n = Math.min(bytes.length, SAMPLE) & ~1;
   if (n < 4) return undefined;
+  if (bytes.subarray(0, n).indexOf(0) < 0) return undefined; // no zero byte at all (most text): a native scan answers
   let zeroEven = 0;
   let zeroOdd = 0;
   for (let i = 0; i < n; i += 2) {
