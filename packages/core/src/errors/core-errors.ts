@@ -23,9 +23,11 @@ export class PathOutsideWorkspaceError extends BearError<"PATH_OUTSIDE_WORKSPACE
     readonly requestedPath: string,
     readonly root: string,
     reason: string,
+    /** What `root` is, as the user knows it: "the workspace", "the folder being ingested". */
+    rootName = "the workspace",
   ) {
-    super("PATH_OUTSIDE_WORKSPACE", `path '${requestedPath}' is outside the workspace '${root}': ${reason}`, {
-      hint: "Use a path inside the workspace; '..', absolute paths elsewhere and symlinks that leave it are refused.",
+    super("PATH_OUTSIDE_WORKSPACE", `path '${requestedPath}' is outside ${rootName} '${root}': ${reason}`, {
+      hint: `Use a path inside ${rootName}; '..', absolute paths elsewhere and symlinks that leave it are refused.`,
       details: { requestedPath, root },
     });
   }

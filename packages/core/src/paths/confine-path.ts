@@ -30,24 +30,25 @@ function realpathOfExistingPrefix(p: string): string {
  * `root` after following symlinks. Refuses `..` escapes, absolute paths elsewhere, NUL bytes and
  * symlinks (anywhere along the path) that lead out. The returned path is real (symlink-free) for
  * the part that exists; a not-yet-existing tail is kept as given, so it can be created safely.
+ * `rootName` names `root` in the refusal ("the folder being ingested"; default "the workspace").
  */
-export function confinePath(root: string, requested: string): string {
+export function confinePath(root: string, requested: string, rootName?: string): string {
   if (typeof requested !== "string" || requested.length === 0) {
-    throw new PathOutsideWorkspaceError(String(requested), root, "the path is empty");
+    throw new PathOutsideWorkspaceError(String(requested), root, "the path is empty", rootName);
   }
   if (requested.includes("\0")) {
-    throw new PathOutsideWorkspaceError(requested.replace(/\0/g, "\\0"), root, "the path contains a NUL byte");
+    throw new PathOutsideWorkspaceError(requested.replace(/\0/g, "\\0"), root, "the path contains a NUL byte", rootName);
   }
   const lexicalRoot = path.resolve(root);
   const realRoot = realpathOfExistingPrefix(lexicalRoot);
   const lexical = path.resolve(lexicalRoot, requested);
   if (!isInside(lexicalRoot, lexical) && !isInside(realRoot, lexical)) {
     const reason = path.isAbsolute(requested) ? "absolute path elsewhere" : "it climbs out with '..'";
-    throw new PathOutsideWorkspaceError(requested, root, reason);
+    throw new PathOutsideWorkspaceError(requested, root, reason, rootName);
   }
   const real = realpathOfExistingPrefix(lexical);
   if (!isInside(realRoot, real)) {
-    throw new PathOutsideWorkspaceError(requested, root, "a symbolic link leads outside");
+    throw new PathOutsideWorkspaceError(requested, root, "a symbolic link leads outside", rootName);
   }
   return real;
 }

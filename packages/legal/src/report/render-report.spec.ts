@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ReportFormatError } from "../errors";
 import { reviewContract } from "./review-contract";
-import { renderReport, type ReportFormat } from "./render-report";
+import { escapeMarkdown, renderReport, type ReportFormat } from "./render-report";
 import { expiryText } from "./build-report";
 
 const HOSTILE = `<script>alert("x")</script> SERVICES AGREEMENT
@@ -26,7 +26,9 @@ describe("renderReport", () => {
   it("escapes document text in Markdown so it cannot break tables or inject HTML", async () => {
     const report = await reviewContract(HOSTILE);
     const md = renderReport(report, "markdown");
-    expect(md).not.toMatch(/<script|<img|<iframe/);
+    // Every "<" is backslash-escaped, which Markdown renders as a literal "<": no tag can open.
+    expect(md).not.toMatch(/(?<!\\)<(?:script|img|iframe)/);
+    expect(md).toContain("\\<script\\>");
     expect(md).toContain("Good \\| Table \\* Inc.");
     for (const line of md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("|---"))) {
       // Every table row keeps its column count: unescaped pipes only at cell borders.
@@ -34,6 +36,23 @@ describe("renderReport", () => {
       expect(cells).toBeGreaterThanOrEqual(4);
     }
     expect(md).toContain("## Risks by severity");
+  });
+
+  it("escapes per format: an ampersand reads as itself in Markdown, as &amp; in HTML, untouched in JSON", async () => {
+    const text = `SUPPLY AGREEMENT
+
+This Supply Agreement is made as of May 4, 2022 between Tolland Bros. & Sons, Inc. ("Seller") and Pike & Vane LLC ("Buyer").
+
+1. Law. This Agreement is governed by the laws of the State of Ohio.
+`;
+    const report = await reviewContract(text);
+    const md = renderReport(report, "markdown");
+    expect(md).toContain("Pike & Vane LLC");
+    expect(md).not.toContain("&amp;");
+    expect(renderReport(report, "html")).toContain("Pike &amp; Vane LLC");
+    expect(renderReport(report, "json")).toContain("Pike & Vane LLC");
+    // An ampersand that would read as a character reference is escaped, so "&lt;" in a document stays literal.
+    expect(escapeMarkdown("R&D &lt;b&gt; <i>")).toBe("R&D \\&lt;b\\&gt; \\<i\\>");
   });
 
   it("renders JSON losslessly and refuses unknown formats", async () => {

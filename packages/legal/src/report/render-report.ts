@@ -15,12 +15,15 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!);
 }
 
-/** Escapes text for a Markdown table cell or paragraph (document text must never become markup). */
+/**
+ * Escapes text for a Markdown table cell or paragraph (document text must never become markup) with
+ * Markdown's own backslash escapes, so the raw file reads as the text does ("SVP & CFO", not "SVP &amp; CFO").
+ * "&" is escaped only where it would start a character reference ("&lt;" stays literal).
+ */
 export function escapeMarkdown(s: string): string {
   return s
     .replace(/\s+/g, " ")
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!)
+    .replace(/[\\`*_[\]|~<>]|&(?=#?[A-Za-z0-9]+;)/g, (c) => `\\${c}`)
     .trim();
 }
 

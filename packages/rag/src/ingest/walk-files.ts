@@ -1,18 +1,20 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { confinePath } from "@bear/core";
+import { ExtractionError } from "../errors";
 
 /**
  * Yields the files under `inputs` (files or folders, recursively, sorted, hidden entries
  * skipped), each confined to `root`: `..` escapes and symlinks leading out are refused.
- * Lazy, so a huge folder is never listed in memory all at once. Refusals are yielded as errors.
+ * Lazy, so a huge folder is never listed in memory all at once. Refusals are yielded as errors;
+ * an input that does not exist is one file's failure ("not found: <path>"), the others go on.
  */
 export async function* walkFiles(root: string, inputs: readonly string[]): AsyncGenerator<{ file: string } | { file: string; error: unknown }> {
   const seen = new Set<string>();
   async function* visit(p: string): AsyncGenerator<{ file: string } | { file: string; error: unknown }> {
     let real: string;
     try {
-      real = confinePath(root, p);
+      real = confinePath(root, p, "the folder being ingested");
     } catch (error) {
       yield { file: p, error };
       return;
@@ -23,7 +25,7 @@ export async function* walkFiles(root: string, inputs: readonly string[]): Async
     try {
       stat = await fs.stat(real);
     } catch (error) {
-      yield { file: p, error };
+      yield { file: p, error: notFound(p, error) ?? error };
       return;
     }
     if (stat.isDirectory()) {
@@ -43,4 +45,14 @@ export async function* walkFiles(root: string, inputs: readonly string[]): Async
     }
   }
   for (const input of inputs) yield* visit(path.resolve(root, input));
+}
+
+/** A path that names nothing (or runs through a file) as the user reads it, not a raw ENOENT. */
+function notFound(file: string, error: unknown): ExtractionError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== "ENOENT" && code !== "ENOTDIR") return undefined;
+  return new ExtractionError("RAG_FILE_UNREADABLE", file, `not found: ${file}`, {
+    hint: "Check the path (relative paths start from the current folder); other files are ingested as usual.",
+    cause: error,
+  });
 }
