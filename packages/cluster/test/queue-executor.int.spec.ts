@@ -331,7 +331,12 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     try {
       const executor = cluster.node.decorate(undefined as never);
       const seen: string[] = [];
-      monitor.on("monitor", (_time: string, args: string[]) => seen.push(String(args[0]).toLowerCase()));
+      /** PUBLISHes run inside Lua scripts (MONITOR's source "lua"). */
+      const fromScripts: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[], source: string) => {
+        seen.push(String(args[0]).toLowerCase());
+        if (source === "lua" && String(args[0]).toLowerCase() === "publish") fromScripts.push(String(args[2]));
+      });
       await new Promise((r) => setTimeout(r, 100));
       const progress: unknown[] = [];
       for (let i = 0; i < 5; i++) {
@@ -342,6 +347,8 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // two progress reports and the result per step, in order, each a PUBLISH on the reply channel
       expect(progress).toEqual(Array.from({ length: 5 }, () => [{ fraction: 0.5, message: "piece 1" }, { fraction: 1, message: "piece 2" }]).flat());
       expect(seen.filter((c) => c === "publish")).toHaveLength(15);
+      // each result by the worker's script right behind BullMQ's moveToFinished (no round trip of the worker's first)
+      expect(fromScripts.map((m) => JSON.parse(m) as { jobId: string; result?: unknown })).toEqual(Array.from({ length: 5 }, (_, i) => ({ jobId: stepJobId(`reply-${i}`, "s", 1), result: expect.anything() })));
       expect(seen.filter((c) => c === "xread")).toEqual([]);
     } finally {
       monitor.disconnect();

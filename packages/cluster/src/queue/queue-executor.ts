@@ -2,7 +2,7 @@ import { Job, Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
 import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
-import { bullConnection, watchConnection } from "../connection/redis-connection";
+import { bullConnection, inOneWrite, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
@@ -258,8 +258,11 @@ export class QueueExecutor implements Executor {
   async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string): Promise<string | null> {
     const queue = handle.queue;
     const client = await queue.getBackend().client;
-    const recorded = client.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]) as Promise<string | null>;
-    const added = new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(client);
+    // both in one write: BullMQ's add script is sent before its first await (addJobToTransaction)
+    const [recorded, added] = inOneWrite(client, () => [
+      client.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]) as Promise<string | null>,
+      new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(client),
+    ] as const);
     const [route, add] = await Promise.allSettled([recorded, added]);
     const failure = add.status === "rejected" ? add.reason : route.status === "rejected" ? route.reason : undefined;
     if (failure !== undefined) {

@@ -9,7 +9,7 @@ import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
-import { sendStepReply, type StepReply } from "../queue/step-replies";
+import { publishWhenRecorded, sendStepReply, type StepReply } from "../queue/step-replies";
 import { routeHolds } from "../queue/step-route";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
@@ -67,6 +67,10 @@ export class StepWorker {
   /** Run ids of the act jobs (marked `act: true` by an instance's act executor) running here. */
   readonly #acts = new Map<string, number>();
   readonly #history: Record<string, { samples: number; successes: number; ewmaMs: number | null }> = {};
+  /** Each BullMQ Worker's own client, on which it completes its jobs (resolved once it connects). */
+  readonly #bullClients = new WeakMap<Worker, object>();
+  /** Per job completed by a handler here: whether its result was published right behind BullMQ's record (publishWhenRecorded). */
+  readonly #fastReplies = new WeakMap<Job, Promise<boolean>>();
   readonly #logger: Logger;
   readonly #startedAt = Date.now();
   #redis: Redis | undefined;
@@ -138,7 +142,13 @@ export class StepWorker {
   }
 
   #listen(name: string, concurrency = this.#options.concurrency ?? 1, skipStalledCheck = false): Worker {
-    const worker = new Worker(name, (job, token, signal) => this.#held(job, token, signal), {
+    const worker: Worker = new Worker(name, async (job, token, signal) => {
+      const result = await this.#held(job, worker, token, signal);
+      // the result goes to its sender right behind BullMQ's record of it (see publishWhenRecorded)
+      const client = this.#bullClients.get(worker);
+      if (client) this.#fastReplies.set(job, publishWhenRecorded(client, job, (job.data as { reply?: unknown } | undefined)?.reply));
+      return result;
+    }, {
       connection: bullConnection(this.#options.endpoint),
       prefix: QUEUE_PREFIX,
       concurrency,
@@ -154,19 +164,32 @@ export class StepWorker {
       name: this.id,
     });
     watchConnection(worker, this.#options.endpoint, `worker ${name}`, this.#logger);
+    void worker.getBackend().client.then((client) => this.#bullClients.set(worker, client)).catch(() => undefined);
     // the outcome goes to the sender once BullMQ has recorded it (these events follow the job's
     // move to completed / failed): the result itself, or word to read the failure from the job
-    worker.on("completed", (job, result) => this.#reply(job, { jobId: job.id!, result }));
+    worker.on("completed", (job, result) => {
+      const fast = this.#fastReplies.get(job);
+      this.#fastReplies.delete(job);
+      const reply = (): void => this.#reply(job, worker, { jobId: job.id!, result });
+      if (!fast) reply();
+      else void fast.then((published) => published || reply());
+    });
     worker.on("failed", (job, error) => {
       this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed");
-      if (job?.id) this.#reply(job, { jobId: job.id, settled: true });
+      if (job?.id) this.#reply(job, worker, { jobId: job.id, settled: true });
     });
     this.#workers.push(worker);
     return worker;
   }
 
-  #reply(job: Job, reply: StepReply): void {
-    if (this.#redis) sendStepReply(this.#redis, (job.data as { reply?: unknown } | undefined)?.reply, reply);
+  /**
+   * Sends `reply` on the connection `worker` completes its jobs on (the report connection until it
+   * is up): a job's progress reports, its result (publishWhenRecorded) and a failure's word reach
+   * the sender in the order they were sent.
+   */
+  #reply(job: Job, worker: Worker, reply: StepReply): void {
+    const client = (this.#bullClients.get(worker) as Redis | undefined) ?? this.#redis;
+    if (client) sendStepReply(client, (job.data as { reply?: unknown } | undefined)?.reply, reply);
   }
 
   get #lockDurationMs(): number {
@@ -217,17 +240,17 @@ export class StepWorker {
   }
 
   /** Runs a job with its lock kept by the keeper thread (BullMQ's own renewal needs this event loop free). */
-  async #held(job: Job, token: string | undefined, signal?: AbortSignal): Promise<StepJobResult> {
+  async #held(job: Job, worker: Worker, token: string | undefined, signal?: AbortSignal): Promise<StepJobResult> {
     const keeper = this.#keeper;
     if (token && job.id) keeper?.hold(job.queueQualifiedName, job.id, token);
     try {
-      return await this.#process(job, signal);
+      return await this.#process(job, worker, signal);
     } finally {
       if (token && job.id) keeper?.release(job.queueQualifiedName, job.id);
     }
   }
 
-  async #process(job: Job, bullSignal?: AbortSignal): Promise<StepJobResult> {
+  async #process(job: Job, worker: Worker, bullSignal?: AbortSignal): Promise<StepJobResult> {
     const version = (job.data as { v?: unknown } | undefined)?.v;
     if (version !== STEP_JOB_VERSION) {
       throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is a version ${String(version).slice(0, 20)} step job, but this worker reads version ${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
@@ -276,7 +299,7 @@ export class StepWorker {
           attempt: data.attempt,
           ...(data.index === undefined ? {} : { item: input.item ?? null, index: data.index }),
         },
-        { signal: controller.signal, onProgress: (p) => this.#reply(job, { jobId: job.id!, progress: { ...p } }) },
+        { signal: controller.signal, onProgress: (p) => this.#reply(job, worker, { jobId: job.id!, progress: { ...p } }) },
       );
       // a cancelled step's sender has gone and removed the run's files: an output written now would stay for good
       controller.signal.throwIfAborted();
