@@ -36,7 +36,7 @@ export { WorkerPool, WorkerTaskError, type WorkerPoolOptions, type WorkerPoolSta
 export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "./workers/serve-worker-tasks";
 export { serializeError, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
 export { confinePath, isPathInside } from "./paths/confine-path";
-export { writeFileAtomicSync, type WriteFileAtomicOptions } from "./files/write-file-atomic";
+export { writeFileAtomic, writeFileAtomicSync, type WriteFileAtomicOptions } from "./files/write-file-atomic";
 export { shippedAsset, type ShippedAsset, type ShippedAssetOptions } from "./paths/shipped-asset";
 export {
   acquirePidLock,

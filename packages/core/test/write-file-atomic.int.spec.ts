@@ -34,4 +34,42 @@ describe("writeFileAtomicSync when the write itself fails (real file-size limit)
     expect(fs.statSync(file).size).toBe(2 * 1024);
     expect(fs.readdirSync(dir)).toEqual(["cache.bin"]);
   }, 60_000);
+
 });
+
+/**
+ * Runs the writer with its folder at mode 0300 (write and search, no read), as a process without the capability
+ * to override file modes (root's DAC override and read-search are dropped from the child's bounding set).
+ */
+function writeInUnreadableFolder(file: string, bytes: number): string {
+  return runUnprivileged([process.execPath, "--import", "tsx", writer, file, String(bytes), "300"]);
+}
+
+/** Runs `argv` in a child that file modes bind (as root: without DAC override and read-search). */
+function runUnprivileged(argv: readonly string[]): string {
+  const drop = process.getuid?.() === 0 ? ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] : [];
+  const [command, ...args] = [...drop, ...argv] as [string, ...string[]];
+  return execFileSync(command, args, { cwd: repoRoot, encoding: "utf8" });
+}
+
+describe("writeFileAtomicSync when the folder cannot be opened for its fsync (real permissions)", () => {
+  it("reports the write as done (the rename happened): the folder's EACCES is not a failed write", () => {
+    const file = path.join(dir, "grants.json");
+    fs.writeFileSync(file, "old content");
+    expect(writeInUnreadableFolder(file, 3 * 1024)).toBe("ok");
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.readFileSync(file, "utf8")).toBe("A".repeat(3 * 1024));
+    expect(fs.readdirSync(dir)).toEqual(["grants.json"]);
+  }, 60_000);
+
+  it("is a real refusal: the same child cannot list the folder it writes in", () => {
+    fs.chmodSync(dir, 0o300);
+    try {
+      const list = `try { require("fs").readdirSync(${JSON.stringify(dir)}); process.stdout.write("listed") } catch (e) { process.stdout.write(e.code) }`;
+      expect(runUnprivileged([process.execPath, "-e", list])).toBe("EACCES");
+    } finally {
+      fs.chmodSync(dir, 0o700);
+    }
+  });
+});
+

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import fc from "fast-check";
-import { writeFileAtomicSync } from "./write-file-atomic";
+import { writeFileAtomic, writeFileAtomicSync } from "./write-file-atomic";
 
 let dir: string;
 
@@ -77,4 +77,54 @@ describe("writeFileAtomicSync", () => {
       { numRuns: 200 },
     );
   });
+
+  it("writes a file whose name is up to 255 bytes long (the temporary name is cut, not the file's)", () => {
+    // The temporary name adds 21 bytes: before, any name over 234 bytes failed with ENAMETOOLONG.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 255 }), fc.constantFrom("a", "é", "€", "𝄞"), (bytes, unit) => {
+        const width = Buffer.byteLength(unit);
+        const name = "x".repeat(bytes % width) + unit.repeat(Math.floor(bytes / width));
+        expect(Buffer.byteLength(name)).toBe(bytes);
+        writeFileAtomicSync(path.join(dir, name), name, { syncFolder: false });
+        expect(fs.readFileSync(path.join(dir, name), "utf8")).toBe(name);
+        expect(fs.readdirSync(dir)).toEqual([name]);
+        fs.rmSync(path.join(dir, name));
+      }),
+      { numRuns: 150, examples: [[255, "a"], [235, "a"], [255, "€"], [255, "𝄞"], [254, "𝄞"]] },
+    );
+  });
+
+  it("reports the write's own error when the temporary file cannot be removed either", async () => {
+    const target = path.join(dir, "taken");
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, "inside"), "kept");
+    const refuse = (): never => {
+      throw Object.assign(new Error("EACCES: cannot remove"), { code: "EACCES" });
+    };
+    const rmSync = jest.spyOn(fs, "rmSync").mockImplementation(refuse);
+    const rm = jest.spyOn(fs.promises, "rm").mockImplementation(async () => refuse());
+    try {
+      // The rename fails for real (a non-empty folder is in the way); the clean-up's EACCES must not replace it.
+      const renameError = expect.objectContaining({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
+      expect(() => writeFileAtomicSync(target, "data")).toThrow(renameError);
+      await expect(writeFileAtomic(target, "data")).rejects.toEqual(renameError);
+      expect(rmSync).toHaveBeenCalledTimes(1);
+      expect(rm).toHaveBeenCalledTimes(1);
+    } finally {
+      rmSync.mockRestore();
+      rm.mockRestore();
+    }
+  });
+
+  it("writes off the event loop with the same result: exact mode, nothing left beside it, old content kept on failure", async () => {
+    const file = path.join(dir, "payload.json");
+    await writeFileAtomic(file, "x".repeat(200_000), { mode: 0o640 });
+    expect(fs.readFileSync(file, "utf8")).toHaveLength(200_000);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    await expect(writeFileAtomic(file, 42 as unknown as string)).rejects.toMatchObject({ code: "ERR_INVALID_ARG_TYPE" });
+    await writeFileAtomic(path.join(dir, "y".repeat(255)), "long name", { durable: false });
+    expect(fs.readdirSync(dir).sort()).toEqual(["payload.json", "y".repeat(255)]);
+    expect(fs.readFileSync(file, "utf8")).toHaveLength(200_000);
+  });
 });
+

@@ -7,66 +7,123 @@ export interface WriteFileAtomicOptions {
   /** The file's permission bits, set exactly (the umask does not narrow them). Default 0o600. */
   readonly mode?: number;
   /**
-   * Also fsync the folder after the rename, so the new name survives a power cut (default true).
+   * fsync the file before the rename and its folder after (default true), so the new content survives a power cut.
+   * Off for files whose loss after a crash is harmless and that are written on a hot path (a status other processes
+   * poll, a payload its job re-creates): readers still see the old content or the new, never a part.
+   */
+  readonly durable?: boolean;
+  /**
+   * Also fsync the folder after the rename, so the new name survives a power cut (default: `durable`).
    * Off for files that are rewritten every few seconds and whose loss after a crash is harmless.
    */
   readonly syncFolder?: boolean;
 }
 
+/** Longest file name (bytes) on Linux, macOS and Windows file systems. */
+const NAME_MAX = 255;
+/** `.<16 hex>.tmp` */
+const SUFFIX_BYTES = 21;
+
 /**
  * Writes `data` to `file` through a temporary file `<file>.<16 hex>.tmp` in the same folder (unguessable, created with
- * O_EXCL|O_NOFOLLOW so nothing planted there is followed or reused), fsynced, then renamed over `file`.
- * On any failure (open, write, ENOSPC, fsync, rename) the temporary file is removed and the old `file` is
- * untouched; the error is the file system's, rethrown as it came.
+ * O_EXCL|O_NOFOLLOW so nothing planted there is followed or reused; a name within 21 bytes of the 255-byte limit is
+ * shortened in the temporary name only), fsynced, then renamed over `file`. Two writers of one file never share a
+ * temporary file: the last rename wins and the file is always one writer's whole content.
+ *
+ * On any failure before the rename (open, write, ENOSPC, EFBIG, fsync, rename) the temporary file is removed and the
+ * old `file` is untouched; the error is the file system's, rethrown as it came (a failure to remove the temporary file
+ * never replaces it). Once the rename is done the file is written: a failing folder fsync (EACCES on a folder this
+ * process may write but not read, EIO) is not reported as a failed write.
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): void {
-  const mode = options.mode ?? 0o600;
-  const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
-  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-  const fd = fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+  const { mode, durable, syncFolder } = settle(options);
+  const temp = tempPathOf(file);
+  const fd = fs.openSync(temp, TEMP_FLAGS, mode);
   let open = true;
   try {
     fs.fchmodSync(fd, mode);
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
     open = false;
     fs.closeSync(fd);
     fs.renameSync(temp, file);
   } catch (error) {
-    if (open) closeQuietly(fd);
-    fs.rmSync(temp, { force: true });
+    if (open) ignoreFailure(() => fs.closeSync(fd));
+    ignoreFailure(() => fs.rmSync(temp, { force: true }));
     throw error;
   }
-  if (options.syncFolder ?? true) syncFolder(path.dirname(file));
+  if (syncFolder) ignoreFailure(() => fsyncFolderSync(path.dirname(file)));
 }
 
-function closeQuietly(fd: number): void {
+/** `writeFileAtomicSync` off the event loop (for large files): the same temporary name, checks and clean-up. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+  const { mode, durable, syncFolder } = settle(options);
+  const temp = tempPathOf(file);
+  const handle = await fs.promises.open(temp, TEMP_FLAGS, mode);
+  let open = true;
   try {
-    fs.closeSync(fd);
-  } catch {
-    // The write's error is the one to report.
-  }
-}
-
-/** fsync of a folder; platforms that cannot (Windows: EPERM/EISDIR) keep the rename without it. */
-function syncFolder(dir: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    await handle.chmod(mode);
+    await handle.writeFile(data);
+    if (durable) await handle.sync();
+    open = false;
+    await handle.close();
+    await fs.promises.rename(temp, file);
   } catch (error) {
-    if (isUnsupported(error)) return;
+    if (open) await handle.close().catch(() => undefined);
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
+  if (syncFolder) await fsyncFolder(path.dirname(file)).catch(() => undefined);
+}
+
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+const TEMP_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+
+function settle(options: WriteFileAtomicOptions): { mode: number; durable: boolean; syncFolder: boolean } {
+  const durable = options.durable ?? true;
+  return { mode: options.mode ?? 0o600, durable, syncFolder: options.syncFolder ?? durable };
+}
+
+/** `<file>.<16 hex>.tmp` beside `file`, its name cut (at a character boundary) so it stays within NAME_MAX bytes. */
+function tempPathOf(file: string): string {
+  const base = path.basename(file);
+  const room = NAME_MAX - SUFFIX_BYTES;
+  let stem = base;
+  if (Buffer.byteLength(base) > room) {
+    stem = "";
+    let bytes = 0;
+    for (const ch of base) {
+      bytes += Buffer.byteLength(ch);
+      if (bytes > room) break;
+      stem += ch;
+    }
+  }
+  return path.join(path.dirname(file), `${stem}.${randomBytes(8).toString("hex")}.tmp`);
+}
+
+function ignoreFailure(act: () => void): void {
+  try {
+    act();
+  } catch {
+    // The caller's outcome (the first error, or the finished rename) is the one to report.
+  }
+}
+
+/** fsync of a folder (where a platform cannot, as on Windows, the rename stands without it). */
+function fsyncFolderSync(dir: string): void {
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY);
   try {
     fs.fsyncSync(fd);
-  } catch (error) {
-    if (!isUnsupported(error)) throw error;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function isUnsupported(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "EPERM" || code === "EISDIR" || code === "EINVAL";
+async function fsyncFolder(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, fs.constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
