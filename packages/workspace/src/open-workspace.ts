@@ -43,11 +43,12 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   if (!manifest && options.create) manifest = await folder.create({ ...(typeof options.passphrase === "string" ? { passphrase: options.passphrase } : {}), ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
   manifest ??= folder.requireManifest();
   folder.ensureFolders();
+  // a Redis that answers clients without a password is refused before anything connects to it (and
+  // before a passphrase is asked for); an unreachable cluster Redis too when the caller fails fast
+  await guardRedisServers([{ url: options.cluster?.redisUrl, required: options.cluster?.failFast === true }, { url: options.config.cache.redisUrl, setting: "cache.redisUrl" }], options.logger ?? silentLogger);
   const keys = await folder.keys(options.passphrase);
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
-  // a Redis that answers clients without a password is refused before anything connects to it
-  await guardRedisServers([{ url: options.cluster?.redisUrl }, { url: options.config.cache.redisUrl, setting: "cache.redisUrl" }], options.logger ?? silentLogger);
   const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
   // one worker pool for the workspace's heavy work: scans (redaction, ingest scrubbing) and reviews
   const offload = new Offload(options.offload);

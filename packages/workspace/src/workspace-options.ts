@@ -13,6 +13,12 @@ export interface WorkspaceClusterOptions {
    * leases) or "worker" (`bear worker`: runs step jobs; never adopts runs).
    */
   readonly role: "instance" | "worker";
+  /**
+   * Refuse to open when the cluster's Redis cannot be reached now (REDIS_UNREACHABLE), as a
+   * command-line process should fail fast; default false: the clients wait for it and reconnect (a
+   * long-running server). Either way its server's settings are checked once, at open.
+   */
+  readonly failFast?: boolean;
   /** Let document text travel inside jobs (unencrypted workspaces only). Default false: payload files in the workspace. */
   readonly inlinePayloads?: boolean;
   /** Step types an instance runs itself (default: data_processing, file_operations). */

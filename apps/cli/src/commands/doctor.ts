@@ -10,6 +10,7 @@ export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
     .description("check hardware, models, workspace, index, audit log, plugins and offline status, and say what to fix")
+    .option("--redis <url>", "also check the cluster's Redis server, as `bear serve --redis` would use it (default: BEAR_REDIS_URL; cache.redisUrl is always checked)")
     .addHelpText(
       "after",
       [
@@ -17,14 +18,16 @@ export function registerDoctorCommand(program: Command): void {
         "Examples:",
         "  bear doctor",
         "  bear doctor --json | jq '.checks[] | select(.level != \"ok\")'",
+        "  bear doctor --redis redis://:secret@127.0.0.1:6379",
         "",
         "Exit codes: 0 nothing to fix (warnings are advice), 2 something must be fixed.",
       ].join("\n"),
     )
-    .action(async (_flags: unknown, command: Command) => {
+    .action(async (flags: { redis?: string }, command: Command) => {
       const ctx = CommandContext.of(command);
       const { diagnoseWorkspace } = await import("@bear/workspace");
-      const redisUrl = redisUrlFromEnv();
+      // the cluster's URL as serve and worker take it (a bad one is a failed "redis" row, not an error)
+      const redisUrl = flags.redis ?? redisUrlFromEnv();
       const found = await diagnoseWorkspace({
         config: ctx.config,
         canUnseal: passphraseFromEnv() !== undefined || Boolean(process.stdin.isTTY),

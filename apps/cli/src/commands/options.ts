@@ -18,21 +18,25 @@ export async function searchModeFor(ctx: CommandContext, asked: string | undefin
   return (await ctx.embedderId()) ? ctx.config.rag.searchMode : "lexical";
 }
 
-/** The workspace option that makes this process an API instance of the cluster at `redisUrl` (none without one). */
-export function instanceCluster(redisUrl: string | undefined): { cluster?: { redisUrl: string; role: "instance" } } {
-  return redisUrl ? { cluster: { redisUrl, role: "instance" } } : {};
+/**
+ * The workspace option that makes this process an API instance of the cluster at `redisUrl` (none
+ * without one); `failFast`: opening the workspace checks the server once and fails at once when it is
+ * unreachable (a command should not wait for a Redis that is not there).
+ */
+export function instanceCluster(redisUrl: string | undefined): { cluster?: { redisUrl: string; role: "instance"; failFast: true } } {
+  return redisUrl ? { cluster: { redisUrl, role: "instance", failFast: true } } : {};
 }
 
 /**
- * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, checked (loopback or a private
- * address, always with a password) and reached once, so a bad URL fails before any work; undefined when
- * neither is given (everything runs in this process).
+ * The cluster's Redis URL from `--redis` or BEAR_REDIS_URL, parsed (loopback or a private address,
+ * always with a password), so a bad URL fails before any work; undefined when neither is given
+ * (everything runs in this process). Its server is reached and checked once, when the workspace
+ * opens with `failFast` (see instanceCluster), not here as well.
  */
 export async function clusterRedisUrl(flag: string | undefined): Promise<string | undefined> {
   const url = flag ?? redisUrlFromEnv();
   if (url === undefined) return undefined;
-  const { checkRedis, parseRedisUrl } = await import("@bear/workspace");
-  const endpoint = parseRedisUrl(url);
-  await checkRedis(endpoint);
+  const { parseRedisUrl } = await import("@bear/workspace");
+  parseRedisUrl(url);
   return url;
 }

@@ -51,7 +51,7 @@ export function registerServeCommand(program: Command): void {
         // The same workspace, keys and audit chain the CLI uses.
         passphrase: () => readPassphrase(`Passphrase for ${ctx.layout.root}: `),
         principals: [{ id: "admin", roles: ["admin"], rotate: Boolean(flags.newAdminKey) }],
-        ...(redisUrl ? { cluster: { redisUrl } } : {}),
+        ...(redisUrl ? { cluster: { redisUrl, failFast: true } } : {}),
       });
       const url = await server.listen();
       const adminKey = server.apiKeys["admin"] ?? null;

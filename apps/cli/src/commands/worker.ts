@@ -43,7 +43,7 @@ export function registerWorkerCommand(program: Command): void {
       if (capabilities.length === 0) throw new CliError("USAGE", "--capabilities names no step type");
       const redisUrl = await clusterRedisUrl(flags.redis);
       if (!redisUrl) throw new CliError("USAGE", "bear worker needs the cluster's Redis", { hint: "Give --redis redis://:PASSWORD@HOST:PORT or set BEAR_REDIS_URL." });
-      await ctx.withWorkspace({ cluster: { redisUrl, role: "worker" }, resumeWorkflows: false }, async (workspace) => {
+      await ctx.withWorkspace({ cluster: { redisUrl, role: "worker", failFast: true }, resumeWorkflows: false }, async (workspace) => {
         const worker = await workspace.startWorker({ capabilities, concurrency, lockDurationMs, stalledIntervalMs: Math.max(500, Math.round(lockDurationMs / 3)) });
         ctx.emit({ worker: worker.id, capabilities: worker.capabilities, concurrency }, () =>
           [`${bold("BEAR worker")} ${worker.id} is taking jobs`, `  step types: ${worker.capabilities.join(", ")}`, `  concurrency: ${concurrency} per step type`, dim("Ctrl-C to stop (running jobs finish first).")].join("\n"),
