@@ -146,16 +146,21 @@ export function crossValidateStack(o: OutOfFold, categories: readonly number[], 
   return { probabilities, logits };
 }
 
+/** One mix weight for every category, or one per category (indexed like `OutOfFold.categories`). */
+export type MixWeights = number | readonly number[];
+
 /**
  * The score of every pair: where the second stage reads it, sigmoid(mix·z2 + (1 − mix)·z1cal) with z1cal
  * the first stage's calibrated logit (as ClauseModel.predictDocument); elsewhere the first stage's probability.
+ * `mix` may differ by row (the nested CV: each fold's own weights).
  */
-export function mixStages(o: OutOfFold, stackLogits: Float32Array, platt: { a: Float32Array; b: Float32Array }, mix: number | ((row: number) => number)): Float32Array {
+export function mixStages(o: OutOfFold, stackLogits: Float32Array, platt: { a: Float32Array; b: Float32Array }, mix: MixWeights | ((row: number) => MixWeights)): Float32Array {
   const C = o.categories.length;
   const out = new Float32Array(o.size * C);
   for (let i = 0; i < o.size; i++) {
-    const m = typeof mix === "number" ? mix : mix(i);
+    const w = typeof mix === "function" ? mix(i) : mix;
     for (let c = 0; c < C; c++) {
+      const m = typeof w === "number" ? w : w[c]!;
       const z1 = platt.a[c]! * o.logits[i * C + c]! + platt.b[c]!;
       const z2 = stackLogits[i * C + c]!;
       out[i * C + c] = sigmoid(Number.isNaN(z2) ? z1 : m * z2 + (1 - m) * z1);
@@ -199,7 +204,7 @@ export function nestedMix(o: OutOfFold, stackLogits: Float32Array, platt: { a: F
 }
 
 /** The second stage on every contract (shipped with the first stage trained on every contract). */
-export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix = 1): StackWeights {
+export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix: MixWeights = 1): StackWeights {
   const C = o.categories.length;
   const F = contextFeatureCount(C);
   const docs = scoredDocuments(o);
