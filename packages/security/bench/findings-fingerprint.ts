@@ -1,10 +1,12 @@
 // Findings fingerprints: one SHA-256 per data set and scanner mode over every finding (type, span, score, recognizer).
 // A speed change must leave them unchanged: run before and after, compare the lines.
-//   nice -n 10 npx tsx bench/findings-fingerprint.ts [--dump dir]   (--dump writes one line of findings per text)
+//   nice -n 10 npx tsx bench/findings-fingerprint.ts [--dump dir] [--bundle file]   (--dump writes one line of findings
+//   per text; --bundle scans with the PiiScanner of a build, e.g. main's as bench/bundle-ab.ts builds it)
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { PiiScanner } from "../src/pii/pii-scanner";
+import { pathToFileURL } from "node:url";
+import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
 import { loadCuad } from "./legal-eval";
 import { loadJsonl, sharedDataDir } from "./pii-eval";
 
@@ -16,9 +18,14 @@ const sets: [string, string[]][] = [
   ["sec", loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")).map((r) => r.text)],
   ["cuad100", [...loadCuad(data, "tune", 50), ...loadCuad(data, "report", 50)].map((c) => c.text)],
 ];
-const modes: [string, PiiScanner][] = [
-  ["all", new PiiScanner()],
-  ["structured", new PiiScanner({ names: false })],
+const bundleAt = process.argv.indexOf("--bundle");
+type Scanner = { scan(text: string): { type: string; start: number; end: number; score: number; recognizer: string }[] };
+const Scanner = (
+  bundleAt > 0 ? ((await import(pathToFileURL(path.resolve(process.argv[bundleAt + 1] ?? "")).href)) as { PiiScanner: new (o?: PiiScannerOptions) => Scanner }).PiiScanner : PiiScanner
+) as new (o?: PiiScannerOptions) => Scanner;
+const modes: [string, Scanner][] = [
+  ["all", new Scanner()],
+  ["structured", new Scanner({ names: false })],
 ];
 if (dumpDir) fs.mkdirSync(dumpDir, { recursive: true });
 for (const [set, texts] of sets) {

@@ -20,7 +20,7 @@ const namePieces = [
   "Department", "University", "of", "OF", "from", "and", "&", "the", "for", "'s", "’s", "Panjiva", "Riku", "Andou", "Weeks", "Rivas", "garcia",
   "roberson", "Mr", "Mr.", "mrs.", "Mrs", "dr", "Dr.", "Name:", "name :", "By:", "by:", "/s/", "Signed:", "Attn.:", "attn:", "Plaintiff", "Trustees,",
   "my name is", "My name is", "call me", "Dear", "hello", "signed by", "silvana", "adam", "caleb", "Commonwealth", "COMMONWEALTH", "Virginia",
-  "County", "Islands", "Cayman", "Haidian", "District", "KATHY", "WHITWORTH", "P.", "E.", "Nicole:", "> Bob:", "ACME CORP", "an individual",
+  "County", "Islands", "Cayman", "Haidian", "District", "KATHY", "WHITWORTH", "P.", "E.", "Nicole:", "> Bob:", "ACME CORP", "an individual", "an individual_", "an individual7", "an individuals", "an\u00a0individual", "an\n individual",
   "stillwater", "supercomputing", "Jeremy", "Hartmann", "I.", "Guidestar", "Federal", "Reserve", "Governors", "Park", "USA", "(USA)",
   "Panjiva's", "Acme’s", "Weeks-Rivas", "garcia-roberson", "Riku Andou", "Hartmann of", "Smith from", "Jeremy Jones’", "Ann Ross-", "03", "12-34", "a", "An", "Émile", "Ölund", "𝒜cme", "ß", "x", "-", ",", ".", "(", ")", "\"", "“", "”", ";", ":", "/", "_", "'", "’",
 ];
@@ -36,6 +36,20 @@ describe("segmentMatches finds what a global search finds", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+  it("INDIVIDUAL: the character after 'individual' is read as in the text (a digit or '_' is no cut)", () => {
+    const [, pattern, trigger, cut] = SEGMENTED_NAME_CUES.find(([name]) => name === "INDIVIDUAL") ?? [];
+    if (!pattern || !trigger || !cut) throw new Error("INDIVIDUAL cue missing");
+    for (const t of ["John Doe, an individual and Jane Roe, an individual7", "KATHY WHITWORTH, an individual\nMARY BAKER, an individual_x", "Ann Lee an individual Bo Li, an individual."]) {
+      expect(key(segmentMatches(t, pattern, trigger, cut))).toEqual(key(t.matchAll(pattern)));
+    }
+  });
+  it("ORG_CUE: '_' inside or before a name is no cut (the pattern reads it in words and in its look-behind)", () => {
+    const [, pattern, trigger, cut] = SEGMENTED_COMPANY_NAMES.find(([name]) => name === "ORG_CUE") ?? [];
+    if (!pattern || !trigger || !cut) throw new Error("ORG_CUE missing");
+    for (const t of ["Acme_Widgets Inc. and _Beta Corp", "see: Gamma_ Holdings Ltd; (Delta) A/S", "x_Acme Trust, 12 Epsilon Bank"]) {
+      expect(key(segmentMatches(t, pattern, trigger, cut))).toEqual(key(t.matchAll(pattern)));
+    }
   });
   it.each(TRIGGERED_COMPANY_NAMES)("%s (triggered)", (_name, pattern, trigger) => {
     fc.assert(

@@ -83,7 +83,12 @@ interface WordInfo {
   readonly flags: number;
   readonly lower: string;
   readonly hasUpper: boolean;
+  /** The last tokenTable call (its number) that met this word, and the last in which its lower case form was seen. */
+  metIn: number;
+  lowerSeenIn: number;
 }
+/** tokenTable's calls, numbered: a WordInfo's marks say what one call found out about it, once per call and not per mention. */
+let tableCalls = 0;
 
 function wordFacts(lower: string): number {
   let f = 0;
@@ -119,6 +124,8 @@ function wordInfo(w: string): WordInfo {
     flags,
     lower,
     hasUpper,
+    metIn: 0,
+    lowerSeenIn: 0,
   };
 }
 
@@ -337,10 +344,12 @@ function lowerWordKey(text: string, from: number, to: number): number {
 function writtenInLowerCase(text: string, t: Tokens, wanted: ReadonlySet<string>): Set<string> {
   const found = new Set<string>();
   if (wanted.size === 0) return found;
-  const hashes = new Set<number>();
+  // each hash, and how many wanted words have it: once the only word of a hash is found, the hash is let go (a
+  // contract writes "agreement" hundreds of times; a later token with that hash is that word again or no wanted one)
+  const hashes = new Map<number, number>();
   for (const w of wanted) {
     const h = lowerWordKey(w, 0, w.length);
-    if (h >= 0) hashes.add(h);
+    if (h >= 0) hashes.set(h, (hashes.get(h) ?? 0) + 1);
   }
   for (let i = 0; i < t.count; i++) {
     if (!((t.facts[i] ?? 0) & T_STARTS_LOWER)) continue;
@@ -348,7 +357,14 @@ function writtenInLowerCase(text: string, t: Tokens, wanted: ReadonlySet<string>
     const h = lowerWordKey(text, from, to);
     if (h >= 0 && !hashes.has(h)) continue;
     const lower = text.slice(from, to).toLowerCase();
-    if (wanted.has(lower)) found.add(lower);
+    if (!wanted.has(lower) || found.has(lower)) continue;
+    found.add(lower);
+    // a word past ASCII has no hash: it is read at each mention (rare in contracts)
+    const own = lowerWordKey(lower, 0, lower.length);
+    if (own < 0) continue;
+    const left = (hashes.get(own) ?? 0) - 1;
+    if (left > 0) hashes.set(own, left);
+    else hashes.delete(own);
   }
   return found;
 }
@@ -392,6 +408,8 @@ export function tokenTable(text: string): TokenTable {
   // only: the other tokens' entries stay 0 (most tokens of a contract are lower-case words far from any capital)
   const infos: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(n);
   const wanted = new Set<string>();
+  const met: WordInfo[] = []; // the distinct words with a capital met (each once)
+  const call = ++tableCalls;
   let nextCandidate = candidate.indexOf(1);
   let lastCandidate = -3;
   for (let i = 0; i < n; i++) {
@@ -400,9 +418,14 @@ export function tokenTable(text: string): TokenTable {
     if (i - lastCandidate > 2 && (nextCandidate < 0 || nextCandidate - i > 2)) continue;
     const info = infoCache.get(text, starts[i] ?? 0, ends[i] ?? 0);
     infos[i] = info;
-    if (info.hasUpper) wanted.add(info.lower);
+    if (info.hasUpper && info.metIn !== call) {
+      info.metIn = call;
+      met.push(info);
+      wanted.add(info.lower);
+    }
   }
   const lowerSeen = writtenInLowerCase(text, toks, wanted);
+  for (const info of met) if (lowerSeen.has(info.lower)) info.lowerSeenIn = call;
   for (let i = 0; i < n; i++) {
     const info = infos[i];
     if (!info) continue;
@@ -410,7 +433,7 @@ export function tokenTable(text: string): TokenTable {
     shape[i] = info.shape;
     for (let a = 0; a < 5; a++) affix[i * 5 + a] = info.affix[a] ?? 0;
     let f = (flags[i] ?? 0) | info.flags;
-    if (info.hasUpper && lowerSeen.has(info.lower)) f |= F_LOWER_SEEN;
+    if (info.lowerSeenIn === call) f |= F_LOWER_SEEN;
     if (i === 0) f |= F_SENT_START;
     else if (ends[i - 1] === (starts[i - 1] ?? 0) + 1) {
       const p = text.charCodeAt(starts[i - 1] ?? 0);

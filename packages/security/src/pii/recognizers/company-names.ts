@@ -1,7 +1,8 @@
 import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { textBefore } from "./whole-words";
-import { segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
+import { cutOutside, segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
+import { LETTER, NUMBER } from "../char-classes";
 import { legalForms } from "./legal-forms";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
@@ -13,8 +14,14 @@ const ORG_CUE = new RegExp(
   `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
-/** What each ORG_CUE match holds: a space or tab before the suffix (ORG_CUE never crosses a line). */
+/** What each ORG_CUE match holds: a space or tab before the suffix. */
 const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
+/**
+ * What no ORG_CUE match holds: it is made of letters, digits, & ' ’ . _ - , spaces, tabs, brackets and the "/" of
+ * "A/S", and its look-arounds test for letters, "_" and "-" only (a cut reads as the text's edge). A contract's
+ * paragraph is often one line: a segment between quotes, colons or semicolons is much shorter.
+ */
+const ORG_CUE_CUT = cutOutside(LETTER | NUMBER, "&'’._-, \t()/");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
 const LEADING_FORM = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
@@ -64,7 +71,7 @@ const STRONG_HEAD = /^(?:bank|university|ministry|department|bureau|corps|colleg
 const HEAD_PREFIX = /(?:\p{Lu}[\p{L}'’.-]*\s+){1,3}$/u;
 
 /** The patterns searched by segment or from a trigger (for the property tests against a whole-text search). */
-export const SEGMENTED_COMPANY_NAMES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [["ORG_CUE", ORG_CUE, ORG_CUE_TRIGGER, "line"]];
+export const SEGMENTED_COMPANY_NAMES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [["ORG_CUE", ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT]];
 export const TRIGGERED_COMPANY_NAMES: readonly (readonly [string, RegExp, Trigger])[] = [["INSTITUTION_OF", INSTITUTION_OF, INSTITUTION_OF_START]];
 
 /** "People's Bank of China", "Army Corps of Engineers": a head word, "of", and a name that is not a company's own body. */
@@ -92,7 +99,7 @@ export function institutions(text: string, push: Push): void {
 
 /** "Acme Widgets, Inc.", "Federal Reserve Board of Governors", "48 Factoring Inc". */
 export function suffixNames(text: string, push: Push): void {
-  for (const m of segmentMatches(text, ORG_CUE, ORG_CUE_TRIGGER, "line")) {
+  for (const m of segmentMatches(text, ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT)) {
     const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
     const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name

@@ -12,7 +12,7 @@ import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import type { ModelSpan, NameModel } from "../model/name-model";
 import { cutOutside, matchesAt, segmentMatches, type Cut } from "../triggered-matches";
-import { LETTER, NUMBER } from "../char-classes";
+import { LETTER, NUMBER, SPACE } from "../char-classes";
 import {
   commonwealthStarts,
   HONORIFIC_WORDS,
@@ -36,13 +36,24 @@ const GAP = "[ \\u00a0]{1,2}";
 const NAME = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)${GAP})?${NAME_WORD}){0,3}`;
 const NAME2 = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)${GAP})?${NAME_WORD}){1,3}`;
 
-/** Legal-text cues that put a person's name in a known place (`guard`: what a text must hold for the cue to match). */
+/** "KATHY WHITWORTH, an individual": a party that is a person. */
+const INDIVIDUAL = new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:${GAP}(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu");
+/** What each INDIVIDUAL match holds: the whitespace before "an". */
+const INDIVIDUAL_TRIGGER = /\san\s+individual\b/g;
+/**
+ * What no INDIVIDUAL match holds: its characters are letters, whitespace, ' ’ - . and a comma; digits and "_" are kept
+ * too, so that its closing \b (ASCII word characters) reads the same character at a segment's end as in the text.
+ */
+const INDIVIDUAL_CUT = cutOutside(LETTER | NUMBER | SPACE, "'’-.,_");
+
+/** Legal-text cues that put a person's name in a known place. */
 const PERSON_CUES: readonly {
   readonly regex: RegExp;
   readonly score: number;
-  readonly guard?: RegExp;
   /** Every position where the cue can start (it is tried only there). */
   readonly starts?: (text: string) => Iterable<number>;
+  /** Or: something every match holds, and where the text may be cut around it (it is searched only in those segments). */
+  readonly segment?: { readonly trigger: RegExp; readonly cut: Cut };
 }[] = [
   // Mr. Smith, Dr. Karen O'Neil, Hon. Jane Roe (the title itself is not part of the name)
   { regex: new RegExp(`\\b(?:${HONORIFIC_WORDS.join("|")})\\.?\\s+(${NAME})`, "gu"), score: 0.85, starts: honorificStarts },
@@ -52,9 +63,8 @@ const PERSON_CUES: readonly {
     score: 0.85,
     starts: roleStarts,
   },
-  // "KATHY WHITWORTH, an individual": a party that is a person
-  // (it starts at every capitalised word: only a text holding the phrase is searched)
-  { regex: new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:${GAP}(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu"), score: 0.8, guard: /\san\s+individual\b/ },
+  // "KATHY WHITWORTH, an individual": it starts at every capitalised word, so it is searched only around the phrase
+  { regex: INDIVIDUAL, score: 0.8, segment: { trigger: INDIVIDUAL_TRIGGER, cut: INDIVIDUAL_CUT } },
   // signature blocks: "/s/ John Doe", "By: John Doe", "Name: John Doe"
   {
     regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"),
@@ -145,6 +155,7 @@ export const ANCHORED_NAME_CUES: readonly (readonly [string, RegExp, (text: stri
 
 /** The patterns searched by segment (for the property test against a whole-text search). */
 export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
+  ["INDIVIDUAL", INDIVIDUAL, INDIVIDUAL_TRIGGER, INDIVIDUAL_CUT],
   ["SPEAKER", SPEAKER, COLON, "line"],
   ["NAME_LIST", NAME_LIST, NAME_LIST_TRIGGER, NAME_LIST_CUT],
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
@@ -407,9 +418,13 @@ export class NameRecognizer implements Recognizer {
       }
     }
     for (const cue of PERSON_CUES) {
-      if (cue.guard && !cue.guard.test(text)) continue;
       cue.regex.lastIndex = 0;
-      for (const m of cue.starts ? matchesAt(text, cue.regex, cue.starts(text)) : text.matchAll(cue.regex)) {
+      const found = cue.starts
+        ? matchesAt(text, cue.regex, cue.starts(text))
+        : cue.segment
+          ? segmentMatches(text, cue.regex, cue.segment.trigger, cue.segment.cut)
+          : text.matchAll(cue.regex);
+      for (const m of found) {
         const name = m[1];
         if (!name) continue;
         // "Employee Retirement Income Security Act": a role word before a title, not before a name
