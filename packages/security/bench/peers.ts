@@ -1,15 +1,18 @@
-// BEAR next to the JS peers a user might pick instead, same data, same run: npx tsx bench/peers.ts
+// BEAR next to the JS peers a user might pick instead, same data, same run: npx tsx bench/peers.ts [--after <bundle>] [--before <bundle>]
+// (--after: BEAR from a bundle instead of the sources; --before: also the PiiScanner of another build, e.g. main's as
+// bench/bundle-ab.ts builds it, in the same run. Compare a bundle with a bundle.)
 // The peers are bench-only devDependencies used with their default (offline) configuration.
 // Network access is blocked for the whole run (global fetch replaced): a tool that needs it fails here, and the table says so.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { OpenRedaction } from "@openredaction/core";
 import { Redactor } from "@redactpii/node";
 import { SyncRedactor } from "redact-pii";
 import type { PiiFinding } from "../src/pii/pii-types";
-import { PiiScanner } from "../src/pii/pii-scanner";
+import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
 import { corpus } from "./legal-corpus";
 import { evaluate, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
 
@@ -59,9 +62,21 @@ const version = (pkg: string): string => {
   }
 };
 
+type ScannerClass = new (options?: PiiScannerOptions) => { scan(text: string): PiiFinding[] };
+const bundleArg = async (flag: string): Promise<ScannerClass | undefined> => {
+  const at = process.argv.indexOf(flag);
+  return at > 0 ? ((await import(pathToFileURL(path.resolve(process.argv[at + 1] ?? "")).href)) as { PiiScanner: ScannerClass }).PiiScanner : undefined;
+};
+// a bundle beside another bundle: the sources run through tsx are compiled per module, a bundle as one (not comparable)
+const After = await bundleArg("--after");
+const Before = await bundleArg("--before");
+const bear = (label: string, Scanner: ScannerClass): Tool[] => [
+  { name: `BEAR PiiScanner (all)${label}`, make: () => { const s = new Scanner(); return async (t) => s.scan(t); } },
+  { name: `BEAR PiiScanner (structured)${label}`, make: () => { const s = new Scanner({ names: false }); return async (t) => s.scan(t); } },
+];
 const tools: Tool[] = [
-  { name: "BEAR PiiScanner (all)", make: () => { const s = new PiiScanner(); return async (t) => s.scan(t); } },
-  { name: "BEAR PiiScanner (structured)", make: () => { const s = new PiiScanner({ names: false }); return async (t) => s.scan(t); } },
+  ...bear("", After ?? PiiScanner),
+  ...(Before ? bear(" before", Before) : []),
   {
     name: `redact-pii ${version("redact-pii")} (SyncRedactor)`,
     make: () => {
@@ -99,13 +114,13 @@ const short = (e: unknown): string => (e instanceof Error ? e.message : String(e
 console.log("Overall token-level, type-agnostic P / R / F2 (as bench/quality.ts); throughput over the same generated legal corpus in 16 KiB documents");
 console.log(`(up to 1 MiB or ${BUDGET_MS / 1000} s per tool, whichever comes first). Network blocked; default configurations.`);
 console.log(`machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs`);
-console.log(`${"tool".padEnd(32)} ${"presidio P / R / F2".padEnd(22)} ${"SEC FIN5 P / R / F2".padEnd(22)} throughput`);
+console.log(`${"tool".padEnd(36)} ${"presidio P / R / F2".padEnd(22)} ${"SEC FIN5 P / R / F2".padEnd(22)} throughput`);
 for (const tool of tools) {
   let detect: Detect;
   try {
     detect = tool.make();
   } catch (e) {
-    console.log(`${tool.name.padEnd(32)} failed to start: ${short(e)}`);
+    console.log(`${tool.name.padEnd(36)} failed to start: ${short(e)}`);
     continue;
   }
   const cols: string[] = [];
@@ -123,16 +138,20 @@ for (const tool of tools) {
   try {
     let done = 0;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     while (done < text.length && performance.now() - t0 < BUDGET_MS) {
       await detect(text.slice(done, done + DOC));
       done += DOC;
     }
     done = Math.min(done, text.length);
     const secs = (performance.now() - t0) / 1000;
-    through = `${(done / MB / secs).toFixed(2).padStart(6)} MB/s (${(done / 1024).toFixed(0)} KiB)`;
+    const c = process.cpuUsage(c0);
+    const cpuSecs = (c.user + c.system) / 1e6;
+    // wall time counts the other jobs of a shared machine too: the CPU time of this process is the figure to compare
+    through = `${(done / MB / secs).toFixed(2).padStart(6)} MB/s wall, ${(done / MB / cpuSecs).toFixed(2).padStart(6)} MB/s of CPU (${(done / 1024).toFixed(0)} KiB)`;
   } catch (e) {
     through = `failed: ${short(e)}`;
   }
-  console.log(`${tool.name.padEnd(32)} ${cols.join(" ")} ${through}`);
+  console.log(`${tool.name.padEnd(36)} ${cols.join(" ")} ${through}`);
 }
 console.log(`network calls attempted by any tool: ${networkAttempts}`);
