@@ -2,7 +2,7 @@ import path from "node:path";
 import type { JsonValue, StepContext, StepHandler } from "@bear/workflow-engine";
 import { PermanentStepError } from "@bear/workflow-engine";
 import { z } from "zod";
-import { RunMatterMissingError } from "../errors";
+import { requireMatter } from "../runs/require-matter";
 import type { WorkspaceActs } from "../tools/workspace-tools";
 
 const MAX_TEXT = 10 * 1024 * 1024;
@@ -37,9 +37,7 @@ export const TEXT_FILE = /\.(txt|md|markdown|text)$/i;
  * given a default one: documents are read, searched and written only inside the run's own matter.
  */
 export function matterOf(ctx: Pick<StepContext, "matter" | "runId" | "stepId">): string {
-  // "" is no matter either (it would read as "no filter" further down)
-  if (ctx.matter === undefined || ctx.matter === "") throw new RunMatterMissingError(ctx.runId, `step '${ctx.stepId}'`);
-  return ctx.matter;
+  return requireMatter(ctx, `step '${ctx.stepId}'`);
 }
 
 /** Who a specialist's act is audited as: the workflow run. */

@@ -2,7 +2,7 @@ import type { AgentTool, AgentToolContext } from "@bear/core";
 import { legalTools } from "@bear/legal";
 import { searchTool } from "@bear/rag";
 import { redactTool } from "@bear/security";
-import { RunMatterMissingError } from "../errors";
+import { requireMatter } from "../runs/require-matter";
 import type { Workspace } from "../workspace";
 
 /**
@@ -29,7 +29,7 @@ export function workspaceTools(acts: WorkspaceActs): AgentTool[] {
   return [
     // the tool searches its run's matter only (rag's tool narrows to it); a call with none is refused, never a search of every matter
     searchTool((query, options, context) => {
-      if (context.matter === undefined || context.matter === "") throw new RunMatterMissingError(context.runId ?? "direct", "tool 'search'");
+      requireMatter(context, "tool 'search'");
       return acts.get().search(query, options, actorOf(context));
     }),
     ...legalTools((text, options, context) =>
