@@ -1,5 +1,5 @@
 // What the lawyer trial found on real contracts (cuad_train texts of PDFs in ../shared/data/pdfs/text, public
-// development data): flattened signature columns, an appendix contact list.
+// development data): flattened signature columns, an appendix contact list, "perpetual" read from a severability sentence.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
@@ -34,5 +34,13 @@ describe("signatories on real contracts", () => {
     const found = signatories("DataCallTechnologies");
     expect(found.map((s) => s[0])).toEqual(["Heim Brecht", "Stefan Meyes-Sickenagel", "James Ammons"]);
     expect(found.slice(0, 2).map((s) => s[2])).toEqual(["PLAN_B MEDIA AG", "PLAN_B MEDIA AG"]);
+  });
+});
+
+describe("the expiry of a contract with no fixed term (GIGGLES N' HUGS strategic alliance)", () => {
+  it("never cites the severability sentence ('shall otherwise remain in full force and effect') as a term", () => {
+    const kt = extractKeyTerms(contract("GIGGLESN_HUGS"));
+    expect(kt.keyDates.expiration?.span.quote ?? "").not.toMatch(/unenforceable|held to be illegal/);
+    expect(extractKeyTerms(contract("GIGGLESN_HUGS"), { model: false }).keyDates.expiration?.span.quote ?? "").not.toMatch(/unenforceable/);
   });
 });

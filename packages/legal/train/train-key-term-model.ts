@@ -13,6 +13,7 @@ import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-m
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
 import { KeyTermModel, KEY_TERM_HEADS, softmaxWithNone, type KeyTermHead, type KeyTermHeadWeights } from "../src/extraction/key-term-model/key-term-model";
 import { isTermSentence } from "../src/extraction/resolve-expiration";
+import { withSigningParties } from "../src/extraction/signature-blocks";
 import { SHIPPED_KEY_TERM_MODEL_FILE } from "../src/extraction/key-term-model/shipped-key-term-model";
 import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
@@ -195,16 +196,19 @@ function scoredMentions(s: ContractScores, cal: Calibration): ScoredParty[] {
     .sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
 }
 
-function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[], initialTermShare = INITIAL_TERM_SHARE): KeyTermTally {
+// Parties named only above a signature of their own join the chosen ones (as `extractKeyTerms` does); --no-signing-parties: not.
+const SIGNING_PARTIES = !process.argv.includes("--no-signing-parties");
+function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[], initialTermShare = INITIAL_TERM_SHARE, signingParties = SIGNING_PARTIES): KeyTermTally {
   const t = emptyTally();
   for (const s of scores) {
     const p = (head: KeyTermHead, z: number) => sigmoid(cal[head].a * z + cal[head].b);
     const mentions = scoredMentions(s, cal);
     const entity = s.entity;
-    const parties =
+    const chosen =
       cal.entity && entity
         ? chooseEntityParties(s.c.doc.text, mentions, (f) => sigmoid(cal.entity!.a * raw(entity, hashFeatures(f, HASH_BITS)) + cal.entity!.b), cal.entity.threshold, s.c.ruleParties, SECOND_FACTOR)
         : chooseParties(s.c.doc.text, mentions, cal.party.threshold, s.c.ruleParties);
+    const parties = signingParties ? withSigningParties(s.c.doc, chosen) : chosen;
     const list = LISTWISE_EXPIRY ? softmaxWithNone(s.dates.expiration.map((x) => x.z), s.noneZ + cal.expiration.b) : undefined;
     const prob = (f: DateField, z: number, i: number) => (f === "expiration" && list ? list.scores[i]! : p(f, z));
     const scoredDates = Object.fromEntries(DATE_FIELDS.map((f) => [f, f === "expiration" && list ? byValue(s.dates[f].map((x) => x.candidate), list.scores) : s.dates[f].map((x, i) => ({ candidate: x.candidate, score: prob(f, x.z, i) })).sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start)])) as Record<DateField, ScoredDate[]>;
@@ -220,7 +224,10 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
 
 function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
   const t = emptyTally();
-  for (const c of set) score(t, c.contract, { parties: c.ruleParties.map((p) => p.name), roles: c.ruleParties.flatMap((p) => (p.role ? [p.role] : [])), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never, renewsAutomatically: c.renewal?.automatic === true });
+  for (const c of set) {
+    const parties = SIGNING_PARTIES ? withSigningParties(c.doc, c.ruleParties) : c.ruleParties;
+    score(t, c.contract, { parties: parties.map((p) => p.name), roles: parties.flatMap((p) => (p.role ? [p.role] : [])), dates: { agreement: c.ruleDates.agreement?.iso, effective: c.ruleDates.effective?.iso, expiration: c.ruleDates.expiration?.iso ?? c.ruleDates.expiration?.note } as never, renewsAutomatically: c.renewal?.automatic === true });
+  }
   return t;
 }
 
@@ -407,6 +414,7 @@ log(table(`${allFolds ? "All of cuad_train" : "Tune part"} (${tune.length} contr
   ["rules", rulesTally(tune)],
   ["model, parties per mention", evaluate(oof, { ...cal, entity: undefined })],
   ["model", evaluate(oof, cal, detail ? misses : undefined)],
+  ...(SIGNING_PARTIES ? [["model, without parties named only in signature headings", evaluate(oof, cal, undefined, INITIAL_TERM_SHARE, false)] as [string, KeyTermTally]] : []),
 ]));
 // --detail lists the misses of the dev fold (fold 1), --detail-tune those of the whole tune part (folds 1-4); never the held-out fold.
 if (detail || process.argv.includes("--detail-tune")) log(misses.filter((m) => { const f = contractFold(contracts.find((c) => m.startsWith(c.file.slice(0, 40)))!.file, 5, KEY_TERM_SPLIT_SALT); return process.argv.includes("--detail-tune") ? f !== 0 : f === 1; }).join("\n"));

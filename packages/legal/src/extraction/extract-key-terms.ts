@@ -7,7 +7,7 @@ import { extractGoverningLaw, extractJurisdiction } from "./extract-governing-la
 import { extractParties } from "./extract-parties";
 import { extractPeriods } from "./extract-periods";
 import { extractRenewal } from "./extract-renewal";
-import { readSignatureBlocks } from "./signature-blocks";
+import { readSignatureBlocks, withSigningParties } from "./signature-blocks";
 import { modelKeyDates, modelParties } from "./key-term-model/apply-key-term-model";
 import type { KeyTermModel } from "./key-term-model/key-term-model";
 import { shippedKeyTermModel } from "./key-term-model/shipped-key-term-model";
@@ -23,8 +23,9 @@ export function extractKeyTerms(text: string | ContractDocument, options: Extrac
   const doc = ContractDocument.of(text);
   const model = options.model === false ? undefined : (options.model ?? shippedKeyTermModel());
   const ruleParties = extractParties(doc);
-  const parties = model ? modelParties(doc, model, ruleParties) : ruleParties;
-  const blocks = readSignatureBlocks(doc, parties);
+  const chosen = model ? modelParties(doc, model, ruleParties) : ruleParties;
+  const blocks = readSignatureBlocks(doc, chosen);
+  const parties = withSigningParties(doc, chosen, blocks);
   const dates = extractDates(doc);
   const periods = extractPeriods(doc);
   const renewal = extractRenewal(doc, periods);

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { toNumberWords } from "../parsing/number-words";
 import { addToDate, isoDate } from "../parsing/parse-date";
 import { extractKeyTerms } from "./extract-key-terms";
-import { isTermSentence } from "./resolve-expiration";
+import { isSavingsSentence, isTermSentence } from "./resolve-expiration";
 
 const PREAMBLE = 'This Agreement (the "Agreement") is entered into as of January 30, 2000 (the "Effective Date") by and between Acme Corp. ("Acme") and Beta LLC ("Beta").\n\n';
 const expiration = (body: string, preamble = PREAMBLE) => extractKeyTerms(preamble + body).keyDates.expiration;
@@ -93,5 +93,18 @@ describe("isTermSentence", () => {
     "Either party may terminate this Agreement for convenience.",
   ])("does not treat %j as setting the term", (s) => {
     expect(isTermSentence(s)).toBe(false);
+  });
+});
+
+describe("isSavingsSentence", () => {
+  it.each([
+    "If one or more provisions of this Agreement are held to be illegal or unenforceable, such portion shall be limited so that this Agreement shall otherwise remain in full force and effect and enforceable.",
+    "Except as expressly amended hereby, the Agreement shall continue in full force and effect.",
+  ])("reads %j as keeping the agreement alive, not as a term", (s) => {
+    expect(isSavingsSentence(s)).toBe(true);
+  });
+
+  it.each(["This Agreement shall remain in full force and effect for five (5) years, even if a provision is held invalid.", "The term of this Agreement shall be one (1) year."])("does not read %j so", (s) => {
+    expect(isSavingsSentence(s)).toBe(false);
   });
 });

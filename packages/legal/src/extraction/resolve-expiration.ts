@@ -55,6 +55,15 @@ function ordinal(raw: string): number | undefined {
   return /^\d/.test(raw) ? Number.parseInt(raw, 10) : parseNumberWords(raw);
 }
 
+// A severability or savings sentence says the agreement "shall otherwise remain in full force and effect" when a
+// provision is held invalid or the agreement is amended: it keeps the agreement alive, it sets no term.
+const SAVINGS = /\b(?:illegal|invalid|unenforceable|void|inoperative)\b|\bexcept\s+as\s+(?:expressly\s+|specifically\s+|otherwise\s+)?(?:amended|modified|supplemented|provided|set\s+forth)\b/i;
+
+/** True for a severability or savings sentence ("… held to be unenforceable … shall otherwise remain in full force and effect") that states no length or end. */
+export function isSavingsSentence(quote: string): boolean {
+  return SAVINGS.test(quote) && !/\b(?:expire|expiration|initial\s+term|years?|months?)\b/i.test(quote);
+}
+
 /** True when the sentence sets the agreement's own term (as its subject, not "during the term of …"). */
 export function isTermSentence(quote: string): boolean {
   for (const m of quote.matchAll(TERM_SUBJECT)) {

@@ -154,6 +154,11 @@ export interface SignatureBlocks {
   readonly signingParties: readonly Span[];
 }
 
+/** The parties with those named only above a signature of their own added ("THE BANKERS BANK" over "By: /s/ …"). */
+export function withSigningParties(doc: ContractDocument, parties: readonly Party[], blocks = readSignatureBlocks(doc, parties)): Party[] {
+  return [...parties, ...blocks.signingParties.map((span) => ({ name: span.quote.replace(/\s+/g, " "), span }))];
+}
+
 /** People who sign the contract: "By: /s/ Jane Doe  Name: Jane Doe  Title: CEO" blocks, flattened columns included. */
 export function extractSignatories(doc: ContractDocument, parties: readonly Party[]): Signatory[] {
   return [...readSignatureBlocks(doc, parties).signatories];

@@ -1,7 +1,7 @@
 import { datesIn, type IsoDate } from "../../parsing/parse-date";
 import type { ContractDocument } from "../../text/contract-document";
 import type { KeyDate, KeyDates, DateTerm, RenewalTerm } from "../key-term-types";
-import { isTermSentence } from "../resolve-expiration";
+import { isSavingsSentence, isTermSentence } from "../resolve-expiration";
 import { band, sentenceBag, windowFeatures, type Candidate } from "./candidate-features";
 import { termLengthCandidates, termLengths } from "./term-length-candidates";
 
@@ -83,7 +83,9 @@ export function dateCandidates(doc: ContractDocument, ruleDates: KeyDates, state
   const termSentences = doc.sentences.filter((s) => isTermSentence(s.quote));
   const perpetualSentence = termSentences.find((s) => PERPETUAL.test(s.quote)) ?? doc.sentences.find((s) => PERPETUAL.test(s.quote));
   const rulePerpetual = ruleDates.expiration?.note === "perpetual" ? ruleDates.expiration.span : undefined;
-  const at = perpetualSentence ?? rulePerpetual ?? termSentences[0];
+  // Without such words "perpetual" stands at the first term sentence, never at a severability sentence that says the
+  // agreement "shall otherwise remain in full force and effect" (it would be cited as the expiry).
+  const at = perpetualSentence ?? rulePerpetual ?? termSentences.find((s) => !isSavingsSentence(s.quote));
   if (at && at.end > at.start) {
     const f = ["bias", "perpetual"];
     if (rulePerpetual) f.push("perpetual:rule");
