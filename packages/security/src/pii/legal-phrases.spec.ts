@@ -85,3 +85,40 @@ describe("addresses and names that leaked", () => {
     for (const t of ["see str. 25 of the code", "the Wegstraße was closed", "Section 4 of the Hauptweg plan", "Strasse 12"]) expect([...compoundStreets(t)]).toEqual([]);
   });
 });
+
+// Invented names: the forms of party names and place names a scan cut or mistyped (issue 18, item 2)
+describe("party and place names read whole", () => {
+  it("keeps a fund's series numeral after the legal form in the name", () => {
+    const numeral = fc.constantFrom("II", "III", "IV", "VI", "IX");
+    const word = fc.stringMatching(/^[A-Z][a-z]{3,9}$/);
+    fc.assert(
+      fc.property(word, numeral, fc.constantFrom(", L.P.", " LLC", ", Ltd."), (name, n, form) => {
+        const party = `${name} Capital Partners${form} ${n}`;
+        expect(covering(`Borrower: ${party}, a Delaware limited partnership.`, party)).toEqual([["ORGANIZATION", party]]);
+      }),
+      { numRuns: 40 },
+    );
+    // "I" is a pronoun, and a numeral before a capitalised word heads something else
+    expect(covering("The supplier is Zorbex Inc. I agree to the terms.", "Zorbex")).toEqual([["ORGANIZATION", "Zorbex Inc."]]);
+    expect(covering("The supplier is Zorbex Inc. IV. PRICES", "Zorbex")).toEqual([["ORGANIZATION", "Zorbex Inc."]]);
+  });
+
+  it("ends a fund's name at 'and' before another party", () => {
+    expect(found("This Agreement is entered into by Quillon Opportunity Fund and Zorbex Inc.")).toEqual([
+      ["ORGANIZATION", "Quillon Opportunity Fund"],
+      ["ORGANIZATION", "Zorbex Inc."],
+    ]);
+  });
+
+  it("leaves a contact label in capitals out of the name after it", () => {
+    expect(found("CONTACT VORTEL MEDIA AG\nAttn: Legal Department")).toEqual([["ORGANIZATION", "VORTEL MEDIA AG"]]);
+    expect(found("NOTICES ZORBEX QUILLON LIMITED\n")).toEqual([["ORGANIZATION", "ZORBEX QUILLON LIMITED"]]);
+  });
+
+  it("reads compass and qualifier words before a known place as part of the place", () => {
+    expect(found("The office is in Quarrowa, New South Wales, Australia.").filter(([t]) => t === "PERSON")).toEqual([]);
+    expect(covering("The office is in Quarrowa, New South Wales, Australia.", "South Wales")).toEqual([["LOCATION", "New South Wales"]]);
+    // a person whose surname is a place keeps being a person
+    expect(covering("Signed by Jessica Wales on behalf of the Lender.", "Wales")).toEqual([["PERSON", "Jessica Wales"]]);
+  });
+});

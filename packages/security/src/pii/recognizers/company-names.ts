@@ -24,6 +24,10 @@ const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
 const ORG_CUE_CUT = cutOutside(LETTER | NUMBER, "&'’._-, \t()/");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
 const LEADING_FORM = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
+/** Labels in capitals that head a contact or notice block ("CONTACT", "ATTENTION"), never a word of a name after them. */
+const LINE_LABEL = /^(?:CONTACT|ATTENTION|ATTN|NOTICES?|COPY|COPIES|CC|RE|TO|FROM)$/;
+/** A fund's series numeral after the legal form (", II", " IV"), before a comma, a bracket, lower-case words or the line end. */
+const NUMERAL_AFTER_FORM = /^,?[ \t]+(?:I{2,3}|IV|VI{0,3}|IX|X)(?=[ \t]*(?:[,;)(]|\n|$)|[ \t]+\p{Ll})/u;
 /** Buildings and sites named after a company ("Zhongguancun Software Park"): a place, not the company. */
 export const SITE_AFTER = /^\s+(?:Park|Building|Tower|Plaza|Square|Mall|Campus|Street|Road|Avenue)(?![\p{L}])/u;
 /** "a Delaware Corporation", "an Illinois Limited Liability Company": a legal form, not a name. */
@@ -110,15 +114,18 @@ export function suffixNames(text: string, push: Push): void {
     // party named before it, not the first word of a firm's name
     if (first < words.length - 3 && /^\p{Lu}{2,5}$/u.test(words[first] ?? "") && /^(?:and|&)$/i.test(words[first + 1] ?? "")) first += 2;
     // "Acme Holdings Ltd and Foo Inc.", "ALPHA, INC. THE BETA BANK" (two parties on one line): a legal form and "and" or
-    // "the" inside the match end one name and start the next
+    // "the" inside the match end one name and start the next, as "Fund and" does ("Quillon Opportunity Fund and Zorbex Inc.")
     for (let k = words.length - 2; k > first; k--)
-      if (/^(?:and|&|the)$/i.test(words[k] ?? "") && LEADING_FORM.test(words[k - 1] ?? "")) {
+      if (/^(?:and|&|the)$/i.test(words[k] ?? "") && (LEADING_FORM.test(words[k - 1] ?? "") || (/^(?:and|&)$/i.test(words[k] ?? "") && /^funds?,?$/i.test(words[k - 1] ?? "")))) {
         const from = m.index + m[0].indexOf(words[first] ?? "", words.slice(0, first).join(" ").length);
         const to = m.index + m[0].indexOf(` ${words[k]} `, words.slice(0, k).join(" ").length - 1);
         if (!words.slice(first, k).every((w) => isStopOrRole(w) || LEADING_FORM.test(w))) push(from, to, 0.8);
         first = k + 1;
         break;
       }
+    // "CONTACT ACME MEDIA AG": a contact or notice label in capitals opening the line is no word of the name after it
+    // (two name words at least stay: "CONTACT ENERGY LIMITED" is whole)
+    if (first < words.length - 2 && LINE_LABEL.test(words[first] ?? "") && /^(?:[ \t]*|.*\n[ \t]*)$/su.test(textBefore(text, m.index + m[0].indexOf(words[first] ?? ""), 40))) first++;
     // "ATTACHMENT D West Pharmaceutical Services", "Exhibit B The Foo Company": a caption before a name is not part of it
     if (first < words.length - 2 && CAPTION_WORD.test(words[first] ?? "") && CAPTION_NUMBER.test(words[first + 1] ?? "")) {
       first += 2;
@@ -161,6 +168,8 @@ export function suffixNames(text: string, push: Push): void {
     // not over a governing body ("Board of Directors") or another institution ("Accounting Principles Board
     // of the American Institute of …" names two bodies)
     const extend = tail && !tailWords.every((w) => GENERIC_BODY.test(w) || isStopOrRole(w)) && !tailWords.some((w) => INSTITUTION.test(w)) ? tail.length : 0;
-    push(from, end + extend, 0.8);
+    // "Quillon Capital Partners, L.P. II": a series numeral after the legal form is part of the name
+    const numeral = extend === 0 ? NUMERAL_AFTER_FORM.exec(text.slice(end, end + 12))?.[0].length ?? 0 : 0;
+    push(from, end + extend + numeral, 0.8);
   }
 }

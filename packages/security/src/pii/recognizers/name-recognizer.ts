@@ -109,6 +109,8 @@ const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
 const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
+/** Compass and qualifier words that open a place's name before a known place ("New South Wales"). */
+const PLACE_QUALIFIER = /^(?:north|south|east|west|northern|southern|eastern|western|upper|lower|central|greater|new)$/i;
 /** A word that puts a place after it ("in", "at", "visiting"). */
 const PLACE_CUE_BEFORE = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i;
 /** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
@@ -312,6 +314,14 @@ export class NameRecognizer implements Recognizer {
     while (a > 0 && a <= b && isInitial(words[a - 1]?.w ?? "") && isFirstName(bare(words[a]?.w ?? ""))) a--;
     // "John Smith", "Mary Baker": a known family name that is also an everyday word still follows a given name
     while (b + 1 < words.length && (isFirstName(bare(words[b]?.w ?? "")) || isInitial(words[b]?.w ?? "")) && isSurnameAfterGiven(bare(words[b + 1]?.w ?? ""))) b++;
+    // "New South Wales", "Northern Wales": compass and qualifier words before a known place are part of the place
+    const lastWord = bare(words[b]?.w ?? "");
+    if (b > a && isKnownPlaceName(lastWord) && words.slice(a, b).every((x) => PLACE_QUALIFIER.test(x.w))) {
+      while (a > 0 && PLACE_QUALIFIER.test(words[a - 1]?.w ?? "")) a--;
+      const from = index + (words[a]?.at ?? 0);
+      push("LOCATION", from, index + (words[b]?.at ?? 0) + (words[b]?.w.length ?? 0), 0.65, "NameLexiconRecognizer");
+      return;
+    }
     const kept = words.slice(a, b + 1);
     const hasName = kept.some((x) => nameLike(x.w));
     const first = kept[0];
