@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { agentSpecSchema, type AgentSpec } from "@bear/agents";
+import { writeFileAtomicSync } from "@bear/core";
 
 /**
  * The agents created through the API (`state/agents.json`, 0600): their specs only (type, id,
@@ -40,8 +41,6 @@ export class AgentStore {
 
   #write(specs: readonly AgentSpec[]): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, agents: specs }, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, `${JSON.stringify({ version: 1, agents: specs }, null, 2)}\n`, { mode: 0o600 });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { confinePath } from "@bear/core";
+import { confinePath, writeFileAtomicSync } from "@bear/core";
 import type { Answer } from "@bear/rag";
 import type { EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
@@ -202,11 +202,8 @@ export class ConversationStore {
   #write(conversation: Conversation): void {
     const folder = this.#matterDir(conversation.matter);
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const file = this.#file(conversation.matter, conversation.id);
     const json = Buffer.from(JSON.stringify(conversation), "utf8");
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, this.sealer ? this.sealer.encrypt(json) : json, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileAtomicSync(this.#file(conversation.matter, conversation.id), this.sealer ? this.sealer.encrypt(json) : json, { mode: 0o600 });
   }
 }
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ensureWorkspace, WORKSPACE_DIR_MODE, type BearConfig, type WorkspaceLayout } from "@bear/core";
+import { ensureWorkspace, WORKSPACE_DIR_MODE, writeFileAtomicSync, type BearConfig, type WorkspaceLayout } from "@bear/core";
 import { indexWriterHolder } from "@bear/rag";
 import type { ScryptParams } from "@bear/security";
 import { runStoreHolder, runStoreOpeners, type RunStoreOpener } from "@bear/workflow-engine";
@@ -88,9 +88,7 @@ export class WorkspaceFolder {
   /** Merges `patch` into the manifest (a migration's new layout); atomic replace. */
   updateManifest(patch: Pick<WorkspaceManifest, "layout">): WorkspaceManifest {
     const next: WorkspaceManifest = { ...this.requireManifest(), ...patch };
-    const tmp = `${this.paths.manifestFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, this.paths.manifestFile);
+    writeFileAtomicSync(this.paths.manifestFile, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     return next;
   }
 
@@ -138,9 +136,7 @@ export class WorkspaceFolder {
   /** Merges `patch` into the remembered state (undefined removes a key); atomic replace. */
   updateState(patch: Partial<Record<keyof WorkspaceState, unknown>>): WorkspaceState {
     const next = Object.fromEntries(Object.entries({ ...this.state(), ...patch }).filter(([, v]) => v !== undefined)) as WorkspaceState;
-    const tmp = `${this.paths.stateFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, this.paths.stateFile);
+    writeFileAtomicSync(this.paths.stateFile, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     return next;
   }
 

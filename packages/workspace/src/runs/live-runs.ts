@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "@bear/core";
 import type { RunDetails, WorkflowEngine } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
 
@@ -51,9 +52,9 @@ export class LiveRuns {
           steps: d.steps.map((s) => ({ id: s.stepId, index: s.index, status: s.status, attempt: s.attempt })),
           updatedAt: new Date().toISOString(),
         };
-        const file = this.#file(runId, "json");
-        fs.writeFileSync(`${file}.tmp`, JSON.stringify(live), { mode: 0o600 });
-        fs.renameSync(`${file}.tmp`, file);
+        // Each write has its own temporary file: two publishers of one run never write into each other's.
+        // Not fsynced: a status other processes poll, rewritten after every event (the database is the record).
+        writeFileAtomicSync(this.#file(runId, "json"), JSON.stringify(live), { mode: 0o600, durable: false });
       } catch {
         // best effort; the database is the record
       }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync } from "@bear/core";
 import type { SealedMatterTable } from "@bear/security";
 
 /**
@@ -26,9 +27,6 @@ export class MatterTableStore {
   /** Replaces the matter's table atomically (the last redaction of a matter wins if two run at once). */
   save(matterId: string, table: SealedMatterTable): void {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = this.fileOf(matterId);
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(table), { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeFileAtomicSync(this.fileOf(matterId), JSON.stringify(table), { mode: 0o600 });
   }
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { writeFileAtomicSync } from "@bear/core";
 import type { TokenVault, TokenVaultSnapshot } from "@bear/security";
 
 /**
@@ -21,8 +22,6 @@ export class VaultFile {
     const snapshot = vault.snapshot();
     const current = this.read();
     const merged: TokenVaultSnapshot = { ...snapshot, entries: { ...(current?.keyCheck === snapshot.keyCheck ? current.entries : {}), ...snapshot.entries } };
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(merged), { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify(merged), { mode: 0o600 });
   }
 }
