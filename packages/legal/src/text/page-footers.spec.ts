@@ -19,6 +19,14 @@ describe("EDGAR page footers glued to the text (PDF text layers)", () => {
     expect(gluedPageFooters("Data Source: the Licensor's feed, daily, as agreed")).toEqual([]);
   });
 
+  it("leaves prose with a source and a date alone: after a bracket, or with no SEC form in it", () => {
+    expect(gluedPageFooters("the LME average (Source: London Metal Exchange, daily fix, 1/15/2020) for the month.")).toEqual([]);
+    expect(gluedPageFooters("as quoted [Source: ACME CORP, 10-K, 3/30/2007] in the filing")).toEqual([]);
+    expect(gluedPageFooters("the price per the averageSource: London Metal Exchange, daily fix, 1/15/2020")).toEqual([]);
+    const text = "as the Parties agreed:Source: ACME CORP, SC 13D, 1/2/2010\fnext page endsSource: BETA LLC, POS AM (on S-1), 3/4/2011";
+    expect(gluedPageFooters(text).map((f) => text.slice(f.start, f.end))).toEqual(["Source: ACME CORP, SC 13D, 1/2/2010", "Source: BETA LLC, POS AM (on S-1), 3/4/2011"]);
+  });
+
   it("segments a glued footer as a paragraph break: headings and sentences never carry it, spans quote the text", () => {
     const text = `6.3 Audit. Licensee shall pay the difference.\n7 TERM OF THE AGREEMENT AND TERMINATION${FOOTER}\f7.1 Unless otherwise agreed, this Agreement runs for two years.`;
     const doc = new ContractDocument(text);

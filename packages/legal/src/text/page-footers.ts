@@ -3,8 +3,13 @@
 // CUAD's own texts put each footer on a line of its own between blank lines; `pageFooterLayout` gives glued ones
 // the same layout for segmentation, in a string of the same length, so every offset into the text still holds.
 
-// "Source: ISSUER, FORM, M/D/YYYY": the issuer may hold commas ("ACME, INC."), the form does not ("DRS/A (on S-1)").
-const GLUED_FOOTER = /(?<=\S)Source:[ \t]+[^\n\f]{1,150}?,[ \t]*[^,\n\f]{1,30},[ \t]*\d{1,2}\/\d{1,2}\/\d{4}/g;
+// "Source: ISSUER, FORM, M/D/YYYY": the issuer may hold commas ("ACME, INC."); the form is an SEC form's name in
+// capitals and digits ("10-K", "SB-2/A", "SC 13D", "DRS/A (on S-1)"), so prose with a date in it ("(Source: London
+// Metal Exchange, daily fix, 1/15/2020)") is no footer. Glued means right after the page's last character, which is
+// not a blank, an opening bracket nor an opening quote. (Pages end in letters, digits and full stops, but also in
+// ':', '-', ']', ',', ')', ';' and '"' in CUAD's train texts, so no narrower set of characters will do.)
+const SEC_FORM = String.raw`[A-Z0-9]{1,8}(?:[- ][A-Z0-9]{1,8}){0,2}(?:\/A)?(?:[ \t]+\(on[ \t]+[A-Z0-9]{1,8}(?:-[A-Z0-9]{1,8})*(?:\/A)?\))?`;
+const GLUED_FOOTER = new RegExp(String.raw`(?<=[^\s(\[{“‘«])Source:[ \t]+[^\n\f]{1,150}?,[ \t]*${SEC_FORM},[ \t]*\d{1,2}\/\d{1,2}\/\d{4}`, "gu");
 
 /** Where a page footer is glued to the text before it: half-open ranges over the footer. */
 export function gluedPageFooters(text: string): { start: number; end: number }[] {
