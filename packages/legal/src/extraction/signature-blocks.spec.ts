@@ -66,13 +66,34 @@ describe("extractSignatories", () => {
     expect(shape(signers(text, []))).toEqual([["Bram Toller", "Managing Member", "TAMSIN WORKS, LLC"]]);
   });
 
+  it("reads names in any script's letters, accents composed or not ('José Álvarez', 'Łukasz Nowak')", () => {
+    const decomposed = "Zoe\u0308 Mu\u0308ller";
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed this Agreement. ORCHID LANE, INC. TAMSIN WORKS, LLC By: /s/ José Álvarez By: /s/ Łukasz Nowak Name: José Álvarez Name: Łukasz Nowak Its: President Its: Director 8\n\n" +
+      `HARBOUR AG\n\nBy: /s/ ${decomposed}\nName: ${decomposed}\nTitle: Secretary\n\nNORD AS\n\nBy: /s/ Ørjan O’Brien-Søby\nTitle: Chair\n\nHELLAS SA\n\nBy: /s/ Σοφία Παπαδοπούλου\nTitle: Director\n\nATHENA SA\n\nBy: /s/ Ελένη Νικολάου\nTitle: Director\n`;
+    const found = signers(text, [party(text, "ORCHID LANE, INC."), party(text, "TAMSIN WORKS, LLC")]);
+    expect(shape(found)).toEqual([
+      ["José Álvarez", "President", "ORCHID LANE, INC."],
+      ["Łukasz Nowak", "Director", "TAMSIN WORKS, LLC"],
+      [decomposed, "Secretary", "HARBOUR AG"],
+      ["Ørjan O’Brien-Søby", "Chair", "NORD AS"],
+      ["Σοφία Παπαδοπούλου", "Director", "HELLAS SA"],
+      ["Ελένη Νικολάου", "Director", "ATHENA SA"],
+    ]);
+    for (const s of found) expect(text.slice(s.span.start, s.span.end)).toBe(s.span.quote);
+  });
+
   it("pairs any number of flattened columns in order, and every span slices to its name (property)", () => {
     const word = fc.stringMatching(/^[A-Z][a-z]{2,8}$/);
-    const column = fc.record({ company: fc.tuple(word, word), person: fc.tuple(word, word), title: fc.constantFrom("President", "Chief Financial Officer", "Director", "General Counsel") });
+    // People's names in Latin letters with and without accents (composed or decomposed), and in other scripts.
+    const initial = fc.constantFrom("A", "B", "Z", "É", "Á", "Ł", "Ø", "Š", "Ž", "Ö", "Σ", "Д", "E\u0301");
+    const rest = fc.array(fc.constantFrom("a", "e", "o", "r", "n", "é", "ü", "ł", "ñ", "ø", "ç", "ß", "ą", "ο", "л", "e\u0308"), { minLength: 2, maxLength: 8 });
+    const personWord = fc.tuple(initial, rest).map(([a, b]) => a + b.join(""));
+    const column = fc.record({ company: fc.tuple(word, word), person: fc.tuple(personWord, personWord), title: fc.constantFrom("President", "Chief Financial Officer", "Director", "General Counsel") });
     fc.assert(
       fc.property(fc.uniqueArray(column, { minLength: 1, maxLength: 4, selector: (c) => `${c.person.join(" ")}|${c.company.join(" ")}` }), (columns) => {
         const companies = columns.map((c) => `${c.company.join(" ").toUpperCase()}, INC.`);
-        fc.pre(new Set(companies).size === companies.length && new Set(columns.map((c) => c.person.join(" "))).size === columns.length);
+        fc.pre(new Set(companies).size === companies.length && new Set(columns.map((c) => c.person.join(" ").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase())).size === columns.length);
         const text = `IN WITNESS WHEREOF, the parties have signed this Agreement. ${companies.join(" ")} ${columns.map((c) => `By: /s/ ${c.person.join(" ")}`).join(" ")} ${columns.map((c) => `Its: ${c.title}`).join(" ")}\n`;
         const found = signers(text, []);
         expect(shape(found)).toEqual(columns.map((c, i) => [c.person.join(" "), c.title, companies[i]]));

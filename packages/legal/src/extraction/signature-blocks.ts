@@ -18,8 +18,10 @@ interface Field {
 
 const LABELS = "By|Name|Title|Date|Its|Witness|Address|Signature|Phone|Tel|Telephone|Fax|Email|E-mail|Position|Print|Printed|On|For|Per";
 // A person's name: two to four capitalised words, never a field's label nor a word before a colon ("Tilte:"), and
-// never across a column gap of three blanks ("/s/ Vince Dim      Print Name: …").
-const NAME_WORDS = `[A-Z][A-Za-z.'-]+(?:[ \\t]{1,2}(?!(?:${LABELS})\\b)[A-Z][A-Za-z.'-]*(?![A-Za-z.'-]*[ \\t]*:)){1,3}`;
+// never across a column gap of three blanks ("/s/ Vince Dim      Print Name: …"). Letters are any script's, with
+// combining marks ("José Álvarez", "Łukasz Nowak", decomposed accents): the regular expressions using it take the u flag.
+const NAME_CHAR = String.raw`[\p{L}\p{M}.'’-]`;
+const NAME_WORDS = `\\p{Lu}${NAME_CHAR}+(?:[ \\t]{1,2}(?!(?:${LABELS})\\b)\\p{Lu}${NAME_CHAR}*(?!${NAME_CHAR}*[ \\t]*:)){1,3}`;
 // A title runs to two spaces, a line end, a digit (a page number) or the next field's label.
 const TITLE_WORDS = `[A-Za-z][A-Za-z ,&./-]{0,60}?(?=[ \\t]{2,}|[ \\t]*(?:\\n|$|\\d|_|-{2,}|(?:${LABELS})\\b))`;
 const FIELD = new RegExp(
@@ -29,7 +31,7 @@ const FIELD = new RegExp(
     `\\bName\\s*:[ \\t]*(?:\\/s\\/[ \\t]*)?(?<name>${NAME_WORDS})`,
     `\\b(?:Title|Its)\\s*:[ \\t]*(?<title>${TITLE_WORDS})`,
   ].join("|"),
-  "g",
+  "gu",
 );
 // What may stand between two fields of one flattened row: blanks, signature lines, dashes.
 const ROW_GAP = /^[\s_-]*$/;
@@ -46,7 +48,8 @@ const SIGNATURE_MARK = /_{3,}|\/s\/|\bSignature\b|\bSigned\b/i;
 // A heading cell names a party that the contract's list may miss only when it looks like an organisation: a legal form,
 // or two or more words in capitals ("THE BANKERS BANK"); Title Case cells are as often table headings.
 const isOrganisation = (quote: string) => (/^(?:THE\s+)?[A-Z0-9&.,'\s-]+$/.test(quote) ? /\S\s+\S/.test(quote.replace(/^THE\s+/, "")) : /\b(?:Inc|LLC|L\.L\.C|Ltd|Corp|LP|L\.P|LLP|PLC|plc|AG|GmbH|N\.A|S\.A|Limited|Corporation|Company|Co)\b/.test(quote));
-const normalName = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+// Accents dropped, any script's letters kept: "Zoë Müller" is "zoe muller", and a name in Greek letters is not "".
+const normalName = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 const sameName = (a: string, b: string) => {
   const x = normalName(a);
   const y = normalName(b);
