@@ -51,6 +51,8 @@ export interface ClusterNodeOptions {
   readonly scanMs?: number;
   /** How long a step waits for a capable worker before NO_CAPABLE_WORKER (ms, default 30 s). */
   readonly waitForWorkerMs?: number;
+  /** How long a step's job must be missing from Redis before it is sent again (ms, default 15 s): at least the workers' lock duration. */
+  readonly lostJobMs?: number;
   readonly instanceId?: string;
   readonly logger?: Logger;
 }
@@ -144,6 +146,7 @@ export class ClusterNode {
       startedHere,
       acts,
       ...(localTypes ? { localTypes } : {}),
+      ...(this.#options.lostJobMs === undefined ? {} : { lostJobMs: this.#options.lostJobMs }),
       logger: this.#logger,
     });
   }

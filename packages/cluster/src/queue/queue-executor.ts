@@ -41,6 +41,12 @@ export interface QueueExecutorOptions {
   readonly localTypes?: Iterable<string>;
   /** How often the worker a job was directed to is checked for being alive (ms, default 1000). */
   readonly workerCheckMs?: number;
+  /**
+   * How long a job must have been missing from Redis before it is sent again (ms, default 15 s,
+   * StepWorker's lock duration): at least the workers' lock duration, so a worker still running the
+   * lost job has found its lock gone at a renewal and aborted it (one attempt never runs twice).
+   */
+  readonly lostJobMs?: number;
   /** How long finished jobs are kept as the record of their attempt (s, default 7 days). */
   readonly keepFinishedSeconds?: number;
   readonly logger?: Logger;
@@ -161,17 +167,22 @@ export class QueueExecutor implements Executor {
       const direct = queueName !== stepQueueName(task.type);
       // checks in a row that found no job at all (Redis lost it: FLUSHALL, or a restart without its last writes)
       let missing = 0;
+      let missingSince = 0;
       const check = async (): Promise<void> => {
         const handle = current!;
-        if (direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
+        const found = await this.#settle(handle.queue, jobId);
+        if (found === "pending") missing = 0;
+        if (found === "pending" && direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
           if (!this.#waiters.has(jobId)) return;
           current = await this.#moveToCapabilityQueue(handle, data, jobId);
           waiter.queue = current.queue;
           return;
         }
-        // one check finding nothing may be a Redis just back (its data still loading): lost only at the second
-        missing = (await this.#settle(handle.queue, jobId)) === "missing" ? missing + 1 : 0;
-        if (missing < 2 || !this.#waiters.has(jobId)) return;
+        if (found !== "missing") return;
+        // one check finding nothing may be a Redis just back (its data still loading): lost only at the
+        // second, and once missing for the workers' lock duration (a worker running it has aborted it)
+        if (missing++ === 0) missingSince = Date.now();
+        if (missing < 2 || Date.now() - missingSince < (this.#options.lostJobMs ?? 15_000) || !this.#waiters.has(jobId)) return;
         missing = 0;
         this.#logger.warn({ jobId, queue: handle.queue.name }, "Redis lost a step's job (not found at two checks in a row: FLUSHALL, or a restart without its last writes): sending the same attempt again");
         current = (await this.#send(data, jobId, handle.queue.name, options.signal, true)).handle;
@@ -295,15 +306,15 @@ export class QueueExecutor implements Executor {
       this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
       return direct;
     }
-    // its lock is still held: the worker lives (its report is late, e.g. a blocked event loop) and runs it
-    if ((await this.#options.redis.exists(`${direct.queue.qualifiedName}:${jobId}:lock`)) === 1) return direct;
+    // taken off the direct queue first (atomic: refused while its lock is held, i.e. a worker has it and
+    // runs it — its report is late, e.g. a blocked event loop); only then recorded and sent elsewhere,
+    // so a late worker of the direct queue can never run it beside the capability queue's copy
+    if ((await direct.queue.remove(jobId).catch(() => 0)) !== 1) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
     // a later sender of the attempt joins it on the capability queue
     await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
     await this.#add(shared, data, jobId);
-    // a job still waiting there would otherwise stay for good (nobody reads that queue any more)
-    await direct.queue.remove(jobId).catch(() => undefined);
     this.#logger.info({ jobId, from: direct.queue.name }, "the chosen worker stopped reporting: its step goes to the capability queue");
     return shared;
   }

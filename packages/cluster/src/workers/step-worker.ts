@@ -174,6 +174,11 @@ export class StepWorker {
       if (!fast) reply();
       else void fast.then((published) => published || reply());
     });
+    // a lock BullMQ's renewal found gone (Redis lost the job, or another worker took it): the handler
+    // is aborted, as the attempt is sent again elsewhere (it must not run twice side by side)
+    worker.on("lockRenewalFailed", (jobIds: string[]) => {
+      for (const jobId of jobIds) this.#controllers.get(jobId)?.abort(new Error("the job's lock was lost (Redis lost the job, or another worker took it)"));
+    });
     worker.on("failed", (job, error) => {
       this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed");
       if (job?.id) this.#reply(job, worker, { jobId: job.id, settled: true });
