@@ -2,7 +2,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from "no
 import fs from "node:fs";
 import path from "node:path";
 
-import { InvalidArgumentError, nullAuditSink, type AuditSink } from "@bear/core";
+import { InvalidArgumentError, nullAuditSink, writeFileAtomicSync, type AuditSink } from "@bear/core";
 import { AccessDeniedError, AuthenticationError, PrincipalStoreError, PrincipalUnknownError } from "../errors";
 import { MIN_SCRYPT_N, type ScryptParams } from "../crypto/key-encryption-key";
 
@@ -263,17 +263,14 @@ export class AccessControl {
     return p ? createHash("sha256").update(p.secretHash).digest("base64url").slice(0, 16) : undefined;
   }
 
-  /** Writes the principals file atomically (temp file + rename), so a crash leaves the old or the new one. */
+  /** Writes the principals file atomically (core's writeFileAtomicSync), so a crash leaves the old or the new one. */
   private persist(): void {
     if (!this.file) return;
-    const temp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(temp, `${JSON.stringify({ format: 1, principals: [...this.principals.values()] }, null, 2)}\n`, { mode: 0o600 });
-      fs.renameSync(temp, this.file);
+      writeFileAtomicSync(this.file, `${JSON.stringify({ format: 1, principals: [...this.principals.values()] }, null, 2)}\n`, { mode: 0o600 });
       this.fileStamp = stampOf(this.file);
     } catch (cause) {
-      fs.rmSync(temp, { force: true });
       throw new PrincipalStoreError(this.file, "it cannot be written", { cause });
     }
   }
