@@ -264,6 +264,10 @@ export class LegalChunker {
         const start = trimmedStart(text, span.start, span.end);
         const end = trimmedEnd(text, start, span.end);
         if (end <= start) continue;
+        // A span whose trimmed text ends where the chunk before ends lies wholly inside it (the unit that
+        // did not fit there was only whitespace): it would index a shorter copy of that chunk.
+        const previous = chunks[chunks.length - 1];
+        if (previous && end <= previous.end) continue;
         chunks.push({ ordinal: chunks.length, text: text.slice(start, end), start, end, page: pageOf(starts, start), sectionPath: section.path });
       }
     }
