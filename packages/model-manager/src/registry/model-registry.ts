@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { type Dirent, createReadStream, readFileSync, realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { confinePath, type Logger, silentLogger } from "@bear/core";
+import { confinePath, type Logger, silentLogger, writeFileAtomic } from "@bear/core";
 import { ModelFileError, ModelNotFoundError, RegistryError } from "../errors";
 import { inspectGguf } from "./gguf-inspector";
 import type { ModelFileInfo } from "./model-info";
@@ -60,25 +60,6 @@ interface RegistryFile {
 
 const MODEL_EXTENSIONS = new Set([".gguf", ".onnx"]);
 const MAX_DEPTH = 4;
-
-/** Writes `data` to `file` so a reader sees the old or the new content, never half of it. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await fs.open(tmp, "w", 0o600);
-  try {
-    await handle.writeFile(data, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
-}
 
 async function* walk(root: string, dir: string, depth: number): AsyncGenerator<string> {
   let entries: Dirent[];
@@ -290,7 +271,12 @@ export class ModelRegistry {
     const file = this.#file;
     if (!file) return Promise.resolve();
     const snapshot = JSON.stringify({ version: 1, models: this.list() } satisfies RegistryFile, null, 2);
-    this.#writes = this.#writes.catch(() => undefined).then(() => writeFileAtomic(file, snapshot));
+    this.#writes = this.#writes
+      .catch(() => undefined)
+      .then(async () => {
+        await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file, snapshot);
+      });
     return this.#writes;
   }
 

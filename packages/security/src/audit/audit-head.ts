@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "@bear/core";
 
 /** The signed head checkpoint: which record was last appended, MACed with the audit key. */
 export interface AuditHead {
@@ -12,7 +13,6 @@ export interface AuditHead {
 export type AuditHeadRead = { readonly state: "present"; readonly head: AuditHead } | { readonly state: "missing" } | { readonly state: "forged" };
 
 const FILE = "audit.head";
-const TMP = "audit.head.tmp";
 const DOMAIN = "bear-audit-head:v1";
 
 /**
@@ -49,9 +49,8 @@ export class AuditHeadFile {
 
   /** Replaces the checkpoint atomically; the caller holds the log's lock. */
   async write(head: AuditHead): Promise<void> {
-    const tmp = path.join(this.dir, TMP);
-    await fs.writeFile(tmp, `${JSON.stringify({ ...head, mac: this.mac(head) })}\n`, { mode: 0o600 });
-    await fs.rename(tmp, path.join(this.dir, FILE));
+    // Not fsynced, like the log's own appends: after a power cut the head is at most one append ahead or behind.
+    await writeFileAtomic(path.join(this.dir, FILE), `${JSON.stringify({ ...head, mac: this.mac(head) })}\n`, { durable: false });
   }
 
   private mac(head: AuditHead): string {

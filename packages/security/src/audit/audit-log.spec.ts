@@ -116,6 +116,22 @@ describe("AuditLog", () => {
       expect(v).toMatchObject({ ok: true, truncated: false, checkpoint: { seq: 4, hash: v.head } });
     });
 
+    it("a link planted where the checkpoint's temporary file used to be is neither followed nor moved into place", async () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), "bear-audit-victim-"));
+      const victim = path.join(outside, "victim.txt");
+      fs.writeFileSync(victim, "keep me");
+      try {
+        fs.symlinkSync(victim, path.join(dir, "audit.head.tmp"));
+        const log = new AuditLog({ dir, key });
+        await writeN(log, 2);
+        expect(fs.readFileSync(victim, "utf8")).toBe("keep me");
+        expect(fs.lstatSync(head()).isSymbolicLink()).toBe(false);
+        expect(await log.verify()).toMatchObject({ ok: true, checkpoint: { seq: 2 } });
+      } finally {
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
     it("cutting the tail (11 → 6 records) is reported as truncated", async () => {
       const log = new AuditLog({ dir, key });
       await writeN(log, 11);

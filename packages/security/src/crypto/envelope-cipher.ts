@@ -143,7 +143,7 @@ export class EnvelopeCipher {
     const header = newHeader(this.kek, dataKey.buffer, dataIv);
     const tmp = `${dst}.tmp-${randomBytes(6).toString("hex")}`;
     try {
-      const out = createWriteStream(tmp, { mode: 0o600 });
+      const out = createWriteStream(tmp, { flags: "wx", mode: 0o600 });
       out.write(header);
       await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), c, async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) yield chunk;
@@ -205,7 +205,7 @@ export class EnvelopeCipher {
     // pass 2: write, and rename only once the tag verifies again
     const tmp = `${dst}.tmp-${randomBytes(6).toString("hex")}`;
     try {
-      await pipeline(body(), decipher(), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(body(), decipher(), createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
       await fs.rename(tmp, dst);
     } catch (cause) {
       await fs.rm(tmp, { force: true });

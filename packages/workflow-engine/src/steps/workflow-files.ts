@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { ContentCipher } from "@bear/core";
+import { type ContentCipher, writeFileAtomic } from "@bear/core";
 import { PermanentStepError } from "../errors";
 
 /** Where `file_operations` steps keep their files, and how. */
@@ -169,13 +169,8 @@ export class WorkflowFiles {
       if (error.code === "ENOENT") return "";
       throw error;
     });
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await fs.writeFile(temp, this.#stored(before + content), { encoding: "utf8", mode: 0o600, signal });
-      await fs.rename(temp, target);
-    } finally {
-      await fs.rm(temp, { force: true });
-    }
+    signal.throwIfAborted();
+    await writeFileAtomic(target, this.#stored(before + content));
   }
 
   /** Folders made for steps are private to the workspace's user in a matter area. */
@@ -194,9 +189,7 @@ export class WorkflowFiles {
   async #writeName(entry: string, name: string): Promise<void> {
     const file = `${entry}${NAME_FILE}`;
     if (await present(file)) return;
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(temp, this.#cipher!.seal(name), { mode: 0o600 });
-    await fs.rename(temp, file);
+    await writeFileAtomic(file, this.#cipher!.seal(name));
   }
 
   async #readName(entry: string): Promise<string> {
