@@ -1,4 +1,4 @@
-// One evidence set: the summary, risks and clause map of a review never contradict each other.
+// One evidence set: the summary, risks, checklists and clause map of a review never contradict each other.
 // CI runs a fixed sample of cuad_train (every 10th contract by a hash of its name, ~40); the whole
 // set runs in bench/consistency.ts.
 import crypto from "node:crypto";
@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { findContradictions, reviewContract } from "../src/index";
+import { loadContractNli, nliFold } from "../train/contractnli-data";
 import { sharedData } from "./fixtures";
 
 const dir = path.join(sharedData, "cuad_train", "full_contract_txt");
@@ -24,6 +25,21 @@ describe("report consistency on cuad_train", () => {
     for (const file of sample) {
       const report = await reviewContract(fs.readFileSync(path.join(dir, file), "utf8"), { now: new Date(0) });
       for (const c of findContradictions(report)) found.push(`${file.slice(0, 40)}: ${c.finding} ${c.reason}`);
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
+});
+
+describe("NDA reviews on the ContractNLI dev fold", () => {
+  it("reviews every dev NDA against the NDA playbook and checklist, with no contradiction between its risks and checklist", async () => {
+    const ndas = loadContractNli().filter((d) => nliFold(d.file) === "dev");
+    expect(ndas.length).toBe(31);
+    const found: string[] = [];
+    for (const nda of ndas) {
+      const report = await reviewContract(nda.text, { now: new Date(0) });
+      if (report.documentType.type !== "nda" || report.playbook !== "BEAR NDA playbook") found.push(`${nda.id}: ${report.documentType.type} / ${report.playbook}`);
+      if (!report.compliance.some((c) => c.checklist === "NDA terms (ContractNLI hypotheses)")) found.push(`${nda.id}: no NDA checklist`);
+      for (const c of findContradictions(report)) found.push(`${nda.id}: ${c.finding} ${c.reason}`);
     }
     expect(found).toEqual([]);
   }, 300_000);

@@ -1,5 +1,5 @@
 import type { DocumentType } from "../document-type/detect-document-type";
-import { loadChecklist, type Checklist } from "./checklist";
+import { loadChecklist, type Checklist, type ChecklistRequirement } from "./checklist";
 import { GDPR_ART28_CHECKLIST_YAML } from "./gdpr-art28-checklist";
 import { NDA_CHECKLIST_YAML } from "./nda-checklist";
 
@@ -20,6 +20,15 @@ export function ndaChecklist(): Checklist {
 
 /** Built-in checklists by name, for configuration files and workflow inputs. */
 export const BUILT_IN_CHECKLISTS: Readonly<Record<string, () => Checklist>> = { gdpr_art28: gdprArt28Checklist, nda: ndaChecklist };
+
+/** The built-in checklist holding requirement `id` ("nda-5", "art28-3-a") and that requirement; undefined when none has it. */
+export function builtInRequirement(id: string): { readonly checklist: Checklist; readonly requirement: ChecklistRequirement } | undefined {
+  for (const checklist of Object.values(BUILT_IN_CHECKLISTS).map((load) => load())) {
+    const requirement = checklist.requirements.find((r) => r.id === id);
+    if (requirement) return { checklist, requirement };
+  }
+  return undefined;
+}
 
 const PERSONAL_DATA = /personal\s+data|data\s+protection|\bGDPR\b|data\s+processing\s+agreement|\bprocessor\b/i;
 

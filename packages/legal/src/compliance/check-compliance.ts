@@ -7,7 +7,8 @@ import type { UnitCueHits } from "./nli-model/nli-features";
 import { shippedChecklistModel } from "./nli-model/shipped-checklist-model";
 
 /** met: the contract provides it; contradicted: it says the opposite; unclear: only weak cues; missing: nothing found. */
-export type RequirementStatus = "met" | "contradicted" | "unclear" | "missing";
+export const REQUIREMENT_STATUSES = ["met", "contradicted", "unclear", "missing"] as const;
+export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 export interface RequirementResult {
   readonly id: string;

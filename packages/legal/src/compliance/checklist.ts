@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ChecklistError, type DocumentIssue } from "../errors";
-import { zodIssues } from "../review/playbook";
+import { zodIssues } from "../zod-issues";
 
 const regexString = z.string().min(1).superRefine((s, ctx) => {
   try {

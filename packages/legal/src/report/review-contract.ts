@@ -66,8 +66,9 @@ export async function reviewContract(text: string, options: ReviewContractOption
     ...(options.signal ? { signal: options.signal } : {}),
     logger,
   });
-  const risks = assessRisk({ text, keyTerms, classification }, playbook);
+  // Checklists first: the playbook's rules on a checklist requirement read these same results.
   const compliance = checklists.map((c) => checkCompliance(doc, c));
+  const risks = assessRisk({ text, keyTerms, classification, compliance }, playbook);
   const report = buildReport({
     text,
     keyTerms,

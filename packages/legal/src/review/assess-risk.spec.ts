@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { servicesAgreement } from "../../test/fixtures";
 import { classifyClauses } from "../classification/classify-clauses";
+import { ndaChecklist } from "../compliance/built-in-checklists";
+import type { ComplianceResult } from "../compliance/check-compliance";
 import { PlaybookError } from "../errors";
 import { extractKeyTerms } from "../extraction/extract-key-terms";
 import { assessRisk } from "./assess-risk";
@@ -116,5 +118,41 @@ rules:
     const findings = assessRisk(await analyse(text), playbook);
     expect(findings.map((f) => f.ruleId)).toEqual(["short-notice", "insured-but-uncapped"]);
     expect(findings[0]?.citations[0]?.quote).toBe("fifteen (15) days");
+  });
+
+  it("reads a built-in checklist requirement's status: the review's own result when given, else checked on the spot", async () => {
+    const text = "1. Disclosure. The Recipient may disclose Confidential Information to its employees who need to know it for the Purpose.\n\n2. Term. This Agreement lasts two years.";
+    const playbook = loadPlaybook(`name: mine
+rules:
+  - id: no-sharing
+    title: No permission to share
+    severity: low
+    when: { checklist: { requirement: nda-5, status: [missing, unclear, contradicted] } }
+    fix: permit it
+  - id: sharing
+    title: Sharing allowed
+    severity: info
+    when: { checklist: { requirement: nda-5, status: [met] } }
+    fix: check who
+`);
+    const analysis = await analyse(text);
+    const sentence = { start: 0, end: text.indexOf("\n"), quote: text.slice(0, text.indexOf("\n")) };
+    const given = (status: "met" | "missing"): ComplianceResult[] => [
+      { checklist: ndaChecklist().name, results: [{ id: "nda-5", title: "shared with employees", status, citations: status === "met" ? [sentence] : [] }], counts: { met: 0, contradicted: 0, unclear: 0, missing: 0 } },
+    ];
+    const met = assessRisk({ ...analysis, compliance: given("met") }, playbook);
+    expect(met.map((f) => [f.ruleId, f.absent, f.citations, f.requirements])).toEqual([["sharing", false, [sentence], [{ id: "nda-5", status: "met" }]]]);
+    const missing = assessRisk({ ...analysis, compliance: given("missing") }, playbook);
+    expect(missing.map((f) => [f.ruleId, f.absent, f.requirements])).toEqual([["no-sharing", true, [{ id: "nda-5", status: "missing" }]]]);
+    // No checklist given: the requirement is checked on the text (the sentence says employees may be told).
+    expect(assessRisk(analysis, playbook).map((f) => f.ruleId)).toEqual(["sharing"]);
+  });
+
+  it("refuses a checklist condition on a requirement no built-in checklist has, or without a status", () => {
+    const rule = (when: string) => `name: mine\nrules:\n  - { id: r, title: T, severity: low, when: ${when}, fix: F }\n`;
+    expect(() => loadPlaybook(rule("{ checklist: { requirement: nda-99, status: [met] } }"))).toThrow(/unknown requirement 'nda-99'/);
+    expect(() => loadPlaybook(rule("{ checklist: { requirement: nda-5, status: [] } }"))).toThrow(PlaybookError);
+    expect(() => loadPlaybook(rule("{ checklist: { requirement: nda-5, status: [present] } }"))).toThrow(PlaybookError);
+    expect(loadPlaybook(rule("{ checklist: { requirement: art28-3-a, status: [missing] } }")).rules).toHaveLength(1);
   });
 });

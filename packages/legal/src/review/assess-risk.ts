@@ -1,4 +1,7 @@
 import type { CuadCategory } from "../classification/cuad-categories";
+import { builtInRequirement } from "../compliance/built-in-checklists";
+import { checkRequirement, type RequirementResult, type RequirementStatus } from "../compliance/check-compliance";
+import { PlaybookError } from "../errors";
 import { parseDuration } from "../parsing/parse-duration";
 import { ContractDocument } from "../text/contract-document";
 import type { Span } from "../text/span";
@@ -21,6 +24,8 @@ export interface RiskFinding {
   readonly absent: boolean;
   /** For an absence: the clause categories it says are missing (never one the clause map labels). */
   readonly missing?: readonly CuadCategory[];
+  /** The built-in checklist requirements the finding rests on, with the status it read (the report's checklist section shows the same). */
+  readonly requirements?: readonly { readonly id: string; readonly status: RequirementStatus }[];
   /** For an absence: the sentence bringing another document's terms in by reference, where the missing terms may be. */
   readonly incorporatedBy?: Span;
 }
@@ -30,10 +35,11 @@ interface Outcome {
   readonly citations: Span[];
   readonly absent: boolean;
   readonly missing?: readonly CuadCategory[];
+  readonly requirements?: readonly { readonly id: string; readonly status: RequirementStatus }[];
 }
 
 const NO: Outcome = { fired: false, citations: [], absent: false };
-const missingOf = (parts: readonly Outcome[]) => parts.flatMap((p) => p.missing ?? []);
+const missingOf = (parts: readonly Outcome[]) => ({ missing: parts.flatMap((p) => p.missing ?? []), requirements: parts.flatMap((p) => p.requirements ?? []) });
 const MAX_CITATIONS = 5;
 
 function normLaw(s: string): string {
@@ -41,6 +47,8 @@ function normLaw(s: string): string {
 }
 
 class RuleEvaluator {
+  private readonly requirements = new Map<string, RequirementResult>();
+
   constructor(
     private readonly analysis: ContractAnalysis,
     private readonly playbook: Playbook,
@@ -55,14 +63,26 @@ class RuleEvaluator {
     return this.analysis.classification.clauses.flatMap((c) => c.labels.filter((l) => l.category === category).flatMap((l) => l.evidence.map((e) => e.span)));
   }
 
+  /** A built-in checklist requirement's result: the one the review's checklists already give, else checked now (the same reading). */
+  requirementResult(id: string): RequirementResult {
+    let result = this.requirements.get(id);
+    if (result === undefined) {
+      const builtIn = builtInRequirement(id);
+      if (builtIn === undefined) throw new PlaybookError(this.playbook.name, [{ path: "rules", message: `unknown requirement '${id}': name one of a built-in checklist (e.g. "nda-5")` }]);
+      result = this.analysis.compliance?.find((c) => c.checklist === builtIn.checklist.name)?.results.find((r) => r.id === id) ?? checkRequirement(this.doc, builtIn.requirement);
+      this.requirements.set(id, result);
+    }
+    return result;
+  }
+
   evaluate(cond: RuleCondition): Outcome {
     if ("all" in cond) {
       const parts = cond.all.map((c) => this.evaluate(c));
-      return parts.every((p) => p.fired) ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), missing: missingOf(parts) } : NO;
+      return parts.every((p) => p.fired) ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), ...missingOf(parts) } : NO;
     }
     if ("any" in cond) {
       const parts = cond.any.map((c) => this.evaluate(c)).filter((p) => p.fired);
-      return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), missing: missingOf(parts) } : NO;
+      return parts.length > 0 ? { fired: true, citations: parts.flatMap((p) => p.citations), absent: parts.every((p) => p.absent), ...missingOf(parts) } : NO;
     }
     if ("clause_present" in cond) {
       const matching = cond.matching === undefined ? undefined : compilePlaybookPattern(cond.matching);
@@ -104,6 +124,12 @@ class RuleEvaluator {
       if (!missing || (category !== undefined && this.evidenceOf(category).length > 0)) return NO;
       return { fired: true, citations: [], absent: true, ...(category === undefined ? {} : { missing: [category] }) };
     }
+    if ("checklist" in cond) {
+      // Fires when the requirement's status is one of those named; a finding that it is missing or unclear is an absence.
+      const r = this.requirementResult(cond.checklist.requirement);
+      if (!cond.checklist.status.includes(r.status)) return NO;
+      return { fired: true, citations: [...r.citations], absent: r.status === "missing" || r.status === "unclear", requirements: [{ id: r.id, status: r.status }] };
+    }
     if ("auto_renewal_without_notice" in cond) {
       const r = this.analysis.keyTerms.renewal;
       return r && r.automatic && r.noticeToTerminate === undefined ? { fired: true, citations: [r.span], absent: false } : NO;
@@ -130,7 +156,7 @@ function dedupe(spans: readonly Span[]): Span[] {
 /** Checks a contract analysis against a playbook; findings come most severe first, each citing its text. */
 export function assessRisk(analysis: ContractAnalysis, playbook: Playbook): RiskFinding[] {
   const doc = new ContractDocument(analysis.text);
-  const evaluator = new RuleEvaluator({ text: analysis.text, ...reconcileEvidence(doc, analysis.keyTerms, analysis.classification) }, playbook, doc);
+  const evaluator = new RuleEvaluator({ ...analysis, ...reconcileEvidence(doc, analysis.keyTerms, analysis.classification) }, playbook, doc);
   const findings: RiskFinding[] = [];
   const incorporatedBy = incorporationByReference(doc);
   for (const rule of playbook.rules) {
@@ -138,12 +164,12 @@ export function assessRisk(analysis: ContractAnalysis, playbook: Playbook): Risk
     if (!outcome.fired) continue;
     let citations = dedupe(outcome.citations).sort((a, b) => a.start - b.start);
     if (citations.length === 0 && rule.cite) citations = dedupe(evaluator.evidenceOf(rule.cite));
-    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome.absent, outcome.missing, outcome.absent ? incorporatedBy : undefined));
+    findings.push(finding(rule, citations.slice(0, MAX_CITATIONS), outcome, outcome.absent ? incorporatedBy : undefined));
   }
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }
 
-function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing: readonly CuadCategory[] = [], incorporatedBy?: Span): RiskFinding {
+function finding(rule: PlaybookRule, citations: Span[], { absent, missing = [], requirements = [] }: Outcome, incorporatedBy?: Span): RiskFinding {
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -153,6 +179,7 @@ function finding(rule: PlaybookRule, citations: Span[], absent: boolean, missing
     citations,
     absent,
     ...(absent && missing.length > 0 ? { missing: [...new Set(missing)] } : {}),
+    ...(requirements.length > 0 ? { requirements } : {}),
     ...(incorporatedBy === undefined ? {} : { incorporatedBy }),
   };
 }

@@ -1,7 +1,10 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { cuadCategory, type CuadCategory } from "../classification/cuad-categories";
+import { builtInRequirement } from "../compliance/built-in-checklists";
+import { REQUIREMENT_STATUSES, type RequirementStatus } from "../compliance/check-compliance";
 import { PlaybookError, type DocumentIssue } from "../errors";
+import { zodIssues } from "../zod-issues";
 import { compilePlaybookPattern } from "./playbook-pattern";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
@@ -19,6 +22,9 @@ const category = z.string().transform((s, ctx) => {
   if (!c) ctx.addIssue({ code: "custom", message: `unknown CUAD category '${s}' (e.g. "Cap on Liability", "Anti-Assignment")` });
   return c as CuadCategory;
 });
+const requirementId = z.string().superRefine((s, ctx) => {
+  if (!builtInRequirement(s)) ctx.addIssue({ code: "custom", message: `unknown requirement '${s}': name one of a built-in checklist (e.g. "nda-5", "art28-3-a")` });
+});
 const durationText = z.string().regex(/^\s*\d+\s*(?:days?|weeks?|months?|years?)\s*$/i, 'expected a period such as "30 days" or "3 months"');
 
 /** One condition; a rule fires when its condition holds. */
@@ -31,6 +37,7 @@ export type RuleCondition =
   | { readonly key_term_missing: "governing_law" | "parties" | "effective_date" | "expiration_date" | "jurisdiction" }
   | { readonly auto_renewal_without_notice: true }
   | { readonly renewal_notice_shorter_than: string }
+  | { readonly checklist: { readonly requirement: string; readonly status: readonly RequirementStatus[] } }
   | { readonly all: readonly RuleCondition[] }
   | { readonly any: readonly RuleCondition[] };
 
@@ -44,6 +51,7 @@ const condition: z.ZodType<RuleCondition> = z.lazy(() =>
     z.strictObject({ key_term_missing: z.enum(["governing_law", "parties", "effective_date", "expiration_date", "jurisdiction"]) }),
     z.strictObject({ auto_renewal_without_notice: z.literal(true) }),
     z.strictObject({ renewal_notice_shorter_than: durationText }),
+    z.strictObject({ checklist: z.strictObject({ requirement: requirementId, status: z.array(z.enum(REQUIREMENT_STATUSES)).min(1) }) }),
     z.strictObject({ all: z.array(condition).min(1) }),
     z.strictObject({ any: z.array(condition).min(1) }),
   ]),
@@ -70,13 +78,6 @@ export const playbookSchema = z.strictObject({
   rules: z.array(playbookRuleSchema).min(1, "a playbook needs at least one rule"),
 });
 export type Playbook = z.infer<typeof playbookSchema>;
-
-export function zodIssues(error: z.ZodError): DocumentIssue[] {
-  return error.issues.map((i) => ({
-    path: i.path.map((p, n) => (typeof p === "number" ? `[${p}]` : `${n === 0 ? "" : "."}${String(p)}`)).join(""),
-    message: i.message,
-  }));
-}
 
 /**
  * Parses and validates a playbook (YAML or JSON text, or an already parsed object). Every problem

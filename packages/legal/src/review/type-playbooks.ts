@@ -12,7 +12,11 @@ const COMMON_RULES = `${GOVERNING_LAW_RULES}  - id: assignment-without-consent
 `;
 
 
-/** An NDA is checked for what makes an NDA work, not for commercial terms such as liability caps. */
+/**
+ * An NDA is checked for what makes an NDA work, not for commercial terms such as liability caps. Where the NDA
+ * checklist reads the same thing (compelled disclosure nda-8, sharing nda-5/nda-7, return nda-16, non-solicit nda-18),
+ * a rule consults its result, so no risk says "missing" beside a checklist row that found it.
+ */
 export const NDA_PLAYBOOK_YAML = `# BEAR playbook for non-disclosure agreements.
 name: BEAR NDA playbook
 version: 1
@@ -33,19 +37,26 @@ ${APPROVED_GOVERNING_LAW}rules:
     title: No carve-out for disclosure required by law
     severity: medium
     when:
-      text_absent: "(?:required|compelled|requested|ordered)\\\\s+(?:to\\\\s+(?:be\\\\s+)?disclose[sd]?\\\\s+)?(?:by|under|pursuant\\\\s+to)\\\\s+(?:any\\\\s+|applicable\\\\s+|the\\\\s+)?(?:law|statute|regulation|court|order|subpoena|legal|judicial|governmental|rule)|subpoena|court\\\\s+order|legally\\\\s+compelled"
+      all:
+        - checklist: { requirement: nda-8, status: [missing, unclear] }
+        - text_absent: "(?:required|compelled|requested|ordered)\\\\s+(?:to\\\\s+(?:be\\\\s+)?disclose[sd]?\\\\s+)?(?:by|under|pursuant\\\\s+to)\\\\s+(?:any\\\\s+|applicable\\\\s+|the\\\\s+)?(?:law|statute|regulation|court|order|subpoena|legal|judicial|governmental|rule)|subpoena|court\\\\s+order|legally\\\\s+compelled"
     fix: Allow disclosure required by law or court order, after prompt notice to the discloser so it can seek a protective order.
   - id: nda-no-representatives
     title: No permission to share with employees and advisers
     severity: low
     when:
-      text_absent: "(?:employees|representatives|advis[eo]rs|counsel|attorneys|accountants|officers|directors|consultants|agents)\\\\b[^.]{0,200}(?:need\\\\s+to\\\\s+know|who\\\\s+(?:are|have\\\\s+been)\\\\s+(?:informed|bound|advised))|need\\\\s+to\\\\s+know"
+      all:
+        - checklist: { requirement: nda-5, status: [missing, unclear, contradicted] }
+        - checklist: { requirement: nda-7, status: [missing, unclear, contradicted] }
+        - text_absent: "(?:employees|representatives|advis[eo]rs|counsel|attorneys|accountants|officers|directors|consultants|agents)\\\\b[^.]{0,200}(?:need\\\\s+to\\\\s+know|who\\\\s+(?:are|have\\\\s+been)\\\\s+(?:informed|bound|advised))|need\\\\s+to\\\\s+know"
     fix: Permit disclosure to employees and professional advisers who need to know and are bound by confidentiality duties.
   - id: nda-no-return-or-destruction
     title: No duty to return or destroy confidential information
     severity: medium
     when:
-      text_absent: "(?:return|destroy|destruction|delete|erase)[^.]{0,200}(?:confidential|information|materials?|documents?|copies)|(?:confidential|information|materials?|documents?|copies)[^.]{0,200}(?:returned|destroyed|deleted|erased)"
+      all:
+        - checklist: { requirement: nda-16, status: [missing, unclear, contradicted] }
+        - text_absent: "(?:return|destroy|destruction|delete|erase)[^.]{0,200}(?:confidential|information|materials?|documents?|copies)|(?:confidential|information|materials?|documents?|copies)[^.]{0,200}(?:returned|destroyed|deleted|erased)"
     fix: Require return or destruction of all confidential information (and copies) on request or at the end of the relationship, with written certification.
   - id: nda-residuals
     title: Residuals clause lets the recipient use what it remembers
@@ -56,7 +67,10 @@ ${APPROVED_GOVERNING_LAW}rules:
   - id: nda-non-solicit
     title: Non-solicitation of employees
     severity: low
-    when: { clause_present: No-Solicit of Employees }
+    when:
+      any:
+        - clause_present: No-Solicit of Employees
+        - checklist: { requirement: nda-18, status: [met] }
     fix: Check the non-solicit is limited to employees met through the deal, for at most 12 months, with a carve-out for general advertising.
   - id: nda-non-compete
     title: Non-compete inside an NDA
