@@ -225,6 +225,14 @@ describe("PiiScanner recall and precision cues", () => {
     const text = "Mary Johnson, an individual residing at 12 Elm Street, Springfield, Illinois 62704. The Acme Parties shall pay.";
     expect(found(full, text)).toContainEqual(["ADDRESS", "12 Elm Street, Springfield, Illinois 62704"]);
   });
+  it("does not let a digit street cross a sentence end, but keeps abbreviations ('St.', 'Mt.') inside the street", () => {
+    const addresses = (text: string): string[] => found(full, text).filter(([t]) => t === "ADDRESS").map(([, v]) => v);
+    expect(addresses("The fee is 300 Euros. Smith Road is closed.")).toEqual([]);
+    expect(addresses("They paid 40 dollars. Elm Street was closed.")).toEqual([]);
+    expect(addresses("Please deliver to 12 Main Street. Then 5 boxes go to the depot.")).toEqual(["12 Main Street."]);
+    expect(addresses("We met at 12 Mt. Pleasant Road, Springfield.")).toEqual(["12 Mt. Pleasant Road, Springfield"]);
+    expect(addresses("Send it to 4 St. James Street today.")).toEqual(["4 St. James Street"]);
+  });
 
   it("keeps an address block whole even when a line is someone's name", () => {
     const text = "Ship to:\n0138 Brisas 6802\n Suite 084\n María Albina\n Uruguay 77212\nThanks";

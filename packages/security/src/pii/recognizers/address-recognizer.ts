@@ -36,7 +36,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
-      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}][\\p{L}'.-]*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
+      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}](?:[\\p{L}'-]|(?<!\\p{L}{4})\\.)*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
       "gu",
     ),
     score: 0.75,
@@ -105,7 +105,7 @@ const LINE_ABOVE_UNIT =
 /** What LINE_ABOVE_UNIT looks ahead for: a text without a unit line has no match. */
 const UNIT_LINE = /\n[^\p{L}\p{N}\n]{0,6}(?:Apt|Suite|Ste|Unit|Apartment|Flat)\.?\s*[\w-]+[ \t]*\n/u;
 /** "at 07576 Magasinsgatan 7 St." / "at 23100 Ilichova 23 Suite 274": after a cue word, number + name + number. */
-const INLINE_EURO = /(?=\d)(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}][\p{L}.'’-]{2,30}(?:\s[\p{L}][\p{L}.'’-]{1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
+const INLINE_EURO = /(?=\d)(?<=\b(?:at|to|is|address:?)\s+)\d{1,6}\s+[\p{Lu}](?:[\p{L}'’-]|(?<!\p{L}{4})\.){2,30}(?:\s[\p{L}](?:[\p{L}'’-]|(?<!\p{L}{4})\.){1,30}){0,3}\s\d{1,5}[a-zA-Z]?(?:\s+(?:St|Street|Str)\b\.?)?/gu;
 /** A whole line that is a unit, a postcode or a country (+ postcode) inside an address block. */
 const ZIP_CUE = /\b(?:zip|postal|post)\s*code\s*(?:is|:)?\s+(\d{3,5}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b/gi;
 
@@ -115,7 +115,7 @@ const CUE =
   /\b(?:address(?:\s+(?:is|of))?|addresses|lives at|living at|resides at|residing at|located at|situated at|arrived at|sent to|send (?:it |them |a new one |this )?to|ship(?:ped)? to|deliver(?:ed)? to|drops? (?:you|me) off at|return(?:ed)? to|moved to|meet me at|is at|corner of|billing address with|user:|it is|mail(?:ed)? to)\s*:?\s+/gi;
 /** Where an address that follows a cue ends. */
 const CUE_END =
-  /(?<=\d{4,5})\.(?=\s)|(?<=\b\d{5}(?:-\d{4})?)(?=,?\s+(?:and|or|with|to|for|as|by|in|which|who)\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+|hereinafter\b[^"“()\n]{0,30})?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
+  /(?<=\d{4,5})\.(?=\s)|(?<=\b\d{5}(?:-\d{4})?)(?=,?\s+(?:and|or|with|to|for|as|by|in|which|who)\s)|\.\s+(?=(?:The|This|These|That|Each|Such|Any|All|If|In|Upon|Neither|No|Both|Either|It|He|She|They|We)\s)|[?!]|\s*\((?:the\s+|hereinafter\b[^"“()\n]{0,30})?["“]|\s*["“]|\.\s+(?=[A-Z][a-z]+\s+[a-z])|(?<=[a-z]{4})\.\s+(?=[A-Z][a-z]+\s)|\.$|\s(?:for (?:this|a|the|my)|in case|if|because|please|last night|this morning|yesterday|today|tomorrow|tonight|asap|soon|next (?:week|month))\b|\n\s*\n|\n(?=[^\n]*\b(?:Mobile|Desk|Phone|Tel|Email|Fax|Cell)\b)|$/;
 
 /** PREFIX_STREET's starts: its words among the text's runs, or (letters folding into them) its trigger. */
 const prefixStreetStarts = (text: string): Iterable<number> =>
