@@ -3,23 +3,11 @@
 // valid), and a network trained with it still learns a category from its wording.
 import { describe, expect, it } from "@jest/globals";
 import { bagNetworkScores, DEFAULT_BAG_NETWORK, trainBagNetwork } from "../train/bag-network-trainer";
-import type { CuadContract } from "../train/cuad-data";
 import { buildDataset } from "../train/sentence-dataset";
 import { TrainingError } from "../train/training-options";
+import { toyContract } from "./toy-contracts";
 
-const PLACES = ["Delaware", "New York", "Ontario", "Texas", "England", "Nevada", "Ohio", "Quebec"];
-const FILLER = ["The Supplier shall deliver the Products within thirty days.", "Each party shall keep records of its invoices.", "Notices shall be sent by registered mail.", "The Distributor shall market the Products diligently."];
-
-/** Small invented contracts: one governing-law sentence among ordinary ones, located as CUAD locates spans. */
-function contract(k: number): CuadContract {
-  const law = `This Agreement shall be governed by the laws of ${PLACES[k % PLACES.length]!}.`;
-  const sentences = [...FILLER.slice(k % 2), law, ...FILLER.slice(0, 1 + (k % 3))];
-  const text = sentences.map((s, i) => `${i + 1}. ${s}`).join("\n\n");
-  const start = text.indexOf(law);
-  return { file: `toy-${k}.txt`, text, gold: new Map([["Governing Law", [[{ start, end: start + law.length }]]]]), answers: new Map() };
-}
-
-const data = buildDataset(Array.from({ length: 24 }, (_, k) => contract(k)), 12);
+const data = buildDataset(Array.from({ length: 24 }, (_, k) => toyContract(k)), 12);
 const C = data.categories.length;
 const law = data.categories.indexOf("Governing Law");
 const opts = { ...DEFAULT_BAG_NETWORK, bucketBits: 12, hidden: 8, epochs: 6, learningRate: 0.1 };

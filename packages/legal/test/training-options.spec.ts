@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { readLogitsCache, writeLogitsCache } from "../train/network-oof";
+import { readArrayBundle, writeArrayBundle } from "../train/array-bundle";
+import { readLogitsCache, writeLogitsCache } from "../train/network-oof-cache";
 import { checkDropout, seedsOption, TrainingError } from "../train/training-options";
 
 function thrown(f: () => unknown): unknown {
@@ -35,6 +36,34 @@ describe("the network out-of-fold cache", () => {
         expect(() => readLogitsCache(file)).toThrow(TrainingError);
         fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(4)]));
         expect(thrown(() => readLogitsCache(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("the training caches' array bundles", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "legal-array-bundle-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads back the header and every array it wrote, and refuses a file cut short or grown", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true }), { maxLength: 30 }), fc.array(fc.integer(), { maxLength: 20 }), fc.uint8Array({ maxLength: 20 }), fc.string(), fc.nat(), (floats, ints, bytes, note, cut) => {
+        const file = path.join(dir, "bundle.bin");
+        const arrays = { f: Float32Array.from(floats), i: Int32Array.from(ints), u: Uint8Array.from(bytes) };
+        writeArrayBundle(file, { note, sentences: floats.length }, arrays);
+        expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+        const { header, arrays: back } = readArrayBundle<{ note: string; sentences: number }>(file);
+        expect(header).toMatchObject({ note, sentences: floats.length });
+        for (const [name, a] of Object.entries(arrays)) {
+          expect(back[name]!.constructor).toBe(a.constructor);
+          expect(Buffer.from(back[name]!.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+        }
+        const whole = fs.readFileSync(file);
+        fs.writeFileSync(file, whole.subarray(0, cut % whole.length));
+        expect(() => readArrayBundle(file)).toThrow(TrainingError);
+        fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(1)]));
+        expect(thrown(() => readArrayBundle(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
       }),
       { numRuns: 60 },
     );

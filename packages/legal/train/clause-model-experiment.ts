@@ -29,6 +29,8 @@ export interface ExperimentOptions extends TrainOptions {
   readonly sections: boolean;
   /** How many network readers (seeds network.seed, +1, …) are averaged (one wider network in the file). */
   readonly networkMembers: number;
+  /** Hidden units of network reader k when not `network.hidden` (a narrower last member fits the 20 MB file). */
+  readonly memberHidden?: readonly number[];
 }
 
 /** The settings `npm run train` uses (chosen on the cross-validation below; see the README). */

@@ -1,56 +1,13 @@
 // The first stage's network reader, cross-validated on the same contract folds as the linear model:
-// its out-of-fold logits, cached in tmp/ like the linear model's (keyed by the options, the data
-// and the code that builds them).
-import fs from "node:fs";
-import path from "node:path";
-import { writeFileAtomicSync } from "@bear/core";
+// its out-of-fold logits. Only the computation lives here: this file is part of the network cache's
+// key (network-oof-cache.ts), so editing how the cache is read or written does not invalidate it.
 import { bagNetworkScores, trainBagNetwork, type BagNetworkOptions } from "./bag-network-trainer";
 import { rowsWhere } from "./cross-validate";
-import { contractFold, type CuadContract } from "./cuad-data";
-import { cacheFile, cacheKey } from "./out-of-fold";
+import { contractFold } from "./cuad-data";
 import type { SentenceDataset } from "./sentence-dataset";
-import { TrainingError } from "./training-options";
 
-const NETWORK_SOURCES = ["train/bag-network-trainer.ts", "train/network-oof.ts"];
-
-// The cache: [size, categories] as two int32, then size * categories float32 logits.
-const HEADER_BYTES = 8;
-
-/**
- * Writes the cache whole or not at all (a temporary file renamed into place): network-oof-member.ts fills it
- * beside `npm run train` / bench/cuad-cv.ts, which may look for it at any moment.
- */
-export function writeLogitsCache(file: string, logits: Float32Array, size: number, categories: number): void {
-  if (logits.length !== size * categories) throw new TrainingError(`network logits hold ${logits.length} numbers, not ${size} sentences × ${categories} categories`, "This is a bug in the caller: report it.");
-  const bytes = new Uint8Array(HEADER_BYTES + logits.byteLength);
-  new DataView(bytes.buffer).setInt32(0, size, true);
-  new DataView(bytes.buffer).setInt32(4, categories, true);
-  bytes.set(new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength), HEADER_BYTES);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomicSync(file, bytes, { mode: 0o644 });
-}
-
-/** Reads a cache `writeLogitsCache` wrote; a file of another length (cut short, or of an older format) is refused. */
-export function readLogitsCache(file: string): Float32Array {
-  const bytes = new Uint8Array(fs.readFileSync(file));
-  const view = new DataView(bytes.buffer);
-  const size = bytes.byteLength >= HEADER_BYTES ? view.getInt32(0, true) : -1;
-  const categories = bytes.byteLength >= HEADER_BYTES ? view.getInt32(4, true) : -1;
-  const expected = HEADER_BYTES + size * categories * 4;
-  if (size <= 0 || categories <= 0 || bytes.byteLength !== expected) {
-    throw new TrainingError(`network out-of-fold cache ${file} is ${bytes.byteLength} bytes, not the ${size > 0 && categories > 0 ? `${expected} its header gives (${size} sentences × ${categories} categories)` : "header and logits it should hold"}`, `Delete ${file} and run again: the scores are then recomputed and cached whole.`, { file });
-  }
-  return new Float32Array(bytes.buffer.slice(HEADER_BYTES));
-}
-
-export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number; readonly sections?: boolean }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
-  const key = `network-${cacheKey(opts, contracts, NETWORK_SOURCES)}`;
-  const file = cacheFile(key);
-  if (fs.existsSync(file)) {
-    log(`first stage network: out-of-fold scores read from the cache (${key})`);
-    return readLogitsCache(file);
-  }
-  const data = dataset();
+/** Out-of-fold logits of one network reader, [sentence * C + category]; fold f trains with seed + f. */
+export function computeNetworkOutOfFold(opts: BagNetworkOptions & { readonly folds: number }, data: SentenceDataset, log: (line: string) => void): Float32Array {
   const C = data.categories.length;
   const foldOf = data.contracts.map((c) => contractFold(c.file, opts.folds));
   const logits = new Float32Array(data.size * C);
@@ -63,7 +20,5 @@ export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: 
     test.forEach((row, p) => logits.set(z.subarray(p * C, (p + 1) * C), row * C));
     log(`network fold ${f + 1}/${opts.folds}: ${train.length} training sentences, ${test.length} held out, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  writeLogitsCache(file, logits, data.size, C);
-  log(`first stage network: out-of-fold scores cached in ${file}`);
   return logits;
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { ContractDocument, detectDocumentType, type CuadCategory, type DocumentType } from "../src/index";
 import type { CrossValidation } from "./cross-validate";
 import type { SentenceDataset } from "./sentence-dataset";
+import { readArrayBundle, writeArrayBundle } from "./array-bundle";
 
 /** What the second stage needs of the corpus: no hashed features, only scores, places and labels. */
 export interface OutOfFold {
@@ -65,45 +66,26 @@ export function cacheKey(opts: object, files: readonly { file: string; text: str
   return h.digest("hex").slice(0, 16);
 }
 
-export const cacheFile = (key: string) => path.join(ROOT, "tmp", "clause-cv-cache", `${key}.bin`);
+/** Where the training caches live (git-ignored). */
+export const CACHE_DIR = path.join(ROOT, "tmp", "clause-cv-cache");
+
+export const cacheFile = (key: string, dir = CACHE_DIR) => path.join(dir, `${key}.bin`);
 
 export function writeCache(key: string, o: OutOfFold): string {
-  const arrays = { logits: o.logits, rules: o.rules, labels: o.labels, contractOf: o.contractOf, clauseOf: o.clauseOf, starts: o.starts, ends: o.ends };
   const goldOffsets = new Int32Array(o.goldSpans.length + 1);
   o.goldSpans.forEach((g, k) => (goldOffsets[k + 1] = goldOffsets[k]! + g.sentences.length));
   const goldSentences = new Int32Array(goldOffsets[o.goldSpans.length]!);
   o.goldSpans.forEach((g, k) => goldSentences.set(g.sentences, goldOffsets[k]!));
   const goldMeta = Int32Array.from(o.goldSpans.flatMap((g) => [g.contract, g.category]));
-  const all: Record<string, ArrayBufferView> = { ...arrays, goldOffsets, goldSentences, goldMeta };
-  const header = {
-    categories: o.categories,
-    size: o.size,
-    contracts: o.contracts,
-    folds: o.folds,
-    arrays: Object.entries(all).map(([name, a]) => ({ name, type: a.constructor.name, bytes: a.byteLength })),
-  };
-  const json = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
   const file = cacheFile(key);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, Buffer.concat([len, json, ...Object.values(all).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]));
+  writeArrayBundle(file, { categories: o.categories, size: o.size, contracts: o.contracts, folds: o.folds }, { logits: o.logits, rules: o.rules, labels: o.labels, contractOf: o.contractOf, clauseOf: o.clauseOf, starts: o.starts, ends: o.ends, goldOffsets, goldSentences, goldMeta });
   return file;
 }
 
 export function readCache(key: string): OutOfFold | undefined {
   const file = cacheFile(key);
   if (!fs.existsSync(file)) return undefined;
-  const buf = fs.readFileSync(file);
-  const n = buf.readUInt32LE(0);
-  const header = JSON.parse(buf.subarray(4, 4 + n).toString("utf8")) as { categories: CuadCategory[]; size: number; contracts: OutOfFold["contracts"]; folds: number; arrays: { name: string; type: string; bytes: number }[] };
-  const ctors: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = { Float32Array, Uint8Array, Int32Array };
-  const a: Record<string, ArrayBufferView> = {};
-  let at = 4 + n;
-  for (const spec of header.arrays) {
-    a[spec.name] = new ctors[spec.type]!(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + spec.bytes));
-    at += spec.bytes;
-  }
+  const { header, arrays: a } = readArrayBundle<{ categories: CuadCategory[]; size: number; contracts: OutOfFold["contracts"]; folds: number }>(file);
   const goldOffsets = a["goldOffsets"] as Int32Array;
   const goldSentences = a["goldSentences"] as Int32Array;
   const goldMeta = a["goldMeta"] as Int32Array;

@@ -204,7 +204,7 @@ export function nestedMix(o: OutOfFold, stackLogits: Float32Array, platt: { a: F
 }
 
 /** The second stage on every contract (shipped with the first stage trained on every contract). */
-export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix: MixWeights = 1): StackWeights {
+export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix = 1): StackWeights {
   const C = o.categories.length;
   const F = contextFeatureCount(C);
   const docs = scoredDocuments(o);

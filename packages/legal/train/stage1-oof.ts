@@ -5,7 +5,7 @@ import { crossValidate } from "./cross-validate";
 import { loadCuad, type CuadContract } from "./cuad-data";
 import type { ExperimentOptions } from "./clause-model-experiment";
 import { linearView } from "./linear-bits";
-import { networkOutOfFold } from "./network-oof";
+import { networkOutOfFold } from "./network-oof-cache";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
 // linearBits joins the key only when it differs from hashBits, sections only when read (older caches stay valid).
@@ -27,8 +27,8 @@ export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => 
   return oof;
 }
 
-/** The options (and so the cache key) of network reader k (its seed: network.seed + k). */
-export const networkMemberOptions = (o: ExperimentOptions, k: number) => ({ ...o.network, seed: o.network.seed + k, hashBits: o.hashBits, folds: o.folds, ...readerOptions(o) });
+/** The options (and so the cache key) of network reader k (its seed: network.seed + k; its width memberHidden[k], else network.hidden). */
+export const networkMemberOptions = (o: ExperimentOptions, k: number) => ({ ...o.network, hidden: o.memberHidden?.[k] ?? o.network.hidden, seed: o.network.seed + k, hashBits: o.hashBits, folds: o.folds, ...readerOptions(o) });
 
 export interface BlendedOutOfFold {
   /** The first stage as shipped: `logits` are the blend of the two readers. */

@@ -13,13 +13,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ClauseModel } from "../src/classification/clause-model/clause-model";
+import { CUAD_CATEGORIES } from "../src/index";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT, runExperiment } from "./clause-model-experiment";
 import { isClauseCiHoldout } from "./clause-ci-holdout";
 import { loadCuad } from "./cuad-data";
-import { trainBagNetwork } from "./bag-network-trainer";
 import { mergeBagNetworks } from "./network-ensemble";
-import { linearView } from "./linear-bits";
-import { trainLogistic } from "./logistic-trainer";
+import { shippedReaders } from "./shipped-first-stage";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
@@ -45,18 +44,19 @@ const out = path.resolve(import.meta.dirname, "..", arg("out") ?? "model/clause-
 
 const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`${line}\n`);
+const contracts = loadCuad();
 let built: SentenceDataset | undefined;
-const dataset = () => (built ??= buildDataset(loadCuad(), opts.hashBits, { sections: opts.sections }));
+const dataset = () => (built ??= buildDataset(contracts, opts.hashBits, { sections: opts.sections }));
 // The shipped first stage: both readers on every contract but the CI hold-out (1 in 40 contracts),
 // which is left out of everything the file learns but the calibration maps (5 numbers per category
 // fitted on pooled out-of-fold scores). Fitted before the cross-validation: it does not depend on it.
-const data = dataset();
-const held = new Set(data.contracts.map((c, k) => (isClauseCiHoldout(c.file) ? k : -1)).filter((k) => k >= 0));
-const all = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => !held.has(data.contractOf[i]!));
-const w = trainLogistic(linearView(data, opts.linearBits), all, opts);
+// Each reader comes from tmp/ when nothing it depends on changed (the dataset is then never built).
+const held = new Set(contracts.map((c, k) => (isClauseCiHoldout(c.file) ? k : -1)).filter((k) => k >= 0));
+const readers = shippedReaders(opts, contracts, dataset, log);
+const w = readers.linear;
 // The network readers (one per seed) merge into one wider network: its logit is their mean.
-const network = mergeBagNetworks(Array.from({ length: opts.networkMembers }, (_, k) => trainBagNetwork(data, all, { ...opts.network, seed: opts.network.seed + k })));
-log(`first stage fitted on ${data.contracts.length - held.size} contracts (${all.length} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+const network = mergeBagNetworks(readers.networks);
+log(`first stage ready: ${contracts.length - held.size} contracts (${readers.sentences} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 const { oof, blend, calibration, mix, report } = runExperiment(opts, log, dataset);
 log(report);
 // Document-level categories (key terms, never labelled as clauses) keep the first stage alone.
@@ -65,7 +65,7 @@ const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
   linearBits: opts.linearBits,
   sections: opts.sections,
-  categories: data.categories,
+  categories: CUAD_CATEGORIES,
   bias: w.bias,
   hashed: w.hashed,
   rules: w.rules,
@@ -73,7 +73,7 @@ const model = ClauseModel.fromWeights({
   calibrationB: calibration.b,
   stack,
   network: { weights: network, blend },
-  meta: { data: "cuad_train", contracts: data.contracts.length - held.size, heldOutForCi: held.size, sentences: all.length, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK, mix }, network: { ...opts.network, members: opts.networkMembers } },
+  meta: { data: "cuad_train", contracts: contracts.length - held.size, heldOutForCi: held.size, sentences: readers.sentences, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK, mix }, network: { ...opts.network, members: opts.networkMembers, ...(opts.memberHidden ? { memberHidden: opts.memberHidden } : {}) } },
 });
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const bytes = model.toBytes();

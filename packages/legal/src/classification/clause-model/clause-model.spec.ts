@@ -29,7 +29,7 @@ function randomModel(seed: number, hashBits = 10, stacked = false, network = fal
 }
 
 /** A zero first stage (calibrated logit = raw logit) under a constant second stage of `stackBias`, through the file format. */
-function constantStackBytes(stackBias: Float32Array, mix?: number | readonly number[]): Uint8Array {
+function constantStackBytes(stackBias: Float32Array, mix?: number): Uint8Array {
   const F = contextFeatureCount(C);
   return ClauseModel.fromWeights({
     hashBits: 10,
@@ -262,44 +262,6 @@ describe("ClauseModel with a second stage", () => {
     const copy = Uint8Array.from(bytes);
     copy.set(new TextEncoder().encode(wrong), 12);
     expect(() => ClauseModel.fromBytes(copy, "m.bin")).toThrow(/mix weight 7\.5/);
-  });
-
-  it("mixes by a weight per category (file version 4), each category as one weight would", () => {
-    const doc = scoredDocument(15, 6);
-    const bias = new Float32Array(C).fill(0.8);
-    const perCategory = Array.from({ length: C }, (_, c) => [0, 0.25, 0.5, 1][c % 4]!);
-    const bytes = constantStackBytes(bias, perCategory);
-    const header = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
-    expect(header).toContain('"version":4');
-    // One shared weight still writes the version older code reads.
-    expect(new TextDecoder().decode(constantStackBytes(bias, 0.5).subarray(0, 200))).toContain('"version":2');
-    const mixed = ClauseModel.fromBytes(bytes).predictDocument(doc);
-    for (const m of [0, 0.25, 0.5, 1]) {
-      const single = ClauseModel.fromBytes(constantStackBytes(bias, m)).predictDocument(doc);
-      for (let i = 0; i < 15; i++) for (let c = 0; c < C; c++) if (perCategory[c] === m) expect(mixed[i * C + c]).toBe(single[i * C + c]);
-    }
-  });
-
-  it("refuses per-category mix weights of the wrong count, out of range, or under an older version", () => {
-    const bytes = constantStackBytes(new Float32Array(C), Array.from({ length: C }, () => 0.5));
-    const length = new DataView(bytes.buffer).getUint32(8, true);
-    const text = new TextDecoder().decode(bytes.subarray(12, 12 + length));
-    const edited = (from: RegExp, to: string) => {
-      const wrong = text.replace(from, to);
-      expect(wrong).not.toBe(text);
-      expect(wrong.length).toBe(text.length);
-      const copy = Uint8Array.from(bytes);
-      copy.set(new TextEncoder().encode(wrong), 12);
-      return () => ClauseModel.fromBytes(copy, "m.bin");
-    };
-    expect(edited(/"mix":\[0\.5,0\.5,/, `"mix":[0.5,    `)).toThrow(/40 mix weights, expected one per category \(41\)/);
-    expect(edited(/"mix":\[0\.5,/, `"mix":[7.5,`)).toThrow(/mix weight 7\.5 is not a number in 0–1/);
-    expect(edited(/"version":4/, `"version":3`)).toThrow(ClauseModelError);
-    expect(edited(/"version":4/, `"version":2`)).toThrow(/version 2 has one mix weight/);
-    const weights = { hashBits: 8, categories: CUAD_CATEGORIES, bias: new Float32Array(C), hashed: new Float32Array((1 << 8) * C), rules: new Float32Array(C * C), calibrationA: new Float32Array(C).fill(1), calibrationB: new Float32Array(C), meta: {} };
-    const F = contextFeatureCount(C);
-    expect(() => ClauseModel.fromWeights({ ...weights, stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C), mix: [0.5, 0.5] } })).toThrow(/2 mix weights, expected one per category/);
-    expect(() => ClauseModel.fromWeights({ ...weights, stack: { features: F, weights: new Float32Array(C * F), bias: new Float32Array(C), mix: Array.from({ length: C }, (_, c) => (c === 3 ? -1 : 0.5)) } })).toThrow(/outside 0–1/);
   });
 
   it("without a second stage scores each sentence alone, as predict does", () => {

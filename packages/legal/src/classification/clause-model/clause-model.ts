@@ -47,20 +47,16 @@ export interface StackWeights {
   /**
    * Weight of the second stage's logit in the score of a pair it reads; the rest is the first
    * stage's calibrated logit (chosen on out-of-fold scores: the mean ranks the contract's sentences
-   * better across categories than either stage alone). One weight for every category, or one per
-   * category (in `categories` order; file version 4). Absent (files before it): 1, the second stage alone.
+   * better across categories than either stage alone). Absent (files before it): 1, the second stage alone.
    */
-  readonly mix?: number | readonly number[];
+  readonly mix?: number;
 }
 
-/** The mix weight of category c. */
-const mixOf = (mix: number | readonly number[] | undefined, c: number): number => (mix === undefined ? 1 : typeof mix === "number" ? mix : mix[c]!);
-
 interface FileHeader {
-  readonly version: 1 | 2 | 3 | 4;
-  /** Version 2 and up: the second stage's width (its weights follow the rule weights); version 4: a mix weight per category. */
-  readonly stack?: { readonly features: number; readonly mix?: number | readonly number[] };
-  /** Version 3 (always) and 4 (when named): the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
+  readonly version: 1 | 2 | 3;
+  /** Version 2 and 3: the second stage's width (its weights follow the rule weights). */
+  readonly stack?: { readonly features: number; readonly mix?: number };
+  /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
   readonly network?: { readonly bucketBits: number; readonly hidden: number };
   readonly hashBits: number;
   /** The linear table's rows are 2^linearBits (absent: hashBits). */
@@ -132,10 +128,6 @@ export class ClauseModel {
     // the range fromBytes enforces: a model made here must read back
     if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > w.hashBits) throw new ClauseModelError("(weights)", `linearBits ${linearBits} is out of range 8–${w.hashBits}`);
     if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
-    const mix = w.stack?.mix;
-    const mixes = mix === undefined ? [] : typeof mix === "number" ? [mix] : mix;
-    if (typeof mix === "object" && mix.length !== C) throw new ClauseModelError("(weights)", `the second stage has ${mix.length} mix weights, expected one per category (${C})`);
-    if (mixes.some((m) => !(m >= 0 && m <= 1))) throw new ClauseModelError("(weights)", `a second-stage mix weight is outside 0–1 (${mixes.join(", ")})`);
     return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }
 
@@ -145,7 +137,7 @@ export class ClauseModel {
       throw new ClauseModelError(source, reason, cause);
     };
     const { header, bodyStart: offset } = readModelFile<FileHeader>(bytes, MAGIC, "clause model", fail);
-    if (header.version !== 1 && header.version !== 2 && header.version !== 3 && header.version !== 4) fail(`version ${String(header.version)} is not supported (expected 1 to 4)`);
+    if (header.version !== 1 && header.version !== 2 && header.version !== 3) fail(`version ${String(header.version)} is not supported (expected 1, 2 or 3)`);
     if (!Number.isInteger(header.hashBits) || header.hashBits < 8 || header.hashBits > 24) fail(`hashBits ${String(header.hashBits)} is out of range 8–24`);
     const categories = header.categories.map((c) => cuadCategory(c) ?? fail(`unknown category '${c}'`));
     if (header.ruleCategories.join("|") !== CUAD_CATEGORIES.join("|")) fail("its rule features do not match this version's CUAD categories");
@@ -156,9 +148,8 @@ export class ClauseModel {
     const H = 1 << linearBits;
     const S = header.version >= 2 ? (header.stack?.features ?? 0) : 0;
     if (S > 0 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
-    // Version 3 always has the network reader; version 4 (a mix weight per category) when its header names one.
-    const net = header.version >= 3 ? header.network : undefined;
-    if ((header.version === 3 || net !== undefined) && (net === undefined || !Number.isInteger(net.bucketBits) || net.bucketBits < 8 || net.bucketBits > header.hashBits || !Number.isInteger(net.hidden) || net.hidden < 1 || net.hidden > 1024)) fail("its network reader's shape is missing or out of range");
+    const net = header.version === 3 ? header.network : undefined;
+    if (header.version === 3 && (net === undefined || !Number.isInteger(net.bucketBits) || net.bucketBits < 8 || net.bucketBits > header.hashBits || !Number.isInteger(net.hidden) || net.hidden < 1 || net.hidden > 1024)) fail("its network reader's shape is missing or out of range");
     const NB = net ? 1 << net.bucketBits : 0;
     const NH = net?.hidden ?? 0;
     const netFloats = net ? 3 * C + R * NH + NH + C * NH + C + NB : 0;
@@ -171,13 +162,7 @@ export class ClauseModel {
     let at = 4 * C + R * C;
     const take = (n: number) => f.subarray(at, (at += n));
     const mix = header.stack?.mix;
-    const weightOk = (m: unknown) => typeof m === "number" && m >= 0 && m <= 1;
-    if (Array.isArray(mix)) {
-      if (header.version < 4) fail(`version ${header.version} has one mix weight, but the file gives one per category (a version 4 file with a wrong version?)`);
-      if (mix.length !== C) fail(`its second stage has ${mix.length} mix weights, expected one per category (${C})`);
-      const bad = mix.find((m) => !weightOk(m));
-      if (bad !== undefined) fail(`its second stage's mix weight ${String(bad)} is not a number in 0–1`);
-    } else if (mix !== undefined && !weightOk(mix)) fail(`its second stage's mix weight ${String(mix)} is not a number in 0–1`);
+    if (mix !== undefined && !(typeof mix === "number" && mix >= 0 && mix <= 1)) fail(`its second stage's mix weight ${String(mix)} is not a number in 0–1`);
     const stack = S > 0 ? { features: S, weights: take(S * C), bias: take(C), ...(mix === undefined ? {} : { mix }) } : undefined;
     let network: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined;
     if (net) {
@@ -212,9 +197,8 @@ export class ClauseModel {
   toBytes(): Uint8Array {
     const n = this.network;
     const header: FileHeader = {
-      // Version 4 only when the mix is per category, so files with one weight stay readable by older code.
-      version: this.stack?.mix !== undefined && typeof this.stack.mix !== "number" ? 4 : n ? 3 : this.stack ? 2 : 1,
-      ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: typeof this.stack.mix === "number" ? this.stack.mix : Array.from(this.stack.mix) }) } } : {}),
+      version: n ? 3 : this.stack ? 2 : 1,
+      ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: this.stack.mix }) } } : {}),
       ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
       hashBits: this.hashBits,
       ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
@@ -300,6 +284,7 @@ export class ClauseModel {
       return out;
     }
     const F = this.stack.features;
+    const mix = this.stack.mix ?? 1;
     const maxima = documentMaxima(doc);
     for (let c = 0; c < C; c++) {
       if (Number.isNaN(this.stack.bias[c]!)) {
@@ -308,7 +293,6 @@ export class ClauseModel {
       }
       const x = contextFeatures(doc, c, maxima);
       const w = this.stack.weights.subarray(c * F, (c + 1) * F);
-      const mix = mixOf(this.stack.mix, c);
       for (let i = 0; i < n; i++) {
         const z1 = doc.logits[i * C + c]!;
         if (!isStackCandidate(z1, doc.rules[i * C + c]!)) {
