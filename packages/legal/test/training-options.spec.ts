@@ -18,6 +18,19 @@ function thrown(f: () => unknown): unknown {
   return undefined;
 }
 
+/**
+ * After a write: no temporary file is left, and the reader refuses the file cut short at `cut` (a half-written
+ * file, what a reader beside network-oof-member.ts could see before the rename) and grown by `grow` bytes.
+ */
+function expectWholeOrRefused(dir: string, file: string, read: (file: string) => unknown, cut: number, grow: number): void {
+  expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  const whole = fs.readFileSync(file);
+  fs.writeFileSync(file, whole.subarray(0, cut % whole.length));
+  expect(() => read(file)).toThrow(TrainingError);
+  fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(grow)]));
+  expect(thrown(() => read(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
+}
+
 describe("the network out-of-fold cache", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "legal-network-cache-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +41,8 @@ describe("the network out-of-fold cache", () => {
         const file = path.join(dir, `k-${size}-${C}.bin`);
         const logits = Float32Array.from({ length: size * C }, (_, i) => Math.sin(i) * 7);
         writeLogitsCache(file, logits, size, C);
-        expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
         expect(Array.from(readLogitsCache(file))).toEqual(Array.from(logits));
-        const whole = fs.readFileSync(file);
-        // A half-written file (what a reader beside network-oof-member.ts could see before the rename).
-        fs.writeFileSync(file, whole.subarray(0, cut % whole.length));
-        expect(() => readLogitsCache(file)).toThrow(TrainingError);
-        fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(4)]));
-        expect(thrown(() => readLogitsCache(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
+        expectWholeOrRefused(dir, file, readLogitsCache, cut, 4);
       }),
       { numRuns: 60 },
     );
@@ -52,18 +59,13 @@ describe("the training caches' array bundles", () => {
         const file = path.join(dir, "bundle.bin");
         const arrays = { f: Float32Array.from(floats), i: Int32Array.from(ints), u: Uint8Array.from(bytes) };
         writeArrayBundle(file, { note, sentences: floats.length }, arrays);
-        expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
         const { header, arrays: back } = readArrayBundle<{ note: string; sentences: number }>(file);
         expect(header).toMatchObject({ note, sentences: floats.length });
         for (const [name, a] of Object.entries(arrays)) {
           expect(back[name]!.constructor).toBe(a.constructor);
           expect(Buffer.from(back[name]!.buffer).equals(Buffer.from(a.buffer))).toBe(true);
         }
-        const whole = fs.readFileSync(file);
-        fs.writeFileSync(file, whole.subarray(0, cut % whole.length));
-        expect(() => readArrayBundle(file)).toThrow(TrainingError);
-        fs.writeFileSync(file, Buffer.concat([whole, Buffer.alloc(1)]));
-        expect(thrown(() => readArrayBundle(file))).toMatchObject({ code: "INPUT_INVALID", hint: expect.stringMatching(/^Delete .* and run again/) });
+        expectWholeOrRefused(dir, file, readArrayBundle, cut, 1);
       }),
       { numRuns: 60 },
     );

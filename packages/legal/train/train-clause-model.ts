@@ -1,7 +1,8 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
 //   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--out=model/clause-model.bin]
 // 1. the first stage's two readers (the linear model and the network over the same hashed features)
-//    on every contract but the CI hold-out (isClauseCiHoldout);
+//    on every contract but the CI hold-out (isClauseCiHoldout), each cached in tmp/ under a key over
+//    its inputs (shipped-first-stage.ts), so a run where only the second stage changed skips them;
 // 2. contract-level cross-validation of both readers on ../shared/data/cuad_train (out-of-fold
 //    scores, cached in tmp/ so a second run or a second-stage experiment skips it), their blend per
 //    category and the Platt calibration of the blend, fitted on the pooled out-of-fold scores;
