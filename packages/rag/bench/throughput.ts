@@ -13,6 +13,8 @@
 //                  this checkout (module resolution), e.g.:
 //                    mkdir .before && git archive main packages/rag/src | tar -x -C .before
 //                    nice -n 10 npx tsx bench/throughput.ts --only=cuad,synthetic --before=.before/packages/rag
+//   --rounds=N     run raw LanceDB, the before (with --before) and the engine N times, alternating, and print each round's
+//                  CPU and the medians (a single run of each is biased by what the shared machine did meanwhile)
 //   --two-pass=1   the latency run with namedDocumentSearch off (two BM25 queries for a query naming a document, as before)
 //   --dist         the engine as production runs it: the built package (dist/index.js, extraction in a worker thread;
 //                  run `npx nx run @bear/rag:build` first) instead of src/ (extraction in-process under tsx). With
@@ -361,17 +363,45 @@ const loadNow = (): string =>
     .map((l) => l.toFixed(1))
     .join(" ");
 
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Each figure's median over several runs of one phase. */
+function medianResult(results: readonly IngestResult[]): IngestResult {
+  if (results.length === 1) return results[0]!;
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(results[0]!)) out[key] = median(results.map((r) => (r as unknown as Record<string, number>)[key]!));
+  return out as unknown as IngestResult;
+}
+
 function ingestRows(label: string, corpus: string, onnx: boolean): IngestRows {
   const { files, bytes } = corpusBytes(corpus);
   const phase = onnx ? "engine-onnx" : "engine";
   const beforeDir = arg("before");
-  const raw = runPhase<IngestResult>(onnx ? "raw-onnx" : "raw", corpus);
-  const before = beforeDir ? runPhase<IngestResult>(phase, corpus, [`--src=${path.resolve(beforeDir, "src")}`]) : undefined;
-  const engine = runPhase<IngestResult>(phase, corpus);
+  const rounds = Math.max(1, Math.floor(Number(arg("rounds") ?? 1)));
+  console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}${rounds > 1 ? `, ${rounds} rounds` : ""}`);
+  // Raw, before and after alternate round by round: one run of each is biased by whatever the machine did meanwhile.
+  const runs: { raw: IngestResult; before?: IngestResult; engine: IngestResult }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const raw = runPhase<IngestResult>(onnx ? "raw-onnx" : "raw", corpus);
+    const before = beforeDir ? runPhase<IngestResult>(phase, corpus, [`--src=${path.resolve(beforeDir, "src")}`]) : undefined;
+    const engine = runPhase<IngestResult>(phase, corpus);
+    runs.push({ raw, engine, ...(before ? { before } : {}) });
+    const cpu = (x: IngestResult): string => `${x.cpuSeconds.toFixed(2)} s (JS main ${x.mainCpuSeconds.toFixed(2)})`;
+    if (rounds > 1) console.log(`  round ${r + 1}: cpu raw ${cpu(raw)}${before ? `, before ${cpu(before)} ${(before.cpuSeconds / raw.cpuSeconds).toFixed(2)}x` : ""}, engine ${cpu(engine)} ${(engine.cpuSeconds / raw.cpuSeconds).toFixed(2)}x;  load ${loadNow()}`);
+  }
+  const raw = medianResult(runs.map((r) => r.raw));
+  const before = beforeDir ? medianResult(runs.map((r) => r.before!)) : undefined;
+  const engine = medianResult(runs.map((r) => r.engine));
+  if (rounds > 1) {
+    const ratios = (pick: (r: (typeof runs)[number]) => IngestResult): string => median(runs.map((r) => pick(r).cpuSeconds / r.raw.cpuSeconds)).toFixed(2);
+    console.log(`  median of the rounds' CPU ratios to raw:${before ? ` before ${ratios((r) => r.before!)}x,` : ""} engine ${ratios((r) => r.engine)}x (the lines below: each figure's median over the rounds)`);
+  }
   const line = (name: string, r: IngestResult): string =>
     `  ${name.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s (cpu ${r.cpuSeconds.toFixed(1).padStart(5)} s: JS main ${r.mainCpuSeconds.toFixed(1).padStart(4)}, other threads ${(r.cpuSeconds - r.mainCpuSeconds).toFixed(1).padStart(4)})  ${(bytes / MB / r.seconds).toFixed(2).padStart(6)} MB/s  ${(r.chunks / r.seconds).toFixed(0).padStart(6)} chunks/s  ${String(r.chunks).padStart(7)} chunks  peak RSS ${r.rssMiB.toFixed(0).padStart(5)} MiB` +
     (r.embedSeconds === undefined ? "" : `  embedder ${r.embedSeconds.toFixed(1)} s (${((100 * r.embedSeconds) / r.seconds).toFixed(0)}%)`);
-  console.log(`\n${label}: ${files} files, ${(bytes / MB).toFixed(1)} MB${onnx ? ", ONNX 64-d fixture embedder (1 thread)" : ", lexical"}`);
   console.log(line("raw LanceDB", raw));
   if (before) console.log(line("RagEngine (before)", before));
   console.log(line("RagEngine", engine));
