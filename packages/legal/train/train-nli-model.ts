@@ -228,6 +228,27 @@ interface Tally {
   found: number;
 }
 
+/**
+ * Misses by kind (summed over the hypotheses of a table): a NotMentioned pair read as met or contradicted, a labelled
+ * pair read as absent, a polarity flip; and how many of the misses are the cue verdict itself.
+ */
+const missKinds = new Map<string, number>();
+function countMiss(gold: NliGold, label: number, cues: RequirementStatus): void {
+  const got = NLI_LABELS[label]!;
+  const kind = gold === "NotMentioned" ? `NotMentioned read as ${got}` : got === "absent" ? `${gold} read as absent` : `${gold} read as ${got}`;
+  const cueSays = cues === "met" ? "met" : cues === "contradicted" ? "contradicted" : "absent";
+  for (const key of [kind, cueSays === got ? "(the cue verdict)" : "(not the cue verdict)"]) missKinds.set(key, (missKinds.get(key) ?? 0) + 1);
+}
+const cueVerdict = (cues: RequirementStatus) => (cues === "met" ? 0 : cues === "contradicted" ? 1 : 2);
+const overrides = { n: 0, right: 0, cueRight: 0 };
+/** Pairs where the model's answer is not the cue verdict: how often the model is right there, and how often the cues were. */
+function countOverride(gold: NliGold, label: number, cues: RequirementStatus): void {
+  if (label === cueVerdict(cues)) return;
+  overrides.n++;
+  if (label === GOLD_INDEX[gold]) overrides.right++;
+  if (cueVerdict(cues) === GOLD_INDEX[gold]) overrides.cueRight++;
+}
+
 /** Accuracy and evidence-span recall of predictions, as bench/contractnli.ts counts them. */
 function evaluate(docs: readonly PreparedDoc[], scores: Map<PreparedDoc, { p: Float64Array; q: Float64Array }[]>, aggregators: readonly number[][], ids: readonly string[], cite: number): Map<string, Tally> {
   const tallies = new Map<string, Tally>(ids.map((id) => [id, { ok: 0, n: 0, gold: 0, found: 0 }]));
@@ -240,7 +261,9 @@ function evaluate(docs: readonly PreparedDoc[], scores: Map<PreparedDoc, { p: Fl
       const t = tallies.get(id)!;
       t.n++;
       if (label === GOLD_INDEX[d.perHead[h]!.gold]) t.ok++;
-      else if (process.argv.includes("--errors")) {
+      else countMiss(d.perHead[h]!.gold, label, d.perHead[h]!.status);
+      countOverride(d.perHead[h]!.gold, label, d.perHead[h]!.status);
+      if (label !== GOLD_INDEX[d.perHead[h]!.gold] && process.argv.includes("--errors")) {
         const top = Array.from(p, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0])[0];
         log(`  miss ${id} doc ${d.doc.id} gold ${d.perHead[h]!.gold} got ${NLI_LABELS[label]} cues ${d.perHead[h]!.status} p1 ${top?.[0].toFixed(2)} :: ${top ? units[top[1]]!.unit.text.slice(0, 160).replace(/\s+/g, " ") : ""}`);
       }
@@ -303,6 +326,9 @@ function printTable(title: string, tallies: Map<string, Tally>): void {
     all.found += t.found;
   }
   log(`| ${"all".padEnd(10)} | ${pct(all.ok, all.n).padStart(7)}% | ${pct(all.found, all.gold).padStart(19)}% |  (${all.ok}/${all.n} pairs)`);
+  log(`misses by kind: ${[...missKinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}; the model departs from the cue verdict on ${overrides.n} pairs (right ${overrides.right}, the cues right ${overrides.cueRight})`);
+  missKinds.clear();
+  Object.assign(overrides, { n: 0, right: 0, cueRight: 0 });
 }
 
 function main(): void {
