@@ -1,4 +1,5 @@
 // BEAR next to the JS peers a user might pick instead, same data, same run: npx tsx bench/peers.ts [--after <bundle>] [--before <bundle>]
+// (after a build: the last rows scan the same documents on both cores with PiiScanPool, whose threads run dist/scan-worker.js)
 // (--after: BEAR from a bundle instead of the sources; --before: also the PiiScanner of another build, e.g. main's as
 // bench/bundle-ab.ts builds it, in the same run. Compare a bundle with a bundle.)
 // The peers are bench-only devDependencies used with their default (offline) configuration.
@@ -13,6 +14,7 @@ import { Redactor } from "@redactpii/node";
 import { SyncRedactor } from "redact-pii";
 import type { PiiFinding } from "../src/pii/pii-types";
 import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
+import { PiiScanPool } from "../src/pii/scan-pool";
 import { corpus } from "./legal-corpus";
 import { evaluate, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
 
@@ -155,3 +157,49 @@ for (const tool of tools) {
   console.log(`${tool.name.padEnd(36)} ${cols.join(" ")} ${through}`);
 }
 console.log(`network calls attempted by any tool: ${networkAttempts}`);
+
+// Both cores: the same 16 KiB documents on PiiScanPool's threads (as many in flight as it has threads, then the next),
+// and the whole corpus as one long text (its recognizers shared among the threads, scan-lanes.ts), each beside one
+// thread of this process in the same run. Wall MB/s is what "on 2 cores" asks; CPU MB/s counts every thread of the
+// process (the threads' warm-up is left out: the pool is used once before the timed pass). Findings are compared.
+const workerUrl = new URL("../dist/scan-worker.js", import.meta.url);
+if (!fs.existsSync(workerUrl)) console.log("no dist/scan-worker.js: build the package for the rows on both cores");
+else {
+  const threads = os.availableParallelism();
+  const docs: string[] = [];
+  for (let at = 0; at < text.length; at += DOC) docs.push(text.slice(at, at + DOC));
+  const timed = async <T>(run: () => T | Promise<T>): Promise<{ value: T; wall: number; cpu: number }> => {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const value = await run();
+    const c = process.cpuUsage(c0);
+    return { value, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  };
+  const rate = (r: { wall: number; cpu: number }): string => `${(text.length / MB / r.wall).toFixed(2).padStart(6)} MB/s wall, ${(text.length / MB / r.cpu).toFixed(2).padStart(6)} MB/s of CPU`;
+  console.log(`\nboth cores: ${docs.length} documents of 16 KiB, then the same ${(text.length / MB).toFixed(2)} MiB as one text; load average ${os.loadavg()[0]?.toFixed(1)}`);
+  for (const [label, options] of [["all", {}], ["structured", { names: false }]] as const) {
+    const Scanner = After ?? PiiScanner;
+    for (const [workload, texts] of [["documents", docs], ["one text", [text]]] as const) {
+      // a new pool and scanner for each workload, started on other texts (the Presidio sentences): no thread has seen
+      // the timed text (a scanner remembers some answers across scans); each thread loads word lists and the name model
+      await using pool = new PiiScanPool({ threads, scanner: options, workerUrl });
+      await pool.scanMany((sets[0]?.[1] ?? []).map((r) => r.text));
+      const one = new Scanner(options);
+      const single = await timed(() => texts.map((t) => one.scan(t)));
+      const par = await timed(async () => {
+        const found: PiiFinding[][] = new Array<PiiFinding[]>(texts.length);
+        let next = 0;
+        const lane = async (): Promise<void> => {
+          while (next < texts.length) {
+            const i = next++;
+            found[i] = await pool.scan(texts[i] as string);
+          }
+        };
+        await Promise.all(Array.from({ length: threads }, lane));
+        return found;
+      });
+      const same = JSON.stringify(par.value) === JSON.stringify(single.value) ? "findings identical" : "findings DIFFERENT";
+      console.log(`BEAR ${label}, ${workload}: 1 thread ${rate(single)} | pool ${threads} threads ${rate(par)} | x${(single.wall / par.wall).toFixed(2)} wall, ${same}`);
+    }
+  }
+}
