@@ -14,7 +14,7 @@ export interface Trigger {
   readonly at?: (m: RegExpExecArray) => number;
 }
 
-import { charClasses } from "./char-classes";
+import { charClasses, LETTER, LOWER, UPPER } from "./char-classes";
 
 const stickyCopies = new WeakMap<RegExp, RegExp>();
 function sticky(pattern: RegExp): RegExp {
@@ -116,16 +116,56 @@ function segmentAround(text: string, at: number, cut: Cut): [number, number] {
  * segment holding a match holds a trigger's start (the trigger is something each match contains, such as its
  * suffix word). A literal trigger is found fast; a pattern opening with a look-behind is tried at every offset.
  */
-export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, cut: Cut): Generator<RegExpExecArray> {
+export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, cut: Cut, starts?: Starts): Generator<RegExpExecArray> {
   trigger.lastIndex = 0;
   for (let hit = trigger.exec(text); hit; hit = trigger.exec(text)) {
     const [start, end] = segmentAround(text, hit.index, cut);
-    for (const m of text.slice(start, end).matchAll(pattern)) {
+    const segment = text.slice(start, end);
+    for (const m of starts ? matchesAt(segment, pattern, starts(segment)) : segment.matchAll(pattern)) {
       m.index += start;
       yield m;
     }
     trigger.lastIndex = Math.max(end, hit.index + 1); // the rest of this segment needs no second look
   }
+}
+
+/**
+ * Where in a segment a pattern may match, ascending: a relaxation of its opening, naming every position where it can
+ * match (segmentMatches then tries it there only, sticky, as matchesAt does, instead of at every offset).
+ */
+export type Starts = (segment: string) => Iterable<number>;
+
+/**
+ * The starts of a pattern opening with a look-behind that refuses a letter before a capital (`(?<![\p{L}…])\p{Lu}`), or,
+ * with `lowerThenUpper`, also before a lower-case letter followed by a capital (`(?:\p{Lu}|\p{Ll}\p{Lu})`): each such
+ * letter that follows no letter. A character outside the BMP is not classed (char-classes.ts): its first unit is named
+ * whatever it is, and a unit after one is named as if no letter stood before it, so no start is ever missed (a
+ * position named in excess only costs a try).
+ */
+export function capitalStarts(lowerThenUpper: boolean): Starts {
+  return (text) => {
+    const cls = charClasses();
+    const out: number[] = [];
+    const mayBeUpper = (i: number): boolean => {
+      const c = text.charCodeAt(i);
+      return c >= 0xd800 && c <= 0xdfff ? c <= 0xdbff : ((cls[c] as number) & UPPER) !== 0;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        if (c > 0xdbff) continue;
+      } else {
+        const k = cls[c] as number;
+        if ((k & UPPER) === 0 && !(lowerThenUpper && (k & LOWER) !== 0 && i + 1 < text.length && mayBeUpper(i + 1))) continue;
+      }
+      if (i > 0) {
+        const p = text.charCodeAt(i - 1);
+        if ((p < 0xd800 || p > 0xdfff) && ((cls[p] as number) & LETTER) !== 0) continue;
+      }
+      out.push(i);
+    }
+    return out;
+  };
 }
 
 /**

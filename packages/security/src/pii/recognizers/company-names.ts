@@ -1,7 +1,7 @@
 import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { textBefore } from "./whole-words";
-import { cutOutside, segmentMatches, triggeredMatches, type Cut, type Trigger } from "../triggered-matches";
+import { capitalStarts, cutOutside, segmentMatches, triggeredMatches, type Cut, type Starts, type Trigger } from "../triggered-matches";
 import { LETTER, NUMBER } from "../char-classes";
 import { legalForms } from "./legal-forms";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
@@ -22,6 +22,8 @@ const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
  * paragraph is often one line: a segment between quotes, colons or semicolons is much shorter.
  */
 const ORG_CUE_CUT = cutOutside(LETTER | NUMBER, "&'’._-, \t()/");
+/** Where an ORG_CUE match may start: a capital, or a lower-case letter before one ("eBay"), after no letter. */
+const ORG_CUE_STARTS = capitalStarts(true);
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
 const LEADING_FORM = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Labels in capitals that head a contact or notice block ("CONTACT", "ATTENTION"), never a word of a name after them. */
@@ -75,7 +77,7 @@ const STRONG_HEAD = /^(?:bank|university|ministry|department|bureau|corps|colleg
 const HEAD_PREFIX = /(?:\p{Lu}[\p{L}'’.-]*\s+){1,3}$/u;
 
 /** The patterns searched by segment or from a trigger (for the property tests against a whole-text search). */
-export const SEGMENTED_COMPANY_NAMES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [["ORG_CUE", ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT]];
+export const SEGMENTED_COMPANY_NAMES: readonly (readonly [string, RegExp, RegExp, Cut, Starts?])[] = [["ORG_CUE", ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT, ORG_CUE_STARTS]];
 export const TRIGGERED_COMPANY_NAMES: readonly (readonly [string, RegExp, Trigger])[] = [["INSTITUTION_OF", INSTITUTION_OF, INSTITUTION_OF_START]];
 
 /** "People's Bank of China", "Army Corps of Engineers": a head word, "of", and a name that is not a company's own body. */
@@ -103,7 +105,7 @@ export function institutions(text: string, push: Push): void {
 
 /** "Acme Widgets, Inc.", "Federal Reserve Board of Governors", "48 Factoring Inc". */
 export function suffixNames(text: string, push: Push): void {
-  for (const m of segmentMatches(text, ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT)) {
+  for (const m of segmentMatches(text, ORG_CUE, ORG_CUE_TRIGGER, ORG_CUE_CUT, ORG_CUE_STARTS)) {
     const head = m[0].replace(new RegExp(`[\\s,]*${ORG_SUFFIX}(?:\\s*\\.)?$`, "u"), "");
     const words = head.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     // "The Company", "Borrower Company": generic words before the suffix make a defined term, not a name

@@ -2,7 +2,7 @@ import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { HONORIFIC, STOP_START } from "./name-spans";
 import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
-import { cutOutside, segmentMatches, type Cut } from "../triggered-matches";
+import { capitalStarts, cutOutside, segmentMatches, type Cut, type Starts } from "../triggered-matches";
 import { LETTER } from "../char-classes";
 
 /** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones", "Evans-Bonilla and Oneal". */
@@ -15,6 +15,12 @@ const PEOPLE_BEFORE = /\b(?:founders|co-founders|partners|members|directors|offi
 const FIRM_TRIGGER = / (?:and|&) \p{Lu}/gu;
 /** What no FIRM match holds (it holds letters, ' ’ - , space and &; its look-arounds test for letters and hyphens). */
 const FIRM_CUT = cutOutside(LETTER, "'’-, &");
+/**
+ * Where a FIRM or OWNER match may start: a capital after no letter (their look-behinds refuse a letter, and more).
+ * (AFFILIATION is left to the engine: its segments are whole sentences of capitalised words, where a try at each
+ * capital costs more than the search it saves.)
+ */
+const CAPITAL_STARTS = capitalStarts(false);
 /** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
 const ORG_CONTEXT = new RegExp(
   `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
@@ -22,8 +28,11 @@ const ORG_CONTEXT = new RegExp(
 );
 /** "Jeremy Hartmann of Guidestar", "Tom I. Holzman from Predilytics": a person's affiliation. */
 const AFFILIATION = /(?<![\p{L}])(\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{Ll}'’-]+){1,2})\s+(?:of|from)\s+(\p{Lu}[\p{L}&'’.-]*(?:[ ](?:\p{Lu}[\p{L}&'’.-]*|&)){0,3})/gu;
-/** What each AFFILIATION match holds: the end of a person's word, "of"/"from", a capital. */
-const AFFILIATION_TRIGGER = /[\p{Ll}'’-]\s+(?:of|from)\s+\p{Lu}/gu;
+/**
+ * What each AFFILIATION match holds: "of"/"from", spaces, a capital (it names the segment; opening with the words
+ * rather than the letter before them lets the search skip to each "o" and "f" instead of testing every offset).
+ */
+const AFFILIATION_TRIGGER = /(?:of|from)\s+\p{Lu}/gu;
 /**
  * Punctuation that no AFFILIATION or OWNER match holds and that their look-behinds read as the edge of the text
  * (letters, digits, whitespace and ' ’ . - & stay): the text between two of them is searched as a whole.
@@ -44,10 +53,10 @@ const HYPHEN = /-/g;
 const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)-(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu;
 
 /** The patterns searched by segment, with their triggers and cuts (for the property test against a whole-text search). */
-export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
-  ["FIRM", FIRM, FIRM_TRIGGER, FIRM_CUT],
+export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, RegExp, Cut, Starts?])[] = [
+  ["FIRM", FIRM, FIRM_TRIGGER, FIRM_CUT, CAPITAL_STARTS],
   ["AFFILIATION", AFFILIATION, AFFILIATION_TRIGGER, PUNCTUATION_CUT],
-  ["OWNER", OWNER, OWNER_TRIGGER, PUNCTUATION_CUT],
+  ["OWNER", OWNER, OWNER_TRIGGER, PUNCTUATION_CUT, CAPITAL_STARTS],
   ["LOWER_SUFFIX", LOWER_SUFFIX, LOWER_SUFFIX_TRIGGER, "line"],
   ["SURNAME_PAIR", SURNAME_PAIR, HYPHEN, "space"],
 ];
@@ -75,7 +84,7 @@ const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName
 
 /** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
 export function firms(text: string, push: Push): void {
-  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, FIRM_CUT)) {
+  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, FIRM_CUT, CAPITAL_STARTS)) {
     const items = m[0].split(/,? (?:and|&) |, /).map((w) => w.replace(/['’]s$/u, ""));
     const parts = items.flatMap((w) => w.split("-"));
     if (parts.some((w) => isNotAName(w))) continue;
@@ -123,7 +132,7 @@ export function affiliations(text: string, push: Push): void {
     const start = m.index + m[0].length - (m[2] ?? "").length;
     push(start, start + org.length, 0.6);
   }
-  for (const m of segmentMatches(text, OWNER, OWNER_TRIGGER, PUNCTUATION_CUT)) {
+  for (const m of segmentMatches(text, OWNER, OWNER_TRIGGER, PUNCTUATION_CUT, CAPITAL_STARTS)) {
     const owner = m[1] ?? "";
     const given = m[2] ?? "";
     if (!(isFirstName(given) || !isEnglishWord(given)) || isNotAName(given) || isCuratedFirstName(owner.toLowerCase()) || !distinctive(owner)) continue;
