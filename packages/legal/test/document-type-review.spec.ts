@@ -53,6 +53,15 @@ describe("document types and their playbooks", () => {
     expect(detectDocumentType(new ContractDocument("This Loan Agreement is made between A and B.")).type).toBe("loan");
   });
 
+  it("reads a confidentiality letter without a title as an NDA, whether it says Confidential Information or Evaluation Material", () => {
+    const letter = (term: string) =>
+      `March 2, 2024\nMs. Dana Whitfield\nHarrow Capital Partners\nDear Ms. Whitfield:\nYou have asked for information about Fenwick Tools Ltd. in connection with a possible acquisition. In return for our furnishing you with the ${term} you agree as follows:\n1. You will keep the ${term} secret and use it only to evaluate the possible acquisition.\n2. The ${term} does not include information that is already public.\n3. You will return the ${term} on our request.\n4. This letter is governed by the laws of Ontario.\nVery truly yours,\nFenwick Tools Ltd.\n`;
+    expect(detectDocumentType(new ContractDocument(letter("Confidential Information")))).toEqual({ type: "nda", basis: "content" });
+    // Before, only "confidential" counted: the same letter speaking of Evaluation Material read as "other".
+    expect(detectDocumentType(new ContractDocument(letter("Evaluation Material")))).toEqual({ type: "nda", basis: "content" });
+    expect(detectDocumentType(new ContractDocument(letter("Purchased Goods"))).type).toBe("other");
+  });
+
   it("reviews an NDA against the NDA playbook and checklist: residuals and return of information, no liability cap", async () => {
     const report = await reviewContract(NDA, { now: new Date(0) });
     expect(report.documentType.type).toBe("nda");

@@ -36,6 +36,7 @@ const KINDS: readonly [DocumentType, RegExp][] = [
   ["services", /\b(?:services?|consult(?:ing|ancy|ant)|outsourcing|hosting|maintenance|support|development|marketing|management|transportation|agency|advisory|professional)\b/i],
 ];
 
+const CONFIDENTIALITY = /\bconfidential|\bevaluation\s+materials?\b|\bproprietary\s+information\b/i;
 const TITLE_LINE = /^[^\n]{3,160}$/gm;
 const CAPITALS_TITLE = /\b((?:[A-Z][A-Z&'-]+,?\s+){1,6}(?:AGREEMENT|CONTRACT|LEASE))\b/g;
 const CALLS_ITSELF = /\b(?:agreement|contract|lease|deed|note|letter|memorandum|terms)\b/i;
@@ -69,9 +70,10 @@ export function detectDocumentType(doc: ContractDocument): DocumentTypeResult {
     const at = opening.index + opening[0].indexOf(opening[1]!);
     if (type) return { type, span: spanOf(doc.text, at, at + opening[1]!.length), basis: "opening" };
   }
-  // No title: an agreement mostly about keeping information confidential is an NDA.
+  // No title: an agreement mostly about keeping information confidential is an NDA, whether it names that information
+  // "Confidential Information" or, as confidentiality letters for a possible acquisition do, "Evaluation Material".
   const sentences = doc.sentences.length;
-  const confidential = doc.sentences.filter((s) => /\bconfidential/i.test(s.quote)).length;
+  const confidential = doc.sentences.filter((s) => CONFIDENTIALITY.test(s.quote)).length;
   if (sentences > 0 && confidential / sentences > 0.25) return { type: "nda", basis: "content" };
   return { type: "other", basis: "none" };
 }
