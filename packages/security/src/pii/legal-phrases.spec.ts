@@ -122,3 +122,51 @@ describe("party and place names read whole", () => {
     expect(covering("Signed by Jessica Wales on behalf of the Lender.", "Wales")).toEqual([["PERSON", "Jessica Wales"]]);
   });
 });
+
+describe("street-type abbreviations are no places of their own", () => {
+  it("reads 'St.' and 'Mt.' before a name as the start of the place's name", () => {
+    expect(found("She studied at Northfield University in St. Louis before law school.")).toContainEqual(["LOCATION", "St. Louis"]);
+    expect(found("The cable lands at St Valery-en-Caux in France.")).toContainEqual(["LOCATION", "St Valery-en-Caux"]);
+    expect(found("The survey covers Mt. Hood and its valleys.").map(([, s]) => s)).not.toContain("Mt");
+  });
+
+  it("makes an ordinal street one address, with the town line after it if there is one", () => {
+    const t = 'having its principal place of business at 1200 6th Ave, Ste. 300, Seattle, WA 98101 ("Orbis")';
+    expect(found(t).filter(([type]) => type === "ADDRESS" || type === "LOCATION")).toEqual([["ADDRESS", "1200 6th Ave, Ste. 300, Seattle, WA 98101"]]);
+    expect(found("Ship to 4 102nd Ave NE Suite 300 Bellevue, WA 98004 today.")).toContainEqual(["ADDRESS", "4 102nd Ave NE Suite 300 Bellevue, WA 98004"]);
+    expect(found("The store at 12 5th Ave. is closed.")).toEqual([["ADDRESS", "12 5th Ave"]]);
+  });
+
+  it("reports a street word after a street name, without a house number, as nothing", () => {
+    expect(found("The depot is on 5th St. near the station.")).toEqual([]);
+    expect(found("Deliveries go to the shop on 42nd Ave, next to the bank.")).toEqual([]);
+    expect(found("The office on Main St. in Dallas opens at nine.").map(([, s]) => s)).not.toContain("St");
+  });
+
+  it("never leaves a street-type abbreviation as a place of its own, and keeps findings disjoint and in order (fast-check)", () => {
+    const pieces = ["St", "St.", "Mt.", "Ave", "Rd.", "Blvd", "12", "5th", "42nd", "Main", "Petersburg", "Louis", "in", "on", "at", "the", ",", ".", "\n", "Ste. 300", "Seattle, WA 98101", "Texas", "near", "NE"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (ps) => {
+        const text = ps.join(" ");
+        const f = full.scan(text);
+        for (const x of f) expect(x.type === "LOCATION" && /^(?:St|Mt|Ave|Av|Rd|Blvd)\.?$/.test(text.slice(x.start, x.end))).toBe(false);
+        for (let i = 1; i < f.length; i++) expect((f[i - 1] as { end: number }).end).toBeLessThanOrEqual((f[i] as { start: number }).start);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("long fund names", () => {
+  it("reads a fund name of seven words before its legal form whole, after a signatory label", () => {
+    const t = "Title: Authorized Signatory BOREAL MEZZANINE PARTNERS II OFFSHORE LUX S.À R.L /s/ Jane Roe";
+    expect(found(t)).toContainEqual(["ORGANIZATION", "BOREAL MEZZANINE PARTNERS II OFFSHORE LUX S.À R.L"]);
+    expect(found("ALPINE CREDIT OPPORTUNITIES FUND IV OFFSHORE FEEDER, L.P. and Jane Roe")).toContainEqual(["ORGANIZATION", "ALPINE CREDIT OPPORTUNITIES FUND IV OFFSHORE FEEDER, L.P."]);
+  });
+
+  it("ends one name at a legal form closed by its period when another name follows on the line", () => {
+    const orgs = found("The parties are Todos Widgets Ltd. Care Plus Ltd. and the bank.").filter(([t]) => t === "ORGANIZATION").map(([, s]) => s);
+    expect(orgs).toEqual(["Todos Widgets Ltd.", "Care Plus Ltd."]);
+    expect(found("Beijing Sina Internet Information Service Co., Ltd. shall pay.")).toContainEqual(["ORGANIZATION", "Beijing Sina Internet Information Service Co., Ltd."]);
+  });
+});

@@ -28,6 +28,7 @@ import { assessRisk, type RiskAssessment } from "./risk";
 import { forgetTextRuns } from "./text-runs";
 import { lowerBound } from "./lower-bound";
 import { extendPlaces } from "./place-extension";
+import { readStreetAbbreviations } from "./street-abbreviations";
 
 export interface PiiScannerOptions {
   /** Findings scoring below this are dropped (default 0.4, as Presidio). */
@@ -206,12 +207,12 @@ export class PiiScanner {
     if (raw.length !== this.recognizers.length) throw new InvalidArgumentError("raw findings", `${raw.length} lists`, `one list per recognizer (${this.recognizers.length})`);
     const all: PiiFinding[] = [];
     for (const own of raw) for (const f of own) all.push(f);
-    if (!this.letterheads) return extendPlaces(text, resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText))));
+    if (!this.letterheads) return extendPlaces(text, readStreetAbbreviations(text, resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)))));
     all.push(...letterheadOrganizations(text, all));
     all.push(...partyAliases(text, all));
     const memo: LegalTextMemo = {};
     const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText, memo)));
-    return extendPlaces(text, keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo));
+    return extendPlaces(text, readStreetAbbreviations(text, keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo)));
   }
 
   /** Findings and the risk they add up to. */

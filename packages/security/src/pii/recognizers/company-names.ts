@@ -7,11 +7,11 @@ import { legalForms } from "./legal-forms";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
 
 /**
- * One to five capitalised words (the first may be written "iMine", "eBay"; a number may close them; a word in brackets may stand among them: "Fonterra (USA)
+ * One to nine capitalised words (a fund's name is long: "ALPINE CREDIT OPPORTUNITIES FUND IV OFFSHORE FEEDER, L.P."; the first may be written "iMine", "eBay"; a number may close them; a word in brackets may stand among them: "Fonterra (USA)
  * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
  */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,4}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,8}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** What each ORG_CUE match holds: a space or tab before the suffix. */
@@ -123,6 +123,17 @@ export function suffixNames(text: string, push: Push): void {
         const to = m.index + m[0].indexOf(` ${words[k]} `, words.slice(0, k).join(" ").length - 1);
         if (!words.slice(first, k).every((w) => isStopOrRole(w) || LEADING_FORM.test(w))) push(from, to, 0.8);
         first = k + 1;
+        break;
+      }
+    // "Todos Widgets Ltd. Care Plus Ltd." (two parties on one line): a legal form closed by its period and a
+    // capitalised word that is no legal form ("Co., Ltd." stays one form) end one name and start the next
+    for (let k = words.length - 1; k > first + 1; k--)
+      if (/\.$/.test(words[k - 1] ?? "") && LEADING_FORM.test(words[k - 1] ?? "") && !LEADING_FORM.test(words[k] ?? "") && /^\p{Lu}/u.test(words[k] ?? "")) {
+        const from = m.index + m[0].indexOf(words[first] ?? "", words.slice(0, first).join(" ").length);
+        const next = m.index + m[0].indexOf(words[k] ?? "", words.slice(0, k).join(" ").length);
+        const prev = text.slice(from, next).trimEnd().replace(/,$/, "");
+        if (!words.slice(first, k).every((w) => isStopOrRole(w) || LEADING_FORM.test(w))) push(from, from + prev.length, 0.8);
+        first = k;
         break;
       }
     // "CONTACT ACME MEDIA AG": a contact or notice label in capitals opening the line is no word of the name after it
