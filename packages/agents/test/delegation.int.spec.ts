@@ -152,4 +152,21 @@ describe("task delegation through the coordinator (SQLite-backed engine)", () =>
     expect((await system.delegate(task)).results["matter_echo"]).toEqual({ matter: null });
     expect(seen).toEqual(["acme", "globex", null]);
   });
+
+  it("a coordinated task's nested run acts as whoever started the parent run (or delegated), not as the parent run", async () => {
+    const seen: Array<{ runId: string; actor: string | null }> = [];
+    const who: StepHandler<never> = { type: "test.actor_echo", execute: async (ctx: { runId: string; actor?: string }) => (seen.push({ runId: ctx.runId, actor: ctx.actor ?? null }), { actor: ctx.actor ?? null }) } as unknown as StepHandler<never>;
+    system.installSpecialist(defineSpecialist({ id: "who", name: "Who", capabilities: { actor_echo: who } }));
+    const task = { type: "who", requirements: ["actor_echo"], input: {} };
+    const outer = await system.engine.run({ name: "outer", steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: task } }] }, {}, { runId: "outer-run", matter: "acme", actor: "alice" });
+    expect(outer.status).toBe("completed");
+    const nested = (outer.outputs["t"] as unknown as DelegationResult).runId;
+    expect(system.engine.getRun(nested)).toMatchObject({ actor: "alice", matter: "acme" });
+    expect(seen).toEqual([{ runId: nested, actor: "alice" }]);
+    expect((await system.delegate(task, { actor: "bob" })).results["actor_echo"]).toEqual({ actor: "bob" });
+    // a parent run started by nobody named: its nested run names nobody either
+    const unnamed = await system.engine.run({ name: "outer", steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: task } }] });
+    expect(system.engine.getRun((unnamed.outputs["t"] as unknown as DelegationResult).runId).actor).toBeNull();
+    await expect(system.delegate(task, { actor: "bob\nforged" })).rejects.toThrow(/invalid actor/);
+  });
 });

@@ -20,7 +20,7 @@ describe("durability", () => {
         steps: [{ id: "terms", type: "agent.task", parameters: { capability: "term_extraction", input: { document: "{{ inputs.document }}" } } }],
       };
       const now = Date.now();
-      store.insertRun({ id: "crashed-1", workflow: definition.name, definition: definition as unknown as JsonValue, inputs: { document: LEASE }, matter: null, status: "running", error: null, createdAt: now, updatedAt: now, startedAt: now, finishedAt: null });
+      store.insertRun({ id: "crashed-1", workflow: definition.name, definition: definition as unknown as JsonValue, inputs: { document: LEASE }, matter: null, actor: null, status: "running", error: null, createdAt: now, updatedAt: now, startedAt: now, finishedAt: null });
       store.flush();
       store.close();
 

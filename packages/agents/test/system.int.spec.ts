@@ -130,7 +130,7 @@ describe("agentsModule", () => {
     // A run a crashed process left running, with an agent.task step: it must resume once the app starts.
     const store = await SqliteRunStore.open({ dbPath: path.join(dir, "wf.db") });
     const interrupted = { name: "interrupted", steps: [{ id: "check", type: "agent.task", parameters: { capability: "compliance_check", input: { document: LEASE } } }] };
-    store.insertRun({ id: "crashed-2", workflow: "interrupted", definition: interrupted, inputs: {}, matter: null, status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: Date.now(), finishedAt: null });
+    store.insertRun({ id: "crashed-2", workflow: "interrupted", definition: interrupted, inputs: {}, matter: null, actor: null, status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: Date.now(), finishedAt: null });
     store.flush();
     store.close();
     const audits: AuditEvent[] = [];

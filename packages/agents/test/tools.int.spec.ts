@@ -11,6 +11,7 @@ const wordCount: AgentTool = {
   execute: async (input, context) => ({
     words: String(input["text"]).split(/\s+/).filter((w) => w.length >= Number(input["min_length"] ?? 1)).length,
     matter: context.matter ?? null,
+    actor: context.actor ?? null,
   }),
 };
 
@@ -33,11 +34,12 @@ describe("tool_execution steps and the tool registry", () => {
         ],
       },
       { text: "the tenant shall pay rent" },
-      { matter: "acme-lease" },
+      { matter: "acme-lease", actor: "alice" },
     );
     const result = await handle.result;
     expect(result.status).toBe("completed");
-    expect(result.outputs).toEqual({ flat: { words: 5, matter: "acme-lease" }, nested: { words: 3, matter: "acme-lease" } });
+    // the tool is called as the run's starter (its acts are audited as them)
+    expect(result.outputs).toEqual({ flat: { words: 5, matter: "acme-lease", actor: "alice" }, nested: { words: 3, matter: "acme-lease", actor: "alice" } });
     expect(system.engine.getRun(handle.runId).assignments.map((a) => a.assignment["agentId"])).toEqual(["tool-executor", "tool-executor"]);
     expect(system.tools.list()).toEqual([{ name: "word_count", description: "Counts the words of a text.", inputSchema: wordCount.inputSchema }]);
   });

@@ -11,6 +11,7 @@ export type ClusterErrorCode =
   | "WORKSPACE_CIPHER_MISSING"
   | "STEP_FAILED_REMOTELY"
   | "STEP_SUPERSEDED"
+  | "STEP_LOCK_LOST"
   | "CLUSTER_OPTION_INVALID";
 
 /** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */

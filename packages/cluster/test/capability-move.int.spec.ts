@@ -1,12 +1,15 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { InProcessExecutor } from "@bear/workflow-engine";
 import { parseRedisUrl, StepWorker } from "../src/index";
 import { QueueExecutor } from "../src/queue/queue-executor";
-import { directQueueName } from "../src/queue/step-job";
+import { removeOrKeep } from "../src/queue/remove-or-keep";
+import { directQueueName, QUEUE_PREFIX } from "../src/queue/step-job";
 import type { WorkerDirectory } from "../src/workers/worker-directory";
 import { until } from "./fixtures/child";
+import { recordingLogger } from "./fixtures/recording-logger";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir } from "./fixtures/test-cluster";
 import { readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -62,4 +65,38 @@ it("a direct worker taking its job while the job moves to the capability queue: 
     subscriber.disconnect();
     await cluster.close();
   }
+}, 30_000);
+
+// The one way QueueExecutor takes a job back (a dead worker's direct job moving to the capability
+// queue; a takeover's second copy of an attempt): a job a worker holds is kept, and so is one when
+// Redis does not answer; neither is swallowed (before, #send ignored both: `.catch(() => undefined)`).
+it("removes a waiting job; keeps one a worker holds, and one it cannot reach Redis for, saying so", async () => {
+  const connection = { host: "127.0.0.1", port: redis.port, password: redis.password };
+  const queue = new Queue("step.test.remove", { connection, prefix: QUEUE_PREFIX });
+  const { logger, lines, warnings } = recordingLogger();
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let worker: Worker | undefined;
+  try {
+    await queue.add("x", {}, { jobId: "waiting|s|1" });
+    expect(await removeOrKeep(queue, "waiting|s|1", logger, "test")).toBe(true);
+    expect(await queue.getJob("waiting|s|1")).toBeUndefined();
+    expect(lines).toEqual([]);
+
+    await queue.add("x", {}, { jobId: "held|s|1" });
+    worker = new Worker("step.test.remove", () => held, { connection, prefix: QUEUE_PREFIX, lockDuration: 10_000 });
+    await until(async () => (await queue.getJob("held|s|1"))?.processedOn !== undefined, 10_000, "the worker to take the job");
+    expect(await removeOrKeep(queue, "held|s|1", logger, "its worker stopped reporting")).toBe(false);
+    expect(await (await queue.getJob("held|s|1"))!.getState()).toBe("active");
+    expect(lines).toEqual([expect.objectContaining({ level: "info", fields: { jobId: "held|s|1", queue: "step.test.remove" }, message: expect.stringContaining("not removed (its worker stopped reporting)") })]);
+    release();
+    await until(async () => (await (await queue.getJob("held|s|1"))!.getState()) === "completed", 10_000, "the held job to complete");
+  } finally {
+    release();
+    await worker?.close();
+    await queue.close();
+  }
+  // a queue whose connection is gone: the call fails, the job is kept (false), a warning says why
+  expect(await removeOrKeep(queue, "held|s|1", logger, "test")).toBe(false);
+  expect(warnings).toEqual([expect.objectContaining({ fields: expect.objectContaining({ jobId: "held|s|1", reason: expect.stringMatching(/closed/i) }), message: expect.stringContaining("could not remove a step job (test)") })]);
 }, 30_000);

@@ -224,10 +224,50 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const job = await queue.add("test.sleep", data, { jobId: "old-1|s|1", attempts: 1 });
       await until(async () => (await job.getState()) === "failed", 5_000, "the v1 job to fail");
       const failed = (await queue.getJob(job.id!))!;
-      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads version 3: all cluster processes must run the same BEAR version/);
+      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads versions 3-4: all cluster processes must run the same BEAR version/);
       expect(readLog(log)).toEqual([]);
     } finally {
       await queue.close();
+      await cluster.close();
+    }
+  });
+
+  it("a run's actor reaches the worker's handler (job format 4); a version 3 job runs as nobody named; a newer version is refused with word to upgrade the worker", async () => {
+    const seen: Array<{ runId: string; actor: string | null }> = [];
+    const who: StepHandler = { type: "test.who", execute: async (ctx) => (seen.push({ runId: ctx.runId, actor: ctx.actor ?? null }), { actor: ctx.actor ?? null }) };
+    const registry = testRegistry([who as StepHandler<never>]);
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-") });
+    const connection = { host: "127.0.0.1", port: cluster.node.endpoint.port, password: redis.password };
+    const queue = new Queue(stepQueueName("test.who"), { connection, prefix: QUEUE_PREFIX });
+    // the balancer directs the run's steps to one of the worker's slot queues
+    const slots = [0, 1].map((slot) => new Queue(directQueueName(cluster.workers[0]!.id, slot), { connection, prefix: QUEUE_PREFIX }));
+    const sentJob = async (runId: string) => (await Promise.all(slots.map((q) => q.getJob(stepJobId(runId, "a", 1))))).find((j) => j !== undefined)!;
+    try {
+      const result = await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "by-alice", actor: "alice" });
+      expect(result.outputs["a"]).toEqual({ actor: "alice" });
+      const sent = await sentJob("by-alice");
+      expect(sent.data).toMatchObject({ v: 4, actor: "alice" });
+      await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "unnamed" });
+      expect((await sentJob("unnamed")).data).toMatchObject({ v: 4, actor: null });
+      // jobs as another version's sender writes them (the reply channel is no one's: the job's state is read)
+      const { v: _v, actor: _actor, ...common } = sent.data as Record<string, unknown>;
+      const add = (runId: string, data: Record<string, unknown>) => queue.add("test.who", { ...common, runId, ...data }, { jobId: stepJobId(runId, "a", 1), attempts: 1 });
+      const v3 = await add("old-3", { v: 3, payload: { inline: { parameters: {} } } });
+      await until(async () => (await v3.getState()) === "completed", 10_000, "the version 3 job to complete");
+      const v5 = await add("new-5", { v: 5, actor: "alice", payload: { inline: { parameters: {} } } });
+      await until(async () => (await v5.getState()) === "failed", 10_000, "the version 5 job to fail");
+      const failed = JSON.parse((await queue.getJob(v5.id!))!.failedReason) as { code: string; message: string; retryable: boolean };
+      expect(failed).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 5 step job, newer than this worker reads (3-4)") });
+      // a forged actor (a log line's worth of characters) is no step job
+      const forged = await add("forged", { v: 4, actor: "alice\nforged", payload: { inline: { parameters: {} } } });
+      await until(async () => (await forged.getState()) === "failed", 10_000, "the forged job to fail");
+      expect(seen).toEqual([
+        { runId: "by-alice", actor: "alice" },
+        { runId: "unnamed", actor: null },
+        { runId: "old-3", actor: null },
+      ]);
+    } finally {
+      await Promise.all([queue, ...slots].map((q) => q.close()));
       await cluster.close();
     }
   });

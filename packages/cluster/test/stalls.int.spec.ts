@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine } from "@bear/workflow-engine";
 import { ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
+import { directQueueName, stepJobId } from "../src/queue/step-job";
 import { LockKeeper, SLOT_READER } from "../src/workers/lock-keeper";
 import { killHard, startChild, until } from "./fixtures/child";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
-import { tempDir } from "./fixtures/test-cluster";
+import { inProcessCluster, tempDir } from "./fixtures/test-cluster";
 import { readLog, sleepRegistry } from "./fixtures/test-steps";
 
 let redis: TestRedis;
@@ -191,6 +192,58 @@ describe("CPU-bound handlers and job locks", () => {
       await other?.close({ force: true });
       await engine.dispose({ suspend: true });
       await node.close();
+    }
+  }, 60_000);
+});
+
+describe("a lost job lock", () => {
+  // A running step whose job lock is found gone at a renewal (Redis lost the job, or another worker took
+  // it) is aborted, since the attempt is sent again elsewhere (ed1880f). BullMQ's renewal said so; the
+  // LockKeeper thread's renewals (which keep locks through a blocked event loop) now say so too. Such an
+  // abort is no failure of the worker: it is not counted in the history the balancer predicts from.
+  it("the keeper's renewal reports a held lock that is another's or gone; not one released, nor one renewed", async () => {
+    const lost: string[] = [];
+    const keeper = new LockKeeper({ endpoint: parseRedisUrl(redis.url), lockDurationMs: 300, maxBlockedMs: 60_000, onLost: (queueKey, jobId) => lost.push(`${queueKey} ${jobId}`) });
+    try {
+      await keeper.ready;
+      for (const id of ["kept", "taken", "gone", "released"]) {
+        await client.set(`bear:lost-q:${id}:lock`, `token-${id}`, "PX", 5_000);
+        keeper.hold("bear:lost-q", id, `token-${id}`);
+      }
+      keeper.release("bear:lost-q", "released");
+      await client.set("bear:lost-q:released:lock", "someone-else", "PX", 5_000);
+      await new Promise((r) => setTimeout(r, 400)); // a renewal or more: all four ours
+      expect(lost).toEqual([]);
+      await client.set("bear:lost-q:taken:lock", "another-worker", "PX", 5_000); // another worker took it
+      await client.del("bear:lost-q:gone:lock"); // Redis lost it
+      await until(() => lost.includes("bear:lost-q taken") && lost.includes("bear:lost-q gone"), 3_000, "both losses to be reported");
+      expect(new Set(lost)).toEqual(new Set(["bear:lost-q taken", "bear:lost-q gone"]));
+      expect(await client.get("bear:lost-q:kept:lock")).toBe("token-kept");
+    } finally {
+      await keeper.close();
+    }
+  });
+
+  it("a handler aborted for its lost lock is no failure of its worker: the history the balancer reads counts only the run that completed", async () => {
+    const dir = tempDir("bear-lock-lost-");
+    const log = path.join(dir, "exec.log");
+    const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: path.join(dir, "payloads"), concurrency: 1, lockDurationMs: 1_500 });
+    try {
+      const worker = cluster.workers[0]!;
+      const run = cluster.engine.run({ name: "one", steps: [{ id: "s", type: "test.sleep", parameters: { ms: 4_000, label: "s" } }] }, {}, { runId: "lock-lost-1" });
+      await until(() => readLog(log).some((l) => l.what === "start"), 10_000, "the step to start");
+      // Redis loses the running job's lock (as a FLUSHALL of the key, or another worker's takeover, would)
+      expect(await client.del(`bear:${directQueueName(worker.id)}:${stepJobId("lock-lost-1", "s", 1)}:lock`)).toBe(1);
+      await until(() => worker.report().running === 0, 5_000, "the handler to be aborted");
+      expect(readLog(log).map((l) => l.what)).toEqual(["start"]); // aborted: no end
+      expect(worker.report()).toMatchObject({ failed: 0, completed: 0 });
+      expect(worker.report().history).toEqual({});
+      // the attempt runs again (stalled-job recovery) and completes: one sample, a success
+      await expect(run).resolves.toMatchObject({ status: "completed", outputs: { s: { label: "s", by: "w" } } });
+      await until(() => worker.report().completed === 1, 5_000, "the report to count the completed run");
+      expect(worker.report()).toMatchObject({ failed: 0, completed: 1, history: { "test.sleep": { samples: 1, successes: 1 } } });
+    } finally {
+      await cluster.close();
     }
   }, 60_000);
 });

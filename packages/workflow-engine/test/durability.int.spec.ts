@@ -224,6 +224,80 @@ describe("SqliteRunStore-backed engine", () => {
     }
   });
 
+  it("upgrades a workflows.db made by the version-2 engine: old runs have no actor and resume; new runs keep theirs and give it to every step", async () => {
+    // test/fixtures/workflows-v2.db was written by the engine of main df881ff (schema 2, no runs.actor):
+    // run 'old-done' completed, run 'old-interrupted' copied (VACUUM INTO) while its step 'second' (2
+    // attempts) ran: WorkflowEngine.open of that build, engine.run / engine.start, then the copy.
+    const dbPath = path.join(dir, "workflows.db");
+    fs.copyFileSync(path.join(import.meta.dirname, "fixtures", "workflows-v2.db"), dbPath);
+    const seen: Array<{ runId: string; stepId: string; actor: string | undefined }> = [];
+    const record: StepHandler<{ value?: unknown }> = {
+      type: "hang",
+      execute: async (ctx) => {
+        seen.push({ runId: ctx.runId, stepId: ctx.stepId, actor: ctx.actor });
+        return null;
+      },
+    };
+    const recordEcho: StepHandler<{ value?: unknown }> = { ...record, type: "echo" };
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [record as StepHandler<never>, recordEcho as StepHandler<never>] });
+    try {
+      // the interrupted run resumes (resumeOnOpen): its step acts as nobody named, as before
+      await new Promise<void>((resolve) => {
+        const sub = engine.events.subscribe((e) => e.type === "run.completed" && e.runId === "old-interrupted" && (sub.unsubscribe(), resolve()));
+      });
+      expect(engine.getRun("old-interrupted")).toMatchObject({ status: "completed", actor: null, matter: "acme" });
+      expect(engine.getRun("old-done")).toMatchObject({ status: "completed", actor: null, workflow: "legacy-done" });
+      expect(seen).toEqual([{ runId: "old-interrupted", stepId: "second", actor: undefined }]);
+      const wf = { name: "a", steps: [{ id: "one", type: "echo", parameters: {} }, { id: "two", type: "hang", depends_on: ["one"], parameters: {} }] };
+      await engine.run(wf, {}, { runId: "new-run", matter: "acme", actor: "alice" });
+      expect(seen.slice(1)).toEqual([
+        { runId: "new-run", stepId: "one", actor: "alice" },
+        { runId: "new-run", stepId: "two", actor: "alice" },
+      ]);
+      for (const bad of ["", " alice", "alice\nforged", "a b", "x".repeat(201), 7]) expect(() => engine.start(wf, {}, { actor: bad as string })).toThrow(/invalid actor/);
+    } finally {
+      await engine.dispose();
+    }
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(3);
+      expect(db.prepare("SELECT id, actor FROM runs ORDER BY id").all()).toEqual([
+        { id: "new-run", actor: "alice" },
+        { id: "old-done", actor: null },
+        { id: "old-interrupted", actor: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("resumes an interrupted run as the actor who started it", async () => {
+    const dbPath = path.join(dir, "actor.db");
+    const actors: Array<string | undefined> = [];
+    let released = false;
+    const gate: StepHandler = {
+      type: "gate",
+      execute: async (ctx) => {
+        actors.push(ctx.actor);
+        if (!released) await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
+        return null;
+      },
+    };
+    const first = await WorkflowEngine.open({ dbPath, handlers: [gate as StepHandler<never>] });
+    first.start({ name: "g", steps: [{ id: "wait", type: "gate", parameters: {} }] }, {}, { runId: "held", actor: "svc.review" });
+    await new Promise((r) => setTimeout(r, 100));
+    await first.dispose({ suspend: true });
+    released = true;
+    const again = await WorkflowEngine.open({ dbPath, handlers: [gate as StepHandler<never>], resumeOnOpen: false });
+    try {
+      expect(again.getRun("held")).toMatchObject({ status: "running", actor: "svc.review" });
+      expect(await again.resume("held").result).toMatchObject({ status: "completed" });
+      expect(actors).toEqual(["svc.review", "svc.review"]);
+    } finally {
+      await again.dispose();
+    }
+  });
+
   it("persists run state, outputs and events, readable by a later engine on the same file", async () => {
     const dbPath = path.join(dir, "a.db");
     const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });

@@ -371,7 +371,7 @@ export class Workspace implements AsyncDisposable {
   }
 
   /** A document a step names (`document_id`, `document_ids`) must belong to the run's matter. */
-  async #authorizeStep(job: { readonly runId: string; readonly matter: string | null; readonly parameters: Readonly<Record<string, unknown>> }): Promise<void> {
+  async #authorizeStep(job: { readonly runId: string; readonly matter: string | null; readonly actor: string | null; readonly parameters: Readonly<Record<string, unknown>> }): Promise<void> {
     const p = job.parameters;
     const ids = [p["document_id"], ...(Array.isArray(p["document_ids"]) ? p["document_ids"] : [])].filter((v): v is string => typeof v === "string");
     if (ids.length === 0) return;
@@ -381,7 +381,7 @@ export class Workspace implements AsyncDisposable {
     for (const id of ids) {
       // a run with no matter reads no document (never the default matter's)
       if (job.matter === null || docs.get(id) !== job.matter) {
-        throw new ClusterError("STEP_MATTER_MISMATCH", `run '${job.runId}' (matter '${job.matter ?? "(none)"}') names document '${id.slice(0, 80)}', which is not in that matter`, {
+        throw new ClusterError("STEP_MATTER_MISMATCH", `run '${job.runId}' (matter '${job.matter ?? "(none)"}', started by '${job.actor ?? "(unnamed)"}') names document '${id.slice(0, 80)}', which is not in that matter`, {
           hint: "A step may only read documents of its run's matter.",
           retryable: false,
         });

@@ -152,10 +152,18 @@ describe("the workspace's REST operations (framework-free)", () => {
         expect((viaReference.body.error as { message: string }).message).toContain(`'${instead}'`);
       }
       expect(auditLines().filter((r) => r.action === "review" || r.action === "scrub")).toEqual([]);
-      // the act's own capability runs, and its act is audited with the run as actor
+      // the act's own capability runs, and its act is audited as the caller who started the run
       const ok = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: { name: "scrub", steps: [{ id: "s", type: "agent.task", parameters: { capability: "pii_scrubbing", input: { text: TEXT } } }] }, matter: "acme" } }));
       expect(ok.body).toMatchObject({ status: "completed" });
-      expect(auditLines().filter((r) => r.action === "scrub")).toEqual([expect.objectContaining({ actor: `workflow:${ok.body.runId as string}` })]);
+      expect(auditLines().filter((r) => r.action === "scrub")).toEqual([expect.objectContaining({ actor: "paula" })]);
+      // ... and so is the act of a coordinator's subtask, in the nested run it starts (before: `workflow:<nested run>`)
+      const scrubTask = { type: "x", requirements: ["pii_scrubbing"], subtasks: { pii_scrubbing: { input: { text: TEXT } } } };
+      const nested = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: { name: "w", steps: [{ id: "t", type: "agent.task", parameters: { capability: "task_coordination", input: scrubTask } }] }, matter: "acme" } }));
+      expect(nested.body).toMatchObject({ status: "completed" });
+      const inner = (services.workflows.getRun(nested.body.runId as string).steps[0]!.output as { runId: string }).runId;
+      expect(services.workflows.getRun(inner)).toMatchObject({ actor: "paula", matter: "acme" });
+      expect(auditLines().filter((r) => r.action === "scrub").map((r) => r.actor)).toEqual(["paula", "paula"]);
+      expect(auditLines().filter((r) => r.action === "workflow.run.start" && r.resource === inner)).toEqual([expect.objectContaining({ actor: "paula" })]);
     });
   }, 120_000);
 

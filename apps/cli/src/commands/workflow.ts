@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { LiveRuns, RunDetails, RunHandle, RunOutcome, RunResult, RunStatus, RunStepView, WorkflowEngine, WorkflowEvent, Workspace } from "@bear/workspace";
 import { CliError } from "../cli-error";
-import { CommandContext } from "../context";
+import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, green, red, yellow } from "../output";
 import { progressBar } from "../progress";
 import { clusterRedisUrl, instanceCluster, parsePositiveInt } from "./options";
@@ -70,7 +70,7 @@ export function registerWorkflowCommand(program: Command): void {
         // nor one naming BEAR's own step types (review, redact, llm.*…), whose acts audit and the steps do not
         const submitted = submittedWorkflow(engine, definition);
         const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, definition.steps.length, { running: "starting" });
-        return follow(ctx, engine, live, () => engine.start(submitted, inputs, { matter: flags.matter, ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
+        return follow(ctx, engine, live, () => engine.start(submitted, inputs, { matter: flags.matter, actor: CLI_ACTOR, ...(flags.runId ? { runId: flags.runId } : {}), ...(parallelism ? { parallelism } : {}) }), bar);
       });
       await reportRun(ctx, outcome);
     });

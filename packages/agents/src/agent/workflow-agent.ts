@@ -16,6 +16,8 @@ export interface AgentTask {
   readonly runId?: string;
   /** The run's matter: file_operations steps work inside its area only, and a tool reading documents stays inside it. */
   readonly matter?: string;
+  /** Who started the run (StartRunOptions.actor): the task's acts, and a run it starts, are theirs. */
+  readonly actor?: string;
   readonly stepId?: string;
   /** 1 for the first attempt. */
   readonly attempt?: number;

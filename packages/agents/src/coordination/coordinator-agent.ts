@@ -58,6 +58,8 @@ export interface DelegateOptions {
   readonly signal?: AbortSignal;
   /** The matter the subtasks work for (their documents, their file area); none: steps that need one are refused. */
   readonly matter?: string;
+  /** Who delegates (a principal id; see RUN_ACTOR): the subtasks' run is started as them, so its acts are audited as them. */
+  readonly actor?: string;
 }
 
 export interface CoordinatorAgentOptions extends Omit<WorkflowAgentOptions, "type" | "capabilities" | "id"> {
@@ -140,6 +142,7 @@ export class CoordinatorAgent extends WorkflowAgent {
         input,
         runId: task.runId,
         ...(task.matter === undefined ? {} : { matter: task.matter }), // file steps work in the run's matter area
+        ...(task.actor === undefined ? {} : { actor: task.actor }), // its acts are audited as the run's starter
         stepId: task.stepId,
         attempt: task.attempt,
         ...(task.index === undefined ? {} : { index: task.index }),
@@ -267,7 +270,7 @@ export class CoordinatorAgent extends WorkflowAgent {
   /** Decompose → plan → run (parallel where independent) → aggregate → validate. Throws DelegationFailedError when the run fails. */
   async delegate(task: ComplexTask, options: DelegateOptions = {}): Promise<DelegationResult> {
     const parsed = this.#parse(task);
-    const own: AgentTask = { id: `delegate:${parsed.type}:${randomUUID()}`, capability: COORDINATION_CAPABILITY, input: parsed as unknown as JsonValue, ...(options.matter === undefined ? {} : { matter: options.matter }) };
+    const own: AgentTask = { id: `delegate:${parsed.type}:${randomUUID()}`, capability: COORDINATION_CAPABILITY, input: parsed as unknown as JsonValue, ...(options.matter === undefined ? {} : { matter: options.matter }), ...(options.actor === undefined ? {} : { actor: options.actor }) };
     const output = await this.run(own, options.signal ? { signal: options.signal } : {});
     return output as unknown as DelegationResult;
   }
@@ -275,9 +278,10 @@ export class CoordinatorAgent extends WorkflowAgent {
   protected override async perform(task: AgentTask, ctx: AgentTaskContext): Promise<JsonValue> {
     const parsed = this.#parse(task.input as ComplexTask);
     const plan = this.plan(parsed);
-    // the subtasks' run works in the parent run's matter (its documents, its file area), never in another
-    const matter = task.matter === undefined ? {} : { matter: task.matter };
-    const handle = this.#engine.start(plan.workflow, { task: parsed.input, ...plan.inputs }, { signal: ctx.signal, parallelism: this.#parallelism, ...matter });
+    // the subtasks' run works in the parent run's matter (its documents, its file area), never in another,
+    // and acts as whoever started the parent run (its audit records name them, not `workflow:<run>`)
+    const owner = { ...(task.matter === undefined ? {} : { matter: task.matter }), ...(task.actor === undefined ? {} : { actor: task.actor }) };
+    const handle = this.#engine.start(plan.workflow, { task: parsed.input, ...plan.inputs }, { signal: ctx.signal, parallelism: this.#parallelism, ...owner });
     this.logger.info({ runId: handle.runId, taskType: plan.taskType, subtasks: plan.subtasks.length, waves: plan.waves.length }, "delegating task");
     const result = await handle.result;
     const assignments = this.#dispatcher.assignmentsOf(handle.runId);

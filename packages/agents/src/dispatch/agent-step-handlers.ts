@@ -66,6 +66,7 @@ export function agentTaskHandler(target: AgentDispatcher | AgentStepBinding): St
           input: ctx.parameters.input,
           runId: ctx.runId,
           ...(ctx.matter === undefined ? {} : { matter: ctx.matter }),
+          ...(ctx.actor === undefined ? {} : { actor: ctx.actor }),
           stepId: ctx.stepId,
           attempt: ctx.attempt,
           ...(ctx.index === undefined ? {} : { index: ctx.index }),

@@ -39,6 +39,7 @@ export class RemoteExecutorAgent extends WorkflowAgent {
         attempt: ctx.attempt,
         ...(task.index === undefined ? {} : { index: task.index, item: task.item ?? null }),
         ...(task.matter === undefined ? {} : { matter: task.matter }),
+        ...(task.actor === undefined ? {} : { actor: task.actor }),
       },
       { signal: ctx.signal, onProgress: (p) => ctx.progress(p) },
     );

@@ -48,6 +48,7 @@ export class StepHandlerAgent extends WorkflowAgent {
       type: handler.type,
       agent: this.id,
       ...(task.matter === undefined ? {} : { matter: task.matter }),
+      ...(task.actor === undefined ? {} : { actor: task.actor }),
       parameters: parameters as JsonObject,
       attempt: ctx.attempt,
       item: task.item,

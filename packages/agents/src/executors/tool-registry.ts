@@ -176,6 +176,7 @@ export function toolExecutionHandler(tools: ToolRegistry): StepHandler<ToolExecu
         runId: ctx.runId,
         caller: ctx.agent ?? "(engine)",
         ...(ctx.matter === undefined ? {} : { matter: ctx.matter }),
+        ...(ctx.actor === undefined ? {} : { actor: ctx.actor }),
       });
     },
   };

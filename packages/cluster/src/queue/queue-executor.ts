@@ -8,6 +8,7 @@ import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
+import { removeOrKeep } from "./remove-or-keep";
 import { StepReplies, type StepReply } from "./step-replies";
 import { routeKey } from "./step-route";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
@@ -144,6 +145,7 @@ export class QueueExecutor implements Executor {
         attempt: task.attempt,
         ...(task.index === undefined ? {} : { index: task.index }),
         matter,
+        actor: task.actor ?? null,
         payload,
         reply: this.#replies.id,
         queuedAt: Date.now(),
@@ -245,9 +247,10 @@ export class QueueExecutor implements Executor {
     if (prior === null) return { handle, joined: false };
     if (prior === chosen) return { handle, joined: true };
     // another instance took the run over meanwhile (this one stalled past its lease) and sent the
-    // attempt first: join its job, and take back ours if no worker has started it
-    await handle.queue.remove(jobId).catch(() => undefined);
+    // attempt first: join its job, and take back ours if no worker has started it (one that has is
+    // refused by the worker's route check, STEP_SUPERSEDED: the record names the other queue)
     this.#logger.warn({ jobId, queue: prior }, "the attempt was sent by another instance first: joining it");
+    await removeOrKeep(handle.queue, jobId, this.#logger, `the attempt was recorded on '${prior}'; a worker that took it here refuses it by the record`);
     return { handle: await this.#open(prior, signal), joined: true };
   }
 
@@ -309,7 +312,7 @@ export class QueueExecutor implements Executor {
     // taken off the direct queue first (atomic: refused while its lock is held, i.e. a worker has it and
     // runs it — its report is late, e.g. a blocked event loop); only then recorded and sent elsewhere,
     // so a late worker of the direct queue can never run it beside the capability queue's copy
-    if ((await direct.queue.remove(jobId).catch(() => 0)) !== 1) return direct;
+    if (!(await removeOrKeep(direct.queue, jobId, this.#logger, "its worker stopped reporting; kept, it is not sent to the capability queue"))) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
     // a later sender of the attempt joins it on the capability queue

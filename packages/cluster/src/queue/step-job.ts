@@ -1,15 +1,20 @@
-import type { JsonObject, JsonValue, StepTask } from "@bear/workflow-engine";
+import { RUN_ACTOR, type JsonObject, type JsonValue, type StepTask } from "@bear/workflow-engine";
 import { z } from "zod";
+import { ClusterError } from "../errors";
 import type { PayloadRef } from "../payloads/payload-store";
 import { STEP_REPLY_ID } from "./step-replies";
 
 /**
- * The step job's wire format: 3 since a job names the channel its outcome is sent back on
- * (`reply`; 2: payloads sealed as `b1.` with their binding as authenticated data, step streams
- * with instance-scoped ids). A worker refuses a job of another version (every API instance and
- * worker must run the same BEAR version; see the README's upgrade note).
+ * The step job's wire format: 4 since a job names who started its run (`actor`; 3: the channel its
+ * outcome is sent back on, `reply`; 2: payloads sealed as `b1.` with their binding as authenticated
+ * data, step streams with instance-scoped ids). A worker reads this version and the one before (a
+ * version 3 job's run named no actor); it refuses an older one, and a newer one with word to upgrade
+ * itself (every API instance and worker should run the same BEAR version; see the README's upgrade note).
  */
-export const STEP_JOB_VERSION = 3;
+export const STEP_JOB_VERSION = 4;
+
+/** The oldest step job version a worker still reads (see STEP_JOB_VERSION). */
+export const OLDEST_STEP_JOB_VERSION = 3;
 
 /** What a step job carries: ids and a reference to its parameters (no document text unless allowed inline). */
 export interface StepJobData {
@@ -24,6 +29,8 @@ export interface StepJobData {
   readonly index?: number;
   /** The run's matter: the worker checks the payload was written for it. */
   readonly matter: string | null;
+  /** Who started the run (StartRunOptions.actor; RUN_ACTOR), null when nobody was named: the step acts as them. */
+  readonly actor: string | null;
   readonly payload: PayloadRef;
   /** The sender's reply channel id (StepReplies): the worker sends the job's outcome there. */
   readonly reply: string;
@@ -50,8 +57,8 @@ export interface StepInput {
 
 const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) }), z.strictObject({ sealed: z.string().min(1).max(16_000_000) })]);
 
-export const stepJobDataSchema = z.strictObject({
-  v: z.literal(STEP_JOB_VERSION),
+const stepJobV3Schema = z.strictObject({
+  v: z.literal(3),
   runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
   stepId: z.string().min(1).max(200),
   key: z.string().min(1).max(240),
@@ -65,6 +72,32 @@ export const stepJobDataSchema = z.strictObject({
   queuedAt: z.number(),
   act: z.literal(true).optional(),
 });
+
+export const stepJobDataSchema = stepJobV3Schema.extend({ v: z.literal(STEP_JOB_VERSION), actor: z.string().regex(RUN_ACTOR).nullable() });
+
+/**
+ * A job's data as this version reads it: a version 3 job is read with `actor: null`. Throws
+ * ClusterError STEP_PAYLOAD_INVALID (not retryable) for a job of a version it does not read — a newer
+ * one says to upgrade this worker — or one that is not a BEAR step job.
+ */
+export function readStepJob(jobId: string | undefined, data: unknown): StepJobData {
+  const version = (data as { v?: unknown } | undefined)?.v;
+  if (typeof version === "number" && version > STEP_JOB_VERSION) {
+    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${version} step job, newer than this worker reads (${OLDEST_STEP_JOB_VERSION}-${STEP_JOB_VERSION}): it was sent by a newer BEAR`, {
+      hint: "Upgrade this worker to the BEAR version of the API instances (see the cluster README's upgrade note); the engine retries the step elsewhere.",
+      retryable: false,
+    });
+  }
+  if (version !== STEP_JOB_VERSION && version !== 3) {
+    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${String(version).slice(0, 20)} step job, but this worker reads versions ${OLDEST_STEP_JOB_VERSION}-${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
+      hint: "Stop every API instance and worker, upgrade them all, then start them again (see the cluster README's upgrade note).",
+      retryable: false,
+    });
+  }
+  const parsed = version === 3 ? stepJobV3Schema.safeParse(data) : stepJobDataSchema.safeParse(data);
+  if (!parsed.success) throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false });
+  return { actor: null, ...parsed.data, v: STEP_JOB_VERSION } as StepJobData;
+}
 
 export const stepJobResultSchema = z.strictObject({
   output: payloadRef,

@@ -14,6 +14,12 @@ export interface LockKeeperOptions {
   readonly maxBlockedMs: number;
   /** Locks held through shared memory at once (default 256); past them a message carries each. */
   readonly slots?: number;
+  /**
+   * A renewal found a held lock no longer this worker's (its value is another token, or it is gone:
+   * Redis lost the job, or another worker took it): called once per such renewal while the lock is
+   * still held here, so the worker aborts the job's handler (one attempt must not run twice side by side).
+   */
+  readonly onLost?: (queueKey: string, jobId: string) => void;
 }
 
 /** What the keeper thread is told: hold or release a job's lock, refresh a key while held, stop. */
@@ -21,6 +27,9 @@ type KeeperMessage =
   | { readonly op: "hold"; readonly lockKey: string; readonly stalledKey: string; readonly jobId: string; readonly token: string }
   | { readonly op: "release"; readonly lockKey: string }
   | { readonly op: "alive"; readonly key: string; readonly ttlMs: number };
+
+/** What the keeper thread tells: it is connected, or renewals found these locks (key and token) not this worker's. */
+type KeeperReport = "ready" | { readonly op: "lost"; readonly locks: ReadonlyArray<{ readonly lockKey: string; readonly token: string }> };
 
 /** Bytes of one slot: a held lock as JSON (queue keys, job id and token are well under this). */
 const SLOT_BYTES = 1_024;
@@ -88,7 +97,13 @@ const tick = () => {
   const p = redis.pipeline();
   for (const h of locks) p.eval(EXTEND, 2, h.lockKey, h.stalledKey, h.token, String(workerData.lockDurationMs), h.jobId);
   if (alive) p.set(alive.key, "1", "PX", alive.ttlMs, "XX");
-  p.exec().catch(() => undefined);
+  // a lock whose renewal answered 0 is no longer this worker's: the main thread aborts its job (an error is no answer)
+  p.exec()
+    .then((replies) => {
+      const lost = locks.filter((h, i) => replies && replies[i] && replies[i][0] === null && replies[i][1] === 0).map((h) => ({ lockKey: h.lockKey, token: h.token }));
+      if (lost.length > 0) parentPort.postMessage({ op: "lost", locks: lost });
+    })
+    .catch(() => undefined);
 };
 setInterval(tick, workerData.renewMs);
 parentPort.on("message", (m) => {
@@ -125,6 +140,8 @@ export class LockKeeper {
   readonly #scratch = new Uint8Array(SLOT_BYTES);
   /** lock key → its slot. */
   readonly #slotOf = new Map<string, number>();
+  /** lock key → the held lock's queue key, job id and token (to tell a lost lock from one released or taken again since). */
+  readonly #held = new Map<string, { readonly queueKey: string; readonly jobId: string; readonly token: string }>();
   /** Locks the thread was told of by message (no slot was free): released by message too. */
   readonly #byMessage = new Set<string>();
   #nextSeq = 0;
@@ -166,6 +183,15 @@ export class LockKeeper {
     this.#thread.unref(); // never keeps the process alive
     this.#thread.on("error", () => undefined); // a lost keeper only means BullMQ's own renewal is left
     this.ready = new Promise((resolve) => this.#thread.once("message", () => resolve()));
+    const onLost = options.onLost;
+    this.#thread.on("message", (report: KeeperReport) => {
+      if (report === "ready" || !onLost) return;
+      for (const { lockKey, token } of report.locks) {
+        const held = this.#held.get(lockKey);
+        // released meanwhile (its job finished, BullMQ deleted the lock), or taken again with a new token: not lost
+        if (held?.token === token) onLost(held.queueKey, held.jobId);
+      }
+    });
   }
 
   #touch(): void {
@@ -177,6 +203,7 @@ export class LockKeeper {
     const lock = { lockKey: `${queueKey}:${jobId}:lock`, stalledKey: `${queueKey}:stalled`, jobId, token };
     // taken again (a new token): the old hold goes first, wherever it is
     if (this.#slotOf.has(lock.lockKey) || this.#byMessage.has(lock.lockKey)) this.release(queueKey, jobId);
+    this.#held.set(lock.lockKey, { queueKey, jobId, token });
     const slot = this.#free.pop();
     if (slot !== undefined) {
       const json = JSON.stringify(lock);
@@ -199,6 +226,7 @@ export class LockKeeper {
 
   release(queueKey: string, jobId: string): void {
     const lockKey = `${queueKey}:${jobId}:lock`;
+    this.#held.delete(lockKey);
     if (this.#byMessage.delete(lockKey)) this.#post({ op: "release", lockKey });
     const slot = this.#slotOf.get(lockKey);
     if (slot === undefined) return;

@@ -11,12 +11,12 @@ import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
 import { publishWhenRecorded, sendStepReply, type StepReply } from "../queue/step-replies";
 import { routeHolds } from "../queue/step-route";
-import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, stepJobDataSchema, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
+import { QUEUE_PREFIX, directQueueName, readStepJob, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
 
 /** Checks a job may run here, beyond its payload binding (e.g. that the documents it names belong to its matter). */
-export type StepAuthorizer = (job: { readonly runId: string; readonly matter: string | null; readonly type: string; readonly parameters: JsonObject }) => Promise<void>;
+export type StepAuthorizer = (job: { readonly runId: string; readonly matter: string | null; readonly actor: string | null; readonly type: string; readonly parameters: JsonObject }) => Promise<void>;
 
 export interface StepWorkerOptions {
   readonly endpoint: RedisEndpoint;
@@ -109,7 +109,7 @@ export class StepWorker {
     this.#subscriber = connectRedis(endpoint, "worker cancel channel", this.#logger);
     await this.#subscriber.subscribe(CANCEL_CHANNEL);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
-    this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000 });
+    this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000, onLost: (_queue, jobId) => this.#lockLost(jobId) });
     this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
     // One queue per capability, which every capable worker pulls from, and a direct queue per slot,
     // where the executors put the jobs the balancer chose this worker and slot for, each taken by one
@@ -180,10 +180,9 @@ export class StepWorker {
       if (!fast) reply();
       else void fast.then((published) => published || reply());
     });
-    // a lock BullMQ's renewal found gone (Redis lost the job, or another worker took it): the handler
-    // is aborted, as the attempt is sent again elsewhere (it must not run twice side by side)
+    // a lock BullMQ's renewal found gone (as the keeper's renewals do: see #lockLost)
     worker.on("lockRenewalFailed", (jobIds: string[]) => {
-      for (const jobId of jobIds) this.#controllers.get(jobId)?.abort(new Error("the job's lock was lost (Redis lost the job, or another worker took it)"));
+      for (const jobId of jobIds) this.#lockLost(jobId);
     });
     worker.on("failed", (job, error) => {
       this.#logger.debug({ job: job?.id, code: (error as { code?: string }).code }, "step job failed");
@@ -201,6 +200,18 @@ export class StepWorker {
   #reply(job: Job, worker: Worker, reply: StepReply): void {
     const client = (this.#bullClients.get(worker) as Redis | undefined) ?? this.#redis;
     if (client) sendStepReply(client, (job.data as { reply?: unknown } | undefined)?.reply, reply);
+  }
+
+  /**
+   * A renewal (BullMQ's, or the keeper thread's) found the job's lock gone (Redis lost the job, or
+   * another worker took it): its handler is aborted, as the attempt is sent again elsewhere (it must
+   * not run twice side by side). The abort is no failure of this worker's (see #process).
+   */
+  #lockLost(jobId: string): void {
+    const controller = this.#controllers.get(jobId);
+    if (!controller || controller.signal.aborted) return;
+    this.#logger.info({ jobId }, "a running step job's lock was lost: its handler is aborted");
+    controller.abort(new ClusterError("STEP_LOCK_LOST", `step job '${jobId}' lost its lock (Redis lost the job, or another worker took it): its handler was aborted here`, { retryable: true }));
   }
 
   get #lockDurationMs(): number {
@@ -264,16 +275,12 @@ export class StepWorker {
   }
 
   async #process(job: Job, worker: Worker, bullSignal?: AbortSignal): Promise<StepJobResult> {
-    const version = (job.data as { v?: unknown } | undefined)?.v;
-    if (version !== STEP_JOB_VERSION) {
-      throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is a version ${String(version).slice(0, 20)} step job, but this worker reads version ${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
-        hint: "Stop every API instance and worker, upgrade them all, then start them again (see the cluster README's upgrade note).",
-        retryable: false,
-      }));
+    let data: StepJobData;
+    try {
+      data = readStepJob(job.id, job.data);
+    } catch (error) {
+      throw asJobError(error);
     }
-    const parsed = stepJobDataSchema.safeParse(job.data);
-    if (!parsed.success) throw asJobError(new ClusterError("STEP_PAYLOAD_INVALID", `job '${job.id}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false }));
-    const data = parsed.data as StepJobData;
     if (!this.#capabilities.includes(data.type)) {
       // a direct job for a step type this worker does not serve: the engine retries it elsewhere
       throw asJobError(new ClusterError("NO_CAPABLE_WORKER", `worker '${this.id}' does not run step type '${data.type}'`, { retryable: true }));
@@ -301,7 +308,7 @@ export class StepWorker {
       if (typeof input !== "object" || input === null || typeof input.parameters !== "object") {
         throw new ClusterError("STEP_PAYLOAD_INVALID", `the parameters of step '${data.key}' are not an object`, { retryable: false });
       }
-      await this.#options.authorize?.({ runId: data.runId, matter: data.matter, type: data.type, parameters: input.parameters });
+      await this.#options.authorize?.({ runId: data.runId, matter: data.matter, actor: data.actor, type: data.type, parameters: input.parameters });
       const output = await this.#options.executor.execute(
         {
           runId: data.runId,
@@ -310,6 +317,8 @@ export class StepWorker {
           ...(data.agent === undefined ? {} : { agent: data.agent }),
           // the run's matter (handlers work in its file area and documents), as on the instance
           ...(data.matter === null ? {} : { matter: data.matter }),
+          // who started the run: the handler's acts are audited as them, and the runs it starts act as them
+          ...(data.actor === null ? {} : { actor: data.actor }),
           parameters: input.parameters,
           attempt: data.attempt,
           ...(data.index === undefined ? {} : { item: input.item ?? null, index: data.index }),
@@ -322,9 +331,11 @@ export class StepWorker {
       ok = true;
       return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };
     } catch (error) {
-      // a superseded job is no failure of this worker either: the same attempt runs on its recorded queue
-      refused = isStepRefusal(error) || (error as { code?: unknown }).code === "STEP_SUPERSEDED";
-      throw asJobError(error);
+      // a superseded job is no failure of this worker either: the same attempt runs on its recorded queue;
+      // nor is one aborted for its lost lock (the attempt runs elsewhere; it would skew this worker's history)
+      const lockLost = isLockLost(controller.signal);
+      refused = lockLost || isStepRefusal(error) || (error as { code?: unknown }).code === "STEP_SUPERSEDED";
+      throw asJobError(lockLost ? controller.signal.reason : error);
     } finally {
       bullSignal?.removeEventListener("abort", onBullAbort);
       this.#controllers.delete(job.id!);
@@ -368,6 +379,11 @@ export class StepWorker {
     this.#subscriber?.disconnect();
     this.#redis?.disconnect();
   }
+}
+
+/** Whether the job's handler was aborted for its lost lock (StepWorker's #lockLost). */
+function isLockLost(signal: AbortSignal): boolean {
+  return signal.aborted && BearError.isInstance(signal.reason) && signal.reason.code === "STEP_LOCK_LOST";
 }
 
 /** BullMQ keeps a failure as text: the error's code, message and whether a retry may help, as JSON (never a stack). */

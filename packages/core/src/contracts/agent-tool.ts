@@ -8,6 +8,11 @@ export interface AgentToolContext {
   readonly runId?: string;
   /** The matter the run works for: a tool that reads documents must stay inside it. */
   readonly matter?: string;
+  /**
+   * Who started the run calling the tool (its StartRunOptions.actor), when the starter said: the
+   * tool's audited acts name them. None: the run itself (`workflow:<runId>`) acts.
+   */
+  readonly actor?: string;
 }
 
 /**

@@ -11,7 +11,7 @@ const workflow = { name: "one", steps: [{ id: "s", type: "noop", parameters: {} 
 function interruptedStore(): MemoryRunStore {
   const store = new MemoryRunStore();
   const now = Date.now();
-  store.insertRun({ id: "r1", workflow: "one", definition: workflow, inputs: {}, matter: null, status: "running", error: null, createdAt: now, updatedAt: now, startedAt: now, finishedAt: null });
+  store.insertRun({ id: "r1", workflow: "one", definition: workflow, inputs: {}, matter: null, actor: null, status: "running", error: null, createdAt: now, updatedAt: now, startedAt: now, finishedAt: null });
   store.saveStep({ runId: "r1", key: "s", stepId: "s", index: null, status: "running", attempt: 1, output: null, error: null, startedAt: now, finishedAt: null });
   return store;
 }

@@ -179,6 +179,29 @@ describe("WorkflowEngine execution", () => {
     expect(engine.listRuns().length).toBe(3);
   });
 
+  it("audits a run's start as its actor and gives the actor to every step's task", async () => {
+    const tasks: StepTask[] = [];
+    const registry = new StepHandlerRegistry();
+    const inner = new InProcessExecutor(registry);
+    const executor: Executor = { execute: (task, options) => (tasks.push(task), inner.execute(task, options)) };
+    const audited: Array<{ action: string; actor?: string }> = [];
+    const { work } = testHandlers();
+    registry.register(work as StepHandler<never>);
+    const engine = WorkflowEngine.inMemory({ registry, executor, audit: { record: async (e) => void audited.push(e) } });
+    const wf = { name: "m", steps: [{ id: "a", type: "work", parameters: {} }, { id: "b", type: "work", depends_on: ["a"], parameters: {} }] };
+    await engine.run(wf, {}, { runId: "by-alice", actor: "alice" });
+    await engine.run(wf, {}, { runId: "unnamed" });
+    expect(tasks.map((t) => [t.runId, t.stepId, t.actor])).toEqual([
+      ["by-alice", "a", "alice"],
+      ["by-alice", "b", "alice"],
+      ["unnamed", "a", undefined],
+      ["unnamed", "b", undefined],
+    ]);
+    expect(audited.filter((e) => e.action === "workflow.run.start").map((e) => e.actor)).toEqual(["alice", "system"]);
+    expect(engine.getRun("by-alice").actor).toBe("alice");
+    expect(engine.getRun("unnamed").actor).toBeNull();
+  });
+
   it("does not retry a failure its handler marks permanent (PermanentStepError or retryable: false)", async () => {
     let calls = 0;
     const strict: StepHandler<{ how: string }> = {

@@ -28,6 +28,7 @@ import { SqliteRunStore } from "../store/sqlite-run-store";
 import { SuspendableRunStore } from "../store/suspendable-run-store";
 import { workflowEngineConfigSchema, msOrUndefined, type WorkflowEngineConfigInput } from "../workflow-engine-config";
 import type { WorkflowEvent } from "./workflow-event";
+import { assertRunActor } from "./run-actor";
 import { WorkflowRun, type RunResult } from "./workflow-run";
 
 export interface WorkflowEngineOptions {
@@ -87,6 +88,13 @@ export interface StartRunOptions {
   readonly signal?: AbortSignal;
   /** The matter the run works for, kept with the run so apps can scope who sees it. */
   readonly matter?: string;
+  /**
+   * Who starts the run (the authenticated principal's id, `cli`…; see RUN_ACTOR): kept with the run,
+   * named by its `workflow.run.start` audit record, and given to every step (StepTask.actor), so
+   * what its steps do — and the runs they start (a coordinator's subtasks) — is audited as them.
+   * None: the steps act as the run (`workflow:<runId>`), the audit records say `system`.
+   */
+  readonly actor?: string;
 }
 
 /** A started run. */
@@ -209,6 +217,7 @@ export class WorkflowEngine {
     if (options.matter !== undefined && (typeof options.matter !== "string" || options.matter.length === 0 || options.matter.length > 200)) {
       throw new InvalidArgumentError("matter", options.matter, "a matter name of 1-200 characters");
     }
+    assertRunActor(options.actor);
     if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
       throw new InvalidArgumentError("parallelism", options.parallelism, "a positive integer");
     }
@@ -219,6 +228,7 @@ export class WorkflowEngine {
       definition: raw as JsonValue,
       inputs: resolvedInputs as JsonValue,
       matter: options.matter ?? null,
+      actor: options.actor ?? null,
       status: "pending",
       error: null,
       createdAt: now,
@@ -228,8 +238,8 @@ export class WorkflowEngine {
     });
     this.store.flush();
     const timeoutMs = options.timeoutMs ?? (workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout));
-    const run = this.#createRun(runId, workflow, resolvedInputs, options.parallelism, timeoutMs, 0, options.matter);
-    void this.#audit.record({ action: "workflow.run.start", outcome: "success", actor: "system", resource: runId, details: { workflow: workflow.name } }).catch(() => undefined);
+    const run = this.#createRun(runId, workflow, resolvedInputs, options.parallelism, timeoutMs, 0, { matter: options.matter, actor: options.actor });
+    void this.#audit.record({ action: "workflow.run.start", outcome: "success", actor: options.actor ?? "system", resource: runId, details: { workflow: workflow.name } }).catch(() => undefined);
     if (options.signal) {
       const signal = options.signal;
       if (signal.aborted) queueMicrotask(() => run.cancel("the caller's signal was aborted"));
@@ -299,7 +309,7 @@ export class WorkflowEngine {
     const inputs = (record.inputs ?? {}) as Record<string, unknown>;
     const totalMs = workflow.timeout === undefined ? this.#options.defaultRunTimeoutMs : durationMs(workflow.timeout);
     const remaining = totalMs === undefined ? undefined : Math.max(1, totalMs - (now - (record.startedAt ?? now)));
-    const run = this.#createRun(record.id, workflow, inputs, undefined, remaining, this.store.lastEventSeq(record.id), record.matter ?? undefined);
+    const run = this.#createRun(record.id, workflow, inputs, undefined, remaining, this.store.lastEventSeq(record.id), { matter: record.matter ?? undefined, actor: record.actor ?? undefined });
     run.restore(this.store.getSteps(record.id));
     this.#logger.info({ runId: record.id, workflow: workflow.name }, "resuming interrupted run");
     // On the next turn, so whoever opened the engine can subscribe to `events` first.
@@ -307,7 +317,7 @@ export class WorkflowEngine {
     return { runId: record.id, events: run.events, result: run.result };
   }
 
-  #createRun(runId: string, workflow: WorkflowDefinition, inputs: Readonly<Record<string, unknown>>, parallelism: number | undefined, timeoutMs: number | undefined, lastSeq: number, matter: string | undefined): WorkflowRun {
+  #createRun(runId: string, workflow: WorkflowDefinition, inputs: Readonly<Record<string, unknown>>, parallelism: number | undefined, timeoutMs: number | undefined, lastSeq: number, owner: { readonly matter: string | undefined; readonly actor: string | undefined }): WorkflowRun {
     const run = new WorkflowRun(
       runId,
       workflow,
@@ -325,7 +335,8 @@ export class WorkflowEngine {
         maxFanOut: this.#options.maxFanOut ?? 10_000,
         ...(this.#options.defaultStepTimeoutMs === undefined ? {} : { defaultStepTimeoutMs: this.#options.defaultStepTimeoutMs }),
         ...(timeoutMs === undefined ? {} : { runTimeoutMs: timeoutMs }),
-        ...(matter === undefined ? {} : { matter }),
+        ...(owner.matter === undefined ? {} : { matter: owner.matter }),
+        ...(owner.actor === undefined ? {} : { actor: owner.actor }),
       },
       lastSeq,
     );

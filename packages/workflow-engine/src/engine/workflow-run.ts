@@ -38,6 +38,8 @@ export interface RunSettings {
   readonly maxFanOut: number;
   /** The run's matter: every step's task carries it (per-matter file areas). */
   readonly matter?: string;
+  /** Who started the run: every step's task carries it (its acts are audited as them). */
+  readonly actor?: string;
 }
 
 export interface RunDependencies {
@@ -412,6 +414,7 @@ export class WorkflowRun {
       type: step.def.type,
       ...(step.def.agent === undefined ? {} : { agent: step.def.agent }),
       ...(this.#settings.matter === undefined ? {} : { matter: this.#settings.matter }),
+      ...(this.#settings.actor === undefined ? {} : { actor: this.#settings.actor }),
       parameters,
       attempt: unit.attempt,
       ...(unit.index === null ? {} : { item: unit.item ?? null, index: unit.index }),

@@ -13,6 +13,8 @@ export interface StepTask {
   readonly agent?: string;
   /** The run's matter, when it has one: per-matter file areas use it, and tools reading documents stay inside it. */
   readonly matter?: string;
+  /** Who started the run, when the starter said (StartRunOptions.actor): the step's acts are audited as them. */
+  readonly actor?: string;
   readonly parameters: JsonObject;
   readonly attempt: number;
   readonly item?: JsonValue;
@@ -82,11 +84,11 @@ export class InProcessExecutor implements Executor {
       type: task.type,
       agent: task.agent,
       ...(task.matter === undefined ? {} : { matter: task.matter }),
+      ...(task.actor === undefined ? {} : { actor: task.actor }),
       parameters,
       attempt: task.attempt,
       item: task.item,
       index: task.index,
-      ...(task.matter === undefined ? {} : { matter: task.matter }),
       signal: options.signal,
       progress: options.onProgress,
       logger: this.#logger,

@@ -18,6 +18,11 @@ export interface StepContext<P = Readonly<Record<string, JsonValue>>> {
   readonly agent: string | undefined;
   /** The matter the run works for, when it has one (per-matter file areas and audit records use it). */
   readonly matter?: string | undefined;
+  /**
+   * Who started the run (StartRunOptions.actor), when the starter said: a handler's audited acts, and
+   * the runs it starts, name them. Undefined: the run acts as itself (`workflow:<runId>`).
+   */
+  readonly actor?: string | undefined;
   /** Parameters with every `{{ reference }}` resolved, validated by the handler's schema. */
   readonly parameters: P;
   /** 1 for the first attempt. */

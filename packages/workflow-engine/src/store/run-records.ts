@@ -19,6 +19,11 @@ export interface RunRecord {
   readonly inputs: JsonValue;
   /** The matter the run works for (apps scope who may see it); null when none was given. */
   readonly matter: string | null;
+  /**
+   * Who started the run (a principal id, `cli`…): its steps and nested runs act as it, so their
+   * audit records name it. Null when the starter named none (and for runs of older databases).
+   */
+  readonly actor: string | null;
   readonly status: RunStatus;
   readonly error: ErrorInfo | null;
   readonly createdAt: number;

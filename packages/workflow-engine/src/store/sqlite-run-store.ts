@@ -19,7 +19,7 @@ export interface SqliteRunStoreOptions {
   /**
    * Encrypts what may hold document text at rest: definitions, inputs, step outputs, errors and
    * event payloads are sealed (core ContentCipher); ids, workflow and step names, statuses,
-   * matters and times stay plain (they are what runs are listed and resumed by).
+   * matters, actors and times stay plain (they are what runs are listed and resumed by).
    * A database remembers the key id it was written with and refuses another key, or none.
    */
   readonly cipher?: ContentCipher;
@@ -35,7 +35,8 @@ export interface SqliteRunStoreOptions {
   readonly presence?: PresenceTiming | false;
 }
 
-const SCHEMA_VERSION = 2;
+/** 3: runs.actor (who started the run); 2: runs.matter. */
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS runs (
   definition TEXT NOT NULL,
   inputs TEXT NOT NULL,
   matter TEXT,
+  actor TEXT,
   status TEXT NOT NULL,
   error TEXT,
   created_at INTEGER NOT NULL,
@@ -83,6 +85,7 @@ interface RunRow {
   definition: string;
   inputs: string;
   matter: string | null;
+  actor: string | null;
   status: string;
   error: string | null;
   created_at: number;
@@ -175,9 +178,12 @@ export class SqliteRunStore implements RunStore {
       if (version > SCHEMA_VERSION) {
         throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
       }
-      // Version 1 databases lack runs.matter: add it before the schema's indexes refer to it.
+      // Forward migrations, before the schema's indexes refer to the columns: version 1 databases lack
+      // runs.matter, version 1-2 databases runs.actor (their runs keep null: started by an unnamed caller).
       const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
-      if (hasRuns && !(db.pragma("table_info(runs)") as { name: string }[]).some((c) => c.name === "matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
+      const columns = hasRuns ? new Set((db.pragma("table_info(runs)") as { name: string }[]).map((c) => c.name)) : undefined;
+      if (columns && !columns.has("matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
+      if (columns && !columns.has("actor")) db.exec("ALTER TABLE runs ADD COLUMN actor TEXT");
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.#stmt = this.prepare();
@@ -209,8 +215,8 @@ export class SqliteRunStore implements RunStore {
     const db = this.#db;
     return {
       insertRun: db.prepare(
-        `INSERT INTO runs (id, workflow, definition, inputs, matter, status, error, created_at, updated_at, started_at, finished_at)
-         VALUES (@id, @workflow, @definition, @inputs, @matter, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
+        `INSERT INTO runs (id, workflow, definition, inputs, matter, actor, status, error, created_at, updated_at, started_at, finished_at)
+         VALUES (@id, @workflow, @definition, @inputs, @matter, @actor, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
       ),
       updateRun: db.prepare(
         `UPDATE runs SET status = @status, error = CASE WHEN @set_error THEN @error ELSE error END,
@@ -256,6 +262,7 @@ export class SqliteRunStore implements RunStore {
       definition: this.#encode(run.definition),
       inputs: this.#encode(run.inputs),
       matter: run.matter,
+      actor: run.actor,
       status: run.status,
       error: this.#encodeOrNull(run.error),
       created_at: run.createdAt,
@@ -448,6 +455,7 @@ function toRun(row: RunRow, decode: Decode): RunRecord {
     definition: decode(row.definition) as JsonValue,
     inputs: decode(row.inputs) as JsonValue,
     matter: row.matter ?? null,
+    actor: row.actor ?? null,
     status: row.status as RunStatus,
     error: parseError(row.error, decode),
     createdAt: row.created_at,

@@ -40,9 +40,6 @@ export function matterOf(ctx: Pick<StepContext, "matter" | "runId" | "stepId">):
   return requireMatter(ctx, `step '${ctx.stepId}'`);
 }
 
-/** Who a specialist's act is audited as: the workflow run. */
-export const actorOfRun = (ctx: Pick<StepContext, "runId">): string => `workflow:${ctx.runId}`;
-
 /** Reads a document source for a step (see documentSourceSchema). */
 export async function readSource(acts: WorkspaceActs, source: DocumentSource, ctx: StepContext<unknown>): Promise<SourceText> {
   if ("text" in source) return { label: source.name ?? "text", text: source.text };

@@ -4,12 +4,13 @@ import { defineSpecialist, type Specialist } from "@bear/agents";
 import type { JsonValue, StepHandler } from "@bear/workflow-engine";
 import { z } from "zod";
 import type { WorkspaceActs } from "../tools/workspace-tools";
-import { actorOfRun, documentSourceSchema, handler, matterOf, readSource, TEXT_FILE } from "./document-source";
+import { actorOf } from "../runs/run-actor";
+import { documentSourceSchema, handler, matterOf, readSource, TEXT_FILE } from "./document-source";
 import { draftClauseSummary, reviewClauseSummary, researchClauses, reviewOutcome, summariseRisks, type ClauseSummaryDraft, type ReviewOutcome } from "./legal-summaries";
 
 /**
  * The specialists every workspace installs (both apps get them from the one container): each acts
- * through the workspace's audited acts, for the run's matter, as `workflow:<run>`.
+ * through the workspace's audited acts, for the run's matter, as whoever started the run (see actorOf).
  */
 export function workspaceSpecialists(acts: WorkspaceActs): Specialist[] {
   return [piiScrubberSpecialist(acts), retrievalSpecialist(acts), contractReviewerSpecialist(acts), clauseDrafterSpecialist()];
@@ -24,7 +25,7 @@ export function piiScrubberSpecialist(acts: WorkspaceActs): Specialist {
     description: "Replaces personal data with placeholders before text is stored, indexed or shown to a model.",
     capabilities: {
       pii_scrubbing: handler("security.scrub", params, async (ctx) => {
-        const { result } = await acts.get().redact(ctx.parameters.text, { actor: actorOfRun(ctx), ...(ctx.parameters.policy ? { policy: ctx.parameters.policy } : {}) });
+        const { result } = await acts.get().redact(ctx.parameters.text, { actor: actorOf(ctx), ...(ctx.parameters.policy ? { policy: ctx.parameters.policy } : {}) });
         return { text: result.text, policy: result.policy, replacements: result.replacements.map((r) => ({ type: r.type, start: r.start, end: r.end })) };
       }),
     },
@@ -42,7 +43,7 @@ export function retrievalSpecialist(acts: WorkspaceActs): Specialist {
     description: "Searches, lists, extracts and indexes the documents of the run's matter.",
     capabilities: {
       retrieval: handler("rag.search", search, async (ctx) => {
-        const hits = await acts.get().search(ctx.parameters.query, { k: ctx.parameters.k, allowedMatters: [matterOf(ctx)], signal: ctx.signal }, actorOfRun(ctx));
+        const hits = await acts.get().search(ctx.parameters.query, { k: ctx.parameters.k, allowedMatters: [matterOf(ctx)], signal: ctx.signal }, actorOf(ctx));
         return { hits: hits.map((h) => ({ documentId: h.documentId, title: h.title, page: h.page, start: h.start, end: h.end, score: Math.round(h.score * 10_000) / 10_000, text: h.text })) };
       }),
       // The work list of a delegation: the text files of a folder of the run's file area, or the matter's indexed documents.
@@ -64,7 +65,7 @@ export function retrievalSpecialist(acts: WorkspaceActs): Specialist {
       }),
       document_indexing: handler("rag.index_text", indexing, async (ctx) => {
         const fileName = derivedFileName(ctx.parameters.name);
-        const outcome = await acts.get().upload({ matter: matterOf(ctx), fileName, body: Readable.from([Buffer.from(ctx.parameters.text, "utf8")]), actor: actorOfRun(ctx) });
+        const outcome = await acts.get().upload({ matter: matterOf(ctx), fileName, body: Readable.from([Buffer.from(ctx.parameters.text, "utf8")]), actor: actorOf(ctx) });
         return { document_id: outcome.document.id, name: fileName, matter: outcome.document.matter, status: outcome.status, chunks: outcome.chunks };
       }),
     },
@@ -81,7 +82,7 @@ function derivedFileName(name: string): string {
 export function contractReviewerSpecialist(acts: WorkspaceActs): Specialist {
   const review = async (source: z.infer<typeof documentSourceSchema>, ctx: Parameters<typeof readSource>[2] & { signal: AbortSignal }) => {
     const { label, text } = await readSource(acts, source, ctx);
-    const report = await acts.get().review(text, { actor: actorOfRun(ctx), resource: `run:${ctx.runId}`, documentName: label, signal: ctx.signal });
+    const report = await acts.get().review(text, { actor: actorOf(ctx), resource: `run:${ctx.runId}`, documentName: label, signal: ctx.signal });
     return { label, report };
   };
   const reviewsInput = z.strictObject({ results: z.array(z.unknown()).max(10_000) });

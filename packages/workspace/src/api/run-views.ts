@@ -7,12 +7,13 @@ import { BearWorkspaceError } from "../errors";
  * `results`, `execution_time`, `created_at`.
  */
 
-/** A run in a list: ours (id, workflow, matter, times in ms) and the seed's (name, created_at). */
+/** A run in a list: ours (id, workflow, matter, who started it, times in ms) and the seed's (name, created_at). */
 export function runSummaryView(r: RunRecord) {
   return {
     id: r.id,
     workflow: r.workflow,
     matter: r.matter,
+    actor: r.actor,
     status: r.status,
     error: r.error,
     createdAt: r.createdAt,

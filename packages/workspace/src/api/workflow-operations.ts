@@ -20,6 +20,7 @@ const runSchema = {
     id: { type: "string" },
     workflow: { type: "string" },
     matter: { type: "string", nullable: true },
+    actor: { type: "string", nullable: true, description: "who started the run (a principal id, `cli`); its steps and nested runs act as them" },
     status: { type: "string", enum: [...STATUSES] },
     error: errorInfo,
     createdAt: { type: "number" },
@@ -204,7 +205,8 @@ export function workflowOperations({ services }: ApiContext): ApiOperation[] {
         const matter = start.matter;
         const principal = await caller.authorize(RUN_WORKFLOWS, { matter });
         // a user's definition may not name BEAR's own step types (review, redact, llm.*…: their acts audit, the steps do not)
-        const handle = engine.start(submittedWorkflow(engine, start.workflow), start.inputs, { matter });
+        // the run, its steps and the runs they start act as the caller: their audit records name them
+        const handle = engine.start(submittedWorkflow(engine, start.workflow), start.inputs, { matter, actor: principal.id });
         const settled = handle.result.then(
           () => undefined,
           () => undefined,

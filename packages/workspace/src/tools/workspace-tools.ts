@@ -1,8 +1,9 @@
-import type { AgentTool, AgentToolContext } from "@bear/core";
+import type { AgentTool } from "@bear/core";
 import { legalTools } from "@bear/legal";
 import { searchTool } from "@bear/rag";
 import { redactTool } from "@bear/security";
 import { requireMatter } from "../runs/require-matter";
+import { actorOf } from "../runs/run-actor";
 import type { Workspace } from "../workspace";
 
 /**
@@ -16,9 +17,6 @@ export class WorkspaceActs {
     return this.current;
   }
 }
-
-/** Who a tool call is audited as: the workflow run that made it. */
-const actorOf = (context: AgentToolContext): string => `workflow:${context.runId ?? "direct"}`;
 
 /**
  * The tools the packages contribute, bound to this workspace: rag's `search` (inside the run's
