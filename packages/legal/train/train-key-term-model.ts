@@ -320,6 +320,17 @@ for (const k of FOLDS) {
   const w = stageOne(tune);
   for (const c of heldOut) setStarts(c, w);
 }
+if (process.argv.includes("--candidate-recall")) {
+  // The expiry candidates' recall on the tune part (starts chosen out of fold): how often CUAD's answer is among them
+  // at all — what no ranking can make up for. Only the tune part's contracts are listed (--list-missing).
+  const valueOf = (d: ContractCandidates["expiry"][number]) => (d.value.kind === "perpetual" ? "perpetual" : d.value.iso);
+  const withGold = tune.filter((c) => c.gold.expiration !== undefined);
+  const present = withGold.filter((c) => c.expiry.some((d) => valueOf(d) === c.gold.expiration));
+  const mean = tune.reduce((n, c) => n + c.expiry.length, 0) / tune.length;
+  log(`expiry candidates (${allFolds ? "all folds" : "tune part"}): CUAD's answer among them in ${present.length}/${withGold.length} contracts; ${mean.toFixed(1)} candidates per contract`);
+  if (process.argv.includes("--list-missing") && !allFolds) for (const c of withGold.filter((c) => !present.includes(c))) log(`  missing ${c.contract.file.slice(0, 40)} gold ${c.gold.expiration}: ${[...new Set(c.expiry.map(valueOf))].join(" ")}`);
+  process.exit(0);
+}
 
 // 4-fold CV inside the tune part (fold 1..4 of the same hash): out-of-fold scores for calibration and the tune figures.
 const oof: ContractScores[] = [];

@@ -29,7 +29,7 @@ export interface ModelStarts {
 }
 
 
-const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
+const PERPETUAL = /\b(?:in\s+perpetuity|perpetual(?:ly)?|indefinitely|indefinite\s+(?:term|period|duration)|until\s+(?:terminated|termination)|unless\s+(?:and\s+until\s+)?terminated)\b/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
 const RECITALS = /\bWHEREAS\b|\bRECITALS\b|\bBACKGROUND\b/;
 

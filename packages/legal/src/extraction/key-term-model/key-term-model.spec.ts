@@ -238,6 +238,56 @@ describe("key-term candidates", () => {
     for (const c of stageTwo) expect(c.value.end).toBeLessThanOrEqual(text.length);
   });
 
+  it("reads the ends listed after a term sentence that ends in a colon", () => {
+    const text = `${preamble}\n\n6.2 This Agreement shall remain in effect until the earlier of the events below occur:\n\n (a) the third (3rd) anniversary of this Agreement; and\n\n (b) a change of control of Beta.\n\n6.3 Notices. Each notice shall be given within ten (10) years.`;
+    const c = dateCandidates(new ContractDocument(text), {}, [], { agreement: "2020-03-03" });
+    const listed = c.filter((x) => x.features.includes("list-item"));
+    expect(listed.map((x) => x.value.iso)).toEqual(["2023-03-03"]);
+    // The next numbered clause is not part of the list.
+    expect(c.filter((x) => x.features.includes("in-list")).map((x) => x.value.iso)).not.toContain("2030-03-03");
+  });
+
+  it("offers the end of the calendar year a 'Contract Year' ends, beside the day itself", () => {
+    const text = `${preamble}\n\n2. Term. This Agreement shall continue until the end of the fifth (5th) Contract Year.`;
+    const c = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-03-03" });
+    expect(c.filter((x) => x.features.includes("year-end")).map((x) => x.value.iso)).toEqual(["2025-12-31"]);
+    expect(c.map((x) => x.value.iso)).toContain("2025-03-03");
+    const plain = `${preamble}\n\n2. Term. The term of this Agreement shall be five (5) years.`;
+    expect(dateCandidates(new ContractDocument(plain), {}, [], { effective: "2020-03-03" }).some((x) => x.features.includes("year-end"))).toBe(false);
+  });
+
+  it("offers the lengths of any sentence, marked, when no term sentence states a length, but never those of a right to terminate", () => {
+    const right = `${preamble}\n\n5. Either party may terminate this agreement after 3 years following the effective date.`;
+    expect(dateCandidates(new ContractDocument(right), {}, [], { effective: "2020-03-03" }).map((x) => x.value.iso)).not.toContain("2023-03-03");
+    const engagement = `${preamble}\n\nThe Company agrees to a one year engagement of the Speaker.`;
+    const anywhere = dateCandidates(new ContractDocument(engagement), {}, [], { effective: "2020-03-03" }).filter((x) => x.features.includes("from-any-sentence"));
+    expect(anywhere.map((x) => x.value.iso)).toEqual(["2021-03-03"]);
+    // A contract whose term sentence states its length reads no other sentence's lengths.
+    const stated = `${engagement}\n\n2. Term. The term of this Agreement shall be two (2) years.`;
+    expect(dateCandidates(new ContractDocument(stated), {}, [], { effective: "2020-03-03" }).some((x) => x.features.includes("from-any-sentence"))).toBe(false);
+  });
+
+  it("counts from the last date signed after IN WITNESS WHEREOF, never from a filing footer's date", () => {
+    const text = `${preamble}\n\n2. Term. This Agreement shall continue for twelve (12) months.\n\nIN WITNESS WHEREOF the parties have signed.\n\nBy: /s/ Jo Roe Date: 4/24/2018   By: /s/ Al Poe Date: 04/25/2018\n\nSource: ACME CORP, 8-K, 12/3/2018`;
+    const c = dateCandidates(new ContractDocument(text), {}, [], { effective: "2020-03-03" }).filter((x) => x.features.includes("base:last-signature"));
+    expect([...new Set(c.map((x) => x.value.iso))]).toEqual(["2019-04-25"]);
+  });
+
+  it("reads 'an indefinite term' as a perpetual wording", () => {
+    const indefinite = dateCandidates(new ContractDocument(`${preamble}\n\nThis Agreement is valid for an indefinite term.`), {}, []).find((x) => x.value.kind === "perpetual");
+    expect(indefinite?.features).toContain("perpetual:word");
+  });
+
+  it("never takes a clause number into a name, nor a possessive ending", () => {
+    const text = `${preamble}\n\n16.3 Guaranty. NETZEE's obligations under this Agreement are guaranteed by Gamma Holdings Corp.`;
+    const names = partyCandidateSpans(new ContractDocument(text)).map((c) => text.slice(c.start, c.end));
+    expect(names).toEqual(expect.arrayContaining(["Guaranty.", "NETZEE", "Gamma Holdings Corp."]));
+    expect(names.filter((n) => /16\.3|NETZEE's|'s/.test(n))).toEqual([]);
+    // A number inside a name stays ("EWSD 1, LLC").
+    const numbered = 'This Lease is made by and between EWSD 1, LLC ("Landlord") and Beta Foods LLC ("Tenant").';
+    expect(partyCandidateSpans(new ContractDocument(numbered)).map((c) => numbered.slice(c.start, c.end))).toContain("EWSD 1, LLC");
+  });
+
   it("offers a name run into a signer's title in another case, and marks names that have a signature block of their own", () => {
     const blocks = "ALPHA FUND, L.P. By: /s/ Jo Roe Jo Roe Authorized Signatory BETA HOLDINGS LTD. By: /s/ Jo Roe Jo Roe Vice President GAMMA GP, LLC By: /s/ Jo Roe";
     const text = `${preamble}\n\nIN WITNESS WHEREOF the parties have signed.\n\n${blocks}`;

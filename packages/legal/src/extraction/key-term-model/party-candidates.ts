@@ -20,17 +20,26 @@ interface Token {
   readonly start: number;
   readonly end: number;
   readonly word: string;
+  /** The word was written with a possessive "'s" ("NETZEE's obligations"): the name ends with it. */
+  readonly possessive?: boolean;
 }
+
+// A clause number ("16.3", "2.", "10.1.2") is never part of a name, nor is a number that opens one ("12 Governing Law").
+const CLAUSE_NUMBER = /^\d+(?:\.\d+)*\.$|^\d+(?:\.\d+)+$/;
+const NUMBER = /^\d+$/;
+// "ACME's", "ACME’s": the owner's name without its possessive ending.
+const POSSESSIVE = /['’]s$/i;
 
 // Signature-block labels end a name ("ACME INC.\nBy: ____").
 const LABEL = /^(?:By|Name|Title|Its|Date|Address|Attn|Attention|Signature|Witness|Per)$/;
-const isCapitalised = (w: string) => !LABEL.test(w) && /^[A-Z0-9]/.test(w) || /^[a-z]+[A-Z]/.test(w) || /^[a-z](?:\.[a-z])+\.?$/.test(w);
+const isCapitalised = (w: string) => !LABEL.test(w) && !CLAUSE_NUMBER.test(w) && /^[A-Z0-9]/.test(w) || /^[a-z]+[A-Z]/.test(w) || /^[a-z](?:\.[a-z])+\.?$/.test(w);
 
 /** A word in capitals ("ATHENE", "L.P."), as against one in Title Case ("Athene"); a digit or a single letter is neither. */
 const isUpperWord = (w: string) => /[A-Z].*[A-Z]/.test(w) && w === w.toUpperCase();
 
 /** The text between two tokens lets a name go on: spaces (one line break at most), ", " before a suffix, "&". */
 function joins(text: string, a: Token, b: Token): boolean {
+  if (a.possessive) return false;
   const gap = text.slice(a.end, b.start);
   if (/^[ \t]*\n?[ \t]*$/.test(gap) && gap.length <= 40) return true;
   if (/^,\s{0,3}$/.test(gap) && SUFFIX.test(b.word)) return true;
@@ -79,14 +88,16 @@ export function partyCandidateSpans(doc: ContractDocument): PartyCandidate[] {
   const tokens: Token[] = [];
   for (const region of partyRegions(doc)) {
     for (const m of text.slice(region.start, region.end).matchAll(TOKEN)) {
-      const word = m[0].replace(/[.,'’/-]+$/, (t) => (t.startsWith(".") ? "." : ""));
-      tokens.push({ start: region.start + m.index, end: region.start + m.index + word.length, word });
+      const raw = m[0].replace(/[.,'’/-]+$/, (t) => (t.startsWith(".") ? "." : ""));
+      const possessive = POSSESSIVE.test(raw) && raw.length > 2;
+      const word = possessive ? raw.slice(0, -2) : raw;
+      tokens.push({ start: region.start + m.index, end: region.start + m.index + word.length, word, ...(possessive ? { possessive } : {}) });
     }
   }
   const out = new Map<string, PartyCandidate>();
   const add = (from: number, to: number) => {
-    // Determiners and connectors never start or end a name.
-    while (from <= to && (DETERMINER.test(tokens[from]!.word) || CONNECTOR.test(tokens[from]!.word))) from++;
+    // Determiners, connectors and numbers never start a name; connectors never end one.
+    while (from <= to && (DETERMINER.test(tokens[from]!.word) || CONNECTOR.test(tokens[from]!.word) || NUMBER.test(tokens[from]!.word))) from++;
     while (to >= from && CONNECTOR.test(tokens[to]!.word)) to--;
     if (from > to || to - from >= MAX_TOKENS) return;
     const start = tokens[from]!.start;

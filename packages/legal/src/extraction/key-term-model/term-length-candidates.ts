@@ -36,6 +36,37 @@ const MONTH_END_REACH = 60;
 const NAMED_DATE = /\b(?:[A-Z][A-Za-z-]*\s+){1,4}Date\b/g;
 const MAX_NAMED_DATES = 3;
 
+const WITNESS = /IN\s+WITNESS\s+WHEREOF/gi;
+// How far (characters) after "IN WITNESS WHEREOF" its signature blocks' dates are read.
+const SIGNATURE_REACH = 2000;
+const MAX_SIGNATURE_BASES = 2;
+// A filing's page footer ("Source: ACME CORP, 8-K, 12/3/2018") dates the filing, not a signature.
+const FOOTER_LINE = /Source:/;
+const lineBefore = (text: string, at: number) => text.slice(Math.max(0, text.lastIndexOf("\n", at - 1) + 1), at);
+/** The latest date written in the signature blocks after each "IN WITNESS WHEREOF" (the day the last party signed). */
+function lastSignatureDates(text: string, mentions: readonly DateMention[]): IsoDate[] {
+  const out = new Set<IsoDate>();
+  for (const w of text.matchAll(WITNESS)) {
+    const latest = mentions.filter((m) => m.start > w.index && m.start < w.index + SIGNATURE_REACH && !FOOTER_LINE.test(lineBefore(text, m.start))).map((m) => m.iso).sort().at(-1);
+    if (latest !== undefined) out.add(latest);
+  }
+  return [...out].slice(0, MAX_SIGNATURE_BASES);
+}
+// A term sentence ending in a colon opens a list of its ends; how far (characters) the list is read.
+const LIST_OPENING = /:\s*$/;
+const LIST_REACH = 600;
+/** The list items after a sentence that opens one: up to the next numbered clause ("6.3 Notwithstanding"), within a few hundred characters. */
+const listAfter = (text: string, from: number) => text.slice(from, from + LIST_REACH).split(/\n\s*\d+(?:\.\d+)*\.?\s+[A-Z]/)[0]!;
+// "the end of the fifth Contract Year", "the end of the third calendar year", "the close of the tenth year": the
+// length ends a year, not a day.
+const YEAR_END_BEFORE = /\b(?:end|close|expiration|expiry)\s+of\s+(?:the\s+)?$/i;
+const CALENDAR_YEAR = /\b(?:calendar|fiscal)\s+years?\b/i;
+/** Whether a year length ends at the end of a year ("until the end of the fifteenth (15th) Contract Year", "five calendar years"). */
+function endsAYear(region: string, length: TermLength): boolean {
+  if (length.unit !== "year") return false;
+  return YEAR_END_BEFORE.test(region.slice(Math.max(0, length.start - 30), length.start)) || CALENDAR_YEAR.test(region.slice(length.start, length.end));
+}
+
 export interface TermLength {
   readonly kind: "length" | "anniversary";
   readonly value: number;
@@ -119,22 +150,33 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
   const text = doc.text;
   const termRanks = new Map<Span, number>();
   doc.sentences.filter((s) => TERM_WORDS.test(s.quote) && isTermSentence(s.quote)).forEach((s, i) => termRanks.set(s, i));
-  const sentences = doc.sentences.filter((s) => TERM_WORDS.test(s.quote) && (termRanks.has(s) || !isTerminationWithoutCause(s.quote)));
-  // Term sentences first, then those about this agreement ("This Agreement shall terminate on the date three (3) years from …"), then the rest.
-  const priority = (s: Span) => (termRanks.has(s) ? 0 : ABOUT_THE_AGREEMENT.test(s.quote) ? 1 : 2);
-  const ordered = [0, 1, 2].flatMap((p) => sentences.filter((s) => priority(s) === p));
+  // A contract whose term sentences state no length or date may state its length anywhere ("a one year engagement"):
+  // then every sentence's lengths come last, marked. A right to terminate without cause ("either party may terminate
+  // after three years") sets no end, so its lengths are never candidates unless the sentence also sets the term.
+  const anywhere = ![...termRanks.keys()].some((s) => termLengths(s.quote).length > 0 || mentions.some((m) => m.start >= s.start && m.end <= s.end));
+  const sentences = doc.sentences.filter((s) => (TERM_WORDS.test(s.quote) || anywhere) && (termRanks.has(s) || !isTerminationWithoutCause(s.quote)));
+  // Term sentences first, then those about this agreement ("This Agreement shall terminate on the date three (3) years from …"),
+  // then the rest, then (when no term sentence states a length or date) sentences without a word about the term.
+  const priority = (s: Span) => (termRanks.has(s) ? 0 : !TERM_WORDS.test(s.quote) ? 3 : ABOUT_THE_AGREEMENT.test(s.quote) ? 1 : 2);
+  const ordered = [0, 1, 2, 3].flatMap((p) => sentences.filter((s) => priority(s) === p));
+  const lastSigned = lastSignatureDates(text, mentions);
   const named = new Map<string, IsoDate | undefined>();
   let definitions: DefinedTermSpan[] | undefined;
   const out: Candidate<DateCandidate>[] = [];
   let added = 0;
   for (const sentence of ordered) {
     if (added >= MAX_TERM_LENGTHS) break;
-    const region = ENDS_IN_COUNT.test(sentence.quote) ? `${sentence.quote} ${continuation(text, sentence.end)}` : sentence.quote;
-    const lengths = termLengths(region).filter((l) => l.start < sentence.quote.length);
+    // A term sentence that ends in a colon opens a list ("shall remain in effect until the earlier of: (a) the fifth
+    // anniversary …; and (b) …"): its items are read with it.
+    const listed = termRanks.has(sentence) && LIST_OPENING.test(sentence.quote);
+    const region = listed ? `${sentence.quote} ${listAfter(text, sentence.end)}` : ENDS_IN_COUNT.test(sentence.quote) ? `${sentence.quote} ${continuation(text, sentence.end)}` : sentence.quote;
+    const lengths = termLengths(region).filter((l) => listed || l.start < sentence.quote.length);
     if (lengths.length === 0) continue;
     const bases: Base[] = general.map((iso, k) => ({ iso, features: [`base:${k === 0 ? "first" : "other"}`], from: iso === starts.effective || iso === ruleDates.effective?.iso ? "Effective Date" : iso === starts.agreement || iso === ruleDates.agreement?.iso ? "Agreement date" : iso }));
     // A date written in the sentence itself is a start too ("shall be ten (10) years, commencing on January 1, 2016").
     for (const iso of starts.runnersUp ?? []) bases.push({ iso, features: ["base:runner-up"], from: iso });
+    // The last date the parties signed on ("as of the Effective Date", the later of the signature dates).
+    for (const iso of lastSigned) bases.push({ iso, features: ["base:last-signature"], from: iso });
     for (const m of mentions) if (m.start >= sentence.start && m.end <= sentence.end) bases.push({ iso: m.iso, features: ["base:in-sentence"], from: m.iso });
     for (const m of region.matchAll(NAMED_DATE)) {
       const name = m[0].replace(/^(?:The|This|Such|Each|Any)\s+/, "");
@@ -149,11 +191,14 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
       byIso.set(b.iso, seen ? { ...seen, features: [...new Set([...seen.features, ...b.features])] } : b);
     }
     const termSentence = termRanks.has(sentence);
+    const kind = priority(sentence) === 3 ? ["from-any-sentence"] : [];
     const monthEnds = monthEndLengths(region, lengths);
     for (const length of lengths) {
       const monthEnd = monthEnds.has(length);
+      const yearEnd = endsAYear(region, length);
       for (const base of byIso.values()) {
-        const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), ...base.features, ...sentenceBag(sentence.quote), ...windowFeatures(region, length.start, length.end, 6, 6).map((w) => `d${w}`)];
+        const f = ["bias", "term-computed", `len:${length.kind}`, `dur:${length.unit}`, band("dur", length.value), ...base.features, ...kind, ...sentenceBag(sentence.quote), ...windowFeatures(region, length.start, length.end, 6, 6).map((w) => `d${w}`)];
+        if (listed) f.push("in-list", ...(length.start >= sentence.quote.length ? ["list-item"] : []));
         if (base.iso === starts.effective) f.push("base:model-effective");
         if (base.iso === starts.agreement) f.push("base:model-agreement");
         if (base.iso === ruleDates.effective?.iso) f.push("base:rule-effective");
@@ -167,6 +212,12 @@ export function termLengthCandidates(doc: ContractDocument, mentions: readonly D
         f.push(...ruleFeatures(iso));
         const note = `${base.from} + ${length.value} ${length.unit}${length.value === 1 ? "" : "s"}${monthEnd ? " (end of that month)" : ""}`;
         out.push({ value: { kind: "computed", iso, start: sentence.start, end: sentence.end, keyDate: { iso, derivation: "computed", span: sentence, note } }, features: f });
+        // "until the end of the fifteenth (15th) Contract Year" where contract years are calendar years: the 31st of
+        // December of the year the length ends in, beside the day itself (the ranker reads which one the sentence means).
+        if (yearEnd && !monthEnd) {
+          const decemberEnd = `${counted.slice(0, 4)}-12-31` as IsoDate;
+          if (decemberEnd !== iso) out.push({ value: { kind: "computed", iso: decemberEnd, start: sentence.start, end: sentence.end, keyDate: { iso: decemberEnd, derivation: "computed", span: sentence, note: `${note} (end of that year)` } }, features: [...f.filter((x) => !x.startsWith("same:")), "year-end", ...ruleFeatures(decemberEnd)] });
+        }
       }
       if (++added >= MAX_TERM_LENGTHS) break;
     }
