@@ -40,7 +40,20 @@ describe("NDA reviews on the ContractNLI dev fold", () => {
       if (report.documentType.type !== "nda" || report.playbook !== "BEAR NDA playbook") found.push(`${nda.id}: ${report.documentType.type} / ${report.playbook}`);
       if (!report.compliance.some((c) => c.checklist === "NDA terms (ContractNLI hypotheses)")) found.push(`${nda.id}: no NDA checklist`);
       for (const c of findContradictions(report)) found.push(`${nda.id}: ${c.finding} ${c.reason}`);
+      // Checked apart from the risks' own `requirements` (which only rules that consult the checklist carry): a
+      // "missing" risk must not stand beside a checklist row that found what it says is missing.
+      const met = new Set(report.compliance.flatMap((c) => c.results.filter((r) => r.status === "met").map((r) => r.id)));
+      for (const risk of report.risks)
+        for (const requirement of ABSENCE_RISK_REQUIREMENTS[risk.ruleId] ?? [])
+          if (met.has(requirement)) found.push(`${nda.id}: risk '${risk.ruleId}' beside ${requirement} met`);
     }
     expect(found).toEqual([]);
   }, 300_000);
 });
+
+/** The NDA playbook's absence risks and the checklist rows that show the thing present. */
+const ABSENCE_RISK_REQUIREMENTS: Record<string, readonly string[]> = {
+  "nda-no-compelled-disclosure": ["nda-8"],
+  "nda-no-representatives": ["nda-5", "nda-7"],
+  "nda-no-return-or-destruction": ["nda-16"],
+};
