@@ -159,14 +159,14 @@ describe("street-type abbreviations are no places of their own", () => {
 
 describe("long fund names", () => {
   it("reads a fund name of seven words before its legal form whole, after a signatory label", () => {
-    const t = "Title: Authorized Signatory BOREAL MEZZANINE PARTNERS II OFFSHORE LUX S.À R.L /s/ Jane Roe";
-    expect(found(t)).toContainEqual(["ORGANIZATION", "BOREAL MEZZANINE PARTNERS II OFFSHORE LUX S.À R.L"]);
+    const t = "Title: Authorized Signatory NORTHWIND HARBOUR CAPITAL TRUST III ONSHORE S.À R.L /s/ Jane Roe";
+    expect(found(t)).toContainEqual(["ORGANIZATION", "NORTHWIND HARBOUR CAPITAL TRUST III ONSHORE S.À R.L"]);
     expect(found("ALPINE CREDIT OPPORTUNITIES FUND IV OFFSHORE FEEDER, L.P. and Jane Roe")).toContainEqual(["ORGANIZATION", "ALPINE CREDIT OPPORTUNITIES FUND IV OFFSHORE FEEDER, L.P."]);
   });
 
   it("ends one name at a legal form closed by its period when another name follows on the line", () => {
-    const orgs = found("The parties are Todos Widgets Ltd. Care Plus Ltd. and the bank.").filter(([t]) => t === "ORGANIZATION").map(([, s]) => s);
-    expect(orgs).toEqual(["Todos Widgets Ltd.", "Care Plus Ltd."]);
+    const orgs = found("The parties are Alder Widgets Ltd. Birch Lane Ltd. and the bank.").filter(([t]) => t === "ORGANIZATION").map(([, s]) => s);
+    expect(orgs).toEqual(["Alder Widgets Ltd.", "Birch Lane Ltd."]);
     expect(found("Beijing Sina Internet Information Service Co., Ltd. shall pay.")).toContainEqual(["ORGANIZATION", "Beijing Sina Internet Information Service Co., Ltd."]);
   });
 });

@@ -125,7 +125,7 @@ export function suffixNames(text: string, push: Push): void {
         first = k + 1;
         break;
       }
-    // "Todos Widgets Ltd. Care Plus Ltd." (two parties on one line): a legal form closed by its period and a
+    // "Alder Widgets Ltd. Birch Lane Ltd." (two parties on one line): a legal form closed by its period and a
     // capitalised word that is no legal form ("Co., Ltd." stays one form) end one name and start the next
     for (let k = words.length - 1; k > first + 1; k--)
       if (/\.$/.test(words[k - 1] ?? "") && LEADING_FORM.test(words[k - 1] ?? "") && !LEADING_FORM.test(words[k] ?? "") && /^\p{Lu}/u.test(words[k] ?? "")) {
