@@ -2,12 +2,11 @@
 // CPU profile of the timed passes only. Each timed pass is by a new scanner (nothing remembered from an earlier pass
 // of the same documents carries over), after one warm-up pass. --bundle FILE takes PiiScanner from a build (line numbers of one module).
 //   nice -n 10 npx tsx bench/prof-peers.ts [all|structured] [reps] [--bundle dist/index.js] [--profile /tmp/x.cpuprofile]
-import fs from "node:fs";
-import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
+import { cpuPasses } from "./cpu-passes";
 import { corpus } from "./legal-corpus";
 
 const args = process.argv.slice(2);
@@ -28,24 +27,10 @@ for (let i = 0; i < text.length; i += DOC) docs.push(text.slice(i, i + DOC));
 const options: PiiScannerOptions = mode === "structured" ? { names: false } : {};
 const warm = new Scanner(options);
 for (const d of docs) warm.scan(d);
-const session = new Session();
-if (profileFile) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-}
-const times: number[] = [];
-for (let r = 0; r < Number(reps); r++) {
+const times = await cpuPasses(Number(reps), () => {
   const scanner = new Scanner(options);
-  const u0 = process.cpuUsage();
   for (const d of docs) scanner.scan(d);
-  const u = process.cpuUsage(u0);
-  times.push((u.user + u.system) / 1000);
-}
-if (profileFile) {
-  const { profile } = await session.post("Profiler.stop");
-  fs.writeFileSync(profileFile, JSON.stringify(profile));
-}
+}, profileFile);
 const best = Math.min(...times);
 console.log(
   `${mode}, peers' corpus in ${docs.length} documents of 16 KiB (${(text.length / MiB).toFixed(2)} MiB), load ${os.loadavg()[0]?.toFixed(1)}: CPU ms per pass ${times.map((t) => t.toFixed(0)).join(" ")}; best ${(text.length / MiB / (best / 1000)).toFixed(2)} MB/s of CPU`,

@@ -1,10 +1,9 @@
 // Scans of N cuad_train report contracts joined (after one warm-up scan), CPU time per scan; with --profile FILE,
 // a V8 CPU profile of the timed scans only (warm-up and loading left out), for chrome://inspect or a script.
 //   nice -n 10 npx tsx bench/prof-scan.ts [all|structured] [N] [reps] [--profile /tmp/x.cpuprofile]
-import fs from "node:fs";
-import { Session } from "node:inspector/promises";
 import os from "node:os";
 import { PiiScanner } from "../src/pii/pii-scanner";
+import { cpuPasses } from "./cpu-passes";
 import { loadCuad } from "./legal-eval";
 import { sharedDataDir } from "./pii-eval";
 
@@ -16,23 +15,7 @@ const text = loadCuad(sharedDataDir(import.meta.dirname), "report", Number(n)).m
 const scanner = new PiiScanner(mode === "structured" ? { names: false } : {});
 const MB = Buffer.byteLength(text) / (1024 * 1024);
 scanner.scan(text);
-const session = new Session();
-if (profileFile) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-}
-const times: number[] = [];
-for (let r = 0; r < Number(reps); r++) {
-  const u0 = process.cpuUsage();
-  scanner.scan(text);
-  const u = process.cpuUsage(u0);
-  times.push((u.user + u.system) / 1000);
-}
-if (profileFile) {
-  const { profile } = await session.post("Profiler.stop");
-  fs.writeFileSync(profileFile, JSON.stringify(profile));
-}
+const times = await cpuPasses(Number(reps), () => scanner.scan(text), profileFile);
 const best = Math.min(...times);
 console.log(
   `${mode}, ${n} contracts joined (${MB.toFixed(2)} MB), load ${os.loadavg()[0]?.toFixed(1)}: CPU ms per scan ${times.map((t) => t.toFixed(0)).join(" ")}; best ${(MB / (best / 1000)).toFixed(2)} MB/s of CPU`,
