@@ -22,7 +22,7 @@ export const SpecialistToken = Symbol.for("@bear/agents:Specialist");
  */
 export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
   const parsed = agentsConfigSchema.parse(config);
-  return new ContainerModule(({ bind, onDeactivation }) => {
+  return new ContainerModule(({ bind }) => {
     // One binding per container: the engine's executor (below) and the AgentSystem share it.
     const stepBinding = new AgentStepBinding();
     bind(AgentsConfig).toConstantValue(parsed);
@@ -32,7 +32,7 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
     bind(ToolRegistryToken)
       .toDynamicValue((ctx) => new ToolRegistry(ctx.getAll<AgentTool>(AgentTool, { optional: true })))
       .inSingletonScope();
-    bind(AgentSystemToken)
+    bind<AgentSystem>(AgentSystemToken)
       .toDynamicValue(async (ctx) => {
         // Step types first: the engine resumes interrupted runs when it is resolved, and their
         // agent.* and specialist steps must validate then.
@@ -61,7 +61,8 @@ export function agentsModule(config: AgentsConfigInput = {}): ContainerModule {
           ...(audit ? { audit } : {}),
         });
       })
-      .inSingletonScope();
-    onDeactivation<AgentSystem>(AgentSystemToken, (system) => system.dispose());
+      .inSingletonScope()
+      // on the binding: inversify awaits a binding's async deactivation, not a module-level one (see core's disposeContainer)
+      .onDeactivation((system) => system.dispose());
   });
 }

@@ -23,7 +23,7 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
   // The id key is a secret: it goes to the engine, never into the (printable) RagConfig.
   const { documentIdKey, ...rest } = config;
   const parsed = parseRagConfig(rest);
-  return new ContainerModule(({ bind, onDeactivation }) => {
+  return new ContainerModule(({ bind }) => {
     bind<RagConfig>(RagConfig).toConstantValue(parsed);
     bind<RagEngine>(RagEngineToken)
       .toDynamicValue(async (ctx) => {
@@ -54,8 +54,9 @@ export function ragModule(config: RagConfigInput & { readonly documentIdKey?: Ui
           ...(documentIdKey ? { documentIdKey } : {}),
         });
       })
-      .inSingletonScope();
+      .inSingletonScope()
+      // on the binding: inversify awaits a binding's async deactivation, not a module-level one (see core's disposeContainer)
+      .onDeactivation((engine) => engine.dispose());
     bind<Retriever>(Retriever).toService(RagEngineToken);
-    onDeactivation<RagEngine>(RagEngineToken, (engine) => engine.dispose());
   });
 }

@@ -101,8 +101,12 @@ export function securityModule(config: SecurityConfig): ContainerModule {
     let built: Security | undefined;
     const get = (): Security => (built ??= createSecurity(config));
     bind(PiiScannerToken).toDynamicValue(() => get().scanner).inSingletonScope();
-    bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope();
-    bind(AuditSink).toDynamicValue(() => get().auditSink).inSingletonScope();
+    // Both tokens wait for the records still being appended before the container is gone (AuditLog.dispose runs
+    // once, whichever goes first): a service that resolved only the AuditSink, the workflow engine, leaves some.
+    // On the bindings: inversify awaits a binding's async deactivation, not a module-level one.
+    const disposeAudit = (): Promise<void> => built?.audit.dispose() ?? Promise.resolve();
+    bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope().onDeactivation(disposeAudit);
+    bind(AuditSink).toDynamicValue(() => get().auditSink).inSingletonScope().onDeactivation(disposeAudit);
     if (config.vaultKey) bind(TokenVaultToken).toDynamicValue(() => get().vault as TokenVault).inSingletonScope();
     bind(AccessControlToken).toDynamicValue(() => get().access).inSingletonScope();
     bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope();
@@ -113,7 +117,6 @@ export function securityModule(config: SecurityConfig): ContainerModule {
       bind(ContentCipher).toDynamicValue(() => get().contentCipher as KeyedContentCipher).inSingletonScope();
     }
     onDeactivation(PiiScrubberToken, (s: PiiScrubber) => s.dispose());
-    onDeactivation(AuditLogToken, async (a: AuditLog) => a.dispose());
     if (config.kek) onDeactivation(ContentCipher, (c: KeyedContentCipher) => c.dispose());
   });
 }

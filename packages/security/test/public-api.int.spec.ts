@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AuditSink, Scrubber, createContainer, type ScrubbedText } from "@bear/core";
+import { AuditSink, Scrubber, createContainer, disposeContainer, type ScrubbedText } from "@bear/core";
 // The one test that sees the package as a user does: through its public entry point.
 import { AccessControlToken, AuditLogToken, PiiScanner, securityModule, type AccessControl, type AuditLog } from "@bear/security";
 
@@ -39,5 +39,23 @@ describe("@bear/security public API", () => {
       .join("\n");
     expect(log).not.toContain("Alvarez");
     expect(log).not.toContain("4111");
+  });
+
+  it("writes every record a holder of the AuditSink alone left pending before its container is disposed", async () => {
+    // Before, only the AuditLogToken binding disposed the log: a container whose users resolved just the
+    // AuditSink (the workflow engine) returned from disposal with records still queued, lost when the process exited.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "bear-audit-sink-only-"));
+    try {
+      const container = createContainer();
+      await container.load(securityModule({ auditDir: own, auditKey: Buffer.alloc(32, 9) }));
+      const sink = container.get<AuditSink>(AuditSink);
+      const pending = Array.from({ length: 20 }, (_, i) => sink.record({ action: "workflow.run.start", outcome: "success", actor: "paula", resource: `run-${i}` }));
+      await disposeContainer(container);
+      const lines = fs.readFileSync(path.join(own, "audit.jsonl"), "utf8").split("\n").filter(Boolean);
+      expect(lines.map((l) => (JSON.parse(l) as { resource: string }).resource)).toEqual(Array.from({ length: 20 }, (_, i) => `run-${i}`));
+      await Promise.all(pending);
+    } finally {
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 });

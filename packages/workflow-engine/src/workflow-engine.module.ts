@@ -20,7 +20,7 @@ export const RunCoordinationToken = Symbol.for("@bear/workflow-engine:RunCoordin
  */
 export function workflowEngineModule(config: WorkflowEngineConfigInput): ContainerModule {
   const parsed = workflowEngineConfigSchema.parse(config);
-  return new ContainerModule(({ bind, onDeactivation }) => {
+  return new ContainerModule(({ bind }) => {
     bind(WorkflowEngineConfig).toConstantValue(parsed);
     bind(StepHandlerRegistryToken)
       .toDynamicValue((ctx) => {
@@ -40,7 +40,7 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
       })
       .inSingletonScope();
     // The same path as WorkflowEngine.open(), on the registry and executor bound here.
-    bind(WorkflowEngineToken)
+    bind<WorkflowEngine>(WorkflowEngineToken)
       .toDynamicValue(async (ctx) => {
         const cipher = ctx.get<ContentCipher>(ContentCipher, { optional: true });
         const logger = ctx.get<Logger>(Logger, { optional: true });
@@ -58,7 +58,8 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
           ...(coordination ? { coordination } : {}),
         });
       })
-      .inSingletonScope();
-    onDeactivation<WorkflowEngine>(WorkflowEngineToken, (engine) => engine.dispose());
+      .inSingletonScope()
+      // on the binding: inversify awaits a binding's async deactivation, not a module-level one (see core's disposeContainer)
+      .onDeactivation((engine) => engine.dispose());
   });
 }

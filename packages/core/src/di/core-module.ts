@@ -14,15 +14,17 @@ export interface CoreModuleOptions {
 
 /** Binds BearConfig, Logger, EventBus and WorkspaceLayout: what every other module injects. */
 export function coreModule(options: CoreModuleOptions): ContainerModule {
-  return new ContainerModule(({ bind, onDeactivation }) => {
+  return new ContainerModule(({ bind }) => {
     bind<BearConfig>(BearConfig).toConstantValue(options.config);
     bind<Logger>(Logger).toConstantValue(options.logger ?? silentLogger);
     bind<WorkspaceLayout>(WorkspaceLayout).toConstantValue(workspaceLayout(options.config.dataDir));
     if (options.events) {
       bind<EventBus>(EventBus).toConstantValue(options.events);
     } else {
-      bind<EventBus>(EventBus).toDynamicValue(() => new RxEventBus()).inSingletonScope();
-      onDeactivation<EventBus>(EventBus, (bus) => (bus as RxEventBus).dispose());
+      bind<EventBus>(EventBus)
+        .toDynamicValue(() => new RxEventBus())
+        .inSingletonScope()
+        .onDeactivation((bus) => (bus as RxEventBus).dispose());
     }
   });
 }

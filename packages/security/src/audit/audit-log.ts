@@ -93,6 +93,7 @@ export class AuditLog implements AuditSink {
   private readonly now: () => Date;
   private readonly screen = new PiiScanner({ names: false });
   private queue: Promise<unknown> = Promise.resolve();
+  private disposed: Promise<void> | undefined;
   /** The folder is created once, before the first append's lock. */
   private dirReady: Promise<void> | undefined;
   /** The chain head as this instance last wrote or read it, with the current file's size and inode. */
@@ -399,9 +400,10 @@ export class AuditLog implements AuditSink {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  async dispose(): Promise<void> {
-    await this.queue;
-    this.key.dispose();
+  /** Waits for the records still being appended, then forgets the key. Idempotent. */
+  dispose(): Promise<void> {
+    this.disposed ??= this.queue.then(() => this.key.dispose());
+    return this.disposed;
   }
 }
 
