@@ -115,6 +115,9 @@ describe("bear workflow", () => {
     expect(result.status).toBe(130);
     expect(result.stdout).toContain("cancelled");
     expect(json(inWs(["workflow", "status", "slow-1", "--json"]))).toMatchObject({ status: "cancelled" });
+    // the running process audited the cancel as the CLI user who asked (before: `system`), and wrote it before exiting
+    const audited = fs.readFileSync(path.join(ws, "audit", "audit.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { action: string; actor?: string; resource?: string });
+    expect(audited.filter((r) => r.action === "workflow.run.cancel" && r.resource === "slow-1").map((r) => r.actor)).toEqual(["cli"]);
   });
 
   it("resume continues a run whose process was killed: completed steps stay done, the cut-short step runs again", async () => {

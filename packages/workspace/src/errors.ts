@@ -55,11 +55,12 @@ export class RunMatterMissingError extends BearWorkspaceError {
   readonly retryable = false;
   readonly refused = true;
 
-  /** `by`: what asked, e.g. "step 'extract'" or "tool 'search'". */
-  constructor(runId: string, by: string) {
-    super("RUN_MATTER_MISSING", `${by.slice(0, 160)} of run '${runId.slice(0, 128)}' uses documents, but the run has no matter`, {
+  /** `by`: what asked, e.g. "step 'extract'" or "tool 'search'"; `actor`: who started the run, when known. */
+  constructor(runId: string, by: string, actor?: string) {
+    const startedBy = actor === undefined ? "" : ` (started by '${actor.slice(0, 200)}')`;
+    super("RUN_MATTER_MISSING", `${by.slice(0, 160)} of run '${runId.slice(0, 128)}'${startedBy} uses documents, but the run has no matter`, {
       hint: "Start the run for a matter (POST /api/v1/workflows { matter }, `bear workflow run --matter <name>`, engine.start(…, { matter })).",
-      details: { runId: runId.slice(0, 128) },
+      details: { runId: runId.slice(0, 128), ...(actor === undefined ? {} : { actor: actor.slice(0, 200) }) },
     });
   }
 }

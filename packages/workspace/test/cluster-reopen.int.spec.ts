@@ -1,3 +1,4 @@
+import fs from "node:fs";
 // A run started by an API instance of a cluster (`bear serve --redis`) and left unfinished (the
 // instance stopped while its step waited for a worker) is resumed by a standalone workspace opened
 // on the same folder afterwards (`bear serve` without --redis): its steps (the audited pii_scrubbing
@@ -133,7 +134,7 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
       const handle = (await a.workflows()).start(WORKFLOW, {}, { runId: "cluster-run-2" });
       await stepStarted(handle);
       expect(await runStatus(b, handle.runId)).toMatchObject({ status: "running" });
-      expect(await cancelRun(b, handle.runId, "stopped from b")).toMatchObject({ cancelled: true });
+      expect(await cancelRun(b, handle.runId, "stopped from b", "paula")).toMatchObject({ cancelled: true });
       let timer: NodeJS.Timeout | undefined;
       const result = await Promise.race([handle.result, new Promise((resolve) => (timer = setTimeout(() => resolve("still running"), 20_000)))]).finally(() => clearTimeout(timer));
       expect(result).toMatchObject({ status: "cancelled" });
@@ -142,5 +143,9 @@ describe("a cluster's unfinished run, reopened by a standalone workspace", () =>
     } finally {
       await Promise.all([a.dispose(), b.dispose()]);
     }
+    // b recorded the cancel, and a (which stopped the run on b's word) names the same person, never `system`
+    const cancels = fs.readFileSync(path.join(a.folder.paths.audit, "audit.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { action: string; actor?: string; resource?: string }).filter((r) => r.action === "workflow.run.cancel" && r.resource === "cluster-run-2");
+    expect(cancels.length).toBeGreaterThanOrEqual(1);
+    expect(cancels.map((r) => r.actor)).toEqual(cancels.map(() => "paula"));
   }, 120_000);
 });

@@ -194,7 +194,7 @@ export function registerWorkflowCommand(program: Command): void {
       await ctx.requireWorkspace();
       const { cancelRun } = await import("@bear/workspace");
       // A run of a live `bear workflow run` is cancelled by asking that process, which says when it has.
-      const outcome = await ctx.withWorkspace({ llm: false }, (workspace) => cancelRun(workspace, runId, "cancelled with `bear workflow cancel`"));
+      const outcome = await ctx.withWorkspace({ llm: false }, (workspace) => cancelRun(workspace, runId, "cancelled with `bear workflow cancel`", CLI_ACTOR));
       ctx.emit(outcome, () => (outcome.cancelled ? `Cancelled ${runId}.` : `Run ${runId} had already finished; nothing to cancel.`));
     });
 }

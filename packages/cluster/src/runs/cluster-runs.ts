@@ -2,7 +2,7 @@ import os from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
-import type { RunCoordination, WorkflowEngine } from "@bear/workflow-engine";
+import { RUN_ACTOR, type RunCoordination, type WorkflowEngine } from "@bear/workflow-engine";
 
 const RUN_CANCEL_CHANNEL = "bear:run-cancel";
 const ownerKey = (runId: string): string => `bear:run-owner:${runId}`;
@@ -70,8 +70,9 @@ export class ClusterRuns implements RunCoordination {
   }
 
   /** Sent to the instance executing the run (RunCoordination). */
-  cancelledElsewhere(runId: string, reason: string | undefined): void {
-    void this.#options.redis.publish(RUN_CANCEL_CHANNEL, JSON.stringify({ runId, reason: (reason ?? "cancelled from another instance").slice(0, 200), from: this.instanceId })).catch(() => undefined);
+  cancelledElsewhere(runId: string, reason: string | undefined, actor?: string): void {
+    const message = { runId, reason: (reason ?? "cancelled from another instance").slice(0, 200), from: this.instanceId, ...(actor === undefined ? {} : { actor }) };
+    void this.#options.redis.publish(RUN_CANCEL_CHANNEL, JSON.stringify(message)).catch(() => undefined);
   }
 
   /** Which instance executes a run, if any holds its lease. */
@@ -147,9 +148,11 @@ export class ClusterRuns implements RunCoordination {
 
   #onCancel(message: string): void {
     try {
-      const { runId, reason, from } = JSON.parse(message) as { runId?: unknown; reason?: unknown; from?: unknown };
+      const { runId, reason, from, actor } = JSON.parse(message) as { runId?: unknown; reason?: unknown; from?: unknown; actor?: unknown };
       if (typeof runId !== "string" || from === this.instanceId || !this.#engine?.activeRuns.includes(runId)) return;
-      this.#engine.cancel(runId, typeof reason === "string" ? reason : undefined);
+      // Who asked, when the message names a well-formed actor; a malformed one is not trusted into the audit log.
+      const by = typeof actor === "string" && RUN_ACTOR.test(actor) ? { actor } : {};
+      this.#engine.cancel(runId, typeof reason === "string" ? reason : undefined, by);
     } catch {
       // not ours
     }

@@ -284,6 +284,26 @@ describe("WorkflowEngine execution", () => {
     expect(stats().maxConcurrent).toBe(3);
   });
 
+  it("audits a cancel as who asked (system when nobody is named) and refuses a malformed actor before cancelling", async () => {
+    const audited: Array<{ action: string; actor?: string; resource?: string }> = [];
+    const registry = new StepHandlerRegistry();
+    const hold: StepHandler = { type: "hold", execute: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error))) };
+    registry.register(hold as StepHandler<never>);
+    const engine = WorkflowEngine.inMemory({ registry, executor: new InProcessExecutor(registry), audit: { record: async (e) => void audited.push(e) } });
+    const wf = { name: "hold", steps: [{ id: "h", type: "hold" }] };
+    const byPaula = engine.start(wf, {}, { runId: "by-paula" });
+    const unnamed = engine.start(wf, {}, { runId: "unnamed" });
+    expect(() => engine.cancel("by-paula", "stop", { actor: "paula\n{\"forged\":1}" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(engine.cancel("by-paula", "stop", { actor: "paula" })).toBe(true);
+    expect(engine.cancel("unnamed")).toBe(true);
+    await Promise.all([byPaula.result, unnamed.result]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(audited.filter((e) => e.action === "workflow.run.cancel").map((e) => [e.resource, e.actor])).toEqual([
+      ["by-paula", "paula"],
+      ["unnamed", "system"],
+    ]);
+  });
+
   it("times a step out after its timeout and reports STEP_TIMEOUT", async () => {
     const { work } = testHandlers();
     const engine = engineWith([work as StepHandler<never>]);

@@ -53,10 +53,16 @@ export interface WorkflowEngineOptions {
   readonly coordination?: RunCoordination;
 }
 
+/** Options of WorkflowEngine.cancel. */
+export interface CancelRunOptions {
+  /** Who cancels (a principal id, `cli`; RUN_ACTOR): the audit record's actor. Default `system`. */
+  readonly actor?: string;
+}
+
 /** How engines sharing a database tell each other about runs (see WorkflowEngineOptions.coordination). */
 export interface RunCoordination {
-  /** A run not active in this engine was cancelled here: the engine running it should stop it. */
-  cancelledElsewhere(runId: string, reason: string | undefined): void;
+  /** A run not active in this engine was cancelled here (by `actor`): the engine running it should stop it. */
+  cancelledElsewhere(runId: string, reason: string | undefined, actor?: string): void;
   /** How often events of a run executed elsewhere are read from the shared store (ms, default 250). */
   readonly pollMs?: number;
 }
@@ -432,9 +438,11 @@ export class WorkflowEngine {
   /**
    * Cancels a run: running handlers see their AbortSignal fire and the run ends `cancelled`.
    * A run left unfinished by a previous engine is marked cancelled so it is not resumed.
-   * False when the run had already finished.
+   * False when the run had already finished. `options.actor` (who asked; RUN_ACTOR, default `system`)
+   * is named in the `workflow.run.cancel` audit record and passed on to the engine executing the run.
    */
-  cancel(runId: string, reason?: string): boolean {
+  cancel(runId: string, reason?: string, options: CancelRunOptions = {}): boolean {
+    assertRunActor(options.actor);
     const active = this.#active.get(runId);
     let cancelled: boolean;
     if (active) {
@@ -444,13 +452,13 @@ export class WorkflowEngine {
       if (!record) throw new RunNotFoundError(runId);
       cancelled = record.status === "pending" || record.status === "running";
       if (cancelled) {
-        this.#options.coordination?.cancelledElsewhere(runId, reason);
+        this.#options.coordination?.cancelledElsewhere(runId, reason, options.actor);
         const now = Date.now();
         this.store.updateRun(runId, { status: "cancelled", error: { code: "RUN_CANCELLED", message: `run '${runId}' was cancelled: ${reason ?? "cancelled by request"}` }, finishedAt: now }, now);
         this.store.flush();
       }
     }
-    if (cancelled) void this.#audit.record({ action: "workflow.run.cancel", outcome: "success", actor: "system", resource: runId }).catch(() => undefined);
+    if (cancelled) void this.#audit.record({ action: "workflow.run.cancel", outcome: "success", actor: options.actor ?? "system", resource: runId }).catch(() => undefined);
     return cancelled;
   }
 

@@ -287,7 +287,7 @@ export function workflowOperations({ services }: ApiContext): ApiOperation[] {
       schema: { params: idParams, response: { 200: { type: "object", properties: { runId: { type: "string" }, cancelled: { type: "boolean" } } }, ...errorResponses(404) } },
       async handle({ params, caller }) {
         const { principal } = await authorizedRun(engine, caller, RUN_WORKFLOWS, params.id);
-        const cancelled = engine.cancel(params.id, `cancelled by '${principal.id}'`);
+        const cancelled = engine.cancel(params.id, `cancelled by '${principal.id}'`, { actor: principal.id });
         return ok({ runId: params.id, cancelled });
       },
     }),

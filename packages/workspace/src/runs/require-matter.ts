@@ -4,6 +4,8 @@ import { RunMatterMissingError } from "../errors";
 export interface MatterContext {
   readonly matter?: string | undefined;
   readonly runId?: string | undefined;
+  /** Who started the run (StartRunOptions.actor), named in the refusal. */
+  readonly actor?: string | undefined;
 }
 
 /**
@@ -12,6 +14,6 @@ export interface MatterContext {
  * refused (RunMatterMissingError), never given a default one or every matter.
  */
 export function requireMatter(context: MatterContext, what: string): string {
-  if (context.matter === undefined || context.matter === "") throw new RunMatterMissingError(context.runId ?? "direct", what);
+  if (context.matter === undefined || context.matter === "") throw new RunMatterMissingError(context.runId ?? "direct", what, context.actor);
   return context.matter;
 }

@@ -107,12 +107,15 @@ export function runStatus(workspace: Workspace, runId: string): Promise<RunStatu
   );
 }
 
-/** Cancels a run here, or asks the live process running it and waits for it to say so. */
-export function cancelRun(workspace: Workspace, runId: string, reason: string): Promise<{ runId: string; cancelled: boolean; via: string }> {
+/**
+ * Cancels a run here, or asks the live process running it and waits for it to say so. `actor` (who asks: a
+ * principal id, `cli`) is named in the cancel's audit record, by whichever process stops the run.
+ */
+export function cancelRun(workspace: Workspace, runId: string, reason: string, actor?: string): Promise<{ runId: string; cancelled: boolean; via: string }> {
   return fromEngineOrLive(
     workspace,
-    (engine) => ({ runId, cancelled: engine.cancel(runId, reason), via: "database" }),
-    async (live) => ({ runId, cancelled: await live.requestCancel(runId), via: "running process" }),
+    (engine) => ({ runId, cancelled: engine.cancel(runId, reason, actor === undefined ? {} : { actor }), via: "database" }),
+    async (live) => ({ runId, cancelled: await live.requestCancel(runId, actor), via: "running process" }),
   );
 }
 
