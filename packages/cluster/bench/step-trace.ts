@@ -2,12 +2,14 @@
 // worker concurrency): Redis commands per step by command (MONITOR), and the API process's CPU per
 // step by package (V8's sampling profiler, this process only; the workers are other processes).
 // Usage: nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-trace.ts   (TRACE_STEPS=300, TRACE_CONTRACTS=20, TRACE_FUNCTIONS=1 splits
-// BEAR's files by function, TRACE_PROFILES=<dir> writes the API's V8 profiles there)
+// BEAR's files by function, TRACE_PROFILES=<dir> writes the API's V8 profiles there, TRACE_HEAP=1 prints the API's
+// allocations per step by function: the garbage collector's work)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
@@ -122,6 +124,49 @@ function profileTable(title: string, p: { perStepMs: number; byPackage: Map<stri
   for (const [k, v] of [...p.byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((v / p.units) * 1000).toFixed(0).padStart(5)} µs  ${k}`);
 }
 
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated by this process while `fn` runs (V8's sampling heap profiler, every 4 kB), by allocating function. */
+async function allocated(session: Session, fn: () => Promise<void>): Promise<Map<string, number>> {
+  // objects collected before the profile is read count too: what the garbage collector had to deal with
+  await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  const gc = new Map<string, { n: number; ms: number }>();
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ({ 1: "minor", 2: "major", 4: "incremental", 8: "weak callbacks" } as Record<number, string>)[((e as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0] ?? "other";
+      const g = gc.get(kind) ?? { n: 0, ms: 0 };
+      g.n++;
+      g.ms += e.duration;
+      gc.set(kind, g);
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  await fn();
+  await new Promise((r) => setImmediate(r));
+  observer.disconnect();
+  console.log(`\ngarbage collections: ${[...gc].map(([k, g]) => `${k} ${g.n} (${((g.ms / STEPS) * 1000).toFixed(0)} µs per step)`).join(", ")}`);
+  const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: HeapNode } };
+  const bySite = new Map<string, number>();
+  const walk = (n: HeapNode, caller: string): void => {
+    const f = n.callFrame;
+    const here = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
+    if (n.selfSize > 0) bySite.set(`${here} < ${caller}`, (bySite.get(`${here} < ${caller}`) ?? 0) + n.selfSize);
+    for (const c of n.children) walk(c, here);
+  };
+  walk(profile.head, "");
+  return bySite;
+}
+
+function heapTable(title: string, bySite: Map<string, number>): void {
+  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${title}: ${(total / STEPS / 1024).toFixed(1)} kB allocated per step in the API process (sampled); by allocating function < its caller:`);
+  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(v / STEPS / 1024).toFixed(2).padStart(7)} kB  ${k}`);
+}
+
 const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 30_000 });
 const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
 await node.attach(engine);
@@ -163,6 +208,10 @@ await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: 100 });
 profileTable("BEAR no-op step", await profiled(session, many(ours), STEPS, process.env.TRACE_FUNCTIONS === "1"));
 profileTable("bare BullMQ job", await profiled(session, many(bare)));
+if (process.env.TRACE_HEAP === "1") {
+  heapTable("BEAR no-op step", await allocated(session, many(ours)));
+  heapTable("bare BullMQ job", await allocated(session, many(bare)));
+}
 if (CONTRACTS > 0) {
   const texts = fs.readdirSync(cuad).filter((f) => f.endsWith(".txt")).sort().slice(0, CONTRACTS).map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));
   let next = 0;

@@ -397,6 +397,38 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("a worker with two slots has a direct queue per slot: steps sent one after another wake only the slot that runs them", async () => {
+    const noop: StepHandler<Record<string, never>> = { type: "test.noop", execute: async () => ({ ok: true }) };
+    const cluster = await inProcessCluster(redis.url, testRegistry([noop as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-"), concurrency: 2 });
+    // monitor() opens a second connection: both are closed in the finally, or jest never exits
+    const monitored = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+    const monitor = await monitored.monitor();
+    try {
+      expect(cluster.workers[0]!.directQueues).toEqual([directQueueName("test-worker-0"), directQueueName("test-worker-0", 1)]);
+      const executor = cluster.node.decorate(undefined as never);
+      const run = (i: number): Promise<unknown> => executor.execute({ runId: `slots-${i}`, stepId: "s", type: "test.noop", parameters: {}, attempt: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
+      await run(0);
+      /** Per connection, the waits (BZPOPMIN) on a direct queue's wake-up marker. */
+      const waits = new Map<string, number>();
+      monitor.on("monitor", (_time: string, args: string[], source: string) => {
+        if (String(args[0]).toLowerCase() === "bzpopmin" && String(args[1]).includes(":direct.")) waits.set(source, (waits.get(source) ?? 0) + 1);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      for (let i = 1; i <= 6; i++) await expect(run(i)).resolves.toEqual({ ok: true });
+      await new Promise((r) => setTimeout(r, 300));
+      // BullMQ re-adds a queue's wake-up marker as it hands out a job: with both slots on one queue, the
+      // idle one woke on every step (6 waits each); now only the running slot's connection waits again,
+      // after each of its jobs (the idle one at most once, if its 10 s wait happened to end meanwhile)
+      const counts = [...waits.values()].sort((a, b) => b - a);
+      expect(counts[0]).toBeGreaterThanOrEqual(5);
+      expect(counts.slice(1).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    } finally {
+      monitor.disconnect();
+      monitored.disconnect();
+      await cluster.close();
+    }
+  });
+
   it("an outstanding step's check is O(1): ZSCOREs on the finished sets, never getState's scan of the waiting and active lists (LPOS)", async () => {
     const log = path.join(tempDir("bear-check-cost-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });

@@ -50,3 +50,57 @@ describe("WorkerDirectory's count of a worker's slots", () => {
     expect((await directory.route("t", undefined, "run-g", "g|s|1")).queue).toBe("direct.w");
   });
 });
+
+/** A report of worker `v` with a direct queue per slot, `slots` the job running on each (null: idle). */
+function slotReport(slots: ReadonlyArray<string | null>): WorkerReport {
+  const jobs = slots.filter((j): j is string => j !== null);
+  return { ...report(jobs), id: "v", directQueue: "direct.v", directQueues: ["direct.v", "direct.v#1"], slotJobs: slots };
+}
+
+describe("WorkerDirectory's choice of a worker's slot (a direct queue per slot)", () => {
+  it("sends each step to a slot with nothing running or on its way there, and one freed by a settled job before the report says so", async () => {
+    await client.hdel("bear:workers", "w");
+    const directory = new WorkerDirectory(client, { refreshMs: 0 });
+    await publishWorkerReport(client, slotReport([null, null]), 60_000);
+    const a = await directory.route("t", undefined, "run-a", "a|s|1");
+    expect(a.queue).toBe("direct.v");
+    // 'a' is on its way to slot 0: the next step takes slot 1, the one after waits in the capability queue
+    const b = await directory.route("t", undefined, "run-b", "b|s|1");
+    expect(b.queue).toBe("direct.v#1");
+    expect((await directory.route("t", undefined, "run-c", "c|s|1")).queue).toBe("step.t");
+    // both run; 'a' settles before the next report: its slot is free again, 'b''s is not
+    await publishWorkerReport(client, slotReport(["a|s|1", "b|s|1"]), 60_000);
+    a.release();
+    const d = await directory.route("t", undefined, "run-d", "d|s|1");
+    expect(d.queue).toBe("direct.v");
+    expect((await directory.route("t", undefined, "run-e", "e|s|1")).queue).toBe("step.t");
+    b.release();
+    d.release();
+    // another instance's job runs on slot 0: this instance (which never sent it) sends to slot 1
+    await publishWorkerReport(client, slotReport(["x|s|1", null]), 60_000);
+    const other = new WorkerDirectory(client, { refreshMs: 0 });
+    expect((await other.route("t", undefined, "run-f", "f|s|1")).queue).toBe("direct.v#1");
+    expect(await other.serves("direct.v#1")).toBe(true);
+    expect(await other.serves("direct.v#2")).toBe(false);
+  });
+});
+
+describe("WorkerDirectory: a cancelled step's slot", () => {
+  it("stays taken while the worker's report lists its job running (the worker may still be aborting it), and is free once it does not", async () => {
+    await client.hdel("bear:workers", "w");
+    const directory = new WorkerDirectory(client, { refreshMs: 0 });
+    await publishWorkerReport(client, slotReport([null, null]), 60_000);
+    const a = await directory.route("t", undefined, "run-a", "a|s|1");
+    expect(a.queue).toBe("direct.v");
+    await publishWorkerReport(client, slotReport(["a|s|1", null]), 60_000);
+    a.release(true);
+    // slot 0 still runs 'a' (aborting): the next step takes slot 1, the one after the capability queue
+    const b = await directory.route("t", undefined, "run-b", "b|s|1");
+    expect(b.queue).toBe("direct.v#1");
+    expect((await directory.route("t", undefined, "run-c", "c|s|1")).queue).toBe("step.t");
+    b.release();
+    // the worker has given 'a' up: its slot is free again
+    await publishWorkerReport(client, slotReport([null, null]), 60_000);
+    expect((await directory.route("t", undefined, "run-d", "d|s|1")).queue).toBe("direct.v");
+  });
+});

@@ -2,7 +2,7 @@ import { Job, Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
 import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
-import { bullConnection, inOneWrite, watchConnection } from "../connection/redis-connection";
+import { bullConnection, connectRedis, inOneWrite, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
@@ -11,7 +11,7 @@ import { CANCEL_CHANNEL } from "./cancel-channel";
 import { removeOrKeep } from "./remove-or-keep";
 import { StepReplies, type StepReply } from "./step-replies";
 import { routeKey } from "./step-route";
-import { QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
+import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
   readonly endpoint: RedisEndpoint;
@@ -64,7 +64,19 @@ interface Waiter {
 interface QueueHandle {
   readonly queue: Queue;
   readonly ready: Promise<unknown>;
+  /** A direct queue's: when a step last used it (an unused one of a worker gone is closed). */
+  usedAt?: number;
 }
+
+/** How long a direct queue nobody sent to is kept open (its worker may have gone: worker ids are per process). */
+const DIRECT_QUEUE_IDLE_MS = 60_000;
+
+/**
+ * How many jobs a slot's direct queue holds, waiting or running (KEYS: its wait and active lists):
+ * sent right behind a job's add, 1 means the job is alone there and runs at once.
+ */
+const SLOT_JOBS = `return redis.call("LLEN", KEYS[1]) + redis.call("LLEN", KEYS[2])`;
+const SLOT_JOBS_COMMAND = "bearSlotJobs";
 
 /**
  * Runs workflow steps on remote workers through BullMQ: one queue per capability (step type),
@@ -83,6 +95,8 @@ export class QueueExecutor implements Executor {
   readonly #waiters = new Map<string, Waiter>();
   readonly #logger: Logger;
   readonly #replies: StepReplies;
+  /** One connection for every direct queue (a queue per worker slot; workers come and go), made on first use. */
+  #direct: Redis | undefined;
   #closed = false;
   #detached = false;
 
@@ -151,7 +165,7 @@ export class QueueExecutor implements Executor {
         queuedAt: Date.now(),
         ...(this.#options.acts === true ? { act: true as const } : {}),
       };
-      const sent = await this.#send(data, jobId, route.queue, options.signal);
+      const sent = await this.#send(data, jobId, route.queue, options.signal, { slot: route.slot === true });
       const queueName = sent.handle.queue.name;
       current = sent.handle;
       waiter.queue = current.queue;
@@ -187,7 +201,7 @@ export class QueueExecutor implements Executor {
         if (missing < 2 || Date.now() - missingSince < (this.#options.lostJobMs ?? 15_000) || !this.#waiters.has(jobId)) return;
         missing = 0;
         this.#logger.warn({ jobId, queue: handle.queue.name }, "Redis lost a step's job (not found at two checks in a row: FLUSHALL, or a restart without its last writes): sending the same attempt again");
-        current = (await this.#send(data, jobId, handle.queue.name, options.signal, true)).handle;
+        current = (await this.#send(data, jobId, handle.queue.name, options.signal, { again: true })).handle;
         waiter.queue = current.queue;
       };
       let checking = false;
@@ -212,7 +226,8 @@ export class QueueExecutor implements Executor {
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
     } finally {
       if (watch) clearInterval(watch);
-      route?.release();
+      // a cancelled step's job may still run on the worker (aborting): its slot is not free before the worker says so
+      route?.release(options.signal.aborted);
       options.signal.removeEventListener("abort", onAbort);
       this.#waiters.delete(jobId);
     }
@@ -232,19 +247,23 @@ export class QueueExecutor implements Executor {
    * of making a second one — on the capability queue if it moved there (a dead worker's).
    * `joined`: the job may have been there before (its reply goes to whoever sent it): read its state.
    */
-  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal, again = false): Promise<{ handle: QueueHandle; joined: boolean }> {
+  async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal, how: { readonly again?: boolean; readonly slot?: boolean } = {}): Promise<{ handle: QueueHandle; joined: boolean }> {
     // `again`: a job Redis lost, sent anew by its id (another sender may be sending it too: read the record first)
-    if (again || !this.#options.startedHere?.(data.runId)) {
-      const handle = await this.#open(await this.#claimRoute(jobId, chosen), signal);
+    // `slot`: `chosen` is a worker slot's direct queue (one job at a time): the job must be alone there
+    if (how.again === true || !this.#options.startedHere?.(data.runId)) {
+      const recorded = await this.#claimRoute(jobId, chosen);
+      const handle = await this.#open(recorded, signal);
       await this.#add(handle, data, jobId);
+      // sent to the chosen slot (not joined where the attempt was before): is it alone there?
+      if (how.slot === true && recorded === chosen && (await this.#slotJobs(handle)) > 1) return { handle: await this.#offBusySlot(handle, data, jobId), joined: true };
       return { handle, joined: true };
     }
     // A run started here: nobody else has sent this attempt, so the record of its queue and the
     // job go together (one round trip, the record first: an instance killed at any point leaves
     // the job only with its record, which the instance that resumes the run follows).
     const handle = await this.#open(chosen, signal);
-    const prior = await this.#addRecorded(handle, data, jobId);
-    if (prior === null) return { handle, joined: false };
+    const { prior, slotJobs } = await this.#addRecorded(handle, data, jobId, how.slot === true);
+    if (prior === null) return { handle: slotJobs > 1 ? await this.#offBusySlot(handle, data, jobId) : handle, joined: false };
     if (prior === chosen) return { handle, joined: true };
     // another instance took the run over meanwhile (this one stalled past its lease) and sent the
     // attempt first: join its job, and take back ours if no worker has started it (one that has is
@@ -266,24 +285,51 @@ export class QueueExecutor implements Executor {
    * that order on the one connection, so the job never exists without its record (a record
    * without its job — an instance killed between the two — is what a resumed run's sender reads
    * first, and it then adds the job where the record says). Returns the queue recorded before, if
-   * any (a sender got there first: the add here was a no-op, or the caller takes its job back).
+   * any (a sender got there first: the add here was a no-op, or the caller takes its job back),
+   * and with `slot`, the jobs the slot's queue holds right after the add (#slotJobs, in the same write).
    * (A MULTI carrying both cost an ioredis Pipeline per step: ~0.1 ms of the API's CPU.)
    */
-  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string): Promise<string | null> {
+  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string, slot: boolean): Promise<{ prior: string | null; slotJobs: number }> {
     const queue = handle.queue;
     const client = await queue.getBackend().client;
-    // both in one write: BullMQ's add script is sent before its first await (addJobToTransaction)
-    const [recorded, added] = inOneWrite(client, () => [
+    // all in one write: BullMQ's add script is sent before its first await (addJobToTransaction);
+    // on a slot's direct queue, the count of its jobs right behind (see #slotJobs)
+    const [recorded, added, counted] = inOneWrite(client, () => [
       client.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]) as Promise<string | null>,
       new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(client),
+      // (a slot's queue is a direct queue, on the shared direct connection that #slotJobs uses: in order behind the add)
+      slot && isDirectQueue(queue.name) ? this.#slotJobs(handle) : Promise.resolve(1),
     ] as const);
-    const [route, add] = await Promise.allSettled([recorded, added]);
+    const [route, add, count] = await Promise.allSettled([recorded, added, counted]);
     const failure = add.status === "rejected" ? add.reason : route.status === "rejected" ? route.reason : undefined;
     if (failure !== undefined) {
       const error = failure instanceof Error ? failure : new Error(String(failure));
       throw new ClusterError("REDIS_UNREACHABLE", `Redis did not take step job '${jobId}' (${error.message.slice(0, 200)})`, { cause: error, hint: "Check the Redis server's log (memory limit, a read-only replica); the engine retries the step." });
     }
-    return route.status === "fulfilled" ? route.value : null;
+    // a count that failed alone: the job is taken as alone (as it was before there was a count)
+    return { prior: route.status === "fulfilled" ? route.value : null, slotJobs: count.status === "fulfilled" ? count.value : 1 };
+  }
+
+  /**
+   * The jobs waiting or running on a slot's direct queue (sent on the shared direct connection, so
+   * right behind an add sent before it on that connection). A slot runs one job at a time: more than
+   * one means the job just added waits behind another — one another API instance sent to the slot
+   * (its worker's report did not show it yet), or an attempt the worker is still aborting after a
+   * cancel (this instance counted its slot free once the step settled).
+   */
+  #slotJobs(handle: QueueHandle): Promise<number> {
+    const client = this.#directClient() as Redis & { [SLOT_JOBS_COMMAND]?: (wait: string, active: string) => Promise<number> };
+    return client[SLOT_JOBS_COMMAND]!(handle.queue.toKey("wait"), handle.queue.toKey("active"));
+  }
+
+  /**
+   * A job that waits behind another on a slot's direct queue goes to the capability queue instead,
+   * where the first free worker takes it — unless the slot's worker took it meanwhile (BullMQ's
+   * atomic remove refuses a locked job): then it runs there.
+   */
+  async #offBusySlot(slot: QueueHandle, data: StepJobData, jobId: string): Promise<QueueHandle> {
+    this.#logger.debug({ jobId, queue: slot.queue.name }, "the chosen slot holds another job: the step goes to the capability queue");
+    return this.#moveOff(slot, data, jobId, "the chosen slot holds another job; kept, it runs there");
   }
 
   #jobOptions(jobId: string): JobsOptions {
@@ -309,16 +355,24 @@ export class QueueExecutor implements Executor {
       this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
       return direct;
     }
-    // taken off the direct queue first (atomic: refused while its lock is held, i.e. a worker has it and
-    // runs it — its report is late, e.g. a blocked event loop); only then recorded and sent elsewhere,
-    // so a late worker of the direct queue can never run it beside the capability queue's copy
-    if (!(await removeOrKeep(direct.queue, jobId, this.#logger, "its worker stopped reporting; kept, it is not sent to the capability queue"))) return direct;
+    const moved = await this.#moveOff(direct, data, jobId, "its worker stopped reporting; kept, it is not sent to the capability queue");
+    if (moved !== direct) this.#logger.info({ jobId, from: direct.queue.name }, "the chosen worker stopped reporting: its step goes to the capability queue");
+    return moved;
+  }
+
+  /**
+   * Moves the attempt's job from a direct queue to its capability queue as the same attempt. It is
+   * taken off the direct queue first (atomic: refused while its lock is held, i.e. a worker has it
+   * and runs it); only then recorded and sent elsewhere, so a worker of the direct queue can never
+   * run it beside the capability queue's copy. Returns the queue that holds the job.
+   */
+  async #moveOff(direct: QueueHandle, data: StepJobData, jobId: string, why: string): Promise<QueueHandle> {
+    if (!(await removeOrKeep(direct.queue, jobId, this.#logger, why))) return direct;
     const shared = this.#queue(stepQueueName(data.type));
     await shared.ready;
     // a later sender of the attempt joins it on the capability queue
     await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
     await this.#add(shared, data, jobId);
-    this.#logger.info({ jobId, from: direct.queue.name }, "the chosen worker stopped reporting: its step goes to the capability queue");
     return shared;
   }
 
@@ -350,12 +404,45 @@ export class QueueExecutor implements Executor {
 
   #queue(name: string): QueueHandle {
     let handle = this.#queues.get(name);
-    if (handle) return handle;
-    const queue = new Queue(name, { connection: bullConnection(this.#options.endpoint), prefix: QUEUE_PREFIX });
-    watchConnection(queue, this.#options.endpoint, `queue ${name}`, this.#logger);
-    handle = { queue, ready: queue.waitUntilReady() };
+    if (handle) {
+      if (handle.usedAt !== undefined) handle.usedAt = Date.now();
+      return handle;
+    }
+    if (isDirectQueue(name)) {
+      // a queue per worker slot, and workers come and go (a new id each start): one connection for them all,
+      // and the queues of slots nobody sent to for a while are closed (their worker may be gone for good)
+      this.#closeIdleDirectQueues();
+      const queue = new Queue(name, { connection: this.#directClient(), prefix: QUEUE_PREFIX });
+      // the shared connection's outages are logged once (connectRedis), not once per queue; a queue
+      // with no 'error' listener would print each of them to the console
+      queue.on("error", () => undefined);
+      handle = { queue, ready: queue.waitUntilReady(), usedAt: Date.now() };
+    } else {
+      const queue = new Queue(name, { connection: bullConnection(this.#options.endpoint), prefix: QUEUE_PREFIX });
+      watchConnection(queue, this.#options.endpoint, `queue ${name}`, this.#logger);
+      handle = { queue, ready: queue.waitUntilReady() };
+    }
     this.#queues.set(name, handle);
     return handle;
+  }
+
+  /** The direct queues' shared connection (closed with the executor, not with a queue). */
+  #directClient(): Redis {
+    if (this.#direct) return this.#direct;
+    const client = connectRedis(this.#options.endpoint, "direct queues", this.#logger);
+    client.defineCommand(SLOT_JOBS_COMMAND, { numberOfKeys: 2, lua: SLOT_JOBS });
+    this.#direct = client;
+    return client;
+  }
+
+  #closeIdleDirectQueues(): void {
+    const now = Date.now();
+    const used = new Set([...this.#waiters.values()].map((w) => w.queue));
+    for (const [name, handle] of this.#queues) {
+      if (handle.usedAt === undefined || now - handle.usedAt < DIRECT_QUEUE_IDLE_MS || used.has(handle.queue)) continue;
+      this.#queues.delete(name);
+      void handle.queue.close().catch(() => undefined);
+    }
   }
 
   /** From now on an abort leaves the jobs alone (a graceful stop hands them to another instance). */
@@ -391,6 +478,8 @@ export class QueueExecutor implements Executor {
     this.#replies.close();
     await Promise.all([...this.#queues.values()].map((h) => h.queue.close()));
     this.#queues.clear();
+    await this.#direct?.quit().catch(() => undefined);
+    this.#direct?.disconnect();
   }
 
   /** Drops the queues' connections without waiting for Redis (after a close that did not finish in time). */
@@ -399,6 +488,7 @@ export class QueueExecutor implements Executor {
     this.#replies.close();
     for (const h of this.#queues.values()) h.queue.disconnect().catch(() => undefined);
     this.#queues.clear();
+    this.#direct?.disconnect();
   }
 }
 

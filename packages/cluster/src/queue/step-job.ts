@@ -125,14 +125,22 @@ export function stepQueueName(capability: string): string {
 }
 
 /**
- * BullMQ queue of one worker: jobs the balancer directed to it. Only that worker takes from it; if
- * it dies, the executor waiting for the job moves it to the capability queue (see QueueExecutor).
+ * BullMQ queue of one slot of one worker: jobs the balancer directed to it. Only that worker takes
+ * from it; if it dies, the executor waiting for the job moves it to the capability queue (see
+ * QueueExecutor). Slot 0's is `direct.<worker>`, slot n's `direct.<worker>#n` ('#' never occurs
+ * in the worker part, so no worker's queue is another's slot).
  */
-export function directQueueName(workerId: string): string {
-  return `${DIRECT_QUEUE}${workerId.replaceAll(":", "_")}`;
+export function directQueueName(workerId: string, slot = 0): string {
+  const queue = `${DIRECT_QUEUE}${workerId.replaceAll(/[:#]/g, "_")}`;
+  return slot === 0 ? queue : `${queue}#${slot}`;
 }
 
 const DIRECT_QUEUE = "direct.";
+
+/** Whether `queue` is a worker slot's direct queue (not a capability queue). */
+export function isDirectQueue(queue: string): boolean {
+  return queue.startsWith(DIRECT_QUEUE);
+}
 
 /** Redis key prefix of every BullMQ structure BEAR makes. */
 export const QUEUE_PREFIX = "bear";

@@ -59,6 +59,8 @@ export interface StepWorkerOptions {
  */
 export class StepWorker {
   readonly id: string;
+  /** The BullMQ queues of the jobs directed to this worker, one per slot (the balancer chooses the slot). */
+  readonly directQueues: readonly string[];
   readonly #capabilities: string[];
   readonly #wanted: readonly string[];
   readonly #options: StepWorkerOptions;
@@ -78,12 +80,16 @@ export class StepWorker {
   #timer: ReturnType<typeof setInterval> | undefined;
   #keeper: LockKeeper | undefined;
   #running = 0;
+  /** Per direct queue, the job running from it (null: idle): the report tells senders which slots are free. */
+  readonly #slotJobs: Array<string | null>;
   #completed = 0;
   #failed = 0;
 
   constructor(options: StepWorkerOptions) {
     this.#options = options;
     this.id = options.id ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.directQueues = Array.from({ length: options.concurrency ?? 1 }, (_, slot) => directQueueName(this.id, slot));
+    this.#slotJobs = this.directQueues.map(() => null);
     const wanted = options.capabilities ?? ["*"];
     this.#wanted = wanted;
     this.#capabilities = options.stepTypes.filter((t) => covers(wanted, t));
@@ -105,15 +111,16 @@ export class StepWorker {
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000, onLost: (_queue, jobId) => this.#lockLost(jobId) });
     this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
-    // One queue per capability, which every capable worker pulls from, and this worker's direct
-    // queue, where the executors put the jobs the balancer chose this worker for: there, one BullMQ
-    // Worker of concurrency 1 per slot. A Worker with free slots asks for a job again as soon as it
-    // takes one and waits on the queue anew; a Worker with one slot waits only once the job is done
-    // (finishing it looks for the next in the same script): the worker's moveToActive and BZPOPMIN
-    // per no-op step 4.6 → 4.0 (bench/step-trace.ts).
+    // One queue per capability, which every capable worker pulls from, and a direct queue per slot,
+    // where the executors put the jobs the balancer chose this worker and slot for, each taken by one
+    // BullMQ Worker of concurrency 1. A Worker with free slots asks for a job again as soon as it
+    // takes one and waits on the queue anew; one with a single slot waits only once the job is done
+    // (finishing it looks for the next in the same script): moveToActive and BZPOPMIN per no-op step
+    // 4.6 → 4.0 (bench/step-trace.ts). And a queue of its own per slot: BullMQ re-adds a queue's
+    // wake-up marker whenever it hands out a job, so a second slot waiting on the same queue woke at
+    // once, mid-job, for nothing (a BZPOPMIN and an empty moveToActive on every step's path).
     for (const name of this.#capabilities.map(stepQueueName)) this.#listen(name);
-    // (One stalled-job check of the direct queue is enough: the others would repeat it.)
-    for (let slot = 0; slot < (this.#options.concurrency ?? 1); slot++) this.#listen(this.directQueue, 1, slot > 0);
+    for (const name of this.directQueues) this.#listen(name, 1);
     await Promise.all([...this.#workers.map((w) => w.waitUntilReady()), this.#keeper.ready]);
     await this.#report();
     this.#timer = setInterval(() => void this.#report().catch(() => undefined), this.#options.reportMs ?? 1_000);
@@ -141,7 +148,7 @@ export class StepWorker {
     return added;
   }
 
-  #listen(name: string, concurrency = this.#options.concurrency ?? 1, skipStalledCheck = false): Worker {
+  #listen(name: string, concurrency = this.#options.concurrency ?? 1): Worker {
     const worker: Worker = new Worker(name, async (job, token, signal) => {
       const result = await this.#held(job, worker, token, signal);
       // the result goes to its sender right behind BullMQ's record of it (see publishWhenRecorded)
@@ -156,7 +163,6 @@ export class StepWorker {
       // empty costs a BZPOPMIN and a moveToActive. BullMQ's longest (10 s) halves what a worker
       // with a Worker per step type spends idle (default 5 s); a job still wakes it at once.
       drainDelay: 10,
-      skipStalledCheck,
       lockDuration: this.#lockDurationMs,
       stalledInterval: this.#options.stalledIntervalMs ?? 5_000,
       // a job whose worker died twice is still retried once more before it fails
@@ -212,7 +218,6 @@ export class StepWorker {
     return this.#options.lockDurationMs ?? 15_000;
   }
 
-  /** The BullMQ queue of the jobs directed to this worker. */
   /**
    * Whether this worker is running a job an API instance marked as one of its acts for `runId`
    * (an internal step type's handler runs only then: a run id is no proof, a user may choose one).
@@ -221,8 +226,9 @@ export class StepWorker {
     return this.#acts.has(runId);
   }
 
+  /** Slot 0's direct queue. */
   get directQueue(): string {
-    return directQueueName(this.id);
+    return this.directQueues[0] ?? directQueueName(this.id);
   }
 
   /** What this worker reports to the balancer. */
@@ -243,6 +249,8 @@ export class StepWorker {
       startedAt: this.#startedAt,
       seenAt: Date.now(),
       directQueue: this.directQueue,
+      directQueues: this.directQueues,
+      slotJobs: [...this.#slotJobs],
     };
   }
 
@@ -283,6 +291,8 @@ export class StepWorker {
     this.#controllers.set(job.id!, controller);
     if (data.act === true) this.#acts.set(data.runId, (this.#acts.get(data.runId) ?? 0) + 1);
     this.#running++;
+    const slot = this.directQueues.indexOf(job.queueName);
+    if (slot >= 0) this.#slotJobs[slot] = job.id!;
     const startedAt = Date.now();
     let ok = false;
     let refused = false;
@@ -335,6 +345,7 @@ export class StepWorker {
         else this.#acts.delete(data.runId);
       }
       this.#running--;
+      if (slot >= 0) this.#slotJobs[slot] = null;
       // a step refused for what it asks (its input, a capability it may not use) is no failure of this worker's
       if (ok) this.#completed++;
       else if (!refused) this.#failed++;

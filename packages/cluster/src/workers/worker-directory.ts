@@ -7,11 +7,14 @@ import { covers, liveWorkers, type WorkerReport } from "./worker-presence";
 /** Runs whose last worker the directory remembers (the oldest are forgotten: their next step goes to the best worker). */
 const MAX_RUN_AFFINITY = 4_096;
 
-/** A job this process sent a worker: its id (BullMQ's), when it was sent, and when it settled. */
+/** A job this process sent a worker: its id (BullMQ's), the slot's queue, when it was sent, and when it settled. */
 interface SentJob {
   readonly id: string | undefined;
+  readonly queue?: string;
   readonly at: number;
   settledAt?: number;
+  /** Settled by a cancel: the worker may still be aborting it, so it holds its slot while a report lists it running. */
+  held?: boolean;
 }
 
 /** A live worker as the agents package's AdaptiveLoadBalancer sees it (capability, load, history). */
@@ -44,8 +47,17 @@ export class RemoteWorkerCandidate implements BalancingCandidate {
 /** Where a step job goes: the direct queue of the worker the balancer chose, or its capability queue. */
 export interface StepRoute {
   readonly queue: string;
-  /** Call when the step settles: frees the slot this process counted for the chosen worker. */
-  release(): void;
+  /**
+   * The queue is one slot's (a worker reporting a direct queue per slot): it runs one job at a time,
+   * so a job waiting there behind another waits for that one (the sender checks; see QueueExecutor).
+   */
+  readonly slot?: boolean;
+  /**
+   * Call when the step settles: frees the slot this process counted for the chosen worker.
+   * `cancelled`: the step was cancelled, and the worker may still be aborting its job: the slot
+   * stays taken while the worker's report lists the job running.
+   */
+  release(cancelled?: boolean): void;
 }
 
 /**
@@ -131,26 +143,48 @@ export class WorkerDirectory {
       ranked = this.#rankReports(capability, reports);
     }
     // from the last ranking to the record of the choice nothing awaits: concurrent routes see each other's choices
-    const free = (r: (typeof ranked)[number]): boolean => r.available && r.candidate.report.directQueue !== undefined;
+    const free = (r: (typeof ranked)[number]): boolean => r.available && this.#freeSlot(r.candidate.report) !== undefined;
     const homed = this.options.runAffinity === true ? runId : undefined;
     const home = homed === undefined ? undefined : this.#runWorker.get(homed);
     const best = (home === undefined ? undefined : ranked.find((r) => r.candidate.id === home && free(r))) ?? ranked.find(free);
     if (!best) return { queue: stepQueueName(capability), release: () => undefined };
     const workerId = best.candidate.id;
+    const queue = this.#freeSlot(best.candidate.report)!;
     // a run's first step, or one whose home worker is gone (not merely unable to run this step type): the chosen worker becomes its home
     if (homed !== undefined && (home === undefined || !reports.some((r) => r.id === home))) {
       this.#runWorker.delete(homed);
       this.#runWorker.set(homed, workerId);
       if (this.#runWorker.size > MAX_RUN_AFFINITY) this.#runWorker.delete(this.#runWorker.keys().next().value!);
     }
-    const job: SentJob = { id: jobId, at: Date.now() };
+    const job: SentJob = { id: jobId, queue, at: Date.now() };
     const sent = this.#sent.get(workerId);
     if (sent) sent.push(job);
     else this.#sent.set(workerId, [job]);
-    const release = (): void => {
-      job.settledAt = Date.now();
+    const release = (cancelled = false): void => {
+      job.settledAt ??= Date.now();
+      if (cancelled) job.held = true;
     };
-    return { queue: best.candidate.report.directQueue!, release };
+    return { queue, slot: best.candidate.report.directQueues !== undefined, release };
+  }
+
+  /**
+   * The direct queue of a slot of the worker that is free in this process's view: no job this
+   * process sent there is unsettled, and the report shows none running there but one this process
+   * knows has settled since (not by a cancel: the worker may still be aborting it). Another
+   * instance's job sent after the report is not seen here: the sender counts the slot's jobs right
+   * behind its add and moves a job that waits behind another to the capability queue (QueueExecutor).
+   * A worker reporting one queue for all its slots (an older one) has it free while the balancer
+   * counts a free slot.
+   */
+  #freeSlot(report: WorkerReport): string | undefined {
+    const queues = report.directQueues ?? (report.directQueue === undefined ? [] : [report.directQueue]);
+    if (report.directQueues === undefined) return queues[0];
+    const sent = this.#sent.get(report.id) ?? [];
+    return queues.find((queue, slot) => {
+      if (sent.some((job) => job.queue === queue && job.settledAt === undefined)) return false;
+      const running = report.slotJobs?.[slot];
+      return running == null || sent.some((job) => job.id === running && job.settledAt !== undefined && job.held !== true);
+    });
   }
 
   /** A finished run's steps need no worker any more. */
@@ -160,7 +194,7 @@ export class WorkerDirectory {
 
   /** Is a live worker taking jobs from `queue` (a direct queue)? Reads reports at most once per refresh. */
   async serves(queue: string): Promise<boolean> {
-    return (await this.live()).some((r) => r.directQueue === queue);
+    return (await this.live()).some((r) => r.directQueue === queue || r.directQueues?.includes(queue) === true);
   }
 
   /**
@@ -184,7 +218,7 @@ export class WorkerDirectory {
         if (settled && !running) continue;
         jobs[kept++] = job;
         if (!settled && !running) delta++;
-        else if (settled && running) delta--;
+        else if (settled && running && job.held !== true) delta--;
         continue;
       }
       if (settled && job.settledAt! < report.seenAt) continue;

@@ -21,8 +21,12 @@ export interface WorkerReport {
   readonly history: Readonly<Record<string, { readonly samples: number; readonly successes: number; readonly ewmaMs: number | null }>>;
   readonly startedAt: number;
   readonly seenAt: number;
-  /** The worker's direct queue (the balancer's choice lands there); absent on workers that only pull. */
+  /** The worker's direct queue (slot 0's; the balancer's choice lands there); absent on workers that only pull. */
   readonly directQueue?: string;
+  /** One direct queue per slot (slot 0's is `directQueue`); absent on older workers (one queue for all slots). */
+  readonly directQueues?: readonly string[];
+  /** Per slot of `directQueues`, the id of the job running there (null: idle). */
+  readonly slotJobs?: ReadonlyArray<string | null>;
 }
 
 const WORKERS_KEY = "bear:workers";
