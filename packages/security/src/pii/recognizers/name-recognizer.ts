@@ -1,7 +1,7 @@
 import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
-import { AFFIX_HEAD, isCommonWord, isDerivedEnglish, isDictionaryWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
@@ -10,6 +10,7 @@ import { textBefore } from "./whole-words";
 import { NameTagger } from "./name-tagger";
 import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
+import { isBrandLike, isDemonym, readRun } from "./capitalised-runs";
 import type { ModelSpan, NameModel } from "../model/name-model";
 import { cutOutside, matchesAt, segmentMatches, type Cut } from "../triggered-matches";
 import { LETTER, NUMBER, SPACE } from "../char-classes";
@@ -106,28 +107,8 @@ const PLACE_SUFFIX_TRIGGER = / (?:District|Village|County|Province|Prefecture|To
 /** US jurisdictions as contracts name them: "the Commonwealth", "Commonwealth of Virginia", "COMMONWEALTH OF MASSACHUSETTS". */
 const JURISDICTION = /(?<![\p{L}])(?:Commonwealth|COMMONWEALTH)(?:\s+(?:of|OF)\s+\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)?(?![\p{L}])/gu;
 
-/** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
-const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
-const AFFIX_TAIL = /^(?:ability|ibility|ation|ations|ness|ment|ments|able|ible|less|ship|hood|ward|wards|ing|ings|ers|ion|ions|ity|ally|ously)$/;
-/** Compass and qualifier words that open a place's name before a known place ("New South Wales"). */
-const PLACE_QUALIFIER = /^(?:north|south|east|west|northern|southern|eastern|western|upper|lower|central|greater|new)$/i;
 /** A word that puts a place after it ("in", "at", "visiting"). */
 const PLACE_CUE_BEFORE = /\b(?:in|at|from|to|near|serving|visit(?:ing)?|of)\s+$/i;
-/** Two English words run together ("Flightaware", "Datamarket") or a capital inside a word ("MysticWeb"). */
-function isBrandLike(word: string): boolean {
-  if (/^\p{Lu}\p{Ll}+\p{Lu}\p{Ll}/u.test(word)) return true;
-  const w = word.toLowerCase();
-  if (w.length < 7 || !/^\p{Ll}+$/u.test(w)) return false;
-  // "Discloser" is "disclose" + "r", not "disc" + "loser"
-  if ([1, 2, 3].some((k) => /(?:r|rs|er|ers|or|ors|s|es|d|ed)$/.test(w.slice(-k)) && isEnglishWord(w.slice(0, -k)))) return false;
-  for (let i = 3; i <= w.length - 3; i++) {
-    const [head, tail] = [w.slice(0, i), w.slice(i)];
-    // a prefix or a suffix is derivation, not two words: "Discloser", "Proration", "Severability"
-    if (AFFIX_HEAD.test(head) || AFFIX_TAIL.test(tail)) continue;
-    if (isEnglishWord(head) && isEnglishWord(tail)) return true;
-  }
-  return false;
-}
 
 /** A lower-case title or label, then what follows on the line. */
 const LOWER_CUE = new RegExp(
@@ -169,45 +150,9 @@ function inLatinPhrase(text: string, start: number, length: number): boolean {
   return LEGAL_LATIN.test(text.slice(Math.max(0, start - 16), start + length + 16));
 }
 
-/** A word after a given name that continues the name: a known family name, not a role or a legal word. */
-function isSurnameAfterGiven(word: string): boolean {
-  // "Barry N. Shamas President": a job title after a signatory's name is no surname
-  return /^\p{Lu}\p{Ll}/u.test(word) && !isNotAName(word) && !isDemonym(word) && !isJobTitleWord(word) && (isGivenOrFamilyName(word) || isKnownName(word));
-}
-
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
 function couldBeSpeaker(word: string): boolean {
   return isKnownName(word) || (!isCommonWord(word) && lexicon()[word.toLowerCase()] === undefined && !isNotAName(word));
-}
-
-/** "Wilson's" → "Wilson", "Attorneys'" → "Attorneys". */
-const bareWord = (w: string): string => w.replace(/[’']s?$/, "");
-/** What `lexiconRun` asks of a word of a capitalised run (of its bare form): */
-const NAME_LIKE = 1; // a known given or family name that is no everyday word, role or nationality
-const UNKNOWN = 2; // no word, name or lexicon entry at all
-const EVERYDAY = 4; // a role word, or an everyday word that is no known name
-const runWordClasses = new Map<string, number>();
-/**
- * The answers for one word, asked once: they depend on the word lists only, and a contract repeats its capitalised
- * words (parties, defined terms, headings) hundreds of times.
- */
-function runWordClass(w: string): number {
-  let c = runWordClasses.get(w);
-  if (c === undefined) {
-    const b = bareWord(w);
-    const role = isNotAName(b);
-    const demonym = isDemonym(b);
-    const common = isCommonWord(b);
-    const given = isGivenOrFamilyName(b);
-    const known = isKnownName(b);
-    c =
-      (!role && !common && !demonym && (given || known) ? NAME_LIKE : 0) |
-      (!role && !isDictionaryWord(b) && !demonym && !known && !lexicon()[b.toLowerCase()] ? UNKNOWN : 0) |
-      (role || (common && !given) ? EVERYDAY : 0);
-    if (runWordClasses.size > 100_000) runWordClasses.clear();
-    runWordClasses.set(w, c);
-  }
-  return c;
 }
 
 export interface NameRecognizerOptions {
@@ -295,66 +240,43 @@ export class NameRecognizer implements Recognizer {
     push: (type: PiiEntityType, start: number, end: number, score: number, recognizer: string) => void,
     modelType: (start: number, end: number) => string | undefined,
   ): void {
-    const words: { w: string; at: number }[] = [];
-    for (const m of run.matchAll(/\S+/g)) words.push({ w: m[0], at: m.index });
-    const bare = bareWord;
-    const isInitial = (w: string): boolean => /^\p{Lu}\.?$/u.test(w);
-    const nameLike = (w: string): boolean => (runWordClass(w) & NAME_LIKE) !== 0;
-    const unknown = (w: string): boolean => (runWordClass(w) & UNKNOWN) !== 0;
-    let a = 0;
-    let b = words.length - 1;
-    while (a <= b && !(nameLike(words[a]?.w ?? "") || (unknown(words[a]?.w ?? "") && !isInitial(words[a]?.w ?? "")))) a++;
-    while (b >= a && !(nameLike(words[b]?.w ?? "") || unknown(words[b]?.w ?? "") || isInitial(words[b]?.w ?? ""))) b--;
-    if (a > b) return;
+    const reading = readRun(run);
+    if (reading.kind === "none") return;
     // "the English language", "an Apple device": one dictionary word after an article is an adjective or a thing
-    if (a === b && isDictionaryWord(bare(words[a]?.w ?? "")) && /\b(?:the|a|an)\s+$/i.test(text.slice(Math.max(0, index + (words[a]?.at ?? 0) - 5), index + (words[a]?.at ?? 0)))) return;
-    // "Mark Stevens", "Grant Wood": a given name that is also an everyday word still starts the name before a surname
-    while (a > 0 && a <= b && nameLike(words[a]?.w ?? "") && isFirstName(bare(words[a - 1]?.w ?? "")) && /^\p{Lu}\p{Ll}+$/u.test(words[a - 1]?.w ?? "") && !isNotAName(bare(words[a - 1]?.w ?? "")) && !STOP_START.has(words[a - 1]?.w ?? "")) a--;
-    // "W. Ian Roberts": initials in front of a given name are part of the name
-    while (a > 0 && a <= b && isInitial(words[a - 1]?.w ?? "") && isFirstName(bare(words[a]?.w ?? ""))) a--;
-    // "John Smith", "Mary Baker": a known family name that is also an everyday word still follows a given name
-    while (b + 1 < words.length && (isFirstName(bare(words[b]?.w ?? "")) || isInitial(words[b]?.w ?? "")) && isSurnameAfterGiven(bare(words[b + 1]?.w ?? ""))) b++;
-    // "New South Wales", "Northern Wales": compass and qualifier words before a known place are part of the place
-    const lastWord = bare(words[b]?.w ?? "");
-    if (b > a && isKnownPlaceName(lastWord) && words.slice(a, b).every((x) => PLACE_QUALIFIER.test(x.w))) {
-      while (a > 0 && PLACE_QUALIFIER.test(words[a - 1]?.w ?? "")) a--;
-      const from = index + (words[a]?.at ?? 0);
-      push("LOCATION", from, index + (words[b]?.at ?? 0) + (words[b]?.w.length ?? 0), 0.65, "NameLexiconRecognizer");
+    if (reading.lone !== undefined && /\b(?:the|a|an)\s+$/i.test(text.slice(Math.max(0, index + reading.lone - 5), index + reading.lone))) return;
+    if (reading.kind === "place") {
+      push("LOCATION", index + reading.start, index + reading.end, 0.65, "NameLexiconRecognizer");
       return;
     }
-    const kept = words.slice(a, b + 1);
-    const hasName = kept.some((x) => nameLike(x.w));
-    const first = kept[0];
-    const last = kept[kept.length - 1];
-    if (!first || !last) return;
-    if (kept.some((x) => (runWordClass(x.w) & EVERYDAY) !== 0)) return;
-    const start = index + first.at;
-    const end = index + last.at + last.w.length;
+    if (reading.kind === "everyday") return;
+    const { hasName, words } = reading;
+    const start = index + reading.start;
+    const end = index + reading.end;
     // not text.slice(start - 12): a window opening inside "Martin" read "in" as a place cue before the next column's name
     const before = textBefore(text, start, 12);
     const placeCue = PLACE_CUE_BEFORE.test(before);
     // "Santa Clara", "Hong Kong", "Wellesley, Massachusetts": a known place is a place, unless it is also a
     // given name with nothing around it that says place ("Virginia signed" vs "Commonwealth of Virginia")
     const after = text.slice(end, end + 24);
-    if (isKnownPlaceName(text.slice(start, end))) {
+    if (reading.knownPlace) {
       const placeAround = placeCue || /^\s*,\s*(?:\p{Lu}|\d{5})|^\s+\d{5}/u.test(after) || /,\s*$/.test(before);
-      if (kept.length > 1 || placeAround || !isCuratedFirstName(first.w.toLowerCase())) {
-        push("LOCATION", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
+      if (words > 1 || placeAround || !reading.curatedFirst) {
+        push("LOCATION", start, end, words > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
         return;
       }
     }
     // "Hellowallet", "Lawdragon", "MysticWeb": one word that is two English words run together (or has a capital
     // inside) and is no known name reads as a brand, not a person
     // ("Riverlea", "Highveld" after "in/at/to" are towns when the name model reads them as places)
-    if (kept.length === 1 && !hasName && isBrandLike(bare(first.w)) && !isDerivedEnglish(bare(first.w)) && !(placeCue && modelType(start, end) === "LOCATION")) {
+    if (words === 1 && !hasName && reading.brand && !(placeCue && modelType(start, end) === "LOCATION")) {
       push("ORGANIZATION", start, end, 0.5, "NameLexiconRecognizer");
       return;
     }
-    if (hasName && !placeCue) push("PERSON", start, end, kept.length > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
+    if (hasName && !placeCue) push("PERSON", start, end, words > 1 ? 0.65 : 0.55, "NameLexiconRecognizer");
     else if (placeCue) push("LOCATION", start, end, 0.5, "NameLexiconRecognizer");
-    else if (hasName || kept.length > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
+    else if (hasName || words > 1) push("PERSON", start, end, 0.5, "NameLexiconRecognizer");
     // one unknown word and nothing else: a guess, unless it is an everyday word built from English ones
-    else if (!isDerivedEnglish(bare(first.w))) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
+    else if (!reading.derived) push("PERSON", start, end, 0.42, "NameLexiconRecognizer");
   }
 
   recognize(text: string): PiiFinding[] {
@@ -445,9 +367,9 @@ export class NameRecognizer implements Recognizer {
       }
     }
     for (const m of text.matchAll(TITLE_RUN)) {
-      // "Panjiva's Riku Andou": an owner and a person, two runs
+      // "Panjiva's Riku Andou": an owner and a person, two runs (a run without "'s" is one piece)
       let at = 0;
-      for (const piece of m[0].split(/(?<=\p{L}['’]s)[ \t]+/u)) {
+      for (const piece of /['’]s/.test(m[0]) ? m[0].split(/(?<=\p{L}['’]s)[ \t]+/u) : [m[0]]) {
         const i = m[0].indexOf(piece, at);
         this.lexiconRun(text, m.index + i, piece, push, modelType);
         at = i + piece.length;
