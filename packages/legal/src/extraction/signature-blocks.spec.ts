@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { ContractDocument } from "../text/contract-document";
 import type { Party, Signatory } from "./key-term-types";
-import { extractSignatories } from "./signature-blocks";
+import { extractSignatories, readSignatureBlocks } from "./signature-blocks";
 
 const party = (text: string, name: string, role?: string): Party => {
   const at = text.indexOf(name);
@@ -10,6 +10,7 @@ const party = (text: string, name: string, role?: string): Party => {
 };
 const signers = (text: string, parties: readonly Party[]) => extractSignatories(ContractDocument.of(text), parties);
 const shape = (s: readonly Signatory[]) => s.map((x) => [x.name, x.title, x.party]);
+const signingParties = (text: string) => readSignatureBlocks(ContractDocument.of(text), []).signingParties.map((p) => p.quote);
 
 describe("extractSignatories", () => {
   it("pairs the n-th 'By:' of a flattened row with the n-th party above it, and the n-th title with the n-th signer", () => {
@@ -101,5 +102,39 @@ describe("extractSignatories", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("reads a WITNESS sentence without a full stop that runs into the party names on its line", () => {
+    const text =
+      "IN WITNESS WHEREOF the parties have signed this Agreement as of the date first written above ORCHID LANE, INC. TAMSIN WORKS, LLC By: /s/ Ada Quill By: /s/ Bram Toller Name: Ada Quill Name: Bram Toller Title: President Title: Manager\n";
+    expect(shape(signers(text, []))).toEqual([
+      ["Ada Quill", "President", "ORCHID LANE, INC."],
+      ["Bram Toller", "Manager", "TAMSIN WORKS, LLC"],
+    ]);
+  });
+
+  it("ends a title of a single-spaced run where the next party's name in capitals begins", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed.\n\nORCHID LANE, INC. By: /s/ Ada Quill Name: Ada Quill Title: President TAMSIN WORKS, LLC By: /s/ Bram Toller Name: Bram Toller Title: Chief Executive Officer\n";
+    expect(shape(signers(text, []))).toEqual([
+      ["Ada Quill", "President", "ORCHID LANE, INC."],
+      ["Bram Toller", "Chief Executive Officer", "TAMSIN WORKS, LLC"],
+    ]);
+  });
+
+  it("does not take a company that signs on a party's behalf ('By: X LLC, its General Partner') for a signer", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed.\n\nHARBOUR FUND II, L.P. By: Harbour Advisers Group LP, its investment adviser By: Harbour GP Ltd., its general partner\n\nBy: /s/ Ada Quill Name: Ada Quill Title: Partner\n\n" +
+      "HARBOUR GP LTD.\n\nBy: /s/ Ada Quill Name: Ada Quill Title: Partner\n";
+    expect(shape(signers(text, []))).toEqual([["Ada Quill", "Partner", "HARBOUR FUND II, L.P."]]);
+    // The same person signs for both: each heading is a signing party.
+    expect(signingParties(text)).toEqual(["HARBOUR FUND II, L.P.", "HARBOUR GP LTD."]);
+  });
+
+  it("takes no heading that names no one for a signing party", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed.\n\nCo-located Servers\n\nBy Company: /s/ Ada Quill\n\nSIGNED BY\nBy: /s/ Bram Toller\n\nCompany seal: /s/ Cyril Pemberton\n\n" +
+      "APPENDIX B-2\nBy: /s/ Dora Vale\n\nCompany\nBy: /s/ Edwin Marsh\n\nTAMSIN WORKS, LLC\nBy: /s/ Fern Oakley\n";
+    expect(signingParties(text)).toEqual(["TAMSIN WORKS, LLC"]);
   });
 });

@@ -22,8 +22,14 @@ const LABELS = "By|Name|Title|Date|Its|Witness|Address|Signature|Phone|Tel|Telep
 // combining marks ("José Álvarez", "Łukasz Nowak", decomposed accents): the regular expressions using it take the u flag.
 const NAME_CHAR = String.raw`[\p{L}\p{M}.'’-]`;
 const NAME_WORDS = `\\p{Lu}${NAME_CHAR}+(?:[ \\t]{1,2}(?!(?:${LABELS})\\b)\\p{Lu}${NAME_CHAR}*(?!${NAME_CHAR}*[ \\t]*:)){1,3}`;
-// A title runs to two spaces, a line end, a digit (a page number) or the next field's label.
-const TITLE_WORDS = `[A-Za-z][A-Za-z ,&./-]{0,60}?(?=[ \\t]{2,}|[ \\t]*(?:\\n|$|\\d|_|-{2,}|(?:${LABELS})\\b))`;
+// Legal forms that end an organisation's name.
+const LEGAL_FORM = String.raw`(?:INC|Inc|LLC|L\.L\.C|LTD|Ltd|CORP|Corp|LP|L\.P|LLP|PLC|plc|AG|GmbH|N\.A|S\.A|LIMITED|Limited|CORPORATION|Corporation|COMPANY|Company)`;
+// Where one name ends and the next begins on a flattened line: after a legal form ("HUGS, INC. KIDDO, INC.").
+const AFTER_LEGAL_FORM = new RegExp(String.raw`(?<=\b${LEGAL_FORM}\.?,?)[ \t]+(?=[A-Z])`);
+// A party's name in capitals that opens the next block of a single-spaced run ("Title: President TAMSIN WORKS, LLC By: …").
+const CAPITALS_PARTY = String.raw`[ \t]+(?:[A-Z][A-Z0-9&'’-]*,?[ \t]+){0,6}(?:INC|LLC|L\.L\.C|LTD|CORP|CORPORATION|LIMITED|COMPANY|LP|L\.P|LLP|PLC|AG|N\.A|S\.A)\b`;
+// A title runs to two spaces, a line end, a digit (a page number), the next field's label or the next party's name in capitals.
+const TITLE_WORDS = `[A-Za-z][A-Za-z ,&./-]{0,60}?(?=[ \\t]{2,}|[ \\t]*(?:\\n|$|\\d|_|-{2,}|(?:${LABELS})\\b)|${CAPITALS_PARTY})`;
 const FIELD = new RegExp(
   [
     `\\bBy\\s*:[ \\t]*(?:_{2,}[ \\t]*)?(?:\\/s\\/[ \\t]*)?(?<by>${NAME_WORDS})?`,
@@ -40,14 +46,16 @@ const CONTACT_HEADING = /\b(?:CONTACTS?|ATTENTION|ATTN|NOTICES?|COPY\s+TO|APPEND
 const CONTACT_FIELD = /\b(?:Phone|Tel|Telephone|Fax|Facsimile|E-?mail)\s*:/i;
 const HEADING_WINDOW = 600;
 // A heading cell that names no one: labels, the signature sentence's words, dates, EDGAR footers.
-const NOT_A_NAME = /^(?:by|name|title|its|date|dated|signature|signed|witness|witnesses|agreed|accepted|agreed\s+and\s+accepted|in\s+witness.*|source:.*|page\s+\d.*|\[.*\]|[\d/.,\s-]+|(?:for\s+and\s+)?on\s+behalf.*)$|\b(?:By|Name|Title|Its|Date|Dated|Address|Signature)\s*:/i;
+const NOT_A_NAME = /^(?:by|by\s.*|name|title|its|date|dated|signature|signed|signed\s+by|witness|witnesses|agreed|accepted|agreed\s+and\s+accepted|in\s+witness.*|source:.*|page\s+\d.*|\[.*\]|[\d/.,\s-]+|(?:for\s+and\s+)?on\s+behalf.*|(?:company|common|corporate)\s+seal|(?:appendix|schedule|exhibit|annex)\b.*)$|\b(?:By|Name|Title|Its|Date|Dated|Address|Signature)\s*:/i;
 const WITNESS = /IN\s+WITNESS\s+WHEREOF/i;
 // Outside the pages after "IN WITNESS WHEREOF", a name is a signer's only under a signature line.
 const SIGNATURE_MARK = /_{3,}|\/s\/|\bSignature\b|\bSigned\b/i;
 
 // A heading cell names a party that the contract's list may miss only when it looks like an organisation: a legal form,
 // or two or more words in capitals ("THE BANKERS BANK"); Title Case cells are as often table headings.
-const isOrganisation = (quote: string) => (/^(?:THE\s+)?[A-Z0-9&.,'\s-]+$/.test(quote) ? /\S\s+\S/.test(quote.replace(/^THE\s+/, "")) : /\b(?:Inc|LLC|L\.L\.C|Ltd|Corp|LP|L\.P|LLP|PLC|plc|AG|GmbH|N\.A|S\.A|Limited|Corporation|Company|Co)\b/.test(quote));
+// A legal form alone ("Company", "By Company:") names no one.
+const ORGANISATION_FORM = /\b(?:Inc|LLC|L\.L\.C|Ltd|Corp|LP|L\.P|LLP|PLC|plc|AG|GmbH|N\.A|S\.A|Limited|Corporation|Company|Co)\b(?!-)/g;
+const isOrganisation = (quote: string) => (/^(?:THE\s+)?[A-Z0-9&.,'\s-]+$/.test(quote) ? /\S\s+\S/.test(quote.replace(/^THE\s+/, "")) : quote.search(ORGANISATION_FORM) >= 0 && /[A-Za-z]{2}/.test(quote.replace(ORGANISATION_FORM, "")));
 // Accents dropped, any script's letters kept: "Zoë Müller" is "zoe muller", and a name in Greek letters is not "".
 const normalName = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 const sameName = (a: string, b: string) => {
@@ -94,8 +102,7 @@ interface SignedFor {
 }
 
 /** The party headings above a row of `k` signers: known parties named there (or their roles), else the heading's cells. */
-function headingParties(text: string, start: number, end: number, k: number, parties: readonly Party[]): (SignedFor | undefined)[] {
-  const heading = text.slice(start, end);
+function headingParties(text: string, start: number, heading: string, k: number, parties: readonly Party[]): (SignedFor | undefined)[] {
   const known: { at: number; name: string }[] = [];
   for (const p of parties) {
     const keys = [p.name.slice(0, 30), ...(p.role ? [p.role.toUpperCase()] : [])].filter((x) => x.trim().length >= 3);
@@ -137,9 +144,10 @@ function headingCells(text: string, offset: number, heading: string): Span[] {
     if (CONTACT_FIELD.test(line) || /^\s*Source:/i.test(line)) continue;
     // Columns are two or more spaces apart; on one flattened line a legal form ends a name ("HUGS, INC. KIDDO, INC.").
     for (const part of matchAll(line, /\S+(?:[ \t]\S+)*/g)) {
-      for (const piece of part[0].split(/(?<=\b(?:INC|Inc|LLC|L\.L\.C|LTD|Ltd|CORP|Corp|LP|L\.P|LLP|PLC|plc|AG|GmbH|N\.A|S\.A|LIMITED|Limited|CORPORATION|Corporation|COMPANY|Company)\.?,?)[ \t]+(?=[A-Z])/)) {
+      for (const piece of part[0].split(AFTER_LEGAL_FORM)) {
         const at = offset + m.index + part.index + part[0].indexOf(piece);
-        const cut = /,\s+(?:an?|the)\s/i.exec(piece);
+        // ", a Delaware corporation", ", its General Partner": what follows the name is no part of it.
+        const cut = /,\s+(?:an?|the|its)\s/i.exec(piece);
         const cell = trimPartyName(text, spanOf(text, at, at + (cut ? cut.index : piece.length)));
         const span = /[:,]$/.test(cell.quote) ? spanOf(text, cell.start, cell.end - 1) : cell;
         const name = span.quote.replace(/\s+/g, " ");
@@ -149,6 +157,33 @@ function headingCells(text: string, offset: number, heading: string): Span[] {
     }
   }
   return cells;
+}
+
+// What follows a company that signs on a party's behalf: "Harbour GP LLC, its General Partner", "…, as its agent".
+const ACTING_FOR = /^[^\n]{0,40}?,?\s+(?:as\s+)?its\s+(?:sole\s+|managing\s+|general\s+|investment\s+)?(?:general\s+partner|partner|member|manager|adviser|advisor|agent|attorney|trustee)/i;
+// A full stop or colon that may end the "IN WITNESS WHEREOF" sentence, and a party's name that ends just before one
+// ("… first written above ORCHID LANE, INC. TAMSIN …": the sentence has no full stop of its own, the name's is not one).
+const SENTENCE_STOP = /[.:](?=\s|$)/g;
+const NAME_BEFORE_STOP = new RegExp(String.raw`(?:\b[A-Z][A-Za-z0-9&'’-]*,?[ \t]+){0,4}\b${LEGAL_FORM}$`);
+/** Where the "IN WITNESS WHEREOF" sentence ends on its line: its full stop or colon, else before the first party named on the line, else the line's end. */
+function witnessSentenceEnd(text: string, witness: number): number {
+  const line = /^[^\n]*/.exec(text.slice(witness))![0];
+  for (const m of line.matchAll(SENTENCE_STOP)) {
+    const name = NAME_BEFORE_STOP.exec(line.slice(0, m.index));
+    return witness + (name ? name.index : m.index + 1);
+  }
+  return witness + line.length;
+}
+
+/** The text from `start` to `end` with the given ranges blanked out (same length: offsets stay the text's). */
+function blanked(text: string, start: number, end: number, ranges: readonly (readonly [number, number])[]): string {
+  let out = text.slice(start, end);
+  for (const [from, to] of ranges) {
+    const a = Math.max(from, start);
+    const b = Math.min(to, end);
+    if (a < b) out = out.slice(0, a - start) + " ".repeat(b - a) + out.slice(b - start);
+  }
+  return out;
 }
 
 export interface SignatureBlocks {
@@ -175,7 +210,8 @@ export function readSignatureBlocks(doc: ContractDocument, parties: readonly Par
   const rows = rowsOf(text, fieldsOf(text, from));
   const out: Signatory[] = [];
   const signingParties: Span[] = [];
-  let headingFrom = witness >= 0 ? witness + (/^[^\n]*?[.:](?=\s)/.exec(text.slice(witness))?.[0].length ?? 0) : 0;
+  let headingFrom = witness >= 0 ? witnessSentenceEnd(text, witness) : 0;
+  const acting: [number, number][] = [];
   for (let r = 0; r < rows.length; ) {
     const row = rows[r]!;
     const kind = row[0]!.kind;
@@ -189,9 +225,18 @@ export function readSignatureBlocks(doc: ContractDocument, parties: readonly Par
     const under = rows.slice(r + 1, next);
     const blockEnd = rows[next - 1]!.at(-1)!.end;
     const headingStart = Math.max(headingFrom, row[0]!.start - HEADING_WINDOW);
-    const heading = text.slice(headingStart, row[0]!.start);
-    headingFrom = blockEnd;
+    // The heading with the companies that sign on a party's behalf blanked out (same length: offsets stay the text's).
+    const heading = blanked(text, headingStart, row[0]!.start, acting);
     r = next;
+    // "By: Harbour GP LLC, its General Partner": a company that signs for the party, not a signer; the party heading
+    // above it stays the heading of the signer below.
+    const value = row[0]!.value;
+    const actingFor = kind === "by" && row.length === 1 && under.length === 0 && value ? ACTING_FOR.exec(text.slice(value.end, value.end + 80)) : null;
+    if (actingFor) {
+      acting.push([row[0]!.start, value!.end + actingFor[0].length]);
+      continue;
+    }
+    headingFrom = blockEnd;
     if (kind === "title") continue;
     if (kind === "name") {
       // Names with no "By:" above them: a contact list when a heading or a phone/e-mail field says so.
@@ -202,16 +247,17 @@ export function readSignatureBlocks(doc: ContractDocument, parties: readonly Par
     const k = row.length;
     const names = kind === "name" ? row : under.find((x) => x[0]!.kind === "name" && x.length === k);
     const titles = under.find((x) => x[0]!.kind === "title" && (x.length === k || k === 1));
-    const signedFor = headingParties(text, headingStart, row[0]!.start, k, parties);
+    const signedFor = headingParties(text, headingStart, heading, k, parties);
     row.forEach((f, i) => {
       const name = f.value ?? names?.[i]?.value;
       if (!name || name.quote.length < 3 || /^(?:Name|Title|Its|Date|Authorized|Signature)\b/.test(name.quote)) return;
       const shown = name.quote.replace(/\s+/g, " ");
+      const party = signedFor[i] ?? partyNamedBefore(text, name.start, parties);
+      // One person may sign for several parties: each heading is a signing party, the person one signatory.
+      if (party?.span && !signingParties.some((p) => sameName(p.quote, party.span!.quote))) signingParties.push(party.span);
       if (out.some((s) => normalName(s.name) === normalName(shown)) || out.length >= 20) return;
       const title = titles?.[k === 1 ? 0 : i]?.value?.quote.replace(/\s+/g, " ");
-      const party = signedFor[i] ?? partyNamedBefore(text, name.start, parties);
       out.push({ name: shown, span: name, ...(title ? { title } : {}), ...(party ? { party: party.name } : {}) });
-      if (party?.span && !signingParties.some((p) => sameName(p.quote, party.span!.quote))) signingParties.push(party.span);
     });
   }
   return { signatories: out, signingParties };
