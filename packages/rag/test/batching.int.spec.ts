@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it, jest } from "@jest/globals";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
@@ -107,6 +107,41 @@ describe("batched ingest (real LanceDB)", () => {
       const found = await Promise.all(searches);
       expect(found).toHaveLength(9);
       for (const { expected, top } of found) expect(top).toBe(expected);
+    } finally {
+      await rag.dispose();
+    }
+  });
+
+  it("encodes each document's rows as it comes: one that cannot be encoded fails alone, the rest of its batch is committed whole", async () => {
+    const root = tempDir("rag-batches-encode-");
+    writeNumberedContracts(root, 5);
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    // The batch's encoder refuses contract 3's rows (as it would a document over Arrow's 2 GiB).
+    const chunkBatch = LanceIndex.prototype.chunkBatch;
+    const added: number[] = [];
+    const spy = jest.spyOn(LanceIndex.prototype, "chunkBatch").mockImplementation(function (this: LanceIndex, ...args) {
+      const batch = chunkBatch.apply(this, args);
+      return {
+        get rows() {
+          return batch.rows;
+        },
+        add: (chunks, headers) => {
+          if (chunks[0]?.text.includes("AGREEMENT 3")) throw new Error("cannot encode contract 3");
+          batch.add(chunks, headers);
+          added.push(chunks.length);
+        },
+        seal: () => batch.seal(),
+      };
+    });
+    try {
+      const report = await rag.ingest(["docs"], { matter: "m", batch: { maxDocuments: 5 } }).finally(() => spy.mockRestore());
+      expect(report).toMatchObject({ added: 4, failed: 1 });
+      expect(report.files.find((f) => f.status === "failed")).toMatchObject({ file: expect.stringContaining("contract-03"), error: { message: expect.stringContaining("cannot encode contract 3") } });
+      expect(added).toHaveLength(4); // each document encoded on its own add
+      expect(rag.documents().map((d) => d.title).sort()).toEqual(["AGREEMENT 0", "AGREEMENT 1", "AGREEMENT 2", "AGREEMENT 4"]);
+      expect(await rag.countChunks()).toBe(rag.documents().reduce((s, d) => s + d.chunkCount, 0));
+      const rerun = await rag.ingest(["docs"], { matter: "m" });
+      expect(rerun).toMatchObject({ unchanged: 4, added: 1, failed: 0 });
     } finally {
       await rag.dispose();
     }

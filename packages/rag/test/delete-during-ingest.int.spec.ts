@@ -17,7 +17,7 @@ const sealed: Keys = (root) => {
   return { cipher: new KeyedContentCipher(kek), keyring: new DataKeyring({ dir: path.join(root, "data-keys"), kek }) };
 };
 
-/** Where the delete races the ingest: once the batch is sealed (its chunks encoded, under the document's key when sealed), or while the changed file is prepared (after the ingest looked its document up). */
+/** Where the delete races the ingest: at the batch's commit (its chunks encoded, under the document's key when sealed), or while the changed file is prepared (after the ingest looked its document up). */
 type RaceStep = "commit" | "prepare";
 
 /**

@@ -4,12 +4,20 @@ import { BatchCommitter, type BatchLimits } from "./batch-committer";
 const limits: BatchLimits = { maxDocuments: 2, maxChars: 1_000_000, maxAgeMs: 60_000 };
 const doc = (n: number): { n: number; chars: number } => ({ n, chars: 10 });
 
-/** A committer whose commits finish only when the test says so, logging every step. */
-function gated(): { committer: BatchCommitter<{ n: number; chars: number }, number[]>; log: string[]; release: () => void } {
+type Doc = { n: number; chars: number };
+
+/** A committer whose commits finish only when the test says so, logging every step (a document numbered 13 cannot be added). */
+function gated(): { committer: BatchCommitter<Doc, Doc[], number[]>; log: string[]; release: () => void } {
   const log: string[] = [];
   const gates: (() => void)[] = [];
-  const committer = new BatchCommitter<{ n: number; chars: number }, number[]>(
+  const committer = new BatchCommitter<Doc, Doc[], number[]>(
     {
+      open: () => [],
+      add: (batch, d) => {
+        if (d.n === 13) throw new Error("cannot encode 13");
+        log.push(`add ${d.n}`);
+        batch.push(d);
+      },
       seal: (batch) => {
         log.push(`seal ${batch.map((d) => d.n).join(",")}`);
         return batch.map((d) => d.n);
@@ -35,11 +43,11 @@ describe("BatchCommitter", () => {
     await committer.add(doc(3));
     const fourth = committer.add(doc(4)); // batch 2 sealed now, while batch 1 is still being written
     await settle();
-    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "seal 3,4"]);
+    expect(log).toEqual(["add 1", "add 2", "seal 1,2", "commit 1,2 start", "add 3", "add 4", "seal 3,4"]);
     release();
     await fourth; // resolves once batch 1 is committed
     await settle();
-    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "seal 3,4", "commit 1,2 end", "commit 3,4 start"]);
+    expect(log.slice(-2)).toEqual(["commit 1,2 end", "commit 3,4 start"]);
     const flushed = committer.flush();
     release();
     await flushed;
@@ -65,8 +73,10 @@ describe("BatchCommitter", () => {
     for (const workers of [1, 2, 4, 8]) {
       let held = 0;
       let most = 0;
-      const committer = new BatchCommitter<{ chars: number }, number>(
+      const committer = new BatchCommitter<{ chars: number }, number[], number>(
         {
+          open: () => [],
+          add: (batch) => batch.push(1),
           seal: (batch) => {
             most = Math.max(most, ++held);
             return batch.length;
@@ -100,6 +110,18 @@ describe("BatchCommitter", () => {
     const abandoned = committer.abandon();
     release();
     await abandoned;
-    expect(log).toEqual(["seal 1,2", "commit 1,2 start", "commit 1,2 end"]);
+    expect(log).toEqual(["add 1", "add 2", "seal 1,2", "commit 1,2 start", "add 3", "commit 1,2 end"]);
+  });
+
+  it("adds each document to the batch as it comes; one that cannot be added rejects its own add and leaves the batch as it was", async () => {
+    const { committer, log, release } = gated();
+    await committer.add(doc(1));
+    expect(log).toEqual(["add 1"]); // encoded at once, before the batch is full
+    await expect(committer.add(doc(13))).rejects.toThrow("cannot encode 13");
+    await committer.add(doc(2));
+    const flushed = committer.flush();
+    release();
+    await flushed;
+    expect(log).toEqual(["add 1", "add 2", "seal 1,2", "commit 1,2 start", "commit 1,2 end"]);
   });
 });

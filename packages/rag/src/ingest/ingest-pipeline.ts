@@ -11,7 +11,7 @@ import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
 import { formatNoteFor } from "../extraction/sniff-format";
 import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
-import type { DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
+import type { ChunkBatch, DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
@@ -41,12 +41,18 @@ export interface IngestPipelineDeps {
   readonly preparer?: DocumentPreparer;
 }
 
-/** A prepared document once its batch is sealed: its chunks are encoded rows of the batch, their objects freed. */
+/** A prepared document once in a batch: its chunks are encoded rows of the batch, their objects freed. */
 interface SealedDocument {
   readonly file: string;
   readonly commit: DocumentCommit;
   readonly chunks: number;
   readonly ocr: PreparedDocument["ocr"];
+}
+
+/** The batch being filled: its documents, and their chunk rows encoded as each document came. */
+interface FillingBatch {
+  readonly documents: SealedDocument[];
+  readonly rows: ChunkBatch;
 }
 
 /** A batch ready to commit: its documents and their chunk rows, or why encoding them failed (nothing of it is written then). */
@@ -196,8 +202,13 @@ export class IngestPipeline {
     };
     this.#emit({ type: "ingest-started", runId, matter });
     const upkeep = { unindexedRows: 0 };
-    const committer = new BatchCommitter<PreparedDocument, SealedBatch>(
-      { seal: (batch) => this.#sealBatch(batch), commit: (sealed) => this.#commitBatch(runId, sealed, finish, upkeep, journal, options.signal) },
+    const committer = new BatchCommitter<PreparedDocument, FillingBatch, SealedBatch>(
+      {
+        open: () => ({ documents: [], rows: this.#deps.index.chunkBatch() }),
+        add: (batch, prepared) => this.#addToBatch(batch, prepared),
+        seal: (batch) => this.#sealBatch(batch),
+        commit: (sealed) => this.#commitBatch(runId, sealed, finish, upkeep, journal, options.signal),
+      },
       { ...defaultBatchLimits, ...options.batch },
     );
     const files = walkFiles(this.#deps.root, inputs);
@@ -221,7 +232,8 @@ export class IngestPipeline {
         });
         bytesRead += result.bytes;
         if ("outcome" in result) finish(result.outcome);
-        else await committer.add(result.prepared);
+        // Its rows are encoded now: a document they cannot be encoded for fails alone.
+        else await committer.add(result.prepared).catch((error: unknown) => finish(failure(item.file, error)));
       }
     };
     const workers = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
@@ -262,15 +274,24 @@ export class IngestPipeline {
   }
 
   /**
-   * Encodes a full batch's chunk rows on this thread, as soon as it is full: while the batch before
-   * it is written by LanceDB on its own threads. Encoding is pure (it writes nothing).
+   * Encodes a prepared document's chunk rows into the batch being filled, on this thread, as soon as
+   * it is prepared (while the batch before is written by LanceDB on its own threads): its chunk
+   * objects then die young instead of outliving the batch. Encoding is pure (it writes nothing).
    */
-  #sealBatch(batch: readonly PreparedDocument[]): SealedBatch {
-    const documents = batch.map((d) => ({ file: d.file, commit: d.commit, chunks: d.chunks.length, ocr: d.ocr }));
+  #addToBatch(batch: FillingBatch, prepared: PreparedDocument): void {
+    const { commit } = prepared;
+    const text = this.#deps.index.storedText(commit.text, commit.record.id);
+    batch.rows.add(prepared.chunks, prepared.searchHeaders);
+    // Its text too waits for the commit as UTF-8 bytes, outside the JavaScript heap.
+    batch.documents.push({ file: prepared.file, commit: { ...commit, text }, chunks: prepared.chunks.length, ocr: prepared.ocr });
+  }
+
+  /** A full batch ready to commit: its rows wrapped as one table. */
+  #sealBatch(batch: FillingBatch): SealedBatch {
     try {
-      return { documents, rows: this.#deps.index.encodeChunks(batch.flatMap((d) => d.chunks), batch.flatMap((d) => d.searchHeaders)) };
+      return { documents: batch.documents, rows: batch.rows.seal() };
     } catch (error) {
-      return { documents, error };
+      return { documents: batch.documents, error };
     }
   }
 

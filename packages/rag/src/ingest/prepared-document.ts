@@ -13,7 +13,8 @@ export interface PreparedDocument {
   readonly chunks: readonly ChunkRecord[];
   /** Per chunk: the file name, title, parties and section path lines BM25 indexes before its text ("" for none). */
   readonly searchHeaders: readonly string[];
-  readonly commit: DocumentCommit;
+  /** Its text still a string (a batch stores it encoded: `LanceIndex.storedText`). */
+  readonly commit: DocumentCommit & { readonly text: string };
   /** What OCR read and which pages failed, for the file's outcome in the report. */
   readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures">;
 }

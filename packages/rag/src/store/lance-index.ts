@@ -6,7 +6,7 @@ import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
-import { arrowTable, type ColumnValues } from "./arrow-columns";
+import { arrowTable, RowsBuilder, type ColumnValues } from "./arrow-columns";
 
 export type { StoreHit } from "./chunk-layout";
 import { FieldSealer } from "./field-sealer";
@@ -49,20 +49,49 @@ export interface WriterLockOptions {
 }
 
 
-/** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`), ready for `writeChunks` or `commitBatch`. */
+/** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`, `ChunkBatch.seal`), ready for `writeChunks` or `commitBatch`. */
 export class EncodedChunks {
   constructor(
     /** Undefined for no rows. */
     readonly rows: Arrow.Table | undefined,
     /** The index's count of deletes when the rows were encoded (sealed): a document deleted after it is not committed by `commitBatch`. */
     readonly deletesBefore = 0,
+    /** Per document, the count of deletes when its rows were added to the batch, if earlier. */
+    readonly deletesBeforeOf: ReadonlyMap<string, number> = new Map(),
   ) {}
+
+  /** The count of deletes when `documentId`'s rows were encoded: a delete of it from then on drops its commit. */
+  deletesBeforeFor(documentId: string): number {
+    return this.deletesBeforeOf.get(documentId) ?? this.deletesBefore;
+  }
+}
+
+/**
+ * The chunk rows of a batch, encoded document by document as each is added (`LanceIndex.chunkBatch`):
+ * an ingest adds a document's chunks as soon as it is prepared, so their objects die young, and
+ * seals the batch once it is full.
+ */
+export interface ChunkBatch {
+  /** Rows added so far. */
+  readonly rows: number;
+  /** Encodes chunks (of one document, say) into the batch; on failure nothing of them is added. `searchHeaders`: see `encodeChunks`. */
+  add(chunks: readonly ChunkRecord[], searchHeaders?: readonly string[]): void;
+  /** The batch's rows for `commitBatch` (add no more after this). */
+  seal(): EncodedChunks;
+}
+
+/**
+ * A document's text as its row stores it (sealed in an encrypted index), in UTF-8
+ * (`LanceIndex.storedText`): a batch holds it outside the JavaScript heap until its commit.
+ */
+export class StoredText {
+  constructor(readonly bytes: Uint8Array) {}
 }
 
 /** A version to make visible: its document row, the text its chunks' offsets point into. */
 export interface DocumentCommit {
   readonly record: DocumentRecord;
-  readonly text: string;
+  readonly text: string | StoredText;
   readonly pageStarts: readonly number[];
   /** True when a committed version of the document exists (its chunks go once this one is visible). */
   readonly replaces: boolean;
@@ -582,13 +611,41 @@ export class LanceIndex {
    * newline, or "") followed by chunk i's text.
    */
   encodeChunks(chunks: readonly ChunkRecord[], searchHeaders: readonly string[] = chunks.map(() => "")): EncodedChunks {
+    const batch = this.chunkBatch({ exact: true });
+    batch.add(chunks, searchHeaders);
+    return batch.seal();
+  }
+
+  /** A document's text as `commitBatch` stores it, encoded now (sealed under the document's key in an encrypted index). */
+  storedText(text: string, documentId: string): StoredText {
     this.#check();
-    const deletesBefore = this.#deletes;
-    if (chunks.length === 0) return new EncodedChunks(undefined, deletesBefore);
-    const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
+    return new StoredText(Buffer.from(this.#fields.seal(text, documentId), "utf8"));
+  }
+
+  /**
+   * `encodeChunks` a document at a time: rows added to one growing set of column buffers outside
+   * the JavaScript heap (see `ChunkBatch`). `exact`: one add of all the rows.
+   */
+  chunkBatch(options: { readonly exact?: boolean } = {}): ChunkBatch {
+    this.#check();
+    const rows = new RowsBuilder(this.#arrow, this.#schemas.chunks, options);
     const dimensions = this.embedder?.dimensions;
-    if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
-    return new EncodedChunks(arrowTable(this.#arrow, this.#schemas.chunks, columns, chunks.length), deletesBefore);
+    // A document's rows are sealed under its key when added: a delete from then on (which destroys the key) drops its commit.
+    const deletesBefore = new Map<string, number>();
+    return {
+      get rows() {
+        return rows.length;
+      },
+      add: (chunks, searchHeaders = chunks.map(() => "")) => {
+        this.#check();
+        if (chunks.length === 0) return;
+        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
+        if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
+        rows.append(columns, chunks.length);
+        for (const c of chunks) if (!deletesBefore.has(c.documentId)) deletesBefore.set(c.documentId, this.#deletes);
+      },
+      seal: () => new EncodedChunks(rows.length > 0 ? rows.table() : undefined, this.#deletes, deletesBefore),
+    };
   }
 
   /**
@@ -652,7 +709,7 @@ export class LanceIndex {
   async commitBatch(encoded: EncodedChunks, commits: readonly DocumentCommit[], onChunksWritten?: () => void): Promise<DocumentCommit[]> {
     this.#check();
     return this.#write("commitBatch", async () => {
-      const deleted = (c: DocumentCommit): boolean => (this.#deletedAt.get(c.record.id) ?? -1) >= Math.min(c.deletesBefore ?? Infinity, encoded.deletesBefore);
+      const deleted = (c: DocumentCommit): boolean => (this.#deletedAt.get(c.record.id) ?? -1) >= Math.min(c.deletesBefore ?? Infinity, encoded.deletesBeforeFor(c.record.id));
       const dropped = commits.filter(deleted);
       const kept = commits.filter((c) => !deleted(c));
       if (encoded.rows && kept.length > 0) {
@@ -690,7 +747,7 @@ export class LanceIndex {
         ingestedAt: docs.map((d) => d.ingestedAt),
         scrubbed: docs.map((d) => d.scrubbed),
         pageStarts: commits.map((c) => JSON.stringify(c.pageStarts)),
-        text: commits.map((c) => f.seal(c.text, c.record.id)),
+        text: commits.map((c) => (c.text instanceof StoredText ? c.text.bytes : f.seal(c.text, c.record.id))),
         ocr: docs.map((d) => (d.ocr ? JSON.stringify(d.ocr) : "")),
       };
       const rows = arrowTable(this.#arrow, this.#schemas.documents, columns, commits.length);
