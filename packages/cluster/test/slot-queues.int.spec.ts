@@ -67,6 +67,26 @@ function instance(node: ClusterNode, startedHere: boolean, refreshMs = 60_000): 
   };
 }
 
+it("a worker with several slots names no single direct queue, so an API instance that reads only that one uses the capability queues", async () => {
+  // An API instance of the release before slot queues sends every step for a worker with a free slot to
+  // `report.directQueue`; with slot 0's queue named there (read one job at a time) its second step waited for the
+  // first (review rev-a: two 1 s steps took 1,100 and 2,108 ms). A one-slot worker still names its queue.
+  const shared = node();
+  const [two, one] = [await startWorker(shared, "slots-2"), new StepWorker({ endpoint: shared.endpoint, executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: 1, payloads: shared.payloads, reportMs: 60_000, id: "slots-1" })];
+  await one.start();
+  try {
+    expect(two.report().directQueues).toHaveLength(2);
+    expect(two.report().directQueue).toBeUndefined();
+    expect(one.report()).toMatchObject({ directQueue: one.report().directQueues?.[0], directQueues: [expect.any(String)] });
+    // a sender of this release still finds both (serves() reads directQueues)
+    const directory = new WorkerDirectory(shared.redis, { refreshMs: 0 });
+    for (const queue of [...two.report().directQueues!, ...one.report().directQueues!]) expect(await directory.serves(queue)).toBe(true);
+  } finally {
+    await Promise.all([two.close(), one.close()]);
+    await shared.close();
+  }
+});
+
 function node(): ClusterNode {
   return new ClusterNode({ redisUrl: redis.url, payloadDir: tempDir("bear-slots-"), keyCipher, waitForWorkerMs: 5_000 });
 }

@@ -248,7 +248,10 @@ export class StepWorker {
       history: this.#history,
       startedAt: this.#startedAt,
       seenAt: Date.now(),
-      directQueue: this.directQueue,
+      // An older API instance reads only `directQueue` and sends every step for a free slot there: named only
+      // when it is the worker's one slot, else such a sender would queue the second slot's step behind the first
+      // (it uses the capability queues instead, which every slot pulls).
+      ...(this.directQueues.length === 1 ? { directQueue: this.directQueue } : {}),
       directQueues: this.directQueues,
       slotJobs: [...this.#slotJobs],
     };

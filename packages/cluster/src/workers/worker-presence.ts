@@ -21,7 +21,11 @@ export interface WorkerReport {
   readonly history: Readonly<Record<string, { readonly samples: number; readonly successes: number; readonly ewmaMs: number | null }>>;
   readonly startedAt: number;
   readonly seenAt: number;
-  /** The worker's direct queue (slot 0's; the balancer's choice lands there); absent on workers that only pull. */
+  /**
+   * The worker's one direct queue, for API instances older than `directQueues`: absent on workers that only pull,
+   * and on workers with several slots (their slot queues are read one job at a time: an older sender that put
+   * both slots' steps here would serialise them).
+   */
   readonly directQueue?: string;
   /** One direct queue per slot (slot 0's is `directQueue`); absent on older workers (one queue for all slots). */
   readonly directQueues?: readonly string[];
