@@ -20,7 +20,7 @@ const settings: TrainSettings = {
   bits: Number(process.env.BITS ?? SHIPPED_SETTINGS.bits),
   epochs: Number(process.env.EPOCHS ?? SHIPPED_SETTINGS.epochs),
   repeat: Number(process.env.REPEAT ?? SHIPPED_SETTINGS.repeat),
-  seeds: process.env.SEEDS ? process.env.SEEDS.split(",").map(Number) : SHIPPED_SETTINGS.seeds,
+  seed: SHIPPED_SETTINGS.seed,
 };
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const OUT = path.resolve(import.meta.dirname, "../model/name-model.bin");
@@ -102,8 +102,8 @@ function trainModel(take: (doc: string) => boolean, drop: (e: Example) => boolea
   const tokens = (xs: readonly Example[]): number => xs.reduce((s, e) => s + e.learn.reduce((a, b) => a + b, 0), 0);
   const learnTokens = tokens(small) * settings.repeat + tokens(cuad);
   log(`${label}: ${small.length * settings.repeat + cuad.length} training examples (${learnTokens} labelled candidate tokens)`);
-  return trainNameModel({ small, cuad }, settings, (epoch, errors, seed) => {
-    if (epoch === settings.epochs) log(`  seed ${seed} epoch ${epoch}: ${errors} token errors (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return trainNameModel({ small, cuad }, settings, (epoch, errors) => {
+    if (epoch === settings.epochs) log(`  epoch ${epoch}: ${errors} token errors (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   });
 }
 

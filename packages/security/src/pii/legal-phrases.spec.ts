@@ -134,8 +134,7 @@ describe("street-type abbreviations are no places of their own", () => {
     const t = 'having its principal place of business at 1200 6th Ave, Ste. 300, Seattle, WA 98101 ("Orbis")';
     expect(found(t).filter(([type]) => type === "ADDRESS" || type === "LOCATION")).toEqual([["ADDRESS", "1200 6th Ave, Ste. 300, Seattle, WA 98101"]]);
     expect(found("Ship to 4 102nd Ave NE Suite 300 Bellevue, WA 98004 today.")).toContainEqual(["ADDRESS", "4 102nd Ave NE Suite 300 Bellevue, WA 98004"]);
-    // the street pattern reads an ordinal street name now, and keeps the abbreviation's period as it does for "12 Main Ave."
-    expect(found("The store at 12 5th Ave. is closed.")).toEqual([["ADDRESS", "12 5th Ave."]]);
+    expect(found("The store at 12 5th Ave. is closed.")).toEqual([["ADDRESS", "12 5th Ave"]]);
   });
 
   it("reports a street word after a street name, without a house number, as nothing", () => {

@@ -20,10 +20,13 @@ import { isLegalReference } from "./legal-references";
 import { textBefore } from "./whole-words";
 import { isKnownPlace, knownPlaces } from "./place-groups";
 import { compoundStreets } from "./compound-streets";
-import { spelledOutStreets } from "./spelled-streets";
-import { CITY_STATE_ZIP, SUFFIX, UNIT } from "./street-parts";
 import { namesCurrency } from "./clause-phrases";
 
+const SUFFIX =
+  "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Squares|Plaza|Trail|Trl|Alley|Row|Crescent|Close|Str|Strasse|Straße|Gatan|Vej|Union|Extensions?|Fort|Walk|Mews|Gardens|Hill|Park|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke)";
+// tokenised text puts a space before punctuation ("Suite 1400 , West Palm Beach , Florida 33401", "Ste . 350")
+const UNIT = "(?:[ ]?,?\\s*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Room|Rm|#)[ ]?\\.?\\s*[\\w-]+)";
+const CITY_STATE_ZIP = "(?:[ ]?,?\\s+[\\p{Lu}][\\p{L}.'-]*(?:\\s+[\\p{Lu}][\\p{L}.'-]*){0,3}[ ]?,?\\s+(?:[A-Z]{2}|[A-Z][a-z]+)\\s+\\d{5}(?:[ ]?-[ ]?\\d{4})?)";
 
 /**
  * `guard`: a cheap test of something the pattern needs; a text without it is not searched. `starts`: every position
@@ -33,7 +36,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number; reado
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
-      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:(?:[\\p{Lu}\\p{Ll}](?:[\\p{L}'-]|(?<!\\p{L}{4})\\.)*|\\d{1,3}(?:st|nd|rd|th))\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?|[ ](?:North|South|East|West|Northeast|Northwest|Southeast|Southwest)(?=[ ]?,|[ \\t]*\\n|$))?${UNIT}?${CITY_STATE_ZIP}?`,
+      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}](?:[\\p{L}'-]|(?<!\\p{L}{4})\\.)*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
       "gu",
     ),
     score: 0.75,
@@ -186,7 +189,6 @@ export class AddressRecognizer implements Recognizer {
       out.push({ type: "ADDRESS", start: m.index + lead, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     }
     for (const [start, end] of compoundStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
-    for (const [start, end] of spelledOutStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
     for (const m of matchesAt(text, INLINE_EURO, inlineEuroStarts(text))) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of text.matchAll(ZIP_CUE)) {
       const zip = m[1] ?? "";

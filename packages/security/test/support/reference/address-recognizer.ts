@@ -4,7 +4,6 @@ import { townLines } from "../../../src/pii/recognizers/town-lines";
 import { isCommonWord, isEnglishWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
 import { isLegalReference } from "../../../src/pii/recognizers/legal-references";
 import { compoundStreets } from "../../../src/pii/recognizers/compound-streets";
-import { spelledOutStreets } from "../../../src/pii/recognizers/spelled-streets";
 import { namesCurrency } from "../../../src/pii/recognizers/clause-phrases";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
@@ -43,7 +42,7 @@ const PATTERNS: readonly { readonly regex: RegExp; readonly score: number }[] = 
   // 3003 Tasman Drive, Ste. 200, Santa Clara, CA 95054
   {
     regex: new RegExp(
-      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:(?:[\\p{Lu}\\p{Ll}](?:[\\p{L}'-]|(?<!\\p{L}{4})\\.)*|\\d{1,3}(?:st|nd|rd|th))\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?|[ ](?:North|South|East|West|Northeast|Northwest|Southeast|Southwest)(?=[ ]?,|[ \\t]*\\n|$))?${UNIT}?${CITY_STATE_ZIP}?`,
+      `(?<![\\w-])\\d{1,6}[A-Za-z]?(?:\\s+\\d{1,5})?\\s+(?:[\\p{Lu}\\p{Ll}](?:[\\p{L}'-]|(?<!\\p{L}{4})\\.)*\\s+){0,4}${SUFFIX}\\b\\.?(?:[ ]\\d{1,4}(?=[ ](?:N|S|E|W|NE|NW|SE|SW)\\b))?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}?${CITY_STATE_ZIP}?`,
       "gu",
     ),
     score: 0.75,
@@ -154,7 +153,6 @@ export class AddressRecognizer implements Recognizer {
     }
     // compound-typed streets (shared with the scanner: a rule of their own, not a fast path)
     for (const [start, end] of compoundStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
-    for (const [start, end] of spelledOutStreets(text)) out.push({ type: "ADDRESS", start, end, score: 0.75, recognizer: this.name });
     for (const m of text.matchAll(INLINE_EURO)) out.push({ type: "ADDRESS", start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: this.name });
     for (const m of text.matchAll(ZIP_CUE)) {
       const zip = m[1] ?? "";
