@@ -245,6 +245,25 @@ function joinedByPunctuation(text: string, from: number, to: number): boolean {
  */
 const NANP_DIGITS = 10;
 const SHORT_NANP_HEADS = ["310"];
+/** The IDD prefix "011" and the SHORT_NANP_HEADS, as numbers: three digits each. */
+const FINDER_TRIPLES: ReadonlySet<number> = new Set(["011", ...SHORT_NANP_HEADS].map(Number));
+
+/**
+ * True when the ASCII digits of `window`, read without what stands between them, hold "011" or a short NANP head
+ * (as `window.replace(/[^0-9]/g, "")` would, without building that string: the last three digits read are kept as one
+ * number, which names them uniquely).
+ */
+export function holdsFinderTriple(window: string): boolean {
+  let last3 = 0;
+  let seen = 0;
+  for (let i = 0; i < window.length; i++) {
+    const c = window.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    last3 = (last3 * 10 + (c - 48)) % 1000;
+    if (++seen >= 3 && FINDER_TRIPLES.has(last3)) return true;
+  }
+  return false;
+}
 const PLUS_OR_OTHER_DIGIT = /[+\uFF0B]|(?![0-9])\p{Nd}/u;
 
 /**
@@ -328,8 +347,7 @@ const EXTENSION_INTO_LONG_BLOCK = /[0-9](?:[ \u00A0\t,]*[\p{L}\p{M}#\uFF03~\uFF5
  */
 export function mayHoldNanpNumber(window: string, validity: NanpValidity): boolean {
   if (PLUS_OR_OTHER_DIGIT.test(window)) return true;
-  const digits = window.replace(/[^0-9]/g, "");
-  if (digits.includes("011") || SHORT_NANP_HEADS.some((head) => digits.includes(head))) return true;
+  if (holdsFinderTriple(window)) return true;
   if (digitRun(window, 0, window.length).run < NANP_DIGITS) return false;
   if (EXTENSION_INTO_LONG_BLOCK.test(window)) return true;
   return digitGroups(window).some((group) => mayJoinNanpNumber(group, validity));

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
 import { NanpValidity } from "./nanp-validity";
-import { ANCHORED_PHONE_PATTERNS, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
+import { ANCHORED_PHONE_PATTERNS, holdsFinderTriple, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
 import { forgetTextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 
@@ -76,6 +76,21 @@ describe("mayHoldNanpNumber", () => {
   it("passes over amounts, dates and short local numbers", () => {
     for (const w of ["$1,000,000 on 2/15/2008", "call 555-1234", "Section 12.3(a)", "7 Oct 2013, 4654066", "12/10/2007 12/14/2007", "1234567890", "Patent 200480039516"]) expect(mayHoldNanpNumber(w, validity.US as NanpValidity)).toBe(false);
     for (const w of ["(650) 253-0000", "310-0000", "+43 1234", "011 43 1234", "0 11 43 1 2 3 4", "٠١٢٣٤٥٦"]) expect(mayHoldNanpNumber(w, validity.US as NanpValidity)).toBe(true);
+  });
+});
+
+describe("holdsFinderTriple", () => {
+  // the straightforward reading it replaces: the digits joined into one string, searched
+  const reference = (w: string): boolean => {
+    const digits = w.replace(/[^0-9]/g, "");
+    return digits.includes("011") || digits.includes("310");
+  };
+  it("answers as the joined digits searched for 011 and 310", () => {
+    fc.assert(fc.property(window, (w) => expect(holdsFinderTriple(w)).toBe(reference(w))), { numRuns: 1000 });
+    const spread = fc.array(fc.constantFrom("0", "1", "3", "10", "01", "31", " ", "-", "a", "٠", "１"), { maxLength: 12 }).map((ps) => ps.join(""));
+    fc.assert(fc.property(spread, (w) => expect(holdsFinderTriple(w)).toBe(reference(w))), { numRuns: 4000 });
+    for (const w of ["011", "0 1 1", "x0y1z1", "310", "3-1-0", "10 11", "0011"]) expect(holdsFinderTriple(w)).toBe(true);
+    for (const w of ["01", "0 1", "301", "1011".slice(1, 3), "٠١١", "３１０", "0101", "130"]) expect(holdsFinderTriple(w)).toBe(false);
   });
 });
 
