@@ -146,10 +146,16 @@ const WORD = /[\p{L}\p{M}]+/u;
  */
 export function finderPieces(window: { readonly offset: number; readonly text: string }): { readonly offset: number; readonly text: string }[] {
   const t = window.text;
-  const pieces = linePieces(t, 0, t.length, (words, from, to) => words >= 2 || !MAYBE_EXTENSION_LABEL.test(WORD.exec(t.slice(from, to))?.[0] ?? ""));
+  const pieces = linePieces(t, 0, t.length, finderCuts(t));
   if (pieces.length === 1) return [window];
   return pieces.filter(([from, to]) => digitRun(t, from, to).run >= MIN_VALID_DIGITS).map(([from, to]) => ({ offset: window.offset + from, text: t.slice(from, to) }));
 }
+
+/** finderPieces' cut of `text`: a stretch of two words, or of one word that cannot be an extension label. */
+const finderCuts =
+  (text: string) =>
+  (words: number, from: number, to: number): boolean =>
+    words >= 2 || !MAYBE_EXTENSION_LABEL.test(WORD.exec(text.slice(from, to))?.[0] ?? "");
 
 /**
  * The parts of a text that can hold a number libphonenumber would accept, each with its offset: in a line holding
@@ -159,6 +165,21 @@ export function finderPieces(window: { readonly offset: number; readonly text: s
  * a contract has no such piece: amounts ("$1,000,000"), dates and section numbers are not joined that way.
  */
 export function digitWindows(text: string): { readonly offset: number; readonly text: string }[] {
+  return windowsCut(text);
+}
+
+/**
+ * `digitWindows(text).flatMap(finderPieces)` in one reading of each line: its lines cut at once where finderPieces
+ * cuts (finderCuts holds every cut of linePieces' own, two words, so a window's pieces are the line's pieces between
+ * the window's ends; and a piece holds no longer joined block than the window around it, so the one test of 6 joined
+ * digits drops what the two dropped).
+ */
+export function finderWindows(text: string): { readonly offset: number; readonly text: string }[] {
+  return windowsCut(text, finderCuts(text));
+}
+
+/** digitWindows with the lines cut by `cuts` (see linePieces). */
+function windowsCut(text: string, cuts?: (words: number, from: number, to: number) => boolean): { readonly offset: number; readonly text: string }[] {
   const runs = textRuns(text);
   const lines = runs.otherNumbers ? linesByScan(text) : linesWithDigits(text, runs.digits);
   const out: { offset: number; text: string }[] = [];
@@ -169,7 +190,7 @@ export function digitWindows(text: string): { readonly offset: number; readonly 
     const next = lines[i + 1]?.number === line.number + 1 ? (lines[i + 1] as DigitLine).digits : 0;
     const prev = lines[i - 1]?.number === line.number - 1 ? (lines[i - 1] as DigitLine).digits : 0;
     if (here + next < 7 && here + prev < 7) continue;
-    for (const [from, to] of linePieces(text, line.start, line.end)) {
+    for (const [from, to] of linePieces(text, line.start, line.end, cuts)) {
       if (digitRun(text, from, to).run >= MIN_VALID_DIGITS) out.push({ offset: from, text: text.slice(from, to) });
     }
   }
@@ -395,7 +416,7 @@ export class PhoneRecognizer implements Recognizer {
     // 11/8/2019") repeat on every page (about 60% of a contract's windows are repeats), and the answer depends on the
     // window's characters alone
     const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
-    for (const w of digitWindows(text).flatMap(finderPieces)) {
+    for (const w of finderWindows(text)) {
       let found = answers.get(w.text);
       if (!found && this.nanp && !mayHoldNanpNumber(w.text, this.nanp)) found = [];
       if (!found) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
 import { NanpValidity } from "./nanp-validity";
-import { ANCHORED_PHONE_PATTERNS, holdsFinderTriple, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
+import { ANCHORED_PHONE_PATTERNS, digitWindows, finderPieces, finderWindows, holdsFinderTriple, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
 import { forgetTextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 
@@ -76,6 +76,22 @@ describe("mayHoldNanpNumber", () => {
   it("passes over amounts, dates and short local numbers", () => {
     for (const w of ["$1,000,000 on 2/15/2008", "call 555-1234", "Section 12.3(a)", "7 Oct 2013, 4654066", "12/10/2007 12/14/2007", "1234567890", "Patent 200480039516"]) expect(mayHoldNanpNumber(w, validity.US as NanpValidity)).toBe(false);
     for (const w of ["(650) 253-0000", "310-0000", "+43 1234", "011 43 1234", "0 11 43 1 2 3 4", "٠١٢٣٤٥٦"]) expect(mayHoldNanpNumber(w, validity.US as NanpValidity)).toBe(true);
+  });
+});
+
+describe("finderWindows", () => {
+  afterEach(() => forgetTextRuns());
+  // lines of digit blocks, words (labels or not, one or several between numbers), other scripts' digits and line breaks
+  const word = fc.constantFrom("Tel", "EP", "Mar", "x", "ext.", "int", "anexo", "доб", "é", "the Borrower", "or", "and", "Nov", "٠١٢٣٤٥", "１２３", "²");
+  const text = fc
+    .array(fc.oneof({ weight: 6, arbitrary: piece }, { weight: 1, arbitrary: gluedNumber }, { weight: 3, arbitrary: word }, { weight: 1, arbitrary: fc.constantFrom("\n", "\n\n", " ") }), { maxLength: 30 })
+    .chain((ps) => fc.constantFrom("", " ", "  ", " - ").map((sep) => ps.join(sep)));
+
+  it("cuts each line once into the pieces digitWindows' windows are cut into by finderPieces", () => {
+    fc.assert(fc.property(text, (t) => expect(finderWindows(t)).toEqual(digitWindows(t).flatMap(finderPieces))), { numRuns: 1000 });
+    for (const t of ["2 424 911 23-Mar-16 EP 10770074.2 and 212 736 5000", "call 212 736 5000 or the Borrower at 650 253 0000 x 12", "Tel 212 736 5000\nFax 212 736 5001"]) {
+      expect(finderWindows(t)).toEqual(digitWindows(t).flatMap(finderPieces));
+    }
   });
 });
 
