@@ -4,6 +4,7 @@ import { contextMatcher, enhance, hasContext } from "../context";
 import { textRuns, type TextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 import { NanpValidity } from "./nanp-validity";
+import { NationalLengths } from "./national-lengths";
 import type { PiiFinding, Recognizer } from "../pii-types";
 
 const PHONE_CONTEXT = contextMatcher([
@@ -402,11 +403,14 @@ export class PhoneRecognizer implements Recognizer {
   private readonly extra: readonly CountryCode[];
   /** The default country is a NANP one ("US", "CA"…): windows that cannot hold a valid number are passed over (mayHoldNanpNumber). */
   private readonly nanp: NanpValidity | undefined;
+  /** Passes over the countries in which a candidate's length makes no valid number (NationalLengths). */
+  private readonly lengths: NationalLengths;
 
   constructor(options: PhoneRecognizerOptions = {}) {
     this.defaultCountry = knownCountry("defaultCountry", options.defaultCountry ?? "US");
     this.extra = (options.extraCountries ?? DEFAULT_EXTRA).map((c) => knownCountry("extraCountries", c));
     this.nanp = NanpValidity.forCountry(this.defaultCountry);
+    this.lengths = new NationalLengths([this.defaultCountry, ...this.extra]);
   }
 
   recognize(text: string): PiiFinding[] {
@@ -451,7 +455,7 @@ export class PhoneRecognizer implements Recognizer {
       if (valid === undefined) {
         valid = raw.startsWith("+")
           ? parsePhoneNumberFromString(raw.replace("(0)", ""))?.isPossible() === true
-          : [this.defaultCountry, ...this.extra].some((c) => parsePhoneNumberFromString(raw, c)?.isValid() === true);
+          : [this.defaultCountry, ...this.extra].some((c) => this.lengths.mayBeValid(c, digits) && parsePhoneNumberFromString(raw, c)?.isValid() === true);
         validity.set(raw, valid);
       }
       if (!valid) continue;
