@@ -190,7 +190,7 @@ else {
   };
   const mbs = (s: number): string => (s > 0 ? (text.length / MB / s).toFixed(2) : "-").padStart(6);
   const rate = (r: { wall: number; cpu: number; free: number; spent: readonly number[] }): string =>
-    `${mbs(r.wall)} MB/s wall, ${mbs(r.cpu)} of CPU, ${mbs(r.free)} on free cores (threads' CPU s ${r.spent.slice(0, 4).map((x) => x.toFixed(2)).join(" ")})`;
+    `${mbs(r.wall)} MB/s wall, ${mbs(r.cpu)} of CPU, at most ${mbs(r.free)} on free cores (threads' CPU s ${r.spent.slice(0, 4).map((x) => x.toFixed(2)).join(" ")})`;
   console.log(`\nboth cores: ${docs.length} documents of 16 KiB, then the same ${(text.length / MB).toFixed(2)} MiB as one text; load average ${os.loadavg()[0]?.toFixed(1)}`);
   for (const [label, options] of [["all", {}], ["structured", { names: false }]] as const) {
     const Scanner = After ?? PiiScanner;

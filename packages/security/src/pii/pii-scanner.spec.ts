@@ -6,6 +6,7 @@ import type { PiiFinding } from "./pii-types";
 import { SecurityConfigError } from "../errors";
 import type { CountryCode } from "libphonenumber-js/max";
 import { isDerivedEnglish } from "./recognizers/lexicons";
+import { runReadingsHeld } from "./recognizers/capitalised-runs";
 
 const structured = new PiiScanner({ names: false });
 const full = new PiiScanner();
@@ -325,5 +326,16 @@ describe("risk assessment", () => {
   });
   it("rates names alone as low", () => {
     expect(full.analyze("Mr. Alvarez met Ms. Hughes.").risk.level).toBe("low");
+  });
+});
+
+describe("PiiScanner memory", () => {
+  it("keeps no capitalised run of a scanned text (names) in memory after the scan", () => {
+    // Review rev-a #4 on 3419a84: the readings remembered per distinct capitalised run outlived the scan, holding
+    // up to 100,000 whole names across documents and matters.
+    const scanner = new PiiScanner();
+    const findings = scanner.scan("This Agreement is made between Orla Quenby Marsh and Tamsin Works Holdings, LLC. Orla Quenby Marsh shall sign.");
+    expect(findings.some((f) => f.type === "PERSON")).toBe(true);
+    expect(runReadingsHeld()).toBe(0);
   });
 });

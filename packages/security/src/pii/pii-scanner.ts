@@ -26,6 +26,7 @@ import { withRepeatedMentions } from "./repeated-mentions";
 import { typeShortNames } from "./short-name-types";
 import { assessRisk, type RiskAssessment } from "./risk";
 import { forgetTextRuns } from "./text-runs";
+import { forgetRunReadings } from "./recognizers/capitalised-runs";
 import { lowerBound } from "./lower-bound";
 import { extendPlaces } from "./place-extension";
 import { readStreetAbbreviations } from "./street-abbreviations";
@@ -186,6 +187,7 @@ export class PiiScanner {
       return picked.map((i) => this.#collectOne(text, i));
     } finally {
       forgetTextRuns(); // the runs the recognizers shared hold the text: let it go
+      forgetRunReadings(); // and the capitalised runs' readings hold its names: no document stays in memory after a scan
     }
   }
 

@@ -111,7 +111,12 @@ export function readRun(run: string): RunReading {
   return r;
 }
 
-/** Forgets the remembered readings (for the spec: a reading must not depend on the text the run was first met in). */
+/** How many runs' readings are remembered (they hold names from the text: a scan forgets them when done). */
+export function runReadingsHeld(): number {
+  return readings.size;
+}
+
+/** Forgets the remembered readings (a scan calls this when done; the spec: a reading must not depend on the text the run was first met in). */
 export function forgetRunReadings(): void {
   readings.clear();
 }
