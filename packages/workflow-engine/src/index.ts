@@ -2,7 +2,7 @@
 // or LLMs: step types are handlers registered by other packages.
 
 export { WorkflowEngine, type RunCoordination, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type CancelRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
-export { RUN_ACTOR, assertRunActor } from "./engine/run-actor";
+export { RUN_ACTOR, assertRunActor, isRunActor } from "./engine/run-actor";
 export { type RunResult } from "./engine/workflow-run";
 export type { WorkflowEvent, WorkflowEventType } from "./engine/workflow-event";
 export { workflowEngineModule, WorkflowEngineToken, StepHandlerRegistryToken, RunCoordinationToken } from "./workflow-engine.module";

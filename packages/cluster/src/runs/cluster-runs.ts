@@ -2,7 +2,7 @@ import os from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { silentLogger, type Logger } from "@bear/core";
-import { RUN_ACTOR, type RunCoordination, type WorkflowEngine } from "@bear/workflow-engine";
+import { isRunActor, type RunCoordination, type WorkflowEngine } from "@bear/workflow-engine";
 
 const RUN_CANCEL_CHANNEL = "bear:run-cancel";
 const ownerKey = (runId: string): string => `bear:run-owner:${runId}`;
@@ -151,7 +151,7 @@ export class ClusterRuns implements RunCoordination {
       const { runId, reason, from, actor } = JSON.parse(message) as { runId?: unknown; reason?: unknown; from?: unknown; actor?: unknown };
       if (typeof runId !== "string" || from === this.instanceId || !this.#engine?.activeRuns.includes(runId)) return;
       // Who asked, when the message names a well-formed actor; a malformed one is not trusted into the audit log.
-      const by = typeof actor === "string" && RUN_ACTOR.test(actor) ? { actor } : {};
+      const by = isRunActor(actor) ? { actor } : {};
       this.#engine.cancel(runId, typeof reason === "string" ? reason : undefined, by);
     } catch {
       // not ours

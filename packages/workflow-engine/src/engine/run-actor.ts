@@ -7,9 +7,14 @@ import { InvalidArgumentError } from "@bear/core";
  */
 export const RUN_ACTOR = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 
+/** Whether `value` is a well-formed actor (a string matching RUN_ACTOR), e.g. one read from a message or a file. */
+export function isRunActor(value: unknown): value is string {
+  return typeof value === "string" && RUN_ACTOR.test(value);
+}
+
 /** Throws InvalidArgumentError unless `actor` is undefined or matches RUN_ACTOR. */
 export function assertRunActor(actor: unknown): asserts actor is string | undefined {
-  if (actor !== undefined && (typeof actor !== "string" || !RUN_ACTOR.test(actor))) {
+  if (actor !== undefined && !isRunActor(actor)) {
     throw new InvalidArgumentError("actor", actor, "1-200 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit");
   }
 }

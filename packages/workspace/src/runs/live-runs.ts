@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomicSync } from "@bear/core";
-import { RUN_ACTOR, assertRunActor, type RunDetails, type WorkflowEngine } from "@bear/workflow-engine";
+import { assertRunActor, isRunActor, type RunDetails, type WorkflowEngine } from "@bear/workflow-engine";
 import { BearWorkspaceError } from "../errors";
 
 /** What a process running a workflow publishes for other processes (the database has one owner at a time). */
@@ -38,7 +38,7 @@ function cancelActor(file: string): string | undefined {
     const buffer = Buffer.alloc(1_024);
     const request = JSON.parse(buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0))) as Partial<CancelRequest> | number;
     const actor = typeof request === "object" && request !== null ? request.actor : undefined;
-    return typeof actor === "string" && RUN_ACTOR.test(actor) ? actor : undefined;
+    return isRunActor(actor) ? actor : undefined;
   } catch {
     return undefined;
   } finally {
