@@ -97,7 +97,7 @@ export function createSecurity(config: SecurityConfig): Security {
 
 /** Binds Scrubber, AuditSink and (with a KEK) ContentCipher — core contracts — and the security services, in singleton scope. */
 export function securityModule(config: SecurityConfig): ContainerModule {
-  return new ContainerModule(({ bind, onDeactivation }) => {
+  return new ContainerModule(({ bind }) => {
     let built: Security | undefined;
     const get = (): Security => (built ??= createSecurity(config));
     bind(PiiScannerToken).toDynamicValue(() => get().scanner).inSingletonScope();
@@ -107,16 +107,22 @@ export function securityModule(config: SecurityConfig): ContainerModule {
     const disposeAudit = (): Promise<void> => built?.audit.dispose() ?? Promise.resolve();
     bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope().onDeactivation(disposeAudit);
     bind(AuditSink).toDynamicValue(() => get().auditSink).inSingletonScope().onDeactivation(disposeAudit);
-    if (config.vaultKey) bind(TokenVaultToken).toDynamicValue(() => get().vault as TokenVault).inSingletonScope();
+    // The keys (the scrubber's hash and matter keys, the vault's, the content cipher's) are zeroed when any binding that
+    // hands one out is deactivated: inversify deactivates only what was resolved, and a holder of core's Scrubber
+    // alone, or of the vault alone, never resolves the PiiScrubberToken. Each dispose is idempotent.
+    const zeroKeys = (): void => {
+      built?.scrubber.dispose();
+      built?.vault?.dispose();
+      built?.contentCipher?.dispose();
+    };
+    if (config.vaultKey) bind(TokenVaultToken).toDynamicValue(() => get().vault as TokenVault).inSingletonScope().onDeactivation(zeroKeys);
     bind(AccessControlToken).toDynamicValue(() => get().access).inSingletonScope();
-    bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope();
-    bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope();
+    bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope().onDeactivation(zeroKeys);
+    bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope().onDeactivation(zeroKeys);
     bind(RateLimiterToken).toDynamicValue(() => get().limiter).inSingletonScope();
     if (config.kek) {
       bind(EnvelopeCipherToken).toDynamicValue(() => get().cipher as EnvelopeCipher).inSingletonScope();
-      bind(ContentCipher).toDynamicValue(() => get().contentCipher as KeyedContentCipher).inSingletonScope();
+      bind(ContentCipher).toDynamicValue(() => get().contentCipher as KeyedContentCipher).inSingletonScope().onDeactivation(zeroKeys);
     }
-    onDeactivation(PiiScrubberToken, (s: PiiScrubber) => s.dispose());
-    if (config.kek) onDeactivation(ContentCipher, (c: KeyedContentCipher) => c.dispose());
   });
 }

@@ -41,6 +41,26 @@ describe("@bear/security public API", () => {
     expect(log).not.toContain("4111");
   });
 
+  it("zeroes the scrubber's and the vault's keys when a holder of core's Scrubber alone disposes its container", async () => {
+    // Before, only the PiiScrubberToken binding disposed the scrubber, and nothing disposed the vault: a container
+    // whose users resolved just core's Scrubber kept the hash and vault keys in memory until the process exited.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "bear-scrubber-only-"));
+    try {
+      const container = createContainer();
+      await container.load(securityModule({ auditDir: own, auditKey: Buffer.alloc(32, 9), vaultKey: Buffer.alloc(32, 5) }));
+      const scrubber = container.get<Scrubber>(Scrubber);
+      const text = "Ms. Orlanda Pickett called from 212-555-0147.";
+      for (const policy of ["pseudonymize", "reversible"]) {
+        const before = await scrubber.scrub(text, { documentId: "doc-1", policy });
+        expect(before.text).not.toContain("Pickett");
+      }
+      await disposeContainer(container);
+      for (const policy of ["pseudonymize", "reversible"]) await expect(scrubber.scrub(text, { documentId: "doc-1", policy })).rejects.toThrow(/disposed/i);
+    } finally {
+      fs.rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it("writes every record a holder of the AuditSink alone left pending before its container is disposed", async () => {
     // Before, only the AuditLogToken binding disposed the log: a container whose users resolved just the
     // AuditSink (the workflow engine) returned from disposal with records still queued, lost when the process exited.
