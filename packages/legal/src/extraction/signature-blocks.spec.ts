@@ -137,4 +137,32 @@ describe("extractSignatories", () => {
       "APPENDIX B-2\nBy: /s/ Dora Vale\n\nCompany\nBy: /s/ Edwin Marsh\n\nTAMSIN WORKS, LLC\nBy: /s/ Fern Oakley\n";
     expect(signingParties(text)).toEqual(["TAMSIN WORKS, LLC"]);
   });
+  it("takes a name typed again after the conformed signature once ('/s/ Ada Quill Ada Quill')", () => {
+    const text =
+      "IN WITNESS WHEREOF, the parties have signed.\n\nORCHID LANE, INC.\n\nBy: /s/ Ada Quill Ada Quill\nTitle: President\n\n" +
+      "TAMSIN WORKS, LLC\n\n/s/ Bram O. Toller  Bram O. Toller, Managing Member\n";
+    const found = signers(text, []);
+    expect(shape(found)).toEqual([
+      ["Ada Quill", "President", "ORCHID LANE, INC."],
+      ["Bram O. Toller", undefined, "TAMSIN WORKS, LLC"],
+    ]);
+    for (const s of found) expect(text.slice(s.span.start, s.span.end)).toBe(s.span.quote);
+  });
+
+  it("keeps a name whose first word recurs without the rest of the name after it", () => {
+    const text = "IN WITNESS WHEREOF, the parties have signed.\n\nORCHID LANE, INC.\n\nBy: /s/ Ian St. Ian Moss\nTitle: President\n";
+    expect(shape(signers(text, []))).toEqual([["Ian St. Ian Moss", "President", "ORCHID LANE, INC."]]);
+  });
+
+  it("reads any two-to-four-word name typed twice after '/s/' as one signer (property)", () => {
+    const word = fc.stringMatching(/^[A-Z][a-z]{2,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 2, maxLength: 4 }), fc.constantFrom(" ", "  ", "\n"), (words, gap) => {
+        const name = words.join(" ");
+        const text = `IN WITNESS WHEREOF, the parties have signed.\n\nORCHID LANE, INC.\n\nBy: /s/ ${name}${gap}${name}\nTitle: President\n`;
+        expect(signers(text, []).map((s) => s.name)).toEqual([name]);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

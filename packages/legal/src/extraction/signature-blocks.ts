@@ -64,6 +64,24 @@ const sameName = (a: string, b: string) => {
   return x.length > 0 && y.length > 0 && (x.includes(y) || y.includes(x));
 };
 
+/**
+ * A signer's name typed again after the conformed signature ("/s/ Ada Quill Ada Quill", "/s/ Ada B. Quill Ada B.
+ * Quill" cut by the four-word limit): the first copy. A word that recurs without the rest of the name after it stays
+ * ("Ian St. Ian Moss" is no copy).
+ */
+function undoubled(text: string, value: Span): Span {
+  const words = [...value.quote.matchAll(/\S+/g)];
+  for (let j = 2; j < words.length; j++) {
+    const copy = words.slice(j).map((w) => w[0]);
+    if (copy.some((w, i) => w !== words[i]![0])) continue;
+    // The copy may go on past the value: the rest of the first copy must follow in the text.
+    const rest = words.slice(copy.length, j).map((w) => w[0]);
+    const after = text.slice(value.end).match(/^(?:[ \t]{1,2}\S+)*/)![0].trim().split(/[ \t]+/).filter(Boolean);
+    if (rest.every((w, i) => after[i]?.replace(/[,;:]$/, "") === w)) return spanOf(text, value.start, value.start + words[j - 1]!.index + words[j - 1]![0].length);
+  }
+  return value;
+}
+
 function fieldsOf(text: string, from: number): Field[] {
   const out: Field[] = [];
   for (const m of matchAll(text.slice(from), FIELD)) {
@@ -73,7 +91,8 @@ function fieldsOf(text: string, from: number): Field[] {
     const start = from + m.index;
     const end = start + m[0].length;
     const valueAt = raw ? start + m[0].lastIndexOf(raw) : -1;
-    out.push({ kind, start, end, ...(raw && valueAt >= start ? { value: spanOf(text, valueAt, valueAt + raw.length) } : {}) });
+    const value = raw && valueAt >= start ? spanOf(text, valueAt, valueAt + raw.length) : undefined;
+    out.push({ kind, start, end, ...(value ? { value: kind === "title" ? value : undoubled(text, value) } : {}) });
   }
   return out;
 }
