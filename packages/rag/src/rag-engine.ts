@@ -46,7 +46,7 @@ import { findTermSpans, queryTerms, snippetOf, stem } from "./retrieval/highligh
 import { reciprocalRankFusion } from "./retrieval/reciprocal-rank-fusion";
 import type { Reranker, SearchHit, SearchOptions } from "./retrieval/search-types";
 import { DocumentIds } from "./ingest/document-ids";
-import { LanceIndex, type StoreFilter, type StoreHit } from "./store/lance-index";
+import { LanceIndex, type SearchView, type StoreFilter, type StoreHit } from "./store/lance-index";
 import type { DocumentRecord } from "./store/records";
 
 /**
@@ -478,7 +478,8 @@ export class RagEngine implements Retriever {
     const mode = options.mode ?? (this.#embedder ? "hybrid" : "lexical");
     if (!["lexical", "vector", "hybrid"].includes(mode)) throw new InvalidArgumentError("mode", mode, "lexical | vector | hybrid");
     if ((mode === "vector" || mode === "hybrid") && !this.#embedder) throw new NoEmbedderError(mode);
-    const version = await this.#index.refreshedVersion();
+    const view = await this.#index.searchView();
+    const { version } = view;
 
     // Matter isolation: the caller sees the intersection of what it asks for and what it may see.
     // A per-call list can only narrow what the engine allows, never widen it.
@@ -511,7 +512,7 @@ export class RagEngine implements Retriever {
     // The document the query names, read once: it picks the plan and keys the cache (not whether the
     // resolver is ready: a query that names none ranks as before the build, so a repeat still hits).
     const named = resolver?.named(query, this.#ranker.weights.resolver)?.documentId;
-    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, named, ...(options.signal ? { signal: options.signal } : {}) });
+    const rank = () => this.#rank(query, { k, mode, filter, matters, reranker, boost, named, view, ...(options.signal ? { signal: options.signal } : {}) });
     // A reranker is code: its results are not cached. Everything else the hits depend on is in the
     // key, the index version included, so a commit or delete (here or in another process) invalidates
     // them; the index's id too, so an index folder made again (versions start over) does not.
@@ -525,9 +526,9 @@ export class RagEngine implements Retriever {
   /** Ranks the passages of the permitted matters for a validated query and loads the kept ones. */
   async #rank(
     query: string,
-    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; named: string | undefined; signal?: AbortSignal },
+    o: { k: number; mode: string; filter: StoreFilter; matters: readonly string[] | undefined; reranker: Reranker | undefined; boost: number; named: string | undefined; view: SearchView; signal?: AbortSignal },
   ): Promise<SearchHit[]> {
-    const { k, mode, filter, matters, reranker, boost } = o;
+    const { k, mode, filter, matters, reranker, boost, view } = o;
     // Candidates per pass. Each LanceDB search costs more per row it hands back, and at k = 8 the
     // 28 rows (not 100, as before) also ranked better on the tune half of LegalBench-RAG
     // (P@1 18.7 -> 20.1%, R@8 56.1 -> 56.8%, hybrid R@8 38.7 -> 47.1%).
@@ -535,9 +536,9 @@ export class RagEngine implements Retriever {
     // The lexical and vector passes run side by side (LanceDB works on its own threads).
     const vectorPass = async (): Promise<{ item: StoreHit; score: number }[]> => {
       const [vector] = await this.#embedder!.embed([query], o.signal ? { signal: o.signal } : {});
-      return documentAware((await this.#index.vector(vector!, fetch, filter)).map((h) => ({ item: h, score: h.score })), boost);
+      return documentAware((await this.#index.vector(vector!, fetch, filter, view)).map((h) => ({ item: h, score: h.score })), boost);
     };
-    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, { fetch, filter, boost, k: reranker ? fetch : k, named: o.named })] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
+    const lists = await Promise.all([...(mode !== "vector" ? [this.#lexical(query, { fetch, filter, boost, k: reranker ? fetch : k, named: o.named, view })] : []), ...(mode !== "lexical" ? [vectorPass()] : [])]);
     const fused =
       lists.length === 1
         ? lists[0]!
@@ -567,12 +568,12 @@ export class RagEngine implements Retriever {
    */
   async #lexical(
     query: string,
-    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string | undefined },
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string | undefined; view: SearchView },
   ): Promise<{ item: StoreHit; score: number }[]> {
-    const { fetch, filter, boost } = o;
+    const { fetch, filter, boost, view } = o;
     const named = o.named ? await this.#namedDocumentPass(query, { ...o, named: o.named }) : undefined;
     if (named) return named;
-    const first = await this.#index.lexical(query, fetch, filter);
+    const first = await this.#index.lexical(query, fetch, filter, view);
     const ranked = documentAware(first.map((h) => ({ item: h, score: h.score })), boost);
     if (boost <= 0 || first.length === 0) return ranked;
     const top = first[0]!.score || 1;
@@ -585,7 +586,7 @@ export class RagEngine implements Retriever {
       .map(([id]) => id);
     const topic = this.#topicTerms(query, docs);
     if (!topic) return ranked;
-    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs });
+    const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs }, view);
     const secondTop = second[0]?.score || 1;
     const combined = new Map<string, { item: StoreHit; score: number }>();
     for (const h of first) combined.set(h.chunk.id, { item: h, score: boost * (docScore.get(h.chunk.documentId) ?? 0) + 0.1 * (h.score / top) });
@@ -621,13 +622,13 @@ export class RagEngine implements Retriever {
    */
   async #namedDocumentPass(
     query: string,
-    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string },
+    o: { fetch: number; filter: StoreFilter; boost: number; k: number; named: string; view: SearchView },
   ): Promise<{ item: StoreHit; score: number }[] | undefined> {
     const { named } = o;
     if (o.filter.documentIds && !o.filter.documentIds.includes(named)) return undefined;
     const topic = this.#topicTerms(query, [named]);
     if (!topic) return undefined;
-    const hits = await this.#index.lexical(topic.join(" "), o.fetch, { ...o.filter, documentIds: [named] });
+    const hits = await this.#index.lexical(topic.join(" "), o.fetch, { ...o.filter, documentIds: [named] }, o.view);
     if (hits.length < o.k) return undefined;
     const top = hits[0]!.score || 1;
     return hits.map((h) => ({ item: h, score: o.boost + h.score / top }));

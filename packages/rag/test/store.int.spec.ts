@@ -37,6 +37,34 @@ describe("LanceIndex (real LanceDB)", () => {
     expect(fs.readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("reads a search's chunks as of its view: rows committed after the view are not read through it, a newer view reads them", async () => {
+    const dir = tempDir("rag-store-view-");
+    const index = await LanceIndex.open({ dir });
+    const commit = async (id: string, text: string): Promise<void> => {
+      await index.writeChunks([{ id: `${id}:v:0`, documentId: id, version: "v", matter: "m", docType: "text", text, start: 0, end: text.length, page: 1, sectionPath: [], ordinal: 0 }]);
+      const doc: DocumentRecord = {
+        id, version: "v", matter: "m", source: `/${id}`, title: id, type: "text", pageCount: 1, contentHash: id, bytes: text.length, chars: text.length,
+        chunkCount: 1, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false,
+      };
+      await index.commitDocument(doc, text, [0], false);
+    };
+    const ids = async (view?: Awaited<ReturnType<LanceIndex["searchView"]>>): Promise<string[]> => (await index.lexical("rent payment", 10, {}, view)).map((h) => h.chunk.documentId).sort();
+    try {
+      await commit("a", "The tenant shall make each rent payment on the first day of the month.");
+      const before = await index.searchView();
+      await commit("b", "A late rent payment bears interest at two percent.");
+      expect(await ids(before)).toEqual(["a"]);
+      expect(await ids()).toEqual(["a", "b"]);
+      const after = await index.searchView();
+      expect(after.version).not.toBe(before.version);
+      expect(await ids(after)).toEqual(["a", "b"]);
+      // the older view stays readable while a search holds it
+      expect(await ids(before)).toEqual(["a"]);
+    } finally {
+      await index.dispose();
+    }
+  });
+
   it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
     const dir = tempDir("rag-store-");
     const index = await LanceIndex.open({ dir, embedder, vectorIndexThreshold: 256 });
