@@ -375,6 +375,33 @@ export function mayHoldNanpNumber(window: string, validity: NanpValidity): boole
   return digitGroups(window).some((group) => mayJoinNanpNumber(group, validity));
 }
 
+/**
+ * A candidate of the finder opens at most 10 characters before its first digit (its pattern allows two leads, each a
+ * bracket or plus sign and up to four punctuation characters), and the finder reads the one character before it.
+ */
+const FINDER_LEAD = 11;
+/**
+ * A candidate ends at a digit or at one "#" after it (an extension's suffix), and the finder then reads the character
+ * after it and the three after its end (a time stamp's ":30"); kept with room to spare.
+ */
+const FINDER_TAIL = 8;
+
+/**
+ * The part [from, to) of a window the finder has to read to find what it finds in the whole window (shifted by
+ * `from`): from FINDER_LEAD characters before its first digit (of any script: libphonenumber's digits are among them)
+ * to FINDER_TAIL after its last. The finder searches its pattern left to right and each candidate holds digits, so
+ * the text before a window's first candidate can start or after its last can end changes nothing it reads; a window
+ * of prose around one number (a contract's paragraph is one line) is cut to the number and its neighbours.
+ */
+export function finderSpan(window: string): [number, number] {
+  let first = 0;
+  while (first < window.length && !isDigitAt(window, first)) first++;
+  if (first === window.length) return [0, window.length];
+  let last = window.length - 1;
+  while (!isDigitAt(window, last)) last--;
+  return [Math.max(0, first - FINDER_LEAD), Math.min(window.length, last + 1 + FINDER_TAIL)];
+}
+
 /** 123-45-6789 is written like an SSN, never like a phone number. */
 const SSN_SHAPE = /^\d{3}[- ]\d{2}[- ]\d{4}$/;
 
@@ -416,23 +443,26 @@ export class PhoneRecognizer implements Recognizer {
   recognize(text: string): PiiFinding[] {
     const out: PiiFinding[] = [];
     const taken = new Set<string>();
-    // the finder's answer for each window text, asked once: page headers and footers ("Source: ACME INC, 10-Q,
+    // the finder's answer for each text asked, asked once: page headers and footers ("Source: ACME INC, 10-Q,
     // 11/8/2019") repeat on every page (about 60% of a contract's windows are repeats), and the answer depends on the
-    // window's characters alone
+    // characters asked about alone
     const answers = new Map<string, readonly { readonly startsAt: number; readonly endsAt: number; readonly valid: boolean }[]>();
     for (const w of finderWindows(text)) {
-      let found = answers.get(w.text);
-      if (!found && this.nanp && !mayHoldNanpNumber(w.text, this.nanp)) found = [];
+      // the finder reads the window's digits and their neighbours (finderSpan): the same number in two paragraphs is one question
+      const [from, to] = finderSpan(w.text);
+      const asked = from === 0 && to === w.text.length ? w.text : w.text.slice(from, to);
+      let found = answers.get(asked);
+      if (!found && this.nanp && !mayHoldNanpNumber(asked, this.nanp)) found = [];
       if (!found) {
-        found = findPhoneNumbersInText(w.text, { defaultCountry: this.defaultCountry, extended: false } as never).map((f) => ({
+        found = findPhoneNumbersInText(asked, { defaultCountry: this.defaultCountry, extended: false } as never).map((f) => ({
           startsAt: f.startsAt,
           endsAt: f.endsAt,
           valid: f.number.isValid(),
         }));
-        answers.set(w.text, found);
+        answers.set(asked, found);
       }
       for (const f of found) {
-        const [start, end] = [w.offset + f.startsAt, w.offset + f.endsAt];
+        const [start, end] = [w.offset + from + f.startsAt, w.offset + from + f.endsAt];
         if (!f.valid || SSN_SHAPE.test(text.slice(start, end))) continue;
         const ctx = hasContext(text, start, end, PHONE_CONTEXT);
         taken.add(`${start}`);

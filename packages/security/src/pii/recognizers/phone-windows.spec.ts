@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
 import { NanpValidity } from "./nanp-validity";
-import { ANCHORED_PHONE_PATTERNS, digitWindows, finderPieces, finderWindows, holdsFinderTriple, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
+import { ANCHORED_PHONE_PATTERNS, digitWindows, finderPieces, finderSpan, finderWindows, holdsFinderTriple, mayHoldNanpNumber, PhoneRecognizer } from "./phone-recognizer";
 import { forgetTextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 
@@ -124,5 +124,37 @@ describe("the phone candidate patterns tried at their anchors find what a global
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("finderSpan", () => {
+  // prose, brackets and plus signs at any distance from the digits, time stamps, "#" after an extension, other scripts' digits
+  const around = fc.constantFrom(
+    "", "a", "the Borrower at ", "call ", "Tel: ", "(", "((", "+", "+ (", "[+", "++", "( + -", ")", ". ", "$", "%", "x", "#", "＃", ":30", ":3", ":61",
+    " 10:45", "\n", "\u00A0", "٠", "１", "²", "é", "or (a) the ", "2008-10-12 09", "1/2/2008", "-", "/x", "  ", "12(3): 211-227 (2003)", "ext",
+  );
+  const text = fc.array(fc.oneof({ weight: 4, arbitrary: piece }, { weight: 1, arbitrary: gluedNumber }, { weight: 4, arbitrary: around }), { maxLength: 24 }).map((ps) => ps.join(""));
+  const answers = (t: string, country: CountryCode): string[] =>
+    findPhoneNumbersInText(t, { defaultCountry: country, extended: false } as never).map((f) => `${f.startsAt}:${f.endsAt}:${f.number.number}:${f.number.isValid()}`);
+
+  const sameInSpan = (t: string, country: CountryCode): void => {
+    const [from, to] = finderSpan(t);
+    const shifted = answers(t.slice(from, to), country).map((a) => a.replace(/^(\d+):(\d+)/, (_, s: string, e: string) => `${Number(s) + from}:${Number(e) + from}`));
+    expect(shifted).toEqual(answers(t, country));
+  };
+
+  it("holds everything the finder reads: it finds the same numbers in the span as in the whole text", () => {
+    fc.assert(fc.property(text, fc.constantFrom<CountryCode>("US", "GB", "DE", "FR", "IN"), sameInSpan), { numRuns: 1500 });
+    // a candidate opening 10 characters before its first digit (two leads of a bracket or plus and four punctuation
+    // characters), an extension after "#" and a time stamp after the last digit
+    for (const t of ["a(- - +- - 1 212 736 5000", "Tel a[    +    44 20 7946 0958 x", "call 2127365000#:30 today", "on 2008-10-12 09:30 at"]) sameInSpan(t, "US");
+    expect(answers("a(- - +- - 1 212 736 5000", "US")).toEqual([expect.stringMatching(/^1:25:/)]);
+  });
+
+  it("cuts a paragraph to its number and the characters around it", () => {
+    const t = "Each party represents that it has full power. The Plaintiff may be reached at +1 415 555 5836. This Agreement shall be governed by the laws of Delaware.";
+    const [from, to] = finderSpan(t);
+    expect(t.slice(from, to)).toBe("eached at +1 415 555 5836. This A");
+    expect(finderSpan("no digits here")).toEqual([0, 14]);
   });
 });
