@@ -147,6 +147,35 @@ describe("batched ingest (real LanceDB)", () => {
     }
   });
 
+  it("each batch refills the column buffers of a batch written before it: the rows stored are those one batch of every file stores", async () => {
+    const root = tempDir("rag-batches-reuse-");
+    writeNumberedContracts(root, 9);
+    // Files of different lengths: a batch is longer, then shorter, than the one whose buffers it refills.
+    for (const [n, extra] of [[1, 60], [4, 2], [6, 30]] as const) {
+      const file = path.join(root, "docs", `contract-0${n}.txt`);
+      fs.appendFileSync(file, Array.from({ length: extra }, (_, j) => `${n}.${40 + j} An éxtra clause ${j} of contract ${n}, “quoted”.`).join("\n"));
+    }
+    const rowsOf = async (maxDocuments: number): Promise<string[]> => {
+      const dir = path.join(root, `index-${maxDocuments}`);
+      const rag = await RagEngine.open({ dir, root });
+      try {
+        expect(await rag.ingest(["docs"], { matter: "m", batch: { maxDocuments } })).toMatchObject({ added: 9, failed: 0 });
+      } finally {
+        await rag.dispose();
+      }
+      const lancedb = await import("@lancedb/lancedb");
+      const db = await lancedb.connect(path.join(dir, "lance"));
+      try {
+        return (await (await db.openTable("chunks")).query().toArray()).map((r: Record<string, unknown>) => JSON.stringify(r)).sort();
+      } finally {
+        db.close();
+      }
+    };
+    const reused = await rowsOf(2);
+    expect(reused.length).toBeGreaterThan(100);
+    expect(reused).toEqual(await rowsOf(100));
+  });
+
   it("cancelling keeps the committed batches whole, writes nothing of the batch being filled, and a rerun finishes the job", async () => {
     const root = tempDir("rag-batches-cancel-");
     const dir = path.join(root, "index");

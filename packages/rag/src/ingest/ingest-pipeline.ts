@@ -202,12 +202,15 @@ export class IngestPipeline {
     };
     this.#emit({ type: "ingest-started", runId, matter });
     const upkeep = { unindexedRows: 0 };
+    // The batches' column buffers, filled again by later batches once a batch is written.
+    const pool = this.#deps.index.chunkRowsPool();
     const committer = new BatchCommitter<PreparedDocument, FillingBatch, SealedBatch>(
       {
-        open: () => ({ documents: [], rows: this.#deps.index.chunkBatch() }),
+        open: () => ({ documents: [], rows: this.#deps.index.chunkBatch({ pool }) }),
         add: (batch, prepared) => this.#addToBatch(batch, prepared),
         seal: (batch) => this.#sealBatch(batch),
-        commit: (sealed) => this.#commitBatch(runId, sealed, finish, upkeep, journal, options.signal),
+        // Written (or not, when cancelled or failed): LanceDB copied the rows, their buffers serve the next batch.
+        commit: (sealed) => this.#commitBatch(runId, sealed, finish, upkeep, journal, options.signal).finally(() => ("rows" in sealed ? sealed.rows.release() : undefined)),
       },
       { ...defaultBatchLimits, ...options.batch },
     );

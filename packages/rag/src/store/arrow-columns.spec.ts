@@ -89,6 +89,40 @@ describe("RowsBuilder", () => {
     );
   });
 
+  it("reusable, reset after each table and filled again, gives each batch the table a new builder gives it", () => {
+    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: "binary", maxLength: 8 }), fc.constantFrom("", "é", "\u{1F600}", "shared header\n"));
+    const row = fc.record({ head: fc.oneof(text, fc.constant("same")), tail: fc.oneof(text, fc.constant("same")), n: fc.integer({ min: -1000, max: 1000 }), f: fc.double({ noNaN: true }), b: fc.boolean(), v: fc.tuple(fc.float({ noNaN: true }), fc.float({ noNaN: true })) });
+    type Row = { head: string; tail: string; n: number; f: number; b: boolean; v: [number, number] };
+    const columns = (rows: readonly Row[]) => ({
+      s: new JoinedStrings(rows.map((r) => r.head), rows.map((r) => r.tail)),
+      n: rows.map((r) => r.n),
+      f: rows.map((r) => r.f),
+      b: rows.map((r) => r.b),
+      v: rows.map((r) => Float32Array.from(r.v)),
+    });
+    fc.assert(
+      // Batches of documents: each batch's rows appended a document at a time into the one reused builder.
+      fc.property(fc.array(fc.array(fc.array(row, { maxLength: 10 }), { maxLength: 5 }), { minLength: 1, maxLength: 5 }), (batches) => {
+        const reused = new RowsBuilder(arrow, all, { reusable: true });
+        for (const batch of batches) {
+          for (const document of batch) reused.append(columns(document), document.length);
+          const flat = batch.flat();
+          const fresh = new RowsBuilder(arrow, all);
+          fresh.append(columns(flat), flat.length);
+          const table = reused.table();
+          expect(table.numRows).toBe(flat.length);
+          if (flat.length > 0) expect(read(table)).toEqual(read(fresh.table()));
+          reused.reset();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("can be reset only when reusable", () => {
+    expect(() => new RowsBuilder(arrow, schema).reset()).toThrow(/not reusable/);
+  });
+
   it("stores a value given as UTF-8 bytes as those bytes, between strings (which still repeat as before)", () => {
     const builder = new RowsBuilder(arrow, schema);
     builder.append({ s: ["same", Buffer.from("é bytes", "utf8"), "same", "same", new Uint8Array(0)], n: [1, 2, 3, 4, 5] }, 5);

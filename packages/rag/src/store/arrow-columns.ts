@@ -40,24 +40,44 @@ interface ColumnBuilder {
   /** Undoes the appends made after this call (a failed append of another column of the same rows). */
   mark(): () => void;
   data(length: number): Arrow.Data;
+  /** Empties the column, keeping its buffers (what `data` returned is overwritten by the next appends). */
+  reset(): void;
 }
 
 /**
  * Rows of `schema` appended a group at a time (an ingest appends each document's chunks as soon as
  * it is prepared) and encoded at once into growing column buffers outside the JavaScript heap, so
  * the rows' objects die young instead of outliving the batch; `table()` then wraps the buffers.
+ * A `reusable` builder is `reset()` once its table has been written, and fills the same buffers
+ * again: an ingest's batches then allocate their buffers once, not each batch (off-heap buffers are
+ * freed only by full garbage collections, which their allocation keeps triggering).
  */
 export class RowsBuilder {
   readonly #arrow: ArrowModule;
   readonly #schema: Arrow.Schema;
   readonly #columns: ColumnBuilder[];
+  readonly #reusable: boolean;
   #length = 0;
 
-  /** `exact`: one append of all the rows (buffers sized to them, not grown ahead). */
-  constructor(arrow: ArrowModule, schema: Arrow.Schema, options: { readonly exact?: boolean } = {}) {
+  /**
+   * `exact`: one append of all the rows (buffers sized to them, not grown ahead). `reusable`: the
+   * table wraps views of the buffers (never trimmed copies), to be refilled after `reset()`.
+   */
+  constructor(arrow: ArrowModule, schema: Arrow.Schema, options: { readonly exact?: boolean; readonly reusable?: boolean } = {}) {
     this.#arrow = arrow;
     this.#schema = schema;
-    this.#columns = schema.fields.map((field) => columnBuilder(arrow, field.type as Arrow.DataType, options.exact === true));
+    this.#reusable = options.reusable === true;
+    this.#columns = schema.fields.map((field) => columnBuilder(arrow, field.type as Arrow.DataType, options.exact === true, this.#reusable));
+  }
+
+  /**
+   * Empties a `reusable` builder for new rows, keeping its buffers. Only once the table `table()`
+   * returned is read no more (LanceDB copies a table when it is added): the next rows overwrite it.
+   */
+  reset(): void {
+    if (!this.#reusable) throw new Error("reset() of a builder that is not reusable");
+    this.#columns.forEach((c) => c.reset());
+    this.#length = 0;
   }
 
   /** Rows appended so far. */
@@ -102,21 +122,24 @@ function roomFor<T extends Numbers>(array: T, used: number, needed: number, make
   return grown;
 }
 
-/** `array`'s first `used` values: a view, or a copy of their size when the slack is worth giving back (a batch's buffers stay in memory until it is written). */
-function trimmed<T extends Numbers>(array: T, used: number, make: (n: number) => T): T {
+/**
+ * `array`'s first `used` values: a view, or a copy of their size when the slack is worth giving back (a batch's
+ * buffers stay in memory until it is written). Always a view of a `reusable` builder's buffer (kept for the next rows).
+ */
+function trimmed<T extends Numbers>(array: T, used: number, make: (n: number) => T, reusable: boolean): T {
   const head = array.subarray(0, used) as T;
-  if (array.length - used <= 1024 || array.length - used <= used / 8) return head;
+  if (reusable || array.length - used <= 1024 || array.length - used <= used / 8) return head;
   const copy = make(used);
   copy.set(head);
   return copy;
 }
 
-function columnBuilder(arrow: ArrowModule, type: Arrow.DataType, exact: boolean): ColumnBuilder {
-  if (arrow.DataType.isUtf8(type)) return new Utf8Builder(arrow, type, exact);
-  if (arrow.DataType.isInt(type)) return new NumberBuilder(arrow, type, (n) => new Int32Array(n));
-  if (arrow.DataType.isFloat(type)) return new NumberBuilder(arrow, type, (n) => new Float64Array(n));
+function columnBuilder(arrow: ArrowModule, type: Arrow.DataType, exact: boolean, reusable: boolean): ColumnBuilder {
+  if (arrow.DataType.isUtf8(type)) return new Utf8Builder(arrow, type, exact, reusable);
+  if (arrow.DataType.isInt(type)) return new NumberBuilder(arrow, type, (n) => new Int32Array(n), reusable);
+  if (arrow.DataType.isFloat(type)) return new NumberBuilder(arrow, type, (n) => new Float64Array(n), reusable);
   if (arrow.DataType.isBool(type)) return new BoolBuilder(arrow, type);
-  if (arrow.DataType.isFixedSizeList(type)) return new VectorBuilder(arrow, type as Arrow.FixedSizeList<Arrow.Float32>);
+  if (arrow.DataType.isFixedSizeList(type)) return new VectorBuilder(arrow, type as Arrow.FixedSizeList<Arrow.Float32>, reusable);
   throw new Error(`unsupported column type ${String(type)}`);
 }
 
@@ -127,8 +150,13 @@ class NumberBuilder<T extends Int32Array | Float64Array> implements ColumnBuilde
     private readonly arrow: ArrowModule,
     private readonly type: Arrow.DataType,
     private readonly make: (n: number) => T,
+    private readonly reusable: boolean,
   ) {
     this.#values = make(0);
+  }
+
+  reset(): void {
+    this.#length = 0;
   }
 
   append(values: ColumnValues): void {
@@ -145,7 +173,7 @@ class NumberBuilder<T extends Int32Array | Float64Array> implements ColumnBuilde
   }
 
   data(length: number): Arrow.Data {
-    return this.arrow.makeData({ type: this.type as Arrow.Int32, length, nullCount: 0, data: trimmed(this.#values, this.#length, this.make) as Int32Array });
+    return this.arrow.makeData({ type: this.type as Arrow.Int32, length, nullCount: 0, data: trimmed(this.#values, this.#length, this.make, this.reusable) as Int32Array });
   }
 }
 
@@ -157,6 +185,10 @@ class BoolBuilder implements ColumnBuilder {
     private readonly arrow: ArrowModule,
     private readonly type: Arrow.Bool,
   ) {}
+
+  reset(): void {
+    this.#length = 0;
+  }
 
   append(values: ColumnValues): void {
     if (values instanceof JoinedStrings) throw new Error("joined strings given for a boolean column");
@@ -184,7 +216,12 @@ class VectorBuilder implements ColumnBuilder {
   constructor(
     private readonly arrow: ArrowModule,
     private readonly type: Arrow.FixedSizeList<Arrow.Float32>,
+    private readonly reusable: boolean,
   ) {}
+
+  reset(): void {
+    this.#length = 0;
+  }
 
   append(values: ColumnValues): void {
     if (values instanceof JoinedStrings) throw new Error("joined strings given for a vector column");
@@ -201,7 +238,7 @@ class VectorBuilder implements ColumnBuilder {
   }
 
   data(length: number): Arrow.Data {
-    const flat = trimmed(this.#values, length * this.type.listSize, (n) => new Float32Array(n));
+    const flat = trimmed(this.#values, length * this.type.listSize, (n) => new Float32Array(n), this.reusable);
     const child = this.arrow.makeData({ type: this.type.children[0]!.type, length: flat.length, nullCount: 0, data: flat });
     return this.arrow.makeData({ type: this.type, length, nullCount: 0, child });
   }
@@ -235,7 +272,12 @@ class Utf8Builder implements ColumnBuilder {
     private readonly type: Arrow.Utf8,
     /** Sized to the first append, not grown ahead (a table built in one append). */
     private readonly exact: boolean,
+    private readonly reusable: boolean,
   ) {}
+
+  reset(): void {
+    [this.#at, this.#length, this.#head, this.#tail, this.#headBytes] = [0, 0, undefined, undefined, 0];
+  }
 
   append(values: ColumnValues): void {
     if (!(values instanceof JoinedStrings)) {
@@ -295,8 +337,8 @@ class Utf8Builder implements ColumnBuilder {
   }
 
   data(length: number): Arrow.Data<Arrow.Utf8> {
-    const data = trimmed(this.#data, this.#at, (n) => Buffer.allocUnsafe(n));
-    return this.arrow.makeData({ type: this.type, length, nullCount: 0, valueOffsets: trimmed(this.#offsets, length + 1, (n) => new Int32Array(n)), data });
+    const data = trimmed(this.#data, this.#at, (n) => Buffer.allocUnsafe(n), this.reusable);
+    return this.arrow.makeData({ type: this.type, length, nullCount: 0, valueOffsets: trimmed(this.#offsets, length + 1, (n) => new Int32Array(n), this.reusable), data });
   }
 
   /** Makes the buffer at least `needed` bytes (grown by half at least, unless exact). */

@@ -51,18 +51,70 @@ export interface WriterLockOptions {
 
 /** Chunk rows encoded for the chunks table (`LanceIndex.encodeChunks`, `ChunkBatch.seal`), ready for `writeChunks` or `commitBatch`. */
 export class EncodedChunks {
+  #rows: Arrow.Table | undefined;
+  #release: (() => void) | undefined;
+  #released = false;
+
   constructor(
     /** Undefined for no rows. */
-    readonly rows: Arrow.Table | undefined,
+    rows: Arrow.Table | undefined,
     /** The index's count of deletes when the rows were encoded (sealed): a document deleted after it is not committed by `commitBatch`. */
     readonly deletesBefore = 0,
     /** Per document, the count of deletes when its rows were added to the batch, if earlier. */
     readonly deletesBeforeOf: ReadonlyMap<string, number> = new Map(),
-  ) {}
+    /** Gives the rows' buffers back to their pool (`release`). */
+    release?: () => void,
+  ) {
+    this.#rows = rows;
+    this.#release = release;
+  }
+
+  /** The rows as one Arrow table; undefined for no rows. */
+  get rows(): Arrow.Table | undefined {
+    if (this.#released) throw new Error("chunk rows read after their buffers were given back for another batch");
+    return this.#rows;
+  }
+
+  /**
+   * Gives the rows' buffers back to the pool they came from (`chunkBatch({ pool })`), for a later
+   * batch to fill: once they are written (LanceDB has copied them) or will not be. `rows` then throws.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#rows = undefined;
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
 
   /** The count of deletes when `documentId`'s rows were encoded: a delete of it from then on drops its commit. */
   deletesBeforeFor(documentId: string): number {
     return this.deletesBeforeOf.get(documentId) ?? this.deletesBefore;
+  }
+}
+
+/**
+ * Column buffers shared by the chunk batches of one ingest (`LanceIndex.chunkRowsPool`): a batch
+ * takes a builder, and its buffers come back once the batch is written (`EncodedChunks.release`),
+ * so a run of batches allocates them about once instead of growing new ones for every batch.
+ */
+export class ChunkRowsPool {
+  readonly #free: RowsBuilder[] = [];
+
+  constructor(
+    private readonly make: () => RowsBuilder,
+    /** Builders kept for reuse: an ingest has one batch filling, one queued and one being written. */
+    private readonly keep = 3,
+  ) {}
+
+  take(): RowsBuilder {
+    return this.#free.pop() ?? this.make();
+  }
+
+  give(rows: RowsBuilder): void {
+    rows.reset();
+    if (this.#free.length < this.keep && !this.#free.includes(rows)) this.#free.push(rows);
   }
 }
 
@@ -663,13 +715,22 @@ export class LanceIndex {
     return new StoredText(Buffer.from(this.#fields.seal(text, documentId), "utf8"));
   }
 
+  /** Column buffers for the chunk batches of one ingest (`chunkBatch({ pool })`). */
+  chunkRowsPool(): ChunkRowsPool {
+    this.#check();
+    const schema = this.#schemas.chunks;
+    return new ChunkRowsPool(() => new RowsBuilder(this.#arrow, schema, { reusable: true }));
+  }
+
   /**
    * `encodeChunks` a document at a time: rows added to one growing set of column buffers outside
-   * the JavaScript heap (see `ChunkBatch`). `exact`: one add of all the rows.
+   * the JavaScript heap (see `ChunkBatch`). `exact`: one add of all the rows. `pool`: the buffers
+   * come from it, and go back to it when the sealed rows are released (`EncodedChunks.release`).
    */
-  chunkBatch(options: { readonly exact?: boolean } = {}): ChunkBatch {
+  chunkBatch(options: { readonly exact?: boolean; readonly pool?: ChunkRowsPool } = {}): ChunkBatch {
     this.#check();
-    const rows = new RowsBuilder(this.#arrow, this.#schemas.chunks, options);
+    const { pool } = options;
+    const rows = pool ? pool.take() : new RowsBuilder(this.#arrow, this.#schemas.chunks, options);
     const dimensions = this.embedder?.dimensions;
     // A document's rows are sealed under its key when added: a delete from then on (which destroys the key) drops its commit.
     const deletesBefore = new Map<string, number>();
@@ -685,7 +746,7 @@ export class LanceIndex {
         rows.append(columns, chunks.length);
         for (const c of chunks) if (!deletesBefore.has(c.documentId)) deletesBefore.set(c.documentId, this.#deletes);
       },
-      seal: () => new EncodedChunks(rows.length > 0 ? rows.table() : undefined, this.#deletes, deletesBefore),
+      seal: () => new EncodedChunks(rows.length > 0 ? rows.table() : undefined, this.#deletes, deletesBefore, pool ? () => pool.give(rows) : undefined),
     };
   }
 
