@@ -3,7 +3,7 @@
 // step by package (V8's sampling profiler, this process only; the workers are other processes).
 // Usage: nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-trace.ts   (TRACE_STEPS=300, TRACE_CONTRACTS=20, TRACE_FUNCTIONS=1 splits
 // BEAR's files by function, TRACE_PROFILES=<dir> writes the API's V8 profiles there, TRACE_HEAP=1 prints the API's
-// allocations per step by function: the garbage collector's work)
+// allocations per step by function: the garbage collector's work; TRACE_COMMANDS=0 leaves out the MONITOR count)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -200,8 +200,10 @@ for (let i = 0; i < 100; i++) {
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared), load ${os.loadavg()[0]!.toFixed(1)}; ${STEPS} steps each, one at a time; worker concurrency ${CONCURRENCY}; appendfsync everysec`);
-countTable("BEAR no-op step", await commands(many(ours)));
-countTable("bare BullMQ job", await commands(many(bare)));
+if (process.env.TRACE_COMMANDS !== "0") {
+  countTable("BEAR no-op step", await commands(many(ours)));
+  countTable("bare BullMQ job", await commands(many(bare)));
+}
 const session = new Session();
 session.connect();
 await session.post("Profiler.enable");

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import { InProcessExecutor, type StepHandler } from "@bear/workflow-engine";
-import { ClusterNode, parseRedisUrl, StepWorker } from "../src/index";
+import { ClusterNode, covers, liveWorkers, parseRedisUrl, StepWorker, stepQueueName } from "../src/index";
 import { QueueExecutor } from "../src/queue/queue-executor";
-import { WorkerDirectory } from "../src/workers/worker-directory";
+import { WorkerDirectory, type StepRoute } from "../src/workers/worker-directory";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { until } from "./fixtures/child";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
@@ -45,9 +45,10 @@ async function startWorker(node: ClusterNode, id: string, reportMs = 60_000): Pr
 
 /**
  * An API instance's executor (its own balancer view and reply channel) over `node`'s connections;
- * `startedHere` as for a run started there; `refreshMs`: how long its view of the workers' reports lasts.
+ * `startedHere` as for a run started there; `refreshMs`: how long its view of the workers' reports lasts;
+ * `workers`: another balancer view (a previous release's routing).
  */
-function instance(node: ClusterNode, startedHere: boolean, refreshMs = 60_000): { executor: QueueExecutor; close: () => Promise<void> } {
+function instance(node: ClusterNode, startedHere: boolean, refreshMs = 60_000, workers = new WorkerDirectory(node.redis, { refreshMs })): { executor: QueueExecutor; close: () => Promise<void> } {
   const subscriber = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
   const executor = new QueueExecutor({
     endpoint: parseRedisUrl(redis.url),
@@ -55,7 +56,7 @@ function instance(node: ClusterNode, startedHere: boolean, refreshMs = 60_000): 
     payloads: node.payloads,
     redis: node.redis,
     subscriber,
-    workers: new WorkerDirectory(node.redis, { refreshMs }),
+    workers,
     startedHere: () => startedHere,
   });
   return {
@@ -83,6 +84,58 @@ it("a worker with several slots names no single direct queue, so an API instance
     for (const queue of [...two.report().directQueues!, ...one.report().directQueues!]) expect(await directory.serves(queue)).toBe(true);
   } finally {
     await Promise.all([two.close(), one.close()]);
+    await shared.close();
+  }
+});
+
+/**
+ * How an API instance of the release before slot queues (a284b24) routes a step: to the `directQueue` of a live
+ * capable worker whose slots are not all taken (its report's running count plus the steps it sent there and that
+ * have not settled), with no count of the queue's jobs behind the add; else to the capability queue. It knows no
+ * `directQueues` (nor `slotJobs`).
+ */
+class PreviousReleaseDirectory {
+  readonly #inFlight = new Map<string, number>();
+  constructor(private readonly redis: Redis) {}
+  async route(capability: string): Promise<StepRoute> {
+    const reports = await liveWorkers(this.redis);
+    const free = reports.find((r) => covers(r.capabilities, capability) && r.directQueue !== undefined && r.running + (this.#inFlight.get(r.id) ?? 0) < r.concurrency);
+    if (free?.directQueue === undefined) return { queue: stepQueueName(capability), release: () => undefined };
+    this.#inFlight.set(free.id, (this.#inFlight.get(free.id) ?? 0) + 1);
+    let released = false;
+    const release = (): void => {
+      if (!released) this.#inFlight.set(free.id, (this.#inFlight.get(free.id) ?? 1) - 1);
+      released = true;
+    };
+    return { queue: free.directQueue, release };
+  }
+  async serves(queue: string): Promise<boolean> {
+    return (await liveWorkers(this.redis)).some((r) => r.directQueue === queue);
+  }
+}
+
+it("in a rolling upgrade, two steps an API instance of the previous release sends at once to a worker with two slots run side by side", async () => {
+  // Workers are upgraded first (the version hint tells users so): an older sender then reads only `directQueue`.
+  // A two-slot worker that named slot 0's queue there (909caa5) had both steps queued on it, read one job at a
+  // time: the second 2 s step ended after ~4 s (review rev-a's probe, 1 s steps: 1,100 and 2,108 ms).
+  const shared = node();
+  const worker = await startWorker(shared, "slots-old-sender");
+  const old = instance(shared, true, 60_000, new PreviousReleaseDirectory(shared.redis) as unknown as WorkerDirectory);
+  try {
+    const started = Date.now();
+    const ends = await Promise.all(
+      [0, 1].map(async (i) => {
+        const out = await old.executor.execute({ runId: `old-sender-${i}`, stepId: "s", type: "test.nap", parameters: { ms: 2_000 }, attempt: 1 }, { signal: new AbortController().signal, onProgress: noProgress });
+        expect(out).toEqual({ slept: 2_000 });
+        return Date.now() - started;
+      }),
+    );
+    // side by side: each ends ~2 s after the start; serialised on one slot's queue, the second ends after ~4 s
+    expect(Math.max(...ends)).toBeLessThan(3_500);
+    expect(worker.report().completed).toBe(2);
+  } finally {
+    await old.close();
+    await worker.close({ force: true });
     await shared.close();
   }
 });
