@@ -85,7 +85,13 @@ describe("extractSignatories", () => {
   });
 
   it("pairs any number of flattened columns in order, and every span slices to its name (property)", () => {
-    const word = fc.stringMatching(/^[A-Z][a-z]{2,8}$/);
+    // Invented words from syllables that spell no label the reader refuses as a name ("Its", "Tel", "Fax", "Title"...):
+    // arbitrary capitalised words made the property fail on about one seed in 75.
+    const syllable = fc.constantFrom("ba", "lo", "mi", "ren", "vu", "qui", "dor", "zel", "kan", "sul");
+    const word = fc.array(syllable, { minLength: 2, maxLength: 3 }).map((parts) => {
+      const w = parts.join("");
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    });
     // People's names in Latin letters with and without accents (composed or decomposed), and in other scripts.
     const initial = fc.constantFrom("A", "B", "Z", "É", "Á", "Ł", "Ø", "Š", "Ž", "Ö", "Σ", "Д", "E\u0301");
     const rest = fc.array(fc.constantFrom("a", "e", "o", "r", "n", "é", "ü", "ł", "ñ", "ø", "ç", "ß", "ą", "ο", "л", "e\u0308"), { minLength: 2, maxLength: 8 });
@@ -155,7 +161,13 @@ describe("extractSignatories", () => {
   });
 
   it("reads any two-to-four-word name typed twice after '/s/' as one signer (property)", () => {
-    const word = fc.stringMatching(/^[A-Z][a-z]{2,8}$/);
+    // Invented words from syllables that spell no label the reader refuses as a name ("Its", "Tel", "Fax", "Title"...):
+    // arbitrary capitalised words made the property fail on about one seed in 75.
+    const syllable = fc.constantFrom("ba", "lo", "mi", "ren", "vu", "qui", "dor", "zel", "kan", "sul");
+    const word = fc.array(syllable, { minLength: 2, maxLength: 3 }).map((parts) => {
+      const w = parts.join("");
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    });
     fc.assert(
       fc.property(fc.array(word, { minLength: 2, maxLength: 4 }), fc.constantFrom(" ", "  ", "\n"), (words, gap) => {
         const name = words.join(" ");
