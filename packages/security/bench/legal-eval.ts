@@ -124,7 +124,32 @@ export interface LegalTextReport {
   readonly parties: number;
   readonly partiesFound: number;
   readonly missedParties: Span[];
+  /** Names (the same text in one contract) found both as a person and as an organisation: two placeholders for one entity. */
+  readonly typeSplits: number;
+  /** The mentions of those names carrying the type less of them carry. */
+  readonly splitMentions: number;
   readonly ms: number;
+}
+
+/** Names of one text found as PERSON and as ORGANIZATION, and the mentions of the less frequent type. */
+function typeSplitsOf(text: string, findings: readonly PiiFinding[]): { names: number; mentions: number } {
+  const byName = new Map<string, { person: number; org: number }>();
+  for (const f of findings) {
+    if (f.type !== "PERSON" && f.type !== "ORGANIZATION") continue;
+    const name = text.slice(f.start, f.end).replace(/\s+/gu, " ");
+    const c = byName.get(name) ?? { person: 0, org: 0 };
+    if (f.type === "PERSON") c.person++;
+    else c.org++;
+    byName.set(name, c);
+  }
+  let names = 0;
+  let mentions = 0;
+  for (const c of byName.values()) {
+    if (c.person === 0 || c.org === 0) continue;
+    names++;
+    mentions += Math.min(c.person, c.org);
+  }
+  return { names, mentions };
 }
 
 const overlaps = (f: readonly PiiFinding[], s: Span): boolean => f.some((x) => x.start < s.end && s.start < x.end);
@@ -149,10 +174,15 @@ export function evaluateLegalText(contracts: readonly CuadContract[], detect: (t
   const headingHits: Span[] = [];
   const termHits: Span[] = [];
   const missedParties: Span[] = [];
+  let typeSplits = 0;
+  let splitMentions = 0;
   const t0 = performance.now();
   for (const c of contracts) {
     chars += c.text.length;
     const f = detect(c.text);
+    const split = typeSplitsOf(c.text, f);
+    typeSplits += split.names;
+    splitMentions += split.mentions;
     const words = partyWords(c.parties);
     // a caption or term naming a party ("INDEMNIFICATION BY GOOGLE", ("Magenta")) may be redacted: not counted
     const partyAt = (s: Span): boolean =>
@@ -175,5 +205,5 @@ export function evaluateLegalText(contracts: readonly CuadContract[], detect: (t
       else missedParties.push(p);
     }
   }
-  return { contracts: contracts.length, chars, headings: nh, headingHits, terms: nt, termHits, parties: np, partiesFound: found, missedParties, ms: performance.now() - t0 };
+  return { contracts: contracts.length, chars, headings: nh, headingHits, terms: nt, termHits, parties: np, partiesFound: found, missedParties, typeSplits, splitMentions, ms: performance.now() - t0 };
 }

@@ -158,5 +158,15 @@ function aliasFor(text: string, confidentOnes: ConfidentFindings, sorted: readon
   // alias out and are no party's name
   const right = place && at - place.end < 8 && place.type !== "LOCATION" ? place : undefined;
   if (!right && spelledOut(text.slice(Math.max(0, at - 80), at), alias)) return undefined;
-  return { type: named?.type === "PERSON" ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" };
+  // a person's short name is made of the person's name ("Idan Quill ("Quill")", ("IQ")); a short name made of no
+  // word of the last person read (a word of an address guessed as one, "Scara C") is an organisation's
+  const person = named?.type === "PERSON" && madeFromName(words, text.slice(named.start, named.end));
+  return { type: person ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" };
+}
+
+/** True when a short name's words are all words of `name`, or it is the initials of `name`'s words. */
+function madeFromName(words: readonly string[], name: string): boolean {
+  const nameWords = (name.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase());
+  if (words.every((w) => nameWords.includes(w.toLowerCase()))) return true;
+  return words.length === 1 && (words[0] ?? "").toLowerCase() === nameWords.map((w) => w[0]).join("");
 }

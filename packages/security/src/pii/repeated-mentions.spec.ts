@@ -17,4 +17,70 @@ describe("withRepeatedMentions", () => {
     const other: PiiFinding = { type: "PERSON", start: 35, end: 47, score: 0.9, recognizer: "t" };
     expect(withRepeatedMentions(text, [org(21, 33), other])).toHaveLength(2);
   });
+
+  // invented parties and names throughout
+  const typesOf = (text: string, out: readonly PiiFinding[], name: string): string[] =>
+    out.filter((f) => text.slice(f.start, f.end) === name).map((f) => String(f.type));
+  const at = (text: string, name: string, from = 0): number => text.indexOf(name, from);
+
+  it("keeps a person party's short name a person wherever it is written, after an organisation party in the same sentence", () => {
+    const text =
+      'This Consulting Agreement is made by and between Quexaline Systems, Inc., a Delaware corporation (the "Company"), and Arvid ' +
+      'Tollenmark, an individual ("Tollenmark").\n\n1. Services. Tollenmark shall provide the services. The Company shall pay ' +
+      "Tollenmark monthly. Tollenmark may terminate on notice.\n";
+    const out = new PiiScanner().scan(text);
+    const types = typesOf(text, out, "Tollenmark");
+    expect(types).toHaveLength(4);
+    expect(new Set(types)).toEqual(new Set(["PERSON"]));
+  });
+
+  it("still reads a short name made of part of an organisation's name not read whole as that organisation's, in capitals too", () => {
+    const text =
+      'This Reseller Agreement is made between Orlanda Systems Inc., a Delaware corporation ("Orlanda"), and Orlanda Tollen SRL, ' +
+      'having its office at Strada Marisol 14, Scara C, Romania ("Tollen"), as of June 1, 2022. Tollen shall resell the products.\n\n' +
+      "ORLANDA SYSTEMS INC.      ORLANDA TOLLEN SRL\n";
+    const out = new PiiScanner().scan(text);
+    expect(typesOf(text, out, "Tollen")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
+    expect(typesOf(text, out, "TOLLEN")).toEqual(["ORGANIZATION"]);
+  });
+
+  it("spreads a short name defined for a person, over a later organisation guess of the same word", () => {
+    const text = 'Arvid Tollenmark ("Tollenmark") and the Company agree. Tollenmark shall serve. Pay Tollenmark. Tollenmark resigns.';
+    const first = at(text, "Tollenmark", 20);
+    const guess = at(text, "Tollenmark", first + 12);
+    const found: PiiFinding[] = [
+      { type: "PERSON", start: 0, end: 16, score: 0.65, recognizer: "t" },
+      { type: "PERSON", start: first, end: first + 10, score: 0.7, recognizer: "PartyAliasRecognizer" },
+      { type: "ORGANIZATION", start: guess, end: guess + 10, score: 0.58, recognizer: "NameModelRecognizer" },
+    ];
+    const out = withRepeatedMentions(text, found);
+    expect(typesOf(text, out, "Tollenmark")).toEqual(["PERSON", "PERSON", "PERSON", "PERSON"]);
+  });
+
+  it("types a name read both ways by its most confident reading, everywhere", () => {
+    const text = "Tollenmark called. Tollenmark wrote. Tollenmark left. Tollenmark returned.";
+    const starts = [...text.matchAll(/Tollenmark/g)].map((m) => m.index);
+    const reading = (k: number, type: string, score: number): PiiFinding => ({ type, start: starts[k] ?? 0, end: (starts[k] ?? 0) + 10, score, recognizer: "t" });
+    // a person guess above the organisation guess: the organisation guess would have spread over the others
+    const guesses = [reading(0, "PERSON", 0.55), reading(1, "ORGANIZATION", 0.52), reading(2, "PERSON", 0.55)];
+    expect(typesOf(text, withRepeatedMentions(text, guesses), "Tollenmark")).toEqual(["PERSON", "PERSON", "PERSON", "PERSON"]);
+    // an organisation cue decides over person guesses
+    const cue = [reading(0, "PERSON", 0.55), reading(1, "ORGANIZATION", 0.7), reading(2, "PERSON", 0.55)];
+    expect(typesOf(text, withRepeatedMentions(text, cue), "Tollenmark")).toEqual(["ORGANIZATION", "ORGANIZATION", "ORGANIZATION", "ORGANIZATION"]);
+  });
+
+  it("does not spread one word in capitals only guessed as an organisation; a defined one spreads", () => {
+    const text = "EBITDA rose. The CEO said EBITDA and ZQXL grew; ZQXL and EBITDA again.";
+    const guess: PiiFinding = { type: "ORGANIZATION", start: 0, end: 6, score: 0.55, recognizer: "NameModelRecognizer" };
+    const zq = at(text, "ZQXL");
+    const cue: PiiFinding = { type: "ORGANIZATION", start: zq, end: zq + 4, score: 0.75, recognizer: "t" };
+    const out = withRepeatedMentions(text, [guess, cue]);
+    expect(typesOf(text, out, "EBITDA")).toEqual(["ORGANIZATION"]);
+    expect(typesOf(text, out, "ZQXL")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
+    // in capitals, a word of an organisation a cue named in another case spreads
+    const sig = "Zqxl Tollen SRL signs. ZQXL TOLLEN SRL\nBy: ZQXL";
+    const named: PiiFinding = { type: "ORGANIZATION", start: 0, end: 15, score: 0.8, recognizer: "t" };
+    const caps: PiiFinding = { type: "ORGANIZATION", start: sig.lastIndexOf("ZQXL"), end: sig.length, score: 0.55, recognizer: "NameModelRecognizer" };
+    expect(typesOf(sig, withRepeatedMentions(sig, [named, caps]), "ZQXL")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
+  });
 });

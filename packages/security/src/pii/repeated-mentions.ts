@@ -33,24 +33,61 @@ function* wholeWordMentions(text: string, name: string): Generator<number> {
   }
 }
 
+/** A finding at or above this score was named by a cue (a legal form, a party clause, a title, a defined short name). */
+const CUE_SCORE = 0.6;
+/** One word in capitals ("EBITDA", "CEO", "GAAP"): a term as often as a company's name. */
+const ACRONYM = /^\p{Lu}[\p{Lu}\d]+$/u;
+const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION"]);
+
+/** A short name the contract defines for a person party (`Ada Quill ("Quill")`): the person wherever it is written. */
+const isPersonAlias = (f: PiiFinding): boolean => f.type === "PERSON" && f.recognizer === "PartyAliasRecognizer";
+
+/** The most confident of a name's readings (the first of equals): its type is the name's. */
+function agreedReading(readings: readonly PiiFinding[]): PiiFinding | undefined {
+  let best: PiiFinding | undefined;
+  for (const r of readings) if (!best || r.score > best.score) best = r;
+  return best;
+}
+
 /**
  * An organisation found once is found everywhere in the text: a cue names it once ("works for
  * Teradata", "Vringo, Inc.") and later mentions go without ("Teradata's office"). A mention replaces
  * a weaker name guess lying inside it (a lone unknown word read as a person); other findings it
  * overlaps stay. A name made of everyday words only ("Here", "Scale Unlimited") is never looked for
- * again: it is a name only where its cue is.
+ * again: it is a name only where its cue is, nor is one word in capitals only guessed as an organisation ("EBITDA")
+ * unless a cue names an organisation with that word in another case.
+ * One entity, one type: a name read as a person in some places and as an organisation in others takes the type of its
+ * most confident reading everywhere (a short name defined for a person party over a guess that it is a company), and
+ * a short name defined for a person party is looked for again as that person.
  */
 export function withRepeatedMentions(text: string, findings: readonly PiiFinding[]): PiiFinding[] {
+  const { names, typed } = namesToRepeat(text, findings);
+  if (names.size === 0) return [...typed];
+  const sorted = [...typed].sort((a, b) => a.start - b.start || a.end - b.end);
+  return isDisjoint(sorted) ? replaceInOrder(text, names, sorted) : replaceInList(text, names, typed);
+}
+
+/**
+ * The names withRepeatedMentions looks for again, each with the finding whose type and score its mentions take, and
+ * the findings with their types agreed (internal; the fast path's frozen reference shares it: only the search changed).
+ */
+export function namesToRepeat(text: string, findings: readonly PiiFinding[]): { names: ReadonlyMap<string, PiiFinding>; typed: readonly PiiFinding[] } {
   const names = new Map<string, PiiFinding>();
+  let cueOrgWords: ReadonlySet<string> | undefined;
   for (const f of findings) {
     // a person named by a cue ("By: /s/ John Smith", "Mr. John Smith") is the same person on the signature line below
     const cuePerson = f.type === "PERSON" && f.score >= PERSON_CUE_SCORE;
-    if (f.type !== "ORGANIZATION" && !cuePerson) continue;
+    const personAlias = isPersonAlias(f);
+    if (f.type !== "ORGANIZATION" && !cuePerson && !personAlias) continue;
     const name = text.slice(f.start, f.end);
-    if (cuePerson && !/\s/u.test(name.trim())) continue;
+    if (cuePerson && !personAlias && !/\s/u.test(name.trim())) continue;
+    // a word in capitals only guessed as an organisation ("EBITDA") spreads only when a cue names it in another case
+    // ("Telnet" defined for a party, "GALAXY TELNET SRL" on the signature page)
+    if (f.type === "ORGANIZATION" && f.score < CUE_SCORE && ACRONYM.test(name) && !(cueOrgWords ??= wordsOfCueOrganizations(text, findings)).has(name.toLowerCase())) continue;
     // only names with a word of their own: "Board of Directors" or "Here" found once by mistake must not spread
     // (a person's cue already says it is a name: "John Smith" is two everyday words)
-    const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (cuePerson || !isCommonWord(w)) && !isNotAName(w));
+    const person = cuePerson || personAlias;
+    const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (person || !isCommonWord(w)) && !isNotAName(w));
     if (name.length < 3 || names.has(name) || !own) continue;
     names.set(name, f);
     // "Pretzel  Time" (spaced out in a justified preamble) is "Pretzel Time" in the text after it
@@ -58,9 +95,49 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
     if (single !== name && !names.has(single)) names.set(single, f);
     if (names.size >= MAX_NAMES) break;
   }
-  if (names.size === 0) return [...findings];
-  const sorted = [...findings].sort((a, b) => a.start - b.start || a.end - b.end);
-  return isDisjoint(sorted) ? replaceInOrder(text, names, sorted) : replaceInList(text, names, findings);
+  return { names, typed: agreeOnTypes(text, names, findings) };
+}
+
+/** The words, in lower case, of the organisations a cue named (score 0.6 or more). */
+function wordsOfCueOrganizations(text: string, findings: readonly PiiFinding[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of findings) {
+    if (f.type !== "ORGANIZATION" || f.score < CUE_SCORE) continue;
+    for (const w of text.slice(f.start, f.end).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) out.add(w);
+  }
+  return out;
+}
+
+/**
+ * Each name read both as a person and as an organisation takes the type of its most confident reading (a name looked
+ * for again is looked for as that reading), and its guesses of another type (score under 0.6) are re-typed: one
+ * entity, one placeholder. Not when cues (score 0.6 or more) read it both ways: which one is right is not known here.
+ */
+function agreeOnTypes(text: string, names: Map<string, PiiFinding>, findings: readonly PiiFinding[]): readonly PiiFinding[] {
+  const readings = new Map<string, PiiFinding[]>();
+  for (const f of findings) {
+    if (!NAME_TYPES.has(String(f.type))) continue;
+    const name = text.slice(f.start, f.end);
+    const list = readings.get(name);
+    if (list) list.push(f);
+    else readings.set(name, [f]);
+  }
+  const retype = new Map<string, string>();
+  for (const [name, list] of readings) {
+    if (!list.some((r) => r.type !== list[0]?.type)) continue;
+    // cues of both types ("By: /s/ Acme Holdings LP" read as a signer, "Acme Holdings LP" as a party): left as read
+    const cueTypes = new Set(list.filter((r) => r.score >= CUE_SCORE).map((r) => r.type));
+    if (cueTypes.size > 1) continue;
+    const agreed = agreedReading(list);
+    if (!agreed) continue;
+    if (names.has(name)) names.set(name, agreed);
+    retype.set(name, String(agreed.type));
+  }
+  if (retype.size === 0) return findings;
+  return findings.map((f) => {
+    const type = f.score < CUE_SCORE && NAME_TYPES.has(String(f.type)) ? retype.get(text.slice(f.start, f.end)) : undefined;
+    return type && type !== f.type ? { ...f, type } : f;
+  });
 }
 
 /** Non-empty spans, none overlapping the next (a scan's resolved findings). */

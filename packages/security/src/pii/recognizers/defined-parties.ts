@@ -110,6 +110,9 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
       .filter((f) => f.end <= m.index && m.index - f.end < 160)
       .reduce<PiiFinding | undefined>((best, f) => (!best || f.end > best.end ? f : best), undefined);
     if (!party || /[.;]\s+\p{Lu}/u.test(text.slice(party.end, m.index))) continue;
+    // "Vantor Mills, Inc. (the "Company") and Ada Quill ("Quill")": a name without a legal form written after the party,
+    // right before the brackets, is the one the short name is made of (a person these cues do not read), not the party
+    if (namedAfterLaterName(words, text.slice(party.end, m.index))) continue;
     const full = text.slice(party.start, party.end);
     const inName = words.every((w) => wholeWordIgnoringCase(w).test(full));
     // ("Gold Hill") for GOLD HILL VENTURE LENDING, ("SVB") for Silicon Valley Bank, or a distinctive word; not
@@ -139,6 +142,19 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
     for (const [start, end] of wholeWordVariants(text, variants)) push(start, end, 0.6);
   }
+}
+
+/**
+ * True when the short name's words stand in `between` (the text from the party to the brackets) and end a name there:
+ * another name, a person's ("and Arvid Tollenmark, an individual ("Tollenmark")"), not part of an organisation's
+ * name these cues did not read whole ("Galaxy Tollen SRL, having its office at … ("Tollen")": a capital or a legal
+ * form follows).
+ */
+export function namedAfterLaterName(words: readonly string[], between: string): boolean {
+  const last = words[words.length - 1] ?? "";
+  if (!words.every((w) => wholeWordIgnoringCase(w).test(between))) return false;
+  const after = new RegExp(`(?<![\\p{L}])${escape(last)}(?![\\p{L}])[\\s,]*([^\\s,]*)`, "iu").exec(between)?.[1] ?? "";
+  return !/^\p{Lu}/u.test(after) && !FORM_WORD.test(after);
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

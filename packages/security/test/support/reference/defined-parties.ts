@@ -1,6 +1,7 @@
 // Frozen copy of src/pii/recognizers/defined-parties.ts before propagate searched short names with indexOf (test oracle).
 import type { PiiFinding } from "../../../src/pii/pii-types";
 import { isEnglishWord } from "../../../src/pii/recognizers/lexicons";
+import { namedAfterLaterName } from "../../../src/pii/recognizers/defined-parties";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "../../../src/pii/recognizers/organization-words";
 
 /** ", a Delaware corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
@@ -66,6 +67,9 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
       .filter((f) => f.end <= m.index && m.index - f.end < 160)
       .reduce<PiiFinding | undefined>((best, f) => (!best || f.end > best.end ? f : best), undefined);
     if (!party || /[.;]\s+\p{Lu}/u.test(text.slice(party.end, m.index))) continue;
+    // a name without a legal form written after the party, right before the brackets, is the one the short name is
+    // made of (rule added since; the same function as the scanner's)
+    if (namedAfterLaterName(words, text.slice(party.end, m.index))) continue;
     const full = text.slice(party.start, party.end);
     const inName = words.every((w) => new RegExp(`(?<![\\p{L}])${escape(w)}(?![\\p{L}])`, "iu").test(full));
     // ("Gold Hill") for GOLD HILL VENTURE LENDING, ("SVB") for Silicon Valley Bank, or a distinctive word; not

@@ -1,10 +1,6 @@
 import type { PiiFinding } from "../../../src/pii/pii-types";
-import { isCommonWord, isNotAName } from "../../../src/pii/recognizers/lexicons";
+import { namesToRepeat } from "../../../src/pii/repeated-mentions";
 
-/** At most this many distinct names are looked for again (one regular expression each). */
-const MAX_NAMES = 50;
-/** A person found with this score (a title, a role, a signature block) is looked for again by the full name. */
-const PERSON_CUE_SCORE = 0.8;
 const GUESSES: ReadonlySet<string> = new Set(["PERSON", "LOCATION", "ORGANIZATION"]);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -16,25 +12,10 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * again: it is a name only where its cue is.
  */
 export function withRepeatedMentions(text: string, findings: readonly PiiFinding[]): PiiFinding[] {
-  const names = new Map<string, PiiFinding>();
-  for (const f of findings) {
-    // a person named by a cue ("By: /s/ John Smith", "Mr. John Smith") is the same person on the signature line below
-    const cuePerson = f.type === "PERSON" && f.score >= PERSON_CUE_SCORE;
-    if (f.type !== "ORGANIZATION" && !cuePerson) continue;
-    const name = text.slice(f.start, f.end);
-    if (cuePerson && !/\s/u.test(name.trim())) continue;
-    // only names with a word of their own: "Board of Directors" or "Here" found once by mistake must not spread
-    // (a person's cue already says it is a name: "John Smith" is two everyday words)
-    const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (cuePerson || !isCommonWord(w)) && !isNotAName(w));
-    if (name.length < 3 || names.has(name) || !own) continue;
-    names.set(name, f);
-    // "Pretzel  Time" (spaced out in a justified preamble) is "Pretzel Time" in the text after it
-    const single = name.replace(/\s+/gu, " ");
-    if (single !== name && !names.has(single)) names.set(single, f);
-    if (names.size >= MAX_NAMES) break;
-  }
-  if (names.size === 0) return [...findings];
-  let out = [...findings];
+  // which names, and their types agreed, as the scanner decides them now (only the search for mentions is the oracle's)
+  const { names, typed } = namesToRepeat(text, findings);
+  if (names.size === 0) return [...typed];
+  let out = [...typed];
   for (const [name, f] of names) {
     for (const m of text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, "gu"))) {
       const [start, end] = [m.index, m.index + name.length];
