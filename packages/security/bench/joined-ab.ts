@@ -2,7 +2,7 @@
 // peers' generated corpus in 16 KiB documents (bench/peers.ts's throughput text, contracts "peers"): least CPU time of
 // alternating passes, each by a new scanner (nothing a scanner remembers from an earlier pass of the same text carries
 // over). Build the bundles as bench/bundle-ab.ts says, then
-//   nice -n 10 npx tsx bench/joined-ab.ts dist/ab-before.mjs dist/index.js [all|structured|phone] [contracts|peers] [rounds] [--processes K]
+//   nice -n 10 npx tsx bench/joined-ab.ts dist/ab-before.mjs dist/index.js [all|structured|phone|person] [contracts|peers] [rounds] [--processes K]
 // Two bundles in one process are not equal: the one loaded second ran 10-25% slower here whichever it was (same code
 // too), so with --processes K each build runs alone in K child processes, alternating (before, after, after,
 // before, ...), and the medians of their least pass times are compared.
@@ -27,8 +27,10 @@ const [beforeFile = "dist/ab-before.mjs", afterFile = "dist/index.js", mode = "a
 type ScannerClass = new (options?: PiiScannerOptions) => Scanner;
 const load = async (file: string): Promise<ScannerClass> =>
   ((await import(pathToFileURL(path.resolve(import.meta.dirname, "..", file)).href)) as { PiiScanner: ScannerClass }).PiiScanner;
-// "phone": the structured scan's phone recognizer alone (entities: PHONE), for a change to it that a whole scan's noise hides
-const options: PiiScannerOptions = mode === "structured" ? { names: false } : mode === "phone" ? { names: false, entities: ["PHONE"] } : {};
+// "phone": the structured scan's phone recognizer alone (entities: PHONE), for a change to it that a whole scan's noise hides;
+// "person": the name recognizer, which alone reports people (entities: PERSON; the document-wide reading then skips letterheads)
+const options: PiiScannerOptions =
+  mode === "structured" ? { names: false } : mode === "phone" ? { names: false, entities: ["PHONE"] } : mode === "person" ? { entities: ["PERSON"] } : {};
 /** The peers' corpus as bench/peers.ts scans it: 1 MiB in documents of 16 KiB. */
 function peersDocs(): string[] {
   const text = corpus(1024 * 1024);

@@ -85,8 +85,6 @@ export type RunReading =
       readonly words: number;
       /** One kept word is a known given or family name (NAME_LIKE). */
       readonly hasName: boolean;
-      /** The first kept word. */
-      readonly first: string;
       /** The kept words are a known place. */
       readonly knownPlace: boolean;
       /** The first kept word, lower-cased, is a curated given name. */
@@ -155,8 +153,8 @@ function readRunWords(run: string): RunReading {
 }
 
 /** What the words kept from `start` to `end` of a run say with the word lists, `first` the first of them. */
-function keptFacts(run: string, start: number, end: number, first: string): { start: number; end: number; first: string; knownPlace: boolean; curatedFirst: boolean; brand: boolean; derived: boolean } {
+function keptFacts(run: string, start: number, end: number, first: string): { start: number; end: number; knownPlace: boolean; curatedFirst: boolean; brand: boolean; derived: boolean } {
   const bare = bareWord(first);
   const derived = isDerivedEnglish(bare);
-  return { start, end, first, knownPlace: isKnownPlaceName(run.slice(start, end)), curatedFirst: isCuratedFirstName(first.toLowerCase()), brand: !derived && isBrandLike(bare), derived };
+  return { start, end, knownPlace: isKnownPlaceName(run.slice(start, end)), curatedFirst: isCuratedFirstName(first.toLowerCase()), brand: !derived && isBrandLike(bare), derived };
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { curatedFirstNames } from "./lexicon-tags";
-import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords } from "./lower-case-runs";
+import { LOWER_PAIR, LOWER_WORD, lowerRuns, type RangeTest } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
 
 // Lower-case words of every length joined by hyphens and apostrophes, capitals inside and around them, digits, other
@@ -13,24 +13,34 @@ const text = fc
   .array(fc.constantFrom(...pieces), { maxLength: 40 })
   .chain((ps) => fc.constantFrom("", " ", "  ", "\u00a0", "-").map((sep) => ps.join(sep)));
 
-describe("the lower-case word scanners find what their expressions find", () => {
-  it("lowerWords gives every LOWER_WORD match", () => {
+// what the name recognizer's filter might answer: everything, nothing, or some words by their characters
+const keeps: readonly (readonly [string, RangeTest])[] = [
+  ["every word", () => true],
+  ["no word", () => false],
+  ["words of even length", (_t, from, to) => (to - from) % 2 === 0],
+  ["words opening with a-m", (t, from) => t[from]! <= "m"],
+];
+const keep = fc.constantFrom(...keeps);
+
+describe("the lower-case word scanner finds what its expressions find", () => {
+  it("lowerRuns gives every LOWER_WORD match the filter keeps", () => {
     fc.assert(
-      fc.property(text, (t) => {
-        expect(lowerWords(t)).toEqual([...t.matchAll(LOWER_WORD)].flatMap((m) => [m.index, m.index + m[0].length]));
+      fc.property(text, keep, (t, [, kept]) => {
+        const expected = [...t.matchAll(LOWER_WORD)].filter((m) => kept(t, m.index, m.index + m[0].length)).flatMap((m) => [m.index, m.index + m[0].length]);
+        expect(lowerRuns(t, kept).words).toEqual(expected);
       }),
       { numRuns: 5000 },
     );
   });
 
-  it("lowerPairs gives every LOWER_PAIR match with the offsets of its two words", () => {
+  it("lowerRuns gives every LOWER_PAIR match whose first word the filter keeps, with the offsets of its two words", () => {
     fc.assert(
-      fc.property(text, (t) => {
+      fc.property(text, keep, (t, [, kept]) => {
         const expected = [...t.matchAll(LOWER_PAIR)].flatMap((m) => {
           const a = m[1] ?? "";
-          return [m.index, m.index + a.length, m.index + a.length + 1, m.index + m[0].length];
+          return kept(t, m.index, m.index + a.length) ? [m.index, m.index + a.length, m.index + a.length + 1, m.index + m[0].length] : [];
         });
-        expect(lowerPairs(t)).toEqual(expected);
+        expect(lowerRuns(t, kept).pairs).toEqual(expected);
       }),
       { numRuns: 5000 },
     );

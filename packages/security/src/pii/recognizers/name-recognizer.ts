@@ -3,7 +3,7 @@ import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
-import { LOWER_PAIR, LOWER_WORD, lowerPairs, lowerWords } from "./lower-case-runs";
+import { LOWER_PAIR, LOWER_WORD, lowerRuns } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
 import { STOP_START, nameSpan } from "./name-spans";
 import { textBefore } from "./whole-words";
@@ -441,20 +441,17 @@ export class NameRecognizer implements Recognizer {
     }
     // every lower-case word and pair of words: only those whose (first) word may be a curated given name are read
     const givenNames = curatedFirstFilter();
-    const words = lowerWords(text);
+    const { words, pairs } = lowerRuns(text, (t, from, to) => givenNames.mayHold(t, from, to));
     for (let k = 0; k < words.length; k += 2) {
       // a lone lower-case word that compromise knows only as a given name and that is no English word ("selma is from…")
       const [start, end] = [words[k] ?? 0, words[k + 1] ?? 0];
-      if (!givenNames.mayHold(text, start, end)) continue;
       const w = text.slice(start, end);
       if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || inLatinPhrase(text, start, w.length)) continue;
       push("PERSON", start, end, 0.45, "NameLexiconRecognizer", false, true);
     }
-    const pairs = lowerPairs(text);
     for (let k = 0; k < pairs.length; k += 4) {
       // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
       const [start, end1, start2, end] = [pairs[k] ?? 0, pairs[k + 1] ?? 0, pairs[k + 2] ?? 0, pairs[k + 3] ?? 0];
-      if (!givenNames.mayHold(text, start, end1)) continue;
       const [a, b] = [text.slice(start, end1), text.slice(start2, end)];
       if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || inLatinPhrase(text, start, end - start)) continue;
       if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
