@@ -12,4 +12,4 @@ const nlp = createRequire(import.meta.url)("compromise") as typeof nlpType;
 const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
 const file = path.join(import.meta.dirname, "..", "model", COMPROMISE_LEXICON_FILE);
 fs.writeFileSync(file, JSON.stringify(lexicon));
-console.log(`${file}: ${Object.keys(lexicon).length} words, ${(fs.statSync(file).size / 1024).toFixed(0)} KiB`);
+process.stdout.write(`${file}: ${Object.keys(lexicon).length} words, ${(fs.statSync(file).size / 1024).toFixed(0)} KiB\n`);
