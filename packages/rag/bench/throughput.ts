@@ -34,6 +34,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Embedder, EmbedOptions } from "@bear/core";
 import { OnnxEmbedder, RagEngine } from "../src/index";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a bench helper of the repository root, shared by several packages' benches (no project to import it from)
+import { mainThreadCpu } from "../../../scripts/test-support/thread-cpu";
 
 /** The RagEngine of this checkout (its src/, or with `--dist` its build), or of the one `--src` names (the "before" of a before/after run). */
 async function engineClass(): Promise<typeof RagEngine> {
@@ -98,18 +100,6 @@ function percentiles(samples: number[]): { p50: number; p95: number; p99: number
   const s = [...samples].sort((a, b) => a - b);
   const at = (p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
   return { p50: at(50), p95: at(95), p99: at(99) };
-}
-
-/** CPU seconds (user + system) of this process's main thread so far (Linux: /proc/self/task/<pid>/stat; 0 elsewhere). */
-function mainThreadCpu(): number {
-  try {
-    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
-  } catch {
-    return 0;
-  }
 }
 
 const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;

@@ -18,7 +18,8 @@ import { PiiScanner, type PiiScannerOptions } from "../src/pii/pii-scanner";
 import { PiiScanPool } from "../src/pii/scan-pool";
 import { corpus } from "./legal-corpus";
 import { evaluate, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
-import { freeCoreWall, threadCpu, threadCpuSpent } from "./thread-cpu";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a bench helper of the repository root, shared by several packages' benches (no project to import it from)
+import { freeCoreWall, threadCpu, threadCpuSpent } from "../../../scripts/test-support/thread-cpu";
 
 let networkAttempts = 0;
 globalThis.fetch = (() => {
@@ -169,7 +170,7 @@ if (!coresOnly) console.log(`network calls attempted by any tool: ${networkAttem
 // little CPU, so this takes several megabytes (one warm pass left the pool at half this thread's CPU rate). Then the
 // best of TIMED_PASSES alternating passes of each. Wall MB/s is what "on 2 cores" asks, but on a loaded VM it shows
 // the other jobs; "on free cores" is the least wall time the same work needs on free cores, from each thread's CPU
-// time (bench/thread-cpu.ts: the busiest thread, or all threads' CPU shared evenly). CPU MB/s counts every thread of
+// time (scripts/test-support/thread-cpu.ts: the busiest thread, or all threads' CPU shared evenly). CPU MB/s counts every thread of
 // the process. Findings are compared.
 const WARM_PASSES = 3;
 const TIMED_PASSES = 2;

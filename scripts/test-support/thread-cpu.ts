@@ -1,6 +1,7 @@
-// CPU time of each thread of this process (Linux: /proc/self/task/*/stat), for the benches on both cores: what the
-// busiest thread and all threads spent bounds the wall time the same work needs on free cores, whatever the load of
-// the shared machine when the bench runs (on a loaded VM the wall clock shows the other jobs, not the code).
+// CPU time of each thread of this process (Linux: /proc/self/task/*/stat), for the benches (security bench/peers.ts on
+// both cores, rag bench/throughput.ts's main thread): what the busiest thread and all threads spent bounds the wall
+// time the same work needs on free cores, whatever the load of the shared machine when the bench runs (on a loaded
+// VM the wall clock shows the other jobs, not the code).
 import fs from "node:fs";
 import os from "node:os";
 
@@ -25,6 +26,11 @@ export function threadCpu(): Map<string, number> {
     }
   }
   return out;
+}
+
+/** Seconds of CPU of this process's main thread so far (0 where /proc is not there). */
+export function mainThreadCpu(): number {
+  return threadCpu().get(String(process.pid)) ?? 0;
 }
 
 /** What each thread spent between two threadCpu() readings, largest first. */
