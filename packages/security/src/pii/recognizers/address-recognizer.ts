@@ -19,7 +19,7 @@ import { isCommonWord, isEnglishWord, isNotAName } from "./lexicons";
 import { isLegalReference } from "./legal-references";
 import { textBefore } from "./whole-words";
 import { isKnownPlace, knownPlaces } from "./place-groups";
-import { compoundStreets } from "./compound-streets";
+import { compoundStreets, SUFFIX as COMPOUND_SUFFIX, suffixStarts as compoundSuffixStarts } from "./compound-streets";
 import { namesCurrency } from "./clause-phrases";
 
 const SUFFIX =
@@ -134,6 +134,7 @@ export const ANCHORED_PATTERNS: readonly (readonly [string, RegExp, (text: strin
   ["LOWER_PLACE_CUE", LOWER_PLACE_CUE, lowerPlaceCueStarts],
   ["CUE", CUE, cueStarts],
   ["EURO_LINE", EURO_LINE, lineNumberStarts],
+  ["COMPOUND_SUFFIX", COMPOUND_SUFFIX, compoundSuffixStarts],
   ...PATTERNS.flatMap(({ regex, starts }, i) => (starts ? [[`PATTERNS[${i}]`, regex, starts] as const] : [])),
 ];
 
