@@ -28,11 +28,11 @@ describe("partyAliases: the type of a party's short name", () => {
   });
 
   it("is an organisation's when the last person read before it is no source of it (a word of an address guessed as a name)", () => {
-    const text = 'and Vantor Tollen SRL, having its office at Strada Marisol 14, Scara C, Judetul Fenwright, Romania ("Tollen"), as of June 1.';
+    const text = 'and Vantor Tollen GmbH, whose seat is at Kestrelgasse 9, Haus Quell, Unterfenwright, Austria ("Tollen"), from 3 March.';
     const found = [
-      finding(text, "Strada Marisol 14", "ADDRESS", 0.6),
-      finding(text, "Scara C", "PERSON", 0.65),
-      finding(text, "Romania", "LOCATION", 0.6),
+      finding(text, "Kestrelgasse 9", "ADDRESS", 0.6),
+      finding(text, "Haus Quell", "PERSON", 0.65),
+      finding(text, "Austria", "LOCATION", 0.6),
     ];
     expect(aliasTypes(text, found)).toEqual([["Tollen", "ORGANIZATION"]]);
   });

@@ -159,7 +159,7 @@ function aliasFor(text: string, confidentOnes: ConfidentFindings, sorted: readon
   const right = place && at - place.end < 8 && place.type !== "LOCATION" ? place : undefined;
   if (!right && spelledOut(text.slice(Math.max(0, at - 80), at), alias)) return undefined;
   // a person's short name is made of the person's name ("Idan Quill ("Quill")", ("IQ")); a short name made of no
-  // word of the last person read (a word of an address guessed as one, "Scara C") is an organisation's
+  // word of the last person read (a word of an address guessed as one, "Haus Quell") is an organisation's
   const person = named?.type === "PERSON" && madeFromName(words, text.slice(named.start, named.end));
   return { type: person ? "PERSON" : "ORGANIZATION", start, end: start + alias.length, score: 0.7, recognizer: "PartyAliasRecognizer" };
 }

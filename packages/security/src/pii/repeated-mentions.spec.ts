@@ -36,12 +36,13 @@ describe("withRepeatedMentions", () => {
 
   it("still reads a short name made of part of an organisation's name not read whole as that organisation's, in capitals too", () => {
     const text =
-      'This Reseller Agreement is made between Orlanda Systems Inc., a Delaware corporation ("Orlanda"), and Orlanda Tollen SRL, ' +
-      'having its office at Strada Marisol 14, Scara C, Romania ("Tollen"), as of June 1, 2022. Tollen shall resell the products.\n\n' +
-      "ORLANDA SYSTEMS INC.      ORLANDA TOLLEN SRL\n";
+      'This Supply Agreement, dated 3 March 2023, is between Orlanda Systems Inc., a Nevada corporation ("Orlanda"), and ' +
+      'Orlanda Tollen GmbH, whose seat is at Kestrelgasse 9, Haus 2, Unterfenwright, Austria ("Tollen"). Tollen shall supply the parts.\n\n' +
+      "ORLANDA SYSTEMS INC.      ORLANDA TOLLEN GMBH\n";
     const out = new PiiScanner().scan(text);
     expect(typesOf(text, out, "Tollen")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
-    expect(typesOf(text, out, "TOLLEN")).toEqual(["ORGANIZATION"]);
+    const caps = text.indexOf("ORLANDA TOLLEN GMBH");
+    expect(out.some((f) => f.type === "ORGANIZATION" && f.start <= caps && f.end >= caps + "ORLANDA TOLLEN GMBH".length)).toBe(true);
   });
 
   it("spreads a short name defined for a person, over a later organisation guess of the same word", () => {
@@ -69,18 +70,9 @@ describe("withRepeatedMentions", () => {
     expect(typesOf(text, withRepeatedMentions(text, cue), "Tollenmark")).toEqual(["ORGANIZATION", "ORGANIZATION", "ORGANIZATION", "ORGANIZATION"]);
   });
 
-  it("does not spread one word in capitals only guessed as an organisation; a defined one spreads", () => {
-    const text = "EBITDA rose. The CEO said EBITDA and ZQXL grew; ZQXL and EBITDA again.";
-    const guess: PiiFinding = { type: "ORGANIZATION", start: 0, end: 6, score: 0.55, recognizer: "NameModelRecognizer" };
-    const zq = at(text, "ZQXL");
-    const cue: PiiFinding = { type: "ORGANIZATION", start: zq, end: zq + 4, score: 0.75, recognizer: "t" };
-    const out = withRepeatedMentions(text, [guess, cue]);
-    expect(typesOf(text, out, "EBITDA")).toEqual(["ORGANIZATION"]);
-    expect(typesOf(text, out, "ZQXL")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
-    // in capitals, a word of an organisation a cue named in another case spreads
-    const sig = "Zqxl Tollen SRL signs. ZQXL TOLLEN SRL\nBy: ZQXL";
-    const named: PiiFinding = { type: "ORGANIZATION", start: 0, end: 15, score: 0.8, recognizer: "t" };
-    const caps: PiiFinding = { type: "ORGANIZATION", start: sig.lastIndexOf("ZQXL"), end: sig.length, score: 0.55, recognizer: "NameModelRecognizer" };
-    expect(typesOf(sig, withRepeatedMentions(sig, [named, caps]), "ZQXL")).toEqual(["ORGANIZATION", "ORGANIZATION"]);
+  it("spreads one word in capitals guessed as an organisation to its every mention (one entity, one placeholder)", () => {
+    const text = "ZQXL rose. The board said ZQXL grew; ZQXL again.";
+    const guess: PiiFinding = { type: "ORGANIZATION", start: 0, end: 4, score: 0.55, recognizer: "NameModelRecognizer" };
+    expect(typesOf(text, withRepeatedMentions(text, [guess]), "ZQXL")).toEqual(["ORGANIZATION", "ORGANIZATION", "ORGANIZATION"]);
   });
 });

@@ -35,8 +35,6 @@ function* wholeWordMentions(text: string, name: string): Generator<number> {
 
 /** A finding at or above this score was named by a cue (a legal form, a party clause, a title, a defined short name). */
 const CUE_SCORE = 0.6;
-/** One word in capitals ("EBITDA", "CEO", "GAAP"): a term as often as a company's name. */
-const ACRONYM = /^\p{Lu}[\p{Lu}\d]+$/u;
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION"]);
 
 /** A short name the contract defines for a person party (`Ada Quill ("Quill")`): the person wherever it is written. */
@@ -54,8 +52,8 @@ function agreedReading(readings: readonly PiiFinding[]): PiiFinding | undefined 
  * Teradata", "Vringo, Inc.") and later mentions go without ("Teradata's office"). A mention replaces
  * a weaker name guess lying inside it (a lone unknown word read as a person); other findings it
  * overlaps stay. A name made of everyday words only ("Here", "Scale Unlimited") is never looked for
- * again: it is a name only where its cue is, nor is one word in capitals only guessed as an organisation ("EBITDA")
- * unless a cue names an organisation with that word in another case.
+ * again: it is a name only where its cue is. A word in capitals guessed as an organisation is looked for again like
+ * any other (not spreading it left a party's one-word name visible where no cue reached it).
  * One entity, one type: a name read as a person in some places and as an organisation in others takes the type of its
  * most confident reading everywhere (a short name defined for a person party over a guess that it is a company), and
  * a short name defined for a person party is looked for again as that person.
@@ -73,7 +71,6 @@ export function withRepeatedMentions(text: string, findings: readonly PiiFinding
  */
 export function namesToRepeat(text: string, findings: readonly PiiFinding[]): { names: ReadonlyMap<string, PiiFinding>; typed: readonly PiiFinding[] } {
   const names = new Map<string, PiiFinding>();
-  let cueOrgWords: ReadonlySet<string> | undefined;
   for (const f of findings) {
     // a person named by a cue ("By: /s/ John Smith", "Mr. John Smith") is the same person on the signature line below
     const cuePerson = f.type === "PERSON" && f.score >= PERSON_CUE_SCORE;
@@ -81,9 +78,6 @@ export function namesToRepeat(text: string, findings: readonly PiiFinding[]): { 
     if (f.type !== "ORGANIZATION" && !cuePerson && !personAlias) continue;
     const name = text.slice(f.start, f.end);
     if (cuePerson && !personAlias && !/\s/u.test(name.trim())) continue;
-    // a word in capitals only guessed as an organisation ("EBITDA") spreads only when a cue names it in another case
-    // ("Telnet" defined for a party, "GALAXY TELNET SRL" on the signature page)
-    if (f.type === "ORGANIZATION" && f.score < CUE_SCORE && ACRONYM.test(name) && !(cueOrgWords ??= wordsOfCueOrganizations(text, findings)).has(name.toLowerCase())) continue;
     // only names with a word of their own: "Board of Directors" or "Here" found once by mistake must not spread
     // (a person's cue already says it is a name: "John Smith" is two everyday words)
     const person = cuePerson || personAlias;
@@ -96,16 +90,6 @@ export function namesToRepeat(text: string, findings: readonly PiiFinding[]): { 
     if (names.size >= MAX_NAMES) break;
   }
   return { names, typed: agreeOnTypes(text, names, findings) };
-}
-
-/** The words, in lower case, of the organisations a cue named (score 0.6 or more). */
-function wordsOfCueOrganizations(text: string, findings: readonly PiiFinding[]): Set<string> {
-  const out = new Set<string>();
-  for (const f of findings) {
-    if (f.type !== "ORGANIZATION" || f.score < CUE_SCORE) continue;
-    for (const w of text.slice(f.start, f.end).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) out.add(w);
-  }
-  return out;
 }
 
 /**
