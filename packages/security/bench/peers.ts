@@ -167,12 +167,15 @@ if (!coresOnly) console.log(`network calls attempted by any tool: ${networkAttem
 // thread of this process in the same run. Both sides are warmed alike before they are timed: one scanner of this
 // thread and the pool's threads each scan the timed texts WARM_PASSES times untimed. A new thread loads word lists and
 // the name model, and runs cold code until the JIT has compiled it; on a loaded machine the compiler's threads get
-// little CPU, so this takes several megabytes (one warm pass left the pool at half this thread's CPU rate). Then the
+// little CPU, so this takes several megabytes: 3 passes (each pool thread ~1.5 MiB) still left a pool thread at 1.4-2x
+// this thread's CPU per byte on a quiet machine; 12 passes (6 MiB per pool thread) bring both to the same rate
+// (PEERS_WARM_PASSES overrides; a thread's first MiB costs 3-6x a warm one, its second 1.2-2x). Then the
 // best of TIMED_PASSES alternating passes of each. Wall MB/s is what "on 2 cores" asks, but on a loaded VM it shows
 // the other jobs; "on free cores" is the least wall time the same work needs on free cores, from each thread's CPU
 // time (scripts/test-support/thread-cpu.ts: the busiest thread, or all threads' CPU shared evenly). CPU MB/s counts every thread of
 // the process. Findings are compared.
-const WARM_PASSES = 3;
+const WARM_PASSES = Number(process.env.PEERS_WARM_PASSES ?? 12);
+if (!Number.isInteger(WARM_PASSES) || WARM_PASSES < 0) throw new Error(`PEERS_WARM_PASSES must be a whole number, got ${process.env.PEERS_WARM_PASSES}`);
 const TIMED_PASSES = 2;
 const workerUrl = new URL("../dist/scan-worker.js", import.meta.url);
 if (!fs.existsSync(workerUrl)) console.log("no dist/scan-worker.js: build the package for the rows on both cores");
