@@ -7,6 +7,7 @@ import { SecurityConfigError } from "../errors";
 import type { CountryCode } from "libphonenumber-js/max";
 import { isDerivedEnglish } from "./recognizers/lexicons";
 import { runReadingsHeld } from "./recognizers/capitalised-runs";
+import { SCAN_MEMORY_IDLE_MS, scanMemoryHeld } from "./scan-memory";
 
 const structured = new PiiScanner({ names: false });
 const full = new PiiScanner();
@@ -337,5 +338,22 @@ describe("PiiScanner memory", () => {
     const findings = scanner.scan("This Agreement is made between Orla Quenby Marsh and Tamsin Works Holdings, LLC. Orla Quenby Marsh shall sign.");
     expect(findings.some((f) => f.type === "PERSON")).toBe(true);
     expect(runReadingsHeld()).toBe(0);
+  });
+
+  it("forgets the words and numbers its memos learnt once scanning has been idle for a second", async () => {
+    // The name model's word table, the run word classes, the phone answers and party patterns make the next document
+    // fast, but must not hold one matter's names and numbers for as long as the process lives.
+    const scanner = new PiiScanner();
+    const text = "This Agreement is made between Orla Quenby Marsh (\"Marsh\") and Tamsin Works Holdings, LLC (\"Tamsin\"). Call Orla at (212) 555-0187.";
+    scanner.scan(text);
+    expect(scanMemoryHeld()).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, SCAN_MEMORY_IDLE_MS / 2));
+    scanner.scan(text); // a scan within the second keeps the memos warm
+    await new Promise((resolve) => setTimeout(resolve, SCAN_MEMORY_IDLE_MS * 0.75));
+    expect(scanMemoryHeld()).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, SCAN_MEMORY_IDLE_MS * 0.5));
+    expect(scanMemoryHeld()).toBe(0);
+    // and a scan after forgetting finds the same
+    expect(scanner.scan(text)).toEqual(new PiiScanner().scan(text));
   });
 });

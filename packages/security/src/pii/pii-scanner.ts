@@ -27,6 +27,7 @@ import { typeShortNames } from "./short-name-types";
 import { assessRisk, type RiskAssessment } from "./risk";
 import { forgetTextRuns } from "./text-runs";
 import { forgetRunReadings } from "./recognizers/capitalised-runs";
+import { scanEnded } from "./scan-memory";
 import { lowerBound } from "./lower-bound";
 import { extendPlaces } from "./place-extension";
 import { readStreetAbbreviations } from "./street-abbreviations";
@@ -188,6 +189,7 @@ export class PiiScanner {
     } finally {
       forgetTextRuns(); // the runs the recognizers shared hold the text: let it go
       forgetRunReadings(); // and the capitalised runs' readings hold its names: no document stays in memory after a scan
+      scanEnded(); // the word memos (scan-memory.ts) go once scanning has been idle for a second
     }
   }
 
@@ -205,6 +207,14 @@ export class PiiScanner {
 
   /** See finishFindings. */
   #finish(text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
+    try {
+      return this.#finishFindings(text, raw);
+    } finally {
+      scanEnded(); // the document-wide reading fills the word memos too
+    }
+  }
+
+  #finishFindings(text: string, raw: readonly (readonly PiiFinding[])[]): PiiFinding[] {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     if (raw.length !== this.recognizers.length) throw new InvalidArgumentError("raw findings", `${raw.length} lists`, `one list per recognizer (${this.recognizers.length})`);
     const all: PiiFinding[] = [];

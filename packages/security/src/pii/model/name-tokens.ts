@@ -3,6 +3,7 @@ import { lexicon } from "../recognizers/compromise-nlp";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "../recognizers/lexicons";
 import { charClasses, hasSurrogates, LETTER, LOWERS, MARK, NUMBER, SPACE, UPPER, UPPERS } from "../char-classes";
 import { asciiLowerHash, fnvRange } from "../text-hash";
+import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
 
 /** A token of the input: offsets into the text. */
 export interface NameToken {
@@ -133,7 +134,7 @@ function wordInfo(w: string): WordInfo {
  * The WordInfo of each surface form seen, looked up by the characters of the text without cutting a string out of it
  * (open addressing on an FNV hash of the characters; a hit compares the stored word with the text in place).
  */
-class WordInfoCache {
+class WordInfoCache implements ScanMemo {
   private keys: (string | undefined)[] = new Array<string | undefined>(1 << 12);
   private values: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(1 << 12);
   private size = 0;
@@ -153,6 +154,14 @@ class WordInfoCache {
     else if (2 * (this.size + 1) > this.keys.length) this.grow();
     this.insert(h, w, info);
     return info;
+  }
+
+  held(): number {
+    return this.size;
+  }
+
+  forgetScannedText(): void {
+    this.clear(1 << 12);
   }
 
   private insert(h: number, key: string, info: WordInfo): void {
@@ -180,6 +189,7 @@ class WordInfoCache {
   }
 }
 const infoCache = new WordInfoCache();
+forgetWhenScanningIdles(infoCache);
 
 /**
  * What the features of one text need, computed once per token; word, shape, affix and flags are filled in only for

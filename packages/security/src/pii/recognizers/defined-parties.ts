@@ -4,6 +4,7 @@ import { capitalise } from "./lexicon-tags";
 import { legalForms } from "./legal-forms";
 import { wholeWordVariants } from "./whole-words";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
+import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
 
 /** "corporation" → "[Cc]orporation": a word in lower case or capitalised (an `i` flag would make \p{Lu} match any letter). */
 const either = (words: string): string => words.replace(/(?<![\p{L}])\p{Ll}/gu, (c) => `[${c.toUpperCase()}${c}]`);
@@ -159,7 +160,9 @@ export function namedAfterLaterName(words: readonly string[], between: string): 
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** `word` as a whole word in any case; compiled once per word (a `\p{L}` class in `iu` mode is slow to compile). */
-const wordPatterns = new Map<string, RegExp>();
+const wordPatterns = new Map<string, RegExp>(); // party names: forgotten when scanning idles
+const wordPatternsMemo: ScanMemo = { held: () => wordPatterns.size, forgetScannedText: () => wordPatterns.clear() };
+forgetWhenScanningIdles(wordPatternsMemo);
 function wholeWordIgnoringCase(word: string): RegExp {
   let re = wordPatterns.get(word);
   if (!re) {

@@ -1,4 +1,5 @@
 import { Metadata } from "libphonenumber-js/max";
+import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
 
 // libphonenumber's validity rule for a national number of calling code 1 (the NANP), read from its own metadata and
 // compiled once: the phone recognizer asks it for every ten digits of a table of patent or registration numbers,
@@ -59,7 +60,7 @@ function hasType(number: string, plan: NumberingPlan): boolean {
  * - the number is valid when that country's number types include it (isValidNumber → getNumberType).
  * A country chosen by its leading digits decides alone, even when it does not know the number.
  */
-export class NanpValidity {
+export class NanpValidity implements ScanMemo {
   readonly #plans: readonly NumberingPlan[];
   readonly #fallback: NumberingPlan;
   readonly #answers = new Map<string, boolean>();
@@ -67,6 +68,15 @@ export class NanpValidity {
   private constructor(plans: readonly NumberingPlan[], fallback: NumberingPlan) {
     this.#plans = plans;
     this.#fallback = fallback;
+    forgetWhenScanningIdles(this); // the answers are keyed by phone numbers of the texts scanned
+  }
+
+  held(): number {
+    return this.#answers.size;
+  }
+
+  forgetScannedText(): void {
+    this.#answers.clear();
   }
 
   /**
