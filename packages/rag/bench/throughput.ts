@@ -21,6 +21,9 @@
 //                  --before=DIR, the before is DIR/dist/index.js, e.g. main's build copied into this checkout:
 //                    mkdir -p .before && cp -r /path/to/main/packages/rag/dist .before/dist
 //   --src=DIR/src  the latency run with another checkout's RagEngine (see --before): the resolver rebuild costs before/after
+//                  (with --only=latency, --before=DIR runs both engines on the same index instead, interleaved query by
+//                  query with raw LanceDB, each with its own search cache, and prints the before/after CPU and the
+//                  number of queries whose top-k ids differ)
 //
 // Every measurement runs in its own child process, so peak RSS (getrusage maxrss) is that
 // measurement's alone. Each ingest line splits its CPU time into the JavaScript main thread (ours: reading,
@@ -32,7 +35,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Embedder, EmbedOptions } from "@bear/core";
+import { randomBytes } from "node:crypto";
+import { DiskCacheStore, TieredCache, type Embedder, type EmbedOptions } from "@bear/core";
 import { OnnxEmbedder, RagEngine } from "../src/index";
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a bench helper of the repository root, shared by several packages' benches (no project to import it from)
 import { mainThreadCpu } from "../../../scripts/test-support/thread-cpu";
@@ -46,6 +50,13 @@ async function engineClass(): Promise<typeof RagEngine> {
   const built = src ? path.resolve(src, "../dist/index.js") : path.resolve(import.meta.dirname, "../dist/index.js");
   if (!fs.existsSync(built)) throw new Error(`--dist: ${built} is missing; build it first (npx nx run @bear/rag:build)`);
   return ((await import(pathToFileURL(built).href)) as { RagEngine: typeof RagEngine }).RagEngine;
+}
+
+/** The RagEngine of another checkout's rag package (`--before=DIR`): DIR/src/index.ts, or with `--dist` DIR/dist/index.js. */
+async function beforeEngineClass(dir: string): Promise<typeof RagEngine> {
+  const file = process.argv.includes("--dist") ? path.resolve(dir, "dist/index.js") : path.resolve(dir, "src/index.ts");
+  if (!fs.existsSync(file)) throw new Error(`--before: ${file} is missing`);
+  return ((await import(pathToFileURL(file).href)) as { RagEngine: typeof RagEngine }).RagEngine;
 }
 
 /** The `shared` folder beside the checkout (a worktree may sit a level deeper than the main checkout). */
@@ -215,10 +226,14 @@ interface LatencyRow {
   p99: number;
   /** CPU milliseconds per query (whole process, all threads): the work done, robust to the machine's load. */
   cpu50: number;
+  /** CPU milliseconds per query, 95th percentile: the tail without the machine's load in it. */
+  cpu95: number;
   cpuMean: number;
 }
 
 interface LatencyResult {
+  /** With `--before`: per mode, the queries whose top-k chunk ids differ between the before and the engine, and the per-query CPU ratios engine / before. */
+  beforeAfter?: Record<string, { differ: number; cpuRatio50: number; cpuRatioMean: number }>;
   chunks: number;
   /** Wall time of building the document resolver (reading every document's text once). */
   resolverMs: number;
@@ -242,7 +257,8 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   if (reuse) fs.rmSync(path.join(dir, "cache"), { recursive: true, force: true });
   // --two-pass: the search as before namedDocumentSearch (a query over every passage, then one inside the documents found).
   const Engine = await engineClass();
-  const rag = await Engine.open({ dir, root: corpus, embedder, ...(arg("two-pass") === "1" ? { namedDocumentSearch: false } : {}) });
+  const twoPass = arg("two-pass") === "1" ? { namedDocumentSearch: false } : {};
+  const rag = await Engine.open({ dir, root: corpus, embedder, ...twoPass });
   if (!reuse) await rag.ingest(["."], { matter: "bench" });
   // Builds the document resolver named-document searches use, as a running engine has it (searches take two passes until then).
   const build = async (): Promise<{ ms: number; cpuMs: number }> => {
@@ -278,9 +294,17 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
       return chunks.query().fullTextSearch(q, { columns: ["searchText"] }).nearestTo(Array.from(v!)).distanceType("cosine").select(columns).rerank(rrf).limit(k).toArray();
     },
   };
+  // --before: another checkout's engine on the same index, with a search cache of its own (the keys would be the same).
+  const beforeDir = arg("before");
+  const beforeCache = beforeDir
+    ? new TieredCache({ secret: randomBytes(32), maxMemoryBytes: 32 * 2 ** 20, store: new DiskCacheStore({ dir: path.join(work, "before-cache"), maxBytes: 256 * 2 ** 20 }) })
+    : undefined;
+  const before = beforeDir ? await (await beforeEngineClass(beforeDir)).open({ dir, root: corpus, embedder, cache: beforeCache, ...twoPass }) : undefined;
+  if (before) await before.resolveDocuments([before.documents()[0]!.id]);
+  const engines: [string, RagEngine][] = [["engine", rag], ...(before ? [["before", before] as [string, RagEngine]] : [])];
   const samples: Record<string, { ms: number[]; cpu: number[] }> = {};
-  for (const name of ["lexical engine", "lexical raw", "hybrid engine", "hybrid raw"]) samples[name] = { ms: [], cpu: [] };
-  const ids: { query: string; lexical: string[]; hybrid: string[] }[] = [];
+  for (const mode of ["lexical", "hybrid"]) for (const name of [...engines.map(([n]) => n), "raw"]) samples[`${mode} ${name}`] = { ms: [], cpu: [] };
+  const ids: { query: string; lexical: string[]; hybrid: string[]; before?: { lexical: string[]; hybrid: string[] } }[] = [];
   const N = Number(arg("queries") ?? 300);
   const timed = async <T>(name: string, keep: boolean, fn: () => Promise<T>): Promise<T> => {
     const cpu0 = process.cpuUsage();
@@ -296,11 +320,14 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   };
   for (let i = 0; i < N + 10; i++) {
     const q = query(i);
-    const row = { query: q, lexical: [] as string[], hybrid: [] as string[] };
+    const row = { query: q, lexical: [] as string[], hybrid: [] as string[], ...(before ? { before: { lexical: [] as string[], hybrid: [] as string[] } } : {}) };
     for (const mode of ["lexical", "hybrid"] as const) {
       // Every query differs: each search misses the (default, on) search cache and does the full work.
-      const hits = await timed(`${mode} engine`, i >= 10, () => rag.search(q, { k, mode }));
-      row[mode] = hits.map((h) => h.chunkId);
+      // With --before the two engines take turns going first.
+      for (const [name, engine] of i % 2 === 0 ? engines : [...engines].reverse()) {
+        const hits = await timed(`${mode} ${name}`, i >= 10, () => engine.search(q, { k, mode }));
+        (name === "engine" ? row : row.before!)[mode] = hits.map((h) => h.chunkId);
+      }
       await timed(`${mode} raw`, i >= 10, () => raw[mode](`${q} `));
     }
     if (i >= 10) ids.push(row);
@@ -309,14 +336,25 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   if (dump) fs.writeFileSync(dump, `${JSON.stringify(ids, null, 1)}\n`);
   db.close();
   await rag.dispose();
+  await before?.dispose();
+  await beforeCache?.dispose();
   await embedder.dispose();
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const beforeAfter = before
+    ? Object.fromEntries(
+        (["lexical", "hybrid"] as const).map((mode) => {
+          const ratios = samples[`${mode} engine`]!.cpu.map((c, j) => c / samples[`${mode} before`]!.cpu[j]!);
+          return [mode, { differ: ids.filter((r) => r[mode].join() !== r.before![mode].join()).length, cpuRatio50: percentiles(ratios).p50, cpuRatioMean: mean(ratios) }];
+        }),
+      )
+    : undefined;
   return {
+    ...(beforeAfter ? { beforeAfter } : {}),
     chunks: stats.chunks,
     resolverMs,
     resolver: { first, afterCommit, afterDelete },
     indexed: [...stats.indexedColumns],
-    rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s.ms), cpu50: percentiles(s.cpu).p50, cpuMean: mean(s.cpu) })),
+    rows: Object.entries(samples).map(([name, s]) => ({ name, ...percentiles(s.ms), cpu50: percentiles(s.cpu).p50, cpu95: percentiles(s.cpu).p95, cpuMean: mean(s.cpu) })),
   };
 }
 
@@ -463,20 +501,25 @@ async function main(): Promise<void> {
       // ~310 chunks per synthetic contract at the default 600-char target.
       writeCorpus(dir, (Number(arg("latency-chunks") ?? 100_000) / 310) * 0.0815);
       const extra = ["latency-index", "dump-ids", "queries", "two-pass", "src"].flatMap((n) => (arg(n) ? [`--${n}=${arg(n)}`] : []));
+      if (arg("before")) extra.push(`--before=${path.resolve(arg("before")!)}`);
       const r = runPhase<LatencyResult>("latency", dir, extra);
       console.log(`\nquery latency at ${r.chunks} chunks (indices on ${r.indexed.join(", ")}), k = 8, ${arg("queries") ?? 300} queries per row after 10 warm-up, engine and raw interleaved, search cache on (every query a miss); document resolver built first in ${r.resolverMs.toFixed(0)} ms`);
       const b = (x: { ms: number; cpuMs: number }): string => `${x.ms.toFixed(0)} ms (cpu ${x.cpuMs.toFixed(0)} ms)`;
       console.log(`  document resolver: first build ${b(r.resolver.first)}; after a commit of 3 documents ${b(r.resolver.afterCommit)}; after their delete ${b(r.resolver.afterDelete)}`);
       for (const row of r.rows) {
         console.log(
-          `  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms   cpu/query p50 ${row.cpu50.toFixed(1).padStart(5)} ms  mean ${row.cpuMean.toFixed(1).padStart(5)} ms`,
+          `  ${row.name.padEnd(15)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p95 ${row.p95.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms   cpu/query p50 ${row.cpu50.toFixed(1).padStart(5)} ms  p95 ${row.cpu95.toFixed(1).padStart(5)} ms  mean ${row.cpuMean.toFixed(1).padStart(5)} ms`,
         );
       }
       const at = (name: string): LatencyRow => r.rows.find((x) => x.name === name)!;
       for (const mode of ["lexical", "hybrid"]) {
-        const e = at(`${mode} engine`);
         const w = at(`${mode} raw`);
-        console.log(`  ${mode} engine/raw: p50 ${(e.p50 / w.p50).toFixed(2)}x, p95 ${(e.p95 / w.p95).toFixed(2)}x, cpu/query p50 ${(e.cpu50 / w.cpu50).toFixed(2)}x, mean ${(e.cpuMean / w.cpuMean).toFixed(2)}x`);
+        for (const name of r.beforeAfter ? ["before", "engine"] : ["engine"]) {
+          const e = at(`${mode} ${name}`);
+          console.log(`  ${mode} ${name}/raw: p50 ${(e.p50 / w.p50).toFixed(2)}x, p95 ${(e.p95 / w.p95).toFixed(2)}x, cpu/query p50 ${(e.cpu50 / w.cpu50).toFixed(2)}x, p95 ${(e.cpu95 / w.cpu95).toFixed(2)}x, mean ${(e.cpuMean / w.cpuMean).toFixed(2)}x`);
+        }
+        const ba = r.beforeAfter?.[mode];
+        if (ba) console.log(`  ${mode} engine vs before, query by query: cpu ratio p50 ${ba.cpuRatio50.toFixed(3)}, mean ${ba.cpuRatioMean.toFixed(3)}; top-8 ids differ for ${ba.differ} of ${arg("queries") ?? 300} queries`);
       }
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -26,7 +26,7 @@ import {
 import type { Observable } from "rxjs";
 import { ZodError } from "zod";
 import { extractiveAnswer, llmAnswer, notFoundAnswer } from "./answer/answer-builder";
-import { fileNameText, type DocumentResolver } from "./answer/document-resolver";
+import { canNameDocument, fileNameText, type DocumentResolver } from "./answer/document-resolver";
 import { NamingIndex } from "./answer/naming-index";
 import { CANDIDATE_PASSAGES, namingStems, SentenceRanker } from "./answer/sentence-ranker";
 import type { Answer, AnswerOptions, AnswerStreamEvent } from "./answer/answer-types";
@@ -560,8 +560,9 @@ export class RagEngine implements Retriever {
 
   /**
    * BM25 with document-aware ranking. The whole query first finds the documents it is about;
-   * when some query words only name those documents (their title, parties or file name), a
-   * second pass ranks the passages inside them by the remaining words, the topic. Without it,
+   * when some query words only name those documents (their parties or file name; at least one a
+   * word a document can be named by, not "agreement"), a second pass ranks the passages inside
+   * them by the remaining words, the topic. Without it,
    * the preamble and signature block, which repeat the parties' names, would win every query
    * that names a contract. When the words clearly name one document (`namedDocumentSearch`),
    * the first pass is skipped: see `#namedDocumentPass`.
@@ -584,8 +585,11 @@ export class RagEngine implements Retriever {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([id]) => id);
-    const topic = this.#topicTerms(query, docs);
-    if (!topic) return ranked;
+    const split = this.#topicTerms(query, docs);
+    // A second pass only when a word the resolver could name a document by names them: words every
+    // contract's file name holds ("agreement") leave the first pass's ranking as it is (one query).
+    if (!split || !split.naming.some(canNameDocument)) return ranked;
+    const { topic } = split;
     const second = await this.#index.lexical(topic.join(" "), fetch, { ...filter, documentIds: filter.documentIds ? filter.documentIds.filter((id) => docs.includes(id)) : docs }, view);
     const secondTop = second[0]?.score || 1;
     const combined = new Map<string, { item: StoreHit; score: number }>();
@@ -599,9 +603,10 @@ export class RagEngine implements Retriever {
 
   /**
    * The query's topic: its words less those that only name `documentIds` (their parties and file
-   * name). Undefined when no word names them, or every word does (there is no topic to rank by).
+   * name), which are `naming`. Undefined when no word names them, or every word does (there is no
+   * topic to rank by).
    */
-  #topicTerms(query: string, documentIds: readonly string[]): string[] | undefined {
+  #topicTerms(query: string, documentIds: readonly string[]): { topic: string[]; naming: string[] } | undefined {
     const naming = new Set(
       documentIds.flatMap((id) => {
         const d = this.#index.document(id);
@@ -610,7 +615,7 @@ export class RagEngine implements Retriever {
     );
     const terms = queryTerms(query);
     const topic = terms.filter((t) => !naming.has(stem(t)));
-    return topic.length === 0 || topic.length === terms.length ? undefined : topic;
+    return topic.length === 0 || topic.length === terms.length ? undefined : { topic, naming: terms.filter((t) => naming.has(stem(t))) };
   }
 
   /**
@@ -626,7 +631,7 @@ export class RagEngine implements Retriever {
   ): Promise<{ item: StoreHit; score: number }[] | undefined> {
     const { named } = o;
     if (o.filter.documentIds && !o.filter.documentIds.includes(named)) return undefined;
-    const topic = this.#topicTerms(query, [named]);
+    const topic = this.#topicTerms(query, [named])?.topic;
     if (!topic) return undefined;
     const hits = await this.#index.lexical(topic.join(" "), o.fetch, { ...o.filter, documentIds: [named] }, o.view);
     if (hits.length < o.k) return undefined;

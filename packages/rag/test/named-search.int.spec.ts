@@ -285,3 +285,40 @@ describe("the resolver's background build", () => {
 function idOfIn(rag: RagEngine, file: string): string | undefined {
   return rag.documents().find((d) => d.source.endsWith(file))?.id;
 }
+
+describe("the second pass of a search that names no document", () => {
+  const root = tempDir("rag-generic-names-");
+  const corpus = path.join(root, "contracts");
+  let rag: RagEngine;
+  let storeQueries: ReturnType<typeof jest.spyOn>;
+
+  beforeAll(async () => {
+    fs.mkdirSync(corpus, { recursive: true });
+    // Every file name holds "agreement", as a data room's often do.
+    fs.writeFileSync(path.join(corpus, "orion-supply-agreement.txt"), SUPPLY);
+    fs.writeFileSync(path.join(corpus, "zephyr-lease-agreement.txt"), LEASE);
+    rag = await RagEngine.open({ dir: path.join(root, "index"), root, namedDocumentSearch: false, engineCache: { memoryMb: 0, diskMb: 0 } });
+    await rag.ingest([corpus], { matter: "m" });
+    storeQueries = jest.spyOn(LanceIndex.prototype, "lexical");
+  });
+  afterAll(async () => {
+    storeQueries.mockRestore();
+    await rag.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("is skipped when the only words naming the documents found are ones every contract uses", async () => {
+    storeQueries.mockClear();
+    const hits = await rag.search("which law governs this agreement", { k: 4 });
+    expect(storeQueries).toHaveBeenCalledTimes(1);
+    expect(hits.length).toBe(4);
+    expect(hits.slice(0, 2).map((h) => h.text).join(" ")).toMatch(/governed by the laws/);
+  });
+
+  it("still runs when a word that can name a document names them", async () => {
+    storeQueries.mockClear();
+    await rag.search("which law governs the supply agreement", { k: 4 });
+    expect(storeQueries).toHaveBeenCalledTimes(2);
+    expect(storeQueries.mock.calls[1]![0]).toBe("law governs");
+  });
+});

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { shared } from "../../test/fixtures";
-import { addNameWords, nameWords } from "./document-resolver";
+import { addNameWords, canNameDocument, nameWords } from "./document-resolver";
 
 /** The reference: a Set of nameWords in order, after the words already in `into`. */
 const reference = (text: string, into: readonly string[] = []): string[] => [...new Set([...into, ...nameWords(text)])];
@@ -33,5 +33,12 @@ describe("addNameWords (one scan) equals nameWords (regex match and filter)", ()
       const text = fs.readFileSync(path.join(dir, name), "utf8");
       expect([...addNameWords(text, new Set())]).toEqual(reference(text));
     }
+  });
+});
+
+describe("canNameDocument", () => {
+  it("refuses the words every contract uses and short numbers, as the resolver does", () => {
+    expect(["agreement", "Agreements", "contract", "document", "the", "12", "7"].filter(canNameDocument)).toEqual([]);
+    expect(["supply", "Orion's", "non-disclosure", "2019", "100"].every(canNameDocument)).toBe(true);
   });
 });

@@ -61,6 +61,14 @@ export function nameWords(text: string): string[] {
   return (namingText(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter(keptWord);
 }
 
+/**
+ * Whether `word` holds a word a document can be named by (see `nameWords`): not a stop word or a
+ * word every contract uses ("agreement", "contract", "document"), not a one- or two-digit number.
+ */
+export function canNameDocument(word: string): boolean {
+  return nameWords(word).length > 0;
+}
+
 const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
 /** Per BMP code point: 0 not yet asked, 1 a letter or number, 2 neither (64 KiB, whatever a text holds). */
 const bmpWordCodes = new Uint8Array(0x10000);
