@@ -478,7 +478,17 @@ export class RagEngine implements Retriever {
     const mode = options.mode ?? (this.#embedder ? "hybrid" : "lexical");
     if (!["lexical", "vector", "hybrid"].includes(mode)) throw new InvalidArgumentError("mode", mode, "lexical | vector | hybrid");
     if ((mode === "vector" || mode === "hybrid") && !this.#embedder) throw new NoEmbedderError(mode);
+    // The view is given back when the search is done, so a version a commit replaced is closed.
     const view = await this.#index.searchView();
+    try {
+      return await this.#searchIn(view, query, k, mode, options);
+    } finally {
+      view.release();
+    }
+  }
+
+  /** `search` on the chunks of `view`, after the query, k and mode were checked. */
+  async #searchIn(view: SearchView, query: string, k: number, mode: string, options: SearchOptions): Promise<SearchHit[]> {
     const { version } = view;
 
     // Matter isolation: the caller sees the intersection of what it asks for and what it may see.

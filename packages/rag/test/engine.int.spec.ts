@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import type { AuditEvent, GenerateChunk, GenerateRequest, GenerateResult, Llm } from "@bear/core";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
+import { LanceIndex, type SearchView } from "../src/store/lance-index";
 import { HTML_PAGE, makeDocx, makeEml, makeEncryptedPdf, makePdf, shared } from "./fixtures";
 import { tempDir } from "./support/temp-dir";
 
@@ -230,6 +231,33 @@ class RuleLlm implements Llm {
     return result;
   }
 }
+
+describe("RagEngine search views", () => {
+  it("gives each search's view of the chunks back, failed searches too, so the version a commit replaced is closed", async () => {
+    const root = tempDir("rag-engine-views-");
+    const corpus = path.join(root, "contracts");
+    fs.mkdirSync(corpus);
+    fs.writeFileSync(path.join(corpus, "msa.txt"), CONTRACT);
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    const views = jest.spyOn(LanceIndex.prototype, "searchView");
+    try {
+      await rag.ingest([corpus], { matter: "m" });
+      expect((await rag.search("termination for convenience"))[0]?.text).toContain("Termination for Convenience");
+      await expect(rag.search("termination", { filter: { dates: { from: "next week" } } })).rejects.toThrow(/filter\.dates/);
+      fs.writeFileSync(path.join(corpus, "nda.txt"), "MUTUAL NON-DISCLOSURE AGREEMENT\n\nThe Recipient shall not disclose Confidential Information.");
+      await rag.ingest([corpus], { matter: "m" });
+      await rag.search("termination for convenience");
+      const [first, failed, after] = await Promise.all(views.mock.results.map((r) => r.value as Promise<SearchView>));
+      expect(failed!.chunks).toBe(first!.chunks);
+      expect(after!.chunks).not.toBe(first!.chunks);
+      expect(first!.chunks.isOpen()).toBe(false);
+      expect(after!.chunks.isOpen()).toBe(true);
+    } finally {
+      views.mockRestore();
+      await rag.dispose();
+    }
+  });
+});
 
 describe("RagEngine with an ONNX embedder and an LLM", () => {
   const root = tempDir("rag-onnx-");

@@ -65,6 +65,71 @@ describe("LanceIndex (real LanceDB)", () => {
     }
   });
 
+  describe("search views of older chunk versions", () => {
+    const commitTo = (index: LanceIndex) => async (id: string, text: string): Promise<void> => {
+      await index.writeChunks([{ id: `${id}:v:0`, documentId: id, version: "v", matter: "m", docType: "text", text, start: 0, end: text.length, page: 1, sectionPath: [], ordinal: 0 }]);
+      const doc: DocumentRecord = {
+        id, version: "v", matter: "m", source: `/${id}`, title: id, type: "text", pageCount: 1, contentHash: id, bytes: text.length, chars: text.length,
+        chunkCount: 1, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false,
+      };
+      await index.commitDocument(doc, text, [0], false);
+    };
+
+    it("are closed once a newer version replaced them and no search holds them (not left to the garbage collector)", async () => {
+      const index = await LanceIndex.open({ dir: tempDir("rag-store-view-close-") });
+      const commit = commitTo(index);
+      try {
+        await commit("a", "The tenant shall make each rent payment on the first day of the month.");
+        const held = await index.searchView();
+        const idle = await index.searchView();
+        expect(idle.chunks).toBe(held.chunks); // one handle per version
+        idle.release();
+        await commit("b", "A late rent payment bears interest at two percent.");
+        const newer = await index.searchView();
+        expect(newer.chunks).not.toBe(held.chunks);
+        // a search still reading the older version keeps it open and reads it
+        expect(held.chunks.isOpen()).toBe(true);
+        expect((await index.lexical("rent payment", 10, {}, held)).map((h) => h.chunk.documentId)).toEqual(["a"]);
+        held.release();
+        held.release(); // giving a view back twice counts once
+        expect(held.chunks.isOpen()).toBe(false);
+        newer.release();
+        expect(newer.chunks.isOpen()).toBe(true); // the newest stays checked out for the next search
+        expect((await index.searchView()).chunks).toBe(newer.chunks);
+      } finally {
+        await index.dispose();
+      }
+    });
+
+    it("read the latest version when theirs was removed meanwhile (another process's optimize pruned it)", async () => {
+      const dir = tempDir("rag-store-view-pruned-");
+      const index = await LanceIndex.open({ dir });
+      const commit = commitTo(index);
+      const lancedb = await import("@lancedb/lancedb");
+      const other = await lancedb.connect(path.join(dir, "lance"));
+      try {
+        await commit("a", "The tenant shall make each rent payment on the first day of the month.");
+        const view = await index.searchView();
+        await commit("b", "A late rent payment bears interest at two percent.");
+        // Another process compacts the table and removes every version but the latest (as optimize() does
+        // with versions older than a minute): the view's data files are gone.
+        const chunks = await other.openTable("chunks");
+        await chunks.optimize({ cleanupOlderThan: new Date(Date.now() + 60_000) });
+        expect((await chunks.listVersions()).map((v) => v.version)).not.toContain(await view.chunks.version());
+        const hits = await index.lexical("rent payment", 10, {}, view);
+        expect(hits.map((h) => h.chunk.documentId).sort()).toEqual(["a", "b"]);
+        view.release();
+        // the next view is of the latest version and reads it
+        const next = await index.searchView();
+        expect((await index.lexical("rent payment", 10, {}, next)).map((h) => h.chunk.documentId).sort()).toEqual(["a", "b"]);
+        next.release();
+      } finally {
+        other.close();
+        await index.dispose();
+      }
+    });
+  });
+
   it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
     const dir = tempDir("rag-store-");
     const index = await LanceIndex.open({ dir, embedder, vectorIndexThreshold: 256 });

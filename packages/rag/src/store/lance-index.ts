@@ -156,12 +156,30 @@ export interface DocumentCommit {
 
 /**
  * What one search reads (`LanceIndex.searchView`): the index version, which keys its cached
- * results, and the chunks table as of that version.
+ * results, and the chunks table as of that version. The search gives it back with `release()`
+ * when it is done (once; later calls do nothing), so a handle a newer version replaced is closed.
  */
 export interface SearchView {
   readonly version: string;
   readonly chunks: Table;
+  release(): void;
 }
+
+/**
+ * The chunks table checked out at one version, shared by the searches that read it. Closed when a
+ * newer version has replaced it and no search holds it any more (or when the index is disposed).
+ */
+interface CheckedOutChunks {
+  readonly version: number;
+  readonly table: Promise<Table>;
+  /** The table once checked out. */
+  opened?: Table;
+  /** Views handed out and not yet released. */
+  users: number;
+  replaced: boolean;
+}
+
+const noRelease = (): void => undefined;
 
 export interface StoreFilter {
   matters?: readonly string[];
@@ -314,8 +332,10 @@ export class LanceIndex {
   #ftsReady = false;
   /** The documents table version `#committed` reflects. */
   #documentsVersion = -1;
-  /** A handle on the chunks table checked out at the newest version a search has read (`searchView`). */
-  #pinned: { readonly version: number; readonly table: Promise<Table> } | undefined;
+  /** The chunks table checked out at the newest version a search has read (`searchView`). */
+  #pinned: CheckedOutChunks | undefined;
+  /** Older checked-out versions some search still reads (closed on its release). */
+  readonly #replaced = new Set<CheckedOutChunks>();
   readonly #lockWaitMs: number;
   /** This instance's hold of the writer lock, shared by its concurrent and nested writers. */
   #lease: { count: number; readonly lock: Promise<WriterHold> } | undefined;
@@ -617,33 +637,85 @@ export class LanceIndex {
     this.#check();
     const [documents, chunks] = await Promise.all([this.#documents.version(), this.#chunks.version()]);
     if (documents !== this.#documentsVersion) await this.#serialised("refresh", () => this.#reloadIfChanged());
-    return { version: `${documents}.${chunks}`, chunks: await this.#chunksAt(chunks) };
+    return this.#viewAt(`${documents}.${chunks}`, chunks);
   }
 
   /**
-   * The chunks table checked out at `version`, one handle shared by the searches that read that
-   * version. A checked-out table is read without the check for newer versions LanceDB otherwise
-   * makes before every query (`readConsistencyInterval: 0`; ~0.2 ms of CPU per query at 100k
-   * chunks); the version was just read, so nothing newer is missed. Opening one costs ~0.4 ms, once
-   * per version. A handle replaced by a newer one is left to the searches still reading it (freed
-   * with them). An older version than the pinned one (a search that read it before another's
-   * newer read), or a failure to check out, reads the table itself, as before.
+   * A view of the chunks table checked out at `chunksVersion`, one handle shared by the searches that
+   * read that version. A checked-out table is read without the check for newer versions LanceDB
+   * otherwise makes before every query (`readConsistencyInterval: 0`; ~0.2 ms of CPU per query at
+   * 100k chunks); the version was just read, so nothing newer is missed. Opening one costs ~0.4 ms,
+   * once per version. The handle a newer version replaces is closed as soon as the last search
+   * reading it releases its view. An older version than the checked-out one (a search that read it
+   * before another's newer read), or a failure to check out, reads the table itself, as before.
    */
-  async #chunksAt(version: number): Promise<Table> {
+  async #viewAt(version: string, chunksVersion: number): Promise<SearchView> {
     let pinned = this.#pinned;
-    if (pinned && pinned.version > version) return this.#chunks;
-    if (pinned?.version !== version) {
-      const table = this.#db.openTable("chunks").then(async (t) => {
-        await t.checkout(version);
-        return t;
-      });
-      this.#pinned = pinned = { version, table };
+    if (pinned && pinned.version > chunksVersion) return { version, chunks: this.#chunks, release: noRelease };
+    if (pinned?.version !== chunksVersion) {
+      if (pinned) this.#retire(pinned);
+      const checkedOut: CheckedOutChunks = {
+        version: chunksVersion,
+        table: this.#db.openTable("chunks").then(async (t) => {
+          try {
+            await t.checkout(chunksVersion);
+          } catch (error) {
+            t.close();
+            throw error;
+          }
+          // replaced and given back by every search before it was even opened
+          if (checkedOut.replaced && checkedOut.users === 0) t.close();
+          return (checkedOut.opened = t);
+        }),
+        users: 0,
+        replaced: false,
+      };
+      this.#pinned = pinned = checkedOut;
     }
+    const held = pinned;
+    held.users++;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      held.users--;
+      if (held.replaced && held.users === 0) this.#close(held);
+    };
     try {
-      return await pinned.table;
+      return { version, chunks: await held.table, release };
     } catch (error) {
-      this.#logger.debug({ version, error: (error as Error).message }, "could not check out the chunks table; searching its latest version");
-      return this.#chunks;
+      release();
+      this.#logger.debug({ version: chunksVersion, error: (error as Error).message }, "could not check out the chunks table; searching its latest version");
+      return { version, chunks: this.#chunks, release: noRelease };
+    }
+  }
+
+  /** A checked-out version a newer one replaced: closed now, or by the last search reading it. */
+  #retire(checkedOut: CheckedOutChunks): void {
+    checkedOut.replaced = true;
+    if (checkedOut.users === 0) this.#close(checkedOut);
+    else this.#replaced.add(checkedOut);
+  }
+
+  /** Closes it at once when open; one still being opened closes itself when it is (see `#viewAt`). */
+  #close(checkedOut: CheckedOutChunks): void {
+    this.#replaced.delete(checkedOut);
+    if (checkedOut.opened?.isOpen()) checkedOut.opened.close();
+  }
+
+  /**
+   * `read` on a search view's table. When that fails and the view's version is no longer the
+   * latest, it was most likely removed meanwhile (an optimize, here or in another process, prunes
+   * versions older than a minute, data files included): the read runs once more on the latest.
+   */
+  async #onView<T>(view: SearchView | undefined, read: (table: Table) => Promise<T>): Promise<T> {
+    const table = view?.chunks ?? this.#chunks;
+    try {
+      return await read(table);
+    } catch (error) {
+      if (table === this.#chunks || (await table.version()) === (await this.#chunks.version())) throw error;
+      this.#logger.debug({ error: (error as Error).message }, "a search's version of the chunks table could not be read; reading the latest");
+      return read(this.#chunks);
     }
   }
 
@@ -992,18 +1064,22 @@ export class LanceIndex {
     const terms = this.#fields.searchText(query);
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    let q = (view?.chunks ?? this.#chunks).query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#searchColumns, "_score"]).limit(limit);
-    if (where) q = q.where(where);
-    return toStoreHits(await q.toArrow(), this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
+    const rows = await this.#onView(view, (table) => {
+      const q = table.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#searchColumns, "_score"]).limit(limit);
+      return (where ? q.where(where) : q).toArrow();
+    });
+    return toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). `view`: as in `lexical`. */
   async vector(vector: Float32Array, limit: number, filter: StoreFilter, view?: SearchView): Promise<StoreHit[]> {
     this.#check();
     const where = filterToWhere(filter);
-    let q = (view?.chunks ?? this.#chunks).vectorSearch(Array.from(vector)).distanceType("cosine").select([...this.#searchColumns, "_distance"]).limit(limit);
-    if (where) q = q.where(where);
-    return toStoreHits(await q.toArrow(), this.#layout, this.#fields, this.#ownerOf, (d) => 1 - d, "_distance");
+    const rows = await this.#onView(view, (table) => {
+      const q = table.vectorSearch(Array.from(vector)).distanceType("cosine").select([...this.#searchColumns, "_distance"]).limit(limit);
+      return (where ? q.where(where) : q).toArrow();
+    });
+    return toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (d) => 1 - d, "_distance");
   }
 
   /** A chunk's committed document (undefined: its version is not visible). */
@@ -1017,9 +1093,10 @@ export class LanceIndex {
     this.#lease = undefined;
     this.#documents.close();
     this.#chunks.close();
-    const pinned = this.#pinned;
+    const checkedOut = [...this.#replaced, ...(this.#pinned ? [this.#pinned] : [])];
     this.#pinned = undefined;
-    if (pinned) (await pinned.table.catch(() => undefined))?.close();
+    this.#replaced.clear();
+    for (const c of checkedOut) (await c.table.catch(() => undefined))?.close();
     this.#db.close();
   }
 }
