@@ -78,17 +78,19 @@ export function createSecurity(config: SecurityConfig): Security {
   const auditSink = config.withholdRefusedAuditValues ? withholdingAuditSink(audit) : audit;
   const access = new AccessControl({ audit: auditSink, ...(config.principalsFile ? { file: config.principalsFile } : {}) });
   const vault = config.vaultKey ? new TokenVault(config.vaultKey, config.vaultSnapshot) : undefined;
+  const matterKey = config.vaultKey ? deriveKey(config.vaultKey, "security/matter-tables") : undefined;
   const scrubber = new PiiScrubber({
     scanner,
     ...(config.scanPool ? { scanPool: config.scanPool } : {}),
     ...(config.hashKey ? { hashKey: config.hashKey } : {}),
     ...(vault ? { vault } : {}),
-    ...(config.vaultKey ? { matterKey: deriveKey(config.vaultKey, "security/matter-tables") } : {}),
+    ...(matterKey ? { matterKey } : {}),
     ...(config.policies ? { policies: config.policies } : {}),
     authorizeRestore: async (principal, documentId) =>
       principal === config.owner || (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,
     audit: auditSink,
   });
+  matterKey?.fill(0); // the scrubber keeps its own copy in a SecureBuffer
   const limiter = new RateLimiter(config.rateLimit ?? { capacity: 60, refillPerSecond: 10 });
   const cipher = config.kek ? new EnvelopeCipher(config.kek, { audit: auditSink, ...(config.encryptionRoot ? { root: config.encryptionRoot } : {}) }) : undefined;
   const contentCipher = config.kek ? new KeyedContentCipher(config.kek) : undefined;
@@ -100,29 +102,36 @@ export function securityModule(config: SecurityConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     let built: Security | undefined;
     const get = (): Security => (built ??= createSecurity(config));
-    bind(PiiScannerToken).toDynamicValue(() => get().scanner).inSingletonScope();
-    // Both tokens wait for the records still being appended before the container is gone (AuditLog.dispose runs
-    // once, whichever goes first): a service that resolved only the AuditSink, the workflow engine, leaves some.
-    // On the bindings: inversify awaits a binding's async deactivation, not a module-level one.
-    const disposeAudit = (): Promise<void> => built?.audit.dispose() ?? Promise.resolve();
-    bind(AuditLogToken).toDynamicValue(() => get().audit).inSingletonScope().onDeactivation(disposeAudit);
-    bind(AuditSink).toDynamicValue(() => get().auditSink).inSingletonScope().onDeactivation(disposeAudit);
-    // The keys (the scrubber's hash and matter keys, the vault's, the content cipher's) are zeroed when any binding that
-    // hands one out is deactivated: inversify deactivates only what was resolved, and a holder of core's Scrubber
-    // alone, or of the vault alone, never resolves the PiiScrubberToken. Each dispose is idempotent.
-    const zeroKeys = (): void => {
-      built?.scrubber.dispose();
-      built?.vault?.dispose();
-      built?.contentCipher?.dispose();
+    // Every binding hands out something of one `Security`, built on the first resolution of any of them with all its
+    // key holders (the scrubber's hash and matter keys, the vault's, the content cipher's, the audit log's HMAC key).
+    // inversify deactivates only what was resolved, so every binding disposes all of them: a container whose users
+    // resolved only the AuditSink, or only access control, zeroes the vault key too. `disposeBuilt` runs once, whichever
+    // binding goes first, and waits for the audit records still being appended (inversify awaits a binding's async
+    // deactivation, not a module-level one).
+    let disposed: Promise<void> | undefined;
+    const disposeBuilt = (): Promise<void> => {
+      disposed ??= (async () => {
+        built?.scrubber.dispose();
+        built?.vault?.dispose();
+        built?.contentCipher?.dispose();
+        await built?.audit.dispose();
+      })();
+      return disposed;
     };
-    if (config.vaultKey) bind(TokenVaultToken).toDynamicValue(() => get().vault as TokenVault).inSingletonScope().onDeactivation(zeroKeys);
-    bind(AccessControlToken).toDynamicValue(() => get().access).inSingletonScope();
-    bind(PiiScrubberToken).toDynamicValue(() => get().scrubber).inSingletonScope().onDeactivation(zeroKeys);
-    bind(Scrubber).toDynamicValue(() => get().scrubber).inSingletonScope().onDeactivation(zeroKeys);
-    bind(RateLimiterToken).toDynamicValue(() => get().limiter).inSingletonScope();
+    const single = <T>(token: symbol, value: (security: Security) => T): void => {
+      bind<T>(token).toDynamicValue(() => value(get())).inSingletonScope().onDeactivation(disposeBuilt);
+    };
+    single(PiiScannerToken, (s) => s.scanner);
+    single(AuditLogToken, (s) => s.audit);
+    single(AuditSink, (s) => s.auditSink);
+    if (config.vaultKey) single(TokenVaultToken, (s) => s.vault as TokenVault);
+    single(AccessControlToken, (s) => s.access);
+    single(PiiScrubberToken, (s) => s.scrubber);
+    single(Scrubber, (s) => s.scrubber);
+    single(RateLimiterToken, (s) => s.limiter);
     if (config.kek) {
-      bind(EnvelopeCipherToken).toDynamicValue(() => get().cipher as EnvelopeCipher).inSingletonScope();
-      bind(ContentCipher).toDynamicValue(() => get().contentCipher as KeyedContentCipher).inSingletonScope().onDeactivation(zeroKeys);
+      single(EnvelopeCipherToken, (s) => s.cipher as EnvelopeCipher);
+      single(ContentCipher, (s) => s.contentCipher as KeyedContentCipher);
     }
   });
 }

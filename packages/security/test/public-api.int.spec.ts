@@ -1,9 +1,23 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AuditSink, Scrubber, createContainer, disposeContainer, type ScrubbedText } from "@bear/core";
+import { AuditSink, ContentCipher, Scrubber, createContainer, disposeContainer, type ScrubbedText } from "@bear/core";
 // The one test that sees the package as a user does: through its public entry point.
-import { AccessControlToken, AuditLogToken, PiiScanner, securityModule, type AccessControl, type AuditLog } from "@bear/security";
+import {
+  AccessControlToken,
+  AuditLogToken,
+  EnvelopeCipherToken,
+  KeyEncryptionKey,
+  PiiScanner,
+  PiiScannerToken,
+  PiiScrubberToken,
+  RateLimiterToken,
+  SecureBuffer,
+  TokenVaultToken,
+  securityModule,
+  type AccessControl,
+  type AuditLog,
+} from "@bear/security";
 
 describe("@bear/security public API", () => {
   let dir: string;
@@ -76,6 +90,55 @@ describe("@bear/security public API", () => {
       await Promise.all(pending);
     } finally {
       fs.rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it("zeroes every key it made when a container that resolved any one of its bindings is disposed", async () => {
+    // Review rev-a #1 on c9d3b67: the first resolution of any binding builds every key holder (scrubber, vault,
+    // content cipher, audit log), but only four bindings zeroed keys and two disposed the audit log: a container whose
+    // users resolved only the AuditSink or access control kept the vault and matter keys until exit.
+    using kek = KeyEncryptionKey.fromBytes(Buffer.alloc(32, 7)); // the caller's, made before counting: not the module's to zero
+    const made = new Set<SecureBuffer>();
+    const originals = { from: SecureBuffer.from, random: SecureBuffer.random, adopt: SecureBuffer.adopt };
+    for (const name of ["from", "random", "adopt"] as const) {
+      const original = originals[name] as (this: typeof SecureBuffer, ...args: never[]) => SecureBuffer;
+      (SecureBuffer as unknown as Record<string, unknown>)[name] = function (this: typeof SecureBuffer, ...args: never[]) {
+        const key = original.apply(this, args);
+        made.add(key);
+        return key;
+      };
+    }
+    const tokens: [string, symbol][] = [
+      ["PiiScanner", PiiScannerToken],
+      ["AuditLog", AuditLogToken],
+      ["AuditSink", AuditSink],
+      ["TokenVault", TokenVaultToken],
+      ["AccessControl", AccessControlToken],
+      ["PiiScrubber", PiiScrubberToken],
+      ["Scrubber", Scrubber],
+      ["RateLimiter", RateLimiterToken],
+      ["EnvelopeCipher", EnvelopeCipherToken],
+      ["ContentCipher", ContentCipher],
+    ];
+    try {
+      const kept: string[] = [];
+      for (const [name, token] of tokens) {
+        made.clear();
+        const own = fs.mkdtempSync(path.join(os.tmpdir(), "bear-keys-"));
+        try {
+          const container = createContainer();
+          await container.load(securityModule({ auditDir: own, auditKey: Buffer.alloc(32, 9), vaultKey: Buffer.alloc(32, 5), kek }));
+          container.get(token);
+          await disposeContainer(container);
+          const left = [...made].filter((key) => !key.disposed).length;
+          if (made.size === 0 || left > 0) kept.push(`${name}: ${left} of ${made.size} keys left`);
+        } finally {
+          fs.rmSync(own, { recursive: true, force: true });
+        }
+      }
+      expect(kept).toEqual([]);
+    } finally {
+      Object.assign(SecureBuffer, originals);
     }
   });
 });

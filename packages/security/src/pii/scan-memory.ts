@@ -38,7 +38,7 @@ export function scanMemoryHeld(): number {
   return n;
 }
 
-/** Forgets every registered memo at once (the idle timer calls this; so may an embedder closing a matter). */
+/** Forgets every registered memo at once (the idle timer calls this). */
 export function forgetScannedTextNow(): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
