@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { OnnxEmbedder } from "../src/embedding/onnx-embedder";
-import { LanceIndex } from "../src/store/lance-index";
+import { LanceIndex, type SearchView } from "../src/store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
 import { shared } from "./fixtures";
 import { tempDir } from "./support/temp-dir";
@@ -96,6 +96,40 @@ describe("LanceIndex (real LanceDB)", () => {
         newer.release();
         expect(newer.chunks.isOpen()).toBe(true); // the newest stays checked out for the next search
         expect((await index.searchView()).chunks).toBe(newer.chunks);
+      } finally {
+        await index.dispose();
+      }
+    });
+
+    it("leave only the newest version open after searches that overlap commits end", async () => {
+      const index = await LanceIndex.open({ dir: tempDir("rag-store-view-overlap-") });
+      const commit = commitTo(index);
+      const views: SearchView[] = [];
+      // A search as the engine runs one: take a view, read through it (twice, with a pause), give it back.
+      const search = async (pause: number): Promise<void> => {
+        const view = await index.searchView();
+        views.push(view);
+        try {
+          await index.lexical("rent payment", 5, {}, view);
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          await index.lexical("late payment", 5, {}, view);
+        } finally {
+          view.release();
+        }
+      };
+      try {
+        await commit("d0", "The tenant shall make each rent payment on the first day of the month.");
+        const running: Promise<void>[] = [];
+        for (let i = 1; i <= 6; i++) {
+          running.push(search((i * 7) % 13), search((i * 5) % 11));
+          await commit(`d${i}`, `Rent payment ${i} is late after ten days and bears interest.`);
+        }
+        await Promise.all(running);
+        const latest = await index.searchView();
+        latest.release();
+        const open = [...new Set(views.map((v) => v.chunks))].filter((t) => t.isOpen());
+        expect(new Set(views.map((v) => v.chunks)).size).toBeGreaterThan(3);
+        expect(open.every((t) => t === latest.chunks)).toBe(true);
       } finally {
         await index.dispose();
       }
