@@ -1,8 +1,10 @@
 // Scale-out benchmark: the built-in contract_review workflow over CUAD contracts, in-process vs
 // through BullMQ with 1 and 2 worker processes, and the queue's overhead per step.
-// Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json --expose-gc bench/scale-out.ts   (BENCH_CONTRACTS=200, BENCH_NOOP_STEPS=500,
-// BENCH_WARM_UP=16, BENCH_COPIED=0 leaves out the "values copied" row, BENCH_AFFINITY=0 the "run
-// affinity" row, BENCH_CACHE=0 the cache figures; bench/modes-ab.ts compares those modes batch by batch)
+// Usage (from the repository root): cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json --expose-gc bench/scale-out.ts
+// (BENCH_CONTRACTS=200 per run, BENCH_ROUNDS=3 rounds of a 1-worker and a 2-worker run, alternating;
+// BENCH_NOOP_STEPS=500 of each no-op kind, interleaved; BENCH_WARM_UP=16; BENCH_AFFINITY=1 and
+// BENCH_COPIED=1 add the "run affinity" and "values copied" rows, BENCH_CACHE=0 leaves out the cache
+// figures; bench/modes-ab.ts compares those modes batch by batch)
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,10 +21,13 @@ import { ownCpu, redisCpu, startWorker } from "./worker-process";
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
 const NOOP_STEPS = Number(process.env.BENCH_NOOP_STEPS ?? 500);
+/** Rounds of the 1- and 2-worker runs (alternating), and blocks the no-op run's paired figures are split into for their spread. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const NOOP_BLOCKS = 5;
 /** Redis's AOF fsync policy: everysec (Redis's default with AOF on, the README's deployment) or always. */
 const FSYNC = process.env.BENCH_FSYNC === "always" ? "always" : "everysec";
 const WORKER_CONCURRENCY = 2;
-/** Contracts reviewed before each scenario's figures start (compiling the handlers, filling caches). */
+/** Contracts reviewed per worker before each run's figures start (compiling the handlers, filling caches). */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 16);
 const RUNS_IN_FLIGHT = 8;
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
@@ -165,45 +170,54 @@ const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, wa
 const anyEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: anyNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: anyNode.runs });
 await anyNode.attach(anyEngine);
 type Values = "shared" | "copied" | "affinity";
-const scenarios: Array<{ count: number; values: Values }> =
+interface Scenario {
+  readonly count: number;
+  readonly values: Values;
+  readonly round: number;
+}
+// The goal's two runs, 1 and 2 workers, alternate over ROUNDS rounds (the order swapping each round,
+// fresh worker processes each run), so the ratio is read as a median of same-round pairs with its
+// spread, not from one pair whose load or warm-up moved between the two runs. The mode rows
+// (affinity, copied; opt-in) run once after the rounds.
+const scenarios: Scenario[] =
   texts.length === 0
     ? []
     : [
-        { count: 1, values: "shared" },
-        { count: 2, values: "shared" },
-        ...(process.env.BENCH_AFFINITY === "0" ? [] : [{ count: 2, values: "affinity" as const }]),
-        ...(process.env.BENCH_COPIED === "0" ? [] : [{ count: 2, values: "copied" as const }]),
+        ...Array.from({ length: ROUNDS }, (_, round) => (round % 2 === 0 ? [1, 2] : [2, 1]).map((count) => ({ count, values: "shared" as const, round }))).flat(),
+        ...(process.env.BENCH_AFFINITY === "1" ? [{ count: 2, values: "affinity" as const, round: -1 }] : []),
+        ...(process.env.BENCH_COPIED === "1" ? [{ count: 2, values: "copied" as const, round: -1 }] : []),
       ];
-const byWorkers: Record<string, number> = {};
-const apiCpuPerContract: Record<string, number> = {};
-/** CPU ms per contract by process, per scenario: [API + Redis, each worker]. */
-const cpuPerContract: Record<string, { other: number; workers: number[] }> = {};
-/** Payload files (and kB) the workers read per contract, per scenario: the same on any machine load. */
-const readsPerContract: Record<string, { files: number; kb: number }> = {};
-for (const { count, values } of scenarios) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared" })));
+/** Per scenario run (`<count> <values> <round>`): contracts/s, API CPU ms per contract, CPU ms per contract [API + Redis, each worker], payload files read. */
+const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; reads: { files: number; kb: number } }> = {};
+for (const { count, values, round } of scenarios) {
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared" })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
   const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
-  // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago
-  await reviewAll(reviewer, WARM_UP);
+  // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago — WARM_UP
+  // contracts per worker, so two workers start as warm as one (with WARM_UP for both, each had half)
+  await reviewAll(reviewer, WARM_UP * count);
   const [samples0, redisCpu0, apiCpu0] = [await Promise.all(workers.map((w) => w.sample())), await redisCpu(node.redis), ownCpu()];
   const r = await reviewAll(reviewer);
   const [apiCpu, redisCpuUsed] = [ownCpu() - apiCpu0, (await redisCpu(node.redis)) - redisCpu0];
-  byWorkers[`${count} ${values}`] = r.perSecond;
-  apiCpuPerContract[`${count} ${values}`] = (apiCpu * 1000) / texts.length;
   const stats = await Promise.all(workers.map((w) => w.stop()));
-  readsPerContract[`${count} ${values}`] = {
-    files: stats.reduce((n, st, i) => n + st.reads.files - samples0[i]!.reads.files, 0) / texts.length,
-    kb: stats.reduce((n, st, i) => n + st.reads.chars - samples0[i]!.reads.chars, 0) / 1000 / texts.length,
+  const workerCpu = stats.map((st, i) => st.cpuSeconds - samples0[i]!.cpuSeconds);
+  byRun[`${count} ${values} ${round}`] = {
+    perSecond: r.perSecond,
+    apiMs: (apiCpu * 1000) / texts.length,
+    other: ((apiCpu + redisCpuUsed) * 1000) / texts.length,
+    workers: workerCpu.map((w) => (w * 1000) / texts.length),
+    reads: {
+      files: stats.reduce((n, st, i) => n + st.reads.files - samples0[i]!.reads.files, 0) / texts.length,
+      kb: stats.reduce((n, st, i) => n + st.reads.chars - samples0[i]!.reads.chars, 0) / 1000 / texts.length,
+    },
   };
-  cpuPerContract[`${count} ${values}`] = { other: ((apiCpu + redisCpuUsed) * 1000) / texts.length, workers: stats.map((st, i) => ((st.cpuSeconds - samples0[i]!.cpuSeconds) * 1000) / texts.length) };
   rows.push([
-    `BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step" : values === "affinity" ? ", run affinity (before)" : ""}`,
+    `${round >= 0 ? `round ${round + 1}: ` : ""}BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step" : values === "affinity" ? ", run affinity (before)" : ""}`,
     fmt(r.perSecond),
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
     stats.map((s, i) => s.completed - samples0[i]!.completed).join(" + "),
-    cpuColumn(r.seconds, apiCpu, stats.map((s, i) => s.cpuSeconds - samples0[i]!.cpuSeconds), redisCpuUsed),
+    cpuColumn(r.seconds, apiCpu, workerCpu, redisCpuUsed),
     `${Math.round(process.memoryUsage().rss / 1048576)} (workers ${stats.map((s) => s.peakRssMb).join(", ")})`,
   ]);
 }
@@ -213,11 +227,13 @@ await copiedNode.close();
 await anyEngine.dispose();
 await anyNode.close();
 
-// 2. queue overhead per step: a no-op step through the queue minus the same step in-process, with
-// a bare BullMQ job (the peer) interleaved one by one so both see the same machine load
+// 2. queue overhead per step: a no-op step through the queue minus the same step in-process, paired:
+// each round of the loop runs one of each — in-process, through BEAR's queue, and the two bare
+// BullMQ peers — in an order that rotates, so every kind sees the same machine load and the same
+// neighbours; the overhead is the median of the per-round differences (BEAR − in-process, and
+// BEAR − bare job for BEAR's own part), with the spread of that median over blocks of the run
 const local = WorkflowEngine.inMemory({ registry, keepEvents: false });
 await noopSteps(local, 50);
-const localTimes = await noopSteps(local, NOOP_STEPS);
 const worker = await startWorker({ url: redis.url, payloadDir, id: "noop", concurrency: WORKER_CONCURRENCY });
 // peers: a bare BullMQ worker with the concurrency BEAR's worker has, and one with concurrency 1
 // (BullMQ's own loop makes one more Redis round trip before a job when a worker has free slots)
@@ -229,23 +245,30 @@ for (let i = 0; i < 50; i++) {
   await raw.once(-1 - i);
   await raw1.once(-1 - i);
 }
+const localTimes: number[] = [];
 const queuedTimes: number[] = [];
 const queuedCpuMs: number[] = [];
 const rawTimes: number[] = [];
 const raw1Times: number[] = [];
 const { cpuSeconds: workerCpu0, completed: workerSteps0 } = await worker.sample();
-for (let i = 0; i < NOOP_STEPS; i++) {
-  const c = process.cpuUsage();
-  queuedTimes.push(...(await noopSteps(engine, 1)));
-  const used = process.cpuUsage(c);
-  queuedCpuMs.push((used.user + used.system) / 1000);
-  rawTimes.push(await raw.once(i));
-  raw1Times.push(await raw1.once(i));
-}
+const kinds: Array<() => Promise<void>> = [
+  async () => void localTimes.push(...(await noopSteps(local, 1))),
+  async () => {
+    const c = process.cpuUsage();
+    queuedTimes.push(...(await noopSteps(engine, 1)));
+    const used = process.cpuUsage(c);
+    queuedCpuMs.push((used.user + used.system) / 1000);
+  },
+  async () => void rawTimes.push(await raw.once(rawTimes.length)),
+  async () => void raw1Times.push(await raw1.once(raw1Times.length)),
+];
+for (let i = 0; i < NOOP_STEPS; i++) for (let k = 0; k < kinds.length; k++) await kinds[(i + k) % kinds.length]!();
 const noopWorker = await worker.stop();
 const rawWorker = await raw.stop();
 await raw1.stop();
-const overhead = queuedTimes.map((t) => t - pct(localTimes, 50));
+await local.dispose();
+const overhead = queuedTimes.map((t, i) => t - localTimes[i]!);
+const ownPart = queuedTimes.map((t, i) => t - rawTimes[i]!);
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 // the worker's CPU over the warm-up and the measured steps, per step
 const perStepMs = (cpuSeconds: number, steps: number): string => fmt((cpuSeconds * 1000) / steps, 3);
@@ -257,40 +280,53 @@ console.log(`uptime at the end (no-op steps): ${uptime()}`);
 console.log("| scenario | contracts/s | wall s | per-contract p50 / p95 / p99 ms | steps per worker | CPU ms per contract | rss MiB |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+/** The median (the mean of the middle two of an even count). */
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+/** Median and spread (min–max) of a list of figures. */
+const spread = (xs: number[], d = 2, unit = ""): string => `median ${fmt(median(xs), d)}${unit} (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}${unit} over ${xs.length})`;
+/** What a run's CPU per contract gives on an idle 2-core machine: a worker process is one thread, so it is bound by its own CPU per contract, or by everything over the 2 cores. */
+const projectedRate = (run: { other: number; workers: number[] }): number => 1000 / Math.max(...run.workers, (run.other + sum(run.workers)) / 2);
 if (texts.length > 0) {
+  const rounds = Array.from({ length: ROUNDS }, (_, round) => ({ one: byRun[`1 shared ${round}`]!, two: byRun[`2 shared ${round}`]! }));
+  const wall = rounds.map((r) => r.two.perSecond / r.one.perSecond);
+  const projected = rounds.map((r) => projectedRate(r.two) / projectedRate(r.one));
   // On a loaded machine each run gets whatever share of the cores the others leave it, so the
-  // wall-clock ratio says little; the CPU each process spent per contract does not depend on load.
-  console.log(`2 workers vs 1, wall clock: ${fmt(byWorkers["2 shared"]! / byWorkers["1 shared"]!)}x (goal 1.7x; meaningful only on an otherwise idle machine)`);
-  // What the same CPU per contract gives on an idle 2-core machine: a worker process is one thread,
-  // so one worker is bound by its own CPU (or by everything over 2 cores); two by all of it over 2 cores.
-  const one = cpuPerContract["1 shared"]!;
-  const two = cpuPerContract["2 shared"]!;
-  const w1 = one.workers[0]!;
-  const oneRate = 1000 / Math.max(w1, (w1 + one.other) / 2);
-  const twoRate = 1000 / Math.max(...two.workers, (two.other + two.workers.reduce((a, b) => a + b, 0)) / 2);
-  console.log(
-    `2 workers vs 1, projected from the CPU per contract of each process (API + Redis ${Math.round(one.other)} / ${Math.round(two.other)} ms, workers ${Math.round(w1)} / ${two.workers.map(Math.round).join(" + ")} ms) for an idle 2-core machine: 1 worker ${fmt(oneRate)} contracts/s (bound by its ${Math.round(w1)} ms a contract: a worker is one thread), 2 workers ${fmt(twoRate)} (${Math.round(two.other + two.workers.reduce((a, b) => a + b, 0))} ms a contract over 2 cores): ${fmt(twoRate / oneRate)}x (goal 1.7x); with the 1-worker run's worker CPU for both: ${fmt(1000 / ((one.other + w1) / 2) / oneRate)}x`,
-  );
-  const homed = cpuPerContract["2 affinity"];
+  // wall-clock ratio says little; the CPU each process spent per contract depends on load much less.
+  console.log(`2 workers vs 1, wall clock, per round (same-round pairs, the order alternating): ${wall.map((x) => fmt(x)).join(", ")}; ${spread(wall, 2, "x")} (goal 1.7x; meaningful only on an otherwise idle machine)`);
+  console.log(`2 workers vs 1, projected from each process's CPU per contract for an idle 2-core machine (one worker is bound by its own CPU: a worker is one thread; two by the larger of either worker's and everything over 2 cores), per round: ${projected.map((x) => fmt(x)).join(", ")}; ${spread(projected, 2, "x")}`);
+  console.log(`CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.workers[0]!), 0)}; 2 workers, each ${spread(rounds.flatMap((r) => r.two.workers), 0)}; API + Redis with 1 worker ${spread(rounds.map((r) => r.one.other), 0)}, with 2 ${spread(rounds.map((r) => r.two.other), 0)}`);
+  const homed = byRun["2 affinity -1"];
   if (homed !== undefined) {
-    const homedRate = 1000 / Math.max(...homed.workers, (homed.other + homed.workers.reduce((a, b) => a + b, 0)) / 2);
-    const [on, off] = [readsPerContract["2 affinity"]!, readsPerContract["2 shared"]!];
+    const off = rounds.at(-1)!.two;
     console.log(
-      `run affinity on vs off (2 workers; one run after the other, so the load moves between them: bench/modes-ab.ts alternates them): payload files read by the workers per contract ${fmt(on.files, 1)} (${fmt(on.kb, 0)} kB) vs ${fmt(off.files, 1)} (${fmt(off.kb, 0)} kB) (1 worker: ${fmt(readsPerContract["1 shared"]!.files, 1)}); workers' CPU per contract ${Math.round(homed.workers.reduce((a, b) => a + b, 0))} vs ${Math.round(two.workers.reduce((a, b) => a + b, 0))} ms, projected 2 vs 1 workers ${fmt(homedRate / oneRate)}x vs ${fmt(twoRate / oneRate)}x`,
+      `run affinity on vs off (2 workers; the last round's run, so the load moves between them: bench/modes-ab.ts alternates them): payload files read by the workers per contract ${fmt(homed.reads.files, 1)} (${fmt(homed.reads.kb, 0)} kB) vs ${fmt(off.reads.files, 1)} (${fmt(off.reads.kb, 0)} kB) (1 worker: ${fmt(rounds.at(-1)!.one.reads.files, 1)}); workers' CPU per contract ${Math.round(sum(homed.workers))} vs ${Math.round(sum(off.workers))} ms`,
     );
   }
-  if (byWorkers["2 copied"] !== undefined) {
-    console.log(`run input referred to once vs copied into every step (2 workers): ${fmt(byWorkers["2 shared"]! / byWorkers["2 copied"]!)}x contracts/s, API CPU per contract ${fmt(apiCpuPerContract["2 shared"]!, 1)} vs ${fmt(apiCpuPerContract["2 copied"]!, 1)} ms`);
+  const copied = byRun["2 copied -1"];
+  if (copied !== undefined) {
+    const off = rounds.at(-1)!.two;
+    console.log(`run input referred to once vs copied into every step (2 workers, the last round's run): ${fmt(off.perSecond / copied.perSecond)}x contracts/s, API CPU per contract ${fmt(off.apiMs, 1)} vs ${fmt(copied.apiMs, 1)} ms`);
   }
 }
-console.log(`no-op step, in-process: p50 ${fmt(pct(localTimes, 50), 3)} ms, p95 ${fmt(pct(localTimes, 95), 3)} ms, p99 ${fmt(pct(localTimes, 99), 3)} ms (${NOOP_STEPS} runs)`);
+/** The spread of a paired figure's median over BLOCKS consecutive blocks of the no-op run. */
+const blockMedians = (xs: number[]): number[] => {
+  const size = Math.ceil(xs.length / NOOP_BLOCKS);
+  return Array.from({ length: Math.ceil(xs.length / size) }, (_, b) => median(xs.slice(b * size, (b + 1) * size)));
+};
+console.log(`no-op steps: ${NOOP_STEPS} of each kind, interleaved one by one (in-process, BEAR, bare job concurrency ${WORKER_CONCURRENCY}, bare job concurrency 1; the order rotating)`);
+console.log(`no-op step, in-process: ${line(localTimes)}`);
 console.log(`no-op step through BullMQ (run → job → worker, concurrency ${WORKER_CONCURRENCY} → result → run): ${line(queuedTimes)}`);
 console.log(`peer, a bare BullMQ job (add → worker process, concurrency ${WORKER_CONCURRENCY} like BEAR's → completed event, no BEAR): ${line(rawTimes)}; BEAR's step / bare job p50: ${fmt(pct(queuedTimes, 50) / pct(rawTimes, 50))}x`);
 console.log(`peer, a bare BullMQ job, worker concurrency 1: ${line(raw1Times)}; BEAR's step / this p50: ${fmt(pct(queuedTimes, 50) / pct(raw1Times, 50))}x`);
 console.log(
   `CPU per step (ms): BEAR API ${fmt(sum(queuedCpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(noopWorker.cpuSeconds - workerCpu0, noopWorker.completed - workerSteps0)}; bare BullMQ (concurrency ${WORKER_CONCURRENCY}) producer ${fmt(sum(raw.cpuMs) / NOOP_STEPS, 3)} + worker ${perStepMs(rawWorker.cpuSeconds, rawWorker.jobs)} (worker figures include idle polling)`,
 );
-console.log(`queue overhead per step (the difference): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms); BEAR's own part, p50 minus the bare job's p50: ${fmt(pct(queuedTimes, 50) - pct(rawTimes, 50), 3)} ms`);
+console.log(`queue overhead per step (BEAR's step − the in-process step of the same round): p50 ${fmt(pct(overhead, 50), 3)} ms, p95 ${fmt(pct(overhead, 95), 3)} ms, p99 ${fmt(pct(overhead, 99), 3)} ms (goal p50 <= 2 ms); p50 per block of ${Math.ceil(NOOP_STEPS / NOOP_BLOCKS)}: ${spread(blockMedians(overhead), 3, " ms")}`);
+console.log(`BEAR's own part (BEAR's step − the bare job of the same round): p50 ${fmt(pct(ownPart, 50), 3)} ms; per block: ${spread(blockMedians(ownPart), 3, " ms")}`);
 
 await engine.dispose();
 await node.close();
