@@ -11,7 +11,7 @@ import { CANCEL_CHANNEL } from "./cancel-channel";
 import { removeOrKeep } from "./remove-or-keep";
 import { StepReplies, type StepReply } from "./step-replies";
 import { routeKey } from "./step-route";
-import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepInput } from "./step-job";
+import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepJobResult, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
   readonly endpoint: RedisEndpoint;
@@ -54,7 +54,8 @@ export interface QueueExecutorOptions {
 }
 
 interface Waiter {
-  resolve(value: unknown): void;
+  /** The job's result, checked to be a step result (each reply or record is parsed once, where it arrives). */
+  resolve(value: StepJobResult): void;
   reject(error: Error): void;
   progress(data: unknown): void;
   /** The queue holding the job once it is sent. */
@@ -118,7 +119,8 @@ export class QueueExecutor implements Executor {
     const waiter = this.#waiters.get(reply.jobId);
     if (!waiter) return;
     // a result that is no step result (a forged or garbled reply) is only word to read the job, BullMQ's record
-    if ("result" in reply && stepJobResultSchema.safeParse(reply.result).success) waiter.resolve(reply.result);
+    const result = "result" in reply ? stepJobResultSchema.safeParse(reply.result) : undefined;
+    if (result?.success) waiter.resolve(result.data);
     else if ("progress" in reply) waiter.progress(reply.progress);
     // a failure: its reason is read from the job, BullMQ's record
     else if (waiter.queue) this.#join(waiter.queue, reply.jobId);
@@ -133,7 +135,7 @@ export class QueueExecutor implements Executor {
     // the run's matter, which the engine puts in every task: written into the job for the worker to check
     const matter = task.matter ?? null;
     const waiter: Waiter = { resolve: () => undefined, reject: () => undefined, progress: (data) => reportProgress(data, options) };
-    const outcome = new Promise<unknown>((resolve, reject) => Object.assign(waiter, { resolve, reject }));
+    const outcome = new Promise<StepJobResult>((resolve, reject) => Object.assign(waiter, { resolve, reject }));
     this.#waiters.set(jobId, waiter);
     outcome.catch(() => undefined);
     let current: QueueHandle | undefined;
@@ -215,14 +217,7 @@ export class QueueExecutor implements Executor {
       }, this.#options.workerCheckMs ?? 1_000);
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
       if (sent.joined) this.#join(current.queue, jobId);
-      const raw = await outcome;
-      const parsed = stepJobResultSchema.safeParse(raw);
-      if (!parsed.success) {
-        throw new ClusterError("STEP_PAYLOAD_INVALID", `step job '${jobId}' finished without a step result (${parsed.error.issues[0]?.message ?? "invalid"})`, {
-          hint: "Every API instance and worker must run the same BEAR version; the engine retries the step.",
-        });
-      }
-      const result = parsed.data;
+      const result = await outcome;
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
     } finally {
       if (watch) clearInterval(watch);
@@ -348,7 +343,7 @@ export class QueueExecutor implements Executor {
     const found = await settledJob(this.#options.redis, direct.queue, jobId);
     const settled = found === "missing" ? undefined : found;
     if (settled?.state === "completed") {
-      this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
+      this.#completed(jobId, settled.job.returnvalue);
       return direct;
     }
     if (settled?.state === "failed") {
@@ -380,6 +375,19 @@ export class QueueExecutor implements Executor {
     return this.#options.keepFinishedSeconds ?? 7 * 24 * 3600;
   }
 
+  /** Settles the step with a completed job's recorded result: a step result, or STEP_PAYLOAD_INVALID (the engine retries the step). */
+  #completed(jobId: string, returnvalue: unknown): void {
+    const waiter = this.#waiters.get(jobId);
+    if (!waiter) return;
+    const parsed = stepJobResultSchema.safeParse(returnvalue);
+    if (parsed.success) return waiter.resolve(parsed.data);
+    waiter.reject(
+      new ClusterError("STEP_PAYLOAD_INVALID", `step job '${jobId}' finished without a step result (${parsed.error.issues[0]?.message ?? "invalid"})`, {
+        hint: "Every API instance and worker must run the same BEAR version; the engine retries the step.",
+      }),
+    );
+  }
+
   /** Reads the job's state: settles the step now if the job has finished (otherwise its reply or a later check will). */
   #join(queue: Queue, jobId: string): void {
     void this.#settle(queue, jobId);
@@ -394,7 +402,7 @@ export class QueueExecutor implements Executor {
     try {
       const settled = await settledJob(this.#options.redis, queue, jobId);
       if (settled === "missing" || settled === undefined) return settled ?? "pending";
-      if (settled.state === "completed") this.#waiters.get(jobId)?.resolve(settled.job.returnvalue);
+      if (settled.state === "completed") this.#completed(jobId, settled.job.returnvalue);
       else this.#waiters.get(jobId)?.reject(remoteError(settled.job.failedReason));
     } catch (error) {
       this.#waiters.get(jobId)?.reject(error instanceof Error ? error : new Error(String(error)));
