@@ -170,3 +170,40 @@ describe("long fund names", () => {
     expect(found("Beijing Sina Internet Information Service Co., Ltd. shall pay.")).toContainEqual(["ORGANIZATION", "Beijing Sina Internet Information Service Co., Ltd."]);
   });
 });
+
+describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)", () => {
+  it("reads a Latin or French term of art as no name, in any case", () => {
+    for (const t of [
+      "7. Force Majeure. Neither party is liable for a delay caused by an event of Force Majeure.",
+      "FORCE MAJEURE: the Supplier shall give notice within five days.",
+      "Each Lender shares the payments Pari Passu with the others.",
+    ])
+      expect(found(t).filter(([type]) => ["PERSON", "ORGANIZATION", "LOCATION"].includes(type))).toEqual([]);
+    // a name beside the term is still a name
+    expect(found("Notice of Force Majeure was sent by Mr. Oswin Talbrecht.")).toContainEqual(["PERSON", "Oswin Talbrecht"]);
+  });
+
+  it("reads the party a notice goes to on an 'If to …:' line, not a role", () => {
+    expect(found("If to Harrow Quay:")).toEqual([["ORGANIZATION", "Harrow Quay"]]);
+    expect(found("if to Tarnby, to:")).toEqual([["ORGANIZATION", "Tarnby"]]);
+    expect(found("IF TO VELMONT:")).toEqual([["ORGANIZATION", "VELMONT"]]);
+    // the role word of a party's group is left out ("the Kestrel Parties")
+    expect(found("If to the Kestrel Parties:")).toEqual([["ORGANIZATION", "Kestrel"]]);
+    for (const role of ["If to the Purchaser:", "If to Supplier:", "If to the Administrative Agent:", "If to Collateral Agent:", "If to the Company at:"])
+      expect(found(role)).toEqual([]);
+  });
+
+  it("ends a signer's name where a company in capitals printed after it starts", () => {
+    const t = "By: /s/ Tomas Reyland BRIGHTWATER HOLDINGS\nName: Tomas Reyland\nTitle: President";
+    const people = found(t).filter(([type]) => type === "PERSON").map(([, s]) => s);
+    expect(people).toEqual(["Tomas Reyland", "Tomas Reyland"]);
+    // one surname in capitals is the person's own ("Jean DUPONT")
+    expect(found("By: /s/ Ilse KORVANEN\nTitle: Director")).toContainEqual(["PERSON", "Ilse KORVANEN"]);
+  });
+
+  it("reads no initial in a Canadian postcode after a province", () => {
+    const t = "Kestrel Analytics Ltd.\n1200 Harbour Road\nVancouver, British Columbia V6B 5C6\nCanada";
+    expect(found(t).filter(([type]) => type === "PERSON")).toEqual([]);
+    expect(covering(t, "British Columbia")).toContainEqual(["LOCATION", "British Columbia"]);
+  });
+});

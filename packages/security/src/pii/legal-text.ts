@@ -5,6 +5,7 @@ import { isJobTitleWord } from "./recognizers/job-titles";
 import { hasLowerCaseWord, lowerCaseWords, textBefore } from "./recognizers/whole-words";
 import { casedLegalForms, legalForms } from "./recognizers/legal-forms";
 import { lowerBound } from "./lower-bound";
+import { inTermOfArt } from "./recognizers/terms-of-art";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -32,6 +33,8 @@ const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|S
 const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
 const LABEL_AFTER = /^[ \t]*:/;
+/** Before the party a notice is sent to: "If to " / "if to the ". */
+const NOTICE_TO_BEFORE = /(?<![\p{L}])(?:If|if|IF)[ \t]+(?:to|TO)[ \t]+(?:(?:the|THE)[ \t]+)?$/u;
 /** A clause number inside a line and the caption's words before a finding ("…   10. Force " before "Majeure:"). */
 const RUN_IN_CAPTION_BEFORE = /(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.\s+((?:\p{Lu}[\p{L}'’-]*[ \t]+){0,3})$/u;
 /** A label that heads a table or a list: a colon, then a column gap or the end of the line ("Nanopowders:   Name"). */
@@ -250,7 +253,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     let f = original;
     // "Paul E. Schedler Title:": a label after a name is not part of it
     const lastWord = /(?:^|\s)(\S+)$/u.exec(text.slice(f.start, f.end));
-    if (lastWord && LABEL_AFTER.test(text.slice(f.end)) && allGeneric(lastWord[1] ?? "") && lastWord.index > 0) {
+    // "If to Harrow Quay:": the party a notice goes to, whose last word is no label
+    const notice = NOTICE_TO_BEFORE.test(text.slice(Math.max(0, f.start - 12), f.start));
+    if (lastWord && LABEL_AFTER.test(text.slice(f.end)) && allGeneric(lastWord[1] ?? "") && lastWord.index > 0 && !notice) {
       let end = f.start + lastWord.index;
       while (end > f.start && /[\s,]/.test(text[end - 1] ?? "")) end--;
       f = { ...f, end };
@@ -266,8 +271,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     }
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
-    // a label on its own ("E-mail:", "Website:")
-    if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
+    // "Force Majeure", "Bona Fide": a word of a term of art is no name, whatever a name list says of it
+    if (inTermOfArt(text, f.start, f.end)) continue;
+    // a label on its own ("E-mail:", "Website:"), not the party of a notice line ("If to Gold Hill:")
+    if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value) && !notice) continue;
     // one word that is no known name heading a list or table ("Nanopowders:   Name"); a speaker's label is followed by speech
     // ("Telmaric fibres:   Name": a capitalised word and lower-case nouns label a list item, whatever a recognizer read)
     // a cut text gets a letter at the cut, so the pattern's end of text is the text's own end only
@@ -282,7 +289,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
-    const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
+    // "If to Harrow Quay:": a notice clause's address line names its party, it heads no clause
+    const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer" || notice;
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
     if (!formed && !structural && allHeadingWords(value)) {

@@ -1,4 +1,5 @@
 import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
+import { nearTermOfArt } from "./terms-of-art";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
@@ -77,8 +78,9 @@ const PERSON_CUES: readonly {
 // The whole-text patterns below open with a look-ahead for the letters every match starts with (implied by what
 // follows it, so the matches are the same): the engine then tests one character at each offset before it tries the
 // look-behind (about 2x faster over a contract for TITLE_RUN and CAPS_RUN).
-/** Capitalised words one space apart, initials allowed inside and (one or two, "W. Ian Roberts") in front. */
-const TITLE_RUN = /(?=\p{Lu})(?:(?<![\p{L}\p{N}'’.])(?:[\p{Lu}]\.[ \u00a0]){1,2}|(?<![\p{L}\p{N}'’]))[\p{Lu}][\p{Ll}'’-]+(?:[ \u00a0](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}]))*(?![\p{L}])/gu;
+/** Capitalised words one space apart, initials allowed inside and (one or two, "W. Ian Roberts") in front; a capital
+ * before a digit opens a postcode ("British Columbia V6B 5C6"), it is no initial. */
+const TITLE_RUN = /(?=\p{Lu})(?:(?<![\p{L}\p{N}'’.])(?:[\p{Lu}]\.[ \u00a0]){1,2}|(?<![\p{L}\p{N}'’]))[\p{Lu}][\p{Ll}'’-]+(?:[ \u00a0](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}\p{N}]))*(?![\p{L}])/gu;
 /** Two to four words in capitals (initials allowed inside): a name as signature blocks and preambles write it. */
 const CAPS_RUN = /(?=\p{Lu}{2})(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \u00a0]{1,2}(?:\p{Lu}\.|\p{Lu}{2,})){1,3}(?![\p{L}\p{N}&'’-])/gu;
 /** Speaker labels in transcripts and chats ("Nicole: Remember me?"). */
@@ -144,10 +146,16 @@ export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cu
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
 ];
 
-/** Latin phrases of legal writing ("inter alia", "mutatis mutandis"): lower-case words that are no one's name. */
-const LEGAL_LATIN = /\b(?:inter alia|inter se|et al|et seq|mutatis mutandis|pari passu|bona fide|pro rata|pro tanto|de minimis|prima facie|per se|ad hoc|sui generis|ab initio|ultra vires|res judicata|nunc pro tunc|amicus curiae|pendente lite|in camera|de novo)\b/i;
-function inLatinPhrase(text: string, start: number, length: number): boolean {
-  return LEGAL_LATIN.test(text.slice(Math.max(0, start - 16), start + length + 16));
+/** Two or more words in capitals after a word in mixed case: another name follows the person's ("Ada Quill ACME HOLDINGS"). */
+const CAPITALS_TAIL = /(?<=\p{Ll}[\p{L}'’-]*)[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*(?:[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*)+$/u;
+
+/**
+ * The person's part of a name read after a cue: a signature line "/s/ Ada Quill ACME HOLDINGS" runs the signer into
+ * the company printed after it. One surname in capitals stays ("Jean DUPONT").
+ */
+export function withoutNameInCapitals(name: string): string {
+  const tail = CAPITALS_TAIL.exec(name);
+  return tail ? name.slice(0, tail.index) : name;
 }
 
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
@@ -357,12 +365,13 @@ export class NameRecognizer implements Recognizer {
           ? segmentMatches(text, cue.regex, cue.segment.trigger, cue.segment.cut)
           : text.matchAll(cue.regex);
       for (const m of found) {
-        const name = m[1];
-        if (!name) continue;
+        const read = m[1];
+        if (!read) continue;
+        const name = withoutNameInCapitals(read);
         // "Employee Retirement Income Security Act": a role word before a title, not before a name
         const parts = name.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
         if (parts.length > 1 && parts.every((w) => isEnglishWord(w) && !isKnownName(w))) continue;
-        const start = m.index + m[0].lastIndexOf(name);
+        const start = m.index + m[0].lastIndexOf(read);
         push("PERSON", start, start + name.length, cue.score, "LegalCueRecognizer");
       }
     }
@@ -446,14 +455,14 @@ export class NameRecognizer implements Recognizer {
       // a lone lower-case word that compromise knows only as a given name and that is no English word ("selma is from…")
       const [start, end] = [words[k] ?? 0, words[k + 1] ?? 0];
       const w = text.slice(start, end);
-      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || inLatinPhrase(text, start, w.length)) continue;
+      if (!isCuratedFirstName(w) || isEnglishWord(w) || isNotAName(w) || nearTermOfArt(text, start, end)) continue;
       push("PERSON", start, end, 0.45, "NameLexiconRecognizer", false, true);
     }
     for (let k = 0; k < pairs.length; k += 4) {
       // lower-case text ("eva kleist lives at…"): a given name then a surname, neither an English word
       const [start, end1, start2, end] = [pairs[k] ?? 0, pairs[k + 1] ?? 0, pairs[k + 2] ?? 0, pairs[k + 3] ?? 0];
       const [a, b] = [text.slice(start, end1), text.slice(start2, end)];
-      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || inLatinPhrase(text, start, end - start)) continue;
+      if (isEnglishWord(a) || isEnglishWord(b) || isNotAName(a) || isNotAName(b) || nearTermOfArt(text, start, end)) continue;
       if (!isCuratedFirstName(a) || !(isGivenOrFamilyName(capitalise(b)) || isKnownName(b) || lexicon()[b] === undefined)) continue;
       push("PERSON", start, end, 0.5, "NameLexiconRecognizer", false, true);
     }

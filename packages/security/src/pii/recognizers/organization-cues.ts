@@ -195,3 +195,31 @@ export function onBehalfNames(text: string, push: Push): void {
     push(start, start + name.length, 0.85);
   }
 }
+
+/**
+ * A notice clause's address line "If to Acme:" / "if to Harrow Quay, to:" names the party the notice goes to (the
+ * short name a contract gave it earlier, which a sentence read alone does not know); not a role ("If to the
+ * Purchaser:", "If to the Administrative Agent:") nor a person (read by the person cues).
+ */
+const NOTICE_TO = /(?<![\p{L}\p{N}])(?:If|if|IF)[ \t]+(?:to|TO)[ \t]+(?:(?:the|THE)[ \t]+)?(\p{Lu}[\p{L}\p{N}&'’.-]*(?:[ \t]{1,2}(?:[\p{Lu}\p{N}&][\p{L}\p{N}&'’.-]*|of|and)){0,5})[ \t]*(?:,[ \t]*(?:to|addressed to)[ \t]*|[ \t]+at[ \t]*)?:/gu;
+/** A word naming a party by its role: a word lists say is no name, or a dictionary noun of agency ("Agent", "Purchaser"). */
+const isRoleWord = (w: string): boolean => isNotAName(w) || (/(?:er|or|ee|ant|ent|ist|ary)s?$/i.test(w) && isEnglishWord(w.toLowerCase()));
+
+export function noticeNames(text: string, push: Push): void {
+  if (!/\b(?:If|if|IF)[ \t]+(?:to|TO)[ \t]/.test(text)) return;
+  for (const m of text.matchAll(NOTICE_TO)) {
+    const name = (m[1] ?? "").replace(/[\s.]+$/, "");
+    const words = name.split(/[ \t]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+    // "the Borrower Parties", "the Administrative Agent": a role word at the end, and no name left before it
+    const own = isRoleWord(words.at(-1) ?? "") ? words.slice(0, -1) : words;
+    const named = own.filter((w) => !/^(?:of|and)$/i.test(w) && !STOP_START.has(w));
+    if (named.length === 0 || named.every(isRoleWord)) continue;
+    // one everyday word ("If to Collateral Agent:" was cut to "Collateral") is no name
+    if (named.length === 1 && isCommonWord((named[0] ?? "").toLowerCase()) && !/^\p{Lu}{2,}$/u.test(named[0] ?? "")) continue;
+    // "If to Ada Quill:": a given name and a surname are a person's
+    if (named.length > 1 && named.length <= 4 && isCuratedFirstName((named[0] ?? "").toLowerCase()) && !isCommonWord((named[0] ?? "").toLowerCase())) continue;
+    const start = m.index + m[0].indexOf(m[1] ?? "", m[0].search(/[ \t]/u));
+    const length = own.length === words.length ? name.length : name.lastIndexOf(own.at(-1) ?? "") + (own.at(-1) ?? "").length;
+    push(start, start + length, 0.62);
+  }
+}

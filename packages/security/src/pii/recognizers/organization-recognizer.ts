@@ -3,7 +3,7 @@ import { isNotAName } from "./lexicons";
 import { institutions, suffixNames } from "./company-names";
 import { definedParties, propagate, roleDefinedParties } from "./defined-parties";
 import { nameSpan } from "./name-spans";
-import { affiliations, contextNames, firms, lowerCaseSuffixNames, onBehalfNames, surnamePairs, tradeNames } from "./organization-cues";
+import { affiliations, contextNames, firms, lowerCaseSuffixNames, noticeNames, onBehalfNames, surnamePairs, tradeNames } from "./organization-cues";
 import type { Push } from "./organization-words";
 
 /** A tab or three spaces between two non-blank characters of a line. */
@@ -42,6 +42,7 @@ export class OrganizationRecognizer implements Recognizer {
     contextNames(text, push);
     tradeNames(text, push);
     onBehalfNames(text, push);
+    noticeNames(text, push);
     affiliations(text, push);
     surnamePairs(text, push);
     lowerCaseSuffixNames(text, push);

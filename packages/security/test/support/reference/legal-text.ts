@@ -2,6 +2,7 @@ import type { PiiFinding } from "../../../src/pii/pii-types";
 import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "../../../src/pii/recognizers/lexicons";
 import { capitalise, isKnownName } from "../../../src/pii/recognizers/lexicon-tags";
 import { isJobTitleWord } from "../../../src/pii/recognizers/job-titles";
+import { inTermOfArt } from "../../../src/pii/recognizers/terms-of-art";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -24,6 +25,8 @@ const NUMBERING = /^[ \t]*(?:(?:ARTICLE|Article|SECTION|Section|Sec\.|SCHEDULE|S
 const COLUMN_GAP = /\S(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,})\S/u;
 /** Form labels in signature and notice blocks: "Title:", "E-mail:", "Website:". */
 const LABEL_AFTER = /^[ \t]*:/;
+/** Before the party a notice is sent to: "If to " / "if to the ". */
+const NOTICE_TO_BEFORE = /(?<![\p{L}])(?:If|if|IF)[ \t]+(?:to|TO)[ \t]+(?:(?:the|THE)[ \t]+)?$/u;
 /** Statutes, codes, courts and public bodies named by their kind: not a person's data. */
 const LEGAL_INSTRUMENT = /\b(?:Act|Code|Court|Courts|Rules|Regulations?|Convention|Treaty|Statute|Laws?|Chancery|Tribunal|Directive)$/;
 /** A court, wherever the word stands ("Court of Chancery of the State of Delaware"). */
@@ -163,7 +166,9 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     let f = original;
     // "Paul E. Schedler Title:": a label after a name is not part of it
     const lastWord = /(?:^|\s)(\S+)$/u.exec(text.slice(f.start, f.end));
-    if (lastWord && LABEL_AFTER.test(text.slice(f.end)) && allGeneric(lastWord[1] ?? "") && lastWord.index > 0) {
+    // "If to Harrow Quay:": the party a notice goes to, whose last word is no label
+    const notice = NOTICE_TO_BEFORE.test(text.slice(Math.max(0, f.start - 12), f.start));
+    if (lastWord && LABEL_AFTER.test(text.slice(f.end)) && allGeneric(lastWord[1] ?? "") && lastWord.index > 0 && !notice) {
       let end = f.start + lastWord.index;
       while (end > f.start && /[\s,]/.test(text[end - 1] ?? "")) end--;
       f = { ...f, end };
@@ -176,8 +181,10 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     }
     const value = text.slice(f.start, f.end);
     if (f.end - f.start < 2) continue;
-    // a label on its own ("E-mail:", "Website:")
-    if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value)) continue;
+    // (mirrors the term-of-art rule: "Force Majeure" is no name)
+    if (inTermOfArt(text, f.start, f.end)) continue;
+    // a label on its own ("E-mail:", "Website:"), not the party of a notice line ("If to Gold Hill:")
+    if (LABEL_AFTER.test(text.slice(f.end)) && allGeneric(value) && !notice) continue;
     // a capitalised word (and lower-case nouns) heading a list or table; an abbreviation opening a job title
     const label = /^\p{Lu}[\p{L}'’-]*$/u.test(value) ? /^((?:[ \t]\p{Ll}[\p{Ll}-]*){0,3})[ \t]*:(?:[ \t]*(?:\n|$)|[ \t]{3,}|\t)/u.exec(text.slice(f.end, f.end + 40)) : null;
     if (label && (label[1] ? true : f.type === "PERSON") && !isPersonName(value)) continue;
@@ -189,7 +196,8 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     const named = formed || (f.type === "ORGANIZATION" && NAMING_SUFFIX.test(value));
     const generic = allGeneric(value) && !named;
     // a card's organisation line is read from the lines around it, not from its words ("Olga Krylova\nHere\n1610 ul. …")
-    const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer";
+    // "If to Harrow Quay:": a notice clause's address line names its party, it heads no clause
+    const structural = f.recognizer === "LetterheadRecognizer" || f.recognizer === "PartyAliasRecognizer" || notice;
     // a name already found elsewhere by a cue is the same entity on a heading-like line ("Silicon Valley Bank ("SVB")")
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
     if (!formed && !structural && allHeadingWords(value)) {
