@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { readArrayBundle, writeArrayBundle } from "../train/array-bundle";
 import { readLogitsCache, writeLogitsCache } from "../train/network-oof-cache";
-import { checkDropout, seedsOption, TrainingError } from "../train/training-options";
+import { checkDropout, seedOption, seedsOption, TrainingError } from "../train/training-options";
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -77,6 +77,13 @@ describe("training options", () => {
     expect(seedsOption([], 5)).toBe(5);
     expect(seedsOption(["--seeds=1"], 5)).toBe(1);
     for (const bad of ["--seeds=0", "--seeds=-2", "--seeds=2.5", "--seeds=five", "--seeds="]) expect(() => seedsOption([bad], 5)).toThrow(TrainingError);
+  });
+
+  it("takes --seed as a whole number of at least 0, apart from --seeds", () => {
+    expect(seedOption([], 16)).toBe(16);
+    expect(seedOption(["--seeds=3", "--seed=21"], 16)).toBe(21);
+    expect(seedOption(["--seeds=3"], 16)).toBe(16);
+    for (const bad of ["--seed=-1", "--seed=2.5", "--seed=x", "--seed="]) expect(() => seedOption([bad], 16)).toThrow(TrainingError);
   });
 
   it("takes a dropout share in [0, 1) only", () => {

@@ -16,6 +16,14 @@ export function seedsOption(argv: readonly string[], fallback: number): number {
   return n;
 }
 
+/** `--seed=N`: the first seed of a trainer's fits (the next ones count up from it); a whole number ≥ 0 (absent: `fallback`). */
+export function seedOption(argv: readonly string[], fallback: number): number {
+  const raw = argv.find((a) => a.startsWith("--seed="))?.slice("--seed=".length);
+  const n = raw === undefined ? fallback : Number(raw);
+  if (raw === "" || !Number.isSafeInteger(n) || n < 0) throw new TrainingError(`--seed must be a whole number of at least 0, not '${raw ?? fallback}'`, `Pass --seed=${fallback} (the shipped fit) or another whole number to measure how much a figure moves with the seed alone.`);
+  return n;
+}
+
 /** A share of units silenced at each training step: in [0, 1) (1 would silence every unit and scale by infinity). */
 export function checkDropout(name: string, value: number): number {
   if (!(Number.isFinite(value) && value >= 0 && value < 1)) throw new TrainingError(`${name} must be a share in [0, 1), not ${value}`, `Pass a share such as 0.25, or 0 for none.`, { [name]: value });
