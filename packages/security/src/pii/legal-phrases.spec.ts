@@ -201,6 +201,23 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     expect(found("By: /s/ Ilse KORVANEN\nTitle: Director")).toContainEqual(["PERSON", "Ilse KORVANEN"]);
   });
 
+  it("reads a signing company of capitalised everyday words after 'For and on behalf of', not a role", () => {
+    // found whole by the cue (0.85), not only as the name model's guess
+    const t = "For and on behalf of      Global Star Network\n---------------";
+    expect(full.scan(t).map((f) => [f.type, t.slice(f.start, f.end), f.score >= 0.8])).toEqual([["ORGANIZATION", "Global Star Network", true]]);
+    for (const role of ["For and on behalf of the Company\nBy:", "Signed for and on behalf of Licensor", "For and on behalf of such Party", "For and on behalf of Seller Parties"])
+      expect(found(role)).toEqual([]);
+  });
+
+  it("reads KGaA and s.r.o. as legal forms, in capitals too, ending one name before the next", () => {
+    expect(found("HALDEN VERTRIEB KGAA, HAMBURG, GERMANY")).toContainEqual(["ORGANIZATION", "HALDEN VERTRIEB KGAA"]);
+    expect(found("Made between Quell KGaA and Tarn Ltd.").filter(([type]) => type === "ORGANIZATION")).toEqual([
+      ["ORGANIZATION", "Quell KGaA"],
+      ["ORGANIZATION", "Tarn Ltd."],
+    ]);
+    expect(found("Bystrica Motors s.r.o., a Slovak company")).toEqual([["ORGANIZATION", "Bystrica Motors s.r.o."]]);
+  });
+
   it("reads no initial in a Canadian postcode after a province", () => {
     const t = "Kestrel Analytics Ltd.\n1200 Harbour Road\nVancouver, British Columbia V6B 5C6\nCanada";
     expect(found(t).filter(([type]) => type === "PERSON")).toEqual([]);

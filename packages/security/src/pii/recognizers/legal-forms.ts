@@ -58,6 +58,9 @@ const FORMS: readonly (readonly [form: string, readers: string, cased?: "cased"]
   ["A\\/S", "stlhe", "cased"],
   ["ApS", "stlhe", "cased"],
   ["ASA", "stlhe", "cased"],
+  // German and Austrian partnership limited by shares ("Acme KGaA", "ACME KGAA"); Czech and Slovak limited company
+  ["KGaA", "stlhe", "cased"],
+  ["s\\.r\\.o", "stlhe", "cased"],
 ];
 
 export type LegalFormReader = "s" | "t" | "l" | "h" | "e";

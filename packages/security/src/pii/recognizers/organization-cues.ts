@@ -187,7 +187,11 @@ export function onBehalfNames(text: string, push: Push): void {
   for (const m of text.matchAll(ON_BEHALF)) {
     const name = (m[1] ?? "").replace(/[\s,:;]+$/, "");
     const words = name.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}&]/gu, "")).filter((w) => w.length > 0);
-    if (words.length === 0 || words.every((w) => isNotAName(w) || STOP_START.has(w) || isCommonWord(w.toLowerCase()))) continue;
+    if (words.length === 0) continue;
+    // everyday words name the signing company only when two or more of them are capitalised and none is a role
+    // ("Pacific Gateway Exchange"; not "the Company", "such Party", "Licensor")
+    const everyday = words.every((w) => isNotAName(w) || STOP_START.has(w) || isCommonWord(w.toLowerCase()));
+    if (everyday && (words.length < 2 || words.some((w) => isNotAName(w) || STOP_START.has(w) || !/^\p{Lu}/u.test(w)))) continue;
     // a person signing for themselves is read by the person cues
     if (words.every((w) => isCuratedFirstName(w.toLowerCase()) || isKnownName(w))) continue;
     const start = m.index + m[0].length - (m[1] ?? "").length;
