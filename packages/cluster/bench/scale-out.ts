@@ -30,6 +30,8 @@ const WORKER_CONCURRENCY = 2;
 /** Contracts reviewed per worker before each run's figures start (compiling the handlers, filling caches). */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 16);
 const RUNS_IN_FLIGHT = 8;
+/** Node flags for the review workers' processes (BENCH_WORKER_FLAGS, space-separated: e.g. a V8 heap setting to try). */
+const WORKER_FLAGS = (process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter((f) => f !== "");
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
 const texts = fs
   .readdirSync(cuad)
@@ -188,9 +190,9 @@ const scenarios: Scenario[] =
         ...(process.env.BENCH_COPIED === "1" ? [{ count: 2, values: "copied" as const, round: -1 }] : []),
       ];
 /** Per scenario run (`<count> <values> <round>`): contracts/s, API CPU ms per contract, CPU ms per contract [API + Redis, each worker], payload files read. */
-const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; reads: { files: number; kb: number } }> = {};
+const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; gcMs: number[]; reads: { files: number; kb: number } }> = {};
 for (const { count, values, round } of scenarios) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared" })));
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared", nodeArgs: WORKER_FLAGS })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
   const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
   // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago — WARM_UP
@@ -199,6 +201,7 @@ for (const { count, values, round } of scenarios) {
   const [samples0, redisCpu0, apiCpu0] = [await Promise.all(workers.map((w) => w.sample())), await redisCpu(node.redis), ownCpu()];
   const r = await reviewAll(reviewer);
   const [apiCpu, redisCpuUsed] = [ownCpu() - apiCpu0, (await redisCpu(node.redis)) - redisCpu0];
+  const samples1 = await Promise.all(workers.map((w) => w.sample()));
   const stats = await Promise.all(workers.map((w) => w.stop()));
   const workerCpu = stats.map((st, i) => st.cpuSeconds - samples0[i]!.cpuSeconds);
   byRun[`${count} ${values} ${round}`] = {
@@ -206,6 +209,7 @@ for (const { count, values, round } of scenarios) {
     apiMs: (apiCpu * 1000) / texts.length,
     other: ((apiCpu + redisCpuUsed) * 1000) / texts.length,
     workers: workerCpu.map((w) => (w * 1000) / texts.length),
+    gcMs: samples1.map((s1, i) => (s1.gcMs - samples0[i]!.gcMs) / texts.length),
     reads: {
       files: stats.reduce((n, st, i) => n + st.reads.files - samples0[i]!.reads.files, 0) / texts.length,
       kb: stats.reduce((n, st, i) => n + st.reads.chars - samples0[i]!.reads.chars, 0) / 1000 / texts.length,
@@ -299,6 +303,8 @@ if (texts.length > 0) {
   console.log(`2 workers vs 1, wall clock, per round (same-round pairs, the order alternating): ${wall.map((x) => fmt(x)).join(", ")}; ${spread(wall, 2, "x")} (goal 1.7x; meaningful only on an otherwise idle machine)`);
   console.log(`2 workers vs 1, projected from each process's CPU per contract for an idle 2-core machine (one worker is bound by its own CPU: a worker is one thread; two by the larger of either worker's and everything over 2 cores), per round: ${projected.map((x) => fmt(x)).join(", ")}; ${spread(projected, 2, "x")}`);
   console.log(`CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.workers[0]!), 0)}; 2 workers, each ${spread(rounds.flatMap((r) => r.two.workers), 0)}; API + Redis with 1 worker ${spread(rounds.map((r) => r.one.other), 0)}, with 2 ${spread(rounds.map((r) => r.two.other), 0)}`);
+  // what the second worker adds per contract: garbage collection (each worker its own heap) and payload files read (each worker reads the run's shared files it needs)
+  console.log(`workers' GC ms per contract (all workers): 1 worker ${spread(rounds.map((r) => sum(r.one.gcMs)), 1)}, 2 workers ${spread(rounds.map((r) => sum(r.two.gcMs)), 1)}; payload files read per contract: 1 worker ${spread(rounds.map((r) => r.one.reads.files), 1)} (${fmt(median(rounds.map((r) => r.one.reads.kb)), 0)} kB), 2 workers ${spread(rounds.map((r) => r.two.reads.files), 1)} (${fmt(median(rounds.map((r) => r.two.reads.kb)), 0)} kB)`);
   const homed = byRun["2 affinity -1"];
   if (homed !== undefined) {
     const off = rounds.at(-1)!.two;
