@@ -20,8 +20,22 @@ export class JoinedStrings {
   }
 }
 
+/** Strings already encoded as one UTF-8 buffer: value i is `bytes[offsets[i], offsets[i + 1])` (`offsets[0]` is 0). */
+export class PackedStrings {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly offsets: Int32Array,
+  ) {
+    if (offsets.length === 0 || offsets[0] !== 0 || offsets[offsets.length - 1]! > bytes.length) throw new Error("packed strings' offsets do not fit their bytes");
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+}
+
 /** One column of a batch: strings (or their UTF-8 bytes), numbers, booleans or (for a vector column) Float32Arrays. */
-export type ColumnValues = readonly (string | Uint8Array)[] | JoinedStrings | readonly number[] | readonly boolean[] | readonly Float32Array[];
+export type ColumnValues = readonly (string | Uint8Array)[] | JoinedStrings | PackedStrings | readonly number[] | readonly boolean[] | readonly Float32Array[];
 
 /**
  * Builds an Arrow table of `schema` straight from column arrays. LanceDB's own conversion of an
@@ -160,7 +174,7 @@ class NumberBuilder<T extends Int32Array | Float64Array> implements ColumnBuilde
   }
 
   append(values: ColumnValues): void {
-    if (values instanceof JoinedStrings) throw new Error(`joined strings given for a ${String(this.type)} column`);
+    if (values instanceof JoinedStrings || values instanceof PackedStrings) throw new Error(`strings given for a ${String(this.type)} column`);
     const numbers = values as readonly number[];
     this.#values = roomFor(this.#values, this.#length, this.#length + numbers.length, this.make);
     for (let i = 0; i < numbers.length; i++) this.#values[this.#length + i] = numbers[i]!;
@@ -191,7 +205,7 @@ class BoolBuilder implements ColumnBuilder {
   }
 
   append(values: ColumnValues): void {
-    if (values instanceof JoinedStrings) throw new Error("joined strings given for a boolean column");
+    if (values instanceof JoinedStrings || values instanceof PackedStrings) throw new Error("strings given for a boolean column");
     const flags = values as readonly boolean[];
     this.#values = roomFor(this.#values, this.#length, this.#length + flags.length, (n) => new Uint8Array(n));
     for (let i = 0; i < flags.length; i++) this.#values[this.#length + i] = flags[i] ? 1 : 0;
@@ -224,7 +238,7 @@ class VectorBuilder implements ColumnBuilder {
   }
 
   append(values: ColumnValues): void {
-    if (values instanceof JoinedStrings) throw new Error("joined strings given for a vector column");
+    if (values instanceof JoinedStrings || values instanceof PackedStrings) throw new Error("strings given for a vector column");
     const vectors = values as readonly Float32Array[];
     const size = this.type.listSize;
     this.#values = roomFor(this.#values, this.#length * size, (this.#length + vectors.length) * size, (n) => new Float32Array(n));
@@ -280,6 +294,7 @@ class Utf8Builder implements ColumnBuilder {
   }
 
   append(values: ColumnValues): void {
+    if (values instanceof PackedStrings) return this.#appendPacked(values);
     if (!(values instanceof JoinedStrings)) {
       // Strings (each a head with no tail) and UTF-8 bytes, copied as they are.
       const parts = values as readonly (string | Uint8Array)[];
@@ -316,6 +331,20 @@ class Utf8Builder implements ColumnBuilder {
       offsets[row + 1] = this.#at;
       this.#length = row + 1;
     }
+  }
+
+  /** Appends values already encoded together. */
+  #appendPacked(values: PackedStrings): void {
+    const count = values.length;
+    const bytes = values.offsets[count]!;
+    checkUtf8Size(this.#at + bytes, this.#length + count);
+    this.#room(this.#at + bytes);
+    this.#offsets = roomFor(this.#offsets, this.#length + 1, this.#length + count + 1, (n) => new Int32Array(n));
+    this.#data.set(values.bytes.subarray(0, bytes), this.#at);
+    for (let i = 1; i <= count; i++) this.#offsets[this.#length + i] = this.#at + values.offsets[i]!;
+    this.#at += bytes;
+    this.#length += count;
+    this.#head = this.#tail = undefined;
   }
 
   /** Appends one value given as UTF-8 bytes. */

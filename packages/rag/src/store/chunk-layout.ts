@@ -1,6 +1,7 @@
 import type * as Arrow from "apache-arrow";
 import { JoinedStrings, type ColumnValues } from "./arrow-columns";
 import type { FieldSealer } from "./field-sealer";
+import type { LexicalAnalyser } from "./lexical-analyser";
 import type { ChunkRecord } from "./records";
 
 /**
@@ -8,17 +9,19 @@ import type { ChunkRecord } from "./records";
  *
  * - `columns` (indexes written before): one column per field, the chunk text stored beside its
  *   search text.
- * - `packed` (new indexes): the filter columns (`documentId`, `version`, `matter`, `docType`), the
- *   BM25 column `searchText`, and one `place` string holding ordinal, offsets, page, text length and
- *   section path. In a plain index the chunk text is the end of its search text (header, newline,
- *   text), so it is stored once; an encrypted index keeps it sealed in `text` (its search text is
- *   blind tokens). A search reads four columns instead of eleven: LanceDB's cost per hit grows with
- *   every column it takes.
+ * - `packed` (plain indexes written before the `terms` layout): the filter columns (`documentId`,
+ *   `version`, `matter`, `docType`), the BM25 column `searchText`, and one `place` string holding
+ *   ordinal, offsets, page, text length and section path. The chunk text is the end of its search
+ *   text (header, newline, text), so it is stored once; LanceDB's analyser stems it when indexing.
+ * - `terms` (new indexes; encrypted indexes always had these columns): the same, but `searchText`
+ *   holds the chunk's search terms, already analysed (`LexicalAnalyser`, or blind tokens in an
+ *   encrypted index), and the text is a column of its own (sealed when encrypted). A search reads
+ *   four columns instead of eleven: LanceDB's cost per hit grows with every column it takes.
  *
  * The chunk id (`documentId:version:ordinal`), matter and type follow from the row and its
- * document, so neither layout reads them back.
+ * document, so no layout reads them back.
  */
-export type ChunkLayout = "columns" | "packed";
+export type ChunkLayout = "columns" | "packed" | "terms";
 
 /** A chunk's committed document, as a search needs it (visibility, matter, type). */
 export interface ChunkOwner {
@@ -35,11 +38,13 @@ export interface StoreHit {
 }
 
 export function layoutOf(schema: Arrow.Schema): ChunkLayout {
-  return schema.fields.some((f) => f.name === "place") ? "packed" : "columns";
+  const has = (name: string): boolean => schema.fields.some((f) => f.name === name);
+  if (!has("place")) return "columns";
+  return has("text") ? "terms" : "packed";
 }
 
 /** The chunks table's fields in `layout` (built with this package's apache-arrow: LanceDB's copy of a schema cannot build batches here). */
-export function chunkFields(arrow: typeof Arrow, layout: ChunkLayout, sealed: boolean, dimensions: number | undefined): Arrow.Field[] {
+export function chunkFields(arrow: typeof Arrow, layout: ChunkLayout, dimensions: number | undefined): Arrow.Field[] {
   const { Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
   const vector = (): Arrow.Field[] => (dimensions === undefined ? [] : [new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)))]);
   if (layout === "columns") {
@@ -51,24 +56,25 @@ export function chunkFields(arrow: typeof Arrow, layout: ChunkLayout, sealed: bo
     ];
   }
   const fields: Arrow.Field[] = [new Field("documentId", new Utf8()), new Field("version", new Utf8()), new Field("matter", new Utf8()), new Field("docType", new Utf8()), new Field("searchText", new Utf8())];
-  if (sealed) fields.push(new Field("text", new Utf8()));
+  if (layout === "terms") fields.push(new Field("text", new Utf8()));
   fields.push(new Field("place", new Utf8()), ...vector());
   return fields;
 }
 
 /** The columns a search selects (besides its score). */
-export function searchColumns(layout: ChunkLayout, sealed: boolean): string[] {
+export function searchColumns(layout: ChunkLayout): string[] {
   if (layout === "columns") return ["documentId", "version", "text", "start", "end", "page", "sectionPath", "ordinal"];
-  return ["documentId", "version", sealed ? "text" : "searchText", "place"];
+  return ["documentId", "version", layout === "terms" ? "text" : "searchText", "place"];
 }
 
 /**
  * The columns of a chunk write. `searchHeaders[i]` is what BM25 indexes before chunk i's own text
- * (its file name, title, parties and section path, ending with a newline; "" for none): the search
- * text is the header then the chunk's text (blinded here when the index is sealed). In a plain
- * packed index the chunk's text is the end of its search text, so it is stored once.
+ * (its file name, title, parties and section path, ending with a newline; "" for none). The search
+ * text is the header then the chunk's text: as terms (`analyser`) in the `terms` layout, blind
+ * tokens when the index is sealed, as written in the `packed` layout (whose chunk text is the end of
+ * its search text, so it is stored once).
  */
-export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchHeaders: readonly string[], fields: FieldSealer): Record<string, ColumnValues> {
+export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchHeaders: readonly string[], fields: FieldSealer, analyser: LexicalAnalyser): Record<string, ColumnValues> {
   if (searchHeaders.length !== chunks.length) throw new Error(`${searchHeaders.length} search headers for ${chunks.length} chunks`);
   const common = { documentId: chunks.map((c) => c.documentId), version: chunks.map((c) => c.version), matter: chunks.map((c) => c.matter), docType: chunks.map((c) => c.docType) };
   // The chunks of one section share their path array: it is turned into JSON once.
@@ -79,13 +85,14 @@ export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[]
     return s;
   };
   const sectionPath = chunks.map((c) => fields.seal(pathJson(c.sectionPath), c.documentId));
-  const blindSearchText = (): string[] => chunks.map((c, i) => fields.searchText(`${searchHeaders[i]!}${c.text}`));
+  const texts = chunks.map((c) => c.text);
+  const searchText = (): ColumnValues => (fields.sealed ? chunks.map((c, i) => fields.searchText(`${searchHeaders[i]!}${c.text}`)) : layout === "terms" ? analyser.pack(searchHeaders, texts) : new JoinedStrings(searchHeaders, texts));
   if (layout === "columns") {
     return {
       ...common,
       id: chunks.map((c) => c.id),
       text: chunks.map((c) => fields.seal(c.text, c.documentId)),
-      searchText: fields.sealed ? blindSearchText() : new JoinedStrings(searchHeaders, chunks.map((c) => c.text)),
+      searchText: searchText(),
       start: chunks.map((c) => c.start),
       end: chunks.map((c) => c.end),
       page: chunks.map((c) => c.page),
@@ -94,8 +101,8 @@ export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[]
     };
   }
   const place = chunks.map((c, i) => `${c.ordinal},${c.start},${c.end},${c.page},${c.text.length},${sectionPath[i]!}`);
-  if (fields.sealed) return { ...common, searchText: blindSearchText(), text: chunks.map((c) => fields.seal(c.text, c.documentId)), place };
-  return { ...common, searchText: new JoinedStrings(searchHeaders, chunks.map((c) => c.text)), place };
+  if (layout === "terms") return { ...common, searchText: searchText(), text: fields.sealed ? chunks.map((c) => fields.seal(c.text, c.documentId)) : texts, place };
+  return { ...common, searchText: searchText(), place };
 }
 
 /**
@@ -165,7 +172,7 @@ export function toStoreHits(
     if (!child) throw new Error(`search result lacks column '${name}'`);
     return child;
   };
-  const names = searchColumns(layout, fields.sealed);
+  const names = searchColumns(layout);
   const [documentIdColumn, versionColumn, textColumn] = names.map(column) as [Arrow.Vector, Arrow.Vector, Arrow.Vector];
   const score = column(scoreColumn);
   const hits: StoreHit[] = [];
@@ -194,7 +201,7 @@ export function toStoreHits(
     if (owner?.version !== version) continue;
     const place = parsePlace(String(placeColumn.get(i)));
     const stored = String(textColumn.get(i));
-    const text = fields.sealed ? () => fields.open(stored, documentId) : () => stored.slice(stored.length - place.chars);
+    const text = layout === "terms" ? () => fields.open(stored, documentId) : () => stored.slice(stored.length - place.chars);
     const chunk = new StoredChunk(documentId, version, owner.matter, owner.type, place.start, place.end, place.page, place.ordinal, { text, sectionPath: place.sectionPath, fields });
     hits.push({ chunk, score: scoreOf(Number(score.get(i))) });
   }

@@ -10,6 +10,7 @@ import { arrowTable, RowsBuilder, type ColumnValues } from "./arrow-columns";
 
 export type { StoreHit } from "./chunk-layout";
 import { FieldSealer } from "./field-sealer";
+import { LexicalAnalyser } from "./lexical-analyser";
 import { chunkColumns, chunkFields, layoutOf, searchColumns, toStoreHits, type ChunkLayout, type StoreHit } from "./chunk-layout";
 import { SMALL_FRAGMENT_ROWS, worthCompacting } from "./compaction-policy";
 
@@ -327,6 +328,8 @@ export class LanceIndex {
   readonly #arrow: typeof Arrow;
   readonly #schemas: { readonly documents: Arrow.Schema; readonly chunks: Arrow.Schema };
   readonly #layout: ChunkLayout;
+  /** Turns search text into terms in the `terms` layout (it remembers the terms of the words it has seen). */
+  readonly #analyser = new LexicalAnalyser();
   /** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
   readonly #searchColumns: readonly string[];
   #ftsReady = false;
@@ -377,7 +380,7 @@ export class LanceIndex {
     this.#arrow = init.arrow;
     this.#schemas = init.schemas;
     this.#layout = init.layout;
-    this.#searchColumns = searchColumns(init.layout, init.cipher !== undefined);
+    this.#searchColumns = searchColumns(init.layout);
   }
 
   /** Deletes this instance has run so far: taken before a document is looked up for an ingest (`DocumentCommit.deletesBefore`). */
@@ -428,12 +431,11 @@ export class LanceIndex {
         new Field("text", new Utf8()), new Field("ocr", new Utf8()),
       ]);
       const documents = await db.createEmptyTable("documents", documentsSchema, { mode: "create", existOk: true });
-      // An index written before keeps its chunk layout; a new one is packed (see chunk-layout.ts).
-      const sealed = options.cipher !== undefined;
+      // An index written before keeps its chunk layout; a new one stores analysed terms (see chunk-layout.ts).
       const dimensions = options.embedder?.dimensions;
       const existing = (await db.tableNames()).includes("chunks") ? await db.openTable("chunks") : undefined;
-      const layout = existing ? layoutOf(await existing.schema()) : "packed";
-      const chunksSchema = new ArrowSchema(chunkFields(arrow, layout, sealed, dimensions));
+      const layout = existing ? layoutOf(await existing.schema()) : "terms";
+      const chunksSchema = new ArrowSchema(chunkFields(arrow, layout, dimensions));
       const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true }));
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
@@ -813,7 +815,7 @@ export class LanceIndex {
       add: (chunks, searchHeaders = chunks.map(() => "")) => {
         this.#check();
         if (chunks.length === 0) return;
-        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields);
+        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields, this.#analyser);
         if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
         rows.append(columns, chunks.length);
         for (const c of chunks) if (!deletesBefore.has(c.documentId)) deletesBefore.set(c.documentId, this.#deletes);
@@ -852,10 +854,13 @@ export class LanceIndex {
   async #buildIndex(column: IndexedColumn): Promise<void> {
     const lancedb = await import("@lancedb/lancedb");
     // Blind tokens are already normalised terms: stemming or folding them would only corrupt them.
+    // Terms (the `terms` layout) are stemmed already: LanceDB drops their stop words and folds them,
+    // which follow stemming in its analyser (see LexicalAnalyser).
     const analyse = !this.#fields.sealed;
+    const stem = analyse && this.#layout !== "terms";
     const config =
       column === "searchText"
-        ? lancedb.Index.fts({ withPosition: false, stem: analyse, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse })
+        ? lancedb.Index.fts({ withPosition: false, stem, removeStopWords: analyse, lowercase: analyse, asciiFolding: analyse })
         : column === "documentId"
           ? lancedb.Index.btree()
           : lancedb.Index.bitmap();
@@ -1061,7 +1066,7 @@ export class LanceIndex {
    */
   async lexical(query: string, limit: number, filter: StoreFilter, view?: SearchView): Promise<StoreHit[]> {
     this.#check();
-    const terms = this.#fields.searchText(query);
+    const terms = this.#fields.sealed ? this.#fields.searchText(query) : this.#layout === "terms" ? this.#analyser.analyse(query) : query;
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
     const rows = await this.#onView(view, (table) => {
@@ -1091,6 +1096,7 @@ export class LanceIndex {
     this.#disposed = true;
     if (this.#lease) releaseLease(this.#lease);
     this.#lease = undefined;
+    this.#analyser.clear();
     this.#documents.close();
     this.#chunks.close();
     const checkedOut = [...this.#replaced, ...(this.#pinned ? [this.#pinned] : [])];
