@@ -8,12 +8,21 @@ import { clauseMetrics } from "./clause-metrics";
 import { contractFold } from "./cuad-data";
 import { seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { OutOfFold } from "./out-of-fold";
+import { candidatePool, fitShared } from "./shared-stack";
 
 export interface StackOptions {
   readonly epochs: number;
   readonly learningRate: number;
+  /** L2 per step: toward zero, or with `sharedL2` toward the shared model's weights. */
   readonly l2: number;
   readonly seed: number;
+  /**
+   * Present: each category's model is shrunk toward one model shared by every category (shared-stack.ts: fitted
+   * first on all categories' candidate pairs pooled, with an intercept per category, under this L2 per step)
+   * instead of toward zero, so a rare category (19–40 spans) borrows what the context features mean from the
+   * others. Absent: every category alone (files up to v6).
+   */
+  readonly sharedL2?: number;
 }
 
 export const DEFAULT_STACK: StackOptions = { epochs: 6, learningRate: 0.05, l2: 0.05, seed: 16 };
@@ -51,8 +60,17 @@ export function categoryMatrix(o: OutOfFold, docs: ReturnType<typeof scoredDocum
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** Logistic regression with AdaGrad over dense rows (the given ones), deterministic for the seed. */
-export function fitDense(x: Float32Array, F: number, y: (row: number) => number, rows: Int32Array, opts: StackOptions): { w: Float32Array; b: number } {
+/** Raw-scale weights of one logistic model over the F context features. */
+export interface DenseModel {
+  readonly w: Float32Array;
+  readonly b: number;
+}
+
+/**
+ * Logistic regression with AdaGrad over dense rows (the given ones), deterministic for the seed. With a
+ * `prior` (raw-scale weights), training starts from it and the L2 penalty pulls toward it instead of zero.
+ */
+export function fitDense(x: Float32Array, F: number, y: (row: number) => number, rows: Int32Array, opts: StackOptions, prior?: DenseModel): DenseModel {
   // Standardise on the training rows, learn there, then fold the scaling back into w and b.
   const mean = new Float64Array(F);
   const sq = new Float64Array(F);
@@ -67,9 +85,18 @@ export function fitDense(x: Float32Array, F: number, y: (row: number) => number,
     const sd = Math.sqrt(Math.max(0, sq[f]! / rows.length - mean[f]! ** 2));
     scale[f] = sd > 1e-9 ? 1 / sd : 0;
   }
-  const w = new Float64Array(F);
-  const gw = new Float64Array(F).fill(1e-8);
+  // The prior in the standardised coordinates of these rows: z = b + Σ w_raw·x = (b + Σ w_raw·mean) + Σ (w_raw/scale)·xs.
+  const w0 = new Float64Array(F);
   let b = 0;
+  if (prior) {
+    b = prior.b;
+    for (let f = 0; f < F; f++) {
+      b += prior.w[f]! * mean[f]!;
+      w0[f] = scale[f]! > 0 ? prior.w[f]! / scale[f]! : 0;
+    }
+  }
+  const w = Float64Array.from(w0);
+  const gw = new Float64Array(F).fill(1e-8);
   let gb = 1e-8;
   const random = seededRandom(opts.seed);
   const order = Int32Array.from(rows);
@@ -87,7 +114,7 @@ export function fitDense(x: Float32Array, F: number, y: (row: number) => number,
       gb += g * g;
       b -= (opts.learningRate * g) / Math.sqrt(gb);
       for (let f = 0; f < F; f++) {
-        const grad = g * xs[f]! + opts.l2 * w[f]!;
+        const grad = g * xs[f]! + opts.l2 * (w[f]! - w0[f]!);
         gw[f]! += grad * grad;
         w[f]! -= (opts.learningRate * grad) / Math.sqrt(gw[f]!);
       }
@@ -124,12 +151,18 @@ export function crossValidateStack(o: OutOfFold, categories: readonly number[], 
   const probabilities = new Float32Array(o.size * C);
   const logits = new Float32Array(o.size * C).fill(Number.NaN);
   const t0 = performance.now();
+  // The shared model of each fold, fitted on the other folds' contracts only.
+  const shared = opts.sharedL2 === undefined ? undefined : (() => {
+    const pool = candidatePool(o, docs, categories);
+    return folds.map((_, f) => fitShared(pool, C, (r) => foldOf[o.contractOf[r]!] !== f, opts));
+  })();
   for (const c of categories) {
     const x = categoryMatrix(o, docs, c);
     const y = (r: number) => o.labels[r * C + c]!;
     const candidate = (r: number) => isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!);
     folds.forEach(({ train, test }, f) => {
-      const { w, b } = fitDense(x, F, y, train.filter(candidate), { ...opts, seed: opts.seed + 97 * c + f });
+      const prior = shared ? { w: shared[f]!.w, b: shared[f]!.b[c]! } : undefined;
+      const { w, b } = fitDense(x, F, y, train.filter(candidate), { ...opts, seed: opts.seed + 97 * c + f }, prior);
       for (const r of test) {
         if (!candidate(r)) {
           probabilities[r * C + c] = sigmoid(platt.a[c]! * o.logits[r * C + c]! + platt.b[c]!);
@@ -211,10 +244,12 @@ export function fitStack(o: OutOfFold, categories: readonly number[], opts: Stac
   const weights = new Float32Array(C * F);
   // NaN: no second stage for this category (the first stage's probability stands).
   const bias = new Float32Array(C).fill(Number.NaN);
+  const shared = opts.sharedL2 === undefined ? undefined : fitShared(candidatePool(o, docs, categories), C, (r) => keepContract(o.contractOf[r]!), opts);
   for (const c of categories) {
     const x = categoryMatrix(o, docs, c);
     const rows = Int32Array.from({ length: o.size }, (_, i) => i).filter((r) => keepContract(o.contractOf[r]!) && isStackCandidate(o.logits[r * C + c]!, o.rules[r * C + c]!));
-    const { w, b } = fitDense(x, F, (r) => o.labels[r * C + c]!, rows, { ...opts, seed: opts.seed + 97 * c });
+    const prior = shared ? { w: shared.w, b: shared.b[c]! } : undefined;
+    const { w, b } = fitDense(x, F, (r) => o.labels[r * C + c]!, rows, { ...opts, seed: opts.seed + 97 * c }, prior);
     weights.set(w, c * F);
     bias[c] = b;
   }
