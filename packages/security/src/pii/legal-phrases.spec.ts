@@ -197,8 +197,11 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     const t = "By: /s/ Tomas Reyland BRIGHTWATER HOLDINGS\nName: Tomas Reyland\nTitle: President";
     const people = found(t).filter(([type]) => type === "PERSON").map(([, s]) => s);
     expect(people).toEqual(["Tomas Reyland", "Tomas Reyland"]);
-    // one surname in capitals is the person's own ("Jean DUPONT")
+    // one surname in capitals is the person's own ("Jean DUPONT"), and so are two: only a company's words end the name
     expect(found("By: /s/ Ilse KORVANEN\nTitle: Director")).toContainEqual(["PERSON", "Ilse KORVANEN"]);
+    expect(found("By: /s/ Marisol ARBENTE QUILES\nTitle: Directora")).toContainEqual(["PERSON", "Marisol ARBENTE QUILES"]);
+    expect(found("By: /s/ Jean-Loup VARENNE DESTRAC\nTitle: Gérant")).toContainEqual(["PERSON", "Jean-Loup VARENNE DESTRAC"]);
+    expect(found("Mr. Oswald TERRANCE BELWICK signed.")).toContainEqual(["PERSON", "Oswald TERRANCE BELWICK"]);
   });
 
   it("reads a signing company of capitalised everyday words after 'For and on behalf of', not a role", () => {
@@ -219,7 +222,7 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
   });
 
   it("reads no initial in a Canadian postcode after a province", () => {
-    const t = "Kestrel Analytics Ltd.\n1200 Harbour Road\nVancouver, British Columbia V6B 5C6\nCanada";
+    const t = "Kestrel Analytics Ltd.\n1200 Harbour Road\nVancouver, British Columbia V5K 0A1\nCanada";
     expect(found(t).filter(([type]) => type === "PERSON")).toEqual([]);
     expect(covering(t, "British Columbia")).toContainEqual(["LOCATION", "British Columbia"]);
   });

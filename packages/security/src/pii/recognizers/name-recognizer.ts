@@ -15,6 +15,7 @@ import { isBrandLike, isDemonym, readRun } from "./capitalised-runs";
 import type { ModelSpan, NameModel } from "../model/name-model";
 import { cutOutside, matchesAt, segmentMatches, type Cut } from "../triggered-matches";
 import { LETTER, NUMBER, SPACE } from "../char-classes";
+import { ORG_SUFFIX } from "./organization-words";
 import {
   commonwealthStarts,
   HONORIFIC_WORDS,
@@ -79,7 +80,7 @@ const PERSON_CUES: readonly {
 // follows it, so the matches are the same): the engine then tests one character at each offset before it tries the
 // look-behind (about 2x faster over a contract for TITLE_RUN and CAPS_RUN).
 /** Capitalised words one space apart, initials allowed inside and (one or two, "W. Ian Roberts") in front; a capital
- * before a digit opens a postcode ("British Columbia V6B 5C6"), it is no initial. */
+ * before a digit opens a postcode ("British Columbia V5K 0A1"), it is no initial. */
 const TITLE_RUN = /(?=\p{Lu})(?:(?<![\p{L}\p{N}'’.])(?:[\p{Lu}]\.[ \u00a0]){1,2}|(?<![\p{L}\p{N}'’]))[\p{Lu}][\p{Ll}'’-]+(?:[ \u00a0](?:[\p{Lu}][\p{Ll}'’-]+|[\p{Lu}]\.?)(?![\p{L}\p{N}]))*(?![\p{L}])/gu;
 /** Two to four words in capitals (initials allowed inside): a name as signature blocks and preambles write it. */
 const CAPS_RUN = /(?=\p{Lu}{2})(?<![\p{L}\p{N}&'’.-])\p{Lu}{2,}(?:[ \u00a0]{1,2}(?:\p{Lu}\.|\p{Lu}{2,})){1,3}(?![\p{L}\p{N}&'’-])/gu;
@@ -146,16 +147,19 @@ export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cu
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
 ];
 
-/** Two or more words in capitals after a word in mixed case: another name follows the person's ("Ada Quill ACME HOLDINGS"). */
+/** Two or more words in capitals after a word in mixed case: another name may follow the person's ("Ada Quill ACME HOLDINGS"). */
 const CAPITALS_TAIL = /(?<=\p{Ll}[\p{L}'’-]*)[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*(?:[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*)+$/u;
+/** A word of a company's name in capitals: a legal form or a corporate suffix ("HOLDINGS", "INC", "LLC", "GROUP"). */
+const COMPANY_WORD_IN_CAPITALS = new RegExp(`(?:^|[ \u00a0])${ORG_SUFFIX}[.,]?(?=[ \u00a0]|$)`, "u");
 
 /**
  * The person's part of a name read after a cue: a signature line "/s/ Ada Quill ACME HOLDINGS" runs the signer into
- * the company printed after it. One surname in capitals stays ("Jean DUPONT").
+ * the company printed after it. Only a tail that reads as a company is cut: surnames in capitals are the person's own
+ * ("Jean DUPONT", "María GARCÍA LÓPEZ": the usual way of writing them in Spanish, French or Italian contracts).
  */
 export function withoutNameInCapitals(name: string): string {
   const tail = CAPITALS_TAIL.exec(name);
-  return tail ? name.slice(0, tail.index) : name;
+  return tail && COMPANY_WORD_IN_CAPITALS.test(tail[0]) ? name.slice(0, tail.index) : name;
 }
 
 /** A speaker label must look like a name: a known name, or a word that is no everyday word ("Desk:", "When:" are not). */
