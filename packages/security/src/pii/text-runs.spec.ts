@@ -45,6 +45,27 @@ describe("textRuns", () => {
     );
   });
 
+  it("answers the sets read with the runs (hashed in the same pass) as a set made after the reading does (fast-check)", () => {
+    const words = ["in", "At", "TO", "by", "name", "s", "p", "po", "Box", "zip", "where", "Kiel", "the", "x", "\u212Aiel", "é1", "9"];
+    const list = ["in", "at", "to", "by", "name", "s", "p", "po", "box", "zip", "where", "kiel"];
+    const before = new AsciiWordSet(list);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 4 })), { maxLength: 24 }), fc.constantFrom(" ", "", ".", "\n"), (ws, sep) => {
+        const t = ws.join(sep);
+        forgetTextRuns();
+        const runs = textRuns(t); // `before` is answered in this pass
+        const fused = [...before.indexesIn(t)];
+        const after = new AsciiWordSet(list); // made after the reading: every set is answered again by a second pass
+        expect(textRuns(t)).toBe(runs);
+        expect(fused).toEqual([...after.indexesIn(t)]);
+        const expected: number[] = [];
+        for (let k = 0; k < runs.words.count; k++) if (list.includes(t.slice(runs.words.starts[k], runs.words.ends[k]).toLowerCase())) expected.push(k);
+        expect(fused).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("lets go of both texts when told", () => {
     const runs = textRuns("x 1");
     textRuns("y 2");

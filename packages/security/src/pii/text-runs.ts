@@ -2,7 +2,7 @@
 // is tried only where such a run starts, instead of each recognizer searching its regular expression over the text.
 import { InvalidArgumentError } from "@bear/core";
 import { charClasses, NUMBER } from "./char-classes";
-import { asciiLowerHash } from "./text-hash";
+import { asciiLowerHash, FNV_OFFSET, FNV_PRIME } from "./text-hash";
 
 /** Runs [starts[i], ends[i]) of one kind of character, in text order. */
 export interface Runs {
@@ -49,13 +49,20 @@ export function textRuns(text: string): TextRuns {
 
 function readText(text: string): ReadText {
   for (const r of recent) if (r.text === text) return r;
-  const read = { text, runs: readRuns(text) };
+  const read = readRuns(text);
   recent = [read, ...recent.slice(0, RECENT_TEXTS - 1)];
   return read;
 }
 
-function readRuns(text: string): TextRuns {
+/**
+ * The runs of `text` and, in the same pass, the letter runs each AsciiWordSet made so far may hold: each letter run
+ * is hashed (asciiLowerHash) while it is read, instead of read again for the sets (wordSetIndexes, the same answer).
+ */
+function readRuns(text: string): ReadText {
   const n = text.length;
+  const sets = wordSets.length;
+  const inSets: number[][] = [];
+  for (let id = 0; id < sets; id++) inSets.push([]);
   // about one word in six characters of prose, one number in a hundred: room enough to grow rarely
   let wordStarts = new Int32Array(Math.max(16, n >> 2));
   let wordEnds = new Int32Array(wordStarts.length);
@@ -72,7 +79,10 @@ function readRuns(text: string): TextRuns {
     let lower = c | 32;
     if (lower >= 97 && lower <= 122) {
       const start = i;
+      // FNV-1a of the run in lower case, as asciiLowerHash reads it (a run of ASCII letters: c | 32 is its lower case)
+      let h = FNV_OFFSET;
       do {
+        h = Math.imul(h ^ lower, FNV_PRIME);
         if (++i >= n) break;
         c = text.charCodeAt(i);
         lower = c | 32;
@@ -83,6 +93,13 @@ function readRuns(text: string): TextRuns {
       }
       wordStarts[words] = start;
       wordEnds[words] = i;
+      if (anyShape[shapeOf(text.charCodeAt(start), i - start)] === 1) {
+        h >>>= 0;
+        if (((anyHash[(h >>> 3) & HASH_BYTES] as number) & (1 << (h & 7))) !== 0) {
+          const ids = setsByHash.get(h);
+          if (ids) for (const id of ids) (inSets[id] as number[]).push(words);
+        }
+      }
       words++;
     } else if (c >= 48 && c <= 57) {
       const start = i;
@@ -103,12 +120,13 @@ function readRuns(text: string): TextRuns {
       i++;
     }
   }
-  return {
+  const runs: TextRuns = {
     words: { count: words, starts: wordStarts, ends: wordEnds },
     digits: { count: digits, starts: digitStarts, ends: digitEnds },
     otherNumbers,
     surrogates,
   };
+  return { text, runs, wordSets: inSets };
 }
 
 /** Lets go of the texts last read (a scan calls this when done, so no document stays in memory after it). */
