@@ -1,6 +1,7 @@
 import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { SecurityConfigError } from "../../errors";
 import { contextMatcher, enhance, hasContext } from "../context";
+import { charClasses, LETTER, MARK } from "../char-classes";
 import { textRuns, type TextRuns } from "../text-runs";
 import { matchesAt } from "../triggered-matches";
 import { NanpValidity } from "./nanp-validity";
@@ -191,11 +192,56 @@ function windowsCut(text: string, cuts?: (words: number, from: number, to: numbe
     const next = lines[i + 1]?.number === line.number + 1 ? (lines[i + 1] as DigitLine).digits : 0;
     const prev = lines[i - 1]?.number === line.number - 1 ? (lines[i - 1] as DigitLine).digits : 0;
     if (here + next < 7 && here + prev < 7) continue;
-    for (const [from, to] of linePieces(text, line.start, line.end, cuts)) {
-      if (digitRun(text, from, to).run >= MIN_VALID_DIGITS) out.push({ offset: from, text: text.slice(from, to) });
-    }
+    if (line.firstRun === undefined) {
+      for (const [from, to] of linePieces(text, line.start, line.end, cuts)) {
+        if (digitRun(text, from, to).run >= MIN_VALID_DIGITS) out.push({ offset: from, text: text.slice(from, to) });
+      }
+    } else runPieces(text, runs.digits, line, cuts ?? ((words) => words >= 2), out);
   }
   return out;
+}
+
+/**
+ * linePieces and the digitRun test of each piece, read from the line's digit runs (a text whose digits are all
+ * ASCII): a stretch between two runs is read only up to its second word (a cut needs two words, or one that
+ * `cuts` judges), and a piece's longest joined block is the sum of its runs joined by punctuation alone. Most of a
+ * contract's line is prose between a few numbers, which linePieces read character by character.
+ */
+function runPieces(text: string, d: TextRuns["digits"], line: DigitLine, cuts: (words: number, from: number, to: number) => boolean, out: { offset: number; text: string }[]): void {
+  const first = line.firstRun as number;
+  const last = line.lastRun as number;
+  let pieceStart = line.start;
+  let run = (d.ends[first] as number) - (d.starts[first] as number); // the piece's longest joined block so far
+  let current = run;
+  for (let k = first + 1; k <= last; k++) {
+    const from = d.ends[k - 1] as number;
+    const to = d.starts[k] as number;
+    const length = (d.ends[k] as number) - to;
+    const words = wordsUpToTwo(text, from, to);
+    if (words >= 1 && cuts(words, from, to)) {
+      if (run >= MIN_VALID_DIGITS) out.push({ offset: pieceStart, text: text.slice(pieceStart, to) });
+      pieceStart = from;
+      run = current = length;
+      continue;
+    }
+    current = words === 0 && joinedByPunctuation(text, from, to) ? current + length : length;
+    if (current > run) run = current;
+  }
+  if (run >= MIN_VALID_DIGITS) out.push({ offset: pieceStart, text: text.slice(pieceStart, line.end) });
+}
+
+/** The words (runs of letters and marks, as linePieces counts them) of text[from, to), counted up to two. */
+function wordsUpToTwo(text: string, from: number, to: number): number {
+  const cls = charClasses();
+  let words = 0;
+  let inWord = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const letter = c < 128 ? (c | 32) >= 97 && (c | 32) <= 122 : ((cls[c] as number) & (LETTER | MARK)) !== 0;
+    if (letter && !inWord && ++words === 2) return 2;
+    inWord = letter;
+  }
+  return words;
 }
 
 /** A line [start, end) of a text, its number (from 0), its ASCII digits and its longest joined block (digitRun). */
@@ -205,6 +251,9 @@ interface DigitLine {
   readonly end: number;
   readonly digits: number;
   readonly run: number;
+  /** The line's first and last digit runs (textRuns), when read from them (linesWithDigits). */
+  readonly firstRun?: number;
+  readonly lastRun?: number;
 }
 
 /** Every line, each read character by character (the text holds digits outside ASCII). */
@@ -229,7 +278,7 @@ function linesWithDigits(text: string, d: TextRuns["digits"]): DigitLine[] {
   const lines: DigitLine[] = [];
   let number = 0;
   let lineEnd = -1; // end of the current line (before its break), once a run on it is seen
-  let line: { number: number; start: number; end: number; digits: number; run: number } | undefined;
+  let line: { number: number; start: number; end: number; digits: number; run: number; firstRun: number; lastRun: number } | undefined;
   let current = 0;
   let prevEnd = 0;
   for (let k = 0; k < d.count; k++) {
@@ -241,11 +290,12 @@ function linesWithDigits(text: string, d: TextRuns["digits"]): DigitLine[] {
       for (let nl = text.indexOf("\n", lineEnd < 0 ? 0 : lineEnd); nl >= 0 && nl < start; nl = text.indexOf("\n", nl + 1)) number++;
       const nl = text.indexOf("\n", end);
       lineEnd = nl < 0 ? text.length : nl;
-      line = { number, start: text.lastIndexOf("\n", start - 1) + 1, end: lineEnd, digits: 0, run: 0 };
+      line = { number, start: text.lastIndexOf("\n", start - 1) + 1, end: lineEnd, digits: 0, run: 0, firstRun: k, lastRun: k };
       current = 0;
     } else if (!joinedByPunctuation(text, prevEnd, start)) current = 0;
     current += end - start;
-    const l = line as DigitLine & { digits: number; run: number };
+    const l = line as DigitLine & { digits: number; run: number; lastRun: number };
+    l.lastRun = k;
     l.digits += end - start;
     if (current > l.run) l.run = current;
     prevEnd = end;

@@ -93,6 +93,15 @@ describe("finderWindows", () => {
       expect(finderWindows(t)).toEqual(digitWindows(t).flatMap(finderPieces));
     }
   });
+
+  it("reads the same pieces from the digit runs as character by character when every digit is ASCII (long prose between numbers)", () => {
+    const prose = fc.constantFrom("the Borrower shall pay", "Tel", "x", "é", "́", "Nov", "and", ", ", "; ", "ext.", "доб", "ſ");
+    const ascii = fc
+      .array(fc.oneof({ weight: 5, arbitrary: piece }, { weight: 1, arbitrary: gluedNumber }, { weight: 4, arbitrary: prose }, { weight: 1, arbitrary: fc.constantFrom("\n", " ") }), { maxLength: 40 })
+      .chain((ps) => fc.constantFrom("", " ", "  ", " - ").map((sep) => ps.join(sep)))
+      .filter((t) => !/\p{N}/u.test(t.replace(/[0-9]/g, "")));
+    fc.assert(fc.property(ascii, (t) => expect(finderWindows(t)).toEqual(digitWindows(t).flatMap(finderPieces))), { numRuns: 1500 });
+  });
 });
 
 describe("holdsFinderTriple", () => {
