@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { InvalidArgumentError } from "@bear/core";
+import { InvalidArgumentError, WorkerPool } from "@bear/core";
 import { ScanPoolError } from "../src/errors";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { PiiScanPool } from "../src/pii/scan-pool";
@@ -31,6 +31,21 @@ describe("PiiScanPool", () => {
     for (const scanner of [{}, { names: false }]) {
       await using lanes = new PiiScanPool({ threads: 2, laneChars: 4096, scanner, workerUrl: url });
       expect(await lanes.scan(text)).toEqual(new PiiScanner(scanner).scan(text));
+    }
+  }, 120_000);
+
+  it("scans a long text structured-only as one task (lanes would cost more CPU than they save), with names in lanes", async () => {
+    const shared = new WorkerPool({ url: await scanWorkerUrl(), size: 2, name: "a test pool" });
+    try {
+      const text = `${LETTER}\n${"Call 415-555-0134 or write to clerk@example.com about the invoice.\n".repeat(200)}`;
+      for (const [scanner, tasks] of [[{ names: false }, 1], [{}, 3]] as const) {
+        const scans = new PiiScanPool({ pool: shared, laneChars: 4096, scanner });
+        const before = shared.stats().completed;
+        expect(await scans.scan(text)).toEqual(new PiiScanner(scanner).scan(text));
+        expect(shared.stats().completed - before).toBe(tasks); // one scan task, or two lanes and the document-wide task
+      }
+    } finally {
+      await shared.dispose();
     }
   }, 120_000);
 

@@ -39,7 +39,8 @@ export interface PiiScanPoolOptions {
   readonly scanner?: PiiScanTaskOptions;
   /**
    * Texts of at least this many characters have their recognizers shared among the pool's threads, then read
-   * document-wide on one of them (default 128 KiB): same findings, less wall time when threads are free.
+   * document-wide on one of them (default 128 KiB): same findings, less wall time when threads are free. Not for a
+   * structured-only scan (`scanner.names: false`): see `lanesPay`.
    */
   readonly laneChars?: number;
   /**
@@ -58,6 +59,18 @@ export interface PiiScanPoolOptions {
   readonly maxQueued?: number;
   /** Old-generation heap of each of the pool's own threads in MB (default 1024): a scan needing more fails alone. */
   readonly memoryMb?: number;
+}
+
+/**
+ * Whether sharing a long text's recognizers among threads (lanes) can shorten its scan: only with the name recognizer,
+ * about half of a full scan's CPU, in one lane. A structured-only scan's recognizers are cheap next to what sharing
+ * costs (each lane reads the text's runs again, the text crosses threads three times, the garbage collector's threads
+ * work for each copy): on bench/peers.ts's 1 MiB text (warm threads, CPU of every thread of the process) two lanes
+ * spent 126-149 ms against 56-91 ms for the text scanned whole as one task, and their busiest thread 41-45 ms against
+ * 46-55 ms for the whole scan: at most 1.1x on free cores for twice the CPU.
+ */
+function lanesPay(options: PiiScanTaskOptions | undefined): boolean {
+  return options?.names !== false;
 }
 
 /** The built worker next to this module (dist/). */
@@ -129,7 +142,7 @@ export class PiiScanPool implements AsyncDisposable {
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     try {
-      if (text.length < this.#laneChars || this.threads < 2) return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), { signal });
+      if (text.length < this.#laneChars || this.threads < 2 || !lanesPay(this.#options)) return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), { signal });
       return await this.#scanInLanes(text, signal);
     } catch (error) {
       if (!stop.signal.aborted) stop.abort(error);
