@@ -189,7 +189,7 @@ export function onBehalfNames(text: string, push: Push): void {
     const words = name.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}&]/gu, "")).filter((w) => w.length > 0);
     if (words.length === 0) continue;
     // everyday words name the signing company only when two or more of them are capitalised and none is a role
-    // ("Pacific Gateway Exchange"; not "the Company", "such Party", "Licensor")
+    // ("Global Star Network"; not "the Company", "such Party", "Licensor")
     const everyday = words.every((w) => isNotAName(w) || STOP_START.has(w) || isCommonWord(w.toLowerCase()));
     if (everyday && (words.length < 2 || words.some((w) => isNotAName(w) || STOP_START.has(w) || !/^\p{Lu}/u.test(w)))) continue;
     // a person signing for themselves is read by the person cues
