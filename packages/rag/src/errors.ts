@@ -11,6 +11,7 @@ export type RagErrorCode =
   | "RAG_MODEL_INVALID"
   | "RAG_EMBEDDER_MISMATCH"
   | "RAG_INDEX_KEY_MISMATCH"
+  | "RAG_INDEX_FORMAT_UNKNOWN"
   | "RAG_NO_EMBEDDER"
   | "RAG_MATTER_DENIED"
   | "RAG_STORE_FAILED"
@@ -73,6 +74,16 @@ export class EmbedderMismatchError extends RagError {
     super("RAG_EMBEDDER_MISMATCH", `index '${indexDir}' was built with embedder '${indexed}', not '${given}'`, {
       hint: "Open the index with the embedder it was built with, or build a new index in another folder.",
       details: { indexDir, indexed, given },
+    });
+  }
+}
+
+/** The index was written in a newer on-disk format than this version reads. */
+export class IndexFormatError extends RagError {
+  constructor(indexDir: string, format: unknown, known: number) {
+    super("RAG_INDEX_FORMAT_UNKNOWN", `index '${indexDir}' is in format ${String(format)}; this version reads formats up to ${known}`, {
+      hint: "Open it with the BEAR version that wrote it (or a newer one), or ingest the documents into a new folder.",
+      details: { indexDir, format, known },
     });
   }
 }

@@ -10,6 +10,7 @@ export {
   ModelError,
   EmbedderMismatchError,
   IndexKeyMismatchError,
+  IndexFormatError,
   NoEmbedderError,
   MatterAccessDeniedError,
   StoreError,

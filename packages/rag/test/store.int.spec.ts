@@ -14,6 +14,21 @@ describe("LanceIndex (real LanceDB)", () => {
   });
   afterAll(async () => embedder.dispose());
 
+  it("refuses an index in a newer on-disk format with a typed error, and opens it again once the format is known", async () => {
+    // Review rev-a #10: releases before the check read any manifest, so a layout they do not know was misread, not refused.
+    const dir = tempDir("rag-store-format-");
+    const manifest = path.join(dir, "rag-index.json");
+    await (await LanceIndex.open({ dir })).dispose();
+    const written = JSON.parse(fs.readFileSync(manifest, "utf8")) as Record<string, unknown>;
+    expect(written.format).toBe(1);
+    for (const format of [2, 0, "1", 1.5]) {
+      fs.writeFileSync(manifest, JSON.stringify({ ...written, format }));
+      await expect(LanceIndex.open({ dir })).rejects.toMatchObject({ code: "RAG_INDEX_FORMAT_UNKNOWN" });
+    }
+    fs.writeFileSync(manifest, JSON.stringify(written));
+    await (await LanceIndex.open({ dir })).dispose();
+  });
+
   it("keeps an id in its manifest: the same on every open, new for a folder made again, added once to a manifest written before ids", async () => {
     const dir = tempDir("rag-store-id-");
     const manifest = path.join(dir, "rag-index.json");

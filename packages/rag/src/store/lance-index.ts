@@ -4,7 +4,7 @@ import path from "node:path";
 import { DisposedError, LockError, acquirePidLock, acquirePidLockSync, pidLockHolder, silentLogger, writeFileAtomicSync, type ContentCipher, type DocumentKeyring, type Logger, type PidLock, type WriterGate, type WriterGateHold } from "@bear/core";
 import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
-import { EmbedderMismatchError, IndexBusyError, IndexKeyMismatchError, StoreError } from "../errors";
+import { EmbedderMismatchError, IndexBusyError, IndexFormatError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
 import { arrowTable, RowsBuilder, type ColumnValues } from "./arrow-columns";
 
@@ -188,8 +188,14 @@ export interface StoreFilter {
   documentTypes?: readonly string[];
 }
 
+/**
+ * The on-disk format this version writes and the newest it reads. A release refuses a newer format instead of misreading
+ * it (releases before this check did not look: one of them reads a `terms`-layout index's analysed terms as text).
+ */
+const INDEX_FORMAT = 1;
+
 interface IndexManifest {
-  readonly format: 1;
+  readonly format: number;
   readonly embedderId: string | null;
   readonly dimensions: number | null;
   /** Key id of the ContentCipher that sealed the index; absent or null for a plain index. */
@@ -400,7 +406,7 @@ export class LanceIndex {
     const manifestPath = path.join(dir, MANIFEST);
     let instanceId: string = randomUUID();
     const wanted: IndexManifest = {
-      format: 1,
+      format: INDEX_FORMAT,
       embedderId: options.embedder?.id ?? null,
       dimensions: options.embedder?.dimensions ?? null,
       sealedKeyId: options.cipher?.keyId ?? null,
@@ -408,6 +414,8 @@ export class LanceIndex {
     };
     if (fs.existsSync(manifestPath)) {
       const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
+      const format: unknown = existing.format;
+      if (format !== undefined && !(Number.isInteger(format) && (format as number) >= 1 && (format as number) <= INDEX_FORMAT)) throw new IndexFormatError(dir, format, INDEX_FORMAT);
       if ((existing.sealedKeyId ?? null) !== wanted.sealedKeyId) throw new IndexKeyMismatchError(dir, existing.sealedKeyId ?? null, wanted.sealedKeyId ?? null);
       if (existing.embedderId !== wanted.embedderId || existing.dimensions !== wanted.dimensions) {
         throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
