@@ -16,12 +16,15 @@ export interface ScanMemo {
   forgetScannedText(): void;
 }
 
-// Weak: a recognizer that is no longer used must not be kept alive by being registered.
-const memos = new Set<WeakRef<ScanMemo>>();
+/** A memo: a ScanMemo, or a Map of words, forgotten by clearing it. */
+type Memo = ScanMemo | Map<unknown, unknown>;
+// Weak: a recognizer that is no longer used must not be kept alive by being registered (a module's own Map is held by
+// its module, so it can be registered as it is, with no wrapper object that nothing else would hold).
+const memos = new Set<WeakRef<Memo>>();
 let idleTimer: NodeJS.Timeout | undefined;
 
 /** Registers `memo` to be forgotten when scanning goes idle (module-level memos register once, instances when made). */
-export function forgetWhenScanningIdles(memo: ScanMemo): void {
+export function forgetWhenScanningIdles(memo: Memo): void {
   memos.add(new WeakRef(memo));
 }
 
@@ -34,7 +37,10 @@ export function scanEnded(): void {
 /** How many entries the registered memos hold now (0 once scanning has been idle). */
 export function scanMemoryHeld(): number {
   let n = 0;
-  for (const ref of memos) n += ref.deref()?.held() ?? 0;
+  for (const ref of memos) {
+    const memo = ref.deref();
+    if (memo) n += memo instanceof Map ? memo.size : memo.held();
+  }
   return n;
 }
 
@@ -44,7 +50,8 @@ export function forgetScannedTextNow(): void {
   idleTimer = undefined;
   for (const ref of memos) {
     const memo = ref.deref();
-    if (memo) memo.forgetScannedText();
+    if (memo instanceof Map) memo.clear();
+    else if (memo) memo.forgetScannedText();
     else memos.delete(ref);
   }
 }

@@ -7,7 +7,7 @@ import { AFFIX_HEAD, isCommonWord, isDerivedEnglish, isDictionaryWord, isEnglish
 import { isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { isJobTitleWord } from "./job-titles";
 import { STOP_START } from "./name-spans";
-import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
+import { forgetWhenScanningIdles } from "../scan-memory";
 
 /** "Russian", "Italian": a nationality (compromise's Demonym tag) is no one's name. */
 export const isDemonym = (w: string): boolean => [lexicon()[w.toLowerCase()]].flat().includes("Demonym");
@@ -46,8 +46,7 @@ const NAME_LIKE = 1; // a known given or family name that is no everyday word, r
 const UNKNOWN = 2; // no word, name or lexicon entry at all
 const EVERYDAY = 4; // a role word, or an everyday word that is no known name
 const runWordClasses = new Map<string, number>();
-const runWordClassesMemo: ScanMemo = { held: () => runWordClasses.size, forgetScannedText: () => runWordClasses.clear() };
-forgetWhenScanningIdles(runWordClassesMemo);
+forgetWhenScanningIdles(runWordClasses);
 /**
  * The answers for one word, asked once: they depend on the word lists only, and a contract repeats its capitalised
  * words (parties, defined terms, headings) hundreds of times.

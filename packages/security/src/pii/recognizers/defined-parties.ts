@@ -4,7 +4,7 @@ import { capitalise } from "./lexicon-tags";
 import { legalForms } from "./legal-forms";
 import { wholeWordVariants } from "./whole-words";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
-import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
+import { forgetWhenScanningIdles } from "../scan-memory";
 
 /** "corporation" → "[Cc]orporation": a word in lower case or capitalised (an `i` flag would make \p{Lu} match any letter). */
 const either = (words: string): string => words.replace(/(?<![\p{L}])\p{Ll}/gu, (c) => `[${c.toUpperCase()}${c}]`);
@@ -161,8 +161,7 @@ export function namedAfterLaterName(words: readonly string[], between: string): 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** `word` as a whole word in any case; compiled once per word (a `\p{L}` class in `iu` mode is slow to compile). */
 const wordPatterns = new Map<string, RegExp>(); // party names: forgotten when scanning idles
-const wordPatternsMemo: ScanMemo = { held: () => wordPatterns.size, forgetScannedText: () => wordPatterns.clear() };
-forgetWhenScanningIdles(wordPatternsMemo);
+forgetWhenScanningIdles(wordPatterns);
 function wholeWordIgnoringCase(word: string): RegExp {
   let re = wordPatterns.get(word);
   if (!re) {

