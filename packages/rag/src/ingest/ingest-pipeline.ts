@@ -239,14 +239,19 @@ export class IngestPipeline {
         else await committer.add(result.prepared).catch((error: unknown) => finish(failure(item.file, error)));
       }
     };
-    const workers = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
-    const stopped = workers.find((w): w is PromiseRejectedResult => w.status === "rejected");
-    if (stopped) {
-      // Cancelled: what was committed stays; the batch being filled was never written.
-      await committer.abandon();
-      throw stopped.reason;
+    try {
+      const workers = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
+      const stopped = workers.find((w): w is PromiseRejectedResult => w.status === "rejected");
+      if (stopped) {
+        // Cancelled: what was committed stays; the batch being filled was never written.
+        await committer.abandon();
+        throw stopped.reason;
+      }
+      await committer.flush();
+    } finally {
+      // The words of this ingest's documents are forgotten as soon as its last batch is written.
+      pool.dispose();
     }
-    await committer.flush();
     options.signal?.throwIfAborted();
     await this.#deps.index.optimize();
     const count = (s: FileOutcome["status"]): number => outcomes.filter((o) => o.status === s).length;

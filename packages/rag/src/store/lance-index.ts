@@ -98,16 +98,25 @@ export class EncodedChunks {
 /**
  * Column buffers shared by the chunk batches of one ingest (`LanceIndex.chunkRowsPool`): a batch
  * takes a builder, and its buffers come back once the batch is written (`EncodedChunks.release`),
- * so a run of batches allocates them about once instead of growing new ones for every batch.
+ * so a run of batches allocates them about once instead of growing new ones for every batch. Its
+ * analyser remembers the ingest's words (each analysed once) until the ingest ends (`dispose`).
  */
 export class ChunkRowsPool {
   readonly #free: RowsBuilder[] = [];
+  /** The terms of the words of this ingest's documents, from their first sight to `dispose()`. */
+  readonly analyser = new LexicalAnalyser();
 
   constructor(
     private readonly make: () => RowsBuilder,
     /** Builders kept for reuse: an ingest has one batch filling, one queued and one being written. */
     private readonly keep = 3,
   ) {}
+
+  /** Ends the ingest's use of the pool: its analyser forgets the words it has seen. */
+  dispose(): void {
+    this.analyser.clear();
+    this.#free.length = 0;
+  }
 
   take(): RowsBuilder {
     return this.#free.pop() ?? this.make();
@@ -334,8 +343,11 @@ export class LanceIndex {
   readonly #arrow: typeof Arrow;
   readonly #schemas: { readonly documents: Arrow.Schema; readonly chunks: Arrow.Schema };
   readonly #layout: ChunkLayout;
-  /** Turns search text into terms in the `terms` layout (it remembers the terms of the words it has seen). */
-  readonly #analyser = new LexicalAnalyser();
+  /**
+   * Turns a query's text into terms in the `terms` layout, and forgets its words at once (`lexical`).
+   * An ingest's batches have their own analyser, forgotten when the ingest ends (`chunkRowsPool`).
+   */
+  readonly #queryAnalyser = new LexicalAnalyser();
   /** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
   readonly #searchColumns: readonly string[];
   #ftsReady = false;
@@ -813,6 +825,8 @@ export class LanceIndex {
     this.#check();
     const { pool } = options;
     const rows = pool ? pool.take() : new RowsBuilder(this.#arrow, this.#schemas.chunks, options);
+    // Without a pool (an ingest's), the batch's words are remembered until it is sealed.
+    const analyser = pool ? pool.analyser : new LexicalAnalyser();
     const dimensions = this.embedder?.dimensions;
     // A document's rows are sealed under its key when added: a delete from then on (which destroys the key) drops its commit.
     const deletesBefore = new Map<string, number>();
@@ -823,12 +837,15 @@ export class LanceIndex {
       add: (chunks, searchHeaders = chunks.map(() => "")) => {
         this.#check();
         if (chunks.length === 0) return;
-        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields, this.#analyser);
+        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields, analyser);
         if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
         rows.append(columns, chunks.length);
         for (const c of chunks) if (!deletesBefore.has(c.documentId)) deletesBefore.set(c.documentId, this.#deletes);
       },
-      seal: () => new EncodedChunks(rows.length > 0 ? rows.table() : undefined, this.#deletes, deletesBefore, pool ? () => pool.give(rows) : undefined),
+      seal: () => {
+        if (!pool) analyser.clear();
+        return new EncodedChunks(rows.length > 0 ? rows.table() : undefined, this.#deletes, deletesBefore, pool ? () => pool.give(rows) : undefined);
+      },
     };
   }
 
@@ -1074,7 +1091,7 @@ export class LanceIndex {
    */
   async lexical(query: string, limit: number, filter: StoreFilter, view?: SearchView): Promise<StoreHit[]> {
     this.#check();
-    const terms = this.#fields.sealed ? this.#fields.searchText(query) : this.#layout === "terms" ? this.#analyser.analyse(query) : query;
+    const terms = this.#fields.sealed ? this.#fields.searchText(query) : this.#layout === "terms" ? this.#analyseQuery(query) : query;
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
     const rows = await this.#onView(view, (table) => {
@@ -1095,6 +1112,20 @@ export class LanceIndex {
     return toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (d) => 1 - d, "_distance");
   }
 
+  /** A query's terms; its words are forgotten at once (a user's queries are not remembered). */
+  #analyseQuery(query: string): string {
+    try {
+      return this.#queryAnalyser.analyse(query);
+    } finally {
+      this.#queryAnalyser.clear();
+    }
+  }
+
+  /** Words the index's own analyser remembers (for tests: none, outside a query's analysis). */
+  get rememberedWords(): number {
+    return this.#queryAnalyser.remembered;
+  }
+
   /** A chunk's committed document (undefined: its version is not visible). */
   readonly #ownerOf = (documentId: string): DocumentRecord | undefined => this.#committed.get(documentId);
 
@@ -1104,7 +1135,7 @@ export class LanceIndex {
     this.#disposed = true;
     if (this.#lease) releaseLease(this.#lease);
     this.#lease = undefined;
-    this.#analyser.clear();
+    this.#queryAnalyser.clear();
     this.#documents.close();
     this.#chunks.close();
     const checkedOut = [...this.#replaced, ...(this.#pinned ? [this.#pinned] : [])];

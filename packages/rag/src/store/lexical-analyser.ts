@@ -21,6 +21,10 @@ const MEMO_LIMIT = 1 << 17;
 const MAX_POOL = 1 << 24;
 /** Int32s per memory slot (see `LexicalAnalyser`). */
 const SLOT = 4;
+/** First sizes of the memory's slots, its pool (UTF-16 units) and the output (bytes); `clear()` shrinks back to them. */
+const FIRST_SLOTS = 1 << 12;
+const FIRST_POOL = 1 << 14;
+const FIRST_OUT = 1 << 16;
 
 /** The term LanceDB's analyser makes of one token (before its stop-word and ASCII-folding filters), "" for a dropped token. */
 export function termOf(token: string): string {
@@ -56,14 +60,14 @@ export class LexicalAnalyser {
 
   /** The units of the token being read (those of a token too long to keep are not all kept). */
   readonly #token = new Uint16Array(MAX_TOKEN_BYTES);
-  #pool = new Uint16Array(1 << 14);
+  #pool = new Uint16Array(FIRST_POOL);
   #poolAt = 0;
-  #out = Buffer.allocUnsafe(1 << 16);
+  #out = Buffer.alloc(FIRST_OUT);
   #at = 0;
 
   /** `remember`: distinct tokens kept with their terms before the memory starts over. */
   constructor(private readonly remember = MEMO_LIMIT) {
-    this.#clear(1 << 12);
+    this.#clear(FIRST_SLOTS);
   }
 
   /** Distinct tokens remembered (for tests). */
@@ -223,11 +227,23 @@ export class LexicalAnalyser {
     this.#poolAt = 0;
   }
 
-  /** Forgets every word (a disposed index keeps none of its documents' words in memory). */
+  /**
+   * Forgets every word it has seen, and the terms it wrote last: the memory that held them is
+   * overwritten, not only let go (freed memory keeps its bytes until reused), and shrinks back to
+   * its first size. An ingest forgets its documents' words when it ends, a query's analysis its
+   * words at once: words of privileged documents and queries stay no longer than their use.
+   */
   clear(): void {
-    this.#clear(1 << 12);
-    this.#pool = new Uint16Array(1 << 14);
-    this.#out = Buffer.allocUnsafe(1 << 16);
+    this.#slots.fill(0);
+    this.#pool.fill(0);
+    this.#out.fill(0);
+    this.#token.fill(0);
+    this.#size = 0;
+    this.#poolAt = 0;
+    this.#at = 0;
+    if (this.#slots.length > FIRST_SLOTS * SLOT) this.#slots = new Int32Array(FIRST_SLOTS * SLOT);
+    if (this.#pool.length > FIRST_POOL) this.#pool = new Uint16Array(FIRST_POOL);
+    if (this.#out.length > FIRST_OUT) this.#out = Buffer.alloc(FIRST_OUT);
   }
 
   /** Doubles the slots, keeping what is remembered (tokens and terms stay where they are in the pools). */
