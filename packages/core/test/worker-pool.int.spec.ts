@@ -83,3 +83,89 @@ describe("WorkerPool", () => {
     await expect(pool.run({ kind: "echo" })).rejects.toBeInstanceOf(DisposedError);
   }, 30_000);
 });
+
+describe("WorkerPool handing tasks ahead (handAhead)", () => {
+  /** Shared memory for the fixture's gate (slot 0), signal (slot 1) and counter (slot 2). */
+  const sharedSlots = (): { shared: SharedArrayBuffer; slots: Int32Array } => {
+    const shared = new SharedArrayBuffer(12);
+    return { shared, slots: new Int32Array(shared) };
+  };
+
+  it("a busy worker is handed its next task: it starts when the one before ends, while this thread is blocked", async () => {
+    for (const handAhead of [1, 0]) {
+      await using pool = new WorkerPool({ url, size: 1, handAhead });
+      const { shared, slots } = sharedSlots();
+      const gated = pool.run({ kind: "gate", shared } as never);
+      const signalled = pool.run({ kind: "signal", shared } as never);
+      expect(pool.stats()).toMatchObject({ busy: 1, queued: 1 - handAhead, handedAhead: handAhead });
+      Atomics.store(slots, 0, 1);
+      Atomics.notify(slots, 0);
+      // this thread never turns its event loop here: only a task already in the worker can send the signal
+      const waited = Atomics.wait(slots, 1, 0, handAhead === 1 ? 20_000 : 1_500);
+      expect([handAhead, waited]).toEqual([handAhead, handAhead === 1 ? "ok" : "timed-out"]);
+      expect(await Promise.all([gated, signalled])).toEqual(["opened", "signalled"]);
+    }
+  }, 60_000);
+
+  it("a cancelled task that was handed ahead is taken back before it starts: it never runs, its worker lives on", async () => {
+    await using pool = new WorkerPool({ url, size: 1, handAhead: 1 });
+    const { shared, slots } = sharedSlots();
+    expect(await pool.run({ kind: "count", shared } as never)).toBe(1); // the worker is up
+    const gated = pool.run({ kind: "gate", shared } as never);
+    const stop = new AbortController();
+    const counted = pool.run({ kind: "count", shared } as never, { signal: stop.signal });
+    expect(pool.stats().handedAhead).toBe(1);
+    stop.abort(new Error("not wanted"));
+    await expect(counted).rejects.toThrow("not wanted");
+    Atomics.store(slots, 0, 1);
+    Atomics.notify(slots, 0);
+    expect(await gated).toBe("opened");
+    expect(await pool.run({ kind: "count", shared } as never)).toBe(2); // the cancelled one never counted
+    expect(pool.stats()).toMatchObject({ workers: 1, cancelled: 1, handedAhead: 0 });
+  }, 60_000);
+
+  it("a cancelled task handed ahead that has started ends its worker; the next task gets a fresh one", async () => {
+    await using pool = new WorkerPool({ url, size: 1, handAhead: 1 });
+    const stop = new AbortController();
+    const first = pool.run({ kind: "echo", text: "first" } as never);
+    const spinning = pool.run({ kind: "spin" }, { signal: stop.signal });
+    expect(await first).toEqual({ text: "first" });
+    setTimeout(() => stop.abort(new Error("client went away")), 200);
+    await expect(spinning).rejects.toThrow("client went away");
+    expect(await pool.run({ kind: "echo", text: "after" } as never)).toEqual({ text: "after" });
+  }, 60_000);
+
+  it("the tasks handed ahead to a worker that dies run on its replacement; only the running one fails", async () => {
+    await using pool = new WorkerPool({ url, size: 1, handAhead: 2, memoryMb: 64 });
+    const outcomes = await Promise.allSettled([pool.run({ kind: "hog" }), pool.run({ kind: "echo", text: "a" } as never), pool.run({ kind: "echo", text: "b" } as never)]);
+    expect(outcomes).toMatchObject([
+      { status: "rejected", reason: { code: "WORKER_OUT_OF_MEMORY" } },
+      { status: "fulfilled", value: { text: "a" } },
+      { status: "fulfilled", value: { text: "b" } },
+    ]);
+  }, 60_000);
+
+  it("a worker left idle takes back a task handed ahead to a busy one that has not started it", async () => {
+    await using pool = new WorkerPool({ url, size: 2, handAhead: 1 });
+    const release: ((v: string) => void)[] = [];
+    const held = (text: string): Promise<unknown> => pool.run({ kind: "ask", text } as never, { onCall: () => new Promise<string>((r) => release.push(r)) });
+    const first = held("first"); // worker 1, waiting for this thread's answer (its event loop free)
+    const second = held("second"); // worker 2
+    const handed = pool.run({ kind: "echo", text: "handed" } as never); // ahead to worker 1 (both busy)
+    expect(pool.stats()).toMatchObject({ busy: 2, handedAhead: 1 });
+    while (release.length < 2) await new Promise((r) => setTimeout(r, 10));
+    release[1]?.("go"); // worker 2 ends and is idle: it should take the handed task back from worker 1
+    expect(await second).toBe("second:go");
+    expect(await handed).toEqual({ text: "handed" }); // while worker 1 still waits
+    release[0]?.("go");
+    expect(await first).toBe("first:go");
+  }, 60_000);
+
+  it("dispose fails the tasks handed ahead too", async () => {
+    const pool = new WorkerPool({ url, size: 1, handAhead: 1 });
+    const outcomes = Promise.allSettled([pool.run({ kind: "spin" }), pool.run({ kind: "echo", text: "x" } as never), pool.run({ kind: "echo", text: "y" } as never)]);
+    expect(pool.stats()).toMatchObject({ busy: 1, handedAhead: 1, queued: 1 });
+    await pool.dispose();
+    for (const o of await outcomes) expect(o).toMatchObject({ status: "rejected", reason: expect.any(DisposedError) });
+  }, 30_000);
+});

@@ -162,7 +162,8 @@ for (const tool of coresOnly ? [] : tools) {
 }
 if (!coresOnly) console.log(`network calls attempted by any tool: ${networkAttempts}`);
 
-// Both cores: the same 16 KiB documents on PiiScanPool's threads (as many in flight as it has threads, then the next),
+// Both cores: the same 16 KiB documents on PiiScanPool's threads (two in flight per thread, then the next: a thread
+// ending one document starts the one handed ahead to it, core's WorkerPool `handAhead`),
 // and the whole corpus as one long text (its recognizers shared among the threads, scan-lanes.ts), each beside one
 // thread of this process in the same run. Both sides are warmed alike before they are timed: one scanner of this
 // thread and the pool's threads each scan the timed texts WARM_PASSES times untimed. A new thread loads word lists and
@@ -177,6 +178,7 @@ if (!coresOnly) console.log(`network calls attempted by any tool: ${networkAttem
 const WARM_PASSES = Number(process.env.PEERS_WARM_PASSES ?? 12);
 if (!Number.isInteger(WARM_PASSES) || WARM_PASSES < 0) throw new Error(`PEERS_WARM_PASSES must be a whole number, got ${process.env.PEERS_WARM_PASSES}`);
 const TIMED_PASSES = 2;
+const IN_FLIGHT_PER_THREAD = 2;
 const workerUrl = new URL("../dist/scan-worker.js", import.meta.url);
 if (!fs.existsSync(workerUrl)) console.log("no dist/scan-worker.js: build the package for the rows on both cores");
 else {
@@ -209,7 +211,7 @@ else {
             found[i] = await pool.scan(texts[i] as string);
           }
         };
-        await Promise.all(Array.from({ length: threads }, lane));
+        await Promise.all(Array.from({ length: IN_FLIGHT_PER_THREAD * threads }, lane));
         return found;
       };
       const one = new Scanner(options);

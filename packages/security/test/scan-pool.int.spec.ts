@@ -98,6 +98,28 @@ describe("PiiScanPool", () => {
     expect(await pool.scan(LETTER)).toEqual(new PiiScanner().scan(LETTER));
   }, 60_000);
 
+  it("hands a busy thread its next document: the second scan is done before this thread sees the first's answer", async () => {
+    await using one = new PiiScanPool({ threads: 1, scanner: { names: false }, workerUrl: await scanWorkerUrl() });
+    await one.scan(LETTER); // the thread is up and warm
+    const texts = [LETTER, LETTER.toUpperCase(), `${LETTER}\n${LETTER}`];
+    let turns = 0;
+    let turning = true;
+    const turn = (): void => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    const seenAt: number[] = [];
+    const scans = texts.map((t, i) => one.scan(t).then((found) => ((seenAt[i] = turns), found)));
+    // this thread does nothing else for a while: only a document already in the worker can be scanned meanwhile
+    for (const until = performance.now() + 1500; performance.now() < until; );
+    setImmediate(turn);
+    const found = await Promise.all(scans);
+    turning = false;
+    expect(found).toEqual(texts.map((t) => new PiiScanner({ names: false }).scan(t)));
+    expect(seenAt[1]).toBe(seenAt[0]); // both answers were waiting: the second never needed the first's round trip
+    expect(seenAt[2]).toBeGreaterThan(seenAt[1] ?? 0); // the third was held in this thread (one handed ahead at most)
+  }, 60_000);
+
   it("refuses options that cannot cross threads, and scans after dispose", async () => {
     const url = await scanWorkerUrl();
     expect(() => new PiiScanPool({ threads: 0, workerUrl: url })).toThrow(InvalidArgumentError);

@@ -17,13 +17,21 @@ export interface SerializedError {
 }
 
 export type ToWorker =
+  /** A task: the worker runs its tasks one at a time, in the order they came (a pool may hand one ahead). */
   | { readonly type: "task"; readonly id: number; readonly task: WorkerTask }
+  /** Take back task `id` if it has not started: the worker answers `withdrawn` either way. */
+  | { readonly type: "withdraw"; readonly id: number }
   | { readonly type: "call-result"; readonly callId: number; readonly ok: true; readonly value: unknown }
   | { readonly type: "call-result"; readonly callId: number; readonly ok: false; readonly error: SerializedError };
 
 export type FromWorker =
   | { readonly type: "done"; readonly id: number; readonly value: unknown }
   | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /**
+   * The answer to `withdraw`: `withdrawn: true` when the task was dropped unstarted (it never runs), false when it had
+   * started already (its `done` or `failed` comes, or came, as usual).
+   */
+  | { readonly type: "withdrawn"; readonly id: number; readonly withdrawn: boolean }
   /** The task asks the thread that started it for something only that thread has (e.g. a loaded model). */
   | { readonly type: "call"; readonly id: number; readonly callId: number; readonly payload: unknown };
 

@@ -32,6 +32,14 @@ import {
  */
 const DEFAULT_LANE_CHARS = 128 * 1024;
 
+/**
+ * Scans handed to a busy thread of the pool's own WorkerPool beyond the one it runs. A 16 KiB document's structured
+ * scan (~1 ms) costs about as much as the round trip of its result to the caller and of the next document back, which
+ * the thread otherwise sits out (bench/pool-ab.ts). One is enough to cover that trip; more would only hold documents
+ * behind a long one (an idle thread takes back one not started, but each such trip costs another round trip).
+ */
+const HAND_AHEAD = 1;
+
 export interface PiiScanPoolOptions {
   /** Worker threads of the pool's own WorkerPool (default: the machine's available parallelism). */
   readonly threads?: number;
@@ -117,6 +125,8 @@ export class PiiScanPool implements AsyncDisposable {
         url: options.workerUrl ?? defaultWorkerUrl(),
         size: threads,
         name: "the PII scan pool",
+        // a thread ending one document's scan starts the next at once, not after a round trip through this thread
+        handAhead: HAND_AHEAD,
         ...(options.maxQueued === undefined ? {} : { maxQueued: options.maxQueued }),
         ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
       });
@@ -138,11 +148,19 @@ export class PiiScanPool implements AsyncDisposable {
       this.#inline ??= new PiiScanner(this.#options);
       return this.#inline.scan(text);
     }
+    if (text.length < this.#laneChars || this.threads < 2 || !lanesPay(this.#options)) {
+      // one task: the caller's signal alone stops it (no controller and combined signal to make per document)
+      try {
+        return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), options.signal ? { signal: options.signal } : {});
+      } catch (error) {
+        if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
+        throw error;
+      }
+    }
     // one controller for the tasks of this text: when one fails, the others stop too
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     try {
-      if (text.length < this.#laneChars || this.threads < 2 || !lanesPay(this.#options)) return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), { signal });
       return await this.#scanInLanes(text, signal);
     } catch (error) {
       if (!stop.signal.aborted) stop.abort(error);
