@@ -1,13 +1,16 @@
 // The no-op step of this package's source against another revision's, in one process so both see
 // the same machine load: each side has its own Redis, worker process (concurrency 2) and engine,
 // and their steps alternate one by one with a bare BullMQ job (the peer). Prints p50 / p95 per
-// step, the API's CPU per step (this process, measured around each step) and each worker's CPU.
+// step, the API's CPU per step (this process, measured around each step), each worker's CPU, and
+// each side's Redis: its CPU and the commands it ran per step (INFO cpu / commandstats over the
+// measured steps; Redis 7 counts the commands a script runs beside the EVALSHA that ran it).
 // Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600]
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { bullConnection } from "../src/connection/redis-connection";
@@ -45,6 +48,22 @@ interface Side {
   cpuMs: number;
   run(): Promise<void>;
   stop(): Promise<number | undefined>;
+  /** Its Redis's CPU (s) and calls per command so far. */
+  redisStats?(): Promise<RedisStats>;
+}
+
+interface RedisStats {
+  readonly cpu: number;
+  readonly calls: Map<string, number>;
+}
+
+/** Redis's CPU and its calls per command (those run inside scripts included). */
+async function redisStats(client: Redis): Promise<RedisStats> {
+  const info = await client.info("all");
+  const num = (k: string): number => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1]!, Number(m[2]));
+  return { cpu: num("used_cpu_sys") + num("used_cpu_user"), calls };
 }
 
 async function side(name: string, src: string): Promise<Side> {
@@ -57,8 +76,10 @@ async function side(name: string, src: string): Promise<Side> {
   const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
   await node.attach(engine);
   const wf = { name: "noop", steps: [{ id: "n", type: "bench.noop", parameters: {} }] };
+  const stats = new Redis(redis.url);
   return {
     name,
+    redisStats: () => redisStats(stats),
     times: [],
     cpuMs: 0,
     run: async () => {
@@ -71,6 +92,7 @@ async function side(name: string, src: string): Promise<Side> {
       await exited;
       await engine.dispose();
       await node.close();
+      stats.disconnect();
       await redis.kill();
       const cpu = /cpu ([\d.]+) steps (\d+)/.exec(worker.out());
       return cpu ? Number(cpu[1]) / Number(cpu[2]) : undefined;
@@ -112,6 +134,7 @@ const all = [...sides, peer];
 await new Promise((r) => setTimeout(r, 1_500)); // the workers' reports
 for (let i = 0; i < 100; i++) for (const s of all) await s.run(); // warm-up
 const loadBefore = load();
+const redisBefore = await Promise.all(sides.map((s) => s.redisStats!()));
 for (let i = 0; i < STEPS; i++) {
   // the order alternates, so neither side always runs right after the peer
   for (const s of i % 2 === 0 ? all : [...all].reverse()) {
@@ -123,12 +146,20 @@ for (let i = 0; i < STEPS; i++) {
     s.cpuMs += (used.user + used.system) / 1000;
   }
 }
+const redisAfter = await Promise.all(sides.map((s) => s.redisStats!()));
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${STEPS} no-op steps per side, interleaved; load ${loadBefore} at the start, ${load()} at the end`);
 for (const s of all) {
   const workerMs = await s.stop();
   console.log(`${s.name.padEnd(22)} p50 ${pct(s.times, 0.5).toFixed(3)} ms, p95 ${pct(s.times, 0.95).toFixed(3)} ms; API CPU per step ${(s.cpuMs / STEPS).toFixed(3)} ms${workerMs === undefined ? "" : `; worker CPU per step ${workerMs.toFixed(3)} ms (idle polling included)`}`);
 }
+// Redis per step of each side (the stats' own INFO calls left out)
+sides.forEach((s, i) => {
+  const [before, after] = [redisBefore[i]!, redisAfter[i]!];
+  const calls = [...after.calls].map(([c, n]) => [c, (n - (before.calls.get(c) ?? 0)) / STEPS] as const).filter(([c, n]) => c !== "info" && n >= 0.05);
+  const total = calls.reduce((a, [, n]) => a + n, 0);
+  console.log(`${s.name.padEnd(22)} Redis CPU per step ${(((after.cpu - before.cpu) * 1000) / STEPS).toFixed(3)} ms; commands per step ${total.toFixed(2)}: ${calls.sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n.toFixed(2)}`).join(", ")}`);
+});
 fs.rmSync(tmp, { recursive: true, force: true });
 fs.rmSync(beforeDir, { recursive: true, force: true });
 process.exit(0);

@@ -12,7 +12,8 @@ export type ClusterErrorCode =
   | "STEP_FAILED_REMOTELY"
   | "STEP_SUPERSEDED"
   | "STEP_LOCK_LOST"
-  | "CLUSTER_OPTION_INVALID";
+  | "CLUSTER_OPTION_INVALID"
+  | "BULLMQ_UNSUPPORTED";
 
 /** Errors of @bear/cluster (a BearError: stable code, message naming the value, hint). */
 export class ClusterError extends BearError<ClusterErrorCode> {

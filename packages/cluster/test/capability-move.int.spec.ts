@@ -5,11 +5,10 @@ import { Redis } from "ioredis";
 import { InProcessExecutor } from "@bear/workflow-engine";
 import { parseRedisUrl, StepWorker } from "../src/index";
 import { QueueExecutor } from "../src/queue/queue-executor";
-import { removeOrKeep } from "../src/queue/remove-or-keep";
+import { addRouted, moveRoute } from "../src/queue/routed-jobs";
 import { directQueueName, QUEUE_PREFIX } from "../src/queue/step-job";
 import type { WorkerDirectory } from "../src/workers/worker-directory";
 import { until } from "./fixtures/child";
-import { recordingLogger } from "./fixtures/recording-logger";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 import { inProcessCluster, tempDir } from "./fixtures/test-cluster";
 import { readLog, sleepRegistry } from "./fixtures/test-steps";
@@ -34,7 +33,8 @@ it("a direct worker taking its job while the job moves to the capability queue: 
   const subscriber = new Redis(redis.url);
   let late: StepWorker | undefined;
   // the late worker starts (and takes its direct queue's job, if it is still there) at the executor's
-  // first act of the move: the lock check of the old order, or the route's SET of the new one
+  // first act of the move: its read of the job's state (before the one script that takes the job off
+  // the direct queue and moves its record; the lock check or the route's SET of the older orders)
   let started: Promise<void> | undefined;
   const wakeLateWorker = (): Promise<void> =>
     (started ??= (async () => {
@@ -44,8 +44,13 @@ it("a direct worker taking its job while the job moves to the capability queue: 
     })());
   const redisSeen = new Proxy(plain, {
     get(target, prop) {
-      if (prop === "exists") return async (...args: [string]) => Promise.all([target.exists(...args), wakeLateWorker()]).then(([n]) => n);
-      if (prop === "set") return async (...args: Parameters<Redis["set"]>) => wakeLateWorker().then(() => target.set(...args));
+      if (prop === "pipeline") {
+        return () => {
+          const pipeline = target.pipeline();
+          const exec = pipeline.exec.bind(pipeline);
+          return Object.assign(pipeline, { exec: async () => (await wakeLateWorker(), exec()) });
+        };
+      }
       const value: unknown = Reflect.get(target, prop);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -68,35 +73,47 @@ it("a direct worker taking its job while the job moves to the capability queue: 
 }, 30_000);
 
 // The one way QueueExecutor takes a job back (a dead worker's direct job moving to the capability
-// queue; a takeover's second copy of an attempt): a job a worker holds is kept, and so is one when
-// Redis does not answer; neither is swallowed (before, #send ignored both: `.catch(() => undefined)`).
-it("removes a waiting job; keeps one a worker holds, and one it cannot reach Redis for, saying so", async () => {
+// queue; a job that waits behind another on a slot): one script removes the job and moves its route
+// record, so a late sender following the old record cannot add it back there; a job a worker holds is
+// kept with its record, and a call that cannot reach Redis fails (the executor logs it and keeps the job).
+it("moveRoute removes a waiting job and moves its record in one step; keeps one a worker holds, and one finished, with its record; fails without Redis", async () => {
   const connection = { host: "127.0.0.1", port: redis.port, password: redis.password };
-  const queue = new Queue("step.test.remove", { connection, prefix: QUEUE_PREFIX });
-  const { logger, lines, warnings } = recordingLogger();
+  const queue = new Queue("direct.test-remove", { connection, prefix: QUEUE_PREFIX });
+  const plain = new Redis(redis.url);
+  const options = (jobId: string) => ({ jobId, attempts: 1 });
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
   let worker: Worker | undefined;
   try {
-    await queue.add("x", {}, { jobId: "waiting|s|1" });
-    expect(await removeOrKeep(queue, "waiting|s|1", logger, "test")).toBe(true);
+    const client = await queue.getBackend().client;
+    await addRouted(client, queue, "x", {}, options("waiting|s|1"), 60, false);
+    expect(await plain.get("bear:route:waiting|s|1")).toBe("direct.test-remove");
+    expect(await moveRoute(client, queue, "waiting|s|1", "step.test", 60)).toBe(true);
     expect(await queue.getJob("waiting|s|1")).toBeUndefined();
-    expect(lines).toEqual([]);
+    expect(await plain.get("bear:route:waiting|s|1")).toBe("step.test");
+    // a late sender following the old record adds nothing there: it is told where the attempt is
+    await expect(addRouted(client, queue, "x", {}, options("waiting|s|1"), 60, false)).resolves.toEqual({ added: false, recorded: "step.test" });
+    expect(await queue.getJob("waiting|s|1")).toBeUndefined();
 
-    await queue.add("x", {}, { jobId: "held|s|1" });
-    worker = new Worker("step.test.remove", () => held, { connection, prefix: QUEUE_PREFIX, lockDuration: 10_000 });
+    await addRouted(client, queue, "x", {}, options("held|s|1"), 60, false);
+    worker = new Worker("direct.test-remove", () => held, { connection, prefix: QUEUE_PREFIX, lockDuration: 10_000 });
     await until(async () => (await queue.getJob("held|s|1"))?.processedOn !== undefined, 10_000, "the worker to take the job");
-    expect(await removeOrKeep(queue, "held|s|1", logger, "its worker stopped reporting")).toBe(false);
+    expect(await moveRoute(client, queue, "held|s|1", "step.test", 60)).toBe(false);
     expect(await (await queue.getJob("held|s|1"))!.getState()).toBe("active");
-    expect(lines).toEqual([expect.objectContaining({ level: "info", fields: { jobId: "held|s|1", queue: "step.test.remove" }, message: expect.stringContaining("not removed (its worker stopped reporting)") })]);
+    expect(await plain.get("bear:route:held|s|1")).toBe("direct.test-remove");
     release();
     await until(async () => (await (await queue.getJob("held|s|1"))!.getState()) === "completed", 10_000, "the held job to complete");
+    // a finished job stays: moved, it would run again on the new queue (it finished after its sender read its state)
+    expect(await moveRoute(client, queue, "held|s|1", "step.test", 60)).toBe(false);
+    expect(await (await queue.getJob("held|s|1"))!.getState()).toBe("completed");
+    expect(await plain.get("bear:route:held|s|1")).toBe("direct.test-remove");
+    // a queue whose connection is gone: the call fails (the job is kept)
+    await queue.close();
+    await expect(moveRoute(client, queue, "held|s|1", "step.test", 60)).rejects.toThrow(/closed/i);
   } finally {
     release();
     await worker?.close();
     await queue.close();
+    plain.disconnect();
   }
-  // a queue whose connection is gone: the call fails, the job is kept (false), a warning says why
-  expect(await removeOrKeep(queue, "held|s|1", logger, "test")).toBe(false);
-  expect(warnings).toEqual([expect.objectContaining({ fields: expect.objectContaining({ jobId: "held|s|1", reason: expect.stringMatching(/closed/i) }), message: expect.stringContaining("could not remove a step job (test)") })]);
 }, 30_000);

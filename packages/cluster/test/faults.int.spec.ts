@@ -100,12 +100,13 @@ describe("faults", () => {
     }
   }, 60_000);
 
-  // The record of the attempt's queue (SET NX GET) and the job's add are sent together, the record
-  // first: an instance killed between the two leaves the record only, one killed after both leaves
-  // both; never the job without its record (the resumed run would send the attempt a second time).
+  // The record of the attempt's queue and the job's add are one script (routed-jobs.ts): an instance
+  // killed at any point leaves both or neither, never the job without its record (the resumed run
+  // would send the attempt a second time) nor the job on a queue its record does not name. (Before,
+  // the record went first in the same write: killed between the two, the record alone.)
   it.each([
-    ["after the record of its queue, before the job", "|s0|1", false],
-    ["after the job and the record of its queue", '"key":"s0"', true],
+    ["cut at the first command naming the attempt", "|s0|1", true],
+    ["cut at the first command holding the job's data", '"key":"s0"', true],
   ])("an API instance killed right after sending a step (%s): the instance that resumes the run sends or joins the attempt on the recorded queue, once", async (_case, marker, jobSent) => {
     const dir = tempDir("bear-faults-");
     const log = path.join(dir, "exec.log");

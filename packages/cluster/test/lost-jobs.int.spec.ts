@@ -148,7 +148,7 @@ describe("lost jobs and bad replies", () => {
     }
   }, 30_000);
 
-  it("two instances sending one attempt to two queues (one stalled past its lease, its run taken over): only the job on the recorded queue runs; both get its result", async () => {
+  it("two instances sending one attempt to two queues (one stalled past its lease, its run taken over): the job is added only on the recorded queue and runs once; both get its result", async () => {
     const dir = tempDir("bear-race-");
     const log = path.join(dir, "exec.log");
     const { logger, lines } = recordingLogger();
@@ -184,9 +184,13 @@ describe("lost jobs and bad replies", () => {
         { label: "s", by: "w1" },
         { label: "s", by: "w1" },
       ]);
-      // w2 took A's job while A stalled, and did not run it: the record names w1's queue
+      // A's send added nothing to w2's queue (the record names w1's: one script records and adds only
+      // there), so w2 had nothing to take, nor to refuse; A joined the job on w1's queue
       expect(readLog(log).filter((l) => l.run === task.runId && l.what === "start").map((l) => l.who)).toEqual(["w1"]);
-      expect(lines.filter((l) => /recorded on another queue/.test(l.message)).map((l) => l.fields)).toEqual([{ jobId, queue: directQueueName("w2") }]);
+      const w2Queue = new Queue(directQueueName("w2"), { connection: { host: "127.0.0.1", port: redis.port, password: redis.password }, prefix: QUEUE_PREFIX });
+      expect(await w2Queue.getJob(jobId).finally(() => w2Queue.close())).toBeUndefined();
+      expect(lines.filter((l) => /recorded on another queue/.test(l.message))).toEqual([]);
+      expect(lines.filter((l) => /sent by another instance first/.test(l.message)).map((l) => l.fields)).toEqual([{ jobId, queue: directQueueName("w1") }]);
     } finally {
       await stalled.close();
       plain.disconnect();

@@ -224,7 +224,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const job = await queue.add("test.sleep", data, { jobId: "old-1|s|1", attempts: 1 });
       await until(async () => (await job.getState()) === "failed", 5_000, "the v1 job to fail");
       const failed = (await queue.getJob(job.id!))!;
-      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads versions 3-4: all cluster processes must run the same BEAR version/);
+      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads versions 4-5: all cluster processes must run the same BEAR version/);
       expect(readLog(log)).toEqual([]);
     } finally {
       await queue.close();
@@ -232,7 +232,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a run's actor reaches the worker's handler (job format 4); a version 3 job runs as nobody named; a newer version is refused with word to upgrade the worker", async () => {
+  it("a run's actor reaches the worker's handler (job format 5); a version 4 job runs with its actor; a newer version is refused with word to upgrade the worker", async () => {
     const seen: Array<{ runId: string; actor: string | null }> = [];
     const who: StepHandler = { type: "test.who", execute: async (ctx) => (seen.push({ runId: ctx.runId, actor: ctx.actor ?? null }), { actor: ctx.actor ?? null }) };
     const registry = testRegistry([who as StepHandler<never>]);
@@ -246,25 +246,25 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const result = await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "by-alice", actor: "alice" });
       expect(result.outputs["a"]).toEqual({ actor: "alice" });
       const sent = await sentJob("by-alice");
-      expect(sent.data).toMatchObject({ v: 4, actor: "alice" });
+      expect(sent.data).toMatchObject({ v: 5, actor: "alice" });
       await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "unnamed" });
-      expect((await sentJob("unnamed")).data).toMatchObject({ v: 4, actor: null });
+      expect((await sentJob("unnamed")).data).toMatchObject({ v: 5, actor: null });
       // jobs as another version's sender writes them (the reply channel is no one's: the job's state is read)
       const { v: _v, actor: _actor, ...common } = sent.data as Record<string, unknown>;
       const add = (runId: string, data: Record<string, unknown>) => queue.add("test.who", { ...common, runId, ...data }, { jobId: stepJobId(runId, "a", 1), attempts: 1 });
-      const v3 = await add("old-3", { v: 3, payload: { inline: { parameters: {} } } });
-      await until(async () => (await v3.getState()) === "completed", 10_000, "the version 3 job to complete");
-      const v5 = await add("new-5", { v: 5, actor: "alice", payload: { inline: { parameters: {} } } });
-      await until(async () => (await v5.getState()) === "failed", 10_000, "the version 5 job to fail");
-      const failed = JSON.parse((await queue.getJob(v5.id!))!.failedReason) as { code: string; message: string; retryable: boolean };
-      expect(failed).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 5 step job, newer than this worker reads (3-4)") });
+      const v4 = await add("old-4", { v: 4, actor: "bob", payload: { inline: { parameters: {} } } });
+      await until(async () => (await v4.getState()) === "completed", 10_000, "the version 4 job to complete");
+      const v6 = await add("new-6", { v: 6, actor: "alice", payload: { inline: { parameters: {} } } });
+      await until(async () => (await v6.getState()) === "failed", 10_000, "the version 6 job to fail");
+      const failed = JSON.parse((await queue.getJob(v6.id!))!.failedReason) as { code: string; message: string; retryable: boolean };
+      expect(failed).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 6 step job, newer than this worker reads (4-5)") });
       // a forged actor (a log line's worth of characters) is no step job
-      const forged = await add("forged", { v: 4, actor: "alice\nforged", payload: { inline: { parameters: {} } } });
+      const forged = await add("forged", { v: 5, actor: "alice\nforged", payload: { inline: { parameters: {} } } });
       await until(async () => (await forged.getState()) === "failed", 10_000, "the forged job to fail");
       expect(seen).toEqual([
         { runId: "by-alice", actor: "alice" },
         { runId: "unnamed", actor: null },
-        { runId: "old-3", actor: null },
+        { runId: "old-4", actor: "bob" },
       ]);
     } finally {
       await Promise.all(slots.map((q) => q.close()));
@@ -356,7 +356,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a step's outcome and progress come back on the sender's reply channel: no stream read by the API, one PUBLISH per step and report", async () => {
+  it("a step's outcome and progress come back on the sender's reply channel: no stream read by the API, one PUBLISH per step and report, no command for the route record", async () => {
     const reporter: StepHandler<{ n: number }> = {
       type: "test.progress",
       execute: async (ctx) => {
@@ -373,9 +373,12 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const seen: string[] = [];
       /** PUBLISHes run inside Lua scripts (MONITOR's source "lua"). */
       const fromScripts: string[] = [];
+      const routeCommands: string[] = [];
       monitor.on("monitor", (_time: string, args: string[], source: string) => {
         seen.push(String(args[0]).toLowerCase());
         if (source === "lua" && String(args[0]).toLowerCase() === "publish") fromScripts.push(String(args[2]));
+        // the attempt's route record: written inside the add's script, never read by the worker
+        if (source !== "lua" && String(args[1]).startsWith("bear:route:")) routeCommands.push(String(args[0]).toLowerCase());
       });
       await new Promise((r) => setTimeout(r, 100));
       const progress: unknown[] = [];
@@ -390,6 +393,8 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // each result by the worker's script right behind BullMQ's moveToFinished (no round trip of the worker's first)
       expect(fromScripts.map((m) => JSON.parse(m) as { jobId: string; result?: unknown })).toEqual(Array.from({ length: 5 }, (_, i) => ({ jobId: stepJobId(`reply-${i}`, "s", 1), result: expect.anything() })));
       expect(seen.filter((c) => c === "xread")).toEqual([]);
+      // no command of its own for the route record: the SET runs in the add's script (job version 5), the worker sends no GET
+      expect(routeCommands).toEqual([]);
     } finally {
       monitor.disconnect();
       monitored.disconnect();

@@ -1,16 +1,15 @@
 import { Job, Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import { silentLogger, type Logger } from "@bear/core";
+import { BearError, silentLogger, type Logger } from "@bear/core";
 import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
-import { bullConnection, connectRedis, inOneWrite, watchConnection } from "../connection/redis-connection";
+import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
-import { removeOrKeep } from "./remove-or-keep";
+import { addRouted, moveRoute, type RoutedAdd } from "./routed-jobs";
 import { StepReplies, type StepReply } from "./step-replies";
-import { routeKey } from "./step-route";
 import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepJobResult, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
@@ -71,13 +70,6 @@ interface QueueHandle {
 
 /** How long a direct queue nobody sent to is kept open (its worker may have gone: worker ids are per process). */
 const DIRECT_QUEUE_IDLE_MS = 60_000;
-
-/**
- * How many jobs a slot's direct queue holds, waiting or running (KEYS: its wait and active lists):
- * sent right behind a job's add, 1 means the job is alone there and runs at once.
- */
-const SLOT_JOBS = `return redis.call("LLEN", KEYS[1]) + redis.call("LLEN", KEYS[2])`;
-const SLOT_JOBS_COMMAND = "bearSlotJobs";
 
 /**
  * Runs workflow steps on remote workers through BullMQ: one queue per capability (step type),
@@ -237,105 +229,70 @@ export class QueueExecutor implements Executor {
 
   /**
    * Adds the attempt's job to `chosen`, or joins it where the attempt was sent before, as recorded
-   * in Redis (`bear:route:<job>`, SET NX GET): the first sender records which queue, and a later
-   * sender (a resumed run, or another instance that took the run over) joins the job there instead
-   * of making a second one — on the capability queue if it moved there (a dead worker's).
-   * `joined`: the job may have been there before (its reply goes to whoever sent it): read its state.
+   * in Redis (`bear:route:<job>`): one script (addRouted) records the queue unless one is recorded
+   * and adds the job only on the recorded queue, so a later sender (a resumed run, another instance
+   * that took the run over, or this one having stalled past its lease) joins the job there instead
+   * of making a second one — on the capability queue if it moved there (a dead worker's). The job
+   * never exists without its record, nor on a queue its record does not name: a worker runs it
+   * without reading the record (step job version 5). `joined`: the job may have been there before
+   * (its reply goes to whoever sent it): read its state.
    */
   async #send(data: StepJobData, jobId: string, chosen: string, signal: AbortSignal, how: { readonly again?: boolean; readonly slot?: boolean } = {}): Promise<{ handle: QueueHandle; joined: boolean }> {
-    // `again`: a job Redis lost, sent anew by its id (another sender may be sending it too: read the record first)
+    // `again`: a job Redis lost, sent anew by its id; a run not started here (resumed, taken over): another sender may have sent it
     // `slot`: `chosen` is a worker slot's direct queue (one job at a time): the job must be alone there
-    if (how.again === true || !this.#options.startedHere?.(data.runId)) {
-      const recorded = await this.#claimRoute(jobId, chosen);
-      const handle = await this.#open(recorded, signal);
-      await this.#add(handle, data, jobId);
-      // sent to the chosen slot (not joined where the attempt was before): is it alone there?
-      if (how.slot === true && recorded === chosen && (await this.#slotJobs(handle)) > 1) return { handle: await this.#offBusySlot(handle, data, jobId), joined: true };
-      return { handle, joined: true };
+    const sentBefore = how.again === true || !this.#options.startedHere?.(data.runId);
+    let queue = chosen;
+    // each hop follows a record another sender wrote; it moves at most once (a dead worker's slot → the capability queue)
+    for (let hop = 0; hop < 4; hop++) {
+      const handle = await this.#open(queue, signal);
+      const sent = await this.#addRouted(handle, data, jobId, how.slot === true && queue === chosen);
+      if (sent.added) {
+        // sent to the chosen slot: is it alone there?
+        if (sent.jobs > 1) return { handle: await this.#offBusySlot(handle, data, jobId), joined: true };
+        return { handle, joined: sentBefore || hop > 0 || sent.prior !== null };
+      }
+      // another instance took the run over meanwhile (this one stalled past its lease) and sent the
+      // attempt first, or a resumed run's attempt was sent before: nothing was added here; join it
+      if (hop === 0 && !sentBefore) this.#logger.warn({ jobId, queue: sent.recorded }, "the attempt was sent by another instance first: joining it");
+      queue = sent.recorded;
     }
-    // A run started here: nobody else has sent this attempt, so the record of its queue and the
-    // job go together (one round trip, the record first: an instance killed at any point leaves
-    // the job only with its record, which the instance that resumes the run follows).
-    const handle = await this.#open(chosen, signal);
-    const { prior, slotJobs } = await this.#addRecorded(handle, data, jobId, how.slot === true);
-    if (prior === null) return { handle: slotJobs > 1 ? await this.#offBusySlot(handle, data, jobId) : handle, joined: false };
-    if (prior === chosen) return { handle, joined: true };
-    // another instance took the run over meanwhile (this one stalled past its lease) and sent the
-    // attempt first: join its job, and take back ours if no worker has started it (one that has is
-    // refused by the worker's route check, STEP_SUPERSEDED: the record names the other queue)
-    this.#logger.warn({ jobId, queue: prior }, "the attempt was sent by another instance first: joining it");
-    await removeOrKeep(handle.queue, jobId, this.#logger, `the attempt was recorded on '${prior}'; a worker that took it here refuses it by the record`);
-    return { handle: await this.#open(prior, signal), joined: true };
-  }
-
-  async #add(handle: QueueHandle, data: StepJobData, jobId: string): Promise<void> {
-    // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
-    // id that exists is a no-op (BullMQ keeps the job there): the sender then reads its state.
-    await handle.queue.add(data.type, data, this.#jobOptions(jobId));
+    throw new ClusterError("REDIS_UNREACHABLE", `step job '${jobId}': its route record kept moving (last '${queue}')`, { retryable: true });
   }
 
   /**
-   * Records `handle`'s queue as the attempt's route (SET NX GET) and adds the job (BullMQ's own
-   * add script), both sent at once on the queue's client: one round trip, and Redis runs them in
-   * that order on the one connection, so the job never exists without its record (a record
-   * without its job — an instance killed between the two — is what a resumed run's sender reads
-   * first, and it then adds the job where the record says). Returns the queue recorded before, if
-   * any (a sender got there first: the add here was a no-op, or the caller takes its job back),
-   * and with `slot`, the jobs the slot's queue holds right after the add (#slotJobs, in the same write).
-   * (A MULTI carrying both cost an ioredis Pipeline per step: ~0.1 ms of the API's CPU.)
+   * addRouted on the queue's own client (a direct queue's: the shared direct connection), with
+   * Redis's failures as REDIS_UNREACHABLE. `slot`: also count the queue's jobs right after the add.
    */
-  async #addRecorded(handle: QueueHandle, data: StepJobData, jobId: string, slot: boolean): Promise<{ prior: string | null; slotJobs: number }> {
+  async #addRouted(handle: QueueHandle, data: StepJobData, jobId: string, slot: boolean): Promise<RoutedAdd> {
     const queue = handle.queue;
     const client = await queue.getBackend().client;
-    // all in one write: BullMQ's add script is sent before its first await (addJobToTransaction);
-    // on a slot's direct queue, the count of its jobs right behind (see #slotJobs)
-    const [recorded, added, counted] = inOneWrite(client, () => [
-      client.runCommand("set", [routeKey(jobId), queue.name, "EX", this.#keepSeconds, "NX", "GET"]) as Promise<string | null>,
-      new Job(queue, data.type, data, this.#jobOptions(jobId), jobId).addJob(client),
-      // (a slot's queue is a direct queue, on the shared direct connection that #slotJobs uses: in order behind the add)
-      slot && isDirectQueue(queue.name) ? this.#slotJobs(handle) : Promise.resolve(1),
-    ] as const);
-    const [route, add, count] = await Promise.allSettled([recorded, added, counted]);
-    const failure = add.status === "rejected" ? add.reason : route.status === "rejected" ? route.reason : undefined;
-    if (failure !== undefined) {
+    try {
+      // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
+      // id that exists is a no-op (BullMQ keeps the job there): the sender then reads its state.
+      return await addRouted(client, queue, data.type, data, this.#jobOptions(jobId), this.#keepSeconds, slot && isDirectQueue(queue.name));
+    } catch (failure) {
+      if (BearError.isInstance(failure)) throw failure;
       const error = failure instanceof Error ? failure : new Error(String(failure));
       throw new ClusterError("REDIS_UNREACHABLE", `Redis did not take step job '${jobId}' (${error.message.slice(0, 200)})`, { cause: error, hint: "Check the Redis server's log (memory limit, a read-only replica); the engine retries the step." });
     }
-    // a count that failed alone: the job is taken as alone (as it was before there was a count)
-    return { prior: route.status === "fulfilled" ? route.value : null, slotJobs: count.status === "fulfilled" ? count.value : 1 };
-  }
-
-  /**
-   * The jobs waiting or running on a slot's direct queue (sent on the shared direct connection, so
-   * right behind an add sent before it on that connection). A slot runs one job at a time: more than
-   * one means the job just added waits behind another — one another API instance sent to the slot
-   * (its worker's report did not show it yet), or an attempt the worker is still aborting after a
-   * cancel (this instance counted its slot free once the step settled).
-   */
-  #slotJobs(handle: QueueHandle): Promise<number> {
-    const client = this.#directClient() as Redis & { [SLOT_JOBS_COMMAND]?: (wait: string, active: string) => Promise<number> };
-    return client[SLOT_JOBS_COMMAND]!(handle.queue.toKey("wait"), handle.queue.toKey("active"));
   }
 
   /**
    * A job that waits behind another on a slot's direct queue goes to the capability queue instead,
    * where the first free worker takes it — unless the slot's worker took it meanwhile (BullMQ's
-   * atomic remove refuses a locked job): then it runs there.
+   * atomic remove refuses a locked job): then it runs there. A slot runs one job at a time: more than
+   * one means the job just added waits behind another — one another API instance sent to the slot
+   * (its worker's report did not show it yet), or an attempt the worker is still aborting after a
+   * cancel (this instance counted its slot free once the step settled).
    */
   async #offBusySlot(slot: QueueHandle, data: StepJobData, jobId: string): Promise<QueueHandle> {
     this.#logger.debug({ jobId, queue: slot.queue.name }, "the chosen slot holds another job: the step goes to the capability queue");
     return this.#moveOff(slot, data, jobId, "the chosen slot holds another job; kept, it runs there");
   }
 
-  #jobOptions(jobId: string): JobsOptions {
+  #jobOptions(jobId: string): JobsOptions & { jobId: string } {
     const keep = { age: this.#keepSeconds };
     return { jobId, attempts: 1, removeOnComplete: keep, removeOnFail: keep };
-  }
-
-  /** Records `queue` as the attempt's queue unless one is recorded already; returns the one that holds. */
-  async #claimRoute(jobId: string, queue: string): Promise<string> {
-    const prior = (await this.#options.redis.call("SET", routeKey(jobId), queue, "EX", String(this.#keepSeconds), "NX", "GET")) as string | null;
-    return prior ?? queue;
   }
 
   /** The chosen worker is gone: settle from its queue if it finished, else send the attempt to the capability queue. */
@@ -356,19 +313,28 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * Moves the attempt's job from a direct queue to its capability queue as the same attempt. It is
-   * taken off the direct queue first (atomic: refused while its lock is held, i.e. a worker has it
-   * and runs it); only then recorded and sent elsewhere, so a worker of the direct queue can never
-   * run it beside the capability queue's copy. Returns the queue that holds the job.
+   * Moves the attempt's job from a direct queue to its capability queue as the same attempt: one
+   * script takes it off the direct queue (refused while a worker holds it and runs it) and points
+   * its record at the capability queue (moveRoute), so neither a worker of the direct queue nor a
+   * late sender following the old record can put it beside the capability queue's copy; then it is
+   * added there. A refusal or a failed call (Redis away) keeps the job where it is, logged with
+   * `why`, never swallowed. Returns the queue that holds the job.
    */
   async #moveOff(direct: QueueHandle, data: StepJobData, jobId: string, why: string): Promise<QueueHandle> {
-    if (!(await removeOrKeep(direct.queue, jobId, this.#logger, why))) return direct;
-    const shared = this.#queue(stepQueueName(data.type));
-    await shared.ready;
+    const shared = stepQueueName(data.type);
+    let moved: boolean;
+    try {
+      moved = await moveRoute(await direct.queue.getBackend().client, direct.queue, jobId, shared, this.#keepSeconds);
+    } catch (error) {
+      this.#logger.warn({ jobId, queue: direct.queue.name, reason: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) }, `could not remove a step job (${why}): it stays where it is`);
+      return direct;
+    }
+    if (!moved) {
+      this.#logger.info({ jobId, queue: direct.queue.name }, `a step job was not removed (${why}): a worker holds it`);
+      return direct;
+    }
     // a later sender of the attempt joins it on the capability queue
-    await this.#options.redis.set(routeKey(jobId), shared.queue.name, "EX", this.#keepSeconds);
-    await this.#add(shared, data, jobId);
-    return shared;
+    return (await this.#send(data, jobId, shared, new AbortController().signal, { again: true })).handle;
   }
 
   get #keepSeconds(): number {
@@ -438,7 +404,6 @@ export class QueueExecutor implements Executor {
   #directClient(): Redis {
     if (this.#direct) return this.#direct;
     const client = connectRedis(this.#options.endpoint, "direct queues", this.#logger);
-    client.defineCommand(SLOT_JOBS_COMMAND, { numberOfKeys: 2, lua: SLOT_JOBS });
     this.#direct = client;
     return client;
   }

@@ -278,7 +278,7 @@ export class StepWorker {
   }
 
   async #process(job: Job, worker: Worker, bullSignal?: AbortSignal): Promise<StepJobResult> {
-    let data: StepJobData;
+    let data: StepJobData & { readonly routed: boolean };
     try {
       data = readStepJob(job.id, job.data);
     } catch (error) {
@@ -301,8 +301,10 @@ export class StepWorker {
     let refused = false;
     try {
       const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
-      // the attempt's route record is read while its parameters are: only the job on the recorded queue runs
-      const [parameters, holds] = await Promise.all([this.#options.payloads.get(data.payload, { ...binding, kind: "input" }), routeHolds(this.#redis!, job.queueName, job.id!)]);
+      // only the job on the attempt's recorded queue runs: a version 5 job was added only there (and
+      // moved off only with its record, routed-jobs.ts); an older sender's job has the record read,
+      // sent first so its round trip overlaps the parameters' read
+      const [holds, parameters] = await Promise.all([data.routed || routeHolds(this.#redis!, job.queueName, job.id!), this.#options.payloads.get(data.payload, { ...binding, kind: "input" })]);
       if (!holds) {
         this.#logger.info({ jobId: job.id, queue: job.queueName }, "a step job whose attempt was recorded on another queue (two senders of one attempt): not run here");
         throw new ClusterError("STEP_SUPERSEDED", `step job '${job.id}' was superseded: its attempt was recorded on another queue, where it runs`, { retryable: false });
