@@ -229,3 +229,45 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     expect(covering(t, "British Columbia")).toContainEqual(["LOCATION", "British Columbia"]);
   });
 });
+
+describe("parties named without a legal form in the preamble, and in the title (issue 18 goal: CUAD parties)", () => {
+  it("reads the party before 'acting through its office in' or 'having its registered office at'", () => {
+    const t = 'This Agreement is made between Quarrow Tidewell Industries, a Nevada corporation ("Quarrow"), and Belmarsh Survey Registry, acting through its office in Tallinn ("Belmarsh").';
+    expect(found(t)).toContainEqual(["ORGANIZATION", "Belmarsh Survey Registry"]);
+    const u = "Made between Ostrava Pelling Works, having its registered office at Brick Row, Ferntown, and the Customer.";
+    expect(found(u)).toContainEqual(["ORGANIZATION", "Ostrava Pelling Works"]);
+    // a role with an office is no name, and a form given before the seat is not read again as a name
+    expect(covering("and the Licensee, with its principal place of business at the address below.", "Licensee")).toEqual([]);
+    const v = "between Fenwick Yarrow Inc., a Delaware Corporation, with its principal office at 9 Elm Lane, Ferntown";
+    expect(covering(v, "Delaware Corporation")).not.toContainEqual(["ORGANIZATION", "Delaware Corporation"]);
+    // the place a party was formed in, before its seat, is no party
+    const w = "between Quell Cells S.A., being a company organized under the laws of Ruritania, having its registered office at 4 Rue Basse, Ferntown";
+    expect(covering(w, "Ruritania").filter(([type]) => type === "ORGANIZATION")).toEqual([]);
+  });
+
+  it("reads a company's other name after 'also known as' / 'formerly known as', not a person's", () => {
+    const t = 'by and between Harlow Venn Corp., a New Jersey corporation, also known as Venn Orthotics ("Venn"), and the Buyer';
+    expect(found(t)).toContainEqual(["ORGANIZATION", "Venn Orthotics"]);
+    const u = "Pellam Soft Inc. (formerly known as Pellam Code Works, Inc.), a Delaware corporation";
+    expect(found(u)).toContainEqual(["ORGANIZATION", "Pellam Code Works, Inc."]);
+    expect(found("The seller, Tomas Kell, also known as Tom Kell, signs below.").filter(([type]) => type === "ORGANIZATION")).toEqual([]);
+  });
+
+  it("reads a party lettered 'Party A' / 'Party B' after a colon as a party", () => {
+    const t = "The Covenanter: Harlow Tern Design Studio (hereinafter referred to as Party B) agrees to the terms below.";
+    expect(found(t)).toContainEqual(["ORGANIZATION", "Harlow Tern Design Studio"]);
+  });
+
+  it("keeps a party's short name in the document's title, not in a section heading", () => {
+    const t = 'Exhibit 10.4\n\nSupply Agreement - ZORVANT\n\nThis Supply Agreement is made by ZORVANT Biologics Inc. ("ZORVANT") and Pell Ltd.\n\nPRICING FOR ZORVANT PRODUCTS\n\n3. ZORVANT\n\nZORVANT shall pay the price.\n';
+    const at = (part: string, from = 0): [string, string][] => {
+      const start = t.indexOf(part, from);
+      return full.scan(t).filter((f) => f.start < start + part.length && start < f.end).map((f) => [f.type, t.slice(f.start, f.end)]);
+    };
+    expect(at("ZORVANT")).toEqual([["ORGANIZATION", "ZORVANT"]]);
+    // a numbered caption names a clause; the words of a heading that is no title stay as they were
+    expect(at("ZORVANT", t.indexOf("3. ZORVANT"))).toEqual([]);
+    const u = "Tessaly Media Content and License Agreement\n\nTessaly agrees to provide the content.\n\nTESSALY MEDIA, INC.\nBy: ____\n";
+    expect(found(u)).toContainEqual(["ORGANIZATION", "Tessaly Media"]);
+  });
+});
