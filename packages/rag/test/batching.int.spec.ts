@@ -7,6 +7,7 @@ import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
 import { LanceIndex } from "../src/store/lance-index";
+import { LexicalAnalyser, SLICE_UNITS } from "../src/store/lexical-analyser";
 import type { ChunkRecord, DocumentRecord } from "../src/store/records";
 import { writeNumberedContracts } from "./support/numbered-contracts";
 import { tempDir } from "./support/temp-dir";
@@ -108,6 +109,35 @@ describe("batched ingest (real LanceDB)", () => {
       expect(found).toHaveLength(9);
       for (const { expected, top } of found) expect(top).toBe(expected);
     } finally {
+      await rag.dispose();
+    }
+  });
+
+  it("analyses a large document's search terms a slice at a time, the event loop turning between slices", async () => {
+    const root = tempDir("rag-slices-");
+    fs.mkdirSync(path.join(root, "docs"));
+    // About 400 KB of clauses, each a few hundred characters (as the server's scrubbed upload test sends).
+    const clause = (i: number): string => `${i}. The Lessee shall keep the premises numbered ${i} insured against fire and flood, and shall notify the Lessor in writing within ${i % 30} days of any claim made under clause ${i}.`;
+    fs.writeFileSync(path.join(root, "docs", "large.txt"), Array.from({ length: 2_400 }, (_, i) => clause(i)).join("\n"));
+    const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    // The units of text (heads and tails) each synchronous pack analysed.
+    const packed: number[] = [];
+    const original = LexicalAnalyser.prototype.pack;
+    const pack = jest.spyOn(LexicalAnalyser.prototype, "pack").mockImplementation(function (this: LexicalAnalyser, heads, tails) {
+      packed.push(heads.reduce((n, h, i) => n + h.length + tails[i]!.length, 0));
+      return original.call(this, heads, tails);
+    });
+    try {
+      const report = await rag.ingest(["docs"], { matter: "m" });
+      expect(report.added).toBe(1);
+      const units = packed.reduce((a, b) => a + b, 0);
+      expect(units).toBeGreaterThan(400_000);
+      // Without slices, one pack of the whole document (400k units: tens of ms on a cold main thread).
+      expect(packed.length).toBeGreaterThanOrEqual(Math.ceil(units / SLICE_UNITS));
+      expect(Math.max(...packed)).toBeLessThanOrEqual(SLICE_UNITS);
+      expect((await rag.search("insured against fire, clause 1234", { k: 1 }))[0]?.text).toContain("numbered 1234 insured");
+    } finally {
+      pack.mockRestore();
       await rag.dispose();
     }
   });

@@ -11,7 +11,8 @@ import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
 import { formatNoteFor } from "../extraction/sniff-format";
 import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
-import type { ChunkBatch, DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
+import type { PackedStrings } from "../store/arrow-columns";
+import type { ChunkBatch, ChunkRowsPool, DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
 import { BatchCommitter, defaultBatchLimits } from "./batch-committer";
@@ -20,6 +21,9 @@ import { IngestJournal } from "./ingest-journal";
 import { preparedFromJson, type DocumentPreparer, type PreparedDocument, type PrepareRequest } from "./prepared-document";
 import { reconcileIngests } from "./reconcile-ingests";
 import { walkFiles } from "./walk-files";
+
+/** A prepared document with its chunks' BM25 terms, when the index stores them (`LanceIndex.searchTerms`). */
+type AnalysedDocument = PreparedDocument & { readonly searchTerms?: PackedStrings };
 
 export interface IngestPipelineDeps {
   readonly index: LanceIndex;
@@ -204,7 +208,7 @@ export class IngestPipeline {
     const upkeep = { unindexedRows: 0 };
     // The batches' column buffers, filled again by later batches once a batch is written.
     const pool = this.#deps.index.chunkRowsPool();
-    const committer = new BatchCommitter<PreparedDocument, FillingBatch, SealedBatch>(
+    const committer = new BatchCommitter<AnalysedDocument, FillingBatch, SealedBatch>(
       {
         open: () => ({ documents: [], rows: this.#deps.index.chunkBatch({ pool }) }),
         add: (batch, prepared) => this.#addToBatch(batch, prepared),
@@ -235,8 +239,9 @@ export class IngestPipeline {
         });
         bytesRead += result.bytes;
         if ("outcome" in result) finish(result.outcome);
-        // Its rows are encoded now: a document they cannot be encoded for fails alone.
-        else await committer.add(result.prepared).catch((error: unknown) => finish(failure(item.file, error)));
+        // Its terms are analysed a slice at a time (the event loop turns between), then its rows are encoded at
+        // once: a document they cannot be encoded for fails alone.
+        else await this.#withSearchTerms(result.prepared, pool).then((prepared) => committer.add(prepared)).catch((error: unknown) => finish(failure(item.file, error)));
       }
     };
     try {
@@ -286,12 +291,18 @@ export class IngestPipeline {
    * it is prepared (while the batch before is written by LanceDB on its own threads): its chunk
    * objects then die young instead of outliving the batch. Encoding is pure (it writes nothing).
    */
-  #addToBatch(batch: FillingBatch, prepared: PreparedDocument): void {
+  #addToBatch(batch: FillingBatch, prepared: AnalysedDocument): void {
     const { commit } = prepared;
     const text = this.#deps.index.storedText(commit.text, commit.record.id);
-    batch.rows.add(prepared.chunks, prepared.searchHeaders);
+    batch.rows.add(prepared.chunks, prepared.searchHeaders, prepared.searchTerms);
     // Its text too waits for the commit as UTF-8 bytes, outside the JavaScript heap.
     batch.documents.push({ file: prepared.file, commit: { ...commit, text }, chunks: prepared.chunks.length, ocr: prepared.ocr });
+  }
+
+  /** A prepared document with its chunks' BM25 terms, where the index stores them (`LanceIndex.searchTerms`). */
+  async #withSearchTerms(prepared: PreparedDocument, pool: ChunkRowsPool): Promise<AnalysedDocument> {
+    const searchTerms = await this.#deps.index.searchTerms(prepared.chunks, prepared.searchHeaders, pool);
+    return searchTerms ? { ...prepared, searchTerms } : prepared;
   }
 
   /** A full batch ready to commit: its rows wrapped as one table. */

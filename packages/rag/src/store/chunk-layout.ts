@@ -1,5 +1,5 @@
 import type * as Arrow from "apache-arrow";
-import { JoinedStrings, type ColumnValues } from "./arrow-columns";
+import { JoinedStrings, type ColumnValues, type PackedStrings } from "./arrow-columns";
 import type { FieldSealer } from "./field-sealer";
 import type { LexicalAnalyser } from "./lexical-analyser";
 import type { ChunkRecord } from "./records";
@@ -72,10 +72,12 @@ export function searchColumns(layout: ChunkLayout): string[] {
  * (its file name, title, parties and section path, ending with a newline; "" for none). The search
  * text is the header then the chunk's text: as terms (`analyser`) in the `terms` layout, blind
  * tokens when the index is sealed, as written in the `packed` layout (whose chunk text is the end of
- * its search text, so it is stored once).
+ * its search text, so it is stored once). `searchTerms`: the terms already analysed
+ * (`LanceIndex.searchTerms`), in the `terms` layout.
  */
-export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchHeaders: readonly string[], fields: FieldSealer, analyser: LexicalAnalyser): Record<string, ColumnValues> {
+export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[], searchHeaders: readonly string[], fields: FieldSealer, analyser: LexicalAnalyser, searchTerms?: PackedStrings): Record<string, ColumnValues> {
   if (searchHeaders.length !== chunks.length) throw new Error(`${searchHeaders.length} search headers for ${chunks.length} chunks`);
+  if (searchTerms && searchTerms.length !== chunks.length) throw new Error(`search terms of ${searchTerms.length} chunks for ${chunks.length} chunks`);
   const common = { documentId: chunks.map((c) => c.documentId), version: chunks.map((c) => c.version), matter: chunks.map((c) => c.matter), docType: chunks.map((c) => c.docType) };
   // The chunks of one section share their path array: it is turned into JSON once.
   const json = new Map<readonly string[], string>();
@@ -86,7 +88,7 @@ export function chunkColumns(layout: ChunkLayout, chunks: readonly ChunkRecord[]
   };
   const sectionPath = chunks.map((c) => fields.seal(pathJson(c.sectionPath), c.documentId));
   const texts = chunks.map((c) => c.text);
-  const searchText = (): ColumnValues => (fields.sealed ? chunks.map((c, i) => fields.searchText(`${searchHeaders[i]!}${c.text}`)) : layout === "terms" ? analyser.pack(searchHeaders, texts) : new JoinedStrings(searchHeaders, texts));
+  const searchText = (): ColumnValues => (fields.sealed ? chunks.map((c, i) => fields.searchText(`${searchHeaders[i]!}${c.text}`)) : layout === "terms" ? (searchTerms ?? analyser.pack(searchHeaders, texts)) : new JoinedStrings(searchHeaders, texts));
   if (layout === "columns") {
     return {
       ...common,

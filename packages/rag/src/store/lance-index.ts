@@ -6,7 +6,7 @@ import type { Connection, Table } from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { EmbedderMismatchError, IndexBusyError, IndexFormatError, IndexKeyMismatchError, StoreError } from "../errors";
 import type { ChunkRecord, DocumentRecord } from "./records";
-import { arrowTable, RowsBuilder, type ColumnValues } from "./arrow-columns";
+import { arrowTable, RowsBuilder, type ColumnValues, type PackedStrings } from "./arrow-columns";
 
 export type { StoreHit } from "./chunk-layout";
 import { FieldSealer } from "./field-sealer";
@@ -136,8 +136,11 @@ export class ChunkRowsPool {
 export interface ChunkBatch {
   /** Rows added so far. */
   readonly rows: number;
-  /** Encodes chunks (of one document, say) into the batch; on failure nothing of them is added. `searchHeaders`: see `encodeChunks`. */
-  add(chunks: readonly ChunkRecord[], searchHeaders?: readonly string[]): void;
+  /**
+   * Encodes chunks (of one document, say) into the batch; on failure nothing of them is added. `searchHeaders`: see
+   * `encodeChunks`; `searchTerms`: their terms from `LanceIndex.searchTerms`, when it gave some (else analysed here, at once).
+   */
+  add(chunks: readonly ChunkRecord[], searchHeaders?: readonly string[], searchTerms?: PackedStrings): void;
   /** The batch's rows for `commitBatch` (add no more after this). */
   seal(): EncodedChunks;
 }
@@ -809,6 +812,25 @@ export class LanceIndex {
     return new StoredText(Buffer.from(this.#fields.seal(text, documentId), "utf8"));
   }
 
+  /**
+   * The BM25 terms of chunks (`searchHeaders`: see `encodeChunks`) for `ChunkBatch.add`, analysed a
+   * slice at a time with a turn of the event loop between slices (`LexicalAnalyser.packInSlices`): a
+   * large document's analysis does not hold the main thread for tens of milliseconds. Undefined
+   * where the index stores no analysed terms (the layouts written before, a sealed index). `pool`:
+   * the ingest's (its analyser remembers the ingest's words); without one, the words are forgotten
+   * once analysed.
+   */
+  async searchTerms(chunks: readonly ChunkRecord[], searchHeaders: readonly string[], pool?: ChunkRowsPool): Promise<PackedStrings | undefined> {
+    this.#check();
+    if (this.#fields.sealed || this.#layout !== "terms") return undefined;
+    const analyser = pool?.analyser ?? new LexicalAnalyser();
+    try {
+      return await analyser.packInSlices(searchHeaders, chunks.map((c) => c.text));
+    } finally {
+      if (!pool) analyser.clear();
+    }
+  }
+
   /** Column buffers for the chunk batches of one ingest (`chunkBatch({ pool })`). */
   chunkRowsPool(): ChunkRowsPool {
     this.#check();
@@ -834,10 +856,10 @@ export class LanceIndex {
       get rows() {
         return rows.length;
       },
-      add: (chunks, searchHeaders = chunks.map(() => "")) => {
+      add: (chunks, searchHeaders = chunks.map(() => ""), searchTerms) => {
         this.#check();
         if (chunks.length === 0) return;
-        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields, analyser);
+        const columns: Record<string, ColumnValues> = chunkColumns(this.#layout, chunks, searchHeaders, this.#fields, analyser, searchTerms);
         if (dimensions !== undefined) columns["vector"] = chunks.map((c) => c.vector ?? new Float32Array(dimensions));
         rows.append(columns, chunks.length);
         for (const c of chunks) if (!deletesBefore.has(c.documentId)) deletesBefore.set(c.documentId, this.#deletes);

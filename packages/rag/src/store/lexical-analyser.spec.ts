@@ -57,6 +57,37 @@ describe("LexicalAnalyser (LanceDB's tokenizer, token limit, lower-casing and Po
     );
   });
 
+  it("packs in slices of at most so many units, others using the analyser between slices, and gives what one pack gives", async () => {
+    const rows = fc.array(fc.tuple(text, text), { minLength: 0, maxLength: 30 });
+    await fc.assert(
+      fc.asyncProperty(rows, fc.integer({ min: 1, max: 200 }), fc.array(text, { minLength: 1, maxLength: 5 }), async (pairs, sliceUnits, queries) => {
+        const heads = pairs.map(([h]) => h);
+        const tails = pairs.map(([, t]) => t);
+        const whole = new LexicalAnalyser().pack(heads, tails);
+        const a = new LexicalAnalyser();
+        const slices: { rows: number; units: number }[] = [];
+        const pack = a.pack.bind(a);
+        a.pack = (h, t) => {
+          slices.push({ rows: h.length, units: h.reduce((n, x, i) => n + x.length + t[i]!.length, 0) });
+          return pack(h, t);
+        };
+        let turns = 0;
+        // Between slices, queries are analysed with the same analyser (its output buffer reused).
+        const sliced = await a.packInSlices(heads, tails, sliceUnits, async () => {
+          const query = queries[turns++ % queries.length]!;
+          expect(a.analyse(query)).toBe(reference(query));
+        });
+        expect(Array.from(sliced.offsets)).toEqual(Array.from(whole.offsets));
+        expect(Buffer.from(sliced.bytes.subarray(0, sliced.offsets[sliced.length]!)).equals(Buffer.from(whole.bytes.subarray(0, whole.offsets[whole.length]!)))).toBe(true);
+        expect(turns).toBe(Math.max(0, slices.length - 1));
+        // Every row once; a slice is one row, or rows of sliceUnits units at most.
+        expect(slices.reduce((n, s) => n + s.rows, 0)).toBe(heads.length);
+        for (const { rows, units } of slices) expect(rows === 1 || units <= sliceUnits).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("starts its memory over past its limit of distinct words, and still gives the same terms", () => {
     const a = new LexicalAnalyser(1_000);
     const words = Array.from({ length: 3_000 }, (_, i) => `w${i.toString(36)}ing`);

@@ -1,7 +1,10 @@
 import { createRequire } from "node:module";
 import { PackedStrings, checkUtf8Size } from "./arrow-columns";
+import { PORTER2_SLACK, porter2Ascii } from "./porter2";
 
-// Porter2 (Snowball English), the stemmer LanceDB's analyser applies (rust-stemmers' "English").
+// Porter2 (Snowball English), the stemmer LanceDB's analyser applies (rust-stemmers' "English"): ours
+// (`porter2Ascii`, the same stems, several times faster) for a word of ASCII letters and digits, wink's
+// for any other.
 const stem = createRequire(import.meta.url)("wink-porter2-stemmer") as (word: string) => string;
 
 /** LanceDB's default `max_token_length`: its analyser drops tokens of this many UTF-8 bytes or more, before anything else. */
@@ -25,10 +28,24 @@ const SLOT = 4;
 const FIRST_SLOTS = 1 << 12;
 const FIRST_POOL = 1 << 14;
 const FIRST_OUT = 1 << 16;
+/**
+ * UTF-16 units of text (heads and tails) `packInSlices` analyses before the event loop gets a turn:
+ * about 1 ms of the main thread warm (~13 ns a unit), a few ms while V8 has not compiled the
+ * analyser yet (the first document of a process).
+ */
+export const SLICE_UNITS = 1 << 16;
+
+/** A turn of the event loop (timers, I/O, requests waiting), not only of the microtask queue. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The term LanceDB's analyser makes of one token (before its stop-word and ASCII-folding filters), "" for a dropped token. */
 export function termOf(token: string): string {
   if (Buffer.byteLength(token, "utf8") >= MAX_TOKEN_BYTES) return "";
+  if (isAsciiWord(token)) {
+    const word = Buffer.allocUnsafe(token.length + PORTER2_SLACK);
+    for (let i = 0; i < token.length; i++) word[i] = lowerAscii(token.charCodeAt(i));
+    return word.toString("latin1", 0, porter2Ascii(word, token.length));
+  }
   let lower = "";
   // Character by character, as Rust's `char::to_lowercase` (no final-sigma context, unlike String.prototype.toLowerCase).
   if (isAscii(token)) lower = token.toLowerCase();
@@ -60,6 +77,8 @@ export class LexicalAnalyser {
 
   /** The units of the token being read (those of a token too long to keep are not all kept). */
   readonly #token = new Uint16Array(MAX_TOKEN_BYTES);
+  /** An ASCII token's letters while it is stemmed. */
+  readonly #stem = new Uint8Array(MAX_TOKEN_BYTES + PORTER2_SLACK);
   #pool = new Uint16Array(FIRST_POOL);
   #poolAt = 0;
   #out = Buffer.alloc(FIRST_OUT);
@@ -115,6 +134,27 @@ export class LexicalAnalyser {
       checkUtf8Size(this.#at, i + 1);
     }
     return new PackedStrings(Uint8Array.prototype.slice.call(this.#out, 0, this.#at), offsets);
+  }
+
+  /**
+   * `pack`, a slice of rows at a time: rows of `sliceUnits` units of text at most (one row at least),
+   * awaiting `between()` after each slice but the last (by default a turn of the event loop), so a
+   * large document's analysis never holds the main thread for long: a request, a timer, a search
+   * runs between slices. Other calls (a query's `analyse`, another document's pack) may run there:
+   * each slice is packed whole, then the slices are joined.
+   */
+  async packInSlices(heads: readonly string[], tails: readonly string[], sliceUnits = SLICE_UNITS, between: () => Promise<void> = nextTurn): Promise<PackedStrings> {
+    if (heads.length !== tails.length) throw new Error(`${heads.length} heads for ${tails.length} tails`);
+    const slices: PackedStrings[] = [];
+    for (let from = 0; from < heads.length; ) {
+      let units = heads[from]!.length + tails[from]!.length;
+      let to = from + 1;
+      for (; to < heads.length && units + heads[to]!.length + tails[to]!.length <= sliceUnits; to++) units += heads[to]!.length + tails[to]!.length;
+      if (slices.length > 0) await between();
+      slices.push(from === 0 && to === heads.length ? this.pack(heads, tails) : this.pack(heads.slice(from, to), tails.slice(from, to)));
+      from = to;
+    }
+    return slices.length === 1 ? slices[0]! : joined(slices);
   }
 
   /** Appends a copy of output bytes already written. */
@@ -191,7 +231,7 @@ export class LexicalAnalyser {
       if (slots[slot] === hash && (key & 63) === length && this.#sameUnits(key >>> 6, length)) return slot;
       slot = (slot + SLOT) & (mask * SLOT + SLOT - 1);
     }
-    const term = Buffer.from(termOf(text.slice(start, end)), "utf8");
+    const term = this.#termOf(text, start, end);
     const entry = length + term.length;
     if (this.#size >= this.remember || this.#poolAt + entry > MAX_POOL) {
       // Full: start over (a corpus of endless new words must not grow the memory without bound).
@@ -211,6 +251,22 @@ export class LexicalAnalyser {
       return this.#slotOf(text, start, end, hash);
     }
     return slot;
+  }
+
+  /**
+   * The UTF-8 bytes of the term of the token `text[start, end)`, read into `#token`: a word of ASCII
+   * letters and digits (nearly every word of a contract) is lower-cased and stemmed in `#stem`, with
+   * no string made; any other goes through `termOf`.
+   */
+  #termOf(text: string, start: number, end: number): Uint8Array {
+    const length = end - start;
+    const token = this.#token;
+    let ascii = true;
+    for (let k = 0; k < length && ascii; k++) ascii = token[k]! < 128;
+    if (!ascii) return Buffer.from(termOf(text.slice(start, end)), "utf8");
+    const word = this.#stem;
+    for (let k = 0; k < length; k++) word[k] = lowerAscii(token[k]!);
+    return word.subarray(0, porter2Ascii(word, length));
   }
 
   /** True when the token being read (`#token`, `length` units) is the one remembered at `keyStart`. */
@@ -268,6 +324,36 @@ export class LexicalAnalyser {
     this.#out.copy(grown, 0, 0, this.#at);
     this.#out = grown;
   }
+}
+
+/** The values of `slices`, one after another, as one column (none: an empty one). */
+function joined(slices: readonly PackedStrings[]): PackedStrings {
+  const rows = slices.reduce((n, s) => n + s.length, 0);
+  const size = slices.reduce((n, s) => n + s.offsets[s.length]!, 0);
+  checkUtf8Size(size, rows);
+  const bytes = new Uint8Array(size);
+  const offsets = new Int32Array(rows + 1);
+  let row = 0;
+  let at = 0;
+  for (const slice of slices) {
+    const end = slice.offsets[slice.length]!;
+    bytes.set(slice.bytes.subarray(0, end), at);
+    for (let i = 1; i <= slice.length; i++) offsets[row + i] = at + slice.offsets[i]!;
+    row += slice.length;
+    at += end;
+  }
+  return new PackedStrings(bytes, offsets);
+}
+
+/** True when `text` is ASCII letters and digits only. */
+function isAsciiWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (ASCII_WORD[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+/** An ASCII letter or digit's lower case. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 function isAscii(text: string): boolean {
