@@ -12,6 +12,7 @@ import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
 import { formatNoteFor } from "../extraction/sniff-format";
 import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
 import type { PackedStrings } from "../store/arrow-columns";
+import { eventLoopTurn } from "../store/event-loop-turn";
 import type { ChunkBatch, ChunkRowsPool, DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
@@ -423,7 +424,11 @@ export class IngestPipeline {
       pageStarts = mapPageStarts(pageStarts, scrubbed.text.length, (s, e) => scrubbed.toOriginalSpan(s, e));
       text = scrubbed.text;
     }
+    // Turns of the event loop between reading plain text (on this thread), finding its metadata and chunking it:
+    // three stretches of the main thread, not one.
+    await eventLoopTurn();
     const meta = detectMetadata(text, extracted.title, file);
+    await eventLoopTurn();
     const pieces = chunker.chunk(text, pageStarts);
     const vectors = embedder && pieces.length > 0 ? await embedder.embed(pieces.map((c) => c.text), options.signal ? { signal: options.signal } : {}) : undefined;
     const chunks: ChunkRecord[] = pieces.map((c, i) => ({

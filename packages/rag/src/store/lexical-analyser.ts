@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { PackedStrings, checkUtf8Size } from "./arrow-columns";
+import { eventLoopTurn } from "./event-loop-turn";
 import { PORTER2_SLACK, porter2Ascii } from "./porter2";
 
 // Porter2 (Snowball English), the stemmer LanceDB's analyser applies (rust-stemmers' "English"): ours
@@ -30,13 +31,10 @@ const FIRST_POOL = 1 << 14;
 const FIRST_OUT = 1 << 16;
 /**
  * UTF-16 units of text (heads and tails) `packInSlices` analyses before the event loop gets a turn:
- * about 1 ms of the main thread warm (~13 ns a unit), a few ms while V8 has not compiled the
- * analyser yet (the first document of a process).
+ * about 0.2 ms of the main thread warm (~13 ns a unit), ~5 ms while V8 has not compiled the
+ * analyser yet (the first large document of a process: 64k units took ~22 ms then).
  */
-export const SLICE_UNITS = 1 << 16;
-
-/** A turn of the event loop (timers, I/O, requests waiting), not only of the microtask queue. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const SLICE_UNITS = 1 << 14;
 
 /** The term LanceDB's analyser makes of one token (before its stop-word and ASCII-folding filters), "" for a dropped token. */
 export function termOf(token: string): string {
@@ -138,19 +136,20 @@ export class LexicalAnalyser {
 
   /**
    * `pack`, a slice of rows at a time: rows of `sliceUnits` units of text at most (one row at least),
-   * awaiting `between()` after each slice but the last (by default a turn of the event loop), so a
-   * large document's analysis never holds the main thread for long: a request, a timer, a search
-   * runs between slices. Other calls (a query's `analyse`, another document's pack) may run there:
-   * each slice is packed whole, then the slices are joined.
+   * each after awaiting `between()` (by default a turn of the event loop), so a large document's
+   * analysis never holds the main thread for long, nor adds to the work that came before the call
+   * (chunking the document): a request, a timer, a search runs between slices. Other calls (a
+   * query's `analyse`, another document's pack) may run there: each slice is packed whole, then the
+   * slices are joined.
    */
-  async packInSlices(heads: readonly string[], tails: readonly string[], sliceUnits = SLICE_UNITS, between: () => Promise<void> = nextTurn): Promise<PackedStrings> {
+  async packInSlices(heads: readonly string[], tails: readonly string[], sliceUnits = SLICE_UNITS, between: () => Promise<void> = eventLoopTurn): Promise<PackedStrings> {
     if (heads.length !== tails.length) throw new Error(`${heads.length} heads for ${tails.length} tails`);
     const slices: PackedStrings[] = [];
     for (let from = 0; from < heads.length; ) {
       let units = heads[from]!.length + tails[from]!.length;
       let to = from + 1;
       for (; to < heads.length && units + heads[to]!.length + tails[to]!.length <= sliceUnits; to++) units += heads[to]!.length + tails[to]!.length;
-      if (slices.length > 0) await between();
+      await between();
       slices.push(from === 0 && to === heads.length ? this.pack(heads, tails) : this.pack(heads.slice(from, to), tails.slice(from, to)));
       from = to;
     }
