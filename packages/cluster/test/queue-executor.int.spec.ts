@@ -494,6 +494,35 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("outstanding steps share one check timer (none set per step), and each is still checked", async () => {
+    const log = path.join(tempDir("bear-one-timer-"), "exec.log");
+    const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 2 });
+    const monitored = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+    const monitor = await monitored.monitor();
+    const setTimer = globalThis.setInterval;
+    const executorTimers: number[] = [];
+    const spy = jest.spyOn(globalThis, "setInterval").mockImplementation(((handler: () => void, ms?: number) => {
+      if ((new Error().stack ?? "").includes("queue-executor")) executorTimers.push(ms ?? 0);
+      return setTimer(handler, ms);
+    }) as typeof setInterval);
+    try {
+      const seen: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[]) => seen.push(String(args[0]).toLowerCase()));
+      // ten steps one after another, then four outstanding together for over a check period
+      for (let i = 0; i < 10; i++) await cluster.node.runStep("test.sleep", { ms: 1, label: `quick${i}` }, { matter: null });
+      await expect(Promise.all(Array.from({ length: 4 }, (_, i) => cluster.node.runStep("test.sleep", { ms: 1_400, label: `s${i}` }, { matter: null })))).resolves.toHaveLength(4);
+      // one timer while steps are out, stopped at a tick that finds none (a gap between the quick steps may
+      // restart it once or twice); a timer per step made 14
+      expect(executorTimers.length).toBeLessThanOrEqual(3);
+      expect(seen.filter((c) => c === "zscore").length).toBeGreaterThan(0); // the checks ran
+    } finally {
+      spy.mockRestore();
+      monitor.disconnect();
+      monitored.disconnect();
+      await cluster.close();
+    }
+  });
+
   it("a reply that never arrives (the channel unsubscribed meanwhile) is made up for by reading the job's state", async () => {
     const log = path.join(tempDir("bear-lost-reply-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-") });

@@ -37,35 +37,60 @@ export class SharedValues {
     private readonly writeString: (binding: PayloadBinding, text: string) => Promise<string>,
   ) {}
 
-  /** `value` with its shared parts cut out (null in their place), each recorded in `parts`. */
+  /**
+   * `value` with its shared parts cut out (null in their place), each recorded in `parts`; `value`
+   * itself when it has none (a step's ids and options: nothing is copied). The walk is synchronous
+   * and only the files are awaited, together: an `await` at every node of the parameters cost the
+   * API a few microtask turns per value on each step's path, and the run's strings were written one
+   * after another.
+   */
   async slim(binding: PayloadBinding, value: JsonValue, parts: SharedPart[]): Promise<JsonValue> {
-    if (!this.enabled) return value;
-    const walk = async (v: JsonValue, at: Array<string | number>, depth: number): Promise<JsonValue> => {
-      if (typeof v === "string") {
-        if (v.length < SHARE_MIN_CHARS) return v;
-        parts.push({ path: at, file: await this.#fileOf(binding, v) });
-        return null;
-      }
-      if (v === null || typeof v !== "object") return v;
-      const output = this.#outputs.get(v);
-      if (output && output.runId === binding.runId) {
-        parts.push({ path: at, file: output.file });
-        return null;
-      }
-      if (depth >= SHARE_MAX_DEPTH) return v;
-      if (Array.isArray(v)) {
-        const out: JsonValue[] = [];
-        for (let i = 0; i < v.length; i++) out.push(await walk(v[i]!, [...at, i], depth + 1));
-        return out;
-      }
-      const out: Record<string, JsonValue> = {};
-      for (const [k, item] of Object.entries(v)) {
-        // defineProperty: an own "__proto__" key stays data and never sets a prototype
-        Object.defineProperty(out, k, { value: await walk(item, [...at, k], depth + 1), enumerable: true, writable: true, configurable: true });
-      }
+    if (!this.enabled || !this.#holdsShared(binding.runId, value, 0)) return value;
+    const paths: Array<ReadonlyArray<string | number>> = [];
+    const files: Array<Promise<string>> = [];
+    const slim = this.#cut(binding, value, [], 0, paths, files);
+    const names = await Promise.all(files);
+    for (let i = 0; i < paths.length; i++) parts.push({ path: paths[i]!, file: names[i]! });
+    return slim;
+  }
+
+  /** Does `v` hold a long string or one of the run's outputs (where #cut would cut one)? */
+  #holdsShared(runId: string, v: JsonValue, depth: number): boolean {
+    if (typeof v === "string") return v.length >= SHARE_MIN_CHARS;
+    if (v === null || typeof v !== "object") return false;
+    if (this.#outputs.get(v)?.runId === runId) return true;
+    if (depth >= SHARE_MAX_DEPTH) return false;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) if (this.#holdsShared(runId, item, depth + 1)) return true;
+    return false;
+  }
+
+  /** A copy of `v` with its shared parts null, their paths and files (in order) pushed on `paths` and `files`. */
+  #cut(binding: PayloadBinding, v: JsonValue, at: ReadonlyArray<string | number>, depth: number, paths: Array<ReadonlyArray<string | number>>, files: Array<Promise<string>>): JsonValue {
+    if (typeof v === "string") {
+      if (v.length < SHARE_MIN_CHARS) return v;
+      paths.push(at);
+      files.push(this.#fileOf(binding, v));
+      return null;
+    }
+    if (v === null || typeof v !== "object") return v;
+    const output = this.#outputs.get(v);
+    if (output && output.runId === binding.runId) {
+      paths.push(at);
+      files.push(Promise.resolve(output.file));
+      return null;
+    }
+    if (depth >= SHARE_MAX_DEPTH) return v;
+    if (Array.isArray(v)) {
+      const out: JsonValue[] = [];
+      for (let i = 0; i < v.length; i++) out.push(this.#cut(binding, v[i]!, [...at, i], depth + 1, paths, files));
       return out;
-    };
-    return walk(value, [], 0);
+    }
+    const out: Record<string, JsonValue> = {};
+    for (const [k, item] of Object.entries(v)) {
+      // defineProperty: an own "__proto__" key stays data and never sets a prototype
+      Object.defineProperty(out, k, { value: this.#cut(binding, item, [...at, k], depth + 1, paths, files), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
 
   async #fileOf(binding: PayloadBinding, text: string): Promise<string> {

@@ -52,20 +52,75 @@ export interface QueueExecutorOptions {
   readonly logger?: Logger;
 }
 
-interface Waiter {
-  /** The job's result, checked to be a step result (each reply or record is parsed once, where it arrives). */
-  resolve(value: StepJobResult): void;
-  reject(error: Error): void;
-  progress(data: unknown): void;
-  /** The queue holding the job once it is sent. */
-  queue?: Queue;
-}
-
 interface QueueHandle {
   readonly queue: Queue;
   readonly ready: Promise<unknown>;
   /** A direct queue's: when a step last used it (an unused one of a worker gone is closed). */
   usedAt?: number;
+}
+
+/**
+ * A step sent to the workers, until it settles: how its job's outcome reaches execute (each reply or
+ * record is parsed once, where it arrives, into a step result), where the job is, and its checks'
+ * state (see QueueExecutor#watchSteps).
+ */
+class OutstandingStep {
+  resolve: (value: StepJobResult) => void = ignore;
+  reject: (error: Error) => void = ignore;
+  readonly outcome: Promise<StepJobResult>;
+  /** The queue holding the job once it is sent (the checks follow it when it moves). */
+  handle: QueueHandle | undefined;
+  data: StepJobData | undefined;
+  /** The queue the job was sent to, and whether that is a worker's direct queue (its worker may die). */
+  sentTo = "";
+  direct = false;
+  nextCheckAt = 0;
+  checking = false;
+  /** Checks in a row that found no job at all (Redis lost it: FLUSHALL, or a restart without its last writes), since when. */
+  missing = 0;
+  missingSince = 0;
+
+  constructor(
+    readonly jobId: string,
+    private readonly options: ExecuteOptions,
+    private readonly onAbort: (step: OutstandingStep) => void,
+  ) {
+    this.outcome = new Promise<StepJobResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.outcome.catch(ignore);
+  }
+
+  get signal(): AbortSignal {
+    return this.options.signal;
+  }
+
+  /** The queue holding the job (undefined before it is sent). */
+  get queue(): Queue | undefined {
+    return this.handle?.queue;
+  }
+
+  sent(handle: QueueHandle, data: StepJobData, direct: boolean, checkMs: number): void {
+    this.handle = handle;
+    this.data = data;
+    this.sentTo = handle.queue.name;
+    this.direct = direct;
+    this.nextCheckAt = Date.now() + checkMs;
+  }
+
+  progress(data: unknown): void {
+    reportProgress(data, this.options);
+  }
+
+  /** The step's signal aborted (the step is its own listener: no closure per step). */
+  handleEvent(): void {
+    this.onAbort(this);
+  }
+}
+
+function ignore(): void {
+  // a settled outcome nobody waits for any more, or no resolver yet
 }
 
 /** How long a direct queue nobody sent to is kept open (its worker may have gone: worker ids are per process). */
@@ -85,7 +140,9 @@ export class QueueExecutor implements Executor {
   readonly #options: QueueExecutorOptions;
   readonly #local: ReadonlySet<string>;
   readonly #queues = new Map<string, QueueHandle>();
-  readonly #waiters = new Map<string, Waiter>();
+  readonly #waiters = new Map<string, OutstandingStep>();
+  /** The timer checking the outstanding steps' jobs while any is out (#watchSteps). */
+  #watch: ReturnType<typeof setInterval> | undefined;
   readonly #logger: Logger;
   readonly #replies: StepReplies;
   /** One connection for every direct queue (a queue per worker slot; workers come and go), made on first use. */
@@ -126,18 +183,11 @@ export class QueueExecutor implements Executor {
     options.signal.throwIfAborted();
     // the run's matter, which the engine puts in every task: written into the job for the worker to check
     const matter = task.matter ?? null;
-    const waiter: Waiter = { resolve: () => undefined, reject: () => undefined, progress: (data) => reportProgress(data, options) };
-    const outcome = new Promise<StepJobResult>((resolve, reject) => Object.assign(waiter, { resolve, reject }));
-    this.#waiters.set(jobId, waiter);
-    outcome.catch(() => undefined);
-    let current: QueueHandle | undefined;
-    const onAbort = (): void => {
-      if (current) this.#cancel(current, jobId, options.signal.reason);
-      else this.#waiters.get(jobId)?.reject(options.signal.reason instanceof Error ? options.signal.reason : new Error("cancelled"));
-    };
-    options.signal.addEventListener("abort", onAbort, { once: true });
+    const step = new OutstandingStep(jobId, options, this.#onStepAbort);
+    this.#waiters.set(jobId, step);
+    // the step itself is the listener (handleEvent): no closure per step
+    options.signal.addEventListener("abort", step, { once: true });
     let route: StepRoute | undefined;
-    let watch: ReturnType<typeof setInterval> | undefined;
     try {
       await this.#replies.ready();
       route = await this.#options.workers.route(task.type, options.signal, task.runId, jobId);
@@ -161,63 +211,93 @@ export class QueueExecutor implements Executor {
       };
       const sent = await this.#send(data, jobId, route.queue, options.signal, { slot: route.slot === true });
       const queueName = sent.handle.queue.name;
-      current = sent.handle;
-      waiter.queue = current.queue;
       if (queueName !== route.queue) {
         // joined the attempt where it was sent before (a resumed run, a takeover): the chosen worker does not run it
         route.release();
         route = undefined;
       }
-      if (options.signal.aborted) onAbort(); // aborted while the job was being added: cancel it there
-      // A watch on the job while it is outstanding: its state is read at every check (a reply
-      // lost to a reconnect, or sent to another instance that sent the attempt first, cannot leave
-      // the step waiting); and a worker the job was directed to may die: once it stops reporting,
-      // the job moves to the capability queue as the same attempt (BullMQ would never re-queue it:
-      // nobody else reads a direct queue).
-      const direct = queueName !== stepQueueName(task.type);
-      // checks in a row that found no job at all (Redis lost it: FLUSHALL, or a restart without its last writes)
-      let missing = 0;
-      let missingSince = 0;
-      const check = async (): Promise<void> => {
-        const handle = current!;
-        const found = await this.#settle(handle.queue, jobId);
-        if (found === "pending") missing = 0;
-        if (found === "pending" && direct && handle.queue.name === queueName && !(await this.#options.workers.serves(queueName))) {
-          if (!this.#waiters.has(jobId)) return;
-          current = await this.#moveToCapabilityQueue(handle, data, jobId);
-          waiter.queue = current.queue;
-          return;
-        }
-        if (found !== "missing") return;
-        // one check finding nothing may be a Redis just back (its data still loading): lost only at the
-        // second, and once missing for the workers' lock duration (a worker running it has aborted it)
-        if (missing++ === 0) missingSince = Date.now();
-        if (missing < 2 || Date.now() - missingSince < (this.#options.lostJobMs ?? 15_000) || !this.#waiters.has(jobId)) return;
-        missing = 0;
-        this.#logger.warn({ jobId, queue: handle.queue.name }, "Redis lost a step's job (not found at two checks in a row: FLUSHALL, or a restart without its last writes): sending the same attempt again");
-        current = (await this.#send(data, jobId, handle.queue.name, options.signal, { again: true })).handle;
-        waiter.queue = current.queue;
-      };
-      let checking = false;
-      watch = setInterval(() => {
-        // one check at a time: checks queued while Redis was away must not count twice once it is back
-        if (checking) return;
-        checking = true;
-        void check()
-          .catch((error: unknown) => this.#logger.warn({ jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"))
-          .finally(() => (checking = false));
-      }, this.#options.workerCheckMs ?? 1_000);
+      // A watch on the job while it is outstanding (see #watchSteps): its state is read at every
+      // check (a reply lost to a reconnect, or sent to another instance that sent the attempt
+      // first, cannot leave the step waiting); and a worker the job was directed to may die: once
+      // it stops reporting, the job moves to the capability queue as the same attempt (BullMQ
+      // would never re-queue it: nobody else reads a direct queue).
+      step.sent(sent.handle, data, queueName !== stepQueueName(task.type), this.#checkMs);
+      this.#watchSteps();
+      if (options.signal.aborted) this.#onStepAbort(step); // aborted while the job was being added: cancel it there
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
-      if (sent.joined) this.#join(current.queue, jobId);
-      const result = await outcome;
+      if (sent.joined) this.#join(sent.handle.queue, jobId);
+      const result = await step.outcome;
       return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
     } finally {
-      if (watch) clearInterval(watch);
       // a cancelled step's job may still run on the worker (aborting): its slot is not free before the worker says so
       route?.release(options.signal.aborted);
-      options.signal.removeEventListener("abort", onAbort);
+      options.signal.removeEventListener("abort", step);
       this.#waiters.delete(jobId);
     }
+  }
+
+  /** A step's signal aborted: cancel its job where it is, or, not sent yet, fail the step. */
+  readonly #onStepAbort = (step: OutstandingStep): void => {
+    const reason: unknown = step.signal.reason;
+    if (step.handle) this.#cancel(step.handle, step.jobId, reason);
+    else this.#waiters.get(step.jobId)?.reject(reason instanceof Error ? reason : new Error("cancelled"));
+  };
+
+  get #checkMs(): number {
+    return this.#options.workerCheckMs ?? 1_000;
+  }
+
+  /**
+   * One timer checks every outstanding step (a timer per step, set and cleared on each step's
+   * path, cost the API a timer list insertion and removal and its closures per step): each step is
+   * checked every `workerCheckMs`, the first time that long after it was sent, as before; the timer
+   * ticks four times as often so no step waits much past its time, and stops when no step is out.
+   */
+  #watchSteps(): void {
+    if (this.#watch !== undefined) return;
+    this.#watch = setInterval(() => {
+      let outstanding = false;
+      const now = Date.now();
+      for (const step of this.#waiters.values()) {
+        if (step.handle === undefined) continue;
+        outstanding = true;
+        if (now < step.nextCheckAt) continue;
+        step.nextCheckAt = now + this.#checkMs;
+        // one check at a time: checks queued while Redis was away must not count twice once it is back
+        if (step.checking) continue;
+        step.checking = true;
+        void this.#check(step)
+          .catch((error: unknown) => this.#logger.warn({ jobId: step.jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"))
+          .finally(() => (step.checking = false));
+      }
+      if (!outstanding) this.#unwatch();
+    }, Math.max(1, this.#checkMs / 4));
+  }
+
+  #unwatch(): void {
+    clearInterval(this.#watch);
+    this.#watch = undefined;
+  }
+
+  /** One check of an outstanding step's job (see #watchSteps). */
+  async #check(step: OutstandingStep): Promise<void> {
+    const { jobId, data } = step;
+    const handle = step.handle!;
+    const found = await this.#settle(handle.queue, jobId);
+    if (found === "pending") step.missing = 0;
+    if (found === "pending" && step.direct && handle.queue.name === step.sentTo && !(await this.#options.workers.serves(step.sentTo))) {
+      if (!this.#waiters.has(jobId)) return;
+      step.handle = await this.#moveToCapabilityQueue(handle, data!, jobId);
+      return;
+    }
+    if (found !== "missing") return;
+    // one check finding nothing may be a Redis just back (its data still loading): lost only at the
+    // second, and once missing for the workers' lock duration (a worker running it has aborted it)
+    if (step.missing++ === 0) step.missingSince = Date.now();
+    if (step.missing < 2 || Date.now() - step.missingSince < (this.#options.lostJobMs ?? 15_000) || !this.#waiters.has(jobId)) return;
+    step.missing = 0;
+    this.#logger.warn({ jobId, queue: handle.queue.name }, "Redis lost a step's job (not found at two checks in a row: FLUSHALL, or a restart without its last writes): sending the same attempt again");
+    step.handle = (await this.#send(data!, jobId, handle.queue.name, step.signal, { again: true })).handle;
   }
 
   async #open(name: string, signal: AbortSignal): Promise<QueueHandle> {
@@ -448,6 +528,7 @@ export class QueueExecutor implements Executor {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unwatch();
     this.#replies.close();
     await Promise.all([...this.#queues.values()].map((h) => h.queue.close()));
     this.#queues.clear();
@@ -458,6 +539,7 @@ export class QueueExecutor implements Executor {
   /** Drops the queues' connections without waiting for Redis (after a close that did not finish in time). */
   disconnect(): void {
     this.#closed = true;
+    this.#unwatch();
     this.#replies.close();
     for (const h of this.#queues.values()) h.queue.disconnect().catch(() => undefined);
     this.#queues.clear();
