@@ -1,13 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import type * as Yaml from "yaml";
 import { z } from "zod";
+import { loadOnFirstUse } from "../modules/load-on-first-use";
 import { ConfigError } from "../errors/core-errors";
 import { formatValue } from "../errors/core-errors";
 import { redactRedisUrl } from "./redis-url";
 import { defaultDataDir } from "../workspace/workspace-layout";
 import { bearConfigSchema, defaultBearConfig, type BearConfig } from "./bear-config";
+
+const loadYaml = loadOnFirstUse<typeof Yaml>("yaml");
 
 type Plain = Record<string, unknown>;
 
@@ -170,7 +173,7 @@ function readConfigFile(file: string): Plain {
   }
   let data: unknown;
   try {
-    data = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    data = file.endsWith(".json") ? JSON.parse(text) : loadYaml().parse(text);
   } catch (error) {
     throw new ConfigError("CONFIG_FILE_UNREADABLE", `config file '${file}' is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`, {
       hint: "Fix the syntax error at the position given.",

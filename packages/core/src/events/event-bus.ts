@@ -1,4 +1,8 @@
-import { Subject, filter, type Observable } from "rxjs";
+import type * as Rx from "rxjs";
+import type { Observable, Subject } from "rxjs";
+import { loadOnFirstUse } from "../modules/load-on-first-use";
+
+const loadRxjs = loadOnFirstUse<typeof Rx>("rxjs");
 
 /** Every event has a `type` (what happened) and a `source` (which component said so). */
 export interface BearEvent {
@@ -22,7 +26,7 @@ export interface EventBus {
 
 /** The in-process EventBus, on an rxjs Subject. */
 export class RxEventBus implements EventBus {
-  readonly #subject = new Subject<BearEvent>();
+  readonly #subject: Subject<BearEvent> = new (loadRxjs().Subject)<BearEvent>();
   readonly events: Observable<BearEvent> = this.#subject.asObservable();
 
   publish(event: BearEvent): void {
@@ -33,7 +37,7 @@ export class RxEventBus implements EventBus {
     const exact = new Set(types.filter((t) => !t.endsWith(":*")));
     const prefixes = types.filter((t) => t.endsWith(":*")).map((t) => t.slice(0, -1));
     return this.events.pipe(
-      filter((e): e is E => exact.has(e.type) || prefixes.some((p) => e.type.startsWith(p))),
+      loadRxjs().filter((e): e is E => exact.has(e.type) || prefixes.some((p) => e.type.startsWith(p))),
     );
   }
 

@@ -1,5 +1,9 @@
-import { pino, type DestinationStream } from "pino";
+import type * as Pino from "pino";
+import type { DestinationStream } from "pino";
+import { loadOnFirstUse } from "../modules/load-on-first-use";
 import type { Logger, LogLevel } from "./logger";
+
+const loadPino = loadOnFirstUse<typeof Pino>("pino");
 
 /**
  * Field names whose values may hold document text, personal data or secrets. Their values are
@@ -46,6 +50,7 @@ export interface PinoLoggerOptions {
 
 /** A pino-backed Logger: JSON lines, levels, redaction of sensitive fields. */
 export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
+  const { pino } = loadPino();
   const instance = pino(
     {
       level: options.level ?? "info",
