@@ -185,9 +185,9 @@ export class RunIdReservedError extends WorkflowError {
 
 /** `engine.resume(runId)` of a run that is finished, already running here, or whose workflow no longer validates. */
 export class RunNotResumableError extends WorkflowError {
-  constructor(runId: string, status: string, reason: string) {
+  constructor(runId: string, status: string, reason: string, options: { readonly hint?: string } = {}) {
     super("RUN_NOT_RESUMABLE", `run '${runId}' cannot be resumed: ${reason}`, {
-      hint: "Only runs left pending or running by a process that stopped can be resumed; start a new run instead.",
+      hint: options.hint ?? "Only runs left pending or running by a process that stopped can be resumed; start a new run instead.",
       details: { runId, status },
     });
   }

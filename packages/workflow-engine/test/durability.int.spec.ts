@@ -260,11 +260,11 @@ describe("SqliteRunStore-backed engine", () => {
     }
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.pragma("user_version", { simple: true })).toBe(3);
-      expect(db.prepare("SELECT id, actor FROM runs ORDER BY id").all()).toEqual([
-        { id: "new-run", actor: "alice" },
-        { id: "old-done", actor: null },
-        { id: "old-interrupted", actor: null },
+      expect(db.pragma("user_version", { simple: true })).toBe(4);
+      expect(db.prepare("SELECT id, actor, files FROM runs ORDER BY id").all()).toEqual([
+        { id: "new-run", actor: "alice", files: "none" },
+        { id: "old-done", actor: null, files: null },
+        { id: "old-interrupted", actor: null, files: null },
       ]);
     } finally {
       db.close();

@@ -8,7 +8,7 @@ export { MIN_PASSPHRASE_CHARS, type PassphraseSource, type WorkspaceKeys, type K
 export { AuditPolicy } from "./audit/audit-policy";
 export { WorkspaceUsers, type NewUser, type UserRow } from "./users/workspace-users";
 export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
-export { cancelRun, followRun, listRuns, resumeRun, runningEngine, runStatus, runSteps, workflowSource, type FollowOptions, type RunOutcome, type RunStatusView, type RunStepView } from "./runs/workflow-runs";
+export { cancelRun, followRun, listRuns, recordedFileArea, resumeRun, runningEngine, runStatus, runSteps, workflowSource, type FollowOptions, type RunOutcome, type RunStatusView, type RunStepView } from "./runs/workflow-runs";
 export { submittedWorkflow } from "./runs/submitted-workflow";
 export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";

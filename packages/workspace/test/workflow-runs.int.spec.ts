@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
-import { cancelRun, followRun, listRuns, openWorkspace, resumeRun, runningEngine, runStatus, workflowSource, type WorkflowEvent } from "../src/index";
+import { cancelRun, followRun, listRuns, openWorkspace, recordedFileArea, resumeRun, runningEngine, runStatus, workflowSource, type WorkflowEvent } from "../src/index";
 
 const tempDir = tempDirs("bear-runs-");
 
@@ -53,6 +53,41 @@ describe("workflow runs as `bear workflow` drives them", () => {
       const { result } = await followed;
       expect(result.status).toBe("cancelled");
       expect(await cancelRun(workspace, "slow-1", "again")).toEqual({ runId: "slow-1", cancelled: false, via: "database" });
+    });
+  }, 120_000);
+
+  it("a run started for a matter (as the server does) resumes in that matter's area only, never in the folder of whoever resumes it", async () => {
+    const dir = path.join(tempDir(), "ws");
+    const resumerFolder = tempDir();
+    fs.writeFileSync(path.join(resumerFolder, "notes.txt"), "the resumer's own file");
+    const READ = 'name: reader\nsteps:\n  - id: read\n    type: file_operations\n    retry: { attempts: 100, backoff: 100ms }\n    parameters: { operation: read, path: "notes.txt" }\n';
+    // As `bear serve` opens it: matter areas; a principal's run waits for a file its matter does not have, and the server stops.
+    let matterArea = "";
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true, resumeWorkflows: true }), async (workspace) => {
+      const engine = await runningEngine(workspace);
+      engine.start(engine.load(READ, { source: "reader.yaml" }), {}, { matter: "globex", actor: "bob", runId: "bob-run" });
+      for (let i = 0; i < 100 && (engine.getRun("bob-run").steps[0]?.attempt ?? 0) < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      const recorded = await recordedFileArea(workspace, "bob-run");
+      expect(recorded).toMatch(/^matters:/);
+      matterArea = path.join(recorded!.slice("matters:".length), "matters", "globex");
+    });
+    // As `bear workflow resume` opened it before: confined to the resumer's folder. The run is refused there and left alone.
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), resumeWorkflows: false, workflowFiles: resumerFolder }), async (workspace) => {
+      const engine = await runningEngine(workspace);
+      expect(engine.resumeInterrupted()).toEqual([]);
+      expect(() => resumeRun(engine, "bob-run")).toThrow(expect.objectContaining({ code: "INPUT_INVALID", message: expect.stringContaining("the workspace's matter areas") }));
+      expect(engine.getRun("bob-run").status).toBe("running");
+    });
+    // With the matter areas (what `bear workflow resume bob-run` now opens): the step reads the matter's file.
+    fs.mkdirSync(matterArea, { recursive: true });
+    fs.writeFileSync(path.join(matterArea, "notes.txt"), "globex's file");
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), resumeWorkflows: false }), async (workspace) => {
+      const engine = await runningEngine(workspace);
+      const result = await resumeRun(engine, "bob-run").result;
+      expect(result.status).toBe("completed");
+      expect(engine.getRun("bob-run")).toMatchObject({ matter: "globex", actor: "bob" });
+      expect(JSON.stringify(engine.getRun("bob-run").steps[0]?.output)).toContain("globex's file");
+      expect(JSON.stringify(engine.getRun("bob-run").steps[0]?.output)).not.toContain("resumer");
     });
   }, 120_000);
 });

@@ -64,7 +64,7 @@ export function registerWorkflowCommand(program: Command): void {
       const inputs = parseInputs(flags.input ?? []);
       const parallelism = flags.parallelism === undefined ? undefined : parsePositiveInt("--parallelism", flags.parallelism, 1024);
       const redisUrl = await clusterRedisUrl(flags.redis);
-      const outcome = await withRunningEngine(ctx, flags.files, redisUrl, async (engine, live) => {
+      const outcome = await withRunningEngine(ctx, { folder: flags.files }, redisUrl, async (engine, live) => {
         // Validate first so a bad file fails before anything is written.
         const definition = engine.load(text, { source });
         // nor one naming BEAR's own step types (review, redact, llm.*…), whose acts audit and the steps do not
@@ -96,7 +96,7 @@ export function registerWorkflowCommand(program: Command): void {
     .command("resume")
     .description("resume runs a stopped `bear` process left unfinished (completed steps are not run again)")
     .argument("[run-id]", "the run to resume (default: every interrupted run)")
-    .option("--files <dir>", "folder file_operations steps may read and write (default: the current folder)")
+    .option("--files <dir>", "without a run id: resume the runs started with this folder for their file steps (default: the current folder)")
     .option("--no-progress", "no progress bar, even at a terminal")
     .addHelpText(
       "after",
@@ -108,15 +108,20 @@ export function registerWorkflowCommand(program: Command): void {
         "  bear workflow resume --json",
         "",
         "A step that was running when the process stopped runs again if it has attempts left, else it",
-        "fails with INTERRUPTED. Exit codes as for `run`; 2 when the run is unknown or already finished.",
+        "fails with INTERRUPTED. A run resumes in the file area it started with: a run started with",
+        "`bear workflow run` in the folder it was given (--files or the current folder then), a run started",
+        "over the API in its matter's area of the workspace, never in the folder you resume from.",
+        "Exit codes as for `run`; 2 when the run is unknown, already finished or of another folder.",
       ].join("\n"),
     )
     .action(async (runId: string | undefined, flags: { files?: string; progress: boolean }, command: Command) => {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
-      const outcomes = await withRunningEngine(ctx, flags.files, undefined, async (engine, live) => {
+      const area = runId === undefined || flags.files !== undefined ? { folder: flags.files } : await resumeArea(ctx, runId);
+      const outcomes = await withRunningEngine(ctx, area, undefined, async (engine, live) => {
         const { resumeRun } = await import("@bear/workspace");
         const handles = runId === undefined ? engine.resumeInterrupted() : [resumeRun(engine, runId)];
+        if (runId === undefined) reportRunsLeft(ctx, engine, handles);
         if (handles.length === 1) {
           const total = engine.getRun(handles[0]!.runId).progress.total;
           const bar = await progressBar(flags.progress && !ctx.json, STEPS_BAR, total, { running: "resuming" });
@@ -229,17 +234,49 @@ function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   return inputs;
 }
 
+/** Where an engine's file steps work: a folder (`--files`, default the current one) or the workspace's matter areas. */
+type FileAreaChoice = { readonly folder: string | undefined } | { readonly matters: true };
+
 /**
- * Opens the workspace's engine to run steps (`file_operations` confined to `--files`, default the
- * current folder; installed plugins' step types), runs `fn`, and closes it all.
+ * Opens the workspace's engine to run steps (`file_operations` confined to the chosen folder, or to
+ * each run's matter area; installed plugins' step types), runs `fn`, and closes it all.
  */
-async function withRunningEngine<T>(ctx: CommandContext, files: string | undefined, redisUrl: string | undefined, fn: (engine: WorkflowEngine, live: LiveRuns) => Promise<T>): Promise<T> {
-  const filesRoot = path.resolve(files ?? process.cwd());
-  if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${files}' does not exist`);
+async function withRunningEngine<T>(ctx: CommandContext, area: FileAreaChoice, redisUrl: string | undefined, fn: (engine: WorkflowEngine, live: LiveRuns) => Promise<T>): Promise<T> {
+  let files = {};
+  if ("folder" in area) {
+    const filesRoot = path.resolve(area.folder ?? process.cwd());
+    if (!fs.existsSync(filesRoot)) throw new CliError("INPUT_NOT_FOUND", `--files folder '${area.folder}' does not exist`);
+    files = { workflowFiles: filesRoot };
+  }
   // With a Redis URL this process is one instance of a cluster: steps go to the workers' queues.
   const cluster = instanceCluster(redisUrl);
   const { runningEngine } = await import("@bear/workspace");
-  return ctx.withWorkspace({ workflowFiles: filesRoot, ...cluster }, async (workspace: Workspace) => fn(await runningEngine(workspace), workspace.liveRuns));
+  return ctx.withWorkspace({ ...files, ...cluster }, async (workspace: Workspace) => fn(await runningEngine(workspace), workspace.liveRuns));
+}
+
+/**
+ * The file area a run started with, so that `resume` runs it there and nowhere else: the folder a
+ * `bear workflow run` was given, or the matter areas of a run started over the API (and of runs an
+ * older release did not record: the stricter choice).
+ */
+async function resumeArea(ctx: CommandContext, runId: string): Promise<FileAreaChoice> {
+  const { recordedFileArea } = await import("@bear/workspace");
+  const recorded = await ctx.withWorkspace({ llm: false }, (workspace) => recordedFileArea(workspace, runId));
+  if (recorded === "none") return { folder: undefined };
+  if (recorded?.startsWith("folder:")) {
+    const folder = recorded.slice("folder:".length);
+    if (!fs.existsSync(folder)) throw new CliError("INPUT_NOT_FOUND", `run '${runId}' works in the folder '${folder}', which no longer exists`, { hint: "Restore the folder, or start the workflow again with `bear workflow run`." });
+    return { folder };
+  }
+  return { matters: true };
+}
+
+/** Says which interrupted runs `resume` left alone because they belong to another file area. */
+function reportRunsLeft(ctx: CommandContext, engine: WorkflowEngine, resumed: readonly RunHandle[]): void {
+  const taken = new Set(resumed.map((h) => h.runId));
+  const left = engine.listRuns({ status: ["pending", "running"], limit: 1000 }).filter((r) => !taken.has(r.id));
+  if (left.length === 0 || ctx.json) return;
+  process.stderr.write(`${left.length} interrupted run(s) work in another file area and were left: ${left.map((r) => r.id).join(", ")}. Resume each with \`bear workflow resume <run-id>\`.\n`);
 }
 
 /**

@@ -28,6 +28,7 @@ import { SqliteRunStore } from "../store/sqlite-run-store";
 import { SuspendableRunStore } from "../store/suspendable-run-store";
 import { workflowEngineConfigSchema, msOrUndefined, type WorkflowEngineConfigInput } from "../workflow-engine-config";
 import type { WorkflowEvent } from "./workflow-event";
+import { describeFileArea, mayResumeIn, runFileArea, type RunFileArea } from "./file-area";
 import { assertRunActor } from "./run-actor";
 import { WorkflowRun, type RunResult } from "./workflow-run";
 
@@ -51,6 +52,11 @@ export interface WorkflowEngineOptions {
    * events are followed from the shared store.
    */
   readonly coordination?: RunCoordination;
+  /**
+   * Where this engine's `file_operations` steps work (see `runFileArea`); recorded on each run it
+   * starts, and only runs recorded with the same area are resumed. Default `none`.
+   */
+  readonly fileArea?: RunFileArea;
 }
 
 /** Options of WorkflowEngine.cancel. */
@@ -146,11 +152,13 @@ export class WorkflowEngine {
   /** Definitions validated lately, reused by the next run of the same one. */
   readonly #definitions: ValidatedDefinitions;
   #disposed = false;
+  readonly #fileArea: RunFileArea;
   /** Every run's events. */
   readonly events: Observable<WorkflowEvent> = this.#events.asObservable();
 
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
+    this.#fileArea = options.fileArea ?? "none";
     this.store = options.store;
     this.#runStore = new SuspendableRunStore(options.store);
     this.registry = options.registry;
@@ -185,6 +193,8 @@ export class WorkflowEngine {
       ...(eventBus ? { eventBus } : {}),
       ...(audit ? { audit } : {}),
       ...(coordination ? { coordination } : {}),
+      // A registry built elsewhere may carry a file step the config does not describe: its runs are then only resumed by the same kind of engine.
+      fileArea: !registry.has("file_operations") ? "none" : config.workspaceRoot === undefined ? "folder:(unrecorded)" : runFileArea(config),
       maxParallelSteps: config.maxParallelSteps,
       maxFanOut: config.maxFanOut,
       retentionMs: durationMs(config.retention),
@@ -235,6 +245,7 @@ export class WorkflowEngine {
       inputs: resolvedInputs as JsonValue,
       matter: options.matter ?? null,
       actor: options.actor ?? null,
+      files: this.#fileArea,
       status: "pending",
       error: null,
       createdAt: now,
@@ -276,8 +287,11 @@ export class WorkflowEngine {
       interrupted.push(...batch.filter((r) => !this.#active.has(r.id)));
       if (batch.length < 1000) break;
     }
+    const elsewhere = interrupted.filter((r) => !mayResumeIn(r.files, this.#fileArea));
+    if (elsewhere.length) this.#logger.info({ runs: elsewhere.length }, "interrupted runs left for an engine with their own file area");
     const handles: RunHandle[] = [];
     for (const record of interrupted.reverse()) {
+      if (!mayResumeIn(record.files, this.#fileArea)) continue;
       const handle = this.#resume(record);
       if (handle) handles.push(handle);
     }
@@ -296,6 +310,11 @@ export class WorkflowEngine {
     if (!record) throw new RunNotFoundError(runId);
     if (this.#active.has(runId)) throw new RunNotResumableError(runId, record.status, "it is running in this engine");
     if (record.status !== "pending" && record.status !== "running") throw new RunNotResumableError(runId, record.status, `it already ${record.status === "cancelled" ? "was cancelled" : record.status}`);
+    if (!mayResumeIn(record.files, this.#fileArea)) {
+      throw new RunNotResumableError(runId, record.status, `its file steps work in ${describeFileArea(record.files)}, and this engine's in ${describeFileArea(this.#fileArea)}`, {
+        hint: "Resume it where it was started: `bear serve` for a run started over the API, `bear workflow resume <run-id>` (it picks the run's own area) for one started with `bear workflow run`.",
+      });
+    }
     const handle = this.#resume(record);
     if (!handle) throw new RunNotResumableError(runId, "failed", "its workflow no longer validates (a step type may be gone); it was marked failed");
     return handle;

@@ -24,6 +24,11 @@ export interface RunRecord {
    * audit records name it. Null when the starter named none (and for runs of older databases).
    */
   readonly actor: string | null;
+  /**
+   * Where its file steps read and write (`RunFileArea`: `matters:<root>`, `folder:<root>`, `none`),
+   * so that only an engine with the same area resumes it; null or absent for runs of older databases.
+   */
+  readonly files?: string | null;
   readonly status: RunStatus;
   readonly error: ErrorInfo | null;
   readonly createdAt: number;

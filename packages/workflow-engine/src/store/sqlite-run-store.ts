@@ -35,8 +35,8 @@ export interface SqliteRunStoreOptions {
   readonly presence?: PresenceTiming | false;
 }
 
-/** 3: runs.actor (who started the run); 2: runs.matter. */
-const SCHEMA_VERSION = 3;
+/** 4: runs.files (where its file steps work); 3: runs.actor (who started the run); 2: runs.matter. */
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS runs (
   inputs TEXT NOT NULL,
   matter TEXT,
   actor TEXT,
+  files TEXT,
   status TEXT NOT NULL,
   error TEXT,
   created_at INTEGER NOT NULL,
@@ -86,6 +87,7 @@ interface RunRow {
   inputs: string;
   matter: string | null;
   actor: string | null;
+  files: string | null;
   status: string;
   error: string | null;
   created_at: number;
@@ -179,11 +181,13 @@ export class SqliteRunStore implements RunStore {
         throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
       }
       // Forward migrations, before the schema's indexes refer to the columns: version 1 databases lack
-      // runs.matter, version 1-2 databases runs.actor (their runs keep null: started by an unnamed caller).
+      // runs.matter, version 1-2 databases runs.actor (their runs keep null: started by an unnamed caller),
+      // version 1-3 databases runs.files (null: resumed only under matter areas).
       const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
       const columns = hasRuns ? new Set((db.pragma("table_info(runs)") as { name: string }[]).map((c) => c.name)) : undefined;
       if (columns && !columns.has("matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
       if (columns && !columns.has("actor")) db.exec("ALTER TABLE runs ADD COLUMN actor TEXT");
+      if (columns && !columns.has("files")) db.exec("ALTER TABLE runs ADD COLUMN files TEXT");
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.#stmt = this.prepare();
@@ -215,8 +219,8 @@ export class SqliteRunStore implements RunStore {
     const db = this.#db;
     return {
       insertRun: db.prepare(
-        `INSERT INTO runs (id, workflow, definition, inputs, matter, actor, status, error, created_at, updated_at, started_at, finished_at)
-         VALUES (@id, @workflow, @definition, @inputs, @matter, @actor, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
+        `INSERT INTO runs (id, workflow, definition, inputs, matter, actor, files, status, error, created_at, updated_at, started_at, finished_at)
+         VALUES (@id, @workflow, @definition, @inputs, @matter, @actor, @files, @status, @error, @created_at, @updated_at, @started_at, @finished_at)`,
       ),
       updateRun: db.prepare(
         `UPDATE runs SET status = @status, error = CASE WHEN @set_error THEN @error ELSE error END,
@@ -263,6 +267,7 @@ export class SqliteRunStore implements RunStore {
       inputs: this.#encode(run.inputs),
       matter: run.matter,
       actor: run.actor,
+      files: run.files ?? null,
       status: run.status,
       error: this.#encodeOrNull(run.error),
       created_at: run.createdAt,
@@ -456,6 +461,7 @@ function toRun(row: RunRow, decode: Decode): RunRecord {
     inputs: decode(row.inputs) as JsonValue,
     matter: row.matter ?? null,
     actor: row.actor ?? null,
+    files: row.files ?? null,
     status: row.status as RunStatus,
     error: parseError(row.error, decode),
     createdAt: row.created_at,

@@ -69,6 +69,16 @@ export async function runningEngine(workspace: Workspace): Promise<WorkflowEngin
   }
 }
 
+/**
+ * Where a run's file steps work, as recorded when it started (`RunFileArea`: `matters:<root>`,
+ * `folder:<root>`, `none`; null for a run of an older database): a run is resumed only there.
+ */
+export async function recordedFileArea(workspace: Workspace, runId: string): Promise<string | null> {
+  const record = (await runningEngine(workspace)).store.getRun(runId);
+  if (!record) throw notFound(runId);
+  return record.files ?? null;
+}
+
 /** Reads from the engine; if another live process owns the database, from what that process publishes. */
 async function fromEngineOrLive<T>(workspace: Workspace, fromEngine: (engine: WorkflowEngine) => T, fromLive: (live: LiveRuns) => T | Promise<T>): Promise<T> {
   let engine: WorkflowEngine;

@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { describeFileArea, mayResumeIn, runFileArea } from "./file-area";
+
+describe("a run's file area", () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "bear-area-")));
+
+  it("names matter areas, a chosen folder or none, with the folder's symlinks resolved", () => {
+    const link = path.join(os.tmpdir(), `bear-area-link-${process.pid}`);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(root, link);
+    try {
+      expect(runFileArea({})).toBe("none");
+      expect(runFileArea({ workspaceRoot: root, matterFolders: true })).toBe(`matters:${root}`);
+      expect(runFileArea({ workspaceRoot: link })).toBe(`folder:${root}`);
+    } finally {
+      fs.rmSync(link, { force: true });
+    }
+  });
+
+  it("is resumed only by an engine of the same area; runs of older databases only under matter areas", () => {
+    const matters = runFileArea({ workspaceRoot: root, matterFolders: true });
+    const folder = runFileArea({ workspaceRoot: root });
+    const other = runFileArea({ workspaceRoot: os.tmpdir() });
+    expect(mayResumeIn(matters, matters)).toBe(true);
+    expect(mayResumeIn(matters, folder)).toBe(false);
+    expect(mayResumeIn(folder, matters)).toBe(false);
+    expect(mayResumeIn(folder, other)).toBe(false);
+    expect(mayResumeIn(folder, folder)).toBe(true);
+    // no file steps on either side: no file is reachable
+    expect(mayResumeIn("none", folder)).toBe(true);
+    expect(mayResumeIn(folder, "none")).toBe(true);
+    expect(mayResumeIn(null, matters)).toBe(true);
+    expect(mayResumeIn(null, folder)).toBe(false);
+    expect(mayResumeIn(undefined, "none")).toBe(true);
+    expect(describeFileArea(matters)).toBe("the workspace's matter areas");
+    expect(describeFileArea(folder)).toBe(`the folder ${root}`);
+  });
+});
