@@ -78,6 +78,8 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect((await inject("DELETE", `/api/v1/documents/${encodeURIComponent(id)}`, { who: "admin" })).statusCode).toBe(204);
       expect((await inject("GET", `/api/v1/documents/${encodeURIComponent(id)}`, { who: "admin" })).statusCode).toBe(404);
       expect(fs.existsSync(path.join(t.dir, "uploads", "acme", "to-delete.md"))).toBe(false);
+      // the audit trail names who removed the client's document, as it names who uploaded it
+      expect(auditRecords(t.dir).filter((a) => a.action === "delete" && a.resource === id)).toEqual([expect.objectContaining({ actor: "admin", outcome: "success", matter: "acme" })]);
     });
   });
 

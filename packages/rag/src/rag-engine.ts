@@ -294,18 +294,18 @@ export class RagEngine implements Retriever {
     return preparedToJson(await this.#pipeline.prepare({ ...request, bytes }, options.signal ? { signal: options.signal } : {}));
   }
 
-  /** Removes a document and all its chunks. */
-  async delete(documentId: string): Promise<void> {
+  /** Removes a document and all its chunks; `actor` (who asks: a principal id, `cli`) is named in the audit record. */
+  async delete(documentId: string, options: { readonly actor?: string } = {}): Promise<void> {
     this.#check();
     await this.#index.refresh();
     const doc = this.#index.document(documentId);
     if (!doc) throw new DocumentNotFoundError(documentId);
-    this.#assertAllowed([doc.matter]);
+    this.#assertAllowed([doc.matter], options.actor);
     await this.#index.withWriterLock(async () => {
       await this.#pipeline.reconcile(); // an unfinished run's record of this document comes before its deletion
       await this.#index.deleteDocument(documentId);
     });
-    await this.#audit.record({ action: "delete", outcome: "success", actor: "system", resource: documentId, matter: doc.matter });
+    await this.#audit.record({ action: "delete", outcome: "success", actor: options.actor ?? "system", resource: documentId, matter: doc.matter });
   }
 
   /**

@@ -250,6 +250,22 @@ export class Workspace implements AsyncDisposable {
     }
   }
 
+  /**
+   * Seals or undoes what uploads a stopped process left in an encrypted workspace (see
+   * `UploadStore.recover`); nothing to do (and no index opened) otherwise. Logged, not thrown.
+   */
+  async recoverUploads(): Promise<void> {
+    if (!this.#uploads.needsRecovery()) return;
+    try {
+      const done = await this.#uploads.recover(await this.rag());
+      this.logger.info({ ...done }, "finished uploads a stopped process left");
+      if (done.unknown > 0) this.logger.warn({ files: done.unknown }, "files in clear in the uploads folder of an encrypted workspace are not indexed: remove them or ingest them");
+    } catch (error) {
+      this.#openFailures.add(error);
+      this.logger.warn({ error: (error as Error).message }, "uploads a stopped process left could not be finished");
+    }
+  }
+
   /** The step types the engine will know; register more before the first `workflows()`. */
   workflowRegistry(): StepHandlerRegistry {
     return this.#container.get<StepHandlerRegistry>(StepHandlerRegistryToken);
@@ -656,9 +672,9 @@ export class Workspace implements AsyncDisposable {
     return (await this.rag()).pageImage(document.id, page, { readOriginal: (file) => this.#uploads.readOriginal(file, document.id) });
   }
 
-  /** Removes a document from the index and its uploaded original. */
-  async deleteDocument(document: DocumentRecord): Promise<void> {
-    await (await this.rag()).delete(document.id);
+  /** Removes a document, its chunks and its uploaded file; `actor` (a principal id, `cli`) is named in the audit record. */
+  async deleteDocument(document: DocumentRecord, actor?: string): Promise<void> {
+    await (await this.rag()).delete(document.id, actor === undefined ? {} : { actor });
     this.#uploads.remove(document);
   }
 

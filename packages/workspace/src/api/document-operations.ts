@@ -184,7 +184,7 @@ export function documentOperations({ services }: ApiContext): ApiOperation[] {
       schema: { params: idParams, response: { 204: { type: "null", description: "deleted" }, ...errorResponses(404, 503) } },
       async handle({ params, caller }) {
         const doc = await readableDocument(rag, caller, params.id, "document.delete");
-        await workspace.deleteDocument(doc);
+        await workspace.deleteDocument(doc, caller.principal.id);
         return noContent();
       },
     }),
