@@ -79,6 +79,9 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   });
   // An ingest killed mid-run committed documents it never audited: opening the index records them.
   if (hasUnfinishedIngest(folder.indexDir(embedderId))) await workspace.reconcileUnfinishedIngests();
+  // An upload cut short left its original in clear (encrypted workspaces): seal it or undo it. Instances of a
+  // cluster may run on several machines, where another's process ids mean nothing: they leave it to a standalone open.
+  if (!options.cluster) await workspace.recoverUploads();
   return workspace;
 }
 

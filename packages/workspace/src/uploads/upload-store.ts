@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -35,11 +35,28 @@ export interface UploadRequest {
 /** An upload the index would not take (empty, unsupported, too large…): the ingest error's own code. */
 export class UploadRejectedError extends BearError<string> {}
 
+/** The first bytes of a sealed file (security's EnvelopeCipher): what tells a sealed original from a clear one. */
+const SEALED_MAGIC = Buffer.from("BEARENC1");
+
+/** What `recover()` did with what uploads a stopped process left. */
+export interface UploadRecovery {
+  /** Clear originals the index had committed: now sealed. */
+  readonly sealed: number;
+  /** Replaced originals put back because the new one was never indexed. */
+  readonly restored: number;
+  /** Clear files of uploads that were never indexed (and temporary bodies): removed. */
+  readonly removed: number;
+  /** Clear files in the uploads folder that no upload journal names and the index does not hold: kept, for the user to decide. */
+  readonly unknown: number;
+}
+
 /**
  * Uploaded originals: `uploads/<matter>/<file>`. A body is streamed to a private temporary file,
  * renamed into place, ingested, and put back as it was if ingesting fails; in an encrypted
  * workspace the stored original is then sealed under the document's own data key (destroyed when
- * the document is deleted).
+ * the document is deleted). Each upload leaves a journal (`tmp/upload-<id>.target`) until it ends,
+ * so that after a crash `recover()` seals what the index committed and undoes what it did not:
+ * no original stays in clear in an encrypted workspace, and none is lost.
  */
 export class UploadStore {
   readonly #oneFileAtATime = new KeyedMutex();
@@ -60,7 +77,8 @@ export class UploadStore {
     assertPlainFileName(fileName);
     const target = confinePath(this.dir, path.join(matter, fileName));
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    const tmp = path.join(this.tmpDir, `upload-${randomUUID()}`);
+    // The process id in the name tells recover() whose upload this is: a live process's is left alone.
+    const tmp = path.join(this.tmpDir, `upload-${process.pid}-${randomUUID()}`);
     let release: (() => void) | undefined;
     try {
       await pipeline(request.body, fs.createWriteStream(tmp, { mode: 0o600 }));
@@ -68,6 +86,8 @@ export class UploadStore {
         throw new BearWorkspaceError("UPLOAD_TOO_LARGE", `file '${fileName}' exceeds the upload limit of ${Math.round(this.maxBytes / 1024 / 1024)} MB`);
       }
       release = await this.#oneFileAtATime.acquire(target); // two uploads of one name replace it one after the other
+      // Written before anything moves: a crash from here on is finished by recover().
+      fs.writeFileSync(`${tmp}${JOURNAL}`, JSON.stringify({ target: path.relative(this.dir, target) }), { mode: 0o600 });
       // The file it replaces is set aside until the new one is indexed, and put back if that fails.
       const previous = fs.existsSync(target) ? `${tmp}.previous` : undefined;
       if (previous) fs.renameSync(target, previous);
@@ -97,9 +117,118 @@ export class UploadStore {
       if (!document) throw new UploadRejectedError("RAG_DOCUMENT_NOT_FOUND", `document '${outcome.documentId}' was not found after ingest`);
       return { status: outcome.status, chunks: outcome.chunks ?? document.chunkCount, document, ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) };
     } finally {
-      release?.();
       fs.rmSync(tmp, { force: true });
       fs.rmSync(`${tmp}.previous`, { force: true });
+      fs.rmSync(`${tmp}${JOURNAL}`, { force: true });
+      release?.();
+    }
+  }
+
+  /**
+   * Whether a stopped process may have left an upload unfinished (encrypted workspaces only: a clear
+   * workspace keeps originals in clear anyway): a journal or body in tmp of a process that is gone,
+   * or a clear original. Cheap: a directory listing and the first bytes of each original.
+   */
+  needsRecovery(): boolean {
+    if (!this.sealerFor) return false;
+    return this.#leftovers().some((f) => !ownerAlive(f)) || this.#clearOriginals(this.#busyTargets()).length > 0;
+  }
+
+  /**
+   * Finishes what uploads a stopped process left, in an encrypted workspace: an original the index
+   * committed (same content hash) is sealed; one it did not commit is removed, and the original it
+   * was replacing put back. The uploads of live processes (a server beside this command) are left
+   * alone. A workspace shared by cluster instances on several hosts must not call it.
+   */
+  async recover(rag: RagEngine): Promise<UploadRecovery> {
+    const counts = { sealed: 0, restored: 0, removed: 0, unknown: 0 };
+    if (!this.sealerFor) return counts;
+    const sealerFor = this.sealerFor;
+    await rag.refresh();
+    const documents = rag.documents();
+    /** Seals a clear original the index committed; true when it did. */
+    const sealIfIndexed = async (file: string): Promise<boolean> => {
+      const hash = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+      const document = documents.find((d) => d.source === file && d.contentHash === hash);
+      if (!document) return false;
+      await sealerFor(document.id).encryptFile(file, file);
+      counts.sealed++;
+      return true;
+    };
+    const stopped = this.#leftovers().filter((f) => !ownerAlive(f));
+    for (const journal of stopped.filter((f) => f.endsWith(JOURNAL))) {
+      const tmp = journal.slice(0, -JOURNAL.length);
+      const previous = `${tmp}.previous`;
+      const target = this.#journalTarget(journal);
+      if (target !== undefined) {
+        const hasTarget = fs.existsSync(target);
+        const committed = hasTarget && (isSealedFile(target) || (await sealIfIndexed(target)));
+        if (!committed && fs.existsSync(previous)) {
+          fs.renameSync(previous, target);
+          counts.restored++;
+        } else if (!committed && hasTarget) {
+          fs.rmSync(target, { force: true });
+          counts.removed++;
+        }
+      }
+      for (const file of [tmp, previous, journal]) fs.rmSync(file, { force: true });
+    }
+    for (const body of stopped.filter((f) => fs.existsSync(f))) {
+      fs.rmSync(body, { force: true }); // a body that was still being received, never placed
+      counts.removed++;
+    }
+    // Clear originals no journal names (left by a release before journals): sealed when indexed; any other is kept and counted.
+    for (const file of this.#clearOriginals(this.#busyTargets())) if (!(await sealIfIndexed(file))) counts.unknown++;
+    return counts;
+  }
+
+  /** Temporary upload files in tmp (bodies, set-aside originals, journals), as absolute paths. */
+  #leftovers(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.tmpDir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.startsWith("upload-")).map((n) => path.join(this.tmpDir, n));
+  }
+
+  /** The originals live processes are placing right now (their journals' targets). */
+  #busyTargets(): Set<string> {
+    const busy = new Set<string>();
+    for (const journal of this.#leftovers().filter((f) => f.endsWith(JOURNAL) && ownerAlive(f))) {
+      const target = this.#journalTarget(journal);
+      if (target !== undefined) busy.add(target);
+    }
+    return busy;
+  }
+
+  /** Originals under uploads/ that are not sealed, but for those in `busy`. */
+  #clearOriginals(busy: ReadonlySet<string>): string[] {
+    const clear: string[] = [];
+    let matters: fs.Dirent[];
+    try {
+      matters = fs.readdirSync(this.dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    for (const matter of matters) {
+      if (!matter.isDirectory()) continue;
+      for (const entry of fs.readdirSync(path.join(this.dir, matter.name), { withFileTypes: true })) {
+        const file = path.join(this.dir, matter.name, entry.name);
+        if (entry.isFile() && !busy.has(file) && !isSealedFile(file)) clear.push(file);
+      }
+    }
+    return clear;
+  }
+
+  /** The original a journal names, confined to the uploads folder; undefined for a damaged journal. */
+  #journalTarget(journal: string): string | undefined {
+    try {
+      const { target } = JSON.parse(fs.readFileSync(journal, "utf8")) as { target?: unknown };
+      return typeof target === "string" ? confinePath(this.dir, target) : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -121,6 +250,36 @@ export class UploadStore {
   /** Removes the stored original of a document, if it is an upload. */
   remove(document: DocumentRecord): void {
     if (isPathInside(this.dir, document.source)) fs.rmSync(document.source, { force: true });
+  }
+}
+
+/** Suffix of an upload's journal in tmp: the original it is placing, relative to the uploads folder. */
+const JOURNAL = ".target";
+
+/**
+ * Whether the process that made a temporary upload file (`upload-<pid>-<uuid>…`) still runs on this
+ * machine; files of older releases carry no process id and count as a stopped process's.
+ */
+function ownerAlive(file: string): boolean {
+  const pid = /^upload-(\d+)-/.exec(path.basename(file))?.[1];
+  if (pid === undefined) return false;
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
+/** Whether a file begins as a sealed one does. */
+function isSealedFile(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(SEALED_MAGIC.length);
+    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SEALED_MAGIC);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
