@@ -7,7 +7,7 @@
 import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
-import { checkDropout } from "./training-options";
+import { checkDropout, TrainingError } from "./training-options";
 
 export interface BagNetworkOptions {
   readonly bucketBits: number;
@@ -20,6 +20,20 @@ export interface BagNetworkOptions {
   readonly dropout: number;
   /** Share of the hidden units silenced at each training step (the rest scaled up to match; 0 or absent: none). */
   readonly hiddenDropout?: number;
+  /**
+   * Rare categories' positives weigh more in the loss: a positive of category c counts
+   * min(cap, max(1, √(median / count_c))) times, count_c its positives among the training rows and
+   * median the median count over the categories that have any (0 or absent: every positive counts once).
+   */
+  readonly positiveWeightCap?: number;
+  /**
+   * Rare categories' positive sentences are shown more often instead: a sentence positive for category c is
+   * visited round(min(cap, max(1, √(median / count_c)))) times per epoch (the most any of its categories asks),
+   * the same weights as `positiveWeightCap`. AdaGrad divides each weight's step by the root of its summed squared
+   * gradients, so a gradient scaled by w moves a weight that mostly sees those sentences hardly more than
+   * before, while w visits move it about √w times as far (0 or absent: every sentence once per epoch).
+   */
+  readonly positiveRepeatCap?: number;
 }
 
 export const DEFAULT_BAG_NETWORK: BagNetworkOptions = { bucketBits: 16, hidden: 64, epochs: 5, learningRate: 0.05, l2: 1e-7, seed: 16, dropout: 0.2 };
@@ -55,13 +69,14 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
   const gB1 = new Float32Array(H).fill(1e-6);
   const gW2 = new Float32Array(C * H).fill(1e-6);
   const gB2 = new Float32Array(C).fill(1e-6);
+  const positiveWeight = positiveWeights(data, rows, opts.positiveWeightCap ?? 0);
   const lr = opts.learningRate;
   const hiddenDropout = checkDropout("hiddenDropout", opts.hiddenDropout ?? 0);
   const hiddenScale = 1 / (1 - hiddenDropout);
   const pre = new Float32Array(H);
   const h = new Float32Array(H);
   const dh = new Float32Array(H);
-  const order = Int32Array.from(rows);
+  const order = repeatRarePositives(data, rows, opts.positiveRepeatCap ?? 0);
   // The features a training step reads: all of them, or those the dropout draw keeps.
   let kept = new Int32Array(1024);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -98,7 +113,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
         let z = b2[c]!;
         const base = c * H;
         for (let j = 0; j < H; j++) z += w2[base + j]! * h[j]!;
-        const g = sigmoid(z) - data.labels[r * C + c]!;
+        const g = data.labels[r * C + c] ? positiveWeight[c]! * (sigmoid(z) - 1) : sigmoid(z);
         if (Math.abs(g) < 2e-3) continue;
         any = true;
         gB2[c]! += g * g;
@@ -141,6 +156,41 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
     }
   }
   return { bucketBits: opts.bucketBits, hidden: H, embeddings, ruleWeights, b1, w2, b2 };
+}
+
+/**
+ * The weight of a positive of each category in the loss (see `positiveWeightCap`): 1 everywhere when the
+ * cap is 0, else √(median / count) between 1 and the cap, so only categories rarer than the median gain.
+ */
+export function positiveWeights(data: Pick<SentenceDataset, "categories" | "labels">, rows: Int32Array, cap: number): Float32Array {
+  const C = data.categories.length;
+  const weights = new Float32Array(C).fill(1);
+  if (!(Number.isFinite(cap) && cap >= 0)) throw new TrainingError(`positiveWeightCap must be a number of at least 0, not ${cap}`, "Pass 4 (a rare category's positives count at most four times), or 0 for none.", { positiveWeightCap: cap });
+  if (cap <= 1) return weights;
+  const counts = new Array<number>(C).fill(0);
+  for (const r of rows) for (let c = 0; c < C; c++) counts[c]! += data.labels[r * C + c]!;
+  const present = counts.filter((n) => n > 0).sort((a, b) => a - b);
+  if (present.length === 0) return weights;
+  const mid = present.length >> 1;
+  const median = present.length % 2 === 1 ? present[mid]! : (present[mid - 1]! + present[mid]!) / 2;
+  counts.forEach((n, c) => {
+    if (n > 0) weights[c] = Math.min(cap, Math.max(1, Math.sqrt(median / n)));
+  });
+  return weights;
+}
+
+/** The rows one epoch visits: each once, but a sentence positive for a rare category as often as its weight (rounded). */
+export function repeatRarePositives(data: Pick<SentenceDataset, "categories" | "labels">, rows: Int32Array, cap: number): Int32Array {
+  const weights = positiveWeights(data, rows, cap);
+  if (weights.every((w) => w === 1)) return Int32Array.from(rows);
+  const C = data.categories.length;
+  const order: number[] = [];
+  for (const r of rows) {
+    let visits = 1;
+    for (let c = 0; c < C; c++) if (data.labels[r * C + c]) visits = Math.max(visits, Math.round(weights[c]!));
+    for (let k = 0; k < visits; k++) order.push(r);
+  }
+  return Int32Array.from(order);
 }
 
 /** Logits of the given rows, [position * C + c]. */

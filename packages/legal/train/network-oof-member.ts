@@ -3,6 +3,8 @@
 // works through the linear reader and the first network (they then read it from the cache):
 //   nice -n 10 npx tsx train/network-oof-member.ts --member=1 [--hidden=64] [--sections=1]
 // --hidden: the member's hidden units (default: the shipped width of member k, DEFAULT_EXPERIMENT).
+// --positive-weight-cap=4: rare categories' positives weigh up to 4 times (BagNetworkOptions.positiveWeightCap; default: as shipped).
+// --positive-repeat-cap=4: their sentences are visited up to 4 times per epoch instead (positiveRepeatCap).
 import { DEFAULT_EXPERIMENT } from "./clause-model-experiment";
 import { loadCuad } from "./cuad-data";
 import { networkOutOfFold } from "./network-oof-cache";
@@ -18,6 +20,9 @@ const widths = Array.from({ length: member + 1 }, (_, k) => DEFAULT_EXPERIMENT.m
 const hidden = Number(arg("hidden") ?? widths[member]);
 if (!Number.isInteger(hidden) || hidden < 1) throw new TrainingError(`--hidden must be a whole number of units, not '${arg("hidden")}'`, "Pass --hidden=20, or leave it out for the shipped width.");
 widths[member] = hidden;
-const opts = { ...DEFAULT_EXPERIMENT, sections, memberHidden: widths };
+const cap = arg("positive-weight-cap") === undefined ? DEFAULT_EXPERIMENT.network.positiveWeightCap : Number(arg("positive-weight-cap"));
+const repeat = arg("positive-repeat-cap") === undefined ? DEFAULT_EXPERIMENT.network.positiveRepeatCap : Number(arg("positive-repeat-cap"));
+const network = { ...DEFAULT_EXPERIMENT.network, ...(cap ? { positiveWeightCap: cap } : {}), ...(repeat ? { positiveRepeatCap: repeat } : {}) };
+const opts = { ...DEFAULT_EXPERIMENT, network, sections, memberHidden: widths };
 const contracts = loadCuad();
 networkOutOfFold(networkMemberOptions(opts, member), contracts, () => buildDataset(contracts, opts.hashBits, { sections }), (l) => process.stdout.write(`${l}\n`));
