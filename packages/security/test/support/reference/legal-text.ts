@@ -3,7 +3,6 @@ import { isDictionaryWord, isGivenOrFamilyName, isNotAName } from "../../../src/
 import { capitalise, isKnownName } from "../../../src/pii/recognizers/lexicon-tags";
 import { isJobTitleWord } from "../../../src/pii/recognizers/job-titles";
 import { inTermOfArt } from "../../../src/pii/recognizers/terms-of-art";
-import { casedLegalForms, legalForms } from "../../../src/pii/recognizers/legal-forms";
 
 /** What a contract's own structure says is not personal data. */
 export interface LegalTextOptions {
@@ -154,20 +153,6 @@ function genericDefinedTerms(text: string, findings: readonly PiiFinding[]): { t
  * label after it), statutes and courts ("Securities Act", "Court of Chancery"), and, unless asked otherwise, places
  * named as a jurisdiction ("the laws of the State of New York", "a Delaware corporation").
  */
-const TITLE_FORM_ANY_CASE = new RegExp(`(?:^|[\\s,])(?:${legalForms("l", "apart")})\\b`, "i");
-const TITLE_FORM_CASED = new RegExp(`(?:^|[\\s,])(?:${casedLegalForms("l")})\\b`);
-const hasLegalForm = (value: string): boolean => TITLE_FORM_ANY_CASE.test(value) || TITLE_FORM_CASED.test(value);
-/** A document title's party: a cue's organisation opening a company's name found elsewhere with its legal form (as src). */
-function partyInTitle(text: string, findings: readonly PiiFinding[], f: PiiFinding, value: string): boolean {
-  if (f.type !== "ORGANIZATION" || f.score < 0.6) return false;
-  const line = lineAt(text, f.start);
-  if (!/(?<![\p{L}])(?:AGREEMENT|Agreement|CONTRACT|Contract|AMENDMENT|Amendment|ADDENDUM|Addendum|LICEN[CS]E|Licen[cs]e|LEASE|Lease|MEMORANDUM|Memorandum|DEED|Deed)(?![\p{L}])/u.test(text.slice(line.start, line.end))) return false;
-  const lower = (s: string): string => wordsOf(s).join(" ").toLowerCase();
-  const head = `${lower(value)} `;
-  const formed = findings.filter((x) => x.type === "ORGANIZATION" && x.score >= 0.6 && hasLegalForm(text.slice(x.start, x.end))).slice(0, 50);
-  return head.length > 2 && formed.some((x) => x.start !== f.start && lower(text.slice(x.start, x.end)).startsWith(head));
-}
-
 export function keepLegalText(text: string, findings: readonly PiiFinding[], options: LegalTextOptions = {}): PiiFinding[] {
   const keepJurisdictions = options.keepJurisdictions ?? true;
   const defined = genericDefinedTerms(text, findings);
@@ -217,8 +202,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     const repeated = f.recognizer === "RepeatedMentionRecognizer";
     if (!formed && !structural && allHeadingWords(value)) {
       const heading = headingRange(text, lineAt(text, f.start));
-      const inHeading = heading && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1;
-      if (inHeading && (heading.numbered || (!named && !repeated && !partyInTitle(text, findings, f, value)))) continue;
+      if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
     if (!formed && !structural && !repeated && /^[.:]\s/.test(text.slice(f.end, f.end + 2))) {
