@@ -17,8 +17,6 @@ export interface LegalTextOptions {
 }
 
 const NAME_TYPES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION", "LOCATION"]);
-/** A finding at or above this score was named by a cue (a legal form, a party clause, a defined short name). */
-const CUE_SCORE = 0.6;
 /** Words that make a name a company's whatever the words before them mean ("Good Sam Enterprises, LLC"). */
 const LEGAL_FORM_ANY_CASE = new RegExp(`(?:^|[\\s,])(?:${legalForms("l", "apart")})\\b`, "i");
 const LEGAL_FORM_CASED = new RegExp(`(?:^|[\\s,])(?:${casedLegalForms("l")})\\b`);
@@ -224,32 +222,6 @@ function insideRange(ranges: readonly { start: number; end: number }[], f: { sta
   return r !== undefined && f.end <= r.end;
 }
 
-/** A company found with its legal form: where, and its words in lower case ("watchit media inc"). */
-interface FormedName {
-  readonly start: number;
-  readonly words: string;
-}
-/** The organisations found with a legal form in their name ("Vantor Mills, Inc."), at most 50 (a contract names a few). */
-function formedNamesOf(text: string, findings: readonly PiiFinding[]): FormedName[] {
-  const out: FormedName[] = [];
-  for (const f of findings) {
-    if (f.type !== "ORGANIZATION" || f.score < CUE_SCORE) continue;
-    const value = text.slice(f.start, f.end);
-    if (!hasLegalForm(value)) continue;
-    out.push({ start: f.start, words: lowerWords(value) });
-    if (out.length >= 50) break;
-  }
-  return out;
-}
-const lowerWords = (s: string): string => wordsOf(s).join(" ").toLowerCase();
-/** A cue's organisation that is the first words of a company named elsewhere with its legal form ("VANTOR" of "Vantor Mills, Inc."). */
-function headsFormedName(value: string, at: number, formed: readonly FormedName[]): boolean {
-  const head = `${lowerWords(value)} `;
-  return head.length > 2 && formed.some((n) => n.start !== at && n.words.startsWith(head));
-}
-/** A document's title says what kind of document it is ("Supply Agreement - VANTOR"); a section's heading does not. */
-const DOCUMENT_KIND = /(?<![\p{L}])(?:AGREEMENT|Agreement|CONTRACT|Contract|AMENDMENT|Amendment|ADDENDUM|Addendum|LICEN[CS]E|Licen[cs]e|LEASE|Lease|MEMORANDUM|Memorandum|DEED|Deed)(?![\p{L}])/u;
-
 /**
  * Drops what a contract's structure shows is not personal data: names found in headings and captions made of
  * everyday words ("12. Severability", "Injunctive Relief"), generic quoted defined terms and their mentions
@@ -273,15 +245,6 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
   };
   // the words of the organisations found, read once when a person's name stands before a collective role
   let orgWords: Set<string> | undefined;
-  // the companies named with their legal form, read once when a cue's name stands in a document's title
-  let formedNames: readonly FormedName[] | undefined;
-  const partyInTitle = (f: PiiFinding, value: string): boolean => {
-    if (f.type !== "ORGANIZATION" || f.score < CUE_SCORE) return false;
-    const line = lineAt(text, f.start);
-    if (!DOCUMENT_KIND.test(text.slice(line.start, line.end))) return false;
-    formedNames ??= formedNamesOf(text, findings);
-    return headsFormedName(value, f.start, formedNames);
-  };
   for (const original of findings) {
     if (!NAME_TYPES.has(original.type)) {
       out.push(original);
@@ -335,10 +298,7 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
       // a numbered caption names a clause even with a naming suffix ("4 ALLOCATION OF SEGMENTS CAPITAL COSTS") or when
       // the same words were found as a name elsewhere, and a name read across its numbering ("B Example Pharmacy
       // Services" of "Exhibit B Example …") is in it too
-      // "Supply Agreement - VANTOR", "Kestrel and Vantor Mills Supply Agreement": a document's title names its parties
-      // by the first words of a company's full name the text gives with its legal form (a cue found them there)
-      const inHeading = heading && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1;
-      if (inHeading && (heading.numbered || (!named && !repeated && !partyInTitle(f, value)))) continue;
+      if (heading && ((!named && !repeated) || heading.numbered) && f.start >= (heading.numbered ? heading.lineStart : heading.start) && f.end <= heading.end + 1) continue;
     }
     // "…   18. Severability. The provisions…": a run-in caption after a clause number inside a line (text without line breaks)
     // ("…   10. Force Majeure: Seller…": a name read inside the caption, after its first words, is in it too)

@@ -13,15 +13,6 @@ const PARTY_FORM = new RegExp(
   `,\\s+(?:a|an)\\s+(?:\\p{Lu}[\\p{L}.]*\\s+){0,3}(?:(?:${either("general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability|municipal")}|wholly[- ]owned|state-chartered|chartered)\\s+)*(?:${either("corporation|company|partnership|association|bank|trust|body politic|entity|municipality")})(?![\\p{L}])`,
   "gu",
 );
-/**
- * ", acting through its office in Abu Dhabi", ", having its registered office at", ", with its principal place of
- * business at": where a party's office is, said of the party named right before it (a company with no legal form in
- * its name is a party all the same). "its" keeps people out; a role before it ("the Company, having its…") is no name.
- */
-const PARTY_SEAT = new RegExp(
-  `,\\s+(?:acting\\s+(?:through|by)|having|with)\\s+its\\s+(?:(?:${either("registered|principal|head|main|business|local")})\\s+)*(?:${either("office|offices|branch|place of business|address|seat|headquarters")})(?![\\p{L}])`,
-  "gu",
-);
 /** The words of a name right before the comma: "Hamilton Lane Advisors", "PENINSULA PORTS AUTHORITY OF VIRGINIA", "Acme Holdings, LLC". */
 const NAME_BEFORE = /(?<![\p{L}\p{N}])[\p{Lu}][\p{L}\d&'’.-]*(?:,?[ ]+(?:(?:of|and|&|the|de|OF|AND|THE)[ ]+)?[\p{Lu}\d][\p{L}\d&'’.-]*){0,6}$/u;
 /** A legal form ending a name ("INC.", "Ltd,"): another name after it is another party ("ALPHA, INC. THE BETA BANK"). */
@@ -33,14 +24,12 @@ const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:th
 
 /** A contract party named before its legal form: "Hamilton Lane Advisors, a Pennsylvania limited liability company". */
 export function definedParties(text: string, push: Push): void {
-  for (const m of partyDescriptions(text)) {
+  for (const m of text.matchAll(PARTY_FORM)) {
     const raw = text.slice(Math.max(0, m.index - 160), m.index);
     // "PFS Funds (the "Trust"), a Massachusetts business trust": the short name may stand between
     const before = raw.replace(/\s*\([^()\n]{1,60}\)$/u, "");
     const end = m.index - (raw.length - before.length);
     const line = before.slice(before.lastIndexOf("\n") + 1);
-    // "Acme, a Delaware Corporation, with its office at": the seat of a party whose form was just given
-    if (SEAT_START.test(m[0]) && DESCRIBED_BEFORE.test(line)) continue;
     let name = NAME_BEFORE.exec(line)?.[0];
     if (!name) continue;
     // "… Millbrook, MA 01999-1234 and Nanotec Technologies Corporation, a Delaware corporation": the name starts
@@ -61,28 +50,8 @@ export function definedParties(text: string, push: Push): void {
     // "3900A 31st Street North, St. Petersburg, Florida, a Florida corporation": the party's address, not its name
     if (rest.some((w) => STREET_WORD.test(w)) && /\d/.test(line.slice(-name.length - 12))) continue;
     const start = end - name.length + name.indexOf(rest[0] ?? "", words.slice(0, first).join(" ").length);
-    // "…, being a company existing under the laws of Ruritania, having its office at": a seat describes the party the
-    // clause opened with; the name right before it must open a party's entry ("between", "and", a colon, a new line)
-    if (SEAT_START.test(m[0]) && !SEAT_PARTY_OPENS.test(text.slice(Math.max(0, start - 12), start))) continue;
     push(start, end, 0.8);
   }
-}
-
-/** A match of a global pattern (matchAll always sets its index). */
-type Match = RegExpMatchArray & { readonly index: number };
-const SEAT_START = /^,\s+(?:acting|having|with)\s/u;
-/** What opens a party's entry in a preamble, right before its name. */
-const SEAT_PARTY_OPENS = /(?:^|\n|[:;(]|(?:^|\s)\d{1,2}[.)]|(?<![\p{L}])(?:between|and|by|with|among|&))\s*$/u;
-/** A description (", a Delaware Corporation") ends the text before a seat: the name stands before it. */
-const DESCRIBED_BEFORE = /,\s+(?:a|an)\s+[^,]*$/u;
-/** The descriptions that follow a party's name: its legal form, then where its office is, in text order. */
-function partyDescriptions(text: string): Match[] {
-  const forms = [...text.matchAll(PARTY_FORM)] as Match[];
-  if (!/\bits\s/u.test(text)) return forms;
-  // a form and a seat after the same name ("Acme Ltd, a Delaware corporation, having its office at") name it once
-  const formAt = new Set(forms.map((m) => m.index));
-  const seats = ([...text.matchAll(PARTY_SEAT)] as Match[]).filter((m) => !formAt.has(m.index));
-  return seats.length === 0 ? forms : [...forms, ...seats].sort((a, b) => a.index - b.index);
 }
 
 /** `("Customer")`, `(the "Licensee")`, `(hereinafter referred to as the "Distributor")`: a party's role defined in brackets. */
@@ -90,19 +59,6 @@ const ROLE_ALIAS_OPEN = /\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?
 /** Capitalised words right after "between", "and", "by", "with", "among", at the end of the text before the brackets. */
 const PARTY_BEFORE =
   /(?:^|[^\p{L}])(?:between|and|by|with|among)\s+((?:[Tt]he\s+)?\p{Lu}[\p{L}\d&'’.-]*(?:[ \t]+(?:(?:of|and|&|for|the)[ \t]+)?\p{Lu}[\p{L}\d&'’.-]*){0,5})\s*,?\s*$/u;
-/** (hereinafter referred to as Party B), (hereinafter "Party A"): a party named by a letter or number, quoted or not. */
-const LETTERED_ALIAS = /\(\s*hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?["“]?(Party\s+[A-Z0-9])["”]?\s*\)/gu;
-const PARTY_LETTER = /^Party\s+[A-Z0-9]$/u;
-/** The capitalised run after a colon, a line's start or its list number, right before a lettered party. */
-const LETTERED_PARTY_BEFORE = /(?:^|\n|:|(?:^|\s)\d{1,2}\.)[ \t]*((?:[Tt]he\s+)?\p{Lu}[\p{L}\d&'’.-]*(?:[ \t]+(?:(?:of|and|&|for|the)[ \t]+)?\p{Lu}[\p{L}\d&'’.-]*){0,6})\s*,?\s*$/u;
-/** The defined roles of a text, and its lettered parties, in text order. */
-function roleAliases(text: string): Match[] {
-  const roles = [...text.matchAll(ROLE_ALIAS_OPEN)] as Match[];
-  if (!text.includes("Party")) return roles;
-  const at = new Set(roles.map((m) => m.index));
-  const lettered = ([...text.matchAll(LETTERED_ALIAS)] as Match[]).filter((m) => !at.has(m.index));
-  return lettered.length === 0 ? roles : [...roles, ...lettered].sort((a, b) => a.index - b.index);
-}
 /** A word naming a party's role: a contract role ("Licensee"), or a noun of agency ("Customer", "Distributor", "Consultant"). */
 const isRoleNoun = (w: string): boolean =>
   isNotAName(w) || /^(?:customer|client|company)$/i.test(w) || (/(?:er|or|ee|ant|ent|ist|ary)$/i.test(w) && isEnglishWord(w));
@@ -113,14 +69,11 @@ const isRoleNoun = (w: string): boolean =>
  */
 export function roleDefinedParties(text: string, push: Push): void {
   if (!text.includes("(")) return;
-  for (const m of roleAliases(text)) {
+  for (const m of text.matchAll(ROLE_ALIAS_OPEN)) {
     const role = (m[1] ?? "").trim().split(/\s+/);
-    const lettered = PARTY_LETTER.test(m[1] ?? "");
-    if (!lettered && (role.length > 2 || !role.every(isRoleNoun))) continue;
+    if (role.length > 2 || !role.every(isRoleNoun)) continue;
     const before = text.slice(Math.max(0, m.index - 120), m.index);
-    // "Covenanter: Harlow Tern Design Studio (hereinafter referred to as Party B)": a party lettered in the preamble
-    // may follow a colon or open a numbered line, not only "between" / "and"
-    const run = (PARTY_BEFORE.exec(before) ?? (lettered ? LETTERED_PARTY_BEFORE.exec(before) : null))?.[1];
+    const run = PARTY_BEFORE.exec(before)?.[1];
     if (!run) continue;
     const words = run.split(/[\s,]+/).filter((w) => /\p{L}/u.test(w));
     const rest = words.slice(nameStart(words));

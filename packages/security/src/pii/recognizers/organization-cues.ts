@@ -77,27 +77,6 @@ export function tradeNames(text: string, push: Push): void {
 }
 
 /**
- * "Howmedica Osteonics Corp., a New Jersey corporation, also known as Stryker Orthopaedics", "(formerly known as Delta
- * Three, Inc.)": the other name of the company just named, up to a lower-case word or punctuation.
- */
-const KNOWN_AS =
-  /(?<=(?:[,(]|\b(?:was|is|and))\s*)(?:also\s+known\s+as|formerly\s+known\s+as|a\/k\/a|a\.k\.a\.|f\/k\/a|f\.k\.a\.)\s+(\p{Lu}[\p{L}\d&'’.-]*(?:[ ]{1,2}(?:[\p{Lu}\d][\p{L}\d&'’.-]*|of|and|&|for|de)){0,5})/gu;
-const KNOWN_AS_GUARD = /\b(?:known\s+as|[af]\/k\/a|[af]\.k\.a\.)\s/i;
-
-/** A company's other name after "also known as" / "a/k/a" / "formerly known as" (not a person's: the person cues read those). */
-export function otherNames(text: string, push: Push): void {
-  if (!KNOWN_AS_GUARD.test(text)) return;
-  for (const m of text.matchAll(KNOWN_AS)) {
-    const name = (m[1] ?? "").replace(/\s+(?:of|and|&|for|de)$/u, "").replace(/(?<!(?:^|\s)(?:Inc|Corp|Co|Ltd|\p{Lu}))\.$/u, "");
-    const words = name.split(/\s+/);
-    if (words.every((w) => isGivenOrFamilyName(capitalise(w.toLowerCase())) || /^\p{Lu}\.?$/u.test(w))) continue;
-    if (words.every((w) => isNotAName(w) || STOP_START.has(w))) continue;
-    const start = m.index + m[0].lastIndexOf(m[1] ?? "");
-    push(start, start + name.length, 0.8);
-  }
-}
-
-/**
  * A surname, not an everyday word ("Hall", "Loan", "City" are words; "Smith" is known as a surname). A listed name
  * that looks derived from English ("Harkness") stays a surname here: a firm's other partners already vouch for it.
  */

@@ -3,7 +3,7 @@ import { isNotAName } from "./lexicons";
 import { institutions, suffixNames } from "./company-names";
 import { definedParties, propagate, roleDefinedParties } from "./defined-parties";
 import { nameSpan } from "./name-spans";
-import { affiliations, contextNames, firms, lowerCaseSuffixNames, noticeNames, onBehalfNames, otherNames, surnamePairs, tradeNames } from "./organization-cues";
+import { affiliations, contextNames, firms, lowerCaseSuffixNames, noticeNames, onBehalfNames, surnamePairs, tradeNames } from "./organization-cues";
 import type { Push } from "./organization-words";
 
 /** A tab or three spaces between two non-blank characters of a line. */
@@ -41,7 +41,6 @@ export class OrganizationRecognizer implements Recognizer {
     firms(text, push);
     contextNames(text, push);
     tradeNames(text, push);
-    otherNames(text, push);
     onBehalfNames(text, push);
     noticeNames(text, push);
     affiliations(text, push);
