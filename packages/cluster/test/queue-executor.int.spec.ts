@@ -434,41 +434,6 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a step wakes its worker once: the wake-up marker BullMQ re-adds as it hands out a job is taken away when no job waits, and a job sent later still wakes the worker at once", async () => {
-    const noop: StepHandler<Record<string, never>> = { type: "test.noop", execute: async () => ({ ok: true }) };
-    const cluster = await inProcessCluster(redis.url, testRegistry([noop as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });
-    // monitor() opens a second connection: both are closed in the finally, or jest never exits
-    const monitored = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
-    const monitor = await monitored.monitor();
-    try {
-      const executor = cluster.node.decorate(undefined as never);
-      const run = (i: number): Promise<unknown> => executor.execute({ runId: `wake-${i}`, stepId: "s", type: "test.noop", parameters: {}, attempt: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
-      await run(0);
-      let waits = 0;
-      monitor.on("monitor", (_time: string, args: string[]) => {
-        if (String(args[0]).toLowerCase() === "bzpopmin" && String(args[1]).includes(":direct.")) waits++;
-      });
-      await new Promise((r) => setTimeout(r, 100));
-      for (let i = 1; i <= 8; i++) {
-        // a pause between steps: the worker is waiting on its marker when the next job comes (a lost
-        // wake-up would leave the step for BullMQ's 10 s drain delay)
-        await new Promise((r) => setTimeout(r, 50));
-        const started = Date.now();
-        await expect(run(i)).resolves.toEqual({ ok: true });
-        expect(Date.now() - started).toBeLessThan(3_000);
-      }
-      await new Promise((r) => setTimeout(r, 300));
-      // one wait per step (after its job; the wait that takes the next job is the same one); with the
-      // marker left in place, two: the worker woke on it at once after each job, for an empty moveToActive
-      expect(waits).toBeGreaterThanOrEqual(7);
-      expect(waits).toBeLessThanOrEqual(10);
-    } finally {
-      monitor.disconnect();
-      monitored.disconnect();
-      await cluster.close();
-    }
-  });
-
   it("an outstanding step's check is O(1): ZSCOREs on the finished sets, never getState's scan of the waiting and active lists (LPOS)", async () => {
     const log = path.join(tempDir("bear-check-cost-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });

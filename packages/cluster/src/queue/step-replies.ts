@@ -76,18 +76,10 @@ export function sendStepReply(redis: Redis, replyTo: unknown, reply: StepReply):
  * Publishes a job's recorded result on its sender's channel, but only once BullMQ has recorded the
  * job as completed (in its completed set, with its return value): the script runs on the Redis
  * connection BullMQ completes the job on, right behind BullMQ's moveToFinished, and publishes the
- * return value Redis holds. KEYS: the queue's completed set, the job's hash, its wait list, its
- * prioritized set, its wake-up marker; ARGV: job id, channel, the reply's JSON up to its result.
- *
- * And it takes away the queue's base wake-up marker (member "0"; a delayed job's is "1") when no job
- * waits there: BullMQ re-adds it whenever it hands out a job, so that another worker of the queue
- * wakes for the next one; with none waiting, the worker that just finished woke on it at once (a
- * BZPOPMIN and an empty moveToActive, ~10 Redis commands, on every step). Any add puts it back.
+ * return value Redis holds. KEYS: the queue's completed set, the job's hash; ARGV: job id, channel,
+ * the reply's JSON up to its result.
  */
-const PUBLISH_IF_COMPLETED = `if redis.call("LLEN", KEYS[3]) == 0 and redis.call("ZCARD", KEYS[4]) == 0 then
-  redis.call("ZREM", KEYS[5], "0")
-end
-if redis.call("ZSCORE", KEYS[1], ARGV[1]) then
+const PUBLISH_IF_COMPLETED = `if redis.call("ZSCORE", KEYS[1], ARGV[1]) then
   local result = redis.call("HGET", KEYS[2], "returnvalue")
   if result then
     redis.call("PUBLISH", ARGV[2], ARGV[3] .. result .. "}")
@@ -121,11 +113,10 @@ export function publishWhenRecorded(client: object, job: { readonly id?: string 
   if (typeof replyTo !== "string" || !STEP_REPLY_ID.test(replyTo) || jobId === undefined) return Promise.resolve(false);
   const redis = client as ReplyClient & { [COMMAND]?: (...args: string[]) => Promise<unknown> };
   if (!defined.has(client)) {
-    redis.defineCommand(COMMAND, { numberOfKeys: 5, lua: PUBLISH_IF_COMPLETED });
+    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: PUBLISH_IF_COMPLETED });
     defined.add(client);
   }
-  const queue = job.queueQualifiedName;
-  const args = [`${queue}:completed`, `${queue}:${jobId}`, `${queue}:wait`, `${queue}:prioritized`, `${queue}:marker`, jobId, CHANNEL_PREFIX + replyTo, `{"jobId":${JSON.stringify(jobId)},"result":`];
+  const args = [`${job.queueQualifiedName}:completed`, `${job.queueQualifiedName}:${jobId}`, jobId, CHANNEL_PREFIX + replyTo, `{"jobId":${JSON.stringify(jobId)},"result":`];
   const uncork = cork(client);
   return new Promise<boolean>((resolve) => {
     setImmediate(() => {
