@@ -8,6 +8,10 @@
 //   --only=memory   1 GB of synthetic text, peak RSS (several minutes)
 //   --synthetic-mb=200 --memory-mb=1024 --latency-chunks=100000  sizes
 //   --malloc-arena-max=2 (default) | unset   the memory run's MALLOC_ARENA_MAX, as `bear` and `bear-server` set it
+//   --malloc-mmap-threshold=unset (default, as the apps) | 131072 | a list (unset,131072)   the memory run's
+//                  MALLOC_MMAP_THRESHOLD_ (a fixed glibc mmap threshold); with a list, one engine run per value on the same corpus
+//   --memory-trace[=FILE]   engine ingests sample process.memoryUsage() every 250 ms and print the sample of highest RSS
+//                  (JS heap, external, native = rss - heapTotal - external); with FILE every sample is appended to it
 //   --before=DIR   also ingest with the RagEngine of another checkout's rag package (DIR/src/index.ts) in the same
 //                  run, and print the before/after table of figures and ratios to raw LanceDB. DIR must sit inside
 //                  this checkout (module resolution), e.g.:
@@ -152,6 +156,8 @@ interface IngestResult {
   mainCpuSeconds: number;
   chunks: number;
   rssMiB: number;
+  /** With `--memory-trace`: process.memoryUsage() at the sample of highest RSS, in MiB (native = rss - heapTotal - external). */
+  peakSample?: { atSeconds: number; rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; native: number };
   embedSeconds?: number;
   reingestSeconds?: number;
   /** CPU seconds of the re-ingest of unchanged files (whole process). */
@@ -199,10 +205,36 @@ async function rawIngest(corpus: string, work: string, onnx: boolean): Promise<I
   return { seconds, cpuSeconds, mainCpuSeconds, chunks, rssMiB: maxRssMiB(), ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
 }
 
+/**
+ * Samples process.memoryUsage() every 250 ms (`--memory-trace`; each sample appended to FILE with `--memory-trace=FILE`) and keeps
+ * the one of highest RSS: what the peak is made of (JS heap, external/Arrow buffers, and the rest: LanceDB's native memory,
+ * malloc arenas, code).
+ */
+function memorySampler(): () => IngestResult["peakSample"] {
+  if (!process.argv.some((a) => a.startsWith("--memory-trace"))) return () => undefined;
+  const file = arg("memory-trace");
+  const t0 = performance.now();
+  const mib = (n: number): number => Math.round(n / 1048576);
+  let peak: IngestResult["peakSample"];
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    const s = { atSeconds: Math.round((performance.now() - t0) / 100) / 10, rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), native: mib(m.rss - m.heapTotal - m.external) };
+    if (file) fs.appendFileSync(file, `${JSON.stringify(s)}\n`);
+    if (!peak || s.rss > peak.rss) peak = s;
+  };
+  const timer = setInterval(sample, 250);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peak;
+  };
+}
+
 async function engineIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {
   const embedder = onnx ? new TimedEmbedder(await loadOnnx()) : undefined;
   const Engine = await engineClass();
   const rag = await Engine.open({ dir: path.join(work, "engine"), root: corpus, ...(embedder ? { embedder } : {}) });
+  const peakSample = memorySampler();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpu();
@@ -210,6 +242,7 @@ async function engineIngest(corpus: string, work: string, onnx: boolean): Promis
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
   const mainCpuSeconds = mainThreadCpu() - main0;
+  const peak = peakSample();
   if (report.failed > 0) throw new Error(`${report.failed} files failed: ${JSON.stringify(report.files.find((f) => f.status === "failed"))}`);
   const t1 = performance.now();
   const cpu1 = process.cpuUsage();
@@ -217,7 +250,7 @@ async function engineIngest(corpus: string, work: string, onnx: boolean): Promis
   const reingestSeconds = (performance.now() - t1) / 1000;
   const reingestCpuSeconds = cpuSince(cpu1);
   await rag.dispose();
-  return { seconds, cpuSeconds, mainCpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestCpuSeconds, reingestChunks: again.chunksWritten, ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
+  return { seconds, cpuSeconds, mainCpuSeconds, chunks: report.chunksWritten, rssMiB: maxRssMiB(), reingestSeconds, reingestCpuSeconds, reingestChunks: again.chunksWritten, ...(peak ? { peakSample: peak } : {}), ...(embedder ? { embedSeconds: embedder.seconds } : {}) };
 }
 
 interface LatencyRow {
@@ -370,7 +403,7 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
 function runPhase<T>(phase: string, corpus: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): T {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `rag-bench-${phase}-`));
   try {
-    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra, ...(process.argv.includes("--dist") ? ["--dist"] : [])], {
+    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--phase=${phase}`, `--corpus=${corpus}`, `--work=${work}`, ...extra, ...process.argv.filter((a) => a === "--dist" || a.startsWith("--memory-trace"))], {
       encoding: "utf8",
       maxBuffer: 64 * MB,
       env,
@@ -533,17 +566,27 @@ async function main(): Promise<void> {
     if (only.has("memory")) {
       const dir = path.join(work, "memory");
       const bytes = writeCorpus(dir, Number(arg("memory-mb") ?? 1024));
-      // glibc reads MALLOC_ARENA_MAX only when a process starts: the child gets it as the apps' shebangs give it.
+      // glibc reads its tunables only when a process starts: the child gets them as the apps' shebangs give them.
       const arenas = arg("malloc-arena-max") ?? "2";
-      const { MALLOC_ARENA_MAX: _inherited, ...inherited } = process.env;
-      const env = arenas === "unset" ? inherited : { ...inherited, MALLOC_ARENA_MAX: arenas };
+      const { MALLOC_ARENA_MAX: _arenas, MALLOC_MMAP_THRESHOLD_: _threshold, ...inherited } = process.env;
+      const glibcEnv = (threshold: string): NodeJS.ProcessEnv => ({
+        ...inherited,
+        ...(arenas === "unset" ? {} : { MALLOC_ARENA_MAX: arenas }),
+        ...(threshold === "unset" ? {} : { MALLOC_MMAP_THRESHOLD_: threshold }),
+      });
       const before = arg("before");
       const runs: [string, IngestResult][] = [];
-      if (before) runs.push(["before", runPhase<IngestResult>("engine", dir, [`--src=${path.resolve(before, "src")}`], env)]);
-      runs.push(["after", runPhase<IngestResult>("engine", dir, [], env)]);
+      // Several thresholds (`--malloc-mmap-threshold=unset,131072`): one engine run each, one after the other, on the same corpus.
+      for (const threshold of (arg("malloc-mmap-threshold") ?? "unset").split(",")) {
+        const env = glibcEnv(threshold);
+        const settings = `MALLOC_ARENA_MAX=${arenas}, MALLOC_MMAP_THRESHOLD_=${threshold}`;
+        if (before) runs.push([`before, ${settings}`, runPhase<IngestResult>("engine", dir, [`--src=${path.resolve(before, "src")}`], env)]);
+        runs.push([before ? `after, ${settings}` : settings, runPhase<IngestResult>("engine", dir, [], env)]);
+      }
       for (const [name, r] of runs) {
         console.log(
-          `\nmemory${before ? ` (${name})` : ""}: ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical, MALLOC_ARENA_MAX=${arenas}: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(0)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB (load ${loadNow()})`,
+          `\nmemory (${name}): ${(bytes / MB).toFixed(0)} MB of synthetic text, lexical: ${r.seconds.toFixed(0)} s (cpu ${r.cpuSeconds.toFixed(1)} s, JS main ${r.mainCpuSeconds.toFixed(1)} s), ${(bytes / MB / r.seconds).toFixed(2)} MB/s, ${r.chunks} chunks, peak RSS ${r.rssMiB.toFixed(0)} MiB (load ${loadNow()})` +
+            (r.peakSample ? `\n  at the highest sampled RSS (${r.peakSample.atSeconds} s): ${JSON.stringify(r.peakSample)} MiB` : ""),
         );
       }
     }
