@@ -144,7 +144,7 @@ describe("the workspace's REST operations (framework-free)", () => {
       await refused({ workflow: coordinated(["pii_scrubbing", "llm.generate"]), inputs: { r: [] } }, "steps[0].parameters.input.requirements[1]", "llm.generate");
       // nothing was started or audited as started
       expect(services.workflows.listRuns({ limit: 10 })).toEqual([]);
-      expect(auditLines().filter((r) => r.action === "workflow.start")).toEqual([]);
+      expect(auditLines().filter((r) => r.action === "workflow.run.start")).toEqual([]);
       // a requirement by reference resolves at run time: the run starts, the internal capability is refused where it is dispatched, no review runs
       for (const [capability, instead] of [["review", "contract_review"], ["redact", "pii_scrubbing"]] as const) {
         const viaReference = json(await call(services, start, paula, { query: { wait: 60 }, body: { workflow: coordinated("{{ inputs.r }}"), inputs: { r: [capability] }, matter: "acme" } }));

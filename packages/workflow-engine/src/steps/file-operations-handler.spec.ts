@@ -80,11 +80,11 @@ describe("file_operations step", () => {
 });
 
 describe("file_operations with one area per matter", () => {
-  const inMatter = (matter: string | undefined, params: Record<string, unknown>): Promise<JsonValue> =>
-    runFileStep({ workspaceRoot: root, matterFolders: true, audit: { record: async (e) => void audit.push(e) } }, params, matter);
+  const inMatter = (matter: string | undefined, params: Record<string, unknown>, actor?: string): Promise<JsonValue> =>
+    runFileStep({ workspaceRoot: root, matterFolders: true, audit: { record: async (e) => void audit.push(e) } }, params, matter, actor);
 
   it("keeps each matter's files in its own private area: another matter cannot read, list or delete them", async () => {
-    await inMatter("acme", { operation: "write", path: "memo.txt", content: "acme only" });
+    await inMatter("acme", { operation: "write", path: "memo.txt", content: "acme only" }, "alice");
     const memo = path.join(root, "matters", "acme", "memo.txt");
     expect(fs.readFileSync(memo, "utf8")).toBe("acme only");
     expect(fs.statSync(memo).mode & 0o777).toBe(0o600);
@@ -94,7 +94,8 @@ describe("file_operations with one area per matter", () => {
     await expect(inMatter("globex", { operation: "delete", path: "memo.txt" })).rejects.toThrow(/ENOENT/);
     await expect(inMatter("globex", { operation: "read", path: "../acme/memo.txt" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
     await expect(inMatter("acme", { operation: "read", path: "memo.txt" })).resolves.toMatchObject({ content: "acme only" });
-    expect(audit.find((e) => e.action === "workflow.file.write")?.matter).toBe("acme");
+    // the write is the act of whoever started the run, in that run's matter
+    expect(audit.find((e) => e.action === "workflow.file.write")).toMatchObject({ matter: "acme", actor: "alice" });
   });
 
   it("refuses a run without a matter, or with one that cannot name a folder, for good (no retry)", async () => {

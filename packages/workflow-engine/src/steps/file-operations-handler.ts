@@ -41,7 +41,8 @@ export function fileOperationsHandler(options: FileOperationsOptions): StepHandl
     await audit.record({
       action: `workflow.file.${ctx.parameters.operation}`,
       outcome,
-      actor: "system",
+      // the run's starter: a principal's workflow writing in its matter area is that principal's act
+      actor: ctx.actor ?? "system",
       resource: ctx.runId,
       ...(ctx.matter === undefined ? {} : { matter: ctx.matter }),
       details: { stepId: ctx.stepId, operation: ctx.parameters.operation },

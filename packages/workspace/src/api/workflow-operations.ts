@@ -211,7 +211,7 @@ export function workflowOperations({ services }: ApiContext): ApiOperation[] {
           () => undefined,
           () => undefined,
         );
-        await services.audit.record({ action: "workflow.start", outcome: "success", actor: principal.id, resource: handle.runId });
+        // the engine records the start (`workflow.run.start`, the caller as actor), as it does for `bear workflow run`
         const waitSeconds = query.wait ?? (start.seedShape ? SEED_WAIT_SECONDS : 0);
         if (waitSeconds > 0) {
           let timer: NodeJS.Timeout | undefined;

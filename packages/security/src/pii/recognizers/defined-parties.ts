@@ -13,13 +13,13 @@ const PARTY_FORM = new RegExp(
   `,\\s+(?:a|an)\\s+(?:\\p{Lu}[\\p{L}.]*\\s+){0,3}(?:(?:${either("general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability|municipal")}|wholly[- ]owned|state-chartered|chartered)\\s+)*(?:${either("corporation|company|partnership|association|bank|trust|body politic|entity|municipality")})(?![\\p{L}])`,
   "gu",
 );
-/** The words of a name right before the comma: "Hamilton Lane Advisors", "PENINSULA PORTS AUTHORITY OF VIRGINIA", "Acme Holdings, LLC". */
+/** The words of a name right before the comma: "Brightwater Lane Advisors", "HARBOUR WATER BOARD OF ARDENIA", "Acme Holdings, LLC". */
 const NAME_BEFORE = /(?<![\p{L}\p{N}])[\p{Lu}][\p{L}\d&'’.-]*(?:,?[ ]+(?:(?:of|and|&|the|de|OF|AND|THE)[ ]+)?[\p{Lu}\d][\p{L}\d&'’.-]*){0,6}$/u;
 /** A legal form ending a name ("INC.", "Ltd,"): another name after it is another party ("ALPHA, INC. THE BETA BANK"). */
 const FORM_WORD = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Street words: a name with them and a house number before it is an address. */
 const STREET_WORD = /^(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|suite|floor|box)\.?$/i;
-/** ("Gold Hill"), (the "Company"), hereinafter referred to as "Airland": a short name defined for a party. */
+/** ("Fenwick Row"), (the "Company"), hereinafter referred to as "Airland": a short name defined for a party. */
 const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?)["“]\s*([^"”()\n]{2,40}?)\s*["”]/gu;
 
 /** A contract party named before its legal form: "Hamilton Lane Advisors, a Pennsylvania limited liability company". */
