@@ -283,9 +283,10 @@ export class LexicalAnalyser {
   }
 
   /**
-   * Forgets every word it has seen, and the terms it wrote last: the memory that held them is
-   * overwritten, not only let go (freed memory keeps its bytes until reused), and shrinks back to
-   * its first size. An ingest forgets its documents' words when it ends, a query's analysis its
+   * Forgets every word it has seen, and the terms it wrote last: its pool and output are
+   * overwritten, not only let go (freed memory keeps its bytes until reused; the smaller ones they
+   * outgrew were zeroed when they were replaced), and shrink back to their first size. What it
+   * handed out (packed terms, the words of one token's stemming) is its callers' to drop. An ingest forgets its documents' words when it ends, a query's analysis its
    * words at once: words of privileged documents and queries stay no longer than their use.
    */
   clear(): void {
@@ -321,6 +322,7 @@ export class LexicalAnalyser {
     if (this.#at + bytes <= this.#out.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.#at + bytes, this.#out.length * 2));
     this.#out.copy(grown, 0, 0, this.#at);
+    this.#out.fill(0); // it held terms; `pack` hands out copies, never views of it
     this.#out = grown;
   }
 }
@@ -361,9 +363,11 @@ function isAscii(text: string): boolean {
 }
 
 /** `array` with room for `needed` values, its contents kept (doubled at least). */
+/** A larger copy of `array`; the old one is zeroed before it is let go (it held words: see `clear()`). */
 function grown<T extends Uint8Array | Uint16Array>(array: T, needed: number, make: (n: number) => T): T {
   const copy = make(Math.max(needed, array.length * 2));
   copy.set(array);
+  array.fill(0);
   return copy;
 }
 
