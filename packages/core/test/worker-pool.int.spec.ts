@@ -147,17 +147,19 @@ describe("WorkerPool handing tasks ahead (handAhead)", () => {
 
   it("a worker left idle takes back a task handed ahead to a busy one that has not started it", async () => {
     await using pool = new WorkerPool({ url, size: 2, handAhead: 1 });
-    const release: ((v: string) => void)[] = [];
-    const held = (text: string): Promise<unknown> => pool.run({ kind: "ask", text } as never, { onCall: () => new Promise<string>((r) => release.push(r)) });
+    // the answers by task (the two workers start in either order, so their calls come in either order)
+    const release = new Map<string, (v: string) => void>();
+    const held = (text: string): Promise<unknown> =>
+      pool.run({ kind: "ask", text } as never, { onCall: (p) => new Promise<string>((r) => release.set((p as { question: string }).question, r)) });
     const first = held("first"); // worker 1, waiting for this thread's answer (its event loop free)
     const second = held("second"); // worker 2
     const handed = pool.run({ kind: "echo", text: "handed" } as never); // ahead to worker 1 (both busy)
     expect(pool.stats()).toMatchObject({ busy: 2, handedAhead: 1 });
-    while (release.length < 2) await new Promise((r) => setTimeout(r, 10));
-    release[1]?.("go"); // worker 2 ends and is idle: it should take the handed task back from worker 1
+    while (release.size < 2) await new Promise((r) => setTimeout(r, 10));
+    release.get("second")?.("go"); // worker 2 ends and is idle: it should take the handed task back from worker 1
     expect(await second).toBe("second:go");
     expect(await handed).toEqual({ text: "handed" }); // while worker 1 still waits
-    release[0]?.("go");
+    release.get("first")?.("go");
     expect(await first).toBe("first:go");
   }, 60_000);
 
@@ -168,4 +170,44 @@ describe("WorkerPool handing tasks ahead (handAhead)", () => {
     await pool.dispose();
     for (const o of await outcomes) expect(o).toMatchObject({ status: "rejected", reason: expect.any(DisposedError) });
   }, 30_000);
+});
+
+describe("WorkerPool handing tasks ahead, under random cancellations (fast-check)", () => {
+  it("every task settles once, with its own value or its own signal's reason, and the pool ends empty", async () => {
+    const fc = (await import("fast-check")).default;
+    await using pool = new WorkerPool({ url, size: 2, handAhead: 1 });
+    const op = fc.record({
+      kind: fc.constantFrom("busy", "nap", "echo"),
+      ms: fc.integer({ min: 0, max: 15 }),
+      cancelAfterMs: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        const runs = ops.map((o, i) => {
+          const text = `t${i}`;
+          const stop = o.cancelAfterMs === undefined ? undefined : new AbortController();
+          const reason = new Error(`cancelled ${text}`);
+          if (stop) setTimeout(() => stop.abort(reason), o.cancelAfterMs);
+          const settled = pool.run<unknown>({ kind: o.kind, ms: o.ms, text } as never, stop ? { signal: stop.signal } : {}).then(
+            (value) => ({ ok: true as const, value }),
+            (error: unknown) => ({ ok: false as const, error }),
+          );
+          return { text, kind: o.kind, reason, cancellable: stop !== undefined, settled };
+        });
+        for (const r of runs) {
+          const outcome = await r.settled;
+          if (outcome.ok) expect(outcome.value).toEqual(r.kind === "echo" ? { text: r.text } : r.text);
+          else {
+            expect(r.cancellable).toBe(true); // nothing fails but by its own signal
+            expect(outcome.error).toBe(r.reason);
+          }
+        }
+        // a cancelled task handed ahead is rejected at once, and leaves its worker's books when the worker answers
+        for (const until = Date.now() + 10_000; pool.stats().busy > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
+        expect(pool.stats()).toMatchObject({ busy: 0, queued: 0, handedAhead: 0 });
+      }),
+      { numRuns: 25 },
+    );
+    expect(await pool.run({ kind: "echo", text: "after" } as never)).toEqual({ text: "after" });
+  }, 240_000);
 });
