@@ -193,6 +193,35 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
       expect(found(role)).toEqual([]);
   });
 
+  it("reads a role defined term on an 'If to the …:' line as a role, possessive or not, and spreads nothing", async () => {
+    // rev-a #2: "Representative" has no agency suffix and "Holders'" kept its apostrophe, so these were parties
+    for (const role of [
+      "If to the Shareholders' Representative:",
+      "If to the Sellers’ Representative:",
+      "If to the Stockholder Representative:",
+      "If to the Company Representative:",
+      "If to the Members' Committee:",
+      "If to the Investors' Steering Committee:",
+      "If to Noteholders' Representative, to:",
+    ])
+      expect(found(role)).toEqual([]);
+    // a role run together after an English word ("Unitholders") is a role too
+    expect(covering("If to the Unitholders' Representative:", "Representative")).toEqual([]);
+    const t =
+      "The Shareholders' Representative shall act for all Holders. Notices: If to the Shareholders' Representative:\n" +
+      "12 Quarry Lane, Tarnby\nAny dispute with the Shareholders' Representative is settled by the Shareholders' Representative.";
+    const scrubbed = (await new PiiScrubber({ scanner: full, hashKey: Buffer.alloc(32, 7) }).scrub(t)).text;
+    expect(scrubbed.match(/Shareholders' Representative/g)).toHaveLength(4);
+    expect(scrubbed).not.toContain("<ORGANIZATION");
+    // a company after "If to" is still one: a legal form ends it, or a name stands before the role or company word
+    expect(found("If to Tarnby Holdings Ltd.:")).toEqual([["ORGANIZATION", "Tarnby Holdings Ltd."]]);
+    expect(found("If to the Orvane Group:")).toEqual([["ORGANIZATION", "Orvane Group"]]);
+    expect(found("If to the Orvane Representative:")).toEqual([["ORGANIZATION", "Orvane"]]);
+    expect(found("If to Velbrook Partners:")).toEqual([["ORGANIZATION", "Velbrook Partners"]]);
+    const defined = 'This Agreement is made by Quillon ("Quillon") and Merrow Fabrics Ltd.\nNotices: If to Quillon:\n4 Mill Row, Aberfoyle';
+    expect(covering(defined, "Quillon:")).toEqual([["ORGANIZATION", "Quillon"]]);
+  });
+
   it("ends a signer's name where a company in capitals printed after it starts", () => {
     const t = "By: /s/ Tomas Reyland BRIGHTWATER HOLDINGS\nName: Tomas Reyland\nTitle: President";
     const people = found(t).filter(([type]) => type === "PERSON").map(([, s]) => s);

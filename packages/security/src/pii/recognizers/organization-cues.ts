@@ -1,7 +1,9 @@
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
 import { capitalise, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { HONORIFIC, STOP_START } from "./name-spans";
-import { distinctive, FUNCTION_WORD, type Push } from "./organization-words";
+import { distinctive, FUNCTION_WORD, isOrgSuffixWord, type Push } from "./organization-words";
+import { isJobTitleWord } from "./job-titles";
+import { casedLegalForms, legalForms } from "./legal-forms";
 import { capitalStarts, cutOutside, segmentMatches, type Cut, type Starts } from "../triggered-matches";
 import { LETTER } from "../char-classes";
 
@@ -205,15 +207,43 @@ export function onBehalfNames(text: string, push: Push): void {
  * short name a contract gave it earlier, which a sentence read alone does not know); not a role ("If to the
  * Purchaser:", "If to the Administrative Agent:") nor a person (read by the person cues).
  */
-const NOTICE_TO = /(?<![\p{L}\p{N}])(?:If|if|IF)[ \t]+(?:to|TO)[ \t]+(?:(?:the|THE)[ \t]+)?(\p{Lu}[\p{L}\p{N}&'’.-]*(?:[ \t]{1,2}(?:[\p{Lu}\p{N}&][\p{L}\p{N}&'’.-]*|of|and)){0,5})[ \t]*(?:,[ \t]*(?:to|addressed to)[ \t]*|[ \t]+at[ \t]*)?:/gu;
-/** A word naming a party by its role: a word lists say is no name, or a dictionary noun of agency ("Agent", "Purchaser"). */
-const isRoleWord = (w: string): boolean => isNotAName(w) || (/(?:er|or|ee|ant|ent|ist|ary)s?$/i.test(w) && isEnglishWord(w.toLowerCase()));
+const NOTICE_TO = /(?<![\p{L}\p{N}])(?:If|if|IF)[ \t]+(?:to|TO)[ \t]+(?:(the|THE)[ \t]+)?(\p{Lu}[\p{L}\p{N}&'’.-]*(?:[ \t]{1,2}(?:[\p{Lu}\p{N}&][\p{L}\p{N}&'’.-]*|of|and)){0,5})[ \t]*(?:,[ \t]*(?:to|addressed to)[ \t]*|[ \t]+at[ \t]*)?:/gu;
+/** Where a name ends with a legal form ("Tarnby Holdings Ltd.", "Quarry Corp"): a company's, whatever its words. */
+const ENDS_WITH_LEGAL_FORM = new RegExp(`(?<![\\p{L}])(?:${legalForms("l", "apart")})\\.?$`, "iu");
+/** The forms that are everyday words in another case ("AB", "Oy"): only as written or in capitals. */
+const ENDS_WITH_CASED_LEGAL_FORM = new RegExp(`(?<![\\p{L}])(?:${casedLegalForms("l")})\\.?$`, "u");
+/** "Shareholders'" → "Shareholders", "Agent's" → "Agent": a possessive is no part of the word a role test reads. */
+const withoutPossessive = (w: string): string => w.replace(/['’]s$|(?<=s)['’]$/u, "");
+/** A dictionary noun of agency ("Agent", "Purchaser", "Trustee"). */
+const isAgencyNoun = (w: string): boolean => /(?:er|or|ee|ant|ent|ist|ary)s?$/i.test(w) && isEnglishWord(w.toLowerCase());
+/**
+ * A word naming a party by its role, possessive or not: a word the lists say is no name, a dictionary noun of agency,
+ * a job title ("Representative"; not "Partners", "Associates", which end firms' names), or an English word run
+ * together with a listed role ("Securityholders", "Unitholder").
+ */
+const isRoleWord = (word: string): boolean => {
+  const w = withoutPossessive(word);
+  if (isNotAName(w) || isAgencyNoun(w) || (isJobTitleWord(w) && !isOrgSuffixWord(w))) return true;
+  // a role the lists know run on after an English word ("Security-holders"; not "Bright-water", no role)
+  for (let i = 3; i <= w.length - 6; i++) if (isNotAName(w.slice(i)) && isEnglishWord(w.slice(0, i).toLowerCase())) return true;
+  return false;
+};
+/**
+ * After "the", everyday words ending in a role or an everyday noun are a defined role ("the Members' Committee", "the
+ * Audit Board", "the Company Representative"), unless a legal form ends them ("the Harbour Holding Co. Ltd.").
+ */
+const isDefinedRole = (words: readonly string[], name: string): boolean => {
+  const last = withoutPossessive(words.at(-1) ?? "");
+  if (ENDS_WITH_LEGAL_FORM.test(name) || ENDS_WITH_CASED_LEGAL_FORM.test(name) || !(isRoleWord(last) || isCommonWord(last.toLowerCase()))) return false;
+  return words.slice(0, -1).every((w) => /^(?:of|and|&)$/i.test(w) || isRoleWord(w) || isCommonWord(withoutPossessive(w).toLowerCase()));
+};
 
 export function noticeNames(text: string, push: Push): void {
   if (!/\b(?:If|if|IF)[ \t]+(?:to|TO)[ \t]/.test(text)) return;
   for (const m of text.matchAll(NOTICE_TO)) {
-    const name = (m[1] ?? "").replace(/[\s.]+$/, "");
+    const name = (m[2] ?? "").replace(/[\s.]+$/, "");
     const words = name.split(/[ \t]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+    if (m[1] !== undefined && isDefinedRole(words, m[2] ?? "")) continue;
     // "the Borrower Parties", "the Administrative Agent": a role word at the end, and no name left before it
     const own = isRoleWord(words.at(-1) ?? "") ? words.slice(0, -1) : words;
     const named = own.filter((w) => !/^(?:of|and)$/i.test(w) && !STOP_START.has(w));
@@ -222,7 +252,7 @@ export function noticeNames(text: string, push: Push): void {
     if (named.length === 1 && isCommonWord((named[0] ?? "").toLowerCase()) && !/^\p{Lu}{2,}$/u.test(named[0] ?? "")) continue;
     // "If to Ada Quill:": a given name and a surname are a person's
     if (named.length > 1 && named.length <= 4 && isCuratedFirstName((named[0] ?? "").toLowerCase()) && !isCommonWord((named[0] ?? "").toLowerCase())) continue;
-    const start = m.index + m[0].indexOf(m[1] ?? "", m[0].search(/[ \t]/u));
+    const start = m.index + m[0].indexOf(m[2] ?? "", m[0].search(/[ \t]/u));
     const length = own.length === words.length ? name.length : name.lastIndexOf(own.at(-1) ?? "") + (own.at(-1) ?? "").length;
     push(start, start + length, 0.62);
   }

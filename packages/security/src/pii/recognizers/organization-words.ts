@@ -26,6 +26,8 @@ export function startsWithStrongSuffix(text: string): boolean {
 export const CONNECTOR = /^(?:of|and|&|the|for)$/i;
 /** A word that ends company names ("Partners", "Bank", "Capital"), in any case. */
 const SUFFIX_WORD = new RegExp(`^(?:${SUFFIXES})$`, "i");
+/** A word that ends company names ("Partners", "Holdings", "Group"), in any case. */
+export const isOrgSuffixWord = (w: string): boolean => SUFFIX_WORD.test(w);
 /** A word that starts a clause, a heading or a defined term ("THE", "And", "Borrower"), in any case. */
 export const isStopOrRole = (w: string): boolean => STOP_START.has(capitalise(w.toLowerCase())) || isNotAName(bare(w));
 /** "Company's" → "Company". */
