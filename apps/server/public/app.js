@@ -716,12 +716,17 @@ $("redact-form").addEventListener("submit", async (e) => {
     $("redact-summary").textContent = error.message;
   }
 });
+// The download is an export (document.export: admins and attorneys); a paralegal previews but is told why not.
 $("redact-download").addEventListener("click", async () => {
-  const res = await api("/api/v1/redact", redactRequest("text"));
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "redacted.txt";
-  const a = el("a", { href: URL.createObjectURL(await res.blob()), download: name });
-  a.click();
-  URL.revokeObjectURL(a.href);
+  try {
+    const res = await api("/api/v1/redact", redactRequest("text"));
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "redacted.txt";
+    const a = el("a", { href: URL.createObjectURL(await res.blob()), download: name });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  } catch (error) {
+    $("redact-summary").textContent = error.message;
+  }
 });
 
 // --- workflows -----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -139,6 +140,35 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect(res.headers["content-type"]).toContain("text/plain");
       expect(res.headers["content-disposition"]).toContain("attachment");
       expect(res.body).toContain("Confidential Information");
+      // audited as `bear redact` audits its copy: an export by the caller, of the document, kind redacted-copy
+      expect(auditRecords(t.dir).filter((a) => a.action === "export" && a.resource === ndaId)).toEqual([
+        expect.objectContaining({ actor: "alice", outcome: "success", details: expect.objectContaining({ kind: "redacted-copy", policy: "redact" }) }),
+      ]);
+    });
+
+    it("a redacted copy as a file needs document.export: a paralegal previews it, the download is 403 and audited; a viewer may not redact", async () => {
+      const preview = await inject("POST", "/api/v1/redact", { who: "paula", body: { documentId: ndaId, policy: "redact" } });
+      expect(preview.statusCode).toBe(200);
+      const denied = (who: string) => auditRecords(t.dir).filter((a) => a.action === "permission.denied" && a.actor === who && a.resource === ndaId);
+      const before = denied("paula").length;
+      const download = await inject("POST", "/api/v1/redact", { who: "paula", body: { documentId: ndaId, policy: "redact", format: "text" } });
+      expect(download.statusCode).toBe(403);
+      expect(download.json().error).toMatchObject({ code: "ACCESS_DENIED" });
+      expect(download.body).not.toContain("Confidential Information");
+      expect(denied("paula").slice(before)).toEqual([expect.objectContaining({ details: { requested: "document.export" } })]);
+      expect((await inject("POST", "/api/v1/redact", { who: "victor", body: { documentId: ndaId, policy: "redact", format: "text" } })).statusCode).toBe(403);
+      expect(auditRecords(t.dir).filter((a) => a.action === "export" && a.resource === ndaId && a.actor !== "alice")).toEqual([]);
+    });
+
+    it("a pasted text's redacted copy as a file is audited as an export under its content hash, as bear redact names a file", async () => {
+      const text = "Call Maria Lopez at 415-555-0199.";
+      const res = await inject("POST", "/api/v1/redact", { who: "paula", body: { text, format: "text" } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-disposition"]).toContain("attachment");
+      const resource = createHash("sha256").update(text).digest("hex").slice(0, 24);
+      expect(auditRecords(t.dir).filter((a) => a.action === "export" && a.resource === resource)).toEqual([
+        expect.objectContaining({ actor: "paula", details: expect.objectContaining({ kind: "redacted-copy", format: "text" }) }),
+      ]);
     });
 
     it("with a matter, gives a person the same placeholder in every text of the matter (as bear redact --matter)", async () => {

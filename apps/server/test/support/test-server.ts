@@ -92,7 +92,7 @@ export function multipart(fileName: string, content: string | Buffer, field = "f
 }
 
 /** Audit records on disk (ids and actors only). */
-export function auditRecords(dir: string): { action: string; outcome: string; actor: string; matter?: string; details?: Record<string, unknown> }[] {
+export function auditRecords(dir: string): { action: string; outcome: string; actor: string; resource?: string; matter?: string; details?: Record<string, unknown> }[] {
   const file = path.join(dir, "audit", "audit.jsonl");
   if (!fs.existsSync(file)) return [];
   return fs

@@ -24,7 +24,11 @@ export type Action =
   /** Empty the workspace's cache (an administrator's act). */
   | "cache.clear";
 
-/** What each role may do (on the matters it is assigned to; admins see every matter). */
+/**
+ * What each role may do (on the matters it is assigned to; admins see every matter).
+ * `document.export` is demanded where a copy of a stored document leaves as a file (the server's redacted
+ * download); showing a document's text or page image in the app is `document.read`.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ["document.read", "document.ingest", "document.export", "document.delete", "search", "pii.scrub", "pii.restore", "matter.manage", "principal.manage", "audit.read", "key.rotate", "cache.clear"],
   attorney: ["document.read", "document.ingest", "document.export", "search", "pii.scrub", "pii.restore"],

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { DocumentNotFoundError } from "@bear/rag";
 import type { ApiContext } from "./api-services";
 import { content, ok, operation, type ApiOperation } from "./api-operation";
 import { errorResponses, ID_PATTERN, MATTER_PATTERN } from "./api-schemas";
@@ -69,13 +70,18 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
         if ((text === undefined) === (documentId === undefined)) throw invalidField(text === undefined ? "body.text" : "body.documentId", text === undefined ? "is required (or documentId)" : "must not be sent together with text");
         let source: string;
         let fileName = "redacted.txt";
+        let sourceFormat = "text";
         let principal;
         if (documentId !== undefined) {
           const doc = await readableDocument(rag, caller, documentId, "pii.scrub");
           principal = await caller.authorize("document.read", { matter: doc.matter, document: doc.id });
+          // A redacted copy handed out as a file is a copy of the client's document leaving the workspace:
+          // `document.export` on its matter (admins, attorneys); a paralegal still previews it as JSON.
+          if (format === "text") principal = await caller.authorizeInMatter("document.export", { matter: doc.matter, document: doc.id }, () => new DocumentNotFoundError(doc.id));
           // a document's people are numbered in its own matter's table, never in another matter's
           if (matter !== undefined && matter !== doc.matter) throw invalidField("body.matter", "must be the document's own matter");
           source = await rag.documentText(doc.id);
+          sourceFormat = doc.type;
           fileName = `${doc.title.replace(/[^A-Za-z0-9._ -]+/g, "_").slice(0, 80) || "document"}.redacted.txt`;
         } else {
           // the matter's table is behind its ethical wall: a caller outside the matter gets the answer of an unknown one
@@ -85,7 +91,13 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
         // The workspace's scrubber and its plugins' recognizers, as `bear redact` uses them, on the worker
         // pool; a client that goes away stops it.
         const { result } = await workspace.redact(source, { actor: principal.id, policy, signal, ...(documentId ? { documentId } : {}), ...(matter !== undefined ? { matterId: matter } : {}) });
-        if (format === "text") return content({ "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"` }, result.text);
+        if (format === "text") {
+          // audited as `bear redact` audits the copy it writes: an export of the source (a stored document's id,
+          // or the content hash of a pasted text, as the CLI names a file), kind "redacted-copy"
+          const resource = documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24);
+          await services.audit.exported(principal.id, resource, { kind: "redacted-copy", format: sourceFormat, policy: result.policy, entities: result.findings.length });
+          return content({ "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"` }, result.text);
+        }
         return ok({
           text: result.text,
           policy: result.policy,
