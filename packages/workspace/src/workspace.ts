@@ -607,9 +607,6 @@ export class Workspace implements AsyncDisposable {
     const matterId = options.matterId;
     if (matterId !== undefined && (typeof matterId !== "string" || !/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,127}$/u.test(matterId)))
       throw new InvalidArgumentError("matter", matterId, "1-128 letters, digits, spaces, '.', '_' or '-'");
-    const tables = new MatterTableStore(path.join(path.dirname(this.folder.paths.vaultFile), "matters"));
-    const table = matterId === undefined ? undefined : tables.read(matterId);
-    if (matterId !== undefined && table) scrubber.importMatter(matterId, table);
     // Clustered, the scan (the CPU work) runs on a worker with the `redact` capability; the policy is
     // applied here, where the vault and the matter's placeholder table are.
     const scan = { plugins: options.plugins !== false, ...(options.signal ? { signal: options.signal } : {}) };
@@ -619,9 +616,25 @@ export class Workspace implements AsyncDisposable {
       ...(options.documentId ? { documentId: options.documentId } : {}),
       ...(matterId !== undefined ? { matterId } : {}),
     };
-    const result = this.offload.scans
-      ? await scrubber.applyOn(this.offload.scans, text, findings, { ...scrubOptions, ...(options.signal ? { signal: options.signal } : {}) })
-      : scrubber.apply(text, findings, scrubOptions);
+    let result: PiiScrubResult;
+    if (matterId === undefined) {
+      result = this.offload.scans
+        ? await scrubber.applyOn(this.offload.scans, text, findings, { ...scrubOptions, ...(options.signal ? { signal: options.signal } : {}) })
+        : scrubber.apply(text, findings, scrubOptions);
+    } else {
+      // The matter's table is read, continued and saved in one synchronous stretch, and then dropped from the
+      // scrubber: the sealed file is the matter's numbering (two redactions of a matter at once each continue the
+      // other's), and nothing of the matter (its names, e-mails, numbers) stays in memory between redactions.
+      const tables = new MatterTableStore(path.join(path.dirname(this.folder.paths.vaultFile), "matters"));
+      try {
+        const table = tables.read(matterId);
+        if (table) scrubber.importMatter(matterId, table);
+        result = scrubber.apply(text, findings, scrubOptions);
+        tables.save(matterId, scrubber.exportMatter(matterId));
+      } finally {
+        scrubber.forgetMatter(matterId);
+      }
+    }
     const byType: Record<string, number> = {};
     for (const f of findings) byType[`n_${f.type}`] = (byType[`n_${f.type}`] ?? 0) + 1;
     await this.audit.record({
@@ -632,7 +645,6 @@ export class Workspace implements AsyncDisposable {
       details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: used.length, ...byType },
     });
     if (result.policy === "reversible") this.saveVault();
-    if (matterId !== undefined) tables.save(matterId, scrubber.exportMatter(matterId));
     return { result, plugins: used };
   }
 

@@ -36,6 +36,23 @@ describe("matter tables (placeholders shared across a matter's documents, sealed
     expect(() => new PiiScrubber({ scanner }).exportMatter("M-2")).toThrow(VaultAccessDeniedError);
   });
 
+  it("forgetMatter drops the matter's numbering; importing the saved table continues it as if it had been kept", async () => {
+    // Review #7 LOW: every matter redacted stayed in memory for the process's life, though its table is saved sealed.
+    const a = "Mr. Tobias Venn of Larchmere Freight LLC wrote from tvenn@larchmere.example.";
+    const b = "Ines Quarrow answered Venn and Larchmere Freight LLC at 646-555-0172; copy tvenn@larchmere.example.";
+    const kept = new PiiScrubber({ scanner, matterKey: key });
+    await kept.scrub(a, { matterId: "M-4" });
+    const expected = (await kept.scrub(b, { matterId: "M-4" })).text;
+    const s = new PiiScrubber({ scanner, matterKey: key });
+    await s.scrub(a, { matterId: "M-4" });
+    const saved = s.exportMatter("M-4");
+    s.forgetMatter("M-4");
+    expect((await s.scrub(b, { matterId: "M-4" })).text).not.toBe(expected); // nothing of the matter was left: numbered from 1
+    s.forgetMatter("M-4");
+    s.importMatter("M-4", saved);
+    expect((await s.scrub(b, { matterId: "M-4" })).text).toBe(expected);
+  });
+
   it("an entity linker restored from its state links every mention as the original does", () => {
     const name = fc.constantFrom("Paul E. Schedler", "Mr. Schedler", "Schedler", "Ann Smith", "Bob Smith", "Smith", "Good Sam Enterprises, LLC", "Good Sam", "GSE", "Acme Corp");
     fc.assert(

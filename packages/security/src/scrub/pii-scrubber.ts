@@ -6,6 +6,7 @@ import { SecureBuffer } from "../crypto/secure-buffer";
 import type { PiiFinding } from "../pii/pii-types";
 import { PiiScanner } from "../pii/pii-scanner";
 import type { PiiScanPool } from "../pii/scan-pool";
+import { forgetWhenScanningIdles, scanEnded, type ScanMemo } from "../pii/scan-memory";
 import { OffsetMap, type OffsetSegment } from "./offset-map";
 import { EntityLinker, LINKED_TYPES, type EntityLinkerState } from "./entity-linker";
 import { BUILT_IN_POLICIES, type ScrubOperator, type ScrubPolicy } from "./scrub-policy";
@@ -35,6 +36,25 @@ interface Numbering {
   readonly entities: EntityLinker;
 }
 const newNumbering = (): Numbering => ({ byValue: new Map(), count: new Map(), entities: new EntityLinker() });
+
+/**
+ * The numberings of documents by id. They hold the document's e-mails, phone numbers and names, and are needed only
+ * while it is scrubbed (one redaction, one ingest, or its chunks back to back): scrubbing the same text again derives
+ * the same numbers. So they are forgotten with the scan memos once scrubbing has been idle (scan-memory.ts), but never
+ * while a `scrub` is in flight (its end re-arms the countdown).
+ */
+class DocumentNumberings implements ScanMemo {
+  readonly byId = new Map<string, Numbering>();
+  scrubsInFlight = 0;
+
+  held(): number {
+    return this.byId.size;
+  }
+
+  forgetScannedText(): void {
+    if (this.scrubsInFlight === 0) this.byId.clear();
+  }
+}
 
 /**
  * A matter's placeholder table (values, counters and linked entities), sealed with AES-256-GCM under the scrubber's
@@ -82,6 +102,7 @@ export interface PiiScrubberOptions {
 export const PiiScrubberOptions = Symbol.for("@bear/security:PiiScrubberOptions");
 
 const NUMBER_LIKE = new Set(["CREDIT_CARD", "US_SSN", "PHONE", "IBAN", "US_PASSPORT", "DRIVER_LICENSE"]);
+/** At most this many documents' (and, apart, matters') numberings are kept: the oldest goes first. */
 const MAX_DOCUMENTS = 1000;
 
 /** Replaces personal data according to a policy, and keeps the way back to the original offsets. */
@@ -95,8 +116,10 @@ export class PiiScrubber implements Scrubber {
   private readonly matterKey: SecureBuffer | undefined;
   private readonly authorizeRestore: RestoreAuthorizer | undefined;
   private readonly audit: AuditSink;
-  /** Placeholder numbering per document id (or matter id), so chunks of one document agree. */
-  private readonly placeholders = new Map<string, Numbering>();
+  /** Placeholder numbering per document id, so chunks of one document agree; forgotten when scrubbing idles. */
+  private readonly documents = new DocumentNumberings();
+  /** Placeholder numbering per matter id, until `forgetMatter` (once its sealed table is saved) or `dispose`. */
+  private readonly matters = new Map<string, Numbering>();
 
   constructor(@inject(PiiScrubberOptions) @optional() options: PiiScrubberOptions = {}) {
     this.scanner = options.scanner ?? new PiiScanner();
@@ -108,13 +131,22 @@ export class PiiScrubber implements Scrubber {
     this.authorizeRestore = options.authorizeRestore;
     this.audit = options.audit ?? nullAuditSink;
     this.scanPool = options.scanPool;
+    forgetWhenScanningIdles(this.documents);
   }
 
   async scrub(text: string, options: PiiScrubOptions = {}): Promise<PiiScrubResult> {
     if (typeof text !== "string") throw new InvalidArgumentError("text", text, "a string");
     options.signal?.throwIfAborted();
-    const findings = this.scanPool ? await this.scanPool.scan(text, options.signal ? { signal: options.signal } : {}) : this.scanner.scan(text);
-    const result = this.scanPool && this.canApplyOn(options) ? await this.applyOn(this.scanPool, text, findings, options) : this.apply(text, findings, options);
+    this.documents.scrubsInFlight++;
+    let result: PiiScrubResult;
+    let findings: readonly PiiFinding[];
+    try {
+      findings = this.scanPool ? await this.scanPool.scan(text, options.signal ? { signal: options.signal } : {}) : this.scanner.scan(text);
+      result = this.scanPool && this.canApplyOn(options) ? await this.applyOn(this.scanPool, text, findings, options) : this.apply(text, findings, options);
+    } finally {
+      this.documents.scrubsInFlight--;
+      scanEnded(); // the idle countdown restarts when the last scrub in flight ends
+    }
     await this.audit.record({
       action: "scrub",
       outcome: "success",
@@ -128,7 +160,7 @@ export class PiiScrubber implements Scrubber {
   /** The placeholder table of a matter, sealed for storage (see SealedMatterTable). */
   exportMatter(matterId: string): SealedMatterTable {
     const key = this.matterTableKey(matterId);
-    const n = this.numberingFor(`matter\0${matterId}`);
+    const n = numberingIn(this.matters, matterId);
     const state: MatterTableState = { byValue: [...n.byValue], count: [...n.count], entities: n.entities.state() };
     const iv = randomBytes(12);
     const matter = matterDigest(matterId);
@@ -149,9 +181,17 @@ export class PiiScrubber implements Scrubber {
     } catch (cause) {
       throw new DecryptionError("matter table", "wrong key or tampered data", { cause });
     }
-    const scope = `matter\0${matterId}`;
-    this.placeholders.delete(scope);
-    this.placeholders.set(scope, { byValue: new Map(state.byValue), count: new Map(state.count), entities: EntityLinker.fromState(state.entities) });
+    this.matters.delete(matterId);
+    this.matters.set(matterId, { byValue: new Map(state.byValue), count: new Map(state.count), entities: EntityLinker.fromState(state.entities) });
+  }
+
+  /**
+   * Drops what this scrubber holds of a matter's numbering (its values, people and organisations). Call it once the
+   * table `exportMatter` sealed is saved: the next redaction imports it again, so nothing of the matter stays in memory
+   * between redactions. Without a saved table, the next document of the matter is numbered from 1.
+   */
+  forgetMatter(matterId: string): void {
+    this.matters.delete(matterId);
   }
 
   private matterTableKey(matterId: string): Buffer {
@@ -169,7 +209,7 @@ export class PiiScrubber implements Scrubber {
     const policy = this.policies.get(options.policy ?? "default");
     if (!policy || !BUILT_IN_POLICIES.includes(policy) || options.matterId !== undefined) return false;
     if (policy.defaultOperator === "tokenize" || Object.values(policy.operators ?? {}).includes("tokenize")) return false;
-    return options.documentId === undefined || !this.placeholders.has(options.documentId);
+    return options.documentId === undefined || !this.documents.byId.has(options.documentId);
   }
 
   /** `apply` on the pool's worker threads (when canApplyOn), so a long text never blocks the caller's event loop. */
@@ -183,7 +223,8 @@ export class PiiScrubber implements Scrubber {
     const policyName = options.policy ?? "default";
     const policy = this.policies.get(policyName);
     if (!policy) throw new InvalidArgumentError("policy", policyName, `one of ${[...this.policies.keys()].join(", ")}`);
-    const numbering = this.numberingFor(options.matterId === undefined ? options.documentId : `matter\0${options.matterId}`);
+    const numbering =
+      options.matterId !== undefined ? numberingIn(this.matters, options.matterId) : options.documentId !== undefined ? numberingIn(this.documents.byId, options.documentId) : newNumbering();
     const segments: OffsetSegment[] = [];
     const replacements: PiiSpan[] = [];
     let out = "";
@@ -206,22 +247,9 @@ export class PiiScrubber implements Scrubber {
       pos = f.end;
     }
     copy(text.length);
+    if (options.documentId !== undefined && options.matterId === undefined) scanEnded(); // its numbering is forgotten when idle
     const offsets = new OffsetMap(segments, out.length, text.length);
     return { text: out, replacements, findings, offsets, policy: policy.name, toOriginalSpan: (s, e) => offsets.toOriginalSpan(s, e) };
-  }
-
-  private numberingFor(scope: string | undefined): Numbering {
-    if (scope === undefined) return newNumbering();
-    let m = this.placeholders.get(scope);
-    if (!m) {
-      if (this.placeholders.size >= MAX_DOCUMENTS) {
-        const oldest = this.placeholders.keys().next().value;
-        if (oldest !== undefined) this.placeholders.delete(oldest);
-      }
-      m = newNumbering();
-      this.placeholders.set(scope, m);
-    }
-    return m;
   }
 
   /** The number of a value: people and organisations by entity ("Mr. Schedler" is Paul E. Schedler), the rest by value. */
@@ -300,8 +328,23 @@ export class PiiScrubber implements Scrubber {
   dispose(): void {
     this.hashKey.dispose();
     this.matterKey?.dispose();
-    this.placeholders.clear();
+    this.documents.byId.clear();
+    this.matters.clear();
   }
+}
+
+/** The numbering of `id` in `numberings`, made (evicting the oldest past MAX_DOCUMENTS) when there is none yet. */
+function numberingIn(numberings: Map<string, Numbering>, id: string): Numbering {
+  let m = numberings.get(id);
+  if (!m) {
+    if (numberings.size >= MAX_DOCUMENTS) {
+      const oldest = numberings.keys().next().value;
+      if (oldest !== undefined) numberings.delete(oldest);
+    }
+    m = newNumbering();
+    numberings.set(id, m);
+  }
+  return m;
 }
 
 function normalise(value: string): string {
