@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { AuditSink, EventBus, Llm, Scrubber, coreModule, createContainer, defaultBearConfig, disposeContainer, type AuditEvent } from "@bear/core";
-import { SqliteRunStore, workflowEngineModule } from "@bear/workflow-engine";
+import { SqliteRunStore, runFileArea, workflowEngineModule } from "@bear/workflow-engine";
 import { ContainerModule } from "inversify";
 import { z } from "zod";
 import { AgentSystem, AgentSystemToken, SpecialistToken, ToolRegistryToken, agentsModule, type ToolRegistry } from "../src/index";
@@ -127,10 +127,10 @@ steps:
 describe("agentsModule", () => {
   it("binds an AgentSystem on the container's engine, Llm, Scrubber and specialists, and disposes it with the container", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agents-module-"));
-    // A run a crashed process left running, with an agent.task step: it must resume once the app starts.
+    // A run a crashed process of this same app left running (its file area is the app's), with an agent.task step: it must resume once the app starts.
     const store = await SqliteRunStore.open({ dbPath: path.join(dir, "wf.db") });
     const interrupted = { name: "interrupted", steps: [{ id: "check", type: "agent.task", parameters: { capability: "compliance_check", input: { document: LEASE } } }] };
-    store.insertRun({ id: "crashed-2", workflow: "interrupted", definition: interrupted, inputs: {}, matter: null, actor: null, status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: Date.now(), finishedAt: null });
+    store.insertRun({ id: "crashed-2", workflow: "interrupted", definition: interrupted, inputs: {}, matter: null, actor: null, files: runFileArea({ workspaceRoot: dir }), status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: Date.now(), finishedAt: null });
     store.flush();
     store.close();
     const audits: AuditEvent[] = [];
