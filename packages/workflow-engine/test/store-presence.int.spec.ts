@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { RunStoreError, RunStoreInUseError, SqliteRunStore } from "../src/index";
-import { processScope, processStartOf } from "../src/store/process-identity";
+import { processScope, processStartOf } from "@bear/core";
 import { presenceDirOf } from "../src/store/store-presence";
 
 const packageDir = path.resolve(import.meta.dirname, "..");

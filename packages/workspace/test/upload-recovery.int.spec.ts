@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
+import { processScope, processStartOf } from "@bear/core";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
 import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 
@@ -30,10 +32,16 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-/** Writes an upload's journal as `UploadStore.store` does before it moves anything; returns its tmp stem. */
-function journal(dir: string, pid: number, target: string): string {
-  const stem = path.join(dir, "tmp", `upload-${pid}-${randomUUID()}`);
-  fs.writeFileSync(`${stem}.target`, JSON.stringify({ target }));
+/** The owner an upload's journal names for process `pid` of this machine (as `UploadStore` writes it for itself). */
+function ownerOf(pid: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const start = processStartOf(pid);
+  return { host: os.hostname(), pid, run: randomUUID(), ...(processScope ? { scope: processScope } : {}), ...(start ? { start } : {}), ...overrides };
+}
+
+/** Writes an upload's journal as `UploadStore.store` does before it writes anything; returns its tmp stem. */
+function journal(dir: string, owner: Record<string, unknown>, target: string): string {
+  const stem = path.join(dir, "tmp", `upload-${randomUUID()}`);
+  fs.writeFileSync(`${stem}.target`, JSON.stringify({ target, owner }));
   return stem;
 }
 
@@ -46,18 +54,18 @@ async function newWorkspace(): Promise<string> {
 describe("uploads a stopped process left in an encrypted workspace", () => {
   it("an original the index committed is sealed on the next open; one it did not is removed", async () => {
     const dir = await newWorkspace();
-    const pid = await deadPid();
+    const owner = ownerOf(await deadPid());
     const committed = path.join(dir, "uploads", "acme", "committed.txt");
     const uncommitted = path.join(dir, "uploads", "acme", "uncommitted.txt");
     await withWorkspace(open(dir), async (workspace) => {
       // as store() leaves it when killed after the ingest and before the sealing
       fs.mkdirSync(path.dirname(committed), { recursive: true });
-      journal(dir, pid, "acme/committed.txt");
+      journal(dir, owner, "acme/committed.txt");
       fs.writeFileSync(committed, FIRST);
       const report = await (await workspace.rag()).ingest([committed], { matter: "acme" });
       expect(report.files[0]?.status).toBe("added");
       // as store() leaves it when killed during the ingest of a new file
-      journal(dir, pid, "acme/uncommitted.txt");
+      journal(dir, owner, "acme/uncommitted.txt");
       fs.writeFileSync(uncommitted, SECOND);
       // and a body that was still being received (an older release's name: no process id)
       fs.writeFileSync(path.join(dir, "tmp", `upload-${randomUUID()}`), SECOND);
@@ -84,26 +92,33 @@ describe("uploads a stopped process left in an encrypted workspace", () => {
     const original = fs.readFileSync(target);
     expect(sealed(target)).toBe(true);
     // killed mid-replace: the sealed original set aside in tmp, the new text in clear in its place, not indexed
-    const stem = journal(dir, await deadPid(), "acme/supply.txt");
+    // by a process given this very pid before (a restarted container): not us, so stopped
+    const stem = journal(dir, ownerOf(process.pid, { start: "1" }), "acme/supply.txt");
     fs.renameSync(target, `${stem}.previous`);
     fs.writeFileSync(target, SECOND);
     // a server beside us, mid-upload of another file: its journal and clear file must stay untouched
     const live = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
       const liveFile = path.join(dir, "uploads", "acme", "in-flight.txt");
-      const liveStem = journal(dir, live.pid!, "acme/in-flight.txt");
+      const liveStem = journal(dir, ownerOf(live.pid!), "acme/in-flight.txt");
+      // another machine's upload in a shared folder is never ours to finish
+      const remoteFile = path.join(dir, "uploads", "acme", "remote.txt");
+      const remoteStem = journal(dir, ownerOf(live.pid!, { host: "another-host.example" }), "acme/remote.txt");
+      fs.writeFileSync(remoteFile, SECOND.replace("Thistlecombe", "Marrowby"));
       fs.writeFileSync(liveFile, SECOND.replace("Thistlecombe", "Oakhollow"));
       await withWorkspace(open(dir), async () => undefined);
       expect(fs.readFileSync(target).equals(original)).toBe(true);
       expect(fs.existsSync(`${stem}.previous`)).toBe(false);
       expect(filesHolding(dir, "Thistlecombe")).toEqual([]);
       expect(fs.existsSync(liveFile) && fs.existsSync(`${liveStem}.target`)).toBe(true);
+      expect(fs.existsSync(remoteFile) && fs.existsSync(`${remoteStem}.target`)).toBe(true);
       // once that process is gone, its cut-short upload is undone like any other
       live.kill("SIGKILL");
       await new Promise((resolve) => live.once("exit", resolve));
       await withWorkspace(open(dir), async () => undefined);
       expect(fs.existsSync(liveFile)).toBe(false);
       expect(filesHolding(dir, "Oakhollow")).toEqual([]);
+      expect(fs.existsSync(remoteFile)).toBe(true);
     } finally {
       live.kill("SIGKILL");
     }

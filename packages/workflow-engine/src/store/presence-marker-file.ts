@@ -3,7 +3,7 @@
 // read, opened with O_NOFOLLOW | O_NONBLOCK (a symlink is not followed, a FIFO does not block) and
 // checked again on the open descriptor; anything else reads as "not a marker" (not live).
 import fs from "node:fs";
-import { isProcessScope, isProcessStart } from "./process-identity";
+import { isProcessScope, isProcessStart } from "@bear/core";
 import type { Presence } from "./store-presence";
 
 /** A marker as read: the opener it announces, and the random id of the process that wrote it. */

@@ -25,10 +25,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isProcessAlive, writeFileAtomicSync } from "@bear/core";
+import { isProcessAlive, processScope, processStartOf, writeFileAtomicSync } from "@bear/core";
 import { RunStoreError } from "../errors";
 import { readMarkerFile, type MarkerContent } from "./presence-marker-file";
-import { processScope, processStartOf } from "./process-identity";
 
 export type PresenceMode = "exclusive" | "shared";
 

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { BearError, confinePath, isPathInside } from "@bear/core";
+import { BearError, confinePath, isPathInside, isProcessAlive, processScope, processStartOf } from "@bear/core";
 import type { DocumentRecord, FormatNote, RagEngine } from "@bear/rag";
 import type { EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
@@ -77,17 +78,16 @@ export class UploadStore {
     assertPlainFileName(fileName);
     const target = confinePath(this.dir, path.join(matter, fileName));
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    // The process id in the name tells recover() whose upload this is: a live process's is left alone.
-    const tmp = path.join(this.tmpDir, `upload-${process.pid}-${randomUUID()}`);
+    const tmp = path.join(this.tmpDir, `upload-${randomUUID()}`);
     let release: (() => void) | undefined;
     try {
+      // Written before anything: a crash from here on is finished by recover(), which the journal's owner tells apart from a live upload.
+      fs.writeFileSync(`${tmp}${JOURNAL}`, JSON.stringify({ target: path.relative(this.dir, target), owner: THIS_PROCESS }), { mode: 0o600 });
       await pipeline(request.body, fs.createWriteStream(tmp, { mode: 0o600 }));
       if (request.truncated?.()) {
         throw new BearWorkspaceError("UPLOAD_TOO_LARGE", `file '${fileName}' exceeds the upload limit of ${Math.round(this.maxBytes / 1024 / 1024)} MB`);
       }
       release = await this.#oneFileAtATime.acquire(target); // two uploads of one name replace it one after the other
-      // Written before anything moves: a crash from here on is finished by recover().
-      fs.writeFileSync(`${tmp}${JOURNAL}`, JSON.stringify({ target: path.relative(this.dir, target) }), { mode: 0o600 });
       // The file it replaces is set aside until the new one is indexed, and put back if that fails.
       const previous = fs.existsSync(target) ? `${tmp}.previous` : undefined;
       if (previous) fs.renameSync(target, previous);
@@ -131,14 +131,14 @@ export class UploadStore {
    */
   needsRecovery(): boolean {
     if (!this.sealerFor) return false;
-    return this.#leftovers().some((f) => !ownerAlive(f)) || this.#clearOriginals(this.#busyTargets()).length > 0;
+    return this.#stopped().length > 0 || this.#orphans().length > 0 || this.#clearOriginals(this.#busyTargets()).length > 0;
   }
 
   /**
    * Finishes what uploads a stopped process left, in an encrypted workspace: an original the index
    * committed (same content hash) is sealed; one it did not commit is removed, and the original it
-   * was replacing put back. The uploads of live processes (a server beside this command) are left
-   * alone. A workspace shared by cluster instances on several hosts must not call it.
+   * was replacing put back. Uploads of live processes (a server beside this command), and of other
+   * machines sharing the folder, are left alone.
    */
   async recover(rag: RagEngine): Promise<UploadRecovery> {
     const counts = { sealed: 0, restored: 0, removed: 0, unknown: 0 };
@@ -155,11 +155,8 @@ export class UploadStore {
       counts.sealed++;
       return true;
     };
-    const stopped = this.#leftovers().filter((f) => !ownerAlive(f));
-    for (const journal of stopped.filter((f) => f.endsWith(JOURNAL))) {
-      const tmp = journal.slice(0, -JOURNAL.length);
-      const previous = `${tmp}.previous`;
-      const target = this.#journalTarget(journal);
+    for (const { stem, target } of this.#stopped()) {
+      const previous = `${stem}.previous`;
       if (target !== undefined) {
         const hasTarget = fs.existsSync(target);
         const committed = hasTarget && (isSealedFile(target) || (await sealIfIndexed(target)));
@@ -171,10 +168,10 @@ export class UploadStore {
           counts.removed++;
         }
       }
-      for (const file of [tmp, previous, journal]) fs.rmSync(file, { force: true });
+      for (const file of [stem, previous, `${stem}${JOURNAL}`]) fs.rmSync(file, { force: true });
     }
-    for (const body of stopped.filter((f) => fs.existsSync(f))) {
-      fs.rmSync(body, { force: true }); // a body that was still being received, never placed
+    for (const orphan of this.#orphans()) {
+      fs.rmSync(orphan, { force: true }); // a body or set-aside file with no journal: an older release's, never placed
       counts.removed++;
     }
     // Clear originals no journal names (left by a release before journals): sealed when indexed; any other is kept and counted.
@@ -182,8 +179,29 @@ export class UploadStore {
     return counts;
   }
 
+  /** Upload journals in tmp: each upload's stem (`tmp/upload-<id>`), the original it places, and whether its process still runs. */
+  #journals(): Array<{ readonly stem: string; readonly target: string | undefined; readonly live: boolean }> {
+    return this.#tmpEntries()
+      .filter((f) => f.endsWith(JOURNAL))
+      .map((journal) => {
+        const { target, owner } = this.#readJournal(journal);
+        return { stem: journal.slice(0, -JOURNAL.length), target, live: ownerRuns(owner) };
+      });
+  }
+
+  /** Journals of uploads whose process has stopped (on this machine). */
+  #stopped(): Array<{ readonly stem: string; readonly target: string | undefined }> {
+    return this.#journals().filter((j) => !j.live);
+  }
+
+  /** Temporary upload files no journal owns (bodies of an older release). */
+  #orphans(): string[] {
+    const stems = new Set(this.#journals().map((j) => j.stem));
+    return this.#tmpEntries().filter((f) => !f.endsWith(JOURNAL) && !stems.has(f.replace(/\.previous$/, "")));
+  }
+
   /** Temporary upload files in tmp (bodies, set-aside originals, journals), as absolute paths. */
-  #leftovers(): string[] {
+  #tmpEntries(): string[] {
     let names: string[];
     try {
       names = fs.readdirSync(this.tmpDir);
@@ -193,14 +211,9 @@ export class UploadStore {
     return names.filter((n) => n.startsWith("upload-")).map((n) => path.join(this.tmpDir, n));
   }
 
-  /** The originals live processes are placing right now (their journals' targets). */
+  /** The originals live uploads are placing right now (their journals' targets). */
   #busyTargets(): Set<string> {
-    const busy = new Set<string>();
-    for (const journal of this.#leftovers().filter((f) => f.endsWith(JOURNAL) && ownerAlive(f))) {
-      const target = this.#journalTarget(journal);
-      if (target !== undefined) busy.add(target);
-    }
-    return busy;
+    return new Set(this.#journals().flatMap((j) => (j.live && j.target !== undefined ? [j.target] : [])));
   }
 
   /** Originals under uploads/ that are not sealed, but for those in `busy`. */
@@ -222,13 +235,13 @@ export class UploadStore {
     return clear;
   }
 
-  /** The original a journal names, confined to the uploads folder; undefined for a damaged journal. */
-  #journalTarget(journal: string): string | undefined {
+  /** The original a journal names (confined to the uploads folder; undefined for a damaged journal) and the process that wrote it. */
+  #readJournal(journal: string): { target: string | undefined; owner: unknown } {
     try {
-      const { target } = JSON.parse(fs.readFileSync(journal, "utf8")) as { target?: unknown };
-      return typeof target === "string" ? confinePath(this.dir, target) : undefined;
+      const { target, owner } = JSON.parse(fs.readFileSync(journal, "utf8")) as { target?: unknown; owner?: unknown };
+      return { target: typeof target === "string" ? confinePath(this.dir, target) : undefined, owner };
     } catch {
-      return undefined;
+      return { target: undefined, owner: undefined };
     }
   }
 
@@ -256,20 +269,40 @@ export class UploadStore {
 /** Suffix of an upload's journal in tmp: the original it is placing, relative to the uploads folder. */
 const JOURNAL = ".target";
 
+/** Who writes an upload's journal: this machine, this process, and (on Linux) where its pid means it and since when. */
+interface UploadOwner {
+  readonly host: string;
+  readonly pid: number;
+  /** Random per process: the same pid in a later process (a restarted container's) is not this one. */
+  readonly run: string;
+  readonly scope?: string;
+  readonly start?: string;
+}
+
+const THIS_PROCESS: UploadOwner = {
+  host: os.hostname(),
+  pid: process.pid,
+  run: randomUUID(),
+  ...(processScope === undefined ? {} : { scope: processScope }),
+  ...(processStartOf(process.pid) === undefined ? {} : { start: processStartOf(process.pid)! }),
+};
+
 /**
- * Whether the process that made a temporary upload file (`upload-<pid>-<uuid>…`) still runs on this
- * machine; files of older releases carry no process id and count as a stopped process's.
+ * Whether the process that wrote a journal may still be placing its upload. Another machine's
+ * (a folder shared by cluster hosts) is never ours to finish: it counts as running. On this machine
+ * a pid is trusted only with the same boot and pid namespace and the same start time, so neither a
+ * reboot, a restarted container nor a recycled pid keeps a stopped upload "live"; off Linux the pid
+ * alone decides. A journal that names no owner is an older release's: stopped.
  */
-function ownerAlive(file: string): boolean {
-  const pid = /^upload-(\d+)-/.exec(path.basename(file))?.[1];
-  if (pid === undefined) return false;
-  if (Number(pid) === process.pid) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
-  }
+function ownerRuns(owner: unknown): boolean {
+  if (typeof owner !== "object" || owner === null) return false;
+  const o = owner as Partial<UploadOwner>;
+  if (typeof o.host !== "string" || typeof o.pid !== "number" || typeof o.run !== "string") return false;
+  if (o.host !== THIS_PROCESS.host) return true;
+  if (o.run === THIS_PROCESS.run) return true;
+  if (o.pid === process.pid) return false; // our pid, not our run: an earlier process given the same pid
+  if (THIS_PROCESS.scope !== undefined) return o.scope === THIS_PROCESS.scope && o.start !== undefined && processStartOf(o.pid) === o.start;
+  return isProcessAlive(o.pid);
 }
 
 /** Whether a file begins as a sealed one does. */
