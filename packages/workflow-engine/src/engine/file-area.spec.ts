@@ -38,4 +38,22 @@ describe("a run's file area", () => {
     expect(describeFileArea(matters)).toBe("the workspace's matter areas");
     expect(describeFileArea(folder)).toBe(`the folder ${root}`);
   });
+
+  it("an engine built by hand with a file step and no area resumes no run of a known area", async () => {
+    const { WorkflowEngine } = await import("./workflow-engine");
+    const { StepHandlerRegistry } = await import("../steps/step-handler-registry");
+    const { fileOperationsHandler } = await import("../steps/file-operations-handler");
+    const { MemoryRunStore } = await import("../store/memory-run-store");
+    const store = new MemoryRunStore();
+    const definition = { name: "w", steps: [{ id: "r", type: "file_operations", parameters: { operation: "exists", path: "a.txt" } }] };
+    const matters = runFileArea({ workspaceRoot: root, matterFolders: true });
+    store.insertRun({ id: "server-run", workflow: "w", definition, inputs: {}, matter: "acme", actor: "bob", files: matters, status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: 1, finishedAt: null });
+    const engine = new WorkflowEngine({ store, registry: new StepHandlerRegistry([fileOperationsHandler({ workspaceRoot: os.tmpdir() }) as never]) });
+    try {
+      expect(engine.resumeInterrupted()).toEqual([]);
+      expect(() => engine.resume("server-run")).toThrow(expect.objectContaining({ code: "RUN_NOT_RESUMABLE" }));
+    } finally {
+      await engine.dispose();
+    }
+  });
 });

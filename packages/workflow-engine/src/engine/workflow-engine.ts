@@ -54,7 +54,8 @@ export interface WorkflowEngineOptions {
   readonly coordination?: RunCoordination;
   /**
    * Where this engine's `file_operations` steps work (see `runFileArea`); recorded on each run it
-   * starts, and only runs recorded with the same area are resumed. Default `none`.
+   * starts, and only runs recorded with the same area are resumed. Default `none` for a registry
+   * without `file_operations`, else an area no other engine's runs have.
    */
   readonly fileArea?: RunFileArea;
 }
@@ -158,7 +159,8 @@ export class WorkflowEngine {
 
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
-    this.#fileArea = options.fileArea ?? "none";
+    // Unsaid, a registry with a file step gives runs an area only this kind of engine shares (never "none", which resumes anything).
+    this.#fileArea = options.fileArea ?? (options.registry.has("file_operations") ? "folder:(unrecorded)" : "none");
     this.store = options.store;
     this.#runStore = new SuspendableRunStore(options.store);
     this.registry = options.registry;
