@@ -195,8 +195,8 @@ export class WorkflowEngine {
       ...(eventBus ? { eventBus } : {}),
       ...(audit ? { audit } : {}),
       ...(coordination ? { coordination } : {}),
-      // A registry built elsewhere may carry a file step the config does not describe: its runs are then only resumed by the same kind of engine.
-      fileArea: !registry.has("file_operations") ? "none" : config.workspaceRoot === undefined ? "folder:(unrecorded)" : runFileArea(config),
+      // The area the config describes; else the constructor's default (a registry built elsewhere may carry a file step the config does not name).
+      ...(config.workspaceRoot !== undefined && registry.has("file_operations") ? { fileArea: runFileArea(config) } : {}),
       maxParallelSteps: config.maxParallelSteps,
       maxFanOut: config.maxFanOut,
       retentionMs: durationMs(config.retention),
@@ -284,16 +284,19 @@ export class WorkflowEngine {
   resumeInterrupted(): RunHandle[] {
     this.#assertOpen();
     const interrupted: RunRecord[] = [];
+    let elsewhere = 0;
     for (let offset = 0; ; offset += 1000) {
       const batch = this.store.listRuns({ status: ["pending", "running"], limit: 1000, offset });
-      interrupted.push(...batch.filter((r) => !this.#active.has(r.id)));
+      for (const run of batch) {
+        if (this.#active.has(run.id)) continue;
+        if (mayResumeIn(run.files, this.#fileArea)) interrupted.push(run);
+        else elsewhere++;
+      }
       if (batch.length < 1000) break;
     }
-    const elsewhere = interrupted.filter((r) => !mayResumeIn(r.files, this.#fileArea));
-    if (elsewhere.length) this.#logger.info({ runs: elsewhere.length }, "interrupted runs left for an engine with their own file area");
+    if (elsewhere) this.#logger.info({ runs: elsewhere }, "interrupted runs left for an engine with their own file area");
     const handles: RunHandle[] = [];
     for (const record of interrupted.reverse()) {
-      if (!mayResumeIn(record.files, this.#fileArea)) continue;
       const handle = this.#resume(record);
       if (handle) handles.push(handle);
     }
