@@ -39,7 +39,7 @@ export type { AuditHead } from "./audit/audit-head";
 
 export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";
-export { EnvelopeCipher, HEADER_BYTES, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
+export { EnvelopeCipher, HEADER_BYTES, isSealedFile, type EnvelopeCipherOptions } from "./crypto/envelope-cipher";
 export { DataKeyring, type DataKeyringOptions } from "./crypto/data-keyring";
 export { KeyedContentCipher, contentCipherFromKey } from "./crypto/keyed-content-cipher";
 export { deriveKey } from "./crypto/derive-key";

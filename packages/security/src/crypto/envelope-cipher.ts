@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
@@ -22,6 +22,17 @@ export const HEADER_BYTES = 8 + 1 + 8 + 12 + 32 + 16 + 12;
 const TAG_BYTES = 16;
 const WRAP_START = 9;
 const DATA_IV_AT = HEADER_BYTES - 12;
+
+/** Whether a file begins as an object this cipher seals does (its magic): tells a sealed file from one in clear, without a key. */
+export function isSealedFile(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 interface Header {
   readonly kekId: Buffer;

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { BearError, confinePath, isPathInside, isProcessAlive, processScope, processStartOf } from "@bear/core";
 import type { DocumentRecord, FormatNote, RagEngine } from "@bear/rag";
-import type { EnvelopeCipher } from "@bear/security";
+import { isSealedFile, type EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 import { KeyedMutex } from "./keyed-mutex";
 
@@ -35,9 +35,6 @@ export interface UploadRequest {
 
 /** An upload the index would not take (empty, unsupported, too large…): the ingest error's own code. */
 export class UploadRejectedError extends BearError<string> {}
-
-/** The first bytes of a sealed file (security's EnvelopeCipher): what tells a sealed original from a clear one. */
-const SEALED_MAGIC = Buffer.from("BEARENC1");
 
 /** What `recover()` did with what uploads a stopped process left. */
 export interface UploadRecovery {
@@ -131,7 +128,8 @@ export class UploadStore {
    */
   needsRecovery(): boolean {
     if (!this.sealerFor) return false;
-    return this.#stopped().length > 0 || this.#orphans().length > 0 || this.#clearOriginals(this.#busyTargets()).length > 0;
+    const { stopped, orphans, busy } = this.#survey();
+    return stopped.length > 0 || orphans.length > 0 || this.#clearOriginals(busy).length > 0;
   }
 
   /**
@@ -155,7 +153,8 @@ export class UploadStore {
       counts.sealed++;
       return true;
     };
-    for (const { stem, target } of this.#stopped()) {
+    const { stopped, orphans, busy } = this.#survey();
+    for (const { stem, target } of stopped) {
       const previous = `${stem}.previous`;
       if (target !== undefined) {
         const hasTarget = fs.existsSync(target);
@@ -170,34 +169,34 @@ export class UploadStore {
       }
       for (const file of [stem, previous, `${stem}${JOURNAL}`]) fs.rmSync(file, { force: true });
     }
-    for (const orphan of this.#orphans()) {
+    for (const orphan of orphans) {
       fs.rmSync(orphan, { force: true }); // a body or set-aside file with no journal: an older release's, never placed
       counts.removed++;
     }
     // Clear originals no journal names (left by a release before journals): sealed when indexed; any other is kept and counted.
-    for (const file of this.#clearOriginals(this.#busyTargets())) if (!(await sealIfIndexed(file))) counts.unknown++;
+    for (const file of this.#clearOriginals(busy)) if (!(await sealIfIndexed(file))) counts.unknown++;
     return counts;
   }
 
-  /** Upload journals in tmp: each upload's stem (`tmp/upload-<id>`), the original it places, and whether its process still runs. */
-  #journals(): Array<{ readonly stem: string; readonly target: string | undefined; readonly live: boolean }> {
-    return this.#tmpEntries()
-      .filter((f) => f.endsWith(JOURNAL))
-      .map((journal) => {
-        const { target, owner } = this.#readJournal(journal);
-        return { stem: journal.slice(0, -JOURNAL.length), target, live: ownerRuns(owner) };
-      });
-  }
-
-  /** Journals of uploads whose process has stopped (on this machine). */
-  #stopped(): Array<{ readonly stem: string; readonly target: string | undefined }> {
-    return this.#journals().filter((j) => !j.live);
-  }
-
-  /** Temporary upload files no journal owns (bodies of an older release). */
-  #orphans(): string[] {
-    const stems = new Set(this.#journals().map((j) => j.stem));
-    return this.#tmpEntries().filter((f) => !f.endsWith(JOURNAL) && !stems.has(f.replace(/\.previous$/, "")));
+  /**
+   * What tmp holds of uploads, read once: journals of stopped processes (each upload's stem
+   * `tmp/upload-<id>` and the original it places), files no journal owns (bodies of an older
+   * release), and the originals live uploads are placing right now.
+   */
+  #survey(): { stopped: Array<{ stem: string; target: string | undefined }>; orphans: string[]; busy: Set<string> } {
+    const entries = this.#tmpEntries();
+    const stopped: Array<{ stem: string; target: string | undefined }> = [];
+    const stems = new Set<string>();
+    const busy = new Set<string>();
+    for (const journal of entries.filter((f) => f.endsWith(JOURNAL))) {
+      const { target, owner } = this.#readJournal(journal);
+      const stem = journal.slice(0, -JOURNAL.length);
+      stems.add(stem);
+      if (!ownerRuns(owner)) stopped.push({ stem, target });
+      else if (target !== undefined) busy.add(target);
+    }
+    const orphans = entries.filter((f) => !f.endsWith(JOURNAL) && !stems.has(f.replace(/\.previous$/, "")));
+    return { stopped, orphans, busy };
   }
 
   /** Temporary upload files in tmp (bodies, set-aside originals, journals), as absolute paths. */
@@ -209,11 +208,6 @@ export class UploadStore {
       return [];
     }
     return names.filter((n) => n.startsWith("upload-")).map((n) => path.join(this.tmpDir, n));
-  }
-
-  /** The originals live uploads are placing right now (their journals' targets). */
-  #busyTargets(): Set<string> {
-    return new Set(this.#journals().flatMap((j) => (j.live && j.target !== undefined ? [j.target] : [])));
   }
 
   /** Originals under uploads/ that are not sealed, but for those in `busy`. */
@@ -303,17 +297,6 @@ function ownerRuns(owner: unknown): boolean {
   if (o.pid === process.pid) return false; // our pid, not our run: an earlier process given the same pid
   if (THIS_PROCESS.scope !== undefined) return o.scope === THIS_PROCESS.scope && o.start !== undefined && processStartOf(o.pid) === o.start;
   return isProcessAlive(o.pid);
-}
-
-/** Whether a file begins as a sealed one does. */
-function isSealedFile(file: string): boolean {
-  const fd = fs.openSync(file, "r");
-  try {
-    const head = Buffer.alloc(SEALED_MAGIC.length);
-    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SEALED_MAGIC);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** No path separators, no '..', no leading dot, no control characters, at most 200 characters. */
