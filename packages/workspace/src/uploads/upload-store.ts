@@ -285,8 +285,8 @@ const THIS_PROCESS: UploadOwner = {
  * Whether the process that wrote a journal may still be placing its upload. Another machine's
  * (a folder shared by cluster hosts) is never ours to finish: it counts as running. On this machine
  * a pid is trusted only with the same boot and pid namespace and the same start time, so neither a
- * reboot, a restarted container nor a recycled pid keeps a stopped upload "live"; off Linux the pid
- * alone decides. A journal that names no owner is an older release's: stopped.
+ * reboot, a restarted container nor a recycled pid keeps a stopped upload "live"; where /proc does
+ * not show the pid (off Linux, or hidden by hidepid) whether the pid answers decides. A journal that names no owner is an older release's: stopped.
  */
 function ownerRuns(owner: unknown): boolean {
   if (typeof owner !== "object" || owner === null) return false;
@@ -295,8 +295,10 @@ function ownerRuns(owner: unknown): boolean {
   if (o.host !== THIS_PROCESS.host) return true;
   if (o.run === THIS_PROCESS.run) return true;
   if (o.pid === process.pid) return false; // our pid, not our run: an earlier process given the same pid
-  if (THIS_PROCESS.scope !== undefined) return o.scope === THIS_PROCESS.scope && o.start !== undefined && processStartOf(o.pid) === o.start;
-  return isProcessAlive(o.pid);
+  if (THIS_PROCESS.scope !== undefined && o.scope !== THIS_PROCESS.scope) return false; // an earlier boot or pid namespace of this machine
+  const now = THIS_PROCESS.scope === undefined || o.start === undefined ? undefined : processStartOf(o.pid);
+  // No start time to compare (gone, or hidden from us by /proc's hidepid: another user's server): alive if the pid answers.
+  return now === undefined ? isProcessAlive(o.pid) : now === o.start;
 }
 
 /** No path separators, no '..', no leading dot, no control characters, at most 200 characters. */
