@@ -222,6 +222,26 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     expect(covering(defined, "Quillon:")).toEqual([["ORGANIZATION", "Quillon"]]);
   });
 
+  it("reads an English noun run together with 'holder(s)' as a role, and spreads nothing (rev-a #13)", async () => {
+    // word formation, not a list: any English noun before "holder(s)", plural, singular, possessive or in capitals
+    const heads = ["Security", "Unit", "Warrant", "Option", "Rights", "Debenture", "Certificate", "Interest", "Policy", "Coupon"];
+    fc.assert(
+      fc.property(fc.constantFrom(...heads), fc.constantFrom("holders", "holder", "holders'", "HOLDERS"), fc.nat(2), (head, tail, at) => {
+        const word = tail === "HOLDERS" ? `${head.toUpperCase()}${tail}` : `${head}${tail}`;
+        const t = [`Notices to the ${word} shall be sent by mail.`, `Each ${word} may object in writing.`, `The Trustee shall notify the ${word} within ten days.`][at] ?? "";
+        expect(covering(t, word)).toEqual([]);
+      }),
+      { numRuns: 120 },
+    );
+    const t =
+      "The Trustee shall notify the Certificateholders within ten days. Each Unitholder and the Warrantholders' agent may " +
+      "object; the Certificateholders may vote. Optionholders, Debentureholders, Rightsholders and Securityholders are bound.";
+    const scrubbed = (await new PiiScrubber({ scanner: full, hashKey: Buffer.alloc(32, 7) }).scrub(t)).text;
+    expect(scrubbed).toBe(t);
+    // a company whose name holds such a word is still a company
+    expect(found("Payments go to Tarnby Unitholder Services LLC each month.")).toContainEqual(["ORGANIZATION", "Tarnby Unitholder Services LLC"]);
+  });
+
   it("ends a signer's name where a company in capitals printed after it starts", () => {
     const t = "By: /s/ Tomas Reyland BRIGHTWATER HOLDINGS\nName: Tomas Reyland\nTitle: President";
     const people = found(t).filter(([type]) => type === "PERSON").map(([, s]) => s);

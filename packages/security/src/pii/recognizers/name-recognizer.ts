@@ -2,7 +2,7 @@ import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
 import { nearTermOfArt } from "./terms-of-art";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
-import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isHolderRole, isNotAName } from "./lexicons";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { LOWER_PAIR, LOWER_WORD, lowerRuns } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
@@ -322,7 +322,8 @@ export class NameRecognizer implements Recognizer {
           !isNotAName(w) && !isCommonWord(w) && (type !== "PERSON" || isGivenOrFamilyName(w) || isKnownName(w) || !isEnglishWord(w));
         if (type !== "LOCATION" && !words.some(distinctive)) return;
       }
-      if (words.length > 0 && words.every((w) => isNotAName(w))) return;
+      // a span of role words only ("Borrower", "Certificateholders") is no name, whichever recognizer read it
+      if (words.length > 0 && words.every((w) => isNotAName(w) || isHolderRole(w))) return;
       out.push({ type, start: s, end: e, score, recognizer });
     };
 
