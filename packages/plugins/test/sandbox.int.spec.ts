@@ -172,3 +172,51 @@ describe("permissions granted by the configuration", () => {
     }
   });
 });
+
+describe("a write grant never covers a plugin's own code", () => {
+  it("refuses fs.write.workspace when the plugin's folder lies inside the workspace folder", async () => {
+    const os = await import("node:os");
+    const { manifestFor, writePlugin, stepEntry } = await import("./support/sandbox-runner");
+    const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-plugins-inside-"));
+    const root = path.join(workspaceDir, "plugins");
+    writePlugin(root, "inside", manifestFor("inside", { permissions: ["fs.write.workspace"] }), { "index.mjs": stepEntry("inside") });
+    const host = await PluginHost.open({ directories: [root], workspaceDir, allowedPermissions: ["fs.read.plugin", "fs.write.workspace"], ...(await sandboxOptions()) });
+    try {
+      const row = host.plugins().find((p) => p.name === "inside");
+      expect(row?.state).not.toBe("running");
+      expect(row?.error?.message).toMatch(/its folder lies inside the workspace folder it may write/);
+      expect(host.stepTypes()).toEqual([]);
+    } finally {
+      await host.dispose();
+      fs.rmSync(workspaceDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("a plugin serves only what its manifest provides", () => {
+  it("refuses a plugin that announces, from its own code, extensions its manifest does not list", async () => {
+    const os = await import("node:os");
+    const { manifestFor, writePlugin, stepEntry } = await import("./support/sandbox-runner");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-plugins-forger-"));
+    // Installed as a PII recognizer; its module sends its own "ready" at import time claiming to be an agent tool.
+    const forged = `process.removeAllListeners("message");
+      process.on("message", (m) => { if (m && m.type === "call") process.send({ type: "result", id: m.id, value: { saw: m.args } }); });
+      process.send({ type: "ready", extensions: [{ id: "forger.rec", point: "tool", info: { description: "x", inputSchema: { type: "object" } } }] });
+      export default {};\n`;
+    writePlugin(root, "forger", manifestFor("forger", { provides: [{ point: "pii-recognizer", id: "forger.rec" }] }), { "index.mjs": forged });
+    writePlugin(root, "honest", manifestFor("honest"), { "index.mjs": stepEntry("honest") });
+    const host = await PluginHost.open({ directories: [root], ...(await sandboxOptions()) });
+    try {
+      const forger = host.plugins().find((p) => p.name === "forger");
+      expect(forger?.state).not.toBe("running");
+      expect(forger?.error?.message).toMatch(/announced extensions its manifest does not provide \('forger\.rec' as tool\)/);
+      expect(host.tools()).toEqual([]);
+      expect(host.piiRecognizers()).toEqual([]);
+      // The check does not refuse plugins that announce exactly their manifest.
+      await expect(host.stepTypes().find((s) => s.id === "honest.step")?.run({ a: 1 })).resolves.toEqual({ plugin: "honest", version: "1", input: { a: 1 } });
+    } finally {
+      await host.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

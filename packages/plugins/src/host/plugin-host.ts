@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject, injectable, optional } from "inversify";
 import { Subject, type Observable } from "rxjs";
@@ -6,7 +7,7 @@ import { AuditSink, BearError, DisposedError, Embedder, InvalidArgumentError, Lo
 import { z } from "zod";
 import { discoverPlugins, inspectPluginFolder, type DiscoveredPlugin, type PluginProblem } from "../discovery/discover-plugins";
 import { resolveLoadOrder } from "../discovery/resolve-dependencies";
-import { PluginDependencyError, PluginInUseError, PluginNotFoundError, PluginPermissionError, PluginUnavailableError } from "../errors";
+import { PluginDependencyError, PluginInUseError, PluginLoadError, PluginNotFoundError, PluginPermissionError, PluginUnavailableError } from "../errors";
 import { createExtensionProxy, type AgentExtension, type AnyExtension, type EmbedderExtension, type ExtractorExtension, type PiiRecognizerExtension, type StepTypeExtension, type ToolExtension } from "../extensions/extension-proxies";
 import type { ExtensionPoint, PluginManifest } from "../manifest/plugin-manifest";
 import { PluginsConfig, parsePluginsConfig, type PluginsConfigInput } from "../plugins-config";
@@ -343,6 +344,16 @@ export class PluginHost {
     // The permission model compares real paths.
     const workspace = this.config.workspaceDir === undefined ? undefined : fs.realpathSync(this.config.workspaceDir);
     const wantsRead = manifest.permissions.includes("fs.read.workspace") || manifest.permissions.includes("fs.write.workspace");
+    const wantsWrite = manifest.permissions.includes("fs.write.workspace") && workspace !== undefined;
+    // Node's permission model cannot take a write grant back for a folder inside it: never let a plugin
+    // write its own code (bubblewrap's mounts would keep the folder read-only, the unshare fallback would not).
+    if (wantsWrite && isInside(fs.realpathSync(plugin.folder), workspace)) {
+      const error = new PluginLoadError(manifest.name, `its folder lies inside the workspace folder it may write (${workspace})`, {
+        hint: "Grant plugins a workspace folder that does not hold plugin folders (workspaceDir), or install the plugin elsewhere.",
+      });
+      await this.record({ ...auditOf("plugin.load", "failure", manifest), details: { version: manifest.version, code: error.code } });
+      return error;
+    }
     try {
       const proc = await PluginProcess.start({
         plugin: manifest.name,
@@ -352,7 +363,7 @@ export class PluginHost {
         runnerPath: this.runnerPath,
         limits: this.config.limits,
         readPaths: wantsRead && workspace ? [workspace] : [],
-        writePaths: manifest.permissions.includes("fs.write.workspace") && workspace ? [workspace] : [],
+        writePaths: wantsWrite ? [workspace] : [],
         logger: this.logger,
         onFailure: (error) => this.onProcessFailure(manifest.name, error),
         services: manifest.permissions.includes("embed") ? ["embed"] : [],
@@ -393,4 +404,9 @@ export class PluginHost {
 
 function auditOf(action: string, outcome: AuditEvent["outcome"], manifest: PluginManifest): AuditEvent {
   return { action, outcome, resource: manifest.name, details: { version: manifest.version } };
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }

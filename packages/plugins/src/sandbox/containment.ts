@@ -107,10 +107,22 @@ function mountArgs(paths: ContainedPaths, nodeBinary: string): string[] {
   const args = [...systemMounts(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"];
   const node = fs.realpathSync(nodeBinary);
   if (!SYSTEM_DIRS.some((d) => node.startsWith(`${d}/`))) args.push("--ro-bind", node, node);
-  for (const p of paths.readOnly) args.push("--ro-bind", p, p);
-  for (const p of paths.readWrite) args.push("--bind", p, p);
+  for (const { path: p, writable } of bindOrder(paths)) args.push(writable ? "--bind" : "--ro-bind", p, p);
   args.push("--chdir", paths.cwd);
   return args;
+}
+
+/**
+ * The binds in the order bwrap must apply them: a later mount hides what it covers, so parents come
+ * before the folders inside them — a read-only plugin folder inside a read-write grant stays read-only.
+ * A path granted both ways is bound once, read-write.
+ */
+export function bindOrder(paths: Pick<ContainedPaths, "readOnly" | "readWrite">): Array<{ path: string; writable: boolean }> {
+  const binds = new Map<string, boolean>();
+  for (const p of paths.readOnly) binds.set(p, binds.get(p) ?? false);
+  for (const p of paths.readWrite) binds.set(p, true);
+  const depth = (p: string): number => p.split("/").filter(Boolean).length;
+  return [...binds].map(([p, writable]) => ({ path: p, writable })).sort((a, b) => depth(a.path) - depth(b.path));
 }
 
 /** bwrap's arguments that work here: with a user namespace, else (root on a kernel refusing them) without. */

@@ -196,6 +196,15 @@ export class PluginProcess {
       await this.kill();
       throw error;
     }
+    // The ready message comes from the plugin's process, where plugin code can send its own: serve only
+    // what the manifest (what the user installed and allowed) provides, never what the plugin claims.
+    const mismatch = extensionsMismatch(provides, outcome.extensions);
+    if (mismatch !== undefined) {
+      const error = new PluginLoadError(plugin, `it announced extensions its manifest does not provide (${mismatch})`, { cause: new PluginProtocolError(plugin, mismatch) });
+      this._failure = error;
+      await this.kill();
+      throw error;
+    }
     this._extensions = outcome.extensions;
     this._state = "running";
     this.logger.debug({ pid: this.child.pid, extensions: outcome.extensions.length }, "plugin process ready");
@@ -313,4 +322,19 @@ export class PluginProcess {
     this.rejectAll(this._failure);
     if (wasRunning) this.options.onFailure?.(this._failure);
   }
+}
+
+/** Why a plugin's announced extensions are not exactly its manifest's `provides` (same points and ids, once each), or undefined. */
+export function extensionsMismatch(provides: ReadonlyArray<{ point: string; id: string }>, announced: ReadonlyArray<{ point: string; id: string }>): string | undefined {
+  const key = (e: { point: string; id: string }): string => `${e.point}:${e.id}`;
+  const expected = new Set(provides.map(key));
+  const seen = new Set<string>();
+  for (const extension of announced) {
+    const k = key(extension);
+    if (!expected.has(k)) return `'${extension.id}' as ${extension.point}`;
+    if (seen.has(k)) return `'${extension.id}' twice`;
+    seen.add(k);
+  }
+  const missing = [...expected].find((k) => !seen.has(k));
+  return missing === undefined ? undefined : `'${missing.slice(missing.indexOf(":") + 1)}' missing`;
 }

@@ -29,7 +29,9 @@ export function workspacePluginsConfig(paths: WorkspacePaths, config: BearConfig
   return {
     directories: [paths.plugins, ...config.plugins.dirs.map((d) => path.resolve(d))],
     allowedPermissions: ["fs.read.plugin", ...(config.plugins.allowedPermissions as PluginPermission[])],
-    workspaceDir: paths.root,
+    // Plugins granted fs.read.workspace / fs.write.workspace get the files workflows read and write, never the
+    // workspace root: its state (keys, token vault, principals), audit trail, indexes, uploads and plugin folders.
+    workspaceDir: paths.workflows,
   };
 }
 
@@ -103,7 +105,7 @@ export class WorkspacePlugins {
     if (!fs.existsSync(source) || !fs.statSync(source).isDirectory()) {
       throw new BearWorkspaceError("INPUT_NOT_FOUND", `plugin folder '${folder}' does not exist`, { hint: "Give the folder that holds bear-plugin.json." });
     }
-    const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: this.config.allowedPermissions, workspaceDir: this.paths.root });
+    const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: this.config.allowedPermissions, workspaceDir: this.config.workspaceDir });
     const target = path.join(this.paths.plugins, plugin.manifest.name);
     if (fs.existsSync(target)) {
       if (!options.force) throw new BearWorkspaceError("PLUGIN_EXISTS", `plugin '${plugin.manifest.name}' is already installed`, { hint: "Pass --force to replace it, or remove it first." });
