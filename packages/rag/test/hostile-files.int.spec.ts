@@ -3,7 +3,7 @@ import { extractDocument } from "../src/extraction/extract-document";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
 import { makeDocx } from "./fixtures";
 import { extractionWorkerUrl } from "./support/extraction-worker-build";
-import { docxBomb, pdfFlateBomb } from "./support/hostile-files";
+import { docxBomb, PDF_BOMB_VARIANTS, pdfBomb, pdfFlateBomb } from "./support/hostile-files";
 
 const MB = 1024 * 1024;
 
@@ -39,6 +39,27 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
     });
     expect(performance.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  describe("reads each filter spelling pdf.js decodes, so none slips past the bomb guard", () => {
+    const limit = 8 * MB;
+    it.each(PDF_BOMB_VARIANTS.filter((v) => v !== "unreadable-ref"))("refuses a %s bomb decoding past the limit, and extracts the same file under it", async (variant) => {
+      const bomb = pdfBomb(variant, 16);
+      expect(bomb.length).toBeLessThan(MB);
+      await expect(extractDocument("bomb.pdf", bomb, { maxUncompressedBytes: limit })).rejects.toMatchObject({
+        code: "RAG_FILE_TOO_LARGE",
+        message: `PDF 'bomb.pdf' has compressed streams that expand to more than ${limit} bytes`,
+      });
+      // The same spelling under the limit is a PDF pdf.js reads: the guard measured a stream pdf.js decodes.
+      await expect(extractDocument("small.pdf", pdfBomb(variant, 1), { maxUncompressedBytes: limit })).resolves.toMatchObject({ format: "pdf" });
+    }, 60_000);
+
+    it("refuses a stream whose filter the guard cannot read, whatever its size", async () => {
+      await expect(extractDocument("ref.pdf", pdfBomb("unreadable-ref", 1), { maxUncompressedBytes: limit })).rejects.toMatchObject({
+        code: "RAG_FILE_CORRUPT",
+        message: "PDF 'ref.pdf' names a stream filter the size check cannot read (9 0 R)",
+      });
+    });
+  });
 
   it("fails a file that exhausts the worker's memory, and extracts the next files of the batch", async () => {
     const workerUrl = await extractionWorkerUrl();

@@ -91,9 +91,66 @@ export function docxBomb(megabytes: number, options: { declaredSize?: number } =
 
 /** A one-page PDF whose content stream is a FlateDecode bomb of `megabytes` MB of spaces. */
 export function pdfFlateBomb(megabytes: number): Uint8Array {
-  const { data } = repeatedDeflate(Buffer.alloc(1024 * 1024, 0x20), megabytes);
-  // A zlib (not raw) stream is what /FlateDecode expects: header, raw data, Adler-32 (left 0: pdf.js does not check it).
-  const stream = Buffer.concat([Buffer.from([0x78, 0x9c]), data, Buffer.alloc(4)]);
+  return pdfBomb("plain", megabytes);
+}
+
+/** How a bomb's content stream names its filters: each a spelling pdf.js decodes. */
+export type PdfBombVariant = "plain" | "hex" | "ascii85" | "decode-parms" | "filter-ref" | "escaped-name" | "lzw" | "run-length" | "unreadable-ref";
+export const PDF_BOMB_VARIANTS: readonly PdfBombVariant[] = ["plain", "hex", "ascii85", "decode-parms", "filter-ref", "escaped-name", "lzw", "run-length", "unreadable-ref"];
+
+/** A one-page PDF whose content stream decodes to `megabytes` MB of spaces, its filters spelled as `variant` says. */
+export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array {
+  // A line of text, so that pdf.js finds a text layer, then spaces.
+  const text = Buffer.from("BT /F1 12 Tf 72 720 Td (Notices shall be in writing.) Tj ET\n");
+  const content = (): Buffer => Buffer.concat([text, Buffer.alloc(megabytes * 1024 * 1024 - text.length, 0x20)]);
+  const zlibStream = (): Buffer => {
+    if (megabytes <= 64) return zlib.deflateSync(content());
+    const { data } = repeatedDeflate(Buffer.alloc(1024 * 1024, 0x20), megabytes);
+    // A zlib (not raw) stream is what /FlateDecode expects: header, raw data, Adler-32 (left 0: pdf.js does not check it).
+    return Buffer.concat([Buffer.from([0x78, 0x9c]), data, Buffer.alloc(4)]);
+  };
+  let stream: Buffer;
+  let filter: string;
+  const extra: string[] = [];
+  switch (variant) {
+    case "hex":
+      stream = Buffer.from(`${zlibStream().toString("hex")}>`);
+      filter = "/Filter [/ASCIIHexDecode /FlateDecode]";
+      break;
+    case "ascii85":
+      stream = Buffer.from(`${ascii85(zlibStream())}~>`);
+      filter = "/Filter [/A85 /Fl]";
+      break;
+    case "decode-parms":
+      stream = zlibStream();
+      filter = "/Filter /FlateDecode /DecodeParms << /Predictor 1 >>";
+      break;
+    case "filter-ref":
+      stream = zlibStream();
+      filter = "/Filter 5 0 R";
+      extra.push("/FlateDecode");
+      break;
+    case "escaped-name":
+      stream = zlibStream();
+      filter = "/Filter /Fla#74eDecode";
+      break;
+    case "lzw":
+      stream = lzwEncode(content());
+      filter = "/Filter /LZWDecode";
+      break;
+    case "run-length":
+      // the text as one literal run, then runs of 128 spaces
+      stream = Buffer.concat([Buffer.from([text.length - 1]), text, Buffer.alloc(((megabytes * 1024 * 1024) / 128) * 2).map((_, i) => (i % 2 === 0 ? 0x81 : 0x20)), Buffer.from([0x80])]);
+      filter = "/Filter /RL";
+      break;
+    case "unreadable-ref":
+      stream = zlibStream();
+      filter = "/Filter 9 0 R"; // no such plain object (as if it sat in a compressed object stream)
+      break;
+    default:
+      stream = zlibStream();
+      filter = "/Filter /FlateDecode";
+  }
   const parts: Buffer[] = [];
   const offsets: number[] = [];
   let length = 0;
@@ -105,17 +162,86 @@ export function pdfFlateBomb(megabytes: number): Uint8Array {
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
   ];
   objects.forEach((o, i) => {
     offsets.push(length);
     add(Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
   });
   offsets.push(length);
-  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`));
+  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} ${filter} >>\nstream\n`));
   add(stream);
   add(Buffer.from("\nendstream\nendobj\n"));
+  extra.forEach((o, i) => {
+    offsets.push(length);
+    add(Buffer.from(`${5 + i} 0 obj\n${o}\nendobj\n`));
+  });
   const xref = length;
-  add(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+  const count = offsets.length + 1;
+  add(Buffer.from(`xref\n0 ${count}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${count} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** ASCII85 text of `data` (no "z" shortcut). */
+export function ascii85(data: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < data.length; i += 4) {
+    const chunk = [0, 1, 2, 3].map((k) => data[i + k] ?? 0);
+    let value = ((chunk[0] ?? 0) * 2 ** 24 + ((chunk[1] ?? 0) << 16) + ((chunk[2] ?? 0) << 8) + (chunk[3] ?? 0)) >>> 0;
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      digits.unshift(String.fromCharCode(0x21 + (value % 85)));
+      value = Math.floor(value / 85);
+    }
+    out += digits.slice(0, Math.min(5, data.length - i + 1)).join("");
+  }
+  return out;
+}
+
+/** An LZW encoder (9–12-bit codes, EarlyChange 1), as PDF writers produce it. */
+export function lzwEncode(data: Uint8Array): Buffer {
+  const out: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  let width = 9;
+  const emit = (code: number): void => {
+    buffer = (buffer << width) | code;
+    bits += width;
+    while (bits >= 8) {
+      out.push((buffer >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+    buffer &= (1 << bits) - 1;
+  };
+  // the table maps (code of the string so far, next byte) to the code of the longer string
+  let table = new Map<number, number>();
+  let next = 258;
+  emit(256);
+  let w = -1;
+  for (const byte of data) {
+    if (w < 0) {
+      w = byte;
+      continue;
+    }
+    const known = table.get(w * 256 + byte);
+    if (known !== undefined) {
+      w = known;
+      continue;
+    }
+    emit(w);
+    table.set(w * 256 + byte, next++);
+    // the decoder adds its entries one code later, and switches width one code early (EarlyChange 1)
+    if (next >= 1 << width && width < 12) width++;
+    if (next >= 4095) {
+      emit(256);
+      table = new Map();
+      next = 258;
+      width = 9;
+    }
+    w = byte;
+  }
+  if (w >= 0) emit(w);
+  emit(257);
+  if (bits > 0) out.push((buffer << (8 - bits)) & 0xff);
+  return Buffer.from(out);
 }
