@@ -242,6 +242,25 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     expect(found("Payments go to Tarnby Unitholder Services LLC each month.")).toContainEqual(["ORGANIZATION", "Tarnby Unitholder Services LLC"]);
   });
 
+  it("reads 'co-'/'sub-' before a role noun, a noun run together with 'owner(s)' and an '-or'/'-ee' correlative as a role, and spreads nothing", async () => {
+    for (const word of ["Co-Borrowers", "Co-Lenders", "Co-Trustee", "Co-Investors", "Sub-Agent", "Sub-Servicer", "Sublessees", "Unitowners"]) {
+      const t = `Notices to the ${word} shall be sent by mail. Each ${word} may object.`;
+      expect([word, found(t)]).toEqual([word, []]);
+    }
+    const t = "The Co-Borrowers and the Sub-Agent shall notify the Sublessees. Each Co-Borrower may object; the Sub-Agent may not.";
+    expect((await new PiiScrubber({ scanner: full, hashKey: Buffer.alloc(32, 7) }).scrub(t)).text).toBe(t);
+    // a legal correlative in "-or"/"-ee" of an English verb is a role too, a surname or place with that ending is not
+    for (const word of ["Escrowee", "Trustor", "Promisor", "Offeree", "Designee", "Transferors", "Tenderor"]) {
+      const t = `Notices to the ${word} shall be sent by mail. Each ${word} may object.`;
+      expect([word, found(t)]).toEqual([word, []]);
+    }
+    expect(found("The deed was signed by Mr. Trainor and Ms. Windsor.")).toEqual([["PERSON", "Trainor"], ["PERSON", "Windsor"]]);
+    expect(found("Nestor Quill met Ada Chaffee in Pawnee.")).toEqual([["PERSON", "Nestor Quill"], ["PERSON", "Ada Chaffee"], ["LOCATION", "Pawnee"]]);
+    // hyphenated names and companies that are no roles stay what they were
+    expect(found("Send it to Quell Co-Diagnostics, Inc. by Friday.")).toContainEqual(["ORGANIZATION", "Quell Co-Diagnostics, Inc."]);
+    expect(found("The letter was signed by Mr. Aldo Smith-Varley.")).toContainEqual(["PERSON", "Aldo Smith-Varley"]);
+  });
+
   it("ends a signer's name where a company in capitals printed after it starts", () => {
     const t = "By: /s/ Tomas Reyland BRIGHTWATER HOLDINGS\nName: Tomas Reyland\nTitle: President";
     const people = found(t).filter(([type]) => type === "PERSON").map(([, s]) => s);

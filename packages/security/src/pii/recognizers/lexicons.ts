@@ -69,15 +69,6 @@ export function isNotAName(word: string): boolean {
   return NOT_NAMES.has(word.toLowerCase());
 }
 
-/**
- * "Securityholders", "Unitholder", "Certificateholders": an English noun run together with "holder(s)" names a role,
- * as "Stockholders" and "Noteholders" do (word formation, not a list: the head is any English word).
- */
-export function isHolderRole(word: string): boolean {
-  const m = /^(\p{L}{3,})holders?$/iu.exec(word);
-  return m?.[1] !== undefined && isEnglishWord(m[1]);
-}
-
 /** English words of SCOWL sizes 10-60 (rarer words too): a capitalised one is a defined term, not a name. */
 export function isEnglishWord(word: string): boolean {
   return isListedOrPlural(word, WORD_ENGLISH);

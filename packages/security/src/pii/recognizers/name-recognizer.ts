@@ -2,7 +2,8 @@ import { isShoutedPhrase, namesCurrency } from "./clause-phrases";
 import { nearTermOfArt } from "./terms-of-art";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
-import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isHolderRole, isNotAName } from "./lexicons";
+import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { isCorrelativeRole, isRoleCompound } from "./role-words";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { LOWER_PAIR, LOWER_WORD, lowerRuns } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
@@ -224,6 +225,37 @@ export function afterJobTitle(text: string, start: number, end: number): number 
   return cut >= 0 && next ? start + next.index : start;
 }
 /** Job-title words that are also words of company names. */
+/**
+ * Whether a word at `start` stands where a role does: not right after "in/at/near/from" ("in Pawnee" is a place) nor
+ * after a capitalised word that is no role or article ("Great Lakes Advisors" ends a firm's name; "Buyer Designee" is a role).
+ */
+function standsAsRole(text: string, start: number): boolean {
+  const before = textBefore(text, start, 30);
+  if (/\b(?:in|at|near|from)\s+$/i.test(before)) return false;
+  const previous = /([\p{L}][\p{L}'’-]*)[ \t]+$/u.exec(before)?.[1];
+  return previous === undefined || !/^\p{Lu}/u.test(previous) || STOP_START.has(previous) || isNotAName(previous) || isRoleCompound(previous);
+}
+
+/** One word, no space inside. */
+const ONE_WORD = /^[\p{L}'’]+$/u;
+/** The whole hyphenated word around text[start, end) ("Co" → "Co-Borrowers"). */
+function hyphenatedWordAt(text: string, start: number, end: number): string {
+  const letter = (i: number): boolean => /[\p{L}'’]/u.test(text[i] ?? "");
+  let a = start;
+  let b = end;
+  for (;;) {
+    if (letter(a - 1)) a--;
+    else if (text[a - 1] === "-" && letter(a - 2)) a -= 2;
+    else break;
+  }
+  for (;;) {
+    if (letter(b)) b++;
+    else if (text[b] === "-" && letter(b + 1)) b += 2;
+    else break;
+  }
+  return text.slice(a, b);
+}
+
 const AMBIGUOUS_TITLE = /^(?:lead|head|chair|owner|partners?|associates?|agents?|title|executive|founders?|representatives?)$/i;
 
 export class NameRecognizer implements Recognizer {
@@ -322,8 +354,10 @@ export class NameRecognizer implements Recognizer {
           !isNotAName(w) && !isCommonWord(w) && (type !== "PERSON" || isGivenOrFamilyName(w) || isKnownName(w) || !isEnglishWord(w));
         if (type !== "LOCATION" && !words.some(distinctive)) return;
       }
-      // a span of role words only ("Borrower", "Certificateholders") is no name, whichever recognizer read it
-      if (words.length > 0 && words.every((w) => isNotAName(w) || isHolderRole(w))) return;
+      // a span of role words only ("Borrower", "Certificateholders") is no name, whichever recognizer read it, nor is
+      // part of a hyphenated role ("Co" of "Co-Borrowers", "Sub" of "Sub-Agent")
+      if (words.length > 0 && words.every((w) => isNotAName(w) || isRoleCompound(w) || (isCorrelativeRole(w) && standsAsRole(text, s)))) return;
+      if (ONE_WORD.test(text.slice(s, e)) && (text[s - 1] === "-" || text[e] === "-") && isRoleCompound(hyphenatedWordAt(text, s, e))) return;
       out.push({ type, start: s, end: e, score, recognizer });
     };
 

@@ -1,0 +1,36 @@
+// Role words built by word formation rather than listed: a contract coins them ("Certificateholders", "Co-Borrowers",
+// "Escrowee") and a reader knows them for roles from their parts, so no recognizer may read them as names.
+import { isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
+import { isKnownPlaceName } from "./lexicon-tags";
+
+/** A role noun the lists name, singular or plural ("Servicer", "Lessees"; not "chapter" of "Subchapter"). */
+function isRoleNoun(word: string): boolean {
+  return isNotAName(word) || (/s$/i.test(word) && isNotAName(word.slice(0, -1)));
+}
+
+/**
+ * "Escrowee", "Trustor", "Promisor", "Offeree", "Designee": "-or" or "-ee" after an English verb (its stem, or the stem
+ * with "e" or "ate" back: "promis-e", "design-ate") names the party that does or receives it. Not a known given or
+ * family name ("Trainor", "Windsor", "Chaffee"), a known place ("Pawnee") or an English word (read as one elsewhere).
+ */
+export function isCorrelativeRole(word: string): boolean {
+  if (!/^\p{Lu}/u.test(word)) return false;
+  const m = /^(\p{L}{4,}?)(?:or|ee)s?$/iu.exec(word);
+  const stem = m?.[1]?.toLowerCase();
+  if (stem === undefined || isEnglishWord(word) || isGivenOrFamilyName(word) || isKnownPlaceName(word)) return false;
+  return isEnglishWord(stem) || isEnglishWord(`${stem}e`) || isEnglishWord(`${stem}ate`);
+}
+
+/**
+ * A role written as one word by word formation, not by a list: an English noun run together with "holder(s)" or
+ * "owner(s)" ("Securityholders", "Certificateholder", "Unitowners"), as "Stockholders" is; "co-"/"sub-" before a role
+ * noun ("Co-Borrowers", "Sub-Agent", "Sublessees", "Co-Trustee"). A possessive is no part of the word.
+ */
+export function isRoleCompound(word: string): boolean {
+  const w = word.replace(/['’]s?$/u, "");
+  const held = /^(\p{L}{3,}?)-?(?:holder|owner)s?$/iu.exec(w);
+  if (held?.[1] !== undefined && isEnglishWord(held[1])) return true;
+  const prefixed = /^(?:co|sub)(-?)(\p{L}{4,})$/iu.exec(w);
+  // without a hyphen, a known name is no compound ("Cosimo"); with one, "Co-" and "Sub-" are plain prefixes
+  return prefixed?.[2] !== undefined && isRoleNoun(prefixed[2]) && (prefixed[1] === "-" || !isGivenOrFamilyName(w));
+}
