@@ -34,7 +34,7 @@ export {
 } from "./workspace/workspace-layout";
 export { WorkerPool, WorkerTaskError, type WorkerPoolOptions, type WorkerPoolStats, type WorkerTaskContext } from "./workers/worker-pool";
 export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "./workers/serve-worker-tasks";
-export { serializeError, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
+export { serializeError, transferred, type TransferredValue, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
 export { confinePath, isPathInside } from "./paths/confine-path";
 export { writeFileAtomic, writeFileAtomicSync, type WriteFileAtomicOptions } from "./files/write-file-atomic";
 export { shippedAsset, type ShippedAsset, type ShippedAssetOptions } from "./paths/shipped-asset";

@@ -73,6 +73,17 @@ describe("WorkerPool", () => {
     expect(await open.run({ kind: "connect" })).toBe("ECONNREFUSED"); // without the guard the attempt reaches the kernel
   }, 30_000);
 
+  it("a value returned as transferred(buffer, [buffer]) arrives as the buffer itself; a transfer postMessage refuses fails that task alone", async () => {
+    await using pool = new WorkerPool({ url, size: 1 });
+    const moved = await pool.run<unknown>({ kind: "pack", bytes: [7, 8, 9] } as never);
+    expect(moved).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(moved as ArrayBuffer)]).toEqual([7, 8, 9]);
+    // the same buffer listed twice: postMessage throws (DataCloneError), the task fails with it, the worker lives on
+    await expect(pool.run({ kind: "pack", bytes: [1], twice: true } as never)).rejects.toMatchObject({ name: "DataCloneError" });
+    expect(await pool.run({ kind: "echo", text: "alive" } as never)).toEqual({ text: "alive" });
+    expect(pool.stats().workers).toBe(1);
+  }, 30_000);
+
   it("fails queued and running tasks with DisposedError on dispose, and refuses new ones", async () => {
     const pool = new WorkerPool({ url, size: 1 });
     const running = pool.run({ kind: "spin" });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { enforceOffline } from "../offline/offline-guard";
-import { serializeError, type FromWorker, type ToWorker, type WorkerTask } from "./worker-protocol";
+import { isTransferred, serializeError, type FromWorker, type ToWorker, type WorkerTask } from "./worker-protocol";
 
 /** What a handler can do besides computing: ask the thread that started the task for something. */
 export interface WorkerTaskTools {
@@ -61,14 +61,15 @@ export function serveWorkerTasks(handlers: Readonly<Record<string, WorkerTaskHan
   const drain = async (): Promise<void> => {
     running = true;
     for (let next = waiting.shift(); next; next = waiting.shift()) {
-      let reply: FromWorker;
       try {
-        const value = runOne(next.id, next.task);
-        reply = { type: "done", id: next.id, value: isThenable(value) ? await value : value };
+        const returned = runOne(next.id, next.task);
+        const value = isThenable(returned) ? await returned : returned;
+        // a value packed into buffers moves them to the starting thread; posting it can fail (a buffer detached already)
+        if (isTransferred(value)) port.postMessage({ type: "done", id: next.id, value: value.value } satisfies FromWorker, value.transfer);
+        else post({ type: "done", id: next.id, value });
       } catch (error) {
-        reply = { type: "failed", id: next.id, error: serializeError(error) };
+        post({ type: "failed", id: next.id, error: serializeError(error) });
       }
-      post(reply);
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) onMessage(m.message as ToWorker);
     }
     running = false;

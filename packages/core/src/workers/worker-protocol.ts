@@ -35,6 +35,30 @@ export type FromWorker =
   /** The task asks the thread that started it for something only that thread has (e.g. a loaded model). */
   | { readonly type: "call"; readonly id: number; readonly callId: number; readonly payload: unknown };
 
+const TRANSFERRED = Symbol.for("@bear/core:TransferredValue");
+
+/**
+ * A task's value whose buffers move to the thread that started the task instead of being copied: what a handler
+ * returns as `transferred(value, [buffer])` reaches WorkerPool.run's caller as `value`, and `buffer` is unusable in the
+ * worker afterwards. For results a handler packs into one buffer (a structured clone of many small objects costs more
+ * on both threads than packing and reading them).
+ */
+export interface TransferredValue<T = unknown> {
+  readonly [TRANSFERRED]: true;
+  readonly value: T;
+  readonly transfer: readonly ArrayBuffer[];
+}
+
+/** Marks `value` to be sent with `transfer` moved, not copied (see TransferredValue). */
+export function transferred<T>(value: T, transfer: readonly ArrayBuffer[]): TransferredValue<T> {
+  return { [TRANSFERRED]: true, value, transfer };
+}
+
+/** Whether a handler's value is a TransferredValue (a brand, so a second copy of this package still matches). */
+export function isTransferred(value: unknown): value is TransferredValue {
+  return typeof value === "object" && value !== null && (value as { [TRANSFERRED]?: unknown })[TRANSFERRED] === true;
+}
+
 /** An error as it crosses a thread boundary: a BearError keeps its code, hint and details. */
 export function serializeError(error: unknown): SerializedError {
   if (BearError.isInstance(error)) {
