@@ -1,6 +1,7 @@
 // BEAR next to the JS peers a user might pick instead, same data, same run: npx tsx bench/peers.ts [--after <bundle>] [--before <bundle>] [--cores]
 // (after a build: the last rows scan the same documents on both cores with PiiScanPool, whose threads run dist/scan-worker.js;
 // --cores: those rows only)
+// (--structured: on both cores, the structured-only rows alone)
 // (--after: BEAR from a bundle instead of the sources; --before: also the PiiScanner of another build, e.g. main's as
 // bench/bundle-ab.ts builds it, in the same run. Compare a bundle with a bundle.)
 // The peers are bench-only devDependencies used with their default (offline) configuration.
@@ -163,7 +164,8 @@ for (const tool of coresOnly ? [] : tools) {
 if (!coresOnly) console.log(`network calls attempted by any tool: ${networkAttempts}`);
 
 // Both cores: the same 16 KiB documents on PiiScanPool's threads (two in flight per thread, then the next: a thread
-// ending one document starts the one handed ahead to it, core's WorkerPool `handAhead`),
+// ending one document starts the one handed ahead to it, core's WorkerPool `handAhead`; and all in one `scanMany`,
+// which hands them to the threads in batches, the row "documents scanMany"),
 // and the whole corpus as one long text (its recognizers shared among the threads, scan-lanes.ts), each beside one
 // thread of this process in the same run. Both sides are warmed alike before they are timed: one scanner of this
 // thread and the pool's threads each scan the timed texts WARM_PASSES times untimed. A new thread loads word lists and
@@ -198,7 +200,8 @@ else {
   const rate = (r: { wall: number; cpu: number; free: number; spent: readonly number[] }): string =>
     `${mbs(r.wall)} MB/s wall, ${mbs(r.cpu)} of CPU, at most ${mbs(r.free)} on free cores (threads' CPU s ${r.spent.slice(0, 4).map((x) => x.toFixed(2)).join(" ")})`;
   console.log(`\nboth cores: ${docs.length} documents of 16 KiB, then the same ${(text.length / MB).toFixed(2)} MiB as one text; load average ${os.loadavg()[0]?.toFixed(1)}`);
-  for (const [label, options] of [["all", {}], ["structured", { names: false }]] as const) {
+  const kinds = [["all", {}], ["structured", { names: false }]] as const;
+  for (const [label, options] of process.argv.includes("--structured") ? kinds.slice(1) : kinds) {
     const Scanner = After ?? PiiScanner;
     for (const [workload, texts] of [["documents", docs], ["one text", [text]]] as const) {
       await using pool = new PiiScanPool({ threads, scanner: options, workerUrl });
@@ -214,26 +217,36 @@ else {
         await Promise.all(Array.from({ length: IN_FLIGHT_PER_THREAD * threads }, lane));
         return found;
       };
+      // the documents also as one scanMany call (the pool batches them: several per task, scan-pool.ts)
+      const onPoolAtOnce = (): Promise<PiiFinding[][]> => pool.scanMany(texts);
+      const ways = workload === "documents" ? ([["", onPool], [" scanMany", onPoolAtOnce]] as const) : ([["", onPool]] as const);
       const one = new Scanner(options);
       const scanHere = (): PiiFinding[][] => texts.map((t) => one.scan(t));
       for (let w = 0; w < WARM_PASSES; w++) {
         scanHere();
-        await onPool();
+        for (const [, way] of ways) await way();
       }
       type Timed = Awaited<ReturnType<typeof timed<PiiFinding[][]>>>;
       let single: Timed | undefined;
-      let par: Timed | undefined;
+      const par: (Timed | undefined)[] = ways.map(() => undefined);
       for (let r = 0; r < TIMED_PASSES; r++) {
         const s = await timed(scanHere);
-        const p = await timed(onPool);
         if (!single || s.free < single.free) single = s;
-        if (!par || p.free < par.free) par = p;
+        for (const [k, [, way]] of ways.entries()) {
+          const p = await timed(way);
+          const best = par[k];
+          if (!best || p.free < best.free) par[k] = p;
+        }
       }
-      if (!single || !par) continue;
-      const same = JSON.stringify(par.value) === JSON.stringify(single.value) ? "findings identical" : "findings DIFFERENT";
-      console.log(
-        `BEAR ${label}, ${workload}: 1 thread ${rate(single)} | pool ${threads} threads ${rate(par)} | x${(single.wall / par.wall).toFixed(2)} wall, x${(single.free / par.free).toFixed(2)} free cores, ${same}`,
-      );
+      if (!single) continue;
+      for (const [k, [how]] of ways.entries()) {
+        const p = par[k];
+        if (!p) continue;
+        const same = JSON.stringify(p.value) === JSON.stringify(single.value) ? "findings identical" : "findings DIFFERENT";
+        console.log(
+          `BEAR ${label}, ${workload}${how}: 1 thread ${rate(single)} | pool ${threads} threads ${rate(p)} | x${(single.wall / p.wall).toFixed(2)} wall, x${(single.free / p.free).toFixed(2)} free cores, ${same}`,
+        );
+      }
     }
   }
 }

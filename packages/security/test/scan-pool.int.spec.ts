@@ -3,6 +3,7 @@ import { InvalidArgumentError, WorkerPool } from "@bear/core";
 import { ScanPoolError } from "../src/errors";
 import { PiiScanner } from "../src/pii/pii-scanner";
 import { PiiScanPool } from "../src/pii/scan-pool";
+import { PII_SCAN_TASK } from "../src/pii/scan-task";
 import { PiiScrubber } from "../src/scrub/pii-scrubber";
 import { scanWorkerUrl } from "./support/scan-worker-build";
 
@@ -56,6 +57,29 @@ describe("PiiScanPool", () => {
     const texts = fc.sample(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }).map((p) => p.join("")), { numRuns: 12, seed: 18 });
     const inline = new PiiScanner();
     expect(await lanes.scanMany(texts)).toEqual(texts.map((t) => inline.scan(t)));
+  }, 120_000);
+
+  it("scanMany sends short texts in batches (fewer tasks than texts), each found exactly as scan finds it, beside texts in lanes and inline", async () => {
+    const shared = new WorkerPool({ url: await scanWorkerUrl(), size: 2, name: "a test pool" });
+    try {
+      const fragments = [LETTER, "No personal data here.", "Call 415-555-0134 or write to clerk@example.com.\n", "12. Severability.\n", "", "IBAN GB82 WEST 1234 5698 7654 32\n"];
+      const short = fc.sample(fc.array(fc.constantFrom(...fragments), { maxLength: 6 }).map((p) => p.join("")), { numRuns: 40, seed: 9 });
+      for (const scanner of [{ names: false }, {}]) {
+        const inline = new PiiScanner(scanner);
+        const scans = new PiiScanPool({ pool: shared, scanner });
+        const before = shared.stats().completed;
+        expect(await scans.scanMany(short)).toEqual(short.map((t) => inline.scan(t)));
+        expect(shared.stats().completed - before).toBeLessThan(short.length / 2);
+        // a long text in lanes and a short one inline keep their own ways, in their places
+        const mixed = new PiiScanPool({ pool: shared, scanner, laneChars: 2048, inlineBelowChars: 40 });
+        const texts = [LETTER.repeat(12), ...short.slice(0, 9), "tiny"];
+        expect(await mixed.scanMany(texts)).toEqual(texts.map((t) => inline.scan(t)));
+      }
+      // a scan's findings come back as one buffer moved from the thread (findings-codec.ts), not as a clone of objects
+      expect(await shared.run({ kind: PII_SCAN_TASK, text: LETTER, options: { names: false } } as never)).toBeInstanceOf(ArrayBuffer);
+    } finally {
+      await shared.dispose();
+    }
   }, 120_000);
 
   it("scans a short text on the calling thread below inlineBelowChars (no thread started)", async () => {

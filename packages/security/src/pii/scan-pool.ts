@@ -16,14 +16,20 @@ import {
   PII_APPLY_TASK,
   PII_FINISH_TASK,
   PII_LANE_TASK,
+  PII_SCAN_BATCH_TASK,
   PII_SCAN_TASK,
   type PiiApplied,
   type PiiApplyTask,
   type PiiFinishTask,
   type PiiLaneFindings,
   type PiiLaneTask,
+  type PiiScanBatchTask,
   type PiiScanTask,
   type PiiScanTaskOptions,
+  type PackedFindingLists,
+  type PackedFindings,
+  unpackFindingLists,
+  unpackFindings,
 } from "./scan-task";
 
 /**
@@ -79,6 +85,38 @@ export interface PiiScanPoolOptions {
  */
 function lanesPay(options: PiiScanTaskOptions | undefined): boolean {
   return options?.names !== false;
+}
+
+/**
+ * A batch's share of the texts still to batch, per thread: the first batches take an eighth of the list each (two
+ * threads), later ones less and less, the last single texts, so the threads end together. A 16 KiB document's
+ * structured scan (~1 ms) costs about as much as its trip between threads and the caller's turn to send the next one
+ * (bench/pool-ab.ts); a batch pays that once for its texts, and each thread holds enough work to cover the caller's
+ * thread waiting for a core while both are busy.
+ */
+const BATCH_SHARE = 4;
+/** Characters of text in one batch at most (a batch's texts cross to its thread in one message). */
+const BATCH_CHARS = 256 * 1024;
+
+/**
+ * `items` (in order) cut into batches for `threads` threads: each at most 1/(BATCH_SHARE x threads) of what is left
+ * (at least one item) and BATCH_CHARS of text (a longer item alone).
+ */
+export function batches(items: readonly number[], length: (item: number) => number, threads: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < items.length; ) {
+    const want = Math.max(1, Math.ceil((items.length - i) / (BATCH_SHARE * threads)));
+    const batch: number[] = [];
+    let chars = 0;
+    while (i < items.length && batch.length < want) {
+      const size = length(items[i] as number);
+      if (batch.length > 0 && chars + size > BATCH_CHARS) break;
+      batch.push(items[i++] as number);
+      chars += size;
+    }
+    out.push(batch);
+  }
+  return out;
 }
 
 /** The built worker next to this module (dist/). */
@@ -148,10 +186,10 @@ export class PiiScanPool implements AsyncDisposable {
       this.#inline ??= new PiiScanner(this.#options);
       return this.#inline.scan(text);
     }
-    if (text.length < this.#laneChars || this.threads < 2 || !lanesPay(this.#options)) {
+    if (this.#oneTask(text)) {
       // one task: the caller's signal alone stops it (no controller and combined signal to make per document)
       try {
-        return await this.#pool.run<PiiFinding[]>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), options.signal ? { signal: options.signal } : {});
+        return unpackFindings(await this.#pool.run<PackedFindings>(this.#task<PiiScanTask>({ kind: PII_SCAN_TASK, text }), options.signal ? { signal: options.signal } : {}));
       } catch (error) {
         if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
         throw error;
@@ -185,11 +223,11 @@ export class PiiScanPool implements AsyncDisposable {
       });
     }
     for (let i = 0; i < recognizers; i++) if (raw[i] === undefined) throw new ScanPoolError(`recognizer ${i} ran in no lane`);
-    return this.#pool.run<PiiFinding[]>(this.#task<PiiFinishTask>({ kind: PII_FINISH_TASK, text, raw }), { signal });
+    return unpackFindings(await this.#pool.run<PackedFindings>(this.#task<PiiFinishTask>({ kind: PII_FINISH_TASK, text, raw }), { signal }));
   }
 
   /** A task with this pool's scanner options. */
-  #task<T extends PiiScanTask | PiiLaneTask | PiiFinishTask>(task: Omit<T, "options">): T {
+  #task<T extends PiiScanTask | PiiScanBatchTask | PiiLaneTask | PiiFinishTask>(task: Omit<T, "options">): T {
     return (this.#options ? { ...task, options: this.#options } : task) as T;
   }
 
@@ -205,9 +243,46 @@ export class PiiScanPool implements AsyncDisposable {
     return { text: applied.text, replacements: applied.replacements, findings, offsets, policy: applied.policy, toOriginalSpan: (s, e) => offsets.toOriginalSpan(s, e) };
   }
 
-  /** Findings in each text, the texts scanned in parallel. */
-  scanMany(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<PiiFinding[][]> {
-    return Promise.all(texts.map((t) => this.scan(t, options)));
+  /**
+   * Findings in each text (`scan`'s for it), the texts scanned in parallel. The texts a thread scans whole go to the
+   * threads in batches, several per task, each text scanned on its own (`batches`).
+   */
+  async scanMany(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<PiiFinding[][]> {
+    if (!Array.isArray(texts)) throw new InvalidArgumentError("texts", texts, "an array of strings");
+    if (this.#disposed || this.#pool.disposed) throw new ScanPoolError("this pool was disposed");
+    const found = new Array<PiiFinding[]>(texts.length);
+    const whole: number[] = []; // the texts one task scans whole
+    const scans: Promise<void>[] = [];
+    texts.forEach((text, i) => {
+      if (typeof text === "string" && text.length >= this.#inlineBelowChars && this.#oneTask(text)) whole.push(i);
+      else scans.push(this.scan(text, options).then((f) => void (found[i] = f)));
+    });
+    for (const batch of batches(whole, (i) => (texts[i] as string).length, this.threads)) {
+      if (batch.length === 1) {
+        const i = batch[0] as number;
+        scans.push(this.scan(texts[i] as string, options).then((f) => void (found[i] = f)));
+        continue;
+      }
+      const task = this.#task<PiiScanBatchTask>({ kind: PII_SCAN_BATCH_TASK, texts: batch.map((i) => texts[i] as string) });
+      const run = this.#pool.run<PackedFindingLists>(task, options.signal ? { signal: options.signal } : {}).then((answer) => {
+        const lists = unpackFindingLists(answer);
+        if (lists.length !== batch.length) throw new ScanPoolError(`a batch of ${batch.length} texts came back with ${lists.length} lists of findings (mixed worker builds?)`);
+        batch.forEach((i, k) => (found[i] = lists[k] as PiiFinding[]));
+      });
+      scans.push(run);
+    }
+    try {
+      await Promise.all(scans);
+    } catch (error) {
+      if (error instanceof DisposedError) throw new ScanPoolError("this pool was disposed", { cause: error });
+      throw error;
+    }
+    return found;
+  }
+
+  /** Whether `scan` sends `text` as one task (not in lanes). */
+  #oneTask(text: string): boolean {
+    return text.length < this.#laneChars || this.threads < 2 || !lanesPay(this.#options);
   }
 
   /** Ends the pool's own threads (a shared pool stays its owner's to end). */

@@ -1,8 +1,9 @@
 // The PII scan as a worker-thread task: what a worker script registers (serveWorkerTasks) so that a WorkerPool can
 // scan off the caller's event loop. The text never leaves the worker in a reply: offsets and types only.
-import type { WorkerTask, WorkerTaskHandler } from "@bear/core";
+import { transferred, type TransferredValue, type WorkerTask, type WorkerTaskHandler } from "@bear/core";
 import type { OffsetSegment } from "../scrub/offset-map";
 import { PiiScrubber } from "../scrub/pii-scrubber";
+import { decodeFindingLists, decodeFindings, encodeFindingLists, encodeFindings } from "./findings-codec";
 import { collectFindings, finishFindings, PiiScanner, type PiiScannerOptions } from "./pii-scanner";
 import { planLanes } from "./scan-lanes";
 import type { PiiFinding } from "./pii-types";
@@ -20,6 +21,15 @@ export interface PiiScanTask extends WorkerTask {
 }
 
 export const PII_SCAN_TASK = "pii.scan";
+
+/** Several short texts scanned one after another on one thread, each on its own (PiiScanPool.scanMany's batches). */
+export interface PiiScanBatchTask extends WorkerTask {
+  readonly kind: typeof PII_SCAN_BATCH_TASK;
+  readonly texts: readonly string[];
+  readonly options?: PiiScanTaskOptions;
+}
+
+export const PII_SCAN_BATCH_TASK = "pii.scanBatch";
 
 /** Lane `lane` of `lanes` of a long text's scan: the raw findings of the recognizers planLanes gives that lane. */
 export interface PiiLaneTask extends WorkerTask {
@@ -94,11 +104,42 @@ function scannerFor(options: PiiScanTaskOptions = {}): PiiScanner {
   return scanner;
 }
 
+/**
+ * What a scan or finish task answers: its findings packed into one buffer that moves to the caller (findings-codec.ts),
+ * or as they are when they cannot be packed exactly. PiiScanPool reads either with `unpackFindings`.
+ */
+export type PackedFindings = ArrayBuffer | PiiFinding[];
+
+function packFindings(findings: PiiFinding[]): TransferredValue<PackedFindings> | PiiFinding[] {
+  const buffer = encodeFindings(findings);
+  return buffer ? transferred(buffer, [buffer]) : findings;
+}
+
+/** The findings of a scan or finish task's answer (PackedFindings). */
+export function unpackFindings(answer: PackedFindings): PiiFinding[] {
+  return answer instanceof ArrayBuffer ? decodeFindings(answer) : answer;
+}
+
+/** A batch task's answer: every text's findings in one buffer, or the lists as they are. */
+export type PackedFindingLists = ArrayBuffer | PiiFinding[][];
+
+/** The findings of each text of a batch task's answer (PackedFindingLists). */
+export function unpackFindingLists(answer: PackedFindingLists): PiiFinding[][] {
+  return answer instanceof ArrayBuffer ? decodeFindingLists(answer) : answer;
+}
+
 /** The handlers a worker script passes to serveWorkerTasks to run PiiScanPool's tasks. */
 export const piiScanTaskHandlers: Readonly<Record<string, WorkerTaskHandler>> = {
   [PII_SCAN_TASK]: (task) => {
     const { text, options } = task as unknown as PiiScanTask;
-    return scannerFor(options).scan(text);
+    return packFindings(scannerFor(options).scan(text));
+  },
+  [PII_SCAN_BATCH_TASK]: (task) => {
+    const { texts, options } = task as unknown as PiiScanBatchTask;
+    const scanner = scannerFor(options);
+    const lists = texts.map((text) => scanner.scan(text));
+    const buffer = encodeFindingLists(lists);
+    return buffer ? transferred(buffer, [buffer]) : lists;
   },
   [PII_LANE_TASK]: (task): PiiLaneFindings => {
     const { text, options, lane, lanes } = task as unknown as PiiLaneTask;
@@ -108,7 +149,7 @@ export const piiScanTaskHandlers: Readonly<Record<string, WorkerTaskHandler>> = 
   },
   [PII_FINISH_TASK]: (task) => {
     const { text, options, raw } = task as unknown as PiiFinishTask;
-    return finishFindings(scannerFor(options), text, raw);
+    return packFindings(finishFindings(scannerFor(options), text, raw));
   },
   [PII_APPLY_TASK]: (task): PiiApplied => {
     const { text, findings, policy, hashKey } = task as unknown as PiiApplyTask;
