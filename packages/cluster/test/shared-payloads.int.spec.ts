@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it, jest } from "@jest/globals";
 import type { ContentCipher } from "@bear/core";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
-import type { JsonValue } from "@bear/workflow-engine";
+import { RawJson, type JsonValue } from "@bear/workflow-engine";
 import { FilePayloads as Payloads, type PayloadBinding, type PayloadRef } from "../src/index";
 import { PAYLOAD_KEY_FILE } from "../src/payloads/payload-key";
 import { tempDir } from "./fixtures/test-cluster";
@@ -109,6 +109,44 @@ describe.each([
     const big = await new FilePayloads(dir, cipher, { inlineChars: 16 }).put(bind("run-s", "u", "input"), value);
     expect(Object.keys(big)).toEqual(["file"]);
     expect(await worker.get(big, bind("run-s", "u", "input"))).toEqual(value);
+  });
+
+  it("a run's output file reaches the engine as its text (RawJson), its binding checked, and later steps refer to its file", async () => {
+    const dir = tempDir("bear-raw-");
+    const api = new FilePayloads(dir, cipher);
+    const worker = new FilePayloads(dir, cipher);
+    const extract: JsonValue = { parties: ["Alpha Widgets LLC", "Beta Gadgets Inc."], clauses: Array.from({ length: 300 }, (_, i) => ({ start: i * 10, label: `c${i}` })) };
+    const ref = await worker.put(bind("run-r", "extract", "output"), extract);
+    expect(Object.keys(ref)).toEqual(["file"]);
+    const parse = jest.spyOn(JSON, "parse");
+    const seen = await api.getOutput(ref, bind("run-r", "extract", "output"));
+    // not parsed (a sealed file's envelope is, the payload inside it is not): the text after its binding is the value's JSON
+    const parsedPayloads = parse.mock.calls.filter(([text]) => String(text).includes('"binding"'));
+    parse.mockRestore();
+    expect(RawJson.isInstance(seen)).toBe(true);
+    expect(parsedPayloads).toEqual([]);
+    expect((seen as RawJson).text).toBe(JSON.stringify(extract));
+    expect((seen as RawJson).value).toEqual(extract);
+    expect(Object.getPrototypeOf((seen as RawJson).value)).toBe(Object.prototype);
+    // a later step's parameters holding it refer to the file; the worker reads the value from there
+    const input: JsonValue = { parameters: { key_terms: seen as unknown as JsonValue, format: "json" } };
+    const inRef = await api.put(bind("run-r", "assess", "input"), input);
+    expect(await worker.get(inRef, bind("run-r", "assess", "input"))).toEqual({ parameters: { key_terms: extract, format: "json" } });
+    // the binding is checked as a parse would: another attempt's, step's or matter's reading is refused
+    await expect(api.getOutput(ref, bind("run-r", "extract", "output", "m1", 2))).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
+    await expect(api.getOutput(ref, bind("run-r", "extract", "output", "m2"))).rejects.toMatchObject(cipher ? DECRYPTION_FAILED : { code: "STEP_MATTER_MISMATCH" });
+    // a file whose binding is written in another order (another writer) is parsed as before
+    const name = (ref as { file: string }).file;
+    const b = bind("run-r", "extract", "output");
+    const reordered = JSON.stringify({ binding: { kind: b.kind, matter: b.matter, attempt: b.attempt, key: b.key, runId: b.runId }, value: extract });
+    const context = `bear:payload-file:${JSON.stringify([name, "m1"])}`;
+    fs.writeFileSync(path.join(dir, name), cipher ? JSON.stringify({ sealed: cipher.seal(reordered, context), keyId: cipher.keyId }) : reordered);
+    const again = await new FilePayloads(dir, cipher).getOutput(ref, b);
+    expect(RawJson.isInstance(again)).toBe(false);
+    expect(again).toEqual(extract);
+    // a small output, sealed inside its job, is parsed (nothing to gain)
+    const small = await worker.put(bind("run-r", "tiny", "output"), { ok: true });
+    expect(await api.getOutput(small, bind("run-r", "tiny", "output"))).toEqual({ ok: true });
   });
 
   it("a reference to another run's or matter's file is refused", async () => {

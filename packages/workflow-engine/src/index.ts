@@ -37,12 +37,13 @@ export { llmGenerationHandler, llmGenerationParameters, type LlmGenerationParame
 
 export { Executor, ExecutorMiddleware, InProcessExecutor, type StepTask, type ExecuteOptions } from "./execution/executor";
 export { assertJson, isJson, type JsonValue, type JsonObject, type JsonPrimitive } from "./execution/json-value";
+export { RawJson, plainJson, plainOf, type StepOutput } from "./execution/raw-json";
 export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 
 export { SqliteRunStore, runStoreHolder, runStoreOpeners, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
 export type { Presence as RunStoreOpener, PresenceTiming } from "./store/store-presence";
 export { MemoryRunStore } from "./store/memory-run-store";
-export type { RunStore, RunRecord, StepRecord, StoredEvent, RunStatus, StepStatus, ErrorInfo, ListRunsQuery, RunPatch } from "./store/run-records";
+export type { RunStore, RunRecord, StepRecord, StepWrite, StoredEvent, RunStatus, StepStatus, ErrorInfo, ListRunsQuery, RunPatch } from "./store/run-records";
 
 export {
   WorkflowError,

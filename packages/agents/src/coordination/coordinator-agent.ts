@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { InvalidArgumentError } from "@bear/core";
-import type { ExecuteOptions, Executor, JsonObject, JsonValue, StepTask, WorkflowEngine } from "@bear/workflow-engine";
+import type { ExecuteOptions, Executor, JsonObject, JsonValue, RawJson, StepTask, WorkflowEngine } from "@bear/workflow-engine";
 import { z } from "zod";
 import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
 import { AGENT_TYPES, type AgentType } from "../agent/agent";
@@ -126,7 +126,7 @@ export class CoordinatorAgent extends WorkflowAgent {
    * The coordinator's own bookkeeping steps (`agent.validate`, `agent.aggregate`, `agent.latest`)
    * run on `inner`.
    */
-  async executeStep(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue> {
+  async executeStep(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue | RawJson> {
     if (task.type.startsWith("agent.") && task.type !== "agent.task") return this.#bookkeeping(task, options, inner);
     const params = task.parameters;
     const capability = task.type === "agent.task" ? String(params["capability"] ?? "") : task.type;
@@ -158,7 +158,7 @@ export class CoordinatorAgent extends WorkflowAgent {
     );
   }
 
-  async #bookkeeping(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue> {
+  async #bookkeeping(task: StepTask, options: ExecuteOptions, inner: Executor): Promise<JsonValue | RawJson> {
     const started = performance.now();
     const report = (outcome: string, error: string | null): void =>
       options.onAssignment?.({ agentId: this.id, capability: task.type, role: "coordinator", outcome, error, durationMs: Math.round((performance.now() - started) * 1000) / 1000 });

@@ -1,4 +1,4 @@
-import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
+import type { ExecuteOptions, Executor, JsonValue, RawJson, StepTask } from "@bear/workflow-engine";
 import type { AgentStepBinding } from "./agent-step-handlers";
 
 /**
@@ -14,7 +14,7 @@ export class AgentExecutor implements Executor {
     readonly inner: Executor,
   ) {}
 
-  execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
+  execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue | RawJson> {
     return this.binding.getCoordinator().executeStep(task, options, this.inner);
   }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "@bear/core";
-import type { Executor, JsonObject, JsonValue } from "@bear/workflow-engine";
+import { RawJson, type Executor, type JsonObject, type JsonValue } from "@bear/workflow-engine";
 import { TaskInputError } from "../errors";
 import { WorkflowAgent, type AgentTask, type AgentTaskContext, type WorkflowAgentOptions } from "../agent/workflow-agent";
 
@@ -29,7 +29,7 @@ export class RemoteExecutorAgent extends WorkflowAgent {
   protected override async perform(task: AgentTask, ctx: AgentTaskContext): Promise<JsonValue> {
     const input = task.input ?? {};
     if (typeof input !== "object" || Array.isArray(input)) throw new TaskInputError(this.id, task.capability, "input: expected the step's parameters (an object)");
-    return this.#executor.execute(
+    const output = await this.#executor.execute(
       {
         runId: task.runId ?? "(direct)",
         stepId: task.stepId ?? task.id,
@@ -43,5 +43,7 @@ export class RemoteExecutorAgent extends WorkflowAgent {
       },
       { signal: ctx.signal, onProgress: (p) => ctx.progress(p) },
     );
+    // an output the executor kept as text (a queue's) is parsed: the validator reads it
+    return RawJson.isInstance(output) ? output.value : output;
   }
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { ByteLru, DisposedError, writeFileAtomic, writeFileAtomicSync, type ContentCipher } from "@bear/core";
-import type { JsonValue } from "@bear/workflow-engine";
+import { RawJson, type JsonValue } from "@bear/workflow-engine";
 import { ClusterError } from "../errors";
 import { payloadKeyCipher, type PayloadKeyCipher } from "./payload-key";
 import { workspaceCipher, type WorkspaceCipherOption } from "./workspace-cipher";
@@ -30,6 +30,12 @@ export interface PayloadStore {
   put(binding: PayloadBinding, value: JsonValue): Promise<PayloadRef>;
   get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue>;
   /**
+   * A step's output for the engine: as `get`, but an output kept in a file comes back as a RawJson
+   * (its JSON text, unparsed: the engine passes it on, stores its text, and parses it only if
+   * something reads inside it), the file's binding checked without parsing the value.
+   */
+  getOutput(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue | RawJson>;
+  /**
    * Forgets a finished run's payloads. `thorough`: also those this process did not write or read
    * (a run it resumed from another instance); otherwise only the files it knows are removed.
    */
@@ -50,6 +56,9 @@ export class InlinePayloads implements PayloadStore {
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
     if (!("inline" in ref)) return new FilePayloadsReader().refuse(binding, "a file or sealed payload reached a worker configured for inline payloads");
     return ref.inline;
+  }
+  getOutput(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
+    return this.get(ref, binding);
   }
   removeRun(): void {
     // nothing is kept outside the jobs
@@ -170,7 +179,8 @@ export class FilePayloads implements PayloadStore {
   async #text(binding: PayloadBinding, value: JsonValue): Promise<string> {
     const parts: SharedPart[] = [];
     const slim = binding.kind === "input" ? await this.#shared.slim(binding, value, parts) : value;
-    return JSON.stringify({ binding, value: slim, ...(parts.length === 0 ? {} : { shared: parts }) });
+    // the binding first, its fields in one order: a reader checks an output's by its text (getOutput)
+    return JSON.stringify({ binding: canonical(binding), value: slim, ...(parts.length === 0 ? {} : { shared: parts }) });
   }
 
   /** The run's file holding `text` (content-addressed: any instance writing it writes the same file). */
@@ -214,7 +224,31 @@ export class FilePayloads implements PayloadStore {
       if (this.#cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
       return ref.inline;
     }
-    const stored = this.#parse("sealed" in ref ? this.#unsealJob(ref.sealed, binding) : await this.#open(this.#confine(ref.file, binding), binding), binding);
+    return this.#value("sealed" in ref ? this.#unsealJob(ref.sealed, binding) : await this.#open(this.#confine(ref.file, binding), binding), ref, binding);
+  }
+
+  /**
+   * An output file's value is not parsed (its 0.1-0.3 MB of JSON, and the objects it made for the
+   * collector, were most of the API's CPU per remote step): its text is checked to begin with the
+   * file's binding as the writer puts it (#text) — the same run, step, attempt, matter and kind a
+   * parse would check — and the rest is the value's JSON. A file written otherwise (another
+   * writer's key order) is parsed as before. A small output, sealed inside its job, is parsed.
+   */
+  async getOutput(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue | RawJson> {
+    if (binding.kind !== "output" || !("file" in ref)) return this.get(ref, binding);
+    const text = await this.#open(this.#confine(ref.file, binding), binding);
+    const head = outputHead(binding);
+    if (!text.startsWith(head) || !text.endsWith("}")) return this.#value(text, ref, binding);
+    const raw = new RawJson(text.slice(head.length, -1), `the output of step '${binding.key}' (run '${binding.runId}')`);
+    // later steps given this output refer to its file, as for a parsed one
+    this.#shared.rememberOutput(raw, binding.runId, ref.file);
+    this.#track(binding.runId, ref.file);
+    return raw;
+  }
+
+  /** The value of a payload's opened text, its binding checked. */
+  async #value(text: string, ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
+    const stored = this.#parse(text, binding);
     const b = stored.binding ?? {};
     if (b.matter !== binding.matter) throw matterMismatch(binding);
     if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
@@ -376,6 +410,16 @@ const MAX_TRACKED_RUNS = 1_024;
 
 /** `<shard>/<run>+=<hash>.json` (a shared string) or `<shard>/<run>+<step>.<attempt>.output.json`. */
 const SHARED_FILE = /^[0-9a-f]{2}\/[A-Za-z0-9_.-]+\+(?:=[0-9a-f]{32}|[A-Za-z0-9_.-]+\.[0-9]+\.output)\.json$/;
+
+/** A binding's fields in the order a payload's text holds them. */
+function canonical(b: PayloadBinding | SharedBinding): PayloadBinding | SharedBinding {
+  return { runId: b.runId, key: b.key, attempt: b.attempt, matter: b.matter, kind: b.kind } as PayloadBinding | SharedBinding;
+}
+
+/** How an output payload's text written for `binding` begins: `{"binding":{…},"value":` (its value's JSON and `}` follow). */
+function outputHead(binding: PayloadBinding): string {
+  return `{"binding":${JSON.stringify(canonical(binding))},"value":`;
+}
 
 /** What a payload inside a job is sealed for (authenticated data): its whole binding. */
 function jobContext(b: PayloadBinding): string {

@@ -1,4 +1,4 @@
-import type { JsonValue } from "@bear/workflow-engine";
+import { RawJson, type JsonValue } from "@bear/workflow-engine";
 import type { PayloadBinding } from "./payload-store";
 
 /** A part of a step's parameters kept in a file of the run's own: where it goes, and which file. */
@@ -29,7 +29,7 @@ export class SharedValues {
    * together share one write). V8 keeps a string's hash, so a repeated lookup of the same text is cheap.
    */
   readonly #strings = new Map<string, Map<string, Promise<string>>>();
-  /** Outputs this process read from files, by object: an object the engine passes on as-is is that file's value. */
+  /** Outputs this process read from files (parsed, or kept as text: RawJson), by object: an object the engine passes on as-is is that file's value. */
   readonly #outputs = new WeakMap<object, { readonly runId: string; readonly file: string }>();
 
   constructor(
@@ -59,6 +59,8 @@ export class SharedValues {
     if (typeof v === "string") return v.length >= SHARE_MIN_CHARS;
     if (v === null || typeof v !== "object") return false;
     if (this.#outputs.get(v)?.runId === runId) return true;
+    // an output kept as text but not of this run's files (never seen here): it is written out as its value
+    if (RawJson.isInstance(v)) return true;
     if (depth >= SHARE_MAX_DEPTH) return false;
     for (const item of Array.isArray(v) ? v : Object.values(v)) if (this.#holdsShared(runId, item, depth + 1)) return true;
     return false;
@@ -79,6 +81,7 @@ export class SharedValues {
       files.push(Promise.resolve(output.file));
       return null;
     }
+    if (RawJson.isInstance(v)) return this.#cut(binding, v.value, at, depth, paths, files);
     if (depth >= SHARE_MAX_DEPTH) return v;
     if (Array.isArray(v)) {
       const out: JsonValue[] = [];
@@ -111,7 +114,7 @@ export class SharedValues {
   }
 
   /** `value` was read from `file` (a step's output): later steps given this object refer to the file. */
-  rememberOutput(value: JsonValue, runId: string, file: string): void {
+  rememberOutput(value: JsonValue | RawJson, runId: string, file: string): void {
     if (this.enabled && value !== null && typeof value === "object") this.#outputs.set(value, { runId, file });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ACT_RUN_PREFIX, type Executor, type JsonObject, type JsonValue, type StepProgress } from "@bear/workflow-engine";
+import { ACT_RUN_PREFIX, RawJson, type Executor, type JsonObject, type JsonValue, type StepProgress } from "@bear/workflow-engine";
 import { ClusterError, RemoteStepError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 
@@ -34,7 +34,9 @@ export class OneOffSteps {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.executor().execute({ runId, stepId: "act", type, parameters, attempt, ...(options.matter === null ? {} : { matter: options.matter }) }, { signal, onProgress: options.onProgress ?? (() => undefined) });
+          const output = await this.executor().execute({ runId, stepId: "act", type, parameters, attempt, ...(options.matter === null ? {} : { matter: options.matter }) }, { signal, onProgress: options.onProgress ?? (() => undefined) });
+          // the act executor parses its outputs (it is made with `acts`); a RawJson from another executor is parsed here
+          return RawJson.isInstance(output) ? output.value : output;
         } catch (error) {
           const retry = error instanceof RemoteStepError && error.retryable && attempt < attempts && !signal.aborted;
           if (!retry) throw error;

@@ -1,7 +1,7 @@
 import { Job, Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { BearError, silentLogger, type Logger } from "@bear/core";
-import type { ExecuteOptions, Executor, JsonValue, StepTask } from "@bear/workflow-engine";
+import { plainJson, type ExecuteOptions, type Executor, type JsonValue, type RawJson, type StepTask } from "@bear/workflow-engine";
 import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
@@ -175,8 +175,9 @@ export class QueueExecutor implements Executor {
     else if (waiter.queue) this.#join(waiter.queue, reply.jobId);
   }
 
-  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
-    if (this.#local.has(task.type)) return this.#options.local.execute(task, options);
+  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue | RawJson> {
+    // a step run here gets earlier steps' outputs as plain values (the engine passes them on as RawJson)
+    if (this.#local.has(task.type)) return this.#options.local.execute(plainJson(task), options);
     if (this.#closed) throw new ClusterError("REDIS_UNREACHABLE", "the queue executor is closed", { retryable: false });
     const key = unitKey(task);
     const jobId = stepJobId(task.runId, key, task.attempt);
@@ -227,7 +228,9 @@ export class QueueExecutor implements Executor {
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
       if (sent.joined) this.#join(sent.handle.queue, jobId);
       const result = await step.outcome;
-      return await this.#options.payloads.get(result.output, { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" });
+      const binding = { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" } as const;
+      // a run's step output goes to the engine as its text (RawJson: passed on and stored unparsed); an act's to its caller, parsed
+      return await (this.#options.acts === true ? this.#options.payloads.get(result.output, binding) : this.#options.payloads.getOutput(result.output, binding));
     } finally {
       // a cancelled step's job may still run on the worker (aborting): its slot is not free before the worker says so
       route?.release(options.signal.aborted);

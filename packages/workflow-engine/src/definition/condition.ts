@@ -1,4 +1,5 @@
 import { ConditionSyntaxError, ReferenceSyntaxError } from "../errors";
+import { RawJson } from "../execution/raw-json";
 import { PathParser, resolvePath, type PathSegment } from "./reference";
 
 /**
@@ -133,8 +134,11 @@ function value(condition: Condition, scope: unknown): unknown {
   switch (condition.kind) {
     case "literal":
       return condition.value;
-    case "ref":
-      return resolvePath(scope, condition.segments) ?? null;
+    case "ref": {
+      // a whole step output kept as text (RawJson) is compared as its value
+      const found = resolvePath(scope, condition.segments);
+      return RawJson.isInstance(found) ? found.value : (found ?? null);
+    }
     case "not":
       return !truthy(value(condition.operand, scope));
     case "and":

@@ -1,4 +1,5 @@
 import { ReferenceSyntaxError } from "../errors";
+import { RawJson } from "../execution/raw-json";
 
 /** One step along a reference path: a property name or an array index. */
 export type PathSegment = string | number;
@@ -176,11 +177,16 @@ export function collectReferences(value: unknown, basePath: string): Array<{ pat
 
 /**
  * Follows `segments` through plain data: own properties and array indices only, never a
- * prototype, never a getter call on a class (no code runs). A missing value is `undefined`.
+ * prototype, never a getter call on a class (no code runs; the one exception is the engine's own
+ * RawJson, parsed when a path leads into it). A missing value is `undefined`; a path that ends at a
+ * RawJson gives the RawJson itself (a whole output passed on as it is).
  */
 export function resolvePath(scope: unknown, segments: readonly PathSegment[]): unknown {
   let current: unknown = scope;
   for (const segment of segments) {
+    if (current === null || typeof current !== "object") return undefined;
+    // a step output kept as text (RawJson): parsed once, here, when a field of it is read
+    if (RawJson.isInstance(current)) current = current.value;
     if (current === null || typeof current !== "object") return undefined;
     if (Array.isArray(current)) {
       if (typeof segment === "number") current = current[segment];
@@ -201,6 +207,8 @@ function stringify(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // a step output kept as text is spliced in as it is (JSON.stringify's own text: the same as re-stringifying its value)
+  if (RawJson.isInstance(value)) return value.text;
   return JSON.stringify(value);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { WorkflowValidationError } from "../errors";
 import { InProcessExecutor, type ExecuteOptions, type Executor, type StepTask } from "../execution/executor";
 import type { JsonValue } from "../execution/json-value";
+import type { RawJson } from "../execution/raw-json";
 import { dataProcessingHandler } from "../steps/data-processing-handler";
 import type { StepHandler } from "../steps/step-handler";
 import { StepHandlerRegistry } from "../steps/step-handler-registry";
@@ -11,7 +12,7 @@ import { WorkflowEngine } from "./workflow-engine";
 class ReportingExecutor implements Executor {
   readonly tasks: StepTask[] = [];
   constructor(readonly inner: Executor) {}
-  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
+  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue | RawJson> {
     this.tasks.push(task);
     const output = await this.inner.execute(task, options);
     options.onAssignment?.({ agentId: `agent-of-${task.stepId}`, verdict: { valid: true } });

@@ -17,6 +17,7 @@ import {
 import { backoffDelay, backoffSettings, type BackoffSettings } from "../execution/backoff";
 import type { Executor, StepTask } from "../execution/executor";
 import { assertJson, type JsonObject, type JsonValue } from "../execution/json-value";
+import { plainJson, plainOf, type StepOutput } from "../execution/raw-json";
 import type { ErrorInfo, RunStatus, RunStore, StepRecord, StepStatus } from "../store/run-records";
 import type { WorkflowEvent, WorkflowEventDraft } from "./workflow-event";
 
@@ -55,7 +56,7 @@ interface StepState {
   readonly def: StepDefinition;
   status: StepStatus;
   attempt: number;
-  output: JsonValue | null;
+  output: StepOutput | null;
   error: ErrorInfo | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -81,7 +82,7 @@ interface Unit {
   readonly item: JsonValue | undefined;
   status: StepStatus;
   attempt: number;
-  output: JsonValue | null;
+  output: StepOutput | null;
   error: ErrorInfo | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -89,7 +90,7 @@ interface Unit {
   controller: AbortController | null;
 }
 
-type StepsScope = Record<string, { output: JsonValue | null; status: StepStatus; error: ErrorInfo | null }>;
+type StepsScope = Record<string, { output: StepOutput | null; status: StepStatus; error: ErrorInfo | null }>;
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["completed", "failed", "cancelled", "skipped"]);
 /** Errors that no retry can fix: the engine's own, and any error its thrower marks `retryable: false`. */
@@ -281,7 +282,7 @@ export class WorkflowRun {
         this.#enqueue(this.#unit(step, null, undefined, step.attempt, step.interrupted));
         return;
       }
-      const list = resolveTemplates(step.def.for_each, this.#scope);
+      const list = plainOf(resolveTemplates(step.def.for_each, this.#scope) as JsonValue);
       if (!Array.isArray(list)) throw new StepFailedError(step.def.id, `for_each resolved to ${list === null ? "null" : typeof list}, expected a list`);
       if (list.length > this.#settings.maxFanOut) throw new StepFailedError(step.def.id, `for_each has ${list.length} items, more than the limit of ${this.#settings.maxFanOut}`);
       assertJson(list, `the for_each list of step '${step.def.id}'`, "for_each");
@@ -382,10 +383,11 @@ export class WorkflowRun {
     try {
       const scope = unit.index === null ? this.#scope : { ...this.#scope, item: unit.item, index: unit.index };
       const resolved = resolveTemplates(step.def.parameters, scope);
-      assertJson(resolved, `the parameters of step '${step.def.id}'`, "parameters");
+      // earlier steps' outputs the executor kept as text (RawJson) are passed on unparsed
+      assertJson(resolved, `the parameters of step '${step.def.id}'`, "parameters", true);
       parameters = resolved as JsonObject;
       if (step.def.validate !== undefined) {
-        validate = resolveTemplates(step.def.validate, scope) as JsonObject;
+        validate = plainJson(resolveTemplates(step.def.validate, scope) as JsonObject);
         assertJson(validate, `the validate checks of step '${step.def.id}'`, "validate");
       }
     } catch (error) {
@@ -435,7 +437,7 @@ export class WorkflowRun {
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason as Error), { once: true });
     });
-    let execution: Promise<JsonValue>;
+    let execution: Promise<StepOutput>;
     try {
       execution = this.#deps.executor.execute(task, {
         signal: controller.signal,
@@ -451,7 +453,7 @@ export class WorkflowRun {
     );
   }
 
-  #settle(unit: Unit, timer: ReturnType<typeof setTimeout> | undefined, onRunAbort: () => void, outcome: { ok: true; output: JsonValue } | { ok: false; error: unknown }): void {
+  #settle(unit: Unit, timer: ReturnType<typeof setTimeout> | undefined, onRunAbort: () => void, outcome: { ok: true; output: StepOutput } | { ok: false; error: unknown }): void {
     if (timer !== undefined) clearTimeout(timer);
     this.#controller.signal.removeEventListener("abort", onRunAbort);
     const siblingFailed = unit.controller?.signal.reason === SIBLING_FAILED;
@@ -496,7 +498,7 @@ export class WorkflowRun {
     this.#emit({ type: "step.assigned", runId: this.id, stepId: unit.step.def.id, ...indexOf(unit), attempt, assignment });
   }
 
-  #unitCompleted(unit: Unit, output: JsonValue): void {
+  #unitCompleted(unit: Unit, output: StepOutput): void {
     const step = unit.step;
     if (unit.index === null) {
       unit.status = "completed";
@@ -538,7 +540,7 @@ export class WorkflowRun {
     this.#finishStep(step, "failed", null, error, undefined, unit);
   }
 
-  #finishUnit(unit: Unit, status: StepStatus, output: JsonValue | null, error: ErrorInfo | null): void {
+  #finishUnit(unit: Unit, status: StepStatus, output: StepOutput | null, error: ErrorInfo | null): void {
     unit.status = status;
     unit.output = output;
     unit.error = error;
@@ -560,7 +562,7 @@ export class WorkflowRun {
     }
   }
 
-  #finishStep(step: StepState, status: StepStatus, output: JsonValue | null, error: ErrorInfo | null, reason?: string, unit?: Unit): void {
+  #finishStep(step: StepState, status: StepStatus, output: StepOutput | null, error: ErrorInfo | null, reason?: string, unit?: Unit): void {
     const now = this.#deps.now();
     step.status = status;
     step.output = output;
@@ -650,10 +652,9 @@ export class WorkflowRun {
     this.#deps.store.updateRun(this.id, { status, error: error ?? null, finishedAt: now }, now);
     this.#emit({ type: "run.completed", runId: this.id, status, ...(error ? { error } : {}), durationMs: now - this.#startedAt });
     this.#flush();
-    const outputs: Record<string, JsonValue> = {};
-    for (const step of this.#order) if (step.status === "completed" || step.output !== null) outputs[step.def.id] = step.output;
+    const finished = this.#order.filter((step) => step.status === "completed" || step.output !== null);
     this.#events.complete();
-    this.#resolve({ runId: this.id, status, outputs, ...(error ? { error } : {}) });
+    this.#resolve(runResult({ runId: this.id, status, ...(error ? { error } : {}) }, finished));
   }
 
   // ---- persistence and events ------------------------------------------------------------
@@ -725,6 +726,32 @@ export class WorkflowRun {
     this.#events.next(event);
     this.#deps.publish(event);
   }
+}
+
+/**
+ * The run's result. Its `outputs` are made on first read: outputs an executor kept as text
+ * (RawJson: a queue's workers' results) are parsed only if the caller looks at them, which many
+ * never do (a server that answers with the run id, a bench). Read once, `outputs` is a plain data
+ * property like any other.
+ */
+function runResult(base: Omit<RunResult, "outputs">, finished: readonly StepState[]): RunResult {
+  // `outputs` in its place (after status), so the key order is as before
+  const result = { runId: base.runId, status: base.status, outputs: {}, ...(base.error ? { error: base.error } : {}) } as RunResult;
+  let outputs: Record<string, JsonValue> | undefined;
+  const make = (): Readonly<Record<string, JsonValue>> => {
+    if (outputs) return outputs;
+    outputs = {};
+    // defineProperty: a step id "__proto__" stays data
+    for (const step of finished) Object.defineProperty(outputs, step.def.id, { value: step.output === null ? null : plainOf(step.output), enumerable: true, writable: true, configurable: true });
+    try {
+      Object.defineProperty(result, "outputs", { value: outputs, enumerable: true, writable: false, configurable: false });
+    } catch {
+      // a result the caller sealed or froze first keeps the accessor, which answers the same object
+    }
+    return outputs;
+  };
+  Object.defineProperty(result, "outputs", { get: make, enumerable: true, configurable: true });
+  return result;
 }
 
 /** The run's error for a failed step, without repeating "step 'x' failed:". */

@@ -4,6 +4,7 @@ import { formatIssuePath } from "../definition/validate-workflow";
 import type { StepHandlerRegistry } from "../steps/step-handler-registry";
 import type { StepProgress } from "../steps/step-handler";
 import { assertJson, type JsonObject, type JsonValue } from "./json-value";
+import { plainJson, type RawJson } from "./raw-json";
 
 /** One execution of one step: plain JSON, so it can be sent to another worker. */
 export interface StepTask {
@@ -41,7 +42,11 @@ export interface ExecuteOptions {
  */
 export const Executor = Symbol.for("@bear/workflow-engine:Executor");
 export interface Executor {
-  execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue>;
+  /**
+   * The step's output: plain JSON, or a RawJson (JSON kept as text, parsed only if something looks
+   * inside it) from an executor whose results arrive as text; the engine takes either.
+   */
+  execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue | RawJson>;
   /**
    * True when execute() is idempotent per (run, step, item, attempt): asked again for an attempt
    * that was already started (by a process that died, or elsewhere), it joins that attempt — its
@@ -66,7 +71,9 @@ export class InProcessExecutor implements Executor {
     this.#logger = logger.child({ name: "workflow-engine:InProcessExecutor" });
   }
 
-  async execute(task: StepTask, options: ExecuteOptions): Promise<JsonValue> {
+  async execute(given: StepTask, options: ExecuteOptions): Promise<JsonValue> {
+    // earlier steps' outputs an executor kept as text (RawJson) reach handlers as plain values
+    const task = plainJson(given);
     assertJson(task, `the task of step '${task.stepId}'`, "task");
     const handler = this.registry.get(task.type);
     let parameters: unknown = task.parameters;

@@ -1,4 +1,5 @@
 import { NotJsonError } from "../errors";
+import { RawJson } from "./raw-json";
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -9,9 +10,10 @@ const MAX_DEPTH = 512;
 /**
  * Proves `value` is plain JSON (so it survives a trip to another worker unchanged): objects with
  * a plain prototype, arrays, strings, finite numbers, booleans and null. Throws NotJsonError naming
- * the first offending path.
+ * the first offending path. `allowRaw`: a RawJson (a step output kept as its text, see RawJson) counts
+ * as JSON without a look inside: the engine's step parameters may hold earlier steps' outputs so.
  */
-export function assertJson(value: unknown, what: string, root = "$"): asserts value is JsonValue {
+export function assertJson(value: unknown, what: string, root = "$", allowRaw = false): asserts value is JsonValue {
   const seen = new Set<object>();
   const walk = (v: unknown, path: string, depth: number): void => {
     if (v === null || typeof v === "string" || typeof v === "boolean") return;
@@ -20,6 +22,7 @@ export function assertJson(value: unknown, what: string, root = "$"): asserts va
       return;
     }
     if (typeof v !== "object") throw new NotJsonError(what, path, `a ${typeof v} cannot be serialised`);
+    if (allowRaw && RawJson.isInstance(v)) return;
     if (depth > MAX_DEPTH) throw new NotJsonError(what, path, `nested deeper than ${MAX_DEPTH} levels`);
     if (seen.has(v)) throw new NotJsonError(what, path, "it refers back to itself (a cycle)");
     seen.add(v);

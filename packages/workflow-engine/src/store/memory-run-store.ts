@@ -1,10 +1,11 @@
-import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StoredEvent } from "./run-records";
+import { plainOf } from "../execution/raw-json";
+import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StepWrite, StoredEvent } from "./run-records";
 
 /** Keeps runs in memory only: for tests, benchmarks and throw-away runs. Nothing survives a restart. */
 export class MemoryRunStore implements RunStore {
   readonly location = ":memory:";
   readonly #runs = new Map<string, RunRecord>();
-  readonly #steps = new Map<string, Map<string, StepRecord>>();
+  readonly #steps = new Map<string, Map<string, StepWrite>>();
   readonly #events = new Map<string, StoredEvent[]>();
   /** Keep event history (off saves memory in benchmarks). */
   constructor(readonly options: { keepEvents?: boolean } = {}) {}
@@ -28,7 +29,7 @@ export class MemoryRunStore implements RunStore {
     });
   }
 
-  saveStep(step: StepRecord): void {
+  saveStep(step: StepWrite): void {
     this.#steps.get(step.runId)?.set(step.key, step);
   }
 
@@ -45,7 +46,8 @@ export class MemoryRunStore implements RunStore {
   }
 
   getSteps(runId: string): StepRecord[] {
-    return [...(this.#steps.get(runId)?.values() ?? [])];
+    // outputs an executor kept as text (RawJson) are read as plain values, as SqliteRunStore gives them
+    return [...(this.#steps.get(runId)?.values() ?? [])].map((step) => ({ ...step, output: step.output === null ? null : plainOf(step.output) }));
   }
 
   getEvents(runId: string, afterSeq = 0): StoredEvent[] {

@@ -1,4 +1,5 @@
 import type { JsonValue } from "../execution/json-value";
+import type { StepOutput } from "../execution/raw-json";
 
 export type RunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
 export type StepStatus = "pending" | "running" | "completed" | "failed" | "cancelled" | "skipped";
@@ -52,6 +53,12 @@ export interface StepRecord {
   readonly finishedAt: number | null;
 }
 
+/**
+ * A step record as the engine writes it: its output may hold RawJson (JSON kept as text, see
+ * RawJson), which a store keeps as its text or value; read back, a record's output is plain JSON.
+ */
+export type StepWrite = Omit<StepRecord, "output"> & { readonly output: StepOutput | null };
+
 export interface RunPatch {
   readonly status: RunStatus;
   readonly error?: ErrorInfo | null;
@@ -85,7 +92,7 @@ export interface RunStore {
   readonly location: string;
   insertRun(run: RunRecord): void;
   updateRun(runId: string, patch: RunPatch, at: number): void;
-  saveStep(step: StepRecord): void;
+  saveStep(step: StepWrite): void;
   appendEvent(event: StoredEvent): void;
   /** Commits every queued write in one transaction. */
   flush(): void;

@@ -5,8 +5,9 @@ import os from "node:os";
 import { LockError, acquirePidLockSync, pidLockHolder, type ContentCipher, type PidLock } from "@bear/core";
 import { RunStoreError, RunStoreInUseError, RunStoreKeyMismatchError } from "../errors";
 import type { JsonValue } from "../execution/json-value";
+import { RawJson } from "../execution/raw-json";
 import { announcePresence, describePresence, livePresences, type Presence, type PresenceMarker, type PresenceTiming } from "./store-presence";
-import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StoredEvent } from "./run-records";
+import type { ErrorInfo, ListRunsQuery, RunPatch, RunRecord, RunStatus, RunStore, StepRecord, StepWrite, StoredEvent } from "./run-records";
 
 export interface SqliteRunStoreOptions {
   /** File path, or ":memory:". */
@@ -249,7 +250,8 @@ export class SqliteRunStore implements RunStore {
 
   /** JSON text as stored: sealed when the store is encrypted. */
   #encode(value: unknown): string {
-    const json = JSON.stringify(value);
+    // a step output an executor kept as text (RawJson) is stored as that text, never parsed and written again
+    const json = RawJson.isInstance(value) ? value.text : JSON.stringify(value);
     return this.#cipher ? this.#cipher.seal(json) : json;
   }
 
@@ -291,7 +293,7 @@ export class SqliteRunStore implements RunStore {
     this.#enqueue(() => this.#stmt.updateRun.run(params));
   }
 
-  saveStep(step: StepRecord): void {
+  saveStep(step: StepWrite): void {
     const row: StepRow = {
       run_id: step.runId,
       key: step.key,

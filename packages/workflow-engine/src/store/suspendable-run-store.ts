@@ -1,4 +1,4 @@
-import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StoredEvent } from "./run-records";
+import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StepWrite, StoredEvent } from "./run-records";
 
 /**
  * The store the engine's runs write through, frozen by `dispose({ suspend: true })`: queued writes
@@ -27,7 +27,7 @@ export class SuspendableRunStore implements RunStore {
   updateRun(runId: string, patch: RunPatch, at: number): void {
     if (!this.#frozen) this.inner.updateRun(runId, patch, at);
   }
-  saveStep(step: StepRecord): void {
+  saveStep(step: StepWrite): void {
     if (!this.#frozen) this.inner.saveStep(step);
   }
   appendEvent(event: StoredEvent): void {
