@@ -11,7 +11,8 @@
 //   --malloc-mmap-threshold=unset (default, as the apps) | 131072 | a list (unset,131072)   the memory run's
 //                  MALLOC_MMAP_THRESHOLD_ (a fixed glibc mmap threshold); with a list, one engine run per value on the same corpus
 //   --memory-trace[=FILE]   engine ingests sample process.memoryUsage() every 250 ms and print the sample of highest RSS
-//                  (JS heap, external, native = rss - heapTotal - external); with FILE every sample is appended to it
+//                  (JS heap, external, native = rss - heapTotal - external); with FILE every sample is appended to it,
+//                  with the start and end of each LanceDB createIndex, optimize and delete (which phase peaks)
 //   --before=DIR   also ingest with the RagEngine of another checkout's rag package (DIR/src/index.ts) in the same
 //                  run, and print the before/after table of figures and ratios to raw LanceDB. DIR must sit inside
 //                  this checkout (module resolution), e.g.:
@@ -223,11 +224,37 @@ function memorySampler(): () => IngestResult["peakSample"] {
     if (!peak || s.rss > peak.rss) peak = s;
   };
   const timer = setInterval(sample, 250);
+  if (file) void markLanceCalls(file, () => Math.round((performance.now() - t0) / 100) / 10);
   return () => {
     clearInterval(timer);
     sample();
     return peak;
   };
+}
+
+/**
+ * With `--memory-trace=FILE`: the start and end of each LanceDB table call that may move native memory (writes,
+ * index builds, optimize), appended to FILE beside the samples, so the RSS timeline shows which phase peaks.
+ * The engine imports the same @lancedb/lancedb module, so wrapping its table class here reaches the engine's calls.
+ */
+async function markLanceCalls(file: string, now: () => number): Promise<void> {
+  const lancedb = await import("@lancedb/lancedb");
+  const db = await lancedb.connect(fs.mkdtempSync(path.join(os.tmpdir(), "rag-bench-marks-")));
+  const proto = Object.getPrototypeOf(await db.createTable("probe", [{ a: 1 }])) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  db.close();
+  for (const name of ["createIndex", "optimize", "delete"]) {
+    const original = proto[name]!;
+    proto[name] = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const detail = name === "createIndex" ? String(args[0]) : "";
+      const mark = (phase: string): void => fs.appendFileSync(file, `${JSON.stringify({ event: `${name}${detail ? ` ${detail}` : ""}`, phase, atSeconds: now(), rss: Math.round(process.memoryUsage.rss() / 1048576) })}\n`);
+      mark("start");
+      try {
+        return await original.apply(this, args);
+      } finally {
+        mark("end");
+      }
+    };
+  }
 }
 
 async function engineIngest(corpus: string, work: string, onnx: boolean): Promise<IngestResult> {

@@ -184,6 +184,49 @@ describe("LanceIndex (real LanceDB)", () => {
     });
   });
 
+  it("keeps each chunk's row id when an upkeep compacts indexed rows, so LanceDB does not rewrite the indices (stable row ids)", async () => {
+    // With row addresses, compacting indexed fragments remaps every index, loading each full-text partition whole
+    // (the memory peak of a 1 GB ingest's last upkeep). A row's id is then its address, which compaction changes.
+    const dir = tempDir("rag-store-stable-ids-");
+    const index = await LanceIndex.open({ dir });
+    const lancedb = await import("@lancedb/lancedb");
+    const other = await lancedb.connect(path.join(dir, "lance"));
+    try {
+      const words = ["tenant", "supplier", "licensee", "buyer", "lender"];
+      for (let i = 0; i < 30; i++) {
+        const id = `doc${i}`;
+        const text = `Clause ${i}: the ${words[i % words.length]} shall give notice ${i} of termination.`;
+        // One small fragment per document, as ingests of a few files at a time leave them.
+        await index.writeChunks([{ id: `${id}:v:0`, documentId: id, version: "v", matter: "m", docType: "text", text, start: 0, end: text.length, page: 1, sectionPath: [], ordinal: 0 }]);
+        await index.commitDocument({ id, version: "v", matter: "m", source: `/${id}`, title: id, type: "text", pageCount: 1, contentHash: id, bytes: text.length, chars: text.length, chunkCount: 1, dates: [], parties: [], ingestedAt: new Date().toISOString(), scrubbed: false }, text, [0], false);
+      }
+      const chunks = await other.openTable("chunks");
+      const rowIds = async (): Promise<Record<string, bigint>> => {
+        await chunks.checkoutLatest();
+        return Object.fromEntries((await chunks.query().select(["documentId"]).withRowId().toArray()).map((r: { documentId: string; _rowid: bigint }) => [r.documentId, r._rowid]));
+      };
+      const fragments = async (): Promise<number> => {
+        await chunks.checkoutLatest();
+        return (await chunks.stats()).fragmentStats.numFragments;
+      };
+      const before = await rowIds();
+      expect(await fragments()).toBe(30);
+      // The first upkeep builds the indices over the 30 fragments, then compacts them (24 or more small fragments).
+      await index.optimize();
+      expect(await fragments()).toBe(1);
+      expect(await index.indexedColumns()).toEqual(expect.arrayContaining(["searchText", "documentId", "matter", "docType"]));
+      expect(await rowIds()).toEqual(before);
+      // The compacted rows are still indexed: no query falls back to scanning them.
+      for (const i of await chunks.listIndices()) expect(await chunks.indexStats(i.name)).toMatchObject({ numIndexedRows: 30, numUnindexedRows: 0 });
+      // Search reads the compacted rows through the indices built before the compaction.
+      const hits = await index.lexical("licensee termination notice", 5, { documentIds: ["doc7"] });
+      expect(hits.map((h) => h.chunk.documentId)).toEqual(["doc7"]);
+    } finally {
+      other.close();
+      await index.dispose();
+    }
+  });
+
   it("builds the full-text index and, past the threshold, an ANN vector index that still finds the nearest chunk", async () => {
     const dir = tempDir("rag-store-");
     const index = await LanceIndex.open({ dir, embedder, vectorIndexThreshold: 256 });

@@ -237,6 +237,15 @@ const MANIFEST = "rag-index.json";
 const WRITER_LOCK = "writer.lock";
 /** Columns of the chunks table with an index of their own: BM25 on searchText, scalar ones for the filters. */
 const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as const;
+
+/**
+ * A new chunks table gives each row an id that compaction keeps (LanceDB's stable row ids). With row
+ * addresses instead, compacting fragments that are already indexed rewrites every index too (a
+ * "remap"), loading each full-text partition whole: the last upkeep of a 1 GB ingest, compacting the
+ * millions of rows the earlier upkeeps had indexed, peaked there. LanceDB fixes this when a table is
+ * created, so tables written before keep their addresses.
+ */
+const CHUNK_TABLE_STORAGE = { new_table_enable_stable_row_ids: "true" } as const;
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
 
 /** SQL string literal for LanceDB filters. */
@@ -459,7 +468,7 @@ export class LanceIndex {
       const existing = (await db.tableNames()).includes("chunks") ? await db.openTable("chunks") : undefined;
       const layout = existing ? layoutOf(await existing.schema()) : "terms";
       const chunksSchema = new ArrowSchema(chunkFields(arrow, layout, dimensions));
-      const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true }));
+      const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true, storageOptions: { ...CHUNK_TABLE_STORAGE } }));
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
       const index = new LanceIndex({ dir, instanceId, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout });
