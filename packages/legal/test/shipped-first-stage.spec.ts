@@ -52,7 +52,7 @@ describe("the shipped first stage's readers", () => {
     expect(same(again.linear.hashed, fitted.linear.hashed)).toBe(true);
     fitted.networks.forEach((n, k) => {
       const m = again.networks[k]!;
-      expect([m.hidden, m.bucketBits]).toEqual([n.hidden, n.bucketBits]);
+      expect([m.hidden, m.bucketBits, m.bucketHashes]).toEqual([n.hidden, n.bucketBits, n.bucketHashes]);
       for (const part of ["embeddings", "ruleWeights", "b1", "w2", "b2"] as const) expect(same(m[part], n[part])).toBe(true);
     });
   });
@@ -64,5 +64,16 @@ describe("the shipped first stage's readers", () => {
     expect(wider.networks.map((n) => n.hidden)).toEqual([4, 5]);
     expect(lines.filter((l) => l.includes("read from the cache")).length).toBe(2);
     expect(lines.filter((l) => l.includes("fitted on")).length).toBe(1);
+  });
+
+  it("read a network with two buckets per feature back from the cache with two (its header records it)", () => {
+    const two: ExperimentOptions = { ...opts, network: { ...opts.network, bucketHashes: 2 }, networkMembers: 1 };
+    const fitted = shippedReaders(two, contracts, dataset, () => undefined, dir);
+    expect(fitted.networks[0]!.bucketHashes).toBe(2);
+    const lines: string[] = [];
+    const again = shippedReaders(two, contracts, dataset, (l) => lines.push(l), dir);
+    expect(lines.every((l) => l.includes("read from the cache"))).toBe(true);
+    expect(again.networks[0]!.bucketHashes).toBe(2);
+    expect(same(again.networks[0]!.embeddings, fitted.networks[0]!.embeddings)).toBe(true);
   });
 });

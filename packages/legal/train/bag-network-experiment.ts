@@ -1,5 +1,5 @@
 // Bag-network experiments on a subset of folds, beside the cached linear first stage:
-//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2] [--hidden-dropout=0.2] [--seed=16]
+//   nice -n 10 npx tsx train/bag-network-experiment.ts [--folds=0] [--sections=0|1] [--hidden=64] [--epochs=5] [--lr=0.05] [--bits=16] [--dropout=0.2] [--hidden-dropout=0.2] [--seed=16] [--hashes=1|2]
 import fs from "node:fs";
 import { applyBlend, fitBlend } from "./blend";
 import { bagNetworkScores, trainBagNetwork } from "./bag-network-trainer";
@@ -19,8 +19,9 @@ const o = stage1OutOfFold(experiment, log, contracts);
 const C = o.categories.length;
 const folds = (arg("folds") ?? "0").split(",").map(Number);
 const foldOf = contracts.map((c) => contractFold(c.file, o.folds));
-const base = DEFAULT_EXPERIMENT.network;
-const opts = { ...base, hidden: num("hidden", base.hidden), epochs: num("epochs", base.epochs), learningRate: num("lr", base.learningRate), bucketBits: num("bits", base.bucketBits), l2: num("l2", base.l2), dropout: num("dropout", base.dropout), hiddenDropout: num("hidden-dropout", base.hiddenDropout ?? 0), seed: num("seed", base.seed) };
+const { bucketHashes: shippedHashes, ...shippedNetwork } = DEFAULT_EXPERIMENT.network;
+const base = shippedNetwork;
+const opts = { ...base, hidden: num("hidden", base.hidden), epochs: num("epochs", base.epochs), learningRate: num("lr", base.learningRate), bucketBits: num("bits", base.bucketBits), l2: num("l2", base.l2), dropout: num("dropout", base.dropout), hiddenDropout: num("hidden-dropout", base.hiddenDropout ?? 0), seed: num("seed", base.seed), ...(num("hashes", shippedHashes ?? 1) === 2 ? { bucketHashes: 2 as const } : {}) };
 const saved = `tmp/bag-${process.argv.slice(2).join("_").replace(/[^a-z0-9=._-]/gi, "")}.bin`;
 const nn = new Float32Array(o.size * C);
 const testRows: number[] = [];

@@ -4,13 +4,15 @@
 // one logistic output per category. Sparse AdaGrad, deterministic for a seed. Feature dropout: in
 // training each sentence reads a random share of its features (the rest scaled up to match), so the
 // network cannot lean on one phrase and learns the other words that go with a category.
-import type { BagNetworkWeights } from "../src/classification/clause-model/bag-network";
+import { secondBucket, type BagNetworkWeights } from "../src/classification/clause-model/bag-network";
 import { adagradStep, seededRandom, shuffleInPlace } from "./logistic-trainer";
 import type { SentenceDataset } from "./sentence-dataset";
 import { checkDropout, TrainingError } from "./training-options";
 
 export interface BagNetworkOptions {
   readonly bucketBits: number;
+  /** Buckets per feature (`BagNetworkWeights.bucketHashes`; absent: 1). */
+  readonly bucketHashes?: 1 | 2;
   readonly hidden: number;
   readonly epochs: number;
   readonly learningRate: number;
@@ -77,22 +79,27 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
   const h = new Float32Array(H);
   const dh = new Float32Array(H);
   const order = repeatRarePositives(data, rows, opts.positiveRepeatCap ?? 0);
-  // The features a training step reads: all of them, or those the dropout draw keeps.
-  let kept = new Int32Array(1024);
+  const two = opts.bucketHashes === 2;
+  if (opts.bucketHashes !== undefined && opts.bucketHashes !== 1 && !two) throw new TrainingError(`bucketHashes must be 1 or 2, not ${String(opts.bucketHashes)}`, "Pass 2 to read each feature through two buckets, or leave it out.", { bucketHashes: opts.bucketHashes });
+  // The table rows a training step reads: those of all its features, or of those the dropout draw keeps.
+  let kept = new Int32Array(2048);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     shuffleInPlace(order, random);
     for (const r of order) {
       const from = data.offsets[r]!;
       const to = data.offsets[r + 1]!;
-      if (kept.length < to - from) kept = new Int32Array(to - from);
+      if (kept.length < 2 * (to - from)) kept = new Int32Array(2 * (to - from));
       let nk = 0;
-      if (opts.dropout > 0) {
-        for (let k = from; k < to; k++) if (random() >= opts.dropout) kept[nk++] = k;
-      } else for (let k = from; k < to; k++) kept[nk++] = k;
+      for (let k = from; k < to; k++) {
+        if (opts.dropout > 0 && random() < opts.dropout) continue;
+        const index = data.indices[k]!;
+        kept[nk++] = (index & mask) * H;
+        if (two) kept[nk++] = secondBucket(index, opts.bucketBits) * H;
+      }
       const v = data.values[r]! / (1 - opts.dropout);
       pre.set(b1);
       for (let q = 0; q < nk; q++) {
-        const base = (data.indices[kept[q]!]! & mask) * H;
+        const base = kept[q]!;
         for (let j = 0; j < H; j++) pre[j]! += embeddings[base + j]! * v;
       }
       const rBase = r * R;
@@ -134,7 +141,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
         }
       }
       for (let q = 0; q < nk; q++) {
-        const base = (data.indices[kept[q]!]! & mask) * H;
+        const base = kept[q]!;
         for (let j = 0; j < H; j++) {
           const d = dh[j]!;
           if (d === 0) continue;
@@ -155,7 +162,7 @@ export function trainBagNetwork(data: SentenceDataset, rows: Int32Array, opts: B
       }
     }
   }
-  return { bucketBits: opts.bucketBits, hidden: H, embeddings, ruleWeights, b1, w2, b2 };
+  return { bucketBits: opts.bucketBits, ...(two ? { bucketHashes: 2 as const } : {}), hidden: H, embeddings, ruleWeights, b1, w2, b2 };
 }
 
 /**
@@ -199,6 +206,7 @@ export function bagNetworkScores(data: SentenceDataset, rows: Int32Array, w: Bag
   const R = data.rules.length / data.size;
   const H = w.hidden;
   const mask = (1 << w.bucketBits) - 1;
+  const two = w.bucketHashes === 2;
   const out = new Float32Array(rows.length * C);
   const pre = new Float32Array(H);
   rows.forEach((r, p) => {
@@ -207,6 +215,9 @@ export function bagNetworkScores(data: SentenceDataset, rows: Int32Array, w: Bag
     for (let k = data.offsets[r]!; k < data.offsets[r + 1]!; k++) {
       const base = (data.indices[k]! & mask) * H;
       for (let j = 0; j < H; j++) pre[j]! += w.embeddings[base + j]! * v;
+      if (!two) continue;
+      const base2 = secondBucket(data.indices[k]!, w.bucketBits) * H;
+      for (let j = 0; j < H; j++) pre[j]! += w.embeddings[base2 + j]! * v;
     }
     for (let q = 0; q < R; q++) {
       const x = data.rules[r * R + q]!;

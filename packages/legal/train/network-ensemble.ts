@@ -9,7 +9,7 @@ export function mergeBagNetworks(members: readonly BagNetworkWeights[]): BagNetw
   if (members.length === 1) return first;
   const K = members.length;
   const Hs = members.map((m) => m.hidden);
-  if (members.some((m) => m.bucketBits !== first.bucketBits || m.b2.length !== first.b2.length)) throw new Error("mergeBagNetworks: members differ in bucket bits or categories");
+  if (members.some((m) => m.bucketBits !== first.bucketBits || (m.bucketHashes ?? 1) !== (first.bucketHashes ?? 1) || m.b2.length !== first.b2.length)) throw new Error("mergeBagNetworks: members differ in bucket bits, buckets per feature or categories");
   const H = Hs.reduce((a, b) => a + b, 0);
   const B = 1 << first.bucketBits;
   const C = first.b2.length;
@@ -31,5 +31,5 @@ export function mergeBagNetworks(members: readonly BagNetworkWeights[]): BagNetw
     }
     offset += h;
   }
-  return { bucketBits: first.bucketBits, hidden: H, embeddings, ruleWeights, b1, w2, b2 };
+  return { bucketBits: first.bucketBits, ...(first.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}), hidden: H, embeddings, ruleWeights, b1, w2, b2 };
 }

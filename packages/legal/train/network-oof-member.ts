@@ -5,6 +5,7 @@
 // --hidden: the member's hidden units (default: the shipped width of member k, DEFAULT_EXPERIMENT).
 // --positive-weight-cap=4: rare categories' positives weigh up to 4 times (BagNetworkOptions.positiveWeightCap; default: as shipped).
 // --positive-repeat-cap=4: their sentences are visited up to 4 times per epoch instead (positiveRepeatCap).
+// --hashes=1|2: buckets per feature (BagNetworkOptions.bucketHashes; default: as shipped).
 import { DEFAULT_EXPERIMENT } from "./clause-model-experiment";
 import { loadCuad } from "./cuad-data";
 import { networkOutOfFold } from "./network-oof-cache";
@@ -22,7 +23,10 @@ if (!Number.isInteger(hidden) || hidden < 1) throw new TrainingError(`--hidden m
 widths[member] = hidden;
 const cap = arg("positive-weight-cap") === undefined ? DEFAULT_EXPERIMENT.network.positiveWeightCap : Number(arg("positive-weight-cap"));
 const repeat = arg("positive-repeat-cap") === undefined ? DEFAULT_EXPERIMENT.network.positiveRepeatCap : Number(arg("positive-repeat-cap"));
-const network = { ...DEFAULT_EXPERIMENT.network, ...(cap ? { positiveWeightCap: cap } : {}), ...(repeat ? { positiveRepeatCap: repeat } : {}) };
+const hashes = Number(arg("hashes") ?? DEFAULT_EXPERIMENT.network.bucketHashes ?? 1);
+if (hashes !== 1 && hashes !== 2) throw new TrainingError(`--hashes must be 1 or 2, not '${arg("hashes")}'`, "Pass --hashes=2 to read each feature through two buckets, or leave it out for the shipped setting.");
+const { bucketHashes: _shipped, ...shippedNetwork } = DEFAULT_EXPERIMENT.network;
+const network = { ...shippedNetwork, ...(hashes === 2 ? { bucketHashes: 2 as const } : {}), ...(cap ? { positiveWeightCap: cap } : {}), ...(repeat ? { positiveRepeatCap: repeat } : {}) };
 const opts = { ...DEFAULT_EXPERIMENT, network, sections, memberHidden: widths };
 const contracts = loadCuad();
 networkOutOfFold(networkMemberOptions(opts, member), contracts, () => buildDataset(contracts, opts.hashBits, { sections }), (l) => process.stdout.write(`${l}\n`));

@@ -27,7 +27,7 @@ export interface ShippedReaders {
   readonly sentences: number;
 }
 
-type Header = { sentences: number; hidden?: number; bucketBits?: number };
+type Header = { sentences: number; hidden?: number; bucketBits?: number; bucketHashes?: 1 | 2 };
 
 function cached<T>(dir: string, key: string, log: (line: string) => void, what: string, read: (h: Header, a: Record<string, Float32Array>) => T, fit: () => { value: T; sentences: number; header?: object; arrays: Record<string, Float32Array> }): { value: T; sentences: number } {
   const file = cacheFile(key, dir);
@@ -68,12 +68,12 @@ export function shippedReaders(opts: ExperimentOptions, contracts: readonly Cuad
       `shipped-network-${cacheKey({ reader: "network", ...memberOptions }, contracts, NETWORK_SOURCES)}`,
       log,
       `network reader ${k} (${memberOptions.hidden} hidden, seed ${memberOptions.seed})`,
-      (h, a): BagNetworkWeights => ({ bucketBits: h.bucketBits!, hidden: h.hidden!, embeddings: a["embeddings"]!, ruleWeights: a["ruleWeights"]!, b1: a["b1"]!, w2: a["w2"]!, b2: a["b2"]! }),
+      (h, a): BagNetworkWeights => ({ bucketBits: h.bucketBits!, ...(h.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}), hidden: h.hidden!, embeddings: a["embeddings"]!, ruleWeights: a["ruleWeights"]!, b1: a["b1"]!, w2: a["w2"]!, b2: a["b2"]! }),
       () => {
         const data = dataset();
         const rows = shippedTrainingRows(data);
         const w = trainBagNetwork(data, rows, memberOptions);
-        return { value: w, sentences: rows.length, header: { hidden: w.hidden, bucketBits: w.bucketBits }, arrays: { embeddings: w.embeddings, ruleWeights: w.ruleWeights, b1: w.b1, w2: w.w2, b2: w.b2 } };
+        return { value: w, sentences: rows.length, header: { hidden: w.hidden, bucketBits: w.bucketBits, ...(w.bucketHashes === 2 ? { bucketHashes: 2 } : {}) }, arrays: { embeddings: w.embeddings, ruleWeights: w.ruleWeights, b1: w.b1, w2: w.w2, b2: w.b2 } };
       },
     ).value;
   });

@@ -8,6 +8,12 @@ import type { SentenceFeatures } from "./sentence-features";
 export interface BagNetworkWeights {
   /** The network reads hashed feature b as bucket b & (2^bucketBits − 1). */
   readonly bucketBits: number;
+  /**
+   * Buckets per feature: 1 (absent), or 2 — a feature's vector is the sum of its bucket's and of a
+   * second bucket (`secondBucket`), so two features that share one bucket still differ by the other
+   * (hash embeddings: the table's 2^bucketBits rows serve many more features than rows).
+   */
+  readonly bucketHashes?: 1 | 2;
   readonly hidden: number;
   /** [bucket * hidden + h] (float; the file stores them as int8 with a scale per bucket). */
   readonly embeddings: Float32Array;
@@ -41,17 +47,30 @@ export function quantiseBagNetwork(w: BagNetworkWeights): QuantisedBagNetwork {
   return { ...w, embeddings: q, embeddingScale: scale };
 }
 
+/**
+ * The other bucket of hashed feature `index` in a network with `bucketHashes: 2`: the top bits of a
+ * Fibonacci (multiplicative) hash of the whole index, so features sharing their low bits (the first
+ * bucket) are spread over the table again. Training and run time both read buckets through here.
+ */
+export function secondBucket(index: number, bucketBits: number): number {
+  return Math.imul(index, 0x9e3779b1) >>> (32 - bucketBits);
+}
+
 /** One logit per category for a sentence's features (`out` receives them). */
 export function bagNetworkLogits(w: QuantisedBagNetwork, x: SentenceFeatures, out: Float32Array): Float32Array {
   const H = w.hidden;
   const C = w.b2.length;
   const mask = (1 << w.bucketBits) - 1;
+  const two = w.bucketHashes === 2;
   const h = Float32Array.from(w.b1);
-  for (let k = 0; k < x.indices.length; k++) {
-    const bucket = x.indices[k]! & mask;
+  const add = (bucket: number) => {
     const s = w.embeddingScale[bucket]! * x.value;
     const base = bucket * H;
     for (let j = 0; j < H; j++) h[j]! += w.embeddings[base + j]! * s;
+  };
+  for (let k = 0; k < x.indices.length; k++) {
+    add(x.indices[k]! & mask);
+    if (two) add(secondBucket(x.indices[k]!, w.bucketBits));
   }
   for (let r = 0; r < x.rules.length; r++) {
     const v = x.rules[r]!;

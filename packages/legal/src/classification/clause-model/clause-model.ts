@@ -57,7 +57,7 @@ interface FileHeader {
   /** Version 2 and 3: the second stage's width (its weights follow the rule weights). */
   readonly stack?: { readonly features: number; readonly mix?: number };
   /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
-  readonly network?: { readonly bucketBits: number; readonly hidden: number };
+  readonly network?: { readonly bucketBits: number; readonly hidden: number; /** Absent: 1. */ readonly bucketHashes?: 1 | 2 };
   readonly hashBits: number;
   /** The linear table's rows are 2^linearBits (absent: hashBits). */
   readonly linearBits?: number;
@@ -150,6 +150,7 @@ export class ClauseModel {
     if (S > 0 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
     const net = header.version === 3 ? header.network : undefined;
     if (header.version === 3 && (net === undefined || !Number.isInteger(net.bucketBits) || net.bucketBits < 8 || net.bucketBits > header.hashBits || !Number.isInteger(net.hidden) || net.hidden < 1 || net.hidden > 1024)) fail("its network reader's shape is missing or out of range");
+    if (net?.bucketHashes !== undefined && net.bucketHashes !== 1 && net.bucketHashes !== 2) fail(`its network reader's buckets per feature ${String(net.bucketHashes)} is not 1 or 2`);
     const NB = net ? 1 << net.bucketBits : 0;
     const NH = net?.hidden ?? 0;
     const netFloats = net ? 3 * C + R * NH + NH + C * NH + C + NB : 0;
@@ -173,7 +174,7 @@ export class ClauseModel {
       const b2 = take(C);
       const embeddingScale = take(NB);
       const embeddings = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats + H * C)).buffer);
-      network = { blend, weights: { bucketBits: net.bucketBits, hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
+      network = { blend, weights: { bucketBits: net.bucketBits, ...(net.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}), hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
     }
     if (header.sections !== undefined && typeof header.sections !== "boolean") fail(`its 'sections' flag ${String(header.sections)} is not a boolean`);
     return new ClauseModel({
@@ -199,7 +200,7 @@ export class ClauseModel {
     const header: FileHeader = {
       version: n ? 3 : this.stack ? 2 : 1,
       ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: this.stack.mix }) } } : {}),
-      ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden } } : {}),
+      ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden, ...(n.weights.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}) } } : {}),
       hashBits: this.hashBits,
       ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
       ...(this.sections ? { sections: true } : {}),
