@@ -37,7 +37,7 @@ export { llmGenerationHandler, llmGenerationParameters, type LlmGenerationParame
 
 export { Executor, ExecutorMiddleware, InProcessExecutor, type StepTask, type ExecuteOptions } from "./execution/executor";
 export { assertJson, isJson, type JsonValue, type JsonObject, type JsonPrimitive } from "./execution/json-value";
-export { RawJson, plainJson, plainOf, type StepOutput } from "./execution/raw-json";
+export { RawJson, plainJson, type StepOutput } from "./execution/raw-json";
 export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 
 export { SqliteRunStore, runStoreHolder, runStoreOpeners, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
