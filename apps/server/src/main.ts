@@ -7,6 +7,8 @@ import { createServer } from "./server";
 // `bear-server`: loopback only, offline guard on (createServer enforces it when config.offline.enforce).
 // BEAR_PASSPHRASE is not a setting: the config loader never sees it.
 const { BEAR_PASSPHRASE: passphrase, ...env } = process.env;
+// Gone from the environment once read, so no child process (OCR, a configured command) inherits it.
+delete process.env.BEAR_PASSPHRASE;
 const { config, warnings } = loadBearConfig({ env, cwd: process.cwd() });
 const logger = createPinoLogger({ level: config.log.level as LogLevel, name: "bear-server" });
 for (const warning of warnings) logger.warn({}, warning);

@@ -23,10 +23,19 @@ interface RunResult {
   readonly stderr: string;
 }
 
+/**
+ * What a tesseract process is given of the host's environment: where to find programs and language data,
+ * the locale and one thread — never the rest (a server's passphrase, a Redis URL with its password).
+ */
+export function tesseractEnvironment(host: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(["PATH", "TESSDATA_PREFIX", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"].flatMap((name) => (host[name] === undefined ? [] : [[name, host[name]]])));
+  return { ...kept, OMP_THREAD_LIMIT: "1" };
+}
+
 /** Runs a command to completion, feeding `input` on stdin. ENOENT rejects. */
 function run(command: string, args: readonly string[], input: Uint8Array | undefined, onChild?: (kill: () => void) => void): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, OMP_THREAD_LIMIT: "1" } });
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: tesseractEnvironment(process.env) });
     onChild?.(() => child.kill("SIGKILL"));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
