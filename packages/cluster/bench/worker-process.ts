@@ -26,11 +26,11 @@ export interface WorkerHandle {
   stop(): Promise<WorkerStats>;
 }
 
-/** `nodeArgs`: e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
-export function startWorker(options: { url: string; payloadDir: string; id: string; concurrency: number; values?: "shared" | "copied"; nodeArgs?: readonly string[] }): Promise<WorkerHandle> {
+/** `nodeArgs`: e.g. ["--cpu-prof", "--cpu-prof-dir=…"]; `script`: another worker script of this folder taking review-worker.ts's arguments; `env`: added to this process's. */
+export function startWorker(options: { url: string; payloadDir: string; id: string; concurrency: number; values?: "shared" | "copied"; nodeArgs?: readonly string[]; script?: string; env?: Record<string, string> }): Promise<WorkerHandle> {
   const { url, payloadDir, id, concurrency } = options;
-  const args = [...(options.nodeArgs ?? []), "--import", "tsx", path.join(import.meta.dirname, "review-worker.ts"), url, payloadDir, id, String(concurrency), options.values ?? "shared"];
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const args = [...(options.nodeArgs ?? []), "--import", "tsx", path.join(import.meta.dirname, options.script ?? "review-worker.ts"), url, payloadDir, id, String(concurrency), options.values ?? "shared"];
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...options.env } });
   let buffer = "";
   const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
   proc.stdout!.on("data", (d: Buffer) => {

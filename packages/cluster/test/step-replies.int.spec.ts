@@ -1,11 +1,12 @@
-// A completed job's result is published to its sender by a script sent right behind BullMQ's
-// moveToFinished, on the same connection: only once Redis holds the job as completed, and the
-// value published is the one Redis recorded. Real Redis, real BullMQ.
+// A completed job's result is published to its sender by BullMQ's own moveToFinished, wrapped
+// (replyOnFinish): only once Redis records the job as completed, the value Redis recorded, on the
+// channel its data names at its end; a failed move, a failed job or a job without a reply id
+// publishes nothing. Real Redis, real BullMQ.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { publishWhenRecorded } from "../src/queue/step-replies";
+import { repliesOnFinish, replyOnFinish } from "../src/queue/step-replies";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
 
 let redis: TestRedis;
@@ -17,46 +18,82 @@ afterAll(async () => {
   await redis.kill();
 });
 
-describe("publishWhenRecorded", () => {
-  it("publishes the recorded result only once the job is completed: not while it is active, at once when sent behind its moveToFinished", async () => {
+/** A job's data as QueueExecutor writes it: its reply id and time last (an act's mark after them). */
+const stepData = (reply: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ v: 5, type: "t", ...extra, reply, queuedAt: Date.now() });
+
+describe("replyOnFinish", () => {
+  it("publishes the recorded result from inside BullMQ's moveToFinished, on the channel at the data's end, and nothing for a refused move or a failure", async () => {
     const name = `replies-${randomBytes(4).toString("hex")}`;
     const replyTo = randomBytes(8).toString("hex");
+    const decoy = randomBytes(8).toString("hex");
     const queue = new Queue(name, { connection: connection(), prefix: "bear" });
-    // a worker without a processor: jobs are taken and completed by hand, as BullMQ's loop would
+    // a worker without a processor: jobs are taken and finished by hand, as BullMQ's loop would
     const worker = new Worker(name, null, { connection: connection(), prefix: "bear", autorun: false });
     const subscriber = new Redis(connection());
-    const heard: unknown[] = [];
+    const admin = new Redis(connection());
+    const heard: Array<{ channel: string; message: unknown }> = [];
+    /** Calls of each command Redis has run so far (INFO commandstats: the commands scripts run counted too). */
+    const calls = async (): Promise<Record<string, number>> =>
+      Object.fromEntries([...(await admin.info("commandstats")).matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
     try {
-      await subscriber.subscribe(`bear:step-reply:${replyTo}`);
-      subscriber.on("message", (_channel: string, message: string) => heard.push(JSON.parse(message)));
+      await subscriber.psubscribe("bear:step-reply:*");
+      subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => heard.push({ channel, message: JSON.parse(message) }));
       const client = await worker.getBackend().client;
-      for (const id of ["first", "second"]) await queue.add("t", { reply: replyTo }, { jobId: id });
+      expect(replyOnFinish(client)).toBe(true);
+      // a parameter naming a reply of its own (an inline payload) comes before the job's own id
+      await queue.add("t", stepData(replyTo, { payload: { inline: { note: `"reply":"${decoy}","queuedAt":1` } } }), { jobId: "first" });
+      await queue.add("t", stepData(replyTo, { act: true }), { jobId: "second" });
+      await queue.add("t", stepData(replyTo), { jobId: "third" });
+      await queue.add("t", { v: 5, type: "t" }, { jobId: "fourth" });
 
-      // active, not completed: nothing is published (the script finds no record), and the caller is told so
+      // active, not completed: nothing published; completed: the value Redis recorded, by the move itself
       const first = (await worker.getNextJob("token-1")) as Job;
       expect(first.id).toBe("first");
-      await expect(publishWhenRecorded(client, first, replyTo)).resolves.toBe(false);
-      // completed: published right behind BullMQ's moveToFinished, sent in the same turn after it
-      const published = publishWhenRecorded(client, first, replyTo);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard).toEqual([]);
+      const before = await calls();
       await first.moveToCompleted({ output: { sealed: "x" }, n: 1 }, "token-1", false);
-      await expect(published).resolves.toBe(true);
-
-      // the value published is the one Redis holds, not what the caller may think it returned
       const second = (await worker.getNextJob("token-2")) as Job;
       await second.moveToCompleted({ n: 2 }, "token-2", false);
-      await expect(publishWhenRecorded(client, second, replyTo)).resolves.toBe(true);
-      // a reply id of another form is no channel: nothing is sent
-      await expect(publishWhenRecorded(client, second, "not-a-reply-id")).resolves.toBe(false);
+      // a move BullMQ refuses (the lock is not this worker's) records nothing and publishes nothing
+      const third = (await worker.getNextJob("token-3")) as Job;
+      await expect(third.moveToCompleted({ n: 3 }, "another-token", false)).rejects.toThrow();
+      // a failure is not a result
+      await third.moveToFailed(new Error("boom"), "token-3", false);
+      // a job with no reply id: completed, nothing published
+      const fourth = (await worker.getNextJob("token-4")) as Job;
+      await fourth.moveToCompleted({ n: 4 }, "token-4", false);
 
       await new Promise((r) => setTimeout(r, 200));
       expect(heard).toEqual([
-        { jobId: "first", result: { output: { sealed: "x" }, n: 1 } },
-        { jobId: "second", result: { n: 2 } },
+        { channel: `bear:step-reply:${replyTo}`, message: { jobId: "first", result: { output: { sealed: "x" }, n: 1 } } },
+        { channel: `bear:step-reply:${replyTo}`, message: { jobId: "second", result: { n: 2 } } },
       ]);
+      // the publications are the moves' own: five moves and three takes are all the scripts run, each PUBLISH one of theirs
+      const after = await calls();
+      const ran = (command: string): number => (after[command] ?? 0) - (before[command] ?? 0);
+      expect(ran("evalsha") + ran("eval")).toBe(8);
+      expect(ran("publish")).toBe(2);
+      expect(await queue.getJobState("first")).toBe("completed");
+      expect(await queue.getJobState("third")).toBe("failed");
     } finally {
+      admin.disconnect();
       subscriber.disconnect();
       await worker.close();
       await queue.close();
     }
+  });
+
+  it("tells which jobs' data have their reply id where the script reads it", () => {
+    const reply = "0123456789abcdef";
+    expect(repliesOnFinish({ v: 5, payload: { inline: { reply: "fedcba9876543210" } }, reply, queuedAt: 1 })).toBe(true);
+    expect(repliesOnFinish({ v: 5, reply, queuedAt: 1, act: true })).toBe(true);
+    // not last, not followed by its time, not an id, not a number, an act's mark of another value
+    expect(repliesOnFinish({ reply, queuedAt: 1, other: 1 })).toBe(false);
+    expect(repliesOnFinish({ queuedAt: 1, reply })).toBe(false);
+    expect(repliesOnFinish({ reply: "not-an-id", queuedAt: 1 })).toBe(false);
+    expect(repliesOnFinish({ reply, queuedAt: "1" })).toBe(false);
+    expect(repliesOnFinish({ reply, queuedAt: 1, act: false })).toBe(false);
+    expect(repliesOnFinish(null)).toBe(false);
   });
 });

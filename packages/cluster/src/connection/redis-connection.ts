@@ -30,36 +30,6 @@ export function bullConnection(endpoint: RedisEndpoint): ConnectionOptions {
   return redisOptions(endpoint) as ConnectionOptions;
 }
 
-/**
- * Corks the socket of `client` (ioredis, or BullMQ's proxy of it): the commands sent until the
- * returned function is called leave in one write (one system call, one wake-up of Redis) instead
- * of one each. On this 2-core VM a socket write cost the sender ~0.2 ms of CPU (the profile's
- * writeBuffer / writeUtf8String), more than building the command. Commands queued while the
- * client is offline are not affected (ioredis sends them in order once connected).
- */
-export function cork(client: object): () => void {
-  const stream = (client as { readonly stream?: { cork?: unknown; uncork?: unknown } }).stream;
-  if (typeof stream?.cork !== "function" || typeof stream.uncork !== "function") return () => undefined;
-  const corked = stream as { cork(): void; uncork(): void };
-  corked.cork();
-  let open = false;
-  return () => {
-    if (open) return;
-    open = true;
-    corked.uncork();
-  };
-}
-
-/** Runs `send`, which issues commands on `client` synchronously, with the client corked (see cork). */
-export function inOneWrite<T>(client: object, send: () => T): T {
-  const uncork = cork(client);
-  try {
-    return send();
-  } finally {
-    uncork();
-  }
-}
-
 /** A client on `endpoint`, logging (once per outage) that Redis is away and when it is back. */
 export function connectRedis(endpoint: RedisEndpoint, role: string, logger: Logger = silentLogger): Redis {
   const create = (): Redis => new Redis(redisOptions(endpoint));

@@ -1,6 +1,6 @@
-import { createRequire } from "node:module";
 import { Job, type JobsOptions, type Queue } from "bullmq";
 import { ClusterError } from "../errors";
+import { bullScript } from "./bull-scripts";
 import { routeKey } from "./step-route";
 
 /**
@@ -18,21 +18,6 @@ import { routeKey } from "./step-route";
  * Both wrap BullMQ's own Lua (addStandardJob, removeJob) from the installed BullMQ — the scripts
  * its Queue runs — in a function, with the record's step before or after it.
  */
-const bull = createRequire(import.meta.url);
-
-function bullScript(file: string, name: string, keys: number): string {
-  let script: { name?: unknown; keys?: unknown; content?: unknown } | undefined;
-  try {
-    script = (bull(`bullmq/dist/cjs/scripts/${file}`) as Record<string, typeof script>)[name];
-  } catch {
-    script = undefined;
-  }
-  if (script?.name !== name || script.keys !== keys || typeof script.content !== "string") {
-    throw new ClusterError("BULLMQ_UNSUPPORTED", `the installed BullMQ has no ${name} script of ${keys} keys (bullmq/dist/cjs/scripts/${file}): this BEAR release needs the BullMQ version it was built with`, { retryable: false });
-  }
-  return script.content;
-}
-
 /**
  * KEYS 1-9: BullMQ's addStandardJob keys; 10: the route record. ARGV 1-3: BullMQ's; 4: the queue's
  * name; 5: the record's lifetime (s); 6: "1" to count the queue's jobs (waiting + active) after the add.

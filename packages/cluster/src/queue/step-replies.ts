@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { cork } from "../connection/redis-connection";
+import { bullScript, bullVersion } from "./bull-scripts";
 
 const CHANNEL_PREFIX = "bear:step-reply:";
 /** A reply channel's id (in each job's data): 16 hex digits. */
@@ -73,65 +73,78 @@ export function sendStepReply(redis: Redis, replyTo: unknown, reply: StepReply):
 }
 
 /**
- * Publishes a job's recorded result on its sender's channel, but only once BullMQ has recorded the
- * job as completed (in its completed set, with its return value): the script runs on the Redis
- * connection BullMQ completes the job on, right behind BullMQ's moveToFinished, and publishes the
- * return value Redis holds. KEYS: the queue's completed set, the job's hash; ARGV: job id, channel,
- * the reply's JSON up to its result.
+ * BullMQ's moveToFinished (the script its Worker completes and fails jobs with), wrapped in a
+ * function, with the result's publication after it: when it has recorded the job as completed (its
+ * answer is no error code), it PUBLISHes the return value it recorded on the sender's reply channel,
+ * in the same script. The channel's id is the job data's `reply`, read from the end of the data's
+ * JSON, where the sender puts it (`…,"reply":"<id>","queuedAt":<ms>[,"act":true]}`; see
+ * repliesOnFinish): the last match in the last 160 characters, so a value inside the step's
+ * parameters (an inline payload) naming a `reply` of its own is never taken for it.
+ * KEYS and ARGV: BullMQ's (KEYS[12] the job's hash, ARGV[1] its id, ARGV[4] the value recorded,
+ * ARGV[5] completed or failed); the answer: BullMQ's.
  */
-const PUBLISH_IF_COMPLETED = `if redis.call("ZSCORE", KEYS[1], ARGV[1]) then
-  local result = redis.call("HGET", KEYS[2], "returnvalue")
-  if result then
-    redis.call("PUBLISH", ARGV[2], ARGV[3] .. result .. "}")
-    return 1
-  end
+function finishAndReplyLua(): string {
+  return `local function bullFinish()
+${bullScript("moveToFinished-14.js", "moveToFinished", 14)}
 end
-return 0`;
+local reply
+if ARGV[5] == "completed" then
+  local data = redis.call("HGET", KEYS[12], "data")
+  if data then reply = string.match(string.sub(data, -160), '.*"reply":"(%x+)","queuedAt":') end
+end
+local result = bullFinish()
+if reply and #reply == 16 and (type(result) ~= "number" or result >= 0) then
+  redis.call("PUBLISH", "${CHANNEL_PREFIX}" .. reply, '{"jobId":' .. cjson.encode(ARGV[1]) .. ',"result":' .. ARGV[4] .. '}')
+end
+return result`;
+}
 
-/** The client BullMQ completes a worker's jobs on (ioredis, possibly behind BullMQ's proxy). */
-interface ReplyClient {
+/** A BullMQ client (ioredis, possibly behind BullMQ's proxy): where its scripts are defined. */
+interface ScriptClient {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }
 
-const COMMAND = "bearPublishIfCompleted";
-const defined = new WeakSet<object>();
+let finishLua: string | null | undefined;
 
 /**
- * Sends a completed job's result to the instance waiting for it without a round trip of the
- * worker's: called as the handler returns `result` to BullMQ, it sends PUBLISH_IF_COMPLETED on
- * `client` right after BullMQ's moveToFinished, in the same write (the socket is corked until the
- * next turn of the event loop, by which BullMQ has sent moveToFinished: its continuation after
- * the handler only awaits promises already settled). Redis runs the two in order, so the sender
- * hears of the result as soon as it is recorded; the worker sent its PUBLISH only once
- * moveToFinished's reply was back (one more wake-up of the worker and write on each step's path).
- * Resolves true when the script published; false when it found the job not completed (BullMQ had
- * not sent moveToFinished yet, e.g. its connection was down, or the job's lock was lost): the
- * caller then replies the usual way once BullMQ reports the job completed.
+ * Makes the BullMQ Worker whose own connection is `client` publish each job's result to its sender
+ * from inside its moveToFinished (finishAndReplyLua): the script BullMQ defined on the connection
+ * under its versioned name (`moveToFinished:<version>`, the command its Worker calls) is defined
+ * again as the wrapped one. The sender hears of the result the moment Redis records it, with no
+ * command of the worker's own: before, a second script sent right behind moveToFinished (its socket
+ * corked for a turn of the event loop so both left in one write) published it once it found the job
+ * in the completed set. Returns false, changing nothing, when the installed BullMQ's script is not
+ * the one wrapped, or not defined on `client`: the worker then replies once BullMQ's `completed`
+ * event has followed the move (one round trip later). Each job's reply is published at most once:
+ * a caller replying itself must skip the jobs repliesOnFinish accepts.
  */
-export function publishWhenRecorded(client: object, job: { readonly id?: string | undefined; readonly queueQualifiedName: string }, replyTo: unknown): Promise<boolean> {
-  const jobId = job.id;
-  if (typeof replyTo !== "string" || !STEP_REPLY_ID.test(replyTo) || jobId === undefined) return Promise.resolve(false);
-  const redis = client as ReplyClient & { [COMMAND]?: (...args: string[]) => Promise<unknown> };
-  if (!defined.has(client)) {
-    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: PUBLISH_IF_COMPLETED });
-    defined.add(client);
+export function replyOnFinish(client: object): boolean {
+  const version = bullVersion();
+  const name = `moveToFinished:${version}`;
+  if (version === undefined || typeof (client as Record<string, unknown>)[name] !== "function") return false;
+  if (finishLua === undefined) {
+    try {
+      finishLua = finishAndReplyLua();
+    } catch {
+      finishLua = null; // BULLMQ_UNSUPPORTED: a BullMQ this release does not wrap
+    }
   }
-  const args = [`${job.queueQualifiedName}:completed`, `${job.queueQualifiedName}:${jobId}`, jobId, CHANNEL_PREFIX + replyTo, `{"jobId":${JSON.stringify(jobId)},"result":`];
-  const uncork = cork(client);
-  return new Promise<boolean>((resolve) => {
-    setImmediate(() => {
-      try {
-        const publish = redis[COMMAND];
-        if (!publish) return resolve(false);
-        publish(...args).then(
-          (n) => resolve(n === 1),
-          () => resolve(false),
-        );
-      } catch {
-        resolve(false);
-      } finally {
-        uncork();
-      }
-    });
-  });
+  if (finishLua === null) return false;
+  (client as ScriptClient).defineCommand(name, { numberOfKeys: 14, lua: finishLua });
+  return true;
+}
+
+/**
+ * Whether a job's data has its reply id where finishAndReplyLua reads it: a well-formed id as the
+ * data's last field but its time (`queuedAt`, a number) and an act's mark (as QueueExecutor writes a
+ * job's data, and every sender since version 3). A worker whose connection replies on finish
+ * replies itself only to the jobs for which this is false.
+ */
+export function repliesOnFinish(data: unknown): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  const { reply, queuedAt, act } = data as { reply?: unknown; queuedAt?: unknown; act?: unknown };
+  if (typeof reply !== "string" || !STEP_REPLY_ID.test(reply) || typeof queuedAt !== "number" || !Number.isFinite(queuedAt) || (act !== undefined && act !== true)) return false;
+  const keys = Object.keys(data);
+  const at = keys.length - (act === undefined ? 2 : 3);
+  return keys[at] === "reply" && keys[at + 1] === "queuedAt" && (act === undefined || keys[at + 2] === "act");
 }

@@ -9,7 +9,7 @@ import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
 import type { PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
-import { publishWhenRecorded, sendStepReply, type StepReply } from "../queue/step-replies";
+import { repliesOnFinish, replyOnFinish, sendStepReply, type StepReply } from "../queue/step-replies";
 import { routeHolds } from "../queue/step-route";
 import { QUEUE_PREFIX, directQueueName, readStepJob, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
@@ -71,8 +71,10 @@ export class StepWorker {
   readonly #history: Record<string, { samples: number; successes: number; ewmaMs: number | null }> = {};
   /** Each BullMQ Worker's own client, on which it completes its jobs (resolved once it connects). */
   readonly #bullClients = new WeakMap<Worker, object>();
-  /** Per job completed by a handler here: whether its result was published right behind BullMQ's record (publishWhenRecorded). */
-  readonly #fastReplies = new WeakMap<Job, Promise<boolean>>();
+  /** The Workers whose connection publishes each job's result from inside BullMQ's moveToFinished (replyOnFinish). */
+  readonly #replyingOnFinish = new WeakSet<Worker>();
+  /** Jobs whose handler returned on such a Worker, with their reply id where the script reads it: BullMQ's record of them publishes their result. */
+  readonly #repliedOnFinish = new WeakSet<Job>();
   readonly #logger: Logger;
   readonly #startedAt = Date.now();
   #redis: Redis | undefined;
@@ -151,9 +153,8 @@ export class StepWorker {
   #listen(name: string, concurrency = this.#options.concurrency ?? 1): Worker {
     const worker: Worker = new Worker(name, async (job, token, signal) => {
       const result = await this.#held(job, worker, token, signal);
-      // the result goes to its sender right behind BullMQ's record of it (see publishWhenRecorded)
-      const client = this.#bullClients.get(worker);
-      if (client) this.#fastReplies.set(job, publishWhenRecorded(client, job, (job.data as { reply?: unknown } | undefined)?.reply));
+      // BullMQ's record of the result (its moveToFinished, next) publishes it to the sender (replyOnFinish)
+      if (this.#replyingOnFinish.has(worker) && repliesOnFinish(job.data)) this.#repliedOnFinish.add(job);
       return result;
     }, {
       connection: bullConnection(this.#options.endpoint),
@@ -170,15 +171,21 @@ export class StepWorker {
       name: this.id,
     });
     watchConnection(worker, this.#options.endpoint, `worker ${name}`, this.#logger);
-    void worker.getBackend().client.then((client) => this.#bullClients.set(worker, client)).catch(() => undefined);
+    // BullMQ's Worker takes no job before its connection is ready, so every job it completes goes
+    // through the wrapped moveToFinished once this has run (the client resolves first)
+    void worker
+      .getBackend()
+      .client.then((client) => {
+        this.#bullClients.set(worker, client);
+        if (replyOnFinish(client)) this.#replyingOnFinish.add(worker);
+        else this.#logger.warn({ queue: name }, "the installed BullMQ's moveToFinished is not the one this release wraps: results are published after BullMQ's completed event (one round trip later)");
+      })
+      .catch(() => undefined);
     // the outcome goes to the sender once BullMQ has recorded it (these events follow the job's
-    // move to completed / failed): the result itself, or word to read the failure from the job
+    // move to completed / failed): the result itself unless moveToFinished published it, or word
+    // to read the failure from the job
     worker.on("completed", (job, result) => {
-      const fast = this.#fastReplies.get(job);
-      this.#fastReplies.delete(job);
-      const reply = (): void => this.#reply(job, worker, { jobId: job.id!, result });
-      if (!fast) reply();
-      else void fast.then((published) => published || reply());
+      if (!this.#repliedOnFinish.delete(job)) this.#reply(job, worker, { jobId: job.id!, result });
     });
     // a lock BullMQ's renewal found gone (as the keeper's renewals do: see #lockLost)
     worker.on("lockRenewalFailed", (jobIds: string[]) => {
@@ -194,7 +201,7 @@ export class StepWorker {
 
   /**
    * Sends `reply` on the connection `worker` completes its jobs on (the report connection until it
-   * is up): a job's progress reports, its result (publishWhenRecorded) and a failure's word reach
+   * is up): a job's progress reports, its result (when moveToFinished does not publish it) and a failure's word reach
    * the sender in the order they were sent.
    */
   #reply(job: Job, worker: Worker, reply: StepReply): void {
