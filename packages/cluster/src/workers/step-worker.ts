@@ -151,8 +151,11 @@ export class StepWorker {
   }
 
   #listen(name: string, concurrency = this.#options.concurrency ?? 1): Worker {
-    const worker: Worker = new Worker(name, async (job, token, signal) => {
-      const result = await this.#held(job, worker, token, signal);
+    // A processor of two parameters: BullMQ makes an AbortController per job only for one that takes
+    // its signal (a third), which it aborts only on Worker.cancelJob / cancelAllJobs, never called
+    // here; a job's own controller (#process) is aborted by a cancel message or a lost lock
+    const worker: Worker = new Worker(name, async (job, token) => {
+      const result = await this.#held(job, worker, token);
       // BullMQ's record of the result (its moveToFinished, next) publishes it to the sender (replyOnFinish)
       if (this.#replyingOnFinish.has(worker) && repliesOnFinish(job.data)) this.#repliedOnFinish.add(job);
       return result;
@@ -274,17 +277,17 @@ export class StepWorker {
   }
 
   /** Runs a job with its lock kept by the keeper thread (BullMQ's own renewal needs this event loop free). */
-  async #held(job: Job, worker: Worker, token: string | undefined, signal?: AbortSignal): Promise<StepJobResult> {
+  async #held(job: Job, worker: Worker, token: string | undefined): Promise<StepJobResult> {
     const keeper = this.#keeper;
     if (token && job.id) keeper?.hold(job.queueQualifiedName, job.id, token);
     try {
-      return await this.#process(job, worker, signal);
+      return await this.#process(job, worker);
     } finally {
       if (token && job.id) keeper?.release(job.queueQualifiedName, job.id);
     }
   }
 
-  async #process(job: Job, worker: Worker, bullSignal?: AbortSignal): Promise<StepJobResult> {
+  async #process(job: Job, worker: Worker): Promise<StepJobResult> {
     let data: StepJobData & { readonly routed: boolean };
     try {
       data = readStepJob(job.id, job.data);
@@ -296,8 +299,6 @@ export class StepWorker {
       throw asJobError(new ClusterError("NO_CAPABLE_WORKER", `worker '${this.id}' does not run step type '${data.type}'`, { retryable: true }));
     }
     const controller = new AbortController();
-    const onBullAbort = (): void => controller.abort(new Error("cancelled by the queue"));
-    bullSignal?.addEventListener("abort", onBullAbort, { once: true });
     this.#controllers.set(job.id!, controller);
     if (data.act === true) this.#acts.set(data.runId, (this.#acts.get(data.runId) ?? 0) + 1);
     this.#running++;
@@ -310,8 +311,12 @@ export class StepWorker {
       const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
       // only the job on the attempt's recorded queue runs: a version 5 job was added only there (and
       // moved off only with its record, routed-jobs.ts); an older sender's job has the record read,
-      // sent first so its round trip overlaps the parameters' read
-      const [holds, parameters] = await Promise.all([data.routed || routeHolds(this.#redis!, job.queueName, job.id!), this.#options.payloads.get(data.payload, { ...binding, kind: "input" })]);
+      // sent first so its round trip overlaps the parameters' read (no Promise.all for the version 5 job
+      // that reads none: a step's every microtask and allocation counts on its path)
+      const recorded = data.routed ? true : routeHolds(this.#redis!, job.queueName, job.id!);
+      if (recorded !== true) recorded.catch(() => undefined); // awaited below; a failed parameters' read must not leave it unhandled
+      const parameters = await this.#options.payloads.get(data.payload, { ...binding, kind: "input" });
+      const holds = await recorded;
       if (!holds) {
         this.#logger.info({ jobId: job.id, queue: job.queueName }, "a step job whose attempt was recorded on another queue (two senders of one attempt): not run here");
         throw new ClusterError("STEP_SUPERSEDED", `step job '${job.id}' was superseded: its attempt was recorded on another queue, where it runs`, { retryable: false });
@@ -349,7 +354,6 @@ export class StepWorker {
       refused = lockLost || isStepRefusal(error) || (error as { code?: unknown }).code === "STEP_SUPERSEDED";
       throw asJobError(lockLost ? controller.signal.reason : error);
     } finally {
-      bullSignal?.removeEventListener("abort", onBullAbort);
       this.#controllers.delete(job.id!);
       if (data.act === true) {
         const left = (this.#acts.get(data.runId) ?? 1) - 1;
