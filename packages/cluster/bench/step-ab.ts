@@ -4,7 +4,7 @@
 // step, the API's CPU per step (this process, measured around each step), each worker's CPU, and
 // each side's Redis: its CPU and the commands it ran per step (INFO cpu / commandstats over the
 // measured steps; Redis 7 counts the commands a script runs beside the EVALSHA that ran it).
-// Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600]
+// Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600] [--gap=0]
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -22,6 +22,13 @@ import { reviewRegistry } from "./review-steps";
 const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const BEFORE = arg("before", "main");
 const STEPS = Number(arg("steps", "600"));
+/**
+ * A pause before each step (ms, default 0: back to back). A side's worker may still be busy when the
+ * next side's step starts (BullMQ's wake-up after a job, the completed event): back to back, that
+ * trailing work lands in the next step's window on a 2-core machine, so a side that leaves less of it
+ * makes the other side look faster; with a pause it is done before the next step starts.
+ */
+const GAP = Number(arg("gap", "0"));
 const here = import.meta.dirname;
 // the other revision's src, where its imports resolve as this package's do
 const beforeDir = path.join(here, `.step-ab-${BEFORE.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
@@ -138,6 +145,7 @@ const redisBefore = await Promise.all(sides.map((s) => s.redisStats!()));
 for (let i = 0; i < STEPS; i++) {
   // the order alternates, so neither side always runs right after the peer
   for (const s of i % 2 === 0 ? all : [...all].reverse()) {
+    if (GAP > 0) await new Promise((r) => setTimeout(r, GAP));
     const cpu = process.cpuUsage();
     const t = performance.now();
     await s.run();
@@ -148,7 +156,7 @@ for (let i = 0; i < STEPS; i++) {
 }
 const redisAfter = await Promise.all(sides.map((s) => s.redisStats!()));
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${STEPS} no-op steps per side, interleaved; load ${loadBefore} at the start, ${load()} at the end`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${STEPS} no-op steps per side, interleaved${GAP > 0 ? `, ${GAP} ms apart` : " back to back"}; load ${loadBefore} at the start, ${load()} at the end`);
 for (const s of all) {
   const workerMs = await s.stop();
   console.log(`${s.name.padEnd(22)} p50 ${pct(s.times, 0.5).toFixed(3)} ms, p95 ${pct(s.times, 0.95).toFixed(3)} ms; API CPU per step ${(s.cpuMs / STEPS).toFixed(3)} ms${workerMs === undefined ? "" : `; worker CPU per step ${workerMs.toFixed(3)} ms (idle polling included)`}`);

@@ -63,6 +63,7 @@ describe("replyOnFinish", () => {
       // a job with no reply id: completed, nothing published
       const fourth = (await worker.getNextJob("token-4")) as Job;
       await fourth.moveToCompleted({ n: 4 }, "token-4", false);
+      const after = await calls();
 
       await new Promise((r) => setTimeout(r, 200));
       expect(heard).toEqual([
@@ -70,7 +71,6 @@ describe("replyOnFinish", () => {
         { channel: `bear:step-reply:${replyTo}`, message: { jobId: "second", result: { n: 2 } } },
       ]);
       // the publications are the moves' own: five moves and three takes are all the scripts run, each PUBLISH one of theirs
-      const after = await calls();
       const ran = (command: string): number => (after[command] ?? 0) - (before[command] ?? 0);
       expect(ran("evalsha") + ran("eval")).toBe(8);
       expect(ran("publish")).toBe(2);
