@@ -157,6 +157,20 @@ describe("OCR with tesseract.js on a real scan", () => {
     TIMEOUT,
   );
 
+  it("refuses a PDF with more pages to OCR than ocr.maxPages before drawing any", async () => {
+    const pdf = await mixedPdf("", png, { width: 595, height: 61 }); // two pages without a text layer
+    // An engine that cannot start: the refusal must come before any page is drawn or read.
+    const capped = new PageOcr(ocrConfigSchema.parse({ engine: "tesseract-cli", tesseractCommand: "/nonexistent/tesseract", workers: 1, maxPages: 1 }));
+    try {
+      await expect(extractDocument("scan.pdf", pdf, { ocr: capped })).rejects.toMatchObject({
+        code: "RAG_FILE_TOO_LARGE",
+        message: "PDF 'scan.pdf' has 2 pages without a text layer, more than the 1 one document may have OCRed",
+      });
+    } finally {
+      await capped.dispose();
+    }
+  });
+
   it("refuses a scanned PDF page with a clear code when OCR is off", async () => {
     const pdf = await mixedPdf("", png, { width: 595, height: 61 });
     await expect(extractDocument("scan.pdf", pdf)).rejects.toMatchObject({ code: "RAG_FILE_EMPTY", hint: expect.stringContaining("OCR") });

@@ -51,6 +51,12 @@ export async function completeWithOcr(file: string, bytes: Uint8Array, doc: Extr
   const pages = pagesOf(doc);
   const scanned = pages.flatMap((page, i) => (isUsableTextLayer(page) ? [] : [i + 1]));
   if (scanned.length === 0) return doc;
+  if (scanned.length > ocr.config.maxPages) {
+    throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `PDF '${file}' has ${scanned.length} pages without a text layer, more than the ${ocr.config.maxPages} one document may have OCRed`, {
+      hint: "Split the document, or raise ocr.maxPages in the rag config if it is genuine.",
+      details: { pages: scanned.length, maxPages: ocr.config.maxPages },
+    });
+  }
   const result = await merge(pages, await ocrPdfPages(bytes, scanned, ocr, options), ocr);
   return emptyChecked(file, { ...doc, ...joinPages(pages), ...result });
 }

@@ -20,6 +20,11 @@ export const ocrConfigSchema = z.object({
   workers: z.number().int().min(1).max(64).optional(),
   /** A page taking longer fails with RAG_OCR_TIMEOUT; the document keeps its other pages. */
   pageTimeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+  /**
+   * Most pages of one document drawn and OCRed: a PDF with more pages lacking a text layer is refused
+   * (RAG_FILE_TOO_LARGE) before any page is drawn (each page may take up to pageTimeoutMs of a core).
+   */
+  maxPages: z.number().int().min(1).max(100_000).default(2000),
   /** Memory cap per page: a page raster over this many megapixels is scaled down before OCR. */
   maxPageMegapixels: z.number().min(1).max(200).default(24),
   /** Address-space cap of each `tesseract` process (MiB; 0 for none). */
