@@ -1,15 +1,14 @@
 import type { ImageKind } from "./image-pages";
 import { imagePages } from "./image-pages";
 import type { PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
-import { pdfCanvasFactory, rasterisePdfPage } from "./pdf-page-rasteriser";
+import { pdfDrawingOptions, rasterisePdfPage } from "./pdf-page-rasteriser";
 
 /** Draws the given pages of a PDF and OCRs them (the rest of the PDF keeps its text layer). */
 export async function ocrPdfPages(bytes: Uint8Array, pageNumbers: readonly number[], ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
   if (pageNumbers.length === 0) return [];
   await ocr.engine(); // a missing engine or language fails before any drawing
   const { getDocumentProxy } = await import("unpdf");
-  const CanvasFactory = await pdfCanvasFactory();
-  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, CanvasFactory } as Parameters<typeof getDocumentProxy>[1]);
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), (await pdfDrawingOptions()) as Parameters<typeof getDocumentProxy>[1]);
   try {
     const sources = pageNumbers.map((page) => ({ page, image: () => rasterisePdfPage(pdf, page, ocr.config.dpi, ocr.maxPixels) }));
     return await ocr.readPages(sources, options);

@@ -3,7 +3,7 @@ import { assertPdfStreamsWithinLimits } from "../pdf-limits";
 import { loadCanvas } from "./canvas-module";
 import { scaleToFit, type GrayImage } from "./gray-image";
 import { imageKindOf, imagePages } from "./image-pages";
-import { pdfCanvasFactory } from "./pdf-page-rasteriser";
+import { pdfDrawingOptions } from "./pdf-page-rasteriser";
 
 /** One page of a stored document drawn as a PNG, for a person to check OCR text against. */
 export interface PageImage {
@@ -51,7 +51,7 @@ export async function renderPageImage(bytes: Uint8Array, page: number, options: 
   }
   await assertPdfStreamsWithinLimits("document", bytes, options.maxUncompressedBytes ?? 256 * 1024 * 1024);
   const { getDocumentProxy } = await import("unpdf");
-  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, CanvasFactory: await pdfCanvasFactory() } as Parameters<typeof getDocumentProxy>[1]);
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), (await pdfDrawingOptions()) as Parameters<typeof getDocumentProxy>[1]);
   try {
     if (page > pdf.numPages) throw pageNotFound(page, pdf.numPages);
     const { createCanvas } = await loadCanvas();

@@ -3,6 +3,19 @@ import { OcrError } from "../../errors";
 import { loadCanvas } from "./canvas-module";
 import { rgbaToGray, scaleToFit, type GrayImage } from "./gray-image";
 
+/**
+ * The largest image (width × height) pdf.js decodes while drawing a page; a larger one is left out of
+ * the drawing, never decoded. pdf.js decodes an image at its declared size before any raster cap
+ * applies (~7 bytes per pixel: an 8000×8000 JPEG of 1.75 MB took 1 GB and 4 s on the calling thread);
+ * 40 MP keeps a 600 dpi A4 or Letter scan (35 MP).
+ */
+export const MAX_DRAWN_IMAGE_PIXELS = 40_000_000;
+
+/** pdf.js's document options for drawing pages: its own canvas factory in Node, and the image size bound. */
+export async function pdfDrawingOptions(): Promise<{ verbosity: number; CanvasFactory: unknown; maxImageSize: number }> {
+  return { verbosity: 0, CanvasFactory: await pdfCanvasFactory(), maxImageSize: MAX_DRAWN_IMAGE_PIXELS };
+}
+
 /** pdf.js needs a canvas factory of its own in Node to draw image masks and patterns. */
 export async function pdfCanvasFactory(): Promise<unknown> {
   const { createIsomorphicCanvasFactory } = await import("unpdf");

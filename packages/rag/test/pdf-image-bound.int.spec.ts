@@ -1,0 +1,52 @@
+import zlib from "node:zlib";
+import { describe, expect, it } from "@jest/globals";
+import { PNG } from "pngjs";
+import { renderPageImage } from "../src/extraction/ocr/page-image";
+import { MAX_DRAWN_IMAGE_PIXELS } from "../src/extraction/ocr/pdf-page-rasteriser";
+
+/** A one-page PDF drawing one gray image of `side`×`side` pixels (a small file: the pixels deflate well). */
+function pdfDrawingImage(side: number, gray = 0xee): Uint8Array {
+  const pixels = zlib.deflateSync(Buffer.alloc(side * side, gray));
+  const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
+  const objects: Buffer[] = [
+    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+    Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
+    Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
+    Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${pixels.length} >>\nstream\n`), pixels, Buffer.from("\nendstream")]),
+  ];
+  const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
+  const offsets: number[] = [];
+  let length = parts[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
+    parts.push(obj);
+    length += obj.length;
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
+  parts.push(Buffer.from(xref));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+describe("images a PDF page draws", () => {
+  it("are never decoded past MAX_DRAWN_IMAGE_PIXELS: a 1 MB page asking for a 100 MP image costs no more memory than a blank page", async () => {
+    const huge = pdfDrawingImage(10_000); // 100 MP
+    expect(huge.length).toBeLessThan(1024 * 1024);
+    expect(10_000 * 10_000).toBeGreaterThan(MAX_DRAWN_IMAGE_PIXELS);
+    const rssBefore = process.resourceUsage().maxRSS; // KiB, the process's peak so far
+    const image = await renderPageImage(huge, 1);
+    const grownMiB = (process.resourceUsage().maxRSS - rssBefore) / 1024;
+    expect(image.pageCount).toBe(1);
+    // decoded, the image alone is 100 MB of gray and 400 MB as RGBA
+    expect(grownMiB).toBeLessThan(150);
+  }, 120_000);
+
+  it("draws an image under the bound (a black full-page image makes a dark page)", async () => {
+    const page = await renderPageImage(pdfDrawingImage(1000, 0), 1);
+    const { data } = PNG.sync.read(Buffer.from(page.png));
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i] ?? 0;
+    expect(sum / (data.length / 4)).toBeLessThan(20);
+  }, 60_000);
+});
