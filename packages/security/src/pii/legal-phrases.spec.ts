@@ -255,6 +255,9 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
       expect([word, found(t)]).toEqual([word, []]);
     }
     expect(found("The deed was signed by Mr. Trainor and Ms. Windsor.")).toEqual([["PERSON", "Trainor"], ["PERSON", "Windsor"]]);
+    // a word that is also a surname is a role when the text writes its correlative too ("Payor" beside "Payee")
+    expect(found("The Payor shall pay the Payee monthly; the Payor may prepay. The Bailee holds the goods for the Bailor.")).toEqual([]);
+    expect(found("The letter from Ms. Magee reached Mr. Taylor.")).toEqual([["PERSON", "Magee"], ["PERSON", "Taylor"]]);
     expect(found("Nestor Quill met Ada Chaffee in Pawnee.")).toEqual([["PERSON", "Nestor Quill"], ["PERSON", "Ada Chaffee"], ["LOCATION", "Pawnee"]]);
     // hyphenated names and companies that are no roles stay what they were
     expect(found("Send it to Quell Co-Diagnostics, Inc. by Friday.")).toContainEqual(["ORGANIZATION", "Quell Co-Diagnostics, Inc."]);

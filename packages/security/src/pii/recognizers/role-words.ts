@@ -34,3 +34,20 @@ export function isRoleCompound(word: string): boolean {
   // without a hyphen, a known name is no compound ("Cosimo"); with one, "Co-" and "Sub-" are plain prefixes
   return prefixed?.[2] !== undefined && isRoleNoun(prefixed[2]) && (prefixed[1] === "-" || !isGivenOrFamilyName(w));
 }
+
+/**
+ * "Payor" in a text that also writes "Payee" (or "Bailee" beside "Bailor"): a word in "-or"/"-ee" whose correlative,
+ * the same stem with the other ending, is written capitalised in the same text names one side of a pair of roles,
+ * even when the word is also a surname. Only the text's own words decide.
+ */
+export function hasCorrelativeIn(text: string, word: string): boolean {
+  const m = /^(\p{Lu}\p{L}{2,}?)(or|ee)(s?)$/u.exec(word);
+  if (!m?.[1]) return false;
+  const other = `${m[1]}${m[2] === "or" ? "ee" : "or"}`;
+  for (let at = text.indexOf(other); at >= 0; at = text.indexOf(other, at + 1)) {
+    // the whole word ("Payee", "Payees", "Payee's"), not the start of a longer one
+    const after = text.slice(at + other.length, at + other.length + 2);
+    if (!/\p{L}/u.test(text[at - 1] ?? "") && /^s?(?!\p{L})/u.test(after)) return true;
+  }
+  return false;
+}
