@@ -64,6 +64,17 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
     expect(run.stderr).toContain("none of the 2 file(s) could be ingested");
   });
 
+  it("ingest, redact, workflow run and users add refuse a --matter outside the one matter-id rule alike (exit 2, a suggested id, nothing done)", () => {
+    const before = fs.readFileSync(path.join(ws, "audit/audit.jsonl"), "utf8");
+    for (const args of [["ingest", "mutual-nda.md", "--matter", "Acme v Roe"], ["redact", "mutual-nda.md", "--matter", "Acme v Roe"], ["workflow", "run", "digest.yaml", "--matter", "Acme v Roe"], ["users", "add", "bob", "--role", "attorney", "--matters", "acme,Acme v Roe"]]) {
+      const run = inWs([...args, "--json"]);
+      expect(run.status).toBe(2);
+      expect(jsonError(run)).toMatchObject({ code: "MATTER_ID_INVALID", message: expect.stringContaining(`"Acme v Roe" is not a matter id`), hint: "Use an id such as 'Acme-v-Roe'." });
+    }
+    expect(fs.existsSync(path.join(files, "mutual-nda.redacted.md"))).toBe(false);
+    expect(fs.readFileSync(path.join(ws, "audit/audit.jsonl"), "utf8")).toBe(before);
+  });
+
   it("search finds the clause with its document, page and section (three searches at once share the audit log safely)", async () => {
     const [run, human, vector] = await Promise.all([
       inWsAsync(["search", "termination", "for", "convenience", "-k", "3", "--json"]),

@@ -36,6 +36,15 @@ export { WorkerPool, WorkerTaskError, type WorkerPoolOptions, type WorkerPoolSta
 export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "./workers/serve-worker-tasks";
 export { serializeError, transferred, type TransferredValue, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
 export { confinePath, isPathInside } from "./paths/confine-path";
+export {
+  assertMatterId,
+  isMatterId,
+  suggestMatterId,
+  InvalidMatterIdError,
+  MATTER_ID_PATTERN,
+  MATTER_ID_MAX_LENGTH,
+  MATTER_ID_RULE,
+} from "./matters/matter-id";
 export { writeFileAtomic, writeFileAtomicSync, type WriteFileAtomicOptions } from "./files/write-file-atomic";
 export { shippedAsset, type ShippedAsset, type ShippedAssetOptions } from "./paths/shipped-asset";
 export {

@@ -5,6 +5,7 @@ import {
   ConfigError,
   confinePath,
   DisposedError,
+  assertMatterId,
   InvalidArgumentError,
   nullAuditSink,
   silentLogger,
@@ -38,7 +39,7 @@ import { CachedEmbedder } from "./embedding/cached-embedder";
 import { DocumentNotFoundError, DocumentReferenceError, ExtractionError, MatterAccessDeniedError, NoEmbedderError, RagError } from "./errors";
 import { renderPageImage, type PageImage, type PageImageOptions } from "./extraction/ocr/page-image";
 import { PageOcr } from "./extraction/ocr/page-ocr";
-import { assertMatter, IngestPipeline } from "./ingest/ingest-pipeline";
+import { IngestPipeline } from "./ingest/ingest-pipeline";
 import { preparedToJson, type DocumentPreparer, type PrepareRequest, type PreparedDocumentJson } from "./ingest/prepared-document";
 import type { IngestEvent, IngestOptions, IngestReport } from "./ingest/ingest-types";
 import { parseRagConfig, type RagConfig, type RagConfigInput } from "./rag-config";
@@ -281,7 +282,7 @@ export class RagEngine implements Retriever {
    */
   async prepareDocument(request: PrepareRequest, options: { readonly signal?: AbortSignal } = {}): Promise<PreparedDocumentJson> {
     this.#check();
-    assertMatter(request.matter);
+    assertMatterId(request.matter);
     const hash = createHash("sha256").update(request.bytes).digest("hex");
     if (hash !== request.contentHash) {
       throw new RagError("RAG_SOURCE_CHANGED", `file '${request.file}' is not the content the ingest read (its SHA-256 changed)`, { hint: "The file changed while it was being ingested; ingest it again." });

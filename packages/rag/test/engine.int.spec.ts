@@ -188,7 +188,7 @@ describe("RagEngine, lexical default (real LanceDB)", () => {
     await expect(rag.search("notice", { mode: "vector" })).rejects.toMatchObject({ code: "RAG_NO_EMBEDDER" });
     await expect(rag.search("  ")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     await expect(rag.search("x", { k: 0 })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(rag.ingest([corpus], { matter: "bad'matter" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(rag.ingest([corpus], { matter: "bad'matter" })).rejects.toMatchObject({ code: "MATTER_ID_INVALID" });
   });
 
   it("refuses files outside the root, per file, and goes on", async () => {

@@ -10,7 +10,7 @@ export { WorkspaceUsers, type NewUser, type UserRow } from "./users/workspace-us
 export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
 export { cancelRun, followRun, listRuns, recordedFileArea, resumeRun, runningEngine, runStatus, runSteps, workflowSource, type FollowOptions, type RunOutcome, type RunStatusView, type RunStepView } from "./runs/workflow-runs";
 export { submittedWorkflow } from "./runs/submitted-workflow";
-export { UploadRejectedError, MATTER_ID, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
+export { UploadRejectedError, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Container } from "inversify";
-import { Cache, disposeContainer, DocumentKeyring, EventBus, InvalidArgumentError, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
+import { assertMatterId, Cache, disposeContainer, DocumentKeyring, EventBus, Llm, type BearConfig, type CacheKind, type CacheStats, type Logger, type WorkspaceLayout } from "@bear/core";
 import { AgentSystemToken, ToolRegistryToken, type AgentSnapshot, type AgentSpec, type AgentSystem, type ToolRegistry } from "@bear/agents";
 import { renderReport, type ContractReviewReport, type ReportFormat } from "@bear/legal";
 import { ModelManagerToken, ModelNotFoundError, type ModelManager } from "@bear/model-manager";
@@ -605,8 +605,7 @@ export class Workspace implements AsyncDisposable {
   async redact(text: string, options: RedactOptions): Promise<{ result: PiiScrubResult; plugins: string[] }> {
     const scrubber = this.scrubber();
     const matterId = options.matterId;
-    if (matterId !== undefined && (typeof matterId !== "string" || !/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,127}$/u.test(matterId)))
-      throw new InvalidArgumentError("matter", matterId, "1-128 letters, digits, spaces, '.', '_' or '-'");
+    if (matterId !== undefined) assertMatterId(matterId, "the redaction's matter"); // its placeholder table is kept under it
     // Clustered, the scan (the CPU work) runs on a worker with the `redact` capability; the policy is
     // applied here, where the vault and the matter's placeholder table are.
     const scan = { plugins: options.plugins !== false, ...(options.signal ? { signal: options.signal } : {}) };

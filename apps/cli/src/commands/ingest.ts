@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { assertMatterId } from "@bear/core";
 import type { FileOutcome, IngestEvent, IngestReport } from "@bear/workspace";
 import { CliError, PartialFailure } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -36,6 +37,7 @@ export function registerIngestCommand(program: Command): void {
     )
     .action(async (paths: string[], flags: IngestFlags, command: Command) => {
       const ctx = CommandContext.of(command);
+      assertMatterId(flags.matter, "--matter");
       await ctx.requireWorkspace();
       const plan = (await import("@bear/workspace")).planIngest(paths);
       const redisUrl = await clusterRedisUrl(flags.redis);

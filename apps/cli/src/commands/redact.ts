@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { assertMatterId } from "@bear/core";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
@@ -77,6 +78,7 @@ export function registerRedactCommand(program: Command): void {
 
 /** `redisUrl`: the scan runs on the cluster's workers (the policy, vault and matter tables stay here). */
 export async function redactFile(ctx: CommandContext, file: string, flags: RedactFlags, redisUrl?: string): Promise<RedactionReport> {
+  if (flags.matter !== undefined) assertMatterId(flags.matter, "--matter");
   const { readDocumentText, assessRisk } = await import("@bear/workspace");
   const { input, bytes, text, format, extension } = await readDocumentText(file);
   const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.redacted${extension}`));

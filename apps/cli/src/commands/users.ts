@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { assertMatterId } from "@bear/core";
 import type { Role, UserRow } from "@bear/workspace";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim } from "../output";
@@ -38,6 +39,7 @@ export function registerUsersCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
       const matters = (flags.matters ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+      for (const m of matters) assertMatterId(m, "--matters");
       const added = await ctx.withWorkspace({ llm: false }, (workspace) => workspace.users().add(CLI_ACTOR, { id, role: flags.role as Role, matters }));
       ctx.emit(added, () => [`Added ${bold(added.user.id)}:`, row(added.user), `  API key (shown once, keep it safe): ${added.apiKey}`].join("\n"));
     });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { assertMatterId } from "@bear/core";
 import type { LiveRuns, RunDetails, RunHandle, RunOutcome, RunResult, RunStatus, RunStepView, WorkflowEngine, WorkflowEvent, Workspace } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -57,6 +58,7 @@ export function registerWorkflowCommand(program: Command): void {
     )
     .action(async (file: string, flags: RunFlags, command: Command) => {
       const ctx = CommandContext.of(command);
+      assertMatterId(flags.matter, "--matter");
       await ctx.requireWorkspace();
       // Syntax errors are reported before the workflow database is opened (one process owns it at a time).
       const { workflowSource, submittedWorkflow } = await import("@bear/workspace");

@@ -8,6 +8,7 @@ export type CoreErrorCode =
   | "OFFLINE_VIOLATION"
   | "DISPOSED"
   | "INVALID_ARGUMENT"
+  | "MATTER_ID_INVALID"
   | WorkerPoolErrorCode;
 
 export class ConfigError extends BearError<"CONFIG_INVALID" | "CONFIG_FILE_UNREADABLE"> {}

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { BearError, nullAuditSink, silentLogger, type AuditSink, type Embedder, type EventBus, type Logger, type Scrubber } from "@bear/core";
+import { assertMatterId, BearError, nullAuditSink, silentLogger, type AuditSink, type Embedder, type EventBus, type Logger, type Scrubber } from "@bear/core";
 import { Subject, type Observable } from "rxjs";
 import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
@@ -65,17 +65,6 @@ type SealedBatch = { readonly documents: readonly SealedDocument[] } & ({ readon
 
 /** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
 const INDEX_UPKEEP_ROWS = 1_000_000;
-
-const MATTER_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,127}$/u;
-
-export function assertMatter(matter: unknown): string {
-  if (typeof matter !== "string" || !MATTER_RE.test(matter)) {
-    throw new BearError("INVALID_ARGUMENT", `invalid matter: ${JSON.stringify(String(matter)).slice(0, 80)} (expected 1-128 letters, digits, space . _ : / -)`, {
-      hint: "Use a short matter id such as 'acme-2026'.",
-    });
-  }
-  return matter;
-}
 
 const unkeyedIds = new DocumentIds();
 
@@ -177,7 +166,7 @@ export class IngestPipeline {
   }
 
   async #run(runId: string, inputs: readonly string[], options: IngestOptions): Promise<IngestReport> {
-    const matter = assertMatter(options.matter ?? "default");
+    const matter = assertMatterId(options.matter ?? "default");
     const actor = options.actor ?? "system";
     const audit = this.#deps.audit ?? nullAuditSink;
     await reconcileIngests(this.#deps.index, audit, this.#logger);

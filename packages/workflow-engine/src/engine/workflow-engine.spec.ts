@@ -179,6 +179,16 @@ describe("WorkflowEngine execution", () => {
     expect(engine.listRuns().length).toBe(3);
   });
 
+  it("starts a run only under a matter id that follows the one rule (it names the run's file area)", () => {
+    const { work } = testHandlers();
+    const engine = engineWith([work as StepHandler<never>]);
+    const wf = { name: "m", steps: [{ id: "a", type: "work", parameters: { value: 1 } }] };
+    for (const matter of ["Acme v Roe", "client:42", "acme/2026", "Société-Générale", "", "a".repeat(65)]) {
+      expect(() => engine.start(wf, {}, { matter })).toThrow(expect.objectContaining({ code: "MATTER_ID_INVALID", message: expect.stringContaining("the run's matter") }));
+    }
+    expect(engine.listRuns()).toEqual([]);
+  });
+
   it("audits a run's start as its actor and gives the actor to every step's task", async () => {
     const tasks: StepTask[] = [];
     const registry = new StepHandlerRegistry();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  assertMatterId,
   ConfigError,
   DisposedError,
   InvalidArgumentError,
@@ -232,9 +233,7 @@ export class WorkflowEngine {
     const runId = options.runId ?? randomUUID();
     if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId)) throw new InvalidArgumentError("runId", runId, "1-128 letters, digits, '_', '.', ':' or '-'");
     if (runId.toLowerCase().startsWith(ACT_RUN_PREFIX)) throw new RunIdReservedError(runId); // an act's, never a run's
-    if (options.matter !== undefined && (typeof options.matter !== "string" || options.matter.length === 0 || options.matter.length > 200)) {
-      throw new InvalidArgumentError("matter", options.matter, "a matter name of 1-200 characters");
-    }
+    if (options.matter !== undefined) assertMatterId(options.matter, "the run's matter");
     assertRunActor(options.actor);
     if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
       throw new InvalidArgumentError("parallelism", options.parallelism, "a positive integer");

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type ContentCipher, writeFileAtomic } from "@bear/core";
+import { type ContentCipher, isMatterId, MATTER_ID_RULE, writeFileAtomic } from "@bear/core";
 import { PermanentStepError } from "../errors";
 
 /** Where `file_operations` steps keep their files, and how. */
@@ -28,8 +28,6 @@ export interface WorkflowFileEntry {
 
 /** First line of a sealed file; what follows is the cipher's sealed text. */
 const SEALED = "bear-sealed-v1\n";
-/** A matter id that is safe as one folder name (no separators, no dot-dot). */
-const MATTER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** The on-disk name of an entry whose name is sealed: "n" and a keyed digest of the name. */
 const SEALED_NAME = /^n[0-9a-f]{8,64}$/;
 /** Beside each such entry, `<entry>.name` holds its real name, sealed (for `list`). */
@@ -142,7 +140,8 @@ export class WorkflowFiles {
   async areaOf(stepId: string, matter: string | undefined): Promise<string> {
     if (!this.#perMatter) return this.#root;
     if (matter === undefined) throw new PermanentStepError(stepId, "workflow files are kept per matter here, and this run has no matter");
-    if (!MATTER.test(matter)) throw new PermanentStepError(stepId, `matter '${matter.slice(0, 80)}' cannot name a file area (letters, digits, '.', '_', '-')`);
+    // The one rule (@bear/core) keeps a matter id one safe folder name; a run an older release started under another id stops here.
+    if (!isMatterId(matter)) throw new PermanentStepError(stepId, `matter '${matter.slice(0, 80)}' cannot name a file area (${MATTER_ID_RULE})`);
     const area = path.join(this.#root, "matters", matter);
     await fs.mkdir(area, { recursive: true, mode: 0o700 });
     return area;

@@ -1,8 +1,10 @@
+import { MATTER_ID_PATTERN } from "@bear/core";
+
 /** JSON schemas shared by the API operations (a server registers `sharedSchemas`; operations reference them as `Name#`). */
 
 export const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
-/** Matter ids: no path characters, so a matter can name a folder safely. */
-export const MATTER_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+/** Matter ids: the one rule (@bear/core: no path characters, so a matter can name a folder safely), as a JSON-schema pattern. */
+export const MATTER_PATTERN = MATTER_ID_PATTERN;
 
 export const bearErrorSchema = {
   $id: "BearError",

@@ -20,6 +20,7 @@ export function invalidField(field: string, message: string, hint?: string): Htt
 /** HTTP status of each stable BearError code the packages throw; anything else is a 500. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_ARGUMENT: 400,
+  MATTER_ID_INVALID: 400,
   RUN_ID_RESERVED: 400,
   PATH_OUTSIDE_WORKSPACE: 400,
   CONFIG_INVALID: 400,

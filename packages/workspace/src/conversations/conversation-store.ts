@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { confinePath, writeFileAtomicSync } from "@bear/core";
+import { assertMatterId, confinePath, isMatterId, writeFileAtomicSync } from "@bear/core";
 import type { Answer } from "@bear/rag";
 import type { EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 import { KeyedMutex } from "../uploads/keyed-mutex";
-import { MATTER_ID } from "../uploads/upload-store";
 
 /** A conversation id: `conv_` and 20 base64url characters (120 random bits). */
 export const CONVERSATION_ID = /^conv_[A-Za-z0-9_-]{20}$/;
@@ -117,7 +116,7 @@ export class ConversationStore {
   }
 
   create(request: NewConversation): Conversation {
-    assertMatter(request.matter);
+    assertMatterId(request.matter, "the conversation's matter");
     const documentIds = [...new Set(request.documentIds ?? [])];
     if (documentIds.length > MAX_SCOPE || documentIds.some((d) => typeof d !== "string" || d.length === 0 || d.length > 128)) {
       throw new BearWorkspaceError("INPUT_INVALID", `a conversation's documents must be 0-${MAX_SCOPE} document ids`);
@@ -141,7 +140,7 @@ export class ConversationStore {
   find(id: string, matters?: readonly string[]): Conversation | undefined {
     if (!CONVERSATION_ID.test(id) || !fs.existsSync(this.dir)) return undefined;
     for (const matter of matters ?? fs.readdirSync(this.dir)) {
-      if (!MATTER_ID.test(matter)) continue;
+      if (!isMatterId(matter)) continue;
       const found = this.#read(matter, id);
       if (found) return found;
     }
@@ -177,7 +176,7 @@ export class ConversationStore {
   }
 
   #matterDir(matter: string): string {
-    assertMatter(matter);
+    assertMatterId(matter, "the conversation's matter");
     return confinePath(this.dir, matter);
   }
 
@@ -210,10 +209,6 @@ export class ConversationStore {
 function summaryOf(c: Conversation): ConversationSummary {
   const { turns, ...rest } = c;
   return { ...rest, turnCount: turns.length };
-}
-
-function assertMatter(matter: string): void {
-  if (typeof matter !== "string" || !MATTER_ID.test(matter)) throw new BearWorkspaceError("INPUT_INVALID", `matter '${String(matter).slice(0, 80)}' is not a matter id (letters, digits, '.', '_', '-')`);
 }
 
 /** One line, at most 120 characters, no control characters. */

@@ -1,7 +1,7 @@
-import { BearError, isOfflineEnforced, type BearConfig } from "@bear/core";
+import { BearError, isMatterId, isOfflineEnforced, MATTER_ID_RULE, suggestMatterId, type BearConfig } from "@bear/core";
 import { checkRedis, parseRedisUrl } from "@bear/cluster";
 import { pluginContainment } from "@bear/plugins";
-import { describeOcr, ocrConfigSchema } from "@bear/rag";
+import { describeOcr, ocrConfigSchema, type DocumentRecord } from "@bear/rag";
 import { WorkspaceFolder } from "../folder/workspace-folder";
 import { withModelManager } from "../models/inspect-models";
 import { discoverWorkspacePlugins } from "../plugins/workspace-plugins";
@@ -134,6 +134,7 @@ async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions
         ...(documents.length ? {} : { fix: "Nothing ingested yet: `bear ingest <folder>`." }),
         details: { documents: documents.length, chunks },
       });
+      checks.push(matterIdCheck(documents));
       const cache = await workspace.cacheStats();
       checks.push({
         area: "cache",
@@ -153,6 +154,28 @@ async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions
     checks.push({ area: "index", level: "fail", summary: `cannot open the workspace: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: BearError.isInstance(error) && error.hint ? error.hint : "See the error above." });
   }
   return checks;
+}
+
+/**
+ * Matters of indexed documents that an older release accepted but the one matter-id rule refuses
+ * (spaces, ':', '/', accents, over 64 characters): admins still search, read and delete those
+ * documents, but no user can be granted the matter and nothing new can be ingested or uploaded to it.
+ */
+export function matterIdCheck(documents: readonly Pick<DocumentRecord, "matter">[]): HealthCheck {
+  const count = new Map<string, number>();
+  for (const d of documents) if (!isMatterId(d.matter)) count.set(d.matter, (count.get(d.matter) ?? 0) + 1);
+  if (count.size === 0) return { area: "matters", level: "ok", summary: "every document's matter id follows the rule" };
+  const renames = [...count].map(([matter, documents]) => ({ matter, documents, suggested: suggestMatterId(matter) }));
+  const shown = renames.slice(0, 5).map((r) => `${JSON.stringify(r.matter)} (${r.documents} document(s)) -> '${r.suggested}'`);
+  return {
+    area: "matters",
+    level: "warn",
+    summary: `${count.size} matter id(s) of indexed documents do not follow the rule (${MATTER_ID_RULE}): ${shown.join(", ")}${renames.length > shown.length ? `, and ${renames.length - shown.length} more` : ""}`,
+    fix:
+      "Admins still search, read and delete these documents, but no user can be granted such a matter and nothing new can be ingested under it. " +
+      "To rename one, ingest its files again under the suggested id (`bear ingest --matter <new-id> <files>`), then delete the old copies as an admin (DELETE /api/v1/documents/<id>).",
+    details: { renames },
+  };
 }
 
 async function modelChecks(folder: WorkspaceFolder, config: BearConfig): Promise<HealthCheck[]> {

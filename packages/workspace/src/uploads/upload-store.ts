@@ -4,14 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { BearError, confinePath, isPathInside, isProcessAlive, processScope, processStartOf } from "@bear/core";
+import { assertMatterId, BearError, confinePath, isPathInside, isProcessAlive, processScope, processStartOf } from "@bear/core";
 import type { DocumentRecord, FormatNote, RagEngine } from "@bear/rag";
 import { isSealedFile, type EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 import { KeyedMutex } from "./keyed-mutex";
-
-/** A matter id that can name a folder: no path characters. */
-export const MATTER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** What one upload did. */
 export interface UploadOutcome {
@@ -71,7 +68,7 @@ export class UploadStore {
 
   async store(rag: RagEngine, request: UploadRequest): Promise<UploadOutcome> {
     const { matter, fileName } = request;
-    if (!MATTER_ID.test(matter)) throw new BearWorkspaceError("INPUT_INVALID", `matter '${matter.slice(0, 80)}' is not a matter id (letters, digits, '.', '_', '-')`);
+    assertMatterId(matter, "the upload's matter"); // it names the upload's folder
     assertPlainFileName(fileName);
     const target = confinePath(this.dir, path.join(matter, fileName));
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });

@@ -1,7 +1,6 @@
-import { BearError } from "@bear/core";
+import { assertMatterId, BearError } from "@bear/core";
 import { ROLES, type AccessControl, type Principal, type Role } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
-import { MATTER_ID } from "../uploads/upload-store";
 
 /** Who may use the workspace: a principal as the apps show it (never a secret or its hash). */
 export interface UserRow {
@@ -87,7 +86,7 @@ function checkNewUser(user: NewUser): { id: string; role: Role; matters: string[
   if (!ROLES.includes(role)) throw new BearWorkspaceError("INPUT_INVALID", `'${String(role).slice(0, 40)}' is not a role`, { hint: `One of ${ROLES.join(", ")}.` });
   const matters = [...new Set(user.matters ?? [])];
   for (const m of matters) {
-    if (typeof m !== "string" || !MATTER_ID.test(m)) throw new BearWorkspaceError("INPUT_INVALID", `matter '${String(m).slice(0, 80)}' is not a matter id`, { hint: "Letters, digits, '.', '_' or '-', up to 64 characters." });
+    assertMatterId(m, "the user's matter");
   }
   if (role === "admin" && matters.length > 0) throw new BearWorkspaceError("INPUT_INVALID", `an admin sees every matter, so matters [${matters.join(", ")}] cannot limit it`, { hint: "Leave out the matters for an admin, or choose another role." });
   if (role !== "admin" && matters.length === 0) throw new BearWorkspaceError("INPUT_INVALID", `a ${role} must be limited to at least one matter`, { hint: "Name its matters, e.g. --matters acme,globex (or \"matters\": [\"acme\"])." });

@@ -1,0 +1,55 @@
+import { BearError } from "../errors/bear-error";
+import { formatValue } from "../errors/core-errors";
+
+/**
+ * The one rule for a matter id (a client file): 1-64 ASCII letters, digits, '.', '_' or '-', starting
+ * with a letter or digit. Matter ids name folders (`uploads/<matter>/`, a workflow's matter area), sit in
+ * audit records, URLs and query strings, YAML and API keys' grants; this alphabet needs no quoting or
+ * escaping in any of them, cannot be '.' or '..', and is what principals and uploads always used.
+ */
+export const MATTER_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+export const MATTER_ID_MAX_LENGTH = 64;
+const MATTER_ID_RE = new RegExp(MATTER_ID_PATTERN);
+
+/** The rule in words, for messages and help texts. */
+export const MATTER_ID_RULE = "1-64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+export function isMatterId(value: unknown): boolean {
+  return typeof value === "string" && MATTER_ID_RE.test(value);
+}
+
+/** A value given as a matter id that does not follow the rule (`MATTER_ID_PATTERN`). */
+export class InvalidMatterIdError extends BearError<"MATTER_ID_INVALID"> {
+  constructor(
+    readonly value: unknown,
+    /** Where the value came from, as the user knows it: "--matter", "matter", "the upload's matter". */
+    readonly source = "matter",
+  ) {
+    const suggestion = typeof value === "string" ? suggestMatterId(value) : undefined;
+    super("MATTER_ID_INVALID", `${source} ${formatValue(value)} is not a matter id (${MATTER_ID_RULE})`, {
+      hint: suggestion === undefined || suggestion === value ? `Use an id such as 'acme-2026'.` : `Use an id such as '${suggestion}'.`,
+      details: { source, rule: MATTER_ID_PATTERN },
+    });
+  }
+}
+
+/** Returns `value` when it is a matter id; else throws `InvalidMatterIdError` (with a suggested id in its hint). */
+export function assertMatterId(value: unknown, source?: string): string {
+  if (typeof value !== "string" || !MATTER_ID_RE.test(value)) throw new InvalidMatterIdError(value, source);
+  return value;
+}
+
+/**
+ * A matter id close to `name` (what `bear doctor` proposes for ids an older release accepted): accents
+ * dropped, every run of other characters one '-', cut to 64. A valid id is returned unchanged.
+ */
+export function suggestMatterId(name: string): string {
+  if (MATTER_ID_RE.test(name)) return name;
+  const ascii = name.normalize("NFKD").replace(/\p{M}+/gu, "");
+  const slug = ascii
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, MATTER_ID_MAX_LENGTH)
+    .replace(/[^A-Za-z0-9]+$/, "");
+  return slug.length > 0 ? slug : "matter";
+}
