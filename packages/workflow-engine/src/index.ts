@@ -3,7 +3,7 @@
 
 export { WorkflowEngine, type RunCoordination, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type CancelRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
 export { RUN_ACTOR, assertRunActor, isRunActor } from "./engine/run-actor";
-export { runFileArea, type RunFileArea } from "./engine/file-area";
+export { parseFileArea, runFileArea, type ParsedFileArea, type RunFileArea } from "./engine/file-area";
 export { type RunResult } from "./engine/workflow-run";
 export type { WorkflowEvent, WorkflowEventType } from "./engine/workflow-event";
 export { workflowEngineModule, WorkflowEngineToken, StepHandlerRegistryToken, RunCoordinationToken } from "./workflow-engine.module";

@@ -262,11 +262,11 @@ async function withRunningEngine<T>(ctx: CommandContext, area: FileAreaChoice, r
  * older release did not record: the stricter choice).
  */
 async function resumeArea(ctx: CommandContext, runId: string): Promise<FileAreaChoice> {
-  const { recordedFileArea } = await import("@bear/workspace");
-  const recorded = await ctx.withWorkspace({ llm: false }, (workspace) => recordedFileArea(workspace, runId));
-  if (recorded === "none") return { folder: undefined };
-  if (recorded?.startsWith("folder:")) {
-    const folder = recorded.slice("folder:".length);
+  const { parseFileArea, recordedFileArea } = await import("@bear/workspace");
+  const recorded = parseFileArea(await ctx.withWorkspace({ llm: false }, (workspace) => recordedFileArea(workspace, runId)));
+  if (recorded.kind === "none") return { folder: undefined };
+  if (recorded.kind === "folder") {
+    const folder = recorded.root;
     if (!fs.existsSync(folder)) throw new CliError("INPUT_NOT_FOUND", `run '${runId}' works in the folder '${folder}', which no longer exists`, { hint: "Restore the folder, or start the workflow again with `bear workflow run`." });
     return { folder };
   }

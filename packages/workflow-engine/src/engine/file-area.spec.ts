@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { describeFileArea, mayResumeIn, runFileArea } from "./file-area";
+import fc from "fast-check";
+import { describeFileArea, mayResumeIn, parseFileArea, runFileArea } from "./file-area";
 
 describe("a run's file area", () => {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "bear-area-")));
@@ -55,5 +56,24 @@ describe("a run's file area", () => {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it("reads back every area it records (the one parser of the `folder:`/`matters:` prefixes, also the CLI's)", () => {
+    expect(parseFileArea(runFileArea({}))).toEqual({ kind: "none" });
+    expect(parseFileArea(runFileArea({ workspaceRoot: root, matterFolders: true }))).toEqual({ kind: "matters", root });
+    expect(parseFileArea(runFileArea({ workspaceRoot: root }))).toEqual({ kind: "folder", root });
+    // any folder, colons and all, comes back whole; what is not an area this release writes reads as unrecorded
+    fc.assert(
+      fc.property(fc.constantFrom("folder", "matters" as const), fc.string({ minLength: 1 }), (kind, folder) => {
+        expect(parseFileArea(`${kind}:${folder}`)).toEqual({ kind, root: folder });
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        fc.pre(value !== "none" && !/^(folder|matters):./s.test(value));
+        return parseFileArea(value).kind === "unrecorded";
+      }),
+    );
+    for (const value of [null, undefined, "", "folder:", "matters:", "Folder:/x", " none"]) expect(parseFileArea(value)).toEqual({ kind: "unrecorded" });
   });
 });

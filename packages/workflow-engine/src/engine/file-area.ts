@@ -10,6 +10,19 @@ import path from "node:path";
  */
 export type RunFileArea = "none" | `matters:${string}` | `folder:${string}`;
 
+/** A recorded file area read back: its kind and root; `unrecorded` for a run of an older database (or a value this release cannot read). */
+export type ParsedFileArea = { readonly kind: "none" } | { readonly kind: "matters" | "folder"; readonly root: string } | { readonly kind: "unrecorded" };
+
+/** Reads a run's recorded `files` (a `RunFileArea`, or null/undefined when an older release recorded none). */
+export function parseFileArea(area: string | null | undefined): ParsedFileArea {
+  if (area === "none") return { kind: "none" };
+  for (const kind of ["matters", "folder"] as const) {
+    const prefix = `${kind}:`;
+    if (area?.startsWith(prefix) && area.length > prefix.length) return { kind, root: area.slice(prefix.length) };
+  }
+  return { kind: "unrecorded" };
+}
+
 /** The area an engine with these settings gives its runs (the root resolved, symlinks followed). */
 export function runFileArea(settings: { readonly workspaceRoot?: string | undefined; readonly matterFolders?: boolean | undefined }): RunFileArea {
   if (settings.workspaceRoot === undefined) return "none";
@@ -32,10 +45,11 @@ export function mayResumeIn(recorded: string | null | undefined, engine: RunFile
 
 /** For messages: "the workspace's matter areas" or "the folder /x". */
 export function describeFileArea(area: string | null | undefined): string {
-  if (area === null || area === undefined) return "an area an older release did not record (resumable with the workspace's matter areas only)";
-  if (area === "none") return "no file area";
-  if (area.startsWith("matters:")) return "the workspace's matter areas";
-  return `the folder ${area.slice("folder:".length)}`;
+  const parsed = parseFileArea(area);
+  if (parsed.kind === "unrecorded") return "an area an older release did not record (resumable with the workspace's matter areas only)";
+  if (parsed.kind === "none") return "no file area";
+  if (parsed.kind === "matters") return "the workspace's matter areas";
+  return `the folder ${parsed.root}`;
 }
 
 function realPathOrResolved(folder: string): string {
