@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- results are indexed right after asserting their length or presence */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
@@ -130,6 +131,14 @@ describe("bear CLI basics (built, run as a child process)", () => {
     expect(badFormat.status).toBe(1);
     expect(missing.status).toBe(2);
     expect(jsonError(missing).code).toBe("INPUT_NOT_FOUND");
+    // The rendered reports that left the workspace (terminal, file) are exports, as the API's Markdown/HTML downloads;
+    // the JSON report (the data view) is not: each review is audited as `review` either way.
+    const audit = fs.readFileSync(path.join(dir, "audit/audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { action: string; actor: string; resource?: string; details?: { report?: string; kind?: string } });
+    const resource = createHash("sha256").update(fs.readFileSync(contract)).digest("hex").slice(0, 24);
+    const exports = audit.filter((r) => r.action === "export");
+    expect(exports.map((r) => r.details?.report).sort()).toEqual(["html", "markdown"]);
+    for (const r of exports) expect(r).toMatchObject({ actor: "cli", resource, details: { kind: "review-report", format: "text" } });
+    expect(audit.filter((r) => r.action === "review").length).toBe(3);
   });
 });
 

@@ -146,7 +146,7 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       ]);
     });
 
-    it("a redacted copy as a file needs document.export: a paralegal previews it, the download is 403 and audited; a viewer may not redact", async () => {
+    it("a redacted copy as a file needs document.export: a paralegal previews it as JSON (a read of a derived view, no export record), the download is 403 and audited; a viewer may not redact", async () => {
       const preview = await inject("POST", "/api/v1/redact", { who: "paula", body: { documentId: ndaId, policy: "redact" } });
       expect(preview.statusCode).toBe(200);
       const denied = (who: string) => auditRecords(t.dir).filter((a) => a.action === "permission.denied" && a.actor === who && a.resource === ndaId);
@@ -226,11 +226,33 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       for (const risk of report.risks) for (const c of risk.citations) expect(text.slice(c.start, c.end)).toBe(c.quote);
     });
 
-    it("renders a pasted contract as Markdown", async () => {
+    it("renders a pasted contract as Markdown, audited as an export under its content hash (as bear review names a file)", async () => {
       const res = await inject("POST", "/api/v1/review", { who: "victor", body: { text: NDA, format: "markdown" } });
       expect(res.statusCode).toBe(200);
       expect(res.headers["content-type"]).toContain("text/markdown");
       expect(res.body).toContain("#");
+      const resource = createHash("sha256").update(NDA).digest("hex").slice(0, 24);
+      expect(auditRecords(t.dir).filter((a) => a.action === "export" && a.resource === resource)).toEqual([
+        expect.objectContaining({ actor: "victor", details: { kind: "review-report", format: "text", report: "markdown" } }),
+      ]);
+    });
+
+    it("a stored document's rendered report is an export, as a redacted copy: document.export on its matter, audited; the JSON report stays a read", async () => {
+      const exports = () => auditRecords(t.dir).filter((a) => a.action === "export" && a.resource === ndaId && (a.details as { kind?: string } | undefined)?.kind === "review-report");
+      const html = await inject("POST", "/api/v1/review", { who: "alice", body: { documentId: ndaId, format: "html" } });
+      expect(html.statusCode).toBe(200);
+      expect(html.headers["content-type"]).toContain("text/html");
+      expect(exports()).toEqual([expect.objectContaining({ actor: "alice", details: { kind: "review-report", format: "text", report: "html" } })]);
+      for (const who of ["paula", "victor"] as const) {
+        const view = await inject("POST", "/api/v1/review", { who, body: { documentId: ndaId } });
+        expect(view.statusCode).toBe(200);
+        const download = await inject("POST", "/api/v1/review", { who, body: { documentId: ndaId, format: "markdown" } });
+        expect(download.statusCode).toBe(403);
+        expect(download.json().error).toMatchObject({ code: "ACCESS_DENIED" });
+      }
+      // outside the matter's wall the document does not exist, whatever the format
+      expect((await inject("POST", "/api/v1/review", { who: "bob", body: { documentId: ndaId, format: "markdown" } })).statusCode).toBe(404);
+      expect(exports().length).toBe(1);
     });
 
     it("a viewer's playbook with a catastrophic pattern (^(a+)+$) neither blocks the server nor its /health", async () => {

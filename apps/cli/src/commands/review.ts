@@ -48,10 +48,12 @@ export function registerReviewCommand(program: Command): void {
       const folder = await ctx.requireWorkspace();
       if (flags.model && !folder.llmId(ctx.config)) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
       const redisUrl = await clusterRedisUrl(flags.redis);
-      const { report, rendered } = await reviewFile(ctx, contract, { format, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}), ...(redisUrl ? { redisUrl } : {}) });
-      if (flags.out) {
-        const out = path.resolve(flags.out);
-        if (fs.existsSync(out) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(out)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
+      const out = flags.out === undefined ? undefined : path.resolve(flags.out);
+      if (out !== undefined && fs.existsSync(out) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(out)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
+      // A rendered report (Markdown, HTML) handed out, to a file or the terminal, is an export, as over the API; the JSON report is the data view.
+      const exported = format !== "json" && (out !== undefined || !ctx.json);
+      const { report, rendered } = await reviewFile(ctx, contract, { format, exported, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}), ...(redisUrl ? { redisUrl } : {}) });
+      if (out !== undefined) {
         fs.writeFileSync(out, rendered, { mode: 0o600 });
         ctx.emit({ output: out, format, summary: report.summary }, () => `Wrote the ${format} review of ${displayPath(path.resolve(contract))} to ${displayPath(out)} (${summaryLine(report)}).`);
       } else if (ctx.json) {
@@ -72,8 +74,12 @@ export function summaryLine(report: ContractReviewReport): string {
   return `${r.critical} critical, ${r.high} high, ${r.medium} medium, ${r.low} low risk(s); ${report.summary.clauseCount} clauses`;
 }
 
-/** Reviews one contract with @bear/legal, audited; the report and its rendering in `format`. */
-export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; useModel?: boolean; playbook?: string; redisUrl?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
+/**
+ * Reviews one contract with @bear/legal, audited; the report and its rendering in `format`. `exported`:
+ * the rendering leaves the workspace (a file, the terminal), audited as an export of kind `review-report`
+ * as the API audits a report downloaded as Markdown or HTML.
+ */
+export async function reviewFile(ctx: CommandContext, file: string, options: { format: ReportFormat; exported?: boolean; useModel?: boolean; playbook?: string; redisUrl?: string }): Promise<{ report: ContractReviewReport; rendered: string }> {
   let playbook: string | undefined;
   if (options.playbook) {
     try {
@@ -86,14 +92,17 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
   const doc = await readDocumentText(file);
   const cluster = instanceCluster(options.redisUrl);
   return ctx.withWorkspace({ llm: Boolean(options.useModel), ...cluster }, async (workspace) => {
+    const resource = createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24);
     const report = await workspace.review(doc.text, {
       actor: CLI_ACTOR,
-      resource: createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24),
+      resource,
       documentName: path.basename(doc.input),
       useModel: Boolean(options.useModel),
       details: { format: doc.format },
       ...(playbook === undefined ? {} : { playbook }),
     });
-    return { report, rendered: workspace.renderReview(report, options.format) };
+    const rendered = workspace.renderReview(report, options.format);
+    if (options.exported) await workspace.audit.exported(CLI_ACTOR, resource, { kind: "review-report", format: doc.format, report: options.format });
+    return { report, rendered };
   });
 }

@@ -76,7 +76,10 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
           const doc = await readableDocument(rag, caller, documentId, "pii.scrub");
           principal = await caller.authorize("document.read", { matter: doc.matter, document: doc.id });
           // A redacted copy handed out as a file is a copy of the client's document leaving the workspace:
-          // `document.export` on its matter (admins, attorneys); a paralegal still previews it as JSON.
+          // `document.export` on its matter (admins, attorneys). The JSON form is a read of a derived view (the
+          // UI's preview, audited as the `scrub` it is): whoever may read the document reads its whole original
+          // text anyway, so gating a view with less in it would protect nothing; what the permission and the
+          // `export` record mark is a deliverable made to leave, the same rule as for review reports below.
           if (format === "text") principal = await caller.authorizeInMatter("document.export", { matter: doc.matter, document: doc.id }, () => new DocumentNotFoundError(doc.id));
           // a document's people are numbered in its own matter's table, never in another matter's
           if (matter !== undefined && matter !== doc.matter) throw invalidField("body.matter", "must be the document's own matter");
@@ -113,7 +116,7 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
       url: "/api/v1/review",
       tags: ["review"],
       rateCost: 5,
-      summary: "Review a contract (a stored document or a text): key terms, clauses, risks and checklist results, each citing exact offsets into the text",
+      summary: "Review a contract (a stored document or a text): key terms, clauses, risks and checklist results, each citing exact offsets into the text; a stored document's report rendered as Markdown or HTML is an export (`document.export` on its matter, audited as `export`)",
       schema: {
         body: {
           type: "object",
@@ -142,9 +145,12 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
         let name: string | undefined;
         let principal;
         let sourceFormat = "text"; // what `bear review` records for a plain-text contract
+        // A rendered report (Markdown, HTML) is a deliverable made to leave the workspace: an export, as the
+        // redacted copy downloaded as a file and `bear review`'s rendered report are; JSON is the data view.
+        const rendered = format !== "json";
         if (documentId !== undefined) {
           const doc = await readableDocument(rag, caller, documentId);
-          principal = caller.principal;
+          principal = rendered ? await caller.authorizeInMatter("document.export", { matter: doc.matter, document: doc.id }, () => new DocumentNotFoundError(doc.id)) : caller.principal;
           source = await rag.documentText(doc.id);
           name = doc.title;
           sourceFormat = doc.type;
@@ -152,9 +158,10 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
           principal = await caller.authorize("document.read");
           source = text as string;
         }
+        const resource = documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24);
         const report = await workspace.review(source, {
           actor: principal.id,
-          resource: documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24),
+          resource,
           ...(documentId === undefined ? {} : { documentId }),
           useModel: services.llm !== undefined,
           ...(playbook ? { playbook } : {}),
@@ -162,7 +169,8 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
           signal,
           details: { format: sourceFormat },
         });
-        if (format === "json") return ok(report);
+        if (!rendered) return ok(report);
+        await services.audit.exported(principal.id, resource, { kind: "review-report", format: sourceFormat, report: format });
         return content({ "content-type": format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8" }, workspace.renderReview(report, format));
       },
     }),
