@@ -266,6 +266,16 @@ export class Workspace implements AsyncDisposable {
     }
   }
 
+  /**
+   * Stored originals in clear in an encrypted workspace's uploads folder, relative to it (an older
+   * release's leftovers or files put there by hand; live uploads excepted): what `bear doctor` lists.
+   * Reads the first bytes of every upload; opening the workspace does not.
+   */
+  uploadsInClear(): string[] {
+    if (!this.encrypted) return [];
+    return this.#uploads.clearOriginals().map((file) => path.relative(this.folder.paths.uploads, file));
+  }
+
   /** The step types the engine will know; register more before the first `workflows()`. */
   workflowRegistry(): StepHandlerRegistry {
     return this.#container.get<StepHandlerRegistry>(StepHandlerRegistryToken);

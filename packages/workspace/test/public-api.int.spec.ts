@@ -99,7 +99,7 @@ describe("@bear/workspace", () => {
     expect(fs.statSync(path.join(dir, "state", "matters", tables[0] ?? "")).mode & 0o777).toBe(0o600);
     expect(filesHolding(dir, "Okonkwo")).toEqual([]);
     await withWorkspace(openWorkspace({ config: quietConfig(dir) }), async (w) => {
-      await expect(w.redact("x", { actor: "cli", matterId: "../etc" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(w.redact("x", { actor: "cli", matterId: "../etc" })).rejects.toMatchObject({ code: "MATTER_ID_INVALID" });
     });
   }, 60_000);
 });

@@ -4,9 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it, jest } from "@jest/globals";
 import { processScope, processStartOf } from "@bear/core";
 import { openWorkspace, WorkspaceFolder, type Workspace } from "@bear/workspace";
+import { UploadStore } from "../src/uploads/upload-store";
 import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 
 /**
@@ -121,6 +122,45 @@ describe("uploads a stopped process left in an encrypted workspace", () => {
       expect(fs.existsSync(remoteFile)).toBe(true);
     } finally {
       live.kill("SIGKILL");
+    }
+  }, 120_000);
+
+  it("an open reads no stored original once the workspace was swept; one from before journals is swept once", async () => {
+    const dir = await newWorkspace();
+    const marker = path.join(dir, "uploads", ".swept-v1");
+    await withWorkspace(open(dir), async (workspace) => {
+      for (const n of [1, 2, 3]) await workspace.upload({ matter: "acme", fileName: `supply-${n}.txt`, body: Readable.from([FIRST.replace("ten", `${n}0`)]), actor: "alice" });
+    });
+    expect(fs.existsSync(marker)).toBe(true); // the first open found nothing to sweep
+    // reading the first bytes of every stored original is what made each open O(uploads)
+    const sweeps = jest.spyOn(UploadStore.prototype, "clearOriginals");
+    try {
+      await withWorkspace(open(dir), async () => undefined);
+      await withWorkspace(open(dir), async () => undefined);
+      expect(sweeps).not.toHaveBeenCalled();
+
+      // A workspace a release before journals wrote to: no marker, an indexed original left in clear, and a
+      // stray clear file no one indexed. Its first open sweeps (seals the indexed one), later ones do not.
+      const legacy = path.join(dir, "uploads", "acme", "legacy.txt");
+      const stray = path.join(dir, "uploads", "acme", "stray.txt");
+      await withWorkspace(open(dir), async (workspace) => {
+        fs.writeFileSync(legacy, SECOND);
+        expect((await (await workspace.rag()).ingest([legacy], { matter: "acme" })).files[0]?.status).toBe("added");
+        fs.writeFileSync(stray, "A note nobody ingested.");
+      });
+      fs.rmSync(marker);
+      await withWorkspace(open(dir), async () => undefined);
+      const swept = sweeps.mock.calls.length; // that open's check, and its recovery's sweep
+      expect(swept).toBeGreaterThan(0);
+      expect(sealed(legacy)).toBe(true);
+      expect(fs.existsSync(marker)).toBe(true);
+      await withWorkspace(open(dir), async (workspace) => {
+        expect(sweeps).toHaveBeenCalledTimes(swept);
+        expect(workspace.uploadsInClear()).toEqual(["acme/stray.txt"]); // what bear doctor lists
+      });
+      expect(filesHolding(dir, "Thistlecombe")).toEqual([]);
+    } finally {
+      sweeps.mockRestore();
     }
   }, 120_000);
 });

@@ -135,6 +135,7 @@ async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions
         details: { documents: documents.length, chunks },
       });
       checks.push(matterIdCheck(documents));
+      if (workspace.encrypted) checks.push(clearUploadsCheck(workspace.uploadsInClear()));
       const cache = await workspace.cacheStats();
       checks.push({
         area: "cache",
@@ -175,6 +176,18 @@ export function matterIdCheck(documents: readonly Pick<DocumentRecord, "matter">
       "Admins still search, read and delete these documents, but no user can be granted such a matter and nothing new can be ingested under it. " +
       "To rename one, ingest its files again under the suggested id (`bear ingest --matter <new-id> <files>`), then delete the old copies as an admin (DELETE /api/v1/documents/<id>).",
     details: { renames },
+  };
+}
+
+/** Originals in clear in an encrypted workspace's uploads folder (opening the workspace no longer reads every upload to find them). */
+function clearUploadsCheck(files: readonly string[]): HealthCheck {
+  if (files.length === 0) return { area: "uploads", level: "ok", summary: "every stored original is sealed" };
+  return {
+    area: "uploads",
+    level: "warn",
+    summary: `${files.length} file(s) in clear in the uploads folder of an encrypted workspace: ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", …" : ""}`,
+    fix: "Remove them, or upload them again through the server (POST /api/v1/documents), which stores them sealed.",
+    details: { files: files.length },
   };
 }
 

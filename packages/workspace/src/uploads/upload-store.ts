@@ -120,13 +120,21 @@ export class UploadStore {
 
   /**
    * Whether a stopped process may have left an upload unfinished (encrypted workspaces only: a clear
-   * workspace keeps originals in clear anyway): a journal or body in tmp of a process that is gone,
-   * or a clear original. Cheap: a directory listing and the first bytes of each original.
+   * workspace keeps originals in clear anyway): a journal or body in tmp of a process that is gone.
+   * O(1) in the number of uploads: tmp's listing (only uploads in flight leave files there) and one
+   * `stat` of the sweep marker. Every upload journals before it places anything, so a clear original
+   * no journal names can only be an older release's (from before journals): the uploads folder is
+   * swept for those once per workspace (the first open that finds no marker reads the first bytes of
+   * each original), then the marker says it was done.
    */
   needsRecovery(): boolean {
     if (!this.sealerFor) return false;
     const { stopped, orphans, busy } = this.#survey();
-    return stopped.length > 0 || orphans.length > 0 || this.#clearOriginals(busy).length > 0;
+    if (stopped.length > 0 || orphans.length > 0) return true;
+    if (this.#swept()) return false;
+    if (this.clearOriginals(busy).length > 0) return true;
+    this.#markSwept();
+    return false;
   }
 
   /**
@@ -170,9 +178,23 @@ export class UploadStore {
       fs.rmSync(orphan, { force: true }); // a body or set-aside file with no journal: an older release's, never placed
       counts.removed++;
     }
-    // Clear originals no journal names (left by a release before journals): sealed when indexed; any other is kept and counted.
-    for (const file of this.#clearOriginals(busy)) if (!(await sealIfIndexed(file))) counts.unknown++;
+    // Clear originals no journal names (left by a release before journals): sealed when indexed; any other is kept and
+    // counted (and `bear doctor` lists them). Once per workspace: uploads since are journaled.
+    if (!this.#swept()) {
+      for (const file of this.clearOriginals(busy)) if (!(await sealIfIndexed(file))) counts.unknown++;
+      this.#markSwept();
+    }
     return counts;
+  }
+
+  /** Whether the once-per-workspace sweep for clear originals an older release left has been done. */
+  #swept(): boolean {
+    return fs.existsSync(path.join(this.dir, SWEPT_MARKER));
+  }
+
+  #markSwept(): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(this.dir, SWEPT_MARKER), "clear originals from before upload journals: swept\n", { mode: 0o600 });
   }
 
   /**
@@ -207,8 +229,11 @@ export class UploadStore {
     return names.filter((n) => n.startsWith("upload-")).map((n) => path.join(this.tmpDir, n));
   }
 
-  /** Originals under uploads/ that are not sealed, but for those in `busy`. */
-  #clearOriginals(busy: ReadonlySet<string>): string[] {
+  /**
+   * Originals under uploads/ that are not sealed, but for those in `busy` (live uploads'): reads the
+   * first bytes of every upload, for the one-time sweep and `bear doctor`, never on a plain open.
+   */
+  clearOriginals(busy: ReadonlySet<string> = this.#survey().busy): string[] {
     const clear: string[] = [];
     let matters: fs.Dirent[];
     try {
@@ -256,6 +281,12 @@ export class UploadStore {
     if (isPathInside(this.dir, document.source)) fs.rmSync(document.source, { force: true });
   }
 }
+
+/**
+ * In the uploads folder (no matter id starts with '.'): the sweep for clear originals without a journal
+ * (an older release's) was done; uploads since journal themselves.
+ */
+const SWEPT_MARKER = ".swept-v1";
 
 /** Suffix of an upload's journal in tmp: the original it is placing, relative to the uploads folder. */
 const JOURNAL = ".target";
