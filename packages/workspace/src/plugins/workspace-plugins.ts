@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { AuditSink, BearConfig, Logger } from "@bear/core";
@@ -106,23 +107,46 @@ export class WorkspacePlugins {
       throw new BearWorkspaceError("INPUT_NOT_FOUND", `plugin folder '${folder}' does not exist`, { hint: "Give the folder that holds bear-plugin.json." });
     }
     const plugin = await inspectPluginFolder(source, { hostApiVersion: PLUGIN_API_VERSION, allowedPermissions: this.config.allowedPermissions, workspaceDir: this.config.workspaceDir });
-    const target = path.join(this.paths.plugins, plugin.manifest.name);
+    const name = plugin.manifest.name;
+    const target = path.join(this.paths.plugins, name);
+    // A replaced version is kept aside (not in a plugin folder, where discovery would see it) until the new one runs.
+    let previous: string | undefined;
     if (fs.existsSync(target)) {
-      if (!options.force) throw new BearWorkspaceError("PLUGIN_EXISTS", `plugin '${plugin.manifest.name}' is already installed`, { hint: "Pass --force to replace it, or remove it first." });
-      fs.rmSync(target, { recursive: true, force: true });
+      if (!options.force) throw new BearWorkspaceError("PLUGIN_EXISTS", `plugin '${name}' is already installed`, { hint: "Pass --force to replace it, or remove it first." });
+      previous = path.join(this.paths.tmp, `plugin-${name}-${randomUUID()}.previous`);
+      fs.renameSync(target, previous);
     }
-    copyPluginFolder(source, target, plugin.manifest.name); // links stay relative; links out of the folder are refused
     const host = await this.loaded();
-    await host.loadAll();
-    const started = host.plugins().find((p) => p.name === plugin.manifest.name);
-    if (!started || started.state === "refused" || started.state === "failed") {
+    const running = host.plugins().some((p) => p.name === name && p.state === "running");
+    let failure: string | undefined;
+    let failureHint: string | undefined;
+    try {
+      copyPluginFolder(source, target, name); // links stay relative; links out of the folder are refused
+      // A running old version is restarted from the new code; otherwise the new plugin is started.
+      if (running) await host.reload(name);
+      else await host.loadAll();
+      const started = host.plugins().find((p) => p.name === name);
+      if (!started || started.state === "refused" || started.state === "failed") {
+        failure = started?.error?.message ?? "unknown reason";
+        failureHint = started?.error?.hint;
+      }
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      failure = error.message;
+    }
+    if (failure !== undefined) {
       fs.rmSync(target, { recursive: true, force: true });
-      throw new BearWorkspaceError("PLUGIN_FAILED", `plugin '${plugin.manifest.name}' did not start: ${started?.error?.message ?? "unknown reason"}`, {
-        hint: started?.error?.hint ?? "Fix the plugin and install it again; nothing was installed.",
+      if (previous !== undefined) {
+        fs.renameSync(previous, target);
+        if (running) await host.reload(name).catch(() => host.loadAll());
+      }
+      throw new BearWorkspaceError("PLUGIN_FAILED", `plugin '${name}' did not start: ${failure}`, {
+        hint: failureHint ?? (previous !== undefined ? "Fix the plugin and install it again; the installed version was kept." : "Fix the plugin and install it again; nothing was installed."),
       });
     }
-    await this.audit.record({ action: "plugin.install", outcome: "success", actor: options.actor, resource: plugin.manifest.name });
-    return { name: plugin.manifest.name, version: plugin.manifest.version, folder: target, provides: plugin.manifest.provides, permissions: plugin.manifest.permissions };
+    if (previous !== undefined) fs.rmSync(previous, { recursive: true, force: true });
+    await this.audit.record({ action: "plugin.install", outcome: "success", actor: options.actor, resource: name });
+    return { name, version: plugin.manifest.version, folder: target, provides: plugin.manifest.provides, permissions: plugin.manifest.permissions };
   }
 
   /** Removes a plugin installed in the workspace; returns the plugins that depend on it. */
