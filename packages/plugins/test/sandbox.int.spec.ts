@@ -220,3 +220,26 @@ describe("a plugin serves only what its manifest provides", () => {
     }
   }, 60_000);
 });
+
+describe("a plugin speaks only when spoken to", () => {
+  it.each([
+    ["answers to calls the host never made", `setTimeout(() => process.send({ type: "result", id: 999999, value: "x".repeat(1000) }), 200);`, /an answer to call 999999/],
+    ["host service calls while no call runs", `setTimeout(() => process.send({ type: "service-call", id: 1, service: "embed", args: [["text"]] }), 200);`, /a host service was called while no call to the plugin was running/],
+  ])("stops a plugin that sends %s", async (_what, send, reason) => {
+    const os = await import("node:os");
+    const { manifestFor, writePlugin, stepEntry } = await import("./support/sandbox-runner");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-plugins-unasked-"));
+    writePlugin(root, "chatty", manifestFor("chatty"), { "index.mjs": `${send}\n${stepEntry("chatty")}` });
+    const host = await PluginHost.open({ directories: [root], ...(await sandboxOptions()) });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (host.plugins().find((p) => p.name === "chatty")?.state === "running" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const row = host.plugins().find((p) => p.name === "chatty");
+      expect(row?.state).toBe("failed");
+      expect(row?.error).toMatchObject({ code: "PLUGIN_PROTOCOL", message: expect.stringMatching(reason) });
+    } finally {
+      await host.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -87,6 +87,9 @@ export function sandboxExecArgv(options: Pick<PluginProcessOptions, "folder" | "
   ];
 }
 
+/** Host service calls (e.g. `bear.embed`) one plugin may have in flight. */
+const MAX_SERVICE_CALLS = 4;
+
 /**
  * One plugin running in its own child process under Node's permission model, reached only through
  * the validated message channel. A call that exceeds the time limit kills the process; a process that
@@ -97,6 +100,8 @@ export class PluginProcess {
   private readonly logger: Logger;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Host service calls being served for this plugin. */
+  private serving = 0;
   private stderrTail = "";
   private stopping = false;
   private _state: PluginProcessState = "starting";
@@ -253,11 +258,21 @@ export class PluginProcess {
       return;
     }
     if (message.type === "service-call") {
-      void this.serve(message.id, message.service, message.args as JsonValue[]);
+      // Host services serve the calls the host made: never more at once than MAX_SERVICE_CALLS, never while idle.
+      if (this.pending.size === 0 || this.serving >= MAX_SERVICE_CALLS) {
+        this.fail(new PluginProtocolError(this.options.plugin, this.pending.size === 0 ? "a host service was called while no call to the plugin was running" : `more than ${MAX_SERVICE_CALLS} host service calls at once`));
+        return;
+      }
+      this.serving++;
+      void this.serve(message.id, message.service, message.args as JsonValue[]).finally(() => this.serving--);
       return;
     }
     const pending = this.pending.get(message.id);
-    if (pending === undefined) return;
+    if (pending === undefined) {
+      // The runner answers only what it was asked: anything else is the plugin's own code flooding the host.
+      this.fail(new PluginProtocolError(this.options.plugin, `an answer to call ${message.id}, which the host never made or already settled`));
+      return;
+    }
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.type === "result") pending.resolve(message.value as JsonValue);
