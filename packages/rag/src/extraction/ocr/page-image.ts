@@ -1,9 +1,9 @@
 import { RagError } from "../../errors";
-import { assertPdfStreamsWithinLimits } from "../pdf-limits";
+import { assertPdfWithinLimits } from "../pdf-limits";
 import { loadCanvas } from "./canvas-module";
 import { scaleToFit, type GrayImage } from "./gray-image";
 import { imageKindOf, imagePages } from "./image-pages";
-import { pdfDrawingOptions } from "./pdf-page-rasteriser";
+import { MAX_DRAWN_IMAGE_PIXELS, pdfDrawingOptions } from "./pdf-page-rasteriser";
 
 /** One page of a stored document drawn as a PNG, for a person to check OCR text against. */
 export interface PageImage {
@@ -49,7 +49,7 @@ export async function renderPageImage(bytes: Uint8Array, page: number, options: 
   if (!(bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46)) {
     throw new RagError("RAG_UNSUPPORTED_FORMAT", "only PDF, PNG, JPEG and TIFF documents have page images", { hint: "Read the document's text instead." });
   }
-  await assertPdfStreamsWithinLimits("document", bytes, options.maxUncompressedBytes ?? 256 * 1024 * 1024);
+  await assertPdfWithinLimits("document", bytes, { maxUncompressedBytes: options.maxUncompressedBytes ?? 256 * 1024 * 1024, maxImagePixels: MAX_DRAWN_IMAGE_PIXELS });
   const { getDocumentProxy } = await import("unpdf");
   const pdf = await getDocumentProxy(new Uint8Array(bytes), (await pdfDrawingOptions()) as Parameters<typeof getDocumentProxy>[1]);
   try {
