@@ -61,16 +61,23 @@ export function bagNetworkLogits(w: QuantisedBagNetwork, x: SentenceFeatures, ou
   const H = w.hidden;
   const C = w.b2.length;
   const mask = (1 << w.bucketBits) - 1;
-  const two = w.bucketHashes === 2;
   const h = Float32Array.from(w.b1);
-  const add = (bucket: number) => {
-    const s = w.embeddingScale[bucket]! * x.value;
-    const base = bucket * H;
-    for (let j = 0; j < H; j++) h[j]! += w.embeddings[base + j]! * s;
-  };
-  for (let k = 0; k < x.indices.length; k++) {
-    add(x.indices[k]! & mask);
-    if (two) add(secondBucket(x.indices[k]!, w.bucketBits));
+  // One inline loop per layout, chosen once: a closure per feature cost the shipped one-row reader ~1.3x.
+  if (w.bucketHashes === 2) {
+    for (let k = 0; k < x.indices.length; k++) {
+      for (const bucket of [x.indices[k]! & mask, secondBucket(x.indices[k]!, w.bucketBits)]) {
+        const s = w.embeddingScale[bucket]! * x.value;
+        const base = bucket * H;
+        for (let j = 0; j < H; j++) h[j]! += w.embeddings[base + j]! * s;
+      }
+    }
+  } else {
+    for (let k = 0; k < x.indices.length; k++) {
+      const bucket = x.indices[k]! & mask;
+      const s = w.embeddingScale[bucket]! * x.value;
+      const base = bucket * H;
+      for (let j = 0; j < H; j++) h[j]! += w.embeddings[base + j]! * s;
+    }
   }
   for (let r = 0; r < x.rules.length; r++) {
     const v = x.rules[r]!;
