@@ -128,7 +128,7 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
         maxFileBytes: config.rag.maxFileSizeMb * 1024 * 1024,
         // ids nobody can compute from a guessed file name without the workspace's keys
         documentIdKey: deriveKey(keys.hashKey, "rag/document-id"),
-        ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages, ...(config.ocr.model ? { model: config.ocr.model } : {}), ...(config.ocr.dpi ? { dpi: config.ocr.dpi } : {}) },
+        ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages, ...(config.ocr.model ? { model: config.ocr.model } : {}), ...(config.ocr.dpi ? { dpi: config.ocr.dpi } : {}), ...(config.ocr.maxPages ? { maxPages: config.ocr.maxPages } : {}), ...(config.ocr.pageTimeoutMs ? { pageTimeoutMs: config.ocr.pageTimeoutMs } : {}) },
         // rag's own tuned chunking (legal, 600 chars) unless the user chose a size.
         ...(userChunking ? { chunking: { strategy: "legal" as const, targetChars: config.rag.chunkSize, overlapChars: config.rag.chunkOverlap } } : {}),
         ...(options.indexLockWaitMs === undefined ? {} : { lockWaitMs: options.indexLockWaitMs }),

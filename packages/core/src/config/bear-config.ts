@@ -52,6 +52,10 @@ export const bearConfigSchema = z
         model: z.enum(["fast", "best"]).optional(),
         /** Resolution scanned PDF pages are drawn at for OCR (default 200). */
         dpi: z.number().int().min(72).max(600).optional(),
+        /** Most pages of one document OCRed; a PDF with more pages lacking a text layer is refused (default 2000). */
+        maxPages: z.number().int().min(1).max(100_000).optional(),
+        /** Time limit of one page's OCR in ms (default 300000). */
+        pageTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
       })
       .strict(),
     security: z

@@ -65,6 +65,11 @@ describe("loadBearConfig precedence", () => {
     expect(sources["workflows.parallelism"]).toBe("override");
   });
 
+  it("takes the OCR limits whose refusals name them (ocr.maxPages, ocr.pageTimeoutMs)", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "ocr:\n  enabled: true\n  engine: auto\n  languages: [eng]\n  maxPages: 5000\n  pageTimeoutMs: 60000\n");
+    expect(loadBearConfig({ home, cwd, env: {} }).config.ocr).toMatchObject({ maxPages: 5000, pageTimeoutMs: 60000 });
+  });
+
   it("reads a JSON workspace file as well as YAML", () => {
     fs.writeFileSync(path.join(cwd, "bear.config.json"), JSON.stringify({ models: { dirs: ["/models/a"] } }));
     expect(loadBearConfig({ home, cwd, env: {} }).config.models.dirs).toEqual(["/models/a"]);
