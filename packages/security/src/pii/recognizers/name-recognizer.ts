@@ -3,7 +3,7 @@ import { nearTermOfArt } from "./terms-of-art";
 import { lexicon } from "./compromise-nlp";
 import type { PiiEntityType, PiiFinding, Recognizer } from "../pii-types";
 import { isCommonWord, isDerivedEnglish, isEnglishWord, isGivenOrFamilyName, isNotAName } from "./lexicons";
-import { hasCorrelativeIn, isCorrelativeRole, isRoleCompound } from "./role-words";
+import { hasCorrelativeIn, isCorrelativeRole, isRoleCompound, usedAsRoleIn } from "./role-words";
 import { capitalise, curatedFirstNames, isCuratedFirstName, isFirstName, isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { LOWER_PAIR, LOWER_WORD, lowerRuns } from "./lower-case-runs";
 import { fnvRange, HashFilter } from "../text-hash";
@@ -332,6 +332,14 @@ export class NameRecognizer implements Recognizer {
       if (known === undefined) correlatives.set(w, (known = hasCorrelativeIn(text, w)));
       return known;
     };
+    // whether the text uses an unlisted "-or"/"-ee" word as a role ("the Escrowee"), read once per word and text
+    const usedAsRole = new Map<string, boolean>();
+    const correlativeRole = (w: string): boolean => {
+      if (!isCorrelativeRole(w)) return false;
+      let known = usedAsRole.get(w);
+      if (known === undefined) usedAsRole.set(w, (known = usedAsRoleIn(text, w)));
+      return known;
+    };
     const push = (type: PiiEntityType, start: number, end: number, score: number, recognizer: string, dropHonorific = false, lowerCase = false): void => {
       const span = nameSpan(text, start, end, dropHonorific);
       if (!span) return;
@@ -363,7 +371,7 @@ export class NameRecognizer implements Recognizer {
       }
       // a span of role words only ("Borrower", "Certificateholders") is no name, whichever recognizer read it, nor is
       // part of a hyphenated role ("Co" of "Co-Borrowers", "Sub" of "Sub-Agent")
-      if (words.length > 0 && words.every((w) => isNotAName(w) || isRoleCompound(w) || ((isCorrelativeRole(w) || paired(w)) && standsAsRole(text, s)))) return;
+      if (words.length > 0 && words.every((w) => isNotAName(w) || isRoleCompound(w) || ((correlativeRole(w) || paired(w)) && standsAsRole(text, s)))) return;
       if (ONE_WORD.test(text.slice(s, e)) && (text[s - 1] === "-" || text[e] === "-") && isRoleCompound(hyphenatedWordAt(text, s, e))) return;
       out.push({ type, start: s, end: e, score, recognizer });
     };

@@ -51,3 +51,13 @@ export function hasCorrelativeIn(text: string, word: string): boolean {
   }
   return false;
 }
+
+/**
+ * Whether the text itself uses `word` as a role: after a determiner ("the Escrowee", "each Promisor", "such Offeree")
+ * or defined in quotes ('"Designee"'). A surname is written alone or after a given name or title ("reply to Walkor"),
+ * so an "-or"/"-ee" word the lists do not know is read as a role only where the text shows it is one.
+ */
+export function usedAsRoleIn(text: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:\\b(?:[Tt]he|[Ee]ach|[Aa]ny|[Ss]uch|[Ss]aid|[Ee]very|[Nn]o|[Aa]n?)\\s+|["“])${escaped}(?![\\p{L}])`, "u").test(text);
+}
