@@ -55,6 +55,23 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
       if (variant !== "object-stream-ref") await expect(extractDocument("small.pdf", pdfBomb(variant, 1), { maxUncompressedBytes: limit })).resolves.toMatchObject({ format: "pdf" });
     }, 60_000);
 
+    it("reads a hostile file's objects in linear time: streams without endstream, headers nested in unclosed arrays", async () => {
+      const cpu = async (pdf: Uint8Array): Promise<number> => {
+        const started = process.cpuUsage();
+        await extractDocument("odd.pdf", pdf, { maxUncompressedBytes: limit }).catch(() => undefined);
+        const used = process.cpuUsage(started);
+        return (used.user + used.system) / 1000;
+      };
+      const repeat = (unit: string, n: number): Uint8Array => new Uint8Array(Buffer.from(`%PDF-1.7\n${unit.repeat(n)}%%EOF\n`, "latin1"));
+      for (const unit of ["1 0 obj<</Length 9 0 R>>stream\nxx\n", "1 0 obj [ ", "1 0 obj << /A "]) {
+        const small = await cpu(repeat(unit, 5_000));
+        const large = await cpu(repeat(unit, 40_000));
+        // 8x the input: linear is ~8x the time (quadratic was ~64x); 30x leaves room for a noisy machine
+        expect([unit, large]).toEqual([unit, expect.any(Number)]);
+        expect(large).toBeLessThan(Math.max(small, 50) * 30);
+      }
+    }, 120_000);
+
     it("refuses a stream whose filter the guard cannot read, whatever its size", async () => {
       await expect(extractDocument("ref.pdf", pdfBomb("unreadable-ref", 1), { maxUncompressedBytes: limit })).rejects.toMatchObject({
         code: "RAG_FILE_CORRUPT",

@@ -78,3 +78,43 @@ describe("masks of the images a PDF page draws", () => {
     await expect(renderPageImage(new Uint8Array(Buffer.concat(parts)), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining(`holds an image of ${side * side} pixels`) });
   }, 60_000);
 });
+
+/** A one-page PDF drawing one image whose dictionary declares 100×100 and whose codec data is `coded`. */
+function pdfWithCodedImage(filter: string, coded: Buffer): Uint8Array {
+  const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
+  const objects: Buffer[] = [
+    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+    Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
+    Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
+    Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter ${filter} /Length ${coded.length} >>\nstream\n`), coded, Buffer.from("\nendstream")]),
+  ];
+  const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
+  const offsets: number[] = [];
+  let length = parts[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
+    parts.push(obj);
+    length += obj.length;
+  });
+  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+describe("an image's codec, not its dictionary, sizes what pdf.js decodes", () => {
+  it("refuses a JPEG declared 100x100 whose frame header says 8000x8000", async () => {
+    const sof = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x1f, 0x40, 0x1f, 0x40, 0x01, 0x01, 0x11, 0x00, 0xff, 0xd9]);
+    await expect(renderPageImage(pdfWithCodedImage("/DCTDecode", sof), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining("holds an image of 64000000 pixels") });
+    // the same JPEG behind a Flate stage
+    await expect(renderPageImage(pdfWithCodedImage("[/FlateDecode /DCTDecode]", zlib.deflateSync(sof)), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE" });
+  });
+
+  it("refuses a JPEG 2000 declared 100x100 whose SIZ marker says 9000x9000", async () => {
+    const siz = Buffer.alloc(4 + 2 + 2 + 16);
+    Buffer.from([0xff, 0x4f, 0xff, 0x51]).copy(siz, 0);
+    siz.writeUInt32BE(9000, 8); // Xsiz
+    siz.writeUInt32BE(9000, 12); // Ysiz
+    await expect(renderPageImage(pdfWithCodedImage("/JPXDecode", siz), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining("holds an image of 81000000 pixels") });
+  });
+});

@@ -9,6 +9,7 @@
 import zlib from "node:zlib";
 import { ExtractionError } from "../errors";
 import { decodeAscii85, decodeAsciiHex, lzwDecodedSize, runLengthDecodedSize } from "./pdf-stream-filters";
+import { jpegPixels, jpxPixels } from "./pdf-image-size";
 import { isDict, isName, isRef, PdfLexer, type PdfDict, type PdfValue } from "./pdf-syntax";
 
 /** Inflates zlib data, counting the output (and keeping it when `keep`); stops once past `limit`. Broken data counts what it gave. */
@@ -103,6 +104,9 @@ interface StreamObject {
   readonly data: Uint8Array;
 }
 
+/** Thrown when reading a file's objects would take more than a real file's share of work. */
+class PdfTooComplexError extends Error {}
+
 /** The file's indirect objects and streams, read as pdf.js reads them (object streams included once decoded). */
 class PdfObjects {
   readonly text: string;
@@ -110,16 +114,30 @@ class PdfObjects {
   readonly #sources = new Map<string, ObjectSource[]>();
   readonly streams: StreamObject[] = [];
 
+  /** Where each "endstream" starts, in order: one scan, so a file of streams without one costs no rescans. */
+  readonly #endstreams: number[] = [];
+  /** Each definition's value, parsed once. */
+  readonly #parsed = new Map<ObjectSource, PdfValue>();
+
   constructor(readonly bytes: Uint8Array) {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-    // "12 0 obj", with comments allowed between its tokens, as pdf.js's lexer skips them
-    const header = /(\d+)(?:\s|%[^\r\n]*)+(\d+)(?:\s|%[^\r\n]*)+obj\b/g;
+    for (let at = this.text.indexOf("endstream"); at >= 0; at = this.text.indexOf("endstream", at + 9)) this.#endstreams.push(at);
+    // "12 0 obj", with comments allowed between its tokens, as pdf.js's lexer skips them. Written so that no
+    // input makes it backtrack: a number starts after a non-digit, and a comment part cannot contain "%".
+    const header = /(?<!\d)(\d+)(?:\s|%[^\r\n%]*)+(\d+)(?:\s|%[^\r\n%]*)+obj\b/g;
     const found: Array<{ dict: PdfDict; start: number }> = [];
+    // Objects do not overlap in a real file; a hostile one nests headers in unclosed values so that each parse runs
+    // to the end: past this much reading the file is refused as too complex to check.
+    let budget = 8 * this.text.length + (1 << 20);
     for (let m = header.exec(this.text); m !== null; m = header.exec(this.text)) {
       const at = m.index + m[0].length;
-      this.define(`${m[1]} ${m[2]}`, { text: this.text, pos: at });
+      const source = { text: this.text, pos: at };
+      this.define(`${m[1]} ${m[2]}`, source);
       const lexer = new PdfLexer(this.text, at);
       const value = lexer.value();
+      this.#parsed.set(source, value);
+      budget -= lexer.pos - at;
+      if (budget < 0) throw new PdfTooComplexError();
       if (isDict(value) && lexer.keyword() === "stream") found.push({ dict: value, start: lexer.streamStart() });
     }
     // Lengths may be references: read the streams once every object is known.
@@ -132,6 +150,18 @@ class PdfObjects {
     else if (list.length < 16) list.push(source);
   }
 
+  /** The first "endstream" at or after `from`, or -1. */
+  private endstreamAfter(from: number): number {
+    let lo = 0;
+    let hi = this.#endstreams.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#endstreams[mid] ?? 0) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#endstreams[lo] ?? -1;
+  }
+
   /**
    * The stream's data: its /Length when `endstream` follows it (the longest such, when the length is defined
    * several ways), else up to the next `endstream`, as pdf.js falls back.
@@ -142,7 +172,7 @@ class PdfObjects {
       if (length >= 0 && start + length <= this.bytes.length && length > best && /^\s*endstream/.test(this.text.slice(start + length, start + length + 32))) best = length;
     }
     if (best >= 0) return this.bytes.subarray(start, start + best);
-    const end = this.text.indexOf("endstream", start);
+    const end = this.endstreamAfter(start);
     return this.bytes.subarray(start, end < 0 ? this.bytes.length : end);
   }
 
@@ -167,7 +197,9 @@ class PdfObjects {
     const out: PdfValue[] = [];
     for (const source of this.#sources.get(value.ref) ?? []) {
       if (--budget.left < 0) break; // a chain of references (or a loop) longer than any real file's
-      out.push(...this.resolve(new PdfLexer(source.text, source.pos).value(), budget));
+      let parsed = this.#parsed.get(source);
+      if (parsed === undefined) this.#parsed.set(source, (parsed = new PdfLexer(source.text, source.pos).value()));
+      out.push(...this.resolve(parsed, budget));
     }
     return out;
   }
@@ -232,7 +264,13 @@ function unreadable(file: string, what: string): ExtractionError {
  */
 export async function assertPdfWithinLimits(file: string, bytes: Uint8Array, limits: PdfLimits): Promise<void> {
   const { maxUncompressedBytes, maxImagePixels, measureStreams = true } = limits;
-  const pdf = new PdfObjects(bytes);
+  let pdf: PdfObjects;
+  try {
+    pdf = new PdfObjects(bytes);
+  } catch (error) {
+    if (error instanceof PdfTooComplexError) throw unreadable(file, "objects nested so deep that");
+    throw error;
+  }
   let total = 0;
   const measure = async (stream: StreamObject, keep: boolean): Promise<Uint8Array | undefined> => {
     const chains = pdf.filterChains(stream.dict);
@@ -259,8 +297,10 @@ export async function assertPdfWithinLimits(file: string, bytes: Uint8Array, lim
     if (objectStreams.has(stream)) continue;
     if (measureStreams) await measure(stream, false);
     if (maxImagePixels === undefined) continue;
-    const pixels = pdf.imagePixels(stream.dict);
-    if (pixels === "unreadable") throw unreadable(file, "an image whose size");
+    const declared = pdf.imagePixels(stream.dict);
+    const coded = declared === undefined ? undefined : await codedPixels(pdf, stream, maxUncompressedBytes);
+    if (declared === "unreadable" || coded === "unreadable") throw unreadable(file, "an image whose size");
+    const pixels = declared === undefined ? undefined : Math.max(declared, coded ?? 0);
     if (pixels !== undefined && pixels > maxImagePixels) {
       throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `PDF '${file}' holds an image of ${pixels} pixels, more than the ${maxImagePixels} a page may draw`, {
         hint: "An image or mask this large is hostile or a scan at an extreme resolution; re-scan or re-save it at 300-600 dpi.",
@@ -268,6 +308,26 @@ export async function assertPdfWithinLimits(file: string, bytes: Uint8Array, lim
       });
     }
   }
+}
+
+/**
+ * The pixels an image's codec will decode (a JPEG's frame header, a JPEG 2000's SIZ), which pdf.js follows rather
+ * than the declared /Width and /Height; undefined for images without such a codec.
+ */
+async function codedPixels(pdf: PdfObjects, stream: StreamObject, maxUncompressedBytes: number): Promise<number | "unreadable" | undefined> {
+  const chains = pdf.filterChains(stream.dict);
+  if (chains === "unreadable") return "unreadable";
+  let largest: number | undefined;
+  for (const chain of chains) {
+    const codec = chain.findIndex((f) => f === "DCTDecode" || f === "JPXDecode");
+    if (codec < 0) continue;
+    const before = codec === 0 ? { size: stream.data.length, bytes: stream.data } : await decodedSize(stream.data, chain.slice(0, codec), maxUncompressedBytes, true);
+    if (before.bytes === undefined) return "unreadable";
+    const pixels = chain[codec] === "DCTDecode" ? jpegPixels(before.bytes) : jpxPixels(before.bytes);
+    if (pixels === "unreadable") return "unreadable";
+    if (pixels !== undefined) largest = Math.max(largest ?? 0, pixels);
+  }
+  return largest;
 }
 
 /** Throws RAG_FILE_TOO_LARGE when the PDF's streams decode to more than `maxUncompressedBytes` in total (see assertPdfWithinLimits). */
