@@ -4,29 +4,35 @@ import { PNG } from "pngjs";
 import { renderPageImage } from "../src/extraction/ocr/page-image";
 import { MAX_DRAWN_IMAGE_PIXELS } from "../src/extraction/ocr/pdf-page-rasteriser";
 
-/** A one-page PDF drawing one gray image of `side`×`side` pixels (a small file: the pixels deflate well). */
-function pdfDrawingImage(side: number, gray = 0xee): Uint8Array {
-  const pixels = zlib.deflateSync(Buffer.alloc(side * side, gray));
-  const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
-  const objects: Buffer[] = [
+/** A one-page PDF whose objects 4.. are `objects` (object 4 the page's content, object 5 its image /Im1). */
+function onePagePdf(objects: readonly Buffer[]): Uint8Array {
+  const all: Buffer[] = [
     Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
     Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
     Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
-    Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
-    Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${pixels.length} >>\nstream\n`), pixels, Buffer.from("\nendstream")]),
+    ...objects,
   ];
   const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
   const offsets: number[] = [];
   let length = parts[0]!.length;
-  objects.forEach((body, i) => {
+  all.forEach((body, i) => {
     offsets.push(length);
     const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
     parts.push(obj);
     length += obj.length;
   });
-  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
-  parts.push(Buffer.from(xref));
+  parts.push(Buffer.from(`xref\n0 ${all.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${all.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** A stream object: its dictionary entries and data. */
+const streamObject = (entries: string, data: Buffer): Buffer => Buffer.concat([Buffer.from(`<< ${entries} /Length ${data.length} >>\nstream\n`), data, Buffer.from("\nendstream")]);
+const CONTENT = streamObject("", Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n"));
+const IMAGE = "/Type /XObject /Subtype /Image /ColorSpace /DeviceGray /BitsPerComponent 8";
+
+/** A one-page PDF drawing one gray image of `side`×`side` pixels (a small file: the pixels deflate well). */
+function pdfDrawingImage(side: number, gray = 0xee): Uint8Array {
+  return onePagePdf([CONTENT, streamObject(`${IMAGE} /Width ${side} /Height ${side} /Filter /FlateDecode`, zlib.deflateSync(Buffer.alloc(side * side, gray)))]);
 }
 
 describe("images a PDF page draws", () => {
@@ -56,50 +62,18 @@ describe("masks of the images a PDF page draws", () => {
     const side = 8000; // 64 MP mask under a 2x2 image
     const mask = zlib.deflateSync(Buffer.alloc(side * side, 0x80));
     const tiny = zlib.deflateSync(Buffer.alloc(4, 0x10));
-    const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
-    const objects: Buffer[] = [
-      Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
-      Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-      Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
-      Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
-      Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /SMask 6 0 R /Filter /FlateDecode /Length ${tiny.length} >>\nstream\n`), tiny, Buffer.from("\nendstream")]),
-      Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${mask.length} >>\nstream\n`), mask, Buffer.from("\nendstream")]),
-    ];
-    const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
-    const offsets: number[] = [];
-    let length = parts[0]!.length;
-    objects.forEach((body, i) => {
-      offsets.push(length);
-      const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
-      parts.push(obj);
-      length += obj.length;
-    });
-    parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-    await expect(renderPageImage(new Uint8Array(Buffer.concat(parts)), 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining(`holds an image of ${side * side} pixels`) });
+    const pdf = onePagePdf([
+      CONTENT,
+      streamObject(`${IMAGE} /Width 2 /Height 2 /SMask 6 0 R /Filter /FlateDecode`, tiny),
+      streamObject(`${IMAGE} /Width ${side} /Height ${side} /Filter /FlateDecode`, mask),
+    ]);
+    await expect(renderPageImage(pdf, 1)).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining(`holds an image of ${side * side} pixels`) });
   }, 60_000);
 });
 
 /** A one-page PDF drawing one image whose dictionary declares 100×100 and whose codec data is `coded`. */
 function pdfWithCodedImage(filter: string, coded: Buffer): Uint8Array {
-  const content = Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n");
-  const objects: Buffer[] = [
-    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
-    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-    Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
-    Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from("\nendstream")]),
-    Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter ${filter} /Length ${coded.length} >>\nstream\n`), coded, Buffer.from("\nendstream")]),
-  ];
-  const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
-  const offsets: number[] = [];
-  let length = parts[0]!.length;
-  objects.forEach((body, i) => {
-    offsets.push(length);
-    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
-    parts.push(obj);
-    length += obj.length;
-  });
-  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-  return new Uint8Array(Buffer.concat(parts));
+  return onePagePdf([CONTENT, streamObject(`${IMAGE} /Width 100 /Height 100 /Filter ${filter}`, coded)]);
 }
 
 describe("an image's codec, not its dictionary, sizes what pdf.js decodes", () => {
