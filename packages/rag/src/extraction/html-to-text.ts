@@ -60,7 +60,7 @@ function isNameEnd(text: string, at: number): boolean {
   return at >= text.length || !/[A-Za-z0-9]/.test(text[at] ?? "");
 }
 
-/** The page without comments and without the elements that never carry its text (each replaced by a space). */
+/** The page (comments already removed) without the elements that never carry its text (each replaced by a space). */
 function withoutBoilerplate(html: string): string {
   const find = new Finder(html);
   const out: string[] = [];
@@ -69,12 +69,6 @@ function withoutBoilerplate(html: string): string {
     const lt = html.indexOf("<", i);
     if (lt < 0) break;
     out.push(html.slice(i, lt));
-    if (html.startsWith("<!--", lt)) {
-      const end = find.find("-->", lt + 4);
-      out.push(" ");
-      i = end < 0 ? html.length : end + 3; // an unclosed comment runs to the end, as in browsers
-      continue;
-    }
     const name = openingTagName(html, lt);
     if (BOILERPLATE.has(name)) {
       const close = find.find(`</${name}>`, lt + 1 + name.length);
@@ -134,10 +128,10 @@ function tagsToText(source: string): string {
 
 /** The main text of an HTML page: boilerplate (nav, header, footer, scripts…) removed, blocks on their own lines. */
 export function htmlToText(html: string): { text: string; title?: string } {
-  const uncommented = new Finder(withoutComments(html));
-  const titleText = elementContent(uncommented, "title");
+  const uncommented = withoutComments(html);
+  const titleText = elementContent(new Finder(uncommented), "title");
   const title = titleText !== undefined ? decodeEntities(titleText).replace(/\s+/g, " ").trim() : undefined;
-  let source = withoutBoilerplate(html);
+  let source = withoutBoilerplate(uncommented);
   // Prefer the page's declared main content when there is one.
   const find = new Finder(source);
   const main = elementContent(find, "main") ?? elementContent(find, "article");
@@ -151,7 +145,7 @@ export function htmlToText(html: string): { text: string; title?: string } {
   return title ? { text, title } : { text };
 }
 
-/** The page with its comments replaced by spaces. */
+/** The page with its comments replaced by spaces (an unclosed comment runs to the end, as in browsers). */
 function withoutComments(html: string): string {
   const find = new Finder(html);
   const out: string[] = [];
