@@ -1,42 +1,15 @@
 // A PDF can be a decompression bomb: a 500 KB file whose content stream inflates to 500 MB kept pdf.js
 // busy for 21 s and 0.8 GB, and pdf.js keeps decoded streams in ArrayBuffers, which the extraction
-// worker's heap limit does not count. Before pdf.js sees the file, every stream is decoded the way
-// pdf.js will decode it — each filter of its chain (a name, an array, an indirect reference; names
-// with #xx escapes and abbreviations), hex and ASCII85 text before the inflate, LZW and run-length too —
-// with its output counted and dropped, stopping as soon as the total passes the limit. A stream whose
-// filter cannot be read (a reference to an object inside a compressed object stream) is refused: pdf.js
-// would decode it, the guard could not measure it.
-import zlib from "node:zlib";
+// worker's heap limit does not count. Before pdf.js sees the file, its objects are read with pdf.js's
+// syntax (pdf-syntax.ts; object streams too) and every stream is decoded the way pdf.js will decode it —
+// each filter of its chain, hex and ASCII85 text before the inflate, LZW and run-length too — with its
+// output counted and dropped, stopping as soon as the total passes the limit. A filter or an image size
+// the guard cannot read is refused: pdf.js would decode it, the guard could not measure it.
 import { ExtractionError } from "../errors";
+import { inflateCounted } from "./counted-inflate";
 import { decodeAscii85, decodeAsciiHex, lzwDecodedSize, runLengthDecodedSize } from "./pdf-stream-filters";
 import { jpegPixels, jpxPixels } from "./pdf-image-size";
 import { isDict, isName, isRef, PdfLexer, type PdfDict, type PdfValue } from "./pdf-syntax";
-
-/** Inflates zlib data, counting the output (and keeping it when `keep`); stops once past `limit`. Broken data counts what it gave. */
-function inflate(data: Uint8Array, limit: number, keep: boolean): Promise<{ size: number; bytes?: Buffer }> {
-  return new Promise((resolve) => {
-    const inflater = zlib.createInflate({ chunkSize: 64 * 1024 });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      resolve(keep && size <= limit ? { size, bytes: Buffer.concat(chunks) } : { size });
-    };
-    inflater.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (keep) chunks.push(chunk);
-      if (size > limit) {
-        inflater.destroy();
-        finish();
-      }
-    });
-    inflater.on("end", finish);
-    inflater.on("error", finish); // pdf.js tolerates damaged streams too; what inflated still counts
-    inflater.end(data);
-  });
-}
 
 /** Abbreviated filter names (inline-image style, which pdf.js accepts everywhere). */
 const ABBREVIATIONS: Record<string, string> = { Fl: "FlateDecode", AHx: "ASCIIHexDecode", A85: "ASCII85Decode", LZW: "LZWDecode", RL: "RunLengthDecode" };
@@ -62,7 +35,7 @@ async function decodedSize(data: Uint8Array, names: readonly string[], limit: nu
         size = current.length;
         break;
       case "FlateDecode": {
-        const out = await inflate(current, limit, keep || !last);
+        const out = await inflateCounted(current, limit, { keep: keep || !last, onError: "count" });
         size = out.size;
         if (out.bytes === undefined) return { size };
         current = out.bytes;
@@ -82,8 +55,10 @@ async function decodedSize(data: Uint8Array, names: readonly string[], limit: nu
   return keep ? { size, bytes: current } : { size };
 }
 
+const MEASURED_FILTERS = new Set(["ASCIIHexDecode", "ASCII85Decode", "FlateDecode", "LZWDecode", "RunLengthDecode"]);
+
 function isMeasured(name: string): boolean {
-  return ["ASCIIHexDecode", "ASCII85Decode", "FlateDecode", "LZWDecode", "RunLengthDecode"].includes(name);
+  return MEASURED_FILTERS.has(name);
 }
 
 function tooLarge(file: string, maxUncompressedBytes: number): ExtractionError {

@@ -2,8 +2,8 @@
 // whole ingest (and the server) down. Before a parser sees the archive, its central directory's
 // declared sizes are summed, and then every entry is inflated once with its output counted and
 // dropped, stopping at the limit: an archive that lies about its sizes is caught as well.
-import zlib from "node:zlib";
 import { ExtractionError } from "../errors";
+import { inflateCounted } from "./counted-inflate";
 
 export interface ZipLimits {
   /** Largest total of the entries' uncompressed sizes. */
@@ -90,30 +90,6 @@ function dataOf(file: string, bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   return bytes.subarray(start, start + entry.compressedSize);
 }
 
-/** Inflates raw deflate data, counting the output and keeping none of it; stops once past `limit`. */
-function inflatedSize(data: Uint8Array, limit: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const inflate = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
-    let size = 0;
-    let done = false;
-    inflate.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit && !done) {
-        done = true;
-        inflate.destroy();
-        resolve(size);
-      }
-    });
-    inflate.on("end", () => {
-      if (!done) resolve(size);
-    });
-    inflate.on("error", (error) => {
-      if (!done) reject(error);
-    });
-    inflate.end(data);
-  });
-}
-
 /**
  * Throws RAG_FILE_TOO_LARGE when the archive declares, or actually holds, more decompressed content
  * than the limit, or when an entry inflates to more than it declares; RAG_FILE_CORRUPT when the
@@ -131,7 +107,7 @@ export async function assertZipWithinLimits(file: string, bytes: Uint8Array, lim
     if (entry.method === 0) size = data.length;
     else if (entry.method === 8) {
       try {
-        size = await inflatedSize(data, Math.min(entry.declaredSize, max - actual));
+        size = (await inflateCounted(data, Math.min(entry.declaredSize, max - actual), { raw: true, onError: "reject" })).size;
       } catch (error) {
         throw corrupt(file, `'${entry.name}' does not inflate: ${(error as Error).message}`);
       }
