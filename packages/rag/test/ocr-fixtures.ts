@@ -2,7 +2,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import UTIF from "utif2";
 import { rasterisePdfPage, pdfCanvasFactory } from "../src/extraction/ocr/pdf-page-rasteriser";
 import type { GrayImage } from "../src/extraction/ocr/gray-image";
 import { shared } from "./fixtures";
@@ -56,26 +55,53 @@ export async function pngOf(image: GrayImage): Promise<Uint8Array> {
   return new Uint8Array(await canvas.encode("png"));
 }
 
-/** A grayscale multi-page TIFF (uncompressed strips); `declared` overrides a page's width/height tags. */
+/**
+ * A grayscale multi-page TIFF (little-endian, uncompressed, one strip per page); `declared` overrides a
+ * page's width/height tags. Written by hand: utif2's encoder writes into a fixed 20,000-byte buffer, so
+ * past ~110 pages it cut the directories off and the file read as far fewer pages than asked for.
+ * Pages given the same pixel array share one strip, so a 2,001-page file of a small image stays small.
+ */
 export function tiffOf(pages: readonly { image: GrayImage; declared?: { width: number; height: number } }[]): Uint8Array {
-  const dataStart = 4096;
-  let offset = dataStart;
-  const ifds = pages.map(({ image, declared }) => {
-    const ifd = {
-      t256: [declared?.width ?? image.width], t257: [declared?.height ?? image.height], t258: [8], t259: [1], t262: [1],
-      t273: [offset], t277: [1], t278: [image.height], t279: [image.pixels.length], t282: [[200, 1]], t283: [[200, 1]], t296: [2],
-    };
-    offset += image.pixels.length;
-    return ifd;
-  });
-  const head = new Uint8Array(UTIF.encode(ifds as never));
-  const out = new Uint8Array(offset);
-  out.set(head, 0);
-  let at = dataStart;
+  const SHORT = 3;
+  const LONG = 4;
+  const RATIONAL = 5;
+  const IFD_BYTES = 2 + 12 * 12 + 4 + 2 * 8; // 12 entries, the next-IFD offset, two resolutions (rationals)
+  const strips = new Map<Uint8Array, number>();
+  let dataAt = 8 + pages.length * IFD_BYTES;
   for (const { image } of pages) {
-    out.set(image.pixels, at);
-    at += image.pixels.length;
+    if (!strips.has(image.pixels)) {
+      strips.set(image.pixels, dataAt);
+      dataAt += image.pixels.length;
+    }
   }
+  const out = new Uint8Array(dataAt);
+  const view = new DataView(out.buffer);
+  out.set([0x49, 0x49, 42, 0]);
+  view.setUint32(4, 8, true);
+  for (const [pixels, at] of strips) out.set(pixels, at);
+  pages.forEach(({ image, declared }, i) => {
+    const ifd = 8 + i * IFD_BYTES;
+    const rationals = ifd + 2 + 12 * 12 + 4;
+    const entries: [tag: number, type: number, value: number][] = [
+      [256, LONG, declared?.width ?? image.width], [257, LONG, declared?.height ?? image.height], [258, SHORT, 8], [259, SHORT, 1],
+      [262, SHORT, 1], [273, LONG, strips.get(image.pixels)!], [277, SHORT, 1], [278, LONG, image.height],
+      [279, LONG, image.pixels.length], [282, RATIONAL, rationals], [283, RATIONAL, rationals + 8], [296, SHORT, 2],
+    ];
+    view.setUint16(ifd, entries.length, true);
+    entries.forEach(([tag, type, value], e) => {
+      const entry = ifd + 2 + e * 12;
+      view.setUint16(entry, tag, true);
+      view.setUint16(entry + 2, type, true);
+      view.setUint32(entry + 4, 1, true);
+      if (type === SHORT) view.setUint16(entry + 8, value, true);
+      else view.setUint32(entry + 8, value, true);
+    });
+    view.setUint32(ifd + 2 + 12 * 12, i + 1 < pages.length ? ifd + IFD_BYTES : 0, true);
+    for (const at of [rationals, rationals + 8]) {
+      view.setUint32(at, 200, true);
+      view.setUint32(at + 4, 1, true);
+    }
+  });
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { GrayImage } from "../src/extraction/ocr/gray-image";
 import { ocrConfigSchema } from "../src/extraction/ocr/ocr-config";
 import { PageOcr, type OcrPageProgress } from "../src/extraction/ocr/page-ocr";
 import { describeOcr } from "../src/extraction/ocr/create-ocr-engine";
+import { renderPageImage } from "../src/extraction/ocr/page-image";
 import { TesseractCliEngine } from "../src/extraction/ocr/tesseract-cli-engine";
 import { TesseractJsEngine } from "../src/extraction/ocr/tesseract-js-engine";
 import { RagEngine } from "../src/rag-engine";
@@ -168,6 +169,25 @@ describe("OCR with tesseract.js on a real scan", () => {
       });
     } finally {
       await capped.dispose();
+    }
+  });
+
+  it("refuses a TIFF of 2,001 pages (over the default ocr.maxPages) before reading any, where it used to index the first 2,000", async () => {
+    const small: GrayImage = { width: 16, height: 16, pixels: new Uint8Array(256).fill(255), dpi: 200 };
+    const tiff = tiffOf(Array.from({ length: 2001 }, () => ({ image: small })));
+    // The fixture really holds 2,001 pages, and every one is listed (the last one can be drawn).
+    await expect(renderPageImage(tiff, 2001)).resolves.toMatchObject({ page: 2001, pageCount: 2001 });
+    const defaults = new PageOcr(ocrConfigSchema.parse({ engine: "tesseract-cli", tesseractCommand: "/nonexistent/tesseract", workers: 1 }));
+    try {
+      await expect(extractDocument("fax.tif", tiff, { ocr: defaults })).rejects.toMatchObject({
+        code: "RAG_FILE_TOO_LARGE",
+        message: "TIFF 'fax.tif' has 2001 pages, more than the 2000 one document may have OCRed",
+        hint: expect.stringContaining("ocr.maxPages"),
+      });
+      // At the limit it is not refused for its length: it reaches the (missing) engine.
+      await expect(extractDocument("fax.tif", tiffOf(Array.from({ length: 2000 }, () => ({ image: small }))), { ocr: defaults })).rejects.not.toMatchObject({ code: "RAG_FILE_TOO_LARGE" });
+    } finally {
+      await defaults.dispose();
     }
   });
 

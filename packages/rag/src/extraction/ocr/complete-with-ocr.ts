@@ -2,7 +2,7 @@ import { assertPdfWithinLimits } from "../pdf-limits";
 import { MAX_DRAWN_IMAGE_PIXELS } from "./pdf-page-rasteriser";
 import { ExtractionError } from "../../errors";
 import type { ExtractedDocument } from "../extract-document";
-import { imageKindOf } from "./image-pages";
+import { imageKindOf, imagePages } from "./image-pages";
 import { ocrImageFile, ocrPdfPages } from "./ocr-sources";
 import type { OcrPageInfo, PageFailure, PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
 import { isUsableTextLayer } from "./text-layer-quality";
@@ -37,7 +37,16 @@ export async function completeWithOcr(file: string, bytes: Uint8Array, doc: Extr
   if (doc.format === "image") {
     const kind = imageKindOf(bytes);
     if (!kind) throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is not a PNG, JPEG or TIFF image`);
-    const outcomes = await ocrImageFile(bytes, kind, ocr, options);
+    const sources = await imagePages(bytes, kind, ocr.maxPixels);
+    // Refused whole, as a PDF is: indexing the first N pages of a longer scan would leave the rest out of
+    // every search with nothing in the results to say so.
+    if (sources.length > ocr.config.maxPages) {
+      throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `${kind.toUpperCase()} '${file}' has ${sources.length} pages, more than the ${ocr.config.maxPages} one document may have OCRed`, {
+        hint: "Split the file into parts of at most that many pages, or raise ocr.maxPages in the config if it is genuine.",
+        details: { pages: sources.length, maxPages: ocr.config.maxPages },
+      });
+    }
+    const outcomes = await ocrImageFile(sources, ocr, options);
     const pages = outcomes.map(() => "");
     const result = await merge(pages, outcomes, ocr);
     const failure = result.pageFailures?.[0];

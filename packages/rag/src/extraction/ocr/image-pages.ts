@@ -8,7 +8,6 @@ export type ImageKind = "png" | "jpeg" | "tiff";
 const DEFAULT_DPI = 300;
 /** Larger images are refused before decoding (a decompression bomb guard): 200 MP is a 1.4 m × 1.4 m page at 300 dpi. */
 const MAX_DECODE_PIXELS = 200_000_000;
-const MAX_TIFF_PAGES = 2000;
 
 export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "png";
@@ -105,7 +104,8 @@ export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: 
   } catch (error) {
     throw new OcrError("RAG_OCR_PAGE_FAILED", "the TIFF file could not be parsed", { hint: "The file is damaged; re-export it.", cause: error });
   }
-  return ifds.slice(0, MAX_TIFF_PAGES).map((ifd, i) => ({
+  // Every page is listed (nothing is decoded here): OCR refuses a file over `ocr.maxPages` as a whole.
+  return ifds.map((ifd, i) => ({
     page: i + 1,
     decode: async () => {
       const width = Number((ifd["t256"] as number[])[0]);

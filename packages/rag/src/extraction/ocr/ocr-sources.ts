@@ -1,5 +1,4 @@
-import type { ImageKind } from "./image-pages";
-import { imagePages } from "./image-pages";
+import type { ImagePage } from "./image-pages";
 import type { PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
 import { pdfDrawingOptions, rasterisePdfPage } from "./pdf-page-rasteriser";
 
@@ -17,9 +16,8 @@ export async function ocrPdfPages(bytes: Uint8Array, pageNumbers: readonly numbe
   }
 }
 
-/** OCRs every page of a PNG, JPEG or (multi-page) TIFF file. */
-export async function ocrImageFile(bytes: Uint8Array, kind: ImageKind, ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
+/** OCRs every page of a PNG, JPEG or (multi-page) TIFF file (its pages from `imagePages`). */
+export async function ocrImageFile(pages: readonly ImagePage[], ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
   await ocr.engine();
-  const pages = await imagePages(bytes, kind, ocr.maxPixels);
   return ocr.readPages(pages.map((p) => ({ page: p.page, image: () => p.decode() })), options);
 }
