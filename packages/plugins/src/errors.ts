@@ -18,6 +18,7 @@ export type PluginErrorCode =
   | "PLUGIN_UNAVAILABLE"
   | "PLUGIN_IN_USE"
   | "PLUGIN_PROTOCOL"
+  | "PLUGIN_UNRESPONSIVE"
   | "PLUGIN_RUNNER_MISSING";
 
 const MANIFEST_HINT = "Fix bear-plugin.json in the plugin's folder; see the plugins README for the manifest format.";
@@ -224,6 +225,19 @@ export class PluginProtocolError extends BearError<"PLUGIN_PROTOCOL"> {
     super("PLUGIN_PROTOCOL", `plugin '${plugin}' sent an invalid message: ${problem}`, {
       hint: "The plugin returned a value of the wrong shape for its extension point.",
       details: { plugin },
+    });
+  }
+}
+
+/** A plugin whose event loop did not answer the host's heartbeat while no call was running (a busy loop between calls). */
+export class PluginUnresponsiveError extends BearError<"PLUGIN_UNRESPONSIVE"> {
+  constructor(
+    readonly plugin: string,
+    readonly heartbeatMs: number,
+  ) {
+    super("PLUGIN_UNRESPONSIVE", `plugin '${plugin}' did not answer the host's heartbeat within ${heartbeatMs} ms while no call was running, and was stopped (its code keeps the process busy between calls)`, {
+      hint: "A plugin must do its work inside calls; fix its background loop, then reload it. limits.heartbeatMs sets the interval if it only pauses for long.",
+      details: { plugin, heartbeatMs },
     });
   }
 }

@@ -53,6 +53,7 @@ export {
   PluginUnavailableError,
   PluginInUseError,
   PluginProtocolError,
+  PluginUnresponsiveError,
   PluginRunnerMissingError,
   type PluginErrorCode,
   type DependencyProblem,

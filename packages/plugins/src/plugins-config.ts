@@ -21,9 +21,11 @@ export const pluginsConfigSchema = z
         addressSpaceMb: z.number().int().min(512).max(65536).optional(),
         callTimeoutMs: z.number().int().min(1).max(3_600_000).default(5_000),
         loadTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        /** While no call runs, the host pings the plugin this often; a ping still unanswered at the next one stops it. */
+        heartbeatMs: z.number().int().min(100).max(600_000).default(5_000),
       })
       .strict()
-      .default({ memoryMb: 128, callTimeoutMs: 5_000, loadTimeoutMs: 10_000 }),
+      .default({ memoryMb: 128, callTimeoutMs: 5_000, loadTimeoutMs: 10_000, heartbeatMs: 5_000 }),
     /** The sandbox runner script; defaults to runner.mjs next to this package's dist/index.js. */
     runnerPath: z.string().min(1).optional(),
   })

@@ -243,3 +243,32 @@ describe("a plugin speaks only when spoken to", () => {
     }
   }, 60_000);
 });
+
+describe("a plugin is idle between calls", () => {
+  it("stops a plugin that spins its event loop while no call runs (PLUGIN_UNRESPONSIVE), and keeps an idle one and a long call running", async () => {
+    const os = await import("node:os");
+    const { manifestFor, writePlugin, stepEntry } = await import("./support/sandbox-runner");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "bear-plugins-spinner-"));
+    // Loads and answers "ready", then busy-loops forever with no call running: no call time limit ever applies.
+    writePlugin(root, "spinner", manifestFor("spinner"), { "index.mjs": `setTimeout(() => { for (;;) { /* spin */ } }, 200);\n${stepEntry("spinner")}` });
+    writePlugin(root, "idler", manifestFor("idler"), { "index.mjs": stepEntry("idler") });
+    // A call may block the loop for longer than a beat: calls are bounded by callTimeoutMs, not by the heartbeat.
+    writePlugin(root, "worker", manifestFor("worker"), { "index.mjs": `export default { "worker.step": { run() { const until = Date.now() + 3500; while (Date.now() < until); return "done"; } } };\n` });
+    const { runnerPath } = await sandboxOptions();
+    const host = await PluginHost.open({ directories: [root], runnerPath, limits: { memoryMb: 128, callTimeoutMs: 30_000, loadTimeoutMs: 30_000, heartbeatMs: 1000 } });
+    try {
+      expect(host.plugins().map((p) => p.state)).toEqual(["running", "running", "running"]);
+      await expect(host.stepTypes().find((s) => s.id === "worker.step")?.run({})).resolves.toBe("done");
+      const deadline = Date.now() + 20_000;
+      while (host.plugins().find((p) => p.name === "spinner")?.state === "running" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const spinner = host.plugins().find((p) => p.name === "spinner");
+      expect(spinner?.state).toBe("failed");
+      expect(spinner?.error).toMatchObject({ code: "PLUGIN_UNRESPONSIVE", message: expect.stringContaining("did not answer the host's heartbeat within 1000 ms while no call was running") });
+      expect(host.plugins().filter((p) => p.name !== "spinner").map((p) => p.state)).toEqual(["running", "running"]);
+      await expect(host.stepTypes().find((s) => s.id === "idler.step")?.run({ a: 1 })).resolves.toEqual({ plugin: "idler", version: "1", input: { a: 1 } });
+    } finally {
+      await host.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

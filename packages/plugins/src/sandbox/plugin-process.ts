@@ -12,6 +12,7 @@ import {
   PluginRunnerMissingError,
   PluginTimeoutError,
   PluginUnavailableError,
+  PluginUnresponsiveError,
 } from "../errors";
 import { containedCommand } from "./containment";
 import { callArgsSchema, runnerMessageSchema, type ExtensionInfo, type HostMessage, type HostService, type JsonValue, type RunnerMessage } from "./protocol";
@@ -28,6 +29,11 @@ export interface SandboxLimits {
   readonly callTimeoutMs: number;
   /** Longest the process may take to start and load the entry module. */
   readonly loadTimeoutMs: number;
+  /**
+   * Heartbeat interval while no call runs (default 5000): a ping still unanswered at the next one
+   * means the plugin's event loop is stuck between calls, which no call time limit would notice.
+   */
+  readonly heartbeatMs?: number | undefined;
 }
 
 export interface PluginProcessOptions {
@@ -65,6 +71,7 @@ interface Pending {
 
 const STDERR_TAIL = 8192;
 const ADDRESS_SPACE_BASE_MB = 1024;
+const DEFAULT_HEARTBEAT_MS = 5000;
 
 /** The address-space cap of a plugin process, in MB. */
 export function addressSpaceMbOf(limits: SandboxLimits): number {
@@ -109,6 +116,10 @@ export class PluginProcess {
   private _extensions: SandboxedExtension[] = [];
   private readonly exited: Promise<void>;
   private onReady: ((message: RunnerMessage) => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private nextPing = 0;
+  /** The ping sent at the last beat and not yet answered, with the call counter at that time. */
+  private unanswered: { readonly id: number; readonly callsBefore: number } | undefined;
 
   private constructor(private readonly options: PluginProcessOptions) {
     this.logger = (options.logger ?? silentLogger).child({ name: "plugins:PluginProcess", plugin: options.plugin });
@@ -212,6 +223,7 @@ export class PluginProcess {
     }
     this._extensions = outcome.extensions;
     this._state = "running";
+    this.startHeartbeat();
     this.logger.debug({ pid: this.child.pid, extensions: outcome.extensions.length }, "plugin process ready");
   }
 
@@ -233,6 +245,7 @@ export class PluginProcess {
   /** Stops the process (graceful disconnect, then SIGKILL). Idempotent. */
   async stop(): Promise<void> {
     if (this._state === "stopped" || this._state === "failed") return this.exited;
+    this.stopHeartbeat();
     this.stopping = true;
     this._state = "stopped";
     const grace = setTimeout(() => this.child.kill("SIGKILL"), 1000);
@@ -240,6 +253,33 @@ export class PluginProcess {
     else this.child.kill("SIGKILL");
     await this.exited;
     clearTimeout(grace);
+  }
+
+  /**
+   * Between calls the plugin's process should be idle, and an idle event loop answers a ping at once.
+   * A call blocks the loop legitimately (callTimeoutMs bounds it), so a beat during or after a call
+   * since the last one does not count; a ping sent while idle and unanswered by the next beat does.
+   */
+  private startHeartbeat(): void {
+    const every = this.options.limits.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.heartbeat = setInterval(() => {
+      if (this._state !== "running") return this.stopHeartbeat();
+      const missed = this.unanswered;
+      if (missed !== undefined && missed.callsBefore === this.nextId && this.pending.size === 0) {
+        this.fail(new PluginUnresponsiveError(this.options.plugin, every));
+        return;
+      }
+      this.unanswered = undefined;
+      if (this.pending.size > 0) return;
+      this.unanswered = { id: this.nextPing, callsBefore: this.nextId };
+      this.post({ type: "ping", id: this.nextPing++ });
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   private post(message: HostMessage): void {
@@ -255,6 +295,11 @@ export class PluginProcess {
     const message = parsed.data;
     if (message.type === "ready" || message.type === "load-failed") {
       this.onReady?.(message);
+      return;
+    }
+    if (message.type === "pong") {
+      if (message.id >= this.nextPing) this.fail(new PluginProtocolError(this.options.plugin, `a heartbeat answer ${message.id}, which the host never sent`));
+      else if (message.id === this.unanswered?.id) this.unanswered = undefined;
       return;
     }
     if (message.type === "service-call") {
@@ -299,6 +344,7 @@ export class PluginProcess {
 
   /** Marks the process failed with `error`, kills it and fails everything pending. */
   private fail(error: BearError): void {
+    this.stopHeartbeat();
     const wasRunning = this._state === "running";
     if (this._failure === undefined) this._failure = error;
     if (this._state !== "stopped") this._state = "failed";
@@ -309,6 +355,7 @@ export class PluginProcess {
   }
 
   private async kill(): Promise<void> {
+    this.stopHeartbeat();
     this.stopping = true;
     this._state = "failed";
     this.child.kill("SIGKILL");
@@ -324,6 +371,7 @@ export class PluginProcess {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.stopHeartbeat();
     if (this.stopping || this._failure !== undefined) {
       this.rejectAll(this._failure ?? new PluginUnavailableError(this.options.plugin, "stopped"));
       return;

@@ -67,6 +67,8 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("call"), id: z.number().int().nonnegative(), extension: name, method: name, args: callArgsSchema }),
   z.object({ type: z.literal("service-result"), id: z.number().int().nonnegative(), value: json }),
   z.object({ type: z.literal("service-error"), id: z.number().int().nonnegative(), error: remoteErrorSchema }),
+  /** The idle heartbeat: the runner answers with a pong of the same id from its event loop. */
+  z.object({ type: z.literal("ping"), id: z.number().int().nonnegative() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -79,5 +81,6 @@ export const runnerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("result"), id: z.number().int().nonnegative(), value: json }),
   z.object({ type: z.literal("error"), id: z.number().int().nonnegative(), error: remoteErrorSchema }),
   z.object({ type: z.literal("service-call"), id: z.number().int().nonnegative(), service: z.enum(HOST_SERVICES), args: callArgsSchema }),
+  z.object({ type: z.literal("pong"), id: z.number().int().nonnegative() }),
 ]);
 export type RunnerMessage = z.infer<typeof runnerMessageSchema>;

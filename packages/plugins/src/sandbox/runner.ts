@@ -101,6 +101,10 @@ async function handle(raw: unknown): Promise<void> {
     return;
   }
   const message = parsed.data;
+  if (message.type === "ping") {
+    send({ type: "pong", id: message.id });
+    return;
+  }
   if (message.type === "service-result" || message.type === "service-error") {
     const pending = serviceCalls.get(message.id);
     serviceCalls.delete(message.id);
