@@ -93,6 +93,22 @@ describe("bear plugins and bear doctor", () => {
     expect(json<{ fixes: string[] }>(broken).fixes.join("\n")).toContain("missing-model");
   });
 
+  it("doctor lists the plugin versions an interrupted `plugins install --force` left in tmp/, with how to restore or remove each", () => {
+    // The state a crash leaves between setting the old version aside and installing the new one: no plugin folder.
+    const leftover = path.join(ws, "tmp", "plugin-us-case-numbers-6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.previous");
+    fs.cpSync(example, leftover, { recursive: true });
+    try {
+      const run = inWs(["doctor", "--json"]);
+      expect(run.status).toBe(0);
+      const report = json<{ checks: { area: string; level: string; summary: string }[]; fixes: string[] }>(run);
+      expect(report.checks).toContainEqual(expect.objectContaining({ area: "plugins", level: "warn", summary: expect.stringContaining(`${leftover} (us-case-numbers 1.0.0, not installed: the only copy)`) }));
+      expect(report.fixes.join("\n")).toContain(`mv '${leftover}' '${path.join(ws, "plugins", "us-case-numbers")}'`);
+    } finally {
+      fs.rmSync(leftover, { recursive: true, force: true });
+    }
+    expect(json<{ checks: { area: string; summary: string }[] }>(inWs(["doctor", "--json"])).checks.filter((c) => c.area === "plugins")).toHaveLength(1);
+  });
+
   it("doctor reports the OCR engine, and names the npm package of a missing OCR language", () => {
     const ok = json<{ checks: { area: string; level: string; summary: string }[] }>(inWs(["doctor", "--json"]));
     expect(ok.checks.find((c) => c.area === "ocr")).toMatchObject({ level: "ok", summary: expect.stringMatching(/^OCR (tesseract\.js|tesseract-cli) .*languages eng/) });

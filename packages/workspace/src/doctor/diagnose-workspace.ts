@@ -1,10 +1,11 @@
+import path from "node:path";
 import { BearError, isMatterId, isOfflineEnforced, MATTER_ID_RULE, suggestMatterId, type BearConfig } from "@bear/core";
 import { checkRedis, parseRedisUrl } from "@bear/cluster";
 import { pluginContainment } from "@bear/plugins";
 import { describeOcr, ocrConfigSchema, type DocumentRecord } from "@bear/rag";
 import { WorkspaceFolder } from "../folder/workspace-folder";
 import { withModelManager } from "../models/inspect-models";
-import { discoverWorkspacePlugins } from "../plugins/workspace-plugins";
+import { discoverWorkspacePlugins, setAsidePlugins, type SetAsidePlugin } from "../plugins/workspace-plugins";
 import type { Workspace } from "../workspace";
 
 /** One finding of `diagnoseWorkspace`: an area, how it stands, and what to do about it. */
@@ -257,13 +258,32 @@ async function pluginChecks(folder: WorkspaceFolder, config: BearConfig): Promis
         }),
     details: { ...sandbox },
   };
+  const leftovers = setAsidePlugins(folder.paths);
+  const leftoverChecks = leftovers.length ? [setAsidePluginsCheck(leftovers, folder.paths.plugins)] : [];
   try {
     const found = await discoverWorkspacePlugins(folder.paths, config);
     const refused = found.problems.length;
-    return [{ area: "plugins", level: refused ? "warn" : "ok", summary: `${found.valid} valid plugin(s)${refused ? `, ${refused} refused` : ""}`, ...(refused ? { fix: found.problems.join("; ") } : {}) }, sandboxCheck];
+    return [{ area: "plugins", level: refused ? "warn" : "ok", summary: `${found.valid} valid plugin(s)${refused ? `, ${refused} refused` : ""}`, ...(refused ? { fix: found.problems.join("; ") } : {}) }, ...leftoverChecks, sandboxCheck];
   } catch (error) {
-    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }, sandboxCheck];
+    return [{ area: "plugins", level: "warn", summary: `cannot scan plugin folders: ${String(error)}` }, ...leftoverChecks, sandboxCheck];
   }
+}
+
+/**
+ * Plugin versions an interrupted `plugins install --force` left in tmp/: harmless copies when the
+ * plugin is installed, the only copy when it is not (the crash came between setting the old version
+ * aside and installing the new one). Nothing removes or restores them on its own.
+ */
+export function setAsidePluginsCheck(leftovers: readonly SetAsidePlugin[], pluginsDir: string): HealthCheck {
+  const shown = leftovers.map((l) => `${l.folder} (${l.plugin}${l.version ? ` ${l.version}` : ""}${l.installed ? "" : ", not installed: the only copy"})`);
+  const fixes = leftovers.map((l) => (l.installed ? `rm -r '${l.folder}'` : `mv '${l.folder}' '${path.join(pluginsDir, l.plugin)}' (to restore it; or rm -r it)`));
+  return {
+    area: "plugins",
+    level: "warn",
+    summary: `${leftovers.length} plugin version(s) set aside by an interrupted \`bear plugins install --force\`: ${shown.join(", ")}`,
+    fix: `Unless an install is running now: ${fixes.join("; ")}.`,
+    details: { setAside: leftovers.map((l) => ({ ...l })) },
+  };
 }
 
 function formatBytes(bytes: number): string {

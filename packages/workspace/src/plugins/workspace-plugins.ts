@@ -36,6 +36,43 @@ export function workspacePluginsConfig(paths: WorkspacePaths, config: BearConfig
   };
 }
 
+/** Where `install --force` keeps the replaced version of `name` until the new one runs. */
+function setAsideFolder(paths: Pick<WorkspacePaths, "tmp">, name: string): string {
+  return path.join(paths.tmp, `plugin-${name}-${randomUUID()}.previous`);
+}
+const SET_ASIDE = /^plugin-([a-z0-9][a-z0-9-]*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.previous$/;
+
+/** A plugin version `install --force` set aside and never removed: the install was interrupted (a crash, a kill). */
+export interface SetAsidePlugin {
+  readonly plugin: string;
+  readonly folder: string;
+  readonly version?: string;
+  /** Whether `plugins/<plugin>` exists; when not, this folder holds the only copy of the plugin. */
+  readonly installed: boolean;
+}
+
+/** The plugin versions left in the workspace's tmp folder by interrupted `plugins install --force` runs (`bear doctor`). */
+export function setAsidePlugins(paths: Pick<WorkspacePaths, "tmp" | "plugins">): SetAsidePlugin[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(paths.tmp);
+  } catch {
+    return [];
+  }
+  return entries.sort().flatMap((entry) => {
+    const plugin = SET_ASIDE.exec(entry)?.[1];
+    if (plugin === undefined) return [];
+    const folder = path.join(paths.tmp, entry);
+    let version: unknown;
+    try {
+      version = (JSON.parse(fs.readFileSync(path.join(folder, "bear-plugin.json"), "utf8")) as { version?: unknown }).version;
+    } catch {
+      version = undefined;
+    }
+    return [{ plugin, folder, ...(typeof version === "string" ? { version: version.slice(0, 64) } : {}), installed: fs.existsSync(path.join(paths.plugins, plugin)) }];
+  });
+}
+
 /** Valid and refused plugins of a workspace's folders, without starting any (`bear doctor`). */
 export async function discoverWorkspacePlugins(paths: WorkspacePaths, config: BearConfig): Promise<{ valid: number; problems: string[] }> {
   const found = await discoverPlugins({ ...workspacePluginsConfig(paths, config), hostApiVersion: PLUGIN_API_VERSION });
@@ -113,7 +150,7 @@ export class WorkspacePlugins {
     let previous: string | undefined;
     if (fs.existsSync(target)) {
       if (!options.force) throw new BearWorkspaceError("PLUGIN_EXISTS", `plugin '${name}' is already installed`, { hint: "Pass --force to replace it, or remove it first." });
-      previous = path.join(this.paths.tmp, `plugin-${name}-${randomUUID()}.previous`);
+      previous = setAsideFolder(this.paths, name);
       fs.renameSync(target, previous);
     }
     const host = await this.loaded();
