@@ -292,3 +292,116 @@ export function lzwEncode(data: Uint8Array): Buffer {
   if (bits > 0) out.push((buffer << (8 - bits)) & 0xff);
   return Buffer.from(out);
 }
+
+/** A TIFF entry: tag, field type (3 SHORT, 4 LONG, 5 RATIONAL …), values; `count` overrides the count written. */
+export interface TiffEntry {
+  readonly tag: number;
+  readonly type: number;
+  readonly values: readonly number[];
+  readonly count?: number;
+}
+
+/**
+ * A little-endian TIFF built entry by entry, for files no encoder writes: one directory per page,
+ * `strips` appended after the directories (a LONG value of `{ strip: i }` is not supported: pass the
+ * offsets `tiffStripAt` returns), and `nextOf` to make the last directory point anywhere.
+ */
+export function tiffFile(pages: readonly (readonly TiffEntry[])[], strips: readonly Uint8Array[] = [], options: { lastNext?: number } = {}): Uint8Array {
+  const size = (type: number): number => ({ 3: 2, 4: 4, 5: 8 })[type] ?? 1;
+  const directoryBytes = (entries: readonly TiffEntry[]): number => 2 + entries.length * 12 + 4;
+  let at = 8;
+  const directoryAt = pages.map((entries) => {
+    const here = at;
+    at += directoryBytes(entries);
+    return here;
+  });
+  // Values longer than 4 bytes go after the directories, then the strips.
+  const outOfLine: { at: number; entry: TiffEntry }[] = [];
+  for (const entries of pages) {
+    for (const entry of entries) {
+      if (entry.values.length * size(entry.type) > 4) {
+        outOfLine.push({ at, entry });
+        at += entry.values.length * size(entry.type);
+      }
+    }
+  }
+  const stripStart = at;
+  const out = new Uint8Array(at + strips.reduce((sum, strip) => sum + strip.length, 0));
+  const view = new DataView(out.buffer);
+  out.set([0x49, 0x49, 42, 0]);
+  view.setUint32(4, 8, true);
+  const write = (offset: number, type: number, values: readonly number[]): void => {
+    values.forEach((value, i) => {
+      if (type === 3) view.setUint16(offset + i * 2, value, true);
+      else if (type === 4) view.setUint32(offset + i * 4, value, true);
+      else if (type === 5) {
+        view.setUint32(offset + i * 8, value, true);
+        view.setUint32(offset + i * 8 + 4, 1, true);
+      } else out[offset + i] = value;
+    });
+  };
+  pages.forEach((entries, p) => {
+    const directory = directoryAt[p]!;
+    view.setUint16(directory, entries.length, true);
+    entries.forEach((entry, e) => {
+      const field = directory + 2 + e * 12;
+      view.setUint16(field, entry.tag, true);
+      view.setUint16(field + 2, entry.type, true);
+      view.setUint32(field + 4, entry.count ?? entry.values.length, true);
+      const placed = outOfLine.find((o) => o.entry === entry);
+      if (placed) {
+        view.setUint32(field + 8, placed.at, true);
+        write(placed.at, entry.type, entry.values);
+      } else write(field + 8, entry.type, entry.values);
+    });
+    const next = p + 1 < pages.length ? directoryAt[p + 1]! : (options.lastNext ?? 0);
+    view.setUint32(directory + 2 + entries.length * 12, next, true);
+  });
+  let stripAt = stripStart;
+  for (const strip of strips) {
+    out.set(strip, stripAt);
+    stripAt += strip.length;
+  }
+  return out;
+}
+
+/** Where strip `index` of a `tiffFile` with these pages starts (strips follow the directories and long values). */
+export function tiffStripAt(pages: readonly (readonly TiffEntry[])[], strips: readonly Uint8Array[], index: number): number {
+  const empty = tiffFile(pages, []);
+  return empty.length + strips.slice(0, index).reduce((sum, strip) => sum + strip.length, 0);
+}
+
+/** The entries of a one-strip gray page (`compression` 1 none, 5 LZW, 7 JPEG, 8 Deflate) whose strip is at `stripAt`. */
+export function grayPage(width: number, height: number, options: { compression?: number; stripAt?: number; stripBytes?: number; extra?: readonly TiffEntry[] } = {}): TiffEntry[] {
+  return [
+    { tag: 256, type: 4, values: [width] },
+    { tag: 257, type: 4, values: [height] },
+    { tag: 258, type: 3, values: [8] },
+    { tag: 259, type: 3, values: [options.compression ?? 1] },
+    { tag: 262, type: 3, values: [1] },
+    { tag: 273, type: 4, values: [options.stripAt ?? 0] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 278, type: 4, values: [height] },
+    { tag: 279, type: 4, values: [options.stripBytes ?? width * height] },
+    ...(options.extra ?? []),
+  ];
+}
+
+/** A PNG whose IHDR declares this size, bit depth and colour type, with one tiny IDAT (its pixels are not the point). */
+export function pngHeaderOnly(width: number, height: number, bitDepth: number, colourType: number): Uint8Array {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = bitDepth;
+  header[9] = colourType;
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(Buffer.alloc(64))), chunk("IEND", Buffer.alloc(0))]));
+}

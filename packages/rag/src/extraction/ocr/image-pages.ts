@@ -1,13 +1,20 @@
 import { OcrError } from "../../errors";
+import { jpegPixels } from "../pdf-image-size";
 import { downscaleGray, rgbaToGray, scaleToFit, type GrayImage } from "./gray-image";
+import { readTiffDirectory, readTiffFile, type TiffDirectory } from "./tiff-directories";
+import { boundTiffPage } from "./tiff-page-bounds";
 
 /** The raster formats ingested as scans. */
 export type ImageKind = "png" | "jpeg" | "tiff";
 
 /** Resolution assumed when a file does not declare one (the usual office-scanner setting). */
 const DEFAULT_DPI = 300;
-/** Larger images are refused before decoding (a decompression bomb guard): 200 MP is a 1.4 m × 1.4 m page at 300 dpi. */
-const MAX_DECODE_PIXELS = 200_000_000;
+/**
+ * What decoding one page may hold at its peak, computed from the file's headers before any pixel is
+ * decoded (a decompression bomb guard counting bytes, not pixels: a 16-bit RGBA PNG costs ~28 bytes
+ * per pixel in pngjs, an 8-bit gray one ~6). 512 MiB decodes an A4 page scanned at 600 dpi in colour.
+ */
+export const MAX_DECODE_BYTES = 512 * 2 ** 20;
 
 export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "png";
@@ -22,10 +29,10 @@ export interface ImagePage {
   decode(): Promise<GrayImage>;
 }
 
-function tooLarge(page: number, width: number, height: number): OcrError {
-  return new OcrError("RAG_OCR_PAGE_TOO_LARGE", `image page ${page} is ${width}×${height} pixels, over the ${MAX_DECODE_PIXELS / 1e6} MP decoding limit`, {
-    hint: "Scan at 300 dpi or less, or split the image.",
-    details: { page, width, height },
+function tooLarge(page: number, size: string, decodeBytes: number, budgetBytes: number): OcrError {
+  return new OcrError("RAG_OCR_PAGE_TOO_LARGE", `image page ${page} (${size}) would need ${Math.ceil(decodeBytes / 2 ** 20)} MiB to decode, over the ${Math.round(budgetBytes / 2 ** 20)} MiB limit`, {
+    hint: "Scan at 300 dpi or less, in 8-bit gray or 1-bit, or split the image.",
+    details: { page, decodeBytes, budgetBytes },
   });
 }
 
@@ -56,27 +63,38 @@ function plausibleDpi(dpi: number | undefined): number {
   return dpi !== undefined && dpi >= 70 && dpi <= 1200 ? dpi : DEFAULT_DPI;
 }
 
-function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length < 24) return undefined;
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** pngjs's peak for a PNG, from its IHDR: the inflated rows, an 8-bit RGBA copy (16-bit adds a wide one), then gray. */
+function pngDecodeBytes(bytes: Uint8Array): { width: number; height: number; decodeBytes: number } | undefined {
+  if (bytes.length < 26) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const bitDepth = bytes[24] ?? 8;
+  const sourceBytesPerPixel = ((PNG_CHANNELS[bytes[25] ?? 6] ?? 4) * bitDepth) / 8;
+  return { width, height, decodeBytes: width * height * (6 + 2 * sourceBytesPerPixel + (bitDepth === 16 ? 8 : 0)) };
 }
 
 /**
  * PNG and JPEG are decoded by pure-JavaScript decoders (pngjs, jpeg-js): a hostile or truncated
  * file then fails with an exception, where Skia's native decoder was seen to crash the process.
  */
-async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixels: number): Promise<GrayImage> {
+async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixels: number, budgetBytes: number): Promise<GrayImage> {
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     if (kind === "png") {
-      const size = pngSize(bytes);
-      if (size && size.width * size.height > MAX_DECODE_PIXELS) throw tooLarge(1, size.width, size.height);
+      const size = pngDecodeBytes(bytes);
+      if (size && size.decodeBytes > budgetBytes) throw tooLarge(1, `${size.width}×${size.height} pixels`, size.decodeBytes, budgetBytes);
       const { PNG } = (await import("pngjs")).default;
       decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } else {
+      // jpeg-js holds ~2 bytes per pixel and component of coefficients, the components, then RGBA and gray.
+      const pixels = jpegPixels(bytes);
+      if (pixels === "unreadable") throw new Error("a frame has no height");
+      if ((pixels ?? 0) * 15 > budgetBytes) throw tooLarge(1, `a frame of ${Math.round((pixels ?? 0) / 1e6)} MP`, (pixels ?? 0) * 15, budgetBytes);
       const jpeg = (await import("jpeg-js")).default;
-      decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_DECODE_PIXELS / 1e6, maxMemoryUsageInMB: 2048 });
+      decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: Math.ceil(budgetBytes / 2 ** 20) });
     }
   } catch (error) {
     if (OcrError.isInstance(error)) throw error;
@@ -92,41 +110,53 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
 
 /**
  * The pages of a PNG, JPEG (one page each) or TIFF (one per image directory, so multi-page fax
- * and scanner TIFFs work). Sizes are checked from the headers before any pixel is decoded.
+ * and scanner TIFFs work). What each page's decode will hold is checked from its headers against
+ * `budgetBytes` before any pixel is decoded.
  */
-export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: number): Promise<ImagePage[]> {
-  if (kind !== "tiff") return [{ page: 1, decode: () => decodePngOrJpeg(bytes, kind, maxPixels) }];
+export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: number, budgetBytes = MAX_DECODE_BYTES): Promise<ImagePage[]> {
+  if (kind !== "tiff") return [{ page: 1, decode: () => decodePngOrJpeg(bytes, kind, maxPixels, budgetBytes) }];
+  // Only the directory chain is walked here (bounded by the file's size); each page's entries are read
+  // when OCR gets to it.
+  const file = readTiffFile(bytes);
+  return file.pageOffsets.map((offset, i) => ({ page: i + 1, decode: () => decodeTiffPage(bytes, readTiffDirectory(bytes, file, offset), i + 1, maxPixels, budgetBytes) }));
+}
+
+async function decodeTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number): Promise<GrayImage> {
+  const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes);
   const UTIF = (await import("utif2")).default;
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let ifds: ReturnType<typeof UTIF.decode>;
+  const ifd = directory as Parameters<typeof UTIF.decodeImage>[1];
+  let rgba: Uint8Array;
   try {
-    ifds = UTIF.decode(buffer).filter((ifd) => ifd["t256"] !== undefined && ifd["t257"] !== undefined);
+    withoutConsoleLog(() => UTIF.decodeImage(buffer, ifd));
+    rgba = UTIF.toRGBA8(ifd);
   } catch (error) {
-    throw new OcrError("RAG_OCR_PAGE_FAILED", "the TIFF file could not be parsed", { hint: "The file is damaged; re-export it.", cause: error });
+    throw new OcrError("RAG_OCR_PAGE_FAILED", `TIFF page ${page} could not be decoded (${String(error).slice(0, 80)})`, {
+      hint: "This page is damaged or uses an unsupported compression; the other pages were kept.",
+      cause: error,
+    });
   }
-  // Every page is listed (nothing is decoded here): OCR refuses a file over `ocr.maxPages` as a whole.
-  return ifds.map((ifd, i) => ({
-    page: i + 1,
-    decode: async () => {
-      const width = Number((ifd["t256"] as number[])[0]);
-      const height = Number((ifd["t257"] as number[])[0]);
-      if (!(width > 0 && height > 0) || width * height > MAX_DECODE_PIXELS) throw tooLarge(i + 1, width, height);
-      try {
-        UTIF.decodeImage(buffer, ifd);
-      } catch (error) {
-        throw new OcrError("RAG_OCR_PAGE_FAILED", `TIFF page ${i + 1} could not be decoded (${String(error).slice(0, 80)})`, {
-          hint: "This page is damaged or uses an unsupported compression; the other pages were kept.",
-          cause: error,
-        });
-      }
-      const rgba = UTIF.toRGBA8(ifd);
-      ifd.data = new Uint8Array(0); // the decoded strip is no longer needed
-      const resolution = ifd["t282"] as number[] | undefined;
-      const unit = (ifd["t296"] as number[] | undefined)?.[0] ?? 2;
-      const raw = resolution?.[0];
-      const dpi = plausibleDpi(raw === undefined ? undefined : unit === 3 ? raw * 2.54 : raw);
-      const gray: GrayImage = { width, height, pixels: rgbaToGray(rgba, width, height), dpi };
-      return downscaleGray(gray, scaleToFit(width, height, maxPixels));
-    },
-  }));
+  ifd.data = new Uint8Array(0); // the decoded strip is no longer needed
+  const resolution = (directory["t282"] as [number, number][] | undefined)?.[0];
+  const unit = (directory["t296"] as number[] | undefined)?.[0] ?? 2;
+  const perUnit = resolution && resolution[1] > 0 ? resolution[0] / resolution[1] : undefined;
+  const dpi = plausibleDpi(perUnit === undefined ? undefined : unit === 3 ? perUnit * 2.54 : perUnit);
+  const gray: GrayImage = { width, height, pixels: rgbaToGray(rgba, width, height), dpi };
+  return downscaleGray(gray, scaleToFit(width, height, maxPixels));
+}
+
+/**
+ * utif2 prints the tile grid of every tiled page with console.log (left in the library): on the CLI's
+ * stdout that would corrupt `--json` output. Its decode is synchronous, so nothing else logs meanwhile.
+ */
+function withoutConsoleLog(decode: () => void): void {
+  /* eslint-disable no-console -- silencing a library's stray log, not logging */
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    decode();
+  } finally {
+    console.log = log;
+  }
+  /* eslint-enable no-console */
 }
