@@ -1,15 +1,34 @@
 // A worker process for bench/scale-out.ts: serves the review steps and bench.noop until SIGTERM,
 // then prints its peak memory as one JSON line.
-import { PerformanceObserver } from "node:perf_hooks";
-import { InProcessExecutor } from "@bear/workflow-engine";
+import fs from "node:fs";
+import { PerformanceObserver, performance } from "node:perf_hooks";
+import { InProcessExecutor, type Executor } from "@bear/workflow-engine";
 import { FilePayloads, StepWorker, parseRedisUrl } from "../src/index";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { reviewRegistry } from "./review-steps";
+import { threadCpu } from "./worker-process";
 
 const [url, payloadDir, id, concurrency, values] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const registry = reviewRegistry();
 const payloads = new FilePayloads(payloadDir, undefined, { shareValues: values !== "copied", keyCipher });
-const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor: new InProcessExecutor(registry), stepTypes: registry.types(), concurrency: Number(concurrency), payloads, id });
+/** BENCH_TIMELINE=<file>: each handler's start and end (ms on the machine's clock, performance.timeOrigin + now), written at SIGTERM (bench/utilisation.ts). */
+const timelineFile = process.env.BENCH_TIMELINE;
+const handlerSpans: number[] = [];
+const inProcess = new InProcessExecutor(registry);
+const executor: Executor =
+  timelineFile === undefined
+    ? inProcess
+    : {
+        execute: async (task, options) => {
+          const start = performance.timeOrigin + performance.now();
+          try {
+            return await inProcess.execute(task, options);
+          } finally {
+            handlerSpans.push(start, performance.timeOrigin + performance.now());
+          }
+        },
+      };
+const worker = new StepWorker({ endpoint: parseRedisUrl(url), executor, stepTypes: registry.types(), concurrency: Number(concurrency), payloads, id });
 await worker.start();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -20,13 +39,21 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 }).observe({ entryTypes: ["gc"] });
 process.stdout.write(`ready ${(startCpu.user + startCpu.system) / 1e6}\n`);
+/** The event loop's utilisation since the last sample (busy / wall), for bench/utilisation.ts. */
+let elu = performance.eventLoopUtilization();
 // a sample mid-way (the bench leaves a warm-up out of its figures)
 process.on("SIGUSR2", () => {
   const cpu = process.cpuUsage();
-  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, gcMs, reads: { ...payloads.reads } })}\n`);
+  const since = performance.eventLoopUtilization(elu);
+  elu = performance.eventLoopUtilization();
+  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, gcMs, reads: { ...payloads.reads }, elu: since.utilization, eluActiveMs: since.active, threads: threadCpu() })}\n`);
 });
+let stopping = false;
 process.on("SIGTERM", () => {
+  if (stopping) return;
+  stopping = true;
   clearInterval(sampler);
+  if (timelineFile !== undefined) fs.writeFileSync(timelineFile, JSON.stringify(handlerSpans));
   const cpu = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ id, peakRssMb: Math.round(peakRss / 1048576), completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, reads: payloads.reads })}\n`);
   void worker.close().then(() => process.exit(0));

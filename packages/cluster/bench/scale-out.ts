@@ -4,7 +4,9 @@
 // (BENCH_CONTRACTS=200 per run, BENCH_ROUNDS=3 rounds of a 1-worker and a 2-worker run, alternating;
 // BENCH_NOOP_STEPS=500 of each no-op kind, interleaved; BENCH_WARM_UP=16; BENCH_AFFINITY=1 and
 // BENCH_COPIED=1 add the "run affinity" and "values copied" rows, BENCH_CACHE=0 leaves out the cache
-// figures; bench/modes-ab.ts compares those modes batch by batch)
+// figures; bench/modes-ab.ts compares those modes batch by batch; BENCH_STORE=sqlite (default: the
+// product's run store, workflows.db in WAL shared by the API instances, as `bear serve --redis` opens
+// it) or memory (an in-memory store, the figures of the sessions before the tenth))
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,6 +29,8 @@ const NOOP_BLOCKS = 5;
 /** Redis's AOF fsync policy: everysec (Redis's default with AOF on, the README's deployment) or always. */
 const FSYNC = process.env.BENCH_FSYNC === "always" ? "always" : "everysec";
 const WORKER_CONCURRENCY = 2;
+/** The run store: SQLite as the product opens it (`bear serve --redis`: shared, WAL, no resume at open), or in memory. */
+const STORE = process.env.BENCH_STORE === "memory" ? "memory" : "sqlite";
 /** Contracts reviewed per worker before each run's figures start (compiling the handlers, filling caches). */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 16);
 const RUNS_IN_FLIGHT = 8;
@@ -42,6 +46,12 @@ const texts = fs
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-scale-out-"));
 const payloadDir = path.join(tmp, "payloads");
 const registry = reviewRegistry();
+let databases = 0;
+/** An engine on the bench's run store (STORE): each its own workflows.db in the temp folder, as one API instance's. */
+async function openEngine(options: { executor?: Executor; coordination?: ClusterNode["runs"]; maxParallelSteps?: number }): Promise<WorkflowEngine> {
+  if (STORE === "memory") return WorkflowEngine.inMemory({ registry, keepEvents: false, ...options });
+  return WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${databases++}.db`), sharedDatabase: true, resumeOnOpen: false, registry, ...options });
+}
 /** The machine's load (`uptime`): at the start, after the review runs, at the end. */
 const uptime = (): string => {
   try {
@@ -147,7 +157,7 @@ const line = (times: number[]): string => `p50 ${fmt(pct(times, 50), 3)} ms, p95
 
 // 1. in-process (no Redis): today's default (BENCH_CONTRACTS=0 measures the no-op steps only)
 if (texts.length > 0) {
-  const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false });
+  const engine = await openEngine({ maxParallelSteps: 4 });
   await reviewAll(engine, WARM_UP);
   const cpu0 = ownCpu();
   const r = await reviewAll(engine);
@@ -157,19 +167,19 @@ if (texts.length > 0) {
 
 const redis = await startTestRedis({ fsync: FSYNC });
 const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
-const engine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
+const engine = await openEngine({ maxParallelSteps: 4, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
 await node.attach(engine);
 
 const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))?.[1] ?? "?";
 // the same run, before this round: each step's payload file carries its own copy of the contract
 // text and of the earlier outputs it names (BENCH_COPIED=0 leaves this scenario out)
 const copiedNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, shareValues: false });
-const copiedEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: copiedNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: copiedNode.runs });
+const copiedEngine = await openEngine({ maxParallelSteps: 4, executor: copiedNode.decorate(new InProcessExecutor(registry)), coordination: copiedNode.runs });
 await copiedNode.attach(copiedEngine);
 // the same run with run affinity (the default before): a run's steps go to its home worker while it
 // has a free slot (BENCH_AFFINITY=0 leaves this scenario out)
 const anyNode = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000, runAffinity: true });
-const anyEngine = WorkflowEngine.inMemory({ registry, maxParallelSteps: 4, keepEvents: false, executor: anyNode.decorate(new InProcessExecutor(registry)) as Executor, coordination: anyNode.runs });
+const anyEngine = await openEngine({ maxParallelSteps: 4, executor: anyNode.decorate(new InProcessExecutor(registry)), coordination: anyNode.runs });
 await anyNode.attach(anyEngine);
 type Values = "shared" | "copied" | "affinity";
 interface Scenario {
@@ -190,7 +200,7 @@ const scenarios: Scenario[] =
         ...(process.env.BENCH_COPIED === "1" ? [{ count: 2, values: "copied" as const, round: -1 }] : []),
       ];
 /** Per scenario run (`<count> <values> <round>`): contracts/s, API CPU ms per contract, CPU ms per contract [API + Redis, each worker], payload files read. */
-const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; gcMs: number[]; reads: { files: number; kb: number } }> = {};
+const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; mainThreads: number[]; gcMs: number[]; reads: { files: number; kb: number } }> = {};
 for (const { count, values, round } of scenarios) {
   const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared", nodeArgs: WORKER_FLAGS })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
@@ -209,6 +219,8 @@ for (const { count, values, round } of scenarios) {
     apiMs: (apiCpu * 1000) / texts.length,
     other: ((apiCpu + redisCpuUsed) * 1000) / texts.length,
     workers: workerCpu.map((w) => (w * 1000) / texts.length),
+    // each worker's main thread (the rest of its CPU is on V8's GC and compiler threads, libuv's pool and the lock keeper's thread)
+    mainThreads: samples1.map((s1, i) => ((s1.threads.main ?? NaN) - (samples0[i]!.threads.main ?? NaN)) * 1000 / texts.length),
     gcMs: samples1.map((s1, i) => (s1.gcMs - samples0[i]!.gcMs) / texts.length),
     reads: {
       files: stats.reduce((n, st, i) => n + st.reads.files - samples0[i]!.reads.files, 0) / texts.length,
@@ -236,7 +248,7 @@ await anyNode.close();
 // BullMQ peers — in an order that rotates, so every kind sees the same machine load and the same
 // neighbours; the overhead is the median of the per-round differences (BEAR − in-process, and
 // BEAR − bare job for BEAR's own part), with the spread of that median over blocks of the run
-const local = WorkflowEngine.inMemory({ registry, keepEvents: false });
+const local = await openEngine({});
 await noopSteps(local, 50);
 const worker = await startWorker({ url: redis.url, payloadDir, id: "noop", concurrency: WORKER_CONCURRENCY });
 // peers: a bare BullMQ worker with the concurrency BEAR's worker has, and one with concurrency 1
@@ -277,7 +289,7 @@ const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 // the worker's CPU over the warm-up and the measured steps, per step
 const perStepMs = (cpuSeconds: number, steps: number): string => fmt((cpuSeconds * 1000) / steps, 3);
 
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis); Redis ${redisVersion}, AOF on, appendfsync ${FSYNC}`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); ${texts.length} cuad_train contracts, ${RUNS_IN_FLIGHT} runs in flight, payload files (no text in Redis); Redis ${redisVersion}, AOF on, appendfsync ${FSYNC}; run store ${STORE === "sqlite" ? "SQLite (workflows.db, WAL, shared, as bear serve --redis)" : "in memory"}`);
 console.log(`uptime at the start: ${uptimeAtStart}`);
 console.log(`uptime after the review runs: ${uptimeAfterReviews}`);
 console.log(`uptime at the end (no-op steps): ${uptime()}`);
@@ -294,14 +306,23 @@ const median = (xs: number[]): number => {
 const spread = (xs: number[], d = 2, unit = ""): string => `median ${fmt(median(xs), d)}${unit} (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}${unit} over ${xs.length})`;
 /** What a run's CPU per contract gives on an idle 2-core machine: a worker process is one thread, so it is bound by its own CPU per contract, or by everything over the 2 cores. */
 const projectedRate = (run: { other: number; workers: number[] }): number => 1000 / Math.max(...run.workers, (run.other + sum(run.workers)) / 2);
+/**
+ * The same, with each worker bound by its main thread's CPU, not its process's: a worker's process also
+ * runs V8's GC and compiler threads, libuv's pool and the lock keeper's thread beside its main thread,
+ * on the other core, so one worker alone reviews faster than 1000 / (its process's CPU per contract).
+ */
+const projectedByThread = (run: { other: number; workers: number[]; mainThreads: number[] }): number => 1000 / Math.max(...run.mainThreads, (run.other + sum(run.workers)) / 2);
 if (texts.length > 0) {
   const rounds = Array.from({ length: ROUNDS }, (_, round) => ({ one: byRun[`1 shared ${round}`]!, two: byRun[`2 shared ${round}`]! }));
   const wall = rounds.map((r) => r.two.perSecond / r.one.perSecond);
   const projected = rounds.map((r) => projectedRate(r.two) / projectedRate(r.one));
+  const projectedThreads = rounds.map((r) => projectedByThread(r.two) / projectedByThread(r.one));
   // On a loaded machine each run gets whatever share of the cores the others leave it, so the
   // wall-clock ratio says little; the CPU each process spent per contract depends on load much less.
   console.log(`2 workers vs 1, wall clock, per round (same-round pairs, the order alternating): ${wall.map((x) => fmt(x)).join(", ")}; ${spread(wall, 2, "x")} (goal 1.7x; meaningful only on an otherwise idle machine)`);
   console.log(`2 workers vs 1, projected from each process's CPU per contract for an idle 2-core machine (one worker is bound by its own CPU: a worker is one thread; two by the larger of either worker's and everything over 2 cores), per round: ${projected.map((x) => fmt(x)).join(", ")}; ${spread(projected, 2, "x")}`);
+  console.log(`2 workers vs 1, projected with each worker bound by its main thread's CPU (its GC, compiler, libuv and lock-keeper threads run beside it on the other core), per round: ${projectedThreads.map((x) => fmt(x)).join(", ")}; ${spread(projectedThreads, 2, "x")}`);
+  console.log(`workers' main threads, CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.mainThreads[0]!), 0)} (its other threads ${spread(rounds.map((r) => r.one.workers[0]! - r.one.mainThreads[0]!), 0)}); 2 workers, each ${spread(rounds.flatMap((r) => r.two.mainThreads), 0)} (other threads ${spread(rounds.flatMap((r) => r.two.workers.map((w, i) => w - r.two.mainThreads[i]!)), 0)})`);
   console.log(`CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.workers[0]!), 0)}; 2 workers, each ${spread(rounds.flatMap((r) => r.two.workers), 0)}; API + Redis with 1 worker ${spread(rounds.map((r) => r.one.other), 0)}, with 2 ${spread(rounds.map((r) => r.two.other), 0)}`);
   // what the second worker adds per contract: garbage collection (each worker its own heap) and payload files read (each worker reads the run's shared files it needs)
   console.log(`workers' GC ms per contract (all workers): 1 worker ${spread(rounds.map((r) => sum(r.one.gcMs)), 1)}, 2 workers ${spread(rounds.map((r) => sum(r.two.gcMs)), 1)}; payload files read per contract: 1 worker ${spread(rounds.map((r) => r.one.reads.files), 1)} (${fmt(median(rounds.map((r) => r.one.reads.kb)), 0)} kB), 2 workers ${spread(rounds.map((r) => r.two.reads.files), 1)} (${fmt(median(rounds.map((r) => r.two.reads.kb)), 0)} kB)`);

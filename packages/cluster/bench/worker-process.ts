@@ -1,6 +1,7 @@
 // A review worker (review-worker.ts) in a process of its own, for the benches: started, sampled
 // (CPU, completed steps, GC time, payload files read) and stopped; and the CPU of this process and of Redis.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 export interface WorkerSample {
@@ -10,6 +11,10 @@ export interface WorkerSample {
   readonly gcMs: number;
   /** Payload files the worker read (its cache's hits not counted), and their characters. */
   readonly reads: { readonly files: number; readonly chars: number };
+  /** CPU seconds by thread name (`main`: the event loop's thread; threadCpu). */
+  readonly threads: Record<string, number>;
+  /** The event loop's utilisation since the previous sample. */
+  readonly elu: number;
 }
 
 export interface WorkerStats {
@@ -74,4 +79,30 @@ export async function redisCpu(client: { info(section: string): Promise<string> 
   const info = await client.info("cpu");
   const num = (k: string): number => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
   return num("used_cpu_sys") + num("used_cpu_user");
+}
+
+/**
+ * CPU seconds of this process's threads by name (/proc: the main thread is the process's own id; V8's
+ * GC and compiler helpers, libuv's pool, the lock keeper's thread are the others), for bench/utilisation.ts.
+ */
+export function threadCpu(): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync("/proc/self/task");
+  } catch {
+    return out; // not Linux
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = Number(tid) === process.pid ? "main" : fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+      // utime and stime, in clock ticks (100 a second)
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return out;
 }
