@@ -134,7 +134,12 @@ describe("bear CLI basics (built, run as a child process)", () => {
     // The rendered reports that left the workspace (terminal, file) are exports, as the API's Markdown/HTML downloads;
     // the JSON report (the data view) is not: each review is audited as `review` either way.
     const audit = fs.readFileSync(path.join(dir, "audit/audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { action: string; actor: string; resource?: string; details?: { report?: string; kind?: string } });
-    const resource = createHash("sha256").update(fs.readFileSync(contract)).digest("hex").slice(0, 24);
+    // Named by the workspace-keyed content id: the same in every record, and not the file's plain SHA-256,
+    // which would let a reader of the log confirm a guessed contract.
+    const resource = audit.find((r) => r.action === "review")?.resource;
+    expect(resource).toMatch(/^[0-9a-f]{24}$/);
+    expect(resource).not.toBe(createHash("sha256").update(fs.readFileSync(contract)).digest("hex").slice(0, 24));
+    expect(audit.filter((r) => r.action === "review").map((r) => r.resource)).toEqual([resource, resource, resource]);
     const exports = audit.filter((r) => r.action === "export");
     expect(exports.map((r) => r.details?.report).sort()).toEqual(["html", "markdown"]);
     for (const r of exports) expect(r).toMatchObject({ actor: "cli", resource, details: { kind: "review-report", format: "text" } });

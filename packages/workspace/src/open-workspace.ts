@@ -75,6 +75,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     embedderId,
     resumeWorkflows: options.resumeWorkflows ?? true,
     vaultKey: keys.vaultKey,
+    contentIdKey: deriveKey(keys.hashKey, "audit/content-id"),
     offload,
   });
   // An ingest killed mid-run committed documents it never audited: opening the index records them.

@@ -26,6 +26,7 @@ import {
 import { Executor, StepHandlerRegistryToken, WorkflowEngineToken, type StepHandlerRegistry, type WorkflowEngine } from "@bear/workflow-engine";
 import { ClusterError, StepWorker, type ClusterNode } from "@bear/cluster";
 import type { AuditPolicy } from "./audit/audit-policy";
+import { contentIdOf } from "./audit/content-id";
 import { documentSealedCodec } from "./cache/document-sealed-codec";
 import { reviewerFingerprint } from "./cache/reviewer-fingerprint";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
@@ -130,6 +131,7 @@ export class Workspace implements AsyncDisposable {
   readonly #agentStore: AgentStore;
   readonly #resumeWorkflows: boolean;
   readonly #vaultKey: Uint8Array;
+  readonly #contentIdKey: Uint8Array;
   readonly #cluster: { readonly node: ClusterNode; readonly role: "instance" | "worker" } | undefined;
   #worker: StepWorker | undefined;
   #modelsReady: Promise<void> | undefined;
@@ -148,12 +150,15 @@ export class Workspace implements AsyncDisposable {
     embedderId: string | undefined;
     resumeWorkflows: boolean;
     vaultKey: Uint8Array;
+    /** Keys `contentId` (derived from the workspace's hash key). */
+    contentIdKey: Uint8Array;
     cluster?: { readonly node: ClusterNode; readonly role: "instance" | "worker" };
     offload: Offload;
   }) {
     this.offload = init.offload;
     this.#cluster = init.cluster;
     this.#vaultKey = init.vaultKey;
+    this.#contentIdKey = init.contentIdKey;
     this.#container = init.container;
     this.config = init.config;
     this.logger = init.logger;
@@ -672,6 +677,14 @@ export class Workspace implements AsyncDisposable {
   async #scanOnWorker(node: ClusterNode, text: string, scan: { readonly plugins: boolean; readonly signal?: AbortSignal }, matterId: string | undefined): Promise<{ findings: PiiFinding[]; used: string[] }> {
     const output = await node.runStep(REDACT_STEP, { text, plugins: scan.plugins }, { matter: matterId ?? null, ...(scan.signal ? { signal: scan.signal } : {}) });
     return scanResult(output, text);
+  }
+
+  /**
+   * The audit resource of a text or file that has no document id (a pasted contract, a file the CLI
+   * reads): keyed by the workspace, so the audit log cannot be used to confirm a guessed text.
+   */
+  contentId(content: string | Uint8Array): string {
+    return contentIdOf(this.#contentIdKey, content);
   }
 
   /** Puts back the originals of vault tokens (only the owner or an authorized principal may), audited by the scrubber. */

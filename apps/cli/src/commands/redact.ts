@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -86,8 +85,8 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
   if (fs.existsSync(output) && !flags.force) {
     throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
   }
-  const documentId = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
   return ctx.withWorkspace({ llm: false, ...instanceCluster(redisUrl) }, async (workspace) => {
+    const documentId = workspace.contentId(bytes);
     const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
     fs.writeFileSync(output, result.text, { mode: 0o600 });
     const byType: Record<string, number> = {};

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -45,8 +44,8 @@ export function registerRestoreCommand(program: Command): void {
       const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.restored${path.extname(input) || ".txt"}`));
       if (output === input) throw new CliError("INPUT_INVALID", "the restored copy would overwrite its source", { hint: "Choose another --out path." });
       if (fs.existsSync(output) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
-      const documentId = createHash("sha256").update(text).digest("hex").slice(0, 24);
       await ctx.withWorkspace({ llm: false }, async (workspace) => {
+        const documentId = workspace.contentId(text);
         const restored = await workspace.restore(text, { actor: CLI_ACTOR, documentId });
         fs.writeFileSync(output, restored, { mode: 0o600 });
         await workspace.audit.exported(CLI_ACTOR, documentId, { kind: "restored-copy", tokens: tokens.length });

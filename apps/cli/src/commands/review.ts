@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -92,7 +91,7 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
   const doc = await readDocumentText(file);
   const cluster = instanceCluster(options.redisUrl);
   return ctx.withWorkspace({ llm: Boolean(options.useModel), ...cluster }, async (workspace) => {
-    const resource = createHash("sha256").update(doc.bytes).digest("hex").slice(0, 24);
+    const resource = workspace.contentId(doc.bytes);
     const report = await workspace.review(doc.text, {
       actor: CLI_ACTOR,
       resource,

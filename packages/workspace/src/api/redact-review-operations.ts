@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { DocumentNotFoundError } from "@bear/rag";
 import type { ApiContext } from "./api-services";
 import { content, ok, operation, type ApiOperation } from "./api-operation";
@@ -96,8 +95,8 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
         const { result } = await workspace.redact(source, { actor: principal.id, policy, signal, ...(documentId ? { documentId } : {}), ...(matter !== undefined ? { matterId: matter } : {}) });
         if (format === "text") {
           // audited as `bear redact` audits the copy it writes: an export of the source (a stored document's id,
-          // or the content hash of a pasted text, as the CLI names a file), kind "redacted-copy"
-          const resource = documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24);
+          // or the workspace-keyed content id of a pasted text, as the CLI names a file), kind "redacted-copy"
+          const resource = documentId ?? workspace.contentId(source);
           await services.audit.exported(principal.id, resource, { kind: "redacted-copy", format: sourceFormat, policy: result.policy, entities: result.findings.length });
           return content({ "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"` }, result.text);
         }
@@ -158,7 +157,7 @@ export function redactReviewOperations({ services }: ApiContext): ApiOperation[]
           principal = await caller.authorize("document.read");
           source = text as string;
         }
-        const resource = documentId ?? createHash("sha256").update(source).digest("hex").slice(0, 24);
+        const resource = documentId ?? workspace.contentId(source);
         const report = await workspace.review(source, {
           actor: principal.id,
           resource,
