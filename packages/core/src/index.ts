@@ -63,6 +63,7 @@ export { isProcessScope, isProcessStart, processScope, processStartOf } from "./
 
 export { Logger, silentLogger, LOG_LEVELS, type LogLevel, type LogFn } from "./logging/logger";
 export { createPinoLogger, REDACTED_FIELDS, type PinoLoggerOptions } from "./logging/pino-logger";
+export { loggableError } from "./logging/loggable-error";
 
 export { EventBus, RxEventBus, type BearEvent } from "./events/event-bus";
 

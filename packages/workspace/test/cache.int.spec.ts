@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Redis } from "ioredis";
 import os from "node:os";
-import { defaultBearConfig, enforceOffline, type BearConfig } from "@bear/core";
+import { createPinoLogger, defaultBearConfig, enforceOffline, type BearConfig } from "@bear/core";
 import { filesHolding, quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { isPrivateAddress } from "@bear/cluster";
 import { diagnoseWorkspace, openWorkspace, WorkspaceFolder } from "@bear/workspace";
@@ -130,6 +130,48 @@ describe("the workspace cache", () => {
         }
       } finally {
         client.disconnect();
+      }
+    });
+
+    it("an unencrypted workspace seals its values in Redis too; a Redis that refuses writes is logged without the value", async () => {
+      const dir = path.join(tempDir(), "ws");
+      await withWorkspace(openWorkspace({ config: config(dir, { redisUrl: redis.url }), create: true }), async (workspace) => {
+        await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+        expect((await workspace.cacheStats()).l2).toMatchObject({ backend: "redis", sealed: true });
+      });
+      const client = new Redis(redis.url);
+      try {
+        const keys = (await client.keys("bear:cache:*")).filter((k) => !k.endsWith(":epoch") && !k.endsWith(":counters"));
+        expect(keys.length).toBeGreaterThanOrEqual(1);
+        for (const key of keys) for (const word of ["Zanzibarian", "Quillfeather", "Brindlemoor"]) expect((await client.getBuffer(key))!.includes(word)).toBe(false);
+      } finally {
+        client.disconnect();
+      }
+      // A full Redis (maxmemory 1 byte, no eviction) refuses every write; the warning must not carry the value.
+      const full = await startRedis();
+      const admin = new Redis(full.url);
+      const lines: string[] = [];
+      const destination = { write: (line: string) => lines.push(line) > 0 };
+      try {
+        await admin.config("SET", "maxmemory-policy", "noeviction");
+        await admin.config("SET", "maxmemory", "1");
+        const unencrypted = path.join(tempDir(), "ws");
+        await withWorkspace(openWorkspace({ config: config(unencrypted, { redisUrl: full.url }), create: true, logger: createPinoLogger({ level: "warn", destination }) }), async (workspace) => {
+          await workspace.review(LEASE, { actor: "alice", resource: "lease" });
+        });
+      } finally {
+        admin.disconnect();
+        await full.stop();
+      }
+      const refusals = lines.filter((l) => l.includes("cannot be written"));
+      expect(refusals.length).toBeGreaterThanOrEqual(1);
+      expect(refusals[0]).toContain("OOM");
+      // ioredis's error carried the SET's value as a Buffer: pino would write it as its bytes' numbers.
+      const logged = lines.join("\n");
+      expect(logged).not.toMatch(/"command"|"args"/); // not even the sealed value
+      for (const word of ["Zanzibarian", "Quillfeather", "Brindlemoor"]) {
+        expect(logged).not.toContain(word);
+        expect(logged).not.toContain(Buffer.from(word).toJSON().data.join(","));
       }
     });
 

@@ -1,3 +1,4 @@
+import { loggableError } from "../logging/loggable-error";
 import { silentLogger, type Logger } from "../logging/logger";
 import { ByteLru } from "./byte-lru";
 import { CACHE_KINDS, type Cache, type CacheCodec, type CacheKey, type CacheKind, type CacheKindStats, type CacheOptions, type CacheSealer, type CacheStats, type CacheStore, type StoreKey } from "./cache";
@@ -198,7 +199,7 @@ export class TieredCache implements Cache, AsyncDisposable {
       try {
         stored = await this.#store.getMany(fromStore.map((i) => keys[i]!));
       } catch (error) {
-        this.#logger.warn({ err: error, backend: this.#store.backend }, "the L2 cache cannot be read; computing instead");
+        this.#logger.warn({ err: loggableError(error), backend: this.#store.backend }, "the L2 cache cannot be read; computing instead");
       }
       fromStore.forEach((i, j) => {
         const key = keys[i]!;
@@ -230,7 +231,7 @@ export class TieredCache implements Cache, AsyncDisposable {
     try {
       await this.#store.setMany(toStore.map((e) => ({ ...e, value: this.#seal(e.key, e.value) })));
     } catch (error) {
-      this.#logger.warn({ err: error, backend: this.#store.backend }, "the L2 cache cannot be written; the values stay in memory only");
+      this.#logger.warn({ err: loggableError(error), backend: this.#store.backend }, "the L2 cache cannot be written; the values stay in memory only");
     }
   }
 

@@ -55,4 +55,19 @@ describe("createPinoLogger", () => {
     expect(() => silentLogger.child({ a: 1 }).error({ text: "x" }, "nothing")).not.toThrow();
     expect(silentLogger.level).toBe("silent");
   });
+
+  it("logs an error's type, message, code and cause, never what a client library hung on it (a Redis command's value)", () => {
+    const { lines, destination } = capture();
+    const log = createPinoLogger({ level: "info", destination });
+    const refused = Object.assign(new Error("OOM command not allowed when used memory > 'maxmemory'."), {
+      command: { name: "set", args: ["bear:cache:ns:review:ab", Buffer.from("Tenant Oriel Vantablack of 12 Quarry Lane")] },
+      cause: Object.assign(new Error("socket said no"), { code: "ECONNRESET", request: { body: "Quarry Lane" } }),
+    });
+    log.warn({ err: refused }, "the L2 cache cannot be written");
+    log.warn({ error: refused }, "the same under another name");
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain("Quarry Lane");
+    expect(text).not.toContain(Buffer.from("Quarry Lane").toString("base64"));
+    expect(lines[0]).toMatchObject({ err: { type: "Error", message: expect.stringContaining("OOM"), cause: { message: "socket said no", code: "ECONNRESET" } } });
+  });
 });

@@ -2,6 +2,7 @@ import type * as Pino from "pino";
 import type { DestinationStream } from "pino";
 import { loadOnFirstUse } from "../modules/load-on-first-use";
 import type { Logger, LogLevel } from "./logger";
+import { loggableError } from "./loggable-error";
 
 const loadPino = loadOnFirstUse<typeof Pino>("pino");
 
@@ -33,7 +34,10 @@ export const REDACTED_FIELDS: readonly string[] = [
   "cookie",
   "original",
   "pii",
+  // A client library's error may carry the command it failed on: ioredis puts a SET's value in `args`.
+  "args",
 ];
+
 
 function redactionPaths(fields: readonly string[]): string[] {
   return fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
@@ -57,6 +61,7 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
       ...(options.name === undefined ? {} : { name: options.name }),
       base: { pid: process.pid },
       redact: { paths: redactionPaths([...REDACTED_FIELDS, ...(options.redact ?? [])]), censor: "[redacted]" },
+      serializers: { err: (error: unknown) => loggableError(error), error: (error: unknown) => loggableError(error) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination ?? pino.destination(2),

@@ -45,7 +45,9 @@ export class RedisCacheStore implements CacheStore {
 
   async getMany(keys: readonly StoreKey[]): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await (await this.#redis()).mgetBuffer(...keys.map((k) => this.#key(k)));
+    const values = await (await this.#redis()).mgetBuffer(...keys.map((k) => this.#key(k))).catch((error: unknown) => {
+      throw refused("read", error);
+    });
     return values.map((v) => v ?? undefined);
   }
 
@@ -57,9 +59,12 @@ export class RedisCacheStore implements CacheStore {
       const ttl = Math.floor(e.expiresAt - now);
       if (ttl > 0) pipeline.set(this.#key(e.key), Buffer.from(e.value.buffer, e.value.byteOffset, e.value.byteLength), "PX", ttl);
     }
-    const results = (await pipeline.exec()) ?? [];
+    const results =
+      (await pipeline.exec().catch((error: unknown) => {
+        throw refused("write", error);
+      })) ?? [];
     const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    if (failed) throw refused("write", failed[0]);
   }
 
   async clear(kind?: CacheKind): Promise<void> {
@@ -155,4 +160,15 @@ export class RedisCacheStore implements CacheStore {
     })();
     return this.#client;
   }
+}
+
+/**
+ * Redis's refusal as an error of its own: ioredis's errors carry the failed command, whose arguments
+ * are the cached value (a review report, search passages), and would reach any log they are passed to.
+ */
+function refused(act: "read" | "write", error: unknown): Error {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  return Object.assign(new Error(`Redis refused the cache ${act}: ${typeof message === "string" ? message.slice(0, 200) : "unknown error"}`), {
+    ...(typeof code === "string" ? { code } : {}),
+  });
 }

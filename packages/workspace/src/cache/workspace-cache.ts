@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import path from "node:path";
 import { ContainerModule } from "inversify";
 import { Cache, CACHE_KINDS, DiskCacheStore, Logger, TieredCache, type BearConfig, type CacheKind, type CacheSealer, type CacheStore } from "@bear/core";
@@ -25,22 +26,45 @@ export function envelopeSealer(cipher: EnvelopeCipher): CacheSealer {
 }
 
 /**
+ * AES-256-GCM under a raw 32-byte key (nonce ‖ ciphertext ‖ tag): what an unencrypted workspace seals
+ * its Redis L2 values with, so Redis and its AOF hold no document text whatever the workspace's setting.
+ * The key is derived from the workspace's own hash key: whoever can read it can read the workspace.
+ */
+export function keySealer(key: Uint8Array): CacheSealer {
+  return {
+    seal(plaintext) {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", key, nonce);
+      return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    },
+    open(sealed) {
+      const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+      const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
+    },
+  };
+}
+
+/**
  * The workspace's one cache: L1 in memory, L2 in Redis when `cache.redisUrl` is set, else on disk
  * in `cache/l2`. Keys are keyed with a workspace secret; in an encrypted workspace L2 values are
  * sealed with its content key (search hits and reviews of stored documents under the document's
  * own key), generations stay in memory, and without a sealer no L2 is used at all (plaintext never
- * reaches the disk). `cache.enabled: false` gives a cache that keeps nothing.
+ * reaches the disk). An unencrypted workspace's values in Redis are sealed too (`keySealer`): Redis is
+ * shared by a cluster and persisted in its AOF. `cache.enabled: false` gives a cache that keeps nothing.
  */
 export function openWorkspaceCache(options: WorkspaceCacheOptions): TieredCache {
   const { config, keys } = options;
   const secret = deriveKey(keys.hashKey, "cache/key");
   if (!config.enabled) return new TieredCache({ secret, maxMemoryBytes: 0 });
-  const sealed = options.encrypted && options.sealer !== undefined;
+  let sealer = options.encrypted ? options.sealer : undefined;
   let store: CacheStore | undefined;
   if (options.encrypted && !options.sealer) {
     options.logger.warn("the workspace is encrypted but no cipher is bound: the cache stays in memory");
   } else if (config.redisUrl) {
     store = new RedisCacheStore({ url: config.redisUrl, namespace: deriveKey(keys.hashKey, "cache/namespace").toString("hex").slice(0, 16), logger: options.logger });
+    sealer ??= keySealer(deriveKey(keys.hashKey, "cache/redis-seal"));
   } else if (config.diskMb > 0) {
     store = new DiskCacheStore({ dir: cacheStoreDir(options.paths), maxBytes: Math.round(config.diskMb * 1024 * 1024), logger: options.logger });
   }
@@ -49,7 +73,7 @@ export function openWorkspaceCache(options: WorkspaceCacheOptions): TieredCache 
     secret,
     maxMemoryBytes: Math.round(config.memoryMb * 1024 * 1024),
     ...(store ? { store } : {}),
-    ...(sealed ? { sealer: options.sealer } : {}),
+    ...(sealer ? { sealer } : {}),
     // A generation's key and value quote document passages under no document's own key: in an
     // encrypted workspace it stays in memory, so deleting a document leaves none of it on disk.
     ...(options.encrypted ? { memoryOnlyKinds: ["generation"] as const } : {}),
