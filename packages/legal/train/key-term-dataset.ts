@@ -73,8 +73,8 @@ function labelDates(candidates: readonly Candidate<DateCandidate>[], gold: Parti
 }
 
 /** Stage two: the expiry candidates once the effective and agreement dates are chosen. */
-export function setExpiryCandidates(c: ContractCandidates, starts: ModelStarts, hashBits: number): void {
+export function setExpiryCandidates(c: ContractCandidates, starts: ModelStarts, hashBits: number, keepFeature: (f: string) => boolean = () => true): void {
   const withRenewal: ModelStarts = { ...starts, ...(c.renewal ? { renewal: c.renewal } : {}) };
-  c.expiry = labelDates(dateCandidates(c.doc, c.ruleDates, c.stated, withRenewal), c.gold, hashBits);
+  c.expiry = labelDates(dateCandidates(c.doc, c.ruleDates, c.stated, withRenewal).map((d) => ({ ...d, features: d.features.filter(keepFeature) })), c.gold, hashBits);
   c.expiryNone = hashFeatures(noExpiryFeatures(c.doc, c.ruleDates, withRenewal), hashBits);
 }

@@ -2,12 +2,14 @@
 //   npm run train:key-terms -w @bear/legal            (tune part: CV figures; then the final fit, written to model/)
 //   ... -- --report-held-out                          (also scores the held-out part, once, at the end)
 //   ... -- --all-folds                                (5-fold contract-level CV over all of cuad_train; writes nothing)
+//   ... -- --dates-only --miss-kinds                  (the tune folds' expiry misses counted by kind; never fold 0)
 // Split (train/key-term-gold.ts): fold 0 of a hash of the file name is held out — never trained, tuned or
 // looked at while the features were written; folds 1–4 are the tune part. Thresholds and calibration come
 // from out-of-fold scores of the tune part (4-fold CV inside it); the shipped model is fitted on the whole tune part.
 import fs from "node:fs";
 import path from "node:path";
 import { byValue, INITIAL_TERM_SHARE, startsFromRanked, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
+import type { KeyDates } from "../src/extraction/key-term-types";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
@@ -19,6 +21,7 @@ import { contractFold, loadCuad } from "./cuad-data";
 import { buildCandidates, isGoldParty, setExpiryCandidates, type ContractCandidates } from "./key-term-dataset";
 import { emptyTally, goldAliases, goldPartyNames, KEY_TERM_SPLIT_SALT, score, type KeyTermTally } from "./key-term-gold";
 import { adagradStep, fitPlatt, seededRandom, shuffleInPlace } from "./logistic-trainer";
+import { fitListwise, type ListGroup } from "./listwise-trainer";
 import { seedOption, seedsOption } from "./training-options";
 
 const HASH_BITS = 18;
@@ -42,6 +45,8 @@ const EXPIRY_FIT = { epochs: arg("expiry-epochs", EPOCHS), l2: arg("expiry-l2", 
 const ENTITY_FIT = { epochs: arg("entity-epochs", 4), l2: arg("entity-l2", L2) };
 // Every head is the mean of this many fits from consecutive seeds (`seedAveraged`; --seeds=1: one fit, as before).
 const SEEDS = seedsOption(process.argv, 5);
+// --expiry-drop=s:,ds: experiments: expiry candidate features left out by prefix.
+const EXPIRY_DROP = (process.argv.find((a) => a.startsWith("--expiry-drop="))?.slice(14) ?? "").split(",").filter(Boolean);
 const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
@@ -105,12 +110,6 @@ function fitOnce(data: readonly Example[], seed: number, { epochs = EPOCHS, l2 =
   return w;
 }
 
-interface ListGroup {
-  readonly items: readonly Int32Array[];
-  /** Target distribution over items then "no expiry" (uniform over the right ones). */
-  readonly target: Float64Array;
-}
-
 /** The expiry lists of the contracts with CUAD's answer among the candidates, or no expiry at all. */
 function expiryGroups(set: readonly ContractCandidates[]): ListGroup[] {
   const out: ListGroup[] = [];
@@ -128,37 +127,9 @@ function expiryGroups(set: readonly ContractCandidates[]): ListGroup[] {
   return out;
 }
 
-/** Softmax regression over each list's items (sparse binary features, shared weights), AdaGrad, deterministic for the seed; averaged over `SEEDS` seeds. */
-function fitList(groups: readonly ListGroup[], seed: number, options: { epochs?: number; l2?: number } = {}): Float32Array {
-  return seedAveraged(seed, (s) => fitListOnce(groups, s, options));
-}
-function fitListOnce(groups: readonly ListGroup[], seed: number, { epochs = EPOCHS, l2 = L2 } = {}): Float32Array {
-  const w = new Float32Array(1 << HASH_BITS);
-  const g2 = new Float32Array(1 << HASH_BITS).fill(1e-6);
-  const order = groups.map((_, i) => i);
-  const random = seededRandom(seed);
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    shuffleInPlace(order, random);
-    for (const k of order) {
-      const { items, target } = groups[k]!;
-      const z = items.map((ix) => raw(w, ix));
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const sum = e.reduce((a, b) => a + b, 0);
-      // The loss is -log of the mass on the right items (several candidates may give CUAD's value): each right
-      // item's target is its share of that mass.
-      let right = 0;
-      items.forEach((_, i) => (right += target[i]! > 0 ? e[i]! : 0));
-      const grads = new Map<number, number>();
-      items.forEach((ix, i) => {
-        const g = e[i]! / sum - (target[i]! > 0 ? e[i]! / right : 0);
-        if (Math.abs(g) < 1e-4) return;
-        for (const f of ix) grads.set(f, (grads.get(f) ?? 0) + g);
-      });
-      for (const [f, g] of grads) adagradStep(w, g2, f, g, l2, LR);
-    }
-  }
-  return w;
+/** The listwise expiry head (`fitListwise`), averaged over `SEEDS` seeds. */
+function fitList(groups: readonly ListGroup[], seed: number, options: { epochs: number; l2: number }): Float32Array {
+  return seedAveraged(seed, (s) => fitListwise(groups, s, { hashBits: HASH_BITS, learningRate: LR, ...options }));
 }
 
 const raw = (w: Float32Array, indices: Int32Array) => {
@@ -168,7 +139,17 @@ const raw = (w: Float32Array, indices: Int32Array) => {
 };
 
 type Weights = Record<KeyTermHead, Float32Array>;
-const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => (h === "party" && DATES_ONLY ? new Float32Array(1 << HASH_BITS) : h === "expiration" && LISTWISE_EXPIRY ? fitList(expiryGroups(set), SEED, EXPIRY_FIT) : fit(examples(set, h), SEED));
+// --expiry-pointwise-mix=a: the listwise expiry head plus a times a pointwise logistic head over the same candidates
+// (one weight vector either way: the sum of two linear heads' weights scores the sum of their logits).
+const POINTWISE_MIX = arg("expiry-pointwise-mix", 0);
+function fitExpiry(set: readonly ContractCandidates[]): Float32Array {
+  const w = fitList(expiryGroups(set), SEED, EXPIRY_FIT);
+  if (POINTWISE_MIX === 0) return w;
+  const p = fit(examples(set, "expiration"), SEED);
+  for (let i = 0; i < w.length; i++) w[i]! += POINTWISE_MIX * p[i]!;
+  return w;
+}
+const fitHead = (set: readonly ContractCandidates[], h: KeyTermHead) => (h === "party" && DATES_ONLY ? new Float32Array(1 << HASH_BITS) : h === "expiration" && LISTWISE_EXPIRY ? fitExpiry(set) : fit(examples(set, h), SEED));
 const fitAll = (set: readonly ContractCandidates[]): Weights => Object.fromEntries(KEY_TERM_HEADS.map((h) => [h, fitHead(set, h)])) as Weights;
 
 /** Raw scores of one contract's candidates under the given weights (calibration applied later). */
@@ -202,7 +183,7 @@ function scoredMentions(s: ContractScores, cal: Calibration): ScoredParty[] {
 
 // Parties named only above a signature of their own join the chosen ones (as `extractKeyTerms` does); --no-signing-parties: not.
 const SIGNING_PARTIES = !process.argv.includes("--no-signing-parties");
-function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[], initialTermShare = INITIAL_TERM_SHARE, signingParties = SIGNING_PARTIES): KeyTermTally {
+function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: string[], initialTermShare = INITIAL_TERM_SHARE, signingParties = SIGNING_PARTIES, missKinds?: Map<string, number>): KeyTermTally {
   const t = emptyTally();
   for (const s of scores) {
     const p = (head: KeyTermHead, z: number) => sigmoid(cal[head].a * z + cal[head].b);
@@ -220,11 +201,34 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
     const thresholds = Object.fromEntries(DATE_FIELDS.map((f) => [f, cal[f].threshold])) as Record<DateField, number>;
     const kd = chooseKeyDates(s.c.doc, scoredDates, thresholds, s.c.ruleDates, list?.none, s.c.renewal?.automatic === true, initialTermShare);
     const m = score(t, s.c.contract, { parties: parties.map((x) => x.name), roles: parties.flatMap((x) => (x.role ? [x.role] : [])), dates: { agreement: kd.agreement?.iso, effective: kd.effective?.iso, expiration: kd.expiration?.iso ?? kd.expiration?.note } as never, renewsAutomatically: s.c.renewal?.automatic === true });
+    if (missKinds && contractFold(s.c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== 0) {
+      const kind = expiryMissKind(s, kd.expiration, scoredDates.expiration, m.some((x) => x.startsWith("expiration")));
+      if (kind) missKinds.set(kind, (missKinds.get(kind) ?? 0) + 1);
+    }
     const rn = s.c.renewal;
     const renewalNote = rn ? ` [renewal ${rn.automatic ? "auto" : "option"}${rn.period ? ` ${rn.period.duration.value} ${rn.period.duration.unit}` : ""}]` : " [no renewal]";
     if (misses) misses.push(...m.map((x) => `${s.c.contract.file.slice(0, 40)}: ${x}${x.startsWith("expiration") ? `${renewalNote} ${(kd.expiration?.span.quote ?? "").slice(0, 160).replace(/\s+/g, " ")}` : ""}`));
   }
   return t;
+}
+
+/**
+ * What kind of expiry miss a contract's answer is (undefined when right or not scored), for `--miss-kinds`: an expiry
+ * where CUAD's lawyers found none, none where they found one, "perpetual" against a date and the reverse, or another
+ * date, by what gave it (the rules' reading below the threshold, a date written in the text, one counted from a start).
+ */
+function expiryMissKind(s: ContractScores, got: KeyDates["expiration"], ranked: readonly ScoredDate[], missed: boolean): string | undefined {
+  const gold = s.c.gold.expiration;
+  if (gold === undefined) return s.c.none.expiration && got ? `given where CUAD has none (${got.note === "perpetual" ? "perpetual" : "a date"}${got === s.c.ruleDates.expiration ? ", the rules' reading" : ""})` : undefined;
+  if (!missed) return undefined;
+  const valueOf = (c: ScoredDate["candidate"]) => (c.kind === "perpetual" ? "perpetual" : c.iso);
+  const present = ranked.some((r) => valueOf(r.candidate) === gold) ? "answer among the candidates" : "answer not a candidate";
+  if (got === undefined) return `none given, CUAD has ${gold === "perpetual" ? "perpetual" : "a date"} (${present})`;
+  if (got.note === "perpetual") return `perpetual given, CUAD has a date (${present})`;
+  if (gold === "perpetual") return `a date given, CUAD has perpetual (${present})`;
+  if (got === s.c.ruleDates.expiration) return `another date: the rules' value (the model below its threshold, or its choice the same) (${present})`;
+  const top = ranked.find((r) => valueOf(r.candidate) === got.iso)?.candidate;
+  return `another date: ${top?.kind === "mention" ? "a date written in the text" : "a date counted from a start"} (${present})`;
 }
 
 function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
@@ -315,7 +319,7 @@ const stageOne = (set: readonly ContractCandidates[]) => ({ agreement: fitHead(s
 function setStarts(c: ContractCandidates, w: ReturnType<typeof stageOne>): void {
   const ranked = (field: "agreement" | "effective") => [...new Set(c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z).map((d) => d.iso))];
   const starts = startsFromRanked(ranked("effective"), ranked("agreement"), c.ruleDates);
-  setExpiryCandidates(c, RUNNERS_UP ? starts : { ...starts, runnersUp: [] }, HASH_BITS);
+  setExpiryCandidates(c, RUNNERS_UP ? starts : { ...starts, runnersUp: [] }, HASH_BITS, (f) => !EXPIRY_DROP.some((p) => f.startsWith(p)));
 }
 for (const k of FOLDS) {
   const w = stageOne(tune.filter((c) => contractFold(c.contract.file, 5, KEY_TERM_SPLIT_SALT) !== k));
@@ -430,6 +434,13 @@ if (process.argv.includes("--sweep-initial-term")) {
     const d = evaluate(oof, cal, undefined, share).dates.expiration;
     log(`  initial-term share ${share}: expiry right ${d.ok}/${d.n}, given where CUAD has none ${d.blankAnswered}`);
   }
+}
+if (process.argv.includes("--miss-kinds")) {
+  // The expiry misses of the tune folds (1-4; never the held-out fold 0) by kind, counted on the out-of-fold answers.
+  const kinds = new Map<string, number>();
+  evaluate(oof, cal, undefined, INITIAL_TERM_SHARE, SIGNING_PARTIES, kinds);
+  log("expiry misses by kind (tune folds, out of fold):");
+  for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) log(`  ${String(n).padStart(3)}  ${kind}`);
 }
 const misses: string[] = [];
 log(table(`${allFolds ? "All of cuad_train" : "Tune part"} (${tune.length} contracts), ${FOLDS.length}-fold contract-level CV (out-of-fold), thresholds ${KEY_TERM_HEADS.map((h) => `${h} ${cal[h].threshold}`).join(", ")}, party entity ${cal.entity?.threshold}`, [
