@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { byValue, INITIAL_TERM_SHARE, startsFromRanked, chooseEntityParties, chooseKeyDates, chooseParties, type ScoredDate, type ScoredParty } from "../src/extraction/key-term-model/apply-key-term-model";
 import type { KeyDates } from "../src/extraction/key-term-types";
+import type { IsoDate } from "../src/parsing/parse-date";
 import { hashFeatures } from "../src/extraction/key-term-model/candidate-features";
 import { entityFeatures, groupPartyEntities } from "../src/extraction/key-term-model/party-entities";
 import { DATE_FIELDS, type DateField } from "../src/extraction/key-term-model/date-candidates";
@@ -47,6 +48,7 @@ const ENTITY_FIT = { epochs: arg("entity-epochs", 4), l2: arg("entity-l2", L2) }
 const SEEDS = seedsOption(process.argv, 5);
 // --expiry-drop=s:,ds: experiments: expiry candidate features left out by prefix.
 const EXPIRY_DROP = (process.argv.find((a) => a.startsWith("--expiry-drop="))?.slice(14) ?? "").split(",").filter(Boolean);
+const ORACLE_STARTS = process.argv.includes("--oracle-starts");
 const RUNNERS_UP = !process.argv.includes("--no-runners-up");
 const reportHeldOut = process.argv.includes("--report-held-out");
 const SECOND_FACTOR = Number(process.argv.find((a) => a.startsWith("--second-factor="))?.slice(16) ?? "0.25");
@@ -219,16 +221,15 @@ function evaluate(scores: readonly ContractScores[], cal: Calibration, misses?: 
  */
 function expiryMissKind(s: ContractScores, got: KeyDates["expiration"], ranked: readonly ScoredDate[], missed: boolean): string | undefined {
   const gold = s.c.gold.expiration;
-  if (gold === undefined) return s.c.none.expiration && got ? `given where CUAD has none (${got.note === "perpetual" ? "perpetual" : "a date"}${got === s.c.ruleDates.expiration ? ", the rules' reading" : ""})` : undefined;
+  if (gold === undefined) return s.c.none.expiration && got ? `given where CUAD has none (${got.note === "perpetual" ? "perpetual" : "a date"}${got === s.c.ruleDates.expiration ? " the rules also give" : ""})` : undefined;
   if (!missed) return undefined;
   const valueOf = (c: ScoredDate["candidate"]) => (c.kind === "perpetual" ? "perpetual" : c.iso);
   const present = ranked.some((r) => valueOf(r.candidate) === gold) ? "answer among the candidates" : "answer not a candidate";
   if (got === undefined) return `none given, CUAD has ${gold === "perpetual" ? "perpetual" : "a date"} (${present})`;
   if (got.note === "perpetual") return `perpetual given, CUAD has a date (${present})`;
   if (gold === "perpetual") return `a date given, CUAD has perpetual (${present})`;
-  if (got === s.c.ruleDates.expiration) return `another date: the rules' value (the model below its threshold, or its choice the same) (${present})`;
   const top = ranked.find((r) => valueOf(r.candidate) === got.iso)?.candidate;
-  return `another date: ${top?.kind === "mention" ? "a date written in the text" : "a date counted from a start"} (${present})`;
+  return `another date: ${top === undefined ? "the rules' reading" : top.kind === "mention" ? "a date written in the text" : "a date computed from a start"} (${present})`;
 }
 
 function rulesTally(set: readonly ContractCandidates[]): KeyTermTally {
@@ -317,7 +318,9 @@ log(`candidates built for ${built.length} contracts in ${((performance.now() - t
 // fit on the whole tune part for the held-out part (as at run time) — then the expiry candidates built on them.
 const stageOne = (set: readonly ContractCandidates[]) => ({ agreement: fitHead(set, "agreement"), effective: fitHead(set, "effective") });
 function setStarts(c: ContractCandidates, w: ReturnType<typeof stageOne>): void {
-  const ranked = (field: "agreement" | "effective") => [...new Set(c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z).map((d) => d.iso))];
+  // --oracle-starts (a bound, never a figure to report as the model's): CUAD's own effective and agreement dates first.
+  const oracle = (field: "agreement" | "effective", isos: IsoDate[]) => (ORACLE_STARTS && c.gold[field] !== undefined && c.gold[field] !== "perpetual" ? [c.gold[field] as IsoDate, ...isos.filter((x) => x !== c.gold[field])] : isos);
+  const ranked = (field: "agreement" | "effective") => oracle(field, [...new Set(c.dates.filter((d) => d.value.iso !== undefined).map((d) => ({ iso: d.value.iso!, z: raw(w[field], d.indices) })).sort((a, b) => b.z - a.z).map((d) => d.iso))]);
   const starts = startsFromRanked(ranked("effective"), ranked("agreement"), c.ruleDates);
   setExpiryCandidates(c, RUNNERS_UP ? starts : { ...starts, runnersUp: [] }, HASH_BITS, (f) => !EXPIRY_DROP.some((p) => f.startsWith(p)));
 }
