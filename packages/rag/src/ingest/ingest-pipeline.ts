@@ -13,6 +13,7 @@ import { formatNoteFor } from "../extraction/sniff-format";
 import type { OcrPageProgress, PageOcr } from "../extraction/ocr/page-ocr";
 import type { PackedStrings } from "../store/arrow-columns";
 import { eventLoopTurn } from "../store/event-loop-turn";
+import { COMPACTED_FRAGMENT_ROWS } from "../store/compaction-policy";
 import type { ChunkBatch, ChunkRowsPool, DocumentCommit, EncodedChunks, LanceIndex } from "../store/lance-index";
 import type { ChunkRecord, DocumentRecord } from "../store/records";
 import type { FileOutcome, IngestEvent, IngestOptions, IngestReport, OcrOutcome } from "./ingest-types";
@@ -63,8 +64,14 @@ interface FillingBatch {
 /** A batch ready to commit: its documents and their chunk rows, or why encoding them failed (nothing of it is written then). */
 type SealedBatch = { readonly documents: readonly SealedDocument[] } & ({ readonly rows: EncodedChunks } | { readonly error: unknown });
 
-/** Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched by a flat scan). */
-const INDEX_UPKEEP_ROWS = 1_000_000;
+/**
+ * Rows written since the last index upkeep that trigger one mid-ingest (unindexed rows are searched
+ * by a flat scan meanwhile). At least what LanceDB's compaction puts in one fragment: the upkeep's
+ * compaction then leaves full fragments, which no later upkeep reads and rewrites again, and each
+ * compacts about the rows written since the one before (at 1,000,000 the final upkeep of a 1 GB
+ * ingest re-compacted ~2M rows an earlier one had left just under the target).
+ */
+const INDEX_UPKEEP_ROWS = COMPACTED_FRAGMENT_ROWS;
 
 const unkeyedIds = new DocumentIds();
 

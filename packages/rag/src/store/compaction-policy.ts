@@ -17,3 +17,10 @@ export interface FragmentStatsView {
 export function worthCompacting(stats: FragmentStatsView, smallRows: number): boolean {
   return stats.fragmentStats.numSmallFragments >= COMPACT_AT_FRAGMENTS && stats.fragmentStats.lengths.p50 < smallRows;
 }
+
+/**
+ * Rows LanceDB's compaction puts in a fragment (its default `target_rows_per_fragment`, the one
+ * `Table.optimize()` uses). A fragment under it counts as small, so every later `optimize()`
+ * reads and rewrites it again, with its neighbours.
+ */
+export const COMPACTED_FRAGMENT_ROWS = 1_048_576;

@@ -13,6 +13,7 @@ import { FieldSealer } from "./field-sealer";
 import { LexicalAnalyser } from "./lexical-analyser";
 import { chunkColumns, chunkFields, layoutOf, searchColumns, toStoreHits, type ChunkLayout, type StoreHit } from "./chunk-layout";
 import { SMALL_FRAGMENT_ROWS, worthCompacting } from "./compaction-policy";
+import { boundFullTextBuildMemory } from "./full-text-memory";
 
 export interface LanceIndexOptions {
   readonly dir: string;
@@ -450,6 +451,8 @@ export class LanceIndex {
       writeFileAtomicSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
     }
     try {
+      // Before LanceDB's first full-text build in this process, which reads the bound once.
+      boundFullTextBuildMemory();
       const lancedb = await import("@lancedb/lancedb");
       const arrow = await import("apache-arrow");
       // Every read checks for other processes' commits (a manifest lookup, tens of microseconds).
