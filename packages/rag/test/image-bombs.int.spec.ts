@@ -155,6 +155,52 @@ describe("a TIFF page is refused when decoding it would cost more than its pixel
   });
 });
 
+describe("the decoders' unbounded loops are bounded too (rev10 #11, #12)", () => {
+  it("refuses a page directory whose entries all point at the same megabyte (read over and over)", async () => {
+    const shared = Array.from({ length: 262_144 }, (_, i) => i);
+    // One megabyte of values in the file; ten more decoder tags whose 262,144 LONGs start at offset 0.
+    const again = [338, 339, 530, 317, 292, 283, 282, 266, 284, 296].map((tag) => ({ tag, type: 4, values: [0], count: shared.length }));
+    const file = tiffFile([[...grayPage(1, 1), { tag: 320, type: 4, values: shared }, ...again]]);
+    expect(file.length).toBeLessThan(1.1 * MiB);
+    const started = process.cpuUsage();
+    await expect(decodeAll(file)).rejects.toMatchObject({ code: "RAG_OCR_PAGE_FAILED", message: expect.stringContaining("values overlap") });
+    expect(process.cpuUsage(started).user / 1000).toBeLessThan(1000);
+  });
+
+  it("refuses a chain of thousands of empty directories (each 6 bytes)", async () => {
+    const directories = 12_000;
+    const file = new Uint8Array(8 + directories * 6);
+    const view = new DataView(file.buffer);
+    file.set([0x49, 0x49, 42, 0]);
+    view.setUint32(4, 8, true);
+    for (let d = 0; d < directories; d++) view.setUint32(8 + d * 6 + 2, d + 1 < directories ? 8 + (d + 1) * 6 : 0, true);
+    await expect(imagePages(file, "tiff", MAX_PIXELS)).rejects.toMatchObject({ code: "RAG_OCR_PAGE_FAILED", message: expect.stringContaining("more directories than its size can hold") });
+  });
+
+  it("refuses an interlaced PNG whose data inflates past its Adam7 size (pngjs inflates it with no limit), and reads an honest one", async () => {
+    const bomb = pngWith(1, 1, 1, zlib.deflateSync(Buffer.alloc(64 * MiB)));
+    let error: unknown;
+    const growth = await rssGrowth(async () => (await imagePages(bomb, "png", MAX_PIXELS))[0]!.decode().catch((e) => (error = e)));
+    expect(error).toMatchObject({ code: "RAG_OCR_PAGE_FAILED", message: expect.stringContaining("interlaced data inflates past the 2 bytes") });
+    expect(growth).toBeLessThan(50 * MiB);
+    const honest = await (await imagePages(pngWith(1, 1, 1, zlib.deflateSync(Buffer.from([0, 77]))), "png", MAX_PIXELS))[0]!.decode();
+    expect(honest).toMatchObject({ width: 1, height: 1 });
+    expect(honest.pixels[0]).toBe(77);
+  });
+
+  it("refuses a progressive JPEG of hundreds of scans (each walks every block), and decodes a baseline one", async () => {
+    const frame = [0xff, 0xc2, 0x00, 0x0b, 0x08, 0x0f, 0xa0, 0x0f, 0xa0, 0x01, 0x01, 0x11, 0x00];
+    const scan = [0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x01, 0x3f, 0x10, 0x00, 0x00, 0x00];
+    const jpeg = new Uint8Array([0xff, 0xd8, ...frame, ...Array.from({ length: 300 }, () => scan).flat(), 0xff, 0xd9]);
+    const started = process.cpuUsage();
+    await expect((await imagePages(jpeg, "jpeg", MAX_PIXELS))[0]!.decode()).rejects.toMatchObject({ code: "RAG_OCR_PAGE_TOO_LARGE", message: expect.stringContaining("300 scans") });
+    expect(process.cpuUsage(started).user / 1000).toBeLessThan(200);
+    const encoder = (await import("jpeg-js")).default;
+    const baseline = encoder.encode({ width: 64, height: 48, data: Buffer.alloc(64 * 48 * 4, 180) }, 90).data;
+    expect(await (await imagePages(new Uint8Array(baseline), "jpeg", MAX_PIXELS))[0]!.decode()).toMatchObject({ width: 64, height: 48 });
+  });
+});
+
 describe("PNG and JPEG pages are refused by the bytes their decoders would hold", () => {
   it("refuses an 8000×8000 16-bit RGBA PNG before pngjs decodes it (~1.5 GB), and a JPEG frame of 400 MP", async () => {
     const png = pngHeaderOnly(8000, 8000, 16, 6);
@@ -168,15 +214,32 @@ describe("PNG and JPEG pages are refused by the bytes their decoders would hold"
   });
 
   it("still decodes an A4 page scanned at 300 dpi in 8-bit gray", async () => {
-    const { PNG } = (await import("pngjs")).default;
-    const scan = new PNG({ width: 2480, height: 3508, colorType: 0, inputColorType: 0, bitDepth: 8 });
-    scan.data.fill(255);
-    const png = new Uint8Array(PNG.sync.write(scan, { colorType: 0, inputColorType: 0, bitDepth: 8 }));
+    const width = 2480;
+    const height = 3508;
+    const rows = Buffer.alloc(height * (1 + width), 255);
+    for (let y = 0; y < height; y++) rows[y * (1 + width)] = 0; // filter type 0 on every row
+    const png = pngWith(width, height, 0, zlib.deflateSync(rows));
     // Asked at full size (no downscale): the budget, not the raster cap, is what is tested.
-    const page = await (await imagePages(png, "png", 2480 * 3508))[0]!.decode();
-    expect(page).toMatchObject({ width: 2480, height: 3508 });
+    const page = await (await imagePages(png, "png", width * height))[0]!.decode();
+    expect(page).toMatchObject({ width, height });
   }, 60_000);
 });
+
+/** A gray 8-bit PNG with the given interlace method and IDAT data. */
+function pngWith(width: number, height: number, interlace: number, idat: Buffer): Uint8Array {
+  const png = Buffer.from(pngHeaderOnly(width, height, 8, 0));
+  png[28] = interlace;
+  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  return new Uint8Array(Buffer.concat([png.subarray(0, 33), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]));
+}
 
 /** Packs 12-bit-or-narrower LZW codes MSB first, widening as utif2's decoder does (EarlyChange). */
 function packCodes(codes: readonly number[]): Uint8Array {

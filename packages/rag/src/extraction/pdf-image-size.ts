@@ -39,3 +39,33 @@ export function jpxPixels(data: Uint8Array): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The number of scans (SOS segments) of a JPEG, walking its segments: a progressive JPEG is decoded scan
+ * by scan and every scan visits every block of the image, so a few dozen bytes of empty refinement scans
+ * each cost a full pass (jpeg-js and pdf.js have no limit on scans; libjpeg's is "max_scans").
+ */
+export function jpegScanCount(data: Uint8Array): number {
+  let scans = 0;
+  let i = 2; // after SOI
+  while (i + 3 < data.length) {
+    if (data[i] !== 0xff) {
+      i++;
+      continue;
+    }
+    const marker = data[i + 1] ?? 0;
+    if (marker === 0xff || marker === 0x00 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      i += marker === 0xff ? 1 : 2; // fill byte, stuffed zero or restart marker: no length
+      continue;
+    }
+    if (marker === 0xd9) break;
+    const length = ((data[i + 2] ?? 0) << 8) | (data[i + 3] ?? 0);
+    i += 2 + length;
+    if (marker === 0xda) {
+      scans++;
+      // Entropy-coded data follows: skip to the next marker that is not a stuffed zero or a restart.
+      while (i + 1 < data.length && !(data[i] === 0xff && data[i + 1] !== 0x00 && !((data[i + 1] ?? 0) >= 0xd0 && (data[i + 1] ?? 0) <= 0xd7))) i++;
+    }
+  }
+  return scans;
+}

@@ -1,5 +1,6 @@
 import { OcrError } from "../../errors";
-import { jpegPixels } from "../pdf-image-size";
+import { inflateCounted } from "../counted-inflate";
+import { jpegPixels, jpegScanCount } from "../pdf-image-size";
 import { downscaleGray, rgbaToGray, scaleToFit, type GrayImage } from "./gray-image";
 import { readTiffDirectory, readTiffFile, type TiffDirectory } from "./tiff-directories";
 import { boundTiffPage } from "./tiff-page-bounds";
@@ -15,6 +16,11 @@ const DEFAULT_DPI = 300;
  * per pixel in pngjs, an 8-bit gray one ~6). 512 MiB decodes an A4 page scanned at 600 dpi in colour.
  */
 export const MAX_DECODE_BYTES = 512 * 2 ** 20;
+/**
+ * A progressive JPEG's decode visits every pixel once per scan: scans × pixels is its CPU. 400 M is a
+ * 12-scan progressive A4 page at 600 dpi (encoders' progressive scripts use up to ~12 scans).
+ */
+export const MAX_JPEG_SCAN_PIXELS = 400_000_000;
 
 export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "png";
@@ -59,6 +65,39 @@ function declaredDpi(bytes: Uint8Array, kind: "png" | "jpeg"): number | undefine
   return undefined;
 }
 
+/** Refuses a JPEG whose scans would each walk its whole image too many times (see MAX_JPEG_SCAN_PIXELS). */
+export function assertJpegScansFit(page: number, scans: number, pixels: number): void {
+  if (scans <= 64 && scans * pixels <= MAX_JPEG_SCAN_PIXELS) return;
+  throw new OcrError("RAG_OCR_PAGE_TOO_LARGE", `image page ${page} is a JPEG of ${scans} scans over ${Math.round(pixels / 1e6)} MP: decoding it would walk the image ${scans} times`, {
+    hint: "Re-save the scan as a baseline (non-progressive) JPEG, a PNG or a PDF.",
+    details: { page, scans, pixels },
+  });
+}
+
+/**
+ * pngjs inflates an interlaced PNG's data with no output limit (only the non-interlaced path passes one):
+ * its IDAT is inflated here first with the output counted, against the size of its seven Adam7 passes.
+ */
+async function assertInterlacedPngFits(bytes: Uint8Array, width: number, height: number): Promise<void> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bitsPerPixel = (PNG_CHANNELS[bytes[25] ?? 6] ?? 4) * (bytes[24] ?? 8);
+  const passes: readonly [number, number, number, number][] = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  let expected = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const columns = Math.ceil((width - x0) / dx);
+    const rows = Math.ceil((height - y0) / dy);
+    if (columns > 0 && rows > 0) expected += rows * (1 + Math.ceil((columns * bitsPerPixel) / 8));
+  }
+  const parts: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    if (String.fromCharCode(...bytes.subarray(at + 4, at + 8)) === "IDAT") parts.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
+    at += 12 + length;
+  }
+  const { size } = await inflateCounted(Buffer.concat(parts), expected, { onError: "count" });
+  if (size > expected) throw new Error(`its interlaced data inflates past the ${expected} bytes its size allows`);
+}
+
 function plausibleDpi(dpi: number | undefined): number {
   return dpi !== undefined && dpi >= 70 && dpi <= 1200 ? dpi : DEFAULT_DPI;
 }
@@ -86,6 +125,7 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
     if (kind === "png") {
       const size = pngDecodeBytes(bytes);
       if (size && size.decodeBytes > budgetBytes) throw tooLarge(1, `${size.width}×${size.height} pixels`, size.decodeBytes, budgetBytes);
+      if (size && bytes[28] === 1) await assertInterlacedPngFits(bytes, size.width, size.height);
       const { PNG } = (await import("pngjs")).default;
       decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } else {
@@ -93,6 +133,7 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
       const pixels = jpegPixels(bytes);
       if (pixels === "unreadable") throw new Error("a frame has no height");
       if ((pixels ?? 0) * 15 > budgetBytes) throw tooLarge(1, `a frame of ${Math.round((pixels ?? 0) / 1e6)} MP`, (pixels ?? 0) * 15, budgetBytes);
+      assertJpegScansFit(1, jpegScanCount(bytes), pixels ?? 0);
       const jpeg = (await import("jpeg-js")).default;
       decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: Math.ceil(budgetBytes / 2 ** 20) });
     }
@@ -122,7 +163,7 @@ export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: 
 }
 
 async function decodeTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number): Promise<GrayImage> {
-  const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes);
+  const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes, MAX_JPEG_SCAN_PIXELS);
   const UTIF = (await import("utif2")).default;
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const ifd = directory as Parameters<typeof UTIF.decodeImage>[1];

@@ -17,8 +17,12 @@ export interface TiffFile {
 // Bytes per value of each TIFF field type (1 BYTE, 2 ASCII, 3 SHORT, 4 LONG, 5 RATIONAL, 6 SBYTE, 7 UNDEFINED,
 // 8 SSHORT, 9 SLONG, 10 SRATIONAL, 11 FLOAT, 12 DOUBLE, 13 IFD).
 const TYPE_SIZES: readonly number[] = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
-// Directories pointing elsewhere (sub-images, EXIF, GPS, maker notes): not pages, and not followed.
-const NOT_FOLLOWED = new Set([330, 34665, 34853, 37500, 50740, 61440]);
+// The tags utif2's decoder and the page bound read (size, samples, compression, photometric, fill order,
+// make, strips, resolution, planar, fax options, unit, predictor, palette, tiles, extra samples, sample
+// format, JPEG tables, subsampling). Every other tag is skipped unread: sub-images, EXIF and maker notes too.
+const DECODER_TAGS = new Set([256, 257, 258, 259, 262, 266, 271, 273, 277, 278, 279, 282, 283, 284, 292, 296, 317, 320, 322, 323, 324, 325, 338, 339, 347, 530]);
+/** More directories than this (pages, thumbnails, empty ones) is not a scan: 5 for each of 2,000 pages. */
+export const MAX_TIFF_DIRECTORIES = 10_000;
 
 function damaged(reason: string): OcrError {
   return new OcrError("RAG_OCR_PAGE_FAILED", `the TIFF file could not be parsed: ${reason}`, { hint: "The file is damaged; re-export it." });
@@ -45,11 +49,13 @@ export function readTiffFile(bytes: Uint8Array): TiffFile {
   if (offset < 8 || offset + 2 > bytes.length) throw damaged("its first page directory lies outside the file");
   while (offset !== 0) {
     if (seen.has(offset)) throw damaged("its page directories form a loop");
+    if (seen.size >= MAX_TIFF_DIRECTORIES) throw damaged(`it has more than ${MAX_TIFF_DIRECTORIES} directories`);
     seen.add(offset);
     const count = view.getUint16(offset, littleEndian);
     const end = offset + 2 + count * 12;
-    entryBudget -= count;
-    if (end + 4 > bytes.length || entryBudget < 0) throw damaged("a page directory runs past the end of the file");
+    entryBudget -= count + 1; // an empty directory still costs its 6 bytes
+    if (end + 4 > bytes.length) throw damaged("a page directory runs past the end of the file");
+    if (entryBudget < 0) throw damaged("it has more directories than its size can hold (they overlap)");
     // utif2 stops at a directory whose first entry has an unknown type; so does this reader.
     const firstType = count > 0 ? view.getUint16(offset + 4, littleEndian) : 1;
     if (firstType < 1 || firstType > 13) break;
@@ -68,21 +74,28 @@ export function readTiffFile(bytes: Uint8Array): TiffFile {
   return { littleEndian, pageOffsets };
 }
 
-/** The entries of the directory at `offset` (checked by `readTiffFile`), every value range inside the file. */
+/**
+ * The decoder's entries of the directory at `offset` (checked by `readTiffFile`): every value range
+ * inside the file, and all of them together no larger than the file (values of a sound file do not
+ * overlap; entries all pointing at the same megabyte would otherwise be read over and over).
+ */
 export function readTiffDirectory(bytes: Uint8Array, file: TiffFile, offset: number): TiffDirectory {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = file.littleEndian;
   const count = view.getUint16(offset, le);
   const directory: TiffDirectory = {};
+  let valueBytes = 0;
   for (let entry = offset + 2; entry < offset + 2 + count * 12; entry += 12) {
     const tag = view.getUint16(entry, le);
     const type = view.getUint16(entry + 2, le);
     const n = view.getUint32(entry + 4, le);
     const size = TYPE_SIZES[type] ?? 0;
-    if (size === 0 || NOT_FOLLOWED.has(tag)) continue;
+    if (size === 0 || !DECODER_TAGS.has(tag)) continue;
     const length = size * n;
     const at = length <= 4 ? entry + 8 : view.getUint32(entry + 8, le);
     if (at + length > bytes.length) throw damaged(`the values of tag ${tag} run past the end of the file`);
+    valueBytes += length;
+    if (valueBytes > bytes.length) throw damaged("its entries' values overlap");
     directory[`t${tag}`] = readValues(bytes, view, le, type, at, n);
   }
   return directory;

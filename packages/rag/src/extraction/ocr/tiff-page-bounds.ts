@@ -4,7 +4,7 @@
 // a 162-byte file declaring a 40000×40000 tile zero-fills 1.6 GB. Each of those is bounded here.
 import { OcrError } from "../../errors";
 import { inflateCounted } from "../counted-inflate";
-import { jpegPixels } from "../pdf-image-size";
+import { jpegPixels, jpegScanCount } from "../pdf-image-size";
 import type { TiffDirectory } from "./tiff-directories";
 
 // Compressions a scanner or fax writes, and utif2 decodes: none, CCITT 1D / G3 / G4, LZW, JPEG, Deflate
@@ -43,7 +43,7 @@ function unsupported(page: number, what: string): OcrError {
  * the file in place (the decoder reads them as given). Throws `RAG_OCR_PAGE_TOO_LARGE` over the budget and
  * `RAG_OCR_PAGE_FAILED` for damage or a format that is not a scan.
  */
-export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, budgetBytes: number): Promise<TiffPageShape> {
+export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, budgetBytes: number, maxScanPixels: number): Promise<TiffPageShape> {
   const width = first(directory, 256) ?? 0;
   const height = first(directory, 257) ?? 0;
   if (!(width > 0 && height > 0)) throw unsupported(page, "it has no width or height");
@@ -87,6 +87,7 @@ export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory,
       details: { page, width, height, decodeBytes, budgetBytes },
     });
   }
+  let scanPixels = 0;
   for (let i = 0; i < used; i++) {
     const at = offsets[i] ?? 0;
     const length = (directory[`t${tiled ? 325 : 279}`] as number[] | undefined)?.[i] ?? 0;
@@ -103,6 +104,10 @@ export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory,
       if (pixels === "unreadable" || (pixels ?? 0) > (tileWidth + 16) * (tileHeight + 16)) {
         throw unsupported(page, `strip ${i + 1}'s JPEG frame is larger than the strip it fills`);
       }
+      const scans = jpegScanCount(data);
+      if (scans > 64) throw unsupported(page, `strip ${i + 1} is a JPEG of ${scans} scans`);
+      scanPixels += scans * (pixels ?? 0);
+      if (scanPixels > maxScanPixels) throw unsupported(page, `its JPEG strips' scans would walk the page ${Math.round(scanPixels / (width * height))} times`);
     }
   }
   return { width, height, decodeBytes };
