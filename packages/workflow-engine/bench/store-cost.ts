@@ -3,7 +3,8 @@
 // as a queue executor gives them), run with an executor that answers at once, on the in-memory store
 // and on SQLite (as `bear serve --redis` opens it: WAL, shared), batches alternating, the CPU of this
 // process per run. What the store costs the API per reviewed contract, without Redis or workers.
-//   cd packages/workflow-engine && nice -n 10 npx tsx bench/store-cost.ts   (STORE_RUNS=300 per store, STORE_BATCH=20; STORE_PROF=1: a V8 profile of the SQLite side, by function)
+//   cd packages/workflow-engine && nice -n 10 npx tsx bench/store-cost.ts   (STORE_RUNS=300 per store, STORE_BATCH=20; STORE_PROF=1: a V8 profile of the SQLite side, by function;
+//   STORE_BEFORE=<a build's dist folder, e.g. /work/main/packages/workflow-engine/dist>: a third side, SQLite with that build's engine, for a same-run A/B)
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
@@ -35,10 +36,14 @@ const executor: Executor = { joinsInterruptedAttempts: true, execute: async (tas
 const handlers = STEP_TYPES.map((type) => ({ type, execute: async () => null }) as StepHandler);
 const text = Array.from({ length: 1_700 }, (_, i) => `Section ${i}. The parties agree that clause ${i} applies.`).join("\n"); // ~100 KB
 let databases = 0;
-async function open(store: "memory" | "sqlite"): Promise<WorkflowEngine> {
-  const registry = new StepHandlerRegistry(handlers as StepHandler<never>[]);
-  if (store === "memory") return WorkflowEngine.inMemory({ registry, executor, maxParallelSteps: 4, keepEvents: false });
-  return WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${databases++}.db`), sharedDatabase: true, resumeOnOpen: false, registry, executor, maxParallelSteps: 4 });
+type Side = "memory" | "sqlite" | "sqlite-before";
+const BEFORE = process.env.STORE_BEFORE;
+async function open(store: Side): Promise<WorkflowEngine> {
+  // the other build's classes for its side (its RawJson is recognised by a shared brand)
+  const lib = (store === "sqlite-before" ? await import(path.resolve(BEFORE!, "index.js")) : { StepHandlerRegistry, WorkflowEngine }) as { StepHandlerRegistry: typeof StepHandlerRegistry; WorkflowEngine: typeof WorkflowEngine };
+  const registry = new lib.StepHandlerRegistry(handlers as StepHandler<never>[]);
+  if (store === "memory") return lib.WorkflowEngine.inMemory({ registry, executor, maxParallelSteps: 4, keepEvents: false });
+  return lib.WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${databases++}.db`), sharedDatabase: true, resumeOnOpen: false, registry, executor, maxParallelSteps: 4 });
 }
 async function batch(engine: WorkflowEngine, n: number): Promise<number> {
   const c = process.cpuUsage();
@@ -53,9 +58,10 @@ async function batch(engine: WorkflowEngine, n: number): Promise<number> {
   const u = process.cpuUsage(c);
   return (u.user + u.system) / 1000 / n;
 }
-const engines = { memory: await open("memory"), sqlite: await open("sqlite") };
+const sides: Side[] = BEFORE ? ["memory", "sqlite", "sqlite-before"] : ["memory", "sqlite"];
+const engines = Object.fromEntries(await Promise.all(sides.map(async (side) => [side, await open(side)] as const))) as Record<Side, WorkflowEngine>;
 for (const e of Object.values(engines)) await batch(e, 40); // warm-up
-const per: Record<string, number[]> = { memory: [], sqlite: [] };
+const per: Record<string, number[]> = Object.fromEntries(sides.map((side) => [side, []]));
 const session = process.env.STORE_PROF ? new Session() : undefined;
 if (session) {
   session.connect();
@@ -64,7 +70,8 @@ if (session) {
 }
 let profile: unknown;
 for (let done = 0, round = 0; done < RUNS; done += BATCH, round++) {
-  for (const store of round % 2 === 0 ? (["memory", "sqlite"] as const) : (["sqlite", "memory"] as const)) {
+  // every side in turn, the order rotating each round
+  for (const store of sides.map((_, k) => sides[(round + k) % sides.length]!)) {
     if (session && store === "sqlite") await session.post("Profiler.start");
     per[store]!.push(await batch(engines[store], BATCH));
     if (session && store === "sqlite") profile = (await session.post("Profiler.stop")).profile;
@@ -73,7 +80,11 @@ for (let done = 0, round = 0; done < RUNS; done += BATCH, round++) {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const ratios = per.sqlite!.map((s, i) => s / per.memory![i]!);
 console.log(`node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}; ${RUNS} runs per store in batches of ${BATCH}, ${IN_FLIGHT} in flight; text ${(text.length / 1000).toFixed(0)} kB, outputs ${Object.values(OUTPUT_CHARS).reduce((a, b) => a + b, 0) / 1000} kB per run`);
-for (const store of ["memory", "sqlite"] as const) console.log(`${store}: CPU ms per run, median of batches ${median(per[store]!).toFixed(2)} (${Math.min(...per[store]!).toFixed(2)}–${Math.max(...per[store]!).toFixed(2)})`);
+for (const store of sides) console.log(`${store}: CPU ms per run, median of batches ${median(per[store]!).toFixed(2)} (${Math.min(...per[store]!).toFixed(2)}–${Math.max(...per[store]!).toFixed(2)})`);
+if (BEFORE) {
+  const diff = per.sqlite!.map((s, i) => s - per["sqlite-before"]![i]!);
+  console.log(`sqlite, this tree − ${BEFORE}, same-round pairs: median ${median(diff).toFixed(2)} ms per run (ratio ${median(per.sqlite!.map((s, i) => s / per["sqlite-before"]![i]!)).toFixed(3)}x); over memory: this tree ${median(per.sqlite!.map((s, i) => s - per.memory![i]!)).toFixed(2)}, before ${median(per["sqlite-before"]!.map((s, i) => s - per.memory![i]!)).toFixed(2)} ms per run`);
+}
 console.log(`sqlite − memory, same-round pairs: median ${median(per.sqlite!.map((s, i) => s - per.memory![i]!)).toFixed(2)} ms per run (ratio ${median(ratios).toFixed(2)}x); database ${(fs.statSync(path.join(tmp, "workflows-0.db")).size / 1048576).toFixed(1)} MiB + WAL ${(fs.existsSync(path.join(tmp, "workflows-0.db-wal")) ? fs.statSync(path.join(tmp, "workflows-0.db-wal")).size / 1048576 : 0).toFixed(1)} MiB`);
 if (profile) {
   type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
@@ -89,6 +100,5 @@ if (profile) {
   console.log("SQLite side, sampled self time (share):");
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
-await engines.memory.dispose();
-await engines.sqlite.dispose();
+for (const e of Object.values(engines)) await e.dispose();
 fs.rmSync(tmp, { recursive: true, force: true });

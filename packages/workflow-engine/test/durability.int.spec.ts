@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import { z } from "zod";
 import { WorkflowEngine } from "../src/engine/workflow-engine";
+import { SqliteRunStore } from "../src/store/sqlite-run-store";
 import type { StepHandler } from "../src/steps/step-handler";
 import { KeyEncryptionKey, KeyedContentCipher } from "@bear/security";
 
@@ -260,12 +261,81 @@ describe("SqliteRunStore-backed engine", () => {
     }
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.pragma("user_version", { simple: true })).toBe(4);
+      expect(db.pragma("user_version", { simple: true })).toBe(5);
       expect(db.prepare("SELECT id, actor, files FROM runs ORDER BY id").all()).toEqual([
         { id: "new-run", actor: "alice", files: "none" },
         { id: "old-done", actor: null, files: null },
         { id: "old-interrupted", actor: null, files: null },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("writes a run's inputs once: a status change rewrites none of them (the WAL grows by a few pages, not by the text)", async () => {
+    const dbPath = path.join(dir, "inputs-once.db");
+    const store = await SqliteRunStore.open({ dbPath });
+    const text = "The parties agree that this clause applies. ".repeat(6_000); // ~270 kB, as a long contract
+    const walBytes = (): number => fs.statSync(`${dbPath}-wal`).size;
+    const side = new Database(dbPath);
+    try {
+      store.insertRun({ id: "big", workflow: "review", definition: { name: "review", steps: [] }, inputs: { text }, matter: null, actor: null, files: null, status: "pending", error: null, createdAt: 1, updatedAt: 1, startedAt: null, finishedAt: null });
+      store.flush();
+      // the WAL from empty: what the two status changes of a run write, and nothing else
+      side.pragma("wal_checkpoint(TRUNCATE)");
+      expect(walBytes()).toBe(0);
+      store.updateRun("big", { status: "running", startedAt: 2 }, 2);
+      store.flush();
+      store.updateRun("big", { status: "completed", error: null, finishedAt: 3 }, 3);
+      store.flush();
+      // a few 4 kB pages (the row, its indexes); the version-4 schema rewrote the text's ~70 overflow pages each time (> 560 kB)
+      expect(walBytes()).toBeLessThan(64 * 1024);
+      expect(store.getRun("big")).toMatchObject({ status: "completed", inputs: { text }, definition: { name: "review", steps: [] }, startedAt: 2, finishedAt: 3 });
+      expect(store.listRuns({ status: "completed" }).map((r) => (r.inputs as { text: string }).text.length)).toEqual([text.length]);
+      // pruning a run removes its inputs with it
+      expect(store.prune(10)).toBe(1);
+      expect(side.prepare("SELECT COUNT(*) AS n FROM run_inputs").get()).toEqual({ n: 0 });
+    } finally {
+      side.close();
+      store.close();
+    }
+  });
+
+  it("upgrades a version-4 database in place: its runs keep their inputs in the runs row and still read and resume", async () => {
+    const dbPath = path.join(dir, "v4.db");
+    const wf = { name: "old", inputs: { value: { type: "string" } }, steps: [{ id: "one", type: "echo", parameters: { value: "{{ inputs.value }}" } }] };
+    const engine4 = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>], resumeOnOpen: false });
+    await engine4.run(wf, { value: "done" }, { runId: "old-done" });
+    await engine4.dispose();
+    // the version-4 layout: no run_inputs table, each run's definition and inputs in its row; and a run
+    // left pending (its process stopped before it began), which the upgraded engine resumes
+    const v4 = new Database(dbPath);
+    v4.exec("UPDATE runs SET definition = (SELECT definition FROM run_inputs WHERE run_id = runs.id), inputs = (SELECT inputs FROM run_inputs WHERE run_id = runs.id)");
+    v4.exec("DROP TABLE run_inputs");
+    v4.prepare(
+      "INSERT INTO runs (id, workflow, definition, inputs, matter, actor, files, status, error, created_at, updated_at, started_at, finished_at) SELECT 'old-pending', workflow, definition, ?, NULL, NULL, files, 'pending', NULL, 2, 2, NULL, NULL FROM runs WHERE id = 'old-done'",
+    ).run(JSON.stringify({ value: "kept" }));
+    v4.pragma("user_version = 4");
+    v4.close();
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });
+    try {
+      await new Promise<void>((resolve) => {
+        const sub = engine.events.subscribe((e) => e.type === "run.completed" && e.runId === "old-pending" && (sub.unsubscribe(), resolve()));
+      });
+      expect(engine.getRun("old-pending")).toMatchObject({ status: "completed", inputs: { value: "kept" } });
+      expect(engine.getRun("old-pending").steps[0]).toMatchObject({ output: "kept" });
+      expect(engine.getRun("old-done")).toMatchObject({ status: "completed", inputs: { value: "done" } });
+      const fresh = await engine.run({ ...wf, name: "new" }, { value: "new" }, { runId: "new-run" });
+      expect(fresh.outputs).toEqual({ one: "new" });
+      expect(engine.listRuns({ workflow: "new" }).map((r) => r.inputs)).toEqual([{ value: "new" }]);
+    } finally {
+      await engine.dispose();
+    }
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(5);
+      expect(db.prepare("SELECT run_id FROM run_inputs").all()).toEqual([{ run_id: "new-run" }]);
+      expect(db.prepare("SELECT definition, inputs FROM runs WHERE id = 'new-run'").get()).toEqual({ definition: "", inputs: "" });
     } finally {
       db.close();
     }

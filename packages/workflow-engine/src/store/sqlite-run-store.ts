@@ -36,8 +36,12 @@ export interface SqliteRunStoreOptions {
   readonly presence?: PresenceTiming | false;
 }
 
-/** 4: runs.files (where its file steps work); 3: runs.actor (who started the run); 2: runs.matter. */
-const SCHEMA_VERSION = 4;
+/**
+ * 5: a run's definition and inputs in run_inputs, written once (runs keeps '' in its columns for them:
+ * a status change rewrote the whole runs row, the contract text's overflow pages with it, twice a run);
+ * 4: runs.files (where its file steps work); 3: runs.actor (who started the run); 2: runs.matter.
+ */
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -54,6 +58,11 @@ CREATE TABLE IF NOT EXISTS runs (
   updated_at INTEGER NOT NULL,
   started_at INTEGER,
   finished_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS run_inputs (
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  definition TEXT NOT NULL,
+  inputs TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created_at);
 CREATE INDEX IF NOT EXISTS runs_finished ON runs(finished_at);
@@ -235,7 +244,8 @@ export class SqliteRunStore implements RunStore {
            error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`,
       ),
       appendEvent: db.prepare(`INSERT INTO events (run_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)`),
-      getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
+      insertInputs: db.prepare(`INSERT INTO run_inputs (run_id, definition, inputs) VALUES (?, ?, ?)`),
+      getRun: db.prepare(`${SELECT_RUNS} WHERE r.id = ?`),
       getSteps: db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY key`),
       getEvents: db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`),
       lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE run_id = ?`),
@@ -262,11 +272,14 @@ export class SqliteRunStore implements RunStore {
   readonly #decode = (text: string): unknown => JSON.parse(this.#cipher ? this.#cipher.open(text) : text);
 
   insertRun(run: RunRecord): void {
+    const definition = this.#encode(run.definition);
+    const inputs = this.#encode(run.inputs);
     const row: RunRow = {
       id: run.id,
       workflow: run.workflow,
-      definition: this.#encode(run.definition),
-      inputs: this.#encode(run.inputs),
+      // kept in run_inputs (SCHEMA_VERSION 5): the runs row stays small, so a status change rewrites no document text
+      definition: "",
+      inputs: "",
       matter: run.matter,
       actor: run.actor,
       files: run.files ?? null,
@@ -277,7 +290,10 @@ export class SqliteRunStore implements RunStore {
       started_at: run.startedAt,
       finished_at: run.finishedAt,
     };
-    this.#enqueue(() => this.#stmt.insertRun.run(row));
+    this.#enqueue(() => {
+      this.#stmt.insertRun.run(row);
+      this.#stmt.insertInputs.run(run.id, definition, inputs);
+    });
   }
 
   updateRun(runId: string, patch: RunPatch, at: number): void {
@@ -357,20 +373,20 @@ export class SqliteRunStore implements RunStore {
     const params: Array<string | number> = [];
     if (query.status !== undefined) {
       const statuses = typeof query.status === "string" ? [query.status] : [...query.status];
-      where.push(`status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
+      where.push(`r.status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
       params.push(...statuses);
     }
     if (query.workflow !== undefined) {
-      where.push("workflow = ?");
+      where.push("r.workflow = ?");
       params.push(query.workflow);
     }
     if (query.matters !== undefined) {
-      where.push(`matter IN (${query.matters.map(() => "?").join(", ") || "NULL"})`);
+      where.push(`r.matter IN (${query.matters.map(() => "?").join(", ") || "NULL"})`);
       params.push(...query.matters);
     }
     const limit = Math.max(1, Math.min(10_000, Math.trunc(query.limit ?? 100)));
     const offset = Math.max(0, Math.trunc(query.offset ?? 0));
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
+    const sql = `${SELECT_RUNS} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY r.created_at DESC, r.id LIMIT ${limit} OFFSET ${offset}`;
     return (this.#db.prepare(sql).all(...params) as RunRow[]).map((r) => toRun(r, this.#decode));
   }
 
@@ -450,6 +466,14 @@ function claimPresence(dbPath: string, shared: boolean, timing: PresenceTiming |
 }
 
 type Decode = (text: string) => unknown;
+
+/**
+ * A run's row with its definition and inputs: from run_inputs, or from the runs row itself for a run
+ * written before SCHEMA_VERSION 5 (no run_inputs row). Columns of runs are named `r.` in conditions.
+ */
+const SELECT_RUNS = `SELECT r.id, r.workflow, COALESCE(i.definition, r.definition) AS definition, COALESCE(i.inputs, r.inputs) AS inputs,
+  r.matter, r.actor, r.files, r.status, r.error, r.created_at, r.updated_at, r.started_at, r.finished_at
+  FROM runs r LEFT JOIN run_inputs i ON i.run_id = r.id`;
 
 function parseError(text: string | null, decode: Decode): ErrorInfo | null {
   return text === null ? null : (decode(text) as ErrorInfo);
