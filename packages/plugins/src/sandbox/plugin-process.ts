@@ -262,11 +262,22 @@ export class PluginProcess {
    */
   private startHeartbeat(): void {
     const every = this.options.limits.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    let lastBeat = performance.now();
     this.heartbeat = setInterval(() => {
       if (this._state !== "running") return this.stopHeartbeat();
+      // A beat that runs well after its time means the host's own thread was busy: the plugin's answer may
+      // be waiting unread, so that beat judges nothing and pings afresh.
+      const now = performance.now();
+      const hostWasLate = now - lastBeat > every * 1.5;
+      lastBeat = now;
       const missed = this.unanswered;
-      if (missed !== undefined && missed.callsBefore === this.nextId && this.pending.size === 0) {
-        this.fail(new PluginUnresponsiveError(this.options.plugin, every));
+      if (missed !== undefined && !hostWasLate && missed.callsBefore === this.nextId && this.pending.size === 0) {
+        // Judged after this turn's poll phase, which reads an answer already in the pipe.
+        setImmediate(() => {
+          if (this._state === "running" && this.unanswered === missed && missed.callsBefore === this.nextId && this.pending.size === 0) {
+            this.fail(new PluginUnresponsiveError(this.options.plugin, every));
+          }
+        });
         return;
       }
       this.unanswered = undefined;
