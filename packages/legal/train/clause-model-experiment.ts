@@ -27,6 +27,11 @@ export interface ExperimentOptions extends TrainOptions {
    * then says so). Off in the shipped file: measured on the 5-fold CV, not better (README).
    */
   readonly sections: boolean;
+  /**
+   * Both readers also read typed cues (money, percentages, durations, defined terms …; `--typed=1`,
+   * `typed-cues.ts`; the file then says so). Absent: off.
+   */
+  readonly typed?: boolean;
   /** How many network readers (seeds network.seed, +1, …) are averaged (one wider network in the file). */
   readonly networkMembers: number;
   /** Hidden units of network reader k when not `network.hidden` (a narrower last member fits the 20 MB file). */

@@ -48,7 +48,7 @@ export function readLogitsCache(file: string): Float32Array {
 export const networkCacheKey = (opts: object, contracts: readonly CuadContract[]) => `network-${cacheKey(opts, contracts, NETWORK_SOURCES)}`;
 
 /** One network reader's out-of-fold logits: from the cache when its key matches, else computed (minutes) and cached. */
-export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number; readonly sections?: boolean }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
+export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number; readonly sections?: boolean; readonly typed?: boolean }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
   const key = networkCacheKey(opts, contracts);
   const file = cacheFile(key);
   if (fs.existsSync(file)) {

@@ -46,7 +46,7 @@ export function outOfFold(data: SentenceDataset, cv: CrossValidation): OutOfFold
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SOURCES = ["src/classification/clause-lexicon.ts", "src/classification/lexicon-phrases.ts", "src/classification/rule-clause-classifier.ts", "src/classification/clause-model/sentence-features.ts", "src/classification/clause-model/document-features.ts", "src/classification/clause-model/sentence-contexts.ts", "src/text", "src/document-type", "train/logistic-trainer.ts", "train/linear-bits.ts", "train/sentence-dataset.ts", "train/cross-validate.ts", "train/cuad-data.ts"];
+const SOURCES = ["src/classification/clause-lexicon.ts", "src/classification/lexicon-phrases.ts", "src/classification/rule-clause-classifier.ts", "src/classification/clause-model/sentence-features.ts", "src/classification/clause-model/document-features.ts", "src/classification/clause-model/sentence-contexts.ts", "src/classification/clause-model/typed-cues.ts", "src/text", "src/document-type", "train/logistic-trainer.ts", "train/linear-bits.ts", "train/sentence-dataset.ts", "train/cross-validate.ts", "train/cuad-data.ts"];
 
 function sourceFiles(rel: string): string[] {
   const abs = path.join(ROOT, rel);

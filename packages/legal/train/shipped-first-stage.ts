@@ -47,7 +47,7 @@ function cached<T>(dir: string, key: string, log: (line: string) => void, what: 
 export function shippedReaders(opts: ExperimentOptions, contracts: readonly CuadContract[], build: () => SentenceDataset, log: (line: string) => void, dir = CACHE_DIR): ShippedReaders {
   let built: SentenceDataset | undefined;
   const dataset = () => (built ??= build());
-  const linearOptions = { reader: "linear", hashBits: opts.hashBits, linearBits: opts.linearBits, sections: opts.sections, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, seed: opts.seed };
+  const linearOptions = { reader: "linear", hashBits: opts.hashBits, linearBits: opts.linearBits, sections: opts.sections, ...(opts.typed ? { typed: true } : {}), epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, seed: opts.seed };
   const linear = cached(
     dir,
     `shipped-linear-${cacheKey(linearOptions, contracts, LINEAR_SOURCES)}`,

@@ -8,12 +8,14 @@ import { linearView } from "./linear-bits";
 import { networkOutOfFold } from "./network-oof-cache";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
-// linearBits joins the key only when it differs from hashBits, sections only when read (older caches stay valid).
-const readerOptions = (o: ExperimentOptions) => (o.sections ? { sections: true } : {});
+// linearBits joins the key only when it differs from hashBits, sections and typed cues only when read (older caches stay valid).
+const readerOptions = (o: ExperimentOptions) => ({ ...(o.sections ? { sections: true } : {}), ...(o.typed ? { typed: true } : {}) });
+/** What the readers are given of each sentence (sentence-contexts.ts), as `buildDataset` takes it. */
+export const contextOptions = (o: ExperimentOptions) => ({ sections: o.sections, typed: o.typed === true });
 const stage1Options = (o: ExperimentOptions) => ({ hashBits: o.hashBits, ...(o.linearBits === o.hashBits ? {} : { linearBits: o.linearBits }), ...readerOptions(o), folds: o.folds, epochs: o.epochs, learningRate: o.learningRate, l2: o.l2, seed: o.seed });
 
 /** The linear model's out-of-fold scores. `dataset` builds (or returns) the sentence matrix when the cache misses; by default from `contracts`. */
-export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits, { sections: opts.sections })): OutOfFold {
+export function stage1OutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts = loadCuad(), dataset: () => SentenceDataset = () => buildDataset(contracts, opts.hashBits, contextOptions(opts))): OutOfFold {
   const key = cacheKey(stage1Options(opts), contracts);
   const cached = readCache(key);
   if (cached) {
@@ -41,7 +43,7 @@ export interface BlendedOutOfFold {
 /** Both first-stage readers out of fold, and their per-category blend fitted on the pooled out-of-fold scores. */
 export function blendedOutOfFold(opts: ExperimentOptions, log: (line: string) => void, contracts: readonly CuadContract[] = loadCuad(), dataset?: () => SentenceDataset): BlendedOutOfFold {
   let built: SentenceDataset | undefined;
-  const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits, { sections: opts.sections }));
+  const data = () => (built ??= dataset ? dataset() : buildDataset(contracts, opts.hashBits, contextOptions(opts)));
   const linear = stage1OutOfFold(opts, log, [...contracts], data);
   // Each network reader (its own seed) is cached on its own; their mean is the ensemble's logit.
   const members = Array.from({ length: opts.networkMembers }, (_, k) => networkOutOfFold(networkMemberOptions(opts, k), contracts, data, log));

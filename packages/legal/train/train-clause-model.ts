@@ -1,5 +1,5 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
-//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--out=model/clause-model.bin]
+//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--typed=0] [--readers-only] [--out=model/clause-model.bin]
 // 1. the first stage's two readers (the linear model and the network over the same hashed features)
 //    on every contract but the CI hold-out (isClauseCiHoldout), each cached in tmp/ under a key over
 //    its inputs (shipped-first-stage.ts), so a run where only the second stage changed skips them;
@@ -20,6 +20,7 @@ import { isClauseCiHoldout } from "./clause-ci-holdout";
 import { loadCuad } from "./cuad-data";
 import { mergeBagNetworks } from "./network-ensemble";
 import { shippedReaders } from "./shipped-first-stage";
+import { contextOptions } from "./stage1-oof";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
 
@@ -40,6 +41,7 @@ const opts = {
   hashBits: num("hash-bits", DEFAULT_EXPERIMENT.hashBits),
   linearBits: num("linear-bits", DEFAULT_EXPERIMENT.linearBits),
   sections: num("sections", DEFAULT_EXPERIMENT.sections ? 1 : 0) === 1,
+  typed: num("typed", DEFAULT_EXPERIMENT.typed ? 1 : 0) === 1,
 };
 const out = path.resolve(import.meta.dirname, "..", arg("out") ?? "model/clause-model.bin");
 
@@ -47,7 +49,7 @@ const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const contracts = loadCuad();
 let built: SentenceDataset | undefined;
-const dataset = () => (built ??= buildDataset(contracts, opts.hashBits, { sections: opts.sections }));
+const dataset = () => (built ??= buildDataset(contracts, opts.hashBits, contextOptions(opts)));
 // The shipped first stage: both readers on every contract but the CI hold-out (1 in 40 contracts),
 // which is left out of everything the file learns but the calibration maps (5 numbers per category
 // fitted on pooled out-of-fold scores). Fitted before the cross-validation: it does not depend on it.
@@ -58,6 +60,8 @@ const w = readers.linear;
 // The network readers (one per seed) merge into one wider network: its logit is their mean.
 const network = mergeBagNetworks(readers.networks);
 log(`first stage ready: ${contracts.length - held.size} contracts (${readers.sentences} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+// --readers-only: stop once the shipped readers are cached (a process beside the readers' cross-validation).
+if (process.argv.includes("--readers-only")) process.exit(0);
 const { oof, blend, calibration, mix, report } = runExperiment(opts, log, dataset);
 log(report);
 // Document-level categories (key terms, never labelled as clauses) keep the first stage alone.
@@ -66,6 +70,7 @@ const model = ClauseModel.fromWeights({
   hashBits: opts.hashBits,
   linearBits: opts.linearBits,
   sections: opts.sections,
+  typed: opts.typed,
   categories: CUAD_CATEGORIES,
   bias: w.bias,
   hashed: w.hashed,

@@ -25,7 +25,7 @@ export class ModelClauseClassifier {
   /** Every (sentence, clause category) with a probability of at least 0.01. */
   scoreDocument(doc: ContractDocument): SentenceScore[] {
     const out: SentenceScore[] = [];
-    const sentences = documentFeatures(doc, this.rules, this.model.hashBits, { sections: this.model.sections });
+    const sentences = documentFeatures(doc, this.rules, this.model.hashBits, { sections: this.model.sections, typed: this.model.typed });
     const C = this.model.categories.length;
     const logits = new Float32Array(sentences.length * C);
     const rules = new Float32Array(sentences.length * C);

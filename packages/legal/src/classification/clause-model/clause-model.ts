@@ -17,6 +17,8 @@ export interface ClauseModelWeights {
   readonly linearBits?: number;
   /** The readers were trained on sentences with their section titles (`ContextOptions.sections`). Absent: false. */
   readonly sections?: boolean;
+  /** The readers were trained with typed cues (`ContextOptions.typed`, typed-cues.ts). Absent: false. */
+  readonly typed?: boolean;
   readonly categories: readonly CuadCategory[];
   /** Per category. */
   readonly bias: Float32Array;
@@ -63,6 +65,8 @@ interface FileHeader {
   readonly linearBits?: number;
   /** The readers read section titles (absent: files before them, which do not). */
   readonly sections?: boolean;
+  /** The readers read typed cues (absent: files before them, which do not). */
+  readonly typed?: boolean;
   readonly categories: readonly string[];
   readonly ruleCategories: readonly string[];
   readonly meta: Record<string, unknown>;
@@ -79,6 +83,8 @@ export class ClauseModel {
   readonly linearBits: number;
   /** Whether its readers read the section titles a sentence sits under: features must be built the same way. */
   readonly sections: boolean;
+  /** Whether its readers read typed cues (typed-cues.ts): features must be built the same way. */
+  readonly typed: boolean;
   readonly categories: readonly CuadCategory[];
   readonly meta: Readonly<Record<string, unknown>>;
   private readonly bias: Float32Array;
@@ -90,10 +96,11 @@ export class ClauseModel {
   private readonly stack: StackWeights | undefined;
   private readonly network: { readonly weights: QuantisedBagNetwork; readonly blend: FirstStageBlend } | undefined;
 
-  private constructor(parts: { hashBits: number; linearBits: number; sections: boolean; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
+  private constructor(parts: { hashBits: number; linearBits: number; sections: boolean; typed: boolean; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
     this.hashBits = parts.hashBits;
     this.linearBits = parts.linearBits;
     this.sections = parts.sections;
+    this.typed = parts.typed;
     this.categories = parts.categories;
     this.meta = parts.meta;
     this.bias = parts.bias;
@@ -128,7 +135,7 @@ export class ClauseModel {
     // the range fromBytes enforces: a model made here must read back
     if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > w.hashBits) throw new ClauseModelError("(weights)", `linearBits ${linearBits} is out of range 8–${w.hashBits}`);
     if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
-    return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
+    return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, typed: w.typed ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -177,10 +184,12 @@ export class ClauseModel {
       network = { blend, weights: { bucketBits: net.bucketBits, ...(net.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}), hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
     }
     if (header.sections !== undefined && typeof header.sections !== "boolean") fail(`its 'sections' flag ${String(header.sections)} is not a boolean`);
+    if (header.typed !== undefined && typeof header.typed !== "boolean") fail(`its 'typed' flag ${String(header.typed)} is not a boolean`);
     return new ClauseModel({
       hashBits: header.hashBits,
       linearBits,
       sections: header.sections ?? false,
+      typed: header.typed ?? false,
       categories,
       meta: header.meta ?? {},
       bias: f.subarray(0, C),
@@ -204,6 +213,7 @@ export class ClauseModel {
       hashBits: this.hashBits,
       ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
       ...(this.sections ? { sections: true } : {}),
+      ...(this.typed ? { typed: true } : {}),
       categories: this.categories,
       ruleCategories: CUAD_CATEGORIES,
       meta: { ...this.meta },

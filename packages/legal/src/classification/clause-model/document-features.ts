@@ -13,5 +13,5 @@ export interface FeaturedSentence {
 
 /** Every sentence of a contract with its hashed model features (the sentence in its context: `sentenceContexts`). */
 export function documentFeatures(doc: ContractDocument, rules: RuleClauseClassifier, hashBits: number, options: ContextOptions = {}): FeaturedSentence[] {
-  return sentenceContexts(doc, rules, options).map((s) => ({ clauseIndex: s.clauseIndex, span: s.span, features: sentenceFeatures(s.context, hashBits) }));
+  return sentenceContexts(doc, rules, options).map((s) => ({ clauseIndex: s.clauseIndex, span: s.span, features: sentenceFeatures(s.context, hashBits, { typed: options.typed === true }) }));
 }

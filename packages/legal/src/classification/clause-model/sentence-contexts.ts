@@ -16,6 +16,8 @@ export interface SentenceInContext {
 export interface ContextOptions {
   /** Also the title of the section the sentence's clause sits under (`sectionTitles`). */
   readonly sections?: boolean;
+  /** Also the typed cues of the sentence and its neighbours (`typed-cues.ts`; read by `sentenceFeatures`). */
+  readonly typed?: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CUAD_CATEGORIES, type CuadCategory } from "../cuad-categories";
+import { sentenceTypedFeatures, typedCues } from "./typed-cues";
 
 /** Hashed sparse features of one sentence plus its dense rule scores, as the clause model reads them. */
 export interface SentenceFeatures {
@@ -53,8 +54,14 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+/** Which feature families beyond the words a model reads (a model file records them). */
+export interface FeatureOptions {
+  /** Typed cues of the sentence and its neighbours: money, percentages, durations, defined terms … (`typed-cues.ts`). */
+  readonly typed?: boolean;
+}
+
 /** The feature strings of a sentence in its context (before hashing); exported for tests. */
-export function featureStrings(ctx: SentenceContext): string[] {
+export function featureStrings(ctx: SentenceContext, options: FeatureOptions = {}): string[] {
   const words = tokenize(ctx.sentence);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -78,14 +85,21 @@ export function featureStrings(ctx: SentenceContext): string[] {
   // Rule scores also as bands, so the model can read them non-linearly.
   for (const [category, score] of ctx.ruleScores) out.push(`r:${category}:${score >= 0.8 ? 3 : score >= 0.5 ? 2 : score > 0.12 ? 1 : 0}`);
   out.push(`len:${Math.min(9, Math.floor(Math.log2(1 + words.length)))}`);
+  if (options.typed) {
+    out.push(...sentenceTypedFeatures(ctx.sentence));
+    // The neighbours' kinds of value: a rate stated in the next sentence, a lead-in before a list item.
+    if (ctx.previous) out.push(...typedCues(ctx.previous, "tp:"));
+    if (ctx.next) out.push(...typedCues(ctx.next, "tn:"));
+    if (ctx.previous && /:\s*$/.test(ctx.previous)) out.push("t:after-leadin");
+  }
   return out;
 }
 
 /** Turns a sentence in context into the model's input. */
-export function sentenceFeatures(ctx: SentenceContext, hashBits: number): SentenceFeatures {
+export function sentenceFeatures(ctx: SentenceContext, hashBits: number, options: FeatureOptions = {}): SentenceFeatures {
   const mask = (1 << hashBits) - 1;
   const set = new Set<number>();
-  for (const f of featureStrings(ctx)) set.add(fnv1a(f) & mask);
+  for (const f of featureStrings(ctx, options)) set.add(fnv1a(f) & mask);
   const indices = Int32Array.from(set).sort();
   const rules = new Float32Array(CUAD_CATEGORIES.length);
   CUAD_CATEGORIES.forEach((c, i) => (rules[i] = ctx.ruleScores.get(c) ?? 0));
