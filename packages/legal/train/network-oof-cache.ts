@@ -7,7 +7,7 @@ import { writeFileAtomicSync } from "@bear/core";
 import type { BagNetworkOptions } from "./bag-network-trainer";
 import type { CuadContract } from "./cuad-data";
 import { computeNetworkOutOfFold } from "./network-oof";
-import { cacheFile, cacheKey } from "./out-of-fold";
+import { CACHE_DIR, cacheFile, cacheKey } from "./out-of-fold";
 import type { SentenceDataset } from "./sentence-dataset";
 import { TrainingError } from "./training-options";
 
@@ -47,13 +47,41 @@ export function readLogitsCache(file: string): Float32Array {
 /** The cache key of one network reader's out-of-fold logits. */
 export const networkCacheKey = (opts: object, contracts: readonly CuadContract[]) => `network-${cacheKey(opts, contracts, NETWORK_SOURCES)}`;
 
-/** One network reader's out-of-fold logits: from the cache when its key matches, else computed (minutes) and cached. */
+/** Where network-oof-fold.ts leaves one fold's held-out logits of the reader `key` (NaN for the other folds' sentences). */
+export const foldCacheFile = (key: string, fold: number, dir = CACHE_DIR) => cacheFile(`${key}-fold${fold}`, dir);
+
+/** The reader's logits assembled from its folds' files, when every fold has one; else undefined. */
+export function assembleFolds(key: string, folds: number, log: (line: string) => void, dir = CACHE_DIR): Float32Array | undefined {
+  const files = Array.from({ length: folds }, (_, f) => foldCacheFile(key, f, dir));
+  if (!files.every((f) => fs.existsSync(f))) return undefined;
+  const parts = files.map(readLogitsCache);
+  const logits = new Float32Array(parts[0]!.length).fill(Number.NaN);
+  let twice = 0;
+  for (const part of parts)
+    part.forEach((z, i) => {
+      if (Number.isNaN(z)) return;
+      if (!Number.isNaN(logits[i]!)) twice++;
+      logits[i] = z;
+    });
+  const gaps = logits.reduce((n, z) => n + (Number.isNaN(z) ? 1 : 0), 0);
+  if (gaps > 0 || twice > 0 || parts.some((p) => p.length !== logits.length)) throw new TrainingError(`the fold files of network reader ${key} do not cover every sentence once (${gaps} scores missing, ${twice} given twice)`, `Delete ${files.join(", ")} and run again.`);
+  log(`first stage network: out-of-fold scores assembled from ${folds} fold files (${key})`);
+  return logits;
+}
+
+/** One network reader's out-of-fold logits: from the cache when its key matches (or from its folds' files), else computed (minutes) and cached. */
 export function networkOutOfFold(opts: BagNetworkOptions & { readonly hashBits: number; readonly folds: number; readonly sections?: boolean; readonly typed?: boolean }, contracts: readonly CuadContract[], dataset: () => SentenceDataset, log: (line: string) => void): Float32Array {
   const key = networkCacheKey(opts, contracts);
   const file = cacheFile(key);
   if (fs.existsSync(file)) {
     log(`first stage network: out-of-fold scores read from the cache (${key})`);
     return readLogitsCache(file);
+  }
+  const assembled = assembleFolds(key, opts.folds, log);
+  if (assembled) {
+    const categories = new DataView(new Uint8Array(fs.readFileSync(foldCacheFile(key, 0)).subarray(0, HEADER_BYTES)).buffer).getInt32(4, true);
+    writeLogitsCache(file, assembled, assembled.length / categories, categories);
+    return assembled;
   }
   const data = dataset();
   const logits = computeNetworkOutOfFold(opts, data, log);
