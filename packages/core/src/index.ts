@@ -41,6 +41,8 @@ export {
   isMatterId,
   suggestMatterId,
   InvalidMatterIdError,
+  MatterIdCaseConflictError,
+  matterIdCaseConflict,
   MATTER_ID_PATTERN,
   MATTER_ID_MAX_LENGTH,
   MATTER_ID_RULE,

@@ -47,6 +47,21 @@ describe("matter ids at rag's boundary (real LanceDB)", () => {
     expect(report.files.map((f) => f.status)).toEqual(["added"]);
   });
 
+  it("refuses a new matter equal to an indexed one but for letter case (one folder on macOS and Windows), naming both", async () => {
+    // "acme-v-roe" is indexed by the test above
+    for (const matter of ["Acme-V-Roe", "ACME-V-ROE"]) {
+      await expect(rag.ingest([file], { matter })).rejects.toMatchObject({
+        code: "MATTER_ID_INVALID",
+        message: `matter "${matter}" differs only in letter case from the existing matter "acme-v-roe"; their folders would be one on macOS and Windows`,
+        hint: "Use 'acme-v-roe' for that matter, or an id that differs from it by more than case.",
+      });
+    }
+    expect(new Set(rag.documents().map((d) => d.matter))).toEqual(new Set([LEGACY_MATTER, "acme-v-roe"]));
+    // the same matter, and a matter that differs by more than case, are fine
+    expect((await rag.ingest([file], { matter: "acme-v-roe" })).files.map((f) => f.status)).toEqual(["unchanged"]);
+    expect((await rag.ingest([file], { matter: "Acme-v-Roe-2" })).files.map((f) => f.status)).toEqual(["added"]);
+  });
+
   it("keeps a document indexed under another id listed, searchable by its matter and deletable", async () => {
     const legacy = rag.documents({ matter: LEGACY_MATTER });
     expect(legacy.map((d) => d.title)).toEqual(["Escrow letter"]);

@@ -32,6 +32,21 @@ describe("matter ids at the workspace's boundaries", () => {
     });
   });
 
+  it("an upload into a matter equal to an existing one but for letter case is refused, naming both (one folder on macOS and Windows)", async () => {
+    const dir = path.join(tempDir(), "ws-case");
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true, llm: false }), async (workspace) => {
+      const upload = (matter: string, fileName = "note.txt") => workspace.upload({ matter, fileName, body: Readable.from(["A note on the closing date."]), actor: "cli" });
+      await upload("Acme-2026");
+      await expect(upload("acme-2026", "other.txt")).rejects.toMatchObject({
+        code: "MATTER_ID_INVALID",
+        message: `the upload's matter "acme-2026" differs only in letter case from the existing matter "Acme-2026"; their folders would be one on macOS and Windows`,
+      });
+      expect(fs.readdirSync(path.join(dir, "uploads"))).toEqual(["Acme-2026"]);
+      expect(fs.readdirSync(path.join(dir, "uploads", "Acme-2026"))).toEqual(["note.txt"]);
+      await upload("Acme-2026", "second.txt"); // the same matter, as it is spelt
+    });
+  }, 120_000);
+
   it("bear doctor names each indexed matter that does not follow the rule, with a rename", () => {
     expect(matterIdCheck([{ matter: "acme" }, { matter: "default" }])).toMatchObject({ area: "matters", level: "ok" });
     const check = matterIdCheck([{ matter: "acme" }, { matter: "Acme v Roe" }, { matter: "Acme v Roe" }, { matter: "client:42" }]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { BearError } from "../errors/bear-error";
-import { assertMatterId, InvalidMatterIdError, isMatterId, MATTER_ID_PATTERN, suggestMatterId } from "./matter-id";
+import { assertMatterId, InvalidMatterIdError, isMatterId, MATTER_ID_PATTERN, MatterIdCaseConflictError, matterIdCaseConflict, suggestMatterId } from "./matter-id";
 
 const ALPHANUMERIC = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"];
 const ID_CHARS = [...ALPHANUMERIC, ".", "_", "-"];
@@ -48,6 +48,30 @@ describe("matter ids", () => {
     expect(e.hint).toBe("Use an id such as 'Acme-v-Roe'.");
     expect(() => assertMatterId(7)).toThrow(InvalidMatterIdError);
     expect(new InvalidMatterIdError("x".repeat(500)).message.length).toBeLessThan(200); // never echoes a whole body
+  });
+
+  it("refuses, with existing matters given, an id equal to one of them but for letter case, and only that", () => {
+    const flipCase = (s: string): string => [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+    fc.assert(
+      fc.property(validId, fc.array(validId, { maxLength: 5 }), (id, others) => {
+        const variant = flipCase(id);
+        const existing = [...others.filter((o) => o.toLowerCase() !== id.toLowerCase()), variant];
+        if (variant === id) return assertMatterId(id, "matter", existing) === id; // no letters: nothing to confuse
+        expect(matterIdCaseConflict(id, existing)).toBe(variant);
+        expect(() => assertMatterId(id, "--matter", existing)).toThrow(MatterIdCaseConflictError);
+        return assertMatterId(variant, "--matter", existing) === variant; // the existing matter itself is fine
+      }),
+    );
+    const error = (() => {
+      try {
+        assertMatterId("acme", "--matter", ["beta", "Acme"]);
+      } catch (e) {
+        return e as MatterIdCaseConflictError;
+      }
+      return undefined;
+    })();
+    expect(error).toMatchObject({ code: "MATTER_ID_INVALID", existing: "Acme", message: `--matter "acme" differs only in letter case from the existing matter "Acme"; their folders would be one on macOS and Windows` });
+    expect(assertMatterId("acme", "--matter", ["acme", "beta"])).toBe("acme");
   });
 
   it("suggests a valid id for any name, and leaves a valid id as it is", () => {

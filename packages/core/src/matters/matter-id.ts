@@ -33,9 +33,42 @@ export class InvalidMatterIdError extends BearError<"MATTER_ID_INVALID"> {
   }
 }
 
-/** Returns `value` when it is a matter id; else throws `InvalidMatterIdError` (with a suggested id in its hint). */
-export function assertMatterId(value: unknown, source?: string): string {
+/**
+ * A new matter id equal to an existing, different one but for letter case: both would name the same
+ * folder (`uploads/<matter>/`, a workflow's matter area) on macOS and Windows, whose file systems
+ * ignore case, while everything else (access grants, search filters, audit) keeps them apart.
+ */
+export class MatterIdCaseConflictError extends BearError<"MATTER_ID_INVALID"> {
+  constructor(
+    readonly value: string,
+    readonly existing: string,
+    readonly source = "matter",
+  ) {
+    super("MATTER_ID_INVALID", `${source} ${formatValue(value)} differs only in letter case from the existing matter ${formatValue(existing)}; their folders would be one on macOS and Windows`, {
+      hint: `Use '${existing}' for that matter, or an id that differs from it by more than case.`,
+      details: { source, existing, rule: "matter ids must differ by more than letter case" },
+    });
+  }
+}
+
+/** The existing matter `value` equals but for letter case, if any (an id equal to `value` is the same matter, not a conflict). */
+export function matterIdCaseConflict(value: string, existing: Iterable<string>): string | undefined {
+  const folded = value.toLowerCase(); // ids are ASCII: this is their case folding
+  for (const other of existing) if (other !== value && other.toLowerCase() === folded) return other;
+  return undefined;
+}
+
+/**
+ * Returns `value` when it is a matter id; else throws `InvalidMatterIdError` (with a suggested id in its
+ * hint). With `existing` (the matters a workspace already has), a new id that equals one of them but for
+ * letter case is refused too (`MatterIdCaseConflictError`, also `MATTER_ID_INVALID`).
+ */
+export function assertMatterId(value: unknown, source?: string, existing?: Iterable<string>): string {
   if (typeof value !== "string" || !MATTER_ID_RE.test(value)) throw new InvalidMatterIdError(value, source);
+  if (existing !== undefined) {
+    const other = matterIdCaseConflict(value, existing);
+    if (other !== undefined) throw new MatterIdCaseConflictError(value, other, source);
+  }
   return value;
 }
 

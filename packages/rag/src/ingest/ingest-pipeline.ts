@@ -173,7 +173,8 @@ export class IngestPipeline {
   }
 
   async #run(runId: string, inputs: readonly string[], options: IngestOptions): Promise<IngestReport> {
-    const matter = assertMatterId(options.matter ?? "default");
+    // a new matter may not equal an indexed one but for case: on macOS and Windows their folders would be one
+    const matter = assertMatterId(options.matter ?? "default", undefined, new Set(this.#deps.index.documents().map((d) => d.matter)));
     const actor = options.actor ?? "system";
     const audit = this.#deps.audit ?? nullAuditSink;
     await reconcileIngests(this.#deps.index, audit, this.#logger);

@@ -68,7 +68,8 @@ export class UploadStore {
 
   async store(rag: RagEngine, request: UploadRequest): Promise<UploadOutcome> {
     const { matter, fileName } = request;
-    assertMatterId(matter, "the upload's matter"); // it names the upload's folder
+    // It names the upload's folder, which must not be an existing matter's but for letter case (one folder on macOS and Windows).
+    assertMatterId(matter, "the upload's matter", this.#knownMatters(rag));
     assertPlainFileName(fileName);
     const target = confinePath(this.dir, path.join(matter, fileName));
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
@@ -127,6 +128,17 @@ export class UploadStore {
    * swept for those once per workspace (the first open that finds no marker reads the first bytes of
    * each original), then the marker says it was done.
    */
+  /** The matters the workspace has: those of indexed documents and those with an uploads folder. */
+  #knownMatters(rag: RagEngine): Set<string> {
+    const known = new Set(rag.documents().map((d) => d.matter));
+    try {
+      for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) if (entry.isDirectory()) known.add(entry.name);
+    } catch {
+      // no upload yet: no folder
+    }
+    return known;
+  }
+
   needsRecovery(): boolean {
     if (!this.sealerFor) return false;
     const { stopped, orphans, busy } = this.#survey();
