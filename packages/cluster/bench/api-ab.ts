@@ -6,7 +6,8 @@
 // ran (the API's: its runs, payloads, replies, GC), the workers' and Redis's, not the wall clock.
 // Usage: cd packages/cluster && TSX_TSCONFIG_PATH=../../tsconfig.base.json nice -n 10 node --import tsx bench/api-ab.ts
 //   (AB_BEFORE=/work/main: a checkout whose packages/{cluster,workflow-engine}/dist are built;
-//   AB_CONTRACTS=120 per side, AB_BATCH=10, AB_WORKERS=2; AB_PROF=<dir>: a V8 CPU profile of this process)
+//   AB_CONTRACTS=120 per side, AB_BATCH=10, AB_WORKERS=2; AB_PROF=<dir>: a V8 CPU profile of this process;
+//   AB_STORE=sqlite: each side's engine keeps its runs in a workflows.db of its own, as `bear serve --redis` does; default memory)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,7 @@ const PER_SIDE = Number(process.env.AB_CONTRACTS ?? 120);
 const BATCH = Number(process.env.AB_BATCH ?? 10);
 const WORKERS = Number(process.env.AB_WORKERS ?? 2);
 const RUNS_IN_FLIGHT = 8;
+const STORE = process.env.AB_STORE === "sqlite" ? "sqlite" : "memory";
 const load = async <T>(pkg: string): Promise<T> => (await import(pathToFileURL(path.join(BEFORE, "packages", pkg, "dist/index.js")).href)) as T;
 const engineBefore = await load<typeof engineAfter>("workflow-engine");
 const clusterBefore = await load<typeof clusterAfter>("cluster");
@@ -44,10 +46,14 @@ interface Side {
   readonly node: { readonly redis: Parameters<typeof redisCpu>[0]; close(): Promise<void> };
   readonly engine: { run(definition: unknown, inputs: Record<string, unknown>): Promise<{ status: string; error?: unknown }>; dispose(): Promise<void> };
 }
+let databases = 0;
 async function side(engineLib: typeof engineAfter, clusterLib: typeof clusterAfter): Promise<Side> {
   const node = new clusterLib.ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
   const executor = node.decorate(new engineLib.InProcessExecutor(registry as never)) as never;
-  const engine = engineLib.WorkflowEngine.inMemory({ registry: registry as never, maxParallelSteps: 4, keepEvents: false, executor, coordination: node.runs as never });
+  const engine =
+    STORE === "sqlite"
+      ? await engineLib.WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${++databases}.db`), sharedDatabase: true, resumeOnOpen: false, registry: registry as never, maxParallelSteps: 4, executor, coordination: node.runs as never })
+      : engineLib.WorkflowEngine.inMemory({ registry: registry as never, maxParallelSteps: 4, keepEvents: false, executor, coordination: node.runs as never });
   await node.attach(engine as never);
   return { node, engine };
 }
@@ -102,7 +108,7 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = this checkout's source; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = this checkout's source; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; run store ${STORE}; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
 console.log("| side | API CPU ms per contract: mean (median of batches, min–max) | Redis ms | workers' CPU ms (all) | workers' GC ms | contracts/s (wall, load-bound) |");
 console.log("|---|---|---|---|---|---|");
 for (const name of names) {
