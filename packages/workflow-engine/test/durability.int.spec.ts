@@ -476,6 +476,40 @@ describe("SqliteRunStore-backed engine", () => {
 });
 
 describe("an encrypted run store (ContentCipher from @bear/security)", () => {
+  it("lists runs without opening their definitions and inputs: each is unsealed and parsed when first read, once", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const inner = new KeyedContentCipher(KeyEncryptionKey.fromBytes(randomBytes(32)));
+    let opened = 0;
+    const cipher = {
+      keyId: inner.keyId,
+      seal: (text: string, context?: string) => inner.seal(text, context),
+      open: (sealed: string, context?: string) => (opened++, inner.open(sealed, context)),
+      blindTerm: (term: string) => inner.blindTerm(term),
+    };
+    const store = await SqliteRunStore.open({ dbPath: path.join(dir, "lazy.db"), cipher });
+    try {
+      const text = "Confidential clause text. ".repeat(4_000);
+      for (const id of ["r1", "r2", "r3"]) {
+        store.insertRun({ id, workflow: "review", definition: { name: "review", steps: [] }, inputs: { text, id }, matter: null, actor: null, files: null, status: "running", error: null, createdAt: 1, updatedAt: 1, startedAt: 1, finishedAt: null });
+      }
+      store.flush();
+      opened = 0;
+      const runs = store.listRuns({ status: ["pending", "running"] });
+      expect(runs.map((r) => r.id).sort()).toEqual(["r1", "r2", "r3"]);
+      expect(opened).toBe(0);
+      const r2 = runs.find((r) => r.id === "r2")!;
+      expect(r2.inputs).toEqual({ text, id: "r2" });
+      expect(r2.inputs).toBe(r2.inputs);
+      expect(opened).toBe(1);
+      expect(r2.definition).toEqual({ name: "review", steps: [] });
+      expect(opened).toBe(2);
+      // as a plain record for whoever copies or serialises it
+      expect(JSON.parse(JSON.stringify(r2))).toMatchObject({ id: "r2", inputs: { id: "r2" }, definition: { name: "review" } });
+    } finally {
+      store.close();
+    }
+  });
+
   it("stores no definition, input or output text in clear, reads it all back with the key, and refuses another key or none", async () => {
     const { randomBytes } = await import("node:crypto");
     const key = randomBytes(32);
