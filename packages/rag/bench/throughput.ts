@@ -239,9 +239,11 @@ function memorySampler(): () => IngestResult["peakSample"] {
  */
 async function markLanceCalls(file: string, now: () => number): Promise<void> {
   const lancedb = await import("@lancedb/lancedb");
-  const db = await lancedb.connect(fs.mkdtempSync(path.join(os.tmpdir(), "rag-bench-marks-")));
+  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "rag-bench-marks-"));
+  const db = await lancedb.connect(probeDir);
   const proto = Object.getPrototypeOf(await db.createTable("probe", [{ a: 1 }])) as Record<string, (...args: unknown[]) => Promise<unknown>>;
   db.close();
+  fs.rmSync(probeDir, { recursive: true, force: true }); // the probe table only lent its class
   for (const name of ["createIndex", "optimize", "delete"]) {
     const original = proto[name]!;
     proto[name] = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
