@@ -29,6 +29,7 @@ import { forgetTextRuns } from "./text-runs";
 import { forgetRunReadings } from "./recognizers/capitalised-runs";
 import { scanEnded } from "./scan-memory";
 import { lowerBound } from "./lower-bound";
+import { preferModelExtent } from "./model-extent";
 import { extendPlaces } from "./place-extension";
 import { readStreetAbbreviations } from "./street-abbreviations";
 
@@ -219,11 +220,11 @@ export class PiiScanner {
     if (raw.length !== this.recognizers.length) throw new InvalidArgumentError("raw findings", `${raw.length} lists`, `one list per recognizer (${this.recognizers.length})`);
     const all: PiiFinding[] = [];
     for (const own of raw) for (const f of own) all.push(f);
-    if (!this.letterheads) return extendPlaces(text, readStreetAbbreviations(text, resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText)))));
+    if (!this.letterheads) return extendPlaces(text, readStreetAbbreviations(text, resolveOverlaps(absorbIntoAddresses(preferModelExtent(text, keepLegalText(text, all, this.legalText))))));
     all.push(...letterheadOrganizations(text, all));
     all.push(...partyAliases(text, all));
     const memo: LegalTextMemo = {};
-    const resolved = resolveOverlaps(absorbIntoAddresses(keepLegalText(text, all, this.legalText, memo)));
+    const resolved = resolveOverlaps(absorbIntoAddresses(preferModelExtent(text, keepLegalText(text, all, this.legalText, memo))));
     return extendPlaces(text, readStreetAbbreviations(text, keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo)));
   }
 
