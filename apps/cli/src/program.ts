@@ -5,6 +5,7 @@ import { registerCacheCommand } from "./commands/cache";
 import { registerConfigCommand } from "./commands/config";
 import { registerDemoCommand } from "./commands/demo";
 import { registerDoctorCommand } from "./commands/doctor";
+import { registerDocumentsCommand } from "./commands/documents";
 import { registerIngestCommand } from "./commands/ingest";
 import { registerInitCommand } from "./commands/init";
 import { registerModelsCommand } from "./commands/models";
@@ -54,6 +55,7 @@ export function buildProgram(version: string, options: ProgramOptions = {}): Com
   registerReviewCommand(program);
   registerRedactCommand(program);
   registerRestoreCommand(program);
+  registerDocumentsCommand(program);
   registerModelsCommand(program);
   registerWorkflowCommand(program);
   registerPluginsCommand(program);

@@ -12,6 +12,7 @@ const COMMANDS = [
   ["plugins"], ["plugins", "list"], ["plugins", "install"], ["plugins", "remove"],
   ["audit"], ["audit", "verify"],
   ["users"], ["users", "add"], ["users", "list"], ["users", "revoke"],
+  ["documents"], ["documents", "list"], ["documents", "delete"],
 ];
 
 describe("bear CLI basics (built, run as a child process)", () => {

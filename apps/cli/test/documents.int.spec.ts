@@ -212,6 +212,43 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
   });
 });
 
+describe("bear documents: list and delete, also a matter the matter-id rule refuses", () => {
+  it("deletes documents by id or a whole matter (with --yes), audited as `delete` by cli, and takes a matter exactly as indexed", () => {
+    const ws = initWorkspace("documents-delete");
+    const files = tempDir("documents-delete-files");
+    fs.writeFileSync(path.join(files, "lease.txt"), "The Tenant shall pay rent of one thousand dollars on the first day of each month.\n");
+    fs.writeFileSync(path.join(files, "nda.txt"), "The Recipient shall keep the Confidential Information secret for three years.\n");
+    fs.writeFileSync(path.join(files, "memo.txt"), "The closing is set for the first business day of June.\n");
+    const inWs = (args: string[]) => bear(["--data-dir", ws, ...args], { cwd: files });
+    expect(inWs(["ingest", "lease.txt", "nda.txt", "--matter", "old-matter"]).status).toBe(0);
+    expect(inWs(["ingest", "memo.txt", "--matter", "keep"]).status).toBe(0);
+    const listed = json<{ documents: { id: string; matter: string; title: string }[] }>(inWs(["documents", "list", "--json"])).documents;
+    expect(listed.map((d) => d.matter).sort()).toEqual(["keep", "old-matter", "old-matter"]);
+
+    // a whole matter needs --yes; an unknown id or matter deletes nothing
+    expect(inWs(["documents", "delete", "--matter", "old-matter"]).status).toBe(1);
+    expect(jsonError(inWs(["documents", "delete", "nope0000", "--json"]))).toMatchObject({ code: "INPUT_NOT_FOUND" });
+    // an id the rule refuses is looked up exactly as indexed (an older release's), never refused as invalid
+    expect(jsonError(inWs(["documents", "delete", "--matter", "Acme v Roe", "--yes", "--json"]))).toMatchObject({ code: "INPUT_NOT_FOUND", message: 'no document is indexed under matter "Acme v Roe"' });
+    expect(json<{ documents: unknown[] }>(inWs(["documents", "list", "--json"])).documents).toHaveLength(3);
+
+    const byMatter = inWs(["documents", "delete", "--matter", "old-matter", "--yes", "--json"]);
+    expect(byMatter.status).toBe(0);
+    const gone = json<{ deleted: { id: string; matter: string }[] }>(byMatter).deleted;
+    expect(gone.map((d) => d.matter)).toEqual(["old-matter", "old-matter"]);
+    const memo = listed.find((d) => d.matter === "keep")!;
+    expect(inWs(["documents", "delete", memo.id]).status).toBe(0);
+    expect(json<{ documents: unknown[] }>(inWs(["documents", "list", "--json"])).documents).toEqual([]);
+
+    const audit = fs.readFileSync(path.join(ws, "audit/audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { action: string; actor: string; resource?: string; matter?: string });
+    const deletes = audit.filter((r) => r.action === "delete");
+    expect(deletes.map((r) => ({ actor: r.actor, resource: r.resource, matter: r.matter })).sort((a, b) => a.resource!.localeCompare(b.resource!))).toEqual(
+      [...gone, { id: memo.id, matter: "keep" }].map((d) => ({ actor: "cli", resource: d.id, matter: d.matter })).sort((a, b) => a.resource.localeCompare(b.resource)),
+    );
+    expect(inWs(["audit", "verify"]).status).toBe(0);
+  });
+});
+
 afterAll(removeTempDirs);
 
 describe("a file whose content is not what its name says", () => {

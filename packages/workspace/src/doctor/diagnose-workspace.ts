@@ -175,7 +175,7 @@ export function matterIdCheck(documents: readonly Pick<DocumentRecord, "matter">
     summary: `${count.size} matter id(s) of indexed documents do not follow the rule (${MATTER_ID_RULE}): ${shown.join(", ")}${renames.length > shown.length ? `, and ${renames.length - shown.length} more` : ""}`,
     fix:
       "Admins still search, read and delete these documents, but no user can be granted such a matter and nothing new can be ingested under it. " +
-      "To rename one, ingest its files again under the suggested id (`bear ingest --matter <new-id> <files>`), then delete the old copies as an admin (DELETE /api/v1/documents/<id>).",
+      "To rename one, ingest its files again under the suggested id (`bear ingest --matter <new-id> <files>`), then delete the old copies: `bear documents delete --matter \"<old id>\" --yes` (or, as an admin, DELETE /api/v1/documents/<id>).",
     details: { renames },
   };
 }
