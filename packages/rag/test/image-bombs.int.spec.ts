@@ -195,6 +195,18 @@ describe("the decoders' unbounded loops are bounded too (rev10 #11, #12)", () =>
     const started = process.cpuUsage();
     await expect((await imagePages(jpeg, "jpeg", MAX_PIXELS))[0]!.decode()).rejects.toMatchObject({ code: "RAG_OCR_PAGE_TOO_LARGE", message: expect.stringContaining("300 scans") });
     expect(process.cpuUsage(started).user / 1000).toBeLessThan(200);
+    // The decoders read an SOS header by its content, not its length field: a lying length hides no scan.
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 0xffff }), async (length) => {
+        const lying = jpeg.slice();
+        for (let at = 2 + frame.length; at < lying.length - 2; at += scan.length) {
+          lying[at + 2] = length >> 8;
+          lying[at + 3] = length & 0xff;
+        }
+        await expect((await imagePages(lying, "jpeg", MAX_PIXELS))[0]!.decode()).rejects.toMatchObject({ code: "RAG_OCR_PAGE_TOO_LARGE" });
+      }),
+      { numRuns: 50, seed: 15 },
+    );
     const encoder = (await import("jpeg-js")).default;
     const baseline = encoder.encode({ width: 64, height: 48, data: Buffer.alloc(64 * 48 * 4, 180) }, 90).data;
     expect(await (await imagePages(new Uint8Array(baseline), "jpeg", MAX_PIXELS))[0]!.decode()).toMatchObject({ width: 64, height: 48 });

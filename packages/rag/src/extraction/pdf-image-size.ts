@@ -41,31 +41,23 @@ export function jpxPixels(data: Uint8Array): number | undefined {
 }
 
 /**
- * The number of scans (SOS segments) of a JPEG, walking its segments: a progressive JPEG is decoded scan
- * by scan and every scan visits every block of the image, so a few dozen bytes of empty refinement scans
- * each cost a full pass (jpeg-js and pdf.js have no limit on scans; libjpeg's is "max_scans").
+ * The number of scans (SOS markers) of a JPEG: a progressive JPEG is decoded scan by scan and every scan
+ * visits every block of the image, so a few dozen bytes of empty refinement scans each cost a full pass
+ * (jpeg-js and pdf.js have no limit on scans; libjpeg's is "max_scans"). Every SOS marker is counted
+ * wherever it stands, since the decoders read an SOS header by its content, not by its length field;
+ * only application and comment segments are skipped by their length, as the decoders skip them.
  */
 export function jpegScanCount(data: Uint8Array): number {
   let scans = 0;
-  let i = 2; // after SOI
-  while (i + 3 < data.length) {
-    if (data[i] !== 0xff) {
-      i++;
-      continue;
-    }
+  for (let i = data.indexOf(0xff); i >= 0 && i + 1 < data.length; ) {
     const marker = data[i + 1] ?? 0;
-    if (marker === 0xff || marker === 0x00 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      i += marker === 0xff ? 1 : 2; // fill byte, stuffed zero or restart marker: no length
+    if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
+      const length = ((data[i + 2] ?? 0) << 8) | (data[i + 3] ?? 0);
+      i = data.indexOf(0xff, i + 2 + Math.max(2, length));
       continue;
     }
-    if (marker === 0xd9) break;
-    const length = ((data[i + 2] ?? 0) << 8) | (data[i + 3] ?? 0);
-    i += 2 + length;
-    if (marker === 0xda) {
-      scans++;
-      // Entropy-coded data follows: skip to the next marker that is not a stuffed zero or a restart.
-      while (i + 1 < data.length && !(data[i] === 0xff && data[i + 1] !== 0x00 && !((data[i + 1] ?? 0) >= 0xd0 && (data[i + 1] ?? 0) <= 0xd7))) i++;
-    }
+    if (marker === 0xda) scans++;
+    i = data.indexOf(0xff, i + 1);
   }
   return scans;
 }
