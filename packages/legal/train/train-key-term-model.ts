@@ -56,6 +56,11 @@ const detail = process.argv.includes("--detail") || process.argv.includes("--det
 // --dates-only: the date heads alone (no party head, entity stage or final fit; writes nothing), for date experiments in a
 // fraction of the time; the date figures are the same as a full run's (the date heads do not read the parties).
 const DATES_ONLY = process.argv.includes("--dates-only");
+// CUAD's own dates as the expiry's starts is a bound on the tune folds, never a model or a reported figure.
+if (ORACLE_STARTS && (!DATES_ONLY || reportHeldOut)) {
+  process.stderr.write("--oracle-starts is a diagnostic: use it with --dates-only (which writes no model), never with --report-held-out\n");
+  process.exit(2);
+}
 
 /** The candidates a date head scores: stage one for the agreement and effective dates, stage two for the expiry. */
 const datesFor = (c: ContractCandidates, field: DateField) => (field === "expiration" ? c.expiry : c.dates);
