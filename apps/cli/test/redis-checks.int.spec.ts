@@ -69,6 +69,8 @@ describe("the cluster's Redis server, as the CLI checks it", () => {
       expect(run.status).not.toBe(0);
       expect(jsonError(run)).toMatchObject({ code: "REDIS_UNREACHABLE", message: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is unreachable \(ECONNREFUSED\)/) });
       expect(run.stderr).not.toContain(":pw@");
+      // the password was on the command line, readable by every local user: the user is told so
+      expect(run.stderr).toContain("visible to every user of this machine (ps) while this command runs; set BEAR_REDIS_URL instead");
       expect(Date.now() - started).toBeLessThan(30_000);
     }
     // nothing ran: no run was recorded

@@ -5,6 +5,7 @@ import { CommandContext } from "../context";
 import { CliError } from "../cli-error";
 import { bold, dim, green, red, yellow } from "../output";
 import { passphraseFromEnv, redisUrlFromEnv } from "../cli-config";
+import { warnOfPasswordInArguments } from "./options";
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -18,7 +19,7 @@ export function registerDoctorCommand(program: Command): void {
         "Examples:",
         "  bear doctor",
         "  bear doctor --json | jq '.checks[] | select(.level != \"ok\")'",
-        "  bear doctor --redis redis://:secret@127.0.0.1:6379",
+        "  BEAR_REDIS_URL=redis://:secret@127.0.0.1:6379 bear doctor",
         "",
         "Exit codes: 0 nothing to fix (warnings are advice), 2 something must be fixed.",
       ].join("\n"),
@@ -27,6 +28,7 @@ export function registerDoctorCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       const { diagnoseWorkspace } = await import("@bear/workspace");
       // the cluster's URL as serve and worker take it (a bad one is a failed "redis" row, not an error)
+      warnOfPasswordInArguments(flags.redis);
       const redisUrl = flags.redis ?? redisUrlFromEnv();
       const found = await diagnoseWorkspace({
         config: ctx.config,

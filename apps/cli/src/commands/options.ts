@@ -34,9 +34,19 @@ export function instanceCluster(redisUrl: string | undefined): { cluster?: { red
  * opens with `failFast` (see instanceCluster), not here as well.
  */
 export async function clusterRedisUrl(flag: string | undefined): Promise<string | undefined> {
+  warnOfPasswordInArguments(flag);
   const url = flag ?? redisUrlFromEnv();
   if (url === undefined) return undefined;
   const { parseRedisUrl } = await import("@bear/workspace");
   parseRedisUrl(url);
   return url;
+}
+
+/**
+ * A process's arguments are readable by every user of the machine (`ps`, /proc/<pid>/cmdline) for as
+ * long as it runs: a Redis password given with --redis is said to be better set in BEAR_REDIS_URL.
+ */
+export function warnOfPasswordInArguments(flag: string | undefined): void {
+  if (flag === undefined || !/^rediss?:\/\/[^@/]*:[^@/]+@/i.test(flag)) return;
+  process.stderr.write("warning: the Redis password given with --redis is visible to every user of this machine (ps) while this command runs; set BEAR_REDIS_URL instead\n");
 }

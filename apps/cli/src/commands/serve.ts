@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command): void {
         "  bear serve",
         "  bear serve --port 8080",
         "  bear serve --new-admin-key",
-        "  bear serve --port 4142 --redis redis://:secret@127.0.0.1:6379   # a second instance on this workspace",
+        "  BEAR_REDIS_URL=redis://:secret@127.0.0.1:6379 bear serve --port 4142   # a second instance on this workspace",
         "  bear serve --json    # one JSON line { url, docs, adminKey } once listening",
       ].join("\n"),
     )

@@ -29,7 +29,7 @@ export function registerWorkerCommand(program: Command): void {
         "",
         "Examples:",
         "  BEAR_REDIS_URL=redis://:secret@127.0.0.1:6379 bear worker",
-        "  bear worker --redis redis://:secret@10.0.0.5:6379 --capabilities legal.*,llm_generation --concurrency 2",
+        "  BEAR_REDIS_URL=redis://:secret@10.0.0.5:6379 bear worker --capabilities legal.*,llm_generation --concurrency 2",
         "  bear worker --json    # one JSON line { worker, capabilities } once taking jobs",
       ].join("\n"),
     )

@@ -47,7 +47,7 @@ export function registerWorkflowCommand(program: Command): void {
         "  bear workflow run contract_folder_risks --files ./contracts -i folder=.   # built-in: every contract's risks",
         "  bear workflow run extract_redact_index -i path=lease.txt            # built-in: extract, redact, index",
         "  bear workflow run clause_summary -i path=lease.txt                  # built-in: draft, review, refine",
-        "  bear workflow run review.yaml --redis redis://:secret@127.0.0.1:6379   # steps on the workers",
+        "  BEAR_REDIS_URL=redis://:secret@127.0.0.1:6379 bear workflow run review.yaml   # steps on the workers",
         "  bear workflow run digest.yaml -i export_file=export.json -i min_risk=8 --run-id digest-1",
         "  bear workflow run digest.yaml --json | jq .outputs",
         "",
