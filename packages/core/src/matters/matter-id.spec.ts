@@ -74,6 +74,13 @@ describe("matter ids", () => {
     expect(assertMatterId("acme", "--matter", ["acme", "beta"])).toBe("acme");
   });
 
+  it("keeps both of a workspace's existing case twins usable, and refuses a third spelling", () => {
+    const existing = ["acme", "Acme", "beta"];
+    expect(assertMatterId("acme", "--matter", existing)).toBe("acme");
+    expect(assertMatterId("Acme", "--matter", existing)).toBe("Acme");
+    expect(() => assertMatterId("ACME", "--matter", existing)).toThrow(MatterIdCaseConflictError);
+  });
+
   it("suggests a valid id for any name, and leaves a valid id as it is", () => {
     fc.assert(fc.property(anyName, (name) => isMatterId(suggestMatterId(name))));
     fc.assert(fc.property(validId, (id) => suggestMatterId(id) === id));

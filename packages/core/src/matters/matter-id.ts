@@ -51,11 +51,19 @@ export class MatterIdCaseConflictError extends BearError<"MATTER_ID_INVALID"> {
   }
 }
 
-/** The existing matter `value` equals but for letter case, if any (an id equal to `value` is the same matter, not a conflict). */
+/**
+ * The existing matter a *new* id `value` equals but for letter case, if any. An id that is itself among
+ * `existing` is that matter, never a conflict: a workspace made before the rule may hold "acme" and
+ * "Acme", and each must stay usable.
+ */
 export function matterIdCaseConflict(value: string, existing: Iterable<string>): string | undefined {
   const folded = value.toLowerCase(); // ids are ASCII: this is their case folding
-  for (const other of existing) if (other !== value && other.toLowerCase() === folded) return other;
-  return undefined;
+  let twin: string | undefined;
+  for (const other of existing) {
+    if (other === value) return undefined;
+    if (twin === undefined && other.toLowerCase() === folded) twin = other;
+  }
+  return twin;
 }
 
 /**

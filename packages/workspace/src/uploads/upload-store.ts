@@ -119,15 +119,6 @@ export class UploadStore {
     }
   }
 
-  /**
-   * Whether a stopped process may have left an upload unfinished (encrypted workspaces only: a clear
-   * workspace keeps originals in clear anyway): a journal or body in tmp of a process that is gone.
-   * O(1) in the number of uploads: tmp's listing (only uploads in flight leave files there) and one
-   * `stat` of the sweep marker. Every upload journals before it places anything, so a clear original
-   * no journal names can only be an older release's (from before journals): the uploads folder is
-   * swept for those once per workspace (the first open that finds no marker reads the first bytes of
-   * each original), then the marker says it was done.
-   */
   /** The matters the workspace has: those of indexed documents and those with an uploads folder. */
   #knownMatters(rag: RagEngine): Set<string> {
     const known = new Set(rag.documents().map((d) => d.matter));
@@ -139,6 +130,15 @@ export class UploadStore {
     return known;
   }
 
+  /**
+   * Whether a stopped process may have left an upload unfinished (encrypted workspaces only: a clear
+   * workspace keeps originals in clear anyway): a journal or body in tmp of a process that is gone.
+   * O(1) in the number of uploads: tmp's listing (only uploads in flight leave files there) and one
+   * `stat` of the sweep marker. Every upload journals before it places anything, so a clear original
+   * no journal names can only be an older release's (from before journals): the uploads folder is
+   * swept for those once per workspace (the first open that finds no marker reads the first bytes of
+   * each original), then the marker says it was done.
+   */
   needsRecovery(): boolean {
     if (!this.sealerFor) return false;
     const { stopped, orphans, busy } = this.#survey();
