@@ -6,6 +6,7 @@ import { enforceOffline, isLoopbackHost, isOfflineEnforced, type BearConfig, typ
 import { ApiKeyAuth, errorResponse, HttpError, openServerServices, openWorkspace, sharedSchemas, validationError, workspaceApi, type BearServices, type OffloadOptions, type PassphraseSource, type Role, type WorkspaceClusterOptions } from "@bear/workspace";
 import { registerOperations } from "./http/operation-routes";
 import { RequestMetrics } from "./http/request-metrics";
+import { refuseCrossOrigin } from "./http/request-origin";
 import { SseStreams } from "./http/sse";
 import { registerUiRoutes } from "./routes/ui";
 
@@ -75,6 +76,10 @@ function isLoopbackHostHeader(host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
 }
 
 /** Composes the packages behind the REST API; holds no business logic of its own. */
@@ -161,6 +166,8 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
       });
     }
     if (request.is404 || request.routeOptions.config?.public) return;
+    // A page of another site: refused before it can spend a login budget or use a key.
+    refuseCrossOrigin({ protocol: request.protocol, host: request.headers.host, origin: request.headers.origin, secFetchSite: header(request.headers["sec-fetch-site"]) });
     const principal = await auth.authenticate({
       authorization: request.headers.authorization,
       apiKeyHeader: typeof request.headers["x-api-key"] === "string" ? request.headers["x-api-key"] : undefined,
@@ -188,7 +195,8 @@ async function buildApp(services: BearServices, options: ServerOptions): Promise
     const e = error as { code?: string; statusCode?: number };
     const unparsable = e.statusCode === 400 && typeof e.code === "string" && e.code.startsWith("FST_ERR_CTP_");
     const { status, body, headers } = errorResponse(unparsable ? validationError("body", [{ keyword: "parse", message: "is not valid JSON" }]) : error);
-    if (status >= 500) options.logger?.error({ code: body.error.code, name: (error as Error)?.name }, "request failed");
+    // A package error with no HTTP status answers the generic 500: its own code is logged here.
+    if (status >= 500) options.logger?.error({ code: e.code ?? body.error.code, name: (error as Error)?.name }, "request failed");
     return reply.status(status).headers(headers).send(body);
   });
 

@@ -182,7 +182,7 @@ describe("server: loopback, offline, OpenAPI, limits, shutdown", () => {
     expect((await fetch(`${t.url}/api/v1/models`, { headers: t.auth("alice") })).status).toBe(200);
   });
 
-  it("rate limits failed logins per address before any hashing", async () => {
+  it("rate limits failed logins per principal id before any hashing", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await fetch(`${t.url}/api/v1/models`, { headers: { authorization: `Bearer bear_mallory_${"x".repeat(32)}` } });
@@ -190,6 +190,75 @@ describe("server: loopback, offline, OpenAPI, limits, shutdown", () => {
     }
     expect(statuses).toContain(401);
     expect(statuses.at(-1)).toBe(429);
+    expect(auditRecords(t.dir).some((r) => r.action === "login" && (r.details as { reason?: string } | undefined)?.reason === "login-rate-limited")).toBe(true);
+  });
+});
+
+describe("login budgets on a loopback server, where every client has the same address", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // A small budget that barely refills during the test: a flood empties any bucket it can reach.
+    t = await startTestServer({ rateLimit: { capacity: 5, refillPerSecond: 0.05 } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const me = (headers: Record<string, string>) => fetch(`${t.url}/api/v1/me`, { headers });
+
+  it("a request sent by a page of another origin is refused with 403 before authentication and spends no budget; same-origin requests, and clients with no Origin, pass", async () => {
+    const crossSite: Record<string, string>[] = [
+      { origin: "http://attacker.example" },
+      { origin: "null" },
+      { origin: t.url.replace("127.0.0.1", "localhost") },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: t.url, "sec-fetch-site": "cross-site" },
+    ];
+    for (const headers of crossSite) {
+      for (let i = 0; i < 3; i++) {
+        // With no key, with a malformed one and with a correct one: all refused the same way.
+        for (const auth of [{}, { authorization: "Bearer nope" }, t.auth("victor")]) {
+          const res = await me({ ...headers, ...auth });
+          expect(res.status).toBe(403);
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe("ORIGIN_NOT_ALLOWED");
+        }
+      }
+    }
+    // 54 refusals above, and the anonymous budget and victor's login budget (5 tokens each) are untouched.
+    expect((await me({})).status).toBe(401);
+    expect((await fetch(`${t.url}/api/v1/models`, { headers: { ...t.auth("victor"), origin: t.url, "sec-fetch-site": "same-origin" } })).status).toBe(200);
+    const post = await fetch(`${t.url}/api/v1/search`, {
+      method: "POST",
+      headers: { ...t.auth("victor"), origin: t.url, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      body: JSON.stringify({ query: "confidential", matters: ["acme"] }),
+    });
+    expect(post.status).toBe(200);
+    // A URL typed into the address bar (Sec-Fetch-Site: none) and a script (no Origin) pass.
+    expect((await me({ ...t.auth("victor"), "sec-fetch-site": "none" })).status).toBe(200);
+    // Public routes (the UI's files, health) are not refused: a link from another site may open the UI.
+    expect((await fetch(`${t.url}/api/v1/health`, { headers: { origin: "http://attacker.example", "sec-fetch-site": "cross-site" } })).status).toBe(200);
+  });
+
+  it("a correct key not yet verified answers 200 while anonymous, malformed and wrong-key requests flood the server", async () => {
+    const flood = { none: [] as number[], malformed: [] as number[], wrongKey: [] as number[] };
+    for (let i = 0; i < 8; i++) {
+      flood.none.push((await me({})).status);
+      flood.malformed.push((await me({ authorization: "Bearer not-a-bear-key" })).status);
+      flood.wrongKey.push((await me({ authorization: `Bearer bear_mallory_${"x".repeat(32)}` })).status);
+    }
+    // Each flood spent its own budget and is refused...
+    expect(flood.none.at(-1)).toBe(429);
+    expect(flood.malformed.at(-1)).toBe(429);
+    expect(flood.wrongKey.at(-1)).toBe(429);
+    expect(flood.wrongKey).toContain(401);
+    // ...and the keys nobody has used yet on this server still sign in (they were 429 while the budget was one per address).
+    expect((await me(t.auth("admin"))).status).toBe(200);
+    expect((await me(t.auth("alice"))).status).toBe(200);
+    // Wrong keys for a real principal spend that principal's login budget only (the price of bounding hashing per id): others still sign in.
+    for (let i = 0; i < 8; i++) await me({ authorization: `Bearer bear_bob_${"y".repeat(32)}` });
+    expect((await me({ authorization: `Bearer bear_bob_${"y".repeat(32)}` })).status).toBe(429);
+    expect((await me(t.auth("paula"))).status).toBe(200);
     expect(auditRecords(t.dir).some((r) => r.action === "login" && (r.details as { reason?: string } | undefined)?.reason === "login-rate-limited")).toBe(true);
   });
 });
@@ -246,10 +315,12 @@ describe("another process writing to the index", () => {
       const busy = await upload(revised);
       expect(busy.status).toBe(503);
       expect(busy.headers.get("retry-after")).toBe("10");
-      expect(((await busy.json()) as { error: { code: string; message: string } }).error).toMatchObject({
-        code: "RAG_INDEX_BUSY",
-        message: expect.stringContaining(`being written by process ${writer.pid}`),
-      });
+      const body = await busy.text();
+      expect((JSON.parse(body) as { error: { code: string; message: string } }).error).toMatchObject({ code: "RAG_INDEX_BUSY", message: expect.stringContaining("being written by another process") });
+      // The server's folders and the writer's pid stay on the server.
+      expect(body).not.toContain(t.dir);
+      expect(body).not.toContain(fs.realpathSync(t.dir));
+      expect(body).not.toContain(String(writer.pid));
       expect(fs.readFileSync(stored, "utf8")).toBe(NDA); // the file the index knows is put back
       const search = await fetch(`${t.url}/api/v1/search`, { method: "POST", headers: { ...t.auth("alice"), "content-type": "application/json" }, body: JSON.stringify({ query: "confidential information", matters: ["acme"] }) });
       expect(search.status).toBe(200);

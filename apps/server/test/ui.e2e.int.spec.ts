@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { LEASE, multipart, NDA, startTestServer, STORIES, type TestServer, type Who } from "./support/test-server";
@@ -589,4 +590,42 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
     expect(external).toEqual([]);
     await context.close();
   }, 30_000);
+  it("a page of another origin cannot reach the API: its requests (no-cors GET, a POST, an image) are refused with 403 before any key check, and the UI's own requests are not", async () => {
+    // Another site the user visits, here a page served from a second loopback port (the same site, another origin).
+    const target = `${t.url}/api/v1/me`;
+    const html = `<!doctype html><title>elsewhere</title><img src="${target}?img"><script>
+      fetch("${target}?get", { mode: "no-cors" });
+      fetch("${target.replace("/me", "/search")}?post", { method: "POST", mode: "no-cors", body: "{}", headers: { authorization: "Bearer ${t.keys.alice}" } });
+    </script>`;
+    const other = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const port = (other.address() as { port: number }).port;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The status as it came off the wire (Chromium blocks the page and Playwright from seeing an opaque response's).
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      const tagById = new Map<string, string>();
+      const statuses = new Map<string, number>();
+      cdp.on("Network.requestWillBeSent", (e) => {
+        if (e.request.url.startsWith(t.url)) tagById.set(e.requestId, new URL(e.request.url).search.slice(1));
+      });
+      cdp.on("Network.responseReceivedExtraInfo", (e) => {
+        const tag = tagById.get(e.requestId);
+        if (tag) statuses.set(tag, e.statusCode);
+      });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      for (let i = 0; i < 200 && statuses.size < 3; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(Object.fromEntries(statuses)).toEqual({ img: 403, get: 403, post: 403 });
+    } finally {
+      await context.close();
+      await new Promise((resolve) => other.close(resolve));
+    }
+    // The UI itself (same origin: its fetches carry Origin and Sec-Fetch-Site: same-origin) still signs in and reads.
+    const { context: ui, page, external } = await signedIn("victor");
+    await page.getByRole("tab", { name: "Models" }).click();
+    expect(external).toEqual([]);
+    await ui.close();
+  }, 60_000);
 });

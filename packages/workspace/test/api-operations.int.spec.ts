@@ -3,7 +3,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { BearError, silentLogger, type BearConfig } from "@bear/core";
+import { BearError, PathOutsideWorkspaceError, silentLogger, type BearConfig } from "@bear/core";
+import { EmbedderMismatchError, StoreError } from "@bear/rag";
 import { quietConfig, tempDirs, withWorkspace } from "./support/workspace-fixture";
 import { safeFileName } from "../src/api/document-operations";
 import { apiCaller, openServerServices, openWorkspace, toHttpError, workspaceApi, type ApiEvent, type ApiOperation, type ApiResult, type BearServices, type Principal } from "../src/index";
@@ -252,6 +253,50 @@ describe("errors and file names at the API boundary", () => {
     expect(toHttpError(new Error("secret path /home/x"))).toEqual({ status: 500, body: { error: { name: "Error", code: "INTERNAL", message: "internal error", hint: "The server log has the details." } } });
     expect(toHttpError(new BearError("RUN_NOT_FOUND", "run 'x' not found")).status).toBe(404);
     expect(toHttpError(new BearError("SOMETHING_NEW", "x")).status).toBe(500);
+  });
+
+  const INTERNAL = { name: "Error", code: "INTERNAL", message: "internal error", hint: "The server log has the details." };
+  /** An absolute folder as a server might have: POSIX or Windows, names with spaces and dots. */
+  const serverDir = fc
+    .array(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,11}$/), { minLength: 1, maxLength: 5 })
+    .chain((parts) => fc.constantFrom(`/${parts.join("/")}`, `C:\\${parts.join("\\")}`).map((dir) => ({ dir, parts })));
+
+  it("a package error with no HTTP status is the generic 500, whatever its message and details hold", () => {
+    fc.assert(
+      fc.property(serverDir, ({ dir }) => {
+        const lock = new BearError("LOCK_BUSY", `lock '${dir}/writer.lock' is held by process 4242`, { details: { file: `${dir}/writer.lock`, holder: 4242 } });
+        expect(toHttpError(lock)).toEqual({ status: 500, body: { error: INTERNAL } });
+        expect(toHttpError(new StoreError("add", `${dir}/indexes/default`, new Error("disk full")))).toEqual({ status: 500, body: { error: INTERNAL } });
+      }),
+    );
+  });
+
+  it("a mapped package error keeps its code and says what failed, but names no server folder and no pid", () => {
+    fc.assert(
+      fc.property(serverDir, fc.integer({ min: 100_000, max: 4_000_000 }), ({ dir, parts }, pid) => {
+        const busy = new BearError("RAG_INDEX_BUSY", `index '${dir}/indexes/default' is being written by process ${pid}; gave up after 30 s`, {
+          hint: "Wait for the other ingest to finish, then retry.",
+          details: { indexDir: `${dir}/indexes/default`, holder: pid, waitedMs: 30_000 },
+        });
+        const answered = toHttpError(busy);
+        expect(answered.status).toBe(503);
+        expect(answered.body.error).toEqual({
+          name: "BearError",
+          code: "RAG_INDEX_BUSY",
+          message: "the index is being written by another process (a `bear ingest`, or another upload); retry in a few seconds",
+          hint: "Wait for the other ingest to finish, then retry.",
+          details: { waitedMs: 30_000 },
+        });
+        const outside = toHttpError(new PathOutsideWorkspaceError("../secret.txt", dir, "it leaves the folder"));
+        expect(outside.status).toBe(400);
+        expect(outside.body.error.message).toBe(`path '../secret.txt' is outside the workspace '${parts.at(-1)}': it leaves the folder`);
+        expect(outside.body.error.details).toEqual({ requestedPath: "../secret.txt" });
+        const mismatch = toHttpError(new EmbedderMismatchError(`${dir}/indexes/default`, "bge-small", "minilm"));
+        expect(mismatch.body.error.message).toBe("index 'default' was built with embedder 'bge-small', not 'minilm'");
+        for (const { body } of [answered, outside, mismatch]) expect(JSON.stringify(body)).not.toContain(JSON.stringify(dir).slice(1, -1));
+        expect(JSON.stringify(answered.body)).not.toContain(String(pid));
+      }),
+    );
   });
 
   it("a plain file name is kept as sent; one with a separator, a control character or a leading dot is refused", () => {

@@ -10,7 +10,7 @@ const API_KEY = /^bear_([A-Za-z0-9][A-Za-z0-9.@-]{0,63})_([A-Za-z0-9_-]{16,128})
 export interface Credentials {
   readonly authorization?: string | undefined;
   readonly apiKeyHeader?: string | undefined;
-  /** Client address, for the failed-login budget. */
+  /** Client address, for the audit's failed-attempt counts and the budget of requests with no usable key. */
   readonly ip: string;
   /** The route pattern (never the raw URL: it may carry ids or text), for the audit record. */
   readonly route: string;
@@ -36,9 +36,13 @@ function unauthorized(message: string): HttpError {
  * Authenticates API keys (bearer tokens) against @bear/security's AccessControl. A verified key is remembered for a short time by its
  * SHA-256 only, so a request does not pay an scrypt hash each time; roles, matters and the key's
  * current version are always read fresh (from the principals file, when another process changed it). Every failed attempt is audited, aggregated per address and window (FailedAuthAudit),
- * so a flood adds a few records, not one per request. Every attempt without a valid key draws on a
- * per-address budget first (429 once it is spent), so key guessing and anonymous floods are rate
- * limited before any hashing.
+ * so a flood adds a few records, not one per request.
+ *
+ * Budgets (429 once spent), taken before any hashing: a well-formed key not yet verified draws on its
+ * principal id's login budget (`login:<id>`), so guessing one principal's secret is slowed; a request with
+ * no key or a malformed one draws on its address's anonymous budget (`anon:<ip>`). The two never meet: the
+ * server listens on loopback, where every client has the same address, so an anonymous flood (another
+ * local process, a web page) must not spend the budget a correct key needs.
  */
 export class ApiKeyAuth {
   readonly #verified = new Map<string, { id: string; version: string | undefined; expires: number }>();
@@ -74,11 +78,11 @@ export class ApiKeyAuth {
         this.#verified.delete(digest);
       }
     }
-    // Unverified: costs a token from the address's login budget before any scrypt work.
-    const budget = `login:${credentials.ip}`;
-    if (!this.options.limiter.tryTake(budget)) {
+    // Unverified: costs a token from this principal id's login budget before any scrypt work (an unknown id
+    // has its own budget too, and pays the same dummy hash: 429s and timing say nothing about which ids exist).
+    if (!this.options.limiter.tryTake(`login:${id}`)) {
       await this.#deny(credentials, "login-rate-limited");
-      throw new RateLimitedError(credentials.ip, 1000);
+      throw new RateLimitedError(id, 1000);
     }
     try {
       const principal = await this.options.access.authenticate(id, key, { auditFailure: false });
@@ -132,9 +136,9 @@ export class ApiKeyAuth {
     await this.#failures.deny(c.ip, reason, c.route);
   }
 
-  /** A request with no usable key: audited, and 429 once its address has spent its budget. */
+  /** A request with no usable key: audited, and 429 once its address has spent its anonymous budget (never a key's). */
   async #denyAnonymous(c: Credentials, reason: string): Promise<void> {
-    if (!this.options.limiter.tryTake(`login:${c.ip}`)) {
+    if (!this.options.limiter.tryTake(`anon:${c.ip}`)) {
       await this.#deny(c, "login-rate-limited");
       throw new RateLimitedError(c.ip, 1000);
     }

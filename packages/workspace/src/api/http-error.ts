@@ -92,16 +92,66 @@ export interface ErrorBody {
   readonly error: BearErrorJson;
 }
 
-/** Status and JSON body for any thrown value; never echoes internals of an unexpected error. */
+/** The generic body of a 500: an unexpected error, or a package error the API has no status for (its code goes to the server log). */
+const INTERNAL_ERROR: BearErrorJson = { name: "Error", code: "INTERNAL", message: "internal error", hint: "The server log has the details." };
+
+/**
+ * Messages the API gives instead of the package's, where that one names server internals (the index folder, a pid)
+ * the CLI user wants and an API caller must not learn.
+ */
+const API_MESSAGE_BY_CODE: Readonly<Record<string, string>> = {
+  RAG_INDEX_BUSY: "the index is being written by another process (a `bear ingest`, or another upload); retry in a few seconds",
+};
+
+/** Details keys that carry a pid or a server path whatever their value (any other absolute path value is dropped too). */
+const SERVER_DETAIL_KEYS = new Set(["indexDir", "dataDir", "filePath", "root", "runnerPath", "lockFile", "holder", "pid"]);
+
+/** An absolute POSIX or Windows path (not the path part of a URL: no scheme or host before it), up to a quote or space. */
+const ABSOLUTE_PATH = /(?<![\w.:/\\])(?:\/(?:[^\s'"`/]+\/)+|[A-Za-z]:\\(?:[^\s'"`\\]+\\)+)([^\s'"`/\\]*)/g;
+
+function isAbsolutePath(value: string): boolean {
+  return /^(?:\/|[A-Za-z]:\\|\\\\)/.test(value);
+}
+
+function lastPart(file: string): string {
+  return file.split(/[\\/]/).filter(Boolean).at(-1) ?? ".";
+}
+
+/** A quoted absolute path (messages quote the paths they name, which may hold spaces). */
+const QUOTED_PATH = /(['"`])((?:\/|[A-Za-z]:\\|\\\\)[^'"`]*)\1/g;
+
+/** A server path in a message or hint is cut to its last part ('/home/u/.bear/uploads/acme/nda.pdf' → 'nda.pdf'). */
+function withoutServerPaths(text: string): string {
+  return text.replace(QUOTED_PATH, (_whole, quote: string, file: string) => `${quote}${lastPart(file)}${quote}`).replace(ABSOLUTE_PATH, (_whole, base: string) => base || ".");
+}
+
+/** A mapped package error as an API caller may see it: no server path, no pid. */
+function publicJson(error: BearError<string>): BearErrorJson {
+  const json = error.toJSON();
+  const details = json.details && Object.fromEntries(Object.entries(json.details).filter(([key, value]) => !SERVER_DETAIL_KEYS.has(key) && !(typeof value === "string" && isAbsolutePath(value))));
+  return {
+    ...json,
+    message: API_MESSAGE_BY_CODE[error.code] ?? withoutServerPaths(json.message),
+    ...(json.hint === undefined ? {} : { hint: withoutServerPaths(json.hint) }),
+    ...(details === undefined ? {} : { details }),
+  };
+}
+
+/**
+ * Status and JSON body for any thrown value; never echoes internals. An unexpected error, and a package error whose
+ * code has no status here, is the generic 500 (the server logs the code); a mapped package error keeps its code,
+ * message and hint with server paths cut to their last part and path or pid details dropped.
+ */
 export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof HttpError) return { status: error.statusCode, body: { error: error.toJSON() } };
   if (BearError.isInstance(error)) {
-    const status = STATUS_BY_CODE[error.code] ?? 500;
-    return { status, body: { error: error.toJSON() } };
+    const status = STATUS_BY_CODE[error.code];
+    if (status === undefined) return { status: 500, body: { error: INTERNAL_ERROR } };
+    return { status, body: { error: publicJson(error) } };
   }
   const fastify = error as { statusCode?: number; code?: string; message?: string; validation?: unknown };
   const status = typeof fastify.statusCode === "number" && fastify.statusCode >= 400 && fastify.statusCode < 600 ? fastify.statusCode : 500;
-  if (status >= 500) return { status, body: { error: { name: "Error", code: "INTERNAL", message: "internal error", hint: "The server log has the details." } } };
+  if (status >= 500) return { status, body: { error: INTERNAL_ERROR } };
   const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : (fastify.code ?? "BAD_REQUEST");
   return { status, body: { error: { name: "HttpError", code, message: fastify.message ?? "bad request" } } };
 }
