@@ -45,6 +45,7 @@ describe("hostile inputs", () => {
     const before = denied().length;
     const kinds = [{}, { authorization: "Bearer not-a-key" }, { authorization: `Bearer bear_mallory_${"x".repeat(32)}` }];
     const statuses = new Map<number, number>();
+    const started = Date.now();
     for (let i = 0; i < 1000; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: 50 }, (_, j) => t.server.app.inject({ method: "GET", url: "/api/v1/documents", headers: kinds[(i + j) % kinds.length] as Record<string, string> })),
@@ -52,10 +53,12 @@ describe("hostile inputs", () => {
       for (const r of batch) statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
     }
     expect([...statuses.keys()].sort()).toEqual([401, 429]);
-    expect(statuses.get(429)).toBeGreaterThan(500); // the address's budget runs out
+    expect(statuses.get(429)).toBeGreaterThan(500); // the anonymous budget and mallory's login budget run out
     const written = denied().length - before;
     expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThanOrEqual(10);
+    // At most two records (the first failure, then one count) per reason and 10 s window; 4 reasons: none, malformed,
+    // wrong key, rate limited. The budgets (anonymous, and per id) refill apart, so a slow run spans more windows.
+    expect(written).toBeLessThanOrEqual(2 * 4 * Math.ceil((Date.now() - started) / 10_000));
     // On shutdown the open windows are written as counts: every failed request is accounted for.
     await t.close({ keepDir: true });
     const counted = denied()
