@@ -5,12 +5,14 @@
 // (run them side by side), or here when missing:
 //   nice -n 10 npx tsx train/typed-cues-experiment.ts [--seeds=16,17] [--typed-only] [--per-category]
 // --typed-only: the typed runs alone (the shipped features' runs are deterministic: the README has them).
+// --linear-only: the linear reader alone and two stages over it (mix 0.5), as the README's pilot rows are
+//   measured (shared-stack-experiment.ts --linear-only --fixed-mix=0.5): needs only train/linear-oof.ts's cache.
 import { clauseMetrics, metricsTable, type ClauseMetrics } from "./clause-metrics";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT, type ExperimentOptions } from "./clause-model-experiment";
 import { contractFold } from "./cuad-data";
 import { plattCalibration } from "./platt-calibration";
 import { chooseMix, crossValidateStack, DEFAULT_STACK, mixStages } from "./second-stage";
-import { blendedOutOfFold } from "./stage1-oof";
+import { blendedOutOfFold, stage1OutOfFold } from "./stage1-oof";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const log = (l: string) => process.stdout.write(`${l}\n`);
@@ -50,6 +52,25 @@ function run(name: string, opts: ExperimentOptions): Run {
   const result = { name, tune: m(pTune, tune), all: m(pAll, all) };
   log(`${name.padEnd(26)} tune ${fmt(result.tune)}   fold 0 ${fmt(m(pAll, held))}   all ${fmt(result.all)}   first stage tune ${fmt(m(first.probabilities, tune))}   network tune ${fmt(m(net, tune))}   linear tune ${fmt(m(lin, tune))}   weights ${tuneWeights.slice(1).join(",")} | ${allWeights.join(",")}  ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return result;
+}
+
+if (process.argv.includes("--linear-only")) {
+  for (const typed of process.argv.includes("--typed-only") ? [true] : [false, true]) {
+    const o = stage1OutOfFold({ ...DEFAULT_EXPERIMENT, ...(typed ? { typed } : {}) }, () => undefined);
+    const C = o.categories.length;
+    const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
+    const rowsWhere = (keep: (fold: number) => boolean) => Int32Array.from({ length: o.size }, (_, i) => i).filter((i) => keep(foldOf[o.contractOf[i]!]!));
+    const m = (p: Float32Array, rows: Int32Array) => clauseMetrics(o, p, rows, CLAUSE_CATEGORY_INDICES, 0.3);
+    const first = plattCalibration(o.logits, o.labels, C);
+    const [all, tune, held] = [rowsWhere(() => true), rowsWhere((f) => f !== 0), rowsWhere((f) => f === 0)];
+    const name = typed ? "typed cues" : "shipped features";
+    log(`${name}: linear reader alone (Platt on all folds' scores)  all ${fmt(m(first.probabilities, all))}   tune ${fmt(m(first.probabilities, tune))}   fold 0 ${fmt(m(first.probabilities, held))}`);
+    if (process.argv.includes("--per-category")) log(metricsTable(m(first.probabilities, all), `${name}: linear reader alone, all five folds`));
+    const stack = crossValidateStack(o, CLAUSE_CATEGORY_INDICES, { epochs: DEFAULT_STACK.epochs, learningRate: DEFAULT_STACK.learningRate, l2: DEFAULT_STACK.l2, seed: DEFAULT_STACK.seed }, first.calibration);
+    const mixed = mixStages(o, stack.logits, first.calibration, () => 0.5);
+    log(`${name}: two stages over it (mix 0.5)                      all ${fmt(m(mixed, all))}   tune ${fmt(m(mixed, tune))}   fold 0 ${fmt(m(mixed, held))}`);
+  }
+  process.exit(0);
 }
 
 log("macro F1 / micro F1 / P@80%R at p >= 0.3, two stages mixed; tune = folds 1-4 (mix of each chosen on the other tune folds), fold 0 = mix chosen on folds 1-4, all = nested over 5 folds");
