@@ -1,10 +1,10 @@
 import { defineConfig } from "tsup";
 import { tsupConfig } from "../../tsup.base";
 
-// The extraction worker is its own entry (dist/extraction-worker.js): a worker thread loads it by path.
+// The PDF reader is its own entry (dist/pdf-child.js): a child process runs it by path.
 export default defineConfig(
   tsupConfig({
-    entry: { index: "src/index.ts", "extraction-worker": "src/extraction/extraction-worker.ts" },
+    entry: { index: "src/index.ts", "pdf-child": "src/extraction/pdf-process/pdf-child.ts" },
     dts: { entry: { index: "src/index.ts" } },
   }),
 );

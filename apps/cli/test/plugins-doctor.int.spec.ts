@@ -112,6 +112,7 @@ describe("bear plugins and bear doctor", () => {
   it("doctor reports the OCR engine, and names the npm package of a missing OCR language", () => {
     const ok = json<{ checks: { area: string; level: string; summary: string }[] }>(inWs(["doctor", "--json"]));
     expect(ok.checks.find((c) => c.area === "ocr")).toMatchObject({ level: "ok", summary: expect.stringMatching(/^OCR (tesseract\.js|tesseract-cli) .*languages eng/) });
+    expect(ok.checks.find((c) => c.area === "pdf-readers")).toMatchObject({ level: "ok", summary: expect.stringContaining("address space capped") });
     const missing = bear(["--data-dir", ws, "doctor", "--json"], { env: { BEAR_OCR_LANGUAGES: "zul", BEAR_OCR_ENGINE: "tesseract.js" } });
     expect(missing.status).toBe(2);
     expect(json<{ fixes: string[] }>(missing).fixes.join("\n")).toContain("npm install @tesseract.js-data/zul");

@@ -35,6 +35,7 @@ export {
 export { WorkerPool, WorkerTaskError, type WorkerPoolOptions, type WorkerPoolStats, type WorkerTaskContext } from "./workers/worker-pool";
 export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "./workers/serve-worker-tasks";
 export { serializeError, transferred, type TransferredValue, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
+export { addressSpaceLimiter, addressSpaceLimitedCommand, findSystemBinary } from "./workers/address-space-limit";
 export { confinePath, isPathInside } from "./paths/confine-path";
 export {
   assertMatterId,

@@ -1,11 +1,11 @@
-// Extraction in-process (extractDocument) beside extraction in the worker thread
+// Extraction in-process (extractDocument) beside extraction in a PDF reader process
 // (extractDocumentIsolated, what ingest uses), on generated DOCX, PDF and text files; then how fast
 // the hostile files are refused. Run: npx tsx --tsconfig ../../tsconfig.base.json bench/extraction-isolation.ts
 import { extractDocument } from "../src/extraction/extract-document";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
 import { transcodeToUtf8 } from "../src/extraction/text-decoding";
 import { makeDocx, makePdf } from "../test/fixtures";
-import { extractionWorkerUrl } from "../test/support/extraction-worker-build";
+import { pdfChildUrl } from "../test/support/pdf-child-build";
 import { docxBomb, pdfFlateBomb } from "../test/support/hostile-files";
 
 const ROUNDS = 60;
@@ -34,10 +34,10 @@ async function run(label: string, extract: (file: string, bytes: Uint8Array) => 
   console.log(`${label.padEnd(12)} p50 ${f(pct(times, 50))} ms  p95 ${f(pct(times, 95))} ms  p99 ${f(pct(times, 99))} ms  ${(times.length / seconds).toFixed(1)} files/s  host RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 }
 
-const workerUrl = await extractionWorkerUrl();
+const childUrl = await pdfChildUrl();
 console.log(`node ${process.version}, ${ROUNDS} rounds of ${files.map(([n, b]) => `${n} (${(b.length / 1024).toFixed(0)} KB)`).join(", ")}`);
 await run("in-process", (file, bytes) => extractDocument(file, bytes));
-await run("worker", (file, bytes) => extractDocumentIsolated(file, bytes, { workerUrl }));
+await run("reader", (file, bytes) => extractDocumentIsolated(file, bytes, { childUrl }));
 
 const latin = Buffer.from(paragraphs.join("\n").replaceAll("Supplier", "Fournisseur é"), "latin1");
 let t = performance.now();
@@ -45,7 +45,7 @@ for (let i = 0; i < 200; i++) transcodeToUtf8(latin);
 console.log(`transcode Windows-1252 ${(latin.length / 1024).toFixed(0)} KB: ${((performance.now() - t) / 200).toFixed(3)} ms per file`);
 for (const [name, bytes] of [["docx bomb 300 MB", docxBomb(300)], ["docx bomb, lying", docxBomb(300, { declaredSize: 1_000_000 })], ["pdf flate bomb 500 MB", pdfFlateBomb(500)]] as const) {
   t = performance.now();
-  const outcome = await extractDocumentIsolated(name, bytes, { workerUrl }).then(
+  const outcome = await extractDocumentIsolated(name, bytes, { childUrl }).then(
     () => "extracted",
     (e: { code?: string }) => e.code,
   );

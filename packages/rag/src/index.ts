@@ -28,6 +28,8 @@ export { hasUnfinishedIngest } from "./ingest/unfinished-ingest";
 export { DocumentPreparerToken, type DocumentPreparer, type PrepareRequest, type PreparedDocumentJson } from "./ingest/prepared-document";
 
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
+export { extractDocumentIsolated, type IsolationOptions } from "./extraction/isolated-extraction";
+export { pdfContainment, type PdfContainment, type PdfProcessOptions } from "./extraction/pdf-process/pdf-process-pool";
 export { formatNoteFor, sniffFormat, type DocumentFormat, type FormatNote } from "./extraction/sniff-format";
 export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extraction/ocr/ocr-config";
 export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";

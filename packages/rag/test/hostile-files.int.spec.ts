@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { extractDocument } from "../src/extraction/extract-document";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
 import { makeDocx } from "./fixtures";
-import { extractionWorkerUrl } from "./support/extraction-worker-build";
+import { pdfChildUrl } from "./support/pdf-child-build";
 import { docxBomb, PDF_BOMB_VARIANTS, pdfBomb, pdfFlateBomb } from "./support/hostile-files";
 
 const MB = 1024 * 1024;
@@ -12,7 +12,7 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
     const bomb = docxBomb(300);
     expect(bomb.length).toBeLessThan(2 * MB);
     const started = performance.now();
-    await expect(extractDocumentIsolated("bomb.docx", bomb, { workerUrl: await extractionWorkerUrl() })).rejects.toMatchObject({
+    await expect(extractDocumentIsolated("bomb.docx", bomb, { childUrl: await pdfChildUrl() })).rejects.toMatchObject({
       code: "RAG_FILE_TOO_LARGE",
       message: expect.stringMatching(/^zip archive 'bomb\.docx' declares 3\d{8} bytes of content, over the 268435456-byte limit/),
     });
@@ -21,7 +21,7 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
 
   it("refuses a DOCX bomb that lies about its sizes, while inflating it (nothing is kept)", async () => {
     const liar = docxBomb(300, { declaredSize: 1_000_000 });
-    await expect(extractDocumentIsolated("liar.docx", liar, { workerUrl: await extractionWorkerUrl() })).rejects.toMatchObject({
+    await expect(extractDocumentIsolated("liar.docx", liar, { childUrl: await pdfChildUrl() })).rejects.toMatchObject({
       code: "RAG_FILE_TOO_LARGE",
       message: expect.stringContaining("entry 'word/document.xml' inflates to more than the 1000000 bytes it declares"),
     });
@@ -33,7 +33,7 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
     const bomb = pdfFlateBomb(500);
     expect(bomb.length).toBeLessThan(MB);
     const started = performance.now();
-    await expect(extractDocumentIsolated("bomb.pdf", bomb, { workerUrl: await extractionWorkerUrl() })).rejects.toMatchObject({
+    await expect(extractDocumentIsolated("bomb.pdf", bomb, { childUrl: await pdfChildUrl() })).rejects.toMatchObject({
       code: "RAG_FILE_TOO_LARGE",
       message: "PDF 'bomb.pdf' has compressed streams that expand to more than 268435456 bytes",
     });
@@ -78,11 +78,22 @@ describe("hostile files fail alone, with RAG_FILE_TOO_LARGE, in the extraction w
         message: "PDF 'ref.pdf' has a stream filter the size check cannot read",
       });
     });
+
+    it("fails closed past its caps: 17 definitions of one object (the xref naming the hidden one) and a 65-deep reference chain are refused", async () => {
+      const cases = [
+        ["hidden-definition", "PDF 'bomb.pdf' has an object defined more than 16 times, which the size check cannot read"],
+        ["deep-reference", "PDF 'bomb.pdf' has a value behind more than 64 references, which the size check cannot read"],
+      ] as const;
+      for (const [variant, message] of cases) {
+        // refused whatever the size: the guard did not read what pdf.js may read
+        for (const megabytes of [16, 1]) await expect(extractDocument("bomb.pdf", pdfBomb(variant, megabytes), { maxUncompressedBytes: limit })).rejects.toMatchObject({ code: "RAG_FILE_CORRUPT", message });
+      }
+    });
   });
 
   it("fails a file that exhausts the worker's memory, and extracts the next files of the batch", async () => {
-    const workerUrl = await extractionWorkerUrl();
-    const options = { workerUrl, memoryMb: 48 };
+    const childUrl = await pdfChildUrl();
+    const options = { childUrl, memoryMb: 48 };
     // 40 MB of paragraphs passes the zip limits but not a 48 MB heap.
     const batch = [
       extractDocumentIsolated("heavy.docx", docxBomb(40), options),

@@ -2,12 +2,12 @@
 // per-file errors and cancellation behave as without it.
 import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
-import { describe, expect, it, jest } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
+import { pdfProcessPool } from "../src/extraction/pdf-process/pdf-process-pool";
 import type { IngestEvent } from "../src/ingest/ingest-types";
 import { RagEngine } from "../src/rag-engine";
-import { extractionWorkerUrl } from "./support/extraction-worker-build";
+import { pdfChildUrl } from "./support/pdf-child-build";
 import { docxBomb } from "./support/hostile-files";
 import { writeNumberedContracts } from "./support/numbered-contracts";
 import { tempDir } from "./support/temp-dir";
@@ -94,37 +94,46 @@ describe("pipelined ingest (real LanceDB)", () => {
     }
   });
 
-  it("cancelling stops a file's extraction in its worker thread at once, and the next file gets a new worker", async () => {
-    const workerUrl = await extractionWorkerUrl();
+  it("cancelling stops a file's extraction in its reader process at once, and the next file gets a new reader", async () => {
+    const childUrl = await pdfChildUrl();
     const abort = new AbortController();
-    // 40 MB of document XML: seconds of parsing in the worker.
-    const terminate = jest.spyOn(Worker.prototype, "terminate");
-    const slow = extractDocumentIsolated("slow.docx", docxBomb(40), { workerUrl, signal: abort.signal });
-    const queued = extractDocumentIsolated("queued.html", new TextEncoder().encode("<html><body><p>Queued behind the slow file.</p></body></html>"), { workerUrl, signal: abort.signal });
+    // One reader, so the second file waits in the queue. 40 MB of document XML: seconds of parsing.
+    const options = { childUrl, processes: 1, signal: abort.signal };
+    const slow = extractDocumentIsolated("slow.docx", docxBomb(40), options);
+    const queued = extractDocumentIsolated("queued.html", new TextEncoder().encode("<html><body><p>Queued behind the slow file.</p></body></html>"), options);
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const [pid] = pdfProcessPool({ childUrl, processes: 1 })!.pids();
+    expect(pid).toEqual(expect.any(Number));
     const abortedAt = performance.now();
     abort.abort();
     await expect(slow).rejects.toMatchObject({ name: "AbortError" });
     await expect(queued).rejects.toMatchObject({ name: "AbortError" });
     expect(performance.now() - abortedAt).toBeLessThan(200);
-    // the worker thread itself stopped (terminate resolves once it has exited), not only the promise
-    expect(terminate).toHaveBeenCalledTimes(1);
-    await expect(Promise.race([terminate.mock.results[0]!.value, new Promise((resolve) => setTimeout(() => resolve("running"), 1_000))])).resolves.toEqual(expect.any(Number));
-    terminate.mockRestore();
-    await expect(extractDocumentIsolated("next.html", new TextEncoder().encode("<html><body><p>The Tenant shall pay rent monthly.</p></body></html>"), { workerUrl })).resolves.toMatchObject({ format: "html" });
+    // the reader process itself was killed, not only the promise
+    const alive = (): boolean => {
+      try {
+        process.kill(pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(alive()).toBe(false);
+    await expect(extractDocumentIsolated("next.html", new TextEncoder().encode("<html><body><p>The Tenant shall pay rent monthly.</p></body></html>"), { childUrl, processes: 1 })).resolves.toMatchObject({ format: "html" });
   }, 60_000);
 
-  it("reads plain text and Markdown in the calling thread (no worker start or round trip), every other format in the worker", async () => {
-    // A worker script that does not exist: only a file sent to the worker can fail on it.
-    const workerUrl = new URL("file:///nonexistent/extraction-worker.js");
+  it("reads plain text and Markdown in the calling thread (no reader start or round trip), every other format in a reader process", async () => {
+    // A reader script that does not exist: only a file sent to a reader can fail on it.
+    const childUrl = new URL("file:///nonexistent/pdf-child.js");
     const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent monthly."), { workerUrl })).resolves.toMatchObject({ format: "text", text: "The Tenant shall pay rent monthly." });
-    await expect(extractDocumentIsolated("lease.md", utf8("# Lease\n\n- **Rent**: [monthly](#rent)\n"), { workerUrl })).resolves.toMatchObject({ format: "markdown" });
-    await expect(extractDocumentIsolated("lease.html", utf8("<html><body><p>The Tenant shall pay rent.</p></body></html>"), { workerUrl })).rejects.toThrow();
+    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent monthly."), { childUrl })).resolves.toMatchObject({ format: "text", text: "The Tenant shall pay rent monthly." });
+    await expect(extractDocumentIsolated("lease.md", utf8("# Lease\n\n- **Rent**: [monthly](#rent)\n"), { childUrl })).resolves.toMatchObject({ format: "markdown" });
+    await expect(extractDocumentIsolated("lease.html", utf8("<html><body><p>The Tenant shall pay rent.</p></body></html>"), { childUrl })).rejects.toThrow();
     // Limits and refusals are the same in either thread.
-    await expect(extractDocumentIsolated("big.txt", utf8("x".repeat(2000)), { workerUrl, maxBytes: 1000 })).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE" });
+    await expect(extractDocumentIsolated("big.txt", utf8("x".repeat(2000)), { childUrl, maxBytes: 1000 })).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE" });
     const abort = new AbortController();
     abort.abort();
-    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent."), { workerUrl, signal: abort.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(extractDocumentIsolated("lease.txt", utf8("The Tenant shall pay rent."), { childUrl, signal: abort.signal })).rejects.toMatchObject({ name: "AbortError" });
   });
 });

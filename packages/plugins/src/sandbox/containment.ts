@@ -8,7 +8,7 @@
 // `bear doctor`).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
+import { addressSpaceLimitedCommand, addressSpaceLimiter, findSystemBinary } from "@bear/core";
 
 /** The containment layers a plugin process gets on this machine. */
 export interface PluginContainment {
@@ -52,31 +52,16 @@ export interface ContainedPaths {
   readonly cwd: string;
 }
 
-const BIN_DIRS = ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"];
 // The plugin is uid/gid 65534 ("nobody") inside its user namespace: no capabilities after exec,
 // while files are still checked against the host user outside it.
 const USER_NS = ["--user", "--map-user=65534", "--map-group=65534"];
 const OTHER_NS = ["--net", "--pid", "--ipc", "--fork", "--kill-child"];
-const PROBE_AS_BYTES = 64 * 1024 * 1024;
 const BWRAP_USER = ["--unshare-user", "--uid", "65534", "--gid", "65534"];
 const BWRAP_OTHER = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"];
 /** The system's programs and libraries (read-only): node, prlimit and the shared libraries they load. */
 const SYSTEM_DIRS = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/libx32", "/sbin"];
 
 let cached: Launcher | undefined;
-
-function findBinary(name: string): string | undefined {
-  for (const dir of BIN_DIRS) {
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // try the next folder
-    }
-  }
-  return undefined;
-}
 
 /** Runs `command args… -- true` once; true when the kernel allowed it. */
 function works(command: string, args: readonly string[], trueBin: string): boolean {
@@ -139,11 +124,10 @@ function probeBwrap(bwrap: string, trueBin: string): readonly string[] | undefin
 }
 
 function probe(): Launcher {
-  const trueBin = findBinary("true");
-  const bwrap = process.platform === "linux" ? findBinary("bwrap") : undefined;
-  const prlimitBin = process.platform === "linux" ? findBinary("prlimit") : undefined;
-  const rlimit = prlimitBin !== undefined && trueBin !== undefined && works(prlimitBin, [`--as=${PROBE_AS_BYTES}`], trueBin);
-  const prlimit = rlimit ? prlimitBin : undefined;
+  const trueBin = findSystemBinary("true");
+  const bwrap = process.platform === "linux" ? findSystemBinary("bwrap") : undefined;
+  const prlimit = addressSpaceLimiter();
+  const rlimit = prlimit !== undefined;
   const bwrapArgs = bwrap && trueBin ? probeBwrap(bwrap, trueBin) : undefined;
   if (bwrap && bwrapArgs) {
     const userNamespace = bwrapArgs.includes("--unshare-user");
@@ -154,7 +138,7 @@ function probe(): Launcher {
 }
 
 function probeUnshare(trueBin: string | undefined, rlimit: boolean): Pick<Launcher, "containment" | "unshare" | "unshareArgs"> {
-  const unshare = process.platform === "linux" ? findBinary("unshare") : undefined;
+  const unshare = process.platform === "linux" ? findSystemBinary("unshare") : undefined;
   let unshareArgs: readonly string[] = [];
   let userNamespace = false;
   if (unshare && trueBin) {
@@ -202,9 +186,8 @@ export function pluginContainment(): PluginContainment {
  * `unshare <namespaces> -- prlimit …`, or fewer layers where the kernel refuses.
  */
 export function containedCommand(nodeArgs: readonly [string, ...string[]], addressSpaceBytes: number, paths: ContainedPaths): { command: string; args: string[] } {
-  const { bwrap, bwrapArgs, unshare, unshareArgs, prlimit } = launcher();
-  let argv: string[] = [...nodeArgs];
-  if (prlimit) argv = [prlimit, `--as=${Math.floor(addressSpaceBytes)}`, "--", ...argv];
+  const { bwrap, bwrapArgs, unshare, unshareArgs } = launcher();
+  let argv: string[] = addressSpaceLimitedCommand(nodeArgs, addressSpaceBytes).argv;
   if (bwrap) argv = [bwrap, ...bwrapArgs, ...mountArgs(paths, nodeArgs[0]), "--", ...argv];
   else if (unshare) argv = [unshare, ...unshareArgs, "--", ...argv];
   const [command, ...args] = argv as [string, ...string[]];

@@ -6,6 +6,7 @@ import type { OcrEngineId } from "./ocr/ocr-engine";
 import type { OcrPageInfo, OcrPageProgress, PageFailure, PageOcr } from "./ocr/page-ocr";
 import { binaryInText, sniffFormat, type DocumentFormat } from "./sniff-format";
 import { assertPdfStreamsWithinLimits } from "./pdf-limits";
+import { pdfjsVerbosity } from "./pdf-process/pdfjs-warnings";
 import { transcodeToUtf8 } from "./text-decoding";
 import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES } from "./zip-limits";
 
@@ -59,7 +60,7 @@ async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes:
   let pages: string[];
   let title: string | undefined;
   try {
-    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: pdfjsVerbosity() });
     const result = await extractText(pdf, { mergePages: false });
     pages = result.text.map((page) => normaliseNewlines(page).replace(/\f/g, " "));
     const meta = await pdf.getMetadata().catch(() => undefined);

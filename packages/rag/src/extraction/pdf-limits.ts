@@ -80,7 +80,19 @@ interface StreamObject {
 }
 
 /** Thrown when reading a file's objects would take more than a real file's share of work. */
-class PdfTooComplexError extends Error {}
+/** The file is past a cap of the guard's reading: refused, never read in part (what pdf.js reads could be the rest). */
+class PdfTooComplexError extends Error {
+  constructor(readonly what: string) {
+    super(what);
+  }
+}
+
+/** Definitions of one object number the guard reads; a file with more is refused (its xref may pick the one left out). */
+export const MAX_DEFINITIONS_PER_OBJECT = 16;
+/** References one value may lead through (chains and every definition on the way); a file needing more is refused. */
+export const MAX_REFERENCES_PER_VALUE = 64;
+/** Filter chains one stream may have (each definition of each referenced filter combined); more is refused. */
+const MAX_FILTER_CHAINS = 16;
 
 /** The file's indirect objects and streams, read as pdf.js reads them (object streams included once decoded). */
 class PdfObjects {
@@ -112,7 +124,7 @@ class PdfObjects {
       const value = lexer.value();
       this.#parsed.set(source, value);
       budget -= lexer.pos - at;
-      if (budget < 0) throw new PdfTooComplexError();
+      if (budget < 0) throw new PdfTooComplexError("objects nested so deep that");
       if (isDict(value) && lexer.keyword() === "stream") found.push({ dict: value, start: lexer.streamStart() });
     }
     // Lengths may be references: read the streams once every object is known.
@@ -122,7 +134,8 @@ class PdfObjects {
   private define(key: string, source: ObjectSource): void {
     const list = this.#sources.get(key);
     if (list === undefined) this.#sources.set(key, [source]);
-    else if (list.length < 16) list.push(source);
+    else if (list.length < MAX_DEFINITIONS_PER_OBJECT) list.push(source);
+    else throw new PdfTooComplexError(`an object defined more than ${MAX_DEFINITIONS_PER_OBJECT} times, which`);
   }
 
   /** The first "endstream" at or after `from`, or -1. */
@@ -166,12 +179,13 @@ class PdfObjects {
   }
 
   /** Every value `value` may stand for (each definition of a referenced object); none when a reference leads nowhere. */
-  resolve(value: PdfValue | undefined, budget = { left: 64 }): PdfValue[] {
+  resolve(value: PdfValue | undefined, budget = { left: MAX_REFERENCES_PER_VALUE }): PdfValue[] {
     if (value === undefined) return [];
     if (!isRef(value)) return [value];
     const out: PdfValue[] = [];
     for (const source of this.#sources.get(value.ref) ?? []) {
-      if (--budget.left < 0) break; // a chain of references (or a loop) longer than any real file's
+      // a chain of references (or a loop) longer than any real file's: what is left unread could be what pdf.js reads
+      if (--budget.left < 0) throw new PdfTooComplexError(`a value behind more than ${MAX_REFERENCES_PER_VALUE} references, which`);
       let parsed = this.#parsed.get(source);
       if (parsed === undefined) this.#parsed.set(source, (parsed = new PdfLexer(source.text, source.pos).value()));
       out.push(...this.resolve(parsed, budget));
@@ -199,11 +213,13 @@ class PdfObjects {
       for (const item of items) {
         const names = this.resolve(item);
         if (names.length === 0 || !names.every(isName)) return "unreadable";
-        combined = combined.flatMap((chain) => names.map((n) => [...chain, filterName((n as { name: string }).name)])).slice(0, 16);
+        combined = combined.flatMap((chain) => names.map((n) => [...chain, filterName((n as { name: string }).name)]));
+        if (combined.length > MAX_FILTER_CHAINS) throw new PdfTooComplexError(`a stream with more than ${MAX_FILTER_CHAINS} possible filter chains, which`);
       }
       chains.push(...combined);
+      if (chains.length > MAX_FILTER_CHAINS) throw new PdfTooComplexError(`a stream with more than ${MAX_FILTER_CHAINS} possible filter chains, which`);
     }
-    return chains.slice(0, 16);
+    return chains;
   }
 
   /** Pixels of an image stream (its own /Width × /Height: a mask is one too), or undefined when it is no image. */
@@ -238,14 +254,18 @@ function unreadable(file: string, what: string): ExtractionError {
  * filter or an image's size cannot be read (so it cannot be measured).
  */
 export async function assertPdfWithinLimits(file: string, bytes: Uint8Array, limits: PdfLimits): Promise<void> {
-  const { maxUncompressedBytes, maxImagePixels, measureStreams = true } = limits;
-  let pdf: PdfObjects;
   try {
-    pdf = new PdfObjects(bytes);
+    await checkPdfWithinLimits(file, bytes, limits);
   } catch (error) {
-    if (error instanceof PdfTooComplexError) throw unreadable(file, "objects nested so deep that");
+    // past a cap of the guard's reading the file is refused: fail closed
+    if (error instanceof PdfTooComplexError) throw unreadable(file, error.what);
     throw error;
   }
+}
+
+async function checkPdfWithinLimits(file: string, bytes: Uint8Array, limits: PdfLimits): Promise<void> {
+  const { maxUncompressedBytes, maxImagePixels, measureStreams = true } = limits;
+  const pdf = new PdfObjects(bytes);
   let total = 0;
   const measure = async (stream: StreamObject, keep: boolean): Promise<Uint8Array | undefined> => {
     const chains = pdf.filterChains(stream.dict);

@@ -98,7 +98,7 @@ export function pdfFlateBomb(megabytes: number): Uint8Array {
 export type PdfBombVariant =
   | "plain" | "hex" | "ascii85" | "decode-parms" | "filter-ref" | "escaped-name" | "lzw" | "run-length" | "unreadable-ref"
   | "f-key" | "escaped-key" | "array-of-refs" | "comment-in-dict" | "junk-after-stream" | "comment-before-stream" | "object-stream-ref" | "redefined-ref"
-  | "comment-in-header";
+  | "comment-in-header" | "hidden-definition" | "deep-reference";
 export const PDF_BOMB_VARIANTS: readonly PdfBombVariant[] = [
   "plain", "hex", "ascii85", "decode-parms", "filter-ref", "escaped-name", "lzw", "run-length", "unreadable-ref",
   "f-key", "escaped-key", "array-of-refs", "comment-in-dict", "junk-after-stream", "comment-before-stream", "object-stream-ref", "redefined-ref",
@@ -192,6 +192,18 @@ export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array 
       filter = "/Filter 5 0 R";
       extra.push("/FlateDecode", "/DCTDecode");
       break;
+    case "hidden-definition":
+      // object 5 defined 17 times, the xref naming the last: past the guard's 16 definitions per object
+      stream = zlibStream();
+      filter = "/Filter 5 0 R";
+      extra.push(...Array.from({ length: 16 }, () => "/DCTDecode"), "/FlateDecode");
+      break;
+    case "deep-reference":
+      // object 5 defined twice, the xref naming the second: a reference into a chain of 65 more
+      stream = zlibStream();
+      filter = "/Filter 5 0 R";
+      extra.push("/DCTDecode", "6 0 R", ...Array.from({ length: 64 }, (_x, i) => `${7 + i} 0 R`), "/FlateDecode");
+      break;
     default:
       stream = zlibStream();
       filter = "/Filter /FlateDecode";
@@ -218,9 +230,16 @@ export function pdfBomb(variant: PdfBombVariant, megabytes: number): Uint8Array 
   add(Buffer.from(`${variant === "comment-in-header" ? "4 %a comment\n0 obj" : "4 0 obj"}\n<< /Length ${stream.length} ${filter} >>\n${keyword}`));
   add(stream);
   add(Buffer.from("\nendstream\nendobj\n"));
+  // Which object each extra body defines, and whether the xref names that definition.
+  const placement = (i: number): { number: number; inXref: boolean } => {
+    if (variant === "redefined-ref") return { number: 5, inXref: i === 0 };
+    if (variant === "hidden-definition") return { number: 5, inXref: i === extra.length - 1 };
+    if (variant === "deep-reference") return i < 2 ? { number: 5, inXref: i === 1 } : { number: 4 + i, inXref: true };
+    return { number: 5 + i, inXref: true };
+  };
   extra.forEach((o, i) => {
-    const number = variant === "redefined-ref" ? 5 : 5 + i;
-    if (!(variant === "redefined-ref" && i > 0)) offsets.push(length); // the xref names the first definition
+    const { number, inXref } = placement(i);
+    if (inXref) offsets.push(length);
     add(Buffer.from(`${number} 0 obj\n${o}\nendobj\n`, "latin1"));
   });
   const xref = length;
@@ -404,4 +423,61 @@ export function pngHeaderOnly(width: number, height: number, bitDepth: number, c
   header[9] = colourType;
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(Buffer.alloc(64))), chunk("IEND", Buffer.alloc(0))]));
+}
+
+/** A one-page PDF: object 4 is the page's content stream, object 5 its image /Im1 (when given). */
+function onePagePdf(content: Buffer, image?: Buffer): Uint8Array {
+  const all: Buffer[] = [
+    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+    Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R${image ? " /Resources << /XObject << /Im1 5 0 R >> >>" : ""} >>`),
+    content,
+    ...(image ? [image] : []),
+  ];
+  const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
+  const offsets: number[] = [];
+  let length = parts[0]!.length;
+  all.forEach((body, i) => {
+    offsets.push(length);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
+    parts.push(obj);
+    length += obj.length;
+  });
+  const xref = `xref\n0 ${all.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${all.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+const streamObject = (entries: string, data: Buffer): Buffer => Buffer.concat([Buffer.from(`<< ${entries} /Length ${data.length} >>\nstream\n`), data, Buffer.from("\nendstream")]);
+
+/**
+ * A page whose drawing runs long: `operations` small filled rectangles (a few hundred KB of flate,
+ * well under every stream limit), each a path pdf.js builds and Skia fills.
+ */
+export function pdfSlowPage(operations: number): Uint8Array {
+  const ops = Array.from({ length: 1000 }, (_x, i) => `${i % 600} ${(i * 7) % 780} 3 3 re f\n`).join("");
+  const content = Buffer.from(ops.repeat(Math.ceil(operations / 1000)));
+  return onePagePdf(streamObject("/Filter /FlateDecode", zlib.deflateSync(content)));
+}
+
+/**
+ * A page drawing a 100×100 JBIG2 image whose own page-information segment declares `side`×`side`
+ * pixels, white by default: pdf.js allocates and fills side²/8 bytes for it. The static guard reads
+ * the image's /Width and /Height (10,000 pixels) and does not model JBIG2 segments.
+ */
+export function pdfJbig2PageBomb(side: number): Uint8Array {
+  const pageInfo = Buffer.alloc(11 + 19);
+  pageInfo.writeUInt32BE(0, 0); // segment number
+  pageInfo[4] = 48; // page information
+  pageInfo[6] = 1; // page association
+  pageInfo.writeUInt32BE(19, 7); // data length
+  pageInfo.writeUInt32BE(side, 11); // width
+  pageInfo.writeUInt32BE(side, 15); // height
+  pageInfo[27] = 0x04; // flags: default pixel value 1
+  const endOfPage = Buffer.alloc(11);
+  endOfPage.writeUInt32BE(1, 0);
+  endOfPage[4] = 49;
+  endOfPage[6] = 1;
+  const image = streamObject("/Type /XObject /Subtype /Image /Width 100 /Height 100 /ImageMask true /BitsPerComponent 1 /Filter /JBIG2Decode", Buffer.concat([pageInfo, endOfPage]));
+  return onePagePdf(streamObject("", Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n")), image);
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import { BearError, isMatterId, isOfflineEnforced, MATTER_ID_RULE, suggestMatterId, type BearConfig } from "@bear/core";
 import { checkRedis, parseRedisUrl } from "@bear/cluster";
 import { pluginContainment } from "@bear/plugins";
-import { describeOcr, ocrConfigSchema, type DocumentRecord } from "@bear/rag";
+import { describeOcr, ocrConfigSchema, pdfContainment, type DocumentRecord } from "@bear/rag";
 import { WorkspaceFolder } from "../folder/workspace-folder";
 import { withModelManager } from "../models/inspect-models";
 import { discoverWorkspacePlugins, setAsidePlugins, type SetAsidePlugin } from "../plugins/workspace-plugins";
@@ -45,6 +45,7 @@ export async function diagnoseWorkspace(options: DiagnoseOptions): Promise<Healt
     ...(await workspaceChecks(folder, options)),
     ...(await modelChecks(folder, options.config)),
     await ocrCheck(options.config),
+    pdfReaderCheck(),
     ...(await pluginChecks(folder, options.config)),
   ];
 }
@@ -240,6 +241,18 @@ async function ocrCheck(config: BearConfig): Promise<HealthCheck> {
   if (status.error) return { area: "ocr", level: "fail", summary: `OCR (${config.ocr.engine}) cannot start: ${status.error.message}`, fix: status.error.hint ?? "Run `npm ci`.", details };
   const faster = status.engine === "tesseract.js" && config.ocr.engine === "auto" ? " (apt-get install tesseract-ocr reads a page with ~1.5x less CPU)" : "";
   return { area: "ocr", level: "ok", summary: `OCR ${status.engine} ${status.version ?? ""}, languages ${status.languages.join("+")}, ${status.workers} worker(s)${faster}`, details };
+}
+
+/** How uploaded PDFs (and other parsed files) are contained: reader processes under an address-space cap, or only a heap cap. */
+function pdfReaderCheck(): HealthCheck {
+  const readers = pdfContainment();
+  return {
+    area: "pdf-readers",
+    level: readers.addressSpaceLimit ? "ok" : "warn",
+    summary: readers.summary,
+    ...(readers.addressSpaceLimit ? {} : { fix: "Install util-linux's prlimit (apt-get install util-linux) so a hostile upload's decoders cannot take more memory than the cap; see the rag README." }),
+    details: { ...readers },
+  };
 }
 
 async function pluginChecks(folder: WorkspaceFolder, config: BearConfig): Promise<HealthCheck[]> {

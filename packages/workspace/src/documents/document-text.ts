@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { extractDocument, sniffFormat } from "@bear/rag";
+import { extractDocumentIsolated, sniffFormat } from "@bear/rag";
 import { BearWorkspaceError } from "../errors";
 
 export interface DocumentText {
@@ -33,6 +33,7 @@ export async function readDocumentText(file: string): Promise<DocumentText> {
   if (sniffed === "text" || sniffed === "markdown") {
     return { input, bytes, text: bytes.toString("utf8"), format: sniffed, extension: path.extname(input) || ".txt" };
   }
-  const extracted = await extractDocument(input, bytes);
+  // pdf.js and the other parsers run in a reader process (address-space cap, deadline), never here
+  const extracted = await extractDocumentIsolated(input, bytes);
   return { input, bytes, text: extracted.text, format: extracted.format, extension: ".txt" };
 }

@@ -1,5 +1,3 @@
-import { assertPdfWithinLimits } from "../pdf-limits";
-import { MAX_DRAWN_IMAGE_PIXELS } from "./pdf-page-rasteriser";
 import { ExtractionError } from "../../errors";
 import type { ExtractedDocument } from "../extract-document";
 import { imageKindOf, imagePages } from "./image-pages";
@@ -68,9 +66,8 @@ export async function completeWithOcr(file: string, bytes: Uint8Array, doc: Extr
       details: { pages: scanned.length, maxPages: ocr.config.maxPages },
     });
   }
-  // pdf.js decodes an image at its declared size (a mask too) before any raster cap: refuse one too large to draw.
-  await assertPdfWithinLimits(file, bytes, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER, maxImagePixels: MAX_DRAWN_IMAGE_PIXELS, measureStreams: false });
-  const result = await merge(pages, await ocrPdfPages(bytes, scanned, ocr, options), ocr);
+  // Drawing refuses an image pdf.js would decode too large (a mask too), in the reader that draws.
+  const result = await merge(pages, await ocrPdfPages(file, bytes, scanned, ocr, options), ocr);
   return emptyChecked(file, { ...doc, ...joinPages(pages), ...result });
 }
 

@@ -1,9 +1,9 @@
 import { RagError } from "../../errors";
-import { assertPdfWithinLimits } from "../pdf-limits";
+import { pdfProcessPool, type JobFailures, type PdfProcessOptions } from "../pdf-process/pdf-process-pool";
 import { loadCanvas } from "./canvas-module";
 import { scaleToFit, type GrayImage } from "./gray-image";
 import { imageKindOf, imagePages } from "./image-pages";
-import { MAX_DRAWN_IMAGE_PIXELS, pdfDrawingOptions } from "./pdf-page-rasteriser";
+import { openPdfForDrawing } from "./pdf-page-rasteriser";
 
 /** One page of a stored document drawn as a PNG, for a person to check OCR text against. */
 export interface PageImage {
@@ -21,7 +21,13 @@ export interface PageImageOptions {
   readonly maxPixels?: number;
   /** Compressed streams of a PDF may inflate to at most this (the same flate-bomb guard as ingest). */
   readonly maxUncompressedBytes?: number;
+  /** Longest the drawing may take (default 30 s); past it the reader process is killed (RAG_FILE_TOO_LARGE). */
+  readonly timeoutMs?: number;
+  /** The PDF reader processes that draw it (their memory cap, the reader script). */
+  readonly process?: PdfProcessOptions;
 }
+
+export const DEFAULT_PAGE_IMAGE_TIMEOUT_MS = 30_000;
 
 function pageNotFound(page: number, pageCount: number): RagError {
   return new RagError("RAG_PAGE_NOT_FOUND", `page ${page} does not exist (the document has ${pageCount} page${pageCount === 1 ? "" : "s"})`, {
@@ -33,8 +39,9 @@ function pageNotFound(page: number, pageCount: number): RagError {
 /**
  * Draws page `page` (1-based) of a PDF, PNG, JPEG or TIFF file as a PNG: PDFs with pdf.js on a
  * Skia canvas (in colour, on white), images by decoding the page (gray, as OCR read it). Other
- * formats have no page image (`RAG_UNSUPPORTED_FORMAT`). Bounded like ingest: a PDF's streams are
- * checked for flate bombs first, and the raster is capped at `maxPixels`.
+ * formats have no page image (`RAG_UNSUPPORTED_FORMAT`). Bounded like ingest: a PDF is drawn in a PDF
+ * reader process (address-space cap, `timeoutMs`), its streams checked for flate bombs and its images
+ * for size first, and the raster is capped at `maxPixels`.
  */
 export async function renderPageImage(bytes: Uint8Array, page: number, options: PageImageOptions = {}): Promise<PageImage> {
   const maxPixels = options.maxPixels ?? 4_000_000;
@@ -49,9 +56,27 @@ export async function renderPageImage(bytes: Uint8Array, page: number, options: 
   if (!(bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46)) {
     throw new RagError("RAG_UNSUPPORTED_FORMAT", "only PDF, PNG, JPEG and TIFF documents have page images", { hint: "Read the document's text instead." });
   }
-  await assertPdfWithinLimits("document", bytes, { maxUncompressedBytes: options.maxUncompressedBytes ?? 256 * 1024 * 1024, maxImagePixels: MAX_DRAWN_IMAGE_PIXELS });
-  const { getDocumentProxy } = await import("unpdf");
-  const pdf = await getDocumentProxy(new Uint8Array(bytes), (await pdfDrawingOptions()) as Parameters<typeof getDocumentProxy>[1]);
+  const pool = pdfProcessPool(options.process ?? {});
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PAGE_IMAGE_TIMEOUT_MS;
+  if (!pool) return renderPdfPageImage(bytes, page, options);
+  const { process: _process, ...drawing } = options;
+  return pool.run("page-image", { bytes, page, options: drawing }, { timeoutMs, failures: pageImageFailures(maxPixels) });
+}
+
+/** How a page image fails when its reader runs out of memory or time. */
+function pageImageFailures(maxPixels: number): JobFailures {
+  const hint = "The PDF is hostile (an image or drawing bomb) or too complex to draw; its text can still be read.";
+  return {
+    outOfMemory: (memoryMb) => new RagError("RAG_FILE_TOO_LARGE", `drawing the page needed more than ${memoryMb} MB`, { hint, details: { memoryMb, maxPixels } }),
+    timedOut: (timeoutMs) => new RagError("RAG_FILE_TOO_LARGE", `drawing the page took longer than ${timeoutMs} ms`, { hint, details: { timeoutMs } }),
+    crashed: (reason) => new RagError("RAG_FILE_CORRUPT", `the PDF reader stopped while drawing the page (${reason})`, { hint }),
+  };
+}
+
+/** Draws one PDF page as a PNG in the calling thread (a PDF reader process runs this for renderPageImage). */
+export async function renderPdfPageImage(bytes: Uint8Array, page: number, options: PageImageOptions = {}): Promise<PageImage> {
+  const maxPixels = options.maxPixels ?? 4_000_000;
+  const pdf = await openPdfForDrawing("document", bytes, options.maxUncompressedBytes ?? 256 * 1024 * 1024);
   try {
     if (page > pdf.numPages) throw pageNotFound(page, pdf.numPages);
     const { createCanvas } = await loadCanvas();

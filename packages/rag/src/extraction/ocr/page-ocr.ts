@@ -1,5 +1,6 @@
 import { BearError } from "@bear/core";
-import { OcrError } from "../../errors";
+import { ExtractionError, OcrError } from "../../errors";
+import type { PdfProcessOptions } from "../pdf-process/pdf-process-pool";
 import { createOcrEngine } from "./create-ocr-engine";
 import type { GrayImage } from "./gray-image";
 import type { OcrConfig } from "./ocr-config";
@@ -39,6 +40,8 @@ export interface OcrPageProgress {
 
 export interface ReadPagesOptions {
   readonly signal?: AbortSignal;
+  /** The PDF reader processes that draw PDF pages (their memory cap, the reader script). */
+  readonly process?: PdfProcessOptions;
   readonly onPage?: (progress: OcrPageProgress) => void;
 }
 
@@ -47,8 +50,12 @@ function failureOf(page: number, error: unknown): PageFailure {
   return { page, code: "RAG_OCR_PAGE_FAILED", message: `page ${page}: ${String((error as Error)?.message ?? error).slice(0, 160)}` };
 }
 
-/** Engine failures that concern every page (missing language, no engine) fail the document, not a page. */
+/**
+ * Failures that concern every page fail the document, not a page: a missing language or engine, and a
+ * refusal of the whole file (an image too large to draw anywhere in the PDF, RAG_FILE_TOO_LARGE).
+ */
 function isEngineLevel(error: unknown): boolean {
+  if (error instanceof ExtractionError) return true;
   return OcrError.isInstance(error) && (error.code === "RAG_OCR_LANGUAGE_MISSING" || error.code === "RAG_OCR_ENGINE_UNAVAILABLE");
 }
 

@@ -1,5 +1,7 @@
 import type { PDFDocumentProxy } from "unpdf/pdfjs";
 import { OcrError } from "../../errors";
+import { assertPdfWithinLimits } from "../pdf-limits";
+import { pdfjsVerbosity } from "../pdf-process/pdfjs-warnings";
 import { loadCanvas } from "./canvas-module";
 import { rgbaToGray, scaleToFit, type GrayImage } from "./gray-image";
 
@@ -13,7 +15,22 @@ export const MAX_DRAWN_IMAGE_PIXELS = 40_000_000;
 
 /** pdf.js's document options for drawing pages: its own canvas factory in Node, and the image size bound. */
 export async function pdfDrawingOptions(): Promise<{ verbosity: number; CanvasFactory: unknown; maxImageSize: number }> {
-  return { verbosity: 0, CanvasFactory: await pdfCanvasFactory(), maxImageSize: MAX_DRAWN_IMAGE_PIXELS };
+  return { verbosity: pdfjsVerbosity(), CanvasFactory: await pdfCanvasFactory(), maxImageSize: MAX_DRAWN_IMAGE_PIXELS };
+}
+
+/**
+ * Opens a PDF for drawing (OCR, page images), after refusing one with an image pdf.js would decode at
+ * more than MAX_DRAWN_IMAGE_PIXELS (a mask too, JPEGs by their frame header) with RAG_FILE_TOO_LARGE,
+ * and, when `maxUncompressedBytes` is given, one whose streams inflate to more.
+ */
+export async function openPdfForDrawing(file: string, bytes: Uint8Array, maxUncompressedBytes?: number): Promise<PDFDocumentProxy> {
+  await assertPdfWithinLimits(file, bytes, {
+    maxUncompressedBytes: maxUncompressedBytes ?? Number.MAX_SAFE_INTEGER,
+    maxImagePixels: MAX_DRAWN_IMAGE_PIXELS,
+    measureStreams: maxUncompressedBytes !== undefined,
+  });
+  const { getDocumentProxy } = await import("unpdf");
+  return getDocumentProxy(new Uint8Array(bytes), (await pdfDrawingOptions()) as Parameters<typeof getDocumentProxy>[1]);
 }
 
 /** pdf.js needs a canvas factory of its own in Node to draw image masks and patterns. */
