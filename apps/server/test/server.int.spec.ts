@@ -252,6 +252,10 @@ describe("login budgets on a loopback server, where every client has the same ad
     expect(flood.malformed.at(-1)).toBe(429);
     expect(flood.wrongKey.at(-1)).toBe(429);
     expect(flood.wrongKey).toContain(401);
+    // Keys naming a new made-up id each time share that one budget: scrypt work for ids that do not exist is bounded.
+    const madeUp: number[] = [];
+    for (let i = 0; i < 8; i++) madeUp.push((await me({ authorization: `Bearer bear_nobody${i}_${"z".repeat(32)}` })).status);
+    expect(madeUp.at(-1)).toBe(429);
     // ...and the keys nobody has used yet on this server still sign in (they were 429 while the budget was one per address).
     expect((await me(t.auth("admin"))).status).toBe(200);
     expect((await me(t.auth("alice"))).status).toBe(200);

@@ -39,7 +39,8 @@ function unauthorized(message: string): HttpError {
  * so a flood adds a few records, not one per request.
  *
  * Budgets (429 once spent), taken before any hashing: a well-formed key not yet verified draws on its
- * principal id's login budget (`login:<id>`), so guessing one principal's secret is slowed; a request with
+ * principal id's login budget (`login:<id>`), so guessing one principal's secret is slowed (keys naming ids
+ * that do not exist share one budget per address, `unknown-id:<ip>`); a request with
  * no key or a malformed one draws on its address's anonymous budget (`anon:<ip>`). The two never meet: the
  * server listens on loopback, where every client has the same address, so an anonymous flood (another
  * local process, a web page) must not spend the budget a correct key needs.
@@ -78,9 +79,13 @@ export class ApiKeyAuth {
         this.#verified.delete(digest);
       }
     }
-    // Unverified: costs a token from this principal id's login budget before any scrypt work (an unknown id
-    // has its own budget too, and pays the same dummy hash: 429s and timing say nothing about which ids exist).
-    if (!this.options.limiter.tryTake(`login:${id}`)) {
+    // Unverified: costs a token before any scrypt work. A known principal's key draws on that id's own login
+    // budget, so no flood of other requests can lock it out. Keys naming ids that do not exist share one
+    // budget per address (they still pay the same dummy hash): a flood of made-up ids costs at most that
+    // budget's scrypt work, not one hash per request. Under such a flood an unknown id gets 429 where a known
+    // one gets 401, which says which ids exist; ids name principals and are not secrets, the 192-bit secret is.
+    const bucket = this.options.access.has(id) ? `login:${id}` : `unknown-id:${credentials.ip}`;
+    if (!this.options.limiter.tryTake(bucket)) {
       await this.#deny(credentials, "login-rate-limited");
       throw new RateLimitedError(id, 1000);
     }
