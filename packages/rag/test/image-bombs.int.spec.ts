@@ -9,7 +9,10 @@ import { imagePages } from "../src/extraction/ocr/image-pages";
 import { renderPageImage } from "../src/extraction/ocr/page-image";
 import { tiffLzwOutputSize } from "../src/extraction/ocr/tiff-page-bounds";
 import { tiffOf } from "./ocr-fixtures";
-import { grayPage, lzwEncode, pngHeaderOnly, tiffFile, tiffStripAt, type TiffEntry } from "./support/hostile-files";
+import { grayPage, lzwEncode, pngHeaderOnly, pngWithData, tiffFile, tiffStripAt, type TiffEntry } from "./support/hostile-files";
+
+/** An 8-bit gray PNG with this interlace method and image data. */
+const pngWithInterlace = (width: number, height: number, interlace: number, idat: Buffer): Uint8Array => pngWithData(width, height, 8, 0, idat, interlace);
 
 const MiB = 2 ** 20;
 const MAX_PIXELS = 4_000_000;
@@ -178,12 +181,12 @@ describe("the decoders' unbounded loops are bounded too (rev10 #11, #12)", () =>
   });
 
   it("refuses an interlaced PNG whose data inflates past its Adam7 size (pngjs inflates it with no limit), and reads an honest one", async () => {
-    const bomb = pngWith(1, 1, 1, zlib.deflateSync(Buffer.alloc(64 * MiB)));
+    const bomb = pngWithInterlace(1, 1, 1, zlib.deflateSync(Buffer.alloc(64 * MiB)));
     let error: unknown;
     const growth = await rssGrowth(async () => (await imagePages(bomb, "png", MAX_PIXELS))[0]!.decode().catch((e) => (error = e)));
     expect(error).toMatchObject({ code: "RAG_OCR_PAGE_FAILED", message: expect.stringContaining("interlaced data inflates past the 2 bytes") });
     expect(growth).toBeLessThan(50 * MiB);
-    const honest = await (await imagePages(pngWith(1, 1, 1, zlib.deflateSync(Buffer.from([0, 77]))), "png", MAX_PIXELS))[0]!.decode();
+    const honest = await (await imagePages(pngWithInterlace(1, 1, 1, zlib.deflateSync(Buffer.from([0, 77]))), "png", MAX_PIXELS))[0]!.decode();
     expect(honest).toMatchObject({ width: 1, height: 1 });
     expect(honest.pixels[0]).toBe(77);
   });
@@ -230,28 +233,12 @@ describe("PNG and JPEG pages are refused by the bytes their decoders would hold"
     const height = 3508;
     const rows = Buffer.alloc(height * (1 + width), 255);
     for (let y = 0; y < height; y++) rows[y * (1 + width)] = 0; // filter type 0 on every row
-    const png = pngWith(width, height, 0, zlib.deflateSync(rows));
+    const png = pngWithInterlace(width, height, 0, zlib.deflateSync(rows));
     // Asked at full size (no downscale): the budget, not the raster cap, is what is tested.
     const page = await (await imagePages(png, "png", width * height))[0]!.decode();
     expect(page).toMatchObject({ width, height });
   }, 60_000);
 });
-
-/** A gray 8-bit PNG with the given interlace method and IDAT data. */
-function pngWith(width: number, height: number, interlace: number, idat: Buffer): Uint8Array {
-  const png = Buffer.from(pngHeaderOnly(width, height, 8, 0));
-  png[28] = interlace;
-  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  return new Uint8Array(Buffer.concat([png.subarray(0, 33), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]));
-}
 
 /** Packs 12-bit-or-narrower LZW codes MSB first, widening as utif2's decoder does (EarlyChange). */
 function packCodes(codes: readonly number[]): Uint8Array {

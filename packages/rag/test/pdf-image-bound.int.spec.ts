@@ -3,27 +3,8 @@ import { describe, expect, it } from "@jest/globals";
 import { PNG } from "pngjs";
 import { renderPageImage } from "../src/extraction/ocr/page-image";
 import { MAX_DRAWN_IMAGE_PIXELS } from "../src/extraction/ocr/pdf-page-rasteriser";
+import { onePagePdf } from "./support/hostile-files";
 
-/** A one-page PDF whose objects 4.. are `objects` (object 4 the page's content, object 5 its image /Im1). */
-function onePagePdf(objects: readonly Buffer[]): Uint8Array {
-  const all: Buffer[] = [
-    Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
-    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-    Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"),
-    ...objects,
-  ];
-  const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
-  const offsets: number[] = [];
-  let length = parts[0]!.length;
-  all.forEach((body, i) => {
-    offsets.push(length);
-    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from("\nendobj\n")]);
-    parts.push(obj);
-    length += obj.length;
-  });
-  parts.push(Buffer.from(`xref\n0 ${all.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size ${all.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-  return new Uint8Array(Buffer.concat(parts));
-}
 
 /** A stream object: its dictionary entries and data. */
 const streamObject = (entries: string, data: Buffer): Buffer => Buffer.concat([Buffer.from(`<< ${entries} /Length ${data.length} >>\nstream\n`), data, Buffer.from("\nendstream")]);

@@ -406,33 +406,41 @@ export function grayPage(width: number, height: number, options: { compression?:
   ];
 }
 
-/** A PNG whose IHDR declares this size, bit depth and colour type, with one tiny IDAT (its pixels are not the point). */
-export function pngHeaderOnly(width: number, height: number, bitDepth: number, colourType: number): Uint8Array {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
+/** One PNG chunk: its length, type, data and CRC. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A PNG of this size, bit depth, colour type and interlace method, with `idat` as its image data. */
+export function pngWithData(width: number, height: number, bitDepth: number, colourType: number, idat: Buffer, interlace = 0): Uint8Array {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = bitDepth;
   header[9] = colourType;
+  header[12] = interlace;
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(Buffer.alloc(64))), chunk("IEND", Buffer.alloc(0))]));
+  return new Uint8Array(Buffer.concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", idat), pngChunk("IEND", Buffer.alloc(0))]));
 }
 
-/** A one-page PDF: object 4 is the page's content stream, object 5 its image /Im1 (when given). */
-function onePagePdf(content: Buffer, image?: Buffer): Uint8Array {
+/** A PNG whose IHDR declares this size, bit depth and colour type, with one tiny IDAT (its pixels are not the point). */
+export function pngHeaderOnly(width: number, height: number, bitDepth: number, colourType: number): Uint8Array {
+  return pngWithData(width, height, bitDepth, colourType, zlib.deflateSync(Buffer.alloc(64)));
+}
+
+/** A one-page PDF whose objects 4.. are `objects` (object 4 the page's content stream, object 5 its image /Im1, when given). */
+export function onePagePdf(objects: readonly Buffer[]): Uint8Array {
+  const image = objects.length > 1;
   const all: Buffer[] = [
     Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
     Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
     Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R${image ? " /Resources << /XObject << /Im1 5 0 R >> >>" : ""} >>`),
-    content,
-    ...(image ? [image] : []),
+    ...objects,
   ];
   const parts: Buffer[] = [Buffer.from("%PDF-1.7\n")];
   const offsets: number[] = [];
@@ -457,7 +465,7 @@ const streamObject = (entries: string, data: Buffer): Buffer => Buffer.concat([B
 export function pdfSlowPage(operations: number): Uint8Array {
   const ops = Array.from({ length: 1000 }, (_x, i) => `${i % 600} ${(i * 7) % 780} 3 3 re f\n`).join("");
   const content = Buffer.from(ops.repeat(Math.ceil(operations / 1000)));
-  return onePagePdf(streamObject("/Filter /FlateDecode", zlib.deflateSync(content)));
+  return onePagePdf([streamObject("/Filter /FlateDecode", zlib.deflateSync(content))]);
 }
 
 /**
@@ -479,5 +487,5 @@ export function pdfJbig2PageBomb(side: number): Uint8Array {
   endOfPage[4] = 49;
   endOfPage[6] = 1;
   const image = streamObject("/Type /XObject /Subtype /Image /Width 100 /Height 100 /ImageMask true /BitsPerComponent 1 /Filter /JBIG2Decode", Buffer.concat([pageInfo, endOfPage]));
-  return onePagePdf(streamObject("", Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n")), image);
+  return onePagePdf([streamObject("", Buffer.from("q 612 0 0 792 0 0 cm /Im1 Do Q\n")), image]);
 }
