@@ -33,7 +33,7 @@ function addsEverydayWord(text: string, added: string): boolean {
  * A confident model span of a person or organisation that wholly contains shorter person or organisation findings of
  * other recognizers, all of one stretch of text (two apart are two names the model ran together: "Avelor Holdings Pty
  * Ltd and Brenwick B.V."), and crosses no other finding, wins their overlap: the cue found a part of the name (a lexicon
- * person "Chang Chen" of "Chang Chen-Bin Architects Office", a short name "Lloyds" of "Lloyds Register FNMA") and the
+ * person "Lin Wei" of "Lin Wei-Tao Design Studio", a short name "Norvale" of "Norvale Survey Partners") and the
  * model, which learned party names' extents from the tune contracts, read where it ends. What the model adds to the
  * finding must be words of one name: no sentence end, comma, colon, quote, bracket or line break, no possessive, and
  * no word the text also writes in lower case (its own nouns: "AT&T Data", "Acme Customers"). Its score is raised just
@@ -73,7 +73,7 @@ export function preferModelExtent(text: string, findings: readonly PiiFinding[])
       }
     }
     if (crosses || parts !== 1 || best <= m.score) continue;
-    // the model's longer reading is a company's: it ends in a legal form ("D2 Technologies, Inc." over "D2"), or it is
+    // the model's longer reading is a company's: it ends in a legal form ("Q7 Systems, Inc." over "Q7"), or it is
     // an organisation where the name lists saw only a person ("Marten Olsby Surveyors" over "Marten Olsby"); an
     // organisation cue inside a longer model span is more often two names or a name and a product ("Acme Widgets")
     if (!LEGAL_FORM_END.test(text.slice(m.start, m.end)) && !(people && m.type === "ORGANIZATION")) continue;
