@@ -607,17 +607,16 @@ if (!available) process.stdout.write(`ui.e2e: skipped, ${CHROMIUM} is absent (in
       const cdp = await context.newCDPSession(page);
       await cdp.send("Network.enable");
       const tagById = new Map<string, string>();
-      const statuses = new Map<string, number>();
+      const statusById = new Map<string, number>();
       cdp.on("Network.requestWillBeSent", (e) => {
         if (e.request.url.startsWith(t.url)) tagById.set(e.requestId, new URL(e.request.url).search.slice(1));
       });
-      cdp.on("Network.responseReceivedExtraInfo", (e) => {
-        const tag = tagById.get(e.requestId);
-        if (tag) statuses.set(tag, e.statusCode);
-      });
+      // CDP may report a response's extra info before the request it belongs to: both are kept by id and joined.
+      cdp.on("Network.responseReceivedExtraInfo", (e) => statusById.set(e.requestId, e.statusCode));
+      const statuses = (): Record<string, number> => Object.fromEntries([...tagById].filter(([id]) => statusById.has(id)).map(([id, tag]) => [tag, statusById.get(id)!]));
       await page.goto(`http://127.0.0.1:${port}/`);
-      for (let i = 0; i < 200 && statuses.size < 3; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(Object.fromEntries(statuses)).toEqual({ img: 403, get: 403, post: 403 });
+      for (let i = 0; i < 200 && Object.keys(statuses()).length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(statuses()).toEqual({ img: 403, get: 403, post: 403 });
     } finally {
       await context.close();
       await new Promise((resolve) => other.close(resolve));
