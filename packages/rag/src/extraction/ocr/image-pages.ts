@@ -78,9 +78,8 @@ export function assertJpegScansFit(page: number, scans: number, pixels: number):
  * pngjs inflates an interlaced PNG's data with no output limit (only the non-interlaced path passes one):
  * its IDAT is inflated here first with the output counted, against the size of its seven Adam7 passes.
  */
-async function assertInterlacedPngFits(bytes: Uint8Array, width: number, height: number): Promise<void> {
+async function assertInterlacedPngFits(bytes: Uint8Array, { width, height, bitsPerPixel }: PngHeader): Promise<void> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bitsPerPixel = (PNG_CHANNELS[bytes[25] ?? 6] ?? 4) * (bytes[24] ?? 8);
   const passes: readonly [number, number, number, number][] = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
   let expected = 0;
   for (const [x0, y0, dx, dy] of passes) {
@@ -104,15 +103,23 @@ function plausibleDpi(dpi: number | undefined): number {
 
 const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** pngjs's peak for a PNG, from its IHDR: the inflated rows, an 8-bit RGBA copy (16-bit adds a wide one), then gray. */
-function pngDecodeBytes(bytes: Uint8Array): { width: number; height: number; decodeBytes: number } | undefined {
+interface PngHeader {
+  readonly width: number;
+  readonly height: number;
+  readonly bitsPerPixel: number;
+  /** pngjs's peak: the inflated rows, an 8-bit RGBA copy (16-bit adds a wide one), then gray. */
+  readonly decodeBytes: number;
+}
+
+/** A PNG's size and pixel format from its IHDR, and what pngjs will hold decoding it. */
+function pngHeader(bytes: Uint8Array): PngHeader | undefined {
   if (bytes.length < 26) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const bitDepth = bytes[24] ?? 8;
-  const sourceBytesPerPixel = ((PNG_CHANNELS[bytes[25] ?? 6] ?? 4) * bitDepth) / 8;
-  return { width, height, decodeBytes: width * height * (6 + 2 * sourceBytesPerPixel + (bitDepth === 16 ? 8 : 0)) };
+  const bitsPerPixel = (PNG_CHANNELS[bytes[25] ?? 6] ?? 4) * bitDepth;
+  return { width, height, bitsPerPixel, decodeBytes: width * height * (6 + bitsPerPixel / 4 + (bitDepth === 16 ? 8 : 0)) };
 }
 
 /**
@@ -123,9 +130,9 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     if (kind === "png") {
-      const size = pngDecodeBytes(bytes);
+      const size = pngHeader(bytes);
       if (size && size.decodeBytes > budgetBytes) throw tooLarge(1, `${size.width}×${size.height} pixels`, size.decodeBytes, budgetBytes);
-      if (size && bytes[28] === 1) await assertInterlacedPngFits(bytes, size.width, size.height);
+      if (size && bytes[28] === 1) await assertInterlacedPngFits(bytes, size);
       const { PNG } = (await import("pngjs")).default;
       decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } else {

@@ -73,9 +73,9 @@ export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory,
   const used = tiled ? needed : offsets.length;
   // Counts are cut to the file (utif2 copies an uncompressed strip byte by byte for as long as its count
   // says), and pieces may not overlap more than the file could hold.
+  const clamped = counts?.map((count, i) => Math.min(count, Math.max(0, bytes.length - (offsets[i] ?? 0))));
   let input = 0;
-  if (counts) {
-    const clamped = counts.map((count, i) => Math.min(count, Math.max(0, bytes.length - (offsets[i] ?? 0))));
+  if (clamped) {
     for (let i = 0; i < used; i++) input += clamped[i] ?? 0;
     directory[`t${tiled ? 325 : 279}`] = clamped;
   }
@@ -90,7 +90,7 @@ export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory,
   let scanPixels = 0;
   for (let i = 0; i < used; i++) {
     const at = offsets[i] ?? 0;
-    const length = (directory[`t${tiled ? 325 : 279}`] as number[] | undefined)?.[i] ?? 0;
+    const length = clamped?.[i] ?? 0;
     if (compression === 1 || at >= bytes.length) continue;
     const data = bytes.subarray(at, at + length);
     if (compression === 8 || compression === 32946) {
