@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import type { AuditEvent } from "@bear/core";
 import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
 import { StepWorker } from "../src/index";
 import { Queue } from "bullmq";
@@ -224,7 +225,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const job = await queue.add("test.sleep", data, { jobId: "old-1|s|1", attempts: 1 });
       await until(async () => (await job.getState()) === "failed", 5_000, "the v1 job to fail");
       const failed = (await queue.getJob(job.id!))!;
-      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads versions 4-5: all cluster processes must run the same BEAR version/);
+      expect(failed.failedReason).toMatch(/version 2 step job, but this worker reads version 6: all cluster processes must run the same BEAR version/);
       expect(readLog(log)).toEqual([]);
     } finally {
       await queue.close();
@@ -232,7 +233,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
-  it("a run's actor reaches the worker's handler (job format 5); a version 4 job runs with its actor; a newer version is refused with word to upgrade the worker", async () => {
+  it("a run's actor reaches the worker's handler (job format 6); an older or newer version is refused, naming the mismatch", async () => {
     const seen: Array<{ runId: string; actor: string | null }> = [];
     const who: StepHandler = { type: "test.who", execute: async (ctx) => (seen.push({ runId: ctx.runId, actor: ctx.actor ?? null }), { actor: ctx.actor ?? null }) };
     const registry = testRegistry([who as StepHandler<never>]);
@@ -246,28 +247,77 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       const result = await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "by-alice", actor: "alice" });
       expect(result.outputs["a"]).toEqual({ actor: "alice" });
       const sent = await sentJob("by-alice");
-      expect(sent.data).toMatchObject({ v: 5, actor: "alice" });
+      expect(sent.data).toMatchObject({ v: 6, actor: "alice" });
       await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: {} }] }, {}, { runId: "unnamed" });
-      expect((await sentJob("unnamed")).data).toMatchObject({ v: 5, actor: null });
+      expect((await sentJob("unnamed")).data).toMatchObject({ v: 6, actor: null });
       // jobs as another version's sender writes them (the reply channel is no one's: the job's state is read)
       const { v: _v, actor: _actor, ...common } = sent.data as Record<string, unknown>;
       const add = (runId: string, data: Record<string, unknown>) => queue.add("test.who", { ...common, runId, ...data }, { jobId: stepJobId(runId, "a", 1), attempts: 1 });
-      const v4 = await add("old-4", { v: 4, actor: "bob", payload: { inline: { parameters: {} } } });
-      await until(async () => (await v4.getState()) === "completed", 10_000, "the version 4 job to complete");
-      const v6 = await add("new-6", { v: 6, actor: "alice", payload: { inline: { parameters: {} } } });
-      await until(async () => (await v6.getState()) === "failed", 10_000, "the version 6 job to fail");
-      const failed = JSON.parse((await queue.getJob(v6.id!))!.failedReason) as { code: string; message: string; retryable: boolean };
-      expect(failed).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 6 step job, newer than this worker reads (4-5)") });
+      const failure = async (job: Awaited<ReturnType<typeof add>>) => {
+        await until(async () => (await job.getState()) === "failed", 10_000, `job ${job.id} to fail`);
+        return JSON.parse((await queue.getJob(job.id!))!.failedReason) as { code: string; message: string; retryable: boolean };
+      };
+      // version 5: its payload is not bound to the actor it names
+      expect(await failure(await add("old-5", { v: 5, actor: "bob" }))).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 5 step job, but this worker reads version 6") });
+      expect(await failure(await add("new-7", { v: 7, actor: "alice" }))).toMatchObject({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("is a version 7 step job, newer than this worker reads (6)") });
       // a forged actor (a log line's worth of characters) is no step job
-      const forged = await add("forged", { v: 5, actor: "alice\nforged", payload: { inline: { parameters: {} } } });
-      await until(async () => (await forged.getState()) === "failed", 10_000, "the forged job to fail");
+      expect(await failure(await add("forged", { v: 6, actor: "alice\nforged" }))).toMatchObject({ message: expect.stringContaining("not a BEAR step job") });
       expect(seen).toEqual([
         { runId: "by-alice", actor: "alice" },
         { runId: "unnamed", actor: null },
-        { runId: "old-4", actor: "bob" },
       ]);
     } finally {
       await Promise.all(slots.map((q) => q.close()));
+      await cluster.close();
+    }
+  });
+
+  it("a step job re-attributed in Redis (another actor, type, agent or act) or re-added under another id is refused and audited, and its handler never runs", async () => {
+    const seen: Array<{ type: string; actor: string | null; agent: string | null }> = [];
+    const handler = (type: string): StepHandler => ({ type, execute: async (ctx) => (seen.push({ type, actor: ctx.actor ?? null, agent: ctx.agent ?? null }), { ok: true }) });
+    const registry = testRegistry([handler("test.who") as StepHandler<never>, handler("test.other") as StepHandler<never>]);
+    const audited: AuditEvent[] = [];
+    const cluster = await inProcessCluster(redis.url, registry, { payloadDir: tempDir("bear-payloads-"), audit: { record: async (event) => void audited.push(event) } });
+    const connection = { host: "127.0.0.1", port: cluster.node.endpoint.port, password: redis.password };
+    const queues = [directQueueName(cluster.workers[0]!.id), stepQueueName("test.who"), stepQueueName("test.other")].map((name) => new Queue(name, { connection, prefix: QUEUE_PREFIX }));
+    const attemptId = stepJobId("genuine", "a", 1);
+    try {
+      const result = await cluster.engine.run({ name: "who", steps: [{ id: "a", type: "test.who", parameters: { note: "kept" } }] }, {}, { runId: "genuine", actor: "alice" });
+      expect(result.status).toBe("completed");
+      expect(seen).toEqual([{ type: "test.who", actor: "alice", agent: null }]);
+      const original = (await Promise.all(queues.map((q) => q.getJob(attemptId)))).find((j) => j !== undefined)!.data as Record<string, unknown>;
+      expect(Object.keys(original.payload as object)).toEqual(["sealed"]);
+      /** The attempt's job as a Redis client can rewrite it: the finished one removed, the data re-added with `changes` under `jobId`. */
+      const forge = async (changes: Record<string, unknown>, jobId = attemptId) => {
+        for (const q of queues) await q.remove(jobId);
+        const data = { ...original, ...changes };
+        const queue = queues.find((q) => q.name === stepQueueName(data.type as string))!;
+        const job = await queue.add(data.type as string, data, { jobId, attempts: 1 });
+        await until(async () => ["failed", "completed"].includes(await job.getState()), 10_000, `the job re-added with ${JSON.stringify(changes)} to finish`);
+        const done = (await queue.getJob(jobId))!;
+        return done.failedReason ? (JSON.parse(done.failedReason) as { code: string; message: string }).code : "completed";
+      };
+      const outcomes = {
+        actor: await forge({ actor: "admin" }),
+        unnamed: await forge({ actor: null }),
+        type: await forge({ type: "test.other" }),
+        agent: await forge({ agent: "coordinator" }),
+        act: await forge({ act: true }),
+        otherId: await forge({}, "elsewhere|a|1"),
+        otherStep: await forge({ stepId: "b" }),
+      };
+      expect(outcomes).toEqual({ actor: "DECRYPTION_FAILED", unnamed: "DECRYPTION_FAILED", type: "DECRYPTION_FAILED", agent: "DECRYPTION_FAILED", act: "DECRYPTION_FAILED", otherId: "STEP_JOB_FORGED", otherStep: "STEP_JOB_FORGED" });
+      // none ran; the same job re-added as it was sent still runs (the forgeries above were refused for what they changed)
+      expect(seen).toHaveLength(1);
+      expect(await forge({})).toBe("completed");
+      expect(seen).toEqual([{ type: "test.who", actor: "alice", agent: null }, { type: "test.who", actor: "alice", agent: null }]);
+      // each refusal is in the audit log: denied, by the system, with the job's id and claims, never its parameters
+      expect(audited.map((e) => [e.action, e.outcome, e.actor, e.details?.["code"]])).toEqual(Object.values(outcomes).map((code) => ["step.refused", "denied", "system", code]));
+      expect(audited[0]).toMatchObject({ resource: attemptId, details: { claimedActor: "admin", type: "test.who", run: "genuine", worker: cluster.workers[0]!.id } });
+      expect(audited[5]).toMatchObject({ resource: "elsewhere|a|1" });
+      expect(JSON.stringify(audited)).not.toContain("kept");
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
       await cluster.close();
     }
   });
@@ -393,7 +443,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // each result by the worker's script right behind BullMQ's moveToFinished (no round trip of the worker's first)
       expect(fromScripts.map((m) => JSON.parse(m) as { jobId: string; result?: unknown })).toEqual(Array.from({ length: 5 }, (_, i) => ({ jobId: stepJobId(`reply-${i}`, "s", 1), result: expect.anything() })));
       expect(seen.filter((c) => c === "xread")).toEqual([]);
-      // no command of its own for the route record: the SET runs in the add's script (job version 5), the worker sends no GET
+      // no command of its own for the route record: the SET runs in the add's script (job version 5 on), the worker sends no GET
       expect(routeCommands).toEqual([]);
     } finally {
       monitor.disconnect();

@@ -28,7 +28,7 @@ const DECRYPTION_FAILED = { code: "DECRYPTION_FAILED" };
 
 const TEXT = `THIS AGREEMENT is made between Alpha Widgets LLC and Beta Gadgets Inc. ${"The parties agree to the terms below. ".repeat(400)}`;
 
-const bind = (runId: string, key: string, kind: "input" | "output", matter: string | null = "m1", attempt = 1): PayloadBinding => ({ runId, key, attempt, matter, kind });
+const bind = (runId: string, key: string, kind: "input" | "output", matter: string | null = "m1", attempt = 1): PayloadBinding => ({ runId, key, attempt, matter, kind, type: "legal.review", agent: null, actor: "alice", act: false });
 
 function filesOf(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile());
@@ -138,7 +138,7 @@ describe.each([
     // a file whose binding is written in another order (another writer) is parsed as before
     const name = (ref as { file: string }).file;
     const b = bind("run-r", "extract", "output");
-    const reordered = JSON.stringify({ binding: { kind: b.kind, matter: b.matter, attempt: b.attempt, key: b.key, runId: b.runId }, value: extract });
+    const reordered = JSON.stringify({ binding: { act: b.act, actor: b.actor, agent: b.agent, type: b.type, kind: b.kind, matter: b.matter, attempt: b.attempt, key: b.key, runId: b.runId }, value: extract });
     const context = `bear:payload-file:${JSON.stringify([name, "m1"])}`;
     fs.writeFileSync(path.join(dir, name), cipher ? JSON.stringify({ sealed: cipher.seal(reordered, context), keyId: cipher.keyId }) : reordered);
     const again = await new FilePayloads(dir, cipher).getOutput(ref, b);
@@ -171,6 +171,28 @@ describe.each([
     expect(Object.keys(fileRef)).toEqual(["file"]);
     await expect(new FilePayloads(dir, cipher).get(fileRef, bind("run-a", "f", "input", "m2"))).rejects.toMatchObject(cipher ? DECRYPTION_FAILED : { code: "STEP_MATTER_MISMATCH" });
     await expect(new FilePayloads(dir, cipher).get(fileRef, bind("run-a", "f", "input", "m1"))).resolves.toEqual({ parameters: { text: TEXT } });
+  });
+
+  it("a payload opens only for the step type, agent, actor and act its job was sent as, inside the job or as a file", async () => {
+    const dir = tempDir("bear-identity-");
+    const sent = bind("run-i", "s", "input");
+    const retold: Array<Partial<PayloadBinding>> = [{ actor: "admin" }, { actor: null }, { type: "legal.redact" }, { agent: "coordinator" }, { act: true }];
+    for (const inlineChars of [undefined, 0]) {
+      const ref = await new FilePayloads(dir, cipher, inlineChars === undefined ? {} : { inlineChars }).put(sent, { parameters: { n: 1 } });
+      expect(Object.keys(ref)).toEqual([inlineChars === 0 ? "file" : "sealed"]);
+      for (const change of retold) {
+        // sealed inside the job: the binding is the authenticated data; a file: its binding is read back and compared
+        const refused = new FilePayloads(dir, cipher).get(ref, { ...sent, ...change });
+        await expect(refused).rejects.toMatchObject(inlineChars === 0 ? { code: "STEP_PAYLOAD_INVALID", message: expect.stringContaining("another step type, agent, actor or act") } : DECRYPTION_FAILED);
+      }
+      await expect(new FilePayloads(dir, cipher).get(ref, sent)).resolves.toEqual({ parameters: { n: 1 } });
+    }
+    // an output file is checked by its text's head, unparsed: another actor's binding does not match it, and it is then parsed and refused
+    const out = await new FilePayloads(dir, cipher, { inlineChars: 0 }).put(bind("run-i", "s", "output"), { n: 2 });
+    await expect(new FilePayloads(dir, cipher).getOutput(out, { ...bind("run-i", "s", "output"), actor: "admin" })).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
+    expect(((await new FilePayloads(dir, cipher).getOutput(out, bind("run-i", "s", "output"))) as RawJson).text).toBe('{"n":2}');
+    // a payload in the clear binds nothing: a node that seals its payloads refuses one
+    await expect(new FilePayloads(dir, cipher).get({ inline: { parameters: { n: 1 } } }, sent)).rejects.toMatchObject({ code: "STEP_PAYLOAD_INVALID" });
   });
 });
 
@@ -209,7 +231,7 @@ describe("FilePayloads, ciphers", () => {
     await exited;
     expect(fs.readFileSync(file, "utf8")).toBe(key);
     const sealedWithKey = keyCipher(Buffer.from(key, "hex"));
-    expect(JSON.parse(sealedWithKey.open((ref as { sealed: string }).sealed, `bear:payload:${JSON.stringify(["run-k", "s", 1, "m1", "input"])}`))).toMatchObject({ value: { parameters: { x: 1 } } });
+    expect(JSON.parse(sealedWithKey.open((ref as { sealed: string }).sealed, `bear:payload:${JSON.stringify(["run-k", "s", 1, "m1", "input", "legal.review", null, "alice", false])}`))).toMatchObject({ value: { parameters: { x: 1 } } });
     // a key file that is not hex at all is reported as itself, at once
     const bad = tempDir("bear-keybad-");
     fs.writeFileSync(path.join(bad, PAYLOAD_KEY_FILE), "not a key");

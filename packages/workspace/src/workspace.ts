@@ -387,6 +387,8 @@ export class Workspace implements AsyncDisposable {
       stepTypes: this.#workerStepTypes(registry),
       payloads: node.payloads,
       authorize: (job) => this.#authorizeStep(job),
+      // a job refused for what Redis holds (forged, re-attributed) is recorded in the audit log
+      audit: this.audit,
       logger: this.logger,
       ...workerOptions,
     });

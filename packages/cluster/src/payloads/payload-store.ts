@@ -14,13 +14,33 @@ import { placeAt, SharedValues, type SharedPart } from "./shared-values";
  */
 export type PayloadRef = { readonly inline: JsonValue } | { readonly file: string } | { readonly sealed: string };
 
-/** What a payload was written for: a worker refuses one that belongs to another run, step or matter. */
+/**
+ * What a payload was written for: a worker refuses one that belongs to another run, step or matter,
+ * or to a job that names another step type, agent, actor or act than the one it was sent as (a job's
+ * fields are in the clear in Redis: whoever can write there must not be able to re-attribute a step).
+ */
 export interface PayloadBinding {
   readonly runId: string;
   readonly key: string;
   readonly attempt: number;
   readonly matter: string | null;
   readonly kind: "input" | "output";
+  /** The step type the handler that runs it is chosen by. */
+  readonly type: string;
+  /** The agent the step names (null: none). */
+  readonly agent: string | null;
+  /** Who started the run (null: nobody named): the step acts, and is audited, as them. */
+  readonly actor: string | null;
+  /** Whether it is an API instance's own act (BEAR's internal step types run only then). */
+  readonly act: boolean;
+}
+
+/** The binding of a step job's payload of `kind`, from the job's fields (sender and worker build it the same way). */
+export function stepBinding(
+  job: { readonly runId: string; readonly key: string; readonly attempt: number; readonly matter: string | null; readonly type: string; readonly agent?: string | undefined; readonly actor: string | null; readonly act?: true | undefined },
+  kind: PayloadBinding["kind"],
+): PayloadBinding {
+  return { runId: job.runId, key: job.key, attempt: job.attempt, matter: job.matter, kind, type: job.type, agent: job.agent ?? null, actor: job.actor, act: job.act === true };
 }
 
 /** Keeps step parameters and outputs for the jobs that refer to them. */
@@ -46,7 +66,8 @@ export interface PayloadStore {
 
 /**
  * Values inside the jobs: only for an unencrypted workspace whose user allowed document text in
- * Redis (faster; no shared folder needed for payloads).
+ * Redis (faster; no shared folder needed for payloads). Nothing is sealed, so nothing binds a job:
+ * whoever can write to Redis can then make a worker read any matter's documents and act as anyone.
  */
 export class InlinePayloads implements PayloadStore {
   readonly inline = true;
@@ -93,7 +114,8 @@ class FilePayloadsReader {
  * not written at all: it travels inside the job, sealed — with the workspace's cipher when it is
  * encrypted, else with the cluster's payload key (see payloadKeyCipher) — and holds the same
  * binding, checked the same way. Every sealed payload is bound to what it was written for as
- * authenticated data (a job's: run, step, attempt, matter, kind; a file's: its name and matter):
+ * authenticated data (a job's: run, step, attempt, matter, kind, and the step type, agent, actor and act
+ * its job names; a file's: its name and matter, the file holding the whole binding):
  * one altered, or opened for another binding, fails with the cipher's DecryptionError. A file cost the sender a write, a link and a removal and the
  * reader a stat and a read (each a system call, expensive on virtual machines); Redis sees only
  * ciphertext either way.
@@ -222,7 +244,8 @@ export class FilePayloads implements PayloadStore {
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
     if ("inline" in ref) {
       if (this.#cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
-      return ref.inline;
+      // an unsealed payload binds nothing: a job forged in Redis could carry any parameters as anyone
+      return this.#reader.refuse(binding, "it travelled in the clear, but this node seals its payloads (inline payloads are on for the sender only)");
     }
     return this.#value("sealed" in ref ? this.#unsealJob(ref.sealed, binding) : await this.#open(this.#confine(ref.file, binding), binding), ref, binding);
   }
@@ -230,7 +253,7 @@ export class FilePayloads implements PayloadStore {
   /**
    * An output file's value is not parsed (its 0.1-0.3 MB of JSON, and the objects it made for the
    * collector, were most of the API's CPU per remote step): its text is checked to begin with the
-   * file's binding as the writer puts it (#text) — the same run, step, attempt, matter and kind a
+   * file's binding as the writer puts it (#text) — the same run, step, attempt, matter, kind, type, agent, actor and act a
    * parse would check — and the rest is the value's JSON. A file written otherwise (another
    * writer's key order) is parsed as before. A small output, sealed inside its job, is parsed.
    */
@@ -252,6 +275,7 @@ export class FilePayloads implements PayloadStore {
     const b = stored.binding ?? {};
     if (b.matter !== binding.matter) throw matterMismatch(binding);
     if (b.runId !== binding.runId || b.key !== binding.key || b.attempt !== binding.attempt || b.kind !== binding.kind) this.#reader.refuse(binding, "it was written for another run, step or attempt");
+    if (b.type !== binding.type || b.agent !== binding.agent || b.actor !== binding.actor || b.act !== binding.act) this.#reader.refuse(binding, "it was written for another step type, agent, actor or act than its job names");
     const value = stored.value ?? null;
     // an output the engine may pass on to later steps: they refer to this file instead of copying it
     if (binding.kind === "output" && "file" in ref) {
@@ -400,8 +424,8 @@ interface StoredPayload {
   readonly shared?: unknown;
 }
 
-/** A shared value's own file: written for the run and matter, under the key `=<hash>`. */
-interface SharedBinding extends Omit<PayloadBinding, "kind"> {
+/** A shared value's own file: written for the run and matter, under the key `=<hash>` (any step of the run may refer to it). */
+interface SharedBinding extends Pick<PayloadBinding, "runId" | "key" | "attempt" | "matter"> {
   readonly kind: "shared";
 }
 
@@ -412,8 +436,8 @@ const MAX_TRACKED_RUNS = 1_024;
 const SHARED_FILE = /^[0-9a-f]{2}\/[A-Za-z0-9_.-]+\+(?:=[0-9a-f]{32}|[A-Za-z0-9_.-]+\.[0-9]+\.output)\.json$/;
 
 /** A binding's fields in the order a payload's text holds them. */
-function canonical(b: PayloadBinding | SharedBinding): PayloadBinding | SharedBinding {
-  return { runId: b.runId, key: b.key, attempt: b.attempt, matter: b.matter, kind: b.kind } as PayloadBinding | SharedBinding;
+function canonical(b: PayloadBinding): PayloadBinding {
+  return { runId: b.runId, key: b.key, attempt: b.attempt, matter: b.matter, kind: b.kind, type: b.type, agent: b.agent, actor: b.actor, act: b.act };
 }
 
 /** How an output payload's text written for `binding` begins: `{"binding":{…},"value":` (its value's JSON and `}` follow). */
@@ -423,7 +447,7 @@ function outputHead(binding: PayloadBinding): string {
 
 /** What a payload inside a job is sealed for (authenticated data): its whole binding. */
 function jobContext(b: PayloadBinding): string {
-  return `bear:payload:${JSON.stringify([b.runId, b.key, b.attempt, b.matter, b.kind])}`;
+  return `bear:payload:${JSON.stringify([b.runId, b.key, b.attempt, b.matter, b.kind, b.type, b.agent, b.actor, b.act])}`;
 }
 
 /** What a payload file is sealed for: its name (run, step, attempt, kind, or a shared value's hash) and matter. */

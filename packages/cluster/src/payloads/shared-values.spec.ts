@@ -4,7 +4,7 @@ import type { JsonValue } from "@bear/workflow-engine";
 import type { PayloadBinding } from "./payload-store";
 import { placeAt, SharedValues, type SharedPart } from "./shared-values";
 
-const binding: PayloadBinding = { runId: "run-7", key: "s", attempt: 1, matter: null, kind: "input" };
+const binding: PayloadBinding = { runId: "run-7", key: "s", attempt: 1, matter: null, kind: "input", type: "t", agent: null, actor: null, act: false };
 const LONG = "x".repeat(4_096);
 
 /** A SharedValues whose "files" are names handed out in order (each text written once per run). */

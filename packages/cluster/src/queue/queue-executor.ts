@@ -5,7 +5,7 @@ import { plainJson, type ExecuteOptions, type Executor, type JsonValue, type Raw
 import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError, RemoteStepError } from "../errors";
-import type { PayloadStore } from "../payloads/payload-store";
+import { stepBinding, type PayloadStore } from "../payloads/payload-store";
 import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
 import { addRouted, moveRoute, type RoutedAdd } from "./routed-jobs";
@@ -193,7 +193,10 @@ export class QueueExecutor implements Executor {
       await this.#replies.ready();
       route = await this.#options.workers.route(task.type, options.signal, task.runId, jobId);
       const input: StepInput = { parameters: task.parameters, ...(task.item === undefined ? {} : { item: task.item }) };
-      const payload = await this.#options.payloads.put({ runId: task.runId, key, attempt: task.attempt, matter, kind: "input" }, input as unknown as JsonValue);
+      const act = this.#options.acts === true;
+      // the payloads are bound to who and what the job names (the worker builds the same binding from the job)
+      const bound = { runId: task.runId, key, attempt: task.attempt, matter, type: task.type, agent: task.agent, actor: task.actor ?? null, act: act ? (true as const) : undefined };
+      const payload = await this.#options.payloads.put(stepBinding(bound, "input"), input as unknown as JsonValue);
       const data: StepJobData = {
         v: STEP_JOB_VERSION,
         runId: task.runId,
@@ -208,7 +211,7 @@ export class QueueExecutor implements Executor {
         payload,
         reply: this.#replies.id,
         queuedAt: Date.now(),
-        ...(this.#options.acts === true ? { act: true as const } : {}),
+        ...(act ? { act: true as const } : {}),
       };
       const sent = await this.#send(data, jobId, route.queue, options.signal, { slot: route.slot === true });
       const queueName = sent.handle.queue.name;
@@ -228,9 +231,9 @@ export class QueueExecutor implements Executor {
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
       if (sent.joined) this.#join(sent.handle.queue, jobId);
       const result = await step.outcome;
-      const binding = { runId: task.runId, key, attempt: task.attempt, matter, kind: "output" } as const;
+      const binding = stepBinding(bound, "output");
       // a run's step output goes to the engine as its text (RawJson: passed on and stored unparsed); an act's to its caller, parsed
-      return await (this.#options.acts === true ? this.#options.payloads.get(result.output, binding) : this.#options.payloads.getOutput(result.output, binding));
+      return await (act ? this.#options.payloads.get(result.output, binding) : this.#options.payloads.getOutput(result.output, binding));
     } finally {
       // a cancelled step's job may still run on the worker (aborting): its slot is not free before the worker says so
       route?.release(options.signal.aborted);

@@ -12,18 +12,16 @@ describe("stepJobDataSchema", () => {
 
 describe("readStepJob", () => {
   const base = { runId: "run-1", stepId: "s", key: "s", type: "x", attempt: 1, matter: "acme", payload: { inline: { parameters: {} } }, reply: "0123456789abcdef", queuedAt: 1 };
-  it("reads version 5 as added only on its recorded queue (routed) and version 4 as not, each with its actor", () => {
-    expect(readStepJob("j", { ...base, v: 5, actor: "alice" })).toMatchObject({ v: 5, actor: "alice", matter: "acme", routed: true });
-    expect(readStepJob("j", { ...base, v: 5, actor: null })).toMatchObject({ actor: null, routed: true });
-    expect(readStepJob("j", { ...base, v: 4, actor: "alice" })).toMatchObject({ v: 5, actor: "alice", matter: "acme", routed: false });
+  it("reads version 6 with its actor", () => {
+    expect(readStepJob("j", { ...base, v: 6, actor: "alice" })).toMatchObject({ v: 6, actor: "alice", matter: "acme" });
+    expect(readStepJob("j", { ...base, v: 6, actor: null })).toMatchObject({ actor: null });
   });
-  it("refuses a newer version with word to upgrade the worker, an older one, a job without its actor, and an actor that is no name", () => {
-    expect(() => readStepJob("j", { ...base, v: 6, actor: "alice" })).toThrow(expect.objectContaining({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("newer than this worker reads (4-5)"), hint: expect.stringContaining("Upgrade this worker") }));
-    expect(() => readStepJob("j", { ...base, v: 3 })).toThrow(/version 3 step job, but this worker reads versions 4-5/);
-    expect(() => readStepJob("j", { ...base, v: "5" })).toThrow(/version 5 step job, but this worker reads versions 4-5/);
-    for (const v of [4, 5]) {
-      for (const actor of ["", "a b", "alice\nforged", "x".repeat(201), 7]) expect(() => readStepJob("j", { ...base, v, actor })).toThrow(/not a BEAR step job/);
-      expect(() => readStepJob("j", { ...base, v })).toThrow(/not a BEAR step job/);
-    }
+  it("refuses a newer version with word to upgrade the worker, an older one (version 5: its payload is not bound to its type, agent, actor and act), a job without its actor, and an actor that is no name", () => {
+    expect(() => readStepJob("j", { ...base, v: 7, actor: "alice" })).toThrow(expect.objectContaining({ code: "STEP_PAYLOAD_INVALID", retryable: false, message: expect.stringContaining("newer than this worker reads (6)"), hint: expect.stringContaining("Upgrade this worker") }));
+    expect(() => readStepJob("j", { ...base, v: 5, actor: "alice" })).toThrow(/version 5 step job, but this worker reads version 6: all cluster processes must run the same BEAR version/);
+    expect(() => readStepJob("j", { ...base, v: 4, actor: "alice" })).toThrow(/version 4 step job, but this worker reads version 6/);
+    expect(() => readStepJob("j", { ...base, v: "6" })).toThrow(/version 6 step job, but this worker reads version 6/);
+    for (const actor of ["", "a b", "alice\nforged", "x".repeat(201), 7]) expect(() => readStepJob("j", { ...base, v: 6, actor })).toThrow(/not a BEAR step job/);
+    expect(() => readStepJob("j", { ...base, v: 6 })).toThrow(/not a BEAR step job/);
   });
 });

@@ -5,19 +5,17 @@ import type { PayloadRef } from "../payloads/payload-store";
 import { STEP_REPLY_ID } from "./step-replies";
 
 /**
- * The step job's wire format: 5 since a job is added only on the queue its attempt's route record
- * names (routed-jobs.ts: the worker runs it without reading the record); 4: a job names who started
- * its run (`actor`); 3: the channel its outcome is sent back on, `reply`; 2: payloads sealed as `b1.`
- * with their binding as authenticated data, step streams with instance-scoped ids. A worker reads
- * this version and the one before (a version 4 job's record is read before it runs: its sender may
- * have added it beside a job on the recorded queue); it refuses an older one, and a newer one with
- * word to upgrade itself (every API instance and worker should run the same BEAR version; see the
- * README's upgrade note).
+ * The step job's wire format: 6 since a job's payloads are bound to its step type, agent, actor and
+ * act too, and a worker runs a job only under its attempt's id (a job forged or re-attributed in
+ * Redis opens nothing, see PayloadBinding); 5: a job is added only on the queue its attempt's route
+ * record names (routed-jobs.ts: the worker runs it without reading the record); 4: a job names who
+ * started its run (`actor`); 3: the channel its outcome is sent back on, `reply`; 2: payloads sealed
+ * as `b1.` with their binding as authenticated data, step streams with instance-scoped ids. A worker
+ * reads this version only (an older job's payload is not bound to what version 6 checks); it refuses
+ * an older one, and a newer one with word to upgrade itself (every API instance and worker should run
+ * the same BEAR version; see the README's upgrade note).
  */
-export const STEP_JOB_VERSION = 5;
-
-/** The oldest step job version a worker still reads (see STEP_JOB_VERSION). */
-export const OLDEST_STEP_JOB_VERSION = 4;
+export const STEP_JOB_VERSION = 6;
 
 /** What a step job carries: ids and a reference to its parameters (no document text unless allowed inline). */
 export interface StepJobData {
@@ -60,8 +58,8 @@ export interface StepInput {
 
 const payloadRef = z.union([z.strictObject({ inline: z.custom<JsonValue>(() => true) }), z.strictObject({ file: z.string().min(1).max(500) }), z.strictObject({ sealed: z.string().min(1).max(16_000_000) })]);
 
-const stepJobV4Schema = z.strictObject({
-  v: z.literal(4),
+export const stepJobDataSchema = z.strictObject({
+  v: z.literal(STEP_JOB_VERSION),
   actor: z.string().regex(RUN_ACTOR).nullable(),
   runId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
   stepId: z.string().min(1).max(200),
@@ -77,31 +75,28 @@ const stepJobV4Schema = z.strictObject({
   act: z.literal(true).optional(),
 });
 
-export const stepJobDataSchema = stepJobV4Schema.extend({ v: z.literal(STEP_JOB_VERSION) });
-
 /**
- * A job's data as this version reads it (`routed`: whether it was added only on its recorded queue,
- * version 5; a version 4 job's record must be read before it runs). Throws
- * ClusterError STEP_PAYLOAD_INVALID (not retryable) for a job of a version it does not read — a newer
- * one says to upgrade this worker — or one that is not a BEAR step job.
+ * A job's data as this version reads it. Throws ClusterError STEP_PAYLOAD_INVALID (not retryable)
+ * for a job of another version — a newer one says to upgrade this worker — or one that is not a
+ * BEAR step job.
  */
-export function readStepJob(jobId: string | undefined, data: unknown): StepJobData & { readonly routed: boolean } {
+export function readStepJob(jobId: string | undefined, data: unknown): StepJobData {
   const version = (data as { v?: unknown } | undefined)?.v;
   if (typeof version === "number" && version > STEP_JOB_VERSION) {
-    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${version} step job, newer than this worker reads (${OLDEST_STEP_JOB_VERSION}-${STEP_JOB_VERSION}): it was sent by a newer BEAR`, {
+    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${version} step job, newer than this worker reads (${STEP_JOB_VERSION}): it was sent by a newer BEAR`, {
       hint: "Upgrade this worker to the BEAR version of the API instances (see the cluster README's upgrade note); the engine retries the step elsewhere.",
       retryable: false,
     });
   }
-  if (version !== STEP_JOB_VERSION && version !== OLDEST_STEP_JOB_VERSION) {
-    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${String(version).slice(0, 20)} step job, but this worker reads versions ${OLDEST_STEP_JOB_VERSION}-${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
+  if (version !== STEP_JOB_VERSION) {
+    throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is a version ${String(version).slice(0, 20)} step job, but this worker reads version ${STEP_JOB_VERSION}: all cluster processes must run the same BEAR version`, {
       hint: "Stop every API instance and worker, upgrade them all, then start them again (see the cluster README's upgrade note).",
       retryable: false,
     });
   }
-  const parsed = version === OLDEST_STEP_JOB_VERSION ? stepJobV4Schema.safeParse(data) : stepJobDataSchema.safeParse(data);
+  const parsed = stepJobDataSchema.safeParse(data);
   if (!parsed.success) throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false });
-  return { ...parsed.data, v: STEP_JOB_VERSION, routed: version === STEP_JOB_VERSION } as StepJobData & { readonly routed: boolean };
+  return parsed.data as StepJobData;
 }
 
 export const stepJobResultSchema = z.strictObject({

@@ -2,16 +2,15 @@ import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { BearError, silentLogger, type Logger } from "@bear/core";
+import { BearError, silentLogger, type AuditSink, type Logger } from "@bear/core";
 import { isStepRefusal, type Executor, type JsonObject, type JsonValue } from "@bear/workflow-engine";
 import { bullConnection, connectRedis, watchConnection } from "../connection/redis-connection";
 import type { RedisEndpoint } from "../connection/redis-url";
 import { ClusterError } from "../errors";
-import type { PayloadStore } from "../payloads/payload-store";
+import { stepBinding, type PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
 import { repliesOnFinish, replyOnFinish, sendStepReply, type StepReply } from "../queue/step-replies";
-import { routeHolds } from "../queue/step-route";
-import { QUEUE_PREFIX, directQueueName, readStepJob, stepQueueName, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
+import { QUEUE_PREFIX, directQueueName, readStepJob, stepJobId, stepQueueName, unitKey, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { LockKeeper } from "./lock-keeper";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
 
@@ -33,6 +32,12 @@ export interface StepWorkerOptions {
   readonly concurrency?: number;
   readonly payloads: PayloadStore;
   readonly authorize?: StepAuthorizer;
+  /**
+   * Where a job refused for what Redis holds is recorded (`step.refused`, denied): one that is no
+   * step job, whose id is not its attempt's, or whose payload was not written for the run, step,
+   * matter, type, agent, actor or act it names (a job added or altered in Redis).
+   */
+  readonly audit?: AuditSink;
   readonly id?: string;
   /**
    * How long a job's lock lasts without renewal: a worker killed mid-step loses its jobs to
@@ -288,10 +293,19 @@ export class StepWorker {
   }
 
   async #process(job: Job, worker: Worker): Promise<StepJobResult> {
-    let data: StepJobData & { readonly routed: boolean };
+    let data: StepJobData;
     try {
       data = readStepJob(job.id, job.data);
+      // the id names the run, step and attempt (a sender adds each attempt once under it): a job whose fields say otherwise was made in Redis
+      const expected = stepJobId(data.runId, data.key, data.attempt);
+      if (job.id !== expected || data.key !== unitKey(data)) {
+        throw new ClusterError("STEP_JOB_FORGED", `step job '${String(job.id).slice(0, 200)}' names step '${data.key}' (run '${data.runId}', attempt ${data.attempt}), whose job is '${expected}': it was added or altered in Redis, not sent by an API instance; nothing was run`, {
+          hint: "Check who can write to this Redis (its password, ACL users); the refusal is in the workspace's audit log.",
+          retryable: false,
+        });
+      }
     } catch (error) {
+      await this.#refused(job, error);
       throw asJobError(error);
     }
     if (!this.#capabilities.includes(data.type)) {
@@ -308,18 +322,13 @@ export class StepWorker {
     let ok = false;
     let refused = false;
     try {
-      const binding = { runId: data.runId, key: data.key, attempt: data.attempt, matter: data.matter };
-      // only the job on the attempt's recorded queue runs: a version 5 job was added only there (and
-      // moved off only with its record, routed-jobs.ts); an older sender's job has the record read,
-      // sent first so its round trip overlaps the parameters' read (no Promise.all for the version 5 job
-      // that reads none: a step's every microtask and allocation counts on its path)
-      const recorded = data.routed ? true : routeHolds(this.#redis!, job.queueName, job.id!);
-      if (recorded !== true) recorded.catch(() => undefined); // awaited below; a failed parameters' read must not leave it unhandled
-      const parameters = await this.#options.payloads.get(data.payload, { ...binding, kind: "input" });
-      const holds = await recorded;
-      if (!holds) {
-        this.#logger.info({ jobId: job.id, queue: job.queueName }, "a step job whose attempt was recorded on another queue (two senders of one attempt): not run here");
-        throw new ClusterError("STEP_SUPERSEDED", `step job '${job.id}' was superseded: its attempt was recorded on another queue, where it runs`, { retryable: false });
+      // bound to the run, step, matter, type, agent, actor and act the job names: a job altered in Redis opens nothing
+      let parameters: JsonValue;
+      try {
+        parameters = await this.#options.payloads.get(data.payload, stepBinding(data, "input"));
+      } catch (error) {
+        await this.#refused(job, error, data);
+        throw error;
       }
       const input = parameters as unknown as StepInput;
       if (typeof input !== "object" || input === null || typeof input.parameters !== "object") {
@@ -344,14 +353,13 @@ export class StepWorker {
       );
       // a cancelled step's sender has gone and removed the run's files: an output written now would stay for good
       controller.signal.throwIfAborted();
-      const ref = await this.#options.payloads.put({ ...binding, kind: "output" }, output as JsonValue);
+      const ref = await this.#options.payloads.put(stepBinding(data, "output"), output as JsonValue);
       ok = true;
       return { output: ref, workerId: this.id, handlerMs: Date.now() - startedAt, startedAt };
     } catch (error) {
-      // a superseded job is no failure of this worker either: the same attempt runs on its recorded queue;
-      // nor is one aborted for its lost lock (the attempt runs elsewhere; it would skew this worker's history)
+      // a job aborted for its lost lock is no failure of this worker (the attempt runs elsewhere; it would skew this worker's history)
       const lockLost = isLockLost(controller.signal);
-      refused = lockLost || isStepRefusal(error) || (error as { code?: unknown }).code === "STEP_SUPERSEDED";
+      refused = lockLost || isStepRefusal(error);
       throw asJobError(lockLost ? controller.signal.reason : error);
     } finally {
       this.#controllers.delete(job.id!);
@@ -367,6 +375,20 @@ export class StepWorker {
       else if (!refused) this.#failed++;
       if (!refused) this.#record(data.type, ok, Date.now() - startedAt);
     }
+  }
+
+  /**
+   * A job refused for what Redis holds (see StepWorkerOptions.audit): logged and audited with its id
+   * and what it claims (ids and codes only, never parameters), then failed.
+   */
+  async #refused(job: Job, error: unknown, data?: StepJobData): Promise<void> {
+    const code = BearError.isInstance(error) ? error.code : String((error as { code?: unknown } | undefined)?.code ?? "STEP_PAYLOAD_INVALID");
+    const jobId = String(job.id).slice(0, 200);
+    this.#logger.warn({ jobId, queue: job.queueName, code }, "a step job was refused before it ran (its id, format or payload binding)");
+    const claims: Record<string, string | boolean | null> = data === undefined ? {} : { run: data.runId, type: data.type, claimedActor: data.actor, claimedMatter: data.matter, act: data.act === true };
+    await this.#options.audit
+      ?.record({ action: "step.refused", outcome: "denied", actor: "system", resource: jobId, details: { code, queue: job.queueName.slice(0, 200), worker: this.id, ...claims } })
+      .catch((e: unknown) => this.#logger.warn({ jobId, reason: e instanceof Error ? e.message : String(e) }, "a refused step job could not be audited"));
   }
 
   #record(type: string, ok: boolean, ms: number): void {
