@@ -85,8 +85,15 @@ const haveModels = fs.existsSync(stories);
     expect(bad.status).toBe(2);
     expect(jsonError(bad).code).toBe("DOWNLOAD_CHECKSUM_MISMATCH");
     expect(fs.existsSync(path.join(ws, "models/bad.gguf"))).toBe(false);
+    const again = await bearAsync(["--data-dir", ws, "models", "pull", `${base}/stories260K.gguf`, "--name", "pulled.gguf", "--json"]);
+    expect(again.status).not.toBe(0);
+    expect(jsonError(again)).toMatchObject({ code: "DOWNLOAD_FAILED" });
+    expect(jsonError(again).hint).toMatch(/--force/);
+    const forced = await bearAsync(["--data-dir", ws, "models", "pull", `${base}/stories260K.gguf`, "--name", "pulled.gguf", "--force", "--json"]);
+    expect(forced.status).toBe(0);
     const log = fs.readFileSync(path.join(ws, "audit/audit.jsonl"), "utf8");
     expect(log).toContain('"action":"model.pull"');
+    expect(log).toContain(`"sha256":"${sha}"`);
   });
 });
 

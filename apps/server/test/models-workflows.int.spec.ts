@@ -76,6 +76,16 @@ describe("models (real stories260K GGUF, threads: 1) and workflows (real SQLite)
       const list = (await (await get("/api/v1/models")).json()) as { models: { id: string }[] };
       expect(list.models.map((m) => m.id)).toContain(body.model.id);
     });
+
+    it("refuses to download over an existing model unless the request says replace", async () => {
+      const again = await post("/api/v1/models", { action: "download", source: `${filesUrl}/copy-of-stories.gguf` });
+      expect(again.status).toBe(502);
+      const refused = (await again.json()) as { error: { code: string; message: string; hint: string } };
+      expect(refused.error).toMatchObject({ code: "DOWNLOAD_FAILED" });
+      expect(refused.error.message).toMatch(/already exists/);
+      const replaced = await post("/api/v1/models", { action: "download", source: `${filesUrl}/copy-of-stories.gguf`, replace: true });
+      expect(replaced.status).toBe(200);
+    });
   });
 
   describe("workflows", () => {

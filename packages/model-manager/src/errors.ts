@@ -102,9 +102,9 @@ export class OnnxSessionError extends ModelManagerError {
 }
 
 export class DownloadError extends ModelManagerError {
-  constructor(readonly source: string, reason: string, cause?: unknown) {
+  constructor(readonly source: string, reason: string, cause?: unknown, hint = "Run the pull again: it resumes from the bytes already received.") {
     super("DOWNLOAD_FAILED", `download of '${source}' failed: ${reason}`, {
-      hint: "Run the pull again: it resumes from the bytes already received.",
+      hint,
       details: { source },
       cause,
     });

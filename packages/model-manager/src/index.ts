@@ -59,6 +59,6 @@ export type { GenerationEvent } from "./inference/generation-stream";
 
 export { OnnxSessionPool, type OnnxSessionPoolOptions, type OnnxFeed, type OnnxOutput } from "./onnx/onnx-session-pool";
 
-export { pullModel, resolveModelSource, type PullOptions, type DownloadProgress } from "./download/model-downloader";
+export { downloadModelFile, pullModel, resolveModelSource, type DownloadedModel, type PullOptions, type DownloadProgress } from "./download/model-downloader";
 
 export { ModelMetrics, type ModelEvent, type ModelMetricsSnapshot } from "./monitoring/model-metrics";

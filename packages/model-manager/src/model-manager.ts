@@ -14,7 +14,7 @@ import {
 import type { Llama, LlamaModel } from "node-llama-cpp";
 import type { Observable } from "rxjs";
 import { ModelKindError, InsufficientMemoryError, ModelLoadError, ModelManagerError } from "./errors";
-import { type DownloadProgress, type PullOptions, pullModel } from "./download/model-downloader";
+import { type DownloadProgress, type PullOptions, downloadModelFile } from "./download/model-downloader";
 import { type HardwareProfile, chooseThreads, probeHardware } from "./hardware/hardware-probe";
 import { type GenerationEvent, observeGeneration, streamGeneration } from "./inference/generation-stream";
 import { parseGenerateRequest } from "./inference/generate-request";
@@ -239,9 +239,9 @@ export class ModelManager {
     this.#assertOpen();
     const destinationDir = this.config.downloadDir ?? (this.config.modelDirs[0] as string);
     try {
-      const file = await pullModel(source, { ...options, destinationDir, logger: this.#logger });
-      const record = await this.registry.addFile(file);
-      await this.#audit.record({ action: "model.pull", outcome: "success", actor: "system", resource: record.id, details: { bytes: record.sizeBytes } });
+      const file = await downloadModelFile(source, { ...options, destinationDir, logger: this.#logger });
+      const record = await this.registry.addFile(file.path);
+      await this.#audit.record({ action: "model.pull", outcome: "success", actor: "system", resource: record.id, details: { bytes: file.bytes, sha256: file.sha256 } });
       return record;
     } catch (error) {
       // The download's own error is what the caller needs: a failing audit sink must not replace it.

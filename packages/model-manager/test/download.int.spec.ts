@@ -4,7 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { type AuditEvent, OfflineViolationError, enforceOffline } from "@bear/core";
+import { execFileSync } from "node:child_process";
+import { type AuditEvent, type Logger, OfflineViolationError, enforceOffline, silentLogger } from "@bear/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import {
   ChecksumMismatchError,
@@ -24,13 +25,42 @@ const CORRUPT = Buffer.from(STORIES.map((b, i) => (i % 97 === 0 ? b ^ 0xff : b))
 let server: http.Server;
 let base: string;
 const rangesSeen: string[] = [];
+const ifRangesSeen: string[] = [];
 let dropOnceDone = false;
+/** Requests per route prefix, for routes whose answer changes between requests. */
+const served = new Map<string, number>();
+const countServed = (route: string) => {
+  const n = served.get(route) ?? 0;
+  served.set(route, n + 1);
+  return n;
+};
+/** Another revision of the model at the same URL: same length, different bytes after the first 100 kB. */
+const REVISED = Buffer.from(STORIES.map((b, i) => (i > 100_000 && i % 13 === 0 ? b ^ 0x5a : b)));
 
-function serve(res: http.ServerResponse, req: http.IncomingMessage, body: Buffer, opts: { dropAfter?: number; slow?: boolean } = {}): void {
+const etagOf = (body: Buffer) => `"${createHash("sha256").update(body).digest("hex").slice(0, 16)}"`;
+
+interface ServeOptions {
+  readonly dropAfter?: number;
+  readonly slow?: boolean;
+  /** No ETag / Last-Modified: the server gives nothing a later range could be checked against. */
+  readonly noValidator?: boolean;
+  /** Answer a range request with the file from byte 0, labelled as such (a server that ignores where to start). */
+  readonly rangeFromZero?: boolean;
+}
+
+/** Serves `body` as a real server would: ETag, Range with If-Range (a stale validator gets the whole file), Content-Range. */
+function serve(res: http.ServerResponse, req: http.IncomingMessage, body: Buffer, opts: ServeOptions = {}): void {
+  const etag = etagOf(body);
+  const ifRange = req.headers["if-range"];
   const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
-  const start = range ? Number(range[1]) : 0;
   if (range) rangesSeen.push(req.headers.range as string);
-  res.writeHead(range ? 206 : 200, { "content-length": body.length - start, "content-type": "application/octet-stream" });
+  if (typeof ifRange === "string") ifRangesSeen.push(ifRange);
+  const honoured = range !== null && (ifRange === undefined || ifRange === etag);
+  const start = honoured && !opts.rangeFromZero ? Number(range[1]) : 0;
+  const headers: http.OutgoingHttpHeaders = { "content-length": body.length - start, "content-type": "application/octet-stream" };
+  if (!opts.noValidator) headers.etag = etag;
+  if (honoured) headers["content-range"] = `bytes ${start}-${body.length - 1}/${body.length}`;
+  res.writeHead(honoured ? 206 : 200, headers);
   const rest = body.subarray(start);
   if (opts.dropAfter !== undefined) {
     res.write(rest.subarray(0, opts.dropAfter), () => setTimeout(() => res.socket?.destroy(), 5));
@@ -67,6 +97,29 @@ beforeAll(async () => {
     if (url.startsWith("/always-drop/")) return serve(res, req, STORIES, { dropAfter: 300_000 });
     if (url.startsWith("/corrupt/")) return serve(res, req, CORRUPT);
     if (url.startsWith("/slow/")) return serve(res, req, STORIES, { slow: true });
+    if (url.startsWith("/revised-after-drop/")) {
+      // the first answer drops mid-way; by the next request the file at this URL has been replaced
+      return countServed("revised") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000 }) : serve(res, req, REVISED);
+    }
+    if (url.startsWith("/range-from-zero/")) {
+      return countServed("range-from-zero") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000 }) : serve(res, req, STORIES, { rangeFromZero: true });
+    }
+    if (url.startsWith("/no-validator/")) {
+      return countServed("no-validator") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000, noValidator: true }) : serve(res, req, STORIES, { noValidator: true });
+    }
+    if (url.startsWith("/joined/")) return serve(res, req, Buffer.concat([STORIES, STORIES]));
+    if (url.startsWith("/unannounced/")) {
+      // chunked, no Content-Length, no end in sight
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(STORIES.subarray(0, 65_536))), 2);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
+    if (url.startsWith("/enormous/")) {
+      res.writeHead(200, { "content-length": 2 ** 45, etag: '"enormous"' });
+      res.write(STORIES.subarray(0, 1024));
+      return; // never finishes: the client must refuse it before writing
+    }
     if (url.startsWith("/redirect/")) {
       res.writeHead(302, { location: `/full/${path.basename(url)}` });
       return res.end();
@@ -77,6 +130,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -85,6 +139,8 @@ let disableGuard: (() => void) | undefined;
 beforeEach(() => {
   dest = fs.mkdtempSync(path.join(os.tmpdir(), "mm-pull-"));
   rangesSeen.length = 0;
+  ifRangesSeen.length = 0;
+  served.clear();
 });
 afterEach(() => {
   disableGuard?.();
@@ -118,15 +174,20 @@ describe("pullModel against a local HTTP server", () => {
     expect(fs.readFileSync(file).equals(STORIES)).toBe(true);
   });
 
-  it("keeps the partial file after a failed attempt and resumes from it on the next pull", async () => {
+  it("keeps the partial file after a failed attempt and resumes from it on the next pull of the same source", async () => {
     const failure = await pullModel(`${base}/always-drop/stories260K.gguf`, { destinationDir: dest, retries: 0 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(DownloadError);
     expect((failure as Error).message).toMatch(/connection closed after \d+ of 1185376 bytes/);
-    expect(files()).toEqual(["stories260K.gguf.partial"]);
+    expect(files()).toEqual(["stories260K.gguf.partial", "stories260K.gguf.partial.json"]); // the bytes and where they came from
+    dropOnceDone = false;
+    const dropped = await pullModel(`${base}/drop-once/stories260K.gguf`, { destinationDir: dest, retries: 0 }).catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(DownloadError);
+    expect(rangesSeen).toEqual([]); // the other source's partial was discarded, not continued
     const kept = fs.statSync(path.join(dest, "stories260K.gguf.partial")).size;
     expect(kept).toBeGreaterThan(0);
-    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    await pullModel(`${base}/drop-once/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
     expect(rangesSeen).toEqual([`bytes=${kept}-`]);
+    expect(ifRangesSeen).toEqual([etagOf(STORIES)]);
     expect(files()).toEqual(["stories260K.gguf"]);
   });
 
@@ -174,6 +235,117 @@ describe("pullModel against a local HTTP server", () => {
   });
 });
 
+describe("pullModel never splices, overfills or overwrites", () => {
+  const partial = () => path.join(dest, "stories260K.gguf.partial");
+
+  it("resumes only with If-Range: a file replaced at its URL after a drop comes back whole, never spliced", async () => {
+    const file = await pullModel(`${base}/revised-after-drop/stories260K.gguf`, { destinationDir: dest, allowNetwork: false });
+    expect(ifRangesSeen).toEqual([etagOf(STORIES)]); // the resume named the first answer's file
+    const saved = fs.readFileSync(file);
+    expect(saved.equals(REVISED)).toBe(true); // not STORIES' first 400 kB + REVISED's rest
+    expect(files()).toEqual(["stories260K.gguf"]);
+  });
+
+  it("a range answer that does not start at the partial's end is discarded and the download starts over", async () => {
+    const file = await pullModel(`${base}/range-from-zero/stories260K.gguf`, { destinationDir: dest });
+    expect(rangesSeen).toHaveLength(1); // one resume, answered from byte 0: refused, then a plain request
+    expect(fs.readFileSync(file).equals(STORIES)).toBe(true);
+  });
+
+  it("without an ETag or Last-Modified nothing is resumed: the next attempt starts over", async () => {
+    const file = await pullModel(`${base}/no-validator/stories260K.gguf`, { destinationDir: dest });
+    expect(rangesSeen).toEqual([]);
+    expect(fs.readFileSync(file).equals(STORIES)).toBe(true);
+  });
+
+  it("a partial file of another source, or with no record of its source, is discarded, not continued", async () => {
+    fs.writeFileSync(partial(), REVISED.subarray(0, 300_000));
+    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    expect(rangesSeen).toEqual([]);
+    fs.rmSync(path.join(dest, "stories260K.gguf"));
+    fs.writeFileSync(partial(), STORIES.subarray(0, 300_000));
+    fs.writeFileSync(`${partial()}.json`, JSON.stringify({ version: 1, source: `${base}/other/stories260K.gguf`, validator: etagOf(STORIES), totalBytes: STORIES.length }));
+    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    expect(rangesSeen).toEqual([]);
+    expect(files()).toEqual(["stories260K.gguf"]);
+  });
+
+  it("never writes through a symlink planted in the partial file's place", async () => {
+    const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mm-outside-")), "victim.txt");
+    fs.writeFileSync(outside, "keep me");
+    fs.symlinkSync(outside, partial());
+    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    expect(fs.readFileSync(outside, "utf8")).toBe("keep me");
+    expect(files()).toEqual(["stories260K.gguf"]);
+    fs.rmSync(path.dirname(outside), { recursive: true, force: true });
+  });
+
+  it("refuses a GGUF with bytes after the tensors its header declares (two files joined)", async () => {
+    const error = await pullModel(`${base}/joined/stories260K.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/1185376 bytes follow the last tensor/);
+    expect(files()).toEqual([]);
+  });
+
+  it("stops a download with no announced length at maxBytes and keeps nothing", async () => {
+    const error = await pullModel(`${base}/unannounced/stories260K.gguf`, { destinationDir: dest, maxBytes: 1_000_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/passed the limit of/);
+    expect(files()).toEqual([]);
+  });
+
+  it("refuses, before writing, a file larger than the disk's free space (and one over maxBytes)", async () => {
+    const tooBig = await pullModel(`${base}/enormous/x.gguf`, { destinationDir: dest, maxBytes: 2 ** 50 }).catch((e: unknown) => e);
+    expect(tooBig).toBeInstanceOf(DownloadError);
+    expect((tooBig as Error).message).toMatch(/32\.0 TB more are needed and the disk holding the models folder has .* free/);
+    const overCap = await pullModel(`${base}/enormous/x.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
+    expect((overCap as Error).message).toMatch(/over the limit of 256 GB/);
+    expect(files()).toEqual([]); // nothing left: no partial, no record, no lock
+  });
+
+  it("refuses to replace an existing model unless asked, and replaces it when asked", async () => {
+    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest });
+    const refused = await pullModel(`${base}/corrupt/stories260K.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DownloadError);
+    expect((refused as Error).message).toMatch(/already exists/);
+    expect((refused as DownloadError).hint).toMatch(/--force/);
+    fs.writeFileSync(path.join(dest, "stories260K.gguf"), STORIES.subarray(0, 1000)); // an older, broken copy
+    await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, replace: true, sha256: STORIES_SHA });
+    expect(fs.readFileSync(path.join(dest, "stories260K.gguf")).equals(STORIES)).toBe(true);
+  });
+
+  it("lets one pull at a time write a target: a second pull to the same name is refused while the first runs", async () => {
+    const first = pullModel(`${base}/slow/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await pullModel(`${base}/corrupt/stories260K.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(DownloadError);
+    expect((second as Error).message).toMatch(/another download to the same file is running \(process \d+\)/);
+    await first;
+    expect(fs.readFileSync(path.join(dest, "stories260K.gguf")).equals(STORIES)).toBe(true);
+    expect(files()).toEqual(["stories260K.gguf"]);
+  });
+
+  // A full disk needs a small filesystem: a tmpfs, which only root may mount (CI runs as root).
+  const asRoot = process.getuid?.() === 0;
+  (asRoot ? it : it.skip)("a full disk is not retried as a dropped connection: the partial file is deleted and the error says why", async () => {
+    const small = fs.mkdtempSync(path.join(os.tmpdir(), "mm-full-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", small]);
+    try {
+      const warnings: string[] = [];
+      const logger = { ...silentLogger, child: () => logger, warn: (_: unknown, message?: string) => void warnings.push(String(message)) } as unknown as Logger;
+      // no announced length, so nothing can be refused up front: the disk fills mid-way
+      const error = await pullModel(`${base}/unannounced/stories260K.gguf`, { destinationDir: small, logger }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect((error as Error).message).toMatch(/the disk holding the models folder is full/);
+      expect(warnings).toEqual([]); // no "resuming" attempts
+      expect(fs.readdirSync(small)).toEqual([]);
+    } finally {
+      execFileSync("umount", [small]);
+      fs.rmSync(small, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("pull and the offline guard", () => {
   it("with enforceOffline() on, a non-loopback URL is refused by the guard and leaves no file", async () => {
     disableGuard = enforceOffline();
@@ -205,7 +377,9 @@ describe("ModelManager.pull", () => {
       expect(record).toMatchObject({ id: "stories260K", status: "available", sizeBytes: STORIES.length });
       expect(record.info).toMatchObject({ kind: "causal", architecture: "llama" });
       expect(manager.list().map((m) => m.id)).toEqual(["stories260K"]);
-      await expect(manager.pull(`${base}/corrupt/stories260K.gguf`, { sha256: STORIES_SHA })).rejects.toBeInstanceOf(ChecksumMismatchError);
+      await expect(manager.pull(`${base}/corrupt/stories260K.gguf`, { sha256: STORIES_SHA, replace: true })).rejects.toBeInstanceOf(ChecksumMismatchError);
+      expect(fs.readFileSync(path.join(dest, "stories260K.gguf")).equals(STORIES)).toBe(true); // the model in place is untouched
+      expect(audit[0]?.details).toEqual({ bytes: STORIES.length, sha256: STORIES_SHA });
       expect(audit.map((a) => [a.action, a.outcome, a.resource])).toEqual([
         ["model.pull", "success", "stories260K"],
         ["model.pull", "failure", undefined],

@@ -9,6 +9,7 @@ import { formatBytes, formatSeconds, progressBar } from "../progress";
 interface PullFlags {
   readonly sha256?: string;
   readonly name?: string;
+  readonly force?: boolean;
   readonly progress: boolean;
 }
 
@@ -62,6 +63,7 @@ export function registerModelsCommand(program: Command): void {
     .argument("<source>", "https://… URL or hf:<owner>/<repo>/<file>")
     .option("--sha256 <hex>", "expected checksum; the file is deleted if it differs")
     .option("--name <file>", "save under this file name (.gguf or .onnx)")
+    .option("--force", "replace a model file of the same name (refused otherwise)")
     .option("--no-progress", "no progress bar, even at a terminal")
     .addHelpText(
       "after",
@@ -71,8 +73,10 @@ export function registerModelsCommand(program: Command): void {
         "  bear models pull hf:ggml-org/models/tinyllamas/stories260K.gguf",
         "  bear models pull https://example.org/m.gguf --sha256 270cba1b…",
         "",
-        "The download is resumed if interrupted, checked (GGUF header, optional sha256), saved to the",
-        "workspace's models folder and recorded in the audit log. Nothing else is ever sent or fetched.",
+        "An interrupted download is resumed only from the same source and the same file (If-Range); it is",
+        "checked (GGUF header and length, sha256 given or announced by Hugging Face, free disk space), saved",
+        "to the workspace's models folder without replacing a model (unless --force) and recorded in the",
+        "audit log with its sha256. Nothing else is ever sent or fetched.",
       ].join("\n"),
     )
     .action(async (source: string, flags: PullFlags, command: Command) => {
@@ -85,6 +89,7 @@ export function registerModelsCommand(program: Command): void {
             allowNetwork: true,
             ...(flags.sha256 ? { sha256: flags.sha256 } : {}),
             ...(flags.name ? { fileName: flags.name } : {}),
+            ...(flags.force ? { replace: true } : {}),
             onProgress: (p) => {
               if (!bar) return;
               const pct = p.totalBytes ? Math.floor((100 * p.receivedBytes) / p.totalBytes) : 0;

@@ -132,5 +132,6 @@ export async function inspectGguf(filePath: string): Promise<GgufModelInfo> {
     poolingType,
     tensorCount: tensors.length,
     expectedBytes,
+    alignment: typeof general.alignment === "number" && general.alignment > 0 ? general.alignment : 32,
   };
 }

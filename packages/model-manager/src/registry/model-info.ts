@@ -18,6 +18,8 @@ export interface GgufModelInfo {
   readonly tensorCount: number;
   /** The smallest file size that holds every tensor the header declares. */
   readonly expectedBytes: number;
+  /** Tensor data alignment (general.alignment, 32 by default): a writer may pad the file's end up to it. */
+  readonly alignment: number;
 }
 
 export interface OnnxTensorSignature {

@@ -59,6 +59,7 @@ const actionBodySchema = {
     source: { type: "string", minLength: 1, maxLength: 2048, pattern: "^(https?://|hf:)" },
     sha256: { type: "string", pattern: "^[a-fA-F0-9]{64}$" },
     fileName: { type: "string", pattern: FILE_NAME },
+    replace: { type: "boolean", description: "replace a model file of the same name (a download refuses to otherwise)" },
     model_id: { type: "string", minLength: 1, maxLength: 2048, anyOf: [{ pattern: ID_PATTERN }, { pattern: "^(https?://|hf:)" }], description: "the seed's: the model (or, to download, its URL or hf: reference)" },
     config: {
       type: "object",
@@ -70,6 +71,7 @@ const actionBodySchema = {
         sha256: { type: "string", pattern: "^[a-fA-F0-9]{64}$" },
         file_name: { type: "string", pattern: FILE_NAME },
         fileName: { type: "string", pattern: FILE_NAME },
+        replace: { type: "boolean" },
       },
     },
   },
@@ -166,7 +168,7 @@ export function modelOperations({ services, host }: ApiContext): ApiOperation[] 
       tags,
       rateCost: 5,
       summary:
-        "Load, unload or download a model (admins). Ours: `{ action, id?, contextSize?, source?, sha256?, fileName? }`; the seed's: `{ model_id, action, config }` (for a download model_id is the URL or hf: reference). Downloads are refused unless the server allows them, and then run inside the offline guard's one scoped exception",
+        "Load, unload or download a model (admins). Ours: `{ action, id?, contextSize?, source?, sha256?, fileName?, replace? }`; the seed's: `{ model_id, action, config }` (for a download model_id is the URL or hf: reference). Downloads are refused unless the server allows them, and then run inside the offline guard's one scoped exception",
       schema: {
         body: actionBodySchema,
         response: {
@@ -199,6 +201,7 @@ export function modelOperations({ services, host }: ApiContext): ApiOperation[] 
             allowNetwork: true,
             ...(body.sha256 ? { sha256: body.sha256 } : {}),
             ...(body.fileName ? { fileName: body.fileName } : {}),
+            ...(body.replace ? { replace: true } : {}),
           });
           await services.audit.record({ action: "model.download", outcome: "success", actor: principal.id, resource: record.id });
           return ok({ action: "download", model: modelView(record), ...modelActionMessage("download", record.id, { record }) });

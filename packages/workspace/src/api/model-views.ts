@@ -50,7 +50,9 @@ export interface ModelActionRequest {
   readonly source?: string;
   readonly sha256?: string;
   readonly fileName?: string;
-  readonly config?: { readonly context_size?: number; readonly contextSize?: number; readonly source?: string; readonly sha256?: string; readonly file_name?: string; readonly fileName?: string };
+  /** Replace a model file of the same name (a download refuses to otherwise). */
+  readonly replace?: boolean;
+  readonly config?: { readonly context_size?: number; readonly contextSize?: number; readonly source?: string; readonly sha256?: string; readonly file_name?: string; readonly fileName?: string; readonly replace?: boolean };
 }
 
 export interface ModelAction {
@@ -62,6 +64,7 @@ export interface ModelAction {
   readonly source?: string;
   readonly sha256?: string;
   readonly fileName?: string;
+  readonly replace?: boolean;
 }
 
 const DOWNLOAD_SOURCE = /^(https?:\/\/|hf:)/;
@@ -78,7 +81,8 @@ export function modelActionFromRequest(body: ModelActionRequest): ModelAction {
   const named = body.id ?? body.model_id;
   if (body.action === "download") {
     const source = body.source ?? config.source ?? (named !== undefined && DOWNLOAD_SOURCE.test(named) ? named : undefined);
-    return { action: "download", ...(source ? { source } : {}), ...(sha256 ? { sha256: sha256.toLowerCase() } : {}), ...(fileName ? { fileName } : {}) };
+    const replace = body.replace ?? config.replace;
+    return { action: "download", ...(source ? { source } : {}), ...(sha256 ? { sha256: sha256.toLowerCase() } : {}), ...(fileName ? { fileName } : {}), ...(replace ? { replace: true } : {}) };
   }
   return { action: body.action, ...(named !== undefined ? { id: named } : {}), ...(contextSize ? { contextSize } : {}) };
 }
