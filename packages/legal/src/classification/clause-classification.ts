@@ -18,6 +18,12 @@ export interface ClauseLabel {
   readonly source: LabelSource;
   /** The sentences that carry the category, best first (at least one). */
   readonly evidence: readonly LabelEvidence[];
+  /**
+   * LLM-assisted review only: the model's confidence when it would have dropped a label the first stage is sure of.
+   * The label stays (a clause's own text can steer the model, so the model may add and re-rank, never silently
+   * remove); the disagreement is shown for a lawyer to judge.
+   */
+  readonly llmDisagreed?: { readonly llmConfidence: number };
 }
 
 export interface ClassifiedClause {

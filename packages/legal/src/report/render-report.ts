@@ -100,7 +100,7 @@ function sections(r: ContractReviewReport): Section[] {
     headers: ["Clause", "Categories (score)", "Offsets"],
     rows: r.clauses
       .filter((c) => c.labels.length > 0)
-      .map((c) => ({ cells: [`${c.number ?? `#${c.index + 1}`}${c.heading ? ` ${c.heading}` : ""}`, c.labels.map((l) => `${l.category} (${l.score.toFixed(2)})`).join(", "), at(c.span)] })),
+      .map((c) => ({ cells: [`${c.number ?? `#${c.index + 1}`}${c.heading ? ` ${c.heading}` : ""}`, c.labels.map((l) => `${l.category} (${l.score.toFixed(2)}${l.llmDisagreed ? `; the model disagreed: ${l.llmDisagreed.llmConfidence.toFixed(2)}` : ""})`).join(", "), at(c.span)] })),
   });
   out.push({
     title: "Risks by severity",
