@@ -6,16 +6,29 @@
 // text, list items and lead-ins. Generic legal drafting conventions, not phrases of any contract.
 
 const NUMBER_WORD = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)";
-const QUANTITY = `(?:\\d[\\d,.]*|${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*)`;
+// Linear on long runs (rev10 #17). A global regex is tried from every position, and each try inside a
+// run of digits or number words ran to the run's end before failing: O(n²) on "1111…", "1,1,1,…" or
+// "one one one …". Each start below is refused where an earlier start of the same run already covers
+// every match it could make (it can reach the same ends, and a regex reports its leftmost match), so a
+// run is tried from its start only and the matches are the same as without these guards:
+// - NOT_IN_WORDS: no number word right after a number word and its separators (the run's first word,
+//   at a word boundary, matches on through it);
+// - not inside a number of digits and `sep` characters once a digit of it starts at a word boundary
+//   (after a separator, or after neither a word character nor a separator): that digit's start covers
+//   this one. The lookbehind reads back one block of digits and separators only, so it costs O(block).
+const NOT_IN_WORDS = `(?<!\\b${NUMBER_WORD}[\\s-]+)`;
+const notInNumber = (sep: string): string => `(?<!(?:[${sep}]|(?<![\\w${sep}]))\\d+[${sep}]+)`;
+const QUANTITY = `(?:${notInNumber(",.")}\\d[\\d,.]*|${NOT_IN_WORDS}${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*)`;
 // "$1,000", "US$ 5.5 million", "USD 10,000", "€200", "£3m".
 const MONEY = /(?:US\s?\$|\$|€|£|\b(?:USD|EUR|GBP|CAD|RMB)\s?)\s?(\d[\d,]*(?:\.\d+)?)(\s*(?:million|billion|thousand|m|k)\b)?/gi;
-const MONEY_WORDS = /\b\d[\d,]*(?:\.\d+)?\s*(?:million\s+|thousand\s+)?(?:dollars|euros|pounds)\b/i;
-const PERCENT = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(?:%|percent\\b|per\\s+cent\\b)|\\b${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*\\s+(?:percent|per\\s+cent)\\b`, "gi");
+const MONEY_WORDS = new RegExp(`\\b${notInNumber(",")}\\d[\\d,]*(?:\\.\\d+)?\\s*(?:million\\s+|thousand\\s+)?(?:dollars|euros|pounds)\\b`, "i");
+// (a start after a digit is covered by that digit's: `\d+` reaches every end the later start reaches)
+const PERCENT = new RegExp(`(?<!\\d)(\\d+(?:\\.\\d+)?)\\s*(?:%|percent\\b|per\\s+cent\\b)|\\b${NOT_IN_WORDS}${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*\\s+(?:percent|per\\s+cent)\\b`, "gi");
 const DURATION = new RegExp(`\\b${QUANTITY}\\s*(?:\\(\\s*\\d+\\s*\\)\\s*)?(?:consecutive\\s+|full\\s+|calendar\\s+|business\\s+|working\\s+)?(day|week|month|quarter|year)s?\\b`, "gi");
 const RATE = /\b(?:per|each|every|a)\s+(?:calendar\s+|contract\s+|fiscal\s+)?(year|annum|quarter|month|week|unit)\b|\b(annual(?:ly)?|quarterly|monthly)\b/gi;
 const RATE_UNIT: Readonly<Record<string, string>> = { year: "year", annum: "year", annual: "year", annually: "year", quarter: "quarter", quarterly: "quarter", month: "month", monthly: "month", week: "week", unit: "unit" };
 const DATE = /\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/i;
-const SPELLED = new RegExp(`\\b${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*\\s*\\(\\s*\\d[\\d,.]*\\s*%?\\s*\\)`, "i");
+const SPELLED = new RegExp(`\\b${NOT_IN_WORDS}${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*\\s*\\(\\s*\\d[\\d,.]*\\s*%?\\s*\\)`, "i");
 const SECTION_REF = /\b(?:section|article|clause|paragraph)s?\s+\(?\d/i;
 const EXHIBIT_REF = /\b(?:exhibit|schedule|appendix|annex|attachment)\s+[A-Z0-9]/i;
 // ("Territory"), (the "Minimum Purchase Requirement"), "Net Sales" means / shall mean.
