@@ -505,6 +505,34 @@ describe("llm_generation step", () => {
     expect((await progressed).some((e) => e.type === "step.progress")).toBe(true);
   });
 
+  it("checks a JSON answer against json_schema, including what the sampling grammar does not enforce", async () => {
+    /** A model whose answer is scripted (the step's checks are under test, not the model). */
+    const answering = (text: string) =>
+      new (class extends EchoLlm {
+        // eslint-disable-next-line require-yield
+        override async *stream(): AsyncGenerator<GenerateChunk, GenerateResult, undefined> {
+          return { text, tokensUsed: 1, promptTokens: 1, generationTime: 1, tokensPerSecond: 1, finishReason: "stop" };
+        }
+      })();
+    const json_schema = { type: "object", properties: { path: { type: "string", pattern: "^[a-z]+\\.txt$" }, k: { type: "number", minimum: 1, maximum: 5 } }, required: ["path", "k"], additionalProperties: false };
+    const run = (text: string) => engineWith([llmGenerationHandler(answering(text)) as StepHandler<never>]).run({ name: "gen", steps: [{ id: "gen", type: "llm_generation", parameters: { prompt: "extract", json_schema } }] });
+    const fits = await run('{"path":"notes.txt","k":3}');
+    expect(fits.status).toBe("completed");
+    expect((fits.outputs["gen"] as { json: unknown }).json).toEqual({ path: "notes.txt", k: 3 });
+    const outOfRange = await run('{"path":"notes.txt","k":99}');
+    expect(outOfRange.status).toBe("failed");
+    expect(outOfRange.error?.message).toMatch(/does not fit json_schema: k: Too big/);
+    const traversal = await run('{"path":"../../etc/passwd","k":2}');
+    expect(traversal.error?.message).toMatch(/does not fit json_schema: path: .*pattern/);
+  });
+
+  it("refuses a json_schema it cannot check answers against, before the model runs", async () => {
+    const engine = engineWith([llmGenerationHandler(new EchoLlm()) as StepHandler<never>]);
+    const result = await engine.run({ name: "gen", steps: [{ id: "gen", type: "llm_generation", parameters: { prompt: "x", json_schema: { type: "no-such-type" } } }] });
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toMatch(/json_schema.*is not a JSON Schema BEAR can check answers against/s);
+  });
+
   it("rejects parameters that give neither prompt nor messages, naming the problem", async () => {
     const engine = engineWith([llmGenerationHandler(new EchoLlm()) as StepHandler<never>]);
     const result = await engine.run({ name: "gen", steps: [{ id: "gen", type: "llm_generation", parameters: { temperature: 0.2 } }] });

@@ -14,12 +14,39 @@ export const llmGenerationParameters = z
     top_p: z.number().gt(0).max(1).optional(),
     stop: z.array(z.string()).max(16).optional(),
     seed: z.number().int().optional(),
-    json_schema: z.record(z.string(), z.custom<JsonValue>(() => true)).optional(),
+    json_schema: z
+      .record(z.string(), z.custom<JsonValue>(() => true))
+      .superRefine((schema, ctx) => {
+        const problem = compileProblem(schema);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: `is not a JSON Schema BEAR can check answers against: ${problem}` });
+      })
+      .optional(),
     /** Report progress while tokens arrive (default true). */
     stream: z.boolean().default(true),
   })
   .refine((p) => (p.prompt === undefined) !== (p.messages === undefined), { message: "give exactly one of prompt or messages" });
 export type LlmGenerationParameters = z.infer<typeof llmGenerationParameters>;
+
+/** The answer checker of each `json_schema` (compiled once per parameters object). */
+const checkers = new WeakMap<object, z.ZodType>();
+
+function compile(schema: Record<string, JsonValue>): z.ZodType {
+  let checker = checkers.get(schema);
+  if (checker === undefined) {
+    checker = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    checkers.set(schema, checker);
+  }
+  return checker;
+}
+
+function compileProblem(schema: Record<string, JsonValue>): string | undefined {
+  try {
+    compile(schema);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /**
  * The built-in `llm_generation` step, on core's Llm contract. The step's AbortSignal is passed to
@@ -73,6 +100,14 @@ export function llmGenerationHandler(llm: Llm): StepHandler<LlmGenerationParamet
           json = JSON.parse(result.text) as JsonValue;
         } catch (error) {
           throw new StepFailedError(ctx.stepId, `model '${llm.id}' did not return valid JSON (${result.text.length} characters)`, error);
+        }
+        // The sampling grammar does not model every keyword (node-llama-cpp's ignores pattern, minimum, maximum …),
+        // and a prompt that quotes a hostile document can steer the model: check the answer before later steps use it.
+        const checked = compile(p.json_schema).safeParse(json);
+        if (!checked.success) {
+          const issue = checked.error.issues[0];
+          const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(the answer)";
+          throw new StepFailedError(ctx.stepId, `model '${llm.id}' returned JSON that does not fit json_schema: ${where}: ${issue?.message ?? "invalid"}`);
         }
       }
       return {
