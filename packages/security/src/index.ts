@@ -34,7 +34,7 @@ export { BUILT_IN_POLICIES, SCRUB_OPERATORS, type ScrubOperator, type ScrubPolic
 export { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";
 
-export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, type AuditProblemKind, type AuditVerification } from "./audit/audit-log";
+export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, type AuditProblemKind, type AuditVerification, type AuditRecovery } from "./audit/audit-log";
 export type { AuditHead } from "./audit/audit-head";
 
 export { SecureBuffer } from "./crypto/secure-buffer";

@@ -44,8 +44,11 @@ export async function verifyAudit(ctx: CommandContext): Promise<AuditCheck> {
 }
 
 export function renderAudit(check: AuditCheck): string {
-  if (check.ok) return `${green("Audit log intact")}: ${check.records} record(s), head ${check.head.slice(0, 16)}…`;
-  const lines = [`${red("Audit log FAILS verification")}: ${check.records} record(s) read${check.truncated ? ", tail cut" : ""}`];
+  const lines = check.ok
+    ? [`${green("Audit log intact")}: ${check.records} record(s), head ${check.head.slice(0, 16)}…`]
+    : [`${red("Audit log FAILS verification")}: ${check.records} record(s) read${check.truncated ? ", tail cut" : ""}`];
   for (const p of check.problems) lines.push(`  ${p.kind.padEnd(9)} ${p.message}`);
+  // torn appends (disk full, power cut) moved aside by a later append: not tampering, but on record
+  for (const r of check.recovered ?? []) lines.push(`  recovered ${r.message}`);
   return lines.join("\n");
 }

@@ -237,6 +237,64 @@ describe("AuditLog", () => {
     );
   });
 
+  describe("a torn last line (an append cut mid-line)", () => {
+    /**
+     * Writes n records, then record n+1 cut to its first `keep` bytes, as a writer cut off mid-line
+     * leaves it: the signed head still names record n (`acknowledged`: the head had moved to n+1, so
+     * the cut removes a record the log had acknowledged).
+     */
+    async function torn(n: number, keep: (line: string) => number, acknowledged = false): Promise<string> {
+      const log = new AuditLog({ dir, key });
+      await writeN(log, n);
+      const head = fs.readFileSync(path.join(dir, "audit.head"));
+      await log.record({ action: "search", outcome: "success", actor: "u1", resource: "doc-last" });
+      if (!acknowledged) fs.writeFileSync(path.join(dir, "audit.head"), head);
+      const ls = lines();
+      const last = ls.pop() ?? "";
+      fs.writeFileSync(file(), `${ls.join("\n")}\n${last.slice(0, keep(last))}`);
+      return last;
+    }
+
+    it("moves an unacknowledged torn append aside, notes it in the chain and keeps appending", async () => {
+      const cutLine = await torn(3, (l) => Math.floor(l.length / 2));
+      const log = new AuditLog({ dir, key });
+      await log.record({ action: "search", outcome: "success", actor: "u1" });
+      const v = await log.verify();
+      expect(v).toMatchObject({ ok: true, records: 5, problems: [], truncated: false });
+      expect(v.recovered).toEqual([expect.objectContaining({ seq: 4, line: 4 })]);
+      const q = v.recovered[0]!.quarantine;
+      expect(fs.readFileSync(path.join(dir, q), "utf8")).toBe(cutLine.slice(0, Math.floor(cutLine.length / 2)));
+      expect(JSON.parse(lines()[3] ?? "")).toMatchObject({ action: "audit.recovered", details: { kind: "torn-append", after: 3, quarantine: q } });
+      expect(fs.readFileSync(file(), "utf8").endsWith("\n")).toBe(true);
+    });
+
+    it("names a torn line as such before the next append", async () => {
+      await torn(2, () => 10);
+      const v = await new AuditLog({ dir, key }).verify();
+      expect(v.problems).toEqual([expect.objectContaining({ kind: "malformed", line: 3, message: expect.stringContaining("torn append") })]);
+    });
+
+    it("keeps a whole record that only lost its newline", async () => {
+      await torn(2, (l) => l.length);
+      const log = new AuditLog({ dir, key });
+      await log.record({ action: "search", outcome: "success", actor: "u1" });
+      const v = await log.verify();
+      expect(v).toMatchObject({ ok: true, records: 4, problems: [], recovered: [] });
+      expect(fs.readdirSync(dir).filter((n) => n.endsWith(".part"))).toEqual([]);
+    });
+
+    it("still reports an acknowledged record cut into a torn line as a cut tail", async () => {
+      // the head names record 3; cutting its last bytes must not pass for a torn append
+      await torn(2, (l) => l.length - 5, true);
+      const log = new AuditLog({ dir, key });
+      await log.record({ action: "search", outcome: "success", actor: "u1" });
+      const v = await log.verify();
+      expect(v.ok).toBe(false);
+      expect(v.truncated).toBe(true);
+      expect(v.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(["deleted", "truncated"]));
+    });
+  });
+
   it("keeps a gapless chain under many concurrent writers", async () => {
     const log = new AuditLog({ dir, key });
     await Promise.all(Array.from({ length: 200 }, (_, i) => log.record({ action: "scrub", outcome: "success", resource: `d${i}` })));

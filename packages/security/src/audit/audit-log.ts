@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import fs from "node:fs/promises";
+import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
-import { InvalidArgumentError, LockError, acquirePidLock, type AuditEvent, type AuditSink } from "@bear/core";
+import { InvalidArgumentError, LockError, acquirePidLock, writeFileAtomic, type AuditEvent, type AuditSink } from "@bear/core";
 import { AuditLogError } from "../errors";
 import { SecureBuffer } from "../crypto/secure-buffer";
 import { PiiScanner } from "../pii/pii-scanner";
@@ -37,6 +37,16 @@ export interface AuditProblem {
   readonly seq: number | undefined;
   readonly message: string;
 }
+/** An append that was cut mid-line (disk full, power cut) and moved aside by the next appender. */
+export interface AuditRecovery {
+  /** The `audit.recovered` record that notes it. */
+  readonly seq: number;
+  readonly file: string;
+  readonly line: number;
+  /** The quarantine file in the audit folder holding the torn bytes. */
+  readonly quarantine: string;
+  readonly message: string;
+}
 export interface AuditVerification {
   readonly ok: boolean;
   readonly records: number;
@@ -47,6 +57,8 @@ export interface AuditVerification {
   readonly truncated: boolean;
   /** The signed head checkpoint as found (absent when missing or forged). */
   readonly checkpoint: AuditHead | undefined;
+  /** Torn appends moved aside by later appenders (not tampering: the signed head never named them). */
+  readonly recovered: readonly AuditRecovery[];
 }
 
 export interface AuditLogOptions {
@@ -69,6 +81,14 @@ const MAX_STRING = 128;
 const VERSION = 2;
 /** The record an appender writes when it finds the log's tail cut or its head checkpoint gone. */
 const TAMPER = "audit.tamper";
+/** The record an appender writes when it moves a torn last line (an append cut mid-line) aside. */
+const RECOVERED = "audit.recovered";
+
+/** A last line without its newline, found by `recover` and moved aside. */
+interface TornTail {
+  readonly bytes: number;
+  readonly quarantine: string;
+}
 
 interface ChainState {
   seq: number;
@@ -145,7 +165,11 @@ export class AuditLog implements AuditSink {
     // Another process may have appended (or rotated) since our last write: then re-read the head.
     const current = await this.currentFile();
     let state = this.state;
-    if (state === undefined || current.size !== state.bytes || current.ino !== state.ino) state = await this.resume({ ...(await this.recover()), ...(current.ino === undefined ? {} : { ino: current.ino }) });
+    if (state === undefined || current.size !== state.bytes || current.ino !== state.ino) {
+      const { tail, torn } = await this.recover();
+      state = await this.resume({ ...tail, ...(current.ino === undefined ? {} : { ino: current.ino }) });
+      if (torn) state = await this.write(state, { action: RECOVERED, outcome: "failure", details: { kind: "torn-append", bytes: torn.bytes, quarantine: torn.quarantine, after: tail.seq } });
+    }
     if (state.bytes > this.maxFileBytes) {
       await this.rotate(state);
       delete state.ino; // the append below creates a new file
@@ -189,15 +213,36 @@ export class AuditLog implements AuditSink {
     };
     const hash = hashOf(body);
     const line = `${JSON.stringify({ ...body, hash, mac: this.mac(hash) })}\n`;
-    try {
-      await fs.appendFile(path.join(this.options.dir, CURRENT), line, { mode: 0o600 });
-    } catch (cause) {
-      throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot append to audit log in '${this.options.dir}'`, { cause, hint: "Check the folder exists and is writable." });
-    }
+    await this.appendWhole(Buffer.from(line));
     await this.writeHead({ seq: body.seq, hash, ts: body.ts });
     // A file the append just created has an inode we have not seen: left undefined, so the next
     // append re-reads the head once.
     return { seq: body.seq, prev: hash, bytes: state.bytes + Buffer.byteLength(line), v: VERSION, ...(state.ino === undefined || state.bytes === 0 ? {} : { ino: state.ino }) };
+  }
+
+  /**
+   * Appends `data` whole or not at all: a write that fails part-way (ENOSPC, EIO) is cut back to
+   * the file's size before it, so a full disk leaves no torn line behind. (A power cut can still
+   * tear the line; `recover` moves such a tail aside.)
+   */
+  private async appendWhole(data: Buffer): Promise<void> {
+    const file = path.join(this.options.dir, CURRENT);
+    let handle: FileHandle | undefined;
+    let before = 0;
+    try {
+      handle = await fs.open(file, "a", 0o600);
+      before = (await handle.stat()).size;
+      for (let done = 0; done < data.length; ) done += (await handle.write(data, done, data.length - done)).bytesWritten;
+    } catch (cause) {
+      let undone = true;
+      if (handle) await handle.truncate(before).catch(() => (undone = false));
+      throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot append to audit log in '${this.options.dir}' (${(cause as NodeJS.ErrnoException).code ?? "error"})`, {
+        cause,
+        hint: `Check the folder exists, is writable and has free space.${undone ? "" : " The torn line left behind is moved aside by the next append."}`,
+      });
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
   }
 
   private async writeHead(head: AuditHead): Promise<void> {
@@ -245,25 +290,73 @@ export class AuditLog implements AuditSink {
     return names.includes(CURRENT) ? [...rotated, CURRENT] : rotated;
   }
 
-  /** Finds the last record to continue the chain after a restart. */
-  private async recover(): Promise<ChainState> {
+  /**
+   * Finds the last record to continue the chain after a restart. A current file whose last line
+   * lacks its newline holds a torn append (the writer was cut off mid-line): an authentic record
+   * only missing the newline gets it; anything else is moved to a quarantine file and cut off, and
+   * the caller notes it in the chain. The signed head still judges what remains, so cutting an
+   * acknowledged record this way shows as a truncation.
+   */
+  private async recover(): Promise<{ tail: ChainState; torn?: TornTail }> {
     const files = await this.files();
-    let state: ChainState = { seq: 0, prev: GENESIS, bytes: 0 };
+    let torn: TornTail | undefined;
     for (let i = files.length - 1; i >= 0; i--) {
       const file = files[i] ?? "";
-      const text = await fs.readFile(path.join(this.options.dir, file), "utf8");
+      let text = await fs.readFile(path.join(this.options.dir, file), "utf8");
+      if (file === CURRENT && text.length > 0 && !text.endsWith("\n")) {
+        const result = await this.mendTornTail(text);
+        text = result.text;
+        torn = result.torn;
+      }
       const lines = text.split("\n").filter((l) => l.length > 0);
       const last = lines[lines.length - 1];
       if (!last) continue;
       try {
         const r = JSON.parse(last) as AuditRecord;
-        state = { seq: r.seq, prev: r.hash, bytes: file === CURRENT ? Buffer.byteLength(text) : 0, ...(r.v === undefined ? {} : { v: r.v }) };
+        const tail = { seq: r.seq, prev: r.hash, bytes: file === CURRENT ? Buffer.byteLength(text) : 0, ...(r.v === undefined ? {} : { v: r.v }) };
+        return torn ? { tail, torn } : { tail };
       } catch (cause) {
         throw new AuditLogError("AUDIT_LOG_CORRUPT", `the last line of audit file '${file}' is not a record`, { cause, hint: "Run verify() and restore the file from a backup." });
       }
-      break;
     }
-    return state;
+    const tail = { seq: 0, prev: GENESIS, bytes: 0 };
+    return torn ? { tail, torn } : { tail };
+  }
+
+  /** Completes or moves aside the current file's unterminated last line; returns the file's text after. */
+  private async mendTornTail(text: string): Promise<{ text: string; torn?: TornTail }> {
+    const file = path.join(this.options.dir, CURRENT);
+    const cut = text.lastIndexOf("\n") + 1;
+    const partial = text.slice(cut);
+    if (this.isAuthentic(partial)) {
+      await this.appendWhole(Buffer.from("\n"));
+      return { text: `${text}\n` };
+    }
+    const keep = Buffer.byteLength(text.slice(0, cut));
+    const quarantine = `audit-torn-${keep}-${createHash("sha256").update(partial).digest("hex").slice(0, 12)}.part`;
+    try {
+      // Saved before the cut, so a crash in between leaves both copies, never none.
+      await writeFileAtomic(path.join(this.options.dir, quarantine), partial, { mode: 0o600 });
+      await fs.truncate(file, keep);
+    } catch (cause) {
+      throw new AuditLogError("AUDIT_LOG_UNWRITABLE", `cannot move the torn last line of '${file}' aside (${(cause as NodeJS.ErrnoException).code ?? "error"})`, {
+        cause,
+        hint: "Check the folder is writable and has free space.",
+      });
+    }
+    return { text: text.slice(0, cut), torn: { bytes: Buffer.byteLength(partial), quarantine } };
+  }
+
+  /** Whether `line` is a whole record signed with this log's key. */
+  private isAuthentic(line: string): boolean {
+    try {
+      const r = JSON.parse(line) as AuditRecord;
+      if (r === null || typeof r !== "object") return false;
+      const { hash, mac, ...body } = r;
+      return typeof hash === "string" && hash === hashOf(body) && typeof mac === "string" && this.macMatches(hash, mac) && Number.isSafeInteger(r.seq);
+    } catch {
+      return false;
+    }
   }
 
   private async rotate(state: ChainState): Promise<void> {
@@ -293,6 +386,8 @@ export class AuditLog implements AuditSink {
     const entries: Entry[] = [];
     for (const file of await this.files()) {
       const lines = (await fs.readFile(path.join(this.options.dir, file), "utf8")).split("\n");
+      // split leaves "" after a final newline: a non-empty last piece is an append cut mid-line
+      const tornAt = file === CURRENT && lines[lines.length - 1] ? lines.length - 1 : -1;
       for (let i = 0; i < lines.length; i++) {
         const raw = lines[i];
         if (!raw) continue;
@@ -302,7 +397,8 @@ export class AuditLog implements AuditSink {
           r = JSON.parse(raw) as AuditRecord;
           if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Error("not an object");
         } catch {
-          problems.push({ kind: "malformed", file, line, seq: undefined, message: `line ${line} of ${file} is not a JSON record` });
+          const what = i === tornAt ? "a torn append (no newline; the next append moves it aside)" : "not a JSON record";
+          problems.push({ kind: "malformed", file, line, seq: undefined, message: `line ${line} of ${file} is ${what}` });
           continue;
         }
         const { hash, mac, ...body } = r;
@@ -381,6 +477,13 @@ export class AuditLog implements AuditSink {
       const why = d["kind"] === "truncated" ? `the log ended at record ${String(d["last"])} while its signed head named record ${String(d["head"])}` : `the signed head checkpoint was ${d["kind"] === "head-missing" ? "missing" : "forged"} after record ${String(d["last"])}`;
       cut(e.r.seq, `record ${e.r.seq} (${at(e)}) notes that when it was written ${why}: the tail had been cut`, e);
     }
+    const recovered: AuditRecovery[] = chain
+      .filter((x) => x.r.action === RECOVERED)
+      .map((e) => {
+        const d = e.r.details ?? {};
+        const quarantine = String(d["quarantine"]);
+        return { seq: e.r.seq, file: e.file, line: e.line, quarantine, message: `record ${e.r.seq} (${at(e)}) notes a torn append of ${String(d["bytes"])} bytes after record ${String(d["after"])}, moved to '${quarantine}'` };
+      });
     const order = new Map(entries.map((e, i) => [at(e), i]));
     problems.sort((x, y) => (order.get(`${x.file}:${x.line}`) ?? -1) - (order.get(`${y.file}:${y.line}`) ?? -1) || (x.seq ?? 0) - (y.seq ?? 0));
     const last = bySeq.get(Math.max(0, ...bySeq.keys()));
@@ -391,6 +494,7 @@ export class AuditLog implements AuditSink {
       head: last?.r.hash ?? GENESIS,
       truncated: problems.some((p) => p.kind === "truncated"),
       checkpoint: headRead.state === "present" ? headRead.head : undefined,
+      recovered,
     };
   }
 
