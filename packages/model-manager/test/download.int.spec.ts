@@ -46,6 +46,8 @@ interface ServeOptions {
   readonly noValidator?: boolean;
   /** Answer a range request with the file from byte 0, labelled as such (a server that ignores where to start). */
   readonly rangeFromZero?: boolean;
+  /** Honour Range but not If-Range (a server or cache that serves whatever version it has now). */
+  readonly ignoreIfRange?: boolean;
 }
 
 /** Serves `body` as a real server would: ETag, Range with If-Range (a stale validator gets the whole file), Content-Range. */
@@ -55,7 +57,7 @@ function serve(res: http.ServerResponse, req: http.IncomingMessage, body: Buffer
   const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
   if (range) rangesSeen.push(req.headers.range as string);
   if (typeof ifRange === "string") ifRangesSeen.push(ifRange);
-  const honoured = range !== null && (ifRange === undefined || ifRange === etag);
+  const honoured = range !== null && (ifRange === undefined || ifRange === etag || opts.ignoreIfRange === true);
   const start = honoured && !opts.rangeFromZero ? Number(range[1]) : 0;
   const headers: http.OutgoingHttpHeaders = { "content-length": body.length - start, "content-type": "application/octet-stream" };
   if (!opts.noValidator) headers.etag = etag;
@@ -100,6 +102,9 @@ beforeAll(async () => {
     if (url.startsWith("/revised-after-drop/")) {
       // the first answer drops mid-way; by the next request the file at this URL has been replaced
       return countServed("revised") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000 }) : serve(res, req, REVISED);
+    }
+    if (url.startsWith("/ignores-if-range/")) {
+      return countServed("ignores-if-range") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000 }) : serve(res, req, REVISED, { ignoreIfRange: true });
     }
     if (url.startsWith("/range-from-zero/")) {
       return countServed("range-from-zero") === 0 ? serve(res, req, STORIES, { dropAfter: 400_000 }) : serve(res, req, STORIES, { rangeFromZero: true });
@@ -244,6 +249,12 @@ describe("pullModel never splices, overfills or overwrites", () => {
     const saved = fs.readFileSync(file);
     expect(saved.equals(REVISED)).toBe(true); // not STORIES' first 400 kB + REVISED's rest
     expect(files()).toEqual(["stories260K.gguf"]);
+  });
+
+  it("a range answer from another version of the file (a server that ignores If-Range) is refused: the download starts over", async () => {
+    const file = await pullModel(`${base}/ignores-if-range/stories260K.gguf`, { destinationDir: dest });
+    expect(rangesSeen).toHaveLength(1); // the resume, answered with the new version's bytes and ETag: refused
+    expect(fs.readFileSync(file).equals(REVISED)).toBe(true); // then fetched whole, never spliced
   });
 
   it("a range answer that does not start at the partial's end is discarded and the download starts over", async () => {

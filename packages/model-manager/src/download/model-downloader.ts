@@ -240,7 +240,13 @@ export async function downloadModelFile(source: string, options: PullOptions): P
         let resumed = 0;
         if (status === 206) {
           const range = parseContentRange(header(response, "content-range"));
-          const mismatch = have === 0 ? "the server sent part of the file to a request for all of it" : rangeMismatch(range, have, partial.record?.totalBytes);
+          const sameFile = validatorOf(response.headers) === partial.record?.validator;
+          const mismatch =
+            have === 0
+              ? "the server sent part of the file to a request for all of it"
+              : !sameFile
+                ? "the server's partial answer names another version of the file (ETag / Last-Modified)"
+                : rangeMismatch(range, have, partial.record?.totalBytes);
           if (mismatch !== undefined) {
             response.resume();
             await discardPartial(partialPath);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import { DownloadError } from "../errors";
@@ -90,10 +91,11 @@ function isAlive(pid: number): boolean {
 export async function lockDownload(finalPath: string, source: string): Promise<() => Promise<void>> {
   const lockPath = `${finalPath}.pull-lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
+    // The pid is written to a file of our own first and linked into place: the lock never exists without its holder.
+    const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    await fs.writeFile(mine, String(process.pid), { mode: 0o600, flag: "wx" });
     try {
-      const handle = await fs.open(lockPath, "wx", 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      await fs.link(mine, lockPath);
       return () => fs.rm(lockPath, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -102,6 +104,8 @@ export async function lockDownload(finalPath: string, source: string): Promise<(
         throw new DownloadError(source, `another download to the same file is running (process ${pid})`, undefined, "Wait for it to finish, or save this one under another name (--name).");
       }
       await fs.rm(lockPath, { force: true }); // its process is gone
+    } finally {
+      await fs.rm(mine, { force: true });
     }
   }
   throw new DownloadError(source, "could not take the download lock", undefined, "Run the pull again.");
