@@ -10,7 +10,7 @@ import { pdfProcessPool, type JobFailures, type PdfProcessOptions } from "./pdf-
 import { sniffFormat } from "./sniff-format";
 
 export interface IsolationOptions extends PdfProcessOptions {
-  /** Longest one file may take. Default 120 s. */
+  /** CPU time one file may take in its reader (a wall backstop at 30x). Default 120 s. */
   readonly timeoutMs?: number;
   /** Stops the extraction: a queued file is dropped, a file being read ends its reader process (the next file gets a new one). */
   readonly signal?: AbortSignal;
@@ -29,7 +29,7 @@ function tooLarge(file: string, what: string, details: Record<string, unknown>):
 export function extractionFailures(file: string): JobFailures {
   return {
     outOfMemory: (memoryMb) => tooLarge(file, `needed more than ${memoryMb} MB to extract`, { memoryMb }),
-    timedOut: (timeoutMs) => tooLarge(file, `took longer than ${timeoutMs} ms to extract`, { timeoutMs }),
+    timedOut: (limitMs, clock) => tooLarge(file, clock === "cpu" ? `used more than ${limitMs} ms of CPU to extract` : `took longer than ${limitMs} ms to extract`, { timeoutMs: limitMs, clock }),
     crashed: (reason) => new ExtractionError("RAG_FILE_CORRUPT", file, `the extractor stopped on file '${file}' (${reason})`, { hint: "The file is damaged or hostile; re-export it from its source." }),
   };
 }

@@ -406,6 +406,28 @@ export function grayPage(width: number, height: number, options: { compression?:
   ];
 }
 
+/**
+ * A one-page 1-bit fax TIFF (CCITT Group 4) whose strip is `bytes` zero bytes: a code word no table
+ * holds. utif2's fax decoder appends each bit read to its code word as a string and looks the word up
+ * again, so its CPU grows with the square of the strip (8 KB: ~3 s; 16 KB: ~11 s), at a size the static
+ * bounds accept (a 100×1 page, one strip inside the file).
+ */
+export function faxLoopTiff(bytes: number): Uint8Array {
+  const strip = new Uint8Array(bytes);
+  const page = (stripAt: number): TiffEntry[] => [
+    { tag: 256, type: 4, values: [100] },
+    { tag: 257, type: 4, values: [1] },
+    { tag: 258, type: 3, values: [1] },
+    { tag: 259, type: 3, values: [4] },
+    { tag: 262, type: 3, values: [0] },
+    { tag: 273, type: 4, values: [stripAt] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 278, type: 4, values: [1] },
+    { tag: 279, type: 4, values: [strip.length] },
+  ];
+  return tiffFile([page(tiffStripAt([page(0)], [strip], 0))], [strip]);
+}
+
 /** One PNG chunk: its length, type, data and CRC. */
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);

@@ -27,9 +27,10 @@ async function merge(pages: string[], outcomes: readonly PageOcrOutcome[], ocr: 
 
 /**
  * The OCR half of extraction, run in the thread that owns the OCR workers (the text layer is
- * read in the extraction worker first, with `ocrFollows`): a PDF's pages without a usable text
+ * read in a PDF reader process first, with `ocrFollows`): a PDF's pages without a usable text
  * layer are drawn and OCRed, the others keep their text; an image file is OCRed page by page.
- * Other formats pass through unchanged.
+ * Pages are drawn or decoded in PDF reader processes (an image page after its static bounds are
+ * checked here). Other formats pass through unchanged.
  */
 export async function completeWithOcr(file: string, bytes: Uint8Array, doc: ExtractedDocument, ocr: PageOcr, options: ReadPagesOptions = {}): Promise<ExtractedDocument> {
   if (doc.format === "image") {
@@ -44,7 +45,7 @@ export async function completeWithOcr(file: string, bytes: Uint8Array, doc: Extr
         details: { pages: sources.length, maxPages: ocr.config.maxPages },
       });
     }
-    const outcomes = await ocrImageFile(sources, ocr, options);
+    const outcomes = await ocrImageFile(bytes, kind, sources, ocr, options);
     const pages = outcomes.map(() => "");
     const result = await merge(pages, outcomes, ocr);
     const failure = result.pageFailures?.[0];

@@ -32,6 +32,12 @@ export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
 /** One page of an image file, decoded only when OCR gets to it (so a 300-page TIFF is never all in memory). */
 export interface ImagePage {
   readonly page: number;
+  /**
+   * The page's static bounds, from its headers, decoding no pixel: throws what `decode` would refuse
+   * from them (RAG_OCR_PAGE_TOO_LARGE, RAG_OCR_PAGE_FAILED). Cheap: run before a reader process decodes it.
+   */
+  check(): Promise<void>;
+  /** `check`, then the decode, in this thread. */
   decode(): Promise<GrayImage>;
 }
 
@@ -122,34 +128,50 @@ function pngHeader(bytes: Uint8Array): PngHeader | undefined {
   return { width, height, bitsPerPixel, decodeBytes: width * height * (6 + bitsPerPixel / 4 + (bitDepth === 16 ? 8 : 0)) };
 }
 
-/**
- * PNG and JPEG are decoded by pure-JavaScript decoders (pngjs, jpeg-js): a hostile or truncated
- * file then fails with an exception, where Skia's native decoder was seen to crash the process.
- */
-async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixels: number, budgetBytes: number): Promise<GrayImage> {
-  let decoded: { width: number; height: number; data: Uint8Array };
+function decodeFailure(kind: "png" | "jpeg", error: unknown): Error {
+  if (OcrError.isInstance(error)) return error;
+  return new OcrError("RAG_OCR_PAGE_FAILED", `the ${kind.toUpperCase()} image could not be decoded (${String((error as Error)?.message ?? error).slice(0, 80)})`, {
+    hint: "The file is damaged or truncated; re-export or re-scan it.",
+    cause: error,
+  });
+}
+
+/** A PNG's or JPEG's static bounds: what its decoder would hold, an interlaced PNG's inflated size, a JPEG's scans. */
+async function checkPngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", budgetBytes: number): Promise<void> {
   try {
     if (kind === "png") {
       const size = pngHeader(bytes);
       if (size && size.decodeBytes > budgetBytes) throw tooLarge(1, `${size.width}×${size.height} pixels`, size.decodeBytes, budgetBytes);
       if (size && bytes[28] === 1) await assertInterlacedPngFits(bytes, size);
-      const { PNG } = (await import("pngjs")).default;
-      decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } else {
       // jpeg-js holds ~2 bytes per pixel and component of coefficients, the components, then RGBA and gray.
       const pixels = jpegPixels(bytes);
       if (pixels === "unreadable") throw new Error("a frame has no height");
       if ((pixels ?? 0) * 15 > budgetBytes) throw tooLarge(1, `a frame of ${Math.round((pixels ?? 0) / 1e6)} MP`, (pixels ?? 0) * 15, budgetBytes);
       assertJpegScansFit(1, jpegScanCount(bytes), pixels ?? 0);
+    }
+  } catch (error) {
+    throw decodeFailure(kind, error);
+  }
+}
+
+/**
+ * PNG and JPEG are decoded by pure-JavaScript decoders (pngjs, jpeg-js): a hostile or truncated
+ * file then fails with an exception, where Skia's native decoder was seen to crash the process.
+ */
+async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixels: number, budgetBytes: number): Promise<GrayImage> {
+  await checkPngOrJpeg(bytes, kind, budgetBytes);
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    if (kind === "png") {
+      const { PNG } = (await import("pngjs")).default;
+      decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } else {
       const jpeg = (await import("jpeg-js")).default;
       decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: Math.ceil(budgetBytes / 2 ** 20) });
     }
   } catch (error) {
-    if (OcrError.isInstance(error)) throw error;
-    throw new OcrError("RAG_OCR_PAGE_FAILED", `the ${kind.toUpperCase()} image could not be decoded (${String((error as Error)?.message ?? error).slice(0, 80)})`, {
-      hint: "The file is damaged or truncated; re-export or re-scan it.",
-      cause: error,
-    });
+    throw decodeFailure(kind, error);
   }
   const { width, height } = decoded;
   const gray: GrayImage = { width, height, pixels: rgbaToGray(decoded.data, width, height), dpi: plausibleDpi(declaredDpi(bytes, kind)) };
@@ -162,17 +184,24 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
  * `budgetBytes` before any pixel is decoded.
  */
 export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: number, budgetBytes = MAX_DECODE_BYTES): Promise<ImagePage[]> {
-  if (kind !== "tiff") return [{ page: 1, decode: () => decodePngOrJpeg(bytes, kind, maxPixels, budgetBytes) }];
+  if (kind !== "tiff") return [{ page: 1, check: () => checkPngOrJpeg(bytes, kind, budgetBytes), decode: () => decodePngOrJpeg(bytes, kind, maxPixels, budgetBytes) }];
   // Only the directory chain is walked here (bounded by the file's size); each page's entries are read
-  // when OCR gets to it.
+  // when OCR gets to it. utif2 reads the file from an ArrayBuffer of its own: made once, not per page.
   const file = readTiffFile(bytes);
-  return file.pageOffsets.map((offset, i) => ({ page: i + 1, decode: () => decodeTiffPage(bytes, readTiffDirectory(bytes, file, offset), i + 1, maxPixels, budgetBytes) }));
+  let whole: ArrayBuffer | undefined;
+  const buffer = (): ArrayBuffer => (whole ??= bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+  return file.pageOffsets.map((offset, i) => ({
+    page: i + 1,
+    check: async () => {
+      await boundTiffPage(bytes, readTiffDirectory(bytes, file, offset), i + 1, budgetBytes, MAX_JPEG_SCAN_PIXELS);
+    },
+    decode: () => decodeTiffPage(bytes, buffer(), readTiffDirectory(bytes, file, offset), i + 1, maxPixels, budgetBytes),
+  }));
 }
 
-async function decodeTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number): Promise<GrayImage> {
+async function decodeTiffPage(bytes: Uint8Array, buffer: ArrayBuffer, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number): Promise<GrayImage> {
   const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes, MAX_JPEG_SCAN_PIXELS);
   const UTIF = (await import("utif2")).default;
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const ifd = directory as Parameters<typeof UTIF.decodeImage>[1];
   let rgba: Uint8Array;
   try {

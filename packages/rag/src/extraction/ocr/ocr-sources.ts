@@ -1,17 +1,26 @@
-import type { ImagePage } from "./image-pages";
-import type { PageOcr, PageOcrOutcome, ReadPagesOptions } from "./page-ocr";
+import type { ImageKind, ImagePage } from "./image-pages";
+import type { PageOcr, PageOcrOutcome, PageSource, ReadPagesOptions } from "./page-ocr";
 import { OcrError } from "../../errors";
 import { pdfProcessPool, type JobFailures } from "../pdf-process/pdf-process-pool";
 import { openPdfForDrawing, rasterisePdfPage } from "./pdf-page-rasteriser";
 
 let nextDocKey = 0;
 
-/** How drawing one page fails when its reader runs out of memory or time (that page fails, the others go on). */
-function drawingFailures(page: number): JobFailures {
+/** How drawing (a PDF page) or decoding (a page of an image file) fails when its reader runs out of memory or time: that page fails, the others go on. */
+function readerFailures(page: number, doing: "drawing" | "decoding"): JobFailures {
+  const tooLong = doing === "drawing" ? "The page is too complex to draw" : "The image is hostile or damaged (its decoder loops)";
   return {
-    outOfMemory: (memoryMb) => new OcrError("RAG_OCR_PAGE_TOO_LARGE", `drawing page ${page} needed more than ${memoryMb} MB`, { hint: "The page holds an image or drawing too large to render; the rest of the document was kept.", details: { memoryMb } }),
-    timedOut: (timeoutMs) => new OcrError("RAG_OCR_TIMEOUT", `drawing page ${page} took longer than ${Math.round(timeoutMs / 1000)} s`, { hint: "The page is too complex to draw; raise ocr.pageTimeoutMs if it is genuine.", details: { timeoutMs } }),
-    crashed: (reason) => new OcrError("RAG_OCR_PAGE_FAILED", `the PDF reader stopped while drawing page ${page} (${reason})`),
+    outOfMemory: (memoryMb) =>
+      new OcrError("RAG_OCR_PAGE_TOO_LARGE", `${doing} page ${page} needed more than ${memoryMb} MB`, {
+        hint: `The page holds an image${doing === "drawing" ? " or drawing" : ""} too large to ${doing === "drawing" ? "render" : "decode"}; the rest of the document was kept.`,
+        details: { memoryMb },
+      }),
+    timedOut: (limitMs, clock) =>
+      new OcrError("RAG_OCR_TIMEOUT", `${doing} page ${page} ${clock === "cpu" ? "used more than" : "took longer than"} ${Math.round(limitMs / 1000)} s${clock === "cpu" ? " of CPU" : ""}`, {
+        hint: `${tooLong}; raise ocr.pageTimeoutMs if it is genuine.`,
+        details: { timeoutMs: limitMs, clock },
+      }),
+    crashed: (reason) => new OcrError("RAG_OCR_PAGE_FAILED", `the PDF reader stopped while ${doing} page ${page} (${reason})`),
   };
 }
 
@@ -32,7 +41,7 @@ export async function ocrPdfPages(file: string, bytes: Uint8Array, pageNumbers: 
       image: () =>
         pool.run("draw-page", (reader) => ({ file, docKey, page, dpi, maxPixels: ocr.maxPixels, ...(reader.holds(docKey) ? {} : { bytes }) }), {
           timeoutMs: pageTimeoutMs,
-          failures: drawingFailures(page),
+          failures: readerFailures(page, "drawing"),
           ...(options.signal ? { signal: options.signal } : {}),
         }),
     }));
@@ -47,8 +56,32 @@ export async function ocrPdfPages(file: string, bytes: Uint8Array, pageNumbers: 
   }
 }
 
-/** OCRs every page of a PNG, JPEG or (multi-page) TIFF file (its pages from `imagePages`). */
-export async function ocrImageFile(pages: readonly ImagePage[], ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
+/**
+ * The pages of a PNG, JPEG or (multi-page) TIFF file (from `imagePages`) as OCR sources. Each page's
+ * static bounds are checked here first (a refusal costs no process work); it is then decoded in a PDF
+ * reader process (see pdfProcessPool), within `timeoutMs` of the reader's CPU and its address-space
+ * cap, and its gray pixels come back over the reader's channel (a view of the message they arrived
+ * in, not a further copy). From TypeScript sources without a built reader, pages decode in this thread.
+ */
+export function imagePageSources(bytes: Uint8Array, kind: ImageKind, pages: readonly ImagePage[], maxPixels: number, timeoutMs: number, options: Pick<ReadPagesOptions, "process" | "signal"> = {}): PageSource[] {
+  const pool = pdfProcessPool(options.process ?? {});
+  if (!pool) return pages.map((p) => ({ page: p.page, image: () => p.decode() }));
+  const docKey = `${process.pid}:${nextDocKey++}`;
+  return pages.map((p) => ({
+    page: p.page,
+    image: async () => {
+      await p.check();
+      return pool.run("decode-image", (reader) => ({ docKey, kind, page: p.page, maxPixels, ...(reader.holds(docKey) ? {} : { bytes }) }), {
+        timeoutMs,
+        failures: readerFailures(p.page, "decoding"),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    },
+  }));
+}
+
+/** OCRs every page of a PNG, JPEG or (multi-page) TIFF file, each decoded as `imagePageSources` says, within ocr.pageTimeoutMs. */
+export async function ocrImageFile(bytes: Uint8Array, kind: ImageKind, pages: readonly ImagePage[], ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
   await ocr.engine();
-  return ocr.readPages(pages.map((p) => ({ page: p.page, image: () => p.decode() })), options);
+  return ocr.readPages(imagePageSources(bytes, kind, pages, ocr.maxPixels, ocr.config.pageTimeoutMs, options), options);
 }

@@ -21,7 +21,7 @@ export interface PageImageOptions {
   readonly maxPixels?: number;
   /** Compressed streams of a PDF may inflate to at most this (the same flate-bomb guard as ingest). */
   readonly maxUncompressedBytes?: number;
-  /** Longest the drawing may take (default 30 s); past it the reader process is killed (RAG_FILE_TOO_LARGE). */
+  /** CPU time the drawing may take (default 30 s); past it the reader process is killed (RAG_FILE_TOO_LARGE). */
   readonly timeoutMs?: number;
   /** The PDF reader processes that draw it (their memory cap, the reader script). */
   readonly process?: PdfProcessOptions;
@@ -39,38 +39,50 @@ function pageNotFound(page: number, pageCount: number): RagError {
 /**
  * Draws page `page` (1-based) of a PDF, PNG, JPEG or TIFF file as a PNG: PDFs with pdf.js on a
  * Skia canvas (in colour, on white), images by decoding the page (gray, as OCR read it). Other
- * formats have no page image (`RAG_UNSUPPORTED_FORMAT`). Bounded like ingest: a PDF is drawn in a PDF
- * reader process (address-space cap, `timeoutMs`), its streams checked for flate bombs and its images
- * for size first, and the raster is capped at `maxPixels`.
+ * formats have no page image (`RAG_UNSUPPORTED_FORMAT`). Bounded like ingest: the page is drawn or
+ * decoded in a PDF reader process (address-space cap, `timeoutMs` of CPU), after the static checks
+ * here (a PDF's streams for flate bombs and its images for size, an image page's decode cost from its
+ * headers), and the raster is capped at `maxPixels`.
  */
 export async function renderPageImage(bytes: Uint8Array, page: number, options: PageImageOptions = {}): Promise<PageImage> {
   const maxPixels = options.maxPixels ?? 4_000_000;
   if (!Number.isInteger(page) || page < 1) throw pageNotFound(page, 0);
   const kind = imageKindOf(bytes);
   if (kind) {
+    // The first gate, here: the directory chain, the page's existence and its decode's static bounds.
     const pages = await imagePages(bytes, kind, maxPixels);
     const source = pages[page - 1];
     if (!source) throw pageNotFound(page, pages.length);
-    return { ...(await encodeGray(await source.decode())), page, pageCount: pages.length };
-  }
-  if (!(bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46)) {
+    await source.check();
+  } else if (!(bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46)) {
     throw new RagError("RAG_UNSUPPORTED_FORMAT", "only PDF, PNG, JPEG and TIFF documents have page images", { hint: "Read the document's text instead." });
   }
   const pool = pdfProcessPool(options.process ?? {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_PAGE_IMAGE_TIMEOUT_MS;
-  if (!pool) return renderPdfPageImage(bytes, page, options);
+  if (!pool) return renderPageImageHere(bytes, page, options);
   const { process: _process, ...drawing } = options;
   return pool.run("page-image", { bytes, page, options: drawing }, { timeoutMs, failures: pageImageFailures(maxPixels) });
 }
 
 /** How a page image fails when its reader runs out of memory or time. */
 function pageImageFailures(maxPixels: number): JobFailures {
-  const hint = "The PDF is hostile (an image or drawing bomb) or too complex to draw; its text can still be read.";
+  const hint = "The file is hostile (an image or drawing bomb) or too complex to draw; its text can still be read.";
   return {
     outOfMemory: (memoryMb) => new RagError("RAG_FILE_TOO_LARGE", `drawing the page needed more than ${memoryMb} MB`, { hint, details: { memoryMb, maxPixels } }),
-    timedOut: (timeoutMs) => new RagError("RAG_FILE_TOO_LARGE", `drawing the page took longer than ${timeoutMs} ms`, { hint, details: { timeoutMs } }),
+    timedOut: (limitMs, clock) =>
+      new RagError("RAG_FILE_TOO_LARGE", clock === "cpu" ? `drawing the page used more than ${limitMs} ms of CPU` : `drawing the page took longer than ${limitMs} ms`, { hint, details: { timeoutMs: limitMs, clock } }),
     crashed: (reason) => new RagError("RAG_FILE_CORRUPT", `the PDF reader stopped while drawing the page (${reason})`, { hint }),
   };
+}
+
+/** Draws one page of a PDF, PNG, JPEG or TIFF as a PNG in the calling thread (a PDF reader process runs this for renderPageImage). */
+export async function renderPageImageHere(bytes: Uint8Array, page: number, options: PageImageOptions = {}): Promise<PageImage> {
+  const kind = imageKindOf(bytes);
+  if (!kind) return renderPdfPageImage(bytes, page, options);
+  const pages = await imagePages(bytes, kind, options.maxPixels ?? 4_000_000);
+  const source = pages[page - 1];
+  if (!source) throw pageNotFound(page, pages.length);
+  return { ...(await encodeGray(await source.decode())), page, pageCount: pages.length };
 }
 
 /** Draws one PDF page as a PNG in the calling thread (a PDF reader process runs this for renderPageImage). */

@@ -1,37 +1,68 @@
-// A PDF reader process (built as dist/pdf-child.js): it runs pdf.js and the other file parsers for its
-// pool (pdf-process-pool.ts), one job at a time, under an address-space cap and a per-job deadline the
-// pool enforces by killing it. It holds no secret: its environment is empty and it opens no file.
+// A PDF reader process (built as dist/pdf-child.js): it runs pdf.js, the image decoders and the other
+// file parsers for its pool (pdf-process-pool.ts), one job at a time, under an address-space cap and a
+// per-job CPU deadline the pool enforces by killing it. It holds no secret: its environment is empty and
+// it opens no file.
 import { BearError } from "@bear/core";
 import type { PDFDocumentProxy } from "unpdf/pdfjs";
 import { ExtractionError, OcrError, RagError } from "../../errors";
 import { extractDocument } from "../extract-document";
+import { imagePages, type ImageKind, type ImagePage } from "../ocr/image-pages";
 import { openPdfForDrawing, rasterisePdfPage } from "../ocr/pdf-page-rasteriser";
-import { renderPdfPageImage } from "../ocr/page-image";
+import { renderPageImageHere } from "../ocr/page-image";
 import type { PdfJobReply, PdfJobRequest, PdfJobs, SerializedJobError } from "./pdf-job";
 import { listenForAllocationFailures, takeAllocationFailure } from "./pdfjs-warnings";
 
 listenForAllocationFailures();
 
-let open: { docKey: string; pdf: Promise<PDFDocumentProxy> } | undefined;
+/** The one document this reader keeps open between jobs (the pages of one file being OCRed). */
+let held: { docKey: string; pdf?: Promise<PDFDocumentProxy>; image?: Promise<ImagePage[]> } | undefined;
+
+async function hold(docKey: string, bytes: Uint8Array | undefined): Promise<NonNullable<typeof held>> {
+  if (held?.docKey !== docKey) {
+    const previous = held;
+    held = undefined;
+    if (previous?.pdf) await (await previous.pdf.catch(() => undefined))?.destroy();
+    if (!bytes) throw new Error(`the PDF reader does not hold document ${docKey}`);
+    held = { docKey };
+  }
+  return held;
+}
 
 async function documentFor(file: string, docKey: string, bytes: Uint8Array | undefined): Promise<PDFDocumentProxy> {
-  if (open?.docKey !== docKey) {
-    const previous = open;
-    open = undefined;
-    if (previous) await (await previous.pdf.catch(() => undefined))?.destroy();
-    if (!bytes) throw new Error(`the PDF reader does not hold document ${docKey}`);
-    open = { docKey, pdf: openPdfForDrawing(file, bytes) };
-    open.pdf.catch(() => {
-      if (open?.docKey === docKey) open = undefined;
+  const doc = await hold(docKey, bytes);
+  if (!doc.pdf) {
+    doc.pdf = openPdfForDrawing(file, bytes!);
+    doc.pdf.catch(() => {
+      if (held?.docKey === docKey) held = undefined;
     });
   }
-  return open.pdf;
+  return doc.pdf;
+}
+
+async function imageFor(docKey: string, bytes: Uint8Array | undefined, kind: ImageKind, maxPixels: number): Promise<ImagePage[]> {
+  const doc = await hold(docKey, bytes);
+  if (!doc.image) {
+    // The bytes arrived as a view into the message they came in: kept as a copy of their own, which the
+    // TIFF decoder then reads in place.
+    doc.image = imagePages(bytes!.slice(), kind, maxPixels);
+    doc.image.catch(() => {
+      if (held?.docKey === docKey) held = undefined;
+    });
+  }
+  return doc.image;
+}
+
+async function decodeImagePage({ docKey, bytes, kind, page, maxPixels }: PdfJobs["decode-image"]["args"]): Promise<PdfJobs["decode-image"]["result"]> {
+  const source = (await imageFor(docKey, bytes, kind, maxPixels))[page - 1];
+  if (!source) throw new OcrError("RAG_OCR_PAGE_FAILED", `the image file has no page ${page}`);
+  return source.decode();
 }
 
 const handlers: { [K in keyof PdfJobs]: (args: PdfJobs[K]["args"]) => Promise<PdfJobs[K]["result"]> } = {
   extract: ({ file, bytes, options }) => extractDocument(file, bytes, options),
   "draw-page": async ({ file, docKey, bytes, page, dpi, maxPixels }) => rasterisePdfPage(await documentFor(file, docKey, bytes), page, dpi, maxPixels),
-  "page-image": ({ bytes, page, options }) => renderPdfPageImage(bytes, page, options),
+  "decode-image": decodeImagePage,
+  "page-image": ({ bytes, page, options }) => renderPageImageHere(bytes, page, options),
 };
 
 function serialize(error: unknown): SerializedJobError {

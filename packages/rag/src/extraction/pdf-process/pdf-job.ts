@@ -1,9 +1,10 @@
 // The messages between a PDF reader process (pdf-child.ts) and its pool (pdf-process-pool.ts).
 import type { ExtractedDocument, ExtractOptions } from "../extract-document";
 import type { GrayImage } from "../ocr/gray-image";
+import type { ImageKind } from "../ocr/image-pages";
 import type { PageImage, PageImageOptions } from "../ocr/page-image";
 
-/** Every job that runs pdf.js (or another parser of an uploaded file), and what it answers. */
+/** Every job that runs pdf.js or another parser or decoder of an uploaded file, and what it answers. */
 export interface PdfJobs {
   /** Text extraction of one file (every format but plain text), as extractDocument does without OCR. */
   extract: { args: { file: string; bytes: Uint8Array; options: ExtractOptions }; result: ExtractedDocument };
@@ -12,7 +13,12 @@ export interface PdfJobs {
    * `bytes` is sent only when the pool does not know the child holds it.
    */
   "draw-page": { args: { file: string; docKey: string; bytes?: Uint8Array; page: number; dpi: number; maxPixels: number }; result: GrayImage };
-  /** One PDF page drawn as a PNG (renderPageImage). */
+  /**
+   * One page of a PNG, JPEG or TIFF file decoded in gray for OCR, after the caller checked its static
+   * bounds. The child keeps the last file it opened (by `docKey`), as for "draw-page".
+   */
+  "decode-image": { args: { docKey: string; bytes?: Uint8Array; kind: ImageKind; page: number; maxPixels: number }; result: GrayImage };
+  /** One page of a PDF, PNG, JPEG or TIFF file drawn as a PNG (renderPageImage). */
   "page-image": { args: { bytes: Uint8Array; page: number; options: PageImageOptions }; result: PageImage };
 }
 

@@ -1,14 +1,15 @@
-// pdf.js, and every other parser of an uploaded file, runs in a small pool of child processes: each
-// under an address-space cap (`prlimit --as`, which counts ArrayBuffers and native memory as a
-// worker's heap limit does not) and a V8 heap cap, with a wall deadline per job, an empty
-// environment, and one job at a time. A child over its cap dies, a job over its deadline has its
-// child killed; the caller gets a typed error, and the next job gets a new child. Two children by
-// default, so one slow file does not hold up the uploads behind it.
+// pdf.js, the image decoders, and every other parser of an uploaded file, run in a small pool of child
+// processes: each under an address-space cap (`prlimit --as`, which counts ArrayBuffers and native
+// memory as a worker's heap limit does not) and a V8 heap cap, with a deadline per job in CPU time
+// (job-deadline.ts), an empty environment, and one job at a time. A child over its cap dies, a job over
+// its deadline has its child killed; the caller gets a typed error, and the next job gets a new child.
+// Two children by default, so one slow file does not hold up the uploads behind it.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { addressSpaceLimitedCommand } from "@bear/core";
 import { ExtractionError, OcrError, RagError } from "../../errors";
+import { cpuClockAvailable, watchJobDeadline, WALL_ONLY_FACTOR, type DeadlineClock } from "./job-deadline";
 import type { PdfJobKind, PdfJobReply, PdfJobRequest, PdfJobs, SerializedJobError } from "./pdf-job";
 
 /** What a reader process may use beyond its own code: V8 heap, and address space above the base. Default 1024. */
@@ -42,12 +43,14 @@ export interface PdfProcessOptions {
 /** How one job fails when its reader runs out of memory or time (each caller has its own error class). */
 export interface JobFailures {
   readonly outOfMemory: (memoryMb: number) => Error;
-  readonly timedOut: (timeoutMs: number) => Error;
+  /** Over its CPU budget (`clock` "cpu"), or past the wall backstop (see watchJobDeadline). */
+  readonly timedOut: (limitMs: number, clock: DeadlineClock) => Error;
   /** The reader died for another reason (a crash in a parser). */
   readonly crashed: (reason: string) => Error;
 }
 
 export interface JobOptions {
+  /** The job's budget of reader CPU time (see watchJobDeadline for the wall backstop). */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly failures: JobFailures;
@@ -59,6 +62,8 @@ export interface PdfContainment {
   readonly addressSpaceMb: number;
   readonly heapMb: number;
   readonly processes: number;
+  /** Deadlines are the readers' CPU time (Linux /proc); false: wall time, WALL_ONLY_FACTOR × the budget. */
+  readonly cpuDeadline: boolean;
   readonly summary: string;
 }
 
@@ -202,7 +207,7 @@ export class PdfProcessPool {
       const finish = (outcome: () => void, keep: boolean): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        stopDeadline();
         child.off("message", onMessage);
         child.off("exit", onExit);
         signal?.removeEventListener("abort", onAbort);
@@ -215,7 +220,7 @@ export class PdfProcessPool {
       };
       const onMessage = (reply: PdfJobReply): void => {
         if (reply.id !== id) return;
-        if (kind === "draw-page") reader.docKey = reply.ok ? (args as PdfJobs["draw-page"]["args"]).docKey : undefined;
+        if (kind === "draw-page" || kind === "decode-image") reader.docKey = reply.ok ? (args as PdfJobs["draw-page" | "decode-image"]["args"]).docKey : undefined;
         if (reply.ok) finish(() => resolve(reply.result as PdfJobs[K]["result"]), true);
         else finish(() => reject(rebuild(reply.error, failures, this.#memoryMb)), true);
       };
@@ -225,7 +230,7 @@ export class PdfProcessPool {
         finish(() => reject(memory ? failures.outOfMemory(this.#memoryMb) : failures.crashed(signalName ? `signal ${signalName}` : `exit code ${code}`)), false);
       };
       const onAbort = (): void => finish(() => reject(signal?.reason as Error), false);
-      const timer = setTimeout(() => finish(() => reject(failures.timedOut(timeoutMs)), false), timeoutMs);
+      const stopDeadline = watchJobDeadline(child.pid, timeoutMs, (clock, limitMs) => finish(() => reject(failures.timedOut(limitMs, clock)), false));
       child.on("message", onMessage);
       child.on("exit", onExit);
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -289,9 +294,11 @@ export function pdfContainment(options: Pick<PdfProcessOptions, "memoryMb" | "pr
   const processes = options.processes ?? DEFAULT_PDF_PROCESSES;
   const addressSpaceMb = PDF_PROCESS_BASE_MB + memoryMb;
   const limited = addressSpaceLimitedCommand(["node"], addressSpaceMb * MiB).limited;
+  const cpuDeadline = cpuClockAvailable();
+  const deadline = cpuDeadline ? "a CPU-time deadline per job" : `a wall-clock deadline per job (${WALL_ONLY_FACTOR}x its CPU budget: no /proc to read CPU time from)`;
   const summary = limited
-    ? `PDF readers: ${processes} child processes, address space capped at ${addressSpaceMb} MB (prlimit), V8 heap at ${memoryMb} MB, empty environment, a deadline per job`
-    : `PDF readers PARTIAL: ${processes} child processes, V8 heap capped at ${memoryMb} MB but NOT their address space (prlimit is missing: install util-linux), empty environment, a deadline per job`;
-  return { addressSpaceLimit: limited, addressSpaceMb, heapMb: memoryMb, processes, summary };
+    ? `PDF readers: ${processes} child processes, address space capped at ${addressSpaceMb} MB (prlimit), V8 heap at ${memoryMb} MB, empty environment, ${deadline}`
+    : `PDF readers PARTIAL: ${processes} child processes, V8 heap capped at ${memoryMb} MB but NOT their address space (prlimit is missing: install util-linux), empty environment, ${deadline}`;
+  return { addressSpaceLimit: limited, addressSpaceMb, heapMb: memoryMb, processes, cpuDeadline, summary };
 }
 
