@@ -83,6 +83,18 @@ describe("image files are decoded in reader processes, under a CPU deadline", ()
     await expect(renderPageImage(await pngOf(crop.image), 1, { process: process1 })).resolves.toMatchObject({ page: 1, pageCount: 1, width: crop.image.width });
   }, 120_000);
 
+  it("fails the other pages of a file whose page ran out of its CPU budget without decoding them (one budget per file, not per page)", async () => {
+    const bomb = faxLoopTiff(16 * 1024, 4);
+    const doc = await extractDocument("faxes.tif", bomb, { ocrFollows: true });
+    let error: { code?: string; details?: { pageFailures?: { page: number; code: string; message: string }[] } } | undefined;
+    await completeWithOcr("faxes.tif", bomb, doc, impatientOcr, { process: process1 }).catch((e: typeof error) => (error = e));
+    expect(error?.code).toBe("RAG_FILE_CORRUPT");
+    const failures = error?.details?.pageFailures ?? [];
+    expect(failures.map((f) => [f.page, f.code])).toEqual([1, 2, 3, 4].map((page) => [page, "RAG_OCR_TIMEOUT"]));
+    expect(failures[0]!.message).toContain("decoding page 1 used more than 1 s of CPU");
+    for (const failure of failures.slice(1)) expect(failure.message).toContain(`page ${failure.page} was not decoded: page 1 of the same file ran out of its CPU budget`);
+  }, 120_000);
+
   it("OCRs a genuine scan (PNG; TIFF pages, one refused by its bounds) as the calling thread does, and draws its page images", async () => {
     const crop = await scannedCrop();
     const png = await pngOf(crop.image);

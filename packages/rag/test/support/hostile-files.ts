@@ -410,9 +410,9 @@ export function grayPage(width: number, height: number, options: { compression?:
  * A one-page 1-bit fax TIFF (CCITT Group 4) whose strip is `bytes` zero bytes: a code word no table
  * holds. utif2's fax decoder appends each bit read to its code word as a string and looks the word up
  * again, so its CPU grows with the square of the strip (8 KB: ~3 s; 16 KB: ~11 s), at a size the static
- * bounds accept (a 100×1 page, one strip inside the file).
+ * bounds accept (a 100×1 page, one strip inside the file). With `pages`, every page is such a page.
  */
-export function faxLoopTiff(bytes: number): Uint8Array {
+export function faxLoopTiff(bytes: number, pages = 1): Uint8Array {
   const strip = new Uint8Array(bytes);
   const page = (stripAt: number): TiffEntry[] => [
     { tag: 256, type: 4, values: [100] },
@@ -425,7 +425,9 @@ export function faxLoopTiff(bytes: number): Uint8Array {
     { tag: 278, type: 4, values: [1] },
     { tag: 279, type: 4, values: [strip.length] },
   ];
-  return tiffFile([page(tiffStripAt([page(0)], [strip], 0))], [strip]);
+  // Every page reads the same strip.
+  const at = tiffStripAt(Array.from({ length: pages }, () => page(0)), [strip], 0);
+  return tiffFile(Array.from({ length: pages }, () => page(at)), [strip]);
 }
 
 /** One PNG chunk: its length, type, data and CRC. */

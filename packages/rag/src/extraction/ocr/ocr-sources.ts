@@ -67,17 +67,34 @@ export function imagePageSources(bytes: Uint8Array, kind: ImageKind, pages: read
   const pool = pdfProcessPool(options.process ?? {});
   if (!pool) return pages.map((p) => ({ page: p.page, image: () => p.decode() }));
   const docKey = `${process.pid}:${nextDocKey++}`;
+  // An honest page decodes in seconds (its cost is linear in what the static bounds allow); one that runs
+  // out of its CPU budget is a decoder loop, and its siblings are the same file's: the pages not yet
+  // started fail with it, so a hostile 2,000-page TIFF costs one budget per reader, not one per page.
+  let looped: { page: number; error: unknown } | undefined;
   return pages.map((p) => ({
     page: p.page,
     image: async () => {
+      if (looped) throw loopedSibling(p.page, looped.page, looped.error);
       await p.check();
-      return pool.run("decode-image", (reader) => ({ docKey, kind, page: p.page, maxPixels, ...(reader.holds(docKey) ? {} : { bytes }) }), {
-        timeoutMs,
-        failures: readerFailures(p.page, "decoding"),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      try {
+        return await pool.run("decode-image", (reader) => ({ docKey, kind, page: p.page, maxPixels, ...(reader.holds(docKey) ? {} : { bytes }) }), {
+          timeoutMs,
+          failures: readerFailures(p.page, "decoding"),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (OcrError.isInstance(error) && error.code === "RAG_OCR_TIMEOUT") looped ??= { page: p.page, error };
+        throw error;
+      }
     },
   }));
+}
+
+function loopedSibling(page: number, looped: number, error: unknown): OcrError {
+  return new OcrError("RAG_OCR_TIMEOUT", `page ${page} was not decoded: page ${looped} of the same file ran out of its CPU budget (${(error as Error).message})`, {
+    hint: "The image file is hostile or damaged; re-export or re-scan it.",
+    details: { loopedPage: looped },
+  });
 }
 
 /** OCRs every page of a PNG, JPEG or (multi-page) TIFF file, each decoded as `imagePageSources` says, within ocr.pageTimeoutMs. */
