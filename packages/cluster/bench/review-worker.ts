@@ -33,10 +33,18 @@ await worker.start();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 const startCpu = process.cpuUsage();
-/** Time spent in garbage collection (ms), for the samples. */
+/** Time spent in garbage collection (ms), for the samples, and the collections by kind (count, pause ms). */
 let gcMs = 0;
+const gcKinds: Record<string, { n: number; ms: number }> = {};
+const GC_KIND: Record<number, string> = { 1: "scavenge", 2: "minorMarkSweep", 4: "markSweep", 8: "incremental", 16: "weakCallbacks" };
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMs += entry.duration;
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration;
+    const kind = GC_KIND[(entry as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+    const k = (gcKinds[kind] ??= { n: 0, ms: 0 });
+    k.n++;
+    k.ms += entry.duration;
+  }
 }).observe({ entryTypes: ["gc"] });
 process.stdout.write(`ready ${(startCpu.user + startCpu.system) / 1e6}\n`);
 /** The event loop's utilisation since the last sample (busy / wall), for bench/utilisation.ts. */
@@ -46,7 +54,7 @@ process.on("SIGUSR2", () => {
   const cpu = process.cpuUsage();
   const since = performance.eventLoopUtilization(elu);
   elu = performance.eventLoopUtilization();
-  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, gcMs, reads: { ...payloads.reads }, elu: since.utilization, eluActiveMs: since.active, threads: threadCpu() })}\n`);
+  process.stdout.write(`sample ${JSON.stringify({ completed: worker.report().completed, cpuSeconds: (cpu.user + cpu.system) / 1e6, gcMs, gcKinds, rssMb: Math.round(process.memoryUsage().rss / 1048576), peakRssMb: Math.round(peakRss / 1048576), reads: { ...payloads.reads }, elu: since.utilization, eluActiveMs: since.active, threads: threadCpu(), tids: threadCpu(true) })}\n`);
 });
 let stopping = false;
 process.on("SIGTERM", () => {

@@ -19,7 +19,7 @@ import { ClusterNode, parseRedisUrl } from "../src/index";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import { startTestRedis } from "../test/fixtures/redis-server";
 import { REVIEW_WORKFLOW, reviewRegistry } from "./review-steps";
-import { ownCpu, redisCpu, startWorker } from "./worker-process";
+import { ownCpu, redisCpu, startWorker, workerVariant } from "./worker-process";
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
 const NOOP_STEPS = Number(process.env.BENCH_NOOP_STEPS ?? 500);
@@ -34,15 +34,28 @@ const STORE = process.env.BENCH_STORE === "memory" ? "memory" : "sqlite";
 /** Contracts reviewed per worker before each run's figures start (compiling the handlers, filling caches). */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 16);
 const RUNS_IN_FLIGHT = 8;
-/** Node flags for the review workers' processes (BENCH_WORKER_FLAGS, space-separated: e.g. a V8 heap setting to try). */
-const WORKER_FLAGS = (process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter((f) => f !== "");
+/** Node flags for the review workers' processes (BENCH_WORKER_FLAGS, space-separated: e.g. a V8 heap setting to try; `KEY=value` words go to their environment). */
+const WORKER_FLAGS = workerVariant(process.env.BENCH_WORKER_FLAGS ?? "");
+/**
+ * BENCH_COMPARE_FLAGS: a second worker setting (same form) whose 1- and 2-worker runs alternate with the first's in
+ * every round, so one run gives both settings' goal figures under the same load (e.g. BEAR_WORKER_TUNING=off for the
+ * workers as before their process settings).
+ */
+const COMPARE_FLAGS = process.env.BENCH_COMPARE_FLAGS === undefined ? undefined : workerVariant(process.env.BENCH_COMPARE_FLAGS);
+const VARIANTS = COMPARE_FLAGS === undefined ? [WORKER_FLAGS] : [WORKER_FLAGS, COMPARE_FLAGS];
+/** The label of a worker setting in the output. */
+const variantName = (v: number): string => (v === 0 ? process.env.BENCH_WORKER_FLAGS || "default" : process.env.BENCH_COMPARE_FLAGS || "default");
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
-const texts = fs
+const corpus = fs
   .readdirSync(cuad)
   .filter((f) => f.endsWith(".txt"))
-  .sort()
-  .slice(0, CONTRACTS)
-  .map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));
+  .sort();
+const texts = corpus.slice(0, CONTRACTS).map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));
+/**
+ * What the workers are warmed with: other contracts than the measured ones (those after them, while the corpus
+ * lasts), so a long warm-up never reviews a measured contract first.
+ */
+const warmTexts = corpus.slice(CONTRACTS).map((f) => fs.readFileSync(path.join(cuad, f), "utf8"));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bear-scale-out-"));
 const payloadDir = path.join(tmp, "payloads");
 const registry = reviewRegistry();
@@ -68,13 +81,13 @@ function pct(values: number[], p: number): number {
 }
 
 /** Reviews every contract (or the first `count`), RUNS_IN_FLIGHT runs at a time; returns contracts/s and per-contract wall times. */
-async function reviewAll(engine: WorkflowEngine, count = texts.length): Promise<{ perSecond: number; seconds: number; latencies: number[] }> {
+async function reviewAll(engine: WorkflowEngine, count = texts.length, from: readonly string[] = texts): Promise<{ perSecond: number; seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
   const lane = async (): Promise<void> => {
     while (next < count) {
-      const text = texts[next++]!;
+      const text = from[next++ % from.length]!;
       const s = performance.now();
       const result = await engine.run(REVIEW_WORKFLOW, { text, format: "json" });
       if (result.status !== "completed") throw new Error(`a review failed: ${JSON.stringify(result.error)}`);
@@ -186,6 +199,8 @@ interface Scenario {
   readonly count: number;
   readonly values: Values;
   readonly round: number;
+  /** Index into VARIANTS: the workers' process settings. */
+  readonly variant: number;
 }
 // The goal's two runs, 1 and 2 workers, alternate over ROUNDS rounds (the order swapping each round,
 // fresh worker processes each run), so the ratio is read as a median of same-round pairs with its
@@ -195,26 +210,30 @@ const scenarios: Scenario[] =
   texts.length === 0
     ? []
     : [
-        ...Array.from({ length: ROUNDS }, (_, round) => (round % 2 === 0 ? [1, 2] : [2, 1]).map((count) => ({ count, values: "shared" as const, round }))).flat(),
-        ...(process.env.BENCH_AFFINITY === "1" ? [{ count: 2, values: "affinity" as const, round: -1 }] : []),
-        ...(process.env.BENCH_COPIED === "1" ? [{ count: 2, values: "copied" as const, round: -1 }] : []),
+        // with a second worker setting, each round runs both settings' pairs, the settings' order swapping too
+        ...Array.from({ length: ROUNDS }, (_, round) =>
+          (round % 2 === 0 ? VARIANTS.map((_v, i) => i) : VARIANTS.map((_v, i) => VARIANTS.length - 1 - i)).flatMap((variant) => (round % 2 === 0 ? [1, 2] : [2, 1]).map((count) => ({ count, values: "shared" as const, round, variant }))),
+        ).flat(),
+        ...(process.env.BENCH_AFFINITY === "1" ? [{ count: 2, values: "affinity" as const, round: -1, variant: 0 }] : []),
+        ...(process.env.BENCH_COPIED === "1" ? [{ count: 2, values: "copied" as const, round: -1, variant: 0 }] : []),
       ];
 /** Per scenario run (`<count> <values> <round>`): contracts/s, API CPU ms per contract, CPU ms per contract [API + Redis, each worker], payload files read. */
 const byRun: Record<string, { perSecond: number; apiMs: number; other: number; workers: number[]; mainThreads: number[]; gcMs: number[]; reads: { files: number; kb: number } }> = {};
-for (const { count, values, round } of scenarios) {
-  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared", nodeArgs: WORKER_FLAGS })));
+for (const { count, values, round, variant } of scenarios) {
+  const setting = VARIANTS[variant]!;
+  const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${variant}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared", nodeArgs: setting.flags, env: setting.env })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
   const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
   // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago — WARM_UP
   // contracts per worker, so two workers start as warm as one (with WARM_UP for both, each had half)
-  await reviewAll(reviewer, WARM_UP * count);
+  await reviewAll(reviewer, (setting.warmUp ?? WARM_UP) * count, warmTexts.length > 0 ? warmTexts : texts);
   const [samples0, redisCpu0, apiCpu0] = [await Promise.all(workers.map((w) => w.sample())), await redisCpu(node.redis), ownCpu()];
   const r = await reviewAll(reviewer);
   const [apiCpu, redisCpuUsed] = [ownCpu() - apiCpu0, (await redisCpu(node.redis)) - redisCpu0];
   const samples1 = await Promise.all(workers.map((w) => w.sample()));
   const stats = await Promise.all(workers.map((w) => w.stop()));
   const workerCpu = stats.map((st, i) => st.cpuSeconds - samples0[i]!.cpuSeconds);
-  byRun[`${count} ${values} ${round}`] = {
+  byRun[`${count} ${values} ${round} ${variant}`] = {
     perSecond: r.perSecond,
     apiMs: (apiCpu * 1000) / texts.length,
     other: ((apiCpu + redisCpuUsed) * 1000) / texts.length,
@@ -228,7 +247,7 @@ for (const { count, values, round } of scenarios) {
     },
   };
   rows.push([
-    `${round >= 0 ? `round ${round + 1}: ` : ""}BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step" : values === "affinity" ? ", run affinity (before)" : ""}`,
+    `${round >= 0 ? `round ${round + 1}: ` : ""}BullMQ, ${count} worker process${count > 1 ? "es" : ""} (concurrency ${WORKER_CONCURRENCY})${values === "copied" ? ", values copied per step" : values === "affinity" ? ", run affinity (before)" : ""}${VARIANTS.length > 1 ? `, workers: ${variantName(variant)}` : ""}`,
     fmt(r.perSecond),
     fmt(r.seconds, 1),
     `${fmt(pct(r.latencies, 50), 0)} / ${fmt(pct(r.latencies, 95), 0)} / ${fmt(pct(r.latencies, 99), 0)}`,
@@ -236,6 +255,8 @@ for (const { count, values, round } of scenarios) {
     cpuColumn(r.seconds, apiCpu, workerCpu, redisCpuUsed),
     `${Math.round(process.memoryUsage().rss / 1048576)} (workers ${stats.map((s) => s.peakRssMb).join(", ")})`,
   ]);
+  // each run's row as it ends too (stderr), so a run stopped early still leaves its figures
+  console.error(`| ${rows.at(-1)!.join(" | ")} | main threads ${byRun[`${count} ${values} ${round} ${variant}`]!.mainThreads.map((m) => m.toFixed(0)).join(" + ")} |`);
 }
 const uptimeAfterReviews = uptime();
 await copiedEngine.dispose();
@@ -312,28 +333,42 @@ const projectedRate = (run: { other: number; workers: number[] }): number => 100
  * on the other core, so one worker alone reviews faster than 1000 / (its process's CPU per contract).
  */
 const projectedByThread = (run: { other: number; workers: number[]; mainThreads: number[] }): number => 1000 / Math.max(...run.mainThreads, (run.other + sum(run.workers)) / 2);
+const roundsOf = (variant: number): Array<{ one: (typeof byRun)[string]; two: (typeof byRun)[string] }> =>
+  Array.from({ length: ROUNDS }, (_, round) => ({ one: byRun[`1 shared ${round} ${variant}`]!, two: byRun[`2 shared ${round} ${variant}`]! }));
 if (texts.length > 0) {
-  const rounds = Array.from({ length: ROUNDS }, (_, round) => ({ one: byRun[`1 shared ${round}`]!, two: byRun[`2 shared ${round}`]! }));
-  const wall = rounds.map((r) => r.two.perSecond / r.one.perSecond);
-  const projected = rounds.map((r) => projectedRate(r.two) / projectedRate(r.one));
-  const projectedThreads = rounds.map((r) => projectedByThread(r.two) / projectedByThread(r.one));
-  // On a loaded machine each run gets whatever share of the cores the others leave it, so the
-  // wall-clock ratio says little; the CPU each process spent per contract depends on load much less.
-  console.log(`2 workers vs 1, wall clock, per round (same-round pairs, the order alternating): ${wall.map((x) => fmt(x)).join(", ")}; ${spread(wall, 2, "x")} (goal 1.7x; meaningful only on an otherwise idle machine)`);
-  console.log(`2 workers vs 1, projected from each process's CPU per contract for an idle 2-core machine (one worker is bound by its own CPU: a worker is one thread; two by the larger of either worker's and everything over 2 cores), per round: ${projected.map((x) => fmt(x)).join(", ")}; ${spread(projected, 2, "x")}`);
-  console.log(`2 workers vs 1, projected with each worker bound by its main thread's CPU (its GC, compiler, libuv and lock-keeper threads run beside it on the other core), per round: ${projectedThreads.map((x) => fmt(x)).join(", ")}; ${spread(projectedThreads, 2, "x")}`);
-  console.log(`workers' main threads, CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.mainThreads[0]!), 0)} (its other threads ${spread(rounds.map((r) => r.one.workers[0]! - r.one.mainThreads[0]!), 0)}); 2 workers, each ${spread(rounds.flatMap((r) => r.two.mainThreads), 0)} (other threads ${spread(rounds.flatMap((r) => r.two.workers.map((w, i) => w - r.two.mainThreads[i]!)), 0)})`);
-  console.log(`CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.workers[0]!), 0)}; 2 workers, each ${spread(rounds.flatMap((r) => r.two.workers), 0)}; API + Redis with 1 worker ${spread(rounds.map((r) => r.one.other), 0)}, with 2 ${spread(rounds.map((r) => r.two.other), 0)}`);
-  // what the second worker adds per contract: garbage collection (each worker its own heap) and payload files read (each worker reads the run's shared files it needs)
-  console.log(`workers' GC ms per contract (all workers): 1 worker ${spread(rounds.map((r) => sum(r.one.gcMs)), 1)}, 2 workers ${spread(rounds.map((r) => sum(r.two.gcMs)), 1)}; payload files read per contract: 1 worker ${spread(rounds.map((r) => r.one.reads.files), 1)} (${fmt(median(rounds.map((r) => r.one.reads.kb)), 0)} kB), 2 workers ${spread(rounds.map((r) => r.two.reads.files), 1)} (${fmt(median(rounds.map((r) => r.two.reads.kb)), 0)} kB)`);
-  const homed = byRun["2 affinity -1"];
+  for (let variant = 0; variant < VARIANTS.length; variant++) {
+    const rounds = roundsOf(variant);
+    if (VARIANTS.length > 1) console.log(`workers: ${variantName(variant)}`);
+    const wall = rounds.map((r) => r.two.perSecond / r.one.perSecond);
+    const projected = rounds.map((r) => projectedRate(r.two) / projectedRate(r.one));
+    const projectedThreads = rounds.map((r) => projectedByThread(r.two) / projectedByThread(r.one));
+    // On a loaded machine each run gets whatever share of the cores the others leave it, so the
+    // wall-clock ratio says little; the CPU each process spent per contract depends on load much less.
+    console.log(`2 workers vs 1, wall clock, per round (same-round pairs, the order alternating): ${wall.map((x) => fmt(x)).join(", ")}; ${spread(wall, 2, "x")} (goal 1.7x; meaningful only on an otherwise idle machine)`);
+    console.log(`2 workers vs 1, projected from each process's CPU per contract for an idle 2-core machine (one worker is bound by its own CPU: a worker is one thread; two by the larger of either worker's and everything over 2 cores), per round: ${projected.map((x) => fmt(x)).join(", ")}; ${spread(projected, 2, "x")}`);
+    console.log(`2 workers vs 1, projected with each worker bound by its main thread's CPU (its GC, compiler, libuv and lock-keeper threads run beside it on the other core), per round: ${projectedThreads.map((x) => fmt(x)).join(", ")}; ${spread(projectedThreads, 2, "x")}`);
+    console.log(`workers' main threads, CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.mainThreads[0]!), 0)} (its other threads ${spread(rounds.map((r) => r.one.workers[0]! - r.one.mainThreads[0]!), 0)}); 2 workers, each ${spread(rounds.flatMap((r) => r.two.mainThreads), 0)} (other threads ${spread(rounds.flatMap((r) => r.two.workers.map((w, i) => w - r.two.mainThreads[i]!)), 0)})`);
+    console.log(`CPU ms per contract: 1 worker ${spread(rounds.map((r) => r.one.workers[0]!), 0)}; 2 workers, each ${spread(rounds.flatMap((r) => r.two.workers), 0)}; API + Redis with 1 worker ${spread(rounds.map((r) => r.one.other), 0)}, with 2 ${spread(rounds.map((r) => r.two.other), 0)}`);
+    // what the second worker adds per contract: garbage collection (each worker its own heap) and payload files read (each worker reads the run's shared files it needs)
+    console.log(`workers' GC ms per contract (all workers): 1 worker ${spread(rounds.map((r) => sum(r.one.gcMs)), 1)}, 2 workers ${spread(rounds.map((r) => sum(r.two.gcMs)), 1)}; payload files read per contract: 1 worker ${spread(rounds.map((r) => r.one.reads.files), 1)} (${fmt(median(rounds.map((r) => r.one.reads.kb)), 0)} kB), 2 workers ${spread(rounds.map((r) => r.two.reads.files), 1)} (${fmt(median(rounds.map((r) => r.two.reads.kb)), 0)} kB)`);
+  }
+  if (VARIANTS.length > 1) {
+    // the two settings' same-round figures: 2-worker throughput and the ratio
+    const [a, b] = [roundsOf(0), roundsOf(1)];
+    const twoWall = a.map((r, i) => r.two.perSecond / b[i]!.two.perSecond);
+    const oneWall = a.map((r, i) => r.one.perSecond / b[i]!.one.perSecond);
+    const twoCpu = a.map((r, i) => (r.two.other + sum(r.two.workers)) / (b[i]!.two.other + sum(b[i]!.two.workers)));
+    console.log(`${variantName(0)} / ${variantName(1)}, same round: 2 workers' contracts/s ${spread(twoWall, 3, "x")}; 1 worker's contracts/s ${spread(oneWall, 3, "x")}; 2 workers' total CPU per contract (workers + API + Redis) ${spread(twoCpu, 3, "x")}`);
+  }
+  const rounds = roundsOf(0);
+  const homed = byRun["2 affinity -1 0"];
   if (homed !== undefined) {
     const off = rounds.at(-1)!.two;
     console.log(
       `run affinity on vs off (2 workers; the last round's run, so the load moves between them: bench/modes-ab.ts alternates them): payload files read by the workers per contract ${fmt(homed.reads.files, 1)} (${fmt(homed.reads.kb, 0)} kB) vs ${fmt(off.reads.files, 1)} (${fmt(off.reads.kb, 0)} kB) (1 worker: ${fmt(rounds.at(-1)!.one.reads.files, 1)}); workers' CPU per contract ${Math.round(sum(homed.workers))} vs ${Math.round(sum(off.workers))} ms`,
     );
   }
-  const copied = byRun["2 copied -1"];
+  const copied = byRun["2 copied -1 0"];
   if (copied !== undefined) {
     const off = rounds.at(-1)!.two;
     console.log(`run input referred to once vs copied into every step (2 workers, the last round's run): ${fmt(off.perSecond / copied.perSecond)}x contracts/s, API CPU per contract ${fmt(off.apiMs, 1)} vs ${fmt(copied.apiMs, 1)} ms`);

@@ -13,8 +13,15 @@ export interface WorkerSample {
   readonly reads: { readonly files: number; readonly chars: number };
   /** CPU seconds by thread name (`main`: the event loop's thread; threadCpu). */
   readonly threads: Record<string, number>;
+  /** CPU seconds by thread, named by its id's offset from the process's (`main`, `+1`, …): which helper thread spends it. */
+  readonly tids?: Record<string, number>;
   /** The event loop's utilisation since the previous sample. */
   readonly elu: number;
+  /** Garbage collections so far by kind (scavenge, markSweep, incremental, …): count and pause ms (bench/review-worker.ts). */
+  readonly gcKinds?: Record<string, { readonly n: number; readonly ms: number }>;
+  /** Resident set now, and its peak (sampled every 200 ms), MiB. */
+  readonly rssMb?: number;
+  readonly peakRssMb?: number;
 }
 
 export interface WorkerStats {
@@ -68,6 +75,17 @@ export function startWorker(options: { url: string; payloadDir: string; id: stri
   });
 }
 
+/** A worker setting as the benches take it: space-separated node flags, `KEY=value` words going to its environment; `default` or nothing: none. */
+export function workerVariant(words: string): { flags: string[]; env: Record<string, string>; warmUp?: number } {
+  const all = words.trim() === "default" ? [] : words.split(/\s+/).filter((w) => w !== "");
+  const isEnv = (w: string): boolean => /^[A-Z_][A-Z0-9_]*=/.test(w);
+  const env = Object.fromEntries(all.filter(isEnv).map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]));
+  // BENCH_WARM_UP=<n> in a variant is the bench's, not the worker's: contracts per worker reviewed before its figures start
+  const warmUp = env["BENCH_WARM_UP"] === undefined ? undefined : Number(env["BENCH_WARM_UP"]);
+  delete env["BENCH_WARM_UP"];
+  return { flags: all.filter((w) => !isEnv(w)), env, ...(warmUp === undefined ? {} : { warmUp }) };
+}
+
 /** CPU seconds this process has used. */
 export function ownCpu(): number {
   const u = process.cpuUsage();
@@ -85,7 +103,7 @@ export async function redisCpu(client: { info(section: string): Promise<string> 
  * CPU seconds of this process's threads by name (/proc: the main thread is the process's own id; V8's
  * GC and compiler helpers, libuv's pool, the lock keeper's thread are the others), for bench/utilisation.ts.
  */
-export function threadCpu(): Record<string, number> {
+export function threadCpu(byTid = false): Record<string, number> {
   const out: Record<string, number> = {};
   let tids: string[] = [];
   try {
@@ -97,7 +115,9 @@ export function threadCpu(): Record<string, number> {
     try {
       const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = Number(tid) === process.pid ? "main" : fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
+      // byTid: each thread by its id's offset from the process's (threads are numbered as they start: V8's platform
+      // workers first, then libuv's pool and worker threads as they are first used)
+      const name = Number(tid) === process.pid ? "main" : byTid ? `+${Number(tid) - process.pid}` : fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
       // utime and stime, in clock ticks (100 a second)
       out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
