@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { jest } from "@jest/globals";
 import fc from "fast-check";
 import { DecryptionError } from "../errors";
@@ -77,6 +77,63 @@ describe("KeyedContentCipher (core ContentCipher)", () => {
         if (a.normalize("NFC") !== b.normalize("NFC")) expect(cipher.blindTerm(a)).not.toBe(cipher.blindTerm(b));
       }),
     );
+  });
+
+  it("keeps the sealed form: values sealed the way before open, and its seals open the way before (AES-256-GCM, b1.<iv|tag|body>)", () => {
+    // the sealing key as the cipher derives it, and the format as it was written before seals were prepared
+    const sealKey = Buffer.from(hkdfSync("sha256", key, Buffer.from("@bear/security:content-cipher"), Buffer.from("seal"), 32));
+    const label = Buffer.from("@bear/security:sealed-content:v1");
+    const aad = (context?: string): Buffer => (context === undefined ? label : Buffer.concat([label, Buffer.from([0]), Buffer.from(context, "utf8")]));
+    const sealBefore = (text: string, context?: string): string => {
+      const iv = randomBytes(12);
+      const c = createCipheriv("aes-256-gcm", sealKey, iv);
+      c.setAAD(aad(context));
+      const body = Buffer.concat([c.update(text, "utf8"), c.final()]);
+      return "b1." + Buffer.concat([iv, c.getAuthTag(), body]).toString("base64url");
+    };
+    const openBefore = (sealed: string, context?: string): string => {
+      const raw = Buffer.from(sealed.slice(3), "base64url");
+      const d = createDecipheriv("aes-256-gcm", sealKey, raw.subarray(0, 12));
+      d.setAAD(aad(context));
+      d.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString("utf8");
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), fc.option(fc.string({ unit: "binary", maxLength: 60 }), { nil: undefined }), (text, context) => {
+        expect(cipher.open(sealBefore(text, context), context)).toBe(text);
+        expect(openBefore(cipher.seal(text, context), context)).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("makes the next seal's context once the event loop turns, off the caller's path, and seals every value under a nonce of its own", async () => {
+    const own = cipherUnder(randomBytes(32));
+    expect(own.sealPrepared).toBe(false); // nothing is made before the first seal
+    own.seal("first");
+    expect(own.sealPrepared).toBe(false); // not on the caller's path
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(own.sealPrepared).toBe(true);
+    const nonces = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const text = `clause ${i}`;
+      const sealed = own.seal(text, "ctx");
+      expect(own.sealPrepared).toBe(false); // the prepared context is used once
+      expect(own.open(sealed, "ctx")).toBe(text);
+      nonces.add(Buffer.from(sealed.slice(3), "base64url").subarray(0, 12).toString("hex"));
+      // every other seal right after the last, before the loop turns: made on the spot, as before
+      if (i % 2 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(nonces.size).toBe(400);
+    // a seal that throws (a context that is no string) still uses the prepared context up, never twice
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => own.seal("x", 42 as never)).toThrow(/context is a string/);
+    expect(own.sealPrepared).toBe(true); // refused before the context was taken
+    own.seal("y");
+    own.dispose();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(own.sealPrepared).toBe(false); // nothing is made from a disposed key
+    expect(() => own.seal("x")).toThrow(/disposed/);
   });
 
   it("keys the index by the KEK's id and is unusable once disposed", () => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, type CipherGCM } from "node:crypto";
 import type { ContentCipher } from "@bear/core";
 import { DecryptionError, KeyError } from "../errors";
 import { KeyEncryptionKey } from "./key-encryption-key";
@@ -11,11 +11,20 @@ const TAG_BYTES = 16;
 /** 80 bits: collisions between distinct terms of one workspace are negligible (birthday bound ~2^40 terms). */
 const BLIND_BYTES = 10;
 
+/** The label and the NUL that ends it before a context, as text (the label is ASCII: its bytes are these characters). */
+const AAD_WITH_CONTEXT = `${AAD.toString("latin1")}\0`;
+
 /** The authenticated data: the fixed label, then the caller's context after a NUL (values sealed without one keep the label alone). */
 function aad(context: string | undefined): Buffer {
   if (context === undefined) return AAD;
   if (typeof context !== "string") throw new KeyError(`a context is a string, got ${typeof context}`);
-  return Buffer.concat([AAD, Buffer.from([0]), Buffer.from(context, "utf8")]);
+  return Buffer.from(AAD_WITH_CONTEXT + context, "utf8");
+}
+
+/** A sealing context made ready before it is needed: AES-256-GCM under the sealing key with its own fresh random nonce, used once. */
+interface PreparedSeal {
+  readonly iv: Buffer;
+  readonly cipher: CipherGCM;
 }
 
 function subkey(kek: KeyEncryptionKey, purpose: string): SecureBuffer {
@@ -34,6 +43,16 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
   readonly keyId: string;
   readonly #sealKey: SecureBuffer;
   readonly #blindKey: SecureBuffer;
+  /**
+   * The next seal's context, made after a seal, once the caller's work is done (setImmediate), and
+   * taken by the next seal. A cluster step seals its parameters right before its job is sent and its
+   * output right before its result is: making the context there (a fresh nonce, the key schedule,
+   * OpenSSL's cipher lookup) was most of a seal's cost on that path, ~0.1 ms of a step's 2 ms. Each
+   * context is taken out of this field before it is used, so it seals exactly one value, and its
+   * nonce is a fresh random one as before: the sealed form is unchanged.
+   */
+  #prepared: PreparedSeal | undefined;
+  #preparing = false;
 
   constructor(kek: KeyEncryptionKey) {
     this.keyId = kek.id;
@@ -44,11 +63,42 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
   /** `context`, when given, is authenticated with the value (AAD) and must be given again to open it. */
   seal(plaintext: string, context?: string): string {
     if (typeof plaintext !== "string") throw new KeyError(`seal() takes a string, got ${typeof plaintext}`);
+    const additional = aad(context);
+    // taken out before use: a context seals one value, even if this seal throws half-way
+    const { iv, cipher } = this.#prepared ?? this.#prepare();
+    this.#prepared = undefined;
+    this.#prepareSoon();
+    cipher.setAAD(additional);
+    const head = cipher.update(plaintext, "utf8");
+    const tail = cipher.final(); // empty for GCM (a stream mode), kept for form's sake
+    const out = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + head.length + tail.length);
+    iv.copy(out, 0);
+    cipher.getAuthTag().copy(out, IV_BYTES);
+    head.copy(out, IV_BYTES + TAG_BYTES);
+    tail.copy(out, IV_BYTES + TAG_BYTES + head.length);
+    return PREFIX + out.toString("base64url");
+  }
+
+  /** A new sealing context (throws DisposedError once disposed: the key is gone). */
+  #prepare(): PreparedSeal {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", this.#sealKey.buffer, iv);
-    cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+    return { iv, cipher: createCipheriv("aes-256-gcm", this.#sealKey.buffer, iv) };
+  }
+
+  /** Makes the next seal's context once the current turn of the event loop is done (off the caller's path). */
+  #prepareSoon(): void {
+    if (this.#preparing) return;
+    this.#preparing = true;
+    setImmediate(() => {
+      this.#preparing = false;
+      if (this.#prepared !== undefined || this.#sealKey.disposed) return;
+      this.#prepared = this.#prepare();
+    });
+  }
+
+  /** Whether the next seal's context is ready (it is made after a seal, once the event loop turns). */
+  get sealPrepared(): boolean {
+    return this.#prepared !== undefined;
   }
 
   open(sealed: string, context?: string): string {
@@ -71,6 +121,7 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
   }
 
   dispose(): void {
+    this.#prepared = undefined; // its key schedule is OpenSSL's, wiped when the context is freed
     this.#sealKey.dispose();
     this.#blindKey.dispose();
   }
