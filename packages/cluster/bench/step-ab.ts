@@ -4,7 +4,7 @@
 // step, the API's CPU per step (this process, measured around each step), each worker's CPU, and
 // each side's Redis: its CPU and the commands it ran per step (INFO cpu / commandstats over the
 // measured steps; Redis 7 counts the commands a script runs beside the EVALSHA that ran it).
-// Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600] [--gap=0]
+// Usage: cd packages/cluster && nice -n 10 npx tsx --tsconfig ../../tsconfig.base.json bench/step-ab.ts [--before=main] [--steps=600] [--gap=0] [--before-security=/work/main/packages/security]
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -12,7 +12,7 @@ import path from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { InProcessExecutor, WorkflowEngine, type Executor } from "@bear/workflow-engine";
-import { contentCipherFromKey as keyCipher } from "@bear/security";
+import { contentCipherFromKey as ownKeyCipher } from "@bear/security";
 import { bullConnection } from "../src/connection/redis-connection";
 import { parseRedisUrl } from "../src/index";
 import { startTestRedis } from "../test/fixtures/redis-server";
@@ -29,6 +29,12 @@ const STEPS = Number(arg("steps", "600"));
  * makes the other side look faster; with a pause it is done before the next step starts.
  */
 const GAP = Number(arg("gap", "0"));
+/**
+ * `--before-security=<dir>`: the before side seals with another build of @bear/security (its
+ * `dist/index.js`, e.g. /work/main/packages/security), in its API and its worker, so a change to the
+ * payload cipher is compared in one run too. Default: both sides seal with this tree's.
+ */
+const BEFORE_SECURITY = arg("before-security", "");
 const here = import.meta.dirname;
 // the other revision's src, where its imports resolve as this package's do
 const beforeDir = path.join(here, `.step-ab-${BEFORE.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
@@ -73,11 +79,12 @@ async function redisStats(client: Redis): Promise<RedisStats> {
   return { cpu: num("used_cpu_sys") + num("used_cpu_user"), calls };
 }
 
-async function side(name: string, src: string): Promise<Side> {
+async function side(name: string, src: string, security = ""): Promise<Side> {
   const mod = (await import(path.join(src, "index.ts"))) as typeof Cluster;
+  const keyCipher = security === "" ? ownKeyCipher : ((await import(path.join(security, "dist/index.js"))) as { contentCipherFromKey: typeof ownKeyCipher }).contentCipherFromKey;
   const redis = await startTestRedis({ fsync: "everysec" });
   const payloadDir = path.join(tmp, name);
-  const worker = child([path.join(here, "step-ab-worker.ts"), src, redis.url, payloadDir, `ab-${name}`]);
+  const worker = child([path.join(here, "step-ab-worker.ts"), src, redis.url, payloadDir, `ab-${name}`, security]);
   await worker.ready;
   const node = new mod.ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 30_000 });
   const engine = WorkflowEngine.inMemory({ registry, keepEvents: false, executor: node.decorate(new InProcessExecutor(registry)) as Executor, coordination: node.runs });
@@ -107,7 +114,7 @@ async function side(name: string, src: string): Promise<Side> {
   };
 }
 
-const sides = [await side(`before (${BEFORE})`, beforeDir + "/src"), await side("after (this tree)", path.resolve(here, "../src"))];
+const sides = [await side(`before (${BEFORE}${BEFORE_SECURITY === "" ? "" : ", its security"})`, beforeDir + "/src", BEFORE_SECURITY), await side("after (this tree)", path.resolve(here, "../src"))];
 // the peer: a bare BullMQ job, on a Redis of its own
 const peerRedis = await startTestRedis({ fsync: "everysec" });
 const endpoint = parseRedisUrl(peerRedis.url);
@@ -164,6 +171,11 @@ for (const s of all) {
   const workerMs = await s.stop();
   console.log(`${s.name.padEnd(22)} p50 ${pct(s.times, 0.5).toFixed(3)} ms, p95 ${pct(s.times, 0.95).toFixed(3)} ms; API CPU per step ${(s.cpuMs / STEPS).toFixed(3)} ms${workerMs === undefined ? "" : `; worker CPU per step ${workerMs.toFixed(3)} ms (idle polling included)`}`);
 }
+// the two sides' steps of the same round, paired: what a load that moves moves for both cancels out
+const [before, after] = sides as [Side, Side];
+const paired = after.times.map((t, i) => t - before.times[i]!);
+const halves = [paired.slice(0, paired.length >> 1), paired.slice(paired.length >> 1)].map((h) => pct(h, 0.5).toFixed(3));
+console.log(`after − before, paired per round: median ${pct(paired, 0.5).toFixed(3)} ms (halves of the run: ${halves.join(", ")} ms)`);
 // Redis per step of each side (the stats' own INFO calls left out)
 sides.forEach((s, i) => {
   const [before, after] = [redisBefore[i]!, redisAfter[i]!];

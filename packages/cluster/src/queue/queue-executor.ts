@@ -10,7 +10,7 @@ import type { StepRoute, WorkerDirectory } from "../workers/worker-directory";
 import { CANCEL_CHANNEL } from "./cancel-channel";
 import { addRouted, moveRoute, type RoutedAdd } from "./routed-jobs";
 import { StepReplies, type StepReply } from "./step-replies";
-import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, stepJobId, stepJobResultSchema, stepQueueName, unitKey, type StepJobData, type StepJobResult, type StepInput } from "./step-job";
+import { isDirectQueue, QUEUE_PREFIX, STEP_JOB_VERSION, readStepResult, stepJobId, stepQueueName, unitKey, type StepJobData, type StepJobResult, type StepInput } from "./step-job";
 
 export interface QueueExecutorOptions {
   readonly endpoint: RedisEndpoint;
@@ -168,7 +168,7 @@ export class QueueExecutor implements Executor {
     const waiter = this.#waiters.get(reply.jobId);
     if (!waiter) return;
     // a result that is no step result (a forged or garbled reply) is only word to read the job, BullMQ's record
-    const result = "result" in reply ? stepJobResultSchema.safeParse(reply.result) : undefined;
+    const result = "result" in reply ? readStepResult(reply.result) : undefined;
     if (result?.success) waiter.resolve(result.data);
     else if ("progress" in reply) waiter.progress(reply.progress);
     // a failure: its reason is read from the job, BullMQ's record
@@ -431,7 +431,7 @@ export class QueueExecutor implements Executor {
   #completed(jobId: string, returnvalue: unknown): void {
     const waiter = this.#waiters.get(jobId);
     if (!waiter) return;
-    const parsed = stepJobResultSchema.safeParse(returnvalue);
+    const parsed = readStepResult(returnvalue);
     if (parsed.success) return waiter.resolve(parsed.data);
     waiter.reject(
       new ClusterError("STEP_PAYLOAD_INVALID", `step job '${jobId}' finished without a step result (${parsed.error.issues[0]?.message ?? "invalid"})`, {

@@ -2,6 +2,7 @@ import { RUN_ACTOR, type JsonObject, type JsonValue, type StepTask } from "@bear
 import { z } from "zod";
 import { ClusterError } from "../errors";
 import type { PayloadRef } from "../payloads/payload-store";
+import { checkedStepJob, checkedStepResult } from "./step-job-check";
 import { STEP_REPLY_ID } from "./step-replies";
 
 /**
@@ -94,6 +95,9 @@ export function readStepJob(jobId: string | undefined, data: unknown): StepJobDa
       retryable: false,
     });
   }
+  // the hand-written check first (what this release's senders write); the schema judges anything else
+  const checked = checkedStepJob<StepJobData>(data, STEP_JOB_VERSION);
+  if (checked !== undefined) return checked;
   const parsed = stepJobDataSchema.safeParse(data);
   if (!parsed.success) throw new ClusterError("STEP_PAYLOAD_INVALID", `job '${jobId}' is not a BEAR step job (${parsed.error.issues[0]?.message ?? "invalid"})`, { retryable: false });
   return parsed.data as StepJobData;
@@ -105,6 +109,12 @@ export const stepJobResultSchema = z.strictObject({
   handlerMs: z.number(),
   startedAt: z.number(),
 });
+
+/** A finished job's value as a step result: stepJobResultSchema's safeParse, the hand-written check first (see step-job-check.ts). */
+export function readStepResult(value: unknown): { success: true; data: StepJobResult } | { success: false; error: z.ZodError } {
+  const checked = checkedStepResult<StepJobResult>(value);
+  return checked === undefined ? stepJobResultSchema.safeParse(value) : { success: true, data: checked };
+}
 
 /** `step` or `step[i]`. */
 export function unitKey(task: Pick<StepTask, "stepId" | "index">): string {
