@@ -656,11 +656,16 @@ function reviewKeyTerms(documentId, kt) {
 
 function reviewClauseMap(documentId, clauses) {
   const rows = clauses
-    .filter((c) => c.labels.length > 0)
+    .filter((c) => c.labels.length > 0 || (c.llmSuggestions ?? []).length > 0)
     .map((c) => [
       c.number ? `${c.number}${c.heading ? ` ${c.heading}` : ""}` : (c.heading ?? `#${c.index + 1}`),
-      el("span", {}, ...c.labels.map((l) => el("span", { className: "label", textContent: `${l.category} (${l.score.toFixed(2)}${l.llmDisagreed ? `; the model disagreed: ${l.llmDisagreed.llmConfidence.toFixed(2)}` : ""}) ` }))),
-      citeButton(documentId, c.labels[0].evidence[0].span),
+      el(
+        "span",
+        {},
+        ...c.labels.map((l) => el("span", { className: "label", textContent: `${l.category} (${l.score.toFixed(2)}${l.llmDisagreed ? `; the model disagreed: ${l.llmDisagreed.llmConfidence.toFixed(2)}` : ""}) ` })),
+        ...(c.llmSuggestions ?? []).map((l) => el("span", { className: "label", textContent: `the model suggests ${l.category} (${l.score.toFixed(2)}; verify) ` })),
+      ),
+      citeButton(documentId, (c.labels[0] ?? c.llmSuggestions[0]).evidence[0].span),
     ]);
   return table("Clause map", ["Clause", "Categories (score)", "Evidence"], rows);
 }

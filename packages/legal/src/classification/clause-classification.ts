@@ -33,6 +33,13 @@ export interface ClassifiedClause {
   readonly span: Span;
   /** Categories at or above the threshold, best first. */
   readonly labels: readonly ClauseLabel[];
+  /**
+   * LLM-assisted review only: categories the model alone gives (the first stage scored them under the candidate
+   * score), at or above the threshold after blending. Shown to the lawyer, never used by key terms, risks or
+   * checklists: a sentence in the contract can steer the model, and a label from nothing would silence a "missing X"
+   * finding.
+   */
+  readonly llmSuggestions?: readonly ClauseLabel[];
 }
 
 export interface ClauseClassification {

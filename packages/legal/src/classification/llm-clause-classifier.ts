@@ -96,9 +96,10 @@ export function parseLlmLabels(modelId: string, raw: string): Map<CuadCategory, 
 /**
  * LLM-assisted labelling through core's `Llm` with JSON-schema constrained output. The model
  * re-scores candidate clauses; its confidence is blended with the first stage's score, so a model can
- * add a category the first stage missed, re-rank, or drop a label under the threshold — but a label the
- * first stage holds at or above it stays, marked `llmDisagreed` when the model would have dropped it.
- * A clause whose answer is unusable keeps its labels and is reported in `failures`.
+ * promote or drop the first stage's candidates (scored at least `candidateScore`) — but a label the
+ * first stage holds at or above the threshold stays, marked `llmDisagreed` when the model would have
+ * dropped it, and a category the model alone gives is only a suggestion (`llmSuggestions`), which no
+ * finding rests on. A clause whose answer is unusable keeps its labels and is reported in `failures`.
  */
 export class LlmClauseClassifier {
   private readonly logger: Logger;
@@ -181,7 +182,7 @@ export class LlmClauseClassifier {
         out.push(keepAbove(clause, threshold));
         continue;
       }
-      out.push(this.blend(clause, llmScores, weight, threshold));
+      out.push(this.blend(clause, llmScores, weight, threshold, candidate));
     }
     return { clauses: out, failures };
   }
@@ -191,10 +192,11 @@ export class LlmClauseClassifier {
    * threshold (the clause's own text can steer the model): such a label keeps its first-stage score and carries
    * `llmDisagreed` for the report.
    */
-  private blend(clause: ClassifiedClause, llmScores: Map<CuadCategory, number>, weight: number, threshold: number): ClassifiedClause {
+  private blend(clause: ClassifiedClause, llmScores: Map<CuadCategory, number>, weight: number, threshold: number, candidate: number): ClassifiedClause {
     const rule = new Map(clause.labels.map((l) => [l.category, l]));
     const categories = new Set<CuadCategory>([...rule.keys(), ...llmScores.keys()]);
     const labels: ClauseLabel[] = [];
+    const suggestions: ClauseLabel[] = [];
     for (const category of categories) {
       const r = rule.get(category);
       const llm = llmScores.get(category) ?? 0;
@@ -203,11 +205,16 @@ export class LlmClauseClassifier {
         if (r !== undefined && r.score >= threshold) labels.push({ ...r, llmDisagreed: { llmConfidence: llm } });
         continue;
       }
-      const evidence = r?.evidence ?? [{ span: clause.span, score }];
-      labels.push({ category, score, source: r ? (llmScores.has(category) ? "rules+llm" : r.source) : "llm", evidence });
+      if (r === undefined || r.score < candidate) {
+        // the model alone: a suggestion for the lawyer, never evidence a finding rests on
+        suggestions.push({ category, score, source: "llm", evidence: r?.evidence ?? [{ span: clause.span, score }] });
+        continue;
+      }
+      labels.push({ category, score, source: llmScores.has(category) ? "rules+llm" : r.source, evidence: r.evidence });
     }
     labels.sort((a, b) => b.score - a.score);
-    return { ...clause, labels };
+    suggestions.sort((a, b) => b.score - a.score);
+    return { ...clause, labels, ...(suggestions.length > 0 ? { llmSuggestions: suggestions } : {}) };
   }
 }
 

@@ -99,8 +99,11 @@ function sections(r: ContractReviewReport): Section[] {
     title: "Clause map",
     headers: ["Clause", "Categories (score)", "Offsets"],
     rows: r.clauses
-      .filter((c) => c.labels.length > 0)
-      .map((c) => ({ cells: [`${c.number ?? `#${c.index + 1}`}${c.heading ? ` ${c.heading}` : ""}`, c.labels.map((l) => `${l.category} (${l.score.toFixed(2)}${l.llmDisagreed ? `; the model disagreed: ${l.llmDisagreed.llmConfidence.toFixed(2)}` : ""})`).join(", "), at(c.span)] })),
+      .filter((c) => c.labels.length > 0 || (c.llmSuggestions?.length ?? 0) > 0)
+      .map((c) => ({ cells: [`${c.number ?? `#${c.index + 1}`}${c.heading ? ` ${c.heading}` : ""}`, [
+          ...c.labels.map((l) => `${l.category} (${l.score.toFixed(2)}${l.llmDisagreed ? `; the model disagreed: ${l.llmDisagreed.llmConfidence.toFixed(2)}` : ""})`),
+          ...(c.llmSuggestions ?? []).map((l) => `the model suggests ${l.category} (${l.score.toFixed(2)}; verify)`),
+        ].join(", "), at(c.span)] })),
   });
   out.push({
     title: "Risks by severity",
