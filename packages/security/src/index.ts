@@ -36,6 +36,7 @@ export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";
 
 export { AuditLog, type AuditLogOptions, type AuditRecord, type AuditProblem, type AuditProblemKind, type AuditVerification, type AuditRecovery } from "./audit/audit-log";
 export type { AuditHead } from "./audit/audit-head";
+export { assertAuditableId, auditScreenFinding } from "./audit/audit-id-screen";
 
 export { SecureBuffer } from "./crypto/secure-buffer";
 export { KeyEncryptionKey, newSalt, DEFAULT_SCRYPT, MIN_SCRYPT_N, type ScryptParams } from "./crypto/key-encryption-key";

@@ -45,5 +45,6 @@ export { CONTRACT_REVIEW_WORKFLOW_YAML, type ContractReviewReport, type ReportFo
 export type { ModelManager, ModelRecord } from "@bear/model-manager";
 export { pluginContainment, type PluginPermission } from "@bear/plugins";
 export { describeOcr, formatNoteFor, ocrConfigSchema, DocumentNotFoundError, type Answer, type AnswerOptions, type AnswerStreamEvent, type Citation, type DocumentRecord, type FileOutcome, type FormatNote, type IngestEvent, type IngestReport, type RagEngine, type SearchHit, type SearchOptions } from "@bear/rag";
+export { assertAuditableId, auditScreenFinding } from "@bear/security";
 export { AccessDeniedError, assessRisk, RateLimitedError, type AccessControl, type Action, type AuditLog, type AuditVerification, type PiiScrubber, type Principal, type RateLimiter, type Resource, type Role, ROLES } from "@bear/security";
 export { parseFileArea, parseWorkflowText, RunNotFoundError, type JsonValue, type ParsedFileArea, type RunDetails, type RunHandle, type RunRecord, type RunResult, type RunStatus, type StepHandlerRegistry, type WorkflowEngine, type WorkflowEvent } from "@bear/workflow-engine";

@@ -43,6 +43,8 @@ export function registerIngestCommand(program: Command): void {
       const redisUrl = await clusterRedisUrl(flags.redis);
       const report = await ctx.withWorkspace({ ingestRoot: plan.root, ...instanceCluster(redisUrl) }, async (workspace) => {
         const rag = await workspace.rag();
+        // A new matter's id is recorded as it is in the audit log: refuse one its screen would refuse as text.
+        if (!rag.documents().some((d) => d.matter === flags.matter)) (await import("@bear/workspace")).assertAuditableId("--matter", flags.matter);
         const bar = await progressBar(flags.progress && !ctx.json, " {bar} {value}/{total} files | {speed} MB/s | ETA {etaText} | {file}{ocr}", plan.files, {
           speed: "0.00",
           etaText: "--",

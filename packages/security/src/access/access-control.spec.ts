@@ -151,6 +151,14 @@ describe("AccessControl with a principals file", () => {
     }
   });
 
+  it("refuses ids the audit log's screen reads as personal data, saying what they look like (the log records ids as they are)", async () => {
+    const ac = new AccessControl({ ...fast });
+    await expect(ac.addUser("svc-10.0.0.5", "a long passphrase 1", ["viewer"])).rejects.toThrow(/'svc-10\.0\.0\.5' looks like an IP address/);
+    await expect(ac.addApiKey("DE89370400440532013000", ["viewer"])).rejects.toThrow(/looks like an IBAN/);
+    await ac.addUser("svc-10-0-0-5", "a long passphrase 1", ["viewer"]);
+    expect(ac.list().map((p) => p.id)).toEqual(["svc-10-0-0-5"]);
+  });
+
   it("refuses ids that are e-mail addresses (they would put personal data in the audit log)", async () => {
     await expect(new AccessControl({ ...fast }).addUser("ann@firm.example", "a long passphrase 1", ["viewer"])).rejects.toThrow(/no e-mail addresses/);
   });

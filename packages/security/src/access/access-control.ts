@@ -5,6 +5,7 @@ import path from "node:path";
 import { InvalidArgumentError, nullAuditSink, writeFileAtomicSync, type AuditSink } from "@bear/core";
 import { AccessDeniedError, AuthenticationError, PrincipalStoreError, PrincipalUnknownError } from "../errors";
 import { MIN_SCRYPT_N, type ScryptParams } from "../crypto/key-encryption-key";
+import { assertAuditableId } from "../audit/audit-id-screen";
 
 export type Role = "admin" | "attorney" | "paralegal" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "attorney", "paralegal", "viewer"];
@@ -208,6 +209,7 @@ export class AccessControl {
 
   private async add(id: string, kind: Principal["kind"], secret: string, roles: readonly Role[], matters: readonly string[], options: PrincipalChangeOptions): Promise<Principal> {
     if (typeof id !== "string" || !ID.test(id)) throw new InvalidArgumentError("principal id", id, "1-64 letters, digits, '.', '_' or '-' (no e-mail addresses: ids appear in the audit log)");
+    assertAuditableId("principal id", id);
     const actor = actorOf(options);
     this.refresh();
     if (this.principals.has(id)) throw new InvalidArgumentError("principal id", id, "an id not already in use");

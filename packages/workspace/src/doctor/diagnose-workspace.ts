@@ -3,6 +3,7 @@ import { BearError, isMatterId, isOfflineEnforced, MATTER_ID_RULE, suggestMatter
 import { checkRedis, parseRedisUrl } from "@bear/cluster";
 import { pluginContainment } from "@bear/plugins";
 import { describeOcr, ocrConfigSchema, pdfContainment, type DocumentRecord } from "@bear/rag";
+import { auditScreenFinding } from "@bear/security";
 import { WorkspaceFolder } from "../folder/workspace-folder";
 import { withModelManager } from "../models/inspect-models";
 import { discoverWorkspacePlugins, setAsidePlugins, type SetAsidePlugin } from "../plugins/workspace-plugins";
@@ -152,6 +153,7 @@ async function workspaceChecks(folder: WorkspaceFolder, options: DiagnoseOptions
           ? { area: "audit", level: "ok", summary: `audit log intact (${audit.records} records)` }
           : { area: "audit", level: "fail", summary: `audit log fails verification (${audit.problems.length} problems)`, fix: "Run `bear audit verify` for details and restore the audit folder from a backup." },
       );
+      checks.push(auditableIdsCheck(documents, workspace.access().list()));
     });
   } catch (error) {
     checks.push({ area: "index", level: "fail", summary: `cannot open the workspace: ${BearError.isInstance(error) ? error.message : String(error)}`, fix: BearError.isInstance(error) && error.hint ? error.hint : "See the error above." });
@@ -178,6 +180,32 @@ export function matterIdCheck(documents: readonly Pick<DocumentRecord, "matter">
       "Admins still search, read and delete these documents, but no user can be granted such a matter and nothing new can be ingested under it. " +
       "To rename one, ingest its files again under the suggested id (`bear ingest --matter <new-id> <files>`), then delete the old copies: `bear documents delete --matter \"<old id>\" --yes` (or, as an admin, DELETE /api/v1/documents/<id>).",
     details: { renames },
+  };
+}
+
+/**
+ * Matter and principal ids that read as personal data to the audit log's screen ("lease-192.168.1.20"
+ * reads as an IP address): created before such ids were refused. They are still recorded as they are
+ * (ids, not text), but they leak what they look like into every record, so a rename is advised.
+ */
+export function auditableIdsCheck(documents: readonly Pick<DocumentRecord, "matter">[], principals: readonly { readonly id: string; readonly matters: readonly string[] }[]): HealthCheck {
+  const found: string[] = [];
+  const matters = new Set([...documents.map((d) => d.matter), ...principals.flatMap((p) => p.matters)]);
+  for (const m of matters) {
+    const finding = auditScreenFinding(m);
+    if (finding !== undefined) found.push(`matter '${m}' (${finding})`);
+  }
+  for (const p of principals) {
+    const finding = auditScreenFinding(p.id);
+    if (finding !== undefined) found.push(`principal '${p.id}' (${finding})`);
+  }
+  if (found.length === 0) return { area: "ids", level: "ok", summary: "no matter or principal id reads as personal data" };
+  return {
+    area: "ids",
+    level: "warn",
+    summary: `${found.length} id(s) read as personal data to the audit log: ${found.slice(0, 5).join(", ")}${found.length > 5 ? `, and ${found.length - 5} more` : ""}`,
+    fix: "New ids like these are refused. Rename them: a principal with `bear users add` under a new id and `bear users revoke` of the old; a matter by ingesting its files again under a new id, then `bear documents delete --matter \"<old id>\" --yes`.",
+    details: { ids: found.length },
   };
 }
 

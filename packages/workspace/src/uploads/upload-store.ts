@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { assertMatterId, BearError, confinePath, isPathInside, isProcessAlive, processScope, processStartOf } from "@bear/core";
 import type { DocumentRecord, FormatNote, RagEngine } from "@bear/rag";
-import { isSealedFile, type EnvelopeCipher } from "@bear/security";
+import { assertAuditableId, isSealedFile, type EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 import { KeyedMutex } from "./keyed-mutex";
 
@@ -69,7 +69,10 @@ export class UploadStore {
   async store(rag: RagEngine, request: UploadRequest): Promise<UploadOutcome> {
     const { matter, fileName } = request;
     // It names the upload's folder, which must not be an existing matter's but for letter case (one folder on macOS and Windows).
-    assertMatterId(matter, "the upload's matter", this.#knownMatters(rag));
+    const known = this.#knownMatters(rag);
+    assertMatterId(matter, "the upload's matter", known);
+    // A new matter's id is recorded as it is in every audit record of the matter: refuse one the log's screen would refuse as text.
+    if (!known.has(matter)) assertAuditableId("matter id", matter);
     assertPlainFileName(fileName);
     const target = confinePath(this.dir, path.join(matter, fileName));
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
