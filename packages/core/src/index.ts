@@ -59,6 +59,7 @@ export {
   type LockErrorCode,
   type PidLock,
   type PidLockOptions,
+  type PidLockHolder,
 } from "./locking/pid-lock";
 export { WriterGate, type WriterGateHold, type WriterGateWaitOptions } from "./locking/writer-gate";
 // Which process a pid is (boot, pid namespace, start time): tells a live owner from a later process given its pid.

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,8 +8,15 @@ import { acquirePidLock, acquirePidLockSync, pidLockHolder } from "@bear/core";
 const contender = path.join(import.meta.dirname, "fixtures/lock-contender.ts");
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
-function run(args: string[]): { done: Promise<number>; child: ReturnType<typeof spawn>; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", contender, ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+/** A new pid namespace needs root or user namespaces (as here and in CI); elsewhere that test is skipped. */
+const itIfUnshare = spawnSync("unshare", ["-p", "-f", "--mount-proc", "true"], { stdio: "ignore" }).status === 0 ? it : it.skip;
+
+/** A contender process; `ownPidNamespace`: in a new pid namespace, as in a container or on another machine. */
+function run(args: string[], ownPidNamespace = false): { done: Promise<number>; child: ReturnType<typeof spawn>; output: () => string } {
+  const command = [process.execPath, "--import", "tsx", contender, ...args];
+  const child = ownPidNamespace
+    ? spawn("unshare", ["-p", "-f", "--mount-proc", "--kill-child", ...command], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(command[0]!, command.slice(1), { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -47,7 +54,28 @@ describe("pid locks between real processes", () => {
     holder.child.kill("SIGKILL");
     await holder.done;
     const lock = await acquirePidLock(lockFile, { waitMs: 1_000 });
-    expect(fs.readFileSync(lockFile, "utf8")).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(lockFile, "utf8"))).toMatchObject({ pid: process.pid });
     lock.release();
+  }, 60_000);
+
+  itIfUnshare("a live holder in another pid namespace (a container, another machine) is never taken over: the refusal names its host (skipped where unshare is not permitted)", async () => {
+    const lockFile = path.join(dir, "held.lock");
+    const counter = path.join(dir, "counter");
+    fs.writeFileSync(counter, "0");
+    const holder = run([lockFile, counter, "1", "hold-and-wait"], true);
+    while (!holder.output().includes("held")) await new Promise((resolve) => setTimeout(resolve, 20));
+    const written = JSON.parse(fs.readFileSync(lockFile, "utf8")) as { pid: number; scope: string };
+    expect(written.pid).not.toBe(holder.child.pid); // its pid inside its namespace
+    await expect(acquirePidLock(lockFile, { waitMs: 300, pollMs: 5, what: "the counter" })).rejects.toMatchObject({
+      code: "LOCK_BUSY",
+      message: `the counter is in use: process ${written.pid} on host '${os.hostname()}' (another pid namespace) has held it for more than 1 s`,
+    });
+    expect(pidLockHolder(lockFile)).toBe(written.pid);
+    holder.child.kill("SIGKILL");
+    await holder.done;
+    // gone, but nothing here can tell: its lock is taken over once the lease it no longer renews expires
+    expect(() => acquirePidLockSync(lockFile)).toThrow(/in use/);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    acquirePidLockSync(lockFile, { leaseMs: 1_000 }).release();
   }, 60_000);
 });

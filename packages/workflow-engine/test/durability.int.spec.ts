@@ -137,7 +137,7 @@ describe("SqliteRunStore-backed engine", () => {
       await new Promise((r) => holder.once("exit", r));
     }
     const engine = await WorkflowEngine.open({ dbPath });
-    expect(fs.readFileSync(`${dbPath}.lock`, "utf8")).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(`${dbPath}.lock`, "utf8"))).toMatchObject({ pid: process.pid }); // with its host, pid namespace and start time
     // A second engine in the same process would run the same runs twice: refused too.
     await expect(WorkflowEngine.open({ dbPath })).rejects.toThrow("in use by another store in this process");
     await engine.dispose();

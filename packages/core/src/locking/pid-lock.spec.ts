@@ -22,7 +22,7 @@ describe("pid locks", () => {
 
   it("holds the owner's pid, refuses a second holder in the same process, and frees the file on release", () => {
     const lock = acquirePidLockSync(file, { what: "the thing" });
-    expect(fs.readFileSync(file, "utf8")).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ pid: process.pid, host: os.hostname() });
     expect(pidLockHolder(file)).toBe(process.pid);
     let refusal: unknown;
     try {
@@ -46,7 +46,7 @@ describe("pid locks", () => {
     fs.writeFileSync(file, String(pid));
     expect(pidLockHolder(file)).toBeUndefined();
     const lock = await acquirePidLock(file);
-    expect(fs.readFileSync(file, "utf8")).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ pid: process.pid });
     lock.release();
   });
 
@@ -89,6 +89,63 @@ describe("pid locks", () => {
     setTimeout(() => controller.abort(new Error("stop")), 30);
     await expect(acquirePidLock(file, { waitMs: 10_000, signal: controller.signal })).rejects.toThrow("stop");
     held.release();
+  });
+
+  describe("a holder on another host or in another pid namespace (its pid means nothing here)", () => {
+    const scope = (): string | undefined => {
+      try {
+        return `${fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}/${fs.readlinkSync("/proc/self/ns/pid")}`;
+      } catch {
+        return undefined;
+      }
+    };
+    /** A lock as a process of another machine writes it, its pid one that is alive here (our own parent's). */
+    function foreignLock(ageMs: number): void {
+      fs.writeFileSync(file, JSON.stringify({ pid: process.ppid, host: "worker-7", scope: "00000000-1111-2222-3333-444444444444/pid:[4026531836]", start: "12345" }));
+      const at = new Date(Date.now() - ageMs);
+      fs.utimesSync(file, at, at);
+    }
+
+    it("is never taken over while its lease runs, and the refusal names its host", async () => {
+      foreignLock(1_000);
+      expect(pidLockHolder(file)).toBe(process.ppid);
+      await expect(acquirePidLock(file, { waitMs: 60, pollMs: 5, what: "the audit log" })).rejects.toMatchObject({
+        code: "LOCK_BUSY",
+        message: `the audit log is in use: process ${process.ppid} on host 'worker-7' has held it for more than 1 s`,
+        hint: expect.stringContaining("lease"),
+      });
+    });
+
+    it("is taken over once its lease expired", () => {
+      foreignLock(61_000);
+      expect(pidLockHolder(file)).toBeUndefined();
+      acquirePidLockSync(file).release();
+      foreignLock(5_000);
+      expect(() => acquirePidLockSync(file, { leaseMs: 10_000 })).toThrow(/worker-7/);
+      acquirePidLockSync(file, { leaseMs: 4_000 }).release();
+    });
+
+    it("a dead local pid in another scope is not judged dead by pid: the lease decides", () => {
+      // a pid that is dead here may be alive in the holder's namespace
+      fs.writeFileSync(file, JSON.stringify({ pid: deadPid(), host: os.hostname(), scope: "00000000-1111-2222-3333-444444444444/pid:[4026531836]" }));
+      expect(() => acquirePidLockSync(file)).toThrow(/another pid namespace|another host|on host/);
+    });
+
+    it("a holder renews its lease while it holds the lock", async () => {
+      const lock = await acquirePidLock(file, { leaseMs: 200 });
+      const old = new Date(Date.now() - 10_000);
+      fs.utimesSync(file, old, old);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(2_000);
+      lock.release();
+    });
+
+    it("a local holder is still judged by pid and start time: a reused pid does not keep a dead holder's lock", () => {
+      const here = scope();
+      if (here === undefined) return; // no /proc: start times unknown
+      fs.writeFileSync(file, JSON.stringify({ pid: process.ppid, host: os.hostname(), scope: here, start: "1" })); // the pid is alive, but not the process that took the lock
+      acquirePidLockSync(file).release();
+    });
   });
 
   it("fails with LOCK_FAILED, naming the file, when the folder does not exist", () => {
