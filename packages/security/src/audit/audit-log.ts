@@ -420,12 +420,25 @@ export class AuditLog implements AuditSink {
     const bySeq = new Map<number, Entry>();
     const seenHash = new Set<string>();
     const chain: Entry[] = [];
+    // Linear in the log, whatever the damage: the nearest authentic entry before and after each
+    // entry come from one sweep each way, the numbers authentic records hold from one set.
+    const prevAuthentic = new Array<Entry | undefined>(entries.length);
+    const nextAuthentic = new Array<Entry | undefined>(entries.length);
+    for (let i = 0, seen: Entry | undefined; i < entries.length; i++) {
+      prevAuthentic[i] = seen;
+      if (entries[i]?.authentic) seen = entries[i];
+    }
+    for (let i = entries.length - 1, seen: Entry | undefined; i >= 0; i--) {
+      nextAuthentic[i] = seen;
+      if (entries[i]?.authentic) seen = entries[i];
+    }
+    const authenticSeqs = new Set(entries.filter((x) => x.authentic).map((x) => x.r.seq));
     entries.forEach((e, i) => {
       if (!e.authentic) {
-        const prevAuth = entries.slice(0, i).reverse().find((x) => x.authentic);
-        const nextAuth = entries.slice(i + 1).find((x) => x.authentic);
+        const prevAuth = prevAuthentic[i];
+        const nextAuth = nextAuthentic[i];
         const closes = nextAuth !== undefined && nextAuth.r.prev === (prevAuth ? prevAuth.r.hash : GENESIS);
-        const twin = entries.some((x) => x.authentic && x.r.seq === e.r.seq);
+        const twin = authenticSeqs.has(e.r.seq);
         const kind: AuditProblemKind = twin || closes ? "inserted" : "edited";
         const seq = Number.isSafeInteger(e.r.seq) ? e.r.seq : undefined;
         problems.push({ kind, file: e.file, line: e.line, seq, message: `record ${seq ?? "?"} (${at(e)}) fails its signature: ${kind}` });
@@ -442,20 +455,26 @@ export class AuditLog implements AuditSink {
     // numbers missing from the sequence (edited records still hold their place)
     const present = new Set<number>([...bySeq.keys()]);
     for (const p of problems) if (p.kind === "edited" && p.seq !== undefined) present.add(p.seq);
-    const max = Math.max(0, ...present);
-    for (let n = 1; n <= max; n++) {
-      if (present.has(n)) continue;
-      let m = n;
-      while (m + 1 <= max && !present.has(m + 1)) m++;
-      const after = chain.filter((e) => e.r.seq > m).sort((x, y) => x.r.seq - y.r.seq)[0];
-      problems.push({
-        kind: "deleted",
-        file: after?.file ?? "",
-        line: after?.line ?? 0,
-        seq: n,
-        message: m === n ? `record ${n} is missing${after ? ` before ${at(after)}` : ""}` : `records ${n}..${m} are missing${after ? ` before ${at(after)}` : ""}`,
-      });
-      n = m;
+    let max = 0;
+    for (const n of present) if (n > max) max = n; // (not Math.max(...): a million arguments overflow the stack)
+    const bySeqOrder = [...chain].sort((x, y) => x.r.seq - y.r.seq);
+    // gaps between the numbers present, in order (not every number up to the largest: an edited
+    // record may claim any number)
+    let next = 1;
+    for (const seq of [...present].filter((x) => x >= 1).sort((x, y) => x - y)) {
+      if (seq > next) {
+        const n = next;
+        const m = seq - 1;
+        const after = bySeqOrder[lowerBound(bySeqOrder.length, (k) => (bySeqOrder[k]?.r.seq ?? 0) <= m)];
+        problems.push({
+          kind: "deleted",
+          file: after?.file ?? "",
+          line: after?.line ?? 0,
+          seq: n,
+          message: m === n ? `record ${n} is missing${after ? ` before ${at(after)}` : ""}` : `records ${n}..${m} are missing${after ? ` before ${at(after)}` : ""}`,
+        });
+      }
+      next = Math.max(next, seq + 1);
     }
     // authentic records out of order: those outside the longest run in increasing sequence order
     const inOrder = longestIncreasing(chain.map((e) => e.r.seq));
@@ -495,7 +514,9 @@ export class AuditLog implements AuditSink {
       });
     const order = new Map(entries.map((e, i) => [at(e), i]));
     problems.sort((x, y) => (order.get(`${x.file}:${x.line}`) ?? -1) - (order.get(`${y.file}:${y.line}`) ?? -1) || (x.seq ?? 0) - (y.seq ?? 0));
-    const last = bySeq.get(Math.max(0, ...bySeq.keys()));
+    let lastSeq = 0;
+    for (const n of bySeq.keys()) if (n > lastSeq) lastSeq = n;
+    const last = bySeq.get(lastSeq);
     return {
       ok: problems.length === 0,
       records: entries.length,
