@@ -148,6 +148,8 @@ export class RagEngine implements Retriever {
   readonly #ocr: PageOcr | undefined;
   readonly #embedder: CachedEmbedder | undefined;
   readonly #cache: Cache;
+  /** The document id key's holder: its copy of the key is zeroed on dispose. */
+  readonly #ids: DocumentIds;
   /** Set when the engine made its cache (and so disposes it). */
   readonly #ownCache: { dispose(): Promise<void> } | undefined;
   /** Cached search results' codec when documents have keys of their own (see sealedHitsCodec). */
@@ -175,6 +177,7 @@ export class RagEngine implements Retriever {
     config: RagConfig;
     index: LanceIndex;
     pipeline: IngestPipeline;
+    ids: DocumentIds;
     ocr: PageOcr | undefined;
     embedder: CachedEmbedder | undefined;
     cache: Cache;
@@ -185,6 +188,7 @@ export class RagEngine implements Retriever {
     this.config = init.config;
     this.#index = init.index;
     this.#pipeline = init.pipeline;
+    this.#ids = init.ids;
     this.#ocr = init.ocr;
     this.#embedder = init.embedder;
     this.#cache = init.cache;
@@ -239,6 +243,7 @@ export class RagEngine implements Retriever {
     });
     // The OCR engine (worker threads or processes) starts on the first page that needs it.
     const ocr = config.ocr.enabled ? new PageOcr(config.ocr) : undefined;
+    const ids = new DocumentIds(options.documentIdKey);
     const pipeline = new IngestPipeline({
       ...(ocr ? { ocr } : {}),
       index,
@@ -252,12 +257,12 @@ export class RagEngine implements Retriever {
       logger: options.logger ?? silentLogger,
       ...(options.events ? { events: options.events } : {}),
       audit: options.audit ?? nullAuditSink,
-      ids: new DocumentIds(options.documentIdKey),
+      ids,
       ...(options.preparer ? { preparer: options.preparer } : {}),
     });
     // Documents an interrupted ingest (kill -9, power cut) committed get their audit records now.
     await pipeline.reconcile();
-    return new RagEngine({ config, index, pipeline, ocr, embedder, cache, ownCache, options, logger });
+    return new RagEngine({ config, index, pipeline, ids, ocr, embedder, cache, ownCache, options, logger });
   }
 
   #check(): void {
@@ -821,6 +826,8 @@ export class RagEngine implements Retriever {
     await this.#ocr?.dispose();
     await this.#index.dispose();
     await this.#ownCache?.dispose();
+    // last: an ingest stopped by the index's disposal may still have named a document
+    this.#ids.dispose();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -7,7 +7,7 @@ import { legalModule } from "@bear/legal";
 import { modelManagerModule, ModelManagerToken, type ModelManager } from "@bear/model-manager";
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { DocumentPreparerToken, hasUnfinishedIngest, ragModule, type DocumentPreparer } from "@bear/rag";
-import { AccessControlToken, DataKeyring, deriveKey, EnvelopeCipherToken, contentCipherFromKey, type KeyEncryptionKey, securityModule, type AccessControl, type EnvelopeCipher, type PiiScanPool } from "@bear/security";
+import { AccessControlToken, DataKeyring, EnvelopeCipherToken, contentCipherFromKey, type KeyEncryptionKey, securityModule, type AccessControl, type EnvelopeCipher, type PiiScanPool } from "@bear/security";
 import { workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { clusterStepsSpecialist, workerPreparer } from "./cluster/cluster-steps";
@@ -18,7 +18,8 @@ import { workspaceCacheModule } from "./cache/workspace-cache";
 import { WorkspaceFolder } from "./folder/workspace-folder";
 import type { WorkspaceManifest } from "./folder/workspace-manifest";
 import { migrateWorkspace } from "./folder/workspace-migrations";
-import { contentKey, type WorkspaceKeys } from "./keys/workspace-keys";
+import type { WorkspaceKeys } from "./keys/workspace-keys";
+import { WorkspaceSecrets } from "./keys/workspace-secrets";
 import { WorkspacePlugins, workspacePluginsConfig } from "./plugins/workspace-plugins";
 import { LiveRuns } from "./runs/live-runs";
 import { UploadStore } from "./uploads/upload-store";
@@ -46,14 +47,15 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   // a Redis that answers clients without a password is refused before anything connects to it (and
   // before a passphrase is asked for); an unreachable cluster Redis too when the caller fails fast
   await guardRedisServers([{ url: options.cluster?.redisUrl, required: options.cluster?.failFast === true }, { url: options.config.cache.redisUrl, setting: "cache.redisUrl" }], options.logger ?? silentLogger);
-  const keys = await folder.keys(options.passphrase);
+  // the keys and every key derived from them are zeroed when the workspace is disposed
+  const secrets = new WorkspaceSecrets(await folder.keys(options.passphrase));
   const llmId = options.llm === false ? undefined : folder.llmId(options.config);
   const embedderId = folder.embedderId(options.config);
   const cluster = options.cluster ? joinCluster(options, folder, manifest) : undefined;
   // one worker pool for the workspace's heavy work: scans (redaction, ingest scrubbing) and reviews
   const offload = new Offload(options.offload);
   const container = createContainer(
-    ...workspaceModules(options, folder, manifest, keys, offload.scans),
+    ...workspaceModules(options, folder, manifest, secrets, offload.scans),
     workspaceModule(folder),
     ...(cluster ? [clusterModule(cluster.node, options.cluster!.role)] : []),
     // an API instance's ingests prepare files on the workers (extract, OCR, scrub, chunk, embed); it commits them
@@ -74,8 +76,9 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     llmId,
     embedderId,
     resumeWorkflows: options.resumeWorkflows ?? true,
-    vaultKey: keys.vaultKey,
-    contentIdKey: deriveKey(keys.hashKey, "audit/content-id"),
+    vaultKey: secrets.keys.vaultKey,
+    contentIdKey: secrets.derive("audit/content-id"),
+    secrets,
     offload,
   });
   // An ingest killed mid-run committed documents it never audited: opening the index records them.
@@ -86,9 +89,13 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   return workspace;
 }
 
-/** Every package's ContainerModule, configured for this workspace. */
-export function workspaceModules(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest, keys: WorkspaceKeys, scanPool?: PiiScanPool): ContainerModule[] {
+/**
+ * Every package's ContainerModule, configured for this workspace. `keys`: the workspace's keys, or
+ * (openWorkspace) its WorkspaceSecrets, which keep every key derived here to zero on dispose.
+ */
+export function workspaceModules(options: OpenWorkspaceOptions, folder: WorkspaceFolder, manifest: WorkspaceManifest, keys: WorkspaceKeys | WorkspaceSecrets, scanPool?: PiiScanPool): ContainerModule[] {
   const { config } = options;
+  const secrets = keys instanceof WorkspaceSecrets ? keys : new WorkspaceSecrets(keys);
   const paths = folder.paths;
   const llmId = options.llm === false ? undefined : folder.llmId(config);
   const embedderId = folder.embedderId(config);
@@ -99,9 +106,9 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     coreModule({ config, logger: options.logger ?? silentLogger }),
     securityModule({
       auditDir: paths.audit,
-      auditKey: keys.auditKey,
-      vaultKey: keys.vaultKey,
-      hashKey: keys.hashKey,
+      auditKey: secrets.keys.auditKey,
+      vaultKey: secrets.keys.vaultKey,
+      hashKey: secrets.keys.hashKey,
       // the scrubber (ingest's scrubbing) scans on the workspace's worker threads
       ...(scanPool ? { scanPool } : {}),
       ...(vault ? { vaultSnapshot: vault } : {}),
@@ -111,7 +118,7 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       // A passphrase-protected workspace keeps its content encrypted at rest: the index (rag takes
       // the ContentCipher), the workflow database and uploads (the EnvelopeCipher).
-      ...(manifest.encryption ? { kek: contentKey(keys), encryptionRoot: paths.root } : {}),
+      ...(manifest.encryption ? { kek: secrets.contentKey(), encryptionRoot: paths.root } : {}),
     }),
     modelManagerModule({
       modelDirs: folder.modelDirs(config),
@@ -128,7 +135,7 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
         root: options.ingestRoot ?? paths.uploads,
         maxFileBytes: config.rag.maxFileSizeMb * 1024 * 1024,
         // ids nobody can compute from a guessed file name without the workspace's keys
-        documentIdKey: deriveKey(keys.hashKey, "rag/document-id"),
+        documentIdKey: secrets.derive("rag/document-id"),
         ocr: { enabled: config.ocr.enabled, engine: config.ocr.engine, languages: config.ocr.languages, ...(config.ocr.model ? { model: config.ocr.model } : {}), ...(config.ocr.dpi ? { dpi: config.ocr.dpi } : {}), ...(config.ocr.maxPages ? { maxPages: config.ocr.maxPages } : {}), ...(config.ocr.pageTimeoutMs ? { pageTimeoutMs: config.ocr.pageTimeoutMs } : {}) },
         // rag's own tuned chunking (legal, 600 chars) unless the user chose a size.
         ...(userChunking ? { chunking: { strategy: "legal" as const, targetChars: config.rag.chunkSize, overlapChars: config.rag.chunkOverlap } } : {}),
@@ -156,8 +163,8 @@ export function workspaceModules(options: OpenWorkspaceOptions, folder: Workspac
     pluginsModule(workspacePluginsConfig(paths, config)),
     // Clustered and encrypted, the cache's L2 is the cluster's Redis (shared by every instance and worker; values sealed)
     // unless the config names another; an unencrypted workspace keeps its disk L2, so no document text reaches Redis unasked.
-    workspaceCacheModule(options.cluster && manifest.encryption !== null && !config.cache.redisUrl ? { ...config.cache, redisUrl: options.cluster.redisUrl } : config.cache, paths, keys, manifest.encryption !== null),
-    ...(manifest.encryption ? [dataKeysModule(paths.dataKeys, contentKey(keys))] : []),
+    workspaceCacheModule(options.cluster && manifest.encryption !== null && !config.cache.redisUrl ? { ...config.cache, redisUrl: options.cluster.redisUrl } : config.cache, paths, secrets, manifest.encryption !== null),
+    ...(manifest.encryption ? [dataKeysModule(paths.dataKeys, secrets.contentKey())] : []),
   ];
 }
 

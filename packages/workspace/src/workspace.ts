@@ -132,6 +132,8 @@ export class Workspace implements AsyncDisposable {
   readonly #resumeWorkflows: boolean;
   readonly #vaultKey: Uint8Array;
   readonly #contentIdKey: Uint8Array;
+  /** The workspace's keys and those derived from them: zeroed once the container is disposed. */
+  readonly #secrets: Disposable | undefined;
   readonly #cluster: { readonly node: ClusterNode; readonly role: "instance" | "worker" } | undefined;
   #worker: StepWorker | undefined;
   #modelsReady: Promise<void> | undefined;
@@ -152,6 +154,7 @@ export class Workspace implements AsyncDisposable {
     vaultKey: Uint8Array;
     /** Keys `contentId` (derived from the workspace's hash key). */
     contentIdKey: Uint8Array;
+    secrets?: Disposable;
     cluster?: { readonly node: ClusterNode; readonly role: "instance" | "worker" };
     offload: Offload;
   }) {
@@ -159,6 +162,7 @@ export class Workspace implements AsyncDisposable {
     this.#cluster = init.cluster;
     this.#vaultKey = init.vaultKey;
     this.#contentIdKey = init.contentIdKey;
+    this.#secrets = init.secrets;
     this.#container = init.container;
     this.config = init.config;
     this.logger = init.logger;
@@ -733,6 +737,8 @@ export class Workspace implements AsyncDisposable {
         });
       } finally {
         clearInterval(keepAlive);
+        // last: every service that could still use a key has been disposed above
+        this.#secrets?.[Symbol.dispose]();
       }
     })();
     return this.#disposing;

@@ -115,4 +115,6 @@ export interface CacheSealer {
   seal(plaintext: Uint8Array): Uint8Array;
   /** Throws on a wrong key or any altered byte. */
   open(sealed: Uint8Array): Uint8Array;
+  /** Zeroes the key the sealer holds, if it owns one (TieredCache.dispose calls it); it seals and opens nothing after. */
+  dispose?(): void;
 }

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { ByteLru } from "./byte-lru";
 import type { CacheSealer } from "./cache";
 import { float32Codec } from "./cache-codecs";
@@ -26,6 +26,8 @@ function aesSealer(key = randomBytes(32)): CacheSealer {
     },
   };
 }
+
+const originalFrom = Buffer.from;
 
 describe("TieredCache", () => {
   let dir: string;
@@ -143,6 +145,36 @@ describe("TieredCache", () => {
     await cache.dispose();
     await wrongKey.dispose();
     await otherSecret.dispose();
+  });
+
+  it("dispose zeroes its copy of the key secret and disposes the sealer; a value computed meanwhile is sealed nowhere", async () => {
+    const copies: Buffer[] = [];
+    const from = jest.spyOn(Buffer, "from").mockImplementation(function (this: typeof Buffer, ...args: unknown[]) {
+      const made = (originalFrom as (...a: unknown[]) => Buffer).apply(this, args);
+      copies.push(made);
+      return made;
+    } as never);
+    const sealer = { ...aesSealer(), dispose: jest.fn() };
+    const seal = jest.spyOn(sealer, "seal");
+    let cache: TieredCache;
+    try {
+      cache = new TieredCache({ secret, maxMemoryBytes: 1 << 20, store: new DiskCacheStore({ dir, maxBytes: 1 << 20 }), sealer });
+    } finally {
+      from.mockRestore();
+    }
+    const own = copies.filter((b) => b.equals(secret));
+    expect(own).toHaveLength(1); // the cache's own copy (the caller's secret is left to the caller)
+    let finish!: (v: { n: number }) => void;
+    const late = cache.getOrCompute({ kind: "search", parts: ["late"] }, () => new Promise<{ n: number }>((resolve) => (finish = resolve)));
+    await new Promise((r) => setTimeout(r, 20));
+    await cache.dispose();
+    expect(own[0]!.equals(Buffer.alloc(32))).toBe(true);
+    expect(secret.equals(Buffer.alloc(32))).toBe(false);
+    expect(sealer.dispose).toHaveBeenCalledTimes(1);
+    finish({ n: 1 });
+    expect(await late).toEqual({ n: 1 });
+    expect(seal).not.toHaveBeenCalled();
+    expect(fs.existsSync(path.join(dir, "search")) ? fs.readdirSync(path.join(dir, "search")) : []).toEqual([]);
   });
 
   it("a clear in one process empties the other's memory too (within the epoch check)", async () => {

@@ -165,10 +165,13 @@ export class TieredCache implements Cache, AsyncDisposable {
     this.#flushed = combine(this.#counters, zeroCounters());
   }
 
+  /** Drops L1, keeps the counts, closes the store, and zeroes the key secret's copy and the sealer's key (nothing is hashed or sealed after). */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#l1.clear();
+    this.#secret.fill(0);
+    this.#sealer?.dispose?.();
     await this.flushCounters().catch((error: unknown) => this.#logger.debug({ err: error }, "the cache's counts were not kept"));
     await this.#store?.dispose();
   }
@@ -219,6 +222,8 @@ export class TieredCache implements Cache, AsyncDisposable {
   }
 
   async #store1(entries: readonly { key: StoreKey; bytes: Uint8Array }[], level: 1 | 2, ttlMs: number | undefined): Promise<void> {
+    // a value computed while the cache was disposed: kept nowhere (its sealer's key is gone)
+    if (this.#disposed) return;
     const now = this.#now();
     const stored = entries.map(({ key, bytes }) => {
       const expiresAt = now + (ttlMs ?? this.#ttl[key.kind]);

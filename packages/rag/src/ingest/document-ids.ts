@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { InvalidArgumentError } from "@bear/core";
+import { DisposedError, InvalidArgumentError } from "@bear/core";
 
 /**
  * Document ids. With a workspace secret (`documentIdKey`, ≥ 32 bytes) an id is
@@ -14,6 +14,7 @@ import { InvalidArgumentError } from "@bear/core";
  */
 export class DocumentIds {
   readonly #key: Buffer | undefined;
+  #disposed = false;
 
   constructor(key?: Uint8Array) {
     if (key !== undefined && key.length < 32) throw new InvalidArgumentError("documentIdKey", `${key.length} bytes`, "at least 32 bytes (a workspace secret)");
@@ -26,6 +27,7 @@ export class DocumentIds {
 
   /** The id a new document gets. */
   of(matter: string, absolutePath: string): string {
+    if (this.#disposed) throw new DisposedError("the document id key");
     const input = `${matter}\0${absolutePath}`;
     return (this.#key ? createHmac("sha256", this.#key).update(input) : createHash("sha256").update(input)).digest("hex").slice(0, 24);
   }
@@ -41,5 +43,11 @@ export class DocumentIds {
     if (exists(id)) return id;
     const legacy = this.legacyOf(matter, absolutePath);
     return legacy !== undefined && exists(legacy) ? legacy : id;
+  }
+
+  /** Zeroes its copy of the key (the caller's is the caller's); no id is computed after. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#key?.fill(0);
   }
 }
