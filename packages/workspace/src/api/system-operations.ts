@@ -147,6 +147,11 @@ export function auditOperations({ services }: ApiContext): ApiOperation[] {
                 type: "array",
                 items: { type: "object", properties: { kind: { type: "string" }, file: { type: "string" }, line: { type: "integer" }, seq: { type: "integer", nullable: true }, message: { type: "string" } } },
               },
+              recovered: {
+                type: "array",
+                description: "appends cut mid-line (disk full, power cut) that a later append moved aside to a quarantine file and noted in the chain; not tampering",
+                items: { type: "object", properties: { seq: { type: "integer" }, file: { type: "string" }, line: { type: "integer" }, quarantine: { type: "string" }, message: { type: "string" } } },
+              },
             },
           },
           ...errorResponses(),
@@ -155,7 +160,7 @@ export function auditOperations({ services }: ApiContext): ApiOperation[] {
       async handle({ caller }) {
         await caller.authorize("audit.read");
         const v = await services.workspace.auditLog().verify();
-        return ok({ ok: v.ok, records: v.records, head: v.head, truncated: v.truncated, checkpoint: v.checkpoint ?? null, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })) });
+        return ok({ ok: v.ok, records: v.records, head: v.head, truncated: v.truncated, checkpoint: v.checkpoint ?? null, problems: v.problems.map((p) => ({ ...p, seq: p.seq ?? null })), recovered: v.recovered });
       },
     }),
     operation({
