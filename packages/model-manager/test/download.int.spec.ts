@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import fsPromises from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { type AuditEvent, type Logger, OfflineViolationError, enforceOffline, silentLogger } from "@bear/core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import {
   ChecksumMismatchError,
   DownloadCancelledError,
@@ -26,6 +27,7 @@ let server: http.Server;
 let base: string;
 const rangesSeen: string[] = [];
 const ifRangesSeen: string[] = [];
+let requestCount = 0;
 let dropOnceDone = false;
 /** Requests per route prefix, for routes whose answer changes between requests. */
 const served = new Map<string, number>();
@@ -87,6 +89,7 @@ function serve(res: http.ServerResponse, req: http.IncomingMessage, body: Buffer
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    requestCount++;
     const url = req.url ?? "";
     if (url.startsWith("/full/")) return serve(res, req, STORIES);
     if (url.startsWith("/drop-once/")) {
@@ -333,6 +336,37 @@ describe("pullModel never splices, overfills or overwrites", () => {
     expect((second as Error).message).toMatch(/another download to the same file is running \(process \d+\)/);
     await first;
     expect(fs.readFileSync(path.join(dest, "stories260K.gguf")).equals(STORIES)).toBe(true);
+    expect(files()).toEqual(["stories260K.gguf"]);
+  });
+
+  it("works where the file system has no hard links (FAT/exFAT drives): lock and placement fall back to exclusive create", async () => {
+    const noLinks = Object.assign(new Error("EPERM: operation not permitted, link"), { code: "EPERM" });
+    const link = jest.spyOn(fsPromises, "link").mockRejectedValue(noLinks);
+    try {
+      const file = await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+      expect(link).toHaveBeenCalled();
+      expect(fs.readFileSync(file).equals(STORIES)).toBe(true);
+      expect(files()).toEqual(["stories260K.gguf"]);
+      const again = await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
+      expect((again as Error).message).toMatch(/already exists/);
+    } finally {
+      link.mockRestore();
+    }
+  });
+
+  it("a whole download whose placement failed is placed by the next pull without fetching it again", async () => {
+    fs.writeFileSync(path.join(dest, "stories260K.gguf"), "an older model");
+    const refused = await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA }).catch((e: unknown) => e);
+    expect((refused as Error).message).toMatch(/already exists/); // refused up front: nothing fetched
+    fs.rmSync(path.join(dest, "stories260K.gguf"));
+    // a complete partial with its record, as a pull leaves it when the final move fails
+    fs.writeFileSync(partial(), STORIES);
+    fs.writeFileSync(`${partial()}.json`, JSON.stringify({ version: 1, source: `${base}/full/stories260K.gguf`, validator: etagOf(STORIES), totalBytes: STORIES.length }));
+    served.clear();
+    const requests = requestCount;
+    const file = await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA });
+    expect(fs.readFileSync(file).equals(STORIES)).toBe(true);
+    expect(requestCount).toBe(requests); // no request at all
     expect(files()).toEqual(["stories260K.gguf"]);
   });
 

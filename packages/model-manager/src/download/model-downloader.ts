@@ -20,7 +20,18 @@ import {
 import { ChecksumMismatchError, DownloadCancelledError, DownloadError, ModelFileError, formatBytes } from "../errors";
 import { inspectGguf } from "../registry/gguf-inspector";
 import { parseContentRange, rangeMismatch } from "./content-range";
-import { NO_FOLLOW_WRITE, type PartialRecord, discardPartial, isResumable, lockDownload, readPartial, validatorOf, writePartialRecord } from "./partial-download";
+import {
+  NO_FOLLOW_WRITE,
+  type PartialRecord,
+  discardPartial,
+  isComplete,
+  isResumable,
+  lockDownload,
+  noHardLinks,
+  readPartial,
+  validatorOf,
+  writePartialRecord,
+} from "./partial-download";
 import { announcedSha256, redirectRefusal } from "./redirect-policy";
 
 export interface DownloadProgress {
@@ -194,7 +205,9 @@ export async function downloadModelFile(source: string, options: PullOptions): P
     if (!options.replace && (await existsAlready())) throw refuseExisting();
     let expectedSha256 = options.sha256?.toLowerCase();
 
-    for (let attempt = 0; ; attempt++) {
+    // a whole file whose placement failed last time is verified and placed again, not fetched twice
+    const complete = isComplete(await readPartial(partialPath), source);
+    for (let attempt = 0; !complete; attempt++) {
       if (cancelled()) throw new DownloadCancelledError(source);
       const partial = await readPartial(partialPath);
       const resumable = isResumable(partial, source);
@@ -411,7 +424,16 @@ async function place(partialPath: string, finalPath: string, replace: boolean, r
     await fs.link(partialPath, finalPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") throw refuseExisting();
-    throw error;
+    if (!noHardLinks(error)) throw error;
+    // no hard links here: claim the name by exclusive create, then move the file over the claim
+    try {
+      await (await fs.open(finalPath, "wx", 0o600)).close();
+    } catch (claimError) {
+      if ((claimError as NodeJS.ErrnoException).code === "EEXIST") throw refuseExisting();
+      throw claimError;
+    }
+    await fs.rename(partialPath, finalPath);
+    return;
   }
   await fs.rm(partialPath, { force: true });
 }

@@ -25,6 +25,8 @@ export interface PartialState {
 }
 
 const recordPath = (partialPath: string) => `${partialPath}.json`;
+/** How long an empty lock counts as held: the time between creating it and writing the pid into it, with room. */
+const EMPTY_LOCK_GRACE_MS = 10_000;
 
 function parseRecord(text: string): PartialRecord | undefined {
   try {
@@ -65,6 +67,21 @@ export function isResumable(state: PartialState, source: string): boolean {
   return record.totalBytes === undefined || bytes < record.totalBytes;
 }
 
+/**
+ * True when `state` holds the whole file of `source` (every announced byte arrived; only its placement failed):
+ * it is verified and placed again without fetching it twice.
+ */
+export function isComplete(state: PartialState, source: string): boolean {
+  const { record, bytes } = state;
+  return record !== undefined && record.source === source && record.totalBytes !== undefined && bytes === record.totalBytes && bytes > 0;
+}
+
+/** Errors of a file system without hard links (FAT/exFAT drives, some SMB mounts). */
+export function noHardLinks(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS" || code === "EOPNOTSUPP" || code === "EXDEV";
+}
+
 /** A validator the server's answer carries that proves a later range comes from the same file (weak ETags do not). */
 export function validatorOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const etag = headers.etag;
@@ -95,13 +112,22 @@ export async function lockDownload(finalPath: string, source: string): Promise<(
     const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString("hex")}`;
     await fs.writeFile(mine, String(process.pid), { mode: 0o600, flag: "wx" });
     try {
-      await fs.link(mine, lockPath);
+      try {
+        await fs.link(mine, lockPath);
+      } catch (error) {
+        if (!noHardLinks(error)) throw error;
+        // no hard links here: create the lock exclusively and write the pid into it (an empty lock is judged below)
+        await fs.writeFile(lockPath, String(process.pid), { mode: 0o600, flag: "wx" });
+      }
       return () => fs.rm(lockPath, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number(await fs.readFile(lockPath, "utf8").catch(() => ""));
-      if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new DownloadError(source, `another download to the same file is running (process ${pid})`, undefined, "Wait for it to finish, or save this one under another name (--name).");
+      const text = await fs.readFile(lockPath, "utf8").catch(() => "");
+      const age = await fs.stat(lockPath).then((st) => Date.now() - st.mtimeMs, () => Infinity);
+      const pid = Number(text);
+      // an empty lock a moment old is one being written (the exclusive-create fallback): held
+      if ((text === "" && age < EMPTY_LOCK_GRACE_MS) || (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid))) {
+        throw new DownloadError(source, `another download to the same file is running (process ${text === "" ? "starting" : pid})`, undefined, "Wait for it to finish, or save this one under another name (--name).");
       }
       await fs.rm(lockPath, { force: true }); // its process is gone
     } finally {
