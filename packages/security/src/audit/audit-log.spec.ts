@@ -268,6 +268,22 @@ describe("AuditLog", () => {
       expect(fs.readFileSync(file(), "utf8").endsWith("\n")).toBe(true);
     });
 
+    it("quarantines the torn bytes as they were, even when the cut splits a multi-byte character", async () => {
+      const log = new AuditLog({ dir, key });
+      await writeN(log, 2);
+      const head = fs.readFileSync(path.join(dir, "audit.head"));
+      await log.record({ action: "search", outcome: "success", actor: "u1", details: { note: "café-日本" } });
+      fs.writeFileSync(path.join(dir, "audit.head"), head);
+      const bytes = fs.readFileSync(file());
+      const lastStart = bytes.subarray(0, bytes.length - 1).lastIndexOf(0x0a) + 1;
+      const cutAt = bytes.indexOf(Buffer.from("日", "utf8"), lastStart) + 1; // inside the three bytes of 日
+      fs.writeFileSync(file(), bytes.subarray(0, cutAt));
+      await new AuditLog({ dir, key }).record({ action: "search", outcome: "success", actor: "u1" });
+      const v = await new AuditLog({ dir, key }).verify();
+      expect(v).toMatchObject({ ok: true, records: 4 });
+      expect(fs.readFileSync(path.join(dir, v.recovered[0]?.quarantine ?? "")).equals(bytes.subarray(lastStart, cutAt))).toBe(true);
+    });
+
     it("names a torn line as such before the next append", async () => {
       await torn(2, () => 10);
       const v = await new AuditLog({ dir, key }).verify();

@@ -332,16 +332,20 @@ export class AuditLog implements AuditSink {
     return torn ? { tail, torn } : { tail };
   }
 
-  /** Completes or moves aside the current file's unterminated last line; returns the file's text after. */
+  /**
+   * Completes or moves aside the current file's unterminated last line; returns the file's text
+   * after. Read as bytes: a cut can split a multi-byte character, and the quarantine file keeps the
+   * bytes as they were.
+   */
   private async mendTornTail(text: string): Promise<{ text: string; torn?: TornTail }> {
     const file = path.join(this.options.dir, CURRENT);
-    const cut = text.lastIndexOf("\n") + 1;
-    const partial = text.slice(cut);
-    if (this.isAuthentic(partial)) {
+    const raw = await fs.readFile(file);
+    const keep = raw.lastIndexOf(0x0a) + 1;
+    const partial = raw.subarray(keep);
+    if (this.isAuthentic(partial.toString("utf8"))) {
       await this.appendWhole(Buffer.from("\n"));
       return { text: `${text}\n` };
     }
-    const keep = Buffer.byteLength(text.slice(0, cut));
     const quarantine = `audit-torn-${keep}-${createHash("sha256").update(partial).digest("hex").slice(0, 12)}.part`;
     try {
       // Saved before the cut, so a crash in between leaves both copies, never none.
@@ -353,7 +357,7 @@ export class AuditLog implements AuditSink {
         hint: "Check the folder is writable and has free space.",
       });
     }
-    return { text: text.slice(0, cut), torn: { bytes: Buffer.byteLength(partial), quarantine } };
+    return { text: raw.subarray(0, keep).toString("utf8"), torn: { bytes: partial.length, quarantine } };
   }
 
   /** Whether `line` is a whole record signed with this log's key. */
