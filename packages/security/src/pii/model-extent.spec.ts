@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { preferModelExtent } from "./model-extent";
-import { resolveOverlaps } from "./pii-scanner";
+import { PiiScanner, resolveOverlaps } from "./pii-scanner";
 import type { PiiFinding } from "./pii-types";
 
 const MODEL = "NameModelRecognizer";
@@ -73,5 +73,15 @@ describe("preferModelExtent: the name model's extent of a name", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("reads a party's whole name where a given name and surname open it (invented preamble)", () => {
+    const scanner = new PiiScanner();
+    const covering = (text: string, part: string): [string, string][] => {
+      const at = text.indexOf(part);
+      return scanner.scan(text).filter((f) => f.start < at + part.length && at < f.end).map((f) => [f.type, text.slice(f.start, f.end)]);
+    };
+    const b = 'This Services Agreement is entered into by and between Norvale Systems, Inc. ("Norvale") and Marten Olsby Surveyors Office, acting through its office in Oslo.';
+    expect(covering(b, "Marten Olsby")).toEqual([["ORGANIZATION", expect.stringMatching(/^Marten Olsby Surveyors/)]]);
   });
 });

@@ -52,17 +52,6 @@ describe("NameModel", () => {
     expect(found.some((f) => f.startsWith("ORGANIZATION:Brightwater"))).toBe(true);
   });
 
-  it("reads a party's name of everyday words where the contract writes it with its legal form elsewhere (party-context.ts)", () => {
-    const model = shippedNameModel();
-    const title = "Hosting Agreement between Quiet Meadow and Tallis Networks";
-    const read = (text: string): string[] => (model?.spans(text) ?? []).map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
-    // the same title alone says nothing about "Quiet Meadow" (two English words) …
-    expect(read(title)).not.toContain("ORGANIZATION:Quiet Meadow");
-    // … and a preamble writing "Quiet Meadow Software Ltd" makes it the party it is
-    const contract = `${title}\n\nQuiet Meadow Software Ltd, a company incorporated in England, and Tallis Networks B.V. agree as follows.`;
-    expect(read(contract)).toContain("ORGANIZATION:Quiet Meadow");
-  });
-
   it("tokenizes words, inner apostrophes and single punctuation marks with exact offsets", () => {
     const text = "O'Neil's firm, Smith & Co. (\"SC\")";
     for (const t of tokenize(text)) expect(text.slice(t.start, t.end)).toBe(t.text);

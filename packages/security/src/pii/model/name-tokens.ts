@@ -4,7 +4,6 @@ import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "..
 import { charClasses, hasSurrogates, LETTER, LOWERS, MARK, NUMBER, SPACE, UPPER, UPPERS } from "../char-classes";
 import { asciiLowerHash, fnvRange } from "../text-hash";
 import { forgetWhenScanningIdles, type ScanMemo } from "../scan-memory";
-import { partyContext } from "./party-context";
 
 /** A token of the input: offsets into the text. */
 export interface NameToken {
@@ -75,12 +74,7 @@ const F_LINE_SHORT = 16384;
 const F_LINE_CAPS = 32768;
 const F_LINE_NUMBERED = 65536;
 const F_SINGLE = 131072;
-// what the whole text says about the word (party-context.ts): written before a legal form, defined in quotes as the
-// short name of the party named just before, or defined in quotes otherwise
-const F_DOC_FORM = 262144;
-const F_DOC_SHORT = 524288;
-const F_DOC_DEFINED = 1048576;
-const FLAG_BITS = 21;
+const FLAG_BITS = 18;
 
 /** What a token's text alone says: hashes and facts, cached by surface form (contracts repeat their words). */
 interface WordInfo {
@@ -442,8 +436,6 @@ export function tokenTable(text: string): TokenTable {
   }
   const lowerSeen = writtenInLowerCase(text, toks, wanted);
   for (const info of met) if (lowerSeen.has(info.lower)) info.lowerSeenIn = call;
-  const { formWords, shortNames, definedTerms } = partyContext(text, starts, ends, n, candidate);
-  const partyFacts = formWords.size + shortNames.size + definedTerms.size > 0;
   for (let i = 0; i < n; i++) {
     const info = infos[i];
     if (!info) continue;
@@ -452,11 +444,6 @@ export function tokenTable(text: string): TokenTable {
     for (let a = 0; a < 5; a++) affix[i * 5 + a] = info.affix[a] ?? 0;
     let f = (flags[i] ?? 0) | info.flags;
     if (info.lowerSeenIn === call) f |= F_LOWER_SEEN;
-    if (partyFacts && info.hasUpper) {
-      if (formWords.has(info.lower)) f |= F_DOC_FORM;
-      if (shortNames.has(info.lower)) f |= F_DOC_SHORT;
-      else if (definedTerms.has(info.lower)) f |= F_DOC_DEFINED;
-    }
     if (i === 0) f |= F_SENT_START;
     else if (ends[i - 1] === (starts[i - 1] ?? 0) + 1) {
       const p = text.charCodeAt(starts[i - 1] ?? 0);

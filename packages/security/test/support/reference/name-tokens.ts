@@ -1,9 +1,7 @@
-// Frozen copy of src/pii/model/name-tokens.ts before tokenTable filled in only the tokens near candidates (test oracle);
-// since session 11 it also sets the document's party facts (party-context.ts), read for every token here.
+// Frozen copy of src/pii/model/name-tokens.ts before tokenTable filled in only the tokens near candidates (test oracle).
 // Tokens and features of the name model (shared by run time and the training script, so both see the same thing).
 import { lexicon } from "../../../src/pii/recognizers/compromise-nlp";
 import { isCommonWord, isEnglishWord, isGivenOrFamilyName, isNotAName } from "../../../src/pii/recognizers/lexicons";
-import { partyContext } from "../../../src/pii/model/party-context";
 
 /** A token of the input: offsets into the text. */
 export interface NameToken {
@@ -103,10 +101,7 @@ const F_LINE_SHORT = 16384;
 const F_LINE_CAPS = 32768;
 const F_LINE_NUMBERED = 65536;
 const F_SINGLE = 131072;
-const F_DOC_FORM = 262144;
-const F_DOC_SHORT = 524288;
-const F_DOC_DEFINED = 1048576;
-const FLAG_BITS = 21;
+const FLAG_BITS = 18;
 
 /** What a token's text alone says: hashes and facts, cached by surface form (contracts repeat their words). */
 interface WordInfo {
@@ -214,7 +209,6 @@ export function tokenTable(text: string, tokens: readonly NameToken[] = tokenize
     for (let k = lineFrom; k < lineTo; k++) flags[k] = lf | (k === lineFrom ? F_LINE_START : 0);
     lineFrom = lineTo;
   }
-  const party = partyContext(text, Int32Array.from(tokens, (t) => t.start), Int32Array.from(tokens, (t) => t.end), n, candidate);
   for (let i = 0; i < n; i++) {
     const info = infos[i] as WordInfo;
     word[i] = info.word;
@@ -222,9 +216,6 @@ export function tokenTable(text: string, tokens: readonly NameToken[] = tokenize
     for (let a = 0; a < 5; a++) affix[i * 5 + a] = info.affix[a] ?? 0;
     let f = (flags[i] ?? 0) | info.flags;
     if (info.hasUpper && lowerSeen.has(info.lower)) f |= F_LOWER_SEEN;
-    if (info.hasUpper && party.formWords.has(info.lower)) f |= F_DOC_FORM;
-    if (info.hasUpper && party.shortNames.has(info.lower)) f |= F_DOC_SHORT;
-    else if (info.hasUpper && party.definedTerms.has(info.lower)) f |= F_DOC_DEFINED;
     const prev = tokens[i - 1]?.text;
     if (prev === undefined || prev === "." || prev === "?" || prev === "!" || prev === ":" || prev === ";") f |= F_SENT_START;
     flags[i] = f;
