@@ -12,6 +12,7 @@ import { blendedOutOfFold } from "./stage1-oof";
 import { DEFAULT_BAG_NETWORK, type BagNetworkOptions } from "./bag-network-trainer";
 import type { Blend } from "./blend";
 import { cuadSpanMetrics } from "./cuad-span-metric";
+import { clauseReaderOutOfFold, type ClauseReaderOptions } from "./clause-reader-oof";
 
 export interface ExperimentOptions extends TrainOptions {
   readonly hashBits: number;
@@ -36,6 +37,11 @@ export interface ExperimentOptions extends TrainOptions {
   readonly networkMembers: number;
   /** Hidden units of network reader k when not `network.hidden` (a narrower last member fits the 20 MB file). */
   readonly memberHidden?: readonly number[];
+  /**
+   * The clause reader (clause-reader.ts): its out-of-fold scores of each sentence's clause are read by the
+   * second stage (CLAUSE_READER_FEATURES more context features), and the file carries it. Absent: none.
+   */
+  readonly clauseReader?: ClauseReaderOptions;
 }
 
 /** The settings `npm run train` uses (chosen on the cross-validation below; see the README). */
@@ -71,7 +77,9 @@ const summaryLine = (label: string, m: ClauseMetrics) =>
  */
 export function runExperiment(opts: ExperimentOptions, log: (line: string) => void, dataset?: () => SentenceDataset, stackOpts: StackOptions = DEFAULT_STACK): ExperimentResult {
   const contracts = loadCuad();
-  const { oof, linear, network, blend } = blendedOutOfFold(opts, log, contracts, dataset);
+  const blended = blendedOutOfFold(opts, log, contracts, dataset);
+  const { linear, network, blend } = blended;
+  const oof = opts.clauseReader ? { ...blended.oof, clauseLogits: clauseReaderOutOfFold(blended.oof, contracts, opts.clauseReader, log) } : blended.oof;
   const C = oof.categories.length;
   const all = Int32Array.from({ length: oof.size }, (_, i) => i);
   const first = plattCalibration(oof.logits, oof.labels, C);
@@ -86,7 +94,7 @@ export function runExperiment(opts: ExperimentOptions, log: (line: string) => vo
   const rules = clauseMetrics(oof, oof.rules, all, CLAUSE_CATEGORY_INDICES, 0.5, true);
   const model = clauseMetrics(oof, stacked.probabilities, all, CLAUSE_CATEGORY_INDICES, opts.threshold);
   const n = opts.network;
-  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.linearBits} buckets + ${opts.networkMembers} × network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}, feature dropout ${n.dropout}, hidden dropout ${n.hiddenDropout ?? 0}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}, its logit mixed with the first stage's (weight chosen on the other folds: ${nested.weights.join(", ")}; shipped ${mix})`;
+  const setting = `${opts.folds}-fold contract-level CV (fold = hash of file name), seed ${opts.seed}; first stage: linear ${opts.epochs} epochs, lr ${opts.learningRate}, 2^${opts.linearBits} buckets + ${opts.networkMembers} × network ${n.hidden} hidden, 2^${n.bucketBits} buckets, ${n.epochs} epochs, lr ${n.learningRate}, feature dropout ${n.dropout}, hidden dropout ${n.hiddenDropout ?? 0}${opts.clauseReader ? `; clause reader 2^${opts.clauseReader.bits} buckets, ${opts.clauseReader.epochs} epochs, lr ${opts.clauseReader.learningRate}` : ""}; second stage ${stackOpts.epochs} epochs, lr ${stackOpts.learningRate}, L2 ${stackOpts.l2}, its logit mixed with the first stage's (weight chosen on the other folds: ${nested.weights.join(", ")}; shipped ${mix})`;
   const report = [
     metricsTable(model, `CUAD cuad_train: ${contracts.length} contracts, trained clause model (two stages), ${setting}; label threshold p >= ${opts.threshold}, unit = sentence`),
     "",

@@ -26,6 +26,8 @@ export interface OutOfFold {
   readonly contracts: readonly { readonly file: string; readonly textLength: number; readonly type: DocumentType }[];
   readonly goldSpans: readonly { contract: number; category: number; sentences: Int32Array }[];
   readonly folds: number;
+  /** Out-of-fold clause-reader logits of each sentence's clause, [i * C + c] (clause-reader-oof.ts), when the second stage reads them. */
+  readonly clauseLogits?: Float32Array;
 }
 
 export function outOfFold(data: SentenceDataset, cv: CrossValidation): OutOfFold {

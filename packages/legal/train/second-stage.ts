@@ -43,6 +43,7 @@ export function scoredDocuments(o: OutOfFold): { doc: ScoredDocument; first: num
       starts: o.starts.subarray(first, end),
       textLength: o.contracts[k]!.textLength,
       type: o.contracts[k]!.type,
+      ...(o.clauseLogits ? { clauseLogits: o.clauseLogits.subarray(first * C, end * C) } : {}),
     };
     out.push({ doc, first, maxima: documentMaxima(doc) });
     first = end;
@@ -50,9 +51,12 @@ export function scoredDocuments(o: OutOfFold): { doc: ScoredDocument; first: num
   return out;
 }
 
+/** The second stage's width for these scores (with the clause reader's features when `o` carries its logits). */
+export const stackWidth = (o: OutOfFold) => contextFeatureCount(o.categories.length, { clauseReader: o.clauseLogits !== undefined });
+
 /** The context features of every sentence of the corpus for category c, [i * F + f]. */
 export function categoryMatrix(o: OutOfFold, docs: ReturnType<typeof scoredDocuments>, c: number): Float32Array {
-  const F = contextFeatureCount(o.categories.length);
+  const F = stackWidth(o);
   const x = new Float32Array(o.size * F);
   for (const d of docs) x.set(contextFeatures(d.doc, c, d.maxima), d.first * F);
   return x;
@@ -139,7 +143,7 @@ export interface StackCrossValidation {
 /** Second-stage cross-validation by contract on the first stage's out-of-fold scores, categories given. */
 export function crossValidateStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, platt: { a: Float32Array; b: Float32Array }, log: (line: string) => void = () => undefined): StackCrossValidation {
   const C = o.categories.length;
-  const F = contextFeatureCount(C);
+  const F = stackWidth(o);
   const docs = scoredDocuments(o);
   const foldOf = o.contracts.map((c) => contractFold(c.file, o.folds));
   const rowsOf = (keep: (f: number) => boolean) => {
@@ -239,7 +243,7 @@ export function nestedMix(o: OutOfFold, stackLogits: Float32Array, platt: { a: F
 /** The second stage on every contract (shipped with the first stage trained on every contract). */
 export function fitStack(o: OutOfFold, categories: readonly number[], opts: StackOptions, keepContract: (contract: number) => boolean = () => true, mix = 1): StackWeights {
   const C = o.categories.length;
-  const F = contextFeatureCount(C);
+  const F = stackWidth(o);
   const docs = scoredDocuments(o);
   const weights = new Float32Array(C * F);
   // NaN: no second stage for this category (the first stage's probability stands).

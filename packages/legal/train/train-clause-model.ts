@@ -1,5 +1,5 @@
 // Trains the clause model shipped in @bear/legal:   npm run train -w @bear/legal
-//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--typed=0] [--readers-only] [--out=model/clause-model.bin]
+//   [--seed=16] [--folds=5] [--epochs=4] [--lr=0.5] [--hash-bits=18] [--linear-bits=18] [--sections=0] [--typed=0] [--clause-reader=0|1] [--readers-only] [--out=model/clause-model.bin]
 // 1. the first stage's two readers (the linear model and the network over the same hashed features)
 //    on every contract but the CI hold-out (isClauseCiHoldout), each cached in tmp/ under a key over
 //    its inputs (shipped-first-stage.ts), so a run where only the second stage changed skips them;
@@ -23,6 +23,7 @@ import { shippedReaders } from "./shipped-first-stage";
 import { contextOptions } from "./stage1-oof";
 import { DEFAULT_STACK, fitStack } from "./second-stage";
 import { buildDataset, type SentenceDataset } from "./sentence-dataset";
+import { DEFAULT_CLAUSE_READER, fitClauseReader } from "./clause-reader-oof";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const num = (name: string, fallback: number) => {
@@ -43,6 +44,9 @@ const opts = {
   sections: num("sections", DEFAULT_EXPERIMENT.sections ? 1 : 0) === 1,
   typed: num("typed", DEFAULT_EXPERIMENT.typed ? 1 : 0) === 1,
 };
+// --clause-reader=0|1: the second stage also reads the clause reader's scores (default: as DEFAULT_EXPERIMENT).
+const clauseReader = num("clause-reader", DEFAULT_EXPERIMENT.clauseReader ? 1 : 0) === 1 ? (DEFAULT_EXPERIMENT.clauseReader ?? DEFAULT_CLAUSE_READER) : undefined;
+const runOpts = { ...opts, clauseReader };
 const out = path.resolve(import.meta.dirname, "..", arg("out") ?? "model/clause-model.bin");
 
 const t0 = performance.now();
@@ -62,7 +66,7 @@ const network = mergeBagNetworks(readers.networks);
 log(`first stage ready: ${contracts.length - held.size} contracts (${readers.sentences} sentences) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 // --readers-only: stop once the shipped readers are cached (a process beside the readers' cross-validation).
 if (process.argv.includes("--readers-only")) process.exit(0);
-const { oof, blend, calibration, mix, report } = runExperiment(opts, log, dataset);
+const { oof, blend, calibration, mix, report } = runExperiment(runOpts, log, dataset);
 log(report);
 // Document-level categories (key terms, never labelled as clauses) keep the first stage alone.
 const stack = fitStack(oof, CLAUSE_CATEGORY_INDICES, DEFAULT_STACK, (k) => !held.has(k), mix);
@@ -79,7 +83,9 @@ const model = ClauseModel.fromWeights({
   calibrationB: calibration.b,
   stack,
   network: { weights: network, blend },
-  meta: { data: "cuad_train", contracts: contracts.length - held.size, heldOutForCi: held.size, sentences: readers.sentences, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK, mix }, network: { ...opts.network, members: opts.networkMembers, ...(opts.memberHidden ? { memberHidden: opts.memberHidden } : {}) } },
+  // The clause reader, fitted on the same contracts as the second stage that reads it.
+  ...(clauseReader ? { clauseReader: fitClauseReader(contracts, oof, (k) => !held.has(k), clauseReader) } : {}),
+  meta: { data: "cuad_train", contracts: contracts.length - held.size, heldOutForCi: held.size, sentences: readers.sentences, seed: opts.seed, epochs: opts.epochs, learningRate: opts.learningRate, l2: opts.l2, folds: opts.folds, stack: { ...DEFAULT_STACK, mix }, ...(clauseReader ? { clauseReader } : {}), network: { ...opts.network, members: opts.networkMembers, ...(opts.memberHidden ? { memberHidden: opts.memberHidden } : {}) } },
 });
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const bytes = model.toBytes();

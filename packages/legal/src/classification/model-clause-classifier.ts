@@ -42,6 +42,7 @@ export class ModelClauseClassifier {
       textLength: doc.text.length,
       // The kind of agreement is only read by a second stage.
       type: this.model.stacked ? detectDocumentType(doc).type : "other",
+      ...(this.model.hasClauseReader ? { clauseLogits: this.model.clauseLogits(doc.clauses, rules) } : {}),
     });
     for (const [i, s] of sentences.entries()) {
       const p = probabilities.subarray(i * C, (i + 1) * C);

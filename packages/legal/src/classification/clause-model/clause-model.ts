@@ -4,6 +4,8 @@ import { CUAD_CATEGORIES, cuadCategory, type CuadCategory } from "../cuad-catego
 import { contextFeatureCount, contextFeatures, documentMaxima, isStackCandidate, type ScoredDocument } from "./context-features";
 import { bagNetworkLogits, blendLogit, quantiseBagNetwork, type BagNetworkWeights, type FirstStageBlend, type QuantisedBagNetwork } from "./bag-network";
 import type { SentenceFeatures } from "./sentence-features";
+import { clauseReaderLogits, type ClauseReaderWeights } from "./clause-reader";
+import type { Clause } from "../../text/segment-clauses";
 
 const MAGIC = "BEARCLM1";
 
@@ -35,6 +37,17 @@ export interface ClauseModelWeights {
   readonly stack?: StackWeights;
   /** The first stage's network reader and how its logits blend with the linear model's (file version 3). */
   readonly network?: { readonly weights: BagNetworkWeights; readonly blend: FirstStageBlend };
+  /** The clause reader (clause-reader.ts), whose clause scores the second stage also reads. Absent: files before it. */
+  readonly clauseReader?: ClauseReaderWeights;
+}
+
+/** The clause reader as the file stores it: int8 hashed weights with a per-category scale. */
+interface QuantisedClauseReader {
+  readonly bits: number;
+  readonly bias: Float32Array;
+  readonly scale: Float32Array;
+  readonly rules: Float32Array;
+  readonly hashed: Int8Array;
 }
 
 /**
@@ -60,6 +73,8 @@ interface FileHeader {
   readonly stack?: { readonly features: number; readonly mix?: number };
   /** Version 3: the first stage's network reader (its arrays follow the second stage's; its int8 vectors close the file). */
   readonly network?: { readonly bucketBits: number; readonly hidden: number; /** Absent: 1. */ readonly bucketHashes?: 1 | 2 };
+  /** The clause reader: 2^bits hash rows (its floats follow the network's; its int8 table closes the file). Absent: none. */
+  readonly clauseReader?: { readonly bits: number };
   readonly hashBits: number;
   /** The linear table's rows are 2^linearBits (absent: hashBits). */
   readonly linearBits?: number;
@@ -73,6 +88,16 @@ interface FileHeader {
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** The clause reader's table as int8 with a per-category scale (as the linear reader's). */
+function quantiseClauseReader(w: ClauseReaderWeights, C: number): QuantisedClauseReader {
+  const scale = new Float32Array(C);
+  for (let i = 0; i < w.hashed.length; i++) scale[i % C] = Math.max(scale[i % C]!, Math.abs(w.hashed[i]! * (w.scale?.[i % C] ?? 1)));
+  for (let c = 0; c < C; c++) scale[c] = scale[c]! > 0 ? scale[c]! / 127 : 1;
+  const hashed = new Int8Array(w.hashed.length);
+  for (let i = 0; i < w.hashed.length; i++) hashed[i] = Math.round((w.hashed[i]! * (w.scale?.[i % C] ?? 1)) / scale[i % C]!);
+  return { bits: w.bits, bias: w.bias, scale, rules: w.rules, hashed };
+}
 
 /**
  * A linear clause classifier over hashed word n-grams and the rule scores, one calibrated logistic
@@ -95,8 +120,9 @@ export class ClauseModel {
   private readonly calB: Float32Array;
   private readonly stack: StackWeights | undefined;
   private readonly network: { readonly weights: QuantisedBagNetwork; readonly blend: FirstStageBlend } | undefined;
+  private readonly clauseReader: QuantisedClauseReader | undefined;
 
-  private constructor(parts: { hashBits: number; linearBits: number; sections: boolean; typed: boolean; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined }) {
+  private constructor(parts: { hashBits: number; linearBits: number; sections: boolean; typed: boolean; categories: readonly CuadCategory[]; meta: Record<string, unknown>; bias: Float32Array; scale: Float32Array; hashed: Int8Array; rules: Float32Array; calA: Float32Array; calB: Float32Array; stack?: StackWeights | undefined; network?: { weights: QuantisedBagNetwork; blend: FirstStageBlend } | undefined; clauseReader?: QuantisedClauseReader | undefined }) {
     this.hashBits = parts.hashBits;
     this.linearBits = parts.linearBits;
     this.sections = parts.sections;
@@ -111,6 +137,30 @@ export class ClauseModel {
     this.calB = parts.calB;
     this.stack = parts.stack;
     this.network = parts.network;
+    this.clauseReader = parts.clauseReader;
+  }
+
+  /** Whether the second stage also reads the clause reader's scores of each sentence's clause. */
+  get hasClauseReader(): boolean {
+    return this.clauseReader !== undefined;
+  }
+
+  /**
+   * The clause reader's logits of every sentence's clause, [sentence * C + c] (the sentences of `clauses`
+   * in order); `rules` holds each sentence's rule scores, [sentence * R + r]. Undefined without a clause reader.
+   */
+  clauseLogits(clauses: readonly Clause[], rules: Float32Array): Float32Array | undefined {
+    const q = this.clauseReader;
+    if (!q) return undefined;
+    const R = q.rules.length / this.categories.length;
+    const best = new Map<number, Float32Array>();
+    let i = 0;
+    for (const clause of clauses) {
+      const b = new Float32Array(R);
+      for (let s = 0; s < clause.sentences.length; s++, i++) for (let r = 0; r < R; r++) b[r] = Math.max(b[r]!, rules[i * R + r]!);
+      best.set(clause.index, b);
+    }
+    return clauseReaderLogits(clauses, { bits: q.bits, bias: q.bias, rules: q.rules, hashed: q.hashed, scale: q.scale }, (k) => best.get(k) ?? new Float32Array(R));
   }
 
   /** Whether the first stage has its network reader (blended with the linear model). */
@@ -135,7 +185,11 @@ export class ClauseModel {
     // the range fromBytes enforces: a model made here must read back
     if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > w.hashBits) throw new ClauseModelError("(weights)", `linearBits ${linearBits} is out of range 8–${w.hashBits}`);
     if (w.hashed.length !== (1 << linearBits) * C) throw new ClauseModelError("(weights)", `the linear table has ${w.hashed.length} weights, expected 2^${linearBits} × ${C}`);
-    return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, typed: w.typed ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined });
+    if (w.clauseReader && w.clauseReader.hashed.length !== (1 << w.clauseReader.bits) * C) throw new ClauseModelError("(weights)", `the clause reader's table has ${w.clauseReader.hashed.length} weights, expected 2^${w.clauseReader.bits} × ${C}`);
+    if (w.clauseReader && !w.stack) throw new ClauseModelError("(weights)", "a clause reader is read only by a second stage, and the weights have none");
+    // the file keeps a clause reader only in version 3 (beside a network reader): a model made here must read back
+    if (w.clauseReader && !w.network) throw new ClauseModelError("(weights)", "a clause reader is stored only beside a network reader (file version 3), and the weights have none");
+    return new ClauseModel({ hashBits: w.hashBits, linearBits, sections: w.sections ?? false, typed: w.typed ?? false, categories: w.categories, meta: { ...w.meta }, bias: w.bias, scale, hashed, rules: w.rules, calA: w.calibrationA, calB: w.calibrationB, stack: w.stack, network: w.network ? { weights: quantiseBagNetwork(w.network.weights), blend: w.network.blend } : undefined, clauseReader: w.clauseReader ? quantiseClauseReader(w.clauseReader, C) : undefined });
   }
 
   /** Reads the binary model file (as written by `toBytes`). */
@@ -154,15 +208,21 @@ export class ClauseModel {
     if (!Number.isInteger(linearBits) || linearBits < 8 || linearBits > header.hashBits) fail(`linearBits ${String(header.linearBits)} is out of range 8–${header.hashBits}`);
     const H = 1 << linearBits;
     const S = header.version >= 2 ? (header.stack?.features ?? 0) : 0;
-    if (S > 0 && S !== contextFeatureCount(R)) fail(`its second stage reads ${S} context features, this version builds ${contextFeatureCount(R)}`);
+    const cr = header.version === 3 ? header.clauseReader : undefined;
+    if (cr !== undefined && (!Number.isInteger(cr.bits) || cr.bits < 8 || cr.bits > 20)) fail(`its clause reader's bits ${String(cr.bits)} are out of range 8–20`);
+    if (cr !== undefined && S === 0) fail("it has a clause reader but no second stage to read it");
+    const width = contextFeatureCount(R, { clauseReader: cr !== undefined });
+    if (S > 0 && S !== width) fail(`its second stage reads ${S} context features, this version builds ${width}`);
     const net = header.version === 3 ? header.network : undefined;
     if (header.version === 3 && (net === undefined || !Number.isInteger(net.bucketBits) || net.bucketBits < 8 || net.bucketBits > header.hashBits || !Number.isInteger(net.hidden) || net.hidden < 1 || net.hidden > 1024)) fail("its network reader's shape is missing or out of range");
     if (net?.bucketHashes !== undefined && net.bucketHashes !== 1 && net.bucketHashes !== 2) fail(`its network reader's buckets per feature ${String(net.bucketHashes)} is not 1 or 2`);
     const NB = net ? 1 << net.bucketBits : 0;
     const NH = net?.hidden ?? 0;
     const netFloats = net ? 3 * C + R * NH + NH + C * NH + C + NB : 0;
-    const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0) + netFloats;
-    const expected = offset + 4 * floats + H * C + NB * NH;
+    const CB = cr ? 1 << cr.bits : 0;
+    const readerFloats = cr ? 2 * C + R * C : 0;
+    const floats = 4 * C + R * C + (S > 0 ? S * C + C : 0) + netFloats + readerFloats;
+    const expected = offset + 4 * floats + H * C + NB * NH + CB * C;
     if (bytes.length !== expected) fail(`size is ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
     // Copy into arrays of their own: the input may be a view (a Node Buffer) starting anywhere in a larger buffer.
     const f = new Float32Array(new Uint8Array(bytes.subarray(offset, offset + 4 * floats)).buffer);
@@ -180,8 +240,17 @@ export class ClauseModel {
       const w2 = take(C * NH);
       const b2 = take(C);
       const embeddingScale = take(NB);
-      const embeddings = new Int8Array(new Uint8Array(bytes.subarray(offset + 4 * floats + H * C)).buffer);
+      const from = offset + 4 * floats + H * C;
+      const embeddings = new Int8Array(new Uint8Array(bytes.subarray(from, from + NB * NH)).buffer);
       network = { blend, weights: { bucketBits: net.bucketBits, ...(net.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}), hidden: NH, ruleWeights, b1, w2, b2, embeddingScale, embeddings } };
+    }
+    let clauseReader: QuantisedClauseReader | undefined;
+    if (cr) {
+      const bias = take(C);
+      const scale = take(C);
+      const rules = take(R * C);
+      const hashedReader = new Int8Array(new Uint8Array(bytes.subarray(expected - CB * C, expected)).buffer);
+      clauseReader = { bits: cr.bits, bias, scale, rules, hashed: hashedReader };
     }
     if (header.sections !== undefined && typeof header.sections !== "boolean") fail(`its 'sections' flag ${String(header.sections)} is not a boolean`);
     if (header.typed !== undefined && typeof header.typed !== "boolean") fail(`its 'typed' flag ${String(header.typed)} is not a boolean`);
@@ -200,16 +269,20 @@ export class ClauseModel {
       hashed,
       stack,
       network,
+      clauseReader,
     });
   }
 
   /** The binary file: signature, JSON header, float32 arrays, int8 hashed weights. */
   toBytes(): Uint8Array {
     const n = this.network;
+    const cr = this.clauseReader;
+    if (cr && !n) throw new ClauseModelError("(weights)", "a clause reader is stored only in version 3 files, beside a network reader");
     const header: FileHeader = {
       version: n ? 3 : this.stack ? 2 : 1,
       ...(this.stack ? { stack: { features: this.stack.features, ...(this.stack.mix === undefined ? {} : { mix: this.stack.mix }) } } : {}),
       ...(n ? { network: { bucketBits: n.weights.bucketBits, hidden: n.weights.hidden, ...(n.weights.bucketHashes === 2 ? { bucketHashes: 2 as const } : {}) } } : {}),
+      ...(cr ? { clauseReader: { bits: cr.bits } } : {}),
       hashBits: this.hashBits,
       ...(this.linearBits === this.hashBits ? {} : { linearBits: this.linearBits }),
       ...(this.sections ? { sections: true } : {}),
@@ -222,9 +295,10 @@ export class ClauseModel {
       this.bias, this.scale, this.calA, this.calB, this.rules,
       ...(this.stack ? [this.stack.weights, this.stack.bias] : []),
       ...(n ? [n.blend.linear, n.blend.network, n.blend.bias, n.weights.ruleWeights, n.weights.b1, n.weights.w2, n.weights.b2, n.weights.embeddingScale] : []),
+      ...(cr ? [cr.bias, cr.scale, cr.rules] : []),
     ];
     const floatCount = floats.reduce((k, a) => k + a.length, 0);
-    const int8 = [this.hashed, ...(n ? [n.weights.embeddings] : [])];
+    const int8 = [this.hashed, ...(n ? [n.weights.embeddings] : []), ...(cr ? [cr.hashed] : [])];
     const { bytes: out, bodyStart: offset } = newModelFile(MAGIC, header, 4 * floatCount + int8.reduce((k, a) => k + a.length, 0));
     const f = new Float32Array(floatCount);
     let at = 0;
@@ -295,6 +369,7 @@ export class ClauseModel {
       return out;
     }
     const F = this.stack.features;
+    if (this.clauseReader && !doc.clauseLogits) throw new ClauseModelError("(document)", "this model's second stage reads the clause reader's scores: pass clauseLogits (ClauseModel.clauseLogits)");
     const mix = this.stack.mix ?? 1;
     const maxima = documentMaxima(doc);
     for (let c = 0; c < C; c++) {

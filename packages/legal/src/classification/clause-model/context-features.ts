@@ -18,6 +18,11 @@ export interface ScoredDocument {
   readonly starts: Int32Array;
   readonly textLength: number;
   readonly type: DocumentType;
+  /**
+   * The clause reader's logit of each sentence's clause, [sentence * C + category] (clause-reader.ts), in
+   * files that have one; the second stage then also reads CLAUSE_READER_FEATURES features of it.
+   */
+  readonly clauseLogits?: Float32Array;
 }
 
 /**
@@ -47,11 +52,16 @@ export interface ContextFeatureShape {
   readonly hinges?: readonly number[];
   /** First-stage logit above which a pair is a candidate (default STACK_CANDIDATE_LOGIT). */
   readonly candidateLogit?: number;
+  /** Also the clause reader's features (the document carries `clauseLogits`). */
+  readonly clauseReader?: boolean;
 }
+
+/** What the second stage reads of the clause reader: the clause's logit, a hinge of it, its margin over the clause's best other category, the best clause of the contract, the clauses around it. */
+export const CLAUSE_READER_FEATURES = 5;
 
 /** Number of context features of one (sentence, category) pair; `contextFeatures` fills rows of this width. */
 export function contextFeatureCount(categories: number, shape: ContextFeatureShape = {}): number {
-  return 30 + (shape.hinges ?? HINGES).length + DOCUMENT_TYPES.length + categories;
+  return 30 + (shape.hinges ?? HINGES).length + DOCUMENT_TYPES.length + categories + (shape.clauseReader ? CLAUSE_READER_FEATURES : 0);
 }
 
 /**
@@ -65,7 +75,8 @@ export function contextFeatureCount(categories: number, shape: ContextFeatureSha
 export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32Array, shape: ContextFeatureShape = {}): Float32Array {
   const C = doc.categories;
   const n = doc.clauseOf.length;
-  const F = contextFeatureCount(C, shape);
+  const clauseZ = doc.clauseLogits;
+  const F = contextFeatureCount(C, { ...shape, clauseReader: clauseZ !== undefined });
   const hinges = shape.hinges ?? HINGES;
   const candidateLogit = shape.candidateLogit ?? STACK_CANDIDATE_LOGIT;
   const out = new Float32Array(n * F);
@@ -93,6 +104,17 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     e.rule = Math.max(e.rule, doc.rules[i * C + c]!);
     e.size++;
     clauseBest.set(k, e);
+  }
+  // The clause reader: each clause's logit for c, its margin over the clause's best other category, and its neighbours'.
+  const clauseFirst = new Int32Array(n);
+  const clauseLast = new Int32Array(n);
+  let clauseTop = LOW;
+  if (clauseZ) {
+    for (let i = 0; i < n; i++) {
+      clauseFirst[i] = i > 0 && doc.clauseOf[i - 1] === doc.clauseOf[i] ? clauseFirst[i - 1]! : i;
+      clauseTop = Math.max(clauseTop, clamp(clauseZ[i * C + c]!));
+    }
+    for (let i = n - 1; i >= 0; i--) clauseLast[i] = i + 1 < n && doc.clauseOf[i + 1] === doc.clauseOf[i] ? clauseLast[i + 1]! : i;
   }
   const typeIndex = DOCUMENT_TYPES.indexOf(doc.type);
   const length = Math.max(1, doc.textLength);
@@ -136,6 +158,18 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     row[f++] = cl.rule;
     for (let t = 0; t < DOCUMENT_TYPES.length; t++) row[f++] = t === typeIndex ? 1 : 0;
     for (let k = 0; k < C; k++) row[f++] = sigmoid(maxes[k]!);
+    if (clauseZ) {
+      const zc = clamp(clauseZ[i * C + c]!);
+      let clauseOtherBest = LOW;
+      for (let k = 0; k < C; k++) if (k !== c) clauseOtherBest = Math.max(clauseOtherBest, clauseZ[i * C + k]!);
+      const before = clauseFirst[i]! > 0 ? clamp(clauseZ[(clauseFirst[i]! - 1) * C + c]!) : LOW;
+      const after = clauseLast[i]! + 1 < n ? clamp(clauseZ[(clauseLast[i]! + 1) * C + c]!) : LOW;
+      row[f++] = zc;
+      row[f++] = Math.max(0, zc);
+      row[f++] = zc - clamp(clauseOtherBest);
+      row[f++] = clauseTop - zc;
+      row[f++] = Math.max(before, after);
+    }
   }
   return out;
 }
