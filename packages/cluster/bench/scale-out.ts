@@ -61,8 +61,8 @@ const payloadDir = path.join(tmp, "payloads");
 const registry = reviewRegistry();
 let databases = 0;
 /** An engine on the bench's run store (STORE): each its own workflows.db in the temp folder, as one API instance's. */
-async function openEngine(options: { executor?: Executor; coordination?: ClusterNode["runs"]; maxParallelSteps?: number }): Promise<WorkflowEngine> {
-  if (STORE === "memory") return WorkflowEngine.inMemory({ registry, keepEvents: false, ...options });
+async function openEngine(options: { executor?: Executor; coordination?: ClusterNode["runs"]; maxParallelSteps?: number }, store: "memory" | "sqlite" = STORE): Promise<WorkflowEngine> {
+  if (store === "memory") return WorkflowEngine.inMemory({ registry, keepEvents: false, ...options });
   return WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${databases++}.db`), sharedDatabase: true, resumeOnOpen: false, registry, ...options });
 }
 /** The machine's load (`uptime`): at the start, after the review runs, at the end. */
@@ -182,6 +182,14 @@ const redis = await startTestRedis({ fsync: FSYNC });
 const node = new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
 const engine = await openEngine({ maxParallelSteps: 4, executor: node.decorate(new InProcessExecutor(registry)), coordination: node.runs });
 await node.attach(engine);
+/**
+ * A variant on the other run store (BENCH_STORE=memory|sqlite among BENCH_COMPARE_FLAGS' words): its own API instance
+ * (node and engine) on the same Redis, so both stores' goal figures come from one run.
+ */
+const otherStore = VARIANTS.map((v) => v.store).find((s) => s !== undefined && s !== STORE);
+const otherNode = otherStore === undefined ? undefined : new ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
+const otherEngine = otherNode === undefined ? undefined : await openEngine({ maxParallelSteps: 4, executor: otherNode.decorate(new InProcessExecutor(registry)), coordination: otherNode.runs }, otherStore);
+if (otherNode && otherEngine) await otherNode.attach(otherEngine);
 
 const redisVersion = /redis_version:(\S+)/.exec(await node.redis.info("server"))?.[1] ?? "?";
 // the same run, before this round: each step's payload file carries its own copy of the contract
@@ -223,7 +231,7 @@ for (const { count, values, round, variant } of scenarios) {
   const setting = VARIANTS[variant]!;
   const workers = await Promise.all(Array.from({ length: count }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `w${count}-${values}-${round}-${variant}-${i}`, concurrency: WORKER_CONCURRENCY, values: values === "copied" ? "copied" : "shared", nodeArgs: setting.flags, env: setting.env })));
   await new Promise((r) => setTimeout(r, 1_500)); // reports published
-  const reviewer = values === "shared" ? engine : values === "copied" ? copiedEngine : anyEngine;
+  const reviewer = values === "copied" ? copiedEngine : values === "affinity" ? anyEngine : setting.store !== undefined && setting.store !== STORE ? otherEngine! : engine;
   // warm-up, left out of the figures: a long-lived worker has compiled its handlers long ago — WARM_UP
   // contracts per worker, so two workers start as warm as one (with WARM_UP for both, each had half)
   await reviewAll(reviewer, (setting.warmUp ?? WARM_UP) * count, warmTexts.length > 0 ? warmTexts : texts);
@@ -261,6 +269,8 @@ for (const { count, values, round, variant } of scenarios) {
 const uptimeAfterReviews = uptime();
 await copiedEngine.dispose();
 await copiedNode.close();
+await otherEngine?.dispose();
+await otherNode?.close();
 await anyEngine.dispose();
 await anyNode.close();
 

@@ -76,14 +76,17 @@ export function startWorker(options: { url: string; payloadDir: string; id: stri
 }
 
 /** A worker setting as the benches take it: space-separated node flags, `KEY=value` words going to its environment; `default` or nothing: none. */
-export function workerVariant(words: string): { flags: string[]; env: Record<string, string>; warmUp?: number } {
+export function workerVariant(words: string): { flags: string[]; env: Record<string, string>; warmUp?: number; store?: "memory" | "sqlite" } {
   const all = words.trim() === "default" ? [] : words.split(/\s+/).filter((w) => w !== "");
   const isEnv = (w: string): boolean => /^[A-Z_][A-Z0-9_]*=/.test(w);
   const env = Object.fromEntries(all.filter(isEnv).map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]));
-  // BENCH_WARM_UP=<n> in a variant is the bench's, not the worker's: contracts per worker reviewed before its figures start
+  // BENCH_WARM_UP=<n> and BENCH_STORE=memory|sqlite in a variant are the bench's, not the worker's: contracts per
+  // worker reviewed before its figures start, and the API's run store (bench/scale-out.ts)
   const warmUp = env["BENCH_WARM_UP"] === undefined ? undefined : Number(env["BENCH_WARM_UP"]);
+  const store = env["BENCH_STORE"] === "memory" ? "memory" : env["BENCH_STORE"] === "sqlite" ? "sqlite" : undefined;
   delete env["BENCH_WARM_UP"];
-  return { flags: all.filter((w) => !isEnv(w)), env, ...(warmUp === undefined ? {} : { warmUp }) };
+  delete env["BENCH_STORE"];
+  return { flags: all.filter((w) => !isEnv(w)), env, ...(warmUp === undefined ? {} : { warmUp }), ...(store === undefined ? {} : { store }) };
 }
 
 /** CPU seconds this process has used. */
