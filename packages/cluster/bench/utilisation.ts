@@ -150,3 +150,4 @@ await engine.dispose();
 await node.close();
 await redis.kill();
 fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(0); // the workers' connections and timers must not keep the bench alive
