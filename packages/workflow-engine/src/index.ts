@@ -1,7 +1,7 @@
 // @bear/workflow-engine: durable, parallel, cancellable workflows. Knows nothing about legal work
 // or LLMs: step types are handlers registered by other packages.
 
-export { WorkflowEngine, type RunCoordination, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type CancelRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
+export { WorkflowEngine, KnownMatters, type RunCoordination, type WorkflowEngineOptions, type OpenWorkflowEngineOptions, type StartRunOptions, type CancelRunOptions, type RunHandle, type RunDetails, type StepAssignment } from "./engine/workflow-engine";
 export { RUN_ACTOR, assertRunActor, isRunActor } from "./engine/run-actor";
 export { parseFileArea, runFileArea, type ParsedFileArea, type RunFileArea } from "./engine/file-area";
 export { type RunResult } from "./engine/workflow-run";

@@ -1,6 +1,6 @@
 import { AuditSink, ContentCipher, EventBus, Llm, Logger, silentLogger } from "@bear/core";
 import { ContainerModule } from "inversify";
-import { WorkflowEngine, type RunCoordination } from "./engine/workflow-engine";
+import { KnownMatters, WorkflowEngine, type RunCoordination } from "./engine/workflow-engine";
 import type { StepHandlerRegistry } from "./steps/step-handler-registry";
 import { builtInStepRegistry } from "./steps/built-in-step-registry";
 import { Executor, ExecutorMiddleware, InProcessExecutor } from "./execution/executor";
@@ -15,7 +15,8 @@ export const RunCoordinationToken = Symbol.for("@bear/workflow-engine:RunCoordin
 /**
  * Binds the engine (async: it opens SQLite and resumes interrupted runs; get it with
  * `await container.getAsync(WorkflowEngineToken)`), its StepHandlerRegistry and Executor.
- * Uses Logger, EventBus and AuditSink when bound, and an Llm for `llm_generation` when bound.
+ * Uses Logger, EventBus and AuditSink when bound, an Llm for `llm_generation` when bound, and
+ * KnownMatters (a run's new matter may not be a case twin of one of them) when bound.
  * Other packages add step types by registering on the registry before the engine is resolved.
  */
 export function workflowEngineModule(config: WorkflowEngineConfigInput): ContainerModule {
@@ -47,6 +48,7 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
         const eventBus = ctx.get<EventBus>(EventBus, { optional: true });
         const audit = ctx.get<AuditSink>(AuditSink, { optional: true });
         const coordination = ctx.get<RunCoordination>(RunCoordinationToken, { optional: true });
+        const knownMatters = ctx.get<KnownMatters>(KnownMatters, { optional: true });
         return WorkflowEngine.open({
           ...parsed,
           registry: ctx.get<StepHandlerRegistry>(StepHandlerRegistryToken),
@@ -56,6 +58,7 @@ export function workflowEngineModule(config: WorkflowEngineConfigInput): Contain
           ...(eventBus ? { eventBus } : {}),
           ...(audit ? { audit } : {}),
           ...(coordination ? { coordination } : {}),
+          ...(knownMatters ? { knownMatters } : {}),
         });
       })
       .inSingletonScope()

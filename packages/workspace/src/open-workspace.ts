@@ -8,7 +8,7 @@ import { modelManagerModule, ModelManagerToken, type ModelManager } from "@bear/
 import { PluginHostToken, pluginsModule, type PluginHost } from "@bear/plugins";
 import { DocumentPreparerToken, hasUnfinishedIngest, ragModule, type DocumentPreparer } from "@bear/rag";
 import { AccessControlToken, DataKeyring, EnvelopeCipherToken, contentCipherFromKey, type KeyEncryptionKey, securityModule, type AccessControl, type EnvelopeCipher, type PiiScanPool } from "@bear/security";
-import { workflowEngineModule } from "@bear/workflow-engine";
+import { KnownMatters, workflowEngineModule } from "@bear/workflow-engine";
 import { legalSpecialist } from "./agents/legal-specialist";
 import { clusterStepsSpecialist, workerPreparer } from "./cluster/cluster-steps";
 import { RemoteLlm } from "./cluster/remote-llm";
@@ -27,6 +27,7 @@ import { WorkspaceUsers } from "./users/workspace-users";
 import { ConversationStore } from "./conversations/conversation-store";
 import { VaultFile } from "./vault/vault-file";
 import { Workspace } from "./workspace";
+import { matterFolders, WorkspaceMatters } from "./matters/workspace-matters";
 import { guardRedisServers } from "./cluster/redis-server-guard";
 import { Offload } from "./offload/offload";
 import type { OpenWorkspaceOptions } from "./workspace-options";
@@ -207,8 +208,15 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
     bind(AuditPolicyToken)
       .toDynamicValue((ctx) => new AuditPolicy(ctx.get<AuditSink>(AuditSink)))
       .inSingletonScope();
+    // what names a matter already (folders, grants): new matter ids of runs, grants and conversations are checked against it
+    bind<KnownMatters>(KnownMatters)
+      .toDynamicValue((ctx) => {
+        const access = ctx.get<AccessControl>(AccessControlToken);
+        return new WorkspaceMatters(matterFolders(paths), () => access.list().flatMap((p) => p.matters));
+      })
+      .inSingletonScope();
     bind(WorkspaceUsersToken)
-      .toDynamicValue((ctx) => new WorkspaceUsers(ctx.get<AccessControl>(AccessControlToken)))
+      .toDynamicValue((ctx) => new WorkspaceUsers(ctx.get<AccessControl>(AccessControlToken), ctx.get<KnownMatters>(KnownMatters)))
       .inSingletonScope();
     bind(UploadStoreToken)
       .toDynamicValue((ctx) => {
@@ -221,7 +229,7 @@ export function workspaceModule(folder: WorkspaceFolder): ContainerModule {
       })
       .inSingletonScope();
     bind(ConversationStoreToken)
-      .toDynamicValue((ctx) => new ConversationStore(paths.conversations, ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true })))
+      .toDynamicValue((ctx) => new ConversationStore(paths.conversations, ctx.get<EnvelopeCipher>(EnvelopeCipherToken, { optional: true }), ctx.get<KnownMatters>(KnownMatters)))
       .inSingletonScope();
     bind(WorkspacePluginsToken)
       .toDynamicValue((ctx) => {

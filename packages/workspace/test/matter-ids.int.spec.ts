@@ -47,6 +47,27 @@ describe("matter ids at the workspace's boundaries", () => {
     });
   }, 120_000);
 
+  it("a workflow run, an API key's grant or a conversation for a case twin of an existing matter is refused; the matter as spelt, and each of two existing twins, is accepted (rev10 #18)", async () => {
+    const dir = path.join(tempDir(), "ws-case-rest");
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true, llm: false }), async (workspace) => {
+      await workspace.upload({ matter: "Acme-2026", fileName: "note.txt", body: Readable.from(["A note."]), actor: "cli" });
+      const twin = (source: string) => ({ code: "MATTER_ID_INVALID", message: `${source} "acme-2026" differs only in letter case from the existing matter "Acme-2026"; their folders would be one on macOS and Windows` });
+      const engine = await workspace.workflows();
+      const workflow = { name: "noop", steps: [{ id: "n", type: "data_processing", parameters: { operation: "pick", input: { a: 1 }, fields: ["a"] } }] };
+      expect(() => engine.start(workflow, {}, { matter: "acme-2026", actor: "cli" })).toThrow(expect.objectContaining(twin("the run's matter")));
+      await expect(workspace.users().add("cli", { id: "bob", role: "attorney", matters: ["acme-2026"] })).rejects.toMatchObject(twin("the user's matter"));
+      expect(() => workspace.conversations.create({ matter: "acme-2026", actor: "cli" })).toThrow(expect.objectContaining(twin("the conversation's matter")));
+      // as spelt: accepted everywhere
+      expect((await engine.start(workflow, {}, { matter: "Acme-2026", actor: "cli" }).result).status).toBe("completed");
+      await workspace.users().add("cli", { id: "bob", role: "attorney", matters: ["Acme-2026"] });
+      workspace.conversations.create({ matter: "Acme-2026", actor: "cli" });
+      // two twins an older release made (folders on Linux): each stays usable, a third spelling is refused
+      fs.mkdirSync(path.join(dir, "uploads", "acme-2026"));
+      workspace.conversations.create({ matter: "acme-2026", actor: "cli" });
+      expect(() => engine.start(workflow, {}, { matter: "ACME-2026", actor: "cli" })).toThrow(expect.objectContaining({ code: "MATTER_ID_INVALID" }));
+    });
+  }, 120_000);
+
   it("bear doctor names each indexed matter that does not follow the rule, with a rename", () => {
     expect(matterIdCheck([{ matter: "acme" }, { matter: "default" }])).toMatchObject({ area: "matters", level: "ok" });
     const check = matterIdCheck([{ matter: "acme" }, { matter: "Acme v Roe" }, { matter: "Acme v Roe" }, { matter: "client:42" }]);

@@ -189,6 +189,17 @@ describe("WorkflowEngine execution", () => {
     expect(engine.listRuns()).toEqual([]);
   });
 
+  it("refuses a run whose new matter is a case twin of a known matter; an existing id, twin or not, is accepted", async () => {
+    const registry = new StepHandlerRegistry([dataProcessingHandler() as StepHandler<never>]);
+    const known = ["Acme-2026", "beta", "Beta"];
+    const engine = WorkflowEngine.inMemory({ registry, knownMatters: { matters: () => known } });
+    const wf = { name: "m", steps: [{ id: "a", type: "data_processing", parameters: { operation: "pick", input: { x: 1 }, fields: ["x"] } }] };
+    expect(() => engine.start(wf, {}, { matter: "acme-2026" })).toThrow(expect.objectContaining({ code: "MATTER_ID_INVALID", message: expect.stringContaining(`the run's matter "acme-2026" differs only in letter case from the existing matter "Acme-2026"`) }));
+    expect(() => engine.start(wf, {}, { matter: "BETA" })).toThrow(expect.objectContaining({ code: "MATTER_ID_INVALID" }));
+    for (const matter of ["Acme-2026", "beta", "Beta", "gamma"]) expect((await engine.start(wf, {}, { matter }).result).status).toBe("completed");
+    await engine.dispose();
+  });
+
   it("audits a run's start as its actor and gives the actor to every step's task", async () => {
     const tasks: StepTask[] = [];
     const registry = new StepHandlerRegistry();

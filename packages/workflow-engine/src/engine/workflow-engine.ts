@@ -59,6 +59,17 @@ export interface WorkflowEngineOptions {
    * without `file_operations`, else an area no other engine's runs have.
    */
   readonly fileArea?: RunFileArea;
+  /**
+   * The matters the embedder already holds (a workspace's folders and grants): a run's *new* matter that
+   * equals one of them but for letter case is refused (core's case rule; an existing id is never a conflict).
+   */
+  readonly knownMatters?: KnownMatters;
+}
+
+/** The matters that already exist where the engine runs (see WorkflowEngineOptions.knownMatters). */
+export const KnownMatters = Symbol.for("@bear/workflow-engine:KnownMatters");
+export interface KnownMatters {
+  matters(): Iterable<string>;
 }
 
 /** Options of WorkflowEngine.cancel. */
@@ -90,6 +101,8 @@ export interface OpenWorkflowEngineOptions extends WorkflowEngineConfigInput {
   readonly cipher?: ContentCipher;
   /** Engines sharing the database (needs `sharedDatabase: true`). */
   readonly coordination?: RunCoordination;
+  /** See WorkflowEngineOptions.knownMatters. */
+  readonly knownMatters?: KnownMatters;
 }
 
 export interface StartRunOptions {
@@ -177,7 +190,7 @@ export class WorkflowEngine {
    * file_operations with `workspaceRoot`; llm_generation with `llm`), resuming interrupted runs.
    */
   static async open(options: OpenWorkflowEngineOptions): Promise<WorkflowEngine> {
-    const { llm, handlers, registry: given, executor, logger, eventBus, audit, cipher, coordination, ...rest } = options;
+    const { llm, handlers, registry: given, executor, logger, eventBus, audit, cipher, coordination, knownMatters, ...rest } = options;
     const parsed = workflowEngineConfigSchema.safeParse(rest);
     if (!parsed.success) {
       throw new ConfigError("CONFIG_INVALID", `workflow engine options are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`, {
@@ -196,6 +209,7 @@ export class WorkflowEngine {
       ...(eventBus ? { eventBus } : {}),
       ...(audit ? { audit } : {}),
       ...(coordination ? { coordination } : {}),
+      ...(knownMatters ? { knownMatters } : {}),
       // The area the config describes; else the constructor's default (a registry built elsewhere may carry a file step the config does not name).
       ...(config.workspaceRoot !== undefined && registry.has("file_operations") ? { fileArea: runFileArea(config) } : {}),
       maxParallelSteps: config.maxParallelSteps,
@@ -233,7 +247,7 @@ export class WorkflowEngine {
     const runId = options.runId ?? randomUUID();
     if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId)) throw new InvalidArgumentError("runId", runId, "1-128 letters, digits, '_', '.', ':' or '-'");
     if (runId.toLowerCase().startsWith(ACT_RUN_PREFIX)) throw new RunIdReservedError(runId); // an act's, never a run's
-    if (options.matter !== undefined) assertMatterId(options.matter, "the run's matter");
+    if (options.matter !== undefined) assertMatterId(options.matter, "the run's matter", this.#options.knownMatters?.matters());
     assertRunActor(options.actor);
     if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
       throw new InvalidArgumentError("parallelism", options.parallelism, "a positive integer");

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { assertMatterId, confinePath, isMatterId, writeFileAtomicSync } from "@bear/core";
+import type { KnownMatters } from "@bear/workflow-engine";
 import type { Answer } from "@bear/rag";
 import type { EnvelopeCipher } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
@@ -99,6 +100,8 @@ export class ConversationStore {
   constructor(
     private readonly dir: string,
     private readonly sealer: EnvelopeCipher | undefined,
+    /** The workspace's matters: a conversation's new matter may not be a case twin of one (one folder on macOS and Windows). */
+    private readonly known: KnownMatters | undefined = undefined,
   ) {}
 
   /** The matter's conversations, most recently updated first. */
@@ -116,7 +119,7 @@ export class ConversationStore {
   }
 
   create(request: NewConversation): Conversation {
-    assertMatterId(request.matter, "the conversation's matter");
+    assertMatterId(request.matter, "the conversation's matter", this.known?.matters());
     const documentIds = [...new Set(request.documentIds ?? [])];
     if (documentIds.length > MAX_SCOPE || documentIds.some((d) => typeof d !== "string" || d.length === 0 || d.length > 128)) {
       throw new BearWorkspaceError("INPUT_INVALID", `a conversation's documents must be 0-${MAX_SCOPE} document ids`);

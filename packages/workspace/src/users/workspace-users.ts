@@ -1,4 +1,5 @@
 import { assertMatterId, BearError } from "@bear/core";
+import type { KnownMatters } from "@bear/workflow-engine";
 import { ROLES, type AccessControl, type Principal, type Role } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 
@@ -27,7 +28,11 @@ const USER_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
  * change at its next request (AccessControl re-reads the file), so no restart is needed.
  */
 export class WorkspaceUsers {
-  constructor(private readonly access: AccessControl) {}
+  constructor(
+    private readonly access: AccessControl,
+    /** The workspace's matters: a grant may not name a case twin of one (it would grant nothing, silently). */
+    private readonly known: KnownMatters | undefined = undefined,
+  ) {}
 
   list(): UserRow[] {
     return this.access.list().map(toRow);
@@ -43,7 +48,7 @@ export class WorkspaceUsers {
 
   /** Creates an API-key user; the key is returned here once and never again. */
   async add(actor: string, user: NewUser): Promise<{ user: UserRow; apiKey: string }> {
-    const { id, role, matters } = checkNewUser(user);
+    const { id, role, matters } = checkNewUser(user, this.known?.matters());
     if (this.access.has(id)) throw new BearWorkspaceError("USER_EXISTS", `user '${id}' already exists`, { hint: `Revoke it first (bear users revoke ${id}) or choose another id.` });
     const { principal, apiKey } = await this.access.addApiKey(id, [role], matters, { actor });
     return { user: toRow(principal), apiKey };
@@ -78,7 +83,7 @@ function notFound(id: string): BearWorkspaceError {
 }
 
 /** Validates a new user at the boundary; messages name the value. */
-function checkNewUser(user: NewUser): { id: string; role: Role; matters: string[] } {
+function checkNewUser(user: NewUser, known: Iterable<string> | undefined): { id: string; role: Role; matters: string[] } {
   const { id, role } = user;
   if (typeof id !== "string" || !USER_ID.test(id)) {
     throw new BearWorkspaceError("INPUT_INVALID", `'${String(id).slice(0, 80)}' is not a user id`, { hint: "1-64 letters, digits, '.' or '-', starting with a letter or digit (no '_' and no e-mail addresses: ids appear in keys and in the audit trail)." });
@@ -86,7 +91,7 @@ function checkNewUser(user: NewUser): { id: string; role: Role; matters: string[
   if (!ROLES.includes(role)) throw new BearWorkspaceError("INPUT_INVALID", `'${String(role).slice(0, 40)}' is not a role`, { hint: `One of ${ROLES.join(", ")}.` });
   const matters = [...new Set(user.matters ?? [])];
   for (const m of matters) {
-    assertMatterId(m, "the user's matter");
+    assertMatterId(m, "the user's matter", known);
   }
   if (role === "admin" && matters.length > 0) throw new BearWorkspaceError("INPUT_INVALID", `an admin sees every matter, so matters [${matters.join(", ")}] cannot limit it`, { hint: "Leave out the matters for an admin, or choose another role." });
   if (role !== "admin" && matters.length === 0) throw new BearWorkspaceError("INPUT_INVALID", `a ${role} must be limited to at least one matter`, { hint: "Name its matters, e.g. --matters acme,globex (or \"matters\": [\"acme\"])." });
