@@ -115,7 +115,7 @@ const allGeneric = remembered((s: string): boolean => {
 /** A known given or family name in any case ("SCHEDLER", "Paul"). */
 const isPersonName = (w: string): boolean => isGivenOrFamilyName(capitalise(w.toLowerCase())) || isKnownName(w);
 
-/** In a heading, every word that is no known name counts as a heading word ("Severability", "FUSION"). */
+/** In a heading, every word that is no known name counts as a heading word ("Severability", "ZEPHYRINE"). */
 const allHeadingWords = remembered((s: string): boolean => {
   const words = wordsOf(s).flatMap((w) => w.split("-")).filter((w) => w.length > 0);
   return words.length > 0 && words.every((w) => CONNECTIVE.test(w) || isNotAName(w) || isDictionaryWord(w) || !isPersonName(w));

@@ -10,7 +10,7 @@ const CONFIDENT = 0.4 + 0.18 * 0.9;
 const NAMES: ReadonlySet<string> = new Set(["PERSON", "ORGANIZATION"]);
 /** Punctuation that ends a sentence or sets off a clause, a quote, a bracket or a line break: no name's inner words. */
 const CLAUSE_MARK = /[.!?;:]\s|[,;:()[\]{}"“”<>]|\n/u;
-/** "FUSION'S", "Acme's Widgets": a possessive is no part of the name. */
+/** "ZEPHYRINE'S", "Acme's Widgets": a possessive is no part of the name. */
 const POSSESSIVE = /['’]s\b/iu;
 /** A name ending in a company's legal form ("Inc.", "LLC", "GmbH", "Corporation"). */
 const LEGAL_FORM_END = new RegExp(`(?:^|[\\s,])(?:${legalForms("s")})\\.?$`, "iu");

@@ -84,7 +84,7 @@ export function namesToRepeat(text: string, findings: readonly PiiFinding[]): { 
     const own = name.split(/[\s,.&-]+/).some((w) => /\p{L}{2,}/u.test(w) && (person || !isCommonWord(w)) && !isNotAName(w));
     if (name.length < 3 || names.has(name) || !own) continue;
     names.set(name, f);
-    // "Pretzel  Time" (spaced out in a justified preamble) is "Pretzel Time" in the text after it
+    // "Harbor  Lantern" (spaced out in a justified preamble) is "Harbor Lantern" in the text after it
     const single = name.replace(/\s+/gu, " ");
     if (single !== name && !names.has(single)) names.set(single, f);
     if (names.size >= MAX_NAMES) break;
