@@ -2,11 +2,12 @@
 // threshold that first reaches 80% recall, which categories hold the false positives, and which gold
 // spans are still unfound — by category, by span length in sentences, by where the span starts in its
 // clause, and by whether the clause's heading names the category (a heading cue of the lexicon fires).
-//   nice -n 19 npx tsx train/error-analysis.ts [--scores=shipped|first|linear]
+//   nice -n 19 npx tsx train/error-analysis.ts [--scores=shipped|first|linear] [--folds=tune|all]
 // --scores=linear reads the linear reader's cache alone (useful before the network caches exist).
+// --folds=tune (default) analyses folds 1-4 only: fold 0 is the report fold, read once and never chosen on.
 import { ContractDocument, DEFAULT_CLAUSE_LEXICON } from "../src/index";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT } from "./clause-model-experiment";
-import { loadCuad } from "./cuad-data";
+import { contractFold, loadCuad } from "./cuad-data";
 import type { OutOfFold } from "./out-of-fold";
 import { plattCalibration } from "./platt-calibration";
 import { crossValidateStack, DEFAULT_STACK, nestedMix } from "./second-stage";
@@ -14,6 +15,8 @@ import { blendedOutOfFold, stage1OutOfFold } from "./stage1-oof";
 
 const log = (l: string) => process.stdout.write(`${l}\n`);
 const which = process.argv.find((a) => a.startsWith("--scores="))?.slice(9) ?? "shipped";
+const folds = process.argv.find((a) => a.startsWith("--folds="))?.slice(8) ?? "tune";
+if (folds !== "tune" && folds !== "all") throw new Error(`--folds=${folds}: use tune (folds 1-4, the default) or all`);
 const contracts = loadCuad();
 
 function scores(): { o: OutOfFold; p: Float32Array } {
@@ -31,9 +34,12 @@ function scores(): { o: OutOfFold; p: Float32Array } {
 const { o, p } = scores();
 const C = o.categories.length;
 const cats = CLAUSE_CATEGORY_INDICES;
+/** Whether a contract is analysed: the scores are out of fold for all five, but only the tune folds may guide a choice. */
+const inScope = (contract: number): boolean => folds === "all" || contractFold(o.contracts[contract]!.file, o.folds) !== 0;
+log(`folds analysed: ${folds === "all" ? "all five (fold 0 is the report fold: read, do not choose from it)" : "1-4 (tune)"}`);
 
 // Each gold span's best score; the highest threshold that still finds 80% of the spans.
-const spans = o.goldSpans.filter((g) => cats.includes(g.category));
+const spans = o.goldSpans.filter((g) => cats.includes(g.category) && inScope(g.contract));
 const best = spans.map((g) => g.sentences.reduce((m, i) => Math.max(m, p[i * C + g.category]!), 0));
 const sorted = Float32Array.from(best).sort().reverse();
 const threshold = sorted[Math.ceil(0.8 * spans.length) - 1]!;
@@ -42,7 +48,7 @@ const fpBy = new Map<number, number>();
 const tpBy = new Map<number, number>();
 for (let i = 0; i < o.size; i++)
   for (const c of cats) {
-    if (p[i * C + c]! < threshold) continue;
+    if (p[i * C + c]! < threshold || !inScope(o.contractOf[i]!)) continue;
     predicted++;
     if (o.labels[i * C + c]) {
       right++;
@@ -128,7 +134,7 @@ const contractHasGold = new Set(spans.map((g) => `${g.contract}|${g.category}`))
 let inContractWithGold = 0, fpHeading = 0;
 for (let i = 0; i < o.size; i++)
   for (const c of cats) {
-    if (p[i * C + c]! < threshold || o.labels[i * C + c]) continue;
+    if (p[i * C + c]! < threshold || o.labels[i * C + c] || !inScope(o.contractOf[i]!)) continue;
     fpTotal++;
     if (clauseHasGold.has(`${o.contractOf[i]}|${o.clauseOf[i]}|${c}`)) sameClause++;
     if (contractHasGold.has(`${o.contractOf[i]}|${c}`)) inContractWithGold++;
@@ -142,7 +148,7 @@ spans.forEach((g, k) => {
 });
 for (let i = 0; i < o.size; i++)
   for (const c of cats) {
-    if (!o.labels[i * C + c]) continue;
+    if (!o.labels[i * C + c] || !inScope(o.contractOf[i]!)) continue;
     goldPairs++;
     if (p[i * C + c]! >= threshold) goldAbove++;
     else if (foundSpan.has(`${i}|${c}`)) goldBelowInFound++;

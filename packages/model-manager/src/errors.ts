@@ -102,7 +102,7 @@ export class OnnxSessionError extends ModelManagerError {
 }
 
 export class DownloadError extends ModelManagerError {
-  constructor(readonly source: string, reason: string, cause?: unknown, hint = "Run the pull again: it resumes from the bytes already received.") {
+  constructor(readonly source: string, reason: string, cause?: unknown, hint = "Run the pull again: it resumes from the bytes already received when the server shows the file is unchanged, else it starts over.") {
     super("DOWNLOAD_FAILED", `download of '${source}' failed: ${reason}`, {
       hint,
       details: { source },
