@@ -110,6 +110,9 @@ export function resolveModelSource(source: string): URL {
 /** A failure that another attempt cannot fix (an HTTP refusal, a full disk, a server that breaks its own promises). */
 class RefusedDownloadError extends DownloadError {}
 
+/** The server sent more than it may: the bytes already written are not worth keeping. */
+class OverlongDownloadError extends RefusedDownloadError {}
+
 /** The server's answer did not continue the partial file: it was discarded and the next attempt starts over. */
 class RestartDownload extends Error {}
 
@@ -211,7 +214,7 @@ export async function downloadModelFile(source: string, options: PullOptions): P
       if (cancelled()) throw new DownloadCancelledError(source);
       const partial = await readPartial(partialPath);
       const resumable = isResumable(partial, source);
-      if (partial.bytes > 0 && !resumable) {
+      if (partial.occupied && !resumable) {
         logger.info({ bytes: partial.bytes }, "a partial download of unknown or other origin was discarded; starting over");
         await discardPartial(partialPath);
       }
@@ -310,7 +313,7 @@ export async function downloadModelFile(source: string, options: PullOptions): P
             received += chunk.length;
             if (received > limit) {
               callback(
-                new RefusedDownloadError(
+                new OverlongDownloadError(
                   source,
                   totalBytes !== undefined ? `the server sent more than the ${totalBytes} bytes it announced` : `the file passed the limit of ${formatBytes(maxBytes)} without an announced length`,
                 ),
@@ -341,7 +344,7 @@ export async function downloadModelFile(source: string, options: PullOptions): P
         if (error instanceof RefusedDownloadError) {
           // bytes past what the server announced (or the cap) are not worth keeping; neither is a record with no bytes
           const onDisk = await fs.lstat(partialPath).then((st) => st.size, () => 0);
-          if (onDisk === 0 || /more than|passed the limit/.test(error.message)) await discardPartial(partialPath);
+          if (onDisk === 0 || error instanceof OverlongDownloadError) await discardPartial(partialPath);
           throw error;
         }
         const code = (error as NodeJS.ErrnoException).code;

@@ -19,8 +19,10 @@ export interface PartialRecord {
 }
 
 export interface PartialState {
-  /** Bytes in the `.partial` file (0 when there is none). */
+  /** Bytes in the `.partial` file (0 when there is none, or when something other than a regular file is in its place). */
   readonly bytes: number;
+  /** Whether anything is in the partial's place: a file, or a symlink or directory never read as a download. */
+  readonly occupied: boolean;
   readonly record: PartialRecord | undefined;
 }
 
@@ -46,10 +48,9 @@ export const NO_FOLLOW_WRITE = constants.O_WRONLY | constants.O_CREAT | constant
 export async function readPartial(partialPath: string): Promise<PartialState> {
   // lstat: a symlink in the partial's place is never read as a download (it is discarded)
   const stats = await fs.lstat(partialPath).catch(() => undefined);
-  if (stats !== undefined && !stats.isFile()) return { bytes: 1, record: undefined };
-  const bytes = stats?.size ?? 0;
+  if (stats !== undefined && !stats.isFile()) return { bytes: 0, occupied: true, record: undefined };
   const text = await fs.readFile(recordPath(partialPath), "utf8").catch(() => undefined);
-  return { bytes, record: text === undefined ? undefined : parseRecord(text) };
+  return { bytes: stats?.size ?? 0, occupied: stats !== undefined, record: text === undefined ? undefined : parseRecord(text) };
 }
 
 export async function writePartialRecord(partialPath: string, record: PartialRecord): Promise<void> {
