@@ -63,7 +63,7 @@ export {
 } from "./locking/pid-lock";
 export { WriterGate, type WriterGateHold, type WriterGateWaitOptions } from "./locking/writer-gate";
 // Which process a pid is (boot, pid namespace, start time): tells a live owner from a later process given its pid.
-export { isProcessScope, isProcessStart, processScope, processStartOf } from "./locking/process-identity";
+export { isProcessScope, isProcessStart, procStatFields, processScope, processStartOf } from "./locking/process-identity";
 
 export { Logger, silentLogger, LOG_LEVELS, type LogLevel, type LogFn } from "./logging/logger";
 export { createPinoLogger, REDACTED_FIELDS, type PinoLoggerOptions } from "./logging/pino-logger";

@@ -12,16 +12,25 @@ const TICKS = /^\d{1,20}$/;
 /** `<boot id>/<pid namespace>` of this process, or undefined where /proc does not say. */
 export const processScope: string | undefined = readScope();
 
-/** A pid's start time in this scope (clock ticks since boot), or undefined if it is gone (or a zombie) or /proc is unavailable. */
-export function processStartOf(pid: number): string | undefined {
+/**
+ * The fields of `/proc/<pid>/stat` from field 3 (state) on — `[0]` is field 3 — or undefined where the process or /proc
+ * is not there. The line is "pid (comm) state ppid …" and comm may hold spaces and parentheses, so fields count from
+ * its last ')'; read as latin1 so a comm of any bytes cannot shift them.
+ */
+export function procStatFields(pid: number): readonly string[] | undefined {
   let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
   } catch {
     return undefined;
   }
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so fields count from the last ')'
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** A pid's start time in this scope (clock ticks since boot), or undefined if it is gone (or a zombie) or /proc is unavailable. */
+export function processStartOf(pid: number): string | undefined {
+  const fields = procStatFields(pid);
+  if (fields === undefined) return undefined;
   if (fields[0] === "Z" || fields[0] === "X") return undefined; // exited, not yet reaped
   const ticks = fields[19]; // field 22 of the line; fields[0] is field 3
   return ticks !== undefined && TICKS.test(ticks) ? ticks : undefined;

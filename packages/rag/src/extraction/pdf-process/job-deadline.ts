@@ -3,7 +3,7 @@
 // 45), while a hostile file is stopped by what it costs. The child's CPU (every thread of it: pdf.js,
 // the decoders, libuv's pool) is read from /proc/<pid>/stat; where there is no /proc (not Linux), a wall
 // deadline stands in.
-import fs from "node:fs";
+import { procStatFields } from "@bear/core";
 
 /** USER_HZ, the unit of /proc's utime and stime: 100 on every Linux architecture node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -18,16 +18,9 @@ export const WALL_ONLY_FACTOR = 3;
 
 /** CPU time (user + system, all threads) process `pid` has used, in ms; undefined without /proc or once it exited. */
 export function processCpuMs(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may hold spaces or parentheses: fields are counted
-  // after its last ")". utime and stime are fields 14 and 15, the 12th and 13th after it.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  const fields = procStatFields(pid);
+  if (fields === undefined) return undefined;
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of the line
   return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
 }
 
