@@ -84,6 +84,53 @@ describe("replyOnFinish", () => {
     }
   });
 
+  it("leaves no wake-up marker behind a finished job when nothing waits: a Worker asks Redis once for each job it is sent", async () => {
+    const name = `marker-${randomBytes(4).toString("hex")}`;
+    const queue = new Queue(name, { connection: connection(), prefix: "bear" });
+    // a slot's Worker: concurrency 1, started once its connection finishes jobs through the wrapped script
+    const worker = new Worker(name, async (job) => ({ n: (job.data as { n: number }).n }), { connection: connection(), prefix: "bear", concurrency: 1, autorun: false });
+    const admin = new Redis(connection());
+    const calls = async (): Promise<Record<string, number>> =>
+      Object.fromEntries([...(await admin.info("commandstats")).matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const completed = new Map<string, () => void>();
+    worker.on("completed", (job) => completed.get(job.id!)?.());
+    /** One job sent, run and recorded, then a pause in which the Worker waits on its queue again. */
+    const send = async (n: number): Promise<number> => {
+      const done = new Promise<void>((resolve) => completed.set(`j${n}`, resolve));
+      const at = Date.now();
+      await queue.add("t", { n }, { jobId: `j${n}` });
+      await done;
+      const ms = Date.now() - at;
+      await new Promise((r) => setTimeout(r, 40));
+      return ms;
+    };
+    try {
+      expect(replyOnFinish(await worker.getBackend().client)).toBe(true);
+      void worker.run();
+      await worker.waitUntilReady();
+      await send(0);
+      const before = await calls();
+      const jobs = 20;
+      const times: number[] = [];
+      for (let n = 1; n <= jobs; n++) times.push(await send(n));
+      const after = await calls();
+      const ran = (command: string): number => (after[command] ?? 0) - (before[command] ?? 0);
+      // per job: one wait that a job ends, its add, its take (moveToActive) and its move to completed. A marker left
+      // behind (BullMQ adds one with every job it hands out) woke the Worker at once from its next wait, for a take
+      // that found nothing: two waits and two takes per job
+      expect(ran("bzpopmin")).toBe(jobs);
+      expect(ran("evalsha")).toBe(3 * jobs);
+      expect(await admin.zrange(`bear:${name}:marker`, 0, -1)).toEqual([]);
+      // the next add puts the marker back: a job sent to the idle Worker is still taken at once, not after its wait's timeout
+      expect(Math.max(...times)).toBeLessThan(1_000);
+      expect(await queue.getJobState(`j${jobs}`)).toBe("completed");
+    } finally {
+      admin.disconnect();
+      await worker.close();
+      await queue.close();
+    }
+  });
+
   it("tells which jobs' data have their reply id where the script reads it", () => {
     const reply = "0123456789abcdef";
     expect(repliesOnFinish({ v: 5, payload: { inline: { reply: "fedcba9876543210" } }, reply, queuedAt: 1 })).toBe(true);
