@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { Redis } from "ioredis";
+import { AdaptiveLoadBalancer } from "@bear/agents";
 import { WorkerDirectory } from "../src/workers/worker-directory";
 import { publishWorkerReport, type WorkerReport } from "../src/workers/worker-presence";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
@@ -102,5 +103,32 @@ describe("WorkerDirectory: a cancelled step's slot", () => {
     // the worker has given 'a' up: its slot is free again
     await publishWorkerReport(client, slotReport([null, null]), 60_000);
     expect((await directory.route("t", undefined, "run-d", "d|s|1")).queue).toBe("direct.v");
+  });
+});
+
+describe("WorkerDirectory with one capable worker", () => {
+  it("routes as the balancer's ranking would, without ranking: a free slot while one is free, else the capability queue", async () => {
+    await client.hdel("bear:workers", "w", "v");
+    const rank = jest.spyOn(AdaptiveLoadBalancer.prototype, "rank");
+    try {
+      const directory = new WorkerDirectory(client, { refreshMs: 0 });
+      await publishWorkerReport(client, slotReport([null, null]), 60_000);
+      const a = await directory.route("t", undefined, "run-a", "a|s|1");
+      const b = await directory.route("t", undefined, "run-b", "b|s|1");
+      expect([a.queue, b.queue]).toEqual(["direct.v", "direct.v#1"]);
+      // both slots taken: busy, as the balancer scores a worker running as many jobs as it has slots
+      expect((await directory.route("t", undefined, "run-c", "c|s|1")).queue).toBe("step.t");
+      a.release();
+      await publishWorkerReport(client, slotReport([null, "b|s|1"]), 60_000);
+      expect((await directory.route("t", undefined, "run-d", "d|s|1")).queue).toBe("direct.v");
+      expect(rank).not.toHaveBeenCalled();
+      // a second capable worker: the balancer ranks the two
+      await publishWorkerReport(client, { ...slotReport([null, null]), id: "u", directQueue: "direct.u", directQueues: ["direct.u", "direct.u#1"] }, 60_000);
+      expect((await directory.route("t", undefined, "run-e", "e|s|1")).queue).toMatch(/^direct\.u/);
+      expect(rank).toHaveBeenCalledTimes(1);
+    } finally {
+      rank.mockRestore();
+      await client.hdel("bear:workers", "u", "v");
+    }
   });
 });
