@@ -30,6 +30,7 @@ export { DocumentPreparerToken, type DocumentPreparer, type PrepareRequest, type
 export { extractDocument, type ExtractedDocument, type ExtractOptions } from "./extraction/extract-document";
 export { extractDocumentIsolated, type IsolationOptions } from "./extraction/isolated-extraction";
 export { pdfContainment, type PdfContainment, type PdfProcessOptions } from "./extraction/pdf-process/pdf-process-pool";
+export type { StallCheck } from "./extraction/pdf-process/job-deadline";
 export { formatNoteFor, sniffFormat, type DocumentFormat, type FormatNote } from "./extraction/sniff-format";
 export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extraction/ocr/ocr-config";
 export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";

@@ -112,6 +112,23 @@ describe("a TIFF page is refused when decoding it would cost more than its pixel
     expect(page.pixels.every((p) => p === 128)).toBe(true);
   });
 
+  it("reads a Deflate strip once in a reader process: a page its caller checked is not inflated again to be counted", async () => {
+    // A strip inflating to twice its page: check() refuses it by inflating it, as the caller does before any
+    // reader decodes; a reader told its pages were checked (checkedBefore) decodes without that second pass
+    // (utif2 keeps the page's own bytes), so what it does with these bytes shows the check was skipped.
+    const strip = zlib.deflateSync(Buffer.alloc(20_000, 99));
+    const page = withStrip((at) => grayPage(100, 100, { compression: 8, stripAt: at, stripBytes: strip.length }), strip);
+    const [caller] = await imagePages(page, "tiff", MAX_PIXELS);
+    await expect(caller!.check()).rejects.toMatchObject({ message: expect.stringContaining("inflates past its 10000 bytes") });
+    await expect(caller!.decode()).rejects.toMatchObject({ message: expect.stringContaining("inflates past its 10000 bytes") });
+    const [reader] = await imagePages(page, "tiff", MAX_PIXELS, undefined, { checkedBefore: true });
+    await expect(reader!.decode()).resolves.toMatchObject({ width: 100, height: 100 });
+    // what the reader still checks from the directory (sizes, counts cut to the file) is not skipped
+    const huge = withStrip((at) => grayPage(60_000, 60_000, { compression: 8, stripAt: at, stripBytes: strip.length }), strip);
+    const [hugeInReader] = await imagePages(huge, "tiff", MAX_PIXELS, undefined, { checkedBefore: true });
+    await expect(hugeInReader!.decode()).rejects.toMatchObject({ code: "RAG_OCR_PAGE_TOO_LARGE" });
+  });
+
   it("refuses an LZW strip whose codes repeat the longest string (seconds of CPU from a few KB)", async () => {
     // Codes that each define a string one longer than the last, then repeat the longest thousands of times.
     const codes: number[] = [256, 0];

@@ -13,7 +13,7 @@ import { extractDocument } from "../src/extraction/extract-document";
 import { extractDocumentIsolated } from "../src/extraction/isolated-extraction";
 import { completeWithOcr } from "../src/extraction/ocr/complete-with-ocr";
 import { ocrConfigSchema } from "../src/extraction/ocr/ocr-config";
-import { renderPageImage, renderPageImageHere } from "../src/extraction/ocr/page-image";
+import { DEFAULT_IMAGE_PAGE_TIMEOUT_MS, DEFAULT_PAGE_IMAGE_TIMEOUT_MS, renderPageImage, renderPageImageHere } from "../src/extraction/ocr/page-image";
 import { PageOcr } from "../src/extraction/ocr/page-ocr";
 import { processCpuMs } from "../src/extraction/pdf-process/job-deadline";
 import { pdfProcessPool, type PdfProcessOptions } from "../src/extraction/pdf-process/pdf-process-pool";
@@ -84,6 +84,18 @@ describe("image files are decoded in reader processes, under a CPU deadline", ()
     await expect(renderPageImage(await pngOf(crop.image), 1, { process: process1 })).resolves.toMatchObject({ page: 1, pageCount: 1, width: crop.image.width });
   }, 120_000);
 
+  it("gives a page image of an image file a decode's budget (10 s of CPU), a third of a PDF page's drawing", async () => {
+    const bomb = faxLoopTiff(20 * 1024); // ~17 s of CPU: past the decode budget, within the drawing one
+    const here = await costHere(() =>
+      expect(renderPageImage(bomb, 1, { process: process1 })).rejects.toMatchObject({
+        code: "RAG_FILE_TOO_LARGE",
+        details: { timeoutMs: DEFAULT_IMAGE_PAGE_TIMEOUT_MS, clock: "cpu" },
+      }),
+    );
+    expect(DEFAULT_IMAGE_PAGE_TIMEOUT_MS).toBeLessThanOrEqual(DEFAULT_PAGE_IMAGE_TIMEOUT_MS / 3);
+    expect(here.cpuMs).toBeLessThan(1000);
+  }, 180_000);
+
   it("fails the other pages of a file whose page ran out of its CPU budget without decoding them (one budget per file, not per page)", async () => {
     const bomb = faxLoopTiff(16 * 1024, 4);
     const doc = await extractDocument("faxes.tif", bomb, { ocrFollows: true });
@@ -126,8 +138,9 @@ describe("image files are decoded in reader processes, under a CPU deadline", ()
 });
 
 describe("a reader's deadline is its CPU time, not the wall", () => {
-  it("does not kill a long genuine job sharing its core with CPU burners, where a wall deadline of the same length would", async () => {
-    const options: PdfProcessOptions = { childUrl, processes: 1, memoryMb: 900 };
+  it("does not kill a long genuine job sharing its core with CPU burners, where a wall deadline of the same length would, nor take it for a stalled one", async () => {
+    // a stall window of 1 s (10 s by default): the reader's third of a core is ~330 ms of CPU in it, the threshold 50 ms
+    const options: PdfProcessOptions = { childUrl, processes: 1, memoryMb: 900, stall: { windowMs: 1000 } };
     const bytes = new Uint8Array(fs.readFileSync(path.join(REAL_PDFS, LONG_PDF)));
     await extractDocumentIsolated(LONG_PDF, bytes, options); // the reader starts and warms up
     const [pid] = pdfProcessPool(options)!.pids();

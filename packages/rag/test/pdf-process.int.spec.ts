@@ -11,6 +11,7 @@ import { completeWithOcr } from "../src/extraction/ocr/complete-with-ocr";
 import { ocrConfigSchema } from "../src/extraction/ocr/ocr-config";
 import { renderPageImage } from "../src/extraction/ocr/page-image";
 import { PageOcr } from "../src/extraction/ocr/page-ocr";
+import { processCpuMs } from "../src/extraction/pdf-process/job-deadline";
 import { pdfContainment, pdfProcessPool, PDF_PROCESS_BASE_MB, type PdfProcessOptions } from "../src/extraction/pdf-process/pdf-process-pool";
 import { mixedPdf, pngOf, scannedCrop } from "./ocr-fixtures";
 import { makeDocx } from "./fixtures";
@@ -21,6 +22,14 @@ const MiB = 1024 * 1024;
 const REAL_PDFS = path.resolve(import.meta.dirname, "../../../../shared/data/pdfs/text");
 const realPdf = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(REAL_PDFS, name)));
 const ONE_PAGE = "NETZEEINC_11_14_2002-EX-10.3-MAINTENANCE AGREEMENT.PDF";
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** Growth of this process's peak RSS while `work` runs, in MiB. */
 async function peakGrowthMiB(work: () => Promise<unknown>): Promise<number> {
@@ -46,6 +55,26 @@ describe("pdf.js jobs run in reader processes with an address-space cap and a de
     const page = await renderPageImage(realPdf(ONE_PAGE), 1, { process });
     expect(PNG.sync.read(Buffer.from(page.png)).width).toBe(page.width);
   }, 120_000);
+
+  it("stops a reader that waits without using CPU (a job that never settles, a blocked event loop) once its CPU stops advancing, not at the wall backstop", async () => {
+    // The pool's own machinery with a stand-in reader that answers nothing: the real reader has no such
+    // wait that a file is known to reach, so it is invented here (test/support/stalling-reader.mjs).
+    const stalling: PdfProcessOptions = { childUrl: new URL("./support/stalling-reader.mjs", import.meta.url), processes: 1, stall: { windowMs: 2000 } };
+    const pool = pdfProcessPool(stalling)!;
+    for (const file of ["waiting.pdf", "blocked.pdf"]) {
+      const started = performance.now();
+      const job = extractDocumentIsolated(file, realPdf(ONE_PAGE), stalling); // the default budget: 120 s of CPU, backstop 12 min
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const seen = pool.pids();
+      expect(seen).toHaveLength(1);
+      await expect(job).rejects.toMatchObject({ code: "RAG_FILE_TOO_LARGE", message: expect.stringContaining("stalled while being extracted"), details: { clock: "stalled", timeoutMs: 2000 } });
+      const wallMs = performance.now() - started;
+      expect(wallMs).toBeGreaterThanOrEqual(2000);
+      expect(wallMs).toBeLessThan(20_000); // the stall window and a poll; the wall backstop is 12 min
+      expect(pool.pids()).toEqual([]); // the reader was killed: the next job gets a new one
+      await until(() => processCpuMs(seen[0]!) === undefined, 5_000);
+    }
+  }, 60_000);
 
   it("stops an image bomb the static guard does not size (a JBIG2 page of 100000² pixels) at the memory cap; this process's RSS stays low", async () => {
     const bomb = pdfJbig2PageBomb(100_000); // pdf.js allocates and fills 1.25 GB for it

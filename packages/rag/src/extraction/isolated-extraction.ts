@@ -10,7 +10,7 @@ import { pdfProcessPool, type JobFailures, type PdfProcessOptions } from "./pdf-
 import { sniffFormat } from "./sniff-format";
 
 export interface IsolationOptions extends PdfProcessOptions {
-  /** CPU time one file may take in its reader (a wall backstop at 30x). Default 120 s. */
+  /** CPU time one file may take in its reader (a wall backstop at 30x, at most 10 min past it; see wallBackstopMs). Default 120 s. */
   readonly timeoutMs?: number;
   /** Stops the extraction: a queued file is dropped, a file being read ends its reader process (the next file gets a new one). */
   readonly signal?: AbortSignal;
@@ -29,7 +29,7 @@ function tooLarge(file: string, what: string, details: Record<string, unknown>):
 export function extractionFailures(file: string): JobFailures {
   return {
     outOfMemory: (memoryMb) => tooLarge(file, `needed more than ${memoryMb} MB to extract`, { memoryMb }),
-    timedOut: (limitMs, clock) => tooLarge(file, clock === "cpu" ? `used more than ${limitMs} ms of CPU to extract` : `took longer than ${limitMs} ms to extract`, { timeoutMs: limitMs, clock }),
+    timedOut: (limitMs, clock) => tooLarge(file, clock === "cpu" ? `used more than ${limitMs} ms of CPU to extract` : clock === "stalled" ? `stalled while being extracted (its reader used almost no CPU for ${limitMs} ms)` : `took longer than ${limitMs} ms to extract`, { timeoutMs: limitMs, clock }),
     crashed: (reason) => new ExtractionError("RAG_FILE_CORRUPT", file, `the extractor stopped on file '${file}' (${reason})`, { hint: "The file is damaged or hostile; re-export it from its source." }),
   };
 }
@@ -46,8 +46,10 @@ function plainText(bytes: Uint8Array): boolean {
  * reader, are extracted in the calling thread (the same function, the same result).
  */
 export function extractDocumentIsolated(file: string, bytes: Uint8Array, options: ExtractOptions & IsolationOptions = {}): Promise<ExtractedDocument> {
-  const { memoryMb, processes, addressSpaceLimit, childUrl, timeoutMs = DEFAULT_EXTRACTION_TIMEOUT_MS, signal, ...extractOptions } = options;
-  const pool = plainText(bytes) ? undefined : pdfProcessPool({ ...(childUrl ? { childUrl } : {}), ...(memoryMb !== undefined ? { memoryMb } : {}), ...(processes !== undefined ? { processes } : {}), ...(addressSpaceLimit !== undefined ? { addressSpaceLimit } : {}) });
+  const { memoryMb, processes, addressSpaceLimit, childUrl, stall, timeoutMs = DEFAULT_EXTRACTION_TIMEOUT_MS, signal, ...extractOptions } = options;
+  const pool = plainText(bytes)
+    ? undefined
+    : pdfProcessPool({ ...(childUrl ? { childUrl } : {}), ...(memoryMb !== undefined ? { memoryMb } : {}), ...(processes !== undefined ? { processes } : {}), ...(addressSpaceLimit !== undefined ? { addressSpaceLimit } : {}), ...(stall ? { stall } : {}) });
   if (pool === undefined) return signal?.aborted ? Promise.reject(signal.reason as Error) : extractDocument(file, bytes, extractOptions);
   return pool.run("extract", { file, bytes, options: extractOptions }, { timeoutMs, failures: extractionFailures(file), ...(signal ? { signal } : {}) });
 }

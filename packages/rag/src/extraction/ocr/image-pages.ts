@@ -29,6 +29,15 @@ export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
   return undefined;
 }
 
+export interface ImagePagesOptions {
+  /**
+   * The caller ran each page's `check()` on these same bytes (a reader process decoding for its pool):
+   * `decode` then skips what the check read from a TIFF page's strips (inflating a Deflate strip whole,
+   * counting an LZW one), which would cost a second pass over the page. Never set it for bytes not checked.
+   */
+  readonly checkedBefore?: boolean;
+}
+
 /** One page of an image file, decoded only when OCR gets to it (so a 300-page TIFF is never all in memory). */
 export interface ImagePage {
   readonly page: number;
@@ -183,7 +192,7 @@ async function decodePngOrJpeg(bytes: Uint8Array, kind: "png" | "jpeg", maxPixel
  * and scanner TIFFs work). What each page's decode will hold is checked from its headers against
  * `budgetBytes` before any pixel is decoded.
  */
-export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: number, budgetBytes = MAX_DECODE_BYTES): Promise<ImagePage[]> {
+export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: number, budgetBytes = MAX_DECODE_BYTES, options: ImagePagesOptions = {}): Promise<ImagePage[]> {
   if (kind !== "tiff") return [{ page: 1, check: () => checkPngOrJpeg(bytes, kind, budgetBytes), decode: () => decodePngOrJpeg(bytes, kind, maxPixels, budgetBytes) }];
   // Only the directory chain is walked here (bounded by the file's size); each page's entries are read
   // when OCR gets to it. utif2 reads the file from an ArrayBuffer of its own: made once, not per page.
@@ -195,12 +204,12 @@ export async function imagePages(bytes: Uint8Array, kind: ImageKind, maxPixels: 
     check: async () => {
       await boundTiffPage(bytes, readTiffDirectory(bytes, file, offset), i + 1, budgetBytes, MAX_JPEG_SCAN_PIXELS);
     },
-    decode: () => decodeTiffPage(bytes, buffer(), readTiffDirectory(bytes, file, offset), i + 1, maxPixels, budgetBytes),
+    decode: () => decodeTiffPage(bytes, buffer(), readTiffDirectory(bytes, file, offset), i + 1, maxPixels, budgetBytes, options.checkedBefore === true ? "checked" : "check"),
   }));
 }
 
-async function decodeTiffPage(bytes: Uint8Array, buffer: ArrayBuffer, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number): Promise<GrayImage> {
-  const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes, MAX_JPEG_SCAN_PIXELS);
+async function decodeTiffPage(bytes: Uint8Array, buffer: ArrayBuffer, directory: TiffDirectory, page: number, maxPixels: number, budgetBytes: number, strips: "check" | "checked"): Promise<GrayImage> {
+  const { width, height } = await boundTiffPage(bytes, directory, page, budgetBytes, MAX_JPEG_SCAN_PIXELS, strips);
   const UTIF = (await import("utif2")).default;
   const ifd = directory as Parameters<typeof UTIF.decodeImage>[1];
   let rgba: Uint8Array;

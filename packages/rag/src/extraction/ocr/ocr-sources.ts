@@ -2,6 +2,7 @@ import type { ImageKind, ImagePage } from "./image-pages";
 import type { PageOcr, PageOcrOutcome, PageSource, ReadPagesOptions } from "./page-ocr";
 import { OcrError } from "../../errors";
 import { pdfProcessPool, type JobFailures } from "../pdf-process/pdf-process-pool";
+import { DEFAULT_IMAGE_PAGE_TIMEOUT_MS } from "./page-image";
 import { openPdfForDrawing, rasterisePdfPage } from "./pdf-page-rasteriser";
 
 let nextDocKey = 0;
@@ -16,7 +17,7 @@ function readerFailures(page: number, doing: "drawing" | "decoding"): JobFailure
         details: { memoryMb },
       }),
     timedOut: (limitMs, clock) =>
-      new OcrError("RAG_OCR_TIMEOUT", `${doing} page ${page} ${clock === "cpu" ? "used more than" : "took longer than"} ${Math.round(limitMs / 1000)} s${clock === "cpu" ? " of CPU" : ""}`, {
+      new OcrError("RAG_OCR_TIMEOUT", clock === "cpu" ? `${doing} page ${page} used more than ${Math.round(limitMs / 1000)} s of CPU` : clock === "stalled" ? `${doing} page ${page} stalled (its reader used almost no CPU for ${Math.round(limitMs / 1000)} s)` : `${doing} page ${page} took longer than ${Math.round(limitMs / 1000)} s`, {
         hint: `${tooLong}; raise ocr.pageTimeoutMs if it is genuine.`,
         details: { timeoutMs: limitMs, clock },
       }),
@@ -100,5 +101,6 @@ function loopedSibling(page: number, looped: number, error: unknown): OcrError {
 /** OCRs every page of a PNG, JPEG or (multi-page) TIFF file, each decoded as `imagePageSources` says, within ocr.pageTimeoutMs. */
 export async function ocrImageFile(bytes: Uint8Array, kind: ImageKind, pages: readonly ImagePage[], ocr: PageOcr, options: ReadPagesOptions): Promise<PageOcrOutcome[]> {
   await ocr.engine();
-  return ocr.readPages(imagePageSources(bytes, kind, pages, ocr.maxPixels, ocr.config.pageTimeoutMs, options), options);
+  // decoding a page is a fraction of reading it (Tesseract's budget is pageTimeoutMs): its own, smaller budget
+  return ocr.readPages(imagePageSources(bytes, kind, pages, ocr.maxPixels, Math.min(ocr.config.pageTimeoutMs, DEFAULT_IMAGE_PAGE_TIMEOUT_MS), options), options);
 }

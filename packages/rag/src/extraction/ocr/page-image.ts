@@ -2,7 +2,7 @@ import { RagError } from "../../errors";
 import { pdfProcessPool, type JobFailures, type PdfProcessOptions } from "../pdf-process/pdf-process-pool";
 import { loadCanvas } from "./canvas-module";
 import { scaleToFit, type GrayImage } from "./gray-image";
-import { imageKindOf, imagePages } from "./image-pages";
+import { imageKindOf, imagePages, MAX_DECODE_BYTES, type ImagePagesOptions } from "./image-pages";
 import { openPdfForDrawing } from "./pdf-page-rasteriser";
 
 /** One page of a stored document drawn as a PNG, for a person to check OCR text against. */
@@ -21,13 +21,23 @@ export interface PageImageOptions {
   readonly maxPixels?: number;
   /** Compressed streams of a PDF may inflate to at most this (the same flate-bomb guard as ingest). */
   readonly maxUncompressedBytes?: number;
-  /** CPU time the drawing may take (default 30 s); past it the reader process is killed (RAG_FILE_TOO_LARGE). */
+  /**
+   * CPU time the drawing may take (default 30 s for a PDF page, DEFAULT_IMAGE_PAGE_TIMEOUT_MS for a page
+   * of an image file); past it the reader process is killed (RAG_FILE_TOO_LARGE).
+   */
   readonly timeoutMs?: number;
   /** The PDF reader processes that draw it (their memory cap, the reader script). */
   readonly process?: PdfProcessOptions;
 }
 
 export const DEFAULT_PAGE_IMAGE_TIMEOUT_MS = 30_000;
+/**
+ * The CPU budget of a page of an image file: a decode, not a drawing. The dearest genuine pages cost
+ * ≤ 3 s of CPU decoded and drawn as a PNG (bench/image-page-cost.ts: an A4 page at 600 dpi as PNG or TIFF
+ * 1.4-2.0 s, the largest gray PNG the static bounds admit 2.4 s, an A4 colour JPEG at 400 dpi 3.0 s), so
+ * a decoder that loops on a hostile page (a CCITT fax strip) holds a reader for 10 s, not 30 s.
+ */
+export const DEFAULT_IMAGE_PAGE_TIMEOUT_MS = 10_000;
 
 function pageNotFound(page: number, pageCount: number): RagError {
   return new RagError("RAG_PAGE_NOT_FOUND", `page ${page} does not exist (the document has ${pageCount} page${pageCount === 1 ? "" : "s"})`, {
@@ -58,7 +68,7 @@ export async function renderPageImage(bytes: Uint8Array, page: number, options: 
     throw new RagError("RAG_UNSUPPORTED_FORMAT", "only PDF, PNG, JPEG and TIFF documents have page images", { hint: "Read the document's text instead." });
   }
   const pool = pdfProcessPool(options.process ?? {});
-  const timeoutMs = options.timeoutMs ?? DEFAULT_PAGE_IMAGE_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? (kind ? DEFAULT_IMAGE_PAGE_TIMEOUT_MS : DEFAULT_PAGE_IMAGE_TIMEOUT_MS);
   if (!pool) return renderPageImageHere(bytes, page, options);
   const { process: _process, ...drawing } = options;
   return pool.run("page-image", { bytes, page, options: drawing }, { timeoutMs, failures: pageImageFailures(maxPixels) });
@@ -70,16 +80,22 @@ function pageImageFailures(maxPixels: number): JobFailures {
   return {
     outOfMemory: (memoryMb) => new RagError("RAG_FILE_TOO_LARGE", `drawing the page needed more than ${memoryMb} MB`, { hint, details: { memoryMb, maxPixels } }),
     timedOut: (limitMs, clock) =>
-      new RagError("RAG_FILE_TOO_LARGE", clock === "cpu" ? `drawing the page used more than ${limitMs} ms of CPU` : `drawing the page took longer than ${limitMs} ms`, { hint, details: { timeoutMs: limitMs, clock } }),
+      new RagError("RAG_FILE_TOO_LARGE", clock === "cpu" ? `drawing the page used more than ${limitMs} ms of CPU` : clock === "stalled" ? `drawing the page stalled (its reader used almost no CPU for ${limitMs} ms)` : `drawing the page took longer than ${limitMs} ms`, {
+        hint,
+        details: { timeoutMs: limitMs, clock },
+      }),
     crashed: (reason) => new RagError("RAG_FILE_CORRUPT", `the PDF reader stopped while drawing the page (${reason})`, { hint }),
   };
 }
 
-/** Draws one page of a PDF, PNG, JPEG or TIFF as a PNG in the calling thread (a PDF reader process runs this for renderPageImage). */
-export async function renderPageImageHere(bytes: Uint8Array, page: number, options: PageImageOptions = {}): Promise<PageImage> {
+/**
+ * Draws one page of a PDF, PNG, JPEG or TIFF as a PNG in the calling thread (a PDF reader process runs
+ * this for renderPageImage, whose checks ran first: `checked`, see ImagePagesOptions.checkedBefore).
+ */
+export async function renderPageImageHere(bytes: Uint8Array, page: number, options: PageImageOptions = {}, checked: ImagePagesOptions = {}): Promise<PageImage> {
   const kind = imageKindOf(bytes);
   if (!kind) return renderPdfPageImage(bytes, page, options);
-  const pages = await imagePages(bytes, kind, options.maxPixels ?? 4_000_000);
+  const pages = await imagePages(bytes, kind, options.maxPixels ?? 4_000_000, MAX_DECODE_BYTES, checked);
   const source = pages[page - 1];
   if (!source) throw pageNotFound(page, pages.length);
   return { ...(await encodeGray(await source.decode())), page, pageCount: pages.length };

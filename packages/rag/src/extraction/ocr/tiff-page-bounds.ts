@@ -41,9 +41,11 @@ function unsupported(page: number, what: string): OcrError {
  * compressed strip's or tile's output size first (Deflate inflated with its output counted, LZW counted
  * as utif2 decodes it, JPEG by its frame headers). The directory's strip or tile byte counts are cut to
  * the file in place (the decoder reads them as given). Throws `RAG_OCR_PAGE_TOO_LARGE` over the budget and
- * `RAG_OCR_PAGE_FAILED` for damage or a format that is not a scan.
+ * `RAG_OCR_PAGE_FAILED` for damage or a format that is not a scan. `strips: "checked"` skips reading the
+ * strips (the inflate, the LZW count, the JPEG headers) for a page whose same bytes were checked before
+ * (a reader process decoding a page its caller checked): the directory's checks and cuts still run.
  */
-export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, budgetBytes: number, maxScanPixels: number): Promise<TiffPageShape> {
+export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory, page: number, budgetBytes: number, maxScanPixels: number, strips: "check" | "checked" = "check"): Promise<TiffPageShape> {
   const width = first(directory, 256) ?? 0;
   const height = first(directory, 257) ?? 0;
   if (!(width > 0 && height > 0)) throw unsupported(page, "it has no width or height");
@@ -87,6 +89,7 @@ export async function boundTiffPage(bytes: Uint8Array, directory: TiffDirectory,
       details: { page, width, height, decodeBytes, budgetBytes },
     });
   }
+  if (strips === "checked") return { width, height, decodeBytes };
   let scanPixels = 0;
   for (let i = 0; i < used; i++) {
     const at = offsets[i] ?? 0;

@@ -6,7 +6,7 @@ import { BearError } from "@bear/core";
 import type { PDFDocumentProxy } from "unpdf/pdfjs";
 import { ExtractionError, OcrError, RagError } from "../../errors";
 import { extractDocument } from "../extract-document";
-import { imagePages, type ImageKind, type ImagePage } from "../ocr/image-pages";
+import { imagePages, MAX_DECODE_BYTES, type ImageKind, type ImagePage } from "../ocr/image-pages";
 import { openPdfForDrawing, rasterisePdfPage } from "../ocr/pdf-page-rasteriser";
 import { renderPageImageHere } from "../ocr/page-image";
 import type { PdfJobReply, PdfJobRequest, PdfJobs, SerializedJobError } from "./pdf-job";
@@ -44,7 +44,8 @@ async function imageFor(docKey: string, bytes: Uint8Array | undefined, kind: Ima
   if (!doc.image) {
     // The bytes arrived as a view into the message they came in: kept as a copy of their own, which the
     // TIFF decoder then reads in place.
-    doc.image = imagePages(bytes!.slice(), kind, maxPixels);
+    // (its pool checked every page's static bounds on these bytes before sending them: not read twice)
+    doc.image = imagePages(bytes!.slice(), kind, maxPixels, MAX_DECODE_BYTES, { checkedBefore: true });
     doc.image.catch(() => {
       if (held?.docKey === docKey) held = undefined;
     });
@@ -62,7 +63,7 @@ const handlers: { [K in keyof PdfJobs]: (args: PdfJobs[K]["args"]) => Promise<Pd
   extract: ({ file, bytes, options }) => extractDocument(file, bytes, options),
   "draw-page": async ({ file, docKey, bytes, page, dpi, maxPixels }) => rasterisePdfPage(await documentFor(file, docKey, bytes), page, dpi, maxPixels),
   "decode-image": decodeImagePage,
-  "page-image": ({ bytes, page, options }) => renderPageImageHere(bytes, page, options),
+  "page-image": ({ bytes, page, options }) => renderPageImageHere(bytes, page, options, { checkedBefore: true }), // renderPageImage checked the page
 };
 
 function serialize(error: unknown): SerializedJobError {

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { addressSpaceLimitedCommand } from "@bear/core";
 import { ExtractionError, OcrError, RagError } from "../../errors";
-import { cpuClockAvailable, watchJobDeadline, WALL_ONLY_FACTOR, type DeadlineClock } from "./job-deadline";
+import { cpuClockAvailable, DEFAULT_STALL_MIN_CPU_MS, DEFAULT_STALL_WINDOW_MS, watchJobDeadline, WALL_ONLY_FACTOR, type DeadlineClock, type StallCheck } from "./job-deadline";
 import type { PdfJobKind, PdfJobReply, PdfJobRequest, PdfJobs, SerializedJobError } from "./pdf-job";
 
 /** What a reader process may use beyond its own code: V8 heap, and address space above the base. Default 1024. */
@@ -38,12 +38,17 @@ export interface PdfProcessOptions {
    * only, as on a machine without prlimit.
    */
   readonly addressSpaceLimit?: boolean;
+  /**
+   * When a reader counts as stalled (its CPU stopped advancing while it has a job): its job fails and it
+   * is killed. Default: under 50 ms of CPU in 10 s of wall (DEFAULT_STALL_WINDOW_MS, DEFAULT_STALL_MIN_CPU_MS).
+   */
+  readonly stall?: StallCheck;
 }
 
 /** How one job fails when its reader runs out of memory or time (each caller has its own error class). */
 export interface JobFailures {
   readonly outOfMemory: (memoryMb: number) => Error;
-  /** Over its CPU budget (`clock` "cpu"), or past the wall backstop (see watchJobDeadline). */
+  /** Over its CPU budget (`clock` "cpu", `limitMs` the budget), stalled ("stalled", `limitMs` the window), or past the wall backstop ("wall"; see watchJobDeadline). */
   readonly timedOut: (limitMs: number, clock: DeadlineClock) => Error;
   /** The reader died for another reason (a crash in a parser). */
   readonly crashed: (reason: string) => Error;
@@ -95,6 +100,7 @@ export class PdfProcessPool {
   readonly #memoryMb: number;
   readonly #size: number;
   readonly #limitAddressSpace: boolean;
+  readonly #stall: StallCheck;
   readonly #readers = new Set<Reader>();
   readonly #queue: QueuedJob[] = [];
   #nextId = 0;
@@ -104,6 +110,7 @@ export class PdfProcessPool {
     this.#memoryMb = options.memoryMb ?? DEFAULT_PDF_MEMORY_MB;
     this.#size = Math.max(1, options.processes ?? DEFAULT_PDF_PROCESSES);
     this.#limitAddressSpace = options.addressSpaceLimit ?? true;
+    this.#stall = options.stall ?? {};
   }
 
   get memoryMb(): number {
@@ -230,7 +237,7 @@ export class PdfProcessPool {
         finish(() => reject(memory ? failures.outOfMemory(this.#memoryMb) : failures.crashed(signalName ? `signal ${signalName}` : `exit code ${code}`)), false);
       };
       const onAbort = (): void => finish(() => reject(signal?.reason as Error), false);
-      const stopDeadline = watchJobDeadline(child.pid, timeoutMs, (clock, limitMs) => finish(() => reject(failures.timedOut(limitMs, clock)), false));
+      const stopDeadline = watchJobDeadline(child.pid, timeoutMs, (clock, limitMs) => finish(() => reject(failures.timedOut(limitMs, clock)), false), this.#stall);
       child.on("message", onMessage);
       child.on("exit", onExit);
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -279,10 +286,11 @@ export function pdfProcessPool(options: PdfProcessOptions = {}): PdfProcessPool 
   const memoryMb = options.memoryMb ?? DEFAULT_PDF_MEMORY_MB;
   const processes = options.processes ?? DEFAULT_PDF_PROCESSES;
   const limit = options.addressSpaceLimit ?? true;
-  const key = `${url.href}|${memoryMb}|${processes}|${limit}`;
+  const stall = { windowMs: options.stall?.windowMs ?? DEFAULT_STALL_WINDOW_MS, minCpuMs: options.stall?.minCpuMs ?? DEFAULT_STALL_MIN_CPU_MS };
+  const key = `${url.href}|${memoryMb}|${processes}|${limit}|${stall.windowMs}|${stall.minCpuMs}`;
   let pool = pools.get(key);
   if (!pool) {
-    pool = new PdfProcessPool(url, { memoryMb, processes, addressSpaceLimit: limit });
+    pool = new PdfProcessPool(url, { memoryMb, processes, addressSpaceLimit: limit, stall });
     pools.set(key, pool);
   }
   return pool;
@@ -295,7 +303,7 @@ export function pdfContainment(options: Pick<PdfProcessOptions, "memoryMb" | "pr
   const addressSpaceMb = PDF_PROCESS_BASE_MB + memoryMb;
   const limited = addressSpaceLimitedCommand(["node"], addressSpaceMb * MiB).limited;
   const cpuDeadline = cpuClockAvailable();
-  const deadline = cpuDeadline ? "a CPU-time deadline per job" : `a wall-clock deadline per job (${WALL_ONLY_FACTOR}x its CPU budget: no /proc to read CPU time from)`;
+  const deadline = cpuDeadline ? "a CPU-time deadline per job (a reader whose CPU stops advancing is stopped)" : `a wall-clock deadline per job (${WALL_ONLY_FACTOR}x its CPU budget: no /proc to read CPU time from)`;
   const summary = limited
     ? `PDF readers: ${processes} child processes, address space capped at ${addressSpaceMb} MB (prlimit), V8 heap at ${memoryMb} MB, empty environment, ${deadline}`
     : `PDF readers PARTIAL: ${processes} child processes, V8 heap capped at ${memoryMb} MB but NOT their address space (prlimit is missing: install util-linux), empty environment, ${deadline}`;
