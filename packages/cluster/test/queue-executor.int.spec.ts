@@ -299,6 +299,19 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
         const done = (await queue.getJob(jobId))!;
         return done.failedReason ? (JSON.parse(done.failedReason) as { code: string; message: string }).code : "completed";
       };
+      // the finished attempt re-added as it was sent: refused, its acts not repeated as alice
+      expect(await forge({})).toBe("STEP_JOB_REPLAYED");
+      expect(seen).toHaveLength(1);
+      // what refuses it is the attempt's mark, set when its result was recorded, kept a week (as the job's own record)
+      const marker = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+      const mark = `bear:done:${attemptId}`;
+      try {
+        expect(Number(await marker.get(mark))).toBeGreaterThan(Date.now() - 60_000);
+        expect(await marker.ttl(mark)).toBeGreaterThan(6 * 24 * 3600);
+        await marker.del(mark); // as once the week is over: the binding still refuses what was altered
+      } finally {
+        marker.disconnect();
+      }
       const outcomes = {
         actor: await forge({ actor: "admin" }),
         unnamed: await forge({ actor: null }),
@@ -309,14 +322,27 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
         otherStep: await forge({ stepId: "b" }),
       };
       expect(outcomes).toEqual({ actor: "DECRYPTION_FAILED", unnamed: "DECRYPTION_FAILED", type: "DECRYPTION_FAILED", agent: "DECRYPTION_FAILED", act: "DECRYPTION_FAILED", otherId: "STEP_JOB_FORGED", otherStep: "STEP_JOB_FORGED" });
-      // none ran; the same job re-added as it was sent still runs (the forgeries above were refused for what they changed)
+      // none ran; without its mark the same job re-added as it was sent runs again (the forgeries above were refused for what they changed)
       expect(seen).toHaveLength(1);
       expect(await forge({})).toBe("completed");
       expect(seen).toEqual([{ type: "test.who", actor: "alice", agent: null }, { type: "test.who", actor: "alice", agent: null }]);
-      // each refusal is in the audit log: denied, by the system, with the job's id and claims, never its parameters
-      expect(audited.map((e) => [e.action, e.outcome, e.actor, e.details?.["code"]])).toEqual(Object.values(outcomes).map((code) => ["step.refused", "denied", "system", code]));
-      expect(audited[0]).toMatchObject({ resource: attemptId, details: { claimedActor: "admin", type: "test.who", run: "genuine", worker: cluster.workers[0]!.id } });
-      expect(audited[5]).toMatchObject({ resource: "elsewhere|a|1" });
+      // each kind of refusal (queue, code) opens one audit record at once: denied, by the system, with the job's id and claims, never its parameters
+      const firsts = [
+        ["step.refused", "denied", "system", "STEP_JOB_REPLAYED", 1],
+        ["step.refused", "denied", "system", "DECRYPTION_FAILED", 1],
+        ["step.refused", "denied", "system", "DECRYPTION_FAILED", 1], // the test.other queue's
+        ["step.refused", "denied", "system", "STEP_JOB_FORGED", 1],
+      ];
+      expect(audited.map((e) => [e.action, e.outcome, e.actor, e.details?.["code"], e.details?.["count"]])).toEqual(firsts);
+      expect(audited[0]).toMatchObject({ resource: attemptId, details: { claimedActor: "alice", run: "genuine" } });
+      expect(audited[1]).toMatchObject({ resource: attemptId, details: { claimedActor: "admin", type: "test.who", run: "genuine", worker: cluster.workers[0]!.id } });
+      expect(audited[3]).toMatchObject({ resource: "elsewhere|a|1" });
+      // the rest are counted, written when their window closes (here: the worker's close)
+      await cluster.workers[0]!.close();
+      expect(audited.slice(firsts.length).map((e) => [e.details?.["code"], e.details?.["queue"], e.details?.["count"], e.details?.["jobs"]])).toEqual([
+        ["DECRYPTION_FAILED", stepQueueName("test.who"), 3, 1],
+        ["STEP_JOB_FORGED", stepQueueName("test.who"), 1, 2],
+      ]);
       expect(JSON.stringify(audited)).not.toContain("kept");
     } finally {
       await Promise.all(queues.map((q) => q.close()));

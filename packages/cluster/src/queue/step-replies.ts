@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { bullScript, bullVersion } from "./bull-scripts";
+import { markDoneLua, markingHandedOutJobs } from "./replay-guard";
 
 const CHANNEL_PREFIX = "bear:step-reply:";
 /** A reply channel's id (in each job's data): 16 hex digits. */
@@ -88,13 +89,15 @@ export function sendStepReply(redis: Redis, replyTo: unknown, reply: StepReply):
  * socket writes and Redis's scripts on the 2 cores while the sender reads the result (step-trace:
  * 1.66 of each per no-op step). A marker says jobs wait; with none waiting it wakes nobody for
  * anything, and the next add (or a stalled job put back) adds it again in the same script.
+ * And a completed job's attempt is marked finished (`bear:done:<id>`, replay-guard.ts), and the next job
+ * it hands out, if any, carries its own attempt's mark as `finishedOn` (a worker refuses to run it again).
  * KEYS and ARGV: BullMQ's (KEYS[1] the wait list, KEYS[3] the prioritized set, KEYS[12] the job's
  * hash, KEYS[14] the marker, ARGV[1] its id, ARGV[4] the value recorded, ARGV[5] completed or
  * failed); the answer: BullMQ's (0: recorded, no next job).
  */
 function finishAndReplyLua(): string {
   return `local function bullFinish()
-${bullScript("moveToFinished-14.js", "moveToFinished", 14)}
+${markingHandedOutJobs(bullScript("moveToFinished-14.js", "moveToFinished", 14))}
 end
 local reply
 if ARGV[5] == "completed" then
@@ -103,6 +106,7 @@ if ARGV[5] == "completed" then
 end
 local result = bullFinish()
 if result == 0 and redis.call("LLEN", KEYS[1]) == 0 and redis.call("ZCARD", KEYS[3]) == 0 then redis.call("ZREM", KEYS[14], "0") end
+if ARGV[5] == "completed" and (type(result) ~= "number" or result >= 0) then ${markDoneLua()} end
 if reply and #reply == 16 and (type(result) ~= "number" or result >= 0) then
   redis.call("PUBLISH", "${CHANNEL_PREFIX}" .. reply, '{"jobId":' .. cjson.encode(ARGV[1]) .. ',"result":' .. ARGV[4] .. '}')
 end

@@ -13,7 +13,9 @@ import { repliesOnFinish, replyOnFinish, sendStepReply, type StepReply } from ".
 import { slotChannel } from "../queue/routed-jobs";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, readStepJob, stepJobId, stepQueueName, unitKey, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { checkedStepJob } from "../queue/step-job-check";
+import { markHandedOutJobs } from "../queue/replay-guard";
 import { LockKeeper } from "./lock-keeper";
+import { RefusalAudit } from "./refusal-audit";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
 
 /** Checks a job may run here, beyond its payload binding (e.g. that the documents it names belong to its matter). */
@@ -36,10 +38,13 @@ export interface StepWorkerOptions {
   readonly authorize?: StepAuthorizer;
   /**
    * Where a job refused for what Redis holds is recorded (`step.refused`, denied): one that is no
-   * step job, whose id is not its attempt's, or whose payload was not written for the run, step,
-   * matter, type, agent, actor or act it names (a job added or altered in Redis).
+   * step job, whose id is not its attempt's, whose attempt finished before (re-added), or whose payload
+   * was not written for the run, step, matter, type, agent, actor or act it names (a job added or
+   * altered in Redis). Counted per queue and code: one record opens each window, one more counts the rest.
    */
   readonly audit?: AuditSink;
+  /** The window refusals of one kind are counted in (default 60 s; see RefusalAudit). */
+  readonly refusalWindowMs?: number;
   readonly id?: string;
   /**
    * How long a job's lock lasts without renewal: a worker killed mid-step loses its jobs to
@@ -83,6 +88,7 @@ export class StepWorker {
   /** Jobs whose handler returned on such a Worker, with their reply id where the script reads it: BullMQ's record of them publishes their result. */
   readonly #repliedOnFinish = new WeakSet<Job>();
   readonly #logger: Logger;
+  readonly #refusals: RefusalAudit | undefined;
   readonly #startedAt = Date.now();
   #redis: Redis | undefined;
   #subscriber: Redis | undefined;
@@ -103,6 +109,9 @@ export class StepWorker {
     this.#wanted = wanted;
     this.#capabilities = options.stepTypes.filter((t) => covers(wanted, t));
     this.#logger = (options.logger ?? silentLogger).child({ name: "cluster:StepWorker" });
+    this.#refusals = options.audit
+      ? new RefusalAudit(options.audit, this.id, options.refusalWindowMs, (e) => this.#logger.warn({ reason: e instanceof Error ? e.message : String(e) }, "a refused step job could not be audited"))
+      : undefined;
     if (this.#capabilities.length === 0) {
       throw new ClusterError("NO_CAPABLE_WORKER", `--capabilities ${wanted.join(",")} matches none of this workspace's step types (${options.stepTypes.join(", ")})`, {
         hint: "Give step types (legal.extract_terms), prefixes (legal.*) or * for all.",
@@ -193,7 +202,9 @@ export class StepWorker {
       .client.then((client) => {
         this.#bullClients.set(worker, client);
         if (replyOnFinish(client)) this.#replyingOnFinish.add(worker);
-        else this.#logger.warn({ queue: name }, "the installed BullMQ's moveToFinished is not the one this release wraps: results are published after BullMQ's completed event (one round trip later)");
+        else this.#logger.warn({ queue: name }, "the installed BullMQ's moveToFinished is not the one this release wraps: results are published after BullMQ's completed event (one round trip later), and finished attempts are not marked (a job re-added in Redis runs again)");
+        // a job handed out whose attempt finished before comes with its finishedOn set (see #process)
+        if (!markHandedOutJobs(client)) this.#logger.warn({ queue: name }, "the installed BullMQ's moveToActive is not the one this release marks: a finished attempt re-added in Redis runs again");
       })
       .catch(() => undefined);
     // the outcome goes to the sender once BullMQ has recorded it (these events follow the job's
@@ -301,8 +312,9 @@ export class StepWorker {
 
   async #process(job: Job, worker: Worker): Promise<StepJobResult> {
     let data: StepJobData;
+    let claimed: StepJobData | undefined; // what a refused job claims, once it reads as a step job
     try {
-      data = readStepJob(job.id, job.data);
+      data = claimed = readStepJob(job.id, job.data);
       // the id names the run, step and attempt (a sender adds each attempt once under it): a job whose fields say otherwise was made in Redis
       const expected = stepJobId(data.runId, data.key, data.attempt);
       if (job.id !== expected || data.key !== unitKey(data)) {
@@ -311,8 +323,17 @@ export class StepWorker {
           retryable: false,
         });
       }
+      // its attempt finished before (the mark BullMQ's scripts set, replay-guard.ts, or the job's own
+      // record moved back to wait): re-added in Redis; run again, it would repeat the step's acts.
+      // Retryable: a sender that lost the result (a run resumed after the job's record was let go) sends the next attempt.
+      if (job.finishedOn) {
+        throw new ClusterError("STEP_JOB_REPLAYED", `step job '${String(job.id).slice(0, 200)}' (run '${data.runId}', step '${data.key}', attempt ${data.attempt}) finished at ${new Date(Number(job.finishedOn)).toISOString()}: its attempt was added again in Redis; nothing was run`, {
+          hint: "Check who can write to this Redis (its password, ACL users); the refusal is in the workspace's audit log.",
+          retryable: true,
+        });
+      }
     } catch (error) {
-      await this.#refused(job, error);
+      await this.#refused(job, error, claimed);
       throw asJobError(error);
     }
     if (!this.#capabilities.includes(data.type)) {
@@ -390,12 +411,11 @@ export class StepWorker {
    */
   async #refused(job: Job, error: unknown, data?: StepJobData): Promise<void> {
     const code = BearError.isInstance(error) ? error.code : String((error as { code?: unknown } | undefined)?.code ?? "STEP_PAYLOAD_INVALID");
-    const jobId = String(job.id).slice(0, 200);
-    this.#logger.warn({ jobId, queue: job.queueName, code }, "a step job was refused before it ran (its id, format or payload binding)");
+    const jobId = String(job.id);
     const claims: Record<string, string | boolean | null> = data === undefined ? {} : { run: data.runId, type: data.type, claimedActor: data.actor, claimedMatter: data.matter, act: data.act === true };
-    await this.#options.audit
-      ?.record({ action: "step.refused", outcome: "denied", actor: "system", resource: jobId, details: { code, queue: job.queueName.slice(0, 200), worker: this.id, ...claims } })
-      .catch((e: unknown) => this.#logger.warn({ jobId, reason: e instanceof Error ? e.message : String(e) }, "a refused step job could not be audited"));
+    const opened = await this.#refusals?.refuse({ jobId, queue: job.queueName, code, claims });
+    // logged as audited: the first of each kind in a window, the rest counted (a Redis writer can add millions)
+    if (opened !== false) this.#logger.warn({ jobId: jobId.slice(0, 200), queue: job.queueName, code }, "a step job was refused before it ran (its id, format, attempt or payload binding)");
   }
 
   #record(type: string, ok: boolean, ms: number): void {
@@ -447,6 +467,7 @@ export class StepWorker {
     if (this.#timer) clearInterval(this.#timer);
     await Promise.all(this.#workers.map((w) => w.close(options.force ?? false)));
     await this.#keeper?.close();
+    await this.#refusals?.flush();
     if (this.#redis) await removeWorkerReport(this.#redis, this.id).catch(() => undefined);
     this.#subscriber?.disconnect();
     this.#redis?.disconnect();
