@@ -261,7 +261,13 @@ describe("SqliteRunStore-backed engine", () => {
     }
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.pragma("user_version", { simple: true })).toBe(5);
+      expect(db.pragma("user_version", { simple: true })).toBe(6);
+      // the version-2 steps table (WITHOUT ROWID) was rebuilt as a rowid table, its rows kept ('first' above was not run again)
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'steps'").pluck().get()).not.toMatch(/WITHOUT ROWID/i);
+      expect(db.prepare("SELECT key, status FROM steps WHERE run_id = 'old-interrupted' ORDER BY key").all()).toEqual([
+        { key: "first", status: "completed" },
+        { key: "second", status: "completed" },
+      ]);
       expect(db.prepare("SELECT id, actor, files FROM runs ORDER BY id").all()).toEqual([
         { id: "new-run", actor: "alice", files: "none" },
         { id: "old-done", actor: null, files: null },
@@ -333,7 +339,7 @@ describe("SqliteRunStore-backed engine", () => {
     }
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.pragma("user_version", { simple: true })).toBe(5);
+      expect(db.pragma("user_version", { simple: true })).toBe(6);
       expect(db.prepare("SELECT run_id FROM run_inputs").all()).toEqual([{ run_id: "new-run" }]);
       expect(db.prepare("SELECT definition, inputs FROM runs WHERE id = 'new-run'").get()).toEqual({ definition: "", inputs: "" });
     } finally {

@@ -37,11 +37,34 @@ export interface SqliteRunStoreOptions {
 }
 
 /**
+ * 6: steps is a rowid table (its key (run_id, key) a separate index): as a WITHOUT ROWID table its B-tree's
+ * interior cells were whole rows, step outputs of up to ~150 kB with their overflow chains, read in full at
+ * each comparison of a lookup, so every step write read more pages the more runs the database held; and
+ * indexes for listings (newest first, by matter), which scanned and sorted every run;
  * 5: a run's definition and inputs in run_inputs, written once (runs keeps '' in its columns for them:
  * a status change rewrote the whole runs row, the contract text's overflow pages with it, twice a run);
  * 4: runs.files (where its file steps work); 3: runs.actor (who started the run); 2: runs.matter.
  */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
+
+/**
+ * A rowid table: its rows (outputs of up to hundreds of kB) stay in the table's leaves and overflow pages,
+ * and the key's index holds only (run_id, key, rowid). Never WITHOUT ROWID (see SCHEMA_VERSION 6).
+ */
+const STEPS_TABLE = (name: string): string => `CREATE TABLE IF NOT EXISTS ${name} (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  item_index INTEGER,
+  status TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  output TEXT,
+  error TEXT,
+  started_at INTEGER,
+  finished_at INTEGER,
+  PRIMARY KEY (run_id, key)
+);`;
+const STEP_COLUMNS = "run_id, key, step_id, item_index, status, attempt, output, error, started_at, finished_at";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -66,20 +89,10 @@ CREATE TABLE IF NOT EXISTS run_inputs (
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status, created_at);
 CREATE INDEX IF NOT EXISTS runs_finished ON runs(finished_at);
+CREATE INDEX IF NOT EXISTS runs_created ON runs(created_at);
+CREATE INDEX IF NOT EXISTS runs_matter ON runs(matter, created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS steps (
-  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  key TEXT NOT NULL,
-  step_id TEXT NOT NULL,
-  item_index INTEGER,
-  status TEXT NOT NULL,
-  attempt INTEGER NOT NULL,
-  output TEXT,
-  error TEXT,
-  started_at INTEGER,
-  finished_at INTEGER,
-  PRIMARY KEY (run_id, key)
-) WITHOUT ROWID;
+${STEPS_TABLE("steps")}
 CREATE TABLE IF NOT EXISTS events (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
@@ -184,22 +197,14 @@ export class SqliteRunStore implements RunStore {
     try {
       db.pragma("journal_mode = WAL");
       db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-      db.pragma("foreign_keys = ON");
       db.pragma("busy_timeout = 5000");
-      const version = db.pragma("user_version", { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
-      }
-      // Forward migrations, before the schema's indexes refer to the columns: version 1 databases lack
-      // runs.matter, version 1-2 databases runs.actor (their runs keep null: started by an unnamed caller),
-      // version 1-3 databases runs.files (null: resumed only under matter areas).
-      const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
-      const columns = hasRuns ? new Set((db.pragma("table_info(runs)") as { name: string }[]).map((c) => c.name)) : undefined;
-      if (columns && !columns.has("matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
-      if (columns && !columns.has("actor")) db.exec("ALTER TABLE runs ADD COLUMN actor TEXT");
-      if (columns && !columns.has("files")) db.exec("ALTER TABLE runs ADD COLUMN files TEXT");
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      // Off while the schema migrates (a table rebuild; the pragma is a no-op inside a transaction), on for
+      // every write after. One write transaction: openers sharing the file migrate it once, one at a time.
+      db.pragma("foreign_keys = OFF");
+      const rebuilt = db.transaction(() => migrateSchema(db)).immediate();
+      db.pragma("foreign_keys = ON");
+      // a rebuild's WAL is as large as the steps table: give the space back now (best effort: readers may hold it)
+      if (rebuilt) db.pragma("wal_checkpoint(TRUNCATE)");
       this.#stmt = this.prepare();
     } catch (error) {
       db.close();
@@ -208,7 +213,8 @@ export class SqliteRunStore implements RunStore {
     // The key the data was written with: set by the first open that writes, checked by every later one.
     const stored = (db.prepare("SELECT value FROM meta WHERE key = 'sealedKeyId'").get() as { value: string } | undefined)?.value;
     const given = options.cipher?.keyId ?? null;
-    const hasRuns = (db.prepare("SELECT COUNT(*) AS n FROM runs").get() as { n: number }).n > 0;
+    // EXISTS, not COUNT(*): a count reads an index of every run the database holds, at every open
+    const hasRuns = db.prepare("SELECT EXISTS (SELECT 1 FROM runs) AS any").pluck().get() === 1;
     if (stored === undefined) {
       if (hasRuns && given !== null) {
         db.close();
@@ -250,7 +256,8 @@ export class SqliteRunStore implements RunStore {
       getSteps: db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY key`),
       getEvents: db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`),
       lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE run_id = ?`),
-      prune: db.prepare(`DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at < ? AND status IN ('completed', 'failed', 'cancelled')`),
+      // by finished_at's index ('+status': not by status's, which would visit every finished run)
+      prune: db.prepare(`DELETE FROM runs WHERE finished_at < ? AND +status IN ('completed', 'failed', 'cancelled')`),
     };
   }
 
@@ -424,6 +431,34 @@ export class SqliteRunStore implements RunStore {
       this.#release?.();
     }
   }
+}
+
+/**
+ * Brings the schema to SCHEMA_VERSION, inside the caller's write transaction; true when the steps table
+ * was rebuilt (a version 1-5 database: WITHOUT ROWID, see SCHEMA_VERSION 6), which copies every step row once.
+ */
+function migrateSchema(db: BetterSqlite3.Database): boolean {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${version} is newer than this engine's ${SCHEMA_VERSION}`);
+  }
+  // Forward migrations, before the schema's indexes refer to the columns: version 1 databases lack
+  // runs.matter, version 1-2 databases runs.actor (their runs keep null: started by an unnamed caller),
+  // version 1-3 databases runs.files (null: resumed only under matter areas).
+  const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() !== undefined;
+  const columns = hasRuns ? new Set((db.pragma("table_info(runs)") as { name: string }[]).map((c) => c.name)) : undefined;
+  if (columns && !columns.has("matter")) db.exec("ALTER TABLE runs ADD COLUMN matter TEXT");
+  if (columns && !columns.has("actor")) db.exec("ALTER TABLE runs ADD COLUMN actor TEXT");
+  if (columns && !columns.has("files")) db.exec("ALTER TABLE runs ADD COLUMN files TEXT");
+  const steps = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'steps'").pluck().get() as string | undefined;
+  const rebuild = steps !== undefined && /WITHOUT\s+ROWID/i.test(steps);
+  if (rebuild) {
+    db.exec(STEPS_TABLE("steps_v6"));
+    db.exec(`INSERT INTO steps_v6 (${STEP_COLUMNS}) SELECT ${STEP_COLUMNS} FROM steps; DROP TABLE steps; ALTER TABLE steps_v6 RENAME TO steps`);
+  }
+  db.exec(SCHEMA);
+  if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return rebuild;
 }
 
 const lockFileOf = (dbPath: string): string => `${path.resolve(dbPath)}.lock`;
