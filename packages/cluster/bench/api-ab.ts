@@ -7,7 +7,9 @@
 // Usage: cd packages/cluster && TSX_TSCONFIG_PATH=../../tsconfig.base.json nice -n 10 node --import tsx bench/api-ab.ts
 //   (AB_BEFORE=/work/main: a checkout whose packages/{cluster,workflow-engine}/dist are built;
 //   AB_CONTRACTS=120 per side, AB_BATCH=10, AB_WORKERS=2; AB_PROF=<dir>: a V8 CPU profile of this process;
-//   AB_STORE=sqlite: each side's engine keeps its runs in a workflows.db of its own, as `bear serve --redis` does; default memory)
+//   AB_STORE=sqlite: each side's engine keeps its runs in a workflows.db of its own, as `bear serve --redis` does; default memory;
+//   AB_BEFORE_STORE=memory|sqlite: the before side's store, when it differs — e.g. AB_BEFORE=<this checkout> AB_BEFORE_STORE=memory
+//   AB_STORE=sqlite: what the run store costs the API in the cluster, both sides this build)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,6 +28,7 @@ const BATCH = Number(process.env.AB_BATCH ?? 10);
 const WORKERS = Number(process.env.AB_WORKERS ?? 2);
 const RUNS_IN_FLIGHT = 8;
 const STORE = process.env.AB_STORE === "sqlite" ? "sqlite" : "memory";
+const BEFORE_STORE = process.env.AB_BEFORE_STORE === undefined ? STORE : process.env.AB_BEFORE_STORE === "sqlite" ? "sqlite" : "memory";
 const load = async <T>(pkg: string): Promise<T> => (await import(pathToFileURL(path.join(BEFORE, "packages", pkg, "dist/index.js")).href)) as T;
 const engineBefore = await load<typeof engineAfter>("workflow-engine");
 const clusterBefore = await load<typeof clusterAfter>("cluster");
@@ -47,19 +50,19 @@ interface Side {
   readonly engine: { run(definition: unknown, inputs: Record<string, unknown>): Promise<{ status: string; error?: unknown }>; dispose(): Promise<void> };
 }
 let databases = 0;
-async function side(engineLib: typeof engineAfter, clusterLib: typeof clusterAfter): Promise<Side> {
+async function side(engineLib: typeof engineAfter, clusterLib: typeof clusterAfter, store: "sqlite" | "memory"): Promise<Side> {
   const node = new clusterLib.ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
   const executor = node.decorate(new engineLib.InProcessExecutor(registry as never)) as never;
   const engine =
-    STORE === "sqlite"
+    store === "sqlite"
       ? await engineLib.WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${++databases}.db`), sharedDatabase: true, resumeOnOpen: false, registry: registry as never, maxParallelSteps: 4, executor, coordination: node.runs as never })
       : engineLib.WorkflowEngine.inMemory({ registry: registry as never, maxParallelSteps: 4, keepEvents: false, executor, coordination: node.runs as never });
   await node.attach(engine as never);
   return { node, engine };
 }
 const sides = new Map<string, Side>([
-  ["before", await side(engineBefore, clusterBefore)],
-  ["after", await side(engineAfter, clusterAfter)],
+  ["before", await side(engineBefore, clusterBefore, BEFORE_STORE)],
+  ["after", await side(engineAfter, clusterAfter, STORE)],
 ]);
 const workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `api-ab-${i}`, concurrency: 2 })));
 await new Promise((r) => setTimeout(r, 1_500));
@@ -108,7 +111,7 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = this checkout's source; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; run store ${STORE}; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = this checkout's source; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; run store ${BEFORE_STORE === STORE ? STORE : `${BEFORE_STORE} (before), ${STORE} (after)`}; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
 console.log("| side | API CPU ms per contract: mean (median of batches, min–max) | Redis ms | workers' CPU ms (all) | workers' GC ms | contracts/s (wall, load-bound) |");
 console.log("|---|---|---|---|---|---|");
 for (const name of names) {
