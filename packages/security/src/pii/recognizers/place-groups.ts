@@ -4,7 +4,8 @@
 import { lexicon } from "./compromise-nlp";
 import { charClasses, LETTER, NUMBER } from "../char-classes";
 import { asciiLowerHash, FNV_OFFSET, FNV_PRIME, HashFilter } from "../text-hash";
-import { AsciiWordSet, textRuns } from "../text-runs";
+import { lowerBound } from "../lower-bound";
+import { AsciiWordSet, textRuns, type Runs } from "../text-runs";
 
 const PLACE_TAGS = new Set(["Country", "City", "Region", "Place"]);
 /** Named places only: in lower case, "Place" words are common nouns ("downtown"). */
@@ -138,10 +139,12 @@ const isWordChar = (cls: Uint8Array, c: number): boolean => ((cls[c] as number) 
  */
 class WordChains {
   private readonly cls = charClasses();
-  /** The last chain read: its words' starts and ends (its first word's start is `chain[0]`). */
-  private chain: number[] = [];
+  /** The text's letter runs (textRuns). */
+  private readonly runs: Runs;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.runs = textRuns(text).words;
+  }
 
   /** The word holding offset `p`, as [start, end), or undefined when `p` lies in no word. */
   wordAt(p: number): [number, number] | undefined {
@@ -173,39 +176,112 @@ class WordChains {
     return [end + 1, b];
   }
 
-  /** The word before the word starting at `start` in its chain, as [start, end), or undefined. */
-  private previous(start: number): [number, number] | undefined {
+  /** The start of the word before the word starting at `start` in its chain (it ends at `start - 1`), or -1. */
+  private previousStart(start: number): number {
     const { text, cls } = this;
-    if (start < 2 || text.charCodeAt(start - 1) !== 32 || !isWordChar(cls, text.charCodeAt(start - 2))) return undefined;
+    if (start < 2 || text.charCodeAt(start - 1) !== 32 || !isWordChar(cls, text.charCodeAt(start - 2))) return -1;
     let a = start - 2;
     while (a > 0 && isWordChar(cls, text.charCodeAt(a - 1))) a--;
-    const from = this.wordStart(a, start - 1);
-    return from >= 0 ? [from, start - 1] : undefined;
+    // most often the stretch's first character, a letter after no number, starts the word
+    if ((cls[text.charCodeAt(a)] as number) & LETTER && (a === 0 || !((cls[text.charCodeAt(a - 1)] as number) & NUMBER))) return a;
+    return this.wordStart(a, start - 1);
+  }
+
+  /**
+   * The word's place in its chain (0: the chain's first word), counted back over the text's letter runs: the word
+   * before one that starts the letter run k is most often the run k - 1 alone (maybe with a period), one space
+   * before it, after a character that neither continues a word nor is a number. Any other word is read character
+   * by character (previousStart).
+   */
+  private placeInChain(start: number): number {
+    const { text, cls } = this;
+    const { starts, ends, count } = this.runs;
+    let index = 0;
+    let s = start;
+    let k = this.runStartingAt(s);
+    for (;;) {
+      if (k > 0 && text.charCodeAt(s - 1) === 32) {
+        const before = (ends[k - 1] as number) === s - 1 || ((ends[k - 1] as number) === s - 2 && text.charCodeAt(s - 2) === 46);
+        const from = starts[k - 1] as number;
+        if (before) {
+          const c = from > 0 ? text.charCodeAt(from - 1) : 32;
+          if (!isWordChar(cls, c) && !((cls[c] as number) & NUMBER)) {
+            index++;
+            s = from;
+            k--;
+            continue;
+          }
+        }
+      }
+      const p = this.previousStart(s);
+      if (p < 0) return index;
+      index++;
+      s = p;
+      k = k > 0 && (starts[k - 1] as number) === p ? k - 1 : count > 0 ? this.runStartingAt(p) : -1;
+    }
+  }
+
+  /** The index of the letter run starting at `p`, or -1. */
+  private runStartingAt(p: number): number {
+    const { starts, count } = this.runs;
+    const k = lowerBound(count, (i) => (starts[i] as number) < p);
+    return k < count && (starts[k] as number) === p ? k : -1;
   }
 
   /** The group (three words of a chain at most) holding the word [start, end): its words' offsets, two per word. */
   groupOf(start: number, end: number): number[] {
-    const chain = this.chain;
-    let at = chain.indexOf(start);
-    if (at < 0 || at % 2 !== 0 || chain[at + 1] !== end) {
-      // read the chain the word belongs to: back to its first word, then forward to its last
-      let first: [number, number] = [start, end];
-      for (let p = this.previous(first[0]); p; p = this.previous(first[0])) first = p;
-      const words = [first[0], first[1]];
-      for (let w = this.next(first[1]); w; w = this.next(w[1])) words.push(w[0], w[1]);
-      this.chain = words;
-      at = words.indexOf(start);
+    const index = this.placeInChain(start);
+    // the chain's words in threes from its first: back to the group's first word, on to its third or the chain's end
+    const group: number[] = [start, end];
+    for (let k = index % 3, first = start; k > 0; k--) {
+      const before = this.previousStart(first);
+      group.unshift(before, first - 1);
+      first = before;
     }
-    const from = 6 * Math.floor(at / 6);
-    return this.chain.slice(from, from + 6);
+    for (let k = index % 3, last = end; k < 2; k++) {
+      const w = this.next(last);
+      if (!w) break;
+      group.push(w[0], w[1]);
+      last = w[1];
+    }
+    return group;
   }
+}
+
+/**
+ * For each first word of the place phrases of two words or more (by its hash, as phraseMayBePlace reads it: lower
+ * case, FNV-1a), the first letters their second words may have, one bit per letter "a"-"z" (bit 31: another
+ * character, read as "any letter"). "the" opens only "the hague", "the bronx", "the hamptons": after "the", a word
+ * starting with another letter opens no place phrase, and a contract holds thousands of "the".
+ */
+let secondInitials: Map<number, number> | undefined;
+const ANY_INITIAL = -1;
+/** The map's keys: the hash's low 30 bits, a small integer for the engine (two words sharing them share their letters). */
+const INITIALS_KEY = 0x3fffffff;
+function secondWordInitials(): Map<number, number> {
+  if (!secondInitials) {
+    const map = new Map<number, number>();
+    for (const phrase of placeEntries().keys()) {
+      const space = phrase.indexOf(" ");
+      if (space < 0) continue;
+      const h = asciiLowerHash(phrase, 0, space);
+      const c = phrase.charCodeAt(space + 1);
+      const bit = c >= 97 && c <= 122 ? 1 << (c - 97) : ANY_INITIAL;
+      // a first word past ASCII (no hash) is never a letter run's word: nothing to note
+      if (h >= 0) map.set(h & INITIALS_KEY, (map.get(h & INITIALS_KEY) ?? 0) | bit);
+    }
+    secondInitials = map;
+  }
+  return secondInitials;
 }
 
 /**
  * Whether the letter run [p, e) may start a known place's phrase in its chain (with its next two words), without
  * reading its group: the word there must be the run (or the run and a period), after no number, and the hash of
  * the word, or of it and the next one or two words, must be a place phrase's (or one of them holds a character past
- * ASCII). A run inside a longer word is decided by `WordChains.wordAt` afterwards.
+ * ASCII); a phrase of two or three words is hashed only when some place phrase opens with the word and a second word
+ * of the next word's first letter (secondWordInitials). A run inside a longer word is decided by `WordChains.wordAt`
+ * afterwards.
  */
 function mayStartPhrase(text: string, cls: Uint8Array, phrases: HashFilter, p: number, e: number): boolean {
   const n = text.length;
@@ -215,6 +291,22 @@ function mayStartPhrase(text: string, cls: Uint8Array, phrases: HashFilter, p: n
     end++;
   }
   if (p > 0 && !isWordChar(cls, text.charCodeAt(p - 1)) && (cls[text.charCodeAt(p - 1)] as number) & NUMBER) return false;
+  // the word alone (ASCII letters and maybe a period): its hash, with and without the period
+  let h = FNV_OFFSET;
+  let beforeLast = h;
+  for (let at = p; at < end; at++) {
+    let c = text.charCodeAt(at);
+    if (c >= 65 && c <= 90) c += 32;
+    beforeLast = h;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  if (phrases.has(h) || (text.charCodeAt(end - 1) === 46 && phrases.has(beforeLast))) return true;
+  // a next word in its chain (one space, then a letter) whose first letter some place phrase has after this word
+  if (end + 1 >= n || text.charCodeAt(end) !== 32 || !((cls[text.charCodeAt(end + 1)] as number) & LETTER)) return false;
+  const initials = secondWordInitials().get(h & INITIALS_KEY);
+  if (initials === undefined) return false;
+  const next = text.charCodeAt(end + 1) | 32;
+  if (initials !== ANY_INITIAL && next >= 97 && next <= 122 && (initials & (1 << (next - 97))) === 0 && text.charCodeAt(end + 1) < 128) return false;
   // the word and the next two of its chain (one space, then a letter)
   const words = scratch;
   words[0] = p;
@@ -283,19 +375,32 @@ export function* placeGroups(text: string): Generator<[number, number]> {
 
 /** The known places of the groups: a capitalised place, or one in lower case of four letters or more, as [start, end). */
 export function knownPlaces(text: string, groups: Iterable<[number, number]> = placeGroups(text)): [number, number][] {
+  placeStartFilter ??= new HashFilter(placeStarts(), asciiLowerHash);
+  placePhraseFilter ??= new HashFilter(placeEntries().keys(), asciiLowerHash);
   const out: [number, number][] = [];
+  const words: number[] = [];
   for (const [index, end] of groups) {
-    const group = text.slice(index, end);
-    const words = [...group.matchAll(/\S+/g)];
-    for (let i = 0; i < words.length; i++) {
-      if (!startsPlace(words[i]?.[0] ?? "")) continue;
-      for (let n = words.length - i; n >= 1; n--) {
-        const first = words[i];
-        const last = words[i + n - 1];
-        if (!first || !last) continue;
-        const phrase = group.slice(first.index, last.index + last[0].length).replace(/[.]$/, "");
+    // a group's words stand one space apart (PLACE_CANDIDATE): their offsets, two per word
+    words.length = 0;
+    for (let at = index; at < end; ) {
+      const space = text.indexOf(" ", at);
+      const to = space < 0 || space > end ? end : space;
+      words.push(at, to);
+      at = to + 1;
+    }
+    const count = words.length / 2;
+    for (let i = 0; i < count; i++) {
+      const from = words[2 * i] as number;
+      // the hash filter first: most words of a group start no place, and asking it makes no string
+      if (!mayStartPlace(text, from, words[2 * i + 1] as number) || !startsPlace(text.slice(from, words[2 * i + 1]))) continue;
+      for (let n = count - i; n >= 1; n--) {
+        let to = words[2 * (i + n - 1) + 1] as number;
+        if (text.charCodeAt(to - 1) === 46) to--;
+        const h = asciiLowerHash(text, from, to);
+        if (h >= 0 && !placePhraseFilter.has(h)) continue;
+        const phrase = text.slice(from, to);
         if (isKnownPlace(phrase) && /^\p{Lu}|^(?:[a-z]{4,})/u.test(phrase)) {
-          out.push([index + first.index, index + first.index + phrase.length]);
+          out.push([from, to]);
           i += n - 1;
           break;
         }

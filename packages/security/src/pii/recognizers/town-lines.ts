@@ -4,7 +4,8 @@
 // "92799 - 5125") is read the same way.
 import { isCommonWord } from "./lexicons";
 import { textRuns } from "../text-runs";
-import { segmentMatchesAt } from "../triggered-matches";
+import { cutOutside, segmentMatchesAt } from "../triggered-matches";
+import { LETTER, NUMBER } from "../char-classes";
 
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
@@ -43,8 +44,16 @@ function streetLineAbove(text: string, at: number, street: string): boolean {
 }
 
 /**
+ * Where STATE_POSTCODE's search may cut a text: at every character that is neither a letter nor a number nor a space,
+ * tab, comma or hyphen. Its matches hold only ASCII letters and digits, spaces, tabs, commas and hyphens, and its
+ * look-aheads ask only whether a letter or number follows, which a cut character is not: the sentence around a ZIP,
+ * not the whole line (a contract's paragraph is one line, and its card numbers and amounts hold five digits too).
+ */
+const STATE_POSTCODE_CUT = cutOutside(LETTER | NUMBER, " \t,-");
+
+/**
  * The digits every STATE_POSTCODE match holds: a run of five or more (a ZIP), or one between two capitals (a
- * Canadian postcode's "V5A"). No match crosses a line, so only the lines holding one are searched.
+ * Canadian postcode's "V5A"). Only the stretches holding one are searched.
  */
 function postcodeDigits(text: string): number[] {
   const d = textRuns(text).digits;
@@ -62,8 +71,8 @@ function postcodeDigits(text: string): number[] {
   return out;
 }
 
-/** STATE_POSTCODE's matches, searched only on the lines holding its digits (for tests). */
-export const statePostcodes = (text: string): Iterable<RegExpExecArray> => segmentMatchesAt(text, STATE_POSTCODE, postcodeDigits(text), "line");
+/** STATE_POSTCODE's matches, searched only in the stretches (STATE_POSTCODE_CUT) holding its digits (for tests). */
+export const statePostcodes = (text: string): Iterable<RegExpExecArray> => segmentMatchesAt(text, STATE_POSTCODE, postcodeDigits(text), STATE_POSTCODE_CUT);
 
 /** Spans of town lines (with the street before them when there is one). */
 export function townLines(text: string): { start: number; end: number }[] {
