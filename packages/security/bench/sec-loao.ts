@@ -1,6 +1,8 @@
 // The SEC tune agreement scanned by a name model that never saw it (no SEC agreement in training: the shipped model
 // learns from the tune agreement, so bench/quality.ts tune is in-sample for the model).
-//   nice -n 10 npx tsx bench/sec-loao.ts [--errors] [--model file]   (--model caches the trained weights)
+//   nice -n 10 npx tsx bench/sec-loao.ts [--errors] [--model file] [--doc]   (--model caches the trained weights; --doc
+//   also scores the agreement scanned as one document, as bear redact reads one, beside the sentence-by-sentence
+//   scoring of bench/quality.ts)
 import fs from "node:fs";
 import { NameModel } from "../src/pii/model/name-model";
 import { PiiScanner } from "../src/pii/pii-scanner";
@@ -20,6 +22,27 @@ else {
   if (cache) fs.writeFileSync(cache, model.toBytes());
 }
 const sec = (loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[]).filter((r) => splitOf(r.doc) === "tune");
+if (process.argv.includes("--doc")) {
+  // the whole agreement as one text (its sentences joined by a space), as bear redact reads a document; findings mapped
+  // back to the sentences and scored as bench/quality.ts scores them
+  const joined = sec.map((r) => r.text).join(" ");
+  const starts: number[] = [];
+  let at = 0;
+  for (const r of sec) {
+    starts.push(at);
+    at += r.text.length + 1;
+  }
+  for (const keep of [true, false]) {
+    const found = new PiiScanner({ nameModel: model, keepJurisdictions: keep }).scan(joined);
+    const perRecord = sec.map((r, k) => {
+      const s0 = starts[k] ?? 0;
+      return found.filter((f) => f.start < s0 + r.text.length && s0 < f.end).map((f) => ({ ...f, start: Math.max(0, f.start - s0), end: Math.min(r.text.length, f.end - s0) }));
+    });
+    let next = 0;
+    // evaluate() reads the records in order
+    console.log(formatReport(`SEC tune agreement as one document (keepJurisdictions ${keep})`, evaluate(sec, () => perRecord[next++] ?? [], SEC_LABELS)).split("\n").slice(0, 2).join("\n"));
+  }
+}
 for (const keep of [true, false]) {
   const scanner = new PiiScanner({ nameModel: model, keepJurisdictions: keep });
   console.log(formatReport(`SEC tune agreement, model without SEC (keepJurisdictions ${keep})`, evaluate(sec, (t) => scanner.scan(t), SEC_LABELS)));
