@@ -174,6 +174,33 @@ export function evaluate(
 
 const IGNORE_ROLE = "__role__";
 
+/**
+ * A detector of whole documents read as one of sentences: the records of each document (`docOf`, in their order) are
+ * joined by a space and scanned once, and each record gets the findings that overlap it, cut to its text. Scored with
+ * `evaluate`, it says what the scanner finds when it reads the whole agreement, as `bear redact` does, where the
+ * per-record scoring shows each sentence alone (a figure beside that one, never instead of it).
+ */
+export function asDocuments<R extends GoldRecord>(records: readonly R[], docOf: (r: R) => string, detect: (text: string) => readonly PiiFinding[]): (text: string) => readonly PiiFinding[] {
+  const byRecord = new Map<R, PiiFinding[]>();
+  const docs = new Map<string, R[]>();
+  for (const r of records) docs.set(docOf(r), [...(docs.get(docOf(r)) ?? []), r]);
+  for (const members of docs.values()) {
+    const found = detect(members.map((r) => r.text).join(" "));
+    let at = 0;
+    for (const r of members) {
+      const end = at + r.text.length;
+      byRecord.set(
+        r,
+        found.filter((f) => f.start < end && at < f.end).map((f) => ({ ...f, start: Math.max(0, f.start - at), end: Math.min(r.text.length, f.end - at) })),
+      );
+      at = end + 1;
+    }
+  }
+  // evaluate() reads the records in their order: the n-th call is the n-th record
+  let next = 0;
+  return () => byRecord.get(records[next++] as R) ?? [];
+}
+
 function iou(a: { start: number; end: number }, b: { start: number; end: number }): number {
   const inter = Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
   const union = Math.max(a.end, b.end) - Math.min(a.start, b.start);

@@ -9,7 +9,7 @@ import { PiiScanner } from "../src/pii/pii-scanner";
 import { cuadTrainingExamples, SHIPPED_SETTINGS, trainNameModel } from "../train/name-model-trainer";
 import { presidioExamples } from "../train/name-data";
 import { splitOf } from "./legal-eval";
-import { evaluate, formatReport, loadJsonl, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
+import { asDocuments, evaluate, formatReport, loadJsonl, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
 import path from "node:path";
 
 const data = sharedDataDir(import.meta.dirname);
@@ -23,24 +23,11 @@ else {
 }
 const sec = (loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[]).filter((r) => splitOf(r.doc) === "tune");
 if (process.argv.includes("--doc")) {
-  // the whole agreement as one text (its sentences joined by a space), as bear redact reads a document; findings mapped
-  // back to the sentences and scored as bench/quality.ts scores them
-  const joined = sec.map((r) => r.text).join(" ");
-  const starts: number[] = [];
-  let at = 0;
-  for (const r of sec) {
-    starts.push(at);
-    at += r.text.length + 1;
-  }
+  // the whole agreement as one text, as bear redact reads a document, scored sentence by sentence as bench/quality.ts does
   for (const keep of [true, false]) {
-    const found = new PiiScanner({ nameModel: model, keepJurisdictions: keep }).scan(joined);
-    const perRecord = sec.map((r, k) => {
-      const s0 = starts[k] ?? 0;
-      return found.filter((f) => f.start < s0 + r.text.length && s0 < f.end).map((f) => ({ ...f, start: Math.max(0, f.start - s0), end: Math.min(r.text.length, f.end - s0) }));
-    });
-    let next = 0;
-    // evaluate() reads the records in order
-    console.log(formatReport(`SEC tune agreement as one document (keepJurisdictions ${keep})`, evaluate(sec, () => perRecord[next++] ?? [], SEC_LABELS)).split("\n").slice(0, 2).join("\n"));
+    const scanner = new PiiScanner({ nameModel: model, keepJurisdictions: keep });
+    const r = evaluate(sec, asDocuments(sec, (x) => x.doc, (t) => scanner.scan(t)), SEC_LABELS);
+    console.log(formatReport(`SEC tune agreement as one document (keepJurisdictions ${keep})`, r).split("\n").slice(0, 2).join("\n"));
   }
 }
 for (const keep of [true, false]) {
