@@ -5,6 +5,7 @@ import type { ApiContext } from "./api-services";
 import { content, created, noContent, ok, operation, type ApiCaller, type ApiOperation } from "./api-operation";
 import { errorResponses, idParams, MATTER_PATTERN } from "./api-schemas";
 import { HttpError, invalidField } from "./http-error";
+import { PageImageGate } from "./page-image-gate";
 
 /** The API shape of a document: no server paths, only the file name. */
 export function documentView(d: DocumentRecord) {
@@ -82,7 +83,7 @@ const uploadedSchema = {
 } as const;
 
 /** Documents: upload (streamed, then ingested), list, metadata, text, page images, delete. */
-export function documentOperations({ services }: ApiContext): ApiOperation[] {
+export function documentOperations({ services }: ApiContext, pageImages = new PageImageGate()): ApiOperation[] {
   const { rag, workspace } = services;
   const tags = ["documents"];
   return [
@@ -163,14 +164,21 @@ export function documentOperations({ services }: ApiContext): ApiOperation[] {
       url: "/api/v1/documents/:id/pages/:page/image",
       tags,
       rateCost: 2,
-      summary: "One page of a PDF or image document drawn as a PNG, to check its OCR text against the page",
+      summary: "One page of a PDF or image document drawn as a PNG, to check its OCR text against the page (at most 2 at once per caller and per document, 30 a minute per caller: 429 PAGE_IMAGE_BUSY with Retry-After past them)",
       schema: {
         params: { type: "object", required: ["id", "page"], additionalProperties: false, properties: { ...idParams.properties, page: { type: "integer", minimum: 1, maximum: 100000 } } },
         response: { 200: { type: "string", format: "binary", description: "image/png" }, ...errorResponses(404, 409, 422) },
       },
       async handle({ params, caller }) {
         const doc = await readableDocument(rag, caller, params.id);
-        const image = await workspace.pageImage(doc, params.page);
+        // each drawing holds a PDF reader for up to its CPU budget: a few at a time per caller and document, 429 past them
+        const leave = pageImages.enter(caller.principal.id, doc.id);
+        let image: Awaited<ReturnType<typeof workspace.pageImage>>;
+        try {
+          image = await workspace.pageImage(doc, params.page);
+        } finally {
+          leave();
+        }
         // The page is the client's document: never cached by shared caches, never sniffed as anything else.
         const headers = { "content-type": "image/png", "cache-control": "private, no-store", "x-content-type-options": "nosniff", "x-page-count": String(image.pageCount) };
         return content(headers, Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength));

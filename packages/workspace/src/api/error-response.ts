@@ -19,5 +19,9 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
     headers["retry-after"] = String(Math.max(1, Math.ceil(ms / 1000)));
   }
   if (BearError.isInstance(mapped) && mapped.code === "RAG_INDEX_BUSY") headers["retry-after"] = "10";
+  if (BearError.isInstance(mapped) && mapped.code === "PAGE_IMAGE_BUSY") {
+    const ms = Number((mapped.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1000);
+    headers["retry-after"] = String(Math.max(1, Math.ceil(ms / 1000)));
+  }
   return { status, body, headers };
 }
