@@ -55,4 +55,26 @@ describe("NationalLengths", () => {
     expect(refused.length).toBeGreaterThanOrEqual(18);
     for (const c of refused) expect(valid("1234 5698 7654 32", c)).toBe(false);
   });
+
+  it("says no where the length fits but no number type's pattern takes the number (speed round 17)", () => {
+    // fourteen digits are a length of German fixed lines, pagers and UANs, but no German pattern takes this IBAN group;
+    // ten digits are the NANP's length, but no NANP pattern takes ten zeros
+    expect(RECOGNIZER.filter((c) => gate.mayBeValid(c, "12345698765432"))).toEqual([]);
+    expect(valid("1234 5698 7654 32", "DE")).toBe(false);
+    expect(gate.mayBeValid("US", "0000000000")).toBe(false);
+    expect(valid("000 000 0000", "US")).toBe(false);
+  });
+
+  it("says no only where libphonenumber finds no valid number (example numbers with one digit changed, in every country)", () => {
+    const changed = fc
+      .tuple(fc.constantFrom(...COUNTRIES), fc.constantFrom(...COUNTRIES), fc.nat(), fc.integer({ min: 0, max: 9 }), fc.boolean())
+      .map(([of, asked, at, digit, withPrefix]) => {
+        const example = getExampleNumber(of, examples);
+        const national = example?.nationalNumber ?? "2125550123";
+        const i = at % national.length;
+        const number = `${national.slice(0, i)}${digit}${national.slice(i + 1)}`;
+        return [withPrefix ? `0${number}` : number, asked] as const;
+      });
+    fc.assert(fc.property(changed, ([raw, country]) => sound(raw, country)), { numRuns: 6000 });
+  });
 });

@@ -1,9 +1,9 @@
 import { Metadata } from "libphonenumber-js/max";
 
-// A cheap test that a run of digits written without a plus cannot be a valid number of a country, from the lengths its
-// numbering plan allows, read from libphonenumber's own metadata: the phone recognizer asks libphonenumber about each
-// candidate in twenty countries (about 10-45 µs each), and most candidates (account numbers, IBAN groups, references)
-// are valid in none.
+// A cheap test that a run of digits written without a plus cannot be a valid number of a country, from the lengths and
+// number-type patterns its numbering plan allows, read from libphonenumber's own metadata and compiled once: the phone
+// recognizer asks libphonenumber about each candidate in twenty countries (about 10-120 µs each: it compiles the
+// plan's patterns at every test), and most candidates (account numbers, IBAN groups, references) are valid in none.
 
 /** The part of libphonenumber's `Metadata` read here (its .d.ts declares only `selectNumberingPlan`). */
 interface MetadataReader {
@@ -39,19 +39,32 @@ interface Plan extends NationalPrefix {
    * number types' lengths), or undefined when some country has no types or a type without lengths.
    */
   readonly lengths: ReadonlySet<number> | undefined;
+  /**
+   * The number types of the calling code's countries by length: a valid national number of that length matches one
+   * of their patterns entirely (getNumberType). Compiled on first use, once (libphonenumber compiles a pattern at
+   * every test: about 10-120 µs per country asked, most of it for numbers valid nowhere).
+   */
+  readonly byLength: ReadonlyMap<number, readonly string[]>;
 }
 
-/** The lengths a valid national number of `country` has, or undefined when any length may be (see Plan.lengths). */
-function typeLengths(metadata: MetadataReader, country: string): number[] | undefined {
+/** A number type of a country: its pattern (as libphonenumber's matchesEntirely reads it) and its lengths. */
+interface NumberType {
+  readonly pattern: string;
+  readonly lengths: readonly number[];
+}
+
+/** The number types of `country` (each with lengths), or undefined when any length may be (see Plan.lengths). */
+function numberTypes(metadata: MetadataReader, country: string): NumberType[] | undefined {
   metadata.selectNumberingPlan(country);
   if (!metadata.hasTypes()) return undefined;
-  const out: number[] = [];
+  const out: NumberType[] = [];
   for (const name of NUMBER_TYPES) {
     const type = metadata.type(name);
-    if (!type?.pattern()) continue; // isNumberTypeEqualTo: no pattern, never this type
+    const pattern = type?.pattern();
+    if (!type || !pattern) continue; // isNumberTypeEqualTo: no pattern, never this type
     const lengths = type.possibleLengths();
     if (!lengths) return undefined; // no length check: the pattern alone decides
-    out.push(...lengths);
+    out.push({ pattern, lengths });
   }
   return out;
 }
@@ -70,12 +83,39 @@ function planOf(metadata: MetadataReader, country: string): Plan {
   metadata.selectNumberingPlan(callingCode); // the calling code's main country, as parse selects it
   const plan = { ...own, idd, callingCode, main: nationalPrefix(metadata) };
   const lengths = new Set<number>();
+  const byLength = new Map<number, string[]>();
   for (const member of metadata.countryCallingCodes()[callingCode] ?? [country]) {
-    const own = typeLengths(metadata, member);
-    if (!own) return { ...plan, lengths: undefined };
-    for (const n of own) lengths.add(n);
+    const types = numberTypes(metadata, member);
+    if (!types) return { ...plan, lengths: undefined, byLength: new Map() };
+    for (const type of types) {
+      for (const n of type.lengths) {
+        lengths.add(n);
+        const list = byLength.get(n) ?? [];
+        if (!list.includes(type.pattern)) list.push(type.pattern);
+        byLength.set(n, list);
+      }
+    }
   }
-  return { ...plan, lengths };
+  return { ...plan, lengths, byLength };
+}
+
+/** True when a number type of the plan's calling code has `national`'s length and its pattern matches it entirely. */
+function ofSomeType(plan: Plan, national: string): boolean {
+  const types = plan.byLength.get(national.length);
+  if (!types) return false;
+  for (const source of types) if (entirely(source).test(national)) return true;
+  return false;
+}
+
+/** Each pattern compiled once, as libphonenumber's matchesEntirely compiles it (`^(?:pattern)$`, no flags). */
+const compiled = new Map<string, RegExp>();
+function entirely(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) {
+    re = new RegExp(`^(?:${source})$`);
+    compiled.set(source, re);
+  }
+  return re;
 }
 
 /**
@@ -87,9 +127,9 @@ function planOf(metadata: MetadataReader, country: string): Plan {
  *   international number without its plus), the rest, or the rest after the national prefix of the calling code's
  *   main country (whose plan parse then selects); a prefix rule that transforms the number is left to libphonenumber;
  * - the country is one of its calling code's countries (getCountryByCallingCode, else the default or the main one),
- *   and a valid number is of a number type of that country whose lengths hold the national number's length
- *   (getNumberType).
- * When none of those lengths is one any of those countries allows, the number is valid in none.
+ *   and a valid number is of a number type of that country whose lengths hold the national number's length and whose
+ *   pattern matches it entirely (getNumberType → isNumberTypeEqualTo).
+ * When no number type of any of those countries takes the national number, the number is valid in none.
  */
 export class NationalLengths {
   readonly #plans = new Map<string, Plan>();
@@ -105,17 +145,20 @@ export class NationalLengths {
     const lengths = plan?.lengths;
     if (!plan || !lengths) return true;
     if (digits.search(plan.idd) === 0) return true;
-    if (digits.startsWith(plan.callingCode) && mayFit(plan.main, lengths, digits.slice(plan.callingCode.length))) return true;
-    return mayFit(plan, lengths, digits);
+    if (digits.startsWith(plan.callingCode) && mayFit(plan.main, plan, digits.slice(plan.callingCode.length))) return true;
+    return mayFit(plan, plan, digits);
   }
 }
 
-/** True when `digits`, or `digits` after the national prefix, has one of `lengths` (or the prefix rule rewrites them). */
-function mayFit(national: NationalPrefix, lengths: ReadonlySet<number>, digits: string): boolean {
-  if (lengths.has(digits.length)) return true;
+/**
+ * True when `digits`, or `digits` after the national prefix, is of a number type of the calling code's countries
+ * (or the prefix rule rewrites them).
+ */
+function mayFit(national: NationalPrefix, plan: Plan, digits: string): boolean {
+  if (ofSomeType(plan, digits)) return true;
   const m = national.prefix?.exec(digits);
   if (!m) return false;
   // a captured group with a transform rule rewrites the number (extractNationalNumberFromPossiblyIncompleteNumber)
   if (national.transforms && m.length > 1 && m[m.length - 1]) return true;
-  return lengths.has(digits.length - m[0].length);
+  return ofSomeType(plan, digits.slice(m[0].length));
 }
