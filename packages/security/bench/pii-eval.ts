@@ -176,16 +176,22 @@ const IGNORE_ROLE = "__role__";
 
 /**
  * A detector of whole documents read as one of sentences: the records of each document (`docOf`, in their order) are
- * joined by a space and scanned once, and each record gets the findings that overlap it, cut to its text. Scored with
+ * joined by `separator` (a space: the agreement is one long line, and what reads lines, headings, signature blocks, the
+ * name model's line features, sees none; a line break: a line per sentence) and scanned once, and each record gets the findings that overlap it, cut to its text. Scored with
  * `evaluate`, it says what the scanner finds when it reads the whole agreement, as `bear redact` does, where the
  * per-record scoring shows each sentence alone (a figure beside that one, never instead of it).
  */
-export function asDocuments<R extends GoldRecord>(records: readonly R[], docOf: (r: R) => string, detect: (text: string) => readonly PiiFinding[]): (text: string) => readonly PiiFinding[] {
+export function asDocuments<R extends GoldRecord>(
+  records: readonly R[],
+  docOf: (r: R) => string,
+  detect: (text: string) => readonly PiiFinding[],
+  separator: " " | "\n" = " ",
+): (text: string) => readonly PiiFinding[] {
   const byRecord = new Map<R, PiiFinding[]>();
   const docs = new Map<string, R[]>();
   for (const r of records) docs.set(docOf(r), [...(docs.get(docOf(r)) ?? []), r]);
   for (const members of docs.values()) {
-    const found = detect(members.map((r) => r.text).join(" "));
+    const found = detect(members.map((r) => r.text).join(separator));
     let at = 0;
     for (const r of members) {
       const end = at + r.text.length;

@@ -1,4 +1,4 @@
-// PII detection quality on the public sets, by part of a fixed hash split: npx tsx bench/quality.ts [tune|report] [--doc]
+// PII detection quality on the public sets, by part of a fixed hash split: npx tsx bench/quality.ts [tune|report] [--doc | --doc=lines]
 // (--doc adds the SEC agreements scanned whole, beside the per-sentence figures the goal is quoted on)
 // "tune" is the part rules were developed on; "report" is the part quoted as the result (never read for tuning).
 import path from "node:path";
@@ -7,6 +7,9 @@ import { splitOf } from "./legal-eval";
 import { asDocuments, evaluate, formatReport, loadJsonl, PRESIDIO_LABELS, SEC_LABELS, sharedDataDir, type GoldRecord } from "./pii-eval";
 
 const data = sharedDataDir(import.meta.dirname);
+/** --doc: the SEC agreements also scanned whole, sentences joined by a space; --doc=lines: a sentence per line. */
+const DOC = process.argv.some((a) => a === "--doc" || a === "--doc=lines");
+const DOC_SEPARATOR = process.argv.includes("--doc=lines") ? "\n" : " ";
 const scanner = new PiiScanner();
 /** SEC annotators label governing-law places as LOC: the policy that redacts them is scored too. */
 const placesToo = new PiiScanner({ keepJurisdictions: false });
@@ -20,10 +23,10 @@ for (const part of parts) {
   console.log(formatReport(`pii_sec_filings_ner FIN5 (${part} part, by agreement; role terms not PII; jurisdictions kept)`, evaluate(s, (t) => scanner.scan(t), SEC_LABELS)));
   const o = evaluate(s, (t) => placesToo.scan(t), SEC_LABELS).overall;
   console.log(`  with keepJurisdictions: false   P ${o.precision.toFixed(3)}  R ${o.recall.toFixed(3)}  F1 ${o.f1.toFixed(3)}  F2 ${o.f2.toFixed(3)}`);
-  if (process.argv.includes("--doc")) {
+  if (DOC) {
     // beside the goal's per-sentence figures: each agreement scanned as one document (bench/pii-eval.ts asDocuments)
     for (const [label, sc] of [["jurisdictions kept", scanner], ["keepJurisdictions: false", placesToo]] as const) {
-      const d = evaluate(s, asDocuments(s, (r) => r.doc, (t) => sc.scan(t)), SEC_LABELS).overall;
+      const d = evaluate(s, asDocuments(s, (r) => r.doc, (t) => sc.scan(t), DOC_SEPARATOR), SEC_LABELS).overall;
       console.log(`  as whole agreements, ${label.padEnd(24)} P ${d.precision.toFixed(3)}  R ${d.recall.toFixed(3)}  F1 ${d.f1.toFixed(3)}  F2 ${d.f2.toFixed(3)}`);
     }
   }

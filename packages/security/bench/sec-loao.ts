@@ -1,6 +1,6 @@
 // The SEC tune agreement scanned by a name model that never saw it (no SEC agreement in training: the shipped model
 // learns from the tune agreement, so bench/quality.ts tune is in-sample for the model).
-//   nice -n 10 npx tsx bench/sec-loao.ts [--errors] [--model file] [--doc]   (--model caches the trained weights; --doc
+//   nice -n 10 npx tsx bench/sec-loao.ts [--errors] [--model file] [--doc | --doc=lines]   (--model caches the trained weights; --doc
 //   also scores the agreement scanned as one document, as bear redact reads one, beside the sentence-by-sentence
 //   scoring of bench/quality.ts)
 import fs from "node:fs";
@@ -13,6 +13,9 @@ import { asDocuments, evaluate, formatReport, loadJsonl, SEC_LABELS, sharedDataD
 import path from "node:path";
 
 const data = sharedDataDir(import.meta.dirname);
+/** --doc: the SEC agreements also scanned whole, sentences joined by a space; --doc=lines: a sentence per line. */
+const DOC = process.argv.some((a) => a === "--doc" || a === "--doc=lines");
+const DOC_SEPARATOR = process.argv.includes("--doc=lines") ? "\n" : " ";
 const at = process.argv.indexOf("--model");
 const cache = at > 0 ? process.argv[at + 1] : undefined;
 let model: NameModel;
@@ -22,11 +25,11 @@ else {
   if (cache) fs.writeFileSync(cache, model.toBytes());
 }
 const sec = (loadJsonl(path.join(data, "pii_sec_filings_ner/pii.jsonl")) as (GoldRecord & { doc: string })[]).filter((r) => splitOf(r.doc) === "tune");
-if (process.argv.includes("--doc")) {
+if (DOC) {
   // the whole agreement as one text, as bear redact reads a document, scored sentence by sentence as bench/quality.ts does
   for (const keep of [true, false]) {
     const scanner = new PiiScanner({ nameModel: model, keepJurisdictions: keep });
-    const r = evaluate(sec, asDocuments(sec, (x) => x.doc, (t) => scanner.scan(t)), SEC_LABELS);
+    const r = evaluate(sec, asDocuments(sec, (x) => x.doc, (t) => scanner.scan(t), DOC_SEPARATOR), SEC_LABELS);
     console.log(formatReport(`SEC tune agreement as one document (keepJurisdictions ${keep})`, r).split("\n").slice(0, 2).join("\n"));
   }
 }
