@@ -349,6 +349,10 @@ describe("pullModel never splices, overfills or overwrites", () => {
       expect(files()).toEqual(["stories260K.gguf"]);
       const again = await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest }).catch((e: unknown) => e);
       expect((again as Error).message).toMatch(/already exists/);
+      // a claim left empty by a placement that failed after it (the rename) is taken over by the next pull
+      fs.rmSync(file);
+      fs.writeFileSync(file, "");
+      expect(fs.readFileSync(await pullModel(`${base}/full/stories260K.gguf`, { destinationDir: dest, sha256: STORIES_SHA })).equals(STORIES)).toBe(true);
     } finally {
       link.mockRestore();
     }

@@ -23,6 +23,8 @@ beforeAll(() => {
   fs.writeFileSync(path.join(modelDir, "broken.onnx"), "this is not protobuf at all, just text");
   fs.copyFileSync(path.join(shared, "model2vec-vq128-bge-base/onnx/model.onnx"), path.join(modelDir, "nested", "embedder.onnx"));
   fs.writeFileSync(path.join(modelDir, "notes.txt"), "ignored");
+  // a download's claim on its name where the disk has no hard links: empty until the model is moved over it
+  fs.writeFileSync(path.join(modelDir, "being-placed.gguf"), "");
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -61,6 +63,8 @@ describe("ModelRegistry", () => {
     expect(registry.get("stories260K").status).toBe("available");
     expect(registry.get("truncated").status).toBe("error");
     expect(registry.get("embedder").info).toMatchObject({ format: "onnx" });
+    // the empty claim of a placement in progress is neither a model nor an unusable one
+    expect(report.models.map((m) => m.fileName)).not.toContain("being-placed.gguf");
   });
 
   it("persists the registry atomically and reloads it, with runtime states reset", async () => {

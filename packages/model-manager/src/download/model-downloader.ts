@@ -197,7 +197,8 @@ export async function downloadModelFile(source: string, options: PullOptions): P
     // With the offline guard on, the guard itself refuses; without it we refuse here.
     if (!consent && !isOfflineEnforced() && !isLoopbackHost(hostOf(target))) throw new OfflineViolationError(hostOf(target), "model download");
   };
-  const existsAlready = () => fs.stat(finalPath).then(() => true, () => false);
+  // (an empty file there is a claim a failed placement left, see place(): taken over, not a model)
+  const existsAlready = async () => (await fs.stat(finalPath).then(() => true, () => false)) && !(await leftoverClaim(finalPath));
   const refuseExisting = () =>
     new RefusedDownloadError(source, `a model file named '${fileName}' already exists`, undefined, "Replace it with --force (API: replace: true), or save this one under another name (--name).");
 
@@ -417,6 +418,15 @@ async function checkGguf(file: string, bytes: number, source: string): Promise<v
   }
 }
 
+/**
+ * True when `finalPath` is a claim a failed placement left: an empty file (no model is empty), found by a
+ * pull that holds the target's lock, so no placement of another pull is running. It is taken over.
+ */
+async function leftoverClaim(finalPath: string): Promise<boolean> {
+  const stat = await fs.lstat(finalPath).catch(() => undefined);
+  return stat !== undefined && stat.isFile() && stat.size === 0;
+}
+
 /** Moves the verified file into place; without `replace` a hard link, which fails rather than overwrite a model. */
 async function place(partialPath: string, finalPath: string, replace: boolean, refuseExisting: () => Error): Promise<void> {
   if (replace) {
@@ -428,12 +438,13 @@ async function place(partialPath: string, finalPath: string, replace: boolean, r
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") throw refuseExisting();
     if (!noHardLinks(error)) throw error;
-    // no hard links here: claim the name by exclusive create, then move the file over the claim
+    // no hard links here: claim the name by exclusive create, then move the file over the claim (an
+    // empty file meanwhile, which a scan of the models skips)
     try {
       await (await fs.open(finalPath, "wx", 0o600)).close();
     } catch (claimError) {
-      if ((claimError as NodeJS.ErrnoException).code === "EEXIST") throw refuseExisting();
-      throw claimError;
+      if ((claimError as NodeJS.ErrnoException).code !== "EEXIST") throw claimError;
+      if (!(await leftoverClaim(finalPath))) throw refuseExisting();
     }
     await fs.rename(partialPath, finalPath);
     return;

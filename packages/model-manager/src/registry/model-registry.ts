@@ -181,7 +181,9 @@ export class ModelRegistry {
     for (const file of found) {
       const existing = this.findByPath(file);
       const stat = await fs.stat(file).catch(() => undefined);
-      if (!stat) continue;
+      // an empty file is a download's claim on its name (where the disk has no hard links, see the
+      // downloader's place()), about to be replaced by the model: no model, and no unusable one either
+      if (!stat || stat.size === 0) continue;
       const id = existing?.id ?? this.#idFor(file, dirs);
       seen.add(id);
       if (existing && existing.sizeBytes === stat.size && existing.mtimeMs === stat.mtimeMs && (existing.info || existing.error)) {
