@@ -553,6 +553,25 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("a queue's event stream, which nothing reads, keeps its last ~100 events, not BullMQ's default 10,000", async () => {
+    const noop: StepHandler<Record<string, never>> = { type: "test.noop", execute: async () => ({ ok: true }) };
+    const cluster = await inProcessCluster(redis.url, testRegistry([noop as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });
+    const admin = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
+    try {
+      const executor = cluster.node.decorate(undefined as never);
+      for (let i = 0; i < 150; i++) await executor.execute({ runId: `events-${i}`, stepId: "s", type: "test.noop", parameters: {}, attempt: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
+      const stream = `bear:${directQueueName("test-worker-0")}:events`;
+      // 150 steps wrote ~600 events (waiting, active, completed, drained): Redis kept the last node or two of 100
+      const kept = await admin.xlen(stream);
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThanOrEqual(200);
+      expect(await admin.hget(`bear:${directQueueName("test-worker-0")}:meta`, "opts.maxLenEvents")).toBe("100");
+    } finally {
+      admin.disconnect();
+      await cluster.close();
+    }
+  });
+
   it("an outstanding step's check is O(1): ZSCOREs on the finished sets, never getState's scan of the waiting and active lists (LPOS)", async () => {
     const log = path.join(tempDir("bear-check-cost-"), "exec.log");
     const cluster = await inProcessCluster(redis.url, sleepRegistry(log, "w"), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });

@@ -123,6 +123,16 @@ function ignore(): void {
   // a settled outcome nobody waits for any more, or no resolver yet
 }
 
+/**
+ * The events each queue's stream keeps (BullMQ's `streams.events.maxLen`, default 10,000). BullMQ's
+ * scripts append to it on every move of a job (five entries per step: waiting, active, completed,
+ * drained, …), and nothing of BEAR's reads it (outcomes come on the reply channel, see StepReplies).
+ * A stream never expires, and every worker start makes new direct queues (a queue per slot of a new
+ * worker id): at the default, each slot a worker ever had kept its last 10,000 events in Redis for
+ * good (~1 MB). Redis trims whole nodes of 100 entries (`MAXLEN ~`), so 100 keeps one or two.
+ */
+const EVENT_STREAMS = { events: { maxLen: 100 } } as const;
+
 /** How long a direct queue nobody sent to is kept open (its worker may have gone: worker ids are per process). */
 const DIRECT_QUEUE_IDLE_MS = 60_000;
 
@@ -474,13 +484,13 @@ export class QueueExecutor implements Executor {
       // a queue per worker slot, and workers come and go (a new id each start): one connection for them all,
       // and the queues of slots nobody sent to for a while are closed (their worker may be gone for good)
       this.#closeIdleDirectQueues();
-      const queue = new Queue(name, { connection: this.#directClient(), prefix: QUEUE_PREFIX });
+      const queue = new Queue(name, { connection: this.#directClient(), prefix: QUEUE_PREFIX, streams: EVENT_STREAMS });
       // the shared connection's outages are logged once (connectRedis), not once per queue; a queue
       // with no 'error' listener would print each of them to the console
       queue.on("error", () => undefined);
       handle = { queue, ready: queue.waitUntilReady(), usedAt: Date.now() };
     } else {
-      const queue = new Queue(name, { connection: bullConnection(this.#options.endpoint), prefix: QUEUE_PREFIX });
+      const queue = new Queue(name, { connection: bullConnection(this.#options.endpoint), prefix: QUEUE_PREFIX, streams: EVENT_STREAMS });
       watchConnection(queue, this.#options.endpoint, `queue ${name}`, this.#logger);
       handle = { queue, ready: queue.waitUntilReady() };
     }
