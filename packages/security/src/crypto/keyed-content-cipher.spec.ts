@@ -136,6 +136,23 @@ describe("KeyedContentCipher (core ContentCipher)", () => {
     expect(() => own.seal("x")).toThrow(/disposed/);
   });
 
+  it("frees the prepared context's key schedule when disposed, not when it is garbage-collected", async () => {
+    const own = cipherUnder(randomBytes(32));
+    own.seal("x");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(own.sealPrepared).toBe(true);
+    // node frees a cipher's OpenSSL context (its AES key schedule) in final(): the prepared one is finished on dispose
+    const gcmPrototype = Object.getPrototypeOf(createCipheriv("aes-256-gcm", randomBytes(32), randomBytes(12))) as { final: () => Buffer };
+    const finals = jest.spyOn(gcmPrototype, "final");
+    try {
+      own.dispose();
+      expect(finals).toHaveBeenCalledTimes(1);
+      expect(own.sealPrepared).toBe(false);
+    } finally {
+      finals.mockRestore();
+    }
+  });
+
   it("keys the index by the KEK's id and is unusable once disposed", () => {
     const kek = KeyEncryptionKey.fromBytes(key);
     const own = new KeyedContentCipher(kek);

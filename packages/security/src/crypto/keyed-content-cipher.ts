@@ -121,7 +121,16 @@ export class KeyedContentCipher implements ContentCipher, Disposable {
   }
 
   dispose(): void {
-    this.#prepared = undefined; // its key schedule is OpenSSL's, wiped when the context is freed
+    // The prepared context holds an AES key schedule of the sealing key in OpenSSL's memory. Finishing it
+    // frees its OpenSSL context at once (node resets it in final(), and OpenSSL cleanses a GCM context as
+    // it frees it), instead of whenever the garbage collector gets to the object.
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    try {
+      prepared?.cipher.final();
+    } catch {
+      // already finished: nothing left to free
+    }
     this.#sealKey.dispose();
     this.#blindKey.dispose();
   }
