@@ -350,6 +350,42 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     }
   });
 
+  it("a finished attempt re-added behind another job on a slot's queue (handed out by that job's finish, not by moveToActive) is refused too", async () => {
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const quick: StepHandler = { type: "test.quick", execute: async () => (seen.push("quick"), { ok: true }) };
+    const slow: StepHandler = { type: "test.slow", execute: async () => (seen.push("slow"), await held, { ok: true }) };
+    const audited: AuditEvent[] = [];
+    const cluster = await inProcessCluster(redis.url, testRegistry([quick as StepHandler<never>, slow as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-"), audit: { record: async (event) => void audited.push(event) } });
+    const worker = cluster.workers[0]!;
+    const connection = { host: "127.0.0.1", port: cluster.node.endpoint.port, password: redis.password };
+    const slot = new Queue(directQueueName(worker.id), { connection, prefix: QUEUE_PREFIX });
+    const capability = new Queue(stepQueueName("test.quick"), { connection, prefix: QUEUE_PREFIX });
+    const attemptId = stepJobId("first", "a", 1);
+    try {
+      expect((await cluster.engine.run({ name: "q", steps: [{ id: "a", type: "test.quick" }] }, {}, { runId: "first", actor: "alice" })).status).toBe("completed");
+      const original = ((await slot.getJob(attemptId)) ?? (await capability.getJob(attemptId)))!;
+      const data = original.data as Record<string, unknown>;
+      await original.remove();
+      // the slot's one Worker runs a slow step; the finished attempt is re-added behind it on the same queue
+      const running = cluster.engine.run({ name: "s", steps: [{ id: "b", type: "test.slow" }] }, {}, { runId: "second", actor: "alice" });
+      await until(async () => seen.includes("slow"), 10_000, "the slow step to start");
+      expect(worker.report().slotJobs[0]).toBe(stepJobId("second", "b", 1)); // slot 0: the queue added to below
+      const replay = await slot.add(data.type as string, data, { jobId: attemptId, attempts: 1 });
+      release();
+      expect((await running).status).toBe("completed");
+      await until(async () => (await replay.getState()) === "failed", 10_000, "the replay to be refused");
+      expect(JSON.parse((await slot.getJob(attemptId))!.failedReason).code).toBe("STEP_JOB_REPLAYED");
+      expect(seen).toEqual(["quick", "slow"]);
+      expect(audited.map((e) => [e.action, e.resource, e.details?.["code"]])).toEqual([["step.refused", attemptId, "STEP_JOB_REPLAYED"]]);
+    } finally {
+      release();
+      await Promise.all([slot.close(), capability.close()]);
+      await cluster.close();
+    }
+  });
+
   it("asking again for an attempt that already ran joins it: the handler runs once", async () => {
     let runs = 0;
     const count: StepHandler = { type: "test.count", execute: async () => ({ n: ++runs }) };

@@ -27,7 +27,8 @@ export const WALL_ONLY_FACTOR = 3;
 /**
  * A job whose reader used less than DEFAULT_STALL_MIN_CPU_MS of CPU over this much wall time is stalled
  * (it waits for something that never comes) and is stopped. A reader has nothing to wait for (its input
- * is in memory, it opens no file): a working one uses a core, or its share of one, all the time. At a
+ * is in memory, it opens no file but its own code as it starts): a working one uses a core, or its share
+ * of one, all the time. At a
  * load of 100 on 2 cores its share is still ~2% (200 ms in 10 s), four times the threshold.
  */
 export const DEFAULT_STALL_WINDOW_MS = 10_000;
