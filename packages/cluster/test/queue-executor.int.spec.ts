@@ -371,7 +371,7 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // the slot's one Worker runs a slow step; the finished attempt is re-added behind it on the same queue
       const running = cluster.engine.run({ name: "s", steps: [{ id: "b", type: "test.slow" }] }, {}, { runId: "second", actor: "alice" });
       await until(async () => seen.includes("slow"), 10_000, "the slow step to start");
-      expect(worker.report().slotJobs[0]).toBe(stepJobId("second", "b", 1)); // slot 0: the queue added to below
+      expect(worker.report().slotJobs?.[0]).toBe(stepJobId("second", "b", 1)); // slot 0: the queue added to below
       const replay = await slot.add(data.type as string, data, { jobId: attemptId, attempts: 1 });
       release();
       expect((await running).status).toBe("completed");

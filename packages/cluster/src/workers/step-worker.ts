@@ -327,7 +327,7 @@ export class StepWorker {
       // record moved back to wait): re-added in Redis; run again, it would repeat the step's acts.
       // Retryable: a sender that lost the result (a run resumed after the job's record was let go) sends the next attempt.
       if (job.finishedOn) {
-        throw new ClusterError("STEP_JOB_REPLAYED", `step job '${String(job.id).slice(0, 200)}' (run '${data.runId}', step '${data.key}', attempt ${data.attempt}) finished at ${new Date(Number(job.finishedOn)).toISOString()}: its attempt was added again in Redis; nothing was run`, {
+        throw new ClusterError("STEP_JOB_REPLAYED", `step job '${String(job.id).slice(0, 200)}' (run '${data.runId}', step '${data.key}', attempt ${data.attempt}) finished at ${finishedAt(job.finishedOn)}: its attempt was added again in Redis; nothing was run`, {
           hint: "Check who can write to this Redis (its password, ACL users); the refusal is in the workspace's audit log.",
           retryable: true,
         });
@@ -472,6 +472,12 @@ export class StepWorker {
     this.#subscriber?.disconnect();
     this.#redis?.disconnect();
   }
+}
+
+/** When a job finished, as a date (its field is Redis's: anything a Redis client wrote there is shown, not thrown on). */
+function finishedAt(finishedOn: unknown): string {
+  const ms = Number(finishedOn);
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(finishedOn).slice(0, 40);
 }
 
 /** Whether the job's handler was aborted for its lost lock (StepWorker's #lockLost). */
