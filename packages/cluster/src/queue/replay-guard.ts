@@ -42,6 +42,28 @@ export function markDoneLua(): string {
   return `redis.call("SET", "${DONE_MARKER_PREFIX}" .. ARGV[1], ARGV[2], "EX", ${DONE_MARKER_TTL_SECONDS})`;
 }
 
+/** The BullMQ this release's scripts are written against (its package.json's range allows later ones, checked at start). */
+export const BULLMQ_BUILT_WITH = "6.7.6";
+
+/**
+ * Throws BULLMQ_UNSUPPORTED, naming the installed and the expected BullMQ, unless both scripts that hand
+ * jobs out (moveToActive-11, moveToFinished-14) are there and hold the text this release marks: a worker
+ * must not start where a finished attempt re-added in Redis would silently run again.
+ */
+export function assertReplayGuardSupported(): void {
+  const installed = bullVersion() ?? "unknown";
+  try {
+    markingHandedOutJobs(bullScript("moveToActive-11.js", "moveToActive", 11));
+    markingHandedOutJobs(bullScript("moveToFinished-14.js", "moveToFinished", 14));
+  } catch (error) {
+    throw new ClusterError("BULLMQ_UNSUPPORTED", `the installed BullMQ ${installed} hands jobs out differently than BullMQ ${BULLMQ_BUILT_WITH}, which this BEAR release's worker guards against replayed jobs: the worker does not start`, {
+      hint: `Install bullmq ${BULLMQ_BUILT_WITH} (npm ci installs the locked version).`,
+      retryable: false,
+      cause: error,
+    });
+  }
+}
+
 interface ScriptClient {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }

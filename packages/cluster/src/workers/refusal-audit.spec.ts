@@ -44,6 +44,20 @@ describe("RefusalAudit", () => {
     expect(events.map((e) => e.resource)).toEqual(["a", "b", "c"]);
   });
 
+  it("holds what it counts cut to what it writes: 10,000 refusals of 100 kB ids keep a few MB, not a GB", async () => {
+    const { events, audit } = recorder();
+    const refusals = new RefusalAudit(audit, "w1");
+    const base = "x".repeat(100_000);
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 10_000; i++) await refusals.refuse(refusal(Buffer.from(`${base}${i}`).toString())); // each a new, flat 100 kB string
+    const held = process.memoryUsage().heapUsed - before;
+    expect(held).toBeLessThan(200 * 2 ** 20); // the ids themselves were ~1 GB
+    await refusals.flush();
+    expect(events.map((e) => e.details?.["jobs"] ?? 1)).toEqual([1, 10_000]);
+    for (const e of events) expect(e.resource!.length).toBeLessThanOrEqual(120);
+  });
+
   it("keeps every audited id within what the audit log accepts, and the code and claims with it", async () => {
     const { events, audit } = recorder();
     const long = `genuine|${"a".repeat(190)}|1`;

@@ -7,6 +7,13 @@ export const DEFAULT_REFUSAL_WINDOW_MS = 60_000;
 const MAX_WINDOWS = 1_000;
 /** The audit log refuses strings past 128 characters: ids are written at most this long. */
 const MAX_ID_CHARS = 120;
+/** Distinct job ids counted per window (as 16-character digests: ~1 MB at most per window, whatever the ids' length); past it, `jobs` says "at least". */
+const MAX_DISTINCT = 10_000;
+
+/** A job id as counted among a window's distinct ids: 96 bits of its SHA-256. */
+function idDigest(id: string): string {
+  return createHash("sha256").update(id).digest("base64url").slice(0, 16);
+}
 
 /** One refused step job: what it claims, ids and codes only (never parameters). */
 export interface Refusal {
@@ -22,6 +29,7 @@ interface Window {
   last: Refusal;
   /** Refusals after the first one, in this window. */
   count: number;
+  /** Digests of the distinct job ids refused in this window (idDigest), at most MAX_DISTINCT. */
   readonly jobs: Set<string>;
   timer: NodeJS.Timeout | undefined;
 }
@@ -61,20 +69,23 @@ export class RefusalAudit {
   }
 
   /** Records `refusal`: true when it opened a window (written at once), false when it was counted. Never throws. */
-  async refuse(refusal: Refusal): Promise<boolean> {
+  async refuse(given: Refusal): Promise<boolean> {
+    // what is kept is cut to what is written (a Redis writer picks the ids' length): ≤ 120 characters each
+    const refusal: Refusal = { jobId: auditedId(given.jobId), queue: auditedId(given.queue), code: given.code.slice(0, 64), claims: shortClaims(given.claims) };
+    const distinct = idDigest(given.jobId);
     const now = Date.now();
     const key = `${refusal.queue}\0${refusal.code}`;
     const open = this.#windows.get(key);
     if (open && now - open.opened < this.#windowMs) {
       open.count++;
       open.last = refusal;
-      if (open.jobs.size < 10_000) open.jobs.add(refusal.jobId);
+      if (open.jobs.size < MAX_DISTINCT) open.jobs.add(distinct);
       open.timer ??= setTimeout(() => void this.#close(key), Math.max(0, open.opened + this.#windowMs - now)).unref();
       return false;
     }
     if (open) await this.#close(key);
     if (this.#windows.size >= MAX_WINDOWS) await this.flush();
-    this.#windows.set(key, { opened: now, first: refusal, last: refusal, count: 0, jobs: new Set([refusal.jobId]), timer: undefined });
+    this.#windows.set(key, { opened: now, first: refusal, last: refusal, count: 0, jobs: new Set([distinct]), timer: undefined });
     await this.#write(refusal, { count: 1 });
     return true;
   }
@@ -91,7 +102,7 @@ export class RefusalAudit {
     this.#windows.delete(key);
     if (w.timer) clearTimeout(w.timer);
     // the refusals after the window's first: how many, of how many distinct ids (the first one's included), and the last
-    if (w.count > 0) await this.#write(w.last, { count: w.count, jobs: w.jobs.size, firstJob: auditedId(w.first.jobId), windowMs: this.#windowMs });
+    if (w.count > 0) await this.#write(w.last, { count: w.count, jobs: w.jobs.size, firstJob: w.first.jobId, windowMs: this.#windowMs });
   }
 
   #write(refusal: Refusal, counts: Record<string, string | number>): Promise<void> {
@@ -100,8 +111,8 @@ export class RefusalAudit {
         action: "step.refused",
         outcome: "denied",
         actor: "system",
-        resource: auditedId(refusal.jobId),
-        details: { code: refusal.code.slice(0, 64), queue: auditedId(refusal.queue), worker: this.worker, ...shortClaims(refusal.claims), ...counts },
+        resource: refusal.jobId,
+        details: { code: refusal.code, queue: refusal.queue, worker: this.worker, ...refusal.claims, ...counts },
       })
       .catch((error: unknown) => this.onError(error));
     this.#pending = this.#pending.then(() => done);

@@ -13,7 +13,7 @@ import { repliesOnFinish, replyOnFinish, sendStepReply, type StepReply } from ".
 import { slotChannel } from "../queue/routed-jobs";
 import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, readStepJob, stepJobId, stepQueueName, unitKey, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { checkedStepJob } from "../queue/step-job-check";
-import { markHandedOutJobs } from "../queue/replay-guard";
+import { assertReplayGuardSupported, markHandedOutJobs } from "../queue/replay-guard";
 import { LockKeeper } from "./lock-keeper";
 import { RefusalAudit } from "./refusal-audit";
 import { covers, publishWorkerReport, removeWorkerReport, workerAliveKey, type WorkerReport } from "./worker-presence";
@@ -85,6 +85,8 @@ export class StepWorker {
   readonly #bullClients = new WeakMap<Worker, object>();
   /** The Workers whose connection publishes each job's result from inside BullMQ's moveToFinished (replyOnFinish). */
   readonly #replyingOnFinish = new WeakSet<Worker>();
+  /** The Workers whose connection marks finished attempts and hands out re-added ones marked (replay-guard.ts): only they run jobs. */
+  readonly #guarded = new WeakSet<Worker>();
   /** Jobs whose handler returned on such a Worker, with their reply id where the script reads it: BullMQ's record of them publishes their result. */
   readonly #repliedOnFinish = new WeakSet<Job>();
   readonly #logger: Logger;
@@ -120,8 +122,9 @@ export class StepWorker {
     }
   }
 
-  /** Starts taking jobs and reporting. */
+  /** Starts taking jobs and reporting (throws BULLMQ_UNSUPPORTED where the installed BullMQ cannot be guarded against replays). */
   async start(): Promise<void> {
+    assertReplayGuardSupported();
     const { endpoint } = this.#options;
     this.#redis = connectRedis(endpoint, "worker report", this.#logger);
     this.#subscriber = connectRedis(endpoint, "worker cancel channel", this.#logger);
@@ -201,10 +204,12 @@ export class StepWorker {
       .getBackend()
       .client.then((client) => {
         this.#bullClients.set(worker, client);
-        if (replyOnFinish(client)) this.#replyingOnFinish.add(worker);
-        else this.#logger.warn({ queue: name }, "the installed BullMQ's moveToFinished is not the one this release wraps: results are published after BullMQ's completed event (one round trip later), and finished attempts are not marked (a job re-added in Redis runs again)");
-        // a job handed out whose attempt finished before comes with its finishedOn set (see #process)
-        if (!markHandedOutJobs(client)) this.#logger.warn({ queue: name }, "the installed BullMQ's moveToActive is not the one this release marks: a finished attempt re-added in Redis runs again");
+        const replying = replyOnFinish(client);
+        if (replying) this.#replyingOnFinish.add(worker);
+        // a job handed out whose attempt finished before comes with its finishedOn set (see #process);
+        // start() checked the scripts, so only a client BullMQ defines its commands on otherwise gets here
+        if (replying && markHandedOutJobs(client)) this.#guarded.add(worker);
+        else this.#logger.error({ queue: name }, "the installed BullMQ's connection does not take this release's scripts (moveToFinished, moveToActive): its jobs are refused (BULLMQ_UNSUPPORTED), none runs unguarded against replays");
       })
       .catch(() => undefined);
     // the outcome goes to the sender once BullMQ has recorded it (these events follow the job's
@@ -335,6 +340,9 @@ export class StepWorker {
     } catch (error) {
       await this.#refused(job, error, claimed);
       throw asJobError(error);
+    }
+    if (!this.#guarded.has(worker)) {
+      throw asJobError(new ClusterError("BULLMQ_UNSUPPORTED", `worker '${this.id}' could not install its scripts on the connection of queue '${String(job.queueName).slice(0, 100)}': the job is not run unguarded against replays`, { retryable: true }));
     }
     if (!this.#capabilities.includes(data.type)) {
       // a direct job for a step type this worker does not serve: the engine retries it elsewhere
