@@ -19,8 +19,10 @@ export const workflowEngineConfigSchema = z.strictObject({
   defaultStepTimeout: durationSchema.optional(),
   /** Applied to workflows without a `timeout`. */
   defaultRunTimeout: durationSchema.optional(),
-  /** Finished runs older than this are removed by prune() (default 30 days). */
+  /** Finished runs older than this are removed (default 30 days): by prune(), and hourly by the engine itself unless autoPrune is false. */
   retention: durationSchema.default("720h"),
+  /** Apply the retention by itself: a sweep at open and every hour, audited (`workflow.runs.prune`). */
+  autoPrune: z.boolean().default(true),
   /** Largest `for_each` list. */
   maxFanOut: z.number().int().min(1).max(1_000_000).default(10_000),
   /** Resume interrupted runs when the engine opens. */

@@ -33,6 +33,13 @@ import { describeFileArea, mayResumeIn, runFileArea, type RunFileArea } from "./
 import { assertRunActor } from "./run-actor";
 import { WorkflowRun, type RunResult } from "./workflow-run";
 
+/** Finished runs are kept 30 days unless the embedder says otherwise. */
+const DEFAULT_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Runs a retention sweep deletes per turn of the event loop (a reviewed run is ~0.4 MB of rows). */
+const SWEEP_SLICE = 50;
+/** How often an engine from open() sweeps (autoPrune). */
+const PRUNE_EVERY_MS = 3_600_000;
+
 export interface WorkflowEngineOptions {
   readonly store: RunStore;
   readonly registry: StepHandlerRegistry;
@@ -45,7 +52,16 @@ export interface WorkflowEngineOptions {
   readonly maxParallelSteps?: number;
   readonly defaultStepTimeoutMs?: number;
   readonly defaultRunTimeoutMs?: number;
+  /** Finished runs older than this are removed by prune() and by the retention sweeps (default 30 days). */
   readonly retentionMs?: number;
+  /**
+   * Applies the retention by itself: a sweep when the engine opens, then one every `pruneEveryMs`, each
+   * removing the finished runs older than `retentionMs` a slice at a time (a turn of the event loop apart,
+   * so runs in progress keep writing) and audited as `workflow.runs.prune` when it removed any. Unset
+   * (the default of `new WorkflowEngine`): runs are removed only when prune() is called. `open()` sets it
+   * to an hour unless `autoPrune: false`.
+   */
+  readonly pruneEveryMs?: number;
   readonly maxFanOut?: number;
   /**
    * Set when several engines (API instances) share one database and coordinate who runs what
@@ -168,6 +184,8 @@ export class WorkflowEngine {
   readonly #definitions: ValidatedDefinitions;
   #disposed = false;
   readonly #fileArea: RunFileArea;
+  readonly #retentionTimers: Array<ReturnType<typeof setTimeout>> = [];
+  #sweeping: Promise<void> | undefined;
   /** Every run's events. */
   readonly events: Observable<WorkflowEvent> = this.#events.asObservable();
 
@@ -183,6 +201,12 @@ export class WorkflowEngine {
     this.#executor = options.executor ?? new InProcessExecutor(options.registry, options.logger);
     this.#audit = options.audit ?? nullAuditSink;
     this.#eventBus = options.eventBus;
+    const every = options.pruneEveryMs;
+    if (every !== undefined) {
+      if (!Number.isInteger(every) || every < 1_000) throw new InvalidArgumentError("pruneEveryMs", every, "an interval of at least 1000 ms");
+      // unref'd: retention never keeps a process alive
+      this.#retentionTimers.push(setTimeout(() => this.#sweep(), 0).unref(), setInterval(() => this.#sweep(), every).unref());
+    }
   }
 
   /**
@@ -215,6 +239,7 @@ export class WorkflowEngine {
       maxParallelSteps: config.maxParallelSteps,
       maxFanOut: config.maxFanOut,
       retentionMs: durationMs(config.retention),
+      ...(config.autoPrune ? { pruneEveryMs: PRUNE_EVERY_MS } : {}),
       ...(config.defaultStepTimeout === undefined ? {} : { defaultStepTimeoutMs: msOrUndefined(config.defaultStepTimeout)! }),
       ...(config.defaultRunTimeout === undefined ? {} : { defaultRunTimeoutMs: msOrUndefined(config.defaultRunTimeout)! }),
     });
@@ -499,13 +524,49 @@ export class WorkflowEngine {
     return cancelled;
   }
 
-  /** Deletes finished runs older than the retention (or `olderThanMs`); returns how many. */
+  /** Deletes finished runs older than the retention (or `olderThanMs`) now; returns how many (audited as `workflow.runs.prune`). */
   prune(olderThanMs?: number): number {
     this.#assertOpen();
-    const age = olderThanMs ?? this.#options.retentionMs ?? 30 * 24 * 3_600_000;
-    const removed = this.store.prune(Date.now() - age);
-    if (removed > 0) this.#logger.info({ removed }, "pruned old workflow runs");
+    const age = olderThanMs ?? this.#retentionMs;
+    const before = Date.now() - age;
+    const removed = this.#runStore.prune(before);
+    this.#pruned(removed, before, age);
     return removed;
+  }
+
+  get #retentionMs(): number {
+    return this.#options.retentionMs ?? DEFAULT_RETENTION_MS;
+  }
+
+  /** A retention sweep (see pruneEveryMs); one at a time. Resolves when it is done (tests). */
+  #sweep(): Promise<void> {
+    this.#sweeping ??= this.#sweepSlices().finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
+  }
+
+  async #sweepSlices(): Promise<void> {
+    const age = this.#retentionMs;
+    const before = Date.now() - age;
+    let removed = 0;
+    try {
+      while (!this.#disposed) {
+        const slice = this.#runStore.prune(before, SWEEP_SLICE);
+        removed += slice;
+        if (slice < SWEEP_SLICE) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      this.#logger.warn({ removed, code: (error as { code?: string }).code }, "retention sweep stopped; the next one continues");
+    }
+    this.#pruned(removed, before, age);
+  }
+
+  #pruned(removed: number, before: number, age: number): void {
+    if (removed === 0) return;
+    this.#logger.info({ removed }, "pruned old workflow runs");
+    void this.#audit
+      .record({ action: "workflow.runs.prune", outcome: "success", actor: "system", resource: "workflow-runs", details: { removed, finishedBefore: new Date(before).toISOString(), retentionMs: age } })
+      .catch(() => undefined);
   }
 
   /** Runs in progress in this engine. */
@@ -522,6 +583,8 @@ export class WorkflowEngine {
   async dispose(options: { readonly suspend?: boolean } = {}): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    for (const timer of this.#retentionTimers) clearTimeout(timer);
+    await this.#sweeping; // a slice in progress finishes before the store closes
     if (options.suspend) {
       for (const run of this.#active.values()) run.suspend();
       this.#runStore.freeze();

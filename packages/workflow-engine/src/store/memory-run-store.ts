@@ -72,17 +72,14 @@ export class MemoryRunStore implements RunStore {
     return runs.slice(offset, offset + (query.limit ?? 100));
   }
 
-  prune(before: number): number {
-    let removed = 0;
-    for (const run of [...this.#runs.values()]) {
-      if (run.finishedAt !== null && run.finishedAt < before) {
-        this.#runs.delete(run.id);
-        this.#steps.delete(run.id);
-        this.#events.delete(run.id);
-        removed++;
-      }
+  prune(before: number, limit = Infinity): number {
+    const expired = [...this.#runs.values()].filter((run) => run.finishedAt !== null && run.finishedAt < before).sort((a, b) => a.finishedAt! - b.finishedAt!);
+    for (const run of expired.slice(0, limit)) {
+      this.#runs.delete(run.id);
+      this.#steps.delete(run.id);
+      this.#events.delete(run.id);
     }
-    return removed;
+    return Math.min(expired.length, limit);
   }
 
   close(): void {

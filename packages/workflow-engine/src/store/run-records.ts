@@ -101,7 +101,10 @@ export interface RunStore {
   getEvents(runId: string, afterSeq?: number): StoredEvent[];
   lastEventSeq(runId: string): number;
   listRuns(query?: ListRunsQuery): RunRecord[];
-  /** Deletes finished runs (with their steps and events) that finished before `before`. */
-  prune(before: number): number;
+  /**
+   * Deletes finished runs (with their steps and events) that finished before `before`, the oldest first;
+   * at most `limit` of them when given (a slice: a caller sharing the database keeps its write lock short).
+   */
+  prune(before: number, limit?: number): number;
   close(): void;
 }

@@ -256,8 +256,10 @@ export class SqliteRunStore implements RunStore {
       getSteps: db.prepare(`SELECT * FROM steps WHERE run_id = ? ORDER BY key`),
       getEvents: db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`),
       lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE run_id = ?`),
-      // by finished_at's index ('+status': not by status's, which would visit every finished run)
-      prune: db.prepare(`DELETE FROM runs WHERE finished_at < ? AND +status IN ('completed', 'failed', 'cancelled')`),
+      // by finished_at's index ('+status': not by status's, which would visit every finished run), oldest first, a slice at a time
+      prune: db.prepare(
+        `DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE finished_at < ? AND +status IN ('completed', 'failed', 'cancelled') ORDER BY finished_at LIMIT ?)`,
+      ),
     };
   }
 
@@ -411,9 +413,19 @@ export class SqliteRunStore implements RunStore {
     return row;
   }
 
-  prune(before: number): number {
+  /**
+   * Without `limit`, in slices of PRUNE_SLICE runs, each its own transaction: the write lock other
+   * processes sharing the file wait on is held for one slice (their busy timeout is 5 s), not the lot.
+   */
+  prune(before: number, limit?: number): number {
     this.flush();
-    return this.#stmt.prune.run(before).changes;
+    if (limit !== undefined) return this.#stmt.prune.run(before, Math.max(0, Math.trunc(limit))).changes;
+    let removed = 0;
+    for (;;) {
+      const slice = this.#stmt.prune.run(before, PRUNE_SLICE).changes;
+      removed += slice;
+      if (slice < PRUNE_SLICE) return removed;
+    }
   }
 
   /** Same as close(): commits what is queued and closes the database. */
@@ -460,6 +472,9 @@ function migrateSchema(db: BetterSqlite3.Database): boolean {
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return rebuild;
 }
+
+/** Runs deleted per transaction by an unbounded prune (a reviewed run is ~0.4 MB of rows). */
+const PRUNE_SLICE = 50;
 
 const lockFileOf = (dbPath: string): string => `${path.resolve(dbPath)}.lock`;
 

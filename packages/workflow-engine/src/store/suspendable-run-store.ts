@@ -51,8 +51,8 @@ export class SuspendableRunStore implements RunStore {
   listRuns(query?: ListRunsQuery): RunRecord[] {
     return this.inner.listRuns(query);
   }
-  prune(before: number): number {
-    return this.#frozen ? 0 : this.inner.prune(before);
+  prune(before: number, limit?: number): number {
+    return this.#frozen ? 0 : this.inner.prune(before, limit);
   }
   close(): void {
     this.inner.close();
