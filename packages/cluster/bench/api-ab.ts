@@ -9,12 +9,15 @@
 //   AB_CONTRACTS=120 per side, AB_BATCH=10, AB_WORKERS=2; AB_PROF=<dir>: a V8 CPU profile of this process;
 //   AB_STORE=sqlite: each side's engine keeps its runs in a workflows.db of its own, as `bear serve --redis` does; default memory;
 //   AB_BEFORE_STORE=memory|sqlite: the before side's store, when it differs — e.g. AB_BEFORE=<this checkout> AB_BEFORE_STORE=memory
-//   AB_STORE=sqlite: what the run store costs the API in the cluster, both sides this build)
+//   AB_STORE=sqlite: what the run store costs the API in the cluster, both sides this build;
+//   AB_PREFILL=<n>: after the warm-up, each SQLite side's workflows.db gets n more finished runs, copies of the warm-up's
+//   reviews under new ids (the rows its own engine wrote), as a database that has served a data room holds)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
+import { randomUUID } from "node:crypto";
 import * as engineAfter from "@bear/workflow-engine";
 import { contentCipherFromKey as keyCipher } from "@bear/security";
 import * as clusterAfter from "../src/index";
@@ -49,20 +52,22 @@ interface Side {
   readonly node: { readonly redis: Parameters<typeof redisCpu>[0]; close(): Promise<void> };
   readonly engine: { run(definition: unknown, inputs: Record<string, unknown>): Promise<{ status: string; error?: unknown }>; dispose(): Promise<void> };
 }
-let databases = 0;
-async function side(engineLib: typeof engineAfter, clusterLib: typeof clusterAfter, store: "sqlite" | "memory"): Promise<Side> {
+/** Each SQLite side's workflows.db. */
+const sideDb = new Map<string, string>();
+async function side(name: string, engineLib: typeof engineAfter, clusterLib: typeof clusterAfter, store: "sqlite" | "memory"): Promise<Side> {
+  sideDb.set(name, path.join(tmp, `workflows-${name}.db`));
   const node = new clusterLib.ClusterNode({ redisUrl: redis.url, payloadDir, keyCipher, waitForWorkerMs: 60_000 });
   const executor = node.decorate(new engineLib.InProcessExecutor(registry as never)) as never;
   const engine =
     store === "sqlite"
-      ? await engineLib.WorkflowEngine.open({ dbPath: path.join(tmp, `workflows-${++databases}.db`), sharedDatabase: true, resumeOnOpen: false, registry: registry as never, maxParallelSteps: 4, executor, coordination: node.runs as never })
+      ? await engineLib.WorkflowEngine.open({ dbPath: sideDb.get(name)!, sharedDatabase: true, resumeOnOpen: false, registry: registry as never, maxParallelSteps: 4, executor, coordination: node.runs as never })
       : engineLib.WorkflowEngine.inMemory({ registry: registry as never, maxParallelSteps: 4, keepEvents: false, executor, coordination: node.runs as never });
   await node.attach(engine as never);
   return { node, engine };
 }
 const sides = new Map<string, Side>([
-  ["before", await side(engineBefore, clusterBefore, BEFORE_STORE)],
-  ["after", await side(engineAfter, clusterAfter, STORE)],
+  ["before", await side("before", engineBefore, clusterBefore, BEFORE_STORE)],
+  ["after", await side("after", engineAfter, clusterAfter, STORE)],
 ]);
 const workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `api-ab-${i}`, concurrency: 2 })));
 await new Promise((r) => setTimeout(r, 1_500));
@@ -79,6 +84,9 @@ async function review(engine: Side["engine"], batch: readonly string[]): Promise
 }
 
 for (const { engine } of sides.values()) await review(engine, texts.slice(0, 8)); // warm-up
+const PREFILL = Number(process.env.AB_PREFILL ?? 0);
+if (PREFILL > 0 && BEFORE_STORE === "sqlite") await prefill(engineBefore, sideDb.get("before")!, PREFILL);
+if (PREFILL > 0 && STORE === "sqlite") await prefill(engineAfter, sideDb.get("after")!, PREFILL);
 const profiler = process.env.AB_PROF ? await startProfiler() : undefined;
 const names = [...sides.keys()];
 const totals = new Map(names.map((n) => [n, { contracts: 0, seconds: 0, api: [] as number[], redis: 0, workers: 0, gcMs: 0 }]));
@@ -133,6 +141,27 @@ for (const { node, engine } of sides.values()) {
 await redis.kill();
 fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(0);
+
+/**
+ * Adds `n` finished runs to a side's database, copies of the reviews already there under new random ids,
+ * written through a second store of that side's own build on the file (WAL, shared), so in its schema.
+ */
+async function prefill(lib: typeof engineAfter, dbPath: string, n: number): Promise<void> {
+  const store = await lib.SqliteRunStore.open({ dbPath, shared: true, presence: false });
+  try {
+    const sources = store.listRuns({ status: "completed", limit: 100 }).map((run) => ({ run, steps: store.getSteps(run.id), events: store.getEvents(run.id) }));
+    for (let i = 0; i < n; i++) {
+      const { run, steps, events } = sources[i % sources.length]!;
+      const id = `prefill-${randomUUID()}`;
+      store.insertRun({ ...run, id, definition: run.definition, inputs: run.inputs });
+      for (const step of steps) store.saveStep({ ...step, runId: id });
+      for (const event of events) store.appendEvent({ ...event, runId: id });
+      if (i % 20 === 19) store.flush();
+    }
+  } finally {
+    store.close();
+  }
+}
 
 /** A V8 CPU profile of this process over the measured batches, written to AB_PROF. */
 async function startProfiler(): Promise<() => Promise<void>> {
