@@ -20,6 +20,8 @@
 //                    nice -n 10 npx tsx bench/throughput.ts --only=cuad,synthetic --before=.before/packages/rag
 //   --rounds=N     run raw LanceDB, the before (with --before) and the engine N times, alternating, and print each round's
 //                  CPU and the medians (a single run of each is biased by what the shared machine did meanwhile)
+//   --scoped       the latency run's searches scoped to the corpus's matter (`filter: { matters }`, as every API search is):
+//                  BM25 under the matter's own statistics (store/matter-bm25.ts, the ethical wall) instead of LanceDB's
 //   --two-pass=1   the latency run with namedDocumentSearch off (two BM25 queries for a query naming a document, as before)
 //   --dist         the engine as production runs it: the built package (dist/index.js, extraction in a worker thread;
 //                  run `npx nx run @bear/rag:build` first) instead of src/ (extraction in-process under tsx). With
@@ -375,6 +377,7 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
   for (const mode of ["lexical", "hybrid"]) for (const name of [...engines.map(([n]) => n), "raw"]) samples[`${mode} ${name}`] = { ms: [], cpu: [] };
   const ids: { query: string; lexical: string[]; hybrid: string[]; before?: { lexical: string[]; hybrid: string[] } }[] = [];
   const N = Number(arg("queries") ?? 300);
+  const scope = process.argv.includes("--scoped") ? { filter: { matters: ["bench"] } } : {};
   const timed = async <T>(name: string, keep: boolean, fn: () => Promise<T>): Promise<T> => {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -394,7 +397,7 @@ async function latency(corpus: string, work: string): Promise<LatencyResult> {
       // Every query differs: each search misses the (default, on) search cache and does the full work.
       // With --before the two engines take turns going first.
       for (const [name, engine] of i % 2 === 0 ? engines : [...engines].reverse()) {
-        const hits = await timed(`${mode} ${name}`, i >= 10, () => engine.search(q, { k, mode }));
+        const hits = await timed(`${mode} ${name}`, i >= 10, () => engine.search(q, { k, mode, ...scope }));
         (name === "engine" ? row : row.before!)[mode] = hits.map((h) => h.chunkId);
       }
       await timed(`${mode} raw`, i >= 10, () => raw[mode](`${q} `));

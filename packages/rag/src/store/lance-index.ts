@@ -14,6 +14,7 @@ import { LexicalAnalyser } from "./lexical-analyser";
 import { chunkColumns, chunkFields, layoutOf, searchColumns, toStoreHits, type ChunkLayout, type StoreHit } from "./chunk-layout";
 import { SMALL_FRAGMENT_ROWS, worthCompacting } from "./compaction-policy";
 import { boundFullTextBuildMemory } from "./full-text-memory";
+import { indexedTerms, matterBm25, type MatterStatistics } from "./matter-bm25";
 
 export interface LanceIndexOptions {
   readonly dir: string;
@@ -249,6 +250,14 @@ const INDEXED_COLUMNS = ["searchText", "documentId", "matter", "docType"] as con
 const CHUNK_TABLE_STORAGE = { new_table_enable_stable_row_ids: "true" } as const;
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
 
+/** Chunks counted per term for a matter-scoped search's statistics (see `#termFrequencies`). */
+const TERM_FREQUENCY_CAP = 10_000;
+
+/** Orders hits of equal score by chunk: document id, then ordinal. */
+function byChunk(a: StoreHit, b: StoreHit): number {
+  return a.chunk.documentId < b.chunk.documentId ? -1 : a.chunk.documentId > b.chunk.documentId ? 1 : a.chunk.ordinal - b.chunk.ordinal;
+}
+
 /** SQL string literal for LanceDB filters. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -379,6 +388,10 @@ export class LanceIndex {
   /** Deletes run by this instance, and the count at each document's last delete (see `commitBatch`). */
   #deletes = 0;
   readonly #deletedAt = new Map<string, number>();
+  /** Indexed terms of each committed document version's chunks, summed (`#matterStatistics`), keyed `id\0version`. */
+  readonly #searchLengths = new Map<string, number>();
+  /** Chunks of the searched matters holding a term, keyed by chunks version, matters and term (`#termFrequencies`). */
+  #frequencies: { version: string; counts: Map<string, number> } = { version: "", counts: new Map() };
 
   private constructor(init: {
     dir: string;
@@ -1128,11 +1141,121 @@ export class LanceIndex {
     const terms = this.#fields.sealed ? this.#fields.searchText(query) : this.#layout === "terms" ? this.#analyseQuery(query) : query;
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
+    if (filter.matters) return this.#lexicalInMatters(terms, limit, filter, where!, filter.matters, view);
     const rows = await this.#onView(view, (table) => {
       const q = table.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#searchColumns, "_score"]).limit(limit);
       return (where ? q.where(where) : q).toArrow();
     });
     return toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
+  }
+
+  /**
+   * `lexical` scoped to matters (the ethical wall): LanceDB finds the candidates (its statistics span
+   * every matter), then each is scored by BM25 under the statistics of `matters` alone
+   * (`matter-bm25.ts`), so no score or order depends on what other matters hold. Candidates: twice
+   * `limit` and 20 more, ties broken by chunk id (not by LanceDB's order, which the other matters shape).
+   */
+  async #lexicalInMatters(terms: string, limit: number, filter: StoreFilter, where: string, matters: readonly string[], view?: SearchView): Promise<StoreHit[]> {
+    const queryTerms = [...new Set(indexedTerms(this.#layout === "terms" || this.#fields.sealed ? terms : this.#analyseQuery(terms)))];
+    if (queryTerms.length === 0) return [];
+    const extra = this.#searchColumns.includes("searchText") ? [] : ["searchText"];
+    const rows = await this.#onView(view, (table) =>
+      table
+        .query()
+        .fullTextSearch(terms, { columns: ["searchText"] })
+        .select([...this.#searchColumns, ...extra, "_score"])
+        .limit(limit * 2 + 20)
+        .where(where)
+        .toArrow(),
+    );
+    const hits = toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
+    if (hits.length === 0) return [];
+    const stats = await this.#matterStatistics(matters, queryTerms, view);
+    const searchText = rows.getChild("searchText")!;
+    const documentIds = rows.getChild("documentId")!;
+    const versions = rows.getChild("version")!;
+    // toStoreHits keeps rows in order, dropping uncommitted ones: walk both together.
+    const scored: StoreHit[] = [];
+    let h = 0;
+    for (let i = 0; i < rows.numRows && h < hits.length; i++) {
+      const hit = hits[h]!;
+      if (String(documentIds.get(i)) !== hit.chunk.documentId || String(versions.get(i)) !== hit.chunk.version) continue;
+      h++;
+      scored.push({ chunk: hit.chunk, score: matterBm25(this.#rowTerms(String(searchText.get(i))), queryTerms, stats) });
+    }
+    return scored
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score || byChunk(a, b))
+      .slice(0, limit);
+  }
+
+  /** A chunk row's indexed terms, from its `searchText` (analysed here in the layouts that store plain text). */
+  #rowTerms(searchText: string): string[] {
+    if (this.#layout === "terms" || this.#fields.sealed) return indexedTerms(searchText);
+    const analyser = new LexicalAnalyser();
+    return indexedTerms(analyser.analyse(searchText));
+  }
+
+  /** The statistics of `matters`' committed chunks for `queryTerms` (see `matter-bm25.ts`). */
+  async #matterStatistics(matters: readonly string[], queryTerms: readonly string[], view?: SearchView): Promise<MatterStatistics> {
+    const docs = [...this.#committed.values()].filter((d) => matters.includes(d.matter));
+    const chunks = docs.reduce((n, d) => n + d.chunkCount, 0);
+    const key = (d: DocumentRecord): string => `${d.id}\0${d.version}`;
+    const missing = docs.filter((d) => !this.#searchLengths.has(key(d)));
+    if (missing.length > 0) await this.#measureLengths(missing, view);
+    const length = docs.reduce((n, d) => n + (this.#searchLengths.get(key(d)) ?? 0), 0);
+    return { chunks, meanLength: chunks > 0 ? length / chunks : 0, frequency: await this.#termFrequencies(matters, queryTerms, view) };
+  }
+
+  /** Sums the indexed terms of the chunks of `docs` (committed versions), read once per version and kept. */
+  async #measureLengths(docs: readonly DocumentRecord[], view?: SearchView): Promise<void> {
+    const sums = new Map<string, number>(docs.map((d) => [`${d.id}\0${d.version}`, 0]));
+    for (let i = 0; i < docs.length; i += 256) {
+      const ids = docs.slice(i, i + 256).map((d) => d.id);
+      const rows = await this.#onView(view, (table) => table.query().where(inList("documentId", ids)).select(["documentId", "version", "searchText"]).toArrow());
+      const documentIds = rows.getChild("documentId");
+      const versions = rows.getChild("version");
+      const texts = rows.getChild("searchText");
+      for (let r = 0; r < rows.numRows; r++) {
+        const k = `${String(documentIds!.get(r))}\0${String(versions!.get(r))}`;
+        const sum = sums.get(k);
+        if (sum !== undefined) sums.set(k, sum + this.#rowTerms(String(texts!.get(r))).length);
+      }
+    }
+    // forget versions no longer committed (replaced or deleted documents)
+    if (this.#searchLengths.size > 2 * this.#committed.size + 1024) {
+      for (const k of this.#searchLengths.keys()) if (this.#committed.get(k.slice(0, k.indexOf("\0")))?.version !== k.slice(k.indexOf("\0") + 1)) this.#searchLengths.delete(k);
+    }
+    for (const [k, n] of sums) this.#searchLengths.set(k, n);
+  }
+
+  /**
+   * Per query term, the committed chunks of `matters` holding it (at most `TERM_FREQUENCY_CAP`:
+   * beyond that a term is common and its weight near nothing), kept for the view's version.
+   */
+  async #termFrequencies(matters: readonly string[], queryTerms: readonly string[], view?: SearchView): Promise<Map<string, number>> {
+    const version = view?.version ?? (await this.version());
+    if (this.#frequencies.version !== version || this.#frequencies.counts.size > 65_536) this.#frequencies = { version, counts: new Map() };
+    const cache = this.#frequencies.counts;
+    const where = inList("matter", matters);
+    const scope = JSON.stringify([...matters].sort());
+    const out = new Map<string, number>();
+    await Promise.all(
+      queryTerms.map(async (term) => {
+        const key = `${scope}\0${term}`;
+        let count = cache.get(key);
+        if (count === undefined) {
+          const rows = await this.#onView(view, (table) => table.query().fullTextSearch(term, { columns: ["searchText"] }).select(["documentId", "version", "_score"]).limit(TERM_FREQUENCY_CAP).where(where).toArrow());
+          count = 0;
+          const documentIds = rows.getChild("documentId");
+          const versions = rows.getChild("version");
+          for (let r = 0; r < rows.numRows; r++) if (this.#committed.get(String(documentIds!.get(r)))?.version === String(versions!.get(r))) count++;
+          cache.set(key, count);
+        }
+        out.set(term, count);
+      }),
+    );
+    return out;
   }
 
   /** Nearest chunks by cosine similarity (score = 1 − cosine distance). `view`: as in `lexical`. */

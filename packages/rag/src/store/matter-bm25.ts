@@ -1,0 +1,69 @@
+/**
+ * BM25 with the statistics of the caller's matters only (the ethical wall, rev12 #10).
+ *
+ * LanceDB's full-text index weighs a term by its rarity over the whole table, every matter's
+ * chunks included, so a caller's scores (and order) would say whether other matters' documents
+ * hold a word. Searches scoped to matters are rescored here with statistics computed over those
+ * matters alone: their committed chunk count, their average chunk length in terms and each query
+ * term's document frequency among their chunks. Nothing of another matter enters the figure.
+ *
+ * The formula is LanceDB's (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + 0.5) / (df + 0.5))), and
+ * lengths count terms as its analyser keeps them (stop words out), so a workspace of one matter
+ * ranks as before.
+ */
+
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+
+/**
+ * LanceDB's English stop words (tantivy's list, NLTK's words without apostrophes; its analyser drops them after stemming): neither
+ * matched nor counted in a chunk's length. Blind (encrypted) terms never hold them.
+ */
+const LANCE_STOP_WORDS = new Set(
+  (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself they them their theirs themselves " +
+    "what which who whom this that these those am is are was were be been being have has had having do does did doing a an the and but if or because as until while " +
+    "of at by for with about against between into through during before after above below to from up down in out on off over under again further then once here there " +
+    "when where why how all any both each few more most other some such no nor not only own same so than too very s t can will just don should now d ll m o re ve y " +
+    "ain aren couldn didn doesn hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn"
+  ).split(" "),
+);
+
+/** The terms of analysed search text (space-separated terms or blind tokens) that LanceDB indexes. */
+export function indexedTerms(analysed: string): string[] {
+  const out: string[] = [];
+  for (const t of analysed.split(/\s+/)) if (t.length > 0 && !LANCE_STOP_WORDS.has(t)) out.push(t);
+  return out;
+}
+
+export function bm25Idf(documents: number, frequency: number): number {
+  return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+}
+
+/** The statistics of the caller's matters a score reads. */
+export interface MatterStatistics {
+  /** Committed chunks in the matters. */
+  readonly chunks: number;
+  /** Their mean length in indexed terms. */
+  readonly meanLength: number;
+  /** Chunks of the matters holding each query term. */
+  readonly frequency: ReadonlyMap<string, number>;
+}
+
+/** BM25 of one chunk (its indexed terms) for the distinct query terms, under the matters' statistics. */
+export function matterBm25(chunkTerms: readonly string[], queryTerms: readonly string[], stats: MatterStatistics): number {
+  const counts = new Map<string, number>();
+  for (const t of queryTerms) counts.set(t, 0);
+  for (const t of chunkTerms) {
+    const c = counts.get(t);
+    if (c !== undefined) counts.set(t, c + 1);
+  }
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * chunkTerms.length) / (stats.meanLength || 1));
+  let score = 0;
+  for (const [term, tf] of counts) {
+    if (tf === 0) continue;
+    const df = Math.max(1, stats.frequency.get(term) ?? 1);
+    score += (bm25Idf(Math.max(stats.chunks, df), df) * tf * (BM25_K1 + 1)) / (tf + norm);
+  }
+  return score;
+}
