@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
 import path from "node:path";
 import { assertMatterId, BearError, nullAuditSink, silentLogger, type AuditSink, type Embedder, type EventBus, type Logger, type Scrubber } from "@bear/core";
 import { Subject, type Observable } from "rxjs";
 import { detectMetadata } from "../chunking/document-metadata";
 import type { LegalChunker } from "../chunking/legal-chunker";
-import { ExtractionError, RagError } from "../errors";
+import { RagError } from "../errors";
 import type { ExtractedDocument } from "../extraction/extract-document";
 import { extractDocumentIsolated } from "../extraction/isolated-extraction";
 import { completeWithOcr } from "../extraction/ocr/complete-with-ocr";
@@ -22,6 +21,7 @@ import { DocumentIds } from "./document-ids";
 import { IngestJournal } from "./ingest-journal";
 import { preparedFromJson, type DocumentPreparer, type PreparedDocument, type PrepareRequest } from "./prepared-document";
 import { reconcileIngests } from "./reconcile-ingests";
+import { readListedFile } from "./read-listed-file";
 import { walkFiles } from "./walk-files";
 
 /** A prepared document with its chunks' BM25 terms, when the index stores them (`LanceIndex.searchTerms`). */
@@ -357,13 +357,8 @@ export class IngestPipeline {
   /** Reads, extracts, (scrubs,) chunks and (embeds) one file: a document ready to commit, or its outcome (unchanged, failed). */
   async #prepareFile(runId: string, file: string, matter: string, options: IngestOptions): Promise<{ outcome: FileOutcome; bytes: number } | { prepared: PreparedDocument; bytes: number }> {
     const { index } = this.#deps;
-    const stat = await fs.stat(file);
-    if (stat.size > this.#deps.maxFileBytes) {
-      throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' is ${stat.size} bytes, over the ${this.#deps.maxFileBytes}-byte limit`, {
-        hint: "Split the file, or raise maxFileBytes in the rag config.",
-      });
-    }
-    const bytes = new Uint8Array(await fs.readFile(file));
+    // Opened once by handle, checked and read from it: the file may have been swapped since the listing.
+    const bytes = await readListedFile(this.#deps.root, file, this.#deps.maxFileBytes);
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     // A delete of the document from now on (while the file is prepared) drops its commit: it is not re-added as "updated".
     const deletesBefore = index.deleteCount;
