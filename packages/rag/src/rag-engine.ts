@@ -626,7 +626,7 @@ export class RagEngine implements Retriever {
     const naming = new Set(
       documentIds.flatMap((id) => {
         const d = this.#index.document(id);
-        return d ? queryTerms(`${d.parties.join(" ")} ${fileNameText(d.source)}`).map(stem) : [];
+        return d ? queryTerms(`${d.parties.join(" ")} ${d.scrubbed ? "" : fileNameText(d.source)}`).map(stem) : [];
       }),
     );
     const terms = queryTerms(query);

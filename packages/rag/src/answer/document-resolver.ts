@@ -6,6 +6,8 @@ export interface DocumentProfileInput {
   readonly title: string;
   readonly source: string;
   readonly parties: readonly string[];
+  /** Scrubbed on ingest: its file name does not name it (the scrub cannot see a name in a file name, rev12 #9). */
+  readonly scrubbed?: boolean;
   /** The document's text: its opening names it; all of it tells which words every document uses. */
   readonly text: string;
 }
@@ -130,7 +132,7 @@ export interface NamingWords {
 const HEAD_CHARS = 1500;
 
 export function namingWords(d: DocumentProfileInput): NamingWords {
-  const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${fileNameText(d.source)}`));
+  const names = new Set(nameWords(`${d.title} ${d.parties.join(" ")} ${d.scrubbed ? "" : fileNameText(d.source)}`));
   const head = new Set(nameWords(d.text.slice(0, HEAD_CHARS)).filter((w) => !names.has(w)));
   return { names, head, words: addNameWords(d.text, new Set(names)) };
 }

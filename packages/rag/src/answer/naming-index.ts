@@ -7,6 +7,8 @@ export interface NamedDocument {
   readonly title: string;
   readonly source: string;
   readonly parties: readonly string[];
+  /** Scrubbed on ingest: its file name does not name it (see `namingWords`). */
+  readonly scrubbed?: boolean;
 }
 
 /** What one document version contributes, kept so it can be taken out again without its text. */

@@ -22,6 +22,7 @@ import { IngestJournal } from "./ingest-journal";
 import { preparedFromJson, type DocumentPreparer, type PreparedDocument, type PrepareRequest } from "./prepared-document";
 import { reconcileIngests } from "./reconcile-ingests";
 import { readListedFile } from "./read-listed-file";
+import { fileNameWordsIn, scrubDocument } from "./scrub-document";
 import { walkFiles } from "./walk-files";
 
 /** A prepared document with its chunks' BM25 terms, when the index stores them (`LanceIndex.searchTerms`). */
@@ -75,14 +76,18 @@ const INDEX_UPKEEP_ROWS = COMPACTED_FRAGMENT_ROWS;
 
 const unkeyedIds = new DocumentIds();
 
+/** A file's name as its chunks' search header holds it: no folder, no extension, `_` and `-` as spaces. */
+function fileNameWords(source: string): string {
+  return path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
+}
+
 /**
  * Each chunk's BM25 header: headings and names that help BM25 find the right document (file name,
  * title, parties, section path), each line ending with a newline; the chunk's own text (which keeps
  * its offsets) follows it in the index. The document's part is built once, and the header once per
  * section (its chunks share the path and the header string).
  */
-function searchHeaders(source: string, title: string, parties: readonly string[], chunks: readonly { readonly sectionPath: readonly string[] }[]): string[] {
-  const name = path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
+function searchHeaders(name: string, title: string, parties: readonly string[], chunks: readonly { readonly sectionPath: readonly string[] }[]): string[] {
   const documentPart = [name, title, parties.join(" ; ")].filter(Boolean);
   const headers = new Map<readonly string[], string>();
   return chunks.map((c) => {
@@ -411,15 +416,21 @@ export class IngestPipeline {
     const version = this.versionOf(contentHash, this.#ocrKey(extracted.ocr !== undefined, extracted.format));
     let text = extracted.text;
     let pageStarts = [...extracted.pageStarts];
+    let declaredTitle = extracted.title;
+    // The file name's words as BM25 indexes them and the title falls back to.
+    let fileName = fileNameWords(file);
     if (scrubber) {
-      const scrubbed = await scrubber.scrub(text, { documentId, ...(this.#deps.scrubPolicy ? { policy: this.#deps.scrubPolicy } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      // The declared title is scrubbed with the text (one numbering); of the file name only words the scrubbed text keeps stay searchable.
+      const scrubbed = await scrubDocument(scrubber, text, declaredTitle, { documentId, ...(this.#deps.scrubPolicy ? { policy: this.#deps.scrubPolicy } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       pageStarts = mapPageStarts(pageStarts, scrubbed.text.length, (s, e) => scrubbed.toOriginalSpan(s, e));
       text = scrubbed.text;
+      declaredTitle = scrubbed.title;
+      fileName = fileNameWordsIn(fileName, `${text}\n${declaredTitle ?? ""}`);
     }
     // Turns of the event loop between reading plain text (on this thread), finding its metadata and chunking it:
     // three stretches of the main thread, not one.
     await eventLoopTurn();
-    const meta = detectMetadata(text, extracted.title, file);
+    const meta = detectMetadata(text, declaredTitle, scrubber ? fileName || undefined : file);
     await eventLoopTurn();
     const pieces = chunker.chunk(text, pageStarts);
     const vectors = embedder && pieces.length > 0 ? await embedder.embed(pieces.map((c) => c.text), options.signal ? { signal: options.signal } : {}) : undefined;
@@ -459,7 +470,7 @@ export class IngestPipeline {
       file,
       chars: text.length,
       chunks,
-      searchHeaders: searchHeaders(file, meta.title, meta.parties, chunks),
+      searchHeaders: searchHeaders(fileName, meta.title, meta.parties, chunks),
       commit: { record, text, pageStarts, replaces: request.replaces },
       ocr: this.#ocrOutcome(extracted),
     };
