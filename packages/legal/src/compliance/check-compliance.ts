@@ -31,9 +31,25 @@ export interface ComplianceResult {
 const MAX_CITATIONS = 5;
 const MODEL_CITATIONS = 3;
 
-type Compiled = RegExp[][];
+type Compiled = readonly (readonly RegExp[])[];
+// Each cue pattern is compiled once per process, not once per document: a review built the checklist's
+// ~100 expressions again for every contract, and V8 compiled them to machine code again whenever its own
+// cache had dropped them. Keyed by the pattern's text (a checklist's arrays may be edited by its owner),
+// bounded for checklists that come with each request.
+const MAX_CACHED_CUES = 2048;
+const cueCache = new Map<string, RegExp>();
+function cueRegExp(pattern: string): RegExp {
+  let re = cueCache.get(pattern);
+  if (re === undefined) {
+    // Case-insensitive, neither global nor sticky: test() keeps no state, so one object serves every document.
+    re = new RegExp(pattern, "i");
+    if (cueCache.size >= MAX_CACHED_CUES) cueCache.delete(cueCache.keys().next().value as string);
+    cueCache.set(pattern, re);
+  }
+  return re;
+}
 function compile(cues: readonly ChecklistCue[]): Compiled {
-  return cues.map((c) => (Array.isArray(c) ? c : [c]).map((p) => new RegExp(p, "i")));
+  return cues.map((c) => (Array.isArray(c) ? c : [c]).map(cueRegExp));
 }
 function matches(sentence: string, cues: Compiled): boolean {
   return cues.some((all) => all.every((re) => re.test(sentence)));

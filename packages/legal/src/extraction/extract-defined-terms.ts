@@ -1,6 +1,6 @@
 import type { ContractDocument } from "../text/contract-document";
-import { escapeRegExp } from "../text/escape-reg-exp";
 import { matchAll, spanOf } from "../text/span";
+import { countWholeWord } from "../text/whole-word-count";
 import type { DefinedTerm } from "./key-term-types";
 
 const QUOTED_BODY = `["“”]\\s*([A-Z0-9][^"“”\\n]{0,60}?)\\s*[,.]?["“”]`;
@@ -41,6 +41,6 @@ export function extractDefinedTerms(doc: ContractDocument): DefinedTerm[] {
     term,
     span: spanOf(doc.text, start, end),
     definition: doc.sentenceAt(start) ?? spanOf(doc.text, start, end),
-    uses: [...matchAll(doc.text.slice(end), new RegExp(`\\b${escapeRegExp(term)}\\b`, "g"))].length,
+    uses: countWholeWord(doc.text, term, end),
   }));
 }

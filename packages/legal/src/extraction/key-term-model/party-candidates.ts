@@ -54,9 +54,9 @@ const SIGNATURE_AREA = 3000;
 function preambleRegions(doc: ContractDocument): { start: number; end: number }[] {
   const text = doc.text;
   const regions = [{ start: 0, end: Math.min(text.length, Math.max(doc.preambleEnd, REGION)) }];
-  const late = new RegExp(LATE_PREAMBLE.source, "gi");
-  late.lastIndex = regions[0]!.end;
-  const m = late.exec(text);
+  // The module's expression itself (a copy per call was a new object each time): its lastIndex is set before the one exec.
+  LATE_PREAMBLE.lastIndex = regions[0]!.end;
+  const m = LATE_PREAMBLE.exec(text);
   if (m && m.index < text.length / 2) regions.push({ start: Math.max(regions[0]!.end, m.index - 600), end: Math.min(text.length, m.index + 2400) });
   return regions;
 }
