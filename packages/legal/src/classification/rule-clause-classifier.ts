@@ -11,7 +11,8 @@ interface CompiledCue {
   readonly re: RegExp;
   readonly weight: number;
   readonly requires: readonly RegExp[];
-  readonly unless?: RegExp;
+  /** Always present (undefined when the cue has none), so every cue has one shape in the hot loop. */
+  readonly unless: RegExp | undefined;
 }
 interface CompiledCategory {
   readonly category: CuadCategory;
@@ -38,7 +39,7 @@ function compile(category: CuadCategory, lexicon: CategoryLexicon): CompiledCate
     re: inSentence(x.pattern),
     weight: Math.min(1, Math.max(0, x.weight)),
     requires: (x.requires ?? []).map(inSentence),
-    ...(x.unless === undefined ? {} : { unless: inSentence(x.unless) }),
+    unless: x.unless === undefined ? undefined : inSentence(x.unless),
   });
   return {
     category,
@@ -49,9 +50,21 @@ function compile(category: CuadCategory, lexicon: CategoryLexicon): CompiledCate
   };
 }
 
-/** A cue counts when its pattern and every required pattern match, and its `unless` pattern does not. */
+/**
+ * A cue counts when its pattern and every required pattern match, and its `unless` pattern does not.
+ * Loops, not every() with a callback: this runs for every cue of every category on every sentence.
+ */
 function matches(cue: CompiledCue, text: string): boolean {
-  return cue.re.test(text) && cue.requires.every((r) => r.test(text)) && !(cue.unless?.test(text) ?? false);
+  if (!cue.re.test(text)) return false;
+  for (const r of cue.requires) if (!r.test(text)) return false;
+  return cue.unless === undefined || !cue.unless.test(text);
+}
+
+/** How many of the topic words occur in `text`. */
+function weakHits(weak: readonly RegExp[], text: string): number {
+  let hits = 0;
+  for (const w of weak) if (w.test(text)) hits++;
+  return hits;
 }
 
 /**
@@ -81,7 +94,7 @@ export class RuleClauseClassifier {
       for (const cue of cat.cues) if (matches(cue, text)) miss *= 1 - cue.weight;
       if (miss === 1) {
         // No cue: topic words only rank the sentence, always below any sensible threshold.
-        const hits = cat.weak.filter((w) => w.test(text)).length;
+        const hits = weakHits(cat.weak, text);
         if (hits > 0) out.set(cat.category, Math.min(WEAK_SCORE_CAP, Math.round(hits * 0.04 * 1000) / 1000));
         continue;
       }

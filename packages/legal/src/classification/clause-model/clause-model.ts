@@ -372,12 +372,13 @@ export class ClauseModel {
     if (this.clauseReader && !doc.clauseLogits) throw new ClauseModelError("(document)", "this model's second stage reads the clause reader's scores: pass clauseLogits (ClauseModel.clauseLogits)");
     const mix = this.stack.mix ?? 1;
     const maxima = documentMaxima(doc);
+    const features = new Float32Array(n * F); // one buffer for every category (contextFeatures zeroes it)
     for (let c = 0; c < C; c++) {
       if (Number.isNaN(this.stack.bias[c]!)) {
         for (let i = 0; i < n; i++) out[i * C + c] = sigmoid(this.calA[c]! * doc.logits[i * C + c]! + this.calB[c]!);
         continue;
       }
-      const x = contextFeatures(doc, c, maxima);
+      const x = contextFeatures(doc, c, maxima, {}, features);
       const w = this.stack.weights.subarray(c * F, (c + 1) * F);
       for (let i = 0; i < n; i++) {
         const z1 = doc.logits[i * C + c]!;

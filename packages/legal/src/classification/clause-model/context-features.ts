@@ -71,39 +71,50 @@ export function contextFeatureCount(categories: number, shape: ContextFeatureSha
  * rank among the contract's sentences for the category, where it sits, the rule score, the kind of
  * agreement, and how strongly the contract shows each category anywhere (a licence grant somewhere
  * makes a licence restriction likelier here).
+ * `into` (at least sentences × F long) is zeroed and filled instead of a new array: a caller reading the
+ * categories one after another needs one buffer for a contract, not one per category.
  */
-export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32Array, shape: ContextFeatureShape = {}): Float32Array {
+export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32Array, shape: ContextFeatureShape = {}, into?: Float32Array): Float32Array {
   const C = doc.categories;
   const n = doc.clauseOf.length;
   const clauseZ = doc.clauseLogits;
   const F = contextFeatureCount(C, { ...shape, clauseReader: clauseZ !== undefined });
   const hinges = shape.hinges ?? HINGES;
   const candidateLogit = shape.candidateLogit ?? STACK_CANDIDATE_LOGIT;
-  const out = new Float32Array(n * F);
+  if (into !== undefined && into.length < n * F) throw new RangeError(`contextFeatures: the buffer holds ${into.length} values, the contract needs ${n * F}`);
+  const out = into === undefined ? new Float32Array(n * F) : into.subarray(0, n * F).fill(0);
   if (n === 0) return out;
   const z = new Float32Array(n);
   for (let i = 0; i < n; i++) z[i] = clamp(doc.logits[i * C + c]!);
   const maxes = docMax ?? documentMaxima(doc);
   // Rank of each sentence's score in the contract, and how many sentences are plausible at all.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => z[b]! - z[a]! || a - b);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  order.sort((a, b) => z[b]! - z[a]! || a - b);
   const rank = new Int32Array(n);
-  order.forEach((i, r) => (rank[i] = r));
+  for (let r = 0; r < n; r++) rank[order[r]!] = r;
   const top = z[order[0]!]!;
   const second = n > 1 ? z[order[1]!]! : LOW;
   let plausible = 0;
   for (let i = 0; i < n; i++) if (z[i]! > -2) plausible++;
-  // Per clause: best score, best rule score, first sentence and size.
-  const clauseBest = new Map<number, { best: number; second: number; rule: number; first: number; size: number }>();
+  // Per clause (by its index): best and second score, best rule score, first sentence and size. Arrays, not an
+  // object per clause: this runs once per category of every contract.
+  let clauses = 0;
+  for (let i = 0; i < n; i++) clauses = Math.max(clauses, doc.clauseOf[i]! + 1);
+  const clauseBest = new Float64Array(clauses).fill(LOW);
+  const clauseSecond = new Float64Array(clauses).fill(LOW);
+  const clauseRule = new Float64Array(clauses);
+  const clauseStart = new Int32Array(clauses).fill(-1);
+  const clauseSize = new Int32Array(clauses);
   for (let i = 0; i < n; i++) {
     const k = doc.clauseOf[i]!;
-    const e = clauseBest.get(k) ?? { best: LOW, second: LOW, rule: 0, first: i, size: 0 };
-    if (z[i]! > e.best) {
-      e.second = e.best;
-      e.best = z[i]!;
-    } else if (z[i]! > e.second) e.second = z[i]!;
-    e.rule = Math.max(e.rule, doc.rules[i * C + c]!);
-    e.size++;
-    clauseBest.set(k, e);
+    if (clauseStart[k] === -1) clauseStart[k] = i;
+    if (z[i]! > clauseBest[k]!) {
+      clauseSecond[k] = clauseBest[k]!;
+      clauseBest[k] = z[i]!;
+    } else if (z[i]! > clauseSecond[k]!) clauseSecond[k] = z[i]!;
+    clauseRule[k] = Math.max(clauseRule[k]!, doc.rules[i * C + c]!);
+    clauseSize[k]!++;
   }
   // The clause reader: each clause's logit for c, its margin over the clause's best other category, and its neighbours'.
   const clauseFirst = new Int32Array(n);
@@ -128,8 +139,8 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     other = clamp(other);
     const prev = i > 0 ? z[i - 1]! : LOW;
     const next = i + 1 < n ? z[i + 1]! : LOW;
-    const cl = clauseBest.get(doc.clauseOf[i]!)!;
-    const clauseOther = cl.best === zi ? cl.second : cl.best;
+    const k = doc.clauseOf[i]!;
+    const clauseOther = clauseBest[k] === zi ? clauseSecond[k]! : clauseBest[k]!;
     const position = doc.starts[i]! / length;
     let f = 0;
     row[f++] = zi;
@@ -140,8 +151,8 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     row[f++] = next;
     row[f++] = Math.max(prev, next);
     row[f++] = clauseOther;
-    row[f++] = Math.log1p(cl.size);
-    row[f++] = z[cl.first]!;
+    row[f++] = Math.log1p(clauseSize[k]!);
+    row[f++] = z[clauseStart[k]!]!;
     row[f++] = top;
     row[f++] = zi - top;
     row[f++] = top - second;
@@ -155,7 +166,7 @@ export function contextFeatures(doc: ScoredDocument, c: number, docMax?: Float32
     const rule = doc.rules[i * C + c]!;
     row[f++] = rule;
     row[f++] = rule >= 0.5 ? 1 : 0;
-    row[f++] = cl.rule;
+    row[f++] = clauseRule[k]!;
     for (let t = 0; t < DOCUMENT_TYPES.length; t++) row[f++] = t === typeIndex ? 1 : 0;
     for (let k = 0; k < C; k++) row[f++] = sigmoid(maxes[k]!);
     if (clauseZ) {
