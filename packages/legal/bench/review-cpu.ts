@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as LegalPackage from "../src/index";
 
 const HERE = import.meta.dirname;
 const THIS_BUILD = path.join(HERE, "../dist/index.js");
@@ -67,7 +68,7 @@ async function child(entry: string): Promise<void> {
       apply: (target, self, args) => (count(args), Reflect.apply(target, self, args)),
     });
   }
-  const legal = (await import(pathToFileURL(entry).href)) as typeof import("../src/index");
+  const legal = (await import(pathToFileURL(entry).href)) as typeof LegalPackage;
   const { PerformanceObserver } = await import("node:perf_hooks");
   const gc = { n: 0, ms: 0 };
   new PerformanceObserver((list) => {
