@@ -6,14 +6,30 @@ export interface Candidate<V> {
   readonly features: readonly string[];
 }
 
-const WORD = /[A-Za-z]+|\d+|[^\sA-Za-z\d]/g;
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** `\s` without the `u` flag: JavaScript's white space and line terminators (one UTF-16 unit each). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
-/** Lower-cased words and punctuation marks; numbers become their digit count ("#4" for a year). */
+/**
+ * Lower-cased words and punctuation marks; numbers become their digit count ("#4" for a year): the tokens of
+ * /[A-Za-z]+|\d+|[^\sA-Za-z\d]/g, read unit by unit (every candidate of the key-term model reads two windows,
+ * and the regular expression's iterator allocated a match array per token).
+ */
 export function contextTokens(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const t = m[0];
-    out.push(/^\d/.test(t) ? `#${Math.min(t.length, 5)}` : t.toLowerCase());
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    let j = i + 1;
+    if (isAsciiLetter(c)) {
+      while (j < n && isAsciiLetter(text.charCodeAt(j))) j++;
+      out.push(text.slice(i, j).toLowerCase());
+    } else if (isDigit(c)) {
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      out.push(`#${Math.min(j - i, 5)}`);
+    } else if (!isSpace(c)) out.push(text[i]!.toLowerCase());
+    i = j;
   }
   return out;
 }
