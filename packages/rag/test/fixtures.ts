@@ -26,16 +26,57 @@ export async function makeEncryptedPdf(): Promise<Uint8Array> {
 
 /** A minimal but valid .docx (stored zip) with one paragraph per entry. */
 export function makeDocx(paragraphs: readonly string[]): Uint8Array {
-  const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const files: Record<string, string> = {
-    "[Content_Types].xml":
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-    "_rels/.rels":
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-    "word/document.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs
-      .map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`)
-      .join("")}</w:body></w:document>`,
+  return storedZip(docxParts(paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${escXml(p)}</w:t></w:r></w:p>`).join("")));
+}
+
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const escXml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** The parts of a .docx whose body is `bodyXml` (w:p elements), with more parts and their relationships. */
+function docxParts(bodyXml: string, extra: Record<string, { readonly xml: string; readonly type: string; readonly contentType: string }> = {}): Record<string, string> {
+  const overrides = Object.entries(extra).map(([name, p]) => `<Override PartName="/word/${name}" ContentType="${p.contentType}"/>`).join("");
+  const rels = Object.entries(extra).map(([name, p], i) => `<Relationship Id="rIdX${i}" Type="${REL}/${p.type}" Target="${name}"/>`).join("");
+  return {
+    "[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>${overrides}</Types>`,
+    "_rels/.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/></Relationships>`,
+    "word/_rels/document.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>`,
+    "word/document.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${W}><w:body>${bodyXml}</w:body></w:document>`,
+    ...Object.fromEntries(Object.entries(extra).map(([name, p]) => [`word/${name}`, p.xml])),
   };
+}
+
+/**
+ * A .docx whose paragraphs may carry a footnote or endnote (its reference at the paragraph's end), and
+ * optionally a page header: the parts Word writes for them (footnotes.xml, endnotes.xml, header1.xml).
+ */
+export function makeDocxWithNotes(paragraphs: readonly { readonly text: string; readonly footnote?: string; readonly endnote?: string }[], options: { readonly header?: string } = {}): Uint8Array {
+  const run = (t: string): string => `<w:r><w:t xml:space="preserve">${escXml(t)}</w:t></w:r>`;
+  const foot: string[] = [];
+  const end: string[] = [];
+  const body = paragraphs
+    .map((p) => {
+      let refs = "";
+      if (p.footnote !== undefined) refs += `<w:r><w:footnoteReference w:id="${foot.push(p.footnote)}"/></w:r>`;
+      if (p.endnote !== undefined) refs += `<w:r><w:endnoteReference w:id="${end.push(p.endnote)}"/></w:r>`;
+      return `<w:p>${run(p.text)}${refs}</w:p>`;
+    })
+    .join("");
+  const separator = (tag: string): string => `<w:${tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:${tag}><w:${tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:${tag}>`;
+  const notes = (tag: string, list: readonly string[]): string =>
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:${tag}s ${W}>${separator(tag)}${list.map((t, i) => `<w:${tag} w:id="${i + 1}"><w:p>${run(t)}</w:p></w:${tag}>`).join("")}</w:${tag}s>`;
+  const ct = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+  return storedZip(
+    docxParts(body, {
+      ...(foot.length > 0 ? { "footnotes.xml": { xml: notes("footnote", foot), type: "footnotes", contentType: `${ct}.footnotes+xml` } } : {}),
+      ...(end.length > 0 ? { "endnotes.xml": { xml: notes("endnote", end), type: "endnotes", contentType: `${ct}.endnotes+xml` } } : {}),
+      ...(options.header !== undefined ? { "header1.xml": { xml: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr ${W}><w:p>${run(options.header)}</w:p></w:hdr>`, type: "header", contentType: `${ct}.header+xml` } } : {}),
+    }),
+  );
+}
+
+/** A zip of `files`, stored (not deflated). */
+function storedZip(files: Record<string, string>): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { BearError } from "@bear/core";
 import { ExtractionError } from "../errors";
 import { htmlToText } from "./html-to-text";
 import { joinPages } from "./page-text";
@@ -8,7 +10,14 @@ import { binaryInText, sniffFormat, type DocumentFormat } from "./sniff-format";
 import { assertPdfStreamsWithinLimits } from "./pdf-limits";
 import { pdfjsVerbosity } from "./pdf-process/pdfjs-warnings";
 import { transcodeToUtf8 } from "./text-decoding";
-import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES } from "./zip-limits";
+import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES, readZipDirectory } from "./zip-limits";
+
+const require = createRequire(import.meta.url);
+
+/** E-mails attached to e-mails are read this deep (the outer message is depth 0). */
+export const MAX_ATTACHMENT_DEPTH = 3;
+/** Attachments read per message; the rest are named in `partsNotRead`. */
+const MAX_ATTACHMENTS = 32;
 
 /** Plain text of one file, with where each page starts. Every offset in the index points into `text`. */
 export interface ExtractedDocument {
@@ -21,6 +30,11 @@ export interface ExtractedDocument {
   readonly ocr?: { readonly engine: OcrEngineId; readonly pages: readonly OcrPageInfo[] };
   /** Pages that could not be read (OCR failed or timed out); the document keeps the others. */
   readonly pageFailures?: readonly PageFailure[];
+  /**
+   * Parts of the file its text does not hold, named for the ingest outcome's note: a DOCX's page
+   * headers, footers and comments; an e-mail's attachments that were not read (and why).
+   */
+  readonly partsNotRead?: readonly string[];
 }
 
 export interface ExtractOptions {
@@ -89,12 +103,74 @@ async function extractPdf(file: string, bytes: Uint8Array, maxUncompressedBytes:
   return { format: "pdf", text, pageStarts, ...(title ? { title } : {}) };
 }
 
+/** What mammoth's docx reader gives (lib/documents.js): elements, and the footnotes and endnotes beside the body. */
+interface DocxElement {
+  readonly type: string;
+  readonly value?: string;
+  readonly children?: readonly DocxElement[];
+  readonly noteType?: string;
+  readonly noteId?: string;
+}
+interface DocxNote {
+  readonly noteType: string;
+  readonly noteId: string;
+  readonly body: readonly DocxElement[];
+}
+interface DocxDocument extends DocxElement {
+  readonly notes: { readonly _notes: Readonly<Record<string, DocxNote>> };
+}
+
+/**
+ * The raw text of a DOCX element as mammoth's `extractRawText` gives it (paragraphs end with a
+ * blank line, tabs kept), with each footnote or endnote reference marked where it stands ("[^1]",
+ * "[^e1]"), numbered in order of first reference.
+ */
+function docxRawText(element: DocxElement, labelOf: (reference: DocxElement) => string): string {
+  if (element.type === "text") return element.value ?? "";
+  if (element.type === "tab") return "\t";
+  if (element.type === "noteReference") return labelOf(element);
+  const tail = element.type === "paragraph" ? "\n\n" : "";
+  return (element.children ?? []).map((c) => docxRawText(c, labelOf)).join("") + tail;
+}
+
 async function extractDocx(file: string, bytes: Uint8Array, maxUncompressedBytes: number): Promise<ExtractedDocument> {
   await assertZipWithinLimits(file, bytes, { maxUncompressedBytes });
-  const mammoth = (await import("mammoth")).default;
+  // mammoth's own reader (what extractRawText runs), for the footnotes and endnotes extractRawText drops.
+  const unzip = require("mammoth/lib/unzip") as { openZip(input: { buffer: Buffer }): PromiseLike<unknown> };
+  const reader = require("mammoth/lib/docx/docx-reader") as { read(zip: unknown): PromiseLike<{ value: DocxDocument }> };
   try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
-    return { format: "docx", text: normaliseNewlines(result.value).replace(/\n{3,}/g, "\n\n").trim(), pageStarts: [0] };
+    const document = (await reader.read(await unzip.openZip({ buffer: Buffer.from(bytes) }))).value;
+    const labels = new Map<string, string>();
+    const counts = { footnote: 0, endnote: 0 };
+    const keyOf = (type: string | undefined, id: string | undefined): string => `${type}-${id}`;
+    const labelOf = (reference: DocxElement): string => {
+      const key = keyOf(reference.noteType, reference.noteId);
+      let label = labels.get(key);
+      if (label === undefined) {
+        const endnote = reference.noteType === "endnote";
+        label = endnote ? `[^e${++counts.endnote}]` : `[^${++counts.footnote}]`;
+        labels.set(key, label);
+      }
+      return label;
+    };
+    const body = docxRawText(document, labelOf);
+    const notes = Object.values(document.notes._notes)
+      .map((note) => ({ note, label: labels.get(keyOf(note.noteType, note.noteId)) }))
+      .filter((n): n is { note: DocxNote; label: string } => n.label !== undefined)
+      .map(({ note, label }) => ({ label, endnote: note.noteType === "endnote", text: note.body.map((e) => docxRawText(e, labelOf)).join("").trim() }))
+      .filter((n) => n.text.length > 0);
+    const section = (heading: string, endnotes: boolean): string => {
+      const list = notes.filter((n) => n.endnote === endnotes);
+      return list.length === 0 ? "" : `\n\n${heading}\n\n${list.map((n) => `${n.label} ${n.text}`).join("\n\n")}`;
+    };
+    const text = normaliseNewlines(body + section("Footnotes", false) + section("Endnotes", true)).replace(/\n{3,}/g, "\n\n").trim();
+    const names = readZipDirectory(file, bytes).map((e) => e.name);
+    const partsNotRead = [
+      names.some((n) => /^word\/header\d*\.xml$/.test(n)) ? "page headers" : "",
+      names.some((n) => /^word\/footer\d*\.xml$/.test(n)) ? "page footers" : "",
+      names.includes("word/comments.xml") ? "comments" : "",
+    ].filter(Boolean);
+    return { format: "docx", text, pageStarts: [0], ...(partsNotRead.length > 0 ? { partsNotRead } : {}) };
   } catch (error) {
     throw new ExtractionError("RAG_FILE_CORRUPT", file, `Word file '${file}' could not be read (${(error as Error).message.slice(0, 80)})`, {
       hint: "The .docx is damaged; open and re-save it in Word or LibreOffice.",
@@ -103,25 +179,61 @@ async function extractDocx(file: string, bytes: Uint8Array, maxUncompressedBytes
   }
 }
 
-async function extractEml(file: string, bytes: Uint8Array): Promise<ExtractedDocument> {
+interface MailAttachment {
+  readonly filename?: string | null;
+  readonly mimeType?: string;
+  readonly related?: boolean;
+  readonly content: ArrayBuffer | string;
+}
+
+/**
+ * An e-mail: its headers and body, then each attachment of a format this reads (text, HTML, PDF,
+ * DOCX, an attached e-mail, recursively up to MAX_ATTACHMENT_DEPTH) under "Attachment: <name>",
+ * read here under the same limits as a file. Attachments not read (images, unsupported or broken
+ * files, too deep, too many) are named in `partsNotRead`; inline images of an HTML body are not.
+ */
+async function extractEml(file: string, bytes: Uint8Array, options: ExtractOptions, depth: number): Promise<ExtractedDocument> {
   const PostalMime = (await import("postal-mime")).default;
+  let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
-    const email = await PostalMime.parse(Buffer.from(bytes));
-    const address = (a: { name?: string; address?: string } | undefined): string =>
-      a ? (a.name && a.address ? `${a.name} <${a.address}>` : (a.address ?? a.name ?? "")) : "";
-    const to = (email.to ?? []).map((a) => address(a as { name?: string; address?: string })).join(", ");
-    const body = email.text?.trim() ? email.text : email.html ? htmlToText(email.html).text : "";
-    const header = [
-      email.subject ? `Subject: ${email.subject}` : "",
-      email.from ? `From: ${address(email.from as { name?: string; address?: string })}` : "",
-      to ? `To: ${to}` : "",
-      email.date ? `Date: ${email.date}` : "",
-    ].filter(Boolean);
-    const text = `${header.join("\n")}\n\n${normaliseNewlines(body).trim()}`.trim();
-    return { format: "eml", text, pageStarts: [0], ...(email.subject ? { title: email.subject } : {}) };
+    email = await PostalMime.parse(Buffer.from(bytes), { attachmentEncoding: "arraybuffer", maxRfc822NestingDepth: Math.max(0, MAX_ATTACHMENT_DEPTH - depth) });
   } catch (error) {
     throw new ExtractionError("RAG_FILE_CORRUPT", file, `e-mail '${file}' could not be parsed`, { cause: error });
   }
+  const address = (a: { name?: string; address?: string } | undefined): string =>
+    a ? (a.name && a.address ? `${a.name} <${a.address}>` : (a.address ?? a.name ?? "")) : "";
+  const to = (email.to ?? []).map((a) => address(a as { name?: string; address?: string })).join(", ");
+  const body = email.text?.trim() ? email.text : email.html ? htmlToText(email.html).text : "";
+  const header = [
+    email.subject ? `Subject: ${email.subject}` : "",
+    email.from ? `From: ${address(email.from as { name?: string; address?: string })}` : "",
+    to ? `To: ${to}` : "",
+    email.date ? `Date: ${email.date}` : "",
+  ].filter(Boolean);
+  const parts = [`${header.join("\n")}\n\n${normaliseNewlines(body).trim()}`.trim()];
+  const notRead: string[] = [];
+  const attachments = (email.attachments as readonly MailAttachment[]).filter((a) => !(a.related && a.mimeType?.startsWith("image/")));
+  for (const [i, attachment] of attachments.entries()) {
+    const name = (attachment.filename ?? "").trim() || `${attachment.mimeType ?? "attachment"} ${i + 1}`;
+    if (i >= MAX_ATTACHMENTS) {
+      notRead.push(`attachment '${name}' (over ${MAX_ATTACHMENTS} attachments)`);
+      continue;
+    }
+    if (depth >= MAX_ATTACHMENT_DEPTH) {
+      notRead.push(`attachment '${name}' (nested more than ${MAX_ATTACHMENT_DEPTH} deep)`);
+      continue;
+    }
+    const content = typeof attachment.content === "string" ? new TextEncoder().encode(attachment.content) : new Uint8Array(attachment.content);
+    try {
+      const doc = await extractText(`${file} > ${name}`, content, { ...options, ocrFollows: false }, depth + 1);
+      // One page: an attached PDF's page breaks become blank lines (the e-mail's offsets have no pages).
+      parts.push(`Attachment: ${name}\n\n${doc.text.replace(/\f/g, "\n\n").trim()}`);
+      for (const part of doc.partsNotRead ?? []) notRead.push(`${part} of attachment '${name}'`);
+    } catch (error) {
+      notRead.push(`attachment '${name}' (${BearError.isInstance(error) ? error.code : "unreadable"})`);
+    }
+  }
+  return { format: "eml", text: parts.join("\n\n"), pageStarts: [0], ...(email.subject ? { title: email.subject } : {}), ...(notRead.length > 0 ? { partsNotRead: notRead } : {}) };
 }
 
 /**
@@ -136,7 +248,8 @@ export async function extractDocument(file: string, bytes: Uint8Array, options: 
   return completeWithOcr(file, bytes, doc, ocr, { ...(signal ? { signal } : {}), ...(onOcrPage ? { onPage: onOcrPage } : {}) });
 }
 
-async function extractText(file: string, bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
+/** `depth`: how deep in attached e-mails this file is (0 for the file itself). */
+async function extractText(file: string, bytes: Uint8Array, options: ExtractOptions, depth = 0): Promise<ExtractedDocument> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (bytes.length > maxBytes) {
     throw new ExtractionError("RAG_FILE_TOO_LARGE", file, `file '${file}' is ${bytes.length} bytes, over the ${maxBytes}-byte limit`, {
@@ -176,7 +289,7 @@ async function extractText(file: string, bytes: Uint8Array, options: ExtractOpti
       doc = await extractDocx(file, bytes, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
       break;
     case "eml":
-      doc = await extractEml(file, original); // postal-mime decodes each part by its own charset
+      doc = await extractEml(file, original, options, depth); // postal-mime decodes each part by its own charset
       break;
     case "html": {
       const html = htmlToText(new TextDecoder().decode(bytes));

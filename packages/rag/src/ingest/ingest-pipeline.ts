@@ -76,6 +76,14 @@ const INDEX_UPKEEP_ROWS = COMPACTED_FRAGMENT_ROWS;
 
 const unkeyedIds = new DocumentIds();
 
+/** The outcome's note naming what of the file its text does not hold (a DOCX's headers, an e-mail's unread attachments). */
+function partsNotReadNote(file: string, extracted: ExtractedDocument): Pick<FileOutcome, "formatNote"> {
+  const parts = extracted.partsNotRead ?? [];
+  if (parts.length === 0) return {};
+  const name = path.basename(file);
+  return { formatNote: { extension: path.extname(name).slice(1).toLowerCase(), format: extracted.format, message: `'${name}' was indexed without: ${parts.join("; ")}` } };
+}
+
 /** A file's name as its chunks' search header holds it: no folder, no extension, `_` and `-` as spaces. */
 function fileNameWords(source: string): string {
   return path.basename(source).replace(/\.[a-z0-9]{1,5}$/i, "").replace(/[_-]+/g, " ");
@@ -472,7 +480,7 @@ export class IngestPipeline {
       chunks,
       searchHeaders: searchHeaders(fileName, meta.title, meta.parties, chunks),
       commit: { record, text, pageStarts, replaces: request.replaces },
-      ocr: this.#ocrOutcome(extracted),
+      ocr: { ...this.#ocrOutcome(extracted), ...partsNotReadNote(file, extracted) },
     };
     return prepared;
   }

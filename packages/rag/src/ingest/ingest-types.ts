@@ -31,7 +31,7 @@ export interface FileOutcome {
   readonly ocr?: OcrOutcome;
   /** Pages that could not be read; the document was indexed without them. */
   readonly pageFailures?: readonly PageFailure[];
-  /** Present when the content is not what the file's extension says (read by its content). */
+  /** Present when the content is not what the file's extension says (read by its content), or when parts of the file are not in its text (a DOCX's headers, footers, comments; an e-mail's unread attachments). */
   readonly formatNote?: FormatNote;
 }
 

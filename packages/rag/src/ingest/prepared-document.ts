@@ -15,8 +15,8 @@ export interface PreparedDocument {
   readonly searchHeaders: readonly string[];
   /** Its text still a string (a batch stores it encoded: `LanceIndex.storedText`). */
   readonly commit: DocumentCommit & { readonly text: string };
-  /** What OCR read and which pages failed, for the file's outcome in the report. */
-  readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures">;
+  /** What OCR read, which pages failed and what of the file was not read (`formatNote`), for the file's outcome in the report. */
+  readonly ocr?: Pick<FileOutcome, "ocr" | "pageFailures" | "formatNote">;
 }
 
 /** One file the ingest found new or changed: what preparing it (extract, OCR, scrub, chunk, embed) needs. */
