@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { PiiScrubber } from "./pii-scrubber";
 import { EntityLinker } from "./entity-linker";
 import { TokenVault } from "./token-vault";
+import { LinearEntityLinker } from "../../test/support/linear-entity-linker";
 
 describe("EntityLinker: one entity, one number", () => {
   it("links a person's full name, title + surname and surname, in any order", () => {
@@ -54,6 +55,59 @@ describe("EntityLinker: one entity, one number", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+/** Mentions from a small vocabulary, so that surnames, words, initials and short names collide often. */
+const GIVEN = ["Ann", "Bob", "Paul", "P.", "E.", "Anna", "A."];
+const SURNAME = ["Smith", "Berg", "Schedler", "Paul", "Anna"];
+const ORG_NAME = ["Dorval Lines", "DORVAL LINES", "Dorval Lines Media", "Good Dorval Lines", "Lines Media", "Dorval", "DL", "DLM", "LM", "GDL", "DLI", "DLL"];
+const ORG_WORD = ["Dorval", "Lines", "Media", "Good", "of", "the", "DL", "LM", "DLM", "GDL", "DLC", "DLMC"];
+const mention = fc.oneof(
+  fc.tuple(fc.constantFrom("", "Mr. ", "Ms. ", "Dr. "), fc.array(fc.constantFrom(...GIVEN), { maxLength: 2 }), fc.constantFrom(...SURNAME)).map(([title, given, surname]) => ({ type: "PERSON", value: `${title}${[...given, surname].join(" ")}` })),
+  fc.tuple(fc.constantFrom("", "The "), fc.array(fc.constantFrom(...ORG_WORD), { minLength: 1, maxLength: 4 }), fc.constantFrom("", ", LLC", " Inc.", " Corporation", ", INC.")).map(([the, words, form]) => ({ type: "ORGANIZATION", value: `${the}${words.join(" ")}${form}` })),
+  // names that extend each other, with and without a legal form, and their initials
+  fc.tuple(fc.constantFrom(...ORG_NAME), fc.constantFrom("", ", LLC", ", INC.", " of Media")).map(([name, form]) => ({ type: "ORGANIZATION", value: `${name}${form}` })),
+  fc.constantFrom("a@x.org", "b@y.org").map((value) => ({ type: "EMAIL_ADDRESS", value })),
+);
+
+describe("EntityLinker: indexed, numbered exactly as the scan over every entity", () => {
+  it("gives the numbers and state of the linear scan for any sequence of mentions, across a matter table", () => {
+    fc.assert(
+      fc.property(fc.array(mention, { maxLength: 40 }), fc.nat(40), (mentions, cut) => {
+        let indexed = new EntityLinker();
+        let linear = new LinearEntityLinker();
+        mentions.forEach(({ type, value }, i) => {
+          if (i === cut) {
+            // continue from the plain state, as a matter table does
+            indexed = EntityLinker.fromState(JSON.parse(JSON.stringify(indexed.state())) as ReturnType<EntityLinker["state"]>);
+            linear = LinearEntityLinker.fromState(JSON.parse(JSON.stringify(linear.state())) as ReturnType<LinearEntityLinker["state"]>);
+          }
+          expect(indexed.link(type, value)).toBe(linear.link(type, value));
+        });
+        expect(indexed.state()).toEqual(linear.state());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("compares a mention with the entities sharing its surname or words, not with every entity (8,000 people cost ~10x 800)", () => {
+    const cost = (people: number): number => {
+      const l = new EntityLinker();
+      for (let i = 0; i < people; i++) {
+        const surname = `Q${i.toString(36)}son`;
+        l.link("PERSON", `Ann ${surname}`);
+        l.link("PERSON", `Mr. ${surname}`);
+        l.link("ORGANIZATION", `${surname} Holdings, LLC`);
+        l.link("ORGANIZATION", `${surname} Holdings`);
+      }
+      return l.comparisons();
+    };
+    const small = cost(800);
+    const large = cost(8_000);
+    // the scan over every entity made ~n²/2 comparisons per type (3.2e7 for 8,000 people); the indexes make a few per mention
+    expect(large).toBeLessThanOrEqual(4 * 8_000 * 2);
+    expect(large / small).toBeLessThan(11);
   });
 });
 

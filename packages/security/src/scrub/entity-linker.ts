@@ -40,14 +40,6 @@ function wordsOf(type: string, value: string): string[] {
 
 const initials = (words: readonly string[]): string => words.filter((w) => !FILLER.test(w)).map((w) => w[0]).join("");
 
-/** Whether `acronym` is the initials of one of an organisation's shorter mentions of two words or more. */
-function initialsOfMention(e: Entity, acronym: string): boolean {
-  return (e.mentions ?? []).some((m) => {
-    const words = m.split(" ");
-    return words.length >= 2 && initials(words) === acronym;
-  });
-}
-
 /** True when `short` names the same person as `long`: its words are among long's, and it ends with long's surname. */
 function samePerson(short: readonly string[], long: readonly string[]): boolean {
   if (short.length === 0 || short.length > long.length) return false;
@@ -69,19 +61,159 @@ function sameOrganization(short: readonly string[], long: readonly string[]): bo
   return false;
 }
 
+/** Entities keyed by a string, each key's set in no particular order (candidates are re-checked and ordered by position). */
+class KeyIndex {
+  private readonly map = new Map<string, Set<Entity>>();
+  add(key: string, e: Entity): void {
+    let set = this.map.get(key);
+    if (!set) this.map.set(key, (set = new Set()));
+    set.add(e);
+  }
+  remove(key: string, e: Entity): void {
+    const set = this.map.get(key);
+    if (set?.delete(e) && set.size === 0) this.map.delete(key);
+  }
+  get(key: string): ReadonlySet<Entity> | undefined {
+    return this.map.get(key);
+  }
+}
+
+/** Every contiguous run of words ("good sam", "sam enterprises", … of "good sam enterprises"), joined by spaces. */
+function runsOf(words: readonly string[]): string[] {
+  const runs: string[] = [];
+  for (let at = 0; at < words.length; at++) for (let end = at + 1; end <= words.length; end++) runs.push(words.slice(at, end).join(" "));
+  return runs;
+}
+
+/** An entity with its place in its type's list (the order the linear scan would meet it in). */
+interface Placed extends Entity {
+  readonly position: number;
+}
+
+/**
+ * The entities of one type with indexes that name every entity `EntityLinker.link` could match, so a mention is
+ * compared with the few that share its surname (people) or a run of words, initials or a short mention (organisations)
+ * instead of with every entity. Each index is a superset of what matches; the linker's predicates decide, as before.
+ */
+class EntityTable {
+  readonly list: Placed[] = [];
+  /** Whole words of each entity ("paul e schedler"). */
+  private readonly byWords = new KeyIndex();
+  /** PERSON: the last word (samePerson requires the same surname). */
+  private readonly bySurname = new KeyIndex();
+  /** ORGANIZATION: every contiguous run of its words (a mention that is a run of an entity's name). */
+  private readonly byRun = new KeyIndex();
+  /** ORGANIZATION: initials of its words ("gse"). */
+  private readonly byInitials = new KeyIndex();
+  /** ORGANIZATION: its acronym with the legal form ("ntc"). */
+  private readonly byAcronym = new KeyIndex();
+  /** ORGANIZATION: short mentions linked to it, and those mentions' initials. */
+  private readonly byMention = new KeyIndex();
+  private readonly byMentionInitials = new KeyIndex();
+
+  constructor(private readonly type: string) {}
+
+  add(entity: Entity): Placed {
+    const placed: Placed = Object.assign(entity, { position: this.list.length });
+    this.list.push(placed);
+    this.indexWords(placed, true);
+    if (placed.acronym) this.byAcronym.add(placed.acronym, placed);
+    for (const m of placed.mentions ?? []) this.indexMention(placed, m);
+    return placed;
+  }
+
+  setWords(e: Placed, words: string[]): void {
+    this.indexWords(e, false);
+    e.words = words;
+    this.indexWords(e, true);
+  }
+
+  setAcronym(e: Placed, acronym: string): void {
+    if (e.acronym) this.byAcronym.remove(e.acronym, e);
+    e.acronym = acronym;
+    if (acronym) this.byAcronym.add(acronym, e);
+  }
+
+  addMention(e: Placed, mention: string): void {
+    (e.mentions ??= []).push(mention);
+    this.indexMention(e, mention);
+  }
+
+  /** The first entity, in list order, among `set` that passes `test`. */
+  static first(set: Iterable<Placed> | undefined, test: (e: Placed) => boolean = () => true): Placed | undefined {
+    let best: Placed | undefined;
+    for (const e of set ?? []) if ((!best || e.position < best.position) && test(e)) best = e;
+    return best;
+  }
+
+  withMention(key: string): Placed | undefined {
+    return EntityTable.first(this.byMention.get(key) as ReadonlySet<Placed> | undefined);
+  }
+
+  withWords(key: string): Placed | undefined {
+    return EntityTable.first(this.byWords.get(key) as ReadonlySet<Placed> | undefined);
+  }
+
+  /** Organisations whose acronym, or one of whose mentions' initials, is `word`. */
+  initialled(word: string): Placed[] {
+    return EntityTable.union([this.byAcronym.get(word), this.byMentionInitials.get(word)]);
+  }
+
+  /** Every entity that could be `same(type, words, e.words)`: a superset, in list order. */
+  candidates(words: readonly string[]): Placed[] {
+    if (words.length === 0) return [];
+    const key = words.join(" ");
+    if (this.type === "PERSON") return EntityTable.union([this.bySurname.get(words[words.length - 1] ?? "")]);
+    if (this.type !== "ORGANIZATION") return EntityTable.union([this.byWords.get(key)]);
+    // the mention is a run of the entity's words, the entity's words are a run of the mention, or one is the other's initials
+    const sets = [this.byRun.get(key), ...runsOf(words).map((run) => this.byWords.get(run)), this.byWords.get(initials(words))];
+    if (words.length === 1) sets.push(this.byInitials.get(words[0] ?? ""));
+    return EntityTable.union(sets);
+  }
+
+  private static union(sets: readonly (ReadonlySet<Entity> | undefined)[]): Placed[] {
+    const seen = new Set<Placed>();
+    for (const set of sets) for (const e of set ?? []) seen.add(e as Placed);
+    return [...seen].sort((a, b) => a.position - b.position);
+  }
+
+  private indexWords(e: Placed, add: boolean): void {
+    const op = (index: KeyIndex, key: string): void => (add ? index.add(key, e) : index.remove(key, e));
+    op(this.byWords, e.words.join(" "));
+    if (e.words.length === 0) return;
+    if (this.type === "PERSON") op(this.bySurname, e.words[e.words.length - 1] ?? "");
+    if (this.type === "ORGANIZATION") {
+      for (const run of runsOf(e.words)) op(this.byRun, run);
+      op(this.byInitials, initials(e.words));
+    }
+  }
+
+  private indexMention(e: Placed, mention: string): void {
+    this.byMention.add(mention, e);
+    const words = mention.split(" ");
+    if (words.length >= 2) this.byMentionInitials.add(initials(words), e);
+  }
+}
+
 /**
  * Links the mentions of one person or organisation in a document or matter ("Paul E. Schedler", "Mr. Schedler",
  * "Schedler"; "Good Sam Enterprises, LLC", "Good Sam", "GSE") to one entity number. A mention that could be two
  * known entities ("Smith" with "Ann Smith" and "Bob Smith") gets one of its own: merging two people would be worse.
+ *
+ * Cost: a mention is compared only with the entities its indexes name (people sharing its surname; organisations
+ * sharing a run of words, initials or a short mention), so a text or matter with n distinct people costs O(n), not
+ * O(n²). The numbering is that of a scan over every entity in order (the spec keeps that scan as its oracle).
  */
 export class EntityLinker {
-  private readonly entities = new Map<string, Entity[]>();
+  private readonly tables = new Map<string, EntityTable>();
   private readonly next = new Map<string, number>();
+  /** How many entity-to-mention comparisons were made (deterministic cost, for tests and benches). */
+  private compared = 0;
 
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
     return {
-      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) }))])),
+      entities: Object.fromEntries([...this.tables].map(([type, table]) => [type, table.list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) }))])),
       next: Object.fromEntries(this.next),
     };
   }
@@ -89,41 +221,59 @@ export class EntityLinker {
   /** A linker that continues from `state` (the same mentions get the same numbers). */
   static fromState(state: EntityLinkerState): EntityLinker {
     const linker = new EntityLinker();
-    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) })));
+    for (const [type, list] of Object.entries(state.entities)) {
+      const table = linker.table(type);
+      for (const e of list) table.add({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) });
+    }
     for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
     return linker;
+  }
+
+  /** Entity-to-mention comparisons made so far: grows with mentions × the entities sharing a word, not × all entities. */
+  comparisons(): number {
+    return this.compared;
   }
 
   /** The entity number of a mention, registering it when it is new. */
   link(type: string, value: string): number {
     const words = wordsOf(type, value);
-    const list = this.entities.get(type) ?? [];
-    this.entities.set(type, list);
+    const table = this.table(type);
     const key = words.join(" ");
     // a short name that named one organisation keeps naming it when a second one sharing the word turns up later
     // ("Tooling" for Norvale Tooling LLC, then NWI Tooling LLC in the recitals); people are not linked this way
-    const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
+    const known = type === "ORGANIZATION" ? table.withMention(key) : undefined;
     if (known) return known.id;
     // "NTC" for Nanotec Technologies Corporation: initials that take in the legal form
     // and "DL" for Dorval Lines Media when it was first named "DORVAL LINES, INC.": the initials of a shorter mention count too
-    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0] || initialsOfMention(e, words[0] ?? "")) : [];
-    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words));
+    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? table.initialled(words[0] ?? "") : [];
+    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : this.matching(type, words, table.candidates(words));
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];
       const shorter = words.length > e.words.length ? e.words.join(" ") : key;
       if (words.length > e.words.length) {
-        e.words = words;
-        if (type === "ORGANIZATION") e.acronym = acronymOf(value);
+        table.setWords(e, words);
+        if (type === "ORGANIZATION") table.setAcronym(e, acronymOf(value));
       }
-      if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ??= []).includes(shorter)) e.mentions.push(shorter);
+      if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ?? []).includes(shorter)) table.addMention(e, shorter);
       return e.id;
     }
-    const exact = list.find((e) => e.words.join(" ") === words.join(" "));
+    const exact = table.withWords(key);
     if (exact) return exact.id;
     const id = (this.next.get(type) ?? 0) + 1;
     this.next.set(type, id);
-    list.push(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value) } : { id, words });
+    table.add(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value) } : { id, words });
     return id;
+  }
+
+  private table(type: string): EntityTable {
+    let table = this.tables.get(type);
+    if (!table) this.tables.set(type, (table = new EntityTable(type)));
+    return table;
+  }
+
+  private matching(type: string, words: readonly string[], candidates: readonly Placed[]): Placed[] {
+    this.compared += candidates.length;
+    return candidates.filter((e) => this.same(type, words, e.words));
   }
 
   private same(type: string, a: readonly string[], b: readonly string[]): boolean {
