@@ -28,7 +28,12 @@ export class CommandContext {
   /** From a command's action: global flags come from the program, wherever they were typed. */
   static of(command: Command, override: GlobalFlags = {}): CommandContext {
     const flags = { ...command.optsWithGlobals<GlobalFlags>(), ...override };
-    return new CommandContext(flags, loadCliConfig(flags));
+    const loaded = loadCliConfig(flags);
+    // said on every command, JSON or not: the user should know a folder's file tried to move their data or run code
+    for (const { file, settings } of loaded.ignoredFolderSettings) {
+      process.stderr.write(`warning: ${file} may not set ${settings.join(", ")}; ignored (set them in ~/.bear/config.yaml, BEAR_* variables or flags)\n`);
+    }
+    return new CommandContext(flags, loaded);
   }
 
   get config(): BearConfig {

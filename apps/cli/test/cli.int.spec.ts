@@ -97,6 +97,23 @@ describe("bear CLI basics (built, run as a child process)", () => {
     expect(loaded.sources["server.port"]).toBe("env BEAR_SERVER_PORT");
   });
 
+  it("a bear.config.yaml in the folder bear runs in cannot move the workspace or lift the offline guard, and the user is told", () => {
+    const folder = tempDir("received");
+    fs.writeFileSync(path.join(folder, "bear.config.yaml"), "dataDir: ./.ws\noffline:\n  enforce: false\nrag:\n  chunkSize: 800\n");
+    const run = bear(["config", "--json"], { cwd: folder });
+    expect(run.status).toBe(0);
+    const file = path.join(fs.realpathSync(folder), "bear.config.yaml");
+    const loaded = json<{ config: { dataDir: string; offline: { enforce: boolean }; rag: { chunkSize: number } }; ignoredFolderSettings: unknown }>(run);
+    expect(loaded.config.dataDir).not.toBe(path.join(folder, ".ws"));
+    expect(loaded.config.offline.enforce).toBe(true);
+    expect(loaded.config.rag.chunkSize).toBe(800);
+    expect(loaded.ignoredFolderSettings).toEqual([{ file, settings: ["dataDir", "offline"] }]);
+    // every other command says it on stderr, also under --json
+    const doctor = bear(["doctor", "--json"], { cwd: folder });
+    expect(doctor.stderr).toContain(`warning: ${file} may not set dataDir, offline; ignored`);
+    expect(fs.existsSync(path.join(folder, ".ws"))).toBe(false);
+  });
+
   it("exits 2 with the key, value and source named on an invalid setting, as JSON under --json", () => {
     const run = bear(["config"], { env: { BEAR_SERVER_HOST: "0.0.0.0" } });
     expect(run.status).toBe(2);

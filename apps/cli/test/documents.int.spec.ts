@@ -169,6 +169,31 @@ describe("ingest, search, ask, redact and audit on one workspace", () => {
     expect(notTokens.stderr).toContain("holds no vault tokens");
   });
 
+  it("an output name taken by a symlink, even a dangling one, is refused, and --force replaces the link and any 0644 file by a 0600 file", () => {
+    const outside = tempDir("outside");
+    const target = path.join(outside, "authorized_keys");
+    fs.symlinkSync(target, path.join(files, "client-letter.planted.txt"));
+    const planted = inWs(["redact", "client-letter.eml", "-o", "client-letter.planted.txt"]);
+    expect(planted.status).toBe(2);
+    expect(planted.stderr).toContain("already exists");
+    expect(fs.existsSync(target)).toBe(false);
+
+    const forced = inWs(["redact", "client-letter.eml", "-o", "client-letter.planted.txt", "--force"]);
+    expect(forced.status).toBe(0);
+    expect(fs.existsSync(target)).toBe(false);
+    const copy = path.join(files, "client-letter.planted.txt");
+    expect(fs.lstatSync(copy).isSymbolicLink()).toBe(false);
+    expect(fs.statSync(copy).mode & 0o777).toBe(0o600);
+
+    const open = path.join(files, "letter.open.txt");
+    fs.writeFileSync(open, "old", { mode: 0o644 });
+    fs.chmodSync(open, 0o644);
+    const restored = inWs(["restore", "letter.tokens.txt", "-o", "letter.open.txt", "--force"]);
+    expect(restored.status).toBe(0);
+    expect(fs.statSync(open).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(open, "utf8")).toContain("512-44-3921");
+  });
+
   it("every sensitive operation is in the audit log, which verifies; an edited record makes verify exit 6", () => {
     const run = inWs(["audit", "verify", "--json"]);
     expect(run.status).toBe(0);

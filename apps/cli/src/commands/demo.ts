@@ -7,6 +7,7 @@ import { BearError, isOfflineEnforced } from "@bear/core";
 import type { Answer, IngestReport } from "@bear/workspace";
 import { CommandContext } from "../context";
 import { bold, dim, green, yellow } from "../output";
+import { writeOutputFile } from "../output-file";
 import { verifyAudit } from "./audit";
 import { answerJson, renderCitations } from "./ask";
 import { redactFile } from "./redact";
@@ -88,7 +89,7 @@ export function registerDemoCommand(program: Command): void {
         try {
           const { report: reviewed, rendered } = await reviewFile(ctx, path.join(samples, "master-services-agreement.txt"), { format: "markdown" });
           const output = path.join(demoDir, "master-services-agreement.review.md");
-          fs.writeFileSync(output, rendered, { mode: 0o600 });
+          writeOutputFile(output, rendered, true);
           review = { available: true, summary: reviewed.summary, risks: reviewed.risks.map((r) => ({ ruleId: r.ruleId, severity: r.severity, title: r.title })), output };
           say(`\n${bold("5. Review")} the services agreement against the default playbook: ${summaryLine(reviewed)}`);
           for (const r of reviewed.risks.slice(0, 4)) say(`   ${r.severity.padEnd(8)} ${r.title}`);

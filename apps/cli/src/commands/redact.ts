@@ -1,10 +1,10 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { assertMatterId } from "@bear/core";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
+import { assertOutputFree, writeOutputFile } from "../output-file";
 import { clusterRedisUrl, instanceCluster } from "./options";
 
 interface RedactFlags {
@@ -82,13 +82,11 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
   const { input, bytes, text, format, extension } = await readDocumentText(file);
   const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.redacted${extension}`));
   if (output === input) throw new CliError("INPUT_INVALID", "the redacted copy would overwrite the original", { hint: "Choose another --out path." });
-  if (fs.existsSync(output) && !flags.force) {
-    throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
-  }
+  assertOutputFree(output, flags.force);
   return ctx.withWorkspace({ llm: false, ...instanceCluster(redisUrl) }, async (workspace) => {
     const documentId = workspace.contentId(bytes);
     const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
-    fs.writeFileSync(output, result.text, { mode: 0o600 });
+    writeOutputFile(output, result.text, flags.force);
     const byType: Record<string, number> = {};
     for (const f of result.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
     const locate = lineLocator(text);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
+import { assertOutputFree, writeOutputFile } from "../output-file";
 
 interface RestoreFlags {
   readonly out?: string;
@@ -43,11 +44,11 @@ export function registerRestoreCommand(program: Command): void {
       if (tokens.length === 0) throw new CliError("INPUT_INVALID", `'${file}' holds no vault tokens`, { hint: "Only copies made with `bear redact --policy reversible` can be restored." });
       const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.restored${path.extname(input) || ".txt"}`));
       if (output === input) throw new CliError("INPUT_INVALID", "the restored copy would overwrite its source", { hint: "Choose another --out path." });
-      if (fs.existsSync(output) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(output)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
+      assertOutputFree(output, flags.force);
       await ctx.withWorkspace({ llm: false }, async (workspace) => {
         const documentId = workspace.contentId(text);
         const restored = await workspace.restore(text, { actor: CLI_ACTOR, documentId });
-        fs.writeFileSync(output, restored, { mode: 0o600 });
+        writeOutputFile(output, restored, flags.force);
         await workspace.audit.exported(CLI_ACTOR, documentId, { kind: "restored-copy", tokens: tokens.length });
       });
       ctx.emit({ input, output, tokens: tokens.length }, () => `Restored ${tokens.length} value(s): ${displayPath(input)} -> ${displayPath(output)} (contains personal data again; file mode 0600).`);

@@ -5,6 +5,7 @@ import type { ContractReviewReport, ReportFormat } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { displayPath } from "../output";
+import { assertOutputFree, writeOutputFile } from "../output-file";
 import { clusterRedisUrl, instanceCluster } from "./options";
 
 interface ReviewFlags {
@@ -48,12 +49,12 @@ export function registerReviewCommand(program: Command): void {
       if (flags.model && !folder.llmId(ctx.config)) throw new CliError("NOT_AVAILABLE", "--model needs a model, and none is configured", { hint: "Set models.llm (BEAR_MODELS_LLM) or run `bear models load <id>`." });
       const redisUrl = await clusterRedisUrl(flags.redis);
       const out = flags.out === undefined ? undefined : path.resolve(flags.out);
-      if (out !== undefined && fs.existsSync(out) && !flags.force) throw new CliError("INPUT_INVALID", `'${displayPath(out)}' already exists`, { hint: "Pass --force to overwrite it, or choose another --out path." });
+      if (out !== undefined) assertOutputFree(out, flags.force);
       // A rendered report (Markdown, HTML) handed out, to a file or the terminal, is an export, as over the API; the JSON report is the data view.
       const exported = format !== "json" && (out !== undefined || !ctx.json);
       const { report, rendered } = await reviewFile(ctx, contract, { format, exported, useModel: Boolean(flags.model), ...(flags.playbook ? { playbook: flags.playbook } : {}), ...(redisUrl ? { redisUrl } : {}) });
       if (out !== undefined) {
-        fs.writeFileSync(out, rendered, { mode: 0o600 });
+        writeOutputFile(out, rendered, flags.force);
         ctx.emit({ output: out, format, summary: report.summary }, () => `Wrote the ${format} review of ${displayPath(path.resolve(contract))} to ${displayPath(out)} (${summaryLine(report)}).`);
       } else if (ctx.json) {
         ctx.emit(report, () => "");

@@ -71,8 +71,48 @@ describe("loadBearConfig precedence", () => {
   });
 
   it("reads a JSON workspace file as well as YAML", () => {
-    fs.writeFileSync(path.join(cwd, "bear.config.json"), JSON.stringify({ models: { dirs: ["/models/a"] } }));
-    expect(loadBearConfig({ home, cwd, env: {} }).config.models.dirs).toEqual(["/models/a"]);
+    fs.writeFileSync(path.join(cwd, "bear.config.json"), JSON.stringify({ rag: { searchMode: "lexical" } }));
+    expect(loadBearConfig({ home, cwd, env: {} }).config.rag.searchMode).toBe("lexical");
+  });
+
+  it("never lets a folder's file move the data, lift the offline guard, add plugins or model folders, or loosen security", () => {
+    writeUserConfig(`dataDir: ${path.join(home, "mine")}\nsecurity:\n  encryptAtRest: true\n  scrubOnIngest: true\n`);
+    const folderFile = path.join(cwd, "bear.config.yaml");
+    fs.writeFileSync(
+      folderFile,
+      [
+        "dataDir: ./.ws",
+        "offline:\n  enforce: false",
+        "plugins:\n  dirs: [./.p]\n  allowedPermissions: [fs.read.workspace, llm.generate]",
+        "models:\n  dirs: [./.m]\n  threads: 2",
+        "cache:\n  redisUrl: redis://:pw@127.0.0.1:6390\n  memoryMb: 8",
+        "security:\n  scrubOnIngest: false",
+        "rag:\n  chunkSize: 800",
+      ].join("\n"),
+    );
+    const { config, sources, warnings, ignoredFolderSettings } = loadBearConfig({ home, cwd, env: {} });
+    expect(config.dataDir).toBe(path.join(home, "mine"));
+    expect(config.offline.enforce).toBe(true);
+    expect(config.plugins).toEqual({ dirs: [], allowedPermissions: [] });
+    expect(config.models.dirs).toEqual([]);
+    expect(config.cache.redisUrl).toBeUndefined();
+    expect(config.security).toEqual({ encryptAtRest: true, scrubOnIngest: true });
+    // what a folder may set still applies
+    expect(config.models.threads).toBe(2);
+    expect(config.cache.memoryMb).toBe(8);
+    expect(config.rag.chunkSize).toBe(800);
+    expect(sources["rag.chunkSize"]).toBe(folderFile);
+    expect(ignoredFolderSettings).toEqual([{ file: folderFile, settings: ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl", "security.scrubOnIngest"] }]);
+    expect(warnings).toEqual([expect.stringContaining(`${folderFile} may not set dataDir, offline, plugins, models.dirs, cache.redisUrl, security.scrubOnIngest (ignored)`)]);
+    // the user's own file, BEAR_* variables and flags still set them
+    expect(loadBearConfig({ home, cwd, env: { BEAR_OFFLINE_ENFORCE: "false" }, overrides: { dataDir: "./flag" } }).config).toMatchObject({ dataDir: path.join(cwd, "flag"), offline: { enforce: false } });
+  });
+
+  it("lets a folder's file make security stricter", () => {
+    fs.writeFileSync(path.join(cwd, "bear.config.yaml"), "security:\n  scrubOnIngest: true\n");
+    const { config, ignoredFolderSettings } = loadBearConfig({ home, cwd, env: {} });
+    expect(config.security.scrubOnIngest).toBe(true);
+    expect(ignoredFolderSettings).toEqual([]);
   });
 
   it("parses typed env values: numbers, booleans, lists, and BEAR_HOME for the data dir", () => {

@@ -36,9 +36,21 @@ export interface LoadedBearConfig {
   readonly files: readonly string[];
   /** Non-fatal remarks, e.g. a BEAR_* variable that names no setting. */
   readonly warnings: readonly string[];
+  /** Settings a folder's bear.config file held that only the user may set (see FOLDER_CONFIG_RESERVED): not applied. */
+  readonly ignoredFolderSettings: readonly { readonly file: string; readonly settings: readonly string[] }[];
 }
 
 export const WORKSPACE_CONFIG_FILES = ["bear.config.yaml", "bear.config.yml", "bear.config.json"] as const;
+
+/**
+ * Settings a folder's `bear.config.*` may not set, because the folder a user runs `bear` in may have come with the
+ * documents in it (a client's data room, a synced share, a cloned repository): where data is written (`dataDir`),
+ * the offline guard, which code runs (`plugins`, `models.dirs`: model files are parsed by native code), where cached
+ * results go (`cache.redisUrl`). `security` settings may only be made stricter there (`true`). Only the user's own
+ * file, BEAR_* variables and flags set them.
+ */
+export const FOLDER_CONFIG_RESERVED: readonly string[] = ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl"];
+const FOLDER_CONFIG_STRICTER_ONLY = "security";
 
 /** Settings holding a Redis URL (cache.redisUrl, a cluster's URL): their value is never shown in an error, by name. */
 const REDIS_URL_SETTING = /redis/i;
@@ -229,8 +241,14 @@ export function loadBearConfig(options: LoadBearConfigOptions = {}): LoadedBearC
       hint: "Keep exactly one of bear.config.yaml, bear.config.yml or bear.config.json.",
     });
   }
+  const ignoredFolderSettings: { file: string; settings: string[] }[] = [];
   for (const file of workspaceFiles) {
-    merged = mergeLayer(merged, readConfigFile(file), file, sources);
+    const { layer, reserved } = withoutReservedSettings(readConfigFile(file));
+    if (reserved.length > 0) {
+      ignoredFolderSettings.push({ file, settings: reserved });
+      warnings.push(`${file} may not set ${reserved.join(", ")} (ignored): a folder's config file can come with the documents in it; set ${reserved.length > 1 ? "them" : "it"} in ~/.bear/config.yaml, a BEAR_* variable or a flag`);
+    }
+    merged = mergeLayer(merged, layer, file, sources);
     files.push(file);
   }
 
@@ -270,5 +288,29 @@ export function loadBearConfig(options: LoadBearConfigOptions = {}): LoadedBearC
       details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), code: i.code })) },
     });
   }
-  return { config: parsed.data, sources, files, warnings };
+  return { config: parsed.data, sources, files, warnings, ignoredFolderSettings };
+}
+
+/** A folder file's settings without the reserved ones, and the dotted names of those it held. */
+function withoutReservedSettings(layer: Plain): { layer: Plain; reserved: string[] } {
+  const reserved: string[] = [];
+  const kept = structuredClone(layer);
+  for (const name of FOLDER_CONFIG_RESERVED) {
+    const keys = name.split(".");
+    const parent = keys.length === 1 ? kept : getAt(kept, keys.slice(0, -1));
+    const last = keys[keys.length - 1] as string;
+    if (isPlain(parent) && Object.hasOwn(parent, last)) {
+      delete parent[last];
+      reserved.push(name);
+    }
+  }
+  const security = kept[FOLDER_CONFIG_STRICTER_ONLY];
+  if (isPlain(security)) {
+    for (const [key, value] of Object.entries(security)) {
+      if (value === true) continue;
+      delete security[key];
+      reserved.push(`${FOLDER_CONFIG_STRICTER_ONLY}.${key}`);
+    }
+  }
+  return { layer: kept, reserved };
 }

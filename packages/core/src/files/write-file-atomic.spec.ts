@@ -128,3 +128,77 @@ describe("writeFileAtomicSync", () => {
   });
 });
 
+describe("writeFileAtomic with replace: false (a new file, never over anything)", () => {
+  const writers = {
+    sync: async (file: string, data: string) => writeFileAtomicSync(file, data, { replace: false }),
+    async: (file: string, data: string) => writeFileAtomic(file, data, { replace: false }),
+  };
+
+  for (const [kind, write] of Object.entries(writers)) {
+    it(`${kind}: writes a new file whole with mode 0600 and leaves nothing beside it`, async () => {
+      const file = path.join(dir, "copy.md");
+      await write(file, "new");
+      expect(fs.readFileSync(file, "utf8")).toBe("new");
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(file).nlink).toBe(1);
+      expect(fs.readdirSync(dir)).toEqual(["copy.md"]);
+    });
+
+    it(`${kind}: refuses with EEXIST when a file has the name, which keeps its content`, async () => {
+      const file = path.join(dir, "copy.md");
+      fs.writeFileSync(file, "theirs");
+      await expect(write(file, "mine")).rejects.toMatchObject({ code: "EEXIST" });
+      expect(fs.readFileSync(file, "utf8")).toBe("theirs");
+      expect(fs.readdirSync(dir)).toEqual(["copy.md"]);
+    });
+
+    it(`${kind}: refuses a dangling symlink in the name's place and never creates the file it points to`, async () => {
+      const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "bear-atomic-target-"));
+      try {
+        const target = path.join(elsewhere, "authorized_keys");
+        const file = path.join(dir, "brief.redacted.md");
+        fs.symlinkSync(target, file);
+        await expect(write(file, "planted")).rejects.toMatchObject({ code: "EEXIST" });
+        expect(fs.existsSync(target)).toBe(false);
+        expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
+        expect(fs.readdirSync(dir)).toEqual(["brief.redacted.md"]);
+      } finally {
+        fs.rmSync(elsewhere, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("on a file system without hard links claims the name by exclusive create, then puts the whole file there", () => {
+    const link = jest.spyOn(fs, "linkSync").mockImplementation(() => {
+      throw Object.assign(new Error("operation not permitted"), { code: "EPERM" });
+    });
+    try {
+      const file = path.join(dir, "copy.md");
+      writeFileAtomicSync(file, "whole", { replace: false });
+      expect(fs.readFileSync(file, "utf8")).toBe("whole");
+      expect(fs.readdirSync(dir)).toEqual(["copy.md"]);
+      const planted = path.join(dir, "planted.md");
+      fs.symlinkSync(path.join(dir, "nowhere"), planted);
+      expect(() => writeFileAtomicSync(planted, "x", { replace: false })).toThrow(expect.objectContaining({ code: "EEXIST" }));
+      expect(fs.existsSync(path.join(dir, "nowhere"))).toBe(false);
+      expect(fs.readdirSync(dir).sort()).toEqual(["copy.md", "planted.md"]);
+    } finally {
+      link.mockRestore();
+    }
+  });
+
+  it("replace: true (the default) puts a new 0600 file in place of a symlink or a 0644 file, never writing through them", () => {
+    const outside = path.join(dir, "outside.txt");
+    fs.writeFileSync(outside, "untouched", { mode: 0o644 });
+    const viaLink = path.join(dir, "out.md");
+    fs.symlinkSync(outside, viaLink);
+    writeFileAtomicSync(viaLink, "restored text");
+    expect(fs.lstatSync(viaLink).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(outside, "utf8")).toBe("untouched");
+    const open = path.join(dir, "open.md");
+    fs.writeFileSync(open, "old");
+    fs.chmodSync(open, 0o644);
+    writeFileAtomicSync(open, "new");
+    expect(fs.statSync(open).mode & 0o777).toBe(0o600);
+  });
+});

@@ -17,6 +17,13 @@ export interface WriteFileAtomicOptions {
    * Off for files that are rewritten every few seconds and whose loss after a crash is harmless.
    */
   readonly syncFolder?: boolean;
+  /**
+   * Whether an existing `file` is replaced (default true). With false the write fails with EEXIST when anything has
+   * the name, a dangling symlink included, also when it appears between a caller's check and the write: the file is
+   * hard-linked into place, which never follows or replaces a link (on file systems without hard links, the name is
+   * claimed by an exclusive create first, then the whole file renamed over the claim).
+   */
+  readonly replace?: boolean;
 }
 
 /** Longest file name (bytes) on Linux, macOS and Windows file systems. */
@@ -36,7 +43,7 @@ const SUFFIX_BYTES = 21;
  * process may write but not read, EIO) is not reported as a failed write.
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): void {
-  const { mode, durable, syncFolder } = settle(options);
+  const { mode, durable, syncFolder, replace } = settle(options);
   const temp = tempPathOf(file);
   const fd = fs.openSync(temp, TEMP_FLAGS, mode);
   let open = true;
@@ -46,7 +53,8 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     if (durable) fs.fsyncSync(fd);
     open = false;
     fs.closeSync(fd);
-    fs.renameSync(temp, file);
+    if (replace) fs.renameSync(temp, file);
+    else placeNewSync(temp, file);
   } catch (error) {
     if (open) ignoreFailure(() => fs.closeSync(fd));
     ignoreFailure(() => fs.rmSync(temp, { force: true }));
@@ -57,7 +65,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
 
 /** `writeFileAtomicSync` off the event loop (for large files): the same temporary name, checks and clean-up. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
-  const { mode, durable, syncFolder } = settle(options);
+  const { mode, durable, syncFolder, replace } = settle(options);
   const temp = tempPathOf(file);
   const handle = await fs.promises.open(temp, TEMP_FLAGS, mode);
   let open = true;
@@ -67,7 +75,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     if (durable) await handle.sync();
     open = false;
     await handle.close();
-    await fs.promises.rename(temp, file);
+    if (replace) await fs.promises.rename(temp, file);
+    else await placeNew(temp, file);
   } catch (error) {
     if (open) await handle.close().catch(() => undefined);
     await fs.promises.rm(temp, { force: true }).catch(() => undefined);
@@ -79,9 +88,48 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 const TEMP_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 
-function settle(options: WriteFileAtomicOptions): { mode: number; durable: boolean; syncFolder: boolean } {
+function settle(options: WriteFileAtomicOptions): { mode: number; durable: boolean; syncFolder: boolean; replace: boolean } {
   const durable = options.durable ?? true;
-  return { mode: options.mode ?? 0o600, durable, syncFolder: options.syncFolder ?? durable };
+  return { mode: options.mode ?? 0o600, durable, syncFolder: options.syncFolder ?? durable, replace: options.replace ?? true };
+}
+
+/** Errors of a file system without hard links (FAT/exFAT drives, some network mounts). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
+const CLAIM_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+
+/** Puts the finished temporary file at `file` only if nothing has that name (EEXIST otherwise); the temporary name goes. */
+function placeNewSync(temp: string, file: string): void {
+  try {
+    fs.linkSync(temp, file);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    fs.closeSync(fs.openSync(file, CLAIM_FLAGS, 0o600));
+    try {
+      fs.renameSync(temp, file);
+    } catch (renameError) {
+      ignoreFailure(() => fs.rmSync(file, { force: true }));
+      throw renameError;
+    }
+    return;
+  }
+  ignoreFailure(() => fs.rmSync(temp, { force: true }));
+}
+
+async function placeNew(temp: string, file: string): Promise<void> {
+  try {
+    await fs.promises.link(temp, file);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    await (await fs.promises.open(file, CLAIM_FLAGS, 0o600)).close();
+    try {
+      await fs.promises.rename(temp, file);
+    } catch (renameError) {
+      await fs.promises.rm(file, { force: true }).catch(() => undefined);
+      throw renameError;
+    }
+    return;
+  }
+  await fs.promises.rm(temp, { force: true }).catch(() => undefined);
 }
 
 /** `<file>.<16 hex>.tmp` beside `file`, its name cut (at a character boundary) so it stays within NAME_MAX bytes. */
