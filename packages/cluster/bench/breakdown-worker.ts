@@ -14,5 +14,4 @@ probeMethod(LockKeeper.prototype, "hold", "keeper.hold");
 probeMethod(InProcessExecutor.prototype, "execute", "handler");
 probeMethod(FilePayloads.prototype, "get", "payload.get");
 probeMethod(FilePayloads.prototype, "put", "payload.put");
-probeMethod(FilePayloads.prototype, "prefetch", "payload.prefetch");
 await import("./review-worker");

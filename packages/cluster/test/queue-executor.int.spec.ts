@@ -3,9 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import type { AuditEvent } from "@bear/core";
 import { dataProcessingHandler, InProcessExecutor, PermanentStepError, type StepHandler } from "@bear/workflow-engine";
-import { StepWorker, type FilePayloads } from "../src/index";
-import { stepBinding } from "../src/payloads/payload-store";
-import { slotChannel } from "../src/queue/routed-jobs";
+import { StepWorker } from "../src/index";
 import { Queue } from "bullmq";
 import { directQueueName, QUEUE_PREFIX, stepJobId, stepQueueName } from "../src/queue/step-job";
 import { startTestRedis, type TestRedis } from "./fixtures/redis-server";
@@ -485,16 +483,12 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
     try {
       const executor = cluster.node.decorate(undefined as never);
       const seen: string[] = [];
-      /** PUBLISHes on a reply channel run inside Lua scripts (MONITOR's source "lua"). */
+      /** PUBLISHes run inside Lua scripts (MONITOR's source "lua"). */
       const fromScripts: string[] = [];
-      /** The routed add's announcements of the jobs it added to a worker's slot (slotChannel), by channel. */
-      const announced: string[] = [];
       const routeCommands: string[] = [];
       monitor.on("monitor", (_time: string, args: string[], source: string) => {
-        const isAnnouncement = String(args[0]).toLowerCase() === "publish" && String(args[1]).startsWith("bear:slot-job:");
-        if (isAnnouncement) announced.push(String(args[1]));
-        else seen.push(String(args[0]).toLowerCase());
-        if (source === "lua" && String(args[0]).toLowerCase() === "publish" && !isAnnouncement) fromScripts.push(String(args[2]));
+        seen.push(String(args[0]).toLowerCase());
+        if (source === "lua" && String(args[0]).toLowerCase() === "publish") fromScripts.push(String(args[2]));
         // the attempt's route record: written inside the add's script, never read by the worker
         if (source !== "lua" && String(args[1]).startsWith("bear:route:")) routeCommands.push(String(args[0]).toLowerCase());
       });
@@ -511,48 +505,11 @@ describe("QueueExecutor + StepWorker on a real Redis", () => {
       // each result by the worker's script right behind BullMQ's moveToFinished (no round trip of the worker's first)
       expect(fromScripts.map((m) => JSON.parse(m) as { jobId: string; result?: unknown })).toEqual(Array.from({ length: 5 }, (_, i) => ({ jobId: stepJobId(`reply-${i}`, "s", 1), result: expect.anything() })));
       expect(seen.filter((c) => c === "xread")).toEqual([]);
-      // each job added to a worker's slot is announced on that slot's channel, inside the add's script
-      expect(announced).toHaveLength(5);
-      expect(new Set(announced)).toEqual(new Set(cluster.workers[0]!.directQueues.filter((q) => announced.includes(slotChannel(q))).map(slotChannel)));
       // no command of its own for the route record: the SET runs in the add's script (job version 5 on), the worker sends no GET
       expect(routeCommands).toEqual([]);
     } finally {
       monitor.disconnect();
       monitored.disconnect();
-      await cluster.close();
-    }
-  });
-
-  it("a slot's worker opens each job's sealed parameters while it asks BullMQ for the job (announced by the add), and an announcement forged on the channel changes nothing", async () => {
-    const seenByHandler: unknown[] = [];
-    const echo: StepHandler<{ clause: string }> = { type: "test.echo", execute: async (ctx) => {
-        seenByHandler.push(ctx.parameters.clause);
-        return { clause: ctx.parameters.clause };
-      },
-    };
-    const cluster = await inProcessCluster(redis.url, testRegistry([echo as StepHandler<never>]), { payloadDir: tempDir("bear-payloads-"), concurrency: 1 });
-    const forger = new Redis({ host: "127.0.0.1", port: redis.port, password: redis.password });
-    try {
-      const payloads = cluster.node.payloads as FilePayloads;
-      const executor = cluster.node.decorate(undefined as never);
-      const run = (i: number): Promise<unknown> => executor.execute({ runId: `prefetch-${i}`, stepId: "s", type: "test.echo", parameters: { clause: `${SECRET} ${i}` }, attempt: 1 }, { signal: new AbortController().signal, onProgress: () => undefined });
-      const hits = payloads.prefetchHits;
-      for (let i = 0; i < 6; i++) await expect(run(i)).resolves.toEqual({ clause: `${SECRET} ${i}` });
-      // every job found its parameters open (one could miss only if BullMQ handed it over before the announcement was read)
-      expect(payloads.prefetchHits - hits).toBeGreaterThanOrEqual(5);
-      // forged announcements: garbage, a job of a type the worker does not serve, and one whose sealed
-      // parameters were made for another step: nothing runs, and the next job still gets its own parameters
-      const slot = slotChannel(cluster.workers[0]!.directQueues[0]!);
-      const job = { v: 6, runId: "prefetch-6", stepId: "s", key: "s", type: "test.echo", attempt: 1, matter: null, actor: null, reply: "0123456789abcdef", queuedAt: Date.now() };
-      const otherSealed = (await payloads.put(stepBinding({ ...job, runId: "elsewhere" }, "input"), { parameters: { clause: "forged" } })) as { sealed: string };
-      await forger.publish(slot, "not json");
-      await forger.publish(slot, JSON.stringify({ ...job, type: "test.other", payload: otherSealed }));
-      await forger.publish(slot, JSON.stringify({ ...job, payload: otherSealed }));
-      await new Promise((r) => setTimeout(r, 100));
-      await expect(run(6)).resolves.toEqual({ clause: `${SECRET} 6` });
-      expect(seenByHandler).toEqual(Array.from({ length: 7 }, (_, i) => `${SECRET} ${i}`));
-    } finally {
-      forger.disconnect();
       await cluster.close();
     }
   });

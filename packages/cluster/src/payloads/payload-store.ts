@@ -56,11 +56,6 @@ export interface PayloadStore {
    */
   getOutput(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue | RawJson>;
   /**
-   * Starts `get(ref, binding)` ahead of it (a worker, for a job announced before BullMQ hands it
-   * over): the first `get` of the same ref and binding takes its result. Optional; a store may ignore it.
-   */
-  prefetch?(ref: PayloadRef, binding: PayloadBinding): void;
-  /**
    * Forgets a finished run's payloads. `thorough`: also those this process did not write or read
    * (a run it resumed from another instance); otherwise only the files it knows are removed.
    */
@@ -143,10 +138,6 @@ export class FilePayloads implements PayloadStore {
   readonly #inlineChars: number;
   /** Payload files this process has read, and their characters (the cache's hits not counted). */
   readonly reads = { files: 0, chars: 0 };
-  /** Sealed payloads opened ahead of their job (prefetch), by sealed text and binding; each taken once. */
-  readonly #prefetched = new Map<string, Promise<JsonValue>>();
-  /** How many gets found their payload opened ahead (prefetch). */
-  prefetchHits = 0;
   /** The cluster's payload key, read (or made) on first use when the workspace has no cipher. */
   #ownKey: ContentCipher | undefined;
   /** Set by dispose: the payload key is not read again. */
@@ -250,37 +241,7 @@ export class FilePayloads implements PayloadStore {
     this.#madeDirs.add(dir);
   }
 
-  /**
-   * Opens a payload sealed inside its job ahead of the job (prefetch): a worker is told of a job added
-   * to one of its slots as it is added (QueueExecutor's slotChannel), and opens its parameters while
-   * it asks BullMQ for the job, a round trip of the step's path it would otherwise spend waiting;
-   * opening them after cost ~0.1 ms of it (a decipher's set-up, AES-GCM, the JSON). Only a sealed
-   * payload: opening one is a function of the sealed text and the binding alone (a file could be
-   * rewritten between), so `get` takes the prefetched result only for the very same text and binding,
-   * once, and a message forged on the channel can only make this process open what it was given.
-   */
-  prefetch(ref: PayloadRef, binding: PayloadBinding): void {
-    if (!("sealed" in ref) || typeof ref.sealed !== "string") return;
-    const key = prefetchKey(ref.sealed, binding);
-    if (this.#prefetched.has(key)) return;
-    // opened now (the async function runs to its first await at once); a failure is its get's to throw
-    const opened = (async () => this.#value(this.#unsealJob(ref.sealed, binding), ref, binding))();
-    opened.catch(() => undefined);
-    this.#prefetched.set(key, opened);
-    // a job announced but never handed over (taken off its slot, or by another worker) is forgotten
-    if (this.#prefetched.size > MAX_PREFETCHED) this.#prefetched.delete(this.#prefetched.keys().next().value!);
-  }
-
   async get(ref: PayloadRef, binding: PayloadBinding): Promise<JsonValue> {
-    if ("sealed" in ref && this.#prefetched.size > 0) {
-      const key = prefetchKey(ref.sealed, binding);
-      const prefetched = this.#prefetched.get(key);
-      if (prefetched !== undefined) {
-        this.#prefetched.delete(key);
-        this.prefetchHits++;
-        return prefetched;
-      }
-    }
     if ("inline" in ref) {
       if (this.#cipher) this.#reader.refuse(binding, "the workspace is encrypted, and document text may not travel inside jobs");
       // an unsealed payload binds nothing: a job forged in Redis could carry any parameters as anyone
@@ -482,14 +443,6 @@ function canonical(b: PayloadBinding): PayloadBinding {
 /** How an output payload's text written for `binding` begins: `{"binding":{…},"value":` (its value's JSON and `}` follow). */
 function outputHead(binding: PayloadBinding): string {
   return `{"binding":${JSON.stringify(canonical(binding))},"value":`;
-}
-
-/** Sealed payloads kept opened ahead of their jobs at most (a slot holds one job at a time). */
-const MAX_PREFETCHED = 32;
-
-/** A prefetched payload's key: its sealed text and the whole binding it was opened for. */
-function prefetchKey(sealed: string, binding: PayloadBinding): string {
-  return `${jobContext(binding)}\u0000${sealed}`;
 }
 
 /** What a payload inside a job is sealed for (authenticated data): its whole binding. */

@@ -365,9 +365,7 @@ export class QueueExecutor implements Executor {
     try {
       // attempts: 1 — the engine owns retries (its policy, backoff and attempt numbering). Adding an
       // id that exists is a no-op (BullMQ keeps the job there): the sender then reads its state.
-      // a slot's queue announces the job to its worker (slotChannel): it opens the parameters while it asks BullMQ for the job
-      const direct = isDirectQueue(queue.name);
-      return await addRouted(client, queue, data.type, data, this.#jobOptions(jobId), this.#keepSeconds, slot && direct, direct);
+      return await addRouted(client, queue, data.type, data, this.#jobOptions(jobId), this.#keepSeconds, slot && isDirectQueue(queue.name));
     } catch (failure) {
       if (BearError.isInstance(failure)) throw failure;
       const error = failure instanceof Error ? failure : new Error(String(failure));

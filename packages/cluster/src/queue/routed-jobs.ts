@@ -19,12 +19,10 @@ import { routeKey } from "./step-route";
  * its Queue runs — in a function, with the record's step before or after it.
  */
 /**
- * KEYS 1-9: BullMQ's addStandardJob keys; 10: the route record. ARGV 1-3: BullMQ's (ARGV[2] the job's
- * data as JSON); 4: the queue's name; 5: the record's lifetime (s); 6: "1" to count the queue's jobs
- * (waiting + active) after the add; 7: a channel to publish the job's data on once it is added (""
- * for none: see slotChannel). Returns {0, recorded queue} when the record names another queue
- * (nothing added), else {1, BullMQ's answer (the job id, or its negative error code), the count, the
- * queue recorded before (nil: none)}.
+ * KEYS 1-9: BullMQ's addStandardJob keys; 10: the route record. ARGV 1-3: BullMQ's; 4: the queue's
+ * name; 5: the record's lifetime (s); 6: "1" to count the queue's jobs (waiting + active) after the add.
+ * Returns {0, recorded queue} when the record names another queue (nothing added), else {1, BullMQ's
+ * answer (the job id, or its negative error code), the count, the queue recorded before (nil: none)}.
  */
 function routedAddLua(): string {
   return `local function bullAdd()
@@ -35,18 +33,7 @@ if prior and prior ~= ARGV[4] then return {0, prior} end
 local added = bullAdd()
 local jobs = 0
 if ARGV[6] == "1" then jobs = redis.call("LLEN", KEYS[1]) + redis.call("LLEN", KEYS[7]) end
-if ARGV[7] ~= "" and type(added) == "string" then redis.call("PUBLISH", ARGV[7], ARGV[2]) end
 return {1, added, jobs, prior}`;
-}
-
-/**
- * The channel a worker slot's direct queue announces each job added to it on (its data, as the
- * routed add's script adds it): the slot's worker opens the job's sealed parameters while it asks
- * BullMQ for the job (a round trip), so the job finds them open (StepWorker, FilePayloads.prefetch).
- * Only a hint: the worker runs the job BullMQ hands it, checked as any other.
- */
-export function slotChannel(queue: string): string {
-  return `bear:slot-job:${queue}`;
 }
 
 /**
@@ -101,9 +88,8 @@ export type RoutedAdd = { readonly added: true; readonly jobs: number; readonly 
  * if the record names `queue` (an existing job of that id is left as it is: BullMQ's no-op). The
  * script is sent before this returns its promise, so a caller can put more commands in the same
  * write. `countJobs`: also count the queue's jobs, waiting and active, right after the add.
- * `announce`: publish the job's data on the queue's slotChannel once it is added (a slot's queue).
  */
-export function addRouted(client: object, queue: Queue, name: string, data: object, options: JobsOptions & { jobId: string }, keepSeconds: number, countJobs: boolean, announce = false): Promise<RoutedAdd> {
+export function addRouted(client: object, queue: Queue, name: string, data: object, options: JobsOptions & { jobId: string }, keepSeconds: number, countJobs: boolean): Promise<RoutedAdd> {
   const send = command(client, ADD);
   let reply: Promise<unknown> | undefined;
   // BullMQ builds its add's arguments (the job's JSON, its packed options, its keys) and hands them
@@ -113,7 +99,7 @@ export function addRouted(client: object, queue: Queue, name: string, data: obje
       if (!commandName.startsWith("addStandardJob:") || args.length !== 12) {
         throw new ClusterError("BULLMQ_UNSUPPORTED", `BullMQ asked for '${commandName}' with ${args.length} arguments to add a step job; this BEAR release adds standard jobs of 9 keys and 3 arguments`, { retryable: false });
       }
-      reply = send(...args.slice(0, 9), routeKey(options.jobId), ...args.slice(9), queue.name, keepSeconds, countJobs ? "1" : "0", announce ? slotChannel(queue.name) : "");
+      reply = send(...args.slice(0, 9), routeKey(options.jobId), ...args.slice(9), queue.name, keepSeconds, countJobs ? "1" : "0");
       // BullMQ reads the answer as its add's: the job id, or a negative code it turns into an error
       return reply.then((r) => ((r as unknown[])[0] === 1 ? (r as unknown[])[1] : options.jobId));
     },

@@ -10,9 +10,7 @@ import { ClusterError } from "../errors";
 import { stepBinding, type PayloadStore } from "../payloads/payload-store";
 import { CANCEL_CHANNEL } from "../queue/cancel-channel";
 import { repliesOnFinish, replyOnFinish, sendStepReply, type StepReply } from "../queue/step-replies";
-import { slotChannel } from "../queue/routed-jobs";
-import { QUEUE_PREFIX, STEP_JOB_VERSION, directQueueName, readStepJob, stepJobId, stepQueueName, unitKey, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
-import { checkedStepJob } from "../queue/step-job-check";
+import { QUEUE_PREFIX, directQueueName, readStepJob, stepJobId, stepQueueName, unitKey, type StepInput, type StepJobData, type StepJobResult } from "../queue/step-job";
 import { assertReplayGuardSupported, markHandedOutJobs } from "../queue/replay-guard";
 import { LockKeeper } from "./lock-keeper";
 import { RefusalAudit } from "./refusal-audit";
@@ -128,13 +126,8 @@ export class StepWorker {
     const { endpoint } = this.#options;
     this.#redis = connectRedis(endpoint, "worker report", this.#logger);
     this.#subscriber = connectRedis(endpoint, "worker cancel channel", this.#logger);
-    // the cancel channel, and each slot's announcements of the jobs added to it (slotChannel; see #prefetch)
-    const announced = new Set(this.directQueues.map(slotChannel));
-    await this.#subscriber.subscribe(CANCEL_CHANNEL, ...announced);
-    this.#subscriber.on("message", (channel: string, message: string) => {
-      if (channel === CANCEL_CHANNEL) this.#onCancel(message);
-      else if (announced.has(channel)) this.#announced(message);
-    });
+    await this.#subscriber.subscribe(CANCEL_CHANNEL);
+    this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     this.#keeper = new LockKeeper({ endpoint, lockDurationMs: this.#lockDurationMs, maxBlockedMs: this.#options.maxBlockedMs ?? 600_000, onLost: (_queue, jobId) => this.#lockLost(jobId) });
     this.#keeper.keepAlive(workerAliveKey(this.id), this.#reportTtlMs);
     // One queue per capability, which every capable worker pulls from, and a direct queue per slot,
@@ -431,33 +424,6 @@ export class StepWorker {
     h.samples++;
     if (ok) h.successes++;
     h.ewmaMs = h.ewmaMs === null ? ms : 0.8 * h.ewmaMs + 0.2 * ms;
-  }
-
-  /**
-   * A job was added to one of this worker's slots (the routed add publishes its data): its Worker is
-   * waking up for it and asks BullMQ for it next (moveToActive, a round trip), and meanwhile its
-   * sealed parameters are opened here (the payload store's prefetch), so the job finds them open.
-   * At once, not after a turn of the event loop: BullMQ runs a job it is handed in the same turn
-   * that reads it, so a deferred open came after the job (step-breakdown). Redis writes the woken
-   * Worker's reply before this message (its newest pending client first), so the request for the
-   * job has usually left already; when it has not, the open moves ahead of it, the same work.
-   * Only a hint, checked as any job is: the job BullMQ hands over is read and bound as always, and
-   * takes a prefetched result only for the very same sealed text and binding.
-   */
-  #announced(message: string): void {
-    if (this.#options.payloads.prefetch === undefined) return;
-    let data: StepJobData | undefined;
-    try {
-      data = checkedStepJob<StepJobData>(JSON.parse(message), STEP_JOB_VERSION);
-    } catch {
-      return; // not a job's data
-    }
-    if (data === undefined || !this.#capabilities.includes(data.type)) return;
-    try {
-      this.#options.payloads.prefetch(data.payload, stepBinding(data, "input"));
-    } catch {
-      // the job's own read reports it
-    }
   }
 
   #onCancel(message: string): void {
