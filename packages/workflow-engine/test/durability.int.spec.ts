@@ -210,7 +210,8 @@ describe("SqliteRunStore-backed engine", () => {
     v1.prepare("INSERT INTO runs VALUES ('old', 'legacy', '{}', '{}', 'completed', NULL, 1, 1, 1, 1)").run();
     v1.pragma("user_version = 1");
     v1.close();
-    const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>] });
+    // autoPrune off: run 'old' finished in 1970, past any retention (retention.int.spec.ts tests the sweeps)
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [echo as StepHandler<never>], autoPrune: false });
     try {
       const wf = { name: "m", steps: [{ id: "one", type: "echo", parameters: { value: 1 } }] };
       await engine.start(wf, {}, { runId: "acme-run", matter: "acme-2026" }).result;
@@ -240,7 +241,8 @@ describe("SqliteRunStore-backed engine", () => {
       },
     };
     const recordEcho: StepHandler<{ value?: unknown }> = { ...record, type: "echo" };
-    const engine = await WorkflowEngine.open({ dbPath, handlers: [record as StepHandler<never>, recordEcho as StepHandler<never>] });
+    // autoPrune off: the fixture's 'old-done' finished on 2026-12-06, so from 2027-01-05 a sweep would remove it
+    const engine = await WorkflowEngine.open({ dbPath, handlers: [record as StepHandler<never>, recordEcho as StepHandler<never>], autoPrune: false });
     try {
       // the interrupted run resumes (resumeOnOpen): its step acts as nobody named, as before
       await new Promise<void>((resolve) => {
