@@ -53,24 +53,14 @@ describe("page images of stored documents (REST)", () => {
     expect((await get(`/api/v1/documents/${encodeURIComponent(id)}/pages/0/image`, "alice")).statusCode).toBe(400);
     expect((await get(`/api/v1/documents/${encodeURIComponent(id)}/pages/..%2F1/image`, "alice")).statusCode).toBe(400);
   });
-  it("draws at most 2 pages at once for a caller and 30 a minute (a burst of 10): past them 429 PAGE_IMAGE_BUSY with Retry-After, before any drawing", async () => {
+  it("draws one page image at a time (one PDF reader stays free for uploads): a second at once gets 429 PAGE_IMAGE_BUSY with Retry-After, before any drawing", async () => {
     const url = `/api/v1/documents/${encodeURIComponent(id)}/pages/1/image`;
-    // three at once: two are drawn, the third is refused at once (each drawing holds one of the two PDF readers)
-    const together = await Promise.all([get(url, "alice"), get(url, "alice"), get(url, "alice")]);
-    expect(together.map((r) => r.statusCode).sort()).toEqual([200, 200, 429]);
+    // (the rate per caller, 30 a minute, is judged on a fake clock in the gate's spec: here the wall would decide)
+    const together = await Promise.all([get(url, "alice"), get(url, "paula")]);
+    expect(together.map((r) => r.statusCode).sort()).toEqual([200, 429]);
     const busy = together.find((r) => r.statusCode === 429)!;
-    expect(busy.json().error).toMatchObject({ code: "PAGE_IMAGE_BUSY", details: { limit: expect.stringMatching(/^per(Principal|Document)$/) } });
-    expect(Number(busy.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    // one after another: the burst's tokens (10, of which the two above and the earlier tests' took some) run out
-    const statuses: number[] = [];
-    for (let i = 0; i < 12 && !statuses.includes(429); i++) statuses.push((await get(url, "alice")).statusCode);
-    expect(statuses.at(-1)).toBe(429);
-    const limited = await get(url, "alice");
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json().error.details).toMatchObject({ limit: "perMinute", max: 30 });
-    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(2);
-    // another caller of the matter is not held up by alice's
-    expect((await get(url, "admin")).statusCode).toBe(200);
+    expect(busy.json().error).toMatchObject({ code: "PAGE_IMAGE_BUSY", details: { limit: "total", max: 1 } });
+    expect(busy.headers["retry-after"]).toBe("1");
+    expect((await get(url, "paula")).statusCode).toBe(200); // once the first is drawn
   }, 120_000);
 });

@@ -164,7 +164,7 @@ export function documentOperations({ services }: ApiContext, pageImages = new Pa
       url: "/api/v1/documents/:id/pages/:page/image",
       tags,
       rateCost: 2,
-      summary: "One page of a PDF or image document drawn as a PNG, to check its OCR text against the page (at most 2 at once per caller and per document, 30 a minute per caller: 429 PAGE_IMAGE_BUSY with Retry-After past them)",
+      summary: "One page of a PDF or image document drawn as a PNG, to check its OCR text against the page (one at a time, 30 a minute per caller: 429 PAGE_IMAGE_BUSY with Retry-After past them)",
       schema: {
         params: { type: "object", required: ["id", "page"], additionalProperties: false, properties: { ...idParams.properties, page: { type: "integer", minimum: 1, maximum: 100000 } } },
         response: { 200: { type: "string", format: "binary", description: "image/png" }, ...errorResponses(404, 409, 422) },

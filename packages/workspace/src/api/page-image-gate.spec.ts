@@ -13,24 +13,25 @@ function refusal(enter: () => unknown): { status: number; code: string; retryAft
 }
 
 describe("PageImageGate", () => {
-  it("lets a principal draw 2 pages at once, a third waits for one to end (429 with Retry-After)", () => {
+  it("draws one page image at a time across callers by default (one PDF reader stays free for uploads): the next gets 429 with Retry-After", () => {
     const gate = new PageImageGate();
     const first = gate.enter("alice", "doc1");
-    gate.enter("alice", "doc2");
-    expect(refusal(() => gate.enter("alice", "doc3"))).toEqual({ status: 429, code: "PAGE_IMAGE_BUSY", retryAfter: "2", limit: "perPrincipal" });
-    gate.enter("bob", "doc3"); // another principal is not held up
+    expect(refusal(() => gate.enter("bob", "doc2"))).toEqual({ status: 429, code: "PAGE_IMAGE_BUSY", retryAfter: "1", limit: "total" });
     first();
     first(); // leaving twice frees one place only
-    gate.enter("alice", "doc3");
-    expect(refusal(() => gate.enter("alice", "doc4"))).toMatchObject({ status: 429, limit: "perPrincipal" });
+    const second = gate.enter("bob", "doc2");
+    expect(refusal(() => gate.enter("alice", "doc1"))).toMatchObject({ status: 429, limit: "total" });
+    second();
   });
 
-  it("draws at most 2 pages of one document at once, whoever asks", () => {
-    const gate = new PageImageGate();
+  it("limits each principal and each document on their own where more drawings may run at once", () => {
+    const gate = new PageImageGate({ total: 10, perPrincipal: 2, perDocument: 2 });
     gate.enter("alice", "doc1");
+    gate.enter("alice", "doc2");
+    expect(refusal(() => gate.enter("alice", "doc3"))).toMatchObject({ status: 429, code: "PAGE_IMAGE_BUSY", limit: "perPrincipal" });
     gate.enter("bob", "doc1");
     expect(refusal(() => gate.enter("carol", "doc1"))).toMatchObject({ status: 429, code: "PAGE_IMAGE_BUSY", limit: "perDocument" });
-    gate.enter("carol", "doc2");
+    gate.enter("carol", "doc3");
   });
 
   it("starts at most `burst` page images at once and then 30 a minute per principal, saying when the next one may start", () => {

@@ -6,9 +6,14 @@ import { HttpError } from "./http-error";
  * for a PDF page, 10 s for an image file's page (@bear/rag's renderPageImage).
  */
 export interface PageImageLimits {
-  /** Page images drawn at once for one principal (default 2). */
+  /**
+   * Page images drawn at once, whoever asks (default 1: one of the two PDF readers, DEFAULT_PDF_PROCESSES,
+   * is always left to uploads' extraction and OCR).
+   */
+  readonly total?: number;
+  /** Page images drawn at once for one principal (default 1). */
   readonly perPrincipal?: number;
-  /** Page images of one document drawn at once, whoever asks (default 2). */
+  /** Page images of one document drawn at once, whoever asks (default 1). */
   readonly perDocument?: number;
   /** Page images one principal may start per minute, sustained (default 30: one every 2 s). */
   readonly perMinute?: number;
@@ -16,11 +21,11 @@ export interface PageImageLimits {
   readonly burst?: number;
 }
 
-export const DEFAULT_PAGE_IMAGE_LIMITS: Required<PageImageLimits> = { perPrincipal: 2, perDocument: 2, perMinute: 30, burst: 10 };
+export const DEFAULT_PAGE_IMAGE_LIMITS: Required<PageImageLimits> = { total: 1, perPrincipal: 1, perDocument: 1, perMinute: 30, burst: 10 };
 /** Buckets kept at most (principals seen recently); full ones are forgotten first. */
 const MAX_BUCKETS = 10_000;
-/** Retry-After of a refusal for concurrency: a page image is drawn in well under this (a PDF page ~0.1-1 s of CPU). */
-const BUSY_RETRY_MS = 2_000;
+/** Retry-After of a refusal for concurrency: a page image is drawn in about this (a PDF page ~0.1-1 s of CPU). */
+const BUSY_RETRY_MS = 1_000;
 
 interface Bucket {
   tokens: number;
@@ -35,15 +40,16 @@ function busy(message: string, retryAfterMs: number, details: Record<string, unk
 }
 
 /**
- * The page-image route's boundary: per principal at most `perPrincipal` drawings at once and
- * `perMinute` started per minute (a token bucket of `burst`), per document at most `perDocument` at
- * once. A request past any of them is refused before any reader work with 429 `PAGE_IMAGE_BUSY` and a
+ * The page-image route's boundary: at most `total` drawings at once (one reader left to uploads), per
+ * principal at most `perPrincipal` at once and `perMinute` started per minute (a token bucket of
+ * `burst`), per document at most `perDocument` at once. A request past any of them is refused before any reader work with 429 `PAGE_IMAGE_BUSY` and a
  * Retry-After (when a drawing ends, or when the bucket has a token again). In memory, per API instance.
  */
 export class PageImageGate {
   readonly #limits: Required<PageImageLimits>;
   readonly #byPrincipal = new Map<string, number>();
   readonly #byDocument = new Map<string, number>();
+  #drawing = 0;
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(limits: PageImageLimits = {}, private readonly now: () => number = Date.now) {
@@ -52,7 +58,8 @@ export class PageImageGate {
 
   /** Takes a place for `principal` drawing a page of `documentId`, or throws PAGE_IMAGE_BUSY (429). Call the returned function when the drawing ends. */
   enter(principal: string, documentId: string): () => void {
-    const { perPrincipal, perDocument, perMinute, burst } = this.#limits;
+    const { total, perPrincipal, perDocument, perMinute, burst } = this.#limits;
+    if (this.#drawing >= total) throw busy(`${this.#drawing} page image${this.#drawing === 1 ? " is" : "s are"} being drawn already (at most ${total} at once, so uploads keep a reader)`, BUSY_RETRY_MS, { limit: "total", max: total });
     const mine = this.#byPrincipal.get(principal) ?? 0;
     if (mine >= perPrincipal) throw busy(`${mine} page images are being drawn for this caller already (at most ${perPrincipal} at once)`, BUSY_RETRY_MS, { limit: "perPrincipal", max: perPrincipal });
     const theirs = this.#byDocument.get(documentId) ?? 0;
@@ -70,10 +77,12 @@ export class PageImageGate {
     this.#remember(principal, bucket);
     this.#byPrincipal.set(principal, mine + 1);
     this.#byDocument.set(documentId, theirs + 1);
+    this.#drawing++;
     let left = false;
     return () => {
       if (left) return;
       left = true;
+      this.#drawing--;
       decrement(this.#byPrincipal, principal);
       decrement(this.#byDocument, documentId);
     };
