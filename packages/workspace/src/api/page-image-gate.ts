@@ -42,8 +42,9 @@ function busy(message: string, retryAfterMs: number, details: Record<string, unk
 /**
  * The page-image route's boundary: at most `total` drawings at once (one reader left to uploads), per
  * principal at most `perPrincipal` at once and `perMinute` started per minute (a token bucket of
- * `burst`), per document at most `perDocument` at once. A request past any of them is refused before any reader work with 429 `PAGE_IMAGE_BUSY` and a
- * Retry-After (when a drawing ends, or when the bucket has a token again). In memory, per API instance.
+ * `burst`), per document at most `perDocument` at once. A request past any of them is refused before
+ * any reader work with 429 `PAGE_IMAGE_BUSY` and a Retry-After (when a drawing ends, or when the bucket
+ * has a token again). It counts drawings, not the reader time each takes. In memory, per API instance.
  */
 export class PageImageGate {
   readonly #limits: Required<PageImageLimits>;
