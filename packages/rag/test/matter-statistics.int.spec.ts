@@ -73,6 +73,32 @@ describe.each([
   }, 120_000);
 });
 
+describe("matter-local lexical candidates (real LanceDB)", () => {
+  const root = tempDir("rag-matter-pool-");
+  let rag: RagEngine;
+  afterAll(async () => rag?.dispose());
+
+  // rev12 #17: more of the caller's chunks match than a search's candidate pool holds; the one with the probe word
+  // must make the pool whether or not other matters make that word common.
+  it("keeps the caller's rare-word chunk among the results however common other matters make the word", async () => {
+    rag = await RagEngine.open({ dir: path.join(root, "index"), root });
+    const m1 = path.join(root, "m1");
+    const files = Array.from({ length: 90 }, (_, i) => write(m1, `q${i}.txt`, `Note ${i}: the ${CONTROL} clause was reviewed today.`));
+    files.push(write(m1, "z.txt", `Note z: the ${PROBE} clause was reviewed today.`));
+    await rag.ingest(files, { matter: "m1" });
+    const query = `${PROBE} ${CONTROL}`;
+    const top = async (k: number, documentBoost?: number) =>
+      (await rag.search(query, { mode: "lexical", k, rerank: null, ...(documentBoost === undefined ? {} : { documentBoost }), filter: { matters: ["m1"] } })).map((h): [string, number] => [path.basename(h.source), Number(h.score.toFixed(9))]);
+    const before = [await top(1, 0), await top(8)];
+    expect(before[0]![0]![0]).toBe("z.txt");
+    await rag.ingest(
+      Array.from({ length: 150 }, (_, i) => write(path.join(root, "m2"), `z-${i}.txt`, `The ${PROBE} engagement letter number ${i} for the ${PROBE} group.`)),
+      { matter: "m2" },
+    );
+    expect([await top(1, 0), await top(8)]).toEqual(before);
+  }, 180_000);
+});
+
 describe("matter-local lexical statistics in a workspace of one matter (real LanceDB)", () => {
   const root = tempDir("rag-matter-one-");
   let rag: RagEngine;

@@ -76,6 +76,11 @@ describe("DOCX notes and e-mail attachments in the text", () => {
     expect(doc.partsNotRead).toEqual(["attachment 'photo.png' (RAG_UNSUPPORTED_FORMAT)"]);
   });
 
+  it("names an attachment without the control characters its sender put in the name (an ESC sequence would rewrite a terminal)", async () => {
+    const doc = await extractDocument("sneaky.eml", Buffer.from(mail("Report", "See attached.", [{ name: "\u001b[2K\u001b[1A0 failed\u0007.png", type: "image/png", bytes: PNG }])));
+    expect(doc.partsNotRead).toEqual(["attachment '[2K[1A0 failed.png' (RAG_UNSUPPORTED_FORMAT)"]);
+  });
+
   it(`reads attached e-mails ${MAX_ATTACHMENT_DEPTH} deep, and names the one beyond`, async () => {
     let inner = mail("Level 4", "The deepest note mentions Snorrevik.", []);
     for (let level = 3; level >= 1; level--) inner = mail(`Level ${level}`, `Cover at level ${level}.`, [{ name: `level-${level + 1}.eml`, type: "message/rfc822", bytes: inner }]);
@@ -88,13 +93,16 @@ describe("DOCX notes and e-mail attachments in the text", () => {
   it("ingests them searchable, with the outcome's note naming what was not read", async () => {
     const root = tempDir("rag-notes-");
     fs.writeFileSync(path.join(root, "lease.docx"), makeDocxWithNotes([{ text: "The Tenant shall pay rent monthly.", footnote: "Except that rent is waived during the Brommelstadt renovation." }], { header: "Draft" }));
+    fs.writeFileSync(path.join(root, "misnamed.pdf"), makeDocxWithNotes([{ text: "A side letter about the Tollemere fee." }], { header: "Draft" }));
     fs.writeFileSync(path.join(root, "signed.eml"), mail("Signed lease", "Attached.", [{ name: "lease.txt", type: "text/plain", bytes: Buffer.from("The Tenant shall pay the Plovdrake rent monthly.") }, { name: "photo.png", type: "image/png", bytes: PNG }]));
     const rag = await RagEngine.open({ dir: path.join(root, "index"), root });
     try {
-      const report = await rag.ingest(["lease.docx", "signed.eml"], { matter: "m" });
+      const report = await rag.ingest(["lease.docx", "signed.eml", "misnamed.pdf"], { matter: "m" });
       const byName = Object.fromEntries(report.files.map((f) => [path.basename(f.file), f]));
       expect(byName["lease.docx"]).toMatchObject({ status: "added", formatNote: { format: "docx", message: "'lease.docx' was indexed without: page headers" } });
       expect(byName["signed.eml"]).toMatchObject({ status: "added", formatNote: { message: "'signed.eml' was indexed without: attachment 'photo.png' (RAG_UNSUPPORTED_FORMAT)" } });
+      // a file whose extension also misleads keeps both notes
+      expect(byName["misnamed.pdf"]!.formatNote).toMatchObject({ extension: "pdf", format: "docx", message: expect.stringMatching(/named \.pdf but holds .*; 'misnamed\.pdf' was indexed without: page headers$/) });
       expect((await rag.search("brommelstadt", { mode: "lexical" })).map((h) => path.basename(h.source))).toEqual(["lease.docx"]);
       expect((await rag.search("plovdrake", { mode: "lexical" })).map((h) => path.basename(h.source))).toEqual(["signed.eml"]);
     } finally {

@@ -179,6 +179,14 @@ async function extractDocx(file: string, bytes: Uint8Array, maxUncompressedBytes
   }
 }
 
+/**
+ * An attachment's name as the sender wrote it, safe to print (rev12 #19): control and format characters
+ * (an ESC sequence would rewrite a terminal's ingest report) removed, at most 120 characters.
+ */
+function printableName(name: string): string {
+  return name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").trim().slice(0, 120);
+}
+
 interface MailAttachment {
   readonly filename?: string | null;
   readonly mimeType?: string;
@@ -214,7 +222,7 @@ async function extractEml(file: string, bytes: Uint8Array, options: ExtractOptio
   const notRead: string[] = [];
   const attachments = (email.attachments as readonly MailAttachment[]).filter((a) => !(a.related && a.mimeType?.startsWith("image/")));
   for (const [i, attachment] of attachments.entries()) {
-    const name = (attachment.filename ?? "").trim() || `${attachment.mimeType ?? "attachment"} ${i + 1}`;
+    const name = printableName(attachment.filename ?? "") || `${printableName(attachment.mimeType ?? "") || "attachment"} ${i + 1}`;
     if (i >= MAX_ATTACHMENTS) {
       notRead.push(`attachment '${name}' (over ${MAX_ATTACHMENTS} attachments)`);
       continue;

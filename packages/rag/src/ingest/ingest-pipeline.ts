@@ -357,7 +357,10 @@ export class IngestPipeline {
         continue;
       }
       written += d.chunks;
-      const formatNote = formatNoteFor(path.basename(d.file), d.commit.record.type);
+      // The extension's note and the note of parts not read, in one (neither hides the other).
+      const mismatch = formatNoteFor(path.basename(d.file), d.commit.record.type);
+      const notRead = d.ocr?.formatNote;
+      const formatNote = mismatch && notRead ? { ...mismatch, message: `${mismatch.message}; ${notRead.message}` } : (mismatch ?? notRead);
       finish({ file: d.file, status: d.commit.replaces ? "updated" : "added", documentId: d.commit.record.id, chunks: d.chunks, ...d.ocr, ...(formatNote ? { formatNote } : {}) });
     }
     upkeep.unindexedRows += written;

@@ -1141,7 +1141,7 @@ export class LanceIndex {
     const terms = this.#fields.sealed ? this.#fields.searchText(query) : this.#layout === "terms" ? this.#analyseQuery(query) : query;
     if (terms.trim().length === 0) return [];
     const where = filterToWhere(filter);
-    if (filter.matters) return this.#lexicalInMatters(terms, limit, filter, where!, filter.matters, view);
+    if (filter.matters) return this.#lexicalInMatters(terms, limit, where!, filter.matters, view);
     const rows = await this.#onView(view, (table) => {
       const q = table.query().fullTextSearch(terms, { columns: ["searchText"] }).select([...this.#searchColumns, "_score"]).limit(limit);
       return (where ? q.where(where) : q).toArrow();
@@ -1150,43 +1150,58 @@ export class LanceIndex {
   }
 
   /**
-   * `lexical` scoped to matters (the ethical wall): LanceDB finds the candidates (its statistics span
-   * every matter), then each is scored by BM25 under the statistics of `matters` alone
-   * (`matter-bm25.ts`), so no score or order depends on what other matters hold. Candidates: twice
-   * `limit` and 20 more, ties broken by chunk id (not by LanceDB's order, which the other matters shape).
+   * `lexical` scoped to matters (the ethical wall). LanceDB's BM25 spans every matter, so neither its
+   * scores nor its choice of candidates is used as such (rev12 #10, #17):
+   *
+   * - candidates: for each query term, its best `2·limit + 20` chunks among those the filter keeps
+   *   (one LanceDB query per term: it ranks one term's matches by that term's frequency and the
+   *   chunk's length, never by what other matters' words are; a term with fewer matches gives them all);
+   * - scores: BM25 under the statistics of `matters` alone (`matter-bm25.ts`); ties broken by chunk id.
    */
-  async #lexicalInMatters(terms: string, limit: number, filter: StoreFilter, where: string, matters: readonly string[], view?: SearchView): Promise<StoreHit[]> {
-    const queryTerms = [...new Set(indexedTerms(this.#layout === "terms" || this.#fields.sealed ? terms : this.#analyseQuery(terms)))];
+  async #lexicalInMatters(terms: string, limit: number, where: string, matters: readonly string[], view?: SearchView): Promise<StoreHit[]> {
+    const counted = this.#queryTermsOf(terms);
+    const queryTerms = [...counted.keys()];
     if (queryTerms.length === 0) return [];
-    const extra = this.#searchColumns.includes("searchText") ? [] : ["searchText"];
-    const rows = await this.#onView(view, (table) =>
-      table
-        .query()
-        .fullTextSearch(terms, { columns: ["searchText"] })
-        .select([...this.#searchColumns, ...extra, "_score"])
-        .limit(limit * 2 + 20)
-        .where(where)
-        .toArrow(),
-    );
-    const hits = toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
-    if (hits.length === 0) return [];
-    const stats = await this.#matterStatistics(matters, queryTerms, view);
-    const searchText = rows.getChild("searchText")!;
-    const documentIds = rows.getChild("documentId")!;
-    const versions = rows.getChild("version")!;
-    // toStoreHits keeps rows in order, dropping uncommitted ones: walk both together.
-    const scored: StoreHit[] = [];
-    let h = 0;
-    for (let i = 0; i < rows.numRows && h < hits.length; i++) {
-      const hit = hits[h]!;
-      if (String(documentIds.get(i)) !== hit.chunk.documentId || String(versions.get(i)) !== hit.chunk.version) continue;
-      h++;
-      scored.push({ chunk: hit.chunk, score: matterBm25(this.#rowTerms(String(searchText.get(i))), queryTerms, stats) });
+    const columns = [...this.#searchColumns, ...(this.#searchColumns.includes("searchText") ? [] : ["searchText"]), "_score"];
+    const pool = limit * 2 + 20;
+    const [stats, ...perTerm] = await Promise.all([
+      this.#matterStatistics(matters, counted, view),
+      ...[...new Set(counted.values())].map((text) => this.#onView(view, (table) => table.query().fullTextSearch(text, { columns: ["searchText"] }).select(columns).limit(pool).where(where).toArrow())),
+    ]);
+    const scored = new Map<string, StoreHit>();
+    for (const rows of perTerm) {
+      const hits = toStoreHits(rows, this.#layout, this.#fields, this.#ownerOf, (s) => s, "_score");
+      const searchText = rows.getChild("searchText");
+      const documentIds = rows.getChild("documentId");
+      const versions = rows.getChild("version");
+      // toStoreHits keeps rows in order, dropping uncommitted ones: walk both together.
+      let h = 0;
+      for (let i = 0; i < rows.numRows && h < hits.length; i++) {
+        const hit = hits[h]!;
+        if (String(documentIds!.get(i)) !== hit.chunk.documentId || String(versions!.get(i)) !== hit.chunk.version) continue;
+        h++;
+        if (!scored.has(hit.chunk.id)) scored.set(hit.chunk.id, { chunk: hit.chunk, score: matterBm25(this.#rowTerms(String(searchText!.get(i))), queryTerms, stats) });
+      }
     }
-    return scored
+    return [...scored.values()]
       .filter((s) => s.score > 0)
       .sort((a, b) => b.score - a.score || byChunk(a, b))
       .slice(0, limit);
+  }
+
+  /**
+   * A query's indexed terms (as `#rowTerms` reads a row's), each with the text LanceDB counts its chunks
+   * by: the analysed term or blind token as sent (LanceDB folds it), or in the layouts that store plain
+   * text the query's own word (LanceDB stems it; stemming a stem again can change it).
+   */
+  #queryTermsOf(terms: string): Map<string, string> {
+    const out = new Map<string, string>();
+    if (this.#layout === "terms" || this.#fields.sealed) {
+      for (const token of terms.split(/\s+/)) for (const term of indexedTerms(token)) if (!out.has(term)) out.set(term, token);
+      return out;
+    }
+    for (const word of terms.match(/[\p{L}\p{N}]+/gu) ?? []) for (const term of indexedTerms(this.#analyseQuery(word))) if (!out.has(term)) out.set(term, word);
+    return out;
   }
 
   /** A chunk row's indexed terms, from its `searchText` (analysed here in the layouts that store plain text). */
@@ -1197,7 +1212,7 @@ export class LanceIndex {
   }
 
   /** The statistics of `matters`' committed chunks for `queryTerms` (see `matter-bm25.ts`). */
-  async #matterStatistics(matters: readonly string[], queryTerms: readonly string[], view?: SearchView): Promise<MatterStatistics> {
+  async #matterStatistics(matters: readonly string[], queryTerms: ReadonlyMap<string, string>, view?: SearchView): Promise<MatterStatistics> {
     const docs = [...this.#committed.values()].filter((d) => matters.includes(d.matter));
     const chunks = docs.reduce((n, d) => n + d.chunkCount, 0);
     const key = (d: DocumentRecord): string => `${d.id}\0${d.version}`;
@@ -1233,7 +1248,7 @@ export class LanceIndex {
    * Per query term, the committed chunks of `matters` holding it (at most `TERM_FREQUENCY_CAP`:
    * beyond that a term is common and its weight near nothing), kept for the view's version.
    */
-  async #termFrequencies(matters: readonly string[], queryTerms: readonly string[], view?: SearchView): Promise<Map<string, number>> {
+  async #termFrequencies(matters: readonly string[], queryTerms: ReadonlyMap<string, string>, view?: SearchView): Promise<Map<string, number>> {
     const version = view?.version ?? (await this.version());
     if (this.#frequencies.version !== version || this.#frequencies.counts.size > 65_536) this.#frequencies = { version, counts: new Map() };
     const cache = this.#frequencies.counts;
@@ -1241,11 +1256,11 @@ export class LanceIndex {
     const scope = JSON.stringify([...matters].sort());
     const out = new Map<string, number>();
     await Promise.all(
-      queryTerms.map(async (term) => {
+      [...queryTerms].map(async ([term, counted]) => {
         const key = `${scope}\0${term}`;
         let count = cache.get(key);
         if (count === undefined) {
-          const rows = await this.#onView(view, (table) => table.query().fullTextSearch(term, { columns: ["searchText"] }).select(["documentId", "version", "_score"]).limit(TERM_FREQUENCY_CAP).where(where).toArrow());
+          const rows = await this.#onView(view, (table) => table.query().fullTextSearch(counted, { columns: ["searchText"] }).select(["documentId", "version", "_score"]).limit(TERM_FREQUENCY_CAP).where(where).toArrow());
           count = 0;
           const documentIds = rows.getChild("documentId");
           const versions = rows.getChild("version");

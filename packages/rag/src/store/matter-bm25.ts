@@ -29,10 +29,27 @@ const LANCE_STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** The terms of analysed search text (space-separated terms or blind tokens) that LanceDB indexes. */
+/** Letters ASCII folding spells out that Unicode decomposition leaves alone. */
+const FOLDED: Readonly<Record<string, string>> = { ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ð: "d", ł: "l", þ: "th", ı: "i" };
+
+/**
+ * A term as LanceDB's ASCII folding (after its stop words) leaves it: accents and compatibility
+ * forms spelled in ASCII ("sociét" and "societ" are one term). Approximates its table by Unicode
+ * decomposition and the letters above; ASCII terms (and blind tokens) are unchanged.
+ */
+export function foldTerm(term: string): string {
+  // eslint-disable-next-line no-control-regex -- the ASCII range
+  if (!/[^\x00-\x7f]/.test(term)) return term;
+  return term
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[ßæœøđðłþı]/g, (c) => FOLDED[c] ?? c);
+}
+
+/** The terms of analysed search text (space-separated terms or blind tokens) that LanceDB indexes: stop words out, then folded. */
 export function indexedTerms(analysed: string): string[] {
   const out: string[] = [];
-  for (const t of analysed.split(/\s+/)) if (t.length > 0 && !LANCE_STOP_WORDS.has(t)) out.push(t);
+  for (const t of analysed.split(/\s+/)) if (t.length > 0 && !LANCE_STOP_WORDS.has(t)) out.push(foldTerm(t));
   return out;
 }
 
