@@ -30,7 +30,7 @@ export { assessRisk, RISK_LEVELS, type RiskAssessment, type RiskLevel } from "./
 export { luhnValid, ibanValid, ssnValid, cardIssuer } from "./pii/checksums";
 
 export { PiiScrubber, PiiScrubberOptions, type PiiScrubOptions, type PiiScrubResult, type RestoreAuthorizer, type SealedMatterTable } from "./scrub/pii-scrubber";
-export { BUILT_IN_POLICIES, SCRUB_OPERATORS, type ScrubOperator, type ScrubPolicy } from "./scrub/scrub-policy";
+export { BUILT_IN_POLICIES, POLICIES_WITHOUT_VAULT, SCRUB_OPERATORS, type ScrubOperator, type ScrubPolicy } from "./scrub/scrub-policy";
 export { TokenVault, type TokenVaultSnapshot } from "./scrub/token-vault";
 export { OffsetMap, type OffsetSegment } from "./scrub/offset-map";
 
@@ -61,4 +61,4 @@ export {
   type SecurityConfig,
   type Security,
 } from "./security.module";
-export { redactTool, type RedactFunction } from "./tools/redact-tool";
+export { redactTool, type RedactFunction, type RedactToolOptions } from "./tools/redact-tool";

@@ -86,8 +86,9 @@ export function createSecurity(config: SecurityConfig): Security {
     ...(vault ? { vault } : {}),
     ...(matterKey ? { matterKey } : {}),
     ...(config.policies ? { policies: config.policies } : {}),
-    authorizeRestore: async (principal, documentId) =>
-      principal === config.owner || (await access.authorize(principal, "pii.restore", documentId ? { document: documentId } : {})).allowed,
+    // the owner restores any token; anyone else only a matter's, with pii.restore in that matter (the ethical wall)
+    authorizeRestore: async (principal, documentId, matter) =>
+      principal === config.owner || (matter !== undefined && (await access.authorize(principal, "pii.restore", { matter, ...(documentId ? { document: documentId } : {}) })).allowed),
     audit: auditSink,
   });
   matterKey?.fill(0); // the scrubber keeps its own copy in a SecureBuffer

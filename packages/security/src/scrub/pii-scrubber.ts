@@ -77,8 +77,11 @@ interface MatterTableState {
 
 const matterDigest = (matterId: string): string => createHash("sha256").update(`bear-matter|${matterId}`).digest("hex");
 
-/** Decides whether `principal` may restore tokenized values (throws or returns false to refuse). */
-export type RestoreAuthorizer = (principal: string, documentId: string | undefined) => Promise<boolean>;
+/**
+ * Decides whether `principal` may restore tokenized values (throws or returns false to refuse): of `matter` when one is
+ * given (only that matter's tokens then open), of any matter otherwise (the workspace owner's restore).
+ */
+export type RestoreAuthorizer = (principal: string, documentId: string | undefined, matter?: string) => Promise<boolean>;
 
 export interface PiiScrubberOptions {
   readonly scanner?: PiiScanner;
@@ -91,6 +94,11 @@ export interface PiiScrubberOptions {
   readonly matterKey?: Uint8Array;
   /** Who may restore. Without one, restore() is always refused. */
   readonly authorizeRestore?: RestoreAuthorizer;
+  /**
+   * At most this many values tokenized by one `apply`/`scrub` (default 20,000): each distinct one becomes a permanent
+   * vault entry, which every later vault save and open reads. More is refused (INVALID_ARGUMENT) before any is made.
+   */
+  readonly maxTokensPerCall?: number;
   readonly audit?: AuditSink;
   /**
    * Where `scrub` scans: worker threads (a PiiScanPool), so a long text never blocks the caller's event loop
@@ -102,6 +110,8 @@ export interface PiiScrubberOptions {
 export const PiiScrubberOptions = Symbol.for("@bear/security:PiiScrubberOptions");
 
 const NUMBER_LIKE = new Set(["CREDIT_CARD", "US_SSN", "PHONE", "IBAN", "US_PASSPORT", "DRIVER_LICENSE"]);
+/** Values one call may tokenize (vault entries it may add): a long contract has hundreds; 200,000 e-mails were 22 MB of vault. */
+const DEFAULT_MAX_TOKENS_PER_CALL = 20_000;
 /** At most this many documents' (and, apart, matters') numberings are kept: the oldest goes first. */
 const MAX_DOCUMENTS = 1000;
 
@@ -115,6 +125,7 @@ export class PiiScrubber implements Scrubber {
   private readonly vault: TokenVault | undefined;
   private readonly matterKey: SecureBuffer | undefined;
   private readonly authorizeRestore: RestoreAuthorizer | undefined;
+  private readonly maxTokensPerCall: number;
   private readonly audit: AuditSink;
   /** Placeholder numbering per document id, so chunks of one document agree; forgotten when scrubbing idles. */
   private readonly documents = new DocumentNumberings();
@@ -129,6 +140,7 @@ export class PiiScrubber implements Scrubber {
     if (options.matterKey && options.matterKey.length !== 32) throw new InvalidArgumentError("matterKey", `${options.matterKey.length} bytes`, "32 bytes");
     this.matterKey = options.matterKey ? SecureBuffer.from(options.matterKey) : undefined;
     this.authorizeRestore = options.authorizeRestore;
+    this.maxTokensPerCall = options.maxTokensPerCall ?? DEFAULT_MAX_TOKENS_PER_CALL;
     this.audit = options.audit ?? nullAuditSink;
     this.scanPool = options.scanPool;
     forgetWhenScanningIdles(this.documents);
@@ -225,6 +237,11 @@ export class PiiScrubber implements Scrubber {
     if (!policy) throw new InvalidArgumentError("policy", policyName, `one of ${[...this.policies.keys()].join(", ")}`);
     const numbering =
       options.matterId !== undefined ? numberingIn(this.matters, options.matterId) : options.documentId !== undefined ? numberingIn(this.documents.byId, options.documentId) : newNumbering();
+    const operatorOf = (type: PiiFinding["type"]): ScrubOperator => policy.operators?.[type] ?? policy.defaultOperator;
+    const tokenized = findings.reduce((n, f) => n + (operatorOf(f.type) === "tokenize" ? 1 : 0), 0);
+    if (tokenized > this.maxTokensPerCall) {
+      throw new InvalidArgumentError("findings", `${tokenized} values to tokenize`, `at most ${this.maxTokensPerCall} per call: split the text, or use a policy without tokens`);
+    }
     const segments: OffsetSegment[] = [];
     const replacements: PiiSpan[] = [];
     let out = "";
@@ -239,8 +256,7 @@ export class PiiScrubber implements Scrubber {
       if (f.start < pos) continue;
       copy(f.start);
       const value = text.slice(f.start, f.end);
-      const operator = policy.operators?.[f.type] ?? policy.defaultOperator;
-      const replacement = this.operate(operator, f.type, value, numbering, policy);
+      const replacement = this.operate(operatorOf(f.type), f.type, value, numbering, policy, options.matterId);
       segments.push({ scrubbedStart: out.length, scrubbedEnd: out.length + replacement.length, originalStart: f.start, originalEnd: f.end, replaced: true });
       replacements.push({ type: f.type, start: out.length, end: out.length + replacement.length });
       out += replacement;
@@ -264,7 +280,7 @@ export class PiiScrubber implements Scrubber {
     return n;
   }
 
-  private operate(operator: ScrubOperator, type: string, value: string, numbering: Numbering, policy: ScrubPolicy): string {
+  private operate(operator: ScrubOperator, type: string, value: string, numbering: Numbering, policy: ScrubPolicy, matterId: string | undefined): string {
     switch (operator) {
       case "replace":
         return `<${type}_${this.numberOf(type, value, numbering)}>`;
@@ -285,7 +301,8 @@ export class PiiScrubber implements Scrubber {
       case "tokenize":
         if (!this.vault) throw new VaultAccessDeniedError("the 'tokenize' operator needs a TokenVault (none configured)");
         // people and organisations: the token names the entity ("<TOK_PERSON_E2_…>"), and restores its own mention
-        return this.vault.tokenize(LINKED_TYPES.has(type) ? `${type}_E${this.numberOf(type, value, numbering)}` : type, value);
+        // a matter's tokens carry it: a restore for a principal of another matter does not open them
+        return this.vault.tokenize(LINKED_TYPES.has(type) ? `${type}_E${this.numberOf(type, value, numbering)}` : type, value, matterId);
       case "redact":
         return "";
     }
@@ -293,9 +310,10 @@ export class PiiScrubber implements Scrubber {
 
   /**
    * Puts tokenized values back. Needs the vault key and a principal the configured
-   * `authorizeRestore` accepts; every attempt is audited.
+   * `authorizeRestore` accepts; every attempt is audited. With `matter` only that matter's tokens open (the ethical
+   * wall: a principal authorized in one matter never opens another's); without it, every token (the owner's restore).
    */
-  async restore(text: string, access: { readonly key: Uint8Array; readonly principal: string; readonly documentId?: string }): Promise<string> {
+  async restore(text: string, access: { readonly key: Uint8Array; readonly principal: string; readonly documentId?: string; readonly matter?: string }): Promise<string> {
     const vault = this.vault;
     const record = async (outcome: "success" | "denied", reason?: string): Promise<void> =>
       this.audit.record({
@@ -303,22 +321,23 @@ export class PiiScrubber implements Scrubber {
         outcome,
         actor: access.principal,
         ...(access.documentId ? { resource: access.documentId } : {}),
+        ...(access.matter !== undefined ? { matter: access.matter } : {}),
         ...(reason ? { details: { reason } } : {}),
       });
     if (!vault) {
       await record("denied", "no vault");
       throw new VaultAccessDeniedError("no TokenVault is configured");
     }
-    const allowed = this.authorizeRestore ? await this.authorizeRestore(access.principal, access.documentId) : false;
+    const allowed = this.authorizeRestore ? await this.authorizeRestore(access.principal, access.documentId, access.matter) : false;
     if (!allowed) {
       await record("denied", "permission");
       throw new VaultAccessDeniedError(`principal '${access.principal}' lacks permission to restore`);
     }
     let restored: string;
     try {
-      restored = text.replace(TOKEN_PATTERN, (token) => vault.open(token, access.key));
+      restored = text.replace(TOKEN_PATTERN, (token) => vault.open(token, access.key, access.matter));
     } catch (error) {
-      await record("denied", "key");
+      await record("denied", (error as { details?: { reason?: string } }).details?.reason === "matter" ? "matter" : "key");
       throw error;
     }
     await record("success");

@@ -25,3 +25,10 @@ export const BUILT_IN_POLICIES: readonly ScrubPolicy[] = [
   { name: "reversible", defaultOperator: "tokenize" },
   { name: "redact", defaultOperator: "redact" },
 ];
+
+/**
+ * The built-in policies that need no vault: what callers who may not restore are offered (the REST API, the agents'
+ * `redact` tool and `pii_scrubbing` capability). `reversible` stays with front doors whose caller holds the vault key
+ * (the CLI): its tokens are permanent vault entries that only a restore opens again.
+ */
+export const POLICIES_WITHOUT_VAULT = ["default", "mask-numbers", "pseudonymize", "redact"] as const;

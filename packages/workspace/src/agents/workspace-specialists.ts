@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Readable } from "node:stream";
 import { defineSpecialist, type Specialist } from "@bear/agents";
+import { POLICIES_WITHOUT_VAULT } from "@bear/security";
 import type { JsonValue, StepHandler } from "@bear/workflow-engine";
 import { z } from "zod";
 import type { WorkspaceActs } from "../tools/workspace-tools";
@@ -16,9 +17,12 @@ export function workspaceSpecialists(acts: WorkspaceActs): Specialist[] {
   return [piiScrubberSpecialist(acts), retrievalSpecialist(acts), contractReviewerSpecialist(acts), clauseDrafterSpecialist()];
 }
 
-/** @bear/security's scrubber (with the plugins' recognizers), audited: `{ text, policy? }` → `{ text, replacements }`. */
+/**
+ * @bear/security's scrubber (with the plugins' recognizers), audited: `{ text, policy? }` → `{ text, replacements }`.
+ * The policies that need no vault only, as over HTTP: whoever may start a workflow reaches this capability.
+ */
 export function piiScrubberSpecialist(acts: WorkspaceActs): Specialist {
-  const params = z.strictObject({ text: z.string().max(10 * 1024 * 1024), policy: z.string().min(1).max(64).optional() });
+  const params = z.strictObject({ text: z.string().max(10 * 1024 * 1024), policy: z.enum(POLICIES_WITHOUT_VAULT).optional() });
   return defineSpecialist({
     id: "pii-scrubber",
     name: "PII scrubber (@bear/security)",

@@ -1,12 +1,13 @@
 import { DocumentNotFoundError } from "@bear/rag";
+import { POLICIES_WITHOUT_VAULT } from "@bear/security";
 import type { ApiContext } from "./api-services";
 import { content, ok, operation, type ApiOperation } from "./api-operation";
 import { errorResponses, ID_PATTERN, MATTER_PATTERN } from "./api-schemas";
 import { readableDocument } from "./document-operations";
 import { invalidField } from "./http-error";
 
-/** Policies that need no vault key (the reversible `tokenize` policy is not offered over HTTP). */
-const POLICIES = ["default", "mask-numbers", "pseudonymize", "redact"] as const;
+/** Policies that need no vault key (the reversible `tokenize` policy is not offered over HTTP, nor to the agents' tools). */
+const POLICIES = POLICIES_WITHOUT_VAULT;
 
 interface RedactBody {
   readonly text?: string;
