@@ -52,6 +52,41 @@ describe("REST API /api/v1 on real packages (LanceDB, SQLite, audit log)", () =>
       expect(again.json()).toMatchObject({ status: "unchanged", document: { id: ndaId } });
     });
 
+    it("an upload over a document of the same name is a replace: 409 without replace=true, 403 without document.delete, audited naming the earlier version (rev12 #4)", async () => {
+      const first = "MEMO. The Tenant shall pay rent of 4,000 monthly.\n";
+      const swapped = "MEMO. The Tenant shall pay rent of 1 monthly.\n";
+      const original = await upload("alice", "acme", "rent-memo.txt", first);
+      expect(original.statusCode).toBe(201);
+      const id = original.json().document.id as string;
+      const replaceAs = async (who: Parameters<TestServer["auth"]>[0], content: string) => {
+        const { payload, headers } = multipart("rent-memo.txt", content);
+        return inject("POST", "/api/v1/documents?matter=acme&replace=true", { who, payload, headers });
+      };
+      const text = async () => ((await inject("GET", `/api/v1/documents/${encodeURIComponent(id)}/text`, { who: "alice" })).json() as { text: string }).text;
+      // a paralegal may upload, not delete: neither a plain upload nor replace=true swaps the text under the id
+      const plain = await upload("paula", "acme", "rent-memo.txt", swapped);
+      expect(plain.statusCode).toBe(409);
+      expect(plain.json().error).toMatchObject({ code: "DOCUMENT_EXISTS", details: { documentId: id } });
+      const asked = await replaceAs("paula", swapped);
+      expect(asked.statusCode).toBe(403);
+      expect(asked.json().error.message).toContain("document.delete");
+      expect(await replaceAs("alice", swapped).then((r) => r.statusCode)).toBe(403); // attorneys do not delete documents either
+      expect(await text()).toContain("rent of 4,000 monthly");
+      expect(fs.readFileSync(path.join(t.dir, "uploads", "acme", "rent-memo.txt"), "utf8")).toBe(first);
+      // the same content again destroys nothing
+      expect((await upload("paula", "acme", "rent-memo.txt", first)).json()).toMatchObject({ status: "unchanged", document: { id } });
+      // one who may delete replaces it, and the audit trail names the version replaced
+      const replaced = await replaceAs("admin", swapped);
+      expect(replaced.statusCode).toBe(201);
+      expect(replaced.json()).toMatchObject({ status: "updated", document: { id } });
+      expect(await text()).toContain("rent of 1 monthly");
+      const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+      expect(auditRecords(t.dir).filter((a) => a.action === "document.replace" && a.resource === id)).toEqual([
+        expect.objectContaining({ actor: "admin", outcome: "success", matter: "acme", details: expect.objectContaining({ previousContentHash: sha(first), contentHash: sha(swapped) }) }),
+      ]);
+      expect((await inject("DELETE", `/api/v1/documents/${encodeURIComponent(id)}`, { who: "admin" })).statusCode).toBe(204); // leaves the listing as the tests below expect
+    });
+
     it("lists only the matters a caller may see", async () => {
       const alice = (await inject("GET", "/api/v1/documents", { who: "alice" })).json();
       expect(alice.documents.map((d: { id: string }) => d.id)).toEqual([ndaId]);

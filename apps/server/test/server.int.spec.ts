@@ -305,9 +305,10 @@ describe("graceful shutdown", () => {
 describe("another process writing to the index", () => {
   it("an upload waits for it, then answers 503 with Retry-After; searches do not wait; a dead writer's lock is taken over", async () => {
     const t = await startTestServer({ indexLockWaitMs: 200 });
-    const upload = (content: string) => {
+    // a revised file of the same name is a replace: replace=true, by a principal who may delete documents (admin)
+    const upload = (content: string, replace = false) => {
       const { payload, headers } = multipart("mutual-nda.txt", content);
-      return fetch(`${t.url}/api/v1/documents?matter=acme`, { method: "POST", headers: { ...t.auth("alice"), ...headers }, body: payload });
+      return fetch(`${t.url}/api/v1/documents?matter=acme${replace ? "&replace=true" : ""}`, { method: "POST", headers: { ...t.auth(replace ? "admin" : "alice"), ...headers }, body: payload });
     };
     const stored = path.join(t.dir, "uploads", "acme", "mutual-nda.txt");
     expect((await upload(NDA)).status).toBe(201);
@@ -316,7 +317,7 @@ describe("another process writing to the index", () => {
     const writer = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
       fs.writeFileSync(path.join(t.dir, "indexes", "default", "writer.lock"), String(writer.pid));
-      const busy = await upload(revised);
+      const busy = await upload(revised, true);
       expect(busy.status).toBe(503);
       expect(busy.headers.get("retry-after")).toBe("10");
       const body = await busy.text();
@@ -330,7 +331,7 @@ describe("another process writing to the index", () => {
       expect(search.status).toBe(200);
       writer.kill("SIGKILL");
       await new Promise((resolve) => writer.once("exit", resolve));
-      const retried = await upload(revised);
+      const retried = await upload(revised, true);
       expect(retried.status).toBe(201);
       expect(((await retried.json()) as { status: string }).status).toBe("updated");
       expect(fs.readFileSync(stored, "utf8")).toBe(revised);

@@ -10,14 +10,14 @@ export { WorkspaceUsers, type NewUser, type UserRow } from "./users/workspace-us
 export { LiveRuns, type LiveRunStatus, type LiveRunTracker } from "./runs/live-runs";
 export { cancelRun, followRun, listRuns, recordedFileArea, resumeRun, runningEngine, runStatus, runSteps, workflowSource, type FollowOptions, type RunOutcome, type RunStatusView, type RunStepView } from "./runs/workflow-runs";
 export { submittedWorkflow } from "./runs/submitted-workflow";
-export { UploadRejectedError, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
+export { UploadRejectedError, type ReplacedVersion, type UploadOutcome, type UploadRequest } from "./uploads/upload-store";
 export { WorkspacePlugins, discoverWorkspacePlugins, type PluginRow } from "./plugins/workspace-plugins";
 export { withModelManager } from "./models/inspect-models";
 export { diagnoseWorkspace, type DiagnoseOptions, type HealthCheck } from "./doctor/diagnose-workspace";
 export { BUILT_IN_WORKFLOWS, builtInWorkflow, type BuiltInWorkflow } from "./agents/built-in-workflows";
 export { readDocumentText, type DocumentText } from "./documents/document-text";
 export { planIngest, type IngestPlan } from "./documents/ingest-plan";
-export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
+export { ConversationNotFoundError, ConversationStore, CONVERSATION_ID, DELETED_DOCUMENT, type Conversation, type ConversationCitation, type ConversationSummary, type ConversationTurn, type NewConversation } from "./conversations/conversation-store";
 // What the REST API shows and accepts: today's fields and the seed's (architecture.md "API Documentation") side by side.
 export { runDetailView, runSummaryView, startedRunView, workflowStartRequest, type WorkflowStartRequest } from "./api/run-views";
 export { agentSpecFromRequest, agentView, EXECUTOR_CAPABILITIES, type AgentCreateRequest } from "./api/agent-views";

@@ -209,9 +209,9 @@ export class Workspace implements AsyncDisposable {
     return this.#container.get<RateLimiter>(RateLimiterToken);
   }
 
-  /** Persists the token vault (originals of reversible redactions, sealed) to the workspace. */
-  saveVault(): void {
-    this.#container.get<VaultFile>(VaultFileToken).save(this.#container.get<TokenVault>(TokenVaultToken));
+  /** Persists the token vault (originals of reversible redactions, sealed) to the workspace, under the vault's lock. */
+  async saveVault(): Promise<void> {
+    await this.#container.get<VaultFile>(VaultFileToken).save(this.#container.get<TokenVault>(TokenVaultToken));
   }
 
   models(): ModelManager {
@@ -664,7 +664,7 @@ export class Workspace implements AsyncDisposable {
       ...(options.documentId ? { resource: options.documentId } : {}),
       details: { policy: result.policy, entities: findings.length, chars: text.length, plugins: used.length, ...byType },
     });
-    if (result.policy === "reversible") this.saveVault();
+    if (result.policy === "reversible") await this.saveVault();
     return { result, plugins: used };
   }
 
@@ -693,14 +693,33 @@ export class Workspace implements AsyncDisposable {
     return contentIdOf(this.#contentIdKey, content);
   }
 
-  /** Puts back the originals of vault tokens (only the owner or an authorized principal may), audited by the scrubber. */
-  async restore(text: string, options: { actor: string; documentId?: string }): Promise<string> {
-    return this.scrubber().restore(text, { key: this.#vaultKey, principal: options.actor, ...(options.documentId ? { documentId: options.documentId } : {}) });
+  /**
+   * Puts back the originals of vault tokens, audited by the scrubber. The owner opens any token; any other principal
+   * names the `matter` it holds `pii.restore` in, and only that matter's tokens open (the ethical wall).
+   */
+  async restore(text: string, options: { actor: string; documentId?: string; matter?: string }): Promise<string> {
+    return this.scrubber().restore(text, { key: this.#vaultKey, principal: options.actor, ...(options.documentId ? { documentId: options.documentId } : {}), ...(options.matter !== undefined ? { matter: options.matter } : {}) });
   }
 
-  /** Stores an uploaded document in its matter and ingests it (replacing one of the same name). */
+  /**
+   * Stores an uploaded document in its matter and ingests it. A document of the same name with other content is
+   * replaced only with `replace` (the caller's front door checks `document.delete`), audited as `document.replace`
+   * naming the version it replaced; otherwise DOCUMENT_EXISTS.
+   */
   async upload(request: UploadRequest): Promise<UploadOutcome> {
-    return this.#uploads.store(await this.rag(), request);
+    const outcome = await this.#uploads.store(await this.rag(), request);
+    if (outcome.replaced) {
+      const { replaced } = outcome;
+      await this.audit.record({
+        action: "document.replace",
+        outcome: "success",
+        actor: request.actor,
+        resource: outcome.document.id,
+        matter: request.matter,
+        details: { previousContentHash: replaced.contentHash, contentHash: outcome.document.contentHash },
+      });
+    }
+    return outcome;
   }
 
   /**
@@ -712,10 +731,15 @@ export class Workspace implements AsyncDisposable {
     return (await this.rag()).pageImage(document.id, page, { readOriginal: (file) => this.#uploads.readOriginal(file, document.id) });
   }
 
-  /** Removes a document, its chunks and its uploaded file; `actor` (a principal id, `cli`) is named in the audit record. */
+  /**
+   * Removes a document, its chunks and its uploaded file, and rewrites the matter's conversations that cite it (quotes
+   * and answers become "[deleted document]"); `actor` (a principal id, `cli`) is named in the audit record.
+   */
   async deleteDocument(document: DocumentRecord, actor?: string): Promise<void> {
     await (await this.rag()).delete(document.id, actor === undefined ? {} : { actor });
     this.#uploads.remove(document);
+    // the matter's conversations keep no quote or answer drawn from it (rev12 #5)
+    await this.conversations.forgetDocument(document.matter, document.id);
   }
 
   /** Leaves running workflows resumable (the next open picks them up) and releases every resource. */

@@ -77,6 +77,31 @@ describe("conversations", () => {
     expect(fs.statSync(path.join(dir, "conversations", "acme", file!)).mode & 0o777).toBe(0o600);
   });
 
+  it("a deleted document's quotes and the answers drawn from it leave the matter's conversations; others stay (rev12 #5)", async () => {
+    const dir = path.join(tempDir(), "ws");
+    await withWorkspace(openWorkspace({ config: quietConfig(dir), create: true }), async (workspace) => {
+      const lease = await workspace.upload({ matter: "acme", fileName: "lease.txt", body: Readable.from([LEASE]), actor: "alice" });
+      const supply = await workspace.upload({ matter: "acme", fileName: "supply-agreement.txt", body: Readable.from([SUPPLY]), actor: "alice" });
+      const rent = workspace.conversations.create({ matter: "acme", actor: "alice" });
+      const price = workspace.conversations.create({ matter: "acme", actor: "alice", documentIds: [supply.document.id] });
+      expect((await collect(workspace.answerInConversation(rent, "When is the rent of the commercial lease due?", {}, "alice"))).citations[0]?.documentId).toBe(lease.document.id);
+      await collect(workspace.answerInConversation(price, "What price per ton of flour does the supply agreement set?", {}, "alice"));
+      expect(JSON.stringify(workspace.conversations.find(rent.id, ["acme"]))).toContain("Zanzibarian");
+      const priceBefore = workspace.conversations.find(price.id, ["acme"]);
+
+      await workspace.deleteDocument(lease.document, "admin");
+
+      const kept = workspace.conversations.find(rent.id, ["acme"])!;
+      expect(JSON.stringify(kept)).not.toContain("Zanzibarian");
+      expect(kept.turns[0]!.question).toBe("When is the rent of the commercial lease due?"); // the caller's own words stay
+      expect(kept.turns[0]!.answer.text).toMatch(/^\[deleted document\]( \[\d+\])+$/);
+      expect(kept.turns[0]!.answer.citations.filter((c) => c.documentId === lease.document.id)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ quote: "[deleted document]", title: "[deleted document]", fileName: "[deleted document]" })]),
+      );
+      expect(workspace.conversations.find(price.id, ["acme"])).toEqual(priceBefore); // cites only the supply agreement
+    });
+  });
+
   it("seals conversations in an encrypted workspace: no question or quote is readable on disk", async () => {
     const dir = path.join(tempDir(), "ws");
     await WorkspaceFolder.at(dir).create({ passphrase: "correct horse battery", scrypt: { N: 2 ** 14, r: 8, p: 1 } });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { BearError } from "@bear/core";
 import { DocumentNotFoundError, type DocumentRecord, type RagEngine } from "@bear/rag";
 import type { Action } from "@bear/security";
 import type { ApiContext } from "./api-services";
@@ -58,6 +59,18 @@ export async function readableDocument(rag: RagEngine, caller: ApiCaller, id: st
   return doc;
 }
 
+/** `replace=true` needs `document.delete` on the matter: 403 saying so (the refusal is audited by the decision point). */
+async function authorizeReplace(caller: ApiCaller, matter: string): Promise<void> {
+  try {
+    await caller.authorize("document.delete", { matter });
+  } catch (error) {
+    if (!BearError.isInstance(error) || error.code !== "ACCESS_DENIED") throw error;
+    throw new HttpError(403, "ACCESS_DENIED", `replacing a document deletes its earlier version: it needs document.delete on matter '${matter}', which '${caller.principal.id}' does not hold`, {
+      hint: "Upload the file under another name, or ask someone who may delete documents in the matter to replace it.",
+    });
+  }
+}
+
 const listQuery = {
   type: "object",
   additionalProperties: false,
@@ -87,7 +100,7 @@ export function documentOperations({ services }: ApiContext, pageImages = new Pa
   const { rag, workspace } = services;
   const tags = ["documents"];
   return [
-    operation<unknown, { matter: string }>({
+    operation<unknown, { matter: string; replace: boolean }>({
       method: "POST",
       url: "/api/v1/documents",
       tags,
@@ -95,12 +108,22 @@ export function documentOperations({ services }: ApiContext, pageImages = new Pa
       summary: "Upload one document (multipart/form-data, field 'file') into a matter; it is streamed to disk, then ingested",
       schema: {
         consumes: ["multipart/form-data"],
-        querystring: { type: "object", required: ["matter"], additionalProperties: false, properties: { matter: { type: "string", pattern: MATTER_PATTERN } } },
-        response: { 201: uploadedSchema, ...errorResponses(406, 413, 415, 422, 503) },
+        querystring: {
+          type: "object",
+          required: ["matter"],
+          additionalProperties: false,
+          properties: {
+            matter: { type: "string", pattern: MATTER_PATTERN },
+            replace: { type: "boolean", default: false, description: "replace a document of the same name with other content (needs document.delete on the matter); without it: 409 DOCUMENT_EXISTS" },
+          },
+        },
+        response: { 201: uploadedSchema, ...errorResponses(403, 406, 409, 413, 415, 422, 503) },
       },
       async handle({ query, caller, multipart }) {
-        const { matter } = query;
+        const { matter, replace } = query;
         const principal = await caller.authorize("document.ingest", { matter });
+        // a replace deletes the earlier version: the role that may delete the document, checked before the body is read
+        if (replace) await authorizeReplace(caller, matter);
         if (!multipart?.isMultipart) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "uploads must be multipart/form-data with one part named 'file'");
         const part = await multipart.file();
         if (!part) throw invalidField("body.file", "is required (one multipart part named 'file')");
@@ -115,7 +138,7 @@ export function documentOperations({ services }: ApiContext, pageImages = new Pa
           part.file.resume();
           throw error;
         }
-        const outcome = await workspace.upload({ matter, fileName, body: part.file, actor: principal.id, truncated: () => part.file.truncated === true });
+        const outcome = await workspace.upload({ matter, fileName, body: part.file, actor: principal.id, truncated: () => part.file.truncated === true, replace });
         return created({ status: outcome.status, chunks: outcome.chunks, document: documentView(outcome.document), ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) });
       },
     }),

@@ -72,6 +72,28 @@ export class ConversationNotFoundError extends BearWorkspaceError {
   }
 }
 
+/** What a turn keeps of a deleted document's text: its quotes, title and file name, and the answer that drew on it. */
+export const DELETED_DOCUMENT = "[deleted document]";
+
+/**
+ * The turn with nothing left of a deleted document's text: each citation of it keeps its marker and place but its
+ * quote, title and file name become DELETED_DOCUMENT, and so does the answer's text (extractive answers are the
+ * document's sentences; a generated one paraphrases them), which keeps only its citation markers. Unchanged when the
+ * turn does not cite the document.
+ */
+export function withoutDocument(turn: ConversationTurn, documentId: string): ConversationTurn {
+  if (!turn.answer.citations.some((c) => c.documentId === documentId)) return turn;
+  const markers = [...new Set(turn.answer.citations.map((c) => c.marker))].map((m) => ` [${m}]`).join("");
+  return {
+    ...turn,
+    answer: {
+      ...turn.answer,
+      text: `${DELETED_DOCUMENT}${markers}`,
+      citations: turn.answer.citations.map((c) => (c.documentId === documentId ? { ...c, title: DELETED_DOCUMENT, fileName: DELETED_DOCUMENT, quote: DELETED_DOCUMENT } : c)),
+    },
+  };
+}
+
 /** The answer as a conversation turn keeps it (no passages: they are found again on demand). */
 export function turnOf(question: string, answer: Answer, actor: string, at = new Date()): ConversationTurn {
   return {
@@ -168,6 +190,34 @@ export class ConversationStore {
     } finally {
       release();
     }
+  }
+
+  /**
+   * Rewrites every conversation of the matter that cites a deleted document (`withoutDocument` on each turn), each under
+   * its own turn-taking, so that no quote or answer drawn from the document stays to be served. Returns how many
+   * conversations changed. Copies of the workspace made before still hold the earlier files (sealed with the workspace key).
+   */
+  async forgetDocument(matter: string, documentId: string): Promise<number> {
+    if (!isMatterId(matter)) return 0; // an older release's matter id: no conversation can be filed under it
+    const folder = this.#matterDir(matter);
+    if (!fs.existsSync(folder)) return 0;
+    let changed = 0;
+    for (const name of fs.readdirSync(folder)) {
+      const id = name.replace(/\.json$/, "");
+      if (!CONVERSATION_ID.test(id)) continue;
+      const release = await this.#oneAtATime.acquire(id);
+      try {
+        const current = this.#read(matter, id);
+        if (!current) continue;
+        const turns = current.turns.map((t) => withoutDocument(t, documentId));
+        if (turns.every((t, i) => t === current.turns[i])) continue;
+        this.#write({ ...current, turns });
+        changed++;
+      } finally {
+        release();
+      }
+    }
+    return changed;
   }
 
   /** Deletes a conversation; false when there was none. */

@@ -17,6 +17,15 @@ export interface UploadOutcome {
   readonly document: DocumentRecord;
   /** Set when the content is not what the name's extension says: it was read by its content. */
   readonly formatNote?: FormatNote;
+  /** Set when the upload replaced a document of the same name with other content: the version it replaced. */
+  readonly replaced?: ReplacedVersion;
+}
+
+/** The version of a document an upload replaced (named in the `document.replace` audit record). */
+export interface ReplacedVersion {
+  readonly documentId: string;
+  readonly contentHash: string;
+  readonly ingestedAt: string;
 }
 
 export interface UploadRequest {
@@ -28,6 +37,12 @@ export interface UploadRequest {
   readonly actor: string;
   /** True when the body was cut at the size limit (e.g. multipart's `truncated`). */
   readonly truncated?: () => boolean;
+  /**
+   * Replace a document of the same name that holds other content. A replace deletes the earlier version, so the
+   * caller must hold `document.delete` on the matter; without it such an upload is refused (DOCUMENT_EXISTS) and
+   * the stored document is left as it was. The same content again is never a replace ("unchanged").
+   */
+  readonly replace?: boolean;
 }
 
 /** An upload the index would not take (empty, unsupported, too large…): the ingest error's own code. */
@@ -86,6 +101,7 @@ export class UploadStore {
         throw new BearWorkspaceError("UPLOAD_TOO_LARGE", `file '${fileName}' exceeds the upload limit of ${Math.round(this.maxBytes / 1024 / 1024)} MB`);
       }
       release = await this.#oneFileAtATime.acquire(target); // two uploads of one name replace it one after the other
+      const replaced = fs.existsSync(target) ? await this.#replacedBy(rag, target, tmp, request) : undefined;
       // The file it replaces is set aside until the new one is indexed, and put back if that fails.
       const previous = fs.existsSync(target) ? `${tmp}.previous` : undefined;
       if (previous) fs.renameSync(target, previous);
@@ -113,13 +129,36 @@ export class UploadStore {
       if (this.sealerFor) await this.sealerFor(outcome.documentId).encryptFile(target, target);
       const document = rag.documents().find((d) => d.id === outcome.documentId);
       if (!document) throw new UploadRejectedError("RAG_DOCUMENT_NOT_FOUND", `document '${outcome.documentId}' was not found after ingest`);
-      return { status: outcome.status, chunks: outcome.chunks ?? document.chunkCount, document, ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}) };
+      return {
+        status: outcome.status,
+        chunks: outcome.chunks ?? document.chunkCount,
+        document,
+        ...(outcome.formatNote ? { formatNote: outcome.formatNote } : {}),
+        ...(replaced && outcome.status === "updated" ? { replaced } : {}),
+      };
     } finally {
       fs.rmSync(tmp, { force: true });
       fs.rmSync(`${tmp}.previous`, { force: true });
       fs.rmSync(`${tmp}${JOURNAL}`, { force: true });
       release?.();
     }
+  }
+
+  /**
+   * What an upload over an existing original replaces: nothing when the body is the indexed content again; the indexed
+   * version when `replace` was asked; refused (DOCUMENT_EXISTS) otherwise, before anything is moved.
+   */
+  async #replacedBy(rag: RagEngine, target: string, body: string, request: UploadRequest): Promise<ReplacedVersion | undefined> {
+    const real = fs.realpathSync(target);
+    const indexed = rag.documents().find((d) => d.source === target || d.source === real);
+    if (indexed && indexed.contentHash === (await sha256File(body))) return undefined;
+    if (!request.replace) {
+      throw new BearWorkspaceError("DOCUMENT_EXISTS", `matter '${request.matter}' already holds a document named '${request.fileName}' with other content`, {
+        hint: "Upload it under another name, or replace the document with replace=true (it deletes the earlier version: needs document.delete on the matter).",
+        details: { fileName: request.fileName, ...(indexed ? { documentId: indexed.id } : {}) },
+      });
+    }
+    return indexed ? { documentId: indexed.id, contentHash: indexed.contentHash, ingestedAt: indexed.ingestedAt } : undefined;
   }
 
   /** The matters the workspace has: those of indexed documents and those with an uploads folder. */
@@ -342,6 +381,13 @@ function ownerRuns(owner: unknown): boolean {
   const now = THIS_PROCESS.scope === undefined || o.start === undefined ? undefined : processStartOf(o.pid);
   // No start time to compare (gone, or hidden from us by /proc's hidepid: another user's server): alive if the pid answers.
   return now === undefined ? isProcessAlive(o.pid) : now === o.start;
+}
+
+/** SHA-256 of a file's bytes, streamed (the index's content hash of a clear original). */
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 /** No path separators, no '..', no leading dot, no control characters, at most 200 characters. */
