@@ -118,11 +118,15 @@ describe("replyOnFinish", () => {
       // per job: one wait that a job ends, its add, its take (moveToActive) and its move to completed. A marker left
       // behind (BullMQ adds one with every job it hands out) woke the Worker at once from its next wait, for a take
       // that found nothing: two waits and two takes per job
-      expect(ran("bzpopmin")).toBe(jobs);
-      expect(ran("evalsha")).toBe(3 * jobs);
+      // (a little room for a housekeeping script or a timed-out wait on a loaded machine; the old code needs 2x)
+      expect(ran("bzpopmin")).toBeGreaterThanOrEqual(jobs);
+      expect(ran("bzpopmin")).toBeLessThanOrEqual(jobs + 2);
+      expect(ran("evalsha")).toBeGreaterThanOrEqual(3 * jobs);
+      expect(ran("evalsha")).toBeLessThanOrEqual(3 * jobs + 2);
       expect(await admin.zrange(`bear:${name}:marker`, 0, -1)).toEqual([]);
-      // the next add puts the marker back: a job sent to the idle Worker is still taken at once, not after its wait's timeout
-      expect(Math.max(...times)).toBeLessThan(1_000);
+      // the next add puts the marker back: a job sent to the idle Worker is still taken at once, not after its wait's
+      // timeout (drainDelay, 5 s; the bound leaves room for a loaded machine)
+      expect(Math.max(...times)).toBeLessThan(4_000);
       expect(await queue.getJobState(`j${jobs}`)).toBe("completed");
     } finally {
       admin.disconnect();

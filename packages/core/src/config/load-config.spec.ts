@@ -87,6 +87,7 @@ describe("loadBearConfig precedence", () => {
         "models:\n  dirs: [./.m]\n  threads: 2",
         "cache:\n  redisUrl: redis://:pw@127.0.0.1:6390\n  memoryMb: 8",
         "security:\n  scrubOnIngest: false",
+        "workflows:\n  retentionDays: 1\n  parallelism: 3",
         "rag:\n  chunkSize: 800",
       ].join("\n"),
     );
@@ -101,9 +102,10 @@ describe("loadBearConfig precedence", () => {
     expect(config.models.threads).toBe(2);
     expect(config.cache.memoryMb).toBe(8);
     expect(config.rag.chunkSize).toBe(800);
+    expect(config.workflows).toEqual({ parallelism: 3, retentionDays: 30 });
     expect(sources["rag.chunkSize"]).toBe(folderFile);
-    expect(ignoredFolderSettings).toEqual([{ file: folderFile, settings: ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl", "security.scrubOnIngest"] }]);
-    expect(warnings).toEqual([expect.stringContaining(`${folderFile} may not set dataDir, offline, plugins, models.dirs, cache.redisUrl, security.scrubOnIngest (ignored)`)]);
+    expect(ignoredFolderSettings).toEqual([{ file: folderFile, settings: ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl", "workflows.retentionDays", "security.scrubOnIngest"] }]);
+    expect(warnings).toEqual([expect.stringContaining(`${folderFile} may not set dataDir, offline, plugins, models.dirs, cache.redisUrl, workflows.retentionDays, security.scrubOnIngest (ignored)`)]);
     // the user's own file, BEAR_* variables and flags still set them
     expect(loadBearConfig({ home, cwd, env: { BEAR_OFFLINE_ENFORCE: "false" }, overrides: { dataDir: "./flag" } }).config).toMatchObject({ dataDir: path.join(cwd, "flag"), offline: { enforce: false } });
   });

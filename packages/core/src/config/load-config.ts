@@ -46,10 +46,10 @@ export const WORKSPACE_CONFIG_FILES = ["bear.config.yaml", "bear.config.yml", "b
  * Settings a folder's `bear.config.*` may not set, because the folder a user runs `bear` in may have come with the
  * documents in it (a client's data room, a synced share, a cloned repository): where data is written (`dataDir`),
  * the offline guard, which code runs (`plugins`, `models.dirs`: model files are parsed by native code), where cached
- * results go (`cache.redisUrl`). `security` settings may only be made stricter there (`true`). Only the user's own
+ * results go (`cache.redisUrl`), how long run history is kept (`workflows.retentionDays`: runs past it are deleted). `security` settings may only be made stricter there (`true`). Only the user's own
  * file, BEAR_* variables and flags set them.
  */
-export const FOLDER_CONFIG_RESERVED: readonly string[] = ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl"];
+export const FOLDER_CONFIG_RESERVED: readonly string[] = ["dataDir", "offline", "plugins", "models.dirs", "cache.redisUrl", "workflows.retentionDays"];
 const FOLDER_CONFIG_STRICTER_ONLY = "security";
 
 /** Settings holding a Redis URL (cache.redisUrl, a cluster's URL): their value is never shown in an error, by name. */
