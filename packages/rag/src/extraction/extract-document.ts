@@ -278,6 +278,10 @@ async function extractText(file: string, bytes: Uint8Array, options: ExtractOpti
       throw new ExtractionError("RAG_FILE_ENCRYPTED", file, `file '${file}' is an OLE compound file (a password-protected Office file or a legacy .doc)`, {
         hint: "Remove the password or save it as .docx, then ingest it again.",
       });
+    case "rtf":
+      throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is Rich Text (RTF), which is not read: its markup would hide words from search and redaction`, {
+        hint: "Save it as DOCX or PDF from your word processor, then use that file.",
+      });
     case "zip":
     case "binary":
       throw new ExtractionError("RAG_UNSUPPORTED_FORMAT", file, `file '${file}' is not a supported format (looks like ${kind === "zip" ? "a zip archive" : "binary data"})`, {

@@ -9,7 +9,7 @@ describe("sniffFormat", () => {
   it("classifies any byte string without throwing", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
-        expect(["pdf", "docx", "html", "eml", "markdown", "text", "ole-compound", "zip", "binary", "empty"]).toContain(sniffFormat(bytes));
+        expect(["pdf", "docx", "html", "eml", "markdown", "text", "image", "rtf", "ole-compound", "zip", "binary", "empty"]).toContain(sniffFormat(bytes));
       }),
       { numRuns: 300 },
     );
@@ -18,6 +18,13 @@ describe("sniffFormat", () => {
   it("recognises an e-mail by its headers and refuses to call prose with colons an e-mail", () => {
     expect(sniffFormat(new TextEncoder().encode("From: a@b.test\nTo: c@d.test\nSubject: Hi\n\nBody"))).toBe("eml");
     expect(sniffFormat(new TextEncoder().encode("Note: this is prose.\nAnother: line of prose.\n"))).toBe("text");
+  });
+
+  it("tells RTF from text (with or without a byte-order mark), so its markup is never read as the words", () => {
+    const rtf = "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\pard Witness Mr. \\u1048?\\u1074?, contact Ms. {\\b Vela} Marquand.\\par}";
+    expect(sniffFormat(new TextEncoder().encode(rtf))).toBe("rtf");
+    expect(sniffFormat(Uint8Array.of(0xef, 0xbb, 0xbf, ...new TextEncoder().encode(rtf)))).toBe("rtf");
+    expect(sniffFormat(new TextEncoder().encode(`Notes on {\\rtf1 files: prose about them`))).toBe("text");
   });
 });
 
@@ -161,6 +168,15 @@ describe("extractDocument", () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it("refuses an RTF file, named .rtf or .txt, in-thread and isolated alike, with a hint to save it as DOCX or PDF", async () => {
+    const rtf = new TextEncoder().encode("{\\rtf1\\ansi\\pard Contact Ms. {\\b Vela} Marquand at vela@example.test.\\par}");
+    for (const read of [extractDocument, extractDocumentIsolated]) {
+      for (const name of ["memo.rtf", "memo.txt"]) {
+        await expect(read(name, rtf)).rejects.toMatchObject({ code: "RAG_UNSUPPORTED_FORMAT", message: expect.stringContaining("Rich Text (RTF)"), hint: expect.stringContaining("DOCX or PDF") });
+      }
+    }
   });
 
   it("refuses as empty a text or HTML file of whitespace of any kind (what trim() strips), and keeps one with a single visible character (property)", async () => {

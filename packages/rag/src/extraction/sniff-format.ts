@@ -5,11 +5,12 @@ import { imageKindOf } from "./ocr/image-pages";
 export type DocumentFormat = "pdf" | "docx" | "html" | "eml" | "markdown" | "text" | "image";
 
 /** What the first bytes say a file is; `unknown` and the encrypted kinds are refused at extraction. */
-export type SniffResult = DocumentFormat | "ole-compound" | "zip" | "binary" | "empty";
+export type SniffResult = DocumentFormat | "rtf" | "ole-compound" | "zip" | "binary" | "empty";
 
 const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const RTF = [0x7b, 0x5c, 0x72, 0x74, 0x66]; // {\rtf
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
   return magic.every((b, i) => bytes[at + i] === b);
@@ -109,6 +110,9 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
   const headLatin = Buffer.from(bytes.subarray(0, 1024)).toString("latin1");
   if (headLatin.includes("%PDF-")) return "pdf";
   if (startsWith(bytes, OLE)) return "ole-compound";
+  // RTF is ASCII markup: read as text, its escapes (\u1048?, \'e9) and formatting groups ({\b Jane} Okafor) would hide
+  // words from search and from the PII scan while a word processor shows them
+  if (startsWith(bytes, RTF, offset)) return "rtf";
   if (imageKindOf(bytes)) return "image";
   if (startsWith(bytes, ZIP)) {
     const names = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 1 << 20))).toString("latin1");
