@@ -105,6 +105,7 @@ export {
 export { type Disposable, isDisposable } from "./contracts/disposable";
 export { Scrubber, type ScrubbedText, type ScrubOptions, type PiiSpan } from "./contracts/scrubber";
 export { AuditSink, nullAuditSink, type AuditEvent, type AuditOutcome } from "./contracts/audit-sink";
+export { WindowedCounts, type WindowedCountsOptions, type ClosedWindow } from "./audit/windowed-counts";
 export { ContentCipher, DocumentKeyring } from "./contracts/content-cipher";
 
 export {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { AuditSink } from "@bear/core";
+import { WindowedCounts, type AuditSink } from "@bear/core";
 
 /** How long one kind of refusal is counted before its count is written. Default 60 s. */
 export const DEFAULT_REFUSAL_WINDOW_MS = 60_000;
@@ -23,15 +23,10 @@ export interface Refusal {
   readonly claims: Readonly<Record<string, string | boolean | null>>;
 }
 
-interface Window {
-  readonly opened: number;
-  readonly first: Refusal;
-  last: Refusal;
-  /** Refusals after the first one, in this window. */
-  count: number;
-  /** Digests of the distinct job ids refused in this window (idDigest), at most MAX_DISTINCT. */
-  readonly jobs: Set<string>;
-  timer: NodeJS.Timeout | undefined;
+/** A refusal as counted: written cut to the log's bounds, told apart by the digest of its whole job id. */
+interface CountedRefusal {
+  readonly refusal: Refusal;
+  readonly distinct: string;
 }
 
 /**
@@ -54,9 +49,7 @@ export function auditedId(id: string): string {
  * records a minute, not a million.
  */
 export class RefusalAudit {
-  readonly #windows = new Map<string, Window>();
-  readonly #windowMs: number;
-  #pending: Promise<unknown> = Promise.resolve();
+  readonly #counts: WindowedCounts<CountedRefusal, Set<string>>;
 
   /** `onError`: an audit record could not be written (the sink's error). */
   constructor(
@@ -65,48 +58,35 @@ export class RefusalAudit {
     windowMs = DEFAULT_REFUSAL_WINDOW_MS,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
-    this.#windowMs = windowMs;
+    this.#counts = new WindowedCounts<CountedRefusal, Set<string>>({
+      windowMs,
+      maxWindows: MAX_WINDOWS,
+      writeFirst: ({ refusal }) => this.#write(refusal, { count: 1 }),
+      // the refusals after the window's first: how many, of how many distinct ids (the first one's included), and the last
+      writeRest: ({ first, last, count, gathered }) => this.#write(last.refusal, { count, jobs: gathered.size, firstJob: first.refusal.jobId, windowMs }),
+      gather: {
+        start: ({ distinct }) => new Set([distinct]),
+        add: (jobs, { distinct }) => {
+          if (jobs.size < MAX_DISTINCT) jobs.add(distinct);
+        },
+      },
+    });
   }
 
   /** Records `refusal`: true when it opened a window (written at once), false when it was counted. Never throws. */
-  async refuse(given: Refusal): Promise<boolean> {
+  refuse(given: Refusal): Promise<boolean> {
     // what is kept is cut to what is written (a Redis writer picks the ids' length): ≤ 120 characters each
     const refusal: Refusal = { jobId: auditedId(given.jobId), queue: auditedId(given.queue), code: given.code.slice(0, 64), claims: shortClaims(given.claims) };
-    const distinct = idDigest(given.jobId);
-    const now = Date.now();
-    const key = `${refusal.queue}\0${refusal.code}`;
-    const open = this.#windows.get(key);
-    if (open && now - open.opened < this.#windowMs) {
-      open.count++;
-      open.last = refusal;
-      if (open.jobs.size < MAX_DISTINCT) open.jobs.add(distinct);
-      open.timer ??= setTimeout(() => void this.#close(key), Math.max(0, open.opened + this.#windowMs - now)).unref();
-      return false;
-    }
-    if (open) await this.#close(key);
-    if (this.#windows.size >= MAX_WINDOWS) await this.flush();
-    this.#windows.set(key, { opened: now, first: refusal, last: refusal, count: 0, jobs: new Set([distinct]), timer: undefined });
-    await this.#write(refusal, { count: 1 });
-    return true;
+    return this.#counts.add(`${refusal.queue}\0${refusal.code}`, { refusal, distinct: idDigest(given.jobId) });
   }
 
   /** Writes every open window's count (on close). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.#windows.keys()].map((key) => this.#close(key)));
-    await this.#pending;
-  }
-
-  async #close(key: string): Promise<void> {
-    const w = this.#windows.get(key);
-    if (!w) return;
-    this.#windows.delete(key);
-    if (w.timer) clearTimeout(w.timer);
-    // the refusals after the window's first: how many, of how many distinct ids (the first one's included), and the last
-    if (w.count > 0) await this.#write(w.last, { count: w.count, jobs: w.jobs.size, firstJob: w.first.jobId, windowMs: this.#windowMs });
+  flush(): Promise<void> {
+    return this.#counts.flush();
   }
 
   #write(refusal: Refusal, counts: Record<string, string | number>): Promise<void> {
-    const done = this.audit
+    return this.audit
       .record({
         action: "step.refused",
         outcome: "denied",
@@ -115,8 +95,6 @@ export class RefusalAudit {
         details: { code: refusal.code, queue: refusal.queue, worker: this.worker, ...refusal.claims, ...counts },
       })
       .catch((error: unknown) => this.onError(error));
-    this.#pending = this.#pending.then(() => done);
-    return done;
   }
 }
 
