@@ -49,6 +49,7 @@ export {
   MATTER_ID_RULE,
 } from "./matters/matter-id";
 export { writeFileAtomic, writeFileAtomicSync, type WriteFileAtomicOptions } from "./files/write-file-atomic";
+export { noHardLinks } from "./files/no-hard-links";
 export { shippedAsset, type ShippedAsset, type ShippedAssetOptions } from "./paths/shipped-asset";
 export {
   acquirePidLock,

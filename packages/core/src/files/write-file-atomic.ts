@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { noHardLinks } from "./no-hard-links";
 
 export interface WriteFileAtomicOptions {
   /** The file's permission bits, set exactly (the umask does not narrow them). Default 0o600. */
@@ -93,8 +94,6 @@ function settle(options: WriteFileAtomicOptions): { mode: number; durable: boole
   return { mode: options.mode ?? 0o600, durable, syncFolder: options.syncFolder ?? durable, replace: options.replace ?? true };
 }
 
-/** Errors of a file system without hard links (FAT/exFAT drives, some network mounts). */
-const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
 const CLAIM_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 
 /** Puts the finished temporary file at `file` only if nothing has that name (EEXIST otherwise); the temporary name goes. */
@@ -102,7 +101,7 @@ function placeNewSync(temp: string, file: string): void {
   try {
     fs.linkSync(temp, file);
   } catch (error) {
-    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    if (!noHardLinks(error)) throw error;
     fs.closeSync(fs.openSync(file, CLAIM_FLAGS, 0o600));
     try {
       fs.renameSync(temp, file);
@@ -119,7 +118,7 @@ async function placeNew(temp: string, file: string): Promise<void> {
   try {
     await fs.promises.link(temp, file);
   } catch (error) {
-    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    if (!noHardLinks(error)) throw error;
     await (await fs.promises.open(file, CLAIM_FLAGS, 0o600)).close();
     try {
       await fs.promises.rename(temp, file);

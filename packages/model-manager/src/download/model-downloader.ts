@@ -15,6 +15,7 @@ import {
   confinePath,
   isLoopbackHost,
   isOfflineEnforced,
+  noHardLinks,
   silentLogger,
 } from "@bear/core";
 import { ChecksumMismatchError, DownloadCancelledError, DownloadError, ModelFileError, formatBytes } from "../errors";
@@ -27,7 +28,6 @@ import {
   isComplete,
   isResumable,
   lockDownload,
-  noHardLinks,
   readPartial,
   validatorOf,
   writePartialRecord,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
+import { noHardLinks } from "@bear/core";
 import { DownloadError } from "../errors";
 
 /**
@@ -75,12 +76,6 @@ export function isResumable(state: PartialState, source: string): boolean {
 export function isComplete(state: PartialState, source: string): boolean {
   const { record, bytes } = state;
   return record !== undefined && record.source === source && record.totalBytes !== undefined && bytes === record.totalBytes && bytes > 0;
-}
-
-/** Errors of a file system without hard links (FAT/exFAT drives, some SMB mounts). */
-export function noHardLinks(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS" || code === "EOPNOTSUPP" || code === "EXDEV";
 }
 
 /** A validator the server's answer carries that proves a later range comes from the same file (weak ETags do not). */
