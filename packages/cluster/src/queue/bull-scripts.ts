@@ -33,3 +33,34 @@ export function bullVersion(): string | undefined {
     return undefined;
   }
 }
+
+/** A BullMQ client (ioredis, possibly behind BullMQ's proxy): where its scripts are defined. */
+export interface ScriptClient {
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+}
+
+/** Patched scripts by command, built once per process (null: the installed BullMQ's script is not the one patched). */
+const patchedScripts = new Map<string, string | null>();
+
+/**
+ * Defines BullMQ's command `<command>:<version>` on `client` (a Worker's own connection, which BullMQ gave it) again
+ * as the script `patch()` builds, once per process. Returns false, changing nothing, when the installed BullMQ's
+ * version is unknown, `client` lacks the command, or `patch` throws (BULLMQ_UNSUPPORTED: a BullMQ this release does
+ * not patch).
+ */
+export function redefineBullCommand(client: object, command: string, numberOfKeys: number, patch: () => string): boolean {
+  const version = bullVersion();
+  const name = `${command}:${version}`;
+  if (version === undefined || typeof (client as Record<string, unknown>)[name] !== "function") return false;
+  if (!patchedScripts.has(command)) {
+    try {
+      patchedScripts.set(command, patch());
+    } catch {
+      patchedScripts.set(command, null);
+    }
+  }
+  const lua = patchedScripts.get(command);
+  if (lua === null || lua === undefined) return false;
+  (client as ScriptClient).defineCommand(name, { numberOfKeys, lua });
+  return true;
+}

@@ -1,5 +1,5 @@
 import { ClusterError } from "../errors";
-import { bullScript, bullVersion } from "./bull-scripts";
+import { bullScript, bullVersion, redefineBullCommand } from "./bull-scripts";
 
 /**
  * A finished attempt's mark: `bear:done:<job id>` holds the time its result was recorded. A job id names
@@ -64,12 +64,6 @@ export function assertReplayGuardSupported(): void {
   }
 }
 
-interface ScriptClient {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-}
-
-let activeLua: string | null | undefined;
-
 /**
  * Makes the BullMQ Worker whose own connection is `client` hand out jobs marked as finished when their
  * attempt was (see HANDED_OUT_MARKED): its moveToActive (`moveToActive:<version>`) is defined again as
@@ -77,17 +71,5 @@ let activeLua: string | null | undefined;
  * this release marks, or not defined on `client`.
  */
 export function markHandedOutJobs(client: object): boolean {
-  const version = bullVersion();
-  const name = `moveToActive:${version}`;
-  if (version === undefined || typeof (client as Record<string, unknown>)[name] !== "function") return false;
-  if (activeLua === undefined) {
-    try {
-      activeLua = markingHandedOutJobs(bullScript("moveToActive-11.js", "moveToActive", 11));
-    } catch {
-      activeLua = null;
-    }
-  }
-  if (activeLua === null) return false;
-  (client as ScriptClient).defineCommand(name, { numberOfKeys: 11, lua: activeLua });
-  return true;
+  return redefineBullCommand(client, "moveToActive", 11, () => markingHandedOutJobs(bullScript("moveToActive-11.js", "moveToActive", 11)));
 }

@@ -1,6 +1,6 @@
 import { Job, type JobsOptions, type Queue } from "bullmq";
 import { ClusterError } from "../errors";
-import { bullScript } from "./bull-scripts";
+import { bullScript, type ScriptClient } from "./bull-scripts";
 import { routeKey } from "./step-route";
 
 /**
@@ -57,9 +57,6 @@ return removed`;
 const ADD = "bearRoutedAdd";
 const MOVE = "bearRoutedMove";
 type Send = (...args: Array<string | number | Buffer>) => Promise<unknown>;
-interface ScriptClient {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-}
 const defined = new WeakMap<object, Set<string>>();
 let scripts: { add: string; move: string } | undefined;
 

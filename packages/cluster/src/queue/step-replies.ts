@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { bullScript, bullVersion } from "./bull-scripts";
+import { bullScript, redefineBullCommand } from "./bull-scripts";
 import { markDoneLua, markingHandedOutJobs } from "./replay-guard";
 
 const CHANNEL_PREFIX = "bear:step-reply:";
@@ -113,13 +113,6 @@ end
 return result`;
 }
 
-/** A BullMQ client (ioredis, possibly behind BullMQ's proxy): where its scripts are defined. */
-interface ScriptClient {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-}
-
-let finishLua: string | null | undefined;
-
 /**
  * Makes the BullMQ Worker whose own connection is `client` publish each job's result to its sender
  * from inside its moveToFinished (finishAndReplyLua): the script BullMQ defined on the connection
@@ -133,19 +126,7 @@ let finishLua: string | null | undefined;
  * a caller replying itself must skip the jobs repliesOnFinish accepts.
  */
 export function replyOnFinish(client: object): boolean {
-  const version = bullVersion();
-  const name = `moveToFinished:${version}`;
-  if (version === undefined || typeof (client as Record<string, unknown>)[name] !== "function") return false;
-  if (finishLua === undefined) {
-    try {
-      finishLua = finishAndReplyLua();
-    } catch {
-      finishLua = null; // BULLMQ_UNSUPPORTED: a BullMQ this release does not wrap
-    }
-  }
-  if (finishLua === null) return false;
-  (client as ScriptClient).defineCommand(name, { numberOfKeys: 14, lua: finishLua });
-  return true;
+  return redefineBullCommand(client, "moveToFinished", 14, finishAndReplyLua);
 }
 
 /**
