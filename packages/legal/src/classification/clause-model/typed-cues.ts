@@ -16,8 +16,12 @@ const NUMBER_WORD = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|
 // - not inside a number of digits and `sep` characters once a digit of it starts at a word boundary
 //   (after a separator, or after neither a word character nor a separator): that digit's start covers
 //   this one. The lookbehind reads back one block of digits and separators only, so it costs O(block).
-const NOT_IN_WORDS = `(?<!\\b${NUMBER_WORD}[\\s-]+)`;
-const notInNumber = (sep: string): string => `(?<!(?:[${sep}]|(?<![\\w${sep}]))\\d+[${sep}]+)`;
+// Each lookbehind sits behind a one-character lookahead (a digit, a letter) so it is read only where a
+// match can start. V8 compiles a process's regexes without optimisation once it has generated 1 MB of
+// regex code (TooMuchRegExpCode: a long-lived server, a jest run); unoptimised, a lookbehind tried at
+// every position of a run of spaces reads back to the run's start, and a 500,000-space text took hours.
+const NOT_IN_WORDS = `(?=[A-Za-z])(?<!\\b${NUMBER_WORD}[\\s-]+)`;
+const notInNumber = (sep: string): string => `(?=\\d)(?<!(?:[${sep}]|(?<![\\w${sep}]))\\d+[${sep}]+)`;
 const QUANTITY = `(?:${notInNumber(",.")}\\d[\\d,.]*|${NOT_IN_WORDS}${NUMBER_WORD}(?:[\\s-]+${NUMBER_WORD})*)`;
 // "$1,000", "US$ 5.5 million", "USD 10,000", "€200", "£3m".
 const MONEY = /(?:US\s?\$|\$|€|£|\b(?:USD|EUR|GBP|CAD|RMB)\s?)\s?(\d[\d,]*(?:\.\d+)?)(\s*(?:million|billion|thousand|m|k)\b)?/gi;
