@@ -52,4 +52,29 @@ for (const people of sizes) {
   const [l, x] = [median(linear), median(indexed)];
   console.log(`${people} | ${l.toFixed(0)} | ${x.toFixed(1)} | ${Math.round((people / l) * 1000)} | ${Math.round((people / x) * 1000)} | ${(l / x).toFixed(1)}x | ${median(cont).toFixed(1)}`);
 }
+// One very long ORGANIZATION finding (a plugin recognizer may return any span typed so, rev12 #18): the name, three of its
+// runs and the name again, as one text's mentions. Heap held by the linker afterwards needs --expose-gc.
+const gc = (globalThis as { gc?: () => void }).gc;
+console.log("organisation words | linear ms | indexed ms | indexed heap held KiB");
+for (const n of [50, 300, 1000]) {
+  const words = Array.from({ length: n }, (_, i) => `Qor${i.toString(36)}vex`);
+  const mentions = [`${words.join(" ")} Holdings, LLC`, words.slice(0, 3).join(" "), words.slice(n / 3, (2 * n) / 3).join(" "), words.slice(-2).join(" "), `${words.join(" ")} Holdings, LLC`];
+  const feedLong = (l: Linker): number => mentions.reduce((sum, m) => sum + l.link("ORGANIZATION", m), 0);
+  const linear: number[] = [];
+  const indexed: number[] = [];
+  const held: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = cpuMs(() => feedLong(new LinearEntityLinker()));
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const kept = new EntityLinker();
+    const b = cpuMs(() => feedLong(kept));
+    gc?.();
+    held.push((process.memoryUsage().heapUsed - before) / 1024);
+    if (a.sum !== b.sum || kept.link("ORGANIZATION", mentions[1] ?? "") !== 1) throw new Error(`numbering differs at ${n} words`);
+    linear.push(a.ms);
+    indexed.push(b.ms);
+  }
+  console.log(`${n} | ${median(linear).toFixed(1)} | ${median(indexed).toFixed(1)} | ${gc ? median(held).toFixed(0) : "(run with --expose-gc)"}`);
+}
 console.log(`load ${(await import("node:os")).loadavg()[0]?.toFixed(1)}`);

@@ -1,5 +1,8 @@
 import fc from "fast-check";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { PiiScrubber } from "./pii-scrubber";
 import { EntityLinker } from "./entity-linker";
 import { TokenVault } from "./token-vault";
@@ -71,16 +74,22 @@ const mention = fc.oneof(
   fc.constantFrom("a@x.org", "b@y.org").map((value) => ({ type: "EMAIL_ADDRESS", value })),
 );
 
+/** Organisations' names longer than the indexed runs, made of the same colliding words (runs of each other, repeats). */
+const longOrganization = fc
+  .tuple(fc.array(fc.constantFrom(...ORG_WORD), { minLength: 3, maxLength: 14 }), fc.constantFrom("", ", LLC", " Inc."))
+  .map(([words, form]) => ({ type: "ORGANIZATION", value: `${words.join(" ")}${form}` }));
+
 describe("EntityLinker: indexed, numbered exactly as the scan over every entity", () => {
   it("gives the numbers and state of the linear scan for any sequence of mentions, across a matter table", () => {
+    // maxRunWords 1-3: most organisations' names are then longer than the indexed runs (the long-name lookups, rev12 #18)
     fc.assert(
-      fc.property(fc.array(mention, { maxLength: 40 }), fc.nat(40), (mentions, cut) => {
-        let indexed = new EntityLinker();
+      fc.property(fc.array(fc.oneof(mention, longOrganization), { maxLength: 40 }), fc.nat(40), fc.constantFrom(undefined, 1, 2, 3), (mentions, cut, maxRunWords) => {
+        let indexed = new EntityLinker({ maxRunWords });
         let linear = new LinearEntityLinker();
         mentions.forEach(({ type, value }, i) => {
           if (i === cut) {
             // continue from the plain state, as a matter table does
-            indexed = EntityLinker.fromState(JSON.parse(JSON.stringify(indexed.state())) as ReturnType<EntityLinker["state"]>);
+            indexed = EntityLinker.fromState(JSON.parse(JSON.stringify(indexed.state())) as ReturnType<EntityLinker["state"]>, { maxRunWords });
             linear = LinearEntityLinker.fromState(JSON.parse(JSON.stringify(linear.state())) as ReturnType<LinearEntityLinker["state"]>);
           }
           expect(indexed.link(type, value)).toBe(linear.link(type, value));
@@ -108,6 +117,41 @@ describe("EntityLinker: indexed, numbered exactly as the scan over every entity"
     // the scan over every entity made ~n²/2 comparisons per type (3.2e7 for 8,000 people); the indexes make a few per mention
     expect(large).toBeLessThanOrEqual(4 * 8_000 * 2);
     expect(large / small).toBeLessThan(11);
+  });
+});
+
+/** CPU time of this thread in ms (the main thread, where jest runs the test), else the process's. */
+function threadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  }
+}
+
+describe("EntityLinker: a very long organisation's name (rev12 #18)", () => {
+  it("links a 300-word ORGANIZATION finding and its runs in < 50 ms of CPU, holding < 5 MB", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const words = Array.from({ length: 300 }, (_, i) => `Qor${i.toString(36)}vex`);
+    const name = `${words.join(" ")} Holdings, LLC`;
+    const mentions = [name, words.slice(0, 3).join(" "), words.slice(100, 260).join(" "), name, words.slice(290).join(" "), "Quite Other Group"];
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const start = threadCpuMs();
+    const linker = new EntityLinker();
+    const ids = mentions.map((m) => linker.link("ORGANIZATION", m));
+    const cpu = threadCpuMs() - start;
+    gc();
+    const held = process.memoryUsage().heapUsed - heapBefore;
+    expect(ids).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(ids).toEqual(((l) => mentions.map((m) => l.link("ORGANIZATION", m)))(new LinearEntityLinker()));
+    // every run of every length as a key: ~45,000 keys of up to 3 KB for the entity and again per mention (seconds, ~30 MB)
+    expect(cpu).toBeLessThan(50);
+    expect(held).toBeLessThan(5 * 1024 * 1024);
+    expect(linker.state().entities.ORGANIZATION?.[0]?.words).toHaveLength(301); // "holdings" is a word of the name, "LLC" its form
+    process.stdout.write(`300-word organisation: ${cpu.toFixed(1)} ms CPU, ${(held / 1024).toFixed(0)} KiB held\n`);
   });
 });
 

@@ -78,12 +78,23 @@ class KeyIndex {
   }
 }
 
-/** Every contiguous run of words ("good sam", "sam enterprises", … of "good sam enterprises"), joined by spaces. */
-function runsOf(words: readonly string[]): string[] {
+/**
+ * Longest run of an organisation's words that is indexed as a key. Every run of every length would cost O(w²) keys of
+ * O(w) characters for a name of w words (a 300-word ORGANIZATION span from a plugin recognizer: ~45,000 keys, ~30 MB,
+ * seconds on the event loop; rev12 #18); runs of at most this many words cost O(w) keys of bounded size, and longer
+ * names are found through their first `MAX_RUN_WORDS` words (see `EntityTable.candidates`).
+ */
+export const MAX_RUN_WORDS = 8;
+
+/** Every contiguous run of at most `max` words ("good sam", "sam enterprises", … of "good sam enterprises"), joined by spaces. */
+function runsOf(words: readonly string[], max: number): string[] {
   const runs: string[] = [];
-  for (let at = 0; at < words.length; at++) for (let end = at + 1; end <= words.length; end++) runs.push(words.slice(at, end).join(" "));
+  for (let at = 0; at < words.length; at++) for (let end = at + 1; end <= Math.min(words.length, at + max); end++) runs.push(words.slice(at, end).join(" "));
   return runs;
 }
+
+/** The first `max` words of a name, joined: the key under which a name longer than `max` words is found. */
+const headOf = (words: readonly string[], max: number): string => words.slice(0, max).join(" ");
 
 /** An entity with its place in its type's list (the order the linear scan would meet it in). */
 interface Placed extends Entity {
@@ -101,8 +112,10 @@ class EntityTable {
   private readonly byWords = new KeyIndex();
   /** PERSON: the last word (samePerson requires the same surname). */
   private readonly bySurname = new KeyIndex();
-  /** ORGANIZATION: every contiguous run of its words (a mention that is a run of an entity's name). */
+  /** ORGANIZATION: every contiguous run of at most `maxRun` of its words (a mention that is a run of an entity's name). */
   private readonly byRun = new KeyIndex();
+  /** ORGANIZATION, names longer than `maxRun` words: their first `maxRun` words (an entity whose name is a run of a long mention). */
+  private readonly byHead = new KeyIndex();
   /** ORGANIZATION: initials of its words ("gse"). */
   private readonly byInitials = new KeyIndex();
   /** ORGANIZATION: its acronym with the legal form ("ntc"). */
@@ -111,7 +124,10 @@ class EntityTable {
   private readonly byMention = new KeyIndex();
   private readonly byMentionInitials = new KeyIndex();
 
-  constructor(private readonly type: string) {}
+  constructor(
+    private readonly type: string,
+    private readonly maxRun: number,
+  ) {}
 
   add(entity: Entity): Placed {
     const placed: Placed = Object.assign(entity, { position: this.list.length });
@@ -165,8 +181,13 @@ class EntityTable {
     const key = words.join(" ");
     if (this.type === "PERSON") return EntityTable.union([this.bySurname.get(words[words.length - 1] ?? "")]);
     if (this.type !== "ORGANIZATION") return EntityTable.union([this.byWords.get(key)]);
-    // the mention is a run of the entity's words, the entity's words are a run of the mention, or one is the other's initials
-    const sets = [this.byRun.get(key), ...runsOf(words).map((run) => this.byWords.get(run)), this.byWords.get(initials(words))];
+    // the mention is a run of the entity's words, the entity's words are a run of the mention, or one is the other's
+    // initials. Only runs of at most maxRun words are keys, so a mention longer than that is looked up by its first
+    // maxRun words (every entity holding the whole mention holds that run), and an entity longer than that by its
+    // first maxRun words at each place of the mention: supersets, which `same` then decides.
+    const max = this.maxRun;
+    const sets = [this.byRun.get(words.length <= max ? key : headOf(words, max)), ...runsOf(words, max).map((run) => this.byWords.get(run)), this.byWords.get(initials(words))];
+    for (let at = 0; at + max < words.length; at++) sets.push(this.byHead.get(words.slice(at, at + max).join(" ")));
     if (words.length === 1) sets.push(this.byInitials.get(words[0] ?? ""));
     return EntityTable.union(sets);
   }
@@ -183,7 +204,8 @@ class EntityTable {
     if (e.words.length === 0) return;
     if (this.type === "PERSON") op(this.bySurname, e.words[e.words.length - 1] ?? "");
     if (this.type === "ORGANIZATION") {
-      for (const run of runsOf(e.words)) op(this.byRun, run);
+      for (const run of runsOf(e.words, this.maxRun)) op(this.byRun, run);
+      if (e.words.length > this.maxRun) op(this.byHead, headOf(e.words, this.maxRun));
       op(this.byInitials, initials(e.words));
     }
   }
@@ -206,9 +228,15 @@ class EntityTable {
  */
 export class EntityLinker {
   private readonly tables = new Map<string, EntityTable>();
+  /** Longest run of an organisation's words used as an index key (`MAX_RUN_WORDS`; smaller in tests, to exercise the long-name path). */
+  private readonly maxRunWords: number;
   private readonly next = new Map<string, number>();
   /** How many entity-to-mention comparisons were made (deterministic cost, for tests and benches). */
   private compared = 0;
+
+  constructor(options: { readonly maxRunWords?: number } = {}) {
+    this.maxRunWords = Math.max(1, Math.floor(options.maxRunWords ?? MAX_RUN_WORDS));
+  }
 
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
@@ -219,8 +247,8 @@ export class EntityLinker {
   }
 
   /** A linker that continues from `state` (the same mentions get the same numbers). */
-  static fromState(state: EntityLinkerState): EntityLinker {
-    const linker = new EntityLinker();
+  static fromState(state: EntityLinkerState, options: { readonly maxRunWords?: number } = {}): EntityLinker {
+    const linker = new EntityLinker(options);
     for (const [type, list] of Object.entries(state.entities)) {
       const table = linker.table(type);
       for (const e of list) table.add({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) });
@@ -267,7 +295,7 @@ export class EntityLinker {
 
   private table(type: string): EntityTable {
     let table = this.tables.get(type);
-    if (!table) this.tables.set(type, (table = new EntityTable(type)));
+    if (!table) this.tables.set(type, (table = new EntityTable(type, this.maxRunWords)));
     return table;
   }
 
