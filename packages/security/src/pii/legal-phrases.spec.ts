@@ -306,3 +306,43 @@ describe("terms of art, notice lines, signers and postcodes (issue 18 items 1-2)
     expect(covering(t, "British Columbia")).toContainEqual(["LOCATION", "British Columbia"]);
   });
 });
+
+describe("parties named without a cue at their other mentions (issue 18 goal: CUAD parties; session 13)", () => {
+  it("finds a party of everyday words named once before its legal form wherever the text writes it as a name", () => {
+    const t =
+      "This Supply Agreement is made by and between Copper Kettle, Inc., a Vermont corporation, and Drumlin Ostrava s.r.o. " +
+      "Copper Kettle shall deliver the goods. Invoices of COPPER KETTLE are due in thirty days. " +
+      "The Copper Kettle Program runs for a year.";
+    const orgs = full.scan(t).filter((f) => f.type === "ORGANIZATION").map((f) => [f.start, t.slice(f.start, f.end)]);
+    expect(orgs).toContainEqual([t.indexOf("Copper Kettle shall"), "Copper Kettle"]);
+    expect(orgs).toContainEqual([t.indexOf("COPPER KETTLE"), "COPPER KETTLE"]);
+    // a capitalised word after the mention makes it part of a longer name or a title: not read there
+    expect(covering(t, "Copper Kettle Program")).toEqual([]);
+    // one word of everyday English ("Apple") is still no name on its own, nor a role before a legal form
+    const one = "Between Lantern, Inc., a Delaware corporation, and the Buyer. The Lantern shall glow.";
+    expect(covering(one, "The Lantern shall")).toEqual([]);
+  });
+
+  it("reads a word of digits and capitals inside a company's name ('Wren 4D Corp.')", () => {
+    const t = "and Wren 4D Corp., with an address at 12 Larch Road, Leeds (the \"Company\").";
+    expect(found(t)).toContainEqual(["ORGANIZATION", "Wren 4D Corp."]);
+  });
+
+  it("reads a party named before ', a division of …', not the list before it", () => {
+    const t = "by and between Marlowe Signal Media, a division of Ostrander Holdings Ltd. (\"MSM\"), and Quibble Labs, Inc.";
+    expect(found(t)).toContainEqual(["ORGANIZATION", "Marlowe Signal Media"]);
+    const list = "Sales to affiliates in: Ruritania, Borduria, Tallis Fenwick Media, a division of Ostrander Holdings Ltd.";
+    const orgs = found(list).filter(([type]) => type === "ORGANIZATION").map(([, s]) => s);
+    expect(orgs).toContain("Tallis Fenwick Media");
+    expect(orgs.some((s) => s.includes("Borduria"))).toBe(false);
+  });
+
+  it("reads a short name defined after 'hereinafter referred to as:' as the party, in the title too", () => {
+    const t =
+      "Hosting Agreement between KESTREL TALK and Quorra Labs\n" +
+      'This agreement is made by Kestrel Talk Communications Holding AG, a Swiss company, hereinafter referred to as: "KESTREL TALK", and Quorra Labs B.V.';
+    const orgs = full.scan(t).filter((f) => f.type === "ORGANIZATION").map((f) => f.start);
+    expect(orgs).toContain(t.indexOf("KESTREL TALK"));
+    expect(orgs).toContain(t.lastIndexOf("KESTREL TALK"));
+  });
+});

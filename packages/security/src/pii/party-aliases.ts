@@ -4,7 +4,7 @@ import { textBefore } from "./recognizers/whole-words";
 import { lowerBound } from "./lower-bound";
 
 /** `("HDS")`, `(hereinafter "EIT")`, `(the "Company" or "Phreesia")`: a short name defined in a contract's preamble. */
-const ALIAS = /\((?:[^()"“”\n]{0,30}?\s)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]/gu;
+const ALIAS = /\((?:[^()"“”\n]{0,30}?\s)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]|hereinafter(?:\s+referred\s+to\s+as:?)?\s+(?:the\s+)?["“]\s*([^"“”()\n]{2,40}?)\s*["”]/gu;
 const PARTY_TYPES: ReadonlySet<string> = new Set(["ORGANIZATION", "PERSON", "ADDRESS"]);
 /** True when the capitalised words ending `before` have the alias as initials ("People's Republic of China" → "PRC"). */
 function spelledOut(before: string, alias: string): boolean {

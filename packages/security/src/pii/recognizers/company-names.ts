@@ -11,7 +11,7 @@ import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, st
  * Inc.", "Oaktree Capital Management (International) Limited"), then a corporate or institutional suffix.
  */
 const ORG_CUE = new RegExp(
-  `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,8}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
+  `(?<![\\p{L}_])(?:[\\p{Lu}]|\\p{Ll}\\p{Lu})[\\p{L}&'’._-]*(?:[ \\t]+(?:(?:of|and|&|the|for)[ \\t]+)?(?:[\\p{Lu}][\\p{L}&'’._-]*|\\d{1,3}(?=[ \\t]+\\p{Lu})|\\d{1,2}\\p{Lu}{1,2}(?![\\p{L}\\p{N}])|\\(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]\\p{Lu}[\\p{L}.'’-]*)?\\))){0,8}(?:[ \\t]+\\d{1,4}(?:-\\d{1,4})?)?(?:[ \\t]*,)?[ \\t]+${ORG_SUFFIX}(?:[ \\t]*\\.)?(?![\\p{L}]|-\\p{L})`,
   "gu",
 );
 /** What each ORG_CUE match holds: a space or tab before the suffix. */

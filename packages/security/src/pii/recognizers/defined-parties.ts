@@ -10,7 +10,7 @@ import { forgetWhenScanningIdles } from "../scan-memory";
 const either = (words: string): string => words.replace(/(?<![\p{L}])\p{Ll}/gu, (c) => `[${c.toUpperCase()}${c}]`);
 /** ", a Delaware corporation", ", a Nevada Corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
 const PARTY_FORM = new RegExp(
-  `,\\s+(?:a|an)\\s+(?:\\p{Lu}[\\p{L}.]*\\s+){0,3}(?:(?:${either("general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability|municipal")}|wholly[- ]owned|state-chartered|chartered)\\s+)*(?:${either("corporation|company|partnership|association|bank|trust|body politic|entity|municipality")})(?![\\p{L}])`,
+  `,\\s+(?:a|an)\\s+(?:\\p{Lu}[\\p{L}.]*\\s+){0,3}(?:(?:${either("general|limited|public|private|national|banking|business|stock|joint|nonprofit|non-profit|statutory|exempted|liability|municipal")}|wholly[- ]owned|state-chartered|chartered)\\s+)*(?:${either("corporation|company|partnership|association|bank|trust|body politic|entity|municipality")}|(?:division|subsidiary)(?=\\s+of\\s))(?![\\p{L}])`,
   "gu",
 );
 /** The words of a name right before the comma: "Brightwater Lane Advisors", "HARBOUR WATER BOARD OF ARDENIA", "Acme Holdings, LLC". */
@@ -20,7 +20,7 @@ const FORM_WORD = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Street words: a name with them and a house number before it is an address. */
 const STREET_WORD = /^(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|suite|floor|box)\.?$/i;
 /** ("Fenwick Row"), (the "Company"), hereinafter referred to as "Airland": a short name defined for a party. */
-const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?)["“]\s*([^"”()\n]{2,40}?)\s*["”]/gu;
+const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as:?)?\s+(?:the\s+)?)["“]\s*([^"”()\n]{2,40}?)\s*["”]/gu;
 
 /** A contract party named before its legal form: "Hamilton Lane Advisors, a Pennsylvania limited liability company". */
 export function definedParties(text: string, push: Push): void {
@@ -32,6 +32,10 @@ export function definedParties(text: string, push: Push): void {
     const line = before.slice(before.lastIndexOf("\n") + 1);
     let name = NAME_BEFORE.exec(line)?.[0];
     if (!name) continue;
+    // "… in: Ruritania, Borduria, Acme Media, a division of …": a division or subsidiary has no legal form of its own,
+    // so the words before its last comma are a list, not its name
+    const lastComma = name.lastIndexOf(",");
+    if (/^,\s+(?:a|an)\s+(?:division|subsidiary)/iu.test(m[0]) && lastComma >= 0 && !FORM_WORD.test(name.slice(lastComma + 1).trim().split(/\s+/)[0] ?? "")) name = name.slice(lastComma + 1).trimStart();
     // "… Millbrook, MA 01999-1234 and Nanotec Technologies Corporation, a Delaware corporation": the name starts
     // after the address before it (a postcode) and the connector
     const postcode = [...name.matchAll(/\d{4,}(?:-\d{3,4})?/g)].pop();
@@ -101,6 +105,7 @@ const initials = (name: string): string => (name.match(/\p{Lu}[\p{L}'’-]*/gu) 
 export function propagate(text: string, found: readonly PiiFinding[], push: Push): void {
   const names = new Set<string>();
   const generic = new Set<string>();
+  const everyday = new Set<string>();
   for (const m of text.matchAll(ALIAS)) {
     const alias = (m[1] ?? "").trim();
     const words = alias.split(/\s+/);
@@ -134,15 +139,37 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     const core = text.slice(f.start, f.end).replace(SUFFIX_AT_END, "");
     const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
+    // "Pretzel Time, Inc." → "Pretzel Time": a name of everyday words before a legal form is the party's too, where
+    // the text writes it as a name of its own, as written or in capitals
+    else if (stripped && everydayCore(core)) everyday.add(core);
     // "THE BEACON BANK, a Georgia banking corporation" → "Beacon Bank": a name with a generic suffix ("Bank", "Group"),
     // found once as a party, is the same party wherever it is written again (in any case); its everyday words alone
     // would not be read as a name there
     else if (!stripped && core.length >= 3 && core.length < f.end - f.start && !/\n/.test(core)) generic.add(text.slice(f.start, f.end));
   }
+  for (const name of [...everyday].slice(0, 20)) {
+    for (const [start, end] of wholeWordVariants(text, [name, name.toUpperCase()])) {
+      if (continuesName(text, start, end)) continue;
+      push(start, end, 0.6);
+    }
+  }
   for (const name of [...[...names].slice(0, 20), ...[...generic].slice(0, 20)]) {
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
     for (const [start, end] of wholeWordVariants(text, variants)) push(start, end, 0.6);
   }
+}
+
+/** Two to four capitalised words, none a role, clause or function word, on one line ("Pretzel Time", "GOLD STAR MEDIA"). */
+export function everydayCore(core: string): boolean {
+  if (/\n/.test(core)) return false;
+  const words = core.split(/\s+/).filter((w) => w.length > 0);
+  if (words.length < 2 || words.length > 4) return false;
+  return words.every((w) => /^\p{Lu}[\p{L}'’-]*$/u.test(w) && !isStopOrRole(w) && !FUNCTION_WORD.test(w) && !CONNECTOR.test(w));
+}
+
+/** A mention that a capitalised word continues or follows is part of a longer name or title ("Pretzel Time Agreement"). */
+export function continuesName(text: string, start: number, end: number): boolean {
+  return /^[ \t]+\p{Lu}/u.test(text.slice(end, end + 3)) || /\p{Lu}[\p{L}'’.-]*[ \t]+$/u.test(text.slice(Math.max(0, start - 30), start));
 }
 
 /**

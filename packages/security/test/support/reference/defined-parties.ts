@@ -1,7 +1,7 @@
 // Frozen copy of src/pii/recognizers/defined-parties.ts before propagate searched short names with indexOf (test oracle).
 import type { PiiFinding } from "../../../src/pii/pii-types";
 import { isEnglishWord } from "../../../src/pii/recognizers/lexicons";
-import { namedAfterLaterName } from "../../../src/pii/recognizers/defined-parties";
+import { continuesName, everydayCore, namedAfterLaterName } from "../../../src/pii/recognizers/defined-parties";
 import { CONNECTOR, distinctive, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "../../../src/pii/recognizers/organization-words";
 
 /** ", a Delaware corporation", ", a national banking association": the legal form that follows a party's name in a contract. */
@@ -12,7 +12,7 @@ const NAME_BEFORE = /(?<![\p{L}\p{N}])[\p{Lu}][\p{L}\d&'’.-]*(?:,?[ ]+(?:(?:of
 /** Street words: a name with them and a house number before it is an address. */
 const STREET_WORD = /^(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|suite|floor|box)\.?$/i;
 /** ("Gold Hill"), (the "Company"), hereinafter referred to as "Airland": a short name defined for a party. */
-const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as)?\s+(?:the\s+)?)["“]\s*([^"”()\n]{2,40}?)\s*["”]/gu;
+const ALIAS = /(?:\(\s*(?:the\s+)?|hereinafter(?:\s+referred\s+to\s+as:?)?\s+(?:the\s+)?)["“]\s*([^"”()\n]{2,40}?)\s*["”]/gu;
 
 /** A contract party named before its legal form: "Hamilton Lane Advisors, a Pennsylvania limited liability company". */
 export function definedParties(text: string, push: Push): void {
@@ -57,6 +57,7 @@ const initials = (name: string): string => (name.match(/\p{Lu}[\p{L}'’-]*/gu) 
 export function propagate(text: string, found: readonly PiiFinding[], push: Push): void {
   const names = new Set<string>();
   const generic = new Set<string>();
+  const everyday = new Set<string>();
   for (const m of text.matchAll(ALIAS)) {
     const alias = (m[1] ?? "").trim();
     const words = alias.split(/\s+/);
@@ -90,7 +91,14 @@ export function propagate(text: string, found: readonly PiiFinding[], push: Push
     const stripped = core.length < f.end - f.start && startsWithStrongSuffix(text.slice(f.start + core.length, f.end));
     if (stripped && core.length >= 4 && core.split(/\s+/).some(distinctive)) names.add(core);
     // a party name with a generic suffix ("Beacon Bank"), found once, is searched again in any case
+    // a name of everyday words before a legal form, where the text writes it as a name of its own (rule added since)
+    else if (stripped && everydayCore(core)) everyday.add(core);
     else if (!stripped && core.length >= 3 && core.length < f.end - f.start && !/\n/.test(core)) generic.add(text.slice(f.start, f.end));
+  }
+  for (const name of [...everyday].slice(0, 20)) {
+    for (const m of text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])(?:${[name, name.toUpperCase()].map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu"))) {
+      if (!continuesName(text, m.index, m.index + m[0].length)) push(m.index, m.index + m[0].length, 0.6);
+    }
   }
   for (const name of [...[...names].slice(0, 20), ...[...generic].slice(0, 20)]) {
     const variants = [name, name.toUpperCase(), name.toLowerCase().replace(/(?<![\p{L}])\p{L}/gu, (c) => c.toUpperCase())];
