@@ -197,6 +197,27 @@ describe("markers", () => {
     store.close();
     expect(markers()).toEqual([]);
   });
+
+  it("are written without fsync: a refresh never holds the opener's event loop on the disk", async () => {
+    // a marker says who is live; after a power cut nobody is, and a torn one reads as no marker (not live)
+    const fsync = jest.spyOn(fs, "fsyncSync");
+    try {
+      const store = await SqliteRunStore.open({ dbPath, shared: true, presence: { periodMs: 20 } });
+      const file = path.join(presenceDirOf(dbPath), markers()[0] ?? "");
+      const first = (JSON.parse(fs.readFileSync(file, "utf8")) as { at: number }).at;
+      fsync.mockClear(); // the database's own opening is not what is measured
+      let seen = first;
+      for (let i = 0; i < 50 && seen === first; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        seen = (JSON.parse(fs.readFileSync(file, "utf8")) as { at: number }).at;
+      }
+      expect(seen).toBeGreaterThan(first);
+      expect(fsync).not.toHaveBeenCalled();
+      store.close();
+    } finally {
+      fsync.mockRestore();
+    }
+  });
 });
 
 describe("a marker of this host", () => {

@@ -74,7 +74,11 @@ class OutstandingStep {
   /** The queue the job was sent to, and whether that is a worker's direct queue (its worker may die). */
   sentTo = "";
   direct = false;
+  /** When the job's state is next read in Redis, and how often (see QueueExecutor#watchSteps). */
   nextCheckAt = 0;
+  checkEveryMs = 0;
+  /** When a direct job's worker is next looked for among the live workers' reports (no Redis command). */
+  nextWorkerCheckAt = 0;
   checking = false;
   /** Checks in a row that found no job at all (Redis lost it: FLUSHALL, or a restart without its last writes), since when. */
   missing = 0;
@@ -101,12 +105,16 @@ class OutstandingStep {
     return this.handle?.queue;
   }
 
-  sent(handle: QueueHandle, data: StepJobData, direct: boolean, checkMs: number): void {
+  /** `readEveryMs`: between reads of the job's state; `workerCheckMs`: between looks for a direct job's worker. */
+  sent(handle: QueueHandle, data: StepJobData, direct: boolean, readEveryMs: number, workerCheckMs: number): void {
     this.handle = handle;
     this.data = data;
     this.sentTo = handle.queue.name;
     this.direct = direct;
-    this.nextCheckAt = Date.now() + checkMs;
+    this.checkEveryMs = readEveryMs;
+    const now = Date.now();
+    this.nextCheckAt = now + readEveryMs;
+    this.nextWorkerCheckAt = now + workerCheckMs;
   }
 
   progress(data: unknown): void {
@@ -235,7 +243,8 @@ export class QueueExecutor implements Executor {
       // first, cannot leave the step waiting); and a worker the job was directed to may die: once
       // it stops reporting, the job moves to the capability queue as the same attempt (BullMQ
       // would never re-queue it: nobody else reads a direct queue).
-      step.sent(sent.handle, data, queueName !== stepQueueName(task.type), this.#checkMs);
+      // its reply comes here unless it joined an attempt sent before (the reply goes to that sender): read it at the base pace
+      step.sent(sent.handle, data, queueName !== stepQueueName(task.type), sent.joined ? this.#checkMs : this.#readEveryMs, this.#checkMs);
       this.#watchSteps();
       if (options.signal.aborted) this.#onStepAbort(step); // aborted while the job was being added: cancel it there
       // a job that was there before (sent by another instance, or by this one before a restart): its reply goes elsewhere
@@ -264,10 +273,29 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * One timer checks every outstanding step (a timer per step, set and cleared on each step's
-   * path, cost the API a timer list insertion and removal and its closures per step): each step is
-   * checked every `workerCheckMs`, the first time that long after it was sent, as before; the timer
-   * ticks four times as often so no step waits much past its time, and stops when no step is out.
+   * How often the state of a step's job whose outcome is published to this executor is read: 4 ×
+   * workerCheckMs, and at most a quarter of lostJobMs, so a job Redis lost is still sent again within
+   * about lostJobMs and a quarter of it (default 3.75 s).
+   */
+  get #readEveryMs(): number {
+    return Math.max(this.#checkMs, Math.min(4 * this.#checkMs, (this.#options.lostJobMs ?? 15_000) / 4));
+  }
+
+  /**
+   * One timer checks every outstanding step (a timer per step, set and cleared on every step's
+   * path, cost the API a timer list insertion and removal and its closures per step); the timer
+   * ticks four times as often as `workerCheckMs` so no step waits much past its time, and stops when
+   * no step is out. Each read of a job's state is a round trip for the API and three reads for
+   * Redis, and a step waiting behind others for a worker is out for seconds on a busy cluster: read
+   * every second, the reads came to ~6–7 a reviewed contract at load 22–25 (a cost per second of
+   * each step out, which grew the API's CPU per contract with the run's length). The reply channel
+   * pushes a step's outcome the moment Redis records it, so the reads are a safety net, made every
+   * #readEveryMs (3.75 s by default). What needs a prompt read keeps it: a step whose reply goes to
+   * another sender (it joined the attempt) is read every `workerCheckMs`; a job found missing is read
+   * again every `workerCheckMs` until it is found or sent again; replies lost to a reconnect are read
+   * at once (StepReplies); and a direct job's worker is looked for in the live workers' reports every
+   * `workerCheckMs` (the directory's cached read, no command of its own): gone, the job is read and
+   * moved to the capability queue as before.
    */
   #watchSteps(): void {
     if (this.#watch !== undefined) return;
@@ -277,17 +305,26 @@ export class QueueExecutor implements Executor {
       for (const step of this.#waiters.values()) {
         if (step.handle === undefined) continue;
         outstanding = true;
-        if (now < step.nextCheckAt) continue;
-        step.nextCheckAt = now + this.#checkMs;
+        const readDue = now >= step.nextCheckAt;
+        const workerDue = step.direct && now >= step.nextWorkerCheckAt && step.handle.queue.name === step.sentTo;
+        if (!readDue && !workerDue) continue;
+        if (readDue) step.nextCheckAt = now + step.checkEveryMs;
+        if (workerDue) step.nextWorkerCheckAt = now + this.#checkMs;
         // one check at a time: checks queued while Redis was away must not count twice once it is back
         if (step.checking) continue;
         step.checking = true;
-        void this.#check(step)
+        void (readDue ? this.#check(step) : this.#checkWorker(step))
           .catch((error: unknown) => this.#logger.warn({ jobId: step.jobId, reason: error instanceof Error ? error.message : String(error) }, "could not check a step job"))
           .finally(() => (step.checking = false));
       }
       if (!outstanding) this.#unwatch();
     }, Math.max(1, this.#checkMs / 4));
+  }
+
+  /** A direct job between reads of its state: its worker still reports its queue, or the job is read (and moved off) now. */
+  async #checkWorker(step: OutstandingStep): Promise<void> {
+    if (await this.#options.workers.serves(step.sentTo)) return;
+    await this.#check(step);
   }
 
   #unwatch(): void {
@@ -307,6 +344,9 @@ export class QueueExecutor implements Executor {
       return;
     }
     if (found !== "missing") return;
+    // read again at the base pace until it is sent again (its reply, if it comes, settles it meanwhile)
+    step.checkEveryMs = this.#checkMs;
+    step.nextCheckAt = Math.min(step.nextCheckAt, Date.now() + this.#checkMs);
     // one check finding nothing may be a Redis just back (its data still loading): lost only at the
     // second, and once missing for the workers' lock duration (a worker running it has aborted it)
     if (step.missing++ === 0) step.missingSince = Date.now();
