@@ -1,5 +1,5 @@
 import path from "node:path";
-import { BearError } from "@bear/core";
+import { BearError, terminalSafe } from "@bear/core";
 import { ExitCode } from "./exit-codes";
 
 export interface OutputOptions {
@@ -39,7 +39,8 @@ export function reportError(options: OutputOptions, error: unknown): ExitCode {
     const body = bear ? bear.toJSON() : { name: "Error", code: "INTERNAL", message: (error as Error)?.message ?? String(error) };
     process.stderr.write(`${JSON.stringify({ error: body, exitCode: code })}\n`);
   } else {
-    const text = bear ? bear.describe() : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+    // messages quote file names, titles and paths found on disk or in documents: printed safe for the terminal
+    const text = bear ? `${terminalSafe(bear.message)}${bear.hint ? `\n  hint: ${terminalSafe(bear.hint)}` : ""}` : `internal error: ${terminalSafe((error as Error)?.stack ?? String(error))}`;
     process.stderr.write(`${red("error", process.stderr)}: ${text}\n`);
   }
   return code;
@@ -62,8 +63,11 @@ export function exitCodeFor(code: string): ExitCode {
   return BY_CODE[code] ?? ExitCode.InputError;
 }
 
-/** A path as a person wants to read it: relative when under the current folder, absolute otherwise. */
+/**
+ * A path as a person wants to read it: relative when under the current folder, absolute otherwise, and safe for the
+ * terminal (a file found in a folder or named by an e-mail may carry ESC sequences or bidi overrides: shown escaped).
+ */
 export function displayPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+  return terminalSafe(rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p);
 }

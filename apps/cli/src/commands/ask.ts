@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import type { RetrievalMode } from "@bear/core";
+import { terminalSafe, type RetrievalMode } from "@bear/core";
 import type { Answer } from "@bear/workspace";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
@@ -94,13 +94,13 @@ export function answerJson(answer: Answer): unknown {
 export function renderCitations(answer: Answer): string {
   if (answer.passages.length === 0) return yellow("No ingested passage answers this. Run `bear ingest` first, or rephrase the question.");
   if (answer.notFound) {
-    const closest = answer.passages.slice(0, 3).map((p, i) => `  ${i + 1}. ${p.title || path.basename(p.source)} ${dim(`(${displayPath(p.source)}, page ${p.page})`)}\n      "${p.text.replace(/\s+/g, " ").slice(0, 240)}"`);
+    const closest = answer.passages.slice(0, 3).map((p, i) => `  ${i + 1}. ${terminalSafe(p.title || path.basename(p.source))} ${dim(`(${displayPath(p.source)}, page ${p.page})`)}\n      "${terminalSafe(p.text.replace(/\s+/g, " ").slice(0, 240))}"`);
     return ["", bold("Closest passages (none answers the question):"), ...closest].join("\n");
   }
   const lines = ["", bold(`Sources (${answer.mode === "llm" ? "answer written by the model" : "extractive answer: quoted sentences"}):`)];
   for (const c of answer.citations) {
     const where = `${displayPath(c.source)}, page ${c.page}${c.ocr ? ` (OCR, ${Math.round(c.ocr.confidence)}%)` : ""}, chars ${c.start}-${c.end}`;
-    lines.push(`  [${c.marker}] ${c.title || path.basename(c.source)} ${dim(`(${where})`)}`, `      "${c.quote.replace(/\s+/g, " ").slice(0, 240)}"`);
+    lines.push(`  [${c.marker}] ${terminalSafe(c.title || path.basename(c.source))} ${dim(`(${where})`)}`, `      "${terminalSafe(c.quote.replace(/\s+/g, " ").slice(0, 240))}"`);
   }
   if (answer.mode === "llm" && answer.citations.length === 0) {
     lines.push(yellow("  The model cited no source: do not rely on this answer (try --extractive, or a stronger model)."));

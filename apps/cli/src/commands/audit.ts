@@ -1,3 +1,4 @@
+import { terminalSafe } from "@bear/core";
 import type { Command } from "commander";
 import type { AuditVerification } from "@bear/workspace";
 import { CliError } from "../cli-error";
@@ -47,8 +48,8 @@ export function renderAudit(check: AuditCheck): string {
   const lines = check.ok
     ? [`${green("Audit log intact")}: ${check.records} record(s), head ${check.head.slice(0, 16)}…`]
     : [`${red("Audit log FAILS verification")}: ${check.records} record(s) read${check.truncated ? ", tail cut" : ""}`];
-  for (const p of check.problems) lines.push(`  ${p.kind.padEnd(9)} ${p.message}`);
+  for (const p of check.problems) lines.push(`  ${p.kind.padEnd(9)} ${terminalSafe(p.message)}`);
   // torn appends (disk full, power cut) moved aside by a later append: not tampering, but on record
-  for (const r of check.recovered ?? []) lines.push(`  recovered ${r.message}`);
+  for (const r of check.recovered ?? []) lines.push(`  recovered ${terminalSafe(r.message)}`);
   return lines.join("\n");
 }

@@ -1,3 +1,4 @@
+import { terminalSafe } from "@bear/core";
 import type { Command } from "commander";
 import type { DocumentRecord } from "@bear/workspace";
 import { CliError } from "../cli-error";
@@ -13,7 +14,7 @@ interface DeleteFlags {
   readonly yes?: boolean;
 }
 
-const row = (d: Pick<DocumentRecord, "id" | "matter" | "title" | "source">): string => `  ${bold(d.id)}  ${JSON.stringify(d.matter)}  ${d.title || displayPath(d.source)}`;
+const row = (d: Pick<DocumentRecord, "id" | "matter" | "title" | "source">): string => `  ${bold(terminalSafe(d.id))}  ${terminalSafe(JSON.stringify(d.matter))}  ${d.title ? terminalSafe(d.title) : displayPath(d.source)}`;
 
 /**
  * `bear documents list|delete`: the indexed documents, and a way to remove them, by id or a whole

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { assertMatterId } from "@bear/core";
+import { assertMatterId, terminalSafe } from "@bear/core";
 import type { FileOutcome, IngestEvent, IngestReport } from "@bear/workspace";
 import { CliError, PartialFailure } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -64,8 +64,8 @@ export function registerIngestCommand(program: Command): void {
           }
           if (event.type === "ocr-page") {
             // Scanned pages take seconds each: the bar counts them inside the file.
-            if (bar) bar.update(done, { file: path.basename(event.file).slice(0, 40), ocr: ` | OCR page ${event.done}/${event.total}` });
-            else if (event.failure && !ctx.json) process.stderr.write(`  ${yellow("page failed", process.stderr)} ${displayPath(event.file)}: ${event.failure.message}\n`);
+            if (bar) bar.update(done, { file: terminalSafe(path.basename(event.file)).slice(0, 40), ocr: ` | OCR page ${event.done}/${event.total}` });
+            else if (event.failure && !ctx.json) process.stderr.write(`  ${yellow("page failed", process.stderr)} ${displayPath(event.file)}: ${terminalSafe(event.failure.message)}\n`);
             return;
           }
           if (event.type !== "file-finished") return;
@@ -76,7 +76,7 @@ export function registerIngestCommand(program: Command): void {
           if (bar) {
             if (done > bar.getTotal()) bar.setTotal(done);
             const remaining = Math.max(0, plan.bytes - bytesDone);
-            bar.update(done, { speed: (rate / 1024 / 1024).toFixed(2), etaText: formatSeconds(rate > 0 ? remaining / rate : undefined), file: path.basename(event.outcome.file).slice(0, 40), ocr: "" });
+            bar.update(done, { speed: (rate / 1024 / 1024).toFixed(2), etaText: formatSeconds(rate > 0 ? remaining / rate : undefined), file: terminalSafe(path.basename(event.outcome.file)).slice(0, 40), ocr: "" });
           } else if (!ctx.json) {
             process.stderr.write(`${describeOutcome(event.outcome)}\n`);
           }
@@ -128,21 +128,21 @@ function summarise(report: IngestReport): string {
     lines.push("", `OCR read ${scanned.reduce((s, f) => s + (f.ocr?.pages ?? 0), 0)} scanned page(s) in ${scanned.length} file(s):`);
     for (const f of scanned) {
       const low = f.ocr?.lowConfidencePages.length ? yellow(`; low confidence on page(s) ${f.ocr.lowConfidencePages.join(", ")}: check them against the scan`) : "";
-      lines.push(`  ${f.file}: ${f.ocr ? `${f.ocr.pages} page(s), mean confidence ${Math.round(f.ocr.meanConfidence)}% (${f.ocr.engine})` : "no page read"}${low}`);
-      for (const p of f.pageFailures ?? []) lines.push(`    ${yellow(`${p.code}: ${p.message}`)}${p.hint ? ` (${p.hint})` : ""}`);
+      lines.push(`  ${displayPath(f.file)}: ${f.ocr ? `${f.ocr.pages} page(s), mean confidence ${Math.round(f.ocr.meanConfidence)}% (${f.ocr.engine})` : "no page read"}${low}`);
+      for (const p of f.pageFailures ?? []) lines.push(`    ${yellow(`${p.code}: ${terminalSafe(p.message)}`)}${p.hint ? ` (${terminalSafe(p.hint)})` : ""}`);
     }
   }
   const sniffed = report.files.filter((f) => f.formatNote);
   if (sniffed.length > 0) {
     lines.push("", yellow(`${sniffed.length} file(s) were read by their content, not their extension:`));
-    for (const f of sniffed) lines.push(`  ${f.formatNote?.message ?? ""}`);
+    for (const f of sniffed) lines.push(`  ${terminalSafe(f.formatNote?.message ?? "")}`);
   }
   const failed = report.files.filter((f) => f.status === "failed");
   if (failed.length > 0) {
     lines.push("", yellow(`${failed.length} file(s) could not be ingested:`));
     for (const f of failed) {
-      lines.push(`  ${f.file}`, `    ${f.error?.code ?? "ERROR"}: ${f.error?.message ?? "unknown error"}`);
-      if (f.error?.hint) lines.push(`    hint: ${f.error.hint}`);
+      lines.push(`  ${displayPath(f.file)}`, `    ${f.error?.code ?? "ERROR"}: ${terminalSafe(f.error?.message ?? "unknown error")}`);
+      if (f.error?.hint) lines.push(`    hint: ${terminalSafe(f.error.hint)}`);
     }
   }
   return lines.join("\n");

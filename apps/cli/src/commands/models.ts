@@ -1,3 +1,4 @@
+import { terminalSafe } from "@bear/core";
 import path from "node:path";
 import type { Command } from "commander";
 import type { ModelRecord } from "@bear/workspace";
@@ -185,20 +186,20 @@ function renderList(records: readonly ModelRecord[], active: { llm?: string | un
   const rows = records.map((r) => {
     const s = summary(r);
     const mark = r.id === active.llm ? " (llm)" : r.id === active.embedder ? " (embedder)" : "";
-    const what = r.status === "error" ? red(`unusable: ${r.error?.message ?? ""}`) : [s.kind, s.architecture, s.parameters ? `${formatCount(Number(s.parameters))} params` : undefined, s.quantization].filter(Boolean).join(", ");
+    const what = r.status === "error" ? red(`unusable: ${terminalSafe(r.error?.message ?? "")}`) : [s.kind, s.architecture, s.parameters ? `${formatCount(Number(s.parameters))} params` : undefined, s.quantization].filter(Boolean).join(", ");
     return `  ${bold(`${r.id}${mark}`).padEnd(36)} ${formatBytes(r.sizeBytes).padStart(9)}  ${what}`;
   });
   return [`${records.length} model(s):`, ...rows, dim(`folders: ${dirs.join(", ")}`)].join("\n");
 }
 
 function renderInfo(info: ModelRecord & { sha256?: string; plannedContextSize?: number | undefined }): string {
-  const lines = [bold(info.id), `  file          ${info.path}`, `  size          ${formatBytes(info.sizeBytes)}`, `  status        ${info.status}`];
-  if (info.error) lines.push(`  error         ${info.error.message}`);
+  const lines = [bold(info.id), `  file          ${terminalSafe(info.path)}`, `  size          ${formatBytes(info.sizeBytes)}`, `  status        ${info.status}`];
+  if (info.error) lines.push(`  error         ${terminalSafe(info.error.message)}`);
   if (info.info?.format === "gguf") {
     const g = info.info;
     lines.push(
       `  kind          ${g.kind}`,
-      `  architecture  ${g.architecture}${g.name ? ` (${g.name})` : ""}`,
+      `  architecture  ${terminalSafe(`${g.architecture}${g.name ? ` (${g.name})` : ""}`)}`,
       `  parameters    ${formatCount(g.parameterCount)}`,
       `  quantization  ${g.quantization ?? "?"}`,
       `  context       ${g.contextLength ?? "?"} tokens (BEAR will use ${info.plannedContextSize ?? "?"})`,
@@ -206,12 +207,12 @@ function renderInfo(info: ModelRecord & { sha256?: string; plannedContextSize?: 
       `  chat template ${g.chatTemplate ? "yes" : "no"}`,
     );
   } else if (info.info?.format === "onnx") {
-    lines.push(`  inputs        ${info.info.inputs.map((i) => i.name).join(", ")}`, `  outputs       ${info.info.outputs.map((o) => o.name).join(", ")}`);
+    lines.push(`  inputs        ${terminalSafe(info.info.inputs.map((i) => i.name).join(", "))}`, `  outputs       ${terminalSafe(info.info.outputs.map((o) => o.name).join(", "))}`);
   }
   if (info.sha256) lines.push(`  sha256        ${info.sha256}`);
   const perf = info.performance.slice(-3);
   if (perf.length > 0) lines.push(`  recent runs   ${perf.map((p) => `${p.kind} ${p.ms} ms${p.generationTokensPerSecond ? ` ${p.generationTokensPerSecond} tok/s` : ""}`).join("; ")}`);
-  lines.push(dim(`  folder        ${path.dirname(info.path)}`));
+  lines.push(dim(`  folder        ${terminalSafe(path.dirname(info.path))}`));
   return lines.join("\n");
 }
 

@@ -1,3 +1,4 @@
+import { terminalSafe } from "@bear/core";
 import type { Command } from "commander";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -23,8 +24,8 @@ export function registerPluginsCommand(program: Command): void {
           : rows
               .map((r) =>
                 r.state === "valid"
-                  ? `  ${green("ok     ")} ${bold(r.name)} ${r.version ?? ""} ${dim(`${(r.provides ?? []).map((p) => `${p.point}:${p.id}`).join(", ")}${r.installed ? "" : " (configured folder)"}`)}`
-                  : `  ${red("refused")} ${bold(r.name)} ${String((r.error as { message?: string } | undefined)?.message ?? "")}`,
+                  ? `  ${green("ok     ")} ${bold(terminalSafe(r.name))} ${terminalSafe(r.version ?? "")} ${dim(terminalSafe(`${(r.provides ?? []).map((p) => `${p.point}:${p.id}`).join(", ")}${r.installed ? "" : " (configured folder)"}`))}`
+                  : `  ${red("refused")} ${bold(terminalSafe(r.name))} ${terminalSafe(String((r.error as { message?: string } | undefined)?.message ?? ""))}`,
               )
               .join("\n"),
       );
@@ -51,7 +52,7 @@ export function registerPluginsCommand(program: Command): void {
       const ctx = CommandContext.of(command);
       await ctx.requireWorkspace();
       const info = await ctx.withWorkspace({ llm: false }, (workspace) => workspace.plugins.install(folder, { force: Boolean(flags.force), actor: CLI_ACTOR }));
-      ctx.emit(info, () => `Installed ${info.name} ${info.version} (${info.provides.map((p) => `${p.point}:${p.id}`).join(", ")}) into ${info.folder}; it started in its sandbox.`);
+      ctx.emit(info, () => `Installed ${terminalSafe(`${info.name} ${info.version} (${info.provides.map((p) => `${p.point}:${p.id}`).join(", ")})`)} into ${info.folder}; it started in its sandbox.`);
     });
 
   plugins

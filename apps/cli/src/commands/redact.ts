@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { assertMatterId } from "@bear/core";
+import { assertMatterId, terminalSafe } from "@bear/core";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, yellow } from "../output";
@@ -134,11 +134,11 @@ export function renderReport(report: RedactionReport): string {
   if (report.removed === 0) lines.push(yellow("  No personal data was found. Review the document yourself before sharing it."));
   else {
     lines.push("", bold("What was removed (by type):"));
-    for (const [type, n] of Object.entries(report.byType).sort()) lines.push(`  ${type.padEnd(16)} ${n}`);
+    for (const [type, n] of Object.entries(report.byType).sort()) lines.push(`  ${terminalSafe(type).padEnd(16)} ${n}`);
     lines.push("", bold("Where:"));
-    for (const item of report.items) lines.push(`  line ${String(item.line).padStart(3)}:${String(item.column).padEnd(3)} ${item.type.padEnd(16)} ${dim(`${item.length} chars`)} -> ${item.replacement || "(deleted)"}`);
+    for (const item of report.items) lines.push(`  line ${String(item.line).padStart(3)}:${String(item.column).padEnd(3)} ${terminalSafe(item.type).padEnd(16)} ${dim(`${item.length} chars`)} -> ${terminalSafe(item.replacement) || "(deleted)"}`);
   }
-  if (report.plugins.length > 0) lines.push(dim(`  plugin recognizers used: ${report.plugins.join(", ")}`));
+  if (report.plugins.length > 0) lines.push(dim(`  plugin recognizers used: ${terminalSafe(report.plugins.join(", "))}`));
   lines.push("", dim("Automatic detection misses some names and places: read the copy before you share it."));
   return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import type { RetrievalMode } from "@bear/core";
+import { terminalSafe, type RetrievalMode } from "@bear/core";
 import type { SearchHit } from "@bear/workspace";
 import { CLI_ACTOR, CommandContext } from "../context";
 import { bold, dim, displayPath, highlight } from "../output";
@@ -55,8 +55,8 @@ export function renderHits(hits: readonly SearchHit[]): string {
   if (hits.length === 0) return "No passages match. Did you `bear ingest` the documents? Try other words.";
   return hits
     .map((h, i) => {
-      const where = [displayPath(h.source), `page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}`, ...(h.sectionPath.length ? [h.sectionPath.join(" > ")] : [])].join(" | ");
-      return `${bold(`${i + 1}. ${h.title || path.basename(h.source)}`)}  ${dim(`score ${h.score.toFixed(3)}`)}\n   ${dim(where)}\n   ${highlight(h.snippet.replace(/\s+/g, " "))}`;
+      const where = [displayPath(h.source), `page ${h.page}${h.ocr ? ` (OCR, ${Math.round(h.ocr.confidence)}%)` : ""}`, ...(h.sectionPath.length ? [terminalSafe(h.sectionPath.join(" > "))] : [])].join(" | ");
+      return `${bold(`${i + 1}. ${terminalSafe(h.title || path.basename(h.source))}`)}  ${dim(`score ${h.score.toFixed(3)}`)}\n   ${dim(where)}\n   ${highlight(terminalSafe(h.snippet.replace(/\s+/g, " ")))}`;
     })
     .join("\n\n");
 }

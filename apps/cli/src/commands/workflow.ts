@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { assertMatterId } from "@bear/core";
+import { assertMatterId, terminalSafe } from "@bear/core";
 import type { LiveRuns, RunDetails, RunHandle, RunOutcome, RunResult, RunStatus, RunStepView, WorkflowEngine, WorkflowEvent, Workspace } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -186,7 +186,7 @@ export function registerWorkflowCommand(program: Command): void {
           const breakdown = agent?.["breakdown"] as { capability: number; history: number; load: number; time: number } | null | undefined;
           if (breakdown) lines.push(dim(`      score = 0.4×capability ${breakdown.capability} + 0.3×history ${breakdown.history} + 0.2×load ${breakdown.load} + 0.1×time ${breakdown.time}`));
         }
-        if (status.error) lines.push(red(`  ${status.error.code}: ${status.error.message}`));
+        if (status.error) lines.push(red(`  ${status.error.code}: ${terminalSafe(status.error.message)}`));
         return lines.join("\n");
       });
     });
@@ -310,11 +310,11 @@ function describeEvent(e: WorkflowEvent): string {
     case "step.started":
       return `  ${step} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`;
     case "step.progress":
-      return `  ${step} ${e.fraction === undefined ? "" : `${Math.round(e.fraction * 100)}% `}${e.message ?? ""}`;
+      return `  ${step} ${e.fraction === undefined ? "" : `${Math.round(e.fraction * 100)}% `}${terminalSafe(e.message ?? "")}`;
     case "step.completed":
       return `  ${step} ${green("completed", process.stderr)} (${e.durationMs} ms)`;
     case "step.failed":
-      return `  ${step} ${red("failed", process.stderr)}: ${e.error.code}: ${e.error.message}`;
+      return `  ${step} ${red("failed", process.stderr)}: ${e.error.code}: ${terminalSafe(e.error.message)}`;
     case "step.retried":
       return `  ${step} ${yellow("retrying", process.stderr)} in ${e.delayMs} ms (${e.error.code})`;
     case "step.assigned":
@@ -346,7 +346,7 @@ function colourStatus(status: string): string {
 function renderResult(result: RunResult, details: RunDetails, steps: readonly RunStepView[]): string {
   const p = details.progress;
   const lines = [`Run ${bold(result.runId)}: ${colourStatus(result.status)} (${p.completed}/${p.total} steps completed${p.skipped ? `, ${p.skipped} skipped` : ""}${p.failed ? `, ${p.failed} failed` : ""})`];
-  if (result.error) lines.push(red(`  ${result.error.code}: ${result.error.message}`));
+  if (result.error) lines.push(red(`  ${result.error.code}: ${terminalSafe(result.error.message)}`));
   for (const s of steps) {
     if (s.agent) lines.push(dim(`  ${s.index === null ? s.id : `${s.id}[${s.index}]`} ${describeAssignment(s.agent)}`));
   }

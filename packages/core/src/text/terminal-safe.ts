@@ -1,0 +1,23 @@
+/**
+ * Characters a terminal acts on instead of showing: C0 controls (ESC starts CSI/OSC sequences that move the cursor,
+ * erase lines or set the window title; CR and LF fake or overwrite lines; BEL, BS), DEL, C1 controls (U+009B is a
+ * one-character CSI on many terminals), the line and paragraph separators, and the bidirectional controls that reorder
+ * what follows them on screen (U+202E shows "exe.txt" as "txt.exe"): embeddings, overrides, isolates, marks.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const visible = (ch: string): string => {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+};
+
+/**
+ * A string safe to print on a terminal: every control character and bidi control is written visibly as an escape
+ * (ESC → `\x1b`, U+202E → `\u202e`), everything else is kept. For names and paths that did not come from the user's
+ * own command line (file names found in a folder, an e-mail attachment's name, a document's title, messages that
+ * quote them): a sender-chosen name must not rewrite the report on screen.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, visible);
+}
