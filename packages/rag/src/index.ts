@@ -32,6 +32,7 @@ export { extractDocumentIsolated, type IsolationOptions } from "./extraction/iso
 export { pdfContainment, type PdfContainment, type PdfProcessOptions } from "./extraction/pdf-process/pdf-process-pool";
 export type { StallCheck } from "./extraction/pdf-process/job-deadline";
 export { formatNoteFor, sniffFormat, type DocumentFormat, type FormatNote } from "./extraction/sniff-format";
+export { markdownReaderText, rewriteMarkdownSource, type MarkdownReaderText } from "./extraction/markdown-reader-text";
 export { ocrConfigSchema, type OcrConfig, type OcrConfigInput } from "./extraction/ocr/ocr-config";
 export { describeOcr, type OcrStatus } from "./extraction/ocr/create-ocr-engine";
 export { PageOcr, type OcrPageInfo, type PageFailure, type OcrPageProgress } from "./extraction/ocr/page-ocr";

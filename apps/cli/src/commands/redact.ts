@@ -79,17 +79,19 @@ export function registerRedactCommand(program: Command): void {
 export async function redactFile(ctx: CommandContext, file: string, flags: RedactFlags, redisUrl?: string): Promise<RedactionReport> {
   if (flags.matter !== undefined) assertMatterId(flags.matter, "--matter");
   const { readDocumentText, assessRisk } = await import("@bear/workspace");
-  const { input, bytes, text, format, extension } = await readDocumentText(file);
+  const doc = await readDocumentText(file);
+  const { input, bytes, text, format, extension } = doc;
   const output = path.resolve(flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.redacted${extension}`));
   if (output === input) throw new CliError("INPUT_INVALID", "the redacted copy would overwrite the original", { hint: "Choose another --out path." });
   assertOutputFree(output, flags.force);
   return ctx.withWorkspace({ llm: false, ...instanceCluster(redisUrl) }, async (workspace) => {
     const documentId = workspace.contentId(bytes);
     const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
-    writeOutputFile(output, result.text, flags.force);
+    writeOutputFile(output, doc.copyOf(result), flags.force);
     const byType: Record<string, number> = {};
     for (const f of result.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
-    const locate = lineLocator(text);
+    const located = lineLocator(format === "markdown" ? bytes.toString("utf8") : text); // Markdown: line and column in the file
+    const locate = (offset: number): { line: number; column: number } => located(doc.sourceOffset(offset));
     const sorted = [...result.findings].sort((a, b) => a.start - b.start);
     const items = sorted.map((f, i) => ({
       type: f.type,

@@ -11,6 +11,7 @@ import { assertPdfStreamsWithinLimits } from "./pdf-limits";
 import { pdfjsVerbosity } from "./pdf-process/pdfjs-warnings";
 import { transcodeToUtf8 } from "./text-decoding";
 import { assertZipWithinLimits, DEFAULT_MAX_UNCOMPRESSED_BYTES, readZipDirectory } from "./zip-limits";
+import { markdownReaderText } from "./markdown-reader-text";
 
 const require = createRequire(import.meta.url);
 
@@ -317,7 +318,9 @@ async function extractText(file: string, bytes: Uint8Array, options: ExtractOpti
           hint: "Save it again as plain UTF-8 text (or as PDF/DOCX); a text file with binary data appended is not indexed.",
         });
       }
-      doc = { format: kind, text: normaliseNewlines(text), pageStarts: [0] };
+      // Markdown: the text a reader of the rendered file sees (character references decoded, inline HTML removed), so
+      // search finds "Renée" written as "Ren&eacute;e" and scrubOnIngest sees a mailbox written as &#106;… (rev12 #15)
+      doc = { format: kind, text: kind === "markdown" ? markdownReaderText(normaliseNewlines(text)).text : normaliseNewlines(text), pageStarts: [0] };
       break;
     }
   }

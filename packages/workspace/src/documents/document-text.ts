@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { extractDocumentIsolated, sniffFormat } from "@bear/rag";
+import { extractDocumentIsolated, markdownReaderText, rewriteMarkdownSource, sniffFormat } from "@bear/rag";
+import type { PiiScrubResult } from "@bear/security";
 import { BearWorkspaceError } from "../errors";
 
 export interface DocumentText {
@@ -12,7 +13,17 @@ export interface DocumentText {
   readonly format: string;
   /** Extension a derived text file should keep (".md" stays ".md"; extracted formats become ".txt"). */
   readonly extension: string;
+  /**
+   * The copy to write once `text` is scrubbed: the scrubbed text itself, except for Markdown, whose `text` is what a
+   * reader sees (character references decoded, inline HTML removed: rev12 #15) and whose copy keeps its layout: the
+   * source with each replacement over the source span its value came from.
+   */
+  copyOf(scrubbed: Pick<PiiScrubResult, "text" | "offsets">): string;
+  /** The offset in the file's own text (`bytes` as UTF-8, for line and column) of an offset in `text`. */
+  sourceOffset(offset: number): number;
 }
+
+const identity = (offset: number): number => offset;
 
 /** Reads one document (txt, md, html, eml, pdf, docx) as text, with clear errors for missing or unreadable files. */
 export async function readDocumentText(file: string): Promise<DocumentText> {
@@ -30,10 +41,21 @@ export async function readDocumentText(file: string): Promise<DocumentText> {
     });
   }
   const sniffed = sniffFormat(bytes);
-  if (sniffed === "text" || sniffed === "markdown") {
-    return { input, bytes, text: bytes.toString("utf8"), format: sniffed, extension: path.extname(input) || ".txt" };
+  if (sniffed === "markdown") {
+    const source = bytes.toString("utf8");
+    const reader = markdownReaderText(source);
+    const copyOf = (scrubbed: Pick<PiiScrubResult, "text" | "offsets">): string =>
+      rewriteMarkdownSource(
+        source,
+        reader,
+        scrubbed.offsets.segments.filter((s) => s.replaced).map((s) => ({ start: s.originalStart, end: s.originalEnd, text: scrubbed.text.slice(s.scrubbedStart, s.scrubbedEnd) })),
+      );
+    return { input, bytes, text: reader.text, format: sniffed, extension: path.extname(input) || ".md", copyOf, sourceOffset: (offset) => reader.sourceSpan(offset, offset).start };
+  }
+  if (sniffed === "text") {
+    return { input, bytes, text: bytes.toString("utf8"), format: sniffed, extension: path.extname(input) || ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
   }
   // pdf.js and the other parsers run in a reader process (address-space cap, deadline), never here
   const extracted = await extractDocumentIsolated(input, bytes);
-  return { input, bytes, text: extracted.text, format: extracted.format, extension: ".txt" };
+  return { input, bytes, text: extracted.text, format: extracted.format, extension: ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
 }

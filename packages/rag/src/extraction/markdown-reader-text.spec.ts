@@ -1,0 +1,94 @@
+import fc from "fast-check";
+import { extractDocument } from "./extract-document";
+import { markdownReaderText, rewriteMarkdownSource } from "./markdown-reader-text";
+
+/** A Markdown source made of pieces whose reader text is known: plain text, character references, tags, comments. */
+const plain = fc.stringMatching(/^[A-Za-z0-9 .,@*_#\n-]{0,12}$/);
+const letter = fc.constantFrom(..."abcdejnéèüßİ@.ÉØ".split(""));
+const piece = fc.oneof(
+  plain.map((t) => ({ source: t, shown: t })),
+  letter.map((c) => ({ source: `&#${c.codePointAt(0)};`, shown: c })),
+  letter.map((c) => ({ source: `&#x${(c.codePointAt(0) ?? 0).toString(16)};`, shown: c })),
+  fc.constantFrom<[string, string]>(["&eacute;", "é"], ["&Eacute;", "É"], ["&egrave;", "è"], ["&szlig;", "ß"], ["&amp;", "&"], ["&commat;", "@"], ["&uuml;", "ü"]).map(([source, shown]) => ({ source, shown })),
+  fc.constantFrom("<span>", "</span>", '<b class="x">', "<br/>", "<!-- note -->", "<em\n>").map((t) => ({ source: t, shown: "" })),
+  // shown as written: unknown names, no semicolon, autolinks, a lone "<"
+  fc.constantFrom("&bogus;", "&eacute", "& x;", "<https://example.com>", "<jane@example.com>", "a < b", "<1>").map((t) => ({ source: t, shown: t })),
+);
+
+describe("markdownReaderText: the text a reader of the rendered file sees, mapped back to the source", () => {
+  it("decodes references, drops inline HTML, copies the rest, and maps every span back to the source it came from", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const source = pieces.map((p) => p.source).join("");
+        const reader = markdownReaderText(source);
+        expect(reader.text).toBe(pieces.map((p) => p.shown).join(""));
+        // each piece's reader span maps onto (a span covering) its source span
+        let r = 0;
+        let s = 0;
+        for (const p of pieces) {
+          if (p.shown.length > 0 && p.shown === p.source) expect(reader.sourceSpan(r, r + p.shown.length)).toEqual({ start: s, end: s + p.source.length });
+          else if (p.shown.length > 0) {
+            const span = reader.sourceSpan(r, r + p.shown.length);
+            expect(source.slice(span.start, span.end)).toContain(p.source);
+          }
+          r += p.shown.length;
+          s += p.source.length;
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("rewrites values where the reader saw them: the rewritten file shows the replacements and nothing of the values", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat(6)), { maxLength: 4 }), (pieces, cuts) => {
+        const source = pieces.map((p) => p.source).join("");
+        const reader = markdownReaderText(source);
+        const n = reader.text.length;
+        if (n === 0) return;
+        // non-overlapping spans of the reader's text, each replaced by a placeholder
+        const spans = [...new Map(cuts.map(([at, len]) => [at % n, Math.min(n, (at % n) + 1 + len)])).entries()].sort((a, b) => a[0] - b[0]);
+        const kept: { start: number; end: number; text: string }[] = [];
+        for (const [start, end] of spans) if (start >= (kept[kept.length - 1]?.end ?? 0)) kept.push({ start, end, text: `[V${kept.length + 1}]` });
+        const rewritten = markdownReaderText(rewriteMarkdownSource(source, reader, kept)).text;
+        let expected = "";
+        let at = 0;
+        for (const k of kept) {
+          expected += reader.text.slice(at, k.start) + k.text;
+          at = k.end;
+        }
+        expected += reader.text.slice(at);
+        // a span that ends inside a tag's neighbourhood may take the tag with it (never a shown character more)
+        expect(rewritten).toBe(expected);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("reads the reviewer's examples as a reader does (rev12 #15)", () => {
+    const source = "Contact Ren&eacute;e Dupont-Lef&egrave;vre at &#106;&#97;&#110;&#101;&#64;example.com or Ja<span>ne</span> Ok<!-- -->afor.";
+    const reader = markdownReaderText(source);
+    expect(reader.text).toBe("Contact Renée Dupont-Lefèvre at jane@example.com or Jane Okafor.");
+    const email = reader.text.indexOf("jane@");
+    expect(rewriteMarkdownSource(source, reader, [{ start: email, end: email + "jane@example.com".length, text: "<EMAIL_1>" }])).toBe(
+      "Contact Ren&eacute;e Dupont-Lef&egrave;vre at <EMAIL_1> or Ja<span>ne</span> Ok<!-- -->afor.",
+    );
+  });
+
+  it("is the text extraction indexes for a Markdown file, so search and scrubOnIngest see the names a reader sees", async () => {
+    const md = "# Engagement\n\nSigned by **Ren&eacute;e Dupont-Lef&egrave;vre** (&#106;&#97;&#110;&#101;&#64;example.com), with Ja<span>ne</span> Okafor.\n";
+    const doc = await extractDocument("engagement.md", new TextEncoder().encode(md));
+    expect(doc.format).toBe("markdown");
+    expect(doc.text).toBe("# Engagement\n\nSigned by **Renée Dupont-Lefèvre** (jane@example.com), with Jane Okafor.\n");
+  });
+
+  it("stays linear on hostile runs (unclosed comments, tags without an end, references without a semicolon)", () => {
+    for (const unit of ["<!--", "<a ", "&#1", "&", "<", "<a b=\"", "\\&amp;"]) {
+      const source = unit.repeat(200_000 / unit.length);
+      const started = process.cpuUsage();
+      markdownReaderText(source);
+      const used = process.cpuUsage(started);
+      expect([unit, (used.user + used.system) / 1000 < 1_500]).toEqual([unit, true]);
+    }
+  });
+});

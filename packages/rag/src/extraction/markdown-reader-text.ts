@@ -1,0 +1,165 @@
+/**
+ * The text a reader of a Markdown file sees, with a map back to the file (rev12 #15, Markdown part). A renderer shows
+ * `&#106;&#97;ne` as "jane", `Ren&eacute;e` as "Renée" and `Ja<span>ne</span>` or `Ja<!-- -->ne` as "Jane": a scan of
+ * the source sees none of these names, and a copy redacted "keeping its layout" still shows them. So the scan reads
+ * this text, and each replacement is put back over the source span its value came from (`rewriteMarkdownSource`).
+ *
+ * Decoded: character references (`&#NNN;`, `&#xHH;`, named ones of HTML's Latin-1 set and the common punctuation),
+ * as CommonMark does (a semicolon is required, an invalid code point becomes U+FFFD, an unknown name stays as written).
+ * Removed: inline HTML tags and comments, which a renderer does not show. Everything else is copied: the map is
+ * exact, one pass, linear in the file (each search for a tag's end stops at the next "<").
+ * Code spans are decoded too: a value written as references there is then replaced as well (over-redaction only).
+ */
+
+const LATIN1_NAMES =
+  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest " +
+  "Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig " +
+  "agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml";
+
+/** Named references: HTML's Latin-1 set (U+00A0-U+00FF, in order), and the others that occur in documents. */
+const NAMED: ReadonlyMap<string, string> = new Map([
+  ...LATIN1_NAMES.split(" ").map((name, i): [string, string] => [name, String.fromCharCode(0xa0 + i)]),
+  ...Object.entries({
+    amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", OElig: "Œ", oelig: "œ", Scaron: "Š", scaron: "š", Yuml: "Ÿ", Zcaron: "Ž", zcaron: "ž",
+    ndash: "–", mdash: "—", lsquo: "‘", rsquo: "’", sbquo: "‚", ldquo: "“", rdquo: "”", bdquo: "„", hellip: "…", bull: "•", trade: "™",
+    euro: "€", dagger: "†", Dagger: "‡", permil: "‰", lsaquo: "‹", rsaquo: "›", ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009", zwnj: "\u200c", zwj: "\u200d", commat: "@", period: ".", lowbar: "_",
+  }),
+]);
+
+/** One stretch of the reader's text and the stretch of the source it came from. */
+interface Piece {
+  readonly readerStart: number;
+  readonly readerLength: number;
+  readonly sourceStart: number;
+  readonly sourceLength: number;
+  /** Copied character for character (else: a reference decoded, or a tag removed: readerLength 0). */
+  readonly copied: boolean;
+}
+
+export interface MarkdownReaderText {
+  /** What a reader of the rendered file sees (the text to scan). */
+  readonly text: string;
+  /** The source span a span of `text` came from; a span touching a reference or tag takes it whole. */
+  sourceSpan(start: number, end: number): { readonly start: number; readonly end: number };
+}
+
+/** The character a reference at `at` ("&…;") stands for, and its length in the source; undefined when it is none. */
+function referenceAt(source: string, at: number): { readonly text: string; readonly length: number } | undefined {
+  const semicolon = source.indexOf(";", at + 2);
+  if (semicolon < 0 || semicolon - at > 33) return undefined;
+  const body = source.slice(at + 1, semicolon);
+  let code: number | undefined;
+  if (/^#[0-9]{1,7}$/.test(body)) code = Number(body.slice(1));
+  else if (/^#[xX][0-9a-fA-F]{1,6}$/.test(body)) code = parseInt(body.slice(2), 16);
+  if (code !== undefined) {
+    const valid = code > 0 && code < 0x110000 && !(code >= 0xd800 && code <= 0xdfff);
+    return { text: valid ? String.fromCodePoint(code) : "\ufffd", length: body.length + 2 };
+  }
+  const named = /^[A-Za-z][A-Za-z0-9]*$/.test(body) ? NAMED.get(body) : undefined;
+  return named === undefined ? undefined : { text: named, length: body.length + 2 };
+}
+
+/** The length of an inline HTML tag or comment at `at` ("<"), or 0 when none starts there. */
+function markupAt(source: string, at: number, commentAbsentFrom: { value: number }): number {
+  if (source.startsWith("<!--", at)) {
+    if (at >= commentAbsentFrom.value) return 0;
+    const close = source.indexOf("-->", at + 4);
+    if (close < 0) {
+      commentAbsentFrom.value = at; // no comment closes after here: never search again
+      return 0;
+    }
+    return close + 3 - at;
+  }
+  // <name …>, </name>, <name/>: a letter after "<" (or "</"), then anything but "<" up to ">"
+  const nameAt = source[at + 1] === "/" ? at + 2 : at + 1;
+  if (!/[A-Za-z]/.test(source[nameAt] ?? "")) return 0;
+  let end = nameAt + 1;
+  while (end < source.length && /[A-Za-z0-9-]/.test(source[end] ?? "")) end++;
+  // an autolink (<https://…>, <jane@example.com>) or "a<b" is shown as text: the name must end the tag or meet a space
+  if (source[end] !== ">" && source[end] !== "/" && !/\s/.test(source[end] ?? "")) return 0;
+  for (let i = end; i < source.length; i++) {
+    if (source[i] === ">") return i + 1 - at;
+    if (source[i] === "<") return 0;
+  }
+  return 0;
+}
+
+/** The text a reader of the Markdown `source` sees, and the way back to the source. */
+export function markdownReaderText(source: string): MarkdownReaderText {
+  const pieces: Piece[] = [];
+  const out: string[] = [];
+  let readerLength = 0;
+  let copiedFrom = 0;
+  const commentAbsentFrom = { value: Infinity };
+  const flushCopy = (to: number): void => {
+    if (to > copiedFrom) {
+      pieces.push({ readerStart: readerLength, readerLength: to - copiedFrom, sourceStart: copiedFrom, sourceLength: to - copiedFrom, copied: true });
+      out.push(source.slice(copiedFrom, to));
+      readerLength += to - copiedFrom;
+    }
+  };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch !== "&" && ch !== "<") continue;
+    if (i > 0 && source[i - 1] === "\\") continue; // a backslash escape shows the character itself
+    const reference = ch === "&" ? referenceAt(source, i) : undefined;
+    const markup = ch === "<" ? markupAt(source, i, commentAbsentFrom) : 0;
+    const length = reference?.length ?? markup;
+    if (length === 0) continue;
+    flushCopy(i);
+    const text = reference?.text ?? "";
+    pieces.push({ readerStart: readerLength, readerLength: text.length, sourceStart: i, sourceLength: length, copied: false });
+    out.push(text);
+    readerLength += text.length;
+    copiedFrom = i + length;
+    i += length - 1;
+  }
+  flushCopy(source.length);
+  const text = out.join("");
+  // pieces that hold reader characters, in order (removed tags hold none)
+  const holding = pieces.filter((p) => p.readerLength > 0);
+  const locate = (pos: number, asEnd: boolean): number => {
+    let lo = 0;
+    let hi = holding.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = holding[mid];
+      if (!p) break;
+      const from = p.readerStart;
+      const to = p.readerStart + p.readerLength;
+      if (asEnd ? pos > from && pos <= to : pos >= from && pos < to) {
+        if (p.copied) return p.sourceStart + (pos - from);
+        return asEnd ? p.sourceStart + p.sourceLength : p.sourceStart;
+      }
+      if (asEnd ? pos <= from : pos < from) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return asEnd ? (pos <= 0 ? 0 : source.length) : pos >= text.length ? source.length : 0;
+  };
+  return {
+    text,
+    sourceSpan(start, end) {
+      const s = Math.max(0, Math.min(start, text.length));
+      const e = Math.max(s, Math.min(end, text.length));
+      const from = locate(s, false);
+      return { start: from, end: e === s ? from : Math.max(from, locate(e, true)) };
+    },
+  };
+}
+
+/**
+ * The Markdown source with each replacement (spans of the reader's text, not overlapping) written over the source
+ * span its value came from: the layout, links and markup stay, and no value survives as references or split by tags.
+ */
+export function rewriteMarkdownSource(source: string, reader: MarkdownReaderText, replacements: readonly { readonly start: number; readonly end: number; readonly text: string }[]): string {
+  const spans = replacements.map((r) => ({ ...reader.sourceSpan(r.start, r.end), text: r.text })).sort((a, b) => a.start - b.start);
+  const out: string[] = [];
+  let at = 0;
+  for (const span of spans) {
+    if (span.start < at) continue; // two values in one reference: the first replacement took it whole
+    out.push(source.slice(at, span.start), span.text);
+    at = span.end;
+  }
+  out.push(source.slice(at));
+  return out.join("");
+}

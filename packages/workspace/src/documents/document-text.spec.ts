@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import MarkdownIt from "markdown-it";
+import { PiiScrubber } from "@bear/security";
+import { readDocumentText } from "./document-text";
+
+/** What a reader of the rendered file sees: markdown-it's HTML without its tags, its own escapes undone. */
+function rendered(markdown: string): string {
+  const html = new MarkdownIt({ html: true }).render(markdown);
+  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}
+
+describe("readDocumentText + copyOf: a Markdown file is redacted as a reader sees it, keeping its layout (rev12 #15)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bear-md-redact-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("leaves no name or mailbox written as character references or split by inline HTML in the rendered copy", async () => {
+    const file = path.join(dir, "intake.md");
+    const source = [
+      "# Intake note",
+      "",
+      "Our client Ms. Ren&eacute;e Dupont-Lef&egrave;vre wrote from &#113;&#117;&#111;&#114;&#118;&#97;&#108;&#101;&#64;example.org on 3 March.",
+      "",
+      "- Opposing party: Mr. Tobi<span>as</span> Wen<!-- -->delkraut (call **+1 415 555 0137**)",
+      "- Her adviser, Dr. Ma&#x0142;gorzata Kry&#347;kiewicz, reads at <maly.kryskiewicz@example.net>.",
+      "",
+    ].join("\n");
+    fs.writeFileSync(file, source);
+    const doc = await readDocumentText(file);
+    expect(doc.format).toBe("markdown");
+    expect(doc.text).toContain("Ms. Renée Dupont-Lefèvre wrote from quorvale@example.org");
+    const result = await new PiiScrubber().scrub(doc.text, { documentId: "intake" });
+    const copy = doc.copyOf(result);
+    const shown = rendered(copy);
+    for (const leak of ["Renée", "Dupont", "Lefèvre", "quorvale", "Tobias", "Wendelkraut", "Małgorzata", "Kryśkiewicz", "maly.kryskiewicz", "555 0137"]) expect([leak, shown.includes(leak)]).toEqual([leak, false]);
+    // the layout stays: heading, list, emphasis and the autolink's brackets are the source's own
+    expect(copy.startsWith("# Intake note\n\nOur client Ms. <PERSON_1>")).toBe(true);
+    expect(copy).toContain("\n- Opposing party: Mr. ");
+    expect(copy).toContain("(call **");
+    // a reader's offset maps into the file: the e-mail's offset in the text is where its first reference starts
+    expect(doc.sourceOffset(doc.text.indexOf("quorvale@"))).toBe(source.indexOf("&#113;"));
+  });
+});
