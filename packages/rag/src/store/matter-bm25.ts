@@ -46,10 +46,24 @@ export function foldTerm(term: string): string {
     .replace(/[ßæœøđðłþı]/g, (c) => FOLDED[c] ?? c);
 }
 
-/** The terms of analysed search text (space-separated terms or blind tokens) that LanceDB indexes: stop words out, then folded. */
+/**
+ * A token of LanceDB's "simple" tokenizer (tantivy: a run of `char::is_alphanumeric`, i.e. Alphabetic or Numeric):
+ * anything else splits, combining marks included: the "i̇" JavaScript makes of "İ" is two tokens, "i" and what follows.
+ */
+const LANCE_TOKEN = /[\p{Alphabetic}\p{N}]+/gu;
+/** LanceDB's default `max_token_length`: tantivy's RemoveLongFilter drops tokens of this many UTF-8 bytes or more. */
+const LANCE_MAX_TOKEN_BYTES = 40;
+
+/**
+ * The terms of analysed search text (space-separated terms or blind tokens) that LanceDB indexes: split as its
+ * tokenizer splits, long tokens dropped, stop words out, then folded.
+ */
 export function indexedTerms(analysed: string): string[] {
   const out: string[] = [];
-  for (const t of analysed.split(/\s+/)) if (t.length > 0 && !LANCE_STOP_WORDS.has(t)) out.push(foldTerm(t));
+  for (const t of analysed.match(LANCE_TOKEN) ?? []) {
+    if (LANCE_STOP_WORDS.has(t) || (t.length * 3 >= LANCE_MAX_TOKEN_BYTES && Buffer.byteLength(t) >= LANCE_MAX_TOKEN_BYTES)) continue;
+    out.push(foldTerm(t));
+  }
   return out;
 }
 
