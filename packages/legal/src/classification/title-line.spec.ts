@@ -1,5 +1,21 @@
 import { describe, expect, it } from "@jest/globals";
-import { isTitleLine } from "./title-line";
+import fc from "fast-check";
+import { isTitleLine, titleText } from "./title-line";
+
+describe("titleText", () => {
+  // The closing run is cut by reading back from the end; the regex it replaces was quadratic on long runs.
+  const NUMBERING = /^(?:\d{1,3}\s+)?(?:(?:section|article|clause)\s+)?(?:\d{1,3}(?:\.\d{1,3})*|[ivxl]{1,6}|\(?[a-z0-9]{1,3}\))\.?\s+/i;
+  const byRegex = (line: string): string => line.trim().replace(NUMBERING, "").replace(/[\s.:;"”]+$/, "");
+  const piece = fc.constantFrom(" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\ufeff", ".", ":", ";", '"', "”", "“", ",", "a", "Audit", "9.5", "(b)", "Section", "\ud83d\ude00", "\ud83d");
+  it("cuts what /[\\s.:;\"”]+$/ cut, on any string and on runs of closing characters", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(piece, { maxLength: 40 }).map((p) => p.join("")), fc.string({ maxLength: 80 }), fc.string({ maxLength: 40, unit: "binary" })), (line) => {
+        expect(titleText(line)).toBe(byRegex(line));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
 
 // Lines quoted from contracts of the public CUAD dev half.
 describe("isTitleLine", () => {

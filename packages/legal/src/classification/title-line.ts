@@ -8,9 +8,23 @@ const NUMBERING = /^(?:\d{1,3}\s+)?(?:(?:section|article|clause)\s+)?(?:\d{1,3}(
 const CONTENTS = /(?:(?:section|article)\s+\d{1,3}(?:\.\d{1,3})*\.?\s+[^.]{1,80}?\s\d{1,3}\s+){3}/i;
 const CONNECTIVE = /^(?:of|and|or|to|for|the|in|on|by|with|a|an|&|-)$/;
 
+const CLOSING = new Set([".", ":", ";", '"', "”"]);
+const SPACE = /\s/;
+
+/**
+ * The text without its closing run of white space and . : ; " ” (what `replace(/[\s.:;"”]+$/, "")` removes), read back
+ * from the end: the regex tried each position of a long run of such characters inside a sentence (a run of spaces)
+ * and read on to the run's end from there, quadratic.
+ */
+function withoutClosing(text: string): string {
+  let end = text.length;
+  while (end > 0 && (CLOSING.has(text[end - 1] as string) || SPACE.test(text[end - 1] as string))) end--;
+  return text.slice(0, end);
+}
+
 /** The line without its number and closing punctuation. */
 export function titleText(line: string): string {
-  return line.trim().replace(NUMBERING, "").replace(/[\s.:;"”]+$/, "");
+  return withoutClosing(line.trim().replace(NUMBERING, ""));
 }
 
 /** True when the line is the clause heading itself, or a short title in Title Case or capitals. */

@@ -55,6 +55,22 @@ describe("segmentMatches finds what a global search finds", () => {
       expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
     }
   });
+  it("ORG_CUE: after a miss the rest of the first word's run is passed over, and the matches stay those of a global search", () => {
+    const [, pattern, trigger, cut, starts] = SEGMENTED_COMPANY_NAMES.find(([name]) => name === "ORG_CUE") ?? [];
+    if (!pattern || !trigger || !cut || !starts?.afterMiss) throw new Error("ORG_CUE or its afterMiss missing");
+    // runs of words joined by the characters a name's word holds (- . _ & ' ’), suffixes inside and after them
+    const runPiece = fc.constantFrom("AB", "Ab", "ab", "eBay", "Co", "Inc", "Ltd", "A", "𝒜b", "É", "-", ".", "_", "&", "'", "’", " ", "  ", ", ", "\t", "\n", "(", ")", "3", "Bank");
+    fc.assert(
+      fc.property(fc.array(runPiece, { maxLength: 40 }), (pieces) => {
+        const t = pieces.join("");
+        expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ["AB-AB-AB-AB x AB", "Zed_AB.Co-Ltd Inc_Ab-Cd Bank", "x Inc_AB-Cd Bank", "Ab-Ab-Ab-Ab Ltd. AB"]) {
+      expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
+    }
+  });
   it("capitalStarts: a search tried only at its starts finds every match, and a start it left out is missed", () => {
     const [, pattern, trigger, cut] = SEGMENTED_COMPANY_NAMES.find(([name]) => name === "ORG_CUE") ?? [];
     if (!pattern || !trigger || !cut) throw new Error("ORG_CUE missing");

@@ -45,7 +45,7 @@ export function* triggerPositions(text: string, trigger: Trigger): Generator<num
  * positions inside an earlier match are passed over): the matches of `text.matchAll(pattern)` provided every
  * position where `pattern` can match is given.
  */
-export function* matchesAt(text: string, pattern: RegExp, positions: Iterable<number>): Generator<RegExpExecArray> {
+export function* matchesAt(text: string, pattern: RegExp, positions: Iterable<number>, afterMiss?: (text: string, at: number) => number): Generator<RegExpExecArray> {
   const tried = sticky(pattern);
   const unicode = pattern.unicode || pattern.flags.includes("v");
   let next = 0; // the global search would continue here
@@ -55,7 +55,10 @@ export function* matchesAt(text: string, pattern: RegExp, positions: Iterable<nu
     last = at;
     tried.lastIndex = at;
     const m = tried.exec(text);
-    if (!m) continue;
+    if (!m) {
+      if (afterMiss) last = Math.max(last, afterMiss(text, at) - 1);
+      continue;
+    }
     let end = m.index + m[0].length;
     // an empty match moves the search on by one character (one code point in Unicode mode), as matchAll does
     if (end === m.index) end += unicode && (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
@@ -121,7 +124,7 @@ export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, 
   for (let hit = trigger.exec(text); hit; hit = trigger.exec(text)) {
     const [start, end] = segmentAround(text, hit.index, cut);
     const segment = text.slice(start, end);
-    for (const m of starts ? matchesAt(segment, pattern, starts(segment)) : segment.matchAll(pattern)) {
+    for (const m of starts ? matchesAt(segment, pattern, starts(segment), starts.afterMiss) : segment.matchAll(pattern)) {
       m.index += start;
       yield m;
     }
@@ -133,7 +136,10 @@ export function* segmentMatches(text: string, pattern: RegExp, trigger: RegExp, 
  * Where in a segment a pattern may match, ascending: a relaxation of its opening, naming every position where it can
  * match (segmentMatches then tries it there only, sticky, as matchesAt does, instead of at every offset).
  */
-export type Starts = (segment: string) => Iterable<number>;
+export type Starts = ((segment: string) => Iterable<number>) & {
+  /** After a miss at `at`, the first later position worth a try (positions before it are passed over). */
+  readonly afterMiss?: (segment: string, at: number) => number;
+};
 
 /**
  * The starts of a pattern opening with a look-behind that refuses a letter before a capital (`(?<![\p{L}…])\p{Lu}`), or,
@@ -183,4 +189,28 @@ export function* segmentMatchesAt(text: string, pattern: RegExp, positions: Iter
     }
     done = Math.max(end, at + 1);
   }
+}
+
+/**
+ * Starts for a pattern that opens with a look-behind refusing a letter (and the characters of `refusedBefore`), then a
+ * first token that reads greedily over characters of `classes` (char-classes.ts bits) or `chars` (and no other) and
+ * must be followed by a character that is none of them: after a miss at a start the look-behind allowed, the later
+ * starts of the same run of such characters are passed over. Each would read to the same end of the run and go on from
+ * there exactly as the missed one did, so it would miss too: the matches are unchanged. Without this a long run with
+ * many starts ("AB-AB-AB-…" in a segment holding a trigger) was read to its end from each start: quadratic. A miss
+ * after a refused character or a character outside the BMP (not classed) skips nothing, and such a character ends a
+ * run, which only costs a try.
+ */
+export function skipRunAfterMiss(starts: (segment: string) => Iterable<number>, classes: number, chars: string, refusedBefore: string): Starts {
+  const extra = new Set([...chars].map((ch) => ch.charCodeAt(0)));
+  const refused = new Set([...refusedBefore].map((ch) => ch.charCodeAt(0)));
+  const afterMiss = (text: string, at: number): number => {
+    const cls = charClasses();
+    const before = at > 0 ? text.charCodeAt(at - 1) : -1;
+    if (before >= 0 && ((before >= 0xd800 && before <= 0xdfff) || refused.has(before) || ((cls[before] as number) & LETTER) !== 0)) return at + 1;
+    let end = at;
+    for (let c = text.charCodeAt(end); end < text.length && (c < 0xd800 || c > 0xdfff) && (((cls[c] as number) & classes) !== 0 || extra.has(c)); c = text.charCodeAt(++end));
+    return end;
+  };
+  return Object.assign((segment: string) => starts(segment), { afterMiss });
 }

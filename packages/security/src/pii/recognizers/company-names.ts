@@ -1,7 +1,7 @@
 import { isCommonWord, isEnglishWord } from "./lexicons";
 import { isKnownName, isKnownPlaceName } from "./lexicon-tags";
 import { textBefore } from "./whole-words";
-import { capitalStarts, cutOutside, segmentMatches, triggeredMatches, type Cut, type Starts, type Trigger } from "../triggered-matches";
+import { capitalStarts, cutOutside, skipRunAfterMiss, segmentMatches, triggeredMatches, type Cut, type Starts, type Trigger } from "../triggered-matches";
 import { LETTER, NUMBER } from "../char-classes";
 import { legalForms } from "./legal-forms";
 import { bare, CONNECTOR, FUNCTION_WORD, isStopOrRole, nameStart, ORG_SUFFIX, startsWithStrongSuffix, type Push } from "./organization-words";
@@ -22,8 +22,12 @@ const ORG_CUE_TRIGGER = new RegExp(`[ \\t]${ORG_SUFFIX}`, "g");
  * paragraph is often one line: a segment between quotes, colons or semicolons is much shorter.
  */
 const ORG_CUE_CUT = cutOutside(LETTER | NUMBER, "&'’._-, \t()/");
-/** Where an ORG_CUE match may start: a capital, or a lower-case letter before one ("eBay"), after no letter. */
-const ORG_CUE_STARTS = capitalStarts(true);
+/**
+ * Where an ORG_CUE match may start: a capital, or a lower-case letter before one ("eBay"), after no letter. After a
+ * miss at a start its look-behind allowed (no letter, no "_" before), the rest of the first word's run (letters
+ * & ' ’ . _ -) is passed over: a start there reads to the same end.
+ */
+const ORG_CUE_STARTS = skipRunAfterMiss(capitalStarts(true), LETTER, "&'’._-", "_");
 /** A legal form that ends the name before ("Ltd." of "Co., Ltd. and …"). */
 const LEADING_FORM = new RegExp(`^(?:${legalForms("h")})\\.?,?$`, "i");
 /** Labels in capitals that head a contact or notice block ("CONTACT", "ATTENTION"), never a word of a name after them. */

@@ -238,20 +238,30 @@ function standsAsRole(text: string, start: number): boolean {
 
 /** One word, no space inside. */
 const ONE_WORD = /^[\p{L}'’]+$/u;
-/** The whole hyphenated word around text[start, end) ("Co" → "Co-Borrowers"). */
+const WORD_CHAR = /[\p{L}'’]/u;
+/**
+ * The hyphenated word around text[start, end) ("Co" → "Co-Borrowers"), read over two hyphens at most: a role
+ * compound has one (isRoleCompound), so a word with two is none whatever follows. Reading the whole of a run such as
+ * "Ab-Ab-Ab-…" for each of its words was quadratic (a 40,000-character run: over 40 s of CPU).
+ */
 function hyphenatedWordAt(text: string, start: number, end: number): string {
-  const letter = (i: number): boolean => /[\p{L}'’]/u.test(text[i] ?? "");
+  const letter = (i: number): boolean => WORD_CHAR.test(text[i] ?? "");
   let a = start;
   let b = end;
+  let hyphens = 0;
   for (;;) {
     if (letter(a - 1)) a--;
-    else if (text[a - 1] === "-" && letter(a - 2)) a -= 2;
-    else break;
+    else if (text[a - 1] === "-" && letter(a - 2) && hyphens < 2) {
+      a -= 2;
+      hyphens++;
+    } else break;
   }
   for (;;) {
     if (letter(b)) b++;
-    else if (text[b] === "-" && letter(b + 1)) b += 2;
-    else break;
+    else if (text[b] === "-" && letter(b + 1) && hyphens < 2) {
+      b += 2;
+      hyphens++;
+    } else break;
   }
   return text.slice(a, b);
 }

@@ -1,0 +1,30 @@
+// The scan stays linear on long runs of one hostile unit when V8 compiles regexes without optimisation: once a process
+// has generated 1 MB of regex code (V8's TooMuchRegExpCode: a long-lived server, a jest process after a few dozen test
+// files) every new regex is compiled so, and a start that the optimiser had made cheap is tried at each position of a
+// run. A child process, because flags set here would not reach regexes V8 has already compiled.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+
+/**
+ * Runs that were quadratic, each "run|tail": a word of capitals before a hyphen ("AB-AB-…", AB being a company suffix,
+ * read to the run's end from each capital by ORG_CUE: 49 s of CPU for 40,000 characters), a hyphenated word
+ * ("Ab-Ab-…", read whole for each of its words by the role-compound check: over 40 s), and their kin. Plus runs that
+ * other recognizers read: spaces, digits with separators, capitalised words, dots, "@", "/".
+ */
+const HOSTILE = ["AB-", "Ab-", "AB.", "A_", "Ab-| Inc", " ", "1 ", "12 ", "(1)", "Ab. ", "Ab\n", "a@"];
+const LENGTH = 40_000;
+
+describe("PII scan on long runs, regexes compiled unoptimised", () => {
+  it(`reads a ${LENGTH}-character run of each hostile unit in under 3 s of CPU (--no-regexp-optimization)`, () => {
+    const script = path.join(import.meta.dirname, "fixtures/hostile-runs-timing.mts");
+    const out = execFileSync(process.execPath, ["--no-regexp-optimization", "--import", "tsx", script, JSON.stringify(HOSTILE), String(LENGTH)], {
+      encoding: "utf8",
+      timeout: 150_000,
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    const times = JSON.parse(out) as Record<string, number>;
+    expect(Object.keys(times)).toEqual(HOSTILE);
+    expect(Object.entries(times).filter(([, ms]) => ms >= 3_000)).toEqual([]);
+  }, 180_000);
+});
