@@ -18,11 +18,15 @@ export function extractAmounts(doc: ContractDocument): MoneyTerm[] {
 }
 
 const PERCENT = new RegExp(
-  `(?:(?<words>${NUMBER_WORDS_SOURCE})\\s+percent(?:age\\s+points?)?(?:\\s*\\(\\s*(?<fig>\\d+(?:\\.\\d+)?)\\s*%\\s*\\))?|(?<num>\\d+(?:\\.\\d+)?)\\s*(?:%|percent\\b|per\\s+cent\\b))`,
+  `(?:(?<words>${NUMBER_WORDS_SOURCE})\\s+percent(?:age\\s+points?)?(?:\\s*\\(\\s*(?<fig>\\d+(?:\\.\\d+)?)\\s*%\\s*\\))?|(?<!\\d)(?<num>\\d+(?:\\.\\d+)?)\\s*(?:%|percent\\b|per\\s+cent\\b))`,
   "gi",
 );
 
-/** Percentages: "5%", "12.5 percent", "fifty percent (50%)". */
+/**
+ * Percentages: "5%", "12.5 percent", "fifty percent (50%)". A figure starts after no digit: a start inside a run of
+ * digits read the run to its end (quadratic on "1111…"), and no match ends with a digit, so the run's first digit is
+ * always where the search meets it.
+ */
 export function extractPercentages(doc: ContractDocument): PercentageTerm[] {
   const out: PercentageTerm[] = [];
   for (const m of matchAll(doc.text, PERCENT)) {

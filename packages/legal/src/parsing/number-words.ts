@@ -13,8 +13,13 @@ const ORDINALS: Readonly<Record<string, number>> = {
 };
 
 const WORD = [...Object.keys(UNITS), ...Object.keys(TENS), "hundred", ...Object.keys(SCALES), ...Object.keys(ORDINALS), "a"].join("|");
-/** A run of number words ("one hundred and twenty-five"); use with the `i` flag. */
-export const NUMBER_WORDS_SOURCE = `(?:\\b(?:${WORD})(?:(?:[\\s-]+|\\s+and\\s+)(?:${WORD}))*\\b)`;
+/**
+ * A run of number words ("one hundred and twenty-five"); use with the `i` flag. At most 16 words: the longest number
+ * these words write ("nine hundred ninety-nine million nine hundred ninety-nine thousand nine hundred ninety-nine")
+ * has 13. Unbounded, a pattern reading such a run and then something else ("… percent", "… dollars") read a long run
+ * of number words ("one one one …") to its end from each of its words: quadratic, whether or not V8 optimised it.
+ */
+export const NUMBER_WORDS_SOURCE = `(?:\\b(?:${WORD})(?:(?:[\\s-]+|\\s+and\\s+)(?:${WORD})){0,15}\\b)`;
 
 /**
  * Parses English number words, cardinal or ordinal, case-insensitive: "thirty" → 30,
