@@ -42,7 +42,7 @@ export { backoffDelay, type BackoffSettings } from "./execution/backoff";
 
 export { SqliteRunStore, runStoreHolder, runStoreOpeners, type SqliteRunStoreOptions } from "./store/sqlite-run-store";
 export type { Presence as RunStoreOpener, PresenceTiming } from "./store/store-presence";
-export { MemoryRunStore } from "./store/memory-run-store";
+export { DEFAULT_MAX_FINISHED_RUNS, MemoryRunStore, type MemoryRunStoreOptions } from "./store/memory-run-store";
 export type { RunStore, RunRecord, StepRecord, StepWrite, StoredEvent, RunStatus, StepStatus, ErrorInfo, ListRunsQuery, RunPatch } from "./store/run-records";
 
 export {

@@ -23,7 +23,7 @@ import { assertJson, type JsonObject, type JsonValue } from "../execution/json-v
 import { builtInStepRegistry } from "../steps/built-in-step-registry";
 import type { StepHandler } from "../steps/step-handler";
 import type { StepHandlerRegistry } from "../steps/step-handler-registry";
-import { MemoryRunStore } from "../store/memory-run-store";
+import { MemoryRunStore, type MemoryRunStoreOptions } from "../store/memory-run-store";
 import type { ListRunsQuery, RunRecord, RunStore, StepRecord, StoredEvent } from "../store/run-records";
 import { SqliteRunStore } from "../store/sqlite-run-store";
 import { SuspendableRunStore } from "../store/suspendable-run-store";
@@ -247,10 +247,15 @@ export class WorkflowEngine {
     return engine;
   }
 
-  /** An engine that keeps nothing on disk (tests, benchmarks, one-off runs). */
-  static inMemory(options: Omit<WorkflowEngineOptions, "store"> & { keepEvents?: boolean }): WorkflowEngine {
-    const { keepEvents, ...rest } = options;
-    return new WorkflowEngine({ ...rest, store: new MemoryRunStore({ keepEvents: keepEvents ?? true }) });
+  /**
+   * An engine that keeps nothing on disk (tests, benchmarks, one-off runs, an embedder without a
+   * database). It keeps the last `maxFinishedRuns` finished runs (default 1,000; see MemoryRunStore):
+   * older ones are dropped as prune() drops them, runs not finished never. `retentionMs` and
+   * `pruneEveryMs` apply as to any engine built by hand.
+   */
+  static inMemory(options: Omit<WorkflowEngineOptions, "store"> & MemoryRunStoreOptions): WorkflowEngine {
+    const { keepEvents, maxFinishedRuns, ...rest } = options;
+    return new WorkflowEngine({ ...rest, store: new MemoryRunStore({ keepEvents: keepEvents ?? true, ...(maxFinishedRuns === undefined ? {} : { maxFinishedRuns }) }) });
   }
 
   /** Parses JSON or YAML text into a validated definition (throws WorkflowValidationError). */

@@ -1,5 +1,22 @@
+import { InvalidArgumentError } from "@bear/core";
 import { plainOf } from "../execution/raw-json";
-import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StepWrite, StoredEvent } from "./run-records";
+import { TERMINAL_RUN_STATUSES, type ListRunsQuery, type RunPatch, type RunRecord, type RunStore, type StepRecord, type StepWrite, type StoredEvent } from "./run-records";
+
+/** Finished runs a MemoryRunStore keeps unless told otherwise (a long-lived embedder's memory stays bounded). */
+export const DEFAULT_MAX_FINISHED_RUNS = 1_000;
+
+const TERMINAL = new Set(TERMINAL_RUN_STATUSES);
+
+export interface MemoryRunStoreOptions {
+  /** Keep event history (off saves memory in benchmarks). Default true. */
+  readonly keepEvents?: boolean;
+  /**
+   * Finished runs (completed, failed, cancelled) kept, with their steps and events: when one more
+   * finishes, the one that finished first is dropped, as prune() drops it. Runs not finished are never
+   * dropped. Default 1,000; `Infinity` keeps every run (memory grows with every run).
+   */
+  readonly maxFinishedRuns?: number;
+}
 
 /** Keeps runs in memory only: for tests, benchmarks and throw-away runs. Nothing survives a restart. */
 export class MemoryRunStore implements RunStore {
@@ -7,26 +24,40 @@ export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #steps = new Map<string, Map<string, StepWrite>>();
   readonly #events = new Map<string, StoredEvent[]>();
-  /** Keep event history (off saves memory in benchmarks). */
-  constructor(readonly options: { keepEvents?: boolean } = {}) {}
+  /** Finished runs' ids → finishedAt, oldest first (the order the cap and prune() drop them in). */
+  #finished = new Map<string, number>();
+  /** At least the last entry's finishedAt (a larger stale value only costs one needless sort). */
+  #latestFinishedAt = -Infinity;
+  readonly #keepEvents: boolean;
+  readonly #maxFinishedRuns: number;
+
+  constructor(readonly options: MemoryRunStoreOptions = {}) {
+    const max = options.maxFinishedRuns ?? DEFAULT_MAX_FINISHED_RUNS;
+    if (max !== Infinity && !(Number.isInteger(max) && max >= 0)) throw new InvalidArgumentError("maxFinishedRuns", max, "an integer of at least 0, or Infinity");
+    this.#maxFinishedRuns = max;
+    this.#keepEvents = options.keepEvents !== false;
+  }
 
   insertRun(run: RunRecord): void {
     this.#runs.set(run.id, run);
     this.#steps.set(run.id, new Map());
     this.#events.set(run.id, []);
+    this.#track(run);
   }
 
   updateRun(runId: string, patch: RunPatch, at: number): void {
     const run = this.#runs.get(runId);
     if (!run) return;
-    this.#runs.set(runId, {
+    const updated: RunRecord = {
       ...run,
       status: patch.status,
       error: patch.error === undefined ? run.error : patch.error,
       startedAt: patch.startedAt ?? run.startedAt,
       finishedAt: patch.finishedAt ?? run.finishedAt,
       updatedAt: at,
-    });
+    };
+    this.#runs.set(runId, updated);
+    this.#track(updated);
   }
 
   saveStep(step: StepWrite): void {
@@ -34,7 +65,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   appendEvent(event: StoredEvent): void {
-    if (this.options.keepEvents !== false) this.#events.get(event.runId)?.push(event);
+    if (this.#keepEvents) this.#events.get(event.runId)?.push(event);
   }
 
   flush(): void {
@@ -72,19 +103,47 @@ export class MemoryRunStore implements RunStore {
     return runs.slice(offset, offset + (query.limit ?? 100));
   }
 
+  /** Finished runs held now (at most maxFinishedRuns). */
+  get finishedRuns(): number {
+    return this.#finished.size;
+  }
+
   prune(before: number, limit = Infinity): number {
-    const expired = [...this.#runs.values()].filter((run) => run.finishedAt !== null && run.finishedAt < before).sort((a, b) => a.finishedAt! - b.finishedAt!);
-    for (const run of expired.slice(0, limit)) {
-      this.#runs.delete(run.id);
-      this.#steps.delete(run.id);
-      this.#events.delete(run.id);
+    const expired: string[] = [];
+    for (const [id, finishedAt] of this.#finished) {
+      if (finishedAt >= before || expired.length >= limit) break; // oldest first: the rest finished later
+      expired.push(id);
     }
-    return Math.min(expired.length, limit);
+    for (const id of expired) this.#drop(id);
+    return expired.length;
   }
 
   close(): void {
     this.#runs.clear();
     this.#steps.clear();
     this.#events.clear();
+    this.#finished.clear();
+  }
+
+  /** Keeps #finished in step with a run's status, then drops the runs beyond the cap. */
+  #track(run: RunRecord): void {
+    if (!TERMINAL.has(run.status) || run.finishedAt === null) {
+      this.#finished.delete(run.id); // a run resumed (or re-inserted unfinished) is not finished any more
+      return;
+    }
+    if (this.#finished.get(run.id) === run.finishedAt) return;
+    this.#finished.delete(run.id);
+    this.#finished.set(run.id, run.finishedAt);
+    // Runs finish in time order here; one inserted already finished, or a clock set back, is put in its place.
+    if (run.finishedAt < this.#latestFinishedAt) this.#finished = new Map([...this.#finished].sort((a, b) => a[1] - b[1]));
+    else this.#latestFinishedAt = run.finishedAt;
+    while (this.#finished.size > this.#maxFinishedRuns) this.#drop(this.#finished.keys().next().value!);
+  }
+
+  #drop(runId: string): void {
+    this.#runs.delete(runId);
+    this.#steps.delete(runId);
+    this.#events.delete(runId);
+    this.#finished.delete(runId);
   }
 }
