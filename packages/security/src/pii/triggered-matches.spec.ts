@@ -71,6 +71,18 @@ describe("segmentMatches finds what a global search finds", () => {
       expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
     }
   });
+  it("FIRM: after a miss the rest of the list of names is passed over, and the matches stay those of a global search", () => {
+    const [, pattern, trigger, cut, starts] = SEGMENTED_ORGANIZATION_CUES.find(([name]) => name === "FIRM") ?? [];
+    if (!pattern || !trigger || !cut || !starts?.afterMiss) throw new Error("FIRM or its afterMiss missing");
+    const listPiece = fc.constantFrom("Ab", "Smith", "Jones", "O'Brien", "Evans-Bonilla", "Ab-", "AB", "x", "Émile", "𝒜b", ", ", ",", " ", "  ", " and ", " & ", "and", "-", "'s", "\n");
+    fc.assert(
+      fc.property(fc.array(listPiece, { maxLength: 40 }), (pieces) => {
+        const t = pieces.join("");
+        expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
   it("capitalStarts: a search tried only at its starts finds every match, and a start it left out is missed", () => {
     const [, pattern, trigger, cut] = SEGMENTED_COMPANY_NAMES.find(([name]) => name === "ORG_CUE") ?? [];
     if (!pattern || !trigger || !cut) throw new Error("ORG_CUE missing");

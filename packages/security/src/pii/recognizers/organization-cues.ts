@@ -5,7 +5,7 @@ import { distinctive, FUNCTION_WORD, isOrgSuffixWord, type Push } from "./organi
 import { isJobTitleWord } from "./job-titles";
 import { casedLegalForms, legalForms } from "./legal-forms";
 import { capitalStarts, cutOutside, segmentMatches, type Cut, type Starts } from "../triggered-matches";
-import { LETTER } from "../char-classes";
+import { charClasses, LETTER } from "../char-classes";
 
 /** Law-firm style names: "Davis, Reynolds and Williamson", "Smith & Jones", "Evans-Bonilla and Oneal". */
 const FIRM_WORD = "[\\p{Lu}][\\p{Ll}'’]+(?:-[\\p{Lu}][\\p{Ll}'’]+)?";
@@ -23,6 +23,24 @@ const FIRM_CUT = cutOutside(LETTER, "'’-, &");
  * capital costs more than the search it saves.)
  */
 const CAPITAL_STARTS = capitalStarts(false);
+/** A list of firm words from a start: what a FIRM match reads before its connector. */
+const FIRM_LIST = new RegExp(`${FIRM_WORD}(?:, ${FIRM_WORD})*`, "uy");
+/**
+ * FIRM's starts (CAPITAL_STARTS). After a miss at a start its look-behind allowed (no letter, no "-", no character
+ * outside the BMP before it), the rest of the list of names read from it is passed over: a start there is a later
+ * name of the same list (or the second half of a hyphenated one, which the look-behind refuses), reads on to the same
+ * end and tries the same ends, so it misses too. Without this "Ab, Ab, Ab, …, x and Cd" was read to the end of the
+ * list from each name: quadratic.
+ */
+const FIRM_STARTS: Starts = Object.assign((segment: string) => CAPITAL_STARTS(segment), {
+  afterMiss: (segment: string, at: number): number => {
+    const before = at > 0 ? segment.charCodeAt(at - 1) : -1;
+    if (before === 0x2d || (before >= 0xd800 && before <= 0xdfff) || (before >= 0 && ((charClasses()[before] as number) & LETTER) !== 0)) return at + 1;
+    FIRM_LIST.lastIndex = at;
+    const list = FIRM_LIST.exec(segment);
+    return list ? at + list[0].length : at + 1;
+  },
+});
 /** Phrases after which an organisation's name follows ("works for X", "is from X", "joined X"). */
 const ORG_CONTEXT = new RegExp(
   `\\b(?:(works? (?:for|at)|worked (?:for|at)|working (?:for|at)|employed (?:by|at)|client of|customer of|offices of|acquired by|subsidiary of)|is from|joined|became|support|on behalf of)\\s+((?:[\\p{Lu}][\\p{L}&'’.-]*)(?:[ ](?:[\\p{Lu}][\\p{L}&'’.-]*|of|and|&)){0,4})`,
@@ -56,7 +74,7 @@ const SURNAME_PAIR = /(?<![\p{L}\p{N}'’.-])(\p{Lu}[\p{Ll}'’]+|\p{Ll}[\p{Ll}'
 
 /** The patterns searched by segment, with their triggers and cuts (for the property test against a whole-text search). */
 export const SEGMENTED_ORGANIZATION_CUES: readonly (readonly [string, RegExp, RegExp, Cut, Starts?])[] = [
-  ["FIRM", FIRM, FIRM_TRIGGER, FIRM_CUT, CAPITAL_STARTS],
+  ["FIRM", FIRM, FIRM_TRIGGER, FIRM_CUT, FIRM_STARTS],
   ["AFFILIATION", AFFILIATION, AFFILIATION_TRIGGER, PUNCTUATION_CUT],
   ["OWNER", OWNER, OWNER_TRIGGER, PUNCTUATION_CUT, CAPITAL_STARTS],
   ["LOWER_SUFFIX", LOWER_SUFFIX, LOWER_SUFFIX_TRIGGER, "line"],
@@ -86,7 +104,7 @@ const isSurname = (w: string): boolean => isKnownName(w) || (isGivenOrFamilyName
 
 /** Firms named after their partners ("Davis, Reynolds and Williamson"), not lists of people or of words. */
 export function firms(text: string, push: Push): void {
-  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, FIRM_CUT, CAPITAL_STARTS)) {
+  for (const m of segmentMatches(text, FIRM, FIRM_TRIGGER, FIRM_CUT, FIRM_STARTS)) {
     const items = m[0].split(/,? (?:and|&) |, /).map((w) => w.replace(/['’]s$/u, ""));
     const parts = items.flatMap((w) => w.split("-"));
     if (parts.some((w) => isNotAName(w))) continue;
