@@ -83,6 +83,18 @@ describe("segmentMatches finds what a global search finds", () => {
       { numRuns: 5000 },
     );
   });
+  it("INDIVIDUAL: after a miss the rest of a word's run is passed over, and the matches stay those of a global search", () => {
+    const [, pattern, trigger, cut, starts] = SEGMENTED_NAME_CUES.find(([name]) => name === "INDIVIDUAL") ?? [];
+    if (!pattern || !trigger || !cut || !starts?.afterMiss) throw new Error("INDIVIDUAL or its afterMiss missing");
+    const runPiece = fc.constantFrom("Ab", "AB", "ab", "A", "A.", "O'", "Ab'", "’", "-", ".", " ", "  ", "\u00a0", ", ", ",", "an individual", " an individual", "van", "KATHY", "𝒜b", "😀", "\n");
+    fc.assert(
+      fc.property(fc.array(runPiece, { maxLength: 40 }), (pieces) => {
+        const t = pieces.join("");
+        expect(key(segmentMatches(t, pattern, trigger, cut, starts))).toEqual(key(t.matchAll(pattern)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
   it("capitalStarts: a search tried only at its starts finds every match, and a start it left out is missed", () => {
     const [, pattern, trigger, cut] = SEGMENTED_COMPANY_NAMES.find(([name]) => name === "ORG_CUE") ?? [];
     if (!pattern || !trigger || !cut) throw new Error("ORG_CUE missing");

@@ -14,8 +14,8 @@ import { SITE_AFTER } from "./company-names";
 import { isJobTitleWord } from "./job-titles";
 import { isBrandLike, isDemonym, readRun } from "./capitalised-runs";
 import type { ModelSpan, NameModel } from "../model/name-model";
-import { cutOutside, matchesAt, segmentMatches, type Cut } from "../triggered-matches";
-import { LETTER, NUMBER, SPACE } from "../char-classes";
+import { cutOutside, matchesAt, segmentMatches, type Cut, type Starts } from "../triggered-matches";
+import { charClasses, LETTER, NUMBER, SPACE, UPPER } from "../char-classes";
 import { ORG_SUFFIX } from "./organization-words";
 import {
   commonwealthStarts,
@@ -42,6 +42,33 @@ const NAME2 = `${NAME_WORD}(?:${GAP}(?:(?:van|von|de|der|da|di|del|la|le|bin|al)
 
 /** "KATHY WHITWORTH, an individual": a party that is a person. */
 const INDIVIDUAL = new RegExp(`(${NAME2}|\\p{Lu}{2,}(?:${GAP}(?:\\p{Lu}\\.|\\p{Lu}{2,})){1,3}),?\\s+an\\s+individual\\b`, "gu");
+/** A character of a name word's run ([\p{L}'’-]); a surrogate ends a run (not classed). */
+const inNameRun = (c: number): boolean => (c < 0xd800 || c > 0xdfff) && (((charClasses()[c] as number) & LETTER) !== 0 || c === 0x27 || c === 0x2019 || c === 0x2d);
+/**
+ * Where an INDIVIDUAL match may start: a capital (a high surrogate too: it may open one). After a miss, the rest of
+ * the word's run of letters ' ’ - is passed over but for its last character: a later capital of the run reads the
+ * first word to the same end and goes on as the missed start did (its capitals-only reading included), so it misses
+ * too; only the run's last capital may open "X." otherwise. Tried at every offset, "Ab'Ab'Ab'…" was read to the end
+ * of its run from each capital: quadratic.
+ */
+const INDIVIDUAL_STARTS: Starts = Object.assign(
+  (segment: string): number[] => {
+    const cls = charClasses();
+    const out: number[] = [];
+    for (let i = 0; i < segment.length; i++) {
+      const c = segment.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff ? c <= 0xdbff : ((cls[c] as number) & UPPER) !== 0) out.push(i);
+    }
+    return out;
+  },
+  {
+    afterMiss: (segment: string, at: number): number => {
+      let end = at;
+      while (end < segment.length && inNameRun(segment.charCodeAt(end))) end++;
+      return Math.max(at + 1, end - 1);
+    },
+  },
+);
 /** What each INDIVIDUAL match holds: the whitespace before "an". */
 const INDIVIDUAL_TRIGGER = /\san\s+individual\b/g;
 /**
@@ -57,7 +84,7 @@ const PERSON_CUES: readonly {
   /** Every position where the cue can start (it is tried only there). */
   readonly starts?: (text: string) => Iterable<number>;
   /** Or: something every match holds, and where the text may be cut around it (it is searched only in those segments). */
-  readonly segment?: { readonly trigger: RegExp; readonly cut: Cut };
+  readonly segment?: { readonly trigger: RegExp; readonly cut: Cut; readonly starts?: Starts };
 }[] = [
   // Mr. Smith, Dr. Karen O'Neil, Hon. Jane Roe (the title itself is not part of the name)
   { regex: new RegExp(`\\b(?:${HONORIFIC_WORDS.join("|")})\\.?\\s+(${NAME})`, "gu"), score: 0.85, starts: honorificStarts },
@@ -68,7 +95,7 @@ const PERSON_CUES: readonly {
     starts: roleStarts,
   },
   // "KATHY WHITWORTH, an individual": it starts at every capitalised word, so it is searched only around the phrase
-  { regex: INDIVIDUAL, score: 0.8, segment: { trigger: INDIVIDUAL_TRIGGER, cut: INDIVIDUAL_CUT } },
+  { regex: INDIVIDUAL, score: 0.8, segment: { trigger: INDIVIDUAL_TRIGGER, cut: INDIVIDUAL_CUT, starts: INDIVIDUAL_STARTS } },
   // signature blocks: "/s/ John Doe", "By: John Doe", "Name: John Doe"
   {
     regex: new RegExp(`(?:/s/|\\bBy:|\\bName:|\\bSigned:|\\bSignature:|\\bAttn\\.?:|\\bAttention:)[ \\t]*(?:/s/[ \\t]*)?(${NAME2})`, "gu"),
@@ -141,8 +168,8 @@ export const ANCHORED_NAME_CUES: readonly (readonly [string, RegExp, (text: stri
 ];
 
 /** The patterns searched by segment (for the property test against a whole-text search). */
-export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cut])[] = [
-  ["INDIVIDUAL", INDIVIDUAL, INDIVIDUAL_TRIGGER, INDIVIDUAL_CUT],
+export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cut, Starts?])[] = [
+  ["INDIVIDUAL", INDIVIDUAL, INDIVIDUAL_TRIGGER, INDIVIDUAL_CUT, INDIVIDUAL_STARTS],
   ["SPEAKER", SPEAKER, COLON, "line"],
   ["NAME_LIST", NAME_LIST, NAME_LIST_TRIGGER, NAME_LIST_CUT],
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
@@ -426,7 +453,7 @@ export class NameRecognizer implements Recognizer {
       const found = cue.starts
         ? matchesAt(text, cue.regex, cue.starts(text))
         : cue.segment
-          ? segmentMatches(text, cue.regex, cue.segment.trigger, cue.segment.cut)
+          ? segmentMatches(text, cue.regex, cue.segment.trigger, cue.segment.cut, cue.segment.starts)
           : text.matchAll(cue.regex);
       for (const m of found) {
         const read = m[1];
