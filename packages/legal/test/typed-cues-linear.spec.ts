@@ -2,12 +2,12 @@
 // (a 500,000-character text, the API's limit, with no sentence break, is read three times: as a sentence and
 // as each neighbour), and they give exactly the features the quadratic regexes of 6ef646f gave.
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { sentenceTypedFeatures, typedCues } from "../src/classification/clause-model/typed-cues";
 import * as quadratic from "./fixtures/typed-cues-quadratic";
+import { threadCpuMs } from "./support/thread-cpu";
 
 /** Pieces of drafting and of hostile runs: numbers in every separator form, number words, units, currencies, references, quotes. */
 const PIECES = [
@@ -25,14 +25,6 @@ const HOSTILE = ["1", "1,", "1.", "1.1,", "one ", "one-", "twenty one ", "1,000 
  * CPU time of this thread in ms: /proc/self/task/<pid>/schedstat (the main thread, where jest runs the test), else the
  * process's. Not process.cpuUsage alone: it also counts the process's other threads (GC helpers, native addons' pools).
  */
-function threadCpuMs(): number {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
-  } catch {
-    const used = process.cpuUsage();
-    return (used.user + used.system) / 1000;
-  }
-}
 
 const cpuMs = (fn: () => void): number => {
   const start = threadCpuMs();

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { PiiScrubber } from "./pii-scrubber";
 import { EntityLinker } from "./entity-linker";
 import { TokenVault } from "./token-vault";
 import { LinearEntityLinker } from "../../test/support/linear-entity-linker";
+import { threadCpuMs } from "../../test/support/thread-cpu";
 
 describe("EntityLinker: one entity, one number", () => {
   it("links a person's full name, title + surname and surname, in any order", () => {
@@ -119,16 +119,6 @@ describe("EntityLinker: indexed, numbered exactly as the scan over every entity"
     expect(large / small).toBeLessThan(11);
   });
 });
-
-/** CPU time of this thread in ms (the main thread, where jest runs the test), else the process's. */
-function threadCpuMs(): number {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
-  } catch {
-    const used = process.cpuUsage();
-    return (used.user + used.system) / 1000;
-  }
-}
 
 describe("EntityLinker: a very long organisation's name (rev12 #18)", () => {
   it("links a 300-word ORGANIZATION finding and its runs in < 50 ms of CPU, holding < 5 MB", () => {
