@@ -63,10 +63,7 @@ export function exitCodeFor(code: string): ExitCode {
   return BY_CODE[code] ?? ExitCode.InputError;
 }
 
-/**
- * A path as a person wants to read it: relative when under the current folder, absolute otherwise, and safe for the
- * terminal (a file found in a folder or named by an e-mail may carry ESC sequences or bidi overrides: shown escaped).
- */
+/** A path as a person reads it (relative under the current folder, else absolute), terminal-safe: names found on disk or in e-mails may carry ESC or bidi controls. */
 export function displayPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return terminalSafe(rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p);
