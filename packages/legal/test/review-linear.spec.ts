@@ -2,9 +2,9 @@
 // once a process has generated 1 MB of regex code (V8's TooMuchRegExpCode: a long-lived server, a jest process after a
 // few dozen test files) every new regex is compiled so. A child process, because flags set here would not reach
 // regexes V8 has already compiled.
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
+import { unoptimisedTimes } from "./support/unoptimised-run";
 
 /**
  * Runs inside one sentence (no sentence break). The clause model's title-line check trimmed the sentence's closing
@@ -19,12 +19,7 @@ const LENGTH = 100_000;
 describe("contract review on long runs, regexes compiled unoptimised", () => {
   it(`reads a ${LENGTH}-character run of each hostile unit in under 3 s of CPU (--no-regexp-optimization)`, () => {
     const script = path.join(import.meta.dirname, "fixtures/review-hostile-timing.mts");
-    const out = execFileSync(process.execPath, ["--no-regexp-optimization", "--import", "tsx", script, JSON.stringify(HOSTILE), String(LENGTH)], {
-      encoding: "utf8",
-      timeout: 150_000,
-      env: { ...process.env, NODE_OPTIONS: "" },
-    });
-    const times = JSON.parse(out) as [string, number][];
+    const times = unoptimisedTimes(script, HOSTILE, LENGTH, 150_000);
     expect(times.map(([unit]) => unit)).toEqual(HOSTILE);
     expect(times.filter(([, ms]) => ms >= 3_000)).toEqual([]);
   }, 180_000);
