@@ -6,6 +6,7 @@ import { PiiScanPool } from "../src/pii/scan-pool";
 import { PII_SCAN_TASK } from "../src/pii/scan-task";
 import { PiiScrubber } from "../src/scrub/pii-scrubber";
 import { scanWorkerUrl } from "./support/scan-worker-build";
+import { threadIds, threadSample } from "./support/thread-cpu";
 
 const LETTER =
   "Dear Ms. Margaret Okonkwo,\n\nPlease wire the fee to IBAN DE89 3704 0044 0532 0130 00 and call 415-555-0134.\n" +
@@ -123,9 +124,24 @@ describe("PiiScanPool", () => {
   }, 60_000);
 
   it("hands a busy thread its next document: the second scan is done before this thread sees the first's answer", async () => {
+    const threadsBefore = new Set(threadIds());
     await using one = new PiiScanPool({ threads: 1, scanner: { names: false }, workerUrl: await scanWorkerUrl() });
-    await one.scan(LETTER); // the thread is up and warm
-    const texts = [LETTER, LETTER.toUpperCase(), `${LETTER}\n${LETTER}`];
+    // Documents long enough (~150 KB, tens of ms each) that a document sent only after the first's answer is seen
+    // would be answered turns of this thread's event loop later, while two already in the worker answer in one.
+    const long = `${LETTER}\n`.repeat(600);
+    const texts = [long, long.toUpperCase(), `${long}\n${long}`];
+    for (const t of texts) await one.scan(t); // the thread is up and warm
+    // The pool's thread: of the threads it started, the one that did the scanning.
+    const [busiest] = threadIds()
+      .filter((tid) => !threadsBefore.has(tid))
+      .map((tid) => ({ tid, cpuMs: threadSample(tid)?.cpuMs ?? 0 }))
+      .sort((a, b) => b.cpuMs - a.cpuMs);
+    if (!busiest) throw new Error("the pool started no thread");
+    const scanThread = busiest.tid;
+    const scanCpuMs = (): number => threadSample(scanThread)?.cpuMs ?? Number.POSITIVE_INFINITY;
+    let cpu = scanCpuMs();
+    for (const t of texts.slice(0, 2)) await one.scan(t);
+    const twoScansCpuMs = scanCpuMs() - cpu;
     let turns = 0;
     let turning = true;
     const turn = (): void => {
@@ -134,8 +150,19 @@ describe("PiiScanPool", () => {
     };
     const seenAt: number[] = [];
     const scans = texts.map((t, i) => one.scan(t).then((found) => ((seenAt[i] = turns), found)));
-    // this thread does nothing else for a while: only a document already in the worker can be scanned meanwhile
-    for (const until = performance.now() + 1500; performance.now() < until; );
+    // This thread does nothing else for a while: only a document already in the worker can be scanned meanwhile.
+    // It waits (busy, never yielding) until the pool's thread has done the CPU work of two scans and sleeps, so a
+    // loaded machine that gives that thread little CPU slows the test down instead of failing it.
+    // ("Sleeps" for 100 ms on end: between two documents already in its queue it never waits that long.)
+    cpu = scanCpuMs();
+    const start = performance.now();
+    let asleepSince: number | undefined;
+    for (;;) {
+      const now = threadSample(scanThread);
+      const asleep = now !== undefined && !now.runnable && now.cpuMs - cpu >= twoScansCpuMs / 2;
+      asleepSince = asleep ? (asleepSince ?? performance.now()) : undefined;
+      if ((asleepSince !== undefined && performance.now() - asleepSince >= 100) || performance.now() - start >= 30_000) break;
+    }
     setImmediate(turn);
     const found = await Promise.all(scans);
     turning = false;

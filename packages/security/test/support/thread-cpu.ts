@@ -12,3 +12,20 @@ export function threadCpuMs(): number {
     return (used.user + used.system) / 1000;
   }
 }
+
+/** This process's thread ids (Linux: /proc/self/task). */
+export function threadIds(): number[] {
+  return fs.readdirSync("/proc/self/task").map(Number);
+}
+
+/** One thread's CPU time in ms and whether it is running or waiting to run ("R"), rather than asleep; undefined once it has ended. */
+export function threadSample(tid: number): { cpuMs: number; runnable: boolean } | undefined {
+  try {
+    const cpuMs = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+    // stat is "pid (comm) S ...": the state follows the last ") " (comm may hold spaces or parentheses)
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    return { cpuMs, runnable: stat[stat.lastIndexOf(") ") + 2] === "R" };
+  } catch {
+    return undefined;
+  }
+}
