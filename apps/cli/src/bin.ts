@@ -1,4 +1,4 @@
-import { enforceOffline } from "@bear/core";
+import { enforceOffline, terminalSafeJson } from "@bear/core";
 import { ExitCode } from "./exit-codes";
 import { reportError } from "./output";
 import { buildProgram, CommanderError } from "./program";
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
       if (error.exitCode === 0) return ExitCode.Ok;
       if (json) {
         const message = (usageText.split("\n")[0] ?? error.message).replace(/^error: /, "");
-        process.stderr.write(`${JSON.stringify({ error: { name: "UsageError", code: "USAGE", message, hint: "Run `bear --help` for usage." }, exitCode: ExitCode.Usage })}\n`);
+        process.stderr.write(`${terminalSafeJson({ error: { name: "UsageError", code: "USAGE", message, hint: "Run `bear --help` for usage." }, exitCode: ExitCode.Usage })}\n`);
       }
       return ExitCode.Usage;
     }

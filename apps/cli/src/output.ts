@@ -1,14 +1,14 @@
 import path from "node:path";
-import { BearError, terminalSafe } from "@bear/core";
+import { BearError, terminalSafe, terminalSafeJson } from "@bear/core";
 import { ExitCode } from "./exit-codes";
 
 export interface OutputOptions {
   readonly json: boolean;
 }
 
-/** Machine output goes to stdout as one JSON document; people get text. Errors go to stderr. */
+/** Machine output goes to stdout as one JSON document (C1 and bidi controls escaped too); people get text. Errors go to stderr. */
 export function emit(options: OutputOptions, data: unknown, human: () => string): void {
-  process.stdout.write(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+  process.stdout.write(options.json ? `${terminalSafeJson(data, 2)}\n` : `${human()}\n`);
 }
 
 /** Colours only on a terminal, and never with NO_COLOR set. */
@@ -37,7 +37,7 @@ export function reportError(options: OutputOptions, error: unknown): ExitCode {
   const code = bear ? exitCodeFor(bear.code) : ExitCode.Internal;
   if (options.json) {
     const body = bear ? bear.toJSON() : { name: "Error", code: "INTERNAL", message: (error as Error)?.message ?? String(error) };
-    process.stderr.write(`${JSON.stringify({ error: body, exitCode: code })}\n`);
+    process.stderr.write(`${terminalSafeJson({ error: body, exitCode: code })}\n`);
   } else {
     // messages quote file names, titles and paths found on disk or in documents: printed safe for the terminal
     const text = bear ? `${terminalSafe(bear.message)}${bear.hint ? `\n  hint: ${terminalSafe(bear.hint)}` : ""}` : `internal error: ${terminalSafe((error as Error)?.stack ?? String(error))}`;

@@ -41,5 +41,18 @@ describe("bear's report lines print found names and document text safe for the t
     expect(ingestShown).toContain("memo\\u202efdp.\\x9b31mtxt.pdf"); // the note "read by its content"
     expect(search.stdout).toMatch(/quorvant/i);
     expect(search.status).toBe(0);
-  }, 120_000);
+
+    // --json: JSON.stringify escapes C0 but leaves C1 and bidi controls raw; they are written as \uXXXX escapes too
+    const listJson = bear(["--data-dir", ws, "documents", "list", "--json"], { cwd: dir });
+    const searchJson = bear(["--data-dir", ws, "search", "quorvant", "--json"], { cwd: dir });
+    const ingestJson = bear(["--data-dir", ws, "ingest", "docs", "--matter", "acme", "--json"], { cwd: dir });
+    for (const [what, run] of [["documents list --json", listJson], ["search --json", searchJson], ["ingest --json", ingestJson]] as const) {
+      expect([what, RAW_CONTROL.exec(`${run.stdout}${run.stderr}`)?.[0]]).toEqual([what, undefined]);
+    }
+    expect(listJson.stdout).toContain("memo\\u202efdp.\\u009b31mtxt.pdf");
+    // and JSON.parse reads back the name as it is
+    expect(JSON.stringify(JSON.parse(listJson.stdout))).toContain("memo\u202Efdp.\u009b31mtxt.pdf");
+    expect(JSON.stringify(JSON.parse(searchJson.stdout))).toContain("memo\u202Efdp.\u009b31mtxt.pdf");
+    expect(ingestJson.status).toBe(3);
+  }, 180_000);
 });

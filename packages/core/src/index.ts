@@ -37,7 +37,7 @@ export { serveWorkerTasks, type WorkerTaskHandler, type WorkerTaskTools } from "
 export { serializeError, transferred, type TransferredValue, type WorkerTask, type SerializedError } from "./workers/worker-protocol";
 export { addressSpaceLimiter, addressSpaceLimitedCommand, findSystemBinary } from "./workers/address-space-limit";
 export { confinePath, isPathInside } from "./paths/confine-path";
-export { terminalSafe } from "./text/terminal-safe";
+export { terminalSafe, terminalSafeJson } from "./text/terminal-safe";
 export {
   assertMatterId,
   isMatterId,

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { assertMatterId, terminalSafe } from "@bear/core";
+import { assertMatterId, terminalSafe, terminalSafeJson } from "@bear/core";
 import type { LiveRuns, RunDetails, RunHandle, RunOutcome, RunResult, RunStatus, RunStepView, WorkflowEngine, WorkflowEvent, Workspace } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -350,7 +350,7 @@ function renderResult(result: RunResult, details: RunDetails, steps: readonly Ru
   for (const s of steps) {
     if (s.agent) lines.push(dim(`  ${s.index === null ? s.id : `${s.id}[${s.index}]`} ${describeAssignment(s.agent)}`));
   }
-  if (result.status === "completed") lines.push(`  outputs: ${truncate(JSON.stringify(result.outputs))}`);
+  if (result.status === "completed") lines.push(`  outputs: ${truncate(terminalSafeJson(result.outputs))}`);
   return lines.join("\n");
 }
 

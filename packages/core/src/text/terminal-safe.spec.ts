@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { terminalSafe } from "./terminal-safe";
+import { terminalSafe, terminalSafeJson } from "./terminal-safe";
 
 /** What a terminal may act on: C0, DEL, C1, line/paragraph separators, bidi embeddings, overrides, isolates, marks. */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
@@ -26,5 +26,35 @@ describe("terminalSafe", () => {
     expect(terminalSafe("invoice\u202Efdp.exe")).toBe("invoice\\u202efdp.exe");
     expect(terminalSafe("a\u009b31mb\r\nc")).toBe("a\\x9b31mb\\x0d\\x0ac");
     for (const name of ["Vertrag für Müller GmbH.docx", "合同-最终版.pdf", "C:\\Users\\ann\\memo.txt", "naïve café — notes (2).md", "👩‍⚖️ brief.txt"]) expect(terminalSafe(name)).toBe(name);
+  });
+});
+
+describe("terminalSafeJson", () => {
+  // a JSON document's own layout: its line feeds (indent) and spaces; any other control would reach the terminal raw
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const hostile = fc.array(fc.oneof(fc.constantFrom(...controls), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), { maxLength: 8 }).map((parts) => parts.join(""));
+  const value = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: "small" }, hostile, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), tie("array"), tie("object")),
+    array: fc.array(tie("value"), { maxLength: 4 }),
+    object: fc.dictionary(hostile, tie("value"), { maxKeys: 4 }),
+  })).value;
+
+  it("prints no control or bidi character raw, and JSON.parse gives back the value JSON.stringify gives", () => {
+    fc.assert(
+      fc.property(value, fc.constantFrom(undefined, 2), (v, indent) => {
+        const json = terminalSafeJson(v, indent);
+        expect(RAW.test(json)).toBe(false);
+        expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("escapes what JSON.stringify leaves raw: C1 controls, U+2028/9 and bidi controls", () => {
+    const name = "memo\u202Efdp.\u009b31mtxt.pdf\u2028\u2066\u007f";
+    expect(JSON.stringify({ name })).toMatch(/\u202e/);
+    expect(terminalSafeJson({ name })).toBe('{"name":"memo\\u202efdp.\\u009b31mtxt.pdf\\u2028\\u2066\\u007f"}');
+    expect(terminalSafeJson(["Vertrag für Müller GmbH.docx", "👩‍⚖️"], 2)).toBe(JSON.stringify(["Vertrag für Müller GmbH.docx", "👩‍⚖️"], null, 2));
   });
 });

@@ -21,3 +21,21 @@ const visible = (ch: string): string => {
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
 }
+
+/**
+ * What JSON leaves raw and a terminal still acts on: DEL, the C1 controls, U+2028/9 and the bidi controls.
+ * (`JSON.stringify` escapes C0 itself.) Outside its strings a JSON text holds none of these.
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const jsonEscape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * `JSON.stringify(value, null, indent)` safe to print on a terminal. Each control character and bidi control
+ * `terminalSafe` escapes, and JSON does not, is written as a `\uXXXX` escape. `JSON.parse` gives back the same
+ * value. This is for the CLI's `--json` output: a hostile file name or title printed as JSON must not drive the
+ * terminal either.
+ */
+export function terminalSafeJson(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? "null").replace(UNSAFE_IN_JSON, jsonEscape);
+}
