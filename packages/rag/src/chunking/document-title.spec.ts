@@ -37,6 +37,18 @@ describe("detectTitle", () => {
     expect(detectTitle("SUPPLY AGREEMENT", "Microsoft Word - supply.doc")).toBe("SUPPLY AGREEMENT");
   });
 
+  it("finds an e-mail address exactly where the old run-reading regex did (/[\\w.+-]+@[\\w-]+\\.[\\w.-]+/)", () => {
+    const old = /[\w.+-]+@[\w-]+\.[\w.-]+/;
+    const line = fc.array(fc.constantFrom(..."aZ9_.+-@ x/é:".split(""), "www.", "http://", "jane@example.com"), { maxLength: 24 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(line, (text) => {
+        const phone = (text.match(/\+?\d[\d\s().-]{7,}\d/g) ?? []).some((run) => run.replace(/\D/g, "").length >= 9);
+        expect(holdsPersonalData(text)).toBe(old.test(text) || /\bhttps?:\/\/|\bwww\./i.test(text) || phone);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it("never returns a title holding an e-mail address or a phone number, whatever the opening", () => {
     const contact = fc.oneof(
       fc.tuple(fc.stringMatching(/^[a-z]{2,8}$/), fc.stringMatching(/^[a-z]{2,8}$/)).map(([u, d]) => `${u}@${d}.com`),

@@ -15,9 +15,18 @@ const HEAD_CHARS = 5000;
 const MAX_TITLE_CHARS = 120;
 const MAX_TITLE_WORDS = 14;
 
+/**
+ * An e-mail address: a name character, "@", a domain word, ".", a domain character. This matches where
+ * `/[\w.+-]+@[\w-]+\.[\w.-]+/` does: the runs' other characters cannot change whether it matches. Written
+ * with those runs, it read a name run to its end from each of its characters, so a long line without "@" cost
+ * quadratic time (40,000 characters: 2.1 s of CPU unoptimised, 0.8 s optimised). Now a start fails at its second
+ * character unless that is "@", and the domain run after an "@" ends at the next "@".
+ */
+const EMAIL = /[\w.+-]@[\w-]+\.[\w.-]/;
+
 /** Personal data a title must never carry into lists, hits and citations. */
 export function holdsPersonalData(line: string): boolean {
-  if (/[\w.+-]+@[\w-]+\.[\w.-]+/.test(line) || /\bhttps?:\/\/|\bwww\./i.test(line)) return true; // e-mail, web address
+  if (EMAIL.test(line) || /\bhttps?:\/\/|\bwww\./i.test(line)) return true; // e-mail, web address
   // A phone number: a run of digits, spaces, dots, dashes and brackets holding 9 digits or more.
   return (line.match(/\+?\d[\d\s().-]{7,}\d/g) ?? []).some((run) => run.replace(/\D/g, "").length >= 9);
 }
