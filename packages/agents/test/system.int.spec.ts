@@ -170,3 +170,40 @@ describe("agentsModule", () => {
     expect(() => agentsModule({ maxConcurrentTasksPerAgent: 0 })).toThrow(/maxConcurrentTasksPerAgent/);
   });
 });
+
+describe("AgentSystem.open's in-memory run store", () => {
+  const count = (n: number): object => ({ name: `count-${n}`, steps: [{ id: "c", type: "data_processing", parameters: { operation: "count", input: Array.from({ length: n }, (_, i) => i) } }] });
+
+  it("keeps the last maxFinishedRuns finished runs, dropping the oldest", async () => {
+    const system = await AgentSystem.open({ maxFinishedRuns: 2 });
+    try {
+      const ids: string[] = [];
+      for (let n = 1; n <= 3; n++) {
+        const result = await system.engine.run(count(n));
+        expect(result.status).toBe("completed");
+        ids.push(result.runId);
+      }
+      expect(() => system.engine.getRun(ids[0]!)).toThrow(/does not exist/);
+      expect(system.engine.getRun(ids[1]!).status).toBe("completed");
+      expect(system.engine.getRun(ids[2]!).steps[0]?.output).toBe(3);
+    } finally {
+      await system.dispose();
+    }
+  });
+
+  it("refuses a cap that is no count, or one a SQLite store or a given engine would ignore, before making anything", async () => {
+    for (const bad of [-1, 1.5, Number.NaN, "10" as unknown as number]) {
+      await expect(AgentSystem.open({ maxFinishedRuns: bad })).rejects.toThrow(/invalid maxFinishedRuns: .* \(expected an integer of at least 0, or Infinity\)/);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agents-cap-"));
+    try {
+      const dbPath = path.join(dir, "runs.db");
+      await expect(AgentSystem.open({ dbPath, maxFinishedRuns: 10 })).rejects.toThrow(/invalid maxFinishedRuns: 10 \(expected no cap with dbPath/);
+      expect(fs.existsSync(dbPath)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const unbounded = await AgentSystem.open({ maxFinishedRuns: Infinity });
+    await unbounded.dispose();
+  });
+});

@@ -67,6 +67,12 @@ export interface OpenAgentSystemOptions extends Omit<AgentSystemOptions, "engine
   readonly engine?: WorkflowEngine;
   /** SQLite file for an engine created here; omitted → runs are kept in memory. */
   readonly dbPath?: string;
+  /**
+   * Runs kept in memory (no `dbPath`, no `engine`): how many finished runs are kept, the oldest
+   * dropped first (default 1,000, @bear/workflow-engine's MemoryRunStore; Infinity keeps every one);
+   * runs not finished are never dropped. An integer of at least 0, or Infinity.
+   */
+  readonly maxFinishedRuns?: number;
   readonly tools?: ToolRegistry | readonly AnyTool[];
 }
 
@@ -217,7 +223,14 @@ export class AgentSystem {
    * process left unfinished are resumed once the agents and specialists are in place.
    */
   static async open(options: OpenAgentSystemOptions = {}): Promise<AgentSystem> {
-    const { engine: given, dbPath, tools, llm: rawLlm, ...rest } = options;
+    const { engine: given, dbPath, tools, llm: rawLlm, maxFinishedRuns, ...rest } = options;
+    // checked before anything is made: a cap an engine on SQLite (or one given) would silently ignore is refused
+    if (maxFinishedRuns !== undefined) {
+      if (given !== undefined || dbPath !== undefined) {
+        throw new InvalidArgumentError("maxFinishedRuns", maxFinishedRuns, `no cap with ${given ? "an engine given" : "dbPath"} (it applies to runs kept in memory; a SQLite store keeps runs for its retention)`);
+      }
+      if (maxFinishedRuns !== Infinity && !(Number.isInteger(maxFinishedRuns) && maxFinishedRuns >= 0)) throw new InvalidArgumentError("maxFinishedRuns", maxFinishedRuns, "an integer of at least 0, or Infinity");
+    }
     const toolRegistry = tools instanceof ToolRegistry ? tools : tools ? new ToolRegistry(tools) : undefined;
     // One metered model for the agents and the engine's own llm_generation steps, so the monitor sees both.
     const llm = rawLlm ? (rawLlm instanceof MeteredLlm ? rawLlm : new MeteredLlm(rawLlm)) : undefined;
@@ -233,7 +246,7 @@ export class AgentSystem {
       const executor = new AgentExecutor(stepBinding, new InProcessExecutor(registry, rest.logger));
       const common = { registry, executor, ...(rest.logger ? { logger: rest.logger } : {}), ...(rest.eventBus ? { eventBus: rest.eventBus } : {}), ...(rest.audit ? { audit: rest.audit } : {}) };
       // Interrupted runs are resumed below, once the agents and specialist step types exist.
-      engine = dbPath !== undefined ? await WorkflowEngine.open({ dbPath, resumeOnOpen: false, ...(workspaceRoot ? { workspaceRoot } : {}), ...common }) : WorkflowEngine.inMemory(common);
+      engine = dbPath !== undefined ? await WorkflowEngine.open({ dbPath, resumeOnOpen: false, ...(workspaceRoot ? { workspaceRoot } : {}), ...common }) : WorkflowEngine.inMemory({ ...common, ...(maxFinishedRuns === undefined ? {} : { maxFinishedRuns }) });
     }
     const system = new AgentSystem({ ...rest, engine, ownsEngine: given === undefined, ...(stepBinding ? { stepBinding } : {}), ...(llm ? { llm } : {}), ...(toolRegistry ? { tools: toolRegistry } : {}) });
     if (!given && dbPath !== undefined) {

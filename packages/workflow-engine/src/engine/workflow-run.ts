@@ -129,6 +129,8 @@ export class WorkflowRun {
   #status: RunStatus = "pending";
   #endStatus: RunResult["status"] | null = null;
   #endError: ErrorInfo | undefined;
+  /** The last failed commit's error (a run whose end could not be written fails with it). */
+  #flushError: ErrorInfo | undefined;
   #startedAt = 0;
   #runTimer: ReturnType<typeof setTimeout> | undefined;
   #resolve!: (result: RunResult) => void;
@@ -346,6 +348,12 @@ export class WorkflowRun {
     if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
       this.#queue.splice(0, this.#queueHead);
       this.#queueHead = 0;
+    }
+    // A pump that starts nothing and ends the run leaves its writes (the last step's result) to the
+    // commit that records the run's end (#finish): one commit a run less, in the same turn.
+    if (launch.length === 0 && this.#isDone()) {
+      this.#finish();
+      return;
     }
     // Everything a handler may act on is committed before the handler starts.
     if (this.#flush()) {
@@ -629,29 +637,47 @@ export class WorkflowRun {
   }
 
   #checkDone(): void {
-    if (this.#running > 0 || TERMINAL.has(this.#status as StepStatus)) return;
+    if (this.#isDone()) this.#finish();
+  }
+
+  /** Whether the run is over and not yet finished (all its work done: it completed, unless it ended otherwise). */
+  #isDone(): boolean {
+    if (this.#running > 0 || TERMINAL.has(this.#status as StepStatus)) return false;
     if (!this.#endStatus) {
-      if (this.#retryTimers.size > 0 || this.#queueHead < this.#queue.length) return;
+      if (this.#retryTimers.size > 0 || this.#queueHead < this.#queue.length) return false;
       this.#endStatus = "completed";
     }
-    this.#finish();
+    return true;
   }
 
   #finish(): void {
-    const status = this.#endStatus!;
+    const endStatus = this.#endStatus!;
     const now = this.#deps.now();
     if (this.#runTimer !== undefined) clearTimeout(this.#runTimer);
     for (const step of this.#order) {
       if (TERMINAL.has(step.status)) continue;
-      if (step.fallbackFor && status === "completed") this.#finishStep(step, "skipped", null, null, "its step did not fail");
-      else if (status === "cancelled" || step.status === "running") this.#finishStep(step, "cancelled", null, null);
-      else this.#finishStep(step, "skipped", null, null, `the run ${status === "failed" ? "failed" : "ended"} first`);
+      if (step.fallbackFor && endStatus === "completed") this.#finishStep(step, "skipped", null, null, "its step did not fail");
+      else if (endStatus === "cancelled" || step.status === "running") this.#finishStep(step, "cancelled", null, null);
+      else this.#finishStep(step, "skipped", null, null, `the run ${endStatus === "failed" ? "failed" : "ended"} first`);
+    }
+    let status = endStatus;
+    let error = status === "completed" ? undefined : this.#endError;
+    this.#deps.store.updateRun(this.id, { status, error: error ?? null, finishedAt: now }, now);
+    const seq = ++this.#seq;
+    const ended = (): WorkflowEvent => ({ type: "run.completed", runId: this.id, status, ...(error ? { error } : {}), durationMs: now - this.#startedAt, seq, at: now }) as WorkflowEvent;
+    this.#record(ended());
+    if (!this.#flush() && status !== "failed") {
+      // the run's end (and what the last pump left to this commit) was not written: it failed, as a pump's failed commit fails it
+      status = "failed";
+      error = this.#flushError;
+      this.#deps.store.updateRun(this.id, { status, error: error ?? null, finishedAt: now }, now);
+      this.#record(ended());
+      this.#flush();
     }
     this.#status = status;
-    const error = status === "completed" ? undefined : this.#endError;
-    this.#deps.store.updateRun(this.id, { status, error: error ?? null, finishedAt: now }, now);
-    this.#emit({ type: "run.completed", runId: this.id, status, ...(error ? { error } : {}), durationMs: now - this.#startedAt });
-    this.#flush();
+    const event = ended();
+    this.#events.next(event);
+    this.#deps.publish(event);
     const finished = this.#order.filter((step) => step.status === "completed" || step.output !== null);
     this.#events.complete();
     this.#resolve(runResult({ runId: this.id, status, ...(error ? { error } : {}) }, finished));
@@ -664,6 +690,7 @@ export class WorkflowRun {
       this.#deps.store.flush();
       return true;
     } catch (error) {
+      this.#flushError = toErrorInfo(error);
       this.#deps.logger.error({ runId: this.id, err: toErrorInfo(error) }, "could not persist run state; failing the run");
       if (!this.#endStatus) {
         this.#endStatus = "failed";
@@ -722,9 +749,14 @@ export class WorkflowRun {
 
   #emit(draft: WorkflowEventDraft): void {
     const event = { ...draft, seq: ++this.#seq, at: this.#deps.now() } as WorkflowEvent;
-    this.#deps.store.appendEvent({ runId: this.id, seq: event.seq, type: event.type, at: event.at, payload: event as unknown as JsonValue });
+    this.#record(event);
     this.#events.next(event);
     this.#deps.publish(event);
+  }
+
+  /** Queues the event's write (committed with the run's next flush). */
+  #record(event: WorkflowEvent): void {
+    this.#deps.store.appendEvent({ runId: this.id, seq: event.seq, type: event.type, at: event.at, payload: event as unknown as JsonValue });
   }
 }
 
