@@ -195,6 +195,8 @@ export class SqliteRunStore implements RunStore {
     this.location = options.dbPath;
     this.#db = db;
     try {
+      // Set before anything is written, so it takes on a new file only (an existing one keeps its size).
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma("journal_mode = WAL");
       db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
       db.pragma("busy_timeout = 5000");
@@ -472,6 +474,15 @@ function migrateSchema(db: BetterSqlite3.Database): boolean {
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return rebuild;
 }
+
+/**
+ * A new database's page size. A run writes ~0.4 MB (the contract text, outputs of 10-150 kB), each page
+ * once to the WAL and once more at the checkpoint, a system call each: 8 kB pages halve those calls for
+ * the outputs' overflow chains, while a small commit (a run's status, a step's start) writes 8 kB frames
+ * instead of 4. The engine's write pattern on better-sqlite3 alone: 1.31-1.42 ms of CPU a run against
+ * 1.61-1.99 with 4 kB (16 kB: 1.45-1.80).
+ */
+const PAGE_SIZE = 8192;
 
 /** Runs deleted per transaction by an unbounded prune (a reviewed run is ~0.4 MB of rows). */
 const PRUNE_SLICE = 50;
