@@ -8,6 +8,7 @@ import { SqliteRunStore } from "../src/store/sqlite-run-store";
 import type { ListRunsQuery, RunPatch, RunRecord, RunStore, StepRecord, StepWrite, StoredEvent } from "../src/store/run-records";
 import { StepHandlerRegistry } from "../src/steps/step-handler-registry";
 import type { StepHandler } from "../src/steps/step-handler";
+import type { JsonValue } from "../src/execution/json-value";
 
 /** A write as the commit log names it: `run:<status>`, `step:<key>:<status>`, `event:<type>`. */
 type Write = string;
@@ -79,7 +80,7 @@ class CommitLog implements RunStore {
 const echo: StepHandler<{ value?: unknown }> = {
   type: "echo",
   parameters: z.object({ value: z.unknown().optional() }),
-  execute: async (ctx) => ctx.parameters.value ?? null,
+  execute: async (ctx) => (ctx.parameters.value ?? null) as JsonValue,
 };
 const TWO_STEPS = {
   name: "two",
