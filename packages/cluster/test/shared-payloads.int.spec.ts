@@ -3,6 +3,7 @@
 // files; a worker reads each once and keeps it. Real files, @bear/security's real cipher: the
 // workspace's when it is encrypted, else over the cluster's own payload key.
 import { spawn } from "node:child_process";
+import { createHook } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -147,6 +148,29 @@ describe.each([
     // a small output, sealed inside its job, is parsed (nothing to gain)
     const small = await worker.put(bind("run-r", "tiny", "output"), { ok: true });
     expect(await api.getOutput(small, bind("run-r", "tiny", "output"))).toEqual({ ok: true });
+  });
+
+  it("a review-sized output (150 kB) is written and read back with no thread-pool round trip", async () => {
+    const dir = tempDir("bear-sync-");
+    const api = new FilePayloads(dir, cipher);
+    const worker = new FilePayloads(dir, cipher);
+    const report: JsonValue = { findings: Array.from({ length: 2500 }, (_, i) => ({ clause: i, note: `The supplier shall indemnify the customer (${i}).` })) };
+    expect(JSON.stringify(report).length).toBeGreaterThan(128 * 1024);
+    const binding = bind("run-sync", "report", "output");
+    // every asynchronous file call makes one of these (a request to libuv's pool, or a FileHandle)
+    const pooled: string[] = [];
+    const hook = createHook({ init: (_id, type) => void (/^FS|FILEHANDLE/.test(type) && pooled.push(type)) }).enable();
+    let ref: PayloadRef;
+    let back: JsonValue | RawJson;
+    try {
+      ref = await worker.put(binding, report);
+      back = await api.getOutput(ref, binding);
+    } finally {
+      hook.disable();
+    }
+    expect("file" in ref).toBe(true);
+    expect(RawJson.isInstance(back) ? back.value : back).toEqual(report);
+    expect(pooled).toEqual([]); // before: FILEHANDLE and FSREQPROMISE, ~9 pool round trips for the write and the read
   });
 
   it("a reference to another run's or matter's file is refused", async () => {
