@@ -6,8 +6,9 @@
  *
  * Decoded: character references (`&#NNN;`, `&#xHH;`, named ones of HTML's Latin-1 set and the common punctuation),
  * as CommonMark does (a semicolon is required, an invalid code point becomes U+FFFD, an unknown name stays as written).
- * Removed: inline HTML tags and comments, which a renderer does not show. Everything else is copied: the map is
- * exact, one pass, linear in the file (each search for a tag's end stops at the next "<").
+ * Removed: inline HTML tags and comments, which a renderer does not show, and emphasis delimiters (`Ja**ne**` shows
+ * "Jane"). Backslash escapes show their character alone (`Jane\_Doe` shows "Jane_Doe", `\*` a star). Everything else
+ * is copied: the map is exact, linear in the file (each search for a tag's end stops at the next "<").
  * Code spans are decoded too: a value written as references there is then replaced as well (over-redaction only).
  */
 
@@ -26,6 +27,64 @@ const NAMED: ReadonlyMap<string, string> = new Map([
   }),
 ]);
 
+/** ASCII punctuation, which a backslash escapes (CommonMark): the renderer shows the character, not the backslash. */
+const ESCAPABLE = /^[!-/:-@[-`{-~]$/;
+const PUNCTUATION = /^[\p{P}\p{S}]$/u;
+const WHITESPACE = /^\s$/;
+const WORD = /^[\p{L}\p{N}]$/u;
+
+/** A run of `*` or `_` a renderer takes as emphasis (it shows nothing of it), and the run it pairs with. */
+interface Delimiter {
+  readonly start: number;
+  readonly end: number;
+  partner: Delimiter | undefined;
+}
+
+/**
+ * The emphasis delimiter runs of `source` that pair up, by their start. CommonMark's flanking rules decide which runs
+ * may open or close (`*` also inside a word, `_` not: `snake_case` stays). A closer pairs with the nearest open run
+ * of its character, within a paragraph. Whole runs pair (`***a*` takes all three stars). Where this differs from a
+ * renderer it drops a star the renderer shows, never keeps one the renderer hides: a name split by emphasis is read
+ * whole.
+ */
+function emphasisDelimiters(source: string): Map<number, Delimiter> {
+  const paired = new Map<number, Delimiter>();
+  const open: Record<string, Delimiter[]> = { "*": [], _: [] };
+  const isSpace = (ch: string | undefined): boolean => ch === undefined || WHITESPACE.test(ch);
+  const isPunct = (ch: string | undefined): boolean => ch !== undefined && PUNCTUATION.test(ch);
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      if (ESCAPABLE.test(source[i + 1] ?? "")) i++; // an escaped star is shown
+      continue;
+    }
+    if (ch === "\n" && /^[ \t]*(?:\n|$)/.test(source.slice(i + 1, i + 64))) {
+      open["*"] = [];
+      open._ = []; // a blank line ends the paragraph: no emphasis spans it
+      continue;
+    }
+    if (ch !== "*" && ch !== "_") continue;
+    let end = i + 1;
+    while (source[end] === ch) end++;
+    const before = source[i - 1];
+    const after = source[end];
+    const leftFlanking = !isSpace(after) && (!isPunct(after) || isSpace(before) || isPunct(before));
+    const rightFlanking = !isSpace(before) && (!isPunct(before) || isSpace(after) || isPunct(after));
+    const canOpen = ch === "*" ? leftFlanking : leftFlanking && (!rightFlanking || isPunct(before));
+    const canClose = ch === "*" ? rightFlanking : rightFlanking && (!leftFlanking || isPunct(after));
+    const stack = open[ch] ?? [];
+    const opener = canClose ? stack.pop() : undefined;
+    if (opener) {
+      const closer: Delimiter = { start: i, end, partner: opener };
+      opener.partner = closer;
+      paired.set(opener.start, opener);
+      paired.set(i, closer);
+    } else if (canOpen) stack.push({ start: i, end, partner: undefined });
+    i = end - 1;
+  }
+  return paired;
+}
+
 /** One stretch of the reader's text and the stretch of the source it came from. */
 interface Piece {
   readonly readerStart: number;
@@ -41,6 +100,12 @@ export interface MarkdownReaderText {
   readonly text: string;
   /** The source span a span of `text` came from; a span touching a reference or tag takes it whole. */
   sourceSpan(start: number, end: number): { readonly start: number; readonly end: number };
+  /**
+   * The emphasis delimiters outside the source span `start`-`end` that a replacement over it must remove too, or they
+   * would show as stray stars: the partners of those inside it, and a pair with a delimiter that touches the span
+   * between it and a letter or digit (`Ja**ne**`: a placeholder after "Ja**" would end the emphasis).
+   */
+  delimitersTakenWith(start: number, end: number): readonly { readonly start: number; readonly end: number }[];
 }
 
 /** The character a reference at `at` ("&…;") stands for, and its length in the source; undefined when it is none. */
@@ -91,6 +156,7 @@ export function markdownReaderText(source: string): MarkdownReaderText {
   let readerLength = 0;
   let copiedFrom = 0;
   const commentAbsentFrom = { value: Infinity };
+  const delimiters = emphasisDelimiters(source);
   const flushCopy = (to: number): void => {
     if (to > copiedFrom) {
       pieces.push({ readerStart: readerLength, readerLength: to - copiedFrom, sourceStart: copiedFrom, sourceLength: to - copiedFrom, copied: true });
@@ -100,14 +166,16 @@ export function markdownReaderText(source: string): MarkdownReaderText {
   };
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
-    if (ch !== "&" && ch !== "<") continue;
-    if (i > 0 && source[i - 1] === "\\") continue; // a backslash escape shows the character itself
+    if (ch !== "&" && ch !== "<" && ch !== "\\" && ch !== "*" && ch !== "_") continue;
+    // a backslash escape shows the character itself, an emphasis delimiter nothing
+    const escaped = ch === "\\" && ESCAPABLE.test(source[i + 1] ?? "") ? (source[i + 1] ?? "") : undefined;
+    const delimiter = ch === "*" || ch === "_" ? delimiters.get(i) : undefined;
     const reference = ch === "&" ? referenceAt(source, i) : undefined;
     const markup = ch === "<" ? markupAt(source, i, commentAbsentFrom) : 0;
-    const length = reference?.length ?? markup;
+    const length = escaped !== undefined ? 2 : delimiter ? delimiter.end - delimiter.start : (reference?.length ?? markup);
     if (length === 0) continue;
     flushCopy(i);
-    const text = reference?.text ?? "";
+    const text = escaped ?? reference?.text ?? "";
     pieces.push({ readerStart: readerLength, readerLength: text.length, sourceStart: i, sourceLength: length, copied: false });
     out.push(text);
     readerLength += text.length;
@@ -136,6 +204,7 @@ export function markdownReaderText(source: string): MarkdownReaderText {
     }
     return asEnd ? (pos <= 0 ? 0 : source.length) : pos >= text.length ? source.length : 0;
   };
+  const delimiterList = [...delimiters.values()].sort((a, b) => a.start - b.start);
   return {
     text,
     sourceSpan(start, end) {
@@ -143,6 +212,31 @@ export function markdownReaderText(source: string): MarkdownReaderText {
       const e = Math.max(s, Math.min(end, text.length));
       const from = locate(s, false);
       return { start: from, end: e === s ? from : Math.max(from, locate(e, true)) };
+    },
+    delimitersTakenWith(start, end) {
+      // the first delimiter at or after `start` (binary search), then those inside the span
+      let lo = 0;
+      let hi = delimiterList.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((delimiterList[mid]?.start ?? 0) < start) lo = mid + 1;
+        else hi = mid;
+      }
+      const out = new Map<number, { start: number; end: number }>();
+      const take = (d: Delimiter | undefined): void => {
+        if (d && (d.end <= start || d.start >= end)) out.set(d.start, { start: d.start, end: d.end });
+      };
+      for (let k = lo; k < delimiterList.length; k++) {
+        const d = delimiterList[k];
+        if (!d || d.end > end) break;
+        take(d.partner);
+      }
+      const touching = [delimiterList[lo - 1], delimiterList[lo]].filter((d) => d && ((d.end === start && WORD.test(source[d.start - 1] ?? "")) || (d.start === end && WORD.test(source[d.end] ?? ""))));
+      for (const d of touching) {
+        take(d);
+        take(d?.partner);
+      }
+      return [...out.values()];
     },
   };
 }
@@ -152,7 +246,10 @@ export function markdownReaderText(source: string): MarkdownReaderText {
  * span its value came from: the layout, links and markup stay, and no value survives as references or split by tags.
  */
 export function rewriteMarkdownSource(source: string, reader: MarkdownReaderText, replacements: readonly { readonly start: number; readonly end: number; readonly text: string }[]): string {
-  const spans = replacements.map((r) => ({ ...reader.sourceSpan(r.start, r.end), text: r.text })).sort((a, b) => a.start - b.start);
+  const taken = replacements.map((r) => ({ ...reader.sourceSpan(r.start, r.end), text: r.text }));
+  // a replacement that takes one delimiter of an emphasis pair takes the other too (`Ja**ne**` → `<PERSON_1>`)
+  const partners = taken.flatMap((span) => reader.delimitersTakenWith(span.start, span.end).map((p) => ({ ...p, text: "" })));
+  const spans = [...taken, ...partners].sort((a, b) => a.start - b.start || a.end - b.end);
   const out: string[] = [];
   let at = 0;
   for (const span of spans) {

@@ -41,4 +41,24 @@ describe("readDocumentText + copyOf: a Markdown file is redacted as a reader see
     // a reader's offset maps into the file: the e-mail's offset in the text is where its first reference starts
     expect(doc.sourceOffset(doc.text.indexOf("quorvale@"))).toBe(source.indexOf("&#113;"));
   });
+
+  it("leaves no name split by emphasis inside a word or written with backslash escapes in the rendered copy (sec14)", async () => {
+    const file = path.join(dir, "split.md");
+    const source = [
+      "# File note",
+      "",
+      "Our client Ms. Ren**ée** Dupont-Lef*èvre* wrote from quor\\_vale\\@example.org on 3 March.",
+      "",
+      "- Opposing party: Mr. Tobi**as** Wen*del*kraut (call **+1 415 555 0137**)",
+      "- Her adviser, Dr. Małgorzata Kryś**kie**wicz, copied Ms. Ingrid\\-Marlene Voss\\*.",
+      "",
+    ].join("\n");
+    fs.writeFileSync(file, source);
+    const doc = await readDocumentText(file);
+    const result = await new PiiScrubber().scrub(doc.text, { documentId: "split" });
+    const shown = rendered(doc.copyOf(result));
+    for (const leak of ["Renée", "Dupont", "Lefèvre", "quor_vale", "Tobias", "Wendelkraut", "Kryśkiewicz", "Ingrid-Marlene", "Voss", "555 0137"]) expect([leak, shown.includes(leak)]).toEqual([leak, false]);
+    expect(doc.text).toContain("Ms. Renée Dupont-Lefèvre wrote from quor_vale@example.org");
+    expect(shown.match(/\*/g)).toEqual(["*"]); // the escaped star, shown; no stray one where a pair lost its other half
+  });
 });
