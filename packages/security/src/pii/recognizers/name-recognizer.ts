@@ -175,8 +175,13 @@ export const SEGMENTED_NAME_CUES: readonly (readonly [string, RegExp, RegExp, Cu
   ["PLACE_SUFFIX", PLACE_SUFFIX, PLACE_SUFFIX_TRIGGER, "line"],
 ];
 
-/** Two or more words in capitals after a word in mixed case: another name may follow the person's ("Ada Quill ACME HOLDINGS"). */
-const CAPITALS_TAIL = /(?<=\p{Ll}[\p{L}'’-]*)[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*(?:[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*)+$/u;
+/**
+ * Two or more words in capitals after a word in mixed case: another name may follow the person's ("Ada Quill ACME HOLDINGS").
+ * The look-ahead comes first so the look-behind, which reads the word back to its start, is tried only where a gap
+ * starts: tried at every position of a long word it read that word back from each (quadratic in the word). Exported
+ * for its property test.
+ */
+export const CAPITALS_TAIL = /(?=[ \u00a0])(?<=\p{Ll}[\p{L}'’-]*)[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*(?:[ \u00a0]{1,2}\p{Lu}{2,}[\p{Lu}'’-]*)+$/u;
 /** A word of a company's name in capitals: a legal form or a corporate suffix ("HOLDINGS", "INC", "LLC", "GROUP"). */
 const COMPANY_WORD_IN_CAPITALS = new RegExp(`(?:^|[ \u00a0])${ORG_SUFFIX}[.,]?(?=[ \u00a0]|$)`, "u");
 
