@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { PiiFinding } from "../src/pii/pii-types";
-import { isEnglishWord, isNotAName } from "../src/pii/recognizers/lexicons";
+import { isDictionaryWord, isEnglishWord, isNotAName } from "../src/pii/recognizers/lexicons";
 
 /** Fixed split by hash of a key (file name, document or template id): "tune" is looked at, "report" is not. */
 export function splitOf(key: string): "tune" | "report" {
@@ -31,6 +31,33 @@ export function namesAParty(s: string): boolean {
   // sentences about the parties ("X and Y may be referred to … as a "Party"")
   if (/\b(?:referred|hereinafter|collectively|individually|on behalf of|each a|together)\b/i.test(s)) return false;
   return /\p{Lu}/u.test(s);
+}
+
+/**
+ * A "Parties" answer that is a role label the contract defines ("Party B", "the Professional", "CELEBRITY", each and
+ * both of them "Recipient"): English words and single letters only, one word of substance (articles, pronouns and
+ * letters aside) or a term in quotes, no legal form, acronym or digit, and none of its words part of one of the
+ * contract's answers that names a party ("FUSION" beside "FUSION Pharmaceuticals Inc." and "Diplomat" beside "Diplomat
+ * Direct Marketing Corporation" are short names), nor a trade name ("doing business as …"). Names made of two or more
+ * English words ("World Energy Solutions", "The Right Solution") are names. Issue 18 item 1 keeps role words in clear, so
+ * these answers are reported apart ("answers that name a party"), never dropped from the goal's figure. Chosen on the
+ * tune part's answers (bench/party-misses.ts --show), not the report's.
+ */
+export function isRoleLabel(answer: string, answers: readonly string[]): boolean {
+  if (!roleShaped(answer)) return false;
+  const nameWords = new Set(answers.filter((a) => !roleShaped(a)).flatMap((a) => wordsOf(a).map((w) => w.toLowerCase())));
+  return !wordsOf(answer).some((w) => w.length > 2 && nameWords.has(w.toLowerCase()));
+}
+const wordsOf = (s: string): string[] => s.match(/\p{L}[\p{L}'’]*/gu) ?? [];
+const FILLER = /^(?:the|a|an|or|and|of|each|both|them|you|your|as|hereafter|hereinafter|individually|collectively)$/i;
+/** English words and letters only, one word of substance or a quoted term; no legal form, acronym, digit or trade name. */
+function roleShaped(s: string): boolean {
+  if (/\d/.test(s) || LEGAL_FORM.test(s) || /\b(?:doing business as|d\/b\/a|dba|trading as)\b/i.test(s)) return false;
+  const words = wordsOf(s);
+  if (words.some((w) => /^\p{Lu}{2,5}$/u.test(w))) return false; // an acronym ("AT&T", "BE")
+  if (!words.every((w) => w.length === 1 || isDictionaryWord(w.replace(/['’]s?$/u, "")))) return false;
+  const substance = words.filter((w) => w.length > 2 && !FILLER.test(w));
+  return substance.length <= 1 || /["“”]/u.test(s);
 }
 
 /** A party's role ("Provider", "Licensee", "Company", "you"): a defined role word, or a dictionary noun of agency. */
@@ -123,6 +150,9 @@ export interface LegalTextReport {
   readonly termHits: Span[];
   readonly parties: number;
   readonly partiesFound: number;
+  /** The same, role labels left out (`isRoleLabel`): the answers that name a party. */
+  readonly namingParties: number;
+  readonly namingPartiesFound: number;
   readonly missedParties: Span[];
   /** Names (the same text in one contract) found both as a person and as an organisation: two placeholders for one entity. */
   readonly typeSplits: number;
@@ -170,6 +200,8 @@ export function evaluateLegalText(contracts: readonly CuadContract[], detect: (t
   let nt = 0;
   let np = 0;
   let found = 0;
+  let nn = 0;
+  let nnFound = 0;
   let chars = 0;
   const headingHits: Span[] = [];
   const termHits: Span[] = [];
@@ -199,11 +231,16 @@ export function evaluateLegalText(contracts: readonly CuadContract[], detect: (t
       nt++;
       if (overlaps(f, t)) termHits.push(t);
     }
+    const answers = c.parties.map((p) => p.text);
     for (const p of c.parties) {
       np++;
-      if (covered(f, p, c.text)) found++;
-      else missedParties.push(p);
+      const naming = !isRoleLabel(p.text, answers);
+      if (naming) nn++;
+      if (covered(f, p, c.text)) {
+        found++;
+        if (naming) nnFound++;
+      } else missedParties.push(p);
     }
   }
-  return { contracts: contracts.length, chars, headings: nh, headingHits, terms: nt, termHits, parties: np, partiesFound: found, missedParties, typeSplits, splitMentions, ms: performance.now() - t0 };
+  return { contracts: contracts.length, chars, headings: nh, headingHits, terms: nt, termHits, parties: np, partiesFound: found, namingParties: nn, namingPartiesFound: nnFound, missedParties, typeSplits, splitMentions, ms: performance.now() - t0 };
 }

@@ -11,6 +11,7 @@ console.log(`cuad_train (${part} part): ${r.contracts} contracts, ${(r.chars / 1
 console.log(`  headings touched by a finding        ${r.headingHits.length} of ${r.headings}`);
 console.log(`  quoted defined terms touched          ${r.termHits.length} of ${r.terms}`);
 console.log(`  CUAD party names found                ${r.partiesFound} of ${r.parties} (${((100 * r.partiesFound) / Math.max(1, r.parties)).toFixed(1)}%)`);
+console.log(`    answers that name a party (role labels apart) ${r.namingPartiesFound} of ${r.namingParties} (${((100 * r.namingPartiesFound) / Math.max(1, r.namingParties)).toFixed(1)}%)`);
 console.log(`  names typed both PERSON and ORGANIZATION ${r.typeSplits} (${r.splitMentions} mentions of the rarer type)`);
 if (process.env.SHOW && part === "tune") {
   const show = (title: string, xs: readonly { text: string }[]): void => console.log(title, [...new Set(xs.map((x) => x.text))].slice(0, 80).join(" | "));

@@ -1,3 +1,4 @@
+import { readAddressLines } from "./address-lines";
 import type { CountryCode } from "libphonenumber-js/max";
 import { InvalidArgumentError } from "@bear/core";
 import { customRecognizer, type CustomRecognizerConfig } from "./custom-recognizer";
@@ -225,7 +226,7 @@ export class PiiScanner {
     all.push(...partyAliases(text, all));
     const memo: LegalTextMemo = {};
     const resolved = resolveOverlaps(absorbIntoAddresses(preferModelExtent(text, keepLegalText(text, all, this.legalText, memo))));
-    return extendPlaces(text, readStreetAbbreviations(text, keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo)));
+    return readAddressLines(text, extendPlaces(text, readStreetAbbreviations(text, keepLegalText(text, typeShortNames(text, withRepeatedMentions(text, resolved)), this.legalText, memo))));
   }
 
   /** Findings and the risk they add up to. */
