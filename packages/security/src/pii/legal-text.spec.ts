@@ -94,7 +94,8 @@ describe("legal text: what a contract's structure says is not personal data", ()
 
   it("reads a US town line with its state and ZIP as an address, without its street", () => {
     expect(found("Attention: the President   4 Windsor Ridge   Quarry Falls, Texas 75034")).toContainEqual(["ADDRESS", "4 Windsor Ridge   Quarry Falls, Texas 75034"]);
-    expect(found("office at the 3rd Floor, Las Vegas, NV 89114")).toContainEqual(["ADDRESS", "Las Vegas, NV 89114"]);
+    // the floor before it is part of the address line (address-lines.ts, session 14)
+    expect(found("office at the 3rd Floor, Las Vegas, NV 89114")).toContainEqual(["ADDRESS", "3rd Floor, Las Vegas, NV 89114"]);
     expect(found("under Section 5, Article 12345 of the Code")).toEqual([]);
   });
 
