@@ -5,7 +5,8 @@
 // them alike. What is compared is the CPU this process spent per contract while each side's batch
 // ran (the API's: its runs, payloads, replies, GC), the workers' and Redis's, not the wall clock.
 // Usage: cd packages/cluster && TSX_TSCONFIG_PATH=../../tsconfig.base.json nice -n 10 node --import tsx bench/api-ab.ts
-//   (AB_BEFORE=/work/main: a checkout whose packages/{cluster,workflow-engine}/dist are built;
+//   (AB_BEFORE=/work/main: a checkout whose packages/{cluster,workflow-engine}/dist are built; AB_AFTER=<checkout>: the after side
+//   from that checkout's build instead of this source;
 //   AB_CONTRACTS=120 per side, AB_BATCH=10, AB_WORKERS=2; AB_PROF=<dir>: a V8 CPU profile of this process;
 //   AB_STORE=sqlite: each side's engine keeps its runs in a workflows.db of its own, as `bear serve --redis` does; default memory;
 //   AB_BEFORE_STORE=memory|sqlite: the before side's store, when it differs — e.g. AB_BEFORE=<this checkout> AB_BEFORE_STORE=memory
@@ -32,9 +33,16 @@ const WORKERS = Number(process.env.AB_WORKERS ?? 2);
 const RUNS_IN_FLIGHT = 8;
 const STORE = process.env.AB_STORE === "sqlite" ? "sqlite" : "memory";
 const BEFORE_STORE = process.env.AB_BEFORE_STORE === undefined ? STORE : process.env.AB_BEFORE_STORE === "sqlite" ? "sqlite" : "memory";
-const load = async <T>(pkg: string): Promise<T> => (await import(pathToFileURL(path.join(BEFORE, "packages", pkg, "dist/index.js")).href)) as T;
-const engineBefore = await load<typeof engineAfter>("workflow-engine");
-const clusterBefore = await load<typeof clusterAfter>("cluster");
+/**
+ * AB_AFTER=<checkout>: the after side from that checkout's build too, not this source through tsx (which read
+ * 1.02-1.07x the API's CPU of the same code built, in the fourteenth session: compare builds for changes that small).
+ */
+const AFTER = process.env.AB_AFTER;
+const load = async <T>(checkout: string, pkg: string): Promise<T> => (await import(pathToFileURL(path.join(checkout, "packages", pkg, "dist/index.js")).href)) as T;
+const engineBefore = await load<typeof engineAfter>(BEFORE, "workflow-engine");
+const clusterBefore = await load<typeof clusterAfter>(BEFORE, "cluster");
+const engineAfterSide = AFTER ? await load<typeof engineAfter>(AFTER, "workflow-engine") : engineAfter;
+const clusterAfterSide = AFTER ? await load<typeof clusterAfter>(AFTER, "cluster") : clusterAfter;
 
 const cuad = path.resolve(import.meta.dirname, "../../../../shared/data/cuad_train/full_contract_txt");
 const texts = fs
@@ -67,7 +75,7 @@ async function side(name: string, engineLib: typeof engineAfter, clusterLib: typ
 }
 const sides = new Map<string, Side>([
   ["before", await side("before", engineBefore, clusterBefore, BEFORE_STORE)],
-  ["after", await side("after", engineAfter, clusterAfter, STORE)],
+  ["after", await side("after", engineAfterSide, clusterAfterSide, STORE)],
 ]);
 const workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => startWorker({ url: redis.url, payloadDir, id: `api-ab-${i}`, concurrency: 2 })));
 await new Promise((r) => setTimeout(r, 1_500));
@@ -86,7 +94,7 @@ async function review(engine: Side["engine"], batch: readonly string[]): Promise
 for (const { engine } of sides.values()) await review(engine, texts.slice(0, 8)); // warm-up
 const PREFILL = Number(process.env.AB_PREFILL ?? 0);
 if (PREFILL > 0 && BEFORE_STORE === "sqlite") await prefill(engineBefore, sideDb.get("before")!, PREFILL);
-if (PREFILL > 0 && STORE === "sqlite") await prefill(engineAfter, sideDb.get("after")!, PREFILL);
+if (PREFILL > 0 && STORE === "sqlite") await prefill(engineAfterSide, sideDb.get("after")!, PREFILL);
 const profiler = process.env.AB_PROF ? await startProfiler() : undefined;
 const names = [...sides.keys()];
 const totals = new Map(names.map((n) => [n, { contracts: 0, seconds: 0, api: [] as number[], redis: 0, workers: 0, gcMs: 0 }]));
@@ -119,7 +127,7 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = this checkout's source; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; run store ${BEFORE_STORE === STORE ? STORE : `${BEFORE_STORE} (before), ${STORE} (after)`}; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+console.log(`node ${process.version}, ${os.cpus().length} vCPU (shared); before = ${BEFORE}'s build, after = ${AFTER ? `${AFTER}'s build` : "this checkout's source"}; ${WORKERS} worker processes (concurrency 2), ${RUNS_IN_FLIGHT} runs in flight; ${PER_SIDE} cuad_train contracts per side in batches of ${BATCH}, alternating; run store ${BEFORE_STORE === STORE ? STORE : `${BEFORE_STORE} (before), ${STORE} (after)`}; load (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
 console.log("| side | API CPU ms per contract: mean (median of batches, min–max) | Redis ms | workers' CPU ms (all) | workers' GC ms | contracts/s (wall, load-bound) |");
 console.log("|---|---|---|---|---|---|");
 for (const name of names) {
