@@ -106,13 +106,17 @@ export class EncodedChunks {
 export class ChunkRowsPool {
   readonly #free: RowsBuilder[] = [];
   /** The terms of the words of this ingest's documents, from their first sight to `dispose()`. */
-  readonly analyser = new LexicalAnalyser();
+  readonly analyser: LexicalAnalyser;
 
   constructor(
     private readonly make: () => RowsBuilder,
     /** Builders kept for reuse: an ingest has one batch filling, one queued and one being written. */
     private readonly keep = 3,
-  ) {}
+    /** The index's analyser kind (see `LexicalAnalyser`). */
+    foldsAccents = false,
+  ) {
+    this.analyser = new LexicalAnalyser(undefined, foldsAccents);
+  }
 
   /** Ends the ingest's use of the pool: its analyser forgets the words it has seen. */
   dispose(): void {
@@ -216,6 +220,11 @@ interface IndexManifest {
   readonly sealedKeyId?: string | null;
   /** Random id of this index (added to manifests written before it existed): see `LanceIndex.instanceId`. */
   readonly id?: string;
+  /**
+   * True when the `terms` layout folds accents before stemming ("societe" finds "société"; sec14). Absent in indexes made
+   * before: their terms were stemmed, then folded by LanceDB, and they keep being written and searched that way.
+   */
+  readonly foldsAccents?: boolean;
 }
 
 /**
@@ -369,7 +378,9 @@ export class LanceIndex {
    * Turns a query's text into terms in the `terms` layout, and forgets its words at once (`lexical`).
    * An ingest's batches have their own analyser, forgotten when the ingest ends (`chunkRowsPool`).
    */
-  readonly #queryAnalyser = new LexicalAnalyser();
+  readonly #queryAnalyser: LexicalAnalyser;
+  /** Accents are folded before stemming in this index's terms (`IndexManifest.foldsAccents`). */
+  readonly #foldsAccents: boolean;
   /** What a search reads, in one pass: ranking needs the ids and offsets, the kept hits their text (cheaper than a second read of the kept rows). */
   readonly #searchColumns: readonly string[];
   #ftsReady = false;
@@ -409,6 +420,7 @@ export class LanceIndex {
     arrow: typeof Arrow;
     schemas: { documents: Arrow.Schema; chunks: Arrow.Schema };
     layout: ChunkLayout;
+    foldsAccents: boolean;
   }) {
     this.dir = init.dir;
     this.instanceId = init.instanceId;
@@ -425,6 +437,8 @@ export class LanceIndex {
     this.#schemas = init.schemas;
     this.#layout = init.layout;
     this.#searchColumns = searchColumns(init.layout);
+    this.#foldsAccents = init.foldsAccents;
+    this.#queryAnalyser = new LexicalAnalyser(undefined, init.foldsAccents);
   }
 
   /** Deletes this instance has run so far: taken before a document is looked up for an ingest (`DocumentCommit.deletesBefore`). */
@@ -449,7 +463,9 @@ export class LanceIndex {
       dimensions: options.embedder?.dimensions ?? null,
       sealedKeyId: options.cipher?.keyId ?? null,
       id: instanceId,
+      foldsAccents: true,
     };
+    let foldsAccents = true;
     if (fs.existsSync(manifestPath)) {
       const existing = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as IndexManifest;
       const format: unknown = existing.format;
@@ -459,6 +475,8 @@ export class LanceIndex {
         throw new EmbedderMismatchError(dir, existing.embedderId ?? "lexical-only", wanted.embedderId ?? "lexical-only");
       }
       instanceId = manifestId(manifestPath, existing);
+      foldsAccents = existing.foldsAccents === true;
+      if (!foldsAccents) logger.info({ dir }, "this index was made before accent folding: 'societe' does not find 'société' in it. Ingest the documents into a new index for that (a new index folder); this one keeps working as before");
     } else {
       // atomic: a process opening the index at the same moment reads the whole manifest or none, never an empty file
       writeFileAtomicSync(manifestPath, `${JSON.stringify(wanted, null, 2)}\n`, { mode: 0o600 });
@@ -487,7 +505,7 @@ export class LanceIndex {
       const chunks = existing ?? (await db.createEmptyTable("chunks", chunksSchema, { mode: "create", existOk: true, storageOptions: { ...CHUNK_TABLE_STORAGE } }));
       // Indexes made before OCR existed lack the `ocr` column: add it, empty (no page was OCRed).
       if (!(await documents.schema()).fields.some((f) => f.name === "ocr")) await documents.addColumns([{ name: "ocr", valueSql: "''" }]);
-      const index = new LanceIndex({ dir, instanceId, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout });
+      const index = new LanceIndex({ dir, instanceId, embedder: options.embedder, logger, db, documents, chunks, threshold: options.vectorIndexThreshold ?? 50_000, cipher: options.cipher, keyring: options.keyring, lockWaitMs: options.lockWaitMs ?? 5 * 60_000, writerGate: options.writerGate, arrow, schemas: { documents: documentsSchema, chunks: chunksSchema }, layout, foldsAccents: foldsAccents && layout === "terms" });
       await index.#load();
       return index;
     } catch (error) {
@@ -848,7 +866,7 @@ export class LanceIndex {
   async searchTerms(chunks: readonly ChunkRecord[], searchHeaders: readonly string[], pool?: ChunkRowsPool): Promise<PackedStrings | undefined> {
     this.#check();
     if (this.#fields.sealed || this.#layout !== "terms") return undefined;
-    const analyser = pool?.analyser ?? new LexicalAnalyser();
+    const analyser = pool?.analyser ?? new LexicalAnalyser(undefined, this.#foldsAccents);
     try {
       return await analyser.packInSlices(searchHeaders, chunks.map((c) => c.text));
     } finally {
@@ -860,7 +878,7 @@ export class LanceIndex {
   chunkRowsPool(): ChunkRowsPool {
     this.#check();
     const schema = this.#schemas.chunks;
-    return new ChunkRowsPool(() => new RowsBuilder(this.#arrow, schema, { reusable: true }));
+    return new ChunkRowsPool(() => new RowsBuilder(this.#arrow, schema, { reusable: true }), undefined, this.#foldsAccents);
   }
 
   /**
@@ -873,7 +891,7 @@ export class LanceIndex {
     const { pool } = options;
     const rows = pool ? pool.take() : new RowsBuilder(this.#arrow, this.#schemas.chunks, options);
     // Without a pool (an ingest's), the batch's words are remembered until it is sealed.
-    const analyser = pool ? pool.analyser : new LexicalAnalyser();
+    const analyser = pool ? pool.analyser : new LexicalAnalyser(undefined, this.#foldsAccents);
     const dimensions = this.embedder?.dimensions;
     // A document's rows are sealed under its key when added: a delete from then on (which destroys the key) drops its commit.
     const deletesBefore = new Map<string, number>();
@@ -1159,8 +1177,8 @@ export class LanceIndex {
    * - scores: BM25 under the statistics of `matters` alone (`matter-bm25.ts`); ties broken by chunk id.
    */
   async #lexicalInMatters(terms: string, limit: number, where: string, matters: readonly string[], view?: SearchView): Promise<StoreHit[]> {
-    const counted = this.#queryTermsOf(terms);
-    const queryTerms = [...counted.keys()];
+    const queryTerms: string[] = [];
+    const counted = this.#queryTermsOf(terms, queryTerms);
     if (queryTerms.length === 0) return [];
     const columns = [...this.#searchColumns, ...(this.#searchColumns.includes("searchText") ? [] : ["searchText"]), "_score"];
     const pool = limit * 2 + 20;
@@ -1192,15 +1210,20 @@ export class LanceIndex {
   /**
    * A query's indexed terms (as `#rowTerms` reads a row's), each with the text LanceDB counts its chunks
    * by: the analysed term or blind token as sent (LanceDB folds it), or in the layouts that store plain
-   * text the query's own word (LanceDB stems it; stemming a stem again can change it).
+   * text the query's own word (LanceDB stems it; stemming a stem again can change it). `all`: gets every term, a
+   * repeated one each time (LanceDB's score counts it again).
    */
-  #queryTermsOf(terms: string): Map<string, string> {
+  #queryTermsOf(terms: string, all: string[] = []): Map<string, string> {
     const out = new Map<string, string>();
+    const add = (term: string, text: string): void => {
+      all.push(term);
+      if (!out.has(term)) out.set(term, text);
+    };
     if (this.#layout === "terms" || this.#fields.sealed) {
-      for (const token of terms.split(/\s+/)) for (const term of indexedTerms(token)) if (!out.has(term)) out.set(term, token);
+      for (const token of terms.split(/\s+/)) for (const term of indexedTerms(token)) add(term, token);
       return out;
     }
-    for (const word of terms.match(/[\p{L}\p{N}]+/gu) ?? []) for (const term of indexedTerms(this.#analyseQuery(word))) if (!out.has(term)) out.set(term, word);
+    for (const word of terms.match(/[\p{L}\p{N}]+/gu) ?? []) for (const term of indexedTerms(this.#analyseQuery(word))) add(term, word);
     return out;
   }
 

@@ -6,7 +6,7 @@ function reference(text: string): string {
   return text
     .split(/[^\p{Alphabetic}\p{N}]+/u)
     .filter((t) => t.length > 0)
-    .map(termOf)
+    .map((t) => termOf(t))
     .filter((t) => t.length > 0)
     .join(" ");
 }
@@ -98,5 +98,26 @@ describe("LexicalAnalyser (LanceDB's tokenizer, token limit, lower-casing and Po
     a.clear();
     expect(a.remembered).toBe(0);
   });
-});
 
+  it("folds accents before stemming when asked (sec14): a word with or without its accents makes one term", () => {
+    const folding = new LexicalAnalyser(undefined, true);
+    expect(folding.analyse("Société societe Genève geneve résumés resumes Zürich ÆRØ naïve")).toBe("societ societ genev genev resum resum zurich aero naiv");
+    // without: LanceDB's own order (stem, then its ASCII folding): "société" stays whole, "societe" loses its "e"
+    expect(new LexicalAnalyser().analyse("Société societe résumés resumes")).toBe("société societ résumé resum");
+    // any text: the folded terms of the slow reference, and ASCII words as before
+    fc.assert(
+      fc.property(text, (t) => {
+        const expected = t
+          .split(/[^\p{Alphabetic}\p{N}]+/u)
+          .filter((w) => w.length > 0)
+          .map((w) => termOf(w, true))
+          .filter((w) => w.length > 0)
+          .join(" ");
+        expect(folding.analyse(t)).toBe(expected);
+        // eslint-disable-next-line no-control-regex -- the ASCII range
+        if (!/[^\x00-\x7f]/.test(t)) expect(expected).toBe(reference(t));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

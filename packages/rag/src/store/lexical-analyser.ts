@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { PackedStrings, checkUtf8Size } from "./arrow-columns";
 import { eventLoopTurn } from "./event-loop-turn";
+import { foldTerm } from "./matter-bm25";
 import { PORTER2_SLACK, porter2Ascii } from "./porter2";
 
 // Porter2 (Snowball English), the stemmer LanceDB's analyser applies (rust-stemmers' "English"): ours
@@ -36,19 +37,28 @@ const FIRST_OUT = 1 << 16;
  */
 export const SLICE_UNITS = 1 << 14;
 
-/** The term LanceDB's analyser makes of one token (before its stop-word and ASCII-folding filters), "" for a dropped token. */
-export function termOf(token: string): string {
+/**
+ * The term LanceDB's analyser makes of one token (before its stop-word and ASCII-folding filters), "" for a dropped token.
+ * `foldFirst`: the token's accents are folded before it is stemmed, so "société" and "societe" make one term,
+ * "societ". LanceDB folds after stemming, and the English stemmer reads "é" as no vowel: "société" stays
+ * "société" (folded: "societe") while "societe" loses its "e".
+ */
+export function termOf(token: string, foldFirst = false): string {
   if (Buffer.byteLength(token, "utf8") >= MAX_TOKEN_BYTES) return "";
-  if (isAsciiWord(token)) {
-    const word = Buffer.allocUnsafe(token.length + PORTER2_SLACK);
-    for (let i = 0; i < token.length; i++) word[i] = lowerAscii(token.charCodeAt(i));
-    return word.toString("latin1", 0, porter2Ascii(word, token.length));
+  const word = foldFirst && !isAscii(token) ? foldTerm(lowerChars(token)) : token;
+  if (isAsciiWord(word)) {
+    const letters = Buffer.allocUnsafe(word.length + PORTER2_SLACK);
+    for (let i = 0; i < word.length; i++) letters[i] = lowerAscii(word.charCodeAt(i));
+    return letters.toString("latin1", 0, porter2Ascii(letters, word.length));
   }
+  return stem(isAscii(word) ? word.toLowerCase() : lowerChars(word));
+}
+
+/** Lower case character by character, as Rust's `char::to_lowercase` (no final-sigma context, unlike String.prototype.toLowerCase). */
+function lowerChars(text: string): string {
   let lower = "";
-  // Character by character, as Rust's `char::to_lowercase` (no final-sigma context, unlike String.prototype.toLowerCase).
-  if (isAscii(token)) lower = token.toLowerCase();
-  else for (const ch of token) lower += ch.toLowerCase();
-  return stem(lower);
+  for (const ch of text) lower += ch.toLowerCase();
+  return lower;
 }
 
 /**
@@ -82,8 +92,14 @@ export class LexicalAnalyser {
   #out = Buffer.alloc(FIRST_OUT);
   #at = 0;
 
-  /** `remember`: distinct tokens kept with their terms before the memory starts over. */
-  constructor(private readonly remember = MEMO_LIMIT) {
+  /**
+   * `remember`: distinct tokens kept with their terms before the memory starts over. `foldFirst`: accents are folded
+   * before stemming (`termOf`), as in indexes made from session 14 on (`LanceIndex`'s manifest says which).
+   */
+  constructor(
+    private readonly remember = MEMO_LIMIT,
+    private readonly foldFirst = false,
+  ) {
     this.#clear(FIRST_SLOTS);
   }
 
@@ -262,7 +278,7 @@ export class LexicalAnalyser {
     const token = this.#token;
     let ascii = true;
     for (let k = 0; k < length && ascii; k++) ascii = token[k]! < 128;
-    if (!ascii) return Buffer.from(termOf(text.slice(start, end)), "utf8");
+    if (!ascii) return Buffer.from(termOf(text.slice(start, end), this.foldFirst), "utf8");
     const word = this.#stem;
     for (let k = 0; k < length; k++) word[k] = lowerAscii(token[k]!);
     return word.subarray(0, porter2Ascii(word, length));

@@ -81,10 +81,17 @@ export interface MatterStatistics {
   readonly frequency: ReadonlyMap<string, number>;
 }
 
-/** BM25 of one chunk (its indexed terms) for the distinct query terms, under the matters' statistics. */
+/**
+ * BM25 of one chunk (its indexed terms) for the query terms, under the matters' statistics. A term the query holds
+ * twice counts twice, as in LanceDB's score ("straße strasse" folds to one term, twice).
+ */
 export function matterBm25(chunkTerms: readonly string[], queryTerms: readonly string[], stats: MatterStatistics): number {
   const counts = new Map<string, number>();
-  for (const t of queryTerms) counts.set(t, 0);
+  const times = new Map<string, number>();
+  for (const t of queryTerms) {
+    counts.set(t, 0);
+    times.set(t, (times.get(t) ?? 0) + 1);
+  }
   for (const t of chunkTerms) {
     const c = counts.get(t);
     if (c !== undefined) counts.set(t, c + 1);
@@ -94,7 +101,7 @@ export function matterBm25(chunkTerms: readonly string[], queryTerms: readonly s
   for (const [term, tf] of counts) {
     if (tf === 0) continue;
     const df = Math.max(1, stats.frequency.get(term) ?? 1);
-    score += (bm25Idf(Math.max(stats.chunks, df), df) * tf * (BM25_K1 + 1)) / (tf + norm);
+    score += ((times.get(term) ?? 1) * bm25Idf(Math.max(stats.chunks, df), df) * tf * (BM25_K1 + 1)) / (tf + norm);
   }
   return score;
 }
