@@ -21,7 +21,7 @@ describe("bear's report lines print found names and document text safe for the t
     const docs = path.join(dir, "docs");
     fs.mkdirSync(docs);
     // added: a name that erases the line above and prints a fake summary
-    fs.writeFileSync(path.join(docs, "\x1b[2K\x1b[1A0 failed.txt"), "\x1b]0;quietly retitled\x07LEASE OF THE QUORVANT WAREHOUSE\n\nThe tenant pays rent to Quorvant monthly.\n");
+    fs.writeFileSync(path.join(docs, "\x1b[2K\x1b[1A0 failed.txt"), "\x1b]0;quietly retitled\x07LEASE OF THE QUORVANT WAREHOUSE\n\nThe tenant pays rent to Quorvant\x1b[2K\x1b[1A monthly.\n");
     // failed: a zip that is no Word file, whose name sets the window title; the error message quotes the name
     fs.writeFileSync(path.join(docs, "\x1b]0;owned\x07brief.docx"), "PK\x03\x04 not a zip archive after its signature");
     // read by content, not extension (a formatNote naming the file), with a bidi override and a C1 CSI
@@ -31,7 +31,9 @@ describe("bear's report lines print found names and document text safe for the t
     expect(ingest.status).toBe(3); // one file failed
     const list = bear(["--data-dir", ws, "documents", "list"], { cwd: dir });
     const search = bear(["--data-dir", ws, "search", "quorvant"], { cwd: dir });
-    for (const [what, run] of [["ingest", ingest], ["documents list", list], ["search", search]] as const) {
+    // an extractive answer quotes the document's sentences, streamed as they come: several lines, controls escaped
+    const ask = bear(["--data-dir", ws, "ask", "who pays rent to Quorvant", "--extractive"], { cwd: dir });
+    for (const [what, run] of [["ingest", ingest], ["documents list", list], ["search", search], ["ask", ask]] as const) {
       const shown = `${run.stdout}${run.stderr}`;
       expect([what, RAW_CONTROL.exec(shown)?.[0]]).toEqual([what, undefined]);
     }
@@ -41,6 +43,7 @@ describe("bear's report lines print found names and document text safe for the t
     expect(ingestShown).toContain("memo\\u202efdp.\\x9b31mtxt.pdf"); // the note "read by its content"
     expect(search.stdout).toMatch(/quorvant/i);
     expect(search.status).toBe(0);
+    expect(ask.stdout).toContain("Quorvant\\x1b[2K\\x1b[1A monthly");
 
     // --json: JSON.stringify escapes C0 but leaves C1 and bidi controls raw; they are written as \uXXXX escapes too
     const listJson = bear(["--data-dir", ws, "documents", "list", "--json"], { cwd: dir });

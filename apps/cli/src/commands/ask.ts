@@ -62,7 +62,7 @@ export function registerAskCommand(program: Command): void {
         };
         let final: Answer | undefined;
         for await (const event of workspace.answerStream(question, options, CLI_ACTOR)) {
-          if (event.type === "text" && !ctx.json) process.stdout.write(event.text);
+          if (event.type === "text" && !ctx.json) process.stdout.write(terminalSafe(event.text, { keepLines: true })); // quotes documents (or a model steered by them)
           if (event.type === "answer") final = event.answer;
         }
         if (!final) throw new Error("the answer stream ended without an answer");

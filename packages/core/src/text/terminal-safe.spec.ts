@@ -20,6 +20,19 @@ describe("terminalSafe", () => {
     );
   });
 
+  it("keeps tabs and line feeds when asked (text of several lines), and escapes every other control", () => {
+    expect(terminalSafe("Answer:\n\tthe tenant \x1b]0;owned\x07pays.\r\u202e", { keepLines: true })).toBe("Answer:\n\tthe tenant \\x1b]0;owned\\x07pays.\\x0d\\u202e");
+    const hostile = fc.array(fc.oneof(fc.constantFrom(...controls), fc.string({ unit: "grapheme" })), { maxLength: 20 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const safe = terminalSafe(text, { keepLines: true });
+        expect(CONTROL.test(safe.replace(/[\t\n]/g, ""))).toBe(false);
+        expect(safe.replace(/[^\t\n]/g, "")).toBe(text.replace(/[^\t\n]/g, ""));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("escapes the sequences of a hostile attachment name visibly, and keeps ordinary names as they are", () => {
     expect(terminalSafe("\x1b[2K\x1b[1A0 failed.pdf")).toBe("\\x1b[2K\\x1b[1A0 failed.pdf");
     expect(terminalSafe("\x1b]0;owned\x07")).toBe("\\x1b]0;owned\\x07");

@@ -6,6 +6,9 @@
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same but tab and line feed, which text of several lines is made of (CR still escaped: it overwrites a line). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const UNSAFE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const visible = (ch: string): string => {
   const code = ch.charCodeAt(0);
@@ -16,10 +19,11 @@ const visible = (ch: string): string => {
  * A string safe to print on a terminal: every control character and bidi control is written visibly as an escape
  * (ESC → `\x1b`, U+202E → `\u202e`), everything else is kept. For names and paths that did not come from the user's
  * own command line (file names found in a folder, an e-mail attachment's name, a document's title, messages that
- * quote them): a sender-chosen name must not rewrite the report on screen.
+ * quote them): a sender-chosen name must not rewrite the report on screen. `keepLines`: tabs and line feeds are kept,
+ * for text of several lines (an answer quoting a document, streamed as it comes).
  */
-export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, visible);
+export function terminalSafe(text: string, options: { readonly keepLines?: boolean } = {}): string {
+  return text.replace(options.keepLines ? UNSAFE_IN_LINES : UNSAFE, visible);
 }
 
 /**
