@@ -33,7 +33,10 @@ describe("bear's report lines print found names and document text safe for the t
     const search = bear(["--data-dir", ws, "search", "quorvant"], { cwd: dir });
     // an extractive answer quotes the document's sentences, streamed as they come: several lines, controls escaped
     const ask = bear(["--data-dir", ws, "ask", "who pays rent to Quorvant", "--extractive"], { cwd: dir });
-    for (const [what, run] of [["ingest", ingest], ["documents list", list], ["search", search], ["ask", ask]] as const) {
+    // a review report printed to the terminal names the file and quotes its clauses (Markdown, and JSON as JSON)
+    const review = bear(["--data-dir", ws, "review", path.join(docs, "\x1b[2K\x1b[1A0 failed.txt")], { cwd: dir });
+    const reviewJson = bear(["--data-dir", ws, "review", path.join(docs, "memo\u202Efdp.\u009b31mtxt.pdf"), "--format", "json"], { cwd: dir });
+    for (const [what, run] of [["ingest", ingest], ["documents list", list], ["search", search], ["ask", ask], ["review", review], ["review --format json", reviewJson]] as const) {
       const shown = `${run.stdout}${run.stderr}`;
       expect([what, RAW_CONTROL.exec(shown)?.[0]]).toEqual([what, undefined]);
     }
@@ -44,6 +47,8 @@ describe("bear's report lines print found names and document text safe for the t
     expect(search.stdout).toMatch(/quorvant/i);
     expect(search.status).toBe(0);
     expect(ask.stdout).toContain("Quorvant\\x1b[2K\\x1b[1A monthly");
+    expect([review.status, reviewJson.status]).toEqual([0, 0]);
+    expect(JSON.stringify(JSON.parse(reviewJson.stdout))).toContain("memo\u202Efdp.\u009b31mtxt.pdf");
 
     // --json: JSON.stringify escapes C0 but leaves C1 and bidi controls raw; they are written as \uXXXX escapes too
     const listJson = bear(["--data-dir", ws, "documents", "list", "--json"], { cwd: dir });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { terminalSafe, terminalSafeJson } from "@bear/core";
 import type { ContractReviewReport, ReportFormat } from "@bear/workspace";
 import { CliError } from "../cli-error";
 import { CLI_ACTOR, CommandContext } from "../context";
@@ -59,7 +60,7 @@ export function registerReviewCommand(program: Command): void {
       } else if (ctx.json) {
         ctx.emit(report, () => "");
       } else {
-        process.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+        process.stdout.write(format === "json" ? `${terminalSafeJson(JSON.parse(rendered), 2)}\n` : terminalSafe(rendered.endsWith("\n") ? rendered : `${rendered}\n`, { keepLines: true })); // it quotes clauses
       }
     });
 }
@@ -88,8 +89,7 @@ export async function reviewFile(ctx: CommandContext, file: string, options: { f
       throw new CliError("INPUT_NOT_FOUND", `cannot read playbook '${options.playbook}' (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
     }
   }
-  const { readDocumentText } = await import("@bear/workspace");
-  const doc = await readDocumentText(file);
+  const doc = await (await import("@bear/workspace")).readDocumentText(file); // loaded here: `bear --help` stays fast
   const cluster = instanceCluster(options.redisUrl);
   return ctx.withWorkspace({ llm: Boolean(options.useModel), ...cluster }, async (workspace) => {
     const resource = workspace.contentId(doc.bytes);
