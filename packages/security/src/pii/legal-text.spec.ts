@@ -127,6 +127,19 @@ describe("legal text: what a contract's structure says is not personal data", ()
     expect(places.some((x) => x.includes("California"))).toBe(true);
   });
 
+  it("keeps the place a company was incorporated or registered in, not a building or a mark's countries", () => {
+    const text =
+      "Quellmark Trading Limited, a private limited company (registered number 11311066) registered in England and Wales of " +
+      "Tessaly House, 10 Brannock Place, London. Norvane Ltd., a company incorporated in the Kingdom of Norway, and a " +
+      "kabushiki kaisha incorporated in Japan.";
+    const v = values(text);
+    for (const place of ["England", "Wales", "Norway", "Japan"]) expect(v.some((x) => x.includes(place))).toBe(false);
+    expect(v.some((x) => x.includes("London"))).toBe(true);
+    expect(found("any of the Marks registered in Poland, Canada").map(([, x]) => x)).toEqual(expect.arrayContaining(["Poland", "Canada"]));
+    const places = found(text, new PiiScanner({ keepJurisdictions: false })).map(([, x]) => x);
+    expect(places.some((x) => x.includes("Norway"))).toBe(true);
+  });
+
   it("does not report statutes and courts as organisations", () => {
     const v = values("subject to the Securities Act and the Bankruptcy Code, before the Court of Chancery.");
     expect(v).toEqual([]);

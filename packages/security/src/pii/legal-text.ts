@@ -58,6 +58,15 @@ const JURISDICTION_DIRECT = /\b(?:State|STATE|Commonwealth|COMMONWEALTH|Province
 const INCORPORATED_AFTER =
   /^\s*(?:corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|company|banking\s+(?:association|corporation)|statutory\s+trust|business\s+trust|trust|public\s+limited\s+company|state[- ]chartered|chartered|law|laws|courts?)\b/i;
 
+/**
+ * Before a place a company was formed or registered in, after the kind of company: "a company incorporated in the
+ * Cayman Islands", "Blackwell Science Limited a company registered in England and Wales", "a kabushiki kaisha
+ * incorporated in Japan", "incorporated in Florida, United States of America" (not "Marks registered in Poland", "an
+ * accountant registered in China", nor "… England and Wales of Verde": a building after the list).
+ */
+const FORMED_IN_BEFORE =
+  /\b(?:[Cc]ompany|COMPANY|[Cc]orporation|CORPORATION|[Pp]artnership|PARTNERSHIP|[Kk]aisha|Limited|LIMITED)\b[^.;\n]{0,40}?\b(?:incorporated|registered|organi[sz]ed|established|formed|INCORPORATED|REGISTERED|ORGANI[SZ]ED|ESTABLISHED|FORMED)[ \t]+(?:in|IN|under[ \t]+the[ \t]+laws[ \t]+of)[ \t]+(?:(?:the|THE|and|AND)[ \t]+|(?:State|States|STATE|STATES|Republic|REPUBLIC|Kingdom|KINGDOM|Commonwealth|Province)[ \t]+(?:of|OF)[ \t]+|\p{Lu}[\p{L}'’.-]*,?[ \t]+){0,8}$/u;
+
 /** A role word for a party's group, after its name ("the Acme Parties", "Licensor Indemnitees", "Acme Affiliates"). */
 const COLLECTIVE_ROLE = /[\s,]+(?:Parties|Party|Indemnitees|Indemnified Parties|Affiliates|Entities|Subsidiaries|Group Members|Releasees|Releasors|Licensees|Licensors|Representatives)$/u;
 /** A collective role right after a name ("Veoneer Parties", "Acme Indemnitees"). */
@@ -321,12 +330,17 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {
       const after = text.slice(f.end, f.end + 40);
-      if (JURISDICTION_BEFORE.test(before)) continue;
+      if (JURISDICTION_BEFORE.test(before) || FORMED_IN_BEFORE.test(before)) continue;
       if ((/\b(?:a|an)\s+$/i.test(before) || /,\s*$/.test(before)) && INCORPORATED_AFTER.test(after)) continue;
     }
     // "a Delaware corporation", "a German company", "an Ontario limited partnership": between an article and the
     // kind of entity stands where it was formed, whatever a recognizer read it as (a state or a nationality is no person)
     if (f.type !== "LOCATION" && isIncorporationPlace(text, f, before, value)) {
+      if (keepJurisdictions) continue;
+      f = { ...f, type: "LOCATION" };
+    }
+    // "a company incorporated in the Cayman Islands" with "Cayman" read as a person: the place it was formed in
+    if (f.type === "PERSON" && PLACE_WORDS.test(value) && FORMED_IN_BEFORE.test(before)) {
       if (keepJurisdictions) continue;
       f = { ...f, type: "LOCATION" };
     }

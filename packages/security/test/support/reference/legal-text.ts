@@ -34,6 +34,17 @@ const COURT = /\b(?:Court|COURT|Courts|Tribunal|Chancery)\b/;
 // (mirrors 206942a: a name opening a code's or an act's title is part of the citation)
 const INSTRUMENT_AFTER = /^(?:[ \t]+\p{Lu}[\p{L}'’-]*){0,3}?[ \t]+(?:Act|ACT|Code|CODE|Rules|RULES|Regulations?|REGULATIONS?|Convention|Treaty|Statutes?|Directive)(?![\p{L}\p{N}])/u;
 const PERSON_INSTRUMENT = /\b(?:Act|Code|Rules|Regulations?|Convention|Treaty|Statute|Directive)$/;
+// (mirrors session 14, red14: a place a company was formed or registered in is a jurisdiction)
+/**
+ * Before a place a company was formed or registered in, after the kind of company: "a company incorporated in the
+ * Cayman Islands", "Blackwell Science Limited a company registered in England and Wales", "a kabushiki kaisha
+ * incorporated in Japan", "incorporated in Florida, United States of America" (not "Marks registered in Poland", "an
+ * accountant registered in China", nor "… England and Wales of Verde": a building after the list).
+ */
+// (the source's PLACE_WORDS)
+const PLACE_WORDS_ONLY = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u;
+const FORMED_IN_BEFORE =
+  /\b(?:[Cc]ompany|COMPANY|[Cc]orporation|CORPORATION|[Pp]artnership|PARTNERSHIP|[Kk]aisha|Limited|LIMITED)\b[^.;\n]{0,40}?\b(?:incorporated|registered|organi[sz]ed|established|formed|INCORPORATED|REGISTERED|ORGANI[SZ]ED|ESTABLISHED|FORMED)[ \t]+(?:in|IN|under[ \t]+the[ \t]+laws[ \t]+of)[ \t]+(?:(?:the|THE|and|AND)[ \t]+|(?:State|States|STATE|STATES|Republic|REPUBLIC|Kingdom|KINGDOM|Commonwealth|Province)[ \t]+(?:of|OF)[ \t]+|\p{Lu}[\p{L}'’.-]*,?[ \t]+){0,8}$/u;
 /** Before a place named as a jurisdiction: "laws of the State of", "courts located in", "a" (+ "Delaware corporation"). */
 const JURISDICTION_BEFORE =
   /(?:\b(?:laws?|courts?|jurisdiction|venue|forum|governed|construed|arbitration|seated|tribunals?|statutes?)\b[^.;\n]{0,60}?\b(?:of|in|for|within|under)\s+(?:(?:the|of|and|or|State|Commonwealth|Province|Republic|Kingdom|County|City|District|Territory|Borough|\p{Lu}\p{L}*),?\s+){0,8}|\b(?:State|Commonwealth|Province|Republic|Kingdom|Territory)\s+of\s+|\bUnited States of\s+)$/iu;
@@ -222,10 +233,15 @@ export function keepLegalText(text: string, findings: readonly PiiFinding[], opt
     if (keepJurisdictions && JURISDICTION_DIRECT.test(before)) continue;
     if (keepJurisdictions && f.type === "LOCATION") {
       const after = text.slice(f.end, f.end + 40);
-      if (JURISDICTION_BEFORE.test(before)) continue;
+      if (JURISDICTION_BEFORE.test(before) || FORMED_IN_BEFORE.test(before)) continue;
       if ((/\b(?:a|an)\s+$/i.test(before) || /,\s*$/.test(before)) && INCORPORATED_AFTER.test(after)) continue;
     }
     if (f.type !== "LOCATION" && /\b(?:a|an)\s+$/i.test(before) && /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,2}$/u.test(value) && !LEGAL_FORM.test(value) && INCORPORATED_AFTER.test(text.slice(f.end, f.end + 40))) {
+      if (keepJurisdictions) continue;
+      f = { ...f, type: "LOCATION" };
+    }
+    // "a company incorporated in the Cayman Islands" with "Cayman" read as a person: the place it was formed in
+    if (f.type === "PERSON" && PLACE_WORDS_ONLY.test(value) && FORMED_IN_BEFORE.test(before)) {
       if (keepJurisdictions) continue;
       f = { ...f, type: "LOCATION" };
     }
