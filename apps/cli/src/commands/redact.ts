@@ -86,7 +86,7 @@ export async function redactFile(ctx: CommandContext, file: string, flags: Redac
   assertOutputFree(output, flags.force);
   return ctx.withWorkspace({ llm: false, ...instanceCluster(redisUrl) }, async (workspace) => {
     const documentId = workspace.contentId(bytes);
-    const { result, plugins } = await workspace.redact(text, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
+    const { result, plugins } = await workspace.redact(doc.scanText, { actor: CLI_ACTOR, policy: flags.policy, documentId, plugins: flags.plugins !== false, ...(flags.matter !== undefined ? { matterId: flags.matter } : {}) });
     writeOutputFile(output, doc.copyOf(result), flags.force);
     const byType: Record<string, number> = {};
     for (const f of result.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;

@@ -29,10 +29,18 @@ describe("markdownReaderText: the text a reader of the rendered file sees, mappe
         const source = pieces.map((p) => p.source).join("");
         const reader = markdownReaderText(source);
         expect(reader.text).toBe(pieces.map((p) => p.shown).join(""));
-        // each piece's reader span maps onto (a span covering) its source span
+        // the tags and comments it removed follow in scanText, each after a blank line (R14-1)
+        expect(reader.scanText).toBe([reader.text, ...pieces.filter((p) => p.shown === "" && p.source !== "").map((p) => p.source)].join("\n\n"));
+        // each piece's reader span maps onto (a span covering) its source span, each removed piece's onto itself
         let r = 0;
         let s = 0;
+        let hiddenAt = reader.text.length;
         for (const p of pieces) {
+          if (p.shown === "" && p.source !== "") {
+            hiddenAt += 2;
+            expect(reader.sourceSpans(hiddenAt, hiddenAt + p.source.length)).toEqual([{ start: s, end: s + p.source.length }]);
+            hiddenAt += p.source.length;
+          }
           if (p.shown.length > 0 && p.shown === p.source) expect(reader.sourceSpan(r, r + p.shown.length)).toEqual({ start: s, end: s + p.source.length });
           else if (p.shown.length > 0) {
             const span = reader.sourceSpan(r, r + p.shown.length);
@@ -96,6 +104,36 @@ describe("markdownReaderText: the text a reader of the rendered file sees, mappe
     expect(rewriteMarkdownSource("Signed by **Jane** Ja**ne**", markdownReaderText("Signed by **Jane** Ja**ne**"), [{ start: 10, end: 14, text: "<P>" }, { start: 17, end: 19, text: "<Q>" }])).toBe("Signed by **<P>** Ja<Q>");
   });
 
+  it("scans what the file keeps but the reader does not see: each comment and tag after the text, mapped back in place (R14-1)", () => {
+    const source = 'Hi <a href="mailto:ab@x.org" title="Ann">Ann</a>.<!-- Bo Cy -->\n\nUse `<b Di Ed>` here.\n';
+    const reader = markdownReaderText(source);
+    expect(reader.text).toBe("Hi Ann.\n\nUse `` here.\n");
+    expect(reader.scanText).toBe(`${reader.text}\n\n<a href="mailto:ab@x.org" title="Ann">\n\n</a>\n\n<!-- Bo Cy -->\n\n<b Di Ed>`);
+    // every character of a removed piece maps onto itself in the source
+    for (const value of ["ab@x.org", 'title="Ann"', "Bo Cy", "Di Ed"]) {
+      const at = reader.scanText.lastIndexOf(value);
+      expect(reader.sourceSpans(at, at + value.length)).toEqual([{ start: source.indexOf(value), end: source.indexOf(value) + value.length }]);
+      expect(reader.sourceSpan(at, at + value.length)).toEqual({ start: source.indexOf(value), end: source.indexOf(value) + value.length });
+    }
+    // a span over the blank lines between pieces maps to nothing; one running from a piece into the next maps to both
+    const gap = reader.scanText.indexOf("\n\n</a>");
+    expect(reader.sourceSpans(gap, gap + 2)).toEqual([]);
+    expect(reader.sourceSpans(gap - 2, gap + 4).map((s) => source.slice(s.start, s.end))).toEqual(['">', "</"]);
+    const replace = (value: string, text: string) => ({ start: reader.scanText.lastIndexOf(value), end: reader.scanText.lastIndexOf(value) + value.length, text });
+    const visible = reader.text.indexOf("Ann");
+    const copy = rewriteMarkdownSource(source, reader, [
+      { start: visible, end: visible + 3, text: "<P1>" },
+      replace("ab@x.org", "<E1>"),
+      replace("Ann", "<P1>"),
+      replace("Bo Cy", "<P2>"),
+      replace("Di Ed", "<P3>"),
+    ]);
+    expect(copy).toBe('Hi <a href="mailto:<E1>" title="<P1>"><P1></a>.<!-- <P2> -->\n\nUse `<b <P3>>` here.\n');
+    // a value that starts in the text and runs on into a removed piece: both parts go, the text's part takes the placeholder
+    const spill = rewriteMarkdownSource(source, reader, [{ start: reader.text.indexOf("here"), end: reader.scanText.indexOf("<a hr") + 5, text: "<X>" }]);
+    expect(spill).toBe('Hi ef="mailto:ab@x.org" title="Ann">Ann</a>.<!-- Bo Cy -->\n\nUse `<b Di Ed>` <X>');
+  });
+
   it("is the text extraction indexes for a Markdown file, so search and scrubOnIngest see the names a reader sees", async () => {
     const md = "# Engagement\n\nSigned by **Ren&eacute;e Dupont-Lef&egrave;vre** (&#106;&#97;&#110;&#101;&#64;example.com), with Ja<span>ne</span> Okafor.\n";
     const doc = await extractDocument("engagement.md", new TextEncoder().encode(md));
@@ -104,10 +142,11 @@ describe("markdownReaderText: the text a reader of the rendered file sees, mappe
   });
 
   it("stays linear on hostile runs (unclosed comments, tags without an end, references without a semicolon)", () => {
-    for (const unit of ["<!--", "<a ", "&#1", "&", "<", "<a b=\"", "\\&amp;", "*a", "a*", "_a_ ", "**", "\\*", "\n", "a_"]) {
+    for (const unit of ["<!--", "<a ", "&#1", "&", "<", "<a b=\"", "\\&amp;", "*a", "a*", "_a_ ", "**", "\\*", "\n", "a_", "<b>", "<!---->"]) {
       const source = unit.repeat(200_000 / unit.length);
       const started = process.cpuUsage();
-      markdownReaderText(source);
+      const reader = markdownReaderText(source);
+      reader.sourceSpans(0, reader.scanText.length); // every removed piece at once
       const used = process.cpuUsage(started);
       expect([unit, (used.user + used.system) / 1000 < 1_500]).toEqual([unit, true]);
     }

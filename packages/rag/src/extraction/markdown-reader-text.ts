@@ -10,6 +10,11 @@
  * "Jane"). Backslash escapes show their character alone (`Jane\_Doe` shows "Jane_Doe", `\*` a star). Everything else
  * is copied: the map is exact, linear in the file (each search for a tag's end stops at the next "<").
  * Code spans are decoded too: a value written as references there is then replaced as well (over-redaction only).
+ *
+ * What the reader does not see is still in the file: a comment, a tag's attributes (`href="mailto:…"`, `alt`,
+ * `title`), and text this reader takes for markup where a renderer shows it (`<b Jane Okafor, …>`, a `<!--` in a code
+ * span closed paragraphs later). A redaction scans `scanText`: the reader's text, then the source of each removed tag
+ * and comment on lines of its own, each mapped back to where it stands in the file (rev14 R14-1).
  */
 
 const LATIN1_NAMES =
@@ -96,9 +101,14 @@ interface Piece {
 }
 
 export interface MarkdownReaderText {
-  /** What a reader of the rendered file sees (the text to scan). */
+  /** What a reader of the rendered file sees (what ingest indexes). */
   readonly text: string;
-  /** The source span a span of `text` came from; a span touching a reference or tag takes it whole. */
+  /**
+   * What a redaction scans: `text`, then the source of every tag and comment removed from it, each after a blank line.
+   * `text` is its prefix, so an offset of `text` is the same offset here.
+   */
+  readonly scanText: string;
+  /** The source span a span of `scanText` came from; a span touching a reference or tag takes it whole. */
   sourceSpan(start: number, end: number): { readonly start: number; readonly end: number };
   /**
    * The emphasis delimiters outside the source span `start`-`end` that a replacement over it must remove too, or they
@@ -106,7 +116,15 @@ export interface MarkdownReaderText {
    * between it and a letter or digit (`Ja**ne**`: a placeholder after "Ja**" would end the emphasis).
    */
   delimitersTakenWith(start: number, end: number): readonly { readonly start: number; readonly end: number }[];
+  /**
+   * The source spans a span of `scanText` came from, in order: one for the part in `text`, one for each removed tag or
+   * comment it reaches into (none for the blank lines between them).
+   */
+  sourceSpans(start: number, end: number): readonly { readonly start: number; readonly end: number }[];
 }
+
+/** Between the reader's text and each removed tag or comment in `scanText`: no recognizer reads a value across it. */
+const HIDDEN_SEPARATOR = "\n\n";
 
 /** The character a reference at `at` ("&…;") stands for, and its length in the source; undefined when it is none. */
 function referenceAt(source: string, at: number): { readonly text: string; readonly length: number } | undefined {
@@ -157,6 +175,8 @@ export function markdownReaderText(source: string): MarkdownReaderText {
   let copiedFrom = 0;
   const commentAbsentFrom = { value: Infinity };
   const delimiters = emphasisDelimiters(source);
+  /** Tags and comments the reader does not see, in source order (scanned after the text: they stay in the file). */
+  const removed: { readonly start: number; readonly end: number }[] = [];
   const flushCopy = (to: number): void => {
     if (to > copiedFrom) {
       pieces.push({ readerStart: readerLength, readerLength: to - copiedFrom, sourceStart: copiedFrom, sourceLength: to - copiedFrom, copied: true });
@@ -176,6 +196,7 @@ export function markdownReaderText(source: string): MarkdownReaderText {
     if (length === 0) continue;
     flushCopy(i);
     const text = escaped ?? reference?.text ?? "";
+    if (markup > 0) removed.push({ start: i, end: i + length });
     pieces.push({ readerStart: readerLength, readerLength: text.length, sourceStart: i, sourceLength: length, copied: false });
     out.push(text);
     readerLength += text.length;
@@ -205,13 +226,66 @@ export function markdownReaderText(source: string): MarkdownReaderText {
     return asEnd ? (pos <= 0 ? 0 : source.length) : pos >= text.length ? source.length : 0;
   };
   const delimiterList = [...delimiters.values()].sort((a, b) => a.start - b.start);
+  // each removed tag or comment after a blank line: where it starts in scanText
+  const hiddenAt: number[] = [];
+  const scanParts = [text];
+  let scanLength = text.length;
+  for (const r of removed) {
+    scanLength += HIDDEN_SEPARATOR.length;
+    hiddenAt.push(scanLength);
+    scanParts.push(HIDDEN_SEPARATOR, source.slice(r.start, r.end));
+    scanLength += r.end - r.start;
+  }
+  const scanText = scanParts.join("");
+  /** The part of [start, end) in `text`, mapped as before (a span touching a reference or tag takes it whole). */
+  const visibleSpan = (start: number, end: number): { start: number; end: number } => {
+    const s = Math.max(0, Math.min(start, text.length));
+    const e = Math.max(s, Math.min(end, text.length));
+    const from = locate(s, false);
+    return { start: from, end: e === s ? from : Math.max(from, locate(e, true)) };
+  };
+  /** The removed piece whose scanText stretch holds `pos` (or the last one starting at or before it), -1 for none. */
+  const hiddenIndex = (pos: number): number => {
+    let lo = 0;
+    let hi = hiddenAt.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((hiddenAt[mid] as number) <= pos) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+  const sourceSpans = (start: number, end: number): { start: number; end: number }[] => {
+    const s = Math.max(0, Math.min(start, scanLength));
+    const e = Math.max(s, Math.min(end, scanLength));
+    const spans: { start: number; end: number }[] = [];
+    if (s < text.length || (s === e && s === text.length && removed.length === 0)) spans.push(visibleSpan(s, e));
+    for (let k = Math.max(0, hiddenIndex(s)); k < removed.length && (hiddenAt[k] as number) < Math.max(e, s + 1); k++) {
+      const at = hiddenAt[k] as number;
+      const piece = removed[k] as { start: number; end: number };
+      const from = Math.max(s, at);
+      const to = Math.min(e, at + (piece.end - piece.start));
+      if (from < to || (s === e && from === s && s < at + (piece.end - piece.start))) spans.push({ start: piece.start + (from - at), end: piece.start + (to - at) });
+    }
+    return spans;
+  };
   return {
     text,
+    scanText,
     sourceSpan(start, end) {
-      const s = Math.max(0, Math.min(start, text.length));
-      const e = Math.max(s, Math.min(end, text.length));
-      const from = locate(s, false);
-      return { start: from, end: e === s ? from : Math.max(from, locate(e, true)) };
+      if (start < text.length || removed.length === 0) return visibleSpan(start, end);
+      const spans = sourceSpans(start, end);
+      const first = spans[0];
+      if (first === undefined) {
+        // only blank lines between removed pieces: the start of the next piece (or the end of the file)
+        const next = removed[hiddenIndex(start) + 1];
+        const at = next?.start ?? source.length;
+        return { start: at, end: at };
+      }
+      return { start: first.start, end: (spans[spans.length - 1] as { end: number }).end };
     },
     delimitersTakenWith(start, end) {
       // the first delimiter at or after `start` (binary search), then those inside the span
@@ -238,22 +312,31 @@ export function markdownReaderText(source: string): MarkdownReaderText {
       }
       return [...out.values()];
     },
+    sourceSpans,
   };
 }
 
 /**
- * The Markdown source with each replacement (spans of the reader's text, not overlapping) written over the source
- * span its value came from: the layout, links and markup stay, and no value survives as references or split by tags.
+ * The Markdown source with each replacement (spans of `scanText`, not overlapping) written over the source span its
+ * value came from: the layout, links and markup stay, and no value survives as references, split by tags, or inside a
+ * comment or an attribute. A value that reaches over into a second piece of the source (a removed tag or comment) has
+ * that part deleted.
  */
 export function rewriteMarkdownSource(source: string, reader: MarkdownReaderText, replacements: readonly { readonly start: number; readonly end: number; readonly text: string }[]): string {
-  const taken = replacements.map((r) => ({ ...reader.sourceSpan(r.start, r.end), text: r.text }));
+  const taken = replacements.flatMap((r) => reader.sourceSpans(r.start, r.end).map((span, i) => ({ ...span, text: i === 0 ? r.text : "" })));
   // a replacement that takes one delimiter of an emphasis pair takes the other too (`Ja**ne**` → `<PERSON_1>`)
   const partners = taken.flatMap((span) => reader.delimitersTakenWith(span.start, span.end).map((p) => ({ ...p, text: "" })));
-  const spans = [...taken, ...partners].sort((a, b) => a.start - b.start || a.end - b.end);
+  // the longer of two spans from one place first: it writes its replacement, the other is inside it
+  const spans = [...taken, ...partners].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: string[] = [];
   let at = 0;
   for (const span of spans) {
-    if (span.start < at) continue; // two values in one reference: the first replacement took it whole
+    // inside one already replaced (two values in one reference, or a value in a tag a visible value took whole): the
+    // replacement written there stands, and whatever of this one runs past it is deleted too
+    if (span.start < at) {
+      at = Math.max(at, span.end);
+      continue;
+    }
     out.push(source.slice(at, span.start), span.text);
     at = span.end;
   }

@@ -61,4 +61,26 @@ describe("readDocumentText + copyOf: a Markdown file is redacted as a reader see
     expect(doc.text).toContain("Ms. Renée Dupont-Lefèvre wrote from quor_vale@example.org");
     expect(shown.match(/\*/g)).toEqual(["*"]); // the escaped star, shown; no stray one where a pair lost its other half
   });
+
+  it("leaves no value in a comment, an attribute, or text taken for markup that a renderer shows (R14-1)", async () => {
+    // Before: the reader's text alone was scanned and each tag and comment copied as it was, so these stayed
+    const cases: readonly (readonly [string, string, readonly string[]])[] = [
+      ["comment", "# Note\n\nThe lease is agreed.\n\n<!-- Client: Jane Okafor, jane.okafor@example.com, +1 415 555 0137 -->\n\nSigned.\n", ["Okafor", "jane.okafor", "555 0137"]],
+      ["attributes", 'See <a href="mailto:jane.okafor@example.com" title="Jane Okafor">the client</a> and <img alt="Photo of Jane Okafor" src="x.png">.\n', ["Okafor", "jane.okafor"]],
+      ["a comment opened in a code span", "Write `<!--` to open a comment.\n\nClient: Jane Okafor, jane.okafor@example.com, phone +1 415 555 0137.\n\nClose it with `-->`.\n", ["Okafor", "jane.okafor", "555 0137"]],
+      ["no tag for CommonMark", "Call <b Jane Okafor (jane.okafor@example.com), +1 415 555 0137> today.\n", ["Okafor", "jane.okafor", "555 0137"]],
+      ["a tag left open over paragraphs", "Use a <b\n\nClient: Jane Okafor, jane.okafor@example.com.\n\nwhere 3 > 2.\n", ["Okafor", "jane.okafor"]],
+    ];
+    for (const [what, source, values] of cases) {
+      const file = path.join(dir, `hidden-${what.replace(/\W+/g, "-")}.md`);
+      fs.writeFileSync(file, source);
+      const doc = await readDocumentText(file);
+      const result = await new PiiScrubber().scrub(doc.scanText, { documentId: what });
+      const copy = doc.copyOf(result);
+      for (const value of values) expect([what, value, copy.includes(value), rendered(copy).includes(value)]).toEqual([what, value, false, false]);
+      // what the reader sees is still what ingest reads; the report's offsets land in the file
+      expect(doc.scanText.startsWith(doc.text)).toBe(true);
+      for (const f of result.findings) expect(doc.sourceOffset(f.start)).toBeLessThan(source.length);
+    }
+  });
 });

@@ -14,12 +14,17 @@ export interface DocumentText {
   /** Extension a derived text file should keep (".md" stays ".md"; extracted formats become ".txt"). */
   readonly extension: string;
   /**
-   * The copy to write once `text` is scrubbed: the scrubbed text itself, except for Markdown, whose `text` is what a
+   * The text a redaction scans: `text`, except for Markdown, whose comments and tags (attributes included) a reader
+   * of the rendered file does not see but the file keeps: they follow `text`, each on lines of its own (rev14 R14-1).
+   */
+  readonly scanText: string;
+  /**
+   * The copy to write once `scanText` is scrubbed: the scrubbed text itself, except for Markdown, whose `text` is what a
    * reader sees (character references decoded, inline HTML removed: rev12 #15) and whose copy keeps its layout: the
    * source with each replacement over the source span its value came from.
    */
   copyOf(scrubbed: Pick<PiiScrubResult, "text" | "offsets">): string;
-  /** The offset in the file's own text (`bytes` as UTF-8, for line and column) of an offset in `text`. */
+  /** The offset in the file's own text (`bytes` as UTF-8, for line and column) of an offset in `scanText`. */
   sourceOffset(offset: number): number;
 }
 
@@ -50,12 +55,13 @@ export async function readDocumentText(file: string): Promise<DocumentText> {
         reader,
         scrubbed.offsets.segments.filter((s) => s.replaced).map((s) => ({ start: s.originalStart, end: s.originalEnd, text: scrubbed.text.slice(s.scrubbedStart, s.scrubbedEnd) })),
       );
-    return { input, bytes, text: reader.text, format: sniffed, extension: path.extname(input) || ".md", copyOf, sourceOffset: (offset) => reader.sourceSpan(offset, offset).start };
+    return { input, bytes, text: reader.text, scanText: reader.scanText, format: sniffed, extension: path.extname(input) || ".md", copyOf, sourceOffset: (offset) => reader.sourceSpan(offset, offset).start };
   }
   if (sniffed === "text") {
-    return { input, bytes, text: bytes.toString("utf8"), format: sniffed, extension: path.extname(input) || ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
+    const text = bytes.toString("utf8");
+    return { input, bytes, text, scanText: text, format: sniffed, extension: path.extname(input) || ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
   }
   // pdf.js and the other parsers run in a reader process (address-space cap, deadline), never here
   const extracted = await extractDocumentIsolated(input, bytes);
-  return { input, bytes, text: extracted.text, format: extracted.format, extension: ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
+  return { input, bytes, text: extracted.text, scanText: extracted.text, format: extracted.format, extension: ".txt", copyOf: (scrubbed) => scrubbed.text, sourceOffset: identity };
 }
