@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { PiiScanner } from "./pii-scanner";
+import { withoutClosingRun, withoutOuterPunctuation } from "./legal-text";
 
 const scanner = new PiiScanner();
 const found = (text: string, s: PiiScanner = scanner): [string, string][] => s.scan(text).map((f) => [f.type, text.slice(f.start, f.end)]);
@@ -225,5 +226,16 @@ describe("legal text: what a contract's structure says is not personal data", ()
       "Pellworth Audio L.P., a Texas limited partnership.";
     const f = found(text);
     expect(f).toEqual(expect.arrayContaining([["ORGANIZATION", "DORVAL LINES, INC."], ["ADDRESS", "41 Quarry Lane, Normal, Illinois"], ["ORGANIZATION", "Pellworth Audio L.P."]]));
+  });
+});
+
+describe("legal text's trims read a word or line once (rev14 R14-3: the regexes they replace were quadratic on runs)", () => {
+  const piece = fc.constantFrom(" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\ufeff", ".", ":", ";", "-", "'", "’", ",", "(", ")", "a", "Ab", "É", "9", "²", "Ⅻ", "\ud83d\ude00", "\ud835\udc9c", "\ud83d", "\ude00", "_");
+  const strings = fc.oneof(fc.array(piece, { maxLength: 40 }).map((p) => p.join("")), fc.string({ maxLength: 60 }), fc.string({ maxLength: 40, unit: "binary" }));
+  it("withoutOuterPunctuation cuts what /^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$/gu cut", () => {
+    fc.assert(fc.property(strings, (w) => expect(withoutOuterPunctuation(w)).toBe(w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))), { numRuns: 5_000 });
+  });
+  it("withoutClosingRun cuts what /[\\s.:]+$/ cut", () => {
+    fc.assert(fc.property(strings, (line) => expect(withoutClosingRun(line)).toBe(line.replace(/[\s.:]+$/, ""))), { numRuns: 5_000 });
   });
 });
