@@ -5,7 +5,10 @@
 // Judged as clause-reader-experiment.ts judges: tune = folds 1-4 (each fold's mix chosen on the other tune
 // folds), fold 0 reported and never chosen on. For outer fold f the vectors are learned on the text of the
 // contracts outside f, so no held-out contract's text shapes them.
-//   nice -n 10 npx tsx train/dense-stack-experiment.ts [--first=linear|seed16|seed17|pair] [--dims=48] [--variants=base,sent,sent+neigh,proto,sent+neigh+proto]
+//   nice -n 10 npx tsx train/dense-stack-experiment.ts [--first=linear|seed16|seed17|pair] [--dims=48] [--variants=base,sent,sent+neigh,proto,sent+neigh+proto] [--tune-only] [--stack-seed=16]
+// --tune-only prints the tune part alone (no fold 0, no all-folds figure), so that a choice can be made before the
+// report fold is read once. --stack-seed reseeds the second stage alone (its shuffles), to see how far a paired
+// base/variant difference moves when nothing but that seed changes.
 import { clauseMetrics, type ClauseMetrics } from "./clause-metrics";
 import { CLAUSE_CATEGORY_INDICES, DEFAULT_EXPERIMENT, type ExperimentOptions } from "./clause-model-experiment";
 import { contractFold, loadCuad } from "./cuad-data";
@@ -14,6 +17,7 @@ import type { OutOfFold } from "./out-of-fold";
 import { plattCalibration } from "./platt-calibration";
 import { categoryMatrix, chooseMix, DEFAULT_STACK, fitDense, mixStages, scoredDocuments, stackWidth } from "./second-stage";
 import { blendedOutOfFold, stage1OutOfFold } from "./stage1-oof";
+import { TrainingError } from "./training-options";
 import { isStackCandidate } from "../src/classification/clause-model/context-features";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -21,6 +25,9 @@ const log = (l: string) => process.stdout.write(`${l}\n`);
 const first = arg("first") ?? "seed16";
 const dims = Number(arg("dims") ?? DEFAULT_WORD_VECTORS.dims);
 const variants = (arg("variants") ?? "base,sent,sent+neigh").split(",");
+const tuneOnly = process.argv.includes("--tune-only");
+const stackSeed = Number(arg("stack-seed") ?? DEFAULT_STACK.seed);
+if (!Number.isInteger(stackSeed)) throw new TrainingError(`--stack-seed must be a whole number, not '${arg("stack-seed")}'`, `Pass --stack-seed=${DEFAULT_STACK.seed} for the shipped second stage's seed.`);
 const fmt = (m: ClauseMetrics) => `${(100 * m.macroF1).toFixed(1)} / ${(100 * (m.micro.f1 ?? 0)).toFixed(1)} / ${(100 * (m.micro.precisionAt80Recall ?? 0)).toFixed(1)}`;
 const pct = (v: number | undefined) => ((v ?? 0) * 100).toFixed(1).padStart(5);
 const contracts = loadCuad();
@@ -138,7 +145,7 @@ function crossValidate(extra: number, withPrototypes = false): { probabilities: 
         cand.forEach((_, p) => xc.set(proto.subarray(p * P, (p + 1) * P), p * W + F + extra));
       }
       const train = Int32Array.from(cand.map((r, p) => (rowFold[r] !== f ? p : -1)).filter((p) => p >= 0));
-      const { w, b } = fitDense(xc, W, (p) => o.labels[cand[p]! * C + c]!, train, { ...DEFAULT_STACK, seed: DEFAULT_STACK.seed + 97 * c + f });
+      const { w, b } = fitDense(xc, W, (p) => o.labels[cand[p]! * C + c]!, train, { ...DEFAULT_STACK, seed: stackSeed + 97 * c + f });
       cand.forEach((r, p) => {
         if (rowFold[r] !== f) return;
         let z = b;
@@ -172,15 +179,16 @@ function run(name: string, extra: number, withPrototypes: boolean): Run {
   const pAll = mixStages(o, stack.logits, first0.calibration, (i) => allWeights[rowFold[i]!]!);
   const m = (p: Float32Array, rows: Int32Array) => clauseMetrics(o, p, rows, CLAUSE_CATEGORY_INDICES, 0.3);
   const result = { name, tune: m(pTune, tune), held: m(pAll, held), all: m(pAll, all) };
-  log(`${name.padEnd(28)} tune ${fmt(result.tune)}   fold 0 ${fmt(result.held)}   all ${fmt(result.all)}   second alone tune ${fmt(m(stack.probabilities, tune))}   weights ${tuneWeights.slice(1).join(",")} | ${allWeights.join(",")}  ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const reported = tuneOnly ? "" : `   fold 0 ${fmt(result.held)}   all ${fmt(result.all)}`;
+  log(`${name.padEnd(28)} tune ${fmt(result.tune)}${reported}   second alone tune ${fmt(m(stack.probabilities, tune))}   weights ${tuneWeights.slice(1).join(",")}${tuneOnly ? "" : ` | ${allWeights.join(",")}`}  ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return result;
 }
 
-log(`first stage: ${first}; word vectors ${dims} dims; macro F1 / micro F1 / P@80%R at p >= 0.3, two stages mixed; tune = folds 1-4, fold 0 = mix chosen on folds 1-4, all = nested over 5 folds`);
+log(`first stage: ${first}; second-stage seed ${stackSeed}; word vectors ${dims} dims; macro F1 / micro F1 / P@80%R at p >= 0.3, two stages mixed; tune = folds 1-4, fold 0 = mix chosen on folds 1-4, all = nested over 5 folds`);
 const extraOf: Record<string, number> = { base: 0, "": 0, sent: dims, "sent+neigh": 2 * dims };
 const runs = variants.map((v) => run(v, extraOf[v === "proto" ? "" : v.replace(/\+proto$/, "")]!, v === "proto" || v.endsWith("+proto")));
 if (process.argv.includes("--per-category")) {
-  for (const part of ["tune", "all"] as const) {
+  for (const part of tuneOnly ? (["tune"] as const) : (["tune", "all"] as const)) {
     log(`\nper category, ${part}: F1 and P@80%R per run (${runs.map((r) => r.name).join(" | ")})`);
     runs[0]![part].perCategory.forEach((x, k) => log(`${x.category.padEnd(36)} ${String(x.gold).padStart(4)} ${runs.map((r) => `${pct(r[part].perCategory[k]!.f1)} ${pct(r[part].perCategory[k]!.precisionAt80Recall)}`).join("  ")}`));
   }
