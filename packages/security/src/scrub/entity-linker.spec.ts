@@ -41,6 +41,23 @@ describe("EntityLinker: one entity, one number", () => {
     expect(again.link("ORGANIZATION", "Tooling")).toBe(1);
   });
 
+  it("keeps two registered names apart however many words they share (a parent and its subsidiary)", () => {
+    const l = new EntityLinker();
+    const parent = l.link("ORGANIZATION", "Quellmark Capital Management, L.P.");
+    const subsidiary = l.link("ORGANIZATION", "Quellmark Capital Management (International) Limited");
+    expect(subsidiary).not.toBe(parent);
+    expect(l.link("ORGANIZATION", "QUELLMARK CAPITAL MANAGEMENT L.P.")).toBe(parent); // the same registered name
+    expect(l.link("ORGANIZATION", "Quellmark Capital Management (International)")).toBe(subsidiary); // its name without the form
+    // both names hold these words; the parent's are exactly these, as before this rule
+    expect(l.link("ORGANIZATION", "Quellmark Capital Management")).toBe(parent);
+    // a name first seen without its form takes the first registered name that joins it, and refuses another
+    const m = new EntityLinker();
+    expect(["Tessel Works", "Tessel Works, Inc.", "Tessel Works Holdings, Inc.", "Tessel Works Inc"].map((v) => m.link("ORGANIZATION", v))).toEqual([1, 1, 2, 1]);
+    // the registered name survives the matter table
+    const again = EntityLinker.fromState(JSON.parse(JSON.stringify(l.state())) as ReturnType<EntityLinker["state"]>);
+    expect(again.link("ORGANIZATION", "Quellmark Capital Management (International) Ltd.")).toBe(subsidiary);
+  });
+
   it("keeps an ambiguous surname apart from both people it could be", () => {
     const l = new EntityLinker();
     expect([l.link("PERSON", "Ann Smith"), l.link("PERSON", "Bob Smith"), l.link("PERSON", "Smith")]).toEqual([1, 2, 3]);

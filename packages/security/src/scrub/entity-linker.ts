@@ -29,7 +29,7 @@ const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 
 /** What an EntityLinker knows, as plain data (it names people: store it sealed). */
 export interface EntityLinkerState {
-  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[]; readonly acronym?: string }[]>>;
+  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[]; readonly acronym?: string; readonly registered?: string }[]>>;
   readonly next: Readonly<Record<string, number>>;
 }
 
@@ -41,12 +41,26 @@ interface Entity {
   mentions?: string[];
   /** Organisations: the initials of the longest mention with its legal form ("ntc" for Nanotec Technologies Corporation). */
   acronym?: string;
+  /** Organisations: the words of its registered name, the first mention of it written with a legal form ("good sam enterprises"). */
+  registered?: string;
 }
 
 /** Initials of an organisation's name with its legal form ("Nanotec Technologies Corporation" → "ntc"). */
 function acronymOf(value: string): string {
   const words = (value.normalize("NFKC").replace(/^the\s+/i, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !FILLER.test(w));
   return words.length >= 2 ? words.map((w) => w[0]).join("") : "";
+}
+
+/**
+ * An organisation's mention written with a legal form is a registered name ("Oaktree Capital Management, L.P."): the
+ * words of that name, else undefined. Two different registered names are two legal persons, however many words they
+ * share ("Oaktree Capital Management (International) Limited" is another company, a parent's name inside a
+ * subsidiary's), so a mention never joins an entity registered under another name.
+ */
+function registeredName(type: string, value: string, words: readonly string[]): string | undefined {
+  if (type !== "ORGANIZATION" || words.length === 0) return undefined;
+  const v = value.normalize("NFKC").trim();
+  return withoutLegalForms(v) === v ? undefined : words.join(" ");
 }
 
 /** The words that identify a mention, and (for organisations) its initials. */
@@ -181,12 +195,12 @@ class EntityTable {
     return best;
   }
 
-  withMention(key: string): Placed | undefined {
-    return EntityTable.first(this.byMention.get(key) as ReadonlySet<Placed> | undefined);
+  withMention(key: string, test?: (e: Placed) => boolean): Placed | undefined {
+    return EntityTable.first(this.byMention.get(key) as ReadonlySet<Placed> | undefined, test);
   }
 
-  withWords(key: string): Placed | undefined {
-    return EntityTable.first(this.byWords.get(key) as ReadonlySet<Placed> | undefined);
+  withWords(key: string, test?: (e: Placed) => boolean): Placed | undefined {
+    return EntityTable.first(this.byWords.get(key) as ReadonlySet<Placed> | undefined, test);
   }
 
   /** Organisations whose acronym, or one of whose mentions' initials, is `word`. */
@@ -260,7 +274,7 @@ export class EntityLinker {
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
     return {
-      entities: Object.fromEntries([...this.tables].map(([type, table]) => [type, table.list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) }))])),
+      entities: Object.fromEntries([...this.tables].map(([type, table]) => [type, table.list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}), ...(e.registered ? { registered: e.registered } : {}) }))])),
       next: Object.fromEntries(this.next),
     };
   }
@@ -270,7 +284,7 @@ export class EntityLinker {
     const linker = new EntityLinker(options);
     for (const [type, list] of Object.entries(state.entities)) {
       const table = linker.table(type);
-      for (const e of list) table.add({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) });
+      for (const e of list) table.add({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}), ...(e.registered ? { registered: e.registered } : {}) });
     }
     for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
     return linker;
@@ -286,14 +300,21 @@ export class EntityLinker {
     const words = wordsOf(type, value);
     const table = this.table(type);
     const key = words.join(" ");
+    const registered = registeredName(type, value, words);
+    // an entity registered under another name is another legal person
+    const compatible = (e: Entity): boolean => registered === undefined || e.registered === undefined || e.registered === registered;
+    const linked = (e: Entity): number => {
+      if (registered !== undefined) e.registered ??= registered;
+      return e.id;
+    };
     // a short name that named one organisation keeps naming it when a second one sharing the word turns up later
     // ("Tooling" for Norvale Tooling LLC, then NWI Tooling LLC in the recitals); people are not linked this way
-    const known = type === "ORGANIZATION" ? table.withMention(key) : undefined;
-    if (known) return known.id;
+    const known = type === "ORGANIZATION" ? table.withMention(key, compatible) : undefined;
+    if (known) return linked(known);
     // "NTC" for Nanotec Technologies Corporation: initials that take in the legal form
     // and "DL" for Dorval Lines Media when it was first named "DORVAL LINES, INC.": the initials of a shorter mention count too
-    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? table.initialled(words[0] ?? "") : [];
-    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : this.matching(type, words, table.candidates(words));
+    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? table.initialled(words[0] ?? "").filter(compatible) : [];
+    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : this.matching(type, words, table.candidates(words)).filter(compatible);
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];
       const shorter = words.length > e.words.length ? e.words.join(" ") : key;
@@ -302,13 +323,13 @@ export class EntityLinker {
         if (type === "ORGANIZATION") table.setAcronym(e, acronymOf(value));
       }
       if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ?? []).includes(shorter)) table.addMention(e, shorter);
-      return e.id;
+      return linked(e);
     }
-    const exact = table.withWords(key);
-    if (exact) return exact.id;
+    const exact = table.withWords(key, compatible);
+    if (exact) return linked(exact);
     const id = (this.next.get(type) ?? 0) + 1;
     this.next.set(type, id);
-    table.add(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value) } : { id, words });
+    table.add(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value), ...(registered !== undefined ? { registered } : {}) } : { id, words });
     return id;
   }
 

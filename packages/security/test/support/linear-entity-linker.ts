@@ -1,7 +1,8 @@
 /**
  * The entity linker as it was before its indexes (session 12, rev12 #6): every mention compared with every entity of
- * its type, in order. Kept unchanged as the oracle of src/scrub/entity-linker.spec.ts and bench/entity-linker.ts: the
- * indexed linker must give exactly its numbers and state.
+ * its type, in order. Kept as the oracle of src/scrub/entity-linker.spec.ts and bench/entity-linker.ts: the indexed
+ * linker must give exactly its numbers and state. Changed once since, with the linker's rule (session 14): a mention
+ * never joins an organisation registered under another name.
  */
 import { legalForms } from "../../src/pii/recognizers/legal-forms";
 import { HONORIFIC_WORDS } from "../../src/pii/recognizers/name-cue-anchors";
@@ -15,7 +16,7 @@ const FILLER = /^(?:the|of|and|&|de|van|von|der|da|di|del|la|le)$/;
 
 /** What an EntityLinker knows, as plain data (it names people: store it sealed). */
 export interface EntityLinkerState {
-  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[]; readonly acronym?: string }[]>>;
+  readonly entities: Readonly<Record<string, readonly { readonly id: number; readonly words: readonly string[]; readonly mentions?: readonly string[]; readonly acronym?: string; readonly registered?: string }[]>>;
   readonly next: Readonly<Record<string, number>>;
 }
 
@@ -27,6 +28,8 @@ interface Entity {
   mentions?: string[];
   /** Organisations: the initials of the longest mention with its legal form ("ntc" for Nanotec Technologies Corporation). */
   acronym?: string;
+  /** Organisations: the words of the first mention written with a legal form (session 14: another registered name is another entity). */
+  registered?: string;
 }
 
 /** Initials of an organisation's name with its legal form ("Nanotec Technologies Corporation" → "ntc"). */
@@ -86,7 +89,7 @@ export class LinearEntityLinker {
   /** Its entities and counters as plain data. */
   state(): EntityLinkerState {
     return {
-      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) }))])),
+      entities: Object.fromEntries([...this.entities].map(([type, list]) => [type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}), ...(e.registered ? { registered: e.registered } : {}) }))])),
       next: Object.fromEntries(this.next),
     };
   }
@@ -94,7 +97,7 @@ export class LinearEntityLinker {
   /** A linker that continues from `state` (the same mentions get the same numbers). */
   static fromState(state: EntityLinkerState): LinearEntityLinker {
     const linker = new LinearEntityLinker();
-    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}) })));
+    for (const [type, list] of Object.entries(state.entities)) linker.entities.set(type, list.map((e) => ({ id: e.id, words: [...e.words], ...(e.mentions ? { mentions: [...e.mentions] } : {}), ...(e.acronym ? { acronym: e.acronym } : {}), ...(e.registered ? { registered: e.registered } : {}) })));
     for (const [type, n] of Object.entries(state.next)) linker.next.set(type, n);
     return linker;
   }
@@ -105,14 +108,21 @@ export class LinearEntityLinker {
     const list = this.entities.get(type) ?? [];
     this.entities.set(type, list);
     const key = words.join(" ");
+    const v = value.normalize("NFKC").trim();
+    const registered = type === "ORGANIZATION" && words.length > 0 && v.replace(LEGAL_FORM, "") !== v ? key : undefined;
+    const compatible = (e: Entity): boolean => registered === undefined || e.registered === undefined || e.registered === registered;
+    const linked = (e: Entity): number => {
+      if (registered !== undefined) e.registered ??= registered;
+      return e.id;
+    };
     // a short name that named one organisation keeps naming it when a second one sharing the word turns up later
     // ("Tooling" for Norvale Tooling LLC, then NWI Tooling LLC in the recitals); people are not linked this way
-    const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key)) : undefined;
-    if (known) return known.id;
+    const known = type === "ORGANIZATION" ? list.find((e) => e.mentions?.includes(key) && compatible(e)) : undefined;
+    if (known) return linked(known);
     // "NTC" for Nanotec Technologies Corporation: initials that take in the legal form
     // and "DL" for Dorval Lines Media when it was first named "DORVAL LINES, INC.": the initials of a shorter mention count too
-    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => e.acronym === words[0] || initialsOfMention(e, words[0] ?? "")) : [];
-    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words));
+    const withForm = type === "ORGANIZATION" && words.length === 1 && (words[0]?.length ?? 0) >= 2 ? list.filter((e) => (e.acronym === words[0] || initialsOfMention(e, words[0] ?? "")) && compatible(e)) : [];
+    const matches = words.length === 0 ? [] : withForm.length === 1 ? withForm : list.filter((e) => this.same(type, words, e.words) && compatible(e));
     if (matches.length === 1 && matches[0]) {
       const e = matches[0];
       const shorter = words.length > e.words.length ? e.words.join(" ") : key;
@@ -121,13 +131,13 @@ export class LinearEntityLinker {
         if (type === "ORGANIZATION") e.acronym = acronymOf(value);
       }
       if (type === "ORGANIZATION" && shorter !== e.words.join(" ") && !(e.mentions ??= []).includes(shorter)) e.mentions.push(shorter);
-      return e.id;
+      return linked(e);
     }
-    const exact = list.find((e) => e.words.join(" ") === words.join(" "));
-    if (exact) return exact.id;
+    const exact = list.find((e) => e.words.join(" ") === words.join(" ") && compatible(e));
+    if (exact) return linked(exact);
     const id = (this.next.get(type) ?? 0) + 1;
     this.next.set(type, id);
-    list.push(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value) } : { id, words });
+    list.push(type === "ORGANIZATION" ? { id, words, acronym: acronymOf(value), ...(registered !== undefined ? { registered } : {}) } : { id, words });
     return id;
   }
 
