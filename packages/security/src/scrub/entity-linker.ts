@@ -52,23 +52,22 @@ function acronymOf(value: string): string {
 }
 
 /**
- * An organisation's mention written with a legal form is a registered name ("Oaktree Capital Management, L.P."): the
- * words of that name, else undefined. Two different registered names are two legal persons, however many words they
- * share ("Oaktree Capital Management (International) Limited" is another company, a parent's name inside a
+ * The words that identify a mention and, for an organisation written with a legal form, its registered name ("Oaktree
+ * Capital Management, L.P."): those words joined. Two different registered names are two legal persons, however many
+ * words they share ("Oaktree Capital Management (International) Limited" is another company, a parent's name inside a
  * subsidiary's), so a mention never joins an entity registered under another name.
  */
-function registeredName(type: string, value: string, words: readonly string[]): string | undefined {
-  if (type !== "ORGANIZATION" || words.length === 0) return undefined;
-  const v = value.normalize("NFKC").trim();
-  return withoutLegalForms(v) === v ? undefined : words.join(" ");
-}
-
-/** The words that identify a mention, and (for organisations) its initials. */
-function wordsOf(type: string, value: string): string[] {
+function identify(type: string, value: string): { readonly words: string[]; readonly registered?: string } {
   let v = value.normalize("NFKC").trim();
+  let formed = false;
   if (type === "PERSON") v = v.replace(HONORIFIC, "");
-  if (type === "ORGANIZATION") v = withoutLegalForms(v).replace(/^the\s+/i, "");
-  return (v.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 0);
+  if (type === "ORGANIZATION") {
+    const bare = withoutLegalForms(v);
+    formed = bare !== v;
+    v = bare.replace(/^the\s+/i, "");
+  }
+  const words = (v.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 0);
+  return formed && words.length > 0 ? { words, registered: words.join(" ") } : { words };
 }
 
 const initials = (words: readonly string[]): string => words.filter((w) => !FILLER.test(w)).map((w) => w[0]).join("");
@@ -297,10 +296,9 @@ export class EntityLinker {
 
   /** The entity number of a mention, registering it when it is new. */
   link(type: string, value: string): number {
-    const words = wordsOf(type, value);
+    const { words, registered } = identify(type, value);
     const table = this.table(type);
     const key = words.join(" ");
-    const registered = registeredName(type, value, words);
     // an entity registered under another name is another legal person
     const compatible = (e: Entity): boolean => registered === undefined || e.registered === undefined || e.registered === registered;
     const linked = (e: Entity): number => {
